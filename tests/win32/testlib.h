@@ -19,13 +19,13 @@
 static int tl_passed, tl_failed, tl_skipped;
 
 /* Set by tests/run-wine.sh: the program runs under Wine, not on our library. */
-static int tl_under_wine(void)
+static inline int tl_under_wine(void)
 {
     const char *value = getenv("OVERLAPPED_UNDER_WINE");
     return value != NULL && value[0] == '1';
 }
 
-static void tl_record(int ok, const char *file, int line, const char *what)
+static inline void tl_record(int ok, const char *file, int line, const char *what)
 {
     if (ok) {
         tl_passed++;
@@ -67,7 +67,7 @@ static void tl_record(int ok, const char *file, int line, const char *what)
 /* TEST(name): prints the name of the case about to run, so a failure can be placed. */
 #define TEST(name) (printf("-- %s\n", name), fflush(stdout))
 
-static int tl_finish(void)
+static inline int tl_finish(void)
 {
     printf("%d passed, %d failed, %d skipped\n", tl_passed, tl_failed, tl_skipped);
     fflush(stdout);
