@@ -1,0 +1,423 @@
+/* winbase.h: the Win32 functions overlapped implements (kernel objects, waits, threads,
+ * APCs, completion ports, process-level helpers) with Windows' structures and constants.
+ * docs/win32-status.md lists each function with its status. */
+#ifndef OVERLAPPED_WINBASE_H
+#define OVERLAPPED_WINBASE_H
+
+#include <windef.h>
+#include <winnt.h>
+#include <winerror.h>
+
+OVERLAPPED_BEGIN_C
+
+/* ---- Structures ---------------------------------------------------------------- */
+
+typedef struct _OVERLAPPED {
+    ULONG_PTR Internal;     /* NTSTATUS of the request; STATUS_PENDING while pending */
+    ULONG_PTR InternalHigh; /* bytes transferred */
+    union {
+        struct {
+            DWORD Offset;
+            DWORD OffsetHigh;
+        };
+        PVOID Pointer;
+    };
+    HANDLE hEvent;
+} OVERLAPPED, *LPOVERLAPPED, *POVERLAPPED;
+
+typedef struct _OVERLAPPED_ENTRY {
+    ULONG_PTR lpCompletionKey;
+    LPOVERLAPPED lpOverlapped;
+    ULONG_PTR Internal;
+    DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY, *LPOVERLAPPED_ENTRY;
+
+typedef struct _SECURITY_ATTRIBUTES {
+    DWORD nLength;
+    LPVOID lpSecurityDescriptor;
+    BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+typedef struct _FILETIME {
+    DWORD dwLowDateTime;
+    DWORD dwHighDateTime;
+} FILETIME, *PFILETIME, *LPFILETIME;
+
+typedef struct _SYSTEM_INFO {
+    union {
+        DWORD dwOemId;
+        struct {
+            WORD wProcessorArchitecture;
+            WORD wReserved;
+        };
+    };
+    DWORD dwPageSize;
+    LPVOID lpMinimumApplicationAddress;
+    LPVOID lpMaximumApplicationAddress;
+    DWORD_PTR dwActiveProcessorMask;
+    DWORD dwNumberOfProcessors;
+    DWORD dwProcessorType;
+    DWORD dwAllocationGranularity;
+    WORD wProcessorLevel;
+    WORD wProcessorRevision;
+} SYSTEM_INFO, *LPSYSTEM_INFO;
+
+typedef RTL_CRITICAL_SECTION CRITICAL_SECTION, *PCRITICAL_SECTION, *LPCRITICAL_SECTION;
+typedef RTL_SRWLOCK SRWLOCK, *PSRWLOCK;
+typedef RTL_CONDITION_VARIABLE CONDITION_VARIABLE, *PCONDITION_VARIABLE;
+#define SRWLOCK_INIT RTL_SRWLOCK_INIT
+#define CONDITION_VARIABLE_INIT RTL_CONDITION_VARIABLE_INIT
+#define CONDITION_VARIABLE_LOCKMODE_SHARED RTL_CONDITION_VARIABLE_LOCKMODE_SHARED
+
+typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+typedef VOID(CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
+                                          DWORD dwTimerLowValue, DWORD dwTimerHighValue);
+typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
+                                                       DWORD dwNumberOfBytesTransfered,
+                                                       LPOVERLAPPED lpOverlapped);
+
+/* ---- Constants --------------------------------------------------------------------- */
+
+#define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
+#define INFINITE 0xFFFFFFFF
+
+#define WAIT_OBJECT_0 ((DWORD)0x00000000)
+#define WAIT_ABANDONED ((DWORD)0x00000080)
+#define WAIT_ABANDONED_0 ((DWORD)0x00000080)
+#define WAIT_IO_COMPLETION ((DWORD)0x000000C0)
+#define WAIT_FAILED ((DWORD)0xFFFFFFFF)
+#define STILL_ACTIVE 259
+
+#define CREATE_SUSPENDED 0x00000004
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
+
+#define CREATE_EVENT_MANUAL_RESET 0x00000001
+#define CREATE_EVENT_INITIAL_SET 0x00000002
+#define CREATE_MUTEX_INITIAL_OWNER 0x00000001
+#define CREATE_WAITABLE_TIMER_MANUAL_RESET 0x00000001
+#define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002
+
+#define HANDLE_FLAG_INHERIT 0x00000001
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE 0x00000002
+
+#define FORMAT_MESSAGE_ALLOCATE_BUFFER 0x00000100
+#define FORMAT_MESSAGE_IGNORE_INSERTS 0x00000200
+#define FORMAT_MESSAGE_FROM_STRING 0x00000400
+#define FORMAT_MESSAGE_FROM_HMODULE 0x00000800
+#define FORMAT_MESSAGE_FROM_SYSTEM 0x00001000
+#define FORMAT_MESSAGE_ARGUMENT_ARRAY 0x00002000
+#define FORMAT_MESSAGE_MAX_WIDTH_MASK 0x000000FF
+#define LANG_NEUTRAL 0x00
+#define SUBLANG_DEFAULT 0x01
+#define MAKELANGID(p, s) ((((WORD)(s)) << 10) | (WORD)(p))
+
+#define LMEM_FIXED 0x0000
+#define LMEM_ZEROINIT 0x0040
+#define LPTR (LMEM_FIXED | LMEM_ZEROINIT)
+
+#define THREAD_PRIORITY_NORMAL 0
+
+/* True once the request described by the OVERLAPPED is no longer pending. */
+#define HasOverlappedIoCompleted(lpOverlapped) \
+    (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
+
+/* ---- Errors ------------------------------------------------------------------------ */
+
+OVERLAPPED_API DWORD WINAPI GetLastError(void);
+OVERLAPPED_API void WINAPI SetLastError(DWORD dwErrCode);
+OVERLAPPED_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
+                                           DWORD dwLanguageId, LPSTR lpBuffer, DWORD nSize,
+                                           void *Arguments);
+
+/* ---- Handles ----------------------------------------------------------------------- */
+
+OVERLAPPED_API BOOL WINAPI CloseHandle(HANDLE hObject);
+OVERLAPPED_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                                           HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+                                           DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                           DWORD dwOptions);
+OVERLAPPED_API BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
+OVERLAPPED_API BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
+OVERLAPPED_API HANDLE WINAPI GetCurrentProcess(void);
+OVERLAPPED_API HANDLE WINAPI GetCurrentThread(void);
+OVERLAPPED_API DWORD WINAPI GetCurrentProcessId(void);
+OVERLAPPED_API DWORD WINAPI GetCurrentThreadId(void);
+
+/* ---- Events, semaphores, mutexes, timers -------------------------------------------- */
+
+OVERLAPPED_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+                                          BOOL bInitialState, LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+                                          BOOL bInitialState, LPCWSTR lpName);
+OVERLAPPED_API HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName,
+                                            DWORD dwFlags, DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName,
+                                            DWORD dwFlags, DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+OVERLAPPED_API BOOL WINAPI SetEvent(HANDLE hEvent);
+OVERLAPPED_API BOOL WINAPI ResetEvent(HANDLE hEvent);
+OVERLAPPED_API BOOL WINAPI PulseEvent(HANDLE hEvent);
+
+OVERLAPPED_API HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                              LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                              LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName);
+OVERLAPPED_API HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                                LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName,
+                                                DWORD dwFlags, DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                                LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName,
+                                                DWORD dwFlags, DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+OVERLAPPED_API BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                            LPLONG lpPreviousCount);
+
+OVERLAPPED_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+                                          LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+                                          LPCWSTR lpName);
+OVERLAPPED_API HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName,
+                                            DWORD dwFlags, DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName,
+                                            DWORD dwFlags, DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+OVERLAPPED_API BOOL WINAPI ReleaseMutex(HANDLE hMutex);
+
+OVERLAPPED_API HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                  BOOL bManualReset, LPCSTR lpTimerName);
+OVERLAPPED_API HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                  BOOL bManualReset, LPCWSTR lpTimerName);
+OVERLAPPED_API HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                    LPCSTR lpTimerName, DWORD dwFlags,
+                                                    DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                    LPCWSTR lpTimerName, DWORD dwFlags,
+                                                    DWORD dwDesiredAccess);
+OVERLAPPED_API HANDLE WINAPI OpenWaitableTimerA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                                LPCSTR lpTimerName);
+OVERLAPPED_API HANDLE WINAPI OpenWaitableTimerW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                                LPCWSTR lpTimerName);
+OVERLAPPED_API BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER *lpDueTime, LONG lPeriod,
+                                            PTIMERAPCROUTINE pfnCompletionRoutine,
+                                            LPVOID lpArgToCompletionRoutine, BOOL fResume);
+OVERLAPPED_API BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
+
+/* ---- Threads and APCs -------------------------------------------------------------- */
+
+OVERLAPPED_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                                          LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter,
+                                          DWORD dwCreationFlags, LPDWORD lpThreadId);
+OVERLAPPED_API DECLSPEC_NORETURN void WINAPI ExitThread(DWORD dwExitCode);
+OVERLAPPED_API DWORD WINAPI ResumeThread(HANDLE hThread);
+OVERLAPPED_API DWORD WINAPI SuspendThread(HANDLE hThread);
+OVERLAPPED_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+OVERLAPPED_API DWORD WINAPI GetThreadId(HANDLE Thread);
+OVERLAPPED_API HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
+OVERLAPPED_API DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
+OVERLAPPED_API BOOL WINAPI SwitchToThread(void);
+OVERLAPPED_API DECLSPEC_NORETURN void WINAPI ExitProcess(UINT uExitCode);
+
+/* ---- Waits ------------------------------------------------------------------------- */
+
+OVERLAPPED_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+OVERLAPPED_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
+OVERLAPPED_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                                                   DWORD dwMilliseconds);
+OVERLAPPED_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
+                                                     BOOL bWaitAll, DWORD dwMilliseconds,
+                                                     BOOL bAlertable);
+OVERLAPPED_API DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
+                                                DWORD dwMilliseconds, BOOL bAlertable);
+OVERLAPPED_API void WINAPI Sleep(DWORD dwMilliseconds);
+OVERLAPPED_API DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+
+/* ---- I/O completion ports ---------------------------------------------------------- */
+
+OVERLAPPED_API HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
+                                                    ULONG_PTR CompletionKey,
+                                                    DWORD NumberOfConcurrentThreads);
+OVERLAPPED_API BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort,
+                                                     LPDWORD lpNumberOfBytesTransferred,
+                                                     PULONG_PTR lpCompletionKey,
+                                                     LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds);
+OVERLAPPED_API BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
+                                                       LPOVERLAPPED_ENTRY lpCompletionPortEntries,
+                                                       ULONG ulCount, PULONG ulNumEntriesRemoved,
+                                                       DWORD dwMilliseconds, BOOL fAlertable);
+OVERLAPPED_API BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort,
+                                                      DWORD dwNumberOfBytesTransferred,
+                                                      ULONG_PTR dwCompletionKey,
+                                                      LPOVERLAPPED lpOverlapped);
+
+/* ---- Critical sections, SRW locks, condition variables ------------------------------- */
+
+OVERLAPPED_API void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+OVERLAPPED_API BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION lpCriticalSection,
+                                                                 DWORD dwSpinCount);
+OVERLAPPED_API BOOL WINAPI InitializeCriticalSectionEx(LPCRITICAL_SECTION lpCriticalSection,
+                                                       DWORD dwSpinCount, DWORD Flags);
+OVERLAPPED_API DWORD WINAPI SetCriticalSectionSpinCount(LPCRITICAL_SECTION lpCriticalSection,
+                                                        DWORD dwSpinCount);
+OVERLAPPED_API void WINAPI EnterCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+OVERLAPPED_API BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+OVERLAPPED_API void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+OVERLAPPED_API void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+
+OVERLAPPED_API void WINAPI InitializeSRWLock(PSRWLOCK SRWLock);
+OVERLAPPED_API void WINAPI AcquireSRWLockExclusive(PSRWLOCK SRWLock);
+OVERLAPPED_API void WINAPI AcquireSRWLockShared(PSRWLOCK SRWLock);
+OVERLAPPED_API void WINAPI ReleaseSRWLockExclusive(PSRWLOCK SRWLock);
+OVERLAPPED_API void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock);
+OVERLAPPED_API BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK SRWLock);
+OVERLAPPED_API BOOLEAN WINAPI TryAcquireSRWLockShared(PSRWLOCK SRWLock);
+
+OVERLAPPED_API void WINAPI InitializeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+OVERLAPPED_API BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE ConditionVariable,
+                                                    PCRITICAL_SECTION CriticalSection,
+                                                    DWORD dwMilliseconds);
+OVERLAPPED_API BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE ConditionVariable,
+                                                     PSRWLOCK SRWLock, DWORD dwMilliseconds,
+                                                     ULONG Flags);
+OVERLAPPED_API void WINAPI WakeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+OVERLAPPED_API void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+
+/* ---- System information, time, heap ------------------------------------------------- */
+
+OVERLAPPED_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+OVERLAPPED_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+OVERLAPPED_API DWORD WINAPI GetTickCount(void);
+OVERLAPPED_API ULONGLONG WINAPI GetTickCount64(void);
+OVERLAPPED_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
+OVERLAPPED_API BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
+OVERLAPPED_API void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+
+OVERLAPPED_API HANDLE WINAPI GetProcessHeap(void);
+OVERLAPPED_API LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes);
+OVERLAPPED_API LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes);
+OVERLAPPED_API BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
+OVERLAPPED_API SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+OVERLAPPED_API HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
+OVERLAPPED_API HLOCAL WINAPI LocalFree(HLOCAL hMem);
+
+/* ---- Interlocked operations (inline, full barriers as on Windows) -------------------- */
+
+static inline LONG InterlockedIncrement(LONG volatile *Addend)
+{
+    return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedDecrement(LONG volatile *Addend)
+{
+    return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedExchange(LONG volatile *Target, LONG Value)
+{
+    return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedExchangeAdd(LONG volatile *Addend, LONG Value)
+{
+    return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedAdd(LONG volatile *Addend, LONG Value)
+{
+    return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedCompareExchange(LONG volatile *Destination, LONG Exchange, LONG Comparand)
+{
+    __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+    return Comparand;
+}
+static inline LONG InterlockedOr(LONG volatile *Destination, LONG Value)
+{
+    return __atomic_fetch_or(Destination, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedAnd(LONG volatile *Destination, LONG Value)
+{
+    return __atomic_fetch_and(Destination, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedXor(LONG volatile *Destination, LONG Value)
+{
+    return __atomic_fetch_xor(Destination, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedIncrement64(LONG64 volatile *Addend)
+{
+    return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedDecrement64(LONG64 volatile *Addend)
+{
+    return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedExchange64(LONG64 volatile *Target, LONG64 Value)
+{
+    return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedExchangeAdd64(LONG64 volatile *Addend, LONG64 Value)
+{
+    return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedAdd64(LONG64 volatile *Addend, LONG64 Value)
+{
+    return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG64 InterlockedCompareExchange64(LONG64 volatile *Destination, LONG64 Exchange,
+                                                  LONG64 Comparand)
+{
+    __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+    return Comparand;
+}
+static inline PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
+{
+    return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
+}
+static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination, PVOID Exchange,
+                                                      PVOID Comparand)
+{
+    __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+    return Comparand;
+}
+static inline void MemoryBarrier(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+#define YieldProcessor() __builtin_ia32_pause()
+
+/* ---- The A/W names without suffix follow UNICODE, as in the Windows SDK ------------- */
+
+#ifdef UNICODE
+#define CreateEvent CreateEventW
+#define CreateEventEx CreateEventExW
+#define OpenEvent OpenEventW
+#define CreateSemaphore CreateSemaphoreW
+#define CreateSemaphoreEx CreateSemaphoreExW
+#define OpenSemaphore OpenSemaphoreW
+#define CreateMutex CreateMutexW
+#define CreateMutexEx CreateMutexExW
+#define OpenMutex OpenMutexW
+#define CreateWaitableTimer CreateWaitableTimerW
+#define CreateWaitableTimerEx CreateWaitableTimerExW
+#define OpenWaitableTimer OpenWaitableTimerW
+#else
+#define CreateEvent CreateEventA
+#define CreateEventEx CreateEventExA
+#define OpenEvent OpenEventA
+#define CreateSemaphore CreateSemaphoreA
+#define CreateSemaphoreEx CreateSemaphoreExA
+#define OpenSemaphore OpenSemaphoreA
+#define CreateMutex CreateMutexA
+#define CreateMutexEx CreateMutexExA
+#define OpenMutex OpenMutexA
+#define CreateWaitableTimer CreateWaitableTimerA
+#define CreateWaitableTimerEx CreateWaitableTimerExA
+#define OpenWaitableTimer OpenWaitableTimerA
+#define FormatMessage FormatMessageA
+#endif
+
+OVERLAPPED_END_C
+
+#endif

@@ -1,0 +1,19 @@
+// errors.h: the one table from errno and NTSTATUS to Win32 error codes.
+#pragma once
+
+#include <windows.h>
+
+namespace overlapped {
+
+// The Win32 error a Windows program tests for when a Linux call fails with `error`
+// (an errno value). docs/errors.md lists the table.
+DWORD win32_error_from_errno(int error);
+
+// The Win32 error for an NTSTATUS, as RtlNtStatusToDosError gives it, for the codes the
+// library produces (OVERLAPPED.Internal holds the NTSTATUS; GetLastError the Win32 code).
+DWORD win32_error_from_ntstatus(DWORD status);
+
+// The NTSTATUS stored in OVERLAPPED.Internal for a request that failed with `error`.
+DWORD ntstatus_from_win32_error(DWORD error);
+
+}  // namespace overlapped

@@ -1,0 +1,254 @@
+// handle_table.cpp: slots in fixed segments (they never move, so lookups take no lock),
+// a FIFO free list, and generation checks under the object's lock.
+#include "kernel/handle_table.h"
+
+#include <atomic>
+#include <mutex>
+
+#include "kernel/process.h"
+#include "kernel/thread.h"
+
+namespace overlapped::kernel {
+namespace {
+
+constexpr uint32_t kIndexBits = 21;
+constexpr uint32_t kMaxSlots = (1u << kIndexBits) - 1;  // index + 1 must fit
+constexpr uint32_t kGenerationMask = 0xFF;
+constexpr uint32_t kSegmentBits = 12;
+constexpr uint32_t kSegmentSize = 1u << kSegmentBits;
+constexpr uint32_t kSegmentCount = (kMaxSlots + kSegmentSize) / kSegmentSize;
+constexpr uint32_t kNoSlot = 0xFFFFFFFFu;
+
+struct Slot {
+    // (generation << 1) | open. Written under the object's lock (open/close) and read
+    // without it for the first check, then again under it.
+    std::atomic<uint32_t> tag{0};
+    std::atomic<Object*> object{nullptr};
+    std::atomic<uint32_t> access{0};
+    std::atomic<uint32_t> flags{0};
+    uint32_t next_free = kNoSlot;  // under Table::mutex
+};
+
+struct Table {
+    std::atomic<Slot*> segments[kSegmentCount] = {};
+    std::mutex mutex;  // guards allocation and the free list
+    uint32_t used = 0;  // slots ever handed out
+    uint32_t free_head = kNoSlot;
+    uint32_t free_tail = kNoSlot;
+    std::atomic<uint32_t> open{0};
+};
+
+Table& table()
+{
+    static Table* instance = new Table();
+    return *instance;
+}
+
+Slot* slot_at(uint32_t index)
+{
+    Slot* segment = table().segments[index >> kSegmentBits].load(std::memory_order_acquire);
+    return segment == nullptr ? nullptr : &segment[index & (kSegmentSize - 1)];
+}
+
+HANDLE encode(uint32_t index, uint32_t generation)
+{
+    uintptr_t value = (static_cast<uintptr_t>(index + 1) << 2) |
+                      (static_cast<uintptr_t>(generation & kGenerationMask) << (kIndexBits + 2));
+    return reinterpret_cast<HANDLE>(value);
+}
+
+bool decode(HANDLE handle, uint32_t* index, uint32_t* generation)
+{
+    uintptr_t value = reinterpret_cast<uintptr_t>(handle);
+    if ((value & 3) != 0 || value >= (1ull << 31)) return false;
+    uint32_t slot_plus_one = static_cast<uint32_t>(value >> 2) & kMaxSlots;
+    if (slot_plus_one == 0) return false;
+    *index = slot_plus_one - 1;
+    *generation = static_cast<uint32_t>(value >> (kIndexBits + 2)) & kGenerationMask;
+    return true;
+}
+
+uint32_t allocate_slot()
+{
+    Table& t = table();
+    std::lock_guard<std::mutex> guard(t.mutex);
+    if (t.free_head != kNoSlot) {
+        uint32_t index = t.free_head;
+        Slot* slot = slot_at(index);
+        t.free_head = slot->next_free;
+        if (t.free_head == kNoSlot) t.free_tail = kNoSlot;
+        return index;
+    }
+    if (t.used >= kMaxSlots) return kNoSlot;
+    uint32_t index = t.used++;
+    std::atomic<Slot*>& segment = t.segments[index >> kSegmentBits];
+    if (segment.load(std::memory_order_relaxed) == nullptr)
+        segment.store(new Slot[kSegmentSize], std::memory_order_release);
+    return index;
+}
+
+void free_slot(uint32_t index)
+{
+    Table& t = table();
+    std::lock_guard<std::mutex> guard(t.mutex);
+    Slot* slot = slot_at(index);
+    slot->next_free = kNoSlot;
+    if (t.free_tail == kNoSlot) {
+        t.free_head = t.free_tail = index;
+    } else {
+        slot_at(t.free_tail)->next_free = index;
+        t.free_tail = index;
+    }
+}
+
+// Resolves a real handle to its slot and locks the object; checks the slot again under
+// the lock. Returns the locked object or nullptr.
+Object* lock_slot(HANDLE handle, Slot** slot_out)
+{
+    uint32_t index, generation;
+    if (!decode(handle, &index, &generation)) return nullptr;
+    Slot* slot = slot_at(index);
+    if (slot == nullptr) return nullptr;
+    uint32_t expected_tag = (generation << 1) | 1;
+    if ((slot->tag.load(std::memory_order_acquire) & ((kGenerationMask << 1) | 1)) != expected_tag)
+        return nullptr;
+    Object* object = slot->object.load(std::memory_order_acquire);
+    if (object == nullptr) return nullptr;
+    object->lock.lock();
+    // Under the lock: the slot still names this object, so the handle is open and holds
+    // a reference; a concurrent close waits for our unlock.
+    if ((slot->tag.load(std::memory_order_acquire) & ((kGenerationMask << 1) | 1)) != expected_tag ||
+        slot->object.load(std::memory_order_acquire) != object) {
+        object->lock.unlock();
+        return nullptr;
+    }
+    if (slot_out != nullptr) *slot_out = slot;
+    return object;
+}
+
+}  // namespace
+
+HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* error)
+{
+    uint32_t index = allocate_slot();
+    if (index == kNoSlot) {
+        *error = ERROR_NO_MORE_ITEMS;
+        object->release_reference();
+        return nullptr;
+    }
+    Slot* slot = slot_at(index);
+    object->lock.lock();
+    object->handle_count++;
+    uint32_t generation = (slot->tag.load(std::memory_order_relaxed) >> 1) & kGenerationMask;
+    slot->access.store(access, std::memory_order_relaxed);
+    slot->flags.store(flags, std::memory_order_relaxed);
+    slot->object.store(object, std::memory_order_release);
+    slot->tag.store((generation << 1) | 1, std::memory_order_release);
+    object->lock.unlock();
+    table().open.fetch_add(1, std::memory_order_relaxed);
+    return encode(index, generation);
+}
+
+Object* handle_lock(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error)
+{
+    Object* object;
+    ACCESS_MASK access;
+    if (handle == kCurrentThreadHandle) {
+        object = current_thread_object();
+        object->lock.lock();
+        access = THREAD_ALL_ACCESS;
+    } else if (handle == kCurrentProcessHandle) {
+        object = current_process_object();
+        object->lock.lock();
+        access = PROCESS_ALL_ACCESS;
+    } else {
+        Slot* slot;
+        object = lock_slot(handle, &slot);
+        if (object == nullptr) {
+            *error = ERROR_INVALID_HANDLE;
+            return nullptr;
+        }
+        access = slot->access.load(std::memory_order_relaxed);
+    }
+    if (type != ObjectType::Any && object->type() != type) {
+        object->lock.unlock();
+        *error = ERROR_INVALID_HANDLE;
+        return nullptr;
+    }
+    if ((access & required_access) != required_access) {
+        object->lock.unlock();
+        *error = ERROR_ACCESS_DENIED;
+        return nullptr;
+    }
+    return object;
+}
+
+Object* handle_reference(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error)
+{
+    Object* object = handle_lock(handle, type, required_access, error);
+    if (object == nullptr) return nullptr;
+    object->add_reference();
+    object->lock.unlock();
+    return object;
+}
+
+DWORD handle_close(HANDLE handle)
+{
+    if (handle == kCurrentThreadHandle || handle == kCurrentProcessHandle) return ERROR_SUCCESS;
+    Slot* slot;
+    Object* object = lock_slot(handle, &slot);
+    if (object == nullptr) return ERROR_INVALID_HANDLE;
+    if (slot->flags.load(std::memory_order_relaxed) & HANDLE_FLAG_PROTECT_FROM_CLOSE) {
+        object->lock.unlock();
+        return ERROR_INVALID_HANDLE;
+    }
+    uint32_t tag = slot->tag.load(std::memory_order_relaxed);
+    // Advance the generation as the slot closes, so the next handle for it differs.
+    slot->tag.store(((tag >> 1) + 1) << 1, std::memory_order_release);
+    slot->object.store(nullptr, std::memory_order_release);
+    bool last = --object->handle_count == 0;
+    if (last) object->last_handle_closed();
+    object->lock.unlock();
+    uint32_t index, generation;
+    decode(handle, &index, &generation);
+    free_slot(index);
+    table().open.fetch_sub(1, std::memory_order_relaxed);
+    object->release_reference();
+    return ERROR_SUCCESS;
+}
+
+DWORD handle_get_flags(HANDLE handle, DWORD* flags)
+{
+    Slot* slot;
+    Object* object = lock_slot(handle, &slot);
+    if (object == nullptr) return ERROR_INVALID_HANDLE;
+    *flags = slot->flags.load(std::memory_order_relaxed);
+    object->lock.unlock();
+    return ERROR_SUCCESS;
+}
+
+DWORD handle_set_flags(HANDLE handle, DWORD mask, DWORD flags)
+{
+    Slot* slot;
+    Object* object = lock_slot(handle, &slot);
+    if (object == nullptr) return ERROR_INVALID_HANDLE;
+    DWORD valid = HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE;
+    DWORD old = slot->flags.load(std::memory_order_relaxed);
+    slot->flags.store((old & ~(mask & valid)) | (flags & mask & valid), std::memory_order_relaxed);
+    object->lock.unlock();
+    return ERROR_SUCCESS;
+}
+
+DWORD handle_get_access(HANDLE handle, ACCESS_MASK* access)
+{
+    Slot* slot;
+    Object* object = lock_slot(handle, &slot);
+    if (object == nullptr) return ERROR_INVALID_HANDLE;
+    *access = slot->access.load(std::memory_order_relaxed);
+    object->lock.unlock();
+    return ERROR_SUCCESS;
+}
+
+uint32_t handle_count_open() { return table().open.load(std::memory_order_relaxed); }
+
+}  // namespace overlapped::kernel

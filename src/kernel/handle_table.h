@@ -1,0 +1,47 @@
+// handle_table.h: the process's handle table. A handle names a slot and the slot's
+// generation; a closed, stale or forged handle never reaches another object, even after
+// its slot is reused (slots are reused in FIFO order, and the generation check runs
+// under the object's lock, so a close racing a use is seen by one side or the other).
+//
+// Handle values are multiples of 4 below 2^31, as on Windows, so programs that keep a
+// SOCKET or HANDLE in an int keep working: bits 2..22 are the slot index + 1, bits
+// 23..30 the slot's generation (mod 256).
+#pragma once
+
+#include <cstdint>
+
+#include <windows.h>
+
+#include "kernel/object.h"
+
+namespace overlapped::kernel {
+
+// Pseudo handles, as Windows defines them.
+inline HANDLE const kCurrentProcessHandle = reinterpret_cast<HANDLE>(static_cast<intptr_t>(-1));
+inline HANDLE const kCurrentThreadHandle = reinterpret_cast<HANDLE>(static_cast<intptr_t>(-2));
+
+// Makes a handle for `object`, taking over one reference the caller holds. Returns
+// nullptr with ERROR_NO_SYSTEM_RESOURCES-like failure (`*error` set) if the table is full;
+// the reference is then released.
+HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* error);
+
+// Looks `handle` up and returns its object LOCKED, checked for type (`type`, or Any) and
+// for every access bit in `required_access`. On failure returns nullptr with `*error`
+// (ERROR_INVALID_HANDLE or ERROR_ACCESS_DENIED). Resolves the pseudo handles.
+Object* handle_lock(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error);
+
+// As handle_lock, but returns the object unlocked with a reference the caller releases.
+Object* handle_reference(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error);
+
+// Closes `handle`. Returns ERROR_SUCCESS or ERROR_INVALID_HANDLE.
+DWORD handle_close(HANDLE handle);
+
+// Access mask and flags of a handle.
+DWORD handle_get_flags(HANDLE handle, DWORD* flags);
+DWORD handle_set_flags(HANDLE handle, DWORD mask, DWORD flags);
+DWORD handle_get_access(HANDLE handle, ACCESS_MASK* access);
+
+// Number of open handles (for tests of leaks).
+uint32_t handle_count_open();
+
+}  // namespace overlapped::kernel

@@ -1,0 +1,64 @@
+// names.cpp: name -> object map, guarded by one mutex (names are not a hot path).
+#include "kernel/names.h"
+
+#include <mutex>
+#include <unordered_map>
+
+namespace overlapped::kernel {
+namespace {
+
+struct Namespace {
+    std::mutex mutex;
+    std::unordered_map<std::string, Object*> objects;
+};
+
+Namespace& space()
+{
+    static Namespace* instance = new Namespace();
+    return *instance;
+}
+
+}  // namespace
+
+Object* names_find(const std::string& name)
+{
+    Namespace& s = space();
+    std::lock_guard<std::mutex> guard(s.mutex);
+    auto found = s.objects.find(name);
+    if (found == s.objects.end()) return nullptr;
+    // A count of zero means the object is on its way out: the name is as good as gone.
+    return found->second->try_add_reference() ? found->second : nullptr;
+}
+
+Object* names_insert_or_find(Object* object)
+{
+    Namespace& s = space();
+    std::lock_guard<std::mutex> guard(s.mutex);
+    auto [position, inserted] = s.objects.emplace(object->name, object);
+    if (inserted) return nullptr;
+    if (position->second->try_add_reference()) return position->second;
+    position->second = object;  // the old holder is being destroyed
+    return nullptr;
+}
+
+void names_remove(Object* object)
+{
+    Namespace& s = space();
+    std::lock_guard<std::mutex> guard(s.mutex);
+    auto found = s.objects.find(object->name);
+    if (found != s.objects.end() && found->second == object) s.objects.erase(found);
+}
+
+bool names_normalise(std::string* name)
+{
+    for (const char* prefix : {"Global\\", "Local\\", "Session\\"}) {
+        std::string p(prefix);
+        if (name->compare(0, p.size(), p) == 0) {
+            name->erase(0, p.size());
+            break;
+        }
+    }
+    return name->find('\\') == std::string::npos;
+}
+
+}  // namespace overlapped::kernel

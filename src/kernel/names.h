@@ -1,0 +1,25 @@
+// names.h: the process's object namespace (named events, semaphores, mutexes, timers).
+// One namespace for all types, as on Windows.
+#pragma once
+
+#include <string>
+
+#include "kernel/object.h"
+
+namespace overlapped::kernel {
+
+// Looks up `name`; returns the object with a new reference, or nullptr.
+Object* names_find(const std::string& name);
+
+// Inserts `object` under its name unless the name is taken; returns the existing object
+// with a new reference in that case, else nullptr (inserted).
+Object* names_insert_or_find(Object* object);
+
+// Removes `object`'s name if it still maps to `object`.
+void names_remove(Object* object);
+
+// Normalises a Win32 object name: strips "Global\" and "Local\". Returns false for a name
+// Windows rejects (another backslash: ERROR_PATH_NOT_FOUND).
+bool names_normalise(std::string* name);
+
+}  // namespace overlapped::kernel

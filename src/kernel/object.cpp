@@ -1,0 +1,95 @@
+// object.cpp: reference counting, waiter lists and the signalling half of the wait
+// protocol (the waiting half is in wait.cpp).
+#include "kernel/object.h"
+
+#include "common/futex.h"
+#include "kernel/names.h"
+#include "kernel/thread_state.h"
+
+namespace overlapped::kernel {
+
+void WakeList::add(ThreadState* thread)
+{
+    if (count_ == static_cast<int>(sizeof(threads_) / sizeof(threads_[0]))) {
+        // Full: wake this one now. Safe while the caller holds an object lock, only slower.
+        futex_wake(&thread->wait_status, 1);
+        return;
+    }
+    threads_[count_++] = thread;
+}
+
+void WakeList::flush()
+{
+    // ThreadState memory is type-stable (kernel/thread.h), so waking a thread that has
+    // meanwhile returned from its wait, or even exited, is at worst a spurious wake-up.
+    for (int i = 0; i < count_; ++i) futex_wake(&threads_[i]->wait_status, 1);
+    count_ = 0;
+}
+
+bool Object::try_add_reference()
+{
+    uint32_t count = references_.load(std::memory_order_relaxed);
+    while (count != 0) {
+        if (references_.compare_exchange_weak(count, count + 1, std::memory_order_acquire,
+                                              std::memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
+
+void Object::release_reference()
+{
+    if (references_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    if (!name.empty()) names_remove(this);
+    recycle();
+}
+
+void Object::link_waiter(WaitEntry* entry)
+{
+    entry->next = nullptr;
+    entry->prev = waiters_tail_;
+    if (waiters_tail_ != nullptr)
+        waiters_tail_->next = entry;
+    else
+        waiters_head_ = entry;
+    waiters_tail_ = entry;
+    entry->linked = true;
+}
+
+void Object::unlink_waiter(WaitEntry* entry)
+{
+    if (!entry->linked) return;
+    if (entry->prev != nullptr)
+        entry->prev->next = entry->next;
+    else
+        waiters_head_ = entry->next;
+    if (entry->next != nullptr)
+        entry->next->prev = entry->prev;
+    else
+        waiters_tail_ = entry->prev;
+    entry->prev = entry->next = nullptr;
+    entry->linked = false;
+}
+
+void Object::signal_waiters(WakeList& wake)
+{
+    for (WaitEntry* entry = waiters_head_; entry != nullptr; entry = entry->next) {
+        ThreadState* thread = entry->thread;
+        if (!is_signaled(thread)) {
+            // Mutexes are signalled per thread (the owner may re-acquire); others are
+            // signalled for all or none, so stop at the first that is not satisfied.
+            if (type() == ObjectType::Mutex) continue;
+            break;
+        }
+        if (entry->wait_all) {
+            if (try_claim_wait(thread, kWaitRecheck)) wake.add(thread);
+            continue;
+        }
+        if (try_claim_wait(thread, satisfy_code() + entry->index)) {
+            satisfy(thread);
+            wake.add(thread);
+        }
+    }
+}
+
+}  // namespace overlapped::kernel

@@ -1,0 +1,166 @@
+// object.h: the base of every kernel object (events, semaphores, mutexes, timers,
+// threads, completion ports, and later devices), its reference counting, its waiter
+// list, and the type-stable pools objects live in.
+//
+// Type-stable memory: an object's storage is never returned to the system; when the last
+// reference goes, the object goes back to its type's pool and may be reused for another
+// object of the same type. So a pointer read from the handle table is always safe to
+// lock, even if the handle was closed meanwhile: the handle table re-checks the slot
+// under the object's lock and refuses a stale handle (handle_table.h). This lets the hot
+// paths (PostQueuedCompletionStatus, SetEvent...) run on one lock/unlock and no
+// reference-count traffic.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <windows.h>
+
+#include "common/lock.h"
+
+namespace overlapped::kernel {
+
+struct ThreadState;
+
+enum class ObjectType : uint8_t {
+    Any = 0,  // only as a lookup filter
+    Event,
+    Semaphore,
+    Mutex,
+    Timer,
+    Thread,
+    Process,
+    CompletionPort,
+};
+
+// One waiting thread's link into one object's waiter list. Lives on the waiting
+// thread's stack for the duration of the wait; linked and unlinked under the object's lock.
+struct WaitEntry {
+    WaitEntry* prev = nullptr;
+    WaitEntry* next = nullptr;
+    ThreadState* thread = nullptr;
+    uint32_t index = 0;     // position in the caller's handle array
+    bool wait_all = false;  // part of a wait-all: signal means "re-check", not "claimed"
+    bool linked = false;
+};
+
+// Threads to wake once the signalling object's lock is released.
+class WakeList {
+public:
+    ~WakeList() { flush(); }
+    void add(ThreadState* thread);
+    void flush();
+
+private:
+    ThreadState* threads_[16];
+    int count_ = 0;
+};
+
+class Object {
+public:
+    Object(const Object&) = delete;
+    Object& operator=(const Object&) = delete;
+
+    // Guards everything below that is not atomic, and the state of the derived object.
+    Lock lock;
+
+    ObjectType type() const { return type_; }
+
+    // ---- references: one per open handle, one per wait in progress, one per internal user.
+    void add_reference() { references_.fetch_add(1, std::memory_order_relaxed); }
+    // Adds a reference unless the object is already being destroyed (count reached 0).
+    bool try_add_reference();
+    // Drops a reference; the last one returns the object to its pool.
+    void release_reference();
+
+    // ---- handle count, under `lock`. The last handle closed calls last_handle_closed().
+    uint32_t handle_count = 0;
+
+    // ---- name in the process's object namespace ("" for unnamed), set at creation.
+    std::string name;
+
+    // ---- the waiting protocol, all called with `lock` held.
+    // Whether a wait by `thread` would be satisfied now.
+    virtual bool is_signaled(const ThreadState* thread) const = 0;
+    // WAIT_ABANDONED_0 if satisfying `thread` now reports abandonment (mutexes), else 0.
+    virtual uint32_t satisfy_code() const { return 0; }
+    // Consumes the signal for `thread` (auto-reset, count--, ownership...).
+    virtual void satisfy(ThreadState* thread) { (void)thread; }
+    // Called when the last handle to the object is closed (ports run down here).
+    virtual void last_handle_closed() {}
+
+    // Links/unlinks a waiter (FIFO order).
+    void link_waiter(WaitEntry* entry);
+    void unlink_waiter(WaitEntry* entry);
+    bool has_waiters() const { return waiters_head_ != nullptr; }
+
+    // After the object became signalled: claims waiting threads in FIFO order while the
+    // object stays signalled, satisfying each claimed one, and adds them to `wake`.
+    void signal_waiters(WakeList& wake);
+
+protected:
+    explicit Object(ObjectType type) : type_(type) {}
+    virtual ~Object() = default;
+
+    // Called (without `lock`) when the last reference went: resets the derived state and
+    // returns the object to its pool.
+    virtual void recycle() = 0;
+
+    // Called by pools when an object is handed out: one reference, no handles.
+    void reset_base()
+    {
+        references_.store(1, std::memory_order_relaxed);
+        handle_count = 0;
+        name.clear();
+    }
+
+private:
+    const ObjectType type_;
+    std::atomic<uint32_t> references_{0};
+    WaitEntry* waiters_head_ = nullptr;
+    WaitEntry* waiters_tail_ = nullptr;
+};
+
+// A type-stable pool: objects are constructed once and reused, never freed. The pool
+// itself is never destroyed (process exit may race with threads still using objects).
+template <class T>
+class Pool {
+public:
+    T* acquire()
+    {
+        {
+            std::lock_guard<std::mutex> guard(mutex_);
+            if (!free_.empty()) {
+                T* object = free_.back();
+                free_.pop_back();
+                return object;
+            }
+        }
+        T* object = new T();
+        std::lock_guard<std::mutex> guard(mutex_);
+        all_.push_back(object);  // keeps every object reachable for leak checkers
+        return object;
+    }
+
+    void release(T* object)
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        free_.push_back(object);
+    }
+
+    static Pool& instance()
+    {
+        static Pool* pool = new Pool();
+        return *pool;
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<T*> free_;
+    std::vector<T*> all_;
+};
+
+}  // namespace overlapped::kernel

@@ -1,0 +1,290 @@
+// port.cpp: the completion port's kernel-queue algorithm (see port.h).
+#include "kernel/port.h"
+
+#include <cstring>
+#include <unistd.h>
+
+#include "common/futex.h"
+
+namespace overlapped::kernel {
+
+void PacketQueue::grow()
+{
+    size_t capacity = capacity_ == 0 ? 64 : capacity_ * 2;
+    Packet* ring = new Packet[capacity];
+    size_t count = tail_ - head_;
+    for (size_t i = 0; i < count; ++i) ring[i] = ring_[(head_ + i) & (capacity_ - 1)];
+    delete[] ring_;
+    ring_ = ring;
+    capacity_ = capacity;
+    head_ = 0;
+    tail_ = count;
+}
+
+namespace {
+
+uint64_t next_generation()
+{
+    static std::atomic<uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+uint32_t processor_count()
+{
+    static const uint32_t count = [] {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        return n > 0 ? static_cast<uint32_t>(n) : 1u;
+    }();
+    return count;
+}
+
+}  // namespace
+
+CompletionPort* CompletionPort::create(DWORD concurrency)
+{
+    CompletionPort* port = Pool<CompletionPort>::instance().acquire();
+    port->lock.lock();
+    port->reset_base();
+    port->queue_.clear();
+    port->waiters_ = nullptr;
+    port->concurrency_ = concurrency == 0 ? processor_count() : concurrency;
+    port->running_ = port->waiting_ = port->paused_ = 0;
+    port->posted_ = port->dequeued_ = 0;
+    port->generation_ = next_generation();
+    port->closed_ = false;
+    port->lock.unlock();
+    return port;
+}
+
+void CompletionPort::recycle()
+{
+    lock.lock();
+    queue_.clear();
+    closed_ = true;
+    lock.unlock();
+    Pool<CompletionPort>::instance().release(this);
+}
+
+void CompletionPort::push_waiter(ThreadState* thread)
+{
+    thread->port_prev = nullptr;
+    thread->port_next = waiters_;
+    if (waiters_ != nullptr) waiters_->port_prev = thread;
+    waiters_ = thread;
+    thread->port_waiting = true;
+    ++waiting_;
+}
+
+void CompletionPort::unlink_waiter_thread(ThreadState* thread)
+{
+    if (!thread->port_waiting) return;
+    if (thread->port_prev != nullptr)
+        thread->port_prev->port_next = thread->port_next;
+    else
+        waiters_ = thread->port_next;
+    if (thread->port_next != nullptr) thread->port_next->port_prev = thread->port_prev;
+    thread->port_prev = thread->port_next = nullptr;
+    thread->port_waiting = false;
+    --waiting_;
+}
+
+void CompletionPort::release_waiters(WakeList& wake)
+{
+    while (!queue_.empty() && waiters_ != nullptr && running_ < concurrency_) {
+        ThreadState* waiter = waiters_;
+        unlink_waiter_thread(waiter);
+        // The packet is written before the claim; the waiter reads it only after seeing
+        // kWaitPortPacket (release/acquire on wait_status).
+        waiter->port_packet = queue_.front();
+        if (try_claim_wait(waiter, kWaitPortPacket)) {
+            queue_.pop();
+            ++running_;
+            ++dequeued_;
+            wake.add(waiter);
+        }
+        // else: the waiter timed out or was alerted a moment ago; it finds itself
+        // unlinked and counts itself running again (remove_and_unlock).
+    }
+}
+
+ULONG CompletionPort::take_packets(Packet* packets, ULONG count)
+{
+    ULONG taken = 0;
+    while (taken < count && !queue_.empty()) {
+        packets[taken++] = queue_.front();
+        queue_.pop();
+    }
+    dequeued_ += taken;
+    return taken;
+}
+
+void CompletionPort::post_and_unlock(const Packet& packet)
+{
+    WakeList wake;
+    queue_.push(packet);
+    ++posted_;
+    if (waiters_ != nullptr) release_waiters(wake);
+    if (!queue_.empty() && has_waiters()) signal_waiters(wake);
+    lock.unlock();
+}
+
+DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* removed,
+                                        const Deadline& deadline, bool alertable)
+{
+    ThreadState* self = current_thread();
+    *removed = 0;
+    if (self->port != nullptr && !is_current(self)) {
+        // Associated with another port: leave it first (without holding two port locks).
+        lock.unlock();
+        port_detach(self);
+        return kRetry;
+    }
+    if (self->port == this) {
+        if (self->port_counted_running) {
+            --running_;
+            self->port_counted_running = false;
+        }
+    } else {
+        self->port = this;
+        self->port_generation = generation_;
+    }
+
+    if (!queue_.empty() && running_ < concurrency_) {
+        *removed = take_packets(packets, count);
+        ++running_;
+        self->port_counted_running = true;
+        lock.unlock();
+        return STATUS_SUCCESS;
+    }
+    bool apc_ready = alertable && self->apc_pending.load(std::memory_order_acquire) != 0;
+    if (deadline.zero || apc_ready) {
+        ++running_;
+        self->port_counted_running = true;
+        lock.unlock();
+        if (!apc_ready) return STATUS_TIMEOUT;
+        run_pending_apcs(self);
+        return STATUS_USER_APC;
+    }
+
+    uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
+    self->wait_status.store(waiting, std::memory_order_seq_cst);
+    push_waiter(self);
+    lock.unlock();
+    if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0)
+        try_claim_wait(self, kWaitAlerted);
+
+    uint32_t status = sleep_until_claimed(self, waiting, deadline);
+    self->wait_status.store(kWaitIdle, std::memory_order_relaxed);
+
+    if (status == kWaitPortPacket) {
+        packets[0] = self->port_packet;
+        self->port_counted_running = true;
+        ULONG taken = 1;
+        if (count > 1) {
+            LockGuard guard(lock);
+            if (is_current(self)) taken += take_packets(packets + 1, count - 1);
+        }
+        *removed = taken;
+        return STATUS_SUCCESS;
+    }
+    if (status == kWaitPortClosed) {
+        self->port = nullptr;
+        self->port_counted_running = false;
+        return STATUS_ABANDONED_WAIT_0;
+    }
+    // Timed out or alerted: leave the waiter list and count as running again.
+    {
+        LockGuard guard(lock);
+        if (is_current(self)) {
+            unlink_waiter_thread(self);
+            ++running_;
+            self->port_counted_running = true;
+        } else {
+            self->port = nullptr;
+            self->port_counted_running = false;
+        }
+    }
+    if (status == kWaitAlerted) {
+        run_pending_apcs(self);
+        return STATUS_USER_APC;
+    }
+    return STATUS_TIMEOUT;
+}
+
+void CompletionPort::last_handle_closed()
+{
+    // Rundown: waiters return ERROR_ABANDONED_WAIT_0, queued packets are dropped.
+    closed_ = true;
+    WakeList wake;
+    while (waiters_ != nullptr) {
+        ThreadState* waiter = waiters_;
+        unlink_waiter_thread(waiter);
+        if (try_claim_wait(waiter, kWaitPortClosed)) wake.add(waiter);
+    }
+    queue_.clear();
+    running_ = paused_ = waiting_ = 0;
+}
+
+void CompletionPort::statistics(uint64_t out[7])
+{
+    out[0] = queue_.size();
+    out[1] = running_;
+    out[2] = waiting_;
+    out[3] = paused_;
+    out[4] = concurrency_;
+    out[5] = posted_;
+    out[6] = dequeued_;
+}
+
+void port_detach(ThreadState* self)
+{
+    CompletionPort* port = self->port;
+    if (port == nullptr) return;
+    WakeList wake;
+    LockGuard guard(port->lock);
+    if (port->is_current(self)) {
+        if (self->port_counted_running) --port->running_;
+        if (self->port_paused) --port->paused_;
+        port->release_waiters(wake);
+    }
+    self->port = nullptr;
+    self->port_counted_running = false;
+    self->port_paused = false;
+}
+
+void port_thread_blocking(ThreadState* self)
+{
+    CompletionPort* port = self->port;
+    if (port == nullptr || !self->port_counted_running) return;
+    WakeList wake;
+    LockGuard guard(port->lock);
+    if (!port->is_current(self)) {
+        self->port = nullptr;
+        self->port_counted_running = false;
+        return;
+    }
+    --port->running_;
+    ++port->paused_;
+    self->port_counted_running = false;
+    self->port_paused = true;
+    port->release_waiters(wake);
+}
+
+void port_thread_unblocked(ThreadState* self)
+{
+    if (!self->port_paused) return;
+    CompletionPort* port = self->port;
+    LockGuard guard(port->lock);
+    self->port_paused = false;
+    if (!port->is_current(self)) {
+        self->port = nullptr;
+        return;
+    }
+    --port->paused_;
+    ++port->running_;  // may exceed the limit for a moment, as on Windows
+    self->port_counted_running = true;
+}
+
+void port_thread_exit(ThreadState* self) { port_detach(self); }
+
+}  // namespace overlapped::kernel

@@ -1,0 +1,105 @@
+// port.h: I/O completion ports: the kernel-queue algorithm of Windows, in process.
+//
+// A port keeps, as seed 002 draws it: the completion queue (FIFO), the waiting threads
+// (LIFO: the last thread to wait is the first released), the released threads counted
+// in `running_` (at most NumberOfConcurrentThreads of them are given packets), and the
+// paused threads (released threads blocked elsewhere, not counted until they wake). The
+// device list is the set of handles bound to the port (kept by the devices themselves).
+//
+// A thread is associated with the port it last called GetQueuedCompletionStatus on.
+// Every blocking wait of the library calls port_thread_blocking/unblocked, which is how
+// a released thread that blocks lets another waiter take the next packet.
+#pragma once
+
+#include <cstdint>
+
+#include "kernel/object.h"
+#include "kernel/thread_state.h"
+#include "kernel/wait.h"
+
+namespace overlapped::kernel {
+
+// A growable FIFO ring of packets; it keeps its storage, so a port in steady state
+// allocates nothing.
+class PacketQueue {
+public:
+    ~PacketQueue() { delete[] ring_; }
+    bool empty() const { return head_ == tail_; }
+    size_t size() const { return tail_ - head_; }
+    void push(const Packet& packet)
+    {
+        if (tail_ - head_ == capacity_) grow();
+        ring_[tail_++ & (capacity_ - 1)] = packet;
+    }
+    const Packet& front() const { return ring_[head_ & (capacity_ - 1)]; }
+    void pop() { ++head_; }
+    void clear() { head_ = tail_ = 0; }
+
+private:
+    void grow();
+    Packet* ring_ = nullptr;
+    size_t capacity_ = 0;
+    size_t head_ = 0;
+    size_t tail_ = 0;
+};
+
+class CompletionPort final : public Object {
+public:
+    CompletionPort() : Object(ObjectType::CompletionPort) {}
+    static CompletionPort* create(DWORD concurrency);
+
+    // Waitable: signalled while packets are queued; a wait consumes nothing.
+    bool is_signaled(const ThreadState*) const override { return !queue_.empty(); }
+    void last_handle_closed() override;
+
+    // Queues a packet. Called with `lock` held; returns with it released.
+    void post_and_unlock(const Packet& packet);
+
+    // Status of remove_and_unlock besides STATUS_SUCCESS / STATUS_TIMEOUT /
+    // STATUS_USER_APC / STATUS_ABANDONED_WAIT_0: the caller must look the port up again.
+    static constexpr DWORD kRetry = 0xFFFFFFFFu;
+
+    // GetQueuedCompletionStatus(Ex): removes up to `count` packets into `packets`, waiting
+    // as the kernel queue does. Called with `lock` held; returns with it released.
+    DWORD remove_and_unlock(Packet* packets, ULONG count, ULONG* removed, const Deadline& deadline,
+                            bool alertable);
+
+    void statistics(uint64_t out[7]);
+
+private:
+    friend void port_thread_blocking(ThreadState* self);
+    friend void port_thread_unblocked(ThreadState* self);
+    friend void port_thread_exit(ThreadState* self);
+    friend void port_detach(ThreadState* self);
+
+    void recycle() override;
+    bool is_current(const ThreadState* self) const
+    {
+        return self->port == this && self->port_generation == generation_ && !closed_;
+    }
+    void push_waiter(ThreadState* thread);
+    void unlink_waiter_thread(ThreadState* thread);
+    // Hands queued packets to waiting threads while the concurrency limit allows.
+    void release_waiters(WakeList& wake);
+    ULONG take_packets(Packet* packets, ULONG count);
+
+    PacketQueue queue_;
+    ThreadState* waiters_ = nullptr;  // LIFO: the head is the most recent waiter
+    uint32_t concurrency_ = 1;
+    uint32_t running_ = 0;
+    uint32_t waiting_ = 0;
+    uint32_t paused_ = 0;
+    uint64_t posted_ = 0;
+    uint64_t dequeued_ = 0;
+    uint64_t generation_ = 0;
+    bool closed_ = false;
+};
+
+// Hooks the wait engine calls around every blocking wait, and thread exit.
+void port_thread_blocking(ThreadState* self);
+void port_thread_unblocked(ThreadState* self);
+void port_thread_exit(ThreadState* self);
+// Ends the calling thread's association with its port (when it waits on another one).
+void port_detach(ThreadState* self);
+
+}  // namespace overlapped::kernel

@@ -1,0 +1,76 @@
+// sync.h: events, semaphores and mutexes: their state and the waiting protocol for each.
+#pragma once
+
+#include "kernel/object.h"
+#include "kernel/thread_state.h"
+
+namespace overlapped::kernel {
+
+class EventObject final : public Object {
+public:
+    EventObject() : Object(ObjectType::Event) {}
+    static EventObject* create(bool manual_reset, bool initial_state);
+
+    bool is_signaled(const ThreadState*) const override { return signaled_; }
+    void satisfy(ThreadState*) override
+    {
+        if (!manual_reset_) signaled_ = false;
+    }
+
+    // All under `lock`; they collect the threads to wake in `wake`.
+    void set(WakeList& wake);
+    void reset() { signaled_ = false; }
+    void pulse(WakeList& wake);
+    bool signaled() const { return signaled_; }
+
+private:
+    void recycle() override;
+
+    bool manual_reset_ = false;
+    bool signaled_ = false;
+};
+
+class SemaphoreObject final : public Object {
+public:
+    SemaphoreObject() : Object(ObjectType::Semaphore) {}
+    static SemaphoreObject* create(LONG initial, LONG maximum);
+
+    bool is_signaled(const ThreadState*) const override { return count_ > 0; }
+    void satisfy(ThreadState*) override { --count_; }
+
+    // Under `lock`: adds `count`; ERROR_TOO_MANY_POSTS past the maximum (count unchanged).
+    DWORD release(LONG count, LONG* previous, WakeList& wake);
+
+private:
+    void recycle() override;
+
+    LONG count_ = 0;
+    LONG maximum_ = 0;
+};
+
+class MutexObject final : public Object {
+public:
+    MutexObject() : Object(ObjectType::Mutex) {}
+    static MutexObject* create(ThreadState* initial_owner);
+
+    bool is_signaled(const ThreadState* thread) const override
+    {
+        return owner_ == nullptr || owner_ == thread;
+    }
+    uint32_t satisfy_code() const override { return abandoned_ ? WAIT_ABANDONED_0 : 0; }
+    void satisfy(ThreadState* thread) override;
+
+    // Under `lock`: ERROR_NOT_OWNER unless `thread` owns it.
+    DWORD release(ThreadState* thread, WakeList& wake);
+    // Under `lock`: the owner exited without releasing.
+    void abandon(WakeList& wake);
+
+private:
+    void recycle() override;
+
+    ThreadState* owner_ = nullptr;
+    uint32_t recursion_ = 0;
+    bool abandoned_ = false;
+};
+
+}  // namespace overlapped::kernel

@@ -1,0 +1,275 @@
+// thread.cpp: thread objects, per-thread state made on first use, CreateThread's
+// trampoline, thread exit, and the APC queue.
+#include "kernel/thread.h"
+
+#include <mutex>
+#include <pthread.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <unordered_map>
+
+#include "common/futex.h"
+#include "kernel/port.h"
+#include "kernel/process.h"
+#include "kernel/sync.h"
+
+namespace overlapped::kernel {
+
+thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec"))) = 0;
+
+namespace {
+
+thread_local ThreadObject* tls_self __attribute__((tls_model("initial-exec"))) = nullptr;
+
+struct Registry {
+    std::mutex mutex;
+    std::unordered_map<DWORD, ThreadObject*> by_id;
+    pthread_key_t exit_key;
+    Registry() { pthread_key_create(&exit_key, &Registry::on_thread_exit); }
+    static void on_thread_exit(void* value)
+    {
+        thread_exit_cleanup(static_cast<ThreadObject*>(value));
+    }
+};
+
+Registry& registry()
+{
+    static Registry* instance = new Registry();
+    return *instance;
+}
+
+// Makes `object` the calling thread's object and registers its id.
+void adopt(ThreadObject* object)
+{
+    __atomic_store_n(&object->state.thread_id, static_cast<DWORD>(syscall(SYS_gettid)), __ATOMIC_RELEASE);
+    object->state.object = object;
+    tls_self = object;
+    Registry& r = registry();
+    {
+        std::lock_guard<std::mutex> guard(r.mutex);
+        r.by_id[object->state.thread_id] = object;
+    }
+    pthread_setspecific(r.exit_key, object);
+}
+
+thread_local DWORD tls_exit_code __attribute__((tls_model("initial-exec"))) = 0;
+
+}  // namespace
+
+struct ThreadStart {
+    static void* run(void* argument)
+    {
+        ThreadObject* object = static_cast<ThreadObject*>(argument);
+        adopt(object);
+        // Created suspended: sleep until ResumeThread brings the count to 0.
+        for (;;) {
+            uint32_t count = object->suspend_count_.load(std::memory_order_acquire);
+            if (count == 0) break;
+            futex_wait(&object->suspend_count_, count, nullptr);
+        }
+        object->lock.lock();
+        object->started_ = true;
+        object->lock.unlock();
+        tls_exit_code = object->start_(object->parameter_);
+        return nullptr;  // the exit key's destructor runs thread_exit_cleanup
+    }
+};
+
+ThreadState* current_thread()
+{
+    if (tls_self != nullptr) return &tls_self->state;
+    // A thread the library did not create (main, std::thread, pthreads): one reference,
+    // held by the running thread and dropped when it exits.
+    ThreadObject* object = Pool<ThreadObject>::instance().acquire();
+    object->lock.lock();
+    object->reset_base();
+    object->exited_ = false;
+    object->exit_code_ = 0;
+    object->started_ = true;
+    object->suspend_count_.store(0, std::memory_order_relaxed);
+    object->lock.unlock();
+    adopt(object);
+    return &object->state;
+}
+
+ThreadState* current_thread_if_any() { return tls_self != nullptr ? &tls_self->state : nullptr; }
+
+ThreadObject* current_thread_object()
+{
+    current_thread();
+    return tls_self;
+}
+
+ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE start, LPVOID parameter,
+                                  bool suspended, DWORD* error)
+{
+    ThreadObject* object = Pool<ThreadObject>::instance().acquire();
+    object->lock.lock();
+    object->reset_base();
+    object->add_reference();  // the running thread's
+    object->exited_ = false;
+    object->exit_code_ = 0;
+    object->started_ = false;
+    object->start_ = start;
+    object->parameter_ = parameter;
+    object->suspend_count_.store(suspended ? 1 : 0, std::memory_order_relaxed);
+    object->lock.unlock();
+
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (stack_size != 0) {
+        SIZE_T size = (stack_size + 65535) & ~static_cast<SIZE_T>(65535);
+        if (size < 65536) size = 65536;
+        pthread_attr_setstacksize(&attributes, size);
+    }
+    pthread_t thread;
+    int rc = pthread_create(&thread, &attributes, &ThreadStart::run, object);
+    pthread_attr_destroy(&attributes);
+    if (rc != 0) {
+        *error = rc == EAGAIN ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_PARAMETER;
+        object->release_reference();
+        object->release_reference();
+        return nullptr;
+    }
+    // Wait until the new thread has its id, so that CreateThread can report it.
+    while (__atomic_load_n(&object->state.thread_id, __ATOMIC_ACQUIRE) == 0) sched_yield();
+    return object;
+}
+
+DWORD ThreadObject::resume()
+{
+    uint32_t count = suspend_count_.load(std::memory_order_acquire);
+    while (count != 0) {
+        if (suspend_count_.compare_exchange_weak(count, count - 1, std::memory_order_acq_rel)) {
+            if (count == 1) futex_wake(&suspend_count_, 1);
+            return count;
+        }
+    }
+    return 0;
+}
+
+DWORD ThreadObject::suspend()
+{
+    // Linux has no safe way to stop another thread at an arbitrary point; only a thread
+    // that has not started running its routine yet can be held (docs/deviations.md).
+    LockGuard guard(lock);
+    if (started_ || exited_) return static_cast<DWORD>(-1);
+    return suspend_count_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void ThreadObject::recycle()
+{
+    lock.lock();
+    state.reset();
+    lock.unlock();
+    Pool<ThreadObject>::instance().release(this);
+}
+
+ThreadObject* thread_find(DWORD thread_id)
+{
+    Registry& r = registry();
+    std::lock_guard<std::mutex> guard(r.mutex);
+    auto found = r.by_id.find(thread_id);
+    if (found == r.by_id.end()) return nullptr;
+    return found->second->try_add_reference() ? found->second : nullptr;
+}
+
+void thread_exit(DWORD exit_code)
+{
+    current_thread();
+    tls_exit_code = exit_code;
+    pthread_exit(nullptr);
+}
+
+void thread_exit_cleanup(ThreadObject* object)
+{
+    ThreadState* self = &object->state;
+    self->exiting = true;
+
+    std::vector<MutexObject*> owned;
+    {
+        LockGuard guard(self->owned_lock);
+        owned.swap(self->owned_mutexes);
+    }
+    for (MutexObject* mutex : owned) {
+        {
+            WakeList wake;
+            mutex->lock.lock();
+            mutex->abandon(wake);
+            mutex->lock.unlock();
+        }
+        mutex->release_reference();  // the owner's reference
+    }
+
+    port_thread_exit(self);
+
+    {
+        LockGuard guard(self->apc_lock);
+        self->apcs.clear();  // APCs queued to a thread that ends never run
+        self->apc_pending.store(0, std::memory_order_relaxed);
+    }
+
+    {
+        Registry& r = registry();
+        std::lock_guard<std::mutex> guard(r.mutex);
+        auto found = r.by_id.find(self->thread_id);
+        if (found != r.by_id.end() && found->second == object) r.by_id.erase(found);
+    }
+
+    {
+        WakeList wake;
+        object->lock.lock();
+        object->exit_code_ = tls_exit_code;
+        object->exited_ = true;
+        object->signal_waiters(wake);
+        object->lock.unlock();
+    }
+    tls_self = nullptr;
+    object->release_reference();  // the running thread's reference
+}
+
+// ---- APCs
+
+void queue_apc(ThreadState* target, const Apc& apc)
+{
+    {
+        LockGuard guard(target->apc_lock);
+        target->apcs.push_back(apc);
+    }
+    target->apc_pending.fetch_add(1, std::memory_order_seq_cst);
+    uint32_t expected = kWaitingAlertable;
+    if (target->wait_status.compare_exchange_strong(expected, kWaitAlerted, std::memory_order_seq_cst))
+        futex_wake(&target->wait_status, 1);
+}
+
+int run_pending_apcs(ThreadState* self)
+{
+    int ran = 0;
+    for (;;) {
+        Apc apc;
+        {
+            LockGuard guard(self->apc_lock);
+            if (self->apcs.empty()) return ran;
+            apc = self->apcs.front();
+            self->apcs.pop_front();
+        }
+        self->apc_pending.fetch_sub(1, std::memory_order_relaxed);
+        apc.invoke(apc);
+        ++ran;
+    }
+}
+
+// ---- the process object
+
+Object* current_process_object()
+{
+    static ProcessObject* process = [] {
+        ProcessObject* object = new ProcessObject();
+        object->add_reference();
+        return object;
+    }();
+    return process;
+}
+
+}  // namespace overlapped::kernel

@@ -1,0 +1,63 @@
+// thread.h: thread objects: the waitable side of a thread (signalled at exit, with its
+// exit code) and the ThreadState the library keeps for it.
+#pragma once
+
+#include <atomic>
+
+#include "kernel/object.h"
+#include "kernel/thread_state.h"
+
+namespace overlapped::kernel {
+
+class ThreadObject final : public Object {
+public:
+    ThreadObject() : Object(ObjectType::Thread) {}
+
+    bool is_signaled(const ThreadState*) const override { return exited_; }
+
+    // Under `lock`.
+    bool exited() const { return exited_; }
+    DWORD exit_code() const { return exited_ ? exit_code_ : STILL_ACTIVE; }
+    DWORD thread_id() const { return state.thread_id; }
+
+    // Starts a thread running `start(parameter)`. Returns the object with two references
+    // (the caller's and the running thread's), or nullptr with `*error`.
+    static ThreadObject* spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE start, LPVOID parameter,
+                               bool suspended, DWORD* error);
+
+    // Suspend count changes; only threads created suspended can be held (see docs).
+    DWORD resume();
+    DWORD suspend();
+
+    // The per-thread state. Type-stable like the object, so a stale ThreadState* from a
+    // waiter list is always safe to wake.
+    ThreadState state;
+
+private:
+    friend ThreadState* current_thread();
+    friend void thread_exit_cleanup(ThreadObject* object);
+    friend struct ThreadStart;
+    void recycle() override;
+
+    bool exited_ = false;
+    DWORD exit_code_ = 0;
+    std::atomic<uint32_t> suspend_count_{0};  // futex word for a thread created suspended
+    bool started_ = false;
+    LPTHREAD_START_ROUTINE start_ = nullptr;
+    LPVOID parameter_ = nullptr;
+};
+
+// The calling thread's object (made on first use).
+ThreadObject* current_thread_object();
+
+// Finds a live thread by id; returns it with a new reference, or nullptr.
+ThreadObject* thread_find(DWORD thread_id);
+
+// Ends the calling thread with `exit_code` (ExitThread).
+[[noreturn]] void thread_exit(DWORD exit_code);
+
+// Runs the calling thread's exit duties: abandons its mutexes, leaves its completion
+// port, signals its object. Called once, from the thread itself, as it ends.
+void thread_exit_cleanup(ThreadObject* object);
+
+}  // namespace overlapped::kernel

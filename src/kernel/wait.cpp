@@ -1,0 +1,220 @@
+// wait.cpp: the waiting half of the wait protocol (object.cpp has the signalling half).
+//
+// Wait-any: the waiter links an entry into each object's waiter list and sleeps on its
+// own wait word; a signaller claims the waiter by CAS on that word (exactly one party
+// wins), consumes the signal under the object's lock and wakes it.
+// Wait-all: signallers only say "re-check"; the waiter locks every object (in address
+// order), and consumes all of them at once or none.
+#include "kernel/wait.h"
+
+#include <algorithm>
+#include <cerrno>
+
+#include "common/futex.h"
+#include "kernel/port.h"
+
+namespace overlapped::kernel {
+
+Deadline Deadline::from_milliseconds(DWORD milliseconds)
+{
+    Deadline deadline;
+    if (milliseconds == INFINITE) return deadline;
+    deadline.infinite = false;
+    deadline.zero = milliseconds == 0;
+    clock_gettime(CLOCK_MONOTONIC, &deadline.at);
+    deadline.at.tv_sec += milliseconds / 1000;
+    deadline.at.tv_nsec += static_cast<long>(milliseconds % 1000) * 1000000L;
+    if (deadline.at.tv_nsec >= 1000000000L) {
+        deadline.at.tv_sec += 1;
+        deadline.at.tv_nsec -= 1000000000L;
+    }
+    return deadline;
+}
+
+bool Deadline::expired() const
+{
+    if (infinite) return false;
+    if (zero) return true;
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > at.tv_sec || (now.tv_sec == at.tv_sec && now.tv_nsec >= at.tv_nsec);
+}
+
+uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline)
+{
+    for (;;) {
+        uint32_t status = self->wait_status.load(std::memory_order_acquire);
+        if (status != waiting) return status;
+        int rc = futex_wait(&self->wait_status, waiting, deadline.infinite ? nullptr : &deadline.at);
+        if (rc == ETIMEDOUT || (!deadline.infinite && deadline.expired())) {
+            uint32_t expected = waiting;
+            if (self->wait_status.compare_exchange_strong(expected, kWaitTimedOut,
+                                                          std::memory_order_acq_rel))
+                return kWaitTimedOut;
+            return expected;
+        }
+    }
+}
+
+namespace {
+
+// Checks the objects once without blocking; for wait-any, the first signalled one is
+// consumed. Returns a WAIT_* result or kWaiting if nothing is signalled.
+uint32_t poll_any(ThreadState* self, Object* const* objects, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; ++i) {
+        Object* object = objects[i];
+        LockGuard guard(object->lock);
+        if (object->is_signaled(self)) {
+            uint32_t result = object->satisfy_code() + i;
+            object->satisfy(self);
+            return result;
+        }
+    }
+    return kWaiting;
+}
+
+void lock_all(Object* const* sorted, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; ++i) sorted[i]->lock.lock();
+}
+
+void unlock_all(Object* const* sorted, uint32_t count)
+{
+    for (uint32_t i = count; i-- > 0;) sorted[i]->lock.unlock();
+}
+
+// Under every object's lock: consumes all of them if all are signalled for `self`.
+uint32_t try_take_all(ThreadState* self, Object* const* objects, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; ++i)
+        if (!objects[i]->is_signaled(self)) return kWaiting;
+    uint32_t result = WAIT_OBJECT_0;
+    for (uint32_t i = 0; i < count; ++i) {
+        if (objects[i]->satisfy_code() != 0) result = WAIT_ABANDONED_0;
+        objects[i]->satisfy(self);
+    }
+    return result;
+}
+
+void unlink_all(Object* const* objects, WaitEntry* entries, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; ++i) {
+        if (!entries[i].linked) continue;
+        LockGuard guard(objects[i]->lock);
+        objects[i]->unlink_waiter(&entries[i]);
+    }
+}
+
+DWORD finish(ThreadState* self, uint32_t status)
+{
+    self->wait_status.store(kWaitIdle, std::memory_order_relaxed);
+    if (status == kWaitTimedOut) return WAIT_TIMEOUT;
+    if (status == kWaitAlerted) {
+        run_pending_apcs(self);
+        return WAIT_IO_COMPLETION;
+    }
+    return status;
+}
+
+DWORD wait_any(ThreadState* self, Object* const* objects, uint32_t count, const Deadline& deadline,
+               bool alertable)
+{
+    uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
+    WaitEntry entries[MAXIMUM_WAIT_OBJECTS];
+    self->wait_status.store(waiting, std::memory_order_seq_cst);
+    for (uint32_t i = 0; i < count; ++i) {
+        Object* object = objects[i];
+        LockGuard guard(object->lock);
+        if (object->is_signaled(self)) {
+            uint32_t result = object->satisfy_code() + i;
+            if (try_claim_wait(self, result)) object->satisfy(self);
+            break;  // claimed by us or, a moment earlier, by an object before this one
+        }
+        entries[i].thread = self;
+        entries[i].index = i;
+        entries[i].wait_all = false;
+        object->link_waiter(&entries[i]);
+    }
+    if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0)
+        try_claim_wait(self, kWaitAlerted);
+
+    uint32_t status = self->wait_status.load(std::memory_order_acquire);
+    if (status == waiting) {
+        port_thread_blocking(self);
+        status = sleep_until_claimed(self, waiting, deadline);
+        port_thread_unblocked(self);
+    }
+    unlink_all(objects, entries, count);
+    return finish(self, status);
+}
+
+DWORD wait_all(ThreadState* self, Object* const* objects, uint32_t count, const Deadline& deadline,
+               bool alertable)
+{
+    uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
+    Object* sorted[MAXIMUM_WAIT_OBJECTS];
+    std::copy(objects, objects + count, sorted);
+    std::sort(sorted, sorted + count);
+    WaitEntry entries[MAXIMUM_WAIT_OBJECTS];
+    bool linked = false;
+    bool blocked = false;
+    uint32_t status;
+    for (;;) {
+        lock_all(sorted, count);
+        status = try_take_all(self, objects, count);
+        if (status != kWaiting) {
+            for (uint32_t i = 0; i < count; ++i) objects[i]->unlink_waiter(&entries[i]);
+            unlock_all(sorted, count);
+            break;
+        }
+        if (!linked) {
+            for (uint32_t i = 0; i < count; ++i) {
+                entries[i].thread = self;
+                entries[i].index = i;
+                entries[i].wait_all = true;
+                objects[i]->link_waiter(&entries[i]);
+            }
+            linked = true;
+        }
+        // Under every lock: any change after the check above will see us waiting.
+        self->wait_status.store(waiting, std::memory_order_seq_cst);
+        unlock_all(sorted, count);
+        if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0)
+            try_claim_wait(self, kWaitAlerted);
+        if (deadline.zero) try_claim_wait(self, kWaitTimedOut);
+        if (!blocked && self->wait_status.load(std::memory_order_acquire) == waiting) {
+            port_thread_blocking(self);
+            blocked = true;
+        }
+        status = sleep_until_claimed(self, waiting, deadline);
+        if (status != kWaitRecheck) {
+            unlink_all(objects, entries, count);
+            break;
+        }
+    }
+    if (blocked) port_thread_unblocked(self);
+    return finish(self, status);
+}
+
+}  // namespace
+
+DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all_objects,
+                   const Deadline& deadline, bool alertable)
+{
+    ThreadState* self = current_thread();
+    if (!wait_all_objects) {
+        // Fast path: something is already signalled (objects before APCs, as Windows).
+        uint32_t result = poll_any(self, objects, count);
+        if (result != kWaiting) return result;
+        if (alertable && self->apc_pending.load(std::memory_order_acquire) != 0) {
+            run_pending_apcs(self);
+            return WAIT_IO_COMPLETION;
+        }
+        if (deadline.zero) return WAIT_TIMEOUT;
+        return wait_any(self, objects, count, deadline, alertable);
+    }
+    return wait_all(self, objects, count, deadline, alertable);
+}
+
+}  // namespace overlapped::kernel

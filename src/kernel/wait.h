@@ -1,0 +1,37 @@
+// wait.h: the wait engine: every blocking wait of the library goes through here, so
+// that APCs, timeouts and completion-port accounting behave the same everywhere.
+#pragma once
+
+#include <ctime>
+
+#include <windows.h>
+
+#include "kernel/object.h"
+#include "kernel/thread_state.h"
+
+namespace overlapped::kernel {
+
+// An absolute CLOCK_MONOTONIC deadline, or none (INFINITE).
+struct Deadline {
+    bool infinite = true;
+    bool zero = false;  // a timeout of 0: poll, never block
+    timespec at{};
+
+    static Deadline from_milliseconds(DWORD milliseconds);
+    bool expired() const;
+};
+
+// Waits until one (`wait_all` false) or every (`wait_all` true) of `objects` is
+// signalled, the deadline passes, or (if `alertable`) an APC arrives. The caller holds a
+// reference on every object, and for wait-all has rejected duplicates. Returns
+// WAIT_OBJECT_0 + i, WAIT_ABANDONED_0 + i, WAIT_TIMEOUT or WAIT_IO_COMPLETION (after
+// running the APCs).
+DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all, const Deadline& deadline,
+                   bool alertable);
+
+// Sleeps until `self->wait_status` leaves the waiting value `waiting`, or the deadline
+// passes (then claims kWaitTimedOut for itself, unless someone else won the claim).
+// Returns the final status. Used by wait_objects and the completion port.
+uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline);
+
+}  // namespace overlapped::kernel
