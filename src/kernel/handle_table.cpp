@@ -209,8 +209,8 @@ DWORD handle_close(HANDLE handle)
     bool last = --object->handle_count == 0;
     if (last) object->last_handle_closed();
     object->lock.unlock();
-    uint32_t index, generation;
-    decode(handle, &index, &generation);
+    uint32_t index = 0, generation = 0;
+    decode(handle, &index, &generation);  // cannot fail: lock_slot decoded it
     free_slot(index);
     table().open.fetch_sub(1, std::memory_order_relaxed);
     object->release_reference();

@@ -15,29 +15,30 @@
 
 namespace overlapped::kernel {
 
-Deadline Deadline::from_milliseconds(DWORD milliseconds)
+const timespec* Deadline::absolute() const
 {
-    Deadline deadline;
-    if (milliseconds == INFINITE) return deadline;
-    deadline.infinite = false;
-    deadline.zero = milliseconds == 0;
-    clock_gettime(CLOCK_MONOTONIC, &deadline.at);
-    deadline.at.tv_sec += milliseconds / 1000;
-    deadline.at.tv_nsec += static_cast<long>(milliseconds % 1000) * 1000000L;
-    if (deadline.at.tv_nsec >= 1000000000L) {
-        deadline.at.tv_sec += 1;
-        deadline.at.tv_nsec -= 1000000000L;
+    if (infinite) return nullptr;
+    if (!computed_) {
+        clock_gettime(CLOCK_MONOTONIC, &at_);
+        at_.tv_sec += milliseconds_ / 1000;
+        at_.tv_nsec += static_cast<long>(milliseconds_ % 1000) * 1000000L;
+        if (at_.tv_nsec >= 1000000000L) {
+            at_.tv_sec += 1;
+            at_.tv_nsec -= 1000000000L;
+        }
+        computed_ = true;
     }
-    return deadline;
+    return &at_;
 }
 
 bool Deadline::expired() const
 {
     if (infinite) return false;
     if (zero) return true;
+    const timespec* at = absolute();
     timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return now.tv_sec > at.tv_sec || (now.tv_sec == at.tv_sec && now.tv_nsec >= at.tv_nsec);
+    return now.tv_sec > at->tv_sec || (now.tv_sec == at->tv_sec && now.tv_nsec >= at->tv_nsec);
 }
 
 uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline)
@@ -45,7 +46,7 @@ uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline
     for (;;) {
         uint32_t status = self->wait_status.load(std::memory_order_acquire);
         if (status != waiting) return status;
-        int rc = futex_wait(&self->wait_status, waiting, deadline.infinite ? nullptr : &deadline.at);
+        int rc = futex_wait(&self->wait_status, waiting, deadline.absolute());
         if (rc == ETIMEDOUT || (!deadline.infinite && deadline.expired())) {
             uint32_t expected = waiting;
             if (self->wait_status.compare_exchange_strong(expected, kWaitTimedOut,

@@ -11,14 +11,29 @@
 
 namespace overlapped::kernel {
 
-// An absolute CLOCK_MONOTONIC deadline, or none (INFINITE).
-struct Deadline {
+// A wait's time limit: none (INFINITE), zero (poll, never block), or an absolute
+// CLOCK_MONOTONIC time. The clock is read only when a wait is about to block, so that
+// waits that return at once (the hot paths) cost no clock read.
+class Deadline {
+public:
+    static Deadline from_milliseconds(DWORD milliseconds)
+    {
+        Deadline deadline;
+        deadline.milliseconds_ = milliseconds;
+        deadline.infinite = milliseconds == INFINITE;
+        deadline.zero = milliseconds == 0;
+        return deadline;
+    }
     bool infinite = true;
-    bool zero = false;  // a timeout of 0: poll, never block
-    timespec at{};
-
-    static Deadline from_milliseconds(DWORD milliseconds);
+    bool zero = false;
+    // The absolute time (nullptr for INFINITE), computed on first use.
+    const timespec* absolute() const;
     bool expired() const;
+
+private:
+    DWORD milliseconds_ = INFINITE;
+    mutable bool computed_ = false;
+    mutable timespec at_{};
 };
 
 // Waits until one (`wait_all` false) or every (`wait_all` true) of `objects` is

@@ -1,0 +1,26 @@
+// entry.h: what every Win32 entry point shares: setting the last error and turning
+// Win32 name arguments into the kernel layer's UTF-8 names.
+#pragma once
+
+#include <string>
+
+#include <windows.h>
+
+#include "kernel/thread_state.h"
+
+namespace overlapped::win32 {
+
+inline void set_last_error(DWORD error) { kernel::tls_last_error = error; }
+
+// Returns `value` after setting the last error to `error`, for one-line failure returns.
+template <class T>
+inline T fail(DWORD error, T value)
+{
+    set_last_error(error);
+    return value;
+}
+
+// UTF-16 (WCHAR) to UTF-8. Unpaired surrogates become U+FFFD.
+std::string utf8_from_utf16(const WCHAR* text);
+
+}  // namespace overlapped::win32

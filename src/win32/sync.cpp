@@ -1,0 +1,386 @@
+// sync.cpp: CreateEvent/Semaphore/Mutex/WaitableTimer (A, W, Ex), Open*, and the
+// operations on each.
+#include <functional>
+
+#include "kernel/handle_table.h"
+#include "kernel/names.h"
+#include "kernel/sync.h"
+#include "kernel/thread.h"
+#include "kernel/timer.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+using overlapped::win32::set_last_error;
+
+namespace {
+
+struct Name {
+    bool present = false;
+    std::string text;
+};
+
+Name name_from(LPCSTR name)
+{
+    Name result;
+    if (name != nullptr && name[0] != 0) {
+        result.present = true;
+        result.text = name;
+    }
+    return result;
+}
+
+Name name_from(LPCWSTR name)
+{
+    Name result;
+    if (name != nullptr && name[0] != 0) {
+        result.present = true;
+        result.text = win32::utf8_from_utf16(name);
+    }
+    return result;
+}
+
+// Creates an object, or opens the existing one of the same name and type (last error
+// ERROR_ALREADY_EXISTS). Another type under the name gives ERROR_INVALID_HANDLE.
+HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access,
+                     const std::function<kernel::Object*()>& make)
+{
+    DWORD error;
+    if (!name.present) {
+        HANDLE handle = kernel::handle_create(make(), access, 0, &error);
+        if (handle == nullptr) return fail(error, HANDLE(nullptr));
+        set_last_error(ERROR_SUCCESS);
+        return handle;
+    }
+    std::string text = name.text;
+    if (!kernel::names_normalise(&text)) return fail(ERROR_PATH_NOT_FOUND, HANDLE(nullptr));
+    kernel::Object* existing = kernel::names_find(text);
+    if (existing == nullptr) {
+        kernel::Object* object = make();
+        object->name = text;
+        existing = kernel::names_insert_or_find(object);
+        if (existing == nullptr) {
+            HANDLE handle = kernel::handle_create(object, access, 0, &error);
+            if (handle == nullptr) return fail(error, HANDLE(nullptr));
+            set_last_error(ERROR_SUCCESS);
+            return handle;
+        }
+        object->name.clear();  // lost a race to another creator: use theirs
+        object->release_reference();
+    }
+    if (existing->type() != type) {
+        existing->release_reference();
+        return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
+    }
+    HANDLE handle = kernel::handle_create(existing, access, 0, &error);
+    if (handle == nullptr) return fail(error, HANDLE(nullptr));
+    set_last_error(ERROR_ALREADY_EXISTS);
+    return handle;
+}
+
+HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access, BOOL inherit)
+{
+    if (!name.present) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    std::string text = name.text;
+    if (!kernel::names_normalise(&text)) return fail(ERROR_PATH_NOT_FOUND, HANDLE(nullptr));
+    kernel::Object* object = kernel::names_find(text);
+    if (object == nullptr) return fail(ERROR_FILE_NOT_FOUND, HANDLE(nullptr));
+    if (object->type() != type) {
+        object->release_reference();
+        return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
+    }
+    DWORD error;
+    HANDLE handle = kernel::handle_create(object, access, inherit ? HANDLE_FLAG_INHERIT : 0, &error);
+    if (handle == nullptr) return fail(error, HANDLE(nullptr));
+    return handle;
+}
+
+// ---- events
+
+HANDLE create_event(const Name& name, DWORD flags, ACCESS_MASK access)
+{
+    return create_object(name, kernel::ObjectType::Event, access, [flags] {
+        return kernel::EventObject::create(flags & CREATE_EVENT_MANUAL_RESET,
+                                           flags & CREATE_EVENT_INITIAL_SET);
+    });
+}
+
+DWORD event_flags(BOOL manual, BOOL initial)
+{
+    return (manual ? CREATE_EVENT_MANUAL_RESET : 0) | (initial ? CREATE_EVENT_INITIAL_SET : 0);
+}
+
+template <class Operation>
+BOOL with_event(HANDLE handle, Operation operation)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_lock(handle, kernel::ObjectType::Event, EVENT_MODIFY_STATE, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    {
+        kernel::WakeList wake;
+        operation(static_cast<kernel::EventObject*>(object), wake);
+        object->lock.unlock();
+    }
+    return TRUE;
+}
+
+// ---- semaphores
+
+HANDLE create_semaphore(const Name& name, LONG initial, LONG maximum, ACCESS_MASK access)
+{
+    if (maximum <= 0 || initial < 0 || initial > maximum)
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    return create_object(name, kernel::ObjectType::Semaphore, access, [initial, maximum] {
+        return kernel::SemaphoreObject::create(initial, maximum);
+    });
+}
+
+// ---- mutexes
+
+HANDLE create_mutex(const Name& name, BOOL initial_owner, ACCESS_MASK access)
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    return create_object(name, kernel::ObjectType::Mutex, access, [&] {
+        return kernel::MutexObject::create(initial_owner ? self : nullptr);
+    });
+}
+
+// ---- timers
+
+HANDLE create_timer(const Name& name, BOOL manual_reset, ACCESS_MASK access)
+{
+    return create_object(name, kernel::ObjectType::Timer, access,
+                         [manual_reset] { return kernel::TimerObject::create(manual_reset); });
+}
+
+}  // namespace
+
+// ---- events
+
+extern "C" HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
+                                      LPCSTR lpName)
+{
+    return create_event(name_from(lpName), event_flags(bManualReset, bInitialState), EVENT_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
+                                      LPCWSTR lpName)
+{
+    return create_event(name_from(lpName), event_flags(bManualReset, bInitialState), EVENT_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES, LPCSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess)
+{
+    return create_event(name_from(lpName), dwFlags, dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES, LPCWSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess)
+{
+    return create_event(name_from(lpName), dwFlags, dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+    return open_object(name_from(lpName), kernel::ObjectType::Event, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+    return open_object(name_from(lpName), kernel::ObjectType::Event, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" BOOL WINAPI SetEvent(HANDLE hEvent)
+{
+    return with_event(hEvent, [](kernel::EventObject* event, kernel::WakeList& wake) { event->set(wake); });
+}
+
+extern "C" BOOL WINAPI ResetEvent(HANDLE hEvent)
+{
+    return with_event(hEvent, [](kernel::EventObject* event, kernel::WakeList&) { event->reset(); });
+}
+
+extern "C" BOOL WINAPI PulseEvent(HANDLE hEvent)
+{
+    return with_event(hEvent, [](kernel::EventObject* event, kernel::WakeList& wake) { event->pulse(wake); });
+}
+
+// ---- semaphores
+
+extern "C" HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+                                          LPCSTR lpName)
+{
+    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, SEMAPHORE_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+                                          LPCWSTR lpName)
+{
+    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, SEMAPHORE_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+                                            LPCSTR lpName, DWORD, DWORD dwDesiredAccess)
+{
+    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+                                            LPCWSTR lpName, DWORD, DWORD dwDesiredAccess)
+{
+    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+    return open_object(name_from(lpName), kernel::ObjectType::Semaphore, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+    return open_object(name_from(lpName), kernel::ObjectType::Semaphore, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LPLONG lpPreviousCount)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_lock(hSemaphore, kernel::ObjectType::Semaphore, SEMAPHORE_MODIFY_STATE, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    if (lReleaseCount <= 0) {
+        object->lock.unlock();
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
+    kernel::WakeList wake;
+    error = static_cast<kernel::SemaphoreObject*>(object)->release(lReleaseCount, lpPreviousCount, wake);
+    object->lock.unlock();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+// ---- mutexes
+
+extern "C" HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCSTR lpName)
+{
+    return create_mutex(name_from(lpName), bInitialOwner, MUTEX_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCWSTR lpName)
+{
+    return create_mutex(name_from(lpName), bInitialOwner, MUTEX_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES, LPCSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess)
+{
+    return create_mutex(name_from(lpName), (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0, dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES, LPCWSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess)
+{
+    return create_mutex(name_from(lpName), (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0, dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+    return open_object(name_from(lpName), kernel::ObjectType::Mutex, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+    return open_object(name_from(lpName), kernel::ObjectType::Mutex, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" BOOL WINAPI ReleaseMutex(HANDLE hMutex)
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    DWORD error;
+    kernel::Object* object = kernel::handle_lock(hMutex, kernel::ObjectType::Mutex, 0, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    kernel::WakeList wake;
+    error = static_cast<kernel::MutexObject*>(object)->release(self, wake);
+    object->lock.unlock();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+// ---- waitable timers
+
+extern "C" HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, LPCSTR lpTimerName)
+{
+    return create_timer(name_from(lpTimerName), bManualReset, TIMER_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, LPCWSTR lpTimerName)
+{
+    return create_timer(name_from(lpTimerName), bManualReset, TIMER_ALL_ACCESS);
+}
+
+extern "C" HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES, LPCSTR lpTimerName, DWORD dwFlags,
+                                                DWORD dwDesiredAccess)
+{
+    return create_timer(name_from(lpTimerName), (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0,
+                        dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES, LPCWSTR lpTimerName, DWORD dwFlags,
+                                                DWORD dwDesiredAccess)
+{
+    return create_timer(name_from(lpTimerName), (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0,
+                        dwDesiredAccess);
+}
+
+extern "C" HANDLE WINAPI OpenWaitableTimerA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpTimerName)
+{
+    return open_object(name_from(lpTimerName), kernel::ObjectType::Timer, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" HANDLE WINAPI OpenWaitableTimerW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpTimerName)
+{
+    return open_object(name_from(lpTimerName), kernel::ObjectType::Timer, dwDesiredAccess, bInheritHandle);
+}
+
+extern "C" BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER* lpDueTime, LONG lPeriod,
+                                        PTIMERAPCROUTINE pfnCompletionRoutine,
+                                        LPVOID lpArgToCompletionRoutine, BOOL)
+{
+    if (lpDueTime == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    if (lPeriod < 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    kernel::ThreadState* self = kernel::current_thread();
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(hTimer, kernel::ObjectType::Timer, TIMER_MODIFY_STATE, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    // Negative: relative, in 100 ns units. Positive: absolute FILETIME (UTC); converted to
+    // a monotonic deadline now (a later change of the wall clock is not followed).
+    int64_t now = kernel::monotonic_now_ns();
+    int64_t due;
+    if (lpDueTime->QuadPart <= 0) {
+        due = now + (-lpDueTime->QuadPart) * 100;
+    } else {
+        FILETIME wall;
+        GetSystemTimeAsFileTime(&wall);
+        int64_t wall_now = (static_cast<int64_t>(wall.dwHighDateTime) << 32) | wall.dwLowDateTime;
+        int64_t delta = lpDueTime->QuadPart - wall_now;
+        due = now + (delta > 0 ? delta * 100 : 0);
+    }
+    static_cast<kernel::TimerObject*>(object)->arm(due, lPeriod, pfnCompletionRoutine,
+                                                   lpArgToCompletionRoutine, self);
+    object->release_reference();
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+extern "C" BOOL WINAPI CancelWaitableTimer(HANDLE hTimer)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(hTimer, kernel::ObjectType::Timer, TIMER_MODIFY_STATE, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    static_cast<kernel::TimerObject*>(object)->cancel();
+    object->release_reference();
+    return TRUE;
+}

@@ -1,0 +1,112 @@
+// thread.cpp: CreateThread, ExitThread, Resume/SuspendThread, exit codes, thread ids,
+// OpenThread, QueueUserAPC, ExitProcess.
+#include <cstdlib>
+
+#include "kernel/handle_table.h"
+#include "kernel/thread.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+void run_user_apc(const kernel::Apc& apc) { reinterpret_cast<PAPCFUNC>(apc.a)(apc.b); }
+
+}  // namespace
+
+extern "C" HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                                      LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter,
+                                      DWORD dwCreationFlags, LPDWORD lpThreadId)
+{
+    if (lpStartAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    DWORD error;
+    kernel::ThreadObject* thread = kernel::ThreadObject::spawn(
+        dwStackSize, lpStartAddress, lpParameter, (dwCreationFlags & CREATE_SUSPENDED) != 0, &error);
+    if (thread == nullptr) return fail(error, HANDLE(nullptr));
+    DWORD id = thread->thread_id();
+    BOOL inherit = lpThreadAttributes != nullptr && lpThreadAttributes->bInheritHandle;
+    HANDLE handle = kernel::handle_create(thread, THREAD_ALL_ACCESS, inherit ? HANDLE_FLAG_INHERIT : 0, &error);
+    if (handle == nullptr) return fail(error, HANDLE(nullptr));
+    if (lpThreadId != nullptr) *lpThreadId = id;
+    return handle;
+}
+
+extern "C" void WINAPI ExitThread(DWORD dwExitCode) { kernel::thread_exit(dwExitCode); }
+
+extern "C" void WINAPI ExitProcess(UINT uExitCode) { std::exit(static_cast<int>(uExitCode)); }
+
+extern "C" DWORD WINAPI ResumeThread(HANDLE hThread)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(hThread, kernel::ObjectType::Thread, THREAD_SUSPEND_RESUME, &error);
+    if (object == nullptr) return fail(error, static_cast<DWORD>(-1));
+    DWORD previous = static_cast<kernel::ThreadObject*>(object)->resume();
+    object->release_reference();
+    return previous;
+}
+
+extern "C" DWORD WINAPI SuspendThread(HANDLE hThread)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(hThread, kernel::ObjectType::Thread, THREAD_SUSPEND_RESUME, &error);
+    if (object == nullptr) return fail(error, static_cast<DWORD>(-1));
+    DWORD previous = static_cast<kernel::ThreadObject*>(object)->suspend();
+    object->release_reference();
+    if (previous == static_cast<DWORD>(-1)) return fail(ERROR_CALL_NOT_IMPLEMENTED, previous);
+    return previous;
+}
+
+extern "C" BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_lock(hThread, kernel::ObjectType::Thread, 0, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    DWORD code = static_cast<kernel::ThreadObject*>(object)->exit_code();
+    object->lock.unlock();
+    if (lpExitCode == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *lpExitCode = code;
+    return TRUE;
+}
+
+extern "C" DWORD WINAPI GetCurrentThreadId(void) { return kernel::current_thread()->thread_id; }
+
+extern "C" DWORD WINAPI GetThreadId(HANDLE Thread)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_lock(Thread, kernel::ObjectType::Thread, 0, &error);
+    if (object == nullptr) return fail(error, DWORD(0));
+    DWORD id = static_cast<kernel::ThreadObject*>(object)->thread_id();
+    object->lock.unlock();
+    return id;
+}
+
+extern "C" HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId)
+{
+    kernel::ThreadObject* thread = kernel::thread_find(dwThreadId);
+    if (thread == nullptr) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    DWORD error;
+    HANDLE handle = kernel::handle_create(thread, dwDesiredAccess, bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &error);
+    if (handle == nullptr) return fail(error, HANDLE(nullptr));
+    return handle;
+}
+
+extern "C" DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(hThread, kernel::ObjectType::Thread, THREAD_SET_CONTEXT, &error);
+    if (object == nullptr) return fail(error, DWORD(0));
+    kernel::ThreadObject* thread = static_cast<kernel::ThreadObject*>(object);
+    thread->lock.lock();
+    bool exited = thread->exited();
+    thread->lock.unlock();
+    if (!exited)
+        kernel::queue_apc(&thread->state,
+                          kernel::Apc{&run_user_apc, reinterpret_cast<ULONG_PTR>(pfnAPC), dwData, 0});
+    object->release_reference();
+    if (exited) return fail(ERROR_GEN_FAILURE, DWORD(0));
+    return 1;
+}

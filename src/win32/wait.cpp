@@ -1,0 +1,146 @@
+// wait.cpp: WaitForSingleObject(Ex), WaitForMultipleObjects(Ex), SignalObjectAndWait,
+// Sleep, SleepEx.
+#include <sched.h>
+
+#include "kernel/handle_table.h"
+#include "kernel/sync.h"
+#include "kernel/wait.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+// References every handle's object; on failure releases what it took.
+DWORD reference_all(DWORD count, const HANDLE* handles, kernel::Object** objects)
+{
+    for (DWORD i = 0; i < count; ++i) {
+        DWORD error;
+        objects[i] = kernel::handle_reference(handles[i], kernel::ObjectType::Any, SYNCHRONIZE, &error);
+        if (objects[i] == nullptr) {
+            for (DWORD j = 0; j < i; ++j) objects[j]->release_reference();
+            return error;
+        }
+    }
+    return ERROR_SUCCESS;
+}
+
+// The common case of a wait on one object that is already signalled: one lock, no
+// references. Returns kWaiting when the full wait is needed.
+DWORD try_satisfy_one(HANDLE handle)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, SYNCHRONIZE, &error);
+    if (object == nullptr) return kernel::kWaiting;  // the full path reports the error
+    kernel::ThreadState* self = kernel::current_thread();
+    DWORD result = kernel::kWaiting;
+    if (object->is_signaled(self)) {
+        result = object->satisfy_code();
+        object->satisfy(self);
+    }
+    object->lock.unlock();
+    return result;
+}
+
+DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD milliseconds, BOOL alertable)
+{
+    if (count == 0 || count > MAXIMUM_WAIT_OBJECTS) return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
+    if (handles == nullptr) return fail(ERROR_NOACCESS, WAIT_FAILED);
+    if (count == 1) {
+        DWORD result = try_satisfy_one(handles[0]);
+        if (result != kernel::kWaiting) return result;
+    }
+    kernel::Object* objects[MAXIMUM_WAIT_OBJECTS];
+    DWORD error = reference_all(count, handles, objects);
+    if (error != ERROR_SUCCESS) return fail(error, WAIT_FAILED);
+    if (wait_all) {
+        for (DWORD i = 0; i < count && error == ERROR_SUCCESS; ++i)
+            for (DWORD j = i + 1; j < count; ++j)
+                if (objects[i] == objects[j]) error = ERROR_INVALID_PARAMETER;
+    }
+    DWORD result = WAIT_FAILED;
+    if (error == ERROR_SUCCESS)
+        result = kernel::wait_objects(objects, count, wait_all, kernel::Deadline::from_milliseconds(milliseconds),
+                                      alertable);
+    for (DWORD i = 0; i < count; ++i) objects[i]->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, WAIT_FAILED);
+    return result;
+}
+
+}  // namespace
+
+extern "C" DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
+{
+    return wait_handles(1, &hHandle, FALSE, dwMilliseconds, FALSE);
+}
+
+extern "C" DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable)
+{
+    return wait_handles(1, &hHandle, FALSE, dwMilliseconds, bAlertable);
+}
+
+extern "C" DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE* lpHandles, BOOL bWaitAll,
+                                               DWORD dwMilliseconds)
+{
+    return wait_handles(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+}
+
+extern "C" DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpHandles, BOOL bWaitAll,
+                                                 DWORD dwMilliseconds, BOOL bAlertable)
+{
+    return wait_handles(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable);
+}
+
+extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
+                                            DWORD dwMilliseconds, BOOL bAlertable)
+{
+    DWORD error;
+    kernel::Object* wait_object =
+        kernel::handle_reference(hObjectToWaitOn, kernel::ObjectType::Any, SYNCHRONIZE, &error);
+    if (wait_object == nullptr) return fail(error, WAIT_FAILED);
+    kernel::ThreadState* self = kernel::current_thread();
+    kernel::Object* signal = kernel::handle_lock(hObjectToSignal, kernel::ObjectType::Any, 0, &error);
+    if (signal != nullptr) {
+        kernel::WakeList wake;
+        switch (signal->type()) {
+        case kernel::ObjectType::Event:
+            static_cast<kernel::EventObject*>(signal)->set(wake);
+            break;
+        case kernel::ObjectType::Semaphore:
+            error = static_cast<kernel::SemaphoreObject*>(signal)->release(1, nullptr, wake);
+            break;
+        case kernel::ObjectType::Mutex:
+            error = static_cast<kernel::MutexObject*>(signal)->release(self, wake);
+            break;
+        default:
+            error = ERROR_INVALID_HANDLE;
+            break;
+        }
+        signal->lock.unlock();
+    }
+    if (signal == nullptr || error != ERROR_SUCCESS) {
+        wait_object->release_reference();
+        return fail(error, WAIT_FAILED);
+    }
+    DWORD result = kernel::wait_objects(&wait_object, 1, false,
+                                        kernel::Deadline::from_milliseconds(dwMilliseconds), bAlertable);
+    wait_object->release_reference();
+    return result;
+}
+
+extern "C" DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
+{
+    if (dwMilliseconds == 0 && !bAlertable) {
+        sched_yield();
+        return 0;
+    }
+    DWORD result = kernel::wait_objects(nullptr, 0, false, kernel::Deadline::from_milliseconds(dwMilliseconds),
+                                        bAlertable);
+    if (dwMilliseconds == 0) sched_yield();
+    return result == WAIT_IO_COMPLETION ? WAIT_IO_COMPLETION : 0;
+}
+
+extern "C" void WINAPI Sleep(DWORD dwMilliseconds) { SleepEx(dwMilliseconds, FALSE); }
+
+extern "C" BOOL WINAPI SwitchToThread(void) { return sched_yield() == 0; }
