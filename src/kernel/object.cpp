@@ -12,7 +12,7 @@ void WakeList::add(ThreadState* thread)
 {
     if (count_ == static_cast<int>(sizeof(threads_) / sizeof(threads_[0]))) {
         // Full: wake this one now. Safe while the caller holds an object lock, only slower.
-        futex_wake(&thread->wait_status, 1);
+        wake_thread(thread);
         return;
     }
     threads_[count_++] = thread;
@@ -22,8 +22,13 @@ void WakeList::flush()
 {
     // ThreadState memory is type-stable (kernel/thread.h), so waking a thread that has
     // meanwhile returned from its wait, or even exited, is at worst a spurious wake-up.
-    for (int i = 0; i < count_; ++i) futex_wake(&threads_[i]->wait_status, 1);
+    for (int i = 0; i < count_; ++i) wake_thread(threads_[i]);
     count_ = 0;
+}
+
+void wake_thread(ThreadState* thread)
+{
+    if (thread->sleeping.load(std::memory_order_seq_cst) != 0) futex_wake(&thread->wait_status, 1);
 }
 
 bool Object::try_add_reference()

@@ -173,7 +173,7 @@ DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* rem
     if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0)
         try_claim_wait(self, kWaitAlerted);
 
-    uint32_t status = sleep_until_claimed(self, waiting, deadline);
+    uint32_t status = sleep_until_claimed(self, waiting, deadline, port_wait_spin());
     self->wait_status.store(kWaitIdle, std::memory_order_relaxed);
 
     if (status == kWaitPortPacket) {

@@ -240,7 +240,7 @@ void queue_apc(ThreadState* target, const Apc& apc)
     target->apc_pending.fetch_add(1, std::memory_order_seq_cst);
     uint32_t expected = kWaitingAlertable;
     if (target->wait_status.compare_exchange_strong(expected, kWaitAlerted, std::memory_order_seq_cst))
-        futex_wake(&target->wait_status, 1);
+        wake_thread(target);
 }
 
 int run_pending_apcs(ThreadState* self)

@@ -52,6 +52,11 @@ struct Packet {
 struct ThreadState {
     // ---- touched by other threads: the wait word, the APC queue.
     alignas(64) std::atomic<uint32_t> wait_status{kWaitIdle};
+    // Set while the thread sleeps in futex_wait on wait_status (not while it spins), so a
+    // waker makes the wake-up system call only when it is needed. Protocol (both sides
+    // seq_cst): the sleeper stores 1 then re-reads wait_status; the waker changes
+    // wait_status then reads this. One of them sees the other.
+    std::atomic<uint32_t> sleeping{0};
     std::atomic<uint32_t> apc_pending{0};
     Lock apc_lock;
     std::deque<Apc> apcs;  // under apc_lock
@@ -79,6 +84,7 @@ struct ThreadState {
     void reset()
     {
         wait_status.store(kWaitIdle, std::memory_order_relaxed);
+        sleeping.store(0, std::memory_order_relaxed);
         apc_pending.store(0, std::memory_order_relaxed);
         apcs.clear();
         port = nullptr;
@@ -105,6 +111,9 @@ inline bool try_claim_wait(ThreadState* thread, uint32_t result)
     }
     return false;
 }
+
+// Wakes `thread` after its wait_status was changed by a successful try_claim_wait.
+void wake_thread(ThreadState* thread);
 
 // The calling thread's state, made on first use (threads from std::thread and pthreads
 // included). Never null.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <unistd.h>
 
 #include "common/futex.h"
 #include "kernel/port.h"
@@ -41,12 +42,33 @@ bool Deadline::expired() const
     return now.tv_sec > at->tv_sec || (now.tv_sec == at->tv_sec && now.tv_nsec >= at->tv_nsec);
 }
 
-uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline)
+unsigned port_wait_spin()
 {
-    for (;;) {
+    static const unsigned spin = [] {
+        long processors = sysconf(_SC_NPROCESSORS_ONLN);
+        return processors > 1 ? 2000u : 0u;
+    }();
+    return spin;
+}
+
+uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline, unsigned spin)
+{
+    for (unsigned i = 0; i < spin; ++i) {
         uint32_t status = self->wait_status.load(std::memory_order_acquire);
         if (status != waiting) return status;
+#if defined(__x86_64__)
+        __builtin_ia32_pause();
+#endif
+    }
+    for (;;) {
+        self->sleeping.store(1, std::memory_order_seq_cst);
+        uint32_t status = self->wait_status.load(std::memory_order_seq_cst);
+        if (status != waiting) {
+            self->sleeping.store(0, std::memory_order_relaxed);
+            return status;
+        }
         int rc = futex_wait(&self->wait_status, waiting, deadline.absolute());
+        self->sleeping.store(0, std::memory_order_relaxed);
         if (rc == ETIMEDOUT || (!deadline.infinite && deadline.expired())) {
             uint32_t expected = waiting;
             if (self->wait_status.compare_exchange_strong(expected, kWaitTimedOut,

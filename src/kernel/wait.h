@@ -46,7 +46,13 @@ DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all, const 
 
 // Sleeps until `self->wait_status` leaves the waiting value `waiting`, or the deadline
 // passes (then claims kWaitTimedOut for itself, unless someone else won the claim).
+// First spins for up to `spin` checks (a few microseconds at most; nothing on a single
+// processor), so that a hand-off arriving soon costs neither side a system call.
 // Returns the final status. Used by wait_objects and the completion port.
-uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline);
+uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline,
+                             unsigned spin = 0);
+
+// The spin budget for waits where a quick hand-off is likely (completion ports).
+unsigned port_wait_spin();
 
 }  // namespace overlapped::kernel
