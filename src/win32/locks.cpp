@@ -1,1 +1,408 @@
-// placeholder
+// locks.cpp: CRITICAL_SECTION, SRWLOCK and CONDITION_VARIABLE as user-space futex locks that live entirely in the caller's structure (no allocation, no kernel object).
+#include <windows.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <ctime>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/futex.h"
+#include "kernel/thread_state.h"
+
+namespace {
+
+using overlapped::futex_wait;
+using overlapped::futex_wake;
+
+// The lock words live inside Windows' own structures; we view each field as an atomic of
+// the same size. These asserts make that reinterpretation sound on our targets.
+static_assert(sizeof(LONG) == sizeof(std::atomic<uint32_t>) &&
+              alignof(LONG) >= alignof(std::atomic<uint32_t>));
+static_assert(sizeof(LONG) == sizeof(std::atomic<LONG>) && alignof(LONG) >= alignof(std::atomic<LONG>));
+static_assert(sizeof(HANDLE) == sizeof(std::atomic<uintptr_t>) &&
+              alignof(HANDLE) >= alignof(std::atomic<uintptr_t>));
+static_assert(sizeof(ULONG_PTR) == sizeof(std::atomic<ULONG_PTR>) &&
+              alignof(ULONG_PTR) >= alignof(std::atomic<ULONG_PTR>));
+static_assert(sizeof(PVOID) == 2 * sizeof(std::atomic<uint32_t>) && alignof(PVOID) >= 8);
+static_assert(std::atomic<uint32_t>::is_always_lock_free && std::atomic<uintptr_t>::is_always_lock_free);
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the futex word is the low half of Ptr");
+
+template <typename T, typename F>
+std::atomic<T>* as_atomic(F* field)
+{
+    return reinterpret_cast<std::atomic<T>*>(field);
+}
+
+inline void cpu_relax()
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
+// The calling thread's kernel thread id, fetched once per thread. (A fork()ed child's thread
+// keeps its parent's cached value; a critical section held across fork() is undefined anyway.)
+uintptr_t current_tid()
+{
+    thread_local uintptr_t tid = 0;
+    if (tid == 0) tid = static_cast<uintptr_t>(syscall(SYS_gettid));
+    return tid;
+}
+
+// Absolute CLOCK_MONOTONIC deadline `ms` milliseconds from now (futex_wait's clock).
+timespec deadline_after(DWORD ms)
+{
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    now.tv_sec += ms / 1000;
+    now.tv_nsec += static_cast<long>(ms % 1000) * 1000000L;
+    if (now.tv_nsec >= 1000000000L) {
+        now.tv_sec += 1;
+        now.tv_nsec -= 1000000000L;
+    }
+    return now;
+}
+
+// ---- Critical sections -------------------------------------------------------------------
+//
+// Field use (Windows' layout, our encoding):
+//   LockCount      futex word: 0 free, 1 held, 2 held and someone may be sleeping. (Windows
+//                  keeps -1 for "free" here; nothing but the lock functions interprets it.)
+//   RecursionCount how many times the owner has entered; written only by the owner.
+//   OwningThread   owner's kernel thread id (as a HANDLE-sized integer), 0 when free; only
+//                  the owner stores its own id there, so a relaxed load that returns our id
+//                  proves we own it.
+//   SpinCount      acquisition attempts spent spinning before sleeping.
+//   DebugInfo, LockSemaphore  unused, NULL.
+// Every shared field is accessed through atomics, so ThreadSanitizer sees no plain races.
+
+// Windows keeps flags in the top byte of a spin count (RTL_CRITICAL_SECTION_ALL_FLAG_BITS).
+constexpr DWORD kSpinCountMask = 0x00FFFFFFu;
+
+std::atomic<uint32_t>* cs_word(LPCRITICAL_SECTION cs) { return as_atomic<uint32_t>(&cs->LockCount); }
+std::atomic<LONG>* cs_recursion(LPCRITICAL_SECTION cs) { return as_atomic<LONG>(&cs->RecursionCount); }
+std::atomic<uintptr_t>* cs_owner(LPCRITICAL_SECTION cs) { return as_atomic<uintptr_t>(&cs->OwningThread); }
+std::atomic<ULONG_PTR>* cs_spin(LPCRITICAL_SECTION cs) { return as_atomic<ULONG_PTR>(&cs->SpinCount); }
+
+void cs_init(LPCRITICAL_SECTION cs, DWORD spin)
+{
+    cs->DebugInfo = nullptr;
+    cs->LockSemaphore = nullptr;
+    cs_word(cs)->store(0, std::memory_order_relaxed);
+    cs_recursion(cs)->store(0, std::memory_order_relaxed);
+    cs_owner(cs)->store(0, std::memory_order_relaxed);
+    cs_spin(cs)->store(spin & kSpinCountMask, std::memory_order_release);
+}
+
+// Takes the lock word (not the recursion bookkeeping): spin SpinCount times, then sleep.
+void cs_lock_word(LPCRITICAL_SECTION cs)
+{
+    std::atomic<uint32_t>* word = cs_word(cs);
+    uint32_t expected = 0;
+    if (word->compare_exchange_strong(expected, 1, std::memory_order_acquire, std::memory_order_relaxed))
+        return;
+    ULONG_PTR spins = cs_spin(cs)->load(std::memory_order_relaxed);
+    for (ULONG_PTR i = 0; i < spins; ++i) {
+        expected = 0;
+        if (word->load(std::memory_order_relaxed) == 0 &&
+            word->compare_exchange_weak(expected, 1, std::memory_order_acquire, std::memory_order_relaxed))
+            return;
+        cpu_relax();
+    }
+    while (word->exchange(2, std::memory_order_acquire) != 0) futex_wait(word, 2, nullptr);
+}
+
+void cs_unlock_word(LPCRITICAL_SECTION cs)
+{
+    if (cs_word(cs)->exchange(0, std::memory_order_release) == 2) futex_wake(cs_word(cs), 1);
+}
+
+void cs_set_owner(LPCRITICAL_SECTION cs, uintptr_t tid, LONG recursion)
+{
+    cs_owner(cs)->store(tid, std::memory_order_relaxed);
+    cs_recursion(cs)->store(recursion, std::memory_order_relaxed);
+}
+
+// ---- SRW locks ---------------------------------------------------------------------------
+//
+// The pointer-sized word is two 32-bit atomics (little endian: the state is the low half):
+//   state (low)   bit 31 held exclusive, bit 30 someone may be sleeping on `state`,
+//                 bits 0..29 number of shared holders. Zero = unlocked, as SRWLOCK_INIT.
+//   writers (high) threads waiting for exclusive access; while non-zero new shared
+//                 acquisitions wait (writer preference).
+// Releases that find the sleeper bit set clear it and wake every sleeper, which re-checks
+// and, if it must wait again, sets the bit again. Simple and correct; the herd is small.
+
+constexpr uint32_t kSrwExclusive = 0x80000000u;
+constexpr uint32_t kSrwSleepers = 0x40000000u;
+constexpr uint32_t kSrwReaders = 0x3FFFFFFFu;
+
+std::atomic<uint32_t>* srw_state(PSRWLOCK lock) { return as_atomic<uint32_t>(&lock->Ptr); }
+std::atomic<uint32_t>* srw_writers(PSRWLOCK lock) { return as_atomic<uint32_t>(&lock->Ptr) + 1; }
+
+// Sets the sleeper bit on `s` (if still the state) and sleeps while the state stays so.
+void srw_sleep(std::atomic<uint32_t>* state, uint32_t s)
+{
+    if (!(s & kSrwSleepers)) {
+        if (!state->compare_exchange_strong(s, s | kSrwSleepers, std::memory_order_relaxed,
+                                            std::memory_order_relaxed))
+            return;  // the state moved: re-check instead of sleeping
+        s |= kSrwSleepers;
+    }
+    futex_wait(state, s, nullptr);
+}
+
+bool srw_try_exclusive(std::atomic<uint32_t>* state)
+{
+    uint32_t s = state->load(std::memory_order_relaxed);
+    while ((s & ~kSrwSleepers) == 0) {
+        if (state->compare_exchange_weak(s, s | kSrwExclusive, std::memory_order_acquire,
+                                         std::memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
+
+// One attempt at shared access; false when a writer holds or waits for the lock.
+bool srw_try_shared(PSRWLOCK lock, uint32_t& s)
+{
+    std::atomic<uint32_t>* state = srw_state(lock);
+    s = state->load(std::memory_order_relaxed);
+    for (;;) {
+        if ((s & kSrwExclusive) || srw_writers(lock)->load(std::memory_order_seq_cst) != 0) return false;
+        if (state->compare_exchange_weak(s, s + 1, std::memory_order_acquire, std::memory_order_relaxed))
+            return true;
+    }
+}
+
+// ---- Condition variables -----------------------------------------------------------------
+//
+// The pointer-sized word is two 32-bit atomics: the low half is a sequence number that every
+// Wake advances (the futex word), the high half counts sleepers so a Wake with nobody
+// waiting makes no system call. A sleeper registers, reads the sequence, releases its lock
+// and sleeps while the sequence is unchanged: a Wake issued after the lock was released
+// changes the sequence, so it cannot be missed (seq_cst orders the two counters: a waker
+// that sees no sleeper advanced the sequence before the sleeper read it).
+
+std::atomic<uint32_t>* cv_seq(PCONDITION_VARIABLE cv) { return as_atomic<uint32_t>(&cv->Ptr); }
+std::atomic<uint32_t>* cv_sleepers(PCONDITION_VARIABLE cv) { return as_atomic<uint32_t>(&cv->Ptr) + 1; }
+
+// Sleeps on `cv` from sequence `seq` until woken (true) or `ms` expires (false).
+bool cv_wait(PCONDITION_VARIABLE cv, uint32_t seq, DWORD ms)
+{
+    timespec deadline{};
+    if (ms != INFINITE) deadline = deadline_after(ms);
+    for (;;) {
+        int rc = futex_wait(cv_seq(cv), seq, ms == INFINITE ? nullptr : &deadline);
+        if (rc == 0) return true;  // woken, or the sequence moved (possibly spuriously)
+        if (rc == ETIMEDOUT) return false;
+        // EINTR: sleep again on the same sequence; a Wake meanwhile makes it return at once.
+    }
+}
+
+void cv_wake(PCONDITION_VARIABLE cv, int count)
+{
+    cv_seq(cv)->fetch_add(1, std::memory_order_seq_cst);
+    if (cv_sleepers(cv)->load(std::memory_order_seq_cst) != 0) futex_wake(cv_seq(cv), count);
+}
+
+}  // namespace
+
+// ---- Critical sections -------------------------------------------------------------------
+
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
+{
+    // Spin count 0, as Windows' InitializeCriticalSection reports through
+    // SetCriticalSectionSpinCount; contended callers go straight to the futex.
+    cs_init(lpCriticalSection, 0);
+}
+
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION lpCriticalSection, DWORD dwSpinCount)
+{
+    cs_init(lpCriticalSection, dwSpinCount);
+    return TRUE;
+}
+
+// Flags (CRITICAL_SECTION_NO_DEBUG_INFO etc.) are accepted and ignored: there is no debug info.
+BOOL WINAPI InitializeCriticalSectionEx(LPCRITICAL_SECTION lpCriticalSection, DWORD dwSpinCount, DWORD Flags)
+{
+    (void)Flags;
+    cs_init(lpCriticalSection, dwSpinCount);
+    return TRUE;
+}
+
+// Sets the spin count (flag bits masked off) and returns the previous one.
+DWORD WINAPI SetCriticalSectionSpinCount(LPCRITICAL_SECTION lpCriticalSection, DWORD dwSpinCount)
+{
+    return static_cast<DWORD>(
+        cs_spin(lpCriticalSection)->exchange(dwSpinCount & kSpinCountMask, std::memory_order_relaxed));
+}
+
+// Recursive acquire: the owner re-enters by counting; others spin, then sleep on the futex.
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
+{
+    uintptr_t tid = current_tid();
+    if (cs_owner(lpCriticalSection)->load(std::memory_order_relaxed) == tid) {
+        cs_recursion(lpCriticalSection)->fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    cs_lock_word(lpCriticalSection);
+    cs_set_owner(lpCriticalSection, tid, 1);
+}
+
+// As EnterCriticalSection without waiting: TRUE if the caller now owns (or already owned) it.
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
+{
+    uintptr_t tid = current_tid();
+    if (cs_owner(lpCriticalSection)->load(std::memory_order_relaxed) == tid) {
+        cs_recursion(lpCriticalSection)->fetch_add(1, std::memory_order_relaxed);
+        return TRUE;
+    }
+    uint32_t expected = 0;
+    if (!cs_word(lpCriticalSection)->compare_exchange_strong(expected, 1, std::memory_order_acquire,
+                                                             std::memory_order_relaxed))
+        return FALSE;
+    cs_set_owner(lpCriticalSection, tid, 1);
+    return TRUE;
+}
+
+// Undoes one Enter; the last one frees the section. Leaving a section the caller does not
+// own is undefined on Windows; here it is ignored rather than corrupting the lock.
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
+{
+    if (cs_owner(lpCriticalSection)->load(std::memory_order_relaxed) != current_tid()) return;
+    if (cs_recursion(lpCriticalSection)->fetch_sub(1, std::memory_order_relaxed) > 1) return;
+    cs_set_owner(lpCriticalSection, 0, 0);
+    cs_unlock_word(lpCriticalSection);
+}
+
+// Nothing to free: the section holds no resources. Its fields are cleared.
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
+{
+    cs_init(lpCriticalSection, 0);
+}
+
+// ---- SRW locks ---------------------------------------------------------------------------
+
+void WINAPI InitializeSRWLock(PSRWLOCK SRWLock)
+{
+    srw_state(SRWLock)->store(0, std::memory_order_relaxed);
+    srw_writers(SRWLock)->store(0, std::memory_order_relaxed);
+}
+
+void WINAPI AcquireSRWLockExclusive(PSRWLOCK SRWLock)
+{
+    std::atomic<uint32_t>* state = srw_state(SRWLock);
+    if (srw_try_exclusive(state)) return;
+    srw_writers(SRWLock)->fetch_add(1, std::memory_order_seq_cst);
+    while (!srw_try_exclusive(state)) {
+        uint32_t s = state->load(std::memory_order_relaxed);
+        if ((s & ~kSrwSleepers) == 0) continue;  // freed meanwhile: try again
+        srw_sleep(state, s);
+    }
+    srw_writers(SRWLock)->fetch_sub(1, std::memory_order_seq_cst);
+}
+
+void WINAPI AcquireSRWLockShared(PSRWLOCK SRWLock)
+{
+    uint32_t s;
+    while (!srw_try_shared(SRWLock, s)) srw_sleep(srw_state(SRWLock), s);
+}
+
+void WINAPI ReleaseSRWLockExclusive(PSRWLOCK SRWLock)
+{
+    std::atomic<uint32_t>* state = srw_state(SRWLock);
+    if (state->exchange(0, std::memory_order_release) & kSrwSleepers) futex_wake(state, INT_MAX);
+}
+
+void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock)
+{
+    std::atomic<uint32_t>* state = srw_state(SRWLock);
+    uint32_t s = state->fetch_sub(1, std::memory_order_release) - 1;
+    if (s != kSrwSleepers) return;  // other readers remain, or nobody sleeps
+    // Last reader with sleepers: clear the bit and wake them. If the CAS fails the state
+    // moved (someone took the lock, keeping the bit) and that holder's release wakes them.
+    if (state->compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
+        futex_wake(state, INT_MAX);
+}
+
+BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK SRWLock)
+{
+    return srw_try_exclusive(srw_state(SRWLock)) ? TRUE : FALSE;
+}
+
+// Fails while a writer holds the lock or waits for it (writer preference).
+BOOLEAN WINAPI TryAcquireSRWLockShared(PSRWLOCK SRWLock)
+{
+    uint32_t s;
+    return srw_try_shared(SRWLock, s) ? TRUE : FALSE;
+}
+
+// ---- Condition variables -----------------------------------------------------------------
+
+void WINAPI InitializeConditionVariable(PCONDITION_VARIABLE ConditionVariable)
+{
+    cv_seq(ConditionVariable)->store(0, std::memory_order_relaxed);
+    cv_sleepers(ConditionVariable)->store(0, std::memory_order_relaxed);
+}
+
+// Leaves the section completely (whatever the recursion depth), waits for a Wake or the
+// timeout, re-enters it to the same depth. FALSE with ERROR_TIMEOUT on expiry.
+BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE ConditionVariable, PCRITICAL_SECTION CriticalSection,
+                                     DWORD dwMilliseconds)
+{
+    cv_sleepers(ConditionVariable)->fetch_add(1, std::memory_order_seq_cst);
+    uint32_t seq = cv_seq(ConditionVariable)->load(std::memory_order_seq_cst);
+    LONG depth = cs_recursion(CriticalSection)->load(std::memory_order_relaxed);
+    cs_recursion(CriticalSection)->store(1, std::memory_order_relaxed);
+    LeaveCriticalSection(CriticalSection);
+    bool woken = cv_wait(ConditionVariable, seq, dwMilliseconds);
+    cv_sleepers(ConditionVariable)->fetch_sub(1, std::memory_order_relaxed);
+    EnterCriticalSection(CriticalSection);
+    cs_recursion(CriticalSection)->store(depth, std::memory_order_relaxed);
+    if (woken) return TRUE;
+    overlapped::kernel::tls_last_error = ERROR_TIMEOUT;
+    return FALSE;
+}
+
+// As SleepConditionVariableCS for an SRW lock held exclusive, or shared when Flags is
+// CONDITION_VARIABLE_LOCKMODE_SHARED; other flags: FALSE with ERROR_INVALID_PARAMETER.
+BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE ConditionVariable, PSRWLOCK SRWLock,
+                                      DWORD dwMilliseconds, ULONG Flags)
+{
+    if (Flags & ~static_cast<ULONG>(CONDITION_VARIABLE_LOCKMODE_SHARED)) {
+        overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+        return FALSE;
+    }
+    bool shared = Flags & CONDITION_VARIABLE_LOCKMODE_SHARED;
+    cv_sleepers(ConditionVariable)->fetch_add(1, std::memory_order_seq_cst);
+    uint32_t seq = cv_seq(ConditionVariable)->load(std::memory_order_seq_cst);
+    if (shared)
+        ReleaseSRWLockShared(SRWLock);
+    else
+        ReleaseSRWLockExclusive(SRWLock);
+    bool woken = cv_wait(ConditionVariable, seq, dwMilliseconds);
+    cv_sleepers(ConditionVariable)->fetch_sub(1, std::memory_order_relaxed);
+    if (shared)
+        AcquireSRWLockShared(SRWLock);
+    else
+        AcquireSRWLockExclusive(SRWLock);
+    if (woken) return TRUE;
+    overlapped::kernel::tls_last_error = ERROR_TIMEOUT;
+    return FALSE;
+}
+
+void WINAPI WakeConditionVariable(PCONDITION_VARIABLE ConditionVariable)
+{
+    cv_wake(ConditionVariable, 1);
+}
+
+void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable)
+{
+    cv_wake(ConditionVariable, INT_MAX);
+}

@@ -1,11 +1,501 @@
-// TEMPORARY local stand-in until the misc branch lands (not committed).
+// system.cpp: process-level helpers: system information, clocks, the process heap on malloc, and FormatMessageA's system message table.
 #include <windows.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
-extern "C" void WINAPI GetSystemTimeAsFileTime(LPFILETIME ft)
+#include <malloc.h>
+#include <unistd.h>
+
+#include "kernel/thread_state.h"
+
+namespace {
+
+void set_last_error(DWORD code) { overlapped::kernel::tls_last_error = code; }
+
+// ---- System information ------------------------------------------------------------------
+
+// wProcessorLevel / wProcessorRevision as Windows derives them on x86 (family; model << 8 |
+// stepping) from /proc/cpuinfo; 6 / 0 when it cannot be read (and on aarch64, where Windows
+// reports implementation-specific values we do not model).
+void cpu_level_revision(WORD& level, WORD& revision)
 {
-    timespec now; clock_gettime(CLOCK_REALTIME, &now);
-    unsigned long long t = (now.tv_sec + 11644473600ULL) * 10000000ULL + now.tv_nsec / 100;
-    ft->dwLowDateTime = (DWORD)t; ft->dwHighDateTime = (DWORD)(t >> 32);
+    level = 6;
+    revision = 0;
+#if defined(__x86_64__)
+    FILE* f = std::fopen("/proc/cpuinfo", "r");
+    if (!f) return;
+    char line[256];
+    int family = -1, model = -1, stepping = -1;
+    while (std::fgets(line, sizeof line, f) && (family < 0 || model < 0 || stepping < 0)) {
+        int value;
+        if (family < 0 && std::sscanf(line, "cpu family : %d", &value) == 1) family = value;
+        else if (model < 0 && std::sscanf(line, "model : %d", &value) == 1) model = value;
+        else if (stepping < 0 && std::sscanf(line, "stepping : %d", &value) == 1) stepping = value;
+    }
+    std::fclose(f);
+    if (family >= 0) level = static_cast<WORD>(family);
+    if (model >= 0 && stepping >= 0) revision = static_cast<WORD>(((model & 0xFF) << 8) | (stepping & 0xFF));
+#endif
 }
-extern "C" ULONGLONG WINAPI GetTickCount64(void) { timespec n; clock_gettime(CLOCK_MONOTONIC,&n); return n.tv_sec*1000ULL+n.tv_nsec/1000000; }
-extern "C" DWORD WINAPI GetTickCount(void) { return (DWORD)GetTickCount64(); }
+
+void fill_system_info(LPSYSTEM_INFO info)
+{
+    std::memset(info, 0, sizeof *info);
+#if defined(__x86_64__)
+    info->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_AMD64;
+    info->dwProcessorType = PROCESSOR_AMD_X8664;
+#elif defined(__aarch64__)
+    info->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_ARM64;
+    info->dwProcessorType = PROCESSOR_ARM;  // Windows on ARM64 reports 0 or ARM here; use the ARM constant
+#endif
+    long page = sysconf(_SC_PAGESIZE);
+    info->dwPageSize = page > 0 ? static_cast<DWORD>(page) : 4096;
+    info->lpMinimumApplicationAddress = reinterpret_cast<LPVOID>(0x10000);
+    info->lpMaximumApplicationAddress = reinterpret_cast<LPVOID>(0x7FFFFFFEFFFFull);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 1) cpus = 1;
+    info->dwNumberOfProcessors = static_cast<DWORD>(cpus);
+    // One bit per processor, as Windows does within a processor group (at most 64).
+    info->dwActiveProcessorMask = cpus >= 64 ? ~DWORD_PTR(0) : ((DWORD_PTR(1) << cpus) - 1);
+    info->dwAllocationGranularity = 65536;
+    cpu_level_revision(info->wProcessorLevel, info->wProcessorRevision);
+}
+
+// ---- Clocks ------------------------------------------------------------------------------
+
+uint64_t clock_100ns(clockid_t clock)
+{
+    timespec ts;
+    clock_gettime(clock, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 10000000u + static_cast<uint64_t>(ts.tv_nsec) / 100u;
+}
+
+uint64_t clock_ms(clockid_t clock)
+{
+    timespec ts;
+    clock_gettime(clock, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000u + static_cast<uint64_t>(ts.tv_nsec) / 1000000u;
+}
+
+// 100 ns intervals between 1601-01-01 and 1970-01-01 (UTC).
+constexpr uint64_t kUnixEpochAsFileTime = 116444736000000000ull;
+
+// ---- Heap --------------------------------------------------------------------------------
+//
+// The process heap is malloc. GetProcessHeap returns a fixed pseudo handle; Heap* functions
+// accept any non-NULL heap handle (a bad heap handle crashes on Windows rather than failing,
+// so there is no behaviour to preserve) and ignore HEAP_NO_SERIALIZE, HEAP_GENERATE_EXCEPTIONS.
+//
+// HeapSize reports malloc_usable_size, which can exceed the size asked for. To keep
+// HEAP_ZERO_MEMORY on HeapReAlloc exact anyway, every block's slack (the bytes between the
+// size asked for and the usable size) is kept zero: then "grown bytes are zero" only needs
+// the bytes beyond the old usable size zeroed.
+
+const HANDLE kProcessHeap = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(0x10000));
+
+void zero_slack(void* p, size_t asked)
+{
+    size_t usable = malloc_usable_size(p);
+    if (usable > asked) std::memset(static_cast<char*>(p) + asked, 0, usable - asked);
+}
+
+void* heap_alloc(DWORD flags, SIZE_T bytes)
+{
+    // Size 0 still yields a unique, freeable pointer.
+    void* p = (flags & HEAP_ZERO_MEMORY) ? std::calloc(1, bytes ? bytes : 1) : std::malloc(bytes ? bytes : 1);
+    if (!p) {
+        set_last_error(ERROR_NOT_ENOUGH_MEMORY);
+        return nullptr;
+    }
+    zero_slack(p, bytes);
+    return p;
+}
+
+// ---- FormatMessage -----------------------------------------------------------------------
+
+struct Message {
+    DWORD id;
+    const char* text;  // without the trailing line break
+};
+
+// Windows' English system message texts (the SDK winerror.h MessageText), one per code in
+// winerror.h. Sorted by id.
+constexpr Message kMessages[] = {
+    {0, "The operation completed successfully."},
+    {1, "Incorrect function."},
+    {2, "The system cannot find the file specified."},
+    {3, "The system cannot find the path specified."},
+    {4, "The system cannot open the file."},
+    {5, "Access is denied."},
+    {6, "The handle is invalid."},
+    {8, "Not enough memory resources are available to process this command."},
+    {9, "The storage control block address is invalid."},
+    {10, "The environment is incorrect."},
+    {11, "An attempt was made to load a program with an incorrect format."},
+    {12, "The access code is invalid."},
+    {13, "The data is invalid."},
+    {14, "Not enough memory resources are available to complete this operation."},
+    {15, "The system cannot find the drive specified."},
+    {16, "The directory cannot be removed."},
+    {17, "The system cannot move the file to a different disk drive."},
+    {18, "There are no more files."},
+    {19, "The media is write protected."},
+    {20, "The system cannot find the device specified."},
+    {21, "The device is not ready."},
+    {22, "The device does not recognize the command."},
+    {23, "Data error (cyclic redundancy check)."},
+    {24, "The program issued a command but the command length is incorrect."},
+    {25, "The drive cannot locate a specific area or track on the disk."},
+    {26, "The specified disk or diskette cannot be accessed."},
+    {27, "The drive cannot find the sector requested."},
+    {29, "The system cannot write to the specified device."},
+    {30, "The system cannot read from the specified device."},
+    {31, "A device attached to the system is not functioning."},
+    {32, "The process cannot access the file because it is being used by another process."},
+    {33, "The process cannot access the file because another process has locked a portion of the file."},
+    {38, "Reached the end of the file."},
+    {39, "The disk is full."},
+    {50, "The request is not supported."},
+    {53, "The network path was not found."},
+    {54, "The network is busy."},
+    {59, "An unexpected network error occurred."},
+    {64, "The specified network name is no longer available."},
+    {65, "Network access is denied."},
+    {67, "The network name cannot be found."},
+    {80, "The file exists."},
+    {82, "The directory or file cannot be created."},
+    {87, "The parameter is incorrect."},
+    {109, "The pipe has been ended."},
+    {110, "The system cannot open the device or file specified."},
+    {111, "The file name is too long."},
+    {112, "There is not enough space on the disk."},
+    {120, "This function is not supported on this system."},
+    {121, "The semaphore timeout period has expired."},
+    {122, "The data area passed to a system call is too small."},
+    {123, "The filename, directory name, or volume label syntax is incorrect."},
+    {124, "The system call level is not correct."},
+    {126, "The specified module could not be found."},
+    {127, "The specified procedure could not be found."},
+    {128, "There are no child processes to wait for."},
+    {131, "An attempt was made to move the file pointer before the beginning of the file."},
+    {132, "The file pointer cannot be set on the specified device or file."},
+    {145, "The directory is not empty."},
+    {156, "The recipient process has refused the signal."},
+    {157, "The segment is already discarded and cannot be locked."},
+    {158, "The segment is already unlocked."},
+    {160, "One or more arguments are not correct."},
+    {161, "The specified path is invalid."},
+    {170, "The requested resource is in use."},
+    {183, "Cannot create a file when that file already exists."},
+    {187, "The specified system semaphore name was not found."},
+    {191, "Cannot run %1 in Win32 mode."},
+    {203, "The system could not find the environment option that was entered."},
+    {206, "The filename or extension is too long."},
+    {210, "The signal handler cannot be set."},
+    {223, "The file size exceeds the limit allowed and cannot be saved."},
+    {230, "The pipe state is invalid."},
+    {231, "All pipe instances are busy."},
+    {232, "The pipe is being closed."},
+    {233, "No process is on the other end of the pipe."},
+    {234, "More data is available."},
+    {235, "The action requested resulted in no work being done. Error-style clean-up has been performed."},
+    {258, "The wait operation timed out."},
+    {259, "No more data is available."},
+    {267, "The directory name is invalid."},
+    {275, "The extended attributes did not fit in the buffer."},
+    {277, "The extended attribute table file is full."},
+    {288, "Attempt to release mutex not owned by caller."},
+    {298, "Too many posts were made to a semaphore."},
+    {299, "Only part of a ReadProcessMemory or WriteProcessMemory request was completed."},
+    {317, "The system cannot find message text for message number 0x%1 in the message file for %2."},
+    {327, "The command specified a data offset that does not align to the device's granularity/alignment."},
+    {329, "An operation is currently in progress with the device."},
+    {336, "An operation is not supported on a directory."},
+    {487, "Attempt to access invalid address."},
+    {534, "Arithmetic result exceeded 32 bits."},
+    {535, "There is a process on other end of the pipe."},
+    {536, "Waiting for a process to open the other end of the pipe."},
+    {554, "Used to indicate that an operation cannot continue without blocking for I/O."},
+    {735, "ERROR_ABANDONED_WAIT_0"},
+    {736, "ERROR_ABANDONED_WAIT_63"},
+    {740, "The requested operation requires elevation."},
+    {802, "The operation did not complete successfully because it would cause an oplock to be broken. The caller has requested that existing oplocks not be broken."},
+    {995, "The I/O operation has been aborted because of either a thread exit or an application request."},
+    {996, "Overlapped I/O event is not in a signaled state."},
+    {997, "Overlapped I/O operation is in progress."},
+    {998, "Invalid access to memory location."},
+    {1001, "Recursion too deep; the stack overflowed."},
+    {1004, "Invalid flags."},
+    {1005, "The volume does not contain a recognized file system.\r\nPlease make sure that all required file system drivers are loaded and that the volume is not corrupted."},
+    {1006, "The volume for a file has been externally altered so that the opened file is no longer valid."},
+    {1011, "The configuration registry key could not be opened."},
+    {1012, "The configuration registry key could not be read."},
+    {1013, "The configuration registry key could not be written."},
+    {1022, "A notify change request is being completed and the information is not being returned in the caller's buffer. The caller now needs to enumerate the files to find the changes."},
+    {1053, "The service did not respond to the start or control request in a timely fashion."},
+    {1113, "No mapping for the Unicode character exists in the target multi-byte code page."},
+    {1114, "A dynamic link library (DLL) initialization routine failed."},
+    {1130, "Not enough server memory resources are available to process this command."},
+    {1142, "An attempt was made to create more links on a file than the file system supports."},
+    {1168, "Element not found."},
+    {1225, "The remote computer refused the network connection."},
+    {1226, "The network connection was gracefully closed."},
+    {1227, "The network transport endpoint already has an address associated with it."},
+    {1229, "An operation was attempted on a nonexistent network connection."},
+    {1230, "An invalid operation was attempted on an active network connection."},
+    {1231, "The network location cannot be reached. For information about network troubleshooting, see Windows Help."},
+    {1232, "The network location cannot be reached. For information about network troubleshooting, see Windows Help."},
+    {1233, "The network location cannot be reached. For information about network troubleshooting, see Windows Help."},
+    {1234, "No service is operating at the destination network endpoint on the remote system."},
+    {1235, "The request was aborted."},
+    {1236, "The network connection was aborted by the local system."},
+    {1237, "The operation could not be completed. A retry should be performed."},
+    {1238, "A connection to the server could not be made because the limit on the number of concurrent connections for this account has been reached."},
+    {1241, "The network address could not be used for the operation requested."},
+    {1242, "The service is already registered."},
+    {1314, "A required privilege is not held by the client."},
+    {1338, "The security descriptor structure is invalid."},
+    {1392, "The file or directory is corrupted and unreadable."},
+    {1393, "The disk structure is corrupted and unreadable."},
+    {1400, "Invalid window handle."},
+    {1444, "Invalid thread identifier."},
+    {1460, "This operation returned because the timeout period expired."},
+    {1617, "The device has been removed."},
+    {1784, "The supplied user buffer is not valid for the requested operation."},
+    {1816, "Not enough quota is available to process this command."},
+    {1921, "The name of the file cannot be resolved by the system."},
+    {4317, "The operation identifier is not valid."},
+    {4390, "The file or directory is not a reparse point."},
+};
+
+constexpr bool messages_sorted()
+{
+    for (size_t i = 1; i < sizeof kMessages / sizeof kMessages[0]; ++i)
+        if (kMessages[i - 1].id >= kMessages[i].id) return false;
+    return true;
+}
+static_assert(messages_sorted(), "find_message binary-searches kMessages");
+
+const char* find_message(DWORD id)
+{
+    const Message* end = kMessages + sizeof kMessages / sizeof kMessages[0];
+    const Message* m = std::lower_bound(kMessages, end, id, [](const Message& a, DWORD b) { return a.id < b; });
+    return (m != end && m->id == id) ? m->text : nullptr;
+}
+
+}  // namespace
+
+// ---- System information ------------------------------------------------------------------
+
+void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
+{
+    fill_system_info(lpSystemInfo);
+}
+
+// Same as GetSystemInfo: there is no WOW64 layer, the process is always native.
+void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo)
+{
+    fill_system_info(lpSystemInfo);
+}
+
+// ---- Clocks ------------------------------------------------------------------------------
+
+// Milliseconds since boot (CLOCK_BOOTTIME: includes suspend, as Windows), wrapping at 2^32.
+DWORD WINAPI GetTickCount(void)
+{
+    return static_cast<DWORD>(clock_ms(CLOCK_BOOTTIME));
+}
+
+// Milliseconds since boot (CLOCK_BOOTTIME), not wrapping.
+ULONGLONG WINAPI GetTickCount64(void)
+{
+    return clock_ms(CLOCK_BOOTTIME);
+}
+
+// CLOCK_MONOTONIC in 100 ns units, to match QueryPerformanceFrequency's 10 MHz.
+BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER* lpPerformanceCount)
+{
+    lpPerformanceCount->QuadPart = static_cast<LONGLONG>(clock_100ns(CLOCK_MONOTONIC));
+    return TRUE;
+}
+
+// Always 10,000,000 counts per second, as on current Windows.
+BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER* lpFrequency)
+{
+    lpFrequency->QuadPart = 10000000;
+    return TRUE;
+}
+
+// UTC as 100 ns intervals since 1601-01-01.
+void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime)
+{
+    uint64_t t = clock_100ns(CLOCK_REALTIME) + kUnixEpochAsFileTime;
+    lpSystemTimeAsFileTime->dwLowDateTime = static_cast<DWORD>(t);
+    lpSystemTimeAsFileTime->dwHighDateTime = static_cast<DWORD>(t >> 32);
+}
+
+// ---- Heap --------------------------------------------------------------------------------
+
+// A fixed pseudo handle (0x10000) standing for the malloc heap; never closed.
+HANDLE WINAPI GetProcessHeap(void)
+{
+    return kProcessHeap;
+}
+
+// malloc/calloc; NULL with ERROR_NOT_ENOUGH_MEMORY on failure. hHeap: any non-NULL value.
+LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes)
+{
+    (void)hHeap;
+    return heap_alloc(dwFlags, dwBytes);
+}
+
+// realloc. HEAP_ZERO_MEMORY zeroes the grown part; HEAP_REALLOC_IN_PLACE_ONLY succeeds only
+// when the block's usable size already covers dwBytes (else NULL, ERROR_NOT_ENOUGH_MEMORY,
+// block untouched). lpMem NULL: NULL with ERROR_INVALID_PARAMETER (Windows does not allocate).
+LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes)
+{
+    (void)hHeap;
+    if (!lpMem) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return nullptr;
+    }
+    size_t old_usable = malloc_usable_size(lpMem);
+    if (dwFlags & HEAP_REALLOC_IN_PLACE_ONLY) {
+        if (dwBytes > old_usable) {
+            set_last_error(ERROR_NOT_ENOUGH_MEMORY);
+            return nullptr;
+        }
+        zero_slack(lpMem, dwBytes);  // shrinking: the freed tail becomes slack, kept zero
+        return lpMem;
+    }
+    // realloc(p, 0) would free the block; keep it a valid allocation instead.
+    void* p = std::realloc(lpMem, dwBytes ? dwBytes : 1);
+    if (!p) {
+        set_last_error(ERROR_NOT_ENOUGH_MEMORY);
+        return nullptr;
+    }
+    // Bytes up to old_usable were copied (the old slack was zero); the rest is new.
+    if ((dwFlags & HEAP_ZERO_MEMORY) && dwBytes > old_usable)
+        std::memset(static_cast<char*>(p) + old_usable, 0, dwBytes - old_usable);
+    zero_slack(p, dwBytes);
+    return p;
+}
+
+// free; a NULL lpMem succeeds, as on Windows.
+BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem)
+{
+    (void)hHeap;
+    (void)dwFlags;
+    std::free(lpMem);
+    return TRUE;
+}
+
+// The block's usable size (malloc_usable_size), which may exceed the size requested.
+// (SIZE_T)-1 for a NULL block.
+SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem)
+{
+    (void)hHeap;
+    (void)dwFlags;
+    if (!lpMem) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return static_cast<SIZE_T>(-1);
+    }
+    return malloc_usable_size(const_cast<void*>(lpMem));
+}
+
+// LMEM_FIXED (optionally LMEM_ZEROINIT) blocks from the same heap, so HeapFree/LocalFree mix.
+// LMEM_MOVEABLE (0x0002) handles are not supported: NULL with ERROR_CALL_NOT_IMPLEMENTED.
+HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes)
+{
+    constexpr UINT kLmemMoveable = 0x0002;
+    if (uFlags & kLmemMoveable) {
+        set_last_error(ERROR_CALL_NOT_IMPLEMENTED);
+        return nullptr;
+    }
+    return heap_alloc((uFlags & LMEM_ZEROINIT) ? HEAP_ZERO_MEMORY : 0, uBytes);
+}
+
+// Frees a LocalAlloc block; returns NULL (success), as Windows.
+HLOCAL WINAPI LocalFree(HLOCAL hMem)
+{
+    std::free(hMem);
+    return nullptr;
+}
+
+// ---- FormatMessageA ------------------------------------------------------------------------
+
+// FORMAT_MESSAGE_FROM_SYSTEM only: copies the English system message for dwMessageId (Win32
+// code, or an HRESULT_FROM_WIN32 value) followed by "\r\n" - no line break at all, and interior
+// breaks as spaces, with FORMAT_MESSAGE_MAX_WIDTH_MASK (other widths are ignored). Returns the
+// characters stored without the NUL, or 0 with: ERROR_MR_MID_NOT_FOUND (unknown code),
+// ERROR_INSUFFICIENT_BUFFER (nSize too small), ERROR_NOT_ENOUGH_MEMORY, ERROR_INVALID_PARAMETER
+// (no source flag, or a message with %n inserts without FORMAT_MESSAGE_IGNORE_INSERTS and no
+// Arguments), ERROR_CALL_NOT_IMPLEMENTED (FROM_STRING / FROM_HMODULE, or inserts to expand).
+// dwLanguageId is ignored: there is one language. With FORMAT_MESSAGE_ALLOCATE_BUFFER lpBuffer
+// is really an LPSTR* receiving a LocalAlloc'd buffer of at least nSize chars (free: LocalFree).
+DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
+                            LPSTR lpBuffer, DWORD nSize, void* Arguments)
+{
+    (void)lpSource;
+    (void)dwLanguageId;
+    if (dwFlags & (FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_FROM_HMODULE)) {
+        set_last_error(ERROR_CALL_NOT_IMPLEMENTED);
+        return 0;
+    }
+    if (!(dwFlags & FORMAT_MESSAGE_FROM_SYSTEM) || !lpBuffer) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    DWORD id = dwMessageId;
+    if ((id & 0xFFFF0000u) == 0x80070000u) id &= 0xFFFFu;  // HRESULT_FROM_WIN32(code)
+    const char* text = find_message(id);
+    if (!text) {
+        set_last_error(ERROR_MR_MID_NOT_FOUND);
+        return 0;
+    }
+    if (!(dwFlags & FORMAT_MESSAGE_IGNORE_INSERTS) && std::strchr(text, '%')) {
+        set_last_error(Arguments ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+
+    // Build the result: the text, interior "\r\n" kept or (max width) turned into spaces, and
+    // the final line break unless max width.
+    bool no_breaks = (dwFlags & FORMAT_MESSAGE_MAX_WIDTH_MASK) == FORMAT_MESSAGE_MAX_WIDTH_MASK;
+    char out[512];
+    size_t len = 0;
+    for (const char* s = text; *s && len + 3 < sizeof out; ++s) {
+        if (no_breaks && s[0] == '\r' && s[1] == '\n') {
+            out[len++] = ' ';
+            ++s;
+            continue;
+        }
+        out[len++] = *s;
+    }
+    if (!no_breaks) {
+        out[len++] = '\r';
+        out[len++] = '\n';
+    }
+    out[len] = '\0';
+
+    if (dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
+        size_t size = std::max<size_t>(len + 1, nSize);
+        char* buffer = static_cast<char*>(LocalAlloc(LMEM_FIXED, size));
+        if (!buffer) {
+            set_last_error(ERROR_NOT_ENOUGH_MEMORY);
+            return 0;
+        }
+        std::memcpy(buffer, out, len + 1);
+        *reinterpret_cast<LPSTR*>(lpBuffer) = buffer;
+        return static_cast<DWORD>(len);
+    }
+    if (nSize < len + 1) {
+        set_last_error(ERROR_INSUFFICIENT_BUFFER);
+        return 0;
+    }
+    std::memcpy(lpBuffer, out, len + 1);
+    return static_cast<DWORD>(len);
+}
