@@ -45,11 +45,12 @@ extern "C" HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE Existi
         if (handle == nullptr) return fail(error, HANDLE(nullptr));
         return handle;
     }
-    // Binding a device: no device types exist yet, so any valid handle is not one.
+    // Binding a device. No device types exist yet, so any handle is not one: Windows
+    // reports the object-type mismatch as ERROR_INVALID_HANDLE.
     kernel::Object* object = kernel::handle_lock(FileHandle, kernel::ObjectType::Any, 0, &error);
     if (object == nullptr) return fail(error, HANDLE(nullptr));
     object->lock.unlock();
-    return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
 }
 
 extern "C" BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
