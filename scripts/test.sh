@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# test.sh: the whole test suite, as CI runs it (.ci/run calls exactly this).
+#
+# Stages: the suite (ctest) in a plain build, under ASan+UBSan and under TSan; the
+# install test (a program built against the installed package, C, C++ and CMake); the
+# Win32 tests built with mingw-w64 and run under Wine. Every stage runs even when an
+# earlier one failed. The last line is "N passed, M failed" over all test programs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash scripts/install-deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+jobs=$(nproc 2>/dev/null || echo 2)
+total_passed=0
+total_failed=0
+summary=()
+
+record() {  # record NAME PASSED FAILED
+    total_passed=$((total_passed + $2))
+    total_failed=$((total_failed + $3))
+    summary+=("$(printf '%-22s %5d passed %5d failed' "$1" "$2" "$3")")
+}
+
+# Configurations: name | extra cmake arguments | environment for the tests.
+configurations=(
+    "release||"
+    "asan-ubsan|-DOVERLAPPED_SANITIZE=address,undefined -DOVERLAPPED_BUILD_BENCH=OFF -DOVERLAPPED_BUILD_EXAMPLES=OFF|ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
+    "tsan|-DOVERLAPPED_SANITIZE=thread -DOVERLAPPED_BUILD_BENCH=OFF -DOVERLAPPED_BUILD_EXAMPLES=OFF|TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1"
+)
+
+run_ctest_stage() {  # name cmake-args env
+    local name=$1 cmake_args=$2 test_env=$3
+    local dir="build/$name"
+    echo "=== $name: configure and build"
+    # shellcheck disable=SC2086
+    if ! cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $cmake_args >"$dir.configure.log" 2>&1; then
+        cat "$dir.configure.log"
+        record "$name" 0 1
+        return
+    fi
+    if ! cmake --build "$dir" -j "$jobs" >"$dir.build.log" 2>&1; then
+        tail -50 "$dir.build.log"
+        record "$name" 0 1
+        return
+    fi
+    echo "=== $name: ctest"
+    local log="$dir.ctest.log"
+    # shellcheck disable=SC2086
+    (cd "$dir" && env $test_env ctest --output-on-failure -j "$jobs" --timeout 300) 2>&1 | tee "$log"
+    local passed failed
+    passed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' "$log")
+    failed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Failed|Timeout|Not Run)' "$log")
+    record "$name" "$passed" "$failed"
+}
+
+mkdir -p build
+for configuration in "${configurations[@]}"; do
+    IFS='|' read -r name cmake_args test_env <<<"$configuration"
+    run_ctest_stage "$name" "$cmake_args" "$test_env"
+done
+
+echo "=== install test"
+install_log=build/install-test.log
+bash tests/install/run.sh build/release 2>&1 | tee "$install_log"
+read -r p f < <(tail -1 "$install_log" | awk '/passed/ {print $1, $3}')
+record "install" "${p:-0}" "${f:-1}"
+
+if command -v wine >/dev/null 2>&1 && command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
+    echo "=== wine: the Win32 tests on Wine (checks the tests themselves)"
+    wine_log=build/wine-test.log
+    bash tests/run-wine.sh build/wine 2>&1 | tee "$wine_log"
+    read -r p f < <(tail -1 "$wine_log" | awk '/passed/ {print $1, $3}')
+    record "wine" "${p:-0}" "${f:-1}"
+else
+    echo "=== wine: not available, stage skipped"
+fi
+
+echo
+echo "=== summary (test programs per stage)"
+printf '%s\n' "${summary[@]}"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]

@@ -1,0 +1,38 @@
+/* consumer.c: a Win32 program built against the INSTALLED package (pkg-config or CMake),
+ * as C and as C++: events, a thread, a wait, a completion port, the last error. */
+#include <windows.h>
+#include <overlapped/overlapped.h>
+#include <stdio.h>
+
+static HANDLE port;
+
+static DWORD WINAPI worker(LPVOID parameter)
+{
+    DWORD bytes = 0;
+    ULONG_PTR key = 0;
+    OVERLAPPED *overlapped = NULL;
+    if (!GetQueuedCompletionStatus(port, &bytes, &key, &overlapped, 5000)) return 1;
+    SetEvent((HANDLE)parameter);
+    return bytes == 42 && key == 7 ? 0 : 2;
+}
+
+int main(void)
+{
+    HANDLE done = CreateEventA(NULL, TRUE, FALSE, NULL);
+    port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    HANDLE thread = CreateThread(NULL, 0, worker, done, 0, NULL);
+    if (done == NULL || port == NULL || thread == NULL) return 1;
+    PostQueuedCompletionStatus(port, 42, 7, NULL);
+    if (WaitForSingleObject(done, 5000) != WAIT_OBJECT_0) return 2;
+    if (WaitForSingleObject(thread, 5000) != WAIT_OBJECT_0) return 3;
+    DWORD code = 99;
+    GetExitCodeThread(thread, &code);
+    SetLastError(0);
+    if (CloseHandle((HANDLE)(ULONG_PTR)0x7ffffffc) || GetLastError() != ERROR_INVALID_HANDLE) return 4;
+    CloseHandle(thread);
+    CloseHandle(port);
+    CloseHandle(done);
+    if (code != 0) return 5;
+    printf("consumer ok (library %s)\n", overlapped_version());
+    return 0;
+}

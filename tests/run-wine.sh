@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# run-wine.sh [OUT_DIR]: builds every tests/win32/test_*.c with mingw-w64 and runs it
+# under Wine. This checks the tests themselves: a Windows fact our tests state must hold
+# on Wine too, except where a check is marked WINE_DEVIATION (docs/deviations.md).
+# Ends with "N passed, M failed" (per test program).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(mkdir -p "${1:-build/wine}" && cd "${1:-build/wine}" && pwd)
+export WINEPREFIX="$out/prefix"
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree,mshtml="
+export OVERLAPPED_UNDER_WINE=1
+export OVERLAPPED_STRESS_PACKETS=${OVERLAPPED_STRESS_PACKETS:-20000}
+
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    echo "creating the Wine prefix (first run only)"
+    timeout 300 wineboot -i >/dev/null 2>&1 || true
+    timeout 120 wineserver -w >/dev/null 2>&1 || true
+fi
+
+passed=0
+failed=0
+for source in "$here"/win32/test_*.c; do
+    name=$(basename "$source" .c)
+    exe="$out/$name.exe"
+    if ! x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror -I"$here/win32" "$source" -o "$exe" >"$out/$name.build.log" 2>&1; then
+        echo "FAIL $name (mingw build)"
+        cat "$out/$name.build.log"
+        failed=$((failed + 1))
+        continue
+    fi
+    timeout 300 wine "$exe" >"$out/$name.log" 2>&1
+    rc=$?
+    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -1)
+    if [ $rc -eq 0 ] && [ -n "$last" ]; then
+        echo "ok   $name: $last"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name (exit $rc): ${last:-no summary line}"
+        grep -E '^FAIL' "$out/$name.log" | head -20
+        failed=$((failed + 1))
+    fi
+done
+timeout 60 wineserver -k >/dev/null 2>&1 || true
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
