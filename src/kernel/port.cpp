@@ -98,6 +98,7 @@ void CompletionPort::release_waiters(WakeList& wake)
         waiter->port_packet = queue_.front();
         if (try_claim_wait(waiter, kWaitPortPacket)) {
             queue_.pop();
+            publish_queue_size();
             ++running_;
             ++dequeued_;
             wake.add(waiter);
@@ -115,6 +116,7 @@ ULONG CompletionPort::take_packets(Packet* packets, ULONG count)
         queue_.pop();
     }
     dequeued_ += taken;
+    publish_queue_size();
     return taken;
 }
 
@@ -122,6 +124,7 @@ void CompletionPort::post_and_unlock(const Packet& packet)
 {
     WakeList wake;
     queue_.push(packet);
+    publish_queue_size();
     ++posted_;
     if (waiters_ != nullptr) release_waiters(wake);
     if (!queue_.empty() && has_waiters()) signal_waiters(wake);
@@ -149,6 +152,8 @@ DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* rem
         self->port_generation = generation_;
     }
 
+    bool polled = false;
+retry:
     if (!queue_.empty() && running_ < concurrency_) {
         *removed = take_packets(packets, count);
         ++running_;
@@ -166,6 +171,31 @@ DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* rem
         return STATUS_USER_APC;
     }
 
+    // Before registering as a waiter, poll the queue for a moment without the lock: a
+    // packet posted meanwhile is then simply queued (no hand-off, no wake-up) and, for
+    // GetQueuedCompletionStatusEx, packets accumulate into a batch.
+    if (!polled) {
+        polled = true;
+        lock.unlock();
+        unsigned spin = port_wait_spin();
+        for (unsigned i = 0; i < spin; ++i) {
+            if (queued_hint_.load(std::memory_order_relaxed) != 0) break;
+            if (alertable && self->apc_pending.load(std::memory_order_relaxed) != 0) break;
+#if defined(__x86_64__)
+            __builtin_ia32_pause();
+#endif
+        }
+        lock.lock();
+        if (!is_current(self)) {
+            // Closed while we polled (we held no handle-table guarantee meanwhile).
+            lock.unlock();
+            self->port = nullptr;
+            self->port_counted_running = false;
+            return STATUS_ABANDONED_WAIT_0;
+        }
+        goto retry;
+    }
+
     uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
     self->wait_status.store(waiting, std::memory_order_seq_cst);
     push_waiter(self);
@@ -173,7 +203,7 @@ DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* rem
     if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0)
         try_claim_wait(self, kWaitAlerted);
 
-    uint32_t status = sleep_until_claimed(self, waiting, deadline, port_wait_spin());
+    uint32_t status = sleep_until_claimed(self, waiting, deadline, 0);
     self->wait_status.store(kWaitIdle, std::memory_order_relaxed);
 
     if (status == kWaitPortPacket) {
@@ -222,6 +252,7 @@ void CompletionPort::last_handle_closed()
         if (try_claim_wait(waiter, kWaitPortClosed)) wake.add(waiter);
     }
     queue_.clear();
+    publish_queue_size();
     running_ = paused_ = waiting_ = 0;
 }
 

@@ -11,6 +11,7 @@
 // a released thread that blocks lets another waiter take the next packet.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "kernel/object.h"
@@ -82,8 +83,21 @@ private:
     // Hands queued packets to waiting threads while the concurrency limit allows.
     void release_waiters(WakeList& wake);
     ULONG take_packets(Packet* packets, ULONG count);
+    void publish_queue_size()
+    {
+        bool queued = !queue_.empty();
+        if (queued == hint_published_) return;
+        hint_published_ = queued;
+        queued_hint_.store(queued ? 1 : 0, std::memory_order_relaxed);
+    }
 
     PacketQueue queue_;
+    // Whether packets are queued, published for threads polling the port without its
+    // lock (a hint: they take the lock before acting on it). Written only when it
+    // changes, and on a cache line of its own, so that a poster does not pull the line
+    // from a polling thread on every packet.
+    alignas(64) std::atomic<uint32_t> queued_hint_{0};
+    alignas(64) bool hint_published_ = false;  // under lock: the value last stored
     ThreadState* waiters_ = nullptr;  // LIFO: the head is the most recent waiter
     uint32_t concurrency_ = 1;
     uint32_t running_ = 0;

@@ -46,7 +46,8 @@ unsigned port_wait_spin()
 {
     static const unsigned spin = [] {
         long processors = sysconf(_SC_NPROCESSORS_ONLN);
-        return processors > 1 ? 2000u : 0u;
+        // About the cost of a futex sleep and wake-up here (~15 us at ~25 ns a pause).
+        return processors > 1 ? 600u : 0u;
     }();
     return spin;
 }
