@@ -166,7 +166,8 @@ DWORD wait_any(ThreadState* self, Object* const* objects, uint32_t count, const 
     uint32_t status = self->wait_status.load(std::memory_order_acquire);
     if (status == waiting) {
         port_thread_blocking(self);
-        status = sleep_until_claimed(self, waiting, deadline);
+        // A plain Sleep has nothing that could end it early but an APC: no spinning.
+        status = sleep_until_claimed(self, waiting, deadline, count > 0 ? port_wait_spin() : 0);
         port_thread_unblocked(self);
     }
     unlink_all(objects, entries, count);

@@ -52,7 +52,8 @@ DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all, const 
 uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline& deadline,
                              unsigned spin = 0);
 
-// The spin budget for waits where a quick hand-off is likely (completion ports).
+// The spin budget of a wait before it sleeps: about the cost of a futex sleep and
+// wake-up, so spinning never costs more than twice the best case.
 unsigned port_wait_spin();
 
 }  // namespace overlapped::kernel

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# run.sh [--quick] [--runs N] BUILD_DIR: runs the benchmarks side by side and prints
+# medians and ratios. BUILD_DIR is a build with -DOVERLAPPED_BUILD_BENCH=ON (Release);
+# its bench/ holds our programs and the native anchors. The same Win32 sources are built
+# with mingw-w64 and run under Wine for the Wine column, if both are installed.
+#
+# Ratios are always "how many times better we are": throughput ours/anchor, latency
+# anchor/ours. A target passes when the ratio is at least the number shown.
+set -uo pipefail
+quick=""
+runs=5
+while [ $# -gt 1 ]; do
+    case $1 in
+    --quick) quick="--quick"; shift ;;
+    --runs) runs=$2; shift 2 ;;
+    *) break ;;
+    esac
+done
+build=$(cd "${1:?usage: run.sh [--quick] [--runs N] BUILD_DIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+wine_ok=""
+if command -v wine >/dev/null && command -v x86_64-w64-mingw32-gcc >/dev/null; then
+    mkdir -p "$build/bench/wine"
+    export WINEPREFIX="$build/bench/wine/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+    wine_ok=yes
+    for name in bench_event bench_iocp; do
+        x86_64-w64-mingw32-gcc -O2 -I"$here/win32" "$here/win32/$name.c" -o "$build/bench/wine/$name.exe" || wine_ok=""
+    done
+    [ -f "$WINEPREFIX/system.reg" ] || timeout 300 wineboot -i >/dev/null 2>&1
+else
+    echo "# wine: not available, no Wine column"
+fi
+
+run() {  # label command...: appends "label metric value" lines
+    local label=$1
+    shift
+    "$@" $quick 2>/dev/null | awk -v label="$label" '$1 == "METRIC" {print label, $2, $3}' >>"$results"
+}
+
+for ((i = 1; i <= runs; i++)); do
+    echo "# run $i of $runs" >&2
+    run ours "$build/bench/bench_event"
+    run ours "$build/bench/bench_iocp"
+    run anchor "$build/bench/futex_pingpong"
+    [ -x "$build/bench/asio_post" ] && run anchor "$build/bench/asio_post"
+done
+# Wine last: its wineserver lingers after a program ends and would disturb native runs.
+if [ -n "$wine_ok" ]; then
+    for ((i = 1; i <= (runs < 3 ? runs : 3); i++)); do  # Wine is slow and steady
+        echo "# wine run $i" >&2
+        run wine timeout 120 wine "$build/bench/wine/bench_event.exe"
+        run wine timeout 120 wine "$build/bench/wine/bench_iocp.exe"
+    done
+    timeout 60 wineserver -k >/dev/null 2>&1
+fi
+
+python3 - "$results" <<'PY'
+import statistics, sys
+values = {}
+for line in open(sys.argv[1]):
+    label, metric, value = line.split()
+    values.setdefault((label, metric), []).append(float(value))
+def median(label, metric):
+    v = values.get((label, metric))
+    return statistics.median(v) if v else None
+def fmt(x, unit=""):
+    return "n/a" if x is None else (f"{x:.3g}{unit}" if x < 100 else f"{x:,.0f}{unit}")
+# (ours, anchor label, anchor metric, higher_is_better, target vs anchor, target vs wine)
+rows = [
+    ("iocp_post_get_1thread_mops", "anchor", "asio_post_run_one_1thread_mops", True, 1.0, 1000),
+    ("iocp_post_get_1thread_mops", "anchor", "asio_repost_1thread_mops", True, None, None),
+    ("iocp_post_get_2thread_mops", "anchor", "asio_post_run_2thread_mops", True, 1.0, 10),
+    ("iocp_getex64_mops", "ours", "iocp_post_get_2thread_mops", True, None, 10),
+    ("iocp_drain_getex64_mops", "ours", "iocp_drain_get_mops", True, 3.0, 10),
+    ("iocp_pingpong_us", "anchor", "futex_roundtrip_us", False, 1 / 1.3, 10),
+    ("event_roundtrip_us", "anchor", "futex_roundtrip_us", False, None, 10),
+    ("wait_signalled_ns", None, None, False, None, 10),
+]
+print(f"{'ours':30} {'value':>9}   {'against':32} {'value':>9} {'ratio':>7} {'target':>7}   {'wine':>9} {'x wine':>8}")
+for ours_metric, anchor_label, anchor_metric, higher, target, wine_target in rows:
+    ours = median("ours", ours_metric)
+    anchor = median(anchor_label, anchor_metric) if anchor_label else None
+    wine = median("wine", ours_metric)
+    def ratio(a, b):
+        if a is None or b is None or a == 0 or b == 0: return None
+        return a / b if higher else b / a
+    r = ratio(ours, anchor)
+    rw = ratio(ours, wine)
+    verdict = "" if target is None or r is None else ("PASS" if r >= target else "MISS")
+    wverdict = "" if wine_target is None or rw is None else ("PASS" if rw >= wine_target else "MISS")
+    name = (anchor_metric if anchor_label != "ours" else "ours " + anchor_metric) if anchor_metric else "-"
+    print(f"{ours_metric:30} {fmt(ours):>9}   {name:32} {fmt(anchor):>9} {fmt(r, 'x'):>7} "
+          f"{('>=' + format(target, '.2g')) if target else '':>7} {verdict:4} {fmt(wine):>9} {fmt(rw, 'x'):>8} {wverdict}")
+print("ratios: throughput ours/anchor, latency anchor/ours (higher is better); medians of the runs")
+PY
