@@ -102,6 +102,7 @@ extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObje
     kernel::ThreadState* self = kernel::current_thread();
     kernel::Object* signal = kernel::handle_lock(hObjectToSignal, kernel::ObjectType::Any, 0, &error);
     if (signal != nullptr) {
+        error = ERROR_SUCCESS;
         kernel::WakeList wake;
         switch (signal->type()) {
         case kernel::ObjectType::Event:

@@ -64,6 +64,16 @@ static inline void tl_record(int ok, const char *file, int line, const char *wha
                                                 __FILE__, __LINE__, reason), 1)) {       \
     } else
 
+/* Reads of values another thread writes: a plain (even volatile) read racing with a
+ * write is a data race that ThreadSanitizer reports, so tests read and write shared
+ * flags and counters through these. */
+static inline LONG tl_load(volatile LONG *value) { return InterlockedCompareExchange(value, 0, 0); }
+static inline void tl_store(volatile LONG *value, LONG new_value) { InterlockedExchange(value, new_value); }
+static inline PVOID tl_load_pointer(PVOID volatile *value)
+{
+    return InterlockedCompareExchangePointer(value, NULL, NULL);
+}
+
 /* TEST(name): prints the name of the case about to run, so a failure can be placed. */
 #define TEST(name) (printf("-- %s\n", name), fflush(stdout))
 

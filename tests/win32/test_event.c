@@ -1,0 +1,203 @@
+/* test_event.c: events: manual and auto reset, Set/Reset/Pulse, CreateEventEx flags,
+ * named events (same object, ERROR_ALREADY_EXISTS, type clash, OpenEvent), W names. */
+#include "testlib.h"
+
+static HANDLE shared_event;
+static volatile LONG woken;
+
+static DWORD WINAPI waiter(LPVOID unused)
+{
+    (void)unused;
+    if (WaitForSingleObject(shared_event, 3000) == WAIT_OBJECT_0) InterlockedIncrement(&woken);
+    return 0;
+}
+
+static void manual_and_auto(void)
+{
+    TEST("manual reset: stays signalled for every waiter until reset");
+    SetLastError(0xdeadbeef);
+    HANDLE manual = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(manual != NULL);
+    CHECK_ERROR(ERROR_SUCCESS);
+    CHECK_EQ(WaitForSingleObject(manual, 0), WAIT_TIMEOUT);
+    CHECK(SetEvent(manual));
+    CHECK_EQ(WaitForSingleObject(manual, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(manual, 0), WAIT_OBJECT_0);
+    CHECK(ResetEvent(manual));
+    CHECK_EQ(WaitForSingleObject(manual, 0), WAIT_TIMEOUT);
+    CHECK(CloseHandle(manual));
+
+    TEST("auto reset: one wait consumes the signal");
+    HANDLE automatic = CreateEventA(NULL, FALSE, TRUE, NULL);
+    CHECK_EQ(WaitForSingleObject(automatic, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(automatic, 0), WAIT_TIMEOUT);
+    CHECK(SetEvent(automatic));
+    CHECK(SetEvent(automatic)); /* no count: two sets, one signal */
+    CHECK_EQ(WaitForSingleObject(automatic, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(automatic, 0), WAIT_TIMEOUT);
+    CHECK(CloseHandle(automatic));
+}
+
+static void auto_reset_releases_one_waiter(void)
+{
+    TEST("auto reset with two waiting threads: each SetEvent releases exactly one");
+    shared_event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    tl_store(&woken, 0);
+    HANDLE threads[2];
+    for (int i = 0; i < 2; ++i) threads[i] = CreateThread(NULL, 0, waiter, NULL, 0, NULL);
+    Sleep(200);
+    CHECK(SetEvent(shared_event));
+    Sleep(200);
+    CHECK_EQ(tl_load(&woken), 1);
+    CHECK(SetEvent(shared_event));
+    CHECK_EQ(WaitForMultipleObjects(2, threads, TRUE, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&woken), 2);
+    CHECK_EQ(WaitForSingleObject(shared_event, 0), WAIT_TIMEOUT);
+    for (int i = 0; i < 2; ++i) CloseHandle(threads[i]);
+    CloseHandle(shared_event);
+}
+
+static void manual_reset_releases_all(void)
+{
+    TEST("manual reset with three waiting threads: one SetEvent releases all");
+    shared_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    tl_store(&woken, 0);
+    HANDLE threads[3];
+    for (int i = 0; i < 3; ++i) threads[i] = CreateThread(NULL, 0, waiter, NULL, 0, NULL);
+    Sleep(200);
+    CHECK(SetEvent(shared_event));
+    CHECK_EQ(WaitForMultipleObjects(3, threads, TRUE, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&woken), 3);
+    for (int i = 0; i < 3; ++i) CloseHandle(threads[i]);
+    CloseHandle(shared_event);
+}
+
+static void pulse(void)
+{
+    TEST("PulseEvent with no waiter leaves the event unsignalled");
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(PulseEvent(event));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CloseHandle(event);
+
+    TEST("PulseEvent releases a waiting thread and resets");
+    shared_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    tl_store(&woken, 0);
+    HANDLE thread = CreateThread(NULL, 0, waiter, NULL, 0, NULL);
+    Sleep(200);
+    CHECK(PulseEvent(shared_event));
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&woken), 1);
+    CHECK_EQ(WaitForSingleObject(shared_event, 0), WAIT_TIMEOUT);
+    CloseHandle(thread);
+    CloseHandle(shared_event);
+}
+
+static void create_event_ex(void)
+{
+    TEST("CreateEventEx flags");
+    HANDLE event = CreateEventExA(NULL, NULL, CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET, EVENT_ALL_ACCESS);
+    CHECK(event != NULL);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CloseHandle(event);
+    event = CreateEventExA(NULL, NULL, 0, EVENT_ALL_ACCESS);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CHECK(SetEvent(event));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CloseHandle(event);
+
+    TEST("a handle without EVENT_MODIFY_STATE cannot set the event");
+    event = CreateEventExA(NULL, NULL, 0, SYNCHRONIZE);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEvent(event));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CloseHandle(event);
+}
+
+static void named(void)
+{
+    TEST("named: a second create opens the same event, ERROR_ALREADY_EXISTS");
+    SetLastError(0xdeadbeef);
+    HANDLE first = CreateEventA(NULL, TRUE, FALSE, "overlapped-test-event");
+    CHECK(first != NULL);
+    CHECK_ERROR(ERROR_SUCCESS);
+    SetLastError(0xdeadbeef);
+    HANDLE second = CreateEventA(NULL, FALSE, TRUE, "overlapped-test-event");
+    CHECK(second != NULL);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CHECK(second != first);
+    CHECK_EQ(WaitForSingleObject(second, 0), WAIT_TIMEOUT); /* first's state: not signalled */
+    CHECK(SetEvent(first));
+    CHECK_EQ(WaitForSingleObject(second, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(second, 0), WAIT_OBJECT_0); /* first's mode: manual */
+
+    TEST("named: OpenEvent finds it");
+    HANDLE opened = OpenEventA(EVENT_ALL_ACCESS, FALSE, "overlapped-test-event");
+    CHECK(opened != NULL);
+    CHECK(ResetEvent(opened));
+    CHECK_EQ(WaitForSingleObject(first, 0), WAIT_TIMEOUT);
+
+    TEST("named: the name goes with the last handle");
+    CloseHandle(first);
+    CloseHandle(second);
+    CloseHandle(opened);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "overlapped-test-event") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    TEST("named: a name held by another type gives ERROR_INVALID_HANDLE");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, "overlapped-test-name-clash");
+    SetLastError(0xdeadbeef);
+    CHECK(CreateEventA(NULL, FALSE, FALSE, "overlapped-test-name-clash") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "overlapped-test-name-clash") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(semaphore);
+
+    TEST("named: OpenEvent with a NULL name");
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("named: W and A names meet");
+    static const WCHAR wide_name[] = {'o', 'v', 'l', '-', 'w', 'i', 'd', 'e', 0};
+    HANDLE wide = CreateEventW(NULL, TRUE, TRUE, wide_name);
+    CHECK(wide != NULL);
+    HANDLE narrow = OpenEventA(SYNCHRONIZE, FALSE, "ovl-wide");
+    CHECK(narrow != NULL);
+    CHECK_EQ(WaitForSingleObject(narrow, 0), WAIT_OBJECT_0);
+    HANDLE wide_open = OpenEventW(EVENT_ALL_ACCESS, FALSE, wide_name);
+    CHECK(wide_open != NULL);
+    CloseHandle(wide_open);
+    CloseHandle(narrow);
+    CloseHandle(wide);
+}
+
+static void bad_handles(void)
+{
+    TEST("SetEvent on NULL and on a closed handle");
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEvent(NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    CloseHandle(event);
+    SetLastError(0xdeadbeef);
+    CHECK(!ResetEvent(event));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+}
+
+int main(void)
+{
+    manual_and_auto();
+    auto_reset_releases_one_waiter();
+    manual_reset_releases_all();
+    pulse();
+    create_event_ex();
+    named();
+    bad_handles();
+    return tl_finish();
+}

@@ -1,0 +1,188 @@
+/* test_semaphore_mutex.c: semaphores (counts, limits, previous count, over-release) and
+ * mutexes (recursive ownership, ERROR_NOT_OWNER, abandonment when the owner exits). */
+#include "testlib.h"
+
+static void semaphore_counts(void)
+{
+    TEST("semaphore: waits take the count down to zero");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 2, 3, NULL);
+    CHECK(semaphore != NULL);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+
+    TEST("semaphore: ReleaseSemaphore reports the previous count");
+    LONG previous = 0x5555;
+    CHECK(ReleaseSemaphore(semaphore, 2, &previous));
+    CHECK_EQ(previous, 0);
+    CHECK(ReleaseSemaphore(semaphore, 1, &previous));
+    CHECK_EQ(previous, 2);
+
+    TEST("semaphore: a release past the maximum fails and changes nothing");
+    previous = 0x5555;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseSemaphore(semaphore, 1, &previous));
+    CHECK_ERROR(ERROR_TOO_MANY_POSTS);
+    CHECK_EQ(previous, 0x5555);
+    CHECK(ReleaseSemaphore(semaphore, 0x7fffffff, NULL) == FALSE);
+    for (int i = 0; i < 3; ++i) CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+
+    TEST("semaphore: release count zero or negative");
+    WINE_DEVIATION("Wine accepts a release count of 0 and calls -1 a limit overflow; "
+                   "Windows requires a count greater than zero (ERROR_INVALID_PARAMETER)")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!ReleaseSemaphore(semaphore, 0, NULL));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!ReleaseSemaphore(semaphore, -1, NULL));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    CloseHandle(semaphore);
+}
+
+static void semaphore_bad_creation(void)
+{
+    TEST("semaphore: invalid initial or maximum counts");
+    LONG cases[][2] = {{2, 1}, {0, 0}, {-1, 1}, {0, -5}};
+    for (int i = 0; i < 4; ++i) {
+        SetLastError(0xdeadbeef);
+        CHECK(CreateSemaphoreA(NULL, cases[i][0], cases[i][1], NULL) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    TEST("semaphore: named, opened, type-checked");
+    HANDLE named = CreateSemaphoreA(NULL, 1, 5, "overlapped-test-semaphore");
+    HANDLE opened = OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, "overlapped-test-semaphore");
+    CHECK(opened != NULL);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(named, 0), WAIT_TIMEOUT);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEvent(named));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(opened);
+    CloseHandle(named);
+}
+
+static HANDLE shared_mutex;
+static volatile LONG thread_result;
+
+static DWORD WINAPI release_from_other_thread(LPVOID unused)
+{
+    (void)unused;
+    SetLastError(0xdeadbeef);
+    BOOL released = ReleaseMutex(shared_mutex);
+    thread_result = released ? 0 : (LONG)GetLastError();
+    return 0;
+}
+
+static DWORD WINAPI take_and_exit(LPVOID unused)
+{
+    (void)unused;
+    thread_result = (LONG)WaitForSingleObject(shared_mutex, 3000);
+    return 0; /* ends owning the mutex: it is abandoned */
+}
+
+static DWORD WINAPI wait_for_mutex(LPVOID unused)
+{
+    (void)unused;
+    DWORD result = WaitForSingleObject(shared_mutex, 3000);
+    if (result == WAIT_OBJECT_0 || result == WAIT_ABANDONED_0) ReleaseMutex(shared_mutex);
+    return result;
+}
+
+static void mutex_ownership(void)
+{
+    TEST("mutex: the owner may acquire it again; each acquisition needs a release");
+    HANDLE mutex = CreateMutexA(NULL, FALSE, NULL);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(mutex));
+    CHECK(ReleaseMutex(mutex));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(mutex));
+    CHECK_ERROR(ERROR_NOT_OWNER);
+    CloseHandle(mutex);
+
+    TEST("mutex: created owned; another thread cannot release it or take it");
+    shared_mutex = CreateMutexA(NULL, TRUE, NULL);
+    HANDLE thread = CreateThread(NULL, 0, release_from_other_thread, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(thread_result, ERROR_NOT_OWNER);
+    CloseHandle(thread);
+    thread = CreateThread(NULL, 0, wait_for_mutex, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 300), WAIT_TIMEOUT); /* it is blocked on the mutex */
+    CHECK(ReleaseMutex(shared_mutex));
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    DWORD code = 0;
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(shared_mutex);
+}
+
+static void mutex_abandonment(void)
+{
+    TEST("mutex: an owner that exits abandons it; the next wait gets WAIT_ABANDONED_0 and owns it");
+    shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE thread = CreateThread(NULL, 0, take_and_exit, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(thread_result, WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(WaitForSingleObject(shared_mutex, 1000), WAIT_ABANDONED_0);
+    CHECK_EQ(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0); /* owned now, recursively */
+    CHECK(ReleaseMutex(shared_mutex));
+    CHECK(ReleaseMutex(shared_mutex));
+
+    TEST("mutex: abandonment in WaitForMultipleObjects reports WAIT_ABANDONED_0 + index");
+    thread = CreateThread(NULL, 0, take_and_exit, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    HANDLE never = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE handles[2] = {never, shared_mutex};
+    CHECK_EQ(WaitForMultipleObjects(2, handles, FALSE, 1000), WAIT_ABANDONED_0 + 1);
+    CHECK(ReleaseMutex(shared_mutex));
+
+    TEST("mutex: a waiting thread is handed an abandoned mutex when its owner exits");
+    CHECK_EQ(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0);
+    HANDLE waiter = CreateThread(NULL, 0, wait_for_mutex, NULL, 0, NULL);
+    Sleep(200);
+    CHECK(ReleaseMutex(shared_mutex));
+    CHECK_EQ(WaitForSingleObject(waiter, 3000), WAIT_OBJECT_0);
+    DWORD code = 0xdead;
+    GetExitCodeThread(waiter, &code);
+    CHECK_EQ(code, WAIT_OBJECT_0);
+    CloseHandle(waiter);
+    CloseHandle(never);
+    CloseHandle(shared_mutex);
+}
+
+static void mutex_named(void)
+{
+    TEST("mutex: named, opened; the opener is not the owner");
+    HANDLE mutex = CreateMutexA(NULL, TRUE, "overlapped-test-mutex");
+    SetLastError(0xdeadbeef);
+    HANDLE again = CreateMutexA(NULL, TRUE, "overlapped-test-mutex");
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    /* The second CreateMutex with bInitialOwner on an existing mutex does not take it
+     * again: one release frees it. */
+    CHECK(ReleaseMutex(mutex));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(again));
+    CHECK_ERROR(ERROR_NOT_OWNER);
+    HANDLE opened = OpenMutexA(MUTEX_ALL_ACCESS, FALSE, "overlapped-test-mutex");
+    CHECK(opened != NULL);
+    CloseHandle(opened);
+    CloseHandle(again);
+    CloseHandle(mutex);
+}
+
+int main(void)
+{
+    semaphore_counts();
+    semaphore_bad_creation();
+    mutex_ownership();
+    mutex_abandonment();
+    mutex_named();
+    return tl_finish();
+}

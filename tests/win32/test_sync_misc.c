@@ -1,0 +1,268 @@
+/* test_sync_misc.c: what completion-port programs also call: critical sections, SRW
+ * locks, condition variables, Interlocked*, system information, clocks, the process
+ * heap, FormatMessageA, and the per-thread last error. */
+#include "testlib.h"
+
+static CRITICAL_SECTION section;
+static SRWLOCK srw = SRWLOCK_INIT;
+static CONDITION_VARIABLE condition = CONDITION_VARIABLE_INIT;
+static volatile LONG counter, flag;
+
+static DWORD WINAPI try_enter_elsewhere(LPVOID unused)
+{
+    (void)unused;
+    return TryEnterCriticalSection(&section) ? 1 : 0;
+}
+
+static DWORD WINAPI add_under_section(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 20000; ++i) {
+        EnterCriticalSection(&section);
+        EnterCriticalSection(&section);
+        counter = counter + 1;
+        LeaveCriticalSection(&section);
+        LeaveCriticalSection(&section);
+    }
+    return 0;
+}
+
+static DWORD WINAPI add_under_srw(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 20000; ++i) {
+        AcquireSRWLockExclusive(&srw);
+        counter = counter + 1;
+        ReleaseSRWLockExclusive(&srw);
+        AcquireSRWLockShared(&srw);
+        ReleaseSRWLockShared(&srw);
+    }
+    return 0;
+}
+
+static DWORD WINAPI signal_condition(LPVOID unused)
+{
+    (void)unused;
+    Sleep(100);
+    EnterCriticalSection(&section);
+    flag = 1;
+    LeaveCriticalSection(&section);
+    WakeConditionVariable(&condition);
+    return 0;
+}
+
+static void critical_sections(void)
+{
+    TEST("critical section: recursive, and owned against other threads");
+    InitializeCriticalSection(&section);
+    EnterCriticalSection(&section);
+    EnterCriticalSection(&section);
+    CHECK(TryEnterCriticalSection(&section));
+    HANDLE thread = CreateThread(NULL, 0, try_enter_elsewhere, NULL, 0, NULL);
+    DWORD code = 99;
+    WaitForSingleObject(thread, 3000);
+    GetExitCodeThread(thread, &code);
+    CHECK_EQ(code, 0);
+    CloseHandle(thread);
+    LeaveCriticalSection(&section);
+    LeaveCriticalSection(&section);
+    LeaveCriticalSection(&section);
+    thread = CreateThread(NULL, 0, try_enter_elsewhere, NULL, 0, NULL);
+    WaitForSingleObject(thread, 3000);
+    GetExitCodeThread(thread, &code);
+    CHECK_EQ(code, 1); /* it entered and exited without leaving: do not reuse the section */
+    CloseHandle(thread);
+    DeleteCriticalSection(&section);
+
+    TEST("critical section with spin count: four threads count without losing updates");
+    CHECK(InitializeCriticalSectionAndSpinCount(&section, 4000));
+    counter = 0;
+    HANDLE threads[4];
+    for (int i = 0; i < 4; ++i) threads[i] = CreateThread(NULL, 0, add_under_section, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, threads, TRUE, 20000), WAIT_OBJECT_0);
+    CHECK_EQ(counter, 80000);
+    for (int i = 0; i < 4; ++i) CloseHandle(threads[i]);
+}
+
+static void srw_locks(void)
+{
+    TEST("SRW lock: exclusive excludes, shared shares");
+    counter = 0;
+    HANDLE threads[4];
+    for (int i = 0; i < 4; ++i) threads[i] = CreateThread(NULL, 0, add_under_srw, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, threads, TRUE, 20000), WAIT_OBJECT_0);
+    CHECK_EQ(counter, 80000);
+    for (int i = 0; i < 4; ++i) CloseHandle(threads[i]);
+    AcquireSRWLockShared(&srw);
+    CHECK(TryAcquireSRWLockShared(&srw));
+    CHECK(!TryAcquireSRWLockExclusive(&srw));
+    ReleaseSRWLockShared(&srw);
+    ReleaseSRWLockShared(&srw);
+    CHECK(TryAcquireSRWLockExclusive(&srw));
+    CHECK(!TryAcquireSRWLockShared(&srw));
+    ReleaseSRWLockExclusive(&srw);
+}
+
+static void condition_variables(void)
+{
+    TEST("condition variable: a timed sleep returns FALSE with ERROR_TIMEOUT");
+    EnterCriticalSection(&section);
+    SetLastError(0xdeadbeef);
+    CHECK(!SleepConditionVariableCS(&condition, &section, 50));
+    CHECK_ERROR(ERROR_TIMEOUT);
+
+    TEST("condition variable: woken by another thread, the section held again");
+    flag = 0;
+    HANDLE thread = CreateThread(NULL, 0, signal_condition, NULL, 0, NULL);
+    int rounds = 0;
+    while (!flag && rounds++ < 50) SleepConditionVariableCS(&condition, &section, 100);
+    CHECK_EQ(flag, 1);
+    CHECK(TryEnterCriticalSection(&section)); /* we own it: recursive entry succeeds */
+    LeaveCriticalSection(&section);
+    LeaveCriticalSection(&section);
+    WaitForSingleObject(thread, 3000);
+    CloseHandle(thread);
+
+    TEST("condition variable with an SRW lock");
+    AcquireSRWLockExclusive(&srw);
+    SetLastError(0xdeadbeef);
+    CHECK(!SleepConditionVariableSRW(&condition, &srw, 20, 0));
+    CHECK_ERROR(ERROR_TIMEOUT);
+    ReleaseSRWLockExclusive(&srw);
+    DeleteCriticalSection(&section);
+}
+
+static void interlocked(void)
+{
+    TEST("Interlocked* return values");
+    LONG value = 5;
+    CHECK_EQ(InterlockedIncrement(&value), 6);
+    CHECK_EQ(InterlockedDecrement(&value), 5);
+    CHECK_EQ(InterlockedExchange(&value, 9), 5);
+    CHECK_EQ(InterlockedExchangeAdd(&value, 3), 9);
+    CHECK_EQ(value, 12);
+    CHECK_EQ(InterlockedCompareExchange(&value, 1, 7), 12); /* no match: unchanged */
+    CHECK_EQ(value, 12);
+    CHECK_EQ(InterlockedCompareExchange(&value, 1, 12), 12);
+    CHECK_EQ(value, 1);
+    LONG64 big = 1LL << 40;
+    CHECK_EQ(InterlockedIncrement64(&big), (1LL << 40) + 1);
+    CHECK_EQ(InterlockedCompareExchange64(&big, 3, (1LL << 40) + 1), (1LL << 40) + 1);
+    CHECK_EQ(big, 3);
+    PVOID pointer = NULL;
+    CHECK(InterlockedCompareExchangePointer(&pointer, &value, NULL) == NULL);
+    CHECK(pointer == &value);
+    CHECK(InterlockedExchangePointer(&pointer, NULL) == &value);
+}
+
+static void system_and_clocks(void)
+{
+    TEST("GetSystemInfo");
+    SYSTEM_INFO info;
+    memset(&info, 0xcc, sizeof(info));
+    GetSystemInfo(&info);
+    CHECK(info.dwNumberOfProcessors >= 1);
+    CHECK_EQ(info.dwPageSize, 4096);
+    CHECK_EQ(info.dwAllocationGranularity, 65536);
+    CHECK_EQ(info.wProcessorArchitecture, PROCESSOR_ARCHITECTURE_AMD64);
+
+    TEST("clocks move forward");
+    LARGE_INTEGER frequency, first, second;
+    CHECK(QueryPerformanceFrequency(&frequency));
+    CHECK(frequency.QuadPart > 0);
+    CHECK(QueryPerformanceCounter(&first));
+    ULONGLONG tick = GetTickCount64();
+    Sleep(30);
+    CHECK(QueryPerformanceCounter(&second));
+    CHECK(second.QuadPart - first.QuadPart >= frequency.QuadPart / 50);
+    CHECK(GetTickCount64() - tick >= 20);
+    CHECK((DWORD)(GetTickCount() - (DWORD)tick) >= 20);
+}
+
+static void heap(void)
+{
+    TEST("HeapAlloc, HEAP_ZERO_MEMORY, HeapReAlloc keeps contents, HeapSize, HeapFree");
+    HANDLE heap = GetProcessHeap();
+    CHECK(heap != NULL);
+    unsigned char *block = (unsigned char *)HeapAlloc(heap, HEAP_ZERO_MEMORY, 100);
+    CHECK(block != NULL);
+    int nonzero = 0;
+    for (int i = 0; i < 100; ++i) nonzero += block[i] != 0;
+    CHECK_EQ(nonzero, 0);
+    for (int i = 0; i < 100; ++i) block[i] = (unsigned char)i;
+    CHECK(HeapSize(heap, 0, block) >= 100);
+    block = (unsigned char *)HeapReAlloc(heap, 0, block, 5000);
+    CHECK(block != NULL);
+    int changed = 0;
+    for (int i = 0; i < 100; ++i) changed += block[i] != i;
+    CHECK_EQ(changed, 0);
+    CHECK(HeapSize(heap, 0, block) >= 5000);
+    CHECK(HeapFree(heap, 0, block));
+}
+
+static void format_message(void)
+{
+    TEST("FormatMessageA for system codes");
+    char buffer[256];
+    DWORD length = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                                  ERROR_FILE_NOT_FOUND, 0, buffer, sizeof(buffer), NULL);
+    CHECK(length > 2);
+    WINE_DEVIATION("Wine's system message texts are its own ('File not found.')")
+    {
+        CHECK(strncmp(buffer, "The system cannot find the file specified.", 42) == 0);
+    }
+    CHECK(length >= 2 && buffer[length - 2] == '\r' && buffer[length - 1] == '\n');
+    CHECK_EQ(length, strlen(buffer));
+
+    TEST("FormatMessageA with FORMAT_MESSAGE_ALLOCATE_BUFFER");
+    char *allocated = NULL;
+    length = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
+                                FORMAT_MESSAGE_ALLOCATE_BUFFER,
+                            NULL, ERROR_ACCESS_DENIED, 0, (LPSTR)&allocated, 0, NULL);
+    CHECK(length > 0);
+    CHECK(allocated != NULL && allocated[0] != 0);
+    WINE_DEVIATION("Wine's system message texts are its own ('Access denied.')")
+    {
+        CHECK(allocated != NULL && strncmp(allocated, "Access is denied.", 17) == 0);
+    }
+    LocalFree(allocated);
+
+    TEST("FormatMessageA for a code with no message");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, 0x2fffffff, 0,
+                            buffer, sizeof(buffer), NULL), 0);
+    CHECK_ERROR(ERROR_MR_MID_NOT_FOUND);
+}
+
+static DWORD WINAPI set_own_error(LPVOID unused)
+{
+    (void)unused;
+    SetLastError(4242);
+    return GetLastError();
+}
+
+static void last_error_per_thread(void)
+{
+    TEST("the last error belongs to each thread");
+    SetLastError(1111);
+    HANDLE thread = CreateThread(NULL, 0, set_own_error, NULL, 0, NULL);
+    WaitForSingleObject(thread, 3000);
+    DWORD code = 0;
+    GetExitCodeThread(thread, &code);
+    CHECK_EQ(code, 4242);
+    CHECK_ERROR(1111);
+    CloseHandle(thread);
+}
+
+int main(void)
+{
+    critical_sections();
+    srw_locks();
+    condition_variables();
+    interlocked();
+    system_and_clocks();
+    heap();
+    format_message();
+    last_error_per_thread();
+    return tl_finish();
+}

@@ -1,0 +1,220 @@
+/* test_thread_apc.c: CreateThread (suspended start, resume counts, exit codes, ExitThread,
+ * ids, OpenThread, many threads) and APCs (QueueUserAPC to self and to another thread,
+ * FIFO, only alertable waits run them, WAIT_IO_COMPLETION). */
+#include "testlib.h"
+
+static volatile LONG ran;
+
+static DWORD WINAPI mark_ran(LPVOID parameter)
+{
+    InterlockedIncrement(&ran);
+    return (DWORD)(ULONG_PTR)parameter;
+}
+
+static DWORD WINAPI exit_early(LPVOID unused)
+{
+    (void)unused;
+    ExitThread(77);
+}
+
+static DWORD WINAPI report_id(LPVOID out)
+{
+    tl_store((volatile LONG *)out, (LONG)GetCurrentThreadId());
+    Sleep(300);
+    return 0;
+}
+
+static void threads(void)
+{
+    TEST("CREATE_SUSPENDED: nothing runs until ResumeThread brings the count to zero");
+    tl_store(&ran, 0);
+    DWORD id = 0;
+    HANDLE thread = CreateThread(NULL, 0, mark_ran, (LPVOID)12, CREATE_SUSPENDED, &id);
+    CHECK(thread != NULL);
+    CHECK(id != 0);
+    Sleep(100);
+    CHECK_EQ(tl_load(&ran), 0);
+    DWORD code = 0;
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, STILL_ACTIVE);
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&ran), 1);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 12);
+    CHECK_EQ(ResumeThread(thread), 0); /* not suspended: previous count 0 */
+    CHECK_EQ(GetThreadId(thread), id);
+    CloseHandle(thread);
+
+    TEST("ExitThread sets the exit code");
+    thread = CreateThread(NULL, 0, exit_early, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 77);
+    CloseHandle(thread);
+
+    TEST("thread ids: GetCurrentThreadId inside, GetThreadId and OpenThread outside");
+    volatile LONG inside = 0;
+    thread = CreateThread(NULL, 0, report_id, (LPVOID)&inside, 0, &id);
+    while (tl_load(&inside) == 0) Sleep(1);
+    CHECK_EQ((DWORD)tl_load(&inside), id);
+    CHECK_EQ(GetThreadId(thread), id);
+    HANDLE opened = OpenThread(SYNCHRONIZE | THREAD_QUERY_INFORMATION, FALSE, id);
+    CHECK(opened != NULL);
+    CHECK_EQ(WaitForSingleObject(opened, 3000), WAIT_OBJECT_0);
+    CloseHandle(opened);
+    CloseHandle(thread);
+    CHECK(GetCurrentThreadId() != id);
+    CHECK_EQ(GetThreadId(GetCurrentThread()), GetCurrentThreadId());
+
+    TEST("OpenThread of an id that does not exist");
+    SetLastError(0xdeadbeef);
+    CHECK(OpenThread(THREAD_ALL_ACCESS, FALSE, 0xfffffff0) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("fifty threads, each with its own exit code");
+    HANDLE many[50];
+    tl_store(&ran, 0);
+    for (int i = 0; i < 50; ++i) many[i] = CreateThread(NULL, 0, mark_ran, (LPVOID)(ULONG_PTR)(i + 1000), 0, NULL);
+    int wrong = 0;
+    for (int i = 0; i < 50; ++i) {
+        if (WaitForSingleObject(many[i], 5000) != WAIT_OBJECT_0) wrong++;
+        if (!GetExitCodeThread(many[i], &code) || code != (DWORD)(i + 1000)) wrong++;
+        CloseHandle(many[i]);
+    }
+    CHECK_EQ(wrong, 0);
+    CHECK_EQ(tl_load(&ran), 50);
+}
+
+static int order[16];
+static int order_count;
+
+static void CALLBACK record_apc(ULONG_PTR value)
+{
+    if (order_count < 16) order[order_count++] = (int)value;
+}
+
+static void CALLBACK queue_another(ULONG_PTR value)
+{
+    record_apc(value);
+    QueueUserAPC(record_apc, GetCurrentThread(), value + 1);
+}
+
+static void apcs_to_self(void)
+{
+    TEST("APCs queued to self wait for an alertable wait, then run FIFO");
+    order_count = 0;
+    CHECK(QueueUserAPC(record_apc, GetCurrentThread(), 1) != 0);
+    CHECK(QueueUserAPC(record_apc, GetCurrentThread(), 2) != 0);
+    CHECK(QueueUserAPC(record_apc, GetCurrentThread(), 3) != 0);
+    Sleep(10);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK_EQ(WaitForSingleObject(event, 10), WAIT_TIMEOUT);
+    CHECK_EQ(order_count, 0); /* non-alertable waits never run them */
+    CHECK_EQ(SleepEx(1000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(order_count, 3);
+    CHECK_EQ(order[0], 1);
+    CHECK_EQ(order[1], 2);
+    CHECK_EQ(order[2], 3);
+
+    TEST("an alertable wait with nothing queued just times out");
+    CHECK_EQ(SleepEx(10, TRUE), 0);
+    CHECK_EQ(WaitForSingleObjectEx(event, 10, TRUE), WAIT_TIMEOUT);
+
+    TEST("an APC that queues another: both run in the same alertable wait");
+    order_count = 0;
+    QueueUserAPC(queue_another, GetCurrentThread(), 10);
+    CHECK_EQ(WaitForSingleObjectEx(event, 1000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(order_count, 2);
+    CHECK_EQ(order[1], 11);
+
+    TEST("WaitForMultipleObjectsEx alertable returns WAIT_IO_COMPLETION");
+    order_count = 0;
+    QueueUserAPC(record_apc, GetCurrentThread(), 5);
+    HANDLE two[2] = {event, event};
+    CHECK_EQ(WaitForMultipleObjectsEx(2, two, FALSE, 1000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(order_count, 1);
+    CloseHandle(event);
+}
+
+static volatile LONG other_result;
+static volatile LONG other_ready;
+static volatile LONG other_apcs;
+
+static void CALLBACK count_in_other(ULONG_PTR unused)
+{
+    (void)unused;
+    InterlockedIncrement(&other_apcs);
+}
+
+static DWORD WINAPI sleep_alertably(LPVOID unused)
+{
+    (void)unused;
+    tl_store(&other_ready, 1);
+    tl_store(&other_result, (LONG)SleepEx(5000, TRUE));
+    return 0;
+}
+
+static DWORD WINAPI wait_not_alertable_then_alertable(LPVOID event)
+{
+    tl_store(&other_ready, 1);
+    WaitForSingleObject((HANDLE)event, 3000); /* the APC must not run here */
+    LONG before = tl_load(&other_apcs);
+    tl_store(&other_result, (LONG)SleepEx(3000, TRUE));
+    return (DWORD)before;
+}
+
+static void apcs_to_another_thread(void)
+{
+    TEST("QueueUserAPC to a thread blocked in SleepEx(alertable) wakes it");
+    tl_store(&other_ready, 0);
+    tl_store(&other_apcs, 0);
+    HANDLE thread = CreateThread(NULL, 0, sleep_alertably, NULL, 0, NULL);
+    while (!tl_load(&other_ready)) Sleep(1);
+    Sleep(100);
+    ULONGLONG start = GetTickCount64();
+    CHECK(QueueUserAPC(count_in_other, thread, 0) != 0);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK(GetTickCount64() - start < 2000);
+    CHECK_EQ(tl_load(&other_result), WAIT_IO_COMPLETION);
+    CHECK_EQ(tl_load(&other_apcs), 1);
+    CloseHandle(thread);
+
+    TEST("an APC to a thread in a non-alertable wait stays queued until it waits alertably");
+    tl_store(&other_ready, 0);
+    tl_store(&other_apcs, 0);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    thread = CreateThread(NULL, 0, wait_not_alertable_then_alertable, event, 0, NULL);
+    while (!tl_load(&other_ready)) Sleep(1);
+    Sleep(100);
+    CHECK(QueueUserAPC(count_in_other, thread, 0) != 0);
+    Sleep(100);
+    CHECK_EQ(tl_load(&other_apcs), 0);
+    SetEvent(event);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    DWORD before = 99;
+    GetExitCodeThread(thread, &before);
+    CHECK_EQ(before, 0);
+    CHECK_EQ(tl_load(&other_apcs), 1);
+    CHECK_EQ(tl_load(&other_result), WAIT_IO_COMPLETION);
+    CloseHandle(thread);
+    CloseHandle(event);
+
+    TEST("QueueUserAPC with a bad thread handle");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueueUserAPC(count_in_other, NULL, 0), 0);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    HANDLE not_a_thread = CreateEventA(NULL, FALSE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueueUserAPC(count_in_other, not_a_thread, 0), 0);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(not_a_thread);
+}
+
+int main(void)
+{
+    threads();
+    apcs_to_self();
+    apcs_to_another_thread();
+    return tl_finish();
+}

@@ -1,0 +1,122 @@
+/* test_timer.c: waitable timers: manual and synchronization timers, relative and
+ * absolute due times, periods, cancellation, completion routines as APCs to the thread
+ * that set the timer. */
+#include "testlib.h"
+
+static LARGE_INTEGER relative_ms(LONGLONG milliseconds)
+{
+    LARGE_INTEGER due;
+    due.QuadPart = -milliseconds * 10000;
+    return due;
+}
+
+static void one_shot(void)
+{
+    TEST("manual timer: not signalled before it is due, signalled after, stays so");
+    HANDLE timer = CreateWaitableTimerA(NULL, TRUE, NULL);
+    CHECK(timer != NULL);
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_TIMEOUT); /* never set */
+    LARGE_INTEGER due = relative_ms(150);
+    ULONGLONG start = GetTickCount64();
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(timer, 3000), WAIT_OBJECT_0);
+    CHECK(GetTickCount64() - start >= 130);
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_OBJECT_0);
+
+    TEST("setting the timer again resets its signal");
+    due = relative_ms(100);
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(timer, 3000), WAIT_OBJECT_0);
+    CloseHandle(timer);
+
+    TEST("synchronization timer: one wait consumes the signal");
+    timer = CreateWaitableTimerA(NULL, FALSE, NULL);
+    due = relative_ms(50);
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(timer, 100), WAIT_TIMEOUT);
+    CloseHandle(timer);
+
+    TEST("absolute due time (a FILETIME)");
+    timer = CreateWaitableTimerA(NULL, TRUE, NULL);
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    due.QuadPart = (((LONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime) + 100 * 10000;
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(timer, 3000), WAIT_OBJECT_0);
+    CloseHandle(timer);
+}
+
+static void periodic_and_cancel(void)
+{
+    TEST("periodic synchronization timer signals again and again");
+    HANDLE timer = CreateWaitableTimerA(NULL, FALSE, NULL);
+    LARGE_INTEGER due = relative_ms(20);
+    CHECK(SetWaitableTimer(timer, &due, 30, NULL, NULL, FALSE));
+    int signals = 0;
+    for (int i = 0; i < 4; ++i)
+        if (WaitForSingleObject(timer, 2000) == WAIT_OBJECT_0) signals++;
+    CHECK_EQ(signals, 4);
+
+    TEST("CancelWaitableTimer stops it");
+    CHECK(CancelWaitableTimer(timer));
+    WaitForSingleObject(timer, 0); /* drop a signal that may have come just before */
+    CHECK_EQ(WaitForSingleObject(timer, 200), WAIT_TIMEOUT);
+
+    TEST("a cancelled one-shot timer never signals");
+    due = relative_ms(100);
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK(CancelWaitableTimer(timer));
+    CHECK_EQ(WaitForSingleObject(timer, 300), WAIT_TIMEOUT);
+    CloseHandle(timer);
+
+    TEST("timer functions on a non-timer handle");
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetWaitableTimer(event, &due, 0, NULL, NULL, FALSE));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!CancelWaitableTimer(event));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(event);
+}
+
+static int routine_calls;
+static LPVOID routine_argument;
+static DWORD routine_thread;
+
+static void CALLBACK timer_routine(LPVOID argument, DWORD low, DWORD high)
+{
+    (void)low;
+    (void)high;
+    routine_calls++;
+    routine_argument = argument;
+    routine_thread = GetCurrentThreadId();
+}
+
+static void completion_routine(void)
+{
+    TEST("the completion routine runs as an APC in the setting thread's alertable wait");
+    HANDLE timer = CreateWaitableTimerA(NULL, TRUE, NULL);
+    LARGE_INTEGER due = relative_ms(50);
+    routine_calls = 0;
+    CHECK(SetWaitableTimer(timer, &due, 0, timer_routine, (LPVOID)0x1234, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 2000), WAIT_OBJECT_0); /* signalled, not alertable */
+    CHECK_EQ(routine_calls, 0);
+    CHECK_EQ(SleepEx(2000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK(routine_argument == (LPVOID)0x1234);
+    CHECK_EQ(routine_thread, GetCurrentThreadId());
+    CloseHandle(timer);
+}
+
+int main(void)
+{
+    one_shot();
+    periodic_and_cancel();
+    completion_routine();
+    return tl_finish();
+}

@@ -1,0 +1,205 @@
+/* test_wait.c: WaitForMultipleObjects (wait-any index rule, wait-all atomicity, limits,
+ * bad handles), SignalObjectAndWait, timeouts, waits on threads and semaphores. */
+#include "testlib.h"
+
+static void wait_any(void)
+{
+    TEST("wait-any returns the lowest signalled index and consumes only that one");
+    HANDLE events[3];
+    for (int i = 0; i < 3; ++i) events[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+    SetEvent(events[2]);
+    SetEvent(events[1]);
+    CHECK_EQ(WaitForMultipleObjects(3, events, FALSE, 0), WAIT_OBJECT_0 + 1);
+    CHECK_EQ(WaitForMultipleObjects(3, events, FALSE, 0), WAIT_OBJECT_0 + 2);
+    CHECK_EQ(WaitForMultipleObjects(3, events, FALSE, 0), WAIT_TIMEOUT);
+    for (int i = 0; i < 3; ++i) CloseHandle(events[i]);
+
+    TEST("wait-any accepts the same handle twice");
+    HANDLE event = CreateEventA(NULL, TRUE, TRUE, NULL);
+    HANDLE twice[2] = {event, event};
+    CHECK_EQ(WaitForMultipleObjects(2, twice, FALSE, 0), WAIT_OBJECT_0);
+    CloseHandle(event);
+}
+
+static void wait_all(void)
+{
+    TEST("wait-all: one of two auto events signalled is not consumed");
+    HANDLE events[2];
+    for (int i = 0; i < 2; ++i) events[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+    SetEvent(events[0]);
+    CHECK_EQ(WaitForMultipleObjects(2, events, TRUE, 50), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(events[0], 0), WAIT_OBJECT_0); /* still signalled */
+
+    TEST("wait-all: both signalled are consumed together");
+    SetEvent(events[0]);
+    SetEvent(events[1]);
+    CHECK_EQ(WaitForMultipleObjects(2, events, TRUE, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(events[0], 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(events[1], 0), WAIT_TIMEOUT);
+
+    TEST("wait-all: a semaphore and an event, the event set later by another wait's timeout");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 1, 1, NULL);
+    HANDLE mixed[2] = {semaphore, events[1]};
+    CHECK_EQ(WaitForMultipleObjects(2, mixed, TRUE, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0); /* untouched by the failed wait */
+    ReleaseSemaphore(semaphore, 1, NULL);
+    SetEvent(events[1]);
+    CHECK_EQ(WaitForMultipleObjects(2, mixed, TRUE, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+    CloseHandle(semaphore);
+
+    TEST("wait-all with the same object twice is invalid");
+    HANDLE twice[2] = {events[0], events[0]};
+    WINE_DEVIATION("Wine waits on a wait-all array holding one object twice; Windows "
+                   "rejects it (STATUS_INVALID_PARAMETER_MIX, ERROR_INVALID_PARAMETER)")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForMultipleObjects(2, twice, TRUE, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    for (int i = 0; i < 2; ++i) CloseHandle(events[i]);
+}
+
+static HANDLE late_event;
+
+static DWORD WINAPI set_later(LPVOID unused)
+{
+    (void)unused;
+    Sleep(100);
+    SetEvent(late_event);
+    return 0;
+}
+
+static void wait_all_blocks_until_all(void)
+{
+    TEST("wait-all blocks until the last object is signalled by another thread");
+    HANDLE events[2];
+    events[0] = CreateEventA(NULL, TRUE, TRUE, NULL);
+    events[1] = late_event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE thread = CreateThread(NULL, 0, set_later, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(2, events, TRUE, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(late_event, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(events[0]);
+    CloseHandle(events[1]);
+}
+
+static void limits(void)
+{
+    HANDLE events[MAXIMUM_WAIT_OBJECTS + 1];
+    for (int i = 0; i <= MAXIMUM_WAIT_OBJECTS; ++i) events[i] = CreateEventA(NULL, TRUE, FALSE, NULL);
+
+    TEST("count 0 and count above MAXIMUM_WAIT_OBJECTS are invalid");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForMultipleObjects(0, events, FALSE, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS + 1, events, FALSE, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("exactly MAXIMUM_WAIT_OBJECTS works, wait-any and wait-all");
+    SetEvent(events[MAXIMUM_WAIT_OBJECTS - 1]);
+    CHECK_EQ(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, events, FALSE, 0), WAIT_OBJECT_0 + MAXIMUM_WAIT_OBJECTS - 1);
+    CHECK_EQ(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, events, TRUE, 0), WAIT_TIMEOUT);
+    for (int i = 0; i < MAXIMUM_WAIT_OBJECTS; ++i) SetEvent(events[i]);
+    CHECK_EQ(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, events, TRUE, 0), WAIT_OBJECT_0);
+
+    TEST("a NULL or closed handle in the array is ERROR_INVALID_HANDLE");
+    HANDLE with_null[2] = {events[0], NULL};
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForMultipleObjects(2, with_null, FALSE, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    HANDLE closed = CreateEventA(NULL, TRUE, TRUE, NULL);
+    CloseHandle(closed);
+    HANDLE with_closed[2] = {closed, events[0]};
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForMultipleObjects(2, with_closed, FALSE, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(closed, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    for (int i = 0; i <= MAXIMUM_WAIT_OBJECTS; ++i) CloseHandle(events[i]);
+}
+
+static void timeouts(void)
+{
+    TEST("a timed wait lasts about as long as asked");
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ULONGLONG start = GetTickCount64();
+    CHECK_EQ(WaitForSingleObject(event, 200), WAIT_TIMEOUT);
+    ULONGLONG elapsed = GetTickCount64() - start;
+    CHECK(elapsed >= 180);
+    CHECK(elapsed < 2000);
+    start = GetTickCount64();
+    HANDLE two[2] = {event, event};
+    CHECK_EQ(WaitForMultipleObjects(2, two, FALSE, 100), WAIT_TIMEOUT);
+    CHECK(GetTickCount64() - start >= 80);
+
+    TEST("Sleep(0) and Sleep(50)");
+    Sleep(0);
+    start = GetTickCount64();
+    Sleep(50);
+    CHECK(GetTickCount64() - start >= 40);
+    CloseHandle(event);
+}
+
+static void signal_object_and_wait(void)
+{
+    TEST("SignalObjectAndWait: sets one event and waits on another");
+    HANDLE to_signal = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE to_wait = CreateEventA(NULL, TRUE, TRUE, NULL);
+    CHECK_EQ(SignalObjectAndWait(to_signal, to_wait, 0, FALSE), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(to_signal, 0), WAIT_OBJECT_0);
+    ResetEvent(to_wait);
+    CHECK_EQ(SignalObjectAndWait(to_signal, to_wait, 50, FALSE), WAIT_TIMEOUT);
+
+    TEST("SignalObjectAndWait: releases a semaphore, a mutex it owns");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, NULL);
+    CHECK_EQ(SignalObjectAndWait(semaphore, semaphore, 0, FALSE), WAIT_OBJECT_0);
+    HANDLE mutex = CreateMutexA(NULL, TRUE, NULL);
+    SetEvent(to_wait);
+    CHECK_EQ(SignalObjectAndWait(mutex, to_wait, 0, FALSE), WAIT_OBJECT_0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(mutex, to_wait, 0, FALSE), WAIT_FAILED); /* not owned any more */
+    CHECK_ERROR(ERROR_NOT_OWNER);
+
+    TEST("SignalObjectAndWait: a full semaphore gives ERROR_TOO_MANY_POSTS");
+    ReleaseSemaphore(semaphore, 1, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(semaphore, to_wait, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_TOO_MANY_POSTS);
+    CloseHandle(semaphore);
+    CloseHandle(mutex);
+    CloseHandle(to_signal);
+    CloseHandle(to_wait);
+}
+
+static DWORD WINAPI quick_thread(LPVOID unused)
+{
+    (void)unused;
+    Sleep(50);
+    return 5;
+}
+
+static void wait_on_thread(void)
+{
+    TEST("a thread handle is signalled when the thread ends");
+    HANDLE thread = CreateThread(NULL, 0, quick_thread, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(thread, 0), WAIT_OBJECT_0); /* stays signalled */
+    CloseHandle(thread);
+}
+
+int main(void)
+{
+    wait_any();
+    wait_all();
+    wait_all_blocks_until_all();
+    limits();
+    timeouts();
+    signal_object_and_wait();
+    wait_on_thread();
+    return tl_finish();
+}
