@@ -118,6 +118,21 @@ typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
 
 #define THREAD_PRIORITY_NORMAL 0
 
+#define CREATE_NEW 1
+#define CREATE_ALWAYS 2
+#define OPEN_EXISTING 3
+#define OPEN_ALWAYS 4
+#define TRUNCATE_EXISTING 5
+
+#define FILE_FLAG_WRITE_THROUGH 0x80000000
+#define FILE_FLAG_OVERLAPPED 0x40000000
+#define FILE_FLAG_NO_BUFFERING 0x20000000
+#define FILE_FLAG_RANDOM_ACCESS 0x10000000
+#define FILE_FLAG_SEQUENTIAL_SCAN 0x08000000
+#define FILE_FLAG_DELETE_ON_CLOSE 0x04000000
+#define FILE_FLAG_BACKUP_SEMANTICS 0x02000000
+#define FILE_FLAG_POSIX_SEMANTICS 0x01000000
+
 /* True once the request described by the OVERLAPPED is no longer pending. */
 #define HasOverlappedIoCompleted(lpOverlapped) \
     (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
@@ -252,6 +267,23 @@ OVERLAPPED_API BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort,
                                                       DWORD dwNumberOfBytesTransferred,
                                                       ULONG_PTR dwCompletionKey,
                                                       LPOVERLAPPED lpOverlapped);
+
+/* ---- Files (partial: see docs/win32-status.md) ---------------------------------- */
+
+OVERLAPPED_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                         DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
+                                         HANDLE hTemplateFile);
+OVERLAPPED_API HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                         DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
+                                         HANDLE hTemplateFile);
+OVERLAPPED_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                                    LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
+OVERLAPPED_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                                     LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
+OVERLAPPED_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+OVERLAPPED_API BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
 
 /* ---- Critical sections, SRW locks, condition variables ------------------------------- */
 
@@ -391,6 +423,8 @@ static inline void MemoryBarrier(void)
 
 #ifdef UNICODE
 #define CreateEvent CreateEventW
+#define CreateFile CreateFileW
+#define DeleteFile DeleteFileW
 #define CreateEventEx CreateEventExW
 #define OpenEvent OpenEventW
 #define CreateSemaphore CreateSemaphoreW
@@ -404,6 +438,8 @@ static inline void MemoryBarrier(void)
 #define OpenWaitableTimer OpenWaitableTimerW
 #else
 #define CreateEvent CreateEventA
+#define CreateFile CreateFileA
+#define DeleteFile DeleteFileA
 #define CreateEventEx CreateEventExA
 #define OpenEvent OpenEventA
 #define CreateSemaphore CreateSemaphoreA

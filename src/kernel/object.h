@@ -34,6 +34,7 @@ enum class ObjectType : uint8_t {
     Thread,
     Process,
     CompletionPort,
+    File,  // src/drivers/file.h
 };
 
 // One waiting thread's link into one object's waiter list. Lives on the waiting

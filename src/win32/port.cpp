@@ -1,6 +1,7 @@
 // port.cpp: CreateIoCompletionPort, PostQueuedCompletionStatus,
 // GetQueuedCompletionStatus(Ex), and the library's port statistics.
 #include "common/errors.h"
+#include "io/device.h"
 #include "kernel/handle_table.h"
 #include "kernel/port.h"
 #include "overlapped/overlapped.h"
@@ -36,7 +37,6 @@ DWORD remove_packets(HANDLE port_handle, kernel::Packet* packets, ULONG count, U
 extern "C" HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
                                                 ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads)
 {
-    (void)CompletionKey;
     DWORD error;
     if (FileHandle == INVALID_HANDLE_VALUE) {
         if (ExistingCompletionPort != nullptr) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
@@ -45,12 +45,32 @@ extern "C" HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE Existi
         if (handle == nullptr) return fail(error, HANDLE(nullptr));
         return handle;
     }
-    // Binding a device. No device types exist yet, so any handle is not one: Windows
-    // reports the object-type mismatch as ERROR_INVALID_HANDLE.
-    kernel::Object* object = kernel::handle_lock(FileHandle, kernel::ObjectType::Any, 0, &error);
-    if (object == nullptr) return fail(error, HANDLE(nullptr));
-    object->lock.unlock();
-    return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
+    // Binding a device: to the existing port, or to a new one made for it.
+    HANDLE port_handle = ExistingCompletionPort;
+    kernel::Object* port;
+    if (port_handle != nullptr) {
+        port = kernel::handle_reference(port_handle, kernel::ObjectType::CompletionPort, 0, &error);
+        if (port == nullptr) return fail(error, HANDLE(nullptr));
+    } else {
+        port = kernel::CompletionPort::create(NumberOfConcurrentThreads);
+        port->add_reference();  // one for the handle made below, one held here
+        port_handle = kernel::handle_create(port, IO_COMPLETION_ALL_ACCESS, 0, &error);
+        if (port_handle == nullptr) {
+            port->release_reference();
+            return fail(error, HANDLE(nullptr));
+        }
+    }
+    io::Device* device = io::device_lock(FileHandle, 0, &error);
+    if (device != nullptr) {
+        error = device->bind(static_cast<kernel::CompletionPort*>(port), CompletionKey);
+        device->lock.unlock();
+    }
+    port->release_reference();
+    if (device == nullptr || error != ERROR_SUCCESS) {
+        if (ExistingCompletionPort == nullptr) kernel::handle_close(port_handle);
+        return fail(error, HANDLE(nullptr));
+    }
+    return port_handle;
 }
 
 extern "C" BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,

@@ -1,0 +1,37 @@
+// device.cpp: the device base: completion-port binding.
+#include "io/device.h"
+
+#include "kernel/handle_table.h"
+
+namespace overlapped::io {
+
+DWORD Device::bind(kernel::CompletionPort* port, ULONG_PTR key)
+{
+    if (port_ != nullptr || !overlapped_io()) return ERROR_INVALID_PARAMETER;
+    port->add_reference();
+    port_ = port;
+    key_ = key;
+    return ERROR_SUCCESS;
+}
+
+void Device::unbind()
+{
+    kernel::CompletionPort* port = port_;
+    port_ = nullptr;
+    key_ = 0;
+    if (port != nullptr) port->release_reference();
+}
+
+Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error)
+{
+    kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, access, error);
+    if (object == nullptr) return nullptr;
+    if (object->type() != kernel::ObjectType::File) {
+        object->lock.unlock();
+        *error = ERROR_INVALID_HANDLE;
+        return nullptr;
+    }
+    return static_cast<Device*>(object);
+}
+
+}  // namespace overlapped::io
