@@ -217,36 +217,35 @@ DWORD handle_close(HANDLE handle)
     return ERROR_SUCCESS;
 }
 
-DWORD handle_get_flags(HANDLE handle, DWORD* flags)
+// Runs `use(slot)` with the handle's slot while its object is locked.
+template <class Use>
+DWORD with_open_slot(HANDLE handle, Use use)
 {
     Slot* slot;
     Object* object = lock_slot(handle, &slot);
     if (object == nullptr) return ERROR_INVALID_HANDLE;
-    *flags = slot->flags.load(std::memory_order_relaxed);
+    use(slot);
     object->lock.unlock();
     return ERROR_SUCCESS;
+}
+
+DWORD handle_get_flags(HANDLE handle, DWORD* flags)
+{
+    return with_open_slot(handle, [flags](Slot* slot) { *flags = slot->flags.load(std::memory_order_relaxed); });
 }
 
 DWORD handle_set_flags(HANDLE handle, DWORD mask, DWORD flags)
 {
-    Slot* slot;
-    Object* object = lock_slot(handle, &slot);
-    if (object == nullptr) return ERROR_INVALID_HANDLE;
-    DWORD valid = HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE;
-    DWORD old = slot->flags.load(std::memory_order_relaxed);
-    slot->flags.store((old & ~(mask & valid)) | (flags & mask & valid), std::memory_order_relaxed);
-    object->lock.unlock();
-    return ERROR_SUCCESS;
+    return with_open_slot(handle, [mask, flags](Slot* slot) {
+        DWORD valid = HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE;
+        DWORD old = slot->flags.load(std::memory_order_relaxed);
+        slot->flags.store((old & ~(mask & valid)) | (flags & mask & valid), std::memory_order_relaxed);
+    });
 }
 
 DWORD handle_get_access(HANDLE handle, ACCESS_MASK* access)
 {
-    Slot* slot;
-    Object* object = lock_slot(handle, &slot);
-    if (object == nullptr) return ERROR_INVALID_HANDLE;
-    *access = slot->access.load(std::memory_order_relaxed);
-    object->lock.unlock();
-    return ERROR_SUCCESS;
+    return with_open_slot(handle, [access](Slot* slot) { *access = slot->access.load(std::memory_order_relaxed); });
 }
 
 uint32_t handle_count_open() { return table().open.load(std::memory_order_relaxed); }

@@ -11,6 +11,7 @@
 
 #include "common/futex.h"
 #include "kernel/thread_state.h"
+#include "kernel/wait.h"
 
 namespace {
 
@@ -52,20 +53,6 @@ uintptr_t current_tid()
     thread_local uintptr_t tid = 0;
     if (tid == 0) tid = static_cast<uintptr_t>(syscall(SYS_gettid));
     return tid;
-}
-
-// Absolute CLOCK_MONOTONIC deadline `ms` milliseconds from now (futex_wait's clock).
-timespec deadline_after(DWORD ms)
-{
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    now.tv_sec += ms / 1000;
-    now.tv_nsec += static_cast<long>(ms % 1000) * 1000000L;
-    if (now.tv_nsec >= 1000000000L) {
-        now.tv_sec += 1;
-        now.tv_nsec -= 1000000000L;
-    }
-    return now;
 }
 
 // ---- Critical sections -------------------------------------------------------------------
@@ -195,10 +182,9 @@ std::atomic<uint32_t>* cv_sleepers(PCONDITION_VARIABLE cv) { return as_atomic<ui
 // Sleeps on `cv` from sequence `seq` until woken (true) or `ms` expires (false).
 bool cv_wait(PCONDITION_VARIABLE cv, uint32_t seq, DWORD ms)
 {
-    timespec deadline{};
-    if (ms != INFINITE) deadline = deadline_after(ms);
+    overlapped::kernel::Deadline deadline = overlapped::kernel::Deadline::from_milliseconds(ms);
     for (;;) {
-        int rc = futex_wait(cv_seq(cv), seq, ms == INFINITE ? nullptr : &deadline);
+        int rc = futex_wait(cv_seq(cv), seq, deadline.absolute());
         if (rc == 0) return true;  // woken, or the sequence moved (possibly spuriously)
         if (rc == ETIMEDOUT) return false;
         // EINTR: sleep again on the same sequence; a Wake meanwhile makes it return at once.
