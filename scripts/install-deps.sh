@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config liburing-dev libboost-dev
-          wine64 g++-mingw-w64-x86-64)
+          wine wine64 g++-mingw-w64-x86-64)
 
 missing=()
 for package in "${packages[@]}"; do
