@@ -77,6 +77,25 @@ typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
                                                        DWORD dwNumberOfBytesTransfered,
                                                        LPOVERLAPPED lpOverlapped);
 
+typedef struct _BY_HANDLE_FILE_INFORMATION {
+    DWORD dwFileAttributes;
+    FILETIME ftCreationTime;
+    FILETIME ftLastAccessTime;
+    FILETIME ftLastWriteTime;
+    DWORD dwVolumeSerialNumber;
+    DWORD nFileSizeHigh;
+    DWORD nFileSizeLow;
+    DWORD nNumberOfLinks;
+    DWORD nFileIndexHigh;
+    DWORD nFileIndexLow;
+} BY_HANDLE_FILE_INFORMATION, *PBY_HANDLE_FILE_INFORMATION, *LPBY_HANDLE_FILE_INFORMATION;
+
+/* One page of a ReadFileScatter / WriteFileGather buffer. */
+typedef union _FILE_SEGMENT_ELEMENT {
+    PVOID Buffer;
+    ULONGLONG Alignment;
+} FILE_SEGMENT_ELEMENT, *PFILE_SEGMENT_ELEMENT;
+
 /* ---- Constants --------------------------------------------------------------------- */
 
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
@@ -132,6 +151,30 @@ typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
 #define FILE_FLAG_DELETE_ON_CLOSE 0x04000000
 #define FILE_FLAG_BACKUP_SEMANTICS 0x02000000
 #define FILE_FLAG_POSIX_SEMANTICS 0x01000000
+
+#define FILE_BEGIN 0
+#define FILE_CURRENT 1
+#define FILE_END 2
+#define INVALID_SET_FILE_POINTER ((DWORD)-1)
+#define INVALID_FILE_SIZE ((DWORD)0xFFFFFFFF)
+#define INVALID_FILE_ATTRIBUTES ((DWORD)-1)
+
+#define FILE_TYPE_UNKNOWN 0x0000
+#define FILE_TYPE_DISK 0x0001
+#define FILE_TYPE_CHAR 0x0002
+#define FILE_TYPE_PIPE 0x0003
+#define FILE_TYPE_REMOTE 0x8000
+
+#define FILE_SKIP_COMPLETION_PORT_ON_SUCCESS 0x1
+#define FILE_SKIP_SET_EVENT_ON_HANDLE 0x2
+
+#define MEM_COMMIT 0x00001000
+#define MEM_RESERVE 0x00002000
+#define MEM_DECOMMIT 0x00004000
+#define MEM_RELEASE 0x00008000
+#define PAGE_NOACCESS 0x01
+#define PAGE_READONLY 0x02
+#define PAGE_READWRITE 0x04
 
 /* True once the request described by the OVERLAPPED is no longer pending. */
 #define HasOverlappedIoCompleted(lpOverlapped) \
@@ -268,7 +311,7 @@ OVERLAPPED_API BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort,
                                                       ULONG_PTR dwCompletionKey,
                                                       LPOVERLAPPED lpOverlapped);
 
-/* ---- Files (partial: see docs/win32-status.md) ---------------------------------- */
+/* ---- Files and directories ---------------------------------------------------------- */
 
 OVERLAPPED_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                                          LPSECURITY_ATTRIBUTES lpSecurityAttributes,
@@ -284,6 +327,55 @@ OVERLAPPED_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumb
                                      LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
 OVERLAPPED_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
 OVERLAPPED_API BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+OVERLAPPED_API BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                                      LPOVERLAPPED lpOverlapped,
+                                      LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+OVERLAPPED_API BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                                       LPOVERLAPPED lpOverlapped,
+                                       LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+OVERLAPPED_API BOOL WINAPI ReadFileScatter(HANDLE hFile, FILE_SEGMENT_ELEMENT aSegmentArray[],
+                                           DWORD nNumberOfBytesToRead, LPDWORD lpReserved,
+                                           LPOVERLAPPED lpOverlapped);
+OVERLAPPED_API BOOL WINAPI WriteFileGather(HANDLE hFile, FILE_SEGMENT_ELEMENT aSegmentArray[],
+                                           DWORD nNumberOfBytesToWrite, LPDWORD lpReserved,
+                                           LPOVERLAPPED lpOverlapped);
+OVERLAPPED_API BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
+                                               LPDWORD lpNumberOfBytesTransferred, BOOL bWait);
+OVERLAPPED_API BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOverlapped,
+                                                 LPDWORD lpNumberOfBytesTransferred,
+                                                 DWORD dwMilliseconds, BOOL bAlertable);
+OVERLAPPED_API BOOL WINAPI CancelIo(HANDLE hFile);
+OVERLAPPED_API BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
+OVERLAPPED_API BOOL WINAPI CancelSynchronousIo(HANDLE hThread);
+OVERLAPPED_API BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags);
+OVERLAPPED_API BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+OVERLAPPED_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+OVERLAPPED_API DWORD WINAPI GetCompressedFileSizeA(LPCSTR lpFileName, LPDWORD lpFileSizeHigh);
+OVERLAPPED_API DWORD WINAPI GetCompressedFileSizeW(LPCWSTR lpFileName, LPDWORD lpFileSizeHigh);
+OVERLAPPED_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
+                                           PLONG lpDistanceToMoveHigh, DWORD dwMoveMethod);
+OVERLAPPED_API BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+                                            PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod);
+OVERLAPPED_API BOOL WINAPI SetEndOfFile(HANDLE hFile);
+OVERLAPPED_API BOOL WINAPI SetFileValidData(HANDLE hFile, LONGLONG ValidDataLength);
+OVERLAPPED_API BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+OVERLAPPED_API DWORD WINAPI GetFileType(HANDLE hFile);
+OVERLAPPED_API BOOL WINAPI GetFileInformationByHandle(HANDLE hFile,
+                                                      LPBY_HANDLE_FILE_INFORMATION lpFileInformation);
+OVERLAPPED_API DWORD WINAPI GetFileAttributesA(LPCSTR lpFileName);
+OVERLAPPED_API DWORD WINAPI GetFileAttributesW(LPCWSTR lpFileName);
+OVERLAPPED_API BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName, LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+OVERLAPPED_API BOOL WINAPI CreateDirectoryW(LPCWSTR lpPathName, LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+OVERLAPPED_API BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName);
+OVERLAPPED_API BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName);
+OVERLAPPED_API DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
+OVERLAPPED_API DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
+
+/* ---- Virtual memory (page-aligned buffers for FILE_FLAG_NO_BUFFERING) --------------- */
+
+OVERLAPPED_API LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+                                          DWORD flProtect);
+OVERLAPPED_API BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
 
 /* ---- Critical sections, SRW locks, condition variables ------------------------------- */
 
@@ -425,6 +517,11 @@ static inline void MemoryBarrier(void)
 #define CreateEvent CreateEventW
 #define CreateFile CreateFileW
 #define DeleteFile DeleteFileW
+#define GetCompressedFileSize GetCompressedFileSizeW
+#define GetFileAttributes GetFileAttributesW
+#define CreateDirectory CreateDirectoryW
+#define RemoveDirectory RemoveDirectoryW
+#define GetTempPath GetTempPathW
 #define CreateEventEx CreateEventExW
 #define OpenEvent OpenEventW
 #define CreateSemaphore CreateSemaphoreW
@@ -440,6 +537,11 @@ static inline void MemoryBarrier(void)
 #define CreateEvent CreateEventA
 #define CreateFile CreateFileA
 #define DeleteFile DeleteFileA
+#define GetCompressedFileSize GetCompressedFileSizeA
+#define GetFileAttributes GetFileAttributesA
+#define CreateDirectory CreateDirectoryA
+#define RemoveDirectory RemoveDirectoryA
+#define GetTempPath GetTempPathA
 #define CreateEventEx CreateEventExA
 #define OpenEvent OpenEventA
 #define CreateSemaphore CreateSemaphoreA

@@ -1,30 +1,42 @@
-// file.cpp: the file driver's Linux side: open(2) with Windows dispositions, read(2)
-// and write(2) at the file pointer, unlink(2); errno through the one error table.
+// file.cpp: the file driver's Linux side (see file.h).
 #include "drivers/file.h"
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include "common/errors.h"
 
 namespace overlapped::drivers {
 namespace {
 
-bool wants_read(DWORD access)
+constexpr ACCESS_MASK kReadRights = FILE_READ_DATA | FILE_EXECUTE;
+constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA;
+
+ACCESS_MASK mapped_access(ACCESS_MASK desired)
 {
-    return access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA);
+    ACCESS_MASK access = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    if (desired & GENERIC_READ) access |= FILE_GENERIC_READ;
+    if (desired & GENERIC_WRITE) access |= FILE_GENERIC_WRITE;
+    if (desired & GENERIC_EXECUTE) access |= FILE_GENERIC_EXECUTE;
+    if (desired & GENERIC_ALL) access |= FILE_ALL_ACCESS;
+    return access;
 }
 
-bool wants_write(DWORD access)
-{
-    return access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA);
-}
+bool wants_read(ACCESS_MASK access) { return access & (kReadRights | GENERIC_READ); }
+bool wants_write(ACCESS_MASK access) { return access & (kWriteRights | GENERIC_WRITE); }
 
 // ENOENT means a missing file, or a missing directory on the way (ERROR_PATH_NOT_FOUND).
-DWORD error_for_missing(const std::string& path)
+DWORD error_for_missing(std::string path)
 {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
     size_t slash = path.find_last_of('/');
     if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
     struct stat parent;
@@ -36,109 +48,454 @@ DWORD error_for_missing(const std::string& path)
 DWORD error_from_errno(int error, const std::string& path)
 {
     if (error == ENOENT) return error_for_missing(path);
+    if (error == ENOTDIR) return ERROR_PATH_NOT_FOUND;
     return win32_error_from_errno(error);
+}
+
+// ---- share modes: every open of the process, by file identity. Sharing is checked on
+// the read/execute, write/append and delete rights only; an opener with none of them
+// conflicts with nobody (Windows' rule).
+struct Opener {
+    const FileDevice* device;
+    ACCESS_MASK access;
+    DWORD share;
+};
+struct OpenFile {
+    std::vector<Opener> openers;
+    bool delete_on_close = false;
+    std::string path;
+};
+std::mutex share_mutex;
+std::map<std::pair<dev_t, ino_t>, OpenFile>* share_table = new std::map<std::pair<dev_t, ino_t>, OpenFile>();
+
+bool shares_conflict(ACCESS_MASK access, DWORD share, const Opener& other)
+{
+    constexpr ACCESS_MASK relevant = kReadRights | kWriteRights | DELETE;
+    if (!(access & relevant) || !(other.access & relevant)) return false;
+    if ((other.access & kReadRights) && !(share & FILE_SHARE_READ)) return true;
+    if ((other.access & kWriteRights) && !(share & FILE_SHARE_WRITE)) return true;
+    if ((other.access & DELETE) && !(share & FILE_SHARE_DELETE)) return true;
+    if ((access & kReadRights) && !(other.share & FILE_SHARE_READ)) return true;
+    if ((access & kWriteRights) && !(other.share & FILE_SHARE_WRITE)) return true;
+    if ((access & DELETE) && !(other.share & FILE_SHARE_DELETE)) return true;
+    return false;
+}
+
+// Under share_mutex.
+bool share_check(const OpenFile& file, ACCESS_MASK access, DWORD share)
+{
+    for (const Opener& other : file.openers)
+        if (shares_conflict(access, share, other)) return false;
+    return true;
+}
+
+// ---- the drive map.
+struct DriveMap {
+    std::string roots[26];
+    DriveMap()
+    {
+        if (const char* value = getenv("OVERLAPPED_DRIVES")) {
+            parse_list(value);
+        } else {
+            std::string file;
+            if (const char* config = getenv("XDG_CONFIG_HOME"))
+                file = std::string(config) + "/overlapped/drives";
+            else if (const char* home = getenv("HOME"))
+                file = std::string(home) + "/.config/overlapped/drives";
+            if (file.empty() || !parse_file(file)) parse_file("/etc/overlapped/drives");
+        }
+        if (roots['C' - 'A'].empty()) roots['C' - 'A'] = "/";
+    }
+    void add(const std::string& entry)
+    {
+        size_t start = entry.find_first_not_of(" \t");
+        if (start == std::string::npos || entry[start] == '#') return;
+        char letter = static_cast<char>(toupper(static_cast<unsigned char>(entry[start])));
+        if (letter < 'A' || letter > 'Z') return;
+        size_t at = entry.find_first_of("=:", start + 1);
+        if (at == std::string::npos) return;
+        size_t path_start = entry.find_first_not_of(" \t=:", at);
+        if (path_start == std::string::npos) return;
+        size_t path_end = entry.find_last_not_of(" \t\r\n");
+        roots[letter - 'A'] = entry.substr(path_start, path_end - path_start + 1);
+    }
+    void parse_list(const std::string& list)
+    {
+        size_t start = 0;
+        while (start <= list.size()) {
+            size_t end = list.find(';', start);
+            if (end == std::string::npos) end = list.size();
+            add(list.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    bool parse_file(const std::string& name)
+    {
+        std::ifstream in(name);
+        if (!in) return false;
+        std::string line;
+        while (std::getline(in, line)) add(line);
+        return true;
+    }
+};
+
+const DriveMap& drive_map()
+{
+    static const DriveMap* map = new DriveMap();
+    return *map;
+}
+
+uint32_t direct_io_alignment(int descriptor)
+{
+#ifdef STATX_DIOALIGN
+    struct statx info;
+    if (statx(descriptor, "", AT_EMPTY_PATH, STATX_DIOALIGN, &info) == 0 && (info.stx_mask & STATX_DIOALIGN) &&
+        info.stx_dio_offset_align != 0)
+        return info.stx_dio_offset_align < 512 ? 512 : info.stx_dio_offset_align;
+#endif
+    (void)descriptor;
+    return 512;
+}
+
+void filetime_from(const timespec& time, FILETIME* out)
+{
+    // 100 ns units since 1601-01-01.
+    unsigned long long ticks = (static_cast<unsigned long long>(time.tv_sec) + 11644473600ULL) * 10000000ULL +
+                               static_cast<unsigned long long>(time.tv_nsec) / 100;
+    out->dwLowDateTime = static_cast<DWORD>(ticks);
+    out->dwHighDateTime = static_cast<DWORD>(ticks >> 32);
+}
+
+DWORD attributes_from(const struct stat& status)
+{
+    DWORD attributes = 0;
+    if (S_ISDIR(status.st_mode)) attributes |= FILE_ATTRIBUTE_DIRECTORY;
+    if (!(status.st_mode & 0222)) attributes |= FILE_ATTRIBUTE_READONLY;
+    if (attributes == 0) attributes = S_ISREG(status.st_mode) ? FILE_ATTRIBUTE_ARCHIVE : FILE_ATTRIBUTE_NORMAL;
+    return attributes;
 }
 
 }  // namespace
 
-bool file_linux_path(const std::string& windows_path, std::string* linux_path)
+DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
 {
     std::string path = windows_path;
-    if (path.compare(0, 4, "\\\\?\\") == 0) path.erase(0, 4);
-    if (path.size() >= 2 && path[1] == ':') return false;
+    if (path.empty()) return ERROR_PATH_NOT_FOUND;
+    if (path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0) path.erase(0, 4);
+    if (path.compare(0, 4, "\\\\.\\") == 0) return ERROR_FILE_NOT_FOUND;  // devices: none yet
+    if (path.compare(0, 2, "\\\\") == 0) return ERROR_BAD_NETPATH;        // UNC shares
+    if (path.find_first_of("*?<>|\"") != std::string::npos) return ERROR_INVALID_NAME;
+    std::string prefix;
+    if (path.size() >= 2 && path[1] == ':' && isalpha(static_cast<unsigned char>(path[0]))) {
+        const std::string& root = drive_map().roots[toupper(static_cast<unsigned char>(path[0])) - 'A'];
+        if (root.empty()) return ERROR_PATH_NOT_FOUND;
+        prefix = root;
+        path.erase(0, 2);
+        if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+        if (path.empty() || (path[0] != '\\' && path[0] != '/')) path.insert(0, "/");
+    }
+    if (path.find(':') != std::string::npos) return ERROR_INVALID_NAME;  // streams, stray drive letters
     for (char& c : path)
         if (c == '\\') c = '/';
-    *linux_path = path;
-    return true;
+    *linux_path = prefix + path;
+    if (linux_path->empty()) *linux_path = "/";
+    return ERROR_SUCCESS;
 }
 
-FileDevice* FileDevice::open(const std::string& path, DWORD access, DWORD disposition, DWORD flags,
-                             bool* existed, DWORD* error)
+FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD share, DWORD disposition,
+                             DWORD flags, bool* existed, DWORD* error)
 {
     *existed = false;
-    if (path.empty()) {
-        *error = ERROR_PATH_NOT_FOUND;
-        return nullptr;
-    }
-    int mode = wants_write(access) ? (wants_read(access) ? O_RDWR : O_WRONLY) : O_RDONLY;
-    if (disposition == TRUNCATE_EXISTING && !wants_write(access)) {
+    if (disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING) {
         *error = ERROR_INVALID_PARAMETER;
         return nullptr;
     }
+    // TRUNCATE_EXISTING needs GENERIC_WRITE itself (the caller passes it on).
+    if (disposition == TRUNCATE_EXISTING && !(access & GENERIC_WRITE)) {
+        *error = ERROR_INVALID_PARAMETER;
+        return nullptr;
+    }
+    access = mapped_access(access);
+    if (flags & FILE_FLAG_DELETE_ON_CLOSE) access |= DELETE;
+    bool read = wants_read(access), write = wants_write(access);
+    int mode = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
     int base = mode | O_CLOEXEC | O_NOCTTY;
+    if (flags & FILE_FLAG_WRITE_THROUGH) base |= O_DSYNC;
+    mode_t create_mode = (flags & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
+
     int descriptor = -1;
+    bool created = false;
+    // Open without truncating: the share check comes first, and a file another handle
+    // holds without FILE_SHARE_WRITE must not lose its contents.
     switch (disposition) {
     case CREATE_NEW:
-        descriptor = ::open(path.c_str(), base | O_CREAT | O_EXCL, 0666);
+        descriptor = ::open(path.c_str(), base | O_CREAT | O_EXCL, create_mode);
+        created = descriptor >= 0;
         break;
     case OPEN_EXISTING:
-        descriptor = ::open(path.c_str(), base);
-        break;
     case TRUNCATE_EXISTING:
-        descriptor = ::open(path.c_str(), base | O_TRUNC);
+        descriptor = ::open(path.c_str(), base);
         break;
     case CREATE_ALWAYS:
     case OPEN_ALWAYS:
-        // Whether the file existed decides the last error (ERROR_ALREADY_EXISTS), so open
-        // it first, and create it exclusively only if it is missing (retry on a race).
         for (int attempt = 0; attempt < 8 && descriptor < 0; ++attempt) {
-            descriptor = ::open(path.c_str(), base | (disposition == CREATE_ALWAYS ? O_TRUNC : 0));
+            descriptor = ::open(path.c_str(), base);
             if (descriptor >= 0) {
                 *existed = true;
                 break;
             }
             if (errno != ENOENT) break;
-            descriptor = ::open(path.c_str(), base | O_CREAT | O_EXCL, 0666);
+            descriptor = ::open(path.c_str(), base | O_CREAT | O_EXCL, create_mode);
+            created = descriptor >= 0;
             if (descriptor < 0 && errno != EEXIST) break;
         }
         break;
-    default:
-        *error = ERROR_INVALID_PARAMETER;
-        return nullptr;
     }
+    if (descriptor < 0 && errno == EISDIR && (flags & FILE_FLAG_BACKUP_SEMANTICS) && disposition != CREATE_NEW)
+        descriptor = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // a directory handle
     if (descriptor < 0) {
-        *error = errno == EISDIR ? ERROR_ACCESS_DENIED : error_from_errno(errno, path);
+        int e = errno;
+        struct stat status;
+        if (e == EISDIR || (e == EEXIST && stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)))
+            *error = ERROR_ACCESS_DENIED;
+        else
+            *error = error_from_errno(e, path);
         return nullptr;
     }
-    struct stat status;
-    if (fstat(descriptor, &status) == 0 && S_ISDIR(status.st_mode) && !(flags & FILE_FLAG_BACKUP_SEMANTICS)) {
+    auto fail = [&](DWORD code) -> FileDevice* {
+        if (created) unlink(path.c_str());
         ::close(descriptor);
-        *error = ERROR_ACCESS_DENIED;  // a directory needs FILE_FLAG_BACKUP_SEMANTICS
+        *error = code;
         return nullptr;
-    }
+    };
+    struct stat status;
+    if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno));
+    if (S_ISDIR(status.st_mode) && !(flags & FILE_FLAG_BACKUP_SEMANTICS)) return fail(ERROR_ACCESS_DENIED);
+    // The read-only attribute holds even for root, who Linux lets write anything.
+    if (!created && S_ISREG(status.st_mode) && !(status.st_mode & 0222) && (write || (access & DELETE)))
+        return fail(ERROR_ACCESS_DENIED);
+
     FileDevice* device = kernel::Pool<FileDevice>::instance().acquire();
+    {
+        std::lock_guard<std::mutex> guard(share_mutex);
+        OpenFile& file = (*share_table)[{status.st_dev, status.st_ino}];
+        if (!share_check(file, access, share)) {
+            if (file.openers.empty()) share_table->erase({status.st_dev, status.st_ino});
+            kernel::Pool<FileDevice>::instance().release(device);
+            return fail(ERROR_SHARING_VIOLATION);
+        }
+        file.openers.push_back({device, access, share});
+        if (flags & FILE_FLAG_DELETE_ON_CLOSE) {
+            file.delete_on_close = true;
+            file.path = path;
+        }
+    }
+    if (disposition == TRUNCATE_EXISTING || (disposition == CREATE_ALWAYS && *existed))
+        if (ftruncate(descriptor, 0) != 0) { /* reported by the first write */ }
+
+    if (flags & FILE_FLAG_NO_BUFFERING) {
+        int current = fcntl(descriptor, F_GETFL);
+        // Some file systems (tmpfs) refuse O_DIRECT: the handle then stays buffered,
+        // with the same alignment rules (docs/deviations.md).
+        if (current >= 0) fcntl(descriptor, F_SETFL, current | O_DIRECT);
+    }
+    if (flags & FILE_FLAG_SEQUENTIAL_SCAN) posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (flags & FILE_FLAG_RANDOM_ACCESS) posix_fadvise(descriptor, 0, 0, POSIX_FADV_RANDOM);
+
     device->lock.lock();
     device->reset_base();
+    device->reset_device();
     device->descriptor_ = descriptor;
     device->flags_ = flags;
+    device->access_ = access;
+    device->share_ = share;
+    device->device_ = status.st_dev;
+    device->inode_ = status.st_ino;
+    device->alignment_ = (flags & FILE_FLAG_NO_BUFFERING) ? direct_io_alignment(descriptor) : 1;
+    device->in_share_table_ = true;
     device->lock.unlock();
     return device;
 }
 
-DWORD FileDevice::read(void* buffer, DWORD length, DWORD* transferred)
+DWORD FileDevice::check_alignment(const io::Transfer& transfer) const
 {
-    ssize_t done;
-    do done = ::read(descriptor_, buffer, length);
-    while (done < 0 && errno == EINTR);
-    if (done < 0) return win32_error_from_errno(errno);
-    *transferred = static_cast<DWORD>(done);
+    if (alignment_ <= 1) return ERROR_SUCCESS;
+    uint32_t mask = alignment_ - 1;
+    if ((transfer.length & mask) || (transfer.offset & mask)) return ERROR_INVALID_PARAMETER;
+    if (transfer.segments == nullptr && (reinterpret_cast<uintptr_t>(transfer.buffer) & mask))
+        return ERROR_INVALID_PARAMETER;
     return ERROR_SUCCESS;
 }
 
-DWORD FileDevice::write(const void* buffer, DWORD length, DWORD* transferred)
+DWORD FileDevice::prepare(const io::Transfer& transfer, engine::Op* op)
 {
-    DWORD total = 0;
-    while (total < length) {
-        ssize_t done = ::write(descriptor_, static_cast<const char*>(buffer) + total, length - total);
-        if (done < 0 && errno == EINTR) continue;
-        if (done < 0) {
-            *transferred = total;
-            return win32_error_from_errno(errno);
-        }
-        total += static_cast<DWORD>(done);
+    if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
+    if (DWORD error = check_alignment(transfer)) return error;
+    if (transfer.segments != nullptr) {
+        op->code = transfer.write ? engine::OpCode::WriteVector : engine::OpCode::ReadVector;
+        op->vectors = static_cast<const iovec*>(transfer.buffer);
+        op->length = (transfer.length + 4095) / 4096;
+    } else {
+        op->code = transfer.write ? engine::OpCode::Write : engine::OpCode::Read;
+        op->buffer = transfer.buffer;
+        op->length = transfer.length;
     }
-    *transferred = total;
+    op->descriptor = descriptor_;
+    op->offset = transfer.offset;
     return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done)
+{
+    *done = 0;
+    if (DWORD error = check_alignment(transfer)) return error;
+    off_t offset = static_cast<off_t>(transfer.offset);
+    if (!at_offset) {
+        offset = lseek(descriptor_, 0, SEEK_CUR);
+        if (offset < 0) offset = 0;  // pipes and character devices: no position
+    }
+    bool positioned = lseek(descriptor_, 0, SEEK_CUR) >= 0;
+    DWORD total = 0;
+    DWORD error = ERROR_SUCCESS;
+    char* buffer = static_cast<char*>(transfer.buffer);
+    while (total < transfer.length) {
+        ssize_t n;
+        if (positioned)
+            n = transfer.write ? pwrite(descriptor_, buffer + total, transfer.length - total, offset + total)
+                               : pread(descriptor_, buffer + total, transfer.length - total, offset + total);
+        else
+            n = transfer.write ? ::write(descriptor_, buffer + total, transfer.length - total)
+                               : ::read(descriptor_, buffer + total, transfer.length - total);
+        if (n < 0 && errno == EINTR && !io::sync_io_cancelled()) continue;
+        if (n < 0 && errno == EINTR) {
+            error = ERROR_OPERATION_ABORTED;  // CancelSynchronousIo
+            break;
+        }
+        if (n < 0) {
+            error = win32_error_from_errno(errno);
+            break;
+        }
+        if (n == 0) break;  // end of file
+        total += static_cast<DWORD>(n);
+        if (!transfer.write) break;  // a read returns what one call gives
+    }
+    if (positioned && (total != 0 || at_offset)) lseek(descriptor_, offset + total, SEEK_SET);
+    *done = total;
+    if (error == ERROR_SUCCESS && at_offset && !transfer.write && total == 0 && transfer.length != 0)
+        return ERROR_HANDLE_EOF;
+    return error;
+}
+
+DWORD FileDevice::seek(LONGLONG distance, DWORD method, LONGLONG* position)
+{
+    off_t base;
+    switch (method) {
+    case FILE_BEGIN: base = 0; break;
+    case FILE_CURRENT: base = lseek(descriptor_, 0, SEEK_CUR); break;
+    case FILE_END: {
+        struct stat status;
+        if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
+        base = status.st_size;
+        break;
+    }
+    default: return ERROR_INVALID_PARAMETER;
+    }
+    if (base < 0) return win32_error_from_errno(errno);
+    LONGLONG target = static_cast<LONGLONG>(base) + distance;
+    if (target < 0) return ERROR_NEGATIVE_SEEK;
+    if (lseek(descriptor_, static_cast<off_t>(target), SEEK_SET) < 0) return win32_error_from_errno(errno);
+    *position = target;
+    return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::size(LONGLONG* size)
+{
+    struct stat status;
+    if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
+    *size = status.st_size;
+    return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::set_end_of_file()
+{
+    off_t position = lseek(descriptor_, 0, SEEK_CUR);
+    if (position < 0) return win32_error_from_errno(errno);
+    if (ftruncate(descriptor_, position) != 0) return win32_error_from_errno(errno);
+    return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::set_valid_data(LONGLONG length)
+{
+    // Linux has no valid-data length apart from the size: allocate the range (reads of
+    // it give zeros, which Windows would not promise), within the current size only.
+    LONGLONG current;
+    if (DWORD error = size(&current)) return error;
+    if (length < 0 || length > current) return ERROR_INVALID_PARAMETER;
+    if (length > 0 && fallocate(descriptor_, FALLOC_FL_KEEP_SIZE, 0, length) != 0 && errno != EOPNOTSUPP)
+        return win32_error_from_errno(errno);
+    return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::flush()
+{
+    if (fsync(descriptor_) != 0 && errno != EINVAL) return win32_error_from_errno(errno);
+    return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::type()
+{
+    struct stat status;
+    if (fstat(descriptor_, &status) != 0) return FILE_TYPE_UNKNOWN;
+    if (S_ISFIFO(status.st_mode) || S_ISSOCK(status.st_mode)) return FILE_TYPE_PIPE;
+    if (S_ISCHR(status.st_mode)) return FILE_TYPE_CHAR;
+    return FILE_TYPE_DISK;
+}
+
+DWORD FileDevice::information(BY_HANDLE_FILE_INFORMATION* information)
+{
+    struct stat status;
+    if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
+    memset(information, 0, sizeof(*information));
+    information->dwFileAttributes = attributes_from(status);
+    filetime_from(status.st_ctim, &information->ftCreationTime);
+    filetime_from(status.st_atim, &information->ftLastAccessTime);
+    filetime_from(status.st_mtim, &information->ftLastWriteTime);
+    information->dwVolumeSerialNumber = static_cast<DWORD>(status.st_dev);
+    information->nFileSizeHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_size) >> 32);
+    information->nFileSizeLow = static_cast<DWORD>(status.st_size);
+    information->nNumberOfLinks = static_cast<DWORD>(status.st_nlink);
+    information->nFileIndexHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_ino) >> 32);
+    information->nFileIndexLow = static_cast<DWORD>(status.st_ino);
+    return ERROR_SUCCESS;
+}
+
+void FileDevice::last_handle_closed()
+{
+    Device::last_handle_closed();  // cancels the requests in progress
+    if (!in_share_table_) return;
+    in_share_table_ = false;
+    std::string remove;
+    {
+        std::lock_guard<std::mutex> guard(share_mutex);
+        auto it = share_table->find({device_, inode_});
+        if (it == share_table->end()) return;
+        auto& openers = it->second.openers;
+        for (size_t i = 0; i < openers.size(); ++i)
+            if (openers[i].device == this) {
+                openers.erase(openers.begin() + static_cast<long>(i));
+                break;
+            }
+        if (openers.empty()) {
+            if (it->second.delete_on_close) remove = it->second.path;
+            share_table->erase(it);
+        }
+    }
+    if (!remove.empty()) {
+        // Only if the name still names this file.
+        struct stat status;
+        if (lstat(remove.c_str(), &status) == 0 && status.st_dev == device_ && status.st_ino == inode_)
+            unlink(remove.c_str());
+    }
 }
 
 void FileDevice::recycle()
@@ -148,6 +505,7 @@ void FileDevice::recycle()
     descriptor_ = -1;
     unbind();
     lock.unlock();
+    io::forget_device(this);
     if (descriptor >= 0) ::close(descriptor);
     kernel::Pool<FileDevice>::instance().release(this);
 }
@@ -155,9 +513,56 @@ void FileDevice::recycle()
 DWORD file_delete(const std::string& path)
 {
     struct stat status;
-    if (lstat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
+    if (lstat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
+    if (S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
+    if (!(status.st_mode & 0222) && S_ISREG(status.st_mode)) return ERROR_ACCESS_DENIED;  // read-only
+    {
+        // DeleteFile opens the file for DELETE, sharing everything.
+        std::lock_guard<std::mutex> guard(share_mutex);
+        auto it = share_table->find({status.st_dev, status.st_ino});
+        if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
+            return ERROR_SHARING_VIOLATION;
+    }
     if (unlink(path.c_str()) == 0) return ERROR_SUCCESS;
     return error_from_errno(errno, path);
+}
+
+DWORD directory_create(const std::string& path)
+{
+    if (mkdir(path.c_str(), 0777) == 0) return ERROR_SUCCESS;
+    if (errno == EEXIST) return ERROR_ALREADY_EXISTS;
+    if (errno == ENOENT) return ERROR_PATH_NOT_FOUND;
+    return error_from_errno(errno, path);
+}
+
+DWORD directory_remove(const std::string& path)
+{
+    if (rmdir(path.c_str()) == 0) return ERROR_SUCCESS;
+    if (errno == ENOTEMPTY || errno == EEXIST) return ERROR_DIR_NOT_EMPTY;
+    if (errno == ENOTDIR) {
+        struct stat status;
+        if (stat(path.c_str(), &status) == 0) return ERROR_DIRECTORY;
+        return ERROR_PATH_NOT_FOUND;
+    }
+    return error_from_errno(errno, path);
+}
+
+DWORD file_attributes(const std::string& path, DWORD* error)
+{
+    struct stat status;
+    if (stat(path.c_str(), &status) != 0) {
+        *error = error_from_errno(errno, path);
+        return INVALID_FILE_ATTRIBUTES;
+    }
+    return attributes_from(status);
+}
+
+DWORD file_allocated_size(const std::string& path, ULONGLONG* size)
+{
+    struct stat status;
+    if (stat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
+    *size = static_cast<ULONGLONG>(status.st_blocks) * 512;
+    return ERROR_SUCCESS;
 }
 
 }  // namespace overlapped::drivers

@@ -1,9 +1,11 @@
 // file.h: the file driver: regular files and directories on the Linux file system.
-// For now: open with Windows dispositions, synchronous read and write at the file
-// pointer, delete. Overlapped requests arrive with the files issue.
+// Opens with Windows' dispositions, access and share modes; turns transfers into engine
+// operations (pread/pwrite at an offset); does the synchronous transfers of handles
+// opened without FILE_FLAG_OVERLAPPED; sizes, the file pointer, attributes, directories.
 #pragma once
 
 #include <string>
+#include <sys/types.h>
 
 #include <windows.h>
 
@@ -15,35 +17,63 @@ class FileDevice final : public io::Device {
 public:
     FileDevice() : Device(kernel::ObjectType::File) {}
 
-    // Opens `path` (already in Linux form) as CreateFile's disposition says. On success
-    // returns the device (one reference) and sets *existed for CREATE_ALWAYS/OPEN_ALWAYS;
-    // on failure returns nullptr with *error.
-    static FileDevice* open(const std::string& path, DWORD access, DWORD disposition, DWORD flags,
-                            bool* existed, DWORD* error);
-
-    // A file object is signalled while no request is pending; none can be yet.
-    bool is_signaled(const kernel::ThreadState*) const override { return true; }
+    // Opens `path` (Linux form) with `access` (generic rights already mapped to the
+    // file's specific rights), `share` (FILE_SHARE_*), and CreateFile's disposition and
+    // flags. On success returns the device (one reference) and sets *existed for
+    // CREATE_ALWAYS/OPEN_ALWAYS; on failure returns nullptr with *error.
+    static FileDevice* open(const std::string& path, ACCESS_MASK access, DWORD share, DWORD disposition,
+                            DWORD flags, bool* existed, DWORD* error);
 
     bool overlapped_io() const override { return (flags_ & FILE_FLAG_OVERLAPPED) != 0; }
+    DWORD prepare(const io::Transfer& transfer, engine::Op* op) override;
+    void last_handle_closed() override;
+
     int descriptor() const { return descriptor_; }
     DWORD flags() const { return flags_; }
 
-    // Synchronous transfer at the file pointer. Returns ERROR_SUCCESS or the Win32 error.
-    DWORD read(void* buffer, DWORD length, DWORD* transferred);
-    DWORD write(const void* buffer, DWORD length, DWORD* transferred);
+    // Synchronous transfer: at the file pointer, or (at_offset) at transfer.offset, after
+    // which the file pointer is past the bytes transferred, as Windows leaves it.
+    // Returns ERROR_SUCCESS, ERROR_HANDLE_EOF (a read at an offset at or past the end),
+    // or the Win32 error; *done is what was transferred.
+    DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done);
+
+    DWORD seek(LONGLONG distance, DWORD method, LONGLONG* position);
+    DWORD size(LONGLONG* size);
+    DWORD set_end_of_file();
+    DWORD set_valid_data(LONGLONG length);
+    DWORD flush();
+    DWORD type();
+    DWORD information(BY_HANDLE_FILE_INFORMATION* information);
 
 private:
     void recycle() override;
+    // The alignment FILE_FLAG_NO_BUFFERING asks of buffers, sizes and offsets.
+    DWORD check_alignment(const io::Transfer& transfer) const;
 
     int descriptor_ = -1;
     DWORD flags_ = 0;
+    ACCESS_MASK access_ = 0;
+    DWORD share_ = 0;
+    dev_t device_ = 0;
+    ino_t inode_ = 0;
+    uint32_t alignment_ = 512;
+    bool in_share_table_ = false;
 };
 
 // Deletes the file at `path` (Linux form). Returns ERROR_SUCCESS or the Win32 error.
 DWORD file_delete(const std::string& path);
+DWORD directory_create(const std::string& path);
+DWORD directory_remove(const std::string& path);
+// GetFileAttributes: the attributes or INVALID_FILE_ATTRIBUTES with *error.
+DWORD file_attributes(const std::string& path, DWORD* error);
+// GetCompressedFileSize: the allocated size.
+DWORD file_allocated_size(const std::string& path, ULONGLONG* size);
 
-// The Linux form of a Win32 path: "\\?\" dropped, '\' turned into '/'. Returns false
-// for forms not supported yet (drive letters: the drive map comes with the files issue).
-bool file_linux_path(const std::string& windows_path, std::string* linux_path);
+// The Linux form of a Win32 path. Accepts POSIX paths as they are, '\' and '/' alike,
+// "\\?\", and drive letters through the drive map (docs/paths.md): OVERLAPPED_DRIVES
+// ("C=/srv/c;D=/mnt/d"), else the file $XDG_CONFIG_HOME/overlapped/drives (or
+// ~/.config/overlapped/drives), else /etc/overlapped/drives; C: is "/" unless mapped.
+// Returns ERROR_SUCCESS or the error CreateFile gives for the name.
+DWORD file_linux_path(const std::string& windows_path, std::string* linux_path);
 
 }  // namespace overlapped::drivers

@@ -128,7 +128,49 @@ void CompletionPort::post_and_unlock(const Packet& packet)
     ++posted_;
     if (waiters_ != nullptr) release_waiters(wake);
     if (!queue_.empty() && has_waiters()) signal_waiters(wake);
+    // A leader blocked in the engine does not see the queue; wake it.
+    PortPoller* wake_leader = nullptr;
+    if (leader_ != nullptr && !leader_woken_ && !queue_.empty()) {
+        leader_woken_ = true;
+        wake_leader = poller_.load(std::memory_order_relaxed);
+    }
     lock.unlock();
+    if (wake_leader != nullptr) wake_leader->wake();
+}
+
+// The port's waiting thread `self` becomes the leader: it waits in the engine for
+// completions of the port's devices. Called with `lock` held; returns with it held.
+// Returns false if the port was closed meanwhile (lock released, association ended).
+bool CompletionPort::lead(ThreadState* self, PortPoller* poller, const Deadline& deadline, bool alertable)
+{
+    leader_ = self;
+    leader_woken_ = false;
+    ++waiting_;
+    lock.unlock();
+    if (self->deferred != nullptr) {
+        self->deferred->flush();
+        self->deferred = nullptr;
+    }
+    bool wait = true;
+    if (alertable) {
+        self->ring_wait.store(poller, std::memory_order_seq_cst);
+        wait = self->apc_pending.load(std::memory_order_seq_cst) == 0;
+    }
+    if (wait) poller->wait(deadline);
+    if (alertable) self->ring_wait.store(nullptr, std::memory_order_seq_cst);
+    lock.lock();
+    leader_ = nullptr;
+    --waiting_;
+    if (is_current(self)) {
+        lock.unlock();
+        poller->harvest();
+        lock.lock();
+        if (is_current(self)) return true;
+    }
+    lock.unlock();
+    self->port = nullptr;
+    self->port_counted_running = false;
+    return false;
 }
 
 DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* removed,
@@ -153,6 +195,7 @@ DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* rem
     }
 
     bool polled = false;
+    bool harvested = false;
 retry:
     if (!queue_.empty() && running_ < concurrency_) {
         *removed = take_packets(packets, count);
@@ -161,7 +204,34 @@ retry:
         lock.unlock();
         return STATUS_SUCCESS;
     }
+    PortPoller* poller = poller_.load(std::memory_order_acquire);
+    if (poller != nullptr && !harvested && poller->busy()) {
+        // Requests of the port's devices may have finished in the engine: deliver them
+        // before deciding the port is empty.
+        harvested = true;
+        lock.unlock();
+        poller->harvest();
+        lock.lock();
+        if (!is_current(self)) {
+            lock.unlock();
+            self->port = nullptr;
+            self->port_counted_running = false;
+            return STATUS_ABANDONED_WAIT_0;
+        }
+        goto retry;
+    }
     bool apc_ready = alertable && self->apc_pending.load(std::memory_order_acquire) != 0;
+    if (!apc_ready && !deadline.zero && poller != nullptr && leader_ == nullptr && poller->busy()) {
+        if (!lead(self, poller, deadline, alertable)) return STATUS_ABANDONED_WAIT_0;
+        apc_ready = alertable && self->apc_pending.load(std::memory_order_acquire) != 0;
+        if ((queue_.empty() || running_ >= concurrency_) && !apc_ready && deadline.expired()) {
+            ++running_;
+            self->port_counted_running = true;
+            lock.unlock();
+            return STATUS_TIMEOUT;
+        }
+        if (!apc_ready) goto retry;
+    }
     if (deadline.zero || apc_ready) {
         ++running_;
         self->port_counted_running = true;
@@ -196,6 +266,10 @@ retry:
         goto retry;
     }
 
+    if (self->deferred != nullptr) {
+        self->deferred->flush();
+        self->deferred = nullptr;
+    }
     uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
     self->wait_status.store(waiting, std::memory_order_seq_cst);
     push_waiter(self);
@@ -254,6 +328,10 @@ void CompletionPort::last_handle_closed()
     queue_.clear();
     publish_queue_size();
     running_ = paused_ = waiting_ = 0;
+    if (leader_ != nullptr && !leader_woken_) {
+        leader_woken_ = true;
+        poller_.load(std::memory_order_relaxed)->wake();
+    }
 }
 
 void CompletionPort::statistics(uint64_t out[7])
@@ -285,6 +363,10 @@ void port_detach(ThreadState* self)
 
 void port_thread_blocking(ThreadState* self)
 {
+    if (self->deferred != nullptr) {
+        self->deferred->flush();
+        self->deferred = nullptr;
+    }
     CompletionPort* port = self->port;
     if (port == nullptr || !self->port_counted_running) return;
     WakeList wake;
@@ -316,6 +398,13 @@ void port_thread_unblocked(ThreadState* self)
     self->port_counted_running = true;
 }
 
-void port_thread_exit(ThreadState* self) { port_detach(self); }
+void port_thread_exit(ThreadState* self)
+{
+    if (self->deferred != nullptr) {
+        self->deferred->flush();
+        self->deferred = nullptr;
+    }
+    port_detach(self);
+}
 
 }  // namespace overlapped::kernel

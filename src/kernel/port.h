@@ -20,6 +20,24 @@
 
 namespace overlapped::kernel {
 
+// What the I/O manager attaches to a port once requests of its devices run in an engine
+// queue of the port's own. The port's waiting threads then wait for completions in the
+// engine (one "leader" at a time, the others on the port as usual), so completions reach
+// them with no hop through another thread.
+class PortPoller {
+public:
+    virtual ~PortPoller() = default;
+    // Requests outstanding in the queue.
+    virtual bool busy() = 0;
+    // Delivers finished requests (packets to the port), without blocking.
+    virtual void harvest() = 0;
+    // Blocks until requests finished, wake() or the deadline. Delivers nothing.
+    virtual void wait(const Deadline& deadline) = 0;
+    virtual void wake() = 0;
+    // Starts requests issued with deferred submission.
+    virtual void flush() = 0;
+};
+
 // A growable FIFO ring of packets; it keeps its storage, so a port in steady state
 // allocates nothing.
 class PacketQueue {
@@ -67,6 +85,20 @@ public:
 
     void statistics(uint64_t out[7]);
 
+    // The I/O manager's poller: set once, kept for the life of the port object (ports
+    // are pooled; a reused port keeps its engine queue).
+    PortPoller* poller() const { return poller_.load(std::memory_order_acquire); }
+    // Under `lock`: installs `poller` unless one is installed; returns the one in place.
+    PortPoller* install_poller(PortPoller* poller)
+    {
+        PortPoller* current = poller_.load(std::memory_order_relaxed);
+        if (current != nullptr) return current;
+        poller_.store(poller, std::memory_order_release);
+        return poller;
+    }
+    // Whether the port's handles are all closed (under `lock`).
+    bool closed() const { return closed_; }
+
 private:
     friend void port_thread_blocking(ThreadState* self);
     friend void port_thread_unblocked(ThreadState* self);
@@ -74,6 +106,7 @@ private:
     friend void port_detach(ThreadState* self);
 
     void recycle() override;
+    bool lead(ThreadState* self, PortPoller* poller, const Deadline& deadline, bool alertable);
     bool is_current(const ThreadState* self) const
     {
         return self->port == this && self->port_generation == generation_ && !closed_;
@@ -107,6 +140,9 @@ private:
     uint64_t dequeued_ = 0;
     uint64_t generation_ = 0;
     bool closed_ = false;
+    std::atomic<PortPoller*> poller_{nullptr};
+    ThreadState* leader_ = nullptr;  // the waiter blocked in the poller, if any
+    bool leader_woken_ = false;      // a wake() is on its way to it
 };
 
 // Hooks the wait engine calls around every blocking wait, and thread exit.

@@ -16,6 +16,7 @@
 namespace overlapped::kernel {
 
 thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec"))) = 0;
+std::atomic<void (*)(ThreadState*)> thread_exit_hook{nullptr};
 
 namespace {
 
@@ -43,6 +44,7 @@ void adopt(ThreadObject* object)
 {
     __atomic_store_n(&object->state.thread_id, static_cast<DWORD>(syscall(SYS_gettid)), __ATOMIC_RELEASE);
     object->state.object = object;
+    object->state.pthread = static_cast<unsigned long>(pthread_self());
     tls_self = object;
     Registry& r = registry();
     {
@@ -185,7 +187,7 @@ void thread_exit(DWORD exit_code)
 void thread_exit_cleanup(ThreadObject* object)
 {
     ThreadState* self = &object->state;
-    self->exiting = true;
+    __atomic_store_n(&self->exiting, true, __ATOMIC_RELEASE);
 
     std::vector<MutexObject*> owned;
     {
@@ -202,6 +204,7 @@ void thread_exit_cleanup(ThreadObject* object)
         mutex->release_reference();  // the owner's reference
     }
 
+    if (void (*hook)(ThreadState*) = thread_exit_hook.load(std::memory_order_acquire)) hook(self);
     port_thread_exit(self);
 
     {
@@ -241,6 +244,8 @@ void queue_apc(ThreadState* target, const Apc& apc)
     uint32_t expected = kWaitingAlertable;
     if (target->wait_status.compare_exchange_strong(expected, kWaitAlerted, std::memory_order_seq_cst))
         wake_thread(target);
+    else if (PortPoller* poller = target->ring_wait.load(std::memory_order_seq_cst))
+        poller->wake();  // an alertable port leader waiting in the engine
 }
 
 int run_pending_apcs(ThreadState* self)

@@ -60,4 +60,8 @@ ThreadObject* thread_find(DWORD thread_id);
 // port, signals its object. Called once, from the thread itself, as it ends.
 void thread_exit_cleanup(ThreadObject* object);
 
+// Called at the start of every thread's exit duties, if set: the I/O manager cancels the
+// thread's requests there (the layers above the kernel register, the kernel calls).
+extern std::atomic<void (*)(ThreadState*)> thread_exit_hook;
+
 }  // namespace overlapped::kernel

@@ -15,6 +15,7 @@
 namespace overlapped::kernel {
 
 class CompletionPort;
+class PortPoller;
 class MutexObject;
 class ThreadObject;
 
@@ -71,6 +72,22 @@ struct ThreadState {
     ThreadState* port_next = nullptr;
     bool port_waiting = false;
     Packet port_packet{};  // written by the poster before it claims wait_status
+    // The poller this thread waits in as its port's leader during an alertable wait (an
+    // APC wakes it through the poller); seq_cst against apc_pending.
+    std::atomic<PortPoller*> ring_wait{nullptr};
+    // A poller holding requests this thread issued with deferred submission; started
+    // before the thread blocks (written only by this thread).
+    PortPoller* deferred = nullptr;
+    // Requests this thread issued that end with it (not on handles bound to a port);
+    // decremented by whichever thread delivers them.
+    std::atomic<uint32_t> io_pending{0};
+    // Synchronous I/O in progress (CancelSynchronousIo): set by the thread around a
+    // blocking driver call, under sync_lock; `sync_cancelled` is set by the canceller,
+    // which interrupts the call with a signal while holding sync_lock.
+    Lock sync_lock;
+    bool sync_io = false;
+    std::atomic<uint32_t> sync_cancelled{0};
+    unsigned long pthread = 0;  // pthread_t of the thread
 
     // ---- owned only by this thread.
     alignas(64) DWORD thread_id = 0;
@@ -93,6 +110,11 @@ struct ThreadState {
         port_paused = false;
         port_prev = port_next = nullptr;
         port_waiting = false;
+        ring_wait.store(nullptr, std::memory_order_relaxed);
+        deferred = nullptr;
+        io_pending.store(0, std::memory_order_relaxed);
+        sync_io = false;
+        sync_cancelled.store(0, std::memory_order_relaxed);
         thread_id = 0;
         owned_mutexes.clear();
         exiting = false;

@@ -1,5 +1,11 @@
-// file.cpp: CreateFileA/W, ReadFile, WriteFile (synchronous for now), DeleteFileA/W.
+// file.cpp: the file functions: CreateFile, the transfers (synchronous and overlapped,
+// ReadFileEx/WriteFileEx, scatter/gather), sizes and the file pointer, attributes and
+// directories. Arguments and last errors here; the work in drivers/file and io/.
+#include <cstring>
+
+#include "common/errors.h"
 #include "drivers/file.h"
+#include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
 
@@ -20,115 +26,354 @@ ACCESS_MASK file_access(DWORD desired)
     return access;
 }
 
-HANDLE create_file(const std::string& name, DWORD access, DWORD disposition, DWORD flags,
+HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
                    LPSECURITY_ATTRIBUTES attributes)
 {
     std::string path;
-    if (!drivers::file_linux_path(name, &path)) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    if (DWORD error = drivers::file_linux_path(name, &path)) return fail(error, INVALID_HANDLE_VALUE);
     bool existed = false;
     DWORD error;
-    drivers::FileDevice* device = drivers::FileDevice::open(path, access, disposition, flags, &existed, &error);
+    drivers::FileDevice* device = drivers::FileDevice::open(path, access, share, disposition, flags, &existed, &error);
     if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
-    HANDLE handle = kernel::handle_create(device, file_access(access), handle_flags, &error);
+    ACCESS_MASK granted = file_access(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
+    HANDLE handle = kernel::handle_create(device, granted, handle_flags, &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     bool reports_existing = existed && (disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS);
     set_last_error(reports_existing ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
     return handle;
 }
 
-// The file behind `handle` with a reference, checked for `access`, or nullptr.
+// The file behind `handle` with a reference, checked for any of `access` (0: none
+// needed), or nullptr with *error.
 drivers::FileDevice* reference_file(HANDLE handle, ACCESS_MASK access, DWORD* error)
 {
     kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::File, 0, error);
     if (object == nullptr) return nullptr;
-    ACCESS_MASK granted = 0;
-    kernel::handle_get_access(handle, &granted);
-    if ((granted & access) == 0) {
-        object->release_reference();
-        *error = ERROR_ACCESS_DENIED;
-        return nullptr;
+    if (access != 0) {
+        ACCESS_MASK granted = 0;
+        kernel::handle_get_access(handle, &granted);
+        if ((granted & access) == 0) {
+            object->release_reference();
+            *error = ERROR_ACCESS_DENIED;
+            return nullptr;
+        }
     }
     return static_cast<drivers::FileDevice*>(object);
 }
 
-template <class Transfer>
-BOOL transfer(HANDLE handle, ACCESS_MASK access, LPDWORD transferred, LPOVERLAPPED overlapped, Transfer run)
+uint64_t offset_of(const OVERLAPPED* overlapped)
+{
+    return (static_cast<uint64_t>(overlapped->OffsetHigh) << 32) | overlapped->Offset;
+}
+
+// ReadFile, WriteFile, ReadFileEx, WriteFileEx, ReadFileScatter, WriteFileGather.
+BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMENT* segments, DWORD length,
+              LPDWORD transferred, LPOVERLAPPED overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine, bool ex)
 {
     if (transferred != nullptr) *transferred = 0;
     DWORD error;
+    ACCESS_MASK access = write ? (FILE_WRITE_DATA | FILE_APPEND_DATA) : FILE_READ_DATA;
     drivers::FileDevice* file = reference_file(handle, access, &error);
     if (file == nullptr) return fail(error, FALSE);
-    if (overlapped != nullptr) {
-        // Requests with an OVERLAPPED arrive with the files issue (docs/win32-status.md).
-        file->release_reference();
-        return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    struct Release {
+        drivers::FileDevice* file;
+        ~Release() { file->release_reference(); }
+    } release{file};
+
+    if (segments == nullptr && buffer == nullptr && length != 0)
+        return fail(write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS, FALSE);
+    if ((ex || segments != nullptr) && overlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (ex && routine == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+
+    io::Transfer request;
+    request.write = write;
+    request.buffer = buffer;
+    request.length = length;
+    request.segments = segments;
+    if (overlapped != nullptr) request.offset = offset_of(overlapped);
+
+    if (file->overlapped_io()) {
+        // An overlapped handle needs an OVERLAPPED for every transfer; the file pointer
+        // plays no part.
+        if (overlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        error = io::submit(file, request, overlapped, routine);
+        if (error == ERROR_IO_PENDING) {
+            if (ex) {
+                set_last_error(ERROR_SUCCESS);
+                return TRUE;  // ReadFileEx/WriteFileEx: TRUE while the request runs
+            }
+            return fail(ERROR_IO_PENDING, FALSE);
+        }
+        return fail(error, FALSE);
     }
-    if (file->flags() & FILE_FLAG_OVERLAPPED) {
-        // An overlapped handle needs an OVERLAPPED for every transfer.
-        file->release_reference();
-        return fail(ERROR_INVALID_PARAMETER, FALSE);
-    }
+
+    // A synchronous handle: the transfer runs now, on this thread.
+    if (segments != nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // scatter/gather is asynchronous only
     DWORD done = 0;
-    error = io::run_synchronous([&] { return run(file, &done); });
-    file->release_reference();
+    error = io::run_synchronous([&] { return file->transfer_sync(request, overlapped != nullptr, &done); });
+    if (overlapped != nullptr) {
+        DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
+        io::complete_synchronously(file, overlapped, status, done);
+    }
     if (transferred != nullptr) *transferred = done;
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
 
-}  // namespace
-
-extern "C" HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD, LPSECURITY_ATTRIBUTES lpSecurityAttributes,
-                                     DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE)
+// A Win32 name to its Linux path; false with the last error set.
+bool linux_path(const char* name, std::string* path)
 {
-    if (lpFileName == nullptr) return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
-    return create_file(lpFileName, dwDesiredAccess, dwCreationDisposition, dwFlagsAndAttributes, lpSecurityAttributes);
+    if (name == nullptr) return fail(ERROR_PATH_NOT_FOUND, false);
+    if (DWORD error = drivers::file_linux_path(name, path)) return fail(error, false);
+    return true;
 }
 
-extern "C" HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD, LPSECURITY_ATTRIBUTES lpSecurityAttributes,
-                                     DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE)
+bool linux_path(const WCHAR* name, std::string* path)
 {
-    if (lpFileName == nullptr) return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
-    return create_file(win32::utf8_from_utf16(lpFileName), dwDesiredAccess, dwCreationDisposition,
-                       dwFlagsAndAttributes, lpSecurityAttributes);
+    if (name == nullptr) return fail(ERROR_PATH_NOT_FOUND, false);
+    return linux_path(win32::utf8_from_utf16(name).c_str(), path);
 }
 
-extern "C" BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
-                                LPOVERLAPPED lpOverlapped)
-{
-    return transfer(hFile, FILE_READ_DATA, lpNumberOfBytesRead, lpOverlapped,
-                    [&](drivers::FileDevice* file, DWORD* done) { return file->read(lpBuffer, nNumberOfBytesToRead, done); });
-}
-
-extern "C" BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD lpNumberOfBytesWritten,
-                                 LPOVERLAPPED lpOverlapped)
-{
-    return transfer(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA, lpNumberOfBytesWritten, lpOverlapped,
-                    [&](drivers::FileDevice* file, DWORD* done) { return file->write(lpBuffer, nNumberOfBytesToWrite, done); });
-}
-
-namespace {
-
-BOOL delete_file(const std::string& name)
+template <class Char>
+BOOL delete_file(const Char* name)
 {
     std::string path;
-    if (!drivers::file_linux_path(name, &path)) return fail(ERROR_PATH_NOT_FOUND, FALSE);
-    DWORD error = drivers::file_delete(path);
+    if (!linux_path(name, &path)) return FALSE;
+    if (DWORD error = drivers::file_delete(path)) return fail(error, FALSE);
+    return TRUE;
+}
+
+template <class Char>
+BOOL create_directory(const Char* name)
+{
+    std::string path;
+    if (!linux_path(name, &path)) return FALSE;
+    if (DWORD error = drivers::directory_create(path)) return fail(error, FALSE);
+    return TRUE;
+}
+
+template <class Char>
+BOOL remove_directory(const Char* name)
+{
+    std::string path;
+    if (!linux_path(name, &path)) return FALSE;
+    if (DWORD error = drivers::directory_remove(path)) return fail(error, FALSE);
+    return TRUE;
+}
+
+template <class Char>
+DWORD get_attributes(const Char* name)
+{
+    std::string path;
+    if (!linux_path(name, &path)) return INVALID_FILE_ATTRIBUTES;
+    DWORD error = ERROR_SUCCESS;
+    DWORD attributes = drivers::file_attributes(path, &error);
+    if (attributes == INVALID_FILE_ATTRIBUTES) return fail(error, INVALID_FILE_ATTRIBUTES);
+    return attributes;
+}
+
+template <class Char>
+DWORD compressed_size(const Char* name, LPDWORD high)
+{
+    std::string path;
+    if (!linux_path(name, &path)) return INVALID_FILE_SIZE;
+    ULONGLONG size = 0;
+    if (DWORD error = drivers::file_allocated_size(path, &size)) return fail(error, INVALID_FILE_SIZE);
+    if (high != nullptr) *high = static_cast<DWORD>(size >> 32);
+    set_last_error(ERROR_SUCCESS);  // INVALID_FILE_SIZE may be a real low part
+    return static_cast<DWORD>(size);
+}
+
+// Runs `call(file)` on the file behind `handle`; the last error on failure.
+template <class Call>
+BOOL with_file(HANDLE handle, ACCESS_MASK access, Call call)
+{
+    DWORD error;
+    drivers::FileDevice* file = reference_file(handle, access, &error);
+    if (file == nullptr) return fail(error, FALSE);
+    error = call(file);
+    file->release_reference();
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
 
 }  // namespace
 
-extern "C" BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
+extern "C" {
+
+HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                          DWORD dwFlagsAndAttributes, HANDLE)
 {
-    if (lpFileName == nullptr) return fail(ERROR_PATH_NOT_FOUND, FALSE);
-    return delete_file(lpFileName);
+    if (lpFileName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    return create_file(lpFileName, dwDesiredAccess, dwShareMode, dwCreationDisposition, dwFlagsAndAttributes,
+                       lpSecurityAttributes);
 }
 
-extern "C" BOOL WINAPI DeleteFileW(LPCWSTR lpFileName)
+HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                          DWORD dwFlagsAndAttributes, HANDLE)
 {
-    if (lpFileName == nullptr) return fail(ERROR_PATH_NOT_FOUND, FALSE);
-    return delete_file(win32::utf8_from_utf16(lpFileName));
+    if (lpFileName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    return create_file(win32::utf8_from_utf16(lpFileName), dwDesiredAccess, dwShareMode, dwCreationDisposition,
+                       dwFlagsAndAttributes, lpSecurityAttributes);
 }
+
+BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
+                     LPOVERLAPPED lpOverlapped)
+{
+    return transfer(hFile, false, lpBuffer, nullptr, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped,
+                    nullptr, false);
+}
+
+BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD lpNumberOfBytesWritten,
+                      LPOVERLAPPED lpOverlapped)
+{
+    return transfer(hFile, true, const_cast<void*>(lpBuffer), nullptr, nNumberOfBytesToWrite, lpNumberOfBytesWritten,
+                    lpOverlapped, nullptr, false);
+}
+
+BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPOVERLAPPED lpOverlapped,
+                       LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return transfer(hFile, false, lpBuffer, nullptr, nNumberOfBytesToRead, nullptr, lpOverlapped,
+                    lpCompletionRoutine, true);
+}
+
+BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPOVERLAPPED lpOverlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return transfer(hFile, true, const_cast<void*>(lpBuffer), nullptr, nNumberOfBytesToWrite, nullptr, lpOverlapped,
+                    lpCompletionRoutine, true);
+}
+
+BOOL WINAPI ReadFileScatter(HANDLE hFile, FILE_SEGMENT_ELEMENT aSegmentArray[], DWORD nNumberOfBytesToRead,
+                            LPDWORD, LPOVERLAPPED lpOverlapped)
+{
+    if (aSegmentArray == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return transfer(hFile, false, nullptr, aSegmentArray, nNumberOfBytesToRead, nullptr, lpOverlapped, nullptr,
+                    false);
+}
+
+BOOL WINAPI WriteFileGather(HANDLE hFile, FILE_SEGMENT_ELEMENT aSegmentArray[], DWORD nNumberOfBytesToWrite,
+                            LPDWORD, LPOVERLAPPED lpOverlapped)
+{
+    if (aSegmentArray == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return transfer(hFile, true, nullptr, aSegmentArray, nNumberOfBytesToWrite, nullptr, lpOverlapped, nullptr,
+                    false);
+}
+
+BOOL WINAPI DeleteFileA(LPCSTR lpFileName) { return delete_file(lpFileName); }
+BOOL WINAPI DeleteFileW(LPCWSTR lpFileName) { return delete_file(lpFileName); }
+BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName, LPSECURITY_ATTRIBUTES) { return create_directory(lpPathName); }
+BOOL WINAPI CreateDirectoryW(LPCWSTR lpPathName, LPSECURITY_ATTRIBUTES) { return create_directory(lpPathName); }
+BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName) { return remove_directory(lpPathName); }
+BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName) { return remove_directory(lpPathName); }
+DWORD WINAPI GetFileAttributesA(LPCSTR lpFileName) { return get_attributes(lpFileName); }
+DWORD WINAPI GetFileAttributesW(LPCWSTR lpFileName) { return get_attributes(lpFileName); }
+DWORD WINAPI GetCompressedFileSizeA(LPCSTR lpFileName, LPDWORD lpFileSizeHigh)
+{
+    return compressed_size(lpFileName, lpFileSizeHigh);
+}
+DWORD WINAPI GetCompressedFileSizeW(LPCWSTR lpFileName, LPDWORD lpFileSizeHigh)
+{
+    return compressed_size(lpFileName, lpFileSizeHigh);
+}
+
+BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
+{
+    if (lpFileSize == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return with_file(hFile, 0, [&](drivers::FileDevice* file) {
+        LONGLONG size = 0;
+        DWORD error = file->size(&size);
+        if (error == ERROR_SUCCESS) lpFileSize->QuadPart = size;
+        return error;
+    });
+}
+
+DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
+{
+    LARGE_INTEGER size;
+    if (!GetFileSizeEx(hFile, &size)) return INVALID_FILE_SIZE;
+    if (lpFileSizeHigh != nullptr) *lpFileSizeHigh = static_cast<DWORD>(static_cast<ULONGLONG>(size.QuadPart) >> 32);
+    set_last_error(ERROR_SUCCESS);  // a real low part may equal INVALID_FILE_SIZE
+    return static_cast<DWORD>(size.QuadPart);
+}
+
+BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove, PLARGE_INTEGER lpNewFilePointer,
+                             DWORD dwMoveMethod)
+{
+    return with_file(hFile, 0, [&](drivers::FileDevice* file) {
+        LONGLONG position = 0;
+        DWORD error = file->seek(liDistanceToMove.QuadPart, dwMoveMethod, &position);
+        if (error == ERROR_SUCCESS && lpNewFilePointer != nullptr) lpNewFilePointer->QuadPart = position;
+        return error;
+    });
+}
+
+DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh, DWORD dwMoveMethod)
+{
+    LARGE_INTEGER distance, position;
+    if (lpDistanceToMoveHigh != nullptr)
+        distance.QuadPart = static_cast<LONGLONG>((static_cast<ULONGLONG>(static_cast<DWORD>(*lpDistanceToMoveHigh)) << 32) |
+                                                  static_cast<DWORD>(lDistanceToMove));
+    else
+        distance.QuadPart = lDistanceToMove;
+    if (!SetFilePointerEx(hFile, distance, &position, dwMoveMethod)) return INVALID_SET_FILE_POINTER;
+    if (lpDistanceToMoveHigh != nullptr)
+        *lpDistanceToMoveHigh = static_cast<LONG>(static_cast<ULONGLONG>(position.QuadPart) >> 32);
+    else if (position.QuadPart > 0xFFFFFFFFLL)
+        return fail(ERROR_INVALID_PARAMETER, INVALID_SET_FILE_POINTER);
+    set_last_error(ERROR_SUCCESS);  // a real low part may equal INVALID_SET_FILE_POINTER
+    return static_cast<DWORD>(position.QuadPart);
+}
+
+BOOL WINAPI SetEndOfFile(HANDLE hFile)
+{
+    return with_file(hFile, FILE_WRITE_DATA, [](drivers::FileDevice* file) { return file->set_end_of_file(); });
+}
+
+BOOL WINAPI SetFileValidData(HANDLE hFile, LONGLONG ValidDataLength)
+{
+    return with_file(hFile, FILE_WRITE_DATA,
+                     [&](drivers::FileDevice* file) { return file->set_valid_data(ValidDataLength); });
+}
+
+BOOL WINAPI FlushFileBuffers(HANDLE hFile)
+{
+    return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
+                     [](drivers::FileDevice* file) { return file->flush(); });
+}
+
+DWORD WINAPI GetFileType(HANDLE hFile)
+{
+    DWORD type = FILE_TYPE_UNKNOWN;
+    if (!with_file(hFile, 0, [&](drivers::FileDevice* file) {
+            type = file->type();
+            return ERROR_SUCCESS;
+        }))
+        return FILE_TYPE_UNKNOWN;
+    set_last_error(ERROR_SUCCESS);
+    return type;
+}
+
+BOOL WINAPI GetFileInformationByHandle(HANDLE hFile, LPBY_HANDLE_FILE_INFORMATION lpFileInformation)
+{
+    if (lpFileInformation == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return with_file(hFile, 0, [&](drivers::FileDevice* file) { return file->information(lpFileInformation); });
+}
+
+BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags)
+{
+    if (Flags & ~(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error;
+    io::Device* device = io::device_lock(FileHandle, 0, &error);
+    if (device == nullptr) return fail(error, FALSE);
+    device->notification_modes |= Flags;  // modes are never removed
+    device->lock.unlock();
+    return TRUE;
+}
+
+}  // extern "C"

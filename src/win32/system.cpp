@@ -8,6 +8,10 @@
 #include <cstring>
 #include <ctime>
 #include <malloc.h>
+#include <map>
+#include <mutex>
+#include <string>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kernel/thread_state.h"
@@ -498,4 +502,89 @@ DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
     }
     std::memcpy(lpBuffer, out, len + 1);
     return static_cast<DWORD>(len);
+}
+
+// ---- Virtual memory: page-aligned regions from mmap; the region's size is remembered
+// so that VirtualFree(MEM_RELEASE) with size 0 frees all of it, as on Windows.
+namespace {
+template <class T>
+T fail(DWORD error, T value)
+{
+    overlapped::kernel::tls_last_error = error;
+    return value;
+}
+std::mutex regions_mutex;
+std::map<uintptr_t, size_t>* regions = new std::map<uintptr_t, size_t>();
+}  // namespace
+
+extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType, DWORD flProtect)
+{
+    if (dwSize == 0 || !(flAllocationType & (MEM_COMMIT | MEM_RESERVE))) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+    if (lpAddress != nullptr) {
+        // Committing pages of a region reserved earlier: they are already usable.
+        std::lock_guard<std::mutex> guard(regions_mutex);
+        auto it = regions->upper_bound(reinterpret_cast<uintptr_t>(lpAddress));
+        if (it != regions->begin()) {
+            --it;
+            if (reinterpret_cast<uintptr_t>(lpAddress) + dwSize <= it->first + it->second) return lpAddress;
+        }
+        return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+    }
+    int protection = PROT_READ | PROT_WRITE;
+    if (flProtect == PAGE_READONLY) protection = PROT_READ;
+    if (flProtect == PAGE_NOACCESS) protection = PROT_NONE;
+    void* memory = mmap(nullptr, dwSize, protection, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
+    std::lock_guard<std::mutex> guard(regions_mutex);
+    (*regions)[reinterpret_cast<uintptr_t>(memory)] = dwSize;
+    return memory;
+}
+
+extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
+{
+    if (lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::lock_guard<std::mutex> guard(regions_mutex);
+    auto it = regions->find(reinterpret_cast<uintptr_t>(lpAddress));
+    if (dwFreeType == MEM_RELEASE) {
+        if (dwSize != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        if (it == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        munmap(lpAddress, it->second);
+        regions->erase(it);
+        return TRUE;
+    }
+    if (dwFreeType == MEM_DECOMMIT) {
+        // The pages' contents go; the range stays reserved (and usable, as committed again).
+        size_t size = dwSize != 0 ? dwSize : (it != regions->end() ? it->second : 0);
+        if (size == 0) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        madvise(lpAddress, size, MADV_DONTNEED);
+        return TRUE;
+    }
+    return fail(ERROR_INVALID_PARAMETER, FALSE);
+}
+
+// ---- GetTempPath: $TMPDIR (or /tmp), with the trailing separator Windows gives.
+namespace {
+std::string temp_path()
+{
+    const char* value = getenv("TMPDIR");
+    std::string path = value != nullptr && value[0] != '\0' ? value : "/tmp";
+    if (path.back() != '/') path += '/';
+    return path;
+}
+}  // namespace
+
+extern "C" DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer)
+{
+    std::string path = temp_path();
+    if (lpBuffer == nullptr || nBufferLength <= path.size()) return static_cast<DWORD>(path.size() + 1);
+    memcpy(lpBuffer, path.c_str(), path.size() + 1);
+    return static_cast<DWORD>(path.size());
+}
+
+extern "C" DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer)
+{
+    std::string path = temp_path();  // ASCII in practice; bytes above 0x7F pass as Latin-1
+    if (lpBuffer == nullptr || nBufferLength <= path.size()) return static_cast<DWORD>(path.size() + 1);
+    for (size_t i = 0; i <= path.size(); ++i) lpBuffer[i] = static_cast<unsigned char>(path[i]);
+    return static_cast<DWORD>(path.size());
 }

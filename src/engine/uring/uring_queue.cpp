@@ -1,0 +1,321 @@
+// uring_queue.cpp: the io_uring engine. One ring per queue. Any thread submits (under the
+// queue's submission lock), any thread harvests (under its harvest lock), and one thread
+// at a time waits in io_uring_enter for completions: the "waiter" (for a completion
+// port's queue, the port's leader thread; see src/io/README in docs/design.md).
+#include <cerrno>
+#include <cstring>
+#include <liburing.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/lock.h"
+#include "engine/engine.h"
+
+namespace overlapped::engine {
+namespace {
+
+// user_data of the ring's own entries (operations use their Op pointer).
+constexpr uint64_t kWakeTag = 1;
+constexpr uint64_t kCancelTag = 2;
+// CQ entries kept free for wake-ups and cancellations.
+constexpr uint32_t kReserve = 64;
+
+int ring_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags, const timespec* relative)
+{
+    if (relative != nullptr) {
+        __kernel_timespec ts{relative->tv_sec, relative->tv_nsec};
+        io_uring_getevents_arg arg{};
+        arg.sigmask = 0;
+        arg.sigmask_sz = _NSIG / 8;
+        arg.ts = reinterpret_cast<uint64_t>(&ts);
+        return static_cast<int>(syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
+                                        flags | IORING_ENTER_EXT_ARG, &arg, sizeof(arg)));
+    }
+    return static_cast<int>(syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, nullptr, _NSIG / 8));
+}
+
+class UringQueue final : public Queue {
+public:
+    bool init(uint32_t depth)
+    {
+        io_uring_params params{};
+        params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
+        params.cq_entries = depth + kReserve;
+        int error = io_uring_queue_init_params(256, &ring_, &params);
+        if (error == -EINVAL) {  // kernels before 5.18: no SUBMIT_ALL
+            params = io_uring_params{};
+            params.flags = IORING_SETUP_CQSIZE;
+            params.cq_entries = depth + kReserve;
+            error = io_uring_queue_init_params(256, &ring_, &params);
+        }
+        if (error < 0) return false;
+        // Slot i of the submission array always names SQE i.
+        for (unsigned i = 0; i < ring_.sq.ring_entries; ++i) ring_.sq.array[i] = i;
+        capacity_ = ring_.cq.ring_entries - kReserve;
+        return true;
+    }
+
+    void submit(Op* op, bool defer) override
+    {
+        outstanding_.fetch_add(1, std::memory_order_relaxed);
+        submit_lock_.lock();
+        if (in_ring_ >= capacity_ || overflow_head_ != nullptr) {
+            op->engine_next = nullptr;
+            if (overflow_tail_ != nullptr)
+                overflow_tail_->engine_next = op;
+            else
+                overflow_head_ = op;
+            overflow_tail_ = op;
+            overflow_count_.fetch_add(1, std::memory_order_relaxed);
+            submit_lock_.unlock();
+            return;
+        }
+        push(op);
+        submit_lock_.unlock();
+        if (!defer) enter_pending(0, 0, nullptr);
+    }
+
+    void cancel(Op* op) override
+    {
+        submit_lock_.lock();
+        // Still in our overflow queue: it never reached the kernel. It completes with
+        // -ECANCELED at the next harvest (not here: the caller may hold locks that the
+        // completion takes).
+        Op* previous = nullptr;
+        for (Op* o = overflow_head_; o != nullptr; previous = o, o = o->engine_next) {
+            if (o != op) continue;
+            if (previous != nullptr)
+                previous->engine_next = op->engine_next;
+            else
+                overflow_head_ = op->engine_next;
+            if (overflow_tail_ == op) overflow_tail_ = previous;
+            overflow_count_.fetch_sub(1, std::memory_order_relaxed);
+            op->result = -ECANCELED;
+            op->engine_next = cancelled_;
+            cancelled_ = op;
+            cancelled_count_.fetch_add(1, std::memory_order_release);
+            submit_lock_.unlock();
+            wake();
+            return;
+        }
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_cancel64(sqe, reinterpret_cast<uint64_t>(op), 0);
+        sqe->user_data = kCancelTag;
+        publish();
+        submit_lock_.unlock();
+        enter_pending(0, 0, nullptr);
+    }
+
+    void flush() override
+    {
+        if (unsubmitted() != 0) enter_pending(0, 0, nullptr);
+    }
+
+    int harvest() override
+    {
+        if (waiting_.load(std::memory_order_seq_cst) != 0) return 0;  // the waiter harvests
+        return harvest_now();
+    }
+
+    // Harvests regardless of a waiter (the waiter itself, after its wait).
+    int harvest_now()
+    {
+        int total = 0;
+        if (cancelled_count_.load(std::memory_order_acquire) != 0) {
+            submit_lock_.lock();
+            Op* list = cancelled_;
+            cancelled_ = nullptr;
+            cancelled_count_.store(0, std::memory_order_relaxed);
+            submit_lock_.unlock();
+            while (list != nullptr) {
+                Op* op = list;
+                list = op->engine_next;
+                outstanding_.fetch_sub(1, std::memory_order_acq_rel);
+                op->complete(op);
+                ++total;
+            }
+        }
+        for (int round = 0; round < 64; ++round) {
+            struct Entry {
+                uint64_t data;
+                int32_t result;
+            } entries[64];
+            unsigned count = 0;
+            if (!harvest_lock_.try_lock()) break;
+            unsigned head = *ring_.cq.khead;
+            unsigned tail = io_uring_smp_load_acquire(ring_.cq.ktail);
+            while (head != tail && count < 64) {
+                const io_uring_cqe& cqe = ring_.cq.cqes[head & ring_.cq.ring_mask];
+                entries[count++] = {cqe.user_data, cqe.res};
+                ++head;
+            }
+            io_uring_smp_store_release(ring_.cq.khead, head);
+            harvest_lock_.unlock();
+            if (count == 0) break;
+            unsigned completed = 0;
+            for (unsigned i = 0; i < count; ++i) {
+                if (entries[i].data == kWakeTag || entries[i].data == kCancelTag) continue;
+                Op* op = reinterpret_cast<Op*>(entries[i].data);
+                op->result = entries[i].result;
+                ++completed;
+                in_ring_.fetch_sub(1, std::memory_order_relaxed);
+                outstanding_.fetch_sub(1, std::memory_order_acq_rel);
+                op->complete(op);  // may free op
+                ++total;
+            }
+            if (completed != 0 && overflow_count_.load(std::memory_order_relaxed) != 0) drain_overflow();
+        }
+        return total;
+    }
+
+    void wait(const timespec* deadline) override
+    {
+        waiting_.store(1, std::memory_order_seq_cst);
+        if (wake_pending_.exchange(0, std::memory_order_seq_cst) != 0 ||
+            cancelled_count_.load(std::memory_order_acquire) != 0) {
+            waiting_.store(0, std::memory_order_seq_cst);
+            flush();
+            return;
+        }
+        timespec relative{};
+        const timespec* timeout = nullptr;
+        if (deadline != nullptr) {
+            timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            long long ns = (deadline->tv_sec - now.tv_sec) * 1000000000LL + (deadline->tv_nsec - now.tv_nsec);
+            if (ns < 0) ns = 0;
+            relative.tv_sec = ns / 1000000000LL;
+            relative.tv_nsec = ns % 1000000000LL;
+            timeout = &relative;
+        }
+        enter_pending(1, IORING_ENTER_GETEVENTS, timeout);
+        wake_pending_.store(0, std::memory_order_relaxed);
+        waiting_.store(0, std::memory_order_seq_cst);
+    }
+
+    void wake() override
+    {
+        if (wake_pending_.exchange(1, std::memory_order_seq_cst) != 0) return;  // one is on its way
+        if (waiting_.load(std::memory_order_seq_cst) == 0) return;  // the next wait sees the flag
+        submit_lock_.lock();
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_nop(sqe);
+        sqe->user_data = kWakeTag;
+        publish();
+        submit_lock_.unlock();
+        enter_pending(0, 0, nullptr);
+    }
+
+private:
+    unsigned unsubmitted() const
+    {
+        return io_uring_smp_load_acquire(ring_.sq.ktail) - io_uring_smp_load_acquire(ring_.sq.khead);
+    }
+
+    // Under submit_lock_: an SQE, entering the ring to make room if it is full.
+    io_uring_sqe* get_sqe()
+    {
+        for (;;) {
+            io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+            if (sqe != nullptr) return sqe;
+            publish();
+            ring_enter(ring_.ring_fd, unsubmitted(), 0, 0, nullptr);
+        }
+    }
+
+    // Under submit_lock_: makes written SQEs visible to the kernel (not yet submitted).
+    void publish()
+    {
+        io_uring_smp_store_release(ring_.sq.ktail, ring_.sq.sqe_tail);
+        ring_.sq.sqe_head = ring_.sq.sqe_tail;
+    }
+
+    // Under submit_lock_.
+    void push(Op* op)
+    {
+        io_uring_sqe* sqe = get_sqe();
+        switch (op->code) {
+        case OpCode::Read:
+            io_uring_prep_read(sqe, op->descriptor, op->buffer, op->length, op->offset);
+            break;
+        case OpCode::Write:
+            io_uring_prep_write(sqe, op->descriptor, op->buffer, op->length, op->offset);
+            break;
+        case OpCode::ReadVector:
+            io_uring_prep_readv(sqe, op->descriptor, op->vectors, op->length, op->offset);
+            break;
+        case OpCode::WriteVector:
+            io_uring_prep_writev(sqe, op->descriptor, op->vectors, op->length, op->offset);
+            break;
+        }
+        sqe->user_data = reinterpret_cast<uint64_t>(op);
+        in_ring_.fetch_add(1, std::memory_order_relaxed);
+        publish();
+    }
+
+    void drain_overflow()
+    {
+        submit_lock_.lock();
+        bool pushed = false;
+        while (overflow_head_ != nullptr && in_ring_.load(std::memory_order_relaxed) < capacity_) {
+            Op* op = overflow_head_;
+            overflow_head_ = op->engine_next;
+            if (overflow_head_ == nullptr) overflow_tail_ = nullptr;
+            overflow_count_.fetch_sub(1, std::memory_order_relaxed);
+            push(op);
+            pushed = true;
+        }
+        submit_lock_.unlock();
+        if (pushed) enter_pending(0, 0, nullptr);
+    }
+
+    // Submits what is visible in the SQ and, with GETEVENTS, waits for `min_complete`.
+    void enter_pending(unsigned min_complete, unsigned flags, const timespec* timeout)
+    {
+        for (int attempt = 0; attempt < 1000; ++attempt) {
+            unsigned pending = unsubmitted();
+            if (pending == 0 && flags == 0) return;
+            int done = ring_enter(ring_.ring_fd, pending, min_complete, flags, timeout);
+            if (done >= 0 || errno == ETIME || errno == EINTR) {
+                if (flags != 0 || static_cast<unsigned>(done) >= pending) return;
+                continue;  // partly consumed: another thread took some, or try again
+            }
+            if (errno == EAGAIN || errno == EBUSY) {
+                // The kernel is short of memory or the CQ backlog is full: harvest and retry.
+                harvest_now();
+                if (flags != 0) return;
+                continue;
+            }
+            return;
+        }
+    }
+
+    io_uring ring_{};
+    uint32_t capacity_ = 0;
+    alignas(64) Lock submit_lock_;
+    Op* overflow_head_ = nullptr;  // under submit_lock_
+    Op* overflow_tail_ = nullptr;
+    std::atomic<uint32_t> overflow_count_{0};
+    Op* cancelled_ = nullptr;  // under submit_lock_: taken out of the overflow queue
+    std::atomic<uint32_t> cancelled_count_{0};
+    std::atomic<uint32_t> in_ring_{0};
+    alignas(64) Lock harvest_lock_;
+    alignas(64) std::atomic<uint32_t> waiting_{0};
+    std::atomic<uint32_t> wake_pending_{0};
+};
+
+}  // namespace
+
+Queue* create_queue(uint32_t depth)
+{
+    UringQueue* queue = new UringQueue();
+    if (!queue->init(depth)) {
+        delete queue;
+        return nullptr;
+    }
+    return queue;
+}
+
+const char* engine_name() { return "io_uring"; }
+
+}  // namespace overlapped::engine

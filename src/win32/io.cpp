@@ -1,0 +1,106 @@
+// io.cpp: the I/O manager's Win32 surface: GetOverlappedResult(Ex), CancelIo(Ex),
+// CancelSynchronousIo.
+#include <ctime>
+
+#include "common/errors.h"
+#include "io/request.h"
+#include "kernel/handle_table.h"
+#include "kernel/thread.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+uint64_t now_milliseconds()
+{
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000;
+}
+
+// Waits on the request's event or device. A request in a port's queue that no port
+// thread is harvesting is delivered here too (io::progress), so this never waits for the
+// completion thread's next sweep.
+DWORD wait_for_request(HANDLE object, DWORD milliseconds, BOOL alertable)
+{
+    if (!io::progress()) return WaitForSingleObjectEx(object, milliseconds, alertable);
+    uint64_t start = now_milliseconds();
+    for (;;) {
+        DWORD slice = 1;
+        if (milliseconds != INFINITE) {
+            uint64_t elapsed = now_milliseconds() - start;
+            if (elapsed >= milliseconds) slice = 0;
+            else if (milliseconds - elapsed < slice) slice = static_cast<DWORD>(milliseconds - elapsed);
+        }
+        DWORD result = WaitForSingleObjectEx(object, slice, alertable);
+        if (result != WAIT_TIMEOUT || slice == 0) return result;
+        if (!io::progress()) {
+            if (milliseconds == INFINITE) return WaitForSingleObjectEx(object, INFINITE, alertable);
+            uint64_t elapsed = now_milliseconds() - start;
+            return WaitForSingleObjectEx(object, elapsed >= milliseconds ? 0 : static_cast<DWORD>(milliseconds - elapsed),
+                                         alertable);
+        }
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD lpNumberOfBytesTransferred,
+                                  DWORD dwMilliseconds, BOOL bAlertable)
+{
+    if (lpOverlapped == nullptr || lpNumberOfBytesTransferred == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD status = static_cast<DWORD>(__atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE));
+    if (status == STATUS_PENDING) {
+        if (dwMilliseconds == 0) {
+            *lpNumberOfBytesTransferred = 0;
+            return fail(ERROR_IO_INCOMPLETE, FALSE);
+        }
+        HANDLE event = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(lpOverlapped->hEvent) & ~ULONG_PTR(1));
+        DWORD result = wait_for_request(event != nullptr ? event : hFile, dwMilliseconds, bAlertable);
+        if (result == WAIT_FAILED) return FALSE;
+        if (result != WAIT_OBJECT_0) return fail(result, FALSE);  // WAIT_TIMEOUT, WAIT_IO_COMPLETION
+        // As Windows: the signal is trusted; a status still pending reads as success.
+        status = static_cast<DWORD>(__atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE));
+        if (status == STATUS_PENDING) status = STATUS_SUCCESS;
+    }
+    *lpNumberOfBytesTransferred = static_cast<DWORD>(lpOverlapped->InternalHigh);
+    if (status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(status), FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD lpNumberOfBytesTransferred,
+                                BOOL bWait)
+{
+    return GetOverlappedResultEx(hFile, lpOverlapped, lpNumberOfBytesTransferred, bWait ? INFINITE : 0, FALSE);
+}
+
+BOOL WINAPI CancelIo(HANDLE hFile)
+{
+    DWORD error = io::cancel(hFile, nullptr, true);
+    if (error != ERROR_SUCCESS && error != ERROR_NOT_FOUND) return fail(error, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
+{
+    DWORD error = io::cancel(hFile, lpOverlapped, false);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+}  // extern "C"
+
+extern "C" BOOL WINAPI CancelSynchronousIo(HANDLE hThread)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    error = io::cancel_synchronous(&static_cast<kernel::ThreadObject*>(object)->state);
+    object->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
