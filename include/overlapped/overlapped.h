@@ -25,6 +25,10 @@ OVERLAPPED_API BOOL overlapped_get_port_statistics(HANDLE port, overlapped_port_
 /* The library's version string, e.g. "0.1.0". */
 OVERLAPPED_API const char *overlapped_version(void);
 
+/* The I/O engine running overlapped requests in this process: "io_uring", or NULL if
+ * none could start (overlapped requests then fail with ERROR_NOT_SUPPORTED). */
+OVERLAPPED_API const char *overlapped_engine(void);
+
 OVERLAPPED_END_C
 
 #endif

@@ -104,7 +104,7 @@ struct DriveMap {
                 file = std::string(home) + "/.config/overlapped/drives";
             if (file.empty() || !parse_file(file)) parse_file("/etc/overlapped/drives");
         }
-        if (roots['C' - 'A'].empty()) roots['C' - 'A'] = "/";
+        if (roots['C' - 'A'].empty()) roots['C' - 'A'].assign(1, '/');
     }
     void add(const std::string& entry)
     {
@@ -192,13 +192,13 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
         prefix = root;
         path.erase(0, 2);
         if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-        if (path.empty() || (path[0] != '\\' && path[0] != '/')) path.insert(0, "/");
+        if (path.empty() || (path[0] != '\\' && path[0] != '/')) path = "/" + path;
     }
     if (path.find(':') != std::string::npos) return ERROR_INVALID_NAME;  // streams, stray drive letters
     for (char& c : path)
         if (c == '\\') c = '/';
     *linux_path = prefix + path;
-    if (linux_path->empty()) *linux_path = "/";
+    if (linux_path->empty()) linux_path->assign(1, '/');
     return ERROR_SUCCESS;
 }
 
@@ -428,7 +428,7 @@ DWORD FileDevice::set_valid_data(LONGLONG length)
 {
     // Linux has no valid-data length apart from the size: allocate the range (reads of
     // it give zeros, which Windows would not promise), within the current size only.
-    LONGLONG current;
+    LONGLONG current = 0;
     if (DWORD error = size(&current)) return error;
     if (length < 0 || length > current) return ERROR_INVALID_PARAMETER;
     if (length > 0 && fallocate(descriptor_, FALLOC_FL_KEEP_SIZE, 0, length) != 0 && errno != EOPNOTSUPP)

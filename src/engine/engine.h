@@ -46,6 +46,11 @@ public:
     // until this returns.
     virtual void cancel(Op* op) = 0;
 
+    // Asks again for cancellations the engine could not carry out when asked (the
+    // operation was running or changing state). The I/O manager calls it periodically
+    // while operations are outstanding.
+    virtual void retry_cancels() = 0;
+
     // Starts deferred operations.
     virtual void flush() = 0;
 

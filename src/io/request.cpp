@@ -107,6 +107,9 @@ struct Manager {
     std::vector<PortQueue*> port_queues;  // never shrinks (ports are pooled)
     std::atomic<uint32_t> port_queue_count{0};
     std::atomic<uint32_t> completion_thread_parked{0};
+    // Sweeps left at a tenth of the usual interval: after a thread exits, Linux cancels
+    // what it submitted, and requests on port-bound handles must be started again soon.
+    std::atomic<uint32_t> fast_sweeps{0};
     // Devices that had requests issued outside a port (thread-exit cancellation).
     std::mutex devices_mutex;
     std::unordered_set<Device*> devices;
@@ -175,6 +178,7 @@ bool sweep_port_queues()
         if (!queue->busy()) continue;
         busy = true;
         queue->flush();    // requests a port thread deferred and then never flushed
+        queue->queue()->retry_cancels();
         queue->harvest();  // completions no port thread is there to take
     }
     return busy;
@@ -189,11 +193,17 @@ void completion_thread()
         timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         bool busy = sweep_port_queues();
+        if (m.process_queue->outstanding() != 0) {
+            busy = true;
+            m.process_queue->retry_cancels();
+        }
         if (busy) idle_since = now;
         const timespec* deadline = nullptr;
         timespec at{};
-        if (busy || now.tv_sec - idle_since.tv_sec < 1) {
-            long long ns = now.tv_nsec + kSweepNanoseconds;
+        uint32_t fast = m.fast_sweeps.load(std::memory_order_relaxed);
+        if (fast != 0) m.fast_sweeps.store(fast - 1, std::memory_order_relaxed);
+        if (busy || fast != 0 || now.tv_sec - idle_since.tv_sec < 1) {
+            long long ns = now.tv_nsec + (fast != 0 ? kSweepNanoseconds / 10 : kSweepNanoseconds);
             at.tv_sec = now.tv_sec + ns / 1000000000LL;
             at.tv_nsec = ns % 1000000000LL;
             deadline = &at;
@@ -252,6 +262,20 @@ void set_event(kernel::EventObject* event)
     event->lock.unlock();
 }
 
+// Linux cancels a task's io_uring requests when the task exits; Windows cancels a
+// thread's requests at its exit only on handles not bound to a port (and the I/O
+// manager asks for that itself, setting cancel_requested). A request cancelled without
+// our asking never started (nothing was transferred): it goes back to the engine, from
+// this thread. Under the device's lock, so that a CancelIoEx cannot slip in between.
+bool resubmit_if_not_cancelled(Request* request)
+{
+    Device* device = request->device;
+    LockGuard guard(device->lock);
+    if (request->cancel_requested) return false;
+    request->queue->submit(&request->op, false);
+    return true;
+}
+
 void on_complete(engine::Op* op)
 {
     Request* request = reinterpret_cast<Request*>(op);
@@ -263,10 +287,11 @@ void on_complete(engine::Op* op)
             op->buffer = static_cast<char*>(op->buffer) + op->result;
             op->length -= static_cast<uint32_t>(op->result);
             op->offset += static_cast<uint32_t>(op->result);
-            request->queue->submit(op, false);
+                    request->queue->submit(op, false);
             return;
         }
     }
+    if ((op->result == -ECANCELED || op->result == -EINTR) && resubmit_if_not_cancelled(request)) return;
     DWORD status = ntstatus_for(request, op->result);
     DWORD bytes = request->done;
     Device* device = request->device;
@@ -301,8 +326,8 @@ void on_complete(engine::Op* op)
                                (static_cast<ULONG_PTR>(error) << 32) | bytes, reinterpret_cast<ULONG_PTR>(overlapped)});
         }
     }
-    if (request->issuer_object != nullptr) request->issuer_object->release_reference();
     if (request->cancel_on_exit) request->issuer->io_pending.fetch_sub(1, std::memory_order_release);
+    if (request->issuer_object != nullptr) request->issuer_object->release_reference();
     if (port != nullptr) {
         port->lock.lock();
         if (port->closed())
@@ -327,9 +352,14 @@ void cancel_request(Request* request)
 
 void thread_exit(kernel::ThreadState* self)
 {
+    Manager& m = manager();
+    if (m.process_queue != nullptr) {
+        m.fast_sweeps.store(20, std::memory_order_relaxed);
+        m.completion_thread_parked.store(0, std::memory_order_relaxed);
+        m.process_queue->wake();
+    }
     // Requests a thread issued end with it, except on handles bound to a port.
     if (self->io_pending.load(std::memory_order_acquire) == 0) return;
-    Manager& m = manager();
     std::lock_guard<std::mutex> guard(m.devices_mutex);
     for (Device* device : m.devices) {
         LockGuard device_guard(device->lock);
@@ -423,15 +453,15 @@ DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, L
         return error;
     }
     request->queue = queue != nullptr ? queue->queue() : manager().process_queue;
+    bool first_request = false;
     if (port == nullptr) {
         request->cancel_on_exit = true;
         self->io_pending.fetch_add(1, std::memory_order_relaxed);
-        if (!device->registered) {
-            device->registered = true;
-            register_device(device);
-        }
+        first_request = !device->registered;
+        device->registered = true;
     }
-    if (routine != nullptr) {
+    if (routine != nullptr || request->cancel_on_exit) {
+        // The issuing thread's state stays this thread's until the request is delivered.
         request->issuer_object = self->object;
         request->issuer_object->add_reference();
     }
@@ -443,6 +473,7 @@ DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, L
     if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) device->signaled_ = false;
     __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
     device->lock.unlock();
+    if (first_request) register_device(device);  // outside the device's lock (lock order)
 
     // A port's worker issuing on its own port defers the start to its next wait, so that
     // the requests of one batch of completions start with one system call.

@@ -104,3 +104,5 @@ extern "C" BOOL WINAPI CancelSynchronousIo(HANDLE hThread)
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
+
+extern "C" const char* overlapped_engine(void) { return io::engine_in_use(); }

@@ -4,6 +4,8 @@
 // port's queue, the port's leader thread; see src/io/README in docs/design.md).
 #include <cerrno>
 #include <cstring>
+#include <unordered_set>
+#include <vector>
 #include <liburing.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,12 +13,38 @@
 #include "common/lock.h"
 #include "engine/engine.h"
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace overlapped::engine {
 namespace {
 
-// user_data of the ring's own entries (operations use their Op pointer).
-constexpr uint64_t kWakeTag = 1;
-constexpr uint64_t kCancelTag = 2;
+// The kernel carries an operation from the submitting thread to the harvesting one
+// (through the rings' shared memory); ThreadSanitizer cannot see that edge, so it is
+// told: release at submission, acquire at harvest.
+inline void handed_to_kernel(Op* op)
+{
+#if defined(__SANITIZE_THREAD__)
+    __tsan_release(op);
+#else
+    (void)op;
+#endif
+}
+
+inline void taken_from_kernel(Op* op)
+{
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(op);
+#else
+    (void)op;
+#endif
+}
+
+// user_data of the ring's own entries. Operations use their Op pointer (8-aligned); a
+// cancellation uses its target's pointer with the low bit set.
+constexpr uint64_t kWakeTag = 2;
+constexpr uint64_t kCancelBit = 1;
 // CQ entries kept free for wake-ups and cancellations.
 constexpr uint32_t kReserve = 64;
 
@@ -98,12 +126,22 @@ public:
             wake();
             return;
         }
-        io_uring_sqe* sqe = get_sqe();
-        io_uring_prep_cancel64(sqe, reinterpret_cast<uint64_t>(op), 0);
-        sqe->user_data = kCancelTag;
-        publish();
+        cancelling_.insert(op);
+        cancelling_count_.store(static_cast<uint32_t>(cancelling_.size()), std::memory_order_release);
+        push_cancel(op);
         submit_lock_.unlock();
         enter_pending(0, 0, nullptr);
+    }
+
+    void retry_cancels() override
+    {
+        if (cancelling_count_.load(std::memory_order_acquire) == 0) return;
+        submit_lock_.lock();
+        bool pushed = !cancel_retry_.empty();
+        for (Op* op : cancel_retry_) push_cancel(op);
+        cancel_retry_.clear();
+        submit_lock_.unlock();
+        if (pushed) enter_pending(0, 0, nullptr);
     }
 
     void flush() override
@@ -154,8 +192,16 @@ public:
             if (count == 0) break;
             unsigned completed = 0;
             for (unsigned i = 0; i < count; ++i) {
-                if (entries[i].data == kWakeTag || entries[i].data == kCancelTag) continue;
+                if (entries[i].data == kWakeTag) continue;
+                if (entries[i].data & kCancelBit) {
+                    // The kernel could not cancel (the operation was between states, or
+                    // running): ask again at the next retry_cancels() while it runs.
+                    if (entries[i].result != 0) cancel_failed(reinterpret_cast<Op*>(entries[i].data & ~kCancelBit));
+                    continue;
+                }
                 Op* op = reinterpret_cast<Op*>(entries[i].data);
+                if (cancelling_count_.load(std::memory_order_acquire) != 0) cancel_done(op);
+                taken_from_kernel(op);
                 op->result = entries[i].result;
                 ++completed;
                 in_ring_.fetch_sub(1, std::memory_order_relaxed);
@@ -231,6 +277,35 @@ private:
     }
 
     // Under submit_lock_.
+    void push_cancel(Op* op)
+    {
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_cancel64(sqe, reinterpret_cast<uint64_t>(op), 0);
+        sqe->user_data = reinterpret_cast<uint64_t>(op) | kCancelBit;
+        publish();
+    }
+
+    void cancel_failed(Op* op)
+    {
+        LockGuard guard(submit_lock_);
+        if (cancelling_.count(op) != 0) cancel_retry_.push_back(op);
+    }
+
+    // `op` completed: no more cancellations for it.
+    void cancel_done(Op* op)
+    {
+        LockGuard guard(submit_lock_);
+        if (cancelling_.erase(op) == 0) return;
+        cancelling_count_.store(static_cast<uint32_t>(cancelling_.size()), std::memory_order_release);
+        for (size_t i = 0; i < cancel_retry_.size(); ++i)
+            if (cancel_retry_[i] == op) {
+                cancel_retry_[i] = cancel_retry_.back();
+                cancel_retry_.pop_back();
+                break;
+            }
+    }
+
+    // Under submit_lock_.
     void push(Op* op)
     {
         io_uring_sqe* sqe = get_sqe();
@@ -249,6 +324,7 @@ private:
             break;
         }
         sqe->user_data = reinterpret_cast<uint64_t>(op);
+        handed_to_kernel(op);
         in_ring_.fetch_add(1, std::memory_order_relaxed);
         publish();
     }
@@ -298,6 +374,9 @@ private:
     std::atomic<uint32_t> overflow_count_{0};
     Op* cancelled_ = nullptr;  // under submit_lock_: taken out of the overflow queue
     std::atomic<uint32_t> cancelled_count_{0};
+    std::unordered_set<Op*> cancelling_;  // under submit_lock_: cancelled, not completed
+    std::vector<Op*> cancel_retry_;       // under submit_lock_: the kernel said "not now"
+    std::atomic<uint32_t> cancelling_count_{0};
     std::atomic<uint32_t> in_ring_{0};
     alignas(64) Lock harvest_lock_;
     alignas(64) std::atomic<uint32_t> waiting_{0};
