@@ -159,6 +159,7 @@ public:
     int harvest_now()
     {
         int total = 0;
+        unsigned wakes_taken = 0;
         if (cancelled_count_.load(std::memory_order_acquire) != 0) {
             submit_lock_.lock();
             Op* list = cancelled_;
@@ -192,7 +193,10 @@ public:
             if (count == 0) break;
             unsigned completed = 0;
             for (unsigned i = 0; i < count; ++i) {
-                if (entries[i].data == kWakeTag) continue;
+                if (entries[i].data == kWakeTag) {
+                    ++wakes_taken;
+                    continue;
+                }
                 if (entries[i].data & kCancelBit) {
                     // The kernel could not cancel (the operation was between states, or
                     // running): ask again at the next retry_cancels() while it runs.
@@ -211,6 +215,10 @@ public:
             }
             if (completed != 0 && overflow_count_.load(std::memory_order_relaxed) != 0) drain_overflow();
         }
+        // A harvest that began before a waiter went to sleep can take the wake-up meant
+        // for it (the waiter then sleeps on an empty ring while wake_pending_ says a
+        // wake-up is on its way). Send it again; a spare one costs a spurious return.
+        if (wakes_taken != 0 && waiting_.load(std::memory_order_seq_cst) != 0) send_wake();
         return total;
     }
 
@@ -243,6 +251,13 @@ public:
     {
         if (wake_pending_.exchange(1, std::memory_order_seq_cst) != 0) return;  // one is on its way
         if (waiting_.load(std::memory_order_seq_cst) == 0) return;  // the next wait sees the flag
+        send_wake();
+    }
+
+private:
+    // A NOP whose completion ends the waiter's io_uring_enter.
+    void send_wake()
+    {
         submit_lock_.lock();
         io_uring_sqe* sqe = get_sqe();
         io_uring_prep_nop(sqe);
@@ -252,7 +267,6 @@ public:
         enter_pending(0, 0, nullptr);
     }
 
-private:
     unsigned unsubmitted() const
     {
         return io_uring_smp_load_acquire(ring_.sq.ktail) - io_uring_smp_load_acquire(ring_.sq.khead);
