@@ -47,6 +47,8 @@ CompletionPort* CompletionPort::create(DWORD concurrency)
     port->reset_base();
     port->queue_.clear();
     port->waiters_ = nullptr;
+    port->leader_ = nullptr;  // a leader of the port's previous life checks its generation
+    port->leader_woken_ = false;
     port->concurrency_ = concurrency == 0 ? processor_count() : concurrency;
     port->running_ = port->waiting_ = port->paused_ = 0;
     port->posted_ = port->dequeued_ = 0;
@@ -159,9 +161,10 @@ bool CompletionPort::lead(ThreadState* self, PortPoller* poller, const Deadline&
     if (wait) poller->wait(deadline);
     if (alertable) self->ring_wait.store(nullptr, std::memory_order_seq_cst);
     lock.lock();
-    leader_ = nullptr;
-    --waiting_;
     if (is_current(self)) {
+        // (After a close the port may have been recycled: then it is not ours to touch.)
+        leader_ = nullptr;
+        --waiting_;
         lock.unlock();
         poller->harvest();
         lock.lock();
