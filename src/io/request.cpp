@@ -202,13 +202,15 @@ void completion_thread()
         timespec at{};
         uint32_t fast = m.fast_sweeps.load(std::memory_order_relaxed);
         if (fast != 0) m.fast_sweeps.store(fast - 1, std::memory_order_relaxed);
-        if (busy || fast != 0 || now.tv_sec - idle_since.tv_sec < 1) {
+        long long idle_ns = (now.tv_sec - idle_since.tv_sec) * 1000000000LL + (now.tv_nsec - idle_since.tv_nsec);
+        if (busy || fast != 0 || idle_ns < 1000000000LL) {
             long long ns = now.tv_nsec + (fast != 0 ? kSweepNanoseconds / 10 : kSweepNanoseconds);
             at.tv_sec = now.tv_sec + ns / 1000000000LL;
             at.tv_nsec = ns % 1000000000LL;
             deadline = &at;
         } else {
             m.completion_thread_parked.store(1, std::memory_order_seq_cst);
+            std::atomic_thread_fence(std::memory_order_seq_cst);
             if (sweep_port_queues()) {  // a request arrived as we parked
                 m.completion_thread_parked.store(0, std::memory_order_relaxed);
                 continue;
@@ -481,11 +483,16 @@ DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, L
     if (defer) {
         if (self->deferred != nullptr && self->deferred != queue) self->deferred->flush();
         self->deferred = queue;
-    } else if (queue != nullptr && manager().completion_thread_parked.load(std::memory_order_relaxed) != 0) {
-        manager().completion_thread_parked.store(0, std::memory_order_relaxed);
-        manager().process_queue->wake();  // its sweeps watch this queue again
     }
     request->queue->submit(&request->op, defer);
+    // A parked completion thread watches port queues again (it flushes deferred requests
+    // and reaps completions nobody waits for). The fence pairs with the one in
+    // completion_thread(): either it sees this request outstanding, or we see it parked.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (queue != nullptr && manager().completion_thread_parked.load(std::memory_order_relaxed) != 0) {
+        manager().completion_thread_parked.store(0, std::memory_order_relaxed);
+        manager().process_queue->wake();
+    }
     return ERROR_IO_PENDING;
 }
 
