@@ -67,7 +67,7 @@ public:
     virtual void wake() = 0;
 
     // Operations submitted and not yet completed (deferred and overflowing included).
-    uint32_t outstanding() const { return outstanding_.load(std::memory_order_acquire); }
+    uint32_t outstanding() const { return outstanding_.load(std::memory_order_seq_cst); }
 
 protected:
     std::atomic<uint32_t> outstanding_{0};

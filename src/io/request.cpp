@@ -210,7 +210,6 @@ void completion_thread()
             deadline = &at;
         } else {
             m.completion_thread_parked.store(1, std::memory_order_seq_cst);
-            std::atomic_thread_fence(std::memory_order_seq_cst);
             if (sweep_port_queues()) {  // a request arrived as we parked
                 m.completion_thread_parked.store(0, std::memory_order_relaxed);
                 continue;
@@ -486,10 +485,10 @@ DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, L
     }
     request->queue->submit(&request->op, defer);
     // A parked completion thread watches port queues again (it flushes deferred requests
-    // and reaps completions nobody waits for). The fence pairs with the one in
-    // completion_thread(): either it sees this request outstanding, or we see it parked.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (queue != nullptr && manager().completion_thread_parked.load(std::memory_order_relaxed) != 0) {
+    // and reaps completions nobody waits for). Sequentially consistent with the engine's
+    // count of outstanding operations: either the completion thread, parking, sees this
+    // request outstanding, or we see it parked.
+    if (queue != nullptr && manager().completion_thread_parked.load(std::memory_order_seq_cst) != 0) {
         manager().completion_thread_parked.store(0, std::memory_order_relaxed);
         manager().process_queue->wake();
     }

@@ -85,7 +85,7 @@ public:
 
     void submit(Op* op, bool defer) override
     {
-        outstanding_.fetch_add(1, std::memory_order_relaxed);
+        outstanding_.fetch_add(1, std::memory_order_seq_cst);
         submit_lock_.lock();
         if (in_ring_ >= capacity_ || overflow_head_ != nullptr) {
             op->engine_next = nullptr;
