@@ -25,8 +25,11 @@ OVERLAPPED_API BOOL overlapped_get_port_statistics(HANDLE port, overlapped_port_
 /* The library's version string, e.g. "0.1.0". */
 OVERLAPPED_API const char *overlapped_version(void);
 
-/* The I/O engine running overlapped requests in this process: "io_uring", or NULL if
- * none could start (overlapped requests then fail with ERROR_NOT_SUPPORTED). */
+/* The I/O engine running overlapped requests in this process: "io_uring" or "fallback"
+ * (epoll and a thread pool, where io_uring is missing or refused), chosen once per
+ * process; OVERLAPPED_ENGINE=uring|fallback|auto forces the choice (docs/engines.md).
+ * NULL if io_uring was forced where it is refused (overlapped requests then fail with
+ * ERROR_NOT_SUPPORTED). */
 OVERLAPPED_API const char *overlapped_engine(void);
 
 OVERLAPPED_END_C

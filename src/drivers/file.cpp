@@ -293,11 +293,12 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     if (disposition == TRUNCATE_EXISTING || (disposition == CREATE_ALWAYS && *existed))
         if (ftruncate(descriptor, 0) != 0) { /* reported by the first write */ }
 
+    bool direct = false;
     if (flags & FILE_FLAG_NO_BUFFERING) {
         int current = fcntl(descriptor, F_GETFL);
         // Some file systems (tmpfs) refuse O_DIRECT: the handle then stays buffered,
         // with the same alignment rules (docs/deviations.md).
-        if (current >= 0) fcntl(descriptor, F_SETFL, current | O_DIRECT);
+        if (current >= 0) direct = fcntl(descriptor, F_SETFL, current | O_DIRECT) == 0;
     }
     if (flags & FILE_FLAG_SEQUENTIAL_SCAN) posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL);
     if (flags & FILE_FLAG_RANDOM_ACCESS) posix_fadvise(descriptor, 0, 0, POSIX_FADV_RANDOM);
@@ -312,6 +313,9 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     device->device_ = status.st_dev;
     device->inode_ = status.st_ino;
     device->alignment_ = (flags & FILE_FLAG_NO_BUFFERING) ? direct_io_alignment(descriptor) : 1;
+    device->kind_ = S_ISREG(status.st_mode) || S_ISBLK(status.st_mode)
+                        ? (direct ? engine::OpKind::DirectFile : engine::OpKind::File)
+                        : engine::OpKind::Stream;
     device->in_share_table_ = true;
     device->lock.unlock();
     return device;
@@ -342,6 +346,7 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, engine::Op* op)
     }
     op->descriptor = descriptor_;
     op->offset = transfer.offset;
+    op->kind = kind_;
     return ERROR_SUCCESS;
 }
 

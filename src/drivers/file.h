@@ -57,6 +57,7 @@ private:
     dev_t device_ = 0;
     ino_t inode_ = 0;
     uint32_t alignment_ = 512;
+    engine::OpKind kind_ = engine::OpKind::File;
     bool in_share_table_ = false;
 };
 

@@ -3,8 +3,9 @@
 //
 // An engine queue is a completion domain: operations submitted to it complete through
 // it, and whoever harvests it runs their completion callbacks. Two implementations fill
-// this interface: io_uring (src/engine/uring/), and later an epoll + thread-pool
-// fallback. Nothing above this layer knows which one runs.
+// this interface: io_uring (src/engine/uring/), and the fallback (src/engine/fallback/:
+// a thread pool for files, epoll readiness for pipes and other streams), used where
+// io_uring is missing or refused. Nothing above this layer knows which one runs.
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,10 @@ namespace overlapped::engine {
 
 enum class OpCode : uint8_t { Read, Write, ReadVector, WriteVector };
 
+// What the descriptor is: a file (seekable: regular file or block device), the same
+// opened with O_DIRECT, or a stream (pipe, FIFO, socket, character device: no offset).
+enum class OpKind : uint8_t { File, DirectFile, Stream };
+
 // One operation. The I/O manager embeds it in its request and owns its memory; the
 // engine owns it from submit() until it calls `complete`.
 struct Op {
@@ -24,12 +29,18 @@ struct Op {
     void* buffer = nullptr;          // Read / Write
     const iovec* vectors = nullptr;  // ReadVector / WriteVector
     uint32_t length = 0;             // bytes, or vector count
-    uint64_t offset = 0;
+    uint64_t offset = 0;             // ignored for streams
+    OpKind kind = OpKind::File;
     // Set by the engine before `complete`: bytes transferred, or -errno.
     int32_t result = 0;
     // Called once per submit, by whichever thread harvests the queue.
     void (*complete)(Op* op) = nullptr;
-    Op* engine_next = nullptr;  // the engine's own link (its overflow queue)
+    // The engine's own bookkeeping.
+    Op* engine_next = nullptr;       // its queues' link
+    void* engine_owner = nullptr;    // the fallback: the Queue the op completes through
+    unsigned long engine_thread = 0; // the fallback: the pool thread running it
+    uint8_t engine_state = 0;        // the fallback: where the op is
+    bool engine_cancel = false;      // the fallback: cancellation asked while running
 };
 
 class Queue {
@@ -74,10 +85,22 @@ protected:
 };
 
 // A new queue of the engine in use, able to hold `depth` operations in flight before
-// its overflow queue is used.
+// its overflow queue is used. Null if the engine cannot make one (io_uring forced with
+// OVERLAPPED_ENGINE=uring where it is refused).
 Queue* create_queue(uint32_t depth);
 
-// The engine in use: "io_uring" (or "fallback", with the fallback engine).
+// The engine in use, chosen once per process (select.cpp): "io_uring" or "fallback".
 const char* engine_name();
+
+namespace uring {
+// An io_uring queue; null if io_uring is missing, refused, or lacks an opcode we use.
+Queue* create_queue(uint32_t depth);
+// Whether io_uring works here, with every opcode the library uses (probed once).
+bool available();
+}  // namespace uring
+
+namespace fallback {
+Queue* create_queue();
+}  // namespace fallback
 
 }  // namespace overlapped::engine

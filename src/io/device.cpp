@@ -1,10 +1,7 @@
 // device.cpp: the device base: completion-port binding, per-open state.
 #include "io/device.h"
 
-#include <csignal>
-#include <mutex>
-#include <pthread.h>
-
+#include "engine/interrupt.h"
 #include "kernel/handle_table.h"
 
 namespace overlapped::io {
@@ -45,32 +42,13 @@ Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error)
     return static_cast<Device*>(object);
 }
 
-namespace {
-
-// The signal that interrupts a synchronous request (docs/deviations.md): a real-time
-// signal with a handler that does nothing, installed without SA_RESTART so that the
-// blocked system call returns EINTR.
-int interrupt_signal() { return SIGRTMIN + 6; }
-
-void on_interrupt(int) {}
-
-}  // namespace
-
 DWORD cancel_synchronous(kernel::ThreadState* thread)
 {
-    static std::once_flag installed;
-    std::call_once(installed, [] {
-        struct sigaction action{};
-        action.sa_handler = &on_interrupt;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = 0;
-        sigaction(interrupt_signal(), &action, nullptr);
-    });
     LockGuard guard(thread->sync_lock);
     if (!thread->sync_io) return ERROR_NOT_FOUND;
     thread->sync_cancelled.store(1, std::memory_order_release);
     // The thread cannot leave its request (nor exit) while we hold sync_lock.
-    pthread_kill(static_cast<pthread_t>(thread->pthread), interrupt_signal());
+    engine::interrupt_thread(thread->pthread);
     return ERROR_SUCCESS;
 }
 

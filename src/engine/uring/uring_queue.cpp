@@ -397,10 +397,35 @@ private:
     std::atomic<uint32_t> wake_pending_{0};
 };
 
+bool probe()
+{
+    io_uring ring{};
+    if (io_uring_queue_init(8, &ring, 0) < 0) return false;
+    bool works = false;
+    if (io_uring_probe* probe = io_uring_get_probe_ring(&ring)) {
+        works = true;
+        for (int opcode : {IORING_OP_NOP, IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READV, IORING_OP_WRITEV,
+                           IORING_OP_ASYNC_CANCEL})
+            if (!io_uring_opcode_supported(probe, opcode)) works = false;
+        io_uring_free_probe(probe);
+    }
+    io_uring_queue_exit(&ring);
+    return works;
+}
+
 }  // namespace
+
+namespace uring {
+
+bool available()
+{
+    static const bool works = probe();
+    return works;
+}
 
 Queue* create_queue(uint32_t depth)
 {
+    if (!available()) return nullptr;
     UringQueue* queue = new UringQueue();
     if (!queue->init(depth)) {
         delete queue;
@@ -409,6 +434,6 @@ Queue* create_queue(uint32_t depth)
     return queue;
 }
 
-const char* engine_name() { return "io_uring"; }
+}  // namespace uring
 
 }  // namespace overlapped::engine

@@ -1,0 +1,515 @@
+// fallback_queue.cpp: the engine for where io_uring is missing or refused.
+//
+// Three ways an operation runs, chosen by its kind (engine.h):
+//  - a file read or write is first tried at once in the submitting thread with
+//    RWF_NOWAIT: data in the page cache is copied without blocking, as io_uring does
+//    inline. If that would block (or the file system cannot say), a pool thread does it
+//    with a plain preadv/pwritev. O_DIRECT files go to the pool directly.
+//  - a stream (pipe, FIFO, socket, character device) is tried at once with RWF_NOWAIT;
+//    if it would block, the operation waits in the reactor: one epoll thread per
+//    process, which retries the operations of a descriptor, in order, when it is ready.
+//    A stream that cannot be polled or tried without blocking goes to the pool.
+//  - the pool: at most kMaxPoolThreads threads (made on demand, gone after 30 s idle)
+//    run blocking calls. A cancelled operation still waiting for a thread is taken out;
+//    one running is interrupted by the library's signal (interrupt.h), again at every
+//    retry_cancels() until it ends.
+// Whichever way, a finished operation goes on its queue's done list; harvest() runs the
+// callbacks, wait() sleeps on the queue's futex word until the list is not empty.
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "common/futex.h"
+#include "common/lock.h"
+#include "engine/engine.h"
+#include "engine/interrupt.h"
+
+namespace overlapped::engine {
+namespace {
+
+// Op::engine_state values.
+enum : uint8_t { kNew, kPoolWaiting, kPoolRunning, kReadyWaiting, kDone };
+
+// The pool's bound (docs/design.md): enough threads to keep a disk's queue busy and to
+// survive a few operations blocked for good, few enough not to swamp the machine.
+unsigned pool_limit()
+{
+    static const unsigned limit = [] {
+        unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+        return std::min(64u, std::max(16u, 4 * cpus));
+    }();
+    return limit;
+}
+
+// engine_state and engine_cancel are read by cancel() while another thread submits or
+// runs the operation: always accessed atomically.
+uint8_t state_of(const Op* op) { return __atomic_load_n(&op->engine_state, __ATOMIC_ACQUIRE); }
+void set_state(Op* op, uint8_t state) { __atomic_store_n(&op->engine_state, state, __ATOMIC_RELEASE); }
+bool cancel_asked(const Op* op) { return __atomic_load_n(&op->engine_cancel, __ATOMIC_SEQ_CST); }
+
+bool is_read(const Op* op) { return op->code == OpCode::Read || op->code == OpCode::ReadVector; }
+
+size_t total_length(const Op* op)
+{
+    if (op->code == OpCode::Read || op->code == OpCode::Write) return op->length;
+    size_t total = 0;
+    for (uint32_t i = 0; i < op->length; ++i) total += op->vectors[i].iov_len;
+    return total;
+}
+
+// One system call for `op`: bytes transferred or -errno.
+int run_once(Op* op, bool nowait)
+{
+    iovec single{op->buffer, op->length};
+    const iovec* vectors = &single;
+    int count = 1;
+    if (op->code == OpCode::ReadVector || op->code == OpCode::WriteVector) {
+        vectors = op->vectors;
+        count = static_cast<int>(op->length);
+    }
+    off_t offset = op->kind == OpKind::Stream ? -1 : static_cast<off_t>(op->offset);
+    int flags = nowait ? RWF_NOWAIT : 0;
+    ssize_t done = is_read(op) ? preadv2(op->descriptor, vectors, count, offset, flags)
+                               : pwritev2(op->descriptor, vectors, count, offset, flags);
+    if (done < 0 && errno == EOPNOTSUPP && nowait && op->kind == OpKind::Stream) {
+        // Streams that cannot be asked per call (FIFOs opened by name, for one) are made
+        // non-blocking for good: an overlapped handle only ever does I/O through us.
+        int status = fcntl(op->descriptor, F_GETFL);
+        if (status < 0 || ((status & O_NONBLOCK) == 0 && fcntl(op->descriptor, F_SETFL, status | O_NONBLOCK) != 0))
+            return -EOPNOTSUPP;
+        done = is_read(op) ? readv(op->descriptor, vectors, count) : writev(op->descriptor, vectors, count);
+    }
+    return done >= 0 ? static_cast<int>(done) : -errno;
+}
+
+class FallbackQueue;
+void finished(Op* op);
+
+// ---- the pool.
+class Pool {
+public:
+    static Pool& instance()
+    {
+        static Pool* pool = new Pool();
+        return *pool;
+    }
+
+    void push(Op* op)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (cancel_asked(op)) {  // cancelled on its way here (see FallbackQueue::cancel)
+            set_state(op, kDone);
+            lock.unlock();
+            op->result = -ECANCELED;
+            finished(op);
+            return;
+        }
+        set_state(op, kPoolWaiting);
+        op->engine_next = nullptr;
+        if (tail_ != nullptr)
+            tail_->engine_next = op;
+        else
+            head_ = op;
+        tail_ = op;
+        if (idle_ > 0) {
+            lock.unlock();
+            wake_.notify_one();
+        } else if (threads_ < pool_limit()) {
+            ++threads_;
+            std::thread([this] { work(); }).detach();
+        }
+        // else: every thread is busy; the operation waits for one.
+    }
+
+    // True if `op` was still waiting for a thread: it is taken out, and the caller
+    // completes it. A running operation is interrupted and completes by itself.
+    bool cancel(Op* op)
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (state_of(op) == kPoolWaiting) {
+            Op* previous = nullptr;
+            for (Op* o = head_; o != nullptr; previous = o, o = o->engine_next) {
+                if (o != op) continue;
+                if (previous != nullptr)
+                    previous->engine_next = op->engine_next;
+                else
+                    head_ = op->engine_next;
+                if (tail_ == op) tail_ = previous;
+                set_state(op, kDone);
+                return true;
+            }
+            return false;
+        }
+        if (state_of(op) == kPoolRunning) interrupt_thread(op->engine_thread);
+        return false;
+    }
+
+    // Interrupts again the cancelled operations still running (a signal that arrived just
+    // before the thread entered its system call interrupted nothing).
+    void retry_cancels()
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        for (Op* op : running_)
+            if (cancel_asked(op)) interrupt_thread(op->engine_thread);
+    }
+
+private:
+    void work()
+    {
+        // The thread that made this one may block signals; cancellation needs this one.
+        sigset_t interrupt;
+        sigemptyset(&interrupt);
+        sigaddset(&interrupt, interrupt_signal());
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nullptr);
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            while (head_ == nullptr) {
+                ++idle_;
+                bool timed_out = wake_.wait_for(lock, std::chrono::seconds(30)) == std::cv_status::timeout;
+                --idle_;
+                if (timed_out && head_ == nullptr) {
+                    --threads_;
+                    return;
+                }
+            }
+            Op* op = head_;
+            head_ = op->engine_next;
+            if (head_ == nullptr) tail_ = nullptr;
+            set_state(op, kPoolRunning);
+            op->engine_thread = static_cast<unsigned long>(pthread_self());
+            running_.push_back(op);
+            lock.unlock();
+
+            // Interrupted (EINTR) only by a cancellation's signal, or by another signal
+            // of the program's, after which the call is simply made again.
+            int result = -ECANCELED;
+            while (!cancel_asked(op)) {
+                result = run_once(op, false);
+                if (result != -EINTR) break;
+                result = -ECANCELED;
+            }
+
+            lock.lock();
+            running_.erase(std::find(running_.begin(), running_.end(), op));
+            set_state(op, kDone);
+            lock.unlock();
+            op->result = result;
+            finished(op);
+            lock.lock();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    Op* head_ = nullptr;  // waiting for a thread, first in first out
+    Op* tail_ = nullptr;
+    std::vector<Op*> running_;
+    unsigned threads_ = 0;
+    unsigned idle_ = 0;
+};
+
+// ---- the reactor: streams waiting to be readable or writable.
+class Reactor {
+public:
+    static Reactor& instance()
+    {
+        static Reactor* reactor = new Reactor();
+        return *reactor;
+    }
+
+    // False if the stream cannot wait here (not pollable, or cannot be tried without
+    // blocking): the caller gives it to the pool.
+    bool submit(Op* op)
+    {
+        if (epoll_ < 0) return false;
+        std::vector<Op*> done;
+        {
+            std::lock_guard<std::mutex> guard(mutex_);
+            if (cancel_asked(op)) {
+                set_state(op, kDone);
+                op->result = -ECANCELED;
+                done.push_back(op);
+            }
+            Waiters& waiters = fds_[op->descriptor];
+            List& list = is_read(op) ? waiters.reads : waiters.writes;
+            if (done.empty() && list.head == nullptr) {
+                // Nothing queued before it in this direction: try it now.
+                int result = run_once(op, true);
+                if (result == -EOPNOTSUPP) {
+                    forget_if_idle(op->descriptor, waiters);
+                    return false;
+                }
+                if (result != -EAGAIN) {
+                    op->result = result;
+                    set_state(op, kDone);
+                    done.push_back(op);
+                }
+            }
+            if (!done.empty()) {
+                forget_if_idle(op->descriptor, waiters);
+            } else {
+                set_state(op, kReadyWaiting);
+                list.append(op);
+                if (!arm(op->descriptor, waiters)) {
+                    list.remove(op);
+                    forget_if_idle(op->descriptor, waiters);
+                    return false;
+                }
+            }
+        }
+        for (Op* o : done) finished(o);
+        return true;
+    }
+
+    // True if `op` was waiting here: it is taken out, and the caller completes it.
+    bool cancel(Op* op)
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (state_of(op) != kReadyWaiting) return false;
+        auto found = fds_.find(op->descriptor);
+        if (found == fds_.end()) return false;
+        Waiters& waiters = found->second;
+        if (!(is_read(op) ? waiters.reads : waiters.writes).remove(op)) return false;
+        set_state(op, kDone);
+        if (waiters.reads.head == nullptr && waiters.writes.head == nullptr)
+            forget_if_idle(op->descriptor, waiters);
+        else
+            arm(op->descriptor, waiters);
+        return true;
+    }
+
+private:
+    struct List {
+        Op* head = nullptr;
+        Op* tail = nullptr;
+        void append(Op* op)
+        {
+            op->engine_next = nullptr;
+            if (tail != nullptr)
+                tail->engine_next = op;
+            else
+                head = op;
+            tail = op;
+        }
+        Op* pop()
+        {
+            Op* op = head;
+            head = op->engine_next;
+            if (head == nullptr) tail = nullptr;
+            return op;
+        }
+        bool remove(Op* op)
+        {
+            Op* previous = nullptr;
+            for (Op* o = head; o != nullptr; previous = o, o = o->engine_next) {
+                if (o != op) continue;
+                if (previous != nullptr)
+                    previous->engine_next = op->engine_next;
+                else
+                    head = op->engine_next;
+                if (tail == op) tail = previous;
+                return true;
+            }
+            return false;
+        }
+    };
+    struct Waiters {
+        List reads;
+        List writes;
+        bool registered = false;
+    };
+
+    Reactor()
+    {
+        epoll_ = epoll_create1(EPOLL_CLOEXEC);
+        if (epoll_ >= 0) std::thread([this] { run(); }).detach();
+    }
+
+    // Under mutex_: asks epoll for the directions that have operations waiting.
+    bool arm(int descriptor, Waiters& waiters)
+    {
+        epoll_event event{};
+        uint32_t events = EPOLLONESHOT;
+        if (waiters.reads.head != nullptr) events |= EPOLLIN | EPOLLRDHUP;
+        if (waiters.writes.head != nullptr) events |= EPOLLOUT;
+        event.events = events;
+        event.data.fd = descriptor;
+        if (waiters.registered) return epoll_ctl(epoll_, EPOLL_CTL_MOD, descriptor, &event) == 0;
+        if (epoll_ctl(epoll_, EPOLL_CTL_ADD, descriptor, &event) != 0) return false;
+        waiters.registered = true;
+        return true;
+    }
+
+    // Under mutex_: a descriptor with nothing waiting leaves epoll (its number may be
+    // closed and reused by the time anything waits on it again).
+    void forget_if_idle(int descriptor, Waiters& waiters)
+    {
+        if (waiters.reads.head != nullptr || waiters.writes.head != nullptr) return;
+        if (waiters.registered) epoll_ctl(epoll_, EPOLL_CTL_DEL, descriptor, nullptr);
+        fds_.erase(descriptor);
+    }
+
+    // Under mutex_: runs the operations at the head of `list` until one would block.
+    static void drain(List& list, std::vector<Op*>& done)
+    {
+        while (list.head != nullptr) {
+            int result = run_once(list.head, true);
+            if (result == -EAGAIN) break;
+            Op* op = list.pop();
+            op->result = result;
+            set_state(op, kDone);
+            done.push_back(op);
+        }
+    }
+
+    void run()
+    {
+        epoll_event events[64];
+        std::vector<Op*> done;
+        for (;;) {
+            int count = epoll_wait(epoll_, events, 64, -1);
+            if (count < 0) continue;  // EINTR
+            {
+                std::lock_guard<std::mutex> guard(mutex_);
+                for (int i = 0; i < count; ++i) {
+                    auto found = fds_.find(events[i].data.fd);
+                    if (found == fds_.end()) continue;  // forgotten meanwhile
+                    Waiters& waiters = found->second;
+                    drain(waiters.reads, done);
+                    drain(waiters.writes, done);
+                    if (waiters.reads.head == nullptr && waiters.writes.head == nullptr)
+                        forget_if_idle(events[i].data.fd, waiters);
+                    else
+                        arm(events[i].data.fd, waiters);
+                }
+            }
+            for (Op* op : done) finished(op);
+            done.clear();
+        }
+    }
+
+    int epoll_ = -1;
+    std::mutex mutex_;
+    std::unordered_map<int, Waiters> fds_;
+};
+
+// ---- the queue.
+class FallbackQueue final : public Queue {
+public:
+    void submit(Op* op, bool) override
+    {
+        outstanding_.fetch_add(1, std::memory_order_seq_cst);
+        op->engine_owner = this;
+        set_state(op, kNew);
+        if (op->kind == OpKind::Stream) {
+            if (Reactor::instance().submit(op)) return;
+        } else if (op->kind == OpKind::File) {
+            int result = run_once(op, true);
+            // A short transfer may only mean "the rest is not cached": the pool redoes it
+            // whole (reading or writing the same bytes at the same offset again is
+            // harmless). Zero bytes from a read is the end of the file.
+            if (result != -EAGAIN && result != -EOPNOTSUPP &&
+                (result <= 0 || static_cast<size_t>(result) == total_length(op))) {
+                op->result = result;
+                set_state(op, kDone);
+                push_done(op);
+                return;
+            }
+        }
+        Pool::instance().push(op);
+    }
+
+    // The flag first: an operation between the reactor and the pool (or not yet handed to
+    // either) is found by neither, and each checks the flag when it takes one.
+    void cancel(Op* op) override
+    {
+        __atomic_store_n(&op->engine_cancel, true, __ATOMIC_SEQ_CST);
+        if (Pool::instance().cancel(op) || Reactor::instance().cancel(op)) {
+            op->result = -ECANCELED;
+            push_done(op);
+        }
+    }
+
+    void retry_cancels() override { Pool::instance().retry_cancels(); }
+
+    void flush() override {}  // nothing is ever deferred: operations start in submit()
+
+    int harvest() override
+    {
+        if (done_count_.load(std::memory_order_acquire) == 0) return 0;
+        done_lock_.lock();
+        Op* list = done_head_;
+        done_head_ = done_tail_ = nullptr;
+        done_count_.store(0, std::memory_order_relaxed);
+        done_lock_.unlock();
+        int total = 0;
+        while (list != nullptr) {
+            Op* op = list;
+            list = op->engine_next;
+            outstanding_.fetch_sub(1, std::memory_order_acq_rel);
+            op->complete(op);  // may free op
+            ++total;
+        }
+        return total;
+    }
+
+    void wait(const timespec* deadline) override
+    {
+        uint32_t seen = signal_.load(std::memory_order_acquire);
+        if (done_count_.load(std::memory_order_acquire) != 0) return;
+        waiting_.store(1, std::memory_order_seq_cst);
+        if (done_count_.load(std::memory_order_seq_cst) == 0) futex_wait(&signal_, seen, deadline);
+        waiting_.store(0, std::memory_order_relaxed);
+    }
+
+    void wake() override
+    {
+        signal_.fetch_add(1, std::memory_order_seq_cst);
+        if (waiting_.load(std::memory_order_seq_cst) != 0) futex_wake(&signal_, 1);
+    }
+
+    void push_done(Op* op)
+    {
+        op->engine_next = nullptr;
+        done_lock_.lock();
+        if (done_tail_ != nullptr)
+            done_tail_->engine_next = op;
+        else
+            done_head_ = op;
+        done_tail_ = op;
+        done_count_.fetch_add(1, std::memory_order_seq_cst);
+        done_lock_.unlock();
+        wake();
+    }
+
+private:
+    Lock done_lock_;
+    Op* done_head_ = nullptr;
+    Op* done_tail_ = nullptr;
+    std::atomic<uint32_t> done_count_{0};
+    alignas(64) std::atomic<uint32_t> signal_{0};
+    std::atomic<uint32_t> waiting_{0};
+};
+
+void finished(Op* op) { static_cast<FallbackQueue*>(op->engine_owner)->push_done(op); }
+
+}  // namespace
+
+namespace fallback {
+
+Queue* create_queue() { return new FallbackQueue(); }
+
+}  // namespace fallback
+
+}  // namespace overlapped::engine
