@@ -1,0 +1,391 @@
+/* test_file_api.c: CreateFile's dispositions, access and share modes, flags; synchronous
+ * ReadFile/WriteFile and the file pointer; sizes, types, information, attributes; files
+ * and directories created and deleted, with the last errors Windows gives. */
+#include "testlib.h"
+
+static char dir[2 * MAX_PATH];
+
+static void path_of(char *out, const char *name)
+{
+    if ((size_t)snprintf(out, MAX_PATH, "%s%s", dir, name) >= MAX_PATH) out[0] = 0;
+}
+
+/* The UTF-16 form of an ASCII path (WCHAR is 16-bit everywhere; wchar_t is not). */
+static void wide(WCHAR *out, const char *in)
+{
+    while ((*out++ = (WCHAR)(unsigned char)*in++) != 0) {
+    }
+}
+
+static HANDLE open_file(const char *path, DWORD access, DWORD share, DWORD disposition, DWORD flags)
+{
+    return CreateFileA(path, access, share, NULL, disposition, flags, NULL);
+}
+
+static LONGLONG size_of(HANDLE file)
+{
+    LARGE_INTEGER size;
+    size.QuadPart = -1;
+    if (!GetFileSizeEx(file, &size)) return -1;
+    return size.QuadPart;
+}
+
+static void test_dispositions(void)
+{
+    TEST("dispositions");
+    char path[MAX_PATH];
+    path_of(path, "disp.dat");
+    DeleteFileA(path);
+
+    SetLastError(0xdead);
+    HANDLE file = open_file(path, GENERIC_READ, 0, OPEN_EXISTING, 0);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    file = open_file(path, GENERIC_WRITE, 0, TRUNCATE_EXISTING, 0);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    SetLastError(0xdead);
+    file = open_file(path, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD written = 0;
+    CHECK(WriteFile(file, "0123456789", 10, &written, NULL));
+    CHECK_EQ(written, 10);
+    CloseHandle(file);
+
+    file = open_file(path, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+
+    /* OPEN_ALWAYS and CREATE_ALWAYS succeed and say whether the file was there. */
+    SetLastError(0xdead);
+    file = open_file(path, GENERIC_READ, 0, OPEN_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CHECK_EQ(size_of(file), 10);
+    CloseHandle(file);
+
+    SetLastError(0xdead);
+    file = open_file(path, GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CHECK_EQ(size_of(file), 0); /* truncated */
+    CHECK(WriteFile(file, "abc", 3, &written, NULL));
+    CloseHandle(file);
+
+    file = open_file(path, GENERIC_WRITE, 0, TRUNCATE_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(size_of(file), 0);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+
+    SetLastError(0xdead);
+    file = open_file(path, GENERIC_WRITE, 0, OPEN_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_SUCCESS);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+
+    SetLastError(0xdead);
+    file = open_file(path, GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_SUCCESS);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+
+    /* A directory that does not exist on the way. */
+    char missing[MAX_PATH];
+    path_of(missing, "no-such-dir\\f.dat");
+    file = open_file(missing, GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+}
+
+static void test_access(void)
+{
+    TEST("access rights");
+    char path[MAX_PATH];
+    path_of(path, "access.dat");
+    HANDLE file = open_file(path, GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    DWORD done = 0;
+    char buffer[16];
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(WriteFile(file, "data", 4, &done, NULL));
+    CloseHandle(file);
+
+    file = open_file(path, GENERIC_READ, 0, OPEN_EXISTING, 0);
+    SetLastError(0xdead);
+    CHECK(!WriteFile(file, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(ReadFile(file, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 4);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
+static void test_share_modes(void)
+{
+    TEST("share modes");
+    char path[MAX_PATH];
+    path_of(path, "share.dat");
+    HANDLE first = open_file(path, GENERIC_READ, FILE_SHARE_READ, CREATE_ALWAYS, 0);
+    CHECK(first != INVALID_HANDLE_VALUE);
+
+    /* The first handle does not share writing: a writer is refused, a reader is not. */
+    HANDLE second = open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
+    CHECK(second == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    second = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(second != INVALID_HANDLE_VALUE);
+    CloseHandle(second);
+
+    /* A new handle that does not share reading is refused while a reader is open. */
+    second = open_file(path, GENERIC_READ, 0, OPEN_EXISTING, 0);
+    CHECK(second == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+
+    /* Deleting needs FILE_SHARE_DELETE from every open handle. */
+    CHECK(!DeleteFileA(path));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CloseHandle(first);
+
+    HANDLE writer = open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
+    CHECK(writer != INVALID_HANDLE_VALUE);
+    /* The writer is open: a reader that does not share writing is refused. */
+    second = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(second == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    second = open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
+    CHECK(second != INVALID_HANDLE_VALUE);
+    CloseHandle(second);
+    CloseHandle(writer);
+
+    HANDLE sharing = open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, OPEN_EXISTING, 0);
+    CHECK(sharing != INVALID_HANDLE_VALUE);
+    CHECK(DeleteFileA(path));
+    CloseHandle(sharing);
+    CHECK_EQ(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
+static void test_delete_on_close(void)
+{
+    TEST("FILE_FLAG_DELETE_ON_CLOSE");
+    char path[MAX_PATH];
+    path_of(path, "doc.dat");
+    HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_DELETE, CREATE_ALWAYS,
+                            FILE_FLAG_DELETE_ON_CLOSE);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
+    CloseHandle(file);
+    CHECK_EQ(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
+static void test_pointer(void)
+{
+    TEST("synchronous transfers and the file pointer");
+    char path[MAX_PATH];
+    path_of(path, "pointer.dat");
+    HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    DWORD done = 0;
+    CHECK(WriteFile(file, "0123456789", 10, &done, NULL));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 10);
+    CHECK_EQ(SetFilePointer(file, 2, NULL, FILE_BEGIN), 2);
+    char buffer[32];
+    memset(buffer, 0, sizeof(buffer));
+    CHECK(ReadFile(file, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 8);
+    CHECK(memcmp(buffer, "23456789", 8) == 0);
+    /* At the end of the file a synchronous read succeeds with nothing. */
+    done = 99;
+    CHECK(ReadFile(file, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 0);
+
+    LARGE_INTEGER move, position;
+    move.QuadPart = -3;
+    CHECK(SetFilePointerEx(file, move, &position, FILE_END));
+    CHECK_EQ(position.QuadPart, 7);
+    move.QuadPart = -100;
+    CHECK(!SetFilePointerEx(file, move, &position, FILE_CURRENT));
+    CHECK_ERROR(ERROR_NEGATIVE_SEEK);
+
+    /* Past 4 GiB: the high half, a sparse extension, and the size in two halves. */
+    LONG high = 1;
+    CHECK_EQ(SetFilePointer(file, 0x1000, &high, FILE_BEGIN), 0x1000);
+    CHECK_EQ(high, 1);
+    CHECK(SetEndOfFile(file));
+    CHECK_EQ(size_of(file), 0x100001000LL);
+    DWORD size_high = 0;
+    CHECK_EQ(GetFileSize(file, &size_high), 0x1000);
+    CHECK_EQ(size_high, 1);
+    CHECK(WriteFile(file, "tail", 4, &done, NULL));
+    CHECK_EQ(size_of(file), 0x100001004LL);
+
+    /* Shrinking. */
+    move.QuadPart = 5;
+    CHECK(SetFilePointerEx(file, move, NULL, FILE_BEGIN));
+    CHECK(SetEndOfFile(file));
+    CHECK_EQ(size_of(file), 5);
+    CHECK(FlushFileBuffers(file));
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
+static void test_information(void)
+{
+    TEST("type, information, sizes, attributes");
+    char path[MAX_PATH];
+    path_of(path, "info.dat");
+    HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    static char block[8192];
+    memset(block, 'i', sizeof(block));
+    DWORD done = 0;
+    CHECK(WriteFile(file, block, sizeof(block), &done, NULL));
+    CHECK(FlushFileBuffers(file));
+    CHECK_EQ(GetFileType(file), FILE_TYPE_DISK);
+
+    BY_HANDLE_FILE_INFORMATION info;
+    memset(&info, 0, sizeof(info));
+    CHECK(GetFileInformationByHandle(file, &info));
+    CHECK_EQ(info.nFileSizeLow, sizeof(block));
+    CHECK_EQ(info.nFileSizeHigh, 0);
+    CHECK_EQ(info.nNumberOfLinks, 1);
+    CHECK((info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) == 0);
+    CHECK(info.ftLastWriteTime.dwLowDateTime != 0 || info.ftLastWriteTime.dwHighDateTime != 0);
+
+    DWORD high = 0xdead;
+    DWORD compressed = GetCompressedFileSizeA(path, &high);
+    CHECK(compressed != INVALID_FILE_SIZE);
+    CHECK_EQ(high, 0);
+    CHECK(compressed >= sizeof(block) && compressed <= 1024 * 1024);
+    CloseHandle(file);
+
+    DWORD attributes = GetFileAttributesA(path);
+    CHECK(attributes != INVALID_FILE_ATTRIBUTES && !(attributes & FILE_ATTRIBUTE_DIRECTORY));
+    WCHAR wpath[MAX_PATH];
+    wide(wpath, path);
+    CHECK_EQ(GetFileAttributesW(wpath), attributes);
+    high = 0xdead;
+    CHECK_EQ(GetCompressedFileSizeW(wpath, &high), compressed);
+
+    char missing[MAX_PATH];
+    path_of(missing, "missing.dat");
+    CHECK_EQ(GetFileAttributesA(missing), INVALID_FILE_ATTRIBUTES);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    CHECK(!DeleteFileA(missing));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    CHECK(DeleteFileA(path));
+}
+
+static void test_wide_and_separators(void)
+{
+    TEST("CreateFileW, DeleteFileW, forward slashes");
+    char path[MAX_PATH];
+    path_of(path, "wide.dat");
+    WCHAR wpath[MAX_PATH];
+    wide(wpath, path);
+    HANDLE file = CreateFileW(wpath, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CloseHandle(file);
+
+    /* The same file named with '/' separators. */
+    char slashed[MAX_PATH];
+    strcpy(slashed, path);
+    for (char *c = slashed; *c; ++c)
+        if (*c == '\\') *c = '/';
+    file = open_file(slashed, GENERIC_READ, 0, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CloseHandle(file);
+    CHECK(DeleteFileW(wpath));
+    CHECK(!DeleteFileW(wpath));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
+static void test_directories(void)
+{
+    TEST("directories");
+    char sub[MAX_PATH], inner[MAX_PATH];
+    path_of(sub, "subdir");
+    path_of(inner, "subdir\\inner.dat");
+    CHECK(CreateDirectoryA(sub, NULL));
+    CHECK(!CreateDirectoryA(sub, NULL));
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    DWORD attributes = GetFileAttributesA(sub);
+    CHECK(attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY));
+
+    /* A directory opens only with FILE_FLAG_BACKUP_SEMANTICS. */
+    HANDLE handle = open_file(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    handle = open_file(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING,
+                       FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    BY_HANDLE_FILE_INFORMATION info;
+    CHECK(GetFileInformationByHandle(handle, &info));
+    CHECK(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+    CloseHandle(handle);
+
+    HANDLE file = open_file(inner, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CloseHandle(file);
+    CHECK(!RemoveDirectoryA(sub));
+    CHECK_ERROR(ERROR_DIR_NOT_EMPTY);
+    CHECK(DeleteFileA(inner));
+    CHECK(RemoveDirectoryA(sub));
+    CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
+
+    WCHAR wsub[MAX_PATH];
+    wide(wsub, sub);
+    CHECK(CreateDirectoryW(wsub, NULL));
+    CHECK(RemoveDirectoryW(wsub));
+    CHECK(!RemoveDirectoryW(wsub));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
+static void test_valid_data(void)
+{
+    TEST("SetFileValidData");
+    char path[MAX_PATH];
+    path_of(path, "valid.dat");
+    HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    LARGE_INTEGER end;
+    end.QuadPart = 1 << 20;
+    CHECK(SetFilePointerEx(file, end, NULL, FILE_BEGIN));
+    CHECK(SetEndOfFile(file));
+    /* Needs SE_MANAGE_VOLUME_NAME on Windows: without it, ERROR_PRIVILEGE_NOT_HELD. */
+    SetLastError(0xdead);
+    if (SetFileValidData(file, 1 << 20)) {
+        CHECK_EQ(size_of(file), 1 << 20);
+    } else {
+        DWORD error = GetLastError();
+        CHECK(error == ERROR_PRIVILEGE_NOT_HELD || error == ERROR_CALL_NOT_IMPLEMENTED);
+    }
+    /* Beyond the end of the file it is refused in any case. */
+    CHECK(!SetFileValidData(file, 2 << 20));
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
+int main(void)
+{
+    char temp[MAX_PATH];
+    CHECK(GetTempPathA(sizeof(temp), temp) > 0);
+    snprintf(dir, sizeof(dir), "%sovl-file-api-%lu\\", temp, (unsigned long)GetCurrentProcessId());
+    CHECK(CreateDirectoryA(dir, NULL));
+
+    test_dispositions();
+    test_access();
+    test_share_modes();
+    test_delete_on_close();
+    test_pointer();
+    test_information();
+    test_wide_and_separators();
+    test_directories();
+    test_valid_data();
+
+    CHECK(RemoveDirectoryA(dir));
+    return tl_finish();
+}

@@ -1,0 +1,391 @@
+/* test_file_overlapped.c: overlapped file I/O. Results in OVERLAPPED (Internal is the
+ * NTSTATUS, InternalHigh the bytes), 64-bit offsets, the end of the file, the four ways
+ * of learning of a completion (the handle, an event, an APC, a completion port),
+ * notification modes, GetOverlappedResult(Ex), cancellation when nothing is pending,
+ * FILE_FLAG_NO_BUFFERING's alignment rules, scatter/gather.
+ *
+ * Windows may complete a file request at once (TRUE) or later (FALSE with
+ * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
+ * both where Windows allows both. */
+#include "testlib.h"
+
+#define STATUS_PENDING_VALUE ((ULONG_PTR)0x103)
+#define STATUS_END_OF_FILE_VALUE ((ULONG_PTR)0xC0000011)
+#define BLOCK 4096
+
+static char dir[2 * MAX_PATH];
+static char path[MAX_PATH];
+
+static int started(BOOL ok) { return ok || GetLastError() == ERROR_IO_PENDING; }
+
+static void make_overlapped(OVERLAPPED *ov, ULONGLONG offset, HANDLE event)
+{
+    memset(ov, 0, sizeof(*ov));
+    ov->Offset = (DWORD)offset;
+    ov->OffsetHigh = (DWORD)(offset >> 32);
+    ov->hEvent = event;
+}
+
+/* The file: 16 blocks, block i filled with 'A' + i. */
+static HANDLE create_test_file(DWORD flags)
+{
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                              CREATE_ALWAYS, FILE_FLAG_OVERLAPPED | flags, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    char *block = VirtualAlloc(NULL, BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    for (int i = 0; i < 16; ++i) {
+        memset(block, 'A' + i, BLOCK);
+        OVERLAPPED ov;
+        make_overlapped(&ov, (ULONGLONG)i * BLOCK, event);
+        CHECK(started(WriteFile(file, block, BLOCK, NULL, &ov)));
+        DWORD bytes = 0;
+        CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_EQ(bytes, BLOCK);
+        CHECK_EQ(ov.Internal, 0);
+        CHECK_EQ(ov.InternalHigh, BLOCK);
+    }
+    CloseHandle(event);
+    VirtualFree(block, 0, MEM_RELEASE);
+    return file;
+}
+
+static void test_results_and_offsets(void)
+{
+    TEST("results in OVERLAPPED, the file pointer, offsets past 4 GiB");
+    HANDLE file = create_test_file(0);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static char buffer[BLOCK];
+    OVERLAPPED ov;
+    make_overlapped(&ov, 5 * BLOCK, event);
+    CHECK(started(ReadFile(file, buffer, BLOCK, NULL, &ov)));
+    CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+    CHECK(HasOverlappedIoCompleted(&ov));
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, BLOCK);
+    CHECK(buffer[0] == 'F' && buffer[BLOCK - 1] == 'F');
+    DWORD bytes = 0;
+    CHECK(GetOverlappedResult(file, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, BLOCK);
+    /* Overlapped requests name their offset; the file pointer is not moved. */
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 0);
+
+    /* 5 GiB + 1 block. */
+    ULONGLONG beyond = 5ULL << 30;
+    memset(buffer, 'z', BLOCK);
+    make_overlapped(&ov, beyond, event);
+    CHECK(started(WriteFile(file, buffer, BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, BLOCK);
+    LARGE_INTEGER size;
+    CHECK(GetFileSizeEx(file, &size));
+    CHECK_EQ(size.QuadPart, (LONGLONG)(beyond + BLOCK));
+    memset(buffer, 0, BLOCK);
+    make_overlapped(&ov, beyond, event);
+    CHECK(started(ReadFile(file, buffer, BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK(bytes == BLOCK && buffer[0] == 'z' && buffer[BLOCK - 1] == 'z');
+    /* And a block of the hole before it reads as zeros. */
+    make_overlapped(&ov, beyond - BLOCK, event);
+    CHECK(started(ReadFile(file, buffer, BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK(bytes == BLOCK && buffer[0] == 0 && buffer[BLOCK - 1] == 0);
+
+    /* Past the end: ERROR_HANDLE_EOF, at once or from GetOverlappedResult. */
+    make_overlapped(&ov, beyond + 2 * BLOCK, event);
+    SetLastError(0xdead);
+    BOOL ok = ReadFile(file, buffer, BLOCK, NULL, &ov);
+    CHECK(!ok);
+    DWORD error = GetLastError();
+    CHECK(error == ERROR_HANDLE_EOF || error == ERROR_IO_PENDING);
+    if (error == ERROR_IO_PENDING) {
+        bytes = 99;
+        CHECK(!GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_ERROR(ERROR_HANDLE_EOF);
+        CHECK_EQ(bytes, 0);
+    }
+    CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
+    CHECK_EQ(ov.InternalHigh, 0);
+
+    /* A read that reaches the end returns what there is. */
+    make_overlapped(&ov, beyond + BLOCK / 2, event);
+    CHECK(started(ReadFile(file, buffer, BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, BLOCK / 2);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+static void test_handle_signalled(void)
+{
+    TEST("no event: the file handle is signalled");
+    HANDLE file = create_test_file(0);
+    static char buffer[BLOCK];
+    OVERLAPPED ov;
+    make_overlapped(&ov, 3 * BLOCK, NULL);
+    CHECK(started(ReadFile(file, buffer, BLOCK, NULL, &ov)));
+    CHECK_EQ(WaitForSingleObject(file, 5000), WAIT_OBJECT_0);
+    DWORD bytes = 0;
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK(bytes == BLOCK && buffer[0] == 'D');
+    CloseHandle(file);
+}
+
+static void test_event(void)
+{
+    TEST("the request's event");
+    HANDLE file = create_test_file(0);
+    HANDLE event = CreateEventA(NULL, TRUE, TRUE, NULL); /* set: the issue resets it */
+    static char buffers[8][BLOCK];
+    OVERLAPPED ov[8];
+    HANDLE events[8];
+    for (int i = 0; i < 8; ++i) {
+        events[i] = CreateEventA(NULL, TRUE, FALSE, NULL);
+        make_overlapped(&ov[i], (ULONGLONG)(15 - i) * BLOCK, events[i]);
+        CHECK(started(ReadFile(file, buffers[i], BLOCK, NULL, &ov[i])));
+    }
+    CHECK_EQ(WaitForMultipleObjects(8, events, TRUE, 5000), WAIT_OBJECT_0);
+    for (int i = 0; i < 8; ++i) {
+        DWORD bytes = 0;
+        CHECK(GetOverlappedResult(file, &ov[i], &bytes, FALSE));
+        CHECK(bytes == BLOCK && buffers[i][0] == 'A' + 15 - i);
+        CloseHandle(events[i]);
+    }
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+static OVERLAPPED *routine_ov;
+static DWORD routine_error = 0xdead, routine_bytes, routine_calls;
+
+static VOID WINAPI on_done(DWORD error, DWORD bytes, LPOVERLAPPED ov)
+{
+    routine_error = error;
+    routine_bytes = bytes;
+    routine_ov = ov;
+    routine_calls++;
+}
+
+static void test_apc(void)
+{
+    TEST("ReadFileEx / WriteFileEx: completion routines in alertable waits");
+    HANDLE file = create_test_file(0);
+    static char buffer[BLOCK];
+    OVERLAPPED ov;
+    make_overlapped(&ov, 7 * BLOCK, NULL);
+    routine_calls = 0;
+    CHECK(ReadFileEx(file, buffer, BLOCK, &ov, on_done));
+    /* Not run outside an alertable wait. */
+    CHECK_EQ(routine_calls, 0);
+    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK_EQ(routine_error, ERROR_SUCCESS);
+    CHECK_EQ(routine_bytes, BLOCK);
+    CHECK(routine_ov == &ov);
+    CHECK(buffer[0] == 'H');
+
+    memset(buffer, 'w', BLOCK);
+    make_overlapped(&ov, 16 * BLOCK, NULL);
+    routine_calls = 0;
+    CHECK(WriteFileEx(file, buffer, BLOCK, &ov, on_done));
+    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK_EQ(routine_error, ERROR_SUCCESS);
+    CHECK_EQ(routine_bytes, BLOCK);
+    LARGE_INTEGER size;
+    CHECK(GetFileSizeEx(file, &size));
+    CHECK_EQ(size.QuadPart, 17 * BLOCK);
+    CloseHandle(file);
+}
+
+static void test_port(void)
+{
+    TEST("a completion port; FILE_SKIP_COMPLETION_PORT_ON_SUCCESS; hEvent's low bit");
+    HANDLE file = create_test_file(0);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 77, 0);
+    CHECK(port != NULL);
+    static char buffers[4][BLOCK];
+    OVERLAPPED ov[4];
+    for (int i = 0; i < 4; ++i) {
+        make_overlapped(&ov[i], (ULONGLONG)i * BLOCK, NULL);
+        CHECK(started(ReadFile(file, buffers[i], BLOCK, NULL, &ov[i])));
+    }
+    int seen[4] = {0, 0, 0, 0};
+    for (int n = 0; n < 4; ++n) {
+        DWORD bytes = 0;
+        ULONG_PTR key = 0;
+        OVERLAPPED *done = NULL;
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+        CHECK_EQ(key, 77);
+        CHECK_EQ(bytes, BLOCK);
+        if (done >= ov && done < ov + 4) {
+            int i = (int)(done - ov);
+            seen[i]++;
+            CHECK(buffers[i][0] == 'A' + i);
+        }
+    }
+    CHECK(seen[0] == 1 && seen[1] == 1 && seen[2] == 1 && seen[3] == 1);
+
+    /* The low bit of hEvent: the event is set, no packet is queued. */
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    make_overlapped(&ov[0], 0, (HANDLE)((ULONG_PTR)event | 1));
+    CHECK(started(ReadFile(file, buffers[0], BLOCK, NULL, &ov[0])));
+    CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+    DWORD bytes;
+    ULONG_PTR key;
+    OVERLAPPED *done = (OVERLAPPED *)1;
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 100));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    CHECK(done == NULL);
+
+    /* Skip the port on success: a request that completes at once queues nothing;
+     * one that pends still does. */
+    CHECK(SetFileCompletionNotificationModes(file, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    int packets_expected = 0;
+    for (int i = 0; i < 4; ++i) {
+        make_overlapped(&ov[i], (ULONGLONG)i * BLOCK, NULL);
+        BOOL ok = ReadFile(file, buffers[i], BLOCK, NULL, &ov[i]);
+        CHECK(started(ok));
+        if (!ok) packets_expected++;
+    }
+    int packets = 0;
+    while (GetQueuedCompletionStatus(port, &bytes, &key, &done, 200)) packets++;
+    CHECK_EQ(packets, packets_expected);
+
+    /* ReadFileEx is for handles without a port: NT refuses an APC routine for a file
+     * object with a completion context (STATUS_INVALID_PARAMETER). */
+    WINE_DEVIATION("Wine accepts ReadFileEx on a handle bound to a completion port")
+    {
+        SetLastError(0xdead);
+        make_overlapped(&ov[0], 0, NULL);
+        CHECK(!ReadFileEx(file, buffers[0], BLOCK, &ov[0], on_done));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    CloseHandle(event);
+    CloseHandle(file);
+    CloseHandle(port);
+}
+
+static void test_get_overlapped_result(void)
+{
+    TEST("GetOverlappedResult(Ex) on a request still pending; CancelIo with nothing pending");
+    HANDLE file = create_test_file(0);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    /* What a pending request looks like to these functions: Internal is STATUS_PENDING. */
+    OVERLAPPED ov;
+    make_overlapped(&ov, 0, event);
+    ov.Internal = STATUS_PENDING_VALUE;
+    DWORD bytes = 99;
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResult(file, &ov, &bytes, FALSE));
+    CHECK_ERROR(ERROR_IO_INCOMPLETE);
+    CHECK(!HasOverlappedIoCompleted(&ov));
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 0, FALSE));
+    CHECK_ERROR(ERROR_IO_INCOMPLETE);
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 50, FALSE));
+    CHECK_ERROR(WAIT_TIMEOUT);
+
+    WINE_DEVIATION("Wine's CancelIoEx(handle, NULL) succeeds with nothing to cancel")
+    {
+        SetLastError(0xdead);
+        CHECK(!CancelIoEx(file, NULL));
+        CHECK_ERROR(ERROR_NOT_FOUND);
+    }
+    SetLastError(0xdead);
+    CHECK(!CancelIoEx(file, &ov));
+    CHECK_ERROR(ERROR_NOT_FOUND);
+    CHECK(CancelIo(file));
+
+    /* A request completed before its cancellation is delivered as completed. */
+    static char buffer[BLOCK];
+    make_overlapped(&ov, 2 * BLOCK, event);
+    CHECK(started(ReadFile(file, buffer, BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK(!CancelIoEx(file, &ov));
+    CHECK_ERROR(ERROR_NOT_FOUND);
+    CHECK(GetOverlappedResult(file, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, BLOCK);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+static void test_no_buffering(void)
+{
+    TEST("FILE_FLAG_NO_BUFFERING: alignment; ReadFileScatter / WriteFileGather");
+    HANDLE file = create_test_file(FILE_FLAG_NO_BUFFERING);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char *pages = VirtualAlloc(NULL, 4 * BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    CHECK(pages != NULL);
+    OVERLAPPED ov;
+    DWORD bytes;
+
+    make_overlapped(&ov, BLOCK, event);
+    CHECK(started(ReadFile(file, pages, BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK(bytes == BLOCK && pages[0] == 'B');
+
+    WINE_DEVIATION("Wine does not check FILE_FLAG_NO_BUFFERING's alignment rules")
+    {
+        /* Misaligned buffer, length, offset: refused, at once or by the completion. */
+        struct {
+            char *buffer;
+            DWORD length;
+            ULONGLONG offset;
+        } cases[3] = {{pages + 1, BLOCK, 0}, {pages, 1000, 0}, {pages, BLOCK, 100}};
+        for (int i = 0; i < 3; ++i) {
+            make_overlapped(&ov, cases[i].offset, event);
+            SetLastError(0xdead);
+            BOOL ok = ReadFile(file, cases[i].buffer, cases[i].length, NULL, &ov);
+            DWORD error = ok ? ERROR_SUCCESS : GetLastError();
+            if (error == ERROR_IO_PENDING) error = GetOverlappedResult(file, &ov, &bytes, TRUE) ? 0 : GetLastError();
+            CHECK_EQ(error, ERROR_INVALID_PARAMETER);
+        }
+    }
+
+    /* Gather two pages into blocks 2 and 3, scatter them back into other pages. */
+    memset(pages, 'g', BLOCK);
+    memset(pages + BLOCK, 'h', BLOCK);
+    FILE_SEGMENT_ELEMENT segments[3];
+    memset(segments, 0, sizeof(segments));
+    segments[0].Buffer = pages;
+    segments[1].Buffer = pages + BLOCK;
+    make_overlapped(&ov, 2 * BLOCK, event);
+    CHECK(started(WriteFileGather(file, segments, 2 * BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 2 * BLOCK);
+    segments[0].Buffer = pages + 3 * BLOCK;
+    segments[1].Buffer = pages + 2 * BLOCK;
+    make_overlapped(&ov, 2 * BLOCK, event);
+    CHECK(started(ReadFileScatter(file, segments, 2 * BLOCK, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 2 * BLOCK);
+    CHECK(pages[3 * BLOCK] == 'g' && pages[4 * BLOCK - 1] == 'g');
+    CHECK(pages[2 * BLOCK] == 'h' && pages[3 * BLOCK - 1] == 'h');
+
+    VirtualFree(pages, 0, MEM_RELEASE);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+int main(void)
+{
+    char temp[MAX_PATH];
+    CHECK(GetTempPathA(sizeof(temp), temp) > 0);
+    snprintf(dir, sizeof(dir), "%sovl-file-ov-%lu\\", temp, (unsigned long)GetCurrentProcessId());
+    CHECK(CreateDirectoryA(dir, NULL));
+    if ((size_t)snprintf(path, sizeof(path), "%sdata.dat", dir) >= sizeof(path)) path[0] = 0;
+
+    test_results_and_offsets();
+    test_handle_signalled();
+    test_event();
+    test_apc();
+    test_port();
+    test_get_overlapped_result();
+    test_no_buffering();
+
+    CHECK(DeleteFileA(path));
+    CHECK(RemoveDirectoryA(dir));
+    return tl_finish();
+}
