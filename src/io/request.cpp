@@ -299,10 +299,14 @@ void on_complete(engine::Op* op)
 
     kernel::CompletionPort* port = nullptr;
     ULONG_PTR key = 0;
+    OVERLAPPED* overlapped = request->overlapped;
     {
         kernel::WakeList wake;
         device->lock.lock();
         unlink_request(device, request);
+        // The result is in the OVERLAPPED before anything is signalled: a thread woken by
+        // the handle (GetOverlappedResult with no event) reads it at once, as on Windows.
+        write_result(overlapped, status, bytes);
         if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) {
             device->signaled_ = true;
             if (device->has_waiters()) device->signal_waiters(wake);
@@ -313,8 +317,6 @@ void on_complete(engine::Op* op)
         }
         device->lock.unlock();
     }
-    OVERLAPPED* overlapped = request->overlapped;
-    write_result(overlapped, status, bytes);
     if (request->event != nullptr) {
         set_event(request->event);
         request->event->release_reference();

@@ -1,0 +1,146 @@
+/* test_engine.c: the engine in use is the one the environment asks for (or, with none
+ * asked, io_uring exactly where the kernel allows it), and either engine keeps serving
+ * requests while many others stay blocked. Linux-side: engines are ours. */
+#include "testlib.h"
+
+#include <errno.h>
+#include <overlapped/overlapped.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define BLOCKED 100 /* more than the fallback pool's threads */
+#define READS 64
+
+/* Whether this process may set up an io_uring, asked of the kernel directly. */
+static int kernel_allows_io_uring(void)
+{
+    unsigned char params[120];
+    memset(params, 0, sizeof(params));
+    long fd = syscall(425 /* io_uring_setup */, 4, params);
+    if (fd < 0) return 0;
+    close((int)fd);
+    return 1;
+}
+
+static void check_selection(void)
+{
+    const char *engine = overlapped_engine();
+    const char *asked = getenv("OVERLAPPED_ENGINE");
+    printf("engine: %s (OVERLAPPED_ENGINE=%s, kernel allows io_uring: %s)\n", engine ? engine : "none",
+           asked ? asked : "unset", kernel_allows_io_uring() ? "yes" : "no");
+    if (asked != NULL && strcmp(asked, "fallback") == 0) {
+        CHECK(engine != NULL && strcmp(engine, "fallback") == 0);
+    } else if (asked != NULL && strcmp(asked, "uring") == 0) {
+        if (kernel_allows_io_uring())
+            CHECK(engine != NULL && strcmp(engine, "io_uring") == 0);
+        else
+            CHECK(engine == NULL);
+    } else {
+        CHECK(engine != NULL && strcmp(engine, kernel_allows_io_uring() ? "io_uring" : "fallback") == 0);
+    }
+}
+
+/* BLOCKED reads on a FIFO nobody writes to stay pending; meanwhile reads of a file on the
+ * same port complete; then closing the FIFO delivers each blocked read once, aborted. */
+static void check_blocked_requests(void)
+{
+    char fifo_path[64], file_path[64];
+    snprintf(fifo_path, sizeof(fifo_path), "/tmp/ovl-engine-fifo-%d", (int)getpid());
+    snprintf(file_path, sizeof(file_path), "/tmp/ovl-engine-file-%d", (int)getpid());
+    unlink(fifo_path);
+    CHECK_EQ(mkfifo(fifo_path, 0600), 0);
+    HANDLE fifo = CreateFileA(fifo_path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                              OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(fifo != INVALID_HANDLE_VALUE);
+    HANDLE file = CreateFileA(file_path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                              FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    if (fifo == INVALID_HANDLE_VALUE || file == INVALID_HANDLE_VALUE) return;
+    HANDLE port = CreateIoCompletionPort(fifo, NULL, 1, 0);
+    CHECK(CreateIoCompletionPort(file, port, 2, 0) == port);
+
+    static OVERLAPPED blocked[BLOCKED];
+    static char blocked_buffers[BLOCKED][16];
+    int pending = 0;
+    for (int i = 0; i < BLOCKED; ++i) {
+        memset(&blocked[i], 0, sizeof(blocked[i]));
+        if (!ReadFile(fifo, blocked_buffers[i], sizeof(blocked_buffers[i]), NULL, &blocked[i]) &&
+            GetLastError() == ERROR_IO_PENDING)
+            pending++;
+    }
+    CHECK_EQ(pending, BLOCKED);
+
+    static char block[4096];
+    for (int i = 0; i < 16; ++i) {
+        memset(block, 'a' + i, sizeof(block));
+        OVERLAPPED write;
+        memset(&write, 0, sizeof(write));
+        write.Offset = (DWORD)(i * sizeof(block));
+        HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+        write.hEvent = (HANDLE)((ULONG_PTR)event | 1); /* no packet for the writes */
+        BOOL ok = WriteFile(file, block, sizeof(block), NULL, &write);
+        CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+        DWORD bytes = 0;
+        CHECK(GetOverlappedResult(file, &write, &bytes, TRUE));
+        CHECK_EQ(bytes, sizeof(block));
+        CloseHandle(event);
+    }
+    static OVERLAPPED reads[READS];
+    static char buffers[READS][4096];
+    for (int i = 0; i < READS; ++i) {
+        memset(&reads[i], 0, sizeof(reads[i]));
+        reads[i].Offset = (DWORD)((i % 16) * 4096);
+        BOOL ok = ReadFile(file, buffers[i], 4096, NULL, &reads[i]);
+        CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+    }
+    int file_done = 0, wrong = 0;
+    while (file_done < READS) {
+        DWORD bytes;
+        ULONG_PTR key;
+        OVERLAPPED *done = NULL;
+        if (!GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000)) break;
+        if (key != 2 || done < reads || done >= reads + READS) {
+            wrong++;
+            continue;
+        }
+        int i = (int)(done - reads);
+        if (bytes != 4096 || buffers[i][0] != 'a' + i % 16 || buffers[i][4095] != 'a' + i % 16) wrong++;
+        file_done++;
+    }
+    CHECK_EQ(file_done, READS);
+    CHECK_EQ(wrong, 0);
+
+    CloseHandle(fifo); /* cancels the blocked reads */
+    int seen[BLOCKED] = {0};
+    int aborted = 0;
+    for (int n = 0; n < BLOCKED; ++n) {
+        DWORD bytes;
+        ULONG_PTR key;
+        OVERLAPPED *done = NULL;
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000);
+        if (done == NULL) break;
+        if (done >= blocked && done < blocked + BLOCKED) seen[done - blocked]++;
+        if (!ok && GetLastError() == ERROR_OPERATION_ABORTED && key == 1) aborted++;
+    }
+    CHECK_EQ(aborted, BLOCKED);
+    int once = 0;
+    for (int i = 0; i < BLOCKED; ++i) once += seen[i] == 1;
+    CHECK_EQ(once, BLOCKED);
+    DWORD bytes;
+    ULONG_PTR key;
+    OVERLAPPED *extra = NULL;
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &extra, 50) && extra == NULL);
+    CloseHandle(file);
+    CloseHandle(port);
+    unlink(fifo_path);
+}
+
+int main(void)
+{
+    check_selection();
+    if (overlapped_engine() != NULL) check_blocked_requests(); /* else nothing can run */
+    return tl_finish();
+}
