@@ -8,10 +8,6 @@
 #include <overlapped/overlapped.h>
 #include <stdio.h>
 
-/* Weak until the library exports overlapped_engine (src/win32/io.cpp defines it without
- * including overlapped/overlapped.h, so it is built hidden): NULL means "not exported". */
-#pragma weak overlapped_engine
-
 #define WORKERS 4
 #define ITEMS 64
 #define RANGE 20000
@@ -72,8 +68,7 @@ int main(void)
     GetSystemInfo(&info);
     printf("overlapped %s demo: %lu processors\n", overlapped_version(),
            (unsigned long)info.dwNumberOfProcessors);
-    const char *engine = &overlapped_engine == NULL ? "unknown (overlapped_engine not exported)"
-                         : overlapped_engine() ? overlapped_engine() : "none (overlapped I/O unavailable)";
+    const char *engine = overlapped_engine() ? overlapped_engine() : "none (overlapped I/O unavailable)";
     printf("I/O engine: %s\n", engine);
 
     work_port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);

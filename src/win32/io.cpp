@@ -6,6 +6,7 @@
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "kernel/thread.h"
+#include "overlapped/overlapped.h"
 #include "win32/entry.h"
 
 using namespace overlapped;
