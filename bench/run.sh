@@ -4,6 +4,10 @@
 # its bench/ holds our programs and the native anchors. The same Win32 sources are built
 # with mingw-w64 and run under Wine for the Wine column, if both are installed.
 #
+# The file benchmarks read a 1 GiB file in $OVERLAPPED_BENCH_DIR (default BUILD_DIR/bench/data,
+# which should be on a disk file system: tmpfs refuses O_DIRECT); it is created on first use
+# and kept. bench/filecopy.sh puts one copy of it at a time beside it.
+#
 # Ratios are always "how many times better we are": throughput ours/anchor, latency
 # anchor/ours. A target passes when the ratio is at least the number shown.
 set -uo pipefail
@@ -21,12 +25,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
+data_dir=${OVERLAPPED_BENCH_DIR:-$build/bench/data}
+mkdir -p "$data_dir"
+data_file="$(cd "$data_dir" && pwd)/overlapped-bench-1g.dat"
+echo "# file benchmarks: $data_file on $(findmnt -n -o FSTYPE -T "$data_dir" 2>/dev/null || stat -f -c %T "$data_dir")," \
+    "$(df -h --output=avail "$data_dir" | tail -1 | tr -d ' ') free"
+
 wine_ok=""
 if command -v wine >/dev/null && command -v x86_64-w64-mingw32-gcc >/dev/null; then
     mkdir -p "$build/bench/wine"
     export WINEPREFIX="$build/bench/wine/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
     wine_ok=yes
-    for name in bench_event bench_iocp; do
+    for name in bench_event bench_file bench_iocp; do
         x86_64-w64-mingw32-gcc -O2 -I"$here/win32" "$here/win32/$name.c" -o "$build/bench/wine/$name.exe" || wine_ok=""
     done
     [ -f "$WINEPREFIX/system.reg" ] || timeout 300 wineboot -i >/dev/null 2>&1
@@ -39,6 +49,10 @@ run() {  # label command...: appends "label metric value" lines
     shift
     "$@" $quick 2>/dev/null | awk -v label="$label" '$1 == "METRIC" {print label, $2, $3}' >>"$results"
 }
+run_copies() {  # filecopy's time is ours, cp's and dd's are anchors
+    bash "$here/filecopy.sh" "$build" "$data_file" |
+        awk '$1 == "METRIC" {print ($2 ~ /^filecopy/ ? "ours" : "anchor"), $2, $3}' >>"$results"
+}
 
 for ((i = 1; i <= runs; i++)); do
     echo "# run $i of $runs" >&2
@@ -46,6 +60,9 @@ for ((i = 1; i <= runs; i++)); do
     run ours "$build/bench/bench_iocp"
     run anchor "$build/bench/futex_pingpong"
     [ -x "$build/bench/asio_post" ] && run anchor "$build/bench/asio_post"
+    run ours "$build/bench/bench_file" "$data_file"
+    run anchor "$build/bench/uring_file" "$data_file"
+    run_copies
 done
 # Wine last: its wineserver lingers after a program ends and would disturb native runs.
 if [ -n "$wine_ok" ]; then
@@ -53,6 +70,8 @@ if [ -n "$wine_ok" ]; then
         echo "# wine run $i" >&2
         run wine timeout 120 wine "$build/bench/wine/bench_event.exe"
         run wine timeout 120 wine "$build/bench/wine/bench_iocp.exe"
+        # Wine reads a file at ~15k IOPS: always the short run.
+        run wine timeout 120 wine "$build/bench/wine/bench_file.exe" --quick "$(winepath -w "$data_file" 2>/dev/null)"
     done
     timeout 60 wineserver -k >/dev/null 2>&1
 fi
@@ -78,6 +97,16 @@ rows = [
     ("iocp_pingpong_us", "anchor", "futex_roundtrip_us", False, 1 / 1.3, 10),
     ("event_roundtrip_us", "anchor", "futex_roundtrip_us", False, None, 10),
     ("wait_signalled_ns", None, None, False, None, 10),
+    ("file_randread_port_kiops", "anchor", "uring_randread_kiops", True, 0.9, 20),
+    ("file_randread_port_kiops", "anchor", "pread_qd1_kiops", True, None, None),
+    ("file_randread_event_kiops", "ours", "file_randread_port_kiops", True, None, None),
+    ("file_randread_apc_kiops", "ours", "file_randread_port_kiops", True, None, None),
+    ("file_seqread_1m_mbps", "anchor", "uring_seqread_1m_mbps", True, 0.9, None),
+    ("file_randread_nobuf_port_kiops", "anchor", "uring_randread_direct_kiops", True, 0.9, None),
+    ("file_seqread_1m_nobuf_mbps", "anchor", "uring_seqread_1m_direct_mbps", True, 0.9, None),
+    ("filecopy_1g_s", "anchor", "cp_1g_s", False, None, None),
+    ("filecopy_1g_s", "anchor", "dd_1g_s", False, None, None),
+    ("filecopy_1g_s", "anchor", "dd_direct_1g_s", False, None, None),
 ]
 print(f"{'ours':30} {'value':>9}   {'against':32} {'value':>9} {'ratio':>7} {'target':>7}   {'wine':>9} {'x wine':>8}")
 for ours_metric, anchor_label, anchor_metric, higher, target, wine_target in rows:

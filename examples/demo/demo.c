@@ -68,6 +68,8 @@ int main(void)
     GetSystemInfo(&info);
     printf("overlapped %s demo: %lu processors\n", overlapped_version(),
            (unsigned long)info.dwNumberOfProcessors);
+    const char *engine = overlapped_engine() ? overlapped_engine() : "none (overlapped I/O unavailable)";
+    printf("I/O engine: %s\n", engine);
 
     work_port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
     result_port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);

@@ -98,7 +98,7 @@ private:
     engine::Queue* queue_;
 };
 
-constexpr uint32_t kQueueDepth = 4096;
+constexpr uint32_t kQueueDepth = 448;
 
 struct Manager {
     std::once_flag started;

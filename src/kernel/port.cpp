@@ -150,7 +150,9 @@ bool CompletionPort::lead(ThreadState* self, PortPoller* poller, const Deadline&
     ++waiting_;
     lock.unlock();
     if (self->deferred != nullptr) {
-        self->deferred->flush();
+        // Requests deferred on this port's own queue start with the wait itself: one
+        // system call submits them and waits for completions.
+        if (self->deferred != poller) self->deferred->flush();
         self->deferred = nullptr;
     }
     bool wait = true;

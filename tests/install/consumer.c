@@ -30,9 +30,14 @@ int main(void)
     SetLastError(0);
     if (CloseHandle((HANDLE)(ULONG_PTR)0x7ffffffc) || GetLastError() != ERROR_INVALID_HANDLE) return 4;
     CloseHandle(thread);
+    overlapped_port_statistics statistics;
+    if (!overlapped_get_port_statistics(port, &statistics)) return 7;
     CloseHandle(port);
     CloseHandle(done);
     if (code != 0) return 5;
-    printf("consumer ok (library %s)\n", overlapped_version());
+    /* Every library extension links from the installed package. */
+    const char *engine = overlapped_engine();
+    if (engine == NULL) return 6;
+    printf("consumer ok (library %s, engine %s)\n", overlapped_version(), engine);
     return 0;
 }

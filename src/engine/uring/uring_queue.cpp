@@ -192,6 +192,11 @@ public:
             harvest_lock_.unlock();
             if (count == 0) break;
             unsigned completed = 0;
+            // Leaving the ring is counted once per batch (before any callback, which
+            // may submit again).
+            for (unsigned i = 0; i < count; ++i)
+                if (entries[i].data != kWakeTag && !(entries[i].data & kCancelBit)) ++completed;
+            if (completed != 0) in_ring_.fetch_sub(completed, std::memory_order_relaxed);
             for (unsigned i = 0; i < count; ++i) {
                 if (entries[i].data == kWakeTag) {
                     ++wakes_taken;
@@ -207,8 +212,6 @@ public:
                 if (cancelling_count_.load(std::memory_order_acquire) != 0) cancel_done(op);
                 taken_from_kernel(op);
                 op->result = entries[i].result;
-                ++completed;
-                in_ring_.fetch_sub(1, std::memory_order_relaxed);
                 outstanding_.fetch_sub(1, std::memory_order_acq_rel);
                 op->complete(op);  // may free op
                 ++total;
