@@ -80,6 +80,10 @@ public:
     // Operations submitted and not yet completed (deferred and overflowing included).
     uint32_t outstanding() const { return outstanding_.load(std::memory_order_seq_cst); }
 
+    // For a queue that hands some of its operations to another (see fallback::
+    // create_queue): one of them is about to complete.
+    void operation_leaving() { outstanding_.fetch_sub(1, std::memory_order_acq_rel); }
+
 protected:
     std::atomic<uint32_t> outstanding_{0};
 };
@@ -100,7 +104,10 @@ bool available();
 }  // namespace uring
 
 namespace fallback {
-Queue* create_queue();
+// A fallback queue. With a `parent`, it runs operations the parent hands it: each
+// completion also wakes the parent's wait() and counts off the parent's outstanding
+// operations, and the parent's harvest() harvests this queue.
+Queue* create_queue(Queue* parent = nullptr);
 }  // namespace fallback
 
 }  // namespace overlapped::engine

@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define BLOCKED 100 /* more than the fallback pool's threads */
+#define BLOCKED 600 /* more than the fallback pool has threads and the io_uring ring has room for */
 #define READS 64
 
 /* Whether this process may set up an io_uring, asked of the kernel directly. */

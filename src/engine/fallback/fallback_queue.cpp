@@ -407,6 +407,8 @@ private:
 // ---- the queue.
 class FallbackQueue final : public Queue {
 public:
+    explicit FallbackQueue(Queue* parent) : parent_(parent) {}
+
     void submit(Op* op, bool) override
     {
         outstanding_.fetch_add(1, std::memory_order_seq_cst);
@@ -458,6 +460,7 @@ public:
             Op* op = list;
             list = op->engine_next;
             outstanding_.fetch_sub(1, std::memory_order_acq_rel);
+            if (parent_ != nullptr) parent_->operation_leaving();
             op->complete(op);  // may free op
             ++total;
         }
@@ -491,9 +494,11 @@ public:
         done_count_.fetch_add(1, std::memory_order_seq_cst);
         done_lock_.unlock();
         wake();
+        if (parent_ != nullptr) parent_->wake();
     }
 
 private:
+    Queue* parent_;
     Lock done_lock_;
     Op* done_head_ = nullptr;
     Op* done_tail_ = nullptr;
@@ -508,7 +513,7 @@ void finished(Op* op) { static_cast<FallbackQueue*>(op->engine_owner)->push_done
 
 namespace fallback {
 
-Queue* create_queue() { return new FallbackQueue(); }
+Queue* create_queue(Queue* parent) { return new FallbackQueue(parent); }
 
 }  // namespace fallback
 

@@ -87,6 +87,14 @@ public:
     {
         outstanding_.fetch_add(1, std::memory_order_seq_cst);
         submit_lock_.lock();
+        if (in_ring_ >= capacity_ && op->kind != OpKind::Stream) {
+            // The ring is full: a file operation runs in the fallback engine rather than
+            // wait behind the ring's, some of which may never end (reads of an idle
+            // pipe). Streams wait in order instead (their data must stay in order).
+            submit_lock_.unlock();
+            spill()->submit(op, false);
+            return;
+        }
         if (in_ring_ >= capacity_ || overflow_head_ != nullptr) {
             op->engine_next = nullptr;
             if (overflow_tail_ != nullptr)
@@ -105,6 +113,10 @@ public:
 
     void cancel(Op* op) override
     {
+        if (op->engine_owner != nullptr && op->engine_owner == spill_.load(std::memory_order_acquire)) {
+            static_cast<Queue*>(op->engine_owner)->cancel(op);
+            return;
+        }
         submit_lock_.lock();
         // Still in our overflow queue: it never reached the kernel. It completes with
         // -ECANCELED at the next harvest (not here: the caller may hold locks that the
@@ -135,6 +147,7 @@ public:
 
     void retry_cancels() override
     {
+        if (Queue* spilled = spill_.load(std::memory_order_acquire)) spilled->retry_cancels();
         if (cancelling_count_.load(std::memory_order_acquire) == 0) return;
         submit_lock_.lock();
         bool pushed = !cancel_retry_.empty();
@@ -160,6 +173,7 @@ public:
     {
         int total = 0;
         unsigned wakes_taken = 0;
+        if (Queue* spilled = spill_.load(std::memory_order_acquire)) total += spilled->harvest();
         if (cancelled_count_.load(std::memory_order_acquire) != 0) {
             submit_lock_.lock();
             Op* list = cancelled_;
@@ -268,6 +282,20 @@ private:
         publish();
         submit_lock_.unlock();
         enter_pending(0, 0, nullptr);
+    }
+
+    // The fallback queue that takes file operations while the ring is full; made once.
+    Queue* spill()
+    {
+        Queue* queue = spill_.load(std::memory_order_acquire);
+        if (queue != nullptr) return queue;
+        LockGuard guard(submit_lock_);
+        queue = spill_.load(std::memory_order_relaxed);
+        if (queue == nullptr) {
+            queue = fallback::create_queue(this);
+            spill_.store(queue, std::memory_order_release);
+        }
+        return queue;
     }
 
     unsigned unsubmitted() const
@@ -395,6 +423,7 @@ private:
     std::vector<Op*> cancel_retry_;       // under submit_lock_: the kernel said "not now"
     std::atomic<uint32_t> cancelling_count_{0};
     std::atomic<uint32_t> in_ring_{0};
+    std::atomic<Queue*> spill_{nullptr};
     alignas(64) Lock harvest_lock_;
     alignas(64) std::atomic<uint32_t> waiting_{0};
     std::atomic<uint32_t> wake_pending_{0};
