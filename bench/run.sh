@@ -62,6 +62,10 @@ for ((i = 1; i <= runs; i++)); do
     [ -x "$build/bench/asio_post" ] && run anchor "$build/bench/asio_post"
     run ours "$build/bench/bench_file" "$data_file"
     run anchor "$build/bench/uring_file" "$data_file"
+    # The same programs on the fallback engine (epoll + thread pool, docs/engines.md).
+    run fallback env OVERLAPPED_ENGINE=fallback "$build/bench/bench_event"
+    run fallback env OVERLAPPED_ENGINE=fallback "$build/bench/bench_iocp"
+    run fallback env OVERLAPPED_ENGINE=fallback "$build/bench/bench_file" "$data_file"
     run_copies
 done
 # Wine last: its wineserver lingers after a program ends and would disturb native runs.
@@ -124,4 +128,27 @@ for ours_metric, anchor_label, anchor_metric, higher, target, wine_target in row
     print(f"{ours_metric:30} {fmt(ours):>9}   {name:32} {fmt(anchor):>9} {fmt(r, 'x'):>7} "
           f"{('>=' + format(target, '.2g')) if target else '':>7} {verdict:4} {fmt(wine):>9} {fmt(rw, 'x'):>8} {wverdict}")
 print("ratios: throughput ours/anchor, latency anchor/ours (higher is better); medians of the runs")
+
+# The fallback engine beside io_uring: every metric of our programs, same run.
+fallback_targets = {"file_randread_port_kiops": 0.4}
+print()
+print(f"{'fallback engine':30} {'value':>9}   {'io_uring':>9} {'ratio':>7} {'target':>7}   {'wine':>9} {'x wine':>8}")
+seen = set()
+for ours_metric, *_ in rows:
+    if ours_metric in seen or ours_metric.startswith("filecopy"): continue
+    seen.add(ours_metric)
+    higher = not ours_metric.endswith(("_us", "_ns", "_s"))
+    fb = median("fallback", ours_metric)
+    uring = median("ours", ours_metric)
+    wine = median("wine", ours_metric)
+    def ratio(a, b):
+        if a is None or b is None or a == 0 or b == 0: return None
+        return a / b if higher else b / a
+    r, rw = ratio(fb, uring), ratio(fb, wine)
+    target = fallback_targets.get(ours_metric)
+    verdict = "" if target is None or r is None else ("PASS" if r >= target else "MISS")
+    wverdict = "" if rw is None else ("PASS" if rw >= 10 else "MISS")
+    print(f"{ours_metric:30} {fmt(fb):>9}   {fmt(uring):>9} {fmt(r, 'x'):>7} "
+          f"{('>=' + format(target, '.2g')) if target else '':>7} {verdict:4} {fmt(wine):>9} {fmt(rw, 'x'):>8} {wverdict}")
+print("fallback ratios: fallback/io_uring and fallback/Wine (target: at least 10x Wine everywhere)")
 PY
