@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -41,13 +42,14 @@ namespace {
 // Op::engine_state values.
 enum : uint8_t { kNew, kPoolWaiting, kPoolRunning, kReadyWaiting, kDone };
 
-// The pool's bound (docs/design.md): enough threads to keep a disk's queue busy and to
-// survive a few operations blocked for good, few enough not to swamp the machine.
+// The pool's bound (docs/engines.md): enough threads to keep a disk's queue busy (a
+// queue depth of 64) and to survive some operations blocked for good, few enough not to
+// swamp the machine: max(64, 8 x processors), at most 128.
 unsigned pool_limit()
 {
     static const unsigned limit = [] {
         unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-        return std::min(64u, std::max(16u, 4 * cpus));
+        return std::min(128u, std::max(64u, 8 * cpus));
     }();
     return limit;
 }
@@ -80,8 +82,11 @@ int run_once(Op* op, bool nowait)
     }
     off_t offset = op->kind == OpKind::Stream ? -1 : static_cast<off_t>(op->offset);
     int flags = nowait ? RWF_NOWAIT : 0;
-    ssize_t done = is_read(op) ? preadv2(op->descriptor, vectors, count, offset, flags)
-                               : pwritev2(op->descriptor, vectors, count, offset, flags);
+    // The system calls themselves: glibc's wrappers add cancellation-point bookkeeping
+    // we never use. (The offset travels as two halves, low first.)
+    long number = is_read(op) ? SYS_preadv2 : SYS_pwritev2;
+    ssize_t done = syscall(number, op->descriptor, vectors, count, static_cast<unsigned long>(offset),
+                           static_cast<unsigned long>(static_cast<uint64_t>(offset) >> 32), flags);
     if (done < 0 && errno == EOPNOTSUPP && nowait && op->kind == OpKind::Stream) {
         // Streams that cannot be asked per call (FIFOs opened by name, for one) are made
         // non-blocking for good: an overlapped handle only ever does I/O through us.
@@ -482,6 +487,18 @@ public:
         if (waiting_.load(std::memory_order_seq_cst) != 0) futex_wake(&signal_, 1);
     }
 
+    // After a completion: wakes the waiter only if it sleeps, and only once for a burst
+    // of completions (the first to take the flag wakes it). Either the waiter, about to
+    // sleep, sees the completion counted, or we see it waiting (both sequentially
+    // consistent).
+    void completed_one()
+    {
+        if (waiting_.load(std::memory_order_seq_cst) != 0 && waiting_.exchange(0, std::memory_order_seq_cst) != 0) {
+            signal_.fetch_add(1, std::memory_order_seq_cst);
+            futex_wake(&signal_, 1);
+        }
+    }
+
     void push_done(Op* op)
     {
         op->engine_next = nullptr;
@@ -493,7 +510,7 @@ public:
         done_tail_ = op;
         done_count_.fetch_add(1, std::memory_order_seq_cst);
         done_lock_.unlock();
-        wake();
+        completed_one();
         if (parent_ != nullptr) parent_->wake();
     }
 
