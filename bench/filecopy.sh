@@ -40,3 +40,8 @@ timed filecopy_1g_s "$build/examples/filecopy/filecopy" "$source" "$copy"
 timed cp_1g_s cp "$source" "$copy"
 timed dd_1g_s dd if="$source" of="$copy" bs=1M
 timed dd_direct_1g_s dd if="$source" of="$copy" bs=1M iflag=direct oflag=direct
+# Let the file system finish with the removed copies (freeing and discarding 4 GiB of
+# blocks runs in kernel threads for a while) before the next benchmark, whose latency
+# figures it would otherwise disturb.
+sync
+sleep 3
