@@ -47,6 +47,8 @@ constexpr uint64_t kWakeTag = 2;
 constexpr uint64_t kCancelBit = 1;
 // CQ entries kept free for wake-ups and cancellations.
 constexpr uint32_t kReserve = 64;
+// Submission entries: a batch larger than this is submitted in several calls.
+constexpr unsigned kSubmissionEntries = 64;
 
 int ring_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags, const timespec* relative)
 {
@@ -69,12 +71,12 @@ public:
         io_uring_params params{};
         params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
         params.cq_entries = depth + kReserve;
-        int error = io_uring_queue_init_params(256, &ring_, &params);
+        int error = io_uring_queue_init_params(kSubmissionEntries, &ring_, &params);
         if (error == -EINVAL) {  // kernels before 5.18: no SUBMIT_ALL
             params = io_uring_params{};
             params.flags = IORING_SETUP_CQSIZE;
             params.cq_entries = depth + kReserve;
-            error = io_uring_queue_init_params(256, &ring_, &params);
+            error = io_uring_queue_init_params(kSubmissionEntries, &ring_, &params);
         }
         if (error < 0) return false;
         // Slot i of the submission array always names SQE i.
