@@ -221,6 +221,9 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     int mode = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
     int base = mode | O_CLOEXEC | O_NOCTTY;
     if (flags & FILE_FLAG_WRITE_THROUGH) base |= O_DSYNC;
+    // FILE_APPEND_DATA without FILE_WRITE_DATA: every write lands at the end of the file,
+    // whatever the file pointer or OVERLAPPED offset says (io_uring honours O_APPEND too).
+    if ((access & FILE_APPEND_DATA) && !(access & FILE_WRITE_DATA)) base |= O_APPEND;
     mode_t create_mode = (flags & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
 
     int descriptor = -1;
@@ -359,7 +362,11 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
         offset = lseek(descriptor_, 0, SEEK_CUR);
         if (offset < 0) offset = 0;  // pipes and character devices: no position
     }
-    bool positioned = lseek(descriptor_, 0, SEEK_CUR) >= 0;
+    // An append-only handle writes through write(2), which appends and leaves the file
+    // pointer at the new end (pwrite on an O_APPEND descriptor appends as well, but the
+    // pointer would then be set from the ignored offset).
+    bool appending = transfer.write && (access_ & FILE_APPEND_DATA) && !(access_ & FILE_WRITE_DATA);
+    bool positioned = !appending && lseek(descriptor_, 0, SEEK_CUR) >= 0;
     DWORD total = 0;
     DWORD error = ERROR_SUCCESS;
     char* buffer = static_cast<char*>(transfer.buffer);
@@ -566,7 +573,12 @@ DWORD file_allocated_size(const std::string& path, ULONGLONG* size)
 {
     struct stat status;
     if (stat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
-    *size = static_cast<ULONGLONG>(status.st_blocks) * 512;
+    // As Windows: an ordinary file reports its size; a sparse one (fewer blocks than its
+    // size) what is allocated. Linux counts whole blocks, so a small file's allocation
+    // exceeds its size; that is not compression, and Windows would report the size.
+    ULONGLONG allocated = static_cast<ULONGLONG>(status.st_blocks) * 512;
+    ULONGLONG length = static_cast<ULONGLONG>(status.st_size);
+    *size = allocated < length ? allocated : length;
     return ERROR_SUCCESS;
 }
 

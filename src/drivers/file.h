@@ -67,7 +67,7 @@ DWORD directory_create(const std::string& path);
 DWORD directory_remove(const std::string& path);
 // GetFileAttributes: the attributes or INVALID_FILE_ATTRIBUTES with *error.
 DWORD file_attributes(const std::string& path, DWORD* error);
-// GetCompressedFileSize: the allocated size.
+// GetCompressedFileSize: the size, or the allocated size when that is smaller (sparse).
 DWORD file_allocated_size(const std::string& path, ULONGLONG* size);
 
 // The Linux form of a Win32 path. Accepts POSIX paths as they are, '\' and '/' alike,
