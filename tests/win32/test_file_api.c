@@ -115,12 +115,24 @@ static void test_access(void)
     CHECK(WriteFile(file, "data", 4, &done, NULL));
     CloseHandle(file);
 
+    /* FILE_APPEND_DATA without FILE_WRITE_DATA: every write lands at the end. */
+    file = open_file(path, FILE_APPEND_DATA, 0, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
+    CHECK(WriteFile(file, "++", 2, &done, NULL));
+    CHECK_EQ(done, 2);
+    CloseHandle(file);
+
     file = open_file(path, GENERIC_READ, 0, OPEN_EXISTING, 0);
+    CHECK(ReadFile(file, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 6);
+    CHECK(memcmp(buffer, "data++", 6) == 0);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
     SetLastError(0xdead);
     CHECK(!WriteFile(file, "x", 1, &done, NULL));
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK(ReadFile(file, buffer, sizeof(buffer), &done, NULL));
-    CHECK_EQ(done, 4);
+    CHECK_EQ(done, 6);
     CloseHandle(file);
     CHECK(DeleteFileA(path));
 }
