@@ -151,6 +151,12 @@ HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* err
 
 Object* handle_lock(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error)
 {
+    return handle_lock_granted(handle, type, required_access, nullptr, error);
+}
+
+Object* handle_lock_granted(HANDLE handle, ObjectType type, ACCESS_MASK required_access, ACCESS_MASK* granted,
+                            DWORD* error)
+{
     Object* object;
     ACCESS_MASK access;
     if (handle == kCurrentThreadHandle) {
@@ -180,12 +186,19 @@ Object* handle_lock(HANDLE handle, ObjectType type, ACCESS_MASK required_access,
         *error = ERROR_ACCESS_DENIED;
         return nullptr;
     }
+    if (granted != nullptr) *granted = access;
     return object;
 }
 
 Object* handle_reference(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error)
 {
-    Object* object = handle_lock(handle, type, required_access, error);
+    return handle_reference_granted(handle, type, required_access, nullptr, error);
+}
+
+Object* handle_reference_granted(HANDLE handle, ObjectType type, ACCESS_MASK required_access, ACCESS_MASK* granted,
+                                 DWORD* error)
+{
+    Object* object = handle_lock_granted(handle, type, required_access, granted, error);
     if (object == nullptr) return nullptr;
     object->add_reference();
     object->lock.unlock();

@@ -33,6 +33,13 @@ Object* handle_lock(HANDLE handle, ObjectType type, ACCESS_MASK required_access,
 // As handle_lock, but returns the object unlocked with a reference the caller releases.
 Object* handle_reference(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error);
 
+// As handle_lock / handle_reference, also storing the handle's granted access (one
+// lookup where a caller needs both).
+Object* handle_lock_granted(HANDLE handle, ObjectType type, ACCESS_MASK required_access, ACCESS_MASK* granted,
+                            DWORD* error);
+Object* handle_reference_granted(HANDLE handle, ObjectType type, ACCESS_MASK required_access, ACCESS_MASK* granted,
+                                 DWORD* error);
+
 // Closes `handle`. Returns ERROR_SUCCESS or ERROR_INVALID_HANDLE.
 DWORD handle_close(HANDLE handle);
 

@@ -48,11 +48,10 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
 // needed), or nullptr with *error.
 drivers::FileDevice* reference_file(HANDLE handle, ACCESS_MASK access, DWORD* error)
 {
-    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::File, 0, error);
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(handle, kernel::ObjectType::File, 0, &granted, error);
     if (object == nullptr) return nullptr;
     if (access != 0) {
-        ACCESS_MASK granted = 0;
-        kernel::handle_get_access(handle, &granted);
         if ((granted & access) == 0) {
             object->release_reference();
             *error = ERROR_ACCESS_DENIED;
