@@ -35,6 +35,7 @@
 #include "common/lock.h"
 #include "engine/engine.h"
 #include "engine/interrupt.h"
+#include "engine/op_list.h"
 
 namespace overlapped::engine {
 namespace {
@@ -121,12 +122,7 @@ public:
             return;
         }
         set_state(op, kPoolWaiting);
-        op->engine_next = nullptr;
-        if (tail_ != nullptr)
-            tail_->engine_next = op;
-        else
-            head_ = op;
-        tail_ = op;
+        waiting_.append(op);
         if (idle_ > 0) {
             lock.unlock();
             wake_.notify_one();
@@ -143,18 +139,9 @@ public:
     {
         std::lock_guard<std::mutex> guard(mutex_);
         if (state_of(op) == kPoolWaiting) {
-            Op* previous = nullptr;
-            for (Op* o = head_; o != nullptr; previous = o, o = o->engine_next) {
-                if (o != op) continue;
-                if (previous != nullptr)
-                    previous->engine_next = op->engine_next;
-                else
-                    head_ = op->engine_next;
-                if (tail_ == op) tail_ = previous;
-                set_state(op, kDone);
-                return true;
-            }
-            return false;
+            if (!waiting_.remove(op)) return false;
+            set_state(op, kDone);
+            return true;
         }
         if (state_of(op) == kPoolRunning) interrupt_thread(op->engine_thread);
         return false;
@@ -179,18 +166,16 @@ private:
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nullptr);
         std::unique_lock<std::mutex> lock(mutex_);
         for (;;) {
-            while (head_ == nullptr) {
+            while (waiting_.empty()) {
                 ++idle_;
                 bool timed_out = wake_.wait_for(lock, std::chrono::seconds(30)) == std::cv_status::timeout;
                 --idle_;
-                if (timed_out && head_ == nullptr) {
+                if (timed_out && waiting_.empty()) {
                     --threads_;
                     return;
                 }
             }
-            Op* op = head_;
-            head_ = op->engine_next;
-            if (head_ == nullptr) tail_ = nullptr;
+            Op* op = waiting_.pop();
             set_state(op, kPoolRunning);
             op->engine_thread = static_cast<unsigned long>(pthread_self());
             running_.push_back(op);
@@ -217,8 +202,7 @@ private:
 
     std::mutex mutex_;
     std::condition_variable wake_;
-    Op* head_ = nullptr;  // waiting for a thread, first in first out
-    Op* tail_ = nullptr;
+    OpList waiting_;  // for a thread, first in first out
     std::vector<Op*> running_;
     unsigned threads_ = 0;
     unsigned idle_ = 0;
@@ -247,8 +231,8 @@ public:
                 done.push_back(op);
             }
             Waiters& waiters = fds_[op->descriptor];
-            List& list = is_read(op) ? waiters.reads : waiters.writes;
-            if (done.empty() && list.head == nullptr) {
+            OpList& list = is_read(op) ? waiters.reads : waiters.writes;
+            if (done.empty() && list.empty()) {
                 // Nothing queued before it in this direction: try it now.
                 int result = run_once(op, true);
                 if (result == -EOPNOTSUPP) {
@@ -287,7 +271,7 @@ public:
         Waiters& waiters = found->second;
         if (!(is_read(op) ? waiters.reads : waiters.writes).remove(op)) return false;
         set_state(op, kDone);
-        if (waiters.reads.head == nullptr && waiters.writes.head == nullptr)
+        if (waiters.reads.empty() && waiters.writes.empty())
             forget_if_idle(op->descriptor, waiters);
         else
             arm(op->descriptor, waiters);
@@ -295,43 +279,9 @@ public:
     }
 
 private:
-    struct List {
-        Op* head = nullptr;
-        Op* tail = nullptr;
-        void append(Op* op)
-        {
-            op->engine_next = nullptr;
-            if (tail != nullptr)
-                tail->engine_next = op;
-            else
-                head = op;
-            tail = op;
-        }
-        Op* pop()
-        {
-            Op* op = head;
-            head = op->engine_next;
-            if (head == nullptr) tail = nullptr;
-            return op;
-        }
-        bool remove(Op* op)
-        {
-            Op* previous = nullptr;
-            for (Op* o = head; o != nullptr; previous = o, o = o->engine_next) {
-                if (o != op) continue;
-                if (previous != nullptr)
-                    previous->engine_next = op->engine_next;
-                else
-                    head = op->engine_next;
-                if (tail == op) tail = previous;
-                return true;
-            }
-            return false;
-        }
-    };
     struct Waiters {
-        List reads;
-        List writes;
+        OpList reads;
+        OpList writes;
         bool registered = false;
     };
 
@@ -346,8 +296,8 @@ private:
     {
         epoll_event event{};
         uint32_t events = EPOLLONESHOT;
-        if (waiters.reads.head != nullptr) events |= EPOLLIN | EPOLLRDHUP;
-        if (waiters.writes.head != nullptr) events |= EPOLLOUT;
+        if (!waiters.reads.empty()) events |= EPOLLIN | EPOLLRDHUP;
+        if (!waiters.writes.empty()) events |= EPOLLOUT;
         event.events = events;
         event.data.fd = descriptor;
         if (waiters.registered) return epoll_ctl(epoll_, EPOLL_CTL_MOD, descriptor, &event) == 0;
@@ -360,15 +310,15 @@ private:
     // closed and reused by the time anything waits on it again).
     void forget_if_idle(int descriptor, Waiters& waiters)
     {
-        if (waiters.reads.head != nullptr || waiters.writes.head != nullptr) return;
+        if (!waiters.reads.empty() || !waiters.writes.empty()) return;
         if (waiters.registered) epoll_ctl(epoll_, EPOLL_CTL_DEL, descriptor, nullptr);
         fds_.erase(descriptor);
     }
 
     // Under mutex_: runs the operations at the head of `list` until one would block.
-    static void drain(List& list, std::vector<Op*>& done)
+    static void drain(OpList& list, std::vector<Op*>& done)
     {
-        while (list.head != nullptr) {
+        while (!list.empty()) {
             int result = run_once(list.head, true);
             if (result == -EAGAIN) break;
             Op* op = list.pop();
@@ -393,7 +343,7 @@ private:
                     Waiters& waiters = found->second;
                     drain(waiters.reads, done);
                     drain(waiters.writes, done);
-                    if (waiters.reads.head == nullptr && waiters.writes.head == nullptr)
+                    if (waiters.reads.empty() && waiters.writes.empty())
                         forget_if_idle(events[i].data.fd, waiters);
                     else
                         arm(events[i].data.fd, waiters);
@@ -456,8 +406,7 @@ public:
     {
         if (done_count_.load(std::memory_order_acquire) == 0) return 0;
         done_lock_.lock();
-        Op* list = done_head_;
-        done_head_ = done_tail_ = nullptr;
+        Op* list = done_.take_all();
         done_count_.store(0, std::memory_order_relaxed);
         done_lock_.unlock();
         int total = 0;
@@ -501,13 +450,8 @@ public:
 
     void push_done(Op* op)
     {
-        op->engine_next = nullptr;
         done_lock_.lock();
-        if (done_tail_ != nullptr)
-            done_tail_->engine_next = op;
-        else
-            done_head_ = op;
-        done_tail_ = op;
+        done_.append(op);
         done_count_.fetch_add(1, std::memory_order_seq_cst);
         done_lock_.unlock();
         completed_one();
@@ -517,8 +461,7 @@ public:
 private:
     Queue* parent_;
     Lock done_lock_;
-    Op* done_head_ = nullptr;
-    Op* done_tail_ = nullptr;
+    OpList done_;
     std::atomic<uint32_t> done_count_{0};
     alignas(64) std::atomic<uint32_t> signal_{0};
     std::atomic<uint32_t> waiting_{0};

@@ -12,6 +12,7 @@
 
 #include "common/lock.h"
 #include "engine/engine.h"
+#include "engine/op_list.h"
 
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>
@@ -97,13 +98,8 @@ public:
             spill()->submit(op, false);
             return;
         }
-        if (in_ring_ >= capacity_ || overflow_head_ != nullptr) {
-            op->engine_next = nullptr;
-            if (overflow_tail_ != nullptr)
-                overflow_tail_->engine_next = op;
-            else
-                overflow_head_ = op;
-            overflow_tail_ = op;
+        if (in_ring_ >= capacity_ || !overflow_.empty()) {
+            overflow_.append(op);
             overflow_count_.fetch_add(1, std::memory_order_relaxed);
             submit_lock_.unlock();
             return;
@@ -123,14 +119,7 @@ public:
         // Still in our overflow queue: it never reached the kernel. It completes with
         // -ECANCELED at the next harvest (not here: the caller may hold locks that the
         // completion takes).
-        Op* previous = nullptr;
-        for (Op* o = overflow_head_; o != nullptr; previous = o, o = o->engine_next) {
-            if (o != op) continue;
-            if (previous != nullptr)
-                previous->engine_next = op->engine_next;
-            else
-                overflow_head_ = op->engine_next;
-            if (overflow_tail_ == op) overflow_tail_ = previous;
+        if (overflow_.remove(op)) {
             overflow_count_.fetch_sub(1, std::memory_order_relaxed);
             op->result = -ECANCELED;
             op->engine_next = cancelled_;
@@ -380,10 +369,8 @@ private:
     {
         submit_lock_.lock();
         bool pushed = false;
-        while (overflow_head_ != nullptr && in_ring_.load(std::memory_order_relaxed) < capacity_) {
-            Op* op = overflow_head_;
-            overflow_head_ = op->engine_next;
-            if (overflow_head_ == nullptr) overflow_tail_ = nullptr;
+        while (!overflow_.empty() && in_ring_.load(std::memory_order_relaxed) < capacity_) {
+            Op* op = overflow_.pop();
             overflow_count_.fetch_sub(1, std::memory_order_relaxed);
             push(op);
             pushed = true;
@@ -416,8 +403,7 @@ private:
     io_uring ring_{};
     uint32_t capacity_ = 0;
     alignas(64) Lock submit_lock_;
-    Op* overflow_head_ = nullptr;  // under submit_lock_
-    Op* overflow_tail_ = nullptr;
+    OpList overflow_;  // under submit_lock_: waiting for room in the ring
     std::atomic<uint32_t> overflow_count_{0};
     Op* cancelled_ = nullptr;  // under submit_lock_: taken out of the overflow queue
     std::atomic<uint32_t> cancelled_count_{0};
