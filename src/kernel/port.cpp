@@ -149,16 +149,17 @@ bool CompletionPort::lead(ThreadState* self, PortPoller* poller, const Deadline&
     leader_woken_ = false;
     ++waiting_;
     lock.unlock();
-    if (self->deferred != nullptr) {
-        // Requests deferred on this port's own queue start with the wait itself: one
-        // system call submits them and waits for completions.
-        if (self->deferred != poller) self->deferred->flush();
-        self->deferred = nullptr;
-    }
     bool wait = true;
     if (alertable) {
         self->ring_wait.store(poller, std::memory_order_seq_cst);
         wait = self->apc_pending.load(std::memory_order_seq_cst) == 0;
+    }
+    if (self->deferred != nullptr) {
+        // Requests deferred on this port's own queue start with the wait itself: one
+        // system call submits them and waits for completions. Without a wait (an APC
+        // is due), or on another queue, they start now.
+        if (self->deferred != poller || !wait) self->deferred->flush();
+        self->deferred = nullptr;
     }
     if (wait) poller->wait(deadline);
     if (alertable) self->ring_wait.store(nullptr, std::memory_order_seq_cst);
