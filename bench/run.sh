@@ -89,6 +89,9 @@ for line in open(sys.argv[1]):
 def median(label, metric):
     v = values.get((label, metric))
     return statistics.median(v) if v else None
+def ratio(a, b, higher):  # "times better": a/b for throughput, b/a for latency
+    if a is None or b is None or a == 0 or b == 0: return None
+    return a / b if higher else b / a
 def fmt(x, unit=""):
     return "n/a" if x is None else (f"{x:.3g}{unit}" if x < 100 else f"{x:,.0f}{unit}")
 # (ours, anchor label, anchor metric, higher_is_better, target vs anchor, target vs wine)
@@ -117,11 +120,8 @@ for ours_metric, anchor_label, anchor_metric, higher, target, wine_target in row
     ours = median("ours", ours_metric)
     anchor = median(anchor_label, anchor_metric) if anchor_label else None
     wine = median("wine", ours_metric)
-    def ratio(a, b):
-        if a is None or b is None or a == 0 or b == 0: return None
-        return a / b if higher else b / a
-    r = ratio(ours, anchor)
-    rw = ratio(ours, wine)
+    r = ratio(ours, anchor, higher)
+    rw = ratio(ours, wine, higher)
     verdict = "" if target is None or r is None else ("PASS" if r >= target else "MISS")
     wverdict = "" if wine_target is None or rw is None else ("PASS" if rw >= wine_target else "MISS")
     name = (anchor_metric if anchor_label != "ours" else "ours " + anchor_metric) if anchor_metric else "-"
@@ -141,10 +141,7 @@ for ours_metric, *_ in rows:
     fb = median("fallback", ours_metric)
     uring = median("ours", ours_metric)
     wine = median("wine", ours_metric)
-    def ratio(a, b):
-        if a is None or b is None or a == 0 or b == 0: return None
-        return a / b if higher else b / a
-    r, rw = ratio(fb, uring), ratio(fb, wine)
+    r, rw = ratio(fb, uring, higher), ratio(fb, wine, higher)
     target = fallback_targets.get(ours_metric)
     verdict = "" if target is None or r is None else ("PASS" if r >= target else "MISS")
     wverdict = "" if rw is None else ("PASS" if rw >= 10 else "MISS")
