@@ -90,7 +90,7 @@ public:
     {
         outstanding_.fetch_add(1, std::memory_order_seq_cst);
         submit_lock_.lock();
-        if (in_ring_ >= capacity_ && op->kind != OpKind::Stream) {
+        if (in_ring() >= capacity_ && op->kind != OpKind::Stream) {
             // The ring is full: a file operation runs in the fallback engine rather than
             // wait behind the ring's, some of which may never end (reads of an idle
             // pipe). Streams wait in order instead (their data must stay in order).
@@ -98,10 +98,15 @@ public:
             spill()->submit(op, false);
             return;
         }
-        if (in_ring_ >= capacity_ || !overflow_.empty()) {
+        if (in_ring() >= capacity_ || !overflow_.empty()) {
             overflow_.append(op);
-            overflow_count_.fetch_add(1, std::memory_order_relaxed);
+            overflow_count_.fetch_add(1, std::memory_order_seq_cst);
             submit_lock_.unlock();
+            // A harvest that made room just now may have missed our overflow_count_
+            // (each side writes its count, then reads the other's, all sequentially
+            // consistent): look again.
+            if (pushed_.load(std::memory_order_relaxed) - harvested_.load(std::memory_order_seq_cst) < capacity_)
+                drain_overflow();
             return;
         }
         push(op);
@@ -188,20 +193,22 @@ public:
             if (!harvest_lock_.try_lock()) break;
             unsigned head = *ring_.cq.khead;
             unsigned tail = io_uring_smp_load_acquire(ring_.cq.ktail);
+            unsigned completed = 0;  // operations (not wake-ups or cancellations)
             while (head != tail && count < 64) {
                 const io_uring_cqe& cqe = ring_.cq.cqes[head & ring_.cq.ring_mask];
                 entries[count++] = {cqe.user_data, cqe.res};
+                if (cqe.user_data != kWakeTag && !(cqe.user_data & kCancelBit)) ++completed;
                 ++head;
             }
             io_uring_smp_store_release(ring_.cq.khead, head);
+            // Leaving the ring, and the queue, is counted once per batch, before any
+            // callback (which may submit again).
+            if (completed != 0) {
+                harvested_.store(harvested_.load(std::memory_order_relaxed) + completed, std::memory_order_seq_cst);
+                outstanding_.fetch_sub(completed, std::memory_order_acq_rel);
+            }
             harvest_lock_.unlock();
             if (count == 0) break;
-            unsigned completed = 0;
-            // Leaving the ring is counted once per batch (before any callback, which
-            // may submit again).
-            for (unsigned i = 0; i < count; ++i)
-                if (entries[i].data != kWakeTag && !(entries[i].data & kCancelBit)) ++completed;
-            if (completed != 0) in_ring_.fetch_sub(completed, std::memory_order_relaxed);
             for (unsigned i = 0; i < count; ++i) {
                 if (entries[i].data == kWakeTag) {
                     ++wakes_taken;
@@ -217,11 +224,10 @@ public:
                 if (cancelling_count_.load(std::memory_order_acquire) != 0) cancel_done(op);
                 taken_from_kernel(op);
                 op->result = entries[i].result;
-                outstanding_.fetch_sub(1, std::memory_order_acq_rel);
                 op->complete(op);  // may free op
                 ++total;
             }
-            if (completed != 0 && overflow_count_.load(std::memory_order_relaxed) != 0) drain_overflow();
+            if (completed != 0 && overflow_count_.load(std::memory_order_seq_cst) != 0) drain_overflow();  // see submit()
         }
         // A harvest that began before a waiter went to sleep can take the wake-up meant
         // for it (the waiter then sleeps on an empty ring while wake_pending_ says a
@@ -287,6 +293,11 @@ private:
             spill_.store(queue, std::memory_order_release);
         }
         return queue;
+    }
+
+    uint32_t in_ring() const
+    {
+        return pushed_.load(std::memory_order_relaxed) - harvested_.load(std::memory_order_acquire);
     }
 
     unsigned unsubmitted() const
@@ -361,7 +372,7 @@ private:
         }
         sqe->user_data = reinterpret_cast<uint64_t>(op);
         handed_to_kernel(op);
-        in_ring_.fetch_add(1, std::memory_order_relaxed);
+        pushed_.store(pushed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
         publish();
     }
 
@@ -369,7 +380,7 @@ private:
     {
         submit_lock_.lock();
         bool pushed = false;
-        while (!overflow_.empty() && in_ring_.load(std::memory_order_relaxed) < capacity_) {
+        while (!overflow_.empty() && in_ring() < capacity_) {
             Op* op = overflow_.pop();
             overflow_count_.fetch_sub(1, std::memory_order_relaxed);
             push(op);
@@ -410,7 +421,11 @@ private:
     std::unordered_set<Op*> cancelling_;  // under submit_lock_: cancelled, not completed
     std::vector<Op*> cancel_retry_;       // under submit_lock_: the kernel said "not now"
     std::atomic<uint32_t> cancelling_count_{0};
-    std::atomic<uint32_t> in_ring_{0};
+    // Operations in the ring or its completion queue: pushed_ (under submit_lock_) less
+    // harvested_ (under harvest_lock_). Each has one writer at a time, so neither needs a
+    // locked instruction; a stale harvested_ only overstates what is in the ring.
+    std::atomic<uint32_t> pushed_{0};
+    std::atomic<uint32_t> harvested_{0};
     std::atomic<Queue*> spill_{nullptr};
     alignas(64) Lock harvest_lock_;
     alignas(64) std::atomic<uint32_t> waiting_{0};
