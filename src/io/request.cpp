@@ -288,7 +288,7 @@ void on_complete(engine::Op* op)
             op->buffer = static_cast<char*>(op->buffer) + op->result;
             op->length -= static_cast<uint32_t>(op->result);
             op->offset += static_cast<uint32_t>(op->result);
-                    request->queue->submit(op, false);
+            request->queue->submit(op, false);
             return;
         }
     }
@@ -390,13 +390,16 @@ void forget_device(Device* device)
     m.devices.erase(device);
 }
 
+HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    if (routine != nullptr) return nullptr;  // the routine's hEvent is the caller's to use
+    return reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & ~ULONG_PTR(1));
+}
+
 DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {
-    if (!start()) return ERROR_NOT_SUPPORTED;
-    kernel::ThreadState* self = kernel::current_thread();
-    HANDLE event_handle = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & ~ULONG_PTR(1));
     kernel::EventObject* event = nullptr;
-    if (routine == nullptr && event_handle != nullptr) {
+    if (HANDLE event_handle = request_event(overlapped, routine)) {
         DWORD error;
         kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
         if (object == nullptr) return ERROR_INVALID_HANDLE;
@@ -405,9 +408,21 @@ DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, L
         event->reset();
         event->lock.unlock();
     }
+    device->lock.lock();
+    return submit_and_unlock(device, transfer, overlapped, routine, event);
+}
 
+DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event)
+{
+    if (!start()) {
+        device->lock.unlock();
+        if (event != nullptr) event->release_reference();
+        return ERROR_NOT_SUPPORTED;
+    }
+    kernel::ThreadState* self = kernel::current_thread();
     Request* request = request_new();
-    request->op = engine::Op{};
+    request->op.reset();
     request->op.complete = &on_complete;
     request->overlapped = overlapped;
     request->event = event;
@@ -440,7 +455,6 @@ DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, L
         prepared.buffer = request->vectors;
     }
 
-    device->lock.lock();
     DWORD error = device->prepare(prepared, &request->op);
     kernel::CompletionPort* port = device->port();
     if (error == ERROR_SUCCESS && routine != nullptr && port != nullptr) error = ERROR_INVALID_PARAMETER;

@@ -21,6 +21,10 @@
 #include "io/device.h"
 #include "kernel/thread_state.h"
 
+namespace overlapped::kernel {
+class EventObject;
+}
+
 namespace overlapped::io {
 
 // Issues an asynchronous transfer on `device` (an overlapped handle; the caller holds a
@@ -29,6 +33,16 @@ namespace overlapped::io {
 // the error it failed with at once.
 DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
              LPOVERLAPPED_COMPLETION_ROUTINE routine);
+
+// The handle of the event a request on `overlapped` sets when it completes, or null:
+// hEvent without its low bit; none for a request with a completion routine.
+HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine);
+
+// submit(), for a caller that holds `device`'s lock (from the handle lookup: one lock
+// for lookup and submission) and has already looked up and reset the request's event
+// (`event`: a reference the request takes over, or null). Releases the lock.
+DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event);
 
 // Completes a request that ran synchronously (a handle without FILE_FLAG_OVERLAPPED given
 // an OVERLAPPED): writes the OVERLAPPED and sets its event, as a completion does.

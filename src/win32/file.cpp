@@ -66,6 +66,25 @@ uint64_t offset_of(const OVERLAPPED* overlapped)
     return (static_cast<uint64_t>(overlapped->OffsetHigh) << 32) | overlapped->Offset;
 }
 
+// The argument checks of a transfer, once the handle is known to be good.
+DWORD check_transfer(bool write, const void* buffer, const FILE_SEGMENT_ELEMENT* segments, DWORD length,
+                     const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine, bool ex)
+{
+    if (segments == nullptr && buffer == nullptr && length != 0) return write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS;
+    if ((ex || segments != nullptr) && overlapped == nullptr) return ERROR_INVALID_PARAMETER;
+    if (ex && routine == nullptr) return ERROR_INVALID_PARAMETER;
+    return ERROR_SUCCESS;
+}
+
+// What ReadFile and its kin return for io::submit's answer.
+BOOL submitted(DWORD error, bool ex)
+{
+    if (error != ERROR_IO_PENDING) return fail(error, FALSE);
+    if (!ex) return fail(ERROR_IO_PENDING, FALSE);
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;  // ReadFileEx/WriteFileEx: TRUE while the request runs
+}
+
 // ReadFile, WriteFile, ReadFileEx, WriteFileEx, ReadFileScatter, WriteFileGather.
 BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMENT* segments, DWORD length,
               LPDWORD transferred, LPOVERLAPPED overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine, bool ex)
@@ -73,18 +92,6 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     if (transferred != nullptr) *transferred = 0;
     DWORD error;
     ACCESS_MASK access = write ? (FILE_WRITE_DATA | FILE_APPEND_DATA) : FILE_READ_DATA;
-    drivers::FileDevice* file = reference_file(handle, access, &error);
-    if (file == nullptr) return fail(error, FALSE);
-    struct Release {
-        drivers::FileDevice* file;
-        ~Release() { file->release_reference(); }
-    } release{file};
-
-    if (segments == nullptr && buffer == nullptr && length != 0)
-        return fail(write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS, FALSE);
-    if ((ex || segments != nullptr) && overlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
-    if (ex && routine == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
-
     io::Transfer request;
     request.write = write;
     request.buffer = buffer;
@@ -92,20 +99,41 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     request.segments = segments;
     if (overlapped != nullptr) request.offset = offset_of(overlapped);
 
-    if (file->overlapped_io()) {
-        // An overlapped handle needs an OVERLAPPED for every transfer; the file pointer
-        // plays no part.
-        if (overlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
-        error = io::submit(file, request, overlapped, routine);
-        if (error == ERROR_IO_PENDING) {
-            if (ex) {
-                set_last_error(ERROR_SUCCESS);
-                return TRUE;  // ReadFileEx/WriteFileEx: TRUE while the request runs
-            }
-            return fail(ERROR_IO_PENDING, FALSE);
+    drivers::FileDevice* file;
+    if (overlapped != nullptr && io::request_event(overlapped, routine) == nullptr) {
+        // No event to look up first: the file's lock, taken by the handle lookup, is
+        // held through the submission (one lock, no reference of our own).
+        ACCESS_MASK granted = 0;
+        kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::File, 0, &granted, &error);
+        if (object == nullptr) return fail(error, FALSE);
+        file = static_cast<drivers::FileDevice*>(object);
+        if ((granted & access) == 0) error = ERROR_ACCESS_DENIED;
+        else error = check_transfer(write, buffer, segments, length, overlapped, routine, ex);
+        if (error == ERROR_SUCCESS && file->overlapped_io())
+            return submitted(io::submit_and_unlock(file, request, overlapped, routine, nullptr), ex);
+        if (error == ERROR_SUCCESS) file->add_reference();  // for the synchronous transfer below
+        file->lock.unlock();
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    } else {
+        file = reference_file(handle, access, &error);
+        if (file == nullptr) return fail(error, FALSE);
+        error = check_transfer(write, buffer, segments, length, overlapped, routine, ex);
+        if (error == ERROR_SUCCESS && file->overlapped_io()) {
+            // An overlapped handle needs an OVERLAPPED for every transfer; the file
+            // pointer plays no part.
+            error = overlapped == nullptr ? ERROR_INVALID_PARAMETER : io::submit(file, request, overlapped, routine);
+            file->release_reference();
+            return submitted(error, ex);
         }
-        return fail(error, FALSE);
+        if (error != ERROR_SUCCESS) {
+            file->release_reference();
+            return fail(error, FALSE);
+        }
     }
+    struct Release {
+        drivers::FileDevice* file;
+        ~Release() { file->release_reference(); }
+    } release{file};
 
     // A synchronous handle: the transfer runs now, on this thread.
     if (segments != nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // scatter/gather is asynchronous only
