@@ -3,6 +3,7 @@
 #include "io/request.h"
 
 #include <cerrno>
+#include <iterator>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -80,12 +81,68 @@ void request_free(Request* request)
     shared_requests->push_back(request);
 }
 
+// ---- packets of a harvest, posted together.
+// While a thread harvests a port's queue, the packets its completions post are gathered
+// here and posted under one acquisition of the port's lock (and one wake-up decision)
+// when the harvest ends, instead of one each.
+struct PostBatch {
+    kernel::CompletionPort* port = nullptr;  // a reference of ours while count != 0
+    unsigned count = 0;
+    kernel::Packet packets[64];
+};
+
+thread_local PostBatch* post_batch = nullptr;
+
+void post_batch_flush(PostBatch& batch)
+{
+    if (batch.count == 0) return;
+    kernel::CompletionPort* port = batch.port;
+    port->lock.lock();
+    if (port->closed())
+        port->lock.unlock();
+    else
+        port->post_and_unlock(batch.packets, batch.count);
+    batch.count = 0;
+    batch.port = nullptr;
+    port->release_reference();
+}
+
+// Posts a request's packet to `port`, which the caller keeps alive (a bound device).
+void post_packet(kernel::CompletionPort* port, const kernel::Packet& packet)
+{
+    if (PostBatch* batch = post_batch) {
+        if (batch->port != port || batch->count == std::size(batch->packets)) post_batch_flush(*batch);
+        if (batch->count == 0) {
+            port->add_reference();
+            batch->port = port;
+        }
+        batch->packets[batch->count++] = packet;
+        return;
+    }
+    port->lock.lock();
+    if (port->closed())
+        port->lock.unlock();
+    else
+        port->post_and_unlock(packet);
+}
+
+// Harvests `queue` with a batch for the packets its completions post.
+void harvest_batched(engine::Queue* queue)
+{
+    PostBatch batch;
+    PostBatch* outer = post_batch;
+    post_batch = &batch;
+    queue->harvest();
+    post_batch = outer;
+    post_batch_flush(batch);
+}
+
 // ---- engine queues.
 class PortQueue final : public kernel::PortPoller {
 public:
     explicit PortQueue(engine::Queue* queue) : queue_(queue) {}
     bool busy() override { return queue_->outstanding() != 0; }
-    void harvest() override { queue_->harvest(); }
+    void harvest() override { harvest_batched(queue_); }
     void wait(const kernel::Deadline& deadline) override
     {
         queue_->wait(deadline.infinite ? nullptr : deadline.absolute());
@@ -217,7 +274,7 @@ void completion_thread()
         }
         m.process_queue->wait(deadline);
         m.completion_thread_parked.store(0, std::memory_order_relaxed);
-        m.process_queue->harvest();
+        harvest_batched(m.process_queue);
     }
 }
 
@@ -300,10 +357,12 @@ void on_complete(engine::Op* op)
     kernel::CompletionPort* port = nullptr;
     ULONG_PTR key = 0;
     OVERLAPPED* overlapped = request->overlapped;
+    bool holds_device = false;  // the reference of the device's request list, now ours
     {
         kernel::WakeList wake;
         device->lock.lock();
         unlink_request(device, request);
+        holds_device = device->requests == nullptr;
         // The result is in the OVERLAPPED before anything is signalled: a thread woken by
         // the handle (GetOverlappedResult with no event) reads it at once, as on Windows.
         write_result(overlapped, status, bytes);
@@ -312,11 +371,23 @@ void on_complete(engine::Op* op)
             if (device->has_waiters()) device->signal_waiters(wake);
         }
         if (!request->no_port && device->port() != nullptr) {
-            port = device->port();  // the binding's reference keeps it while we hold the device
+            // The binding's reference keeps the port while we hold the device: either
+            // the harvest's batch takes the packet now (and a reference to the port), or
+            // we keep the device until the packet is posted, after the event below.
+            port = device->port();
             key = device->key();
+            if (post_batch != nullptr) {
+                post_packet(port, {key, overlapped, status, bytes});
+                port = nullptr;
+            } else if (!holds_device) {
+                device->add_reference();
+                holds_device = true;
+            }
         }
         device->lock.unlock();
     }
+    // Other requests may keep the device; unless holds_device, it is not ours to touch.
+    device = nullptr;
     if (request->event != nullptr) {
         set_event(request->event);
         request->event->release_reference();
@@ -331,18 +402,13 @@ void on_complete(engine::Op* op)
     }
     if (request->cancel_on_exit) request->issuer->io_pending.fetch_sub(1, std::memory_order_release);
     if (request->issuer_object != nullptr) request->issuer_object->release_reference();
-    if (port != nullptr) {
-        port->lock.lock();
-        if (port->closed())
-            port->lock.unlock();
-        else
-            port->post_and_unlock({key, overlapped, status, bytes});
-    }
+    if (port != nullptr) post_packet(port, {key, overlapped, status, bytes});
+    Device* held = holds_device ? request->device : nullptr;
     request->device = nullptr;
     request->event = nullptr;
     request->issuer_object = nullptr;
     request_free(request);
-    device->release_reference();
+    if (held != nullptr) held->release_reference();
 }
 
 // Under the device's lock: asks the engine to cancel `request` (once).
@@ -482,7 +548,9 @@ DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* ov
         request->issuer_object = self->object;
         request->issuer_object->add_reference();
     }
-    device->add_reference();
+    // The device's pending requests hold one reference to it between them, taken by the
+    // first and dropped by the last to complete (on_complete), not one each.
+    if (device->requests == nullptr) device->add_reference();
     request->device = device;
     request->next = device->requests;
     if (device->requests != nullptr) device->requests->prev = request;

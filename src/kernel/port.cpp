@@ -122,12 +122,12 @@ ULONG CompletionPort::take_packets(Packet* packets, ULONG count)
     return taken;
 }
 
-void CompletionPort::post_and_unlock(const Packet& packet)
+void CompletionPort::post_and_unlock(const Packet* packets, size_t count)
 {
     WakeList wake;
-    queue_.push(packet);
+    for (size_t i = 0; i < count; ++i) queue_.push(packets[i]);
     publish_queue_size();
-    ++posted_;
+    posted_ += count;
     if (waiters_ != nullptr) release_waiters(wake);
     if (!queue_.empty() && has_waiters()) signal_waiters(wake);
     // A leader blocked in the engine does not see the queue; wake it.

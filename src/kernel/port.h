@@ -71,8 +71,9 @@ public:
     bool is_signaled(const ThreadState*) const override { return !queue_.empty(); }
     void last_handle_closed() override;
 
-    // Queues a packet. Called with `lock` held; returns with it released.
-    void post_and_unlock(const Packet& packet);
+    // Queues packets, in order. Called with `lock` held; returns with it released.
+    void post_and_unlock(const Packet* packets, size_t count);
+    void post_and_unlock(const Packet& packet) { post_and_unlock(&packet, 1); }
 
     // Status of remove_and_unlock besides STATUS_SUCCESS / STATUS_TIMEOUT /
     // STATUS_USER_APC / STATUS_ABANDONED_WAIT_0: the caller must look the port up again.
