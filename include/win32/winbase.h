@@ -176,9 +176,11 @@ typedef union _FILE_SEGMENT_ELEMENT {
 #define PAGE_READONLY 0x02
 #define PAGE_READWRITE 0x04
 
-/* True once the request described by the OVERLAPPED is no longer pending. */
+/* True once the request described by the OVERLAPPED is no longer pending. An acquiring
+ * load: a program that polls it may then read the result and the buffer (Windows' plain
+ * read gives the same on x86; here the compiler and race detectors are told). */
 #define HasOverlappedIoCompleted(lpOverlapped) \
-    (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
+    (((DWORD)__atomic_load_n(&(lpOverlapped)->Internal, __ATOMIC_ACQUIRE)) != STATUS_PENDING)
 
 /* ---- Errors ------------------------------------------------------------------------ */
 
