@@ -3,6 +3,7 @@
  * requests while many others stay blocked. Linux-side: engines are ours. */
 #include "testlib.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <overlapped/overlapped.h>
 #include <stdio.h>
@@ -43,7 +44,27 @@ static void check_selection(void)
     }
 }
 
-/* BLOCKED reads on a FIFO nobody writes to stay pending; meanwhile reads of a file on the
+/* OVERLAPPED_FALLBACK_POOL_ONLY=1: the fallback runs every operation in its pool. */
+static int pool_only(void)
+{
+    const char *value = getenv("OVERLAPPED_FALLBACK_POOL_ONLY");
+    const char *engine = overlapped_engine();
+    return value != NULL && strcmp(value, "1") == 0 && engine != NULL && strcmp(engine, "fallback") == 0;
+}
+
+/* Threads of this process. */
+static int thread_count(void)
+{
+    DIR *tasks = opendir("/proc/self/task");
+    if (tasks == NULL) return -1;
+    int count = 0;
+    for (struct dirent *entry; (entry = readdir(tasks)) != NULL;) count += entry->d_name[0] != '.';
+    closedir(tasks);
+    return count;
+}
+
+/* BLOCKED reads on a FIFO nobody writes to stay pending (in the reactor or the ring, or,
+ * with the pool only, blocking pool threads); meanwhile reads of a file on the
  * same port complete; then closing the FIFO delivers each blocked read once, aborted. */
 static void check_blocked_requests(void)
 {
@@ -72,6 +93,13 @@ static void check_blocked_requests(void)
             pending++;
     }
     CHECK_EQ(pending, BLOCKED);
+    if (pool_only()) {
+        /* The reads really block threads of the pool: half of its threads (32 at least). */
+        int threads = 0;
+        for (int tries = 0; tries < 500 && (threads = thread_count()) < 32; ++tries) usleep(10 * 1000);
+        printf("pool only: %d threads with %d reads of a FIFO blocked\n", threads, BLOCKED);
+        CHECK(threads >= 32);
+    }
 
     static char block[4096];
     for (int i = 0; i < 16; ++i) {
@@ -84,7 +112,8 @@ static void check_blocked_requests(void)
         BOOL ok = WriteFile(file, block, sizeof(block), NULL, &write);
         CHECK(ok || GetLastError() == ERROR_IO_PENDING);
         DWORD bytes = 0;
-        CHECK(GetOverlappedResult(file, &write, &bytes, TRUE));
+        CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+        CHECK(GetOverlappedResult(file, &write, &bytes, FALSE));
         CHECK_EQ(bytes, sizeof(block));
         CloseHandle(event);
     }

@@ -9,6 +9,10 @@
 //    if it would block, the operation waits in the reactor: one epoll thread per
 //    process, which retries the operations of a descriptor, in order, when it is ready.
 //    A stream that cannot be polled or tried without blocking goes to the pool.
+//  - an O_DIRECT file operation goes to the kernel's native asynchronous I/O
+//    (io_submit), which is truly asynchronous there and allowed by the seccomp profiles
+//    that refuse io_uring; one thread waits in io_getevents for the process. Where that
+//    is refused too, or its context is full, the pool does it.
 //  - the pool: at most kMaxPoolThreads threads (made on demand, gone after 30 s idle)
 //    run blocking calls. A cancelled operation still waiting for a thread is taken out;
 //    one running is interrupted by the library's signal (interrupt.h), again at every
@@ -19,11 +23,14 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 #include <fcntl.h>
+#include <linux/aio_abi.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -41,7 +48,7 @@ namespace overlapped::engine {
 namespace {
 
 // Op::engine_state values.
-enum : uint8_t { kNew, kPoolWaiting, kPoolRunning, kReadyWaiting, kDone };
+enum : uint8_t { kNew, kPoolWaiting, kPoolRunning, kReadyWaiting, kDirectRunning, kDone };
 
 // The pool's bound (docs/engines.md): enough threads to keep a disk's queue busy (a
 // queue depth of 64) and to survive some operations blocked for good, few enough not to
@@ -60,6 +67,19 @@ unsigned pool_limit()
 uint8_t state_of(const Op* op) { return __atomic_load_n(&op->engine_state, __ATOMIC_ACQUIRE); }
 void set_state(Op* op, uint8_t state) { __atomic_store_n(&op->engine_state, state, __ATOMIC_RELEASE); }
 bool cancel_asked(const Op* op) { return __atomic_load_n(&op->engine_cancel, __ATOMIC_SEQ_CST); }
+
+// OVERLAPPED_FALLBACK_POOL_ONLY=1 (docs/engines.md): every operation runs in the pool
+// with a plain blocking call, none tried at once, none in the reactor or kernel AIO. The
+// simplest engine there is, for tests of the pool and for systems where the others
+// misbehave.
+bool pool_only()
+{
+    static const bool only = [] {
+        const char* value = getenv("OVERLAPPED_FALLBACK_POOL_ONLY");
+        return value != nullptr && strcmp(value, "1") == 0;
+    }();
+    return only;
+}
 
 bool is_read(const Op* op) { return op->code == OpCode::Read || op->code == OpCode::ReadVector; }
 
@@ -122,7 +142,8 @@ public:
             return;
         }
         set_state(op, kPoolWaiting);
-        waiting_.append(op);
+        (op->kind == OpKind::Stream ? streams_ : files_).append(op);
+        if (!runnable()) return;  // only streams wait, and they have all the threads they may
         if (idle_ > 0) {
             lock.unlock();
             wake_.notify_one();
@@ -139,7 +160,7 @@ public:
     {
         std::lock_guard<std::mutex> guard(mutex_);
         if (state_of(op) == kPoolWaiting) {
-            if (!waiting_.remove(op)) return false;
+            if (!(op->kind == OpKind::Stream ? streams_ : files_).remove(op)) return false;
             set_state(op, kDone);
             return true;
         }
@@ -166,16 +187,18 @@ private:
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nullptr);
         std::unique_lock<std::mutex> lock(mutex_);
         for (;;) {
-            while (waiting_.empty()) {
+            while (!runnable()) {
                 ++idle_;
                 bool timed_out = wake_.wait_for(lock, std::chrono::seconds(30)) == std::cv_status::timeout;
                 --idle_;
-                if (timed_out && waiting_.empty()) {
+                if (timed_out && !runnable()) {
                     --threads_;
                     return;
                 }
             }
-            Op* op = waiting_.pop();
+            bool stream = files_.empty();
+            Op* op = stream ? streams_.pop() : files_.pop();
+            if (stream) ++running_streams_;
             set_state(op, kPoolRunning);
             op->engine_thread = static_cast<unsigned long>(pthread_self());
             running_.push_back(op);
@@ -192,6 +215,7 @@ private:
 
             lock.lock();
             running_.erase(std::find(running_.begin(), running_.end(), op));
+            if (stream) --running_streams_;
             set_state(op, kDone);
             lock.unlock();
             op->result = result;
@@ -200,10 +224,17 @@ private:
         }
     }
 
+    // Under mutex_: something waits that a thread may take. A stream operation may wait
+    // for good (a read of a pipe nobody writes to), so streams get at most half of the
+    // pool's threads: the other half always remains for files, whose operations end.
+    bool runnable() const { return !files_.empty() || (!streams_.empty() && running_streams_ < pool_limit() / 2); }
+
     std::mutex mutex_;
     std::condition_variable wake_;
-    OpList waiting_;  // for a thread, first in first out
+    OpList files_;    // waiting for a thread, first in first out
+    OpList streams_;  // the same, for streams
     std::vector<Op*> running_;
+    unsigned running_streams_ = 0;
     unsigned threads_ = 0;
     unsigned idle_ = 0;
 };
@@ -359,6 +390,70 @@ private:
     std::unordered_map<int, Waiters> fds_;
 };
 
+// ---- kernel AIO: O_DIRECT files.
+class DirectIo {
+public:
+    static DirectIo& instance()
+    {
+        static DirectIo* direct = new DirectIo();
+        return *direct;
+    }
+
+    // False if `op` cannot go to the kernel here (no context, or the context is full):
+    // the caller gives it to the pool. Once it is in, it cannot be taken back (Linux
+    // cannot cancel a file's direct I/O); it completes in the device's time.
+    bool submit(Op* op)
+    {
+        if (context_ == 0) return false;
+        iocb block{};
+        block.aio_data = reinterpret_cast<uint64_t>(op);
+        block.aio_fildes = static_cast<uint32_t>(op->descriptor);
+        bool vector = op->code == OpCode::ReadVector || op->code == OpCode::WriteVector;
+        if (vector)
+            block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREADV : IOCB_CMD_PWRITEV;
+        else
+            block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREAD : IOCB_CMD_PWRITE;
+        block.aio_buf = reinterpret_cast<uint64_t>(vector ? static_cast<const void*>(op->vectors) : op->buffer);
+        block.aio_nbytes = op->length;  // bytes, or the number of vectors
+        block.aio_offset = static_cast<int64_t>(op->offset);
+        iocb* blocks[1] = {&block};  // the kernel copies it: only the buffers must live on
+        set_state(op, kDirectRunning);
+        if (syscall(SYS_io_submit, context_, 1L, blocks) == 1) return true;  // op may be gone
+        set_state(op, kNew);
+        return false;
+    }
+
+private:
+    DirectIo()
+    {
+        aio_context_t context = 0;
+        if (syscall(SYS_io_setup, kDepth, &context) != 0) return;
+        context_ = context;
+        std::thread([this] { run(); }).detach();
+    }
+
+    void run()
+    {
+        io_event events[64];
+        for (;;) {
+            long count = syscall(SYS_io_getevents, context_, 1L, 64L, events, nullptr);
+            for (long i = 0; i < count; ++i) {  // count < 0: EINTR
+                Op* op = reinterpret_cast<Op*>(events[i].data);
+                // Acquires what submit() released with this state (the kernel's hand-over
+                // orders it too, but a race detector cannot see that).
+                if (state_of(op) != kDirectRunning) continue;  // never: each op comes back once
+                op->result = static_cast<int>(events[i].res);
+                set_state(op, kDone);
+                finished(op);
+            }
+        }
+    }
+
+    // Requests in flight at once, for the process: deeper than any disk's useful queue.
+    static constexpr unsigned kDepth = 256;
+    aio_context_t context_ = 0;
+};
+
 // ---- the queue.
 class FallbackQueue final : public Queue {
 public:
@@ -369,8 +464,12 @@ public:
         outstanding_.fetch_add(1, std::memory_order_seq_cst);
         op->engine_owner = this;
         set_state(op, kNew);
-        if (op->kind == OpKind::Stream) {
+        if (pool_only()) {
+            // everything below is skipped
+        } else if (op->kind == OpKind::Stream) {
             if (Reactor::instance().submit(op)) return;
+        } else if (op->kind == OpKind::DirectFile) {
+            if (!cancel_asked(op) && DirectIo::instance().submit(op)) return;
         } else if (op->kind == OpKind::File) {
             int result = run_once(op, true);
             // A short transfer may only mean "the rest is not cached": the pool redoes it
