@@ -3,6 +3,8 @@
 #include "io/request.h"
 
 #include <cerrno>
+#include <cstdlib>
+#include <ctime>
 #include <iterator>
 #include <mutex>
 #include <thread>
@@ -167,7 +169,7 @@ struct Manager {
     // Sweeps left at a tenth of the usual interval: after a thread exits, Linux cancels
     // what it submitted, and requests on port-bound handles must be started again soon.
     std::atomic<uint32_t> fast_sweeps{0};
-    // Devices that had requests issued outside a port (thread-exit cancellation).
+    // Devices that have had requests (thread-exit cancellation, the drain at exit).
     std::mutex devices_mutex;
     std::unordered_set<Device*> devices;
 };
@@ -180,6 +182,7 @@ Manager& manager()
 
 void thread_exit(kernel::ThreadState* self);
 void completion_thread();
+void drain_at_exit();
 
 // Starts the process queue and the completion thread on first use. False if the engine
 // could not start.
@@ -191,6 +194,7 @@ bool start()
         if (m.process_queue == nullptr) return;
         kernel::thread_exit_hook.store(&thread_exit, std::memory_order_release);
         std::thread(completion_thread).detach();
+        std::atexit(drain_at_exit);
     });
     return m.process_queue != nullptr;
 }
@@ -438,6 +442,45 @@ void thread_exit(kernel::ThreadState* self)
     }
 }
 
+// True if a request on a file (not a stream) is still in progress.
+bool file_requests_pending()
+{
+    Manager& m = manager();
+    std::lock_guard<std::mutex> guard(m.devices_mutex);
+    for (Device* device : m.devices) {
+        LockGuard device_guard(device->lock);
+        for (Request* request = device->requests; request != nullptr; request = request->next)
+            if (request->op.kind != engine::OpKind::Stream) return true;
+    }
+    return false;
+}
+
+// At process exit (exit(), a return from main): the file requests still in progress are
+// finished first, for at most kExitDrainSeconds, so that what a program wrote reaches
+// its files even if it never waited for the writes; on Windows, too, a request already
+// with the file system completes. Requests deferred by a port's thread are started, and
+// those waiting for room in an engine get it as others are harvested. Streams are not
+// waited for: a read of an idle pipe never ends. Nothing is delivered after this: the
+// process is going.
+constexpr int kExitDrainSeconds = 10;
+
+void drain_at_exit()
+{
+    Manager& m = manager();
+    timespec start{};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        sweep_port_queues();
+        harvest_batched(m.process_queue);
+        if (!file_requests_pending()) return;
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec >= kExitDrainSeconds) return;
+        timespec pause{0, 1000 * 1000};
+        nanosleep(&pause, nullptr);
+    }
+}
+
 void register_device(Device* device)
 {
     Manager& m = manager();
@@ -536,12 +579,11 @@ DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* ov
         return error;
     }
     request->queue = queue != nullptr ? queue->queue() : manager().process_queue;
-    bool first_request = false;
+    bool first_request = !device->registered;
+    device->registered = true;
     if (port == nullptr) {
         request->cancel_on_exit = true;
         self->io_pending.fetch_add(1, std::memory_order_relaxed);
-        first_request = !device->registered;
-        device->registered = true;
     }
     if (routine != nullptr || request->cancel_on_exit) {
         // The issuing thread's state stays this thread's until the request is delivered.
