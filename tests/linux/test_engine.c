@@ -167,9 +167,88 @@ static void check_blocked_requests(void)
     unlink(fifo_path);
 }
 
+/* Unbuffered reads issued by a port's own thread (which the engines start together, at
+ * its next wait), half of them cancelled at once: each is delivered once, the cancelled
+ * ones completed or aborted, the others completed with the right data. */
+static void check_deferred_unbuffered_reads(void)
+{
+    enum { COUNT = 32, SIZE = 4096 };
+    char path[64];
+    snprintf(path, sizeof(path), "ovl-engine-direct-%d.dat", (int)getpid()); /* a disk, not /tmp */
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                              FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    if (file == INVALID_HANDLE_VALUE) return;
+    unsigned char *buffers = VirtualAlloc(NULL, (SIZE_T)COUNT * SIZE, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    CHECK(buffers != NULL);
+    if (buffers == NULL) return;
+    static OVERLAPPED requests[COUNT];
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    for (int i = 0; i < COUNT; ++i) { /* block i is filled with i + 1 */
+        memset(buffers + (size_t)i * SIZE, i + 1, SIZE);
+        memset(&requests[i], 0, sizeof(requests[i]));
+        requests[i].Offset = (DWORD)i * SIZE;
+        requests[i].hEvent = event;
+        ResetEvent(event);
+        BOOL ok = WriteFile(file, buffers + (size_t)i * SIZE, SIZE, NULL, &requests[i]);
+        CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+        DWORD bytes = 0;
+        CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+        CHECK(GetOverlappedResult(file, &requests[i], &bytes, FALSE) && bytes == SIZE);
+    }
+    CloseHandle(event);
+    memset(buffers, 0, (size_t)COUNT * SIZE);
+
+    HANDLE port = CreateIoCompletionPort(file, NULL, 5, 0);
+    DWORD bytes;
+    ULONG_PTR key;
+    OVERLAPPED *done;
+    CHECK(PostQueuedCompletionStatus(port, 0, 9, NULL));
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 1000) && key == 9); /* now the port's thread */
+    for (int i = 0; i < COUNT; ++i) {
+        memset(&requests[i], 0, sizeof(requests[i]));
+        requests[i].Offset = (DWORD)(COUNT - 1 - i) * SIZE;
+        BOOL ok = ReadFile(file, buffers + (size_t)i * SIZE, SIZE, NULL, &requests[i]);
+        CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+    }
+    for (int i = 0; i < COUNT; i += 2) {
+        BOOL ok = CancelIoEx(file, &requests[i]);
+        CHECK(ok || GetLastError() == ERROR_NOT_FOUND); /* not found: it completed first */
+    }
+    int seen[COUNT] = {0};
+    int right = 0, aborted = 0;
+    for (int n = 0; n < COUNT; ++n) {
+        done = NULL;
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000);
+        if (done == NULL) break;
+        int i = (int)(done - requests);
+        CHECK(key == 5 && i >= 0 && i < COUNT);
+        if (i < 0 || i >= COUNT) continue;
+        seen[i]++;
+        if (ok) {
+            unsigned char want = (unsigned char)(COUNT - i);
+            right += bytes == SIZE && buffers[(size_t)i * SIZE] == want && buffers[(size_t)i * SIZE + SIZE - 1] == want;
+        } else {
+            CHECK(i % 2 == 0 && GetLastError() == ERROR_OPERATION_ABORTED);
+            aborted++;
+        }
+    }
+    int once = 0;
+    for (int i = 0; i < COUNT; ++i) once += seen[i] == 1;
+    printf("deferred unbuffered reads: %d completed, %d aborted\n", right, aborted);
+    CHECK_EQ(once, COUNT);
+    CHECK_EQ(right + aborted, COUNT);
+    done = NULL;
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 50) && done == NULL);
+    CloseHandle(file);
+    CloseHandle(port);
+    VirtualFree(buffers, 0, MEM_RELEASE);
+}
+
 int main(void)
 {
     check_selection();
     if (overlapped_engine() != NULL) check_blocked_requests(); /* else nothing can run */
+    if (overlapped_engine() != NULL) check_deferred_unbuffered_reads();
     return tl_finish();
 }

@@ -48,7 +48,7 @@ namespace overlapped::engine {
 namespace {
 
 // Op::engine_state values.
-enum : uint8_t { kNew, kPoolWaiting, kPoolRunning, kReadyWaiting, kDirectRunning, kDone };
+enum : uint8_t { kNew, kDeferred, kPoolWaiting, kPoolRunning, kReadyWaiting, kDirectRunning, kDone };
 
 // The pool's bound (docs/engines.md): enough threads to keep a disk's queue busy (a
 // queue depth of 64) and to survive some operations blocked for good, few enough not to
@@ -402,26 +402,40 @@ public:
     // False if `op` cannot go to the kernel here (no context, or the context is full):
     // the caller gives it to the pool. Once it is in, it cannot be taken back (Linux
     // cannot cancel a file's direct I/O); it completes in the device's time.
-    bool submit(Op* op)
+    bool submit(Op* op) { return submit(&op, 1) == 1; }
+
+    // submit() for `count` (at most kBatch) operations in one system call, which also
+    // lets the block layer start them together (one doorbell for the disk, not one
+    // each). Returns how many went in: ops[0, n). The rest are the caller's again.
+    size_t submit(Op* const* ops, size_t count)
     {
-        if (context_ == 0) return false;
-        iocb block{};
-        block.aio_data = reinterpret_cast<uint64_t>(op);
-        block.aio_fildes = static_cast<uint32_t>(op->descriptor);
-        bool vector = op->code == OpCode::ReadVector || op->code == OpCode::WriteVector;
-        if (vector)
-            block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREADV : IOCB_CMD_PWRITEV;
-        else
-            block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREAD : IOCB_CMD_PWRITE;
-        block.aio_buf = reinterpret_cast<uint64_t>(vector ? static_cast<const void*>(op->vectors) : op->buffer);
-        block.aio_nbytes = op->length;  // bytes, or the number of vectors
-        block.aio_offset = static_cast<int64_t>(op->offset);
-        iocb* blocks[1] = {&block};  // the kernel copies it: only the buffers must live on
-        set_state(op, kDirectRunning);
-        if (syscall(SYS_io_submit, context_, 1L, blocks) == 1) return true;  // op may be gone
-        set_state(op, kNew);
-        return false;
+        if (context_ == 0) return 0;
+        iocb blocks[kBatch];
+        iocb* pointers[kBatch];
+        for (size_t i = 0; i < count; ++i) {
+            Op* op = ops[i];
+            iocb& block = blocks[i];
+            block = iocb{};
+            block.aio_data = reinterpret_cast<uint64_t>(op);
+            block.aio_fildes = static_cast<uint32_t>(op->descriptor);
+            bool vector = op->code == OpCode::ReadVector || op->code == OpCode::WriteVector;
+            if (vector)
+                block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREADV : IOCB_CMD_PWRITEV;
+            else
+                block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREAD : IOCB_CMD_PWRITE;
+            block.aio_buf = reinterpret_cast<uint64_t>(vector ? static_cast<const void*>(op->vectors) : op->buffer);
+            block.aio_nbytes = op->length;  // bytes, or the number of vectors
+            block.aio_offset = static_cast<int64_t>(op->offset);
+            pointers[i] = &block;  // the kernel copies it: only the buffers must live on
+            set_state(op, kDirectRunning);
+        }
+        long done = syscall(SYS_io_submit, context_, static_cast<long>(count), pointers);
+        size_t in = done > 0 ? static_cast<size_t>(done) : 0;  // those may be gone already
+        for (size_t i = in; i < count; ++i) set_state(ops[i], kNew);
+        return in;
     }
+
+    static constexpr size_t kBatch = 64;
 
 private:
     DirectIo()
@@ -459,7 +473,7 @@ class FallbackQueue final : public Queue {
 public:
     explicit FallbackQueue(Queue* parent) : parent_(parent) {}
 
-    void submit(Op* op, bool) override
+    void submit(Op* op, bool defer) override
     {
         outstanding_.fetch_add(1, std::memory_order_seq_cst);
         op->engine_owner = this;
@@ -469,6 +483,12 @@ public:
         } else if (op->kind == OpKind::Stream) {
             if (Reactor::instance().submit(op)) return;
         } else if (op->kind == OpKind::DirectFile) {
+            if (defer) {  // a port's thread: started with the others it issues, by flush()
+                set_state(op, kDeferred);
+                LockGuard guard(deferred_lock_);
+                deferred_.append(op);
+                return;
+            }
             if (!cancel_asked(op) && DirectIo::instance().submit(op)) return;
         } else if (op->kind == OpKind::File) {
             int result = run_once(op, true);
@@ -491,7 +511,7 @@ public:
     void cancel(Op* op) override
     {
         __atomic_store_n(&op->engine_cancel, true, __ATOMIC_SEQ_CST);
-        if (Pool::instance().cancel(op) || Reactor::instance().cancel(op)) {
+        if (take_deferred(op) || Pool::instance().cancel(op) || Reactor::instance().cancel(op)) {
             op->result = -ECANCELED;
             push_done(op);
         }
@@ -499,7 +519,30 @@ public:
 
     void retry_cancels() override { Pool::instance().retry_cancels(); }
 
-    void flush() override {}  // nothing is ever deferred: operations start in submit()
+    // Starts the deferred operations (O_DIRECT files, for kernel AIO): in batches of one
+    // system call each; any the kernel does not take go to the pool.
+    void flush() override
+    {
+        Op* list;
+        {
+            LockGuard guard(deferred_lock_);
+            list = deferred_.take_all();
+        }
+        while (list != nullptr) {
+            Op* batch[DirectIo::kBatch];
+            size_t count = 0;
+            while (list != nullptr && count < DirectIo::kBatch) {
+                Op* op = list;
+                list = op->engine_next;
+                if (cancel_asked(op))
+                    Pool::instance().push(op);  // completes it, cancelled
+                else
+                    batch[count++] = op;
+            }
+            size_t in = count != 0 ? DirectIo::instance().submit(batch, count) : 0;
+            for (size_t i = in; i < count; ++i) Pool::instance().push(batch[i]);
+        }
+    }
 
     int harvest() override
     {
@@ -522,6 +565,7 @@ public:
 
     void wait(const timespec* deadline) override
     {
+        flush();  // a port's leader starts what it deferred as it waits (as io_uring does)
         uint32_t seen = signal_.load(std::memory_order_acquire);
         if (done_count_.load(std::memory_order_acquire) != 0) return;
         waiting_.store(1, std::memory_order_seq_cst);
@@ -558,7 +602,20 @@ public:
     }
 
 private:
+    // True if `op` was deferred and not yet started: it is taken out, and the caller
+    // completes it.
+    bool take_deferred(Op* op)
+    {
+        if (state_of(op) != kDeferred) return false;
+        LockGuard guard(deferred_lock_);
+        if (!deferred_.remove(op)) return false;
+        set_state(op, kDone);
+        return true;
+    }
+
     Queue* parent_;
+    Lock deferred_lock_;
+    OpList deferred_;  // O_DIRECT operations a port's thread issued, for flush()
     Lock done_lock_;
     OpList done_;
     std::atomic<uint32_t> done_count_{0};
