@@ -95,15 +95,21 @@ struct PostBatch {
 
 thread_local PostBatch* post_batch = nullptr;
 
-void post_batch_flush(PostBatch& batch)
+// Queues `count` packets on `port` unless it is closed (its packets then go nowhere).
+void post_to(kernel::CompletionPort* port, const kernel::Packet* packets, size_t count)
 {
-    if (batch.count == 0) return;
-    kernel::CompletionPort* port = batch.port;
     port->lock.lock();
     if (port->closed())
         port->lock.unlock();
     else
-        port->post_and_unlock(batch.packets, batch.count);
+        port->post_and_unlock(packets, count);
+}
+
+void post_batch_flush(PostBatch& batch)
+{
+    if (batch.count == 0) return;
+    kernel::CompletionPort* port = batch.port;
+    post_to(port, batch.packets, batch.count);
     batch.count = 0;
     batch.port = nullptr;
     port->release_reference();
@@ -121,11 +127,7 @@ void post_packet(kernel::CompletionPort* port, const kernel::Packet& packet)
         batch->packets[batch->count++] = packet;
         return;
     }
-    port->lock.lock();
-    if (port->closed())
-        port->lock.unlock();
-    else
-        port->post_and_unlock(packet);
+    post_to(port, &packet, 1);
 }
 
 // Harvests `queue` with a batch for the packets its completions post.

@@ -99,41 +99,32 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     request.segments = segments;
     if (overlapped != nullptr) request.offset = offset_of(overlapped);
 
-    drivers::FileDevice* file;
-    if (overlapped != nullptr && io::request_event(overlapped, routine) == nullptr) {
-        // No event to look up first: the file's lock, taken by the handle lookup, is
-        // held through the submission (one lock, no reference of our own).
-        ACCESS_MASK granted = 0;
-        kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::File, 0, &granted, &error);
-        if (object == nullptr) return fail(error, FALSE);
-        file = static_cast<drivers::FileDevice*>(object);
-        if ((granted & access) == 0) error = ERROR_ACCESS_DENIED;
-        else error = check_transfer(write, buffer, segments, length, overlapped, routine, ex);
-        if (error == ERROR_SUCCESS && file->overlapped_io())
-            return submitted(io::submit_and_unlock(file, request, overlapped, routine, nullptr), ex);
-        if (error == ERROR_SUCCESS) file->add_reference();  // for the synchronous transfer below
-        file->lock.unlock();
-        if (error != ERROR_SUCCESS) return fail(error, FALSE);
-    } else {
-        file = reference_file(handle, access, &error);
-        if (file == nullptr) return fail(error, FALSE);
-        error = check_transfer(write, buffer, segments, length, overlapped, routine, ex);
-        if (error == ERROR_SUCCESS && file->overlapped_io()) {
-            // An overlapped handle needs an OVERLAPPED for every transfer; the file
-            // pointer plays no part.
-            error = overlapped == nullptr ? ERROR_INVALID_PARAMETER : io::submit(file, request, overlapped, routine);
-            file->release_reference();
-            return submitted(error, ex);
-        }
-        if (error != ERROR_SUCCESS) {
-            file->release_reference();
-            return fail(error, FALSE);
-        }
-    }
+    // The lookup leaves the file locked. An overlapped request with no event to look up
+    // first is submitted under that same lock (one lock, no reference of our own);
+    // anything else takes a reference and lets the lock go.
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::File, 0, &granted, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    auto* file = static_cast<drivers::FileDevice*>(object);
+    error = (granted & access) == 0 ? ERROR_ACCESS_DENIED
+                                    : check_transfer(write, buffer, segments, length, overlapped, routine, ex);
+    if (error == ERROR_SUCCESS && file->overlapped_io() && overlapped != nullptr &&
+        io::request_event(overlapped, routine) == nullptr)
+        return submitted(io::submit_and_unlock(file, request, overlapped, routine, nullptr), ex);
+    if (error == ERROR_SUCCESS) file->add_reference();
+    file->lock.unlock();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
     struct Release {
         drivers::FileDevice* file;
         ~Release() { file->release_reference(); }
     } release{file};
+
+    if (file->overlapped_io()) {
+        // An overlapped handle needs an OVERLAPPED for every transfer; the file pointer
+        // plays no part.
+        return submitted(overlapped == nullptr ? ERROR_INVALID_PARAMETER : io::submit(file, request, overlapped, routine),
+                         ex);
+    }
 
     // A synchronous handle: the transfer runs now, on this thread.
     if (segments != nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // scatter/gather is asynchronous only

@@ -21,6 +21,11 @@ static char file_path[64], fifo_path[64];
 
 static unsigned char pattern(int block) { return (unsigned char)(1 + block % 251); }
 
+static const char *how_name(int how)
+{
+    return how == 1 ? "ExitProcess" : how == 2 ? "return from main, on a port's thread" : "return from main";
+}
+
 /* The child: issues every write, leaves them pending and exits. Its exit status says how
  * far it got (0: every write was accepted). */
 static int child(int how)
@@ -64,7 +69,7 @@ static int child(int how)
     /* Nothing waited for; the buffers and OVERLAPPEDs stay valid until the process ends. */
     int pending = 0;
     for (int i = 0; i < WRITES; ++i) pending += !HasOverlappedIoCompleted(&writes[i]);
-    printf("exit by %s with %d of %d writes pending\n", how == 1 ? "ExitProcess" : how == 2 ? "return from main, on a port's thread" : "return from main", pending, WRITES);
+    printf("exit by %s with %d of %d writes pending\n", how_name(how), pending, WRITES);
     if (how == 1) ExitProcess(0);
     return 0; /* from main: exit(0) */
 }
@@ -106,7 +111,7 @@ static void check_exit(int how)
         for (int j = 0; j < BLOCK; ++j) same &= block[j] == pattern(i);
         whole += same;
     }
-    printf("exit by %s: %d of %d blocks written\n", how == 1 ? "ExitProcess" : how == 2 ? "return from main, on a port's thread" : "return from main", whole, WRITES);
+    printf("exit by %s: %d of %d blocks written\n", how_name(how), whole, WRITES);
     CHECK_EQ(whole, WRITES);
     close(fd);
     unlink(file_path);

@@ -105,8 +105,7 @@ public:
             // A harvest that made room just now may have missed our overflow_count_
             // (each side writes its count, then reads the other's, all sequentially
             // consistent): look again.
-            if (pushed_.load(std::memory_order_relaxed) - harvested_.load(std::memory_order_seq_cst) < capacity_)
-                drain_overflow();
+            if (in_ring() < capacity_) drain_overflow();
             return;
         }
         push(op);
@@ -295,9 +294,11 @@ private:
         return queue;
     }
 
+    // (harvested_ is read sequentially consistent for submit()'s overflow re-check; on
+    // x86 that is a plain load, as an acquiring one is.)
     uint32_t in_ring() const
     {
-        return pushed_.load(std::memory_order_relaxed) - harvested_.load(std::memory_order_acquire);
+        return pushed_.load(std::memory_order_relaxed) - harvested_.load(std::memory_order_seq_cst);
     }
 
     unsigned unsubmitted() const
