@@ -23,7 +23,7 @@ failed=0
 for source in "$here"/win32/test_*.c; do
     name=$(basename "$source" .c)
     exe="$out/$name.exe"
-    if ! x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror -I"$here/win32" "$source" -o "$exe" >"$out/$name.build.log" 2>&1; then
+    if ! x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror -I"$here/win32" "$source" -o "$exe" -lws2_32 -lmswsock >"$out/$name.build.log" 2>&1; then
         echo "FAIL $name (mingw build)"
         cat "$out/$name.build.log"
         failed=$((failed + 1))
