@@ -3,6 +3,7 @@
 #ifndef OVERLAPPED_WINDEF_H
 #define OVERLAPPED_WINDEF_H
 
+#include <overlapped_libc.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,18 @@
 #define OVERLAPPED_API __attribute__((visibility("default")))
 
 /* Calling conventions: x86_64 Windows has one convention; ours is the platform's. */
+#ifndef __cdecl
+#define __cdecl
+#endif
+#ifndef __stdcall
+#define __stdcall
+#endif
+#ifndef __fastcall
+#define __fastcall
+#endif
+#ifndef _cdecl
+#define _cdecl
+#endif
 #define WINAPI
 #define WINAPIV
 #define APIENTRY
@@ -121,10 +134,31 @@ typedef LONG NTSTATUS;
 #define LOBYTE(w) ((BYTE)((DWORD_PTR)(w) & 0xff))
 #define HIBYTE(w) ((BYTE)((DWORD_PTR)(w) >> 8))
 
-#if !defined(max) && !defined(NOMINMAX)
+/* min and max: macros in C, as the Windows SDK has them. In C++ they are function
+ * templates instead: libstdc++'s headers (std::max, numeric_limits<T>::max()) cannot be
+ * parsed once a function-like macro named max exists, and a program may include them
+ * after <windows.h>. The templates take two possibly different arithmetic types, as the
+ * macros do; when both arguments have one type, std::min/std::max (more specialised)
+ * win any overload contest, so `using namespace std;` stays unambiguous. */
+#if !defined(NOMINMAX)
 #ifndef __cplusplus
+#ifndef max
 #define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#ifndef min
 #define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#else
+template <class OverlappedA, class OverlappedB>
+constexpr auto max(OverlappedA a, OverlappedB b) -> decltype(true ? a : b)
+{
+    return a > b ? a : b;
+}
+template <class OverlappedA, class OverlappedB>
+constexpr auto min(OverlappedA a, OverlappedB b) -> decltype(true ? a : b)
+{
+    return a < b ? a : b;
+}
 #endif
 #endif
 

@@ -2,7 +2,11 @@
 #ifndef OVERLAPPED_WINDOWS_H
 #define OVERLAPPED_WINDOWS_H
 
+/* The C headers the Windows SDK's windows.h brings along, which programs rely on. */
 #include <windef.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
 #include <winnt.h>
 #include <winerror.h>
 #include <winbase.h>
