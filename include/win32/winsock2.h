@@ -465,9 +465,6 @@ OVERLAPPED_API char *WSAAPI inet_ntoa(struct in_addr in) OVERLAPPED_WS_NAME(inet
 OVERLAPPED_API struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type)
     OVERLAPPED_WS_NAME(gethostbyaddr);
 OVERLAPPED_API struct hostent *WSAAPI gethostbyname(const char *name) OVERLAPPED_WS_NAME(gethostbyname);
-#ifndef _UNISTD_H /* <unistd.h> first: its gethostname (size_t length) is the one in scope */
-OVERLAPPED_API int WSAAPI gethostname(char *name, int namelen) OVERLAPPED_WS_NAME(gethostname);
-#endif
 OVERLAPPED_API int WSAAPI GetHostNameW(PWSTR name, int namelen);
 OVERLAPPED_API struct servent *WSAAPI getservbyport(int port, const char *proto) OVERLAPPED_WS_NAME(getservbyport);
 OVERLAPPED_API struct servent *WSAAPI getservbyname(const char *name, const char *proto)
@@ -564,6 +561,15 @@ OVERLAPPED_API int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd
 #define select overlapped_select
 OVERLAPPED_API int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
                                  const struct timeval *timeout);
+#endif
+
+/* gethostname(): <unistd.h> has one too, with a size_t length, and C++'s standard headers
+ * include it. In C++ ours is an overload; in C it is declared unless <unistd.h> came
+ * first (glibc's then serves: same call, same result). */
+#ifdef __cplusplus
+OVERLAPPED_API int WSAAPI gethostname(char *name, int namelen) OVERLAPPED_WS_NAME(gethostname);
+#elif !defined(_UNISTD_H)
+OVERLAPPED_API int WSAAPI gethostname(char *name, int namelen) OVERLAPPED_WS_NAME(gethostname);
 #endif
 
 #ifdef UNICODE

@@ -248,6 +248,37 @@ static inline void IN6_SET_ADDR_LOOPBACK(IN6_ADDR *a)
     a->u.Byte[15] = 1;
 }
 
+/* SIO_GET_INTERFACE_LIST: the interfaces, as INTERFACE_INFO entries. */
+#define SIO_GET_INTERFACE_LIST _IOR('t', 127, u_long)
+#define SIO_GET_INTERFACE_LIST_EX _IOR('t', 126, u_long)
+#define SIO_SET_MULTICAST_FILTER _IOW('t', 125, u_long)
+#define SIO_GET_MULTICAST_FILTER _IOW('t', 124 | IOC_IN, u_long)
+#define IFF_UP 0x00000001
+#define IFF_BROADCAST 0x00000002
+#define IFF_LOOPBACK 0x00000004
+#define IFF_POINTTOPOINT 0x00000008
+#define IFF_MULTICAST 0x00000010
+
+typedef struct sockaddr_in6_old {
+    SHORT sin6_family;
+    USHORT sin6_port;
+    ULONG sin6_flowinfo;
+    IN6_ADDR sin6_addr;
+} SOCKADDR_IN6_OLD;
+
+typedef union sockaddr_gen {
+    struct sockaddr Address;
+    struct sockaddr_in AddressIn;
+    struct sockaddr_in6_old AddressIn6;
+} sockaddr_gen;
+
+typedef struct _INTERFACE_INFO {
+    ULONG iiFlags;
+    sockaddr_gen iiAddress;
+    sockaddr_gen iiBroadcastAddress;
+    sockaddr_gen iiNetmask;
+} INTERFACE_INFO, *LPINTERFACE_INFO;
+
 #define INET_ADDRSTRLEN 22
 #define INET6_ADDRSTRLEN 65
 

@@ -6,6 +6,7 @@
 #define OVERLAPPED_WS2TCPIP_H
 
 #include <winsock2.h>
+#include <mstcpip.h>
 
 OVERLAPPED_BEGIN_C
 

@@ -24,6 +24,10 @@ struct Transfer {
     // A driver's own request (a socket's WSARecv, AcceptEx...): its arguments, which the
     // driver's prepare() reads; null for ReadFile/WriteFile.
     const void* driver_request = nullptr;
+    // Winsock's completion routines take four arguments (the fourth: the flags, which
+    // the driver leaves in OVERLAPPED.Offset) and a WSA error, which this gives for the
+    // request's NTSTATUS. Null: ReadFileEx's three arguments and a Win32 error.
+    int (*winsock_error)(DWORD status) = nullptr;
 };
 
 // Requests of one lane of a device start one at a time, in the order they were issued
@@ -53,6 +57,7 @@ enum class Next : uint8_t {
 struct Outcome {
     DWORD status = 0;
     DWORD bytes = 0;
+    DWORD flags = 0;  // the driver's: given back to a caller whose request finished at once
 };
 
 class Device : public kernel::Object {

@@ -273,6 +273,15 @@ void invoke_completion_routine(const kernel::Apc& apc)
     routine(static_cast<DWORD>(apc.b >> 32), static_cast<DWORD>(apc.b), reinterpret_cast<OVERLAPPED*>(apc.c));
 }
 
+// Winsock's completion routine: (dwError, cbTransferred, lpOverlapped, dwFlags).
+void invoke_winsock_routine(const kernel::Apc& apc)
+{
+    using Routine = void (*)(DWORD, DWORD, OVERLAPPED*, DWORD);
+    auto routine = reinterpret_cast<Routine>(apc.a);
+    auto* overlapped = reinterpret_cast<OVERLAPPED*>(apc.c);
+    routine(static_cast<DWORD>(apc.b >> 32), static_cast<DWORD>(apc.b), overlapped, overlapped->Offset);
+}
+
 void unlink_request(Device* device, Request* request)
 {
     if (request->prev != nullptr)
@@ -394,9 +403,11 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
     }
     if (request->routine != nullptr) {
         if (!__atomic_load_n(&request->issuer->exiting, __ATOMIC_ACQUIRE)) {
-            DWORD error = win32_error_from_ntstatus(status);
+            bool winsock = request->winsock_error != nullptr;
+            DWORD error = winsock ? static_cast<DWORD>(request->winsock_error(status)) : win32_error_from_ntstatus(status);
             kernel::queue_apc(request->issuer,
-                              {&invoke_completion_routine, reinterpret_cast<ULONG_PTR>(request->routine),
+                              {winsock ? &invoke_winsock_routine : &invoke_completion_routine,
+                               reinterpret_cast<ULONG_PTR>(request->routine),
                                (static_cast<ULONG_PTR>(error) << 32) | bytes, reinterpret_cast<ULONG_PTR>(overlapped)});
         }
     }
@@ -507,6 +518,7 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
             submitted->error = ERROR_SUCCESS;
             submitted->status = outcome.status;
             submitted->bytes = outcome.bytes;
+            submitted->flags = outcome.flags;
         }
         return deliver(request, outcome, issuing);
     }
@@ -721,6 +733,7 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     request->overlapped = overlapped;
     request->event = event;
     request->routine = routine;
+    request->winsock_error = transfer.winsock_error;
     request->issuer = self;
     request->issuer_object = nullptr;
     request->requested = transfer.length;
@@ -781,7 +794,9 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     request->next = device->requests;
     if (device->requests != nullptr) device->requests->prev = request;
     device->requests = request;
-    if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) device->signaled_ = false;
+    // Issuing resets the handle's signal, in either mode: FILE_SKIP_SET_EVENT_ON_HANDLE
+    // only keeps the completion from setting it.
+    device->signaled_ = false;
     __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
     bool waits = false;
     if (request->plan.lane != Lane::None) {
@@ -809,6 +824,15 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     while (next != nullptr) next = run(next, false, nullptr);
     return submitted;
 }
+
+bool submit_internal(engine::Op* op)
+{
+    if (!start()) return false;
+    manager().process_queue->submit(op, false);
+    return true;
+}
+
+void cancel_internal(engine::Op* op) { manager().process_queue->cancel(op); }
 
 DWORD status_from_errno(int error)
 {

@@ -38,6 +38,7 @@ struct Request {
     OVERLAPPED* overlapped = nullptr;
     kernel::EventObject* event = nullptr;  // one reference, or null
     LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr;
+    int (*winsock_error)(DWORD status) = nullptr;  // a Winsock routine (Transfer)
     kernel::ThreadState* issuer = nullptr;
     kernel::ThreadObject* issuer_object = nullptr;  // a reference, for the APC only
     engine::Queue* queue = nullptr;
@@ -59,7 +60,7 @@ struct Request {
     uint32_t done = 0;       // bytes transferred so far
     bool write = false;
     // Room for a driver's state (a socket's message header and addresses).
-    alignas(16) unsigned char driver[320];
+    alignas(16) unsigned char driver[384];
     template <class State>
     State* driver_state()
     {
@@ -79,6 +80,7 @@ struct Submitted {
     DWORD error = ERROR_SUCCESS;
     DWORD status = 0;  // the NTSTATUS the request finished with (success or warning)
     DWORD bytes = 0;
+    DWORD flags = 0;   // Outcome::flags
 };
 
 // Issues an asynchronous transfer on `device` (an overlapped handle; the caller holds a
@@ -96,6 +98,13 @@ HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTI
 // (`event`: a reference the request takes over, or null). Releases the lock.
 Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
                             LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event);
+
+// An operation a driver runs for itself, not for a program's request (a socket's
+// readiness watch for WSAEventSelect): it goes to the process queue, and `op->complete`
+// (the driver's) runs on the I/O manager's completion thread. False if no engine runs.
+bool submit_internal(engine::Op* op);
+// Asks for an internal operation to end early (it then completes with -ECANCELED).
+void cancel_internal(engine::Op* op);
 
 // The NTSTATUS for an operation's result (a negative errno): STATUS_CANCELLED for
 // ECANCELED, otherwise the status of the Win32 error the errno stands for.

@@ -378,12 +378,19 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 
 DWORD WINAPI GetFileType(HANDLE hFile)
 {
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hFile, kernel::ObjectType::Any, 0, &error);
+    if (object == nullptr) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));
     DWORD type = FILE_TYPE_UNKNOWN;
-    if (!with_file(hFile, 0, [&](drivers::FileDevice* file) {
-            type = file->type();
-            return ERROR_SUCCESS;
-        }))
-        return FILE_TYPE_UNKNOWN;
+    error = ERROR_SUCCESS;
+    if (object->type() == kernel::ObjectType::File)
+        type = static_cast<drivers::FileDevice*>(object)->type();
+    else if (object->type() == kernel::ObjectType::Socket)
+        type = FILE_TYPE_PIPE;  // as Windows reports a socket
+    else
+        error = ERROR_INVALID_HANDLE;
+    object->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));
     set_last_error(ERROR_SUCCESS);
     return type;
 }

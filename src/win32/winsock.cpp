@@ -6,6 +6,7 @@
 
 #include <winsock2.h>
 
+#include "kernel/handle_table.h"
 #include "win32/winsock_state.h"
 
 using namespace overlapped;
@@ -60,6 +61,9 @@ int WSAAPI WSACleanup(void)
     while (current > 0 && !startups.compare_exchange_weak(current, current - 1, std::memory_order_acq_rel)) {
     }
     if (current <= 0) return wsa_fail(WSANOTINITIALISED, SOCKET_ERROR);
+    // The last cleanup destroys the process's sockets, as on Windows: their handles close
+    // (pending requests end) and their values no longer name sockets.
+    if (current == 1) kernel::handle_close_all(kernel::ObjectType::Socket);
     return 0;
 }
 
@@ -72,5 +76,62 @@ BOOL WSAAPI WSAIsBlocking(void) { return FALSE; }
 int WSAAPI WSAUnhookBlockingHook(void) { return wsa_fail(WSAEOPNOTSUPP, SOCKET_ERROR); }
 FARPROC WSAAPI WSASetBlockingHook(FARPROC) { return wsa_fail(WSAEOPNOTSUPP, static_cast<FARPROC>(nullptr)); }
 int WSAAPI WSACancelBlockingCall(void) { return wsa_fail(WSAEOPNOTSUPP, SOCKET_ERROR); }
+
+}  // extern "C"
+
+// ---- Winsock's events: the kernel's manual-reset events under Winsock's names.
+extern "C" {
+
+WSAEVENT WSAAPI WSACreateEvent(void)
+{
+    HANDLE event = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    return event != nullptr ? event : WSA_INVALID_EVENT;
+}
+
+BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent)
+{
+    if (!CloseHandle(hEvent)) return wsa_fail(WSA_INVALID_HANDLE, FALSE);
+    return TRUE;
+}
+
+BOOL WSAAPI WSASetEvent(WSAEVENT hEvent)
+{
+    if (!SetEvent(hEvent)) return wsa_fail(WSA_INVALID_HANDLE, FALSE);
+    return TRUE;
+}
+
+BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent)
+{
+    if (!ResetEvent(hEvent)) return wsa_fail(WSA_INVALID_HANDLE, FALSE);
+    return TRUE;
+}
+
+DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, BOOL fWaitAll, DWORD dwTimeout,
+                                      BOOL fAlertable)
+{
+    if (cEvents == 0 || cEvents > WSA_MAXIMUM_WAIT_EVENTS) return wsa_fail(WSA_INVALID_PARAMETER, WSA_WAIT_FAILED);
+    if (lphEvents == nullptr) return wsa_fail(WSA_INVALID_PARAMETER, WSA_WAIT_FAILED);
+    DWORD result = WaitForMultipleObjectsEx(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
+    if (result == WAIT_FAILED && GetLastError() == ERROR_INVALID_HANDLE) return wsa_fail(WSA_INVALID_HANDLE, result);
+    return result;
+}
+
+int WSAAPI WSAAsyncSelect(SOCKET, HWND, u_int, LONG)
+{
+    // Window messages: there are no windows here (docs/win32-status.md).
+    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, SOCKET_ERROR);
+}
+
+BOOL WSAAPI WSAConnectByNameA(SOCKET, LPCSTR, LPCSTR, LPDWORD, LPSOCKADDR, LPDWORD, LPSOCKADDR, const struct timeval*,
+                              LPWSAOVERLAPPED)
+{
+    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+
+BOOL WSAAPI WSAConnectByNameW(SOCKET, LPWSTR, LPWSTR, LPDWORD, LPSOCKADDR, LPDWORD, LPSOCKADDR, const struct timeval*,
+                              LPWSAOVERLAPPED)
+{
+    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
 
 }  // extern "C"
