@@ -84,8 +84,8 @@ bool parse_ipv4_lenient(const char*& p, uint32_t& address)
     return true;
 }
 
-// The strict dotted quad of inet_pton: four decimal numbers 0-255, no leading zeros. On
-// success `p` points after the fourth number (the caller checks the terminator).
+// The strict dotted quad of inet_pton: four decimal numbers 0-255, no leading zeros, no
+// fifth. On success `p` points after the fourth number (the caller checks the terminator).
 bool parse_ipv4_strict(const char*& p, uint32_t& address)
 {
     address = 0;
@@ -100,7 +100,7 @@ bool parse_ipv4_strict(const char*& p, uint32_t& address)
         address = (address << 8) | value;
         if (i < 3 && *p++ != '.') return false;
     }
-    return true;
+    return *p != '.';  // a fifth number is no address at all
 }
 
 // The dotted quad inside an IPv6 address: four decimal numbers of at most three digits
