@@ -337,6 +337,9 @@ int get_host_by_name(const char* name, HostEntry& entry)
         if (error) return error;
         name = local.c_str();
     }
+    // An IPv6 literal: Windows' gethostbyname answers IPv4 only, "valid name, no data".
+    in6_addr literal;
+    if (inet_pton(AF_INET6, name, &literal) == 1) return WSANO_DATA;
     return host_lookup(
         [name](hostent* result, char* buffer, size_t size, hostent** found, int* h_error) {
             return gethostbyname2_r(name, AF_INET, result, buffer, size, found, h_error);
