@@ -4,6 +4,8 @@
 // gai_strerrorA/W and WSAHtonl & co. Arguments are checked here and the results built in
 // Windows' layouts; the lookups themselves are drivers/resolver.cpp's (the C library's
 // resolver). Rules and sources: docs/research/windows-sockets-names.md.
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
