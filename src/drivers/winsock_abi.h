@@ -131,6 +131,9 @@ constexpr int kAiAll = 0x100;
 constexpr int kAiAddrConfig = 0x400;
 constexpr int kAiV4Mapped = 0x800;
 constexpr int kAiFqdn = 0x20000;
+constexpr int kAiDisableIdnEncoding = 0x80000;
+constexpr DWORD kNsAll = 0;
+constexpr DWORD kNsDns = 12;
 constexpr int kNiNoFqdn = 0x01;
 constexpr int kNiNumericHost = 0x02;
 constexpr int kNiNameReqd = 0x04;
@@ -189,7 +192,7 @@ struct SockaddrIn {
     InAddr sin_addr;
     CHAR sin_zero[8];
 };
-struct In6Addr {
+struct alignas(2) In6Addr {  // IN6_ADDR is a union with USHORT words
     UCHAR bytes[16];
 };
 struct SockaddrIn6 {

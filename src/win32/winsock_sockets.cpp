@@ -488,6 +488,20 @@ SOCKET create_socket(int af, int type, int protocol, DWORD flags)
 
 }  // namespace
 
+namespace overlapped::win32 {
+
+bool winsock_is_socket(UINT_PTR s)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(as_handle(s), kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
+    if (object == nullptr) return false;
+    object->release_reference();
+    return true;
+}
+
+}  // namespace overlapped::win32
+
 extern "C" {
 
 SOCKET WSAAPI socket(int af, int type, int protocol)

@@ -12,6 +12,9 @@ namespace overlapped::win32 {
 // WSANOTINITIALISED and returns false (every Winsock call but WSAStartup checks it).
 bool winsock_started();
 
+// True if `s` is an open socket handle Winsock made (winsock_sockets.cpp).
+bool winsock_is_socket(UINT_PTR s);
+
 // Sets the WSA error (the thread's last error, as on Windows) and returns `value`.
 template <class T>
 inline T wsa_fail(int error, T value)
