@@ -372,6 +372,10 @@ OVERLAPPED_API BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName);
 OVERLAPPED_API BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName);
 OVERLAPPED_API DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
 OVERLAPPED_API DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
+OVERLAPPED_API UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique,
+                                            LPSTR lpTempFileName);
+OVERLAPPED_API UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString, UINT uUnique,
+                                            LPWSTR lpTempFileName);
 
 /* ---- Virtual memory (page-aligned buffers for FILE_FLAG_NO_BUFFERING) --------------- */
 
@@ -524,6 +528,7 @@ static inline void MemoryBarrier(void)
 #define CreateDirectory CreateDirectoryW
 #define RemoveDirectory RemoveDirectoryW
 #define GetTempPath GetTempPathW
+#define GetTempFileName GetTempFileNameW
 #define CreateEventEx CreateEventExW
 #define OpenEvent OpenEventW
 #define CreateSemaphore CreateSemaphoreW
@@ -544,6 +549,7 @@ static inline void MemoryBarrier(void)
 #define CreateDirectory CreateDirectoryA
 #define RemoveDirectory RemoveDirectoryA
 #define GetTempPath GetTempPathA
+#define GetTempFileName GetTempFileNameA
 #define CreateEventEx CreateEventExA
 #define OpenEvent OpenEventA
 #define CreateSemaphore CreateSemaphoreA

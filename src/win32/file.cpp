@@ -1,6 +1,7 @@
 // file.cpp: the file functions: CreateFile, the transfers (synchronous and overlapped,
 // ReadFileEx/WriteFileEx, scatter/gather), sizes and the file pointer, attributes and
 // directories. Arguments and last errors here; the work in drivers/file and io/.
+#include <cstdio>
 #include <cstring>
 
 #include "common/errors.h"
@@ -414,3 +415,53 @@ BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags)
 }
 
 }  // extern "C"
+
+namespace {
+
+// GetTempFileName: "<path>\<up to 3 prefix characters><hex>.TMP". With `unique` 0 the
+// number is chosen and the file created (empty) so that the name is taken; otherwise the
+// name is only made.
+template <class Char>
+UINT temp_file_name(const Char* path, const Char* prefix, UINT unique, Char* out)
+{
+    if (path == nullptr || out == nullptr) return fail(ERROR_INVALID_PARAMETER, 0u);
+    std::string directory;
+    for (size_t i = 0; path[i] != 0; ++i) directory += static_cast<char>(path[i]);
+    if (!directory.empty() && directory.back() != '\\' && directory.back() != '/') directory += '\\';
+    std::string start = directory;
+    for (size_t i = 0; prefix != nullptr && prefix[i] != 0 && i < 3; ++i) start += static_cast<char>(prefix[i]);
+    unsigned counter = unique != 0 ? unique : (static_cast<unsigned>(GetTickCount()) ^ static_cast<unsigned>(GetCurrentProcessId()));
+    for (unsigned attempt = 0; attempt < 65535; ++attempt) {
+        unsigned number = (counter + attempt) & 0xFFFF;
+        if (number == 0) continue;
+        char hex[8];
+        snprintf(hex, sizeof(hex), "%X", number);
+        std::string name = start + hex + ".TMP";
+        if (name.size() >= MAX_PATH) return fail(ERROR_BUFFER_OVERFLOW, 0u);
+        if (unique == 0) {
+            HANDLE file = CreateFileA(name.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+            if (file == INVALID_HANDLE_VALUE) {
+                if (GetLastError() == ERROR_FILE_EXISTS) continue;
+                return 0;  // the last error is CreateFile's
+            }
+            CloseHandle(file);
+        }
+        for (size_t i = 0; i <= name.size(); ++i) out[i] = static_cast<Char>(static_cast<unsigned char>(name[i]));
+        set_last_error(ERROR_SUCCESS);
+        return number;
+    }
+    return fail(ERROR_FILE_EXISTS, 0u);
+}
+
+}  // namespace
+
+extern "C" UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique, LPSTR lpTempFileName)
+{
+    return temp_file_name(lpPathName, lpPrefixString, uUnique, lpTempFileName);
+}
+
+extern "C" UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString, UINT uUnique,
+                                        LPWSTR lpTempFileName)
+{
+    return temp_file_name(lpPathName, lpPrefixString, uUnique, lpTempFileName);
+}
