@@ -81,6 +81,7 @@ public:
             error = io_uring_queue_init_params(kSubmissionEntries, &ring_, &params);
         }
         if (error < 0) return false;
+        nodrop_ = (params.features & IORING_FEAT_NODROP) != 0;
         // Slot i of the submission array always names SQE i.
         for (unsigned i = 0; i < ring_.sq.ring_entries; ++i) ring_.sq.array[i] = i;
         capacity_ = ring_.cq.ring_entries - kReserve;
@@ -91,6 +92,20 @@ public:
     {
         outstanding_.fetch_add(1, std::memory_order_seq_cst);
         submit_lock_.lock();
+        if (op->kind == OpKind::Stream && nodrop_) {
+            // A stream operation may wait for good (a receive on an idle connection): it
+            // does not count against the room kept for files, and it never waits in the
+            // overflow list behind others (10,000 idle connections each with a pending
+            // receive must all be in the kernel). The kernel keeps completions that do
+            // not fit the completion ring (IORING_FEAT_NODROP); harvest() flushes them.
+            // Streams are ordered by the I/O manager's lanes: one operation of a lane at
+            // a time, so none can overtake another here.
+            push(op);
+            stream_pushed_.store(stream_pushed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+            submit_lock_.unlock();
+            if (!defer) enter_pending(0, 0, nullptr);
+            return;
+        }
         if (in_ring() >= capacity_ && op->kind != OpKind::Stream) {
             // The ring is full: a file operation runs in the fallback engine rather than
             // wait behind the ring's, some of which may never end (reads of an idle
@@ -208,7 +223,16 @@ public:
                 outstanding_.fetch_sub(completed, std::memory_order_acq_rel);
             }
             harvest_lock_.unlock();
-            if (count == 0) break;
+            if (count == 0) {
+                // Completions the completion ring had no room for wait in the kernel until
+                // asked for (streams beyond the ring's size): let it move them in.
+                if (IO_URING_READ_ONCE(*ring_.sq.kflags) & IORING_SQ_CQ_OVERFLOW) {
+                    ring_enter(ring_.ring_fd, 0, 0, IORING_ENTER_GETEVENTS, nullptr);
+                    continue;
+                }
+                break;
+            }
+            unsigned streams = 0;
             for (unsigned i = 0; i < count; ++i) {
                 if (entries[i].data == kWakeTag) {
                     ++wakes_taken;
@@ -223,10 +247,12 @@ public:
                 Op* op = reinterpret_cast<Op*>(entries[i].data);
                 if (cancelling_count_.load(std::memory_order_acquire) != 0) cancel_done(op);
                 taken_from_kernel(op);
+                if (op->kind == OpKind::Stream) ++streams;
                 op->result = entries[i].result;
                 op->complete(op);  // may free op
                 ++total;
             }
+            if (streams != 0) stream_harvested_.fetch_add(streams, std::memory_order_relaxed);
             if (completed != 0 && overflow_count_.load(std::memory_order_seq_cst) != 0) drain_overflow();  // see submit()
         }
         // A harvest that began before a waiter went to sleep can take the wake-up meant
@@ -299,7 +325,9 @@ private:
     // x86 that is a plain load, as an acquiring one is.)
     uint32_t in_ring() const
     {
-        return pushed_.load(std::memory_order_relaxed) - harvested_.load(std::memory_order_seq_cst);
+        // Streams pushed past the room kept for files are not counted (see submit()).
+        uint32_t streams = stream_pushed_.load(std::memory_order_relaxed) - stream_harvested_.load(std::memory_order_relaxed);
+        return pushed_.load(std::memory_order_relaxed) - harvested_.load(std::memory_order_seq_cst) - streams;
     }
 
     unsigned unsubmitted() const
@@ -452,6 +480,10 @@ private:
     std::atomic<uint32_t> pushed_{0};
     std::atomic<uint32_t> harvested_{0};
     std::atomic<Queue*> spill_{nullptr};
+    bool nodrop_ = false;  // the kernel keeps completions the ring cannot hold
+    // Stream operations pushed (under submit_lock_) and harvested: in_ring() leaves them out.
+    std::atomic<uint32_t> stream_pushed_{0};
+    std::atomic<uint32_t> stream_harvested_{0};
     alignas(64) Lock harvest_lock_;
     alignas(64) std::atomic<uint32_t> waiting_{0};
     std::atomic<uint32_t> wake_pending_{0};
