@@ -116,6 +116,7 @@ start_server() {
     local -a run_cmd
     read -r -a run_cmd <<<"${command[$name]}"
     [ -n "$cpu" ] && run_cmd=(taskset -c "$cpu" "${run_cmd[@]}")
+    : >"$work/server.log"  # now, not in the child: the previous server's line must not count
     "${run_cmd[@]}" -p "$port" >"$work/server.log" 2>&1 &
     server_pid=$!
     pid_args=(--pid "$server_pid")
@@ -164,7 +165,7 @@ stop_server() {
 }
 
 # measure NAME [CPU] -- LOADGEN ARGS: one load generator run against the running server;
-# appends "NAME metric value" lines. With CPU the load generator is pinned there too.
+# appends "NAME metric value run" lines. With CPU the load generator is pinned there too.
 measure() {
     local name=$1 cpu=$2
     shift 3
@@ -173,43 +174,43 @@ measure() {
     if ! timeout 600 "${lg[@]}" --port "$port" "${pid_args[@]}" "$@" >"$work/lg.out" 2>"$work/lg.err"; then
         note_failure "# $name: loadgen $*: $(tail -1 "$work/lg.err")"
     fi
-    grep '^#' "$work/lg.out" >&2
-    awk -v name="$name" '$1 == "METRIC" {print name, $2, $3}' "$work/lg.out" >>"$results"
+    sed -n "s/^# /# $name /p" "$work/lg.out" >&2
+    awk -v name="$name" -v run="$run" '$1 == "METRIC" {print name, $2, $3, run}' "$work/lg.out" >>"$results"
 }
 
-# One run of every test against one server: four server starts, so that the pinned test
-# and each memory figure begin from a fresh server.
-run_server() {
-    local name=$1 w=$warm d=$dur
+# run_test NAME TEST: one fresh server, one load generator run. Every test starts its
+# own server, so no test inherits another's state (memory, sockets) and the pinned test
+# can pin it.
+run_test() {
+    local name=$1 test=$2 w=$warm d=$dur cpu=""
     [ "$name" = wine ] && w=$wine_warm d=$wine_dur
-    if start_server "$name"; then
-        measure "$name" "" -- --mode echo -c 32 -s 64 -w "$w" -d "$d" --tag echo64
-        measure "$name" "" -- --mode echo -c 32 -s 16384 -w "$w" -d "$d" --tag echo16k
-        measure "$name" "" -- --mode echo -c 1 -s 64 -w "$w" -d "$d" --tag rttfree
-        measure "$name" "" -- --mode accept -c 16 -w "$w" -d "$d" --tag accept
-        stop_server "$name"
-    fi
-    if start_server "$name" "$pin_cpu"; then
-        measure "$name" "$pin_cpu" -- --mode echo -c 1 -s 64 -w "$w" -d "$d" --tag rtt
-        stop_server "$name"
-    fi
-    if start_server "$name"; then
-        measure "$name" "" -- --mode idle -c 1000 --tag idle1k
-        stop_server "$name"
-    fi
-    if start_server "$name"; then
-        measure "$name" "" -- --mode idle -c 10000 --tag idle10k
-        stop_server "$name"
-    fi
+    local -a args
+    case $test in
+    echo64) args=(--mode echo -c 32 -s 64 -w "$w" -d "$d") ;;
+    echo16k) args=(--mode echo -c 32 -s 16384 -w "$w" -d "$d") ;;
+    rtt) args=(--mode echo -c 1 -s 64 -w "$w" -d "$d"); cpu=$pin_cpu ;;
+    rttfree) args=(--mode echo -c 1 -s 64 -w "$w" -d "$d") ;;
+    accept) args=(--mode accept -c 16 -w "$w" -d "$d") ;;
+    idle1k) args=(--mode idle -c 1000) ;;
+    idle10k) args=(--mode idle -c 10000) ;;
+    esac
+    start_server "$name" $cpu || return
+    measure "$name" "$cpu" -- "${args[@]}" --tag "$test"
+    stop_server "$name"
 }
+tests=(echo64 echo16k rtt rttfree accept idle1k idle10k)
 
 echo "# echo benchmarks: $(nproc) CPUs shared by the load generator and the server; servers: ${servers[*]}${wine_ok:+ wine}"
+# Interleaved finely: each test runs against every server in turn before the next test,
+# so a burst of noise from elsewhere falls on neighbouring measurements of different
+# servers; each run starts with the next server, so none always goes first.
 for ((i = 0; i < runs; i++)); do
-    # Each run starts with the next server, so no server always runs first or last.
-    for ((j = 0; j < ${#servers[@]}; j++)); do
-        name=${servers[(i + j) % ${#servers[@]}]}
-        echo "# echo run $((i + 1)) of $runs: $name" >&2
-        run_server "$name"
+    run=$((i + 1))
+    echo "# echo run $run of $runs" >&2
+    for test in "${tests[@]}"; do
+        for ((j = 0; j < ${#servers[@]}; j++)); do
+            run_test "${servers[(i + j) % ${#servers[@]}]}" "$test"
+        done
     done
 done
 # Wine last: its wineserver lingers and would disturb the native runs.
@@ -220,8 +221,9 @@ if [ -n "$wine_ok" ]; then
     sleep 0.5
     if kill -0 "$wineserver_pid" 2>/dev/null; then
         for ((i = 1; i <= (runs < 2 ? runs : 2); i++)); do
+            run=wine$i
             echo "# echo wine run $i" >&2
-            run_server wine
+            for test in "${tests[@]}"; do run_test wine "$test"; done
         done
     else
         note_failure "# wine: could not start a wineserver"
@@ -233,13 +235,18 @@ fi
 
 python3 - "$results" "${servers[*]}" <<'PY'
 import statistics, sys
-values = {}
+values, by_run = {}, {}
 for line in open(sys.argv[1]):
-    name, metric, value = line.split()
+    name, metric, value, run = line.split()
     values.setdefault((name, metric), []).append(float(value))
+    by_run[(name, metric, run)] = float(value)
 def median(name, metric):
     v = values.get((name, metric))
     return statistics.median(v) if v else None
+def run_ratios(metric, name, other, higher):  # the ratio within each run: both measured close together
+    runs = sorted({r for (n, m, r) in by_run if n == name and m == metric})
+    out = [ratio(by_run[(name, metric, r)], by_run.get((other, metric, r)), higher) for r in runs]
+    return [x for x in out if x is not None]
 natives = [n for n in ("epoll", "uring", "asio") if n in sys.argv[2].split()]
 def fmt(x):
     if x is None: return "n/a"
@@ -263,7 +270,8 @@ rows = [
 def ratio(ours, other, higher):
     if ours is None or other is None or ours <= 0 or other <= 0: return None
     return ours / other if higher else other / ours
-header = f"{'echo benchmark':37} {'ours':>8} {'epoll':>8} {'uring':>8} {'asio':>8}   {'against':>11} {'ratio':>7} {'target':>7}      {'wine':>8} {'x wine':>8}"
+header = (f"{'echo benchmark':37} {'ours':>8} {'epoll':>8} {'uring':>8} {'asio':>8}   {'against':>11} {'ratio':>7} "
+          f"{'runs':>11} {'target':>7}      {'wine':>8} {'x wine':>8}")
 print(header)
 for metric, what, higher, against, target, wine_target in rows:
     v = {n: median(n, metric) for n in ("ours", "epoll", "uring", "asio", "wine")}
@@ -280,10 +288,14 @@ for metric, what, higher, against, target, wine_target in rows:
     ref_label = "-" if ref_name is None else (f"best {ref_name}" if against == "best" else ref_name)
     tgt = f">={target:.2f}" if target else ""
     wtgt = f"(>={wine_target})" if wine_target else ""
+    per_run = run_ratios(metric, "ours", ref_name, higher) if ref_name else []
+    spread = f"{min(per_run):.2f}-{max(per_run):.2f}" if len(per_run) > 1 else ""
     print(f"{what:37} {fmt(v['ours']):>8} {fmt(v['epoll']):>8} {fmt(v['uring']):>8} {fmt(v['asio']):>8}   "
-          f"{ref_label:>11} {fmt_ratio(r):>7} {tgt:>7} {verdict:4} {fmt(v['wine']):>8} {fmt_ratio(rw):>8} {wtgt} {wverdict}")
-print("ratios: times better than the anchor (rates ours/anchor; CPU, latency, memory anchor/ours); "
-      "medians of the runs")
+          f"{ref_label:>11} {fmt_ratio(r):>7} {spread:>11} {tgt:>7} {verdict:4} {fmt(v['wine']):>8} {fmt_ratio(rw):>8} "
+          f"{wtgt} {wverdict}")
+print("ratios: times better than the anchor (rates ours/anchor; CPU, latency, memory anchor/ours), from the "
+      "medians of the runs;")
+print("  'runs': the lowest and highest of the same ratio taken within each run")
 print("targets (issue 12): CPU <= 1.0x best native, req/s >= 1.0x best and >= 30x Wine, p99 <= 1.2x best,")
 print("  round trip <= 1.1x best, accept >= 0.9x epoll, memory reported beside epoll")
 if any(median("fallback", m[0]) is not None for m in rows):
