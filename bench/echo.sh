@@ -148,16 +148,15 @@ stop_server() {
         kill -0 "$server_pid" 2>/dev/null || break
         sleep 0.1
     done
+    local killed=""
     if kill -0 "$server_pid" 2>/dev/null; then
-        note_failure "# $name: still running 10 s after SIGINT; killed"
+        note_failure "# $name: still running $((limit / 10)) s after SIGINT; killed"
         kill -KILL "$server_pid" 2>/dev/null
+        killed=yes
     fi
     wait "$server_pid" 2>/dev/null
     local status=$?
-    # Wine reports a console process ended by Ctrl-C with a status of its own.
-    if [ "$status" -ne 0 ] && [ "$name" != wine ]; then
-        note_failure "# $name: exit status $status after SIGINT"
-    fi
+    [ -z "$killed" ] && [ "$status" -ne 0 ] && note_failure "# $name: exit status $status after SIGINT"
     server_pid=""
     if [ "$name" = wine ] && [ -n "$wineserver_pid" ]; then
         taskset -pc "0-$(($(nproc) - 1))" "$wineserver_pid" >/dev/null
