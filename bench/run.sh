@@ -8,6 +8,10 @@
 # which should be on a disk file system: tmpfs refuses O_DIRECT); it is created on first use
 # and kept. bench/filecopy.sh puts one copy of it at a time beside it.
 #
+# Then, if BUILD_DIR/bench/loadgen is built, bench/echo.sh runs the echo-server benchmarks
+# (our IOCP echo server against epoll, liburing and Boost.Asio servers and Wine) and prints
+# their table.
+#
 # Ratios are always "how many times better we are": throughput ours/anchor, latency
 # anchor/ours. A target passes when the ratio is at least the number shown.
 set -uo pipefail
@@ -149,3 +153,10 @@ for ours_metric, *_ in rows:
           f"{('>=' + format(target, '.2g')) if target else '':>7} {verdict:4} {fmt(wine):>9} {fmt(rw, 'x'):>8} {wverdict}")
 print("fallback ratios: fallback/io_uring and fallback/Wine (target: at least 10x Wine everywhere)")
 PY
+
+# The echo-server benchmarks (bench/echo.sh): their own table, when the load generator is
+# built. They start their own Wine session after the one above has ended.
+if [ -x "$build/bench/loadgen" ]; then
+    echo
+    bash "$here/echo.sh" "$build" ${quick:+--quick} --runs "$runs"
+fi
