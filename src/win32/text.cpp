@@ -205,7 +205,7 @@ template <class CharT, class Text>
 void put_field(Sink<CharT>& sink, const Spec& spec, const Text& text)
 {
     size_t fill = spec.width > 0 && text.size() < static_cast<size_t>(spec.width) ? spec.width - text.size() : 0;
-    if (!spec.left) sink.pad(fill, static_cast<CharT>(' '));
+    if (!spec.left) sink.pad(fill, static_cast<CharT>(spec.zero ? '0' : ' '));  // %04c pads with zeros
     for (auto c : text) sink.put(static_cast<CharT>(c));
     if (spec.left) sink.pad(fill, static_cast<CharT>(' '));
 }
@@ -227,7 +227,7 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
             sink.put(*f++);
             continue;
         }
-        const CharT* start = f++;
+        ++f;
         if (*f == '%') {
             sink.put(*f++);
             continue;
@@ -271,10 +271,7 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
         else if (f[0] == 'I' && f[1] == '3' && f[2] == '2') spec.size = Size::Long32, f += 3;
         else if (f[0] == 'I' || f[0] == 'z' || f[0] == 't' || f[0] == 'j') spec.size = Size::Long64, ++f;
         CharT conversion = *f;
-        if (conversion == 0) {
-            for (const CharT* p = start; p < f; ++p) sink.put(*p);
-            break;
-        }
+        if (conversion == 0) break;  // the format ends inside a conversion: nothing of it is printed
         ++f;
         // Which character type a %s/%c argument has: the output's own, unless a size or the
         // upper-case conversion says otherwise.
@@ -321,13 +318,17 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
                 put_ascii(sink, c_format(c_spec(spec, "", static_cast<char>(conversion)), va_arg(args, double)));
             break;
         case 'p': {
+            // 16 digits; '#' adds "0X"; a width pads with spaces (the 0 flag does not apply).
             void* pointer = va_arg(args, void*);
             Spec digits;
             digits.zero = true;
             digits.width = 16;
             std::string text = c_format(c_spec(digits, "ll", 'X'),
                                         static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(pointer)));
-            put_field(sink, spec, text);
+            if (spec.alternate) text = "0X" + text;
+            Spec field = spec;
+            field.zero = false;
+            put_field(sink, field, text);
             break;
         }
         case 'c':
@@ -366,7 +367,7 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
             (void)va_arg(args, void*);
             break;
         default:
-            for (const CharT* p = start; p < f; ++p) sink.put(*p);
+            sink.put(conversion);  // an unknown conversion prints as its own character, as the C run-time does
             break;
         }
     }

@@ -22,9 +22,10 @@ std::u16string utf16_from_utf8(const char* text, size_t count);
 //    a NULL string prints "(null)";
 //  - integer lengths: hh, h, l (32 bits, as LONG), ll, I64 (64), I32 (32), I, z, t, j
 //    (64); L on an integer is 64 bits;
-//  - %p: the pointer as 16 upper-case hexadecimal digits;
+//  - %p: the pointer as 16 upper-case hexadecimal digits ("0X" before them with #);
 //  - floating point (e, E, f, F, g, G, a, A; L for long double) as the C library prints it;
-//  - %n writes nothing (its argument is skipped); an unknown conversion is copied as text.
+//  - %n writes nothing (its argument is skipped); an unknown conversion prints as its own
+//    character; the 0 flag pads %s and %c with zeros too.
 // Stores at most `capacity` characters at `out` (no terminator is added) and returns the
 // number of characters the whole result has, which may exceed `capacity`.
 size_t format_ms(char* out, size_t capacity, const char* format, va_list args);
