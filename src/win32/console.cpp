@@ -23,7 +23,6 @@
 
 using namespace overlapped;
 using overlapped::win32::fail;
-using overlapped::win32::set_last_error;
 
 namespace {
 

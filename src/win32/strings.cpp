@@ -21,11 +21,7 @@ namespace {
 
 // ---- strsafe ----------------------------------------------------------------------------
 
-template <class C>
-bool size_valid(size_t cch)
-{
-    return cch != 0 && cch <= STRSAFE_MAX_CCH;
-}
+bool size_valid(size_t cch) { return cch != 0 && cch <= STRSAFE_MAX_CCH; }
 
 // Copies at most `limit` characters of `source` into `dest` (room for `cch` characters,
 // terminator included, cch > 0) and terminates it. INSUFFICIENT_BUFFER when characters
@@ -58,14 +54,14 @@ bool bounded_length(const C* text, size_t cch, size_t* length)
 template <class C>
 HRESULT copy(C* dest, size_t cch, const C* source, size_t limit)
 {
-    if (!size_valid<C>(cch) || limit > STRSAFE_MAX_CCH) return STRSAFE_E_INVALID_PARAMETER;
+    if (!size_valid(cch) || limit > STRSAFE_MAX_CCH) return STRSAFE_E_INVALID_PARAMETER;
     return copy_bounded(dest, cch, source, limit);
 }
 
 template <class C>
 HRESULT cat(C* dest, size_t cch, const C* source, size_t limit)
 {
-    if (!size_valid<C>(cch) || limit > STRSAFE_MAX_CCH) return STRSAFE_E_INVALID_PARAMETER;
+    if (!size_valid(cch) || limit > STRSAFE_MAX_CCH) return STRSAFE_E_INVALID_PARAMETER;
     size_t used;
     if (!bounded_length(dest, cch, &used)) return STRSAFE_E_INVALID_PARAMETER;
     return copy_bounded(dest + used, cch - used, source, limit);
@@ -74,7 +70,7 @@ HRESULT cat(C* dest, size_t cch, const C* source, size_t limit)
 template <class C>
 HRESULT vprint(C* dest, size_t cch, const C* format, va_list args)
 {
-    if (!size_valid<C>(cch)) return STRSAFE_E_INVALID_PARAMETER;
+    if (!size_valid(cch)) return STRSAFE_E_INVALID_PARAMETER;
     size_t needed = win32::format_ms(dest, cch - 1, format, args);
     if (needed > cch - 1) {
         dest[cch - 1] = 0;
