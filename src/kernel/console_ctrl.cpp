@@ -104,7 +104,11 @@ void deliver(unsigned char code)
         thread->release_reference();  // the running thread keeps its own
         return;
     }
-    handler_thread(reinterpret_cast<LPVOID>(uintptr_t{code}));  // no thread to be had: run here
+    // No thread to be had: run the handlers here, then take the dispatcher's mask back.
+    sigset_t dispatcher_mask;
+    pthread_sigmask(SIG_SETMASK, nullptr, &dispatcher_mask);
+    handler_thread(reinterpret_cast<LPVOID>(uintptr_t{code}));
+    pthread_sigmask(SIG_SETMASK, &dispatcher_mask, nullptr);
 }
 
 void* dispatcher(void* argument)
