@@ -3,7 +3,8 @@
  * reports Windows' default modes; SetConsoleMode checks modes as the Windows console host
  * does; WriteConsoleW writes UTF-8 (surrogate pairs included) and counts WCHARs;
  * WriteConsoleA writes the bytes; SetConsoleTitle emits the xterm title sequence with
- * control characters removed. The Win32 tests cover the redirected case.
+ * control characters removed; ReadFile reads what was typed. The Win32 tests cover the
+ * redirected case.
  *
  * The checks run in a child whose descriptors 0-2 are the terminal; its test output goes
  * back through a pipe, and the parent checks what reached the terminal's master side. */
@@ -86,6 +87,14 @@ static int child(void)
     CHECK_EQ(written, 0);
     TEST("SetConsoleTitleA: the xterm sequence, control characters dropped");
     CHECK(SetConsoleTitleA("ti\033tle"));
+    TEST("ReadFile on the console input handle: what was typed");
+    {
+        char typed[32];
+        DWORD got = 0;
+        memset(typed, 0, sizeof typed);
+        CHECK(ReadFile(in, typed, sizeof typed - 1, &got, NULL));
+        CHECK(got >= 5 && memcmp(typed, "typed", 5) == 0);
+    }
     TEST("WriteFile on the console handle");
     CHECK(WriteFile(out, "{wf}", 4, &written, NULL));
     CHECK_EQ(written, 4);
@@ -127,6 +136,8 @@ int main(int argc, char **argv)
         _exit(127);
     }
     close(results[1]);
+    /* Input for the child's ReadFile: kept by the terminal until read. */
+    CHECK(write(master, "typed\n", 6) == 6);
 
     /* Collect what reaches the terminal and the child's report until both are closed (the
      * terminal reads EIO once the child, its last user, has exited). */
