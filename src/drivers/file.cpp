@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "io/request.h"
 
 namespace overlapped::drivers {
 namespace {
@@ -334,8 +335,9 @@ DWORD FileDevice::check_alignment(const io::Transfer& transfer) const
     return ERROR_SUCCESS;
 }
 
-DWORD FileDevice::prepare(const io::Transfer& transfer, engine::Op* op)
+DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan*)
 {
+    engine::Op* op = &request->op;
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
     if (DWORD error = check_alignment(transfer)) return error;
     if (transfer.segments != nullptr) {

@@ -25,7 +25,7 @@ public:
                             DWORD flags, bool* existed, DWORD* error);
 
     bool overlapped_io() const override { return (flags_ & FILE_FLAG_OVERLAPPED) != 0; }
-    DWORD prepare(const io::Transfer& transfer, engine::Op* op) override;
+    DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
     void last_handle_closed() override;
 
     int descriptor() const { return descriptor_; }
@@ -35,7 +35,7 @@ public:
     // which the file pointer is past the bytes transferred, as Windows leaves it.
     // Returns ERROR_SUCCESS, ERROR_HANDLE_EOF (a read at an offset at or past the end),
     // or the Win32 error; *done is what was transferred.
-    DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done);
+    DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
 
     DWORD seek(LONGLONG distance, DWORD method, LONGLONG* position);
     DWORD size(LONGLONG* size);

@@ -13,9 +13,16 @@
 #include <ctime>
 #include <sys/uio.h>
 
+struct msghdr;
+
 namespace overlapped::engine {
 
-enum class OpCode : uint8_t { Read, Write, ReadVector, WriteVector };
+// Read, Write, ReadVector, WriteVector: a transfer at an offset (files) or in order
+// (streams). The socket operations: Receive and Send (recv/send of `buffer`, or
+// recvmsg/sendmsg of `message`), Accept (a new descriptor for the next connection of a
+// listener; the peer's address in `address`), Connect (to `address`), Poll (wait until
+// the descriptor is ready for the poll events in `flags`; the result is the events).
+enum class OpCode : uint8_t { Read, Write, ReadVector, WriteVector, Receive, Send, Accept, Connect, Poll };
 
 // What the descriptor is: a file (seekable: regular file or block device), the same
 // opened with O_DIRECT, or a stream (pipe, FIFO, socket, character device: no offset).
@@ -31,7 +38,12 @@ struct Op {
     uint32_t length = 0;             // bytes, or vector count
     uint64_t offset = 0;             // ignored for streams
     OpKind kind = OpKind::File;
-    // Set by the engine before `complete`: bytes transferred, or -errno.
+    msghdr* message = nullptr;   // Receive / Send: recvmsg/sendmsg instead of buffer/length
+    int flags = 0;               // Receive / Send: MSG_* (Linux's); Poll: POLL* events
+    void* address = nullptr;     // Accept: the peer's address goes here; Connect: the address
+    uint32_t address_length = 0; // Accept: room, then the address's length; Connect: length
+    // Set by the engine before `complete`: bytes transferred (Accept: the new descriptor;
+    // Poll: the events), or -errno.
     int32_t result = 0;
     // Called once per submit, by whichever thread harvests the queue.
     void (*complete)(Op* op) = nullptr;
@@ -41,6 +53,7 @@ struct Op {
     unsigned long engine_thread = 0; // the fallback: the pool thread running it
     uint8_t engine_state = 0;        // the fallback: where the op is
     bool engine_cancel = false;      // the fallback: cancellation asked while running
+    bool engine_connecting = false;  // the fallback: Connect started, waiting to finish
 
     // Back to the state above, for an Op used again. (Field by field: `*this = Op{}`
     // builds and copies a zeroed temporary, which costs more on the hot path.)
@@ -53,6 +66,10 @@ struct Op {
         length = 0;
         offset = 0;
         kind = OpKind::File;
+        message = nullptr;
+        flags = 0;
+        address = nullptr;
+        address_length = 0;
         result = 0;
         complete = nullptr;
         engine_next = nullptr;
@@ -60,6 +77,7 @@ struct Op {
         engine_thread = 0;
         engine_state = 0;
         engine_cancel = false;
+        engine_connecting = false;
     }
 };
 

@@ -18,6 +18,8 @@ DWORD Device::bind(kernel::CompletionPort* port, ULONG_PTR key)
 void Device::reset_device()
 {
     requests = nullptr;
+    lanes[0] = LaneState{};
+    lanes[1] = LaneState{};
     signaled_ = true;
     notification_modes = 0;
 }
@@ -34,12 +36,17 @@ Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error)
 {
     kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, access, error);
     if (object == nullptr) return nullptr;
-    if (object->type() != kernel::ObjectType::File) {
+    if (!is_device_type(object->type())) {
         object->lock.unlock();
         *error = ERROR_INVALID_HANDLE;
         return nullptr;
     }
     return static_cast<Device*>(object);
+}
+
+bool is_device_type(kernel::ObjectType type)
+{
+    return type == kernel::ObjectType::File || type == kernel::ObjectType::Socket;
 }
 
 DWORD cancel_synchronous(kernel::ThreadState* thread)

@@ -21,6 +21,43 @@ struct Transfer {
     DWORD length = 0;
     const FILE_SEGMENT_ELEMENT* segments = nullptr;  // ReadFileScatter / WriteFileGather
     uint64_t offset = 0;
+    // A driver's own request (a socket's WSARecv, AcceptEx...): its arguments, which the
+    // driver's prepare() reads; null for ReadFile/WriteFile.
+    const void* driver_request = nullptr;
+    // Winsock's completion routines take four arguments (the fourth: the flags, which
+    // the driver leaves in OVERLAPPED.Offset) and a WSA error, which this gives for the
+    // request's NTSTATUS. Null: ReadFileEx's three arguments and a Win32 error.
+    int (*winsock_error)(DWORD status) = nullptr;
+};
+
+// Requests of one lane of a device start one at a time, in the order they were issued
+// (a stream's receives, a stream's sends): the engine never has two at once, so data
+// cannot be reordered between them. Lane::None requests start at once (files, accepts).
+enum class Lane : uint8_t { None = 0, In = 1, Out = 2 };
+
+// What a driver's prepare() decides beside the engine operation it fills.
+struct Plan {
+    Lane lane = Lane::None;
+    // Try the operation without blocking in the issuing thread first (engine/attempt.h):
+    // a request that can finish at once finishes there, as on Windows.
+    bool attempt_now = false;
+    // prepare() did the work itself; `result` is what the operation gave (as Op::result).
+    bool done_now = false;
+    int result = 0;
+};
+
+// What a driver's step() decides once an operation of a request has finished.
+enum class Next : uint8_t {
+    Done,     // the request is over: Outcome says how
+    Engine,   // the driver refilled the operation: give it to the engine
+    Attempt,  // the driver refilled the operation: try it at once, then the engine
+};
+
+// How a request ended: the NTSTATUS for OVERLAPPED.Internal and the byte count.
+struct Outcome {
+    DWORD status = 0;
+    DWORD bytes = 0;
+    DWORD flags = 0;  // the driver's: given back to a caller whose request finished at once
 };
 
 class Device : public kernel::Object {
@@ -33,9 +70,27 @@ public:
     // Whether the handle was opened for overlapped I/O (FILE_FLAG_OVERLAPPED).
     virtual bool overlapped_io() const = 0;
 
-    // Under `lock`: checks `transfer` and fills `op` (descriptor, buffer, offset) for the
-    // engine. Returns ERROR_SUCCESS or the Win32 error the request fails with at once.
-    virtual DWORD prepare(const Transfer& transfer, engine::Op* op) = 0;
+    // Under `lock`: checks `transfer` and fills the request's engine operation
+    // (descriptor, buffer, offset) and `plan`; may keep state of its own in the request
+    // (Request::driver_state). Returns ERROR_SUCCESS or the Win32 error the request fails
+    // with at once (nothing is delivered then, and finish() is not called).
+    virtual DWORD prepare(const Transfer& transfer, Request* request, Plan* plan) = 0;
+
+    // Without `lock`: the request's operation finished (request->op.result). Either the
+    // request is over (Next::Done, with *outcome), or the driver refilled the operation
+    // for its next step. The default: transfers at an offset, short writes continued,
+    // zero bytes read is the end of the file.
+    virtual Next step(Request* request, Outcome* outcome);
+
+    // Without `lock`: the request is over (just before its delivery): the driver lets
+    // go of what prepare() or step() took.
+    virtual void finish(Request*) {}
+
+    // A transfer on a handle opened without FILE_FLAG_OVERLAPPED (ReadFile/WriteFile with
+    // no OVERLAPPED, or one only for the offset): done now, in the calling thread, at the
+    // file pointer or (at_offset) at transfer.offset. Returns ERROR_SUCCESS or the error;
+    // *done is what was transferred.
+    virtual DWORD transfer_sync(const Transfer& transfer, bool at_offset, DWORD* done) = 0;
 
     // Under `lock`: the bound port (it holds a reference) and key, or nullptr.
     kernel::CompletionPort* port() const { return port_; }
@@ -47,6 +102,11 @@ public:
 
     // ---- under `lock`: the I/O manager's (src/io/request.cpp).
     Request* requests = nullptr;  // in progress, doubly linked
+    struct LaneState {
+        Request* head = nullptr;  // waiting to start, first in first out
+        Request* tail = nullptr;
+        bool busy = false;        // one of the lane's requests is under way
+    } lanes[2];                   // Lane::In, Lane::Out
     bool signaled_ = true;
     UCHAR notification_modes = 0;  // FILE_SKIP_* (SetFileCompletionNotificationModes)
     bool registered = false;       // in the I/O manager's device set
@@ -69,6 +129,9 @@ void forget_device(Device* device);
 // The device behind `handle`, locked (any device type), or nullptr with *error
 // (ERROR_INVALID_HANDLE for a handle that is not a device).
 Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error);
+
+// Whether objects of `type` are devices (io::Device).
+bool is_device_type(kernel::ObjectType type);
 
 }  // namespace overlapped::io
 

@@ -12,32 +12,12 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "engine/attempt.h"
 #include "kernel/handle_table.h"
 #include "kernel/sync.h"
 #include "kernel/thread.h"
 
 namespace overlapped::io {
-
-struct Request {
-    engine::Op op;  // first: the engine hands it back
-    Device* device = nullptr;  // one reference
-    OVERLAPPED* overlapped = nullptr;
-    kernel::EventObject* event = nullptr;  // one reference, or null
-    LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr;
-    kernel::ThreadState* issuer = nullptr;
-    kernel::ThreadObject* issuer_object = nullptr;  // a reference, for the APC only
-    engine::Queue* queue = nullptr;
-    Request* prev = nullptr;  // in device->requests, under the device's lock
-    Request* next = nullptr;
-    iovec* vectors = nullptr;  // ReadFileScatter / WriteFileGather
-    uint32_t vector_capacity = 0;
-    uint32_t requested = 0;
-    uint32_t done = 0;
-    bool write = false;
-    bool no_port = false;           // hEvent's low bit, or a completion routine
-    bool cancel_on_exit = false;    // counted in issuer->io_pending
-    bool cancel_requested = false;  // under the device's lock
-};
 
 namespace {
 
@@ -184,6 +164,7 @@ Manager& manager()
 
 void thread_exit(kernel::ThreadState* self);
 void completion_thread();
+void deliver_cancelled_waiting();
 void drain_at_exit();
 
 // Starts the process queue and the completion thread on first use. False if the engine
@@ -281,24 +262,24 @@ void completion_thread()
         m.process_queue->wait(deadline);
         m.completion_thread_parked.store(0, std::memory_order_relaxed);
         harvest_batched(m.process_queue);
+        deliver_cancelled_waiting();
     }
 }
 
 // ---- delivery.
-DWORD ntstatus_for(Request* request, int result)
-{
-    if (result >= 0) {
-        if (!request->write && request->done == 0 && request->requested != 0) return STATUS_END_OF_FILE;
-        return STATUS_SUCCESS;
-    }
-    if (result == -ECANCELED) return STATUS_CANCELLED;
-    return ntstatus_from_win32_error(win32_error_from_errno(-result));
-}
-
 void invoke_completion_routine(const kernel::Apc& apc)
 {
     auto routine = reinterpret_cast<LPOVERLAPPED_COMPLETION_ROUTINE>(apc.a);
     routine(static_cast<DWORD>(apc.b >> 32), static_cast<DWORD>(apc.b), reinterpret_cast<OVERLAPPED*>(apc.c));
+}
+
+// Winsock's completion routine: (dwError, cbTransferred, lpOverlapped, dwFlags).
+void invoke_winsock_routine(const kernel::Apc& apc)
+{
+    using Routine = void (*)(DWORD, DWORD, OVERLAPPED*, DWORD);
+    auto routine = reinterpret_cast<Routine>(apc.a);
+    auto* overlapped = reinterpret_cast<OVERLAPPED*>(apc.c);
+    routine(static_cast<DWORD>(apc.b >> 32), static_cast<DWORD>(apc.b), overlapped, overlapped->Offset);
 }
 
 void unlink_request(Device* device, Request* request)
@@ -326,6 +307,226 @@ void set_event(kernel::EventObject* event)
     event->lock.unlock();
 }
 
+bool nt_error(DWORD status) { return (status >> 30) == 3; }
+bool nt_success(DWORD status) { return (status >> 31) == 0; }
+
+Device::LaneState& lane_of(Device* device, Lane lane) { return device->lanes[static_cast<int>(lane) - 1]; }
+
+// Requests taken out of their lane's queue by a cancellation, delivered (cancelled) by
+// the completion thread: their cancellation runs under locks that delivery takes.
+std::mutex cancelled_waiting_mutex;
+std::vector<Request*>* cancelled_waiting = new std::vector<Request*>();
+
+// Under the device's lock: the next request of `request`'s lane, which becomes the
+// lane's current one, or null (the lane is idle). Only for the lane's current request.
+Request* lane_advance(Device* device, Request* request)
+{
+    if (!request->lane_active) return nullptr;
+    request->lane_active = false;
+    Device::LaneState& lane = lane_of(device, request->plan.lane);
+    Request* next = lane.head;
+    if (next == nullptr) {
+        lane.busy = false;
+        return nullptr;
+    }
+    lane.head = next->lane_next;
+    if (lane.head == nullptr) lane.tail = nullptr;
+    next->lane_next = nullptr;
+    next->lane_waiting = false;
+    next->lane_active = true;
+    return next;
+}
+
+// Frees a request nothing refers to any more; drops the device reference it held.
+void release_request(Request* request, bool holds_device)
+{
+    Device* held = holds_device ? request->device : nullptr;
+    request->device = nullptr;
+    request->event = nullptr;
+    request->issuer_object = nullptr;
+    request_free(request);
+    if (held != nullptr) held->release_reference();
+}
+
+Request* run(Request* request, bool issuing, Submitted* submitted);
+
+// Delivers a finished request: OVERLAPPED, the device's signal, hEvent, the completion
+// routine, the port's packet (not for a success at once on a handle that skips the port
+// on success). Returns the next request of its lane, now its current one, for the
+// caller to run.
+Request* deliver(Request* request, const Outcome& outcome, bool at_once)
+{
+    DWORD status = outcome.status;
+    DWORD bytes = outcome.bytes;
+    Device* device = request->device;
+    kernel::CompletionPort* port = nullptr;
+    ULONG_PTR key = 0;
+    OVERLAPPED* overlapped = request->overlapped;
+    bool holds_device = false;  // the reference of the device's request list, now ours
+    Request* next = nullptr;
+    {
+        kernel::WakeList wake;
+        device->lock.lock();
+        unlink_request(device, request);
+        next = lane_advance(device, request);
+        holds_device = device->requests == nullptr;
+        // The result is in the OVERLAPPED before anything is signalled: a thread woken by
+        // the handle (GetOverlappedResult with no event) reads it at once, as on Windows.
+        write_result(overlapped, status, bytes);
+        if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) {
+            device->signaled_ = true;
+            if (device->has_waiters()) device->signal_waiters(wake);
+        }
+        bool skip = at_once && nt_success(status) && (device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+        if (!request->no_port && !skip && device->port() != nullptr) {
+            // The binding's reference keeps the port while we hold the device: either
+            // the harvest's batch takes the packet now (and a reference to the port), or
+            // we keep the device until the packet is posted, after the event below.
+            port = device->port();
+            key = device->key();
+            if (post_batch != nullptr) {
+                post_packet(port, {key, overlapped, status, bytes});
+                port = nullptr;
+            } else if (!holds_device) {
+                device->add_reference();
+                holds_device = true;
+            }
+        }
+        device->lock.unlock();
+    }
+    // Other requests may keep the device; unless holds_device, it is not ours to touch
+    // (a next request of the lane holds it: the list is not empty then).
+    device = nullptr;
+    if (request->event != nullptr) {
+        set_event(request->event);
+        request->event->release_reference();
+    }
+    if (request->routine != nullptr) {
+        if (!__atomic_load_n(&request->issuer->exiting, __ATOMIC_ACQUIRE)) {
+            bool winsock = request->winsock_error != nullptr;
+            DWORD error = winsock ? static_cast<DWORD>(request->winsock_error(status)) : win32_error_from_ntstatus(status);
+            kernel::queue_apc(request->issuer,
+                              {winsock ? &invoke_winsock_routine : &invoke_completion_routine,
+                               reinterpret_cast<ULONG_PTR>(request->routine),
+                               (static_cast<ULONG_PTR>(error) << 32) | bytes, reinterpret_cast<ULONG_PTR>(overlapped)});
+        }
+    }
+    if (request->cancel_on_exit) request->issuer->io_pending.fetch_sub(1, std::memory_order_release);
+    if (request->issuer_object != nullptr) request->issuer_object->release_reference();
+    if (port != nullptr) post_packet(port, {key, overlapped, status, bytes});
+    release_request(request, holds_device);
+    return next;
+}
+
+// A request that failed at once, in the issuing call: nothing is delivered. Returns the
+// lane's next request to run, if any.
+Request* drop(Request* request)
+{
+    Device* device = request->device;
+    device->lock.lock();
+    unlink_request(device, request);
+    Request* next = lane_advance(device, request);
+    bool holds_device = device->requests == nullptr;
+    device->lock.unlock();
+    if (request->event != nullptr) request->event->release_reference();
+    if (request->issuer_object != nullptr) request->issuer_object->release_reference();
+    release_request(request, holds_device);
+    return next;
+}
+
+// Gives the request's operation to its engine queue, unless it was cancelled while it
+// was tried in this thread (it is then delivered, cancelled).
+void to_engine(Request* request)
+{
+    Device* device = request->device;
+    kernel::ThreadState* self = kernel::current_thread();
+    device->lock.lock();
+    bool cancelled = request->cancel_requested;
+    request->started = true;
+    device->lock.unlock();
+    if (cancelled) {
+        request->op.result = -ECANCELED;
+        request->op.complete(&request->op);
+        return;
+    }
+    kernel::CompletionPort* port = nullptr;
+    PortQueue* queue = nullptr;
+    if (request->queue != manager().process_queue) {
+        port = device->port();  // the binding never changes once made
+        queue = static_cast<PortQueue*>(port->poller());
+    }
+    // A port's worker issuing on its own port defers the start to its next wait, so that
+    // the requests of one batch of completions start with one system call.
+    bool defer = queue != nullptr && self->port == port && self->port_counted_running;
+    if (defer) {
+        if (self->deferred != nullptr && self->deferred != queue) self->deferred->flush();
+        self->deferred = queue;
+    }
+    request->queue->submit(&request->op, defer);
+    // A parked completion thread watches port queues again (it flushes deferred requests
+    // and reaps completions nobody waits for). Sequentially consistent with the engine's
+    // count of outstanding operations: either the completion thread, parking, sees this
+    // request outstanding, or we see it parked.
+    if (queue != nullptr && manager().completion_thread_parked.load(std::memory_order_seq_cst) != 0) {
+        manager().completion_thread_parked.store(0, std::memory_order_relaxed);
+        manager().process_queue->wake();
+    }
+}
+
+// Runs a started request as far as it goes without waiting: the driver's work done in
+// prepare(), attempts in this thread, the driver's next steps; then it is delivered, or
+// its operation goes to the engine. `issuing`: called from the request's own submit(),
+// which reports what happened in *submitted (a success there skips the port when the
+// handle asks for it; an error there is not delivered). Returns the next request of the
+// lane to run when this one ended here (the caller runs it: a loop, not a recursion, for
+// a lane of many requests that each finish at once).
+Request* run(Request* request, bool issuing, Submitted* submitted)
+{
+    Device* device = request->device;
+    engine::Op* op = &request->op;
+    bool have_result = false;
+    if (request->plan.done_now) {
+        request->plan.done_now = false;
+        op->result = request->plan.result;
+        have_result = true;
+    }
+    for (;;) {
+        if (!have_result) {
+            if (!request->plan.attempt_now) break;
+            int result = engine::attempt(op, true);
+            if (result == -EAGAIN) break;
+            op->result = result;
+        }
+        have_result = false;
+        Outcome outcome;
+        Next next = device->step(request, &outcome);
+        if (next == Next::Engine) {
+            request->plan.attempt_now = false;
+            break;
+        }
+        if (next == Next::Attempt) {
+            request->plan.attempt_now = true;
+            continue;
+        }
+        device->finish(request);
+        if (issuing && nt_error(outcome.status)) {
+            submitted->error = win32_error_from_ntstatus(outcome.status);
+            submitted->status = outcome.status;
+            return drop(request);
+        }
+        if (issuing) {
+            submitted->error = ERROR_SUCCESS;
+            submitted->status = outcome.status;
+            submitted->bytes = outcome.bytes;
+            submitted->flags = outcome.flags;
+        }
+        return deliver(request, outcome, issuing);
+    }
+    if (issuing) submitted->error = ERROR_IO_PENDING;
+    to_engine(request);
+    return nullptr;
+}
+
 // Linux cancels a task's io_uring requests when the task exits; Windows cancels a
 // thread's requests at its exit only on handles not bound to a port (and the I/O
 // manager asks for that itself, setting cancel_requested). A request cancelled without
@@ -343,86 +544,79 @@ bool resubmit_if_not_cancelled(Request* request)
 void on_complete(engine::Op* op)
 {
     Request* request = reinterpret_cast<Request*>(op);
-    if (op->result > 0) {
-        request->done += static_cast<uint32_t>(op->result);
-        if (request->write && op->code == engine::OpCode::Write && request->done < request->requested) {
-            // A short write (the file system filling up, say): write the rest, which then
-            // either completes or reports the error (ERROR_DISK_FULL), keeping the count.
-            op->buffer = static_cast<char*>(op->buffer) + op->result;
-            op->length -= static_cast<uint32_t>(op->result);
-            op->offset += static_cast<uint32_t>(op->result);
+    if ((op->result == -ECANCELED || op->result == -EINTR) && request->started && resubmit_if_not_cancelled(request))
+        return;
+    Device* device = request->device;
+    for (;;) {
+        Outcome outcome;
+        Next next = device->step(request, &outcome);
+        if (next == Next::Engine) {
             request->queue->submit(op, false);
             return;
         }
-    }
-    if ((op->result == -ECANCELED || op->result == -EINTR) && resubmit_if_not_cancelled(request)) return;
-    DWORD status = ntstatus_for(request, op->result);
-    DWORD bytes = request->done;
-    Device* device = request->device;
-
-    kernel::CompletionPort* port = nullptr;
-    ULONG_PTR key = 0;
-    OVERLAPPED* overlapped = request->overlapped;
-    bool holds_device = false;  // the reference of the device's request list, now ours
-    {
-        kernel::WakeList wake;
-        device->lock.lock();
-        unlink_request(device, request);
-        holds_device = device->requests == nullptr;
-        // The result is in the OVERLAPPED before anything is signalled: a thread woken by
-        // the handle (GetOverlappedResult with no event) reads it at once, as on Windows.
-        write_result(overlapped, status, bytes);
-        if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) {
-            device->signaled_ = true;
-            if (device->has_waiters()) device->signal_waiters(wake);
-        }
-        if (!request->no_port && device->port() != nullptr) {
-            // The binding's reference keeps the port while we hold the device: either
-            // the harvest's batch takes the packet now (and a reference to the port), or
-            // we keep the device until the packet is posted, after the event below.
-            port = device->port();
-            key = device->key();
-            if (post_batch != nullptr) {
-                post_packet(port, {key, overlapped, status, bytes});
-                port = nullptr;
-            } else if (!holds_device) {
-                device->add_reference();
-                holds_device = true;
+        if (next == Next::Attempt) {
+            int result = engine::attempt(op, true);
+            if (result == -EAGAIN) {
+                request->queue->submit(op, false);
+                return;
             }
+            op->result = result;
+            continue;
         }
-        device->lock.unlock();
+        device->finish(request);
+        Request* lane_next = deliver(request, outcome, false);
+        while (lane_next != nullptr) lane_next = run(lane_next, false, nullptr);
+        return;
     }
-    // Other requests may keep the device; unless holds_device, it is not ours to touch.
-    device = nullptr;
-    if (request->event != nullptr) {
-        set_event(request->event);
-        request->event->release_reference();
-    }
-    if (request->routine != nullptr) {
-        if (!__atomic_load_n(&request->issuer->exiting, __ATOMIC_ACQUIRE)) {
-            DWORD error = win32_error_from_ntstatus(status);
-            kernel::queue_apc(request->issuer,
-                              {&invoke_completion_routine, reinterpret_cast<ULONG_PTR>(request->routine),
-                               (static_cast<ULONG_PTR>(error) << 32) | bytes, reinterpret_cast<ULONG_PTR>(overlapped)});
-        }
-    }
-    if (request->cancel_on_exit) request->issuer->io_pending.fetch_sub(1, std::memory_order_release);
-    if (request->issuer_object != nullptr) request->issuer_object->release_reference();
-    if (port != nullptr) post_packet(port, {key, overlapped, status, bytes});
-    Device* held = holds_device ? request->device : nullptr;
-    request->device = nullptr;
-    request->event = nullptr;
-    request->issuer_object = nullptr;
-    request_free(request);
-    if (held != nullptr) held->release_reference();
 }
 
-// Under the device's lock: asks the engine to cancel `request` (once).
+// Under the device's lock: asks for `request` to end early (once). A request still
+// waiting in its lane leaves it and is delivered cancelled by the completion thread;
+// one in an engine is cancelled there.
 void cancel_request(Request* request)
 {
     if (request->cancel_requested) return;
     request->cancel_requested = true;
-    request->queue->cancel(&request->op);
+    if (request->lane_waiting) {
+        Device::LaneState& lane = lane_of(request->device, request->plan.lane);
+        Request* previous = nullptr;
+        for (Request* r = lane.head; r != nullptr; previous = r, r = r->lane_next) {
+            if (r != request) continue;
+            if (previous != nullptr)
+                previous->lane_next = r->lane_next;
+            else
+                lane.head = r->lane_next;
+            if (lane.tail == r) lane.tail = previous;
+            break;
+        }
+        request->lane_waiting = false;
+        request->lane_next = nullptr;
+        {
+            std::lock_guard<std::mutex> guard(cancelled_waiting_mutex);
+            cancelled_waiting->push_back(request);
+        }
+        manager().completion_thread_parked.store(0, std::memory_order_relaxed);
+        manager().process_queue->wake();
+        return;
+    }
+    if (request->started) request->queue->cancel(&request->op);
+    // else: being tried in its issuing thread, which sees cancel_requested before it
+    // gives the request to the engine.
+}
+
+// The completion thread: delivers requests cancelled while waiting in their lane.
+void deliver_cancelled_waiting()
+{
+    std::vector<Request*> taken;
+    {
+        std::lock_guard<std::mutex> guard(cancelled_waiting_mutex);
+        if (cancelled_waiting->empty()) return;
+        taken.swap(*cancelled_waiting);
+    }
+    for (Request* request : taken) {
+        request->op.result = -ECANCELED;
+        on_complete(&request->op);
+    }
 }
 
 void thread_exit(kernel::ThreadState* self)
@@ -507,13 +701,14 @@ HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTI
     return reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & ~ULONG_PTR(1));
 }
 
-DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
+Submitted submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                 LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {
     kernel::EventObject* event = nullptr;
     if (HANDLE event_handle = request_event(overlapped, routine)) {
         DWORD error;
         kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
-        if (object == nullptr) return ERROR_INVALID_HANDLE;
+        if (object == nullptr) return {ERROR_INVALID_HANDLE, 0, 0};
         event = static_cast<kernel::EventObject*>(object);
         event->lock.lock();
         event->reset();
@@ -523,13 +718,13 @@ DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped, L
     return submit_and_unlock(device, transfer, overlapped, routine, event);
 }
 
-DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
-                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event)
+Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                            LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event)
 {
     if (!start()) {
         device->lock.unlock();
         if (event != nullptr) event->release_reference();
-        return ERROR_NOT_SUPPORTED;
+        return {ERROR_NOT_SUPPORTED, 0, 0};
     }
     kernel::ThreadState* self = kernel::current_thread();
     Request* request = request_new();
@@ -538,6 +733,7 @@ DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* ov
     request->overlapped = overlapped;
     request->event = event;
     request->routine = routine;
+    request->winsock_error = transfer.winsock_error;
     request->issuer = self;
     request->issuer_object = nullptr;
     request->requested = transfer.length;
@@ -546,27 +742,26 @@ DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* ov
     request->no_port = routine != nullptr || (reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & 1);
     request->cancel_requested = false;
     request->cancel_on_exit = false;
-    request->prev = request->next = nullptr;
+    request->lane_waiting = false;
+    request->lane_active = false;
+    request->started = false;
+    request->prev = request->next = request->lane_next = nullptr;
+    request->plan = Plan{};
 
     Transfer prepared = transfer;
     if (transfer.segments != nullptr) {
         // Scatter/gather: one page per element, `length` bytes in all.
         uint32_t page = 4096;
         uint32_t count = (transfer.length + page - 1) / page;
-        if (request->vector_capacity < count) {
-            delete[] request->vectors;
-            request->vectors = new iovec[count];
-            request->vector_capacity = count;
-        }
+        iovec* vectors = request->reserve_vectors(count);
         for (uint32_t i = 0; i < count; ++i) {
-            request->vectors[i].iov_base = transfer.segments[i].Buffer;
-            request->vectors[i].iov_len = std::min<uint32_t>(page, transfer.length - i * page);
+            vectors[i].iov_base = transfer.segments[i].Buffer;
+            vectors[i].iov_len = std::min<uint32_t>(page, transfer.length - i * page);
         }
-        request->op.vectors = request->vectors;
-        prepared.buffer = request->vectors;
+        prepared.buffer = vectors;
     }
 
-    DWORD error = device->prepare(prepared, &request->op);
+    DWORD error = device->prepare(prepared, request, &request->plan);
     kernel::CompletionPort* port = device->port();
     if (error == ERROR_SUCCESS && routine != nullptr && port != nullptr) error = ERROR_INVALID_PARAMETER;
     PortQueue* queue = nullptr;
@@ -578,7 +773,7 @@ DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* ov
         device->lock.unlock();
         if (event != nullptr) event->release_reference();
         request_free(request);
-        return error;
+        return {error, 0, 0};
     }
     request->queue = queue != nullptr ? queue->queue() : manager().process_queue;
     bool first_request = !device->registered;
@@ -593,34 +788,66 @@ DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* ov
         request->issuer_object->add_reference();
     }
     // The device's pending requests hold one reference to it between them, taken by the
-    // first and dropped by the last to complete (on_complete), not one each.
+    // first and dropped by the last to complete (deliver), not one each.
     if (device->requests == nullptr) device->add_reference();
     request->device = device;
     request->next = device->requests;
     if (device->requests != nullptr) device->requests->prev = request;
     device->requests = request;
-    if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) device->signaled_ = false;
+    // Issuing resets the handle's signal, in either mode: FILE_SKIP_SET_EVENT_ON_HANDLE
+    // only keeps the completion from setting it.
+    device->signaled_ = false;
     __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
+    bool waits = false;
+    if (request->plan.lane != Lane::None) {
+        Device::LaneState& lane = lane_of(device, request->plan.lane);
+        if (lane.busy) {
+            // Behind the lane's current request: it starts when the one before it ends.
+            waits = true;
+            request->lane_waiting = true;
+            if (lane.tail != nullptr)
+                lane.tail->lane_next = request;
+            else
+                lane.head = request;
+            lane.tail = request;
+        } else {
+            lane.busy = true;
+            request->lane_active = true;
+        }
+    }
     device->lock.unlock();
     if (first_request) register_device(device);  // outside the device's lock (lock order)
+    if (waits) return {ERROR_IO_PENDING, 0, 0};
 
-    // A port's worker issuing on its own port defers the start to its next wait, so that
-    // the requests of one batch of completions start with one system call.
-    bool defer = queue != nullptr && self->port == port && self->port_counted_running;
-    if (defer) {
-        if (self->deferred != nullptr && self->deferred != queue) self->deferred->flush();
-        self->deferred = queue;
+    Submitted submitted;
+    Request* next = run(request, true, &submitted);
+    while (next != nullptr) next = run(next, false, nullptr);
+    return submitted;
+}
+
+bool submit_internal(engine::Op* op)
+{
+    if (!start()) return false;
+    manager().process_queue->submit(op, false);
+    return true;
+}
+
+void cancel_internal(engine::Op* op) { manager().process_queue->cancel(op); }
+
+DWORD status_from_errno(int error)
+{
+    if (error == ECANCELED) return STATUS_CANCELLED;
+    return ntstatus_from_win32_error(win32_error_from_errno(error));
+}
+
+iovec* Request::reserve_vectors(uint32_t count)
+{
+    if (vector_capacity < count) {
+        delete[] vectors;
+        vectors = new iovec[count];
+        vector_capacity = count;
     }
-    request->queue->submit(&request->op, defer);
-    // A parked completion thread watches port queues again (it flushes deferred requests
-    // and reaps completions nobody waits for). Sequentially consistent with the engine's
-    // count of outstanding operations: either the completion thread, parking, sees this
-    // request outstanding, or we see it parked.
-    if (queue != nullptr && manager().completion_thread_parked.load(std::memory_order_seq_cst) != 0) {
-        manager().completion_thread_parked.store(0, std::memory_order_relaxed);
-        manager().process_queue->wake();
-    }
-    return ERROR_IO_PENDING;
+    return vectors;
 }
 
 void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes)
@@ -673,6 +900,29 @@ bool progress()
 const char* engine_in_use() { return start() ? engine::engine_name() : nullptr; }
 
 // ---- Device.
+Next Device::step(Request* request, Outcome* outcome)
+{
+    engine::Op* op = &request->op;
+    if (op->result > 0) {
+        request->done += static_cast<uint32_t>(op->result);
+        if (request->write && op->code == engine::OpCode::Write && request->done < request->requested) {
+            // A short write (the file system filling up, say): write the rest, which then
+            // either completes or reports the error (ERROR_DISK_FULL), keeping the count.
+            op->buffer = static_cast<char*>(op->buffer) + op->result;
+            op->length -= static_cast<uint32_t>(op->result);
+            op->offset += static_cast<uint32_t>(op->result);
+            return Next::Engine;
+        }
+    }
+    if (op->result >= 0)
+        outcome->status = !request->write && request->done == 0 && request->requested != 0 ? STATUS_END_OF_FILE
+                                                                                             : STATUS_SUCCESS;
+    else
+        outcome->status = status_from_errno(-op->result);
+    outcome->bytes = request->done;
+    return Next::Done;
+}
+
 void Device::last_handle_closed()
 {
     // Closing the last handle cancels what is in progress; each request is still

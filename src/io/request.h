@@ -1,6 +1,8 @@
 // request.h: the I/O manager: one request lifecycle for every device.
 //
 //   submit ──► pending (OVERLAPPED.Internal = STATUS_PENDING, ERROR_IO_PENDING)
+//          ├─► finished at once (success or a warning; delivered as below, except that
+//          │   FILE_SKIP_COMPLETION_PORT_ON_SUCCESS keeps a success off the port)
 //          └─► failed at once (an error; nothing is delivered)
 //   pending ──► completed or cancelled ──► delivered exactly once:
 //       Internal/InternalHigh written (then the OVERLAPPED is never touched again),
@@ -23,16 +25,69 @@
 
 namespace overlapped::kernel {
 class EventObject;
+class ThreadObject;
 }
 
 namespace overlapped::io {
 
+// One request: the engine operation it runs, and everything its delivery needs. Requests
+// come from a per-thread cache; the fields above `driver` belong to the I/O manager.
+struct Request {
+    engine::Op op;  // first: the engine hands it back
+    Device* device = nullptr;  // the device's list of requests holds one reference for all
+    OVERLAPPED* overlapped = nullptr;
+    kernel::EventObject* event = nullptr;  // one reference, or null
+    LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr;
+    int (*winsock_error)(DWORD status) = nullptr;  // a Winsock routine (Transfer)
+    kernel::ThreadState* issuer = nullptr;
+    kernel::ThreadObject* issuer_object = nullptr;  // a reference, for the APC only
+    engine::Queue* queue = nullptr;
+    Request* prev = nullptr;  // in device->requests, under the device's lock
+    Request* next = nullptr;
+    Request* lane_next = nullptr;  // waiting in its lane, under the device's lock
+    Plan plan;
+    bool no_port = false;           // hEvent's low bit, or a completion routine
+    bool cancel_on_exit = false;    // counted in issuer->io_pending
+    bool cancel_requested = false;  // under the device's lock
+    bool lane_waiting = false;      // in its lane's queue, not started (under the lock)
+    bool lane_active = false;       // its lane's current request
+    bool started = false;           // given to an engine at least once
+
+    // ---- the driver's (prepare, step, finish).
+    iovec* vectors = nullptr;  // room for iovecs, `vector_capacity` of them, kept for reuse
+    uint32_t vector_capacity = 0;
+    uint32_t requested = 0;  // bytes asked for (Transfer::length)
+    uint32_t done = 0;       // bytes transferred so far
+    bool write = false;
+    // Room for a driver's state (a socket's message header and addresses).
+    alignas(16) unsigned char driver[384];
+    template <class State>
+    State* driver_state()
+    {
+        static_assert(sizeof(State) <= sizeof(driver) && alignof(State) <= 16, "driver state too large");
+        return reinterpret_cast<State*>(driver);
+    }
+    // At least `count` iovecs in `vectors`.
+    iovec* reserve_vectors(uint32_t count);
+};
+
+// What submit() did with a request.
+struct Submitted {
+    // ERROR_IO_PENDING: under way, delivered later. ERROR_SUCCESS: finished at once and
+    // delivered (see `status` and `bytes`). Anything else: failed at once with that
+    // Win32 error; nothing is delivered (`status` then holds its NTSTATUS when the
+    // driver's operation produced one, else 0).
+    DWORD error = ERROR_SUCCESS;
+    DWORD status = 0;  // the NTSTATUS the request finished with (success or warning)
+    DWORD bytes = 0;
+    DWORD flags = 0;   // Outcome::flags
+};
+
 // Issues an asynchronous transfer on `device` (an overlapped handle; the caller holds a
 // reference). `overlapped` is required; `routine` is the ReadFileEx/WriteFileEx
-// completion routine or null. Returns ERROR_IO_PENDING when the request is under way, or
-// the error it failed with at once.
-DWORD submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
-             LPOVERLAPPED_COMPLETION_ROUTINE routine);
+// completion routine or null.
+Submitted submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                 LPOVERLAPPED_COMPLETION_ROUTINE routine);
 
 // The handle of the event a request on `overlapped` sets when it completes, or null:
 // hEvent without its low bit; none for a request with a completion routine.
@@ -41,8 +96,19 @@ HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTI
 // submit(), for a caller that holds `device`'s lock (from the handle lookup: one lock
 // for lookup and submission) and has already looked up and reset the request's event
 // (`event`: a reference the request takes over, or null). Releases the lock.
-DWORD submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
-                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event);
+Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                            LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event);
+
+// An operation a driver runs for itself, not for a program's request (a socket's
+// readiness watch for WSAEventSelect): it goes to the process queue, and `op->complete`
+// (the driver's) runs on the I/O manager's completion thread. False if no engine runs.
+bool submit_internal(engine::Op* op);
+// Asks for an internal operation to end early (it then completes with -ECANCELED).
+void cancel_internal(engine::Op* op);
+
+// The NTSTATUS for an operation's result (a negative errno): STATUS_CANCELLED for
+// ECANCELED, otherwise the status of the Win32 error the errno stands for.
+DWORD status_from_errno(int error);
 
 // Completes a request that ran synchronously (a handle without FILE_FLAG_OVERLAPPED given
 // an OVERLAPPED): writes the OVERLAPPED and sets its event, as a completion does.

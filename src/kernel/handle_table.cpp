@@ -263,4 +263,25 @@ DWORD handle_get_access(HANDLE handle, ACCESS_MASK* access)
 
 uint32_t handle_count_open() { return table().open.load(std::memory_order_relaxed); }
 
+uint32_t handle_close_all(ObjectType type)
+{
+    Table& t = table();
+    uint32_t used;
+    {
+        std::lock_guard<std::mutex> guard(t.mutex);
+        used = t.used;
+    }
+    uint32_t closed = 0;
+    for (uint32_t index = 0; index < used; ++index) {
+        Slot* slot = slot_at(index);
+        if (slot == nullptr) continue;
+        uint32_t tag = slot->tag.load(std::memory_order_acquire);
+        Object* object = slot->object.load(std::memory_order_acquire);
+        if (!(tag & 1) || object == nullptr || object->type() != type) continue;
+        // The handle as it is now; handle_close checks it again under the object's lock.
+        if (handle_close(encode(index, tag >> 1)) == ERROR_SUCCESS) ++closed;
+    }
+    return closed;
+}
+
 }  // namespace overlapped::kernel

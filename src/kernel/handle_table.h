@@ -20,6 +20,11 @@ namespace overlapped::kernel {
 inline HANDLE const kCurrentProcessHandle = reinterpret_cast<HANDLE>(static_cast<intptr_t>(-1));
 inline HANDLE const kCurrentThreadHandle = reinterpret_cast<HANDLE>(static_cast<intptr_t>(-2));
 
+// An access bit only the handle it was granted to has: DuplicateHandle does not copy it.
+// Winsock's sockets carry it (a duplicated socket handle is a handle, but not a socket
+// Winsock knows, as on Windows).
+constexpr ACCESS_MASK kAccessNotDuplicated = 0x00008000;
+
 // Makes a handle for `object`, taking over one reference the caller holds. Returns
 // nullptr with ERROR_NO_SYSTEM_RESOURCES-like failure (`*error` set) if the table is full;
 // the reference is then released.
@@ -47,6 +52,10 @@ DWORD handle_close(HANDLE handle);
 DWORD handle_get_flags(HANDLE handle, DWORD* flags);
 DWORD handle_set_flags(HANDLE handle, DWORD mask, DWORD flags);
 DWORD handle_get_access(HANDLE handle, ACCESS_MASK* access);
+
+// Closes every open handle to an object of `type` (WSACleanup closes the process's
+// sockets). Returns how many it closed.
+uint32_t handle_close_all(ObjectType type);
 
 // Number of open handles (for tests of leaks).
 uint32_t handle_count_open();

@@ -34,7 +34,8 @@ enum class ObjectType : uint8_t {
     Thread,
     Process,
     CompletionPort,
-    File,  // src/drivers/file.h
+    File,    // src/drivers/file.h
+    Socket,  // src/drivers/socket.h
 };
 
 // One waiting thread's link into one object's waiter list. Lives on the waiting

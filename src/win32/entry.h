@@ -23,4 +23,8 @@ inline T fail(DWORD error, T value)
 // UTF-16 (WCHAR) to UTF-8. Unpaired surrogates become U+FFFD.
 std::string utf8_from_utf16(const WCHAR* text);
 
+// UTF-8 to UTF-16 (no terminator added). Invalid sequences become U+FFFD.
+std::u16string utf16_from_utf8(const char* text, size_t length);
+inline std::u16string utf16_from_utf8(const std::string& text) { return utf16_from_utf8(text.data(), text.size()); }
+
 }  // namespace overlapped::win32

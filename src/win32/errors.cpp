@@ -39,4 +39,44 @@ std::string utf8_from_utf16(const WCHAR* text)
     return out;
 }
 
+std::u16string utf16_from_utf8(const char* text, size_t length)
+{
+    std::u16string out;
+    out.reserve(length);
+    const auto* s = reinterpret_cast<const unsigned char*>(text);
+    size_t i = 0;
+    while (i < length) {
+        uint32_t c = s[i];
+        if (c < 0x80) {
+            out += static_cast<char16_t>(c);
+            ++i;
+            continue;
+        }
+        size_t extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+        uint32_t minimum = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
+        bool valid = extra != 0 && i + extra < length;
+        if (valid) {
+            c &= 0x3Fu >> extra;
+            for (size_t k = 1; k <= extra && valid; ++k) {
+                valid = (s[i + k] & 0xC0) == 0x80;
+                c = (c << 6) | (s[i + k] & 0x3F);
+            }
+        }
+        if (!valid || c < minimum || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) {
+            out += u'\uFFFD';
+            ++i;
+            continue;
+        }
+        i += extra + 1;
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            out += static_cast<char16_t>(0xD800 + (c >> 10));
+            out += static_cast<char16_t>(0xDC00 + (c & 0x3FF));
+        } else {
+            out += static_cast<char16_t>(c);
+        }
+    }
+    return out;
+}
+
 }  // namespace overlapped::win32

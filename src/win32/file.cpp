@@ -77,9 +77,17 @@ DWORD check_transfer(bool write, const void* buffer, const FILE_SEGMENT_ELEMENT*
 }
 
 // What ReadFile and its kin return for io::submit's answer.
-BOOL submitted(DWORD error, bool ex)
+BOOL submitted(const io::Submitted& result, LPDWORD transferred, bool ex)
 {
-    if (error != ERROR_IO_PENDING) return fail(error, FALSE);
+    if (result.error == ERROR_SUCCESS) {
+        // Finished at once (and delivered): ReadFile returns TRUE with the byte count, or
+        // FALSE with a warning's error (ERROR_MORE_DATA) and the count.
+        if (transferred != nullptr) *transferred = result.bytes;
+        if (result.status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(result.status), FALSE);
+        set_last_error(ERROR_SUCCESS);
+        return TRUE;
+    }
+    if (result.error != ERROR_IO_PENDING) return fail(result.error, FALSE);
     if (!ex) return fail(ERROR_IO_PENDING, FALSE);
     set_last_error(ERROR_SUCCESS);
     return TRUE;  // ReadFileEx/WriteFileEx: TRUE while the request runs
@@ -103,27 +111,31 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     // first is submitted under that same lock (one lock, no reference of our own);
     // anything else takes a reference and lets the lock go.
     ACCESS_MASK granted = 0;
-    kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::File, 0, &granted, &error);
+    kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::Any, 0, &granted, &error);
     if (object == nullptr) return fail(error, FALSE);
-    auto* file = static_cast<drivers::FileDevice*>(object);
+    if (!io::is_device_type(object->type())) {
+        object->lock.unlock();
+        return fail(ERROR_INVALID_HANDLE, FALSE);
+    }
+    auto* file = static_cast<io::Device*>(object);
     error = (granted & access) == 0 ? ERROR_ACCESS_DENIED
                                     : check_transfer(write, buffer, segments, length, overlapped, routine, ex);
     if (error == ERROR_SUCCESS && file->overlapped_io() && overlapped != nullptr &&
         io::request_event(overlapped, routine) == nullptr)
-        return submitted(io::submit_and_unlock(file, request, overlapped, routine, nullptr), ex);
+        return submitted(io::submit_and_unlock(file, request, overlapped, routine, nullptr), transferred, ex);
     if (error == ERROR_SUCCESS) file->add_reference();
     file->lock.unlock();
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     struct Release {
-        drivers::FileDevice* file;
+        io::Device* file;
         ~Release() { file->release_reference(); }
     } release{file};
 
     if (file->overlapped_io()) {
         // An overlapped handle needs an OVERLAPPED for every transfer; the file pointer
         // plays no part.
-        return submitted(overlapped == nullptr ? ERROR_INVALID_PARAMETER : io::submit(file, request, overlapped, routine),
-                         ex);
+        if (overlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        return submitted(io::submit(file, request, overlapped, routine), transferred, ex);
     }
 
     // A synchronous handle: the transfer runs now, on this thread.
@@ -366,12 +378,19 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 
 DWORD WINAPI GetFileType(HANDLE hFile)
 {
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hFile, kernel::ObjectType::Any, 0, &error);
+    if (object == nullptr) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));
     DWORD type = FILE_TYPE_UNKNOWN;
-    if (!with_file(hFile, 0, [&](drivers::FileDevice* file) {
-            type = file->type();
-            return ERROR_SUCCESS;
-        }))
-        return FILE_TYPE_UNKNOWN;
+    error = ERROR_SUCCESS;
+    if (object->type() == kernel::ObjectType::File)
+        type = static_cast<drivers::FileDevice*>(object)->type();
+    else if (object->type() == kernel::ObjectType::Socket)
+        type = FILE_TYPE_PIPE;  // as Windows reports a socket
+    else
+        error = ERROR_INVALID_HANDLE;
+    object->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));
     set_last_error(ERROR_SUCCESS);
     return type;
 }

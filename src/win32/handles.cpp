@@ -36,6 +36,7 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
         else if (kernel::handle_get_access(hSourceHandle, &access) != ERROR_SUCCESS)
             access = dwDesiredAccess;
     }
+    access &= ~kernel::kAccessNotDuplicated;
     if (dwOptions & DUPLICATE_CLOSE_SOURCE) kernel::handle_close(hSourceHandle);
     if (lpTargetHandle == nullptr) {
         // Windows allows a NULL target: the duplicate is made and closed at once.

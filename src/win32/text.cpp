@@ -1,4 +1,4 @@
-// text.cpp: UTF-8 <-> UTF-16 for counted strings, and the Microsoft-rules formatter
+// text.cpp: UTF-16 to UTF-8 for counted strings, and the Microsoft-rules formatter
 // (see text.h) behind StringCchPrintf, wsprintf and _snprintf.
 #include "win32/text.h"
 
@@ -30,17 +30,6 @@ void append_utf8(std::string& out, uint32_t c)
     }
 }
 
-void append_utf16(std::u16string& out, uint32_t c)
-{
-    if (c < 0x10000) {
-        out += static_cast<char16_t>(c);
-    } else {
-        c -= 0x10000;
-        out += static_cast<char16_t>(0xD800 + (c >> 10));
-        out += static_cast<char16_t>(0xDC00 + (c & 0x3FF));
-    }
-}
-
 }  // namespace
 
 std::string utf8_from_utf16(const WCHAR* text, size_t count)
@@ -57,42 +46,6 @@ std::string utf8_from_utf16(const WCHAR* text, size_t count)
             c = 0xFFFD;
         }
         append_utf8(out, c);
-    }
-    return out;
-}
-
-std::u16string utf16_from_utf8(const char* text, size_t count)
-{
-    std::u16string out;
-    out.reserve(count);
-    const auto* s = reinterpret_cast<const unsigned char*>(text);
-    size_t i = 0;
-    while (i < count) {
-        uint32_t c = s[i];
-        size_t extra = 0;
-        uint32_t minimum = 0;
-        if (c < 0x80) {
-            extra = 0;
-        } else if ((c & 0xE0) == 0xC0) {
-            extra = 1, c &= 0x1F, minimum = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2, c &= 0x0F, minimum = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3, c &= 0x07, minimum = 0x10000;
-        } else {
-            append_utf16(out, 0xFFFD);
-            ++i;
-            continue;
-        }
-        size_t j = 1;
-        for (; j <= extra && i + j < count && (s[i + j] & 0xC0) == 0x80; ++j) c = (c << 6) | (s[i + j] & 0x3F);
-        if (j <= extra || c < minimum || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) {
-            append_utf16(out, 0xFFFD);
-            i += j;  // skip the lead byte and the continuation bytes seen
-            continue;
-        }
-        append_utf16(out, c);
-        i += extra + 1;
     }
     return out;
 }

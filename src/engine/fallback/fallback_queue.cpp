@@ -40,6 +40,7 @@
 
 #include "common/futex.h"
 #include "common/lock.h"
+#include "engine/attempt.h"
 #include "engine/engine.h"
 #include "engine/interrupt.h"
 #include "engine/op_list.h"
@@ -79,44 +80,6 @@ bool pool_only()
         return value != nullptr && strcmp(value, "1") == 0;
     }();
     return only;
-}
-
-bool is_read(const Op* op) { return op->code == OpCode::Read || op->code == OpCode::ReadVector; }
-
-size_t total_length(const Op* op)
-{
-    if (op->code == OpCode::Read || op->code == OpCode::Write) return op->length;
-    size_t total = 0;
-    for (uint32_t i = 0; i < op->length; ++i) total += op->vectors[i].iov_len;
-    return total;
-}
-
-// One system call for `op`: bytes transferred or -errno.
-int run_once(Op* op, bool nowait)
-{
-    iovec single{op->buffer, op->length};
-    const iovec* vectors = &single;
-    int count = 1;
-    if (op->code == OpCode::ReadVector || op->code == OpCode::WriteVector) {
-        vectors = op->vectors;
-        count = static_cast<int>(op->length);
-    }
-    off_t offset = op->kind == OpKind::Stream ? -1 : static_cast<off_t>(op->offset);
-    int flags = nowait ? RWF_NOWAIT : 0;
-    // The system calls themselves: glibc's wrappers add cancellation-point bookkeeping
-    // we never use. (The offset travels as two halves, low first.)
-    long number = is_read(op) ? SYS_preadv2 : SYS_pwritev2;
-    ssize_t done = syscall(number, op->descriptor, vectors, count, static_cast<unsigned long>(offset),
-                           static_cast<unsigned long>(static_cast<uint64_t>(offset) >> 32), flags);
-    if (done < 0 && errno == EOPNOTSUPP && nowait && op->kind == OpKind::Stream) {
-        // Streams that cannot be asked per call (FIFOs opened by name, for one) are made
-        // non-blocking for good: an overlapped handle only ever does I/O through us.
-        int status = fcntl(op->descriptor, F_GETFL);
-        if (status < 0 || ((status & O_NONBLOCK) == 0 && fcntl(op->descriptor, F_SETFL, status | O_NONBLOCK) != 0))
-            return -EOPNOTSUPP;
-        done = is_read(op) ? readv(op->descriptor, vectors, count) : writev(op->descriptor, vectors, count);
-    }
-    return done >= 0 ? static_cast<int>(done) : -errno;
 }
 
 class FallbackQueue;
@@ -208,7 +171,7 @@ private:
             // of the program's, after which the call is simply made again.
             int result = -ECANCELED;
             while (!cancel_asked(op)) {
-                result = run_once(op, false);
+                result = attempt(op, false);
                 if (result != -EINTR) break;
                 result = -ECANCELED;
             }
@@ -262,10 +225,10 @@ public:
                 done.push_back(op);
             }
             Waiters& waiters = fds_[op->descriptor];
-            OpList& list = is_read(op) ? waiters.reads : waiters.writes;
+            OpList& list = wants_input(op) ? waiters.reads : waiters.writes;
             if (done.empty() && list.empty()) {
                 // Nothing queued before it in this direction: try it now.
-                int result = run_once(op, true);
+                int result = attempt(op, true);
                 if (result == -EOPNOTSUPP) {
                     forget_if_idle(op->descriptor, waiters);
                     return false;
@@ -300,7 +263,7 @@ public:
         auto found = fds_.find(op->descriptor);
         if (found == fds_.end()) return false;
         Waiters& waiters = found->second;
-        if (!(is_read(op) ? waiters.reads : waiters.writes).remove(op)) return false;
+        if (!(wants_input(op) ? waiters.reads : waiters.writes).remove(op)) return false;
         set_state(op, kDone);
         if (waiters.reads.empty() && waiters.writes.empty())
             forget_if_idle(op->descriptor, waiters);
@@ -350,7 +313,7 @@ private:
     static void drain(OpList& list, std::vector<Op*>& done)
     {
         while (!list.empty()) {
-            int result = run_once(list.head, true);
+            int result = attempt(list.head, true);
             if (result == -EAGAIN) break;
             Op* op = list.pop();
             op->result = result;
@@ -420,9 +383,9 @@ public:
             block.aio_fildes = static_cast<uint32_t>(op->descriptor);
             bool vector = op->code == OpCode::ReadVector || op->code == OpCode::WriteVector;
             if (vector)
-                block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREADV : IOCB_CMD_PWRITEV;
+                block.aio_lio_opcode = wants_input(op) ? IOCB_CMD_PREADV : IOCB_CMD_PWRITEV;
             else
-                block.aio_lio_opcode = is_read(op) ? IOCB_CMD_PREAD : IOCB_CMD_PWRITE;
+                block.aio_lio_opcode = wants_input(op) ? IOCB_CMD_PREAD : IOCB_CMD_PWRITE;
             block.aio_buf = reinterpret_cast<uint64_t>(vector ? static_cast<const void*>(op->vectors) : op->buffer);
             block.aio_nbytes = op->length;  // bytes, or the number of vectors
             block.aio_offset = static_cast<int64_t>(op->offset);
@@ -491,12 +454,12 @@ public:
             }
             if (!cancel_asked(op) && DirectIo::instance().submit(op)) return;
         } else if (op->kind == OpKind::File) {
-            int result = run_once(op, true);
+            int result = attempt(op, true);
             // A short transfer may only mean "the rest is not cached": the pool redoes it
             // whole (reading or writing the same bytes at the same offset again is
             // harmless). Zero bytes from a read is the end of the file.
             if (result != -EAGAIN && result != -EOPNOTSUPP &&
-                (result <= 0 || static_cast<size_t>(result) == total_length(op))) {
+                (result <= 0 || static_cast<size_t>(result) == requested_length(op))) {
                 op->result = result;
                 set_state(op, kDone);
                 push_done(op);

@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 #include <liburing.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -370,6 +371,29 @@ private:
         case OpCode::WriteVector:
             io_uring_prep_writev(sqe, op->descriptor, op->vectors, op->length, op->offset);
             break;
+        case OpCode::Receive:
+            if (op->message != nullptr)
+                io_uring_prep_recvmsg(sqe, op->descriptor, op->message, static_cast<unsigned>(op->flags));
+            else
+                io_uring_prep_recv(sqe, op->descriptor, op->buffer, op->length, op->flags);
+            break;
+        case OpCode::Send:
+            if (op->message != nullptr)
+                io_uring_prep_sendmsg(sqe, op->descriptor, op->message, static_cast<unsigned>(op->flags | MSG_NOSIGNAL));
+            else
+                io_uring_prep_send(sqe, op->descriptor, op->buffer, op->length, op->flags | MSG_NOSIGNAL);
+            break;
+        case OpCode::Accept:
+            io_uring_prep_accept(sqe, op->descriptor, static_cast<sockaddr*>(op->address),
+                                 op->address != nullptr ? reinterpret_cast<socklen_t*>(&op->address_length) : nullptr,
+                                 SOCK_CLOEXEC | SOCK_NONBLOCK);
+            break;
+        case OpCode::Connect:
+            io_uring_prep_connect(sqe, op->descriptor, static_cast<const sockaddr*>(op->address), op->address_length);
+            break;
+        case OpCode::Poll:
+            io_uring_prep_poll_add(sqe, op->descriptor, static_cast<unsigned>(op->flags));
+            break;
         }
         sqe->user_data = reinterpret_cast<uint64_t>(op);
         handed_to_kernel(op);
@@ -441,7 +465,8 @@ bool probe()
     if (io_uring_probe* probe = io_uring_get_probe_ring(&ring)) {
         works = true;
         for (int opcode : {IORING_OP_NOP, IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READV, IORING_OP_WRITEV,
-                           IORING_OP_ASYNC_CANCEL})
+                           IORING_OP_ASYNC_CANCEL, IORING_OP_RECV, IORING_OP_SEND, IORING_OP_RECVMSG,
+                           IORING_OP_SENDMSG, IORING_OP_ACCEPT, IORING_OP_CONNECT, IORING_OP_POLL_ADD})
             if (!io_uring_opcode_supported(probe, opcode)) works = false;
         io_uring_free_probe(probe);
     }

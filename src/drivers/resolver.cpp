@@ -1,0 +1,383 @@
+// resolver.cpp: Winsock name resolution on the C library's resolver. Everything Windows-
+// specific about the answers is decided here (docs/research/windows-sockets-names.md):
+//  - getaddrinfo answers one entry per address (Linux answers one per socket type), with
+//    the hints' socket type and protocol copied into every entry, ai_flags 0, and the
+//    canonical name on the first entry only;
+//  - "" as a host is the local computer; "[v6]" and "[v6]:port" are IPv6 literals (the
+//    port text is ignored); "" as a service is port 0; "localhost" is answered without the
+//    hosts file (::1 and 127.0.0.1, as Windows resolves it itself);
+//  - EAI_* errors become WSA codes.
+#include "drivers/resolver.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace overlapped::drivers::resolver {
+namespace {
+
+// ---- conversions between Windows and Linux values ---------------------------------------
+
+int linux_family(int windows_family)
+{
+    switch (windows_family) {
+    case ws::kAfUnspec: return AF_UNSPEC;
+    case ws::kAfInet: return AF_INET;
+    case ws::kAfInet6: return AF_INET6;
+    default: return -1;
+    }
+}
+
+// getaddrinfo/getnameinfo's EAI_* to the WSA code Windows returns for the same failure.
+int wsa_from_eai(int eai)
+{
+    switch (eai) {
+    case 0: return 0;
+    case EAI_NONAME: return WSAHOST_NOT_FOUND;
+    case EAI_AGAIN: return WSATRY_AGAIN;
+    case EAI_FAIL: return WSANO_RECOVERY;
+    case EAI_FAMILY: return WSAEAFNOSUPPORT;
+    case EAI_SERVICE: return WSATYPE_NOT_FOUND;
+    case EAI_SOCKTYPE: return WSAESOCKTNOSUPPORT;
+    case EAI_BADFLAGS: return WSAEINVAL;
+    case EAI_MEMORY: return ERROR_NOT_ENOUGH_MEMORY;  // WSA_NOT_ENOUGH_MEMORY
+    case EAI_NODATA:       // the name exists but has no address (of that family):
+    case EAI_ADDRFAMILY:   // Windows' "valid name, no data record of requested type"
+        return WSANO_DATA;
+    case EAI_OVERFLOW: return WSAEFAULT;
+    default: return WSANO_RECOVERY;  // EAI_SYSTEM and anything newer
+    }
+}
+
+// gethostbyname_r's h_errno to WSA.
+int wsa_from_h_errno(int error)
+{
+    switch (error) {
+    case HOST_NOT_FOUND: return WSAHOST_NOT_FOUND;
+    case TRY_AGAIN: return WSATRY_AGAIN;
+    case NO_DATA: return WSANO_DATA;
+    default: return WSANO_RECOVERY;
+    }
+}
+
+int linux_ai_flags(int windows_flags)
+{
+    int flags = 0;
+    if (windows_flags & ws::kAiPassive) flags |= AI_PASSIVE;
+    if (windows_flags & (ws::kAiCanonName | ws::kAiFqdn)) flags |= AI_CANONNAME;
+    if (windows_flags & ws::kAiNumericHost) flags |= AI_NUMERICHOST;
+    if (windows_flags & ws::kAiNumericServ) flags |= AI_NUMERICSERV;
+    if (windows_flags & ws::kAiAll) flags |= AI_ALL;
+    if (windows_flags & ws::kAiAddrConfig) flags |= AI_ADDRCONFIG;
+    if (windows_flags & ws::kAiV4Mapped) flags |= AI_V4MAPPED;
+    return flags;
+}
+
+int linux_ni_flags(int windows_flags)
+{
+    int flags = 0;
+    if (windows_flags & ws::kNiNoFqdn) flags |= NI_NOFQDN;
+    if (windows_flags & ws::kNiNumericHost) flags |= NI_NUMERICHOST;
+    if (windows_flags & ws::kNiNameReqd) flags |= NI_NAMEREQD;
+    if (windows_flags & ws::kNiNumericServ) flags |= NI_NUMERICSERV;
+    if (windows_flags & ws::kNiDgram) flags |= NI_DGRAM;
+    return flags;
+}
+
+// A Linux sockaddr as a Windows one. False for families Winsock does not share.
+bool windows_address(const sockaddr* sa, Address& out)
+{
+    if (sa->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+        out.family = ws::kAfInet;
+        out.length = sizeof(ws::SockaddrIn);
+        out.in.sin_family = ws::kAfInet;
+        out.in.sin_port = in->sin_port;
+        out.in.sin_addr.value = in->sin_addr.s_addr;
+        return true;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+        out.family = ws::kAfInet6;
+        out.length = sizeof(ws::SockaddrIn6);
+        out.in6.sin6_family = ws::kAfInet6;
+        out.in6.sin6_port = in6->sin6_port;
+        out.in6.sin6_flowinfo = in6->sin6_flowinfo;
+        std::memcpy(out.in6.sin6_addr.bytes, &in6->sin6_addr, 16);
+        out.in6.sin6_scope_id = in6->sin6_scope_id;
+        return true;
+    }
+    return false;
+}
+
+struct AddrInfoFree {
+    void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
+};
+using AddrInfoList = std::unique_ptr<addrinfo, AddrInfoFree>;
+
+bool has_non_ascii(const char* text)
+{
+    for (; *text; ++text)
+        if (static_cast<unsigned char>(*text) >= 0x80) return true;
+    return false;
+}
+
+// One call of the C library's getaddrinfo; appends the distinct addresses.
+int resolve(const char* node, const char* service, int flags, int family, int socktype, AddrInfoResult& result)
+{
+    addrinfo hints{};
+    hints.ai_flags = flags;
+    hints.ai_family = family;
+    hints.ai_socktype = socktype;
+    addrinfo* list = nullptr;
+    int eai = getaddrinfo(node, service, &hints, &list);
+    if (eai != 0) return wsa_from_eai(eai);
+    AddrInfoList owner(list);
+    for (const addrinfo* ai = list; ai; ai = ai->ai_next) {
+        if ((flags & AI_CANONNAME) && ai->ai_canonname && result.canonical_name.empty())
+            result.canonical_name = ai->ai_canonname;
+        Address address;
+        if (!ai->ai_addr || !windows_address(ai->ai_addr, address)) continue;
+        bool seen = false;
+        for (const Address& other : result.addresses)
+            if (other.length == address.length && std::memcmp(other.bytes, address.bytes, address.length) == 0) seen = true;
+        if (!seen) result.addresses.push_back(address);
+    }
+    return result.addresses.empty() ? WSAHOST_NOT_FOUND : 0;
+}
+
+}  // namespace
+
+int get_addr_info(const char* node, const char* service, const Hints* windows_hints, AddrInfoResult& result)
+{
+    result = AddrInfoResult{};
+    Hints hints = windows_hints ? *windows_hints : Hints{};
+    if (!node && !service) return WSAHOST_NOT_FOUND;
+    int family = linux_family(hints.family);
+    if (family < 0) return WSAEAFNOSUPPORT;
+    if (hints.socktype < 0 || hints.socktype > ws::kSockSeqpacket) return WSAESOCKTNOSUPPORT;
+    if ((hints.flags & ws::kAiCanonName) && (hints.flags & ws::kAiFqdn)) return WSAEINVAL;
+    if ((hints.flags & (ws::kAiCanonName | ws::kAiFqdn)) && !node) return WSAEINVAL;
+    int flags = linux_ai_flags(hints.flags);
+    // The C library resolves services per socket type; for the other types (raw, RDM,
+    // sequenced packets) Windows answers the addresses with the service's port anyway.
+    int socktype = (hints.socktype == ws::kSockStream || hints.socktype == ws::kSockDgram) ? hints.socktype : 0;
+    if (service && !service[0]) service = "0";
+
+    if (node && !node[0]) {
+        // "": the local computer's addresses: those of the host name, or loopback if the
+        // hosts configuration does not know the name.
+        std::string local_name;
+        if (get_host_name(local_name) == 0) {
+            int error = resolve(local_name.c_str(), service, flags, family, socktype, result);
+            if (error == 0 || error == WSATYPE_NOT_FOUND || error == WSAESOCKTNOSUPPORT) return error;
+            result = AddrInfoResult{};
+        }
+        int error = resolve(nullptr, service, flags & ~(AI_PASSIVE | AI_CANONNAME), family, socktype, result);
+        if (error != 0) result = AddrInfoResult{};
+        return error;
+    }
+    std::string literal;
+    if (node && node[0] == '[' && (family == AF_UNSPEC || family == AF_INET6)) {
+        // "[v6]" and "[v6]:port": the address between the brackets (what follows ']' is
+        // not looked at).
+        if (const char* close = std::strchr(node + 1, ']')) {
+            literal.assign(node + 1, close);
+            node = literal.c_str();
+        }
+    }
+    if (node && !(hints.flags & ws::kAiNumericHost) && strcasecmp(node, "localhost") == 0) {
+        // Windows resolves "localhost" itself, to ::1 and 127.0.0.1, whatever the hosts file says.
+        int error = 0;
+        if (family != AF_INET) error = resolve("::1", service, (flags & ~AI_CANONNAME) | AI_NUMERICHOST, AF_INET6, socktype, result);
+        if (error == 0 && family != AF_INET6)
+            error = resolve("127.0.0.1", service, (flags & ~AI_CANONNAME) | AI_NUMERICHOST, AF_INET, socktype, result);
+        if (error != 0) {
+            result = AddrInfoResult{};
+            return error;
+        }
+        if (flags & AI_CANONNAME) result.canonical_name = "localhost";
+        return 0;
+    }
+    if (node && has_non_ascii(node)) {
+        // An internationalised name: punycode, unless the caller disabled the conversion.
+        if (hints.flags & ws::kAiDisableIdnEncoding) return WSAHOST_NOT_FOUND;
+        flags |= AI_IDN;
+    }
+    int error = resolve(node, service, flags, family, socktype, result);
+    if (error != 0) result = AddrInfoResult{};
+    return error;
+}
+
+int get_name_info(const void* address, int length, std::string* host, size_t host_room, std::string* service,
+                  size_t service_room, int windows_flags)
+{
+    if (!address) return WSAEFAULT;
+    sockaddr_storage storage{};
+    socklen_t linux_length = 0;
+    ws::Sockaddr header;
+    if (length < static_cast<int>(sizeof header.sa_family)) return WSAEFAULT;
+    std::memcpy(&header, address, sizeof header.sa_family);
+    if (header.sa_family == ws::kAfInet) {
+        if (length < static_cast<int>(sizeof(ws::SockaddrIn))) return WSAEFAULT;
+        ws::SockaddrIn in;
+        std::memcpy(&in, address, sizeof in);
+        auto* out = reinterpret_cast<sockaddr_in*>(&storage);
+        out->sin_family = AF_INET;
+        out->sin_port = in.sin_port;
+        out->sin_addr.s_addr = in.sin_addr.value;
+        linux_length = sizeof(sockaddr_in);
+    } else if (header.sa_family == ws::kAfInet6) {
+        if (length < static_cast<int>(sizeof(ws::SockaddrIn6))) return WSAEFAULT;
+        ws::SockaddrIn6 in6;
+        std::memcpy(&in6, address, sizeof in6);
+        auto* out = reinterpret_cast<sockaddr_in6*>(&storage);
+        out->sin6_family = AF_INET6;
+        out->sin6_port = in6.sin6_port;
+        out->sin6_flowinfo = in6.sin6_flowinfo;
+        std::memcpy(&out->sin6_addr, in6.sin6_addr.bytes, 16);
+        out->sin6_scope_id = in6.sin6_scope_id;
+        linux_length = sizeof(sockaddr_in6);
+    } else {
+        return WSAEAFNOSUPPORT;
+    }
+    if (!host && !service) return WSAHOST_NOT_FOUND;
+    char host_text[NI_MAXHOST], service_text[NI_MAXSERV];
+    int eai = getnameinfo(reinterpret_cast<sockaddr*>(&storage), linux_length, host ? host_text : nullptr,
+                          host ? sizeof host_text : 0, service ? service_text : nullptr,
+                          service ? sizeof service_text : 0, linux_ni_flags(windows_flags));
+    if (eai != 0) return wsa_from_eai(eai);
+    if (host) {
+        if (std::strlen(host_text) + 1 > host_room) return WSAEFAULT;
+        *host = host_text;
+    }
+    if (service) {
+        if (std::strlen(service_text) + 1 > service_room) return WSAEFAULT;
+        *service = service_text;
+    }
+    return 0;
+}
+
+int get_host_name(std::string& name)
+{
+    char buffer[256];
+    if (gethostname(buffer, sizeof buffer) != 0) return WSANO_RECOVERY;
+    buffer[sizeof buffer - 1] = '\0';
+    name = buffer;
+    return 0;
+}
+
+namespace {
+
+void copy_hostent(const hostent& from, HostEntry& entry, int windows_family)
+{
+    entry.name = from.h_name ? from.h_name : "";
+    entry.aliases.clear();
+    for (char** alias = from.h_aliases; alias && *alias; ++alias) entry.aliases.emplace_back(*alias);
+    entry.family = windows_family;
+    entry.length = from.h_length;
+    entry.addresses.clear();
+    for (char** address = from.h_addr_list; address && *address; ++address)
+        entry.addresses.emplace_back(*address, static_cast<size_t>(from.h_length));
+}
+
+template <class Call>
+int host_lookup(Call call, HostEntry& entry, int windows_family)
+{
+    std::vector<char> buffer(1024);
+    for (;;) {
+        hostent result{}, *found = nullptr;
+        int h_error = 0;
+        int rc = call(&result, buffer.data(), buffer.size(), &found, &h_error);
+        if (rc == ERANGE && buffer.size() < (1u << 20)) {
+            buffer.resize(buffer.size() * 2);
+            continue;
+        }
+        if (rc != 0 || !found) return wsa_from_h_errno(rc == 0 ? h_error : NO_RECOVERY);
+        copy_hostent(*found, entry, windows_family);
+        return 0;
+    }
+}
+
+template <class Call>
+int service_lookup(Call call, ServiceEntry& entry)
+{
+    std::vector<char> buffer(1024);
+    for (;;) {
+        servent result{}, *found = nullptr;
+        int rc = call(&result, buffer.data(), buffer.size(), &found);
+        if (rc == ERANGE && buffer.size() < (1u << 20)) {
+            buffer.resize(buffer.size() * 2);
+            continue;
+        }
+        if (rc != 0 || !found) return WSANO_DATA;
+        entry.name = found->s_name ? found->s_name : "";
+        entry.aliases.clear();
+        for (char** alias = found->s_aliases; alias && *alias; ++alias) entry.aliases.emplace_back(*alias);
+        entry.protocol = found->s_proto ? found->s_proto : "";
+        entry.port_network = static_cast<uint16_t>(found->s_port);
+        return 0;
+    }
+}
+
+}  // namespace
+
+int get_host_by_name(const char* name, HostEntry& entry)
+{
+    std::string local;
+    if (!name || !name[0]) {
+        int error = get_host_name(local);
+        if (error) return error;
+        name = local.c_str();
+    }
+    // An IPv6 literal: Windows' gethostbyname answers IPv4 only, "valid name, no data".
+    in6_addr literal;
+    if (inet_pton(AF_INET6, name, &literal) == 1) return WSANO_DATA;
+    return host_lookup(
+        [name](hostent* result, char* buffer, size_t size, hostent** found, int* h_error) {
+            return gethostbyname2_r(name, AF_INET, result, buffer, size, found, h_error);
+        },
+        entry, ws::kAfInet);
+}
+
+int get_host_by_addr(const void* address, int length, int windows_family, HostEntry& entry)
+{
+    int family = linux_family(windows_family);
+    if (family != AF_INET && family != AF_INET6) return WSAEAFNOSUPPORT;
+    int needed = family == AF_INET ? 4 : 16;
+    if (!address || length < needed) return WSAEFAULT;
+    return host_lookup(
+        [address, needed, family](hostent* result, char* buffer, size_t size, hostent** found, int* h_error) {
+            return gethostbyaddr_r(address, static_cast<socklen_t>(needed), family, result, buffer, size, found,
+                                   h_error);
+        },
+        entry, windows_family);
+}
+
+int get_service_by_name(const char* name, const char* protocol, ServiceEntry& entry)
+{
+    if (!name) return WSANO_DATA;
+    return service_lookup(
+        [name, protocol](servent* result, char* buffer, size_t size, servent** found) {
+            return getservbyname_r(name, protocol, result, buffer, size, found);
+        },
+        entry);
+}
+
+int get_service_by_port(int port_network, const char* protocol, ServiceEntry& entry)
+{
+    return service_lookup(
+        [port_network, protocol](servent* result, char* buffer, size_t size, servent** found) {
+            return getservbyport_r(port_network, protocol, result, buffer, size, found);
+        },
+        entry);
+}
+
+}  // namespace overlapped::drivers::resolver

@@ -1,0 +1,1256 @@
+// socket.cpp: the socket driver (socket.h): creation, Winsock's synchronous calls, and
+// the overlapped requests' plans and steps for the I/O manager.
+#include "drivers/socket.h"
+
+#include <algorithm>
+#include <mutex>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/errors.h"
+#include "drivers/socket_translate.h"
+#include "engine/attempt.h"
+#include "engine/interrupt.h"
+#include "io/request.h"
+#include "kernel/thread_state.h"
+
+namespace overlapped::drivers {
+
+namespace tr = translate;
+
+namespace {
+
+// A request's driver state (io::Request::driver_state): kept in the request from prepare
+// to finish.
+struct SocketState {
+    SocketOperation operation;
+    uint8_t phase;              // the step a request of several operations is at
+    msghdr message;             // recvmsg/sendmsg
+    sockaddr_storage address;   // Linux form: the sender (Receive), destination (Send,
+                                // Connect), the peer (Accept)
+    ws::Sockaddr* from;         // Receive: the program's address output, or null
+    int* from_length;
+    ws::WsaMsg* wsa_message;    // WSARecvMsg / WSASendMsg
+    SocketDevice* other;        // Accept: the accept socket (a reference)
+    char* output;               // Accept: the output buffer; TransmitFile: head/tail
+    DWORD receive_length;
+    DWORD local_length;
+    DWORD remote_length;
+    // TransmitFile / TransmitPackets.
+    TransmitPiece* pieces;
+    DWORD piece_count;
+    DWORD piece_index;
+    DWORD transmit_flags;
+    DWORD chunk;
+    int file;                   // the file piece in progress: its descriptor,
+    int64_t file_offset;        //  where it is (-1: the file pointer),
+    uint64_t file_remaining;    //  and what is left of it
+    int control_error;          // Control: WSA error, or 0
+    unsigned char control[64];  // WSARecvMsg: Linux control data before translation
+};
+
+
+// `buffers` as iovecs in the request (copied: the WSABUF array may be reused at once).
+uint32_t copy_buffers(io::Request* request, const ws::WsaBuf* buffers, DWORD count, iovec** vectors)
+{
+    iovec* out = request->reserve_vectors(count == 0 ? 1 : count);
+    uint32_t total = 0;
+    for (DWORD i = 0; i < count; ++i) {
+        out[i].iov_base = buffers[i].buf;
+        out[i].iov_len = buffers[i].len;
+        total += buffers[i].len;
+    }
+    *vectors = out;
+    return total;
+}
+
+// Consumes `bytes` from the front of a message's iovecs (after a partial transfer).
+void consume(msghdr* message, size_t bytes)
+{
+    while (bytes > 0 && message->msg_iovlen > 0) {
+        iovec& first = message->msg_iov[0];
+        if (bytes < first.iov_len) {
+            first.iov_base = static_cast<char*>(first.iov_base) + bytes;
+            first.iov_len -= bytes;
+            return;
+        }
+        bytes -= first.iov_len;
+        ++message->msg_iov;
+        --message->msg_iovlen;
+    }
+}
+
+// The same for an operation's data: its single buffer, or its message.
+void advance(engine::Op* op, size_t bytes)
+{
+    if (op->message == nullptr) {
+        op->buffer = static_cast<char*>(op->buffer) + bytes;
+        op->length -= static_cast<uint32_t>(bytes);
+        return;
+    }
+    consume(op->message, bytes);
+    // A destination is sent once, with the first part.
+    op->message->msg_name = nullptr;
+    op->message->msg_namelen = 0;
+}
+
+bool is_stream(int type) { return type == ws::kSockStream; }
+
+// Makes a finished operation the request's next one: `code` on the stream `descriptor`,
+// everything else cleared (the completion callback stays).
+void restart(engine::Op* op, engine::OpCode code, int descriptor)
+{
+    void (*complete)(engine::Op*) = op->complete;
+    op->reset();
+    op->complete = complete;
+    op->code = code;
+    op->kind = engine::OpKind::Stream;
+    op->descriptor = descriptor;
+}
+
+// Writes AcceptEx's two addresses after the received data: each area is the address's
+// length (an int) and, 8 bytes in, the address in Windows' layout.
+constexpr size_t kAcceptAddressOffset = 8;
+
+void write_accept_address(char* area, DWORD area_length, const sockaddr* address, socklen_t length)
+{
+    int room = static_cast<int>(area_length) - static_cast<int>(kAcceptAddressOffset);
+    int written = room;
+    if (room <= 0 || tr::to_windows(address, length, reinterpret_cast<ws::Sockaddr*>(area + kAcceptAddressOffset),
+                                    &written) != 0)
+        written = 0;
+    memcpy(area, &written, sizeof(written));
+}
+
+// ---- the addresses the process's TCP sockets are bound to.
+// Linux sockets here carry SO_REUSEADDR (so that a server binds its port again while
+// connections of its last run linger in TIME_WAIT, as on Windows); Linux then lets two
+// sockets that are not listening bind the same address, which Windows refuses. This
+// table refuses it, within the process (docs/deviations.md).
+struct BoundAddress {
+    const SocketDevice* socket;
+    sockaddr_storage address;
+    bool shared;  // SO_REUSEADDR (Windows' meaning) was set
+};
+std::mutex bound_mutex;
+std::vector<BoundAddress>* bound_addresses = new std::vector<BoundAddress>();
+
+bool same_address(const sockaddr_storage& a, const sockaddr_storage& b)
+{
+    if (a.ss_family != b.ss_family) return false;
+    if (a.ss_family == AF_INET) {
+        const auto& x = reinterpret_cast<const sockaddr_in&>(a);
+        const auto& y = reinterpret_cast<const sockaddr_in&>(b);
+        return x.sin_port == y.sin_port && x.sin_addr.s_addr == y.sin_addr.s_addr;
+    }
+    if (a.ss_family == AF_INET6) {
+        const auto& x = reinterpret_cast<const sockaddr_in6&>(a);
+        const auto& y = reinterpret_cast<const sockaddr_in6&>(b);
+        return x.sin6_port == y.sin6_port && memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(x.sin6_addr)) == 0;
+    }
+    return false;
+}
+
+void forget_bound_address(const SocketDevice* socket)
+{
+    std::lock_guard<std::mutex> guard(bound_mutex);
+    auto& list = *bound_addresses;
+    for (size_t i = 0; i < list.size(); ++i)
+        if (list[i].socket == socket) {
+            list[i] = list.back();
+            list.pop_back();
+            return;
+        }
+}
+
+}  // namespace
+
+// ---- creation, close.
+SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD flags, int* error)
+{
+    // Type 0 takes the protocol's (TCP: streams, UDP: datagrams, none: streams).
+    if (type == 0) type = protocol == ws::kIpprotoUdp ? ws::kSockDgram : ws::kSockStream;
+    int linux_type = tr::linux_type(type);
+    if (linux_type < 0) {
+        *error = WSAESOCKTNOSUPPORT;
+        return nullptr;
+    }
+    // AF_UNSPEC takes the protocol's family (IPv4); with no protocol it is refused.
+    if (family == ws::kAfUnspec) {
+        if (protocol == 0) {
+            *error = WSAEINVAL;
+            return nullptr;
+        }
+        family = ws::kAfInet;
+    }
+    int linux_family = tr::linux_family(family);
+    if (linux_family < 0) {
+        *error = WSAEAFNOSUPPORT;
+        return nullptr;
+    }
+    if (family != ws::kAfUnix) {
+        // TCP/IP: streams are TCP, datagrams UDP; anything else is refused as Windows does.
+        if ((type == ws::kSockStream && protocol != 0 && protocol != ws::kIpprotoTcp) ||
+            (type == ws::kSockDgram && protocol != 0 && protocol != ws::kIpprotoUdp)) {
+            *error = WSAEPROTONOSUPPORT;
+            return nullptr;
+        }
+        if (type == ws::kSockSeqpacket || type == ws::kSockRdm) {
+            *error = WSAESOCKTNOSUPPORT;
+            return nullptr;
+        }
+    }
+    int linux_protocol = protocol;
+    if (family == ws::kAfUnix) linux_protocol = 0;
+    int descriptor = ::socket(linux_family, linux_type | SOCK_NONBLOCK | SOCK_CLOEXEC, linux_protocol);
+    if (descriptor < 0) {
+        *error = errno == EACCES || errno == EPERM ? WSAEACCES : tr::wsa_error(errno);
+        return nullptr;
+    }
+    int one = 1;
+    // Windows' IPv6 sockets are IPv6 only unless told otherwise.
+    if (linux_family == AF_INET6) setsockopt(descriptor, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    // A Windows server binds its port again at once after a restart (connections of the
+    // last run in TIME_WAIT do not stop it): Linux needs SO_REUSEADDR for that.
+    if (linux_type == SOCK_STREAM && linux_family != AF_UNIX)
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    // ICMP errors reach unconnected UDP sockets too, as on Windows (SIO_UDP_CONNRESET).
+    if (linux_type == SOCK_DGRAM && linux_family == AF_INET) setsockopt(descriptor, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+    if (linux_type == SOCK_DGRAM && linux_family == AF_INET6)
+        setsockopt(descriptor, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+
+    SocketDevice* device = kernel::Pool<SocketDevice>::instance().acquire();
+    device->lock.lock();
+    device->reset_base();
+    device->reset_device();
+    device->descriptor_ = descriptor;
+    device->family_ = family;
+    device->type_ = type;
+    device->protocol_ = protocol != 0 ? protocol
+                        : family == ws::kAfUnix ? 0
+                        : type == ws::kSockStream ? ws::kIpprotoTcp
+                        : type == ws::kSockDgram  ? ws::kIpprotoUdp
+                                                  : 0;
+    device->flags_ = flags;
+    device->listening_.store(false, std::memory_order_relaxed);
+    device->bound_.store(false, std::memory_order_relaxed);
+    device->connected_.store(false, std::memory_order_relaxed);
+    device->connecting_.store(false, std::memory_order_relaxed);
+    device->nonblocking_.store(false, std::memory_order_relaxed);
+    device->send_shut_.store(false, std::memory_order_relaxed);
+    device->receive_shut_.store(false, std::memory_order_relaxed);
+    device->closing_.store(false, std::memory_order_relaxed);
+    device->reset_.store(false, std::memory_order_relaxed);
+    device->reuse_address_ = false;
+    device->exclusive_address_ = false;
+    device->udp_connreset_ = true;
+    device->receive_timeout_ = 0;
+    device->send_timeout_ = 0;
+    device->connect_time_ = 0;
+    device->pending_error_ = 0;
+    device->peer_length_ = 0;
+    device->send_buffer_ = -1;
+    device->receive_buffer_ = -1;
+    device->blocked_.clear();
+    device->events_ = EventSelect{};
+    device->lock.unlock();
+    return device;
+}
+
+void SocketDevice::last_handle_closed()
+{
+    closing_.store(true, std::memory_order_release);
+    Device::last_handle_closed();  // cancels the requests in progress
+    // WSAEventSelect ends: the watch is cancelled, the event let go.
+    events_.mask = 0;
+    if (events_.armed) io::cancel_internal(&events_.watch.op);
+    if (events_.event != nullptr) {
+        events_.event->release_reference();
+        events_.event = nullptr;
+    }
+    // Threads blocked in a synchronous call on the socket end it (WSAEINTR, as Windows).
+    for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+}
+
+void SocketDevice::recycle()
+{
+    lock.lock();
+    int descriptor = descriptor_;
+    descriptor_ = -1;
+    unbind();
+    lock.unlock();
+    io::forget_device(this);
+    forget_bound_address(this);
+    if (descriptor >= 0) ::close(descriptor);
+    kernel::Pool<SocketDevice>::instance().release(this);
+}
+
+void SocketDevice::replace_descriptor(int descriptor, bool connected)
+{
+    lock.lock();
+    int old = descriptor_;
+    descriptor_ = descriptor;
+    bound_.store(connected, std::memory_order_release);
+    connected_.store(connected, std::memory_order_release);
+    connecting_.store(false, std::memory_order_release);
+    listening_.store(false, std::memory_order_release);
+    send_shut_.store(false, std::memory_order_release);
+    receive_shut_.store(false, std::memory_order_release);
+    reset_.store(false, std::memory_order_release);
+    connect_time_ = connected ? tr::monotonic_seconds() : 0;
+    peer_length_ = 0;
+    if (connected) remember_peer();
+    lock.unlock();
+    forget_bound_address(this);
+    if (old >= 0) ::close(old);
+}
+
+int SocketDevice::renew_descriptor()
+{
+    int descriptor = ::socket(tr::linux_family(family_), tr::linux_type(type_) | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                              family_ == ws::kAfUnix ? 0 : protocol_);
+    if (descriptor < 0) return tr::wsa_error(errno);
+    int one = 1;
+    if (family_ == ws::kAfInet6) setsockopt(descriptor, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (type_ == ws::kSockStream && family_ != ws::kAfUnix)
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    replace_descriptor(descriptor, false);
+    return 0;
+}
+
+bool SocketDevice::connected()
+{
+    if (connected_.load(std::memory_order_acquire)) return true;
+    if (!connecting_.load(std::memory_order_acquire)) return false;
+    pollfd entry{descriptor_, POLLOUT, 0};
+    if (poll(&entry, 1, 0) <= 0) return false;
+    int error = 0;
+    socklen_t size = sizeof(error);
+    getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size);
+    connecting_.store(false, std::memory_order_release);
+    if (error != 0) {
+        pending_error_ = tr::wsa_error(error);  // getsockopt(SO_ERROR) still reports it
+        return false;
+    }
+    connected_.store(true, std::memory_order_release);
+    connect_time_ = tr::monotonic_seconds();
+    remember_peer();
+    return true;
+}
+
+void SocketDevice::remember_peer()
+{
+    sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    if (getpeername(descriptor_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    int windows_length = sizeof(peer_);
+    if (tr::to_windows(reinterpret_cast<sockaddr*>(&address), length, reinterpret_cast<ws::Sockaddr*>(&peer_),
+                       &windows_length) == 0)
+        peer_length_ = windows_length;
+}
+
+int SocketDevice::error_for(int error)
+{
+    if (error == ECONNRESET) reset_.store(true, std::memory_order_release);
+    if (error == EPIPE) return send_shut_.load(std::memory_order_acquire) ? WSAESHUTDOWN : WSAECONNRESET;
+    return tr::wsa_error(error);
+}
+
+int SocketDevice::check_accept_socket()
+{
+    // The accept socket must be a fresh one: not bound, not listening, not connected.
+    if (listening() || bound() || connected()) return WSAEINVAL;
+    return 0;
+}
+
+// ---- waiting in a synchronous call.
+int SocketDevice::wait_ready(short events, DWORD timeout_ms)
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    lock.lock();
+    if (closing_.load(std::memory_order_acquire)) {
+        lock.unlock();
+        return WSAEINTR;
+    }
+    blocked_.push_back(self);
+    int descriptor = descriptor_;
+    lock.unlock();
+    timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    DWORD result = io::run_synchronous([&]() -> DWORD {
+        for (;;) {
+            int wait = -1;
+            if (timeout_ms != 0 && timeout_ms != INFINITE) {
+                timespec now;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                long long elapsed = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
+                if (elapsed >= timeout_ms) return WSAETIMEDOUT;
+                wait = static_cast<int>(timeout_ms - elapsed);
+            }
+            pollfd entry{descriptor, events, 0};
+            int ready = poll(&entry, 1, wait);
+            if (ready > 0) return 0;
+            if (ready == 0) return WSAETIMEDOUT;
+            if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
+            if (io::sync_io_cancelled() || closing_.load(std::memory_order_acquire)) return WSAEINTR;
+        }
+    });
+    lock.lock();
+    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+    lock.unlock();
+    return static_cast<int>(result);
+}
+
+// ---- Winsock's synchronous calls.
+int SocketDevice::bind(const ws::Sockaddr* address, int length)
+{
+    sockaddr_storage linux_address;
+    socklen_t linux_length = 0;
+    if (int error = tr::to_linux(address, length, &linux_address, &linux_length)) return error;
+    if (tr::windows_family(linux_address.ss_family) != family_) return WSAEFAULT;
+    if (bound()) return WSAEINVAL;
+    // A socket asking to share an address (SO_REUSEADDR) that another holds without
+    // sharing is refused with WSAEACCES on Windows; without asking, WSAEADDRINUSE.
+    bool tracked = is_stream(type_) && family_ != ws::kAfUnix;
+    std::unique_lock<std::mutex> guard(bound_mutex, std::defer_lock);
+    if (tracked) {
+        guard.lock();
+        for (const BoundAddress& other : *bound_addresses)
+            if (same_address(other.address, linux_address) && !(other.shared && reuse_address_))
+                return reuse_address_ ? WSAEACCES : WSAEADDRINUSE;
+    }
+    if (::bind(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) != 0) {
+        int error = errno;
+        if (error == EADDRINUSE && reuse_address_) return WSAEACCES;
+        if (error == EINVAL) return WSAEINVAL;  // already bound
+        return tr::wsa_error(error);
+    }
+    if (tracked) {
+        BoundAddress entry{this, {}, reuse_address_};
+        socklen_t length = sizeof(entry.address);
+        if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&entry.address), &length) == 0)
+            bound_addresses->push_back(entry);
+    }
+    bound_.store(true, std::memory_order_release);
+    return 0;
+}
+
+int SocketDevice::listen(int backlog)
+{
+    if (!is_stream(type_)) return WSAEOPNOTSUPP;
+    if (connected()) return WSAEISCONN;
+    if (!bound()) return WSAEINVAL;
+    if (backlog < 0) backlog = -backlog;  // SOMAXCONN_HINT(n) is -n
+    if (backlog == ws::kSoMaxConn || backlog > 4096) backlog = 4096;
+    if (::listen(descriptor_, backlog) != 0) return tr::wsa_error(errno);
+    listening_.store(true, std::memory_order_release);
+    return 0;
+}
+
+int SocketDevice::connect(const ws::Sockaddr* address, int length)
+{
+    sockaddr_storage linux_address;
+    socklen_t linux_length = 0;
+    if (int error = tr::to_linux(address, length, &linux_address, &linux_length)) return error;
+    if (listening()) return WSAEINVAL;
+    if (connected()) return WSAEISCONN;
+    if (connecting_.load(std::memory_order_acquire)) return WSAEALREADY;
+    if (::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) == 0) {
+        bound_.store(true, std::memory_order_release);
+        connected_.store(true, std::memory_order_release);
+        connect_time_ = tr::monotonic_seconds();
+        remember_peer();
+        return 0;
+    }
+    int error = errno;
+    if (error != EINPROGRESS) {
+        if (error == EISCONN) return WSAEISCONN;
+        if (error == EALREADY) return WSAEALREADY;
+        return tr::wsa_error(error);
+    }
+    bound_.store(true, std::memory_order_release);
+    if (nonblocking_.load(std::memory_order_acquire)) {
+        connecting_.store(true, std::memory_order_release);
+        LockGuard guard(lock);
+        events_.connect_pending = true;
+        events_enable(ws::kFdConnect | ws::kFdWrite);
+        return WSAEWOULDBLOCK;
+    }
+    if (int wait = wait_ready(POLLOUT, INFINITE)) return wait;
+    int result = 0;
+    socklen_t size = sizeof(result);
+    getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &result, &size);
+    if (result != 0) return tr::wsa_error(result);
+    connected_.store(true, std::memory_order_release);
+    connect_time_ = tr::monotonic_seconds();
+    remember_peer();
+    return 0;
+}
+
+int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* length)
+{
+    if (!listening()) return WSAEINVAL;
+    sockaddr_storage peer;
+    for (;;) {
+        socklen_t peer_length = sizeof(peer);
+        int descriptor = accept4(descriptor_, reinterpret_cast<sockaddr*>(&peer), &peer_length,
+                                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (descriptor >= 0) {
+            int error = 0;
+            SocketDevice* device = create(family_, type_, protocol_, flags_, &error);
+            if (device == nullptr) {
+                ::close(descriptor);
+                return error;
+            }
+            device->replace_descriptor(descriptor, true);
+            device->nonblocking_.store(nonblocking_.load(std::memory_order_acquire), std::memory_order_release);
+            {
+                LockGuard guard(lock);
+                events_enable(ws::kFdAccept);  // the next connection is reported again
+            }
+            if (address != nullptr && length != nullptr)
+                tr::to_windows(reinterpret_cast<sockaddr*>(&peer), peer_length, address, length);
+            *accepted = device;
+            return 0;
+        }
+        int error = errno;
+        if (error == ECONNABORTED || error == EINTR) continue;
+        if (error != EAGAIN) return tr::wsa_error(error);
+        if (nonblocking_.load(std::memory_order_acquire)) {
+            LockGuard guard(lock);
+            events_enable(ws::kFdAccept);
+            return WSAEWOULDBLOCK;
+        }
+        if (int wait = wait_ready(POLLIN, INFINITE)) return wait;
+    }
+}
+
+int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, ws::Sockaddr* from, int* from_length,
+                          DWORD* done, DWORD* flags_out)
+{
+    *done = 0;
+    struct Reenable {  // a receive re-enables FD_READ (and FD_OOB), whatever it returns
+        SocketDevice* socket;
+        ~Reenable()
+        {
+            LockGuard guard(socket->lock);
+            socket->events_enable(ws::kFdRead | ws::kFdOob);
+        }
+    } reenable{this};
+    if (listening()) return WSAENOTCONN;
+    if (is_stream(type_) && !connected()) return WSAENOTCONN;
+    if (!is_stream(type_) && !bound()) return WSAEINVAL;
+    if (receive_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
+    if (reset_.load(std::memory_order_acquire)) return WSAECONNRESET;
+    iovec stack_vectors[16];
+    std::vector<iovec> heap_vectors;
+    iovec* vectors = stack_vectors;
+    if (count > 16) {
+        heap_vectors.resize(count);
+        vectors = heap_vectors.data();
+    }
+    size_t total = 0;
+    for (DWORD i = 0; i < count; ++i) {
+        vectors[i].iov_base = buffers[i].buf;
+        vectors[i].iov_len = buffers[i].len;
+        total += buffers[i].len;
+    }
+    sockaddr_storage sender;
+    msghdr message{};
+    message.msg_iov = vectors;
+    message.msg_iovlen = count;
+    if (from != nullptr) {
+        message.msg_name = &sender;
+        message.msg_namelen = sizeof(sender);
+    }
+    int linux_flags = tr::linux_message_flags(flags);
+    bool wait_all = (linux_flags & MSG_WAITALL) && is_stream(type_);
+    if (wait_all && nonblocking_.load(std::memory_order_acquire)) return WSAEOPNOTSUPP;
+    size_t received = 0;
+    for (;;) {
+        ssize_t n = recvmsg(descriptor_, &message, (linux_flags & ~MSG_WAITALL) | MSG_DONTWAIT);
+        if (n >= 0) {
+            received += static_cast<size_t>(n);
+            if (wait_all && n > 0 && received < total) {
+                // MSG_WAITALL: keep the bytes, wait for the rest.
+                consume(&message, static_cast<size_t>(n));
+                continue;
+            }
+            *done = static_cast<DWORD>(received);
+            if (flags_out != nullptr) *flags_out = tr::windows_message_flags(message.msg_flags) & ~ws::kMsgTrunc;
+            if (from != nullptr && from_length != nullptr && message.msg_namelen > 0)
+                tr::to_windows(reinterpret_cast<sockaddr*>(&sender), message.msg_namelen, from, from_length);
+            if (message.msg_flags & MSG_TRUNC) return WSAEMSGSIZE;
+            return 0;
+        }
+        int error = errno;
+        if (error == EINTR) continue;
+        if (error == ECONNREFUSED && !is_stream(type_) && !udp_connreset_) continue;  // SIO_UDP_CONNRESET off
+        if (error != EAGAIN) return error == ECONNREFUSED && !is_stream(type_) ? WSAECONNRESET : error_for(error);
+        if (nonblocking_.load(std::memory_order_acquire)) {
+            if (received > 0) {
+                *done = static_cast<DWORD>(received);
+                return 0;
+            }
+            return WSAEWOULDBLOCK;
+        }
+        if (int wait = wait_ready(static_cast<short>((linux_flags & MSG_OOB) ? POLLPRI : POLLIN), receive_timeout_)) {
+            *done = static_cast<DWORD>(received);
+            return wait;
+        }
+    }
+}
+
+int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, const ws::Sockaddr* to, int to_length,
+                       DWORD* done)
+{
+    *done = 0;
+    if (send_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
+    if (is_stream(type_) && !connected()) return WSAENOTCONN;
+    if (reset_.load(std::memory_order_acquire)) return WSAECONNRESET;
+    iovec stack_vectors[16];
+    std::vector<iovec> heap_vectors;
+    iovec* vectors = stack_vectors;
+    if (count > 16) {
+        heap_vectors.resize(count);
+        vectors = heap_vectors.data();
+    }
+    size_t total = 0;
+    for (DWORD i = 0; i < count; ++i) {
+        vectors[i].iov_base = buffers[i].buf;
+        vectors[i].iov_len = buffers[i].len;
+        total += buffers[i].len;
+    }
+    sockaddr_storage destination;
+    msghdr message{};
+    message.msg_iov = vectors;
+    message.msg_iovlen = count;
+    if (to != nullptr && !is_stream(type_)) {
+        socklen_t length = 0;
+        if (int error = tr::to_linux(to, to_length, &destination, &length)) return error;
+        message.msg_name = &destination;
+        message.msg_namelen = length;
+    }
+    int linux_flags = tr::linux_message_flags(flags) & ~MSG_WAITALL;
+    size_t sent = 0;
+    for (;;) {
+        ssize_t n = sendmsg(descriptor_, &message, linux_flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) {
+            sent += static_cast<size_t>(n);
+            if (!is_stream(type_) || sent >= total) {
+                *done = static_cast<DWORD>(sent);
+                if (!bound()) bound_.store(true, std::memory_order_release);  // sendto binds
+                return 0;
+            }
+            // A blocking send on Windows sends everything: go on with the rest.
+            consume(&message, static_cast<size_t>(n));
+            if (nonblocking_.load(std::memory_order_acquire)) {
+                *done = static_cast<DWORD>(sent);
+                return 0;
+            }
+            continue;
+        }
+        int error = errno;
+        if (error == EINTR) continue;
+        if (error != EAGAIN) return error_for(error);
+        if (nonblocking_.load(std::memory_order_acquire)) {
+            *done = static_cast<DWORD>(sent);
+            LockGuard guard(lock);
+            events_enable(ws::kFdWrite);  // FD_WRITE again once there is room
+            return sent > 0 ? 0 : WSAEWOULDBLOCK;
+        }
+        if (int wait = wait_ready(POLLOUT, send_timeout_)) {
+            *done = static_cast<DWORD>(sent);
+            return wait;
+        }
+    }
+}
+
+int SocketDevice::shutdown(int how)
+{
+    int linux_how;
+    switch (how) {
+    case ws::kSdReceive: linux_how = SHUT_RD; break;
+    case ws::kSdSend: linux_how = SHUT_WR; break;
+    case ws::kSdBoth: linux_how = SHUT_RDWR; break;
+    default: return WSAEINVAL;
+    }
+    if (is_stream(type_) && !connected()) return WSAENOTCONN;
+    if (::shutdown(descriptor_, linux_how) != 0 && errno != ENOTCONN) return tr::wsa_error(errno);
+    if (how != ws::kSdReceive) send_shut_.store(true, std::memory_order_release);
+    if (how != ws::kSdSend) receive_shut_.store(true, std::memory_order_release);
+    return 0;
+}
+
+int SocketDevice::local_address(ws::Sockaddr* address, int* length)
+{
+    if (address == nullptr || length == nullptr) return WSAEFAULT;
+    if (!bound()) return WSAEINVAL;
+    sockaddr_storage linux_address;
+    socklen_t linux_length = sizeof(linux_address);
+    if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), &linux_length) != 0)
+        return tr::wsa_error(errno);
+    return tr::to_windows(reinterpret_cast<sockaddr*>(&linux_address), linux_length, address, length);
+}
+
+int SocketDevice::peer_address(ws::Sockaddr* address, int* length)
+{
+    if (address == nullptr || length == nullptr) return WSAEFAULT;
+    sockaddr_storage linux_address;
+    socklen_t linux_length = sizeof(linux_address);
+    if (getpeername(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), &linux_length) == 0)
+        return tr::to_windows(reinterpret_cast<sockaddr*>(&linux_address), linux_length, address, length);
+    if (errno != ENOTCONN) return tr::wsa_error(errno);
+    // Linux forgets the peer once both sides have shut the connection; Windows does not.
+    if (!connected_.load(std::memory_order_acquire) || peer_length_ == 0) return WSAENOTCONN;
+    if (*length < peer_length_) return WSAEFAULT;
+    memcpy(address, &peer_, static_cast<size_t>(peer_length_));
+    *length = peer_length_;
+    return 0;
+}
+
+// ---- select() and WSAPoll().
+const PollBits& poll_bits()
+{
+    static const PollBits bits{POLLIN, POLLOUT, POLLPRI, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP};
+    return bits;
+}
+
+int poll_sockets(SocketPoll* entries, size_t count, int timeout_ms)
+{
+    std::vector<pollfd> fds(count);
+    for (size_t i = 0; i < count; ++i) {
+        fds[i].fd = entries[i].socket != nullptr ? entries[i].socket->descriptor() : -1;
+        fds[i].events = entries[i].events;
+        fds[i].revents = 0;
+    }
+    timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int result = 0;
+    auto wait = [&]() -> DWORD {
+        for (;;) {
+            int left = timeout_ms;
+            if (timeout_ms > 0) {
+                timespec now;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                long long elapsed = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
+                left = elapsed >= timeout_ms ? 0 : static_cast<int>(timeout_ms - elapsed);
+            }
+            int ready = poll(fds.data(), fds.size(), left);
+            if (ready >= 0) {
+                result = ready;
+                return 0;
+            }
+            if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
+            if (io::sync_io_cancelled()) return WSAEINTR;
+        }
+    };
+    DWORD error = timeout_ms == 0 ? wait() : io::run_synchronous(wait);
+    if (error != 0) return -static_cast<int>(error);
+    for (size_t i = 0; i < count; ++i) entries[i].ready = fds[i].revents;
+    return result;
+}
+
+// ---- overlapped requests.
+DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
+{
+    SocketState* state = request->driver_state<SocketState>();
+    engine::Op* op = &request->op;
+    SocketRequest plain;
+    ws::WsaBuf single{transfer.length, static_cast<CHAR*>(transfer.buffer)};
+    const SocketRequest* asked = static_cast<const SocketRequest*>(transfer.driver_request);
+    if (asked == nullptr) {  // ReadFile / WriteFile
+        if (transfer.segments != nullptr) return ERROR_INVALID_PARAMETER;
+        plain.operation = transfer.write ? SocketOperation::Send : SocketOperation::Receive;
+        plain.buffers = &single;
+        plain.buffer_count = 1;
+        asked = &plain;
+    }
+    state->operation = asked->operation;
+    state->phase = 0;
+    state->from = nullptr;
+    state->from_length = nullptr;
+    state->wsa_message = asked->message;
+    state->other = nullptr;
+    state->pieces = nullptr;
+    state->piece_count = 0;
+    op->descriptor = descriptor_;
+    op->kind = engine::OpKind::Stream;
+    request->done = 0;
+
+    if ((asked->operation == SocketOperation::Receive || asked->operation == SocketOperation::Send) &&
+        is_stream(type_) && reset_.load(std::memory_order_acquire))
+        return WSAECONNRESET;
+    switch (asked->operation) {
+    case SocketOperation::Receive: {
+        iovec* vectors = nullptr;
+        request->requested = copy_buffers(request, asked->buffers, asked->buffer_count, &vectors);
+        request->write = false;
+        op->flags = tr::linux_message_flags(asked->flags);
+        plan->lane = io::Lane::In;
+        plan->attempt_now = true;
+        if (request->requested == 0 && is_stream(type_) && asked->message == nullptr) {
+            // A zero-byte receive: done when data (or the end) is there, nothing read.
+            op->code = engine::OpCode::Poll;
+            op->flags = POLLIN | POLLRDHUP;
+            return ERROR_SUCCESS;
+        }
+        op->code = engine::OpCode::Receive;
+        bool wants_address = asked->address != nullptr || (asked->message != nullptr && asked->message->name != nullptr);
+        if (asked->buffer_count == 1 && !wants_address && asked->message == nullptr && is_stream(type_)) {
+            op->buffer = vectors[0].iov_base;
+            op->length = static_cast<uint32_t>(vectors[0].iov_len);
+            return ERROR_SUCCESS;
+        }
+        state->message = msghdr{};
+        state->message.msg_iov = vectors;
+        state->message.msg_iovlen = asked->buffer_count;
+        if (wants_address) {
+            state->message.msg_name = &state->address;
+            state->message.msg_namelen = sizeof(state->address);
+            state->from = asked->address;
+            state->from_length = asked->address_length;
+        }
+        if (asked->message != nullptr && asked->message->Control.len != 0) {
+            state->message.msg_control = state->control;
+            state->message.msg_controllen = sizeof(state->control);
+        }
+        op->message = &state->message;
+        return ERROR_SUCCESS;
+    }
+    case SocketOperation::Send: {
+        iovec* vectors = nullptr;
+        request->requested = copy_buffers(request, asked->buffers, asked->buffer_count, &vectors);
+        request->write = true;
+        op->code = engine::OpCode::Send;
+        // All of it, as Windows completes an overlapped send (io_uring retries short sends
+        // of a stream with MSG_WAITALL; step() continues the others).
+        op->flags = (tr::linux_message_flags(asked->flags) & ~MSG_WAITALL) | (is_stream(type_) ? MSG_WAITALL : 0);
+        plan->lane = io::Lane::Out;
+        plan->attempt_now = true;
+        bool has_destination = asked->destination != nullptr && !is_stream(type_);
+        if (asked->buffer_count == 1 && !has_destination) {
+            op->buffer = vectors[0].iov_base;
+            op->length = static_cast<uint32_t>(vectors[0].iov_len);
+            return ERROR_SUCCESS;
+        }
+        state->message = msghdr{};
+        state->message.msg_iov = vectors;
+        state->message.msg_iovlen = asked->buffer_count;
+        if (has_destination) {
+            socklen_t length = 0;
+            if (int error = tr::to_linux(asked->destination, asked->destination_length, &state->address, &length))
+                return static_cast<DWORD>(error);
+            state->message.msg_name = &state->address;
+            state->message.msg_namelen = length;
+        }
+        op->message = &state->message;
+        return ERROR_SUCCESS;
+    }
+    case SocketOperation::Accept: {
+        state->other = asked->accept_socket;
+        state->other->add_reference();
+        state->output = static_cast<char*>(asked->output);
+        state->receive_length = asked->receive_length;
+        state->local_length = asked->local_length;
+        state->remote_length = asked->remote_length;
+        request->requested = asked->receive_length;
+        op->code = engine::OpCode::Accept;
+        op->address = &state->address;
+        op->address_length = sizeof(state->address);
+        return ERROR_SUCCESS;
+    }
+    case SocketOperation::Connect: {
+        socklen_t length = 0;
+        if (int error = tr::to_linux(asked->destination, asked->destination_length, &state->address, &length))
+            return static_cast<DWORD>(error);
+        op->code = engine::OpCode::Connect;
+        op->address = &state->address;
+        op->address_length = length;
+        state->output = static_cast<char*>(asked->output);  // the data to send once connected
+        request->requested = asked->receive_length;          // its length
+        request->write = true;
+        return ERROR_SUCCESS;
+    }
+    case SocketOperation::Disconnect: {
+        // Done at once: the send side is shut (the peer reads the end); with
+        // TF_REUSE_SOCKET the socket gets a fresh descriptor for AcceptEx/ConnectEx.
+        plan->done_now = true;
+        plan->result = 0;
+        if (!connected()) {
+            plan->result = -ENOTCONN;
+            return ERROR_SUCCESS;
+        }
+        if (::shutdown(descriptor_, SHUT_WR) != 0 && errno != ENOTCONN) plan->result = -errno;
+        send_shut_.store(true, std::memory_order_release);
+        state->transmit_flags = asked->flags;
+        return ERROR_SUCCESS;
+    }
+    case SocketOperation::TransmitFile: {
+        state->pieces = asked->pieces;
+        state->piece_count = asked->piece_count;
+        state->piece_index = 0;
+        state->transmit_flags = asked->flags;
+        state->chunk = asked->chunk;
+        request->write = true;
+        request->requested = 0;
+        plan->lane = io::Lane::Out;
+        // step() starts the first piece (phase 0: nothing sent yet).
+        plan->done_now = true;
+        plan->result = 0;
+        return ERROR_SUCCESS;
+    }
+    case SocketOperation::Control:
+        plan->done_now = true;
+        plan->result = static_cast<int>(asked->control_bytes);
+        state->control_error = asked->control_error;
+        return ERROR_SUCCESS;
+    }
+    return ERROR_INVALID_PARAMETER;
+}
+
+namespace {
+
+// A step of a send (Send, ConnectEx's data, TransmitFile's head and tail): counts what
+// went, and asks for the rest of a stream's data. True if the data is all sent.
+bool send_progress(engine::Op* op, bool stream, DWORD* sent_total)
+{
+    size_t sent = static_cast<size_t>(op->result);
+    *sent_total += static_cast<DWORD>(sent);
+    size_t left = engine::requested_length(op);
+    if (op->message != nullptr) {
+        left = 0;
+        for (size_t i = 0; i < op->message->msg_iovlen; ++i) left += op->message->msg_iov[i].iov_len;
+    }
+    if (!stream || sent >= left) return true;
+    advance(op, sent);
+    return false;
+}
+
+}  // namespace
+
+io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
+{
+    SocketState* state = request->driver_state<SocketState>();
+    engine::Op* op = &request->op;
+    int result = op->result;
+    outcome->bytes = request->done;
+    auto fail = [&](int error) {
+        if (error == ECONNRESET) reset_.store(true, std::memory_order_release);
+        outcome->status = error == EPIPE && send_shut_.load(std::memory_order_acquire) ? STATUS_PIPE_DISCONNECTED
+                                                                                        : socket_status_from_errno(error);
+        // A transfer cut off by closing the socket reports the connection aborted (as
+        // Windows); CancelIo(Ex) and AcceptEx keep "operation aborted".
+        if (error == ECANCELED && closing_.load(std::memory_order_acquire) &&
+            (state->operation == SocketOperation::Receive || state->operation == SocketOperation::Send))
+            outcome->status = STATUS_CONNECTION_ABORTED;
+        outcome->bytes = request->done;
+        return io::Next::Done;
+    };
+    auto succeed = [&](DWORD status = STATUS_SUCCESS) {
+        outcome->status = status;
+        outcome->bytes = request->done;
+        return io::Next::Done;
+    };
+
+    switch (state->operation) {
+    case SocketOperation::Receive: {
+        if (op->code == engine::OpCode::Poll) {  // a zero-byte receive
+            if (result < 0) return fail(-result);
+            if (result & POLLERR) {
+                int error = 0;
+                socklen_t size = sizeof(error);
+                getsockopt(op->descriptor, SOL_SOCKET, SO_ERROR, &error, &size);
+                if (error != 0) return fail(error);
+            }
+            return succeed();
+        }
+        if (result < 0) {
+            if (result == -ECONNREFUSED && !is_stream(type_)) {
+                // An ICMP error for an earlier datagram: Windows reports it as a reset,
+                // or not at all once SIO_UDP_CONNRESET is off.
+                if (!udp_connreset_) return io::Next::Engine;
+                outcome->status = STATUS_CONNECTION_RESET;
+                outcome->bytes = 0;
+                return io::Next::Done;
+            }
+            return fail(-result);
+        }
+        request->done += static_cast<uint32_t>(result);
+        if (is_stream(type_) && (op->flags & MSG_WAITALL) && result > 0 && request->done < request->requested) {
+            advance(op, static_cast<size_t>(result));
+            return io::Next::Engine;
+        }
+        DWORD windows_flags = 0;
+        DWORD status = STATUS_SUCCESS;
+        if (op->message != nullptr) {
+            msghdr* message = op->message;
+            windows_flags = tr::windows_message_flags(message->msg_flags) & ~ws::kMsgTrunc;
+            if ((message->msg_flags & MSG_TRUNC) && !is_stream(type_)) status = STATUS_BUFFER_OVERFLOW;
+            if (state->from != nullptr && state->from_length != nullptr && message->msg_namelen > 0)
+                tr::to_windows(reinterpret_cast<sockaddr*>(&state->address), message->msg_namelen, state->from,
+                               state->from_length);
+            if (ws::WsaMsg* wsa = state->wsa_message) {
+                if (wsa->name != nullptr && message->msg_namelen > 0) {
+                    int length = wsa->namelen;
+                    if (tr::to_windows(reinterpret_cast<sockaddr*>(&state->address), message->msg_namelen, wsa->name,
+                                       &length) == 0)
+                        wsa->namelen = length;
+                }
+                wsa->dwFlags = windows_flags | ((message->msg_flags & MSG_TRUNC) ? ws::kMsgTrunc : 0);
+                // Control data: the packet information Windows programs ask for, in
+                // Windows' layout; anything else is not passed on.
+                ULONG written = 0;
+                for (cmsghdr* c = message->msg_controllen != 0 ? CMSG_FIRSTHDR(message) : nullptr; c != nullptr;
+                     c = CMSG_NXTHDR(message, c)) {
+                    unsigned char data[sizeof(ws::In6PktInfo)];
+                    size_t data_length = 0;
+                    int level = 0, type = 0;
+                    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                        const auto* info = reinterpret_cast<const in_pktinfo*>(CMSG_DATA(c));
+                        ws::InPktInfo out{};
+                        out.ipi_addr.value = info->ipi_addr.s_addr;
+                        out.ipi_ifindex = static_cast<ULONG>(info->ipi_ifindex);
+                        memcpy(data, &out, sizeof(out));
+                        data_length = sizeof(out);
+                        level = ws::kIpprotoIp;
+                        type = ws::kIpPktInfo;
+                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+                        const auto* info = reinterpret_cast<const in6_pktinfo*>(CMSG_DATA(c));
+                        ws::In6PktInfo out{};
+                        memcpy(&out.ipi6_addr, &info->ipi6_addr, sizeof(out.ipi6_addr));
+                        out.ipi6_ifindex = info->ipi6_ifindex;
+                        memcpy(data, &out, sizeof(out));
+                        data_length = sizeof(out);
+                        level = ws::kIpprotoIpv6;
+                        type = ws::kIpv6PktInfo;
+                    } else {
+                        continue;
+                    }
+                    size_t header = (sizeof(ws::WsaCmsgHdr) + 7) & ~size_t(7);
+                    size_t space = header + ((data_length + 7) & ~size_t(7));
+                    if (written + space > wsa->Control.len) {
+                        wsa->dwFlags |= ws::kMsgCtrunc;
+                        break;
+                    }
+                    ws::WsaCmsgHdr out_header{header + data_length, level, type};
+                    memcpy(wsa->Control.buf + written, &out_header, sizeof(out_header));
+                    memcpy(wsa->Control.buf + written + header, data, data_length);
+                    written += static_cast<ULONG>(space);
+                }
+                wsa->Control.len = written;
+            }
+        }
+        // The flags reach WSAGetOverlappedResult through the OVERLAPPED (Offset is unused
+        // by socket requests), as Windows keeps them with the request.
+        request->overlapped->Offset = windows_flags;
+        outcome->flags = windows_flags;
+        return succeed(status);
+    }
+    case SocketOperation::Send: {
+        if (result < 0) return fail(-result);
+        DWORD sent = request->done;
+        bool all = send_progress(op, is_stream(type_), &sent);
+        request->done = sent;
+        if (!all) return io::Next::Engine;
+        request->overlapped->Offset = 0;  // a send's flags, for a Winsock completion routine
+        return succeed();
+    }
+    case SocketOperation::Accept: {
+        if (state->phase == 0) {
+            if (result < 0) return fail(-result);
+            state->other->replace_descriptor(result, true);
+            // The peer's address length is kept in the (unused) message header.
+            state->message.msg_namelen = op->address_length;
+            state->phase = 1;
+            if (state->receive_length > 0) {
+                // With a first receive, AcceptEx completes once data is there.
+                restart(op, engine::OpCode::Receive, result);
+                op->buffer = state->output;
+                op->length = state->receive_length;
+                return io::Next::Attempt;
+            }
+            result = 0;
+        } else if (result < 0) {
+            return fail(-result);
+        }
+        request->done = static_cast<uint32_t>(result);
+        // The two addresses, after the data.
+        int descriptor = state->other->descriptor_;
+        sockaddr_storage local;
+        socklen_t local_length = sizeof(local);
+        if (getsockname(descriptor, reinterpret_cast<sockaddr*>(&local), &local_length) != 0) local_length = 0;
+        char* areas = state->output + state->receive_length;
+        write_accept_address(areas, state->local_length, reinterpret_cast<sockaddr*>(&local), local_length);
+        write_accept_address(areas + state->local_length, state->remote_length,
+                             reinterpret_cast<sockaddr*>(&state->address), state->message.msg_namelen);
+        return succeed();
+    }
+    case SocketOperation::Connect: {
+        if (state->phase == 0) {
+            if (result < 0) return fail(-result);
+            connected_.store(true, std::memory_order_release);
+            connect_time_ = tr::monotonic_seconds();
+            remember_peer();
+            state->phase = 1;
+            if (request->requested == 0) return succeed();
+            restart(op, engine::OpCode::Send, descriptor_);
+            op->buffer = state->output;
+            op->length = request->requested;
+            op->flags = MSG_WAITALL;
+            return io::Next::Attempt;
+        }
+        if (result < 0) return fail(-result);
+        DWORD sent = request->done;
+        bool all = send_progress(op, true, &sent);
+        request->done = sent;
+        return all ? succeed() : io::Next::Engine;
+    }
+    case SocketOperation::Disconnect: {
+        if (result < 0) return fail(-result);
+        if (state->transmit_flags & ws::kTfReuseSocket) {
+            if (int error = renew_descriptor()) {
+                outcome->status = ntstatus_from_win32_error(static_cast<DWORD>(error));
+                return io::Next::Done;
+            }
+        }
+        return succeed();
+    }
+    case SocketOperation::TransmitFile: return transmit_step(request, outcome);
+    case SocketOperation::Control:
+        if (state->control_error != 0) {
+            outcome->status = ntstatus_from_win32_error(static_cast<DWORD>(state->control_error));
+            outcome->bytes = 0;
+            return io::Next::Done;
+        }
+        outcome->status = STATUS_SUCCESS;
+        outcome->bytes = static_cast<DWORD>(result);
+        return io::Next::Done;
+    }
+    return succeed();
+}
+
+void SocketDevice::finish(io::Request* request)
+{
+    SocketState* state = request->driver_state<SocketState>();
+    if (state->other != nullptr) {
+        state->other->release_reference();
+        state->other = nullptr;
+    }
+    if (state->pieces != nullptr) {
+        for (DWORD i = 0; i < state->piece_count; ++i)
+            if (state->pieces[i].file_object != nullptr) state->pieces[i].file_object->release_reference();
+        delete[] state->pieces;
+        state->pieces = nullptr;
+    }
+}
+
+// The pieces of a TransmitFile/TransmitPackets: memory goes as Send operations (tried
+// at once, then the engine), files with sendfile(2) from the page cache to the socket
+// (no copy through user memory) whenever the socket is writable (a Poll operation waits
+// for that). Then TF_DISCONNECT / TF_REUSE_SOCKET.
+io::Next SocketDevice::transmit_step(io::Request* request, io::Outcome* outcome)
+{
+    enum : uint8_t { kStart, kMemory, kFile };
+    SocketState* state = request->driver_state<SocketState>();
+    engine::Op* op = &request->op;
+    auto fail = [&](int error) {
+        outcome->status = error == EPIPE && send_shut_.load(std::memory_order_acquire) ? STATUS_PIPE_DISCONNECTED
+                                                                                        : socket_status_from_errno(error);
+        outcome->bytes = request->done;
+        return io::Next::Done;
+    };
+    if (state->phase == kMemory) {  // a piece of memory was (partly) sent
+        if (op->result < 0) return fail(-op->result);
+        DWORD sent = request->done;
+        bool all = send_progress(op, true, &sent);
+        request->done = sent;
+        if (!all) return io::Next::Engine;
+        ++state->piece_index;
+        state->phase = kStart;
+    } else if (state->phase == kFile && op->result < 0) {  // waiting for room failed
+        return fail(-op->result);
+    }
+    for (;;) {
+        if (state->phase == kFile) {
+            while (state->file_remaining > 0) {
+                size_t want = static_cast<size_t>(std::min<uint64_t>(state->file_remaining, 1u << 30));
+                if (state->chunk != 0 && want > state->chunk) want = state->chunk;
+                off_t position = static_cast<off_t>(state->file_offset);
+                ssize_t n = sendfile(descriptor_, state->file, state->file_offset < 0 ? nullptr : &position, want);
+                if (n > 0) {
+                    request->done += static_cast<uint32_t>(n);
+                    state->file_remaining -= static_cast<uint64_t>(n);
+                    if (state->file_offset >= 0) state->file_offset = position;
+                    continue;
+                }
+                if (n == 0) break;  // the end of the file came first
+                if (errno == EINTR) continue;
+                if (errno != EAGAIN) return fail(errno);
+                restart(op, engine::OpCode::Poll, descriptor_);
+                op->flags = POLLOUT;
+                return io::Next::Engine;
+            }
+            ++state->piece_index;
+            state->phase = kStart;
+        }
+        if (state->piece_index >= state->piece_count) break;
+        const TransmitPiece& piece = state->pieces[state->piece_index];
+        if (piece.file < 0) {
+            if (piece.memory == nullptr || piece.length == 0) {
+                ++state->piece_index;
+                continue;
+            }
+            restart(op, engine::OpCode::Send, descriptor_);
+            op->buffer = const_cast<void*>(piece.memory);
+            op->length = piece.length;
+            op->flags = MSG_WAITALL;
+            state->phase = kMemory;
+            return io::Next::Attempt;
+        }
+        state->file = piece.file;
+        state->file_offset = piece.offset;
+        state->file_remaining = piece.length;
+        if (piece.length == 0) {  // to the end of the file
+            struct stat status;
+            off_t from = piece.offset >= 0 ? piece.offset : lseek(piece.file, 0, SEEK_CUR);
+            if (fstat(piece.file, &status) != 0) return fail(errno);
+            state->file_remaining = status.st_size > from ? static_cast<uint64_t>(status.st_size - from) : 0;
+        }
+        state->phase = kFile;
+    }
+    if (state->transmit_flags & (ws::kTfDisconnect | ws::kTfReuseSocket)) {
+        ::shutdown(descriptor_, SHUT_WR);
+        send_shut_.store(true, std::memory_order_release);
+    }
+    if (state->transmit_flags & ws::kTfReuseSocket) {
+        if (int error = renew_descriptor()) {
+            outcome->status = ntstatus_from_win32_error(static_cast<DWORD>(error));
+            outcome->bytes = request->done;
+            return io::Next::Done;
+        }
+    }
+    outcome->status = STATUS_SUCCESS;
+    outcome->bytes = request->done;
+    return io::Next::Done;
+}
+
+DWORD SocketDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
+{
+    ws::WsaBuf buffer{transfer.length, static_cast<CHAR*>(transfer.buffer)};
+    int error = transfer.write ? send(&buffer, 1, 0, nullptr, 0, done)
+                               : receive(&buffer, 1, 0, nullptr, nullptr, done, nullptr);
+    return static_cast<DWORD>(error);
+}
+
+}  // namespace overlapped::drivers

@@ -1,0 +1,231 @@
+// socket.h: the socket driver: Winsock sockets on Linux sockets.
+//
+// A socket is a device (io::Device) like a file: its handle works with
+// CreateIoCompletionPort, ReadFile/WriteFile, CancelIoEx, WaitForSingleObject and
+// DuplicateHandle. Its Linux descriptor is always non-blocking; Winsock's blocking calls
+// wait with poll() (interruptible: CancelSynchronousIo, closesocket from another
+// thread), its overlapped requests go through the I/O manager (a receive with data
+// queued, or a send with room, finishes in the calling thread; the rest in the engine).
+// Receives and sends are lanes (io/device.h): in order, one in the engine at a time.
+//
+// This header uses no Linux socket types (the Win32 layer includes it beside
+// <winsock2.h>): addresses cross it in Windows' layout (ws::Sockaddr...), errors are WSA
+// codes (0 for success), options and flags Windows' values.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include <windows.h>
+
+#include "drivers/winsock_abi.h"
+#include "io/device.h"
+
+namespace overlapped::drivers {
+
+class SocketDevice;
+
+// What an overlapped socket request asks (io::Transfer::driver_request).
+enum class SocketOperation : uint8_t {
+    Receive,       // WSARecv, WSARecvFrom, WSARecvMsg, ReadFile
+    Send,          // WSASend, WSASendTo, WSASendMsg, WriteFile
+    Accept,        // AcceptEx (on the listener)
+    Connect,       // ConnectEx
+    Disconnect,    // DisconnectEx
+    TransmitFile,  // TransmitFile, TransmitPackets
+    Control,       // WSAIoctl with an OVERLAPPED: done at once
+};
+
+// One piece of a TransmitFile/TransmitPackets: memory, or a range of a file.
+struct TransmitPiece {
+    const void* memory = nullptr;
+    uint32_t length = 0;             // memory: bytes; file: bytes, 0 to the end of the file
+    int file = -1;                   // a file's descriptor, or -1 for memory
+    int64_t offset = 0;              // file: where to start; -1: the file pointer (moved on)
+    kernel::Object* file_object = nullptr;  // a reference that keeps the file open
+};
+
+struct SocketRequest {
+    SocketOperation operation = SocketOperation::Receive;
+    const ws::WsaBuf* buffers = nullptr;  // Receive / Send: copied at submission
+    DWORD buffer_count = 0;
+    DWORD flags = 0;                      // MSG_* (Windows) for Receive / Send; TF_* for
+                                          // Disconnect, TransmitFile
+    // Receive: where the sender's address and its length go (WSARecvFrom), written when
+    // the request finishes; Send: the destination (WSASendTo); Connect: the peer.
+    ws::Sockaddr* address = nullptr;
+    int* address_length = nullptr;
+    const ws::Sockaddr* destination = nullptr;
+    int destination_length = 0;
+    ws::WsaMsg* message = nullptr;  // WSARecvMsg / WSASendMsg
+    // Accept: the socket the connection goes to, the output buffer and its parts.
+    SocketDevice* accept_socket = nullptr;
+    void* output = nullptr;
+    DWORD receive_length = 0;
+    DWORD local_length = 0;
+    DWORD remote_length = 0;
+    // TransmitFile / TransmitPackets: the pieces, in order (an array made with new[]
+    // that the request owns from submission: finish() releases the files and frees it),
+    // and the most to send at once (0: no limit).
+    TransmitPiece* pieces = nullptr;
+    DWORD piece_count = 0;
+    DWORD chunk = 0;
+    // Control: the result, computed at submission.
+    int control_error = 0;
+    DWORD control_bytes = 0;
+};
+
+class SocketDevice final : public io::Device {
+public:
+    SocketDevice() : Device(kernel::ObjectType::Socket) {}
+
+    // socket()/WSASocket(): a new socket (one reference), or null with *error (WSA code).
+    // `flags`: WSA_FLAG_OVERLAPPED (sockets from socket() have it).
+    static SocketDevice* create(int family, int type, int protocol, DWORD flags, int* error);
+
+    bool overlapped_io() const override { return (flags_ & ws::kWsaFlagOverlapped) != 0; }
+    DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
+    io::Next step(io::Request* request, io::Outcome* outcome) override;
+    void finish(io::Request* request) override;
+    DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
+    void last_handle_closed() override;
+
+    // ---- Winsock's synchronous calls. Each returns 0 or a WSA error code.
+    int bind(const ws::Sockaddr* address, int length);
+    int listen(int backlog);
+    int connect(const ws::Sockaddr* address, int length);
+    // A new socket for the next connection (one reference); its peer's address if asked.
+    int accept(SocketDevice** accepted, ws::Sockaddr* address, int* length);
+    // send/recv/sendto/recvfrom and WSASend/WSARecv without an OVERLAPPED: blocking
+    // unless the socket is in non-blocking mode. *done: bytes; *flags_out (may be null):
+    // MSG_* of the received data (MSG_PARTIAL...).
+    int receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, ws::Sockaddr* from, int* from_length,
+                DWORD* done, DWORD* flags_out);
+    int send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, const ws::Sockaddr* to, int to_length,
+             DWORD* done);
+    int shutdown(int how);
+    int local_address(ws::Sockaddr* address, int* length);
+    int peer_address(ws::Sockaddr* address, int* length);
+    int get_option(int level, int name, char* value, int* length);
+    int set_option(int level, int name, const char* value, int length);
+    // ioctlsocket / WSAIoctl codes that are not requests: FIONBIO, FIONREAD, SIOCATMARK,
+    // SIO_KEEPALIVE_VALS, SIO_UDP_CONNRESET... *returned: bytes written to `out`.
+    int control(DWORD code, const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* returned);
+
+    // ---- for the Winsock layer.
+    int family() const { return family_; }  // Windows' value
+    bool is_stream_type() const { return type_ == ws::kSockStream; }
+    int type() const { return type_; }
+    int protocol() const { return protocol_; }
+    bool listening() const { return listening_.load(std::memory_order_acquire); }
+    bool bound() const { return bound_.load(std::memory_order_acquire); }
+    // Connected: also a non-blocking connect() that has finished since (looked at now).
+    bool connected();
+    int descriptor() const { return descriptor_; }
+    // AcceptEx's checks on the socket a connection is to go to.
+    int check_accept_socket();
+
+    // ---- WSAEventSelect (src/drivers/socket_events.cpp).
+    // Associates `event` (a reference the socket takes over; null with `mask` 0: none)
+    // with the FD_* network events in `mask`, and makes the socket non-blocking.
+    int event_select(kernel::Object* event, LONG mask);
+    // WSAEnumNetworkEvents: the events recorded since the last call, and their errors;
+    // resets `event` (may be null) as it reads them.
+    int enumerate_events(kernel::Object* event, ws::WsaNetworkEvents* out);
+
+private:
+    void recycle() override;
+    // ---- WSAEventSelect's machinery (socket_events.cpp).
+    struct EventSelect {
+        kernel::Object* event = nullptr;  // the program's event (a reference), or null
+        LONG mask = 0;                    // FD_* asked for
+        LONG recorded = 0;                // FD_* seen, not yet enumerated
+        LONG enabled = 0;                 // FD_* that may be recorded (the re-enabling rules)
+        int errors[ws::kFdMaxEvents] = {};
+        bool armed = false;               // `watch` is with the engine
+        bool connect_pending = false;     // a non-blocking connect's FD_CONNECT is due
+        struct Watch {
+            engine::Op op;                // first: the engine hands it back
+            SocketDevice* socket = nullptr;
+        } watch;                          // a Poll for the events wanted
+    };
+    // Under `lock`: network events `bits` may be recorded again (a recv re-enables
+    // FD_READ...); starts a watch for them if needed.
+    void events_enable(LONG bits);
+    // Under `lock`: starts the watch if an event is wanted and none runs.
+    void events_arm();
+    // The watch's completion (the I/O manager's completion thread).
+    static void events_watched(engine::Op* op);
+    // Records `bits` (with `error` for each) and signals the event. Under `lock`.
+    void events_record(LONG bits, int error);
+    // Waits (poll) until the descriptor is ready for `events` or `timeout_ms` passes
+    // (INFINITE: none). Returns 0, WSAETIMEDOUT, or WSAEINTR (cancelled, closed).
+    int wait_ready(short events, DWORD timeout_ms);
+    // Replaces the descriptor (AcceptEx's accepted connection, a reused socket).
+    void replace_descriptor(int descriptor, bool connected);
+    // Remembers the peer's address (Windows' layout) once connected.
+    void remember_peer();
+    // A new unconnected descriptor of the same kind (DisconnectEx/TransmitFile with
+    // TF_REUSE_SOCKET). Returns 0 or a WSA error.
+    int renew_descriptor();
+    // The WSA error for an errno of this socket's operations.
+    int error_for(int error);
+    // TransmitFile/TransmitPackets' steps: the pieces one after the other.
+    io::Next transmit_step(io::Request* request, io::Outcome* outcome);
+
+    int descriptor_ = -1;
+    int family_ = 0;
+    int type_ = 0;
+    int protocol_ = 0;
+    DWORD flags_ = 0;
+    std::atomic<bool> listening_{false};
+    std::atomic<bool> bound_{false};
+    std::atomic<bool> connected_{false};
+    std::atomic<bool> connecting_{false};     // a non-blocking connect() under way
+    std::atomic<bool> nonblocking_{false};    // FIONBIO
+    std::atomic<bool> send_shut_{false};      // shutdown(SD_SEND/SD_BOTH)
+    std::atomic<bool> receive_shut_{false};   // shutdown(SD_RECEIVE/SD_BOTH)
+    std::atomic<bool> closing_{false};        // the last handle is closed
+    std::atomic<bool> reset_{false};          // the peer reset the connection: Windows
+                                              // fails every later transfer with WSAECONNRESET
+    bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
+    bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
+    bool udp_connreset_ = true;               // SIO_UDP_CONNRESET
+    DWORD receive_timeout_ = 0;               // SO_RCVTIMEO, ms (0: none)
+    DWORD send_timeout_ = 0;                  // SO_SNDTIMEO
+    uint64_t connect_time_ = 0;               // CLOCK_MONOTONIC seconds at connection, 0: none
+    int pending_error_ = 0;                   // SO_ERROR: a WSA error kept for getsockopt
+                                              // (set by setsockopt, or a failed connect)
+    ws::SockaddrStorage peer_{};              // the peer, once connected (Windows keeps
+    int peer_length_ = 0;                     // answering getpeername after shutdown)
+    int send_buffer_ = -1;                    // SO_SNDBUF / SO_RCVBUF as set, -1: not set
+    int receive_buffer_ = -1;
+    // Threads blocked in a synchronous call on this socket (closesocket interrupts them).
+    std::vector<kernel::ThreadState*> blocked_;
+    EventSelect events_;  // under `lock`
+};
+
+// select() and WSAPoll(): waits until one of the descriptors is ready or `timeout_ms`
+// passes (-1: no limit), as a synchronous request (the thread counts as blocked for its
+// port; CancelSynchronousIo ends it). `events`/`ready` are poll(2)'s POLL* values.
+struct SocketPoll {
+    SocketDevice* socket;  // null: skipped
+    short events;
+    short ready;
+};
+// Returns how many are ready, or -WSA error.
+int poll_sockets(SocketPoll* entries, size_t count, int timeout_ms);
+// poll(2)'s event bits, for the Winsock layer (which cannot include <poll.h>).
+struct PollBits {
+    short in, out, priority, error, hangup, invalid, read_hangup;
+};
+const PollBits& poll_bits();
+
+// The WSA error for an NTSTATUS a socket request finished with (WSAGetOverlappedResult).
+int wsa_error_from_status(DWORD status);
+
+// The NTSTATUS for an errno of a socket operation (OVERLAPPED.Internal).
+DWORD socket_status_from_errno(int error);
+
+}  // namespace overlapped::drivers

@@ -1,0 +1,370 @@
+// socket_options.cpp: getsockopt/setsockopt and ioctlsocket/WSAIoctl codes of the socket
+// driver: Windows' levels, names and value layouts to Linux's, and the options Linux has
+// no equivalent for, kept by the driver (SO_CONNECT_TIME, SO_EXCLUSIVEADDRUSE...).
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <ctime>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "drivers/socket.h"
+#include "drivers/socket_translate.h"
+
+namespace overlapped::drivers {
+
+namespace tr = translate;
+
+namespace {
+
+// How an option's value is laid out on each side.
+enum class Value : uint8_t {
+    Int,      // an int on both sides
+    Bool,     // a BOOLEAN on Windows: set reads the first byte of any length, get writes
+              // one byte (and a length of 1)
+    Byte,     // set: an int or a byte; get: one byte (IPV6_V6ONLY, as Windows reports it)
+    Linger,   // LINGER (two u_shorts) <-> struct linger (two ints)
+    Buffer,   // SO_SNDBUF/SO_RCVBUF: Linux doubles what it is given; Windows reports it as set
+    Raw,      // the same bytes on both sides (ip_mreq, ipv6_mreq)
+};
+
+struct Mapping {
+    int level, name;              // Windows
+    int linux_level, linux_name;  // Linux
+    Value value;
+};
+
+const Mapping kMappings[] = {
+    {ws::kSolSocket, ws::kSoKeepAlive, SOL_SOCKET, SO_KEEPALIVE, Value::Bool},
+    {ws::kSolSocket, ws::kSoBroadcast, SOL_SOCKET, SO_BROADCAST, Value::Bool},
+    {ws::kSolSocket, ws::kSoDontRoute, SOL_SOCKET, SO_DONTROUTE, Value::Bool},
+    {ws::kSolSocket, ws::kSoOobInline, SOL_SOCKET, SO_OOBINLINE, Value::Bool},
+    {ws::kSolSocket, ws::kSoDebug, SOL_SOCKET, SO_DEBUG, Value::Bool},
+    {ws::kSolSocket, ws::kSoLinger, SOL_SOCKET, SO_LINGER, Value::Linger},
+    {ws::kSolSocket, ws::kSoSndBuf, SOL_SOCKET, SO_SNDBUF, Value::Buffer},
+    {ws::kSolSocket, ws::kSoRcvBuf, SOL_SOCKET, SO_RCVBUF, Value::Buffer},
+    {ws::kSolSocket, ws::kSoRcvLowat, SOL_SOCKET, SO_RCVLOWAT, Value::Int},
+    {ws::kIpprotoTcp, ws::kTcpNoDelay, IPPROTO_TCP, TCP_NODELAY, Value::Bool},
+    {ws::kIpprotoTcp, ws::kTcpKeepAlive, IPPROTO_TCP, TCP_KEEPIDLE, Value::Int},
+    {ws::kIpprotoTcp, ws::kTcpKeepCnt, IPPROTO_TCP, TCP_KEEPCNT, Value::Int},
+    {ws::kIpprotoTcp, ws::kTcpKeepIntvl, IPPROTO_TCP, TCP_KEEPINTVL, Value::Int},
+    {ws::kIpprotoTcp, ws::kTcpMaxSeg, IPPROTO_TCP, TCP_MAXSEG, Value::Int},
+    {ws::kIpprotoIp, ws::kIpTtl, IPPROTO_IP, IP_TTL, Value::Int},
+    {ws::kIpprotoIp, ws::kIpTos, IPPROTO_IP, IP_TOS, Value::Int},
+    {ws::kIpprotoIp, ws::kIpHdrIncl, IPPROTO_IP, IP_HDRINCL, Value::Bool},
+    {ws::kIpprotoIp, ws::kIpMulticastIf, IPPROTO_IP, IP_MULTICAST_IF, Value::Raw},
+    {ws::kIpprotoIp, ws::kIpMulticastTtl, IPPROTO_IP, IP_MULTICAST_TTL, Value::Int},
+    {ws::kIpprotoIp, ws::kIpMulticastLoop, IPPROTO_IP, IP_MULTICAST_LOOP, Value::Bool},
+    {ws::kIpprotoIp, ws::kIpAddMembership, IPPROTO_IP, IP_ADD_MEMBERSHIP, Value::Raw},
+    {ws::kIpprotoIp, ws::kIpDropMembership, IPPROTO_IP, IP_DROP_MEMBERSHIP, Value::Raw},
+    {ws::kIpprotoIp, ws::kIpPktInfo, IPPROTO_IP, IP_PKTINFO, Value::Bool},
+    {ws::kIpprotoIp, ws::kIpRecvTtl, IPPROTO_IP, IP_RECVTTL, Value::Bool},
+    {ws::kIpprotoIp, ws::kIpRecvTos, IPPROTO_IP, IP_RECVTOS, Value::Bool},
+    {ws::kIpprotoIp, ws::kIpMtu, IPPROTO_IP, IP_MTU, Value::Int},
+    {ws::kIpprotoIpv6, ws::kIpv6V6Only, IPPROTO_IPV6, IPV6_V6ONLY, Value::Byte},
+    {ws::kIpprotoIpv6, ws::kIpv6UnicastHops, IPPROTO_IPV6, IPV6_UNICAST_HOPS, Value::Int},
+    {ws::kIpprotoIpv6, ws::kIpv6MulticastIf, IPPROTO_IPV6, IPV6_MULTICAST_IF, Value::Int},
+    {ws::kIpprotoIpv6, ws::kIpv6MulticastHops, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Value::Int},
+    {ws::kIpprotoIpv6, ws::kIpv6MulticastLoop, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Value::Bool},
+    {ws::kIpprotoIpv6, ws::kIpv6AddMembership, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, Value::Raw},
+    {ws::kIpprotoIpv6, ws::kIpv6DropMembership, IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP, Value::Raw},
+    {ws::kIpprotoIpv6, ws::kIpv6PktInfo, IPPROTO_IPV6, IPV6_RECVPKTINFO, Value::Bool},
+    {ws::kIpprotoIpv6, ws::kIpv6HopLimit, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, Value::Bool},
+    {ws::kIpprotoIpv6, ws::kIpv6Tclass, IPPROTO_IPV6, IPV6_TCLASS, Value::Int},
+    {ws::kIpprotoIpv6, ws::kIpv6RecvTclass, IPPROTO_IPV6, IPV6_RECVTCLASS, Value::Bool},
+    {ws::kIpprotoIpv6, ws::kIpv6DontFrag, IPPROTO_IPV6, IPV6_DONTFRAG, Value::Bool},
+    {ws::kIpprotoIpv6, ws::kIpv6Mtu, IPPROTO_IPV6, IPV6_MTU, Value::Int},
+};
+
+const Mapping* find_mapping(int level, int name)
+{
+    for (const Mapping& mapping : kMappings)
+        if (mapping.level == level && mapping.name == name) return &mapping;
+    return nullptr;
+}
+
+bool known_level(int level)
+{
+    return level == ws::kSolSocket || level == ws::kIpprotoTcp || level == ws::kIpprotoIp ||
+           level == ws::kIpprotoIpv6 || level == ws::kIpprotoUdp;
+}
+
+int read_int(const char* value, int length, Value kind)
+{
+    if (kind == Value::Bool) return static_cast<unsigned char>(value[0]);
+    if (length >= static_cast<int>(sizeof(int))) {
+        int out;
+        memcpy(&out, value, sizeof(out));
+        return out;
+    }
+    if (length >= static_cast<int>(sizeof(short))) {
+        short out;
+        memcpy(&out, value, sizeof(out));
+        return out;
+    }
+    return static_cast<unsigned char>(value[0]);
+}
+
+int write_value(char* value, int* length, const void* data, int size)
+{
+    if (*length < size) return WSAEFAULT;
+    memcpy(value, data, static_cast<size_t>(size));
+    *length = size;
+    return 0;
+}
+
+
+}  // namespace
+
+int SocketDevice::get_option(int level, int name, char* value, int* length)
+{
+    if (value == nullptr || length == nullptr) return WSAEFAULT;
+    if (!known_level(level)) return WSAEINVAL;
+    int number = 0;
+    if (level == ws::kSolSocket) {
+        switch (name) {
+        case ws::kSoType: number = type_; return write_value(value, length, &number, sizeof(number));
+        case ws::kSoAcceptConn: number = listening() ? 1 : 0; return write_value(value, length, &number, sizeof(number));
+        case ws::kSoReuseAddr: number = reuse_address_; return write_value(value, length, &number, sizeof(number));
+        case ws::kSoExclusiveAddrUse:
+            number = exclusive_address_;
+            return write_value(value, length, &number, sizeof(number));
+        case ws::kSoRcvTimeo: return write_value(value, length, &receive_timeout_, sizeof(DWORD));
+        case ws::kSoSndTimeo: return write_value(value, length, &send_timeout_, sizeof(DWORD));
+        case ws::kSoError: {
+            int error = 0;
+            socklen_t size = sizeof(error);
+            if (getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size) != 0) return tr::wsa_error(errno);
+            if (error != 0) pending_error_ = tr::wsa_error(error);
+            number = pending_error_;
+            return write_value(value, length, &number, sizeof(number));
+        }
+        case ws::kSoDontLinger: {
+            struct linger linger {};
+            socklen_t size = sizeof(linger);
+            if (getsockopt(descriptor_, SOL_SOCKET, SO_LINGER, &linger, &size) != 0) return tr::wsa_error(errno);
+            number = linger.l_onoff == 0;
+            return write_value(value, length, &number, sizeof(number));
+        }
+        case ws::kSoConnectTime: {
+            // Seconds since the connection was made; 0xFFFFFFFF while not connected.
+            DWORD seconds = connected() && connect_time_ != 0 ? static_cast<DWORD>(tr::monotonic_seconds() - connect_time_)
+                                                              : 0xFFFFFFFFu;
+            return write_value(value, length, &seconds, sizeof(seconds));
+        }
+        case ws::kSoMaxMsgSize:
+            if (is_stream_type()) return WSAENOPROTOOPT;
+            number = 65507;
+            return write_value(value, length, &number, sizeof(number));
+        case ws::kSoConditionalAccept:
+        case ws::kSoPortScalability:
+        case ws::kSoRandomizePort:
+            number = 0;
+            return write_value(value, length, &number, sizeof(number));
+        default: break;
+        }
+    }
+    const Mapping* mapping = find_mapping(level, name);
+    if (mapping == nullptr) return WSAENOPROTOOPT;
+    switch (mapping->value) {
+    case Value::Linger: {
+        struct linger linger {};
+        socklen_t size = sizeof(linger);
+        if (getsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &linger, &size) != 0)
+            return tr::wsa_error(errno);
+        ws::Linger out{static_cast<USHORT>(linger.l_onoff != 0), static_cast<USHORT>(linger.l_linger)};
+        return write_value(value, length, &out, sizeof(out));
+    }
+    case Value::Raw: {
+        socklen_t size = static_cast<socklen_t>(*length);
+        if (getsockopt(descriptor_, mapping->linux_level, mapping->linux_name, value, &size) != 0)
+            return tr::wsa_error(errno);
+        *length = static_cast<int>(size);
+        return 0;
+    }
+    default: break;
+    }
+    if (mapping->value == Value::Buffer) {
+        int set = name == ws::kSoSndBuf ? send_buffer_ : receive_buffer_;
+        if (set >= 0) return write_value(value, length, &set, sizeof(set));
+    }
+    if (mapping->value == Value::Byte && family_ != ws::kAfInet6 && name == ws::kIpv6V6Only) {
+        // An IPv4 socket reports itself IPv6-only, as Windows does.
+        unsigned char yes = 1;
+        return write_value(value, length, &yes, sizeof(yes));
+    }
+    socklen_t size = sizeof(number);
+    if (getsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, &size) != 0)
+        return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+    if (mapping->value == Value::Buffer) number /= 2;  // Linux reports twice what it was given
+    if (mapping->value == Value::Bool || mapping->value == Value::Byte) {
+        unsigned char byte = number != 0;
+        return write_value(value, length, &byte, sizeof(byte));
+    }
+    return write_value(value, length, &number, sizeof(number));
+}
+
+int SocketDevice::set_option(int level, int name, const char* value, int length)
+{
+    if (!known_level(level)) return WSAEINVAL;
+    if (value == nullptr || length <= 0) {
+        // A few options take no value on Windows (the update-context ones need one).
+        return WSAEFAULT;
+    }
+    const Mapping* found = find_mapping(level, name);
+    int number = read_int(value, length, found != nullptr ? found->value : Value::Int);
+    if (level == ws::kSolSocket) {
+        switch (name) {
+        case ws::kSoReuseAddr: {
+            if (exclusive_address_ && number) return WSAEINVAL;
+            // Windows' SO_REUSEADDR lets sockets that all ask for it share an address, even
+            // a listening one: Linux's SO_REUSEPORT.
+            int on = number != 0;
+            if (setsockopt(descriptor_, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) return tr::wsa_error(errno);
+            reuse_address_ = on;
+            return 0;
+        }
+        case ws::kSoExclusiveAddrUse: {
+            if (reuse_address_ && number) return WSAEINVAL;
+            if (bound()) return WSAEINVAL;
+            // No sharing at all: not even with sockets in TIME_WAIT.
+            int off = 0;
+            if (number) setsockopt(descriptor_, SOL_SOCKET, SO_REUSEADDR, &off, sizeof(off));
+            exclusive_address_ = number != 0;
+            return 0;
+        }
+        case ws::kSoRcvTimeo:
+            receive_timeout_ = static_cast<DWORD>(number);
+            return 0;
+        case ws::kSoSndTimeo:
+            send_timeout_ = static_cast<DWORD>(number);
+            return 0;
+        case ws::kSoDontLinger: {
+            struct linger linger {};
+            socklen_t size = sizeof(linger);
+            getsockopt(descriptor_, SOL_SOCKET, SO_LINGER, &linger, &size);
+            linger.l_onoff = number == 0;
+            if (setsockopt(descriptor_, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger)) != 0) return tr::wsa_error(errno);
+            return 0;
+        }
+        case ws::kSoUpdateAcceptContext:
+        case ws::kSoUpdateConnectContext:
+            // The accepted (connected) socket takes on its listener's properties: here the
+            // Linux socket already has them, so only the argument is checked (see the
+            // Winsock layer).
+            return 0;
+        case ws::kSoConditionalAccept:
+        case ws::kSoPortScalability:
+        case ws::kSoRandomizePort:
+            return 0;
+        case ws::kSoError:  // Windows keeps the value; getsockopt returns it
+            if (length < static_cast<int>(sizeof(int))) return WSAEFAULT;
+            pending_error_ = number;
+            return 0;
+        case ws::kSoType:
+        case ws::kSoAcceptConn:
+        case ws::kSoConnectTime:
+        case ws::kSoMaxMsgSize: return WSAENOPROTOOPT;  // read-only
+        default: break;
+        }
+    }
+    const Mapping* mapping = find_mapping(level, name);
+    if (mapping == nullptr) return WSAENOPROTOOPT;
+    int result = 0;
+    switch (mapping->value) {
+    case Value::Linger: {
+        if (length < static_cast<int>(sizeof(ws::Linger))) return WSAEFAULT;
+        ws::Linger in;
+        memcpy(&in, value, sizeof(in));
+        struct linger linger {in.l_onoff != 0, in.l_linger};
+        result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &linger, sizeof(linger));
+        break;
+    }
+    case Value::Raw:
+        result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, value, static_cast<socklen_t>(length));
+        break;
+    case Value::Buffer:
+        if (length < static_cast<int>(sizeof(int))) return WSAEFAULT;
+        if (number < 0) return WSAEINVAL;
+        result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, sizeof(number));
+        if (result == 0) (name == ws::kSoSndBuf ? send_buffer_ : receive_buffer_) = number;
+        break;
+    case Value::Byte:
+        if (name == ws::kIpv6V6Only && bound()) return WSAEINVAL;  // fixed once bound
+        [[fallthrough]];
+    case Value::Bool:
+        number = number != 0;
+        [[fallthrough]];
+    case Value::Int:
+        result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, sizeof(number));
+        break;
+    }
+    if (result != 0) return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+    return 0;
+}
+
+int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* returned)
+{
+    *returned = 0;
+    auto output = [&](const void* data, DWORD size) {
+        if (out == nullptr || out_length < size) return WSAEFAULT;
+        memcpy(out, data, size);
+        *returned = size;
+        return 0;
+    };
+    switch (code) {
+    case ws::kFionBio: {
+        if (in == nullptr || in_length < sizeof(ULONG)) return WSAEFAULT;
+        ULONG on;
+        memcpy(&on, in, sizeof(on));
+        // A socket under WSAEventSelect stays non-blocking (Windows refuses).
+        if (!on && events_.mask != 0) return WSAEINVAL;
+        nonblocking_.store(on != 0, std::memory_order_release);
+        return 0;
+    }
+    case ws::kFionRead: {
+        int available = 0;
+        if (listening()) return WSAEINVAL;
+        if (ioctl(descriptor_, FIONREAD, &available) != 0) return tr::wsa_error(errno);
+        ULONG value = static_cast<ULONG>(available);
+        return output(&value, sizeof(value));
+    }
+    case ws::kSiocAtMark: {
+        // TRUE unless out-of-band data waits (Windows' meaning; SO_OOBINLINE sockets only).
+        int at_mark = 0;
+        if (ioctl(descriptor_, SIOCATMARK, &at_mark) != 0) at_mark = 0;
+        ULONG value = at_mark ? 0 : 1;
+        return output(&value, sizeof(value));
+    }
+    case ws::kSioKeepAliveVals: {
+        if (in == nullptr || in_length < sizeof(ws::TcpKeepalive)) return WSAEFAULT;
+        ws::TcpKeepalive values;
+        memcpy(&values, in, sizeof(values));
+        int on = values.onoff != 0;
+        int idle = static_cast<int>(values.keepalivetime / 1000 > 0 ? values.keepalivetime / 1000 : 1);
+        int interval = static_cast<int>(values.keepaliveinterval / 1000 > 0 ? values.keepaliveinterval / 1000 : 1);
+        if (setsockopt(descriptor_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return tr::wsa_error(errno);
+        if (on) {
+            setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+            setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+        }
+        return 0;
+    }
+    case ws::kSioUdpConnReset:
+    case ws::kSioUdpNetReset: {
+        if (in == nullptr || in_length < sizeof(BOOL)) return WSAEFAULT;
+        BOOL on;
+        memcpy(&on, in, sizeof(on));
+        if (code == ws::kSioUdpConnReset) udp_connreset_ = on != 0;
+        return 0;
+    }
+    case ws::kSioLoopbackFastPath:
+        // A Windows tuning knob for loopback TCP; Linux's loopback needs none.
+        return is_stream_type() ? 0 : WSAEOPNOTSUPP;
+    default: return WSAEOPNOTSUPP;
+    }
+}
+
+}  // namespace overlapped::drivers

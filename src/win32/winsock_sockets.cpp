@@ -1,0 +1,934 @@
+// winsock_sockets.cpp: Winsock's socket calls: socket/WSASocket, closesocket, bind,
+// listen, connect, accept, the transfers (send/recv, sendto/recvfrom, WSASend/WSARecv and
+// their To/From/Msg forms, overlapped or not), shutdown, the names, options and ioctls,
+// WSAGetOverlappedResult, and the mswsock extensions (AcceptEx, GetAcceptExSockaddrs,
+// ConnectEx, DisconnectEx, TransmitFile, TransmitPackets, WSARecvMsg, WSASendMsg).
+// Arguments and WSA errors here; the work in drivers/socket.
+#include <cstring>
+#include <type_traits>
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <mstcpip.h>
+
+#include "common/errors.h"
+#include "drivers/file.h"
+#include "drivers/socket.h"
+#include "io/request.h"
+#include "kernel/handle_table.h"
+#include "win32/winsock_state.h"
+
+using namespace overlapped;
+using drivers::SocketDevice;
+using drivers::SocketOperation;
+using drivers::SocketRequest;
+using overlapped::win32::set_last_error;
+using overlapped::win32::winsock_started;
+using overlapped::win32::wsa_fail;
+
+namespace {
+
+// A socket's handle: read and write, and the mark of a handle Winsock made (which
+// DuplicateHandle does not copy).
+constexpr ACCESS_MASK kSocketAccess = FILE_GENERIC_READ | FILE_GENERIC_WRITE | kernel::kAccessNotDuplicated;
+
+HANDLE as_handle(SOCKET s) { return reinterpret_cast<HANDLE>(s); }
+
+// The socket behind `s` with a reference, or null with the WSA error set
+// (WSANOTINITIALISED, WSAENOTSOCK).
+SocketDevice* socket_reference(SOCKET s)
+{
+    if (!winsock_started()) return nullptr;
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(as_handle(s), kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
+    if (object == nullptr) return wsa_fail(WSAENOTSOCK, static_cast<SocketDevice*>(nullptr));
+    return static_cast<SocketDevice*>(object);
+}
+
+// Runs `call(socket)`; its result is 0 or a WSA error. Returns 0 or SOCKET_ERROR.
+template <class Call>
+int with_socket(SOCKET s, Call call)
+{
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return SOCKET_ERROR;
+    int error = call(socket);
+    socket->release_reference();
+    if (error != 0) return wsa_fail(error, SOCKET_ERROR);
+    set_last_error(0);
+    return 0;
+}
+
+SOCKET make_handle(SocketDevice* device, bool inherit)
+{
+    DWORD error;
+    HANDLE handle = kernel::handle_create(device, kSocketAccess, inherit ? HANDLE_FLAG_INHERIT : 0, &error);
+    if (handle == nullptr) return wsa_fail(WSAEMFILE, INVALID_SOCKET);
+    return reinterpret_cast<SOCKET>(handle);
+}
+
+int winsock_error_of(DWORD status) { return drivers::wsa_error_from_status(status); }
+
+// The WSA error for a failure io::submit reported.
+int wsa_error_of(const io::Submitted& submitted)
+{
+    if (submitted.status != 0) return drivers::wsa_error_from_status(submitted.status);
+    switch (submitted.error) {
+    case ERROR_INVALID_PARAMETER: return WSAEINVAL;
+    case ERROR_INVALID_HANDLE: return WSA_INVALID_HANDLE;
+    case ERROR_NOT_SUPPORTED: return WSAEOPNOTSUPP;
+    default: return static_cast<int>(submitted.error);
+    }
+}
+
+// What an overlapped Winsock call returns for io::submit's answer: 0 with the counts
+// when the request finished at once, SOCKET_ERROR with WSA_IO_PENDING, or the error.
+int overlapped_return(const io::Submitted& submitted, LPDWORD bytes, LPDWORD flags)
+{
+    if (submitted.error == ERROR_SUCCESS) {
+        if (bytes != nullptr) *bytes = submitted.bytes;
+        if (flags != nullptr) *flags = submitted.flags;
+        if (submitted.status != STATUS_SUCCESS) return wsa_fail(drivers::wsa_error_from_status(submitted.status), SOCKET_ERROR);
+        set_last_error(0);
+        return 0;
+    }
+    if (submitted.error == ERROR_IO_PENDING) return wsa_fail(WSA_IO_PENDING, SOCKET_ERROR);
+    return wsa_fail(wsa_error_of(submitted), SOCKET_ERROR);
+}
+
+// Issues an overlapped request on the socket behind `s`. One lock from the lookup to the
+// submission when there is no event to look up (the hot path of WSARecv/WSASend).
+io::Submitted submit_request(SOCKET s, const SocketRequest& asked, OVERLAPPED* overlapped,
+                             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    io::Transfer transfer;
+    transfer.write = asked.operation != SocketOperation::Receive;
+    transfer.driver_request = &asked;
+    transfer.winsock_error = routine != nullptr ? &winsock_error_of : nullptr;
+    // The I/O manager keeps the routine as ReadFileEx's type; winsock_error marks it as
+    // Winsock's (called with its four arguments).
+    auto file_routine = reinterpret_cast<LPOVERLAPPED_COMPLETION_ROUTINE>(reinterpret_cast<void (*)()>(routine));
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_lock(as_handle(s), kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
+    if (object == nullptr) return {WSAENOTSOCK, 0, 0, 0};
+    auto* socket = static_cast<SocketDevice*>(object);
+    if (io::request_event(overlapped, file_routine) == nullptr)
+        return io::submit_and_unlock(socket, transfer, overlapped, file_routine, nullptr);
+    socket->add_reference();
+    socket->lock.unlock();
+    io::Submitted submitted = io::submit(socket, transfer, overlapped, file_routine);
+    socket->release_reference();
+    return submitted;
+}
+
+// A request on a socket opened without WSA_FLAG_OVERLAPPED but given an OVERLAPPED:
+// Windows does the work now (blocking) and then completes the OVERLAPPED.
+void complete_now(SocketDevice* socket, OVERLAPPED* overlapped, int error, DWORD bytes)
+{
+    if (overlapped == nullptr) return;
+    DWORD status = error == 0 ? STATUS_SUCCESS : ntstatus_from_win32_error(static_cast<DWORD>(error));
+    io::complete_synchronously(socket, overlapped, status, bytes);
+}
+
+const ws::WsaBuf* as_buffers(const WSABUF* buffers) { return reinterpret_cast<const ws::WsaBuf*>(buffers); }
+
+// WSARecv, WSARecvFrom and their synchronous forms.
+int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD flags, struct sockaddr* from,
+            LPINT from_length, LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    if (count == 0) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
+    if (buffers == nullptr || flags == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (from != nullptr && (from_length == nullptr || *from_length < static_cast<int>(sizeof(SOCKADDR))))
+        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (overlapped == nullptr && received == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return SOCKET_ERROR;
+    bool asynchronous = overlapped != nullptr && socket->overlapped_io();
+    if (!asynchronous) {
+        DWORD done = 0, flags_out = 0;
+        int error = socket->receive(as_buffers(buffers), count, *flags, reinterpret_cast<ws::Sockaddr*>(from),
+                                    from_length, &done, &flags_out);
+        complete_now(socket, overlapped, error, done);
+        socket->release_reference();
+        if (received != nullptr) *received = done;
+        if (error != 0 && error != WSAEMSGSIZE) return wsa_fail(error, SOCKET_ERROR);
+        *flags = flags_out;
+        if (error != 0) return wsa_fail(error, SOCKET_ERROR);
+        set_last_error(0);
+        return 0;
+    }
+    socket->release_reference();
+    SocketRequest asked;
+    asked.operation = SocketOperation::Receive;
+    asked.buffers = as_buffers(buffers);
+    asked.buffer_count = count;
+    asked.flags = *flags;
+    asked.address = reinterpret_cast<ws::Sockaddr*>(from);
+    asked.address_length = from_length;
+    return overlapped_return(submit_request(s, asked, overlapped, routine), received, flags);
+}
+
+// WSASend, WSASendTo and their synchronous forms.
+int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags, const struct sockaddr* to,
+              int to_length, LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    if (buffers == nullptr && count != 0) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (overlapped == nullptr && sent == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return SOCKET_ERROR;
+    bool asynchronous = overlapped != nullptr && socket->overlapped_io();
+    if (!asynchronous) {
+        DWORD done = 0;
+        int error = socket->send(as_buffers(buffers), count, flags, reinterpret_cast<const ws::Sockaddr*>(to),
+                                 to_length, &done);
+        complete_now(socket, overlapped, error, done);
+        socket->release_reference();
+        if (sent != nullptr) *sent = done;
+        if (error != 0) return wsa_fail(error, SOCKET_ERROR);
+        set_last_error(0);
+        return 0;
+    }
+    bool stream = socket->is_stream_type();
+    bool unconnected_stream = stream && !socket->connected();
+    socket->release_reference();
+    if (unconnected_stream) return wsa_fail(WSAENOTCONN, SOCKET_ERROR);
+    SocketRequest asked;
+    asked.operation = SocketOperation::Send;
+    asked.buffers = as_buffers(buffers);
+    asked.buffer_count = count;
+    asked.flags = flags;
+    asked.destination = reinterpret_cast<const ws::Sockaddr*>(to);
+    asked.destination_length = to_length;
+    return overlapped_return(submit_request(s, asked, overlapped, routine), sent, nullptr);
+}
+
+// ---- the extensions (mswsock), also reached through WSAIoctl.
+BOOL PASCAL accept_ex(SOCKET listener, SOCKET accept_socket, PVOID output, DWORD receive_length, DWORD local_length,
+                      DWORD remote_length, LPDWORD received, LPOVERLAPPED overlapped)
+{
+    if (!winsock_started()) return FALSE;
+    if (overlapped == nullptr) return wsa_fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (output == nullptr) return wsa_fail(WSAEFAULT, FALSE);
+    SocketDevice* listening = socket_reference(listener);
+    if (listening == nullptr) return FALSE;
+    SocketDevice* target = socket_reference(accept_socket);
+    if (target == nullptr) {
+        listening->release_reference();
+        return FALSE;
+    }
+    int error = 0;
+    DWORD minimum = listening->family() == AF_INET6 ? sizeof(SOCKADDR_IN6) + 16 : sizeof(SOCKADDR_IN) + 16;
+    if (!listening->listening()) error = WSAEINVAL;
+    else if (listening == target) error = WSAEINVAL;
+    else if (int check = target->check_accept_socket()) error = check;
+    else if (local_length < minimum || remote_length < minimum) error = WSAEFAULT;
+    if (error != 0) {
+        listening->release_reference();
+        target->release_reference();
+        return wsa_fail(error, FALSE);
+    }
+    SocketRequest asked;
+    asked.operation = SocketOperation::Accept;
+    asked.accept_socket = target;
+    asked.output = output;
+    asked.receive_length = receive_length;
+    asked.local_length = local_length;
+    asked.remote_length = remote_length;
+    io::Transfer transfer;
+    transfer.driver_request = &asked;
+    io::Submitted submitted = io::submit(listening, transfer, overlapped, nullptr);
+    listening->release_reference();
+    target->release_reference();  // the request holds its own
+    return overlapped_return(submitted, received, nullptr) == 0;
+}
+
+VOID PASCAL get_accept_ex_sockaddrs(PVOID output, DWORD receive_length, DWORD local_length, DWORD remote_length,
+                                    struct sockaddr** local, LPINT local_size, struct sockaddr** remote,
+                                    LPINT remote_size)
+{
+    // The layout AcceptEx writes (drivers/socket.cpp): after the data, each area holds
+    // the address's length and, 8 bytes in, the address.
+    char* areas = static_cast<char*>(output) + receive_length;
+    auto read = [](char* area, struct sockaddr** address, LPINT size) {
+        int length;
+        memcpy(&length, area, sizeof(length));
+        if (address != nullptr) *address = reinterpret_cast<struct sockaddr*>(area + 8);
+        if (size != nullptr) *size = length;
+    };
+    read(areas, local, local_size);
+    read(areas + local_length, remote, remote_size);
+    (void)remote_length;
+}
+
+BOOL PASCAL connect_ex(SOCKET s, const struct sockaddr* name, int name_length, PVOID send_buffer, DWORD send_length,
+                       LPDWORD sent, LPOVERLAPPED overlapped)
+{
+    if (!winsock_started()) return FALSE;
+    if (overlapped == nullptr) return wsa_fail(WSAEINVAL, FALSE);
+    if (name == nullptr) return wsa_fail(WSAEFAULT, FALSE);
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return FALSE;
+    int error = 0;
+    if (!socket->is_stream_type()) error = WSAEOPNOTSUPP;
+    else if (socket->listening()) error = WSAEINVAL;
+    else if (socket->connected()) error = WSAEISCONN;
+    else if (!socket->bound()) error = WSAEINVAL;  // ConnectEx needs a bound socket
+    socket->release_reference();
+    if (error != 0) return wsa_fail(error, FALSE);
+    SocketRequest asked;
+    asked.operation = SocketOperation::Connect;
+    asked.destination = reinterpret_cast<const ws::Sockaddr*>(name);
+    asked.destination_length = name_length;
+    asked.output = send_buffer;
+    asked.receive_length = send_buffer != nullptr ? send_length : 0;
+    return overlapped_return(submit_request(s, asked, overlapped, nullptr), sent, nullptr) == 0;
+}
+
+BOOL PASCAL disconnect_ex(SOCKET s, LPOVERLAPPED overlapped, DWORD flags, DWORD reserved)
+{
+    if (!winsock_started()) return FALSE;
+    if (reserved != 0 || (flags & ~TF_REUSE_SOCKET) != 0) return wsa_fail(WSAEINVAL, FALSE);
+    SocketRequest asked;
+    asked.operation = SocketOperation::Disconnect;
+    asked.flags = flags;
+    if (overlapped != nullptr) return overlapped_return(submit_request(s, asked, overlapped, nullptr), nullptr, nullptr) == 0;
+    // Without an OVERLAPPED: the same, waited for.
+    OVERLAPPED own{};
+    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    io::Submitted submitted = submit_request(s, asked, &own, nullptr);
+    int result = overlapped_return(submitted, nullptr, nullptr);
+    DWORD bytes = 0, flags_out = 0;
+    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING) result = WSAGetOverlappedResult(s, &own, &bytes, TRUE, &flags_out) ? 0 : -1;
+    DWORD error = GetLastError();
+    CloseHandle(own.hEvent);
+    set_last_error(error);
+    return result == 0;
+}
+
+// TransmitFile and TransmitPackets: the pieces, with the files' descriptors looked up.
+BOOL transmit(SOCKET s, drivers::TransmitPiece* pieces, DWORD count, DWORD chunk, LPOVERLAPPED overlapped, DWORD flags)
+{
+    SocketRequest asked;
+    asked.operation = SocketOperation::TransmitFile;
+    asked.pieces = pieces;
+    asked.piece_count = count;
+    asked.chunk = chunk;
+    asked.flags = flags;
+    if (overlapped != nullptr) return overlapped_return(submit_request(s, asked, overlapped, nullptr), nullptr, nullptr) == 0;
+    OVERLAPPED own{};
+    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    int result = overlapped_return(submit_request(s, asked, &own, nullptr), nullptr, nullptr);
+    DWORD bytes = 0, flags_out = 0;
+    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING) result = WSAGetOverlappedResult(s, &own, &bytes, TRUE, &flags_out) ? 0 : -1;
+    DWORD error = GetLastError();
+    CloseHandle(own.hEvent);
+    set_last_error(error);
+    return result == 0;
+}
+
+// A file handle's descriptor, with a reference on the file kept in `piece`.
+bool file_piece(HANDLE file, drivers::TransmitPiece* piece)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(file, kernel::ObjectType::File, 0, &error);
+    if (object == nullptr) return false;
+    piece->file_object = object;
+    piece->file = static_cast<drivers::FileDevice*>(object)->descriptor();
+    return true;
+}
+
+void free_pieces(drivers::TransmitPiece* pieces, DWORD count)
+{
+    for (DWORD i = 0; i < count; ++i)
+        if (pieces[i].file_object != nullptr) pieces[i].file_object->release_reference();
+    delete[] pieces;
+}
+
+BOOL PASCAL transmit_file(SOCKET s, HANDLE file, DWORD bytes_to_write, DWORD bytes_per_send, LPOVERLAPPED overlapped,
+                          LPTRANSMIT_FILE_BUFFERS buffers, DWORD flags)
+{
+    if (!winsock_started()) return FALSE;
+    auto* pieces = new drivers::TransmitPiece[3];
+    if (buffers != nullptr) {
+        pieces[0].memory = buffers->Head;
+        pieces[0].length = buffers->Head != nullptr ? buffers->HeadLength : 0;
+        pieces[2].memory = buffers->Tail;
+        pieces[2].length = buffers->Tail != nullptr ? buffers->TailLength : 0;
+    }
+    if (file != nullptr) {
+        if (!file_piece(file, &pieces[1])) {
+            free_pieces(pieces, 3);
+            return wsa_fail(WSAEINVAL, FALSE);
+        }
+        pieces[1].length = bytes_to_write;  // 0: the whole file
+        // With an OVERLAPPED the offset is in it; without, the file pointer (moved on).
+        pieces[1].offset = overlapped != nullptr
+                               ? static_cast<int64_t>((static_cast<uint64_t>(overlapped->OffsetHigh) << 32) | overlapped->Offset)
+                               : -1;
+    }
+    return transmit(s, pieces, 3, bytes_per_send, overlapped, flags);
+}
+
+BOOL PASCAL transmit_packets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT elements, DWORD count, DWORD send_size,
+                             LPOVERLAPPED overlapped, DWORD flags)
+{
+    if (!winsock_started()) return FALSE;
+    if (elements == nullptr && count != 0) return wsa_fail(WSAEFAULT, FALSE);
+    auto* pieces = new drivers::TransmitPiece[count == 0 ? 1 : count];
+    for (DWORD i = 0; i < count; ++i) {
+        const TRANSMIT_PACKETS_ELEMENT& element = elements[i];
+        if (element.dwElFlags & TP_ELEMENT_MEMORY) {
+            pieces[i].memory = element.pBuffer;
+            pieces[i].length = element.cLength;
+        } else if (element.dwElFlags & TP_ELEMENT_FILE) {
+            if (!file_piece(element.hFile, &pieces[i])) {
+                free_pieces(pieces, count);
+                return wsa_fail(WSAEINVAL, FALSE);
+            }
+            pieces[i].length = element.cLength;
+            pieces[i].offset = element.nFileOffset.QuadPart;
+        } else {
+            free_pieces(pieces, count);
+            return wsa_fail(WSAEINVAL, FALSE);
+        }
+    }
+    return transmit(s, pieces, count, send_size, overlapped, flags);
+}
+
+INT PASCAL wsa_recv_msg(SOCKET s, LPWSAMSG message, LPDWORD received, LPWSAOVERLAPPED overlapped,
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    if (message == nullptr || (message->lpBuffers == nullptr && message->dwBufferCount != 0))
+        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return SOCKET_ERROR;
+    bool stream = socket->is_stream_type();
+    socket->release_reference();
+    if (stream) return wsa_fail(WSAEINVAL, SOCKET_ERROR);  // datagram sockets only
+    SocketRequest asked;
+    asked.operation = SocketOperation::Receive;
+    asked.buffers = as_buffers(message->lpBuffers);
+    asked.buffer_count = message->dwBufferCount;
+    asked.flags = message->dwFlags;
+    asked.message = reinterpret_cast<ws::WsaMsg*>(message);
+    if (overlapped != nullptr) return overlapped_return(submit_request(s, asked, overlapped, routine), received, nullptr);
+    OVERLAPPED own{};
+    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    int result = overlapped_return(submit_request(s, asked, &own, nullptr), received, nullptr);
+    DWORD flags = 0;
+    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING)
+        result = WSAGetOverlappedResult(s, &own, received, TRUE, &flags) ? 0 : SOCKET_ERROR;
+    DWORD error = GetLastError();
+    CloseHandle(own.hEvent);
+    set_last_error(error);
+    return result;
+}
+
+// The extension functions WSAIoctl hands out, by GUID.
+struct Extension {
+    GUID id;
+    void* function;
+};
+
+const Extension kExtensions[] = {
+    {WSAID_ACCEPTEX, reinterpret_cast<void*>(&accept_ex)},
+    {WSAID_GETACCEPTEXSOCKADDRS, reinterpret_cast<void*>(&get_accept_ex_sockaddrs)},
+    {WSAID_CONNECTEX, reinterpret_cast<void*>(&connect_ex)},
+    {WSAID_DISCONNECTEX, reinterpret_cast<void*>(&disconnect_ex)},
+    {WSAID_TRANSMITFILE, reinterpret_cast<void*>(&transmit_file)},
+    {WSAID_TRANSMITPACKETS, reinterpret_cast<void*>(&transmit_packets)},
+    {WSAID_WSARECVMSG, reinterpret_cast<void*>(&wsa_recv_msg)},
+    {WSAID_WSASENDMSG, reinterpret_cast<void*>(&WSASendMsg)},
+    {WSAID_WSAPOLL, reinterpret_cast<void*>(&WSAPoll)},
+};
+
+// WSAPROTOCOL_INFO for a socket of this kind (SO_PROTOCOL_INFO, WSAEnumProtocols).
+template <class Info>
+void describe_protocol(int family, int type, int protocol, Info* info)
+{
+    memset(info, 0, sizeof(*info));
+    bool stream = type == SOCK_STREAM;
+    info->dwServiceFlags1 = stream ? (XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_GRACEFUL_CLOSE |
+                                      XP1_EXPEDITED_DATA | XP1_IFS_HANDLES)
+                                   : (XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_SUPPORT_BROADCAST |
+                                      XP1_SUPPORT_MULTIPOINT | XP1_IFS_HANDLES);
+    info->dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
+    info->ProviderId = {0xe70f1aa0, 0xab8b, 0x11cf, {0x8c, 0xa3, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}};
+    info->dwCatalogEntryId = stream ? 1001 : 1002;
+    info->ProtocolChain.ChainLen = BASE_PROTOCOL;
+    info->iVersion = 2;
+    info->iAddressFamily = family;
+    info->iMaxSockAddr = family == AF_INET6 ? sizeof(SOCKADDR_IN6) : sizeof(SOCKADDR_IN);
+    info->iMinSockAddr = info->iMaxSockAddr;
+    info->iSocketType = type;
+    info->iProtocol = protocol;
+    info->iNetworkByteOrder = BIGENDIAN;
+    info->dwMessageSize = stream ? 0 : 65467;
+    const char* name = family == AF_INET6 ? (stream ? "MSAFD Tcpip [TCP/IPv6]" : "MSAFD Tcpip [UDP/IPv6]")
+                                          : (stream ? "MSAFD Tcpip [TCP/IP]" : "MSAFD Tcpip [UDP/IP]");
+    using Char = std::remove_reference_t<decltype(info->szProtocol[0])>;
+    for (size_t i = 0; name[i] != 0; ++i) info->szProtocol[i] = static_cast<Char>(name[i]);
+}
+
+SOCKET create_socket(int af, int type, int protocol, DWORD flags)
+{
+    if (!winsock_started()) return INVALID_SOCKET;
+    int error = 0;
+    SocketDevice* device = SocketDevice::create(af, type, protocol, flags, &error);
+    if (device == nullptr) return wsa_fail(error, INVALID_SOCKET);
+    SOCKET handle = make_handle(device, !(flags & WSA_FLAG_NO_HANDLE_INHERIT));
+    if (handle != INVALID_SOCKET) set_last_error(0);
+    return handle;
+}
+
+}  // namespace
+
+namespace overlapped::win32 {
+
+bool winsock_is_socket(UINT_PTR s)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(as_handle(s), kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
+    if (object == nullptr) return false;
+    object->release_reference();
+    return true;
+}
+
+}  // namespace overlapped::win32
+
+extern "C" {
+
+SOCKET WSAAPI socket(int af, int type, int protocol)
+{
+    // Sockets made by socket() are overlapped, as on Windows.
+    return create_socket(af, type, protocol, WSA_FLAG_OVERLAPPED);
+}
+
+SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP, DWORD dwFlags)
+{
+    if (info != nullptr) {
+        if (af == FROM_PROTOCOL_INFO) af = info->iAddressFamily;
+        if (type == FROM_PROTOCOL_INFO) type = info->iSocketType;
+        if (protocol == FROM_PROTOCOL_INFO) protocol = info->iProtocol;
+    }
+    return create_socket(af, type, protocol, dwFlags);
+}
+
+SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP, DWORD dwFlags)
+{
+    if (info != nullptr) {
+        if (af == FROM_PROTOCOL_INFO) af = info->iAddressFamily;
+        if (type == FROM_PROTOCOL_INFO) type = info->iSocketType;
+        if (protocol == FROM_PROTOCOL_INFO) protocol = info->iProtocol;
+    }
+    return create_socket(af, type, protocol, dwFlags);
+}
+
+int WSAAPI closesocket(SOCKET s)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(as_handle(s), kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
+    if (object == nullptr) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);
+    object->release_reference();
+    if (kernel::handle_close(as_handle(s)) != ERROR_SUCCESS) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);
+    set_last_error(0);
+    return 0;
+}
+
+int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen)
+{
+    return with_socket(s, [&](SocketDevice* socket) {
+        return socket->bind(reinterpret_cast<const ws::Sockaddr*>(name), namelen);
+    });
+}
+
+int WSAAPI listen(SOCKET s, int backlog)
+{
+    return with_socket(s, [&](SocketDevice* socket) { return socket->listen(backlog); });
+}
+
+int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen)
+{
+    return with_socket(s, [&](SocketDevice* socket) {
+        return socket->connect(reinterpret_cast<const ws::Sockaddr*>(name), namelen);
+    });
+}
+
+int WSAAPI WSAConnect(SOCKET s, const struct sockaddr* name, int namelen, LPWSABUF caller_data, LPWSABUF, LPQOS,
+                      LPQOS)
+{
+    // Connect data is an OSI feature TCP/IP never had: Windows ignores it too.
+    (void)caller_data;
+    return connect(s, name, namelen);
+}
+
+SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen)
+{
+    if (addrlen == nullptr) addr = nullptr;  // no length: the address is not written
+    if (addr != nullptr && *addrlen < static_cast<int>(sizeof(SOCKADDR)))
+        return winsock_started() ? wsa_fail(WSAEFAULT, INVALID_SOCKET) : INVALID_SOCKET;
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return INVALID_SOCKET;
+    SocketDevice* accepted = nullptr;
+    int error = socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
+    socket->release_reference();
+    if (error != 0) return wsa_fail(error, INVALID_SOCKET);
+    SOCKET handle = make_handle(accepted, true);
+    if (handle != INVALID_SOCKET) set_last_error(0);
+    return handle;
+}
+
+SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDITIONPROC condition, DWORD_PTR)
+{
+    // The condition function (deferred or rejected connections) needs SO_CONDITIONAL_ACCEPT
+    // semantics the Linux stack has not: without one, WSAAccept is accept.
+    if (condition != nullptr) return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, INVALID_SOCKET);
+    return accept(s, addr, addrlen);
+}
+
+int WSAAPI recv(SOCKET s, char* buf, int len, int flags)
+{
+    if (len < 0) return winsock_started() ? wsa_fail(WSAEINVAL, SOCKET_ERROR) : SOCKET_ERROR;
+    WSABUF buffer{static_cast<ULONG>(len), buf};
+    DWORD received = 0, in_flags = static_cast<DWORD>(flags);
+    if (receive(s, &buffer, 1, &received, &in_flags, nullptr, nullptr, nullptr, nullptr) != 0) return SOCKET_ERROR;
+    return static_cast<int>(received);
+}
+
+int WSAAPI recvfrom(SOCKET s, char* buf, int len, int flags, struct sockaddr* from, int* fromlen)
+{
+    if (len < 0) return winsock_started() ? wsa_fail(WSAEINVAL, SOCKET_ERROR) : SOCKET_ERROR;
+    WSABUF buffer{static_cast<ULONG>(len), buf};
+    DWORD received = 0, in_flags = static_cast<DWORD>(flags);
+    if (receive(s, &buffer, 1, &received, &in_flags, from, fromlen, nullptr, nullptr) != 0) return SOCKET_ERROR;
+    return static_cast<int>(received);
+}
+
+int WSAAPI send(SOCKET s, const char* buf, int len, int flags)
+{
+    if (len < 0) return winsock_started() ? wsa_fail(WSAEINVAL, SOCKET_ERROR) : SOCKET_ERROR;
+    WSABUF buffer{static_cast<ULONG>(len), const_cast<char*>(buf)};
+    DWORD sent = 0;
+    if (send_data(s, &buffer, 1, &sent, static_cast<DWORD>(flags), nullptr, 0, nullptr, nullptr) != 0)
+        return SOCKET_ERROR;
+    return static_cast<int>(sent);
+}
+
+int WSAAPI sendto(SOCKET s, const char* buf, int len, int flags, const struct sockaddr* to, int tolen)
+{
+    if (len < 0) return winsock_started() ? wsa_fail(WSAEINVAL, SOCKET_ERROR) : SOCKET_ERROR;
+    WSABUF buffer{static_cast<ULONG>(len), const_cast<char*>(buf)};
+    DWORD sent = 0;
+    if (send_data(s, &buffer, 1, &sent, static_cast<DWORD>(flags), to, tolen, nullptr, nullptr) != 0)
+        return SOCKET_ERROR;
+    return static_cast<int>(sent);
+}
+
+int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags,
+                   LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return receive(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, nullptr, nullptr, lpOverlapped,
+                   lpCompletionRoutine);
+}
+
+int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
+                       LPDWORD lpFlags, struct sockaddr* lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return receive(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, lpOverlapped,
+                   lpCompletionRoutine);
+}
+
+int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                   LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return send_data(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, nullptr, 0, lpOverlapped,
+                     lpCompletionRoutine);
+}
+
+int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                     const struct sockaddr* lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return send_data(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen, lpOverlapped,
+                     lpCompletionRoutine);
+}
+
+int WSAAPI WSASendMsg(SOCKET Handle, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNumberOfBytesSent,
+                      LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    if (lpMsg == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    // Control data is not sent (the packet-information options are for receiving).
+    return send_data(Handle, lpMsg->lpBuffers, lpMsg->dwBufferCount, lpNumberOfBytesSent, dwFlags, lpMsg->name,
+                     lpMsg->namelen, lpOverlapped, lpCompletionRoutine);
+}
+
+int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF)
+{
+    return with_socket(s, [](SocketDevice* socket) { return socket->shutdown(SD_RECEIVE); });
+}
+
+int WSAAPI WSASendDisconnect(SOCKET s, LPWSABUF)
+{
+    return with_socket(s, [](SocketDevice* socket) { return socket->shutdown(SD_SEND); });
+}
+
+int WSAAPI shutdown(SOCKET s, int how)
+{
+    return with_socket(s, [&](SocketDevice* socket) { return socket->shutdown(how); });
+}
+
+int WSAAPI getsockname(SOCKET s, struct sockaddr* name, int* namelen)
+{
+    return with_socket(s, [&](SocketDevice* socket) {
+        return socket->local_address(reinterpret_cast<ws::Sockaddr*>(name), namelen);
+    });
+}
+
+int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen)
+{
+    return with_socket(s, [&](SocketDevice* socket) {
+        return socket->peer_address(reinterpret_cast<ws::Sockaddr*>(name), namelen);
+    });
+}
+
+int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optlen)
+{
+    return with_socket(s, [&](SocketDevice* socket) {
+        if (level == SOL_SOCKET && (optname == SO_PROTOCOL_INFOA || optname == SO_PROTOCOL_INFOW)) {
+            bool wide = optname == SO_PROTOCOL_INFOW;
+            int size = wide ? sizeof(WSAPROTOCOL_INFOW) : sizeof(WSAPROTOCOL_INFOA);
+            if (optval == nullptr || optlen == nullptr || *optlen < size) return WSAEFAULT;
+            if (wide)
+                describe_protocol(socket->family(), socket->type(), socket->protocol(),
+                                  reinterpret_cast<WSAPROTOCOL_INFOW*>(optval));
+            else
+                describe_protocol(socket->family(), socket->type(), socket->protocol(),
+                                  reinterpret_cast<WSAPROTOCOL_INFOA*>(optval));
+            *optlen = size;
+            return 0;
+        }
+        return socket->get_option(level, optname, optval, optlen);
+    });
+}
+
+int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int optlen)
+{
+    return with_socket(s, [&](SocketDevice* socket) {
+        if (level == SOL_SOCKET && (optname == SO_UPDATE_ACCEPT_CONTEXT || optname == SO_UPDATE_CONNECT_CONTEXT)) {
+            // The value is the listening socket (accept) or nothing (connect).
+            if (optname == SO_UPDATE_ACCEPT_CONTEXT) {
+                if (optval == nullptr || optlen < static_cast<int>(sizeof(SOCKET))) return WSAEFAULT;
+                SOCKET listener;
+                memcpy(&listener, optval, sizeof(listener));
+                SocketDevice* other = socket_reference(listener);
+                if (other == nullptr) return WSAENOTSOCK;
+                other->release_reference();
+            }
+            return socket->connected() ? 0 : WSAENOTCONN;
+        }
+        return socket->set_option(level, optname, optval, optlen);
+    });
+}
+
+int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp)
+{
+    return with_socket(s, [&](SocketDevice* socket) {
+        if (argp == nullptr) return WSAEFAULT;
+        DWORD code = static_cast<DWORD>(cmd);
+        DWORD returned = 0;
+        return socket->control(code, argp, sizeof(*argp), argp, sizeof(*argp), &returned);
+    });
+}
+
+int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer,
+                    DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return SOCKET_ERROR;
+    int error = 0;
+    DWORD returned = 0;
+    switch (dwIoControlCode) {
+    case SIO_GET_EXTENSION_FUNCTION_POINTER: {
+        error = WSAEINVAL;
+        if (lpvInBuffer == nullptr || cbInBuffer < sizeof(GUID)) {
+            error = WSAEFAULT;
+            break;
+        }
+        GUID id;
+        memcpy(&id, lpvInBuffer, sizeof(id));
+        for (const Extension& extension : kExtensions) {
+            if (memcmp(&extension.id, &id, sizeof(id)) != 0) continue;
+            if (lpvOutBuffer == nullptr || cbOutBuffer < sizeof(void*)) {
+                error = WSAEFAULT;
+                break;
+            }
+            memcpy(lpvOutBuffer, &extension.function, sizeof(void*));
+            returned = sizeof(void*);
+            error = 0;
+            break;
+        }
+        break;
+    }
+    case SIO_BASE_HANDLE:
+        if (lpvOutBuffer == nullptr || cbOutBuffer < sizeof(SOCKET)) {
+            error = WSAEFAULT;
+            break;
+        }
+        memcpy(lpvOutBuffer, &s, sizeof(s));
+        returned = sizeof(SOCKET);
+        break;
+    default:
+        error = socket->control(dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, &returned);
+        break;
+    }
+    bool asynchronous = socket->overlapped_io();
+    socket->release_reference();
+    if (lpcbBytesReturned != nullptr) *lpcbBytesReturned = returned;
+    if (lpOverlapped != nullptr && error == 0 && asynchronous) {
+        // An overlapped control request: done already, and delivered like one.
+        SocketRequest asked;
+        asked.operation = SocketOperation::Control;
+        asked.control_error = error;
+        asked.control_bytes = returned;
+        return overlapped_return(submit_request(s, asked, lpOverlapped, lpCompletionRoutine), lpcbBytesReturned,
+                                 nullptr);
+    }
+    if (error != 0) return wsa_fail(error, SOCKET_ERROR);
+    set_last_error(0);
+    return 0;
+}
+
+BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
+                                   LPDWORD lpdwFlags)
+{
+    if (!winsock_started()) return FALSE;
+    if (lpOverlapped == nullptr || lpcbTransfer == nullptr || lpdwFlags == nullptr) return wsa_fail(WSAEFAULT, FALSE);
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return FALSE;
+    socket->release_reference();
+    DWORD bytes = 0;
+    BOOL done = GetOverlappedResult(as_handle(s), lpOverlapped, &bytes, fWait);
+    DWORD status = static_cast<DWORD>(__atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE));
+    if (!done && status == STATUS_PENDING) {
+        DWORD error = GetLastError();
+        return wsa_fail(error == ERROR_IO_INCOMPLETE ? WSA_IO_INCOMPLETE : static_cast<int>(error), FALSE);
+    }
+    *lpcbTransfer = static_cast<DWORD>(lpOverlapped->InternalHigh);
+    *lpdwFlags = lpOverlapped->Offset;
+    if (status != STATUS_SUCCESS) return wsa_fail(drivers::wsa_error_from_status(status), FALSE);
+    set_last_error(0);
+    return TRUE;
+}
+
+int WSAAPI WSADuplicateSocketA(SOCKET, DWORD, LPWSAPROTOCOL_INFOA)
+{
+    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, SOCKET_ERROR);  // needs child processes
+}
+
+int WSAAPI WSADuplicateSocketW(SOCKET, DWORD, LPWSAPROTOCOL_INFOW)
+{
+    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, SOCKET_ERROR);
+}
+
+}  // extern "C"
+
+namespace {
+
+template <class Info>
+int enumerate_protocols(LPINT protocols, Info* buffer, LPDWORD length)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    if (length == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    struct Entry {
+        int family, type, protocol;
+    } entries[] = {{AF_INET, SOCK_STREAM, IPPROTO_TCP},
+                   {AF_INET, SOCK_DGRAM, IPPROTO_UDP},
+                   {AF_INET6, SOCK_STREAM, IPPROTO_TCP},
+                   {AF_INET6, SOCK_DGRAM, IPPROTO_UDP}};
+    Entry chosen[4];
+    int count = 0;
+    for (const Entry& entry : entries) {
+        bool wanted = protocols == nullptr;
+        for (int i = 0; protocols != nullptr && protocols[i] != 0; ++i)
+            if (protocols[i] == entry.protocol) wanted = true;
+        if (wanted) chosen[count++] = entry;
+    }
+    DWORD needed = static_cast<DWORD>(count * sizeof(Info));
+    if (buffer == nullptr || *length < needed) {
+        *length = needed;
+        return wsa_fail(WSAENOBUFS, SOCKET_ERROR);
+    }
+    for (int i = 0; i < count; ++i) describe_protocol(chosen[i].family, chosen[i].type, chosen[i].protocol, &buffer[i]);
+    *length = needed;
+    set_last_error(0);
+    return count;
+}
+
+}  // namespace
+
+extern "C" {
+
+int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer, LPDWORD lpdwBufferLength)
+{
+    return enumerate_protocols(lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
+}
+
+int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer, LPDWORD lpdwBufferLength)
+{
+    return enumerate_protocols(lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
+}
+
+// mswsock's own exports of the extension functions.
+BOOL PASCAL AcceptEx(SOCKET sListenSocket, SOCKET sAcceptSocket, PVOID lpOutputBuffer, DWORD dwReceiveDataLength,
+                     DWORD dwLocalAddressLength, DWORD dwRemoteAddressLength, LPDWORD lpdwBytesReceived,
+                     LPOVERLAPPED lpOverlapped)
+{
+    return accept_ex(sListenSocket, sAcceptSocket, lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength,
+                     dwRemoteAddressLength, lpdwBytesReceived, lpOverlapped);
+}
+
+VOID PASCAL GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength, DWORD dwLocalAddressLength,
+                                 DWORD dwRemoteAddressLength, struct sockaddr** LocalSockaddr,
+                                 LPINT LocalSockaddrLength, struct sockaddr** RemoteSockaddr,
+                                 LPINT RemoteSockaddrLength)
+{
+    get_accept_ex_sockaddrs(lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength, dwRemoteAddressLength,
+                            LocalSockaddr, LocalSockaddrLength, RemoteSockaddr, RemoteSockaddrLength);
+}
+
+BOOL PASCAL TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytesToWrite, DWORD nNumberOfBytesPerSend,
+                         LPOVERLAPPED lpOverlapped, LPTRANSMIT_FILE_BUFFERS lpTransmitBuffers, DWORD dwReserved)
+{
+    return transmit_file(hSocket, hFile, nNumberOfBytesToWrite, nNumberOfBytesPerSend, lpOverlapped,
+                         lpTransmitBuffers, dwReserved);
+}
+
+int PASCAL WSARecvEx(SOCKET s, char* buf, int len, int* flags)
+{
+    // recv() that reports a datagram larger than the buffer with MSG_PARTIAL.
+    if (flags == nullptr) return winsock_started() ? wsa_fail(WSAEFAULT, SOCKET_ERROR) : SOCKET_ERROR;
+    WSABUF buffer{static_cast<ULONG>(len), buf};
+    DWORD received = 0, in_flags = static_cast<DWORD>(*flags);
+    int result = receive(s, &buffer, 1, &received, &in_flags, nullptr, nullptr, nullptr, nullptr);
+    if (result != 0 && WSAGetLastError() == WSAEMSGSIZE) {
+        *flags = MSG_PARTIAL;
+        set_last_error(0);
+        return static_cast<int>(received);
+    }
+    if (result != 0) return SOCKET_ERROR;
+    *flags = 0;
+    return static_cast<int>(received);
+}
+
+}  // extern "C"
