@@ -540,6 +540,15 @@ static inline void MemoryBarrier(void)
 #define CreateWaitableTimer CreateWaitableTimerW
 #define CreateWaitableTimerEx CreateWaitableTimerExW
 #define OpenWaitableTimer OpenWaitableTimerW
+#define GetVersionEx GetVersionExW
+#define lstrlen lstrlenW
+#define lstrcpy lstrcpyW
+#define lstrcpyn lstrcpynW
+#define lstrcat lstrcatW
+#define lstrcmp lstrcmpW
+#define lstrcmpi lstrcmpiW
+#define wsprintf wsprintfW
+#define wvsprintf wvsprintfW
 #else
 #define CreateEvent CreateEventA
 #define CreateFile CreateFileA
@@ -562,7 +571,180 @@ static inline void MemoryBarrier(void)
 #define CreateWaitableTimerEx CreateWaitableTimerExA
 #define OpenWaitableTimer OpenWaitableTimerA
 #define FormatMessage FormatMessageA
+#define GetVersionEx GetVersionExA
+#define lstrlen lstrlenA
+#define lstrcpy lstrcpyA
+#define lstrcpyn lstrcpynA
+#define lstrcat lstrcatA
+#define lstrcmp lstrcmpA
+#define lstrcmpi lstrcmpiA
+#define wsprintf wsprintfA
+#define wvsprintf wvsprintfA
 #endif
+
+/* ---- Strings, memory and version: what Windows programs take from windows.h ---------- */
+
+/* Win32 names that start with a lower-case letter (lstrlenA, wsprintfA, the Microsoft C
+ * run-time's _snprintf...) reach the library under "overlapped_" names, so that the
+ * library exports nothing outside its own name space (src/overlapped.map). */
+#define OVERLAPPED_LIBRARY_NAME(name) __asm__("overlapped_" #name)
+
+/* Memory blocks: the SDK's macros on the C library (<string.h>, which windows.h includes). */
+#define MoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define CopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define FillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#define ZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define EqualMemory(Destination, Source, Length) (!memcmp((Destination), (Source), (Length)))
+#define RtlMoveMemory MoveMemory
+#define RtlCopyMemory CopyMemory
+#define RtlFillMemory FillMemory
+#define RtlZeroMemory ZeroMemory
+#define RtlEqualMemory EqualMemory
+/* Zeroes through volatile stores, so the compiler cannot drop them as dead (the point of
+ * SecureZeroMemory: wiping a secret just before the buffer goes out of scope). */
+static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
+{
+    volatile BYTE *p = (volatile BYTE *)ptr;
+    while (cnt--) *p++ = 0;
+    return ptr;
+}
+#define RtlSecureZeroMemory SecureZeroMemory
+
+/* lstr*: A strings are bytes (UTF-8 in practice), W strings UTF-16. lstrcmp/lstrcmpi
+ * compare as Windows' word sort does for Latin text (docs/win32-status.md). */
+OVERLAPPED_API int WINAPI lstrlenA(LPCSTR lpString) OVERLAPPED_LIBRARY_NAME(lstrlenA);
+OVERLAPPED_API int WINAPI lstrlenW(LPCWSTR lpString) OVERLAPPED_LIBRARY_NAME(lstrlenW);
+OVERLAPPED_API LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcpyA);
+OVERLAPPED_API LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcpyW);
+OVERLAPPED_API LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLength)
+    OVERLAPPED_LIBRARY_NAME(lstrcpynA);
+OVERLAPPED_API LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMaxLength)
+    OVERLAPPED_LIBRARY_NAME(lstrcpynW);
+OVERLAPPED_API LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcatA);
+OVERLAPPED_API LPWSTR WINAPI lstrcatW(LPWSTR lpString1, LPCWSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcatW);
+OVERLAPPED_API int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcmpA);
+OVERLAPPED_API int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcmpW);
+OVERLAPPED_API int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcmpiA);
+OVERLAPPED_API int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcmpiW);
+
+/* wsprintf: the Microsoft formatting rules (%s follows the function's width, %S the other
+ * one; l is 32 bits, I64 and ll 64), no floating point, at most 1024 characters. */
+OVERLAPPED_API int WINAPIV wsprintfA(LPSTR lpOut, LPCSTR lpFmt, ...) OVERLAPPED_LIBRARY_NAME(wsprintfA);
+OVERLAPPED_API int WINAPIV wsprintfW(LPWSTR lpOut, LPCWSTR lpFmt, ...) OVERLAPPED_LIBRARY_NAME(wsprintfW);
+OVERLAPPED_API int WINAPI wvsprintfA(LPSTR lpOut, LPCSTR lpFmt, __builtin_va_list arglist)
+    OVERLAPPED_LIBRARY_NAME(wvsprintfA);
+OVERLAPPED_API int WINAPI wvsprintfW(LPWSTR lpOut, LPCWSTR lpFmt, __builtin_va_list arglist)
+    OVERLAPPED_LIBRARY_NAME(wvsprintfW);
+
+/* The Microsoft C run-time's names that Windows programs use beside the SDK's. _snprintf
+ * and _vsnprintf keep their own rules: -1 when the output does not fit, and no terminator
+ * when it fills the buffer exactly or is cut. */
+OVERLAPPED_API int __cdecl _snprintf(char *buffer, size_t count, const char *format, ...)
+    OVERLAPPED_LIBRARY_NAME(_snprintf);
+OVERLAPPED_API int __cdecl _vsnprintf(char *buffer, size_t count, const char *format, __builtin_va_list argptr)
+    OVERLAPPED_LIBRARY_NAME(_vsnprintf);
+OVERLAPPED_API int __cdecl _snwprintf(WCHAR *buffer, size_t count, const WCHAR *format, ...)
+    OVERLAPPED_LIBRARY_NAME(_snwprintf);
+OVERLAPPED_API int __cdecl _vsnwprintf(WCHAR *buffer, size_t count, const WCHAR *format,
+                                       __builtin_va_list argptr) OVERLAPPED_LIBRARY_NAME(_vsnwprintf);
+/* Case-insensitive comparisons fold ASCII letters, as the C run-time does in the "C" locale. */
+static inline int _strnicmp(const char *string1, const char *string2, size_t count)
+{
+    for (; count != 0; --count, ++string1, ++string2) {
+        int a = (unsigned char)*string1, b = (unsigned char)*string2;
+        if (a >= 'A' && a <= 'Z') a += 'a' - 'A';
+        if (b >= 'A' && b <= 'Z') b += 'a' - 'A';
+        if (a != b || a == 0) return a - b;
+    }
+    return 0;
+}
+static inline int _stricmp(const char *string1, const char *string2)
+{
+    return _strnicmp(string1, string2, (size_t)-1);
+}
+static inline char *_strdup(const char *strSource)
+{
+    size_t size;
+    char *copy;
+    if (strSource == NULL) return NULL;
+    size = __builtin_strlen(strSource) + 1;
+    copy = (char *)__builtin_malloc(size);
+    if (copy != NULL) __builtin_memcpy(copy, strSource, size);
+    return copy;
+}
+
+/* Version: the library reports Windows 10 22H2 (10.0.19045), NT platform, workstation
+ * (docs/deviations.md). */
+typedef struct _OSVERSIONINFOA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+} OSVERSIONINFOA, *POSVERSIONINFOA, *LPOSVERSIONINFOA;
+typedef struct _OSVERSIONINFOW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+} OSVERSIONINFOW, *POSVERSIONINFOW, *LPOSVERSIONINFOW, RTL_OSVERSIONINFOW, *PRTL_OSVERSIONINFOW;
+typedef struct _OSVERSIONINFOEXA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXA, *POSVERSIONINFOEXA, *LPOSVERSIONINFOEXA;
+typedef struct _OSVERSIONINFOEXW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXW, *POSVERSIONINFOEXW, *LPOSVERSIONINFOEXW, RTL_OSVERSIONINFOEXW, *PRTL_OSVERSIONINFOEXW;
+#ifdef UNICODE
+typedef OSVERSIONINFOW OSVERSIONINFO, *POSVERSIONINFO, *LPOSVERSIONINFO;
+typedef OSVERSIONINFOEXW OSVERSIONINFOEX, *POSVERSIONINFOEX, *LPOSVERSIONINFOEX;
+#else
+typedef OSVERSIONINFOA OSVERSIONINFO, *POSVERSIONINFO, *LPOSVERSIONINFO;
+typedef OSVERSIONINFOEXA OSVERSIONINFOEX, *POSVERSIONINFOEX, *LPOSVERSIONINFOEX;
+#endif
+
+#define VER_PLATFORM_WIN32s 0
+#define VER_PLATFORM_WIN32_WINDOWS 1
+#define VER_PLATFORM_WIN32_NT 2
+#define VER_NT_WORKSTATION 0x0000001
+#define VER_NT_DOMAIN_CONTROLLER 0x0000002
+#define VER_NT_SERVER 0x0000003
+#define VER_SUITE_SMALLBUSINESS 0x00000001
+#define VER_SUITE_ENTERPRISE 0x00000002
+#define VER_SUITE_BACKOFFICE 0x00000004
+#define VER_SUITE_TERMINAL 0x00000010
+#define VER_SUITE_SMALLBUSINESS_RESTRICTED 0x00000020
+#define VER_SUITE_EMBEDDEDNT 0x00000040
+#define VER_SUITE_DATACENTER 0x00000080
+#define VER_SUITE_SINGLEUSERTS 0x00000100
+#define VER_SUITE_PERSONAL 0x00000200
+#define VER_SUITE_BLADE 0x00000400
+
+OVERLAPPED_API DWORD WINAPI GetVersion(void);
+OVERLAPPED_API BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation);
+OVERLAPPED_API BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 
 OVERLAPPED_END_C
 

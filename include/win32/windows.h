@@ -10,5 +10,6 @@
 #include <winnt.h>
 #include <winerror.h>
 #include <winbase.h>
+#include <wincon.h>
 
 #endif

@@ -1,0 +1,186 @@
+/* test_console_tty.c: the console functions on a real terminal (a pseudo-terminal the test
+ * makes): the standard handles are FILE_TYPE_CHAR and console handles; GetConsoleMode
+ * reports Windows' default modes; SetConsoleMode checks modes as the Windows console host
+ * does; WriteConsoleW writes UTF-8 (surrogate pairs included) and counts WCHARs;
+ * WriteConsoleA writes the bytes; SetConsoleTitle emits the xterm title sequence with
+ * control characters removed; ReadFile reads what was typed. The Win32 tests cover the
+ * redirected case.
+ *
+ * The checks run in a child whose descriptors 0-2 are the terminal; its test output goes
+ * back through a pipe, and the parent checks what reached the terminal's master side. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static int child(void)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+    DWORD mode, written;
+    /* From here on the test's own output goes to the pipe on descriptor 3; the handles
+     * keep the terminal. */
+    fflush(stdout);
+    dup2(3, 1);
+
+    TEST("the standard handles of a terminal");
+    CHECK(in != NULL && in != INVALID_HANDLE_VALUE);
+    CHECK(out != NULL && out != INVALID_HANDLE_VALUE);
+    CHECK(err != NULL && err != INVALID_HANDLE_VALUE);
+    CHECK(in != out && out != err);
+    CHECK_EQ(GetFileType(out), FILE_TYPE_CHAR);
+    CHECK_EQ(GetFileType(in), FILE_TYPE_CHAR);
+
+    TEST("GetConsoleMode: Windows' defaults for the input buffer and the screen buffer");
+    mode = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK_EQ(mode, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT);
+    CHECK(GetConsoleMode(in, &mode));
+    CHECK_EQ(mode, 0x1F7u); /* every input mode but WINDOW_INPUT and VIRTUAL_TERMINAL_INPUT */
+
+    TEST("SetConsoleMode: output modes");
+    CHECK(SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT | ENABLE_VIRTUAL_TERMINAL_PROCESSING));
+    CHECK(GetConsoleMode(err, &mode)); /* one screen buffer: stderr's handle sees the change */
+    CHECK_EQ(mode, 7);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetConsoleMode(out, 0x100)); /* not an output mode */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK_EQ(mode, 7);
+
+    TEST("SetConsoleMode: input modes; ECHO without LINE is refused (and kept, as conhost does)");
+    CHECK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT));
+    CHECK(GetConsoleMode(in, &mode));
+    CHECK_EQ(mode, 7);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetConsoleMode(in, ENABLE_ECHO_INPUT));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(GetConsoleMode(in, &mode));
+    CHECK_EQ(mode, ENABLE_ECHO_INPUT);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetConsoleMode(in, 0x10000));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(SetConsoleMode(in, 0x1F7));
+
+    TEST("WriteConsoleW: UTF-16 to UTF-8, the count in WCHARs");
+    {
+        /* "<h e-acute U+1F600>" as UTF-16: the emoji is a surrogate pair. */
+        static const WCHAR text[] = {'<', 'h', 0x00E9, 0xD83D, 0xDE00, '>'};
+        written = 0;
+        CHECK(WriteConsoleW(out, text, 6, &written, NULL));
+        CHECK_EQ(written, 6);
+    }
+    TEST("WriteConsoleA: the bytes as they are");
+    written = 0;
+    CHECK(WriteConsoleA(out, "[abc]", 5, &written, NULL));
+    CHECK_EQ(written, 5);
+    CHECK(WriteConsoleA(out, NULL, 0, &written, NULL));
+    CHECK_EQ(written, 0);
+    TEST("SetConsoleTitleA: the xterm sequence, control characters dropped");
+    CHECK(SetConsoleTitleA("ti\033tle"));
+    TEST("ReadFile on the console input handle: what was typed");
+    {
+        char typed[32];
+        DWORD got = 0;
+        memset(typed, 0, sizeof typed);
+        CHECK(ReadFile(in, typed, sizeof typed - 1, &got, NULL));
+        CHECK(got >= 5 && memcmp(typed, "typed", 5) == 0);
+    }
+    TEST("WriteFile on the console handle");
+    CHECK(WriteFile(out, "{wf}", 4, &written, NULL));
+    CHECK_EQ(written, 4);
+    return tl_finish();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "child") == 0) return child();
+
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+        printf("no pseudo-terminal here: skipped\n");
+        tl_skipped++;
+        return tl_finish();
+    }
+    const char *slave_name = ptsname(master);
+    int results[2];
+    CHECK(pipe(results) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(master); /* before descriptor 3 is given its meaning: it may be the master */
+        setsid();
+        int slave = open(slave_name, O_RDWR);
+        if (slave < 0) _exit(120);
+        struct termios raw;
+        if (tcgetattr(slave, &raw) == 0) {
+            cfmakeraw(&raw); /* the bytes as written, no \n -> \r\n */
+            tcsetattr(slave, TCSANOW, &raw);
+        }
+        dup2(slave, 0);
+        dup2(slave, 1);
+        dup2(slave, 2);
+        if (slave > 2) close(slave);
+        dup2(results[1], 3);
+        if (results[0] != 3) close(results[0]);
+        if (results[1] != 3) close(results[1]);
+        execl("/proc/self/exe", "test_console_tty", "child", (char *)NULL);
+        _exit(127);
+    }
+    close(results[1]);
+    /* Input for the child's ReadFile: kept by the terminal until read. */
+    CHECK(write(master, "typed\n", 6) == 6);
+
+    /* Collect what reaches the terminal and the child's report until both are closed (the
+     * terminal reads EIO once the child, its last user, has exited). */
+    char terminal[4096] = {0}, report[16384] = {0};
+    size_t terminal_used = 0, report_used = 0;
+    int terminal_open = 1, report_open = 1;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (terminal_open || report_open) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec > 30) {
+            printf("child did not finish in 30 s\n");
+            kill(pid, SIGKILL);
+            break;
+        }
+        struct pollfd fds[2];
+        int count = 0, t = -1, r = -1;
+        if (terminal_open) t = count, fds[count++] = (struct pollfd){master, POLLIN, 0};
+        if (report_open) r = count, fds[count++] = (struct pollfd){results[0], POLLIN, 0};
+        if (poll(fds, (nfds_t)count, 100) <= 0) continue;
+        if (t >= 0 && fds[t].revents) {
+            ssize_t n = read(master, terminal + terminal_used, sizeof terminal - 1 - terminal_used);
+            if (n > 0) terminal_used += (size_t)n;
+            else terminal_open = 0;
+        }
+        if (r >= 0 && fds[r].revents) {
+            ssize_t n = read(results[0], report + report_used, sizeof report - 1 - report_used);
+            if (n > 0) report_used += (size_t)n;
+            else report_open = 0;
+        }
+    }
+    close(master);
+    close(results[0]);
+    int status = 0;
+    if (pid > 0) waitpid(pid, &status, 0);
+    printf("%s", report);
+
+    TEST("the child's checks");
+    CHECK(strstr(report, " 0 failed") != NULL);
+    TEST("what reached the terminal");
+    CHECK(strstr(terminal, "<h\xc3\xa9\xf0\x9f\x98\x80>") != NULL);
+    CHECK(strstr(terminal, "[abc]") != NULL);
+    CHECK(strstr(terminal, "\033]0;title\007") != NULL);
+    CHECK(strstr(terminal, "{wf}") != NULL);
+    return tl_finish();
+}

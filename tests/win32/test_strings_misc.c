@@ -1,0 +1,365 @@
+/* test_strings_misc.c: what Windows samples take from windows.h beside the system calls:
+ * lstr*, wsprintf, the C run-time's _snprintf family, GetVersion(Ex), the memory macros,
+ * <tchar.h>; and the standard handles on redirected output (GetStdHandle, SetStdHandle,
+ * GetFileType, GetConsoleMode, WriteConsole, WriteFile). Sources:
+ * docs/research/windows-console-strings.md. */
+#include "testlib.h"
+
+#include <stdarg.h>
+#include <tchar.h>
+
+static void widen(WCHAR *out, const char *in)
+{
+    while ((*out++ = (WCHAR)(unsigned char)*in++) != 0) {
+    }
+}
+
+static int wide_is(const WCHAR *w, const char *a)
+{
+    while (*a != 0)
+        if (*w++ != (WCHAR)(unsigned char)*a++) return 0;
+    return *w == 0;
+}
+
+static void test_lstr(void)
+{
+    char a[16];
+    WCHAR w[16], x[16];
+
+    TEST("lstrlenA/W: the length, the last error untouched; NULL is 0");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(lstrlenA("abc"), 3);
+    CHECK_EQ(lstrlenA(""), 0);
+    widen(w, "abcd");
+    CHECK_EQ(lstrlenW(w), 4);
+    CHECK_ERROR(0xdeadbeef);
+    CHECK_EQ(lstrlenA(NULL), 0);
+    CHECK_EQ(lstrlenW(NULL), 0);
+
+    TEST("lstrcpyA/W, lstrcatA/W: return the destination");
+    memset(a, 0xcc, sizeof a);
+    CHECK(lstrcpyA(a, "abc") == a);
+    CHECK(strcmp(a, "abc") == 0);
+    CHECK(lstrcatA(a, "def") == a);
+    CHECK(strcmp(a, "abcdef") == 0);
+    widen(x, "xy");
+    CHECK(lstrcpyW(w, x) == w);
+    CHECK(wide_is(w, "xy"));
+    CHECK(lstrcatW(w, x) == w);
+    CHECK(wide_is(w, "xyxy"));
+
+    TEST("lstrcpynA/W: iMaxLength characters including the terminator");
+    memset(a, 0xcc, sizeof a);
+    CHECK(lstrcpynA(a, "abcdef", 4) == a);
+    CHECK(strcmp(a, "abc") == 0);
+    CHECK(lstrcpynA(a, "ab", 10) == a);
+    CHECK(strcmp(a, "ab") == 0);
+    CHECK(lstrcpynA(a, "abcdef", 1) == a);
+    CHECK_EQ(a[0], 0);
+    widen(x, "abcdef");
+    CHECK(lstrcpynW(w, x, 3) == w);
+    CHECK(wide_is(w, "ab"));
+
+    TEST("lstrcmpA/W: case-sensitive, -1/0/1, word sort");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(lstrcmpA("abc", "abc"), 0);
+    CHECK_EQ(lstrcmpA("abc", "abd"), -1);
+    CHECK_EQ(lstrcmpA("abd", "abc"), 1);
+    CHECK_EQ(lstrcmpA("ab", "abc"), -1);
+    CHECK(lstrcmpA("hello", "HELLO") != 0);
+    CHECK_EQ(lstrcmpA("a", "B"), -1); /* linguistic: alphabetical whatever the case */
+    CHECK_EQ(lstrcmpA("B", "a"), 1);
+    /* The word sort keeps "coop" and "co-op" together: co-op sorts between coo and cop. */
+    CHECK(lstrcmpA("coop", "co-op") != 0);
+    CHECK_EQ(lstrcmpA("co-op", "cop"), -1);
+    CHECK_EQ(lstrcmpA("co-op", "coo"), 1);
+    CHECK_ERROR(0xdeadbeef);
+    widen(w, "abc");
+    widen(x, "abd");
+    CHECK_EQ(lstrcmpW(w, x), -1);
+    CHECK_EQ(lstrcmpW(x, w), 1);
+    CHECK_EQ(lstrcmpW(w, w), 0);
+
+    TEST("lstrcmpiA/W: case-insensitive");
+    CHECK_EQ(lstrcmpiA("HELLO", "hello"), 0);
+    CHECK_EQ(lstrcmpiA("abc", "ABD"), -1);
+    CHECK_EQ(lstrcmpiA("b", "A"), 1);
+    widen(w, "MiXeD");
+    widen(x, "mixed");
+    CHECK_EQ(lstrcmpiW(w, x), 0);
+    CHECK(lstrcmpW(w, x) != 0);
+
+    TEST("the generic names follow UNICODE (here: the A functions)");
+    CHECK_EQ(lstrlen(TEXT("four")), 4);
+    CHECK_EQ(lstrcmpi(TEXT("X"), TEXT("x")), 0);
+}
+
+static int vsnprintf_wrapper(char *buffer, size_t count, const char *format, ...)
+{
+    va_list args;
+    int n;
+    va_start(args, format);
+    n = _vsnprintf(buffer, count, format, args);
+    va_end(args);
+    return n;
+}
+
+static int wvsprintf_wrapper(char *buffer, const char *format, ...)
+{
+    va_list args;
+    int n;
+    va_start(args, format);
+    n = wvsprintfA(buffer, format, args);
+    va_end(args);
+    return n;
+}
+
+static void test_formatting(void)
+{
+    char a[64];
+    WCHAR w[64], format[32], wide[8];
+
+    TEST("wsprintfA/W: characters stored, terminator excluded");
+    CHECK_EQ(wsprintfA(a, "%d-%s-%u-%x-%c", -7, "str", 7u, 255, 'z'), 13);
+    CHECK(strcmp(a, "-7-str-7-ff-z") == 0);
+    widen(wide, "wide");
+    CHECK_EQ(wsprintfA(a, "%S|%ls|%lu", wide, wide, (DWORD)4000000000u), 20);
+    CHECK(strcmp(a, "wide|wide|4000000000") == 0);
+    CHECK_EQ(wvsprintf_wrapper(a, "[%5s]", "ab"), 7);
+    CHECK(strcmp(a, "[   ab]") == 0);
+    widen(format, "%s=%d|%S");
+    CHECK_EQ(wsprintfW(w, format, wide, 3, "n"), 8);
+    CHECK(wide_is(w, "wide=3|n"));
+
+    TEST("_snprintf/_vsnprintf: the C run-time's rules for a short buffer");
+    memset(a, 'x', sizeof a);
+    CHECK_EQ(_snprintf(a, sizeof a, "%d", 42), 2);
+    CHECK(strcmp(a, "42") == 0);
+    memset(a, 'x', sizeof a);
+    CHECK_EQ(_snprintf(a, 4, "%s", "abcd"), 4); /* exactly full: no terminator */
+    CHECK(memcmp(a, "abcdx", 5) == 0);
+    memset(a, 'x', sizeof a);
+    CHECK_EQ(_snprintf(a, 4, "%s", "abcdef"), -1); /* cut: no terminator, negative */
+    CHECK(memcmp(a, "abcdx", 5) == 0);
+    memset(a, 'x', sizeof a);
+    CHECK_EQ(vsnprintf_wrapper(a, 8, "%s|%d", "ab", 1), 4);
+    CHECK(strcmp(a, "ab|1") == 0);
+    CHECK_EQ(vsnprintf_wrapper(a, 2, "%s", "abc"), -1);
+
+    TEST("_stricmp, _strnicmp, _strdup");
+    CHECK_EQ(_stricmp("Hello", "hELLO"), 0);
+    CHECK(_stricmp("a", "B") < 0);
+    CHECK(_stricmp("b", "A") > 0);
+    CHECK_EQ(_strnicmp("ABCx", "abcy", 3), 0);
+    CHECK(_strnicmp("ABCx", "abcy", 4) < 0);
+    {
+        char *copy = _strdup("copied");
+        CHECK(copy != NULL && strcmp(copy, "copied") == 0);
+        free(copy);
+    }
+}
+
+static void test_version(void)
+{
+    OSVERSIONINFOA info;
+    OSVERSIONINFOEXA ex;
+    OSVERSIONINFOW infow;
+    OSVERSIONINFOEXW exw;
+    DWORD version;
+
+    TEST("OSVERSIONINFO layouts");
+    CHECK_EQ(sizeof(OSVERSIONINFOA), 148);
+    CHECK_EQ(sizeof(OSVERSIONINFOEXA), 156);
+    CHECK_EQ(sizeof(OSVERSIONINFOW), 276);
+    CHECK_EQ(sizeof(OSVERSIONINFOEXW), 284);
+
+    TEST("GetVersionExA: a wrong size fails with ERROR_INSUFFICIENT_BUFFER");
+    memset(&info, 0, sizeof info);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVersionExA(&info));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    info.dwOSVersionInfoSize = sizeof(OSVERSIONINFOA) / 2;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVersionExA(&info));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    info.dwOSVersionInfoSize = sizeof(OSVERSIONINFOA) * 2;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVersionExA(&info));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+
+    TEST("GetVersionExA/W: NT platform; the last error is not touched");
+    info.dwOSVersionInfoSize = sizeof info;
+    SetLastError(0xdeadbeef);
+    CHECK(GetVersionExA(&info));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK_EQ(info.dwPlatformId, VER_PLATFORM_WIN32_NT);
+    memset(&ex, 0xcc, sizeof ex);
+    ex.dwOSVersionInfoSize = sizeof ex;
+    CHECK(GetVersionExA((OSVERSIONINFOA *)&ex));
+    CHECK_EQ(ex.dwMajorVersion, info.dwMajorVersion);
+    CHECK_EQ(ex.dwBuildNumber, info.dwBuildNumber);
+    if (ex.wServicePackMajor == 0 && ex.wServicePackMinor == 0) CHECK_EQ(ex.szCSDVersion[0], 0);
+    memset(&infow, 0, sizeof infow);
+    infow.dwOSVersionInfoSize = sizeof infow;
+    CHECK(GetVersionExW(&infow));
+    CHECK_EQ(infow.dwMajorVersion, info.dwMajorVersion);
+    CHECK_EQ(infow.dwPlatformId, VER_PLATFORM_WIN32_NT);
+    memset(&exw, 0, sizeof exw);
+    exw.dwOSVersionInfoSize = sizeof exw;
+    CHECK(GetVersionExW((OSVERSIONINFOW *)&exw));
+    infow.dwOSVersionInfoSize = 3;
+    CHECK(!GetVersionExW(&infow));
+
+    TEST("GetVersion: major in the low byte, minor in the next, build in the high word");
+    version = GetVersion();
+    CHECK_EQ(version & 0xff, info.dwMajorVersion);
+    CHECK_EQ((version >> 8) & 0xff, info.dwMinorVersion);
+    CHECK_EQ(version >> 16, info.dwBuildNumber & 0xffff);
+    CHECK_EQ(version & 0x80000000u, 0); /* NT: the high bit is clear */
+
+    if (!tl_under_wine()) {
+        /* The version this library reports (a choice, docs/deviations.md), not a Windows fact. */
+        TEST("the library reports Windows 10.0.19045, a workstation");
+        CHECK_EQ(info.dwMajorVersion, 10);
+        CHECK_EQ(info.dwMinorVersion, 0);
+        CHECK_EQ(info.dwBuildNumber, 19045);
+        CHECK_EQ(ex.wProductType, VER_NT_WORKSTATION);
+        CHECK_EQ(ex.wSuiteMask, VER_SUITE_SINGLEUSERTS);
+    }
+}
+
+static void test_memory(void)
+{
+    unsigned char buffer[16], copy[16];
+    int i;
+
+    TEST("ZeroMemory, FillMemory, CopyMemory, MoveMemory (overlapping), SecureZeroMemory");
+    memset(buffer, 0xcc, sizeof buffer);
+    ZeroMemory(buffer, 8);
+    CHECK(buffer[0] == 0 && buffer[7] == 0 && buffer[8] == 0xcc);
+    FillMemory(buffer, sizeof buffer, 0x5a);
+    CHECK(buffer[0] == 0x5a && buffer[15] == 0x5a);
+    for (i = 0; i < 16; ++i) buffer[i] = (unsigned char)i;
+    CopyMemory(copy, buffer, sizeof copy);
+    CHECK(memcmp(copy, buffer, sizeof copy) == 0);
+    MoveMemory(buffer + 1, buffer, 8);
+    CHECK(buffer[0] == 0 && buffer[1] == 0 && buffer[2] == 1 && buffer[8] == 7 && buffer[9] == 9);
+    CHECK(SecureZeroMemory(copy, sizeof copy) == copy);
+    for (i = 0; i < 16; ++i) CHECK_EQ(copy[i], 0);
+}
+
+static void test_tchar(void)
+{
+    TCHAR t[32];
+    _TCHAR u[8];
+
+    TEST("<tchar.h> without _UNICODE: the char functions");
+    CHECK_EQ(sizeof(TCHAR), 1);
+    CHECK_EQ(sizeof(_TCHAR), 1);
+    CHECK_EQ(_tcslen(_T("abc")), 3);
+    _tcscpy(t, _TEXT("ab"));
+    _tcscat(t, _T("cd"));
+    CHECK_EQ(_tcscmp(t, _T("abcd")), 0);
+    CHECK_EQ(_tcsicmp(t, _T("ABCD")), 0);
+    CHECK_EQ(_ttoi(_T("42")), 42);
+    CHECK_EQ(_tstoi(_T("-7")), -7);
+    CHECK(_tcschr(t, _T('c')) == t + 2);
+    _stprintf(t, _T("%d|%s"), 5, _T("x"));
+    CHECK_EQ(_tcscmp(t, _T("5|x")), 0);
+    CHECK_EQ(_sntprintf(u, 8, _T("%s"), _T("1234")), 4);
+    CHECK_EQ(_tcscmp(u, _T("1234")), 0);
+}
+
+static void test_standard_handles(void)
+{
+    HANDLE out, saved, file, event;
+    DWORD mode, written, type;
+    char path[MAX_PATH], contents[32];
+    WCHAR wide[8];
+
+    TEST("GetStdHandle: the same handle each time, the last error untouched; bad ids fail");
+    SetLastError(0xdeadbeef);
+    out = GetStdHandle(STD_OUTPUT_HANDLE);
+    CHECK(out != INVALID_HANDLE_VALUE);
+    CHECK(out != NULL);
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(GetStdHandle(STD_OUTPUT_HANDLE) == out);
+    SetLastError(0xdeadbeef);
+    CHECK(GetStdHandle(42) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetStdHandle(42, out));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    TEST("the test's own standard output (a pipe or a file when redirected)");
+    type = GetFileType(out);
+    CHECK(type == FILE_TYPE_CHAR || type == FILE_TYPE_PIPE || type == FILE_TYPE_DISK);
+    SetLastError(0xdeadbeef);
+    if (!GetConsoleMode(out, &mode)) {
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+    }
+    fflush(stdout);
+    CHECK(WriteFile(out, "-- written by WriteFile\n", 24, &written, NULL));
+    CHECK_EQ(written, 24);
+
+    TEST("a standard handle redirected to a file: FILE_TYPE_DISK, not a console");
+    GetTempPathA(sizeof path, path);
+    lstrcatA(path, "ovl_console_redirect.txt");
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    saved = GetStdHandle(STD_OUTPUT_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(SetStdHandle(STD_OUTPUT_HANDLE, file));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(GetStdHandle(STD_OUTPUT_HANDLE) == file);
+    CHECK_EQ(GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)), FILE_TYPE_DISK);
+    mode = 0x12345;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetConsoleMode(file, &mode));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetConsoleMode(file, ENABLE_PROCESSED_OUTPUT));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    written = 77;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteConsoleA(file, "console", 7, &written, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(written, 0);
+    widen(wide, "wide");
+    written = 77;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteConsoleW(file, wide, 4, &written, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(written, 0);
+    CHECK(WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "to the file", 11, &written, NULL));
+    CHECK_EQ(written, 11);
+    CHECK(SetStdHandle(STD_OUTPUT_HANDLE, saved));
+    CHECK(GetStdHandle(STD_OUTPUT_HANDLE) == saved);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
+    memset(contents, 0, sizeof contents);
+    CHECK(ReadFile(file, contents, sizeof contents - 1, &written, NULL));
+    CHECK_EQ(written, 11);
+    CHECK(strcmp(contents, "to the file") == 0);
+    CloseHandle(file);
+    DeleteFileA(path);
+
+    TEST("GetConsoleMode on a handle that is no file at all");
+    event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetConsoleMode(event, &mode));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(event);
+}
+
+int _tmain(int argc, _TCHAR *argv[])
+{
+    (void)argc;
+    (void)argv;
+    test_lstr();
+    test_formatting();
+    test_version();
+    test_memory();
+    test_tchar();
+    test_standard_handles();
+    return tl_finish();
+}
