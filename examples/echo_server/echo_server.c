@@ -418,18 +418,19 @@ static DWORD accept_once(AcceptSlot *slot)
     return error;
 }
 
-/* Keeps the slot's AcceptEx posted; when that is impossible the slot retires. */
-static void post_accept(AcceptSlot *slot)
+/* Keeps the slot's AcceptEx posted; when that is impossible the slot retires. Returns
+ * FALSE when the slot retired. */
+static BOOL post_accept(AcceptSlot *slot)
 {
     for (;;) {
         DWORD error = accept_once(slot);
-        if (error == ERROR_IO_PENDING) return;
+        if (error == ERROR_IO_PENDING) return TRUE;
         /* WSAECONNRESET: a connection waiting in the backlog was reset before it could be
          * accepted. Try again with the next one. */
         if (error == WSAECONNRESET) continue;
         if (error != ERROR_OPERATION_ABORTED) report_error("AcceptEx (one pending accept fewer)", error);
         retire();
-        return;
+        return FALSE;
     }
 }
 
@@ -447,10 +448,14 @@ static void on_accept(Worker *w, AcceptSlot *slot, DWORD error)
         format_address(remote, peer, sizeof(peer));
     }
     /* Post the slot again before serving this connection: the listener keeps its accepts. */
-    post_accept(slot);
+    BOOL accepting = post_accept(slot);
     if (error != ERROR_SUCCESS) {
-        /* The listener was closed (stopping), or the connection died before the accept. */
-        if (error != ERROR_OPERATION_ABORTED) report_error("AcceptEx completion", error);
+        /* The listener was closed (the server is stopping), or the peer reset the
+         * connection before it was accepted: a connection's failure, not the server's. */
+        if (accepting && !server.quiet) {
+            printf("a connection failed before it was accepted: error %lu\n", (unsigned long)error);
+            fflush(stdout);
+        }
         closesocket(s);
         return;
     }
