@@ -35,9 +35,9 @@
  * the port, the classic way.
  *
  * Stopping: the console control handler only signals an event. The main thread then takes
- * the server lock, marks the server as stopping and closes the listener (its AcceptEx
- * requests complete with ERROR_OPERATION_ABORTED) and every connection's socket (their
- * pending receives and sends complete the same way). The workers retire each slot and
+ * the server lock, marks the server as stopping and closes the listener and every
+ * connection's socket, so that each pending AcceptEx, WSARecv and WSASend completes with
+ * an error (ERROR_OPERATION_ABORTED on Windows). The workers retire each slot and
  * connection as its last completion arrives; when none is left, the main thread posts one
  * KEY_QUIT packet per worker, waits for them, and prints the counters. */
 #define __USE_MINGW_ANSI_STDIO 1 /* mingw-w64: C99 printf, for %llu */
