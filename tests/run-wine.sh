@@ -41,6 +41,29 @@ for source in "$here"/win32/test_*.c; do
         failed=$((failed + 1))
     fi
 done
+
+# The SDK-style IOCP server (tests/sdk_sample): built with mingw g++ and driven by its
+# run.sh, which ends with its own "N passed, M failed".
+name=sdk_sample
+if ! x86_64-w64-mingw32-g++ -std=c++17 -O1 -Wall -Wno-unknown-pragmas -Werror "$here/sdk_sample/iocpserver.cpp" \
+        -o "$out/iocpserver.exe" -lws2_32 -lmswsock >"$out/$name.build.log" 2>&1; then
+    echo "FAIL $name (mingw build)"
+    cat "$out/$name.build.log"
+    failed=$((failed + 1))
+else
+    timeout 300 bash "$here/sdk_sample/run.sh" wine "$out/iocpserver.exe" >"$out/$name.log" 2>&1
+    rc=$?
+    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -1)
+    if [ $rc -eq 0 ] && [ -n "$last" ]; then
+        echo "ok   $name: $last"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name (exit $rc): ${last:-no summary line}"
+        grep -E '^FAIL' "$out/$name.log" | head -20
+        failed=$((failed + 1))
+    fi
+fi
+
 timeout 60 wineserver -k >/dev/null 2>&1 || true
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
