@@ -117,6 +117,10 @@ typedef struct _LIST_ENTRY {
 #define DUPLICATE_SAME_ACCESS 0x00000002
 
 #define MAXIMUM_WAIT_OBJECTS 64
+
+/* The structure that contains `address` as its member `field`. */
+#define CONTAINING_RECORD(address, type, field) ((type *)((char *)(address) - offsetof(type, field)))
+#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
 #define MAXIMUM_SUSPEND_COUNT 0x7f
 
 #define HEAP_NO_SERIALIZE 0x00000001
