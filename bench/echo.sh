@@ -117,8 +117,12 @@ start_server() {
     read -r -a run_cmd <<<"${command[$name]}"
     [ -n "$cpu" ] && run_cmd=(taskset -c "$cpu" "${run_cmd[@]}")
     : >"$work/server.log"  # now, not in the child: the previous server's line must not count
+    # Job control on while it starts: a script's background command otherwise starts with
+    # SIGINT ignored, and a Windows program keeps an inherited "ignore Ctrl-C" (ours does).
+    set -m
     "${run_cmd[@]}" -p "$port" >"$work/server.log" 2>&1 &
     server_pid=$!
+    set +m
     pid_args=(--pid "$server_pid")
     if [ "$name" = wine ]; then
         pid_args+=(--pid "$wineserver_pid")

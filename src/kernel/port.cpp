@@ -63,6 +63,7 @@ void CompletionPort::recycle()
     lock.lock();
     queue_.clear();
     closed_ = true;
+    leader_claim_ = 0;
     lock.unlock();
     Pool<CompletionPort>::instance().release(this);
 }
@@ -92,7 +93,9 @@ void CompletionPort::unlink_waiter_thread(ThreadState* thread)
 
 void CompletionPort::release_waiters(WakeList& wake)
 {
-    while (!queue_.empty() && waiters_ != nullptr && running_ < concurrency_) {
+    // Packets the leader harvests are the leader's first (it waited in the engine and is
+    // awake already): others are woken only for what it will not take.
+    while (queue_.size() > leader_claim_ && waiters_ != nullptr && running_ < concurrency_) {
         ThreadState* waiter = waiters_;
         unlink_waiter_thread(waiter);
         // The packet is written before the claim; the waiter reads it only after seeing
@@ -143,7 +146,8 @@ void CompletionPort::post_and_unlock(const Packet* packets, size_t count)
 // The port's waiting thread `self` becomes the leader: it waits in the engine for
 // completions of the port's devices. Called with `lock` held; returns with it held.
 // Returns false if the port was closed meanwhile (lock released, association ended).
-bool CompletionPort::lead(ThreadState* self, PortPoller* poller, const Deadline& deadline, bool alertable)
+bool CompletionPort::lead(ThreadState* self, PortPoller* poller, const Deadline& deadline, bool alertable,
+                          ULONG count)
 {
     leader_ = self;
     leader_woken_ = false;
@@ -168,10 +172,17 @@ bool CompletionPort::lead(ThreadState* self, PortPoller* poller, const Deadline&
         // (After a close the port may have been recycled: then it is not ours to touch.)
         leader_ = nullptr;
         --waiting_;
+        // Until it takes them, the first `count` packets of the harvest wait for the
+        // leader instead of waking another thread (the leader is one of the port's
+        // waiting threads: Windows may release any of them).
+        if (running_ < concurrency_) leader_claim_ = count;
         lock.unlock();
         poller->harvest();
         lock.lock();
-        if (is_current(self)) return true;
+        if (is_current(self)) {
+            leader_claim_ = 0;
+            return true;
+        }
     }
     lock.unlock();
     self->port = nullptr;
@@ -207,6 +218,9 @@ retry:
         *removed = take_packets(packets, count);
         ++running_;
         self->port_counted_running = true;
+        // Packets left after a leader's claim go to the other waiting threads now.
+        WakeList wake;
+        if (!queue_.empty() && waiters_ != nullptr) release_waiters(wake);
         lock.unlock();
         return STATUS_SUCCESS;
     }
@@ -228,7 +242,7 @@ retry:
     }
     bool apc_ready = alertable && self->apc_pending.load(std::memory_order_acquire) != 0;
     if (!apc_ready && !deadline.zero && poller != nullptr && leader_ == nullptr && poller->busy()) {
-        if (!lead(self, poller, deadline, alertable)) return STATUS_ABANDONED_WAIT_0;
+        if (!lead(self, poller, deadline, alertable, count)) return STATUS_ABANDONED_WAIT_0;
         apc_ready = alertable && self->apc_pending.load(std::memory_order_acquire) != 0;
         if ((queue_.empty() || running_ >= concurrency_) && !apc_ready && deadline.expired()) {
             ++running_;

@@ -107,7 +107,7 @@ private:
     friend void port_detach(ThreadState* self);
 
     void recycle() override;
-    bool lead(ThreadState* self, PortPoller* poller, const Deadline& deadline, bool alertable);
+    bool lead(ThreadState* self, PortPoller* poller, const Deadline& deadline, bool alertable, ULONG count);
     bool is_current(const ThreadState* self) const
     {
         return self->port == this && self->port_generation == generation_ && !closed_;
@@ -144,6 +144,7 @@ private:
     std::atomic<PortPoller*> poller_{nullptr};
     ThreadState* leader_ = nullptr;  // the waiter blocked in the poller, if any
     bool leader_woken_ = false;      // a wake() is on its way to it
+    size_t leader_claim_ = 0;        // packets kept for the leader while it harvests
 };
 
 // Hooks the wait engine calls around every blocking wait, and thread exit.
