@@ -56,7 +56,7 @@ struct SocketState {
     int64_t file_offset;        //  where it is (-1: the file pointer),
     uint64_t file_remaining;    //  and what is left of it
     int control_error;          // Control: WSA error, or 0
-    unsigned char control[64];  // WSARecvMsg: Linux control data before translation
+    alignas(cmsghdr) unsigned char control[64];  // WSARecvMsg: Linux control data before translation
 };
 
 
@@ -128,6 +128,7 @@ constexpr uint8_t kAcceptTooSmall = 2;
 
 void write_accept_address(char* area, DWORD area_length, const sockaddr* address, socklen_t length)
 {
+    if (area_length < sizeof(int)) return;  // a local area of 0 bytes: nothing written
     int room = static_cast<int>(area_length) - static_cast<int>(kAcceptAddressOffset);
     int written = room;
     if (room <= 0 || tr::to_windows(address, length, reinterpret_cast<ws::Sockaddr*>(area + kAcceptAddressOffset),
