@@ -56,7 +56,7 @@ struct SocketState {
     int64_t file_offset;        //  where it is (-1: the file pointer),
     uint64_t file_remaining;    //  and what is left of it
     int control_error;          // Control: WSA error, or 0
-    unsigned char control[64];  // WSARecvMsg: Linux control data before translation
+    alignas(cmsghdr) unsigned char control[64];  // WSARecvMsg: Linux control data before translation
 };
 
 
@@ -122,8 +122,13 @@ void restart(engine::Op* op, engine::OpCode code, int descriptor)
 // length (an int) and, 8 bytes in, the address in Windows' layout.
 constexpr size_t kAcceptAddressOffset = 8;
 
+// SocketState::phase of an AcceptEx whose address areas are too small: it waits for a
+// connection (a Poll on the listener) without taking it.
+constexpr uint8_t kAcceptTooSmall = 2;
+
 void write_accept_address(char* area, DWORD area_length, const sockaddr* address, socklen_t length)
 {
+    if (area_length < sizeof(int)) return;  // a local area of 0 bytes: nothing written
     int room = static_cast<int>(area_length) - static_cast<int>(kAcceptAddressOffset);
     int written = room;
     if (room <= 0 || tr::to_windows(address, length, reinterpret_cast<ws::Sockaddr*>(area + kAcceptAddressOffset),
@@ -251,6 +256,12 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->receive_shut_.store(false, std::memory_order_relaxed);
     device->closing_.store(false, std::memory_order_relaxed);
     device->reset_.store(false, std::memory_order_relaxed);
+    device->accept_claimed_.store(false, std::memory_order_relaxed);
+    device->connect_claimed_.store(false, std::memory_order_relaxed);
+    device->extension_connected_.store(false, std::memory_order_relaxed);
+    device->accepted_ = false;
+    device->accept_listener_ = nullptr;
+    device->accept_overlapped_ = nullptr;
     device->reuse_address_ = false;
     device->exclusive_address_ = false;
     device->udp_connreset_ = true;
@@ -280,6 +291,9 @@ void SocketDevice::last_handle_closed()
     }
     // Threads blocked in a synchronous call on the socket end it (WSAEINTR, as Windows).
     for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+    // An AcceptEx that was to accept into this socket ends too, aborted (a request of its
+    // listener: the one nested lock is this socket's, then the listener's).
+    if (accept_listener_ != nullptr) io::cancel_on_device(accept_listener_, accept_overlapped_);
 }
 
 void SocketDevice::recycle()
@@ -307,6 +321,8 @@ void SocketDevice::replace_descriptor(int descriptor, bool connected)
     send_shut_.store(false, std::memory_order_release);
     receive_shut_.store(false, std::memory_order_release);
     reset_.store(false, std::memory_order_release);
+    extension_connected_.store(false, std::memory_order_release);
+    accepted_ = connected;  // only accept/AcceptEx bring a connected descriptor
     connect_time_ = connected ? tr::monotonic_seconds() : 0;
     peer_length_ = 0;
     if (connected) remember_peer();
@@ -324,7 +340,26 @@ int SocketDevice::renew_descriptor()
     if (family_ == ws::kAfInet6) setsockopt(descriptor, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     if (type_ == ws::kSockStream && family_ != ws::kAfUnix)
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    // A socket that connected itself stays bound where it was ("not connected, but still
+    // bound", for ConnectEx). The old descriptor still holds the address: both carry
+    // SO_REUSEADDR and neither listens, so Linux lets the new one bind it too.
+    BoundAddress entry{this, {}, reuse_address_};
+    socklen_t length = sizeof(entry.address);
+    bool rebind = !accepted_ && family_ != ws::kAfUnix &&
+                  getsockname(descriptor_, reinterpret_cast<sockaddr*>(&entry.address), &length) == 0;
+    if (rebind && ::bind(descriptor, reinterpret_cast<sockaddr*>(&entry.address), length) != 0) {
+        int error = errno;
+        ::close(descriptor);
+        return tr::wsa_error(error);
+    }
     replace_descriptor(descriptor, false);
+    if (rebind) {
+        if (is_stream(type_)) {
+            std::lock_guard<std::mutex> guard(bound_mutex);
+            bound_addresses->push_back(entry);
+        }
+        bound_.store(true, std::memory_order_release);
+    }
     return 0;
 }
 
@@ -366,12 +401,49 @@ int SocketDevice::error_for(int error)
     return tr::wsa_error(error);
 }
 
-int SocketDevice::check_accept_socket()
+int SocketDevice::claim_for_accept(SocketDevice* listener, OVERLAPPED* overlapped)
 {
-    // The accept socket must be a fresh one: not bound, not listening, not connected.
-    if (listening() || bound() || connected()) return WSAEINVAL;
+    // The accept socket must be a fresh stream socket: not bound, not listening, not
+    // connected, not already waiting for another AcceptEx's connection.
+    if (!is_stream(type_) || listening() || bound() || connected()) return WSAEINVAL;
+    LockGuard guard(lock);
+    if (closing_.load(std::memory_order_acquire)) return WSAENOTSOCK;
+    if (connect_claimed_.load(std::memory_order_acquire)) return WSAEINVAL;
+    bool expected = false;
+    if (!accept_claimed_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) return WSAEINVAL;
+    listener->add_reference();
+    accept_listener_ = listener;
+    accept_overlapped_ = overlapped;
     return 0;
 }
+
+void SocketDevice::release_accept_claim()
+{
+    SocketDevice* listener;
+    {
+        LockGuard guard(lock);
+        listener = accept_listener_;
+        accept_listener_ = nullptr;
+        accept_overlapped_ = nullptr;
+        accept_claimed_.store(false, std::memory_order_release);
+    }
+    if (listener != nullptr) listener->release_reference();
+}
+
+int SocketDevice::claim_for_connect()
+{
+    if (!is_stream(type_)) return WSAEOPNOTSUPP;
+    if (listening()) return WSAEINVAL;
+    if (connected()) return WSAEISCONN;
+    if (!bound()) return WSAEINVAL;  // ConnectEx needs a bound socket
+    if (accept_claimed_.load(std::memory_order_acquire) || connecting_.load(std::memory_order_acquire))
+        return WSAEINVAL;
+    bool expected = false;
+    if (!connect_claimed_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) return WSAEINVAL;
+    return 0;
+}
+
+void SocketDevice::release_connect_claim() { connect_claimed_.store(false, std::memory_order_release); }
 
 // ---- waiting in a synchronous call.
 int SocketDevice::wait_ready(short events, DWORD timeout_ms)
@@ -463,6 +535,12 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
     socklen_t linux_length = 0;
     if (int error = tr::to_linux(address, length, &linux_address, &linux_length)) return error;
     if (listening()) return WSAEINVAL;
+    // A socket an AcceptEx will accept into, one with a ConnectEx under way, and one that
+    // ConnectEx connected: Windows answers WSAEINVAL (Wine's sock.c test_connect,
+    // test_AcceptEx).
+    if (accept_claimed_.load(std::memory_order_acquire) || connect_claimed_.load(std::memory_order_acquire) ||
+        extension_connected_.load(std::memory_order_acquire))
+        return WSAEINVAL;
     if (connected()) return WSAEISCONN;
     if (connecting_.load(std::memory_order_acquire)) return WSAEALREADY;
     if (::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) == 0) {
@@ -865,6 +943,19 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         state->local_length = asked->local_length;
         state->remote_length = asked->remote_length;
         request->requested = asked->receive_length;
+        // An address area too small for the address (in the layout GetAcceptExSockaddrs
+        // reads) does not fail the call: Windows fails the request with
+        // STATUS_BUFFER_TOO_SMALL when a connection comes, and leaves that connection
+        // for the next accept (Wine's sock.c test_AcceptEx). A local area of 0 bytes is
+        // allowed: the local address is then not written.
+        DWORD need = static_cast<DWORD>(kAcceptAddressOffset +
+                                        (family_ == ws::kAfInet6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in)));
+        if ((asked->local_length != 0 && asked->local_length < need) || asked->remote_length < need) {
+            state->phase = kAcceptTooSmall;
+            op->code = engine::OpCode::Poll;
+            op->flags = POLLIN;
+            return ERROR_SUCCESS;
+        }
         op->code = engine::OpCode::Accept;
         op->address = &state->address;
         op->address_length = sizeof(state->address);
@@ -897,6 +988,20 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         return ERROR_SUCCESS;
     }
     case SocketOperation::TransmitFile: {
+        // Refused at once, as Windows does (Microsoft Learn, TransmitFile: error table;
+        // Wine's sock.c test_TransmitFile): an unconnected socket, TF_REUSE_SOCKET
+        // without TF_DISCONNECT, a socket whose sending side is shut, a file offset past
+        // the end of the file.
+        if (!connected()) return WSAENOTCONN;
+        if ((asked->flags & ws::kTfReuseSocket) && !(asked->flags & ws::kTfDisconnect)) return WSAEINVAL;
+        if (send_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
+        for (DWORD i = 0; i < asked->piece_count; ++i) {
+            const TransmitPiece& piece = asked->pieces[i];
+            struct stat status;
+            if (piece.file >= 0 && piece.offset > 0 && fstat(piece.file, &status) == 0 && piece.offset > status.st_size)
+                return WSAEINVAL;
+        }
+        asked->pieces_taken = true;
         state->pieces = asked->pieces;
         state->piece_count = asked->piece_count;
         state->piece_index = 0;
@@ -1049,6 +1154,9 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                     written += static_cast<ULONG>(space);
                 }
                 wsa->Control.len = written;
+                // Control data cut short fails the call like a cut datagram (WSAEMSGSIZE),
+                // with MSG_CTRUNC in dwFlags (Wine's sock.c test_ipv4_cmsg).
+                if (wsa->dwFlags & ws::kMsgCtrunc) status = STATUS_BUFFER_OVERFLOW;
             }
         }
         // The flags reach WSAGetOverlappedResult through the OVERLAPPED (Offset is unused
@@ -1067,6 +1175,13 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
         return succeed();
     }
     case SocketOperation::Accept: {
+        if (state->phase == kAcceptTooSmall) {
+            // A connection is waiting: the request fails, the connection stays queued.
+            if (result < 0) return fail(-result);
+            outcome->status = STATUS_BUFFER_TOO_SMALL;
+            outcome->bytes = 0;
+            return io::Next::Done;
+        }
         if (state->phase == 0) {
             if (result < 0) return fail(-result);
             state->other->replace_descriptor(result, true);
@@ -1098,8 +1213,18 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
     }
     case SocketOperation::Connect: {
         if (state->phase == 0) {
-            if (result < 0) return fail(-result);
+            if (result < 0) {
+                // Windows lets the program call ConnectEx (or connect) again after a failed
+                // one. Linux does too, but a socket whose failure was learnt by polling it
+                // (the fallback engine) still counts as connecting, and its next connect()
+                // fails with ECONNABORTED: dissolving the attempt (AF_UNSPEC) resets that.
+                sockaddr none{};
+                none.sa_family = AF_UNSPEC;
+                ::connect(descriptor_, &none, sizeof(none));
+                return fail(-result);
+            }
             connected_.store(true, std::memory_order_release);
+            extension_connected_.store(true, std::memory_order_release);
             connect_time_ = tr::monotonic_seconds();
             remember_peer();
             state->phase = 1;
@@ -1144,9 +1269,11 @@ void SocketDevice::finish(io::Request* request)
 {
     SocketState* state = request->driver_state<SocketState>();
     if (state->other != nullptr) {
+        state->other->release_accept_claim();
         state->other->release_reference();
         state->other = nullptr;
     }
+    if (state->operation == SocketOperation::Connect) release_connect_claim();
     if (state->pieces != nullptr) {
         for (DWORD i = 0; i < state->piece_count; ++i)
             if (state->pieces[i].file_object != nullptr) state->pieces[i].file_object->release_reference();
@@ -1161,7 +1288,7 @@ void SocketDevice::finish(io::Request* request)
 // for that). Then TF_DISCONNECT / TF_REUSE_SOCKET.
 io::Next SocketDevice::transmit_step(io::Request* request, io::Outcome* outcome)
 {
-    enum : uint8_t { kStart, kMemory, kFile };
+    enum : uint8_t { kStart, kMemory, kFile, kPeerClose };
     SocketState* state = request->driver_state<SocketState>();
     engine::Op* op = &request->op;
     auto fail = [&](int error) {
@@ -1170,6 +1297,28 @@ io::Next SocketDevice::transmit_step(io::Request* request, io::Outcome* outcome)
         outcome->bytes = request->done;
         return io::Next::Done;
     };
+    auto reuse = [&]() {
+        outcome->status = STATUS_SUCCESS;
+        if (int error = renew_descriptor()) outcome->status = ntstatus_from_win32_error(static_cast<DWORD>(error));
+        outcome->bytes = request->done;
+        return io::Next::Done;
+    };
+    if (state->phase == kPeerClose) {
+        // TF_DISCONNECT | TF_REUSE_SOCKET on a stream: the request ends once the peer has
+        // closed its side too (Microsoft Learn, TransmitFile remarks). What it still sends
+        // before its FIN is read here and dropped: the connection is being given up, and
+        // a poll for the FIN alone would fire again and again while data waits unread.
+        if (op->result < 0) return fail(-op->result);
+        char scratch[2048];
+        for (;;) {
+            ssize_t n = recv(descriptor_, scratch, sizeof(scratch), MSG_DONTWAIT);
+            if (n > 0) continue;
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return io::Next::Engine;
+            break;  // the end of the stream (or the connection is gone)
+        }
+        return reuse();
+    }
     if (state->phase == kMemory) {  // a piece of memory was (partly) sent
         if (op->result < 0) return fail(-op->result);
         DWORD sent = request->done;
@@ -1234,11 +1383,11 @@ io::Next SocketDevice::transmit_step(io::Request* request, io::Outcome* outcome)
         send_shut_.store(true, std::memory_order_release);
     }
     if (state->transmit_flags & ws::kTfReuseSocket) {
-        if (int error = renew_descriptor()) {
-            outcome->status = ntstatus_from_win32_error(static_cast<DWORD>(error));
-            outcome->bytes = request->done;
-            return io::Next::Done;
-        }
+        if (!is_stream(type_)) return reuse();
+        state->phase = kPeerClose;
+        restart(op, engine::OpCode::Poll, descriptor_);
+        op->flags = POLLIN | POLLRDHUP;
+        return io::Next::Attempt;
     }
     outcome->status = STATUS_SUCCESS;
     outcome->bytes = request->done;

@@ -71,6 +71,9 @@ struct SocketRequest {
     TransmitPiece* pieces = nullptr;
     DWORD piece_count = 0;
     DWORD chunk = 0;
+    // Set by prepare() once the request owns `pieces`; until then (a request refused
+    // before or by prepare) they are still the caller's to free.
+    mutable bool pieces_taken = false;
     // Control: the result, computed at submission.
     int control_error = 0;
     DWORD control_bytes = 0;
@@ -123,8 +126,18 @@ public:
     // Connected: also a non-blocking connect() that has finished since (looked at now).
     bool connected();
     int descriptor() const { return descriptor_; }
-    // AcceptEx's checks on the socket a connection is to go to.
-    int check_accept_socket();
+    // AcceptEx on `listener` (with `overlapped`) into this socket: checks that it is a
+    // fresh stream socket (not bound, listening or connected) that no other AcceptEx
+    // claims, and claims it. Returns 0 or WSAEINVAL. While claimed, connect() and
+    // ConnectEx fail with WSAEINVAL, and closing the socket cancels the AcceptEx.
+    int claim_for_accept(SocketDevice* listener, OVERLAPPED* overlapped);
+    // The claim ends: the AcceptEx is over (finish) or was refused at submission.
+    void release_accept_claim();
+    // ConnectEx's checks (a bound stream socket, not listening, not connected, no
+    // ConnectEx or AcceptEx under way on it), and the claim of a ConnectEx under way.
+    // Returns 0 or the WSA error.
+    int claim_for_connect();
+    void release_connect_claim();
 
     // ---- WSAEventSelect (src/drivers/socket_events.cpp).
     // Associates `event` (a reference the socket takes over; null with `mask` 0: none)
@@ -167,7 +180,9 @@ private:
     // Remembers the peer's address (Windows' layout) once connected.
     void remember_peer();
     // A new unconnected descriptor of the same kind (DisconnectEx/TransmitFile with
-    // TF_REUSE_SOCKET). Returns 0 or a WSA error.
+    // TF_REUSE_SOCKET), for the function that made the connection before: unbound after
+    // accept/AcceptEx (AcceptEx wants a fresh socket), still bound to its local address
+    // after connect/ConnectEx (ConnectEx wants a bound one). Returns 0 or a WSA error.
     int renew_descriptor();
     // The WSA error for an errno of this socket's operations.
     int error_for(int error);
@@ -189,6 +204,13 @@ private:
     std::atomic<bool> closing_{false};        // the last handle is closed
     std::atomic<bool> reset_{false};          // the peer reset the connection: Windows
                                               // fails every later transfer with WSAECONNRESET
+    std::atomic<bool> accept_claimed_{false};       // an AcceptEx will accept into this socket
+    std::atomic<bool> connect_claimed_{false};      // a ConnectEx is under way
+    std::atomic<bool> extension_connected_{false};  // connected by ConnectEx (connect() is
+                                                    // then WSAEINVAL, as on Windows)
+    bool accepted_ = false;                   // the connection came from accept/AcceptEx
+    SocketDevice* accept_listener_ = nullptr; // under `lock`: while claimed, the AcceptEx's
+    OVERLAPPED* accept_overlapped_ = nullptr; //  listener (a reference) and its OVERLAPPED
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
     bool udp_connreset_ = true;               // SIO_UDP_CONNRESET

@@ -271,6 +271,7 @@ int wsa_error_from_status(DWORD status)
     case STATUS_BUFFER_OVERFLOW:
     case STATUS_INVALID_BUFFER_SIZE: return WSAEMSGSIZE;
     case STATUS_PIPE_DISCONNECTED: return WSAESHUTDOWN;
+    case STATUS_BUFFER_TOO_SMALL: return WSAEFAULT;  // Wine's sock.c test_WSAGetOverlappedResult
     case STATUS_NOT_SUPPORTED: return WSAEOPNOTSUPP;
     default: return static_cast<int>(win32_error_from_ntstatus(status));
     }

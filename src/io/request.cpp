@@ -890,6 +890,18 @@ DWORD cancel(HANDLE handle, OVERLAPPED* overlapped, bool only_caller)
     return found ? ERROR_SUCCESS : ERROR_NOT_FOUND;
 }
 
+DWORD cancel_on_device(Device* device, OVERLAPPED* overlapped)
+{
+    LockGuard guard(device->lock);
+    bool found = false;
+    for (Request* request = device->requests; request != nullptr; request = request->next) {
+        if (request->overlapped != overlapped) continue;
+        found = true;
+        cancel_request(request);
+    }
+    return found ? ERROR_SUCCESS : ERROR_NOT_FOUND;
+}
+
 bool progress()
 {
     Manager& m = manager();

@@ -118,6 +118,11 @@ void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status
 // thread's requests). Returns ERROR_SUCCESS, or ERROR_NOT_FOUND if nothing matched.
 DWORD cancel(HANDLE handle, OVERLAPPED* overlapped, bool only_caller);
 
+// CancelIoEx(device, overlapped) for a driver that holds a reference to `device` but no
+// handle (a socket closing cancels the AcceptEx that was to accept into it, a request of
+// its listener). Takes the device's lock. ERROR_SUCCESS or ERROR_NOT_FOUND.
+DWORD cancel_on_device(Device* device, OVERLAPPED* overlapped);
+
 // Delivers requests that finished in port queues nobody is waiting on, without
 // blocking; for waits on a request's event or device (GetOverlappedResult).
 // Returns whether any port queue has requests outstanding.

@@ -207,12 +207,20 @@ int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags
 }
 
 // ---- the extensions (mswsock), also reached through WSAIoctl.
+// AcceptEx and ConnectEx set OVERLAPPED.Internal to STATUS_PENDING before they check
+// anything: a call refused at once leaves it so (Wine's sock.c test_AcceptEx and
+// test_connect check it after every refusal).
+void mark_pending(LPOVERLAPPED overlapped)
+{
+    __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
+}
+
 BOOL PASCAL accept_ex(SOCKET listener, SOCKET accept_socket, PVOID output, DWORD receive_length, DWORD local_length,
                       DWORD remote_length, LPDWORD received, LPOVERLAPPED overlapped)
 {
     if (!winsock_started()) return FALSE;
     if (overlapped == nullptr) return wsa_fail(ERROR_INVALID_PARAMETER, FALSE);
-    if (output == nullptr) return wsa_fail(WSAEFAULT, FALSE);
+    mark_pending(overlapped);
     SocketDevice* listening = socket_reference(listener);
     if (listening == nullptr) return FALSE;
     SocketDevice* target = socket_reference(accept_socket);
@@ -220,12 +228,16 @@ BOOL PASCAL accept_ex(SOCKET listener, SOCKET accept_socket, PVOID output, DWORD
         listening->release_reference();
         return FALSE;
     }
+    // Address areas too small for the address are refused only when a connection comes
+    // (drivers/socket.cpp); a remote area of 0 bytes is refused at once.
     int error = 0;
-    DWORD minimum = listening->family() == AF_INET6 ? sizeof(SOCKADDR_IN6) + 16 : sizeof(SOCKADDR_IN) + 16;
-    if (!listening->listening()) error = WSAEINVAL;
+    bool claimed = false;
+    if (output == nullptr) error = WSAEFAULT;
+    else if (!listening->listening()) error = WSAEINVAL;
+    else if (remote_length == 0) error = WSAEFAULT;
     else if (listening == target) error = WSAEINVAL;
-    else if (int check = target->check_accept_socket()) error = check;
-    else if (local_length < minimum || remote_length < minimum) error = WSAEFAULT;
+    else if (int check = target->claim_for_accept(listening, overlapped)) error = check;
+    else claimed = true;
     if (error != 0) {
         listening->release_reference();
         target->release_reference();
@@ -241,6 +253,9 @@ BOOL PASCAL accept_ex(SOCKET listener, SOCKET accept_socket, PVOID output, DWORD
     io::Transfer transfer;
     transfer.driver_request = &asked;
     io::Submitted submitted = io::submit(listening, transfer, overlapped, nullptr);
+    // Refused before the driver took the request (finish() lets the claim go otherwise).
+    if (claimed && submitted.error != ERROR_SUCCESS && submitted.error != ERROR_IO_PENDING && submitted.status == 0)
+        target->release_accept_claim();
     listening->release_reference();
     target->release_reference();  // the request holds its own
     return overlapped_return(submitted, received, nullptr) == 0;
@@ -252,40 +267,51 @@ VOID PASCAL get_accept_ex_sockaddrs(PVOID output, DWORD receive_length, DWORD lo
 {
     // The layout AcceptEx writes (drivers/socket.cpp): after the data, each area holds
     // the address's length and, 8 bytes in, the address.
+    // An area too small to hold an address was not written (AcceptEx allows a local
+    // area of 0 bytes): its outputs are left as they are.
     char* areas = static_cast<char*>(output) + receive_length;
-    auto read = [](char* area, struct sockaddr** address, LPINT size) {
+    auto read = [](char* area, DWORD area_length, struct sockaddr** address, LPINT size) {
+        if (area_length < 8 + sizeof(SOCKADDR)) return;
         int length;
         memcpy(&length, area, sizeof(length));
         if (address != nullptr) *address = reinterpret_cast<struct sockaddr*>(area + 8);
         if (size != nullptr) *size = length;
     };
-    read(areas, local, local_size);
-    read(areas + local_length, remote, remote_size);
-    (void)remote_length;
+    read(areas, local_length, local, local_size);
+    read(areas + local_length, remote_length, remote, remote_size);
 }
 
 BOOL PASCAL connect_ex(SOCKET s, const struct sockaddr* name, int name_length, PVOID send_buffer, DWORD send_length,
                        LPDWORD sent, LPOVERLAPPED overlapped)
 {
     if (!winsock_started()) return FALSE;
-    if (overlapped == nullptr) return wsa_fail(WSAEINVAL, FALSE);
-    if (name == nullptr) return wsa_fail(WSAEFAULT, FALSE);
+    if (overlapped == nullptr) return wsa_fail(ERROR_INVALID_PARAMETER, FALSE);  // Wine's sock.c test_connect
+    mark_pending(overlapped);
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return FALSE;
-    int error = 0;
-    if (!socket->is_stream_type()) error = WSAEOPNOTSUPP;
-    else if (socket->listening()) error = WSAEINVAL;
-    else if (socket->connected()) error = WSAEISCONN;
-    else if (!socket->bound()) error = WSAEINVAL;  // ConnectEx needs a bound socket
-    socket->release_reference();
-    if (error != 0) return wsa_fail(error, FALSE);
+    if (name == nullptr) {
+        socket->release_reference();
+        return wsa_fail(WSAEFAULT, FALSE);
+    }
+    if (int error = socket->claim_for_connect()) {
+        socket->release_reference();
+        return wsa_fail(error, FALSE);
+    }
     SocketRequest asked;
     asked.operation = SocketOperation::Connect;
     asked.destination = reinterpret_cast<const ws::Sockaddr*>(name);
     asked.destination_length = name_length;
     asked.output = send_buffer;
     asked.receive_length = send_buffer != nullptr ? send_length : 0;
-    return overlapped_return(submit_request(s, asked, overlapped, nullptr), sent, nullptr) == 0;
+    io::Transfer transfer;
+    transfer.write = true;
+    transfer.driver_request = &asked;
+    io::Submitted submitted = io::submit(socket, transfer, overlapped, nullptr);
+    // Refused before the driver took the request (finish() lets the claim go otherwise).
+    if (submitted.error != ERROR_SUCCESS && submitted.error != ERROR_IO_PENDING && submitted.status == 0)
+        socket->release_connect_claim();
+    socket->release_reference();
+    return overlapped_return(submitted, sent, nullptr) == 0;
 }
 
 BOOL PASCAL disconnect_ex(SOCKET s, LPOVERLAPPED overlapped, DWORD flags, DWORD reserved)
@@ -310,6 +336,8 @@ BOOL PASCAL disconnect_ex(SOCKET s, LPOVERLAPPED overlapped, DWORD flags, DWORD 
 }
 
 // TransmitFile and TransmitPackets: the pieces, with the files' descriptors looked up.
+void free_pieces(drivers::TransmitPiece* pieces, DWORD count);
+
 BOOL transmit(SOCKET s, drivers::TransmitPiece* pieces, DWORD count, DWORD chunk, LPOVERLAPPED overlapped, DWORD flags)
 {
     SocketRequest asked;
@@ -318,10 +346,17 @@ BOOL transmit(SOCKET s, drivers::TransmitPiece* pieces, DWORD count, DWORD chunk
     asked.piece_count = count;
     asked.chunk = chunk;
     asked.flags = flags;
-    if (overlapped != nullptr) return overlapped_return(submit_request(s, asked, overlapped, nullptr), nullptr, nullptr) == 0;
+    // The request owns the pieces once the driver has taken them; a request refused
+    // before that leaves them to us.
+    auto submit_transmit = [&](OVERLAPPED* used) {
+        io::Submitted submitted = submit_request(s, asked, used, nullptr);
+        if (!asked.pieces_taken) free_pieces(pieces, count);
+        return submitted;
+    };
+    if (overlapped != nullptr) return overlapped_return(submit_transmit(overlapped), nullptr, nullptr) == 0;
     OVERLAPPED own{};
     own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
-    int result = overlapped_return(submit_request(s, asked, &own, nullptr), nullptr, nullptr);
+    int result = overlapped_return(submit_transmit(&own), nullptr, nullptr);
     DWORD bytes = 0, flags_out = 0;
     if (result != 0 && WSAGetLastError() == WSA_IO_PENDING) result = WSAGetOverlappedResult(s, &own, &bytes, TRUE, &flags_out) ? 0 : -1;
     DWORD error = GetLastError();
@@ -446,6 +481,35 @@ const Extension kExtensions[] = {
     {WSAID_WSASENDMSG, reinterpret_cast<void*>(&WSASendMsg)},
     {WSAID_WSAPOLL, reinterpret_cast<void*>(&WSAPoll)},
 };
+
+// WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER). As Wine's sock.c
+// test_get_extension_func records Windows: an unknown GUID fails with WSAEINVAL and
+// touches no output (nor the OVERLAPPED: nothing is queued); an OVERLAPPED needs a byte
+// count pointer (WSAEFAULT); with one, the call succeeds at once with the pointer's size
+// in *returned and also completes the OVERLAPPED, with 0 bytes.
+int extension_pointer(SOCKET s, LPVOID in, DWORD in_length, LPVOID out, DWORD out_length, LPDWORD returned,
+                      LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    if (in == nullptr || in_length < sizeof(GUID)) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (overlapped != nullptr && returned == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    GUID id;
+    memcpy(&id, in, sizeof(id));
+    const Extension* found = nullptr;
+    for (const Extension& extension : kExtensions)
+        if (memcmp(&extension.id, &id, sizeof(id)) == 0) found = &extension;
+    if (found == nullptr) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
+    if (out == nullptr || out_length < sizeof(void*)) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    memcpy(out, &found->function, sizeof(void*));
+    if (overlapped != nullptr) {
+        SocketRequest asked;
+        asked.operation = SocketOperation::Control;
+        int result = overlapped_return(submit_request(s, asked, overlapped, routine), nullptr, nullptr);
+        if (result != 0) return result;
+    }
+    if (returned != nullptr) *returned = sizeof(void*);
+    set_last_error(0);
+    return 0;
+}
 
 // WSAPROTOCOL_INFO for a socket of this kind (SO_PROTOCOL_INFO, WSAEnumProtocols).
 template <class Info>
@@ -667,6 +731,13 @@ int WSAAPI WSASendMsg(SOCKET Handle, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNu
 {
     if (!winsock_started()) return SOCKET_ERROR;
     if (lpMsg == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    SocketDevice* socket = socket_reference(Handle);
+    if (socket == nullptr) return SOCKET_ERROR;
+    bool stream = socket->is_stream_type();
+    socket->release_reference();
+    // Datagram and raw sockets only: Windows refuses a stream socket (Wine's sock.c
+    // test_WSASendMsg).
+    if (stream) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     // Control data is not sent (the packet-information options are for receiving).
     return send_data(Handle, lpMsg->lpBuffers, lpMsg->dwBufferCount, lpNumberOfBytesSent, dwFlags, lpMsg->name,
                      lpMsg->namelen, lpOverlapped, lpCompletionRoutine);
@@ -756,30 +827,15 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
 {
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
+    if (dwIoControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER) {
+        bool asynchronous = socket->overlapped_io();
+        socket->release_reference();
+        return extension_pointer(s, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned,
+                                 asynchronous ? lpOverlapped : nullptr, lpCompletionRoutine);
+    }
     int error = 0;
     DWORD returned = 0;
     switch (dwIoControlCode) {
-    case SIO_GET_EXTENSION_FUNCTION_POINTER: {
-        error = WSAEINVAL;
-        if (lpvInBuffer == nullptr || cbInBuffer < sizeof(GUID)) {
-            error = WSAEFAULT;
-            break;
-        }
-        GUID id;
-        memcpy(&id, lpvInBuffer, sizeof(id));
-        for (const Extension& extension : kExtensions) {
-            if (memcmp(&extension.id, &id, sizeof(id)) != 0) continue;
-            if (lpvOutBuffer == nullptr || cbOutBuffer < sizeof(void*)) {
-                error = WSAEFAULT;
-                break;
-            }
-            memcpy(lpvOutBuffer, &extension.function, sizeof(void*));
-            returned = sizeof(void*);
-            error = 0;
-            break;
-        }
-        break;
-    }
     case SIO_BASE_HANDLE:
         if (lpvOutBuffer == nullptr || cbOutBuffer < sizeof(SOCKET)) {
             error = WSAEFAULT;

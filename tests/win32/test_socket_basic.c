@@ -1,0 +1,1267 @@
+/* test_socket_basic.c: the blocking and synchronous core of Winsock.
+ *
+ * Covers: WSAStartup/WSACleanup reference counting and WSANOTINITIALISED, the thread's
+ * last error shared by WSAGetLastError/WSASetLastError and GetLastError/SetLastError,
+ * socket/WSASocketA/WSASocketW and their argument errors, bind, listen, connect, accept
+ * (addresses and lengths), send/recv (partial reads, MSG_PEEK, MSG_WAITALL), shutdown and
+ * the WSAESHUTDOWN errors after it, getsockname/getpeername, closesocket of bad handles,
+ * socket options (SO_TYPE, SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR,
+ * SO_ERROR, SO_ACCEPTCONN, TCP_NODELAY) and their length rules, ioctlsocket FIONBIO and
+ * FIONREAD, connection refused, and sockets as handles (GetFileType, DuplicateHandle,
+ * GetHandleInformation, CloseHandle).
+ *
+ * Every fact is sourced in docs/research/windows-sockets-core.md; checks that Wine gets
+ * wrong are in WINE_DEVIATION and listed in tests/win32/WINE_DEVIATIONS_sockets.md.
+ * Loopback only (127.0.0.1, port 0 then getsockname). */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include "testlib.h"
+
+#define LOOPBACK_ADDR 0x7f000001UL /* 127.0.0.1 in host order */
+#define WATCHDOG_MS 90000
+
+/* ---------------------------------------------------------------------------------
+ * Helpers */
+
+static HANDLE watchdog_done;
+
+static DWORD WINAPI watchdog_main(LPVOID arg)
+{
+    (void)arg;
+    if (WaitForSingleObject(watchdog_done, WATCHDOG_MS) == WAIT_TIMEOUT) {
+        printf("FAIL watchdog: the program did not finish within %d ms (a call hangs)\n", WATCHDOG_MS);
+        fflush(stdout);
+        ExitProcess(3);
+    }
+    return 0;
+}
+
+static void loopback_any_port(struct sockaddr_in *addr)
+{
+    memset(addr, 0, sizeof(*addr));
+    addr->sin_family = AF_INET;
+    addr->sin_addr.s_addr = htonl(LOOPBACK_ADDR);
+    addr->sin_port = 0;
+}
+
+/* A TCP socket listening on 127.0.0.1 with a system-chosen port; *addr gets the address. */
+static SOCKET make_listener(struct sockaddr_in *addr, int backlog)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    int len = sizeof(*addr);
+    CHECK(s != INVALID_SOCKET);
+    loopback_any_port(addr);
+    CHECK_EQ(bind(s, (struct sockaddr *)addr, sizeof(*addr)), 0);
+    CHECK_EQ(getsockname(s, (struct sockaddr *)addr, &len), 0);
+    CHECK_EQ(listen(s, backlog), 0);
+    return s;
+}
+
+/* A connected pair over loopback: *client connected, *server accepted. */
+static void tcp_pair(SOCKET *client, SOCKET *server)
+{
+    struct sockaddr_in addr;
+    SOCKET listener = make_listener(&addr, 1);
+    *client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(*client != INVALID_SOCKET);
+    CHECK_EQ(connect(*client, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    *server = accept(listener, NULL, NULL);
+    CHECK(*server != INVALID_SOCKET);
+    closesocket(listener);
+}
+
+/* Waits (bounded) until FIONREAD reports at least `want` bytes. Returns the count. */
+static u_long wait_readable(SOCKET s, u_long want)
+{
+    u_long avail = 0;
+    for (int i = 0; i < 200; ++i) {
+        avail = 0;
+        if (ioctlsocket(s, FIONREAD, &avail) != 0)
+            return 0;
+        if (avail >= want)
+            break;
+        Sleep(10);
+    }
+    return avail;
+}
+
+/* A socket is writable (connect finished) within the timeout. */
+static int wait_writable(SOCKET s, int ms)
+{
+    fd_set wr, ex;
+    struct timeval tv;
+    FD_ZERO(&wr);
+    FD_ZERO(&ex);
+    FD_SET(s, &wr);
+    FD_SET(s, &ex);
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return select(0, NULL, &wr, &ex, &tv) == 1 && FD_ISSET(s, &wr);
+}
+
+/* ---------------------------------------------------------------------------------
+ * WSAStartup / WSACleanup. Runs first, before anything else starts the library; leaves
+ * it started (one reference) for the rest of the program. */
+
+static void test_startup_cleanup(void)
+{
+    WSADATA data;
+    SOCKET s;
+
+    TEST("before WSAStartup: socket and WSASocketA fail with WSANOTINITIALISED");
+    WSASetLastError(0xdeadbeef);
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSANOTINITIALISED);
+    WSASetLastError(0xdeadbeef);
+    s = WSASocketA(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
+    CHECK(s == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSANOTINITIALISED);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSACleanup(), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSANOTINITIALISED);
+
+    TEST("WSAStartup(2.2) twice: the library stays up until the second WSACleanup");
+    memset(&data, 0xcc, sizeof(data));
+    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
+    CHECK_EQ(data.wVersion, MAKEWORD(2, 2));
+    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
+    CHECK_EQ(WSACleanup(), 0);
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET); /* one reference left: still started */
+    CHECK_EQ(WSACleanup(), 0);
+
+    TEST("after the last WSACleanup: WSANOTINITIALISED again, and old sockets are gone");
+    WSASetLastError(0xdeadbeef);
+    CHECK(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSANOTINITIALISED);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSACleanup(), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSANOTINITIALISED);
+
+    /* Started again for the rest of the program. The socket made before the final
+     * WSACleanup was destroyed by it: no socket has been made since, so its value has
+     * not been reused. */
+    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
+    if (s != INVALID_SOCKET) {
+        struct sockaddr_in addr;
+        int len = sizeof(addr);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockname(s, (struct sockaddr *)&addr, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * The last error */
+
+static volatile LONG other_thread_error;
+
+static DWORD WINAPI set_error_thread(LPVOID arg)
+{
+    (void)arg;
+    WSASetLastError(WSAECONNRESET);
+    tl_store(&other_thread_error, (LONG)GetLastError());
+    return 0;
+}
+
+static void test_last_error(void)
+{
+    HANDLE thread;
+
+    TEST("WSAGetLastError/WSASetLastError are the thread's GetLastError/SetLastError");
+    WSASetLastError(WSAEWOULDBLOCK);
+    CHECK_EQ(GetLastError(), WSAEWOULDBLOCK);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    SetLastError(ERROR_IO_PENDING);
+    CHECK_EQ(WSAGetLastError(), ERROR_IO_PENDING);
+    CHECK_EQ(WSA_IO_PENDING, ERROR_IO_PENDING);
+
+    /* Per thread: another thread's value does not leak into this one. */
+    WSASetLastError(1234);
+    thread = CreateThread(NULL, 0, set_error_thread, NULL, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&other_thread_error), WSAECONNRESET);
+    CHECK_EQ(WSAGetLastError(), 1234);
+
+    /* A failing call sets it; GetLastError sees the same value. */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(closesocket(INVALID_SOCKET), SOCKET_ERROR);
+    CHECK_EQ(GetLastError(), WSAENOTSOCK);
+}
+
+/* ---------------------------------------------------------------------------------
+ * socket / WSASocketA / WSASocketW */
+
+static int socket_type_of(SOCKET s)
+{
+    int type = 0xdead, len = sizeof(type);
+    if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0)
+        return -1;
+    return type;
+}
+
+static void test_socket_create(void)
+{
+    static const struct {
+        int af, type, protocol;
+        int error;          /* 0: succeeds */
+        int result_type;    /* SO_TYPE on success */
+    } cases[] = {
+        {0xdead, SOCK_STREAM, IPPROTO_TCP, WSAEAFNOSUPPORT, 0},
+        {AF_INET, 0xdead, IPPROTO_TCP, WSAESOCKTNOSUPPORT, 0},
+        {AF_INET, SOCK_STREAM, 0xdead, WSAEPROTONOSUPPORT, 0},
+        {0xdead, 0xdead, IPPROTO_TCP, WSAESOCKTNOSUPPORT, 0},
+        {AF_INET, SOCK_STREAM, IPPROTO_UDP, WSAEPROTONOSUPPORT, 0},
+        {AF_INET, SOCK_DGRAM, IPPROTO_TCP, WSAEPROTONOSUPPORT, 0},
+        {AF_UNSPEC, SOCK_STREAM, 0, WSAEINVAL, 0},
+        {AF_INET, SOCK_STREAM, 0, 0, SOCK_STREAM},
+        {AF_INET, SOCK_DGRAM, 0, 0, SOCK_DGRAM},
+        {AF_INET, 0, IPPROTO_TCP, 0, SOCK_STREAM},
+        {AF_INET, 0, IPPROTO_UDP, 0, SOCK_DGRAM},
+        {AF_INET, 0, 0, 0, SOCK_STREAM},
+    };
+    SOCKET s;
+
+    TEST("WSASocketA/WSASocketW: argument errors and the defaults they pick");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+        for (int wide = 0; wide < 2; ++wide) {
+            SetLastError(0xdeadbeef);
+            if (wide)
+                s = WSASocketW(cases[i].af, cases[i].type, cases[i].protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+            else
+                s = WSASocketA(cases[i].af, cases[i].type, cases[i].protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+            if (cases[i].error) {
+                if (s != INVALID_SOCKET)
+                    printf("  case %u (wide %d) unexpectedly made a socket\n", (unsigned)i, wide);
+                CHECK(s == INVALID_SOCKET);
+                if (WSAGetLastError() != (int)cases[i].error)
+                    printf("  case %u (wide %d): error %d\n", (unsigned)i, wide, WSAGetLastError());
+                CHECK_EQ(WSAGetLastError(), cases[i].error);
+            } else {
+                CHECK(s != INVALID_SOCKET);
+                CHECK_EQ(WSAGetLastError(), 0); /* success clears the last error */
+                CHECK_EQ(socket_type_of(s), cases[i].result_type);
+                closesocket(s);
+            }
+        }
+    }
+
+    TEST("socket(): the same errors; SO_TYPE of a new socket; SO_TYPE is read-only");
+    SetLastError(0xdeadbeef);
+    CHECK(socket(0xdead, SOCK_STREAM, IPPROTO_TCP) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEAFNOSUPPORT);
+    SetLastError(0xdeadbeef);
+    CHECK(socket(AF_INET, 0xdead, 0) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAESOCKTNOSUPPORT);
+    SetLastError(0xdeadbeef);
+    CHECK(socket(AF_INET, SOCK_STREAM, 0xdead) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEPROTONOSUPPORT);
+
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+    CHECK_EQ(socket_type_of(s), SOCK_STREAM);
+    {
+        int type = SOCK_DGRAM;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, sizeof(type)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+    }
+    closesocket(s);
+}
+
+/* ---------------------------------------------------------------------------------
+ * bind, getsockname, getpeername */
+
+static void test_bind_and_names(void)
+{
+    struct sockaddr_in addr, got, bound;
+    struct sockaddr generic;
+    SOCKET s, s2;
+    int len;
+
+    TEST("getsockname before bind: WSAEINVAL, the buffer untouched");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+    memset(&got, 0xcc, sizeof(got));
+    len = sizeof(got);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockname(s, (struct sockaddr *)&got, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    CHECK_EQ(((unsigned char *)&got)[0], 0xcc);
+    CHECK_EQ(len, sizeof(got));
+
+    TEST("getpeername before connect: WSAENOTCONN; on a bad handle: WSAENOTSOCK");
+    len = sizeof(got);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getpeername(s, (struct sockaddr *)&got, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getpeername(INVALID_SOCKET, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+
+    TEST("bind: WSAEFAULT for a NULL or short address, WSAEAFNOSUPPORT for a bad family");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s, NULL, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s, NULL, sizeof(addr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    loopback_any_port(&addr);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s, (struct sockaddr *)&addr, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s, (struct sockaddr *)&addr, sizeof(addr) - 1), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    memset(&generic, 0, sizeof(generic));
+    generic.sa_family = 0xdead;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s, &generic, sizeof(generic)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEAFNOSUPPORT);
+
+    TEST("bind: an address this host does not have gives WSAEADDRNOTAVAIL");
+    {
+        struct sockaddr_in foreign = addr;
+        foreign.sin_addr.s_addr = htonl(0xc0000200UL); /* 192.0.2.0, TEST-NET-1: sends nothing */
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(bind(s, (struct sockaddr *)&foreign, sizeof(foreign)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEADDRNOTAVAIL);
+    }
+
+    TEST("bind 127.0.0.1:0 succeeds and clears the last error; binding twice is WSAEINVAL");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s, (struct sockaddr *)&addr, sizeof(addr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+
+    TEST("getsockname after bind: family, loopback address, a real port, zeroed padding");
+    memset(&bound, 0xcc, sizeof(bound));
+    len = sizeof(bound);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockname(s, (struct sockaddr *)&bound, &len), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(len, sizeof(struct sockaddr_in));
+    CHECK_EQ(bound.sin_family, AF_INET);
+    CHECK_EQ(ntohl(bound.sin_addr.s_addr), LOOPBACK_ADDR);
+    CHECK(bound.sin_port != 0);
+    CHECK(memcmp(bound.sin_zero, "\0\0\0\0\0\0\0\0", 8) == 0);
+
+    TEST("getsockname with a buffer one byte short: WSAEFAULT, length unchanged");
+    len = sizeof(got) - 1;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockname(s, (struct sockaddr *)&got, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(len, sizeof(got) - 1);
+
+    TEST("a second socket bound to the same address and port: WSAEADDRINUSE");
+    s2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s2 != INVALID_SOCKET);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(bind(s2, (struct sockaddr *)&bound, sizeof(bound)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEADDRINUSE);
+
+    TEST("SO_REUSEADDR on the second socket only: still refused, with WSAEACCES");
+    {
+        int one = 1;
+        CHECK_EQ(setsockopt(s2, SOL_SOCKET, SO_REUSEADDR, (char *)&one, sizeof(one)), 0);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(bind(s2, (struct sockaddr *)&bound, sizeof(bound)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEACCES);
+    }
+    closesocket(s2);
+    closesocket(s);
+}
+
+/* ---------------------------------------------------------------------------------
+ * listen */
+
+static void test_listen(void)
+{
+    struct sockaddr_in addr;
+    SOCKET s, u;
+    int value, len;
+
+    TEST("listen: WSAENOTSOCK on a bad handle, WSAEINVAL before bind, WSAEOPNOTSUPP for UDP");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(listen(INVALID_SOCKET, 1), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(listen(s, 1), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(listen(s, SOMAXCONN), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+
+    u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    CHECK(u != INVALID_SOCKET);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(listen(u, 1), SOCKET_ERROR);
+    WINE_DEVIATION("Wine 8.0 fails listen on a UDP socket with WSAEINVAL instead of WSAEOPNOTSUPP") {
+        CHECK_EQ(WSAGetLastError(), WSAEOPNOTSUPP);
+    }
+    closesocket(u);
+
+    TEST("SO_ACCEPTCONN: 0 before listen, 1 after; it cannot be set; listen twice is fine");
+    loopback_any_port(&addr);
+    CHECK_EQ(bind(s, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    len = sizeof(addr);
+    CHECK_EQ(getsockname(s, (struct sockaddr *)&addr, &len), 0);
+    value = 0xdead;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&value, &len), 0);
+    CHECK_EQ(value, 0);
+    value = 1;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&value, sizeof(value)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+
+    CHECK_EQ(listen(s, 0), 0);
+    CHECK_EQ(listen(s, SOMAXCONN), 0);
+    value = 0xdead;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&value, &len), 0);
+    CHECK_EQ(value, 1);
+
+    TEST("connect on a listening socket: WSAEINVAL");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(s, (struct sockaddr *)&addr, sizeof(addr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    closesocket(s);
+}
+
+/* ---------------------------------------------------------------------------------
+ * connect and accept */
+
+static void test_connect_accept(void)
+{
+    struct sockaddr_in laddr, caddr, got, peer;
+    SOCKADDR_STORAGE ss;
+    SOCKET listener, client, server;
+    int len, err;
+
+    TEST("accept returns the client's address and its length");
+    listener = make_listener(&laddr, 5);
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(client != INVALID_SOCKET);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    memset(&ss, 0xcc, sizeof(ss));
+    len = sizeof(ss);
+    server = accept(listener, (struct sockaddr *)&ss, &len);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(len, sizeof(struct sockaddr_in));
+    CHECK_EQ(ss.ss_family, AF_INET);
+    CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
+
+    TEST("getpeername/getsockname on both ends name each other");
+    len = sizeof(peer);
+    CHECK_EQ(getpeername(client, (struct sockaddr *)&peer, &len), 0);
+    CHECK_EQ(len, sizeof(peer));
+    CHECK(memcmp(&peer, &laddr, sizeof(laddr)) == 0);
+    len = sizeof(peer);
+    CHECK_EQ(getpeername(server, (struct sockaddr *)&peer, &len), 0);
+    CHECK(memcmp(&peer, &caddr, sizeof(caddr)) == 0);
+    len = sizeof(got);
+    CHECK_EQ(getsockname(server, (struct sockaddr *)&got, &len), 0);
+    CHECK(memcmp(&got, &laddr, sizeof(laddr)) == 0);
+
+    TEST("a connected socket: SO_ERROR 0; connect again is WSAEISCONN");
+    err = 0xdead;
+    len = sizeof(err);
+    CHECK_EQ(getsockopt(client, SOL_SOCKET, SO_ERROR, (char *)&err, &len), 0);
+    CHECK_EQ(err, 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEISCONN);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(server, (struct sockaddr *)&laddr, sizeof(laddr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEISCONN);
+    closesocket(client);
+    closesocket(server);
+
+    TEST("accept(listener, NULL, NULL), and an address with a NULL length left untouched");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    server = accept(listener, NULL, NULL);
+    CHECK(server != INVALID_SOCKET);
+    closesocket(server);
+    closesocket(client);
+
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    memset(&ss, 0, sizeof(ss));
+    server = accept(listener, (struct sockaddr *)&ss, NULL);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(ss.ss_family, 0);
+    closesocket(server);
+    closesocket(client);
+
+    TEST("accept with an address length of 0: WSAEFAULT, length still 0");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = 0;
+    WSASetLastError(0xdeadbeef);
+    CHECK(accept(listener, (struct sockaddr *)&ss, &len) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(len, 0);
+    closesocket(client);
+    closesocket(listener);
+
+    TEST("connect with a name length one byte short: WSAEFAULT");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr) - 1), SOCKET_ERROR);
+    WINE_DEVIATION("Wine 8.0 fails connect with a short name length with WSAEADDRNOTAVAIL, not WSAEFAULT") {
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    }
+    closesocket(client);
+
+    TEST("connect to a port where nothing listens: WSAECONNREFUSED");
+    {
+        /* A socket bound but not listening holds the port, so nothing else takes it. */
+        SOCKET holder = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        struct sockaddr_in closed;
+        loopback_any_port(&closed);
+        CHECK_EQ(bind(holder, (struct sockaddr *)&closed, sizeof(closed)), 0);
+        len = sizeof(closed);
+        CHECK_EQ(getsockname(holder, (struct sockaddr *)&closed, &len), 0);
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(connect(client, (struct sockaddr *)&closed, sizeof(closed)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAECONNREFUSED);
+        closesocket(client);
+        closesocket(holder);
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * send and recv */
+
+struct sender_args {
+    SOCKET s;
+    int chunks;
+    int chunk;
+    int pause_ms;
+};
+
+static DWORD WINAPI slow_sender(LPVOID arg)
+{
+    struct sender_args *a = arg;
+    char buf[256];
+    for (int i = 0; i < a->chunks; ++i) {
+        memset(buf, 'a' + i, sizeof(buf));
+        Sleep(a->pause_ms);
+        if (send(a->s, buf, a->chunk, 0) != a->chunk)
+            return 1;
+    }
+    return 0;
+}
+
+struct big_send {
+    SOCKET s;
+    const char *p;
+    int n;
+    volatile LONG sent;
+};
+
+static DWORD WINAPI big_sender(LPVOID arg)
+{
+    struct big_send *big = arg;
+    int done = 0;
+    while (done < big->n) {
+        int ret = send(big->s, big->p + done, big->n - done, 0);
+        if (ret <= 0)
+            break;
+        done += ret;
+    }
+    tl_store(&big->sent, done);
+    return 0;
+}
+
+static void test_send_recv(void)
+{
+    SOCKET client, server;
+    char buf[512];
+    u_long avail;
+    int ret;
+
+    tcp_pair(&client, &server);
+
+    TEST("send returns the byte count and clears the last error");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(send(client, "hello world", 11, 0), 11);
+    CHECK_EQ(GetLastError(), 0);
+
+    TEST("recv of part of the queued data returns just that part, in order");
+    avail = wait_readable(server, 11);
+    CHECK_EQ(avail, 11);
+    memset(buf, 0xcc, sizeof(buf));
+    CHECK_EQ(recv(server, buf, 5, 0), 5);
+    CHECK(memcmp(buf, "hello", 5) == 0);
+    CHECK_EQ((unsigned char)buf[5], 0xcc);
+    avail = 0xdead;
+    CHECK_EQ(ioctlsocket(server, FIONREAD, &avail), 0);
+    CHECK_EQ(avail, 6);
+
+    TEST("recv of 0 bytes returns 0 at once when data is queued, and takes none of it");
+    CHECK_EQ(recv(server, NULL, 0, 0), 0);
+    avail = 0xdead;
+    CHECK_EQ(ioctlsocket(server, FIONREAD, &avail), 0);
+    CHECK_EQ(avail, 6);
+
+    TEST("MSG_PEEK copies the data and leaves it queued");
+    memset(buf, 0xcc, sizeof(buf));
+    CHECK_EQ(recv(server, buf, sizeof(buf), MSG_PEEK), 6);
+    CHECK(memcmp(buf, " world", 6) == 0);
+    avail = 0xdead;
+    CHECK_EQ(ioctlsocket(server, FIONREAD, &avail), 0);
+    CHECK_EQ(avail, 6);
+    memset(buf, 0xcc, sizeof(buf));
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), 6);
+    CHECK(memcmp(buf, " world", 6) == 0);
+    avail = 0xdead;
+    CHECK_EQ(ioctlsocket(server, FIONREAD, &avail), 0);
+    CHECK_EQ(avail, 0);
+
+    TEST("MSG_WAITALL waits until the whole buffer is filled");
+    {
+        struct sender_args args = {client, 3, 100, 100};
+        HANDLE thread = CreateThread(NULL, 0, slow_sender, &args, 0, NULL);
+        int total;
+        CHECK(thread != NULL);
+        memset(buf, 0, sizeof(buf));
+        ret = recv(server, buf, 300, MSG_WAITALL);
+        WINE_DEVIATION("Wine 8.0 ignores MSG_WAITALL on stream sockets and returns what has arrived") {
+            CHECK_EQ(ret, 300);
+        }
+        /* Whatever the first call returned, the rest of the 300 bytes follow in order. */
+        total = ret > 0 ? ret : 0;
+        while (ret > 0 && total < 300) {
+            ret = recv(server, buf + total, 300 - total, 0);
+            if (ret > 0)
+                total += ret;
+        }
+        CHECK_EQ(total, 300);
+        CHECK(buf[0] == 'a' && buf[99] == 'a' && buf[100] == 'b' && buf[199] == 'b' && buf[200] == 'c' &&
+              buf[299] == 'c');
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CloseHandle(thread);
+    }
+
+    TEST("a large transfer arrives whole and in order");
+    {
+        enum { TOTAL = 256 * 1024 };
+        char *out = malloc(TOTAL), *in = malloc(TOTAL);
+        int got = 0;
+        for (int i = 0; i < TOTAL; ++i)
+            out[i] = (char)(i * 7 + i / 251);
+        /* The peer's receive buffer takes far less than 256 KiB on some systems, so
+         * a thread sends while this one receives. */
+        static struct big_send big;
+        HANDLE thread;
+        big.s = client;
+        big.p = out;
+        big.n = TOTAL;
+        tl_store(&big.sent, 0);
+        thread = CreateThread(NULL, 0, big_sender, &big, 0, NULL);
+        CHECK(thread != NULL);
+        while (got < TOTAL) {
+            ret = recv(server, in + got, TOTAL - got, 0);
+            if (ret <= 0)
+                break;
+            got += ret;
+        }
+        CHECK_EQ(got, TOTAL);
+        CHECK(memcmp(in, out, TOTAL) == 0);
+        CHECK_EQ(WaitForSingleObject(thread, 10000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&big.sent), TOTAL);
+        CloseHandle(thread);
+        free(out);
+        free(in);
+    }
+
+    TEST("send/recv on an invalid handle: WSAENOTSOCK; on an unconnected socket: WSAENOTCONN");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(send(INVALID_SOCKET, "x", 1, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(INVALID_SOCKET, buf, 1, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    {
+        SOCKET lone = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(send(lone, "x", 1, 0), SOCKET_ERROR);
+        WINE_DEVIATION("Wine 8.0 fails send on a never-connected TCP socket with WSAECONNRESET") {
+            CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+        }
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(recv(lone, buf, 1, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+        closesocket(lone);
+    }
+
+    closesocket(client);
+    closesocket(server);
+}
+
+/* ---------------------------------------------------------------------------------
+ * shutdown */
+
+static void test_shutdown(void)
+{
+    struct sockaddr_in laddr, addr, caddr;
+    SOCKET listener, client, server;
+    char buf[16];
+    int len;
+
+    TEST("shutdown before connect: WSAENOTCONN; on a listening socket: WSAENOTCONN");
+    listener = make_listener(&laddr, 5);
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(shutdown(client, SD_SEND), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(shutdown(client, SD_RECEIVE), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(shutdown(listener, SD_SEND), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    server = accept(listener, NULL, NULL);
+    CHECK(server != INVALID_SOCKET);
+
+    TEST("SD_SEND: succeeds (twice), then send is WSAESHUTDOWN and the peer reads 0");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(shutdown(client, SD_SEND), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(shutdown(client, SD_SEND), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(send(client, "test", 5, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), 0);
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), 0);
+
+    TEST("SD_RECEIVE: recv is WSAESHUTDOWN; sending the other way still works");
+    CHECK_EQ(shutdown(server, SD_RECEIVE), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+    CHECK_EQ(send(server, "test", 5, 0), 5);
+    CHECK_EQ(recv(client, buf, 5, MSG_WAITALL), 5);
+    CHECK(memcmp(buf, "test", 5) == 0);
+    CHECK_EQ(shutdown(client, SD_RECEIVE), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(client, buf, sizeof(buf), 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+    CHECK_EQ(shutdown(server, SD_SEND), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(send(server, "test", 5, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+
+    TEST("after shutdown in both directions the names remain; a bad 'how' is WSAEINVAL");
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    WINE_DEVIATION("Wine 8.0 fails getpeername with WSAENOTCONN once both directions are shut down") {
+        len = sizeof(addr);
+        CHECK_EQ(getpeername(client, (struct sockaddr *)&addr, &len), 0);
+        CHECK(memcmp(&addr, &laddr, sizeof(laddr)) == 0);
+        len = sizeof(addr);
+        CHECK_EQ(getpeername(server, (struct sockaddr *)&addr, &len), 0);
+        CHECK(memcmp(&addr, &caddr, sizeof(caddr)) == 0);
+    }
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(shutdown(client, 0xdeadbeef), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    closesocket(client);
+    closesocket(server);
+
+    TEST("SD_BOTH: both directions give WSAESHUTDOWN; the peer reads 0");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    server = accept(listener, NULL, NULL);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(shutdown(client, SD_BOTH), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(client, buf, sizeof(buf), 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(send(client, "test", 5, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), 0);
+    closesocket(client);
+    closesocket(server);
+    closesocket(listener);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Socket options */
+
+static void test_options(void)
+{
+    SOCKET s, closed;
+    int value, len;
+    DWORD dw;
+    LINGER linger;
+
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+
+    TEST("SO_RCVBUF/SO_SNDBUF: the value set is the value read back (0 included)");
+    dw = 4096;
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_SNDBUF, (char *)&dw, sizeof(dw)), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    dw = 0xdeadbeef;
+    len = sizeof(dw);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_SNDBUF, (char *)&dw, &len), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(dw, 4096);
+    CHECK_EQ(len, 4);
+    dw = 4096;
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&dw, sizeof(dw)), 0);
+    dw = 0xdeadbeef;
+    len = sizeof(dw);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&dw, &len), 0);
+    CHECK_EQ(dw, 4096);
+    dw = 0;
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&dw, sizeof(dw)), 0);
+    dw = 0xdeadbeef;
+    len = sizeof(dw);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&dw, &len), 0);
+    CHECK_EQ(dw, 0);
+
+    TEST("4-byte options refuse lengths of 1 and 2 with WSAEFAULT (set and get)");
+    value = 1;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&value, 2), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    len = 2;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(len, 2);
+    len = 1;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("a length of 0 on get is WSAEFAULT for every option");
+    len = 0;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_REUSEADDR, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    len = 0;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("SO_KEEPALIVE: one byte is enough to set it; get answers with a length of 1");
+    value = 0;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&value, &len), 0);
+    CHECK_EQ(value & 0xff, 0);
+    value = 1;
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&value, 1), 0);
+    dw = 0xdeadbeef;
+    len = 4;
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&dw, &len), 0);
+    CHECK_EQ(len, 1);
+    CHECK_EQ(dw, 0xdeadbe01);
+    value = 1;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&value, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("TCP_NODELAY: any positive length sets it; only the first byte counts; length 0 fails");
+    value = 1;
+    CHECK_EQ(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, 1), 0);
+    dw = 0xdeadbeef;
+    len = 4;
+    CHECK_EQ(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&dw, &len), 0);
+    CHECK_EQ(len, 1);
+    CHECK_EQ(dw & 0xff, 1);
+    value = 0;
+    CHECK_EQ(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, 4), 0);
+    value = 1;
+    CHECK_EQ(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, 42), 0);
+    value = 0xff;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, &len), 0);
+    CHECK_EQ(value & 0xff, 1);
+    value = 0;
+    CHECK_EQ(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, 4), 0);
+    value = 1;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    value = 0x100; /* first byte 0: off */
+    CHECK_EQ(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, 4), 0);
+    value = 0xff;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, &len), 0);
+    CHECK_EQ(value & 0xff, 0);
+
+    TEST("SO_LINGER: round trip; NULL value or a 2-byte length is WSAEFAULT");
+    linger.l_onoff = 1;
+    linger.l_linger = 5;
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, sizeof(linger)), 0);
+    memset(&linger, 0xcc, sizeof(linger));
+    len = sizeof(linger);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), 0);
+    CHECK_EQ(len, sizeof(LINGER));
+    CHECK(linger.l_onoff != 0);
+    CHECK_EQ(linger.l_linger, 5);
+    linger.l_onoff = 0;
+    linger.l_linger = 0;
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, sizeof(linger)), 0);
+    memset(&linger, 0xcc, sizeof(linger));
+    len = sizeof(linger);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), 0);
+    CHECK_EQ(linger.l_onoff, 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_LINGER, NULL, sizeof(linger)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, 2), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    len = 2;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("SO_REUSEADDR: 0 by default, 1 after setting it");
+    value = 0x1234;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_REUSEADDR, (char *)&value, &len), 0);
+    CHECK_EQ(value, 0);
+    value = 1;
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, (char *)&value, sizeof(value)), 0);
+    value = 0x1234;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_REUSEADDR, (char *)&value, &len), 0);
+    CHECK_EQ(value, 1);
+    CHECK_EQ(len, 4);
+
+    TEST("SO_ERROR: 0 on a fresh socket; setting it succeeds");
+    value = 0xdead;
+    len = sizeof(value);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&value, &len), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(value, 0);
+    value = 1234;
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&value, sizeof(value)), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    value = 4321;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&value, &len), 0);
+    WINE_DEVIATION("Wine ignores setsockopt(SO_ERROR); Windows stores the value and getsockopt returns it") {
+        CHECK_EQ(value, 1234);
+    }
+
+    TEST("SO_RCVTIMEO is 0 by default; a bad level is WSAEINVAL");
+    dw = 0xdeadbeef;
+    len = sizeof(dw);
+    CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (char *)&dw, &len), 0);
+    CHECK_EQ(dw, 0);
+    dw = 1000;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(s, (int)0xffffffff, SO_RCVTIMEO, (char *)&dw, sizeof(dw)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+
+    closesocket(s);
+
+    TEST("options on a closed socket: WSAENOTSOCK, the value untouched");
+    closed = s;
+    value = 1234;
+    len = sizeof(value);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(closed, SOL_SOCKET, SO_ERROR, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    CHECK_EQ(value, 1234);
+
+    TEST("options a listener sets are inherited by the accepted socket");
+    {
+        struct sockaddr_in addr;
+        SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), c, a;
+        value = 1;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_KEEPALIVE, (char *)&value, sizeof(value)), 0);
+        CHECK_EQ(setsockopt(l, IPPROTO_TCP, TCP_NODELAY, (char *)&value, sizeof(value)), 0);
+        value = 0x8000;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_RCVBUF, (char *)&value, sizeof(value)), 0);
+        loopback_any_port(&addr);
+        CHECK_EQ(bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        len = sizeof(addr);
+        CHECK_EQ(getsockname(l, (struct sockaddr *)&addr, &len), 0);
+        CHECK_EQ(listen(l, 1), 0);
+        c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        CHECK_EQ(connect(c, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        a = accept(l, NULL, NULL);
+        CHECK(a != INVALID_SOCKET);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_KEEPALIVE, (char *)&value, &len), 0);
+        CHECK_EQ(value & 0xff, 1);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, IPPROTO_TCP, TCP_NODELAY, (char *)&value, &len), 0);
+        CHECK_EQ(value & 0xff, 1);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_RCVBUF, (char *)&value, &len), 0);
+        CHECK_EQ(value, 0x8000);
+        closesocket(a);
+        closesocket(c);
+        closesocket(l);
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * ioctlsocket */
+
+static void test_ioctlsocket(void)
+{
+    struct sockaddr_in laddr;
+    SOCKET listener, client, server;
+    u_long arg;
+    char buf[16];
+
+    TEST("FIONBIO: recv and accept with nothing ready fail with WSAEWOULDBLOCK");
+    tcp_pair(&client, &server);
+    arg = 1;
+    CHECK_EQ(ioctlsocket(server, FIONBIO, &arg), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    TEST("MSG_WAITALL on a non-blocking socket: WSAEOPNOTSUPP");
+    {
+        WSABUF wb;
+        DWORD bytes = 0xdeadbeef, flags = MSG_WAITALL;
+        wb.buf = buf;
+        wb.len = 4;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecv(server, &wb, 1, &bytes, &flags, NULL, NULL), SOCKET_ERROR);
+        WINE_DEVIATION("Wine 8.0 ignores MSG_WAITALL: a non-blocking receive fails with WSAEWOULDBLOCK instead") {
+            CHECK_EQ(WSAGetLastError(), WSAEOPNOTSUPP);
+        }
+    }
+
+    TEST("FIONREAD: 0 with nothing queued, the queued count after a send");
+    arg = 0xdead;
+    CHECK_EQ(ioctlsocket(server, FIONREAD, &arg), 0);
+    CHECK_EQ(arg, 0);
+    CHECK_EQ(send(client, "12345", 5, 0), 5);
+    CHECK_EQ(wait_readable(server, 5), 5);
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), 5);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    TEST("FIONBIO back to blocking after WSAEventSelect: WSAEINVAL");
+    {
+        WSAEVENT ev = WSACreateEvent();
+        CHECK(ev != WSA_INVALID_EVENT);
+        CHECK_EQ(WSAEventSelect(server, ev, FD_READ), 0);
+        arg = 0;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(ioctlsocket(server, FIONBIO, &arg), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        CHECK_EQ(WSAEventSelect(server, NULL, 0), 0);
+        CHECK(WSACloseEvent(ev));
+    }
+    closesocket(client);
+    closesocket(server);
+
+    listener = make_listener(&laddr, 5);
+    arg = 1;
+    CHECK_EQ(ioctlsocket(listener, FIONBIO, &arg), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK(accept(listener, NULL, NULL) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    TEST("non-blocking connect: WSAEWOULDBLOCK, then writable and connected");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    arg = 1;
+    CHECK_EQ(ioctlsocket(client, FIONBIO, &arg), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    CHECK(wait_writable(client, 5000));
+    {
+        int err = 0xdead, len = sizeof(err);
+        CHECK_EQ(getsockopt(client, SOL_SOCKET, SO_ERROR, (char *)&err, &len), 0);
+        CHECK_EQ(err, 0);
+    }
+    /* The listener is non-blocking: wait for the connection with select. */
+    {
+        fd_set rd;
+        struct timeval tv = {5, 0};
+        FD_ZERO(&rd);
+        FD_SET(listener, &rd);
+        CHECK_EQ(select(0, &rd, NULL, NULL, &tv), 1);
+    }
+    server = accept(listener, NULL, NULL);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(send(client, "ok", 2, 0), 2);
+    arg = 0;
+    CHECK_EQ(ioctlsocket(server, FIONBIO, &arg), 0); /* blocking, for the recv below */
+    CHECK_EQ(recv(server, buf, 2, MSG_WAITALL), 2);
+    closesocket(server);
+    closesocket(client);
+    closesocket(listener);
+
+    TEST("a non-blocking connect to a closed port: writable never, SO_ERROR WSAECONNREFUSED");
+    {
+        SOCKET holder = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        struct sockaddr_in closed;
+        int len = sizeof(closed), err;
+        fd_set wr, ex;
+        struct timeval tv = {10, 0};
+        loopback_any_port(&closed);
+        CHECK_EQ(bind(holder, (struct sockaddr *)&closed, sizeof(closed)), 0);
+        CHECK_EQ(getsockname(holder, (struct sockaddr *)&closed, &len), 0);
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        arg = 1;
+        CHECK_EQ(ioctlsocket(client, FIONBIO, &arg), 0);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(connect(client, (struct sockaddr *)&closed, sizeof(closed)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+        FD_ZERO(&wr);
+        FD_ZERO(&ex);
+        FD_SET(client, &wr);
+        FD_SET(client, &ex);
+        CHECK_EQ(select(0, NULL, &wr, &ex, &tv), 1);
+        CHECK(FD_ISSET(client, &ex));
+        CHECK(!FD_ISSET(client, &wr));
+        err = 0xdead;
+        len = sizeof(err);
+        CHECK_EQ(getsockopt(client, SOL_SOCKET, SO_ERROR, (char *)&err, &len), 0);
+        CHECK_EQ(err, WSAECONNREFUSED);
+        closesocket(client);
+        closesocket(holder);
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * Sockets as handles */
+
+static void test_handles(void)
+{
+    SOCKET s, n;
+    HANDLE dup;
+    DWORD flags;
+    char path[MAX_PATH + 64], dir[MAX_PATH];
+    HANDLE file;
+    int value, len;
+
+    TEST("GetFileType of a socket is FILE_TYPE_PIPE");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFileType((HANDLE)s), FILE_TYPE_PIPE);
+
+    TEST("GetHandleInformation: sockets are inheritable unless WSA_FLAG_NO_HANDLE_INHERIT");
+    flags = 0xdeadbeef;
+    CHECK(GetHandleInformation((HANDLE)s, &flags));
+    CHECK((flags & HANDLE_FLAG_INHERIT) != 0);
+    n = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    CHECK(n != INVALID_SOCKET);
+    flags = 0xdeadbeef;
+    CHECK(GetHandleInformation((HANDLE)n, &flags));
+    CHECK_EQ(flags & HANDLE_FLAG_INHERIT, 0);
+    closesocket(n);
+
+    TEST("DuplicateHandle of a socket makes a handle, but not a socket Winsock knows");
+    dup = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), (HANDLE)s, GetCurrentProcess(), &dup, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS));
+    CHECK(dup != NULL && dup != (HANDLE)s);
+    {
+        OVERLAPPED ov;
+        DWORD bytes = 0, oflags = 0;
+        memset(&ov, 0, sizeof(ov));
+        WSASetLastError(0xdeadbeef);
+        CHECK(!WSAGetOverlappedResult((SOCKET)dup, &ov, &bytes, FALSE, &oflags));
+        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    }
+    CHECK_EQ(GetFileType(dup), FILE_TYPE_PIPE);
+    CHECK(CloseHandle(dup));
+    /* The original is unaffected. */
+    CHECK_EQ(socket_type_of(s), SOCK_STREAM);
+
+    TEST("closesocket: 0 and a cleared last error; a closed or bad descriptor is WSAENOTSOCK");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+    CHECK_EQ(closesocket(s), 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(closesocket(s), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(closesocket(INVALID_SOCKET), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+
+    TEST("Winsock calls on a file handle: WSAENOTSOCK");
+    CHECK(GetTempPathA(sizeof(dir), dir) != 0);
+    snprintf(path, sizeof(path), "%sovl_socket_basic_%lu.tmp", dir, (unsigned long)GetCurrentProcessId());
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                       FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    value = 0xdead;
+    len = sizeof(value);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt((SOCKET)file, SOL_SOCKET, SO_TYPE, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    CHECK(CloseHandle(file));
+
+    /* Last: ws2_32 keeps its own record of the socket closed this way, so nothing
+     * after this may depend on that handle value. */
+    TEST("CloseHandle closes a socket handle; a second CloseHandle is ERROR_INVALID_HANDLE");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+    SetLastError(0xdeadbeef);
+    CHECK(CloseHandle((HANDLE)s));
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle((HANDLE)s));
+    CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+}
+
+int main(void)
+{
+    HANDLE watchdog;
+
+    watchdog_done = CreateEventA(NULL, TRUE, FALSE, NULL);
+    watchdog = CreateThread(NULL, 0, watchdog_main, NULL, 0, NULL);
+
+    test_startup_cleanup(); /* first: it needs the library not yet started */
+    test_last_error();
+    test_socket_create();
+    test_bind_and_names();
+    test_listen();
+    test_connect_accept();
+    test_send_recv();
+    test_shutdown();
+    test_options();
+    test_ioctlsocket();
+    test_handles();
+
+    WSACleanup();
+    SetEvent(watchdog_done);
+    WaitForSingleObject(watchdog, 5000);
+    CloseHandle(watchdog);
+    CloseHandle(watchdog_done);
+    return tl_finish();
+}

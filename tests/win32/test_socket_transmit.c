@@ -1,0 +1,889 @@
+/* test_socket_transmit.c: the data-moving Winsock extensions.
+ *
+ * TransmitFile (whole file, a range, the file pointer, head and tail buffers, no file,
+ * TF_DISCONNECT, TF_DISCONNECT|TF_REUSE_SOCKET then AcceptEx, errors; event and port
+ * completion; files opened with and without FILE_FLAG_OVERLAPPED), TransmitPackets (memory
+ * and file elements), WSASendMsg / WSARecvMsg on UDP (WSAMSG fields, dwFlags out, the
+ * source address, IP_PKTINFO control data) and WSASendMsg on TCP.
+ * Every function comes from WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER).
+ * The receiving side checks every byte. Facts and sources:
+ * docs/research/windows-sockets-extensions.md. */
+#include "sockex_common.h"
+
+#define FILE_SIZE 200123
+
+/* Control bytes one IP_PKTINFO object takes: the header plus the data rounded up to
+ * pointer size (Wine's ws2_32 tests, test_ip_pktinfo, IP_PKTINFO_LEN). */
+#define PKTINFO_SPACE \
+    (sizeof(WSACMSGHDR) + ((sizeof(IN_PKTINFO) + sizeof(SIZE_T) - 1) & ~(sizeof(SIZE_T) - 1)))
+
+static LPFN_TRANSMITFILE pTransmitFile;
+static LPFN_TRANSMITPACKETS pTransmitPackets;
+static LPFN_ACCEPTEX pAcceptEx;
+static LPFN_WSASENDMSG pWSASendMsg;
+static LPFN_WSARECVMSG pWSARecvMsg;
+
+static char file_path[MAX_PATH];
+static HANDLE file_plain; /* opened without FILE_FLAG_OVERLAPPED */
+static HANDLE file_ov;    /* opened with FILE_FLAG_OVERLAPPED */
+
+static void load_extensions(void)
+{
+    SOCKET tcp = sx_tcp(), udp = sx_udp();
+    GUID tf = WSAID_TRANSMITFILE, acceptex = WSAID_ACCEPTEX;
+    GUID sendmsg = WSAID_WSASENDMSG, recvmsg = WSAID_WSARECVMSG;
+    GUID tp = WSAID_TRANSMITPACKETS;
+    DWORD bytes;
+
+    sx_get_ext(tcp, tf, &pTransmitFile, sizeof(pTransmitFile));
+    sx_get_ext(tcp, acceptex, &pAcceptEx, sizeof(pAcceptEx));
+    sx_get_ext(udp, sendmsg, &pWSASendMsg, sizeof(pWSASendMsg));
+    sx_get_ext(udp, recvmsg, &pWSARecvMsg, sizeof(pWSARecvMsg));
+    /* checked in test_transmitpackets */
+    pTransmitPackets = NULL;
+    WSAIoctl(tcp, SIO_GET_EXTENSION_FUNCTION_POINTER, &tp, sizeof(tp), &pTransmitPackets,
+             sizeof(pTransmitPackets), &bytes, NULL, NULL);
+    closesocket(tcp);
+    closesocket(udp);
+}
+
+static void make_file(void)
+{
+    char dir[MAX_PATH];
+    char *data = malloc(FILE_SIZE);
+    HANDLE h;
+    DWORD written = 0;
+    size_t i;
+
+    CHECK(data != NULL);
+    for (i = 0; i < FILE_SIZE; i++)
+        data[i] = (char)sx_pattern(i);
+    CHECK(GetTempPathA(sizeof(dir), dir) != 0);
+    CHECK(GetTempFileNameA(dir, "sxt", 0, file_path) != 0);
+    h = CreateFileA(file_path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(h, data, FILE_SIZE, &written, NULL));
+    CHECK_EQ(written, FILE_SIZE);
+    CloseHandle(h);
+    free(data);
+    file_plain = CreateFileA(file_path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                             FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    CHECK(file_plain != INVALID_HANDLE_VALUE);
+    file_ov = CreateFileA(file_path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                          FILE_FLAG_OVERLAPPED | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    CHECK(file_ov != INVALID_HANDLE_VALUE);
+}
+
+static void remove_file(void)
+{
+    CloseHandle(file_plain);
+    CloseHandle(file_ov);
+    CHECK(DeleteFileA(file_path));
+}
+
+/* A thread that receives `want` bytes (and, if asked, then waits for the peer's close),
+ * so that synchronous senders never block on a full socket buffer. */
+struct receiver {
+    SOCKET s;
+    char *buf;
+    int want;
+    int got;
+    int check_eof;
+    int eof;
+    HANDLE thread;
+};
+
+static DWORD WINAPI receiver_main(void *arg)
+{
+    struct receiver *r = arg;
+    r->got = sx_recv_all(r->s, r->buf, r->want, 10000);
+    if (r->check_eof)
+        r->eof = sx_recv_eof(r->s, 10000);
+    return 0;
+}
+
+static void receiver_start(struct receiver *r, SOCKET s, int want, int check_eof)
+{
+    r->s = s;
+    r->want = want;
+    r->got = 0;
+    r->check_eof = check_eof;
+    r->eof = 0;
+    r->buf = malloc(want > 0 ? (size_t)want : 1);
+    CHECK(r->buf != NULL);
+    memset(r->buf, 0xcc, want > 0 ? (size_t)want : 1);
+    r->thread = CreateThread(NULL, 0, receiver_main, r, 0, NULL);
+    CHECK(r->thread != NULL);
+}
+
+/* Joins the receiver (bounded) and returns TRUE if it finished. */
+static int receiver_join(struct receiver *r)
+{
+    int done = WaitForSingleObject(r->thread, 30000) == WAIT_OBJECT_0;
+    CHECK(done);
+    CloseHandle(r->thread);
+    return done;
+}
+
+static void receiver_free(struct receiver *r)
+{
+    free(r->buf);
+    r->buf = NULL;
+}
+
+/* Checks that the receiver got exactly head + file[offset, offset+count) + tail. */
+static void check_received(struct receiver *r, const char *head, int head_len, size_t offset,
+                           int count, const char *tail, int tail_len)
+{
+    CHECK_EQ(r->got, head_len + count + tail_len);
+    if (r->got != head_len + count + tail_len)
+        return;
+    if (head_len)
+        CHECK(memcmp(r->buf, head, (size_t)head_len) == 0);
+    CHECK_EQ(sx_pattern_mismatch(r->buf + head_len, (size_t)count, offset), -1);
+    if (tail_len)
+        CHECK(memcmp(r->buf + head_len + count, tail, (size_t)tail_len) == 0);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+static void test_transmitfile_errors(void)
+{
+    SOCKET s, client, server;
+    DWORD err;
+    BOOL ok;
+    OVERLAPPED ov;
+
+    sx_ov_init(&ov);
+
+    TEST("TransmitFile errors: INVALID_SOCKET: WSAENOTSOCK");
+    WSASetLastError(0xdeadbeef);
+    CHECK(!pTransmitFile(INVALID_SOCKET, file_plain, 0, 0, NULL, NULL, 0));
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+
+    TEST("TransmitFile errors: an unconnected TCP socket: WSAENOTCONN");
+    s = sx_tcp();
+    WSASetLastError(0xdeadbeef);
+    CHECK(!pTransmitFile(s, NULL, 0, 0, NULL, NULL, TF_REUSE_SOCKET));
+    CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+    closesocket(s);
+
+    TEST("TransmitFile errors: a UDP socket: WSAENOTCONN");
+    s = sx_udp();
+    WSASetLastError(0xdeadbeef);
+    CHECK(!pTransmitFile(s, NULL, 0, 0, NULL, NULL, 0));
+    CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+    closesocket(s);
+
+    TEST("TransmitFile errors: TF_REUSE_SOCKET without TF_DISCONNECT: WSAEINVAL");
+    sx_pair(&client, &server);
+    sx_ov_reset(&ov);
+    WSASetLastError(0xdeadbeef);
+    ok = pTransmitFile(client, NULL, 0, 0, &ov, NULL, TF_REUSE_SOCKET);
+    err = WSAGetLastError();
+    CHECK(!ok);
+    WINE_DEVIATION("TransmitFile accepts TF_REUSE_SOCKET without TF_DISCONNECT")
+    {
+        CHECK_EQ(err, WSAEINVAL);
+    }
+    if (ok || err == ERROR_IO_PENDING)
+        sx_signalled(ov.hEvent, 5000);
+    closesocket(client);
+    closesocket(server);
+
+    TEST("TransmitFile errors: an offset beyond the end of the file: WSAEINVAL");
+    sx_pair(&client, &server);
+    sx_ov_reset(&ov);
+    ov.Offset = FILE_SIZE + 1000;
+    WSASetLastError(0xdeadbeef);
+    ok = pTransmitFile(client, file_plain, 0, 0, &ov, NULL, 0);
+    err = WSAGetLastError();
+    CHECK(!ok);
+    WINE_DEVIATION("TransmitFile accepts an offset beyond the end of the file")
+    {
+        CHECK_EQ(err, WSAEINVAL);
+    }
+    if (ok || err == ERROR_IO_PENDING)
+        sx_signalled(ov.hEvent, 5000);
+    closesocket(client);
+    closesocket(server);
+
+    TEST("TransmitFile errors: after shutdown(SD_SEND): WSAESHUTDOWN");
+    sx_pair(&client, &server);
+    CHECK_EQ(shutdown(client, SD_SEND), 0);
+    WSASetLastError(0xdeadbeef);
+    ok = pTransmitFile(client, NULL, 0, 0, NULL, NULL, 0);
+    err = WSAGetLastError();
+    CHECK(!ok);
+    CHECK_EQ(err, WSAESHUTDOWN);
+    closesocket(client);
+    closesocket(server);
+
+    sx_ov_free(&ov);
+}
+
+static void test_transmitfile_sync(void)
+{
+    static const char head[] = "HEAD-0123456789";
+    static const char tail[] = "tail!";
+    SOCKET client, server;
+    struct receiver r;
+    TRANSMIT_FILE_BUFFERS bufs;
+    BOOL ok;
+
+    sx_pair(&client, &server);
+
+    TEST("TransmitFile sync: the whole file (count 0) from the start");
+    CHECK_EQ(SetFilePointer(file_plain, 0, NULL, FILE_BEGIN), 0);
+    receiver_start(&r, server, FILE_SIZE, 0);
+    ok = pTransmitFile(client, file_plain, 0, 0, NULL, NULL, 0);
+    CHECK(ok);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 0, FILE_SIZE, NULL, 0);
+    receiver_free(&r);
+
+    TEST("TransmitFile sync: starts at the current file pointer");
+    CHECK_EQ(SetFilePointer(file_plain, 1000, NULL, FILE_BEGIN), 1000);
+    receiver_start(&r, server, FILE_SIZE - 1000, 0);
+    CHECK(pTransmitFile(client, file_plain, 0, 0, NULL, NULL, 0));
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 1000, FILE_SIZE - 1000, NULL, 0);
+    receiver_free(&r);
+
+    TEST("TransmitFile sync: nNumberOfBytesToWrite limits the count");
+    CHECK_EQ(SetFilePointer(file_plain, 0, NULL, FILE_BEGIN), 0);
+    receiver_start(&r, server, 777, 0);
+    CHECK(pTransmitFile(client, file_plain, 777, 0, NULL, NULL, 0));
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 0, 777, NULL, 0);
+    receiver_free(&r);
+    CHECK(!sx_readable(server, 100));
+
+    TEST("TransmitFile sync: head and tail buffers around the file data");
+    bufs.Head = (void *)head;
+    bufs.HeadLength = sizeof(head) - 1;
+    bufs.Tail = (void *)tail;
+    bufs.TailLength = sizeof(tail) - 1;
+    CHECK_EQ(SetFilePointer(file_plain, 0, NULL, FILE_BEGIN), 0);
+    receiver_start(&r, server, (int)(bufs.HeadLength + 4096 + bufs.TailLength), 0);
+    CHECK(pTransmitFile(client, file_plain, 4096, 0, NULL, &bufs, 0));
+    if (receiver_join(&r))
+        check_received(&r, head, (int)bufs.HeadLength, 0, 4096, tail, (int)bufs.TailLength);
+    receiver_free(&r);
+
+    TEST("TransmitFile sync: no file, only head and tail");
+    receiver_start(&r, server, (int)(bufs.HeadLength + bufs.TailLength), 0);
+    CHECK(pTransmitFile(client, NULL, 0, 0, NULL, &bufs, 0));
+    if (receiver_join(&r))
+        check_received(&r, head, (int)bufs.HeadLength, 0, 0, tail, (int)bufs.TailLength);
+    receiver_free(&r);
+
+    TEST("TransmitFile sync: no file and no buffers succeeds and sends nothing");
+    CHECK(pTransmitFile(client, NULL, 0, 0, NULL, NULL, 0));
+    CHECK(!sx_readable(server, 200));
+
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_transmitfile_overlapped_one(HANDLE file, const char *what)
+{
+    static const char head[] = "<<head>>";
+    static const char tail[] = "<<the tail>>";
+    SOCKET client, server;
+    struct receiver r;
+    TRANSMIT_FILE_BUFFERS bufs;
+    OVERLAPPED ov;
+    DWORD bytes;
+    BOOL ok;
+
+    printf("   (%s)\n", what);
+    sx_ov_init(&ov);
+    sx_pair(&client, &server);
+
+    TEST("TransmitFile overlapped: the whole file, event, bytes = file size");
+    sx_ov_reset(&ov);
+    ov.Offset = 0;
+    ov.OffsetHigh = 0;
+    receiver_start(&r, server, FILE_SIZE, 0);
+    WSASetLastError(0xdeadbeef);
+    ok = pTransmitFile(client, file, 0, 0, &ov, NULL, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    bytes = 0xdeadbeef;
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, FILE_SIZE);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 0, FILE_SIZE, NULL, 0);
+    receiver_free(&r);
+
+    TEST("TransmitFile overlapped: a range (Offset 5000, 10000 bytes)");
+    sx_ov_reset(&ov);
+    ov.Offset = 5000;
+    ov.OffsetHigh = 0;
+    receiver_start(&r, server, 10000, 0);
+    ok = pTransmitFile(client, file, 10000, 0, &ov, NULL, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    bytes = 0xdeadbeef;
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, 10000);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 5000, 10000, NULL, 0);
+    receiver_free(&r);
+    CHECK(!sx_readable(server, 100));
+
+    TEST("TransmitFile overlapped: from an offset to the end (count 0)");
+    sx_ov_reset(&ov);
+    ov.Offset = FILE_SIZE - 3333;
+    receiver_start(&r, server, 3333, 0);
+    ok = pTransmitFile(client, file, 0, 0, &ov, NULL, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, 3333);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, FILE_SIZE - 3333, 3333, NULL, 0);
+    receiver_free(&r);
+
+    TEST("TransmitFile overlapped: head + range + tail; bytes count all three");
+    bufs.Head = (void *)head;
+    bufs.HeadLength = sizeof(head) - 1;
+    bufs.Tail = (void *)tail;
+    bufs.TailLength = sizeof(tail) - 1;
+    sx_ov_reset(&ov);
+    ov.Offset = 123;
+    receiver_start(&r, server, (int)(bufs.HeadLength + 50000 + bufs.TailLength), 0);
+    ok = pTransmitFile(client, file, 50000, 0, &ov, &bufs, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, bufs.HeadLength + 50000 + bufs.TailLength);
+    if (receiver_join(&r))
+        check_received(&r, head, (int)bufs.HeadLength, 123, 50000, tail, (int)bufs.TailLength);
+    receiver_free(&r);
+
+    TEST("TransmitFile overlapped: nNumberOfBytesPerSend does not change what arrives");
+    sx_ov_reset(&ov);
+    ov.Offset = 0;
+    receiver_start(&r, server, 20000, 0);
+    ok = pTransmitFile(client, file, 20000, 1000, &ov, NULL, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, 20000);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 0, 20000, NULL, 0);
+    receiver_free(&r);
+
+    closesocket(client);
+    closesocket(server);
+    sx_ov_free(&ov);
+}
+
+static void test_transmitfile_port(void)
+{
+    SOCKET client, server;
+    struct receiver r;
+    OVERLAPPED ov;
+    HANDLE port;
+    struct sx_packet p;
+    BOOL ok;
+
+    TEST("TransmitFile through a port: one packet with key, OVERLAPPED, bytes");
+    sx_pair(&client, &server);
+    port = CreateIoCompletionPort((HANDLE)client, NULL, 0x7f, 0);
+    CHECK(port != NULL);
+    memset(&ov, 0, sizeof(ov));
+    ov.Offset = 777;
+    receiver_start(&r, server, 65536, 0);
+    ok = pTransmitFile(client, file_ov, 65536, 0, &ov, NULL, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    p = sx_get_packet(port, 20000);
+    CHECK(p.ret);
+    CHECK_EQ(p.key, 0x7f);
+    CHECK_EQ(p.bytes, 65536);
+    CHECK(p.ov == &ov);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 65536);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 777, 65536, NULL, 0);
+    receiver_free(&r);
+    p = sx_get_packet(port, 100);
+    CHECK(!p.ret);
+    CHECK_EQ(p.error, WAIT_TIMEOUT);
+    closesocket(client);
+    closesocket(server);
+    CloseHandle(port);
+}
+
+static void test_transmitfile_disconnect(void)
+{
+    SOCKET client, server;
+    struct receiver r;
+    OVERLAPPED ov;
+    DWORD bytes;
+    BOOL ok;
+
+    sx_ov_init(&ov);
+
+    TEST("TransmitFile TF_DISCONNECT: the peer reads all the data, then 0");
+    sx_pair(&client, &server);
+    sx_ov_reset(&ov);
+    ov.Offset = 0;
+    receiver_start(&r, server, 40000, 0);
+    ok = pTransmitFile(client, file_plain, 40000, 0, &ov, NULL, TF_DISCONNECT);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, 40000);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 0, 40000, NULL, 0);
+    receiver_free(&r);
+    WINE_DEVIATION("TransmitFile ignores TF_DISCONNECT: the peer never reads end-of-stream")
+    {
+        CHECK(sx_recv_eof(server, 5000));
+    }
+    closesocket(client);
+    closesocket(server);
+
+    TEST("TransmitFile TF_DISCONNECT, synchronous: same");
+    sx_pair(&client, &server);
+    CHECK_EQ(SetFilePointer(file_plain, 10, NULL, FILE_BEGIN), 10);
+    receiver_start(&r, server, 30000, 0);
+    CHECK(pTransmitFile(client, file_plain, 30000, 0, NULL, NULL, TF_DISCONNECT));
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 10, 30000, NULL, 0);
+    receiver_free(&r);
+    WINE_DEVIATION("TransmitFile ignores TF_DISCONNECT: the peer never reads end-of-stream")
+    {
+        CHECK(sx_recv_eof(server, 5000));
+    }
+    closesocket(client);
+    closesocket(server);
+
+    sx_ov_free(&ov);
+}
+
+/* An accepted socket sends a file with TF_DISCONNECT|TF_REUSE_SOCKET and is then handed to
+ * AcceptEx again, as file servers do. */
+static void test_transmitfile_reuse(void)
+{
+    struct sockaddr_in laddr, cname, *local, *remote;
+    SOCKET listener = sx_listener(&laddr, 5), acceptor = sx_tcp(), client;
+    char abuf[2 * (sizeof(SOCKADDR_IN) + 16)];
+    OVERLAPPED aov, tov;
+    DWORD bytes;
+    BOOL ok;
+    int round, llen, rlen;
+
+    sx_ov_init(&aov);
+    sx_ov_init(&tov);
+    for (round = 0; round < 2; round++) {
+        char *got = malloc(30000);
+        printf("   (round %d)\n", round);
+        TEST("TransmitFile reuse: AcceptEx into the socket");
+        sx_ov_reset(&aov);
+        ok = pAcceptEx(listener, acceptor, abuf, 0, SX_ADDRLEN, SX_ADDRLEN, &bytes, &aov);
+        CHECK(!ok);
+        CHECK_EQ(WSAGetLastError(), ERROR_IO_PENDING);
+        client = sx_tcp();
+        CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+        cname = sx_name(client);
+        CHECK(sx_signalled(aov.hEvent, 5000));
+        CHECK(GetOverlappedResult((HANDLE)listener, &aov, &bytes, FALSE));
+        local = remote = NULL;
+        {
+            LPFN_GETACCEPTEXSOCKADDRS pGet = NULL;
+            GUID g = WSAID_GETACCEPTEXSOCKADDRS;
+            sx_get_ext(listener, g, &pGet, sizeof(pGet));
+            if (pGet != NULL) {
+                pGet(abuf, 0, SX_ADDRLEN, SX_ADDRLEN, (struct sockaddr **)&local, &llen,
+                     (struct sockaddr **)&remote, &rlen);
+                CHECK(remote != NULL && sx_same_addr(remote, &cname));
+            }
+        }
+
+        TEST("TransmitFile reuse: TF_DISCONNECT|TF_REUSE_SOCKET sends the data then FIN");
+        sx_ov_reset(&tov);
+        tov.Offset = 999;
+        ok = pTransmitFile(acceptor, file_ov, 30000, 0, &tov, NULL,
+                           TF_DISCONNECT | TF_REUSE_SOCKET);
+        CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+        CHECK(got != NULL);
+        CHECK_EQ(sx_recv_all(client, got, 30000, 10000), 30000);
+        CHECK_EQ(sx_pattern_mismatch(got, 30000, 999), -1);
+        WINE_DEVIATION("TransmitFile ignores TF_DISCONNECT: the peer never reads end-of-stream")
+        {
+            CHECK(sx_recv_eof(client, 5000));
+        }
+        TEST("TransmitFile reuse: it completes only once the peer has closed too");
+        WINE_DEVIATION("TransmitFile(TF_DISCONNECT|TF_REUSE_SOCKET) completes before the peer "
+                       "closes")
+        {
+            CHECK(!sx_signalled(tov.hEvent, 300));
+        }
+        closesocket(client);
+        CHECK(sx_signalled(tov.hEvent, 10000));
+        bytes = 0xdeadbeef;
+        CHECK(GetOverlappedResult((HANDLE)acceptor, &tov, &bytes, FALSE));
+        CHECK_EQ(bytes, 30000);
+        free(got);
+    }
+    closesocket(acceptor);
+    closesocket(listener);
+    sx_ov_free(&aov);
+    sx_ov_free(&tov);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+static void test_transmitpackets(void)
+{
+    static const char head[] = "HEAD:";
+    static const char tail[] = "TAIL";
+    SOCKET client, server;
+    TRANSMIT_PACKETS_ELEMENT el[3];
+    struct receiver r;
+    OVERLAPPED ov;
+    DWORD bytes;
+    HANDLE port;
+    struct sx_packet p;
+    BOOL ok;
+
+    TEST("TransmitPackets: obtained through WSAID_TRANSMITPACKETS");
+    WINE_DEVIATION("Wine has no TransmitPackets (its extension pointer is not available)")
+    {
+        CHECK(pTransmitPackets != NULL);
+    }
+    if (pTransmitPackets == NULL)
+        return;
+
+    sx_ov_init(&ov);
+    sx_pair(&client, &server);
+
+    TEST("TransmitPackets: memory + file range + memory, event; bytes = total, data exact");
+    memset(el, 0, sizeof(el));
+    el[0].dwElFlags = TP_ELEMENT_MEMORY;
+    el[0].cLength = sizeof(head) - 1;
+    el[0].pBuffer = (void *)head;
+    el[1].dwElFlags = TP_ELEMENT_FILE;
+    el[1].cLength = 5000;
+    el[1].nFileOffset.QuadPart = 100;
+    el[1].hFile = file_plain;
+    el[2].dwElFlags = TP_ELEMENT_MEMORY;
+    el[2].cLength = sizeof(tail) - 1;
+    el[2].pBuffer = (void *)tail;
+    sx_ov_reset(&ov);
+    receiver_start(&r, server, (int)(sizeof(head) - 1 + 5000 + sizeof(tail) - 1), 0);
+    ok = pTransmitPackets(client, el, 3, 0, &ov, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    bytes = 0xdeadbeef;
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, sizeof(head) - 1 + 5000 + sizeof(tail) - 1);
+    if (receiver_join(&r))
+        check_received(&r, head, (int)sizeof(head) - 1, 100, 5000, tail, (int)sizeof(tail) - 1);
+    receiver_free(&r);
+
+    TEST("TransmitPackets: a file element with cLength 0 sends the whole file");
+    memset(el, 0, sizeof(el));
+    el[0].dwElFlags = TP_ELEMENT_FILE;
+    el[0].cLength = 0;
+    el[0].nFileOffset.QuadPart = 0;
+    el[0].hFile = file_ov;
+    sx_ov_reset(&ov);
+    receiver_start(&r, server, FILE_SIZE, 0);
+    ok = pTransmitPackets(client, el, 1, 0, &ov, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK(sx_signalled(ov.hEvent, 20000));
+    CHECK(GetOverlappedResult((HANDLE)client, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, FILE_SIZE);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 0, FILE_SIZE, NULL, 0);
+    receiver_free(&r);
+
+    TEST("TransmitPackets: synchronous (NULL OVERLAPPED), memory only");
+    memset(el, 0, sizeof(el));
+    el[0].dwElFlags = TP_ELEMENT_MEMORY;
+    el[0].cLength = sizeof(head) - 1;
+    el[0].pBuffer = (void *)head;
+    el[1].dwElFlags = TP_ELEMENT_MEMORY;
+    el[1].cLength = sizeof(tail) - 1;
+    el[1].pBuffer = (void *)tail;
+    receiver_start(&r, server, (int)(sizeof(head) - 1 + sizeof(tail) - 1), 0);
+    CHECK(pTransmitPackets(client, el, 2, 0, NULL, 0));
+    if (receiver_join(&r))
+        check_received(&r, head, (int)sizeof(head) - 1, 0, 0, tail, (int)sizeof(tail) - 1);
+    receiver_free(&r);
+
+    TEST("TransmitPackets: through a port");
+    port = CreateIoCompletionPort((HANDLE)client, NULL, 0x55, 0);
+    CHECK(port != NULL);
+    memset(el, 0, sizeof(el));
+    el[0].dwElFlags = TP_ELEMENT_FILE;
+    el[0].cLength = 12345;
+    el[0].nFileOffset.QuadPart = 54321;
+    el[0].hFile = file_plain;
+    memset(&ov, 0, sizeof(ov));
+    receiver_start(&r, server, 12345, 0);
+    ok = pTransmitPackets(client, el, 1, 0, &ov, 0);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    p = sx_get_packet(port, 20000);
+    CHECK(p.ret);
+    CHECK_EQ(p.key, 0x55);
+    CHECK_EQ(p.bytes, 12345);
+    CHECK(p.ov == &ov);
+    if (receiver_join(&r))
+        check_received(&r, NULL, 0, 54321, 12345, NULL, 0);
+    receiver_free(&r);
+    CloseHandle(port);
+
+    TEST("TransmitPackets: TF_REUSE_SOCKET without TF_DISCONNECT: WSAEINVAL");
+    memset(&ov, 0, sizeof(ov));
+    WSASetLastError(0xdeadbeef);
+    CHECK(!pTransmitPackets(client, el, 1, 0, &ov, TF_REUSE_SOCKET));
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+
+    closesocket(client);
+    closesocket(server);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+static void test_wsasendmsg(void)
+{
+    char part1[] = "hello ", part2[] = "world";
+    char buf[64];
+    WSABUF iov[2];
+    WSAMSG msg;
+    struct sockaddr_in dst_addr, from, name;
+    SOCKET src = sx_udp(), dst = sx_udp(), tcp_a, tcp_b;
+    DWORD sent;
+    int len, ret;
+
+    CHECK_EQ(sx_bind_loopback(dst), 0);
+    dst_addr = sx_name(dst);
+    iov[0].buf = part1;
+    iov[0].len = sizeof(part1) - 1;
+    iov[1].buf = part2;
+    iov[1].len = sizeof(part2) - 1;
+    memset(&msg, 0, sizeof(msg));
+    msg.name = (struct sockaddr *)&dst_addr;
+    msg.namelen = sizeof(dst_addr);
+    msg.lpBuffers = iov;
+    msg.dwBufferCount = 2;
+
+    TEST("WSASendMsg: errors: INVALID_SOCKET WSAENOTSOCK, NULL msg WSAEFAULT, "
+         "NULL byte count without OVERLAPPED WSAEFAULT");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(pWSASendMsg(INVALID_SOCKET, &msg, 0, &sent, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(pWSASendMsg(src, NULL, 0, &sent, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(pWSASendMsg(src, &msg, 0, NULL, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("WSASendMsg: gathers two buffers into one datagram; binds the socket implicitly");
+    len = sizeof(name);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockname(src, (struct sockaddr *)&name, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    sent = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    ret = pWSASendMsg(src, &msg, 0, &sent, NULL, NULL);
+    CHECK_EQ(ret, 0);
+    CHECK_EQ(GetLastError(), 0);
+    CHECK_EQ(sent, 11);
+    len = sizeof(from);
+    memset(buf, 0, sizeof(buf));
+    CHECK(sx_readable(dst, 5000));
+    CHECK_EQ(recvfrom(dst, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len), 11);
+    CHECK(memcmp(buf, "hello world", 11) == 0);
+    name = sx_name(src);
+    CHECK_EQ(name.sin_addr.s_addr, htonl(INADDR_ANY));
+    CHECK(name.sin_port != 0);
+    CHECK_EQ(from.sin_port, name.sin_port);
+
+    TEST("WSASendMsg: on a TCP socket: WSAEINVAL");
+    sx_pair(&tcp_a, &tcp_b);
+    memset(&msg, 0, sizeof(msg));
+    msg.lpBuffers = iov;
+    msg.dwBufferCount = 1;
+    WSASetLastError(0xdeadbeef);
+    ret = pWSASendMsg(tcp_a, &msg, 0, &sent, NULL, NULL);
+    {
+        int err = WSAGetLastError();
+        WINE_DEVIATION("WSASendMsg on a TCP socket succeeds")
+        {
+            CHECK_EQ(ret, SOCKET_ERROR);
+            CHECK_EQ(err, WSAEINVAL);
+        }
+    }
+    closesocket(tcp_a);
+    closesocket(tcp_b);
+    closesocket(src);
+    closesocket(dst);
+}
+
+static void test_wsarecvmsg(void)
+{
+    SOCKET rx = sx_udp(), tx = sx_udp();
+    struct sockaddr_in rx_addr, tx_addr, from;
+    char b1[4], b2[32], control[128];
+    WSABUF iov[2];
+    WSAMSG msg;
+    DWORD got, flags;
+    OVERLAPPED ov;
+    int ret;
+    DWORD on = 1;
+
+    CHECK_EQ(sx_bind_loopback(rx), 0);
+    CHECK_EQ(sx_bind_loopback(tx), 0);
+    rx_addr = sx_name(rx);
+    tx_addr = sx_name(tx);
+    sx_ov_init(&ov);
+
+    TEST("WSARecvMsg: NULL msg: WSAEFAULT");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(pWSARecvMsg(rx, NULL, &got, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("WSARecvMsg: scatters into two buffers, fills name, dwFlags 0, no control");
+    CHECK_EQ(sendto(tx, "abcdefghij", 10, 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 10);
+    CHECK(sx_readable(rx, 5000));
+    memset(b1, 0xcc, sizeof(b1));
+    memset(b2, 0xcc, sizeof(b2));
+    memset(&from, 0xcc, sizeof(from));
+    iov[0].buf = b1;
+    iov[0].len = sizeof(b1);
+    iov[1].buf = b2;
+    iov[1].len = sizeof(b2);
+    memset(&msg, 0, sizeof(msg));
+    msg.name = (struct sockaddr *)&from;
+    msg.namelen = sizeof(from);
+    msg.lpBuffers = iov;
+    msg.dwBufferCount = 2;
+    msg.Control.buf = NULL;
+    msg.Control.len = 0;
+    msg.dwFlags = 0;
+    got = 0xdeadbeef;
+    ret = pWSARecvMsg(rx, &msg, &got, NULL, NULL);
+    CHECK_EQ(ret, 0);
+    CHECK_EQ(got, 10);
+    CHECK(memcmp(b1, "abcd", 4) == 0);
+    CHECK(memcmp(b2, "efghij", 6) == 0);
+    CHECK_EQ((unsigned char)b2[6], 0xcc);
+    CHECK(sx_same_addr(&from, &tx_addr));
+    CHECK_EQ(msg.dwFlags, 0);
+
+    TEST("WSARecvMsg: a datagram larger than the buffers: WSAEMSGSIZE, MSG_TRUNC, first bytes");
+    CHECK_EQ(sendto(tx, "0123456789ABCDEFGHIJ", 20, 0, (struct sockaddr *)&rx_addr,
+                    sizeof(rx_addr)),
+             20);
+    CHECK(sx_readable(rx, 5000));
+    memset(b1, 0xcc, sizeof(b1));
+    msg.dwBufferCount = 1;
+    msg.dwFlags = 0;
+    WSASetLastError(0xdeadbeef);
+    ret = pWSARecvMsg(rx, &msg, &got, NULL, NULL);
+    CHECK_EQ(ret, SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEMSGSIZE);
+    {
+        DWORD f = msg.dwFlags;
+        WINE_DEVIATION("WSARecvMsg does not set MSG_TRUNC in dwFlags for a truncated datagram")
+        {
+            CHECK(f & MSG_TRUNC);
+        }
+    }
+    CHECK(memcmp(b1, "0123", 4) == 0);
+    CHECK(!sx_readable(rx, 100)); /* the rest of the datagram is gone */
+
+    TEST("WSARecvMsg: IP_PKTINFO control data names the destination 127.0.0.1");
+    CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_PKTINFO, (char *)&on, sizeof(on)), 0);
+    CHECK_EQ(sendto(tx, "pkt", 3, 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 3);
+    CHECK(sx_readable(rx, 5000));
+    msg.dwBufferCount = 2;
+    msg.dwFlags = 0;
+    msg.Control.buf = control;
+    msg.Control.len = sizeof(control);
+    memset(control, 0, sizeof(control));
+    ret = pWSARecvMsg(rx, &msg, &got, NULL, NULL);
+    CHECK_EQ(ret, 0);
+    CHECK_EQ(got, 3);
+    CHECK_EQ(msg.Control.len, PKTINFO_SPACE);
+    {
+        WSACMSGHDR *c = WSA_CMSG_FIRSTHDR(&msg);
+        int found = 0;
+        for (; c != NULL; c = WSA_CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                IN_PKTINFO *pi = (IN_PKTINFO *)WSA_CMSG_DATA(c);
+                CHECK_EQ(c->cmsg_len, sizeof(WSACMSGHDR) + sizeof(IN_PKTINFO));
+                CHECK_EQ(pi->ipi_addr.s_addr, htonl(INADDR_LOOPBACK));
+                found = 1;
+            }
+        }
+        CHECK(found);
+    }
+
+    TEST("WSARecvMsg: control buffer too small: WSAEMSGSIZE, dwFlags = MSG_CTRUNC");
+    CHECK_EQ(sendto(tx, "pkt", 3, 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 3);
+    CHECK(sx_readable(rx, 5000));
+    msg.Control.buf = control;
+    msg.Control.len = 1;
+    msg.dwFlags = 0;
+    WSASetLastError(0xdeadbeef);
+    ret = pWSARecvMsg(rx, &msg, &got, NULL, NULL);
+    CHECK_EQ(ret, SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEMSGSIZE);
+    CHECK_EQ(msg.dwFlags, MSG_CTRUNC);
+
+    TEST("WSARecvMsg: overlapped: pends, completes when a datagram arrives");
+    msg.Control.buf = control;
+    msg.Control.len = sizeof(control);
+    msg.dwFlags = 0;
+    memset(b1, 0xcc, sizeof(b1));
+    memset(b2, 0xcc, sizeof(b2));
+    sx_ov_reset(&ov);
+    WSASetLastError(0xdeadbeef);
+    ret = pWSARecvMsg(rx, &msg, NULL, &ov, NULL);
+    CHECK_EQ(ret, SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+    CHECK(!sx_signalled(ov.hEvent, 100));
+    CHECK_EQ(sendto(tx, "overlapped", 10, 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 10);
+    CHECK(sx_signalled(ov.hEvent, 5000));
+    got = 0xdeadbeef;
+    flags = 0xdeadbeef;
+    CHECK(WSAGetOverlappedResult(rx, &ov, &got, FALSE, &flags));
+    CHECK_EQ(got, 10);
+    CHECK(memcmp(b1, "over", 4) == 0);
+    CHECK(memcmp(b2, "lapped", 6) == 0);
+    CHECK(sx_same_addr(&from, &tx_addr));
+    CHECK_EQ(msg.Control.len, PKTINFO_SPACE);
+
+    closesocket(rx);
+    closesocket(tx);
+    sx_ov_free(&ov);
+}
+
+int main(void)
+{
+    sx_startup();
+    load_extensions();
+    make_file();
+    test_transmitfile_errors();
+    test_transmitfile_sync();
+    test_transmitfile_overlapped_one(file_plain, "file without FILE_FLAG_OVERLAPPED");
+    test_transmitfile_overlapped_one(file_ov, "file with FILE_FLAG_OVERLAPPED");
+    test_transmitfile_port();
+    test_transmitfile_disconnect();
+    test_transmitfile_reuse();
+    test_transmitpackets();
+    test_wsasendmsg();
+    test_wsarecvmsg();
+    remove_file();
+    sx_cleanup();
+    return tl_finish();
+}
