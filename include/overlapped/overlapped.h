@@ -32,6 +32,10 @@ OVERLAPPED_API const char *overlapped_version(void);
  * ERROR_NOT_SUPPORTED). */
 OVERLAPPED_API const char *overlapped_engine(void);
 
+/* The number of handles open in the process's handle table (events, threads, files,
+ * sockets, ports...), for tests that check nothing leaks. */
+OVERLAPPED_API DWORD overlapped_open_handles(void);
+
 OVERLAPPED_END_C
 
 #endif

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "kernel/handle_table.h"
+#include "overlapped/overlapped.h"
 #include "win32/entry.h"
 
 using namespace overlapped;
@@ -72,3 +73,5 @@ extern "C" HANDLE WINAPI GetCurrentProcess(void) { return kernel::kCurrentProces
 extern "C" HANDLE WINAPI GetCurrentThread(void) { return kernel::kCurrentThreadHandle; }
 
 extern "C" DWORD WINAPI GetCurrentProcessId(void) { return static_cast<DWORD>(getpid()); }
+
+extern "C" DWORD overlapped_open_handles(void) { return kernel::handle_count_open(); }

@@ -21,6 +21,7 @@ int main(void)
     HANDLE done = CreateEventA(NULL, TRUE, FALSE, NULL);
     port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
     HANDLE thread = CreateThread(NULL, 0, worker, done, 0, NULL);
+    if (overlapped_open_handles() < 3) return 8; /* done, port and thread at least */
     if (done == NULL || port == NULL || thread == NULL) return 1;
     PostQueuedCompletionStatus(port, 42, 7, NULL);
     if (WaitForSingleObject(done, 5000) != WAIT_OBJECT_0) return 2;
