@@ -150,7 +150,8 @@ void SocketDevice::events_connect_started()
     connect_failed_.store(false, std::memory_order_release);
     events_.connect = ConnectState::Pending;
     events_.connect_error = 0;
-    events_.reported &= ~ws::kFdConnect;
+    // A datagram socket's connect records FD_WRITE again with FD_CONNECT.
+    events_.reported &= ~(is_stream_type() ? ws::kFdConnect : ws::kFdConnect | ws::kFdWrite);
     events_arm();  // the watch now also waits for the connection (room to send)
 }
 
@@ -191,9 +192,13 @@ void SocketDevice::events_update(bool edges)
 
     if (!is_stream_type()) {
         // Datagrams: FD_READ while one waits (or an error to report), FD_WRITE while
-        // there is room; each once until re-enabled.
+        // there is room once the socket is bound (Windows records nothing for an unbound
+        // one), FD_CONNECT after connect(); each once until re-enabled.
+        if (events_.connect == ConnectState::Done && !(reported & ws::kFdConnect))
+            events_record(ws::kFdConnect, events_.connect_error);
         if ((ready & (POLLIN | POLLERR)) && !(reported & ws::kFdRead)) events_record(ws::kFdRead, 0);
-        if ((ready & POLLOUT) && !(reported & ws::kFdWrite)) events_record(ws::kFdWrite, 0);
+        if ((ready & POLLOUT) && bound_.load(std::memory_order_acquire) && !(reported & ws::kFdWrite))
+            events_record(ws::kFdWrite, 0);
         return;
     }
 
