@@ -262,6 +262,8 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->accepted_ = false;
     device->accept_listener_ = nullptr;
     device->accept_overlapped_ = nullptr;
+    device->connect_failed_.store(false, std::memory_order_relaxed);
+    device->event_selected_.store(false, std::memory_order_relaxed);
     device->reuse_address_ = false;
     device->exclusive_address_ = false;
     device->udp_connreset_ = true;
@@ -284,6 +286,7 @@ void SocketDevice::last_handle_closed()
     Device::last_handle_closed();  // cancels the requests in progress
     // WSAEventSelect ends: the watch is cancelled, the event let go.
     events_.mask = 0;
+    event_selected_.store(false, std::memory_order_relaxed);
     if (events_.armed) io::cancel_internal(&events_.watch.op);
     if (events_.event != nullptr) {
         events_.event->release_reference();
@@ -301,11 +304,14 @@ void SocketDevice::recycle()
     lock.lock();
     int descriptor = descriptor_;
     descriptor_ = -1;
+    int epoll = events_.epoll;  // WSAEventSelect's (no watch runs: it holds a reference)
+    events_.epoll = -1;
     unbind();
     lock.unlock();
     io::forget_device(this);
     forget_bound_address(this);
     if (descriptor >= 0) ::close(descriptor);
+    if (epoll >= 0) ::close(epoll);
     kernel::Pool<SocketDevice>::instance().release(this);
 }
 
@@ -323,9 +329,17 @@ void SocketDevice::replace_descriptor(int descriptor, bool connected)
     reset_.store(false, std::memory_order_release);
     extension_connected_.store(false, std::memory_order_release);
     accepted_ = connected;  // only accept/AcceptEx bring a connected descriptor
+    connect_failed_.store(false, std::memory_order_release);
     connect_time_ = connected ? tr::monotonic_seconds() : 0;
     peer_length_ = 0;
     if (connected) remember_peer();
+    // WSAEventSelect goes on with the new descriptor (the old one leaves the epoll
+    // instance as it closes).
+    events_.registered = 0;
+    events_.last_available = 0;
+    events_.last_backlog = 0;
+    events_.connect = ConnectState::None;
+    events_arm();
     lock.unlock();
     forget_bound_address(this);
     if (old >= 0) ::close(old);
@@ -369,12 +383,16 @@ bool SocketDevice::connected()
     if (!connecting_.load(std::memory_order_acquire)) return false;
     pollfd entry{descriptor_, POLLOUT, 0};
     if (poll(&entry, 1, 0) <= 0) return false;
+    // The connect ended: one thread looks at how (SO_ERROR reads once).
+    bool expected = true;
+    if (!connecting_.compare_exchange_strong(expected, false, std::memory_order_acq_rel))
+        return connected_.load(std::memory_order_acquire);
     int error = 0;
     socklen_t size = sizeof(error);
     getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size);
-    connecting_.store(false, std::memory_order_release);
     if (error != 0) {
         pending_error_ = tr::wsa_error(error);  // getsockopt(SO_ERROR) still reports it
+        connect_failed_.store(true, std::memory_order_release);  // select: exceptfds
         return false;
     }
     connected_.store(true, std::memory_order_release);
@@ -399,6 +417,13 @@ int SocketDevice::error_for(int error)
     if (error == ECONNRESET) reset_.store(true, std::memory_order_release);
     if (error == EPIPE) return send_shut_.load(std::memory_order_acquire) ? WSAESHUTDOWN : WSAECONNRESET;
     return tr::wsa_error(error);
+}
+
+bool SocketDevice::has_pending(SocketOperation operation) const
+{
+    for (const io::Request* request = requests; request != nullptr; request = request->next)
+        if (const_cast<io::Request*>(request)->driver_state<SocketState>()->operation == operation) return true;
+    return false;
 }
 
 int SocketDevice::claim_for_accept(SocketDevice* listener, OVERLAPPED* overlapped)
@@ -543,35 +568,47 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
         return WSAEINVAL;
     if (connected()) return WSAEISCONN;
     if (connecting_.load(std::memory_order_acquire)) return WSAEALREADY;
+    // The connect's outcome, for WSAEventSelect's FD_CONNECT and select's exceptfds.
+    auto ended = [this](int error) {
+        LockGuard guard(lock);
+        events_connect_started();
+        events_connect_finished(error);
+    };
     if (::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) == 0) {
         bound_.store(true, std::memory_order_release);
         connected_.store(true, std::memory_order_release);
         connect_time_ = tr::monotonic_seconds();
         remember_peer();
+        ended(0);
         return 0;
     }
     int error = errno;
     if (error != EINPROGRESS) {
         if (error == EISCONN) return WSAEISCONN;
         if (error == EALREADY) return WSAEALREADY;
+        if (error == ECONNREFUSED || error == ENETUNREACH || error == EHOSTUNREACH || error == ETIMEDOUT)
+            ended(tr::wsa_error(error));
         return tr::wsa_error(error);
     }
     bound_.store(true, std::memory_order_release);
     if (nonblocking_.load(std::memory_order_acquire)) {
         connecting_.store(true, std::memory_order_release);
         LockGuard guard(lock);
-        events_.connect_pending = true;
-        events_enable(ws::kFdConnect | ws::kFdWrite);
+        events_connect_started();  // FD_CONNECT (and FD_WRITE) when it ends
         return WSAEWOULDBLOCK;
     }
     if (int wait = wait_ready(POLLOUT, INFINITE)) return wait;
     int result = 0;
     socklen_t size = sizeof(result);
     getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &result, &size);
-    if (result != 0) return tr::wsa_error(result);
+    if (result != 0) {
+        ended(tr::wsa_error(result));
+        return tr::wsa_error(result);
+    }
     connected_.store(true, std::memory_order_release);
     connect_time_ = tr::monotonic_seconds();
     remember_peer();
+    ended(0);
     return 0;
 }
 
@@ -592,10 +629,8 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
             }
             device->replace_descriptor(descriptor, true);
             device->nonblocking_.store(nonblocking_.load(std::memory_order_acquire), std::memory_order_release);
-            {
-                LockGuard guard(lock);
-                events_enable(ws::kFdAccept);  // the next connection is reported again
-            }
+            inherit_event_select(device);     // the listener's WSAEventSelect applies to it
+            events_reenable(ws::kFdAccept);  // the next connection is reported again
             if (address != nullptr && length != nullptr)
                 tr::to_windows(reinterpret_cast<sockaddr*>(&peer), peer_length, address, length);
             *accepted = device;
@@ -605,8 +640,7 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
         if (error == ECONNABORTED || error == EINTR) continue;
         if (error != EAGAIN) return tr::wsa_error(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
-            LockGuard guard(lock);
-            events_enable(ws::kFdAccept);
+            events_reenable(ws::kFdAccept);
             return WSAEWOULDBLOCK;
         }
         if (int wait = wait_ready(POLLIN, INFINITE)) return wait;
@@ -619,11 +653,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
     *done = 0;
     struct Reenable {  // a receive re-enables FD_READ (and FD_OOB), whatever it returns
         SocketDevice* socket;
-        ~Reenable()
-        {
-            LockGuard guard(socket->lock);
-            socket->events_enable(ws::kFdRead | ws::kFdOob);
-        }
+        ~Reenable() { socket->events_reenable(ws::kFdRead | ws::kFdOob); }
     } reenable{this};
     if (listening()) return WSAENOTCONN;
     if (is_stream(type_) && !connected()) return WSAENOTCONN;
@@ -743,8 +773,7 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
         if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             *done = static_cast<DWORD>(sent);
-            LockGuard guard(lock);
-            events_enable(ws::kFdWrite);  // FD_WRITE again once there is room
+            events_reenable(ws::kFdWrite);  // FD_WRITE again once there is room
             return sent > 0 ? 0 : WSAEWOULDBLOCK;
         }
         if (int wait = wait_ready(POLLOUT, send_timeout_)) {
@@ -798,45 +827,118 @@ int SocketDevice::peer_address(ws::Sockaddr* address, int* length)
 }
 
 // ---- select() and WSAPoll().
-const PollBits& poll_bits()
+SocketDevice::Readiness SocketDevice::readiness()
 {
-    static const PollBits bits{POLLIN, POLLOUT, POLLPRI, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP};
-    return bits;
+    if (!is_stream(type_)) return Readiness::Datagram;
+    if (listening()) return Readiness::Listening;
+    if (connected()) return Readiness::Connected;  // also sees a non-blocking connect end
+    if (connecting_.load(std::memory_order_acquire)) return Readiness::Connecting;
+    if (connect_failed_.load(std::memory_order_acquire)) return Readiness::Failed;
+    // Linux reports a stream socket never connected as writable and hung up; Windows
+    // reports nothing for it.
+    return Readiness::Unconnected;
 }
 
-int poll_sockets(SocketPoll* entries, size_t count, int timeout_ms)
+int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
 {
+    using Readiness = SocketDevice::Readiness;
     std::vector<pollfd> fds(count);
-    for (size_t i = 0; i < count; ++i) {
-        fds[i].fd = entries[i].socket != nullptr ? entries[i].socket->descriptor() : -1;
-        fds[i].events = entries[i].events;
-        fds[i].revents = 0;
-    }
+    std::vector<Readiness> kinds(count);
+    // An entry whose descriptor reports only what its caller does not want (POLLERR and
+    // POLLHUP are reported unasked) is not polled again in this call: poll() would
+    // return at once, again and again.
+    std::vector<uint8_t> muted(count, 0);
     timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    int result = 0;
+    int found = 0;
     auto wait = [&]() -> DWORD {
         for (;;) {
-            int left = timeout_ms;
-            if (timeout_ms > 0) {
+            found = 0;
+            for (size_t i = 0; i < count; ++i) {
+                SocketWait& entry = entries[i];
+                entry.ready = 0;
+                fds[i] = pollfd{-1, 0, 0};
+                if (entry.socket == nullptr || muted[i]) continue;
+                Readiness kind = entry.socket->readiness();
+                kinds[i] = kind;
+                short events = 0;
+                switch (kind) {
+                case Readiness::Datagram:
+                    if (entry.wanted & kReadyData) events |= POLLIN;
+                    if (entry.wanted & kReadyWrite) events |= POLLOUT;
+                    break;
+                case Readiness::Listening:
+                    if (entry.wanted & kReadyAccept) events |= POLLIN;
+                    break;
+                case Readiness::Connected:
+                    if (entry.wanted & kReadyData) events |= POLLIN;
+                    if (entry.wanted & kReadyEnd) events |= POLLRDHUP;
+                    if (entry.wanted & kReadyOob) events |= POLLPRI;
+                    if (entry.wanted & kReadyWrite) events |= POLLOUT;
+                    break;
+                case Readiness::Connecting: events = POLLOUT; break;  // to see it end
+                case Readiness::Failed: entry.ready = kReadyFailed & entry.wanted; break;
+                case Readiness::Unconnected: break;
+                }
+                if (entry.ready != 0) ++found;
+                if (events != 0) fds[i] = pollfd{entry.socket->descriptor(), events, 0};
+            }
+            int left = found != 0 ? 0 : timeout_ms;
+            if (found == 0 && timeout_ms > 0) {
                 timespec now;
                 clock_gettime(CLOCK_MONOTONIC, &now);
                 long long elapsed = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
                 left = elapsed >= timeout_ms ? 0 : static_cast<int>(timeout_ms - elapsed);
             }
             int ready = poll(fds.data(), fds.size(), left);
-            if (ready >= 0) {
-                result = ready;
-                return 0;
+            if (ready < 0) {
+                if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
+                if (io::sync_io_cancelled()) return WSAEINTR;
+                continue;
             }
-            if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
-            if (io::sync_io_cancelled()) return WSAEINTR;
+            bool changed = false;  // a connect ended: look again
+            for (size_t i = 0; ready > 0 && i < count; ++i) {
+                short got = fds[i].revents;
+                if (got == 0) continue;
+                SocketWait& entry = entries[i];
+                uint8_t facts = 0;
+                switch (kinds[i]) {
+                case Readiness::Datagram:
+                    if (got & (POLLIN | POLLERR)) facts |= kReadyData;  // a datagram, or an error to report
+                    if (got & POLLOUT) facts |= kReadyWrite;
+                    break;
+                case Readiness::Listening:
+                    if (got & POLLIN) facts |= kReadyAccept;
+                    break;
+                case Readiness::Connected:
+                    if (got & (POLLRDHUP | POLLHUP | POLLERR)) {
+                        facts |= kReadyEnd;
+                        // Past the end, readable means data still queued.
+                        int available = 0;
+                        if ((got & POLLIN) && (entry.wanted & kReadyData) &&
+                            ioctl(fds[i].fd, FIONREAD, &available) == 0 && available > 0)
+                            facts |= kReadyData;
+                    } else if (got & POLLIN) {
+                        facts |= kReadyData;
+                    }
+                    if (got & POLLPRI) facts |= kReadyOob;
+                    if (got & POLLOUT) facts |= kReadyWrite;
+                    break;
+                case Readiness::Connecting: changed = true; break;
+                default: break;
+                }
+                entry.ready = facts & entry.wanted;
+                if (entry.ready != 0) ++found;
+                else if (kinds[i] != Readiness::Connecting) muted[i] = 1;
+            }
+            if (found != 0 || (left == 0 && !changed)) return 0;
+            // The time is up, but a connect just ended: one more look, without waiting.
+            if (left == 0) timeout_ms = 0;
         }
     };
     DWORD error = timeout_ms == 0 ? wait() : io::run_synchronous(wait);
     if (error != 0) return -static_cast<int>(error);
-    for (size_t i = 0; i < count; ++i) entries[i].ready = fds[i].revents;
-    return result;
+    return found;
 }
 
 // ---- overlapped requests.
@@ -968,6 +1070,7 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         op->code = engine::OpCode::Connect;
         op->address = &state->address;
         op->address_length = length;
+        events_connect_started();  // under the lock here
         state->output = static_cast<char*>(asked->output);  // the data to send once connected
         request->requested = asked->receive_length;          // its length
         request->write = true;
@@ -1221,12 +1324,20 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                 sockaddr none{};
                 none.sa_family = AF_UNSPEC;
                 ::connect(descriptor_, &none, sizeof(none));
+                if (result != -ECANCELED) {
+                    LockGuard guard(lock);
+                    events_connect_finished(tr::wsa_error(-result));
+                }
                 return fail(-result);
             }
             connected_.store(true, std::memory_order_release);
             extension_connected_.store(true, std::memory_order_release);
             connect_time_ = tr::monotonic_seconds();
             remember_peer();
+            {
+                LockGuard guard(lock);
+                events_connect_finished(0);
+            }
             state->phase = 1;
             if (request->requested == 0) return succeed();
             restart(op, engine::OpCode::Send, descriptor_);
@@ -1268,6 +1379,9 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
 void SocketDevice::finish(io::Request* request)
 {
     SocketState* state = request->driver_state<SocketState>();
+    // WSARecv and AcceptEx re-enable FD_READ/FD_OOB and FD_ACCEPT, as recv and accept do.
+    if (state->operation == SocketOperation::Receive) events_reenable(ws::kFdRead | ws::kFdOob);
+    if (state->operation == SocketOperation::Accept) events_reenable(ws::kFdAccept);
     if (state->other != nullptr) {
         state->other->release_accept_claim();
         state->other->release_reference();

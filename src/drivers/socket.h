@@ -142,36 +142,73 @@ public:
     // ---- WSAEventSelect (src/drivers/socket_events.cpp).
     // Associates `event` (a reference the socket takes over; null with `mask` 0: none)
     // with the FD_* network events in `mask`, and makes the socket non-blocking.
+    // Conditions already true are recorded at once, except those recorded before and not
+    // re-enabled since (Windows' rules); events recorded and not yet enumerated stay.
     int event_select(kernel::Object* event, LONG mask);
-    // WSAEnumNetworkEvents: the events recorded since the last call, and their errors;
-    // resets `event` (may be null) as it reads them.
+    // WSAEnumNetworkEvents: the events recorded since the last call (of those selected),
+    // and their errors (only the entries of those events are written); resets `event`
+    // (may be null) as it reads them.
     int enumerate_events(kernel::Object* event, ws::WsaNetworkEvents* out);
+    // accept(): the new socket takes this listener's WSAEventSelect (as on Windows).
+    void inherit_event_select(SocketDevice* accepted);
+
+    // ---- select() and WSAPoll(): the socket's state as they see it.
+    enum class Readiness : uint8_t {
+        Datagram,     // a datagram socket
+        Listening,    // a listener
+        Connected,    // a connected stream (including one the peer closed or reset)
+        Connecting,   // a non-blocking connect under way
+        Failed,       // a connect that failed
+        Unconnected,  // a stream socket never connected: never ready
+    };
+    Readiness readiness();
 
 private:
     void recycle() override;
-    // ---- WSAEventSelect's machinery (socket_events.cpp).
+    // ---- WSAEventSelect's machinery (socket_events.cpp). Everything under `lock`.
+    enum class ConnectState : uint8_t { None, Pending, Done };
     struct EventSelect {
         kernel::Object* event = nullptr;  // the program's event (a reference), or null
         LONG mask = 0;                    // FD_* asked for
-        LONG recorded = 0;                // FD_* seen, not yet enumerated
-        LONG enabled = 0;                 // FD_* that may be recorded (the re-enabling rules)
+        LONG recorded = 0;                // FD_* recorded, not yet enumerated
+        LONG reported = 0;                // FD_* recorded and not re-enabled since
         int errors[ws::kFdMaxEvents] = {};
+        // An edge-triggered epoll instance on the descriptor: it becomes readable when the
+        // socket's state changes (new data, a connection, room to send, the end...), and
+        // the watch waits for that.
+        int epoll = -1;
+        uint32_t registered = 0;          // the EPOLL* events registered (0: not yet)
+        uint32_t last_available = 0;      // bytes queued when last looked at
+        uint32_t last_backlog = 0;        // connections waiting when last looked at
+        ConnectState connect = ConnectState::None;  // this socket's own connect
+        int connect_error = 0;            // its result (WSA code) once Done
         bool armed = false;               // `watch` is with the engine
-        bool connect_pending = false;     // a non-blocking connect's FD_CONNECT is due
         struct Watch {
             engine::Op op;                // first: the engine hands it back
             SocketDevice* socket = nullptr;
-        } watch;                          // a Poll for the events wanted
+        } watch;                          // a Poll of `epoll`
     };
-    // Under `lock`: network events `bits` may be recorded again (a recv re-enables
-    // FD_READ...); starts a watch for them if needed.
-    void events_enable(LONG bits);
-    // Under `lock`: starts the watch if an event is wanted and none runs.
+    // Network events `bits` may be recorded again (a recv re-enables FD_READ...): looks
+    // at the socket now. Takes `lock` itself, and only if WSAEventSelect is in use.
+    void events_reenable(LONG bits);
+    // Under `lock`: the same, for a caller that holds it.
+    void events_reenable_locked(LONG bits);
+    // Under `lock`: records what the socket's state calls for. With `edges`, new data
+    // and new connections count even if FD_READ/FD_ACCEPT were recorded already (the
+    // watch saw the socket change); otherwise only conditions not yet reported.
+    void events_update(bool edges);
+    // Under `lock`: keeps the epoll registration and the watch as the selection needs.
     void events_arm();
     // The watch's completion (the I/O manager's completion thread).
     static void events_watched(engine::Op* op);
-    // Records `bits` (with `error` for each) and signals the event. Under `lock`.
+    // Under `lock`: records `bits` (with `error` for each) and signals the event.
     void events_record(LONG bits, int error);
+    // Under `lock`: a connect of this socket started / ended (`error`: WSA code, 0 for
+    // success). Also kept for select() (connect_failed_) when no events are selected.
+    void events_connect_started();
+    void events_connect_finished(int error);
+    // Under `lock`: whether an overlapped request of `operation` is in progress.
+    bool has_pending(SocketOperation operation) const;
     // Waits (poll) until the descriptor is ready for `events` or `timeout_ms` passes
     // (INFINITE: none). Returns 0, WSAETIMEDOUT, or WSAEINTR (cancelled, closed).
     int wait_ready(short events, DWORD timeout_ms);
@@ -211,6 +248,8 @@ private:
     bool accepted_ = false;                   // the connection came from accept/AcceptEx
     SocketDevice* accept_listener_ = nullptr; // under `lock`: while claimed, the AcceptEx's
     OVERLAPPED* accept_overlapped_ = nullptr; //  listener (a reference) and its OVERLAPPED
+    std::atomic<bool> connect_failed_{false}; // the last connect failed (select: exceptfds)
+    std::atomic<bool> event_selected_{false}; // WSAEventSelect in use (a hint for hot paths)
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
     bool udp_connreset_ = true;               // SIO_UDP_CONNRESET
@@ -228,21 +267,24 @@ private:
     EventSelect events_;  // under `lock`
 };
 
-// select() and WSAPoll(): waits until one of the descriptors is ready or `timeout_ms`
-// passes (-1: no limit), as a synchronous request (the thread counts as blocked for its
-// port; CancelSynchronousIo ends it). `events`/`ready` are poll(2)'s POLL* values.
-struct SocketPoll {
+// select() and WSAPoll(): what a socket is ready for, in Windows' terms.
+enum : uint8_t {
+    kReadyAccept = 1 << 0,  // a connection waits (listener)
+    kReadyData = 1 << 1,    // data to receive (datagram socket: or an error to report)
+    kReadyEnd = 1 << 2,     // the peer ended the stream (graceful close or reset)
+    kReadyOob = 1 << 3,     // out-of-band data
+    kReadyWrite = 1 << 4,   // room to send (a connected stream, or a datagram socket)
+    kReadyFailed = 1 << 5,  // a connect failed
+};
+struct SocketWait {
     SocketDevice* socket;  // null: skipped
-    short events;
-    short ready;
+    uint8_t wanted;        // the kReady* that end the wait
+    uint8_t ready;         // out: the wanted kReady* found
 };
-// Returns how many are ready, or -WSA error.
-int poll_sockets(SocketPoll* entries, size_t count, int timeout_ms);
-// poll(2)'s event bits, for the Winsock layer (which cannot include <poll.h>).
-struct PollBits {
-    short in, out, priority, error, hangup, invalid, read_hangup;
-};
-const PollBits& poll_bits();
+// Waits until an entry is ready for something it wants, or `timeout_ms` passes (-1: no
+// limit), as a synchronous request (the thread counts as blocked for its port;
+// CancelSynchronousIo ends it). Returns how many entries are ready, or -WSA error.
+int wait_sockets(SocketWait* entries, size_t count, int timeout_ms);
 
 // The WSA error for an NTSTATUS a socket request finished with (WSAGetOverlappedResult).
 int wsa_error_from_status(DWORD status);

@@ -320,6 +320,7 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
         ULONG on;
         memcpy(&on, in, sizeof(on));
         // A socket under WSAEventSelect stays non-blocking (Windows refuses).
+        LockGuard guard(lock);
         if (!on && events_.mask != 0) return WSAEINVAL;
         nonblocking_.store(on != 0, std::memory_order_release);
         return 0;

@@ -26,10 +26,10 @@ SocketDevice* socket_of(SOCKET s)
 }
 
 struct Entries {
-    std::vector<drivers::SocketPoll> list;
+    std::vector<drivers::SocketWait> list;
     ~Entries()
     {
-        for (drivers::SocketPoll& entry : list)
+        for (drivers::SocketWait& entry : list)
             if (entry.socket != nullptr) entry.socket->release_reference();
     }
 };
@@ -49,11 +49,21 @@ int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set* set)
 
 // Declared with C++ linkage in winsock2.h (an overload beside the C library's select);
 // its assembler label makes it overlapped_select for C and C++ callers alike.
+//
+// Readable: a connection to accept, data, the end of the stream (graceful or a reset).
+// Writable: room to send on a connected stream or a datagram socket. Except: out-of-band
+// data, or a connect that failed (which is neither readable nor writable). A stream
+// socket never connected is never ready. nfds is ignored; each set may hold any number
+// of sockets (FD_SETSIZE is the program's), and a socket twice in a set counts once.
 int WSAAPI select(int, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, const struct timeval* timeout)
 {
     if (!winsock_started()) return SOCKET_ERROR;
-    const drivers::PollBits& bits = drivers::poll_bits();
     fd_set* sets[3] = {readfds, writefds, exceptfds};
+    static const uint8_t wanted[3] = {
+        drivers::kReadyAccept | drivers::kReadyData | drivers::kReadyEnd,
+        drivers::kReadyWrite,
+        drivers::kReadyOob | drivers::kReadyFailed,
+    };
     size_t total = 0;
     for (fd_set* set : sets)
         if (set != nullptr) total += set->fd_count;
@@ -64,10 +74,15 @@ int WSAAPI select(int, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, con
     for (int kind = 0; kind < 3; ++kind) {
         fd_set* set = sets[kind];
         for (u_int i = 0; set != nullptr && i < set->fd_count; ++i) {
+            bool repeated = false;
+            for (u_int j = 0; j < i && !repeated; ++j) repeated = set->fd_array[j] == set->fd_array[i];
+            if (repeated) {  // counted once, at its first place
+                entries.list.push_back({nullptr, 0, 0});
+                continue;
+            }
             SocketDevice* socket = socket_of(set->fd_array[i]);
-            if (socket == nullptr) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);
-            short events = kind == 0 ? bits.in : kind == 1 ? bits.out : bits.priority;
-            entries.list.push_back({socket, events, 0});
+            if (socket == nullptr) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);  // sets left as they are
+            entries.list.push_back({socket, wanted[kind], 0});
         }
     }
     int timeout_ms = -1;
@@ -75,28 +90,17 @@ int WSAAPI select(int, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, con
         long long ms = static_cast<long long>(timeout->tv_sec) * 1000 + (timeout->tv_usec + 999) / 1000;
         timeout_ms = ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms);
     }
-    int ready = drivers::poll_sockets(entries.list.data(), entries.list.size(), timeout_ms);
+    int ready = drivers::wait_sockets(entries.list.data(), entries.list.size(), timeout_ms);
     if (ready < 0) return wsa_fail(-ready, SOCKET_ERROR);
-    // Each set keeps only its ready sockets. Readable: data, a connection to accept, the
-    // end of the stream or an error. Writable: room, or a connection made. Except:
-    // out-of-band data, or a non-blocking connect that failed (which is not writable).
+    // Each set keeps only its ready sockets, in order.
     int count = 0;
     size_t index = 0;
     for (int kind = 0; kind < 3; ++kind) {
         fd_set* set = sets[kind];
         if (set == nullptr) continue;
         u_int kept = 0;
-        for (u_int i = 0; i < set->fd_count; ++i, ++index) {
-            drivers::SocketPoll& entry = entries.list[index];
-            short got = entry.ready;
-            bool failed_connect = (got & bits.error) && !entry.socket->connected() && !entry.socket->listening() &&
-                                  entry.socket->is_stream_type();
-            bool yes = false;
-            if (kind == 0) yes = got & (bits.in | bits.hangup | bits.error);
-            if (kind == 1) yes = (got & bits.out) && !failed_connect;
-            if (kind == 2) yes = (got & bits.priority) || failed_connect;
-            if (yes) set->fd_array[kept++] = set->fd_array[i];
-        }
+        for (u_int i = 0; i < set->fd_count; ++i, ++index)
+            if (entries.list[index].ready != 0) set->fd_array[kept++] = set->fd_array[i];
         set->fd_count = kept;
         count += static_cast<int>(kept);
     }
@@ -106,48 +110,53 @@ int WSAAPI select(int, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, con
 
 extern "C" {
 
+// The events a WSAPOLLFD may ask for: POLLRDNORM, POLLRDBAND, POLLWRNORM (POLLIN and
+// POLLOUT are made of them), and the flags only ever reported, which are ignored;
+// anything else, POLLPRI included, is refused with WSAEINVAL (Microsoft Learn, WSAPoll
+// and WSAPOLLFD). POLLHUP and POLLERR are reported whether asked or not.
 int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)
 {
     if (!winsock_started()) return SOCKET_ERROR;
+    if (fds == 0) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     if (fdArray == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
-    const drivers::PollBits& bits = drivers::poll_bits();
+    constexpr SHORT kAccepted = POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLERR | POLLHUP | POLLNVAL;
+    for (ULONG i = 0; i < fds; ++i)
+        if (fdArray[i].events & ~kAccepted) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     Entries entries;
     entries.list.resize(fds);
-    int invalid = 0;
+    ULONG invalid = 0;
     for (ULONG i = 0; i < fds; ++i) {
         WSAPOLLFD& entry = fdArray[i];
         entry.revents = 0;
-        if (entry.events & ~(POLLRDNORM | POLLRDBAND | POLLPRI | POLLWRNORM | POLLWRBAND))
-            return wsa_fail(WSAEINVAL, SOCKET_ERROR);
         entries.list[i] = {nullptr, 0, 0};
-        if (static_cast<INT_PTR>(entry.fd) < 0) continue;  // ignored, as Windows does
         SocketDevice* socket = socket_of(entry.fd);
         if (socket == nullptr) {
+            // Not a socket (INVALID_SOCKET included): POLLNVAL, not counted.
             entry.revents = POLLNVAL;
             ++invalid;
             continue;
         }
-        short events = 0;
-        if (entry.events & POLLRDNORM) events |= bits.in;
-        if (entry.events & (POLLRDBAND | POLLPRI)) events |= bits.priority;
-        if (entry.events & (POLLWRNORM | POLLWRBAND)) events |= bits.out;
-        entries.list[i] = {socket, events, 0};
+        uint8_t wanted = drivers::kReadyEnd | drivers::kReadyFailed;
+        if (entry.events & POLLRDNORM) wanted |= drivers::kReadyAccept | drivers::kReadyData;
+        if (entry.events & POLLRDBAND) wanted |= drivers::kReadyOob;
+        if (entry.events & (POLLWRNORM | POLLWRBAND)) wanted |= drivers::kReadyWrite;
+        entries.list[i] = {socket, wanted, 0};
     }
-    int ready = drivers::poll_sockets(entries.list.data(), entries.list.size(), invalid != 0 ? 0 : timeout);
+    if (invalid == fds) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);
+    int ready = drivers::wait_sockets(entries.list.data(), entries.list.size(), timeout < 0 ? -1 : timeout);
     if (ready < 0) return wsa_fail(-ready, SOCKET_ERROR);
-    int count = invalid;
+    int count = 0;
     for (ULONG i = 0; i < fds; ++i) {
-        drivers::SocketPoll& entry = entries.list[i];
-        if (entry.socket == nullptr) continue;
-        short got = entry.ready;
+        uint8_t got = entries.list[i].ready;
+        if (entries.list[i].socket == nullptr || got == 0) continue;
         SHORT out = 0;
-        if (got & bits.in) out |= POLLRDNORM;
-        if (got & bits.priority) out |= POLLRDBAND;
-        if (got & bits.out) out |= POLLWRNORM;
-        if (got & bits.error) out |= POLLERR;
-        if (got & bits.hangup) out |= POLLHUP;
-        fdArray[i].revents = static_cast<SHORT>(out & (fdArray[i].events | POLLERR | POLLHUP | POLLNVAL));
-        if (fdArray[i].revents != 0) ++count;
+        if (got & (drivers::kReadyAccept | drivers::kReadyData)) out |= POLLRDNORM;
+        if (got & drivers::kReadyOob) out |= POLLRDBAND;
+        if (got & drivers::kReadyWrite) out |= POLLWRNORM;
+        if (got & drivers::kReadyEnd) out |= POLLHUP;
+        if (got & drivers::kReadyFailed) out |= POLLERR;
+        fdArray[i].revents = out;
+        ++count;
     }
     set_last_error(0);
     return count;
