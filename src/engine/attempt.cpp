@@ -48,11 +48,15 @@ int transfer(Op* op, bool nowait)
 }
 
 // A socket operation without blocking (the library's sockets are non-blocking).
-int socket_once(Op* op)
+int socket_once(Op* op, bool probe)
 {
     ssize_t done = -1;
     switch (op->code) {
     case OpCode::Receive:
+        if (probe) {
+            pollfd entry{op->descriptor, static_cast<short>((op->flags & MSG_OOB) ? POLLPRI : POLLIN), 0};
+            if (poll(&entry, 1, 0) == 0) return -EAGAIN;
+        }
         done = op->message != nullptr ? recvmsg(op->descriptor, op->message, op->flags | MSG_DONTWAIT)
                                       : recv(op->descriptor, op->buffer, op->length, op->flags | MSG_DONTWAIT);
         break;
@@ -118,11 +122,11 @@ size_t requested_length(const Op* op)
     return op->length;
 }
 
-int attempt(Op* op, bool nowait)
+int attempt(Op* op, bool nowait, bool probe)
 {
     if (!is_socket_op(op)) return transfer(op, nowait);
     for (;;) {
-        int result = socket_once(op);
+        int result = socket_once(op, probe);
         if (result != -EAGAIN || nowait) return result;
         // Blocking: wait for the descriptor, then try again.
         pollfd entry{op->descriptor, static_cast<short>(wants_input(op) ? POLLIN : POLLOUT), 0};

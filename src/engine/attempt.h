@@ -20,6 +20,10 @@ size_t requested_length(const Op* op);
 // `nowait` false: blocks until it can be done (a signal interrupts it: -EINTR). Streams
 // that cannot be asked not to block per call (FIFOs opened by name) are made
 // non-blocking for good; -EOPNOTSUPP if that fails.
-int attempt(Op* op, bool nowait);
+// `probe`: for a receive tried before anything said the socket is readable, ask poll()
+// first: a recv() that finds nothing still takes the socket's lock, which the sender on
+// another processor may hold at that moment (a request-response peer sends the next
+// request just as the receive is posted); poll() takes no lock.
+int attempt(Op* op, bool nowait, bool probe = false);
 
 }  // namespace overlapped::engine

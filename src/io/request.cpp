@@ -493,7 +493,7 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
     for (;;) {
         if (!have_result) {
             if (!request->plan.attempt_now) break;
-            int result = engine::attempt(op, true);
+            int result = engine::attempt(op, true, true);
             if (result == -EAGAIN) break;
             op->result = result;
         }
@@ -555,7 +555,7 @@ void on_complete(engine::Op* op)
             return;
         }
         if (next == Next::Attempt) {
-            int result = engine::attempt(op, true);
+            int result = engine::attempt(op, true, true);
             if (result == -EAGAIN) {
                 request->queue->submit(op, false);
                 return;
