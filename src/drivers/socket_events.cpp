@@ -129,7 +129,10 @@ void SocketDevice::events_watched(engine::Op* op)
             int descriptor = socket->descriptor_;
             int error = 0;
             socklen_t size = sizeof(error);
-            if (ready & (POLLERR | POLLHUP)) getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &size);
+            // (A datagram socket's error is an ICMP error that its next receive reports:
+            // FD_READ, below; reading it here would take it from that receive.)
+            if ((ready & (POLLERR | POLLHUP)) && socket->is_stream_type())
+                getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &size);
             if (socket->events_.connect_pending && (ready & (POLLOUT | POLLERR | POLLHUP))) {
                 // A non-blocking connect finished: FD_CONNECT, with its error if it failed.
                 socket->events_.connect_pending = false;
@@ -147,6 +150,8 @@ void SocketDevice::events_watched(engine::Op* op)
                 int available = 0;
                 ioctl(descriptor, FIONREAD, &available);
                 if (available > 0 && (ready & POLLIN)) socket->events_record(ws::kFdRead, 0);
+                // A datagram may be empty (FIONREAD 0); an ICMP error is for a receive too.
+                if (!socket->is_stream_type() && (ready & (POLLIN | POLLERR))) socket->events_record(ws::kFdRead, 0);
                 // The end of the stream, once its data is read: FD_CLOSE (a reset carries
                 // its error).
                 bool ended = (ready & (POLLRDHUP | POLLHUP | POLLERR)) && socket->is_stream_type();

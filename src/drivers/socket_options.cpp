@@ -137,6 +137,13 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
             int error = 0;
             socklen_t size = sizeof(error);
             if (getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size) != 0) return tr::wsa_error(errno);
+            if (error != 0 && !is_stream_type()) {
+                // A datagram socket's ICMP error (IP_RECVERR): a receive reports it on
+                // Windows, not SO_ERROR. Its queue entry goes with it.
+                take_icmp_error();
+                if (error == ECONNREFUSED) owe_reset();
+                error = 0;
+            }
             if (error != 0) pending_error_ = tr::wsa_error(error);
             number = pending_error_;
             return write_value(value, length, &number, sizeof(number));
@@ -357,7 +364,21 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
         if (in == nullptr || in_length < sizeof(BOOL)) return WSAEFAULT;
         BOOL on;
         memcpy(&on, in, sizeof(on));
-        if (code == ws::kSioUdpConnReset) udp_connreset_ = on != 0;
+        if (code != ws::kSioUdpConnReset || is_stream_type() || udp_connreset_.load() == (on != 0)) return 0;
+        // ICMP errors reach the socket through IP_RECVERR (it is never connected on
+        // Linux): off, nothing is reported, as on Windows. Turning it off empties the
+        // error queue; the pending error goes too.
+        int value = on != 0;
+        if (family_ == ws::kAfInet || family_ == ws::kAfInet6)
+            setsockopt(descriptor_, IPPROTO_IP, IP_RECVERR, &value, sizeof(value));
+        if (family_ == ws::kAfInet6) setsockopt(descriptor_, IPPROTO_IPV6, IPV6_RECVERR, &value, sizeof(value));
+        udp_connreset_.store(on != 0);
+        if (!on) {
+            int error = 0;
+            socklen_t size = sizeof(error);
+            getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size);
+            owed_resets_.store(0);
+        }
         return 0;
     }
     case ws::kSioLoopbackFastPath:
