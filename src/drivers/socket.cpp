@@ -134,33 +134,100 @@ void write_accept_address(char* area, DWORD area_length, const sockaddr* address
     memcpy(area, &written, sizeof(written));
 }
 
-// ---- the addresses the process's TCP sockets are bound to.
-// Linux sockets here carry SO_REUSEADDR (so that a server binds its port again while
-// connections of its last run linger in TIME_WAIT, as on Windows); Linux then lets two
-// sockets that are not listening bind the same address, which Windows refuses. This
-// table refuses it, within the process (docs/deviations.md).
+// ---- the addresses the process's sockets are bound to, and Windows' sharing rules.
+// Which second bind of a port Windows allows depends on both sockets' options (none,
+// SO_REUSEADDR, SO_EXCLUSIVEADDRUSE) and on which of the two addresses is the wider one
+// (MS Learn, "Sharing Transport Addresses", the table of second bind against first bind;
+// Wine's sock.c test_reuseaddr checks its cases on Windows, dual stack included). Linux
+// has other rules: it refuses a bind beside a listening socket unless both have
+// SO_REUSEPORT, and (TCP sockets here carry SO_REUSEADDR, so that a server binds its port
+// again while connections of its last run linger in TIME_WAIT, as on Windows) lets two
+// sockets that are not listening bind the same address. So the driver decides by
+// Windows' table for the sockets of the process (docs/deviations.md: other processes'
+// sockets are Linux's to judge), and gives both sockets SO_REUSEPORT where the table lets
+// them share and Linux would not. (SO_REUSEADDR as set by the program is SO_REUSEPORT
+// from the start, so that programs that all ask for it share across processes too.)
+enum Sharing : uint8_t { kNoOption, kReuse, kExclusive };
+enum Verdict : uint8_t { kShare, kInUse, kDenied };  // success, WSAEADDRINUSE, WSAEACCES
+// [second bind's option][its address: 0 the wider, 1 the narrower][first bind's option]
+// [its address]. Windows' "access check" cases succeed: the process's sockets share a user.
+constexpr Verdict kSharingTable[3][2][3][2] = {
+    {{{kInUse, kShare}, {kInUse, kShare}, {kInUse, kShare}},      // no option, wildcard
+     {{kShare, kInUse}, {kShare, kDenied}, {kDenied, kInUse}}},   //            specific
+    {{{kDenied, kShare}, {kShare, kShare}, {kDenied, kShare}},    // SO_REUSEADDR
+     {{kShare, kDenied}, {kShare, kShare}, {kDenied, kDenied}}},
+    {{{kInUse, kInUse}, {kInUse, kInUse}, {kInUse, kInUse}},      // SO_EXCLUSIVEADDRUSE
+     {{kShare, kInUse}, {kShare, kInUse}, {kDenied, kInUse}}},
+};
+
+// What a bound address covers: for IPv4 and for IPv6, nothing, everything (a wildcard),
+// or one address. An IPv6 wildcard covers IPv4 too unless IPV6_V6ONLY; an IPv4-mapped
+// IPv6 address is the IPv4 address.
+struct Coverage {
+    enum : uint8_t { kNone, kAll, kOne } v4 = kNone, v6 = kNone;
+    uint32_t address4 = 0;
+    in6_addr address6{};
+    int breadth() const { return (v4 == kAll) + (v6 == kAll); }
+};
+
+Coverage coverage_of(const sockaddr_storage& address, bool v6only)
+{
+    Coverage c;
+    if (address.ss_family == AF_INET) {
+        c.address4 = reinterpret_cast<const sockaddr_in&>(address).sin_addr.s_addr;
+        c.v4 = c.address4 == 0 ? Coverage::kAll : Coverage::kOne;
+        return c;
+    }
+    const in6_addr& a = reinterpret_cast<const sockaddr_in6&>(address).sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+        memcpy(&c.address4, &a.s6_addr[12], sizeof(c.address4));
+        c.v4 = c.address4 == 0 ? Coverage::kAll : Coverage::kOne;
+    } else if (IN6_IS_ADDR_UNSPECIFIED(&a)) {
+        c.v6 = Coverage::kAll;
+        if (!v6only) c.v4 = Coverage::kAll;
+    } else {
+        c.v6 = Coverage::kOne;
+        c.address6 = a;
+    }
+    return c;
+}
+
+bool overlap(const Coverage& a, const Coverage& b)
+{
+    bool v4 = a.v4 != Coverage::kNone && b.v4 != Coverage::kNone &&
+              (a.v4 == Coverage::kAll || b.v4 == Coverage::kAll || a.address4 == b.address4);
+    bool v6 = a.v6 != Coverage::kNone && b.v6 != Coverage::kNone &&
+              (a.v6 == Coverage::kAll || b.v6 == Coverage::kAll || memcmp(&a.address6, &b.address6, 16) == 0);
+    return v4 || v6;
+}
+
+uint16_t port_of(const sockaddr_storage& address)
+{
+    return address.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(address).sin_port
+                                        : reinterpret_cast<const sockaddr_in6&>(address).sin6_port;
+}
+
 struct BoundAddress {
     const SocketDevice* socket;
+    int descriptor;  // open while the entry is listed (forget_bound_address comes first)
+    int type;        // Linux's: TCP and UDP ports are apart
     sockaddr_storage address;
-    bool shared;  // SO_REUSEADDR (Windows' meaning) was set
+    Coverage coverage;
+    Sharing sharing;
 };
 std::mutex bound_mutex;
 std::vector<BoundAddress>* bound_addresses = new std::vector<BoundAddress>();
 
-bool same_address(const sockaddr_storage& a, const sockaddr_storage& b)
+// Windows' verdict on binding `second` while `first` holds the port.
+Verdict sharing_verdict(const Coverage& second, Sharing second_option, const Coverage& first, Sharing first_option)
 {
-    if (a.ss_family != b.ss_family) return false;
-    if (a.ss_family == AF_INET) {
-        const auto& x = reinterpret_cast<const sockaddr_in&>(a);
-        const auto& y = reinterpret_cast<const sockaddr_in&>(b);
-        return x.sin_port == y.sin_port && x.sin_addr.s_addr == y.sin_addr.s_addr;
-    }
-    if (a.ss_family == AF_INET6) {
-        const auto& x = reinterpret_cast<const sockaddr_in6&>(a);
-        const auto& y = reinterpret_cast<const sockaddr_in6&>(b);
-        return x.sin6_port == y.sin6_port && memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(x.sin6_addr)) == 0;
-    }
-    return false;
+    // Of two overlapping addresses, the one that covers more is the wildcard (an IPv6
+    // dual-stack wildcard is wider than IPv4's: sock.c test_reuseaddr); equal ones are
+    // both wildcards or both specific.
+    int a = second.breadth(), b = first.breadth();
+    int second_kind = a > b ? 0 : a < b ? 1 : a > 0 ? 0 : 1;
+    int first_kind = b > a ? 0 : b < a ? 1 : b > 0 ? 0 : 1;
+    return kSharingTable[second_option][second_kind][first_option][first_kind];
 }
 
 void forget_bound_address(const SocketDevice* socket)
@@ -571,15 +638,38 @@ int SocketDevice::bind(const ws::Sockaddr* address, int length)
     if (int error = tr::to_linux(address, length, &linux_address, &linux_length)) return error;
     if (tr::windows_family(linux_address.ss_family) != family_) return WSAEFAULT;
     if (bound()) return WSAEINVAL;
-    // A socket asking to share an address (SO_REUSEADDR) that another holds without
-    // sharing is refused with WSAEACCES on Windows; without asking, WSAEADDRINUSE.
-    bool tracked = is_stream(type_) && family_ != ws::kAfUnix;
+    bool tracked = family_ == ws::kAfInet || family_ == ws::kAfInet6;
+    Sharing sharing = exclusive_address_ ? kExclusive : reuse_address_ ? kReuse : kNoOption;
+    int v6only = 1;
+    if (family_ == ws::kAfInet6) {
+        socklen_t size = sizeof(v6only);
+        getsockopt(descriptor_, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &size);
+    }
+    int linux_type = tr::linux_type(type_);
     std::unique_lock<std::mutex> guard(bound_mutex, std::defer_lock);
     if (tracked) {
         guard.lock();
-        for (const BoundAddress& other : *bound_addresses)
-            if (same_address(other.address, linux_address) && !(other.shared && reuse_address_))
-                return reuse_address_ ? WSAEACCES : WSAEADDRINUSE;
+        // Port 0: the system picks a port nobody holds.
+        if (port_of(linux_address) != 0) {
+            Coverage mine = coverage_of(linux_address, v6only != 0);
+            std::vector<int> sharers;
+            for (const BoundAddress& other : *bound_addresses) {
+                if (other.type != linux_type || port_of(other.address) != port_of(linux_address) ||
+                    !overlap(mine, other.coverage))
+                    continue;
+                switch (sharing_verdict(mine, sharing, other.coverage, other.sharing)) {
+                case kInUse: return WSAEADDRINUSE;
+                case kDenied: return WSAEACCES;
+                case kShare: sharers.push_back(other.descriptor); break;
+                }
+            }
+            if (!sharers.empty()) {
+                // Windows lets them share: so must Linux.
+                int on = 1;
+                setsockopt(descriptor_, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+                for (int other : sharers) setsockopt(other, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+            }
+        }
     }
     if (::bind(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) != 0) {
         int error = errno;
@@ -588,10 +678,12 @@ int SocketDevice::bind(const ws::Sockaddr* address, int length)
         return tr::wsa_error(error);
     }
     if (tracked) {
-        BoundAddress entry{this, {}, reuse_address_};
-        socklen_t length = sizeof(entry.address);
-        if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&entry.address), &length) == 0)
+        BoundAddress entry{this, descriptor_, linux_type, {}, {}, sharing};
+        socklen_t size = sizeof(entry.address);
+        if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&entry.address), &size) == 0) {
+            entry.coverage = coverage_of(entry.address, v6only != 0);
             bound_addresses->push_back(entry);
+        }
     }
     bound_.store(true, std::memory_order_release);
     return 0;
@@ -605,6 +697,16 @@ int SocketDevice::listen(int backlog)
     if (backlog < 0) backlog = -backlog;  // SOMAXCONN_HINT(n) is -n
     if (backlog == ws::kSoMaxConn || backlog > 4096) backlog = 4096;
     if (::listen(descriptor_, backlog) != 0) return tr::wsa_error(errno);
+    int shared = 0;
+    socklen_t size = sizeof(shared);
+    if (getsockopt(descriptor_, SOL_SOCKET, SO_REUSEPORT, &shared, &size) == 0 && shared) {
+        // Listeners sharing an address (SO_REUSEADDR on both): Windows gives the
+        // connections to the first one; Linux would spread them over the group unless
+        // its program picks one (index 0: the first to listen).
+        sock_filter first{BPF_RET | BPF_K, 0, 0, 0};
+        sock_fprog program{1, &first};
+        setsockopt(descriptor_, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &program, sizeof(program));
+    }
     listening_.store(true, std::memory_order_release);
     return 0;
 }
