@@ -1088,6 +1088,8 @@ int SocketDevice::peer_address(ws::Sockaddr* address, int* length)
         return tr::to_windows(reinterpret_cast<sockaddr*>(&linux_address), linux_length, address, length);
     if (errno != ENOTCONN) return tr::wsa_error(errno);
     // Linux forgets the peer once both sides have shut the connection; Windows does not.
+    // (A datagram socket's default peer is only known here: connect_datagram.)
+    LockGuard guard(lock);
     if (!connected_.load(std::memory_order_acquire) || peer_length_ == 0) return WSAENOTCONN;
     if (*length < peer_length_) return WSAEFAULT;
     memcpy(address, &peer_, static_cast<size_t>(peer_length_));
