@@ -8,6 +8,8 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -24,11 +26,35 @@
 #include "io/request.h"
 #include "kernel/thread_state.h"
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace overlapped::drivers {
 
 namespace tr = translate;
 
 namespace {
+
+// The kernel carries data from a send to the receive that gets it, possibly on another
+// socket of the process and in another thread (a loopback datagram completing a pending
+// WSARecvFrom on the completion thread); ThreadSanitizer cannot see that edge, so it is
+// told: release before a send, acquire after a receive.
+#if defined(__SANITIZE_THREAD__)
+char network_edge;
+#endif
+inline void data_sent()
+{
+#if defined(__SANITIZE_THREAD__)
+    __tsan_release(&network_edge);
+#endif
+}
+inline void data_received()
+{
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(&network_edge);
+#endif
+}
 
 // A request's driver state (io::Request::driver_state): kept in the request from prepare
 // to finish.
@@ -137,33 +163,109 @@ void write_accept_address(char* area, DWORD area_length, const sockaddr* address
     memcpy(area, &written, sizeof(written));
 }
 
-// ---- the addresses the process's TCP sockets are bound to.
-// Linux sockets here carry SO_REUSEADDR (so that a server binds its port again while
-// connections of its last run linger in TIME_WAIT, as on Windows); Linux then lets two
-// sockets that are not listening bind the same address, which Windows refuses. This
-// table refuses it, within the process (docs/deviations.md).
+// ---- the addresses the process's sockets are bound to, and Windows' sharing rules.
+// Which second bind of a port Windows allows depends on both sockets' options (none,
+// SO_REUSEADDR, SO_EXCLUSIVEADDRUSE) and on which of the two addresses is the wider one
+// (MS Learn, "Sharing Transport Addresses", the table of second bind against first bind;
+// Wine's sock.c test_reuseaddr checks its cases on Windows, dual stack included). Linux
+// has other rules: it refuses a bind beside a listening socket unless both have
+// SO_REUSEPORT, and (TCP sockets here carry SO_REUSEADDR, so that a server binds its port
+// again while connections of its last run linger in TIME_WAIT, as on Windows) lets two
+// sockets that are not listening bind the same address. So the driver decides by
+// Windows' table for the sockets of the process (docs/deviations.md: other processes'
+// sockets are Linux's to judge), and gives both sockets SO_REUSEPORT where the table lets
+// them share and Linux would not. (SO_REUSEADDR as set by the program is SO_REUSEPORT
+// from the start, so that programs that all ask for it share across processes too.)
+enum Sharing : uint8_t { kNoOption, kReuse, kExclusive };
+enum Verdict : uint8_t { kShare, kInUse, kDenied };  // success, WSAEADDRINUSE, WSAEACCES
+// [second bind's option][its address: 0 the wider, 1 the narrower][first bind's option]
+// [its address]. Windows' "access check" cases succeed: the process's sockets share a user.
+constexpr Verdict kSharingTable[3][2][3][2] = {
+    {{{kInUse, kShare}, {kInUse, kShare}, {kInUse, kShare}},      // no option, wildcard
+     {{kShare, kInUse}, {kShare, kDenied}, {kDenied, kInUse}}},   //            specific
+    {{{kDenied, kShare}, {kShare, kShare}, {kDenied, kShare}},    // SO_REUSEADDR
+     {{kShare, kDenied}, {kShare, kShare}, {kDenied, kDenied}}},
+    {{{kInUse, kInUse}, {kInUse, kInUse}, {kInUse, kInUse}},      // SO_EXCLUSIVEADDRUSE
+     {{kShare, kInUse}, {kShare, kInUse}, {kDenied, kInUse}}},
+};
+
+// What a bound address covers: for IPv4 and for IPv6, nothing, everything (a wildcard),
+// or one address. An IPv6 wildcard covers IPv4 too unless IPV6_V6ONLY; an IPv4-mapped
+// IPv6 address is the IPv4 address.
+struct Coverage {
+    enum : uint8_t { kNone, kAll, kOne } v4 = kNone, v6 = kNone;
+    uint32_t address4 = 0;
+    in6_addr address6{};
+    int breadth() const { return (v4 == kAll) + (v6 == kAll); }
+};
+
+Coverage coverage_of(const sockaddr_storage& address, bool v6only)
+{
+    Coverage c;
+    if (address.ss_family == AF_INET) {
+        c.address4 = reinterpret_cast<const sockaddr_in&>(address).sin_addr.s_addr;
+        c.v4 = c.address4 == 0 ? Coverage::kAll : Coverage::kOne;
+        return c;
+    }
+    const in6_addr& a = reinterpret_cast<const sockaddr_in6&>(address).sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+        memcpy(&c.address4, &a.s6_addr[12], sizeof(c.address4));
+        c.v4 = c.address4 == 0 ? Coverage::kAll : Coverage::kOne;
+    } else if (IN6_IS_ADDR_UNSPECIFIED(&a)) {
+        c.v6 = Coverage::kAll;
+        if (!v6only) c.v4 = Coverage::kAll;
+    } else {
+        c.v6 = Coverage::kOne;
+        c.address6 = a;
+    }
+    return c;
+}
+
+bool overlap(const Coverage& a, const Coverage& b)
+{
+    bool v4 = a.v4 != Coverage::kNone && b.v4 != Coverage::kNone &&
+              (a.v4 == Coverage::kAll || b.v4 == Coverage::kAll || a.address4 == b.address4);
+    bool v6 = a.v6 != Coverage::kNone && b.v6 != Coverage::kNone &&
+              (a.v6 == Coverage::kAll || b.v6 == Coverage::kAll || memcmp(&a.address6, &b.address6, 16) == 0);
+    return v4 || v6;
+}
+
+uint16_t port_of(const sockaddr_storage& address)
+{
+    return address.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(address).sin_port
+                                        : reinterpret_cast<const sockaddr_in6&>(address).sin6_port;
+}
+
 struct BoundAddress {
     const SocketDevice* socket;
+    int descriptor;  // open while the entry is listed (forget_bound_address comes first)
+    int type;        // Linux's: TCP and UDP ports are apart
     sockaddr_storage address;
-    bool shared;  // SO_REUSEADDR (Windows' meaning) was set
+    Coverage coverage;
+    Sharing sharing;
 };
 std::mutex bound_mutex;
 std::vector<BoundAddress>* bound_addresses = new std::vector<BoundAddress>();
 
-bool same_address(const sockaddr_storage& a, const sockaddr_storage& b)
+// Windows' verdict on binding `second` while `first` holds the port.
+Verdict sharing_verdict(const Coverage& second, Sharing second_option, const Coverage& first, Sharing first_option)
 {
-    if (a.ss_family != b.ss_family) return false;
-    if (a.ss_family == AF_INET) {
-        const auto& x = reinterpret_cast<const sockaddr_in&>(a);
-        const auto& y = reinterpret_cast<const sockaddr_in&>(b);
-        return x.sin_port == y.sin_port && x.sin_addr.s_addr == y.sin_addr.s_addr;
-    }
-    if (a.ss_family == AF_INET6) {
-        const auto& x = reinterpret_cast<const sockaddr_in6&>(a);
-        const auto& y = reinterpret_cast<const sockaddr_in6&>(b);
-        return x.sin6_port == y.sin6_port && memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(x.sin6_addr)) == 0;
-    }
-    return false;
+    // Of two overlapping addresses, the one that covers more is the wildcard (an IPv6
+    // dual-stack wildcard is wider than IPv4's: sock.c test_reuseaddr); equal ones are
+    // both wildcards or both specific.
+    int a = second.breadth(), b = first.breadth();
+    int second_kind = a > b ? 0 : a < b ? 1 : a > 0 ? 0 : 1;
+    int first_kind = b > a ? 0 : b < a ? 1 : b > 0 ? 0 : 1;
+    return kSharingTable[second_option][second_kind][first_option][first_kind];
+}
+
+// Whether an IPv6 socket takes IPv6 only (IPV6_V6ONLY).
+bool v6only_of(int descriptor)
+{
+    int v6only = 1;
+    socklen_t size = sizeof(v6only);
+    getsockopt(descriptor, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &size);
+    return v6only != 0;
 }
 
 void forget_bound_address(const SocketDevice* socket)
@@ -176,6 +278,121 @@ void forget_bound_address(const SocketDevice* socket)
             list.pop_back();
             return;
         }
+}
+
+// ---- a datagram socket's default peer (connect() on UDP).
+// On Windows, connect() on a datagram socket sets the destination of send() and makes the
+// socket drop, without a word, the datagrams of every other sender; connecting to another
+// peer discards the datagrams already queued; connecting to AF_UNSPEC dissolves the
+// association and the socket keeps its address. Linux's connect() differs on each point:
+// it answers other senders' datagrams with ICMP "port unreachable" (they then see a
+// reset), keeps the queue, and forgets an ephemeral port on the disconnect. So the Linux
+// socket is never connected: sends name the peer, and a socket filter (classic BPF)
+// keeps only the peer's datagrams; a datagram a socket filter refuses is dropped quietly.
+
+bool is_any_address(const sockaddr_storage& address)
+{
+    if (address.ss_family == AF_INET) return reinterpret_cast<const sockaddr_in&>(address).sin_addr.s_addr == 0;
+    if (address.ss_family == AF_INET6) {
+        static const in6_addr any = IN6ADDR_ANY_INIT;
+        return memcmp(&reinterpret_cast<const sockaddr_in6&>(address).sin6_addr, &any, sizeof(any)) == 0;
+    }
+    return false;
+}
+
+// The filter: the sender's address (read from the network header, IPv4 or IPv6: a
+// dual-stack socket receives both) and its port (the first field of the UDP header, where
+// a socket filter's data starts) must be the peer's.
+bool attach_peer_filter(int descriptor, const sockaddr_storage& peer)
+{
+    sock_filter code[20];
+    unsigned count = 0;
+    unsigned checks[8];
+    unsigned check_count = 0;
+    auto load = [&](uint16_t size, int32_t offset) {
+        code[count++] = sock_filter{static_cast<uint16_t>(BPF_LD | size | BPF_ABS), 0, 0, static_cast<uint32_t>(offset)};
+    };
+    auto require = [&](uint32_t value) {  // jumps to the refusal unless the value read is `value`
+        checks[check_count++] = count;
+        code[count++] = sock_filter{BPF_JMP | BPF_JEQ | BPF_K, 0, 0, value};
+    };
+    auto require_version = [&](uint32_t version) {
+        load(BPF_B, SKF_NET_OFF);
+        code[count++] = sock_filter{BPF_ALU | BPF_RSH | BPF_K, 0, 0, 4};
+        require(version);
+    };
+    uint16_t port = 0;
+    if (peer.ss_family == AF_INET) {
+        const auto& v4 = reinterpret_cast<const sockaddr_in&>(peer);
+        load(BPF_W, SKF_NET_OFF + 12);  // IPv4 source address
+        require(ntohl(v4.sin_addr.s_addr));
+        port = v4.sin_port;
+    } else {
+        const auto& v6 = reinterpret_cast<const sockaddr_in6&>(peer);
+        uint32_t words[4];
+        memcpy(words, &v6.sin6_addr, sizeof(words));
+        if (IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr)) {  // an IPv4 peer of a dual-stack socket
+            require_version(4);
+            load(BPF_W, SKF_NET_OFF + 12);
+            require(ntohl(words[3]));
+        } else {
+            require_version(6);
+            for (int i = 0; i < 4; ++i) {
+                load(BPF_W, SKF_NET_OFF + 8 + 4 * i);  // IPv6 source address
+                require(ntohl(words[i]));
+            }
+        }
+        port = v6.sin6_port;
+    }
+    load(BPF_H, 0);  // UDP source port
+    require(ntohs(port));
+    code[count++] = sock_filter{BPF_RET | BPF_K, 0, 0, 0xFFFFFFFFu};  // keep the datagram
+    unsigned refuse = count;
+    code[count++] = sock_filter{BPF_RET | BPF_K, 0, 0, 0};  // drop it
+    for (unsigned i = 0; i < check_count; ++i) code[checks[i]].jf = static_cast<uint8_t>(refuse - checks[i] - 1);
+    sock_fprog program{static_cast<unsigned short>(count), code};
+    return setsockopt(descriptor, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program)) == 0;
+}
+
+// The local address Linux would give a socket of `family` connected to `peer` (a scratch
+// socket is connected and asked), with port 0: connect() binds an unbound datagram
+// socket there, as Windows does. Returns 0 or an errno.
+int local_address_for(const sockaddr_storage& peer, socklen_t peer_length, bool v6only, sockaddr_storage* out,
+                      socklen_t* out_length)
+{
+    int scratch = ::socket(peer.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (scratch < 0) return errno;
+    int only = v6only;
+    if (peer.ss_family == AF_INET6) setsockopt(scratch, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof(only));
+    int error = 0;
+    *out_length = sizeof(*out);
+    if (::connect(scratch, reinterpret_cast<const sockaddr*>(&peer), peer_length) != 0 ||
+        getsockname(scratch, reinterpret_cast<sockaddr*>(out), out_length) != 0)
+        error = errno;
+    ::close(scratch);
+    if (error != 0) return error;
+    if (out->ss_family == AF_INET) reinterpret_cast<sockaddr_in*>(out)->sin_port = 0;
+    if (out->ss_family == AF_INET6) reinterpret_cast<sockaddr_in6*>(out)->sin6_port = 0;
+    return 0;
+}
+
+// Errors of a datagram receive that are the socket's pending ICMP error (IP_RECVERR),
+// not the call's own.
+bool icmp_error(int error)
+{
+    switch (error) {
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case ENONET:
+    case ENOPROTOOPT:
+    case EPROTO:
+    case EMSGSIZE:
+    case EOPNOTSUPP:
+    case EACCES: return true;
+    default: return false;
+    }
 }
 
 }  // namespace
@@ -229,8 +446,11 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     // last run in TIME_WAIT do not stop it): Linux needs SO_REUSEADDR for that.
     if (linux_type == SOCK_STREAM && linux_family != AF_UNIX)
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    // ICMP errors reach unconnected UDP sockets too, as on Windows (SIO_UDP_CONNRESET).
-    if (linux_type == SOCK_DGRAM && linux_family == AF_INET) setsockopt(descriptor, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+    // ICMP errors reach unconnected UDP sockets too, as on Windows (SIO_UDP_CONNRESET;
+    // the Linux socket is never connected, see connect_datagram). An IPv6 socket needs
+    // both: IPv4 traffic of a dual-stack socket follows the IPv4 option.
+    if (linux_type == SOCK_DGRAM && (linux_family == AF_INET || linux_family == AF_INET6))
+        setsockopt(descriptor, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
     if (linux_type == SOCK_DGRAM && linux_family == AF_INET6)
         setsockopt(descriptor, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
 
@@ -266,7 +486,8 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->event_selected_.store(false, std::memory_order_relaxed);
     device->reuse_address_ = false;
     device->exclusive_address_ = false;
-    device->udp_connreset_ = true;
+    device->udp_connreset_.store(true, std::memory_order_relaxed);
+    device->owed_resets_.store(0, std::memory_order_relaxed);
     device->receive_timeout_ = 0;
     device->send_timeout_ = 0;
     device->connect_time_ = 0;
@@ -357,18 +578,22 @@ int SocketDevice::renew_descriptor()
     // A socket that connected itself stays bound where it was ("not connected, but still
     // bound", for ConnectEx). The old descriptor still holds the address: both carry
     // SO_REUSEADDR and neither listens, so Linux lets the new one bind it too.
-    BoundAddress entry{this, {}, reuse_address_};
-    socklen_t length = sizeof(entry.address);
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
     bool rebind = !accepted_ && family_ != ws::kAfUnix &&
-                  getsockname(descriptor_, reinterpret_cast<sockaddr*>(&entry.address), &length) == 0;
-    if (rebind && ::bind(descriptor, reinterpret_cast<sockaddr*>(&entry.address), length) != 0) {
+                  getsockname(descriptor_, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    if (rebind && ::bind(descriptor, reinterpret_cast<sockaddr*>(&address), length) != 0) {
         int error = errno;
         ::close(descriptor);
         return tr::wsa_error(error);
     }
     replace_descriptor(descriptor, false);
     if (rebind) {
-        if (is_stream(type_)) {
+        // In the process's table of bound addresses again, as bind() leaves it.
+        Sharing sharing = exclusive_address_ ? kExclusive : reuse_address_ ? kReuse : kNoOption;
+        BoundAddress entry{this, descriptor, tr::linux_type(type_), address,
+                           coverage_of(address, family_ != ws::kAfInet6 || v6only_of(descriptor)), sharing};
+        {
             std::lock_guard<std::mutex> guard(bound_mutex);
             bound_addresses->push_back(entry);
         }
@@ -417,6 +642,37 @@ int SocketDevice::error_for(int error)
     if (error == ECONNRESET) reset_.store(true, std::memory_order_release);
     if (error == EPIPE) return send_shut_.load(std::memory_order_acquire) ? WSAESHUTDOWN : WSAECONNRESET;
     return tr::wsa_error(error);
+}
+
+int SocketDevice::take_icmp_error()
+{
+    alignas(cmsghdr) unsigned char control[256];
+    msghdr message{};
+    message.msg_control = control;
+    message.msg_controllen = sizeof(control);
+    if (recvmsg(descriptor_, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+        if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+            (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+            sock_extended_err error;
+            memcpy(&error, CMSG_DATA(c), sizeof(error));
+            return static_cast<int>(error.ee_errno);
+        }
+    }
+    return 0;
+}
+
+void SocketDevice::owe_reset()
+{
+    if (udp_connreset_.load(std::memory_order_acquire)) owed_resets_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+bool SocketDevice::take_owed_reset()
+{
+    uint32_t owed = owed_resets_.load(std::memory_order_acquire);
+    while (owed != 0)
+        if (owed_resets_.compare_exchange_weak(owed, owed - 1, std::memory_order_acq_rel)) return true;
+    return false;
 }
 
 bool SocketDevice::has_pending(SocketOperation operation) const
@@ -516,15 +772,34 @@ int SocketDevice::bind(const ws::Sockaddr* address, int length)
     if (int error = tr::to_linux(address, length, &linux_address, &linux_length)) return error;
     if (tr::windows_family(linux_address.ss_family) != family_) return WSAEFAULT;
     if (bound()) return WSAEINVAL;
-    // A socket asking to share an address (SO_REUSEADDR) that another holds without
-    // sharing is refused with WSAEACCES on Windows; without asking, WSAEADDRINUSE.
-    bool tracked = is_stream(type_) && family_ != ws::kAfUnix;
+    bool tracked = family_ == ws::kAfInet || family_ == ws::kAfInet6;
+    Sharing sharing = exclusive_address_ ? kExclusive : reuse_address_ ? kReuse : kNoOption;
+    int v6only = family_ == ws::kAfInet6 ? v6only_of(descriptor_) : 1;
+    int linux_type = tr::linux_type(type_);
     std::unique_lock<std::mutex> guard(bound_mutex, std::defer_lock);
     if (tracked) {
         guard.lock();
-        for (const BoundAddress& other : *bound_addresses)
-            if (same_address(other.address, linux_address) && !(other.shared && reuse_address_))
-                return reuse_address_ ? WSAEACCES : WSAEADDRINUSE;
+        // Port 0: the system picks a port nobody holds.
+        if (port_of(linux_address) != 0) {
+            Coverage mine = coverage_of(linux_address, v6only != 0);
+            std::vector<int> sharers;
+            for (const BoundAddress& other : *bound_addresses) {
+                if (other.type != linux_type || port_of(other.address) != port_of(linux_address) ||
+                    !overlap(mine, other.coverage))
+                    continue;
+                switch (sharing_verdict(mine, sharing, other.coverage, other.sharing)) {
+                case kInUse: return WSAEADDRINUSE;
+                case kDenied: return WSAEACCES;
+                case kShare: sharers.push_back(other.descriptor); break;
+                }
+            }
+            if (!sharers.empty()) {
+                // Windows lets them share: so must Linux.
+                int on = 1;
+                setsockopt(descriptor_, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+                for (int other : sharers) setsockopt(other, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+            }
+        }
     }
     if (::bind(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) != 0) {
         int error = errno;
@@ -533,10 +808,12 @@ int SocketDevice::bind(const ws::Sockaddr* address, int length)
         return tr::wsa_error(error);
     }
     if (tracked) {
-        BoundAddress entry{this, {}, reuse_address_};
-        socklen_t length = sizeof(entry.address);
-        if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&entry.address), &length) == 0)
+        BoundAddress entry{this, descriptor_, linux_type, {}, {}, sharing};
+        socklen_t size = sizeof(entry.address);
+        if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&entry.address), &size) == 0) {
+            entry.coverage = coverage_of(entry.address, v6only != 0);
             bound_addresses->push_back(entry);
+        }
     }
     bound_.store(true, std::memory_order_release);
     return 0;
@@ -550,12 +827,23 @@ int SocketDevice::listen(int backlog)
     if (backlog < 0) backlog = -backlog;  // SOMAXCONN_HINT(n) is -n
     if (backlog == ws::kSoMaxConn || backlog > 4096) backlog = 4096;
     if (::listen(descriptor_, backlog) != 0) return tr::wsa_error(errno);
+    int shared = 0;
+    socklen_t size = sizeof(shared);
+    if (getsockopt(descriptor_, SOL_SOCKET, SO_REUSEPORT, &shared, &size) == 0 && shared) {
+        // Listeners sharing an address (SO_REUSEADDR on both): Windows gives the
+        // connections to the first one; Linux would spread them over the group unless
+        // its program picks one (index 0: the first to listen).
+        sock_filter first{BPF_RET | BPF_K, 0, 0, 0};
+        sock_fprog program{1, &first};
+        setsockopt(descriptor_, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &program, sizeof(program));
+    }
     listening_.store(true, std::memory_order_release);
     return 0;
 }
 
 int SocketDevice::connect(const ws::Sockaddr* address, int length)
 {
+    if (!is_stream(type_) && family_ != ws::kAfUnix) return connect_datagram(address, length);
     sockaddr_storage linux_address;
     socklen_t linux_length = 0;
     if (int error = tr::to_linux(address, length, &linux_address, &linux_length)) return error;
@@ -612,6 +900,70 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
     return 0;
 }
 
+int SocketDevice::connect_datagram(const ws::Sockaddr* address, int length)
+{
+    if (address == nullptr || length < static_cast<int>(sizeof(USHORT))) return WSAEFAULT;
+    sockaddr_storage peer{};
+    socklen_t peer_length = 0;
+    // AF_UNSPEC, or an address of zeros, dissolves the association.
+    bool dissolve = address->sa_family == ws::kAfUnspec;
+    if (!dissolve) {
+        if (int error = tr::to_linux(address, length, &peer, &peer_length)) return error;
+        if (tr::windows_family(peer.ss_family) != family_) return WSAEAFNOSUPPORT;
+        dissolve = is_any_address(peer);
+    }
+    if (dissolve) {
+        LockGuard guard(lock);
+        if (peer_length_ != 0) {
+            int unused = 0;
+            setsockopt(descriptor_, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof(unused));
+        }
+        peer_length_ = 0;
+        connected_.store(false, std::memory_order_release);
+        return 0;
+    }
+    ws::SockaddrStorage windows_peer{};
+    int windows_length = sizeof(windows_peer);
+    if (int error = tr::to_windows(reinterpret_cast<sockaddr*>(&peer), peer_length,
+                                   reinterpret_cast<ws::Sockaddr*>(&windows_peer), &windows_length))
+        return error;
+    if (!bound()) {
+        // Bound where Linux would send from, on a port of its choosing (as Windows binds).
+        sockaddr_storage local;
+        socklen_t local_length = 0;
+        int v6only = 1;
+        socklen_t size = sizeof(v6only);
+        if (peer.ss_family == AF_INET6) getsockopt(descriptor_, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &size);
+        if (int error = local_address_for(peer, peer_length, v6only != 0, &local, &local_length))
+            return tr::wsa_error(error);
+        if (::bind(descriptor_, reinterpret_cast<sockaddr*>(&local), local_length) != 0 && errno != EINVAL)
+            return tr::wsa_error(errno);
+        bound_.store(true, std::memory_order_release);
+    }
+    if (!attach_peer_filter(descriptor_, peer)) return tr::wsa_error(errno);
+    bool same_peer;
+    {
+        LockGuard guard(lock);
+        same_peer = peer_length_ == windows_length &&
+                    memcmp(&peer_, &windows_peer, static_cast<size_t>(windows_length)) == 0;
+    }
+    if (!same_peer) {
+        // Windows discards what was queued before a connect to another peer.
+        for (int i = 0; i < 65536; ++i) {
+            msghdr message{};
+            if (recvmsg(descriptor_, &message, MSG_DONTWAIT | MSG_TRUNC) >= 0 || errno == EINTR) continue;
+            if (errno == EAGAIN) break;
+            take_icmp_error();  // a pending ICMP error goes with the queue
+        }
+    }
+    LockGuard guard(lock);
+    memcpy(&peer_, &windows_peer, sizeof(peer_));
+    peer_length_ = windows_length;
+    connected_.store(true, std::memory_order_release);
+    connect_time_ = tr::monotonic_seconds();
+    return 0;
+}
+
 int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* length)
 {
     if (!listening()) return WSAEINVAL;
@@ -660,6 +1012,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
     if (!is_stream(type_) && !bound()) return WSAEINVAL;
     if (receive_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
     if (reset_.load(std::memory_order_acquire)) return WSAECONNRESET;
+    if (!is_stream(type_) && take_owed_reset()) return WSAECONNRESET;
     iovec stack_vectors[16];
     std::vector<iovec> heap_vectors;
     iovec* vectors = stack_vectors;
@@ -688,6 +1041,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
     for (;;) {
         ssize_t n = recvmsg(descriptor_, &message, (linux_flags & ~MSG_WAITALL) | MSG_DONTWAIT);
         if (n >= 0) {
+            data_received();
             received += static_cast<size_t>(n);
             if (wait_all && n > 0 && received < total) {
                 // MSG_WAITALL: keep the bytes, wait for the rest.
@@ -703,8 +1057,16 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
         }
         int error = errno;
         if (error == EINTR) continue;
-        if (error == ECONNREFUSED && !is_stream(type_) && !udp_connreset_) continue;  // SIO_UDP_CONNRESET off
-        if (error != EAGAIN) return error == ECONNREFUSED && !is_stream(type_) ? WSAECONNRESET : error_for(error);
+        if (!is_stream(type_) && icmp_error(error)) {
+            // The socket's pending ICMP error, for an earlier datagram: its queue entry
+            // goes with it. "Port unreachable" is a reset on Windows, or nothing once
+            // SIO_UDP_CONNRESET is off.
+            take_icmp_error();
+            if (error != ECONNREFUSED) return tr::wsa_error(error);
+            if (!udp_connreset_.load(std::memory_order_acquire)) continue;
+            return WSAECONNRESET;
+        }
+        if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             if (received > 0) {
                 *done = static_cast<DWORD>(received);
@@ -748,9 +1110,25 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
         if (int error = tr::to_linux(to, to_length, &destination, &length)) return error;
         message.msg_name = &destination;
         message.msg_namelen = length;
+    } else if (!is_stream(type_) && family_ != ws::kAfUnix) {
+        // The default peer (connect_datagram), or none: WSAENOTCONN.
+        ws::SockaddrStorage peer;
+        int peer_length;
+        {
+            LockGuard guard(lock);
+            peer = peer_;
+            peer_length = peer_length_;
+        }
+        if (peer_length == 0) return WSAENOTCONN;
+        socklen_t length = 0;
+        if (int error = tr::to_linux(reinterpret_cast<ws::Sockaddr*>(&peer), peer_length, &destination, &length))
+            return error;
+        message.msg_name = &destination;
+        message.msg_namelen = length;
     }
     int linux_flags = tr::linux_message_flags(flags) & ~MSG_WAITALL;
     size_t sent = 0;
+    data_sent();
     for (;;) {
         ssize_t n = sendmsg(descriptor_, &message, linux_flags | MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n >= 0) {
@@ -770,6 +1148,13 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
         }
         int error = errno;
         if (error == EINTR) continue;
+        if (error == ECONNREFUSED && !is_stream(type_)) {
+            // An ICMP "port unreachable" for an earlier datagram, meant for a receive.
+            take_icmp_error();
+            owe_reset();
+            continue;
+        }
+        if (error == EDESTADDRREQ && !is_stream(type_)) return WSAENOTCONN;
         if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             *done = static_cast<DWORD>(sent);
@@ -819,6 +1204,8 @@ int SocketDevice::peer_address(ws::Sockaddr* address, int* length)
         return tr::to_windows(reinterpret_cast<sockaddr*>(&linux_address), linux_length, address, length);
     if (errno != ENOTCONN) return tr::wsa_error(errno);
     // Linux forgets the peer once both sides have shut the connection; Windows does not.
+    // (A datagram socket's default peer is only known here: connect_datagram.)
+    LockGuard guard(lock);
     if (!connected_.load(std::memory_order_acquire) || peer_length_ == 0) return WSAENOTCONN;
     if (*length < peer_length_) return WSAEFAULT;
     memcpy(address, &peer_, static_cast<size_t>(peer_length_));
@@ -979,6 +1366,13 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         op->flags = tr::linux_message_flags(asked->flags);
         plan->lane = io::Lane::In;
         plan->attempt_now = true;
+        if (!is_stream(type_) && take_owed_reset()) {
+            // A reset a send took from the socket (owe_reset): this receive reports it.
+            // (The operation is still filled in below, should it have to run after all.)
+            plan->done_now = true;
+            plan->result = -ECONNREFUSED;
+            state->phase = 1;
+        }
         if (request->requested == 0 && is_stream(type_) && asked->message == nullptr) {
             // A zero-byte receive: done when data (or the end) is there, nothing read.
             op->code = engine::OpCode::Poll;
@@ -1009,6 +1403,7 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         return ERROR_SUCCESS;
     }
     case SocketOperation::Send: {
+        data_sent();
         iovec* vectors = nullptr;
         request->requested = copy_buffers(request, asked->buffers, asked->buffer_count, &vectors);
         request->write = true;
@@ -1019,7 +1414,10 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         plan->lane = io::Lane::Out;
         plan->attempt_now = true;
         bool has_destination = asked->destination != nullptr && !is_stream(type_);
-        if (asked->buffer_count == 1 && !has_destination) {
+        // A datagram without a destination goes to the default peer (connect_datagram).
+        bool to_peer = !has_destination && !is_stream(type_) && family_ != ws::kAfUnix;
+        if (to_peer && peer_length_ == 0) return WSAENOTCONN;
+        if (asked->buffer_count == 1 && !has_destination && !to_peer) {
             op->buffer = vectors[0].iov_base;
             op->length = static_cast<uint32_t>(vectors[0].iov_len);
             return ERROR_SUCCESS;
@@ -1027,9 +1425,12 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         state->message = msghdr{};
         state->message.msg_iov = vectors;
         state->message.msg_iovlen = asked->buffer_count;
-        if (has_destination) {
+        if (has_destination || to_peer) {
             socklen_t length = 0;
-            if (int error = tr::to_linux(asked->destination, asked->destination_length, &state->address, &length))
+            if (int error = has_destination ? tr::to_linux(asked->destination, asked->destination_length,
+                                                           &state->address, &length)
+                                            : tr::to_linux(reinterpret_cast<const ws::Sockaddr*>(&peer_),
+                                                           peer_length_, &state->address, &length))
                 return static_cast<DWORD>(error);
             state->message.msg_name = &state->address;
             state->message.msg_namelen = length;
@@ -1173,6 +1574,7 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
 
     switch (state->operation) {
     case SocketOperation::Receive: {
+        data_received();
         if (op->code == engine::OpCode::Poll) {  // a zero-byte receive
             if (result < 0) return fail(-result);
             if (result & POLLERR) {
@@ -1184,10 +1586,15 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
             return succeed();
         }
         if (result < 0) {
-            if (result == -ECONNREFUSED && !is_stream(type_)) {
-                // An ICMP error for an earlier datagram: Windows reports it as a reset,
-                // or not at all once SIO_UDP_CONNRESET is off.
-                if (!udp_connreset_) return io::Next::Engine;
+            if (!is_stream(type_) && icmp_error(-result)) {
+                // The socket's pending ICMP error, for an earlier datagram (its queue entry
+                // goes with it; phase 1: a reset owe_reset() kept, already off the
+                // queue). Windows reports "port unreachable" as a reset, or not at all
+                // once SIO_UDP_CONNRESET is off.
+                if (state->phase == 0) take_icmp_error();
+                state->phase = 0;
+                if (result != -ECONNREFUSED) return fail(-result);
+                if (!udp_connreset_.load(std::memory_order_acquire)) return io::Next::Attempt;
                 outcome->status = STATUS_CONNECTION_RESET;
                 outcome->bytes = 0;
                 return io::Next::Done;
@@ -1269,6 +1676,13 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
         return succeed(status);
     }
     case SocketOperation::Send: {
+        if (result == -ECONNREFUSED && !is_stream(type_)) {
+            // An ICMP "port unreachable" for an earlier datagram, meant for a receive.
+            take_icmp_error();
+            owe_reset();
+            return io::Next::Attempt;
+        }
+        if (result == -EDESTADDRREQ && !is_stream(type_)) return fail(ENOTCONN);
         if (result < 0) return fail(-result);
         DWORD sent = request->done;
         bool all = send_progress(op, is_stream(type_), &sent);

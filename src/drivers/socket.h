@@ -223,6 +223,22 @@ private:
     int renew_descriptor();
     // The WSA error for an errno of this socket's operations.
     int error_for(int error);
+    // ---- datagram sockets (socket.cpp).
+    // connect() on a datagram socket: the default peer (a new one, or none to dissolve
+    // the association). Returns 0 or a WSA error.
+    int connect_datagram(const ws::Sockaddr* address, int length);
+    // Takes the oldest ICMP error off the descriptor's error queue (IP_RECVERR). Every
+    // path that sees the socket's pending error (a failed recvmsg, sendmsg, SO_ERROR)
+    // takes its queue entry with it, so that the queue never holds an error the socket
+    // no longer reports (poll would then report POLLERR for ever). Returns the entry's
+    // errno, or 0 if the queue was empty.
+    int take_icmp_error();
+    // A datagram send, or SO_ERROR, consumed an ICMP "port unreachable" meant for a
+    // receive: Windows reports it on the next receive (WSAECONNRESET), so it is kept.
+    void owe_reset();
+    // Whether a receive should fail with WSAECONNRESET for a reset kept by owe_reset()
+    // (takes it).
+    bool take_owed_reset();
     // TransmitFile/TransmitPackets' steps: the pieces one after the other.
     io::Next transmit_step(io::Request* request, io::Outcome* outcome);
 
@@ -252,14 +268,20 @@ private:
     std::atomic<bool> event_selected_{false}; // WSAEventSelect in use (a hint for hot paths)
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
-    bool udp_connreset_ = true;               // SIO_UDP_CONNRESET
+    std::atomic<bool> udp_connreset_{true};   // SIO_UDP_CONNRESET; on: the
+                                              // descriptor has IP_RECVERR (ICMP errors reach
+                                              // the socket although Linux never connects it)
+    std::atomic<uint32_t> owed_resets_{0};    // owe_reset()
     DWORD receive_timeout_ = 0;               // SO_RCVTIMEO, ms (0: none)
     DWORD send_timeout_ = 0;                  // SO_SNDTIMEO
     uint64_t connect_time_ = 0;               // CLOCK_MONOTONIC seconds at connection, 0: none
     int pending_error_ = 0;                   // SO_ERROR: a WSA error kept for getsockopt
                                               // (set by setsockopt, or a failed connect)
     ws::SockaddrStorage peer_{};              // the peer, once connected (Windows keeps
-    int peer_length_ = 0;                     // answering getpeername after shutdown)
+    int peer_length_ = 0;                     // answering getpeername after shutdown);
+                                              // a datagram socket's default peer (under
+                                              // `lock`; Linux's socket is never connected:
+                                              // a socket filter drops other senders)
     int send_buffer_ = -1;                    // SO_SNDBUF / SO_RCVBUF as set, -1: not set
     int receive_buffer_ = -1;
     // Threads blocked in a synchronous call on this socket (closesocket interrupts them).

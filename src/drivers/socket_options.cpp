@@ -19,12 +19,20 @@ namespace tr = translate;
 
 namespace {
 
-// How an option's value is laid out on each side.
+// How an option's value is laid out on each side (Linux always takes an int). Windows'
+// lengths per option are those of Wine's sock.c test_set_getsockopt (test_optsize: the
+// length getsockopt answers when given 1, 2 and 4 bytes, and whether setsockopt takes
+// fewer than 4), whose checks pass on Windows.
 enum class Value : uint8_t {
-    Int,      // an int on both sides
-    Bool,     // a BOOLEAN on Windows: set reads the first byte of any length, get writes
-              // one byte (and a length of 1)
-    Byte,     // set: an int or a byte; get: one byte (IPV6_V6ONLY, as Windows reports it)
+    Int,      // an int: set and get need 4 bytes (WSAEFAULT)
+    Small,    // an int that set also takes as 1-3 bytes (the low ones); get answers one
+              // byte when given fewer than 4 (IP_TTL, IP_TOS, the hop limits)
+    Boolean,  // a BOOLEAN: set reads the first byte of any length, get answers one byte
+              // (SO_KEEPALIVE, SO_DONTROUTE, TCP_NODELAY, IPV6_V6ONLY)
+    Bool,     // a BOOL: set takes 1-4 bytes (non-zero: on), get answers 4 bytes, or one
+              // byte when given fewer (SO_BROADCAST, SO_OOBINLINE, the multicast loops)
+    Flag,     // a BOOL that needs 4 bytes both ways (IP_PKTINFO and the other receive
+              // flags); a short get also sets the length to 0
     Linger,   // LINGER (two u_shorts) <-> struct linger (two ints)
     Buffer,   // SO_SNDBUF/SO_RCVBUF: Linux doubles what it is given; Windows reports it as set
     Raw,      // the same bytes on both sides (ip_mreq, ipv6_mreq)
@@ -37,43 +45,43 @@ struct Mapping {
 };
 
 const Mapping kMappings[] = {
-    {ws::kSolSocket, ws::kSoKeepAlive, SOL_SOCKET, SO_KEEPALIVE, Value::Bool},
+    {ws::kSolSocket, ws::kSoKeepAlive, SOL_SOCKET, SO_KEEPALIVE, Value::Boolean},
     {ws::kSolSocket, ws::kSoBroadcast, SOL_SOCKET, SO_BROADCAST, Value::Bool},
-    {ws::kSolSocket, ws::kSoDontRoute, SOL_SOCKET, SO_DONTROUTE, Value::Bool},
+    {ws::kSolSocket, ws::kSoDontRoute, SOL_SOCKET, SO_DONTROUTE, Value::Boolean},
     {ws::kSolSocket, ws::kSoOobInline, SOL_SOCKET, SO_OOBINLINE, Value::Bool},
     {ws::kSolSocket, ws::kSoDebug, SOL_SOCKET, SO_DEBUG, Value::Bool},
     {ws::kSolSocket, ws::kSoLinger, SOL_SOCKET, SO_LINGER, Value::Linger},
     {ws::kSolSocket, ws::kSoSndBuf, SOL_SOCKET, SO_SNDBUF, Value::Buffer},
     {ws::kSolSocket, ws::kSoRcvBuf, SOL_SOCKET, SO_RCVBUF, Value::Buffer},
     {ws::kSolSocket, ws::kSoRcvLowat, SOL_SOCKET, SO_RCVLOWAT, Value::Int},
-    {ws::kIpprotoTcp, ws::kTcpNoDelay, IPPROTO_TCP, TCP_NODELAY, Value::Bool},
+    {ws::kIpprotoTcp, ws::kTcpNoDelay, IPPROTO_TCP, TCP_NODELAY, Value::Boolean},
     {ws::kIpprotoTcp, ws::kTcpKeepAlive, IPPROTO_TCP, TCP_KEEPIDLE, Value::Int},
     {ws::kIpprotoTcp, ws::kTcpKeepCnt, IPPROTO_TCP, TCP_KEEPCNT, Value::Int},
     {ws::kIpprotoTcp, ws::kTcpKeepIntvl, IPPROTO_TCP, TCP_KEEPINTVL, Value::Int},
     {ws::kIpprotoTcp, ws::kTcpMaxSeg, IPPROTO_TCP, TCP_MAXSEG, Value::Int},
-    {ws::kIpprotoIp, ws::kIpTtl, IPPROTO_IP, IP_TTL, Value::Int},
-    {ws::kIpprotoIp, ws::kIpTos, IPPROTO_IP, IP_TOS, Value::Int},
+    {ws::kIpprotoIp, ws::kIpTtl, IPPROTO_IP, IP_TTL, Value::Small},
+    {ws::kIpprotoIp, ws::kIpTos, IPPROTO_IP, IP_TOS, Value::Small},
     {ws::kIpprotoIp, ws::kIpHdrIncl, IPPROTO_IP, IP_HDRINCL, Value::Bool},
     {ws::kIpprotoIp, ws::kIpMulticastIf, IPPROTO_IP, IP_MULTICAST_IF, Value::Raw},
-    {ws::kIpprotoIp, ws::kIpMulticastTtl, IPPROTO_IP, IP_MULTICAST_TTL, Value::Int},
+    {ws::kIpprotoIp, ws::kIpMulticastTtl, IPPROTO_IP, IP_MULTICAST_TTL, Value::Small},
     {ws::kIpprotoIp, ws::kIpMulticastLoop, IPPROTO_IP, IP_MULTICAST_LOOP, Value::Bool},
     {ws::kIpprotoIp, ws::kIpAddMembership, IPPROTO_IP, IP_ADD_MEMBERSHIP, Value::Raw},
     {ws::kIpprotoIp, ws::kIpDropMembership, IPPROTO_IP, IP_DROP_MEMBERSHIP, Value::Raw},
-    {ws::kIpprotoIp, ws::kIpPktInfo, IPPROTO_IP, IP_PKTINFO, Value::Bool},
-    {ws::kIpprotoIp, ws::kIpRecvTtl, IPPROTO_IP, IP_RECVTTL, Value::Bool},
-    {ws::kIpprotoIp, ws::kIpRecvTos, IPPROTO_IP, IP_RECVTOS, Value::Bool},
+    {ws::kIpprotoIp, ws::kIpPktInfo, IPPROTO_IP, IP_PKTINFO, Value::Flag},
+    {ws::kIpprotoIp, ws::kIpRecvTtl, IPPROTO_IP, IP_RECVTTL, Value::Flag},
+    {ws::kIpprotoIp, ws::kIpRecvTos, IPPROTO_IP, IP_RECVTOS, Value::Flag},
     {ws::kIpprotoIp, ws::kIpMtu, IPPROTO_IP, IP_MTU, Value::Int},
-    {ws::kIpprotoIpv6, ws::kIpv6V6Only, IPPROTO_IPV6, IPV6_V6ONLY, Value::Byte},
-    {ws::kIpprotoIpv6, ws::kIpv6UnicastHops, IPPROTO_IPV6, IPV6_UNICAST_HOPS, Value::Int},
+    {ws::kIpprotoIpv6, ws::kIpv6V6Only, IPPROTO_IPV6, IPV6_V6ONLY, Value::Boolean},
+    {ws::kIpprotoIpv6, ws::kIpv6UnicastHops, IPPROTO_IPV6, IPV6_UNICAST_HOPS, Value::Small},
     {ws::kIpprotoIpv6, ws::kIpv6MulticastIf, IPPROTO_IPV6, IPV6_MULTICAST_IF, Value::Int},
-    {ws::kIpprotoIpv6, ws::kIpv6MulticastHops, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Value::Int},
+    {ws::kIpprotoIpv6, ws::kIpv6MulticastHops, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, Value::Small},
     {ws::kIpprotoIpv6, ws::kIpv6MulticastLoop, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Value::Bool},
     {ws::kIpprotoIpv6, ws::kIpv6AddMembership, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, Value::Raw},
     {ws::kIpprotoIpv6, ws::kIpv6DropMembership, IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP, Value::Raw},
-    {ws::kIpprotoIpv6, ws::kIpv6PktInfo, IPPROTO_IPV6, IPV6_RECVPKTINFO, Value::Bool},
-    {ws::kIpprotoIpv6, ws::kIpv6HopLimit, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, Value::Bool},
+    {ws::kIpprotoIpv6, ws::kIpv6PktInfo, IPPROTO_IPV6, IPV6_RECVPKTINFO, Value::Flag},
+    {ws::kIpprotoIpv6, ws::kIpv6HopLimit, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6Tclass, IPPROTO_IPV6, IPV6_TCLASS, Value::Int},
-    {ws::kIpprotoIpv6, ws::kIpv6RecvTclass, IPPROTO_IPV6, IPV6_RECVTCLASS, Value::Bool},
+    {ws::kIpprotoIpv6, ws::kIpv6RecvTclass, IPPROTO_IPV6, IPV6_RECVTCLASS, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6DontFrag, IPPROTO_IPV6, IPV6_DONTFRAG, Value::Bool},
     {ws::kIpprotoIpv6, ws::kIpv6Mtu, IPPROTO_IPV6, IPV6_MTU, Value::Int},
 };
@@ -91,20 +99,26 @@ bool known_level(int level)
            level == ws::kIpprotoIpv6 || level == ws::kIpprotoUdp;
 }
 
-int read_int(const char* value, int length, Value kind)
+// setsockopt's value (`length` > 0) as a number, read as `kind` says; 0 or WSAEFAULT.
+int read_number(const char* value, int length, Value kind, int* out)
 {
-    if (kind == Value::Bool) return static_cast<unsigned char>(value[0]);
-    if (length >= static_cast<int>(sizeof(int))) {
-        int out;
-        memcpy(&out, value, sizeof(out));
-        return out;
+    switch (kind) {
+    case Value::Boolean: *out = static_cast<unsigned char>(value[0]); return 0;
+    case Value::Small:
+    case Value::Bool:
+        if (length < static_cast<int>(sizeof(int))) {  // the low bytes
+            unsigned number = 0;
+            for (int i = length - 1; i >= 0; --i) number = number << 8 | static_cast<unsigned char>(value[i]);
+            *out = static_cast<int>(number);
+            return 0;
+        }
+        break;
+    default:
+        if (length < static_cast<int>(sizeof(int))) return WSAEFAULT;
+        break;
     }
-    if (length >= static_cast<int>(sizeof(short))) {
-        short out;
-        memcpy(&out, value, sizeof(out));
-        return out;
-    }
-    return static_cast<unsigned char>(value[0]);
+    memcpy(out, value, sizeof(*out));
+    return 0;
 }
 
 int write_value(char* value, int* length, const void* data, int size)
@@ -115,28 +129,66 @@ int write_value(char* value, int* length, const void* data, int size)
     return 0;
 }
 
+// getsockopt's answer `number` as `kind` lays it out (`level`: Windows').
+int write_number(char* value, int* length, Value kind, int level, int number)
+{
+    switch (kind) {
+    case Value::Boolean: {
+        unsigned char byte = number != 0;
+        return write_value(value, length, &byte, sizeof(byte));
+    }
+    case Value::Bool:
+    case Value::Small:
+        if (kind == Value::Bool) number = number != 0;
+        if (*length >= static_cast<int>(sizeof(int))) return write_value(value, length, &number, sizeof(number));
+        if (kind == Value::Bool && level == ws::kSolSocket && *length >= static_cast<int>(sizeof(USHORT))) {
+            // Given 2 or 3 bytes, Windows writes two for these and answers a length of 1.
+            USHORT word = static_cast<USHORT>(number);
+            memcpy(value, &word, sizeof(word));
+            *length = 1;
+            return 0;
+        } else {
+            unsigned char byte = static_cast<unsigned char>(number);
+            return write_value(value, length, &byte, sizeof(byte));
+        }
+    case Value::Flag:
+        if (*length < static_cast<int>(sizeof(int))) {
+            *length = 0;
+            return WSAEFAULT;
+        }
+        number = number != 0;
+        return write_value(value, length, &number, sizeof(number));
+    default: return write_value(value, length, &number, sizeof(number));
+    }
+}
+
 
 }  // namespace
 
 int SocketDevice::get_option(int level, int name, char* value, int* length)
 {
-    if (value == nullptr || length == nullptr) return WSAEFAULT;
+    if (value == nullptr || length == nullptr || *length <= 0) return WSAEFAULT;
     if (!known_level(level)) return WSAEINVAL;
     int number = 0;
     if (level == ws::kSolSocket) {
         switch (name) {
         case ws::kSoType: number = type_; return write_value(value, length, &number, sizeof(number));
         case ws::kSoAcceptConn: number = listening() ? 1 : 0; return write_value(value, length, &number, sizeof(number));
-        case ws::kSoReuseAddr: number = reuse_address_; return write_value(value, length, &number, sizeof(number));
-        case ws::kSoExclusiveAddrUse:
-            number = exclusive_address_;
-            return write_value(value, length, &number, sizeof(number));
+        case ws::kSoReuseAddr: return write_number(value, length, Value::Bool, level, reuse_address_);
+        case ws::kSoExclusiveAddrUse: return write_number(value, length, Value::Bool, level, exclusive_address_);
         case ws::kSoRcvTimeo: return write_value(value, length, &receive_timeout_, sizeof(DWORD));
         case ws::kSoSndTimeo: return write_value(value, length, &send_timeout_, sizeof(DWORD));
         case ws::kSoError: {
             int error = 0;
             socklen_t size = sizeof(error);
             if (getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size) != 0) return tr::wsa_error(errno);
+            if (error != 0 && !is_stream_type()) {
+                // A datagram socket's ICMP error (IP_RECVERR): a receive reports it on
+                // Windows, not SO_ERROR. Its queue entry goes with it.
+                take_icmp_error();
+                if (error == ECONNREFUSED) owe_reset();
+                error = 0;
+            }
             if (error != 0) pending_error_ = tr::wsa_error(error);
             number = pending_error_;
             return write_value(value, length, &number, sizeof(number));
@@ -145,8 +197,7 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
             struct linger linger {};
             socklen_t size = sizeof(linger);
             if (getsockopt(descriptor_, SOL_SOCKET, SO_LINGER, &linger, &size) != 0) return tr::wsa_error(errno);
-            number = linger.l_onoff == 0;
-            return write_value(value, length, &number, sizeof(number));
+            return write_number(value, length, Value::Bool, level, linger.l_onoff == 0);
         }
         case ws::kSoConnectTime: {
             // Seconds since the connection was made; 0xFFFFFFFF while not connected.
@@ -168,6 +219,12 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
     }
     const Mapping* mapping = find_mapping(level, name);
     if (mapping == nullptr) return WSAENOPROTOOPT;
+    if ((mapping->value == Value::Linger || mapping->value == Value::Buffer) &&
+        *length < static_cast<int>(sizeof(int))) {
+        // Too short: Windows zeroes what it was given, and fails.
+        memset(value, 0, static_cast<size_t>(*length));
+        return WSAEFAULT;
+    }
     switch (mapping->value) {
     case Value::Linger: {
         struct linger linger {};
@@ -190,20 +247,13 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
         int set = name == ws::kSoSndBuf ? send_buffer_ : receive_buffer_;
         if (set >= 0) return write_value(value, length, &set, sizeof(set));
     }
-    if (mapping->value == Value::Byte && family_ != ws::kAfInet6 && name == ws::kIpv6V6Only) {
-        // An IPv4 socket reports itself IPv6-only, as Windows does.
-        unsigned char yes = 1;
-        return write_value(value, length, &yes, sizeof(yes));
-    }
+    if (level == ws::kIpprotoIpv6 && name == ws::kIpv6V6Only && family_ != ws::kAfInet6)
+        return write_number(value, length, Value::Boolean, level, 1);  // an IPv4 socket is, as on Windows
     socklen_t size = sizeof(number);
     if (getsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, &size) != 0)
         return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
     if (mapping->value == Value::Buffer) number /= 2;  // Linux reports twice what it was given
-    if (mapping->value == Value::Bool || mapping->value == Value::Byte) {
-        unsigned char byte = number != 0;
-        return write_value(value, length, &byte, sizeof(byte));
-    }
-    return write_value(value, length, &number, sizeof(number));
+    return write_number(value, length, mapping->value, level, number);
 }
 
 int SocketDevice::set_option(int level, int name, const char* value, int length)
@@ -214,7 +264,13 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         return WSAEFAULT;
     }
     const Mapping* found = find_mapping(level, name);
-    int number = read_int(value, length, found != nullptr ? found->value : Value::Int);
+    // The options kept here: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE and SO_DONTLINGER are BOOLs.
+    bool kept_bool = level == ws::kSolSocket &&
+                     (name == ws::kSoReuseAddr || name == ws::kSoExclusiveAddrUse || name == ws::kSoDontLinger);
+    int number = 0;
+    if (int error = read_number(value, length, found != nullptr ? found->value : kept_bool ? Value::Bool : Value::Int,
+                                &number))
+        return error;
     if (level == ws::kSolSocket) {
         switch (name) {
         case ws::kSoReuseAddr: {
@@ -260,7 +316,6 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         case ws::kSoRandomizePort:
             return 0;
         case ws::kSoError:  // Windows keeps the value; getsockopt returns it
-            if (length < static_cast<int>(sizeof(int))) return WSAEFAULT;
             pending_error_ = number;
             return 0;
         case ws::kSoType:
@@ -286,18 +341,19 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, value, static_cast<socklen_t>(length));
         break;
     case Value::Buffer:
-        if (length < static_cast<int>(sizeof(int))) return WSAEFAULT;
         if (number < 0) return WSAEINVAL;
         result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, sizeof(number));
         if (result == 0) (name == ws::kSoSndBuf ? send_buffer_ : receive_buffer_) = number;
         break;
-    case Value::Byte:
-        if (name == ws::kIpv6V6Only && bound()) return WSAEINVAL;  // fixed once bound
+    case Value::Boolean:
+        if (level == ws::kIpprotoIpv6 && name == ws::kIpv6V6Only && bound()) return WSAEINVAL;  // fixed once bound
         [[fallthrough]];
     case Value::Bool:
+    case Value::Flag:
         number = number != 0;
         [[fallthrough]];
     case Value::Int:
+    case Value::Small:
         result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, sizeof(number));
         break;
     }
@@ -358,7 +414,21 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
         if (in == nullptr || in_length < sizeof(BOOL)) return WSAEFAULT;
         BOOL on;
         memcpy(&on, in, sizeof(on));
-        if (code == ws::kSioUdpConnReset) udp_connreset_ = on != 0;
+        if (code != ws::kSioUdpConnReset || is_stream_type() || udp_connreset_.load() == (on != 0)) return 0;
+        // ICMP errors reach the socket through IP_RECVERR (it is never connected on
+        // Linux): off, nothing is reported, as on Windows. Turning it off empties the
+        // error queue; the pending error goes too.
+        int value = on != 0;
+        if (family_ == ws::kAfInet || family_ == ws::kAfInet6)
+            setsockopt(descriptor_, IPPROTO_IP, IP_RECVERR, &value, sizeof(value));
+        if (family_ == ws::kAfInet6) setsockopt(descriptor_, IPPROTO_IPV6, IPV6_RECVERR, &value, sizeof(value));
+        udp_connreset_.store(on != 0);
+        if (!on) {
+            int error = 0;
+            socklen_t size = sizeof(error);
+            getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size);
+            owed_resets_.store(0);
+        }
         return 0;
     }
     case ws::kSioLoopbackFastPath:

@@ -5,6 +5,7 @@
 // wins), consumes the signal under the object's lock and wakes it.
 // Wait-all: signallers only say "re-check"; the waiter locks every object (in address
 // order), and consumes all of them at once or none.
+#include <cstdlib>
 #include "kernel/wait.h"
 
 #include <algorithm>
@@ -45,6 +46,7 @@ bool Deadline::expired() const
 unsigned port_wait_spin()
 {
     static const unsigned spin = [] {
+        if (const char* forced = getenv("OVERLAPPED_PORT_SPIN")) return static_cast<unsigned>(atoi(forced));
         long processors = sysconf(_SC_NPROCESSORS_ONLN);
         // About the cost of a futex sleep and wake-up here (~15 us at ~25 ns a pause).
         return processors > 1 ? 600u : 0u;

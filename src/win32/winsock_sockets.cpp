@@ -146,6 +146,17 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
     if (overlapped == nullptr && received == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
+    if (from != nullptr && !socket->is_stream_type()) {
+        // Room for the sender's whole address, in the socket's family (a dual-stack
+        // socket's IPv4 senders come as IPv4-mapped IPv6 addresses).
+        int needed = socket->family() == AF_INET6 ? static_cast<int>(sizeof(SOCKADDR_IN6))
+                     : socket->family() == AF_INET ? static_cast<int>(sizeof(SOCKADDR_IN))
+                                                   : 0;
+        if (*from_length < needed) {
+            socket->release_reference();
+            return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+        }
+    }
     bool asynchronous = overlapped != nullptr && socket->overlapped_io();
     if (!asynchronous) {
         DWORD done = 0, flags_out = 0;
