@@ -496,6 +496,7 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->send_buffer_ = -1;
     device->receive_buffer_ = -1;
     device->blocked_.clear();
+    device->drained_thread_.store(nullptr, std::memory_order_relaxed);
     device->events_ = EventSelect{};
     device->lock.unlock();
     return device;
@@ -600,6 +601,20 @@ int SocketDevice::renew_descriptor()
         bound_.store(true, std::memory_order_release);
     }
     return 0;
+}
+
+void SocketDevice::note_drained()
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    drained_thread_.store(self, std::memory_order_relaxed);
+    drained_epoch_.store(self->wait_epoch, std::memory_order_relaxed);
+}
+
+bool SocketDevice::drained_by_this_thread() const
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    return drained_thread_.load(std::memory_order_relaxed) == self &&
+           drained_epoch_.load(std::memory_order_relaxed) == self->wait_epoch;
 }
 
 bool SocketDevice::connected()
@@ -730,6 +745,7 @@ void SocketDevice::release_connect_claim() { connect_claimed_.store(false, std::
 int SocketDevice::wait_ready(short events, DWORD timeout_ms)
 {
     kernel::ThreadState* self = kernel::current_thread();
+    ++self->wait_epoch;
     lock.lock();
     if (closing_.load(std::memory_order_acquire)) {
         lock.unlock();
@@ -1228,6 +1244,7 @@ SocketDevice::Readiness SocketDevice::readiness()
 
 int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
 {
+    ++kernel::current_thread()->wait_epoch;
     using Readiness = SocketDevice::Readiness;
     std::vector<pollfd> fds(count);
     std::vector<Readiness> kinds(count);
@@ -1365,7 +1382,10 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         request->write = false;
         op->flags = tr::linux_message_flags(asked->flags);
         plan->lane = io::Lane::In;
-        plan->attempt_now = true;
+        // Tried at once unless this thread found the stream empty and has not waited since
+        // (it answered a request and posts its next receive: the peer has had no time to
+        // send; the engine catches anything that did arrive).
+        plan->attempt_now = !(is_stream(type_) && drained_by_this_thread());
         if (!is_stream(type_) && take_owed_reset()) {
             // A reset a send took from the socket (owe_reset): this receive reports it.
             // (The operation is still filled in below, should it have to run after all.)
@@ -1606,6 +1626,9 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
             advance(op, static_cast<size_t>(result));
             return io::Next::Engine;
         }
+        // Less than asked for: the stream is empty now, as far as this thread knows.
+        if (is_stream(type_) && result > 0 && request->done < request->requested && !(op->flags & MSG_PEEK))
+            note_drained();
         DWORD windows_flags = 0;
         DWORD status = STATUS_SUCCESS;
         if (op->message != nullptr) {

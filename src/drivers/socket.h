@@ -216,6 +216,10 @@ private:
     void replace_descriptor(int descriptor, bool connected);
     // Remembers the peer's address (Windows' layout) once connected.
     void remember_peer();
+    // A receive by this thread left the stream empty (it got less than it asked for).
+    void note_drained();
+    // Whether this thread saw the stream empty and has not waited for anything since.
+    bool drained_by_this_thread() const;
     // A new unconnected descriptor of the same kind (DisconnectEx/TransmitFile with
     // TF_REUSE_SOCKET), for the function that made the connection before: unbound after
     // accept/AcceptEx (AcceptEx wants a fresh socket), still bound to its local address
@@ -286,6 +290,8 @@ private:
     int receive_buffer_ = -1;
     // Threads blocked in a synchronous call on this socket (closesocket interrupts them).
     std::vector<kernel::ThreadState*> blocked_;
+    std::atomic<kernel::ThreadState*> drained_thread_{nullptr};  // note_drained()
+    std::atomic<uint32_t> drained_epoch_{0};
     EventSelect events_;  // under `lock`
 };
 

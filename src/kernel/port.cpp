@@ -194,6 +194,7 @@ DWORD CompletionPort::remove_and_unlock(Packet* packets, ULONG count, ULONG* rem
                                         const Deadline& deadline, bool alertable)
 {
     ThreadState* self = current_thread();
+    ++self->wait_epoch;
     *removed = 0;
     if (self->port != nullptr && !is_current(self)) {
         // Associated with another port: leave it first (without holding two port locks).

@@ -97,6 +97,11 @@ struct ThreadState {
     Lock owned_lock;
     std::vector<MutexObject*> owned_mutexes;  // under owned_lock
     bool exiting = false;
+    // Counts the thread's waits (every wait of the wait engine, GetQueuedCompletionStatus,
+    // a blocking socket call, select): "nothing was waited for since" for the drivers'
+    // hints (a socket this thread found empty without waiting since is still empty as far
+    // as it could know).
+    uint32_t wait_epoch = 0;
 
     void reset()
     {

@@ -230,6 +230,7 @@ DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all_objects
                    const Deadline& deadline, bool alertable)
 {
     ThreadState* self = current_thread();
+    ++self->wait_epoch;
     if (!wait_all_objects) {
         // Fast path: something is already signalled (objects before APCs, as Windows).
         uint32_t result = poll_any(self, objects, count);
