@@ -22,6 +22,8 @@ inline T fail(DWORD error, T value)
 
 // UTF-16 (WCHAR) to UTF-8. Unpaired surrogates become U+FFFD.
 std::string utf8_from_utf16(const WCHAR* text);
+// The same for `count` units (not terminated).
+std::string utf8_from_utf16(const WCHAR* text, size_t count);
 
 // UTF-8 to UTF-16 (no terminator added). Invalid sequences become U+FFFD.
 std::u16string utf16_from_utf8(const char* text, size_t length);

@@ -9,12 +9,14 @@ extern "C" void WINAPI SetLastError(DWORD dwErrCode) { kernel::tls_last_error = 
 
 namespace overlapped::win32 {
 
-std::string utf8_from_utf16(const WCHAR* text)
+std::string utf8_from_utf16(const WCHAR* text, size_t count)
 {
     std::string out;
-    for (size_t i = 0; text[i] != 0; ++i) {
+    out.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
         uint32_t c = static_cast<uint16_t>(text[i]);
-        if (c >= 0xD800 && c < 0xDC00 && text[i + 1] >= 0xDC00 && text[i + 1] < 0xE000) {
+        if (c >= 0xD800 && c < 0xDC00 && i + 1 < count && static_cast<uint16_t>(text[i + 1]) >= 0xDC00 &&
+            static_cast<uint16_t>(text[i + 1]) < 0xE000) {
             c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<uint16_t>(text[i + 1]) - 0xDC00);
             ++i;
         } else if (c >= 0xD800 && c < 0xE000) {
@@ -37,6 +39,13 @@ std::string utf8_from_utf16(const WCHAR* text)
         }
     }
     return out;
+}
+
+std::string utf8_from_utf16(const WCHAR* text)
+{
+    size_t count = 0;
+    while (text[count] != 0) ++count;
+    return utf8_from_utf16(text, count);
 }
 
 std::u16string utf16_from_utf8(const char* text, size_t length)

@@ -1,6 +1,6 @@
-// text.h: what the string and console entry points share: UTF-16 to UTF-8 for counted
-// strings (the other way is entry.h's utf16_from_utf8), and a formatter with the Microsoft
-// C run-time's printf rules for char (UTF-8) and WCHAR (UTF-16) output.
+// text.h: what the string and console entry points share: a formatter with the Microsoft
+// C run-time's printf rules for char (UTF-8) and WCHAR (UTF-16) output (the UTF-16/UTF-8
+// conversions are entry.h's).
 #pragma once
 
 #include <cstdarg>
@@ -9,12 +9,9 @@
 
 #include <windows.h>
 
-#include "win32/entry.h"  // utf16_from_utf8
+#include "win32/entry.h"  // utf8_from_utf16, utf16_from_utf8
 
 namespace overlapped::win32 {
-
-// UTF-16 (`count` units) to UTF-8; unpaired surrogates become U+FFFD.
-std::string utf8_from_utf16(const WCHAR* text, size_t count);
 
 // Formats `format` with `args` by the Microsoft rules:
 //  - %s/%c take the output's own character type (char in the char formatter, WCHAR in the
