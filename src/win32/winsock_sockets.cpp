@@ -325,6 +325,24 @@ BOOL PASCAL connect_ex(SOCKET s, const struct sockaddr* name, int name_length, P
     return overlapped_return(submitted, sent, nullptr) == 0;
 }
 
+// A request issued without an OVERLAPPED (DisconnectEx, TransmitFile, WSARecvMsg may be
+// called so): issued with one of our own and waited for, as Windows does then. `submit`
+// issues it with the OVERLAPPED it is given. Returns 0 or SOCKET_ERROR (last error set).
+template <class Submit>
+int wait_for_own_request(SOCKET s, Submit submit, LPDWORD bytes)
+{
+    OVERLAPPED own{};
+    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    int result = overlapped_return(submit(&own), bytes, nullptr);
+    DWORD flags = 0, transferred = 0;
+    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING)
+        result = WSAGetOverlappedResult(s, &own, bytes != nullptr ? bytes : &transferred, TRUE, &flags) ? 0 : SOCKET_ERROR;
+    DWORD error = GetLastError();
+    CloseHandle(own.hEvent);
+    set_last_error(error);
+    return result;
+}
+
 BOOL PASCAL disconnect_ex(SOCKET s, LPOVERLAPPED overlapped, DWORD flags, DWORD reserved)
 {
     if (!winsock_started()) return FALSE;
@@ -333,17 +351,8 @@ BOOL PASCAL disconnect_ex(SOCKET s, LPOVERLAPPED overlapped, DWORD flags, DWORD 
     asked.operation = SocketOperation::Disconnect;
     asked.flags = flags;
     if (overlapped != nullptr) return overlapped_return(submit_request(s, asked, overlapped, nullptr), nullptr, nullptr) == 0;
-    // Without an OVERLAPPED: the same, waited for.
-    OVERLAPPED own{};
-    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
-    io::Submitted submitted = submit_request(s, asked, &own, nullptr);
-    int result = overlapped_return(submitted, nullptr, nullptr);
-    DWORD bytes = 0, flags_out = 0;
-    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING) result = WSAGetOverlappedResult(s, &own, &bytes, TRUE, &flags_out) ? 0 : -1;
-    DWORD error = GetLastError();
-    CloseHandle(own.hEvent);
-    set_last_error(error);
-    return result == 0;
+    auto submit = [&](OVERLAPPED* own) { return submit_request(s, asked, own, nullptr); };
+    return wait_for_own_request(s, submit, nullptr) == 0;
 }
 
 // TransmitFile and TransmitPackets: the pieces, with the files' descriptors looked up.
@@ -365,15 +374,7 @@ BOOL transmit(SOCKET s, drivers::TransmitPiece* pieces, DWORD count, DWORD chunk
         return submitted;
     };
     if (overlapped != nullptr) return overlapped_return(submit_transmit(overlapped), nullptr, nullptr) == 0;
-    OVERLAPPED own{};
-    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
-    int result = overlapped_return(submit_transmit(&own), nullptr, nullptr);
-    DWORD bytes = 0, flags_out = 0;
-    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING) result = WSAGetOverlappedResult(s, &own, &bytes, TRUE, &flags_out) ? 0 : -1;
-    DWORD error = GetLastError();
-    CloseHandle(own.hEvent);
-    set_last_error(error);
-    return result == 0;
+    return wait_for_own_request(s, submit_transmit, nullptr) == 0;
 }
 
 // A file handle's descriptor, with a reference on the file kept in `piece`.
@@ -463,16 +464,8 @@ INT PASCAL wsa_recv_msg(SOCKET s, LPWSAMSG message, LPDWORD received, LPWSAOVERL
     asked.flags = message->dwFlags;
     asked.message = reinterpret_cast<ws::WsaMsg*>(message);
     if (overlapped != nullptr) return overlapped_return(submit_request(s, asked, overlapped, routine), received, nullptr);
-    OVERLAPPED own{};
-    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
-    int result = overlapped_return(submit_request(s, asked, &own, nullptr), received, nullptr);
-    DWORD flags = 0;
-    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING)
-        result = WSAGetOverlappedResult(s, &own, received, TRUE, &flags) ? 0 : SOCKET_ERROR;
-    DWORD error = GetLastError();
-    CloseHandle(own.hEvent);
-    set_last_error(error);
-    return result;
+    auto submit = [&](OVERLAPPED* own) { return submit_request(s, asked, own, nullptr); };
+    return wait_for_own_request(s, submit, received);
 }
 
 // The extension functions WSAIoctl hands out, by GUID.
@@ -561,6 +554,18 @@ SOCKET create_socket(int af, int type, int protocol, DWORD flags)
     return handle;
 }
 
+// WSASocketA/W: FROM_PROTOCOL_INFO takes the value from the protocol information.
+template <class Info>
+SOCKET create_socket_as(int af, int type, int protocol, const Info* info, DWORD flags)
+{
+    if (info != nullptr) {
+        if (af == FROM_PROTOCOL_INFO) af = info->iAddressFamily;
+        if (type == FROM_PROTOCOL_INFO) type = info->iSocketType;
+        if (protocol == FROM_PROTOCOL_INFO) protocol = info->iProtocol;
+    }
+    return create_socket(af, type, protocol, flags);
+}
+
 }  // namespace
 
 namespace overlapped::win32 {
@@ -587,22 +592,12 @@ SOCKET WSAAPI socket(int af, int type, int protocol)
 
 SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP, DWORD dwFlags)
 {
-    if (info != nullptr) {
-        if (af == FROM_PROTOCOL_INFO) af = info->iAddressFamily;
-        if (type == FROM_PROTOCOL_INFO) type = info->iSocketType;
-        if (protocol == FROM_PROTOCOL_INFO) protocol = info->iProtocol;
-    }
-    return create_socket(af, type, protocol, dwFlags);
+    return create_socket_as(af, type, protocol, info, dwFlags);
 }
 
 SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP, DWORD dwFlags)
 {
-    if (info != nullptr) {
-        if (af == FROM_PROTOCOL_INFO) af = info->iAddressFamily;
-        if (type == FROM_PROTOCOL_INFO) type = info->iSocketType;
-        if (protocol == FROM_PROTOCOL_INFO) protocol = info->iProtocol;
-    }
-    return create_socket(af, type, protocol, dwFlags);
+    return create_socket_as(af, type, protocol, info, dwFlags);
 }
 
 int WSAAPI closesocket(SOCKET s)
