@@ -100,6 +100,26 @@ uint32_t copy_buffers(io::Request* request, const ws::WsaBuf* buffers, DWORD cou
     return total;
 }
 
+// A blocking call's WSABUFs as iovecs: on the stack for up to 16, else on the heap.
+struct BufferVectors {
+    iovec local[16];
+    std::vector<iovec> more;
+    iovec* data = local;
+    size_t total = 0;
+    BufferVectors(const ws::WsaBuf* buffers, DWORD count)
+    {
+        if (count > 16) {
+            more.resize(count);
+            data = more.data();
+        }
+        for (DWORD i = 0; i < count; ++i) {
+            data[i].iov_base = buffers[i].buf;
+            data[i].iov_len = buffers[i].len;
+            total += buffers[i].len;
+        }
+    }
+};
+
 // Consumes `bytes` from the front of a message's iovecs (after a partial transfer).
 void consume(msghdr* message, size_t bytes)
 {
@@ -1029,22 +1049,11 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
     if (receive_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
     if (reset_.load(std::memory_order_acquire)) return WSAECONNRESET;
     if (!is_stream(type_) && take_owed_reset()) return WSAECONNRESET;
-    iovec stack_vectors[16];
-    std::vector<iovec> heap_vectors;
-    iovec* vectors = stack_vectors;
-    if (count > 16) {
-        heap_vectors.resize(count);
-        vectors = heap_vectors.data();
-    }
-    size_t total = 0;
-    for (DWORD i = 0; i < count; ++i) {
-        vectors[i].iov_base = buffers[i].buf;
-        vectors[i].iov_len = buffers[i].len;
-        total += buffers[i].len;
-    }
+    BufferVectors vectors(buffers, count);
+    size_t total = vectors.total;
     sockaddr_storage sender;
     msghdr message{};
-    message.msg_iov = vectors;
+    message.msg_iov = vectors.data;
     message.msg_iovlen = count;
     if (from != nullptr) {
         message.msg_name = &sender;
@@ -1104,22 +1113,11 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
     if (send_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
     if (is_stream(type_) && !connected()) return WSAENOTCONN;
     if (reset_.load(std::memory_order_acquire)) return WSAECONNRESET;
-    iovec stack_vectors[16];
-    std::vector<iovec> heap_vectors;
-    iovec* vectors = stack_vectors;
-    if (count > 16) {
-        heap_vectors.resize(count);
-        vectors = heap_vectors.data();
-    }
-    size_t total = 0;
-    for (DWORD i = 0; i < count; ++i) {
-        vectors[i].iov_base = buffers[i].buf;
-        vectors[i].iov_len = buffers[i].len;
-        total += buffers[i].len;
-    }
+    BufferVectors vectors(buffers, count);
+    size_t total = vectors.total;
     sockaddr_storage destination;
     msghdr message{};
-    message.msg_iov = vectors;
+    message.msg_iov = vectors.data;
     message.msg_iovlen = count;
     if (to != nullptr && !is_stream(type_)) {
         socklen_t length = 0;
