@@ -156,8 +156,12 @@ int main(void)
     printf("  %d connections: descriptors %d -> %d, handles %u -> %u, resident memory grew %ld KiB\n", loops,
            descriptors, left, (unsigned)handles, (unsigned)overlapped_open_handles(), growth);
     /* Nothing grows with the number of connections: a leak of even 64 bytes each would
-     * be 640 KiB over 10,000. */
+     * be 640 KiB over 10,000. (Under AddressSanitizer freed memory waits in its
+     * quarantine and resident memory grows by design; its own leak check at exit covers
+     * memory there.) */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
     CHECK(growth < 512);
+#endif
 
     closesocket(listener);
     CloseHandle(port);
