@@ -15,7 +15,8 @@
  *
  * How it works
  *
- * One completion port serves everything, and THREADS workers wait on it. The listening
+ * One completion port serves everything, and THREADS workers wait on it, each taking up
+ * to 64 completions at a time with GetQueuedCompletionStatusEx. The listening
  * socket is bound to the port with the key KEY_LISTENER, and PENDING_ACCEPTS AcceptEx
  * requests wait on it, each in an AcceptSlot with a socket made in advance. When one
  * completes, the worker posts the slot again at once (so the listener always has accepts
@@ -464,25 +465,54 @@ static void on_accept(Worker *w, AcceptSlot *slot, DWORD error)
 
 /* ---- threads --------------------------------------------------------------------------- */
 
+/* Why a request taken from the port failed (its OVERLAPPED_ENTRY holds the NTSTATUS;
+ * WSAGetOverlappedResult turns it into the error code). */
+static DWORD entry_error(const OVERLAPPED_ENTRY *entry, SOCKET s)
+{
+    DWORD bytes = 0, flags = 0;
+    if (entry->Internal == 0) return ERROR_SUCCESS;
+    if (s != INVALID_SOCKET && !WSAGetOverlappedResult(s, entry->lpOverlapped, &bytes, FALSE, &flags))
+        return (DWORD)WSAGetLastError();
+    return ERROR_OPERATION_ABORTED;
+}
+
 static DWORD WINAPI worker_main(LPVOID parameter)
 {
     Worker *w = (Worker *)parameter;
+    /* Completions are taken in batches: one call to the port for all that finished. */
+    OVERLAPPED_ENTRY entries[64];
     for (;;) {
-        DWORD bytes = 0;
-        ULONG_PTR key = 0;
-        OVERLAPPED *overlapped = NULL;
-        BOOL ok = GetQueuedCompletionStatus(server.port, &bytes, &key, &overlapped, INFINITE);
-        DWORD error = ok ? ERROR_SUCCESS : GetLastError();
-        if (overlapped == NULL) {
-            /* No request completed: our quit packet, or the wait itself failed. */
-            if (!ok) report_error("GetQueuedCompletionStatus", error);
+        ULONG count = 0;
+        if (!GetQueuedCompletionStatusEx(server.port, entries, 64, &count, INFINITE, FALSE)) {
+            report_error("GetQueuedCompletionStatusEx", GetLastError());
             return 0;
         }
-        if (key == KEY_LISTENER) {
-            on_accept(w, CONTAINING_RECORD(overlapped, AcceptSlot, overlapped), error);
-        } else {
-            Connection *c = (Connection *)key;
-            connection_run(w, c, ok ? REQUEST_DONE : REQUEST_FAILED, bytes, error);
+        ULONG quits = 0;
+        for (ULONG i = 0; i < count; ++i) {
+            const OVERLAPPED_ENTRY *entry = &entries[i];
+            if (entry->lpOverlapped == NULL) { /* main's quit packet */
+                quits++;
+                continue;
+            }
+            if (entry->lpCompletionKey == KEY_LISTENER) {
+                AcceptSlot *slot = CONTAINING_RECORD(entry->lpOverlapped, AcceptSlot, overlapped);
+                on_accept(w, slot, entry_error(entry, server.listener));
+            } else {
+                Connection *c = (Connection *)entry->lpCompletionKey;
+                DWORD error = ERROR_SUCCESS;
+                if (entry->Internal != 0) {
+                    EnterCriticalSection(&c->lock);
+                    error = entry_error(entry, c->socket);
+                    LeaveCriticalSection(&c->lock);
+                }
+                connection_run(w, c, error == ERROR_SUCCESS ? REQUEST_DONE : REQUEST_FAILED,
+                               entry->dwNumberOfBytesTransferred, error);
+            }
+        }
+        if (quits != 0) {
+            /* One quit packet per worker: pass on the ones meant for the others. */
+            while (--quits > 0) PostQueuedCompletionStatus(server.port, 0, KEY_QUIT, NULL);
+            return 0;
         }
     }
 }
