@@ -152,6 +152,10 @@ void SocketDevice::events_connect_started()
     events_.connect_error = 0;
     // A datagram socket's connect records FD_WRITE again with FD_CONNECT.
     events_.reported &= ~(is_stream_type() ? ws::kFdConnect : ws::kFdConnect | ws::kFdWrite);
+    // The connect may have ended already (a loopback refusal comes back at once), and the
+    // watch may have taken that edge before the connect was marked pending here, when it
+    // meant nothing; so look now rather than wait for an edge that will not come again.
+    events_update(false);
     events_arm();  // the watch now also waits for the connection (room to send)
 }
 
