@@ -513,6 +513,7 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->connect_time_ = 0;
     device->pending_error_ = 0;
     device->peer_length_ = 0;
+    device->listen_address_length_ = 0;
     device->send_buffer_ = -1;
     device->receive_buffer_ = -1;
     device->blocked_.clear();
@@ -557,7 +558,7 @@ void SocketDevice::recycle()
     kernel::Pool<SocketDevice>::instance().release(this);
 }
 
-void SocketDevice::replace_descriptor(int descriptor, bool connected)
+void SocketDevice::replace_descriptor(int descriptor, bool connected, const void* peer, unsigned peer_length)
 {
     lock.lock();
     int old = descriptor_;
@@ -574,7 +575,8 @@ void SocketDevice::replace_descriptor(int descriptor, bool connected)
     connect_failed_.store(false, std::memory_order_release);
     connect_time_ = connected ? tr::monotonic_seconds() : 0;
     peer_length_ = 0;
-    if (connected) remember_peer();
+    listen_address_length_ = 0;
+    if (connected) remember_peer(peer, peer_length);
     // WSAEventSelect goes on with the new descriptor (the old one leaves the epoll
     // instance as it closes).
     events_.registered = 0;
@@ -661,15 +663,31 @@ bool SocketDevice::connected()
     return true;
 }
 
-void SocketDevice::remember_peer()
+void SocketDevice::remember_peer(const void* peer, unsigned peer_length)
 {
+    static_assert(sizeof(listen_address_) == sizeof(sockaddr_storage));
     sockaddr_storage address;
-    socklen_t length = sizeof(address);
-    if (getpeername(descriptor_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    socklen_t length = peer_length;
+    if (peer == nullptr || peer_length == 0) {
+        length = sizeof(address);
+        if (getpeername(descriptor_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+        peer = &address;
+    }
     int windows_length = sizeof(peer_);
-    if (tr::to_windows(reinterpret_cast<sockaddr*>(&address), length, reinterpret_cast<ws::Sockaddr*>(&peer_),
+    if (tr::to_windows(static_cast<const sockaddr*>(peer), length, reinterpret_cast<ws::Sockaddr*>(&peer_),
                        &windows_length) == 0)
         peer_length_ = windows_length;
+}
+
+unsigned SocketDevice::accepted_local_address(int accepted, void* local) const
+{
+    if (listen_address_length_ != 0) {
+        memcpy(local, listen_address_, listen_address_length_);
+        return listen_address_length_;
+    }
+    socklen_t length = sizeof(sockaddr_storage);
+    if (getsockname(accepted, static_cast<sockaddr*>(local), &length) != 0) return 0;
+    return length;
 }
 
 int SocketDevice::error_for(int error)
@@ -863,6 +881,17 @@ int SocketDevice::listen(int backlog)
     if (backlog < 0) backlog = -backlog;  // SOMAXCONN_HINT(n) is -n
     if (backlog == ws::kSoMaxConn || backlog > 4096) backlog = 4096;
     if (::listen(descriptor_, backlog) != 0) return tr::wsa_error(errno);
+    // Every connection accepted here has the listener's address as its own, unless the
+    // listener is bound to a wildcard (then it is the address the peer connected to).
+    if (!listening_.load(std::memory_order_acquire)) {
+        sockaddr_storage local;
+        socklen_t length = sizeof(local);
+        listen_address_length_ = 0;
+        if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&local), &length) == 0 && !is_any_address(local)) {
+            memcpy(listen_address_, &local, length);
+            listen_address_length_ = length;
+        }
+    }
     int shared = 0;
     socklen_t size = sizeof(shared);
     if (getsockopt(descriptor_, SOL_SOCKET, SO_REUSEPORT, &shared, &size) == 0 && shared) {
@@ -1015,7 +1044,7 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
                 ::close(descriptor);
                 return error;
             }
-            device->replace_descriptor(descriptor, true);
+            device->replace_descriptor(descriptor, true, &peer, peer_length);
             device->nonblocking_.store(nonblocking_.load(std::memory_order_acquire), std::memory_order_release);
             inherit_event_select(device);     // the listener's WSAEventSelect applies to it
             events_reenable(ws::kFdAccept);  // the next connection is reported again
@@ -1722,7 +1751,7 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
         }
         if (state->phase == 0) {
             if (result < 0) return fail(-result);
-            state->other->replace_descriptor(result, true);
+            state->other->replace_descriptor(result, true, &state->address, op->address_length);
             // The peer's address length is kept in the (unused) message header.
             state->message.msg_namelen = op->address_length;
             state->phase = 1;
@@ -1739,10 +1768,8 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
         }
         request->done = static_cast<uint32_t>(result);
         // The two addresses, after the data.
-        int descriptor = state->other->descriptor_;
         sockaddr_storage local;
-        socklen_t local_length = sizeof(local);
-        if (getsockname(descriptor, reinterpret_cast<sockaddr*>(&local), &local_length) != 0) local_length = 0;
+        socklen_t local_length = accepted_local_address(state->other->descriptor_, &local);
         char* areas = state->output + state->receive_length;
         write_accept_address(areas, state->local_length, reinterpret_cast<sockaddr*>(&local), local_length);
         write_accept_address(areas + state->local_length, state->remote_length,

@@ -212,10 +212,17 @@ private:
     // Waits (poll) until the descriptor is ready for `events` or `timeout_ms` passes
     // (INFINITE: none). Returns 0, WSAETIMEDOUT, or WSAEINTR (cancelled, closed).
     int wait_ready(short events, DWORD timeout_ms);
-    // Replaces the descriptor (AcceptEx's accepted connection, a reused socket).
-    void replace_descriptor(int descriptor, bool connected);
-    // Remembers the peer's address (Windows' layout) once connected.
-    void remember_peer();
+    // Replaces the descriptor (AcceptEx's accepted connection, a reused socket). An
+    // accepted connection's peer address, when the accept gave it, spares a getpeername.
+    // (`peer`: a Linux sockaddr; this header does not see Linux's socket types.)
+    void replace_descriptor(int descriptor, bool connected, const void* peer = nullptr, unsigned peer_length = 0);
+    // Remembers the peer's address (Windows' layout) once connected: `peer` as accept
+    // gave it, or (nullptr) what getpeername says.
+    void remember_peer(const void* peer = nullptr, unsigned peer_length = 0);
+    // The local address of a connection this listener accepted: the listener's own when
+    // it listens on one address (kept by listen()), else getsockname of the connection.
+    // `local`: a Linux sockaddr_storage. Returns its length, 0 if unknown.
+    unsigned accepted_local_address(int accepted, void* local) const;
     // A receive by this thread left the stream empty (it got less than it asked for).
     void note_drained();
     // Whether this thread saw the stream empty and has not waited for anything since.
@@ -286,6 +293,9 @@ private:
                                               // a datagram socket's default peer (under
                                               // `lock`; Linux's socket is never connected:
                                               // a socket filter drops other senders)
+    alignas(8) unsigned char listen_address_[128]{};  // a listener's address (Linux's
+    unsigned listen_address_length_ = 0;              // sockaddr_storage) when not a
+                                                      // wildcard (0: a wildcard, or not listening)
     int send_buffer_ = -1;                    // SO_SNDBUF / SO_RCVBUF as set, -1: not set
     int receive_buffer_ = -1;
     // Threads blocked in a synchronous call on this socket (closesocket interrupts them).

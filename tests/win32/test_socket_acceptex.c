@@ -269,6 +269,53 @@ static void test_acceptex_no_receive(void)
     sx_ov_free(&ov);
 }
 
+/* A listener bound to the wildcard address: the accepted connection's local address is
+   the one the client connected to, with the listener's port, never 0.0.0.0. */
+static void test_acceptex_wildcard_listener(void)
+{
+    struct sockaddr_in any, bound, target, *local, *remote;
+    SOCKET listener = sx_tcp(), acceptor = sx_tcp(), client = sx_tcp();
+    char buffer[2 * (sizeof(SOCKADDR_IN) + 16)];
+    OVERLAPPED ov;
+    DWORD bytes;
+    int llen, rlen;
+    BOOL ok;
+
+    TEST("GetAcceptExSockaddrs, listener on INADDR_ANY: local = the address connected to");
+    sx_ov_init(&ov);
+    memset(&any, 0, sizeof(any));
+    any.sin_family = AF_INET;
+    any.sin_addr.s_addr = htonl(INADDR_ANY);
+    CHECK_EQ(bind(listener, (struct sockaddr *)&any, sizeof(any)), 0);
+    CHECK_EQ(listen(listener, 5), 0);
+    bound = sx_name(listener);
+    CHECK_EQ(bound.sin_addr.s_addr, htonl(INADDR_ANY));
+    ok = pAcceptEx(listener, acceptor, buffer, 0, SX_ADDRLEN, SX_ADDRLEN, &bytes, &ov);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    target = sx_loopback(bound.sin_port);
+    CHECK_EQ(connect(client, (struct sockaddr *)&target, sizeof(target)), 0);
+    CHECK(sx_signalled(ov.hEvent, 5000));
+    CHECK(GetOverlappedResult((HANDLE)listener, &ov, &bytes, FALSE));
+    local = remote = NULL;
+    llen = rlen = 0;
+    pGetAcceptExSockaddrs(buffer, 0, SX_ADDRLEN, SX_ADDRLEN, (struct sockaddr **)&local, &llen,
+                          (struct sockaddr **)&remote, &rlen);
+    CHECK(local != NULL && remote != NULL);
+    CHECK_EQ(llen, sizeof(struct sockaddr_in));
+    if (local != NULL && remote != NULL) {
+        struct sockaddr_in client_name = sx_name(client);
+        CHECK_EQ(local->sin_family, AF_INET);
+        CHECK_EQ(local->sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+        CHECK_EQ(local->sin_port, bound.sin_port);
+        CHECK(sx_same_addr(remote, &client_name));
+    }
+
+    closesocket(client);
+    closesocket(acceptor);
+    closesocket(listener);
+    sx_ov_free(&ov);
+}
+
 static void test_acceptex_with_receive(void)
 {
     struct sockaddr_in laddr, client_name, *local, *remote;
@@ -1260,6 +1307,7 @@ int main(void)
     load_extensions();
     test_extension_pointers();
     test_acceptex_no_receive();
+    test_acceptex_wildcard_listener();
     test_acceptex_with_receive();
     test_acceptex_errors();
     test_acceptex_many_through_port();
