@@ -465,15 +465,16 @@ static void on_accept(Worker *w, AcceptSlot *slot, DWORD error)
 
 /* ---- threads --------------------------------------------------------------------------- */
 
-/* Why a request taken from the port failed (its OVERLAPPED_ENTRY holds the NTSTATUS;
- * WSAGetOverlappedResult turns it into the error code). */
+/* Why a request taken from the port failed: its OVERLAPPED holds the status (the entry's
+ * own Internal member is documented as reserved, and Wine writes only its low 32 bits,
+ * leaving whatever the upper ones held), and WSAGetOverlappedResult turns a failure into
+ * its error code. */
 static DWORD entry_error(const OVERLAPPED_ENTRY *entry, SOCKET s)
 {
     DWORD bytes = 0, flags = 0;
-    if (entry->Internal == 0) return ERROR_SUCCESS;
-    if (s != INVALID_SOCKET && !WSAGetOverlappedResult(s, entry->lpOverlapped, &bytes, FALSE, &flags))
-        return (DWORD)WSAGetLastError();
-    return ERROR_OPERATION_ABORTED;
+    if (entry->lpOverlapped->Internal == 0) return ERROR_SUCCESS;
+    if (WSAGetOverlappedResult(s, entry->lpOverlapped, &bytes, FALSE, &flags)) return ERROR_SUCCESS;
+    return (DWORD)WSAGetLastError();
 }
 
 static DWORD WINAPI worker_main(LPVOID parameter)
@@ -500,7 +501,7 @@ static DWORD WINAPI worker_main(LPVOID parameter)
             } else {
                 Connection *c = (Connection *)entry->lpCompletionKey;
                 DWORD error = ERROR_SUCCESS;
-                if (entry->Internal != 0) {
+                if (entry->lpOverlapped->Internal != 0) {
                     EnterCriticalSection(&c->lock);
                     error = entry_error(entry, c->socket);
                     LeaveCriticalSection(&c->lock);
