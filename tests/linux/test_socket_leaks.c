@@ -10,6 +10,9 @@
 #include "testlib.h"
 
 #include <dirent.h>
+#include <sys/types.h>
+/* <unistd.h>'s gethostname is not Winsock's: declare the one call needed from it. */
+extern ssize_t readlink(const char *path, char *buffer, size_t size);
 
 static int open_descriptors(void)
 {
@@ -19,6 +22,26 @@ static int open_descriptors(void)
     while (readdir(dir) != NULL) ++count;
     closedir(dir);
     return count - 3; /* ".", ".." and the directory's own descriptor */
+}
+
+/* Descriptors that are sockets (the library's own descriptors, io_uring and the like,
+ * are not). */
+static int socket_descriptors(void)
+{
+    int count = 0;
+    DIR *dir = opendir("/proc/self/fd");
+    struct dirent *entry;
+    if (dir == NULL) return -1;
+    while ((entry = readdir(dir)) != NULL) {
+        char path[300], target[64];
+        snprintf(path, sizeof(path), "/proc/self/fd/%s", entry->d_name);
+        ssize_t n = readlink(path, target, sizeof(target) - 1);
+        if (n <= 0) continue;
+        target[n] = 0;
+        if (strncmp(target, "socket:", 7) == 0) ++count;
+    }
+    closedir(dir);
+    return count;
 }
 
 static long resident_kib(void)
@@ -116,6 +139,7 @@ static int one_connection(SOCKET listener, const struct sockaddr_in *address, HA
 int main(void)
 {
     WSADATA data;
+    int sockets_before = socket_descriptors();
     CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
     HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
     SOCKET listener = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
@@ -166,5 +190,7 @@ int main(void)
     closesocket(listener);
     CloseHandle(port);
     CHECK_EQ(WSACleanup(), 0);
+    TEST("after the last WSACleanup no socket descriptor is open (not even one kept for reuse)");
+    CHECK_EQ(socket_descriptors(), sockets_before);
     return tl_finish();
 }

@@ -316,6 +316,79 @@ static void test_acceptex_wildcard_listener(void)
     sx_ov_free(&ov);
 }
 
+/* A boolean option's value (Windows may write fewer bytes than an int: start from 0). */
+static int option_value(SOCKET s, int level, int name)
+{
+    int value = 0, length = sizeof(value);
+    if (getsockopt(s, level, name, (char *)&value, &length) != 0) return -1;
+    return value;
+}
+
+/* One accept: `acceptor` gets a connection from a fresh client. Returns the client. */
+static SOCKET accept_one(SOCKET listener, const struct sockaddr_in *laddr, SOCKET acceptor)
+{
+    char buffer[2 * (sizeof(SOCKADDR_IN) + 16)];
+    OVERLAPPED ov;
+    DWORD bytes = 0;
+    SOCKET client = sx_tcp();
+    BOOL ok;
+    sx_ov_init(&ov);
+    ok = pAcceptEx(listener, acceptor, buffer, 0, SX_ADDRLEN, SX_ADDRLEN, &bytes, &ov);
+    CHECK(ok || WSAGetLastError() == ERROR_IO_PENDING);
+    CHECK_EQ(connect(client, (const struct sockaddr *)laddr, sizeof(*laddr)), 0);
+    CHECK(sx_signalled(ov.hEvent, 5000));
+    CHECK(GetOverlappedResult((HANDLE)listener, &ov, &bytes, FALSE));
+    sx_ov_free(&ov);
+    return client;
+}
+
+/* What is done to a socket before it accepts a connection stays with that socket: a
+   socket made afterwards starts with every option at its default, unbound. */
+static void test_acceptex_fresh_sockets_after(void)
+{
+    struct sockaddr_in laddr, name;
+    SOCKET listener = sx_listener(&laddr, 5), acceptor, client, fresh;
+    int one = 1, length;
+
+    TEST("AcceptEx into a socket with options set: a socket made next has the defaults");
+    acceptor = sx_tcp();
+    CHECK_EQ(setsockopt(acceptor, SOL_SOCKET, SO_KEEPALIVE, (char *)&one, sizeof(one)), 0);
+    CHECK_EQ(setsockopt(acceptor, IPPROTO_TCP, TCP_NODELAY, (char *)&one, sizeof(one)), 0);
+    client = accept_one(listener, &laddr, acceptor);
+    fresh = sx_tcp();
+    CHECK_EQ(option_value(fresh, SOL_SOCKET, SO_KEEPALIVE), 0);
+    CHECK_EQ(option_value(fresh, IPPROTO_TCP, TCP_NODELAY), 0);
+    closesocket(fresh);
+    closesocket(client);
+    closesocket(acceptor);
+
+    TEST("AcceptEx into an untouched socket: a socket made next is unbound and works");
+    acceptor = sx_tcp();
+    client = accept_one(listener, &laddr, acceptor);
+    fresh = sx_tcp();
+    CHECK_EQ(option_value(fresh, SOL_SOCKET, SO_KEEPALIVE), 0);
+    CHECK_EQ(option_value(fresh, IPPROTO_TCP, TCP_NODELAY), 0);
+    length = sizeof(name);
+    CHECK_EQ(getsockname(fresh, (struct sockaddr *)&name, &length), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    CHECK_EQ(connect(fresh, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    {
+        SOCKET server = sx_accept(listener, 5000);
+        CHECK(server != INVALID_SOCKET);
+        CHECK_EQ(send(fresh, "x", 1, 0), 1);
+        {
+            char got = 0;
+            CHECK_EQ(sx_recv_all(server, &got, 1, 5000), 1);
+            CHECK_EQ(got, 'x');
+        }
+        closesocket(server);
+    }
+    closesocket(fresh);
+    closesocket(client);
+    closesocket(acceptor);
+    closesocket(listener);
+}
+
 static void test_acceptex_with_receive(void)
 {
     struct sockaddr_in laddr, client_name, *local, *remote;
@@ -1308,6 +1381,7 @@ int main(void)
     test_extension_pointers();
     test_acceptex_no_receive();
     test_acceptex_wildcard_listener();
+    test_acceptex_fresh_sockets_after();
     test_acceptex_with_receive();
     test_acceptex_errors();
     test_acceptex_many_through_port();
