@@ -31,10 +31,10 @@ Choice choice()
 
 }  // namespace
 
-Queue* create_queue(uint32_t depth)
+Queue* create_queue(uint32_t depth, bool cooperative)
 {
     switch (choice()) {
-    case Choice::Uring: return uring::create_queue(depth);
+    case Choice::Uring: return uring::create_queue(depth, cooperative);
     case Choice::Fallback: return fallback::create_queue();
     case Choice::UringUnavailable: break;
     }

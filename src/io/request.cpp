@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <iterator>
 #include <mutex>
@@ -182,11 +183,24 @@ bool start()
     return m.process_queue != nullptr;
 }
 
+// Whether completion ports' engine queues are cooperative (engine::create_queue);
+// OVERLAPPED_URING_COOP=0 turns it off.
+bool cooperative_ports()
+{
+    static const bool cooperative = [] {
+        const char* setting = getenv("OVERLAPPED_URING_COOP");
+        return setting == nullptr || strcmp(setting, "0") != 0;
+    }();
+    return cooperative;
+}
+
 // The engine queue of `port`, made on first use; null if the engine cannot make one.
 PortQueue* port_queue(kernel::CompletionPort* port)
 {
     if (kernel::PortPoller* poller = port->poller()) return static_cast<PortQueue*>(poller);
-    engine::Queue* queue = engine::create_queue(kQueueDepth);
+    // Cooperative: the port's workers start their requests as they go back to wait on
+    // the port, and finish them there (engine.h).
+    engine::Queue* queue = engine::create_queue(kQueueDepth, cooperative_ports());
     if (queue == nullptr) return nullptr;
     PortQueue* made = new PortQueue(queue);
     port->lock.lock();

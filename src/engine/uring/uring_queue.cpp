@@ -72,17 +72,23 @@ int ring_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags
 
 class UringQueue final : public Queue {
 public:
-    bool init(uint32_t depth)
+    bool init(uint32_t depth, bool cooperative)
     {
+        // Flags, the newest first: a kernel that refuses one (EINVAL) gets the next set.
+        // COOP_TASKRUN (5.19): see create_queue's comment in engine.h. SUBMIT_ALL (5.18).
+        const unsigned attempts[] = {
+            IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | (cooperative ? IORING_SETUP_COOP_TASKRUN : 0u),
+            IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL,
+            IORING_SETUP_CQSIZE,
+        };
         io_uring_params params{};
-        params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
-        params.cq_entries = depth + kReserve;
-        int error = io_uring_queue_init_params(kSubmissionEntries, &ring_, &params);
-        if (error == -EINVAL) {  // kernels before 5.18: no SUBMIT_ALL
+        int error = -EINVAL;
+        for (unsigned flags : attempts) {
             params = io_uring_params{};
-            params.flags = IORING_SETUP_CQSIZE;
+            params.flags = flags;
             params.cq_entries = depth + kReserve;
             error = io_uring_queue_init_params(kSubmissionEntries, &ring_, &params);
+            if (error != -EINVAL) break;
         }
         if (error < 0) return false;
         nodrop_ = (params.features & IORING_FEAT_NODROP) != 0;
@@ -549,11 +555,11 @@ bool available()
     return works;
 }
 
-Queue* create_queue(uint32_t depth)
+Queue* create_queue(uint32_t depth, bool cooperative)
 {
     if (!available()) return nullptr;
     UringQueue* queue = new UringQueue();
-    if (!queue->init(depth)) {
+    if (!queue->init(depth, cooperative)) {
         delete queue;
         return nullptr;
     }
