@@ -789,6 +789,45 @@ static void test_events_accept(HANDLE ev)
     closesocket(listener);
 }
 
+/* accept(): "any WSAEventSelect events associated with the listening socket apply to
+   the accepted socket" (MS Learn, WSAEventSelect): the same event, the same mask. */
+static void test_events_accept_inherits(HANDLE ev)
+{
+    struct sockaddr_in laddr;
+    SOCKET listener = sx_listener(&laddr, 5), client, s;
+    u_long nonblocking = 0;
+
+    TEST("accept(): the accepted socket takes the listener's event and events");
+    ResetEvent(ev); /* the event is shared: start from clear */
+    CHECK_EQ(WSAEventSelect(listener, ev, FD_ACCEPT | FD_READ | FD_CLOSE), 0);
+    client = sx_tcp();
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    check_events(listener, ev, FD_ACCEPT, 2000);
+    s = accept(listener, NULL, NULL);
+    CHECK(s != INVALID_SOCKET);
+    check_events(s, ev, 0, 0);
+    CHECK_EQ(send(client, "x", 1, 0), 1);
+    check_events(s, ev, FD_READ, 2000);
+
+    TEST("accept(): the accepted socket is non-blocking, as its event selection makes it");
+    {
+        char got;
+        CHECK_EQ(recv(s, &got, 1, 0), 1);
+        CHECK_EQ(recv(s, &got, 1, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    }
+
+    TEST("accept(): FD_CLOSE through the inherited selection when the peer closes");
+    closesocket(client);
+    check_events(s, ev, FD_CLOSE, 2000);
+
+    CHECK_EQ(WSAEventSelect(s, NULL, 0), 0);
+    CHECK_EQ(ioctlsocket(s, FIONBIO, &nonblocking), 0);
+    closesocket(s);
+    CHECK_EQ(WSAEventSelect(listener, NULL, 0), 0);
+    closesocket(listener);
+}
+
 static void test_events_connect(HANDLE ev)
 {
     struct sockaddr_in laddr;
@@ -1166,6 +1205,7 @@ int main(void)
     ev = WSACreateEvent();
     CHECK(ev != WSA_INVALID_EVENT);
     test_events_accept(ev);
+    test_events_accept_inherits(ev);
     test_events_connect(ev);
     test_events_write(ev);
     test_events_read(ev);
