@@ -116,9 +116,13 @@ start_server() {
     local -a run_cmd
     read -r -a run_cmd <<<"${command[$name]}"
     [ -n "$cpu" ] && run_cmd=(taskset -c "$cpu" "${run_cmd[@]}")
+    # SIGINT at its default for the server even when this script was started with it
+    # ignored (a background job of a non-interactive shell: set -m cannot undo that, and
+    # a Windows program keeps an inherited "ignore Ctrl-C", as ours does).
+    run_cmd=(env --default-signal=INT "${run_cmd[@]}")
     : >"$work/server.log"  # now, not in the child: the previous server's line must not count
     # Job control on while it starts: a script's background command otherwise starts with
-    # SIGINT ignored, and a Windows program keeps an inherited "ignore Ctrl-C" (ours does).
+    # SIGINT ignored (env above covers the script's own inherited one).
     set -m
     "${run_cmd[@]}" -p "$port" >"$work/server.log" 2>&1 &
     server_pid=$!
