@@ -46,7 +46,8 @@ Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error)
 
 bool is_device_type(kernel::ObjectType type)
 {
-    return type == kernel::ObjectType::File || type == kernel::ObjectType::Socket;
+    return type == kernel::ObjectType::File || type == kernel::ObjectType::Socket || type == kernel::ObjectType::Pipe ||
+           type == kernel::ObjectType::Mailslot;
 }
 
 DWORD cancel_synchronous(kernel::ThreadState* thread)

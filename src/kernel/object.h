@@ -36,6 +36,8 @@ enum class ObjectType : uint8_t {
     CompletionPort,
     File,    // src/drivers/file.h
     Socket,  // src/drivers/socket.h
+    Pipe,      // src/drivers/pipe.h: anonymous and named pipe ends
+    Mailslot,  // src/drivers/mailslot.h: a mailslot's server or client end
 };
 
 // One waiting thread's link into one object's waiter list. Lives on the waiting

@@ -1,0 +1,71 @@
+// namespace.h: where pipe and mailslot names live. Windows keeps them in the named-pipe
+// and mailslot file systems (\Device\NamedPipe, \Device\Mailslot); here each name is a
+// Unix-domain socket in a per-user directory that no other user can read or enter:
+//
+//   OVERLAPPED_NAMESPACE if set (tests point it elsewhere), else
+//   $XDG_RUNTIME_DIR/overlapped when XDG_RUNTIME_DIR is an absolute directory of ours,
+//   else /tmp/overlapped-<uid>.
+//
+// The directory is made with mode 0700; one that is not a directory, is a symbolic link,
+// or belongs to another user is refused (ERROR_ACCESS_DENIED), and one of ours with a
+// looser mode is tightened. Names are folded to lower case (Windows compares them without
+// case) and every byte outside [a-z0-9_-] is escaped, so no name reaches outside the
+// directory; long names are hashed. Sockets are bound and connected through the
+// directory's descriptor (/proc/self/fd/N/leaf), so the directory's own path length
+// never matters.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <windows.h>
+
+namespace overlapped::drivers {
+
+enum class NameKind : uint8_t { Pipe, Mailslot };
+
+// A parsed \\.\pipe\name or \\.\mailslot\name.
+struct DeviceName {
+    NameKind kind = NameKind::Pipe;
+    std::string name;  // after "pipe\" or "mailslot\": normalised, folded to lower case
+    bool broadcast = false;  // \\*\mailslot\name (a client's; delivered locally)
+};
+
+// Whether `path` (UTF-8, as the program gave it) names a pipe or a mailslot, so that
+// CreateFile hands it to their drivers: after Win32's normalisation ('/' is '\', "."
+// and ".." components resolved, the "\\server\" root kept) it starts with
+// "\\<server>\pipe\" or "\\<server>\mailslot\" (any case). *kind is set when true.
+bool is_device_name(std::string_view path, NameKind* kind);
+
+// Parses `path` as a name of `kind`. Returns ERROR_SUCCESS and fills *out, or:
+//   ERROR_BAD_NETPATH   the name is on another server (\\host\pipe\x; for a mailslot
+//                       client "\\*\" is this machine, and `allow_broadcast` says
+//                       whether the caller accepts it);
+//   ERROR_INVALID_NAME  not a name of `kind`, an empty name, or one longer than
+//                       `max_length` UTF-16 units (the whole path, as Windows counts).
+DWORD parse_device_name(std::string_view path, NameKind kind, bool allow_broadcast, size_t max_length,
+                        DeviceName* out);
+
+// The path to bind or connect a Unix-domain socket to for `name` (kind's prefix and the
+// escaped or hashed name, under the directory's descriptor), with `suffix` appended to
+// the leaf for a driver's companion entries (at most 8 characters of [a-z0-9.]).
+// Returns ERROR_SUCCESS, or ERROR_ACCESS_DENIED / the error of making the directory.
+DWORD namespace_path(const DeviceName& name, std::string_view suffix, std::string* path);
+
+// Binds `fd` (a Unix-domain socket) to `path`. An entry left there by a process that
+// died (nothing accepts or receives on it: a connect of every socket type is refused) is
+// removed and the bind retried, under a lock on the directory so that two processes
+// cleaning the same entry do not remove each other's. Returns 0 and the entry's inode in
+// *inode (for namespace_unbind), or -errno (EADDRINUSE: the name is alive).
+// The liveness check connects a socket that sends nothing and closes at once: a driver's
+// listener must take such a connection in its stride.
+int namespace_bind(int fd, const std::string& path, unsigned long* inode);
+
+// Removes the entry at `path` if it is still the one bound with `inode`: the owner's
+// clean-up at close, which never removes another process's newer entry.
+void namespace_unbind(const std::string& path, unsigned long inode);
+
+// The directory itself (Linux path), made and checked as above; for tests and messages.
+DWORD namespace_directory(std::string* path);
+
+}  // namespace overlapped::drivers
