@@ -11,5 +11,6 @@
 #include <winerror.h>
 #include <winbase.h>
 #include <wincon.h>
+#include <namedpipeapi.h>
 
 #endif
