@@ -112,7 +112,7 @@ void attach_mark(msghdr* message, unsigned char* control, int fd)
 // server answers with a Reply (before anything else on the connection).
 constexpr uint32_t kMagic = 0x50495045;  // "PIPE"
 enum : uint32_t { kHelloConnect = 1, kHelloQuery = 2 };
-enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3 };
+enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3, kReplyDenied = 4 };
 
 struct Hello {
     uint32_t magic;
@@ -299,6 +299,15 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
         reply.out_size = out_size;
         reply.in_size = in_size;
         reply.timeout = timeout;
+    }
+    // A client asking for the direction the pipe does not have is refused before it takes
+    // an instance (an inbound pipe's client writes, an outbound pipe's client reads).
+    if (hello->kind == kHelloConnect && (((hello->access & 1) && !(reply.open_mode & PIPE_ACCESS_OUTBOUND)) ||
+                                         ((hello->access & 2) && !(reply.open_mode & PIPE_ACCESS_INBOUND)))) {
+        reply.status = kReplyDenied;
+        (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+        close(fd);
+        return;
     }
     // The oldest instance still listening. The name's mutex and an instance's lock are
     // never held together (an instance's close takes the name's mutex under its lock):
@@ -1297,7 +1306,7 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     if (fd < 0) return nullptr;
     if (reply.status != kReplyConnected) {
         close(fd);
-        *error = ERROR_PIPE_BUSY;
+        *error = reply.status == kReplyDenied ? ERROR_ACCESS_DENIED : ERROR_PIPE_BUSY;
         return nullptr;
     }
     // The server's direction decides what the client may do: an inbound pipe's client
