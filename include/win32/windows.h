@@ -11,5 +11,7 @@
 #include <winerror.h>
 #include <winbase.h>
 #include <wincon.h>
+#include <processthreadsapi.h>
+#include <processenv.h>
 
 #endif
