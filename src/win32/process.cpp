@@ -575,9 +575,7 @@ DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize)
         if (found == nullptr) return fail(ERROR_ENVVAR_NOT_FOUND, DWORD(0));
         value = found;
     }
-    DWORD result = copy_out(value, lpBuffer, nSize);
-    win32::set_last_error(ERROR_SUCCESS);
-    return result;
+    return copy_out(value, lpBuffer, nSize);  // the last error as it was, as Windows leaves it
 }
 
 DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize)
@@ -593,9 +591,7 @@ DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSiz
         value = found;
     }
     std::u16string wide = win32::utf16_from_utf8(value);
-    DWORD result = copy_out(wide, reinterpret_cast<char16_t*>(lpBuffer), nSize);
-    win32::set_last_error(ERROR_SUCCESS);
-    return result;
+    return copy_out(wide, reinterpret_cast<char16_t*>(lpBuffer), nSize);
 }
 
 BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue)
