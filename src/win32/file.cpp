@@ -6,6 +6,7 @@
 
 #include "common/errors.h"
 #include "drivers/file.h"
+#include "drivers/namespace.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
@@ -13,6 +14,10 @@
 using namespace overlapped;
 using overlapped::win32::fail;
 using overlapped::win32::set_last_error;
+
+namespace overlapped::win32 {
+HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes);  // pipe.cpp
+}
 
 namespace {
 
@@ -30,6 +35,9 @@ ACCESS_MASK file_access(DWORD desired)
 HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
                    LPSECURITY_ATTRIBUTES attributes)
 {
+    drivers::NameKind kind;
+    if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Pipe)
+        return win32::pipe_create_file(name, access, flags, attributes);
     std::string path;
     if (DWORD error = drivers::file_linux_path(name, &path)) return fail(error, INVALID_HANDLE_VALUE);
     bool existed = false;
@@ -386,8 +394,8 @@ DWORD WINAPI GetFileType(HANDLE hFile)
     error = ERROR_SUCCESS;
     if (object->type() == kernel::ObjectType::File)
         type = static_cast<drivers::FileDevice*>(object)->type();
-    else if (object->type() == kernel::ObjectType::Socket)
-        type = FILE_TYPE_PIPE;  // as Windows reports a socket
+    else if (object->type() == kernel::ObjectType::Socket || object->type() == kernel::ObjectType::Pipe)
+        type = FILE_TYPE_PIPE;  // a pipe end, or a socket (as Windows reports one)
     else
         error = ERROR_INVALID_HANDLE;
     object->release_reference();

@@ -1,0 +1,1523 @@
+// pipe.cpp: the pipe driver (pipe.h; design in docs/pipes.md).
+#include "drivers/pipe.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <unordered_map>
+
+#include "common/errors.h"
+#include "engine/attempt.h"
+#include "io/request.h"
+#include "kernel/thread_state.h"
+
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace overlapped::drivers {
+
+namespace {
+
+// The kernel carries data from a write to the read that gets it (ThreadSanitizer cannot
+// see that edge): release before a send, acquire after a receive (as the socket driver).
+#if defined(__SANITIZE_THREAD__)
+char pipe_edge;
+#endif
+inline void data_sent()
+{
+#if defined(__SANITIZE_THREAD__)
+    __tsan_release(&pipe_edge);
+#endif
+}
+inline void data_received()
+{
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(&pipe_edge);
+#endif
+}
+
+// The most a message pipe puts in one SOCK_SEQPACKET record: a longer message goes as
+// several records, each but the last marked "more" (below). A read's part of a record
+// past the caller's buffer lands in the end's spare buffer of this size.
+constexpr uint32_t kRecord = 64 * 1024;
+
+// Marks carried as SCM_RIGHTS beside a record (never inside the data, so a message pipe's
+// records are exactly its messages' bytes and FIONREAD counts only data):
+//   a /dev/null descriptor: on a non-empty record, "the message goes on in the next
+//   record"; on an empty record, "a zero-length message" (an empty record alone is the
+//   end of the connection);
+//   an eventfd: "the server disconnected" (DisconnectNamedPipe); on a byte pipe's stream
+//   it rides on one extra byte, the last of the read that brings it.
+int more_mark = -1;
+int disconnect_mark = -1;
+std::once_flag marks_made;
+
+void make_marks()
+{
+    std::call_once(marks_made, [] {
+        more_mark = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        disconnect_mark = eventfd(0, EFD_CLOEXEC);
+    });
+}
+
+enum class Mark : uint8_t { None, More, Disconnect };
+
+// Closes the descriptors a record brought and says which mark they were.
+Mark take_marks(msghdr* message)
+{
+    Mark mark = Mark::None;
+    if (message->msg_controllen == 0) return mark;
+    for (cmsghdr* c = CMSG_FIRSTHDR(message); c != nullptr; c = CMSG_NXTHDR(message, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; ++i) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            struct stat status;
+            if (fstat(fd, &status) == 0) mark = S_ISCHR(status.st_mode) ? Mark::More : Mark::Disconnect;
+            close(fd);
+        }
+    }
+    return mark;
+}
+
+constexpr size_t kControlSpace = CMSG_SPACE(sizeof(int) * 4);
+
+// Attaches `fd` as SCM_RIGHTS to `message` (control: kControlSpace bytes).
+void attach_mark(msghdr* message, unsigned char* control, int fd)
+{
+    message->msg_control = control;
+    message->msg_controllen = CMSG_SPACE(sizeof(int));
+    cmsghdr* c = CMSG_FIRSTHDR(message);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+}
+
+// ---- the handshake. A client connects to the name's socket and sends a Hello; the
+// server answers with a Reply (before anything else on the connection).
+constexpr uint32_t kMagic = 0x50495045;  // "PIPE"
+enum : uint32_t { kHelloConnect = 1, kHelloQuery = 2 };
+enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3 };
+
+struct Hello {
+    uint32_t magic;
+    uint32_t kind;
+    uint32_t access;  // the client's: 1 read, 2 write
+    uint32_t reserved;
+};
+
+struct Reply {
+    uint32_t magic;
+    uint32_t status;
+    uint32_t pipe_mode;  // PIPE_TYPE_*
+    uint32_t open_mode;  // PIPE_ACCESS_* of the server end
+    uint32_t max_instances;
+    uint32_t out_size;
+    uint32_t in_size;
+    uint32_t timeout;
+};
+
+uint64_t now_ms()
+{
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000;
+}
+
+// Polls `fd` for `events` for at most `timeout_ms` (-1: no limit). >0 ready, 0 timed out.
+int poll_for(int fd, short events, int timeout_ms)
+{
+    pollfd entry{fd, events, 0};
+    for (;;) {
+        int r = poll(&entry, 1, timeout_ms);
+        if (r >= 0 || errno != EINTR) return r;
+    }
+}
+
+ULONG peer_process(int fd)
+{
+    ucred credentials{};
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return 0;
+    return static_cast<ULONG>(credentials.pid);
+}
+
+}  // namespace
+
+// ---- names.
+class PipeName {
+public:
+    std::mutex mutex;  // guards everything below
+    std::string key;
+    std::string path;
+    EntryId entry;
+    int listener = -1;
+    bool seqpacket = false;
+    DWORD open_mode = 0;  // PIPE_ACCESS_* of the first instance
+    DWORD pipe_mode = 0;
+    DWORD max_instances = 0;
+    DWORD out_size = 0;
+    DWORD in_size = 0;
+    DWORD timeout = 0;
+    uint32_t instances = 0;               // server ends alive
+    std::deque<PipeDevice*> listening;    // instances waiting for a client, oldest first
+    uint32_t users = 0;                   // instances + the accept under way + handshakes
+    struct AcceptOp {
+        engine::Op op;  // first: the engine hands it back
+        PipeName* name = nullptr;
+    } accept;
+    bool accept_armed = false;
+
+    // Takes the name's listener and starts accepting.
+    void arm_accept();
+    static void accepted(engine::Op* op);
+    // A handshake's hello arrived (or the connection said nothing and closed).
+    void hello(int fd, const Hello* hello, bool ok);
+    // Under names_mutex: one user fewer; the last frees the name.
+    void release_locked();
+    void release();
+};
+
+namespace {
+
+std::mutex names_mutex;
+std::unordered_map<std::string, PipeName*>* names = new std::unordered_map<std::string, PipeName*>();
+
+struct Handshake {
+    engine::Op op;  // first
+    PipeName* name = nullptr;
+    int fd = -1;
+    Hello hello{};
+};
+
+void handshake_received(engine::Op* op)
+{
+    auto* handshake = reinterpret_cast<Handshake*>(op);
+    bool ok = op->result == static_cast<int>(sizeof(Hello)) && handshake->hello.magic == kMagic;
+    handshake->name->hello(handshake->fd, &handshake->hello, ok);
+    handshake->name->release();
+    delete handshake;
+}
+
+}  // namespace
+
+void PipeName::release_locked()
+{
+    if (--users != 0) return;
+    auto found = names->find(key);
+    if (found != names->end() && found->second == this) names->erase(found);
+    delete this;
+}
+
+void PipeName::release()
+{
+    std::lock_guard<std::mutex> guard(names_mutex);
+    release_locked();
+}
+
+void PipeName::arm_accept()
+{
+    accept.op.reset();
+    accept.op.code = engine::OpCode::Accept;
+    accept.op.kind = engine::OpKind::Stream;
+    accept.op.descriptor = listener;
+    accept.op.complete = &PipeName::accepted;
+    accept.name = this;
+    accept_armed = true;
+    if (!io::submit_internal(&accept.op)) accept_armed = false;
+}
+
+void PipeName::accepted(engine::Op* op)
+{
+    PipeName* name = reinterpret_cast<AcceptOp*>(op)->name;
+    int result = op->result;
+    if (result == -EMFILE || result == -ENFILE) {
+        // Out of descriptors: try again after a pause rather than spin.
+        timespec pause{0, 10 * 1000 * 1000};
+        nanosleep(&pause, nullptr);
+    }
+    bool rearmed = false;
+    {
+        std::lock_guard<std::mutex> guard(name->mutex);
+        name->accept_armed = false;
+        if (name->listener >= 0) name->arm_accept();
+        rearmed = name->accept_armed;
+    }
+    if (result >= 0) {
+        // The hello is read by the engine (a connection that never speaks costs nothing
+        // but its descriptor; the namespace's liveness probe closes at once).
+        auto* handshake = new Handshake();
+        handshake->name = name;
+        handshake->fd = result;
+        handshake->op.code = engine::OpCode::Receive;
+        handshake->op.kind = engine::OpKind::Stream;
+        handshake->op.descriptor = result;
+        handshake->op.buffer = &handshake->hello;
+        handshake->op.length = sizeof(Hello);
+        handshake->op.complete = &handshake_received;
+        {
+            std::lock_guard<std::mutex> guard(names_mutex);
+            ++name->users;
+        }
+        if (!io::submit_internal(&handshake->op)) {
+            close(result);
+            name->release();
+            delete handshake;
+        }
+    }
+    if (!rearmed) name->release();  // the accept's use of the name ends
+}
+
+void PipeName::hello(int fd, const Hello* hello, bool ok)
+{
+    if (!ok) {
+        close(fd);
+        return;
+    }
+    Reply reply{};
+    reply.magic = kMagic;
+    {
+        std::lock_guard<std::mutex> guard(mutex);
+        reply.pipe_mode = pipe_mode;
+        reply.open_mode = open_mode;
+        reply.max_instances = max_instances;
+        reply.out_size = out_size;
+        reply.in_size = in_size;
+        reply.timeout = timeout;
+    }
+    // The oldest instance still listening. The name's mutex and an instance's lock are
+    // never held together (an instance's close takes the name's mutex under its lock):
+    // an instance is taken off the list, then looked at. Devices are type-stable, so a
+    // pointer taken off the list is safe to lock even if that instance closed since.
+    PipeDevice* instance = nullptr;
+    for (;;) {
+        PipeDevice* candidate = nullptr;
+        {
+            std::lock_guard<std::mutex> guard(mutex);
+            if (listening.empty()) break;
+            candidate = listening.front();
+            listening.pop_front();
+        }
+        candidate->lock.lock();
+        if (candidate->name_ == this && candidate->state_ == PipeState::Listening && !candidate->closing_) {
+            instance = candidate;  // stays locked
+            break;
+        }
+        candidate->lock.unlock();
+    }
+    auto put_back = [&] {
+        instance->lock.unlock();
+        std::lock_guard<std::mutex> guard(mutex);
+        listening.push_front(instance);
+    };
+    if (hello->kind == kHelloQuery || instance == nullptr) {
+        reply.status = instance != nullptr ? kReplyAvailable : kReplyBusy;
+        if (instance != nullptr) put_back();
+        (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+        close(fd);
+        return;
+    }
+    // The reply goes first, before the instance can write anything on the connection.
+    reply.status = kReplyConnected;
+    if (send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(reply))) {
+        put_back();
+        close(fd);
+        return;
+    }
+    instance->descriptor_ = fd;
+    instance->peer_pid_ = peer_process(fd);
+    instance->state_ = PipeState::Connected;
+    {
+        std::lock_guard<std::mutex> remainder(instance->remainder_mutex_);
+        instance->remainder_length_ = 0;
+        instance->remainder_more_ = false;
+        instance->peer_disconnected_ = false;
+    }
+    uint64_t one = 1;
+    (void)!write(instance->connect_event_, &one, sizeof(one));
+    instance->lock.unlock();
+}
+
+// ---- common.
+DWORD pipe_status(DWORD error) { return ntstatus_from_win32_error(error); }
+
+void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
+{
+    end_ = end;
+    descriptor_ = descriptor;
+    connect_event_ = -1;
+    flags_ = flags;
+    granted_ = 0;
+    message_type_ = false;
+    message_read_ = false;
+    nowait_ = false;
+    can_read_ = can_write_ = true;
+    state_ = PipeState::Connected;
+    disconnected_ = false;
+    name_ = nullptr;
+    out_size_ = in_size_ = max_instances_ = 0;
+    peer_pid_ = 0;
+    remainder_offset_ = remainder_length_ = 0;
+    remainder_more_ = false;
+    peer_disconnected_ = false;
+    blocked_.clear();
+    closing_ = false;
+}
+
+void PipeDevice::last_handle_closed()
+{
+    closing_ = true;
+    Device::last_handle_closed();  // cancels the requests in progress
+    for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+    // The connection ends with the last handle: the peer reads the end of the pipe (the
+    // descriptor itself is closed when the last reference goes, in recycle).
+    if (end_ != PipeEnd::Anonymous && descriptor_ >= 0) shutdown(descriptor_, SHUT_RDWR);
+    if (name_ == nullptr) return;
+    // The instance stops counting now, as on Windows (a new instance may be made at
+    // once); the name goes with its last instance: its listener closes and the accept
+    // under way is cancelled. Lock order: an instance's lock, names_mutex, a name's mutex.
+    std::lock_guard<std::mutex> names_guard(names_mutex);
+    std::lock_guard<std::mutex> guard(name_->mutex);
+    auto& list = name_->listening;
+    list.erase(std::remove(list.begin(), list.end(), this), list.end());
+    if (--name_->instances == 0) {
+        namespace_unbind(name_->path, name_->entry);
+        int listener = name_->listener;
+        name_->listener = -1;
+        if (name_->accept_armed) io::cancel_internal(&name_->accept.op);
+        shutdown(listener, SHUT_RDWR);
+        close(listener);
+        auto found = names->find(name_->key);
+        if (found != names->end() && found->second == name_) names->erase(found);
+    }
+}
+
+void PipeDevice::recycle()
+{
+    lock.lock();
+    int descriptor = descriptor_;
+    int event = connect_event_;
+    descriptor_ = -1;
+    connect_event_ = -1;
+    PipeName* name = name_;
+    name_ = nullptr;
+    unbind();
+    lock.unlock();
+    if (name != nullptr) {
+        std::lock_guard<std::mutex> names_guard(names_mutex);
+        {
+            // Off the list in any case (an instance taken off by a handshake and put back).
+            std::lock_guard<std::mutex> guard(name->mutex);
+            auto& list = name->listening;
+            list.erase(std::remove(list.begin(), list.end(), this), list.end());
+        }
+        name->release_locked();
+    }
+    io::forget_device(this);
+    if (descriptor >= 0) close(descriptor);
+    if (event >= 0) close(event);
+    {
+        std::lock_guard<std::mutex> guard(remainder_mutex_);
+        std::vector<char>().swap(spare_);
+    }
+    kernel::Pool<PipeDevice>::instance().release(this);
+}
+
+DWORD PipeDevice::wait_descriptor(int descriptor, short events)
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    lock.lock();
+    if (closing_) {
+        lock.unlock();
+        return ERROR_OPERATION_ABORTED;
+    }
+    blocked_.push_back(self);
+    lock.unlock();
+    DWORD result = io::run_synchronous([&]() -> DWORD {
+        for (;;) {
+            pollfd entry{descriptor, events, 0};
+            int ready = poll(&entry, 1, -1);
+            if (ready > 0) return ERROR_SUCCESS;
+            if (ready < 0 && errno != EINTR) return win32_error_from_errno(errno);
+            if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
+            LockGuard guard(lock);
+            if (closing_) return ERROR_OPERATION_ABORTED;
+        }
+    });
+    lock.lock();
+    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+    lock.unlock();
+    return result;
+}
+
+// ---- anonymous pipes.
+DWORD PipeDevice::create_anonymous(DWORD size, PipeDevice** read_end, PipeDevice** write_end)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return win32_error_from_errno(errno);
+    // The size is a hint (Windows rounds it too); Linux's pipe sizes are whole pages,
+    // and an unprivileged process may not go past /proc/sys/fs/pipe-max-size.
+    if (size > 0) fcntl(fds[1], F_SETPIPE_SZ, static_cast<int>(std::min<DWORD>(size, 1u << 20)));
+    PipeDevice* ends[2];
+    for (int i = 0; i < 2; ++i) {
+        PipeDevice* device = kernel::Pool<PipeDevice>::instance().acquire();
+        device->lock.lock();
+        device->reset_base();
+        device->reset_device();
+        device->reset_pipe(PipeEnd::Anonymous, fds[i], 0);
+        device->can_read_ = i == 0;
+        device->can_write_ = i == 1;
+        // As Windows grants CreatePipe's ends.
+        device->granted_ = i == 0 ? (FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES)
+                                  : (FILE_GENERIC_WRITE | FILE_READ_ATTRIBUTES);
+        device->lock.unlock();
+        ends[i] = device;
+    }
+    *read_end = ends[0];
+    *write_end = ends[1];
+    return ERROR_SUCCESS;
+}
+
+namespace {
+
+// A write to a pipe whose read end is closed raises SIGPIPE, which would end the process:
+// the write runs with SIGPIPE blocked in this thread, and a SIGPIPE it raised is taken
+// back before the mask is restored (unless one was already pending).
+ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length)
+{
+    sigset_t pipe_set, old_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+    sigset_t pending;
+    sigpending(&pending);
+    bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+    ssize_t written = write(fd, buffer, length);
+    int error = errno;
+    if (written < 0 && error == EPIPE && !was_pending) {
+        timespec zero{0, 0};
+        while (sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+    errno = error;
+    return written;
+}
+
+}  // namespace
+
+// ---- synchronous transfers.
+DWORD PipeDevice::transfer_state_error(bool write) const
+{
+    if (write ? !can_write_ : !can_read_) return ERROR_ACCESS_DENIED;
+    if (end_ == PipeEnd::Server) {
+        switch (state_) {
+        case PipeState::Listening: return ERROR_PIPE_LISTENING;
+        case PipeState::Disconnected: return ERROR_PIPE_NOT_CONNECTED;
+        default: break;
+        }
+    }
+    if (end_ == PipeEnd::Client && disconnected_) return ERROR_PIPE_NOT_CONNECTED;
+    return ERROR_SUCCESS;
+}
+
+DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
+{
+    *done = 0;
+    if (end_ != PipeEnd::Anonymous) {
+        {
+            LockGuard guard(lock);
+            if (DWORD error = transfer_state_error(transfer.write)) return error;
+        }
+        return transfer.write ? write_sync(transfer.buffer, transfer.length, done)
+                              : read_sync(transfer.buffer, transfer.length, done);
+    }
+    int fd = descriptor_;
+    if (transfer.write) {
+        std::lock_guard<std::mutex> guard(write_mutex_);
+        data_sent();
+        const char* data = static_cast<const char*>(transfer.buffer);
+        while (*done < transfer.length) {
+            ssize_t n = write_without_sigpipe(fd, data + *done, transfer.length - *done);
+            if (n >= 0) {
+                *done += static_cast<DWORD>(n);
+                continue;
+            }
+            if (errno == EPIPE) return ERROR_NO_DATA;  // the read end is closed
+            if (errno != EINTR) return win32_error_from_errno(errno);
+            if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
+        }
+        return ERROR_SUCCESS;
+    }
+    std::lock_guard<std::mutex> guard(read_mutex_);
+    kernel::ThreadState* self = kernel::current_thread();
+    lock.lock();
+    bool closing = closing_;
+    if (!closing) blocked_.push_back(self);
+    lock.unlock();
+    if (closing) return ERROR_OPERATION_ABORTED;
+    DWORD error = io::run_synchronous([&]() -> DWORD {
+        for (;;) {
+            ssize_t n = read(fd, transfer.buffer, transfer.length);
+            if (n > 0) {
+                data_received();
+                *done = static_cast<DWORD>(n);
+                return ERROR_SUCCESS;
+            }
+            if (n == 0) return transfer.length == 0 ? ERROR_SUCCESS : ERROR_BROKEN_PIPE;  // no writer left
+            if (errno != EINTR) return win32_error_from_errno(errno);
+            if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
+            LockGuard check(lock);
+            if (closing_) return ERROR_OPERATION_ABORTED;
+        }
+    });
+    lock.lock();
+    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+    lock.unlock();
+    return error;
+}
+
+// ---- reading a named pipe's connection: shared by the synchronous and overlapped paths.
+namespace {
+
+struct ReadCursor {
+    char* buffer;
+    uint32_t length;
+    uint32_t done;
+    bool message_read;  // PIPE_READMODE_MESSAGE when the read began
+    msghdr message;
+    iovec vectors[2];
+    alignas(cmsghdr) unsigned char control[kControlSpace];
+};
+
+}  // namespace
+
+// What a read does next.
+enum class ReadStep : uint8_t { Done, Receive };
+
+struct PipeReader {
+    // Before receiving: serves the end's remainder. Done: *status set.
+    static ReadStep begin(PipeDevice* end, ReadCursor* cursor, DWORD* status);
+    // Fills cursor->message for the next record.
+    static void arm(PipeDevice* end, ReadCursor* cursor);
+    // After a recvmsg of `result`: Done (*status) or Receive again.
+    static ReadStep received(PipeDevice* end, ReadCursor* cursor, int result, DWORD* status);
+};
+
+ReadStep PipeReader::begin(PipeDevice* end, ReadCursor* cursor, DWORD* status)
+{
+    std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+    if (end->remainder_length_ > 0) {
+        uint32_t n = std::min(cursor->length - cursor->done, end->remainder_length_);
+        memcpy(cursor->buffer + cursor->done, end->spare_.data() + end->remainder_offset_, n);
+        cursor->done += n;
+        end->remainder_offset_ += n;
+        end->remainder_length_ -= n;
+        if (end->remainder_length_ > 0 || end->remainder_more_) {
+            if (end->remainder_length_ == 0 && cursor->done < cursor->length) return ReadStep::Receive;
+            *status = cursor->message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+            return ReadStep::Done;
+        }
+        *status = STATUS_SUCCESS;
+        return ReadStep::Done;
+    }
+    if (end->peer_disconnected_) {
+        *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        return ReadStep::Done;
+    }
+    return ReadStep::Receive;
+}
+
+void PipeReader::arm(PipeDevice* end, ReadCursor* cursor)
+{
+    cursor->message = msghdr{};
+    cursor->vectors[0].iov_base = cursor->buffer + cursor->done;
+    cursor->vectors[0].iov_len = cursor->length - cursor->done;
+    cursor->message.msg_iov = cursor->vectors;
+    cursor->message.msg_iovlen = 1;
+    if (end->message_type_) {
+        std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+        if (end->spare_.size() < kRecord) end->spare_.resize(kRecord);
+        cursor->vectors[1].iov_base = end->spare_.data();
+        cursor->vectors[1].iov_len = kRecord;
+        cursor->message.msg_iovlen = 2;
+    }
+    cursor->message.msg_control = cursor->control;
+    cursor->message.msg_controllen = sizeof(cursor->control);
+}
+
+ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, DWORD* status)
+{
+    data_received();
+    if (result < 0) {
+        int error = -result;
+        if (cursor->done > 0 && error != ECANCELED) {  // the start of a message was read
+            *status = cursor->message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+            return ReadStep::Done;
+        }
+        if (error == ECONNRESET || error == EPIPE) *status = STATUS_PIPE_BROKEN;
+        else *status = io::status_from_errno(error);
+        return ReadStep::Done;
+    }
+    Mark mark = take_marks(&cursor->message);
+    uint32_t got = static_cast<uint32_t>(result);
+    if (!end->message_type_) {
+        if (mark == Mark::Disconnect && got > 0) --got;  // the mark's own byte
+        if (mark == Mark::Disconnect) {
+            std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+            end->peer_disconnected_ = true;
+        }
+        cursor->done += got;
+        if (got > 0) *status = STATUS_SUCCESS;
+        else if (mark == Mark::Disconnect) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        else *status = cursor->length == 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
+        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0) end->note_peer_gone(false);
+        return ReadStep::Done;
+    }
+    // A message pipe: one record.
+    if (got == 0 && mark == Mark::None) {  // the end of the connection
+        end->note_peer_gone(false);
+        *status = cursor->done > 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
+        return ReadStep::Done;
+    }
+    if (got == 0 && mark == Mark::Disconnect) {
+        {
+            std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+            end->peer_disconnected_ = true;
+        }
+        *status = cursor->done > 0 ? STATUS_SUCCESS : pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        return ReadStep::Done;
+    }
+    bool more = got > 0 && mark == Mark::More;
+    uint32_t room = cursor->length - cursor->done;
+    uint32_t taken = std::min(room, got);
+    uint32_t overflow = got - taken;
+    cursor->done += taken;
+    std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+    end->remainder_offset_ = 0;
+    end->remainder_length_ = overflow;
+    end->remainder_more_ = more;
+    if (overflow > 0 || (more && cursor->done == cursor->length)) {
+        *status = cursor->message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+        return ReadStep::Done;
+    }
+    if (more) return ReadStep::Receive;
+    *status = STATUS_SUCCESS;
+    return ReadStep::Done;
+}
+
+void PipeDevice::note_peer_gone(bool)
+{
+    LockGuard guard(lock);
+    if (end_ == PipeEnd::Server && state_ == PipeState::Connected) state_ = PipeState::Closing;
+}
+
+DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
+{
+    std::lock_guard<std::mutex> guard(read_mutex_);
+    ReadCursor cursor;
+    cursor.buffer = static_cast<char*>(buffer);
+    cursor.length = length;
+    cursor.done = 0;
+    cursor.message_read = message_read_;
+    DWORD status = STATUS_SUCCESS;
+    int fd;
+    {
+        LockGuard locked(lock);
+        fd = descriptor_;
+    }
+    if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
+    if (PipeReader::begin(this, &cursor, &status) == ReadStep::Receive) {
+        for (;;) {
+            PipeReader::arm(this, &cursor);
+            ssize_t n = recvmsg(fd, &cursor.message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                if (nowait_ && cursor.done == 0) {
+                    *done = 0;
+                    return ERROR_NO_DATA;
+                }
+                if (DWORD error = wait_descriptor(fd, POLLIN)) {
+                    *done = cursor.done;
+                    return error;
+                }
+                continue;
+            }
+            if (PipeReader::received(this, &cursor, n < 0 ? -errno : static_cast<int>(n), &status) == ReadStep::Done)
+                break;
+        }
+    }
+    *done = cursor.done;
+    return win32_error_from_ntstatus(status);
+}
+
+// ---- writing: a stream's bytes, or a message as records.
+namespace {
+
+struct WriteCursor {
+    const char* buffer;
+    uint32_t length;
+    uint32_t done;
+    bool started;  // a record went (a zero-length message is one empty record)
+    msghdr message;
+    iovec vector;
+    alignas(cmsghdr) unsigned char control[kControlSpace];
+};
+
+// Sends as much as the connection takes now. 0: all sent; -EAGAIN; -errno.
+int write_some(int fd, bool records, WriteCursor* cursor)
+{
+    data_sent();
+    if (!records) {
+        while (cursor->done < cursor->length) {
+            ssize_t n = send(fd, cursor->buffer + cursor->done, cursor->length - cursor->done,
+                             MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+            cursor->done += static_cast<uint32_t>(n);
+        }
+        return 0;
+    }
+    while (cursor->done < cursor->length || !cursor->started) {
+        uint32_t chunk = std::min(kRecord, cursor->length - cursor->done);
+        bool last = cursor->done + chunk == cursor->length;
+        cursor->message = msghdr{};
+        cursor->vector.iov_base = const_cast<char*>(cursor->buffer + cursor->done);
+        cursor->vector.iov_len = chunk;
+        cursor->message.msg_iov = &cursor->vector;
+        cursor->message.msg_iovlen = 1;
+        // A record marked "more" unless it is the message's last; an empty message is one
+        // empty record marked the same way.
+        if (!last || cursor->length == 0) {
+            make_marks();
+            attach_mark(&cursor->message, cursor->control, more_mark);
+        }
+        ssize_t n = sendmsg(fd, &cursor->message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+        cursor->started = true;
+        cursor->done += chunk;
+    }
+    return 0;
+}
+
+DWORD write_error(int error, bool peer_disconnected)
+{
+    if (error == EPIPE || error == ECONNRESET || error == ENOTCONN)
+        return peer_disconnected ? ERROR_PIPE_NOT_CONNECTED : ERROR_NO_DATA;
+    return win32_error_from_errno(error);
+}
+
+}  // namespace
+
+DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
+{
+    std::lock_guard<std::mutex> guard(write_mutex_);
+    WriteCursor cursor;
+    cursor.buffer = static_cast<const char*>(buffer);
+    cursor.length = length;
+    cursor.done = 0;
+    cursor.started = false;
+    int fd;
+    {
+        LockGuard locked(lock);
+        fd = descriptor_;
+    }
+    if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
+    if (length == 0 && !message_type_) return ERROR_SUCCESS;
+    for (;;) {
+        int result = write_some(fd, message_type_, &cursor);
+        *done = cursor.done;
+        if (result == 0) return ERROR_SUCCESS;
+        if (result != -EAGAIN && result != -EINTR) {
+            std::lock_guard<std::mutex> remainder(remainder_mutex_);
+            return write_error(-result, peer_disconnected_);
+        }
+        if (nowait_) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
+        if (DWORD error = wait_descriptor(fd, POLLOUT)) return error;
+    }
+}
+
+// ---- overlapped requests.
+namespace {
+
+enum Phase : uint8_t { kRead, kReadZero, kWrite, kConnect, kTransactWrite, kTransactRead };
+
+struct RequestState {
+    uint8_t phase;
+    bool receiving;     // a Receive is under way (its result is for PipeReader::received)
+    ReadCursor read;
+    WriteCursor write;
+};
+
+}  // namespace
+
+DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
+{
+    auto* state = request->driver_state<RequestState>();
+    engine::Op* op = &request->op;
+    const auto* asked = static_cast<const PipeRequest*>(transfer.driver_request);
+    op->kind = engine::OpKind::Stream;
+    request->done = 0;
+    state->receiving = false;
+    if (asked != nullptr && asked->kind == PipeRequest::Connect) {
+        if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
+        if (state_ == PipeState::Connected) return ERROR_PIPE_CONNECTED;
+        if (state_ == PipeState::Closing) return ERROR_NO_DATA;
+        if (state_ != PipeState::Listening) return ERROR_PIPE_NOT_CONNECTED;  // connect_check moves it
+        state->phase = kConnect;
+        op->code = engine::OpCode::Poll;
+        op->descriptor = connect_event_;
+        op->flags = POLLIN;
+        plan->attempt_now = true;
+        return ERROR_SUCCESS;
+    }
+    bool transact = asked != nullptr && asked->kind == PipeRequest::Transact;
+    bool write = transact || transfer.write;
+    if (transact && (!message_type_ || !message_read_)) return ERROR_BAD_PIPE;
+    if (DWORD error = transfer_state_error(write)) return error;
+    if (transact && !can_read_) return ERROR_ACCESS_DENIED;
+    if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
+    op->descriptor = descriptor_;
+    plan->done_now = true;  // step() starts the work (the lane keeps one at a time)
+    plan->result = 0;
+    if (write) {
+        plan->lane = io::Lane::Out;
+        state->phase = transact ? kTransactWrite : kWrite;
+        state->write.buffer = static_cast<const char*>(transact ? asked->in : transfer.buffer);
+        state->write.length = transact ? asked->in_length : transfer.length;
+        state->write.done = 0;
+        state->write.started = false;
+        request->requested = state->write.length;
+        request->write = true;
+        if (transact) {
+            state->read.buffer = static_cast<char*>(asked->out);
+            state->read.length = asked->out_length;
+            state->read.done = 0;
+            state->read.message_read = true;
+        }
+        return ERROR_SUCCESS;
+    }
+    plan->lane = io::Lane::In;
+    state->phase = transfer.length == 0 ? kReadZero : kRead;
+    state->read.buffer = static_cast<char*>(transfer.buffer);
+    state->read.length = transfer.length;
+    state->read.done = 0;
+    state->read.message_read = message_read_;
+    request->requested = transfer.length;
+    request->write = false;
+    return ERROR_SUCCESS;
+}
+
+io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
+{
+    auto* state = request->driver_state<RequestState>();
+    engine::Op* op = &request->op;
+    int result = op->result;
+    auto done = [&](DWORD status, DWORD bytes) {
+        outcome->status = status;
+        outcome->bytes = bytes;
+        return io::Next::Done;
+    };
+    auto receive = [&]() {
+        PipeReader::arm(this, &state->read);
+        void (*complete)(engine::Op*) = op->complete;
+        int descriptor = op->descriptor;
+        op->reset();
+        op->complete = complete;
+        op->kind = engine::OpKind::Stream;
+        op->descriptor = descriptor;
+        op->code = engine::OpCode::Receive;
+        op->message = &state->read.message;
+        op->flags = MSG_CMSG_CLOEXEC;
+        state->receiving = true;
+        return io::Next::Attempt;
+    };
+    auto poll_out = [&]() {
+        void (*complete)(engine::Op*) = op->complete;
+        int descriptor = op->descriptor;
+        op->reset();
+        op->complete = complete;
+        op->kind = engine::OpKind::Stream;
+        op->descriptor = descriptor;
+        op->code = engine::OpCode::Poll;
+        op->flags = POLLOUT;
+        return io::Next::Engine;
+    };
+    if (result == -ECANCELED) {
+        LockGuard guard(lock);
+        DWORD status = STATUS_CANCELLED;
+        if (closing_ && state->phase != kConnect) status = STATUS_PIPE_BROKEN;
+        if (end_ == PipeEnd::Server && state_ == PipeState::Disconnected && state->phase != kConnect)
+            status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        DWORD bytes = state->phase == kWrite || state->phase == kTransactWrite ? state->write.done : state->read.done;
+        return done(status, bytes);
+    }
+    switch (state->phase) {
+    case kConnect: {
+        if (result < 0) return done(io::status_from_errno(-result), 0);
+        uint64_t count;
+        (void)!read(op->descriptor, &count, sizeof(count));
+        LockGuard guard(lock);
+        if (state_ == PipeState::Connected || state_ == PipeState::Closing) return done(STATUS_SUCCESS, 0);
+        return io::Next::Engine;  // woken for nothing: wait again
+    }
+    case kReadZero: {
+        if (op->code != engine::OpCode::Poll) {
+            void (*complete)(engine::Op*) = op->complete;
+            int descriptor = op->descriptor;
+            op->reset();
+            op->complete = complete;
+            op->kind = engine::OpKind::Stream;
+            op->descriptor = descriptor;
+            op->code = engine::OpCode::Poll;
+            op->flags = POLLIN | POLLRDHUP;
+            return io::Next::Attempt;
+        }
+        if (result < 0) return done(io::status_from_errno(-result), 0);
+        int available = 0;
+        ioctl(op->descriptor, FIONREAD, &available);
+        if (available == 0 && (result & (POLLHUP | POLLRDHUP))) return done(STATUS_PIPE_BROKEN, 0);
+        return done(STATUS_SUCCESS, 0);
+    }
+    case kRead:
+    case kTransactRead: {
+        DWORD status = STATUS_SUCCESS;
+        ReadStep next;
+        if (state->receiving) {
+            state->receiving = false;
+            next = PipeReader::received(this, &state->read, result, &status);
+        } else {
+            next = PipeReader::begin(this, &state->read, &status);
+        }
+        if (next == ReadStep::Receive) return receive();
+        return done(status, state->read.done);
+    }
+    case kWrite:
+    case kTransactWrite: {
+        if (result < 0) {
+            std::lock_guard<std::mutex> guard(remainder_mutex_);
+            return done(pipe_status(write_error(-result, peer_disconnected_)), state->write.done);
+        }
+        if (state->write.length == 0 && !message_type_) return done(STATUS_SUCCESS, 0);
+        int sent = write_some(op->descriptor, message_type_, &state->write);
+        if (sent == -EAGAIN) return poll_out();
+        if (sent < 0) {
+            std::lock_guard<std::mutex> guard(remainder_mutex_);
+            return done(pipe_status(write_error(-sent, peer_disconnected_)), state->write.done);
+        }
+        if (state->phase == kWrite) return done(STATUS_SUCCESS, state->write.done);
+        state->phase = kTransactRead;
+        DWORD status = STATUS_SUCCESS;
+        if (PipeReader::begin(this, &state->read, &status) == ReadStep::Receive) return receive();
+        return done(status, state->read.done);
+    }
+    }
+    return done(STATUS_INVALID_PARAMETER, 0);
+}
+
+void PipeDevice::finish(io::Request*) {}
+
+// ---- named pipes: servers.
+PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, DWORD pipe_mode,
+                                      DWORD max_instances, DWORD out_size, DWORD in_size, DWORD timeout,
+                                      DWORD* error)
+{
+    DWORD access = open_mode & PIPE_ACCESS_DUPLEX;
+    bool seqpacket = (pipe_mode & PIPE_TYPE_MESSAGE) != 0;
+    int connect_event = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (connect_event < 0) {
+        *error = win32_error_from_errno(errno);
+        return nullptr;
+    }
+    std::unique_lock<std::mutex> names_guard(names_mutex);
+    PipeName* pipe_name = nullptr;
+    auto found = names->find(name.name);
+    if (found != names->end() && found->second->listener < 0) found = names->end();  // going away
+    if (found != names->end()) {
+        pipe_name = found->second;
+        std::lock_guard<std::mutex> guard(pipe_name->mutex);
+        DWORD refusal = ERROR_SUCCESS;
+        if (open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE) refusal = ERROR_ACCESS_DENIED;
+        else if (pipe_name->open_mode != access) refusal = ERROR_ACCESS_DENIED;
+        else if (pipe_name->max_instances != PIPE_UNLIMITED_INSTANCES &&
+                 pipe_name->instances >= pipe_name->max_instances)
+            refusal = ERROR_PIPE_BUSY;
+        if (refusal != ERROR_SUCCESS) {
+            close(connect_event);
+            *error = refusal;
+            return nullptr;
+        }
+        ++pipe_name->instances;
+        ++pipe_name->users;
+    } else {
+        std::string path;
+        if (DWORD failure = namespace_path(name, "", &path)) {
+            close(connect_event);
+            *error = failure;
+            return nullptr;
+        }
+        int listener = socket(AF_UNIX, (seqpacket ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (listener < 0) {
+            close(connect_event);
+            *error = win32_error_from_errno(errno);
+            return nullptr;
+        }
+        EntryId entry;
+        int bound = namespace_bind(listener, path, &entry);
+        if (bound == 0 && listen(listener, SOMAXCONN) != 0) bound = -errno;
+        if (bound != 0) {
+            close(listener);
+            close(connect_event);
+            // A name served by another process (instances of one name live in one
+            // process here: docs/deviations.md).
+            *error = bound == -EADDRINUSE ? ERROR_ACCESS_DENIED : win32_error_from_errno(-bound);
+            return nullptr;
+        }
+        pipe_name = new PipeName();
+        pipe_name->key = name.name;
+        pipe_name->path = path;
+        pipe_name->entry = entry;
+        pipe_name->listener = listener;
+        pipe_name->seqpacket = seqpacket;
+        pipe_name->open_mode = access;
+        pipe_name->pipe_mode = pipe_mode & PIPE_TYPE_MESSAGE;
+        pipe_name->max_instances = max_instances;
+        pipe_name->out_size = out_size;
+        pipe_name->in_size = in_size;
+        pipe_name->timeout = timeout == 0 ? 50 : timeout;  // Windows' default: 50 ms
+        pipe_name->instances = 1;
+        pipe_name->users = 2;  // this instance, and the accept
+        (*names)[name.name] = pipe_name;
+        std::lock_guard<std::mutex> guard(pipe_name->mutex);
+        pipe_name->arm_accept();
+        if (!pipe_name->accept_armed) --pipe_name->users;
+    }
+    names_guard.unlock();
+
+    PipeDevice* device = kernel::Pool<PipeDevice>::instance().acquire();
+    device->lock.lock();
+    device->reset_base();
+    device->reset_device();
+    device->reset_pipe(PipeEnd::Server, -1, open_mode & FILE_FLAG_OVERLAPPED);
+    device->connect_event_ = connect_event;
+    device->name_ = pipe_name;
+    device->state_ = PipeState::Listening;
+    device->message_type_ = pipe_name->seqpacket;
+    device->message_read_ = (pipe_mode & PIPE_READMODE_MESSAGE) != 0;
+    device->nowait_ = (pipe_mode & PIPE_NOWAIT) != 0;
+    device->can_read_ = (access & PIPE_ACCESS_INBOUND) != 0;
+    device->can_write_ = (access & PIPE_ACCESS_OUTBOUND) != 0;
+    device->granted_ = SYNCHRONIZE | READ_CONTROL | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
+    if (device->can_read_) device->granted_ |= FILE_READ_DATA;
+    if (device->can_write_) device->granted_ |= FILE_WRITE_DATA | FILE_APPEND_DATA;
+    device->lock.unlock();
+    {
+        std::lock_guard<std::mutex> guard(pipe_name->mutex);
+        pipe_name->listening.push_back(device);
+    }
+    return device;
+}
+
+DWORD PipeDevice::connect_check()
+{
+    if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
+    {
+        LockGuard locked(lock);
+        switch (state_) {
+        case PipeState::Connected: {
+            // A client that came and went reads as "no data" (its end is closed).
+            pollfd entry{descriptor_, POLLRDHUP, 0};
+            if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) {
+                int available = 0;
+                ioctl(descriptor_, FIONREAD, &available);
+                if (available == 0) return ERROR_NO_DATA;
+            }
+            return ERROR_PIPE_CONNECTED;
+        }
+        case PipeState::Closing: return ERROR_NO_DATA;
+        case PipeState::Listening: return ERROR_IO_PENDING;
+        case PipeState::Disconnected: state_ = PipeState::Listening; break;
+        }
+    }
+    // Listening again: on the name's list (the name's mutex is not taken under the lock).
+    std::lock_guard<std::mutex> guard(name_->mutex);
+    name_->listening.push_back(this);
+    return ERROR_IO_PENDING;
+}
+
+DWORD PipeDevice::connect_wait()
+{
+    int event = connect_event_;
+    for (;;) {
+        {
+            LockGuard guard(lock);
+            if (state_ == PipeState::Connected || state_ == PipeState::Closing) return ERROR_SUCCESS;
+            if (nowait_) return ERROR_PIPE_LISTENING;
+        }
+        if (DWORD error = wait_descriptor(event, POLLIN)) return error;
+        uint64_t count;
+        (void)!read(event, &count, sizeof(count));
+    }
+}
+
+DWORD PipeDevice::disconnect()
+{
+    if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
+    int descriptor;
+    std::vector<OVERLAPPED*> cancelled;
+    {
+        LockGuard guard(lock);
+        if (state_ == PipeState::Listening) return ERROR_PIPE_LISTENING;
+        if (state_ == PipeState::Disconnected) return ERROR_PIPE_NOT_CONNECTED;
+        descriptor = descriptor_;
+        descriptor_ = -1;
+        state_ = PipeState::Disconnected;
+        // Reads and writes in progress end (with ERROR_PIPE_NOT_CONNECTED, see step).
+        for (io::Request* request = requests; request != nullptr; request = request->next)
+            if (request->plan.lane != io::Lane::None) cancelled.push_back(request->overlapped);
+        for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+    }
+    for (OVERLAPPED* overlapped : cancelled) io::cancel_on_device(this, overlapped);
+    {
+        std::lock_guard<std::mutex> guard(remainder_mutex_);
+        remainder_length_ = 0;
+        remainder_more_ = false;
+        peer_disconnected_ = false;
+    }
+    if (descriptor >= 0) {
+        // The client learns it was disconnected (not that the server went away): a mark.
+        make_marks();
+        unsigned char control[kControlSpace];
+        char byte = 0;
+        iovec vector{&byte, message_type_ ? 0u : 1u};
+        msghdr message{};
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        attach_mark(&message, control, disconnect_mark);
+        (void)!sendmsg(descriptor, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        shutdown(descriptor, SHUT_RDWR);
+        close(descriptor);
+    }
+    uint64_t count;
+    (void)!read(connect_event_, &count, sizeof(count));
+    return ERROR_SUCCESS;
+}
+
+// ---- named pipes: clients.
+namespace {
+
+// Connects to `path` and says hello. Returns the connected descriptor, or -1 with *error.
+// *reply gets the server's answer.
+int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error)
+{
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.size() >= sizeof(address.sun_path)) {
+        *error = ERROR_INVALID_NAME;
+        return -1;
+    }
+    memcpy(address.sun_path, path.data(), path.size());
+    socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+    int fd = -1;
+    for (int type : {SOCK_SEQPACKET, SOCK_STREAM}) {
+        fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+            *error = win32_error_from_errno(errno);
+            return -1;
+        }
+        if (connect(fd, reinterpret_cast<sockaddr*>(&address), length) == 0) break;
+        int failure = errno;
+        close(fd);
+        fd = -1;
+        if (failure == EPROTOTYPE) continue;
+        // No such name, or a name nobody serves any more (a stale entry).
+        if (failure == ENOENT || failure == ECONNREFUSED) *error = ERROR_FILE_NOT_FOUND;
+        else if (failure == EAGAIN) *error = ERROR_PIPE_BUSY;  // the backlog is full
+        else *error = win32_error_from_errno(failure);
+        return -1;
+    }
+    if (fd < 0) {
+        *error = ERROR_FILE_NOT_FOUND;
+        return -1;
+    }
+    Hello hello{kMagic, kind, access, 0};
+    if (send(fd, &hello, sizeof(hello), MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(hello))) {
+        close(fd);
+        *error = ERROR_PIPE_BUSY;
+        return -1;
+    }
+    // The server's accept runs on its I/O thread: it answers at once unless that process
+    // is stopped. A server that does not answer in 10 s is busy.
+    size_t got = 0;
+    uint64_t start = now_ms();
+    while (got < sizeof(Reply)) {
+        uint64_t elapsed = now_ms() - start;
+        if (elapsed >= 10000 || poll_for(fd, POLLIN, static_cast<int>(10000 - elapsed)) <= 0) break;
+        ssize_t n = recv(fd, reinterpret_cast<char*>(reply) + got, sizeof(Reply) - got, MSG_DONTWAIT);
+        if (n <= 0) {
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+            break;
+        }
+        got += static_cast<size_t>(n);
+    }
+    if (got != sizeof(Reply) || reply->magic != kMagic) {
+        close(fd);
+        *error = ERROR_PIPE_BUSY;
+        return -1;
+    }
+    return fd;
+}
+
+}  // namespace
+
+PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, DWORD flags, DWORD* error)
+{
+    std::string path;
+    if (DWORD failure = namespace_path(name, "", &path)) {
+        *error = failure;
+        return nullptr;
+    }
+    bool wants_read = (access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA)) != 0;
+    bool wants_write = (access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+    Reply reply{};
+    int fd = handshake(path, kHelloConnect, (wants_read ? 1u : 0u) | (wants_write ? 2u : 0u), &reply, error);
+    if (fd < 0) return nullptr;
+    if (reply.status != kReplyConnected) {
+        close(fd);
+        *error = ERROR_PIPE_BUSY;
+        return nullptr;
+    }
+    // The server's direction decides what the client may do: an inbound pipe's client
+    // writes, an outbound pipe's client reads (Windows refuses a client that asks for
+    // the other direction: ERROR_ACCESS_DENIED).
+    bool server_reads = (reply.open_mode & PIPE_ACCESS_INBOUND) != 0;
+    bool server_writes = (reply.open_mode & PIPE_ACCESS_OUTBOUND) != 0;
+    if ((wants_read && !server_writes) || (wants_write && !server_reads)) {
+        close(fd);
+        *error = ERROR_ACCESS_DENIED;
+        return nullptr;
+    }
+    PipeDevice* device = kernel::Pool<PipeDevice>::instance().acquire();
+    device->lock.lock();
+    device->reset_base();
+    device->reset_device();
+    device->reset_pipe(PipeEnd::Client, fd, flags & FILE_FLAG_OVERLAPPED);
+    device->message_type_ = (reply.pipe_mode & PIPE_TYPE_MESSAGE) != 0;
+    device->message_read_ = false;  // a client starts in byte read mode
+    device->can_read_ = wants_read;
+    device->can_write_ = wants_write;
+    device->out_size_ = reply.out_size;
+    device->in_size_ = reply.in_size;
+    device->max_instances_ = reply.max_instances;
+    device->peer_pid_ = peer_process(fd);
+    device->granted_ = SYNCHRONIZE | FILE_READ_ATTRIBUTES;
+    if (wants_read) device->granted_ |= FILE_GENERIC_READ;
+    if (wants_write) device->granted_ |= FILE_GENERIC_WRITE;
+    device->lock.unlock();
+    return device;
+}
+
+DWORD PipeDevice::wait_name(const DeviceName& name, DWORD timeout)
+{
+    std::string path;
+    if (DWORD failure = namespace_path(name, "", &path)) return failure;
+    uint64_t start = now_ms();
+    bool first = true;
+    for (;;) {
+        Reply reply{};
+        DWORD error = ERROR_SUCCESS;
+        int fd = handshake(path, kHelloQuery, 0, &reply, &error);
+        if (fd >= 0) {
+            close(fd);
+            if (first && timeout == NMPWAIT_USE_DEFAULT_WAIT) timeout = reply.timeout;
+            if (reply.status == kReplyAvailable) return ERROR_SUCCESS;
+        } else if (error == ERROR_FILE_NOT_FOUND) {
+            return ERROR_FILE_NOT_FOUND;
+        }
+        first = false;
+        uint64_t elapsed = now_ms() - start;
+        if (timeout != NMPWAIT_WAIT_FOREVER && elapsed >= timeout) return ERROR_SEM_TIMEOUT;
+        timespec pause{0, 2 * 1000 * 1000};
+        nanosleep(&pause, nullptr);
+    }
+}
+
+// ---- information.
+DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read)
+{
+    *read = 0;
+    {
+        LockGuard guard(lock);
+        if (end_ == PipeEnd::Anonymous || !message_type_ || !message_read_) return ERROR_BAD_PIPE;
+        if (DWORD error = transfer_state_error(true)) return error;
+        if (!can_read_) return ERROR_ACCESS_DENIED;
+    }
+    DWORD written = 0;
+    if (DWORD error = write_sync(in, in_length, &written)) return error;
+    return read_sync(out, out_length, read);
+}
+
+DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left)
+{
+    DWORD copied = 0, total = 0, message_left = 0;
+    int fd;
+    {
+        LockGuard guard(lock);
+        if (end_ == PipeEnd::Server && state_ == PipeState::Listening) return ERROR_BAD_PIPE;
+        if (end_ == PipeEnd::Server && state_ == PipeState::Disconnected) return ERROR_PIPE_NOT_CONNECTED;
+        if (end_ == PipeEnd::Anonymous && !can_read_) return ERROR_ACCESS_DENIED;
+        fd = descriptor_;
+    }
+    if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
+    int queued = 0;
+    ioctl(fd, FIONREAD, &queued);
+    std::lock_guard<std::mutex> guard(remainder_mutex_);
+    total = static_cast<DWORD>(queued) + remainder_length_;
+    if (remainder_length_ > 0) {
+        copied = std::min<DWORD>(size, remainder_length_);
+        if (buffer != nullptr && copied > 0) memcpy(buffer, spare_.data() + remainder_offset_, copied);
+        message_left = remainder_length_;
+    } else if (queued > 0) {
+        // The next bytes (a message pipe: the next message) without taking them.
+        if (end_ == PipeEnd::Anonymous) {
+            // A Linux pipe cannot be read without consuming it: tee() copies its head into
+            // a scratch pipe, which is read back.
+            int scratch[2];
+            if (buffer != nullptr && size > 0 && pipe2(scratch, O_CLOEXEC | O_NONBLOCK) == 0) {
+                ssize_t n = tee(fd, scratch[1], std::min<DWORD>(size, static_cast<DWORD>(queued)), SPLICE_F_NONBLOCK);
+                if (n > 0) {
+                    ssize_t r = ::read(scratch[0], buffer, static_cast<size_t>(n));
+                    copied = r > 0 ? static_cast<DWORD>(r) : 0;
+                }
+                close(scratch[0]);
+                close(scratch[1]);
+            }
+        } else {
+            std::vector<char> scratch;
+            char* target = static_cast<char*>(buffer);
+            size_t want = buffer != nullptr ? size : 0;
+            if (message_type_) {
+                // The whole record, for its length.
+                scratch.resize(kRecord);
+                target = scratch.data();
+                want = kRecord;
+            }
+            unsigned char control[kControlSpace];
+            iovec vector{target, want};
+            msghdr message{};
+            message.msg_iov = &vector;
+            message.msg_iovlen = 1;
+            message.msg_control = control;
+            message.msg_controllen = sizeof(control);
+            ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+            take_marks(&message);
+            if (n > 0) {
+                if (message_type_) {
+                    message_left = static_cast<DWORD>(n);
+                    copied = std::min<DWORD>(size, static_cast<DWORD>(n));
+                    if (buffer != nullptr) memcpy(buffer, scratch.data(), copied);
+                    else copied = 0;
+                } else {
+                    copied = static_cast<DWORD>(n);
+                }
+            }
+        }
+    } else {
+        // Nothing queued: a peer that went away is a broken pipe.
+        pollfd entry{fd, static_cast<short>(POLLIN | (end_ == PipeEnd::Anonymous ? 0 : POLLRDHUP)), 0};
+        if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) {
+            if (peer_disconnected_) return ERROR_PIPE_NOT_CONNECTED;
+            return ERROR_BROKEN_PIPE;
+        }
+    }
+    if (buffer == nullptr) copied = 0;
+    if (read != nullptr) *read = copied;
+    if (available != nullptr) *available = total;
+    // Windows: the message's length less what was copied (a byte pipe's "message" has no
+    // length, so it reads as minus the bytes copied).
+    if (left != nullptr) *left = (message_type_ ? message_left : 0) - copied;
+    return ERROR_SUCCESS;
+}
+
+DWORD PipeDevice::info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances)
+{
+    DWORD type = message_type_ ? PIPE_TYPE_MESSAGE : PIPE_TYPE_BYTE;
+    if (end_ == PipeEnd::Server) {
+        std::lock_guard<std::mutex> guard(name_->mutex);
+        if (flags) *flags = PIPE_SERVER_END | type;
+        if (out_size) *out_size = name_->out_size;
+        if (in_size) *in_size = name_->in_size;
+        if (max_instances) *max_instances = name_->max_instances;
+        return ERROR_SUCCESS;
+    }
+    if (flags) *flags = PIPE_CLIENT_END | type;
+    if (end_ == PipeEnd::Anonymous) {
+        int size = fcntl(descriptor_, F_GETPIPE_SZ);
+        if (out_size) *out_size = size > 0 ? static_cast<DWORD>(size) : 4096;
+        if (in_size) *in_size = size > 0 ? static_cast<DWORD>(size) : 4096;
+        if (max_instances) *max_instances = 1;
+        return ERROR_SUCCESS;
+    }
+    if (out_size) *out_size = out_size_;
+    if (in_size) *in_size = in_size_;
+    if (max_instances) *max_instances = max_instances_;
+    return ERROR_SUCCESS;
+}
+
+DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
+{
+    {
+        LockGuard guard(lock);
+        if (state != nullptr)
+            *state = (nowait_ ? PIPE_NOWAIT : PIPE_WAIT) | (message_read_ ? PIPE_READMODE_MESSAGE : 0);
+    }
+    if (instances != nullptr) {
+        if (end_ == PipeEnd::Server) {
+            std::lock_guard<std::mutex> name_guard(name_->mutex);
+            *instances = name_->instances;
+        } else {
+            *instances = 1;
+        }
+    }
+    return ERROR_SUCCESS;
+}
+
+DWORD PipeDevice::set_mode(DWORD mode)
+{
+    if (mode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT)) return ERROR_INVALID_PARAMETER;
+    LockGuard guard(lock);
+    if ((mode & PIPE_READMODE_MESSAGE) && !message_type_) return ERROR_INVALID_PARAMETER;
+    message_read_ = (mode & PIPE_READMODE_MESSAGE) != 0;
+    nowait_ = (mode & PIPE_NOWAIT) != 0;
+    return ERROR_SUCCESS;
+}
+
+DWORD PipeDevice::process_id(bool client, ULONG* pid)
+{
+    LockGuard guard(lock);
+    if (end_ == PipeEnd::Anonymous) return ERROR_NOT_SUPPORTED;
+    bool mine = (end_ == PipeEnd::Client) == client;
+    if (mine) {
+        *pid = static_cast<ULONG>(getpid());
+        return ERROR_SUCCESS;
+    }
+    if (end_ == PipeEnd::Server && state_ != PipeState::Connected && state_ != PipeState::Closing)
+        return ERROR_PIPE_NOT_CONNECTED;
+    *pid = peer_pid_;
+    return ERROR_SUCCESS;
+}
+
+}  // namespace overlapped::drivers

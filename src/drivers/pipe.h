@@ -1,0 +1,151 @@
+// pipe.h: the pipe driver: anonymous pipes (CreatePipe) and named pipes (CreateNamedPipe,
+// CreateFile("\\.\pipe\name")). docs/pipes.md describes the design.
+//
+// Every pipe end is a device (io::Device, ObjectType::Pipe):
+//   - an anonymous pipe's ends are the two descriptors of a Linux pipe (pipe2), blocking,
+//     used only synchronously (CreatePipe's handles are not overlapped);
+//   - a named pipe's ends are the two descriptors of a connected Unix-domain socket pair
+//     (SOCK_STREAM for PIPE_TYPE_BYTE, SOCK_SEQPACKET for PIPE_TYPE_MESSAGE: one record per
+//     message), always non-blocking; overlapped requests go through the I/O manager on the
+//     socket driver's engine operations (Receive/Send, lanes, a try at once).
+// A name (PipeName, pipe.cpp) is a listening socket in the namespace directory
+// (drivers/namespace.h), bound by the first instance; an internal accept takes every
+// connection, reads the client's hello and hands the connection to an instance that
+// listens (or answers "busy"). A connection that says nothing (the namespace's liveness
+// probe) is dropped.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include <windows.h>
+
+#include "drivers/namespace.h"
+#include "io/device.h"
+
+namespace overlapped::drivers {
+
+class PipeName;
+struct PipeReader;
+
+enum class PipeEnd : uint8_t { Anonymous, Server, Client };
+
+// A server instance's state, as Windows' named-pipe file system has it.
+enum class PipeState : uint8_t {
+    Listening,     // waiting for a client (a client may connect now)
+    Connected,     // a client is connected
+    Closing,       // the peer went away (data it sent may still be read)
+    Disconnected,  // DisconnectNamedPipe: no client, not listening until ConnectNamedPipe
+};
+
+// What an overlapped pipe request asks beyond ReadFile/WriteFile (Transfer::driver_request).
+struct PipeRequest {
+    enum Kind : uint8_t { Connect, Transact } kind = Connect;
+    // Transact: the message to write, then the buffer for the reply.
+    const void* in = nullptr;
+    DWORD in_length = 0;
+    void* out = nullptr;
+    DWORD out_length = 0;
+};
+
+class PipeDevice final : public io::Device {
+public:
+    PipeDevice() : Device(kernel::ObjectType::Pipe) {}
+
+    // CreatePipe: two new ends (one reference each). `size`: the buffer size hint.
+    static DWORD create_anonymous(DWORD size, PipeDevice** read_end, PipeDevice** write_end);
+
+    // CreateNamedPipe: a new server instance of `name` (one reference), or null with *error.
+    static PipeDevice* create_server(const DeviceName& name, DWORD open_mode, DWORD pipe_mode, DWORD max_instances,
+                                     DWORD out_size, DWORD in_size, DWORD timeout, DWORD* error);
+
+    // CreateFile("\\.\pipe\name"): a client end connected to a listening instance (one
+    // reference), or null with *error (ERROR_FILE_NOT_FOUND, ERROR_PIPE_BUSY...).
+    // `access`: the generic or specific rights asked for; `flags`: CreateFile's.
+    static PipeDevice* open_client(const DeviceName& name, ACCESS_MASK access, DWORD flags, DWORD* error);
+
+    // WaitNamedPipe: ERROR_SUCCESS once an instance of `name` listens, ERROR_SEM_TIMEOUT,
+    // ERROR_FILE_NOT_FOUND (no such name).
+    static DWORD wait_name(const DeviceName& name, DWORD timeout);
+
+    bool overlapped_io() const override { return (flags_ & FILE_FLAG_OVERLAPPED) != 0; }
+    DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
+    io::Next step(io::Request* request, io::Outcome* outcome) override;
+    void finish(io::Request* request) override;
+    DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
+    void last_handle_closed() override;
+
+    PipeEnd end() const { return end_; }
+    // The rights a handle to this end gets (from the pipe's direction and what was asked).
+    ACCESS_MASK granted() const { return granted_; }
+
+    // ConnectNamedPipe on a handle without FILE_FLAG_OVERLAPPED: waits for a client.
+    DWORD connect_wait();
+    // Under no lock: what ConnectNamedPipe answers at once, before any waiting:
+    // ERROR_IO_PENDING (it must wait), ERROR_PIPE_CONNECTED, ERROR_NO_DATA, or an error.
+    DWORD connect_check();
+    DWORD disconnect();
+    // TransactNamedPipe on a synchronous handle.
+    DWORD transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read);
+    DWORD peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left);
+    DWORD info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances);
+    DWORD handle_state(DWORD* state, DWORD* instances);
+    DWORD set_mode(DWORD mode);
+    // The process at the client end (client) or server end (server) of the connection.
+    DWORD process_id(bool client, ULONG* pid);
+
+private:
+    void recycle() override;
+    // Resets every field for a new end.
+    void reset_pipe(PipeEnd end, int descriptor, DWORD flags);
+    // A synchronous read or write of a connected named-pipe end (poll, then the call).
+    DWORD read_sync(void* buffer, DWORD length, DWORD* done);
+    DWORD write_sync(const void* buffer, DWORD length, DWORD* done);
+    // Waits (poll) for `events` on the descriptor; ERROR_SUCCESS or ERROR_OPERATION_ABORTED.
+    DWORD wait_descriptor(int descriptor, short events);
+    // Under `lock`: the error a transfer on this end gets now, or ERROR_SUCCESS.
+    DWORD transfer_state_error(bool write) const;
+    // The connection ended under this end (the peer closed it, or the other side
+    // disconnected): records it.
+    void note_peer_gone(bool disconnected);
+
+    friend class PipeName;
+    friend struct PipeReader;
+
+    PipeEnd end_ = PipeEnd::Anonymous;
+    int descriptor_ = -1;         // the pipe or socket; -1: none (a server not connected)
+    int connect_event_ = -1;      // a server's eventfd: readable when a client arrived
+    DWORD flags_ = 0;             // FILE_FLAG_OVERLAPPED...
+    ACCESS_MASK granted_ = 0;
+    bool message_type_ = false;   // PIPE_TYPE_MESSAGE
+    bool message_read_ = false;   // PIPE_READMODE_MESSAGE
+    bool nowait_ = false;         // PIPE_NOWAIT
+    bool can_read_ = true;        // the direction of this end
+    bool can_write_ = true;
+    PipeState state_ = PipeState::Connected;  // under `lock`
+    bool disconnected_ = false;   // the other side called DisconnectNamedPipe (under `lock`)
+    PipeName* name_ = nullptr;    // a server's name (a reference)
+    DWORD out_size_ = 0, in_size_ = 0, max_instances_ = 0;  // a client's copy of the name's
+    ULONG peer_pid_ = 0;          // the connection's other process (SO_PEERCRED)
+    // A message end's unread rest of a message (a read too small for it). Guarded by
+    // `remainder_mutex_`; only one read runs at a time (the In lane, or sync_mutex_).
+    std::mutex remainder_mutex_;
+    std::vector<char> spare_;     // a record's part past the caller's buffer lands here
+    uint32_t remainder_offset_ = 0;
+    uint32_t remainder_length_ = 0;
+    bool remainder_more_ = false; // the message goes on in the next record(s)
+    bool peer_disconnected_ = false;  // a disconnect mark was read (under remainder_mutex_)
+    // Synchronous transfers of one end run one at a time per direction, as Windows runs a
+    // synchronous file object's requests.
+    std::mutex read_mutex_;
+    std::mutex write_mutex_;
+    // Threads blocked in a synchronous call on this end (closing it interrupts them).
+    std::vector<kernel::ThreadState*> blocked_;
+    bool closing_ = false;        // under `lock`: the last handle is closed
+};
+
+// The NTSTATUS a request on a pipe reports for a Win32 error (ERROR_NO_DATA...).
+DWORD pipe_status(DWORD error);
+
+}  // namespace overlapped::drivers

@@ -1,0 +1,399 @@
+// pipe.cpp: the pipe functions: CreatePipe, CreateNamedPipe, ConnectNamedPipe and the
+// rest of namedpipeapi.h, and CreateFile's path for "\\.\pipe\name". Arguments and last
+// errors here; the work in drivers/pipe (docs/pipes.md).
+#include <string>
+
+#include "common/errors.h"
+#include "drivers/namespace.h"
+#include "drivers/pipe.h"
+#include "io/request.h"
+#include "kernel/handle_table.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+using overlapped::win32::set_last_error;
+
+namespace {
+
+// The longest pipe name CreateNamedPipe takes: 256 characters after "\\.\pipe\".
+constexpr size_t kMaxPipePath = 9 + 256;
+
+// Security bits CreateNamedPipe's open mode may carry (ignored here).
+constexpr DWORD kOpenModeSecurity = 0x00040000 /* WRITE_DAC */ | 0x00080000 /* WRITE_OWNER */ |
+                                    0x01000000 /* ACCESS_SYSTEM_SECURITY */;
+
+DWORD inherit_flag(const SECURITY_ATTRIBUTES* attributes)
+{
+    return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+}
+
+// The pipe behind `handle` with a reference, or null with the last error set.
+drivers::PipeDevice* reference_pipe(HANDLE handle)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, 0, &error);
+    if (object == nullptr) {
+        // A handle of another kind (a file, an event) is not a pipe.
+        if (error == ERROR_INVALID_HANDLE) {
+            kernel::Object* other = kernel::handle_reference(handle, kernel::ObjectType::Any, 0, &error);
+            if (other != nullptr) {
+                other->release_reference();
+                return fail(io::is_device_type(other->type()) ? ERROR_INVALID_FUNCTION : ERROR_INVALID_HANDLE,
+                            static_cast<drivers::PipeDevice*>(nullptr));
+            }
+        }
+        return fail(error, static_cast<drivers::PipeDevice*>(nullptr));
+    }
+    return static_cast<drivers::PipeDevice*>(object);
+}
+
+struct PipeReference {
+    drivers::PipeDevice* pipe;
+    ~PipeReference()
+    {
+        if (pipe != nullptr) pipe->release_reference();
+    }
+};
+
+HANDLE create_named_pipe(const std::string& name, DWORD open_mode, DWORD pipe_mode, DWORD max_instances,
+                         DWORD out_size, DWORD in_size, DWORD timeout, LPSECURITY_ATTRIBUTES attributes)
+{
+    drivers::DeviceName parsed;
+    if (DWORD error = drivers::parse_device_name(name, drivers::NameKind::Pipe, false, kMaxPipePath, &parsed))
+        return fail(error, INVALID_HANDLE_VALUE);
+    DWORD access = open_mode & PIPE_ACCESS_DUPLEX;
+    DWORD known_open = PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | FILE_FLAG_WRITE_THROUGH |
+                       FILE_FLAG_FIRST_PIPE_INSTANCE | kOpenModeSecurity;
+    DWORD known_pipe = PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_NOWAIT | PIPE_REJECT_REMOTE_CLIENTS;
+    if (access == 0 || (open_mode & ~known_open) || (pipe_mode & ~known_pipe))
+        return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
+    if ((pipe_mode & PIPE_READMODE_MESSAGE) && !(pipe_mode & PIPE_TYPE_MESSAGE))
+        return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
+    if (max_instances == 0 || max_instances > PIPE_UNLIMITED_INSTANCES)
+        return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
+    DWORD error;
+    drivers::PipeDevice* pipe = drivers::PipeDevice::create_server(parsed, open_mode, pipe_mode, max_instances,
+                                                                   out_size, in_size, timeout, &error);
+    if (pipe == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    HANDLE handle = kernel::handle_create(pipe, pipe->granted(), inherit_flag(attributes), &error);
+    if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    set_last_error(ERROR_SUCCESS);
+    return handle;
+}
+
+template <class Char>
+std::string utf8_name(const Char* name);
+template <>
+std::string utf8_name<char>(const char* name)
+{
+    return name;
+}
+template <>
+std::string utf8_name<WCHAR>(const WCHAR* name)
+{
+    return win32::utf8_from_utf16(name);
+}
+
+template <class Char>
+BOOL wait_named_pipe(const Char* name, DWORD timeout)
+{
+    if (name == nullptr) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+    drivers::DeviceName parsed;
+    if (DWORD error = drivers::parse_device_name(utf8_name(name), drivers::NameKind::Pipe, false, kMaxPipePath, &parsed))
+        return fail(error, FALSE);
+    DWORD error = io::run_synchronous([&] { return drivers::PipeDevice::wait_name(parsed, timeout); });
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+template <class Char>
+BOOL call_named_pipe(const Char* name, LPVOID in, DWORD in_size, LPVOID out, DWORD out_size, LPDWORD read,
+                     DWORD timeout)
+{
+    if (name == nullptr) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+    std::string utf8 = utf8_name(name);
+    HANDLE pipe = INVALID_HANDLE_VALUE;
+    for (int attempt = 0; attempt < 2 && pipe == INVALID_HANDLE_VALUE; ++attempt) {
+        pipe = CreateFileA(utf8.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr);
+        if (pipe != INVALID_HANDLE_VALUE) break;
+        if (attempt != 0 || GetLastError() != ERROR_PIPE_BUSY) return FALSE;
+        if (!WaitNamedPipeA(utf8.c_str(), timeout)) return FALSE;
+    }
+    if (pipe == INVALID_HANDLE_VALUE) return FALSE;
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    BOOL ok = SetNamedPipeHandleState(pipe, &mode, nullptr, nullptr) &&
+              TransactNamedPipe(pipe, in, in_size, out, out_size, read, nullptr);
+    DWORD error = GetLastError();
+    CloseHandle(pipe);
+    set_last_error(ok ? ERROR_SUCCESS : error);
+    return ok;
+}
+
+template <class Char>
+BOOL handle_state(HANDLE handle, LPDWORD state, LPDWORD instances, LPDWORD max_collection, LPDWORD collect_timeout,
+                  Char* user_name, DWORD user_name_size)
+{
+    drivers::PipeDevice* pipe = reference_pipe(handle);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    // The collection settings and the user name are a client's of a remote pipe only.
+    if ((max_collection != nullptr || collect_timeout != nullptr) && pipe->end() != drivers::PipeEnd::Server)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (max_collection != nullptr) *max_collection = 0;
+    if (collect_timeout != nullptr) *collect_timeout = 0;
+    if (user_name != nullptr && user_name_size > 0) user_name[0] = 0;
+    DWORD error = pipe->handle_state(state, instances);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+}  // namespace
+
+namespace overlapped::win32 {
+
+// CreateFile("\\.\pipe\name"): a client end (hooked from win32/file.cpp).
+HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes)
+{
+    drivers::DeviceName parsed;
+    if (DWORD error = drivers::parse_device_name(name, drivers::NameKind::Pipe, false, kMaxPipePath, &parsed))
+        return fail(error == ERROR_INVALID_NAME ? ERROR_FILE_NOT_FOUND : error, INVALID_HANDLE_VALUE);
+    DWORD error;
+    drivers::PipeDevice* pipe = drivers::PipeDevice::open_client(parsed, access, flags, &error);
+    if (pipe == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    HANDLE handle = kernel::handle_create(pipe, pipe->granted(), inherit_flag(attributes), &error);
+    if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    set_last_error(ERROR_SUCCESS);
+    return handle;
+}
+
+}  // namespace overlapped::win32
+
+extern "C" {
+
+BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe, LPSECURITY_ATTRIBUTES lpPipeAttributes, DWORD nSize)
+{
+    if (hReadPipe == nullptr || hWritePipe == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    drivers::PipeDevice* read_end = nullptr;
+    drivers::PipeDevice* write_end = nullptr;
+    DWORD error = drivers::PipeDevice::create_anonymous(nSize, &read_end, &write_end);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    DWORD flags = inherit_flag(lpPipeAttributes);
+    ACCESS_MASK write_access = write_end->granted();
+    HANDLE read_handle = kernel::handle_create(read_end, read_end->granted(), flags, &error);
+    if (read_handle == nullptr) {
+        write_end->release_reference();
+        return fail(error, FALSE);
+    }
+    HANDLE write_handle = kernel::handle_create(write_end, write_access, flags, &error);
+    if (write_handle == nullptr) {
+        CloseHandle(read_handle);
+        return fail(error, FALSE);
+    }
+    *hReadPipe = read_handle;
+    *hWritePipe = write_handle;
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+HANDLE WINAPI CreateNamedPipeA(LPCSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
+                               DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
+                               LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+{
+    if (lpName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    return create_named_pipe(lpName, dwOpenMode, dwPipeMode, nMaxInstances, nOutBufferSize, nInBufferSize,
+                             nDefaultTimeOut, lpSecurityAttributes);
+}
+
+HANDLE WINAPI CreateNamedPipeW(LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
+                               DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
+                               LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+{
+    if (lpName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    return create_named_pipe(win32::utf8_from_utf16(lpName), dwOpenMode, dwPipeMode, nMaxInstances, nOutBufferSize,
+                             nInBufferSize, nDefaultTimeOut, lpSecurityAttributes);
+}
+
+BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
+{
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    DWORD error = pipe->connect_check();
+    if (error != ERROR_IO_PENDING) return fail(error, FALSE);
+    if (pipe->overlapped_io()) {
+        if (lpOverlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        drivers::PipeRequest request;
+        request.kind = drivers::PipeRequest::Connect;
+        io::Transfer transfer;
+        transfer.driver_request = &request;
+        io::Submitted result = io::submit(pipe, transfer, lpOverlapped, nullptr);
+        if (result.error == ERROR_SUCCESS) {
+            set_last_error(ERROR_SUCCESS);
+            return TRUE;
+        }
+        return fail(result.error, FALSE);
+    }
+    error = io::run_synchronous([&] { return pipe->connect_wait(); });
+    if (lpOverlapped != nullptr)
+        io::complete_synchronously(pipe, lpOverlapped, error == ERROR_SUCCESS ? STATUS_SUCCESS
+                                                                              : ntstatus_from_win32_error(error), 0);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe)
+{
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    DWORD error = pipe->disconnect();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut) { return wait_named_pipe(lpNamedPipeName, nTimeOut); }
+BOOL WINAPI WaitNamedPipeW(LPCWSTR lpNamedPipeName, DWORD nTimeOut) { return wait_named_pipe(lpNamedPipeName, nTimeOut); }
+
+BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize, LPDWORD lpBytesRead,
+                          LPDWORD lpTotalBytesAvail, LPDWORD lpBytesLeftThisMessage)
+{
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    DWORD error = pipe->peek(lpBuffer, lpBuffer != nullptr ? nBufferSize : 0, lpBytesRead, lpTotalBytesAvail,
+                             lpBytesLeftThisMessage);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer,
+                              DWORD nOutBufferSize, LPDWORD lpBytesRead, LPOVERLAPPED lpOverlapped)
+{
+    if (lpBytesRead != nullptr) *lpBytesRead = 0;
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    if (pipe->end() == drivers::PipeEnd::Anonymous) return fail(ERROR_BAD_PIPE, FALSE);
+    if (pipe->overlapped_io()) {
+        if (lpOverlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        drivers::PipeRequest request;
+        request.kind = drivers::PipeRequest::Transact;
+        request.in = lpInBuffer;
+        request.in_length = nInBufferSize;
+        request.out = lpOutBuffer;
+        request.out_length = nOutBufferSize;
+        io::Transfer transfer;
+        transfer.write = true;
+        transfer.driver_request = &request;
+        io::Submitted result = io::submit(pipe, transfer, lpOverlapped, nullptr);
+        if (result.error == ERROR_SUCCESS) {
+            if (lpBytesRead != nullptr) *lpBytesRead = result.bytes;
+            if (result.status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(result.status), FALSE);
+            set_last_error(ERROR_SUCCESS);
+            return TRUE;
+        }
+        return fail(result.error, FALSE);
+    }
+    DWORD read = 0;
+    DWORD error = io::run_synchronous(
+        [&] { return pipe->transact_sync(lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, &read); });
+    if (lpBytesRead != nullptr) *lpBytesRead = read;
+    if (lpOverlapped != nullptr)
+        io::complete_synchronously(pipe, lpOverlapped, ntstatus_from_win32_error(error), read);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer,
+                           DWORD nOutBufferSize, LPDWORD lpBytesRead, DWORD nTimeOut)
+{
+    return call_named_pipe(lpNamedPipeName, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, lpBytesRead,
+                           nTimeOut);
+}
+
+BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer,
+                           DWORD nOutBufferSize, LPDWORD lpBytesRead, DWORD nTimeOut)
+{
+    return call_named_pipe(lpNamedPipeName, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, lpBytesRead,
+                           nTimeOut);
+}
+
+BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags, LPDWORD lpOutBufferSize, LPDWORD lpInBufferSize,
+                             LPDWORD lpMaxInstances)
+{
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    DWORD error = pipe->info(lpFlags, lpOutBufferSize, lpInBufferSize, lpMaxInstances);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI GetNamedPipeHandleStateA(HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
+                                     LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout, LPSTR lpUserName,
+                                     DWORD nMaxUserNameSize)
+{
+    return handle_state(hNamedPipe, lpState, lpCurInstances, lpMaxCollectionCount, lpCollectDataTimeout, lpUserName,
+                        nMaxUserNameSize);
+}
+
+BOOL WINAPI GetNamedPipeHandleStateW(HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
+                                     LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout, LPWSTR lpUserName,
+                                     DWORD nMaxUserNameSize)
+{
+    return handle_state(hNamedPipe, lpState, lpCurInstances, lpMaxCollectionCount, lpCollectDataTimeout, lpUserName,
+                        nMaxUserNameSize);
+}
+
+BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode, LPDWORD lpMaxCollectionCount,
+                                    LPDWORD lpCollectDataTimeout)
+{
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    if ((lpMaxCollectionCount != nullptr || lpCollectDataTimeout != nullptr) &&
+        pipe->end() != drivers::PipeEnd::Client)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (lpMode != nullptr) {
+        DWORD error = pipe->set_mode(*lpMode);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    }
+    return TRUE;
+}
+
+BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId)
+{
+    if (ClientProcessId == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    drivers::PipeDevice* pipe = reference_pipe(Pipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    DWORD error = pipe->process_id(true, ClientProcessId);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId)
+{
+    if (ServerProcessId == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    drivers::PipeDevice* pipe = reference_pipe(Pipe);
+    if (pipe == nullptr) return FALSE;
+    PipeReference hold{pipe};
+    DWORD error = pipe->process_id(false, ServerProcessId);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+// Impersonation needs Windows' security model (tokens), which this library does not have
+// (docs/deviations.md).
+BOOL WINAPI ImpersonateNamedPipeClient(HANDLE hNamedPipe)
+{
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    if (pipe == nullptr) return FALSE;
+    pipe->release_reference();
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+
+}  // extern "C"
