@@ -11,6 +11,8 @@
 
 #include "kernel/object.h"
 
+#define OVERLAPPED_INHERIT_EARLY __attribute__((init_priority(1000)))
+
 namespace overlapped::drivers {
 
 struct InheritKind {
@@ -23,7 +25,9 @@ struct InheritKind {
 };
 
 // Registers the kind for objects of `type` (one per type; the last one wins). A driver
-// registers from a static object: `static const InheritRegistration r(type, &kind);`.
+// registers from a static object built before the child's start-up runs (a constructor
+// of default priority, win32/process.cpp):
+//     const InheritRegistration r OVERLAPPED_INHERIT_EARLY(type, &kind);
 void inherit_register(kernel::ObjectType type, const InheritKind* kind);
 const InheritKind* inherit_kind(kernel::ObjectType type);
 

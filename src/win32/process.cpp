@@ -373,7 +373,7 @@ const std::string& command_line_utf8()
 
 // Runs the child's start-up before main(): inherited handles exist from the first line,
 // and the standard handles are STARTUPINFO's.
-__attribute__((constructor)) void process_start_up()
+__attribute__((constructor(65535))) void process_start_up()
 {
     const drivers::Startup& state = startup();
     if (!state.from_parent || !state.use_std_handles) return;

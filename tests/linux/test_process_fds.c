@@ -108,6 +108,43 @@ int main(void)
     read_output(output, sizeof output);
     CHECK(strcmp(output, "out\nerr\n") == 0);
 
+    TEST("a plain child's output through an anonymous pipe");
+    {
+        SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+        HANDLE read_end, write_end;
+        STARTUPINFOA startup;
+        PROCESS_INFORMATION info;
+        char line[] = "/bin/sh -c \"echo piped; ls /proc/$$/fd\"";
+        CHECK(CreatePipe(&read_end, &write_end, &inheritable, 0));
+        CHECK(SetHandleInformation(read_end, HANDLE_FLAG_INHERIT, 0));
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        startup.dwFlags = STARTF_USESTDHANDLES;
+        startup.hStdOutput = write_end;
+        startup.hStdError = write_end;
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CloseHandle(write_end);
+        DWORD total = 0, got = 0, start = GetTickCount();
+        output[0] = '\0';
+        while (GetTickCount() - start < 10000) {
+            DWORD available = 0;
+            if (!PeekNamedPipe(read_end, NULL, 0, NULL, &available, NULL)) break;
+            if (available == 0) {
+                Sleep(5);
+                continue;
+            }
+            if (!ReadFile(read_end, output + total, sizeof output - 1 - total, &got, NULL)) break;
+            total += got;
+            output[total] = '\0';
+        }
+        CHECK_EQ(GetLastError(), ERROR_BROKEN_PIPE);
+        CHECK(strcmp(output, "piped\n0\n1\n2\n") == 0);
+        CHECK_EQ(WaitForSingleObject(info.hProcess, 10000), WAIT_OBJECT_0);
+        CloseHandle(info.hThread);
+        CloseHandle(info.hProcess);
+        CloseHandle(read_end);
+    }
+
     TEST("exit statuses and signals as exit codes");
     CHECK_EQ(run_shell("exit 3", FALSE, NULL), 3);
     CHECK_EQ(run_shell("kill -SEGV $$", FALSE, NULL), 0xC0000005);
