@@ -5,6 +5,9 @@
 #include <atomic>
 
 #include "drivers/file.h"
+#include "drivers/socket.h"
+
+#include <sys/socket.h>
 
 namespace overlapped::drivers {
 namespace {
@@ -33,6 +36,35 @@ kernel::Object* import_file(int descriptor, uint32_t extra, ACCESS_MASK access, 
 
 const InheritKind file_kind = {export_file, import_file};
 
+// Sockets: a connected stream socket crosses (a connection handed to a child, as inetd
+// and CGI servers do); listening, bound-only and datagram sockets do not, for now: the
+// child would need their Winsock state too (docs/deviations.md).
+bool export_socket(kernel::Object* object, int* descriptor, uint32_t* extra)
+{
+    auto* socket = static_cast<SocketDevice*>(object);
+    int fd = socket->descriptor();
+    if (fd < 0 || !socket->is_stream_type() || socket->listening()) return false;
+    sockaddr_storage peer;
+    socklen_t length = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return false;
+    *descriptor = fd;
+    *extra = (static_cast<uint32_t>(socket->family()) & 0xFF) | ((static_cast<uint32_t>(socket->type()) & 0xFF) << 8) |
+             ((static_cast<uint32_t>(socket->protocol()) & 0xFF) << 16) | (socket->overlapped_io() ? 1u << 24 : 0u);
+    return true;
+}
+
+kernel::Object* import_socket(int descriptor, uint32_t extra, ACCESS_MASK, DWORD* error)
+{
+    int wsa_error = 0;
+    SocketDevice* socket = SocketDevice::adopt_connected(
+        descriptor, static_cast<int>(extra & 0xFF), static_cast<int>((extra >> 8) & 0xFF),
+        static_cast<int>((extra >> 16) & 0xFF), (extra & (1u << 24)) ? ws::kWsaFlagOverlapped : 0, &wsa_error);
+    if (socket == nullptr) *error = ERROR_INVALID_HANDLE;
+    return socket;
+}
+
+const InheritKind socket_kind = {export_socket, import_socket};
+
 }  // namespace
 
 void inherit_register(kernel::ObjectType type, const InheritKind* kind)
@@ -44,6 +76,7 @@ void inherit_register(kernel::ObjectType type, const InheritKind* kind)
 const InheritKind* inherit_kind(kernel::ObjectType type)
 {
     if (type == kernel::ObjectType::File) return &file_kind;
+    if (type == kernel::ObjectType::Socket) return &socket_kind;
     auto index = static_cast<unsigned>(type);
     return index < kTypes ? kinds()[index].load(std::memory_order_acquire) : nullptr;
 }
