@@ -12,5 +12,7 @@
 #include <winbase.h>
 #include <wincon.h>
 #include <namedpipeapi.h>
+#include <processthreadsapi.h>
+#include <processenv.h>
 
 #endif

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -183,6 +184,10 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
     std::string path = windows_path;
     if (path.empty()) return ERROR_PATH_NOT_FOUND;
     if (path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0) path.erase(0, 4);
+    if (strcasecmp(path.c_str(), "NUL") == 0 || strcasecmp(path.c_str(), "\\\\.\\NUL") == 0) {
+        *linux_path = "/dev/null";  // the null device, whatever the directory
+        return ERROR_SUCCESS;
+    }
     if (path.compare(0, 4, "\\\\.\\") == 0) return ERROR_FILE_NOT_FOUND;  // devices: none yet
     if (path.compare(0, 2, "\\\\") == 0) return ERROR_BAD_NETPATH;        // UNC shares
     if (path.find_first_of("*?<>|\"") != std::string::npos) return ERROR_INVALID_NAME;
@@ -321,6 +326,32 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
                         ? (direct ? engine::OpKind::DirectFile : engine::OpKind::File)
                         : engine::OpKind::Stream;
     device->in_share_table_ = true;
+    device->lock.unlock();
+    return device;
+}
+
+FileDevice* FileDevice::adopt(int descriptor, ACCESS_MASK access, DWORD flags, DWORD* error)
+{
+    struct stat status;
+    if (fstat(descriptor, &status) != 0) {
+        *error = ERROR_INVALID_HANDLE;
+        return nullptr;
+    }
+    int fd_flags = fcntl(descriptor, F_GETFD);
+    if (fd_flags >= 0) fcntl(descriptor, F_SETFD, fd_flags | FD_CLOEXEC);
+    FileDevice* device = kernel::Pool<FileDevice>::instance().acquire();
+    device->lock.lock();
+    device->reset_base();
+    device->reset_device();
+    device->descriptor_ = descriptor;
+    device->flags_ = flags & FILE_FLAG_OVERLAPPED;
+    device->access_ = access;
+    device->share_ = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
+    device->device_ = status.st_dev;
+    device->inode_ = status.st_ino;
+    device->alignment_ = 1;
+    device->kind_ = S_ISREG(status.st_mode) || S_ISBLK(status.st_mode) ? engine::OpKind::File : engine::OpKind::Stream;
+    device->in_share_table_ = false;
     device->lock.unlock();
     return device;
 }

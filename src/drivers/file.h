@@ -24,6 +24,12 @@ public:
     static FileDevice* open(const std::string& path, ACCESS_MASK access, DWORD share, DWORD disposition,
                             DWORD flags, bool* existed, DWORD* error);
 
+    // A file device over `descriptor` (taken over; made close-on-exec), as a handle a
+    // child inherited (drivers/inherit.cpp): `access` is the handle's (specific rights),
+    // `flags` CreateFile's flags (FILE_FLAG_OVERLAPPED counts). Not in the share table.
+    // Returns the device (one reference), or nullptr with *error.
+    static FileDevice* adopt(int descriptor, ACCESS_MASK access, DWORD flags, DWORD* error);
+
     bool overlapped_io() const override { return (flags_ & FILE_FLAG_OVERLAPPED) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
     void last_handle_closed() override;

@@ -1,5 +1,6 @@
 // pipe.cpp: the pipe driver (pipe.h; design in docs/pipes.md).
 #include "drivers/pipe.h"
+#include "drivers/inherit.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -386,6 +387,7 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     peer_disconnected_ = false;
     blocked_.clear();
     closing_ = false;
+    shared_ = false;
 }
 
 void PipeDevice::last_handle_closed()
@@ -395,7 +397,7 @@ void PipeDevice::last_handle_closed()
     for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
     // The connection ends with the last handle: the peer reads the end of the pipe (the
     // descriptor itself is closed when the last reference goes, in recycle).
-    if (end_ != PipeEnd::Anonymous && descriptor_ >= 0) shutdown(descriptor_, SHUT_RDWR);
+    if (end_ != PipeEnd::Anonymous && descriptor_ >= 0 && !shared_) shutdown(descriptor_, SHUT_RDWR);
     if (name_ == nullptr) return;
     // The instance stops counting now, as on Windows (a new instance may be made at
     // once); the name goes with its last instance: its listener closes and the accept
@@ -1528,5 +1530,62 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
     *pid = peer_pid_;
     return ERROR_SUCCESS;
 }
+
+// ---- Handle inheritance (the processes branch's hook: drivers/inherit.h) -------------------------
+
+namespace {
+constexpr uint32_t kInheritRead = 1, kInheritWrite = 2, kInheritOverlapped = 4, kInheritMessage = 8,
+                   kInheritMessageRead = 16, kInheritNamed = 32;
+}
+
+bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
+{
+    // A named pipe's server end crosses only while connected (its name stays here).
+    if (descriptor_ < 0) return false;
+    *descriptor = descriptor_;
+    shared_ = true;  // closing our handle must not end the connection the child uses
+    *extra = (can_read_ ? kInheritRead : 0) | (can_write_ ? kInheritWrite : 0) |
+             ((flags_ & FILE_FLAG_OVERLAPPED) ? kInheritOverlapped : 0) | (message_type_ ? kInheritMessage : 0) |
+             (message_read_ ? kInheritMessageRead : 0) | (end_ != PipeEnd::Anonymous ? kInheritNamed : 0);
+    return true;
+}
+
+PipeDevice* PipeDevice::adopt_inherited(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error)
+{
+    int fd_flags = fcntl(descriptor, F_GETFD);
+    if (fd_flags < 0) {
+        *error = ERROR_INVALID_HANDLE;
+        return nullptr;
+    }
+    fcntl(descriptor, F_SETFD, fd_flags | FD_CLOEXEC);
+    PipeDevice* device = kernel::Pool<PipeDevice>::instance().acquire();
+    device->lock.lock();
+    device->reset_base();
+    device->reset_device();
+    // A named pipe's end of either side behaves as a connected client end here.
+    device->reset_pipe((extra & kInheritNamed) ? PipeEnd::Client : PipeEnd::Anonymous, descriptor,
+                       (extra & kInheritOverlapped) ? FILE_FLAG_OVERLAPPED : 0);
+    device->can_read_ = (extra & kInheritRead) != 0;
+    device->can_write_ = (extra & kInheritWrite) != 0;
+    device->message_type_ = (extra & kInheritMessage) != 0;
+    device->message_read_ = (extra & kInheritMessageRead) != 0;
+    device->granted_ = access;
+    device->shared_ = true;
+    device->lock.unlock();
+    return device;
+}
+
+namespace {
+bool export_pipe(kernel::Object* object, int* descriptor, uint32_t* extra)
+{
+    return static_cast<PipeDevice*>(object)->export_inherit(descriptor, extra);
+}
+kernel::Object* import_pipe(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error)
+{
+    return PipeDevice::adopt_inherited(descriptor, extra, access, error);
+}
+const InheritKind pipe_inherit_kind = {export_pipe, import_pipe};
+const InheritRegistration pipe_inherit_registration OVERLAPPED_INHERIT_EARLY(kernel::ObjectType::Pipe, &pipe_inherit_kind);
+}  // namespace
 
 }  // namespace overlapped::drivers

@@ -76,6 +76,12 @@ public:
     DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
     void last_handle_closed() override;
 
+    // Handle inheritance (drivers/inherit.h, registered in pipe.cpp; the processes
+    // branch's): under `lock`, the descriptor a child gets and a word describing the end;
+    // in the child, an end rebuilt from them (one reference) or null with *error.
+    bool export_inherit(int* descriptor, uint32_t* extra);
+    static PipeDevice* adopt_inherited(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error);
+
     PipeEnd end() const { return end_; }
     // The rights a handle to this end gets (from the pipe's direction and what was asked).
     ACCESS_MASK granted() const { return granted_; }
@@ -143,6 +149,7 @@ private:
     // Threads blocked in a synchronous call on this end (closing it interrupts them).
     std::vector<kernel::ThreadState*> blocked_;
     bool closing_ = false;        // under `lock`: the last handle is closed
+    bool shared_ = false;         // under `lock`: another process has this end too (no shutdown at close)
 };
 
 // The NTSTATUS a request on a pipe reports for a Win32 error (ERROR_NO_DATA...).

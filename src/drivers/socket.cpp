@@ -558,6 +558,17 @@ void SocketDevice::recycle()
     kernel::Pool<SocketDevice>::instance().release(this);
 }
 
+SocketDevice* SocketDevice::adopt_connected(int descriptor, int family, int type, int protocol, DWORD flags, int* error)
+{
+    SocketDevice* socket = create(family, type, protocol, flags, error);
+    if (socket == nullptr) return nullptr;
+    int status = fcntl(descriptor, F_GETFL);
+    if (status >= 0) fcntl(descriptor, F_SETFL, status | O_NONBLOCK);
+    fcntl(descriptor, F_SETFD, FD_CLOEXEC);
+    socket->replace_descriptor(descriptor, true);  // closes the descriptor create() made
+    return socket;
+}
+
 void SocketDevice::replace_descriptor(int descriptor, bool connected, const void* peer, unsigned peer_length)
 {
     lock.lock();

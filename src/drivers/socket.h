@@ -86,6 +86,9 @@ public:
     // socket()/WSASocket(): a new socket (one reference), or null with *error (WSA code).
     // `flags`: WSA_FLAG_OVERLAPPED (sockets from socket() have it).
     static SocketDevice* create(int family, int type, int protocol, DWORD flags, int* error);
+    // A socket over `descriptor` (taken over), a connected stream socket a child process
+    // inherited (drivers/inherit.cpp): family, type and protocol are Windows' values.
+    static SocketDevice* adopt_connected(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
 
     bool overlapped_io() const override { return (flags_ & ws::kWsaFlagOverlapped) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;

@@ -149,6 +149,87 @@ HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* err
     return encode(index, generation);
 }
 
+DWORD handle_create_at(HANDLE value, Object* object, ACCESS_MASK access, DWORD flags)
+{
+    uint32_t index, generation;
+    if (!decode(value, &index, &generation)) {
+        object->release_reference();
+        return ERROR_INVALID_HANDLE;
+    }
+    Table& t = table();
+    {
+        std::lock_guard<std::mutex> guard(t.mutex);
+        // Hand out every slot up to `index`; those below it go to the free list.
+        while (t.used <= index) {
+            uint32_t next = t.used++;
+            std::atomic<Slot*>& segment = t.segments[next >> kSegmentBits];
+            if (segment.load(std::memory_order_relaxed) == nullptr)
+                segment.store(new Slot[kSegmentSize], std::memory_order_release);
+            if (next == index) break;
+            Slot* skipped = slot_at(next);
+            skipped->next_free = kNoSlot;
+            if (t.free_tail == kNoSlot) {
+                t.free_head = t.free_tail = next;
+            } else {
+                slot_at(t.free_tail)->next_free = next;
+                t.free_tail = next;
+            }
+        }
+        // Take `index` off the free list if it is there (an open slot never is).
+        uint32_t previous = kNoSlot;
+        for (uint32_t at = t.free_head; at != kNoSlot; previous = at, at = slot_at(at)->next_free) {
+            if (at != index) continue;
+            uint32_t after = slot_at(at)->next_free;
+            if (previous == kNoSlot) t.free_head = after;
+            else slot_at(previous)->next_free = after;
+            if (t.free_tail == index) t.free_tail = previous;
+            break;
+        }
+        Slot* slot = slot_at(index);
+        if (slot->tag.load(std::memory_order_relaxed) & 1) {
+            object->release_reference();
+            return ERROR_INVALID_HANDLE;
+        }
+        // The generation the value names; the slot is reserved from here on.
+        slot->tag.store(generation << 1, std::memory_order_relaxed);
+    }
+    Slot* slot = slot_at(index);
+    object->lock.lock();
+    object->handle_count++;
+    slot->access.store(access, std::memory_order_relaxed);
+    slot->flags.store(flags, std::memory_order_relaxed);
+    slot->object.store(object, std::memory_order_release);
+    slot->tag.store((generation << 1) | 1, std::memory_order_release);
+    object->lock.unlock();
+    t.open.fetch_add(1, std::memory_order_relaxed);
+    return ERROR_SUCCESS;
+}
+
+void handle_for_each_inheritable(void (*visit)(HANDLE handle, Object* object, ACCESS_MASK access, DWORD flags,
+                                               void* context),
+                                 void* context)
+{
+    Table& t = table();
+    uint32_t used;
+    {
+        std::lock_guard<std::mutex> guard(t.mutex);
+        used = t.used;
+    }
+    for (uint32_t index = 0; index < used; ++index) {
+        Slot* slot = slot_at(index);
+        if (slot == nullptr) continue;
+        uint32_t tag = slot->tag.load(std::memory_order_acquire);
+        if (!(tag & 1) || !(slot->flags.load(std::memory_order_relaxed) & HANDLE_FLAG_INHERIT)) continue;
+        HANDLE handle = encode(index, tag >> 1);
+        Slot* locked;
+        Object* object = lock_slot(handle, &locked);
+        if (object == nullptr) continue;
+        DWORD flags = locked->flags.load(std::memory_order_relaxed);
+        if (flags & HANDLE_FLAG_INHERIT) visit(handle, object, locked->access.load(std::memory_order_relaxed), flags, context);
+        object->lock.unlock();
+    }
+}
+
 Object* handle_lock(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error)
 {
     return handle_lock_granted(handle, type, required_access, nullptr, error);

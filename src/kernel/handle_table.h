@@ -30,6 +30,18 @@ constexpr ACCESS_MASK kAccessNotDuplicated = 0x00008000;
 // the reference is then released.
 HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* error);
 
+// Makes the handle `value` for `object` (a child process rebuilding the handles it
+// inherited, at the values its parent had: docs/processes.md), taking over one reference.
+// ERROR_INVALID_HANDLE if `value` is not a handle value or that slot is open (the
+// reference is then released).
+DWORD handle_create_at(HANDLE value, Object* object, ACCESS_MASK access, DWORD flags);
+
+// Calls `visit(handle, object, access, flags, context)` for every open handle whose flags
+// have HANDLE_FLAG_INHERIT, with the object LOCKED (CreateProcess with bInheritHandles).
+void handle_for_each_inheritable(void (*visit)(HANDLE handle, Object* object, ACCESS_MASK access, DWORD flags,
+                                               void* context),
+                                 void* context);
+
 // Looks `handle` up and returns its object LOCKED, checked for type (`type`, or Any) and
 // for every access bit in `required_access`. On failure returns nullptr with `*error`
 // (ERROR_INVALID_HANDLE or ERROR_ACCESS_DENIED). Resolves the pseudo handles.

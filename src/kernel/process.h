@@ -1,6 +1,11 @@
-// process.h: the object behind GetCurrentProcess(): waitable, never signalled while the
-// process runs.
+// process.h: process objects. The object behind GetCurrentProcess() (waitable, never
+// signalled while the process runs), and child processes started by CreateProcess: a
+// child is a Linux process held by a pidfd, signalled when it exits (its waiters are
+// woken by whoever reaps it: the pidfd watch of src/drivers/process.cpp, or a query that
+// finds it gone), with its exit code.
 #pragma once
+
+#include <sys/types.h>
 
 #include "kernel/object.h"
 
@@ -9,13 +14,58 @@ namespace overlapped::kernel {
 class ProcessObject final : public Object {
 public:
     ProcessObject() : Object(ObjectType::Process) {}
-    bool is_signaled(const ThreadState*) const override { return false; }
+    bool is_signaled(const ThreadState*) const override { return exited_; }
+
+    // A new child object for `pid`, held by `pidfd` (taken over), one reference; listed
+    // for OpenProcess until it is recycled. `gate`: CREATE_SUSPENDED's descriptor (the
+    // child runs once a byte is written to it), or -1.
+    static ProcessObject* create_child(pid_t pid, int pidfd, int gate);
+
+    // Under `lock`.
+    bool exited() const { return exited_; }
+    DWORD exit_code() const { return exited_ ? exit_code_ : STILL_ACTIVE; }
+    DWORD process_id() const;
+    bool is_child() const { return pidfd_ >= 0; }
+    int pidfd() const { return pidfd_; }
+
+    // Without `lock`: reaps the child if it has exited (waitid on the pidfd, no
+    // blocking), then records its exit code and wakes its waiters. Returns whether it has
+    // exited (now or before).
+    bool reap();
+
+    // Without `lock`: TerminateProcess. ERROR_SUCCESS, or ERROR_ACCESS_DENIED when the
+    // process has already exited (as Windows answers).
+    DWORD terminate(DWORD exit_code);
+
+    // Without `lock`: ResumeThread on the primary thread of a child created suspended.
+    // Returns the previous suspend count (1, then 0 for every later call).
+    DWORD resume();
 
 private:
-    void recycle() override {}
+    void recycle() override;
+
+    pid_t pid_ = 0;
+    int pidfd_ = -1;
+    int gate_ = -1;
+    bool exited_ = false;
+    bool terminated_ = false;  // TerminateProcess sent SIGKILL with terminate_code_
+    DWORD exit_code_ = 0;
+    DWORD terminate_code_ = 0;
 };
 
 // The process object (one reference is held forever by the library).
 Object* current_process_object();
+
+// OpenProcess: a child of this process by id, with a new reference; nullptr if `pid` is
+// not a child this library started (and still holds).
+ProcessObject* process_find_child(DWORD pid);
+
+// ResumeThread on a handle that names a child's process object (PROCESS_INFORMATION's
+// hThread): resumes a child created suspended. False if `handle` names no child.
+bool process_resume_primary(HANDLE handle, DWORD* previous);
+
+// The exit code Windows would report for a Linux wait status of a child (si_code and
+// si_status of waitid), `terminate_code` if TerminateProcess killed it.
+DWORD process_exit_code(int how, int status, bool terminated, DWORD terminate_code);
 
 }  // namespace overlapped::kernel

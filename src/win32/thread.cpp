@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "kernel/handle_table.h"
+#include "kernel/process.h"
 #include "kernel/thread.h"
 #include "win32/entry.h"
 
@@ -41,8 +42,10 @@ extern "C" DWORD WINAPI ResumeThread(HANDLE hThread)
     DWORD error;
     kernel::Object* object =
         kernel::handle_reference(hThread, kernel::ObjectType::Thread, THREAD_SUSPEND_RESUME, &error);
+    DWORD previous = 0;
+    if (object == nullptr && kernel::process_resume_primary(hThread, &previous)) return previous;  // a child's
     if (object == nullptr) return fail(error, static_cast<DWORD>(-1));
-    DWORD previous = static_cast<kernel::ThreadObject*>(object)->resume();
+    previous = static_cast<kernel::ThreadObject*>(object)->resume();
     object->release_reference();
     return previous;
 }

@@ -1,0 +1,35 @@
+/* processenv.h: the process's command line and environment block, and
+ * GetModuleFileName (libloaderapi.h's on Windows; here the only module is the program). */
+#ifndef OVERLAPPED_PROCESSENV_H
+#define OVERLAPPED_PROCESSENV_H
+
+#include <windef.h>
+#include <winnt.h>
+
+OVERLAPPED_BEGIN_C
+
+OVERLAPPED_API LPSTR WINAPI GetCommandLineA(void);
+OVERLAPPED_API LPWSTR WINAPI GetCommandLineW(void);
+
+OVERLAPPED_API DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize);
+OVERLAPPED_API DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize);
+OVERLAPPED_API BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue);
+OVERLAPPED_API BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName, LPCWSTR lpValue);
+/* GetEnvironmentStrings is the ANSI one, as in the SDK. */
+OVERLAPPED_API LPCH WINAPI GetEnvironmentStrings(void);
+OVERLAPPED_API LPCH WINAPI GetEnvironmentStringsA(void);
+OVERLAPPED_API LPWCH WINAPI GetEnvironmentStringsW(void);
+OVERLAPPED_API BOOL WINAPI FreeEnvironmentStringsA(LPCH penv);
+OVERLAPPED_API BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv);
+
+OVERLAPPED_API DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
+OVERLAPPED_API DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+OVERLAPPED_API BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName);
+OVERLAPPED_API BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName);
+
+OVERLAPPED_API DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+OVERLAPPED_API DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
+
+OVERLAPPED_END_C
+
+#endif

@@ -1,0 +1,122 @@
+/* processthreadsapi.h: child processes: CreateProcess with STARTUPINFO and
+ * PROCESS_INFORMATION, process handles (waits, exit codes, TerminateProcess, OpenProcess),
+ * GetStartupInfo. docs/processes.md says how a child is started on Linux and how handles
+ * cross into it; docs/win32-status.md lists each function. */
+#ifndef OVERLAPPED_PROCESSTHREADSAPI_H
+#define OVERLAPPED_PROCESSTHREADSAPI_H
+
+#include <windef.h>
+#include <winnt.h>
+#include <winbase.h> /* SECURITY_ATTRIBUTES, CREATE_SUSPENDED */
+
+OVERLAPPED_BEGIN_C
+
+typedef struct _STARTUPINFOA {
+    DWORD cb;
+    LPSTR lpReserved;
+    LPSTR lpDesktop;
+    LPSTR lpTitle;
+    DWORD dwX;
+    DWORD dwY;
+    DWORD dwXSize;
+    DWORD dwYSize;
+    DWORD dwXCountChars;
+    DWORD dwYCountChars;
+    DWORD dwFillAttribute;
+    DWORD dwFlags;
+    WORD wShowWindow;
+    WORD cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput;
+    HANDLE hStdOutput;
+    HANDLE hStdError;
+} STARTUPINFOA, *LPSTARTUPINFOA;
+
+typedef struct _STARTUPINFOW {
+    DWORD cb;
+    LPWSTR lpReserved;
+    LPWSTR lpDesktop;
+    LPWSTR lpTitle;
+    DWORD dwX;
+    DWORD dwY;
+    DWORD dwXSize;
+    DWORD dwYSize;
+    DWORD dwXCountChars;
+    DWORD dwYCountChars;
+    DWORD dwFillAttribute;
+    DWORD dwFlags;
+    WORD wShowWindow;
+    WORD cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput;
+    HANDLE hStdOutput;
+    HANDLE hStdError;
+} STARTUPINFOW, *LPSTARTUPINFOW;
+
+typedef struct _PROCESS_INFORMATION {
+    HANDLE hProcess;
+    HANDLE hThread;
+    DWORD dwProcessId;
+    DWORD dwThreadId;
+} PROCESS_INFORMATION, *PPROCESS_INFORMATION, *LPPROCESS_INFORMATION;
+
+/* STARTUPINFO.dwFlags */
+#define STARTF_USESHOWWINDOW 0x00000001
+#define STARTF_USESIZE 0x00000002
+#define STARTF_USEPOSITION 0x00000004
+#define STARTF_USECOUNTCHARS 0x00000008
+#define STARTF_USEFILLATTRIBUTE 0x00000010
+#define STARTF_RUNFULLSCREEN 0x00000020
+#define STARTF_FORCEONFEEDBACK 0x00000040
+#define STARTF_FORCEOFFFEEDBACK 0x00000080
+#define STARTF_USESTDHANDLES 0x00000100
+#define STARTF_USEHOTKEY 0x00000200
+#define STARTF_TITLEISLINKNAME 0x00000800
+#define STARTF_TITLEISAPPID 0x00001000
+#define STARTF_PREVENTPINNING 0x00002000
+#define STARTF_UNTRUSTEDSOURCE 0x00008000
+
+/* CreateProcess's dwCreationFlags (CREATE_SUSPENDED is winbase.h's). */
+#define DEBUG_PROCESS 0x00000001
+#define DEBUG_ONLY_THIS_PROCESS 0x00000002
+#define DETACHED_PROCESS 0x00000008
+#define CREATE_NEW_CONSOLE 0x00000010
+#define NORMAL_PRIORITY_CLASS 0x00000020
+#define IDLE_PRIORITY_CLASS 0x00000040
+#define HIGH_PRIORITY_CLASS 0x00000080
+#define REALTIME_PRIORITY_CLASS 0x00000100
+#define CREATE_NEW_PROCESS_GROUP 0x00000200
+#define CREATE_UNICODE_ENVIRONMENT 0x00000400
+#define CREATE_SEPARATE_WOW_VDM 0x00000800
+#define CREATE_SHARED_WOW_VDM 0x00001000
+#define BELOW_NORMAL_PRIORITY_CLASS 0x00004000
+#define ABOVE_NORMAL_PRIORITY_CLASS 0x00008000
+#define INHERIT_PARENT_AFFINITY 0x00010000
+#define CREATE_PROTECTED_PROCESS 0x00040000
+#define EXTENDED_STARTUPINFO_PRESENT 0x00080000
+#define CREATE_BREAKAWAY_FROM_JOB 0x01000000
+#define CREATE_DEFAULT_ERROR_MODE 0x04000000
+#define CREATE_NO_WINDOW 0x08000000
+
+OVERLAPPED_API BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
+                                          LPSECURITY_ATTRIBUTES lpProcessAttributes,
+                                          LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+                                          DWORD dwCreationFlags, LPVOID lpEnvironment,
+                                          LPCSTR lpCurrentDirectory, LPSTARTUPINFOA lpStartupInfo,
+                                          LPPROCESS_INFORMATION lpProcessInformation);
+OVERLAPPED_API BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine,
+                                          LPSECURITY_ATTRIBUTES lpProcessAttributes,
+                                          LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+                                          DWORD dwCreationFlags, LPVOID lpEnvironment,
+                                          LPCWSTR lpCurrentDirectory, LPSTARTUPINFOW lpStartupInfo,
+                                          LPPROCESS_INFORMATION lpProcessInformation);
+OVERLAPPED_API void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
+OVERLAPPED_API void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
+OVERLAPPED_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+OVERLAPPED_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
+OVERLAPPED_API DWORD WINAPI GetProcessId(HANDLE Process);
+OVERLAPPED_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
+
+OVERLAPPED_END_C
+
+#endif

@@ -1,0 +1,38 @@
+// inherit.h: how a handle crosses into a child process built on this library
+// (docs/processes.md). Each kind of object that can cross (files, the console and NUL as
+// files, pipe ends, sockets) registers how it is exported -- the descriptor the child
+// gets and one word of its own -- and how the child rebuilds an object from them. The
+// child makes the handle at the value the parent had (kernel::handle_create_at).
+#pragma once
+
+#include <cstdint>
+
+#include <windows.h>
+
+#include "kernel/object.h"
+
+#define OVERLAPPED_INHERIT_EARLY __attribute__((init_priority(1000)))
+
+namespace overlapped::drivers {
+
+struct InheritKind {
+    // Under the object's lock: the descriptor that carries the object (the child gets a
+    // duplicate of it) and a word the kind's import reads; false if it cannot cross.
+    bool (*export_object)(kernel::Object* object, int* descriptor, uint32_t* extra);
+    // In the child, at start-up: a new object (one reference) over `descriptor` (taken
+    // over) for a handle with `access`; nullptr with *error when it cannot be rebuilt.
+    kernel::Object* (*import_object)(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error);
+};
+
+// Registers the kind for objects of `type` (one per type; the last one wins). A driver
+// registers from a static object built before the child's start-up runs (a constructor
+// of default priority, win32/process.cpp):
+//     const InheritRegistration r OVERLAPPED_INHERIT_EARLY(type, &kind);
+void inherit_register(kernel::ObjectType type, const InheritKind* kind);
+const InheritKind* inherit_kind(kernel::ObjectType type);
+
+struct InheritRegistration {
+    InheritRegistration(kernel::ObjectType type, const InheritKind* kind) { inherit_register(type, kind); }
+};
+
+}  // namespace overlapped::drivers

@@ -1,0 +1,465 @@
+// process.cpp: starting a child (posix_spawn; fork for CREATE_SUSPENDED, whose child
+// waits on a gate before it runs the program), passing it its standard descriptors and
+// the handles it inherits, watching its pidfd, and the child's side: the start-up that
+// rebuilds inherited handles at the values its parent had. docs/processes.md.
+#include "drivers/process.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "drivers/inherit.h"
+#include "io/request.h"
+#include "kernel/handle_table.h"
+
+extern char** environ;
+
+namespace overlapped::drivers {
+namespace {
+
+// The variable that carries a child's start-up record (removed by the child's library).
+constexpr char kStartupVariable[] = "OVERLAPPED_STARTUP";
+
+// One handle passed to the child.
+struct Passed {
+    HANDLE value = nullptr;
+    kernel::Object* object = nullptr;  // a reference, until the child is started
+    int descriptor = -1;               // ours
+    kernel::ObjectType type = kernel::ObjectType::Any;
+    ACCESS_MASK access = 0;
+    DWORD flags = 0;
+    uint32_t extra = 0;
+    dev_t device = 0;
+    ino_t inode = 0;
+};
+
+void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK access, DWORD flags, void* context)
+{
+    const InheritKind* kind = inherit_kind(object->type());
+    if (kind == nullptr) return;
+    Passed passed;
+    if (!kind->export_object(object, &passed.descriptor, &passed.extra)) return;
+    struct stat status;
+    if (fstat(passed.descriptor, &status) != 0) return;
+    passed.value = handle;
+    passed.object = object;
+    passed.type = object->type();
+    passed.access = access;
+    passed.flags = flags;
+    passed.device = status.st_dev;
+    passed.inode = status.st_ino;
+    object->add_reference();
+    static_cast<std::vector<Passed>*>(context)->push_back(passed);
+}
+
+// The descriptor behind a standard handle given in STARTUPINFO, with a reference on its
+// object in *held; -1 when the handle is null, invalid or of a kind with no descriptor.
+int std_descriptor(HANDLE handle, kernel::Object** held)
+{
+    *held = nullptr;
+    if (handle == nullptr || handle == INVALID_HANDLE_VALUE) return -1;
+    DWORD error;
+    kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, 0, &error);
+    if (object == nullptr) return -1;
+    const InheritKind* kind = inherit_kind(object->type());
+    int descriptor = -1;
+    uint32_t extra = 0;
+    if (kind != nullptr && kind->export_object(object, &descriptor, &extra)) {
+        object->add_reference();
+        *held = object;
+    } else {
+        descriptor = -1;
+    }
+    object->lock.unlock();
+    return descriptor;
+}
+
+char hex_digit(unsigned value) { return "0123456789abcdef"[value & 15]; }
+
+std::string hex_encode(const std::string& text)
+{
+    std::string out;
+    out.reserve(text.size() * 2);
+    for (unsigned char c : text) {
+        out += hex_digit(c >> 4);
+        out += hex_digit(c);
+    }
+    return out;
+}
+
+std::string hex_decode(const char* text, const char* end)
+{
+    std::string out;
+    auto value = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    for (; text + 1 < end; text += 2) {
+        int high = value(text[0]), low = value(text[1]);
+        if (high < 0 || low < 0) break;
+        out += static_cast<char>(high * 16 + low);
+    }
+    return out;
+}
+
+// "OVERLAPPED_STARTUP=1;ppid;std0,std1,std2;usestd;hex(command line);records", a record
+// "value:descriptor:type:access:flags:extra:device:inode" (hexadecimal), records separated by '/'.
+std::string startup_record(const SpawnRequest& request, const std::vector<Passed>& passed)
+{
+    char buffer[160];
+    std::string record = kStartupVariable;
+    snprintf(buffer, sizeof buffer, "=1;%d;%lx,%lx,%lx;%d;", static_cast<int>(getpid()),
+             static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[0])),
+             static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[1])),
+             static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[2])),
+             request.use_std_handles ? 1 : 0);
+    record += buffer;
+    record += hex_encode(request.command_line);
+    record += ';';
+    for (size_t i = 0; i < passed.size(); ++i) {
+        const Passed& p = passed[i];
+        snprintf(buffer, sizeof buffer, "%s%lx:%x:%x:%lx:%lx:%lx:%llx:%llx", i == 0 ? "" : "/",
+                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(p.value)), static_cast<unsigned>(3 + i),
+                 static_cast<unsigned>(p.type), static_cast<unsigned long>(p.access),
+                 static_cast<unsigned long>(p.flags), static_cast<unsigned long>(p.extra),
+                 static_cast<unsigned long long>(p.device), static_cast<unsigned long long>(p.inode));
+        record += buffer;
+    }
+    return record;
+}
+
+DWORD spawn_error(int error)
+{
+    switch (error) {
+    case ENOENT: return ERROR_FILE_NOT_FOUND;
+    case ENOTDIR: return ERROR_DIRECTORY;
+    case EACCES:
+    case EPERM: return ERROR_ACCESS_DENIED;
+    case ENOEXEC:
+    case ELIBBAD: return ERROR_BAD_EXE_FORMAT;
+    case E2BIG: return ERROR_FILENAME_EXCED_RANGE;
+    case ENOMEM:
+    case EAGAIN: return ERROR_NOT_ENOUGH_MEMORY;
+    case EMFILE:
+    case ENFILE: return ERROR_TOO_MANY_OPEN_FILES;
+    default: return ERROR_GEN_FAILURE;
+    }
+}
+
+// ---- the pidfd watch
+
+struct Watch {
+    engine::Op op;  // first: the engine hands it back
+    kernel::ProcessObject* process = nullptr;
+};
+
+void watch_arm(Watch* watch);
+
+void watch_fired(engine::Op* op)
+{
+    auto* watch = reinterpret_cast<Watch*>(op);
+    bool cancelled = op->result == -ECANCELED;
+    if (watch->process->reap() || cancelled) {
+        watch->process->release_reference();  // the watch's
+        delete watch;
+        return;
+    }
+    watch_arm(watch);  // woken before the child's exit could be collected: again
+}
+
+// Where no engine runs: a thread waits on the pidfd (the engine is the normal path).
+void watch_with_thread(kernel::ProcessObject* process, int pidfd)
+{
+    std::thread([process, pidfd] {
+        for (;;) {
+            pollfd entry{pidfd, POLLIN, 0};
+            int ready = poll(&entry, 1, 1000);
+            if (ready < 0 && errno != EINTR) break;
+            if (process->reap()) break;
+        }
+        process->release_reference();
+    }).detach();
+}
+
+void watch_arm(Watch* watch)
+{
+    engine::Op& op = watch->op;
+    watch->process->lock.lock();
+    int pidfd = watch->process->pidfd();
+    watch->process->lock.unlock();
+    op.reset();
+    op.code = engine::OpCode::Poll;
+    op.kind = engine::OpKind::Stream;
+    op.descriptor = pidfd;
+    op.flags = POLLIN;
+    op.complete = &watch_fired;
+    if (!io::submit_internal(&op)) {
+        kernel::ProcessObject* process = watch->process;
+        delete watch;
+        watch_with_thread(process, pidfd);
+    }
+}
+
+// ---- starting the child
+
+// The child of fork (CREATE_SUSPENDED): moves descriptors as posix_spawn's file actions
+// would, waits at the gate, then runs the program. Only async-signal-safe calls.
+[[noreturn]] void suspended_child(const SpawnRequest& request, const int* moves_from, const int* moves_to,
+                                  size_t move_count, int first_closed, int gate, char* const* argv,
+                                  char* const* envp)
+{
+    for (size_t i = 0; i < move_count; ++i)
+        if (dup2(moves_from[i], moves_to[i]) < 0) _exit(127);
+    if (!request.directory.empty() && chdir(request.directory.c_str()) != 0) _exit(127);
+    if (request.new_process_group) setpgid(0, 0);
+    char go = 0;
+    ssize_t got;
+    do {
+        got = read(gate, &go, 1);
+    } while (got < 0 && errno == EINTR);
+    if (got != 1) _exit(127);  // the parent let go without resuming: the process never starts
+    syscall(SYS_close_range, first_closed, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL);
+    execve(request.path.c_str(), argv, envp);
+    _exit(127);
+}
+
+}  // namespace
+
+kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
+{
+    std::vector<Passed> passed;
+    if (request.inherit_handles) kernel::handle_for_each_inheritable(collect_inheritable, &passed);
+    std::sort(passed.begin(), passed.end(), [](const Passed& a, const Passed& b) { return a.value < b.value; });
+
+    // Standard descriptors: STARTUPINFO's handles, or ours; /dev/null where there is none.
+    kernel::Object* held[3] = {nullptr, nullptr, nullptr};
+    int std_fds[3];
+    int null_fd = -1;
+    for (int i = 0; i < 3; ++i) {
+        std_fds[i] = request.use_std_handles ? std_descriptor(request.std_handles[i], &held[i])
+                                             : (fcntl(i, F_GETFD) >= 0 ? i : -1);
+        if (std_fds[i] < 0) {
+            if (null_fd < 0) null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+            std_fds[i] = null_fd;
+        }
+    }
+    auto release_all = [&] {
+        for (Passed& p : passed) p.object->release_reference();
+        for (kernel::Object* object : held)
+            if (object != nullptr) object->release_reference();
+        if (null_fd >= 0) close(null_fd);
+    };
+
+    // Descriptor moves: every source to a block above them all, then down to 0-2 and 3...
+    const int count = static_cast<int>(passed.size());
+    int highest = 2 + count;
+    for (int fd : std_fds) highest = std::max(highest, fd);
+    for (const Passed& p : passed) highest = std::max(highest, p.descriptor);
+    const int block = highest + 1;
+    std::vector<int> from, to;
+    for (int i = 0; i < count; ++i) {
+        from.push_back(passed[static_cast<size_t>(i)].descriptor);
+        to.push_back(block + i);
+    }
+    for (int i = 0; i < 3; ++i) {
+        from.push_back(std_fds[i]);
+        to.push_back(block + count + i);
+    }
+    for (int i = 0; i < 3; ++i) {
+        from.push_back(block + count + i);
+        to.push_back(i);
+    }
+    for (int i = 0; i < count; ++i) {
+        from.push_back(block + i);
+        to.push_back(3 + i);
+    }
+
+    // argv and the environment.
+    std::vector<char*> argv;
+    for (const std::string& argument : request.arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
+    std::string record = startup_record(request, passed);
+    std::vector<char*> envp;
+    size_t prefix = sizeof(kStartupVariable) - 1;
+    auto ours = [&](const char* entry) { return strncmp(entry, kStartupVariable, prefix) == 0 && entry[prefix] == '='; };
+    if (request.own_environment) {
+        for (const std::string& entry : request.environment)
+            if (!ours(entry.c_str())) envp.push_back(const_cast<char*>(entry.c_str()));
+    } else {
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
+            if (!ours(*entry)) envp.push_back(*entry);
+    }
+    envp.push_back(const_cast<char*>(record.c_str()));
+    envp.push_back(nullptr);
+
+    pid_t pid = -1;
+    int gate[2] = {-1, -1};
+    if (!request.suspended) {
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        for (size_t i = 0; i < from.size(); ++i) posix_spawn_file_actions_adddup2(&actions, from[i], to[i]);
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3 + count);
+        if (!request.directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, request.directory.c_str());
+        posix_spawnattr_t attributes;
+        posix_spawnattr_init(&attributes);
+        short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+        sigset_t none, defaults;
+        sigemptyset(&none);
+        sigemptyset(&defaults);
+        sigaddset(&defaults, SIGPIPE);
+        posix_spawnattr_setsigmask(&attributes, &none);
+        posix_spawnattr_setsigdefault(&attributes, &defaults);
+        if (request.new_process_group) {
+            flags |= POSIX_SPAWN_SETPGROUP;
+            posix_spawnattr_setpgroup(&attributes, 0);
+        }
+        posix_spawnattr_setflags(&attributes, flags);
+        int result = posix_spawn(&pid, request.path.c_str(), &actions, &attributes, argv.data(), envp.data());
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attributes);
+        if (result != 0) {
+            release_all();
+            *error = spawn_error(result);
+            return nullptr;
+        }
+    } else {
+        if (pipe2(gate, O_CLOEXEC) != 0) {
+            release_all();
+            *error = ERROR_TOO_MANY_OPEN_FILES;
+            return nullptr;
+        }
+        // The gate's read end goes above the block too, so no move overwrites it.
+        int gate_high = block + count + 3;
+        pid = fork();
+        if (pid == 0) {
+            if (dup2(gate[0], gate_high) < 0) _exit(127);
+            suspended_child(request, from.data(), to.data(), from.size(), 3 + count, gate_high, argv.data(),
+                            envp.data());
+        }
+        close(gate[0]);
+        if (pid < 0) {
+            close(gate[1]);
+            release_all();
+            *error = ERROR_NOT_ENOUGH_MEMORY;
+            return nullptr;
+        }
+    }
+    release_all();
+
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    if (pidfd < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+        if (gate[1] >= 0) close(gate[1]);
+        *error = ERROR_NOT_SUPPORTED;
+        return nullptr;
+    }
+    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+    kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
+    auto* watch = new Watch();
+    watch->process = process;
+    process->add_reference();  // the watch's
+    watch_arm(watch);
+    return process;
+}
+
+// ---- the child's side
+
+namespace {
+
+Startup read_startup()
+{
+    Startup startup;
+    const char* text = getenv(kStartupVariable);
+    if (text == nullptr) return startup;
+    std::string copy = text;
+    unsetenv(kStartupVariable);  // not seen by the program, nor passed to its children
+    const char* at = copy.c_str();
+    char* end = nullptr;
+    if (strncmp(at, "1;", 2) != 0) return startup;
+    at += 2;
+    long parent = strtol(at, &end, 10);
+    if (*end != ';' || parent != static_cast<long>(getppid())) return startup;  // meant for another process
+    at = end + 1;
+    for (int i = 0; i < 3; ++i) {
+        startup.std_handles[i] = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(strtoul(at, &end, 16)));
+        if (*end != (i < 2 ? ',' : ';')) return startup;
+        at = end + 1;
+    }
+    startup.use_std_handles = *at == '1';
+    at = strchr(at, ';');
+    if (at == nullptr) return startup;
+    ++at;
+    const char* command_end = strchr(at, ';');
+    if (command_end == nullptr) return startup;
+    startup.command_line = hex_decode(at, command_end);
+    startup.from_parent = true;
+    at = command_end + 1;
+    while (*at != '\0') {
+        unsigned long long fields[8];
+        int n = 0;
+        for (; n < 8; ++n) {
+            fields[n] = strtoull(at, &end, 16);
+            if (end == at) break;
+            at = end;
+            if (n < 7) {
+                if (*at != ':') break;
+                ++at;
+            }
+        }
+        if (n != 8) break;
+        if (*at == '/') ++at;
+        HANDLE value = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(fields[0]));
+        int descriptor = static_cast<int>(fields[1]);
+        auto type = static_cast<kernel::ObjectType>(fields[2]);
+        struct stat status;
+        // The descriptor must still be the one the parent passed (a program in between
+        // may have reused the number).
+        if (fstat(descriptor, &status) != 0 || status.st_dev != static_cast<dev_t>(fields[6]) ||
+            status.st_ino != static_cast<ino_t>(fields[7]))
+            continue;
+        const InheritKind* kind = inherit_kind(type);
+        DWORD error = ERROR_SUCCESS;
+        kernel::Object* object =
+            kind != nullptr ? kind->import_object(descriptor, static_cast<uint32_t>(fields[5]),
+                                                  static_cast<ACCESS_MASK>(fields[3]), &error)
+                            : nullptr;
+        if (object == nullptr) {
+            close(descriptor);
+            continue;
+        }
+        if (kernel::handle_create_at(value, object, static_cast<ACCESS_MASK>(fields[3]),
+                                     static_cast<DWORD>(fields[4])) != ERROR_SUCCESS)
+            continue;
+        for (int i = 0; i < 3; ++i)
+            if (startup.use_std_handles && startup.std_handles[i] == value) startup.std_inherited[i] = true;
+    }
+    return startup;
+}
+
+}  // namespace
+
+const Startup& process_startup()
+{
+    static const Startup* startup = new Startup(read_startup());
+    return *startup;
+}
+
+}  // namespace overlapped::drivers

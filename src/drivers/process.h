@@ -1,0 +1,47 @@
+// process.h: starting child processes (posix_spawn, or fork for CREATE_SUSPENDED), the
+// pidfd watch that signals a child's object when it exits, and, in a child built on this
+// library, the start-up that rebuilds the handles its parent passed (docs/processes.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <windows.h>
+
+#include "kernel/process.h"
+
+namespace overlapped::drivers {
+
+struct SpawnRequest {
+    std::string path;                      // the program (Linux path), already found
+    std::vector<std::string> arguments;    // argv, argv[0] included
+    bool own_environment = false;          // `environment` replaces the caller's
+    std::vector<std::string> environment;  // "NAME=value"
+    std::string directory;                 // Linux path; empty: the caller's
+    bool use_std_handles = false;          // STARTF_USESTDHANDLES
+    HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
+    bool inherit_handles = false;          // bInheritHandles
+    bool suspended = false;                // CREATE_SUSPENDED
+    bool new_process_group = false;        // CREATE_NEW_PROCESS_GROUP
+    std::string command_line;              // UTF-8: the child's GetCommandLine
+};
+
+// Starts the child. Returns its object (one reference; its exit is watched) or nullptr
+// with *error (ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT,
+// ERROR_DIRECTORY...).
+kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error);
+
+// What a child built on this library learnt from its parent at start-up.
+struct Startup {
+    bool from_parent = false;   // started by CreateProcess of this library
+    std::string command_line;   // UTF-8, when from_parent
+    bool use_std_handles = false;
+    HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
+    bool std_inherited[3] = {false, false, false};  // the value names an inherited handle here
+};
+
+// Runs the start-up once (the first call; the library calls it from a constructor):
+// rebuilds inherited handles at their values and removes the variable that carried them.
+const Startup& process_startup();
+
+}  // namespace overlapped::drivers

@@ -1,0 +1,746 @@
+// process.cpp: CreateProcessA/W (the command line split by the Microsoft C run-time's
+// rules, the program found as Windows finds it, the environment block, the current
+// directory, STARTUPINFO's standard handles), process handles (exit codes, termination,
+// ids, OpenProcess), GetStartupInfo, the command line and environment of this process,
+// the current directory, GetModuleFileName. docs/processes.md.
+#include <cerrno>
+#include <csignal>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <string>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include "common/errors.h"
+#include "drivers/file.h"
+#include "drivers/process.h"
+#include "kernel/handle_table.h"
+#include "kernel/process.h"
+#include "win32/entry.h"
+
+extern char** environ;
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+// ---- Command lines
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// Splits a command line as the Microsoft C run-time (UCRT) does: the program name ends at
+// a blank outside quotes, quotes toggle and no backslash is special in it; in the
+// arguments 2n backslashes and a quote give n backslashes and toggle quoting, 2n+1 give n
+// backslashes and a literal quote, backslashes before anything else are literal, and two
+// quotes inside a quoted part give a literal quote.
+std::vector<std::string> split_command_line(const std::string& line)
+{
+    std::vector<std::string> arguments;
+    size_t i = 0, n = line.size();
+    std::string program;
+    bool quoted = false;
+    while (i < n && (quoted || !is_blank(line[i]))) {
+        if (line[i] == '"') quoted = !quoted;
+        else program += line[i];
+        ++i;
+    }
+    arguments.push_back(program);
+    for (;;) {
+        while (i < n && is_blank(line[i])) ++i;
+        if (i >= n) break;
+        std::string argument;
+        quoted = false;
+        while (i < n) {
+            size_t backslashes = 0;
+            while (i < n && line[i] == '\\') {
+                ++backslashes;
+                ++i;
+            }
+            if (i < n && line[i] == '"') {
+                argument.append(backslashes / 2, '\\');
+                if (backslashes % 2 == 1) {
+                    argument += '"';
+                    ++i;
+                } else if (quoted && i + 1 < n && line[i + 1] == '"') {
+                    argument += '"';
+                    i += 2;
+                } else {
+                    quoted = !quoted;
+                    ++i;
+                }
+                continue;
+            }
+            argument.append(backslashes, '\\');
+            if (i >= n || (!quoted && is_blank(line[i]))) break;
+            argument += line[i++];
+        }
+        arguments.push_back(argument);
+    }
+    return arguments;
+}
+
+// The command line that splits back into `arguments` (for a process not started by
+// CreateProcess: its argv).
+std::string join_command_line(const std::vector<std::string>& arguments)
+{
+    std::string line;
+    for (size_t k = 0; k < arguments.size(); ++k) {
+        const std::string& argument = arguments[k];
+        if (k != 0) line += ' ';
+        if (k == 0) {  // the program name: no escapes exist, only quotes around blanks
+            bool blanks = argument.find_first_of(" \t") != std::string::npos || argument.empty();
+            if (blanks) line += '"';
+            line += argument;
+            if (blanks) line += '"';
+            continue;
+        }
+        if (!argument.empty() && argument.find_first_of(" \t\n\v\"") == std::string::npos) {
+            line += argument;
+            continue;
+        }
+        line += '"';
+        size_t backslashes = 0;
+        for (char c : argument) {
+            if (c == '\\') {
+                ++backslashes;
+                continue;
+            }
+            if (c == '"') line.append(backslashes * 2 + 1, '\\');
+            else line.append(backslashes, '\\');
+            backslashes = 0;
+            line += c;
+        }
+        line.append(backslashes * 2, '\\');
+        line += '"';
+    }
+    return line;
+}
+
+// ---- Finding the program
+
+bool is_regular_file(const std::string& path)
+{
+    struct stat status;
+    return stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
+}
+
+bool has_extension(const std::string& name)
+{
+    size_t slash = name.find_last_of("/\\");
+    size_t dot = name.find_last_of('.');
+    return dot != std::string::npos && (slash == std::string::npos || dot > slash);
+}
+
+// `path` (Linux form) or, with no extension, `path`.exe.
+bool try_file(const std::string& path, std::string* found)
+{
+    if (is_regular_file(path)) {
+        *found = path;
+        return true;
+    }
+    if (!has_extension(path) && is_regular_file(path + ".exe")) {
+        *found = path + ".exe";
+        return true;
+    }
+    return false;
+}
+
+std::string executable_directory()
+{
+    char buffer[PATH_MAX];
+    ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+    if (length <= 0) return "";
+    std::string path(buffer, static_cast<size_t>(length));
+    size_t slash = path.rfind('/');
+    return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+// A program name as CreateProcess finds it: a name with a directory part (or a drive)
+// as it is; a bare name in the program's own directory, the current directory, then
+// PATH. Windows' system directories have no counterpart here.
+bool find_program(const std::string& name, bool search, std::string* found)
+{
+    if (name.empty()) return false;
+    bool has_directory = name.find_first_of("/\\") != std::string::npos || (name.size() >= 2 && name[1] == ':');
+    if (has_directory || !search) {
+        std::string linux_path;
+        if (drivers::file_linux_path(name, &linux_path) != ERROR_SUCCESS) return false;
+        return try_file(linux_path, found);
+    }
+    std::vector<std::string> directories;
+    directories.push_back(executable_directory());
+    directories.push_back(".");
+    const char* path = getenv("PATH");
+    std::string list = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+    size_t start = 0;
+    for (;;) {
+        size_t end = list.find(':', start);
+        std::string entry = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        directories.push_back(entry.empty() ? "." : entry);
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    for (const std::string& directory : directories)
+        if (!directory.empty() && try_file(directory + "/" + name, found)) return true;
+    return false;
+}
+
+// With no application name: the first token of the command line. Quoted, it is the
+// name; unquoted and followed by more blanks, Windows tries each longer prefix ending at
+// a blank ("c:\program files\app.exe" unquoted tries "c:\program", then "c:\program
+// files\app.exe"...), and so does this.
+bool find_program_in_command_line(const std::string& line, std::string* found)
+{
+    size_t i = 0;
+    while (i < line.size() && is_blank(line[i])) ++i;
+    if (i < line.size() && line[i] == '"') {
+        size_t end = line.find('"', i + 1);
+        std::string name = line.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+        return find_program(name, true, found);
+    }
+    size_t end = i;
+    for (;;) {
+        while (end < line.size() && !is_blank(line[end])) ++end;
+        if (find_program(line.substr(i, end - i), true, found)) return true;
+        if (end >= line.size()) return false;
+        while (end < line.size() && is_blank(line[end])) ++end;
+        if (end >= line.size()) return false;
+    }
+}
+
+// ---- Environment
+
+std::mutex environment_mutex;
+
+// The entry of `name` in environ, compared without case as Windows does; null if none.
+const char* find_variable(const std::string& name, std::string* actual_name)
+{
+    if (const char* value = getenv(name.c_str())) {
+        *actual_name = name;
+        return value;
+    }
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        const char* equals = strchr(*entry, '=');
+        if (equals == nullptr || equals == *entry) continue;
+        size_t length = static_cast<size_t>(equals - *entry);
+        if (length == name.size() && strncasecmp(*entry, name.c_str(), length) == 0) {
+            actual_name->assign(*entry, length);
+            return equals + 1;
+        }
+    }
+    return nullptr;
+}
+
+// Splits an environment block ("A=1\0B=2\0\0") into entries.
+template <class Char>
+size_t block_length(const Char* block)
+{
+    size_t i = 0;
+    while (block[i] != 0 || block[i + 1] != 0) ++i;
+    return i;
+}
+
+std::vector<std::string> environment_entries(const void* block, bool unicode)
+{
+    std::vector<std::string> entries;
+    if (unicode) {
+        const auto* at = static_cast<const WCHAR*>(block);
+        while (*at != 0) {
+            size_t length = 0;
+            while (at[length] != 0) ++length;
+            entries.push_back(win32::utf8_from_utf16(at, length));
+            at += length + 1;
+        }
+    } else {
+        const auto* at = static_cast<const char*>(block);
+        while (*at != 0) {
+            size_t length = strlen(at);
+            entries.emplace_back(at, length);
+            at += length + 1;
+        }
+    }
+    return entries;
+}
+
+// ---- CreateProcess, in UTF-8
+
+struct CreateArguments {
+    const char* application = nullptr;
+    std::string command_line;
+    bool has_command_line = false;
+    const SECURITY_ATTRIBUTES* process_attributes = nullptr;
+    const SECURITY_ATTRIBUTES* thread_attributes = nullptr;
+    BOOL inherit = FALSE;
+    DWORD flags = 0;
+    const void* environment = nullptr;
+    const char* directory = nullptr;
+    DWORD startup_flags = 0;
+    HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
+};
+
+BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* information)
+{
+    if (information == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (arguments.application == nullptr && !arguments.has_command_line) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    drivers::SpawnRequest request;
+    request.command_line = arguments.has_command_line ? arguments.command_line : arguments.application;
+    if (arguments.application != nullptr) {
+        if (!find_program(arguments.application, false, &request.path)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
+    } else if (!find_program_in_command_line(request.command_line, &request.path)) {
+        return fail(ERROR_FILE_NOT_FOUND, FALSE);
+    }
+    if (access(request.path.c_str(), X_OK) != 0) return fail(ERROR_ACCESS_DENIED, FALSE);
+    request.arguments = split_command_line(request.command_line);
+    if (arguments.environment != nullptr) {
+        request.own_environment = true;
+        request.environment =
+            environment_entries(arguments.environment, (arguments.flags & CREATE_UNICODE_ENVIRONMENT) != 0);
+    }
+    if (arguments.directory != nullptr) {
+        std::string linux_path;
+        struct stat status;
+        if (drivers::file_linux_path(arguments.directory, &linux_path) != ERROR_SUCCESS ||
+            stat(linux_path.c_str(), &status) != 0 || !S_ISDIR(status.st_mode))
+            return fail(ERROR_DIRECTORY, FALSE);
+        request.directory = linux_path;
+    }
+    request.use_std_handles = (arguments.startup_flags & STARTF_USESTDHANDLES) != 0;
+    for (int i = 0; i < 3; ++i) request.std_handles[i] = arguments.std_handles[i];
+    request.inherit_handles = arguments.inherit != FALSE;
+    request.suspended = (arguments.flags & CREATE_SUSPENDED) != 0;
+    request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
+
+    DWORD error = ERROR_SUCCESS;
+    kernel::ProcessObject* process = drivers::process_spawn(request, &error);
+    if (process == nullptr) return fail(error, FALSE);
+    process->lock.lock();
+    DWORD id = process->process_id();
+    process->lock.unlock();
+    // The primary thread's handle names the process object too (docs/processes.md).
+    process->add_reference();
+    bool inherit_process = arguments.process_attributes != nullptr && arguments.process_attributes->bInheritHandle;
+    bool inherit_thread = arguments.thread_attributes != nullptr && arguments.thread_attributes->bInheritHandle;
+    HANDLE process_handle =
+        kernel::handle_create(process, PROCESS_ALL_ACCESS, inherit_process ? HANDLE_FLAG_INHERIT : 0, &error);
+    HANDLE thread_handle =
+        kernel::handle_create(process, THREAD_ALL_ACCESS, inherit_thread ? HANDLE_FLAG_INHERIT : 0, &error);
+    if (process_handle == nullptr || thread_handle == nullptr) {
+        if (process_handle != nullptr) kernel::handle_close(process_handle);
+        if (thread_handle != nullptr) kernel::handle_close(thread_handle);
+        return fail(error, FALSE);
+    }
+    information->hProcess = process_handle;
+    information->hThread = thread_handle;
+    information->dwProcessId = id;
+    information->dwThreadId = id;  // a Linux process's first thread has the process's id
+    return TRUE;
+}
+
+// ---- This process's command line and start-up
+
+const drivers::Startup& startup() { return drivers::process_startup(); }
+
+const std::string& command_line_utf8()
+{
+    static const std::string* line = [] {
+        if (startup().from_parent) return new std::string(startup().command_line);
+        std::vector<std::string> arguments;
+        int descriptor = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+        std::string text;
+        if (descriptor >= 0) {
+            char buffer[4096];
+            ssize_t n;
+            while ((n = read(descriptor, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+            close(descriptor);
+        }
+        size_t start = 0;
+        while (start < text.size()) {
+            size_t end = text.find('\0', start);
+            if (end == std::string::npos) end = text.size();
+            arguments.push_back(text.substr(start, end - start));
+            start = end + 1;
+        }
+        return new std::string(join_command_line(arguments));
+    }();
+    return *line;
+}
+
+// Runs the child's start-up before main(): inherited handles exist from the first line,
+// and the standard handles are STARTUPINFO's.
+__attribute__((constructor(65535))) void process_start_up()
+{
+    const drivers::Startup& state = startup();
+    if (!state.from_parent || !state.use_std_handles) return;
+    const DWORD which[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
+    for (int i = 0; i < 3; ++i)
+        if (state.std_inherited[i]) SetStdHandle(which[i], state.std_handles[i]);
+}
+
+template <class Char>
+DWORD copy_out(const std::basic_string<Char>& value, Char* buffer, DWORD size)
+{
+    if (buffer == nullptr || size <= value.size()) return static_cast<DWORD>(value.size() + 1);
+    memcpy(buffer, value.data(), value.size() * sizeof(Char));
+    buffer[value.size()] = 0;
+    return static_cast<DWORD>(value.size());
+}
+
+std::string optional_utf8(const WCHAR* text) { return text == nullptr ? std::string() : win32::utf8_from_utf16(text); }
+
+}  // namespace
+
+extern "C" {
+
+// ---- CreateProcess
+
+BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine, LPSECURITY_ATTRIBUTES lpProcessAttributes,
+                           LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles, DWORD dwCreationFlags,
+                           LPVOID lpEnvironment, LPCSTR lpCurrentDirectory, LPSTARTUPINFOA lpStartupInfo,
+                           LPPROCESS_INFORMATION lpProcessInformation)
+{
+    if (lpStartupInfo == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    CreateArguments arguments;
+    arguments.application = lpApplicationName;
+    if (lpCommandLine != nullptr) {
+        arguments.command_line = lpCommandLine;
+        arguments.has_command_line = true;
+    }
+    arguments.process_attributes = lpProcessAttributes;
+    arguments.thread_attributes = lpThreadAttributes;
+    arguments.inherit = bInheritHandles;
+    arguments.flags = dwCreationFlags;
+    arguments.environment = lpEnvironment;
+    arguments.directory = lpCurrentDirectory;
+    arguments.startup_flags = lpStartupInfo->dwFlags;
+    arguments.std_handles[0] = lpStartupInfo->hStdInput;
+    arguments.std_handles[1] = lpStartupInfo->hStdOutput;
+    arguments.std_handles[2] = lpStartupInfo->hStdError;
+    return create_process(arguments, lpProcessInformation);
+}
+
+BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine, LPSECURITY_ATTRIBUTES lpProcessAttributes,
+                           LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles, DWORD dwCreationFlags,
+                           LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory, LPSTARTUPINFOW lpStartupInfo,
+                           LPPROCESS_INFORMATION lpProcessInformation)
+{
+    if (lpStartupInfo == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string application = optional_utf8(lpApplicationName);
+    std::string directory = optional_utf8(lpCurrentDirectory);
+    CreateArguments arguments;
+    arguments.application = lpApplicationName != nullptr ? application.c_str() : nullptr;
+    if (lpCommandLine != nullptr) {
+        arguments.command_line = win32::utf8_from_utf16(lpCommandLine);
+        arguments.has_command_line = true;
+    }
+    arguments.process_attributes = lpProcessAttributes;
+    arguments.thread_attributes = lpThreadAttributes;
+    arguments.inherit = bInheritHandles;
+    arguments.flags = dwCreationFlags;
+    arguments.environment = lpEnvironment;
+    arguments.directory = lpCurrentDirectory != nullptr ? directory.c_str() : nullptr;
+    arguments.startup_flags = lpStartupInfo->dwFlags;
+    arguments.std_handles[0] = lpStartupInfo->hStdInput;
+    arguments.std_handles[1] = lpStartupInfo->hStdOutput;
+    arguments.std_handles[2] = lpStartupInfo->hStdError;
+    return create_process(arguments, lpProcessInformation);
+}
+
+void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
+{
+    if (lpStartupInfo == nullptr) return;
+    memset(lpStartupInfo, 0, sizeof *lpStartupInfo);
+    lpStartupInfo->cb = sizeof *lpStartupInfo;
+    const drivers::Startup& state = startup();
+    if (state.from_parent && state.use_std_handles) {
+        lpStartupInfo->dwFlags = STARTF_USESTDHANDLES;
+        lpStartupInfo->hStdInput = state.std_handles[0];
+        lpStartupInfo->hStdOutput = state.std_handles[1];
+        lpStartupInfo->hStdError = state.std_handles[2];
+    }
+}
+
+void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo)
+{
+    if (lpStartupInfo == nullptr) return;
+    STARTUPINFOA ansi;
+    GetStartupInfoA(&ansi);
+    memset(lpStartupInfo, 0, sizeof *lpStartupInfo);
+    lpStartupInfo->cb = sizeof *lpStartupInfo;
+    lpStartupInfo->dwFlags = ansi.dwFlags;
+    lpStartupInfo->hStdInput = ansi.hStdInput;
+    lpStartupInfo->hStdOutput = ansi.hStdOutput;
+    lpStartupInfo->hStdError = ansi.hStdError;
+}
+
+// ---- Process handles
+
+BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object =
+        kernel::handle_reference_granted(hProcess, kernel::ObjectType::Process, 0, &granted, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION))) {
+        object->release_reference();
+        return fail(ERROR_ACCESS_DENIED, FALSE);
+    }
+    auto* process = static_cast<kernel::ProcessObject*>(object);
+    process->reap();
+    process->lock.lock();
+    DWORD code = process->exit_code();
+    process->lock.unlock();
+    process->release_reference();
+    if (lpExitCode == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *lpExitCode = code;
+    return TRUE;
+}
+
+BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode)
+{
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(hProcess, kernel::ObjectType::Process, PROCESS_TERMINATE, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    auto* process = static_cast<kernel::ProcessObject*>(object);
+    process->lock.lock();
+    bool child = process->is_child();
+    process->lock.unlock();
+    if (!child) {
+        process->release_reference();
+        fflush(nullptr);
+        _exit(static_cast<int>(uExitCode));  // this process: at once, no exit handlers
+    }
+    error = process->terminate(uExitCode);
+    process->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+DWORD WINAPI GetProcessId(HANDLE Process)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_lock(Process, kernel::ObjectType::Process, 0, &error);
+    if (object == nullptr) return fail(error, DWORD(0));
+    DWORD id = static_cast<kernel::ProcessObject*>(object)->process_id();
+    object->lock.unlock();
+    return id;
+}
+
+HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId)
+{
+    kernel::Object* object = nullptr;
+    if (dwProcessId == static_cast<DWORD>(getpid())) {
+        object = kernel::current_process_object();
+        object->add_reference();
+    } else if (kernel::ProcessObject* child = kernel::process_find_child(dwProcessId)) {
+        object = child;
+    } else if (dwProcessId != 0 && kill(static_cast<pid_t>(dwProcessId), 0) == 0) {
+        return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));  // a process that is not ours
+    } else {
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    }
+    DWORD error;
+    HANDLE handle = kernel::handle_create(object, dwDesiredAccess, bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &error);
+    if (handle == nullptr) return fail(error, HANDLE(nullptr));
+    return handle;
+}
+
+// ---- Command line
+
+LPSTR WINAPI GetCommandLineA(void) { return const_cast<char*>(command_line_utf8().c_str()); }
+
+LPWSTR WINAPI GetCommandLineW(void)
+{
+    static std::u16string* line = new std::u16string(win32::utf16_from_utf8(command_line_utf8()));
+    return reinterpret_cast<LPWSTR>(const_cast<char16_t*>(line->c_str()));
+}
+
+// ---- Environment
+
+DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize)
+{
+    if (lpName == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::string value;
+    {
+        std::lock_guard<std::mutex> guard(environment_mutex);
+        std::string actual;
+        const char* found = find_variable(lpName, &actual);
+        if (found == nullptr) return fail(ERROR_ENVVAR_NOT_FOUND, DWORD(0));
+        value = found;
+    }
+    return copy_out(value, lpBuffer, nSize);  // the last error as it was, as Windows leaves it
+}
+
+DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize)
+{
+    if (lpName == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::string name = win32::utf8_from_utf16(lpName);
+    std::string value;
+    {
+        std::lock_guard<std::mutex> guard(environment_mutex);
+        std::string actual;
+        const char* found = find_variable(name, &actual);
+        if (found == nullptr) return fail(ERROR_ENVVAR_NOT_FOUND, DWORD(0));
+        value = found;
+    }
+    std::u16string wide = win32::utf16_from_utf8(value);
+    return copy_out(wide, reinterpret_cast<char16_t*>(lpBuffer), nSize);
+}
+
+BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue)
+{
+    if (lpName == nullptr || lpName[0] == '\0' || strchr(lpName, '=') != nullptr)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::lock_guard<std::mutex> guard(environment_mutex);
+    std::string actual;
+    bool existed = find_variable(lpName, &actual) != nullptr;
+    if (!existed) actual = lpName;
+    if (lpValue == nullptr) {
+        if (!existed) return fail(ERROR_ENVVAR_NOT_FOUND, FALSE);
+        unsetenv(actual.c_str());
+        return TRUE;
+    }
+    if (setenv(actual.c_str(), lpValue, 1) != 0) return fail(ERROR_NOT_ENOUGH_MEMORY, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName, LPCWSTR lpValue)
+{
+    if (lpName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string name = win32::utf8_from_utf16(lpName);
+    std::string value = optional_utf8(lpValue);
+    return SetEnvironmentVariableA(name.c_str(), lpValue != nullptr ? value.c_str() : nullptr);
+}
+
+LPCH WINAPI GetEnvironmentStringsA(void)
+{
+    std::string block;
+    {
+        std::lock_guard<std::mutex> guard(environment_mutex);
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+            block += *entry;
+            block += '\0';
+        }
+    }
+    block += '\0';
+    if (block.size() == 1) block += '\0';
+    auto* copy = static_cast<char*>(malloc(block.size()));
+    if (copy == nullptr) return fail(ERROR_NOT_ENOUGH_MEMORY, LPCH(nullptr));
+    memcpy(copy, block.data(), block.size());
+    return copy;
+}
+
+LPCH WINAPI GetEnvironmentStrings(void) { return GetEnvironmentStringsA(); }
+
+LPWCH WINAPI GetEnvironmentStringsW(void)
+{
+    std::u16string block;
+    {
+        std::lock_guard<std::mutex> guard(environment_mutex);
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+            block += win32::utf16_from_utf8(*entry, strlen(*entry));
+            block += u'\0';
+        }
+    }
+    block += u'\0';
+    if (block.size() == 1) block += u'\0';
+    auto* copy = static_cast<char16_t*>(malloc(block.size() * sizeof(char16_t)));
+    if (copy == nullptr) return fail(ERROR_NOT_ENOUGH_MEMORY, LPWCH(nullptr));
+    memcpy(copy, block.data(), block.size() * sizeof(char16_t));
+    return reinterpret_cast<LPWCH>(copy);
+}
+
+BOOL WINAPI FreeEnvironmentStringsA(LPCH penv)
+{
+    free(penv);
+    return TRUE;
+}
+
+BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv)
+{
+    free(penv);
+    return TRUE;
+}
+
+// ---- Current directory and the module's name
+
+DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer)
+{
+    char path[PATH_MAX];
+    if (getcwd(path, sizeof path) == nullptr) return fail(win32_error_from_errno(errno), DWORD(0));
+    return copy_out(std::string(path), lpBuffer, nBufferLength);
+}
+
+DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer)
+{
+    char path[PATH_MAX];
+    if (getcwd(path, sizeof path) == nullptr) return fail(win32_error_from_errno(errno), DWORD(0));
+    return copy_out(win32::utf16_from_utf8(path, strlen(path)), reinterpret_cast<char16_t*>(lpBuffer), nBufferLength);
+}
+
+BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName)
+{
+    if (lpPathName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string linux_path;
+    DWORD error = drivers::file_linux_path(lpPathName, &linux_path);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    if (chdir(linux_path.c_str()) != 0) {
+        int e = errno;
+        return fail(e == ENOTDIR ? ERROR_DIRECTORY : e == ENOENT ? ERROR_FILE_NOT_FOUND : win32_error_from_errno(e),
+                    FALSE);
+    }
+    return TRUE;
+}
+
+BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName)
+{
+    if (lpPathName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string path = win32::utf8_from_utf16(lpPathName);
+    return SetCurrentDirectoryA(path.c_str());
+}
+
+DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
+{
+    if (hModule != nullptr) return fail(ERROR_MOD_NOT_FOUND, DWORD(0));
+    char path[PATH_MAX];
+    ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (length < 0) return fail(win32_error_from_errno(errno), DWORD(0));
+    if (nSize == 0 || lpFilename == nullptr) return fail(ERROR_INSUFFICIENT_BUFFER, DWORD(0));
+    size_t n = static_cast<size_t>(length);
+    if (n >= nSize) {  // truncated, terminated, as Windows (Vista and later) does
+        memcpy(lpFilename, path, nSize - 1);
+        lpFilename[nSize - 1] = '\0';
+        return fail(ERROR_INSUFFICIENT_BUFFER, nSize);
+    }
+    memcpy(lpFilename, path, n);
+    lpFilename[n] = '\0';
+    win32::set_last_error(ERROR_SUCCESS);
+    return static_cast<DWORD>(n);
+}
+
+DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize)
+{
+    char path[PATH_MAX];
+    DWORD length = GetModuleFileNameA(hModule, path, sizeof path);
+    if (length == 0) return 0;
+    std::u16string wide = win32::utf16_from_utf8(path, length);
+    if (nSize == 0 || lpFilename == nullptr) return fail(ERROR_INSUFFICIENT_BUFFER, DWORD(0));
+    if (wide.size() >= nSize) {
+        memcpy(lpFilename, wide.data(), (nSize - 1) * sizeof(WCHAR));
+        lpFilename[nSize - 1] = 0;
+        return fail(ERROR_INSUFFICIENT_BUFFER, nSize);
+    }
+    memcpy(lpFilename, wide.data(), wide.size() * sizeof(WCHAR));
+    lpFilename[wide.size()] = 0;
+    win32::set_last_error(ERROR_SUCCESS);
+    return static_cast<DWORD>(wide.size());
+}
+
+}  // extern "C"

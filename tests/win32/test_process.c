@@ -1,0 +1,637 @@
+/* test_process.c: child processes. The program starts copies of itself (its own path
+ * from GetModuleFileNameA, "child ROLE ..." on the command line), so it runs the same way
+ * on Windows, under Wine and on this library: exit codes, waits on the process handle
+ * with time-outs, STILL_ACTIVE, TerminateProcess, CREATE_SUSPENDED, OpenProcess, the
+ * command line split and seen again by the child, standard handles redirected to files
+ * and NUL, inherited and non-inherited handles at the same value, the environment block
+ * (ANSI and Unicode) and the current directory given to the child. */
+#include "testlib.h"
+
+static char self_path[MAX_PATH];
+static char out_name[64];
+
+/* ---- The child's roles ------------------------------------------------------------- */
+
+static void child_write(const char *text)
+{
+    DWORD written = 0;
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), text, (DWORD)strlen(text), &written, NULL);
+}
+
+static HANDLE handle_from_text(const char *text) { return (HANDLE)(ULONG_PTR)strtoull(text, NULL, 16); }
+
+/* Each role returns the child's exit code; 0 means every check in the child held. */
+static int run_child(int argc, char **argv)
+{
+    const char *role = argv[2];
+    if (strcmp(role, "exit") == 0) ExitProcess((UINT)strtoul(argv[3], NULL, 10));
+    if (strcmp(role, "return") == 0) return (int)strtoul(argv[3], NULL, 10);
+    if (strcmp(role, "sleep") == 0) {
+        Sleep(10000);
+        return 0;
+    }
+    if (strcmp(role, "args") == 0) {
+        /* The command line as given, then each argument after the role, one a line. */
+        char line[64];
+        child_write(GetCommandLineA());
+        child_write("\n");
+        snprintf(line, sizeof line, "%d\n", argc - 3);
+        child_write(line);
+        for (int i = 3; i < argc; ++i) {
+            child_write("[");
+            child_write(argv[i]);
+            child_write("]\n");
+        }
+        return 0;
+    }
+    if (strcmp(role, "hello") == 0) {
+        child_write("hello from the child\n");
+        return 0;
+    }
+    if (strcmp(role, "handle") == 0) {
+        /* argv[3]: a handle value; argv[4]: 1 if it must be usable here, 0 if invalid. */
+        HANDLE handle = handle_from_text(argv[3]);
+        DWORD flags = 0, written = 0;
+        if (argv[4][0] == '1') {
+            if (!GetHandleInformation(handle, &flags)) return 10;
+            if (!(flags & HANDLE_FLAG_INHERIT)) return 11;
+            if (!WriteFile(handle, "inherited", 9, &written, NULL) || written != 9) return 12;
+            return 0;
+        }
+        SetLastError(0xdeadbeef);
+        if (GetHandleInformation(handle, &flags)) return 20;
+        if (GetLastError() != ERROR_INVALID_HANDLE) return 21;
+        return 0;
+    }
+    if (strcmp(role, "env") == 0) {
+        char value[64];
+        DWORD length = GetEnvironmentVariableA("OVL_TEST_VAR", value, sizeof value);
+        if (length == 0) return 30;
+        child_write(value);
+        child_write("\n");
+        SetLastError(0xdeadbeef);
+        if (GetEnvironmentVariableA("OVL_TEST_PARENT_ONLY", value, sizeof value) != 0) return 31;
+        if (GetLastError() != ERROR_ENVVAR_NOT_FOUND) return 32;
+        return 0;
+    }
+    if (strcmp(role, "cwd") == 0) {
+        HANDLE file = CreateFileA("marker.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        if (file == INVALID_HANDLE_VALUE) return 40;
+        CloseHandle(file);
+        return 0;
+    }
+    if (strcmp(role, "startup") == 0) {
+        STARTUPINFOA info;
+        GetStartupInfoA(&info);
+        if (!(info.dwFlags & STARTF_USESTDHANDLES)) return 50;
+        if (info.hStdOutput != GetStdHandle(STD_OUTPUT_HANDLE)) return 51;
+        child_write("startup ok\n");
+        return 0;
+    }
+    return 99;
+}
+
+/* ---- The parent's helpers ---------------------------------------------------------- */
+
+static BOOL start_child(const char *arguments, BOOL inherit, DWORD flags, void *environment, const char *directory,
+                        STARTUPINFOA *startup, PROCESS_INFORMATION *info)
+{
+    char line[4096];
+    STARTUPINFOA plain;
+    snprintf(line, sizeof line, "\"%s\" child %s", self_path, arguments);
+    if (startup == NULL) {
+        memset(&plain, 0, sizeof plain);
+        plain.cb = sizeof plain;
+        startup = &plain;
+    }
+    memset(info, 0, sizeof *info);
+    return CreateProcessA(NULL, line, NULL, NULL, inherit, flags, environment, directory, startup, info);
+}
+
+static void close_child(PROCESS_INFORMATION *info)
+{
+    CloseHandle(info->hThread);
+    CloseHandle(info->hProcess);
+}
+
+/* Waits (bounded) and returns the exit code, or 0xFFFFFFFF if the child did not end. */
+static DWORD wait_exit(PROCESS_INFORMATION *info)
+{
+    DWORD code = 0xFFFFFFFF;
+    if (WaitForSingleObject(info->hProcess, 20000) != WAIT_OBJECT_0) {
+        TerminateProcess(info->hProcess, 1);
+        WaitForSingleObject(info->hProcess, 5000);
+        return 0xFFFFFFFF;
+    }
+    GetExitCodeProcess(info->hProcess, &code);
+    return code;
+}
+
+static HANDLE create_output(const char *name, BOOL inheritable)
+{
+    SECURITY_ATTRIBUTES attributes = {sizeof attributes, NULL, inheritable};
+    return CreateFileA(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                       &attributes, CREATE_ALWAYS, 0, NULL);
+}
+
+/* The whole file into `buffer` (terminated); returns its length. */
+static DWORD read_file(const char *name, char *buffer, DWORD size)
+{
+    HANDLE file = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                              OPEN_EXISTING, 0, NULL);
+    DWORD got = 0;
+    buffer[0] = '\0';
+    if (file == INVALID_HANDLE_VALUE) return 0;
+    ReadFile(file, buffer, size - 1, &got, NULL);
+    buffer[got] = '\0';
+    CloseHandle(file);
+    return got;
+}
+
+/* Quotes one argument so the Microsoft C run-time splits it back unchanged. */
+static void append_quoted(char *line, size_t size, const char *argument)
+{
+    size_t at = strlen(line);
+    int plain = argument[0] != '\0' && strpbrk(argument, " \t\n\v\"") == NULL;
+    if (at + 1 < size) line[at++] = ' ';
+    if (plain) {
+        for (const char *c = argument; *c && at + 1 < size; ++c) line[at++] = *c;
+        line[at] = '\0';
+        return;
+    }
+    line[at++] = '"';
+    for (const char *c = argument;; ++c) {
+        size_t backslashes = 0;
+        while (*c == '\\') {
+            ++backslashes;
+            ++c;
+        }
+        if (*c == '\0') {
+            while (backslashes-- && at + 2 < size) { line[at++] = '\\'; line[at++] = '\\'; }
+            break;
+        }
+        if (*c == '"') {
+            for (size_t i = 0; i < backslashes * 2 + 1 && at + 1 < size; ++i) line[at++] = '\\';
+        } else {
+            for (size_t i = 0; i < backslashes && at + 1 < size; ++i) line[at++] = '\\';
+        }
+        if (at + 1 < size) line[at++] = *c;
+    }
+    if (at + 1 < size) line[at++] = '"';
+    line[at] = '\0';
+}
+
+/* Runs the "args" role with stdout to a file; returns what the child wrote. */
+static DWORD run_args_child(const char *arguments, char *output, DWORD size)
+{
+    HANDLE out = create_output(out_name, TRUE);
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION info;
+    char line[2048];
+    output[0] = '\0';
+    if (out == INVALID_HANDLE_VALUE) return 0;
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = NULL;
+    startup.hStdOutput = out;
+    startup.hStdError = out;
+    snprintf(line, sizeof line, "args%s", arguments);
+    if (!start_child(line, TRUE, 0, NULL, NULL, &startup, &info)) {
+        CloseHandle(out);
+        return 0;
+    }
+    CloseHandle(out);
+    DWORD code = wait_exit(&info);
+    close_child(&info);
+    if (code != 0) return 0;
+    return read_file(out_name, output, size);
+}
+
+/* ---- Tests --------------------------------------------------------------------------- */
+
+static void exit_codes(void)
+{
+    PROCESS_INFORMATION info;
+    TEST("exit codes from ExitProcess and from main's return, on the process handle");
+    static const unsigned codes[] = {0, 7, 255};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i) {
+        char arguments[32];
+        snprintf(arguments, sizeof arguments, "%s %u", i % 2 ? "return" : "exit", codes[i]);
+        CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+        CHECK(info.hProcess != NULL && info.hThread != NULL);
+        CHECK(info.dwProcessId != 0 && info.dwThreadId != 0);
+        CHECK_EQ(wait_exit(&info), codes[i]);
+        /* Once the process is gone, its primary thread is too. */
+        CHECK_EQ(WaitForSingleObject(info.hThread, 5000), WAIT_OBJECT_0);
+        DWORD code = 0;
+        CHECK(GetExitCodeProcess(info.hProcess, &code));
+        CHECK_EQ(code, codes[i]);
+        close_child(&info);
+    }
+
+    TEST("exit codes above 255");
+    OUR_DEVIATION("a Linux exit status has 8 bits")
+    {
+        CHECK(start_child("exit 70000", FALSE, 0, NULL, NULL, NULL, &info));
+        CHECK_EQ(wait_exit(&info), 70000);
+        close_child(&info);
+    }
+}
+
+static void running_and_terminated(void)
+{
+    PROCESS_INFORMATION info;
+    DWORD code = 0;
+    TEST("a running child: waits time out, STILL_ACTIVE, then TerminateProcess");
+    CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &info));
+    DWORD start = GetTickCount();
+    CHECK_EQ(WaitForSingleObject(info.hProcess, 200), WAIT_TIMEOUT);
+    CHECK(GetTickCount() - start >= 150);
+    CHECK_EQ(WaitForSingleObject(info.hThread, 0), WAIT_TIMEOUT);
+    CHECK(GetExitCodeProcess(info.hProcess, &code));
+    CHECK_EQ(code, STILL_ACTIVE);
+    CHECK_EQ(GetProcessId(info.hProcess), info.dwProcessId);
+
+    TEST("OpenProcess on the child's id gives another handle to it");
+    HANDLE opened = OpenProcess(PROCESS_QUERY_INFORMATION | SYNCHRONIZE | PROCESS_TERMINATE, FALSE, info.dwProcessId);
+    CHECK(opened != NULL);
+    CHECK_EQ(GetProcessId(opened), info.dwProcessId);
+
+    CHECK(TerminateProcess(info.hProcess, 42));
+    CHECK_EQ(WaitForSingleObject(info.hProcess, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(opened, 5000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeProcess(info.hProcess, &code));
+    CHECK_EQ(code, 42);
+    code = 0;
+    CHECK(GetExitCodeProcess(opened, &code));
+    CHECK_EQ(code, 42);
+    TEST("TerminateProcess on a process that has exited");
+    WINE_DEVIATION("TerminateProcess of a process that has exited succeeds")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!TerminateProcess(info.hProcess, 1));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CloseHandle(opened);
+    close_child(&info);
+
+    TEST("OpenProcess of this process, and of no process");
+    HANDLE self = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
+    CHECK(self != NULL);
+    CHECK_EQ(GetProcessId(self), GetCurrentProcessId());
+    CHECK(GetExitCodeProcess(self, &code));
+    CHECK_EQ(code, STILL_ACTIVE);
+    CloseHandle(self);
+    CHECK_EQ(GetProcessId(GetCurrentProcess()), GetCurrentProcessId());
+    SetLastError(0xdeadbeef);
+    CHECK(OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, 0) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+}
+
+static void two_children(void)
+{
+    PROCESS_INFORMATION first, second;
+    TEST("WaitForMultipleObjects over two children");
+    CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &first));
+    CHECK(start_child("exit 3", FALSE, 0, NULL, NULL, NULL, &second));
+    HANDLE both[2] = {first.hProcess, second.hProcess};
+    CHECK_EQ(WaitForMultipleObjects(2, both, FALSE, 10000), WAIT_OBJECT_0 + 1);
+    CHECK_EQ(WaitForMultipleObjects(2, both, TRUE, 100), WAIT_TIMEOUT);
+    TerminateProcess(first.hProcess, 9);
+    CHECK_EQ(WaitForMultipleObjects(2, both, TRUE, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(wait_exit(&first), 9);
+    CHECK_EQ(wait_exit(&second), 3);
+    close_child(&first);
+    close_child(&second);
+}
+
+static void suspended(void)
+{
+    PROCESS_INFORMATION info;
+    TEST("CREATE_SUSPENDED: nothing runs until ResumeThread");
+    CHECK(start_child("exit 5", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
+    CHECK_EQ(WaitForSingleObject(info.hProcess, 300), WAIT_TIMEOUT);
+    CHECK_EQ(ResumeThread(info.hThread), 1);
+    CHECK_EQ(wait_exit(&info), 5);
+    close_child(&info);
+
+    TEST("CREATE_SUSPENDED, then TerminateProcess");
+    CHECK(start_child("exit 5", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
+    CHECK(TerminateProcess(info.hProcess, 77));
+    CHECK_EQ(wait_exit(&info), 77);
+    close_child(&info);
+}
+
+static void command_lines(void)
+{
+    static const char *const cases[][4] = {
+        {"plain", "two", NULL, NULL},
+        {"with space", "", "tab\there", NULL},
+        {"quote\"inside", "\"", "\"\"", NULL},
+        {"back\\slash", "trailing\\", "two\\\\", NULL},
+        {"\\\"", "a\\\\\"b", "end\\\\", NULL},
+        {"C:\\Program Files\\x", "\\\\server\\share\\", "-opt=\"v\"", NULL},
+    };
+    char output[4096], expected[4096], arguments[1024];
+    TEST("command lines: arguments quoted by the C run-time's rules come back unchanged");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+        int count = 0;
+        arguments[0] = '\0';
+        for (; count < 4 && cases[i][count] != NULL; ++count) append_quoted(arguments, sizeof arguments, cases[i][count]);
+        char line[2048];
+        snprintf(line, sizeof line, "\"%s\" child args%s", self_path, arguments);
+        snprintf(expected, sizeof expected, "%s\n%d\n", line, count);
+        for (int k = 0; k < count; ++k) {
+            strcat(expected, "[");
+            strcat(expected, cases[i][k]);
+            strcat(expected, "]\n");
+        }
+        run_args_child(arguments, output, sizeof output);
+        if (strcmp(output, expected) != 0) printf("case %u: got <%s>\nexpected <%s>\n", (unsigned)i, output, expected);
+        CHECK(strcmp(output, expected) == 0);
+    }
+
+    TEST("command lines: the splitting rules on raw text");
+    static const char *const raw[][2] = {
+        {" a\\\\b  c", "2\n[a\\\\b]\n[c]\n"},            /* backslashes before no quote: literal */
+        {" \"a\\\\\" b", "2\n[a\\]\n[b]\n"},              /* 2n backslashes + quote: n, and a quote toggles */
+        {" a\\\"b", "1\n[a\"b]\n"},                        /* 2n+1: n and a literal quote */
+        {" \"a b\"c\" d\"", "1\n[a bc d]\n"},              /* quotes toggle within one argument */
+        {" \"\"", "1\n[]\n"},                              /* an empty argument */
+        {"\t x\t\ty ", "2\n[x]\n[y]\n"},                   /* tabs separate too; trailing blanks */
+    };
+    for (size_t i = 0; i < sizeof raw / sizeof raw[0]; ++i) {
+        run_args_child(raw[i][0], output, sizeof output);
+        char *counted = strchr(output, '\n');
+        CHECK(counted != NULL && strcmp(counted + 1, raw[i][1]) == 0);
+        if (counted == NULL || strcmp(counted + 1, raw[i][1]) != 0)
+            printf("raw case %u: got <%s> expected <%s>\n", (unsigned)i, counted ? counted + 1 : output, raw[i][1]);
+    }
+
+    TEST("lpApplicationName with a command line whose first token is anything");
+    {
+        HANDLE out = create_output(out_name, TRUE);
+        STARTUPINFOA startup;
+        PROCESS_INFORMATION info;
+        char line[] = "whatever-name child args x";
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        startup.dwFlags = STARTF_USESTDHANDLES;
+        startup.hStdOutput = out;
+        startup.hStdError = out;
+        CHECK(CreateProcessA(self_path, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info));
+        CloseHandle(out);
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        read_file(out_name, output, sizeof output);
+        CHECK(strcmp(output, "whatever-name child args x\n1\n[x]\n") == 0);
+    }
+
+    TEST("a program that does not exist");
+    {
+        STARTUPINFOA startup;
+        PROCESS_INFORMATION info;
+        char line[] = "no-such-program-ovl-test.exe arg";
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        SetLastError(0xdeadbeef);
+        CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    }
+
+    TEST("GetCommandLineA/W of this process name the program");
+    {
+        const char *base = strrchr(self_path, '\\') ? strrchr(self_path, '\\') + 1 : self_path;
+        if (strrchr(base, '/')) base = strrchr(base, '/') + 1;
+        CHECK(strstr(GetCommandLineA(), base) != NULL);
+    }
+    CHECK(GetCommandLineW() != NULL && GetCommandLineW()[0] != 0);
+}
+
+static void redirection(void)
+{
+    char output[512];
+    PROCESS_INFORMATION info;
+    STARTUPINFOA startup;
+    TEST("standard output redirected to a file; GetStdHandle in the child gives it");
+    HANDLE out = create_output(out_name, TRUE);
+    CHECK(out != INVALID_HANDLE_VALUE);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    startup.hStdOutput = out;
+    startup.hStdError = out;
+    CHECK(start_child("hello", TRUE, 0, NULL, NULL, &startup, &info));
+    CloseHandle(out);
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "hello from the child\n") == 0);
+
+    TEST("GetStartupInfoA in the child");
+    out = create_output(out_name, TRUE);
+    startup.hStdOutput = out;
+    startup.hStdError = out;
+    CHECK(start_child("startup", TRUE, 0, NULL, NULL, &startup, &info));
+    CloseHandle(out);
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "startup ok\n") == 0);
+
+    TEST("standard output to NUL");
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    HANDLE null_device = CreateFileA("NUL", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                     &inheritable, OPEN_EXISTING, 0, NULL);
+    CHECK(null_device != INVALID_HANDLE_VALUE);
+    startup.hStdInput = null_device;
+    startup.hStdOutput = null_device;
+    startup.hStdError = null_device;
+    CHECK(start_child("hello", TRUE, 0, NULL, NULL, &startup, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    CloseHandle(null_device);
+}
+
+static void inheritance(void)
+{
+    char arguments[128], output[256];
+    PROCESS_INFORMATION info;
+    HANDLE padding[200];
+    TEST("an inheritable handle is usable in the child at the same value");
+    /* Handles at values a fresh process is unlikely to use for itself. */
+    for (int i = 0; i < 200; ++i) padding[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE shared = create_output(out_name, TRUE);
+    CHECK(shared != INVALID_HANDLE_VALUE);
+    snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)shared);
+    CHECK(start_child(arguments, TRUE, 0, NULL, NULL, NULL, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    CloseHandle(shared);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "inherited") == 0);
+
+    TEST("with bInheritHandles FALSE, the same handle is invalid in the child");
+    shared = create_output(out_name, TRUE);
+    snprintf(arguments, sizeof arguments, "handle %llx 0", (unsigned long long)(ULONG_PTR)shared);
+    CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+
+    TEST("a handle without HANDLE_FLAG_INHERIT is invalid in the child");
+    CHECK(SetHandleInformation(shared, HANDLE_FLAG_INHERIT, 0));
+    CHECK(start_child(arguments, TRUE, 0, NULL, NULL, NULL, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+
+    TEST("SetHandleInformation(HANDLE_FLAG_INHERIT) makes it inheritable");
+    CHECK(SetHandleInformation(shared, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT));
+    snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)shared);
+    CHECK(start_child(arguments, TRUE, 0, NULL, NULL, NULL, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    CloseHandle(shared);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "inherited") == 0);
+    for (int i = 0; i < 200; ++i) CloseHandle(padding[i]);
+}
+
+static void environment_and_directory(void)
+{
+    char output[256];
+    PROCESS_INFORMATION info;
+    STARTUPINFOA startup;
+    TEST("an ANSI environment block replaces the parent's");
+    CHECK(SetEnvironmentVariableA("OVL_TEST_PARENT_ONLY", "parent"));
+    static char block[] = "OVL_TEST_VAR=from the block\0OTHER=1\0";
+    HANDLE out = create_output(out_name, TRUE);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdOutput = out;
+    startup.hStdError = out;
+    CHECK(start_child("env", TRUE, 0, block, NULL, &startup, &info));
+    CloseHandle(out);
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "from the block\n") == 0);
+
+    TEST("a Unicode environment block (CREATE_UNICODE_ENVIRONMENT) with CreateProcessW");
+    {
+        static WCHAR wide_block[] = L"OVL_TEST_VAR=wide value\0OTHER=2\0";
+        WCHAR line[1024];
+        STARTUPINFOW wide_startup;
+        char narrow[1024];
+        snprintf(narrow, sizeof narrow, "\"%s\" child env", self_path);
+        for (size_t i = 0; i <= strlen(narrow) && i < 1024; ++i) line[i] = (WCHAR)(unsigned char)narrow[i];
+        out = create_output(out_name, TRUE);
+        memset(&wide_startup, 0, sizeof wide_startup);
+        wide_startup.cb = sizeof wide_startup;
+        wide_startup.dwFlags = STARTF_USESTDHANDLES;
+        wide_startup.hStdOutput = out;
+        wide_startup.hStdError = out;
+        CHECK(CreateProcessW(NULL, line, NULL, NULL, TRUE, CREATE_UNICODE_ENVIRONMENT, wide_block, NULL,
+                             &wide_startup, &info));
+        CloseHandle(out);
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        read_file(out_name, output, sizeof output);
+        CHECK(strcmp(output, "wide value\n") == 0);
+    }
+
+    TEST("the parent's environment by default");
+    CHECK(SetEnvironmentVariableA("OVL_TEST_VAR", "inherited value"));
+    CHECK(SetEnvironmentVariableA("OVL_TEST_PARENT_ONLY", NULL));
+    out = create_output(out_name, TRUE);
+    startup.hStdOutput = out;
+    startup.hStdError = out;
+    CHECK(start_child("env", TRUE, 0, NULL, NULL, &startup, &info));
+    CloseHandle(out);
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "inherited value\n") == 0);
+    CHECK(SetEnvironmentVariableA("OVL_TEST_VAR", NULL));
+
+    TEST("lpCurrentDirectory");
+    char directory[64], marker[96];
+    snprintf(directory, sizeof directory, "proc_test_dir_%lu", (unsigned long)GetCurrentProcessId());
+    snprintf(marker, sizeof marker, "%s\\marker.txt", directory);
+    CHECK(CreateDirectoryA(directory, NULL));
+    CHECK(start_child("cwd", FALSE, 0, NULL, directory, NULL, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    CHECK(GetFileAttributesA(marker) != INVALID_FILE_ATTRIBUTES);
+    DeleteFileA(marker);
+    RemoveDirectoryA(directory);
+
+    TEST("a current directory that does not exist");
+    SetLastError(0xdeadbeef);
+    CHECK(!start_child("exit 0", FALSE, 0, NULL, "no_such_directory_ovl", NULL, &info));
+    CHECK_ERROR(ERROR_DIRECTORY);
+}
+
+static void environment_functions(void)
+{
+    char buffer[64];
+    WCHAR wide[64];
+    TEST("Get/SetEnvironmentVariable: sizes, case, removal");
+    CHECK(SetEnvironmentVariableA("OVL_Env_Case", "12345"));
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", buffer, sizeof buffer), 5);
+    CHECK(strcmp(buffer, "12345") == 0);
+    CHECK_EQ(GetEnvironmentVariableA("ovl_env_case", buffer, sizeof buffer), 5);
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", buffer, 5), 6); /* too small: the size needed */
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", NULL, 0), 6);
+    CHECK_EQ(GetEnvironmentVariableW(L"OVL_ENV_CASE", wide, 64), 5);
+    CHECK(wide[0] == L'1' && wide[4] == L'5' && wide[5] == 0);
+    CHECK(SetEnvironmentVariableW(L"OVL_Env_Case", L"wide"));
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", buffer, sizeof buffer), 4);
+    CHECK(strcmp(buffer, "wide") == 0);
+    CHECK(SetEnvironmentVariableA("OVL_Env_Case", ""));
+    SetLastError(0);
+    strcpy(buffer, "foo");
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", buffer, sizeof buffer), 0); /* set, and empty */
+    CHECK_EQ(GetLastError(), 0);
+    CHECK(buffer[0] == '\0');
+    CHECK(SetEnvironmentVariableA("OVL_Env_Case", NULL));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", buffer, sizeof buffer), 0);
+    CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
+
+    TEST("GetEnvironmentStrings holds what was set");
+    CHECK(SetEnvironmentVariableA("OVL_STRINGS_TEST", "here"));
+    LPCH strings = GetEnvironmentStringsA();
+    int found = 0;
+    for (LPCH at = strings; *at; at += strlen(at) + 1)
+        if (strcmp(at, "OVL_STRINGS_TEST=here") == 0) found = 1;
+    CHECK(found);
+    CHECK(FreeEnvironmentStringsA(strings));
+    LPWCH wide_strings = GetEnvironmentStringsW();
+    CHECK(wide_strings != NULL && wide_strings[0] != 0);
+    CHECK(FreeEnvironmentStringsW(wide_strings));
+    SetEnvironmentVariableA("OVL_STRINGS_TEST", NULL);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
+    DWORD length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
+    CHECK(length > 0 && length < sizeof self_path);
+    snprintf(out_name, sizeof out_name, "proc_test_out_%lu.txt", (unsigned long)GetCurrentProcessId());
+
+    exit_codes();
+    running_and_terminated();
+    two_children();
+    suspended();
+    command_lines();
+    redirection();
+    inheritance();
+    environment_and_directory();
+    environment_functions();
+
+    DeleteFileA(out_name);
+    return tl_finish();
+}
