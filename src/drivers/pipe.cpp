@@ -1042,6 +1042,11 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
 void PipeDevice::finish(io::Request*) {}
 
 // ---- named pipes: servers.
+namespace {
+int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
+              uint32_t timeout_ms = 10000);
+}
+
 PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, DWORD pipe_mode,
                                       DWORD max_instances, DWORD out_size, DWORD in_size, DWORD timeout,
                                       DWORD* error)
@@ -1088,6 +1093,22 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
         }
         EntryId entry;
         int bound = namespace_bind(listener, path, &entry);
+        if (bound == -EADDRINUSE) {
+            // Something still accepts there. A pipe server answers a query at once; a
+            // listener that only a dead process's io_uring still holds (the kernel lets
+            // it go a moment after the process) never does: its entry is stale.
+            Reply reply{};
+            DWORD ignored = ERROR_SUCCESS;
+            int probe = handshake(path, kHelloQuery, 0, &reply, &ignored, 500);
+            if (probe >= 0) {
+                close(probe);
+            } else if (ignored == ERROR_PIPE_BUSY) {
+                unlink(path.c_str());
+                bound = namespace_bind(listener, path, &entry);
+            } else {
+                bound = namespace_bind(listener, path, &entry);  // it went away meanwhile
+            }
+        }
         if (bound == 0 && listen(listener, SOMAXCONN) != 0) bound = -errno;
         if (bound != 0) {
             close(listener);
@@ -1232,7 +1253,8 @@ namespace {
 
 // Connects to `path` and says hello. Returns the connected descriptor, or -1 with *error.
 // *reply gets the server's answer.
-int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error)
+int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
+              uint32_t timeout_ms)
 {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -1271,12 +1293,13 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
         return -1;
     }
     // The server's accept runs on its I/O thread: it answers at once unless that process
-    // is stopped. A server that does not answer in 10 s is busy.
+    // is stopped (or dead, its listener still held for a moment by the kernel's clean-up
+    // of its io_uring). A server that does not answer in time is busy.
     size_t got = 0;
     uint64_t start = now_ms();
     while (got < sizeof(Reply)) {
         uint64_t elapsed = now_ms() - start;
-        if (elapsed >= 10000 || poll_for(fd, POLLIN, static_cast<int>(10000 - elapsed)) <= 0) break;
+        if (elapsed >= timeout_ms || poll_for(fd, POLLIN, static_cast<int>(timeout_ms - elapsed)) <= 0) break;
         ssize_t n = recv(fd, reinterpret_cast<char*>(reply) + got, sizeof(Reply) - got, MSG_DONTWAIT);
         if (n <= 0) {
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
