@@ -349,6 +349,10 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
         close(fd);
         return;
     }
+    if (instance->retired_ >= 0 && instance->requests == nullptr) {
+        close(instance->retired_);
+        instance->retired_ = -1;
+    }
     instance->descriptor_ = fd;
     instance->peer_pid_ = peer_process(fd);
     instance->state_ = PipeState::Connected;
@@ -371,6 +375,7 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     end_ = end;
     descriptor_ = descriptor;
     connect_event_ = -1;
+    retired_ = -1;
     flags_ = flags;
     granted_ = 0;
     message_type_ = false;
@@ -423,8 +428,10 @@ void PipeDevice::recycle()
     lock.lock();
     int descriptor = descriptor_;
     int event = connect_event_;
+    int retired = retired_;
     descriptor_ = -1;
     connect_event_ = -1;
+    retired_ = -1;
     PipeName* name = name_;
     name_ = nullptr;
     unbind();
@@ -442,6 +449,7 @@ void PipeDevice::recycle()
     io::forget_device(this);
     if (descriptor >= 0) close(descriptor);
     if (event >= 0) close(event);
+    if (retired >= 0) close(retired);
     {
         std::lock_guard<std::mutex> guard(remainder_mutex_);
         std::vector<char>().swap(spare_);
@@ -697,13 +705,16 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
         if (got > 0) *status = STATUS_SUCCESS;
         else if (mark == Mark::Disconnect) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         else *status = cursor->length == 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
-        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0) end->note_peer_gone(false);
+        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0 && end->note_peer_gone(false))
+            *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
     }
     // A message pipe: one record.
     if (got == 0 && mark == Mark::None) {  // the end of the connection
-        end->note_peer_gone(false);
-        *status = cursor->done > 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
+        bool self_disconnected = end->note_peer_gone(false);
+        *status = cursor->done > 0      ? STATUS_SUCCESS
+                  : self_disconnected ? pipe_status(ERROR_PIPE_NOT_CONNECTED)
+                                      : STATUS_PIPE_BROKEN;
         return ReadStep::Done;
     }
     if (got == 0 && mark == Mark::Disconnect) {
@@ -732,10 +743,12 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     return ReadStep::Done;
 }
 
-void PipeDevice::note_peer_gone(bool)
+bool PipeDevice::note_peer_gone(bool)
 {
     LockGuard guard(lock);
     if (end_ == PipeEnd::Server && state_ == PipeState::Connected) state_ = PipeState::Closing;
+    // A server end that disconnected itself sees its own shutdown as the end.
+    return end_ == PipeEnd::Server && state_ == PipeState::Disconnected;
 }
 
 DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
@@ -745,12 +758,14 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
     cursor.buffer = static_cast<char*>(buffer);
     cursor.length = length;
     cursor.done = 0;
-    cursor.message_read = message_read_;
     DWORD status = STATUS_SUCCESS;
     int fd;
+    bool nowait;
     {
         LockGuard locked(lock);
         fd = descriptor_;
+        cursor.message_read = message_read_;
+        nowait = nowait_;
     }
     if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
     if (PipeReader::begin(this, &cursor, &status) == ReadStep::Receive) {
@@ -758,7 +773,7 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
             PipeReader::arm(this, &cursor);
             ssize_t n = recvmsg(fd, &cursor.message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-                if (nowait_ && cursor.done == 0) {
+                if (nowait && cursor.done == 0) {
                     *done = 0;
                     return ERROR_NO_DATA;
                 }
@@ -842,9 +857,11 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
     cursor.done = 0;
     cursor.started = false;
     int fd;
+    bool nowait;
     {
         LockGuard locked(lock);
         fd = descriptor_;
+        nowait = nowait_;
     }
     if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
     if (length == 0 && !message_type_) return ERROR_SUCCESS;
@@ -856,7 +873,7 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
             std::lock_guard<std::mutex> remainder(remainder_mutex_);
             return write_error(-result, peer_disconnected_);
         }
-        if (nowait_) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
+        if (nowait) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
         if (DWORD error = wait_descriptor(fd, POLLOUT)) return error;
     }
 }
@@ -1241,7 +1258,15 @@ DWORD PipeDevice::disconnect()
         attach_mark(&message, control, disconnect_mark);
         (void)!sendmsg(descriptor, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
         shutdown(descriptor, SHUT_RDWR);
-        close(descriptor);
+        // Requests being cancelled may still name the descriptor in an engine: it is
+        // closed once none is left (here, at the next connection, or with the end).
+        LockGuard guard(lock);
+        if (retired_ >= 0 && requests == nullptr) {
+            close(retired_);
+            retired_ = -1;
+        }
+        if (retired_ < 0) retired_ = descriptor;
+        else close(descriptor);  // requests on the older one are long cancelled
     }
     uint64_t count;
     (void)!read(connect_event_, &count, sizeof(count));
