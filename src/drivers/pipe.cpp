@@ -774,21 +774,6 @@ bool PipeDevice::note_peer_gone(bool)
     return end_ == PipeEnd::Server && state_ == PipeState::Disconnected;
 }
 
-bool PipeDevice::enter_blocking()
-{
-    LockGuard guard(lock);
-    if (closing_) return false;
-    blocked_.push_back(kernel::current_thread());
-    return true;
-}
-
-void PipeDevice::leave_blocking()
-{
-    kernel::ThreadState* self = kernel::current_thread();
-    LockGuard guard(lock);
-    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
-}
-
 bool PipeDevice::interrupted()
 {
     if (io::sync_io_cancelled()) return true;
@@ -807,9 +792,10 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
     int fd;
     bool nowait, blocking;
     {
-        // One look under the lock: the state, the descriptor, the modes, and (a
-        // synchronous handle's descriptor blocks: one recvmsg waits for the data) this
-        // thread as blocked on the end, so that closing it interrupts the call.
+        // One look under the lock: the state, the descriptor, the modes. A synchronous
+        // handle's descriptor blocks: one recvmsg waits for the data. CancelSynchronousIo
+        // interrupts it (the library's signal); the close of the end's last handle shuts
+        // the connection down, which ends it too.
         LockGuard locked(lock);
         if (DWORD error = transfer_state_error(false)) return error;
         fd = descriptor_;
@@ -817,17 +803,8 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
         cursor.message_read = message_read_;
         nowait = nowait_;
         blocking = !nowait && !closing_;
-        if (blocking) blocked_.push_back(kernel::current_thread());
     }
     {
-        struct Leave {
-            PipeDevice* end;
-            bool active;
-            ~Leave()
-            {
-                if (active) end->leave_blocking();
-            }
-        } leave{this, blocking};
         bool receive = PipeReader::begin(this, &cursor, &status) == ReadStep::Receive;
         while (receive) {
             PipeReader::arm(this, &cursor);
@@ -853,7 +830,7 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
         }
     }
     *done = cursor.done;
-    return win32_error_from_ntstatus(status);
+    return status == STATUS_SUCCESS ? ERROR_SUCCESS : win32_error_from_ntstatus(status);
 }
 
 // ---- writing: a stream's bytes, or a message as records.
@@ -931,16 +908,7 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
         if (length == 0 && !message_type_) return ERROR_SUCCESS;
         nowait = nowait_;
         blocking = !nowait && !closing_;
-        if (blocking) blocked_.push_back(kernel::current_thread());
     }
-    struct Leave {
-        PipeDevice* end;
-        bool active;
-        ~Leave()
-        {
-            if (active) end->leave_blocking();
-        }
-    } leave{this, blocking};
     for (;;) {
         int result = write_some(fd, message_type_, &cursor, blocking);
         *done = cursor.done;

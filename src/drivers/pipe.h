@@ -116,11 +116,8 @@ private:
     DWORD transfer_state_error(bool write) const;
     // The connection ended under this end (the peer closed it, or the other side
     // disconnected): records it.
-    // A synchronous call blocking in the kernel on this end: registered so that closing the
-    // end interrupts it (false: the end is closing); interrupted(): after EINTR, whether to
-    // give up (CancelSynchronousIo, or the end closed).
-    bool enter_blocking();
-    void leave_blocking();
+    // After a blocking call on this end failed with EINTR: whether to give up
+    // (CancelSynchronousIo, or the end closed).
     bool interrupted();
     // Returns whether this is a server end that disconnected itself (its own shutdown).
     bool note_peer_gone(bool disconnected);
