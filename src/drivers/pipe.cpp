@@ -55,44 +55,32 @@ inline void data_received()
 // past the caller's buffer lands in the end's spare buffer of this size.
 constexpr uint32_t kRecord = 64 * 1024;
 
-// Marks carried as SCM_RIGHTS beside a record (never inside the data, so a message pipe's
-// records are exactly its messages' bytes and FIONREAD counts only data):
-//   a /dev/null descriptor: on a non-empty record, "the message goes on in the next
-//   record"; on an empty record, "a zero-length message" (an empty record alone is the
-//   end of the connection);
-//   an eventfd: "the server disconnected" (DisconnectNamedPipe); on a byte pipe's stream
-//   it rides on one extra byte, the last of the read that brings it.
-int more_mark = -1;
-int disconnect_mark = -1;
+// Marks carried as SCM_RIGHTS beside a record (never inside a message's data, so a
+// message pipe's records hold exactly its messages' bytes and FIONREAD counts only
+// data). Reads pass no control buffer: the kernel then drops the descriptor (closing it)
+// and says MSG_CTRUNC, and the record's length tells which mark it was:
+//   on a message pipe, a marked record of 0 bytes is a zero-length message (an unmarked
+//   one is the end of the connection), of 1 byte "the server disconnected"
+//   (DisconnectNamedPipe; the byte is not data), of more "the message goes on in the
+//   next record" (only full records of kRecord bytes are marked so);
+//   on a byte pipe's stream the only mark is the disconnection, on one extra byte: a read
+//   that brings it ends with it, so it is that read's last byte.
+int more_mark = -1;  // a /dev/null descriptor, sent as the mark
 std::once_flag marks_made;
 
 void make_marks()
 {
-    std::call_once(marks_made, [] {
-        more_mark = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        disconnect_mark = eventfd(0, EFD_CLOEXEC);
-    });
+    std::call_once(marks_made, [] { more_mark = open("/dev/null", O_RDONLY | O_CLOEXEC); });
 }
 
 enum class Mark : uint8_t { None, More, Disconnect };
 
-// Closes the descriptors a record brought and says which mark they were.
-Mark take_marks(msghdr* message)
+// What a received record's mark (if any) says, from its length (see above).
+Mark mark_of(const msghdr* message, bool records, uint32_t length)
 {
-    Mark mark = Mark::None;
-    if (message->msg_controllen == 0) return mark;
-    for (cmsghdr* c = CMSG_FIRSTHDR(message); c != nullptr; c = CMSG_NXTHDR(message, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < count; ++i) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            struct stat status;
-            if (fstat(fd, &status) == 0) mark = S_ISCHR(status.st_mode) ? Mark::More : Mark::Disconnect;
-            close(fd);
-        }
-    }
-    return mark;
+    if (!(message->msg_flags & MSG_CTRUNC)) return Mark::None;
+    if (!records || length == 1) return Mark::Disconnect;
+    return Mark::More;  // also a zero-length message (length 0)
 }
 
 constexpr size_t kControlSpace = CMSG_SPACE(sizeof(int) * 4);
@@ -631,7 +619,6 @@ struct ReadCursor {
     bool message_read;  // PIPE_READMODE_MESSAGE when the read began
     msghdr message;
     iovec vectors[2];
-    alignas(cmsghdr) unsigned char control[kControlSpace];
 };
 
 }  // namespace
@@ -694,8 +681,7 @@ void PipeReader::arm(PipeDevice* end, ReadCursor* cursor)
         cursor->vectors[1].iov_len = kRecord;
         cursor->message.msg_iovlen = 2;
     }
-    cursor->message.msg_control = cursor->control;
-    cursor->message.msg_controllen = sizeof(cursor->control);
+
 }
 
 ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, DWORD* status)
@@ -711,8 +697,8 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
         else *status = io::status_from_errno(error);
         return ReadStep::Done;
     }
-    Mark mark = take_marks(&cursor->message);
     uint32_t got = static_cast<uint32_t>(result);
+    Mark mark = mark_of(&cursor->message, end->message_type_, got);
     if (!end->message_type_) {
         if (mark == Mark::Disconnect && got > 0) --got;  // the mark's own byte
         if (mark == Mark::Disconnect) {
@@ -736,7 +722,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
                                       : STATUS_PIPE_BROKEN;
         return ReadStep::Done;
     }
-    if (got == 0 && mark == Mark::Disconnect) {
+    if (mark == Mark::Disconnect) {
         {
             std::lock_guard<std::mutex> guard(end->remainder_mutex_);
             end->peer_disconnected_ = true;
@@ -808,7 +794,7 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
         bool receive = PipeReader::begin(this, &cursor, &status) == ReadStep::Receive;
         while (receive) {
             PipeReader::arm(this, &cursor);
-            ssize_t n = recvmsg(fd, &cursor.message, (blocking ? 0 : MSG_DONTWAIT) | MSG_CMSG_CLOEXEC);
+            ssize_t n = recvmsg(fd, &cursor.message, blocking ? 0 : MSG_DONTWAIT);
             if (n < 0 && errno == EINTR && blocking) {
                 if (!interrupted()) continue;
                 *done = cursor.done;
@@ -1031,7 +1017,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         op->descriptor = descriptor;
         op->code = engine::OpCode::Receive;
         op->message = &state->read.message;
-        op->flags = MSG_CMSG_CLOEXEC;
+        op->flags = 0;
         state->receiving = true;
         if (hint_enabled() && drained_.applies()) return false;
         // Tried at once with a plain recvmsg (no poll first, as the I/O manager's attempt
@@ -1329,11 +1315,11 @@ DWORD PipeDevice::disconnect()
         make_marks();
         unsigned char control[kControlSpace];
         char byte = 0;
-        iovec vector{&byte, message_type_ ? 0u : 1u};
+        iovec vector{&byte, 1};
         msghdr message{};
         message.msg_iov = &vector;
         message.msg_iovlen = 1;
-        attach_mark(&message, control, disconnect_mark);
+        attach_mark(&message, control, more_mark);
         (void)!sendmsg(descriptor, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
         shutdown(descriptor, SHUT_RDWR);
         // Requests being cancelled may still name the descriptor in an engine: it is
@@ -1553,19 +1539,21 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
                 target = scratch.data();
                 want = kRecord;
             }
-            unsigned char control[kControlSpace];
             iovec vector{target, want};
             msghdr message{};
             message.msg_iov = &vector;
             message.msg_iovlen = 1;
-            message.msg_control = control;
-            message.msg_controllen = sizeof(control);
-            ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-            take_marks(&message);
+            ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT | (message_type_ ? MSG_TRUNC : 0));
+            if (n > static_cast<ssize_t>(want) && !message_type_) n = static_cast<ssize_t>(want);
+            if (n >= 0 && mark_of(&message, message_type_, static_cast<uint32_t>(n)) == Mark::Disconnect) {
+                // The server disconnected: nothing more to read.
+                if (message_type_ || n <= 1) return ERROR_PIPE_NOT_CONNECTED;
+                --n;
+            }
             if (n > 0) {
                 if (message_type_) {
                     message_left = static_cast<DWORD>(n);
-                    copied = std::min<DWORD>(size, static_cast<DWORD>(n));
+                    copied = std::min<DWORD>(std::min<DWORD>(size, static_cast<DWORD>(n)), kRecord);
                     if (buffer != nullptr) memcpy(buffer, scratch.data(), copied);
                     else copied = 0;
                 } else {
