@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "common/errors.h"
+#include "common/futex.h"
 #include "engine/attempt.h"
 #include "io/request.h"
 #include "kernel/thread_state.h"
@@ -369,6 +370,14 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
 // ---- common.
 DWORD pipe_status(DWORD error) { return ntstatus_from_win32_error(error); }
 
+void PipeDevice::TransferLock::lock_contended()
+{
+    // Drepper's mutex: mark the word contended, sleep while it stays so.
+    while (word_.exchange(2, std::memory_order_acquire) != 0) futex_wait(&word_, 2, nullptr);
+}
+
+void PipeDevice::TransferLock::wake_one() { futex_wake(&word_, 1); }
+
 void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
 {
     end_ = end;
@@ -566,7 +575,7 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
     }
     int fd = descriptor_;
     if (transfer.write) {
-        std::lock_guard<std::mutex> guard(write_mutex_);
+        std::lock_guard<TransferLock> guard(write_mutex_);
         data_sent();
         const char* data = static_cast<const char*>(transfer.buffer);
         while (*done < transfer.length) {
@@ -581,7 +590,7 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
         }
         return ERROR_SUCCESS;
     }
-    std::lock_guard<std::mutex> guard(read_mutex_);
+    std::lock_guard<TransferLock> guard(read_mutex_);
     kernel::ThreadState* self = kernel::current_thread();
     lock.lock();
     bool closing = closing_;
@@ -769,7 +778,7 @@ bool PipeDevice::interrupted()
 
 DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
 {
-    std::lock_guard<std::mutex> guard(read_mutex_);
+    std::lock_guard<TransferLock> guard(read_mutex_);
     ReadCursor cursor;
     cursor.buffer = static_cast<char*>(buffer);
     cursor.length = length;
@@ -878,7 +887,7 @@ DWORD write_error(int error, bool peer_disconnected)
 
 DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
 {
-    std::lock_guard<std::mutex> guard(write_mutex_);
+    std::lock_guard<TransferLock> guard(write_mutex_);
     WriteCursor cursor;
     cursor.buffer = static_cast<const char*>(buffer);
     cursor.length = length;

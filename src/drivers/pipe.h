@@ -159,9 +159,28 @@ private:
                               std::memory_order_release);
     }
     // Synchronous transfers of one end run one at a time per direction, as Windows runs a
-    // synchronous file object's requests.
-    std::mutex read_mutex_;
-    std::mutex write_mutex_;
+    // synchronous file object's requests. A holder may block in the kernel for long, so
+    // a waiter sleeps (a futex), but the uncontended path is one atomic exchange.
+    class TransferLock {
+    public:
+        void lock()
+        {
+            uint32_t expected = 0;
+            if (word_.compare_exchange_strong(expected, 1, std::memory_order_acquire)) return;
+            lock_contended();
+        }
+        void unlock()
+        {
+            if (word_.exchange(0, std::memory_order_release) == 2) wake_one();
+        }
+
+    private:
+        void lock_contended();
+        void wake_one();
+        std::atomic<uint32_t> word_{0};  // 0 free, 1 held, 2 held with sleepers
+    };
+    TransferLock read_mutex_;
+    TransferLock write_mutex_;
     // Threads blocked in a synchronous call on this end (closing it interrupts them).
     std::vector<kernel::ThreadState*> blocked_;
     bool closing_ = false;        // under `lock`: the last handle is closed
