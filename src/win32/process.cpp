@@ -514,8 +514,7 @@ BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode)
     process->lock.unlock();
     if (!child) {
         process->release_reference();
-        fflush(nullptr);
-        _exit(static_cast<int>(uExitCode));  // this process: at once, no exit handlers
+        _exit(static_cast<int>(uExitCode));  // this process: at once, no exit handlers, no flush
     }
     error = process->terminate(uExitCode);
     process->release_reference();
