@@ -380,6 +380,22 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     return process;
 }
 
+kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
+{
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0));
+    if (pidfd < 0) {
+        *error = errno == ESRCH || errno == EINVAL ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED;
+        return nullptr;
+    }
+    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+    kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);
+    auto* watch = new Watch();
+    watch->process = process;
+    process->add_reference();  // the watch's
+    watch_arm(watch);
+    return process;
+}
+
 // ---- the child's side
 
 namespace {

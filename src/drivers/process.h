@@ -31,6 +31,11 @@ struct SpawnRequest {
 // ERROR_DIRECTORY...).
 kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error);
 
+// OpenProcess of a process that is not a child of ours: an object (one reference) that
+// is signalled when it exits, or nullptr with *error (ERROR_INVALID_PARAMETER: no such
+// process; ERROR_ACCESS_DENIED).
+kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error);
+
 // What a child built on this library learnt from its parent at start-up.
 struct Startup {
     bool from_parent = false;   // started by CreateProcess of this library

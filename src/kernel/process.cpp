@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <mutex>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +62,7 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     process->pidfd_ = pidfd;
     process->gate_ = gate;
     process->exited_ = false;
+    process->foreign_ = false;
     process->terminated_ = false;
     process->exit_code_ = 0;
     process->terminate_code_ = 0;
@@ -68,6 +70,15 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     Children& list = children();
     std::lock_guard<std::mutex> guard(list.mutex);
     list.by_pid[pid] = process;
+    return process;
+}
+
+ProcessObject* ProcessObject::create_foreign(pid_t pid, int pidfd)
+{
+    ProcessObject* process = create_child(pid, pidfd, -1);
+    process->lock.lock();
+    process->foreign_ = true;
+    process->lock.unlock();
     return process;
 }
 
@@ -80,6 +91,19 @@ bool ProcessObject::reap()
         bool done = exited_;
         lock.unlock();
         return done;
+    }
+    if (foreign_) {
+        pollfd entry{pidfd_, POLLIN, 0};
+        if (poll(&entry, 1, 0) != 1) {
+            lock.unlock();
+            return false;
+        }
+        exited_ = true;
+        exit_code_ = terminated_ ? terminate_code_ : 0;  // only its parent may know more
+        WakeList wake;
+        if (has_waiters()) signal_waiters(wake);
+        lock.unlock();
+        return true;
     }
     siginfo_t info{};
     int result;

@@ -20,6 +20,9 @@ public:
     // for OpenProcess until it is recycled. `gate`: CREATE_SUSPENDED's descriptor (the
     // child runs once a byte is written to it), or -1.
     static ProcessObject* create_child(pid_t pid, int pidfd, int gate);
+    // OpenProcess of a process that is not our child: waitable through its pidfd (taken
+    // over), its exit code unknown (0 once it has exited).
+    static ProcessObject* create_foreign(pid_t pid, int pidfd);
 
     // Under `lock`.
     bool exited() const { return exited_; }
@@ -48,6 +51,7 @@ private:
     int pidfd_ = -1;
     int gate_ = -1;
     bool exited_ = false;
+    bool foreign_ = false;     // not our child: no waitid, the pidfd's readability says it ended
     bool terminated_ = false;  // TerminateProcess sent SIGKILL with terminate_code_
     DWORD exit_code_ = 0;
     DWORD terminate_code_ = 0;

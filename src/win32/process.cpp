@@ -540,10 +540,12 @@ HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwPr
         object->add_reference();
     } else if (kernel::ProcessObject* child = kernel::process_find_child(dwProcessId)) {
         object = child;
-    } else if (dwProcessId != 0 && kill(static_cast<pid_t>(dwProcessId), 0) == 0) {
-        return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));  // a process that is not ours
+    } else if (dwProcessId == 0) {
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));  // the idle process
     } else {
-        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+        DWORD error;
+        object = drivers::process_open_foreign(dwProcessId, &error);  // waitable; its exit code is its parent's
+        if (object == nullptr) return fail(error, HANDLE(nullptr));
     }
     DWORD error;
     HANDLE handle = kernel::handle_create(object, dwDesiredAccess, bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &error);

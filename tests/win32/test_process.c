@@ -80,6 +80,23 @@ static int run_child(int argc, char **argv)
         CloseHandle(file);
         return 0;
     }
+    if (strcmp(role, "watch") == 0) {
+        /* argv[3]: the id of a process that is not this one's child (its sibling or its
+         * parent); argv[4]: 1 to wait for it to end (0 if its exit code is 9, else 1),
+         * 0 to check that it runs. */
+        DWORD pid = (DWORD)strtoul(argv[3], NULL, 10), code = 0;
+        HANDLE other = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, pid);
+        if (other == NULL) return 60;
+        if (GetProcessId(other) != pid) return 61;
+        if (argv[4][0] == '0') {
+            if (WaitForSingleObject(other, 0) != WAIT_TIMEOUT) return 62;
+            if (!GetExitCodeProcess(other, &code) || code != STILL_ACTIVE) return 63;
+            return 0;
+        }
+        if (WaitForSingleObject(other, 15000) != WAIT_OBJECT_0) return 64;
+        if (!GetExitCodeProcess(other, &code)) return 65;
+        return code == 9 ? 0 : 1;
+    }
     if (strcmp(role, "startup") == 0) {
         STARTUPINFOA info;
         GetStartupInfoA(&info);
@@ -274,6 +291,30 @@ static void running_and_terminated(void)
         CHECK_ERROR(ERROR_ACCESS_DENIED);
     }
     CloseHandle(opened);
+    close_child(&info);
+
+    TEST("OpenProcess of a process that is not the caller's child: its parent");
+    char arguments[64];
+    snprintf(arguments, sizeof arguments, "watch %lu 0", (unsigned long)GetCurrentProcessId());
+    CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+
+    TEST("OpenProcess of a sibling, waited for until it is terminated");
+    PROCESS_INFORMATION sibling;
+    CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &sibling));
+    snprintf(arguments, sizeof arguments, "watch %lu 1", (unsigned long)sibling.dwProcessId);
+    CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+    Sleep(300);
+    CHECK(TerminateProcess(sibling.hProcess, 9));
+    CHECK_EQ(wait_exit(&sibling), 9);
+    close_child(&sibling);
+    code = wait_exit(&info);
+    CHECK(code == 0 || code == 1); /* the wait ended */
+    OUR_DEVIATION("the exit code of a process that is not our child is unknown")
+    {
+        CHECK_EQ(code, 0);
+    }
     close_child(&info);
 
     TEST("OpenProcess of this process, and of no process");
