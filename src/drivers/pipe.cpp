@@ -113,7 +113,7 @@ void attach_mark(msghdr* message, unsigned char* control, int fd)
 // server answers with a Reply (before anything else on the connection).
 constexpr uint32_t kMagic = 0x50495045;  // "PIPE"
 enum : uint32_t { kHelloConnect = 1, kHelloQuery = 2 };
-enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3 };
+enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3, kReplyDenied = 4 };
 
 struct Hello {
     uint32_t magic;
@@ -301,6 +301,15 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
         reply.in_size = in_size;
         reply.timeout = timeout;
     }
+    // A client asking for the direction the pipe does not have is refused before it takes
+    // an instance (an inbound pipe's client writes, an outbound pipe's client reads).
+    if (hello->kind == kHelloConnect && (((hello->access & 1) && !(reply.open_mode & PIPE_ACCESS_OUTBOUND)) ||
+                                         ((hello->access & 2) && !(reply.open_mode & PIPE_ACCESS_INBOUND)))) {
+        reply.status = kReplyDenied;
+        (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+        close(fd);
+        return;
+    }
     // The oldest instance still listening. The name's mutex and an instance's lock are
     // never held together (an instance's close takes the name's mutex under its lock):
     // an instance is taken off the list, then looked at. Devices are type-stable, so a
@@ -340,6 +349,10 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
         close(fd);
         return;
     }
+    if (instance->retired_ >= 0 && instance->requests == nullptr) {
+        close(instance->retired_);
+        instance->retired_ = -1;
+    }
     instance->descriptor_ = fd;
     instance->peer_pid_ = peer_process(fd);
     instance->state_ = PipeState::Connected;
@@ -362,6 +375,7 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     end_ = end;
     descriptor_ = descriptor;
     connect_event_ = -1;
+    retired_ = -1;
     flags_ = flags;
     granted_ = 0;
     message_type_ = false;
@@ -414,8 +428,10 @@ void PipeDevice::recycle()
     lock.lock();
     int descriptor = descriptor_;
     int event = connect_event_;
+    int retired = retired_;
     descriptor_ = -1;
     connect_event_ = -1;
+    retired_ = -1;
     PipeName* name = name_;
     name_ = nullptr;
     unbind();
@@ -433,6 +449,7 @@ void PipeDevice::recycle()
     io::forget_device(this);
     if (descriptor >= 0) close(descriptor);
     if (event >= 0) close(event);
+    if (retired >= 0) close(retired);
     {
         std::lock_guard<std::mutex> guard(remainder_mutex_);
         std::vector<char>().swap(spare_);
@@ -688,13 +705,16 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
         if (got > 0) *status = STATUS_SUCCESS;
         else if (mark == Mark::Disconnect) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         else *status = cursor->length == 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
-        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0) end->note_peer_gone(false);
+        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0 && end->note_peer_gone(false))
+            *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
     }
     // A message pipe: one record.
     if (got == 0 && mark == Mark::None) {  // the end of the connection
-        end->note_peer_gone(false);
-        *status = cursor->done > 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
+        bool self_disconnected = end->note_peer_gone(false);
+        *status = cursor->done > 0      ? STATUS_SUCCESS
+                  : self_disconnected ? pipe_status(ERROR_PIPE_NOT_CONNECTED)
+                                      : STATUS_PIPE_BROKEN;
         return ReadStep::Done;
     }
     if (got == 0 && mark == Mark::Disconnect) {
@@ -723,10 +743,12 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     return ReadStep::Done;
 }
 
-void PipeDevice::note_peer_gone(bool)
+bool PipeDevice::note_peer_gone(bool)
 {
     LockGuard guard(lock);
     if (end_ == PipeEnd::Server && state_ == PipeState::Connected) state_ = PipeState::Closing;
+    // A server end that disconnected itself sees its own shutdown as the end.
+    return end_ == PipeEnd::Server && state_ == PipeState::Disconnected;
 }
 
 DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
@@ -736,12 +758,14 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
     cursor.buffer = static_cast<char*>(buffer);
     cursor.length = length;
     cursor.done = 0;
-    cursor.message_read = message_read_;
     DWORD status = STATUS_SUCCESS;
     int fd;
+    bool nowait;
     {
         LockGuard locked(lock);
         fd = descriptor_;
+        cursor.message_read = message_read_;
+        nowait = nowait_;
     }
     if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
     if (PipeReader::begin(this, &cursor, &status) == ReadStep::Receive) {
@@ -749,7 +773,7 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
             PipeReader::arm(this, &cursor);
             ssize_t n = recvmsg(fd, &cursor.message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-                if (nowait_ && cursor.done == 0) {
+                if (nowait && cursor.done == 0) {
                     *done = 0;
                     return ERROR_NO_DATA;
                 }
@@ -833,9 +857,11 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
     cursor.done = 0;
     cursor.started = false;
     int fd;
+    bool nowait;
     {
         LockGuard locked(lock);
         fd = descriptor_;
+        nowait = nowait_;
     }
     if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
     if (length == 0 && !message_type_) return ERROR_SUCCESS;
@@ -847,7 +873,7 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
             std::lock_guard<std::mutex> remainder(remainder_mutex_);
             return write_error(-result, peer_disconnected_);
         }
-        if (nowait_) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
+        if (nowait) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
         if (DWORD error = wait_descriptor(fd, POLLOUT)) return error;
     }
 }
@@ -1033,6 +1059,11 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
 void PipeDevice::finish(io::Request*) {}
 
 // ---- named pipes: servers.
+namespace {
+int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
+              uint32_t timeout_ms = 10000);
+}
+
 PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, DWORD pipe_mode,
                                       DWORD max_instances, DWORD out_size, DWORD in_size, DWORD timeout,
                                       DWORD* error)
@@ -1079,6 +1110,22 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
         }
         EntryId entry;
         int bound = namespace_bind(listener, path, &entry);
+        if (bound == -EADDRINUSE) {
+            // Something still accepts there. A pipe server answers a query at once; a
+            // listener that only a dead process's io_uring still holds (the kernel lets
+            // it go a moment after the process) never does: its entry is stale.
+            Reply reply{};
+            DWORD ignored = ERROR_SUCCESS;
+            int probe = handshake(path, kHelloQuery, 0, &reply, &ignored, 500);
+            if (probe >= 0) {
+                close(probe);
+            } else if (ignored == ERROR_PIPE_BUSY) {
+                unlink(path.c_str());
+                bound = namespace_bind(listener, path, &entry);
+            } else {
+                bound = namespace_bind(listener, path, &entry);  // it went away meanwhile
+            }
+        }
         if (bound == 0 && listen(listener, SOMAXCONN) != 0) bound = -errno;
         if (bound != 0) {
             close(listener);
@@ -1211,7 +1258,15 @@ DWORD PipeDevice::disconnect()
         attach_mark(&message, control, disconnect_mark);
         (void)!sendmsg(descriptor, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
         shutdown(descriptor, SHUT_RDWR);
-        close(descriptor);
+        // Requests being cancelled may still name the descriptor in an engine: it is
+        // closed once none is left (here, at the next connection, or with the end).
+        LockGuard guard(lock);
+        if (retired_ >= 0 && requests == nullptr) {
+            close(retired_);
+            retired_ = -1;
+        }
+        if (retired_ < 0) retired_ = descriptor;
+        else close(descriptor);  // requests on the older one are long cancelled
     }
     uint64_t count;
     (void)!read(connect_event_, &count, sizeof(count));
@@ -1223,7 +1278,8 @@ namespace {
 
 // Connects to `path` and says hello. Returns the connected descriptor, or -1 with *error.
 // *reply gets the server's answer.
-int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error)
+int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
+              uint32_t timeout_ms)
 {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -1262,12 +1318,13 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
         return -1;
     }
     // The server's accept runs on its I/O thread: it answers at once unless that process
-    // is stopped. A server that does not answer in 10 s is busy.
+    // is stopped (or dead, its listener still held for a moment by the kernel's clean-up
+    // of its io_uring). A server that does not answer in time is busy.
     size_t got = 0;
     uint64_t start = now_ms();
     while (got < sizeof(Reply)) {
         uint64_t elapsed = now_ms() - start;
-        if (elapsed >= 10000 || poll_for(fd, POLLIN, static_cast<int>(10000 - elapsed)) <= 0) break;
+        if (elapsed >= timeout_ms || poll_for(fd, POLLIN, static_cast<int>(timeout_ms - elapsed)) <= 0) break;
         ssize_t n = recv(fd, reinterpret_cast<char*>(reply) + got, sizeof(Reply) - got, MSG_DONTWAIT);
         if (n <= 0) {
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
@@ -1299,7 +1356,7 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     if (fd < 0) return nullptr;
     if (reply.status != kReplyConnected) {
         close(fd);
-        *error = ERROR_PIPE_BUSY;
+        *error = reply.status == kReplyDenied ? ERROR_ACCESS_DENIED : ERROR_PIPE_BUSY;
         return nullptr;
     }
     // The server's direction decides what the client may do: an inbound pipe's client

@@ -114,7 +114,8 @@ private:
     DWORD transfer_state_error(bool write) const;
     // The connection ended under this end (the peer closed it, or the other side
     // disconnected): records it.
-    void note_peer_gone(bool disconnected);
+    // Returns whether this is a server end that disconnected itself (its own shutdown).
+    bool note_peer_gone(bool disconnected);
 
     friend class PipeName;
     friend struct PipeReader;
@@ -122,6 +123,7 @@ private:
     PipeEnd end_ = PipeEnd::Anonymous;
     int descriptor_ = -1;         // the pipe or socket; -1: none (a server not connected)
     int connect_event_ = -1;      // a server's eventfd: readable when a client arrived
+    int retired_ = -1;            // a disconnected connection's descriptor, closed later (under `lock`)
     DWORD flags_ = 0;             // FILE_FLAG_OVERLAPPED...
     ACCESS_MASK granted_ = 0;
     bool message_type_ = false;   // PIPE_TYPE_MESSAGE

@@ -1,6 +1,7 @@
 // pipe.cpp: the pipe functions: CreatePipe, CreateNamedPipe, ConnectNamedPipe and the
 // rest of namedpipeapi.h, and CreateFile's path for "\\.\pipe\name". Arguments and last
 // errors here; the work in drivers/pipe (docs/pipes.md).
+#include <cstring>
 #include <string>
 
 #include "common/errors.h"
@@ -201,6 +202,8 @@ HANDLE WINAPI CreateNamedPipeA(LPCSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode
                                LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
     if (lpName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    // An ANSI name is converted into a MAX_PATH buffer first (as Windows does).
+    if (strlen(lpName) >= MAX_PATH) return fail(ERROR_FILENAME_EXCED_RANGE, INVALID_HANDLE_VALUE);
     return create_named_pipe(lpName, dwOpenMode, dwPipeMode, nMaxInstances, nOutBufferSize, nInBufferSize,
                              nDefaultTimeOut, lpSecurityAttributes);
 }

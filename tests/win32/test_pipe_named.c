@@ -1,0 +1,714 @@
+/* test_pipe_named.c: named pipes, synchronous handles, in one process.
+ *
+ * Covers: CreateNamedPipe's argument checks and names (case, hostile names, another
+ * server's name), WaitNamedPipe (no such pipe, an instance free, the time-out), a client's
+ * CreateFile, ConnectNamedPipe's immediate answers (ERROR_PIPE_CONNECTED, a client's
+ * handle, ERROR_NO_DATA after the client came and left), transfers both ways in byte and
+ * message mode, PeekNamedPipe (bytes available, bytes left in the message), partial
+ * message reads (ERROR_MORE_DATA, the rest read next, also from another thread),
+ * zero-length messages, instance limits (ERROR_PIPE_BUSY), parameters that must match
+ * (ERROR_ACCESS_DENIED), FILE_FLAG_FIRST_PIPE_INSTANCE, DisconnectNamedPipe (the client's
+ * read gets ERROR_PIPE_NOT_CONNECTED), the end of the connection (ERROR_BROKEN_PIPE,
+ * ERROR_NO_DATA), GetNamedPipeInfo, Get/SetNamedPipeHandleState, the process ids,
+ * TransactNamedPipe and CallNamedPipe, PIPE_NOWAIT, large messages, inbound and outbound
+ * pipes. Every wait is bounded. Facts: wine's dlls/kernel32/tests/pipe.c (Windows' own
+ * answers, recorded there), Microsoft Learn's pages for each function. */
+#include "testlib.h"
+
+#define WAIT_MS 10000
+
+static char pipe_name[128];
+
+static const char *name_of(const char *suffix)
+{
+    sprintf(pipe_name, "\\\\.\\pipe\\overlapped_test_%lu_%s", (unsigned long)GetCurrentProcessId(), suffix);
+    return pipe_name;
+}
+
+static HANDLE make_server(const char *name, DWORD open_mode, DWORD pipe_mode, DWORD instances)
+{
+    return CreateNamedPipeA(name, open_mode, pipe_mode, instances, 1024, 1024, NMPWAIT_USE_DEFAULT_WAIT, NULL);
+}
+
+static HANDLE open_client(const char *name, DWORD access)
+{
+    return CreateFileA(name, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+}
+
+static void test_arguments(void)
+{
+    HANDLE h;
+    char long_name[400];
+
+    TEST("CreateNamedPipe's argument checks, names that do not exist");
+    SetLastError(0xdeadbeef);
+    h = CreateNamedPipeA("not a named pipe", PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL);
+    CHECK(h == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    h = CreateNamedPipeA(NULL, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL);
+    CHECK(h == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    h = CreateNamedPipeA(name_of("args"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_READMODE_MESSAGE, 1, 1024, 1024,
+                         0, NULL);
+    CHECK(h == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    WINE_DEVIATION("Wine makes a pipe of at most 0 instances")
+    {
+        SetLastError(0xdeadbeef);
+        h = CreateNamedPipeA(name_of("args"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 0, 1024, 1024, 0, NULL);
+        CHECK(h == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
+    }
+    WINE_DEVIATION("Wine makes a pipe of at most 256 instances")
+    {
+        SetLastError(0xdeadbeef);
+        h = CreateNamedPipeA(name_of("args"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 256, 1024, 1024, 0, NULL);
+        CHECK(h == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
+    }
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WaitNamedPipeA(name_of("nothing"), 200));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    h = open_client(name_of("nothing"), GENERIC_READ | GENERIC_WRITE);
+    CHECK(h == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    /* Over-long names: past MAX_PATH an ANSI name is refused before it is converted. */
+    memset(long_name, 'a', sizeof(long_name));
+    memcpy(long_name, "\\\\.\\pipe\\", 9);
+    long_name[sizeof(long_name) - 1] = 0;
+    SetLastError(0xdeadbeef);
+    h = CreateNamedPipeA(long_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL);
+    CHECK(h == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+}
+
+/* Names are not case sensitive; names with path-like characters stay names. */
+static void test_names(void)
+{
+    static const char *hostile[] = {
+        "\\\\.\\pipe\\overlapped_test_x\\..\\..\\..\\etc",
+        "\\\\.\\pipe\\overlapped_test_a/b/../../c",
+        "\\\\.\\pipe\\overlapped_test_a<>*?|\"b",
+        "\\\\.\\pipe\\overlapped_test_~!@#$%^&()",
+    };
+    HANDLE server, client;
+    char upper[128];
+    size_t i;
+
+    TEST("names: case, hostile characters");
+    server = make_server(name_of("CaseName"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    strcpy(upper, pipe_name);
+    for (i = 0; upper[i]; i++) upper[i] = (char)toupper((unsigned char)upper[i]);
+    client = open_client(upper, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CloseHandle(client);
+    CloseHandle(server);
+
+    for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+        /* Either refused as a name, or a name like any other. */
+        SetLastError(0xdeadbeef);
+        server = make_server(hostile[i], PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+        if (server == INVALID_HANDLE_VALUE) {
+            CHECK_ERROR(ERROR_INVALID_NAME);
+            continue;
+        }
+        client = open_client(hostile[i], GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        if (client != INVALID_HANDLE_VALUE) CloseHandle(client);
+        CloseHandle(server);
+    }
+
+    /* A pipe on another server is not ours to reach. */
+    WINE_DEVIATION("Wine tries the network for \\\\host\\pipe names")
+    {
+        SetLastError(0xdeadbeef);
+        client = open_client("\\\\otherhost\\pipe\\overlapped_test", GENERIC_READ);
+        CHECK(client == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_BAD_NETPATH);
+    }
+}
+
+static void transfer(HANDLE from, HANDLE to, const char *text)
+{
+    char buffer[64];
+    DWORD done = 0, len = (DWORD)strlen(text);
+    CHECK(WriteFile(from, text, len, &done, NULL));
+    CHECK_EQ(done, len);
+    memset(buffer, 0, sizeof(buffer));
+    CHECK(ReadFile(to, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, len);
+    CHECK(memcmp(buffer, text, len) == 0);
+}
+
+static void test_byte_pipe(void)
+{
+    HANDLE server, client, second;
+    char buffer[64];
+    DWORD done = 0, avail = 0, left = 0, read = 0, type;
+
+    TEST("a byte pipe: connect, transfers, peek, busy, the end of the connection");
+    server = make_server(name_of("byte"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    CHECK_EQ(GetFileType(server), FILE_TYPE_PIPE);
+    /* Not connected: nothing to peek at, nothing to read. */
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(server, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_BAD_PIPE);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_LISTENING);
+
+    CHECK(WaitNamedPipeA(pipe_name, 2000));
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK_EQ(GetFileType(client), FILE_TYPE_PIPE);
+    /* The only instance is taken. */
+    SetLastError(0xdeadbeef);
+    CHECK(!WaitNamedPipeA(pipe_name, 100));
+    CHECK_ERROR(ERROR_SEM_TIMEOUT);
+    SetLastError(0xdeadbeef);
+    second = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(second == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+
+    /* The client came first. */
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(client, NULL));
+    CHECK_ERROR(ERROR_INVALID_FUNCTION);
+
+    transfer(server, client, "Bit Bucket");
+    transfer(client, server, "More bits");
+
+    /* A byte pipe: writes run together; peek leaves them. */
+    CHECK(WriteFile(server, "abc", 3, &done, NULL));
+    CHECK(WriteFile(server, "defg", 4, &done, NULL));
+    CHECK(PeekNamedPipe(client, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(avail, 7);
+    CHECK_EQ(left, 0);
+    memset(buffer, 0, sizeof(buffer));
+    CHECK(PeekNamedPipe(client, buffer, 4, &read, &avail, NULL));
+    CHECK_EQ(read, 4);
+    CHECK_EQ(avail, 7);
+    CHECK(memcmp(buffer, "abcd", 4) == 0);
+    CHECK(ReadFile(client, buffer, 2, &done, NULL));
+    CHECK_EQ(done, 2);
+    CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(buffer, "cdefg", 5) == 0);
+
+    /* A byte pipe's client cannot read in message mode. */
+    type = PIPE_READMODE_MESSAGE;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetNamedPipeHandleState(client, &type, NULL, NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    /* The client goes: the server reads the end, writes go nowhere, ConnectNamedPipe
+     * says the client came and left; no new client gets in until a disconnect and a
+     * new ConnectNamedPipe. */
+    CHECK(WriteFile(client, "bye", 3, &done, NULL));
+    CHECK(CloseHandle(client));
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 3);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    SetLastError(0xdeadbeef);
+    second = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(second == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+    CHECK(DisconnectNamedPipe(server));
+    SetLastError(0xdeadbeef);
+    second = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(second == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+    CHECK(CloseHandle(server));
+    /* The name went with its last instance. */
+    SetLastError(0xdeadbeef);
+    second = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(second == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
+struct connect_args {
+    HANDLE pipe;
+    volatile LONG result;
+    volatile LONG error;
+};
+
+static DWORD WINAPI connect_main(LPVOID arg)
+{
+    struct connect_args *a = (struct connect_args *)arg;
+    BOOL ok = ConnectNamedPipe(a->pipe, NULL);
+    tl_store(&a->error, ok ? 0 : (LONG)GetLastError());
+    tl_store(&a->result, ok);
+    return 0;
+}
+
+static void test_disconnect(void)
+{
+    HANDLE server, client, thread;
+    struct connect_args args;
+    char buffer[16];
+    DWORD done = 0;
+
+    TEST("DisconnectNamedPipe, then a new client through a blocking ConnectNamedPipe");
+    server = make_server(name_of("disc"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    transfer(client, server, "one");
+    CHECK(DisconnectNamedPipe(server));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!DisconnectNamedPipe(server));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK(CloseHandle(client));
+
+    /* A blocking ConnectNamedPipe waits for the next client. */
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    thread = CreateThread(NULL, 0, connect_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 100), WAIT_TIMEOUT);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CloseHandle(thread);
+    transfer(server, client, "two");
+    CHECK(CloseHandle(client));
+    CHECK(CloseHandle(server));
+}
+
+struct read_args {
+    HANDLE pipe;
+    char *buffer;
+    DWORD size;
+    volatile LONG done;
+    volatile LONG result;
+    volatile LONG error;
+};
+
+static DWORD WINAPI read_main(LPVOID arg)
+{
+    struct read_args *a = (struct read_args *)arg;
+    DWORD done = 0;
+    BOOL ok = ReadFile(a->pipe, a->buffer, a->size, &done, NULL);
+    tl_store(&a->done, (LONG)done);
+    tl_store(&a->error, ok ? 0 : (LONG)GetLastError());
+    tl_store(&a->result, ok);
+    return 0;
+}
+
+static void test_message_pipe(void)
+{
+    static const char obuf[] = "Bit Bucket";
+    static const char obuf2[] = "More bits";
+    HANDLE server, client, thread;
+    char buffer[64];
+    DWORD done = 0, avail = 0, left = 0, read = 0, mode, state = 0, instances = 0;
+    struct read_args args;
+
+    TEST("a message pipe: boundaries, partial reads, zero-length messages, peek");
+    server = make_server(name_of("msg"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+
+    /* A client starts in byte read mode. */
+    CHECK(GetNamedPipeHandleStateA(client, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_WAIT | PIPE_READMODE_BYTE);
+    CHECK(GetNamedPipeHandleStateA(server, &state, &instances, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_WAIT | PIPE_READMODE_MESSAGE);
+    CHECK_EQ(instances, 1);
+    mode = PIPE_READMODE_MESSAGE;
+    CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    CHECK(GetNamedPipeHandleStateA(client, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_READMODE_MESSAGE);
+
+    /* Peek: one message's bytes left, everything available. */
+    CHECK(WriteFile(server, obuf, sizeof(obuf), &done, NULL));
+    CHECK(WriteFile(server, obuf2, sizeof(obuf2), &done, NULL));
+    CHECK(PeekNamedPipe(client, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(avail, sizeof(obuf) + sizeof(obuf2));
+    CHECK_EQ(left, sizeof(obuf));
+    CHECK(PeekNamedPipe(client, buffer, 4, &read, &avail, &left));
+    CHECK_EQ(read, 4);
+    CHECK_EQ(left, sizeof(obuf) - 4);
+    CHECK(PeekNamedPipe(client, buffer, sizeof(buffer), &read, &avail, &left));
+    CHECK_EQ(read, sizeof(obuf));
+    CHECK_EQ(left, 0);
+    /* One message per read. */
+    CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, sizeof(obuf));
+    CHECK(memcmp(buffer, obuf, sizeof(obuf)) == 0);
+
+    /* A read too small: ERROR_MORE_DATA, the rest next (here from another thread). */
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, 4, &done, NULL));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 4);
+    CHECK(PeekNamedPipe(client, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(avail, sizeof(obuf2) - 4);
+    CHECK_EQ(left, sizeof(obuf2) - 4);
+    memset(&args, 0, sizeof(args));
+    args.pipe = client;
+    args.buffer = buffer + 4;
+    args.size = 4;
+    thread = CreateThread(NULL, 0, read_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&args.result), 0);
+    CHECK_EQ(tl_load(&args.error), ERROR_MORE_DATA);
+    CHECK_EQ(tl_load(&args.done), 4);
+    CHECK(ReadFile(client, buffer + 8, sizeof(buffer) - 8, &done, NULL));
+    CHECK_EQ(done, sizeof(obuf2) - 8);
+    CHECK(memcmp(buffer, obuf2, sizeof(obuf2)) == 0);
+
+    /* Zero-length messages are messages. */
+    CHECK(WriteFile(client, "", 0, &done, NULL));
+    CHECK_EQ(done, 0);
+    CHECK(WriteFile(client, "after", 5, &done, NULL));
+    done = 99;
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 0);
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 5);
+
+    /* A byte read of a message pipe gets the message without ERROR_MORE_DATA. */
+    mode = PIPE_READMODE_BYTE;
+    CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    CHECK(WriteFile(server, obuf, sizeof(obuf), &done, NULL));
+    CHECK(ReadFile(client, buffer, 4, &done, NULL));
+    CHECK_EQ(done, 4);
+    CHECK(ReadFile(client, buffer + 4, sizeof(buffer) - 4, &done, NULL));
+    CHECK_EQ(done, sizeof(obuf) - 4);
+    CHECK(memcmp(buffer, obuf, sizeof(obuf)) == 0);
+
+    /* A client that closes: the server reads the end. */
+    CHECK(CloseHandle(client));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK(CloseHandle(server));
+}
+
+static void test_large_messages(void)
+{
+    const DWORD size = 300000;
+    unsigned char *data = (unsigned char *)malloc(size), *got = (unsigned char *)malloc(size);
+    HANDLE server, client;
+    DWORD done = 0, i, total = 0, avail = 0, left = 0;
+    struct read_args args;
+    HANDLE thread;
+
+    TEST("messages longer than a record, read whole and in parts");
+    for (i = 0; i < size; i++) data[i] = (unsigned char)(i * 13 + (i >> 9));
+    server = CreateNamedPipeA(name_of("large"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1,
+                              size, size, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    /* The whole message in one read (a reader thread takes it while it is written). */
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    args.buffer = (char *)got;
+    args.size = size;
+    thread = CreateThread(NULL, 0, read_main, &args, 0, NULL);
+    CHECK(WriteFile(client, data, size, &done, NULL));
+    CHECK_EQ(done, size);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CHECK_EQ(tl_load(&args.done), size);
+    CHECK(memcmp(data, got, size) == 0);
+
+    /* A message in 7000-byte reads: ERROR_MORE_DATA until the last part. */
+    {
+        DWORD mode = PIPE_READMODE_MESSAGE;
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    }
+    CHECK(WriteFile(server, data, 100000, &done, NULL));
+    CHECK(PeekNamedPipe(client, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(avail, 100000);
+    total = 0;
+    for (;;) {
+        BOOL ok = ReadFile(client, got + total, 7000, &done, NULL);
+        total += done;
+        if (ok) break;
+        if (GetLastError() != ERROR_MORE_DATA) {
+            CHECK_EQ(GetLastError(), ERROR_MORE_DATA);
+            break;
+        }
+    }
+    CHECK_EQ(total, 100000);
+    CHECK(memcmp(data, got, 100000) == 0);
+    CHECK(CloseHandle(client));
+    CHECK(CloseHandle(server));
+    free(data);
+    free(got);
+}
+
+static void test_instances(void)
+{
+    HANDLE a, b, c, client1, client2;
+
+    TEST("instances: limits, matching parameters, FILE_FLAG_FIRST_PIPE_INSTANCE");
+    a = make_server(name_of("inst"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
+    CHECK(a != INVALID_HANDLE_VALUE);
+    /* Another access mode than the first instance's. */
+    SetLastError(0xdeadbeef);
+    b = make_server(pipe_name, PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE, 2);
+    CHECK(b == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    WINE_DEVIATION("Wine ignores FILE_FLAG_FIRST_PIPE_INSTANCE")
+    {
+        SetLastError(0xdeadbeef);
+        b = make_server(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_TYPE_BYTE, 2);
+        CHECK(b == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        if (b != INVALID_HANDLE_VALUE) CloseHandle(b);
+    }
+    b = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
+    CHECK(b != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    c = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
+    CHECK(c == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+
+    /* Two clients, one per instance; a third finds both taken. */
+    client1 = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client1 != INVALID_HANDLE_VALUE);
+    client2 = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client2 != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    c = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+    /* Instances are given out oldest first. */
+    transfer(a, client1, "to one");
+    transfer(b, client2, "to two");
+    CHECK(CloseHandle(client1));
+    CHECK(CloseHandle(client2));
+    /* An instance closed makes room at once. */
+    CHECK(CloseHandle(b));
+    b = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
+    CHECK(b != INVALID_HANDLE_VALUE);
+    CHECK(CloseHandle(b));
+    CHECK(CloseHandle(a));
+
+    /* Unlimited instances. */
+    a = make_server(name_of("unlimited"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES);
+    CHECK(a != INVALID_HANDLE_VALUE);
+    b = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES);
+    CHECK(b != INVALID_HANDLE_VALUE);
+    c = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CloseHandle(a);
+    CloseHandle(b);
+    CloseHandle(c);
+}
+
+static void test_directions(void)
+{
+    HANDLE server, client;
+    char buffer[16];
+    DWORD done = 0;
+
+    TEST("inbound and outbound pipes");
+    server = make_server(name_of("inbound"), PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    client = open_client(pipe_name, GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    transfer(client, server, "up");
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(client);
+    CloseHandle(server);
+
+    server = make_server(name_of("outbound"), PIPE_ACCESS_OUTBOUND, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    if (client == INVALID_HANDLE_VALUE) printf("  error %lu\n", (unsigned long)GetLastError());
+    transfer(server, client, "down");
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
+static void test_information(void)
+{
+    HANDLE server, client;
+    DWORD flags = 0, out = 0, in = 0, max = 0;
+    ULONG pid = 0;
+
+    TEST("GetNamedPipeInfo, process ids, ImpersonateNamedPipeClient");
+    server = CreateNamedPipeA(name_of("info"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 3, 2048, 1536, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(GetNamedPipeInfo(server, &flags, &out, &in, &max));
+    CHECK_EQ(flags, PIPE_SERVER_END | PIPE_TYPE_MESSAGE);
+    CHECK_EQ(out, 2048);
+    CHECK_EQ(in, 1536);
+    CHECK_EQ(max, 3);
+    CHECK(GetNamedPipeInfo(client, &flags, NULL, NULL, &max));
+    CHECK_EQ(flags, PIPE_CLIENT_END | PIPE_TYPE_MESSAGE);
+    CHECK_EQ(max, 3);
+    CHECK(GetNamedPipeClientProcessId(server, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    CHECK(GetNamedPipeServerProcessId(server, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    CHECK(GetNamedPipeClientProcessId(client, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    CHECK(GetNamedPipeServerProcessId(client, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    OUR_DEVIATION("no impersonation: ImpersonateNamedPipeClient is not implemented")
+    {
+        CHECK(ImpersonateNamedPipeClient(server));
+    }
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
+struct echo_args {
+    HANDLE pipe;
+    volatile LONG served;
+};
+
+/* Answers each message with the same bytes prefixed by "re:". */
+static DWORD WINAPI echo_main(LPVOID arg)
+{
+    struct echo_args *a = (struct echo_args *)arg;
+    char buffer[128], reply[140];
+    DWORD done = 0, written = 0;
+    for (;;) {
+        if (!ConnectNamedPipe(a->pipe, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) break;
+        while (ReadFile(a->pipe, buffer, sizeof(buffer), &done, NULL)) {
+            memcpy(reply, "re:", 3);
+            memcpy(reply + 3, buffer, done);
+            if (!WriteFile(a->pipe, reply, done + 3, &written, NULL)) break;
+        }
+        InterlockedIncrement(&a->served);
+        if (!DisconnectNamedPipe(a->pipe)) break;
+    }
+    return 0;
+}
+
+static void test_transact(void)
+{
+    HANDLE server, client, thread;
+    struct echo_args args;
+    char reply[64];
+    DWORD done = 0, mode = PIPE_READMODE_MESSAGE;
+
+    TEST("TransactNamedPipe and CallNamedPipe");
+    server = make_server(name_of("transact"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    thread = CreateThread(NULL, 0, echo_main, &args, 0, NULL);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    /* Only in message read mode. */
+    SetLastError(0xdeadbeef);
+    CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+    CHECK_ERROR(ERROR_BAD_PIPE);
+    CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    memset(reply, 0, sizeof(reply));
+    CHECK(TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+    CHECK_EQ(done, 7);
+    CHECK(memcmp(reply, "re:ping", 7) == 0);
+    /* A reply longer than the buffer: ERROR_MORE_DATA, the rest read next. */
+    SetLastError(0xdeadbeef);
+    CHECK(!TransactNamedPipe(client, "abcdef", 6, reply, 4, &done, NULL));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 4);
+    CHECK(ReadFile(client, reply + 4, sizeof(reply) - 4, &done, NULL));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(reply, "re:abcdef", 9) == 0);
+    CHECK(CloseHandle(client));
+
+    /* CallNamedPipe: connect, transact, close; the server takes the next client. */
+    memset(reply, 0, sizeof(reply));
+    CHECK(CallNamedPipeA(pipe_name, "call", 4, reply, sizeof(reply), &done, 5000));
+    CHECK_EQ(done, 7);
+    CHECK(memcmp(reply, "re:call", 7) == 0);
+
+    CHECK(CloseHandle(server));  /* ends the echo thread's ConnectNamedPipe */
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+}
+
+static void test_nowait(void)
+{
+    HANDLE server, client;
+    char buffer[16];
+    DWORD done = 0;
+
+    TEST("PIPE_NOWAIT");
+    server = make_server(name_of("nowait"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_NOWAIT, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_PIPE_LISTENING);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    transfer(client, server, "now");
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
+int main(void)
+{
+    test_arguments();
+    test_names();
+    test_byte_pipe();
+    test_disconnect();
+    test_message_pipe();
+    test_large_messages();
+    test_instances();
+    test_directions();
+    test_information();
+    test_transact();
+    test_nowait();
+    return tl_finish();
+}

@@ -1,0 +1,271 @@
+/* test_pipe_process.c: named pipes across two processes. The program starts copies of
+ * itself with CreateProcessA ("child <role> <pipe name> <parent pid>").
+ *
+ * Covers: a client in another process (a message pipe, overlapped server on a completion
+ * port; both process ids as each side sees them), a client killed in the middle of a
+ * transfer (the server reads what came, then ERROR_BROKEN_PIPE; its writes get
+ * ERROR_NO_DATA), a server killed with a client connected (ERROR_BROKEN_PIPE), another
+ * process asking for the same name (it must not disturb the name's owner), and the name of
+ * a server that was killed (its entry is taken over, never an error). Every wait is
+ * bounded. */
+#include "testlib.h"
+
+#define WAIT_MS 10000
+
+static char self_path[MAX_PATH];
+
+/* ---- the child's roles ------------------------------------------------------------- */
+
+static int run_child(int argc, char **argv)
+{
+    const char *role = argv[2];
+    const char *name = argc > 3 ? argv[3] : "";
+    DWORD parent = argc > 4 ? (DWORD)strtoul(argv[4], NULL, 10) : 0;
+    HANDLE pipe;
+    DWORD done = 0, mode = PIPE_READMODE_MESSAGE;
+    char buffer[256];
+    int i;
+
+    if (strcmp(role, "echo-client") == 0) {
+        ULONG pid = 0;
+        if (!WaitNamedPipeA(name, WAIT_MS)) return 10;
+        pipe = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) return 11;
+        if (!GetNamedPipeServerProcessId(pipe, &pid) || pid != parent) return 12;
+        if (!SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) return 13;
+        for (i = 0; i < 100; i++) {
+            char message[64];
+            snprintf(message, sizeof message, "message %d from the child", i);
+            if (!TransactNamedPipe(pipe, message, (DWORD)strlen(message), buffer, sizeof buffer, &done, NULL))
+                return 14;
+            if (done != strlen(message) + 3 || memcmp(buffer, "re:", 3) != 0 ||
+                memcmp(buffer + 3, message, strlen(message)) != 0)
+                return 15;
+        }
+        CloseHandle(pipe);
+        return 0;
+    }
+    if (strcmp(role, "writer") == 0) {
+        /* Writes "part" then waits to be killed. */
+        pipe = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) return 20;
+        if (!WriteFile(pipe, "part", 4, &done, NULL)) return 21;
+        Sleep(60000);
+        return 22;
+    }
+    if (strcmp(role, "server") == 0) {
+        /* A server that waits to be killed with its client connected. */
+        pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) return 30;
+        if (!ConnectNamedPipe(pipe, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return 31;
+        if (!WriteFile(pipe, "hi", 2, &done, NULL)) return 32;
+        Sleep(60000);
+        return 33;
+    }
+    if (strcmp(role, "same-name") == 0) {
+        /* Another process's instance of the parent's name (see below). */
+        pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, PIPE_UNLIMITED_INSTANCES, 4096, 4096,
+                                0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) return (int)(100 + (GetLastError() & 0xff));
+        CloseHandle(pipe);
+        return 0;
+    }
+    return 99;
+}
+
+/* ---- the parent ---------------------------------------------------------------------- */
+
+static BOOL start_child(const char *role, const char *name, PROCESS_INFORMATION *info)
+{
+    char line[2048];
+    STARTUPINFOA startup;
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" child %s %s %lu", self_path, role, name, (unsigned long)GetCurrentProcessId());
+    memset(info, 0, sizeof *info);
+    return CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, info);
+}
+
+static DWORD finish_child(PROCESS_INFORMATION *info)
+{
+    DWORD code = 12345;
+    CHECK_EQ(WaitForSingleObject(info->hProcess, WAIT_MS), WAIT_OBJECT_0);
+    CHECK(GetExitCodeProcess(info->hProcess, &code));
+    CloseHandle(info->hProcess);
+    CloseHandle(info->hThread);
+    return code;
+}
+
+static char pipe_name[128];
+
+static const char *name_of(const char *suffix)
+{
+    sprintf(pipe_name, "\\\\.\\pipe\\overlapped_proctest_%lu_%s", (unsigned long)GetCurrentProcessId(), suffix);
+    return pipe_name;
+}
+
+static void test_client_in_child(void)
+{
+    HANDLE server, port;
+    PROCESS_INFORMATION child;
+    OVERLAPPED rov, wov, cov, *got;
+    char buffer[256], reply[260];
+    DWORD done = 0, served = 0;
+    ULONG_PTR key;
+    ULONG pid = 0;
+    BOOL ended = FALSE;
+
+    TEST("a client in another process, the server overlapped on a completion port");
+    server = CreateNamedPipeA(name_of("echo"), PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                              PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    port = CreateIoCompletionPort(server, NULL, 5, 1);
+    CHECK(port != NULL);
+    memset(&cov, 0, sizeof cov);
+    CHECK(!ConnectNamedPipe(server, &cov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(start_child("echo-client", pipe_name, &child));
+    got = NULL;
+    CHECK(GetQueuedCompletionStatus(port, &done, &key, &got, WAIT_MS));
+    CHECK(got == &cov);
+    CHECK(GetNamedPipeClientProcessId(server, &pid));
+    CHECK_EQ(pid, child.dwProcessId);
+    /* Echo until the child closes. */
+    memset(&rov, 0, sizeof rov);
+    if (!ReadFile(server, buffer, sizeof buffer, NULL, &rov)) CHECK_ERROR(ERROR_IO_PENDING);
+    while (!ended) {
+        got = NULL;
+        if (!GetQueuedCompletionStatus(port, &done, &key, &got, WAIT_MS)) {
+            CHECK(got == &rov);
+            CHECK_ERROR(ERROR_BROKEN_PIPE);
+            break;
+        }
+        if (got == &rov) {
+            memcpy(reply, "re:", 3);
+            memcpy(reply + 3, buffer, done);
+            memset(&wov, 0, sizeof wov);
+            if (!WriteFile(server, reply, done + 3, NULL, &wov) && GetLastError() != ERROR_IO_PENDING) ended = TRUE;
+            served++;
+        } else if (got == &wov) {
+            memset(&rov, 0, sizeof rov);
+            if (!ReadFile(server, buffer, sizeof buffer, NULL, &rov) && GetLastError() != ERROR_IO_PENDING) {
+                CHECK_ERROR(ERROR_BROKEN_PIPE);
+                ended = TRUE;
+            }
+        }
+    }
+    CHECK_EQ(served, 100);
+    CHECK_EQ(finish_child(&child), 0);
+    CloseHandle(server);
+    CloseHandle(port);
+}
+
+static void test_client_killed(void)
+{
+    HANDLE server;
+    PROCESS_INFORMATION child;
+    char buffer[64];
+    DWORD done = 0;
+
+    TEST("a client killed in the middle of a transfer");
+    server = CreateNamedPipeA(name_of("killed"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    CHECK(start_child("writer", pipe_name, &child));
+    if (!ConnectNamedPipe(server, NULL)) CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    CHECK(ReadFile(server, buffer, 4, &done, NULL));
+    CHECK_EQ(done, 4);
+    CHECK(memcmp(buffer, "part", 4) == 0);
+    CHECK(TerminateProcess(child.hProcess, 7));
+    CHECK_EQ(finish_child(&child), 7);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof buffer, &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CloseHandle(server);
+}
+
+static void test_server_killed(void)
+{
+    HANDLE client, server;
+    PROCESS_INFORMATION child;
+    char buffer[64];
+    DWORD done = 0;
+
+    TEST("a server killed with its client connected; its name is taken over");
+    CHECK(start_child("server", name_of("server"), &child));
+    /* Until the child has made the pipe, there is no such name. */
+    {
+        DWORD start = GetTickCount();
+        BOOL ok;
+        while (!(ok = WaitNamedPipeA(pipe_name, WAIT_MS)) && GetLastError() == ERROR_FILE_NOT_FOUND &&
+               GetTickCount() - start < WAIT_MS)
+            Sleep(10);
+        CHECK(ok);
+    }
+    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(ReadFile(client, buffer, 2, &done, NULL));
+    CHECK_EQ(done, 2);
+    CHECK(TerminateProcess(child.hProcess, 9));
+    CHECK_EQ(finish_child(&child), 9);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof buffer, &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CloseHandle(client);
+    /* The dead server's name is free again (its entry left behind is cleaned up). */
+    server = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_TYPE_BYTE, 1,
+                              4096, 4096, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    if (server == INVALID_HANDLE_VALUE) printf("  error %lu\n", (unsigned long)GetLastError());
+    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(client, "new", 3, &done, NULL));
+    CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
+    CHECK_EQ(done, 3);
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
+static void test_same_name_elsewhere(void)
+{
+    HANDLE server, client;
+    PROCESS_INFORMATION child;
+    DWORD code, done = 0;
+    char buffer[16];
+
+    TEST("another process asks for a name this process serves");
+    server = CreateNamedPipeA(name_of("shared"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, PIPE_UNLIMITED_INSTANCES,
+                              4096, 4096, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    CHECK(start_child("same-name", pipe_name, &child));
+    code = finish_child(&child);
+    OUR_DEVIATION("the instances of a name live in one process: another process's CreateNamedPipe is refused")
+    {
+        CHECK_EQ(code, 0);
+    }
+    if (!tl_under_wine()) CHECK_EQ(code, 100 + ERROR_ACCESS_DENIED);
+    /* Either way, the name still works here (the other process's look at it, which
+     * connects and says nothing, was ignored). */
+    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(client, "still", 5, &done, NULL));
+    CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
+    CHECK_EQ(done, 5);
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
+int main(int argc, char **argv)
+{
+    DWORD length;
+    if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
+    length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
+    CHECK(length > 0 && length < sizeof self_path);
+    test_client_in_child();
+    test_client_killed();
+    test_server_killed();
+    test_same_name_elsewhere();
+    return tl_finish();
+}
