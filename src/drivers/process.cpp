@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <unordered_set>
 
 #include "drivers/inherit.h"
 #include "io/request.h"
@@ -168,13 +169,47 @@ struct Watch {
 
 void watch_arm(Watch* watch);
 
+// Every watch under way, so that memory only the engine (the kernel's ring) points to
+// stays reachable, for leak checkers too, while a child outlives this process.
+struct Watches {
+    std::mutex mutex;
+    std::unordered_set<Watch*> live;
+};
+
+Watches& watches()
+{
+    static Watches* instance = new Watches();
+    return *instance;
+}
+
+Watch* watch_new(kernel::ProcessObject* process)
+{
+    auto* watch = new Watch();
+    watch->process = process;
+    process->add_reference();  // the watch's
+    Watches& all = watches();
+    std::lock_guard<std::mutex> guard(all.mutex);
+    all.live.insert(watch);
+    return watch;
+}
+
+void watch_delete(Watch* watch)
+{
+    {
+        Watches& all = watches();
+        std::lock_guard<std::mutex> guard(all.mutex);
+        all.live.erase(watch);
+    }
+    delete watch;
+}
+
 void watch_fired(engine::Op* op)
 {
     auto* watch = reinterpret_cast<Watch*>(op);
     bool cancelled = op->result == -ECANCELED;
     if (watch->process->reap() || cancelled) {
         watch->process->release_reference();  // the watch's
-        delete watch;
+        watch_delete(watch);
         return;
     }
     watch_arm(watch);  // woken before the child's exit could be collected: again
@@ -208,7 +243,7 @@ void watch_arm(Watch* watch)
     op.complete = &watch_fired;
     if (!io::submit_internal(&op)) {
         kernel::ProcessObject* process = watch->process;
-        delete watch;
+        watch_delete(watch);
         watch_with_thread(process, pidfd);
     }
 }
@@ -373,10 +408,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     }
     fcntl(pidfd, F_SETFD, FD_CLOEXEC);
     kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
-    auto* watch = new Watch();
-    watch->process = process;
-    process->add_reference();  // the watch's
-    watch_arm(watch);
+    watch_arm(watch_new(process));
     return process;
 }
 
@@ -389,10 +421,7 @@ kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
     }
     fcntl(pidfd, F_SETFD, FD_CLOEXEC);
     kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);
-    auto* watch = new Watch();
-    watch->process = process;
-    process->add_reference();  // the watch's
-    watch_arm(watch);
+    watch_arm(watch_new(process));
     return process;
 }
 
