@@ -88,6 +88,11 @@ static int run_child(int argc, char **argv)
         HANDLE other = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, pid);
         if (other == NULL) return 60;
         if (GetProcessId(other) != pid) return 61;
+        if (argc >= 6) { /* tells the parent the process is open */
+            HANDLE marker = CreateFileA(argv[5], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+            if (marker == INVALID_HANDLE_VALUE) return 66;
+            CloseHandle(marker);
+        }
         if (argv[4][0] == '0') {
             if (WaitForSingleObject(other, 0) != WAIT_TIMEOUT) return 62;
             if (!GetExitCodeProcess(other, &code) || code != STILL_ACTIVE) return 63;
@@ -294,7 +299,7 @@ static void running_and_terminated(void)
     close_child(&info);
 
     TEST("OpenProcess of a process that is not the caller's child: its parent");
-    char arguments[64];
+    char arguments[128];
     snprintf(arguments, sizeof arguments, "watch %lu 0", (unsigned long)GetCurrentProcessId());
     CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
     CHECK_EQ(wait_exit(&info), 0);
@@ -303,9 +308,15 @@ static void running_and_terminated(void)
     TEST("OpenProcess of a sibling, waited for until it is terminated");
     PROCESS_INFORMATION sibling;
     CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &sibling));
-    snprintf(arguments, sizeof arguments, "watch %lu 1", (unsigned long)sibling.dwProcessId);
+    char marker[64];
+    snprintf(marker, sizeof marker, "proc_test_opened_%lu", (unsigned long)GetCurrentProcessId());
+    DeleteFileA(marker);
+    snprintf(arguments, sizeof arguments, "watch %lu 1 %s", (unsigned long)sibling.dwProcessId, marker);
     CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
-    Sleep(300);
+    for (DWORD start = GetTickCount(); GetFileAttributesA(marker) == INVALID_FILE_ATTRIBUTES && GetTickCount() - start < 15000;)
+        Sleep(10);
+    CHECK(GetFileAttributesA(marker) != INVALID_FILE_ATTRIBUTES);
+    DeleteFileA(marker);
     CHECK(TerminateProcess(sibling.hProcess, 9));
     CHECK_EQ(wait_exit(&sibling), 9);
     close_child(&sibling);
