@@ -201,6 +201,26 @@ bool process_resume_primary(HANDLE handle, DWORD* previous)
     return child;
 }
 
+bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code)
+{
+    DWORD error;
+    Object* object = handle_reference(handle, ObjectType::Process, 0, &error);
+    if (object == nullptr) return false;
+    auto* process = static_cast<ProcessObject*>(object);
+    process->lock.lock();
+    bool child = process->is_child();
+    process->lock.unlock();
+    if (child) {
+        process->reap();
+        process->lock.lock();
+        *id = process->process_id();
+        *exit_code = process->exit_code();
+        process->lock.unlock();
+    }
+    process->release_reference();
+    return child;
+}
+
 ProcessObject* process_find_child(DWORD pid)
 {
     Children& list = children();

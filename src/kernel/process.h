@@ -68,6 +68,10 @@ ProcessObject* process_find_child(DWORD pid);
 // hThread): resumes a child created suspended. False if `handle` names no child.
 bool process_resume_primary(HANDLE handle, DWORD* previous);
 
+// GetThreadId / GetExitCodeThread on a child's primary-thread handle: its id (the pid)
+// and exit code (the process's: the thread ends with it). False if `handle` names no child.
+bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code);
+
 // The exit code Windows would report for a Linux wait status of a child (si_code and
 // si_status of waitid), `terminate_code` if TerminateProcess killed it.
 DWORD process_exit_code(int how, int status, bool terminated, DWORD terminate_code);

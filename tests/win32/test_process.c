@@ -246,6 +246,10 @@ static void exit_codes(void)
         CHECK_EQ(wait_exit(&info), codes[i]);
         /* Once the process is gone, its primary thread is too. */
         CHECK_EQ(WaitForSingleObject(info.hThread, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(GetThreadId(info.hThread), info.dwThreadId);
+        DWORD thread_code = 12345;
+        CHECK(GetExitCodeThread(info.hThread, &thread_code));
+        CHECK_EQ(thread_code, codes[i]);
         DWORD code = 0;
         CHECK(GetExitCodeProcess(info.hProcess, &code));
         CHECK_EQ(code, codes[i]);
@@ -272,6 +276,9 @@ static void running_and_terminated(void)
     CHECK(GetTickCount() - start >= 150);
     CHECK_EQ(WaitForSingleObject(info.hThread, 0), WAIT_TIMEOUT);
     CHECK(GetExitCodeProcess(info.hProcess, &code));
+    CHECK_EQ(code, STILL_ACTIVE);
+    code = 0;
+    CHECK(GetExitCodeThread(info.hThread, &code));
     CHECK_EQ(code, STILL_ACTIVE);
     CHECK_EQ(GetProcessId(info.hProcess), info.dwProcessId);
 
