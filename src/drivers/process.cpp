@@ -309,19 +309,20 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     for (const Passed& p : passed) highest = std::max(highest, p.descriptor);
     const int block = highest + 1;
     std::vector<int> from, to;
-    for (int i = 0; i < count; ++i) {
+    bool in_place = count == 0 && std_fds[0] == 0 && std_fds[1] == 1 && std_fds[2] == 2;
+    for (int i = 0; i < count && !in_place; ++i) {
         from.push_back(passed[static_cast<size_t>(i)].descriptor);
         to.push_back(block + i);
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 3 && !in_place; ++i) {
         from.push_back(std_fds[i]);
         to.push_back(block + count + i);
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 3 && !in_place; ++i) {
         from.push_back(block + count + i);
         to.push_back(i);
     }
-    for (int i = 0; i < count; ++i) {
+    for (int i = 0; i < count && !in_place; ++i) {
         from.push_back(block + i);
         to.push_back(3 + i);
     }
@@ -349,9 +350,18 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     if (!request.suspended) {
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
-        for (size_t i = 0; i < from.size(); ++i) posix_spawn_file_actions_adddup2(&actions, from[i], to[i]);
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3 + count);
-        if (!request.directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, request.directory.c_str());
+        int refused = 0;  // an action glibc will not take (a descriptor number past the limit)
+        for (size_t i = 0; i < from.size() && refused == 0; ++i)
+            refused = posix_spawn_file_actions_adddup2(&actions, from[i], to[i]);
+        if (refused == 0) refused = posix_spawn_file_actions_addclosefrom_np(&actions, 3 + count);
+        if (refused == 0 && !request.directory.empty())
+            refused = posix_spawn_file_actions_addchdir_np(&actions, request.directory.c_str());
+        if (refused != 0) {
+            posix_spawn_file_actions_destroy(&actions);
+            release_all();
+            *error = refused == EBADF ? ERROR_TOO_MANY_OPEN_FILES : ERROR_NOT_ENOUGH_MEMORY;
+            return nullptr;
+        }
         posix_spawnattr_t attributes;
         posix_spawnattr_init(&attributes);
         short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
@@ -406,7 +416,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         *error = ERROR_NOT_SUPPORTED;
         return nullptr;
     }
-    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+    // (A pidfd is close-on-exec from the start.)
     kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
     watch_arm(watch_new(process));
     return process;
@@ -419,7 +429,6 @@ kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
         *error = errno == ESRCH || errno == EINVAL ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED;
         return nullptr;
     }
-    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
     kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);
     watch_arm(watch_new(process));
     return process;

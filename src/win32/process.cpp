@@ -295,12 +295,19 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     } else if (!find_program_in_command_line(request.command_line, &request.path)) {
         return fail(ERROR_FILE_NOT_FOUND, FALSE);
     }
-    if (access(request.path.c_str(), X_OK) != 0) return fail(ERROR_ACCESS_DENIED, FALSE);
+    // posix_spawn reports a program that may not run (EACCES); a suspended child's
+    // execve comes later, so that case is checked now.
+    if ((arguments.flags & CREATE_SUSPENDED) && access(request.path.c_str(), X_OK) != 0)
+        return fail(ERROR_ACCESS_DENIED, FALSE);
     request.arguments = split_command_line(request.command_line);
+    request.own_environment = true;
     if (arguments.environment != nullptr) {
-        request.own_environment = true;
         request.environment =
             environment_entries(arguments.environment, (arguments.flags & CREATE_UNICODE_ENVIRONMENT) != 0);
+    } else {
+        // Ours, copied under the lock SetEnvironmentVariable takes (another thread may change it).
+        std::lock_guard<std::mutex> guard(environment_mutex);
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) request.environment.emplace_back(*entry);
     }
     if (arguments.directory != nullptr) {
         std::string linux_path;
