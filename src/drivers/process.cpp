@@ -281,6 +281,17 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
 {
     std::vector<Passed> passed;
     if (request.inherit_handles) kernel::handle_for_each_inheritable(collect_inheritable, &passed);
+    if (request.inherit_listed_only) {
+        // PROC_THREAD_ATTRIBUTE_HANDLE_LIST: the inheritable handles it names, no others.
+        std::vector<Passed> listed;
+        for (Passed& p : passed) {
+            if (std::find(request.inherit_list.begin(), request.inherit_list.end(), p.value) != request.inherit_list.end())
+                listed.push_back(p);
+            else
+                p.object->release_reference();
+        }
+        passed.swap(listed);
+    }
     std::sort(passed.begin(), passed.end(), [](const Passed& a, const Passed& b) { return a.value < b.value; });
 
     // Standard descriptors: STARTUPINFO's handles, or ours; /dev/null where there is none.

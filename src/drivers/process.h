@@ -21,6 +21,8 @@ struct SpawnRequest {
     bool use_std_handles = false;          // STARTF_USESTDHANDLES
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
     bool inherit_handles = false;          // bInheritHandles
+    bool inherit_listed_only = false;      // PROC_THREAD_ATTRIBUTE_HANDLE_LIST: only these
+    std::vector<HANDLE> inherit_list;
     bool suspended = false;                // CREATE_SUSPENDED
     bool new_process_group = false;        // CREATE_NEW_PROCESS_GROUP
     std::string command_line;              // UTF-8: the child's GetCommandLine

@@ -557,6 +557,58 @@ static void inheritance(void)
     for (int i = 0; i < 200; ++i) CloseHandle(padding[i]);
 }
 
+static void handle_list(void)
+{
+    char arguments[128], output[64];
+    PROCESS_INFORMATION info;
+    STARTUPINFOEXA startup;
+    SIZE_T size = 0;
+    HANDLE padding[200];
+    TEST("InitializeProcThreadAttributeList sizes, UpdateProcThreadAttribute checks");
+    SetLastError(0xdeadbeef);
+    CHECK(!InitializeProcThreadAttributeList(NULL, 1, 0, &size));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CHECK(size > 0);
+    LPPROC_THREAD_ATTRIBUTE_LIST list = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(size);
+    CHECK(InitializeProcThreadAttributeList(list, 1, 0, &size));
+    HANDLE one[1] = {NULL};
+    SetLastError(0xdeadbeef);
+    CHECK(!UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof(HANDLE) + 1, NULL, NULL));
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+
+    TEST("PROC_THREAD_ATTRIBUTE_HANDLE_LIST: only the listed inheritable handles reach the child");
+    for (int i = 0; i < 200; ++i) padding[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE listed = create_output(out_name, TRUE);
+    char other_name[80];
+    snprintf(other_name, sizeof other_name, "%s.other", out_name);
+    HANDLE other = create_output(other_name, TRUE);
+    CHECK(listed != INVALID_HANDLE_VALUE && other != INVALID_HANDLE_VALUE);
+    one[0] = listed;
+    CHECK(UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof one, NULL, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof one, NULL, NULL));
+    CHECK_ERROR(ERROR_GEN_FAILURE); /* the list holds one attribute */
+    memset(&startup, 0, sizeof startup);
+    startup.StartupInfo.cb = sizeof startup;
+    startup.lpAttributeList = list;
+    snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)listed);
+    CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    snprintf(arguments, sizeof arguments, "handle %llx 0", (unsigned long long)(ULONG_PTR)other);
+    CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    CloseHandle(listed);
+    CloseHandle(other);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "inherited") == 0);
+    DeleteProcThreadAttributeList(list);
+    free(list);
+    DeleteFileA(other_name);
+    for (int i = 0; i < 200; ++i) CloseHandle(padding[i]);
+}
+
 static void environment_and_directory(void)
 {
     char output[256];
@@ -688,6 +740,7 @@ int main(int argc, char **argv)
     command_lines();
     redirection();
     inheritance();
+    handle_list();
     environment_and_directory();
     environment_functions();
 
