@@ -43,7 +43,8 @@ DWORD process_exit_code(int how, int status, bool terminated, DWORD terminate_co
     if (how == CLD_EXITED) return static_cast<DWORD>(status) & 0xFF;
     if (terminated && status == SIGKILL) return terminate_code;
     switch (status) {
-    case SIGINT: return 0xC000013AU;   // STATUS_CONTROL_C_EXIT
+    case SIGINT:
+    case SIGQUIT: return 0xC000013AU;  // STATUS_CONTROL_C_EXIT (Ctrl-C, Ctrl-Break)
     case SIGSEGV:
     case SIGBUS: return 0xC0000005U;   // STATUS_ACCESS_VIOLATION
     case SIGILL: return 0xC000001DU;   // STATUS_ILLEGAL_INSTRUCTION
@@ -219,6 +220,18 @@ bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code)
     }
     process->release_reference();
     return child;
+}
+
+bool process_break_child_group(DWORD group)
+{
+    ProcessObject* process = process_find_child(group);
+    if (process == nullptr) return false;
+    process->lock.lock();
+    bool ours = process->is_child() && !process->exited() && !process->foreign_ &&
+                getpgid(static_cast<pid_t>(group)) == static_cast<pid_t>(group);
+    process->lock.unlock();
+    process->release_reference();
+    return ours && killpg(static_cast<pid_t>(group), SIGQUIT) == 0;
 }
 
 ProcessObject* process_find_child(DWORD pid)

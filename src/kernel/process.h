@@ -45,6 +45,7 @@ public:
     DWORD resume();
 
 private:
+    friend bool process_break_child_group(DWORD group);
     void recycle() override;
 
     pid_t pid_ = 0;
@@ -71,6 +72,11 @@ bool process_resume_primary(HANDLE handle, DWORD* previous);
 // GetThreadId / GetExitCodeThread on a child's primary-thread handle: its id (the pid)
 // and exit code (the process's: the thread ends with it). False if `handle` names no child.
 bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code);
+
+// GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, group): when `group` is the process group of a
+// child started with CREATE_NEW_PROCESS_GROUP (its leader's pid), sends SIGQUIT (Ctrl-Break)
+// to that group and returns true; false for any other group.
+bool process_break_child_group(DWORD group);
 
 // The exit code Windows would report for a Linux wait status of a child (si_code and
 // si_status of waitid), `terminate_code` if TerminateProcess killed it.

@@ -20,6 +20,15 @@ static void child_write(const char *text)
 
 static HANDLE handle_from_text(const char *text) { return (HANDLE)(ULONG_PTR)strtoull(text, NULL, 16); }
 
+static volatile LONG break_seen;
+
+static BOOL WINAPI on_control(DWORD event)
+{
+    if (event != CTRL_BREAK_EVENT) return FALSE;
+    tl_store(&break_seen, 1);
+    return TRUE;
+}
+
 /* Each role returns the child's exit code; 0 means every check in the child held. */
 static int run_child(int argc, char **argv)
 {
@@ -101,6 +110,18 @@ static int run_child(int argc, char **argv)
         if (WaitForSingleObject(other, 15000) != WAIT_OBJECT_0) return 64;
         if (!GetExitCodeProcess(other, &code)) return 65;
         return code == 9 ? 0 : 1;
+    }
+    if (strcmp(role, "break") == 0 && argc >= 4) {
+        /* Waits for Ctrl-Break; argv[3]: a file to make once the handler is in place. */
+        if (!SetConsoleCtrlHandler(on_control, TRUE)) return 80;
+        HANDLE marker = CreateFileA(argv[3], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        if (marker == INVALID_HANDLE_VALUE) return 81;
+        CloseHandle(marker);
+        for (DWORD start = GetTickCount(); GetTickCount() - start < 15000;) {
+            if (tl_load(&break_seen)) return 0;
+            Sleep(10);
+        }
+        return 82;
     }
     if (strcmp(role, "startup") == 0) {
         STARTUPINFOA info;
@@ -346,6 +367,31 @@ static void running_and_terminated(void)
     SetLastError(0xdeadbeef);
     CHECK(OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, 0) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
+}
+
+static void ctrl_break(void)
+{
+    PROCESS_INFORMATION info;
+    char arguments[128], marker[64];
+    TEST("CREATE_NEW_PROCESS_GROUP, then Ctrl-Break to the child's group");
+    snprintf(marker, sizeof marker, "proc_test_break_%lu", (unsigned long)GetCurrentProcessId());
+    DeleteFileA(marker);
+    snprintf(arguments, sizeof arguments, "break %s", marker);
+    CHECK(start_child(arguments, FALSE, CREATE_NEW_PROCESS_GROUP, NULL, NULL, NULL, &info));
+    for (DWORD start = GetTickCount(); GetFileAttributesA(marker) == INVALID_FILE_ATTRIBUTES && GetTickCount() - start < 15000;)
+        Sleep(10);
+    CHECK(GetFileAttributesA(marker) != INVALID_FILE_ATTRIBUTES);
+    WINE_DEVIATION("GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT) fails with ERROR_INVALID_HANDLE")
+    {
+        CHECK(GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, info.dwProcessId));
+        CHECK_EQ(wait_exit(&info), 0);
+    }
+    if (tl_under_wine()) {
+        TerminateProcess(info.hProcess, 0);
+        WaitForSingleObject(info.hProcess, 5000);
+    }
+    close_child(&info);
+    DeleteFileA(marker);
 }
 
 static void two_children(void)
@@ -736,6 +782,7 @@ int main(int argc, char **argv)
     exit_codes();
     running_and_terminated();
     two_children();
+    ctrl_break();
     suspended();
     command_lines();
     redirection();
