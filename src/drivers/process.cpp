@@ -342,7 +342,10 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     std::vector<char*> argv;
     for (const std::string& argument : request.arguments) argv.push_back(const_cast<char*>(argument.c_str()));
     argv.push_back(nullptr);
-    std::string record = startup_record(request, passed);
+    // The record only when the child needs it: handles to rebuild, STARTUPINFO's standard
+    // handles, or a command line argv cannot give back.
+    bool needs_record = !passed.empty() || request.use_std_handles || !request.command_line_from_arguments;
+    std::string record = needs_record ? startup_record(request, passed) : std::string();
     std::vector<char*> envp;
     size_t prefix = sizeof(kStartupVariable) - 1;
     auto ours = [&](const char* entry) { return strncmp(entry, kStartupVariable, prefix) == 0 && entry[prefix] == '='; };
@@ -353,7 +356,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
             if (!ours(*entry)) envp.push_back(*entry);
     }
-    envp.push_back(const_cast<char*>(record.c_str()));
+    if (needs_record) envp.push_back(const_cast<char*>(record.c_str()));
     envp.push_back(nullptr);
 
     pid_t pid = -1;

@@ -26,6 +26,9 @@ struct SpawnRequest {
     bool suspended = false;                // CREATE_SUSPENDED
     bool new_process_group = false;        // CREATE_NEW_PROCESS_GROUP
     std::string command_line;              // UTF-8: the child's GetCommandLine
+    // Joining `arguments` by the C run-time's quoting gives `command_line` back: a child
+    // needs no record for it (GetCommandLine rebuilds it from argv).
+    bool command_line_from_arguments = false;
 };
 
 // Starts the child. Returns its object (one reference; its exit is watched) or nullptr

@@ -340,6 +340,7 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     if ((arguments.flags & CREATE_SUSPENDED) && access(request.path.c_str(), X_OK) != 0)
         return fail(ERROR_ACCESS_DENIED, FALSE);
     request.arguments = split_command_line(request.command_line);
+    request.command_line_from_arguments = join_command_line(request.arguments) == request.command_line;
     request.own_environment = true;
     if (arguments.environment != nullptr) {
         request.environment =
