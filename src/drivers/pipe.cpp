@@ -55,44 +55,32 @@ inline void data_received()
 // past the caller's buffer lands in the end's spare buffer of this size.
 constexpr uint32_t kRecord = 64 * 1024;
 
-// Marks carried as SCM_RIGHTS beside a record (never inside the data, so a message pipe's
-// records are exactly its messages' bytes and FIONREAD counts only data):
-//   a /dev/null descriptor: on a non-empty record, "the message goes on in the next
-//   record"; on an empty record, "a zero-length message" (an empty record alone is the
-//   end of the connection);
-//   an eventfd: "the server disconnected" (DisconnectNamedPipe); on a byte pipe's stream
-//   it rides on one extra byte, the last of the read that brings it.
-int more_mark = -1;
-int disconnect_mark = -1;
+// Marks carried as SCM_RIGHTS beside a record (never inside a message's data, so a
+// message pipe's records hold exactly its messages' bytes and FIONREAD counts only
+// data). Reads pass no control buffer: the kernel then drops the descriptor (closing it)
+// and says MSG_CTRUNC, and the record's length tells which mark it was:
+//   on a message pipe, a marked record of 0 bytes is a zero-length message (an unmarked
+//   one is the end of the connection), of 1 byte "the server disconnected"
+//   (DisconnectNamedPipe; the byte is not data), of more "the message goes on in the
+//   next record" (only full records of kRecord bytes are marked so);
+//   on a byte pipe's stream the only mark is the disconnection, on one extra byte: a read
+//   that brings it ends with it, so it is that read's last byte.
+int more_mark = -1;  // a /dev/null descriptor, sent as the mark
 std::once_flag marks_made;
 
 void make_marks()
 {
-    std::call_once(marks_made, [] {
-        more_mark = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        disconnect_mark = eventfd(0, EFD_CLOEXEC);
-    });
+    std::call_once(marks_made, [] { more_mark = open("/dev/null", O_RDONLY | O_CLOEXEC); });
 }
 
 enum class Mark : uint8_t { None, More, Disconnect };
 
-// Closes the descriptors a record brought and says which mark they were.
-Mark take_marks(msghdr* message)
+// What a received record's mark (if any) says, from its length (see above).
+Mark mark_of(const msghdr* message, bool records, uint32_t length)
 {
-    Mark mark = Mark::None;
-    if (message->msg_controllen == 0) return mark;
-    for (cmsghdr* c = CMSG_FIRSTHDR(message); c != nullptr; c = CMSG_NXTHDR(message, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < count; ++i) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            struct stat status;
-            if (fstat(fd, &status) == 0) mark = S_ISCHR(status.st_mode) ? Mark::More : Mark::Disconnect;
-            close(fd);
-        }
-    }
-    return mark;
+    if (!(message->msg_flags & MSG_CTRUNC)) return Mark::None;
+    if (!records || length == 1) return Mark::Disconnect;
+    return Mark::More;  // also a zero-length message (length 0)
 }
 
 constexpr size_t kControlSpace = CMSG_SPACE(sizeof(int) * 4);
@@ -148,6 +136,15 @@ int poll_for(int fd, short events, int timeout_ms)
         int r = poll(&entry, 1, timeout_ms);
         if (r >= 0 || errno != EINTR) return r;
     }
+}
+
+// A synchronous end's descriptor blocks (its calls wait in the kernel, one system call
+// each; a plain Linux child that inherits it sees an ordinary blocking socket). Engine
+// operations never depend on it: they ask for MSG_DONTWAIT.
+void set_blocking(int fd)
+{
+    int status = fcntl(fd, F_GETFL);
+    if (status >= 0 && (status & O_NONBLOCK)) fcntl(fd, F_SETFL, status & ~O_NONBLOCK);
 }
 
 ULONG peer_process(int fd)
@@ -353,6 +350,7 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
         close(instance->retired_);
         instance->retired_ = -1;
     }
+    if (!instance->overlapped_io()) set_blocking(fd);
     instance->descriptor_ = fd;
     instance->peer_pid_ = peer_process(fd);
     instance->state_ = PipeState::Connected;
@@ -361,6 +359,7 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
         instance->remainder_length_ = 0;
         instance->remainder_more_ = false;
         instance->peer_disconnected_ = false;
+        instance->update_busy();
     }
     uint64_t one = 1;
     (void)!write(instance->connect_event_, &one, sizeof(one));
@@ -390,8 +389,10 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     remainder_offset_ = remainder_length_ = 0;
     remainder_more_ = false;
     peer_disconnected_ = false;
+    remainder_busy_.store(false, std::memory_order_relaxed);
     blocked_.clear();
     closing_ = false;
+    drained_.reset();
     shared_ = false;
 }
 
@@ -453,6 +454,7 @@ void PipeDevice::recycle()
     {
         std::lock_guard<std::mutex> guard(remainder_mutex_);
         std::vector<char>().swap(spare_);
+        spare_ready_.store(false, std::memory_order_relaxed);
     }
     kernel::Pool<PipeDevice>::instance().release(this);
 }
@@ -559,10 +561,6 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
 {
     *done = 0;
     if (end_ != PipeEnd::Anonymous) {
-        {
-            LockGuard guard(lock);
-            if (DWORD error = transfer_state_error(transfer.write)) return error;
-        }
         return transfer.write ? write_sync(transfer.buffer, transfer.length, done)
                               : read_sync(transfer.buffer, transfer.length, done);
     }
@@ -621,7 +619,6 @@ struct ReadCursor {
     bool message_read;  // PIPE_READMODE_MESSAGE when the read began
     msghdr message;
     iovec vectors[2];
-    alignas(cmsghdr) unsigned char control[kControlSpace];
 };
 
 }  // namespace
@@ -640,7 +637,12 @@ struct PipeReader {
 
 ReadStep PipeReader::begin(PipeDevice* end, ReadCursor* cursor, DWORD* status)
 {
+    if (!end->remainder_busy_.load(std::memory_order_acquire)) return ReadStep::Receive;
     std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+    struct Update {
+        PipeDevice* end;
+        ~Update() { end->update_busy(); }
+    } update{end};
     if (end->remainder_length_ > 0) {
         uint32_t n = std::min(cursor->length - cursor->done, end->remainder_length_);
         memcpy(cursor->buffer + cursor->done, end->spare_.data() + end->remainder_offset_, n);
@@ -670,14 +672,16 @@ void PipeReader::arm(PipeDevice* end, ReadCursor* cursor)
     cursor->message.msg_iov = cursor->vectors;
     cursor->message.msg_iovlen = 1;
     if (end->message_type_) {
-        std::lock_guard<std::mutex> guard(end->remainder_mutex_);
-        if (end->spare_.size() < kRecord) end->spare_.resize(kRecord);
+        if (!end->spare_ready_.load(std::memory_order_acquire)) {
+            std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+            if (end->spare_.size() < kRecord) end->spare_.resize(kRecord);
+            end->spare_ready_.store(true, std::memory_order_release);
+        }
         cursor->vectors[1].iov_base = end->spare_.data();
         cursor->vectors[1].iov_len = kRecord;
         cursor->message.msg_iovlen = 2;
     }
-    cursor->message.msg_control = cursor->control;
-    cursor->message.msg_controllen = sizeof(cursor->control);
+
 }
 
 ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, DWORD* status)
@@ -693,13 +697,14 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
         else *status = io::status_from_errno(error);
         return ReadStep::Done;
     }
-    Mark mark = take_marks(&cursor->message);
     uint32_t got = static_cast<uint32_t>(result);
+    Mark mark = mark_of(&cursor->message, end->message_type_, got);
     if (!end->message_type_) {
         if (mark == Mark::Disconnect && got > 0) --got;  // the mark's own byte
         if (mark == Mark::Disconnect) {
             std::lock_guard<std::mutex> guard(end->remainder_mutex_);
             end->peer_disconnected_ = true;
+            end->update_busy();
         }
         cursor->done += got;
         if (got > 0) *status = STATUS_SUCCESS;
@@ -717,10 +722,11 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
                                       : STATUS_PIPE_BROKEN;
         return ReadStep::Done;
     }
-    if (got == 0 && mark == Mark::Disconnect) {
+    if (mark == Mark::Disconnect) {
         {
             std::lock_guard<std::mutex> guard(end->remainder_mutex_);
             end->peer_disconnected_ = true;
+            end->update_busy();
         }
         *status = cursor->done > 0 ? STATUS_SUCCESS : pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
@@ -730,10 +736,13 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     uint32_t taken = std::min(room, got);
     uint32_t overflow = got - taken;
     cursor->done += taken;
-    std::lock_guard<std::mutex> guard(end->remainder_mutex_);
-    end->remainder_offset_ = 0;
-    end->remainder_length_ = overflow;
-    end->remainder_more_ = more;
+    if (overflow > 0 || more || end->remainder_busy_.load(std::memory_order_acquire)) {
+        std::lock_guard<std::mutex> guard(end->remainder_mutex_);
+        end->remainder_offset_ = 0;
+        end->remainder_length_ = overflow;
+        end->remainder_more_ = more;
+        end->update_busy();
+    }
     if (overflow > 0 || (more && cursor->done == cursor->length)) {
         *status = cursor->message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
         return ReadStep::Done;
@@ -751,6 +760,13 @@ bool PipeDevice::note_peer_gone(bool)
     return end_ == PipeEnd::Server && state_ == PipeState::Disconnected;
 }
 
+bool PipeDevice::interrupted()
+{
+    if (io::sync_io_cancelled()) return true;
+    LockGuard guard(lock);
+    return closing_;
+}
+
 DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
 {
     std::lock_guard<std::mutex> guard(read_mutex_);
@@ -760,18 +776,30 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
     cursor.done = 0;
     DWORD status = STATUS_SUCCESS;
     int fd;
-    bool nowait;
+    bool nowait, blocking;
     {
+        // One look under the lock: the state, the descriptor, the modes. A synchronous
+        // handle's descriptor blocks: one recvmsg waits for the data. CancelSynchronousIo
+        // interrupts it (the library's signal); the close of the end's last handle shuts
+        // the connection down, which ends it too.
         LockGuard locked(lock);
+        if (DWORD error = transfer_state_error(false)) return error;
         fd = descriptor_;
+        if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
         cursor.message_read = message_read_;
         nowait = nowait_;
+        blocking = !nowait && !closing_;
     }
-    if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
-    if (PipeReader::begin(this, &cursor, &status) == ReadStep::Receive) {
-        for (;;) {
+    {
+        bool receive = PipeReader::begin(this, &cursor, &status) == ReadStep::Receive;
+        while (receive) {
             PipeReader::arm(this, &cursor);
-            ssize_t n = recvmsg(fd, &cursor.message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+            ssize_t n = recvmsg(fd, &cursor.message, blocking ? 0 : MSG_DONTWAIT);
+            if (n < 0 && errno == EINTR && blocking) {
+                if (!interrupted()) continue;
+                *done = cursor.done;
+                return ERROR_OPERATION_ABORTED;
+            }
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
                 if (nowait && cursor.done == 0) {
                     *done = 0;
@@ -788,7 +816,7 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
         }
     }
     *done = cursor.done;
-    return win32_error_from_ntstatus(status);
+    return status == STATUS_SUCCESS ? ERROR_SUCCESS : win32_error_from_ntstatus(status);
 }
 
 // ---- writing: a stream's bytes, or a message as records.
@@ -805,13 +833,13 @@ struct WriteCursor {
 };
 
 // Sends as much as the connection takes now. 0: all sent; -EAGAIN; -errno.
-int write_some(int fd, bool records, WriteCursor* cursor)
+int write_some(int fd, bool records, WriteCursor* cursor, bool blocking = false)
 {
     data_sent();
+    int wait = blocking ? 0 : MSG_DONTWAIT;
     if (!records) {
         while (cursor->done < cursor->length) {
-            ssize_t n = send(fd, cursor->buffer + cursor->done, cursor->length - cursor->done,
-                             MSG_DONTWAIT | MSG_NOSIGNAL);
+            ssize_t n = send(fd, cursor->buffer + cursor->done, cursor->length - cursor->done, wait | MSG_NOSIGNAL);
             if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
             cursor->done += static_cast<uint32_t>(n);
         }
@@ -831,7 +859,7 @@ int write_some(int fd, bool records, WriteCursor* cursor)
             make_marks();
             attach_mark(&cursor->message, cursor->control, more_mark);
         }
-        ssize_t n = sendmsg(fd, &cursor->message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        ssize_t n = sendmsg(fd, &cursor->message, wait | MSG_NOSIGNAL);
         if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
         cursor->started = true;
         cursor->done += chunk;
@@ -857,18 +885,24 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
     cursor.done = 0;
     cursor.started = false;
     int fd;
-    bool nowait;
+    bool nowait, blocking;
     {
         LockGuard locked(lock);
+        if (DWORD error = transfer_state_error(true)) return error;
         fd = descriptor_;
+        if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
+        if (length == 0 && !message_type_) return ERROR_SUCCESS;
         nowait = nowait_;
+        blocking = !nowait && !closing_;
     }
-    if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
-    if (length == 0 && !message_type_) return ERROR_SUCCESS;
     for (;;) {
-        int result = write_some(fd, message_type_, &cursor);
+        int result = write_some(fd, message_type_, &cursor, blocking);
         *done = cursor.done;
         if (result == 0) return ERROR_SUCCESS;
+        if (result == -EINTR && blocking) {
+            if (!interrupted()) continue;
+            return ERROR_OPERATION_ABORTED;
+        }
         if (result != -EAGAIN && result != -EINTR) {
             std::lock_guard<std::mutex> remainder(remainder_mutex_);
             return write_error(-result, peer_disconnected_);
@@ -880,6 +914,18 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
 
 // ---- overlapped requests.
 namespace {
+
+// OVERLAPPED_PIPE_DRAIN_HINT=1: a thread that saw an end empty and has not waited since
+// sends its next receive straight to the engine (io/drain.h), as sockets do. Off by
+// default: measured on one CPU, the peer has usually answered already (bench/pipes.sh).
+bool hint_enabled()
+{
+    static const bool enabled = [] {
+        const char* value = getenv("OVERLAPPED_PIPE_DRAIN_HINT");
+        return value != nullptr && value[0] == '1';
+    }();
+    return enabled;
+}
 
 enum Phase : uint8_t { kRead, kReadZero, kWrite, kConnect, kTransactWrite, kTransactRead };
 
@@ -959,6 +1005,8 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         outcome->bytes = bytes;
         return io::Next::Done;
     };
+    // Sets the operation up as the next record's Receive. Returns true if it was tried at
+    // once and op->result holds its result; false: it goes to the engine.
     auto receive = [&]() {
         PipeReader::arm(this, &state->read);
         void (*complete)(engine::Op*) = op->complete;
@@ -969,9 +1017,15 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         op->descriptor = descriptor;
         op->code = engine::OpCode::Receive;
         op->message = &state->read.message;
-        op->flags = MSG_CMSG_CLOEXEC;
+        op->flags = 0;
         state->receiving = true;
-        return io::Next::Attempt;
+        if (hint_enabled() && drained_.applies()) return false;
+        // Tried at once with a plain recvmsg (no poll first, as the I/O manager's attempt
+        // makes): a request-response peer has usually answered by now.
+        int tried = engine::attempt(op, true, false);
+        if (tried == -EAGAIN) return false;
+        op->result = tried;
+        return true;
     };
     auto poll_out = [&]() {
         void (*complete)(engine::Op*) = op->complete;
@@ -1023,14 +1077,20 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     case kRead:
     case kTransactRead: {
         DWORD status = STATUS_SUCCESS;
-        ReadStep next;
-        if (state->receiving) {
-            state->receiving = false;
-            next = PipeReader::received(this, &state->read, result, &status);
-        } else {
-            next = PipeReader::begin(this, &state->read, &status);
+        ReadStep next = ReadStep::Done;
+        bool have_result = state->receiving;
+        if (!have_result) next = PipeReader::begin(this, &state->read, &status);
+        for (;;) {
+            if (have_result) {
+                state->receiving = false;
+                next = PipeReader::received(this, &state->read, op->result, &status);
+                if (next == ReadStep::Done && op->result > 0 && state->read.done < state->read.length)
+                    drained_.note();
+            }
+            if (next != ReadStep::Receive) break;
+            if (!receive()) return io::Next::Engine;
+            have_result = true;
         }
-        if (next == ReadStep::Receive) return receive();
         return done(status, state->read.done);
     }
     case kWrite:
@@ -1049,7 +1109,10 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         if (state->phase == kWrite) return done(STATUS_SUCCESS, state->write.done);
         state->phase = kTransactRead;
         DWORD status = STATUS_SUCCESS;
-        if (PipeReader::begin(this, &state->read, &status) == ReadStep::Receive) return receive();
+        if (PipeReader::begin(this, &state->read, &status) == ReadStep::Receive) {
+            if (!receive()) return io::Next::Engine;
+            return step(request, outcome);  // the reply was there: kTransactRead takes it
+        }
         return done(status, state->read.done);
     }
     }
@@ -1245,17 +1308,18 @@ DWORD PipeDevice::disconnect()
         remainder_length_ = 0;
         remainder_more_ = false;
         peer_disconnected_ = false;
+        update_busy();
     }
     if (descriptor >= 0) {
         // The client learns it was disconnected (not that the server went away): a mark.
         make_marks();
         unsigned char control[kControlSpace];
         char byte = 0;
-        iovec vector{&byte, message_type_ ? 0u : 1u};
+        iovec vector{&byte, 1};
         msghdr message{};
         message.msg_iov = &vector;
         message.msg_iovlen = 1;
-        attach_mark(&message, control, disconnect_mark);
+        attach_mark(&message, control, more_mark);
         (void)!sendmsg(descriptor, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
         shutdown(descriptor, SHUT_RDWR);
         // Requests being cancelled may still name the descriptor in an engine: it is
@@ -1369,6 +1433,7 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
         *error = ERROR_ACCESS_DENIED;
         return nullptr;
     }
+    if (!(flags & FILE_FLAG_OVERLAPPED)) set_blocking(fd);
     PipeDevice* device = kernel::Pool<PipeDevice>::instance().acquire();
     device->lock.lock();
     device->reset_base();
@@ -1474,19 +1539,21 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
                 target = scratch.data();
                 want = kRecord;
             }
-            unsigned char control[kControlSpace];
             iovec vector{target, want};
             msghdr message{};
             message.msg_iov = &vector;
             message.msg_iovlen = 1;
-            message.msg_control = control;
-            message.msg_controllen = sizeof(control);
-            ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-            take_marks(&message);
+            ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT | (message_type_ ? MSG_TRUNC : 0));
+            if (n > static_cast<ssize_t>(want) && !message_type_) n = static_cast<ssize_t>(want);
+            if (n >= 0 && mark_of(&message, message_type_, static_cast<uint32_t>(n)) == Mark::Disconnect) {
+                // The server disconnected: nothing more to read.
+                if (message_type_ || n <= 1) return ERROR_PIPE_NOT_CONNECTED;
+                --n;
+            }
             if (n > 0) {
                 if (message_type_) {
                     message_left = static_cast<DWORD>(n);
-                    copied = std::min<DWORD>(size, static_cast<DWORD>(n));
+                    copied = std::min<DWORD>(std::min<DWORD>(size, static_cast<DWORD>(n)), kRecord);
                     if (buffer != nullptr) memcpy(buffer, scratch.data(), copied);
                     else copied = 0;
                 } else {

@@ -15,6 +15,7 @@
 // probe) is dropped.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -23,6 +24,7 @@
 
 #include "drivers/namespace.h"
 #include "io/device.h"
+#include "io/drain.h"
 
 namespace overlapped::drivers {
 
@@ -114,6 +116,9 @@ private:
     DWORD transfer_state_error(bool write) const;
     // The connection ended under this end (the peer closed it, or the other side
     // disconnected): records it.
+    // After a blocking call on this end failed with EINTR: whether to give up
+    // (CancelSynchronousIo, or the end closed).
+    bool interrupted();
     // Returns whether this is a server end that disconnected itself (its own shutdown).
     bool note_peer_gone(bool disconnected);
 
@@ -144,6 +149,15 @@ private:
     uint32_t remainder_length_ = 0;
     bool remainder_more_ = false; // the message goes on in the next record(s)
     bool peer_disconnected_ = false;  // a disconnect mark was read (under remainder_mutex_)
+    // Whether any of the three above is set (written under remainder_mutex_): a read
+    // that finds it clear skips the mutex.
+    std::atomic<bool> remainder_busy_{false};
+    std::atomic<bool> spare_ready_{false};  // spare_ has its size (it keeps it until recycled)
+    void update_busy()
+    {
+        remainder_busy_.store(remainder_length_ > 0 || remainder_more_ || peer_disconnected_,
+                              std::memory_order_release);
+    }
     // Synchronous transfers of one end run one at a time per direction, as Windows runs a
     // synchronous file object's requests.
     std::mutex read_mutex_;
@@ -151,6 +165,7 @@ private:
     // Threads blocked in a synchronous call on this end (closing it interrupts them).
     std::vector<kernel::ThreadState*> blocked_;
     bool closing_ = false;        // under `lock`: the last handle is closed
+    io::DrainHint drained_;       // a receive of the In lane left the end empty
     bool shared_ = false;         // under `lock`: another process has this end too (no shutdown at close)
 };
 

@@ -517,7 +517,7 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->send_buffer_ = -1;
     device->receive_buffer_ = -1;
     device->blocked_.clear();
-    device->drained_thread_.store(nullptr, std::memory_order_relaxed);
+    device->drained_.reset();
     device->events_ = EventSelect{};
     device->lock.unlock();
     return device;
@@ -636,19 +636,9 @@ int SocketDevice::renew_descriptor()
     return 0;
 }
 
-void SocketDevice::note_drained()
-{
-    kernel::ThreadState* self = kernel::current_thread();
-    drained_thread_.store(self, std::memory_order_relaxed);
-    drained_epoch_.store(self->wait_epoch, std::memory_order_relaxed);
-}
+void SocketDevice::note_drained() { drained_.note(); }
 
-bool SocketDevice::drained_by_this_thread() const
-{
-    kernel::ThreadState* self = kernel::current_thread();
-    return drained_thread_.load(std::memory_order_relaxed) == self &&
-           drained_epoch_.load(std::memory_order_relaxed) == self->wait_epoch;
-}
+bool SocketDevice::drained_by_this_thread() const { return drained_.applies(); }
 
 bool SocketDevice::connected()
 {

@@ -21,6 +21,7 @@
 
 #include "drivers/winsock_abi.h"
 #include "io/device.h"
+#include "io/drain.h"
 
 namespace overlapped::drivers {
 
@@ -303,8 +304,7 @@ private:
     int receive_buffer_ = -1;
     // Threads blocked in a synchronous call on this socket (closesocket interrupts them).
     std::vector<kernel::ThreadState*> blocked_;
-    std::atomic<kernel::ThreadState*> drained_thread_{nullptr};  // note_drained()
-    std::atomic<uint32_t> drained_epoch_{0};
+    io::DrainHint drained_;  // note_drained()
     EventSelect events_;  // under `lock`
 };
 

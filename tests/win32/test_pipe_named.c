@@ -697,6 +697,36 @@ static void test_nowait(void)
     CloseHandle(server);
 }
 
+static void test_wide(void)
+{
+    static const WCHAR name[] = L"\\\\.\\pipe\\overlapped_test_wide_pipe";
+    HANDLE server, client, thread;
+    struct echo_args args;
+    char reply[32];
+    DWORD done = 0;
+
+    TEST("the W functions");
+    server = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 1024, 1024, 0,
+                              NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    CHECK(WaitNamedPipeW(name, 1000));
+    client = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    transfer(client, server, "wide");
+    CHECK(CloseHandle(client));
+    CHECK(DisconnectNamedPipe(server));
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    thread = CreateThread(NULL, 0, echo_main, &args, 0, NULL);
+    memset(reply, 0, sizeof(reply));
+    CHECK(CallNamedPipeW(name, "w", 1, reply, sizeof(reply), &done, 5000));
+    CHECK_EQ(done, 4);
+    CHECK(memcmp(reply, "re:w", 4) == 0);
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+}
+
 int main(void)
 {
     test_arguments();
@@ -710,5 +740,6 @@ int main(void)
     test_information();
     test_transact();
     test_nowait();
+    test_wide();
     return tl_finish();
 }
