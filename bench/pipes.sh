@@ -305,6 +305,13 @@ print("  'runs': the lowest and highest of that ratio within single runs; x wine
       " raw/wine: the raw program against Wine;"
       " fb/raw: the fallback engine against raw")
 print("targets (issue 13): ping-pong round trips >= 1.0x raw (pinned row), streaming >= 0.9x raw, spawns >= 0.9x posix_spawn")
+# The unpinned round trip is bimodal (same CPU or not, by chance): its medians alone hide that.
+for metric in ("pingfree_rtps",):
+    parts = []
+    for n in ("ours", "fallback", "raw", "wine"):
+        runs = sorted(r for (m_n, m, r) in by_run if m_n == n and m == metric)
+        if runs: parts.append(n + " " + " ".join(fmt(by_run[(n, metric, r)]) for r in runs))
+    if parts: print("unpinned round trips/s in each run (bimodal): " + "; ".join(parts))
 print("wine's spawn row starts bench_true.exe (a Windows program that returns 0), not /bin/true")
 PY
 if [ -s "$failures" ]; then
