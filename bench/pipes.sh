@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pipes.sh BUILD_DIR [--quick] [--runs N]: the pipe and process benchmarks of issue 13.
+# pipes.sh BUILD_DIR [--quick] [--runs N] [--tests LIST]: the pipe and process benchmarks of issue 13.
 # Runs each program pair in turn, interleaved over N runs (5 by default), and prints
 # medians and ratios:
 #   ours      BUILD_DIR/bench/bench_pipe, bench_spawn (bench/win32/*.c on our library;
@@ -17,6 +17,7 @@
 #   stream    64 KiB writes, 4 in flight, byte mode: MB/s, every byte checked
 #   spawn     CreateProcess + wait + exit code of /bin/true (Wine: bench_true.exe)
 #             against posix_spawn + waitpid of /bin/true: spawns/s
+# --tests picks some of them, comma-separated (default: all four).
 # bench/README.md ("Pipes and processes") documents every row and every fairness choice.
 #
 # Ratios are "how many times better we are": ours/anchor for rates, anchor/ours for
@@ -24,15 +25,23 @@
 set -uo pipefail
 quick=""
 runs=5
+chosen_tests=()
+for test in "${chosen_tests[@]}"; do
+    case $test in
+    ping | pingfree | stream | spawn) tests+=("$test") ;;
+    *) echo "pipes.sh: unknown test '$test' (ping, pingfree, stream, spawn)" >&2; exit 2 ;;
+    esac
+done
 positional=()
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=yes; shift ;;
     --runs) runs=$2; shift 2 ;;
+    --tests) IFS=, read -r -a chosen_tests <<<"$2"; shift 2 ;;
     *) positional+=("$1"); shift ;;
     esac
 done
-build=$(cd "${positional[0]:?usage: pipes.sh BUILD_DIR [--quick] [--runs N]}" && pwd)
+build=$(cd "${positional[0]:?usage: pipes.sh BUILD_DIR [--quick] [--runs N] [--tests ping,pingfree,stream,spawn]}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 results=$work/results
@@ -54,7 +63,13 @@ trap 'exit 130' INT TERM
 if [ -n "$quick" ]; then warm=0.2 dur=0.5 wine_warm=0.2 wine_dur=0.5
 else warm=0.5 dur=2 wine_warm=0.5 wine_dur=1; fi
 pin_cpu=0
-tests=(ping pingfree stream spawn)
+tests=()
+for test in "${chosen_tests[@]}"; do
+    case $test in
+    ping | pingfree | stream | spawn) tests+=("$test") ;;
+    *) echo "pipes.sh: unknown test '$test' (ping, pingfree, stream, spawn)" >&2; exit 2 ;;
+    esac
+done
 
 failures=$work/failures
 : >"$failures"
@@ -253,7 +268,7 @@ if [ -n "$wine_ok" ]; then
     wineserver_pid=""
 fi
 
-python3 - "$results" <<'PY'
+python3 - "$results" "${tests[*]}" <<'PY'
 import statistics, sys
 values, by_run = {}, {}
 for line in open(sys.argv[1]):
@@ -286,6 +301,7 @@ rows = [
     ("stream_mbps", "stream 64 KiB x 4: MB/s", True, 0.9),
     ("spawn_per_s", "spawn /bin/true + wait: spawns/s", True, 0.9),
 ]
+rows = [row for row in rows if row[0].split("_")[0] in sys.argv[2].split()]
 print(f"{'pipes and processes':41} {'ours':>8} {'fallback':>8} {'raw':>8} {'ratio':>7} {'runs':>11} {'target':>7}      "
       f"{'wine':>8} {'x wine':>8} {'raw/wine':>8} {'fb/raw':>7}")
 for metric, what, higher, target in rows:
