@@ -25,13 +25,7 @@
 set -uo pipefail
 quick=""
 runs=5
-chosen_tests=()
-for test in "${chosen_tests[@]}"; do
-    case $test in
-    ping | pingfree | stream | spawn) tests+=("$test") ;;
-    *) echo "pipes.sh: unknown test '$test' (ping, pingfree, stream, spawn)" >&2; exit 2 ;;
-    esac
-done
+chosen_tests=(ping pingfree stream spawn)
 positional=()
 while [ $# -gt 0 ]; do
     case $1 in
