@@ -3,14 +3,18 @@
  * exists). The native anchor doing the same work on Unix-domain sockets with epoll is
  * anchors/pipe_raw.c; both print the same METRIC lines.
  *
- *   bench_pipe server pingpong|stream NAME [-w WARM] [-d DURATION] [--quick]
- *   bench_pipe client pingpong|stream NAME [-w WARM] [-d DURATION] [--quick]
+ *   bench_pipe server pingpong|stream NAME [-w WARM] [-d DURATION] [-n] [--quick]
+ *   bench_pipe client pingpong|stream NAME [-w WARM] [-d DURATION] [-n] [--quick]
+ *
+ * The overlapped ends are bound to a completion port in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+ * mode (-n: without it, every completion goes through the port).
  *
  * pingpong: message-type pipe, 64 B messages. The server's end is overlapped and bound
  *   to a completion port, served by one thread in GetQueuedCompletionStatusEx: a read
  *   completes -> the message is written back (overlapped) and the next read is posted at
- *   once. The client is a plain synchronous handle in message read mode: WriteFile 64 B,
- *   ReadFile the echo, compare it, repeat. The client reports
+ *   once (one that finds its message waiting is served at once). The client is a plain
+ *   synchronous handle in message read mode: WriteFile 64 B, ReadFile the echo, compare
+ *   it, repeat. The client reports
  *     METRIC pipe_pingpong_rtps      round trips per second over the measured interval
  *     METRIC pipe_pingpong_p50_us    median round trip (each timed separately)
  * stream: byte-type pipe. The client writes 64 KiB blocks, 4 overlapped writes always in
@@ -34,6 +38,11 @@ static const DWORD WAIT_LIMIT_MS = 60000;
 static const char *role, *mode;
 static char pipe_name[256];
 static double warm = 0.5, duration = 2.0;
+/* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS on the overlapped ends (off with -n): an operation
+ * that completes at once is handled where it was started, as a careful Windows server
+ * does (examples/echo_server does the same); the raw program's recv-until-EAGAIN is its
+ * counterpart. */
+static int skip_on_success = 1;
 
 static void fail(const char *what)
 {
@@ -68,19 +77,75 @@ static void make_pattern(void)
 
 /* ---- ping-pong ---------------------------------------------------------------------- */
 
+/* The server's ping-pong state: one read and one echo write at most in flight. */
+static HANDLE ping_pipe;
+static unsigned char ping_read_buffer[4096], ping_write_buffer[PING_SIZE];
+static OVERLAPPED ping_read_ov, ping_write_ov;
+static DWORD ping_echo_bytes;
+static int ping_write_busy, ping_echo_waiting, ping_reading, ping_done;
+static long long ping_messages;
+
+static int is_end(DWORD error)
+{
+    return error == ERROR_BROKEN_PIPE || error == ERROR_PIPE_NOT_CONNECTED;
+}
+
+static void ping_read_done(DWORD bytes)
+{
+    if (bytes != PING_SIZE) fail_msg("a message that is not 64 bytes");
+    memcpy(ping_write_buffer, ping_read_buffer, bytes);
+    ping_echo_bytes = bytes;
+    ping_echo_waiting = 1;
+    ++ping_messages;
+}
+
+/* The echo goes out when the previous echo's write has completed (in practice always: a
+ * 64 B write to an empty pipe completes at once). */
+static void ping_try_echo(void)
+{
+    if (!ping_echo_waiting || ping_write_busy) return;
+    ping_echo_waiting = 0;
+    memset(&ping_write_ov, 0, sizeof ping_write_ov);
+    DWORD bytes = 0;
+    if (WriteFile(ping_pipe, ping_write_buffer, ping_echo_bytes, &bytes, &ping_write_ov)) {
+        if (!skip_on_success) ping_write_busy = 1;  /* its packet is on the way */
+        else if (bytes != ping_echo_bytes) fail_msg("short write of an echo");
+    } else if (GetLastError() == ERROR_IO_PENDING) {
+        ping_write_busy = 1;
+    } else {
+        fail("WriteFile");
+    }
+}
+
+/* Posts the next read as soon as the echo is out; with FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+ * a read that finds its message waiting is served here, without the port. */
+static void ping_try_read(void)
+{
+    while (!ping_done && !ping_reading && !ping_echo_waiting) {
+        memset(&ping_read_ov, 0, sizeof ping_read_ov);
+        DWORD bytes = 0;
+        if (ReadFile(ping_pipe, ping_read_buffer, sizeof ping_read_buffer, &bytes, &ping_read_ov)) {
+            if (!skip_on_success) {
+                ping_reading = 1;
+                break;
+            }
+            ping_read_done(bytes);
+            ping_try_echo();
+        } else if (GetLastError() == ERROR_IO_PENDING) {
+            ping_reading = 1;
+        } else if (is_end(GetLastError())) {
+            ping_done = 1;
+        } else {
+            fail("ReadFile");
+        }
+    }
+}
+
 static int server_pingpong(HANDLE pipe, HANDLE port)
 {
-    static unsigned char read_buffer[4096], write_buffer[PING_SIZE];
-    OVERLAPPED read_ov, write_ov;
-    DWORD echo_bytes = 0;
-    int write_busy = 0, echo_waiting = 0, reading = 0, done = 0;
-    long long messages = 0;
-
-    memset(&read_ov, 0, sizeof read_ov);
-    if (!ReadFile(pipe, read_buffer, sizeof read_buffer, NULL, &read_ov) && GetLastError() != ERROR_IO_PENDING)
-        fail("first ReadFile");
-    reading = 1;
-    while (reading || write_busy) {
+    ping_pipe = pipe;
+    ping_try_read();
+    while (ping_reading || ping_write_busy) {
         OVERLAPPED_ENTRY entries[16];
         ULONG removed = 0;
         if (!GetQueuedCompletionStatusEx(port, entries, 16, &removed, WAIT_LIMIT_MS, FALSE)) fail("GetQueuedCompletionStatusEx");
@@ -88,46 +153,23 @@ static int server_pingpong(HANDLE pipe, HANDLE port)
             OVERLAPPED *ov = entries[i].lpOverlapped;
             DWORD bytes = 0;
             BOOL ok = GetOverlappedResult(pipe, ov, &bytes, FALSE);
-            if (ov == &write_ov) {
+            if (ov == &ping_write_ov) {
                 if (!ok) fail("overlapped WriteFile");
-                if (bytes != echo_bytes) fail_msg("short write of an echo");
-                write_busy = 0;
-            } else if (ov == &read_ov) {
-                reading = 0;
-                if (!ok) {
-                    if (GetLastError() == ERROR_BROKEN_PIPE || GetLastError() == ERROR_PIPE_NOT_CONNECTED) {
-                        done = 1;
-                        continue;
-                    }
-                    fail("overlapped ReadFile");
-                }
-                if (bytes != PING_SIZE) fail_msg("a message that is not 64 bytes");
-                memcpy(write_buffer, read_buffer, bytes);
-                echo_bytes = bytes;
-                echo_waiting = 1;
-                ++messages;
-            }
-        }
-        /* The echo goes out when the previous echo's write has completed (in practice
-         * always: a 64 B write to an empty pipe completes at once), then the next read. */
-        if (echo_waiting && !write_busy) {
-            memset(&write_ov, 0, sizeof write_ov);
-            if (!WriteFile(pipe, write_buffer, echo_bytes, NULL, &write_ov) && GetLastError() != ERROR_IO_PENDING)
-                fail("WriteFile");
-            write_busy = 1;
-            echo_waiting = 0;
-        }
-        if (!done && !reading && !echo_waiting) {
-            memset(&read_ov, 0, sizeof read_ov);
-            if (!ReadFile(pipe, read_buffer, sizeof read_buffer, NULL, &read_ov) && GetLastError() != ERROR_IO_PENDING) {
-                if (GetLastError() == ERROR_BROKEN_PIPE || GetLastError() == ERROR_PIPE_NOT_CONNECTED) done = 1;
-                else fail("ReadFile");
+                if (bytes != ping_echo_bytes) fail_msg("short write of an echo");
+                ping_write_busy = 0;
+            } else if (ov == &ping_read_ov) {
+                ping_reading = 0;
+                if (ok) ping_read_done(bytes);
+                else if (is_end(GetLastError())) ping_done = 1;
+                else fail("overlapped ReadFile");
             } else {
-                reading = 1;
+                fail_msg("a completion for an unknown OVERLAPPED");
             }
         }
+        ping_try_echo();
+        ping_try_read();
     }
-    printf("# server: %lld messages echoed\n", messages);
+    printf("# server: %lld messages echoed\n", ping_messages);
     return 0;
 }
 
@@ -189,54 +231,68 @@ static int client_pingpong(HANDLE pipe)
 
 /* ---- streaming ---------------------------------------------------------------------- */
 
+/* The server's stream state. Reads complete in the order they were posted (Windows fills
+ * a pipe's pending reads in order), but their packets are taken in batches: each slot's
+ * result waits until every earlier-posted read has been checked. Slots are posted and
+ * checked round robin. */
+static HANDLE stream_pipe;
+static unsigned char stream_buffers[IN_FLIGHT][BLOCK];
+static OVERLAPPED stream_ovs[IN_FLIGHT];
+static int stream_posted[IN_FLIGHT], stream_completed[IN_FLIGHT];
+static BOOL stream_ok[IN_FLIGHT];
+static DWORD stream_bytes[IN_FLIGHT], stream_error[IN_FLIGHT];
+static int stream_outstanding, stream_no_more_reads;
+
+static void stream_post(int slot)
+{
+    memset(&stream_ovs[slot], 0, sizeof stream_ovs[slot]);
+    DWORD bytes = 0;
+    if (ReadFile(stream_pipe, stream_buffers[slot], BLOCK, &bytes, &stream_ovs[slot])) {
+        stream_posted[slot] = 1;
+        if (skip_on_success) {  /* done here: no packet */
+            stream_ok[slot] = TRUE;
+            stream_bytes[slot] = bytes;
+            stream_completed[slot] = 1;
+        } else {
+            ++stream_outstanding;
+        }
+    } else if (GetLastError() == ERROR_IO_PENDING) {
+        stream_posted[slot] = 1;
+        ++stream_outstanding;
+    } else if (is_end(GetLastError())) {
+        /* The end, seen by the newest read: the reads posted before it may still hold
+         * the last data, to be checked in their turn. */
+        stream_no_more_reads = 1;
+    } else {
+        fail("ReadFile");
+    }
+}
+
 static int server_stream(HANDLE pipe, HANDLE port)
 {
-    static unsigned char buffers[IN_FLIGHT][BLOCK];
-    OVERLAPPED ovs[IN_FLIGHT];
-    /* Reads complete in the order they were posted (Windows fills a pipe's pending reads
-     * in order), but their packets are taken in batches: each slot's result waits until
-     * every earlier-posted read has been checked. Slots are posted and checked round robin. */
-    int posted[IN_FLIGHT] = {0}, completed[IN_FLIGHT] = {0};
-    DWORD result_bytes[IN_FLIGHT];
-    BOOL result_ok[IN_FLIGHT];
-    DWORD result_error[IN_FLIGHT];
-    int next_check = 0, outstanding = 0, eof = 0, no_more_reads = 0;
+    int next_check = 0, eof = 0;
     long long offset = 0, warm_offset = -1;
     double first = 0, warm_time = 0, last = 0;
 
-    for (int i = 0; i < IN_FLIGHT; ++i) {
-        memset(&ovs[i], 0, sizeof ovs[i]);
-        if (!ReadFile(pipe, buffers[i], BLOCK, NULL, &ovs[i]) && GetLastError() != ERROR_IO_PENDING) fail("first ReadFile");
-        posted[i] = 1;
-        ++outstanding;
-    }
-    while (outstanding > 0) {
-        OVERLAPPED_ENTRY entries[IN_FLIGHT];
-        ULONG removed = 0;
-        if (!GetQueuedCompletionStatusEx(port, entries, IN_FLIGHT, &removed, WAIT_LIMIT_MS, FALSE)) fail("GetQueuedCompletionStatusEx");
-        for (ULONG i = 0; i < removed; ++i) {
-            int slot = (int)(entries[i].lpOverlapped - ovs);
-            if (slot < 0 || slot >= IN_FLIGHT) fail_msg("a completion for an unknown OVERLAPPED");
-            result_ok[slot] = GetOverlappedResult(pipe, &ovs[slot], &result_bytes[slot], FALSE);
-            result_error[slot] = result_ok[slot] ? 0 : GetLastError();
-            completed[slot] = 1;
-            --outstanding;
-        }
-        while (posted[next_check] && completed[next_check]) {
+    stream_pipe = pipe;
+    for (int i = 0; i < IN_FLIGHT && !stream_no_more_reads; ++i) stream_post(i);
+    for (;;) {
+        while (stream_posted[next_check] && stream_completed[next_check]) {
             int slot = next_check;
-            posted[slot] = completed[slot] = 0;
+            stream_posted[slot] = stream_completed[slot] = 0;
             next_check = (next_check + 1) % IN_FLIGHT;
-            if (!result_ok[slot]) {
-                if (result_error[slot] == ERROR_BROKEN_PIPE || result_error[slot] == ERROR_PIPE_NOT_CONNECTED) {
-                    eof = no_more_reads = 1;
+            if (!stream_ok[slot]) {
+                if (is_end(stream_error[slot])) {
+                    eof = stream_no_more_reads = 1;
                     continue;
                 }
-                SetLastError(result_error[slot]);
+                SetLastError(stream_error[slot]);
                 fail("overlapped ReadFile");
             }
             if (eof) fail_msg("data after the end of the stream");
-            DWORD bytes = result_bytes[slot];
-            if (memcmp(buffers[slot], pattern + offset % PATTERN_PERIOD, bytes) != 0)
+            DWORD bytes = stream_bytes[slot];
+            if (bytes == 0) fail_msg("a zero-byte read before the end of the stream");
+            if (memcmp(stream_buffers[slot], pattern + offset % PATTERN_PERIOD, bytes) != 0)
                 fail_msg("a byte of the stream differs from the pattern");
             double now = bench_seconds();
             if (offset == 0) first = now;
@@ -246,23 +302,24 @@ static int server_stream(HANDLE pipe, HANDLE port)
                 warm_offset = offset;
                 warm_time = now;
             }
-            if (bytes == 0) fail_msg("a zero-byte read before the end of the stream");
-            if (no_more_reads) continue;
-            memset(&ovs[slot], 0, sizeof ovs[slot]);
-            if (!ReadFile(pipe, buffers[slot], BLOCK, NULL, &ovs[slot]) && GetLastError() != ERROR_IO_PENDING) {
-                /* The end, seen by the newest read: the reads posted before it may still
-                 * hold the last data, to be checked in their turn. */
-                if (GetLastError() == ERROR_BROKEN_PIPE || GetLastError() == ERROR_PIPE_NOT_CONNECTED) {
-                    no_more_reads = 1;
-                    continue;
-                }
-                fail("ReadFile");
-            }
-            posted[slot] = 1;
-            ++outstanding;
+            if (!stream_no_more_reads) stream_post(slot);
+        }
+        if (stream_outstanding == 0) break;
+        OVERLAPPED_ENTRY entries[IN_FLIGHT];
+        ULONG removed = 0;
+        if (!GetQueuedCompletionStatusEx(port, entries, IN_FLIGHT, &removed, WAIT_LIMIT_MS, FALSE)) fail("GetQueuedCompletionStatusEx");
+        for (ULONG i = 0; i < removed; ++i) {
+            int slot = (int)(entries[i].lpOverlapped - stream_ovs);
+            if (slot < 0 || slot >= IN_FLIGHT || !stream_posted[slot] || stream_completed[slot])
+                fail_msg("a completion for an unknown OVERLAPPED");
+            stream_ok[slot] = GetOverlappedResult(pipe, &stream_ovs[slot], &stream_bytes[slot], FALSE);
+            stream_error[slot] = stream_ok[slot] ? 0 : GetLastError();
+            stream_completed[slot] = 1;
+            --stream_outstanding;
         }
     }
     printf("# server: %lld bytes received and checked\n", offset);
+    if (!eof && !stream_no_more_reads) fail_msg("the stream did not end");
     if (offset % BLOCK != 0) fail_msg("the stream's length is not a whole number of blocks");
     if (warm_offset < 0 || last <= warm_time) fail_msg("the stream ended before the warm-up did");
     bench_metric("pipe_stream_mbps", (double)(offset - warm_offset) / (last - warm_time) / 1e6, "MB_per_s");
@@ -273,34 +330,51 @@ static int client_stream(HANDLE pipe)
 {
     HANDLE port = CreateIoCompletionPort(pipe, NULL, 1, 1);
     if (!port) fail("CreateIoCompletionPort");
+    if (skip_on_success && !SetFileCompletionNotificationModes(pipe, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+        printf("# client: SetFileCompletionNotificationModes failed (error %lu): every completion goes through the port\n",
+               (unsigned long)GetLastError());
+        skip_on_success = 0;
+    }
     OVERLAPPED ovs[IN_FLIGHT];
+    int busy[IN_FLIGHT] = {0};
     long long offset = 0;
     int outstanding = 0, stopping = 0;
     double start = bench_seconds();
-    for (int i = 0; i < IN_FLIGHT; ++i) {
-        memset(&ovs[i], 0, sizeof ovs[i]);
-        if (!WriteFile(pipe, pattern + offset % PATTERN_PERIOD, BLOCK, NULL, &ovs[i]) && GetLastError() != ERROR_IO_PENDING)
-            fail("first WriteFile");
-        offset += BLOCK;
-        ++outstanding;
-    }
-    while (outstanding > 0) {
+    for (;;) {
+        /* Keep 4 writes in flight (a write done at once, with skip-on-success, frees its
+         * slot at once) until the time is up. */
+        for (int slot = 0; slot < IN_FLIGHT && !stopping; ++slot) {
+            while (!busy[slot]) {
+                if (bench_seconds() - start >= warm + duration) {
+                    stopping = 1;
+                    break;
+                }
+                memset(&ovs[slot], 0, sizeof ovs[slot]);
+                DWORD bytes = 0;
+                if (WriteFile(pipe, pattern + offset % PATTERN_PERIOD, BLOCK, &bytes, &ovs[slot])) {
+                    if (!skip_on_success) busy[slot] = 1, ++outstanding;
+                    else if (bytes != BLOCK) fail_msg("a short write");
+                } else if (GetLastError() == ERROR_IO_PENDING) {
+                    busy[slot] = 1;
+                    ++outstanding;
+                } else {
+                    fail("WriteFile");
+                }
+                offset += BLOCK;
+            }
+        }
+        if (outstanding == 0) break;
         OVERLAPPED_ENTRY entries[IN_FLIGHT];
         ULONG removed = 0;
         if (!GetQueuedCompletionStatusEx(port, entries, IN_FLIGHT, &removed, WAIT_LIMIT_MS, FALSE)) fail("GetQueuedCompletionStatusEx");
-        if (!stopping && bench_seconds() - start >= warm + duration) stopping = 1;
         for (ULONG i = 0; i < removed; ++i) {
-            OVERLAPPED *ov = entries[i].lpOverlapped;
+            int slot = (int)(entries[i].lpOverlapped - ovs);
+            if (slot < 0 || slot >= IN_FLIGHT || !busy[slot]) fail_msg("a completion for an unknown OVERLAPPED");
             DWORD bytes = 0;
-            if (!GetOverlappedResult(pipe, ov, &bytes, FALSE)) fail("overlapped WriteFile");
+            if (!GetOverlappedResult(pipe, &ovs[slot], &bytes, FALSE)) fail("overlapped WriteFile");
             if (bytes != BLOCK) fail_msg("a short write");
+            busy[slot] = 0;
             --outstanding;
-            if (stopping) continue;
-            memset(ov, 0, sizeof *ov);
-            if (!WriteFile(pipe, pattern + offset % PATTERN_PERIOD, BLOCK, NULL, ov) && GetLastError() != ERROR_IO_PENDING)
-                fail("WriteFile");
-            offset += BLOCK;
-            ++outstanding;
         }
     }
     double elapsed = bench_seconds() - start;
@@ -320,13 +394,21 @@ static int server(int stream)
     if (pipe == INVALID_HANDLE_VALUE) fail("CreateNamedPipeA");
     HANDLE port = CreateIoCompletionPort(pipe, NULL, 1, 1);
     if (!port) fail("CreateIoCompletionPort");
+    if (skip_on_success && !SetFileCompletionNotificationModes(pipe, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+        printf("# server: SetFileCompletionNotificationModes failed (error %lu): every completion goes through the port\n",
+               (unsigned long)GetLastError());
+        skip_on_success = 0;
+    }
     printf("# server: listening on %s\n", pipe_name);
     fflush(stdout);
     OVERLAPPED connect_ov;
     memset(&connect_ov, 0, sizeof connect_ov);
     /* Overlapped: pending until a client opens the pipe, or ERROR_PIPE_CONNECTED (no
-     * packet) when it came first. */
-    if (ConnectNamedPipe(pipe, &connect_ov) || GetLastError() == ERROR_IO_PENDING) {
+     * packet) when it came first; a success at once queues a packet unless skipped. */
+    BOOL connected = ConnectNamedPipe(pipe, &connect_ov);
+    if (connected && skip_on_success) {
+        /* done, no packet */
+    } else if (connected || GetLastError() == ERROR_IO_PENDING) {
         OVERLAPPED_ENTRY entry;
         ULONG removed = 0;
         if (!GetQueuedCompletionStatusEx(port, &entry, 1, &removed, WAIT_LIMIT_MS, FALSE)) fail("waiting for the client");
@@ -365,7 +447,7 @@ static int client(int stream)
 
 static void usage(void)
 {
-    printf("usage: bench_pipe server|client pingpong|stream NAME [-w WARM] [-d DURATION] [--quick]\n");
+    printf("usage: bench_pipe server|client pingpong|stream NAME [-w WARM] [-d DURATION] [-n] [--quick]\n");
     exit(2);
 }
 
@@ -382,6 +464,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--quick") == 0) { warm = 0.2; duration = 0.5; }
         else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) warm = atof(argv[++i]);
         else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) duration = atof(argv[++i]);
+        else if (strcmp(argv[i], "-n") == 0) skip_on_success = 0;
         else usage();
     }
     make_pattern();
