@@ -52,18 +52,26 @@ DWORD parse_device_name(std::string_view path, NameKind kind, bool allow_broadca
 // Returns ERROR_SUCCESS, or ERROR_ACCESS_DENIED / the error of making the directory.
 DWORD namespace_path(const DeviceName& name, std::string_view suffix, std::string* path);
 
+// What identifies one entry (a later entry at the same path may reuse the inode number,
+// not also its change time).
+struct EntryId {
+    unsigned long inode = 0;
+    long long changed_ns = 0;
+};
+
 // Binds `fd` (a Unix-domain socket) to `path`. An entry left there by a process that
 // died (nothing accepts or receives on it: a connect of every socket type is refused) is
 // removed and the bind retried, under a lock on the directory so that two processes
-// cleaning the same entry do not remove each other's. Returns 0 and the entry's inode in
-// *inode (for namespace_unbind), or -errno (EADDRINUSE: the name is alive).
+// cleaning the same entry do not remove each other's. Returns 0 and the entry's identity in
+// *id (for namespace_unbind), or -errno (EADDRINUSE: the name is alive).
 // The liveness check connects a socket that sends nothing and closes at once: a driver's
 // listener must take such a connection in its stride.
-int namespace_bind(int fd, const std::string& path, unsigned long* inode);
+int namespace_bind(int fd, const std::string& path, EntryId* id);
 
-// Removes the entry at `path` if it is still the one bound with `inode`: the owner's
-// clean-up at close, which never removes another process's newer entry.
-void namespace_unbind(const std::string& path, unsigned long inode);
+// Removes the entry at `path` if it is still the one bound as `id`: the owner's
+// clean-up. Call it before closing the bound socket: while the socket lives nobody else
+// can take the entry over, so what is removed is the owner's own entry.
+void namespace_unbind(const std::string& path, const EntryId& id);
 
 // The directory itself (Linux path), made and checked as above; for tests and messages.
 DWORD namespace_directory(std::string* path);
