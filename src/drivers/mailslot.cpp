@@ -102,12 +102,14 @@ MailslotDevice* MailslotDevice::create_server(const std::string& path, DWORD max
     }
     int event = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     int epoll = epoll_create1(EPOLL_CLOEXEC);
-    if (event < 0 || epoll < 0 || !epoll_add(epoll, socket) || !epoll_add(epoll, event)) {
+    int drain = epoll_create1(EPOLL_CLOEXEC);
+    if (event < 0 || epoll < 0 || drain < 0 || !epoll_add(epoll, socket) || !epoll_add(epoll, event) ||
+        !epoll_add(drain, socket)) {
         *error = win32_error_from_errno(errno);
         namespace_unbind(entry, id);
         ::close(socket);
-        if (event >= 0) ::close(event);
-        if (epoll >= 0) ::close(epoll);
+        for (int descriptor : {event, epoll, drain})
+            if (descriptor >= 0) ::close(descriptor);
         return nullptr;
     }
 
@@ -120,6 +122,7 @@ MailslotDevice* MailslotDevice::create_server(const std::string& path, DWORD max
     device->socket_ = socket;
     device->ready_event_ = event;
     device->ready_epoll_ = epoll;
+    device->drain_epoll_ = drain;
     device->path_ = entry;
     device->entry_ = id;
     device->max_message_ = max_message_size;
@@ -175,6 +178,7 @@ MailslotDevice* MailslotDevice::open_client(const std::string& path, DWORD flags
     device->socket_ = socket;
     device->ready_event_ = -1;
     device->ready_epoll_ = -1;
+    device->drain_epoll_ = -1;
     device->path_.clear();
     device->entry_ = EntryId{};
     device->max_message_ = max_message_size;
@@ -205,8 +209,8 @@ void MailslotDevice::last_handle_closed()
 void MailslotDevice::recycle()
 {
     lock.lock();
-    int descriptors[3] = {socket_, ready_event_, ready_epoll_};
-    socket_ = ready_event_ = ready_epoll_ = -1;
+    int descriptors[4] = {socket_, ready_event_, ready_epoll_, drain_epoll_};
+    socket_ = ready_event_ = ready_epoll_ = drain_epoll_ = -1;
     messages_.clear();
     messages_.shrink_to_fit();
     path_.clear();
@@ -266,7 +270,7 @@ void MailslotDevice::arm_drain_locked()
     op.reset();
     op.code = engine::OpCode::Poll;
     op.kind = engine::OpKind::Stream;
-    op.descriptor = socket_;
+    op.descriptor = drain_epoll_;  // not the socket itself: see drain_epoll_
     op.flags = POLLIN;
     op.complete = &MailslotDevice::drained;
     drain_armed_ = true;

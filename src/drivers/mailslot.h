@@ -90,6 +90,13 @@ private:
     // ---- the server's.
     int ready_event_ = -1;  // eventfd: readable while messages_ is not empty
     int ready_epoll_ = -1;  // epoll of the socket and ready_event_ (untimed reads wait on it)
+    // The drain's Poll waits on an epoll instance holding the socket, never on the socket:
+    // an io_uring request keeps its file open, and a process that dies keeps its ring's
+    // files a moment after its exit (the kernel tears the ring down afterwards), while an
+    // epoll instance does not keep the files it watches. So the server's socket goes with
+    // its process, and clients and a new server see it gone at once. (Pending reads wait
+    // on epoll instances too.)
+    int drain_epoll_ = -1;
     std::string path_;      // the entry in the namespace, and its identity
     EntryId entry_{};
     DWORD max_message_ = 0;
