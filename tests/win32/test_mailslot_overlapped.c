@@ -319,6 +319,68 @@ static void test_overlapped_client(void)
     CloseHandle(slot);
 }
 
+/* Four writer threads and an overlapped reader on a completion port, 800 messages: all
+ * arrive, each writer's in its order. */
+struct writer_job {
+    const char *name;
+    int id;
+};
+
+static DWORD WINAPI writer_thread(LPVOID argument)
+{
+    struct writer_job *job = (struct writer_job *)argument;
+    HANDLE writer = open_client(job->name, 0);
+    if (writer == INVALID_HANDLE_VALUE) return 1;
+    for (int i = 0; i < 200; i++) {
+        int message[2] = {job->id, i};
+        DWORD got = 0;
+        if (!WriteFile(writer, message, sizeof message, &got, NULL) || got != sizeof message) return 2;
+    }
+    CloseHandle(writer);
+    return 0;
+}
+
+static void test_many_writers(void)
+{
+    TEST("four writer threads, a reader on a port");
+    const char *name = name_for("writers");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE port = CreateIoCompletionPort(slot, NULL, 1, 0);
+    CHECK(slot != INVALID_HANDLE_VALUE && port != NULL);
+    struct writer_job jobs[4];
+    HANDLE threads[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i].name = name;
+        jobs[i].id = i;
+        threads[i] = CreateThread(NULL, 0, writer_thread, &jobs[i], 0, NULL);
+    }
+    int next_expected[4] = {0, 0, 0, 0}, in_order = 1, received = 0;
+    int message[2];
+    OVERLAPPED ov;
+    while (received < 800) {
+        memset(&ov, 0, sizeof ov);
+        if (!ReadFile(slot, message, sizeof message, NULL, &ov) && GetLastError() != ERROR_IO_PENDING) break;
+        DWORD bytes = 0;
+        ULONG_PTR key = 0;
+        OVERLAPPED *done = NULL;
+        if (!GetQueuedCompletionStatus(port, &bytes, &key, &done, 10000) || bytes != sizeof message) break;
+        if (message[0] < 0 || message[0] > 3 || message[1] != next_expected[message[0]]) in_order = 0;
+        else next_expected[message[0]]++;
+        received++;
+    }
+    CHECK_EQ(received, 800);
+    CHECK(in_order);
+    for (int i = 0; i < 4; i++) {
+        DWORD code = 99;
+        CHECK_EQ(WaitForSingleObject(threads[i], 10000), WAIT_OBJECT_0);
+        GetExitCodeThread(threads[i], &code);
+        CHECK_EQ(code, 0);
+        CloseHandle(threads[i]);
+    }
+    CloseHandle(slot);
+    CloseHandle(port);
+}
+
 /* Reads that find their message there finish at once, with every notification. */
 static void test_at_once(void)
 {
@@ -368,5 +430,6 @@ int main(void)
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_timeouts(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_small_and_order(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_cancel(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_many_writers(); }
     return tl_finish();
 }
