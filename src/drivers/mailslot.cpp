@@ -19,6 +19,14 @@
 #include "io/request.h"
 #include "kernel/thread_state.h"
 
+// Handles crossing into child processes (the processes work brings drivers/inherit.h).
+#if defined(__has_include)
+#if __has_include("drivers/inherit.h")
+#include "drivers/inherit.h"
+#define OVERLAPPED_MAILSLOT_INHERIT 1
+#endif
+#endif
+
 namespace overlapped::drivers {
 namespace {
 
@@ -191,6 +199,76 @@ MailslotDevice* MailslotDevice::open_client(const std::string& path, DWORD flags
     device->lock.unlock();
     return device;
 }
+
+MailslotDevice* MailslotDevice::adopt_client(int descriptor, DWORD max_message_size, DWORD flags, DWORD* error)
+{
+    int fd_flags = fcntl(descriptor, F_GETFD);
+    int status_flags = fcntl(descriptor, F_GETFL);
+    if (fd_flags < 0 || status_flags < 0) {
+        *error = ERROR_INVALID_HANDLE;
+        return nullptr;
+    }
+    fcntl(descriptor, F_SETFD, fd_flags | FD_CLOEXEC);
+    fcntl(descriptor, F_SETFL, status_flags | O_NONBLOCK);
+    MailslotDevice* device = kernel::Pool<MailslotDevice>::instance().acquire();
+    device->lock.lock();
+    device->reset_base();
+    device->reset_device();
+    device->server_ = false;
+    device->flags_ = flags;
+    device->socket_ = descriptor;
+    device->ready_event_ = -1;
+    device->ready_epoll_ = -1;
+    device->drain_epoll_ = -1;
+    device->path_.clear();
+    device->entry_ = EntryId{};
+    device->max_message_ = max_message_size;
+    device->read_timeout_.store(0, std::memory_order_relaxed);
+    device->closing_.store(false, std::memory_order_relaxed);
+    device->messages_.clear();
+    device->event_set_ = false;
+    device->drain_armed_ = false;
+    device->blocked_.clear();
+    device->lock.unlock();
+    return device;
+}
+
+bool MailslotDevice::export_client(int* descriptor, DWORD* max_message_size, DWORD* flags) const
+{
+    if (server_ || socket_ < 0) return false;
+    *descriptor = socket_;
+    *max_message_size = max_message_;
+    *flags = flags_;
+    return true;
+}
+
+#ifdef OVERLAPPED_MAILSLOT_INHERIT
+namespace {
+// A client end crosses (its connected socket; the word: the maximum message size in 31
+// bits, saturated, and whether it is overlapped). A server end does not: its messages
+// are queued in this process (mailslot.h), which a child could not share.
+constexpr uint32_t kInheritOverlapped = 1u << 31;
+
+bool export_mailslot(kernel::Object* object, int* descriptor, uint32_t* extra)
+{
+    DWORD max_message_size = 0, flags = 0;
+    if (!static_cast<MailslotDevice*>(object)->export_client(descriptor, &max_message_size, &flags)) return false;
+    *extra = std::min<uint32_t>(max_message_size, kInheritOverlapped - 1) |
+             ((flags & FILE_FLAG_OVERLAPPED) ? kInheritOverlapped : 0);
+    return true;
+}
+
+kernel::Object* import_mailslot(int descriptor, uint32_t extra, ACCESS_MASK, DWORD* error)
+{
+    return MailslotDevice::adopt_client(descriptor, extra & ~kInheritOverlapped,
+                                        (extra & kInheritOverlapped) ? FILE_FLAG_OVERLAPPED : 0, error);
+}
+
+const InheritKind mailslot_inherit_kind = {export_mailslot, import_mailslot};
+const InheritRegistration mailslot_inherit_registration OVERLAPPED_INHERIT_EARLY(kernel::ObjectType::Mailslot,
+                                                                                 &mailslot_inherit_kind);
+}  // namespace
+#endif
 
 void MailslotDevice::last_handle_closed()
 {

@@ -48,6 +48,13 @@ public:
     // (FILE_FLAG_OVERLAPPED).
     static MailslotDevice* open_client(const std::string& path, DWORD flags, DWORD* error);
 
+    // A client end over an inherited connected socket (`descriptor`, taken over), for a
+    // child process's start-up; null with *error.
+    static MailslotDevice* adopt_client(int descriptor, DWORD max_message_size, DWORD flags, DWORD* error);
+    // Under `lock`: what a client end hands to a child (false for a server end, which
+    // does not cross: its queue lives in this process).
+    bool export_client(int* descriptor, DWORD* max_message_size, DWORD* flags) const;
+
     bool is_server() const { return server_; }
 
     // The server's end is always open for overlapped reads (CreateMailslot's handle is

@@ -65,12 +65,17 @@ static int run_child(int argc, char **argv)
         Sleep(30000);
         return 40;
     }
+    if (strcmp(role, "inherited") == 0 && argc >= 4) {
+        /* Writes through a client handle inherited at argv[3]. */
+        HANDLE writer = (HANDLE)(ULONG_PTR)strtoull(argv[3], NULL, 16);
+        return WriteFile(writer, "through an inherited client", 27, &done, NULL) && done == 27 ? 0 : 50;
+    }
     return 99;
 }
 
 /* ---- The parent's helpers ---------------------------------------------------------- */
 
-static BOOL start_child(const char *arguments, PROCESS_INFORMATION *info)
+static BOOL start_child_inheriting(const char *arguments, BOOL inherit, PROCESS_INFORMATION *info)
 {
     char line[2048];
     STARTUPINFOA startup;
@@ -78,7 +83,12 @@ static BOOL start_child(const char *arguments, PROCESS_INFORMATION *info)
     startup.cb = sizeof startup;
     snprintf(line, sizeof line, "\"%s\" child %s", self_path, arguments);
     memset(info, 0, sizeof *info);
-    return CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, info);
+    return CreateProcessA(NULL, line, NULL, NULL, inherit, 0, NULL, NULL, &startup, info);
+}
+
+static BOOL start_child(const char *arguments, PROCESS_INFORMATION *info)
+{
+    return start_child_inheriting(arguments, FALSE, info);
 }
 
 static DWORD finish_child(PROCESS_INFORMATION *info)
@@ -187,6 +197,33 @@ static void killed_server(void)
     CloseHandle(ready);
 }
 
+static void inherited_client(void)
+{
+    TEST("a client handle inherited by a child");
+    char name[128], arguments[256];
+    name_of(name, sizeof name, "inherit", GetCurrentProcessId());
+    HANDLE slot = CreateMailslotA(name, 0, 10000, NULL);
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    HANDLE writer = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &inheritable, OPEN_EXISTING,
+                                0, NULL);
+    CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+    PROCESS_INFORMATION info;
+    snprintf(arguments, sizeof arguments, "inherited %llx", (unsigned long long)(ULONG_PTR)writer);
+    CHECK(start_child_inheriting(arguments, TRUE, &info));
+    CHECK_EQ(finish_child(&info), 0);
+    /* Our copy still works after the child's went. */
+    DWORD got = 0;
+    CHECK(WriteFile(writer, "parent", 6, &got, NULL));
+    char buffer[64] = {0};
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, NULL));
+    CHECK_EQ(got, 27);
+    CHECK(memcmp(buffer, "through an inherited client", 27) == 0);
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, NULL));
+    CHECK_EQ(got, 6);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
@@ -195,6 +232,7 @@ int main(int argc, char **argv)
     child_writes();
     child_serves();
     killed_server();
+    inherited_client();
     return tl_finish();
 }
 
