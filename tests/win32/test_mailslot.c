@@ -373,6 +373,47 @@ static void test_waiting_read(void)
     CloseHandle(slot);
 }
 
+struct blocked_read {
+    HANDLE slot;
+    volatile LONG started;
+    volatile LONG error;
+};
+
+static DWORD WINAPI read_blocked(LPVOID argument)
+{
+    struct blocked_read *job = (struct blocked_read *)argument;
+    char buffer[8];
+    DWORD got = 0;
+    tl_store(&job->started, 1);
+    BOOL ok = ReadFile(job->slot, buffer, sizeof buffer, &got, NULL);
+    tl_store(&job->error, ok ? 0 : (LONG)GetLastError());
+    return 0;
+}
+
+static void test_cancel_synchronous(void)
+{
+    TEST("CancelSynchronousIo ends a waiting read");
+    const char *name = name_for("cancelsync");
+    HANDLE slot = CreateMailslotA(name, 0, 10000, NULL);
+    CHECK(slot != INVALID_HANDLE_VALUE);
+    struct blocked_read job = {slot, 0, -1};
+    HANDLE thread = CreateThread(NULL, 0, read_blocked, &job, 0, NULL);
+    while (!tl_load(&job.started)) Sleep(1);
+    Sleep(100);  /* into its wait */
+    DWORD start = GetTickCount();
+    BOOL cancelled = FALSE;
+    while (!cancelled && GetTickCount() - start < 5000) {
+        cancelled = CancelSynchronousIo(thread);
+        if (!cancelled) Sleep(10);
+    }
+    CHECK(cancelled);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&job.error), ERROR_OPERATION_ABORTED);
+    CHECK(GetTickCount() - start < 5000);
+    CloseHandle(thread);
+    CloseHandle(slot);
+}
+
 static void test_broadcast_name(void)
 {
     TEST("\\\\*\\mailslot\\ delivers here");
@@ -474,6 +515,7 @@ int main(void)
     test_maximum_size();
     test_timeouts();
     test_waiting_read();
+    WINE_DEVIATION("Wine 8 cannot cancel a synchronous mailslot read") { test_cancel_synchronous(); }
     test_broadcast_name();
     test_handles();
     test_server_gone();

@@ -88,7 +88,7 @@ static void test_handle(void)
     CHECK_EQ(WaitForSingleObject(slot, 30), WAIT_TIMEOUT);
     put(writer, "abc");
     CHECK_EQ(WaitForSingleObject(slot, 5000), WAIT_OBJECT_0);
-    CHECK(GetOverlappedResult(slot, &ov, &got, TRUE));
+    CHECK(GetOverlappedResult(slot, &ov, &got, FALSE));
     CHECK_EQ(got, 3);
     CloseHandle(writer);
     CloseHandle(slot);
