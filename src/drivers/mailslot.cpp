@@ -365,10 +365,10 @@ void MailslotDevice::drained(engine::Op* op)
     {
         LockGuard guard(device->lock);
         device->drain_armed_ = false;
-        if (op->result >= 0) {
-            device->drain_locked();
-            device->arm_drain_locked();
-        }
+        if (op->result >= 0) device->drain_locked();
+        // Again, unless the mailslot is closing (its cancellation): an io_uring Poll also
+        // ends (-ECANCELED) when the thread that submitted it exits.
+        device->arm_drain_locked();
     }
     device->release_reference();  // the drain's
 }

@@ -248,6 +248,59 @@ static void test_many_messages(void)
     CloseHandle(slot);
 }
 
+static DWORD WINAPI create_and_exit(LPVOID argument)
+{
+    *(HANDLE *)argument = CreateMailslotA(slot_name, 0, 0, NULL);
+    return 0;
+}
+
+struct many_writes {
+    HANDLE writer;
+    volatile LONG written;
+};
+
+static DWORD WINAPI write_many(LPVOID argument)
+{
+    struct many_writes *job = (struct many_writes *)argument;
+    for (int i = 0; i < 50; i++) {
+        DWORD got = 0;
+        if (!WriteFile(job->writer, &i, sizeof i, &got, NULL)) return 1;
+        InterlockedIncrement(&job->written);
+    }
+    return 0;
+}
+
+static void test_creator_gone(void)
+{
+    TEST("the thread that created the mailslot has exited");
+    name_for("creator");
+    HANDLE slot = INVALID_HANDLE_VALUE;
+    HANDLE thread = CreateThread(NULL, 0, create_and_exit, &slot, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK(slot != INVALID_HANDLE_VALUE);
+    Sleep(50);
+    /* Many messages still wait without a reader (the writes are in a thread, so that a
+     * writer blocked for good fails the check instead of hanging the test). */
+    struct many_writes job = {open_client(slot_name), 0};
+    CHECK(job.writer != INVALID_HANDLE_VALUE);
+    HANDLE writer_thread = CreateThread(NULL, 0, write_many, &job, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(writer_thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&job.written), 50);
+    int in_order = 1;
+    for (int i = 0; i < tl_load(&job.written); i++) {
+        int value = -1;
+        DWORD got = 0;
+        if (!ReadFile(slot, &value, sizeof value, &got, NULL) || value != i) in_order = 0;
+    }
+    CHECK(in_order);
+    if (WaitForSingleObject(writer_thread, 5000) == WAIT_OBJECT_0) {
+        CloseHandle(writer_thread);
+        CloseHandle(job.writer);
+    }
+    CloseHandle(slot);
+}
+
 static void test_large(void)
 {
     TEST("large messages");
@@ -511,6 +564,7 @@ int main(void)
     test_empty_message();
     test_small_buffer();
     test_many_messages();
+    test_creator_gone();
     test_large();
     test_maximum_size();
     test_timeouts();
