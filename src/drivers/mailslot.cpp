@@ -172,10 +172,18 @@ MailslotDevice* MailslotDevice::open_client(const std::string& path, DWORD flags
                                                                                         : win32_error_from_errno(failure);
         return nullptr;
     }
+    // The server marks its entry right after bind: an unmarked entry is one we reached in
+    // between, so look again for a moment (20 ms at most) before taking it as "no limit".
     DWORD max_message_size = 0;
-    struct stat st;
-    if (stat(entry.c_str(), &st) == 0 && st.st_mtim.tv_nsec == kMaxSizeMark)
-        max_message_size = static_cast<DWORD>(st.st_mtim.tv_sec);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        struct stat st;
+        if (stat(entry.c_str(), &st) != 0) break;
+        if (st.st_mtim.tv_nsec == kMaxSizeMark) {
+            max_message_size = static_cast<DWORD>(st.st_mtim.tv_sec);
+            break;
+        }
+        usleep(100);
+    }
 
     MailslotDevice* device = kernel::Pool<MailslotDevice>::instance().acquire();
     device->lock.lock();

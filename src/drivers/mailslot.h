@@ -16,7 +16,8 @@
 //
 // The server's nMaxMessageSize reaches clients in other processes through the socket
 // entry's modification time (seconds: the size; nanoseconds: kMaxSizeMark), set right
-// after bind: a client reads it when it opens the mailslot.
+// after bind: a client reads it when it opens the mailslot (an entry not marked yet is
+// one reached between the two: the client looks again for a moment).
 #pragma once
 
 #include <atomic>
