@@ -10,7 +10,9 @@
 #
 # Then, if BUILD_DIR/bench/loadgen is built, bench/echo.sh runs the echo-server benchmarks
 # (our IOCP echo server against epoll, liburing and Boost.Asio servers and Wine) and prints
-# their table.
+# their table; and if BUILD_DIR/bench/pipe_raw is built, bench/pipes.sh the pipe and
+# process benchmarks of issue 13 (named pipes against Unix sockets, CreateProcess against
+# posix_spawn, and Wine).
 #
 # Ratios are always "how many times better we are": throughput ours/anchor, latency
 # anchor/ours. A target passes when the ratio is at least the number shown.
@@ -159,4 +161,10 @@ PY
 if [ -x "$build/bench/loadgen" ]; then
     echo
     bash "$here/echo.sh" "$build" ${quick:+--quick} --runs "$runs"
+fi
+# The pipe and process benchmarks (bench/pipes.sh): their own table, when the raw
+# anchors are built (the Win32 programs join once the library declares their functions).
+if [ -x "$build/bench/pipe_raw" ]; then
+    echo
+    bash "$here/pipes.sh" "$build" ${quick:+--quick} --runs "$runs"
 fi

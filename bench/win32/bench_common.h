@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double bench_seconds(void)
+static inline double bench_seconds(void)
 {
     LARGE_INTEGER frequency, counter;
     QueryPerformanceFrequency(&frequency);
@@ -18,26 +18,26 @@ static double bench_seconds(void)
 }
 
 /* Seconds each measurement runs: 1.0, or 0.3 with --quick. */
-static double bench_duration(int argc, char **argv)
+static inline double bench_duration(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i)
         if (strcmp(argv[i], "--quick") == 0) return 0.3;
     return 1.0;
 }
 
-static int bench_compare_doubles(const void *a, const void *b)
+static inline int bench_compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
-static double bench_median(double *values, int count)
+static inline double bench_median(double *values, int count)
 {
     qsort(values, count, sizeof(values[0]), bench_compare_doubles);
     return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
 }
 
-static void bench_metric(const char *name, double value, const char *unit)
+static inline void bench_metric(const char *name, double value, const char *unit)
 {
     printf("METRIC %s %.4f %s\n", name, value, unit);
     fflush(stdout);

@@ -60,6 +60,22 @@ typedef struct _PROCESS_INFORMATION {
     DWORD dwThreadId;
 } PROCESS_INFORMATION, *PPROCESS_INFORMATION, *LPPROCESS_INFORMATION;
 
+/* The attribute list of STARTUPINFOEX (EXTENDED_STARTUPINFO_PRESENT): opaque. */
+typedef struct _PROC_THREAD_ATTRIBUTE_LIST *PPROC_THREAD_ATTRIBUTE_LIST, *LPPROC_THREAD_ATTRIBUTE_LIST;
+
+typedef struct _STARTUPINFOEXA {
+    STARTUPINFOA StartupInfo;
+    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList;
+} STARTUPINFOEXA, *LPSTARTUPINFOEXA;
+
+typedef struct _STARTUPINFOEXW {
+    STARTUPINFOW StartupInfo;
+    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList;
+} STARTUPINFOEXW, *LPSTARTUPINFOEXW;
+
+#define PROC_THREAD_ATTRIBUTE_PARENT_PROCESS 0x00020000
+#define PROC_THREAD_ATTRIBUTE_HANDLE_LIST 0x00020002
+
 /* STARTUPINFO.dwFlags */
 #define STARTF_USESHOWWINDOW 0x00000001
 #define STARTF_USESIZE 0x00000002
@@ -110,6 +126,13 @@ OVERLAPPED_API BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCo
                                           DWORD dwCreationFlags, LPVOID lpEnvironment,
                                           LPCWSTR lpCurrentDirectory, LPSTARTUPINFOW lpStartupInfo,
                                           LPPROCESS_INFORMATION lpProcessInformation);
+OVERLAPPED_API BOOL WINAPI InitializeProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList,
+                                                             DWORD dwAttributeCount, DWORD dwFlags,
+                                                             PSIZE_T lpSize);
+OVERLAPPED_API BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwFlags,
+                                                     DWORD_PTR Attribute, PVOID lpValue, SIZE_T cbSize,
+                                                     PVOID lpPreviousValue, PSIZE_T lpReturnSize);
+OVERLAPPED_API void WINAPI DeleteProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList);
 OVERLAPPED_API void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
 OVERLAPPED_API void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
 OVERLAPPED_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);

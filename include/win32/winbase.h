@@ -377,6 +377,23 @@ OVERLAPPED_API UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixSt
 OVERLAPPED_API UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString, UINT uUnique,
                                             LPWSTR lpTempFileName);
 
+/* ---- Mailslots (src/win32/mailslot.cpp; docs/mailslots.md) -------------------------- */
+
+#define MAILSLOT_NO_MESSAGE ((DWORD)-1)
+#define MAILSLOT_WAIT_FOREVER ((DWORD)-1)
+OVERLAPPED_API HANDLE WINAPI CreateMailslotA(LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+                                             LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+OVERLAPPED_API HANDLE WINAPI CreateMailslotW(LPCWSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+                                             LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+OVERLAPPED_API BOOL WINAPI GetMailslotInfo(HANDLE hMailslot, LPDWORD lpMaxMessageSize, LPDWORD lpNextSize,
+                                           LPDWORD lpMessageCount, LPDWORD lpReadTimeout);
+OVERLAPPED_API BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
+#ifdef UNICODE
+#define CreateMailslot CreateMailslotW
+#else
+#define CreateMailslot CreateMailslotA
+#endif
+
 /* ---- Virtual memory (page-aligned buffers for FILE_FLAG_NO_BUFFERING) --------------- */
 
 OVERLAPPED_API LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <unordered_set>
 
 #include "drivers/inherit.h"
 #include "io/request.h"
@@ -168,13 +169,47 @@ struct Watch {
 
 void watch_arm(Watch* watch);
 
+// Every watch under way, so that memory only the engine (the kernel's ring) points to
+// stays reachable, for leak checkers too, while a child outlives this process.
+struct Watches {
+    std::mutex mutex;
+    std::unordered_set<Watch*> live;
+};
+
+Watches& watches()
+{
+    static Watches* instance = new Watches();
+    return *instance;
+}
+
+Watch* watch_new(kernel::ProcessObject* process)
+{
+    auto* watch = new Watch();
+    watch->process = process;
+    process->add_reference();  // the watch's
+    Watches& all = watches();
+    std::lock_guard<std::mutex> guard(all.mutex);
+    all.live.insert(watch);
+    return watch;
+}
+
+void watch_delete(Watch* watch)
+{
+    {
+        Watches& all = watches();
+        std::lock_guard<std::mutex> guard(all.mutex);
+        all.live.erase(watch);
+    }
+    delete watch;
+}
+
 void watch_fired(engine::Op* op)
 {
     auto* watch = reinterpret_cast<Watch*>(op);
     bool cancelled = op->result == -ECANCELED;
     if (watch->process->reap() || cancelled) {
         watch->process->release_reference();  // the watch's
-        delete watch;
+        watch_delete(watch);
         return;
     }
     watch_arm(watch);  // woken before the child's exit could be collected: again
@@ -208,7 +243,7 @@ void watch_arm(Watch* watch)
     op.complete = &watch_fired;
     if (!io::submit_internal(&op)) {
         kernel::ProcessObject* process = watch->process;
-        delete watch;
+        watch_delete(watch);
         watch_with_thread(process, pidfd);
     }
 }
@@ -246,6 +281,17 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
 {
     std::vector<Passed> passed;
     if (request.inherit_handles) kernel::handle_for_each_inheritable(collect_inheritable, &passed);
+    if (request.inherit_listed_only) {
+        // PROC_THREAD_ATTRIBUTE_HANDLE_LIST: the inheritable handles it names, no others.
+        std::vector<Passed> listed;
+        for (Passed& p : passed) {
+            if (std::find(request.inherit_list.begin(), request.inherit_list.end(), p.value) != request.inherit_list.end())
+                listed.push_back(p);
+            else
+                p.object->release_reference();
+        }
+        passed.swap(listed);
+    }
     std::sort(passed.begin(), passed.end(), [](const Passed& a, const Passed& b) { return a.value < b.value; });
 
     // Standard descriptors: STARTUPINFO's handles, or ours; /dev/null where there is none.
@@ -274,19 +320,20 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     for (const Passed& p : passed) highest = std::max(highest, p.descriptor);
     const int block = highest + 1;
     std::vector<int> from, to;
-    for (int i = 0; i < count; ++i) {
+    bool in_place = count == 0 && std_fds[0] == 0 && std_fds[1] == 1 && std_fds[2] == 2;
+    for (int i = 0; i < count && !in_place; ++i) {
         from.push_back(passed[static_cast<size_t>(i)].descriptor);
         to.push_back(block + i);
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 3 && !in_place; ++i) {
         from.push_back(std_fds[i]);
         to.push_back(block + count + i);
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 3 && !in_place; ++i) {
         from.push_back(block + count + i);
         to.push_back(i);
     }
-    for (int i = 0; i < count; ++i) {
+    for (int i = 0; i < count && !in_place; ++i) {
         from.push_back(block + i);
         to.push_back(3 + i);
     }
@@ -295,7 +342,10 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     std::vector<char*> argv;
     for (const std::string& argument : request.arguments) argv.push_back(const_cast<char*>(argument.c_str()));
     argv.push_back(nullptr);
-    std::string record = startup_record(request, passed);
+    // The record only when the child needs it: handles to rebuild, STARTUPINFO's standard
+    // handles, or a command line argv cannot give back.
+    bool needs_record = !passed.empty() || request.use_std_handles || !request.command_line_from_arguments;
+    std::string record = needs_record ? startup_record(request, passed) : std::string();
     std::vector<char*> envp;
     size_t prefix = sizeof(kStartupVariable) - 1;
     auto ours = [&](const char* entry) { return strncmp(entry, kStartupVariable, prefix) == 0 && entry[prefix] == '='; };
@@ -306,7 +356,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
             if (!ours(*entry)) envp.push_back(*entry);
     }
-    envp.push_back(const_cast<char*>(record.c_str()));
+    if (needs_record) envp.push_back(const_cast<char*>(record.c_str()));
     envp.push_back(nullptr);
 
     pid_t pid = -1;
@@ -314,9 +364,18 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     if (!request.suspended) {
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
-        for (size_t i = 0; i < from.size(); ++i) posix_spawn_file_actions_adddup2(&actions, from[i], to[i]);
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3 + count);
-        if (!request.directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, request.directory.c_str());
+        int refused = 0;  // an action glibc will not take (a descriptor number past the limit)
+        for (size_t i = 0; i < from.size() && refused == 0; ++i)
+            refused = posix_spawn_file_actions_adddup2(&actions, from[i], to[i]);
+        if (refused == 0) refused = posix_spawn_file_actions_addclosefrom_np(&actions, 3 + count);
+        if (refused == 0 && !request.directory.empty())
+            refused = posix_spawn_file_actions_addchdir_np(&actions, request.directory.c_str());
+        if (refused != 0) {
+            posix_spawn_file_actions_destroy(&actions);
+            release_all();
+            *error = refused == EBADF ? ERROR_TOO_MANY_OPEN_FILES : ERROR_NOT_ENOUGH_MEMORY;
+            return nullptr;
+        }
         posix_spawnattr_t attributes;
         posix_spawnattr_init(&attributes);
         short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
@@ -371,12 +430,21 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         *error = ERROR_NOT_SUPPORTED;
         return nullptr;
     }
-    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+    // (A pidfd is close-on-exec from the start.)
     kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
-    auto* watch = new Watch();
-    watch->process = process;
-    process->add_reference();  // the watch's
-    watch_arm(watch);
+    watch_arm(watch_new(process));
+    return process;
+}
+
+kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
+{
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0));
+    if (pidfd < 0) {
+        *error = errno == ESRCH || errno == EINVAL ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED;
+        return nullptr;
+    }
+    kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);
+    watch_arm(watch_new(process));
     return process;
 }
 

@@ -21,15 +21,25 @@ struct SpawnRequest {
     bool use_std_handles = false;          // STARTF_USESTDHANDLES
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
     bool inherit_handles = false;          // bInheritHandles
+    bool inherit_listed_only = false;      // PROC_THREAD_ATTRIBUTE_HANDLE_LIST: only these
+    std::vector<HANDLE> inherit_list;
     bool suspended = false;                // CREATE_SUSPENDED
     bool new_process_group = false;        // CREATE_NEW_PROCESS_GROUP
     std::string command_line;              // UTF-8: the child's GetCommandLine
+    // Joining `arguments` by the C run-time's quoting gives `command_line` back: a child
+    // needs no record for it (GetCommandLine rebuilds it from argv).
+    bool command_line_from_arguments = false;
 };
 
 // Starts the child. Returns its object (one reference; its exit is watched) or nullptr
 // with *error (ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT,
 // ERROR_DIRECTORY...).
 kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error);
+
+// OpenProcess of a process that is not a child of ours: an object (one reference) that
+// is signalled when it exits, or nullptr with *error (ERROR_INVALID_PARAMETER: no such
+// process; ERROR_ACCESS_DENIED).
+kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error);
 
 // What a child built on this library learnt from its parent at start-up.
 struct Startup {

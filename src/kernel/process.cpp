@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <mutex>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,7 +43,8 @@ DWORD process_exit_code(int how, int status, bool terminated, DWORD terminate_co
     if (how == CLD_EXITED) return static_cast<DWORD>(status) & 0xFF;
     if (terminated && status == SIGKILL) return terminate_code;
     switch (status) {
-    case SIGINT: return 0xC000013AU;   // STATUS_CONTROL_C_EXIT
+    case SIGINT:
+    case SIGQUIT: return 0xC000013AU;  // STATUS_CONTROL_C_EXIT (Ctrl-C, Ctrl-Break)
     case SIGSEGV:
     case SIGBUS: return 0xC0000005U;   // STATUS_ACCESS_VIOLATION
     case SIGILL: return 0xC000001DU;   // STATUS_ILLEGAL_INSTRUCTION
@@ -61,6 +63,7 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     process->pidfd_ = pidfd;
     process->gate_ = gate;
     process->exited_ = false;
+    process->foreign_ = false;
     process->terminated_ = false;
     process->exit_code_ = 0;
     process->terminate_code_ = 0;
@@ -68,6 +71,15 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     Children& list = children();
     std::lock_guard<std::mutex> guard(list.mutex);
     list.by_pid[pid] = process;
+    return process;
+}
+
+ProcessObject* ProcessObject::create_foreign(pid_t pid, int pidfd)
+{
+    ProcessObject* process = create_child(pid, pidfd, -1);
+    process->lock.lock();
+    process->foreign_ = true;
+    process->lock.unlock();
     return process;
 }
 
@@ -80,6 +92,19 @@ bool ProcessObject::reap()
         bool done = exited_;
         lock.unlock();
         return done;
+    }
+    if (foreign_) {
+        pollfd entry{pidfd_, POLLIN, 0};
+        if (poll(&entry, 1, 0) != 1) {
+            lock.unlock();
+            return false;
+        }
+        exited_ = true;
+        exit_code_ = terminated_ ? terminate_code_ : 0;  // only its parent may know more
+        WakeList wake;
+        if (has_waiters()) signal_waiters(wake);
+        lock.unlock();
+        return true;
     }
     siginfo_t info{};
     int result;
@@ -175,6 +200,38 @@ bool process_resume_primary(HANDLE handle, DWORD* previous)
     if (child) *previous = process->resume();
     process->release_reference();
     return child;
+}
+
+bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code)
+{
+    DWORD error;
+    Object* object = handle_reference(handle, ObjectType::Process, 0, &error);
+    if (object == nullptr) return false;
+    auto* process = static_cast<ProcessObject*>(object);
+    process->lock.lock();
+    bool child = process->is_child();
+    process->lock.unlock();
+    if (child) {
+        process->reap();
+        process->lock.lock();
+        *id = process->process_id();
+        *exit_code = process->exit_code();
+        process->lock.unlock();
+    }
+    process->release_reference();
+    return child;
+}
+
+bool process_break_child_group(DWORD group)
+{
+    ProcessObject* process = process_find_child(group);
+    if (process == nullptr) return false;
+    process->lock.lock();
+    bool ours = process->is_child() && !process->exited() && !process->foreign_ &&
+                getpgid(static_cast<pid_t>(group)) == static_cast<pid_t>(group);
+    process->lock.unlock();
+    process->release_reference();
+    return ours && killpg(static_cast<pid_t>(group), SIGQUIT) == 0;
 }
 
 ProcessObject* process_find_child(DWORD pid)

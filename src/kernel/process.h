@@ -20,6 +20,9 @@ public:
     // for OpenProcess until it is recycled. `gate`: CREATE_SUSPENDED's descriptor (the
     // child runs once a byte is written to it), or -1.
     static ProcessObject* create_child(pid_t pid, int pidfd, int gate);
+    // OpenProcess of a process that is not our child: waitable through its pidfd (taken
+    // over), its exit code unknown (0 once it has exited).
+    static ProcessObject* create_foreign(pid_t pid, int pidfd);
 
     // Under `lock`.
     bool exited() const { return exited_; }
@@ -42,12 +45,14 @@ public:
     DWORD resume();
 
 private:
+    friend bool process_break_child_group(DWORD group);
     void recycle() override;
 
     pid_t pid_ = 0;
     int pidfd_ = -1;
     int gate_ = -1;
     bool exited_ = false;
+    bool foreign_ = false;     // not our child: no waitid, the pidfd's readability says it ended
     bool terminated_ = false;  // TerminateProcess sent SIGKILL with terminate_code_
     DWORD exit_code_ = 0;
     DWORD terminate_code_ = 0;
@@ -63,6 +68,15 @@ ProcessObject* process_find_child(DWORD pid);
 // ResumeThread on a handle that names a child's process object (PROCESS_INFORMATION's
 // hThread): resumes a child created suspended. False if `handle` names no child.
 bool process_resume_primary(HANDLE handle, DWORD* previous);
+
+// GetThreadId / GetExitCodeThread on a child's primary-thread handle: its id (the pid)
+// and exit code (the process's: the thread ends with it). False if `handle` names no child.
+bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code);
+
+// GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, group): when `group` is the process group of a
+// child started with CREATE_NEW_PROCESS_GROUP (its leader's pid), sends SIGQUIT (Ctrl-Break)
+// to that group and returns true; false for any other group.
+bool process_break_child_group(DWORD group);
 
 // The exit code Windows would report for a Linux wait status of a child (si_code and
 // si_status of waitid), `terminate_code` if TerminateProcess killed it.

@@ -18,6 +18,7 @@
 #include "io/request.h"
 #include "kernel/console_ctrl.h"
 #include "kernel/handle_table.h"
+#include "kernel/process.h"
 #include "win32/entry.h"
 #include "win32/text.h"
 
@@ -360,6 +361,7 @@ BOOL WINAPI GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId)
     bool ours = dwProcessGroupId == 0 ||
                 (dwCtrlEvent == CTRL_BREAK_EVENT && (dwProcessGroupId == static_cast<DWORD>(getpid()) ||
                                                      dwProcessGroupId == static_cast<DWORD>(getpgrp())));
+    if (!ours && dwCtrlEvent == CTRL_BREAK_EVENT) kernel::process_break_child_group(dwProcessGroupId);  // processes.md
     if (!ours) return TRUE;
     if (DWORD error = kernel::ctrl_raise(dwCtrlEvent)) return fail(error, FALSE);
     return TRUE;

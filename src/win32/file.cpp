@@ -10,6 +10,7 @@
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
+#include "win32/mailslot.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
@@ -38,6 +39,8 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
     drivers::NameKind kind;
     if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Pipe)
         return win32::pipe_create_file(name, access, flags, attributes);
+    if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Mailslot)  // src/win32/mailslot.cpp
+        return win32::create_mailslot_client(name, access, flags, attributes);
     std::string path;
     if (DWORD error = drivers::file_linux_path(name, &path)) return fail(error, INVALID_HANDLE_VALUE);
     bool existed = false;
@@ -140,7 +143,10 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
         ~Release() { file->release_reference(); }
     } release{file};
 
-    if (file->overlapped_io()) {
+    // A mailslot's server end is asynchronous, yet a ReadFile without an OVERLAPPED
+    // waits for its message, as on Windows (no file position is involved).
+    bool waits_here = overlapped == nullptr && file->type() == kernel::ObjectType::Mailslot;
+    if (file->overlapped_io() && !waits_here) {
         // An overlapped handle needs an OVERLAPPED for every transfer; the file pointer
         // plays no part.
         if (overlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
@@ -396,6 +402,8 @@ DWORD WINAPI GetFileType(HANDLE hFile)
         type = static_cast<drivers::FileDevice*>(object)->type();
     else if (object->type() == kernel::ObjectType::Socket || object->type() == kernel::ObjectType::Pipe)
         type = FILE_TYPE_PIPE;  // a pipe end, or a socket (as Windows reports one)
+    else if (object->type() == kernel::ObjectType::Mailslot)
+        type = FILE_TYPE_DISK;  // as Windows reports a mailslot (its device is not a pipe's)
     else
         error = ERROR_INVALID_HANDLE;
     object->release_reference();

@@ -5,7 +5,9 @@
 // the current directory, GetModuleFileName. docs/processes.md.
 #include <cerrno>
 #include <csignal>
+#include <algorithm>
 #include <climits>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -268,6 +270,43 @@ std::vector<std::string> environment_entries(const void* block, bool unicode)
     return entries;
 }
 
+// ---- STARTUPINFOEX's attribute list
+
+}  // namespace
+
+// The opaque list behind LPPROC_THREAD_ATTRIBUTE_LIST: the caller's memory, sized by
+// InitializeProcThreadAttributeList. Values are the caller's pointers, which must live
+// until the list is deleted (as on Windows).
+struct _PROC_THREAD_ATTRIBUTE_LIST {
+    DWORD mask;      // attributes set (bit = attribute number)
+    DWORD capacity;
+    DWORD count;
+    DWORD reserved;
+    struct Entry {
+        DWORD_PTR attribute;
+        SIZE_T size;
+        void* value;
+    } entries[1];
+};
+
+namespace {
+
+constexpr DWORD_PTR kAttributeNumber = 0x0000FFFF;
+
+// The handle list of an attribute list, if it has one.
+bool attribute_handle_list(const _PROC_THREAD_ATTRIBUTE_LIST* list, std::vector<HANDLE>* handles)
+{
+    if (list == nullptr) return false;
+    for (DWORD i = 0; i < list->count; ++i) {
+        const auto& entry = list->entries[i];
+        if (entry.attribute != PROC_THREAD_ATTRIBUTE_HANDLE_LIST) continue;
+        const HANDLE* values = static_cast<const HANDLE*>(entry.value);
+        handles->assign(values, values + entry.size / sizeof(HANDLE));
+        return true;
+    }
+    return false;
+}
+
 // ---- CreateProcess, in UTF-8
 
 struct CreateArguments {
@@ -282,6 +321,7 @@ struct CreateArguments {
     const char* directory = nullptr;
     DWORD startup_flags = 0;
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
+    const _PROC_THREAD_ATTRIBUTE_LIST* attributes = nullptr;  // EXTENDED_STARTUPINFO_PRESENT
 };
 
 BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* information)
@@ -295,12 +335,20 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     } else if (!find_program_in_command_line(request.command_line, &request.path)) {
         return fail(ERROR_FILE_NOT_FOUND, FALSE);
     }
-    if (access(request.path.c_str(), X_OK) != 0) return fail(ERROR_ACCESS_DENIED, FALSE);
+    // posix_spawn reports a program that may not run (EACCES); a suspended child's
+    // execve comes later, so that case is checked now.
+    if ((arguments.flags & CREATE_SUSPENDED) && access(request.path.c_str(), X_OK) != 0)
+        return fail(ERROR_ACCESS_DENIED, FALSE);
     request.arguments = split_command_line(request.command_line);
+    request.command_line_from_arguments = join_command_line(request.arguments) == request.command_line;
+    request.own_environment = true;
     if (arguments.environment != nullptr) {
-        request.own_environment = true;
         request.environment =
             environment_entries(arguments.environment, (arguments.flags & CREATE_UNICODE_ENVIRONMENT) != 0);
+    } else {
+        // Ours, copied under the lock SetEnvironmentVariable takes (another thread may change it).
+        std::lock_guard<std::mutex> guard(environment_mutex);
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) request.environment.emplace_back(*entry);
     }
     if (arguments.directory != nullptr) {
         std::string linux_path;
@@ -313,6 +361,7 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     request.use_std_handles = (arguments.startup_flags & STARTF_USESTDHANDLES) != 0;
     for (int i = 0; i < 3; ++i) request.std_handles[i] = arguments.std_handles[i];
     request.inherit_handles = arguments.inherit != FALSE;
+    request.inherit_listed_only = attribute_handle_list(arguments.attributes, &request.inherit_list);
     request.suspended = (arguments.flags & CREATE_SUSPENDED) != 0;
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
 
@@ -421,6 +470,8 @@ BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine, LPSECU
     arguments.std_handles[0] = lpStartupInfo->hStdInput;
     arguments.std_handles[1] = lpStartupInfo->hStdOutput;
     arguments.std_handles[2] = lpStartupInfo->hStdError;
+    if ((dwCreationFlags & EXTENDED_STARTUPINFO_PRESENT) && lpStartupInfo->cb >= sizeof(STARTUPINFOEXA))
+        arguments.attributes = reinterpret_cast<STARTUPINFOEXA*>(lpStartupInfo)->lpAttributeList;
     return create_process(arguments, lpProcessInformation);
 }
 
@@ -448,8 +499,56 @@ BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine, LPSE
     arguments.std_handles[0] = lpStartupInfo->hStdInput;
     arguments.std_handles[1] = lpStartupInfo->hStdOutput;
     arguments.std_handles[2] = lpStartupInfo->hStdError;
+    if ((dwCreationFlags & EXTENDED_STARTUPINFO_PRESENT) && lpStartupInfo->cb >= sizeof(STARTUPINFOEXW))
+        arguments.attributes = reinterpret_cast<STARTUPINFOEXW*>(lpStartupInfo)->lpAttributeList;
     return create_process(arguments, lpProcessInformation);
 }
+
+BOOL WINAPI InitializeProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwAttributeCount,
+                                              DWORD dwFlags, PSIZE_T lpSize)
+{
+    if (lpSize == nullptr || dwFlags != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    SIZE_T needed = offsetof(_PROC_THREAD_ATTRIBUTE_LIST, entries) +
+                    static_cast<SIZE_T>(dwAttributeCount) * sizeof(_PROC_THREAD_ATTRIBUTE_LIST::Entry);
+    if (needed < sizeof(_PROC_THREAD_ATTRIBUTE_LIST)) needed = sizeof(_PROC_THREAD_ATTRIBUTE_LIST);
+    bool fits = lpAttributeList != nullptr && *lpSize >= needed;
+    *lpSize = needed;
+    if (!fits) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    lpAttributeList->mask = 0;
+    lpAttributeList->capacity = dwAttributeCount;
+    lpAttributeList->count = 0;
+    lpAttributeList->reserved = 0;
+    return TRUE;
+}
+
+BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwFlags, DWORD_PTR Attribute,
+                                      PVOID lpValue, SIZE_T cbSize, PVOID lpPreviousValue, PSIZE_T lpReturnSize)
+{
+    (void)lpPreviousValue;
+    (void)lpReturnSize;
+    if (lpAttributeList == nullptr || dwFlags != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (lpAttributeList->count >= lpAttributeList->capacity) return fail(ERROR_GEN_FAILURE, FALSE);
+    switch (Attribute) {
+    case PROC_THREAD_ATTRIBUTE_PARENT_PROCESS:
+        if (cbSize != sizeof(HANDLE)) return fail(ERROR_BAD_LENGTH, FALSE);
+        break;
+    case PROC_THREAD_ATTRIBUTE_HANDLE_LIST:
+        if (cbSize % sizeof(HANDLE) != 0) return fail(ERROR_BAD_LENGTH, FALSE);
+        break;
+    default:
+        return fail(ERROR_NOT_SUPPORTED, FALSE);  // docs/deviations.md
+    }
+    DWORD bit = 1u << (Attribute & kAttributeNumber & 31);
+    if (lpAttributeList->mask & bit) return fail(ERROR_OBJECT_NAME_EXISTS, FALSE);
+    lpAttributeList->mask |= bit;
+    auto& entry = lpAttributeList->entries[lpAttributeList->count++];
+    entry.attribute = Attribute;
+    entry.size = cbSize;
+    entry.value = lpValue;
+    return TRUE;
+}
+
+void WINAPI DeleteProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList) { (void)lpAttributeList; }
 
 void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
 {
@@ -514,8 +613,7 @@ BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode)
     process->lock.unlock();
     if (!child) {
         process->release_reference();
-        fflush(nullptr);
-        _exit(static_cast<int>(uExitCode));  // this process: at once, no exit handlers
+        _exit(static_cast<int>(uExitCode));  // this process: at once, no exit handlers, no flush
     }
     error = process->terminate(uExitCode);
     process->release_reference();
@@ -541,10 +639,12 @@ HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwPr
         object->add_reference();
     } else if (kernel::ProcessObject* child = kernel::process_find_child(dwProcessId)) {
         object = child;
-    } else if (dwProcessId != 0 && kill(static_cast<pid_t>(dwProcessId), 0) == 0) {
-        return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));  // a process that is not ours
+    } else if (dwProcessId == 0) {
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));  // the idle process
     } else {
-        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+        DWORD error;
+        object = drivers::process_open_foreign(dwProcessId, &error);  // waitable; its exit code is its parent's
+        if (object == nullptr) return fail(error, HANDLE(nullptr));
     }
     DWORD error;
     HANDLE handle = kernel::handle_create(object, dwDesiredAccess, bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &error);

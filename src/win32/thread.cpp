@@ -66,8 +66,14 @@ extern "C" BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
 {
     DWORD error;
     kernel::Object* object = kernel::handle_lock(hThread, kernel::ObjectType::Thread, 0, &error);
+    DWORD id = 0, code = 0;
+    if (object == nullptr && kernel::process_primary_thread_query(hThread, &id, &code)) {  // a child's
+        if (lpExitCode == nullptr) return fail(ERROR_NOACCESS, FALSE);
+        *lpExitCode = code;
+        return TRUE;
+    }
     if (object == nullptr) return fail(error, FALSE);
-    DWORD code = static_cast<kernel::ThreadObject*>(object)->exit_code();
+    code = static_cast<kernel::ThreadObject*>(object)->exit_code();
     object->lock.unlock();
     if (lpExitCode == nullptr) return fail(ERROR_NOACCESS, FALSE);
     *lpExitCode = code;
@@ -80,8 +86,10 @@ extern "C" DWORD WINAPI GetThreadId(HANDLE Thread)
 {
     DWORD error;
     kernel::Object* object = kernel::handle_lock(Thread, kernel::ObjectType::Thread, 0, &error);
+    DWORD id = 0, code = 0;
+    if (object == nullptr && kernel::process_primary_thread_query(Thread, &id, &code)) return id;  // a child's
     if (object == nullptr) return fail(error, DWORD(0));
-    DWORD id = static_cast<kernel::ThreadObject*>(object)->thread_id();
+    id = static_cast<kernel::ThreadObject*>(object)->thread_id();
     object->lock.unlock();
     return id;
 }

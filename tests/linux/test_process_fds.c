@@ -151,6 +151,23 @@ int main(void)
     CHECK_EQ(run_shell("kill -INT $$", FALSE, NULL), 0xC000013A);
     CHECK_EQ(run_shell("kill -TERM $$", FALSE, NULL), 128 + 15);
 
+    TEST("the start-up record is in a plain child's environment only when needed");
+    {
+        char line[] = "/bin/sh -c \"[ -z \\\"$OVERLAPPED_STARTUP\\\" ]\"";
+        STARTUPINFOA startup;
+        PROCESS_INFORMATION info;
+        DWORD code = 99;
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_EQ(WaitForSingleObject(info.hProcess, 10000), WAIT_OBJECT_0);
+        CHECK(GetExitCodeProcess(info.hProcess, &code));
+        CHECK_EQ(code, 0); /* nothing to pass: no variable */
+        CloseHandle(info.hThread);
+        CloseHandle(info.hProcess);
+    }
+    CHECK_EQ(run_shell("[ -n \\\"$OVERLAPPED_STARTUP\\\" ]", FALSE, NULL), 0); /* standard handles given */
+
     TEST("a program found on PATH, without a directory");
     {
         char line[] = "sh -c \"exit 4\"";

@@ -20,6 +20,15 @@ static void child_write(const char *text)
 
 static HANDLE handle_from_text(const char *text) { return (HANDLE)(ULONG_PTR)strtoull(text, NULL, 16); }
 
+static volatile LONG break_seen;
+
+static BOOL WINAPI on_control(DWORD event)
+{
+    if (event != CTRL_BREAK_EVENT) return FALSE;
+    tl_store(&break_seen, 1);
+    return TRUE;
+}
+
 /* Each role returns the child's exit code; 0 means every check in the child held. */
 static int run_child(int argc, char **argv)
 {
@@ -79,6 +88,40 @@ static int run_child(int argc, char **argv)
         if (file == INVALID_HANDLE_VALUE) return 40;
         CloseHandle(file);
         return 0;
+    }
+    if (strcmp(role, "watch") == 0) {
+        /* argv[3]: the id of a process that is not this one's child (its sibling or its
+         * parent); argv[4]: 1 to wait for it to end (0 if its exit code is 9, else 1),
+         * 0 to check that it runs. */
+        DWORD pid = (DWORD)strtoul(argv[3], NULL, 10), code = 0;
+        HANDLE other = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, pid);
+        if (other == NULL) return 60;
+        if (GetProcessId(other) != pid) return 61;
+        if (argc >= 6) { /* tells the parent the process is open */
+            HANDLE marker = CreateFileA(argv[5], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+            if (marker == INVALID_HANDLE_VALUE) return 66;
+            CloseHandle(marker);
+        }
+        if (argv[4][0] == '0') {
+            if (WaitForSingleObject(other, 0) != WAIT_TIMEOUT) return 62;
+            if (!GetExitCodeProcess(other, &code) || code != STILL_ACTIVE) return 63;
+            return 0;
+        }
+        if (WaitForSingleObject(other, 15000) != WAIT_OBJECT_0) return 64;
+        if (!GetExitCodeProcess(other, &code)) return 65;
+        return code == 9 ? 0 : 1;
+    }
+    if (strcmp(role, "break") == 0 && argc >= 4) {
+        /* Waits for Ctrl-Break; argv[3]: a file to make once the handler is in place. */
+        if (!SetConsoleCtrlHandler(on_control, TRUE)) return 80;
+        HANDLE marker = CreateFileA(argv[3], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        if (marker == INVALID_HANDLE_VALUE) return 81;
+        CloseHandle(marker);
+        for (DWORD start = GetTickCount(); GetTickCount() - start < 15000;) {
+            if (tl_load(&break_seen)) return 0;
+            Sleep(10);
+        }
+        return 82;
     }
     if (strcmp(role, "startup") == 0) {
         STARTUPINFOA info;
@@ -224,6 +267,10 @@ static void exit_codes(void)
         CHECK_EQ(wait_exit(&info), codes[i]);
         /* Once the process is gone, its primary thread is too. */
         CHECK_EQ(WaitForSingleObject(info.hThread, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(GetThreadId(info.hThread), info.dwThreadId);
+        DWORD thread_code = 12345;
+        CHECK(GetExitCodeThread(info.hThread, &thread_code));
+        CHECK_EQ(thread_code, codes[i]);
         DWORD code = 0;
         CHECK(GetExitCodeProcess(info.hProcess, &code));
         CHECK_EQ(code, codes[i]);
@@ -251,6 +298,9 @@ static void running_and_terminated(void)
     CHECK_EQ(WaitForSingleObject(info.hThread, 0), WAIT_TIMEOUT);
     CHECK(GetExitCodeProcess(info.hProcess, &code));
     CHECK_EQ(code, STILL_ACTIVE);
+    code = 0;
+    CHECK(GetExitCodeThread(info.hThread, &code));
+    CHECK_EQ(code, STILL_ACTIVE);
     CHECK_EQ(GetProcessId(info.hProcess), info.dwProcessId);
 
     TEST("OpenProcess on the child's id gives another handle to it");
@@ -276,6 +326,36 @@ static void running_and_terminated(void)
     CloseHandle(opened);
     close_child(&info);
 
+    TEST("OpenProcess of a process that is not the caller's child: its parent");
+    char arguments[128];
+    snprintf(arguments, sizeof arguments, "watch %lu 0", (unsigned long)GetCurrentProcessId());
+    CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+
+    TEST("OpenProcess of a sibling, waited for until it is terminated");
+    PROCESS_INFORMATION sibling;
+    CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &sibling));
+    char marker[64];
+    snprintf(marker, sizeof marker, "proc_test_opened_%lu", (unsigned long)GetCurrentProcessId());
+    DeleteFileA(marker);
+    snprintf(arguments, sizeof arguments, "watch %lu 1 %s", (unsigned long)sibling.dwProcessId, marker);
+    CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+    for (DWORD start = GetTickCount(); GetFileAttributesA(marker) == INVALID_FILE_ATTRIBUTES && GetTickCount() - start < 15000;)
+        Sleep(10);
+    CHECK(GetFileAttributesA(marker) != INVALID_FILE_ATTRIBUTES);
+    DeleteFileA(marker);
+    CHECK(TerminateProcess(sibling.hProcess, 9));
+    CHECK_EQ(wait_exit(&sibling), 9);
+    close_child(&sibling);
+    code = wait_exit(&info);
+    CHECK(code == 0 || code == 1); /* the wait ended */
+    OUR_DEVIATION("the exit code of a process that is not our child is unknown")
+    {
+        CHECK_EQ(code, 0);
+    }
+    close_child(&info);
+
     TEST("OpenProcess of this process, and of no process");
     HANDLE self = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
     CHECK(self != NULL);
@@ -287,6 +367,31 @@ static void running_and_terminated(void)
     SetLastError(0xdeadbeef);
     CHECK(OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, 0) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
+}
+
+static void ctrl_break(void)
+{
+    PROCESS_INFORMATION info;
+    char arguments[128], marker[64];
+    TEST("CREATE_NEW_PROCESS_GROUP, then Ctrl-Break to the child's group");
+    snprintf(marker, sizeof marker, "proc_test_break_%lu", (unsigned long)GetCurrentProcessId());
+    DeleteFileA(marker);
+    snprintf(arguments, sizeof arguments, "break %s", marker);
+    CHECK(start_child(arguments, FALSE, CREATE_NEW_PROCESS_GROUP, NULL, NULL, NULL, &info));
+    for (DWORD start = GetTickCount(); GetFileAttributesA(marker) == INVALID_FILE_ATTRIBUTES && GetTickCount() - start < 15000;)
+        Sleep(10);
+    CHECK(GetFileAttributesA(marker) != INVALID_FILE_ATTRIBUTES);
+    WINE_DEVIATION("GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT) fails with ERROR_INVALID_HANDLE")
+    {
+        CHECK(GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, info.dwProcessId));
+        CHECK_EQ(wait_exit(&info), 0);
+    }
+    if (tl_under_wine()) {
+        TerminateProcess(info.hProcess, 0);
+        WaitForSingleObject(info.hProcess, 5000);
+    }
+    close_child(&info);
+    DeleteFileA(marker);
 }
 
 static void two_children(void)
@@ -498,6 +603,58 @@ static void inheritance(void)
     for (int i = 0; i < 200; ++i) CloseHandle(padding[i]);
 }
 
+static void handle_list(void)
+{
+    char arguments[128], output[64];
+    PROCESS_INFORMATION info;
+    STARTUPINFOEXA startup;
+    SIZE_T size = 0;
+    HANDLE padding[200];
+    TEST("InitializeProcThreadAttributeList sizes, UpdateProcThreadAttribute checks");
+    SetLastError(0xdeadbeef);
+    CHECK(!InitializeProcThreadAttributeList(NULL, 1, 0, &size));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CHECK(size > 0);
+    LPPROC_THREAD_ATTRIBUTE_LIST list = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(size);
+    CHECK(InitializeProcThreadAttributeList(list, 1, 0, &size));
+    HANDLE one[1] = {NULL};
+    SetLastError(0xdeadbeef);
+    CHECK(!UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof(HANDLE) + 1, NULL, NULL));
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+
+    TEST("PROC_THREAD_ATTRIBUTE_HANDLE_LIST: only the listed inheritable handles reach the child");
+    for (int i = 0; i < 200; ++i) padding[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE listed = create_output(out_name, TRUE);
+    char other_name[80];
+    snprintf(other_name, sizeof other_name, "%s.other", out_name);
+    HANDLE other = create_output(other_name, TRUE);
+    CHECK(listed != INVALID_HANDLE_VALUE && other != INVALID_HANDLE_VALUE);
+    one[0] = listed;
+    CHECK(UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof one, NULL, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof one, NULL, NULL));
+    CHECK_ERROR(ERROR_GEN_FAILURE); /* the list holds one attribute */
+    memset(&startup, 0, sizeof startup);
+    startup.StartupInfo.cb = sizeof startup;
+    startup.lpAttributeList = list;
+    snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)listed);
+    CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    snprintf(arguments, sizeof arguments, "handle %llx 0", (unsigned long long)(ULONG_PTR)other);
+    CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    CloseHandle(listed);
+    CloseHandle(other);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "inherited") == 0);
+    DeleteProcThreadAttributeList(list);
+    free(list);
+    DeleteFileA(other_name);
+    for (int i = 0; i < 200; ++i) CloseHandle(padding[i]);
+}
+
 static void environment_and_directory(void)
 {
     char output[256];
@@ -625,10 +782,12 @@ int main(int argc, char **argv)
     exit_codes();
     running_and_terminated();
     two_children();
+    ctrl_break();
     suspended();
     command_lines();
     redirection();
     inheritance();
+    handle_list();
     environment_and_directory();
     environment_functions();
 

@@ -1,0 +1,104 @@
+// mailslot.cpp: CreateMailslotA/W, GetMailslotInfo, SetMailslotInfo, and the client
+// end CreateFile opens. Arguments and last errors here; the work in drivers/mailslot.
+#include "win32/mailslot.h"
+
+#include "common/errors.h"
+#include "drivers/mailslot.h"
+#include "kernel/handle_table.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+using overlapped::win32::set_last_error;
+
+namespace {
+
+DWORD handle_flags(LPSECURITY_ATTRIBUTES attributes)
+{
+    return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+}
+
+HANDLE create_mailslot(const std::string& name, DWORD max_message_size, DWORD read_timeout,
+                       LPSECURITY_ATTRIBUTES attributes)
+{
+    DWORD error;
+    drivers::MailslotDevice* device = drivers::MailslotDevice::create_server(name, max_message_size, read_timeout, &error);
+    if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    // The server end only reads (Windows grants it no write access). The handle takes
+    // over the device's reference.
+    HANDLE handle = kernel::handle_create(device, FILE_GENERIC_READ, handle_flags(attributes), &error);
+    if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    set_last_error(ERROR_SUCCESS);
+    return handle;
+}
+
+// The mailslot behind `handle` with a reference, or null with *error.
+drivers::MailslotDevice* reference_mailslot(HANDLE handle, DWORD* error)
+{
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Mailslot, 0, error);
+    if (object == nullptr) return nullptr;
+    return static_cast<drivers::MailslotDevice*>(object);
+}
+
+}  // namespace
+
+namespace overlapped::win32 {
+
+HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes)
+{
+    DWORD error;
+    drivers::MailslotDevice* device = drivers::MailslotDevice::open_client(name, flags, &error);
+    if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    // A client end only writes; the rights asked for are granted as asked (a read on it
+    // fails in the driver, as on Windows).
+    ACCESS_MASK granted = access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    if (access & GENERIC_READ) granted |= FILE_GENERIC_READ;
+    if (access & (GENERIC_WRITE | GENERIC_ALL)) granted |= FILE_GENERIC_WRITE;
+    HANDLE handle = kernel::handle_create(device, granted, handle_flags(attributes), &error);
+    if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
+    set_last_error(ERROR_SUCCESS);
+    return handle;
+}
+
+}  // namespace overlapped::win32
+
+extern "C" {
+
+HANDLE WINAPI CreateMailslotA(LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+                              LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+{
+    if (lpName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    return create_mailslot(lpName, nMaxMessageSize, lReadTimeout, lpSecurityAttributes);
+}
+
+HANDLE WINAPI CreateMailslotW(LPCWSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+                              LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+{
+    if (lpName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    return create_mailslot(win32::utf8_from_utf16(lpName), nMaxMessageSize, lReadTimeout, lpSecurityAttributes);
+}
+
+BOOL WINAPI GetMailslotInfo(HANDLE hMailslot, LPDWORD lpMaxMessageSize, LPDWORD lpNextSize, LPDWORD lpMessageCount,
+                            LPDWORD lpReadTimeout)
+{
+    DWORD error;
+    drivers::MailslotDevice* device = reference_mailslot(hMailslot, &error);
+    if (device == nullptr) return fail(error, FALSE);
+    error = device->info(lpMaxMessageSize, lpNextSize, lpMessageCount, lpReadTimeout);
+    device->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout)
+{
+    DWORD error;
+    drivers::MailslotDevice* device = reference_mailslot(hMailslot, &error);
+    if (device == nullptr) return fail(error, FALSE);
+    error = device->set_read_timeout(lReadTimeout);
+    device->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+}  // extern "C"

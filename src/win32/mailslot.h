@@ -1,0 +1,14 @@
+// mailslot.h: the mailslot entry points' helper for CreateFile (src/win32/file.cpp hands
+// it "\\.\mailslot\..." and "\\*\mailslot\..." names).
+#pragma once
+
+#include <string>
+
+#include <windows.h>
+
+namespace overlapped::win32 {
+
+// CreateFile on a mailslot name: a client end. Sets the last error.
+HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes);
+
+}  // namespace overlapped::win32

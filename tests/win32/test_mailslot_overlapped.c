@@ -1,0 +1,435 @@
+/* test_mailslot_overlapped.c: overlapped reads of a mailslot through every notification
+ * method (an event, the handle with GetOverlappedResult, a ReadFileEx completion
+ * routine, a completion port), reads that finish at once, read time-outs of pending
+ * reads, reads too small for the message that arrives, the order of pending reads,
+ * CancelIo and CancelIoEx, closing the server with a read pending, overlapped client
+ * writes. Every wait is bounded. */
+#include "testlib.h"
+
+/* Wine 8 opens a mailslot's server for synchronous I/O only (its server makes the
+ * descriptor with FILE_SYNCHRONOUS_IO_NONALERT): an overlapped read that has to wait
+ * blocks in ReadFile there, and no completion port takes the handle, so those cases run on our library only. */
+#define WINE_SYNC_ONLY "Wine 8's mailslot servers are synchronous: a read that waits blocks"
+
+static char slot_name[128];
+
+static const char *name_for(const char *what)
+{
+    snprintf(slot_name, sizeof slot_name, "\\\\.\\mailslot\\overlapped_test\\ov_%s_%lu", what,
+             (unsigned long)GetCurrentProcessId());
+    return slot_name;
+}
+
+static HANDLE open_client(const char *name, DWORD flags)
+{
+    return CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, flags, NULL);
+}
+
+static void put(HANDLE writer, const char *text)
+{
+    DWORD got = 0;
+    CHECK(WriteFile(writer, text, (DWORD)strlen(text), &got, NULL));
+    CHECK_EQ(got, strlen(text));
+}
+
+static void test_event(void)
+{
+    TEST("an event");
+    const char *name = name_for("event");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE writer = open_client(name, 0);
+    CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buffer[16] = {0};
+    DWORD got = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    /* Issuing the read reset the handle's signal. */
+    CHECK_EQ(WaitForSingleObject(slot, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 50), WAIT_TIMEOUT);
+    CHECK(!GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_ERROR(ERROR_IO_INCOMPLETE);
+    put(writer, "hello");
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_EQ(got, 5);
+    CHECK(memcmp(buffer, "hello", 5) == 0);
+    CHECK_EQ(WaitForSingleObject(slot, 0), WAIT_OBJECT_0);
+
+    /* A message already there: the read finishes at once, and still sets the event. */
+    put(writer, "now");
+    ResetEvent(ov.hEvent);
+    got = 0;
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, &ov));
+    CHECK_EQ(got, 3);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 3);
+    CloseHandle(ov.hEvent);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+static void test_handle(void)
+{
+    TEST("the handle and GetOverlappedResult");
+    const char *name = name_for("handle");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE writer = open_client(name, 0);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    char buffer[16];
+    DWORD got = 0;
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(slot, 30), WAIT_TIMEOUT);
+    put(writer, "abc");
+    CHECK_EQ(WaitForSingleObject(slot, 5000), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_EQ(got, 3);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+static volatile LONG routine_calls;
+static volatile LONG routine_error = -1;
+static volatile LONG routine_bytes = -1;
+
+static void WINAPI on_read(DWORD error, DWORD bytes, LPOVERLAPPED ov)
+{
+    (void)ov;
+    tl_store(&routine_error, (LONG)error);
+    tl_store(&routine_bytes, (LONG)bytes);
+    InterlockedIncrement(&routine_calls);
+}
+
+static void test_routine(void)
+{
+    TEST("ReadFileEx and its completion routine");
+    const char *name = name_for("routine");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE writer = open_client(name, 0);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    char buffer[16];
+    CHECK(ReadFileEx(slot, buffer, sizeof buffer, &ov, on_read));
+    CHECK_EQ(SleepEx(20, TRUE), 0);  /* nothing yet */
+    CHECK_EQ(tl_load(&routine_calls), 0);
+    put(writer, "apc!");
+    DWORD start = GetTickCount();
+    while (tl_load(&routine_calls) == 0 && GetTickCount() - start < 5000) SleepEx(100, TRUE);
+    CHECK_EQ(tl_load(&routine_calls), 1);
+    CHECK_EQ(tl_load(&routine_error), 0);
+    CHECK_EQ(tl_load(&routine_bytes), 4);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+static void test_port(void)
+{
+    TEST("a completion port");
+    const char *name = name_for("port");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE writer = open_client(name, 0);
+    HANDLE port = CreateIoCompletionPort(slot, NULL, 42, 0);
+    CHECK(port != NULL);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    char buffer[16];
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    DWORD bytes = 0;
+    ULONG_PTR key = 0;
+    OVERLAPPED *done = NULL;
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 30));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    put(writer, "packet");
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK_EQ(bytes, 6);
+    CHECK_EQ(key, 42);
+    CHECK(done == &ov);
+    /* A read that finishes at once posts its packet too. */
+    put(writer, "x");
+    DWORD got = 0;
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, &ov));
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK_EQ(bytes, 1);
+    /* A time-out reaches the port as an error packet. */
+    CHECK(SetMailslotInfo(slot, 100));
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK_ERROR(ERROR_SEM_TIMEOUT);
+    CHECK(done == &ov);
+    CloseHandle(writer);
+    CloseHandle(slot);
+    CloseHandle(port);
+}
+
+static void test_timeouts(void)
+{
+    TEST("time-outs of overlapped reads");
+    const char *name = name_for("timeout");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buffer[16];
+    DWORD got = 0;
+    /* No time to wait: fails at once, nothing pending. */
+    WINE_DEVIATION("Wine 8 makes such a read pending, then times it out") {
+        SetLastError(0xdeadbeef);
+        CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+        CHECK_ERROR(ERROR_SEM_TIMEOUT);
+    }
+    /* A time-out: pending, then ERROR_SEM_TIMEOUT. */
+    CHECK(SetMailslotInfo(slot, 200));
+    ResetEvent(ov.hEvent);
+    DWORD start = GetTickCount();
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK(GetTickCount() - start >= 150);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_ERROR(ERROR_SEM_TIMEOUT);
+    CHECK_EQ(got, 0);
+    CloseHandle(ov.hEvent);
+    CloseHandle(slot);
+}
+
+static void test_small_and_order(void)
+{
+    TEST("pending reads: order, and one too small");
+    const char *name = name_for("order");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE writer = open_client(name, 0);
+    OVERLAPPED first, second;
+    memset(&first, 0, sizeof first);
+    memset(&second, 0, sizeof second);
+    first.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    second.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char a[16] = {0}, b[16] = {0};
+    DWORD got = 0;
+    CHECK(!ReadFile(slot, a, sizeof a, NULL, &first));
+    CHECK(!ReadFile(slot, b, sizeof b, NULL, &second));
+    put(writer, "one");
+    put(writer, "two");
+    CHECK_EQ(WaitForSingleObject(first.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(second.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(slot, &first, &got, FALSE));
+    CHECK(memcmp(a, "one", 3) == 0);
+    CHECK(GetOverlappedResult(slot, &second, &got, FALSE));
+    CHECK(memcmp(b, "two", 3) == 0);
+
+    /* A pending read too small for the message that comes: it fails, the message stays. */
+    ResetEvent(first.hEvent);
+    CHECK(!ReadFile(slot, a, 2, NULL, &first));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    put(writer, "three");
+    CHECK_EQ(WaitForSingleObject(first.hEvent, 5000), WAIT_OBJECT_0);
+    WINE_DEVIATION("Wine 8 cuts the message to the buffer") {
+        SetLastError(0xdeadbeef);
+        CHECK(!GetOverlappedResult(slot, &first, &got, FALSE));
+        CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+        DWORD next = 0;
+        CHECK(GetMailslotInfo(slot, NULL, &next, NULL, NULL));
+        CHECK_EQ(next, 5);
+        ResetEvent(first.hEvent);
+        got = 0;
+        CHECK(ReadFile(slot, a, sizeof a, &got, &first));
+        CHECK_EQ(got, 5);
+    }
+    CloseHandle(first.hEvent);
+    CloseHandle(second.hEvent);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+static void test_cancel(void)
+{
+    TEST("CancelIo, CancelIoEx, closing the server");
+    const char *name = name_for("cancel");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buffer[16];
+    DWORD got = 0;
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CancelIoEx(slot, &ov));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_ERROR(ERROR_OPERATION_ABORTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!CancelIoEx(slot, &ov));
+    CHECK_ERROR(ERROR_NOT_FOUND);
+
+    ResetEvent(ov.hEvent);
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK(CancelIo(slot));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK(!GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_ERROR(ERROR_OPERATION_ABORTED);
+
+    /* The mailslot still works after cancellations. */
+    HANDLE writer = open_client(name, 0);
+    put(writer, "after");
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, &ov));
+    CHECK_EQ(got, 5);
+    CloseHandle(writer);
+
+    /* Closing the server ends its pending read. */
+    ResetEvent(ov.hEvent);
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK(CloseHandle(slot));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK(ov.Internal != STATUS_PENDING);
+    CHECK(ov.Internal != 0);
+    CloseHandle(ov.hEvent);
+}
+
+static void test_overlapped_client(void)
+{
+    TEST("an overlapped client");
+    const char *name = name_for("client");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    HANDLE writer = open_client(name, FILE_FLAG_OVERLAPPED);
+    CHECK(writer != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    DWORD got = 0;
+    BOOL at_once = WriteFile(writer, "ovw", 3, NULL, &ov);
+    CHECK(at_once || GetLastError() == ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(writer, &ov, &got, FALSE));
+    CHECK_EQ(got, 3);
+    char buffer[8];
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, NULL));
+    CHECK_EQ(got, 3);
+    CloseHandle(ov.hEvent);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+/* Four writer threads and an overlapped reader on a completion port, 800 messages: all
+ * arrive, each writer's in its order. */
+struct writer_job {
+    const char *name;
+    int id;
+};
+
+static DWORD WINAPI writer_thread(LPVOID argument)
+{
+    struct writer_job *job = (struct writer_job *)argument;
+    HANDLE writer = open_client(job->name, 0);
+    if (writer == INVALID_HANDLE_VALUE) return 1;
+    for (int i = 0; i < 200; i++) {
+        int message[2] = {job->id, i};
+        DWORD got = 0;
+        if (!WriteFile(writer, message, sizeof message, &got, NULL) || got != sizeof message) return 2;
+    }
+    CloseHandle(writer);
+    return 0;
+}
+
+static void test_many_writers(void)
+{
+    TEST("four writer threads, a reader on a port");
+    const char *name = name_for("writers");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE port = CreateIoCompletionPort(slot, NULL, 1, 0);
+    CHECK(slot != INVALID_HANDLE_VALUE && port != NULL);
+    struct writer_job jobs[4];
+    HANDLE threads[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i].name = name;
+        jobs[i].id = i;
+        threads[i] = CreateThread(NULL, 0, writer_thread, &jobs[i], 0, NULL);
+    }
+    int next_expected[4] = {0, 0, 0, 0}, in_order = 1, received = 0;
+    int message[2];
+    OVERLAPPED ov;
+    while (received < 800) {
+        memset(&ov, 0, sizeof ov);
+        if (!ReadFile(slot, message, sizeof message, NULL, &ov) && GetLastError() != ERROR_IO_PENDING) break;
+        DWORD bytes = 0;
+        ULONG_PTR key = 0;
+        OVERLAPPED *done = NULL;
+        if (!GetQueuedCompletionStatus(port, &bytes, &key, &done, 10000) || bytes != sizeof message) break;
+        if (message[0] < 0 || message[0] > 3 || message[1] != next_expected[message[0]]) in_order = 0;
+        else next_expected[message[0]]++;
+        received++;
+    }
+    CHECK_EQ(received, 800);
+    CHECK(in_order);
+    for (int i = 0; i < 4; i++) {
+        DWORD code = 99;
+        CHECK_EQ(WaitForSingleObject(threads[i], 10000), WAIT_OBJECT_0);
+        GetExitCodeThread(threads[i], &code);
+        CHECK_EQ(code, 0);
+        CloseHandle(threads[i]);
+    }
+    CloseHandle(slot);
+    CloseHandle(port);
+}
+
+/* Reads that find their message there finish at once, with every notification. */
+static void test_at_once(void)
+{
+    TEST("reads that finish at once");
+    const char *name = name_for("once");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    HANDLE writer = open_client(name, 0);
+    HANDLE port = NULL;
+    WINE_DEVIATION(WINE_SYNC_ONLY) {
+        port = CreateIoCompletionPort(slot, NULL, 7, 0);
+        CHECK(port != NULL);
+    }
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buffer[16] = {0};
+    DWORD got = 0, bytes = 0;
+    ULONG_PTR key = 0;
+    OVERLAPPED *done = NULL;
+    put(writer, "there");
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, &ov));
+    CHECK_EQ(got, 5);
+    CHECK(memcmp(buffer, "there", 5) == 0);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_EQ(got, 5);
+    if (port != NULL) {
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+        CHECK_EQ(bytes, 5);
+        CHECK_EQ(key, 7);
+        CHECK(done == &ov);
+        CloseHandle(port);
+    }
+    CloseHandle(ov.hEvent);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+int main(void)
+{
+    test_at_once();
+    test_overlapped_client();
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_event(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_handle(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_routine(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_port(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_timeouts(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_small_and_order(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_cancel(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_many_writers(); }
+    return tl_finish();
+}
