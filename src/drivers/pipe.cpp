@@ -857,18 +857,22 @@ int write_some(int fd, bool records, WriteCursor* cursor, bool blocking = false)
     while (cursor->done < cursor->length || !cursor->started) {
         uint32_t chunk = std::min(kRecord, cursor->length - cursor->done);
         bool last = cursor->done + chunk == cursor->length;
-        cursor->message = msghdr{};
-        cursor->vector.iov_base = const_cast<char*>(cursor->buffer + cursor->done);
-        cursor->vector.iov_len = chunk;
-        cursor->message.msg_iov = &cursor->vector;
-        cursor->message.msg_iovlen = 1;
-        // A record marked "more" unless it is the message's last; an empty message is one
-        // empty record marked the same way.
-        if (!last || cursor->length == 0) {
+        ssize_t n;
+        if (last && cursor->length != 0) {
+            // The common case, a message in one record: send(2) (sendmsg costs more).
+            n = send(fd, cursor->buffer + cursor->done, chunk, wait | MSG_NOSIGNAL);
+        } else {
+            // A record marked "more" (not the message's last), or an empty message: one
+            // empty record marked the same way.
+            cursor->message = msghdr{};
+            cursor->vector.iov_base = const_cast<char*>(cursor->buffer + cursor->done);
+            cursor->vector.iov_len = chunk;
+            cursor->message.msg_iov = &cursor->vector;
+            cursor->message.msg_iovlen = 1;
             make_marks();
             attach_mark(&cursor->message, cursor->control, more_mark);
+            n = sendmsg(fd, &cursor->message, wait | MSG_NOSIGNAL);
         }
-        ssize_t n = sendmsg(fd, &cursor->message, wait | MSG_NOSIGNAL);
         if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
         cursor->started = true;
         cursor->done += chunk;
