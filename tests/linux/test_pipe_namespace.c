@@ -96,7 +96,7 @@ int main(void)
         DIR *dir = opendir(ns);
         struct dirent *entry;
         while (dir != NULL && (entry = readdir(dir)) != NULL) {
-            char full[4096];
+            char full[4096 + 512];
             if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
             snprintf(full, sizeof full, "%s/%s", ns, entry->d_name);
             unlink(full);
