@@ -1647,7 +1647,11 @@ DWORD PipeDevice::set_mode(DWORD mode)
 DWORD PipeDevice::process_id(bool client, ULONG* pid)
 {
     LockGuard guard(lock);
-    if (end_ == PipeEnd::Anonymous) return ERROR_NOT_SUPPORTED;
+    if (end_ == PipeEnd::Anonymous) {
+        // Both ends of an anonymous pipe were made here.
+        *pid = static_cast<ULONG>(getpid());
+        return ERROR_SUCCESS;
+    }
     bool mine = (end_ == PipeEnd::Client) == client;
     if (mine) {
         *pid = static_cast<ULONG>(getpid());
