@@ -1273,9 +1273,15 @@ DWORD PipeDevice::connect_check()
             return ERROR_PIPE_CONNECTED;
         }
         case PipeState::Closing: return ERROR_NO_DATA;
-        case PipeState::Listening: return ERROR_IO_PENDING;
+        case PipeState::Listening: return nowait_ ? ERROR_PIPE_LISTENING : ERROR_IO_PENDING;
         case PipeState::Disconnected: state_ = PipeState::Listening; break;
         }
+    }
+    if (nowait_) {
+        // PIPE_NOWAIT: listening again, and nothing to wait for.
+        std::lock_guard<std::mutex> guard(name_->mutex);
+        name_->listening.push_back(this);
+        return ERROR_PIPE_LISTENING;
     }
     // Listening again: on the name's list (the name's mutex is not taken under the lock).
     std::lock_guard<std::mutex> guard(name_->mutex);

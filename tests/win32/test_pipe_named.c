@@ -694,6 +694,18 @@ static void test_nowait(void)
     CHECK_ERROR(ERROR_NO_DATA);
     transfer(client, server, "now");
     CloseHandle(client);
+    /* Disconnected, then listening again at once: a client gets in. */
+    CHECK(DisconnectNamedPipe(server));
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_PIPE_LISTENING);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    transfer(server, client, "again");
+    CloseHandle(client);
     CloseHandle(server);
 }
 
