@@ -889,6 +889,31 @@ DWORD write_error(int error, bool peer_disconnected)
 
 }  // namespace
 
+DWORD PipeDevice::write_failure(int fd, int error)
+{
+    bool disconnected;
+    {
+        std::lock_guard<std::mutex> guard(remainder_mutex_);
+        disconnected = peer_disconnected_;
+    }
+    if (!disconnected && end_ == PipeEnd::Client && (error == EPIPE || error == ECONNRESET)) {
+        // The server went: disconnected (DisconnectNamedPipe's mark is queued, unread) or
+        // closed? The mark is the last thing the server sent; a peek reaches it when the
+        // data before it is all of one stream, or when it is the only record queued.
+        int queued = 0;
+        if (ioctl(fd, FIONREAD, &queued) == 0 && queued > 0 && (!message_type_ || queued == 1)) {
+            std::vector<char> scratch(static_cast<size_t>(queued));
+            iovec vector{scratch.data(), scratch.size()};
+            msghdr message{};
+            message.msg_iov = &vector;
+            message.msg_iovlen = 1;
+            ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT);
+            disconnected = n == queued && mark_of(&message, message_type_, static_cast<uint32_t>(n)) == Mark::Disconnect;
+        }
+    }
+    return write_error(error, disconnected);
+}
+
 DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
 {
     std::lock_guard<TransferLock> guard(write_mutex_);
@@ -916,10 +941,7 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
             if (!interrupted()) continue;
             return ERROR_OPERATION_ABORTED;
         }
-        if (result != -EAGAIN && result != -EINTR) {
-            std::lock_guard<std::mutex> remainder(remainder_mutex_);
-            return write_error(-result, peer_disconnected_);
-        }
+        if (result != -EAGAIN && result != -EINTR) return write_failure(fd, -result);
         if (nowait) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
         if (DWORD error = wait_descriptor(fd, POLLOUT)) return error;
     }
@@ -1108,17 +1130,11 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     }
     case kWrite:
     case kTransactWrite: {
-        if (result < 0) {
-            std::lock_guard<std::mutex> guard(remainder_mutex_);
-            return done(pipe_status(write_error(-result, peer_disconnected_)), state->write.done);
-        }
+        if (result < 0) return done(pipe_status(write_failure(op->descriptor, -result)), state->write.done);
         if (state->write.length == 0 && !message_type_) return done(STATUS_SUCCESS, 0);
         int sent = write_some(op->descriptor, message_type_, &state->write);
         if (sent == -EAGAIN) return poll_out();
-        if (sent < 0) {
-            std::lock_guard<std::mutex> guard(remainder_mutex_);
-            return done(pipe_status(write_error(-sent, peer_disconnected_)), state->write.done);
-        }
+        if (sent < 0) return done(pipe_status(write_failure(op->descriptor, -sent)), state->write.done);
         if (state->phase == kWrite) return done(STATUS_SUCCESS, state->write.done);
         state->phase = kTransactRead;
         DWORD status = STATUS_SUCCESS;

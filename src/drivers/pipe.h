@@ -110,6 +110,9 @@ private:
     // A synchronous read or write of a connected named-pipe end (poll, then the call).
     DWORD read_sync(void* buffer, DWORD length, DWORD* done);
     DWORD write_sync(const void* buffer, DWORD length, DWORD* done);
+    // The error of a write that failed with `error` (an errno) on `fd`: ERROR_NO_DATA when
+    // the other side closed, ERROR_PIPE_NOT_CONNECTED when the server disconnected.
+    DWORD write_failure(int fd, int error);
     // Waits (poll) for `events` on the descriptor; ERROR_SUCCESS or ERROR_OPERATION_ABORTED.
     DWORD wait_descriptor(int descriptor, short events);
     // Under `lock`: the error a transfer on this end gets now, or ERROR_SUCCESS.

@@ -276,6 +276,9 @@ static void test_disconnect(void)
     transfer(client, server, "one");
     CHECK(DisconnectNamedPipe(server));
     SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(client, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    SetLastError(0xdeadbeef);
     CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
     SetLastError(0xdeadbeef);
