@@ -84,7 +84,7 @@ Mark mark_of(const msghdr* message, bool records, uint32_t length)
     return Mark::More;  // also a zero-length message (length 0)
 }
 
-constexpr size_t kControlSpace = CMSG_SPACE(sizeof(int) * 4);
+constexpr size_t kControlSpace = CMSG_SPACE(sizeof(int));
 
 // Attaches `fd` as SCM_RIGHTS to `message` (control: kControlSpace bytes).
 void attach_mark(msghdr* message, unsigned char* control, int fd)
@@ -719,13 +719,13 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
         if (got > 0) *status = STATUS_SUCCESS;
         else if (mark == Mark::Disconnect) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         else *status = cursor->length == 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
-        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0 && end->note_peer_gone(false))
+        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0 && end->note_peer_gone())
             *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
     }
     // A message pipe: one record.
     if (got == 0 && mark == Mark::None) {  // the end of the connection
-        bool self_disconnected = end->note_peer_gone(false);
+        bool self_disconnected = end->note_peer_gone();
         *status = cursor->done > 0      ? STATUS_SUCCESS
                   : self_disconnected ? pipe_status(ERROR_PIPE_NOT_CONNECTED)
                                       : STATUS_PIPE_BROKEN;
@@ -761,7 +761,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     return ReadStep::Done;
 }
 
-bool PipeDevice::note_peer_gone(bool)
+bool PipeDevice::note_peer_gone()
 {
     LockGuard guard(lock);
     if (end_ == PipeEnd::Server && state_ == PipeState::Connected) state_ = PipeState::Closing;

@@ -117,13 +117,12 @@ private:
     DWORD wait_descriptor(int descriptor, short events);
     // Under `lock`: the error a transfer on this end gets now, or ERROR_SUCCESS.
     DWORD transfer_state_error(bool write) const;
-    // The connection ended under this end (the peer closed it, or the other side
-    // disconnected): records it.
     // After a blocking call on this end failed with EINTR: whether to give up
     // (CancelSynchronousIo, or the end closed).
     bool interrupted();
+    // A read found the end of the connection: a server end's client went (Closing).
     // Returns whether this is a server end that disconnected itself (its own shutdown).
-    bool note_peer_gone(bool disconnected);
+    bool note_peer_gone();
 
     friend class PipeName;
     friend struct PipeReader;
