@@ -1119,7 +1119,8 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
             if (have_result) {
                 state->receiving = false;
                 next = PipeReader::received(this, &state->read, op->result, &status);
-                if (next == ReadStep::Done && op->result > 0 && state->read.done < state->read.length)
+                if (next == ReadStep::Done && op->result > 0 && state->read.done < state->read.length &&
+                    hint_enabled())
                     drained_.note();
             }
             if (next != ReadStep::Receive) break;
