@@ -267,8 +267,13 @@ retry:
     // GetQueuedCompletionStatusEx, packets accumulate into a batch.
     if (!polled) {
         polled = true;
+        // Not while a leader waits in the engine: the packets come from the port's I/O,
+        // and a spinning thread takes the CPU from what produces them (the peers, the
+        // kernel's network processing). Measured on bench/echo.sh's 16 KiB test: p99
+        // 0.5-0.6 ms instead of 0.7-1.2, 5% less server CPU per request.
+        bool leader_waiting = leader_ != nullptr;
         lock.unlock();
-        unsigned spin = port_wait_spin();
+        unsigned spin = leader_waiting ? 0 : port_wait_spin();
         for (unsigned i = 0; i < spin; ++i) {
             if (queued_hint_.load(std::memory_order_relaxed) != 0) break;
             if (alertable && self->apc_pending.load(std::memory_order_relaxed) != 0) break;
