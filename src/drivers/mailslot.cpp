@@ -47,16 +47,6 @@ struct ReadState {
     int epoll = -1;
 };
 
-sockaddr_un address_of(const std::string& path, socklen_t* length)
-{
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    size_t n = std::min(path.size(), sizeof address.sun_path - 1);
-    memcpy(address.sun_path, path.data(), n);
-    *length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + n + 1);
-    return address;
-}
-
 bool epoll_add(int epoll, int descriptor)
 {
     epoll_event event{};
@@ -145,46 +135,9 @@ MailslotDevice* MailslotDevice::create_server(const std::string& path, DWORD max
     return device;
 }
 
-MailslotDevice* MailslotDevice::open_client(const std::string& path, DWORD flags, DWORD* error)
+// A client end on `socket` (connected to the mailslot's entry).
+MailslotDevice* MailslotDevice::new_client(int socket, DWORD max_message_size, DWORD flags)
 {
-    DeviceName name;
-    *error = parse_device_name(path, NameKind::Mailslot, true, kMaxNameLength, &name);
-    if (*error != ERROR_SUCCESS) return nullptr;
-    std::string entry;
-    *error = namespace_path(name, "", &entry);
-    if (*error != ERROR_SUCCESS) return nullptr;
-    int socket = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (socket < 0) {
-        *error = win32_error_from_errno(errno);
-        return nullptr;
-    }
-    int room = kClientSendBuffer;
-    setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
-    socklen_t length;
-    sockaddr_un address = address_of(entry, &length);
-    if (connect(socket, reinterpret_cast<sockaddr*>(&address), length) != 0) {
-        int failure = errno;
-        ::close(socket);
-        // No entry, or one left by a server that is gone: no such mailslot (Windows'
-        // answer when no server has created it).
-        *error = failure == ENOENT || failure == ECONNREFUSED || failure == EPROTOTYPE ? ERROR_FILE_NOT_FOUND
-                 : failure == EACCES                                                    ? ERROR_ACCESS_DENIED
-                                                                                        : win32_error_from_errno(failure);
-        return nullptr;
-    }
-    // The server marks its entry right after bind: an unmarked entry is one we reached in
-    // between, so look again for a moment (20 ms at most) before taking it as "no limit".
-    DWORD max_message_size = 0;
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        struct stat st;
-        if (stat(entry.c_str(), &st) != 0) break;
-        if (st.st_mtim.tv_nsec == kMaxSizeMark) {
-            max_message_size = static_cast<DWORD>(st.st_mtim.tv_sec);
-            break;
-        }
-        usleep(100);
-    }
-
     MailslotDevice* device = kernel::Pool<MailslotDevice>::instance().acquire();
     device->lock.lock();
     device->reset_base();
@@ -208,6 +161,50 @@ MailslotDevice* MailslotDevice::open_client(const std::string& path, DWORD flags
     return device;
 }
 
+MailslotDevice* MailslotDevice::open_client(const std::string& path, DWORD flags, DWORD* error)
+{
+    DeviceName name;
+    *error = parse_device_name(path, NameKind::Mailslot, true, kMaxNameLength, &name);
+    if (*error != ERROR_SUCCESS) return nullptr;
+    std::string entry;
+    *error = namespace_path(name, "", &entry);
+    if (*error != ERROR_SUCCESS) return nullptr;
+    int socket = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (socket < 0) {
+        *error = win32_error_from_errno(errno);
+        return nullptr;
+    }
+    int room = kClientSendBuffer;
+    setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
+    sockaddr_un address;
+    socklen_t length;
+    namespace_address(entry, &address, &length);
+    if (connect(socket, reinterpret_cast<sockaddr*>(&address), length) != 0) {
+        int failure = errno;
+        ::close(socket);
+        // No entry, or one left by a server that is gone: no such mailslot (Windows'
+        // answer when no server has created it).
+        *error = failure == ENOENT || failure == ECONNREFUSED || failure == EPROTOTYPE ? ERROR_FILE_NOT_FOUND
+                 : failure == EACCES                                                    ? ERROR_ACCESS_DENIED
+                                                                                        : win32_error_from_errno(failure);
+        return nullptr;
+    }
+    // The server marks its entry right after bind: an unmarked entry is one we reached in
+    // between, so look again for a moment (20 ms at most) before taking it as "no limit".
+    DWORD max_message_size = 0;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        struct stat st;
+        if (stat(entry.c_str(), &st) != 0) break;
+        if (st.st_mtim.tv_nsec == kMaxSizeMark) {
+            max_message_size = static_cast<DWORD>(st.st_mtim.tv_sec);
+            break;
+        }
+        usleep(100);
+    }
+
+    return new_client(socket, max_message_size, flags);
+}
+
 MailslotDevice* MailslotDevice::adopt_client(int descriptor, DWORD max_message_size, DWORD flags, DWORD* error)
 {
     int fd_flags = fcntl(descriptor, F_GETFD);
@@ -218,27 +215,7 @@ MailslotDevice* MailslotDevice::adopt_client(int descriptor, DWORD max_message_s
     }
     fcntl(descriptor, F_SETFD, fd_flags | FD_CLOEXEC);
     fcntl(descriptor, F_SETFL, status_flags | O_NONBLOCK);
-    MailslotDevice* device = kernel::Pool<MailslotDevice>::instance().acquire();
-    device->lock.lock();
-    device->reset_base();
-    device->reset_device();
-    device->server_ = false;
-    device->flags_ = flags;
-    device->socket_ = descriptor;
-    device->ready_event_ = -1;
-    device->ready_epoll_ = -1;
-    device->drain_epoll_ = -1;
-    device->path_.clear();
-    device->entry_ = EntryId{};
-    device->max_message_ = max_message_size;
-    device->read_timeout_.store(0, std::memory_order_relaxed);
-    device->closing_.store(false, std::memory_order_relaxed);
-    device->messages_.clear();
-    device->event_set_ = false;
-    device->drain_armed_ = false;
-    device->blocked_.clear();
-    device->lock.unlock();
-    return device;
+    return new_client(descriptor, max_message_size, flags);
 }
 
 bool MailslotDevice::export_client(int* descriptor, DWORD* max_message_size, DWORD* flags) const

@@ -52,6 +52,8 @@ public:
     // A client end over an inherited connected socket (`descriptor`, taken over), for a
     // child process's start-up; null with *error.
     static MailslotDevice* adopt_client(int descriptor, DWORD max_message_size, DWORD flags, DWORD* error);
+    // The device of a client end on `socket` (open_client's and adopt_client's).
+    static MailslotDevice* new_client(int socket, DWORD max_message_size, DWORD flags);
     // Under `lock`: what a client end hands to a child (false for a server end, which
     // does not cross: its queue lives in this process).
     bool export_client(int* descriptor, DWORD* max_message_size, DWORD* flags) const;

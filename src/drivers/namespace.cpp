@@ -230,22 +230,13 @@ std::string leaf_for(NameKind kind, const std::string& name)
     return hashed;
 }
 
-sockaddr_un address_of(const std::string& path, socklen_t* length)
-{
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    size_t n = path.size() < sizeof address.sun_path - 1 ? path.size() : sizeof address.sun_path - 1;
-    memcpy(address.sun_path, path.data(), n);
-    *length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + n + 1);
-    return address;
-}
-
 // Whether something still listens or receives at `path`: a connect of any socket type
 // that is not refused.
 bool entry_alive(const std::string& path)
 {
+    sockaddr_un address;
     socklen_t length;
-    sockaddr_un address = address_of(path, &length);
+    if (!namespace_address(path, &address, &length)) return false;
     for (int type : {SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM}) {
         int probe = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (probe < 0) return true;  // cannot tell: keep it
@@ -335,6 +326,16 @@ DWORD parse_device_name(std::string_view path, NameKind kind, bool allow_broadca
     return ERROR_SUCCESS;
 }
 
+bool namespace_address(const std::string& path, sockaddr_un* address, socklen_t* length)
+{
+    *address = sockaddr_un{};
+    address->sun_family = AF_UNIX;
+    if (path.size() >= sizeof address->sun_path) return false;
+    memcpy(address->sun_path, path.data(), path.size());
+    *length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+    return true;
+}
+
 DWORD namespace_directory(std::string* path)
 {
     DWORD error = ERROR_SUCCESS;
@@ -359,8 +360,9 @@ DWORD namespace_path(const DeviceName& name, std::string_view suffix, std::strin
 
 int namespace_bind(int fd, const std::string& path, EntryId* id)
 {
+    sockaddr_un address;
     socklen_t length;
-    sockaddr_un address = address_of(path, &length);
+    if (!namespace_address(path, &address, &length)) return -ENAMETOOLONG;
     DirectoryLock lock(path);
     if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) {
         if (errno != EADDRINUSE) return -errno;

@@ -17,6 +17,8 @@
 
 #include <string>
 #include <string_view>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <windows.h>
 
@@ -72,6 +74,10 @@ int namespace_bind(int fd, const std::string& path, EntryId* id);
 // clean-up. Call it before closing the bound socket: while the socket lives nobody else
 // can take the entry over, so what is removed is the owner's own entry.
 void namespace_unbind(const std::string& path, const EntryId& id);
+
+// The socket address for a path from namespace_path, with its length for bind/connect.
+// False if the path does not fit (it always does for namespace_path's).
+bool namespace_address(const std::string& path, sockaddr_un* address, socklen_t* length);
 
 // The directory itself (Linux path), made and checked as above; for tests and messages.
 DWORD namespace_directory(std::string* path);

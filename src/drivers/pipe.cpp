@@ -1398,14 +1398,12 @@ namespace {
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
               uint32_t timeout_ms)
 {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof(address.sun_path)) {
+    sockaddr_un address;
+    socklen_t length;
+    if (!namespace_address(path, &address, &length)) {
         *error = ERROR_INVALID_NAME;
         return -1;
     }
-    memcpy(address.sun_path, path.data(), path.size());
-    socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
     int fd = -1;
     for (int type : {SOCK_SEQPACKET, SOCK_STREAM}) {
         fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
