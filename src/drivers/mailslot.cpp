@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "io/request.h"
 #include "kernel/thread_state.h"
@@ -53,13 +54,6 @@ bool epoll_add(int epoll, int descriptor)
     event.events = EPOLLIN;
     event.data.fd = descriptor;
     return epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0;
-}
-
-long long now_ms()
-{
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
 }
 
 }  // namespace
@@ -525,7 +519,7 @@ DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* d
     }
     if (!server_) return ERROR_INVALID_PARAMETER;
     DWORD timeout = read_timeout_.load(std::memory_order_relaxed);
-    long long deadline = timeout == MAILSLOT_WAIT_FOREVER ? -1 : now_ms() + timeout;
+    long long deadline = timeout == MAILSLOT_WAIT_FOREVER ? -1 : static_cast<long long>(monotonic_ms()) + timeout;
     ++self->wait_epoch;
     lock.lock();
     if (closing_.load(std::memory_order_acquire)) {
@@ -540,7 +534,7 @@ DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* d
         if (error != ERROR_NO_DATA) break;
         int wait = -1;
         if (deadline >= 0) {
-            long long left = deadline - now_ms();
+            long long left = deadline - static_cast<long long>(monotonic_ms());
             if (left <= 0) {
                 error = ERROR_SEM_TIMEOUT;
                 break;

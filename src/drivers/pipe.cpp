@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <unordered_map>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "common/futex.h"
 #include "engine/attempt.h"
@@ -122,13 +123,6 @@ struct Reply {
     uint32_t in_size;
     uint32_t timeout;
 };
-
-uint64_t now_ms()
-{
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000;
-}
 
 // Polls `fd` for `events` for at most `timeout_ms` (-1: no limit). >0 ready, 0 timed out.
 int poll_for(int fd, short events, int timeout_ms)
@@ -1436,9 +1430,9 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
     // is stopped (or dead, its listener still held for a moment by the kernel's clean-up
     // of its io_uring). A server that does not answer in time is busy.
     size_t got = 0;
-    uint64_t start = now_ms();
+    uint64_t start = monotonic_ms();
     while (got < sizeof(Reply)) {
-        uint64_t elapsed = now_ms() - start;
+        uint64_t elapsed = monotonic_ms() - start;
         if (elapsed >= timeout_ms || poll_for(fd, POLLIN, static_cast<int>(timeout_ms - elapsed)) <= 0) break;
         ssize_t n = recv(fd, reinterpret_cast<char*>(reply) + got, sizeof(Reply) - got, MSG_DONTWAIT);
         if (n <= 0) {
@@ -1509,7 +1503,7 @@ DWORD PipeDevice::wait_name(const DeviceName& name, DWORD timeout)
 {
     std::string path;
     if (DWORD failure = namespace_path(name, "", &path)) return failure;
-    uint64_t start = now_ms();
+    uint64_t start = monotonic_ms();
     bool first = true;
     for (;;) {
         Reply reply{};
@@ -1523,7 +1517,7 @@ DWORD PipeDevice::wait_name(const DeviceName& name, DWORD timeout)
             return ERROR_FILE_NOT_FOUND;
         }
         first = false;
-        uint64_t elapsed = now_ms() - start;
+        uint64_t elapsed = monotonic_ms() - start;
         if (timeout != NMPWAIT_WAIT_FOREVER && elapsed >= timeout) return ERROR_SEM_TIMEOUT;
         timespec pause{0, 2 * 1000 * 1000};
         nanosleep(&pause, nullptr);

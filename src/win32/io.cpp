@@ -2,6 +2,7 @@
 // CancelSynchronousIo.
 #include <ctime>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
@@ -14,24 +15,17 @@ using overlapped::win32::fail;
 
 namespace {
 
-uint64_t now_milliseconds()
-{
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000;
-}
-
 // Waits on the request's event or device. A request in a port's queue that no port
 // thread is harvesting is delivered here too (io::progress), so this never waits for the
 // completion thread's next sweep.
 DWORD wait_for_request(HANDLE object, DWORD milliseconds, BOOL alertable)
 {
     if (!io::progress()) return WaitForSingleObjectEx(object, milliseconds, alertable);
-    uint64_t start = now_milliseconds();
+    uint64_t start = monotonic_ms();
     for (;;) {
         DWORD slice = 1;
         if (milliseconds != INFINITE) {
-            uint64_t elapsed = now_milliseconds() - start;
+            uint64_t elapsed = monotonic_ms() - start;
             if (elapsed >= milliseconds) slice = 0;
             else if (milliseconds - elapsed < slice) slice = static_cast<DWORD>(milliseconds - elapsed);
         }
@@ -39,7 +33,7 @@ DWORD wait_for_request(HANDLE object, DWORD milliseconds, BOOL alertable)
         if (result != WAIT_TIMEOUT || slice == 0) return result;
         if (!io::progress()) {
             if (milliseconds == INFINITE) return WaitForSingleObjectEx(object, INFINITE, alertable);
-            uint64_t elapsed = now_milliseconds() - start;
+            uint64_t elapsed = monotonic_ms() - start;
             return WaitForSingleObjectEx(object, elapsed >= milliseconds ? 0 : static_cast<DWORD>(milliseconds - elapsed),
                                          alertable);
         }
