@@ -123,7 +123,6 @@ MailslotDevice* MailslotDevice::create_server(const std::string& path, DWORD max
     device->messages_.clear();
     device->event_set_ = false;
     device->drain_armed_ = false;
-    device->blocked_.clear();
     device->arm_drain_locked();
     device->lock.unlock();
     return device;
@@ -150,7 +149,6 @@ MailslotDevice* MailslotDevice::new_client(int socket, DWORD max_message_size, D
     device->messages_.clear();
     device->event_set_ = false;
     device->drain_armed_ = false;
-    device->blocked_.clear();
     device->lock.unlock();
     return device;
 }
@@ -259,7 +257,7 @@ void MailslotDevice::last_handle_closed()
     namespace_unbind(path_, entry_);
     ::shutdown(socket_, SHUT_RDWR);
     if (drain_armed_) io::cancel_internal(&drain_.op);
-    for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+    interrupt_blocked();
     messages_.clear();
 }
 
@@ -526,7 +524,7 @@ DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* d
         lock.unlock();
         return ERROR_OPERATION_ABORTED;
     }
-    blocked_.push_back(self);
+    blocked_enter(self);
     DWORD error = ERROR_SUCCESS;
     for (;;) {
         drain_locked();
@@ -556,7 +554,7 @@ DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* d
             break;
         }
     }
-    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+    blocked_leave(self);
     lock.unlock();
     return error;
 }

@@ -120,7 +120,6 @@ private:
         engine::Op op;  // first: the engine hands it back
         MailslotDevice* device = nullptr;
     } drain_;
-    std::vector<kernel::ThreadState*> blocked_;  // threads in a synchronous read
 };
 
 }  // namespace overlapped::drivers

@@ -410,7 +410,6 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     remainder_more_ = false;
     peer_disconnected_ = false;
     remainder_busy_.store(false, std::memory_order_relaxed);
-    blocked_.clear();
     closing_ = false;
     drained_.reset();
     shared_ = false;
@@ -420,7 +419,7 @@ void PipeDevice::last_handle_closed()
 {
     closing_ = true;
     Device::last_handle_closed();  // cancels the requests in progress
-    for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+    interrupt_blocked();
     // The connection ends with the last handle: the peer reads the end of the pipe (the
     // descriptor itself is closed when the last reference goes, in recycle).
     if (end_ != PipeEnd::Anonymous && descriptor_ >= 0 && !shared_) shutdown(descriptor_, SHUT_RDWR);
@@ -487,7 +486,7 @@ DWORD PipeDevice::wait_descriptor(int descriptor, short events)
         lock.unlock();
         return ERROR_OPERATION_ABORTED;
     }
-    blocked_.push_back(self);
+    blocked_enter(self);
     lock.unlock();
     DWORD result = io::run_synchronous([&]() -> DWORD {
         for (;;) {
@@ -501,7 +500,7 @@ DWORD PipeDevice::wait_descriptor(int descriptor, short events)
         }
     });
     lock.lock();
-    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+    blocked_leave(self);
     lock.unlock();
     return result;
 }
@@ -605,7 +604,7 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
     kernel::ThreadState* self = kernel::current_thread();
     lock.lock();
     bool closing = closing_;
-    if (!closing) blocked_.push_back(self);
+    if (!closing) blocked_enter(self);
     lock.unlock();
     if (closing) return ERROR_OPERATION_ABORTED;
     DWORD error = io::run_synchronous([&]() -> DWORD {
@@ -624,7 +623,7 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
         }
     });
     lock.lock();
-    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+    blocked_leave(self);
     lock.unlock();
     return error;
 }
@@ -1347,7 +1346,7 @@ DWORD PipeDevice::disconnect()
         // Reads and writes in progress end (with ERROR_PIPE_NOT_CONNECTED, see step).
         for (io::Request* request = requests; request != nullptr; request = request->next)
             if (request->plan.lane != io::Lane::None) cancelled.push_back(request->overlapped);
-        for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+        interrupt_blocked();
     }
     for (OVERLAPPED* overlapped : cancelled) io::cancel_on_device(this, overlapped);
     {

@@ -183,8 +183,6 @@ private:
     };
     TransferLock read_mutex_;
     TransferLock write_mutex_;
-    // Threads blocked in a synchronous call on this end (closing it interrupts them).
-    std::vector<kernel::ThreadState*> blocked_;
     bool closing_ = false;        // under `lock`: the last handle is closed
     io::DrainHint drained_;       // a receive of the In lane left the end empty
     bool shared_ = false;         // under `lock`: another process has this end too (no shutdown at close)

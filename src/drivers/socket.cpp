@@ -516,7 +516,6 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->listen_address_length_ = 0;
     device->send_buffer_ = -1;
     device->receive_buffer_ = -1;
-    device->blocked_.clear();
     device->drained_.reset();
     device->events_ = EventSelect{};
     device->lock.unlock();
@@ -536,7 +535,7 @@ void SocketDevice::last_handle_closed()
         events_.event = nullptr;
     }
     // Threads blocked in a synchronous call on the socket end it (WSAEINTR, as Windows).
-    for (kernel::ThreadState* thread : blocked_) io::cancel_synchronous(thread);
+    interrupt_blocked();
     // An AcceptEx that was to accept into this socket ends too, aborted (a request of its
     // listener: the one nested lock is this socket's, then the listener's).
     if (accept_listener_ != nullptr) io::cancel_on_device(accept_listener_, accept_overlapped_);
@@ -790,7 +789,7 @@ int SocketDevice::wait_ready(short events, DWORD timeout_ms)
         lock.unlock();
         return WSAEINTR;
     }
-    blocked_.push_back(self);
+    blocked_enter(self);
     int descriptor = descriptor_;
     lock.unlock();
     timespec start;
@@ -814,7 +813,7 @@ int SocketDevice::wait_ready(short events, DWORD timeout_ms)
         }
     });
     lock.lock();
-    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+    blocked_leave(self);
     lock.unlock();
     return static_cast<int>(result);
 }

@@ -302,8 +302,6 @@ private:
                                                       // wildcard (0: a wildcard, or not listening)
     int send_buffer_ = -1;                    // SO_SNDBUF / SO_RCVBUF as set, -1: not set
     int receive_buffer_ = -1;
-    // Threads blocked in a synchronous call on this socket (closesocket interrupts them).
-    std::vector<kernel::ThreadState*> blocked_;
     io::DrainHint drained_;  // note_drained()
     EventSelect events_;  // under `lock`
 };

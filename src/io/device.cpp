@@ -1,6 +1,8 @@
 // device.cpp: the device base: completion-port binding, per-open state.
 #include "io/device.h"
 
+#include <algorithm>
+
 #include "engine/interrupt.h"
 #include "kernel/handle_table.h"
 
@@ -22,6 +24,17 @@ void Device::reset_device()
     lanes[1] = LaneState{};
     signaled_ = true;
     notification_modes = 0;
+    blocked_.clear();
+}
+
+void Device::blocked_leave(kernel::ThreadState* self)
+{
+    blocked_.erase(std::find(blocked_.begin(), blocked_.end(), self));
+}
+
+void Device::interrupt_blocked()
+{
+    for (kernel::ThreadState* thread : blocked_) cancel_synchronous(thread);
 }
 
 void Device::unbind()

@@ -4,6 +4,8 @@
 // is issued), and its completion notification modes.
 #pragma once
 
+#include <vector>
+
 #include <windows.h>
 
 #include "engine/engine.h"
@@ -115,12 +117,22 @@ protected:
     explicit Device(kernel::ObjectType type) : Object(type) {}
     // Resets the device state for a new open.
     void reset_device();
+
+    // Threads blocked in a system call of a synchronous request on this device (a poll
+    // or a blocking receive), so that the close of the last handle can end their calls.
+    // All three under `lock`: the calling thread is about to block / is back; and
+    // interrupt every blocked thread (CancelSynchronousIo's path: the call then fails as
+    // the driver says a closed handle's call fails).
+    void blocked_enter(kernel::ThreadState* self) { blocked_.push_back(self); }
+    void blocked_leave(kernel::ThreadState* self);
+    void interrupt_blocked();
     // Drops the binding; called when the device is recycled.
     void unbind();
 
 private:
     kernel::CompletionPort* port_ = nullptr;
     ULONG_PTR key_ = 0;
+    std::vector<kernel::ThreadState*> blocked_;
 };
 
 // Takes `device` out of the I/O manager's device set (when it is recycled).
