@@ -326,6 +326,8 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
                         ? (direct ? engine::OpKind::DirectFile : engine::OpKind::File)
                         : engine::OpKind::Stream;
     device->in_share_table_ = true;
+    device->own_description_ = true;
+    device->nowait_refused_.store(0, std::memory_order_relaxed);
     device->lock.unlock();
     return device;
 }
@@ -352,6 +354,8 @@ FileDevice* FileDevice::adopt(int descriptor, ACCESS_MASK access, DWORD flags, D
     device->alignment_ = 1;
     device->kind_ = S_ISREG(status.st_mode) || S_ISBLK(status.st_mode) ? engine::OpKind::File : engine::OpKind::Stream;
     device->in_share_table_ = false;
+    device->own_description_ = false;
+    device->nowait_refused_.store(0, std::memory_order_relaxed);
     device->lock.unlock();
     return device;
 }
@@ -366,7 +370,7 @@ DWORD FileDevice::check_alignment(const io::Transfer& transfer) const
     return ERROR_SUCCESS;
 }
 
-DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan*)
+DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
 {
     engine::Op* op = &request->op;
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
@@ -383,7 +387,47 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     op->descriptor = descriptor_;
     op->offset = transfer.offset;
     op->kind = kind_;
+    // The fast path (docs/design.md): a buffered transfer is first tried in the calling
+    // thread with RWF_NOWAIT, which the kernel does only if it need not wait (the data is
+    // in the page cache); one that would wait goes to the engine. Direct (unbuffered)
+    // transfers always go to the engine, as FILE_FLAG_NO_BUFFERING requests pend on
+    // Windows. A stream is tried only when nothing else is in progress on it, so that
+    // requests cannot overtake one another, and only on its own open file description
+    // (a stream that refuses RWF_NOWAIT is made non-blocking for good).
+    uint8_t direction = transfer.write ? 2 : 1;
+    if (kind_ == engine::OpKind::File)
+        plan->attempt_now = transfer.segments == nullptr &&
+                            (nowait_refused_.load(std::memory_order_relaxed) & direction) == 0;
+    else if (kind_ == engine::OpKind::Stream)
+        plan->attempt_now = own_description_ && requests == nullptr;
     return ERROR_SUCCESS;
+}
+
+io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
+{
+    engine::Op* op = &request->op;
+    if (request->attempted && op->result == -EOPNOTSUPP) {
+        // The file system does not take RWF_NOWAIT (ext4 and tmpfs refuse it for buffered
+        // writes, tmpfs for reads too): this request, and every later one of the same
+        // direction, goes to the engine.
+        if (kind_ == engine::OpKind::File)
+            nowait_refused_.fetch_or(request->write ? 2 : 1, std::memory_order_relaxed);
+        return io::Next::Engine;
+    }
+    if (request->attempted && kind_ == engine::OpKind::File && !request->write && op->code == engine::OpCode::Read &&
+        op->result >= 0 && static_cast<uint32_t>(op->result) < op->length) {
+        // A read tried without waiting stopped short: at the end of the file, or where
+        // the page cache stops. The engine reads the rest (or finds the end), so that the
+        // request ends as a pending one does: the full count unless the file ends first,
+        // and a read at the end reported by its completion (ERROR_HANDLE_EOF through the
+        // OVERLAPPED, the event and the port), as Windows 8 and later report it.
+        request->done += static_cast<uint32_t>(op->result);
+        op->buffer = static_cast<char*>(op->buffer) + op->result;
+        op->length -= static_cast<uint32_t>(op->result);
+        op->offset += static_cast<uint32_t>(op->result);
+        return io::Next::Engine;
+    }
+    return Device::step(request, outcome);
 }
 
 DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done)

@@ -4,6 +4,7 @@
 // opened without FILE_FLAG_OVERLAPPED; sizes, the file pointer, attributes, directories.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <sys/types.h>
 
@@ -32,6 +33,7 @@ public:
 
     bool overlapped_io() const override { return (flags_ & FILE_FLAG_OVERLAPPED) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
+    io::Next step(io::Request* request, io::Outcome* outcome) override;
     void last_handle_closed() override;
 
     int descriptor() const { return descriptor_; }
@@ -65,6 +67,13 @@ private:
     uint32_t alignment_ = 512;
     engine::OpKind kind_ = engine::OpKind::File;
     bool in_share_table_ = false;
+    // The descriptor's open file description is this handle's own (CreateFile), not one
+    // shared with another process (an inherited descriptor): a stream's may be made
+    // non-blocking for the fast path (engine/attempt.h).
+    bool own_description_ = false;
+    // The file system refused RWF_NOWAIT (EOPNOTSUPP) for reads (bit 0) or writes (bit 1):
+    // requests of that direction go straight to the engine from then on.
+    std::atomic<uint8_t> nowait_refused_{0};
 };
 
 // Deletes the file at `path` (Linux form). Returns ERROR_SUCCESS or the Win32 error.

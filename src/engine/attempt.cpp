@@ -124,9 +124,10 @@ size_t requested_length(const Op* op)
 
 int attempt(Op* op, bool nowait, bool probe)
 {
-    if (!is_socket_op(op)) return transfer(op, nowait);
     for (;;) {
-        int result = socket_once(op, probe);
+        // A stream the fast path made non-blocking (above) answers EAGAIN to a blocking
+        // attempt too: that waits for its descriptor as a socket's does.
+        int result = is_socket_op(op) ? socket_once(op, probe) : transfer(op, nowait);
         if (result != -EAGAIN || nowait) return result;
         // Blocking: wait for the descriptor, then try again.
         pollfd entry{op->descriptor, static_cast<short>(wants_input(op) ? POLLIN : POLLOUT), 0};

@@ -194,6 +194,19 @@ bool cooperative_ports()
     return cooperative;
 }
 
+}  // namespace
+
+bool fast_path_enabled()
+{
+    static const bool enabled = [] {
+        const char* setting = getenv("OVERLAPPED_FAST_PATH");
+        return setting == nullptr || strcmp(setting, "0") != 0;
+    }();
+    return enabled;
+}
+
+namespace {
+
 // The engine queue of `port`, made on first use; null if the engine cannot make one.
 PortQueue* port_queue(kernel::CompletionPort* port)
 {
@@ -499,14 +512,16 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
     Device* device = request->device;
     engine::Op* op = &request->op;
     bool have_result = false;
+    bool attempts = fast_path_enabled();
     if (request->plan.done_now) {
         request->plan.done_now = false;
         op->result = request->plan.result;
         have_result = true;
     }
     for (;;) {
+        request->attempted = !have_result;
         if (!have_result) {
-            if (!request->plan.attempt_now) break;
+            if (!request->plan.attempt_now || !attempts) break;
             int result = engine::attempt(op, true, true);
             if (result == -EAGAIN) break;
             op->result = result;
@@ -561,10 +576,11 @@ void on_complete(engine::Op* op)
     if ((op->result == -ECANCELED || op->result == -EINTR) && request->started && resubmit_if_not_cancelled(request))
         return;
     Device* device = request->device;
+    request->attempted = false;
     for (;;) {
         Outcome outcome;
         Next next = device->step(request, &outcome);
-        if (next == Next::Engine) {
+        if (next == Next::Engine || (next == Next::Attempt && !fast_path_enabled())) {
             request->queue->submit(op, false);
             return;
         }
@@ -575,6 +591,7 @@ void on_complete(engine::Op* op)
                 return;
             }
             op->result = result;
+            request->attempted = true;
             continue;
         }
         device->finish(request);

@@ -52,6 +52,10 @@ struct Request {
     bool lane_waiting = false;      // in its lane's queue, not started (under the lock)
     bool lane_active = false;       // its lane's current request
     bool started = false;           // given to an engine at least once
+    // op.result, as the driver's step() sees it, came from an attempt in this thread
+    // (engine/attempt.h), not from an engine: a driver can tell "would have blocked
+    // part-way" (a short read of a file) from what an engine reports.
+    bool attempted = false;
 
     // ---- the driver's (prepare, step, finish).
     iovec* vectors = nullptr;  // room for iovecs, `vector_capacity` of them, kept for reuse
@@ -127,6 +131,11 @@ DWORD cancel_on_device(Device* device, OVERLAPPED* overlapped);
 // blocking; for waits on a request's event or device (GetOverlappedResult).
 // Returns whether any port queue has requests outstanding.
 bool progress();
+
+// Whether requests are tried in the issuing thread before they go to an engine (the fast
+// path: Plan::attempt_now and Next::Attempt). On unless OVERLAPPED_FAST_PATH=0, which
+// sends every request to its engine (for comparisons; docs/engines.md).
+bool fast_path_enabled();
 
 // The engine in use ("io_uring"), or null if none could start.
 const char* engine_in_use();

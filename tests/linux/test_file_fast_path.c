@@ -1,0 +1,259 @@
+/* test_file_fast_path.c: the fast path on files, as this library does it on Linux
+ * (docs/design.md "The fast path"): an overlapped read whose data is in the page cache
+ * finishes in the calling thread (ReadFile returns TRUE), and nothing that would wait is
+ * done there: a read of data not in the cache, of an empty FIFO, or on a
+ * FILE_FLAG_NO_BUFFERING handle pends. A read that finds only part of its data cached
+ * still returns the whole count, and a read at the end of the file is reported by its
+ * completion, as on Windows 8 and later.
+ *
+ * The Win32 facts of an immediate completion (the OVERLAPPED, the event, the handle, the
+ * packet, the APC) are in tests/win32/test_file_fast_path.c, which also runs under Wine;
+ * this program states what only our library promises. The files live in the current
+ * directory (the build tree: a disk file system); where that file system refuses
+ * RWF_NOWAIT reads (tmpfs does), the at-once checks are skipped and say so. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define BLOCK 4096
+#define BLOCKS 1024 /* 4 MiB: room to stay clear of the kernel's read-ahead */
+
+static char path[256];
+
+static void make_overlapped(OVERLAPPED *ov, ULONGLONG offset, HANDLE event)
+{
+    memset(ov, 0, sizeof(*ov));
+    ov->Offset = (DWORD)offset;
+    ov->OffsetHigh = (DWORD)(offset >> 32);
+    ov->hEvent = event;
+}
+
+/* BLOCKS blocks, block i filled with (i + 1), written and flushed with plain system calls. */
+static int write_file(void)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) return -1;
+    static unsigned char block[BLOCK];
+    for (int i = 0; i < BLOCKS; ++i) {
+        memset(block, i + 1, sizeof(block));
+        if (pwrite(fd, block, sizeof(block), (off_t)i * BLOCK) != BLOCK) {
+            close(fd);
+            return -1;
+        }
+    }
+    fsync(fd);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM); /* no read-ahead from our own preads */
+    return fd;
+}
+
+/* Drops the file's pages from the page cache (they are clean: fsync'd), then brings back
+ * the blocks in [first, last). */
+static void cache_only(int fd, int first, int last)
+{
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    static unsigned char block[BLOCK];
+    for (int i = first; i < last; ++i)
+        if (pread(fd, block, sizeof(block), (off_t)i * BLOCK) != BLOCK) printf("pread of block %d failed\n", i);
+}
+
+/* Whether the file system takes RWF_NOWAIT reads (and the cache can be dropped): a cached
+ * block reads at once, a dropped one answers EAGAIN. */
+static int nowait_works(int fd)
+{
+    unsigned char byte;
+    struct iovec vector = {&byte, 1};
+    cache_only(fd, 0, 1);
+    if (preadv2(fd, &vector, 1, 0, RWF_NOWAIT) != 1) return 0;
+    return preadv2(fd, &vector, 1, (off_t)(BLOCKS - 1) * BLOCK, RWF_NOWAIT) < 0 && errno == EAGAIN;
+}
+
+static int block_is(const unsigned char *data, int block, DWORD length)
+{
+    for (DWORD i = 0; i < length; ++i)
+        if (data[i] != (unsigned char)(block + 1 + i / BLOCK)) return 0;
+    return 1;
+}
+
+static void test_cached_and_not(int fd)
+{
+    TEST("cached blocks finish at once; dropped ones pend and arrive");
+    /* FILE_FLAG_RANDOM_ACCESS: the kernel reads nothing ahead for this handle either. */
+    HANDLE file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED | FILE_FLAG_RANDOM_ACCESS, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static unsigned char buffer[2 * BLOCK];
+    OVERLAPPED ov;
+
+    cache_only(fd, 0, 32);
+    int at_once = 0;
+    for (int i = 0; i < 32; ++i) {
+        make_overlapped(&ov, (ULONGLONG)i * BLOCK, event);
+        DWORD bytes = 0;
+        if (ReadFile(file, buffer, BLOCK, &bytes, &ov)) {
+            at_once++;
+            CHECK_EQ(bytes, BLOCK);
+        } else {
+            CHECK_ERROR(ERROR_IO_PENDING);
+            CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        }
+        CHECK(block_is(buffer, i, BLOCK));
+    }
+    CHECK_EQ(at_once, 32);
+
+    /* Not in the cache: the read must not wait in the caller. */
+    make_overlapped(&ov, (ULONGLONG)(BLOCKS - 1) * BLOCK, event);
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, buffer, BLOCK, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    DWORD bytes = 0;
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(block_is(buffer, BLOCKS - 1, BLOCK));
+
+    /* Half cached: the cached half is read at once, the rest by the engine; the request
+     * pends and ends with the whole count, as a read of a file does unless it ends. */
+    cache_only(fd, 600, 601);
+    make_overlapped(&ov, 600ULL * BLOCK, event);
+    CHECK(!ReadFile(file, buffer, 2 * BLOCK, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 2 * BLOCK);
+    CHECK(block_is(buffer, 600, 2 * BLOCK));
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+static void test_end_of_file(void)
+{
+    TEST("a read at the end pends and reports ERROR_HANDLE_EOF, through the port too");
+    HANDLE file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 7, 0);
+    CHECK(port != NULL);
+    CHECK(SetFileCompletionNotificationModes(file, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    static unsigned char buffer[BLOCK];
+    OVERLAPPED ov;
+    make_overlapped(&ov, (ULONGLONG)BLOCKS * BLOCK, NULL);
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, buffer, BLOCK, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    DWORD bytes = 99;
+    ULONG_PTR key = 0;
+    OVERLAPPED *done = NULL;
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CHECK(done == &ov);
+    CHECK_EQ(key, 7);
+    CHECK_EQ(bytes, 0);
+
+    /* The last half block and the end: the count is what there is, at once. */
+    make_overlapped(&ov, (ULONGLONG)BLOCKS * BLOCK - BLOCK / 2, NULL);
+    bytes = 0;
+    BOOL ok = ReadFile(file, buffer, BLOCK, &bytes, &ov);
+    if (!ok) {
+        CHECK_ERROR(ERROR_IO_PENDING);
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    }
+    CHECK_EQ(bytes, BLOCK / 2);
+    CHECK(buffer[0] == (unsigned char)BLOCKS && buffer[BLOCK / 2 - 1] == (unsigned char)BLOCKS);
+    CloseHandle(file);
+    CloseHandle(port);
+}
+
+static void test_no_buffering(void)
+{
+    TEST("FILE_FLAG_NO_BUFFERING reads pend, cached or not");
+    HANDLE file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    unsigned char *buffer = VirtualAlloc(NULL, BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    OVERLAPPED ov;
+    for (int i = 0; i < 4; ++i) {
+        make_overlapped(&ov, (ULONGLONG)i * BLOCK, event);
+        SetLastError(0xdead);
+        CHECK(!ReadFile(file, buffer, BLOCK, NULL, &ov));
+        CHECK_ERROR(ERROR_IO_PENDING);
+        DWORD bytes = 0;
+        CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_EQ(bytes, BLOCK);
+        CHECK(block_is(buffer, i, BLOCK));
+    }
+    VirtualFree(buffer, 0, MEM_RELEASE);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+static void test_fifo_never_blocks_the_caller(void)
+{
+    TEST("an empty FIFO: the read pends at once, and finishes when data comes");
+    char fifo[300];
+    snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+    unlink(fifo);
+    CHECK_EQ(mkfifo(fifo, 0600), 0);
+    HANDLE reader = CreateFileA(fifo, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(reader != INVALID_HANDLE_VALUE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buffer[64];
+    OVERLAPPED ov;
+    make_overlapped(&ov, 0, event);
+    DWORD before = GetTickCount();
+    SetLastError(0xdead);
+    CHECK(!ReadFile(reader, buffer, sizeof(buffer), NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(GetTickCount() - before < 1000);
+    CHECK_EQ(WaitForSingleObject(event, 100), WAIT_TIMEOUT);
+
+    int writer = open(fifo, O_WRONLY | O_NONBLOCK);
+    CHECK(writer >= 0);
+    CHECK_EQ(write(writer, "hello", 5), 5);
+    DWORD bytes = 0;
+    CHECK(GetOverlappedResult(reader, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 5);
+    CHECK(memcmp(buffer, "hello", 5) == 0);
+
+    /* Data already there: the next read finishes at once. */
+    CHECK_EQ(write(writer, "again", 5), 5);
+    make_overlapped(&ov, 0, event);
+    bytes = 0;
+    CHECK(ReadFile(reader, buffer, sizeof(buffer), &bytes, &ov));
+    CHECK_EQ(bytes, 5);
+    CHECK(memcmp(buffer, "again", 5) == 0);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    close(writer);
+    CloseHandle(event);
+    CloseHandle(reader);
+    unlink(fifo);
+}
+
+int main(void)
+{
+    snprintf(path, sizeof(path), "ovl-fast-path-%d.dat", (int)getpid());
+    int fd = write_file();
+    CHECK(fd >= 0);
+    if (fd < 0) return tl_finish();
+    if (nowait_works(fd)) {
+        test_cached_and_not(fd);
+    } else {
+        TEST("cached and uncached reads");
+        tl_skipped++;
+        printf("SKIP: this file system refuses RWF_NOWAIT reads or keeps its pages: every read pends\n");
+    }
+    test_end_of_file();
+    test_no_buffering();
+    test_fifo_never_blocks_the_caller();
+    close(fd);
+    unlink(path);
+    return tl_finish();
+}
