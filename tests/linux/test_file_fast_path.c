@@ -4,7 +4,8 @@
  * done there: a read of data not in the cache, of an empty FIFO, or on a
  * FILE_FLAG_NO_BUFFERING handle pends. A read that finds only part of its data cached
  * still returns the whole count, and a read at the end of the file is reported by its
- * completion, as on Windows 8 and later.
+ * completion, as on Windows 8 and later. Streams opened by name (a FIFO, a terminal) take
+ * the same path: input already waiting finishes at once, none pends.
  *
  * The Win32 facts of an immediate completion (the OVERLAPPED, the event, the handle, the
  * packet, the APC) are in tests/win32/test_file_fast_path.c, which also runs under Wine;
@@ -21,6 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <stdlib.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define BLOCK 4096
@@ -237,6 +240,57 @@ static void test_fifo_never_blocks_the_caller(void)
     unlink(fifo);
 }
 
+static void test_tty(void)
+{
+    TEST("a terminal (the pseudo-terminal's other end): input waiting finishes at once, none pends");
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK(master >= 0);
+    if (master < 0) return;
+    CHECK(grantpt(master) == 0 && unlockpt(master) == 0);
+    const char *name = ptsname(master);
+    CHECK(name != NULL);
+    if (name == NULL) {
+        close(master);
+        return;
+    }
+    HANDLE tty = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(tty != INVALID_HANDLE_VALUE);
+    /* Raw input: a read returns what is there, not a line. */
+    int descriptor = open(name, O_RDWR | O_NOCTTY);
+    struct termios mode;
+    if (descriptor >= 0 && tcgetattr(descriptor, &mode) == 0) {
+        cfmakeraw(&mode);
+        tcsetattr(descriptor, TCSANOW, &mode);
+    }
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buffer[32];
+    OVERLAPPED ov;
+    make_overlapped(&ov, 0, event);
+    DWORD before = GetTickCount();
+    SetLastError(0xdead);
+    CHECK(!ReadFile(tty, buffer, sizeof(buffer), NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(GetTickCount() - before < 1000);
+    CHECK_EQ(write(master, "key", 3), 3);
+    DWORD bytes = 0;
+    CHECK(GetOverlappedResult(tty, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 3);
+    CHECK(memcmp(buffer, "key", 3) == 0);
+
+    CHECK_EQ(write(master, "typed", 5), 5);
+    Sleep(50); /* the line discipline passes it on */
+    make_overlapped(&ov, 0, event);
+    bytes = 0;
+    CHECK(ReadFile(tty, buffer, sizeof(buffer), &bytes, &ov));
+    CHECK_EQ(bytes, 5);
+    CHECK(memcmp(buffer, "typed", 5) == 0);
+    CloseHandle(event);
+    CloseHandle(tty);
+    if (descriptor >= 0) close(descriptor);
+    close(master);
+}
+
 int main(void)
 {
     snprintf(path, sizeof(path), "ovl-fast-path-%d.dat", (int)getpid());
@@ -253,6 +307,7 @@ int main(void)
     test_end_of_file();
     test_no_buffering();
     test_fifo_never_blocks_the_caller();
+    test_tty();
     close(fd);
     unlink(path);
     return tl_finish();
