@@ -10,6 +10,7 @@
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
+#include "win32/devices.h"
 #include "win32/mailslot.h"
 
 using namespace overlapped;
@@ -41,6 +42,9 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
         return win32::pipe_create_file(name, access, flags, attributes);
     if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Mailslot)  // src/win32/mailslot.cpp
         return win32::create_mailslot_client(name, access, flags, attributes);
+    HANDLE device_handle;
+    if (win32::open_named_device(name, access, share, disposition, flags, attributes, &device_handle))
+        return device_handle;  // src/win32/devices.cpp
     std::string path;
     if (DWORD error = drivers::file_linux_path(name, &path)) return fail(error, INVALID_HANDLE_VALUE);
     bool existed = false;

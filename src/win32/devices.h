@@ -1,0 +1,18 @@
+// devices.h: CreateFile on the names of devices other than files, pipes and mailslots
+// (the console's CONIN$/CONOUT$, COMn, LPTn, \\.\X:, \\.\PHYSICALDRIVEn...). Each driver's
+// Win32 side says whether a name is its own; the first that claims it opens it.
+#pragma once
+
+#include <string>
+
+#include <windows.h>
+
+namespace overlapped::win32 {
+
+// If `name` (UTF-8, as the program gave it) names a device a driver below opens, opens it
+// and returns true with *handle (INVALID_HANDLE_VALUE with the last error set on failure).
+// False: not a device name; CreateFile goes on as for a file.
+bool open_named_device(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
+                       LPSECURITY_ATTRIBUTES attributes, HANDLE* handle);
+
+}  // namespace overlapped::win32
