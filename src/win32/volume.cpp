@@ -206,7 +206,18 @@ BOOL disk_free_space(const Char* directory, PULARGE_INTEGER available, PULARGE_I
     }
     struct statvfs info;
     if (statvfs(path.c_str(), &info) != 0) {
-        DWORD error = errno == ENOENT || errno == ENOTDIR ? ERROR_PATH_NOT_FOUND : win32_error_from_errno(errno);
+        // The directory is opened as a file is: a missing last name is "file not found",
+        // a missing directory on the way "path not found".
+        DWORD error = win32_error_from_errno(errno);
+        if (errno == ENOENT || errno == ENOTDIR) {
+            std::string parent = path;
+            while (parent.size() > 1 && parent.back() == '/') parent.pop_back();
+            size_t slash = parent.find_last_of('/');
+            parent = slash == std::string::npos ? std::string(".") : parent.substr(0, slash == 0 ? 1 : slash);
+            struct stat status;
+            error = stat(parent.c_str(), &status) == 0 && S_ISDIR(status.st_mode) ? ERROR_FILE_NOT_FOUND
+                                                                                  : ERROR_PATH_NOT_FOUND;
+        }
         return fail(error, FALSE);
     }
     ULONGLONG unit = info.f_frsize != 0 ? info.f_frsize : info.f_bsize;
