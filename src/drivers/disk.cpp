@@ -272,7 +272,7 @@ DiskDevice* DiskDevice::open(const DiskTarget& target, ACCESS_MASK access, DWORD
     bool write = access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA);
     int mode = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
     int descriptor = ::open(target.path.c_str(), mode | O_CLOEXEC | O_NOCTTY);
-    if (descriptor < 0 && errno == EACCES && !read && !write)
+    if (descriptor < 0 && (errno == EACCES || errno == EPERM) && !read && !write)
         descriptor = ::open(target.path.c_str(), O_PATH | O_CLOEXEC);  // no data access: queries only
     if (descriptor < 0) {
         *error = errno == ENOENT || errno == ENXIO || errno == ENODEV ? ERROR_FILE_NOT_FOUND
