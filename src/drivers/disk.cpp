@@ -438,6 +438,12 @@ DWORD DiskDevice::seek(LONGLONG distance, DWORD method, LONGLONG* position)
     return ERROR_SUCCESS;
 }
 
+DWORD DiskDevice::flush()
+{
+    if (fsync(descriptor_) != 0 && errno != EINVAL) return win32_error_from_errno(errno);
+    return ERROR_SUCCESS;
+}
+
 namespace {
 
 // The partition style of the disk whose first sectors are at `descriptor` (of `sector`

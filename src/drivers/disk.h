@@ -43,6 +43,8 @@ public:
 
     // SetFilePointerEx on the drive.
     DWORD seek(LONGLONG distance, DWORD method, LONGLONG* position);
+    // FlushFileBuffers: what was written reaches the device.
+    DWORD flush();
 
     uint32_t sector_size() const { return sector_; }
     uint64_t length() const { return length_; }

@@ -395,6 +395,8 @@ BOOL WINAPI SetFileValidData(HANDLE hFile, LONGLONG ValidDataLength)
 
 BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 {
+    BOOL on_drive;
+    if (win32::drive_flush(hFile, &on_drive)) return on_drive;
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }

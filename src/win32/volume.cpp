@@ -77,6 +77,23 @@ bool drive_set_pointer(HANDLE handle, LONGLONG distance, DWORD method, PLARGE_IN
     return true;
 }
 
+bool drive_flush(HANDLE handle, BOOL* result)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(handle, kernel::ObjectType::Any, 0, &granted, &error);
+    if (object == nullptr) return false;
+    if (object->type() != kernel::ObjectType::Disk) {
+        object->release_reference();
+        return false;
+    }
+    error = (granted & (FILE_WRITE_DATA | FILE_APPEND_DATA)) ? static_cast<drivers::DiskDevice*>(object)->flush()
+                                                            : static_cast<DWORD>(ERROR_ACCESS_DENIED);
+    object->release_reference();
+    *result = error == ERROR_SUCCESS ? TRUE : fail(error, FALSE);
+    return true;
+}
+
 }  // namespace overlapped::win32
 
 namespace {

@@ -16,4 +16,7 @@ bool open_drive(const std::string& name, DWORD access, DWORD share, DWORD dispos
 // function's result, with the last error set).
 bool drive_set_pointer(HANDLE handle, LONGLONG distance, DWORD method, PLARGE_INTEGER position, BOOL* result);
 
+// FlushFileBuffers on a drive handle: true if `handle` is one (then *result as above).
+bool drive_flush(HANDLE handle, BOOL* result);
+
 }  // namespace overlapped::win32

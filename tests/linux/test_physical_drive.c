@@ -97,6 +97,7 @@ static void test_sector_rules(void)
     memset(buffer, 0, SECTOR);
     CHECK(read_at(drive, buffer, SECTOR, at.QuadPart, &done));
     CHECK_EQ(buffer[SECTOR - 1], 0xAB);
+    CHECK(FlushFileBuffers(drive));
     struct stat status;
     CHECK(stat(image, &status) == 0 && status.st_size == IMAGE_SIZE);
     CloseHandle(drive);
@@ -198,6 +199,11 @@ static void test_controls(void)
     CHECK_ERROR(ERROR_NOT_LOCKED);
     CHECK(DeviceIoControl(other, FSCTL_LOCK_VOLUME, NULL, 0, NULL, 0, &returned, NULL));
     CloseHandle(other);
+
+    TEST("FlushFileBuffers needs write access on a drive too");
+    SetLastError(0);
+    CHECK(!FlushFileBuffers(drive));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
 
     TEST("unknown codes on a drive: ERROR_INVALID_FUNCTION; a file control too");
     SetLastError(0);
