@@ -452,6 +452,34 @@ static void test_real_disk(void)
     }
 }
 
+static void test_mounted_volume(void)
+{
+    TEST("\\\\.\\C: (the device under /), when it has one: queries with no access; no lock, no dismount");
+    HANDLE volume = open_drive("\\\\.\\C:", 0, 0);
+    if (volume == INVALID_HANDLE_VALUE) {
+        printf("   / is on no block device here: skipped\n");
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        return;
+    }
+    GET_LENGTH_INFORMATION length;
+    DISK_GEOMETRY geometry;
+    STORAGE_DEVICE_NUMBER number;
+    DWORD returned = 0;
+    CHECK(DeviceIoControl(volume, IOCTL_DISK_GET_DRIVE_GEOMETRY, NULL, 0, &geometry, sizeof(geometry), &returned, NULL));
+    CHECK(geometry.BytesPerSector >= 512);
+    CHECK(geometry.Cylinders.QuadPart > 0);
+    CHECK(DeviceIoControl(volume, IOCTL_STORAGE_GET_DEVICE_NUMBER, NULL, 0, &number, sizeof(number), &returned, NULL));
+    CHECK_EQ(number.DeviceType, (DWORD)FILE_DEVICE_DISK);
+    SetLastError(0);
+    CHECK(!DeviceIoControl(volume, FSCTL_LOCK_VOLUME, NULL, 0, NULL, 0, &returned, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0);
+    CHECK(!DeviceIoControl(volume, FSCTL_DISMOUNT_VOLUME, NULL, 0, NULL, 0, &returned, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    (void)length;
+    CloseHandle(volume);
+}
+
 static void test_symbolic_link(void)
 {
     TEST("FSCTL_GET_REPARSE_POINT on a symbolic link opened with FILE_FLAG_OPEN_REPARSE_POINT");
@@ -534,6 +562,7 @@ int main(void)
     test_short_image();
     test_volume_image();
     test_real_disk();
+    test_mounted_volume();
     test_symbolic_link();
     unlink(image);
     unlink(volume_image);
