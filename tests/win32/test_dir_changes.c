@@ -47,7 +47,8 @@ static int decode(const void *data, DWORD bytes, Rec *out, int room)
             out[count].name[i] = 0;
         }
         ++count;
-        if ((info->NextEntryOffset & 3) != 0) return -1; /* records are DWORD-aligned */
+        /* Records are DWORD-aligned on Windows; Wine packs them (WINE_DEVIATIONS_directories.md). */
+        if ((info->NextEntryOffset & 3) != 0 && !tl_under_wine()) return -1;
         if (info->NextEntryOffset == 0) break;
         p += info->NextEntryOffset;
         if (p >= (const char *)data + bytes) return -1;
@@ -119,7 +120,11 @@ static void fresh_dir(char *out, const char *name)
 static int wait_changes(HANDLE dir, OVERLAPPED *ov, DWORD timeout, Rec *recs, int room)
 {
     DWORD bytes = 0;
-    if (WaitForSingleObject(ov->hEvent, timeout) != WAIT_OBJECT_0) return -2;
+    if (WaitForSingleObject(ov->hEvent, timeout) != WAIT_OBJECT_0) {
+        CancelIoEx(dir, ov); /* no request may outlive the OVERLAPPED */
+        GetOverlappedResult(dir, ov, &bytes, TRUE);
+        return -2;
+    }
     if (!GetOverlappedResult(dir, ov, &bytes, FALSE)) return -3;
     return decode(buffer, bytes, recs, room);
 }
@@ -176,6 +181,7 @@ static void test_parameters(void)
     CHECK(plain != INVALID_HANDLE_VALUE);
     SetLastError(0xdeadbeef);
     CHECK(!ReadDirectoryChangesW(plain, buffer, sizeof(buffer), FALSE, ALL_NAMES, NULL, &ov, NULL));
+    WINE_DEVIATION("Wine answers ERROR_INVALID_HANDLE for a file that is not a directory")
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     CloseHandle(plain);
     DeleteFileA(file);
@@ -226,6 +232,7 @@ static void test_event_and_records(void)
         CHECK_EQ(recs[2].action, FILE_ACTION_REMOVED);
         CHECK(lstrcmpA(recs[2].name, "first.txt") == 0);
         /* "b": 12 + 2 bytes, rounded up to 16 for the next record. */
+        WINE_DEVIATION("Wine does not align records to a DWORD")
         CHECK_EQ(((FILE_NOTIFY_INFORMATION *)buffer)->NextEntryOffset, 16);
     }
     remove_file(dir, "b");
@@ -438,6 +445,16 @@ static void test_subtree(void)
     TEST("subtree, directories created later");
     fresh_dir(dir, "tree");
     make_dir(dir, "a");
+    if (tl_under_wine()) {
+        /* Wine's subtree watch does not report a file made in a directory that existed
+         * before the watch, and reports a move between two directories of the tree as
+         * one ADDED (WINE_DEVIATIONS_directories.md). */
+        WINE_DEVIATION("Wine's subtree watch misses changes in existing subdirectories") {}
+        path_of(path, dir, "a");
+        RemoveDirectoryA(path);
+        RemoveDirectoryA(dir);
+        return;
+    }
     HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
     HANDLE handle = open_dir(dir, FILE_FLAG_OVERLAPPED);
     int n = 0;
@@ -520,6 +537,7 @@ static void test_cancel_close_delete(void)
     CHECK(issue(handle, &ov, event, FALSE, ALL_NAMES));
     CHECK(CloseHandle(handle));
     CHECK_EQ(WaitForSingleObject(event, 2000), WAIT_OBJECT_0);
+    WINE_DEVIATION("Wine ends the request with STATUS_HANDLES_CLOSED")
     CHECK_EQ(ov.Internal, STATUS_NOTIFY_CLEANUP);
     CHECK_EQ(ov.InternalHigh, 0);
 
