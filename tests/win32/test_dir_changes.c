@@ -560,11 +560,18 @@ static void test_cancel_close_delete(void)
 }
 
 static char sync_dir[MAX_PATH];
+static volatile LONG sync_made;
+/* No CHECK in this thread: its result is checked by the main thread after the join. */
 static DWORD WINAPI make_later(LPVOID arg)
 {
+    char path[MAX_PATH];
     (void)arg;
     Sleep(100);
-    make_file(sync_dir, "sync-made");
+    path_of(path, sync_dir, "sync-made");
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                              CREATE_ALWAYS, 0, NULL);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    tl_store(&sync_made, file != INVALID_HANDLE_VALUE);
     return 0;
 }
 
@@ -582,6 +589,7 @@ static void test_synchronous(void)
     CHECK(lstrcmpA(recs[0].name, "sync-made") == 0);
     WaitForSingleObject(thread, INFINITE);
     CloseHandle(thread);
+    CHECK_EQ(tl_load(&sync_made), 1);
     /* Kept changes are returned at once; a buffer too small: FALSE, ERROR_NOTIFY_ENUM_DIR. */
     remove_file(sync_dir, "sync-made");
     bytes = 77;
