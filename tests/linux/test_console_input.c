@@ -71,6 +71,16 @@ static DWORD collect(HANDLE in, INPUT_RECORD *records, DWORD want)
     return have;
 }
 
+static volatile LONG blocked_read_error;
+static DWORD WINAPI blocked_read(LPVOID handle)
+{
+    char text[8];
+    DWORD got = 0;
+    BOOL ok = ReadConsoleA((HANDLE)handle, text, sizeof text, &got, NULL);
+    tl_store(&blocked_read_error, ok ? 0 : (LONG)GetLastError());
+    return 0;
+}
+
 static int key_is(const INPUT_RECORD *r, BOOL down, WORD vk, WCHAR c, DWORD state)
 {
     return r->EventType == KEY_EVENT && r->Event.KeyEvent.bKeyDown == down && r->Event.KeyEvent.wVirtualKeyCode == vk &&
@@ -232,6 +242,21 @@ static int child(void)
             CHECK(key_is(&records[11], FALSE, VK_LEFT, 0, ENHANCED_KEY));
             CHECK(key_is(&records[12], TRUE, 'C', 3, LEFT_CTRL_PRESSED)); /* processed input off */
         }
+        TEST("ReadConsoleInputW: modifiers, function and editing keys, Alt, UTF-8, a lone ESC");
+        type("\x1b[1;5C\x1bOP\x1b[15~\x1bx\xc3\xa9\x1b[3~\t\x1b");
+        have = collect(in, records, 16);
+        CHECK_EQ(have, 16);
+        if (have == 16) {
+            CHECK(key_is(&records[0], TRUE, VK_RIGHT, 0, ENHANCED_KEY | LEFT_CTRL_PRESSED));
+            CHECK(key_is(&records[2], TRUE, VK_F1, 0, 0));
+            CHECK(key_is(&records[4], TRUE, VK_F5, 0, 0));
+            CHECK(key_is(&records[6], TRUE, 'X', 'x', LEFT_ALT_PRESSED));
+            CHECK(key_is(&records[8], TRUE, 0, 0xE9, 0));
+            CHECK(key_is(&records[10], TRUE, VK_DELETE, 0, ENHANCED_KEY));
+            CHECK(key_is(&records[12], TRUE, VK_TAB, '\t', 0));
+            CHECK(key_is(&records[14], TRUE, VK_ESCAPE, 0x1B, 0));
+            CHECK(key_is(&records[15], FALSE, VK_ESCAPE, 0x1B, 0));
+        }
         TEST("PeekConsoleInputW leaves the events; ReadConsoleInputA gives the character as a byte");
         type("p");
         CHECK_EQ(WaitForSingleObject(in, WAIT_MS), WAIT_OBJECT_0);
@@ -277,6 +302,18 @@ static int child(void)
         CHECK(ReadConsoleA(in, text, sizeof text, &got, NULL));
         CHECK(got == 1 && text[0] == 'm');
         CloseHandle(later_event);
+    }
+
+    TEST("CancelSynchronousIo ends a ReadConsole that waits: ERROR_OPERATION_ABORTED");
+    {
+        tl_store(&blocked_read_error, -1);
+        HANDLE thread = CreateThread(NULL, 0, blocked_read, in, 0, NULL);
+        Sleep(200);
+        CHECK(tl_load(&blocked_read_error) == -1); /* still waiting */
+        CHECK(CancelSynchronousIo(thread));
+        CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&blocked_read_error), ERROR_OPERATION_ABORTED);
+        CloseHandle(thread);
     }
 
     TEST("processed input: Ctrl-C is CTRL_C_EVENT, not a key");
