@@ -7,6 +7,7 @@
 
 #include <windef.h>
 #include <winnt.h>
+#include <winbase.h> /* SECURITY_ATTRIBUTES */
 
 OVERLAPPED_BEGIN_C
 
@@ -44,6 +45,29 @@ typedef struct _CONSOLE_SCREEN_BUFFER_INFO {
 OVERLAPPED_API BOOL WINAPI GetConsoleScreenBufferInfo(HANDLE hConsoleOutput,
                                                       PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo);
 OVERLAPPED_API BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes);
+
+typedef struct _CONSOLE_CURSOR_INFO {
+    DWORD dwSize;
+    BOOL bVisible;
+} CONSOLE_CURSOR_INFO, *PCONSOLE_CURSOR_INFO;
+
+OVERLAPPED_API BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD dwCursorPosition);
+OVERLAPPED_API BOOL WINAPI GetConsoleCursorInfo(HANDLE hConsoleOutput, PCONSOLE_CURSOR_INFO lpConsoleCursorInfo);
+OVERLAPPED_API BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INFO *lpConsoleCursorInfo);
+
+/* Not provided (a terminal has no screen buffer whose cells a program can address): they
+ * fail with ERROR_CALL_NOT_IMPLEMENTED. */
+#define CONSOLE_TEXTMODE_BUFFER 1
+OVERLAPPED_API HANDLE WINAPI CreateConsoleScreenBuffer(DWORD dwDesiredAccess, DWORD dwShareMode,
+                                                       const SECURITY_ATTRIBUTES *lpSecurityAttributes,
+                                                       DWORD dwFlags, LPVOID lpScreenBufferData);
+OVERLAPPED_API BOOL WINAPI SetConsoleActiveScreenBuffer(HANDLE hConsoleOutput);
+OVERLAPPED_API BOOL WINAPI FillConsoleOutputCharacterA(HANDLE hConsoleOutput, CHAR cCharacter, DWORD nLength,
+                                                       COORD dwWriteCoord, LPDWORD lpNumberOfCharsWritten);
+OVERLAPPED_API BOOL WINAPI FillConsoleOutputCharacterW(HANDLE hConsoleOutput, WCHAR cCharacter, DWORD nLength,
+                                                       COORD dwWriteCoord, LPDWORD lpNumberOfCharsWritten);
+OVERLAPPED_API BOOL WINAPI FillConsoleOutputAttribute(HANDLE hConsoleOutput, WORD wAttribute, DWORD nLength,
+                                                      COORD dwWriteCoord, LPDWORD lpNumberOfAttrsWritten);
 
 /* ---- Input records ------------------------------------------------------------------- */
 
@@ -174,6 +198,11 @@ OVERLAPPED_API BOOL WINAPI PeekConsoleInputW(HANDLE hConsoleInput, PINPUT_RECORD
                                              LPDWORD lpNumberOfEventsRead);
 OVERLAPPED_API BOOL WINAPI GetNumberOfConsoleInputEvents(HANDLE hConsoleInput, LPDWORD lpNumberOfEvents);
 OVERLAPPED_API BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput);
+/* Not provided (ERROR_CALL_NOT_IMPLEMENTED): the terminal is the only source of input. */
+OVERLAPPED_API BOOL WINAPI WriteConsoleInputA(HANDLE hConsoleInput, const INPUT_RECORD *lpBuffer, DWORD nLength,
+                                              LPDWORD lpNumberOfEventsWritten);
+OVERLAPPED_API BOOL WINAPI WriteConsoleInputW(HANDLE hConsoleInput, const INPUT_RECORD *lpBuffer, DWORD nLength,
+                                              LPDWORD lpNumberOfEventsWritten);
 
 /* ---- The title ----------------------------------------------------------------------- */
 
@@ -185,11 +214,15 @@ OVERLAPPED_API DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize)
 #define ReadConsoleInput ReadConsoleInputW
 #define PeekConsoleInput PeekConsoleInputW
 #define GetConsoleTitle GetConsoleTitleW
+#define FillConsoleOutputCharacter FillConsoleOutputCharacterW
+#define WriteConsoleInput WriteConsoleInputW
 #else
 #define ReadConsole ReadConsoleA
 #define ReadConsoleInput ReadConsoleInputA
 #define PeekConsoleInput PeekConsoleInputA
 #define GetConsoleTitle GetConsoleTitleA
+#define FillConsoleOutputCharacter FillConsoleOutputCharacterA
+#define WriteConsoleInput WriteConsoleInputA
 #endif
 
 OVERLAPPED_END_C

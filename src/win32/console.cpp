@@ -123,6 +123,7 @@ std::mutex mode_mutex;
 DWORD input_mode = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_MOUSE_INPUT |
                    ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_EXTENDED_FLAGS | ENABLE_AUTO_POSITION;
 DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
+CONSOLE_CURSOR_INFO cursor_info = {25, TRUE};  // Windows' default cursor: 25% of the cell, shown
 
 constexpr DWORD kInputModes = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_WINDOW_INPUT |
                               ENABLE_MOUSE_INPUT | ENABLE_VIRTUAL_TERMINAL_INPUT | ENABLE_INSERT_MODE |
@@ -585,6 +586,92 @@ BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes)
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     text_attributes.store(wAttributes, std::memory_order_relaxed);
     return TRUE;
+}
+
+// The cursor to a position of the window (the CUP sequence); outside the buffer (the
+// terminal's size): ERROR_INVALID_PARAMETER, as Windows answers for a position outside its
+// buffer.
+BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD dwCursorPosition)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    winsize size{};
+    bool known = ioctl(console->descriptor(), TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && size.ws_row > 0;
+    int columns = known ? size.ws_col : 80, rows = known ? size.ws_row : 24;
+    if (dwCursorPosition.X < 0 || dwCursorPosition.Y < 0 || dwCursorPosition.X >= columns || dwCursorPosition.Y >= rows) {
+        console->release_reference();
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
+    error = write_console(console, "\033[" + std::to_string(dwCursorPosition.Y + 1) + ";" +
+                                       std::to_string(dwCursorPosition.X + 1) + "H");
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+// The cursor's size is recorded (a terminal draws its own); visibility is DECTCEM.
+BOOL WINAPI GetConsoleCursorInfo(HANDLE hConsoleOutput, PCONSOLE_CURSOR_INFO lpConsoleCursorInfo)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    console->release_reference();
+    if (lpConsoleCursorInfo == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    std::lock_guard<std::mutex> guard(mode_mutex);
+    *lpConsoleCursorInfo = cursor_info;
+    return TRUE;
+}
+
+BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INFO* lpConsoleCursorInfo)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    if (lpConsoleCursorInfo == nullptr || lpConsoleCursorInfo->dwSize < 1 || lpConsoleCursorInfo->dwSize > 100) {
+        console->release_reference();
+        return fail(lpConsoleCursorInfo == nullptr ? ERROR_INVALID_ACCESS : ERROR_INVALID_PARAMETER, FALSE);
+    }
+    error = write_console(console, lpConsoleCursorInfo->bVisible ? "\033[?25h" : "\033[?25l");
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    std::lock_guard<std::mutex> guard(mode_mutex);
+    cursor_info.dwSize = lpConsoleCursorInfo->dwSize;
+    cursor_info.bVisible = lpConsoleCursorInfo->bVisible ? TRUE : FALSE;
+    return TRUE;
+}
+
+// Not provided: a terminal has no screen buffer whose cells can be addressed, nor an input
+// queue a program can write to (docs/console.md).
+HANDLE WINAPI CreateConsoleScreenBuffer(DWORD, DWORD, const SECURITY_ATTRIBUTES*, DWORD, LPVOID)
+{
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, INVALID_HANDLE_VALUE);
+}
+BOOL WINAPI SetConsoleActiveScreenBuffer(HANDLE) { return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE); }
+BOOL WINAPI FillConsoleOutputCharacterA(HANDLE, CHAR, DWORD, COORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI FillConsoleOutputCharacterW(HANDLE, WCHAR, DWORD, COORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI FillConsoleOutputAttribute(HANDLE, WORD, DWORD, COORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI WriteConsoleInputA(HANDLE, const INPUT_RECORD*, DWORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI WriteConsoleInputW(HANDLE, const INPUT_RECORD*, DWORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
 }
 
 DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize) { return copy_title(lpConsoleTitle, nSize); }

@@ -7,7 +7,7 @@
  * from escape sequences, Ctrl-C as a key when processed input is off), Ctrl-C as
  * CTRL_C_EVENT when it is on, FlushConsoleInputBuffer, CONIN$/CONOUT$, ReadFile with an
  * OVERLAPPED on CONIN$ (synchronous, as on Windows), GetConsoleScreenBufferInfo from the
- * terminal's size, SetConsoleTextAttribute, output modes as the terminal's newline
+ * terminal's size, SetConsoleTextAttribute, the cursor's position and visibility, output modes as the terminal's newline
  * translation, and the terminal's settings restored at exit.
  *
  * The checks run in a child whose descriptors 0-2 are the terminal (its controlling
@@ -145,6 +145,30 @@ static int child(void)
         CHECK(GetConsoleScreenBufferInfo(conout, &info));
         CHECK_EQ(info.wAttributes, FOREGROUND_RED | FOREGROUND_INTENSITY | BACKGROUND_BLUE);
         CHECK(SetConsoleTextAttribute(out, FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE));
+        TEST("SetConsoleCursorPosition: the CUP sequence; outside the window ERROR_INVALID_PARAMETER");
+        COORD at = {4, 2};
+        CHECK(SetConsoleCursorPosition(out, at));
+        at.X = 100;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleCursorPosition(out, at));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        TEST("Get/SetConsoleCursorInfo: Windows' default; visibility as DECTCEM; size 1-100");
+        CONSOLE_CURSOR_INFO cursor;
+        CHECK(GetConsoleCursorInfo(out, &cursor));
+        CHECK(cursor.dwSize == 25 && cursor.bVisible);
+        cursor.bVisible = FALSE;
+        cursor.dwSize = 50;
+        CHECK(SetConsoleCursorInfo(out, &cursor));
+        memset(&cursor, 0, sizeof cursor);
+        CHECK(GetConsoleCursorInfo(conout, &cursor));
+        CHECK(cursor.dwSize == 50 && !cursor.bVisible);
+        cursor.dwSize = 0;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleCursorInfo(out, &cursor));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        cursor.dwSize = 25;
+        cursor.bVisible = TRUE;
+        CHECK(SetConsoleCursorInfo(out, &cursor));
     }
 
     TEST("line input with echo: the handle is signalled once a line waits; ReadConsoleW");
@@ -443,6 +467,8 @@ int main(int argc, char **argv)
     CHECK(memmem(terminal, terminal_used, "<l1\r\nl2>", 8) != NULL);
     CHECK(memmem(terminal, terminal_used, "<n1\nn2>", 7) != NULL);
     CHECK(memmem(terminal, terminal_used, "\033[?7l", 5) != NULL); /* wrap off */
+    CHECK(memmem(terminal, terminal_used, "\033[3;5H", 6) != NULL);  /* the cursor to (4, 2) */
+    CHECK(memmem(terminal, terminal_used, "\033[?25l", 6) != NULL); /* hidden */
     TEST("the terminal's settings are restored at exit");
     struct termios after;
     CHECK(tcgetattr(keep, &after) == 0);

@@ -62,6 +62,14 @@ static void not_a_console(HANDLE handle, const char *what)
     SetLastError(0xdeadbeef);
     CHECK(!SetConsoleTextAttribute(handle, FOREGROUND_RED));
     CHECK_ERROR(ERROR_INVALID_HANDLE);
+    COORD origin = {0, 0};
+    SetLastError(0xdeadbeef);
+    CHECK(!SetConsoleCursorPosition(handle, origin));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CONSOLE_CURSOR_INFO cursor;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetConsoleCursorInfo(handle, &cursor));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
 }
 
 int main(int argc, char **argv)
