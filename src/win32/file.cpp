@@ -407,7 +407,9 @@ DWORD WINAPI GetFileType(HANDLE hFile)
     else if (object->type() == kernel::ObjectType::Socket || object->type() == kernel::ObjectType::Pipe)
         type = FILE_TYPE_PIPE;  // a pipe end, or a socket (as Windows reports one)
     else if (object->type() == kernel::ObjectType::Mailslot)
-        type = FILE_TYPE_DISK;  // as Windows reports a mailslot (its device is not a pipe's)
+        type = FILE_TYPE_DISK;
+    else if (object->type() == kernel::ObjectType::Console)
+        type = FILE_TYPE_CHAR;  // a console buffer (src/drivers/console.h)  // as Windows reports a mailslot (its device is not a pipe's)
     else
         error = ERROR_INVALID_HANDLE;
     object->release_reference();
