@@ -11,9 +11,11 @@
 #include <winerror.h>
 #include <winbase.h>
 #include <wincon.h>
+#include <consoleapi.h>
 #include <namedpipeapi.h>
 #include <processthreadsapi.h>
 #include <processenv.h>
+#include <dirchanges.h>
 #include <winioctl.h>
 
 #endif

@@ -102,6 +102,10 @@ static const StatusPair kStatusTable[] = {
     {STATUS_INVALID_ADDRESS_COMPONENT, ERROR_INVALID_NETNAME},
     {STATUS_ADDRESS_ALREADY_EXISTS, ERROR_DUP_NAME},
     {STATUS_NOT_SUPPORTED, ERROR_NOT_SUPPORTED},
+    // Directory change notification.
+    {STATUS_NOTIFY_CLEANUP, ERROR_NOTIFY_CLEANUP},
+    {STATUS_NOTIFY_ENUM_DIR, ERROR_NOTIFY_ENUM_DIR},
+    {STATUS_DELETE_PENDING, ERROR_ACCESS_DENIED},
 };
 
 // Statuses with no entry above are produced only by ntstatus_from_win32_error, which

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <map>
+#include <poll.h>
 #include <mutex>
 #include <strings.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "drivers/dir_watch.h"
 #include "drivers/ioctl.h"
 #include "io/request.h"
 
@@ -340,6 +342,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
                         ? (direct ? engine::OpKind::DirectFile : engine::OpKind::File)
                         : engine::OpKind::Stream;
     device->in_share_table_ = true;
+    device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = true;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
     device->lock.unlock();
@@ -368,6 +371,7 @@ FileDevice* FileDevice::adopt(int descriptor, ACCESS_MASK access, DWORD flags, D
     device->alignment_ = 1;
     device->kind_ = S_ISREG(status.st_mode) || S_ISBLK(status.st_mode) ? engine::OpKind::File : engine::OpKind::Stream;
     device->in_share_table_ = false;
+    device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = false;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
     device->lock.unlock();
@@ -388,9 +392,11 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
 {
     engine::Op* op = &request->op;
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
-    if (transfer.driver_request != nullptr)  // DeviceIoControl (drivers/ioctl.h)
+    if (is_ioctl(transfer))  // DeviceIoControl (drivers/ioctl.h)
         return ioctl_prepare(file_ioctl(descriptor_, *static_cast<const IoctlRequest*>(transfer.driver_request)),
                              request, plan);
+    if (transfer.driver_request != nullptr)  // ReadDirectoryChangesW
+        return watch_ != nullptr ? watch_->prepare(transfer, request, plan) : ERROR_INVALID_PARAMETER;
     ioctl_clear(request);
     if (DWORD error = check_alignment(transfer)) return error;
     if (transfer.segments != nullptr) {
@@ -424,7 +430,8 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
 io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 {
     engine::Op* op = &request->op;
-    if (ioctl_step(request, outcome)) return io::Next::Done;
+    if (op->code == engine::OpCode::Poll) return watch_->step(request, outcome);  // only watches poll
+    if (ioctl_step(request, outcome)) return io::Next::Done;  // a control (never Poll)
     if (request->attempted && op->result == -EOPNOTSUPP) {
         // The file system does not take RWF_NOWAIT (ext4 and tmpfs refuse it for buffered
         // writes, tmpfs for reads too): this request, and every later one of the same
@@ -577,8 +584,54 @@ DWORD FileDevice::information(BY_HANDLE_FILE_INFORMATION* information)
     return ERROR_SUCCESS;
 }
 
+DWORD FileDevice::watch_start(DWORD filter, bool subtree, DirectoryWatch** watch)
+{
+    if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
+    if (!is_directory_) return ERROR_INVALID_PARAMETER;
+    if (watch_ == nullptr) {
+        DWORD error = ERROR_SUCCESS;
+        watch_ = DirectoryWatch::create(descriptor_, filter, subtree, &error);
+        if (watch_ == nullptr) return error;
+    }
+    *watch = watch_;
+    return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* bytes)
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    *bytes = 0;
+    DWORD status = STATUS_SUCCESS;
+    LockGuard guard(lock);
+    blocked_enter(self);
+    for (;;) {
+        if (watch_->is_closing()) {
+            status = STATUS_NOTIFY_CLEANUP;
+            break;
+        }
+        if (watch_->take(buffer, length, extended, &status, bytes)) break;
+        int descriptor = watch_->descriptor();
+        lock.unlock();
+        pollfd entry{descriptor, POLLIN, 0};
+        int ready = poll(&entry, 1, -1);
+        int failure = errno;
+        lock.lock();
+        if (ready < 0 && failure == EINTR && io::sync_io_cancelled()) {
+            status = STATUS_CANCELLED;
+            break;
+        }
+    }
+    blocked_leave(self);
+    return status;
+}
+
 void FileDevice::last_handle_closed()
 {
+    if (watch_ != nullptr) {
+        // Pending change requests end with STATUS_NOTIFY_CLEANUP, as on Windows.
+        watch_->closing();
+        interrupt_blocked();
+    }
     Device::last_handle_closed();  // cancels the requests in progress
     if (!in_share_table_) return;
     in_share_table_ = false;
@@ -611,9 +664,12 @@ void FileDevice::recycle()
     lock.lock();
     int descriptor = descriptor_;
     descriptor_ = -1;
+    DirectoryWatch* watch = watch_;
+    watch_ = nullptr;
     unbind();
     lock.unlock();
     io::forget_device(this);
+    delete watch;
     if (descriptor >= 0) ::close(descriptor);
     kernel::Pool<FileDevice>::instance().release(this);
 }

@@ -14,6 +14,8 @@
 
 namespace overlapped::drivers {
 
+class DirectoryWatch;
+
 class FileDevice final : public io::Device {
 public:
     FileDevice() : Device(kernel::ObjectType::File) {}
@@ -53,6 +55,14 @@ public:
     DWORD type();
     DWORD information(BY_HANDLE_FILE_INFORMATION* information);
 
+    // ReadDirectoryChangesW (dir_watch.h). Under `lock`: the handle's change watch, made by
+    // the first call with its filter and subtree flag; ERROR_INVALID_PARAMETER if the
+    // handle is not a directory's.
+    DWORD watch_start(DWORD filter, bool subtree, DirectoryWatch** watch);
+    // A synchronous ReadDirectoryChangesW: waits in this thread until changes pass the
+    // filter (or the handle closes: STATUS_NOTIFY_CLEANUP). Returns the NTSTATUS.
+    DWORD watch_wait(void* buffer, DWORD length, bool extended, DWORD* bytes);
+
 private:
     void recycle() override;
     // The alignment FILE_FLAG_NO_BUFFERING asks of buffers, sizes and offsets.
@@ -67,6 +77,8 @@ private:
     uint32_t alignment_ = 512;
     engine::OpKind kind_ = engine::OpKind::File;
     bool in_share_table_ = false;
+    bool is_directory_ = false;
+    DirectoryWatch* watch_ = nullptr;  // set once under `lock`, freed by recycle()
     // The descriptor's open file description is this handle's own (CreateFile), not one
     // shared with another process (an inherited descriptor): a stream's may be made
     // non-blocking for the fast path (engine/attempt.h).

@@ -31,6 +31,7 @@ DWORD ioctl_prepare(const IoctlResult& result, io::Request* request, io::Plan* p
     state->status = result.error == ERROR_MORE_DATA ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
     state->bytes = result.bytes;
     request->requested = 0;
+    request->op.code = engine::OpCode::Read;  // not Poll: the file driver's watches poll
     plan->done_now = true;
     plan->result = static_cast<int>(result.bytes);
     return ERROR_SUCCESS;

@@ -523,7 +523,7 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
         if (!have_result) {
             if (!request->plan.attempt_now || !attempts) break;
             int result = engine::attempt(op, true, true);
-            if (result == -EAGAIN) break;
+            if (result == -EAGAIN || result == -EINTR) break;  // would wait, or a signal came: the engine's
             op->result = result;
         }
         have_result = false;
@@ -586,7 +586,7 @@ void on_complete(engine::Op* op)
         }
         if (next == Next::Attempt) {
             int result = engine::attempt(op, true, true);
-            if (result == -EAGAIN) {
+            if (result == -EAGAIN || result == -EINTR) {
                 request->queue->submit(op, false);
                 return;
             }

@@ -38,6 +38,7 @@ enum class ObjectType : uint8_t {
     Socket,  // src/drivers/socket.h
     Pipe,      // src/drivers/pipe.h: anonymous and named pipe ends
     Mailslot,  // src/drivers/mailslot.h: a mailslot's server or client end
+    Console,   // src/drivers/console.h: the console's input buffer or screen buffer
     Disk,      // src/drivers/disk.h: \\.\PHYSICALDRIVEn and \\.\X: (drives, volumes)
 };
 

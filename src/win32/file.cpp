@@ -413,7 +413,9 @@ DWORD WINAPI GetFileType(HANDLE hFile)
     else if (object->type() == kernel::ObjectType::Socket || object->type() == kernel::ObjectType::Pipe)
         type = FILE_TYPE_PIPE;  // a pipe end, or a socket (as Windows reports one)
     else if (object->type() == kernel::ObjectType::Mailslot || object->type() == kernel::ObjectType::Disk)
-        type = FILE_TYPE_DISK;  // a mailslot (its device is not a pipe's), a drive  // as Windows reports a mailslot (its device is not a pipe's)
+        type = FILE_TYPE_DISK;  // a mailslot (its device is not a pipe's), a drive
+    else if (object->type() == kernel::ObjectType::Console)
+        type = FILE_TYPE_CHAR;  // a console buffer (src/drivers/console.h)  // as Windows reports a mailslot (its device is not a pipe's)
     else
         error = ERROR_INVALID_HANDLE;
     object->release_reference();

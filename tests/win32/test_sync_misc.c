@@ -172,7 +172,9 @@ static void system_and_clocks(void)
     CHECK(frequency.QuadPart > 0);
     CHECK(QueryPerformanceCounter(&first));
     ULONGLONG tick = GetTickCount64();
-    Sleep(30);
+    /* Long enough that a tick count updated by another process (Wine's wineserver, which
+     * a loaded machine may not run for tens of milliseconds) has moved 20 ms too. */
+    Sleep(200);
     CHECK(QueryPerformanceCounter(&second));
     CHECK(second.QuadPart - first.QuadPart >= frequency.QuadPart / 50);
     CHECK(GetTickCount64() - tick >= 20);

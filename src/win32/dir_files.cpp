@@ -1,0 +1,145 @@
+// dir_files.cpp: MoveFileA/W and MoveFileExA/W (rename and move of files and
+// directories). docs/directories.md.
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/errors.h"
+#include "drivers/file.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+bool to_linux(const char* name, std::string* path)
+{
+    if (name == nullptr) return fail(ERROR_PATH_NOT_FOUND, false);
+    if (DWORD error = drivers::file_linux_path(name, path)) return fail(error, false);
+    return true;
+}
+
+bool to_linux(const WCHAR* name, std::string* path)
+{
+    if (name == nullptr) return fail(ERROR_PATH_NOT_FOUND, false);
+    return to_linux(win32::utf8_from_utf16(name).c_str(), path);
+}
+
+DWORD missing_error(const std::string& path)
+{
+    size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
+    struct stat parent;
+    if (stat(path.substr(0, slash).c_str(), &parent) != 0 || !S_ISDIR(parent.st_mode)) return ERROR_PATH_NOT_FOUND;
+    return ERROR_FILE_NOT_FOUND;
+}
+
+// A file's contents to a new file (MOVEFILE_COPY_ALLOWED across file systems).
+DWORD copy_contents(const std::string& from, const std::string& to, bool write_through)
+{
+    int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return win32_error_from_errno(errno);
+    struct stat status;
+    fstat(in, &status);
+    int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, status.st_mode & 0777);
+    if (out < 0) {
+        DWORD error = win32_error_from_errno(errno);
+        ::close(in);
+        return error;
+    }
+    char buffer[64 * 1024];
+    DWORD error = ERROR_SUCCESS;
+    for (;;) {
+        ssize_t n = ::read(in, buffer, sizeof(buffer));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            error = win32_error_from_errno(errno);
+            break;
+        }
+        if (n == 0) break;
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = ::write(out, buffer + done, static_cast<size_t>(n - done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) {
+                error = win32_error_from_errno(errno);
+                break;
+            }
+            done += w;
+        }
+        if (error != ERROR_SUCCESS) break;
+    }
+    if (error == ERROR_SUCCESS && write_through) fsync(out);
+    ::close(in);
+    ::close(out);
+    if (error != ERROR_SUCCESS) unlink(to.c_str());
+    return error;
+}
+
+template <class Char>
+BOOL move_file(const Char* existing, const Char* target, DWORD flags)
+{
+    constexpr DWORD kKnown = MOVEFILE_REPLACE_EXISTING | MOVEFILE_COPY_ALLOWED | MOVEFILE_DELAY_UNTIL_REBOOT |
+                             MOVEFILE_WRITE_THROUGH | MOVEFILE_CREATE_HARDLINK | MOVEFILE_FAIL_IF_NOT_TRACKABLE;
+    if (flags & ~kKnown) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    // Moves at the next boot (the session manager's PendingFileRenameOperations) have no
+    // counterpart here.
+    if (flags & (MOVEFILE_DELAY_UNTIL_REBOOT | MOVEFILE_CREATE_HARDLINK)) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    std::string from, to;
+    if (!to_linux(existing, &from)) return FALSE;
+    if (target == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // deletion is for reboot moves only
+    if (!to_linux(target, &to)) return FALSE;
+    struct stat source;
+    if (lstat(from.c_str(), &source) != 0) return fail(errno == ENOENT ? missing_error(from) : win32_error_from_errno(errno), FALSE);
+    struct stat destination;
+    bool exists = lstat(to.c_str(), &destination) == 0;
+    if (exists && !(source.st_dev == destination.st_dev && source.st_ino == destination.st_ino)) {
+        // Windows never replaces a directory, and replaces a file only when asked.
+        if (!(flags & MOVEFILE_REPLACE_EXISTING) || S_ISDIR(destination.st_mode) || S_ISDIR(source.st_mode))
+            return fail(S_ISDIR(destination.st_mode) && (flags & MOVEFILE_REPLACE_EXISTING) ? ERROR_ACCESS_DENIED
+                                                                                             : ERROR_ALREADY_EXISTS,
+                        FALSE);
+        if (S_ISREG(destination.st_mode) && !(destination.st_mode & 0222)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    }
+    if (rename(from.c_str(), to.c_str()) == 0) {
+        if (flags & MOVEFILE_WRITE_THROUGH) sync();
+        return TRUE;
+    }
+    int error = errno;
+    if (error == EXDEV) {
+        if (!(flags & MOVEFILE_COPY_ALLOWED)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);
+        if (S_ISDIR(source.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);  // as Windows: directories do not cross volumes
+        if (DWORD copied = copy_contents(from, to, (flags & MOVEFILE_WRITE_THROUGH) != 0)) return fail(copied, FALSE);
+        if (unlink(from.c_str()) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        return TRUE;
+    }
+    if (error == ENOENT) return fail(ERROR_PATH_NOT_FOUND, FALSE);  // the target's directory
+    if (error == ENOTEMPTY || error == EEXIST || error == EISDIR || error == ENOTDIR || error == EINVAL)
+        return fail(ERROR_ACCESS_DENIED, FALSE);
+    return fail(win32_error_from_errno(error), FALSE);
+}
+
+}  // namespace
+
+extern "C" {
+
+BOOL WINAPI MoveFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName)
+{
+    return move_file(lpExistingFileName, lpNewFileName, MOVEFILE_COPY_ALLOWED);
+}
+BOOL WINAPI MoveFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName)
+{
+    return move_file(lpExistingFileName, lpNewFileName, MOVEFILE_COPY_ALLOWED);
+}
+BOOL WINAPI MoveFileExA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, DWORD dwFlags)
+{
+    return move_file(lpExistingFileName, lpNewFileName, dwFlags);
+}
+BOOL WINAPI MoveFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, DWORD dwFlags)
+{
+    return move_file(lpExistingFileName, lpNewFileName, dwFlags);
+}
+
+}  // extern "C"
