@@ -16,5 +16,6 @@
 #include <processthreadsapi.h>
 #include <processenv.h>
 #include <dirchanges.h>
+#include <winioctl.h>
 
 #endif

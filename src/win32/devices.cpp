@@ -1,6 +1,7 @@
 // devices.cpp: CreateFile's table of device names (devices.h).
 #include "win32/devices.h"
 #include "win32/console_open.h"
+#include "win32/volume.h"
 
 namespace overlapped::win32 {
 
@@ -14,6 +15,7 @@ using Opener = bool (*)(const std::string& name, DWORD access, DWORD share, DWOR
 constexpr Opener kOpeners[] = {
     nullptr,
     open_console_name,  // CONIN$, CONOUT$ (win32/console.cpp)
+    open_drive,  // \\.\PHYSICALDRIVEn, \\.\X: (win32/volume.cpp)
 };
 
 }  // namespace
