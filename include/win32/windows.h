@@ -14,5 +14,6 @@
 #include <namedpipeapi.h>
 #include <processthreadsapi.h>
 #include <processenv.h>
+#include <commapi.h>
 
 #endif

@@ -12,6 +12,7 @@ using Opener = bool (*)(const std::string& name, DWORD access, DWORD share, DWOR
 // The drivers' openers, tried in order. A driver adds its own line here.
 constexpr Opener kOpeners[] = {
     nullptr,
+    open_serial_port,  // COMn, LPTn (src/win32/comm.cpp)
 };
 
 }  // namespace

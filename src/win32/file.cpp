@@ -391,6 +391,8 @@ BOOL WINAPI SetFileValidData(HANDLE hFile, LONGLONG ValidDataLength)
 
 BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 {
+    BOOL drained;
+    if (win32::flush_serial_port(hFile, &drained)) return drained;  // a COM port: drains its output
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }
@@ -406,6 +408,8 @@ DWORD WINAPI GetFileType(HANDLE hFile)
         type = static_cast<drivers::FileDevice*>(object)->type();
     else if (object->type() == kernel::ObjectType::Socket || object->type() == kernel::ObjectType::Pipe)
         type = FILE_TYPE_PIPE;  // a pipe end, or a socket (as Windows reports one)
+    else if (object->type() == kernel::ObjectType::Serial)
+        type = FILE_TYPE_CHAR;
     else if (object->type() == kernel::ObjectType::Mailslot)
         type = FILE_TYPE_DISK;  // as Windows reports a mailslot (its device is not a pipe's)
     else
