@@ -203,6 +203,9 @@ void SerialDevice::last_handle_closed()
     Device::last_handle_closed();  // cancels the requests in progress
     interrupt_blocked();
     ring();
+    // The port is free at once for the next CreateFile, though the descriptor lives on
+    // until the last request has let go of the device (and io_uring of the file).
+    flock(fd_, LOCK_UN);
 }
 
 void SerialDevice::recycle()

@@ -89,6 +89,18 @@ static void set_timeouts(HANDLE port, DWORD interval, DWORD multiplier, DWORD co
 
 static DWORD elapsed_since(DWORD start) { return GetTickCount() - start; }
 
+struct mask_later {
+    HANDLE port;
+    int ms;
+};
+static void *set_mask_later(void *arg)
+{
+    struct mask_later *m = arg;
+    usleep((useconds_t)m->ms * 1000);
+    SetCommMask(m->port, EV_RXCHAR | EV_TXEMPTY);
+    return NULL;
+}
+
 static LONG apc_calls;
 static DWORD apc_bytes, apc_error;
 static void WINAPI read_done(DWORD error, DWORD bytes, LPOVERLAPPED overlapped)
@@ -373,6 +385,38 @@ int main(void)
     CHECK(WriteFile(port, "w", 1, &n, NULL));
     CHECK(WaitCommEvent(port, &mask, NULL));
     CHECK_EQ(mask, EV_TXEMPTY);
+    TEST("WaitCommEvent on a synchronous handle: SetCommMask from another thread ends it with mask 0");
+    CHECK(SetCommMask(port, EV_RXCHAR));
+    struct mask_later later = {port, 300};
+    pthread_t changer;
+    mask = 0xdeadbeef;
+    start = GetTickCount();
+    pthread_create(&changer, NULL, set_mask_later, &later);
+    CHECK(WaitCommEvent(port, &mask, NULL));
+    took = elapsed_since(start);
+    pthread_join(changer, NULL);
+    CHECK_EQ(mask, 0);
+    if (took < 250 || took >= 3000) printf("  the wait took %lu ms\n", (unsigned long)took);
+    CHECK(took >= 250 && took < 3000);
+
+    TEST("write time-outs: a write the other end does not take ends successfully with fewer bytes");
+    COMMTIMEOUTS wt = {0, 0, 0, 0, 200};
+    CHECK(SetCommTimeouts(port, &wt));
+    static char big[1 << 20];
+    memset(big, 'b', sizeof big);
+    start = GetTickCount();
+    SetLastError(0xdeadbeef);
+    CHECK(WriteFile(port, big, sizeof big, &n, NULL));
+    took = elapsed_since(start);
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(n > 0 && n < sizeof big);
+    CHECK(took >= 150 && took < 2000);
+    COMSTAT queued;
+    CHECK(PurgeComm(port, PURGE_TXCLEAR | PURGE_RXCLEAR));
+    CHECK(ClearCommError(port, &errors, &queued));
+    for (int i = 0; i < 20; ++i) master_drain();
+    set_timeouts(port, 0, 0, 0);
+
     CHECK(PurgeComm(port, PURGE_RXCLEAR));
     master_drain();
     CHECK(CloseHandle(port));
@@ -538,6 +582,34 @@ int main(void)
     CHECK_ERROR(ERROR_OPERATION_ABORTED);
     CHECK(done_ov == &ov);
 
+    TEST("an overlapped write with a time-out the other end does not take");
+    COMMTIMEOUTS owt = {0, 0, 0, 0, 200};
+    CHECK(SetCommTimeouts(port, &owt));
+    static char big_out[1 << 20];
+    memset(&ov, 0, sizeof ov);
+    ok = WriteFile(port, big_out, sizeof big_out, NULL, &ov);
+    CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+    CHECK(GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 3000));
+    CHECK(done_ov == &ov);
+    CHECK(n > 0 && n < sizeof big_out);
+    CHECK(PurgeComm(port, PURGE_TXCLEAR));
+    for (int i = 0; i < 20; ++i) master_drain();
+    set_timeouts(port, 0, 0, 0);
+
+    TEST("closing one of two handles of the port leaves its pending read alone");
+    HANDLE dup = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), port, GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    memset(&ov, 0, sizeof ov);
+    CHECK(!ReadFile(dup, buffer, 4, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CloseHandle(dup));
+    done_ov = NULL;
+    CHECK(!GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 150));
+    CHECK(done_ov == NULL); /* nothing completed */
+    CHECK(CancelIoEx(port, &ov));
+    CHECK(!GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 2000));
+    CHECK_ERROR(ERROR_OPERATION_ABORTED);
+
     TEST("the hang-up: the other end closes while a read and a WaitCommEvent are pending");
     OVERLAPPED read_ov, wait_ov;
     memset(&read_ov, 0, sizeof read_ov);
@@ -568,6 +640,32 @@ int main(void)
     CHECK(CloseHandle(iocp));
     CloseHandle(event);
     CloseHandle(ov2.hEvent);
+
+    TEST("CloseHandle of the last handle ends the pending read and WaitCommEvent");
+    open_pair();
+    port = open_port(FILE_FLAG_OVERLAPPED);
+    set_timeouts(port, 0, 0, 0);
+    event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE wait_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    memset(&read_ov, 0, sizeof read_ov);
+    read_ov.hEvent = event;
+    memset(&wait_ov, 0, sizeof wait_ov);
+    wait_ov.hEvent = wait_event;
+    CHECK(SetCommMask(port, EV_RXCHAR));
+    CHECK(!ReadFile(port, buffer, 4, NULL, &read_ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!WaitCommEvent(port, &evmask, &wait_ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CloseHandle(port));
+    CHECK_EQ(WaitForSingleObject(event, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(wait_event, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(read_ov.Internal, STATUS_CANCELLED);
+    CHECK_EQ(wait_ov.Internal, STATUS_CANCELLED);
+    port = open_port(0); /* and the port can be opened again */
+    CHECK(CloseHandle(port));
+    CloseHandle(event);
+    CloseHandle(wait_event);
+    close(master);
 
     TEST("LPTn on a mapped file: writes and FlushFileBuffers");
     char lpt_path[] = "/tmp/overlapped-lpt-XXXXXX";
