@@ -363,7 +363,7 @@ DWORD SerialDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     } else {
         state->clock = serial_read_start(timeouts_, transfer.length, now);
     }
-    op->descriptor = direction == 0 ? fd_ : fd_;
+    op->descriptor = fd_;
     op->flags = transfer.write ? POLLOUT : POLLIN;
     // The first attempt happens in step(), called at once for a plan done now: here we
     // only ask the I/O manager to run the step without the engine.
