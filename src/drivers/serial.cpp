@@ -157,11 +157,14 @@ SerialDevice* SerialDevice::open(const std::string& path, DWORD flags, DWORD* er
     epoll_event drained[4];
     epoll_wait(event_epoll, drained, 4, 0);
 
+    int sync_fd = (flags & FILE_FLAG_OVERLAPPED) ? -1 : ::open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+
     SerialDevice* device = kernel::Pool<SerialDevice>::instance().acquire();
     device->lock.lock();
     device->reset_base();
     device->reset_device();
     device->fd_ = fd;
+    device->sync_fd_ = sync_fd;
     device->flags_ = flags;
     device->doorbell_ = doorbell;
     device->event_epoll_ = event_epoll;
@@ -171,6 +174,7 @@ SerialDevice* SerialDevice::open(const std::string& path, DWORD flags, DWORD* er
         device->epoll_[i] = epolls[i];
     }
     device->hung_.store(false, std::memory_order_relaxed);
+    device->closed_.store(false, std::memory_order_relaxed);
     device->mask_.store(0, std::memory_order_relaxed);
     DCB& dcb = device->dcb_;
     dcb = DCB{};
@@ -200,6 +204,7 @@ SerialDevice* SerialDevice::open(const std::string& path, DWORD flags, DWORD* er
 
 void SerialDevice::last_handle_closed()
 {
+    closed_.store(true, std::memory_order_release);
     Device::last_handle_closed();  // cancels the requests in progress
     interrupt_blocked();
     ring();
@@ -211,8 +216,8 @@ void SerialDevice::last_handle_closed()
 void SerialDevice::recycle()
 {
     lock.lock();
-    int descriptors[8] = {fd_, doorbell_, event_epoll_, ticker_, timer_[0], timer_[1], epoll_[0], epoll_[1]};
-    fd_ = doorbell_ = event_epoll_ = ticker_ = -1;
+    int descriptors[9] = {fd_, doorbell_, event_epoll_, ticker_, timer_[0], timer_[1], epoll_[0], epoll_[1], sync_fd_};
+    fd_ = doorbell_ = event_epoll_ = ticker_ = sync_fd_ = -1;
     timer_[0] = timer_[1] = epoll_[0] = epoll_[1] = -1;
     unbind();
     lock.unlock();
@@ -551,19 +556,44 @@ DWORD SerialDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* don
     char* buffer = static_cast<char*>(transfer.buffer);
     DWORD error = ERROR_SUCCESS;
     bool entered = false;
+    // With no deadline, the blocking descriptor waits in the kernel: one system call a
+    // transfer, as a plain read() or write(); otherwise non-blocking tries and poll.
+    bool blocking = sync_fd_ >= 0 && (write ? write_deadline == 0
+                                            : clock.mode == SerialReadClock::Normal && clock.total_deadline == 0);
     for (;;) {
         bool hung = false;
         DWORD before = *done;
+        if (blocking && !write && clock.interval != 0 && *done > 0) blocking = false;  // the gaps count now
+        if (blocking && !entered) {
+            ++self->wait_epoch;
+            lock.lock();
+            if (handle_count == 0) {
+                lock.unlock();
+                return ERROR_OPERATION_ABORTED;
+            }
+            blocked_enter(self);
+            lock.unlock();
+            entered = true;
+        }
+        int descriptor = blocking ? sync_fd_ : fd_;
         while (*done < transfer.length) {
-            ssize_t moved = write ? ::write(fd_, buffer + *done, transfer.length - *done)
-                                  : ::read(fd_, buffer + *done, transfer.length - *done);
+            ssize_t moved = write ? ::write(descriptor, buffer + *done, transfer.length - *done)
+                                  : ::read(descriptor, buffer + *done, transfer.length - *done);
             if (moved > 0) {
                 *done += static_cast<DWORD>(moved);
+                if (blocking && !write && clock.interval != 0) break;  // from now on the gaps count
                 continue;
             }
-            if (moved < 0 && errno == EINTR) continue;
+            if (moved < 0 && errno == EINTR) {
+                if (blocking && (io::sync_io_cancelled() || closed_.load(std::memory_order_acquire))) break;
+                continue;
+            }
             if (moved < 0 && errno == EAGAIN) break;
             hung = true;
+            break;
+        }
+        if (blocking && (io::sync_io_cancelled() || closed_.load(std::memory_order_acquire)) && *done < transfer.length) {
+            error = ERROR_OPERATION_ABORTED;
             break;
         }
         now = monotonic_ms();

@@ -95,6 +95,10 @@ private:
     void wrote_some();
 
     int fd_ = -1;
+    // A handle without FILE_FLAG_OVERLAPPED also has a blocking descriptor of the tty
+    // (its own open file description): a read or write with no deadline waits in the
+    // kernel in one system call, as a plain read() does (-1: none).
+    int sync_fd_ = -1;
     DWORD flags_ = 0;
     int doorbell_ = -1;   // eventfd: SetCommMask, writes, close
     int event_epoll_ = -1;  // tty (edge-triggered), doorbell, ticker
@@ -102,6 +106,7 @@ private:
     int timer_[2] = {-1, -1};  // the read and the write direction's timerfd
     int epoll_[2] = {-1, -1};  // tty + that timerfd
     std::atomic<bool> hung_{false};
+    std::atomic<bool> closed_{false};  // the last handle is closed
     std::atomic<DWORD> mask_{0};
     // Under `lock`:
     DCB dcb_{};

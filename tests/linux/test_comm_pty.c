@@ -89,6 +89,20 @@ static void set_timeouts(HANDLE port, DWORD interval, DWORD multiplier, DWORD co
 
 static DWORD elapsed_since(DWORD start) { return GetTickCount() - start; }
 
+struct blocked_read {
+    HANDLE port;
+    BOOL ok;
+    DWORD error, bytes;
+};
+static DWORD WINAPI read_blocked(LPVOID arg)
+{
+    struct blocked_read *r = arg;
+    char buffer[8];
+    r->ok = ReadFile(r->port, buffer, sizeof buffer, &r->bytes, NULL);
+    r->error = GetLastError();
+    return 0;
+}
+
 struct mask_later {
     HANDLE port;
     int ms;
@@ -398,6 +412,18 @@ int main(void)
     CHECK_EQ(mask, 0);
     if (took < 250 || took >= 3000) printf("  the wait took %lu ms\n", (unsigned long)took);
     CHECK(took >= 250 && took < 3000);
+
+    TEST("CancelSynchronousIo ends a synchronous read waiting for its bytes");
+    set_timeouts(port, 0, 0, 0);
+    struct blocked_read blocked = {port, TRUE, 0, 0};
+    HANDLE reader = CreateThread(NULL, 0, read_blocked, &blocked, 0, NULL);
+    Sleep(200);
+    CHECK_EQ(WaitForSingleObject(reader, 0), WAIT_TIMEOUT);
+    CHECK(CancelSynchronousIo(reader));
+    CHECK_EQ(WaitForSingleObject(reader, 2000), WAIT_OBJECT_0);
+    CHECK(!blocked.ok);
+    CHECK_EQ(blocked.error, ERROR_OPERATION_ABORTED);
+    CloseHandle(reader);
 
     TEST("write time-outs: a write the other end does not take ends successfully with fewer bytes");
     COMMTIMEOUTS wt = {0, 0, 0, 0, 200};
