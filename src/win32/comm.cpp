@@ -168,7 +168,7 @@ bool open_lpt(const std::string& name, DWORD access, DWORD share, DWORD, DWORD f
     DWORD error;
     ACCESS_MASK rights = granted_access(access);
     drivers::FileDevice* device = drivers::FileDevice::open(
-        path, rights, share | FILE_SHARE_READ, device_node ? OPEN_EXISTING : OPEN_ALWAYS,
+        path, rights, share, device_node ? OPEN_EXISTING : OPEN_ALWAYS,
         flags & (FILE_FLAG_OVERLAPPED | FILE_FLAG_WRITE_THROUGH), &existed, &error);
     if (device == nullptr) {
         *handle = fail(error, INVALID_HANDLE_VALUE);
