@@ -129,7 +129,7 @@ int main(void)
 {
     open_pair();
     char buffer[64];
-    DWORD n = 0, start;
+    DWORD n = 0, start, evmask_tx = 0;
 
     TEST("CreateFile: COMn through OVERLAPPED_COM; one handle at a time; FILE_TYPE_CHAR");
     HANDLE port = open_port(0);
@@ -541,6 +541,69 @@ int main(void)
     CHECK(GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 2000));
     CHECK(done_ov == &ov2);
     CHECK(memcmp(buffer, "12", 2) == 0 && memcmp(second_buffer, "34", 2) == 0);
+
+    TEST("overlapped reads with time-outs: a queued read starts its clocks when it starts");
+    set_timeouts(port, 0, 0, 300);
+    memset(&ov, 0, sizeof ov);
+    memset(&ov2, 0, sizeof ov2);
+    start = GetTickCount();
+    CHECK(!ReadFile(port, buffer, 8, NULL, &ov));
+    CHECK(!ReadFile(port, second_buffer, 4, NULL, &ov2));
+    CHECK(GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 3000));
+    DWORD first_done = elapsed_since(start);
+    CHECK(done_ov == &ov);
+    CHECK_EQ(n, 0);
+    CHECK(GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 3000));
+    DWORD second_done = elapsed_since(start);
+    CHECK(done_ov == &ov2);
+    CHECK_EQ(n, 0);
+    if (!(first_done >= 250 && second_done >= 550)) printf("  reads ended at %lu and %lu ms\n", (unsigned long)first_done, (unsigned long)second_done);
+    CHECK(first_done >= 250 && first_done < 2000);
+    CHECK(second_done >= 550 && second_done < 3000);
+
+    TEST("overlapped reads: the interval time-out and MAXDWORD/MAXDWORD/c");
+    set_timeouts(port, 100, 0, 0);
+    memset(&ov, 0, sizeof ov);
+    CHECK(!ReadFile(port, buffer, 8, NULL, &ov));
+    done_ov = NULL;
+    CHECK(!GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 300)); /* no byte yet: no limit */
+    CHECK(done_ov == NULL);
+    start = GetTickCount();
+    master_write("ij", 2);
+    CHECK(GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 3000));
+    took = elapsed_since(start);
+    CHECK_EQ(n, 2);
+    CHECK(took >= 80 && took < 2000);
+    set_timeouts(port, MAXDWORD, MAXDWORD, 2000);
+    memset(&ov, 0, sizeof ov);
+    start = GetTickCount();
+    CHECK(!ReadFile(port, buffer, 8, NULL, &ov));
+    usleep(100000);
+    master_write("m", 1);
+    CHECK(GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 3000));
+    took = elapsed_since(start);
+    CHECK_EQ(n, 1);
+    CHECK(took < 1500); /* the first byte ended it, long before 2 s */
+    set_timeouts(port, 0, 0, 0);
+
+    TEST("WaitCommEvent, overlapped: EV_TXEMPTY after a write");
+    CHECK(SetCommMask(port, EV_TXEMPTY));
+    memset(&ov, 0, sizeof ov);
+    CHECK(!WaitCommEvent(port, &evmask_tx, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    memset(&ov2, 0, sizeof ov2);
+    ok = WriteFile(port, "t", 1, NULL, &ov2);
+    CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+    int got_wait = 0, got_write = 0;
+    for (int i = 0; i < 2; ++i) {
+        CHECK(GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 3000));
+        if (done_ov == &ov) got_wait = 1;
+        if (done_ov == &ov2) got_write = 1;
+    }
+    CHECK(got_wait && got_write);
+    CHECK_EQ(evmask_tx, EV_TXEMPTY);
+    master_drain();
+    CHECK(SetCommMask(port, 0));
 
     TEST("CancelIoEx of a pending read; PurgeComm(PURGE_RXABORT) of another");
     memset(&ov, 0, sizeof ov);
