@@ -540,11 +540,16 @@ DWORD SerialDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* don
     if (transfer.length == 0) return ERROR_SUCCESS;
     kernel::ThreadState* self = kernel::current_thread();
     bool write = transfer.write;
-    uint64_t now = monotonic_ms();
+    uint64_t now = 0;
     SerialReadClock clock;
     uint64_t write_deadline = 0;
+    bool timed;  // any time-out at all (else the clock is never read)
     {
         LockGuard guard(lock);
+        timed = write ? (timeouts_.WriteTotalTimeoutMultiplier | timeouts_.WriteTotalTimeoutConstant) != 0
+                      : (timeouts_.ReadIntervalTimeout | timeouts_.ReadTotalTimeoutMultiplier |
+                         timeouts_.ReadTotalTimeoutConstant) != 0;
+        if (timed) now = monotonic_ms();
         if (write) {
             uint64_t total = static_cast<uint64_t>(timeouts_.WriteTotalTimeoutMultiplier) * transfer.length +
                              timeouts_.WriteTotalTimeoutConstant;
@@ -596,7 +601,7 @@ DWORD SerialDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* don
             error = ERROR_OPERATION_ABORTED;
             break;
         }
-        now = monotonic_ms();
+        if (timed) now = monotonic_ms();
         if (*done != before) {
             if (write) wrote_some();
             else clock.last_data = now;
