@@ -17,5 +17,6 @@
 #include <processenv.h>
 #include <dirchanges.h>
 #include <winioctl.h>
+#include <commapi.h>
 
 #endif

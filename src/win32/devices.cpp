@@ -16,6 +16,7 @@ constexpr Opener kOpeners[] = {
     nullptr,
     open_console_name,  // CONIN$, CONOUT$ (win32/console.cpp)
     open_drive,  // \\.\PHYSICALDRIVEn, \\.\X: (win32/volume.cpp)
+    open_serial_port,  // COMn, LPTn (src/win32/comm.cpp)
 };
 
 }  // namespace

@@ -397,6 +397,8 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 {
     BOOL on_drive;
     if (win32::drive_flush(hFile, &on_drive)) return on_drive;
+    BOOL drained;
+    if (win32::flush_serial_port(hFile, &drained)) return drained;  // a COM port: drains its output
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }
@@ -414,8 +416,8 @@ DWORD WINAPI GetFileType(HANDLE hFile)
         type = FILE_TYPE_PIPE;  // a pipe end, or a socket (as Windows reports one)
     else if (object->type() == kernel::ObjectType::Mailslot || object->type() == kernel::ObjectType::Disk)
         type = FILE_TYPE_DISK;  // a mailslot (its device is not a pipe's), a drive
-    else if (object->type() == kernel::ObjectType::Console)
-        type = FILE_TYPE_CHAR;  // a console buffer (src/drivers/console.h)  // as Windows reports a mailslot (its device is not a pipe's)
+    else if (object->type() == kernel::ObjectType::Console || object->type() == kernel::ObjectType::Serial)
+        type = FILE_TYPE_CHAR;  // a console buffer (src/drivers/console.h), a COM port
     else
         error = ERROR_INVALID_HANDLE;
     object->release_reference();
