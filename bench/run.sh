@@ -62,10 +62,19 @@ else
     echo "# fio: not installed, no fio anchors (n/a; scripts/install-deps.sh installs it)"
 fi
 
-run() {  # label command...: appends "label metric value" lines
+hung=()
+run() {  # label command...: appends "label metric value" lines. A program still running
+         # after 180 s (the longest, a full bench_file, takes well under a minute) is
+         # stopped and reported as hung: the metrics it had printed count, the run goes on,
+         # and run.sh exits 1 at the end.
     local label=$1
     shift
-    "$@" $quick 2>/dev/null | awk -v label="$label" '$1 == "METRIC" {print label, $2, $3}' >>"$results"
+    timeout -k 10 180 "$@" $quick 2>/dev/null | awk -v label="$label" '$1 == "METRIC" {print label, $2, $3}' >>"$results"
+    local status=${PIPESTATUS[0]}
+    if ((status == 124 || status == 137)); then  # timed out (137: it needed SIGKILL too)
+        hung+=("$label: $*")
+        echo "# HUNG: $label: $* did not end within 180 s, stopped" >&2
+    fi
 }
 run_copies() {  # filecopy's time is ours, cp's and dd's are anchors
     bash "$here/filecopy.sh" "$build" "$data_file" |
@@ -265,6 +274,7 @@ table("fallback engine: issue 14", "fallback",
       wine=False)
 cold_note("fallback", "fallback")
 PY
+for command in "${hung[@]}"; do echo "HUNG (stopped after 180 s; its later metrics are missing from that run): $command"; done
 
 # The echo-server benchmarks (bench/echo.sh): their own table, when the load generator is
 # built. They start their own Wine session after the one above has ended.
@@ -278,3 +288,6 @@ if [ -x "$build/bench/pipe_raw" ]; then
     echo
     bash "$here/pipes.sh" "$build" ${quick:+--quick} --runs "$runs"
 fi
+status=$?  # the last step's status, as before; a hung program makes it 1
+((${#hung[@]} == 0)) || exit 1
+exit $status
