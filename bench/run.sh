@@ -14,6 +14,11 @@
 # process benchmarks of issue 13 (named pipes against Unix sockets, CreateProcess against
 # posix_spawn, and Wine).
 #
+# If fio is installed, it reads the same file as a further anchor (io_uring and psync
+# engines); without it those columns are n/a. Each run ends with the cold-cache
+# measurements: the file is dropped from the page cache (anchors/uring_file --drop-cache)
+# right before each of them; the next run's programs read the whole file again first.
+#
 # Ratios are always "how many times better we are": throughput ours/anchor, latency
 # anchor/ours. A target passes when the ratio is at least the number shown.
 set -uo pipefail
@@ -50,14 +55,63 @@ else
     echo "# wine: not available, no Wine column"
 fi
 
-run() {  # label command...: appends "label metric value" lines
+fio_ok=""
+if command -v fio >/dev/null; then
+    fio_ok=yes
+else
+    echo "# fio: not installed, no fio anchors (n/a; scripts/install-deps.sh installs it)"
+fi
+
+hung=()
+run() {  # label command...: appends "label metric value" lines. A program still running
+         # after 180 s (the longest, a full bench_file, takes well under a minute) is
+         # stopped and reported as hung: the metrics it had printed count, the run goes on,
+         # and run.sh exits 1 at the end.
     local label=$1
     shift
-    "$@" $quick 2>/dev/null | awk -v label="$label" '$1 == "METRIC" {print label, $2, $3}' >>"$results"
+    timeout -k 10 180 "$@" $quick 2>/dev/null | awk -v label="$label" '$1 == "METRIC" {print label, $2, $3}' >>"$results"
+    local status=${PIPESTATUS[0]}
+    if ((status == 124 || status == 137)); then  # timed out (137: it needed SIGKILL too)
+        hung+=("$label: $*")
+        echo "# HUNG: $label: $* did not end within 180 s, stopped" >&2
+    fi
 }
 run_copies() {  # filecopy's time is ours, cp's and dd's are anchors
     bash "$here/filecopy.sh" "$build" "$data_file" |
         awk '$1 == "METRIC" {print ($2 ~ /^filecopy/ ? "ours" : "anchor"), $2, $3}' >>"$results"
+}
+
+run_fio() {  # engine metric: fio's 4 KiB random buffered reads of the data file, as an anchor
+    local engine=$1 metric=$2 depth=32 extra=()
+    # psync is synchronous: one pread at a time, iodepth 1 whatever is asked. io_uring: up
+    # to 32 submitted and reaped at once (fio's defaults are one by one: slower here).
+    if [ "$engine" = psync ]; then depth=1; else extra=(--iodepth_batch_submit=32 --iodepth_batch_complete_max=32); fi
+    # --invalidate=0: fio would otherwise drop the file's cache first.
+    fio --name=randread --filename="${data_file//:/\\:}" --readonly --rw=randread --bs=4k \
+        --ioengine="$engine" --iodepth=$depth "${extra[@]}" --direct=0 --invalidate=0 --norandommap \
+        --time_based --runtime="$([ -n "$quick" ] && echo 300ms || echo 2s)" --output-format=json 2>/dev/null |
+        python3 -c '
+import json, sys
+text = sys.stdin.read()
+try: iops = json.loads(text[text.index("{"):])["jobs"][0]["read"]["iops"]
+except (ValueError, KeyError, IndexError): sys.exit(0)
+print("anchor", sys.argv[1], iops / 1e3)' "$metric" >>"$results"
+}
+cold() {  # label command...: drops the file's cache, runs the command's cold measurement,
+          # and notes how much of the file was cached after the drop and after the run
+    local label=$1
+    "$build/bench/uring_file" --drop-cache "$data_file" 2>/dev/null |
+        awk -v label="$label" '$1 == "METRIC" {print "dropped", label, $3}' >>"$results"
+    run "$@"
+    "$build/bench/uring_file" --cached "$data_file" 2>/dev/null |
+        awk -v label="$label" '$1 == "METRIC" {print "cached", label, $3}' >>"$results"
+}
+cold_pair() {  # i label engine: ours cold with the fast path on (label) and off (label_pending),
+               # in an order that alternates from run to run
+    local i=$1 label=$2 engine=$3
+    local on=(cold "$label" env OVERLAPPED_ENGINE="$engine" "$build/bench/bench_file" --cold "$data_file")
+    local off=(cold "${label}_pending" env OVERLAPPED_ENGINE="$engine" OVERLAPPED_FAST_PATH=0 "$build/bench/bench_file" --cold "$data_file")
+    if ((i % 2)); then "${on[@]}"; "${off[@]}"; else "${off[@]}"; "${on[@]}"; fi
 }
 
 for ((i = 1; i <= runs; i++)); do
@@ -68,11 +122,20 @@ for ((i = 1; i <= runs; i++)); do
     [ -x "$build/bench/asio_post" ] && run anchor "$build/bench/asio_post"
     run ours "$build/bench/bench_file" "$data_file"
     run anchor "$build/bench/uring_file" "$data_file"
+    if [ -n "$fio_ok" ]; then  # the file is cached: both programs above read it whole
+        run_fio io_uring fio_uring_randread_kiops
+        run_fio psync fio_psync_randread_kiops
+    fi
     # The same programs on the fallback engine (epoll + thread pool, docs/engines.md).
     run fallback env OVERLAPPED_ENGINE=fallback "$build/bench/bench_event"
     run fallback env OVERLAPPED_ENGINE=fallback "$build/bench/bench_iocp"
     run fallback env OVERLAPPED_ENGINE=fallback "$build/bench/bench_file" "$data_file"
     run_copies
+    # Cold cache, last: each measurement right after the file is dropped from the cache
+    # (fast path on, and off: today's pending path), then raw liburing, then the fallback.
+    cold_pair "$i" ours auto  # as the runs above: the engine chosen by default
+    cold anchor "$build/bench/uring_file" --cold "$data_file"
+    cold_pair "$i" fallback fallback
 done
 # Wine last: its wineserver lingers after a program ends and would disturb native runs.
 if [ -n "$wine_ok" ]; then
@@ -100,7 +163,17 @@ def ratio(a, b, higher):  # "times better": a/b for throughput, b/a for latency
     return a / b if higher else b / a
 def fmt(x, unit=""):
     return "n/a" if x is None else (f"{x:.3g}{unit}" if x < 100 else f"{x:,.0f}{unit}")
-# (ours, anchor label, anchor metric, higher_is_better, target vs anchor, target vs wine)
+
+# Issue 14's bar for skip-on-success: the best (highest median) of the native ways to make
+# the same reads: a pread loop, raw liburing, fio with io_uring and with psync.
+best_of = ["pread_qd1_kiops", "uring_randread_kiops", "fio_uring_randread_kiops", "fio_psync_randread_kiops"]
+measured = [(median("anchor", m), m) for m in best_of if median("anchor", m) is not None]
+best_name = max(measured)[1] if measured else None
+if measured: values[("anchor", "best_randread_kiops")] = [max(measured)[0]]
+
+# (ours, anchor label, anchor metric, higher_is_better, target vs anchor, target vs wine).
+# Anchor labels: "anchor" a native program (or fio); "ours" another metric of ours;
+# "pending" the same metric of ours with OVERLAPPED_FAST_PATH=0 (the pending path).
 rows = [
     ("iocp_post_get_1thread_mops", "anchor", "asio_post_run_one_1thread_mops", True, 1.0, 1000),
     ("iocp_post_get_1thread_mops", "anchor", "asio_repost_1thread_mops", True, None, None),
@@ -110,35 +183,74 @@ rows = [
     ("iocp_pingpong_us", "anchor", "futex_roundtrip_us", False, 1 / 1.3, 10),
     ("event_roundtrip_us", "anchor", "futex_roundtrip_us", False, None, 10),
     ("wait_signalled_ns", None, None, False, None, 10),
-    ("file_randread_port_kiops", "anchor", "uring_randread_kiops", True, 0.9, 20),
+    ("file_randread_port_kiops", "anchor", "uring_randread_kiops", True, 1.0, 20),
     ("file_randread_port_kiops", "anchor", "pread_qd1_kiops", True, None, None),
+    ("file_randread_port_at_once_pct", None, None, True, None, None),
+    ("file_randread_skip_kiops", "anchor", "best_randread_kiops", True, 1.0, None),
+    ("file_randread_skip_kiops", "anchor", "pread_qd1_kiops", True, None, None),
+    ("file_randread_skip_kiops", "anchor", "uring_randread_kiops", True, None, None),
+    ("file_randread_skip_kiops", "anchor", "fio_uring_randread_kiops", True, None, None),
+    ("file_randread_skip_kiops", "anchor", "fio_psync_randread_kiops", True, None, None),
+    ("file_randread_skip_at_once_pct", None, None, True, None, None),
     ("file_randread_event_kiops", "ours", "file_randread_port_kiops", True, None, None),
     ("file_randread_apc_kiops", "ours", "file_randread_port_kiops", True, None, None),
     ("file_seqread_1m_mbps", "anchor", "uring_seqread_1m_mbps", True, 0.9, None),
     ("file_randread_nobuf_port_kiops", "anchor", "uring_randread_direct_kiops", True, 0.9, None),
     ("file_seqread_1m_nobuf_mbps", "anchor", "uring_seqread_1m_direct_mbps", True, 0.9, None),
+    ("file_randread_cold_port_kiops", "pending", "file_randread_cold_port_kiops", True, 1.0, None),
+    ("file_randread_cold_port_kiops", "anchor", "uring_randread_cold_kiops", True, None, None),
+    ("file_randread_cold_port_at_once_pct", None, None, True, None, None),
     ("filecopy_1g_s", "anchor", "cp_1g_s", False, None, None),
     ("filecopy_1g_s", "anchor", "dd_1g_s", False, None, None),
     ("filecopy_1g_s", "anchor", "dd_direct_1g_s", False, None, None),
 ]
-print(f"{'ours':30} {'value':>9}   {'against':32} {'value':>9} {'ratio':>7} {'target':>7}   {'wine':>9} {'x wine':>8}")
-for ours_metric, anchor_label, anchor_metric, higher, target, wine_target in rows:
-    ours = median("ours", ours_metric)
-    anchor = median(anchor_label, anchor_metric) if anchor_label else None
-    wine = median("wine", ours_metric)
-    r = ratio(ours, anchor, higher)
-    rw = ratio(ours, wine, higher)
-    verdict = "" if target is None or r is None else ("PASS" if r >= target else "MISS")
-    wverdict = "" if wine_target is None or rw is None else ("PASS" if rw >= wine_target else "MISS")
-    name = (anchor_metric if anchor_label != "ours" else "ours " + anchor_metric) if anchor_metric else "-"
-    print(f"{ours_metric:30} {fmt(ours):>9}   {name:32} {fmt(anchor):>9} {fmt(r, 'x'):>7} "
-          f"{('>=' + format(target, '.2g')) if target else '':>7} {verdict:4} {fmt(wine):>9} {fmt(rw, 'x'):>8} {wverdict}")
+def against(label, metric):  # the name in the "against" column
+    if metric is None: return "-"
+    if metric == "best_randread_kiops": return f"best: {best_name}" if best_name else "best of pread/liburing/fio"
+    if label == "ours": return "ours " + metric
+    if label == "pending": return "OVERLAPPED_FAST_PATH=0"
+    return metric
+def table(title, ours_label, rows, wine=True):  # ours_label: "ours" or "fallback"
+    print(f"{title:36} {'value':>9}   {'against':32} {'value':>9} {'ratio':>7} {'target':>7}"
+          + (f"   {'wine':>9} {'x wine':>8}" if wine else ""))
+    for ours_metric, anchor_label, anchor_metric, higher, target, wine_target in rows:
+        ours = median(ours_label, ours_metric)
+        source = {"ours": ours_label, "pending": ours_label + "_pending"}.get(anchor_label, anchor_label)
+        anchor = median(source, anchor_metric) if anchor_label else None
+        wine_value = median("wine", ours_metric)
+        r = ratio(ours, anchor, higher)
+        rw = None if ours_metric.endswith("_pct") else ratio(ours, wine_value, higher)
+        verdict = "" if target is None or r is None else ("PASS" if r >= target else "MISS")
+        wverdict = "" if wine_target is None or rw is None else ("PASS" if rw >= wine_target else "MISS")
+        line = (f"{ours_metric:36} {fmt(ours):>9}   {against(anchor_label, anchor_metric):32} {fmt(anchor):>9} "
+                f"{fmt(r, 'x'):>7} {('>=' + format(target, '.2g')) if target else '':>7} {verdict:4}")
+        if wine: line += f" {fmt(wine_value):>9} {fmt(rw, 'x'):>8} {wverdict}"
+        print(line.rstrip())
+def cold_note(on, off):  # what the cold runs read, and how cold the file was
+    def mib(label, metric="file_randread_cold_port_mib"): return fmt(median(label, metric))
+    def cached(key, label): return fmt(median(key, label), "%")
+    drops = [v for (key, _), vs in values.items() if key == "dropped" for v in vs]
+    if not drops: return
+    print(f"cold runs: 0.5 s each, right after dropping the file's cache (at most {fmt(max(drops), '%')} of it left"
+          " cached); the disk is a virtio disk: cold figures are noisy")
+    print(f"  MiB asked for: fast path on {mib(on)}, off {mib(off + '_pending')}"
+          + (f", liburing {mib('anchor', 'uring_randread_cold_mib')}" if on == "ours" else "")
+          + f"; the file cached after the run: on {cached('cached', on)}, off {cached('cached', off + '_pending')}"
+          + (f", liburing {cached('cached', 'anchor')}" if on == "ours" else ""))
+
+table("ours", "ours", rows)
 print("ratios: throughput ours/anchor, latency anchor/ours (higher is better); medians of the runs")
+if any(key == ("anchor", m) for key in values for m in best_of[2:]):
+    print("fio: io_uring at iodepth 32 (up to 32 submitted and reaped at once), psync at iodepth 1"
+          " (synchronous: one pread at a time)")
+else:
+    print("fio: not installed (or it failed): its rows are n/a")
+cold_note("ours", "ours")
 
 # The fallback engine beside io_uring: every metric of our programs, same run.
 fallback_targets = {"file_randread_port_kiops": 0.4}
 print()
-print(f"{'fallback engine':30} {'value':>9}   {'io_uring':>9} {'ratio':>7} {'target':>7}   {'wine':>9} {'x wine':>8}")
+print(f"{'fallback engine':36} {'value':>9}   {'io_uring':>9} {'ratio':>7} {'target':>7}   {'wine':>9} {'x wine':>8}")
 seen = set()
 for ours_metric, *_ in rows:
     if ours_metric in seen or ours_metric.startswith("filecopy"): continue
@@ -148,13 +260,21 @@ for ours_metric, *_ in rows:
     uring = median("ours", ours_metric)
     wine = median("wine", ours_metric)
     r, rw = ratio(fb, uring, higher), ratio(fb, wine, higher)
+    if ours_metric.endswith("_pct"): r = rw = None  # shares: read the values
     target = fallback_targets.get(ours_metric)
     verdict = "" if target is None or r is None else ("PASS" if r >= target else "MISS")
     wverdict = "" if rw is None else ("PASS" if rw >= 10 else "MISS")
-    print(f"{ours_metric:30} {fmt(fb):>9}   {fmt(uring):>9} {fmt(r, 'x'):>7} "
-          f"{('>=' + format(target, '.2g')) if target else '':>7} {verdict:4} {fmt(wine):>9} {fmt(rw, 'x'):>8} {wverdict}")
+    print(f"{ours_metric:36} {fmt(fb):>9}   {fmt(uring):>9} {fmt(r, 'x'):>7} "
+          f"{('>=' + format(target, '.2g')) if target else '':>7} {verdict:4} {fmt(wine):>9} {fmt(rw, 'x'):>8} {wverdict}".rstrip())
 print("fallback ratios: fallback/io_uring and fallback/Wine (target: at least 10x Wine everywhere)")
+# Issue 14's rows on the fallback engine: the same anchors and targets as above.
+print()
+table("fallback engine: issue 14", "fallback",
+      [row for row in rows if row[0].startswith(("file_randread_port", "file_randread_skip", "file_randread_cold"))],
+      wine=False)
+cold_note("fallback", "fallback")
 PY
+for command in "${hung[@]}"; do echo "HUNG (stopped after 180 s; its later metrics are missing from that run): $command"; done
 
 # The echo-server benchmarks (bench/echo.sh): their own table, when the load generator is
 # built. They start their own Wine session after the one above has ended.
@@ -168,3 +288,6 @@ if [ -x "$build/bench/pipe_raw" ]; then
     echo
     bash "$here/pipes.sh" "$build" ${quick:+--quick} --runs "$runs"
 fi
+status=$?  # the last step's status, as before; a hung program makes it 1
+((${#hung[@]} == 0)) || exit 1
+exit $status

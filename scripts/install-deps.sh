@@ -3,7 +3,8 @@
 # Wine runs need. Idempotent: does nothing when everything is present.
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build pkg-config liburing-dev libboost-dev
+# libboost-dev and fio: anchors of the benchmarks (bench/README.md), which skip them if absent.
+packages=(build-essential cmake ninja-build pkg-config liburing-dev libboost-dev fio
           wine wine64 g++-mingw-w64-x86-64)
 
 missing=()

@@ -11,6 +11,18 @@
 // usage: uring_file [--quick] [FILE]; FILE as bench_file finds it ($OVERLAPPED_BENCH_FILE,
 // else $TMPDIR/overlapped-bench-1g.dat), created with non-zero data if missing and read
 // once before measuring. 2 s a measurement, 0.3 s with --quick.
+//
+// The cold-cache helpers (bench/run.sh; the Win32 bench_file cannot touch the page cache):
+//  uring_file --drop-cache FILE  drops the file's pages from the page cache
+//                                (posix_fadvise POSIX_FADV_DONTNEED over the whole file: no
+//                                root needed; clean pages only, which these are), then
+//                                prints METRIC file_cached_pct: how much of it is still cached
+//  uring_file --cached FILE      prints METRIC file_cached_pct only (mincore on a mapping)
+//  uring_file --cold FILE        no pre-read: 4 KiB random reads, 32 in flight, for 0.5 s
+//                                (also with --quick) from whatever is cached, normally
+//                                nothing (run it right after --drop-cache):
+//                                uring_randread_cold_kiops, and uring_randread_cold_mib, how
+//                                much the counted reads asked for (MiB)
 #include "anchor_common.h"
 
 #include <cerrno>
@@ -19,6 +31,7 @@
 #include <fcntl.h>
 #include <liburing.h>
 #include <string>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,11 +42,13 @@ constexpr unsigned small = 4096;
 constexpr unsigned large = 1024 * 1024;
 constexpr unsigned random_depth = 32;
 constexpr unsigned sequential_depth = 8;
+constexpr double cold_seconds = 0.5;  // --cold, as bench_file --cold
 
 std::string path;
 long long file_bytes;
 double duration;
 uint64_t random_state = 0x9E3779B97F4A7C15ull;
+long last_counted;  // reads counted by the last ring_reads
 
 [[noreturn]] void fatal(const char* what, int error)
 {
@@ -57,7 +72,7 @@ void* allocate(size_t bytes)
     return memory;
 }
 
-void prepare_file(int argc, char** argv)
+void prepare_file(int argc, char** argv, bool pre_read)
 {
     bool given = false;
     for (int i = 1; i < argc; ++i)
@@ -81,6 +96,10 @@ void prepare_file(int argc, char** argv)
         status.st_size = file_size_wanted;
     }
     file_bytes = status.st_size / large * large;
+    if (!pre_read) {
+        std::free(buffer);
+        return;
+    }
 
     int descriptor = open(path.c_str(), O_RDONLY);
     if (descriptor < 0) fatal(path.c_str(), errno);
@@ -134,6 +153,7 @@ double ring_reads(int open_flags, unsigned length, unsigned depth, bool sequenti
     io_uring_queue_exit(&ring);
     close(descriptor);
     std::free(buffers);
+    last_counted = counted;
     return counted / elapsed;
 }
 
@@ -154,12 +174,62 @@ double pread_reads()
     return completed / elapsed;
 }
 
+// The share of the file's pages in the page cache, in percent (mincore on a shared
+// read-only mapping; mapping the file does not read it).
+double cached_percent()
+{
+    int descriptor = open(path.c_str(), O_RDONLY);
+    if (descriptor < 0) fatal(path.c_str(), errno);
+    struct stat status {};
+    if (fstat(descriptor, &status) != 0) fatal("fstat", errno);
+    size_t bytes = static_cast<size_t>(status.st_size), page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    size_t pages = (bytes + page - 1) / page, resident = 0;
+    if (pages > 0) {
+        void* mapping = mmap(nullptr, bytes, PROT_READ, MAP_SHARED, descriptor, 0);
+        if (mapping == MAP_FAILED) fatal("mmap", errno);
+        std::vector<unsigned char> present(pages);
+        if (mincore(mapping, bytes, present.data()) != 0) fatal("mincore", errno);
+        for (unsigned char p : present) resident += p & 1;
+        munmap(mapping, bytes);
+    }
+    close(descriptor);
+    return pages > 0 ? 100.0 * static_cast<double>(resident) / static_cast<double>(pages) : 0;
+}
+
+void drop_cache()
+{
+    int descriptor = open(path.c_str(), O_RDONLY);
+    if (descriptor < 0) fatal(path.c_str(), errno);
+    if (int error = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED); error != 0) fatal("posix_fadvise", error);
+    close(descriptor);
+}
+
+bool has_option(int argc, char** argv, const char* option)
+{
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], option) == 0) return true;
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
     duration = anchor_duration(argc, argv) < 1.0 ? 0.3 : 2.0;
-    prepare_file(argc, argv);
+    if (has_option(argc, argv, "--drop-cache") || has_option(argc, argv, "--cached")) {
+        prepare_file(argc, argv, false);
+        if (has_option(argc, argv, "--drop-cache")) drop_cache();
+        anchor_metric("file_cached_pct", cached_percent(), "%");
+        return 0;
+    }
+    if (has_option(argc, argv, "--cold")) {  // no pre-read, no warm-up: the ring is set up untimed
+        prepare_file(argc, argv, false);
+        double rate = ring_reads(0, small, random_depth, false, cold_seconds);
+        anchor_metric("uring_randread_cold_kiops", rate / 1e3, "kiops");
+        anchor_metric("uring_randread_cold_mib", static_cast<double>(last_counted) * small / (1024.0 * 1024.0), "MiB");
+        return 0;
+    }
+    prepare_file(argc, argv, true);
     std::fprintf(stderr, "uring_file: %s, %lld MiB\n", path.c_str(), file_bytes / large);
 
     ring_reads(0, small, random_depth, false, duration / 4);  // warm-up, as bench_file.c

@@ -3,6 +3,10 @@
  *  file_randread_port_kiops        4 KiB random aligned reads, 32 in flight, the handle bound
  *                                  to a completion port, reaped with GetQueuedCompletionStatusEx(32);
  *                                  each completion issues the next read at a new random offset
+ *  file_randread_port_at_once_pct  of those, the share ReadFile finished at once (returned TRUE)
+ *  file_randread_skip_kiops        the same on a handle with FILE_SKIP_COMPLETION_PORT_ON_SUCCESS:
+ *                                  a read finished at once queues no packet and is served where
+ *                                  it was issued; file_randread_skip_at_once_pct its share
  *  file_randread_event_kiops       the same, one event per request: WaitForMultipleObjects on the
  *                                  32 events, GetOverlappedResult, reissue
  *  file_randread_apc_kiops         the same with ReadFileEx: the completion routine reissues, the
@@ -10,13 +14,20 @@
  *  file_seqread_1m_mbps            1 MiB sequential reads, 8 in flight, through a port (MB/s)
  *  file_randread_nobuf_port_kiops  file_randread_port_kiops with FILE_FLAG_NO_BUFFERING
  *  file_seqread_1m_nobuf_mbps      file_seqread_1m_mbps with FILE_FLAG_NO_BUFFERING
+ * With --cold, instead of all these (the caller has just dropped the file from the cache;
+ * bench/run.sh does, with anchors/uring_file --drop-cache, as this Win32 program cannot):
+ *  file_randread_cold_port_kiops   file_randread_port_kiops for 0.5 s (also with --quick),
+ *                                  without reading the file first: most reads go to the disk,
+ *                                  a growing share hits pages the run itself brought in
+ *  file_randread_cold_port_at_once_pct  of those, the share ReadFile finished at once
+ *  file_randread_cold_port_mib     how much the counted reads asked for (MiB)
  *
- * usage: bench_file [--quick] [--only=TEXT] [FILE]; --only runs just the measurements whose
- * names contain TEXT. FILE defaults to $OVERLAPPED_BENCH_FILE, else
+ * usage: bench_file [--quick] [--only=TEXT] [--cold] [FILE]; --only runs just the
+ * measurements whose names contain TEXT. FILE defaults to $OVERLAPPED_BENCH_FILE, else
  * overlapped-bench-1g.dat in the temporary directory; a default file that is missing or
- * not 1 GiB is (re)created with non-zero data. Every run first reads the file once, so the
- * buffered measurements find it in the page cache. Each measurement runs 2 s (0.3 s with
- * --quick); all buffers come from VirtualAlloc, aligned for NO_BUFFERING. */
+ * not 1 GiB is (re)created with non-zero data. Every run but --cold first reads the file
+ * once, so the buffered measurements find it in the page cache. Each measurement runs 2 s
+ * (0.3 s with --quick); all buffers come from VirtualAlloc, aligned for NO_BUFFERING. */
 #include "bench_common.h"
 
 #define FILE_BYTES (1024LL * 1024 * 1024)
@@ -34,6 +45,8 @@ static char path[MAX_PATH];
 static LONGLONG file_bytes;
 static double duration;
 static ULONGLONG random_state = 0x9E3779B97F4A7C15ull;
+static int cold; /* --cold: the file is not read first, only the cold measurement runs */
+#define COLD_SECONDS 0.5
 
 static void fatal(const char *what)
 {
@@ -70,6 +83,7 @@ static BYTE *allocate(SIZE_T bytes)
 }
 
 static long issued, finished_at_once; /* of the last measurement: requests, and those ReadFile finished */
+static long last_counted;             /* of the last port_reads: requests counted in its rate */
 
 /* Issues a read; returns whether it finished at once (ReadFile returned TRUE). */
 static int issue_read(HANDLE file, Request *request, DWORD length)
@@ -127,6 +141,10 @@ static void prepare_file(int argc, char **argv)
         size.QuadPart = FILE_BYTES;
     }
     file_bytes = size.QuadPart / LARGE * LARGE; /* whole 1 MiB blocks for the sequential reads */
+    if (cold) {
+        VirtualFree(buffer, 0, MEM_RELEASE);
+        return;
+    }
 
     file = open_file(FILE_FLAG_SEQUENTIAL_SCAN);
     DWORD got;
@@ -225,6 +243,7 @@ static double port_reads(DWORD flags, DWORD length, int depth, int sequential, d
     CloseHandle(port);
     CloseHandle(file);
     VirtualFree(buffers, 0, MEM_RELEASE);
+    last_counted = counted;
     return counted / elapsed;
 }
 
@@ -332,10 +351,23 @@ int main(int argc, char **argv)
 {
     (void)bench_median; /* bench_common.h's, unused here */
     duration = bench_duration(argc, argv) < 1.0 ? 0.3 : 2.0;
-    for (int i = 1; i < argc; ++i)
+    for (int i = 1; i < argc; ++i) {
         if (strncmp(argv[i], "--only=", 7) == 0) only = argv[i] + 7;
+        if (strcmp(argv[i], "--cold") == 0) cold = 1;
+    }
     prepare_file(argc, argv);
-    fprintf(stderr, "bench_file: %s, %lld MiB\n", path, file_bytes / LARGE);
+    fprintf(stderr, "bench_file: %s, %lld MiB%s\n", path, file_bytes / LARGE, cold ? ", not read first (--cold)" : "");
+
+    if (cold) {
+        /* Warm-up: one read of the first block sets things up as below does, and brings
+         * in next to nothing (the random reads start from the same state as the anchor's). */
+        port_reads(0, SMALL, 1, 1, 0.0, 0);
+        double rate = port_reads(0, SMALL, RANDOM_DEPTH, 0, COLD_SECONDS, 0);
+        bench_metric("file_randread_cold_port_kiops", rate / 1e3, "kiops");
+        bench_metric("file_randread_cold_port_at_once_pct", at_once_percent(), "%");
+        bench_metric("file_randread_cold_port_mib", (double)last_counted * SMALL / (1024.0 * 1024.0), "MiB");
+        return 0;
+    }
 
     port_reads(0, SMALL, RANDOM_DEPTH, 0, duration / 4, 0); /* warm-up: first use sets things up */
     if (wanted("file_randread_port_kiops")) {
