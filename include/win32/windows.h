@@ -15,5 +15,6 @@
 #include <processthreadsapi.h>
 #include <processenv.h>
 #include <dirchanges.h>
+#include <fileman.h>
 
 #endif
