@@ -353,7 +353,7 @@ int main(void)
 {
     char temp[MAX_PATH];
     GetTempPathA(MAX_PATH, temp);
-    wsprintfA(base, "%sovfind-%lu", temp, (unsigned long)GetCurrentProcessId());
+    wsprintfA(base, "%sovfind-%lu-%lu", temp, (unsigned long)GetCurrentProcessId(), (unsigned long)GetTickCount());
     remove_all();
     CHECK(CreateDirectoryA(base, NULL));
     make_file("a", NULL);
