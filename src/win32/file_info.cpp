@@ -235,8 +235,22 @@ std::string path_of_descriptor(int descriptor)
     return std::string(target, static_cast<size_t>(n));
 }
 
-// FileIdBothDirectoryInfo: the entries from the directory descriptor's own position on
-// (getdents64 moves it; a restart seeks it back to 0), as many as fit.
+// The directory classes: FileIdBothDirectoryInfo, FileFullDirectoryInfo,
+// FileIdExtdDirectoryInfo (and their restart forms) share their first fields up to EaSize.
+enum class DirectoryLayout { IdBoth, Full, IdExtd };
+
+size_t name_offset(DirectoryLayout layout)
+{
+    switch (layout) {
+    case DirectoryLayout::IdBoth: return offsetof(FILE_ID_BOTH_DIR_INFO, FileName);
+    case DirectoryLayout::Full: return offsetof(FILE_FULL_DIR_INFO, FileName);
+    case DirectoryLayout::IdExtd: return offsetof(FILE_ID_EXTD_DIR_INFO, FileName);
+    }
+    return 0;
+}
+
+// The entries from the directory descriptor's own position on (getdents64 moves it; a
+// restart seeks it back to 0), as many as fit.
 struct LinuxDirent64 {
     ino64_t d_ino;
     off64_t d_off;
@@ -245,13 +259,14 @@ struct LinuxDirent64 {
     char d_name[];
 };
 
-DWORD directory_entries(int descriptor, bool restart, void* out, DWORD size)
+DWORD directory_entries(int descriptor, bool restart, DirectoryLayout layout, void* out, DWORD size)
 {
     if (restart && lseek(descriptor, 0, SEEK_SET) != 0) return win32_error_from_errno(errno);
     alignas(8) char raw[16384];
     auto* base = static_cast<char*>(out);
+    const size_t header = name_offset(layout);
     DWORD used = 0;
-    FILE_ID_BOTH_DIR_INFO* previous = nullptr;
+    FILE_FULL_DIR_INFO* previous = nullptr;
     for (;;) {
         off64_t position = lseek(descriptor, 0, SEEK_CUR);
         long n = syscall(SYS_getdents64, descriptor, raw, sizeof raw);
@@ -260,17 +275,16 @@ DWORD directory_entries(int descriptor, bool restart, void* out, DWORD size)
         for (long offset = 0; offset < n;) {
             auto* item = reinterpret_cast<LinuxDirent64*>(raw + offset);
             std::u16string name = win32::utf16_from_utf8(item->d_name, strlen(item->d_name));
-            DWORD need = static_cast<DWORD>(offsetof(FILE_ID_BOTH_DIR_INFO, FileName) + name.size() * sizeof(WCHAR));
+            DWORD need = static_cast<DWORD>(header + name.size() * sizeof(WCHAR));
             DWORD start = (used + 7) & ~7u;
             if (start + need > size) {
                 lseek(descriptor, position, SEEK_SET);  // this entry comes next time
-                if (previous == nullptr) return ERROR_MORE_DATA;
-                return ERROR_SUCCESS;
+                return previous == nullptr ? ERROR_MORE_DATA : ERROR_SUCCESS;
             }
             struct stat status;
             bool known = fstatat(descriptor, item->d_name, &status, AT_SYMLINK_NOFOLLOW) == 0;
-            auto* info = reinterpret_cast<FILE_ID_BOTH_DIR_INFO*>(base + start);
-            memset(info, 0, offsetof(FILE_ID_BOTH_DIR_INFO, FileName));
+            auto* info = reinterpret_cast<FILE_FULL_DIR_INFO*>(base + start);
+            memset(info, 0, header);
             if (known) {
                 info->CreationTime.QuadPart = ticks_of(status.st_ctim);
                 info->LastAccessTime.QuadPart = ticks_of(status.st_atim);
@@ -282,9 +296,15 @@ DWORD directory_entries(int descriptor, bool restart, void* out, DWORD size)
             } else {
                 info->FileAttributes = FILE_ATTRIBUTE_NORMAL;
             }
-            info->FileId.QuadPart = static_cast<LONGLONG>(item->d_ino);
             info->FileNameLength = static_cast<DWORD>(name.size() * sizeof(WCHAR));
-            memcpy(info->FileName, name.data(), name.size() * sizeof(WCHAR));
+            if (layout == DirectoryLayout::IdBoth) {
+                reinterpret_cast<FILE_ID_BOTH_DIR_INFO*>(info)->FileId.QuadPart = static_cast<LONGLONG>(item->d_ino);
+            } else if (layout == DirectoryLayout::IdExtd) {
+                auto* extd = reinterpret_cast<FILE_ID_EXTD_DIR_INFO*>(info);
+                ULONGLONG inode = item->d_ino;
+                memcpy(extd->FileId.Identifier, &inode, sizeof inode);
+            }
+            memcpy(base + start + header, name.data(), name.size() * sizeof(WCHAR));
             if (previous != nullptr)
                 previous->NextEntryOffset = static_cast<DWORD>(reinterpret_cast<char*>(info) - reinterpret_cast<char*>(previous));
             previous = info;
@@ -340,13 +360,59 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
         return TRUE;
     }
     case FileIdBothDirectoryInfo:
-    case FileIdBothDirectoryRestartInfo: {
+    case FileIdBothDirectoryRestartInfo:
+    case FileFullDirectoryInfo:
+    case FileFullDirectoryRestartInfo:
+    case FileIdExtdDirectoryInfo:
+    case FileIdExtdDirectoryRestartInfo: {
+        DirectoryLayout layout = (kind == FileIdBothDirectoryInfo || kind == FileIdBothDirectoryRestartInfo)
+                                     ? DirectoryLayout::IdBoth
+                                 : (kind == FileFullDirectoryInfo || kind == FileFullDirectoryRestartInfo)
+                                     ? DirectoryLayout::Full
+                                     : DirectoryLayout::IdExtd;
+        bool restart = kind == FileIdBothDirectoryRestartInfo || kind == FileFullDirectoryRestartInfo ||
+                       kind == FileIdExtdDirectoryRestartInfo;
         if (!S_ISDIR(status.st_mode)) return fail(ERROR_INVALID_PARAMETER, FALSE);
-        if (size < sizeof(FILE_ID_BOTH_DIR_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        if (size < name_offset(layout) + sizeof(WCHAR)) return fail(ERROR_BAD_LENGTH, FALSE);
         static std::mutex enumeration_mutex;  // one enumeration step at a time (the descriptor's position)
         std::lock_guard<std::mutex> guard(enumeration_mutex);
-        DWORD error = directory_entries(descriptor, kind == FileIdBothDirectoryRestartInfo, out, size);
+        DWORD error = directory_entries(descriptor, restart, layout, out, size);
         if (error != ERROR_SUCCESS) return fail(error, FALSE);
+        return TRUE;
+    }
+    case FileAttributeTagInfo: {
+        if (size < sizeof(FILE_ATTRIBUTE_TAG_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_ATTRIBUTE_TAG_INFO*>(out);
+        info->FileAttributes = win32::attributes_of(status);
+        info->ReparseTag = 0;  // the handle is the link's target: no reparse point
+        return TRUE;
+    }
+    case FileIdInfo: {
+        if (size < sizeof(FILE_ID_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_ID_INFO*>(out);
+        info->VolumeSerialNumber = static_cast<ULONGLONG>(status.st_dev);
+        memset(info->FileId.Identifier, 0, sizeof info->FileId.Identifier);
+        ULONGLONG inode = status.st_ino;
+        memcpy(info->FileId.Identifier, &inode, sizeof inode);
+        return TRUE;
+    }
+    case FileStreamInfo: {
+        // One unnamed data stream ("::$DATA") for a file; none for a directory.
+        if (S_ISDIR(status.st_mode)) return fail(ERROR_HANDLE_EOF, FALSE);
+        static const char16_t kName[] = u"::$DATA";
+        const size_t chars = sizeof(kName) / sizeof(kName[0]) - 1;
+        if (size < offsetof(FILE_STREAM_INFO, StreamName) + chars * sizeof(WCHAR)) return fail(ERROR_MORE_DATA, FALSE);
+        auto* info = static_cast<FILE_STREAM_INFO*>(out);
+        info->NextEntryOffset = 0;
+        info->StreamNameLength = static_cast<DWORD>(chars * sizeof(WCHAR));
+        info->StreamSize.QuadPart = status.st_size;
+        info->StreamAllocationSize.QuadPart = static_cast<LONGLONG>(status.st_blocks) * 512;
+        memcpy(info->StreamName, kName, chars * sizeof(WCHAR));
+        return TRUE;
+    }
+    case FileAlignmentInfo: {
+        if (size < sizeof(FILE_ALIGNMENT_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        static_cast<FILE_ALIGNMENT_INFO*>(out)->AlignmentRequirement = 0;  // FILE_BYTE_ALIGNMENT, as NTFS on disks
         return TRUE;
     }
     default:

@@ -222,6 +222,43 @@ static void test_by_handle(void)
         CHECK_EQ(name->FileNameLength, chars * 2);
     }
 
+    TEST("FileAttributeTagInfo, FileIdInfo, FileStreamInfo, FileAlignmentInfo");
+    {
+        FILE_ATTRIBUTE_TAG_INFO tag;
+        FILE_ID_INFO id1, id2, id3;
+        FILE_ALIGNMENT_INFO alignment;
+        FILE_STREAM_INFO *stream = (FILE_STREAM_INFO *)buffer;
+        CHECK(GetFileInformationByHandleEx(file, FileAttributeTagInfo, &tag, sizeof(tag)));
+        CHECK_EQ(tag.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+        CHECK_EQ(tag.ReparseTag, 0);
+        HANDLE again = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                                   OPEN_EXISTING, 0, NULL);
+        HANDLE other = make_file("id-other.txt", NULL, 0);
+        memset(&id1, 0, sizeof(id1));
+        memset(&id2, 0x55, sizeof(id2));
+        memset(&id3, 0, sizeof(id3));
+        CHECK(GetFileInformationByHandleEx(file, FileIdInfo, &id1, sizeof(id1)));
+        CHECK(GetFileInformationByHandleEx(again, FileIdInfo, &id2, sizeof(id2)));
+        CHECK(GetFileInformationByHandleEx(other, FileIdInfo, &id3, sizeof(id3)));
+        CHECK(memcmp(&id1, &id2, sizeof(id1)) == 0);
+        CHECK(memcmp(&id1.FileId, &id3.FileId, sizeof(id1.FileId)) != 0);
+        CHECK(id1.VolumeSerialNumber == id3.VolumeSerialNumber);
+        CloseHandle(again);
+        CloseHandle(other);
+        path_of(buffer, "id-other.txt");
+        CHECK(DeleteFileA(buffer));
+        WINE_DEVIATION("Wine 8.0 implements neither FileStreamInfo nor FileAlignmentInfo")
+        {
+            memset(buffer, 0, sizeof(buffer));
+            CHECK(GetFileInformationByHandleEx(file, FileStreamInfo, stream, sizeof(buffer)));
+            CHECK_EQ(stream->NextEntryOffset, 0);
+            CHECK_EQ(stream->StreamNameLength, 14);
+            CHECK(memcmp(stream->StreamName, L"::$DATA", 14) == 0);
+            CHECK_EQ(stream->StreamSize.QuadPart, 5);
+            CHECK(GetFileInformationByHandleEx(file, FileAlignmentInfo, &alignment, sizeof(alignment)));
+        }
+    }
+
     TEST("SetFileInformationByHandle: FileEndOfFileInfo and FileAllocationInfo");
     {
         FILE_END_OF_FILE_INFO end;
@@ -373,6 +410,42 @@ static void test_directory_by_handle(void)
     SetLastError(0xdeadbeef);
     CHECK(!GetFileInformationByHandleEx(dir, FileIdBothDirectoryInfo, buffer, sizeof(buffer)));
     CHECK_ERROR(ERROR_NO_MORE_FILES);
+
+    TEST("FileFullDirectoryInfo and FileIdExtdDirectoryInfo list the same entries");
+    {
+        int found = 0;
+        CHECK(GetFileInformationByHandleEx(dir, FileFullDirectoryRestartInfo, buffer, sizeof(buffer)));
+        FILE_FULL_DIR_INFO *full = (FILE_FULL_DIR_INFO *)buffer;
+        for (;;) {
+            if (full->FileNameLength == 14 && memcmp(full->FileName, L"two.txt", 14) == 0) {
+                ++found;
+                CHECK_EQ(full->EndOfFile.QuadPart, 2);
+            }
+            if (full->NextEntryOffset == 0) break;
+            full = (FILE_FULL_DIR_INFO *)((char *)full + full->NextEntryOffset);
+        }
+        CHECK_EQ(found, 1);
+        WINE_DEVIATION("Wine 8.0 implements neither FileIdExtdDirectoryInfo nor FileStreamInfo")
+        {
+            found = 0;
+            CHECK(GetFileInformationByHandleEx(dir, FileIdExtdDirectoryRestartInfo, buffer, sizeof(buffer)));
+            FILE_ID_EXTD_DIR_INFO *extd = (FILE_ID_EXTD_DIR_INFO *)buffer;
+            for (;;) {
+                if (extd->FileNameLength == 14 && memcmp(extd->FileName, L"one.txt", 14) == 0) {
+                    static const FILE_ID_128 zero;
+                    ++found;
+                    CHECK_EQ(extd->EndOfFile.QuadPart, 1);
+                    CHECK(memcmp(&extd->FileId, &zero, sizeof(zero)) != 0);
+                }
+                if (extd->NextEntryOffset == 0) break;
+                extd = (FILE_ID_EXTD_DIR_INFO *)((char *)extd + extd->NextEntryOffset);
+            }
+            CHECK_EQ(found, 1);
+            SetLastError(0xdeadbeef);
+            CHECK(!GetFileInformationByHandleEx(dir, FileStreamInfo, buffer, sizeof(buffer)));
+            CHECK_ERROR(ERROR_HANDLE_EOF);
+        }
+    }
 
     TEST("FileDispositionInfo on a directory: ERROR_DIR_NOT_EMPTY, then deleted when empty");
     {
