@@ -258,6 +258,36 @@ void copy_name(const Entry& entry, WIN32_FIND_DATAW* data)
 std::string narrow(const char* text) { return text; }
 std::string narrow(const WCHAR* text) { return win32::utf8_from_utf16(text); }
 
+// CON, PRN, AUX, NUL, COM1-9, LPT1-9 (any case): the names Win32 maps to devices in
+// every directory.
+bool is_dos_device(const std::u16string& name)
+{
+    std::string upper;
+    for (char16_t c : name) {
+        if (c > 0x7F) return false;
+        upper += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    }
+    if (upper == "CON" || upper == "PRN" || upper == "AUX" || upper == "NUL") return true;
+    return upper.size() == 4 && (upper.compare(0, 3, "COM") == 0 || upper.compare(0, 3, "LPT") == 0) &&
+           upper[3] >= '1' && upper[3] <= '9';
+}
+
+// The first entry to the caller, and the search made a live find handle.
+template <class Data>
+HANDLE publish(Search* search, void* out)
+{
+    auto* data = static_cast<Data*>(out);
+    copy_out(search->entries[0], data);
+    copy_name(search->entries[0], data);
+    search->next = 1;
+    {
+        std::lock_guard<std::mutex> guard(searches_mutex);
+        searches->insert(search);
+    }
+    win32::set_last_error(ERROR_SUCCESS);
+    return reinterpret_cast<HANDLE>(search);
+}
+
 template <class Data, class Char>
 HANDLE find_first(const Char* file_name, FINDEX_INFO_LEVELS level, void* out, FINDEX_SEARCH_OPS op,
                   void* filter, DWORD flags)
@@ -314,6 +344,18 @@ HANDLE find_first(const Char* file_name, FINDEX_INFO_LEVELS level, void* out, FI
         while (wide_mask.size() > 1 && wide_mask != u".." && (wide_mask.back() == u'.' || wide_mask.back() == u' '))
             wide_mask.pop_back();
     }
+    if (!has_wildcard && is_dos_device(wide_mask)) {
+        // As Windows: a DOS device name in an existing directory is found as one entry of
+        // that name (attributes FILE_ATTRIBUTE_ARCHIVE, size 0), whatever the directory holds.
+        ::close(descriptor);
+        auto* search = new Search();
+        Entry entry;
+        entry.wide = wide_mask;
+        entry.name = win32::utf8_from_utf16(wide_mask.c_str(), wide_mask.size());
+        entry.attributes = FILE_ATTRIBUTE_ARCHIVE;
+        search->entries.push_back(std::move(entry));
+        return publish<Data>(search, out);
+    }
     std::u16string expression = has_wildcard ? win32::find_expression(wide_mask) : wide_mask;
     bool case_sensitive = (flags & FIND_FIRST_EX_CASE_SENSITIVE) != 0;
     bool skip_dots = is_drive_root(linux_directory);
@@ -340,16 +382,7 @@ HANDLE find_first(const Char* file_name, FINDEX_INFO_LEVELS level, void* out, FI
         return fail(ERROR_FILE_NOT_FOUND, INVALID_HANDLE_VALUE);
     }
     std::sort(search->entries.begin(), search->entries.end(), entry_before);
-    auto* data = static_cast<Data*>(out);
-    copy_out(search->entries[0], data);
-    copy_name(search->entries[0], data);
-    search->next = 1;
-    {
-        std::lock_guard<std::mutex> guard(searches_mutex);
-        searches->insert(search);
-    }
-    win32::set_last_error(ERROR_SUCCESS);
-    return reinterpret_cast<HANDLE>(search);
+    return publish<Data>(search, out);
 }
 
 template <class Data>

@@ -189,6 +189,25 @@ static void test_directories_and_errors(void)
         expect_failure("a.b\\*", ERROR_DIRECTORY);
     }
 
+    TEST("a DOS device name is found in any existing directory, not in a missing one");
+    path_of(path, "nul");
+    find = FindFirstFileA(path, &data);
+    CHECK(find != INVALID_HANDLE_VALUE);
+    CHECK(lstrcmpiA(data.cFileName, "nul") == 0);
+    CHECK_EQ(data.dwFileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    CHECK_EQ(data.nFileSizeLow, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!FindNextFileA(find, &data));
+    CHECK_ERROR(ERROR_NO_MORE_FILES);
+    CHECK(FindClose(find));
+    find = FindFirstFileA("lpt1", &data);
+    CHECK(find != INVALID_HANDLE_VALUE);
+    CHECK(lstrcmpiA(data.cFileName, "lpt1") == 0);
+    FindClose(find);
+    expect_failure("nosuchdir\\nul", ERROR_PATH_NOT_FOUND);
+    expect_failure("nul\\*", ERROR_PATH_NOT_FOUND);
+    expect_failure("nul*", ERROR_FILE_NOT_FOUND);
+
     TEST("the drive root has no . and .., and C:\\ alone names no file");
     SetLastError(0xdeadbeef);
     find = FindFirstFileA("C:\\", &data);
