@@ -11,10 +11,13 @@
 #include <winerror.h>
 #include <winbase.h>
 #include <wincon.h>
+#include <consoleapi.h>
 #include <namedpipeapi.h>
 #include <processthreadsapi.h>
 #include <processenv.h>
 #include <dirchanges.h>
 #include <fileman.h>
+#include <winioctl.h>
+#include <commapi.h>
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "common/errors.h"
 #include "drivers/dir_watch.h"
+#include "drivers/ioctl.h"
 #include "io/request.h"
 
 namespace overlapped::drivers {
@@ -182,6 +183,13 @@ DWORD attributes_from(const struct stat& status)
 
 }  // namespace
 
+std::string drive_root(char letter)
+{
+    int index = toupper(static_cast<unsigned char>(letter)) - 'A';
+    if (index < 0 || index >= 26) return std::string();
+    return drive_map().roots[index];
+}
+
 DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
 {
     std::string path = windows_path;
@@ -230,6 +238,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     int mode = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
     int base = mode | O_CLOEXEC | O_NOCTTY;
     if (flags & FILE_FLAG_WRITE_THROUGH) base |= O_DSYNC;
+    if (flags & FILE_FLAG_OPEN_REPARSE_POINT) base |= O_NOFOLLOW;
     // FILE_APPEND_DATA without FILE_WRITE_DATA: every write lands at the end of the file,
     // whatever the file pointer or OVERLAPPED offset says (io_uring honours O_APPEND too).
     if ((access & FILE_APPEND_DATA) && !(access & FILE_WRITE_DATA)) base |= O_APPEND;
@@ -263,6 +272,11 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
         }
         break;
     }
+    // FILE_FLAG_OPEN_REPARSE_POINT opens a symbolic link itself (O_PATH: for its reparse
+    // data, FSCTL_GET_REPARSE_POINT; drivers/ioctl.cpp), not the file it names.
+    if (descriptor < 0 && (errno == ELOOP || errno == EMLINK) && (flags & FILE_FLAG_OPEN_REPARSE_POINT) &&
+        (disposition == OPEN_EXISTING || disposition == OPEN_ALWAYS))
+        descriptor = ::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (descriptor < 0 && errno == EISDIR && (flags & FILE_FLAG_BACKUP_SEMANTICS) && disposition != CREATE_NEW)
         descriptor = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // a directory handle
     if (descriptor < 0) {
@@ -379,8 +393,12 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
 {
     engine::Op* op = &request->op;
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
+    if (is_ioctl(transfer))  // DeviceIoControl (drivers/ioctl.h)
+        return ioctl_prepare(file_ioctl(descriptor_, *static_cast<const IoctlRequest*>(transfer.driver_request)),
+                             request, plan);
     if (transfer.driver_request != nullptr)  // ReadDirectoryChangesW
         return watch_ != nullptr ? watch_->prepare(transfer, request, plan) : ERROR_INVALID_PARAMETER;
+    ioctl_clear(request);
     if (DWORD error = check_alignment(transfer)) return error;
     if (transfer.segments != nullptr) {
         op->code = transfer.write ? engine::OpCode::WriteVector : engine::OpCode::ReadVector;
@@ -414,6 +432,7 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 {
     engine::Op* op = &request->op;
     if (op->code == engine::OpCode::Poll) return watch_->step(request, outcome);  // only watches poll
+    if (ioctl_step(request, outcome)) return io::Next::Done;  // a control (never Poll)
     if (request->attempted && op->result == -EOPNOTSUPP) {
         // The file system does not take RWF_NOWAIT (ext4 and tmpfs refuse it for buffered
         // writes, tmpfs for reads too): this request, and every later one of the same

@@ -110,4 +110,7 @@ DWORD file_allocated_size(const std::string& path, ULONGLONG* size);
 // Returns ERROR_SUCCESS or the error CreateFile gives for the name.
 DWORD file_linux_path(const std::string& windows_path, std::string* linux_path);
 
+// The Linux directory drive `letter` (A-Z, any case) maps to, or "" (docs/paths.md).
+std::string drive_root(char letter);
+
 }  // namespace overlapped::drivers

@@ -60,7 +60,8 @@ Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error)
 bool is_device_type(kernel::ObjectType type)
 {
     return type == kernel::ObjectType::File || type == kernel::ObjectType::Socket || type == kernel::ObjectType::Pipe ||
-           type == kernel::ObjectType::Mailslot;
+           type == kernel::ObjectType::Mailslot || type == kernel::ObjectType::Console ||
+           type == kernel::ObjectType::Disk || type == kernel::ObjectType::Serial;
 }
 
 DWORD cancel_synchronous(kernel::ThreadState* thread)

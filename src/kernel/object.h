@@ -38,6 +38,9 @@ enum class ObjectType : uint8_t {
     Socket,  // src/drivers/socket.h
     Pipe,      // src/drivers/pipe.h: anonymous and named pipe ends
     Mailslot,  // src/drivers/mailslot.h: a mailslot's server or client end
+    Console,   // src/drivers/console.h: the console's input buffer or screen buffer
+    Disk,      // src/drivers/disk.h: \\.\PHYSICALDRIVEn and \\.\X: (drives, volumes)
+    Serial,    // src/drivers/serial.h: a COM port
 };
 
 // One waiting thread's link into one object's waiter list. Lives on the waiting

@@ -1,24 +1,30 @@
-// console.cpp: the console entry points: standard handles (descriptors 0, 1, 2 as file
-// handles), WriteConsole, console modes, the title, code pages, Alloc/Free/AttachConsole,
-// and the control events (kernel/console_ctrl.h).
+// console.cpp: the console entry points: standard handles (descriptors 0, 1, 2; a terminal
+// as a console handle, anything else as a file handle), CONIN$/CONOUT$, reading and writing
+// the console, input records, console modes (applied to the terminal), the screen buffer's
+// information and text attributes, the title, code pages, Alloc/Free/AttachConsole, and the
+// control events (kernel/console_ctrl.h). The driver is drivers/console.h.
 //
-// A console handle is a file handle whose descriptor is a terminal: GetConsoleMode,
-// SetConsoleMode and WriteConsole accept those and fail with ERROR_INVALID_HANDLE on any
-// other handle (a redirected standard handle, an event...), as Windows does for a handle
-// that is not a console buffer. ReadFile/WriteFile work on every standard handle.
+// A console handle is a console device (ObjectType::Console): the input buffer or a screen
+// buffer. The console functions fail with ERROR_INVALID_HANDLE on any other handle (a
+// redirected standard handle, an event...) and on a buffer of the wrong kind, as Windows
+// does. ReadFile/WriteFile work on every standard handle.
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
 #include <string>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "drivers/console.h"
 #include "drivers/file.h"
 #include "io/request.h"
 #include "kernel/console_ctrl.h"
 #include "kernel/handle_table.h"
 #include "kernel/process.h"
+#include "win32/console_open.h"
 #include "win32/entry.h"
 #include "win32/text.h"
 
@@ -43,6 +49,15 @@ HANDLE wrap_descriptor(int fd, DWORD* error)
     if ((mode & O_ACCMODE) != O_WRONLY) access |= FILE_GENERIC_READ;
     if ((mode & O_ACCMODE) != O_RDONLY) access |= FILE_GENERIC_WRITE;
 
+    if (isatty(fd)) {
+        // The console: descriptor 0 is its input buffer, 1 and 2 its screen buffer.
+        drivers::ConsoleDevice* console = drivers::ConsoleDevice::open(fd, false, fd == 0, error);
+        if (console == nullptr) return nullptr;
+        HANDLE handle = kernel::handle_create(console, access, 0, error);
+        if (handle == nullptr) return nullptr;
+        *error = ERROR_SUCCESS;
+        return handle;
+    }
     constexpr DWORD kShareAll = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
     bool existed = false;
     drivers::FileDevice* device = drivers::FileDevice::open("/dev/null", 0, kShareAll, OPEN_EXISTING, 0, &existed, error);
@@ -83,22 +98,23 @@ int standard_index(DWORD which)
 
 // ---- Console handles -----------------------------------------------------------------------
 
-// The file behind `handle` with a reference, if its descriptor is a terminal; else
-// nullptr with ERROR_INVALID_HANDLE.
-drivers::FileDevice* reference_console(HANDLE handle, DWORD* error)
+// The console buffer behind `handle` with a reference: the input buffer (`want` Input),
+// a screen buffer (Output) or either (Any); else nullptr with ERROR_INVALID_HANDLE.
+enum class Want { Any, Input, Output };
+drivers::ConsoleDevice* reference_console(HANDLE handle, DWORD* error, Want want = Want::Any)
 {
-    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::File, 0, error);
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Console, 0, error);
     if (object == nullptr) {
         *error = ERROR_INVALID_HANDLE;
         return nullptr;
     }
-    auto* file = static_cast<drivers::FileDevice*>(object);
-    if (file->descriptor() < 0 || !isatty(file->descriptor())) {
-        file->release_reference();
+    auto* console = static_cast<drivers::ConsoleDevice*>(object);
+    if ((want == Want::Input && !console->input()) || (want == Want::Output && console->input())) {
+        console->release_reference();
         *error = ERROR_INVALID_HANDLE;
         return nullptr;
     }
-    return file;
+    return console;
 }
 
 // The console's modes: one input buffer, one screen buffer (Windows' defaults: every input
@@ -107,6 +123,7 @@ std::mutex mode_mutex;
 DWORD input_mode = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_MOUSE_INPUT |
                    ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_EXTENDED_FLAGS | ENABLE_AUTO_POSITION;
 DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
+CONSOLE_CURSOR_INFO cursor_info = {25, TRUE};  // Windows' default cursor: 25% of the cell, shown
 
 constexpr DWORD kInputModes = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_WINDOW_INPUT |
                               ENABLE_MOUSE_INPUT | ENABLE_VIRTUAL_TERMINAL_INPUT | ENABLE_INSERT_MODE |
@@ -115,22 +132,9 @@ constexpr DWORD kOutputModes = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTP
                                ENABLE_VIRTUAL_TERMINAL_PROCESSING | DISABLE_NEWLINE_AUTO_RETURN |
                                ENABLE_LVB_GRID_WORLDWIDE;
 
-// Whether a console handle stands for the input buffer: the standard input handle, or a
-// terminal descriptor opened for reading only; every other terminal handle is a screen buffer.
-bool is_input(HANDLE handle, const drivers::FileDevice* file)
-{
-    StandardHandles& standard = standard_handles();
-    {
-        std::lock_guard<std::mutex> guard(standard.mutex);
-        if (standard.made[0] && standard.handles[0] == handle) return true;
-    }
-    int mode = fcntl(file->descriptor(), F_GETFL);
-    return mode >= 0 && (mode & O_ACCMODE) == O_RDONLY;
-}
-
 // Writes all of `bytes` to the console's descriptor as a synchronous request (a port's
 // thread blocked in it is paused; CancelSynchronousIo interrupts it).
-DWORD write_console(drivers::FileDevice* file, const std::string& bytes)
+DWORD write_console(drivers::ConsoleDevice* file, const std::string& bytes)
 {
     if (bytes.empty()) return ERROR_SUCCESS;
     io::Transfer request;
@@ -146,7 +150,7 @@ BOOL write_console_entry(HANDLE handle, const void* buffer, DWORD count, LPDWORD
 {
     if (written != nullptr) *written = 0;
     DWORD error;
-    drivers::FileDevice* file = reference_console(handle, &error);
+    drivers::ConsoleDevice* file = reference_console(handle, &error, Want::Output);
     if (file == nullptr) return fail(error, FALSE);
     if (buffer == nullptr && count != 0) {
         file->release_reference();
@@ -164,8 +168,25 @@ BOOL write_console_entry(HANDLE handle, const void* buffer, DWORD count, LPDWORD
 // The title goes to the first of stdout/stderr that is a terminal, as the xterm sequence
 // OSC 0 (window and icon title); control characters are dropped so the title cannot end
 // the sequence or start another one.
+std::mutex title_mutex;
+std::string* console_title = nullptr;  // UTF-8; the program's path until set
+
+std::string& title_locked()
+{
+    if (console_title == nullptr) {
+        char path[4096];
+        ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+        console_title = new std::string(n > 0 ? std::string(path, static_cast<size_t>(n)) : std::string());
+    }
+    return *console_title;
+}
+
 BOOL set_title(const std::string& title)
 {
+    {
+        std::lock_guard<std::mutex> guard(title_mutex);
+        title_locked() = title;
+    }
     std::string sequence = "\033]0;";
     for (char c : title)
         if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) sequence += c;
@@ -229,34 +250,40 @@ BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle)
 BOOL WINAPI GetConsoleMode(HANDLE hConsoleHandle, LPDWORD lpMode)
 {
     DWORD error;
-    drivers::FileDevice* file = reference_console(hConsoleHandle, &error);
-    if (file == nullptr) return fail(error, FALSE);
-    bool input = is_input(hConsoleHandle, file);
-    file->release_reference();
+    drivers::ConsoleDevice* console = reference_console(hConsoleHandle, &error);
+    if (console == nullptr) return fail(error, FALSE);
+    bool input = console->input();
+    console->release_reference();
     if (lpMode == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
     std::lock_guard<std::mutex> guard(mode_mutex);
     *lpMode = input ? input_mode : output_mode;
     return TRUE;
 }
 
-// The mode is recorded (a later issue maps it to the terminal's settings). As the Windows
-// console host does: an input mode is stored even when it is then refused for unknown flags
-// or ECHO without LINE; an output mode with unknown flags is refused and not stored.
+// As the Windows console host does: an input mode is stored even when it is then refused
+// for unknown flags or ECHO without LINE; an output mode with unknown flags is refused and
+// not stored. A mode accepted is applied to the terminal (drivers/console.h: line input,
+// echo and processed input to ICANON, ECHO and ISIG; processed output to OPOST/ONLCR; wrap
+// at EOL to the terminal's autowrap); the terminal's settings are restored at exit.
 BOOL WINAPI SetConsoleMode(HANDLE hConsoleHandle, DWORD dwMode)
 {
     DWORD error;
-    drivers::FileDevice* file = reference_console(hConsoleHandle, &error);
-    if (file == nullptr) return fail(error, FALSE);
-    bool input = is_input(hConsoleHandle, file);
-    file->release_reference();
+    drivers::ConsoleDevice* console = reference_console(hConsoleHandle, &error);
+    if (console == nullptr) return fail(error, FALSE);
+    struct Release {
+        drivers::ConsoleDevice* console;
+        ~Release() { console->release_reference(); }
+    } release{console};
     std::lock_guard<std::mutex> guard(mode_mutex);
-    if (input) {
+    if (console->input()) {
         input_mode = dwMode;
         if ((dwMode & ~kInputModes) || ((dwMode & ENABLE_ECHO_INPUT) && !(dwMode & ENABLE_LINE_INPUT)))
             return fail(ERROR_INVALID_PARAMETER, FALSE);
+        drivers::console_apply_input_mode(console->descriptor(), dwMode);
         return TRUE;
     }
     if (dwMode & ~kOutputModes) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    drivers::console_apply_output_mode(console->descriptor(), output_mode, dwMode);
     output_mode = dwMode;
     return TRUE;
 }
@@ -368,3 +395,332 @@ BOOL WINAPI GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId)
 }
 
 }  // extern "C"
+
+// ---- Reading the console -------------------------------------------------------------------
+
+namespace {
+
+// ReadConsoleA/W. The control structure (the characters already typed, the wake-up mask of
+// a shell's completion) is not used: a terminal edits its line itself (deviations.md).
+BOOL read_console(HANDLE handle, LPVOID buffer, DWORD count, LPDWORD read, bool wide)
+{
+    if (read != nullptr) *read = 0;
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(handle, &error, Want::Input);
+    if (console == nullptr) return fail(error, FALSE);
+    DWORD done = 0;
+    if (buffer == nullptr && count != 0) error = ERROR_INVALID_ACCESS;
+    else error = io::run_synchronous([&] { return console->read_text(buffer, count, wide, &done); });
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    if (read != nullptr) *read = done;
+    return TRUE;
+}
+
+// ReadConsoleInput and PeekConsoleInput, A and W: key events; the A functions give the
+// character as a byte of the console's code page (UTF-8): ASCII as it is, '?' for others.
+BOOL read_input(HANDLE handle, PINPUT_RECORD records, DWORD count, LPDWORD read, bool remove, bool wide)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(handle, &error, Want::Input);
+    if (console == nullptr) return fail(error, FALSE);
+    DWORD done = 0;
+    if ((records == nullptr && count != 0) || read == nullptr) error = ERROR_INVALID_ACCESS;
+    else error = io::run_synchronous([&] { return console->read_records(records, count, remove, remove, &done); });
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    if (!wide)
+        for (DWORD i = 0; i < done; ++i)
+            if (records[i].EventType == KEY_EVENT) {
+                WCHAR c = records[i].Event.KeyEvent.uChar.UnicodeChar;
+                records[i].Event.KeyEvent.uChar.UnicodeChar = 0;
+                records[i].Event.KeyEvent.uChar.AsciiChar = static_cast<CHAR>(c < 0x80 ? c : '?');
+            }
+    *read = done;
+    return TRUE;
+}
+
+// The text attributes last set (Windows' default: light grey on black).
+std::atomic<WORD> text_attributes{FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE};
+
+// The attributes as an SGR sequence: colours (red, green, blue bits to ANSI's 1, 2, 4),
+// intensity as the bright colours.
+std::string sgr_for(WORD attributes)
+{
+    auto ansi = [](WORD bits) { return ((bits & 4) ? 1 : 0) | ((bits & 2) ? 2 : 0) | ((bits & 1) ? 4 : 0); };
+    int foreground = ansi(attributes & 7) + ((attributes & FOREGROUND_INTENSITY) ? 90 : 30);
+    int background = ansi((attributes >> 4) & 7) + ((attributes & BACKGROUND_INTENSITY) ? 100 : 40);
+    return "\033[0;" + std::to_string(foreground) + ";" + std::to_string(background) + "m";
+}
+
+template <class Char>
+DWORD copy_title(Char* out, DWORD size);
+
+// GetConsoleTitleA, as the Windows console host answers it (microsoft/terminal's API
+// tests): a buffer shorter than the title gets an empty string and 0; one of exactly the
+// title's length gets the title without terminator; the result is the title's length.
+template <>
+DWORD copy_title<char>(char* out, DWORD size)
+{
+    std::lock_guard<std::mutex> guard(title_mutex);
+    const std::string& title = title_locked();
+    if (out == nullptr || size == 0) return 0;
+    if (size < title.size()) {
+        out[0] = 0;
+        return 0;
+    }
+    memcpy(out, title.data(), title.size());
+    if (size > title.size()) out[title.size()] = 0;
+    return static_cast<DWORD>(title.size());
+}
+
+// GetConsoleTitleW: as much of the title as fits with a terminator; the result is the
+// whole title's length.
+template <>
+DWORD copy_title<WCHAR>(WCHAR* out, DWORD size)
+{
+    std::u16string title;
+    {
+        std::lock_guard<std::mutex> guard(title_mutex);
+        title = win32::utf16_from_utf8(title_locked());
+    }
+    if (out == nullptr || size == 0) return 0;
+    size_t copied = std::min<size_t>(title.size(), size - 1);
+    memcpy(out, title.data(), copied * sizeof(WCHAR));
+    out[copied] = 0;
+    return static_cast<DWORD>(title.size());
+}
+
+}  // namespace
+
+extern "C" {
+
+BOOL WINAPI ReadConsoleA(HANDLE hConsoleInput, LPVOID lpBuffer, DWORD nNumberOfCharsToRead,
+                         LPDWORD lpNumberOfCharsRead, PCONSOLE_READCONSOLE_CONTROL)
+{
+    return read_console(hConsoleInput, lpBuffer, nNumberOfCharsToRead, lpNumberOfCharsRead, false);
+}
+
+BOOL WINAPI ReadConsoleW(HANDLE hConsoleInput, LPVOID lpBuffer, DWORD nNumberOfCharsToRead,
+                         LPDWORD lpNumberOfCharsRead, PCONSOLE_READCONSOLE_CONTROL)
+{
+    return read_console(hConsoleInput, lpBuffer, nNumberOfCharsToRead, lpNumberOfCharsRead, true);
+}
+
+BOOL WINAPI ReadConsoleInputA(HANDLE hConsoleInput, PINPUT_RECORD lpBuffer, DWORD nLength, LPDWORD lpNumberOfEventsRead)
+{
+    return read_input(hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, true, false);
+}
+
+BOOL WINAPI ReadConsoleInputW(HANDLE hConsoleInput, PINPUT_RECORD lpBuffer, DWORD nLength, LPDWORD lpNumberOfEventsRead)
+{
+    return read_input(hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, true, true);
+}
+
+BOOL WINAPI PeekConsoleInputA(HANDLE hConsoleInput, PINPUT_RECORD lpBuffer, DWORD nLength, LPDWORD lpNumberOfEventsRead)
+{
+    return read_input(hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, false, false);
+}
+
+BOOL WINAPI PeekConsoleInputW(HANDLE hConsoleInput, PINPUT_RECORD lpBuffer, DWORD nLength, LPDWORD lpNumberOfEventsRead)
+{
+    return read_input(hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, false, true);
+}
+
+BOOL WINAPI GetNumberOfConsoleInputEvents(HANDLE hConsoleInput, LPDWORD lpNumberOfEvents)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleInput, &error, Want::Input);
+    if (console == nullptr) return fail(error, FALSE);
+    DWORD count = 0;
+    error = lpNumberOfEvents == nullptr ? ERROR_INVALID_ACCESS : console->pending_events(&count);
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    *lpNumberOfEvents = count;
+    return TRUE;
+}
+
+BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleInput, &error, Want::Input);
+    if (console == nullptr) return fail(error, FALSE);
+    error = console->flush_input();
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+// ---- The screen buffer -----------------------------------------------------------------------
+
+// The window is the terminal's (TIOCGWINSZ; 80x24 when it tells nothing), and the buffer is
+// the window: a terminal keeps no screen buffer a program can address. The cursor position
+// is not known (0, 0): asking the terminal would mean reading its answer from the input.
+BOOL WINAPI GetConsoleScreenBufferInfo(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    winsize size{};
+    bool known = ioctl(console->descriptor(), TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && size.ws_row > 0;
+    console->release_reference();
+    if (lpConsoleScreenBufferInfo == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    SHORT columns = known ? static_cast<SHORT>(std::min<int>(size.ws_col, 0x7FFF)) : 80;
+    SHORT rows = known ? static_cast<SHORT>(std::min<int>(size.ws_row, 0x7FFF)) : 24;
+    CONSOLE_SCREEN_BUFFER_INFO& info = *lpConsoleScreenBufferInfo;
+    info.dwSize = {columns, rows};
+    info.dwCursorPosition = {0, 0};
+    info.wAttributes = text_attributes.load(std::memory_order_relaxed);
+    info.srWindow = {0, 0, static_cast<SHORT>(columns - 1), static_cast<SHORT>(rows - 1)};
+    info.dwMaximumWindowSize = {columns, rows};
+    return TRUE;
+}
+
+BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    error = write_console(console, sgr_for(wAttributes));
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    text_attributes.store(wAttributes, std::memory_order_relaxed);
+    return TRUE;
+}
+
+// The cursor to a position of the window (the CUP sequence); outside the buffer (the
+// terminal's size): ERROR_INVALID_PARAMETER, as Windows answers for a position outside its
+// buffer.
+BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD dwCursorPosition)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    winsize size{};
+    bool known = ioctl(console->descriptor(), TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && size.ws_row > 0;
+    int columns = known ? size.ws_col : 80, rows = known ? size.ws_row : 24;
+    if (dwCursorPosition.X < 0 || dwCursorPosition.Y < 0 || dwCursorPosition.X >= columns || dwCursorPosition.Y >= rows) {
+        console->release_reference();
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
+    error = write_console(console, "\033[" + std::to_string(dwCursorPosition.Y + 1) + ";" +
+                                       std::to_string(dwCursorPosition.X + 1) + "H");
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+// The cursor's size is recorded (a terminal draws its own); visibility is DECTCEM.
+BOOL WINAPI GetConsoleCursorInfo(HANDLE hConsoleOutput, PCONSOLE_CURSOR_INFO lpConsoleCursorInfo)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    console->release_reference();
+    if (lpConsoleCursorInfo == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    std::lock_guard<std::mutex> guard(mode_mutex);
+    *lpConsoleCursorInfo = cursor_info;
+    return TRUE;
+}
+
+BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INFO* lpConsoleCursorInfo)
+{
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    if (lpConsoleCursorInfo == nullptr || lpConsoleCursorInfo->dwSize < 1 || lpConsoleCursorInfo->dwSize > 100) {
+        console->release_reference();
+        return fail(lpConsoleCursorInfo == nullptr ? ERROR_INVALID_ACCESS : ERROR_INVALID_PARAMETER, FALSE);
+    }
+    error = write_console(console, lpConsoleCursorInfo->bVisible ? "\033[?25h" : "\033[?25l");
+    console->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    std::lock_guard<std::mutex> guard(mode_mutex);
+    cursor_info.dwSize = lpConsoleCursorInfo->dwSize;
+    cursor_info.bVisible = lpConsoleCursorInfo->bVisible ? TRUE : FALSE;
+    return TRUE;
+}
+
+// Not provided: a terminal has no screen buffer whose cells can be addressed, nor an input
+// queue a program can write to (docs/console.md).
+HANDLE WINAPI CreateConsoleScreenBuffer(DWORD, DWORD, const SECURITY_ATTRIBUTES*, DWORD, LPVOID)
+{
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, INVALID_HANDLE_VALUE);
+}
+BOOL WINAPI SetConsoleActiveScreenBuffer(HANDLE) { return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE); }
+BOOL WINAPI FillConsoleOutputCharacterA(HANDLE, CHAR, DWORD, COORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI FillConsoleOutputCharacterW(HANDLE, WCHAR, DWORD, COORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI FillConsoleOutputAttribute(HANDLE, WORD, DWORD, COORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI WriteConsoleInputA(HANDLE, const INPUT_RECORD*, DWORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+BOOL WINAPI WriteConsoleInputW(HANDLE, const INPUT_RECORD*, DWORD, LPDWORD written)
+{
+    if (written != nullptr) *written = 0;
+    return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+}
+
+DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize) { return copy_title(lpConsoleTitle, nSize); }
+
+DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize) { return copy_title(lpConsoleTitle, nSize); }
+
+}  // extern "C"
+
+// ---- CONIN$ and CONOUT$ --------------------------------------------------------------------
+
+namespace overlapped::win32 {
+
+// CreateFile("CONIN$") and ("CONOUT$") (also as \\.\CONIN$, any case): the input buffer and
+// the screen buffer of the process's terminal (/dev/tty). A process with no terminal has no
+// console: ERROR_INVALID_HANDLE. Transfers on them are synchronous whatever the flags say,
+// as on Windows.
+bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES attributes,
+                       HANDLE* handle)
+{
+    std::string bare = name;
+    if (bare.size() > 4 && (bare.compare(0, 4, "\\\\.\\") == 0 || bare.compare(0, 4, "//./") == 0)) bare = bare.substr(4);
+    bool input;
+    if (strcasecmp(bare.c_str(), "CONIN$") == 0) input = true;
+    else if (strcasecmp(bare.c_str(), "CONOUT$") == 0) input = false;
+    else return false;
+    *handle = INVALID_HANDLE_VALUE;
+    int descriptor = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (descriptor < 0) {
+        set_last_error(ERROR_INVALID_HANDLE);
+        return true;
+    }
+    DWORD error;
+    drivers::ConsoleDevice* console = drivers::ConsoleDevice::open(descriptor, true, input, &error);
+    if (console == nullptr) {
+        set_last_error(error);
+        return true;
+    }
+    ACCESS_MASK granted = access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    if (access & (GENERIC_READ | GENERIC_ALL)) granted |= FILE_GENERIC_READ;
+    if (access & (GENERIC_WRITE | GENERIC_ALL)) granted |= FILE_GENERIC_WRITE;
+    DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    HANDLE made = kernel::handle_create(console, granted, handle_flags, &error);
+    if (made == nullptr) {
+        set_last_error(error);
+        return true;
+    }
+    set_last_error(ERROR_SUCCESS);
+    *handle = made;
+    return true;
+}
+
+}  // namespace overlapped::win32

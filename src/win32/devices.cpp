@@ -1,5 +1,7 @@
 // devices.cpp: CreateFile's table of device names (devices.h).
 #include "win32/devices.h"
+#include "win32/console_open.h"
+#include "win32/volume.h"
 
 namespace overlapped::win32 {
 
@@ -12,6 +14,9 @@ using Opener = bool (*)(const std::string& name, DWORD access, DWORD share, DWOR
 // The drivers' openers, tried in order. A driver adds its own line here.
 constexpr Opener kOpeners[] = {
     nullptr,
+    open_console_name,  // CONIN$, CONOUT$ (win32/console.cpp)
+    open_drive,  // \\.\PHYSICALDRIVEn, \\.\X: (win32/volume.cpp)
+    open_serial_port,  // COMn, LPTn (src/win32/comm.cpp)
 };
 
 }  // namespace

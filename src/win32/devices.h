@@ -15,4 +15,10 @@ namespace overlapped::win32 {
 bool open_named_device(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
                        LPSECURITY_ATTRIBUTES attributes, HANDLE* handle);
 
+// The drivers' openers (each in its driver's Win32 file).
+bool open_serial_port(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
+                      LPSECURITY_ATTRIBUTES attributes, HANDLE* handle);  // comm.cpp
+// FlushFileBuffers on a COM port: false if `handle` is not one (comm.cpp).
+bool flush_serial_port(HANDLE handle, BOOL* result);
+
 }  // namespace overlapped::win32

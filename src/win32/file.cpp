@@ -12,6 +12,7 @@
 #include "win32/entry.h"
 #include "win32/devices.h"
 #include "win32/mailslot.h"
+#include "win32/volume.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
@@ -353,6 +354,9 @@ DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
 BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove, PLARGE_INTEGER lpNewFilePointer,
                              DWORD dwMoveMethod)
 {
+    BOOL on_drive;
+    if (win32::drive_set_pointer(hFile, liDistanceToMove.QuadPart, dwMoveMethod, lpNewFilePointer, &on_drive))
+        return on_drive;
     return with_file(hFile, 0, [&](drivers::FileDevice* file) {
         LONGLONG position = 0;
         DWORD error = file->seek(liDistanceToMove.QuadPart, dwMoveMethod, &position);
@@ -391,6 +395,10 @@ BOOL WINAPI SetFileValidData(HANDLE hFile, LONGLONG ValidDataLength)
 
 BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 {
+    BOOL on_drive;
+    if (win32::drive_flush(hFile, &on_drive)) return on_drive;
+    BOOL drained;
+    if (win32::flush_serial_port(hFile, &drained)) return drained;  // a COM port: drains its output
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }
@@ -406,8 +414,10 @@ DWORD WINAPI GetFileType(HANDLE hFile)
         type = static_cast<drivers::FileDevice*>(object)->type();
     else if (object->type() == kernel::ObjectType::Socket || object->type() == kernel::ObjectType::Pipe)
         type = FILE_TYPE_PIPE;  // a pipe end, or a socket (as Windows reports one)
-    else if (object->type() == kernel::ObjectType::Mailslot)
-        type = FILE_TYPE_DISK;  // as Windows reports a mailslot (its device is not a pipe's)
+    else if (object->type() == kernel::ObjectType::Mailslot || object->type() == kernel::ObjectType::Disk)
+        type = FILE_TYPE_DISK;  // a mailslot (its device is not a pipe's), a drive
+    else if (object->type() == kernel::ObjectType::Console || object->type() == kernel::ObjectType::Serial)
+        type = FILE_TYPE_CHAR;  // a console buffer (src/drivers/console.h), a COM port
     else
         error = ERROR_INVALID_HANDLE;
     object->release_reference();

@@ -1,0 +1,83 @@
+// console.h: the console driver: a console handle is a terminal descriptor, either the
+// console's input buffer (the standard input handle, CONIN$) or its screen buffer (the
+// standard output and error handles, CONOUT$). docs/console.md describes the mapping.
+//
+// Input: one input buffer per process (as Windows has one per console), shared by every
+// input handle: bytes read from a terminal and not yet consumed, and the key events parsed
+// from them (ReadConsoleInput, GetNumberOfConsoleInputEvents). ReadFile and ReadConsole
+// take from the buffer first and then from the terminal.
+//
+// Waiting: an input handle is signalled while input is waiting: bytes or events in the
+// buffer, or the terminal readable (a poll of its descriptor). When a wait finds it not
+// signalled, the device arms a watch (a Poll operation through the I/O manager,
+// io::submit_internal); the watch's completion wakes the waiters, and it is armed again
+// only while someone waits.
+//
+// Every transfer is synchronous, as Windows performs requests on console handles even when
+// FILE_FLAG_OVERLAPPED is given (overlapped_io() is false: ReadFile with an OVERLAPPED
+// completes before it returns and writes the OVERLAPPED and its event).
+#pragma once
+
+#include <string>
+
+#include <windows.h>
+
+#include "io/device.h"
+
+namespace overlapped::drivers {
+
+class ConsoleDevice final : public io::Device {
+public:
+    ConsoleDevice() : Device(kernel::ObjectType::Console) {}
+
+    // A console device over a duplicate of `descriptor` (a terminal), or over `descriptor`
+    // itself when `take` (then made close-on-exec). `input`: the input buffer, else a
+    // screen buffer. Returns the device (one reference), or nullptr with *error.
+    static ConsoleDevice* open(int descriptor, bool take, bool input, DWORD* error);
+
+    bool overlapped_io() const override { return false; }
+    DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
+    DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
+    bool is_signaled(const kernel::ThreadState* thread) const override;
+    void last_handle_closed() override;
+
+    int descriptor() const { return descriptor_; }
+    bool input() const { return input_; }
+
+    // ReadConsoleA (`wide` false: bytes) and ReadConsoleW (UTF-16): up to `count`
+    // characters; waits for a line (canonical terminal) or for any input (raw).
+    DWORD read_text(void* buffer, DWORD count, bool wide, DWORD* done);
+    // ReadConsoleInputW / PeekConsoleInputW: up to `count` records; `wait`: block until
+    // at least one (ReadConsoleInput), else return what is there (Peek). `remove`: consume.
+    DWORD read_records(INPUT_RECORD* records, DWORD count, bool remove, bool wait, DWORD* done);
+    // GetNumberOfConsoleInputEvents: the events waiting, without blocking.
+    DWORD pending_events(DWORD* count);
+    // FlushConsoleInputBuffer: drops everything typed and not read.
+    DWORD flush_input();
+
+private:
+    void recycle() override;
+    void arm_watch();
+    static void watched(engine::Op* op);
+    // Waits until the terminal is readable (a synchronous request's wait: CancelSynchronousIo
+    // and the close of the last handle end it with ERROR_OPERATION_ABORTED).
+    DWORD wait_readable();
+
+    struct Watch {
+        engine::Op op;  // first: the engine hands it back
+        ConsoleDevice* device = nullptr;
+    };
+    int descriptor_ = -1;
+    bool input_ = false;
+    bool closing_ = false;  // under `lock`
+    Watch watch_;           // under `lock`
+    bool armed_ = false;    // under `lock`
+};
+
+// Applies a console mode to the terminal behind `descriptor` (input modes to ICANON,
+// ECHO, ISIG, ICRNL; output modes to OPOST/ONLCR and autowrap). The terminal's first
+// settings are saved and restored when the process exits.
+void console_apply_input_mode(int descriptor, DWORD mode);
+void console_apply_output_mode(int descriptor, DWORD old_mode, DWORD mode);
+
+}  // namespace overlapped::drivers

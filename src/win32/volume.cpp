@@ -1,0 +1,376 @@
+// volume.cpp: drives and volumes: CreateFile on \\.\PHYSICALDRIVEn and \\.\X:, and
+// GetLogicalDrives, GetLogicalDriveStrings, GetDriveType, GetDiskFreeSpaceEx,
+// GetVolumeInformation over the drive map (docs/paths.md, docs/drives.md).
+#include "win32/volume.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "common/errors.h"
+#include "drivers/disk.h"
+#include "drivers/file.h"
+#include "kernel/handle_table.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+using overlapped::win32::set_last_error;
+
+namespace overlapped::win32 {
+
+bool open_drive(const std::string& name, DWORD access, DWORD, DWORD disposition, DWORD flags,
+                LPSECURITY_ATTRIBUTES attributes, HANDLE* handle)
+{
+    drivers::DiskTarget target;
+    DWORD error = ERROR_SUCCESS;
+    if (!drivers::disk_name(name, &target, &error)) return false;
+    *handle = INVALID_HANDLE_VALUE;
+    if (error != ERROR_SUCCESS) {
+        set_last_error(error);
+        return true;
+    }
+    drivers::DiskDevice* device = drivers::DiskDevice::open(target, access, disposition, flags, &error);
+    if (device == nullptr) {
+        set_last_error(error);
+        return true;
+    }
+    ACCESS_MASK granted = access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    if (access & (GENERIC_READ | GENERIC_ALL)) granted |= FILE_GENERIC_READ;
+    if (access & (GENERIC_WRITE | GENERIC_ALL)) granted |= FILE_GENERIC_WRITE;
+    DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    *handle = kernel::handle_create(device, granted, handle_flags, &error);
+    if (*handle == nullptr) {
+        *handle = INVALID_HANDLE_VALUE;
+        set_last_error(error);
+        return true;
+    }
+    set_last_error(ERROR_SUCCESS);
+    return true;
+}
+
+bool drive_set_pointer(HANDLE handle, LONGLONG distance, DWORD method, PLARGE_INTEGER position, BOOL* result)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Any, 0, &error);
+    if (object == nullptr) return false;
+    if (object->type() != kernel::ObjectType::Disk) {
+        object->release_reference();
+        return false;
+    }
+    LONGLONG where = 0;
+    error = static_cast<drivers::DiskDevice*>(object)->seek(distance, method, &where);
+    object->release_reference();
+    if (error != ERROR_SUCCESS) {
+        *result = fail(error, FALSE);
+        return true;
+    }
+    if (position != nullptr) position->QuadPart = where;
+    *result = TRUE;
+    return true;
+}
+
+bool drive_flush(HANDLE handle, BOOL* result)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(handle, kernel::ObjectType::Any, 0, &granted, &error);
+    if (object == nullptr) return false;
+    if (object->type() != kernel::ObjectType::Disk) {
+        object->release_reference();
+        return false;
+    }
+    error = (granted & (FILE_WRITE_DATA | FILE_APPEND_DATA)) ? static_cast<drivers::DiskDevice*>(object)->flush()
+                                                            : static_cast<DWORD>(ERROR_ACCESS_DENIED);
+    object->release_reference();
+    *result = error == ERROR_SUCCESS ? TRUE : fail(error, FALSE);
+    return true;
+}
+
+}  // namespace overlapped::win32
+
+namespace {
+
+// The drive letter a root name names ("C:\", "C:", "c:/", "\\?\C:\"), or 0. *root_only:
+// nothing follows the separator.
+char drive_letter(std::string name, bool* trailing_separator, bool* extra)
+{
+    *trailing_separator = false;
+    *extra = false;
+    if (name.compare(0, 4, "\\\\?\\") == 0 || name.compare(0, 4, "//?/") == 0) name.erase(0, 4);
+    if (name.size() < 2 || name[1] != ':' || !isalpha(static_cast<unsigned char>(name[0]))) return 0;
+    if (name.size() >= 3) {
+        *trailing_separator = name[2] == '\\' || name[2] == '/';
+        *extra = name.size() > 3 || !*trailing_separator;
+    }
+    return static_cast<char>(toupper(static_cast<unsigned char>(name[0])));
+}
+
+std::string text(const char* name) { return name != nullptr ? std::string(name) : std::string(); }
+std::string text(const WCHAR* name) { return name != nullptr ? win32::utf8_from_utf16(name) : std::string(); }
+
+template <class Char>
+bool store(const std::string& value, Char* buffer, DWORD size)
+{
+    if (buffer == nullptr) return true;
+    if (sizeof(Char) == 1) {
+        if (value.size() + 1 > size) return false;
+        memcpy(buffer, value.c_str(), value.size() + 1);
+        return true;
+    }
+    std::u16string wide = win32::utf16_from_utf8(value);
+    if (wide.size() + 1 > size) return false;
+    for (size_t i = 0; i <= wide.size(); ++i) buffer[i] = static_cast<Char>(i < wide.size() ? wide[i] : 0);
+    return true;
+}
+
+DWORD logical_drives()
+{
+    DWORD mask = 0;
+    for (char letter = 'A'; letter <= 'Z'; ++letter)
+        if (!drivers::drive_root(letter).empty()) mask |= 1u << (letter - 'A');
+    return mask;
+}
+
+template <class Char>
+DWORD logical_drive_strings(DWORD length, Char* buffer)
+{
+    DWORD mask = logical_drives();
+    DWORD needed = 1;
+    for (int i = 0; i < 26; ++i)
+        if (mask & (1u << i)) needed += 4;
+    if (length < needed || buffer == nullptr) return needed;
+    Char* at = buffer;
+    for (int i = 0; i < 26; ++i) {
+        if (!(mask & (1u << i))) continue;
+        *at++ = static_cast<Char>('A' + i);
+        *at++ = static_cast<Char>(':');
+        *at++ = static_cast<Char>('\\');
+        *at++ = 0;
+    }
+    *at = 0;
+    set_last_error(ERROR_SUCCESS);
+    return needed - 1;
+}
+
+bool removable_device(dev_t device)
+{
+    if (major(device) == 0) return false;
+    std::string base = "/sys/dev/block/" + std::to_string(major(device)) + ":" + std::to_string(minor(device));
+    for (const std::string& file : {base + "/removable", base + "/../removable"}) {
+        FILE* in = fopen(file.c_str(), "r");
+        if (in == nullptr) continue;
+        int c = fgetc(in);
+        fclose(in);
+        return c == '1';
+    }
+    return false;
+}
+
+UINT drive_type_of(const std::string& path)
+{
+    struct statfs info;
+    struct stat status;
+    if (statfs(path.c_str(), &info) != 0 || stat(path.c_str(), &status) != 0 || !S_ISDIR(status.st_mode))
+        return DRIVE_NO_ROOT_DIR;
+    switch (static_cast<unsigned long>(info.f_type)) {
+    case 0x6969:          // NFS
+    case 0x517B:          // SMB
+    case 0xFF534D42UL:    // CIFS
+    case 0xFE534D42UL:    // SMB2
+    case 0x564C:          // NCP
+        return DRIVE_REMOTE;
+    case 0x01021994:      // tmpfs
+    case 0x858458F6UL:    // ramfs
+        return DRIVE_RAMDISK;
+    case 0x9660:          // ISO 9660
+    case 0x15013346:      // UDF
+        return DRIVE_CDROM;
+    default: break;
+    }
+    return removable_device(status.st_dev) ? DRIVE_REMOVABLE : DRIVE_FIXED;
+}
+
+template <class Char>
+UINT drive_type(const Char* root)
+{
+    if (root == nullptr) {
+        char here[PATH_MAX];
+        if (getcwd(here, sizeof(here)) == nullptr) return DRIVE_UNKNOWN;
+        return drive_type_of(here);
+    }
+    bool separator, extra;
+    char letter = drive_letter(text(root), &separator, &extra);
+    if (letter == 0 || extra) return DRIVE_NO_ROOT_DIR;
+    std::string path = drivers::drive_root(letter);
+    if (path.empty()) return DRIVE_NO_ROOT_DIR;
+    return drive_type_of(path);
+}
+
+template <class Char>
+BOOL disk_free_space(const Char* directory, PULARGE_INTEGER available, PULARGE_INTEGER total, PULARGE_INTEGER free)
+{
+    std::string path = ".";
+    if (directory != nullptr) {
+        if (DWORD error = drivers::file_linux_path(text(directory), &path)) return fail(error, FALSE);
+    }
+    struct statvfs info;
+    if (statvfs(path.c_str(), &info) != 0) {
+        // The directory is opened as a file is: a missing last name is "file not found",
+        // a missing directory on the way "path not found".
+        DWORD error = win32_error_from_errno(errno);
+        if (errno == ENOENT || errno == ENOTDIR) {
+            std::string parent = path;
+            while (parent.size() > 1 && parent.back() == '/') parent.pop_back();
+            size_t slash = parent.find_last_of('/');
+            parent = slash == std::string::npos ? std::string(".") : parent.substr(0, slash == 0 ? 1 : slash);
+            struct stat status;
+            error = stat(parent.c_str(), &status) == 0 && S_ISDIR(status.st_mode) ? ERROR_FILE_NOT_FOUND
+                                                                                  : ERROR_PATH_NOT_FOUND;
+        }
+        return fail(error, FALSE);
+    }
+    ULONGLONG unit = info.f_frsize != 0 ? info.f_frsize : info.f_bsize;
+    if (available != nullptr) available->QuadPart = static_cast<ULONGLONG>(info.f_bavail) * unit;
+    if (total != nullptr) total->QuadPart = static_cast<ULONGLONG>(info.f_blocks) * unit;
+    if (free != nullptr) free->QuadPart = static_cast<ULONGLONG>(info.f_bfree) * unit;
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+// The label of the file system on `source` (a /dev path), from /dev/disk/by-label.
+std::string volume_label(const std::string& source)
+{
+    char wanted[PATH_MAX];
+    if (source.empty() || realpath(source.c_str(), wanted) == nullptr) return std::string();
+    DIR* dir = opendir("/dev/disk/by-label");
+    if (dir == nullptr) return std::string();
+    std::string label;
+    while (dirent* entry = readdir(dir)) {
+        if (entry->d_name[0] == '.') continue;
+        char target[PATH_MAX];
+        std::string link = std::string("/dev/disk/by-label/") + entry->d_name;
+        if (realpath(link.c_str(), target) != nullptr && strcmp(target, wanted) == 0) {
+            // udev escapes characters as \xNN ("\x20" for a space).
+            const char* name = entry->d_name;
+            for (size_t i = 0; name[i] != 0; ++i) {
+                if (name[i] == '\\' && name[i + 1] == 'x' && isxdigit(static_cast<unsigned char>(name[i + 2])) &&
+                    isxdigit(static_cast<unsigned char>(name[i + 3]))) {
+                    label += static_cast<char>(strtol(std::string(name + i + 2, 2).c_str(), nullptr, 16));
+                    i += 3;
+                } else {
+                    label += name[i];
+                }
+            }
+            break;
+        }
+    }
+    closedir(dir);
+    return label;
+}
+
+template <class Char>
+BOOL volume_information(const Char* root, Char* name, DWORD name_size, LPDWORD serial, LPDWORD component,
+                        LPDWORD flags, Char* fs_name, DWORD fs_name_size)
+{
+    std::string path;
+    if (root == nullptr) {
+        char here[PATH_MAX];
+        if (getcwd(here, sizeof(here)) == nullptr) return fail(win32_error_from_errno(errno), FALSE);
+        path = here;
+    } else {
+        std::string given = text(root);
+        bool separator, extra;
+        char letter = drive_letter(given, &separator, &extra);
+        if (given.compare(0, 2, "\\\\") == 0 && given.compare(0, 4, "\\\\?\\") != 0) return fail(ERROR_BAD_NETPATH, FALSE);
+        if (letter == 0 || given.empty() || (given.back() != '\\' && given.back() != '/'))
+            return fail(ERROR_INVALID_NAME, FALSE);
+        if (extra) return fail(ERROR_DIR_NOT_ROOT, FALSE);
+        path = drivers::drive_root(letter);
+        if (path.empty()) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+    }
+    struct statvfs info;
+    struct stat status;
+    if (statvfs(path.c_str(), &info) != 0 || stat(path.c_str(), &status) != 0)
+        return fail(errno == ENOENT ? ERROR_PATH_NOT_FOUND : win32_error_from_errno(errno), FALSE);
+    std::string mount_point, type, source;
+    drivers::mount_of(path, &mount_point, &type, &source);
+    if (type.empty()) type = "unknown";
+    if (!store(volume_label(source), name, name_size)) return fail(ERROR_BAD_LENGTH, FALSE);
+    if (!store(type, fs_name, fs_name_size)) return fail(ERROR_BAD_LENGTH, FALSE);
+    if (serial != nullptr) *serial = static_cast<DWORD>(status.st_dev);  // as GetFileInformationByHandle
+    if (component != nullptr) *component = static_cast<DWORD>(info.f_namemax != 0 ? info.f_namemax : 255);
+    if (flags != nullptr) {
+        DWORD value = FILE_CASE_SENSITIVE_SEARCH | FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK |
+                      FILE_PERSISTENT_ACLS | FILE_SUPPORTS_SPARSE_FILES | FILE_SUPPORTS_REPARSE_POINTS |
+                      FILE_SUPPORTS_HARD_LINKS;
+        if (info.f_flag & ST_RDONLY) value |= FILE_READ_ONLY_VOLUME;
+        *flags = value;
+    }
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD WINAPI GetLogicalDrives(void)
+{
+    set_last_error(ERROR_SUCCESS);
+    return logical_drives();
+}
+
+DWORD WINAPI GetLogicalDriveStringsA(DWORD nBufferLength, LPSTR lpBuffer)
+{
+    return logical_drive_strings(nBufferLength, lpBuffer);
+}
+
+DWORD WINAPI GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer)
+{
+    return logical_drive_strings(nBufferLength, lpBuffer);
+}
+
+UINT WINAPI GetDriveTypeA(LPCSTR lpRootPathName) { return drive_type(lpRootPathName); }
+UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName) { return drive_type(lpRootPathName); }
+
+BOOL WINAPI GetDiskFreeSpaceExA(LPCSTR lpDirectoryName, PULARGE_INTEGER lpFreeBytesAvailableToCaller,
+                                PULARGE_INTEGER lpTotalNumberOfBytes, PULARGE_INTEGER lpTotalNumberOfFreeBytes)
+{
+    return disk_free_space(lpDirectoryName, lpFreeBytesAvailableToCaller, lpTotalNumberOfBytes,
+                           lpTotalNumberOfFreeBytes);
+}
+
+BOOL WINAPI GetDiskFreeSpaceExW(LPCWSTR lpDirectoryName, PULARGE_INTEGER lpFreeBytesAvailableToCaller,
+                                PULARGE_INTEGER lpTotalNumberOfBytes, PULARGE_INTEGER lpTotalNumberOfFreeBytes)
+{
+    return disk_free_space(lpDirectoryName, lpFreeBytesAvailableToCaller, lpTotalNumberOfBytes,
+                           lpTotalNumberOfFreeBytes);
+}
+
+BOOL WINAPI GetVolumeInformationA(LPCSTR lpRootPathName, LPSTR lpVolumeNameBuffer, DWORD nVolumeNameSize,
+                                  LPDWORD lpVolumeSerialNumber, LPDWORD lpMaximumComponentLength,
+                                  LPDWORD lpFileSystemFlags, LPSTR lpFileSystemNameBuffer, DWORD nFileSystemNameSize)
+{
+    return volume_information(lpRootPathName, lpVolumeNameBuffer, nVolumeNameSize, lpVolumeSerialNumber,
+                              lpMaximumComponentLength, lpFileSystemFlags, lpFileSystemNameBuffer,
+                              nFileSystemNameSize);
+}
+
+BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR lpVolumeNameBuffer, DWORD nVolumeNameSize,
+                                  LPDWORD lpVolumeSerialNumber, LPDWORD lpMaximumComponentLength,
+                                  LPDWORD lpFileSystemFlags, LPWSTR lpFileSystemNameBuffer, DWORD nFileSystemNameSize)
+{
+    return volume_information(lpRootPathName, lpVolumeNameBuffer, nVolumeNameSize, lpVolumeSerialNumber,
+                              lpMaximumComponentLength, lpFileSystemFlags, lpFileSystemNameBuffer,
+                              nFileSystemNameSize);
+}
+
+}  // extern "C"

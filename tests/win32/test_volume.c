@@ -1,0 +1,139 @@
+/* test_volume.c: drives and volumes as a Win32 program sees them: GetLogicalDrives,
+ * GetLogicalDriveStringsA/W (the size rules), GetDriveTypeA/W, GetDiskFreeSpaceExA/W,
+ * GetVolumeInformationA/W (root names only), and CreateFile on drive names that do not
+ * exist. Facts: Microsoft Learn's pages of each function; Wine's kernel32/tests/volume.c
+ * and drive.c. Disk images mapped as drives: tests/linux/test_physical_drive.c. */
+#include "testlib.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <windows.h>
+#include <winioctl.h>
+
+static char unmapped_letter(DWORD mask)
+{
+    for (int i = 25; i >= 2; --i)
+        if (!(mask & (1u << i))) return (char)('A' + i);
+    return 0;
+}
+
+static void test_logical_drives(void)
+{
+    TEST("GetLogicalDrives: C: is there");
+    DWORD mask = GetLogicalDrives();
+    CHECK(mask & (1u << 2));
+
+    TEST("GetLogicalDriveStringsA: the size needed when the buffer is short, the strings otherwise");
+    int count = 0;
+    for (int i = 0; i < 26; ++i)
+        if (mask & (1u << i)) ++count;
+    DWORD needed = GetLogicalDriveStringsA(0, NULL);
+    CHECK_EQ(needed, (DWORD)(count * 4 + 1));
+    char small[2];
+    CHECK_EQ(GetLogicalDriveStringsA(sizeof(small), small), needed);
+    char strings[26 * 4 + 1];
+    memset(strings, 'x', sizeof(strings));
+    DWORD length = GetLogicalDriveStringsA(sizeof(strings), strings);
+    CHECK_EQ(length, needed - 1);
+    CHECK_EQ(strings[length], 0);
+    int found_c = 0, listed = 0;
+    for (char *at = strings; *at != 0; at += strlen(at) + 1) {
+        ++listed;
+        CHECK_EQ(strlen(at), (size_t)3);
+        CHECK(at[1] == ':' && at[2] == '\\');
+        CHECK(mask & (1u << (at[0] - 'A')));
+        if (at[0] == 'C') found_c = 1;
+    }
+    CHECK_EQ(listed, count);
+    CHECK(found_c);
+
+    TEST("GetLogicalDriveStringsW: the same in UTF-16");
+    WCHAR wide[26 * 4 + 1];
+    CHECK_EQ(GetLogicalDriveStringsW(0, NULL), needed);
+    CHECK_EQ(GetLogicalDriveStringsW(sizeof(wide) / sizeof(wide[0]), wide), needed - 1);
+    for (DWORD i = 0; i < needed; ++i) CHECK_EQ((char)wide[i], strings[i]);
+}
+
+static void test_drive_type(void)
+{
+    TEST("GetDriveTypeA/W: C:\\ is a fixed disk; a letter with nothing behind it has no root");
+    CHECK_EQ(GetDriveTypeA("C:\\"), (UINT)DRIVE_FIXED);
+    CHECK_EQ(GetDriveTypeW(L"C:\\"), (UINT)DRIVE_FIXED);
+    char missing[] = "?:\\";
+    missing[0] = unmapped_letter(GetLogicalDrives());
+    CHECK_EQ(GetDriveTypeA(missing), (UINT)DRIVE_NO_ROOT_DIR);
+    TEST("GetDriveTypeA: a directory that is not a root");
+    CHECK_EQ(GetDriveTypeA("C:\\no_such_directory_overlapped\\"), (UINT)DRIVE_NO_ROOT_DIR);
+}
+
+static void test_free_space(void)
+{
+    TEST("GetDiskFreeSpaceExA/W: total >= free >= available to the caller, all optional");
+    ULARGE_INTEGER available, total, free_bytes;
+    CHECK(GetDiskFreeSpaceExA("C:\\", &available, &total, &free_bytes));
+    CHECK(total.QuadPart > 0);
+    CHECK(free_bytes.QuadPart <= total.QuadPart);
+    CHECK(available.QuadPart <= total.QuadPart);
+    ULARGE_INTEGER again;
+    CHECK(GetDiskFreeSpaceExW(L"C:\\", NULL, &again, NULL));
+    CHECK_EQ(again.QuadPart, total.QuadPart);
+    CHECK(GetDiskFreeSpaceExA(NULL, NULL, &again, NULL));  /* the current directory's */
+    TEST("GetDiskFreeSpaceExA: a directory that does not exist (opened as a file: not found)");
+    SetLastError(0);
+    CHECK(!GetDiskFreeSpaceExA("C:\\no_such_directory_overlapped\\", &available, &total, &free_bytes));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0);
+    CHECK(!GetDiskFreeSpaceExA("C:\\no_such_directory_overlapped\\deeper\\", &available, &total, &free_bytes));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+}
+
+static void test_volume_information(void)
+{
+    TEST("GetVolumeInformationA/W of C:\\: a file system name, 255-character components, case preserved");
+    char name[MAX_PATH + 1], fs[MAX_PATH + 1];
+    DWORD serial = 0, component = 0, flags = 0;
+    CHECK(GetVolumeInformationA("C:\\", name, sizeof(name), &serial, &component, &flags, fs, sizeof(fs)));
+    CHECK(strlen(fs) > 0);
+    CHECK_EQ(component, 255u);
+    CHECK(flags & FILE_CASE_PRESERVED_NAMES);
+    WCHAR wname[MAX_PATH + 1], wfs[MAX_PATH + 1];
+    DWORD wserial = 0;
+    CHECK(GetVolumeInformationW(L"C:\\", wname, MAX_PATH + 1, &wserial, NULL, NULL, wfs, MAX_PATH + 1));
+    CHECK_EQ(wserial, serial);
+    CHECK_EQ((char)wfs[0], fs[0]);
+    CHECK(GetVolumeInformationA("C:\\", NULL, 0, NULL, NULL, NULL, NULL, 0));
+
+    TEST("GetVolumeInformationA: a drive with nothing behind it fails");
+    char missing[] = "?:\\";
+    missing[0] = unmapped_letter(GetLogicalDrives());
+    SetLastError(0);
+    CHECK(!GetVolumeInformationA(missing, name, sizeof(name), &serial, &component, &flags, fs, sizeof(fs)));
+    CHECK(GetLastError() == ERROR_PATH_NOT_FOUND || GetLastError() == ERROR_NOT_READY);
+}
+
+static void test_drive_names(void)
+{
+    TEST("CreateFile on a physical drive that does not exist: ERROR_FILE_NOT_FOUND");
+    SetLastError(0);
+    HANDLE drive = CreateFileA("\\\\.\\PHYSICALDRIVE97", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
+                               NULL);
+    CHECK(drive == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    TEST("CreateFile on a drive letter with nothing behind it: ERROR_FILE_NOT_FOUND");
+    char volume[] = "\\\\.\\?:";
+    volume[4] = unmapped_letter(GetLogicalDrives());
+    SetLastError(0);
+    drive = CreateFileA(volume, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(drive == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
+int main(void)
+{
+    test_logical_drives();
+    test_drive_type();
+    test_free_space();
+    test_volume_information();
+    test_drive_names();
+    return tl_finish();
+}
