@@ -354,6 +354,66 @@ static void test_ex_and_handles(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
 }
 
+/* ---- threads: separate searches at once, and one search shared by two threads */
+
+static volatile LONG shared_count, thread_failures;
+static HANDLE shared_find;
+
+static DWORD WINAPI enumerate_many(LPVOID arg)
+{
+    char path[MAX_PATH];
+    WIN32_FIND_DATAA data;
+    (void)arg;
+    path_of(path, "*");
+    for (int round = 0; round < 100; ++round) {
+        int n = 0;
+        HANDLE find = FindFirstFileA(path, &data);
+        if (find == INVALID_HANDLE_VALUE) {
+            InterlockedIncrement(&thread_failures);
+            continue;
+        }
+        do ++n;
+        while (FindNextFileA(find, &data));
+        if (n != 11 || GetLastError() != ERROR_NO_MORE_FILES) InterlockedIncrement(&thread_failures);
+        if (!FindClose(find)) InterlockedIncrement(&thread_failures);
+    }
+    return 0;
+}
+
+static DWORD WINAPI take_shared(LPVOID arg)
+{
+    WIN32_FIND_DATAA data;
+    (void)arg;
+    while (FindNextFileA(shared_find, &data)) InterlockedIncrement(&shared_count);
+    if (GetLastError() != ERROR_NO_MORE_FILES) InterlockedIncrement(&thread_failures);
+    return 0;
+}
+
+static void test_threads(void)
+{
+    char path[MAX_PATH];
+    WIN32_FIND_DATAA data;
+    HANDLE threads[4];
+
+    TEST("searches in several threads at once");
+    for (int i = 0; i < 4; ++i) threads[i] = CreateThread(NULL, 0, enumerate_many, NULL, 0, NULL);
+    WaitForMultipleObjects(4, threads, TRUE, INFINITE);
+    for (int i = 0; i < 4; ++i) CloseHandle(threads[i]);
+    CHECK_EQ(tl_load(&thread_failures), 0);
+
+    TEST("one search shared by two threads: every entry once");
+    path_of(path, "*");
+    shared_find = FindFirstFileA(path, &data);
+    CHECK(shared_find != INVALID_HANDLE_VALUE);
+    for (int i = 0; i < 2; ++i) threads[i] = CreateThread(NULL, 0, take_shared, NULL, 0, NULL);
+    WaitForMultipleObjects(2, threads, TRUE, INFINITE);
+    CloseHandle(threads[0]);
+    CloseHandle(threads[1]);
+    CHECK_EQ(tl_load(&shared_count), 10); /* the first came with FindFirstFile */
+    CHECK_EQ(tl_load(&thread_failures), 0);
+    CHECK(FindClose(shared_find));
+}
+
 static void remove_all(void)
 {
     static const char *files[] = {"a", "a.b", "a.b.c", "aa", "ab", "B.txt", "c.TXT", "noext", "dir1\\inner.txt"};
@@ -393,6 +453,7 @@ int main(void)
     test_find_data();
     test_directories_and_errors();
     test_ex_and_handles();
+    test_threads();
 
     remove_all();
     return tl_finish();
