@@ -165,6 +165,8 @@ using overlapped::win32::filetime_of;
 struct Entry {
     std::string name;         // UTF-8
     std::u16string wide;      // UTF-16
+    std::u16string key;       // upper-cased, for the NTFS order
+    int rank = 2;             // "." 0, ".." 1, others 2: they come first
     DWORD attributes = 0;
     FILETIME created{}, accessed{}, written{};
     ULONGLONG size = 0;
@@ -204,7 +206,6 @@ bool fill_entry(int directory, const char* name, Entry* entry)
     if (fstatat(directory, name, &status, 0) != 0 && fstatat(directory, name, &status, AT_SYMLINK_NOFOLLOW) != 0)
         return false;  // gone since readdir
     entry->name = name;
-    entry->wide = win32::utf16_from_utf8(entry->name);
     entry->attributes = attributes_of(status);
     entry->created = filetime_of(status.st_ctim);
     entry->accessed = filetime_of(status.st_atim);
@@ -214,16 +215,18 @@ bool fill_entry(int directory, const char* name, Entry* entry)
 }
 
 // NTFS returns a directory in the order of its upper-cased names; "." and ".." first.
+void make_key(Entry* entry)
+{
+    entry->rank = entry->name == "." ? 0 : entry->name == ".." ? 1 : 2;
+    entry->key.resize(entry->wide.size());
+    for (size_t i = 0; i < entry->wide.size(); ++i) entry->key[i] = win32::fold_case(entry->wide[i]);
+}
+
 bool entry_before(const Entry& a, const Entry& b)
 {
-    auto rank = [](const Entry& e) { return e.name == "." ? 0 : e.name == ".." ? 1 : 2; };
-    if (rank(a) != rank(b)) return rank(a) < rank(b);
-    size_t count = std::min(a.wide.size(), b.wide.size());
-    for (size_t i = 0; i < count; ++i) {
-        char16_t x = win32::fold_case(a.wide[i]), y = win32::fold_case(b.wide[i]);
-        if (x != y) return x < y;
-    }
-    if (a.wide.size() != b.wide.size()) return a.wide.size() < b.wide.size();
+    if (a.rank != b.rank) return a.rank < b.rank;
+    int order = a.key.compare(b.key);
+    if (order != 0) return order < 0;
     return a.name < b.name;
 }
 
@@ -359,6 +362,7 @@ HANDLE find_first(const Char* file_name, FINDEX_INFO_LEVELS level, void* out, FI
     std::u16string expression = has_wildcard ? win32::find_expression(wide_mask) : wide_mask;
     bool case_sensitive = (flags & FIND_FIRST_EX_CASE_SENSITIVE) != 0;
     bool skip_dots = is_drive_root(linux_directory);
+    bool match_all = expression == u"*";  // "*" and "*.*": every name, no matching needed
 
     DIR* stream = fdopendir(descriptor);
     if (stream == nullptr) {
@@ -372,9 +376,13 @@ HANDLE find_first(const Char* file_name, FINDEX_INFO_LEVELS level, void* out, FI
         bool dot = strcmp(item->d_name, ".") == 0 || strcmp(item->d_name, "..") == 0;
         if (dot && skip_dots) continue;
         std::u16string entry_name = win32::utf16_from_utf8(item->d_name, strlen(item->d_name));
-        if (!win32::name_matches(expression, entry_name, case_sensitive)) continue;
+        if (!match_all && !win32::name_matches(expression, entry_name, case_sensitive)) continue;
         Entry entry;
-        if (fill_entry(dirfd(stream), item->d_name, &entry)) search->entries.push_back(std::move(entry));
+        if (fill_entry(dirfd(stream), item->d_name, &entry)) {
+            entry.wide = std::move(entry_name);
+            make_key(&entry);
+            search->entries.push_back(std::move(entry));
+        }
     }
     closedir(stream);
     if (search->entries.empty()) {
