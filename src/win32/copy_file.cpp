@@ -157,20 +157,23 @@ BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE prog
         remove = true;
         return true;
     };
-    bool plain = out < 0;
+    // A size of 0 may be a file that does not know its size (procfs, sysfs): read it to
+    // its end with read/write (copy_file_range would stop at the reported size).
+    const bool unknown_size = status.st_size == 0;
+    bool plain = out < 0 || unknown_size;
     if (out < 0) error = ERROR_INVALID_HANDLE;
     if (error == ERROR_SUCCESS && !cancelled() && ask(CALLBACK_STREAM_SWITCH)) {
-        while (done.QuadPart < total.QuadPart || total.QuadPart == 0) {
+        while (unknown_size || done.QuadPart < total.QuadPart) {
             if (cancelled()) break;
-            size_t want = static_cast<size_t>(total.QuadPart - done.QuadPart);
-            if (want > kChunk || total.QuadPart == 0) want = kChunk;
+            size_t want = unknown_size ? kChunk : static_cast<size_t>(total.QuadPart - done.QuadPart);
+            if (want > kChunk) want = kChunk;
             ssize_t n = copy_chunk(in, out, static_cast<off_t>(done.QuadPart), want, &plain);
             if (n < 0) {
                 error = win32_error_from_errno(errno);
                 remove = true;
                 break;
             }
-            if (n == 0) break;  // the source shrank, or (size 0 in stat) a file of unknown size ended
+            if (n == 0) break;  // the source shrank, or a file of unknown size ended
             done.QuadPart += n;
             if (total.QuadPart < done.QuadPart) total.QuadPart = stream_size.QuadPart = done.QuadPart;
             if (!ask(CALLBACK_CHUNK_FINISHED)) break;

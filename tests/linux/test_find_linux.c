@@ -104,6 +104,16 @@ int main(void)
         unlink(target);
     }
 
+    TEST("CopyFile of a file that reports size 0 but has data (procfs): all of it");
+    {
+        char target[256];
+        snprintf(target, sizeof(target), "%s/maps-copy", dir);
+        CHECK(CopyFileA("/proc/self/maps", target, TRUE));
+        struct stat copied;
+        CHECK(stat(target, &copied) == 0 && copied.st_size > 100);
+        unlink(target);
+    }
+
     TEST("FileNameInfo: the Linux path with backslashes");
     {
         char buffer[512];
