@@ -70,7 +70,24 @@ std::string full_path(const std::string& name, size_t* file_part)
         rest = share_end == std::string::npos ? std::string() : name.substr(share_end + 1);
     } else if (name.size() >= 2 && name[1] == ':' && isalpha(static_cast<unsigned char>(name[0]))) {
         prefix = std::string(1, static_cast<char>(toupper(static_cast<unsigned char>(name[0])))) + ":\\";
-        rest = name.substr(2);  // "C:x" (drive-relative): from the drive's root (deviations.md)
+        rest = name.substr(2);
+        if (rest.empty() || !is_separator(rest[0])) {
+            // Drive-relative ("C:x", "C:"): against the current directory when it lies
+            // under the drive's root (Windows' current directory is then on that drive),
+            // else against the root (per-drive current directories are not kept).
+            std::string root;
+            char cwd[PATH_MAX];
+            if (drivers::file_linux_path(prefix, &root) == ERROR_SUCCESS && getcwd(cwd, sizeof cwd) != nullptr) {
+                std::string current(cwd);
+                while (root.size() > 1 && root.back() == '/') root.pop_back();
+                bool under = root == "/" || current == root ||
+                             (current.compare(0, root.size(), root) == 0 && current[root.size()] == '/');
+                if (under) {
+                    std::string inside = root == "/" ? current.substr(1) : current.substr(std::min(current.size(), root.size() + 1));
+                    rest = inside.empty() ? rest : inside + "\\" + rest;
+                }
+            }
+        }
     } else if (is_separator(name[0])) {
         separator = '/';  // rooted: "\x" is "/x" (C: is "/" by default)
         prefix.assign(1, '/');

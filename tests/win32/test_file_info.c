@@ -89,6 +89,27 @@ static void test_full_path(void)
     n = GetFullPathNameA(".", MAX_PATH, out, &part);
     CHECK(lstrcmpA(out, cwd) == 0);
 
+    TEST("a drive-relative name on the current directory's drive is the current directory's");
+    {
+        const char *leaf = base;
+        char expected_end[MAX_PATH], leaf_dir[MAX_PATH];
+        for (const char *c = base; *c; ++c)
+            if (*c == '\\' || *c == '/') leaf = c + 1;
+        CHECK(SetCurrentDirectoryA(base));
+        n = GetFullPathNameA("C:rel.txt", MAX_PATH, out, &part);
+        wsprintfA(expected_end, "\\%s\\rel.txt", leaf);
+        CHECK(n > (DWORD)lstrlenA(expected_end));
+        CHECK(out[0] == 'C' && out[1] == ':' && out[2] == '\\');
+        CHECK(lstrcmpA(out + n - lstrlenA(expected_end), expected_end) == 0);
+        CHECK(part != NULL && lstrcmpA(part, "rel.txt") == 0);
+        /* "C:" alone: the current directory, with a separator after it (no file part). */
+        n = GetFullPathNameA("C:", MAX_PATH, out, &part);
+        wsprintfA(leaf_dir, "\\%s\\", leaf);
+        CHECK(lstrcmpA(out + n - lstrlenA(leaf_dir), leaf_dir) == 0);
+        CHECK(part == NULL);
+        CHECK(SetCurrentDirectoryA(cwd));
+    }
+
     TEST("a buffer too small: the size needed with the terminator, nothing written");
     lstrcpyA(out, "untouched");
     n = GetFullPathNameA("C:\\a\\b", 4, out, &part);
