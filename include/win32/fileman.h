@@ -241,6 +241,17 @@ typedef struct _FILE_STREAM_INFO {
     WCHAR StreamName[1];
 } FILE_STREAM_INFO, *PFILE_STREAM_INFO;
 
+typedef enum _PRIORITY_HINT {
+    IoPriorityHintVeryLow = 0,
+    IoPriorityHintLow,
+    IoPriorityHintNormal,
+    MaximumIoPriorityHintType
+} PRIORITY_HINT;
+
+typedef struct _FILE_IO_PRIORITY_HINT_INFO {
+    PRIORITY_HINT PriorityHint;
+} FILE_IO_PRIORITY_HINT_INFO, *PFILE_IO_PRIORITY_HINT_INFO;
+
 typedef struct _FILE_ALIGNMENT_INFO {
     ULONG AlignmentRequirement;
 } FILE_ALIGNMENT_INFO, *PFILE_ALIGNMENT_INFO;

@@ -496,6 +496,14 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         }
         return TRUE;
     }
+    case FileIoPriorityHintInfo: {
+        // A hint: checked, accepted and not applied (Linux I/O priorities belong to threads).
+        if (size < sizeof(FILE_IO_PRIORITY_HINT_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_IO_PRIORITY_HINT_INFO*>(in);
+        if (static_cast<unsigned>(info->PriorityHint) >= MaximumIoPriorityHintType)
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+        return TRUE;
+    }
     case FileDispositionInfo: {
         if (size < sizeof(FILE_DISPOSITION_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         if (!(ref.granted & DELETE)) return fail(ERROR_ACCESS_DENIED, FALSE);
@@ -508,11 +516,20 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         if (size < sizeof(FILE_RENAME_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         if (!(ref.granted & DELETE)) return fail(ERROR_ACCESS_DENIED, FALSE);
         auto* info = static_cast<FILE_RENAME_INFO*>(in);
-        if (info->RootDirectory != nullptr) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);  // relative renames
         size_t chars = info->FileNameLength / sizeof(WCHAR);
         if (offsetof(FILE_RENAME_INFO, FileName) + info->FileNameLength > size || chars == 0)
             return fail(ERROR_INVALID_PARAMETER, FALSE);
         std::string target = win32::utf8_from_utf16(info->FileName, chars);
+        if (info->RootDirectory != nullptr) {
+            // Relative to an open directory: its path, then the name.
+            FileRef root;
+            if (!reference(info->RootDirectory, &root)) return FALSE;
+            std::string directory = path_of_descriptor(root.file->descriptor());
+            if (directory.empty() || target.empty() || target[0] == '\\' || target[0] == '/' ||
+                (target.size() >= 2 && target[1] == ':'))
+                return fail(ERROR_INVALID_PARAMETER, FALSE);
+            target = directory + "/" + target;
+        }
         std::string source = path_of_descriptor(descriptor);
         if (source.empty()) return fail(ERROR_INVALID_HANDLE, FALSE);
         return MoveFileExA(source.c_str(), target.c_str(), info->ReplaceIfExists ? MOVEFILE_REPLACE_EXISTING : 0);

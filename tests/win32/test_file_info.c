@@ -347,6 +347,35 @@ static void test_by_handle(void)
         CHECK(SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
         CHECK(!exists("renamed.txt"));
         CHECK(exists("other.txt"));
+
+        WINE_DEVIATION("Wine 8.0 fails a FileRenameInfo relative to RootDirectory")
+        {
+            /* relative to an open directory */
+            HANDLE root = CreateFileA(base, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                                      OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+            CHECK(root != INVALID_HANDLE_VALUE);
+            rename->RootDirectory = root;
+            widen("relative.txt", rename->FileName);
+            rename->FileNameLength = 12 * 2;
+            rename->ReplaceIfExists = FALSE;
+            CHECK(SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
+            CHECK(exists("relative.txt"));
+            CHECK(!exists("other.txt"));
+            widen("other.txt", rename->FileName);
+            rename->FileNameLength = 9 * 2;
+            CHECK(SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
+            CHECK(exists("other.txt"));
+            rename->RootDirectory = NULL;
+            CloseHandle(root);
+        }
+
+        FILE_IO_PRIORITY_HINT_INFO hint;
+        hint.PriorityHint = IoPriorityHintLow;
+        CHECK(SetFileInformationByHandle(file, FileIoPriorityHintInfo, &hint, sizeof(hint)));
+        hint.PriorityHint = MaximumIoPriorityHintType;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, FileIoPriorityHintInfo, &hint, sizeof(hint)));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
     }
 
     TEST("FileDispositionInfo: deleted at the last close; undone by FALSE");
