@@ -241,6 +241,18 @@ typedef struct _FILE_STREAM_INFO {
     WCHAR StreamName[1];
 } FILE_STREAM_INFO, *PFILE_STREAM_INFO;
 
+typedef struct _FILE_COMPRESSION_INFO {
+    LARGE_INTEGER CompressedFileSize;
+    WORD CompressionFormat;
+    UCHAR CompressionUnitShift;
+    UCHAR ChunkShift;
+    UCHAR ClusterShift;
+    UCHAR Reserved[3];
+} FILE_COMPRESSION_INFO, *PFILE_COMPRESSION_INFO;
+#ifndef COMPRESSION_FORMAT_NONE
+#define COMPRESSION_FORMAT_NONE 0x0000
+#endif
+
 typedef enum _PRIORITY_HINT {
     IoPriorityHintVeryLow = 0,
     IoPriorityHintLow,

@@ -427,6 +427,17 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
         memcpy(info->StreamName, kName, chars * sizeof(WCHAR));
         return TRUE;
     }
+    case FileCompressionInfo: {
+        // Never compressed; the size as GetCompressedFileSize gives it (the allocation
+        // when smaller: a sparse file).
+        if (size < sizeof(FILE_COMPRESSION_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_COMPRESSION_INFO*>(out);
+        memset(info, 0, sizeof(*info));
+        LONGLONG allocated = static_cast<LONGLONG>(status.st_blocks) * 512;
+        info->CompressedFileSize.QuadPart = S_ISDIR(status.st_mode) ? 0 : std::min<LONGLONG>(allocated, status.st_size);
+        info->CompressionFormat = COMPRESSION_FORMAT_NONE;
+        return TRUE;
+    }
     case FileAlignmentInfo: {
         if (size < sizeof(FILE_ALIGNMENT_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         static_cast<FILE_ALIGNMENT_INFO*>(out)->AlignmentRequirement = 0;  // FILE_BYTE_ALIGNMENT, as NTFS on disks

@@ -249,6 +249,14 @@ static void test_by_handle(void)
         FILE_ID_INFO id1, id2, id3;
         FILE_ALIGNMENT_INFO alignment;
         FILE_STREAM_INFO *stream = (FILE_STREAM_INFO *)buffer;
+        FILE_COMPRESSION_INFO compression;
+        memset(&compression, 0xcc, sizeof(compression));
+        WINE_DEVIATION("Wine 8.0 does not implement FileCompressionInfo")
+        {
+            CHECK(GetFileInformationByHandleEx(file, FileCompressionInfo, &compression, sizeof(compression)));
+            CHECK_EQ(compression.CompressionFormat, COMPRESSION_FORMAT_NONE);
+            CHECK_EQ(compression.CompressedFileSize.QuadPart, 5); /* an uncompressed file: its size */
+        }
         CHECK(GetFileInformationByHandleEx(file, FileAttributeTagInfo, &tag, sizeof(tag)));
         CHECK_EQ(tag.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
         CHECK_EQ(tag.ReparseTag, 0);
