@@ -4,6 +4,7 @@
  * FIND_FIRST_EX_CASE_SENSITIVE; dot-files are not hidden; a dangling symbolic link is
  * listed; entries come in upper-cased name order; GetFullPathName of a relative name
  * is the Linux current directory's; COPY_FILE_COPY_SYMLINK copies a link as a link;
+ * CopyFile of procfs files and across file systems;
  * FileNameInfo is the Linux path with '\'. */
 #include "testlib.h"
 
@@ -112,6 +113,32 @@ int main(void)
         struct stat copied;
         CHECK(stat(target, &copied) == 0 && copied.st_size > 100);
         unlink(target);
+    }
+
+    TEST("CopyFile across file systems (/dev/shm to the test directory): all the data");
+    {
+        char source[128], target[256];
+        static char data[3 << 20];
+        snprintf(source, sizeof(source), "/dev/shm/ovcopy-%d", (int)getpid());
+        FILE *f = fopen(source, "wb");
+        if (f == NULL) {
+            printf("SKIP no /dev/shm\n");
+        } else {
+            for (size_t i = 0; i < sizeof(data); ++i) data[i] = (char)(i * 31 + (i >> 10));
+            CHECK(fwrite(data, 1, sizeof(data), f) == sizeof(data));
+            fclose(f);
+            snprintf(target, sizeof(target), "%s/shm-copy", dir);
+            CHECK(CopyFileA(source, target, TRUE));
+            struct stat copied;
+            CHECK(stat(target, &copied) == 0 && copied.st_size == (off_t)sizeof(data));
+            FILE *g = fopen(target, "rb");
+            static char back[sizeof(data)];
+            CHECK(g != NULL && fread(back, 1, sizeof(back), g) == sizeof(back));
+            if (g != NULL) fclose(g);
+            CHECK(memcmp(back, data, sizeof(data)) == 0);
+            unlink(target);
+            unlink(source);
+        }
     }
 
     TEST("FileNameInfo: the Linux path with backslashes");
