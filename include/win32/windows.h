@@ -16,6 +16,7 @@
 #include <processthreadsapi.h>
 #include <processenv.h>
 #include <dirchanges.h>
+#include <fileman.h>
 #include <winioctl.h>
 #include <commapi.h>
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
 #include <map>
@@ -584,6 +585,42 @@ DWORD FileDevice::information(BY_HANDLE_FILE_INFORMATION* information)
     return ERROR_SUCCESS;
 }
 
+DWORD FileDevice::set_delete_disposition(bool remove, const std::string& path)
+{
+    if (!in_share_table_) return ERROR_INVALID_HANDLE;
+    if (remove) {
+        struct stat status;
+        if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
+        if (S_ISREG(status.st_mode) && !(status.st_mode & 0222)) return ERROR_ACCESS_DENIED;  // STATUS_CANNOT_DELETE
+        if (S_ISDIR(status.st_mode)) {
+            int probe = openat(descriptor_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            DIR* stream = probe >= 0 ? fdopendir(probe) : nullptr;
+            bool empty = true;
+            while (stream != nullptr) {
+                struct dirent* item = readdir(stream);
+                if (item == nullptr) break;
+                if (strcmp(item->d_name, ".") != 0 && strcmp(item->d_name, "..") != 0) empty = false;
+            }
+            if (stream != nullptr) closedir(stream);
+            else if (probe >= 0) ::close(probe);
+            if (!empty) return ERROR_DIR_NOT_EMPTY;
+        }
+    }
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device_, inode_});
+    if (it == share_table->end()) return ERROR_INVALID_HANDLE;
+    it->second.delete_on_close = remove;
+    if (remove) it->second.path = path;
+    return ERROR_SUCCESS;
+}
+
+bool FileDevice::delete_pending()
+{
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device_, inode_});
+    return it != share_table->end() && it->second.delete_on_close;
+}
+
 DWORD FileDevice::watch_start(DWORD filter, bool subtree, DirectoryWatch** watch)
 {
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
@@ -654,8 +691,12 @@ void FileDevice::last_handle_closed()
     if (!remove.empty()) {
         // Only if the name still names this file.
         struct stat status;
-        if (lstat(remove.c_str(), &status) == 0 && status.st_dev == device_ && status.st_ino == inode_)
-            unlink(remove.c_str());
+        if (lstat(remove.c_str(), &status) == 0 && status.st_dev == device_ && status.st_ino == inode_) {
+            if (S_ISDIR(status.st_mode))
+                rmdir(remove.c_str());  // FileDispositionInfo on a directory handle
+            else
+                unlink(remove.c_str());
+        }
     }
 }
 

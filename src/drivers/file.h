@@ -54,6 +54,12 @@ public:
     DWORD flush();
     DWORD type();
     DWORD information(BY_HANDLE_FILE_INFORMATION* information);
+    // SetFileInformationByHandle(FileDispositionInfo): the file (or empty directory) is
+    // deleted when its last handle closes (`remove`), or no longer (`!remove`). `path` is
+    // its Linux name now. Returns ERROR_SUCCESS or the Win32 error.
+    DWORD set_delete_disposition(bool remove, const std::string& path);
+    // Whether the file is to be deleted at the last close (FILE_STANDARD_INFO.DeletePending).
+    bool delete_pending();
 
     // ReadDirectoryChangesW (dir_watch.h). Under `lock`: the handle's change watch, made by
     // the first call with its filter and subtree flag; ERROR_INVALID_PARAMETER if the

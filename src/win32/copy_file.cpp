@@ -1,0 +1,225 @@
+// copy_file.cpp: CopyFileA/W and CopyFileExA/W: the data by copy_file_range (read/write
+// where the file systems refuse it), the progress routine, cancellation, the read-only
+// attribute and the last write time copied. docs/files-management.md.
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/errors.h"
+#include "drivers/file.h"
+#include "kernel/handle_table.h"
+#include "win32/entry.h"
+#include "win32/fileman_internal.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+constexpr size_t kChunk = 1 << 20;  // a progress call per MiB, as Windows' chunks
+
+std::string narrow(const char* text) { return text; }
+std::string narrow(const WCHAR* text) { return win32::utf8_from_utf16(text); }
+
+int descriptor_of(HANDLE handle)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::File, 0, &error);
+    if (object == nullptr) return -1;
+    int descriptor = static_cast<drivers::FileDevice*>(object)->descriptor();
+    object->release_reference();  // the handle stays open for the copy's duration
+    return descriptor;
+}
+
+// One chunk from `in` to `out` at `offset`; returns the bytes copied (0 at the end) or -1.
+ssize_t copy_chunk(int in, int out, off_t offset, size_t length, bool* plain)
+{
+    if (!*plain) {
+        off_t in_offset = offset, out_offset = offset;
+        for (;;) {
+            ssize_t n = copy_file_range(in, &in_offset, out, &out_offset, length, 0);
+            if (n >= 0) return n;
+            if (errno == EINTR) continue;
+            if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP || errno == EBADF) {
+                *plain = true;  // file systems or kernels without it: read and write
+                break;
+            }
+            return -1;
+        }
+    }
+    static thread_local char buffer[256 * 1024];
+    size_t want = length < sizeof buffer ? length : sizeof buffer;
+    ssize_t n;
+    do n = pread(in, buffer, want, offset);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return n;
+    for (ssize_t done = 0; done < n;) {
+        ssize_t w = pwrite(out, buffer + done, static_cast<size_t>(n - done), offset + done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return -1;
+        done += w;
+    }
+    return n;
+}
+
+template <class Char>
+BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE progress, void* data, BOOL* cancel,
+               DWORD flags)
+{
+    constexpr DWORD kKnown = COPY_FILE_FAIL_IF_EXISTS | COPY_FILE_RESTARTABLE | COPY_FILE_OPEN_SOURCE_FOR_WRITE |
+                             COPY_FILE_ALLOW_DECRYPTED_DESTINATION | COPY_FILE_COPY_SYMLINK | COPY_FILE_NO_BUFFERING;
+    if (existing == nullptr || target == nullptr) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+    if (flags & ~kKnown) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string from = narrow(existing), to = narrow(target);
+    std::string from_linux, to_linux;
+    if (DWORD error = drivers::file_linux_path(from, &from_linux)) return fail(error, FALSE);
+    if (DWORD error = drivers::file_linux_path(to, &to_linux)) return fail(error, FALSE);
+
+    struct stat link_status;
+    if ((flags & COPY_FILE_COPY_SYMLINK) && lstat(from_linux.c_str(), &link_status) == 0 && S_ISLNK(link_status.st_mode)) {
+        // The link itself, not what it points to.
+        char link[PATH_MAX];
+        ssize_t n = readlink(from_linux.c_str(), link, sizeof link - 1);
+        if (n < 0) return fail(win32_error_from_errno(errno), FALSE);
+        link[n] = 0;
+        struct stat existing_status;
+        if (lstat(to_linux.c_str(), &existing_status) == 0) {
+            if (flags & COPY_FILE_FAIL_IF_EXISTS) return fail(ERROR_FILE_EXISTS, FALSE);
+            if (S_ISDIR(existing_status.st_mode) || unlink(to_linux.c_str()) != 0) return fail(ERROR_ACCESS_DENIED, FALSE);
+        }
+        if (symlink(link, to_linux.c_str()) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        return TRUE;
+    }
+
+    DWORD source_access = GENERIC_READ | ((flags & COPY_FILE_OPEN_SOURCE_FOR_WRITE) ? GENERIC_WRITE : 0);
+    HANDLE source = CreateFileA(from.c_str(), source_access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                nullptr, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
+    if (source == INVALID_HANDLE_VALUE) return FALSE;  // CreateFile's error
+    int in = descriptor_of(source);
+    struct stat status;
+    if (in < 0 || fstat(in, &status) != 0) {
+        CloseHandle(source);
+        return fail(ERROR_INVALID_HANDLE, FALSE);
+    }
+    if (S_ISDIR(status.st_mode)) {
+        CloseHandle(source);
+        return fail(ERROR_ACCESS_DENIED, FALSE);
+    }
+    // Onto itself: Windows' opens of the two ends collide.
+    struct stat target_status;
+    if (stat(to_linux.c_str(), &target_status) == 0 && target_status.st_dev == status.st_dev &&
+        target_status.st_ino == status.st_ino) {
+        CloseHandle(source);
+        return fail(ERROR_SHARING_VIOLATION, FALSE);
+    }
+    DWORD disposition = (flags & COPY_FILE_FAIL_IF_EXISTS) ? CREATE_NEW : CREATE_ALWAYS;
+    // With DELETE when the target's other openers allow it, so that a cancelled copy can
+    // remove what it made; without it, a cancelled copy leaves the target.
+    bool can_delete = true;
+    HANDLE destination = CreateFileA(to.c_str(), GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                                     disposition, FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (destination == INVALID_HANDLE_VALUE && GetLastError() == ERROR_SHARING_VIOLATION) {
+        can_delete = false;
+        destination = CreateFileA(to.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, disposition,
+                                  FILE_ATTRIBUTE_NORMAL, nullptr);
+    }
+    if (destination == INVALID_HANDLE_VALUE) {
+        DWORD error = GetLastError();
+        CloseHandle(source);
+        return fail(error, FALSE);
+    }
+    int out = descriptor_of(destination);
+
+    LARGE_INTEGER total, done, stream_size;
+    total.QuadPart = status.st_size;
+    stream_size.QuadPart = status.st_size;
+    done.QuadPart = 0;
+    DWORD error = ERROR_SUCCESS;
+    bool remove = false;
+    auto ask = [&](DWORD reason) {
+        if (progress == nullptr) return true;
+        DWORD answer = progress(total, done, stream_size, done, 1, reason, source, destination, data);
+        if (answer == PROGRESS_QUIET) progress = nullptr;
+        if (answer == PROGRESS_CANCEL || answer == PROGRESS_STOP) {
+            error = ERROR_REQUEST_ABORTED;
+            remove = answer == PROGRESS_CANCEL;
+            return false;
+        }
+        return true;
+    };
+    auto cancelled = [&] {
+        if (cancel == nullptr || !*reinterpret_cast<volatile BOOL*>(cancel)) return false;
+        error = ERROR_REQUEST_ABORTED;
+        remove = true;
+        return true;
+    };
+    // A size of 0 may be a file that does not know its size (procfs, sysfs): read it to
+    // its end with read/write (copy_file_range would stop at the reported size).
+    const bool unknown_size = status.st_size == 0;
+    bool plain = out < 0 || unknown_size;
+    if (out < 0) error = ERROR_INVALID_HANDLE;
+    if (error == ERROR_SUCCESS && !cancelled() && ask(CALLBACK_STREAM_SWITCH)) {
+        while (unknown_size || done.QuadPart < total.QuadPart) {
+            if (cancelled()) break;
+            size_t want = unknown_size ? kChunk : static_cast<size_t>(total.QuadPart - done.QuadPart);
+            if (want > kChunk) want = kChunk;
+            ssize_t n = copy_chunk(in, out, static_cast<off_t>(done.QuadPart), want, &plain);
+            if (n < 0) {
+                error = win32_error_from_errno(errno);
+                remove = true;
+                break;
+            }
+            if (n == 0) break;  // the source shrank, or a file of unknown size ended
+            done.QuadPart += n;
+            if (total.QuadPart < done.QuadPart) total.QuadPart = stream_size.QuadPart = done.QuadPart;
+            if (!ask(CALLBACK_CHUNK_FINISHED)) break;
+        }
+    }
+    if (error == ERROR_SUCCESS) {
+        // As Windows: the attributes (read-only: the permission bits) and the last write time.
+        timespec times[2];
+        times[0].tv_nsec = UTIME_OMIT;
+        times[1] = status.st_mtim;
+        futimens(out, times);
+        fchmod(out, status.st_mode & 07777);
+    }
+    CloseHandle(destination);
+    CloseHandle(source);
+    if (error != ERROR_SUCCESS) {
+        if (remove && can_delete) DeleteFileA(to.c_str());
+        return fail(error, FALSE);
+    }
+    win32::set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+}  // namespace
+
+extern "C" {
+
+BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, BOOL bFailIfExists)
+{
+    return copy_file(lpExistingFileName, lpNewFileName, nullptr, nullptr, nullptr,
+                     bFailIfExists ? COPY_FILE_FAIL_IF_EXISTS : 0);
+}
+BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, BOOL bFailIfExists)
+{
+    return copy_file(lpExistingFileName, lpNewFileName, nullptr, nullptr, nullptr,
+                     bFailIfExists ? COPY_FILE_FAIL_IF_EXISTS : 0);
+}
+BOOL WINAPI CopyFileExA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, LPPROGRESS_ROUTINE lpProgressRoutine,
+                        LPVOID lpData, LPBOOL pbCancel, DWORD dwCopyFlags)
+{
+    return copy_file(lpExistingFileName, lpNewFileName, lpProgressRoutine, lpData, pbCancel, dwCopyFlags);
+}
+BOOL WINAPI CopyFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, LPPROGRESS_ROUTINE lpProgressRoutine,
+                        LPVOID lpData, LPBOOL pbCancel, DWORD dwCopyFlags)
+{
+    return copy_file(lpExistingFileName, lpNewFileName, lpProgressRoutine, lpData, pbCancel, dwCopyFlags);
+}
+
+}  // extern "C"

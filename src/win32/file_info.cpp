@@ -1,0 +1,593 @@
+// file_info.cpp: GetFullPathNameA/W, SetFileAttributesA/W, GetFileAttributesExA/W,
+// GetFileInformationByHandleEx and SetFileInformationByHandle. docs/files-management.md.
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <mutex>
+#include <string>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <vector>
+
+#include "common/errors.h"
+#include "drivers/file.h"
+#include "kernel/handle_table.h"
+#include "win32/entry.h"
+#include "win32/fileman_internal.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+std::string narrow(const char* text) { return text; }
+std::string narrow(const WCHAR* text) { return win32::utf8_from_utf16(text); }
+
+bool to_linux(const std::string& name, std::string* path)
+{
+    if (DWORD error = drivers::file_linux_path(name, path)) return fail(error, false);
+    return true;
+}
+
+// ---- GetFullPathName
+
+bool is_separator(char c) { return c == '\\' || c == '/'; }
+
+// Windows' rules on the text alone (no file system access): the current directory
+// before a relative name, "." and ".." resolved (never above the root), runs of
+// separators made one, trailing dots and spaces of the last component dropped.
+// Windows forms ("C:\...", "\\server\share\...") keep '\'; a name that resolves against
+// the current directory (a Linux path, as GetCurrentDirectory gives it) or a POSIX path
+// keeps '/'. Returns the full name and the offset of its last component (npos if it
+// ends in a separator).
+std::string full_path(const std::string& name, size_t* file_part)
+{
+    std::string prefix, rest;
+    char separator = '\\';
+    if (name.size() >= 4 && is_separator(name[0]) && is_separator(name[1]) && (name[2] == '?' || name[2] == '.') &&
+        is_separator(name[3])) {
+        if (name[2] == '?') {  // "\\?\": no parsing at all
+            size_t last = name.find_last_of("\\/");
+            *file_part = last + 1 < name.size() ? last + 1 : std::string::npos;
+            return name;
+        }
+        prefix.assign(R"(\\.\)");
+        rest = name.substr(4);
+    } else if (name.size() >= 2 && is_separator(name[0]) && is_separator(name[1])) {
+        // UNC: "\\server\share" is the root.
+        size_t server_end = name.find_first_of("\\/", 2);
+        size_t share_end = server_end == std::string::npos ? std::string::npos : name.find_first_of("\\/", server_end + 1);
+        prefix = "\\\\" + name.substr(2, (server_end == std::string::npos ? name.size() : server_end) - 2);
+        if (server_end != std::string::npos) {
+            prefix += '\\';
+            prefix += name.substr(server_end + 1, (share_end == std::string::npos ? name.size() : share_end) - server_end - 1);
+        }
+        prefix += '\\';
+        rest = share_end == std::string::npos ? std::string() : name.substr(share_end + 1);
+    } else if (name.size() >= 2 && name[1] == ':' && isalpha(static_cast<unsigned char>(name[0]))) {
+        prefix = std::string(1, static_cast<char>(toupper(static_cast<unsigned char>(name[0])))) + ":\\";
+        rest = name.substr(2);
+        if (rest.empty() || !is_separator(rest[0])) {
+            // Drive-relative ("C:x", "C:"): against the current directory when it lies
+            // under the drive's root (Windows' current directory is then on that drive),
+            // else against the root (per-drive current directories are not kept).
+            std::string root;
+            char cwd[PATH_MAX];
+            if (drivers::file_linux_path(prefix, &root) == ERROR_SUCCESS && getcwd(cwd, sizeof cwd) != nullptr) {
+                std::string current(cwd);
+                while (root.size() > 1 && root.back() == '/') root.pop_back();
+                bool under = root == "/" || current == root ||
+                             (current.compare(0, root.size(), root) == 0 && current[root.size()] == '/');
+                if (under) {
+                    std::string inside = root == "/" ? current.substr(1) : current.substr(std::min(current.size(), root.size() + 1));
+                    rest = inside.empty() ? rest : inside + "\\" + rest;
+                }
+            }
+        }
+    } else if (is_separator(name[0])) {
+        separator = '/';  // rooted: "\x" is "/x" (C: is "/" by default)
+        prefix.assign(1, '/');
+        rest = name.substr(1);
+    } else {
+        separator = '/';
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd) == nullptr) cwd[0] = 0;
+        prefix.assign(1, '/');
+        rest = std::string(cwd) + "/" + name;
+    }
+    bool trailing = !rest.empty() && is_separator(rest.back());
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= rest.size()) {
+        size_t end = rest.find_first_of("\\/", start);
+        if (end == std::string::npos) end = rest.size();
+        std::string part = rest.substr(start, end - start);
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        start = end + 1;
+    }
+    if (!parts.empty() && !trailing) {
+        std::string& last = parts.back();
+        while (!last.empty() && (last.back() == '.' || last.back() == ' ')) last.pop_back();
+        if (last.empty()) {
+            parts.pop_back();
+            trailing = true;
+        }
+    }
+    std::string out = prefix;
+    
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0) out += separator;
+        out += parts[i];
+    }
+    if (trailing && !parts.empty()) out += separator;
+    *file_part = std::string::npos;
+    if (!parts.empty() && !trailing) *file_part = out.size() - parts.back().size();
+    return out;
+}
+
+template <class Char>
+DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** file_part)
+{
+    if (name == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::string text = narrow(name);
+    if (text.empty()) return fail(ERROR_INVALID_NAME, DWORD(0));
+    size_t part = std::string::npos;
+    std::string full = full_path(text, &part);
+    std::basic_string<Char> out;
+    size_t part_offset = std::string::npos;
+    if constexpr (sizeof(Char) == 1) {
+        out = full;
+        part_offset = part;
+    } else {
+        out = win32::utf16_from_utf8(full);
+        if (part != std::string::npos) part_offset = win32::utf16_from_utf8(full.substr(0, part)).size();
+    }
+    if (buffer == nullptr || length < out.size() + 1) return static_cast<DWORD>(out.size() + 1);  // the size needed
+    std::copy(out.begin(), out.end(), buffer);
+    buffer[out.size()] = 0;
+    if (file_part != nullptr) *file_part = part_offset == std::string::npos ? nullptr : buffer + part_offset;
+    win32::set_last_error(ERROR_SUCCESS);
+    return static_cast<DWORD>(out.size());
+}
+
+// ---- SetFileAttributes, GetFileAttributesEx
+
+template <class Char>
+BOOL set_file_attributes(const Char* name, DWORD attributes)
+{
+    if (name == nullptr) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+    std::string path;
+    if (!to_linux(narrow(name), &path)) return FALSE;
+    struct stat status;
+    if (stat(path.c_str(), &status) != 0)
+        return fail(errno == ENOENT ? win32::missing_path_error(path) : win32_error_from_errno(errno), FALSE);
+    // Only FILE_ATTRIBUTE_READONLY has a Linux counterpart: no write permission. The
+    // others (hidden, system, archive, temporary, ...) are accepted and not kept. Windows
+    // ignores the read-only attribute on directories for deletion; we leave directories'
+    // permissions alone.
+    if (S_ISDIR(status.st_mode)) return TRUE;
+    mode_t mode = status.st_mode & 07777;
+    if (attributes & FILE_ATTRIBUTE_READONLY)
+        mode &= ~static_cast<mode_t>(0222);
+    else if (!(mode & 0222))
+        mode |= S_IWUSR;  // writable again (by the owner: the umask's other bits are unknown here)
+    if (mode != (status.st_mode & 07777) && chmod(path.c_str(), mode) != 0) return fail(win32_error_from_errno(errno), FALSE);
+    return TRUE;
+}
+
+template <class Char>
+BOOL get_file_attributes_ex(const Char* name, GET_FILEEX_INFO_LEVELS level, void* out)
+{
+    if (level != GetFileExInfoStandard) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (name == nullptr || out == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string path;
+    if (!to_linux(narrow(name), &path)) return FALSE;
+    struct stat status;
+    if (stat(path.c_str(), &status) != 0)
+        return fail(errno == ENOENT ? win32::missing_path_error(path) : win32_error_from_errno(errno), FALSE);
+    auto* data = static_cast<WIN32_FILE_ATTRIBUTE_DATA*>(out);
+    data->dwFileAttributes = win32::attributes_of(status);
+    data->ftCreationTime = win32::filetime_of(status.st_ctim);
+    data->ftLastAccessTime = win32::filetime_of(status.st_atim);
+    data->ftLastWriteTime = win32::filetime_of(status.st_mtim);
+    ULONGLONG size = S_ISDIR(status.st_mode) ? 0 : static_cast<ULONGLONG>(status.st_size);
+    data->nFileSizeHigh = static_cast<DWORD>(size >> 32);
+    data->nFileSizeLow = static_cast<DWORD>(size);
+    return TRUE;
+}
+
+// ---- by handle
+
+LONGLONG ticks_of(const timespec& time)
+{
+    FILETIME t = win32::filetime_of(time);
+    return static_cast<LONGLONG>((static_cast<ULONGLONG>(t.dwHighDateTime) << 32) | t.dwLowDateTime);
+}
+
+timespec timespec_of(LONGLONG ticks)
+{
+    LONGLONG since_1970 = ticks - 116444736000000000LL;
+    timespec out;
+    out.tv_sec = since_1970 / 10000000;
+    out.tv_nsec = (since_1970 % 10000000) * 100;
+    if (out.tv_nsec < 0) {
+        out.tv_nsec += 1000000000;
+        out.tv_sec -= 1;
+    }
+    return out;
+}
+
+struct FileRef {
+    drivers::FileDevice* file = nullptr;
+    ACCESS_MASK granted = 0;
+    ~FileRef()
+    {
+        if (file != nullptr) file->release_reference();
+    }
+};
+
+bool reference(HANDLE handle, FileRef* ref)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_granted(handle, kernel::ObjectType::File, 0, &ref->granted, &error);
+    if (object == nullptr) return fail(error, false);
+    ref->file = static_cast<drivers::FileDevice*>(object);
+    return true;
+}
+
+std::string path_of_descriptor(int descriptor)
+{
+    char link[64], target[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0) return std::string();
+    return std::string(target, static_cast<size_t>(n));
+}
+
+// The directory classes: FileIdBothDirectoryInfo, FileFullDirectoryInfo,
+// FileIdExtdDirectoryInfo (and their restart forms) share their first fields up to EaSize.
+enum class DirectoryLayout { IdBoth, Full, IdExtd };
+
+size_t name_offset(DirectoryLayout layout)
+{
+    switch (layout) {
+    case DirectoryLayout::IdBoth: return offsetof(FILE_ID_BOTH_DIR_INFO, FileName);
+    case DirectoryLayout::Full: return offsetof(FILE_FULL_DIR_INFO, FileName);
+    case DirectoryLayout::IdExtd: return offsetof(FILE_ID_EXTD_DIR_INFO, FileName);
+    }
+    return 0;
+}
+
+// The entries from the directory descriptor's own position on (getdents64 moves it; a
+// restart seeks it back to 0), as many as fit.
+struct LinuxDirent64 {
+    ino64_t d_ino;
+    off64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+DWORD directory_entries(int descriptor, bool restart, DirectoryLayout layout, void* out, DWORD size)
+{
+    if (restart && lseek(descriptor, 0, SEEK_SET) != 0) return win32_error_from_errno(errno);
+    alignas(8) char raw[16384];
+    auto* base = static_cast<char*>(out);
+    const size_t header = name_offset(layout);
+    DWORD used = 0;
+    FILE_FULL_DIR_INFO* previous = nullptr;
+    for (;;) {
+        off64_t position = lseek(descriptor, 0, SEEK_CUR);
+        long n = syscall(SYS_getdents64, descriptor, raw, sizeof raw);
+        if (n < 0) return win32_error_from_errno(errno);
+        if (n == 0) break;
+        for (long offset = 0; offset < n;) {
+            auto* item = reinterpret_cast<LinuxDirent64*>(raw + offset);
+            std::u16string name = win32::utf16_from_utf8(item->d_name, strlen(item->d_name));
+            DWORD need = static_cast<DWORD>(header + name.size() * sizeof(WCHAR));
+            DWORD start = (used + 7) & ~7u;
+            if (start + need > size) {
+                lseek(descriptor, position, SEEK_SET);  // this entry comes next time
+                return previous == nullptr ? ERROR_MORE_DATA : ERROR_SUCCESS;
+            }
+            struct stat status;
+            bool known = fstatat(descriptor, item->d_name, &status, AT_SYMLINK_NOFOLLOW) == 0;
+            auto* info = reinterpret_cast<FILE_FULL_DIR_INFO*>(base + start);
+            memset(info, 0, header);
+            if (known) {
+                info->CreationTime.QuadPart = ticks_of(status.st_ctim);
+                info->LastAccessTime.QuadPart = ticks_of(status.st_atim);
+                info->LastWriteTime.QuadPart = ticks_of(status.st_mtim);
+                info->ChangeTime.QuadPart = ticks_of(status.st_ctim);
+                info->EndOfFile.QuadPart = S_ISDIR(status.st_mode) ? 0 : status.st_size;
+                info->AllocationSize.QuadPart = static_cast<LONGLONG>(status.st_blocks) * 512;
+                info->FileAttributes = win32::attributes_of(status);
+            } else {
+                info->FileAttributes = FILE_ATTRIBUTE_NORMAL;
+            }
+            info->FileNameLength = static_cast<DWORD>(name.size() * sizeof(WCHAR));
+            if (layout == DirectoryLayout::IdBoth) {
+                reinterpret_cast<FILE_ID_BOTH_DIR_INFO*>(info)->FileId.QuadPart = static_cast<LONGLONG>(item->d_ino);
+            } else if (layout == DirectoryLayout::IdExtd) {
+                auto* extd = reinterpret_cast<FILE_ID_EXTD_DIR_INFO*>(info);
+                ULONGLONG inode = item->d_ino;
+                memcpy(extd->FileId.Identifier, &inode, sizeof inode);
+            }
+            memcpy(base + start + header, name.data(), name.size() * sizeof(WCHAR));
+            if (previous != nullptr)
+                previous->NextEntryOffset = static_cast<DWORD>(reinterpret_cast<char*>(info) - reinterpret_cast<char*>(previous));
+            previous = info;
+            used = start + need;
+            position = item->d_off;
+            offset += item->d_reclen;
+        }
+    }
+    return previous == nullptr ? ERROR_NO_MORE_FILES : ERROR_SUCCESS;
+}
+
+BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, DWORD size)
+{
+    FileRef ref;
+    if (!reference(handle, &ref)) return FALSE;
+    if (out == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    int descriptor = ref.file->descriptor();
+    struct stat status;
+    if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno), FALSE);
+    switch (kind) {
+    case FileBasicInfo: {
+        if (size < sizeof(FILE_BASIC_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_BASIC_INFO*>(out);
+        info->CreationTime.QuadPart = ticks_of(status.st_ctim);
+        info->LastAccessTime.QuadPart = ticks_of(status.st_atim);
+        info->LastWriteTime.QuadPart = ticks_of(status.st_mtim);
+        info->ChangeTime.QuadPart = ticks_of(status.st_ctim);
+        info->FileAttributes = win32::attributes_of(status);
+        return TRUE;
+    }
+    case FileStandardInfo: {
+        if (size < sizeof(FILE_STANDARD_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_STANDARD_INFO*>(out);
+        bool directory = S_ISDIR(status.st_mode);
+        info->AllocationSize.QuadPart = directory ? 0 : static_cast<LONGLONG>(status.st_blocks) * 512;
+        info->EndOfFile.QuadPart = directory ? 0 : status.st_size;
+        info->NumberOfLinks = static_cast<DWORD>(status.st_nlink);
+        info->DeletePending = ref.file->delete_pending() ? 1 : 0;
+        info->Directory = directory ? 1 : 0;
+        return TRUE;
+    }
+    case FileNameInfo: {
+        if (size < sizeof(FILE_NAME_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        // The name on its volume, without the drive: the Linux path with '\' (C: is "/").
+        std::string path = path_of_descriptor(descriptor);
+        std::replace(path.begin(), path.end(), '/', '\\');
+        std::u16string name = win32::utf16_from_utf8(path);
+        auto* info = static_cast<FILE_NAME_INFO*>(out);
+        info->FileNameLength = static_cast<DWORD>(name.size() * sizeof(WCHAR));
+        size_t room = (size - offsetof(FILE_NAME_INFO, FileName)) / sizeof(WCHAR);
+        memcpy(info->FileName, name.data(), std::min(room, name.size()) * sizeof(WCHAR));
+        if (room < name.size()) return fail(ERROR_MORE_DATA, FALSE);
+        return TRUE;
+    }
+    case FileIdBothDirectoryInfo:
+    case FileIdBothDirectoryRestartInfo:
+    case FileFullDirectoryInfo:
+    case FileFullDirectoryRestartInfo:
+    case FileIdExtdDirectoryInfo:
+    case FileIdExtdDirectoryRestartInfo: {
+        DirectoryLayout layout = (kind == FileIdBothDirectoryInfo || kind == FileIdBothDirectoryRestartInfo)
+                                     ? DirectoryLayout::IdBoth
+                                 : (kind == FileFullDirectoryInfo || kind == FileFullDirectoryRestartInfo)
+                                     ? DirectoryLayout::Full
+                                     : DirectoryLayout::IdExtd;
+        bool restart = kind == FileIdBothDirectoryRestartInfo || kind == FileFullDirectoryRestartInfo ||
+                       kind == FileIdExtdDirectoryRestartInfo;
+        if (!S_ISDIR(status.st_mode)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        if (size < name_offset(layout) + sizeof(WCHAR)) return fail(ERROR_BAD_LENGTH, FALSE);
+        static std::mutex enumeration_mutex;  // one enumeration step at a time (the descriptor's position)
+        std::lock_guard<std::mutex> guard(enumeration_mutex);
+        DWORD error = directory_entries(descriptor, restart, layout, out, size);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+        return TRUE;
+    }
+    case FileAttributeTagInfo: {
+        if (size < sizeof(FILE_ATTRIBUTE_TAG_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_ATTRIBUTE_TAG_INFO*>(out);
+        info->FileAttributes = win32::attributes_of(status);
+        info->ReparseTag = 0;  // the handle is the link's target: no reparse point
+        return TRUE;
+    }
+    case FileIdInfo: {
+        if (size < sizeof(FILE_ID_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_ID_INFO*>(out);
+        info->VolumeSerialNumber = static_cast<ULONGLONG>(status.st_dev);
+        memset(info->FileId.Identifier, 0, sizeof info->FileId.Identifier);
+        ULONGLONG inode = status.st_ino;
+        memcpy(info->FileId.Identifier, &inode, sizeof inode);
+        return TRUE;
+    }
+    case FileStreamInfo: {
+        // One unnamed data stream ("::$DATA") for a file; none for a directory.
+        if (S_ISDIR(status.st_mode)) return fail(ERROR_HANDLE_EOF, FALSE);
+        static const char16_t kName[] = u"::$DATA";
+        const size_t chars = sizeof(kName) / sizeof(kName[0]) - 1;
+        if (size < offsetof(FILE_STREAM_INFO, StreamName) + chars * sizeof(WCHAR)) return fail(ERROR_MORE_DATA, FALSE);
+        auto* info = static_cast<FILE_STREAM_INFO*>(out);
+        info->NextEntryOffset = 0;
+        info->StreamNameLength = static_cast<DWORD>(chars * sizeof(WCHAR));
+        info->StreamSize.QuadPart = status.st_size;
+        info->StreamAllocationSize.QuadPart = static_cast<LONGLONG>(status.st_blocks) * 512;
+        memcpy(info->StreamName, kName, chars * sizeof(WCHAR));
+        return TRUE;
+    }
+    case FileCompressionInfo: {
+        // Never compressed; the size as GetCompressedFileSize gives it (the allocation
+        // when smaller: a sparse file).
+        if (size < sizeof(FILE_COMPRESSION_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_COMPRESSION_INFO*>(out);
+        memset(info, 0, sizeof(*info));
+        LONGLONG allocated = static_cast<LONGLONG>(status.st_blocks) * 512;
+        info->CompressedFileSize.QuadPart = S_ISDIR(status.st_mode) ? 0 : std::min<LONGLONG>(allocated, status.st_size);
+        info->CompressionFormat = COMPRESSION_FORMAT_NONE;
+        return TRUE;
+    }
+    case FileAlignmentInfo: {
+        if (size < sizeof(FILE_ALIGNMENT_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        static_cast<FILE_ALIGNMENT_INFO*>(out)->AlignmentRequirement = 0;  // FILE_BYTE_ALIGNMENT, as NTFS on disks
+        return TRUE;
+    }
+    default:
+        if (static_cast<unsigned>(kind) >= MaximumFileInfoByHandleClass) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);  // the other classes (docs/win32-status.md)
+    }
+}
+
+BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DWORD size)
+{
+    FileRef ref;
+    if (!reference(handle, &ref)) return FALSE;
+    if (in == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    int descriptor = ref.file->descriptor();
+    switch (kind) {
+    case FileBasicInfo: {
+        if (size < sizeof(FILE_BASIC_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        if (!(ref.granted & FILE_WRITE_ATTRIBUTES)) return fail(ERROR_ACCESS_DENIED, FALSE);
+        auto* info = static_cast<FILE_BASIC_INFO*>(in);
+        // 0 leaves a time as it is (so does -1, "stop updating", which Linux cannot do);
+        // creation and change times cannot be set on Linux.
+        timespec times[2];
+        times[0].tv_nsec = UTIME_OMIT;
+        times[1].tv_nsec = UTIME_OMIT;
+        if (info->LastAccessTime.QuadPart > 0) times[0] = timespec_of(info->LastAccessTime.QuadPart);
+        if (info->LastWriteTime.QuadPart > 0) times[1] = timespec_of(info->LastWriteTime.QuadPart);
+        if (futimens(descriptor, times) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        if (info->FileAttributes != 0) {
+            struct stat status;
+            if (fstat(descriptor, &status) == 0 && !S_ISDIR(status.st_mode)) {
+                mode_t mode = status.st_mode & 07777;
+                if (info->FileAttributes & FILE_ATTRIBUTE_READONLY)
+                    mode &= ~static_cast<mode_t>(0222);
+                else if (!(mode & 0222))
+                    mode |= S_IWUSR;
+                if (mode != (status.st_mode & 07777) && fchmod(descriptor, mode) != 0)
+                    return fail(win32_error_from_errno(errno), FALSE);
+            }
+        }
+        return TRUE;
+    }
+    case FileEndOfFileInfo: {
+        if (size < sizeof(FILE_END_OF_FILE_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        if (!(ref.granted & FILE_WRITE_DATA)) return fail(ERROR_ACCESS_DENIED, FALSE);
+        auto* info = static_cast<FILE_END_OF_FILE_INFO*>(in);
+        if (info->EndOfFile.QuadPart < 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        if (ftruncate(descriptor, info->EndOfFile.QuadPart) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        return TRUE;
+    }
+    case FileAllocationInfo: {
+        if (size < sizeof(FILE_ALLOCATION_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        if (!(ref.granted & FILE_WRITE_DATA)) return fail(ERROR_ACCESS_DENIED, FALSE);
+        auto* info = static_cast<FILE_ALLOCATION_INFO*>(in);
+        if (info->AllocationSize.QuadPart < 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        struct stat status;
+        if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        // Less than the end of file cuts the file there (as NTFS); more reserves blocks
+        // without changing the size.
+        if (info->AllocationSize.QuadPart < status.st_size) {
+            if (ftruncate(descriptor, info->AllocationSize.QuadPart) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        } else if (info->AllocationSize.QuadPart > 0) {
+            if (fallocate(descriptor, FALLOC_FL_KEEP_SIZE, 0, info->AllocationSize.QuadPart) != 0 && errno != EOPNOTSUPP)
+                return fail(win32_error_from_errno(errno), FALSE);
+        }
+        return TRUE;
+    }
+    case FileIoPriorityHintInfo: {
+        // A hint: checked, accepted and not applied (Linux I/O priorities belong to threads).
+        if (size < sizeof(FILE_IO_PRIORITY_HINT_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        auto* info = static_cast<FILE_IO_PRIORITY_HINT_INFO*>(in);
+        if (static_cast<unsigned>(info->PriorityHint) >= MaximumIoPriorityHintType)
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+        return TRUE;
+    }
+    case FileDispositionInfo: {
+        if (size < sizeof(FILE_DISPOSITION_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        if (!(ref.granted & DELETE)) return fail(ERROR_ACCESS_DENIED, FALSE);
+        auto* info = static_cast<FILE_DISPOSITION_INFO*>(in);
+        DWORD error = ref.file->set_delete_disposition(info->DeleteFile != 0, path_of_descriptor(descriptor));
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+        return TRUE;
+    }
+    case FileRenameInfo: {
+        if (size < sizeof(FILE_RENAME_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
+        if (!(ref.granted & DELETE)) return fail(ERROR_ACCESS_DENIED, FALSE);
+        auto* info = static_cast<FILE_RENAME_INFO*>(in);
+        size_t chars = info->FileNameLength / sizeof(WCHAR);
+        if (offsetof(FILE_RENAME_INFO, FileName) + info->FileNameLength > size || chars == 0)
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+        std::string target = win32::utf8_from_utf16(info->FileName, chars);
+        if (info->RootDirectory != nullptr) {
+            // Relative to an open directory: its path, then the name.
+            FileRef root;
+            if (!reference(info->RootDirectory, &root)) return FALSE;
+            std::string directory = path_of_descriptor(root.file->descriptor());
+            if (directory.empty() || target.empty() || target[0] == '\\' || target[0] == '/' ||
+                (target.size() >= 2 && target[1] == ':'))
+                return fail(ERROR_INVALID_PARAMETER, FALSE);
+            target = directory + "/" + target;
+        }
+        std::string source = path_of_descriptor(descriptor);
+        if (source.empty()) return fail(ERROR_INVALID_HANDLE, FALSE);
+        return MoveFileExA(source.c_str(), target.c_str(), info->ReplaceIfExists ? MOVEFILE_REPLACE_EXISTING : 0);
+    }
+    default:
+        if (static_cast<unsigned>(kind) >= MaximumFileInfoByHandleClass) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBuffer, LPSTR* lpFilePart)
+{
+    return get_full_path_name(lpFileName, nBufferLength, lpBuffer, lpFilePart);
+}
+DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer, LPWSTR* lpFilePart)
+{
+    return get_full_path_name(lpFileName, nBufferLength, lpBuffer, lpFilePart);
+}
+BOOL WINAPI SetFileAttributesA(LPCSTR lpFileName, DWORD dwFileAttributes)
+{
+    return set_file_attributes(lpFileName, dwFileAttributes);
+}
+BOOL WINAPI SetFileAttributesW(LPCWSTR lpFileName, DWORD dwFileAttributes)
+{
+    return set_file_attributes(lpFileName, dwFileAttributes);
+}
+BOOL WINAPI GetFileAttributesExA(LPCSTR lpFileName, GET_FILEEX_INFO_LEVELS fInfoLevelId, LPVOID lpFileInformation)
+{
+    return get_file_attributes_ex(lpFileName, fInfoLevelId, lpFileInformation);
+}
+BOOL WINAPI GetFileAttributesExW(LPCWSTR lpFileName, GET_FILEEX_INFO_LEVELS fInfoLevelId, LPVOID lpFileInformation)
+{
+    return get_file_attributes_ex(lpFileName, fInfoLevelId, lpFileInformation);
+}
+BOOL WINAPI GetFileInformationByHandleEx(HANDLE hFile, FILE_INFO_BY_HANDLE_CLASS FileInformationClass,
+                                         LPVOID lpFileInformation, DWORD dwBufferSize)
+{
+    return get_information(hFile, FileInformationClass, lpFileInformation, dwBufferSize);
+}
+BOOL WINAPI SetFileInformationByHandle(HANDLE hFile, FILE_INFO_BY_HANDLE_CLASS FileInformationClass,
+                                       LPVOID lpFileInformation, DWORD dwBufferSize)
+{
+    return set_information(hFile, FileInformationClass, lpFileInformation, dwBufferSize);
+}
+
+}  // extern "C"

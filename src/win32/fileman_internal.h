@@ -1,0 +1,28 @@
+// fileman_internal.h: what the file-management entry points (find_files.cpp,
+// copy_file.cpp, file_info.cpp) share: Windows' name matching and stat-to-Win32 records.
+#pragma once
+
+#include <string>
+#include <sys/stat.h>
+
+#include <windows.h>
+
+namespace overlapped::win32 {
+
+// The upper case NTFS compares names in (ASCII, and towupper beyond).
+char16_t fold_case(char16_t c);
+// A Win32 search mask as kernelbase hands it to the file system: '?' to DOS_QM ('>'),
+// '*' before '.' to DOS_STAR ('<'), '.' before a wildcard to DOS_DOT ('"'), a trailing
+// '.' dropped, "*.*" to "*".
+std::u16string find_expression(const std::u16string& mask);
+// FsRtlIsNameInExpression: whether `name` matches `expression` (from find_expression).
+bool name_matches(const std::u16string& expression, const std::u16string& name, bool case_sensitive);
+
+FILETIME filetime_of(const timespec& time);
+// The attributes GetFileAttributes reports (drivers/file.cpp's mapping).
+DWORD attributes_of(const struct stat& status);
+// ERROR_FILE_NOT_FOUND when the directory of `path` (Linux form) exists, else
+// ERROR_PATH_NOT_FOUND.
+DWORD missing_path_error(const std::string& path);
+
+}  // namespace overlapped::win32

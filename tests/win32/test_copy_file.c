@@ -1,0 +1,324 @@
+/* test_copy_file.c: CopyFileA/W and CopyFileExA/W: contents, the last write time and the
+ * read-only attribute copied, bFailIfExists / COPY_FILE_FAIL_IF_EXISTS (ERROR_FILE_EXISTS),
+ * missing sources and directories, a read-only target, a copy onto itself, the progress
+ * routine (CALLBACK_STREAM_SWITCH first, then CALLBACK_CHUNK_FINISHED with growing
+ * counts; PROGRESS_CONTINUE, PROGRESS_QUIET, PROGRESS_CANCEL (target removed),
+ * PROGRESS_STOP (target kept): ERROR_REQUEST_ABORTED), pbCancel. Windows facts:
+ * docs/research/windows-files-management.md. */
+#include "testlib.h"
+
+static char base[MAX_PATH];
+
+static void path_of(char *out, const char *name) { wsprintfA(out, "%s\\%s", base, name); }
+
+static char big[3 * 1024 * 1024 + 123];
+
+static void write_file(const char *name, const char *data, DWORD length)
+{
+    char path[MAX_PATH];
+    DWORD written = 0;
+    path_of(path, name);
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(file, data, length, &written, NULL));
+    CHECK_EQ(written, length);
+    CloseHandle(file);
+}
+
+/* The file's contents equal data[0..length). */
+static int same_contents(const char *name, const char *data, DWORD length)
+{
+    char path[MAX_PATH];
+    static char got[sizeof(big) + 16];
+    DWORD read = 0;
+    path_of(path, name);
+    HANDLE file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return 0;
+    BOOL ok = ReadFile(file, got, sizeof(got), &read, NULL);
+    CloseHandle(file);
+    return ok && read == length && memcmp(got, data, length) == 0;
+}
+
+static int exists(const char *name)
+{
+    char path[MAX_PATH];
+    path_of(path, name);
+    return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+static void test_copy(void)
+{
+    char from[MAX_PATH], to[MAX_PATH], other[MAX_PATH];
+    WIN32_FILE_ATTRIBUTE_DATA a, b;
+
+    TEST("CopyFile copies the contents and the last write time");
+    write_file("src.txt", "hello world", 11);
+    path_of(from, "src.txt");
+    path_of(to, "dst.txt");
+    Sleep(20);
+    CHECK(CopyFileA(from, to, TRUE));
+    CHECK(same_contents("dst.txt", "hello world", 11));
+    CHECK(GetFileAttributesExA(from, GetFileExInfoStandard, &a));
+    CHECK(GetFileAttributesExA(to, GetFileExInfoStandard, &b));
+    CHECK(a.ftLastWriteTime.dwLowDateTime == b.ftLastWriteTime.dwLowDateTime &&
+          a.ftLastWriteTime.dwHighDateTime == b.ftLastWriteTime.dwHighDateTime);
+    CHECK_EQ(b.nFileSizeLow, 11);
+
+    TEST("bFailIfExists: ERROR_FILE_EXISTS, the target untouched");
+    write_file("src.txt", "changed", 7);
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(from, to, TRUE));
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    CHECK(same_contents("dst.txt", "hello world", 11));
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileExA(from, to, NULL, NULL, NULL, COPY_FILE_FAIL_IF_EXISTS));
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+
+    TEST("without it the target is replaced (and shortened)");
+    CHECK(CopyFileA(from, to, FALSE));
+    CHECK(same_contents("dst.txt", "changed", 7));
+
+    TEST("the read-only attribute is copied; a read-only target is ERROR_ACCESS_DENIED");
+    CHECK(SetFileAttributesA(from, FILE_ATTRIBUTE_READONLY));
+    path_of(other, "ro-copy.txt");
+    CHECK(CopyFileA(from, other, TRUE));
+    CHECK(GetFileAttributesA(other) & FILE_ATTRIBUTE_READONLY);
+    CHECK(SetFileAttributesA(from, FILE_ATTRIBUTE_NORMAL));
+    WINE_DEVIATION("Wine 8 replaces a read-only target")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileA(from, other, FALSE));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CHECK(SetFileAttributesA(other, FILE_ATTRIBUTE_NORMAL));
+    CHECK(DeleteFileA(other));
+
+    TEST("a missing source: ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND; NULL names");
+    path_of(other, "nosuch.txt");
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(other, to, FALSE));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    path_of(other, "nosuchdir\\x.txt");
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(other, to, FALSE));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(from, other, FALSE));  /* the target's directory is missing */
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileExA(from, NULL, NULL, NULL, NULL, 0));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileExA(NULL, to, NULL, NULL, NULL, 0));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+
+    TEST("a directory as the source or the target: ERROR_ACCESS_DENIED");
+    path_of(other, "adir");
+    CHECK(CreateDirectoryA(other, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(other, to, FALSE));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(from, other, FALSE));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(RemoveDirectoryA(other));
+
+    TEST("a file onto itself: ERROR_SHARING_VIOLATION, the file intact");
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(from, from, FALSE));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CHECK(same_contents("src.txt", "changed", 7));
+
+    TEST("a source open without FILE_SHARE_READ: ERROR_SHARING_VIOLATION");
+    {
+        HANDLE locked = CreateFileA(from, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(locked != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileA(from, to, FALSE));
+        CHECK_ERROR(ERROR_SHARING_VIOLATION);
+        CloseHandle(locked);
+    }
+
+    TEST("the target's other openers: write-locked fails, write-shared succeeds, delete-locked fails");
+    {
+        HANDLE h = CreateFileA(to, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(h != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileA(from, to, FALSE));
+        CHECK_ERROR(ERROR_SHARING_VIOLATION);
+        CloseHandle(h);
+        h = CreateFileA(to, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(h != INVALID_HANDLE_VALUE);
+        CHECK(CopyFileA(from, to, FALSE));
+        CloseHandle(h);
+        h = CreateFileA(to, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(h != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileA(from, to, FALSE));
+        CHECK_ERROR(ERROR_SHARING_VIOLATION);
+        CloseHandle(h);
+        CHECK(same_contents("dst.txt", "changed", 7));
+    }
+
+    TEST("CopyFileW");
+    {
+        WCHAR wfrom[MAX_PATH], wto[MAX_PATH];
+        char to2[MAX_PATH];
+        int i;
+        path_of(to2, "wide.txt");
+        for (i = 0; (wfrom[i] = (WCHAR)(unsigned char)from[i]) != 0; ++i) {
+        }
+        for (i = 0; (wto[i] = (WCHAR)(unsigned char)to2[i]) != 0; ++i) {
+        }
+        CHECK(CopyFileW(wfrom, wto, TRUE));
+        CHECK(same_contents("wide.txt", "changed", 7));
+        CHECK(DeleteFileA(to2));
+    }
+}
+
+/* ---- the progress routine */
+
+typedef struct {
+    int calls, switches, chunks;
+    DWORD answer_at_call[8]; /* what to answer at call n (0-based); PROGRESS_CONTINUE after */
+    LONGLONG last_transferred, total;
+    int decreasing, bad_handles, bad_stream;
+    BOOL *cancel_flag; /* set at the second call */
+} Progress;
+
+static DWORD WINAPI on_progress(LARGE_INTEGER total_size, LARGE_INTEGER transferred, LARGE_INTEGER stream_size,
+                                LARGE_INTEGER stream_transferred, DWORD stream, DWORD reason, HANDLE source,
+                                HANDLE destination, LPVOID data)
+{
+    Progress *p = (Progress *)data;
+    int n = p->calls++;
+    if (reason == CALLBACK_STREAM_SWITCH) {
+        p->switches++;
+        if (transferred.QuadPart != 0) p->decreasing++;
+    } else if (reason == CALLBACK_CHUNK_FINISHED) {
+        p->chunks++;
+        if (transferred.QuadPart <= p->last_transferred && transferred.QuadPart != total_size.QuadPart) p->decreasing++;
+        p->last_transferred = transferred.QuadPart;
+    }
+    p->total = total_size.QuadPart;
+    if (stream != 1 || stream_size.QuadPart != total_size.QuadPart ||
+        stream_transferred.QuadPart != transferred.QuadPart)
+        p->bad_stream++;
+    if (source == NULL || source == INVALID_HANDLE_VALUE || destination == NULL || destination == INVALID_HANDLE_VALUE)
+        p->bad_handles++;
+    if (p->cancel_flag != NULL && n == 1) *p->cancel_flag = TRUE;
+    return n < 8 ? p->answer_at_call[n] : PROGRESS_CONTINUE;
+}
+
+static void test_progress(void)
+{
+    char from[MAX_PATH], to[MAX_PATH];
+    Progress p;
+    BOOL cancel = FALSE;
+
+    for (size_t i = 0; i < sizeof(big); ++i) big[i] = (char)(i * 7 + (i >> 12));
+    write_file("big.bin", big, sizeof(big));
+    path_of(from, "big.bin");
+    path_of(to, "big-copy.bin");
+
+    WINE_DEVIATION("Wine 8 calls no progress routine and ignores pbCancel")
+    {
+        TEST("CopyFileEx: a stream switch first, then chunks with growing counts up to the size");
+        memset(&p, 0, sizeof(p));
+        CHECK(CopyFileExA(from, to, on_progress, &p, &cancel, 0));
+        CHECK(same_contents("big-copy.bin", big, sizeof(big)));
+        CHECK_EQ(p.switches, 1);
+        CHECK(p.chunks >= 1);
+        CHECK_EQ(p.last_transferred, sizeof(big));
+        CHECK_EQ(p.total, sizeof(big));
+        CHECK_EQ(p.decreasing, 0);
+        CHECK_EQ(p.bad_handles, 0);
+        CHECK_EQ(p.bad_stream, 0);
+
+        TEST("PROGRESS_QUIET: no more calls, the copy completes");
+        memset(&p, 0, sizeof(p));
+        p.answer_at_call[0] = PROGRESS_QUIET;
+        CHECK(CopyFileExA(from, to, on_progress, &p, NULL, 0));
+        CHECK_EQ(p.calls, 1);
+        CHECK(same_contents("big-copy.bin", big, sizeof(big)));
+
+        TEST("PROGRESS_CANCEL at the stream switch: ERROR_REQUEST_ABORTED, the target removed");
+        CHECK(DeleteFileA(to));
+        memset(&p, 0, sizeof(p));
+        p.answer_at_call[0] = PROGRESS_CANCEL;
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileExA(from, to, on_progress, &p, NULL, 0));
+        CHECK_ERROR(ERROR_REQUEST_ABORTED);
+        CHECK(!exists("big-copy.bin"));
+
+        TEST("PROGRESS_CANCEL after a chunk: the target removed");
+        memset(&p, 0, sizeof(p));
+        p.answer_at_call[1] = PROGRESS_CANCEL;
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileExA(from, to, on_progress, &p, NULL, 0));
+        CHECK_ERROR(ERROR_REQUEST_ABORTED);
+        CHECK_EQ(p.calls, 2);
+        CHECK(!exists("big-copy.bin"));
+
+        TEST("PROGRESS_STOP after a chunk: ERROR_REQUEST_ABORTED, the target kept");
+        memset(&p, 0, sizeof(p));
+        p.answer_at_call[1] = PROGRESS_STOP;
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileExA(from, to, on_progress, &p, NULL, 0));
+        CHECK_ERROR(ERROR_REQUEST_ABORTED);
+        CHECK_EQ(p.calls, 2);
+        CHECK(exists("big-copy.bin"));
+        CHECK(DeleteFileA(to));
+
+        TEST("pbCancel set during the copy: ERROR_REQUEST_ABORTED, the target removed");
+        memset(&p, 0, sizeof(p));
+        cancel = FALSE;
+        p.cancel_flag = &cancel;
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileExA(from, to, on_progress, &p, &cancel, 0));
+        CHECK_ERROR(ERROR_REQUEST_ABORTED);
+        CHECK(p.calls < 4);
+        CHECK(!exists("big-copy.bin"));
+
+        TEST("pbCancel already set: nothing copied");
+        cancel = TRUE;
+        SetLastError(0xdeadbeef);
+        CHECK(!CopyFileExA(from, to, NULL, NULL, &cancel, 0));
+        CHECK_ERROR(ERROR_REQUEST_ABORTED);
+        CHECK(!exists("big-copy.bin"));
+
+        TEST("an empty file: the stream switch is still reported");
+        write_file("empty.bin", "", 0);
+        path_of(from, "empty.bin");
+        path_of(to, "empty-copy.bin");
+        memset(&p, 0, sizeof(p));
+        CHECK(CopyFileExA(from, to, on_progress, &p, NULL, 0));
+        CHECK_EQ(p.switches, 1);
+        CHECK(exists("empty-copy.bin"));
+        CHECK(DeleteFileA(to));
+        CHECK(DeleteFileA(from));
+    }
+    path_of(from, "big.bin");
+    CHECK(DeleteFileA(from));
+    path_of(to, "big-copy.bin");
+    DeleteFileA(to);
+}
+
+int main(void)
+{
+    char temp[MAX_PATH], path[MAX_PATH];
+    GetTempPathA(MAX_PATH, temp);
+    wsprintfA(base, "%sovcopy-%lu-%lu", temp, (unsigned long)GetCurrentProcessId(), (unsigned long)GetTickCount());
+    CHECK(CreateDirectoryA(base, NULL));
+
+    test_copy();
+    test_progress();
+
+    path_of(path, "src.txt");
+    SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL);
+    DeleteFileA(path);
+    path_of(path, "dst.txt");
+    DeleteFileA(path);
+    CHECK(RemoveDirectoryA(base));
+    return tl_finish();
+}

@@ -1,0 +1,539 @@
+/* test_file_info.c: GetFullPathNameA/W (Windows' rules for ".", "..", separators,
+ * trailing dots and separators, relative names, lpFilePart, the size needed), SetFileAttributes
+ * and GetFileAttributesEx, GetFileInformationByHandleEx (FileBasicInfo, FileStandardInfo,
+ * FileNameInfo, FileIdBothDirectoryInfo and its restart form) and SetFileInformationByHandle
+ * (FileBasicInfo times, FileEndOfFileInfo, FileAllocationInfo, FileDispositionInfo,
+ * FileRenameInfo). Windows facts: docs/research/windows-files-management.md. */
+#include "testlib.h"
+
+static char base[MAX_PATH];
+
+static void path_of(char *out, const char *name) { wsprintfA(out, "%s\\%s", base, name); }
+
+static void widen(const char *text, WCHAR *out)
+{
+    while ((*out++ = (WCHAR)(unsigned char)*text++) != 0) {
+    }
+}
+
+static HANDLE make_file(const char *name, const char *text, DWORD access)
+{
+    char path[MAX_PATH];
+    DWORD written = 0;
+    path_of(path, name);
+    HANDLE file = CreateFileA(path, GENERIC_WRITE | access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                              NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    if (text != NULL) WriteFile(file, text, (DWORD)strlen(text), &written, NULL);
+    return file;
+}
+
+static int exists(const char *name)
+{
+    char path[MAX_PATH];
+    path_of(path, name);
+    return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+static LONGLONG size_of(const char *name)
+{
+    char path[MAX_PATH];
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    path_of(path, name);
+    if (!GetFileAttributesExA(path, GetFileExInfoStandard, &data)) return -1;
+    return ((LONGLONG)data.nFileSizeHigh << 32) | data.nFileSizeLow;
+}
+
+#define EXPECT_FULL(input, expected, part)                                               \
+    do {                                                                                 \
+        char out_[MAX_PATH];                                                             \
+        char *part_ = (char *)1;                                                         \
+        DWORD n_ = GetFullPathNameA(input, MAX_PATH, out_, &part_);                      \
+        if (lstrcmpA(out_, expected) != 0) printf("  %s -> %s\n", input, out_);          \
+        CHECK(lstrcmpA(out_, expected) == 0);                                            \
+        CHECK_EQ(n_, lstrlenA(expected));                                                \
+        if ((part) == NULL) CHECK(part_ == NULL);                                        \
+        else CHECK(part_ != NULL && part_ != (char *)1 && lstrcmpA(part_, (const char *)(part)) == 0); \
+    } while (0)
+
+static void test_full_path(void)
+{
+    char out[MAX_PATH], cwd[MAX_PATH], expected[MAX_PATH];
+    char *part;
+    DWORD n;
+
+    TEST("GetFullPathName: . and .. resolved, separators made \\, never above the root");
+    EXPECT_FULL("C:\\a\\b\\..\\c.txt", "C:\\a\\c.txt", "c.txt");
+    EXPECT_FULL("C:\\a\\.\\b", "C:\\a\\b", "b");
+    EXPECT_FULL("C:/a/b", "C:\\a\\b", "b");
+    EXPECT_FULL("C:\\a\\\\b", "C:\\a\\b", "b");
+    EXPECT_FULL("C:\\..\\..\\x", "C:\\x", "x");
+    EXPECT_FULL("C:\\a\\..", "C:\\", NULL);
+    EXPECT_FULL("\\\\server\\share\\a\\..\\b", "\\\\server\\share\\b", "b");
+
+    TEST("a trailing separator stays (no file part); trailing dots and spaces go");
+    EXPECT_FULL("C:\\a\\b\\", "C:\\a\\b\\", NULL);
+    EXPECT_FULL("C:\\a\\b.", "C:\\a\\b", "b");
+    EXPECT_FULL("C:\\a\\b. .", "C:\\a\\b", "b");
+
+    TEST("a relative name is the current directory's");
+    GetCurrentDirectoryA(MAX_PATH, cwd);
+    n = GetFullPathNameA("rel.txt", MAX_PATH, out, &part);
+    lstrcpyA(expected, cwd);
+    if (expected[lstrlenA(expected) - 1] != '\\' && expected[lstrlenA(expected) - 1] != '/')
+        lstrcatA(expected, strchr(cwd, '\\') != NULL ? "\\" : "/");
+    lstrcatA(expected, "rel.txt");
+    CHECK(lstrcmpA(out, expected) == 0);
+    CHECK_EQ(n, lstrlenA(expected));
+    CHECK(part != NULL && lstrcmpA(part, "rel.txt") == 0);
+    n = GetFullPathNameA(".", MAX_PATH, out, &part);
+    CHECK(lstrcmpA(out, cwd) == 0);
+
+    TEST("a drive-relative name on the current directory's drive is the current directory's");
+    {
+        const char *leaf = base;
+        char expected_end[MAX_PATH], leaf_dir[MAX_PATH];
+        for (const char *c = base; *c; ++c)
+            if (*c == '\\' || *c == '/') leaf = c + 1;
+        CHECK(SetCurrentDirectoryA(base));
+        n = GetFullPathNameA("C:rel.txt", MAX_PATH, out, &part);
+        wsprintfA(expected_end, "\\%s\\rel.txt", leaf);
+        CHECK(n > (DWORD)lstrlenA(expected_end));
+        CHECK(out[0] == 'C' && out[1] == ':' && out[2] == '\\');
+        CHECK(lstrcmpA(out + n - lstrlenA(expected_end), expected_end) == 0);
+        CHECK(part != NULL && lstrcmpA(part, "rel.txt") == 0);
+        /* "C:" alone: the current directory, with a separator after it (no file part). */
+        n = GetFullPathNameA("C:", MAX_PATH, out, &part);
+        wsprintfA(leaf_dir, "\\%s\\", leaf);
+        CHECK(lstrcmpA(out + n - lstrlenA(leaf_dir), leaf_dir) == 0);
+        CHECK(part == NULL);
+        CHECK(SetCurrentDirectoryA(cwd));
+    }
+
+    TEST("a buffer too small: the size needed with the terminator, nothing written");
+    lstrcpyA(out, "untouched");
+    n = GetFullPathNameA("C:\\a\\b", 4, out, &part);
+    CHECK_EQ(n, 7);
+    CHECK(lstrcmpA(out, "untouched") == 0);
+    n = GetFullPathNameA("C:\\a\\b", 0, NULL, NULL);
+    CHECK_EQ(n, 7);
+    n = GetFullPathNameA("C:\\a\\b", 7, out, NULL);
+    CHECK_EQ(n, 6);
+    CHECK(lstrcmpA(out, "C:\\a\\b") == 0);
+
+    TEST("GetFullPathNameW");
+    {
+        WCHAR wout[MAX_PATH];
+        WCHAR *wpart = NULL;
+        n = GetFullPathNameW(L"C:\\x\\..\\y\\z.bin", MAX_PATH, wout, &wpart);
+        CHECK_EQ(n, 10);
+        CHECK(lstrcmpW(wout, L"C:\\y\\z.bin") == 0);
+        CHECK(wpart == wout + 5);
+    }
+
+    TEST("an empty name fails");
+    CHECK_EQ(GetFullPathNameA("", MAX_PATH, out, &part), 0);
+}
+
+static void test_attributes(void)
+{
+    char path[MAX_PATH];
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    HANDLE file = make_file("attr.txt", "12345", 0);
+    CloseHandle(file);
+    path_of(path, "attr.txt");
+
+    TEST("GetFileAttributesEx: attributes, size, times");
+    memset(&data, 0xcc, sizeof(data));
+    CHECK(GetFileAttributesExA(path, GetFileExInfoStandard, &data));
+    CHECK_EQ(data.dwFileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    CHECK_EQ(data.nFileSizeLow, 5);
+    CHECK_EQ(data.nFileSizeHigh, 0);
+    CHECK(data.ftLastWriteTime.dwHighDateTime != 0);
+    {
+        WCHAR wpath[MAX_PATH];
+        WIN32_FILE_ATTRIBUTE_DATA wdata;
+        widen(path, wpath);
+        CHECK(GetFileAttributesExW(wpath, GetFileExInfoStandard, &wdata));
+        CHECK_EQ(wdata.nFileSizeLow, 5);
+    }
+    CHECK(GetFileAttributesExA(base, GetFileExInfoStandard, &data));
+    CHECK_EQ(data.dwFileAttributes, FILE_ATTRIBUTE_DIRECTORY);
+
+    TEST("GetFileAttributesEx errors");
+    {
+        char missing[MAX_PATH];
+        path_of(missing, "nosuch.txt");
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileAttributesExA(missing, GetFileExInfoStandard, &data));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        path_of(missing, "nosuchdir\\x");
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileAttributesExA(missing, GetFileExInfoStandard, &data));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileAttributesExA(path, GetFileExMaxInfoLevel, &data));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+
+    TEST("SetFileAttributes: FILE_ATTRIBUTE_READONLY on and off; writes refused while on");
+    CHECK(SetFileAttributesA(path, FILE_ATTRIBUTE_READONLY));
+    CHECK(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY);
+    WINE_DEVIATION("Wine run by root opens a read-only file for writing (root ignores the permission bits)")
+    {
+        SetLastError(0xdeadbeef);
+        file = CreateFileA(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(file == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    }
+    CHECK(SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL));
+    CHECK(!(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY));
+    file = CreateFileA(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CloseHandle(file);
+    {
+        char missing[MAX_PATH];
+        path_of(missing, "nosuch.txt");
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileAttributesA(missing, FILE_ATTRIBUTE_NORMAL));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    }
+    CHECK(DeleteFileA(path));
+}
+
+static void test_by_handle(void)
+{
+    char path[MAX_PATH];
+    char buffer[4096];
+    FILE_BASIC_INFO basic;
+    FILE_STANDARD_INFO standard;
+    FILE_NAME_INFO *name = (FILE_NAME_INFO *)buffer;
+    HANDLE file = make_file("info.txt", "hello", GENERIC_READ | DELETE);
+    path_of(path, "info.txt");
+
+    TEST("FileBasicInfo and FileStandardInfo");
+    CHECK(GetFileInformationByHandleEx(file, FileBasicInfo, &basic, sizeof(basic)));
+    CHECK_EQ(basic.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    CHECK(basic.LastWriteTime.QuadPart > 0);
+    CHECK(GetFileInformationByHandleEx(file, FileStandardInfo, &standard, sizeof(standard)));
+    CHECK_EQ(standard.EndOfFile.QuadPart, 5);
+    CHECK_EQ(standard.NumberOfLinks, 1);
+    CHECK_EQ(standard.Directory, 0);
+    CHECK_EQ(standard.DeletePending, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandleEx(file, FileBasicInfo, &basic, sizeof(basic) - 4));
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandleEx(file, (FILE_INFO_BY_HANDLE_CLASS)0x7fff, &basic, sizeof(basic)));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("FileNameInfo: the path on its volume, without the drive; too small: ERROR_MORE_DATA");
+    memset(buffer, 0, sizeof(buffer));
+    CHECK(GetFileInformationByHandleEx(file, FileNameInfo, name, sizeof(buffer)));
+    {
+        DWORD chars = name->FileNameLength / 2;
+        CHECK(chars > 9);
+        CHECK(name->FileName[0] == '\\');
+        CHECK(chars > 9 && memcmp(name->FileName + chars - 9, L"\\info.txt", 18) == 0);
+        SetLastError(0xdeadbeef);
+        memset(buffer, 0, sizeof(buffer));
+        CHECK(!GetFileInformationByHandleEx(file, FileNameInfo, name, sizeof(FILE_NAME_INFO) + 2));
+        CHECK_ERROR(ERROR_MORE_DATA);
+        CHECK_EQ(name->FileNameLength, chars * 2);
+    }
+
+    TEST("FileAttributeTagInfo, FileIdInfo, FileStreamInfo, FileAlignmentInfo");
+    {
+        FILE_ATTRIBUTE_TAG_INFO tag;
+        FILE_ID_INFO id1, id2, id3;
+        FILE_ALIGNMENT_INFO alignment;
+        FILE_STREAM_INFO *stream = (FILE_STREAM_INFO *)buffer;
+        FILE_COMPRESSION_INFO compression;
+        memset(&compression, 0xcc, sizeof(compression));
+        WINE_DEVIATION("Wine 8.0 does not implement FileCompressionInfo")
+        {
+            CHECK(GetFileInformationByHandleEx(file, FileCompressionInfo, &compression, sizeof(compression)));
+            CHECK_EQ(compression.CompressionFormat, COMPRESSION_FORMAT_NONE);
+            CHECK_EQ(compression.CompressedFileSize.QuadPart, 5); /* an uncompressed file: its size */
+        }
+        CHECK(GetFileInformationByHandleEx(file, FileAttributeTagInfo, &tag, sizeof(tag)));
+        CHECK_EQ(tag.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+        CHECK_EQ(tag.ReparseTag, 0);
+        HANDLE again = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                                   OPEN_EXISTING, 0, NULL);
+        HANDLE other = make_file("id-other.txt", NULL, 0);
+        memset(&id1, 0, sizeof(id1));
+        memset(&id2, 0x55, sizeof(id2));
+        memset(&id3, 0, sizeof(id3));
+        CHECK(GetFileInformationByHandleEx(file, FileIdInfo, &id1, sizeof(id1)));
+        CHECK(GetFileInformationByHandleEx(again, FileIdInfo, &id2, sizeof(id2)));
+        CHECK(GetFileInformationByHandleEx(other, FileIdInfo, &id3, sizeof(id3)));
+        CHECK(memcmp(&id1, &id2, sizeof(id1)) == 0);
+        CHECK(memcmp(&id1.FileId, &id3.FileId, sizeof(id1.FileId)) != 0);
+        CHECK(id1.VolumeSerialNumber == id3.VolumeSerialNumber);
+        CloseHandle(again);
+        CloseHandle(other);
+        path_of(buffer, "id-other.txt");
+        CHECK(DeleteFileA(buffer));
+        WINE_DEVIATION("Wine 8.0 implements neither FileStreamInfo nor FileAlignmentInfo")
+        {
+            memset(buffer, 0, sizeof(buffer));
+            CHECK(GetFileInformationByHandleEx(file, FileStreamInfo, stream, sizeof(buffer)));
+            CHECK_EQ(stream->NextEntryOffset, 0);
+            CHECK_EQ(stream->StreamNameLength, 14);
+            CHECK(memcmp(stream->StreamName, L"::$DATA", 14) == 0);
+            CHECK_EQ(stream->StreamSize.QuadPart, 5);
+            CHECK(GetFileInformationByHandleEx(file, FileAlignmentInfo, &alignment, sizeof(alignment)));
+        }
+    }
+
+    TEST("SetFileInformationByHandle: FileEndOfFileInfo and FileAllocationInfo");
+    {
+        FILE_END_OF_FILE_INFO end;
+        FILE_ALLOCATION_INFO allocation;
+        end.EndOfFile.QuadPart = 100;
+        CHECK(SetFileInformationByHandle(file, FileEndOfFileInfo, &end, sizeof(end)));
+        CHECK_EQ(size_of("info.txt"), 100);
+        end.EndOfFile.QuadPart = 3;
+        CHECK(SetFileInformationByHandle(file, FileEndOfFileInfo, &end, sizeof(end)));
+        CHECK_EQ(size_of("info.txt"), 3);
+        WINE_DEVIATION("Wine 8 does not implement FileAllocationInfo")
+        {
+            allocation.AllocationSize.QuadPart = 1 << 20;
+            CHECK(SetFileInformationByHandle(file, FileAllocationInfo, &allocation, sizeof(allocation)));
+            CHECK_EQ(size_of("info.txt"), 3);
+            allocation.AllocationSize.QuadPart = 1;
+            CHECK(SetFileInformationByHandle(file, FileAllocationInfo, &allocation, sizeof(allocation)));
+            CHECK_EQ(size_of("info.txt"), 1);
+        }
+    }
+
+    TEST("SetFileInformationByHandle: FileBasicInfo sets the last write time; 0 leaves a time");
+    {
+        WIN32_FILE_ATTRIBUTE_DATA data;
+        FILE_BASIC_INFO set;
+        memset(&set, 0, sizeof(set));
+        set.LastWriteTime.QuadPart = 132223104000000000LL; /* 2020-01-01 */
+        CHECK(SetFileInformationByHandle(file, FileBasicInfo, &set, sizeof(set)));
+        CHECK(GetFileAttributesExA(path, GetFileExInfoStandard, &data));
+        CHECK_EQ(((ULONGLONG)data.ftLastWriteTime.dwHighDateTime << 32) | data.ftLastWriteTime.dwLowDateTime,
+                 132223104000000000ULL);
+        HANDLE reader = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                                    OPEN_EXISTING, 0, NULL);
+        WINE_DEVIATION("Wine 8 sets times through a handle without FILE_WRITE_ATTRIBUTES")
+        {
+            SetLastError(0xdeadbeef);
+            CHECK(!SetFileInformationByHandle(reader, FileBasicInfo, &set, sizeof(set)));
+            CHECK_ERROR(ERROR_ACCESS_DENIED);
+        }
+        CloseHandle(reader);
+    }
+
+    TEST("FileRenameInfo: the open file gets a new name");
+    {
+        char target[MAX_PATH];
+        char storage[sizeof(FILE_RENAME_INFO) + MAX_PATH * 2];
+        FILE_RENAME_INFO *rename = (FILE_RENAME_INFO *)storage;
+        memset(storage, 0, sizeof(storage));
+        path_of(target, "renamed.txt");
+        widen(target, rename->FileName);
+        rename->FileNameLength = (DWORD)lstrlenW(rename->FileName) * 2;
+        rename->ReplaceIfExists = FALSE;
+        CHECK(SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
+        CHECK(!exists("info.txt"));
+        CHECK(exists("renamed.txt"));
+        HANDLE other = make_file("other.txt", NULL, 0);
+        CloseHandle(other);
+        path_of(target, "other.txt");
+        widen(target, rename->FileName);
+        rename->FileNameLength = (DWORD)lstrlenW(rename->FileName) * 2;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
+        CHECK_ERROR(ERROR_ALREADY_EXISTS);
+        rename->ReplaceIfExists = TRUE;
+        CHECK(SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
+        CHECK(!exists("renamed.txt"));
+        CHECK(exists("other.txt"));
+
+        WINE_DEVIATION("Wine 8.0 fails a FileRenameInfo relative to RootDirectory")
+        {
+            /* relative to an open directory */
+            HANDLE root = CreateFileA(base, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                                      OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+            CHECK(root != INVALID_HANDLE_VALUE);
+            rename->RootDirectory = root;
+            widen("relative.txt", rename->FileName);
+            rename->FileNameLength = 12 * 2;
+            rename->ReplaceIfExists = FALSE;
+            CHECK(SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
+            CHECK(exists("relative.txt"));
+            CHECK(!exists("other.txt"));
+            widen("other.txt", rename->FileName);
+            rename->FileNameLength = 9 * 2;
+            CHECK(SetFileInformationByHandle(file, FileRenameInfo, rename, sizeof(storage)));
+            CHECK(exists("other.txt"));
+            rename->RootDirectory = NULL;
+            CloseHandle(root);
+        }
+
+        FILE_IO_PRIORITY_HINT_INFO hint;
+        hint.PriorityHint = IoPriorityHintLow;
+        CHECK(SetFileInformationByHandle(file, FileIoPriorityHintInfo, &hint, sizeof(hint)));
+        hint.PriorityHint = MaximumIoPriorityHintType;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, FileIoPriorityHintInfo, &hint, sizeof(hint)));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+
+    TEST("FileDispositionInfo: deleted at the last close; undone by FALSE");
+    {
+        FILE_DISPOSITION_INFO disposition;
+        disposition.DeleteFile = TRUE;
+        CHECK(SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CHECK(GetFileInformationByHandleEx(file, FileStandardInfo, &standard, sizeof(standard)));
+        WINE_DEVIATION("Wine 8 reports no DeletePending") { CHECK_EQ(standard.DeletePending, 1); }
+        disposition.DeleteFile = FALSE;
+        CHECK(SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CloseHandle(file);
+        CHECK(exists("other.txt"));
+        file = make_file("other.txt", NULL, DELETE);
+        disposition.DeleteFile = TRUE;
+        CHECK(SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CloseHandle(file);
+        CHECK(!exists("other.txt"));
+        file = make_file("nodelete.txt", NULL, 0);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CloseHandle(file);
+        path_of(path, "nodelete.txt");
+        CHECK(DeleteFileA(path));
+    }
+}
+
+static void test_directory_by_handle(void)
+{
+    char path[MAX_PATH];
+    DWORD buffer[1024];
+    int seen_dot = 0, seen_dotdot = 0, seen_one = 0, seen_two = 0, calls = 0;
+    BOOL ok;
+    HANDLE dir;
+    FILE_STANDARD_INFO standard;
+
+    path_of(path, "sub");
+    CHECK(CreateDirectoryA(path, NULL));
+    CloseHandle(make_file("sub\\one.txt", "1", 0));
+    CloseHandle(make_file("sub\\two.txt", "22", 0));
+    dir = CreateFileA(path, GENERIC_READ | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                      OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    CHECK(dir != INVALID_HANDLE_VALUE);
+
+    TEST("FileStandardInfo of a directory");
+    CHECK(GetFileInformationByHandleEx(dir, FileStandardInfo, &standard, sizeof(standard)));
+    CHECK_EQ(standard.Directory, 1);
+
+    TEST("FileIdBothDirectoryInfo: every entry once, then ERROR_NO_MORE_FILES; restart starts again");
+    /* A small buffer: several calls, entries never lost between them. */
+    for (;;) {
+        ok = GetFileInformationByHandleEx(dir, calls == 0 ? FileIdBothDirectoryRestartInfo : FileIdBothDirectoryInfo,
+                                          buffer, 120);
+        if (!ok) break;
+        ++calls;
+        FILE_ID_BOTH_DIR_INFO *info = (FILE_ID_BOTH_DIR_INFO *)buffer;
+        for (;;) {
+            DWORD chars = info->FileNameLength / 2;
+            if (chars == 1 && info->FileName[0] == '.') ++seen_dot;
+            if (chars == 2 && info->FileName[0] == '.' && info->FileName[1] == '.') ++seen_dotdot;
+            if (chars == 7 && memcmp(info->FileName, L"one.txt", 14) == 0) {
+                ++seen_one;
+                CHECK_EQ(info->EndOfFile.QuadPart, 1);
+                CHECK(info->FileId.QuadPart != 0);
+                CHECK_EQ(info->FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+            }
+            if (chars == 7 && memcmp(info->FileName, L"two.txt", 14) == 0) ++seen_two;
+            if (info->NextEntryOffset == 0) break;
+            CHECK((info->NextEntryOffset & 7) == 0);
+            info = (FILE_ID_BOTH_DIR_INFO *)((char *)info + info->NextEntryOffset);
+        }
+        if (calls > 20) break;
+    }
+    CHECK_ERROR(ERROR_NO_MORE_FILES);
+    CHECK(calls >= 2);
+    CHECK_EQ(seen_dot, 1);
+    CHECK_EQ(seen_dotdot, 1);
+    CHECK_EQ(seen_one, 1);
+    CHECK_EQ(seen_two, 1);
+    CHECK(GetFileInformationByHandleEx(dir, FileIdBothDirectoryRestartInfo, buffer, sizeof(buffer)));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandleEx(dir, FileIdBothDirectoryInfo, buffer, sizeof(buffer)));
+    CHECK_ERROR(ERROR_NO_MORE_FILES);
+
+    TEST("FileFullDirectoryInfo and FileIdExtdDirectoryInfo list the same entries");
+    {
+        int found = 0;
+        CHECK(GetFileInformationByHandleEx(dir, FileFullDirectoryRestartInfo, buffer, sizeof(buffer)));
+        FILE_FULL_DIR_INFO *full = (FILE_FULL_DIR_INFO *)buffer;
+        for (;;) {
+            if (full->FileNameLength == 14 && memcmp(full->FileName, L"two.txt", 14) == 0) {
+                ++found;
+                CHECK_EQ(full->EndOfFile.QuadPart, 2);
+            }
+            if (full->NextEntryOffset == 0) break;
+            full = (FILE_FULL_DIR_INFO *)((char *)full + full->NextEntryOffset);
+        }
+        CHECK_EQ(found, 1);
+        WINE_DEVIATION("Wine 8.0 implements neither FileIdExtdDirectoryInfo nor FileStreamInfo")
+        {
+            found = 0;
+            CHECK(GetFileInformationByHandleEx(dir, FileIdExtdDirectoryRestartInfo, buffer, sizeof(buffer)));
+            FILE_ID_EXTD_DIR_INFO *extd = (FILE_ID_EXTD_DIR_INFO *)buffer;
+            for (;;) {
+                if (extd->FileNameLength == 14 && memcmp(extd->FileName, L"one.txt", 14) == 0) {
+                    static const FILE_ID_128 zero;
+                    ++found;
+                    CHECK_EQ(extd->EndOfFile.QuadPart, 1);
+                    CHECK(memcmp(&extd->FileId, &zero, sizeof(zero)) != 0);
+                }
+                if (extd->NextEntryOffset == 0) break;
+                extd = (FILE_ID_EXTD_DIR_INFO *)((char *)extd + extd->NextEntryOffset);
+            }
+            CHECK_EQ(found, 1);
+            SetLastError(0xdeadbeef);
+            CHECK(!GetFileInformationByHandleEx(dir, FileStreamInfo, buffer, sizeof(buffer)));
+            CHECK_ERROR(ERROR_HANDLE_EOF);
+        }
+    }
+
+    TEST("FileDispositionInfo on a directory: ERROR_DIR_NOT_EMPTY, then deleted when empty");
+    {
+        FILE_DISPOSITION_INFO disposition;
+        disposition.DeleteFile = TRUE;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(dir, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CHECK_ERROR(ERROR_DIR_NOT_EMPTY);
+        path_of(path, "sub\\one.txt");
+        CHECK(DeleteFileA(path));
+        path_of(path, "sub\\two.txt");
+        CHECK(DeleteFileA(path));
+        CHECK(SetFileInformationByHandle(dir, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CloseHandle(dir);
+        CHECK(!exists("sub"));
+    }
+}
+
+int main(void)
+{
+    char temp[MAX_PATH];
+    GetTempPathA(MAX_PATH, temp);
+    wsprintfA(base, "%sovinfo-%lu-%lu", temp, (unsigned long)GetCurrentProcessId(), (unsigned long)GetTickCount());
+    CHECK(CreateDirectoryA(base, NULL));
+
+    test_full_path();
+    test_attributes();
+    test_by_handle();
+    test_directory_by_handle();
+
+    CHECK(RemoveDirectoryA(base));
+    return tl_finish();
+}
