@@ -529,15 +529,22 @@ public:
     void wait(const timespec* deadline) override
     {
         flush();  // a port's leader starts what it deferred as it waits (as io_uring does)
-        uint32_t seen = signal_.load(std::memory_order_acquire);
+        uint32_t seen = signal_.load(std::memory_order_seq_cst);
+        // A wake() that came before this wait ends it (engine.h): a port's poster may wake
+        // its leader between the leader's release of the port lock and this point, when
+        // `waiting_` is still 0 and no futex wake is sent. Its mark is taken here; one made
+        // after this check also moved `signal_` past `seen`, so the futex does not sleep.
+        if (wake_pending_.exchange(0, std::memory_order_seq_cst) != 0) return;
         if (done_count_.load(std::memory_order_acquire) != 0) return;
         waiting_.store(1, std::memory_order_seq_cst);
         if (done_count_.load(std::memory_order_seq_cst) == 0) futex_wait(&signal_, seen, deadline);
         waiting_.store(0, std::memory_order_relaxed);
+        wake_pending_.store(0, std::memory_order_relaxed);  // this wait has ended: any wake is used
     }
 
     void wake() override
     {
+        wake_pending_.store(1, std::memory_order_seq_cst);
         signal_.fetch_add(1, std::memory_order_seq_cst);
         if (waiting_.load(std::memory_order_seq_cst) != 0) futex_wake(&signal_, 1);
     }
@@ -584,6 +591,7 @@ private:
     std::atomic<uint32_t> done_count_{0};
     alignas(64) std::atomic<uint32_t> signal_{0};
     std::atomic<uint32_t> waiting_{0};
+    std::atomic<uint32_t> wake_pending_{0};  // wake() since the last wait ended (see wait)
 };
 
 void finished(Op* op) { static_cast<FallbackQueue*>(op->engine_owner)->push_done(op); }
