@@ -393,8 +393,10 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     engine::Op* op = &request->op;
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
     if (is_ioctl(transfer))  // DeviceIoControl (drivers/ioctl.h)
-        return ioctl_prepare(file_ioctl(descriptor_, *static_cast<const IoctlRequest*>(transfer.driver_request)),
-                             request, plan);
+    {
+        ioctl_prepare(*static_cast<const IoctlRequest*>(transfer.driver_request), request, plan);
+        return ERROR_SUCCESS;
+    }
     if (transfer.driver_request != nullptr)  // ReadDirectoryChangesW
         return watch_ != nullptr ? watch_->prepare(transfer, request, plan) : ERROR_INVALID_PARAMETER;
     ioctl_clear(request);
@@ -431,7 +433,10 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 {
     engine::Op* op = &request->op;
     if (op->code == engine::OpCode::Poll) return watch_->step(request, outcome);  // only watches poll
-    if (ioctl_step(request, outcome)) return io::Next::Done;  // a control (never Poll)
+    // A control (never Poll): its work, now, without the lock. The descriptor stays
+    // open while the request holds the device.
+    if (ioctl_step(request, outcome, [&](const IoctlRequest& control) { return file_ioctl(descriptor_, control); }))
+        return io::Next::Done;
     if (request->attempted && op->result == -EOPNOTSUPP) {
         // The file system does not take RWF_NOWAIT (ext4 and tmpfs refuse it for buffered
         // writes, tmpfs for reads too): this request, and every later one of the same
