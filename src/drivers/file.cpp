@@ -8,6 +8,8 @@
 #include <fstream>
 #include <map>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <mutex>
 #include <strings.h>
 #include <sys/stat.h>
@@ -17,6 +19,7 @@
 #include "common/errors.h"
 #include "drivers/dir_watch.h"
 #include "drivers/ioctl.h"
+#include "engine/interrupt.h"
 #include "io/request.h"
 
 namespace overlapped::drivers {
@@ -594,9 +597,26 @@ DWORD FileDevice::watch_start(DWORD filter, bool subtree, DirectoryWatch** watch
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
     if (!is_directory_) return ERROR_INVALID_PARAMETER;
     if (watch_ == nullptr) {
+        // Creating the watch walks the subtree (opendir, inotify_add_watch on every
+        // directory): without the lock, a spinlock. The caller's reference keeps the
+        // descriptor open. Then installed unless another call installed its own first
+        // (the first call's filter rules) or the last handle closed meanwhile.
+        int directory = descriptor_;
+        lock.unlock();
         DWORD error = ERROR_SUCCESS;
-        watch_ = DirectoryWatch::create(descriptor_, filter, subtree, &error);
-        if (watch_ == nullptr) return error;
+        DirectoryWatch* created = DirectoryWatch::create(directory, filter, subtree, &error);
+        lock.lock();
+        if (created == nullptr) return error;
+        if (watch_ == nullptr && handle_count != 0) {
+            watch_ = created;
+            created = nullptr;
+        }
+        if (created != nullptr) {
+            lock.unlock();
+            delete created;  // closes its inotify instance: not under the lock
+            lock.lock();
+        }
+        if (watch_ == nullptr) return ERROR_INVALID_HANDLE;
     }
     *watch = watch_;
     return ERROR_SUCCESS;
@@ -607,26 +627,43 @@ DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* b
     kernel::ThreadState* self = kernel::current_thread();
     *bytes = 0;
     DWORD status = STATUS_SUCCESS;
-    LockGuard guard(lock);
-    blocked_enter(self);
+    DirectoryWatch* watch;
+    {
+        LockGuard guard(lock);
+        blocked_enter(self);
+        watch = watch_;  // set once, freed only by recycle(): the caller holds a reference
+    }
+    // The interrupt signal (CancelSynchronousIo) stays blocked except inside ppoll, which
+    // unblocks it atomically: one that arrives after the checks below is taken by ppoll
+    // (EINTR), not lost before it. A close wakes the poll through the watch's eventfd.
+    sigset_t interrupt, previous;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, engine::interrupt_signal());
+    pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
+    sigset_t during = previous;
+    sigdelset(&during, engine::interrupt_signal());
     for (;;) {
-        if (watch_->is_closing()) {
+        // The handle's cleanup first: it also interrupts blocked threads as a cancel
+        // does, but the request ends with STATUS_NOTIFY_CLEANUP (as on Windows).
+        if (watch->is_closing()) {
             status = STATUS_NOTIFY_CLEANUP;
             break;
         }
-        if (watch_->take(buffer, length, extended, &status, bytes)) break;
-        int descriptor = watch_->descriptor();
-        lock.unlock();
-        pollfd entry{descriptor, POLLIN, 0};
-        int ready = poll(&entry, 1, -1);
-        int failure = errno;
-        lock.lock();
-        if (ready < 0 && failure == EINTR && io::sync_io_cancelled()) {
+        if (io::sync_io_cancelled()) {
             status = STATUS_CANCELLED;
             break;
         }
+        // take() reads inotify, may rescan directories and fstatat: without the device's
+        // lock (the watch's own mutex guards its state).
+        if (watch->take(buffer, length, extended, &status, bytes)) break;
+        pollfd entries[2] = {{watch->descriptor(), POLLIN, 0}, {watch->closing_descriptor(), POLLIN, 0}};
+        (void)ppoll(entries, 2, nullptr, &during);
     }
-    blocked_leave(self);
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    {
+        LockGuard guard(lock);
+        blocked_leave(self);
+    }
     return status;
 }
 
