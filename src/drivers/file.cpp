@@ -402,6 +402,9 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     }
     if (transfer.driver_request != nullptr)  // ReadDirectoryChangesW
         return watch_ != nullptr ? watch_->prepare(transfer, request, plan) : ERROR_INVALID_PARAMETER;
+    // A directory takes no reads or writes: the file system refuses them at once
+    // (STATUS_INVALID_DEVICE_REQUEST), pending change requests or not.
+    if (is_directory_) return ERROR_INVALID_FUNCTION;
     ioctl_clear(request);
     if (DWORD error = check_alignment(transfer)) return error;
     if (transfer.segments != nullptr) {
@@ -467,6 +470,7 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done)
 {
     *done = 0;
+    if (is_directory_) return ERROR_INVALID_FUNCTION;  // as prepare()
     if (DWORD error = check_alignment(transfer)) return error;
     off_t offset = static_cast<off_t>(transfer.offset);
     if (!at_offset) {
