@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -32,7 +33,10 @@ static void *create_target(void *arg)
             __atomic_store_n(&armed, 0, __ATOMIC_RELEASE);
             continue;
         }
-        if (state != 1) continue;
+        if (state != 1) {
+            sched_yield(); /* idle between rounds: leave the core to the others */
+            continue;
+        }
         int fd = open(target, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd >= 0 || errno != EEXIST) {
             if (fd >= 0) {
@@ -59,6 +63,7 @@ static void race(const char *source_dir, const char *target_dir, int rounds)
     snprintf(source, sizeof source, "%s/ovl-move-src-%d", source_dir, (int)getpid());
     snprintf(target, sizeof target, "%s/ovl-move-dst-%d", target_dir, (int)getpid());
     int both = 0, lost = 0, moved = 0, refused = 0;
+    __atomic_store_n(&armed, 0, __ATOMIC_RELEASE); /* not the last race's 2 */
     pthread_t thread;
     pthread_create(&thread, NULL, create_target, NULL);
     for (int i = 0; i < rounds; ++i) {
@@ -74,8 +79,7 @@ static void race(const char *source_dir, const char *target_dir, int rounds)
         /* The creator stops once it created the file or found it there. */
         int expected = 1;
         __atomic_compare_exchange_n(&armed, &expected, 3, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-        while (__atomic_load_n(&armed, __ATOMIC_ACQUIRE) != 0) {
-        }
+        while (__atomic_load_n(&armed, __ATOMIC_ACQUIRE) != 0) sched_yield();
         int made = __atomic_load_n(&created, __ATOMIC_ACQUIRE);
         if (ok) {
             ++moved;
