@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -84,8 +85,15 @@ DirectoryWatch* DirectoryWatch::create(int directory, DWORD filter, bool subtree
         *error = errno == EMFILE || errno == ENFILE ? ERROR_TOO_MANY_OPEN_FILES : ERROR_NOT_ENOUGH_QUOTA;
         return nullptr;
     }
+    int closing = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (closing < 0) {
+        *error = errno == EMFILE || errno == ENFILE ? ERROR_TOO_MANY_OPEN_FILES : ERROR_NOT_ENOUGH_MEMORY;
+        ::close(descriptor);
+        return nullptr;
+    }
     auto* watch = new DirectoryWatch();
     watch->inotify_ = descriptor;
+    watch->closing_fd_ = closing;
     watch->directory_ = directory;
     watch->root_ = "/proc/self/fd/" + std::to_string(directory);
     watch->filter_ = filter;
@@ -119,6 +127,14 @@ DirectoryWatch* DirectoryWatch::create(int directory, DWORD filter, bool subtree
 DirectoryWatch::~DirectoryWatch()
 {
     if (inotify_ >= 0) ::close(inotify_);
+    if (closing_fd_ >= 0) ::close(closing_fd_);
+}
+
+void DirectoryWatch::closing()
+{
+    closing_.store(true, std::memory_order_release);
+    uint64_t one = 1;
+    (void)!write(closing_fd_, &one, sizeof one);
 }
 
 void DirectoryWatch::watch_tree(const std::string& relative, bool report)

@@ -56,11 +56,14 @@ public:
     bool take(void* buffer, DWORD length, bool extended, DWORD* status, DWORD* bytes);
 
     // The last handle of the directory is closing: requests still pending complete with
-    // STATUS_NOTIFY_CLEANUP rather than STATUS_CANCELLED.
-    void closing() { closing_.store(true, std::memory_order_release); }
+    // STATUS_NOTIFY_CLEANUP rather than STATUS_CANCELLED, and a synchronous wait polling
+    // closing_descriptor() wakes (it stays readable from then on: no wake-up is lost to
+    // a waiter between its check of is_closing() and its poll).
+    void closing();
     bool is_closing() const { return closing_.load(std::memory_order_acquire); }
 
     int descriptor() const { return inotify_; }
+    int closing_descriptor() const { return closing_fd_; }
 
 private:
     struct Record {
@@ -85,6 +88,7 @@ private:
 
     std::mutex mutex_;
     int inotify_ = -1;
+    int closing_fd_ = -1;  // an eventfd, written once by closing()
     int directory_ = -1;  // the handle's descriptor (for fstatat of extended records)
     std::string root_;    // /proc/self/fd/N of the directory
     DWORD filter_ = 0;

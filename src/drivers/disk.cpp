@@ -362,9 +362,9 @@ DWORD DiskDevice::check(bool write, const void* buffer, bool vectored, uint64_t 
 DWORD DiskDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
 {
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
-    if (transfer.driver_request != nullptr) {
-        IoctlOutcome done = control(*static_cast<const IoctlRequest*>(transfer.driver_request));
-        return ioctl_prepare(IoctlResult{done.error, done.bytes}, request, plan);
+    if (transfer.driver_request != nullptr) {  // done in step(), without the lock
+        ioctl_prepare(*static_cast<const IoctlRequest*>(transfer.driver_request), request, plan);
+        return ERROR_SUCCESS;
     }
     ioctl_clear(request);
     uint32_t length = transfer.length;
@@ -383,7 +383,11 @@ DWORD DiskDevice::prepare(const io::Transfer& transfer, io::Request* request, io
 
 io::Next DiskDevice::step(io::Request* request, io::Outcome* outcome)
 {
-    if (ioctl_step(request, outcome)) return io::Next::Done;
+    if (ioctl_step(request, outcome, [&](const IoctlRequest& control) {
+            IoctlOutcome done = this->control(control);
+            return IoctlResult{done.error, done.bytes};
+        }))
+        return io::Next::Done;
     engine::Op* op = &request->op;
     if (!request->write && op->result >= 0 && static_cast<uint32_t>(op->result) < op->length) {
         // The image (or device) ended before the disk's length: the sectors asked for
@@ -599,15 +603,20 @@ DiskDevice::IoctlOutcome DiskDevice::control(const IoctlRequest& request)
         // A mounted Linux file system is in use by the whole system: it cannot be locked
         // out (Windows' answer for a volume with open files). An image or an unmounted
         // disk is locked against other lockers (flock), once per handle.
+    {
+        LockGuard guard(lock);  // locked_; flock without waiting
         if (target_.mounted || locked_) return fail(ERROR_ACCESS_DENIED);
         if (descriptor_ < 0 || flock(descriptor_, LOCK_EX | LOCK_NB) != 0) return fail(ERROR_ACCESS_DENIED);
         locked_ = true;
         return ok(0);
-    case FSCTL_UNLOCK_VOLUME:
+    }
+    case FSCTL_UNLOCK_VOLUME: {
+        LockGuard guard(lock);
         if (!locked_) return fail(ERROR_NOT_LOCKED);
         flock(descriptor_, LOCK_UN);
         locked_ = false;
         return ok(0);
+    }
     case FSCTL_DISMOUNT_VOLUME:
         // The library does not unmount Linux file systems; with none mounted there is
         // nothing to dismount.

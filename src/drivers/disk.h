@@ -49,7 +49,9 @@ public:
     uint32_t sector_size() const { return sector_; }
     uint64_t length() const { return length_; }
 
-    // Under `lock`: DeviceIoControl's disk, storage and volume controls.
+    // DeviceIoControl's disk, storage and volume controls. Called WITHOUT `lock` (it
+    // reads the disk and /sys; the caller holds a reference): the controls that change
+    // the device's state take the lock themselves.
     struct IoctlOutcome {
         DWORD error;
         DWORD bytes;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <mutex>
 #include <strings.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 #include "common/errors.h"
 #include "drivers/dir_watch.h"
 #include "drivers/ioctl.h"
+#include "engine/interrupt.h"
 #include "io/request.h"
 
 namespace overlapped::drivers {
@@ -394,10 +397,15 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     engine::Op* op = &request->op;
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
     if (is_ioctl(transfer))  // DeviceIoControl (drivers/ioctl.h)
-        return ioctl_prepare(file_ioctl(descriptor_, *static_cast<const IoctlRequest*>(transfer.driver_request)),
-                             request, plan);
+    {
+        ioctl_prepare(*static_cast<const IoctlRequest*>(transfer.driver_request), request, plan);
+        return ERROR_SUCCESS;
+    }
     if (transfer.driver_request != nullptr)  // ReadDirectoryChangesW
         return watch_ != nullptr ? watch_->prepare(transfer, request, plan) : ERROR_INVALID_PARAMETER;
+    // A directory takes no reads or writes: the file system refuses them at once
+    // (STATUS_INVALID_DEVICE_REQUEST), pending change requests or not.
+    if (is_directory_) return ERROR_INVALID_FUNCTION;
     ioctl_clear(request);
     if (DWORD error = check_alignment(transfer)) return error;
     if (transfer.segments != nullptr) {
@@ -432,7 +440,10 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 {
     engine::Op* op = &request->op;
     if (op->code == engine::OpCode::Poll) return watch_->step(request, outcome);  // only watches poll
-    if (ioctl_step(request, outcome)) return io::Next::Done;  // a control (never Poll)
+    // A control (never Poll): its work, now, without the lock. The descriptor stays
+    // open while the request holds the device.
+    if (ioctl_step(request, outcome, [&](const IoctlRequest& control) { return file_ioctl(descriptor_, control); }))
+        return io::Next::Done;
     if (request->attempted && op->result == -EOPNOTSUPP) {
         // The file system does not take RWF_NOWAIT (ext4 and tmpfs refuse it for buffered
         // writes, tmpfs for reads too): this request, and every later one of the same
@@ -460,6 +471,7 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done)
 {
     *done = 0;
+    if (is_directory_) return ERROR_INVALID_FUNCTION;  // as prepare()
     if (DWORD error = check_alignment(transfer)) return error;
     off_t offset = static_cast<off_t>(transfer.offset);
     if (!at_offset) {
@@ -626,9 +638,26 @@ DWORD FileDevice::watch_start(DWORD filter, bool subtree, DirectoryWatch** watch
     if (descriptor_ < 0) return ERROR_INVALID_HANDLE;
     if (!is_directory_) return ERROR_INVALID_PARAMETER;
     if (watch_ == nullptr) {
+        // Creating the watch walks the subtree (opendir, inotify_add_watch on every
+        // directory): without the lock, a spinlock. The caller's reference keeps the
+        // descriptor open. Then installed unless another call installed its own first
+        // (the first call's filter rules) or the last handle closed meanwhile.
+        int directory = descriptor_;
+        lock.unlock();
         DWORD error = ERROR_SUCCESS;
-        watch_ = DirectoryWatch::create(descriptor_, filter, subtree, &error);
-        if (watch_ == nullptr) return error;
+        DirectoryWatch* created = DirectoryWatch::create(directory, filter, subtree, &error);
+        lock.lock();
+        if (created == nullptr) return error;
+        if (watch_ == nullptr && handle_count != 0) {
+            watch_ = created;
+            created = nullptr;
+        }
+        if (created != nullptr) {
+            lock.unlock();
+            delete created;  // closes its inotify instance: not under the lock
+            lock.lock();
+        }
+        if (watch_ == nullptr) return ERROR_INVALID_HANDLE;
     }
     *watch = watch_;
     return ERROR_SUCCESS;
@@ -639,26 +668,43 @@ DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* b
     kernel::ThreadState* self = kernel::current_thread();
     *bytes = 0;
     DWORD status = STATUS_SUCCESS;
-    LockGuard guard(lock);
-    blocked_enter(self);
+    DirectoryWatch* watch;
+    {
+        LockGuard guard(lock);
+        blocked_enter(self);
+        watch = watch_;  // set once, freed only by recycle(): the caller holds a reference
+    }
+    // The interrupt signal (CancelSynchronousIo) stays blocked except inside ppoll, which
+    // unblocks it atomically: one that arrives after the checks below is taken by ppoll
+    // (EINTR), not lost before it. A close wakes the poll through the watch's eventfd.
+    sigset_t interrupt, previous;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, engine::interrupt_signal());
+    pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
+    sigset_t during = previous;
+    sigdelset(&during, engine::interrupt_signal());
     for (;;) {
-        if (watch_->is_closing()) {
+        // The handle's cleanup first: it also interrupts blocked threads as a cancel
+        // does, but the request ends with STATUS_NOTIFY_CLEANUP (as on Windows).
+        if (watch->is_closing()) {
             status = STATUS_NOTIFY_CLEANUP;
             break;
         }
-        if (watch_->take(buffer, length, extended, &status, bytes)) break;
-        int descriptor = watch_->descriptor();
-        lock.unlock();
-        pollfd entry{descriptor, POLLIN, 0};
-        int ready = poll(&entry, 1, -1);
-        int failure = errno;
-        lock.lock();
-        if (ready < 0 && failure == EINTR && io::sync_io_cancelled()) {
+        if (io::sync_io_cancelled()) {
             status = STATUS_CANCELLED;
             break;
         }
+        // take() reads inotify, may rescan directories and fstatat: without the device's
+        // lock (the watch's own mutex guards its state).
+        if (watch->take(buffer, length, extended, &status, bytes)) break;
+        pollfd entries[2] = {{watch->descriptor(), POLLIN, 0}, {watch->closing_descriptor(), POLLIN, 0}};
+        (void)ppoll(entries, 2, nullptr, &during);
     }
-    blocked_leave(self);
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    {
+        LockGuard guard(lock);
+        blocked_leave(self);
+    }
     return status;
 }
 

@@ -63,10 +63,12 @@ public:
 
     // ReadDirectoryChangesW (dir_watch.h). Under `lock`: the handle's change watch, made by
     // the first call with its filter and subtree flag; ERROR_INVALID_PARAMETER if the
-    // handle is not a directory's.
+    // handle is not a directory's. Making the watch drops and retakes the lock (it walks
+    // the subtree): the caller holds a reference to the device.
     DWORD watch_start(DWORD filter, bool subtree, DirectoryWatch** watch);
-    // A synchronous ReadDirectoryChangesW: waits in this thread until changes pass the
-    // filter (or the handle closes: STATUS_NOTIFY_CLEANUP). Returns the NTSTATUS.
+    // A synchronous ReadDirectoryChangesW: waits in this thread, without `lock`, until
+    // changes pass the filter (or the handle closes: STATUS_NOTIFY_CLEANUP; or
+    // CancelSynchronousIo: STATUS_CANCELLED). Returns the NTSTATUS.
     DWORD watch_wait(void* buffer, DWORD length, bool extended, DWORD* bytes);
 
 private:
@@ -84,7 +86,7 @@ private:
     engine::OpKind kind_ = engine::OpKind::File;
     bool in_share_table_ = false;
     bool is_directory_ = false;
-    DirectoryWatch* watch_ = nullptr;  // set once under `lock`, freed by recycle()
+    DirectoryWatch* watch_ = nullptr;  // set once under `lock` (never replaced), freed by recycle()
     // The descriptor's open file description is this handle's own (CreateFile), not one
     // shared with another process (an inherited descriptor): a stream's may be made
     // non-blocking for the fast path (engine/attempt.h).

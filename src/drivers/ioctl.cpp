@@ -23,28 +23,15 @@
 
 namespace overlapped::drivers {
 
-DWORD ioctl_prepare(const IoctlResult& result, io::Request* request, io::Plan* plan)
+void ioctl_prepare(const IoctlRequest& control, io::Request* request, io::Plan* plan)
 {
-    if (result.error != ERROR_SUCCESS && result.error != ERROR_MORE_DATA) return result.error;
     IoctlState* state = request->driver_state<IoctlState>();
     state->active = true;
-    state->status = result.error == ERROR_MORE_DATA ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
-    state->bytes = result.bytes;
+    state->control = control;
     request->requested = 0;
     request->op.code = engine::OpCode::Read;  // not Poll: the file driver's watches poll
     plan->done_now = true;
-    plan->result = static_cast<int>(result.bytes);
-    return ERROR_SUCCESS;
-}
-
-bool ioctl_step(io::Request* request, io::Outcome* outcome)
-{
-    IoctlState* state = request->driver_state<IoctlState>();
-    if (!state->active) return false;
-    state->active = false;
-    outcome->status = state->status;
-    outcome->bytes = state->bytes;
-    return true;
+    plan->result = 0;
 }
 
 namespace {

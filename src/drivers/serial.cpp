@@ -395,7 +395,11 @@ io::Next SerialDevice::transfer_step(io::Request* request, io::Outcome* outcome)
         outcome->status = STATUS_SUCCESS;
         return io::Next::Done;
     }
-    if (op->result < 0 && request->started) {
+    // The end, whether the request ran in an engine or was cancelled while it waited in
+    // its lane (then it was never started, and the I/O manager delivers it with
+    // -ECANCELED: it must not do its transfer now). The first step of a plan done now
+    // comes with 0.
+    if (op->result < 0) {
         outcome->status = op->result == -ECANCELED ? STATUS_CANCELLED : io::status_from_errno(-op->result);
         return io::Next::Done;
     }
@@ -845,16 +849,18 @@ DWORD SerialDevice::clear_error(DWORD* errors, COMSTAT* status)
     return ERROR_SUCCESS;
 }
 
-DWORD SerialDevice::purge(DWORD flags, std::vector<OVERLAPPED*>* cancel)
+DWORD SerialDevice::purge(DWORD flags)
 {
     constexpr DWORD kAll = PURGE_TXABORT | PURGE_RXABORT | PURGE_TXCLEAR | PURGE_RXCLEAR;
     if (flags == 0 || (flags & ~kAll)) return ERROR_INVALID_PARAMETER;
     LockGuard guard(lock);
     if (hung_.load(std::memory_order_acquire)) return ERROR_BAD_COMMAND;
+    // Cancelled here, under the lock: collected OVERLAPPED pointers cancelled later could
+    // name a request that completed meanwhile, its OVERLAPPED reused for a new one.
     for (io::Request* request = requests; request != nullptr; request = request->next) {
         SerialState* state = request->driver_state<SerialState>();
         if ((state->kind == Kind::Read && (flags & PURGE_RXABORT)) || (state->kind == Kind::Write && (flags & PURGE_TXABORT)))
-            cancel->push_back(request->overlapped);
+            io::cancel_locked(request);
     }
     if (flags & PURGE_RXCLEAR) tcflush(fd_, TCIFLUSH);
     if (flags & PURGE_TXCLEAR) tcflush(fd_, TCOFLUSH);

@@ -72,7 +72,7 @@ public:
     DWORD clear_error(DWORD* errors, COMSTAT* status);
     // PurgeComm: the requests to cancel are returned in `cancel` (overlapped pointers,
     // cancelled by the caller without the lock).
-    DWORD purge(DWORD flags, std::vector<OVERLAPPED*>* cancel);
+    DWORD purge(DWORD flags);
     DWORD escape(DWORD function);
     DWORD modem_status(DWORD* status);
     DWORD setup(DWORD in_queue, DWORD out_queue);

@@ -933,6 +933,8 @@ DWORD cancel_on_device(Device* device, OVERLAPPED* overlapped)
     return found ? ERROR_SUCCESS : ERROR_NOT_FOUND;
 }
 
+void cancel_locked(Request* request) { cancel_request(request); }
+
 bool progress()
 {
     Manager& m = manager();

@@ -127,6 +127,11 @@ DWORD cancel(HANDLE handle, OVERLAPPED* overlapped, bool only_caller);
 // its listener). Takes the device's lock. ERROR_SUCCESS or ERROR_NOT_FOUND.
 DWORD cancel_on_device(Device* device, OVERLAPPED* overlapped);
 
+// cancel_on_device() for one request, by a driver that holds the device's lock and
+// found the request in device->requests (PurgeComm): no lookup by OVERLAPPED, which a
+// request that completed meanwhile may have handed on to a new one.
+void cancel_locked(Request* request);
+
 // Delivers requests that finished in port queues nobody is waiting on, without
 // blocking; for waits on a request's event or device (GetOverlappedResult).
 // Returns whether any port queue has requests outstanding.

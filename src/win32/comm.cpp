@@ -332,12 +332,7 @@ BOOL WINAPI ClearCommError(HANDLE hFile, LPDWORD lpErrors, LPCOMSTAT lpStat)
 
 BOOL WINAPI PurgeComm(HANDLE hFile, DWORD dwFlags)
 {
-    std::vector<OVERLAPPED*> cancel;
-    return with_serial(hFile, [&](drivers::SerialDevice* device) {
-        DWORD error = device->purge(dwFlags, &cancel);
-        for (OVERLAPPED* overlapped : cancel) io::cancel_on_device(device, overlapped);
-        return error;
-    });
+    return with_serial(hFile, [&](drivers::SerialDevice* device) { return device->purge(dwFlags); });
 }
 
 BOOL WINAPI EscapeCommFunction(HANDLE hFile, DWORD dwFunc)

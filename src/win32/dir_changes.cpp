@@ -37,12 +37,15 @@ BOOL read_changes(HANDLE handle, void* buffer, DWORD length, BOOL subtree, DWORD
         return fail(ERROR_INVALID_PARAMETER, FALSE);  // not a directory of the file system
     }
     auto* file = static_cast<drivers::FileDevice*>(object);
+    // Held to the end: watch_start() may drop the lock to create the watch.
+    file->add_reference();
     drivers::DirectoryWatch* watch = nullptr;
     error = (granted & FILE_LIST_DIRECTORY) == 0 ? ERROR_ACCESS_DENIED
                                                  : file->watch_start(filter, subtree != FALSE, &watch);
     if (error == ERROR_SUCCESS && routine != nullptr && overlapped == nullptr) error = ERROR_INVALID_PARAMETER;
     if (error != ERROR_SUCCESS) {
         file->lock.unlock();
+        file->release_reference();
         return fail(error, FALSE);
     }
     drivers::WatchRequest args;
@@ -58,11 +61,10 @@ BOOL read_changes(HANDLE handle, void* buffer, DWORD length, BOOL subtree, DWORD
         if (io::request_event(overlapped, routine) == nullptr) {
             result = io::submit_and_unlock(file, request, overlapped, routine, nullptr);
         } else {
-            file->add_reference();
             file->lock.unlock();
             result = io::submit(file, request, overlapped, routine);
-            file->release_reference();
         }
+        file->release_reference();
         // Queued or finished at once: TRUE either way (the result is in the OVERLAPPED and
         // is delivered as for a pending request). Only a refusal fails the call.
         if (result.error != ERROR_SUCCESS && result.error != ERROR_IO_PENDING) return fail(result.error, FALSE);
@@ -71,7 +73,6 @@ BOOL read_changes(HANDLE handle, void* buffer, DWORD length, BOOL subtree, DWORD
     }
     // No OVERLAPPED, or a handle without FILE_FLAG_OVERLAPPED: the call waits for the
     // changes in this thread.
-    file->add_reference();
     file->lock.unlock();
     DWORD bytes = 0;
     DWORD status =

@@ -37,16 +37,18 @@ DWORD missing_error(const std::string& path)
     return ERROR_FILE_NOT_FOUND;
 }
 
-// A file's contents to a new file (MOVEFILE_COPY_ALLOWED across file systems).
-DWORD copy_contents(const std::string& from, const std::string& to, bool write_through)
+// A file's contents to a new file (MOVEFILE_COPY_ALLOWED across file systems). Without
+// `replace` the target is created exclusively (O_EXCL): a file that appears there after
+// the caller's checks is not overwritten (ERROR_ALREADY_EXISTS).
+DWORD copy_contents(const std::string& from, const std::string& to, bool write_through, bool replace)
 {
     int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
     if (in < 0) return win32_error_from_errno(errno);
     struct stat status;
     fstat(in, &status);
-    int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, status.st_mode & 0777);
+    int out = ::open(to.c_str(), O_WRONLY | O_CREAT | (replace ? O_TRUNC : O_EXCL) | O_CLOEXEC, status.st_mode & 0777);
     if (out < 0) {
-        DWORD error = win32_error_from_errno(errno);
+        DWORD error = errno == EEXIST ? ERROR_ALREADY_EXISTS : win32_error_from_errno(errno);
         ::close(in);
         return error;
     }
@@ -103,15 +105,42 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags)
                         FALSE);
         if (S_ISREG(destination.st_mode) && !(destination.st_mode & 0222)) return fail(ERROR_ACCESS_DENIED, FALSE);
     }
-    if (rename(from.c_str(), to.c_str()) == 0) {
+    // Without MOVEFILE_REPLACE_EXISTING the check above is not enough: a file created at
+    // the target after it would be replaced. RENAME_NOREPLACE makes the kernel refuse
+    // atomically (a target that is the source itself, another link of it, is renamed as
+    // before: nothing to replace).
+    bool replace = (flags & MOVEFILE_REPLACE_EXISTING) || exists;
+    int result = replace ? rename(from.c_str(), to.c_str())
+                         : renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE);
+    if (result != 0 && !replace && errno == EINVAL) {
+        // A file system that does not take the flag (some network and FUSE ones): a file
+        // is linked under the new name (link fails if the name exists) and the old name
+        // removed; where hard links are refused too, and for directories, the checked
+        // rename is what is left.
+        if (!S_ISDIR(source.st_mode) && link(from.c_str(), to.c_str()) == 0) {
+            result = unlink(from.c_str());
+            if (result != 0) {
+                int failure = errno;
+                unlink(to.c_str());
+                errno = failure;
+            }
+        } else if (S_ISDIR(source.st_mode) || errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) {
+            result = rename(from.c_str(), to.c_str());
+        } else {
+            result = -1;  // errno from link: EEXIST and the rest, mapped below
+        }
+    }
+    if (result == 0) {
         if (flags & MOVEFILE_WRITE_THROUGH) sync();
         return TRUE;
     }
     int error = errno;
+    if (error == EEXIST && !replace) return fail(ERROR_ALREADY_EXISTS, FALSE);  // appeared since the check
     if (error == EXDEV) {
         if (!(flags & MOVEFILE_COPY_ALLOWED)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);
         if (S_ISDIR(source.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);  // as Windows: directories do not cross volumes
-        if (DWORD copied = copy_contents(from, to, (flags & MOVEFILE_WRITE_THROUGH) != 0)) return fail(copied, FALSE);
+        if (DWORD copied = copy_contents(from, to, (flags & MOVEFILE_WRITE_THROUGH) != 0, replace))
+            return fail(copied, FALSE);
         if (unlink(from.c_str()) != 0) return fail(win32_error_from_errno(errno), FALSE);
         return TRUE;
     }

@@ -16,7 +16,9 @@ using overlapped::win32::set_last_error;
 
 namespace {
 
-// Under the device's lock: the control's work, now.
+// The control's work, now, WITHOUT the device's lock (the caller holds a reference,
+// which keeps the descriptor open): it may take long (a range written with zeros, a
+// disk's first sector read), and object locks are spinlocks.
 drivers::IoctlResult control_now(io::Device* device, const drivers::IoctlRequest& request)
 {
     if (device->type() == kernel::ObjectType::File)
@@ -66,7 +68,7 @@ extern "C" BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LP
     request.granted = granted;
 
     if (device->overlapped_io() && lpOverlapped != nullptr) {
-        // Through the I/O manager: the driver does the work in prepare() and the request
+        // Through the I/O manager: the driver does the work in step() and the request
         // is delivered as any other (the event, the handle, the port, unless it fails at
         // once).
         device->add_reference();
@@ -86,9 +88,9 @@ extern "C" BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LP
 
     // Now, in this thread. A handle without FILE_FLAG_OVERLAPPED given an OVERLAPPED
     // has it completed as a synchronous transfer's.
-    drivers::IoctlResult done = control_now(device, request);
     device->add_reference();
     device->lock.unlock();
+    drivers::IoctlResult done = control_now(device, request);
     if (lpOverlapped != nullptr) {
         DWORD status = done.error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(done.error);
         io::complete_synchronously(device, lpOverlapped, status, done.bytes);

@@ -685,6 +685,52 @@ int main(void)
     for (int i = 0; i < 20; ++i) master_drain();
     set_timeouts(port, 0, 0, 0);
 
+    TEST("a write cancelled while queued behind another never goes out (CancelIoEx, PurgeComm)");
+    for (int round = 0; round < 2; ++round) {
+        OVERLAPPED first, queued;
+        static const char marker[] = "QUEUED-WRITE";
+        memset(&first, 0, sizeof first);
+        memset(&queued, 0, sizeof queued);
+        ok = WriteFile(port, big_out, sizeof big_out, NULL, &first); /* fills the line, pends */
+        CHECK(!ok);
+        CHECK_ERROR(ERROR_IO_PENDING);
+        ok = WriteFile(port, marker, sizeof marker - 1, NULL, &queued); /* waits behind it */
+        CHECK(!ok);
+        CHECK_ERROR(ERROR_IO_PENDING);
+        if (round == 0)
+            CHECK(CancelIoEx(port, &queued));
+        else
+            CHECK(PurgeComm(port, PURGE_TXABORT | PURGE_TXCLEAR));
+        int seen_first = 0, seen_queued = 0;
+        for (int i = 0; i < 2; ++i) {
+            done_ov = NULL;
+            n = 0xdeadbeef;
+            SetLastError(0xdeadbeef);
+            BOOL dequeued = GetQueuedCompletionStatus(iocp, &n, &key, &done_ov, 3000);
+            if (done_ov == &queued) {
+                seen_queued = 1;
+                CHECK(!dequeued);
+                CHECK_ERROR(ERROR_OPERATION_ABORTED);
+                CHECK_EQ(n, 0);
+                CHECK_EQ(queued.Internal, STATUS_CANCELLED);
+                if (round == 0) CHECK(PurgeComm(port, PURGE_TXABORT | PURGE_TXCLEAR)); /* now end the first */
+            } else if (done_ov == &first) {
+                seen_first = 1;
+                CHECK(!dequeued);
+                CHECK_ERROR(ERROR_OPERATION_ABORTED);
+            }
+        }
+        CHECK(seen_first && seen_queued);
+        /* Nothing of the cancelled write reached the other end. */
+        static char arrived[1 << 16];
+        size_t got = master_read(arrived, sizeof arrived, 100);
+        int found = 0;
+        for (size_t i = 0; i + 1 < got; ++i)
+            if (arrived[i] == 'Q' && arrived[i + 1] == 'U') found = 1;
+        CHECK(!found);
+        for (int i = 0; i < 20; ++i) master_drain();
+    }
+
     TEST("closing one of two handles of the port leaves its pending read alone");
     HANDLE dup = NULL;
     CHECK(DuplicateHandle(GetCurrentProcess(), port, GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS));

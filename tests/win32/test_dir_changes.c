@@ -601,6 +601,71 @@ static void test_synchronous(void)
     RemoveDirectoryA(sync_dir);
 }
 
+/* ReadFile/WriteFile on a directory handle: the file system refuses them
+ * (STATUS_INVALID_DEVICE_REQUEST: ERROR_INVALID_FUNCTION), whether or not a change
+ * request is pending on the handle. Wine's ntdll file.c (create_file_test) allows an
+ * overlapped handle to report it through the completion instead. */
+static void check_transfer_refused(HANDLE dir, BOOL overlapped, BOOL write)
+{
+    char data[16] = "x";
+    DWORD bytes = 0xdeadbeef;
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    BOOL ok = write ? WriteFile(dir, data, 1, overlapped ? NULL : &bytes, overlapped ? &ov : NULL)
+                    : ReadFile(dir, data, sizeof data, overlapped ? NULL : &bytes, overlapped ? &ov : NULL);
+    DWORD error = GetLastError();
+    CHECK(!ok);
+    if (overlapped && error == ERROR_IO_PENDING) {
+        CHECK(!GetOverlappedResult(dir, &ov, &bytes, TRUE));
+        error = GetLastError();
+    }
+    if (write) {
+        WINE_DEVIATION("Wine refuses a write on a directory with ERROR_INVALID_HANDLE (a todo_wine in its ntdll file.c test)")
+        {
+            CHECK_EQ(error, ERROR_INVALID_FUNCTION);
+        }
+    } else {
+        CHECK_EQ(error, ERROR_INVALID_FUNCTION);
+    }
+    CloseHandle(ov.hEvent);
+}
+
+static void test_read_write_refused(void)
+{
+    char dir[MAX_PATH];
+    TEST("ReadFile and WriteFile on a directory handle: ERROR_INVALID_FUNCTION");
+    fresh_dir(dir, "rw");
+    HANDLE handle = CreateFileA(dir, GENERIC_READ | GENERIC_WRITE | FILE_LIST_DIRECTORY,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                                FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    check_transfer_refused(handle, FALSE, FALSE);
+    check_transfer_refused(handle, FALSE, TRUE);
+    CloseHandle(handle);
+    handle = CreateFileA(dir, GENERIC_READ | GENERIC_WRITE | FILE_LIST_DIRECTORY,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                         FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    check_transfer_refused(handle, TRUE, FALSE);
+    check_transfer_refused(handle, TRUE, TRUE);
+    /* With a change request pending on the handle. */
+    OVERLAPPED watch;
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(issue(handle, &watch, event, FALSE, FILE_NOTIFY_CHANGE_FILE_NAME));
+    check_transfer_refused(handle, TRUE, FALSE);
+    check_transfer_refused(handle, TRUE, TRUE);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT); /* the change request is untouched */
+    CHECK(CancelIoEx(handle, &watch));
+    DWORD bytes;
+    CHECK(!GetOverlappedResult(handle, &watch, &bytes, TRUE));
+    CHECK_ERROR(ERROR_OPERATION_ABORTED);
+    CloseHandle(event);
+    CloseHandle(handle);
+    RemoveDirectoryA(dir);
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -615,6 +680,7 @@ int main(void)
     test_subtree();
     test_cancel_close_delete();
     test_synchronous();
+    test_read_write_refused();
     RemoveDirectoryA(base);
     return tl_finish();
 }
