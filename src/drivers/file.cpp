@@ -29,16 +29,6 @@ namespace {
 constexpr ACCESS_MASK kReadRights = FILE_READ_DATA | FILE_EXECUTE;
 constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA;
 
-ACCESS_MASK mapped_access(ACCESS_MASK desired)
-{
-    ACCESS_MASK access = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-    if (desired & GENERIC_READ) access |= FILE_GENERIC_READ;
-    if (desired & GENERIC_WRITE) access |= FILE_GENERIC_WRITE;
-    if (desired & GENERIC_EXECUTE) access |= FILE_GENERIC_EXECUTE;
-    if (desired & GENERIC_ALL) access |= FILE_ALL_ACCESS;
-    return access;
-}
-
 bool wants_read(ACCESS_MASK access) { return access & (kReadRights | GENERIC_READ); }
 bool wants_write(ACCESS_MASK access) { return access & (kWriteRights | GENERIC_WRITE); }
 
@@ -235,7 +225,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
         *error = ERROR_INVALID_PARAMETER;
         return nullptr;
     }
-    access = mapped_access(access);
+    access = io::map_generic_file_access(access);
     if (flags & FILE_FLAG_DELETE_ON_CLOSE) access |= DELETE;
     bool read = wants_read(access), write = wants_write(access);
     int mode = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;

@@ -57,6 +57,16 @@ Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error)
     return static_cast<Device*>(object);
 }
 
+ACCESS_MASK map_generic_file_access(ACCESS_MASK desired)
+{
+    ACCESS_MASK access = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    if (desired & GENERIC_READ) access |= FILE_GENERIC_READ;
+    if (desired & GENERIC_WRITE) access |= FILE_GENERIC_WRITE;
+    if (desired & GENERIC_EXECUTE) access |= FILE_GENERIC_EXECUTE;
+    if (desired & GENERIC_ALL) access |= FILE_ALL_ACCESS;
+    return access;
+}
+
 bool is_device_type(kernel::ObjectType type)
 {
     return type == kernel::ObjectType::File || type == kernel::ObjectType::Socket || type == kernel::ObjectType::Pipe ||

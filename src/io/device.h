@@ -138,6 +138,12 @@ private:
 // Takes `device` out of the I/O manager's device set (when it is recycled).
 void forget_device(Device* device);
 
+// CreateFile's generic rights as the specific rights of a file object, the generic
+// mapping every device shares: GENERIC_READ → FILE_GENERIC_READ, GENERIC_WRITE →
+// FILE_GENERIC_WRITE, GENERIC_EXECUTE → FILE_GENERIC_EXECUTE, GENERIC_ALL →
+// FILE_ALL_ACCESS; specific rights asked for are kept.
+ACCESS_MASK map_generic_file_access(ACCESS_MASK desired);
+
 // The device behind `handle`, locked (any device type), or nullptr with *error
 // (ERROR_INVALID_HANDLE for a handle that is not a device).
 Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error);

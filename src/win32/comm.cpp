@@ -117,14 +117,6 @@ std::string port_path(const char* prefix, unsigned number)
     return "/dev/usb/lp" + index;
 }
 
-ACCESS_MASK granted_access(DWORD desired)
-{
-    ACCESS_MASK access = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-    if (desired & (GENERIC_READ | GENERIC_ALL)) access |= FILE_GENERIC_READ;
-    if (desired & (GENERIC_WRITE | GENERIC_ALL)) access |= FILE_GENERIC_WRITE;
-    return access;
-}
-
 DWORD handle_flags(LPSECURITY_ATTRIBUTES attributes)
 {
     return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
@@ -141,7 +133,7 @@ bool open_com(const std::string& name, DWORD access, DWORD, DWORD, DWORD flags, 
         *handle = fail(error, INVALID_HANDLE_VALUE);
         return true;
     }
-    *handle = kernel::handle_create(device, granted_access(access), handle_flags(attributes), &error);
+    *handle = kernel::handle_create(device, io::map_generic_file_access(access), handle_flags(attributes), &error);
     if (*handle == nullptr) {
         *handle = fail(error, INVALID_HANDLE_VALUE);
         return true;
@@ -166,7 +158,7 @@ bool open_lpt(const std::string& name, DWORD access, DWORD share, DWORD, DWORD f
     // start: a printer is always there).
     bool existed = false;
     DWORD error;
-    ACCESS_MASK rights = granted_access(access);
+    ACCESS_MASK rights = io::map_generic_file_access(access);
     drivers::FileDevice* device = drivers::FileDevice::open(
         path, rights, share, device_node ? OPEN_EXISTING : OPEN_ALWAYS,
         flags & (FILE_FLAG_OVERLAPPED | FILE_FLAG_WRITE_THROUGH), &existed, &error);

@@ -709,9 +709,7 @@ bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD, DWOR
         set_last_error(error);
         return true;
     }
-    ACCESS_MASK granted = access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-    if (access & (GENERIC_READ | GENERIC_ALL)) granted |= FILE_GENERIC_READ;
-    if (access & (GENERIC_WRITE | GENERIC_ALL)) granted |= FILE_GENERIC_WRITE;
+    ACCESS_MASK granted = io::map_generic_file_access(access);
     DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
     HANDLE made = kernel::handle_create(console, granted, handle_flags, &error);
     if (made == nullptr) {

@@ -24,17 +24,6 @@ HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSE
 
 namespace {
 
-// Generic rights as the file object's specific rights (Windows maps them at open).
-ACCESS_MASK file_access(DWORD desired)
-{
-    ACCESS_MASK access = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-    if (desired & GENERIC_READ) access |= FILE_GENERIC_READ;
-    if (desired & GENERIC_WRITE) access |= FILE_GENERIC_WRITE;
-    if (desired & GENERIC_EXECUTE) access |= FILE_GENERIC_EXECUTE;
-    if (desired & GENERIC_ALL) access |= FILE_ALL_ACCESS;
-    return access;
-}
-
 HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
                    LPSECURITY_ATTRIBUTES attributes)
 {
@@ -53,7 +42,7 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
     drivers::FileDevice* device = drivers::FileDevice::open(path, access, share, disposition, flags, &existed, &error);
     if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
-    ACCESS_MASK granted = file_access(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
+    ACCESS_MASK granted = io::map_generic_file_access(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
     HANDLE handle = kernel::handle_create(device, granted, handle_flags, &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     bool reports_existing = existed && (disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS);

@@ -4,6 +4,7 @@
 
 #include "common/errors.h"
 #include "drivers/mailslot.h"
+#include "io/device.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
 
@@ -51,9 +52,7 @@ HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags
     if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     // A client end only writes; the rights asked for are granted as asked (a read on it
     // fails in the driver, as on Windows).
-    ACCESS_MASK granted = access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-    if (access & GENERIC_READ) granted |= FILE_GENERIC_READ;
-    if (access & (GENERIC_WRITE | GENERIC_ALL)) granted |= FILE_GENERIC_WRITE;
+    ACCESS_MASK granted = io::map_generic_file_access(access);
     HANDLE handle = kernel::handle_create(device, granted, handle_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     set_last_error(ERROR_SUCCESS);

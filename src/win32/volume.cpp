@@ -17,6 +17,7 @@
 #include "common/errors.h"
 #include "drivers/disk.h"
 #include "drivers/file.h"
+#include "io/device.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
 
@@ -42,9 +43,7 @@ bool open_drive(const std::string& name, DWORD access, DWORD, DWORD disposition,
         set_last_error(error);
         return true;
     }
-    ACCESS_MASK granted = access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-    if (access & (GENERIC_READ | GENERIC_ALL)) granted |= FILE_GENERIC_READ;
-    if (access & (GENERIC_WRITE | GENERIC_ALL)) granted |= FILE_GENERIC_WRITE;
+    ACCESS_MASK granted = io::map_generic_file_access(access);
     DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
     *handle = kernel::handle_create(device, granted, handle_flags, &error);
     if (*handle == nullptr) {
