@@ -117,11 +117,6 @@ std::string port_path(const char* prefix, unsigned number)
     return "/dev/usb/lp" + index;
 }
 
-DWORD handle_flags(LPSECURITY_ATTRIBUTES attributes)
-{
-    return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
-}
-
 bool open_com(const std::string& name, DWORD access, DWORD, DWORD, DWORD flags, LPSECURITY_ATTRIBUTES attributes,
               HANDLE* handle)
 {
@@ -133,7 +128,7 @@ bool open_com(const std::string& name, DWORD access, DWORD, DWORD, DWORD flags, 
         *handle = fail(error, INVALID_HANDLE_VALUE);
         return true;
     }
-    *handle = kernel::handle_create(device, io::map_generic_file_access(access), handle_flags(attributes), &error);
+    *handle = kernel::handle_create(device, io::map_generic_file_access(access), win32::inherit_flags(attributes), &error);
     if (*handle == nullptr) {
         *handle = fail(error, INVALID_HANDLE_VALUE);
         return true;
@@ -166,7 +161,7 @@ bool open_lpt(const std::string& name, DWORD access, DWORD share, DWORD, DWORD f
         *handle = fail(error, INVALID_HANDLE_VALUE);
         return true;
     }
-    *handle = kernel::handle_create(device, rights, handle_flags(attributes), &error);
+    *handle = kernel::handle_create(device, rights, win32::inherit_flags(attributes), &error);
     if (*handle == nullptr) {
         *handle = fail(error, INVALID_HANDLE_VALUE);
         return true;

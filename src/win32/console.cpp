@@ -710,7 +710,7 @@ bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD, DWOR
         return true;
     }
     ACCESS_MASK granted = io::map_generic_file_access(access);
-    DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    DWORD handle_flags = win32::inherit_flags(attributes);
     HANDLE made = kernel::handle_create(console, granted, handle_flags, &error);
     if (made == nullptr) {
         set_last_error(error);

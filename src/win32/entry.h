@@ -20,6 +20,12 @@ inline T fail(DWORD error, T value)
     return value;
 }
 
+// The handle flags a SECURITY_ATTRIBUTES asks for: HANDLE_FLAG_INHERIT if bInheritHandle.
+inline DWORD inherit_flags(const SECURITY_ATTRIBUTES* attributes)
+{
+    return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+}
+
 // UTF-16 (WCHAR) to UTF-8. Unpaired surrogates become U+FFFD.
 std::string utf8_from_utf16(const WCHAR* text);
 // The same for `count` units (not terminated).

@@ -41,7 +41,7 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
     DWORD error;
     drivers::FileDevice* device = drivers::FileDevice::open(path, access, share, disposition, flags, &existed, &error);
     if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
-    DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    DWORD handle_flags = win32::inherit_flags(attributes);
     ACCESS_MASK granted = io::map_generic_file_access(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
     HANDLE handle = kernel::handle_create(device, granted, handle_flags, &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);

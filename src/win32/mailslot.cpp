@@ -14,11 +14,6 @@ using overlapped::win32::set_last_error;
 
 namespace {
 
-DWORD handle_flags(LPSECURITY_ATTRIBUTES attributes)
-{
-    return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
-}
-
 HANDLE create_mailslot(const std::string& name, DWORD max_message_size, DWORD read_timeout,
                        LPSECURITY_ATTRIBUTES attributes)
 {
@@ -27,7 +22,7 @@ HANDLE create_mailslot(const std::string& name, DWORD max_message_size, DWORD re
     if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     // The server end only reads (Windows grants it no write access). The handle takes
     // over the device's reference.
-    HANDLE handle = kernel::handle_create(device, FILE_GENERIC_READ, handle_flags(attributes), &error);
+    HANDLE handle = kernel::handle_create(device, FILE_GENERIC_READ, win32::inherit_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     set_last_error(ERROR_SUCCESS);
     return handle;
@@ -53,7 +48,7 @@ HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags
     // A client end only writes; the rights asked for are granted as asked (a read on it
     // fails in the driver, as on Windows).
     ACCESS_MASK granted = io::map_generic_file_access(access);
-    HANDLE handle = kernel::handle_create(device, granted, handle_flags(attributes), &error);
+    HANDLE handle = kernel::handle_create(device, granted, win32::inherit_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     set_last_error(ERROR_SUCCESS);
     return handle;

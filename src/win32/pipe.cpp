@@ -24,11 +24,6 @@ constexpr size_t kMaxPipePath = 9 + 256;
 constexpr DWORD kOpenModeSecurity = 0x00040000 /* WRITE_DAC */ | 0x00080000 /* WRITE_OWNER */ |
                                     0x01000000 /* ACCESS_SYSTEM_SECURITY */;
 
-DWORD inherit_flag(const SECURITY_ATTRIBUTES* attributes)
-{
-    return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
-}
-
 // The pipe behind `handle` with a reference, or null with the last error set.
 drivers::PipeDevice* reference_pipe(HANDLE handle)
 {
@@ -77,7 +72,7 @@ HANDLE create_named_pipe(const std::string& name, DWORD open_mode, DWORD pipe_mo
     drivers::PipeDevice* pipe = drivers::PipeDevice::create_server(parsed, open_mode, pipe_mode, max_instances,
                                                                    out_size, in_size, timeout, &error);
     if (pipe == nullptr) return fail(error, INVALID_HANDLE_VALUE);
-    HANDLE handle = kernel::handle_create(pipe, pipe->granted(), inherit_flag(attributes), &error);
+    HANDLE handle = kernel::handle_create(pipe, pipe->granted(), win32::inherit_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     set_last_error(ERROR_SUCCESS);
     return handle;
@@ -161,7 +156,7 @@ HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSE
     DWORD error;
     drivers::PipeDevice* pipe = drivers::PipeDevice::open_client(parsed, access, flags, &error);
     if (pipe == nullptr) return fail(error, INVALID_HANDLE_VALUE);
-    HANDLE handle = kernel::handle_create(pipe, pipe->granted(), inherit_flag(attributes), &error);
+    HANDLE handle = kernel::handle_create(pipe, pipe->granted(), win32::inherit_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     set_last_error(ERROR_SUCCESS);
     return handle;
@@ -178,7 +173,7 @@ BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe, LPSECURITY_ATTRIBU
     drivers::PipeDevice* write_end = nullptr;
     DWORD error = drivers::PipeDevice::create_anonymous(nSize, &read_end, &write_end);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
-    DWORD flags = inherit_flag(lpPipeAttributes);
+    DWORD flags = win32::inherit_flags(lpPipeAttributes);
     ACCESS_MASK write_access = write_end->granted();
     HANDLE read_handle = kernel::handle_create(read_end, read_end->granted(), flags, &error);
     if (read_handle == nullptr) {

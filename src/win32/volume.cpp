@@ -44,7 +44,7 @@ bool open_drive(const std::string& name, DWORD access, DWORD, DWORD disposition,
         return true;
     }
     ACCESS_MASK granted = io::map_generic_file_access(access);
-    DWORD handle_flags = attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    DWORD handle_flags = win32::inherit_flags(attributes);
     *handle = kernel::handle_create(device, granted, handle_flags, &error);
     if (*handle == nullptr) {
         *handle = INVALID_HANDLE_VALUE;
