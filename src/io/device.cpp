@@ -45,9 +45,9 @@ void Device::unbind()
     if (port != nullptr) port->release_reference();
 }
 
-Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error)
+Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error, ACCESS_MASK* granted)
 {
-    kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, access, error);
+    kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::Any, access, granted, error);
     if (object == nullptr) return nullptr;
     if (!is_device_type(object->type())) {
         object->lock.unlock();

@@ -145,8 +145,9 @@ void forget_device(Device* device);
 ACCESS_MASK map_generic_file_access(ACCESS_MASK desired);
 
 // The device behind `handle`, locked (any device type), or nullptr with *error
-// (ERROR_INVALID_HANDLE for a handle that is not a device).
-Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error);
+// (ERROR_INVALID_HANDLE for a handle that is not a device). `granted`, if given,
+// receives the access the handle grants (for callers that check it themselves).
+Device* device_lock(HANDLE handle, ACCESS_MASK access, DWORD* error, ACCESS_MASK* granted = nullptr);
 
 // Whether objects of `type` are devices (io::Device).
 bool is_device_type(kernel::ObjectType type);

@@ -26,12 +26,8 @@ BOOL read_changes(HANDLE handle, void* buffer, DWORD length, BOOL subtree, DWORD
     if (filter == 0 || (filter & ~kValidFilters) != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
     DWORD error;
     ACCESS_MASK granted = 0;
-    kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::Any, 0, &granted, &error);
+    io::Device* object = io::device_lock(handle, 0, &error, &granted);
     if (object == nullptr) return fail(error, FALSE);
-    if (!io::is_device_type(object->type())) {
-        object->lock.unlock();
-        return fail(ERROR_INVALID_HANDLE, FALSE);
-    }
     if (object->type() != kernel::ObjectType::File) {
         object->lock.unlock();
         return fail(ERROR_INVALID_PARAMETER, FALSE);  // not a directory of the file system

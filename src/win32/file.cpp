@@ -117,13 +117,8 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     // first is submitted under that same lock (one lock, no reference of our own);
     // anything else takes a reference and lets the lock go.
     ACCESS_MASK granted = 0;
-    kernel::Object* object = kernel::handle_lock_granted(handle, kernel::ObjectType::Any, 0, &granted, &error);
-    if (object == nullptr) return fail(error, FALSE);
-    if (!io::is_device_type(object->type())) {
-        object->lock.unlock();
-        return fail(ERROR_INVALID_HANDLE, FALSE);
-    }
-    auto* file = static_cast<io::Device*>(object);
+    io::Device* file = io::device_lock(handle, 0, &error, &granted);
+    if (file == nullptr) return fail(error, FALSE);
     error = (granted & access) == 0 ? ERROR_ACCESS_DENIED
                                     : check_transfer(write, buffer, segments, length, overlapped, routine, ex);
     if (error == ERROR_SUCCESS && file->overlapped_io() && overlapped != nullptr &&

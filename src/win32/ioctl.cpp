@@ -36,14 +36,9 @@ extern "C" BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LP
     if (lpBytesReturned != nullptr) *lpBytesReturned = 0;
     DWORD error;
     ACCESS_MASK granted = 0;
-    kernel::Object* object = kernel::handle_lock_granted(hDevice, kernel::ObjectType::Any, 0, &granted, &error);
-    if (object == nullptr) return fail(error, FALSE);
-    if (!io::is_device_type(object->type())) {
-        object->lock.unlock();
-        return fail(ERROR_INVALID_HANDLE, FALSE);
-    }
-    auto* device = static_cast<io::Device*>(object);
-    kernel::ObjectType type = object->type();
+    io::Device* device = io::device_lock(hDevice, 0, &error, &granted);
+    if (device == nullptr) return fail(error, FALSE);
+    kernel::ObjectType type = device->type();
     // The access the control code asks of the handle (its bits 14-15), checked by the
     // I/O manager before any driver sees the request.
     DWORD wanted = (dwIoControlCode >> 14) & 3;
@@ -56,7 +51,7 @@ extern "C" BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LP
     else if (type != kernel::ObjectType::File && type != kernel::ObjectType::Disk)
         error = ERROR_INVALID_FUNCTION;  // no controls on pipes, mailslots and sockets here
     if (error != ERROR_SUCCESS) {
-        object->lock.unlock();
+        device->lock.unlock();
         return fail(error, FALSE);
     }
     drivers::IoctlRequest request;
