@@ -124,17 +124,7 @@ bool open_com(const std::string& name, DWORD access, DWORD, DWORD, DWORD flags, 
     if (number == 0) return false;
     DWORD error;
     drivers::SerialDevice* device = drivers::SerialDevice::open(port_path("COM", number), flags, &error);
-    if (device == nullptr) {
-        *handle = fail(error, INVALID_HANDLE_VALUE);
-        return true;
-    }
-    *handle = kernel::handle_create(device, io::map_generic_file_access(access), win32::inherit_flags(attributes), &error);
-    if (*handle == nullptr) {
-        *handle = fail(error, INVALID_HANDLE_VALUE);
-        return true;
-    }
-    set_last_error(ERROR_SUCCESS);
-    return true;
+    return win32::open_as_handle(device, error, io::map_generic_file_access(access), attributes, handle);
 }
 
 bool open_lpt(const std::string& name, DWORD access, DWORD share, DWORD, DWORD flags,
@@ -157,17 +147,7 @@ bool open_lpt(const std::string& name, DWORD access, DWORD share, DWORD, DWORD f
     drivers::FileDevice* device = drivers::FileDevice::open(
         path, rights, share, device_node ? OPEN_EXISTING : OPEN_ALWAYS,
         flags & (FILE_FLAG_OVERLAPPED | FILE_FLAG_WRITE_THROUGH), &existed, &error);
-    if (device == nullptr) {
-        *handle = fail(error, INVALID_HANDLE_VALUE);
-        return true;
-    }
-    *handle = kernel::handle_create(device, rights, win32::inherit_flags(attributes), &error);
-    if (*handle == nullptr) {
-        *handle = fail(error, INVALID_HANDLE_VALUE);
-        return true;
-    }
-    set_last_error(ERROR_SUCCESS);
-    return true;
+    return win32::open_as_handle(device, error, rights, attributes, handle);
 }
 
 // The serial port behind `handle` with a reference, or null with *error: a device of

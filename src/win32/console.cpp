@@ -25,6 +25,7 @@
 #include "kernel/handle_table.h"
 #include "kernel/process.h"
 #include "win32/console_open.h"
+#include "win32/devices.h"
 #include "win32/entry.h"
 #include "win32/text.h"
 
@@ -705,20 +706,7 @@ bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD, DWOR
     }
     DWORD error;
     drivers::ConsoleDevice* console = drivers::ConsoleDevice::open(descriptor, true, input, &error);
-    if (console == nullptr) {
-        set_last_error(error);
-        return true;
-    }
-    ACCESS_MASK granted = io::map_generic_file_access(access);
-    DWORD handle_flags = win32::inherit_flags(attributes);
-    HANDLE made = kernel::handle_create(console, granted, handle_flags, &error);
-    if (made == nullptr) {
-        set_last_error(error);
-        return true;
-    }
-    set_last_error(ERROR_SUCCESS);
-    *handle = made;
-    return true;
+    return win32::open_as_handle(console, error, io::map_generic_file_access(access), attributes, handle);
 }
 
 }  // namespace overlapped::win32

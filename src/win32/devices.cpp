@@ -1,5 +1,8 @@
 // devices.cpp: CreateFile's table of device names (devices.h).
 #include "win32/devices.h"
+
+#include "kernel/handle_table.h"
+#include "win32/entry.h"
 #include "win32/console_open.h"
 #include "win32/volume.h"
 
@@ -20,6 +23,18 @@ constexpr Opener kOpeners[] = {
 };
 
 }  // namespace
+
+bool open_as_handle(kernel::Object* device, DWORD error, ACCESS_MASK rights, const SECURITY_ATTRIBUTES* attributes,
+                    HANDLE* handle)
+{
+    *handle = INVALID_HANDLE_VALUE;
+    if (device == nullptr) return fail(error, true);
+    HANDLE made = kernel::handle_create(device, rights, inherit_flags(attributes), &error);
+    if (made == nullptr) return fail(error, true);
+    *handle = made;
+    set_last_error(ERROR_SUCCESS);
+    return true;
+}
 
 bool open_named_device(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
                        LPSECURITY_ATTRIBUTES attributes, HANDLE* handle)

@@ -7,6 +7,10 @@
 
 #include <windows.h>
 
+namespace overlapped::kernel {
+class Object;
+}
+
 namespace overlapped::win32 {
 
 // If `name` (UTF-8, as the program gave it) names a device a driver below opens, opens it
@@ -14,6 +18,13 @@ namespace overlapped::win32 {
 // False: not a device name; CreateFile goes on as for a file.
 bool open_named_device(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,
                        LPSECURITY_ATTRIBUTES attributes, HANDLE* handle);
+
+// The end of an opener that claimed its name: `device` (one reference, taken over), or
+// null when the driver failed with `error`, becomes a handle with `rights` and the
+// inheritance `attributes` ask for. Sets *handle (INVALID_HANDLE_VALUE on failure) and
+// the last error (ERROR_SUCCESS on success). Returns true, for the opener to return.
+bool open_as_handle(kernel::Object* device, DWORD error, ACCESS_MASK rights, const SECURITY_ATTRIBUTES* attributes,
+                    HANDLE* handle);
 
 // The drivers' openers (each in its driver's Win32 file).
 bool open_serial_port(const std::string& name, DWORD access, DWORD share, DWORD disposition, DWORD flags,

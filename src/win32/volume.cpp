@@ -19,6 +19,7 @@
 #include "drivers/file.h"
 #include "io/device.h"
 #include "kernel/handle_table.h"
+#include "win32/devices.h"
 #include "win32/entry.h"
 
 using namespace overlapped;
@@ -39,20 +40,7 @@ bool open_drive(const std::string& name, DWORD access, DWORD, DWORD disposition,
         return true;
     }
     drivers::DiskDevice* device = drivers::DiskDevice::open(target, access, disposition, flags, &error);
-    if (device == nullptr) {
-        set_last_error(error);
-        return true;
-    }
-    ACCESS_MASK granted = io::map_generic_file_access(access);
-    DWORD handle_flags = win32::inherit_flags(attributes);
-    *handle = kernel::handle_create(device, granted, handle_flags, &error);
-    if (*handle == nullptr) {
-        *handle = INVALID_HANDLE_VALUE;
-        set_last_error(error);
-        return true;
-    }
-    set_last_error(ERROR_SUCCESS);
-    return true;
+    return win32::open_as_handle(device, error, io::map_generic_file_access(access), attributes, handle);
 }
 
 bool drive_set_pointer(HANDLE handle, LONGLONG distance, DWORD method, PLARGE_INTEGER position, BOOL* result)
