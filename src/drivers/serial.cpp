@@ -565,6 +565,16 @@ DWORD SerialDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* don
     char* buffer = static_cast<char*>(transfer.buffer);
     DWORD error = ERROR_SUCCESS;
     bool entered = false;
+    // Counts this thread as blocked in a call on the port (so that a close interrupts it);
+    // false if the port's last handle is already closed.
+    auto enter = [&] {
+        ++self->wait_epoch;
+        LockGuard guard(lock);
+        if (handle_count == 0) return false;
+        blocked_enter(self);
+        entered = true;
+        return true;
+    };
     // With no deadline, the blocking descriptor waits in the kernel: one system call a
     // transfer, as a plain read() or write(); otherwise non-blocking tries and poll.
     bool blocking = sync_fd_ >= 0 && (write ? write_deadline == 0
@@ -573,17 +583,7 @@ DWORD SerialDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* don
         bool hung = false;
         DWORD before = *done;
         if (blocking && !write && clock.interval != 0 && *done > 0) blocking = false;  // the gaps count now
-        if (blocking && !entered) {
-            ++self->wait_epoch;
-            lock.lock();
-            if (handle_count == 0) {
-                lock.unlock();
-                return ERROR_OPERATION_ABORTED;
-            }
-            blocked_enter(self);
-            lock.unlock();
-            entered = true;
-        }
+        if (blocking && !entered && !enter()) return ERROR_OPERATION_ABORTED;
         int descriptor = blocking ? sync_fd_ : fd_;
         while (*done < transfer.length) {
             ssize_t moved = write ? ::write(descriptor, buffer + *done, transfer.length - *done)
@@ -623,17 +623,7 @@ DWORD SerialDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* don
         if (over) break;
         int timeout = -1;
         if (wake != 0) timeout = static_cast<int>(std::min<uint64_t>(wake > now ? wake - now : 0, 1u << 30));
-        if (!entered) {
-            ++self->wait_epoch;
-            lock.lock();
-            if (handle_count == 0) {
-                lock.unlock();
-                return ERROR_OPERATION_ABORTED;
-            }
-            blocked_enter(self);
-            lock.unlock();
-            entered = true;
-        }
+        if (!entered && !enter()) return ERROR_OPERATION_ABORTED;
         pollfd entry{fd_, static_cast<short>(write ? POLLOUT : POLLIN), 0};
         int ready = poll(&entry, 1, timeout);
         if (ready < 0 && errno == EINTR && io::sync_io_cancelled()) {
