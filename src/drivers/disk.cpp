@@ -427,19 +427,7 @@ DWORD DiskDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
 
 DWORD DiskDevice::seek(LONGLONG distance, DWORD method, LONGLONG* position)
 {
-    LONGLONG base;
-    switch (method) {
-    case FILE_BEGIN: base = 0; break;
-    case FILE_CURRENT: base = lseek(descriptor_, 0, SEEK_CUR); break;
-    case FILE_END: base = static_cast<LONGLONG>(length_); break;
-    default: return ERROR_INVALID_PARAMETER;
-    }
-    if (base < 0) return win32_error_from_errno(errno);
-    LONGLONG target = base + distance;
-    if (target < 0) return ERROR_NEGATIVE_SEEK;
-    if (lseek(descriptor_, static_cast<off_t>(target), SEEK_SET) < 0) return win32_error_from_errno(errno);
-    *position = target;
-    return ERROR_SUCCESS;
+    return seek_descriptor(descriptor_, distance, method, static_cast<LONGLONG>(length_), position);
 }
 
 DWORD DiskDevice::flush()

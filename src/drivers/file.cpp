@@ -504,26 +504,32 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
     return error;
 }
 
-DWORD FileDevice::seek(LONGLONG distance, DWORD method, LONGLONG* position)
+DWORD seek_descriptor(int descriptor, LONGLONG distance, DWORD method, LONGLONG end, LONGLONG* position)
 {
-    off_t base;
+    LONGLONG base;
     switch (method) {
     case FILE_BEGIN: base = 0; break;
-    case FILE_CURRENT: base = lseek(descriptor_, 0, SEEK_CUR); break;
-    case FILE_END: {
-        struct stat status;
-        if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
-        base = status.st_size;
-        break;
-    }
+    case FILE_CURRENT: base = lseek(descriptor, 0, SEEK_CUR); break;
+    case FILE_END: base = end; break;
     default: return ERROR_INVALID_PARAMETER;
     }
     if (base < 0) return win32_error_from_errno(errno);
-    LONGLONG target = static_cast<LONGLONG>(base) + distance;
+    LONGLONG target = base + distance;
     if (target < 0) return ERROR_NEGATIVE_SEEK;
-    if (lseek(descriptor_, static_cast<off_t>(target), SEEK_SET) < 0) return win32_error_from_errno(errno);
+    if (lseek(descriptor, static_cast<off_t>(target), SEEK_SET) < 0) return win32_error_from_errno(errno);
     *position = target;
     return ERROR_SUCCESS;
+}
+
+DWORD FileDevice::seek(LONGLONG distance, DWORD method, LONGLONG* position)
+{
+    LONGLONG end = 0;  // the file's size, read only when it counts
+    if (method == FILE_END) {
+        struct stat status;
+        if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
+        end = status.st_size;
+    }
+    return seek_descriptor(descriptor_, distance, method, end, position);
 }
 
 DWORD FileDevice::size(LONGLONG* size)

@@ -96,6 +96,11 @@ private:
     std::atomic<uint8_t> nowait_refused_{0};
 };
 
+// SetFilePointerEx on `descriptor`: moves it `distance` from the start, the current
+// position, or `end` (FILE_BEGIN/CURRENT/END), and sets *position. ERROR_NEGATIVE_SEEK
+// before the start, ERROR_INVALID_PARAMETER for another method.
+DWORD seek_descriptor(int descriptor, LONGLONG distance, DWORD method, LONGLONG end, LONGLONG* position);
+
 // Deletes the file at `path` (Linux form). Returns ERROR_SUCCESS or the Win32 error.
 DWORD file_delete(const std::string& path);
 DWORD directory_create(const std::string& path);
