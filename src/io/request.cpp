@@ -500,6 +500,19 @@ void to_engine(Request* request)
     }
 }
 
+// Tries `request`'s operation in this thread without waiting (the fast path). True with
+// op.result set and `attempted`; false when it goes to the engine: it would wait, a
+// signal came, or the fast path is off.
+bool try_now(Request* request)
+{
+    if (!fast_path_enabled()) return false;
+    int result = engine::attempt(&request->op, true, true);
+    if (result == -EAGAIN || result == -EINTR) return false;
+    request->op.result = result;
+    request->attempted = true;
+    return true;
+}
+
 // Runs a started request as far as it goes without waiting: the driver's work done in
 // prepare(), attempts in this thread, the driver's next steps; then it is delivered, or
 // its operation goes to the engine. `issuing`: called from the request's own submit(),
@@ -512,20 +525,16 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
     Device* device = request->device;
     engine::Op* op = &request->op;
     bool have_result = false;
-    bool attempts = fast_path_enabled();
     if (request->plan.done_now) {
         request->plan.done_now = false;
         op->result = request->plan.result;
         have_result = true;
     }
     for (;;) {
-        request->attempted = !have_result;
-        if (!have_result) {
-            if (!request->plan.attempt_now || !attempts) break;
-            int result = engine::attempt(op, true, true);
-            if (result == -EAGAIN || result == -EINTR) break;  // would wait, or a signal came: the engine's
-            op->result = result;
-        }
+        if (have_result)
+            request->attempted = false;
+        else if (!request->plan.attempt_now || !try_now(request))
+            break;
         have_result = false;
         Outcome outcome;
         Next next = device->step(request, &outcome);
@@ -580,20 +589,11 @@ void on_complete(engine::Op* op)
     for (;;) {
         Outcome outcome;
         Next next = device->step(request, &outcome);
-        if (next == Next::Engine || (next == Next::Attempt && !fast_path_enabled())) {
+        if (next == Next::Engine || (next == Next::Attempt && !try_now(request))) {
             request->queue->submit(op, false);
             return;
         }
-        if (next == Next::Attempt) {
-            int result = engine::attempt(op, true, true);
-            if (result == -EAGAIN || result == -EINTR) {
-                request->queue->submit(op, false);
-                return;
-            }
-            op->result = result;
-            request->attempted = true;
-            continue;
-        }
+        if (next == Next::Attempt) continue;  // tried here: the driver's next step
         device->finish(request);
         Request* lane_next = deliver(request, outcome, false);
         while (lane_next != nullptr) lane_next = run(lane_next, false, nullptr);
