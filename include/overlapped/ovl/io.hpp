@@ -90,7 +90,9 @@ public:
         }
         // Finished at once (success skipping the port, or failure): no packet comes.
         if (code == done_at_once || code == done_no_packet) {
-            bytes = n;
+            // The count the call returned, or the one the I/O manager stored (Windows fills
+            // InternalHigh of a request that completed, even at once).
+            bytes = n != 0 ? n : static_cast<DWORD>(InternalHigh);
             error = 0;
         } else {
             error = code;
@@ -102,6 +104,10 @@ public:
     {
         callback_.reset();
         std::error_code ec;
+        if (error == ERROR_HANDLE_EOF) { // a read at or past the end: 0 bytes, as recv at a close
+            error = 0;
+            bytes = 0;
+        }
         if (error != 0) {
             ec = make_win32_error(error);
         } else {
@@ -267,7 +273,7 @@ public:
                                   detail::operation::file,
                                   [segments, length](detail::operation &ov, DWORD &bytes) -> DWORD {
                                       DWORD code = detail::issue_result(
-                                          ReadFileScatter(ov.target, segments, length, nullptr, &ov), bytes, length);
+                                          ReadFileScatter(ov.target, segments, length, nullptr, &ov), bytes, 0);
                                       return code == ERROR_HANDLE_EOF ? detail::done_no_packet : code;
                                   });
         op.set_offset_of(offset);
@@ -280,7 +286,7 @@ public:
                                   detail::operation::file,
                                   [segments, length](detail::operation &ov, DWORD &bytes) -> DWORD {
                                       return detail::issue_result(
-                                          WriteFileGather(ov.target, segments, length, nullptr, &ov), bytes, length);
+                                          WriteFileGather(ov.target, segments, length, nullptr, &ov), bytes, 0);
                                   });
         op.set_offset_of(offset);
         return op;
@@ -303,7 +309,7 @@ public:
         if (h == INVALID_HANDLE_VALUE)
             ec = last_error();
         else
-            d.adopt(ctx, h, false, ec);
+            d.adopt(ctx, h, false, ec, false); // ReadDirectoryChangesW returns TRUE when queued
         report(ec, opts.ec, "CreateFileA");
         return d;
     }

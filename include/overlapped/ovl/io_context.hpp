@@ -307,7 +307,9 @@ public:
 
 protected:
     // Takes ownership of h and binds it to ctx; on failure closes h and reports.
-    bool adopt(io_context &ctx, HANDLE h, bool is_socket, std::error_code &ec) noexcept
+    // skip_on_success false: for calls whose TRUE does not tell "done" from "queued"
+    // (ReadDirectoryChangesW), every completion goes through the port.
+    bool adopt(io_context &ctx, HANDLE h, bool is_socket, std::error_code &ec, bool skip_on_success = true) noexcept
     {
         close();
         socket_ = is_socket;
@@ -320,7 +322,7 @@ protected:
                 CloseHandle(h);
             return false;
         }
-        skip_ = SetFileCompletionNotificationModes(
+        skip_ = skip_on_success && SetFileCompletionNotificationModes(
                     h, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != FALSE;
         h_ = h;
         ctx_ = &ctx;
@@ -594,6 +596,16 @@ inline void io_context::shutdown() noexcept
     {
         std::lock_guard<std::mutex> guard(groups_lock_);
         groups_.clear();
+    }
+    // Objects that outlive the context keep their handles, bound to nothing.
+    {
+        std::lock_guard<std::mutex> lock(objects_lock_);
+        while (objects_ != nullptr) {
+            io_object *o = objects_;
+            objects_ = o->next_;
+            o->prev_ = o->next_ = nullptr;
+            o->ctx_ = nullptr;
+        }
     }
     CloseHandle(port_);
     port_ = nullptr;

@@ -1,0 +1,50 @@
+// test_changes.cpp: read_changes (ReadDirectoryChangesW) on a directory.
+#include "check.hpp"
+
+#include <string>
+
+static ovl::task<> watch(ovl::directory &dir, std::string file_path, bool &saw)
+{
+    alignas(DWORD) std::byte records[4096];
+    // Issue the read, then make the change from another coroutine-free place: the file is
+    // created by the task below after this read is pending.
+    std::size_t n = co_await dir.read_changes(records, FILE_NOTIFY_CHANGE_FILE_NAME, false);
+    CHECK(n > 0);
+    ovl::for_each_change(records, n, [&](DWORD action, std::basic_string_view<WCHAR> name) {
+        if (action == FILE_ACTION_ADDED && name.size() == 7) {
+            const char expected[] = "new.txt";
+            bool same = true;
+            for (std::size_t i = 0; i < 7; ++i) same = same && name[i] == static_cast<WCHAR>(expected[i]);
+            saw = saw || same;
+        }
+    });
+    (void)file_path;
+}
+
+static ovl::task<> make_file(ovl::io_context &ctx, std::string path)
+{
+    co_await ctx.sleep_for(std::chrono::milliseconds(50));
+    HANDLE h = CreateFileA(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, 0, nullptr);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+}
+
+int main()
+{
+    ovl::io_context ctx(1);
+    std::string dir_path = ovl_test::temp_path("ovl-changes");
+    CHECK(CreateDirectoryA(dir_path.c_str(), nullptr));
+    std::string file_path = dir_path + "\\new.txt";
+    bool saw = false;
+    {
+        auto dir = ovl::directory::open(ctx, dir_path.c_str());
+        CHECK(dir.is_open());
+        ovl::co_spawn(ctx, watch(dir, file_path, saw));
+        ovl::co_spawn(ctx, make_file(ctx, file_path));
+        ctx.run();
+    }
+    CHECK(saw);
+    DeleteFileA(file_path.c_str());
+    RemoveDirectoryA(dir_path.c_str());
+    return ovl_test::finish();
+}

@@ -1,0 +1,68 @@
+// test_pipe.cpp: named pipes: connect (ConnectNamedPipe), read/write, transact
+// (TransactNamedPipe), a client that came first, a broken pipe.
+#include "check.hpp"
+
+#include <cstring>
+#include <string>
+
+static ovl::task<> serve(ovl::pipe_server &server)
+{
+    co_await server.connect();
+    std::byte request[64];
+    for (int i = 0; i < 3; ++i) {
+        std::size_t n = co_await server.read(request);
+        CHECK_EQ(n, 5);
+        std::byte reply[6];
+        std::memcpy(reply, request, 5);
+        reply[5] = std::byte('!');
+        CHECK_EQ(co_await server.write(reply), 6);
+    }
+    // The client closes: the next read reports a broken pipe.
+    std::error_code ec;
+    co_await server.read(request, ec);
+    CHECK(ec == std::errc::broken_pipe);
+}
+
+static ovl::task<> ask(ovl::io_context &ctx, std::string name)
+{
+    auto client = ovl::pipe_client::open(ctx, name.c_str(), true);
+    CHECK(client.is_open());
+    for (int i = 0; i < 3; ++i) {
+        std::byte reply[64];
+        std::size_t n = co_await client.transact(std::as_bytes(std::span("hello", 5)), reply);
+        CHECK_EQ(n, 6);
+        CHECK(std::memcmp(reply, "hello!", 6) == 0);
+    }
+}
+
+static ovl::task<> early_client(ovl::io_context &ctx, ovl::pipe_server &server, std::string name)
+{
+    auto client = ovl::pipe_client::open(ctx, name.c_str(), false);
+    CHECK(client.is_open());
+    co_await server.connect(); // ERROR_PIPE_CONNECTED: a success
+    CHECK_EQ(co_await client.write(std::as_bytes(std::span("x", 1))), 1);
+    std::byte b[4];
+    CHECK_EQ(co_await server.read(b), 1);
+}
+
+int main()
+{
+    ovl::io_context ctx(2);
+    std::string name = "\\\\.\\pipe\\ovl-test-" + std::to_string(GetCurrentProcessId());
+    {
+        auto server = ovl::pipe_server::create(ctx, name.c_str(), true);
+        CHECK(server.is_open());
+        ovl::co_spawn(ctx, serve(server));
+        ovl::co_spawn(ctx, ask(ctx, name));
+        ctx.run(2);
+    }
+    {
+        auto server = ovl::pipe_server::create(ctx, (name + "-b").c_str(), false);
+        ovl::sync_wait(ctx, early_client(ctx, server, name + "-b"));
+    }
+    // A client of a pipe nobody made: file not found, as an error code.
+    std::error_code ec;
+    auto none = ovl::pipe_client::open(ctx, (name + "-none").c_str(), false, ec);
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    return ovl_test::finish();
+}

@@ -1,0 +1,109 @@
+// test_socket.cpp: accept, connect, recv/send with several buffers, recv_from/send_to,
+// transmit_file, on 127.0.0.1.
+#include "check.hpp"
+
+#include <cstring>
+#include <vector>
+
+static ovl::task<> server(ovl::io_context &ctx, ovl::acceptor &listener, std::string path)
+{
+    auto peer = ovl::socket::tcp(ctx);
+    co_await listener.accept(peer);
+    CHECK(peer.remote_endpoint().port() != 0);
+    // Receive "hello world" in two buffers, echo it with two buffers.
+    char a[5], b[64];
+    WSABUF in[2] = {ovl::buffer(a, sizeof(a)), ovl::buffer(b, sizeof(b))};
+    std::size_t got = 0;
+    while (got < 11) {
+        if (got == 0) {
+            got += co_await peer.recv(in);
+        } else {
+            std::size_t n = co_await peer.recv(std::span<std::byte>(reinterpret_cast<std::byte *>(b) + (got - 5),
+                                                                     sizeof(b) - (got - 5)));
+            CHECK(n > 0);
+            if (n == 0) co_return;
+            got += n;
+        }
+    }
+    CHECK(std::memcmp(a, "hello", 5) == 0);
+    CHECK(std::memcmp(b, " world", 6) == 0);
+    WSABUF out[2] = {ovl::buffer(b, 6), ovl::buffer(a, 5)};
+    CHECK_EQ(co_await peer.send(out), 11);
+    // Then a file with TransmitFile.
+    auto f = ovl::file::open_read(ctx, path.c_str());
+    co_await peer.transmit_file(f, 0, 0, 0);
+    peer.shutdown(SD_SEND);
+}
+
+static ovl::task<> client(ovl::io_context &ctx, ovl::endpoint where)
+{
+    auto s = ovl::socket::tcp(ctx);
+    co_await s.connect(where);
+    CHECK_EQ(s.remote_endpoint().port(), where.port());
+    const char text[] = "hello world";
+    CHECK_EQ(co_await s.send(std::as_bytes(std::span(text, 11))), 11);
+    std::vector<std::byte> received;
+    std::byte chunk[4096];
+    for (;;) {
+        std::size_t n = co_await s.recv(chunk);
+        if (n == 0) break;
+        received.insert(received.end(), chunk, chunk + n);
+    }
+    CHECK_EQ(received.size(), 11 + 70000);
+    CHECK(received.size() >= 11 && std::memcmp(received.data(), " worldhello", 11) == 0);
+    bool file_ok = received.size() == 11 + 70000;
+    for (std::size_t i = 11; file_ok && i < received.size(); ++i) file_ok = received[i] == std::byte((i - 11) % 253);
+    CHECK(file_ok);
+}
+
+static ovl::task<> datagrams(ovl::io_context &ctx)
+{
+    auto a = ovl::socket::udp(ctx);
+    auto b = ovl::socket::udp(ctx);
+    a.bind(ovl::endpoint::loopback(0));
+    b.bind(ovl::endpoint::loopback(0));
+    ovl::endpoint to_b = b.local_endpoint();
+    const char message[] = "datagram";
+    CHECK_EQ(co_await a.send_to(std::as_bytes(std::span(message, 8)), to_b), 8);
+    std::byte buffer[64];
+    ovl::endpoint from;
+    CHECK_EQ(co_await b.recv_from(buffer, from), 8);
+    CHECK(std::memcmp(buffer, "datagram", 8) == 0);
+    CHECK_EQ(from.port(), a.local_endpoint().port());
+}
+
+static ovl::task<> refused(ovl::io_context &ctx)
+{
+    // A port nobody listens on: connection refused, as an error code.
+    auto probe = ovl::acceptor::listen(ctx, ovl::endpoint::loopback(0));
+    ovl::endpoint dead = probe.local_endpoint();
+    probe.close();
+    auto s = ovl::socket::tcp(ctx);
+    std::error_code ec;
+    co_await s.connect(dead, ec);
+    CHECK(ec == std::errc::connection_refused);
+}
+
+int main()
+{
+    ovl::io_context ctx(2);
+    std::string path = ovl_test::temp_path("ovl-transmit");
+    {
+        auto f = ovl::file::create(ctx, path.c_str());
+        std::vector<std::byte> data(70000);
+        for (std::size_t i = 0; i < data.size(); ++i) data[i] = std::byte(i % 253);
+        ovl::sync_wait(ctx, f.write_at(0, data));
+    }
+    {
+        auto listener = ovl::acceptor::listen(ctx, ovl::endpoint::loopback(0));
+        ovl::endpoint where = listener.local_endpoint();
+        CHECK(where.port() != 0);
+        ovl::co_spawn(ctx, server(ctx, listener, path));
+        ovl::co_spawn(ctx, client(ctx, where));
+        ctx.run(2);
+    }
+    ovl::sync_wait(ctx, datagrams(ctx));
+    ovl::sync_wait(ctx, refused(ctx));
+    DeleteFileA(path.c_str());
+    return ovl_test::finish();
+}
