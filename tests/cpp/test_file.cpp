@@ -27,6 +27,11 @@ static ovl::task<> write_and_read(ovl::file &f)
     std::byte far_back[3] = {};
     CHECK_EQ(co_await f.read_at(0x100000000ull, far_back), 3);
     CHECK(far_back[2] == std::byte(3));
+    // Awaitables moved into when_all keep their offsets.
+    std::byte one[1], two[1];
+    auto [r1, r2] = co_await ovl::when_all(f.read_at(1, one), f.read_at(50000, two));
+    CHECK(r1 == 1 && r2 == 1);
+    CHECK(one[0] == data[1] && two[0] == data[50000]);
     f.resize(100000);
     CHECK_EQ(f.size(), 100000);
 }

@@ -46,7 +46,9 @@ struct operation : OVERLAPPED {
     operation(const operation &other) noexcept
         : continuation(), target(other.target), error(0), bytes(0), kind(other.kind)
     {
-        clear_overlapped();
+        clear_overlapped(); // a request not yet issued: only its offset matters
+        Offset = other.Offset;
+        OffsetHigh = other.OffsetHigh;
     }
     void clear_overlapped() noexcept
     {
@@ -158,6 +160,11 @@ public:
     bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
     void restart() noexcept { stopped_.store(false, std::memory_order_release); }
 
+    // Whether objects bound from now on get FILE_SKIP_COMPLETION_PORT_ON_SUCCESS (the
+    // default): off, every completion goes through the port, the classic way.
+    void set_skip_on_success(bool on) noexcept { skip_on_success_ = on; }
+    bool skip_on_success() const noexcept { return skip_on_success_; }
+
     // Spawned coroutines not yet finished.
     long outstanding_work() const noexcept { return work_.load(std::memory_order_acquire); }
 
@@ -236,6 +243,7 @@ public:
 private:
     HANDLE port_ = nullptr;
     bool winsock_ = false;
+    bool skip_on_success_ = true;
     std::atomic<bool> stopped_{false};
     std::atomic<long> work_{0};
     std::atomic<long> runners_{0};
@@ -322,7 +330,7 @@ protected:
                 CloseHandle(h);
             return false;
         }
-        skip_ = skip_on_success && SetFileCompletionNotificationModes(
+        skip_ = skip_on_success && ctx.skip_on_success() && SetFileCompletionNotificationModes(
                     h, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != FALSE;
         h_ = h;
         ctx_ = &ctx;
