@@ -5,12 +5,15 @@
 
 static ovl::task<> watch(ovl::directory &dir, std::string file_path, bool &saw)
 {
-    alignas(DWORD) std::byte records[4096];
+    // DWORD-aligned, as ReadDirectoryChangesW wants (a DWORD array: GCC does not honour
+    // alignas on a coroutine frame's byte array).
+    DWORD storage[1024];
+    auto records = std::as_writable_bytes(std::span(storage));
     // Issue the read, then make the change from another coroutine-free place: the file is
     // created by the task below after this read is pending.
     std::size_t n = co_await dir.read_changes(records, FILE_NOTIFY_CHANGE_FILE_NAME, false);
     CHECK(n > 0);
-    ovl::for_each_change(records, n, [&](DWORD action, std::basic_string_view<WCHAR> name) {
+    ovl::for_each_change(records.data(), n, [&](DWORD action, std::basic_string_view<WCHAR> name) {
         if (action == FILE_ACTION_ADDED && name.size() == 7) {
             const char expected[] = "new.txt";
             bool same = true;

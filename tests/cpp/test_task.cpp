@@ -24,7 +24,13 @@ static void tasks()
 {
     ovl::io_context ctx(1);
     CHECK_EQ(ovl::sync_wait(ctx, add(2, 3)), 5);
-    CHECK_EQ(ovl::sync_wait(ctx, chain(1000000)), 1000000);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // The sanitizers turn GCC's tail calls off, and symmetric transfer needs them.
+    constexpr int depth = 1000;
+#else
+    constexpr int depth = 1000000;
+#endif
+    CHECK_EQ(ovl::sync_wait(ctx, chain(depth)), depth);
     bool threw = false;
     try {
         ovl::sync_wait(ctx, fail());
