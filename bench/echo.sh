@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# echo.sh BUILD_DIR [--quick] [--runs N] [--server-source FILE]: the echo-server benchmarks.
+# echo.sh BUILD_DIR [--quick] [--runs N] [--server-source FILE] [--servers A,B,..] [--tests A,B,..]:
+# the echo-server benchmarks.
 # Runs one load generator (BUILD_DIR/bench/loadgen: one thread, epoll) against each echo
 # server in turn, interleaved over N runs (5 by default), and prints medians and ratios:
 #   ours   BUILD_DIR/examples/echo_server/echo_server -t 2 -q (skipped with a note if not built)
@@ -7,9 +8,16 @@
 #   epoll  BUILD_DIR/bench/echo_epoll -t 2 -q   (anchors/echo_epoll.c)
 #   uring  BUILD_DIR/bench/echo_uring -t 2 -q   (anchors/echo_uring.c, liburing)
 #   asio   BUILD_DIR/bench/echo_asio -t 2 -q    (anchors/echo_asio.cpp, if Boost was found)
+# and, for the modern layers of issue 16 (the echo tests only, and their own table):
+#   coro   BUILD_DIR/examples/cpp/echo_server -t 2 -q   (the C++20 coroutine layer's example)
+#   tpio   BUILD_DIR/bench/echo_threadpool -t 2 -q      (win32/echo_threadpool.c: thread-pool I/O)
+#   asio_coro  BUILD_DIR/bench/echo_asio_coro -t 2 -q   (anchors/echo_asio_coro.cpp: asio::awaitable)
 #   wine   examples/echo_server/echo_server.c built with x86_64-w64-mingw32-gcc, run under
 #          wine -t 2 -q after all native runs, shorter and at most 2 times; its CPU is the
 #          wine process's plus the wineserver's. --server-source picks another Win32 source.
+# --servers keeps only the named servers (for example ours,coro,asio_coro; "wine" among them
+# keeps the Wine column), --tests only the named tests (echo64,echo16k,rtt,rttfree,accept,
+# idle1k,idle10k).
 # bench/README.md documents every row and every fairness choice.
 #
 # Ratios are "how many times better we are": ours/anchor for rates, anchor/ours for CPU
@@ -18,12 +26,16 @@ set -uo pipefail
 quick=""
 runs=5
 server_source=""
+only_servers=""
+only_tests=""
 positional=()
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=yes; shift ;;
     --runs) runs=$2; shift 2 ;;
     --server-source) server_source=$2; shift 2 ;;
+    --servers) only_servers=",$2,"; shift 2 ;;
+    --tests) only_tests=",$2,"; shift 2 ;;
     *) positional+=("$1"); shift ;;
     esac
 done
@@ -78,10 +90,34 @@ for anchor in epoll uring asio; do
         echo "# echo benchmarks: $build/bench/echo_$anchor is not built: no '$anchor' column"
     fi
 done
+# The modern layers (issue 16) and their anchor: columns when built.
+declare -A modern_path=([coro]=$build/examples/cpp/echo_server [tpio]=$build/bench/echo_threadpool
+                        [asio_coro]=$build/bench/echo_asio_coro)
+for name in coro tpio asio_coro; do
+    if [ -x "${modern_path[$name]}" ]; then
+        servers+=("$name")
+        command[$name]="${modern_path[$name]} -t 2 -q"
+    else
+        echo "# echo benchmarks: ${modern_path[$name]} is not built: no '$name' column"
+    fi
+done
+if [ -n "$only_servers" ]; then
+    kept=()
+    for name in "${servers[@]}"; do
+        [[ $only_servers == *",$name,"* ]] && kept+=("$name")
+    done
+    servers=("${kept[@]}")
+fi
 
 wine_ok=""
+skip_wine=""
+if [ -n "$only_servers" ] && [[ $only_servers != *",wine,"* ]]; then
+    skip_wine=yes
+fi
 source=${server_source:-$here/../examples/echo_server/echo_server.c}
-if ! command -v wine >/dev/null || ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
+if [ -n "$skip_wine" ]; then
+    echo "# echo benchmarks: --servers without wine: no Wine column"
+elif ! command -v wine >/dev/null || ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
     echo "# echo benchmarks: wine or mingw-w64 missing: no Wine column"
 elif [ ! -f "$source" ]; then
     echo "# echo benchmarks: $source does not exist yet: no Wine column"
@@ -206,6 +242,15 @@ run_test() {
     stop_server "$name"
 }
 tests=(echo64 echo16k rtt rttfree accept idle1k idle10k)
+if [ -n "$only_tests" ]; then
+    kept=()
+    for test in "${tests[@]}"; do
+        [[ $only_tests == *",$test,"* ]] && kept+=("$test")
+    done
+    tests=("${kept[@]}")
+fi
+# The modern layers' targets are on the echo tests; the others would only add minutes.
+is_modern() { case $1 in coro | tpio | asio_coro) return 0 ;; esac; return 1; }
 
 echo "# echo benchmarks: $(nproc) CPUs shared by the load generator and the server; servers: ${servers[*]}${wine_ok:+ wine}"
 # Interleaved finely: each test runs against every server in turn before the next test,
@@ -216,7 +261,9 @@ for ((i = 0; i < runs; i++)); do
     echo "# echo run $run of $runs" >&2
     for test in "${tests[@]}"; do
         for ((j = 0; j < ${#servers[@]}; j++)); do
-            run_test "${servers[(i + j) % ${#servers[@]}]}" "$test"
+            name=${servers[(i + j) % ${#servers[@]}]}
+            if is_modern "$name" && [ "$test" != echo64 ] && [ "$test" != echo16k ]; then continue; fi
+            run_test "$name" "$test"
         done
     done
 done
@@ -313,6 +360,33 @@ if any(median("fallback", m[0]) is not None for m in rows):
         print(f"{what:37} {fmt(fb):>8} {fmt(ours):>8} {fmt_ratio(ratio(fb, ours, higher)):>7}   "
               f"{fmt(wine):>8} {fmt_ratio(ratio(fb, wine, higher)):>8}")
     print("fallback ratios: times better than our io_uring engine and than Wine (no targets)")
+# The modern layers of issue 16, each against the anchor its target names.
+modern = [  # (subject, anchor, target on "times better": anchor CPU / subject CPU)
+    ("coro", "ours", 1 / 1.05, "coroutine layer vs our C IOCP server (CPU <= 1.05x)"),
+    ("coro", "asio_coro", 1.0, "coroutine layer vs asio::awaitable (CPU <= 1.0x)"),
+    ("tpio", "ours", 1 / 1.1, "thread-pool I/O vs our C IOCP server (CPU <= 1.1x)"),
+]
+modern_rows = [("echo64_cpu_us", "64 B, 32 conns: server CPU us/req", False),
+               ("echo16k_cpu_us", "16 KiB, 32 conns: server CPU us/req", False),
+               ("echo64_rps", "64 B, 32 conns: requests/s", True),
+               ("echo16k_rps", "16 KiB, 32 conns: requests/s", True)]
+shown = [m for m in modern if median(m[0], "echo64_cpu_us") is not None and median(m[1], "echo64_cpu_us") is not None]
+if shown:
+    print()
+    print(f"{'modern layers (issue 16)':37} {'subject':>9} {'anchor':>9} {'ratio':>7} {'runs':>11} {'target':>7}")
+    for subject, anchor, target, what in shown:
+        print(f"{subject} vs {anchor}: {what}")
+        for metric, label, higher in modern_rows:
+            a, b = median(subject, metric), median(anchor, metric)
+            r = ratio(a, b, higher)
+            per_run = run_ratios(metric, subject, anchor, higher)
+            spread = f"{min(per_run):.2f}-{max(per_run):.2f}" if len(per_run) > 1 else ""
+            is_target = metric.endswith("_cpu_us")
+            tgt = f">={target:.2f}" if is_target else ""
+            verdict = "" if not is_target or r is None else ("PASS" if r >= target - 1e-9 else "MISS")
+            print(f"  {label:35} {fmt(a):>9} {fmt(b):>9} {fmt_ratio(r):>7} {spread:>11} {tgt:>7} {verdict}")
+    print("modern ratios: times better than the anchor (CPU anchor/subject, rates subject/anchor); the targets")
+    print("  are on CPU per request: <= 1.05x ours and <= 1.0x asio::awaitable for coro, <= 1.1x ours for tpio")
 busy = [median(n, "echo64_loadgen_busy_pct") for n in natives + ["ours"]]
 busy = [b for b in busy if b is not None]
 if busy:
