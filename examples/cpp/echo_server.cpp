@@ -64,6 +64,7 @@ static ovl::task<> accept_loop(ovl::io_context &ctx, ovl::acceptor &listener)
             std::fprintf(stderr, "echo_server: AcceptEx: %s\n", ec.message().c_str());
             continue;
         }
+        s.set_no_delay(true); // as the C server: each echo leaves at once
         connections.fetch_add(1, std::memory_order_relaxed);
         if (!quiet) std::printf("127.0.0.1:%u connected\n", s.remote_endpoint().port());
         ovl::co_spawn(ctx, serve(std::move(s)));

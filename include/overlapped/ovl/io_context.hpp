@@ -82,6 +82,44 @@ struct operation : OVERLAPPED {
 
 // A wait on any waitable object, served by a wait thread of the io_context that posts
 // its end to the port.
+// A count kept per thread: each thread changes only its own cache line, with a plain
+// load and store (no locked instruction, no line bouncing between the threads running
+// the port); the sum is exact when no thread is changing it (at shutdown). Threads past
+// the first `shards - 1` share the last shard, with atomic increments.
+class sharded_counter {
+public:
+    static constexpr unsigned shards = 64;
+    void add(long delta) noexcept
+    {
+        unsigned i = thread_index();
+        if (i < shards - 1) {
+            auto &v = shard_[i].value;
+            v.store(v.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+        } else {
+            shard_[shards - 1].value.fetch_add(delta, std::memory_order_relaxed);
+        }
+    }
+    long sum() const noexcept
+    {
+        std::atomic_thread_fence(std::memory_order_acquire);
+        long total = 0;
+        for (const auto &s : shard_) total += s.value.load(std::memory_order_relaxed);
+        return total;
+    }
+
+private:
+    static unsigned thread_index() noexcept
+    {
+        static std::atomic<unsigned> next{0};
+        thread_local unsigned index = next.fetch_add(1, std::memory_order_relaxed);
+        return index;
+    }
+    struct alignas(64) shard {
+        std::atomic<long> value{0};
+    };
+    shard shard_[shards];
+};
+
 // A spawned coroutine in its context's list.
 struct root_link {
     root_link *prev = nullptr;
@@ -187,8 +225,8 @@ public:
     }
 
     // -- used by the awaitables and io objects -------------------------------------------
-    void add_pending() noexcept { pending_.fetch_add(1, std::memory_order_relaxed); }
-    void add_pending_done() noexcept { pending_.fetch_sub(1, std::memory_order_relaxed); }
+    void add_pending() noexcept { pending_.add(1); }
+    void add_pending_done() noexcept { pending_.add(-1); }
     void register_object(io_object *object) noexcept;
     void replace_object(io_object *from, io_object *to) noexcept;
     void unregister_object(io_object *object) noexcept;
@@ -208,7 +246,7 @@ private:
     {
         if (entry.lpCompletionKey != detail::key_operation || entry.lpOverlapped == nullptr) return;
         auto *op = static_cast<detail::operation *>(entry.lpOverlapped);
-        pending_.fetch_sub(1, std::memory_order_relaxed);
+        pending_.add(-1);
         op->take_port_result(entry.dwNumberOfBytesTransferred);
         if (op->handshake && op->sync.exchange(2, std::memory_order_acq_rel) == 0) return; // the issuer resumes
         op->continuation.resume();
@@ -247,7 +285,7 @@ private:
     std::atomic<bool> stopped_{false};
     std::atomic<long> work_{0};
     std::atomic<long> runners_{0};
-    std::atomic<long> pending_{0}; // packets still to come for requests in flight
+    detail::sharded_counter pending_; // packets still to come for requests in flight
 
     std::mutex objects_lock_;
     io_object *objects_ = nullptr; // intrusive list of bound objects
@@ -578,7 +616,7 @@ inline void io_context::shutdown() noexcept
     }
     // 2. Drain: every packet still to come arrives; no coroutine is resumed.
     OVERLAPPED_ENTRY entries[64];
-    while (pending_.load(std::memory_order_acquire) > 0) {
+    while (pending_.sum() > 0) {
         ULONG count = 0;
         if (!GetQueuedCompletionStatusEx(port_, entries, 64, &count, 1000, FALSE)) {
             if (GetLastError() == WAIT_TIMEOUT) continue;
@@ -586,7 +624,7 @@ inline void io_context::shutdown() noexcept
         }
         for (ULONG i = 0; i < count; ++i)
             if (entries[i].lpCompletionKey == detail::key_operation && entries[i].lpOverlapped != nullptr)
-                pending_.fetch_sub(1, std::memory_order_relaxed);
+                pending_.add(-1);
     }
     // 3. Destroy every spawned coroutine's frame (and with it its children's), once.
     for (;;) {
