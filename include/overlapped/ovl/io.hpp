@@ -138,8 +138,9 @@ io_op<Start, Finish> make_op(io_object &object, const char *what, options opts, 
     return op;
 }
 
-// The result of a Win32 call that may go pending.
-inline DWORD issue_result(BOOL ok, DWORD &bytes, DWORD transferred) noexcept
+// The result of a Win32 call that may go pending. `transferred` is a reference: it is the
+// call's output, read after the call (an argument by value could be read before it).
+inline DWORD issue_result(BOOL ok, DWORD &bytes, const DWORD &transferred) noexcept
 {
     if (ok) {
         bytes = transferred;
@@ -147,7 +148,7 @@ inline DWORD issue_result(BOOL ok, DWORD &bytes, DWORD transferred) noexcept
     }
     return GetLastError();
 }
-inline DWORD wsa_issue_result(int rc, DWORD &bytes, DWORD transferred) noexcept
+inline DWORD wsa_issue_result(int rc, DWORD &bytes, const DWORD &transferred) noexcept
 {
     if (rc == 0) {
         bytes = transferred;
@@ -155,6 +156,8 @@ inline DWORD wsa_issue_result(int rc, DWORD &bytes, DWORD transferred) noexcept
     }
     return static_cast<DWORD>(WSAGetLastError());
 }
+
+inline constexpr DWORD no_count = 0; // calls that return no count: InternalHigh has it
 
 template <class F>
 F extension_function(SOCKET s, GUID guid) noexcept
@@ -273,7 +276,7 @@ public:
                                   detail::operation::file,
                                   [segments, length](detail::operation &ov, DWORD &bytes) -> DWORD {
                                       DWORD code = detail::issue_result(
-                                          ReadFileScatter(ov.target, segments, length, nullptr, &ov), bytes, 0);
+                                          ReadFileScatter(ov.target, segments, length, nullptr, &ov), bytes, detail::no_count);
                                       return code == ERROR_HANDLE_EOF ? detail::done_no_packet : code;
                                   });
         op.set_offset_of(offset);
@@ -286,7 +289,7 @@ public:
                                   detail::operation::file,
                                   [segments, length](detail::operation &ov, DWORD &bytes) -> DWORD {
                                       return detail::issue_result(
-                                          WriteFileGather(ov.target, segments, length, nullptr, &ov), bytes, 0);
+                                          WriteFileGather(ov.target, segments, length, nullptr, &ov), bytes, detail::no_count);
                                   });
         op.set_offset_of(offset);
         return op;
