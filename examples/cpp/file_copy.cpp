@@ -58,14 +58,16 @@ static ovl::task<> progress(ovl::io_context &ctx, copy_state &state, std::stop_t
     show(state.size, std::chrono::steady_clock::now() - start, "\n");
 }
 
-template <std::size_t... I>
-static ovl::task<> copy_all(ovl::io_context &ctx, copy_state &state, std::index_sequence<I...>)
+static ovl::task<> copy_all(ovl::io_context &ctx, copy_state &state)
 {
     std::stop_source done;
-    co_await ovl::when_all([](copy_state &s, std::stop_source &d) -> ovl::task<> {
-        co_await ovl::when_all((static_cast<void>(I), copier(s))...);
+    auto copiers = [](copy_state &s, std::stop_source &d) -> ovl::task<> {
+        std::vector<ovl::task<>> each;
+        for (DWORD i = 0; i < buffers; ++i) each.push_back(copier(s));
+        co_await ovl::when_all(std::move(each));
         d.request_stop();
-    }(state, done), progress(ctx, state, done.get_token()));
+    };
+    co_await ovl::when_all(copiers(state, done), progress(ctx, state, done.get_token()));
 }
 
 static ovl::task<int> verify(ovl::io_context &ctx, const char *a_path, const char *b_path)
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
         state.destination = ovl::file::open(ctx, to, GENERIC_WRITE, CREATE_ALWAYS, 0, unbuffered);
         state.size = state.source.size();
         state.destination.resize(round_up(state.size)); // allocated once, not write by write
-        ovl::sync_wait(ctx, copy_all(ctx, state, std::make_index_sequence<buffers>{}));
+        ovl::sync_wait(ctx, copy_all(ctx, state));
         state.destination.close();
         ovl::file::open(ctx, to, GENERIC_WRITE, OPEN_EXISTING).resize(state.size); // buffered: any size
         return check ? ovl::sync_wait(ctx, verify(ctx, from, to)) : 0;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
+#include <vector>
 
 using namespace std::chrono_literals;
 
@@ -127,6 +128,21 @@ static void combinators()
     (void)b;
     CHECK_EQ(a, 3);
     CHECK_EQ(c, 7);
+    // Over a vector, and detach.
+    std::vector<ovl::task<int>> many;
+    for (int i = 0; i < 10; ++i) many.push_back(add(i, i));
+    std::vector<int> sums = ovl::sync_wait(ctx, [](std::vector<ovl::task<int>> v) -> ovl::task<std::vector<int>> {
+        co_return co_await ovl::when_all(std::move(v));
+    }(std::move(many)));
+    CHECK_EQ(sums.size(), 10);
+    CHECK_EQ(sums[9], 18);
+    int detached_ran = 0;
+    ovl::detach(ctx, [](ovl::io_context &x, int &r) -> ovl::task<> {
+        co_await x.post();
+        r = 1;
+    }(ctx, detached_ran));
+    ctx.run();
+    CHECK_EQ(detached_ran, 1);
     // when_all rethrows a child's exception after all ended.
     bool threw = false;
     try {

@@ -709,6 +709,13 @@ void co_spawn(io_context &ctx, Awaitable awaitable)
     frame.handle.resume();
 }
 
+// The same as co_spawn: the coroutine runs detached, owned by the context.
+template <class Awaitable>
+void detach(io_context &ctx, Awaitable awaitable)
+{
+    co_spawn(ctx, std::move(awaitable));
+}
+
 // Runs ctx until `awaitable` and everything else spawned has ended; returns its result
 // (or rethrows its exception).
 template <class Awaitable>

@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace ovl {
 
@@ -153,7 +154,66 @@ public:
     }
 };
 
+// when_all over a vector of awaitables of one type.
+template <class A>
+class when_all_vector {
+public:
+    using value_t = value_or_monostate<await_result_t<A>>;
+    explicit when_all_vector(std::vector<A> awaitables)
+        : awaitables_(std::move(awaitables)), results_(awaitables_.size()), failures_(awaitables_.size()),
+          children_(awaitables_.size())
+    {
+    }
+    when_all_vector(when_all_vector &&other) noexcept
+        : awaitables_(std::move(other.awaitables_)), results_(std::move(other.results_)),
+          failures_(std::move(other.failures_)), children_(std::move(other.children_))
+    {
+    }
+    ~when_all_vector()
+    {
+        for (auto h : children_)
+            if (h) h.destroy();
+    }
+    bool await_ready() const noexcept { return awaitables_.empty(); }
+    bool await_suspend(std::coroutine_handle<> parent)
+    {
+        state_.parent = parent;
+        state_.remaining.store(awaitables_.size() + 1, std::memory_order_relaxed);
+        for (std::size_t i = 0; i < awaitables_.size(); ++i) {
+            children_[i] = run_child(awaitables_[i], results_[i], failures_[i]).handle;
+            children_[i].promise().state = &state_;
+            children_[i].promise().index = i;
+        }
+        for (auto h : children_) h.resume();
+        return state_.remaining.fetch_sub(1, std::memory_order_acq_rel) != 1;
+    }
+    std::vector<value_t> await_resume()
+    {
+        for (auto &f : failures_)
+            if (f) std::rethrow_exception(f);
+        std::vector<value_t> values;
+        values.reserve(results_.size());
+        for (auto &r : results_) values.push_back(std::move(*r));
+        return values;
+    }
+
+private:
+    std::vector<A> awaitables_;
+    std::vector<std::optional<value_t>> results_;
+    std::vector<std::exception_ptr> failures_;
+    std::vector<std::coroutine_handle<when_child::promise_type>> children_;
+    when_state state_;
+};
+
 } // namespace detail
+
+// co_await when_all(std::vector<task<T>>): the same over any number of awaitables of one
+// type; a std::vector of their results. Allocates its vectors and one frame per child.
+template <class A>
+auto when_all(std::vector<A> awaitables)
+{
+    return detail::when_all_vector<A>(std::move(awaitables));
+}
 
 // co_await when_all(a, b, ...): runs them together; a tuple of their results
 // (std::monostate for void); the first exception, if any, is rethrown after all ended.
