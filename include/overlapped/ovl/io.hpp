@@ -342,6 +342,7 @@ void for_each_change(const std::byte *records, std::size_t bytes, F &&f)
     std::size_t at = 0;
     while (bytes != 0 && at + sizeof(FILE_NOTIFY_INFORMATION) <= bytes + sizeof(WCHAR)) {
         auto *info = reinterpret_cast<const FILE_NOTIFY_INFORMATION *>(records + at);
+        if (at + offsetof(FILE_NOTIFY_INFORMATION, FileName) + info->FileNameLength > bytes) break; // torn
         f(info->Action, std::basic_string_view<WCHAR>(info->FileName, info->FileNameLength / sizeof(WCHAR)));
         if (info->NextEntryOffset == 0) break;
         at += info->NextEntryOffset;
