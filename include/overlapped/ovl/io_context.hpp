@@ -101,9 +101,8 @@ public:
     }
     long sum() const noexcept
     {
-        std::atomic_thread_fence(std::memory_order_acquire);
         long total = 0;
-        for (const auto &s : shard_) total += s.value.load(std::memory_order_relaxed);
+        for (const auto &s : shard_) total += s.value.load(std::memory_order_acquire);
         return total;
     }
 
@@ -262,6 +261,9 @@ private:
             for (ULONG i = 0; i < count; ++i) dispatch(entries[i]);
         }
         runners_.fetch_sub(1, std::memory_order_acq_rel);
+        // One batch may have taken several threads' wake packets: pass one on, so that
+        // every runner learns it should return (a spare packet is ignored later).
+        PostQueuedCompletionStatus(port_, 0, detail::key_wake, nullptr);
     }
 
     void shutdown() noexcept;
