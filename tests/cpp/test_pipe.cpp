@@ -17,6 +17,15 @@ static ovl::task<> serve(ovl::pipe_server &server)
         reply[5] = std::byte('!');
         CHECK_EQ(co_await server.write(reply), 6);
     }
+    // A message longer than the buffer: ERROR_MORE_DATA with the part that fitted, then
+    // the rest.
+    std::byte part[4];
+    std::error_code more;
+    std::size_t first = co_await server.read(part, more);
+    CHECK(more == std::errc::message_size);
+    CHECK_EQ(more.value(), ERROR_MORE_DATA);
+    CHECK_EQ(first, 4);
+    CHECK_EQ(co_await server.read(request), 6);
     // The client closes: the next read reports a broken pipe.
     std::error_code ec;
     co_await server.read(request, ec);
@@ -33,6 +42,7 @@ static ovl::task<> ask(ovl::io_context &ctx, std::string name)
         CHECK_EQ(n, 6);
         CHECK(std::memcmp(reply, "hello!", 6) == 0);
     }
+    CHECK_EQ(co_await client.write(std::as_bytes(std::span("0123456789", 10))), 10);
 }
 
 static ovl::task<> early_client(ovl::io_context &ctx, ovl::pipe_server &server, std::string name)

@@ -114,7 +114,8 @@ public:
             finish_(ec);
         }
         report(ec, opts_.ec, what_);
-        return ec ? 0 : bytes;
+        // ERROR_MORE_DATA (a message longer than the buffer) still delivered `bytes`.
+        return ec && error != ERROR_MORE_DATA ? 0 : bytes;
     }
 
 private:
@@ -703,8 +704,8 @@ public:
         acceptor a;
         static_cast<socket &>(a) = socket::create(ctx, local.family(), SOCK_STREAM, IPPROTO_TCP, ec);
         if (!ec) {
-            BOOL on = TRUE;
-            setsockopt(a.native_socket(), SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char *>(&on), sizeof(on));
+            // No SO_REUSEADDR: on Windows it would let another socket share the port; a
+            // port in TIME_WAIT can be bound again without it there.
             if (::bind(a.native_socket(), local.data(), local.length) != 0 || ::listen(a.native_socket(), backlog) != 0)
                 ec = make_win32_error(static_cast<DWORD>(WSAGetLastError()));
         }

@@ -230,6 +230,7 @@ auto when_all(A... awaitables)
 template <class... A>
 auto when_any(std::stop_source &stop, A... awaitables)
 {
+    static_assert(sizeof...(A) > 0, "when_any needs at least one awaitable");
     return detail::when_any_awaitable<A...>(&stop, std::move(awaitables)...);
 }
 
