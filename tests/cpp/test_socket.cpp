@@ -72,8 +72,30 @@ static ovl::task<> datagrams(ovl::io_context &ctx)
     CHECK_EQ(from.port(), a.local_endpoint().port());
 }
 
+static ovl::task<> over_ipv6(ovl::io_context &ctx)
+{
+    ovl::endpoint local = ovl::endpoint::ipv6("::1", 0);
+    CHECK_EQ(local.family(), AF_INET6);
+    std::error_code ec;
+    auto listener = ovl::acceptor::listen(ctx, local, SOMAXCONN, ec);
+    if (ec) { // a machine without IPv6 loopback
+        std::printf("no IPv6 loopback (%s): IPv6 checks skipped\n", ec.message().c_str());
+        co_return;
+    }
+    ovl::endpoint where = listener.local_endpoint();
+    CHECK(where.port() != 0);
+    CHECK(where.to_string() == "[::1]:" + std::to_string(where.port()));
+    auto accepted = ovl::socket::create(ctx, AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    auto client = ovl::socket::create(ctx, AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    co_await ovl::when_all(listener.accept(accepted), client.connect(where));
+    CHECK_EQ(co_await client.send(std::as_bytes(std::span("six", 3))), 3);
+    std::byte b[8];
+    CHECK_EQ(co_await accepted.recv(b), 3);
+}
+
 static ovl::task<> refused(ovl::io_context &ctx)
 {
+    CHECK(ovl::endpoint::loopback(80).to_string() == "127.0.0.1:80");
     // A port nobody listens on: connection refused, as an error code.
     auto probe = ovl::acceptor::listen(ctx, ovl::endpoint::loopback(0));
     ovl::endpoint dead = probe.local_endpoint();
@@ -104,6 +126,7 @@ int main()
     }
     ovl::sync_wait(ctx, datagrams(ctx));
     ovl::sync_wait(ctx, refused(ctx));
+    ovl::sync_wait(ctx, over_ipv6(ctx));
     DeleteFileA(path.c_str());
     return ovl_test::finish();
 }

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace ovl {
@@ -480,7 +481,28 @@ struct endpoint {
         e.length = sizeof(sockaddr_in);
         return e;
     }
+    static endpoint ipv6(const char *address, unsigned short port)
+    {
+        endpoint e;
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&e.storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        if (inet_pton(AF_INET6, address, &in6->sin6_addr) != 1)
+            throw std::system_error(make_win32_error(WSAEINVAL), "inet_pton");
+        e.length = sizeof(sockaddr_in6);
+        return e;
+    }
     static endpoint loopback(unsigned short port) { return ipv4("127.0.0.1", port); }
+    // "address:port" or "[address]:port", as WSAAddressToStringA writes it.
+    std::string to_string() const
+    {
+        char text[INET6_ADDRSTRLEN + 16] = "";
+        DWORD length = sizeof(text);
+        if (WSAAddressToStringA(const_cast<sockaddr *>(data()), static_cast<DWORD>(this->length), nullptr, text,
+                                &length) != 0)
+            return std::string();
+        return text;
+    }
     const sockaddr *data() const noexcept { return reinterpret_cast<const sockaddr *>(&storage); }
     sockaddr *data() noexcept { return reinterpret_cast<sockaddr *>(&storage); }
     int family() const noexcept { return storage.ss_family; }
