@@ -109,8 +109,10 @@ public:
 private:
     static unsigned thread_index() noexcept
     {
+        // Constant-initialized, so that reaching it needs no TLS guard call.
         static std::atomic<unsigned> next{0};
-        thread_local unsigned index = next.fetch_add(1, std::memory_order_relaxed);
+        static thread_local unsigned index = ~0u;
+        if (index == ~0u) index = next.fetch_add(1, std::memory_order_relaxed);
         return index;
     }
     struct alignas(64) shard {
