@@ -96,6 +96,21 @@ int main()
             CHECK(inline_count > 0);
         std::printf("at-once reads: %d of 50 resumed without the port\n", inline_count);
     }
+    // With skip-on-success off, a read that finished at once still queues its packet: the
+    // coroutine resumes only through the port, once per read.
+    {
+        ovl::io_context classic(1);
+        classic.set_skip_on_success(false);
+        auto f = ovl::file::open(classic, path.c_str(), GENERIC_READ, OPEN_EXISTING, FILE_SHARE_READ);
+        CHECK(!f.skips_port_on_success());
+        int inline_count = 0;
+        bool returned = false;
+        ovl::co_spawn(classic, at_once(f, inline_count, returned));
+        returned = true;
+        classic.run();
+        CHECK_EQ(inline_count, 0);
+        CHECK_EQ(classic.outstanding_work(), 0);
+    }
     DeleteFileA(path.c_str());
     return ovl_test::finish();
 }
