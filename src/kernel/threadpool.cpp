@@ -198,14 +198,18 @@ void worker_dispatch(Pool* pool, const Packet& packet)
     Instance instance;
     if (item->is_io_) {
         uint64_t state = item->state_.load(std::memory_order_relaxed);
-        bool skip;
+        bool skip, started;
         uint64_t next;
         do {
             skip = (state & Item::kSkipMask) != 0;
+            // A completion of a request announced by StartThreadpoolIo holds a reference;
+            // one without (BindIoCompletionCallback's, or a program that forgot to call
+            // it) does not.
+            started = skip || (state & Item::kPendingMask) != 0;
             if (skip)
                 next = state - Item::kSkip;
             else
-                next = state + Item::kRunning - ((state & Item::kPendingMask) != 0 ? Item::kPending : 0);
+                next = state + Item::kRunning - (started ? Item::kPending : 0);
         } while (!item->state_.compare_exchange_weak(state, next, std::memory_order_seq_cst));
         if (!skip) {
             pool->maybe_grow();
@@ -214,7 +218,7 @@ void worker_dispatch(Pool* pool, const Packet& packet)
             std::lock_guard<std::mutex> guard(item->idle_mutex_);
             item->idle_cv_.notify_all();
         }
-        item->release();  // the started request's reference
+        if (started) item->release();  // the started request's reference
         return;
     }
     // A token: run pending callbacks while there are some; hand the token to an idle
