@@ -22,6 +22,13 @@ thread_local Instance* tls_instance = nullptr;
 // The token this worker holds while it runs callbacks, and whether it handed it on.
 thread_local Item* tls_token = nullptr;
 thread_local bool tls_handed = false;
+// The batch of packets this worker took from the port, and how far it got: if a callback
+// blocks, the packets after it go back to the port for other threads.
+constexpr ULONG kBatch = 16;
+thread_local Packet* tls_batch = nullptr;
+thread_local ULONG tls_batch_next = 0;
+thread_local ULONG tls_batch_count = 0;
+thread_local Pool* tls_pool = nullptr;
 
 uint32_t cpu_count()
 {
@@ -86,6 +93,13 @@ Instance* current_instance() { return tls_instance; }
 
 void thread_blocking()
 {
+    if (tls_batch_next < tls_batch_count) {
+        Pool* pool = tls_pool;
+        pool->port()->lock.lock();
+        pool->port()->post_and_unlock(tls_batch + tls_batch_next, tls_batch_count - tls_batch_next);
+        tls_batch_count = tls_batch_next;
+        pool->maybe_grow();
+    }
     Item* item = tls_token;
     if (item == nullptr || tls_handed) return;
     tls_handed = true;
@@ -437,18 +451,35 @@ bool Pool::spawn_locked()
 
 void Pool::worker_main()
 {
+    Packet packets[kBatch];
+    tls_pool = this;
+    tls_batch = packets;
     for (;;) {
-        Packet packet{};
         ULONG removed = 0;
         idle_.fetch_add(1, std::memory_order_seq_cst);
         port_->lock.lock();
-        DWORD status = port_->remove_and_unlock(&packet, 1, &removed,
+        DWORD status = port_->remove_and_unlock(packets, kBatch, &removed,
                                                 Deadline::from_milliseconds(kIdleRetireMs), false);
         idle_.fetch_sub(1, std::memory_order_seq_cst);
         if (status == CompletionPort::kRetry) continue;
         if (status == STATUS_SUCCESS) {
-            if (packet.key == kQuitKey) break;
-            worker_dispatch(this, packet);
+            bool quit = false;
+            tls_batch_count = removed;
+            for (tls_batch_next = 0; tls_batch_next < tls_batch_count;) {
+                Packet packet = packets[tls_batch_next++];
+                if (packet.key == kQuitKey) {
+                    quit = true;
+                    // The rest is for the other threads.
+                    if (tls_batch_next < tls_batch_count) {
+                        port_->lock.lock();
+                        port_->post_and_unlock(packets + tls_batch_next, tls_batch_count - tls_batch_next);
+                    }
+                    break;
+                }
+                worker_dispatch(this, packet);
+            }
+            tls_batch_next = tls_batch_count = 0;
+            if (quit) break;
             continue;
         }
         if (status != STATUS_TIMEOUT) continue;
