@@ -18,17 +18,19 @@ namespace overlapped::kernel::tp {
 
 namespace {
 
-thread_local Instance* tls_instance = nullptr;
+// (initial-exec: read on every callback, so no __tls_get_addr call from the library.)
+#define OVERLAPPED_TLS thread_local __attribute__((tls_model("initial-exec")))
+OVERLAPPED_TLS Instance* tls_instance = nullptr;
 // The token this worker holds while it runs callbacks, and whether it handed it on.
-thread_local Item* tls_token = nullptr;
-thread_local bool tls_handed = false;
+OVERLAPPED_TLS Item* tls_token = nullptr;
+OVERLAPPED_TLS bool tls_handed = false;
 // The batch of packets this worker took from the port, and how far it got: if a callback
 // blocks, the packets after it go back to the port for other threads.
-constexpr ULONG kBatch = 16;
-thread_local Packet* tls_batch = nullptr;
-thread_local ULONG tls_batch_next = 0;
-thread_local ULONG tls_batch_count = 0;
-thread_local Pool* tls_pool = nullptr;
+constexpr ULONG kBatch = 64;
+OVERLAPPED_TLS Packet* tls_batch = nullptr;
+OVERLAPPED_TLS ULONG tls_batch_next = 0;
+OVERLAPPED_TLS ULONG tls_batch_count = 0;
+OVERLAPPED_TLS Pool* tls_pool = nullptr;
 
 uint32_t cpu_count()
 {
@@ -226,7 +228,6 @@ void worker_dispatch(Pool* pool, const Packet& packet)
                 next = state + Item::kRunning - (started ? Item::kPending : 0);
         } while (!item->state_.compare_exchange_weak(state, next, std::memory_order_seq_cst));
         if (!skip) {
-            pool->maybe_grow();
             run_one(item, packet, instance);
         } else if (item->waiters_.load(std::memory_order_seq_cst) != 0 && item->idle()) {
             std::lock_guard<std::mutex> guard(item->idle_mutex_);
@@ -463,6 +464,8 @@ void Pool::worker_main()
         idle_.fetch_sub(1, std::memory_order_seq_cst);
         if (status == CompletionPort::kRetry) continue;
         if (status == STATUS_SUCCESS) {
+            // Every thread busy now: perhaps one more (once per batch, not per packet).
+            if (idle_.load(std::memory_order_relaxed) == 0) maybe_grow();
             bool quit = false;
             tls_batch_count = removed;
             for (tls_batch_next = 0; tls_batch_next < tls_batch_count;) {

@@ -79,6 +79,14 @@ public:
     bool is_io() const { return is_io_; }
 
     void add_reference() { references_.fetch_add(1, std::memory_order_relaxed); }
+    // Adds a reference unless the item is already going (its count reached zero).
+    bool try_add_reference()
+    {
+        uint32_t count = references_.load(std::memory_order_relaxed);
+        while (count != 0)
+            if (references_.compare_exchange_weak(count, count + 1, std::memory_order_acquire)) return true;
+        return false;
+    }
     void release();  // the last reference deletes the item
 
     // Work, timers, waits: one more pending callback.
@@ -157,7 +165,10 @@ public:
     bool shutting_down_ = false;
     bool is_default_ = false;
     std::atomic<uint32_t> threads_{0};  // live worker threads
-    std::atomic<uint32_t> idle_{0};     // workers waiting on the port
+    // Workers waiting on the port: written as workers go idle and wake, so on a cache
+    // line of its own (the rest above is read-mostly).
+    alignas(64) std::atomic<uint32_t> idle_{0};
+    char idle_line_[60];
     std::atomic<uint32_t> saturated_{0};  // set when a worker found no idle peer
     uint64_t last_dequeued_ = 0;          // monitor's view of progress
 };

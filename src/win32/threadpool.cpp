@@ -33,20 +33,24 @@ Environment read_environment(const TP_CALLBACK_ENVIRON* environment)
 CallbackItem::CallbackItem(const Environment& environment_, void* context_, bool is_io)
     : Item(environment_.pool, is_io), context(context_), environment(environment_)
 {
-    if (environment.group != nullptr) environment.group->add(this);
+    if (environment.group != nullptr) {
+        environment.group->references.fetch_add(1, std::memory_order_relaxed);
+        environment.group->add(this);
+    }
 }
 
 CallbackItem::~CallbackItem()
 {
-    Group* member_of = static_cast<Group*>(group);
-    if (member_of != nullptr) member_of->remove(this);
+    if (environment.group != nullptr) {
+        environment.group->remove(this);
+        environment.group->release();
+    }
 }
 
 void CallbackItem::close()
 {
     shutdown();
-    Group* member_of = static_cast<Group*>(group);
-    if (member_of != nullptr) member_of->remove(this);
+    if (environment.group != nullptr) environment.group->remove(this);  // closed by itself: leaves
     release();
 }
 
@@ -268,10 +272,10 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP ptpc
         std::lock_guard<std::mutex> guard(group->mutex);
         for (Item* item = group->head; item != nullptr;) {
             Item* next = item->group_next;
-            item->add_reference();
+            // (An item whose last reference went is being freed: it only leaves.)
+            if (item->try_add_reference()) members.push_back(static_cast<CallbackItem*>(item));
             item->group = nullptr;
             item->group_prev = item->group_next = nullptr;
-            members.push_back(static_cast<CallbackItem*>(item));
             item = next;
         }
         group->head = nullptr;
@@ -309,7 +313,7 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroup(PTP_CLEANUP_GROUP ptpcg)
         }
         group->head = nullptr;
     }
-    delete group;
+    group->release();  // freed once no object made with it is left
 }
 
 // ---------------------------------------------------------------- work

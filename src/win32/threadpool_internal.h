@@ -3,6 +3,7 @@
 // shared by threadpool.cpp (the Vista API) and threadpool_legacy.cpp (the older one).
 #pragma once
 
+#include <atomic>
 #include <mutex>
 
 #include <windows.h>
@@ -45,12 +46,20 @@ protected:
     void finish(Instance& instance);
 };
 
-// A cleanup group (TP_CLEANUP_GROUP).
+// A cleanup group (TP_CLEANUP_GROUP). Every object made with it holds a reference until
+// it is freed (it may be freed after the group is closed), and so does the program's
+// handle until CloseThreadpoolCleanupGroup.
 struct Group {
     std::mutex mutex;
     Item* head = nullptr;
+    std::atomic<uint32_t> references{1};
     void add(Item* item);
+    // Unlinks `item` if it is still a member (under the lock).
     void remove(Item* item);
+    void release()
+    {
+        if (references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
 };
 
 // Due times and timeouts: a FILETIME (negative: relative, 100 ns units; otherwise an
