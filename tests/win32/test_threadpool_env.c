@@ -71,9 +71,11 @@ static VOID CALLBACK group_cancel_cb(PVOID object_context, PVOID cleanup_context
     InterlockedExchangePointer(&cancel_cleanup_context, cleanup_context);
 }
 
+/* Sets the event in 1 s: time enough, even on a loaded machine, for the caller to start
+ * closing the members first. */
 static DWORD WINAPI set_later(LPVOID parameter)
 {
-    Sleep(200);
+    Sleep(1000);
     SetEvent((HANDLE)parameter);
     return 0;
 }

@@ -134,11 +134,11 @@ static void timer_queues(void)
 
     TEST("deleting a timer whose callback runs: ERROR_IO_PENDING, the event set when it ends");
     queue = CreateTimerQueue();
-    struct timer_data quick = {0, 0}, busy = {0, 1000};
+    struct timer_data quick = {0, 0}, busy = {0, 3000};
     CHECK(CreateTimerQueueTimer(&t1, queue, timer_cb, &quick, 0, 0, 0));
     CHECK(CreateTimerQueueTimer(&t2, queue, timer_cb, &busy, 0, 0, 0));
     CHECK(CreateTimerQueueTimer(&t3, queue, timer_cb, &busy, 0, 0, 0));
-    Sleep(300);
+    Sleep(800); /* all three started (the busy ones run 3 s) */
     HANDLE event1 = CreateEventA(NULL, TRUE, FALSE, NULL);
     HANDLE event2 = CreateEventA(NULL, TRUE, FALSE, NULL);
     SetLastError(0xdeadbeef);
@@ -151,12 +151,12 @@ static void timer_queues(void)
     SetLastError(0xdeadbeef);
     CHECK(!DeleteTimerQueueTimer(queue, t3, event2));
     CHECK_ERROR(ERROR_IO_PENDING);
-    CHECK_EQ(WaitForSingleObject(event2, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(event2, 8000), WAIT_OBJECT_0);
     HANDLE queue_done = CreateEventA(NULL, TRUE, FALSE, NULL);
     SetLastError(0xdeadbeef);
     result = DeleteTimerQueueEx(queue, queue_done);
     CHECK(result || GetLastError() == ERROR_IO_PENDING); /* TRUE since Vista */
-    CHECK_EQ(WaitForSingleObject(queue_done, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(queue_done, 8000), WAIT_OBJECT_0);
     CloseHandle(event1);
     CloseHandle(event2);
     CloseHandle(queue_done);

@@ -77,7 +77,8 @@ static void cancel_pending(void)
     SubmitThreadpoolWork(work);
     CHECK_EQ(WaitForSingleObject(started, 5000), WAIT_OBJECT_0);
     for (int i = 0; i < 5; ++i) SubmitThreadpoolWork(work);
-    HANDLE helper = CreateThread(NULL, 0, set_go_later, (LPVOID)(ULONG_PTR)200, 0, NULL);
+    /* (1 s: time enough, even on a loaded machine, to reach the call below first) */
+    HANDLE helper = CreateThread(NULL, 0, set_go_later, (LPVOID)(ULONG_PTR)1000, 0, NULL);
     WaitForThreadpoolWorkCallbacks(work, TRUE);
     CHECK_EQ(tl_load(&blocked_runs), 1); /* the running one finished; the 5 never ran */
     Sleep(100);
