@@ -9,9 +9,13 @@
 //                                   faster of the two.
 //   asio_post_run_2thread_mops      one thread posts freely, another runs the handlers
 //                                   (bench_iocp: one producer, one consumer in Get)
+//   asio_post_pool2_mops            one thread posts trivial handlers to an io_context
+//                                   run by two threads; timed until all have run
+//                                   (bench_tpwork.c: SubmitThreadpoolWork on the pool)
 #include <utility>  // Asio 1.81's awaitable.hpp needs std::exchange without including it
 
 #include <boost/asio.hpp>
+#include <atomic>
 #include <thread>
 
 #include "anchor_common.h"
@@ -77,6 +81,28 @@ int main(int argc, char** argv)
         runner.join();
         double elapsed = anchor_seconds() - start;
         anchor_metric("asio_post_run_2thread_mops", handled / elapsed / 1e6, "mops");
+    }
+    {
+        boost::asio::io_context io;
+        auto guard = boost::asio::make_work_guard(io);
+        std::atomic<long> handled{0};
+        std::thread runners[2];
+        for (auto& runner : runners) runner = std::thread([&io] { io.run(); });
+        // Warm-up, as bench_tpwork.c.
+        for (int i = 0; i < 100000; ++i)
+            boost::asio::post(io, [&handled] { handled.fetch_add(1, std::memory_order_relaxed); });
+        while (handled.load() < 100000) std::this_thread::yield();
+        long posted = 0;
+        double start = anchor_seconds();
+        do {
+            for (int i = 0; i < 1024; ++i)
+                boost::asio::post(io, [&handled] { handled.fetch_add(1, std::memory_order_relaxed); });
+            posted += 1024;
+        } while (anchor_seconds() - start < duration);
+        guard.reset();
+        for (auto& runner : runners) runner.join();  // run() returns when all have run
+        double elapsed = anchor_seconds() - start;
+        anchor_metric("asio_post_pool2_mops", posted / elapsed / 1e6, "mops");
     }
     return 0;
 }

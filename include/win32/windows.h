@@ -19,5 +19,6 @@
 #include <fileman.h>
 #include <winioctl.h>
 #include <commapi.h>
+#include <threadpoolapi.h>
 
 #endif

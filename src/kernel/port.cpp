@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/futex.h"
+#include "kernel/threadpool.h"
 
 namespace overlapped::kernel {
 
@@ -389,6 +390,7 @@ void port_detach(ThreadState* self)
 
 void port_thread_blocking(ThreadState* self)
 {
+    tp::thread_blocking();  // a pool worker blocking in a callback hands on its work
     if (self->deferred != nullptr) {
         self->deferred->flush();
         self->deferred = nullptr;

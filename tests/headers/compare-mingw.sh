@@ -2,7 +2,7 @@
 # compare-mingw.sh INCLUDE_DIR: our Winsock headers against mingw-w64's, value by value.
 #
 # Every object-like macro our winsock2.h, ws2def.h, ws2ipdef.h, ws2tcpip.h, mswsock.h,
-# mstcpip.h and winerror.h (WSA* codes) define, and the size and field offsets of the
+# mstcpip.h, threadpoolapi.h (WT_* flags) and winerror.h (WSA* codes) define, and the size and field offsets of the
 # structures programs lay out by hand, are compiled to assembly by both compilers
 # (gcc with our headers, x86_64-w64-mingw32-gcc with mingw-w64's) and compared. A name
 # mingw-w64 does not define is skipped. Prints "N passed, M failed"; exit 77 (skip) when
@@ -16,7 +16,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-names=$(cd "$include" && cat winsock2.h ws2def.h ws2ipdef.h ws2tcpip.h mswsock.h mstcpip.h inaddr.h |
+names=$(cd "$include" && cat winsock2.h ws2def.h ws2ipdef.h ws2tcpip.h mswsock.h mstcpip.h inaddr.h threadpoolapi.h |
     sed -n 's/^#define \([A-Z][A-Z0-9_]*\) \(.*\)$/\1 \2/p' |
     grep -vE '^(OVERLAPPED|_WINSOCK|WSAAPI|FAR|NEAR|PASCAL|WSAID_|IN6ADDR_|FD_SET |FD_CLR |FD_ZERO |FD_ISSET |INVALID_SOCKET |CMSG_|WSA_CMSG|_IO|IOC_IN |IOC_OUT |IOC_VOID |IOC_INOUT )' |
     grep -vE '^[A-Z0-9_]+ [A-Za-z_]+ *$' | awk '{print $1}' | sort -u)
@@ -69,6 +69,7 @@ IN6_PKTINFO ipi6_addr ipi6_ifindex
 QOS SendingFlowspec ReceivingFlowspec ProviderSpecific
 GUID Data1 Data2 Data3 Data4
 OVERLAPPED Internal InternalHigh Offset OffsetHigh hEvent
+TP_CALLBACK_ENVIRON Version Pool CleanupGroup CleanupGroupCancelCallback RaceDll ActivationContext FinalizationCallback u CallbackPriority Size
 LAYOUTS
 } >"$work/values.c"
 

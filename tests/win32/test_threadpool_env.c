@@ -1,0 +1,289 @@
+/* test_threadpool_env.c: callback environments (TP_CALLBACK_ENVIRON_V3's layout and the
+ * inline helpers), cleanup groups (CloseThreadpoolCleanupGroupMembers with and without
+ * cancelling, the cancel callback) and the callback-instance calls. */
+#include <stddef.h>
+#include "testlib.h"
+
+static void environment_layout(void)
+{
+    TEST("TP_CALLBACK_ENVIRON has Windows' layout");
+    CHECK_EQ(sizeof(void *) == 8 ? sizeof(TP_CALLBACK_ENVIRON) : 72, 72);
+    if (sizeof(void *) == 8) {
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, Pool), 8);
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, CleanupGroup), 16);
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, CleanupGroupCancelCallback), 24);
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, RaceDll), 32);
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, FinalizationCallback), 48);
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, u), 56);
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, CallbackPriority), 60);
+        CHECK_EQ(offsetof(TP_CALLBACK_ENVIRON, Size), 64);
+    }
+
+    TEST("InitializeThreadpoolEnvironment and the setters fill the fields");
+    TP_CALLBACK_ENVIRON environment;
+    memset(&environment, 0xcc, sizeof(environment));
+    InitializeThreadpoolEnvironment(&environment);
+    CHECK_EQ(environment.Version, 3);
+    CHECK(environment.Pool == NULL);
+    CHECK(environment.CleanupGroup == NULL);
+    CHECK(environment.CleanupGroupCancelCallback == NULL);
+    CHECK(environment.RaceDll == NULL);
+    CHECK(environment.FinalizationCallback == NULL);
+    CHECK_EQ(environment.u.Flags, 0);
+    CHECK_EQ(environment.CallbackPriority, TP_CALLBACK_PRIORITY_NORMAL);
+    CHECK_EQ(environment.Size, sizeof(TP_CALLBACK_ENVIRON));
+    PTP_POOL pool = CreateThreadpool(NULL);
+    PTP_CLEANUP_GROUP group = CreateThreadpoolCleanupGroup();
+    CHECK(group != NULL);
+    SetThreadpoolCallbackPool(&environment, pool);
+    CHECK(environment.Pool == pool);
+    SetThreadpoolCallbackCleanupGroup(&environment, group, NULL);
+    CHECK(environment.CleanupGroup == group);
+    SetThreadpoolCallbackRunsLong(&environment);
+    CHECK_EQ(environment.u.s.LongFunction, 1);
+    SetThreadpoolCallbackPriority(&environment, TP_CALLBACK_PRIORITY_HIGH);
+    CHECK_EQ(environment.CallbackPriority, TP_CALLBACK_PRIORITY_HIGH);
+    DestroyThreadpoolEnvironment(&environment);
+    CloseThreadpoolCleanupGroup(group);
+    CloseThreadpool(pool);
+}
+
+static HANDLE started, go;
+static volatile LONG runs;
+static volatile LONG cancel_calls;
+static PVOID volatile cancel_object_context;
+static PVOID volatile cancel_cleanup_context;
+
+static VOID CALLBACK blocking_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WORK work)
+{
+    (void)instance;
+    (void)context;
+    (void)work;
+    SetEvent(started);
+    WaitForSingleObject(go, 5000);
+    InterlockedIncrement(&runs);
+}
+
+static VOID CALLBACK group_cancel_cb(PVOID object_context, PVOID cleanup_context)
+{
+    InterlockedIncrement(&cancel_calls);
+    InterlockedExchangePointer(&cancel_object_context, object_context);
+    InterlockedExchangePointer(&cancel_cleanup_context, cleanup_context);
+}
+
+/* Sets the event in 1 s: time enough, even on a loaded machine, for the caller to start
+ * closing the members first. */
+static DWORD WINAPI set_later(LPVOID parameter)
+{
+    Sleep(1000);
+    SetEvent((HANDLE)parameter);
+    return 0;
+}
+
+static volatile LONG timer_runs;
+static VOID CALLBACK timer_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_TIMER timer)
+{
+    (void)instance;
+    (void)context;
+    (void)timer;
+    InterlockedIncrement(&timer_runs);
+}
+
+static void cleanup_groups(void)
+{
+    PTP_POOL pool = CreateThreadpool(NULL);
+    SetThreadpoolThreadMaximum(pool, 1);
+    PTP_CLEANUP_GROUP group = CreateThreadpoolCleanupGroup();
+    TP_CALLBACK_ENVIRON environment;
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackPool(&environment, pool);
+    SetThreadpoolCallbackCleanupGroup(&environment, group, group_cancel_cb);
+    started = CreateEventA(NULL, FALSE, FALSE, NULL);
+    go = CreateEventA(NULL, TRUE, FALSE, NULL);
+
+    TEST("closing members with cancel: pending callbacks dropped, the cancel callback told");
+    PTP_WORK work = CreateThreadpoolWork(blocking_cb, (PVOID)0x55, &environment);
+    SubmitThreadpoolWork(work);
+    CHECK_EQ(WaitForSingleObject(started, 5000), WAIT_OBJECT_0);
+    SubmitThreadpoolWork(work);
+    SubmitThreadpoolWork(work);
+    HANDLE helper = CreateThread(NULL, 0, set_later, go, 0, NULL);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, (PVOID)0x66);
+    CHECK_EQ(tl_load(&runs), 1);
+    CHECK_EQ(tl_load(&cancel_calls), 1);
+    CHECK(tl_load_pointer(&cancel_object_context) == (PVOID)0x55);
+    CHECK(tl_load_pointer(&cancel_cleanup_context) == (PVOID)0x66);
+    Sleep(100);
+    CHECK_EQ(tl_load(&runs), 1);
+    WaitForSingleObject(helper, 5000);
+    CloseHandle(helper);
+
+    TEST("closing members without cancel: every pending callback runs first");
+    ResetEvent(go);
+    tl_store(&runs, 0);
+    tl_store(&cancel_calls, 0);
+    work = CreateThreadpoolWork(blocking_cb, NULL, &environment);
+    SubmitThreadpoolWork(work);
+    CHECK_EQ(WaitForSingleObject(started, 5000), WAIT_OBJECT_0);
+    SubmitThreadpoolWork(work);
+    SubmitThreadpoolWork(work);
+    helper = CreateThread(NULL, 0, set_later, go, 0, NULL);
+    CloseThreadpoolCleanupGroupMembers(group, FALSE, NULL);
+    CHECK_EQ(tl_load(&runs), 3);
+    CHECK_EQ(tl_load(&cancel_calls), 0);
+    WaitForSingleObject(helper, 5000);
+    CloseHandle(helper);
+
+    TEST("a timer in the group stops when the members are closed");
+    PTP_TIMER timer = CreateThreadpoolTimer(timer_cb, NULL, &environment);
+    FILETIME due;
+    ULARGE_INTEGER value;
+    value.QuadPart = (ULONGLONG)(-10 * 10000);
+    due.dwLowDateTime = value.LowPart;
+    due.dwHighDateTime = value.HighPart;
+    SetThreadpoolTimer(timer, &due, 10, 0);
+    for (int i = 0; i < 500 && tl_load(&timer_runs) < 2; ++i) Sleep(10);
+    CHECK(tl_load(&timer_runs) >= 2);
+    CloseThreadpoolCleanupGroupMembers(group, FALSE, NULL);
+    LONG count = tl_load(&timer_runs);
+    Sleep(150);
+    CHECK_EQ(tl_load(&timer_runs), count);
+
+    TEST("a member closed by itself leaves the group");
+    work = CreateThreadpoolWork(blocking_cb, NULL, &environment);
+    CloseThreadpoolWork(work);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, NULL);
+    CHECK_EQ(tl_load(&cancel_calls), 0);
+
+    CloseThreadpoolCleanupGroup(group);
+    DestroyThreadpoolEnvironment(&environment);
+    CloseThreadpool(pool);
+}
+
+static HANDLE action_event, action_semaphore, action_mutex;
+static CRITICAL_SECTION action_section;
+static volatile LONG may_run_long_result;
+
+static VOID CALLBACK actions_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WORK work)
+{
+    (void)work;
+    switch ((int)(ULONG_PTR)context) {
+    case 0:
+        SetEventWhenCallbackReturns(instance, action_event);
+        break;
+    case 1:
+        ReleaseSemaphoreWhenCallbackReturns(instance, action_semaphore, 2);
+        break;
+    case 2:
+        WaitForSingleObject(action_mutex, 5000);
+        ReleaseMutexWhenCallbackReturns(instance, action_mutex);
+        break;
+    case 3:
+        EnterCriticalSection(&action_section);
+        LeaveCriticalSectionWhenCallbackReturns(instance, &action_section);
+        break;
+    case 4:
+        tl_store(&may_run_long_result, CallbackMayRunLong(instance) ? 1 : 0);
+        break;
+    }
+}
+
+static volatile LONG disassociated_done;
+static VOID CALLBACK disassociate_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WORK work)
+{
+    (void)context;
+    (void)work;
+    DisassociateCurrentThreadFromCallback(instance);
+    WaitForSingleObject(go, 5000);
+    tl_store(&disassociated_done, 1);
+}
+
+static void instance_calls(void)
+{
+    action_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    action_semaphore = CreateSemaphoreA(NULL, 0, 10, NULL);
+    action_mutex = CreateMutexA(NULL, FALSE, NULL);
+    InitializeCriticalSection(&action_section);
+
+    TEST("SetEventWhenCallbackReturns");
+    PTP_WORK work = CreateThreadpoolWork(actions_cb, (PVOID)0, NULL);
+    SubmitThreadpoolWork(work);
+    CHECK_EQ(WaitForSingleObject(action_event, 5000), WAIT_OBJECT_0);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CloseThreadpoolWork(work);
+
+    TEST("ReleaseSemaphoreWhenCallbackReturns releases the count given");
+    work = CreateThreadpoolWork(actions_cb, (PVOID)1, NULL);
+    SubmitThreadpoolWork(work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CHECK_EQ(WaitForSingleObject(action_semaphore, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(action_semaphore, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(action_semaphore, 0), WAIT_TIMEOUT);
+    CloseThreadpoolWork(work);
+
+    TEST("ReleaseMutexWhenCallbackReturns: the mutex is free afterwards, not abandoned");
+    work = CreateThreadpoolWork(actions_cb, (PVOID)2, NULL);
+    SubmitThreadpoolWork(work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CHECK_EQ(WaitForSingleObject(action_mutex, 0), WAIT_OBJECT_0);
+    ReleaseMutex(action_mutex);
+    CloseThreadpoolWork(work);
+
+    TEST("LeaveCriticalSectionWhenCallbackReturns");
+    work = CreateThreadpoolWork(actions_cb, (PVOID)3, NULL);
+    SubmitThreadpoolWork(work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CHECK(TryEnterCriticalSection(&action_section));
+    LeaveCriticalSection(&action_section);
+    CloseThreadpoolWork(work);
+
+    TEST("CallbackMayRunLong: TRUE on the default pool, FALSE on a full pool of one");
+    work = CreateThreadpoolWork(actions_cb, (PVOID)4, NULL);
+    SubmitThreadpoolWork(work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CHECK_EQ(tl_load(&may_run_long_result), 1);
+    CloseThreadpoolWork(work);
+    PTP_POOL pool = CreateThreadpool(NULL);
+    SetThreadpoolThreadMaximum(pool, 1);
+    TP_CALLBACK_ENVIRON environment;
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackPool(&environment, pool);
+    work = CreateThreadpoolWork(actions_cb, (PVOID)4, &environment);
+    SubmitThreadpoolWork(work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CHECK_EQ(tl_load(&may_run_long_result), 0);
+    CloseThreadpoolWork(work);
+    CloseThreadpool(pool);
+
+    TEST("DisassociateCurrentThreadFromCallback: waiting for callbacks no longer waits for it");
+    ResetEvent(go);
+    work = CreateThreadpoolWork(disassociate_cb, NULL, NULL);
+    SubmitThreadpoolWork(work);
+    Sleep(100);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CHECK_EQ(tl_load(&disassociated_done), 0);
+    SetEvent(go);
+    for (int i = 0; i < 500 && !tl_load(&disassociated_done); ++i) Sleep(10);
+    CHECK_EQ(tl_load(&disassociated_done), 1);
+    CloseThreadpoolWork(work);
+
+    TEST("FreeLibraryWhenCallbackReturns is not implemented here (no DLLs)");
+    if (!tl_under_wine()) {
+        SetLastError(0);
+        FreeLibraryWhenCallbackReturns(NULL, NULL);
+        CHECK_ERROR(ERROR_CALL_NOT_IMPLEMENTED);
+    }
+
+    DeleteCriticalSection(&action_section);
+    CloseHandle(action_event);
+    CloseHandle(action_semaphore);
+    CloseHandle(action_mutex);
+}
+
+int main(void)
+{
+    environment_layout();
+    cleanup_groups();
+    instance_calls();
+    return tl_finish();
+}

@@ -1,0 +1,247 @@
+/* test_threadpool_legacy.c: the thread-pool API before Vista: QueueUserWorkItem,
+ * RegisterWaitForSingleObject / UnregisterWait(Ex), timer queues, and
+ * BindIoCompletionCallback. */
+#include "testlib.h"
+
+static volatile LONG work_runs;
+static PVOID volatile work_context;
+
+static DWORD WINAPI work_fn(LPVOID context)
+{
+    InterlockedExchangePointer(&work_context, context);
+    InterlockedIncrement(&work_runs);
+    return 0;
+}
+
+static void queue_user_work_item(void)
+{
+    TEST("QueueUserWorkItem runs each item once with its context");
+    for (int i = 0; i < 50; ++i) CHECK(QueueUserWorkItem(work_fn, (PVOID)0x99, WT_EXECUTEDEFAULT));
+    CHECK(QueueUserWorkItem(work_fn, (PVOID)0x99, WT_EXECUTELONGFUNCTION));
+    for (int i = 0; i < 500 && tl_load(&work_runs) < 51; ++i) Sleep(10);
+    CHECK_EQ(tl_load(&work_runs), 51);
+    CHECK(tl_load_pointer(&work_context) == (PVOID)0x99);
+}
+
+static volatile LONG wait_signalled, wait_timed_out;
+static HANDLE wait_done;
+
+static VOID CALLBACK wait_cb(PVOID context, BOOLEAN timed_out)
+{
+    (void)context;
+    if (timed_out)
+        InterlockedIncrement(&wait_timed_out);
+    else
+        InterlockedIncrement(&wait_signalled);
+    ReleaseSemaphore(wait_done, 1, NULL);
+}
+
+static void registered_waits(void)
+{
+    wait_done = CreateSemaphoreA(NULL, 0, 1000, NULL);
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE wait = NULL;
+
+    TEST("a registered wait fires each time its object is signalled");
+    CHECK(RegisterWaitForSingleObject(&wait, event, wait_cb, NULL, INFINITE, WT_EXECUTEDEFAULT));
+    CHECK(wait != NULL);
+    for (int i = 0; i < 3; ++i) {
+        SetEvent(event);
+        CHECK_EQ(WaitForSingleObject(wait_done, 5000), WAIT_OBJECT_0);
+    }
+    CHECK_EQ(tl_load(&wait_signalled), 3);
+    CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
+    SetEvent(event);
+    CHECK_EQ(WaitForSingleObject(wait_done, 200), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+
+    TEST("a timeout fires with TRUE, again after each timeout");
+    CHECK(RegisterWaitForSingleObject(&wait, event, wait_cb, NULL, 50, WT_EXECUTEDEFAULT));
+    CHECK_EQ(WaitForSingleObject(wait_done, 5000), WAIT_OBJECT_0);
+    CHECK(tl_load(&wait_timed_out) >= 1);
+    WINE_DEVIATION("Wine 8 fires a registered wait's timeout once, not after every timeout")
+    {
+        CHECK_EQ(WaitForSingleObject(wait_done, 5000), WAIT_OBJECT_0);
+        CHECK(tl_load(&wait_timed_out) >= 2);
+    }
+    CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
+    while (WaitForSingleObject(wait_done, 0) == WAIT_OBJECT_0) {
+    }
+
+    TEST("WT_EXECUTEONLYONCE: one callback only");
+    tl_store(&wait_signalled, 0);
+    CHECK(RegisterWaitForSingleObject(&wait, event, wait_cb, NULL, INFINITE, WT_EXECUTEONLYONCE));
+    SetEvent(event);
+    CHECK_EQ(WaitForSingleObject(wait_done, 5000), WAIT_OBJECT_0);
+    SetEvent(event);
+    CHECK_EQ(WaitForSingleObject(wait_done, 200), WAIT_TIMEOUT);
+    CHECK_EQ(tl_load(&wait_signalled), 1);
+    /* The wait is done, but its handle stays valid until unregistered. */
+    CHECK(UnregisterWait(wait));
+
+    TEST("WT_EXECUTEINWAITTHREAD runs the callback on the wait thread");
+    CHECK(RegisterWaitForSingleObject(&wait, event, wait_cb, NULL, INFINITE, WT_EXECUTEINWAITTHREAD));
+    SetEvent(event);
+    CHECK_EQ(WaitForSingleObject(wait_done, 5000), WAIT_OBJECT_0);
+    CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
+
+    TEST("UnregisterWaitEx with an event signals it");
+    HANDLE done = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(RegisterWaitForSingleObject(&wait, event, wait_cb, NULL, INFINITE, WT_EXECUTEDEFAULT));
+    BOOL result = UnregisterWaitEx(wait, done);
+    CHECK(result || GetLastError() == ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(done, 5000), WAIT_OBJECT_0);
+    CloseHandle(done);
+
+    TEST("bad handles");
+    SetLastError(0xdeadbeef);
+    CHECK(!UnregisterWait(NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(event);
+}
+
+struct timer_data {
+    volatile LONG calls;
+    DWORD sleep;
+};
+
+static VOID CALLBACK timer_cb(PVOID context, BOOLEAN fired)
+{
+    struct timer_data *data = context;
+    if (fired) InterlockedIncrement(&data->calls);
+    if (data->sleep) Sleep(data->sleep);
+}
+
+static void timer_queues(void)
+{
+    BOOL result;
+    TEST("timer queue: a one-shot fires once, a fast periodic more than a slow one, a late one never");
+    HANDLE queue = CreateTimerQueue();
+    CHECK(queue != NULL);
+    struct timer_data once = {0, 0}, slow = {0, 0}, fast = {0, 0}, late = {0, 0};
+    HANDLE t1, t2, t3, t4;
+    CHECK(CreateTimerQueueTimer(&t1, queue, timer_cb, &once, 0, 0, 0));
+    CHECK(CreateTimerQueueTimer(&t2, queue, timer_cb, &slow, 0, 200, 0));
+    CHECK(CreateTimerQueueTimer(&t3, queue, timer_cb, &fast, 0, 20, 0));
+    CHECK(CreateTimerQueueTimer(&t4, queue, timer_cb, &late, 10000, 10, 0));
+    Sleep(500);
+    CHECK(DeleteTimerQueueTimer(queue, t1, INVALID_HANDLE_VALUE));
+    CHECK(DeleteTimerQueueTimer(queue, t2, INVALID_HANDLE_VALUE));
+    CHECK(DeleteTimerQueueEx(queue, INVALID_HANDLE_VALUE));
+    CHECK_EQ(tl_load(&once.calls), 1);
+    CHECK(tl_load(&slow.calls) < tl_load(&fast.calls));
+    CHECK_EQ(tl_load(&late.calls), 0);
+
+    TEST("deleting a timer whose callback runs: ERROR_IO_PENDING, the event set when it ends");
+    queue = CreateTimerQueue();
+    struct timer_data quick = {0, 0}, busy = {0, 3000};
+    CHECK(CreateTimerQueueTimer(&t1, queue, timer_cb, &quick, 0, 0, 0));
+    CHECK(CreateTimerQueueTimer(&t2, queue, timer_cb, &busy, 0, 0, 0));
+    CHECK(CreateTimerQueueTimer(&t3, queue, timer_cb, &busy, 0, 0, 0));
+    Sleep(800); /* all three started (the busy ones run 3 s) */
+    HANDLE event1 = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE event2 = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(DeleteTimerQueueTimer(queue, t1, event1));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(event1, 250), WAIT_OBJECT_0);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteTimerQueueTimer(queue, t2, NULL));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteTimerQueueTimer(queue, t3, event2));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(event2, 8000), WAIT_OBJECT_0);
+    HANDLE queue_done = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    result = DeleteTimerQueueEx(queue, queue_done);
+    CHECK(result || GetLastError() == ERROR_IO_PENDING); /* TRUE since Vista */
+    CHECK_EQ(WaitForSingleObject(queue_done, 8000), WAIT_OBJECT_0);
+    CloseHandle(event1);
+    CloseHandle(event2);
+    CloseHandle(queue_done);
+
+    TEST("ChangeTimerQueueTimer makes a far timer due now; the default queue works");
+    struct timer_data changed = {0, 0};
+    CHECK(CreateTimerQueueTimer(&t1, NULL, timer_cb, &changed, 10000, 0, 0));
+    CHECK(ChangeTimerQueueTimer(NULL, t1, 0, 0));
+    for (int i = 0; i < 500 && tl_load(&changed.calls) == 0; ++i) Sleep(10);
+    CHECK_EQ(tl_load(&changed.calls), 1);
+    CHECK(DeleteTimerQueueTimer(NULL, t1, INVALID_HANDLE_VALUE));
+
+    TEST("WT_EXECUTEINTIMERTHREAD callbacks run too");
+    struct timer_data in_thread = {0, 0};
+    CHECK(CreateTimerQueueTimer(&t1, NULL, timer_cb, &in_thread, 10, 10, WT_EXECUTEINTIMERTHREAD));
+    for (int i = 0; i < 500 && tl_load(&in_thread.calls) < 3; ++i) Sleep(10);
+    CHECK(tl_load(&in_thread.calls) >= 3);
+    CHECK(DeleteTimerQueueTimer(NULL, t1, INVALID_HANDLE_VALUE));
+
+    TEST("the default queue cannot be deleted");
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteTimerQueueEx(NULL, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    queue = CreateTimerQueue();
+    SetLastError(0xdeadbeef);
+    result = DeleteTimerQueue(queue);
+    CHECK(result || GetLastError() == ERROR_IO_PENDING); /* TRUE since Vista */
+}
+
+static volatile LONG io_calls;
+static volatile LONG io_error = -1, io_bytes = -1;
+static LPOVERLAPPED volatile io_overlapped;
+
+static VOID CALLBACK io_fn(DWORD error, DWORD bytes, LPOVERLAPPED overlapped)
+{
+    tl_store(&io_error, (LONG)error);
+    tl_store(&io_bytes, (LONG)bytes);
+    InterlockedExchangePointer((PVOID volatile *)&io_overlapped, overlapped);
+    InterlockedIncrement(&io_calls);
+}
+
+static void bind_io(void)
+{
+    TEST("BindIoCompletionCallback: an overlapped write's completion calls the function");
+    char path[MAX_PATH], directory[MAX_PATH];
+    GetTempPathA(sizeof(directory), directory);
+    GetTempFileNameA(directory, "tpb", 0, path);
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                              FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK(BindIoCompletionCallback(file, io_fn, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!BindIoCompletionCallback(file, io_fn, 0)); /* bound already */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    static char data[4096];
+    memset(data, 'x', sizeof(data));
+    OVERLAPPED overlapped;
+    memset(&overlapped, 0, sizeof(overlapped));
+    BOOL ok = WriteFile(file, data, sizeof(data), NULL, &overlapped);
+    CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+    for (int i = 0; i < 500 && tl_load(&io_calls) == 0; ++i) Sleep(10);
+    CHECK_EQ(tl_load(&io_calls), 1);
+    CHECK_EQ(tl_load(&io_error), 0);
+    CHECK_EQ(tl_load(&io_bytes), (LONG)sizeof(data));
+    CHECK(InterlockedCompareExchangePointer((PVOID volatile *)&io_overlapped, NULL, NULL) == &overlapped);
+
+    TEST("an error completion reports the Win32 error");
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.Offset = 1 << 20; /* past the end */
+    ok = ReadFile(file, data, sizeof(data), NULL, &overlapped);
+    DWORD error = ok ? 0 : GetLastError();
+    CHECK(error == ERROR_IO_PENDING || error == ERROR_HANDLE_EOF);
+    if (error == ERROR_IO_PENDING) {
+        for (int i = 0; i < 500 && tl_load(&io_calls) < 2; ++i) Sleep(10);
+        CHECK_EQ(tl_load(&io_calls), 2);
+        CHECK_EQ(tl_load(&io_error), ERROR_HANDLE_EOF);
+    }
+    CloseHandle(file);
+}
+
+int main(void)
+{
+    queue_user_work_item();
+    registered_waits();
+    timer_queues();
+    bind_io();
+    return tl_finish();
+}
