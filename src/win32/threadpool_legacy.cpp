@@ -3,6 +3,7 @@
 // queues. Built on the same pool objects as the Vista API (threadpool_internal.h), on the
 // default pool; the wait and timer "handles" are those objects' addresses, checked
 // against a registry before use.
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -107,6 +108,18 @@ struct TimerQueue {
 };
 
 // The live wait and timer handles, and timer queues.
+// BindIoCompletionCallback's callback objects, one per function, kept for the process.
+LegacyIo* io_item_for(LPOVERLAPPED_COMPLETION_ROUTINE function)
+{
+    static std::mutex mutex;
+    static std::unordered_map<LPOVERLAPPED_COMPLETION_ROUTINE, LegacyIo*>* items =
+        new std::unordered_map<LPOVERLAPPED_COMPLETION_ROUTINE, LegacyIo*>;  // never destroyed: workers may run at exit
+    std::lock_guard<std::mutex> guard(mutex);
+    LegacyIo*& item = (*items)[function];
+    if (item == nullptr) item = new LegacyIo(function);
+    return item;
+}
+
 std::mutex registry_mutex;
 std::unordered_set<void*>& registry()
 {
@@ -202,16 +215,15 @@ extern "C" BOOL WINAPI BindIoCompletionCallback(HANDLE FileHandle, LPOVERLAPPED_
     DWORD error;
     io::Device* device = io::device_lock(FileHandle, 0, &error);
     if (device == nullptr) return fail(error, FALSE);
-    // The binding lasts as long as the handle; the callback object with it (never
-    // freed: one small object per bound handle).
-    LegacyIo* item = new LegacyIo(Function);
+    // The binding lasts as long as the handle. Its callback object holds nothing but the
+    // function (completions without StartThreadpoolIo count only as running), so every
+    // handle bound to the same function shares one, made on first use and kept for the
+    // process: a server binding a socket per connection allocates nothing per binding.
+    LegacyIo* item = io_item_for(Function);
     Pool* pool = item->pool();
     error = device->bind(pool->port(), reinterpret_cast<ULONG_PTR>(static_cast<Item*>(item)));
     device->lock.unlock();
-    if (error != ERROR_SUCCESS) {
-        item->release();
-        return fail(error, FALSE);
-    }
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
     pool->ensure_thread();
     return TRUE;
 }

@@ -234,6 +234,31 @@ static void bind_io(void)
         CHECK_EQ(tl_load(&io_calls), 2);
         CHECK_EQ(tl_load(&io_error), ERROR_HANDLE_EOF);
     }
+
+    TEST("a second handle bound to the same function: each handle's completion calls it");
+    HANDLE second = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    /* The first handle was opened without sharing: open a fresh file instead when refused. */
+    char second_path[MAX_PATH];
+    if (second == INVALID_HANDLE_VALUE) {
+        GetTempFileNameA(directory, "tpb", 0, second_path);
+        second = CreateFileA(second_path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                             FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    }
+    CHECK(second != INVALID_HANDLE_VALUE);
+    CHECK(BindIoCompletionCallback(second, io_fn, 0));
+    LONG before = tl_load(&io_calls);
+    OVERLAPPED on_second, on_first;
+    memset(&on_second, 0, sizeof(on_second));
+    memset(&on_first, 0, sizeof(on_first));
+    on_first.Offset = 4096;
+    ok = WriteFile(second, data, 100, NULL, &on_second);
+    CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+    ok = WriteFile(file, data, 200, NULL, &on_first);
+    CHECK(ok || GetLastError() == ERROR_IO_PENDING);
+    for (int i = 0; i < 500 && tl_load(&io_calls) < before + 2; ++i) Sleep(10);
+    CHECK_EQ(tl_load(&io_calls), before + 2);
+    CloseHandle(second);
     CloseHandle(file);
 }
 
