@@ -20,6 +20,17 @@ namespace detail {
 constexpr DWORD issued_pending = ERROR_IO_PENDING; // a packet will come
 constexpr DWORD done_at_once = 0;                   // succeeded at once (a packet comes unless skipping)
 constexpr DWORD done_no_packet = 0xFFFFFFFFu;       // succeeded at once, no packet in any case
+constexpr DWORD done_warning = 0xFFFFFFFEu;         // ended at once with a warning: a packet comes in any case
+
+// A request that ends at once with a warning (STATUS_BUFFER_OVERFLOW: ERROR_MORE_DATA, or
+// a receive's WSAEMSGSIZE) has completed, not failed: its packet is queued even on a
+// handle that skips the port on success (that is for NT_SUCCESS statuses only).
+inline bool packet_comes(DWORD code, bool skip) noexcept
+{
+    return code == issued_pending || code == ERROR_MORE_DATA || code == done_warning || (code == done_at_once && !skip);
+}
+// A receive's result: a datagram cut short (WSAEMSGSIZE) is such a warning.
+inline DWORD receive_result(DWORD code) noexcept { return code == WSAEMSGSIZE ? done_warning : code; }
 
 struct io_canceller {
     operation *op;
@@ -80,7 +91,7 @@ public:
         const bool skip = skip_;
         DWORD n = 0;
         DWORD code = start_(static_cast<operation &>(*this), n);
-        if (code == issued_pending || (code == done_at_once && !skip)) {
+        if (packet_comes(code, skip)) {
             // From here on a runner may resume the coroutine at any time, unless the
             // handshake holds it back: without it, `this` must not be touched again.
             ctx->add_pending();
@@ -115,8 +126,9 @@ public:
             finish_(ec);
         }
         report(ec, opts_.ec, what_);
-        // ERROR_MORE_DATA (a message longer than the buffer) still delivered `bytes`.
-        return ec && error != ERROR_MORE_DATA ? 0 : bytes;
+        // ERROR_MORE_DATA (a message longer than the buffer) or WSAEMSGSIZE (a datagram
+        // longer than the buffer) still delivered `bytes`.
+        return ec && error != ERROR_MORE_DATA && error != WSAEMSGSIZE ? 0 : bytes;
     }
 
 private:
@@ -627,10 +639,10 @@ public:
         return detail::make_op(*this, "WSARecv", detail::make_options(std::forward<O>(o)...),
                                detail::operation::socket, [buffers](detail::operation &ov, DWORD &bytes) -> DWORD {
                                    DWORD n = 0, flags = 0;
-                                   return detail::wsa_issue_result(
+                                   return detail::receive_result(detail::wsa_issue_result(
                                        WSARecv(reinterpret_cast<SOCKET>(ov.target), buffers.data(),
                                                static_cast<DWORD>(buffers.size()), &n, &flags, &ov, nullptr),
-                                       bytes, n);
+                                       bytes, n));
                                });
     }
     template <class... O>
@@ -639,9 +651,9 @@ public:
         return detail::make_op(*this, "WSARecv", detail::make_options(std::forward<O>(o)...),
                                detail::operation::socket, [b = buffer(into)](detail::operation &ov, DWORD &bytes) mutable -> DWORD {
                                    DWORD n = 0, flags = 0;
-                                   return detail::wsa_issue_result(
+                                   return detail::receive_result(detail::wsa_issue_result(
                                        WSARecv(reinterpret_cast<SOCKET>(ov.target), &b, 1, &n, &flags, &ov, nullptr),
-                                       bytes, n);
+                                       bytes, n));
                                });
     }
     template <class... O>
@@ -677,10 +689,10 @@ public:
                                detail::operation::socket,
                                [b = buffer(into), f = &from](detail::operation &ov, DWORD &bytes) mutable -> DWORD {
                                    DWORD n = 0, flags = 0;
-                                   return detail::wsa_issue_result(WSARecvFrom(reinterpret_cast<SOCKET>(ov.target), &b,
-                                                                               1, &n, &flags, f->data(), &f->length,
-                                                                               &ov, nullptr),
-                                                                   bytes, n);
+                                   return detail::receive_result(detail::wsa_issue_result(
+                                       WSARecvFrom(reinterpret_cast<SOCKET>(ov.target), &b, 1, &n, &flags, f->data(),
+                                                   &f->length, &ov, nullptr),
+                                       bytes, n));
                                });
     }
     template <class... O>
