@@ -105,6 +105,32 @@ int main()
         CHECK(!h.is_open());
     }
     DeleteFileA(path.c_str());
+    // A socket moved while its connect is in flight: the connect still ends well
+    // (SO_UPDATE_CONNECT_CONTEXT goes to the socket, not to the moved-from object), and
+    // the new owner is connected. Every completion goes through the port here, so the
+    // move surely comes between the start of the request and its end.
+    {
+        ovl::io_context through_port(1);
+        through_port.set_skip_on_success(false);
+        auto listener = ovl::acceptor::listen(through_port, ovl::endpoint::loopback(0));
+        auto accepted = ovl::socket::tcp(through_port);
+        auto s = ovl::socket::tcp(through_port);
+        std::error_code connect_ec = make_error_code(std::errc::interrupted), accept_ec = connect_ec;
+        auto connect = [](ovl::socket &c, ovl::endpoint to, std::error_code &ec) -> ovl::task<> {
+            co_await c.connect(to, ec);
+        };
+        auto accept = [](ovl::acceptor &l, ovl::socket &into, std::error_code &ec) -> ovl::task<> {
+            co_await l.accept(into, ec);
+        };
+        ovl::endpoint where = listener.local_endpoint();
+        ovl::co_spawn(through_port, accept(listener, accepted, accept_ec));
+        ovl::co_spawn(through_port, connect(s, where, connect_ec));
+        ovl::socket moved(std::move(s));
+        through_port.run();
+        CHECK(!accept_ec);
+        CHECK(!connect_ec);
+        CHECK_EQ(moved.remote_endpoint().port(), where.port());
+    }
     // An object that outlives its context keeps its handle, and closes it later.
     {
         ovl::socket s;

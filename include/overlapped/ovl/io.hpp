@@ -625,8 +625,9 @@ public:
                 if (f(s, to->data(), to->length, nullptr, 0, nullptr, &ov)) return detail::done_at_once;
                 return static_cast<DWORD>(WSAGetLastError());
             },
-            [this](std::error_code &ec) {
-                if (setsockopt(native_socket(), SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, nullptr, 0) != 0)
+            // The SOCKET, not `this`: the object may be moved while the request runs.
+            [s = native_socket()](std::error_code &ec) {
+                if (setsockopt(s, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, nullptr, 0) != 0)
                     ec = make_win32_error(static_cast<DWORD>(WSAGetLastError()));
             });
     }
