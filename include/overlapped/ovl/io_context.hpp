@@ -73,6 +73,10 @@ struct operation : OVERLAPPED {
             DWORD flags = 0;
             if (!WSAGetOverlappedResult(reinterpret_cast<SOCKET>(target), this, &n, FALSE, &flags))
                 error = static_cast<DWORD>(WSAGetLastError());
+            // The socket was closed (close() cancels its requests) before its packet was
+            // read: the status is still in the OVERLAPPED, which GetOverlappedResult reads
+            // without the handle once the request has ended.
+            if (error == WSAENOTSOCK && !GetOverlappedResult(target, this, &n, FALSE)) error = GetLastError();
         } else if (!GetOverlappedResult(target, this, &n, FALSE)) {
             error = GetLastError();
         }
@@ -341,8 +345,9 @@ public:
         if (h_ != nullptr) CancelIoEx(h_, nullptr);
     }
 
-    // Closes the handle (closesocket for a socket) once; pending requests end with
-    // ERROR_OPERATION_ABORTED.
+    // Closes the handle (closesocket for a socket) once; pending requests end with an
+    // error (the device's: a socket's receive ERROR_CONNECTION_ABORTED, a pipe's read
+    // ERROR_BROKEN_PIPE, most others ERROR_OPERATION_ABORTED).
     void close() noexcept
     {
         if (h_ == nullptr) return;
