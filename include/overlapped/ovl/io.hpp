@@ -116,7 +116,10 @@ public:
     {
         callback_.reset();
         std::error_code ec;
-        if (error == ERROR_HANDLE_EOF) { // a read at or past the end: 0 bytes, as recv at a close
+        // A read at or past the end: 0 bytes, as recv at a close. Changes that did not fit
+        // (STATUS_NOTIFY_ENUM_DIR, a success status that GetOverlappedResult reports as
+        // ERROR_NOTIFY_ENUM_DIR): 0 bytes, read the directory again.
+        if (error == ERROR_HANDLE_EOF || error == ERROR_NOTIFY_ENUM_DIR) {
             error = 0;
             bytes = 0;
         }
