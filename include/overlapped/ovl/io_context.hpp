@@ -726,36 +726,35 @@ void detach(io_context &ctx, Awaitable awaitable)
 }
 
 // Runs ctx until `awaitable` and everything else spawned has ended; returns its result
-// (or rethrows its exception).
+// (or rethrows its exception). Cut short by stop(), it throws ERROR_OPERATION_ABORTED; the
+// coroutine it spawned stays in the context, with the outcome in a state of its own (not
+// in this call's frame, which is gone by the time a later run() ends it).
 template <class Awaitable>
 auto sync_wait(io_context &ctx, Awaitable awaitable) -> detail::await_result_t<Awaitable>
 {
     using result_t = detail::await_result_t<Awaitable>;
-    std::exception_ptr failure;
-    if constexpr (std::is_void_v<result_t>) {
-        co_spawn(ctx, [](Awaitable a, std::exception_ptr &f) -> task<> {
-            try {
+    using value_t = std::conditional_t<std::is_void_v<result_t>, bool, result_t>;
+    struct state_t {
+        std::exception_ptr failure;
+        std::optional<value_t> result;
+    };
+    auto state = std::make_shared<state_t>();
+    co_spawn(ctx, [](Awaitable a, std::shared_ptr<state_t> s) -> task<> {
+        try {
+            if constexpr (std::is_void_v<result_t>) {
                 co_await std::move(a);
-            } catch (...) {
-                f = std::current_exception();
+                s->result.emplace(true);
+            } else {
+                s->result.emplace(co_await std::move(a));
             }
-        }(std::move(awaitable), failure));
-        ctx.run();
-        if (failure) std::rethrow_exception(failure);
-    } else {
-        std::optional<result_t> result;
-        co_spawn(ctx, [](Awaitable a, std::optional<result_t> &r, std::exception_ptr &f) -> task<> {
-            try {
-                r.emplace(co_await std::move(a));
-            } catch (...) {
-                f = std::current_exception();
-            }
-        }(std::move(awaitable), result, failure));
-        ctx.run();
-        if (failure) std::rethrow_exception(failure);
-        if (!result) throw std::system_error(make_win32_error(ERROR_OPERATION_ABORTED), "sync_wait");
-        return std::move(*result);
-    }
+        } catch (...) {
+            s->failure = std::current_exception();
+        }
+    }(std::move(awaitable), state));
+    ctx.run();
+    if (state->failure) std::rethrow_exception(state->failure);
+    if (!state->result) throw std::system_error(make_win32_error(ERROR_OPERATION_ABORTED), "sync_wait");
+    if constexpr (!std::is_void_v<result_t>) return std::move(*state->result);
 }
 
 // -- post, wait, sleep_for ---------------------------------------------------------------
