@@ -68,6 +68,32 @@ int main()
         CHECK(!closed(raw));
         CloseHandle(released);
     }
+    // A socket that outlives the only io_context: the context's WSACleanup, the process's
+    // last, would destroy every socket (as on Windows), leaving the object a dead value
+    // that a later socket may reuse. It must stay a working socket until the object
+    // closes it.
+    {
+        ovl::socket s;
+        {
+            ovl::io_context only(1);
+            s = ovl::socket::udp(only);
+        }
+        CHECK(s.is_open() && s.context() == nullptr);
+        std::error_code ec;
+        s.bind(ovl::endpoint::loopback(0), ec);
+        CHECK(!ec);
+        CHECK(s.local_endpoint(ec).port() != 0);
+        CHECK(!ec);
+        SOCKET raw = s.native_socket();
+        WSADATA data;
+        CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0); // the test's own, to look after the close
+        s.close();
+        CHECK(socket_closed(raw));
+        WSACleanup();
+        // The object's hold on Winsock went with it: no socket call works now.
+        CHECK(socket(AF_INET, SOCK_DGRAM, 0) == INVALID_SOCKET);
+        CHECK_EQ(WSAGetLastError(), WSANOTINITIALISED);
+    }
     ovl::io_context ctx(1);
     // A socket closes with closesocket, once; moved, it stays bound to the context.
     SOCKET raw_socket;

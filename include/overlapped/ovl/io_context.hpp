@@ -312,7 +312,7 @@ public:
     io_object() noexcept = default;
     io_object(io_object &&other) noexcept
         : h_(std::exchange(other.h_, nullptr)), ctx_(std::exchange(other.ctx_, nullptr)),
-          skip_(other.skip_), socket_(other.socket_)
+          skip_(other.skip_), socket_(other.socket_), winsock_(std::exchange(other.winsock_, false))
     {
         if (ctx_ != nullptr) ctx_->replace_object(&other, this);
     }
@@ -324,6 +324,7 @@ public:
             ctx_ = std::exchange(other.ctx_, nullptr);
             skip_ = other.skip_;
             socket_ = other.socket_;
+            winsock_ = std::exchange(other.winsock_, false);
             if (ctx_ != nullptr) ctx_->replace_object(&other, this);
         }
         return *this;
@@ -358,6 +359,7 @@ public:
             closesocket(reinterpret_cast<SOCKET>(h));
         else
             CloseHandle(h);
+        if (std::exchange(winsock_, false)) WSACleanup();
     }
 
 protected:
@@ -391,6 +393,7 @@ private:
     io_context *ctx_ = nullptr;
     bool skip_ = false;
     bool socket_ = false;
+    bool winsock_ = false;      // a socket that outlived its context holds a WSAStartup of its own
     io_object *prev_ = nullptr; // in the context's list, under its lock
     io_object *next_ = nullptr;
 };
@@ -652,7 +655,9 @@ inline void io_context::shutdown() noexcept
         std::lock_guard<std::mutex> guard(groups_lock_);
         groups_.clear();
     }
-    // Objects that outlive the context keep their handles, bound to nothing.
+    // Objects that outlive the context keep their handles, bound to nothing. A socket
+    // keeps Winsock started for itself: the context's WSACleanup, if the process's last,
+    // would destroy it.
     {
         std::lock_guard<std::mutex> lock(objects_lock_);
         while (objects_ != nullptr) {
@@ -660,6 +665,8 @@ inline void io_context::shutdown() noexcept
             objects_ = o->next_;
             o->prev_ = o->next_ = nullptr;
             o->ctx_ = nullptr;
+            WSADATA data;
+            if (o->socket_ && !o->winsock_) o->winsock_ = WSAStartup(MAKEWORD(2, 2), &data) == 0;
         }
     }
     CloseHandle(port_);
