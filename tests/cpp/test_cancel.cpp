@@ -150,8 +150,15 @@ static ovl::task<> closed_while_pending(ovl::io_context &ctx)
         o.close();
     };
     co_await ovl::when_all(receive(b, buffer, ec_socket), close_later(ctx, b));
-    CHECK(ec_socket == std::errc::connection_aborted);
-    CHECK(ec_socket.value() == WSAECONNABORTED || ec_socket.value() == ERROR_CONNECTION_ABORTED);
+    if (ovl_test::under_wine()) {
+        // Wine 8.0 ends it with STATUS_HANDLES_CLOSED, Windows with STATUS_CONNECTION_ABORTED
+        // (tests/win32/test_socket_overlapped.c, CLOSE_ABORTS_WINE): an error, not WSAENOTSOCK.
+        std::printf("under Wine: a receive cut off by close() ends with %d\n", ec_socket.value());
+        CHECK(ec_socket && ec_socket.value() != WSAENOTSOCK);
+    } else {
+        CHECK(ec_socket == std::errc::connection_aborted);
+        CHECK(ec_socket.value() == WSAECONNABORTED || ec_socket.value() == ERROR_CONNECTION_ABORTED);
+    }
     std::string name = "\\\\.\\pipe\\ovl-close-" + std::to_string(GetCurrentProcessId());
     auto server = ovl::pipe_server::create(ctx, name.c_str(), false);
     auto client = ovl::pipe_client::open(ctx, name.c_str(), false);
