@@ -102,7 +102,11 @@ int main()
         auto server = ovl::pipe_server::create(ctx, (name + "-b").c_str(), false);
         ovl::sync_wait(ctx, early_client(ctx, server, name + "-b"));
     }
-    {
+    if (ovl_test::under_wine()) {
+        // Wine 8.0 queues no packet for a warning at once on a handle that skips the port
+        // on success (docs/cpp.md "Limits"): the read would wait for it forever.
+        std::printf("under Wine: ERROR_MORE_DATA at once queues no packet; that check is skipped\n");
+    } else {
         auto server = ovl::pipe_server::create(ctx, (name + "-c").c_str(), true);
         CHECK(server.skips_port_on_success());
         ovl::sync_wait(ctx, more_data_at_once(ctx, server, name + "-c"));

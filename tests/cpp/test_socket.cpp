@@ -74,7 +74,8 @@ static ovl::task<> datagrams(ovl::io_context &ctx)
     // with WSAEMSGSIZE, a warning whose packet still comes through the port (the handle
     // skips the port on success only). The receive waits for it and keeps the part that
     // fitted; the coroutine is resumed once.
-    for (int round = 0; round < 20; ++round) {
+    // (Under Wine 8.0 no packet comes for it, docs/cpp.md "Limits": skipped there.)
+    for (int round = 0; round < (ovl_test::under_wine() ? 0 : 20); ++round) {
         CHECK_EQ(co_await a.send_to(std::as_bytes(std::span("0123456789", 10)), to_b), 10);
         Sleep(10); // let it arrive, so that the receive finds it
         std::byte part[4];
