@@ -605,10 +605,12 @@ public:
     template <class... O>
     auto connect(const endpoint &peer, O &&...o)
     {
-        const endpoint *to = &peer;
+        // A copy of the address: the call reads it when the awaitable is awaited, maybe
+        // after a temporary `peer` is gone (in the frame: still no allocation).
         return detail::make_op(
             *this, "ConnectEx", detail::make_options(std::forward<O>(o)...), detail::operation::socket,
-            [to](detail::operation &ov, DWORD &) -> DWORD {
+            [copy = peer](detail::operation &ov, DWORD &) -> DWORD {
+                const endpoint *to = &copy;
                 SOCKET s = reinterpret_cast<SOCKET>(ov.target);
                 static std::atomic<LPFN_CONNECTEX> connect_ex{nullptr};
                 LPFN_CONNECTEX f = connect_ex.load(std::memory_order_acquire);
