@@ -7,12 +7,14 @@
 
 #include <overlapped/overlapped.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 namespace ovl_test {
-inline int passed = 0, failed = 0;
+// Atomic: checks run in coroutines on several threads of a context at once.
+inline std::atomic<int> passed{0}, failed{0};
 inline void record(bool ok, const char *file, int line, const char *what)
 {
     if (ok) {
@@ -35,7 +37,7 @@ inline void record_eq(unsigned long long a, unsigned long long e, const char *fi
 }
 inline int finish()
 {
-    std::printf("%d passed, %d failed\n", passed, failed);
+    std::printf("%d passed, %d failed\n", passed.load(), failed.load());
     std::fflush(stdout);
     return failed == 0 ? 0 : 1;
 }

@@ -32,6 +32,14 @@ static ovl::task<> make_file(ovl::io_context &ctx, std::string path)
     CloseHandle(h);
 }
 
+// Changes that do not fit the buffer: they are discarded and the read ends with 0 bytes
+// (STATUS_NOTIFY_ENUM_DIR, a success status), which the call returns as 0, not as an error.
+static ovl::task<> overflow(ovl::directory &dir, std::size_t &got, std::error_code &ec)
+{
+    DWORD small[4];
+    got = co_await dir.read_changes(std::as_writable_bytes(std::span(small)), FILE_NOTIFY_CHANGE_FILE_NAME, false, ec);
+}
+
 int main()
 {
     ovl::io_context ctx(1);
@@ -47,6 +55,18 @@ int main()
         ctx.run();
     }
     CHECK(saw);
+    std::string long_path = dir_path + "\\a-name-longer-than-the-buffer.txt";
+    {
+        auto dir = ovl::directory::open(ctx, dir_path.c_str());
+        std::size_t got = 99;
+        std::error_code ec = make_error_code(std::errc::interrupted);
+        ovl::co_spawn(ctx, overflow(dir, got, ec));
+        ovl::co_spawn(ctx, make_file(ctx, long_path));
+        ctx.run();
+        CHECK(!ec);
+        CHECK_EQ(got, 0);
+    }
+    DeleteFileA(long_path.c_str());
     DeleteFileA(file_path.c_str());
     RemoveDirectoryA(dir_path.c_str());
     return ovl_test::finish();

@@ -21,6 +21,11 @@ static void equivalences()
     CHECK(e(ERROR_INVALID_HANDLE) == std::errc::bad_file_descriptor);
     CHECK(e(WSAEADDRINUSE) == std::errc::address_in_use);
     CHECK(e(ERROR_NOT_ENOUGH_MEMORY) == std::errc::not_enough_memory);
+    // A request the device does not support (ENOTSUP), not a function that does not exist
+    // (ENOSYS), as std::system_category() on Windows has it.
+    CHECK(e(ERROR_NOT_SUPPORTED) == std::errc::not_supported);
+    CHECK(e(ERROR_CALL_NOT_IMPLEMENTED) == std::errc::function_not_supported);
+    CHECK(e(ERROR_INVALID_FUNCTION) == std::errc::function_not_supported);
     // Not equal to the wrong condition, and codes without a portable meaning stay ours.
     CHECK(e(ERROR_FILE_NOT_FOUND) != std::errc::permission_denied);
     CHECK(e(WSAECONNRESET) != std::errc::connection_refused);

@@ -110,6 +110,16 @@ int main()
         classic.run();
         CHECK_EQ(inline_count, 0);
         CHECK_EQ(classic.outstanding_work(), 0);
+        // A read past the end fails at once (STATUS_END_OF_FILE, an error): no packet
+        // comes, with or without skip-on-success; it ends with 0 bytes, once.
+        auto past_end = [](ovl::file &g) -> ovl::task<int> {
+            std::byte b[16];
+            int zeros = 0;
+            for (int i = 0; i < 20; ++i) zeros += co_await g.read_at(1ull << 40, b) == 0;
+            co_await g.read_at(0, b); // a packet of its own, after any stray one
+            co_return zeros;
+        };
+        CHECK_EQ(ovl::sync_wait(classic, past_end(f)), 20);
     }
     DeleteFileA(path.c_str());
     return ovl_test::finish();

@@ -55,6 +55,38 @@ static ovl::task<> early_client(ovl::io_context &ctx, ovl::pipe_server &server, 
     CHECK_EQ(co_await server.read(b), 1);
 }
 
+// A message already waiting and longer than the buffer: ReadFile finishes at once with
+// ERROR_MORE_DATA, a warning, so a packet still comes through the port even on a handle
+// that skips the port on success. The read must wait for that packet (resuming at once
+// and then again from the packet would resume the coroutine twice) and keep its count.
+static ovl::task<> more_data_at_once(ovl::io_context &ctx, ovl::pipe_server &server, std::string name)
+{
+    auto client = ovl::pipe_client::open(ctx, name.c_str(), true);
+    CHECK(client.is_open());
+    co_await server.connect();
+    for (int round = 0; round < 20; ++round) {
+        CHECK_EQ(co_await client.write(std::as_bytes(std::span("0123456789", 10))), 10);
+        std::byte part[4];
+        std::error_code more;
+        std::size_t first = co_await server.read(part, more);
+        CHECK_EQ(more.value(), ERROR_MORE_DATA);
+        CHECK_EQ(first, 4);
+        CHECK(std::memcmp(part, "0123", 4) == 0);
+        std::byte rest[16];
+        CHECK_EQ(co_await server.read(rest), 6);
+        CHECK(std::memcmp(rest, "456789", 6) == 0);
+    }
+    // Nothing more may resume this coroutine: a read left pending, then cancelled.
+    std::byte idle[4];
+    std::error_code ec;
+    std::stop_source stop;
+    co_await ovl::when_all(server.read(idle, ec, stop.get_token()), [](ovl::io_context &c, std::stop_source &s) -> ovl::task<> {
+        co_await c.post();
+        s.request_stop();
+    }(ctx, stop));
+    CHECK(ec == std::errc::operation_canceled);
+}
+
 int main()
 {
     ovl::io_context ctx(2);
@@ -69,6 +101,15 @@ int main()
     {
         auto server = ovl::pipe_server::create(ctx, (name + "-b").c_str(), false);
         ovl::sync_wait(ctx, early_client(ctx, server, name + "-b"));
+    }
+    if (ovl_test::under_wine()) {
+        // Wine 8.0 queues no packet for a warning at once on a handle that skips the port
+        // on success (docs/cpp.md "Limits"): the read would wait for it forever.
+        std::printf("under Wine: ERROR_MORE_DATA at once queues no packet; that check is skipped\n");
+    } else {
+        auto server = ovl::pipe_server::create(ctx, (name + "-c").c_str(), true);
+        CHECK(server.skips_port_on_success());
+        ovl::sync_wait(ctx, more_data_at_once(ctx, server, name + "-c"));
     }
     // A client of a pipe nobody made: file not found, as an error code.
     std::error_code ec;

@@ -68,6 +68,32 @@ int main()
         CHECK(!closed(raw));
         CloseHandle(released);
     }
+    // A socket that outlives the only io_context: the context's WSACleanup, the process's
+    // last, would destroy every socket (as on Windows), leaving the object a dead value
+    // that a later socket may reuse. It must stay a working socket until the object
+    // closes it.
+    {
+        ovl::socket s;
+        {
+            ovl::io_context only(1);
+            s = ovl::socket::udp(only);
+        }
+        CHECK(s.is_open() && s.context() == nullptr);
+        std::error_code ec;
+        s.bind(ovl::endpoint::loopback(0), ec);
+        CHECK(!ec);
+        CHECK(s.local_endpoint(ec).port() != 0);
+        CHECK(!ec);
+        SOCKET raw = s.native_socket();
+        WSADATA data;
+        CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0); // the test's own, to look after the close
+        s.close();
+        CHECK(socket_closed(raw));
+        WSACleanup();
+        // The object's hold on Winsock went with it: no socket call works now.
+        CHECK(socket(AF_INET, SOCK_DGRAM, 0) == INVALID_SOCKET);
+        CHECK_EQ(WSAGetLastError(), WSANOTINITIALISED);
+    }
     ovl::io_context ctx(1);
     // A socket closes with closesocket, once; moved, it stays bound to the context.
     SOCKET raw_socket;
@@ -105,6 +131,32 @@ int main()
         CHECK(!h.is_open());
     }
     DeleteFileA(path.c_str());
+    // A socket moved while its connect is in flight: the connect still ends well
+    // (SO_UPDATE_CONNECT_CONTEXT goes to the socket, not to the moved-from object), and
+    // the new owner is connected. Every completion goes through the port here, so the
+    // move surely comes between the start of the request and its end.
+    {
+        ovl::io_context through_port(1);
+        through_port.set_skip_on_success(false);
+        auto listener = ovl::acceptor::listen(through_port, ovl::endpoint::loopback(0));
+        auto accepted = ovl::socket::tcp(through_port);
+        auto s = ovl::socket::tcp(through_port);
+        std::error_code connect_ec = make_error_code(std::errc::interrupted), accept_ec = connect_ec;
+        auto connect = [](ovl::socket &c, ovl::endpoint to, std::error_code &ec) -> ovl::task<> {
+            co_await c.connect(to, ec);
+        };
+        auto accept = [](ovl::acceptor &l, ovl::socket &into, std::error_code &ec) -> ovl::task<> {
+            co_await l.accept(into, ec);
+        };
+        ovl::endpoint where = listener.local_endpoint();
+        ovl::co_spawn(through_port, accept(listener, accepted, accept_ec));
+        ovl::co_spawn(through_port, connect(s, where, connect_ec));
+        ovl::socket moved(std::move(s));
+        through_port.run();
+        CHECK(!accept_ec);
+        CHECK(!connect_ec);
+        CHECK_EQ(moved.remote_endpoint().port(), where.port());
+    }
     // An object that outlives its context keeps its handle, and closes it later.
     {
         ovl::socket s;

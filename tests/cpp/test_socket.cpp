@@ -70,6 +70,26 @@ static ovl::task<> datagrams(ovl::io_context &ctx)
     CHECK_EQ(co_await b.recv_from(buffer, from), 8);
     CHECK(std::memcmp(buffer, "datagram", 8) == 0);
     CHECK_EQ(from.port(), a.local_endpoint().port());
+    // A datagram already waiting and longer than the buffer: WSARecvFrom finishes at once
+    // with WSAEMSGSIZE, a warning whose packet still comes through the port (the handle
+    // skips the port on success only). The receive waits for it and keeps the part that
+    // fitted; the coroutine is resumed once.
+    // (Under Wine 8.0 no packet comes for it, docs/cpp.md "Limits": skipped there.)
+    for (int round = 0; round < (ovl_test::under_wine() ? 0 : 20); ++round) {
+        CHECK_EQ(co_await a.send_to(std::as_bytes(std::span("0123456789", 10)), to_b), 10);
+        Sleep(10); // let it arrive, so that the receive finds it
+        std::byte part[4];
+        std::error_code truncated;
+        std::size_t n = co_await b.recv_from(part, from, truncated);
+        CHECK_EQ(truncated.value(), WSAEMSGSIZE);
+        CHECK(truncated == std::errc::message_size);
+        CHECK_EQ(n, 4);
+        CHECK(std::memcmp(part, "0123", 4) == 0);
+        WSABUF one = ovl::buffer(part, 4);
+        CHECK_EQ(co_await a.send_to(std::as_bytes(std::span("ab", 2)), to_b), 2);
+        Sleep(10);
+        CHECK_EQ(co_await b.recv(std::span<WSABUF>(&one, 1)), 2);
+    }
 }
 
 static ovl::task<> over_ipv6(ovl::io_context &ctx)
@@ -91,6 +111,28 @@ static ovl::task<> over_ipv6(ovl::io_context &ctx)
     CHECK_EQ(co_await client.send(std::as_bytes(std::span("six", 3))), 3);
     std::byte b[8];
     CHECK_EQ(co_await accepted.recv(b), 3);
+}
+
+// A connect awaitable made from a temporary endpoint and awaited later: it keeps its own
+// copy of the address (as the doc promises only for buffers and recv_from/send_to's
+// endpoints to need to outlive the co_await).
+[[gnu::noinline]] static void scribble()
+{
+    volatile char junk[4096];
+    for (auto &c : junk) c = 0x7f;
+}
+static ovl::task<> connect_from_temporary(ovl::io_context &ctx)
+{
+    auto listener = ovl::acceptor::listen(ctx, ovl::endpoint::loopback(0));
+    auto accepted = ovl::socket::tcp(ctx);
+    auto client = ovl::socket::tcp(ctx);
+    auto connect = client.connect(listener.local_endpoint());
+    scribble();
+    std::error_code ec;
+    auto accept = listener.accept(accepted, ec);
+    co_await ovl::when_all(std::move(accept), std::move(connect));
+    CHECK(!ec);
+    CHECK_EQ(client.remote_endpoint().port(), listener.local_endpoint().port());
 }
 
 static ovl::task<> refused(ovl::io_context &ctx)
@@ -126,6 +168,7 @@ int main()
     }
     ovl::sync_wait(ctx, datagrams(ctx));
     ovl::sync_wait(ctx, refused(ctx));
+    ovl::sync_wait(ctx, connect_from_temporary(ctx));
     ovl::sync_wait(ctx, over_ipv6(ctx));
     DeleteFileA(path.c_str());
     return ovl_test::finish();

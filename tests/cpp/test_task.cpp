@@ -165,6 +165,49 @@ static void combinators()
     CHECK(std::chrono::steady_clock::now() - start < 5s);
 }
 
+// sync_wait cut short by stop(): it throws, and the coroutine it spawned stays in the
+// context. Run again after restart(), that coroutine ends later: it must not write its
+// result into the frame of the sync_wait call that has returned.
+static ovl::task<long> slow_value(ovl::io_context &ctx)
+{
+    co_await ctx.sleep_for(100ms);
+    co_return 0x1234567;
+}
+static ovl::task<> stop_soon(ovl::io_context &ctx)
+{
+    co_await ctx.sleep_for(10ms);
+    ctx.stop();
+}
+[[gnu::noinline]] static bool cut_short(ovl::io_context &ctx)
+{
+    ovl::co_spawn(ctx, stop_soon(ctx));
+    try {
+        ovl::sync_wait(ctx, slow_value(ctx));
+    } catch (const std::system_error &e) {
+        return e.code() == std::errc::operation_canceled;
+    }
+    return false;
+}
+[[gnu::noinline]] static bool run_again_over(ovl::io_context &ctx)
+{
+    // Where cut_short's sync_wait frame was: a pattern that the late coroutine would spoil.
+    volatile long pattern[512];
+    for (auto &v : pattern) v = 0x5a5a5a5a;
+    ctx.restart();
+    ctx.run();
+    for (auto &v : pattern)
+        if (v != 0x5a5a5a5a) return false;
+    return true;
+}
+static void stopped_sync_wait()
+{
+    ovl::io_context ctx(1);
+    CHECK(cut_short(ctx));
+    CHECK_EQ(ctx.outstanding_work(), 1); // slow_value's wrapper, asleep
+    CHECK(run_again_over(ctx));
+    CHECK_EQ(ctx.outstanding_work(), 0);
+}
+
 int main()
 {
     tasks();
@@ -172,5 +215,6 @@ int main()
     concurrency_limit();
     sleeping();
     combinators();
+    stopped_sync_wait();
     return ovl_test::finish();
 }

@@ -67,7 +67,7 @@ public:
         case ERROR_DISK_FULL:
         case ERROR_HANDLE_DISK_FULL: e = std::errc::no_space_on_device; break;
         case ERROR_DIR_NOT_EMPTY: e = std::errc::directory_not_empty; break;
-        case ERROR_NOT_SUPPORTED:
+        case ERROR_NOT_SUPPORTED: e = std::errc::not_supported; break; // "the request is not supported": ENOTSUP
         case ERROR_CALL_NOT_IMPLEMENTED:
         case ERROR_INVALID_FUNCTION: e = std::errc::function_not_supported; break;
         case ERROR_BUSY:

@@ -20,6 +20,17 @@ namespace detail {
 constexpr DWORD issued_pending = ERROR_IO_PENDING; // a packet will come
 constexpr DWORD done_at_once = 0;                   // succeeded at once (a packet comes unless skipping)
 constexpr DWORD done_no_packet = 0xFFFFFFFFu;       // succeeded at once, no packet in any case
+constexpr DWORD done_warning = 0xFFFFFFFEu;         // ended at once with a warning: a packet comes in any case
+
+// A request that ends at once with a warning (STATUS_BUFFER_OVERFLOW: ERROR_MORE_DATA, or
+// a receive's WSAEMSGSIZE) has completed, not failed: its packet is queued even on a
+// handle that skips the port on success (that is for NT_SUCCESS statuses only).
+inline bool packet_comes(DWORD code, bool skip) noexcept
+{
+    return code == issued_pending || code == ERROR_MORE_DATA || code == done_warning || (code == done_at_once && !skip);
+}
+// A receive's result: a datagram cut short (WSAEMSGSIZE) is such a warning.
+inline DWORD receive_result(DWORD code) noexcept { return code == WSAEMSGSIZE ? done_warning : code; }
 
 struct io_canceller {
     operation *op;
@@ -80,7 +91,7 @@ public:
         const bool skip = skip_;
         DWORD n = 0;
         DWORD code = start_(static_cast<operation &>(*this), n);
-        if (code == issued_pending || (code == done_at_once && !skip)) {
+        if (packet_comes(code, skip)) {
             // From here on a runner may resume the coroutine at any time, unless the
             // handshake holds it back: without it, `this` must not be touched again.
             ctx->add_pending();
@@ -105,7 +116,10 @@ public:
     {
         callback_.reset();
         std::error_code ec;
-        if (error == ERROR_HANDLE_EOF) { // a read at or past the end: 0 bytes, as recv at a close
+        // A read at or past the end: 0 bytes, as recv at a close. Changes that did not fit
+        // (STATUS_NOTIFY_ENUM_DIR, a success status that GetOverlappedResult reports as
+        // ERROR_NOTIFY_ENUM_DIR): 0 bytes, read the directory again.
+        if (error == ERROR_HANDLE_EOF || error == ERROR_NOTIFY_ENUM_DIR) {
             error = 0;
             bytes = 0;
         }
@@ -115,8 +129,9 @@ public:
             finish_(ec);
         }
         report(ec, opts_.ec, what_);
-        // ERROR_MORE_DATA (a message longer than the buffer) still delivered `bytes`.
-        return ec && error != ERROR_MORE_DATA ? 0 : bytes;
+        // ERROR_MORE_DATA (a message longer than the buffer) or WSAEMSGSIZE (a datagram
+        // longer than the buffer) still delivered `bytes`.
+        return ec && error != ERROR_MORE_DATA && error != WSAEMSGSIZE ? 0 : bytes;
     }
 
 private:
@@ -590,10 +605,12 @@ public:
     template <class... O>
     auto connect(const endpoint &peer, O &&...o)
     {
-        const endpoint *to = &peer;
+        // A copy of the address: the call reads it when the awaitable is awaited, maybe
+        // after a temporary `peer` is gone (in the frame: still no allocation).
         return detail::make_op(
             *this, "ConnectEx", detail::make_options(std::forward<O>(o)...), detail::operation::socket,
-            [to](detail::operation &ov, DWORD &) -> DWORD {
+            [copy = peer](detail::operation &ov, DWORD &) -> DWORD {
+                const endpoint *to = &copy;
                 SOCKET s = reinterpret_cast<SOCKET>(ov.target);
                 static std::atomic<LPFN_CONNECTEX> connect_ex{nullptr};
                 LPFN_CONNECTEX f = connect_ex.load(std::memory_order_acquire);
@@ -613,8 +630,9 @@ public:
                 if (f(s, to->data(), to->length, nullptr, 0, nullptr, &ov)) return detail::done_at_once;
                 return static_cast<DWORD>(WSAGetLastError());
             },
-            [this](std::error_code &ec) {
-                if (setsockopt(native_socket(), SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, nullptr, 0) != 0)
+            // The SOCKET, not `this`: the object may be moved while the request runs.
+            [s = native_socket()](std::error_code &ec) {
+                if (setsockopt(s, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, nullptr, 0) != 0)
                     ec = make_win32_error(static_cast<DWORD>(WSAGetLastError()));
             });
     }
@@ -627,10 +645,10 @@ public:
         return detail::make_op(*this, "WSARecv", detail::make_options(std::forward<O>(o)...),
                                detail::operation::socket, [buffers](detail::operation &ov, DWORD &bytes) -> DWORD {
                                    DWORD n = 0, flags = 0;
-                                   return detail::wsa_issue_result(
+                                   return detail::receive_result(detail::wsa_issue_result(
                                        WSARecv(reinterpret_cast<SOCKET>(ov.target), buffers.data(),
                                                static_cast<DWORD>(buffers.size()), &n, &flags, &ov, nullptr),
-                                       bytes, n);
+                                       bytes, n));
                                });
     }
     template <class... O>
@@ -639,9 +657,9 @@ public:
         return detail::make_op(*this, "WSARecv", detail::make_options(std::forward<O>(o)...),
                                detail::operation::socket, [b = buffer(into)](detail::operation &ov, DWORD &bytes) mutable -> DWORD {
                                    DWORD n = 0, flags = 0;
-                                   return detail::wsa_issue_result(
+                                   return detail::receive_result(detail::wsa_issue_result(
                                        WSARecv(reinterpret_cast<SOCKET>(ov.target), &b, 1, &n, &flags, &ov, nullptr),
-                                       bytes, n);
+                                       bytes, n));
                                });
     }
     template <class... O>
@@ -677,10 +695,10 @@ public:
                                detail::operation::socket,
                                [b = buffer(into), f = &from](detail::operation &ov, DWORD &bytes) mutable -> DWORD {
                                    DWORD n = 0, flags = 0;
-                                   return detail::wsa_issue_result(WSARecvFrom(reinterpret_cast<SOCKET>(ov.target), &b,
-                                                                               1, &n, &flags, f->data(), &f->length,
-                                                                               &ov, nullptr),
-                                                                   bytes, n);
+                                   return detail::receive_result(detail::wsa_issue_result(
+                                       WSARecvFrom(reinterpret_cast<SOCKET>(ov.target), &b, 1, &n, &flags, f->data(),
+                                                   &f->length, &ov, nullptr),
+                                       bytes, n));
                                });
     }
     template <class... O>

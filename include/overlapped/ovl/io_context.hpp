@@ -73,6 +73,10 @@ struct operation : OVERLAPPED {
             DWORD flags = 0;
             if (!WSAGetOverlappedResult(reinterpret_cast<SOCKET>(target), this, &n, FALSE, &flags))
                 error = static_cast<DWORD>(WSAGetLastError());
+            // The socket was closed (close() cancels its requests) before its packet was
+            // read: the status is still in the OVERLAPPED, which GetOverlappedResult reads
+            // without the handle once the request has ended.
+            if (error == WSAENOTSOCK && !GetOverlappedResult(target, this, &n, FALSE)) error = GetLastError();
         } else if (!GetOverlappedResult(target, this, &n, FALSE)) {
             error = GetLastError();
         }
@@ -308,7 +312,7 @@ public:
     io_object() noexcept = default;
     io_object(io_object &&other) noexcept
         : h_(std::exchange(other.h_, nullptr)), ctx_(std::exchange(other.ctx_, nullptr)),
-          skip_(other.skip_), socket_(other.socket_)
+          skip_(other.skip_), socket_(other.socket_), winsock_(std::exchange(other.winsock_, false))
     {
         if (ctx_ != nullptr) ctx_->replace_object(&other, this);
     }
@@ -320,6 +324,7 @@ public:
             ctx_ = std::exchange(other.ctx_, nullptr);
             skip_ = other.skip_;
             socket_ = other.socket_;
+            winsock_ = std::exchange(other.winsock_, false);
             if (ctx_ != nullptr) ctx_->replace_object(&other, this);
         }
         return *this;
@@ -341,8 +346,9 @@ public:
         if (h_ != nullptr) CancelIoEx(h_, nullptr);
     }
 
-    // Closes the handle (closesocket for a socket) once; pending requests end with
-    // ERROR_OPERATION_ABORTED.
+    // Closes the handle (closesocket for a socket) once; pending requests end with an
+    // error (the device's: a socket's receive ERROR_CONNECTION_ABORTED, a pipe's read
+    // ERROR_BROKEN_PIPE, most others ERROR_OPERATION_ABORTED).
     void close() noexcept
     {
         if (h_ == nullptr) return;
@@ -353,6 +359,7 @@ public:
             closesocket(reinterpret_cast<SOCKET>(h));
         else
             CloseHandle(h);
+        if (std::exchange(winsock_, false)) WSACleanup();
     }
 
 protected:
@@ -386,6 +393,7 @@ private:
     io_context *ctx_ = nullptr;
     bool skip_ = false;
     bool socket_ = false;
+    bool winsock_ = false;      // a socket that outlived its context holds a WSAStartup of its own
     io_object *prev_ = nullptr; // in the context's list, under its lock
     io_object *next_ = nullptr;
 };
@@ -647,7 +655,9 @@ inline void io_context::shutdown() noexcept
         std::lock_guard<std::mutex> guard(groups_lock_);
         groups_.clear();
     }
-    // Objects that outlive the context keep their handles, bound to nothing.
+    // Objects that outlive the context keep their handles, bound to nothing. A socket
+    // keeps Winsock started for itself: the context's WSACleanup, if the process's last,
+    // would destroy it.
     {
         std::lock_guard<std::mutex> lock(objects_lock_);
         while (objects_ != nullptr) {
@@ -655,6 +665,8 @@ inline void io_context::shutdown() noexcept
             objects_ = o->next_;
             o->prev_ = o->next_ = nullptr;
             o->ctx_ = nullptr;
+            WSADATA data;
+            if (o->socket_ && !o->winsock_) o->winsock_ = WSAStartup(MAKEWORD(2, 2), &data) == 0;
         }
     }
     CloseHandle(port_);
@@ -721,36 +733,35 @@ void detach(io_context &ctx, Awaitable awaitable)
 }
 
 // Runs ctx until `awaitable` and everything else spawned has ended; returns its result
-// (or rethrows its exception).
+// (or rethrows its exception). Cut short by stop(), it throws ERROR_OPERATION_ABORTED; the
+// coroutine it spawned stays in the context, with the outcome in a state of its own (not
+// in this call's frame, which is gone by the time a later run() ends it).
 template <class Awaitable>
 auto sync_wait(io_context &ctx, Awaitable awaitable) -> detail::await_result_t<Awaitable>
 {
     using result_t = detail::await_result_t<Awaitable>;
-    std::exception_ptr failure;
-    if constexpr (std::is_void_v<result_t>) {
-        co_spawn(ctx, [](Awaitable a, std::exception_ptr &f) -> task<> {
-            try {
+    using value_t = std::conditional_t<std::is_void_v<result_t>, bool, result_t>;
+    struct state_t {
+        std::exception_ptr failure;
+        std::optional<value_t> result;
+    };
+    auto state = std::make_shared<state_t>();
+    co_spawn(ctx, [](Awaitable a, std::shared_ptr<state_t> s) -> task<> {
+        try {
+            if constexpr (std::is_void_v<result_t>) {
                 co_await std::move(a);
-            } catch (...) {
-                f = std::current_exception();
+                s->result.emplace(true);
+            } else {
+                s->result.emplace(co_await std::move(a));
             }
-        }(std::move(awaitable), failure));
-        ctx.run();
-        if (failure) std::rethrow_exception(failure);
-    } else {
-        std::optional<result_t> result;
-        co_spawn(ctx, [](Awaitable a, std::optional<result_t> &r, std::exception_ptr &f) -> task<> {
-            try {
-                r.emplace(co_await std::move(a));
-            } catch (...) {
-                f = std::current_exception();
-            }
-        }(std::move(awaitable), result, failure));
-        ctx.run();
-        if (failure) std::rethrow_exception(failure);
-        if (!result) throw std::system_error(make_win32_error(ERROR_OPERATION_ABORTED), "sync_wait");
-        return std::move(*result);
-    }
+        } catch (...) {
+            s->failure = std::current_exception();
+        }
+    }(std::move(awaitable), state));
+    ctx.run();
+    if (state->failure) std::rethrow_exception(state->failure);
+    if (!state->result) throw std::system_error(make_win32_error(ERROR_OPERATION_ABORTED), "sync_wait");
+    if constexpr (!std::is_void_v<result_t>) return std::move(*state->result);
 }
 
 // -- post, wait, sleep_for ---------------------------------------------------------------
