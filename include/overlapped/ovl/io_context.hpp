@@ -197,7 +197,9 @@ public:
     // Makes every run() return after the completions it has taken.
     void stop() noexcept
     {
-        stopped_.store(true, std::memory_order_release);
+        // seq_cst here and in run_loop: a store then a load on each side (Dekker), so one
+        // of the two sees the other (stop sees the runner, or the runner sees the stop).
+        stopped_.store(true, std::memory_order_seq_cst);
         wake_runners();
     }
     bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
@@ -243,7 +245,7 @@ public:
 private:
     void wake_runners() noexcept
     {
-        long n = runners_.load(std::memory_order_acquire);
+        long n = runners_.load(std::memory_order_seq_cst);
         for (long i = 0; i < n; ++i) PostQueuedCompletionStatus(port_, 0, detail::key_wake, nullptr);
     }
 
@@ -259,9 +261,9 @@ private:
 
     void run_loop()
     {
-        runners_.fetch_add(1, std::memory_order_acq_rel);
+        runners_.fetch_add(1, std::memory_order_seq_cst);
         OVERLAPPED_ENTRY entries[64];
-        while (!stopped_.load(std::memory_order_acquire) && work_.load(std::memory_order_acquire) > 0) {
+        while (!stopped_.load(std::memory_order_seq_cst) && work_.load(std::memory_order_seq_cst) > 0) {
             ULONG count = 0;
             if (!GetQueuedCompletionStatusEx(port_, entries, 64, &count, INFINITE, FALSE)) break;
             for (ULONG i = 0; i < count; ++i) dispatch(entries[i]);
@@ -278,7 +280,7 @@ public:
     // A spawned coroutine ended (its frame is gone).
     void work_done() noexcept
     {
-        if (work_.fetch_sub(1, std::memory_order_acq_rel) == 1) wake_runners();
+        if (work_.fetch_sub(1, std::memory_order_seq_cst) == 1) wake_runners();
     }
     void root_started(detail::root_link *link) noexcept
     {
