@@ -56,9 +56,12 @@ static ovl::task<> pending_accept(ovl::io_context &ctx)
     co_await listener.accept(into);
 }
 
+// Stops once every coroutine has started (the sockets' accept and connect may take a
+// while on a loaded machine), or after 10 s, when the frame count below fails.
 static ovl::task<> stopper(ovl::io_context &ctx)
 {
-    co_await ctx.sleep_for(100ms);
+    co_await ctx.sleep_for(20ms);
+    for (int i = 0; i < 1000 && made.load() < 4 + 21 + 1 + 1; ++i) co_await ctx.sleep_for(10ms);
     ctx.stop();
 }
 
