@@ -20,48 +20,50 @@ fi
 
 passed=0
 failed=0
-for source in "$here"/win32/test_*.c; do
-    name=$(basename "$source" .c)
-    exe="$out/$name.exe"
-    if ! x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror -I"$here/win32" "$source" -o "$exe" -lws2_32 -lmswsock >"$out/$name.build.log" 2>&1; then
-        echo "FAIL $name (mingw build)"
-        cat "$out/$name.build.log"
-        failed=$((failed + 1))
-        continue
-    fi
-    timeout 300 wine "$exe" >"$out/$name.log" 2>&1
-    rc=$?
-    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -1)
+# check NAME LOG RUN...: runs RUN (output to LOG) and counts the program as passed when it
+# exits 0 with a summary line.
+check() {
+    local name=$1 log=$2
+    shift 2
+    timeout 300 "$@" >"$log" 2>&1
+    local rc=$?
+    local last
+    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     if [ $rc -eq 0 ] && [ -n "$last" ]; then
         echo "ok   $name: $last"
         passed=$((passed + 1))
     else
         echo "FAIL $name (exit $rc): ${last:-no summary line}"
-        grep -E '^FAIL' "$out/$name.log" | head -20
+        grep -E '^FAIL' "$log" | head -20
         failed=$((failed + 1))
     fi
+}
+# build NAME COMPILER...: compiles (output to NAME.build.log); false, counted, on failure.
+build() {
+    local name=$1
+    shift
+    if ! "$@" >"$out/$name.build.log" 2>&1; then
+        echo "FAIL $name (mingw build)"
+        cat "$out/$name.build.log"
+        failed=$((failed + 1))
+        return 1
+    fi
+}
+
+for source in "$here"/win32/test_*.c; do
+    name=$(basename "$source" .c)
+    exe="$out/$name.exe"
+    build "$name" x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror -I"$here/win32" "$source" -o "$exe" \
+        -lws2_32 -lmswsock || continue
+    check "$name" "$out/$name.log" wine "$exe"
 done
 
 # The SDK-style IOCP server (tests/sdk_sample): built with mingw g++ and driven by its
 # run.sh, which ends with its own "N passed, M failed".
 name=sdk_sample
-if ! x86_64-w64-mingw32-g++ -std=c++17 -O1 -Wall -Wno-unknown-pragmas -Werror "$here/sdk_sample/iocpserver.cpp" \
-        -o "$out/iocpserver.exe" -lws2_32 -lmswsock >"$out/$name.build.log" 2>&1; then
-    echo "FAIL $name (mingw build)"
-    cat "$out/$name.build.log"
-    failed=$((failed + 1))
-else
-    timeout 300 bash "$here/sdk_sample/run.sh" wine "$out/iocpserver.exe" >"$out/$name.log" 2>&1
-    rc=$?
-    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -1)
-    if [ $rc -eq 0 ] && [ -n "$last" ]; then
-        echo "ok   $name: $last"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $name (exit $rc): ${last:-no summary line}"
-        grep -E '^FAIL' "$out/$name.log" | head -20
-        failed=$((failed + 1))
-    fi
+if build "$name" x86_64-w64-mingw32-g++ -std=c++17 -O1 -Wall -Wno-unknown-pragmas -Werror \
+        "$here/sdk_sample/iocpserver.cpp" -o "$out/iocpserver.exe" -lws2_32 -lmswsock; then
+    check "$name" "$out/$name.log" bash "$here/sdk_sample/run.sh" wine "$out/iocpserver.exe"
 fi
 
 # The C++20 layer's tests (tests/cpp): the header uses only Win32, so mingw-w64's own
@@ -69,24 +71,9 @@ fi
 for source in "$here"/cpp/test_*.cpp; do
     name=cpp_$(basename "$source" .cpp)
     exe="$out/$name.exe"
-    if ! x86_64-w64-mingw32-g++-posix -std=c++20 -O2 -Wall -Wextra -Werror -I"$here/../include" -I"$here/cpp" \
-            "$source" -o "$exe" -static -lws2_32 -lmswsock >"$out/$name.build.log" 2>&1; then
-        echo "FAIL $name (mingw build)"
-        cat "$out/$name.build.log"
-        failed=$((failed + 1))
-        continue
-    fi
-    timeout 300 wine "$exe" >"$out/$name.log" 2>&1
-    rc=$?
-    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -1)
-    if [ $rc -eq 0 ] && [ -n "$last" ]; then
-        echo "ok   $name: $last"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $name (exit $rc): ${last:-no summary line}"
-        grep -E '^FAIL' "$out/$name.log" | head -20
-        failed=$((failed + 1))
-    fi
+    build "$name" x86_64-w64-mingw32-g++-posix -std=c++20 -O2 -Wall -Wextra -Werror -I"$here/../include" \
+        -I"$here/cpp" "$source" -o "$exe" -static -lws2_32 -lmswsock || continue
+    check "$name" "$out/$name.log" wine "$exe"
 done
 
 timeout 60 wineserver -k >/dev/null 2>&1 || true
