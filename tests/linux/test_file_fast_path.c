@@ -297,7 +297,14 @@ static void test_tty(void)
     CHECK(memcmp(buffer, "key", 3) == 0);
 
     CHECK_EQ(write(master, "typed", 5), 5);
-    Sleep(50); /* the line discipline passes it on */
+    /* The line discipline passes it on from a kernel worker: wait until the terminal has
+     * it (a fixed sleep was too short on a loaded machine). */
+    if (descriptor >= 0) {
+        struct pollfd ready = {descriptor, POLLIN, 0};
+        CHECK_EQ(poll(&ready, 1, 10000), 1);
+    } else {
+        Sleep(200);
+    }
     make_overlapped(&ov, 0, event);
     bytes = 0;
     CHECK(ReadFile(tty, buffer, sizeof(buffer), &bytes, &ov));
