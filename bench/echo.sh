@@ -82,23 +82,16 @@ if [ -x "$ours" ]; then
 else
     echo "# echo benchmarks: $ours is not built yet: no 'ours' column"
 fi
-for anchor in epoll uring asio; do
-    if [ -x "$build/bench/echo_$anchor" ]; then
-        servers+=("$anchor")
-        command[$anchor]="$build/bench/echo_$anchor -t 2 -q"
-    else
-        echo "# echo benchmarks: $build/bench/echo_$anchor is not built: no '$anchor' column"
-    fi
-done
-# The modern layers (issue 16) and their anchor: columns when built.
-declare -A modern_path=([coro]=$build/examples/cpp/echo_server [tpio]=$build/bench/echo_threadpool
-                        [asio_coro]=$build/bench/echo_asio_coro)
-for name in coro tpio asio_coro; do
-    if [ -x "${modern_path[$name]}" ]; then
+# The native anchors, and the modern layers of issue 16 with their anchor: columns when built.
+declare -A column_path=([epoll]=$build/bench/echo_epoll [uring]=$build/bench/echo_uring
+                        [asio]=$build/bench/echo_asio [coro]=$build/examples/cpp/echo_server
+                        [tpio]=$build/bench/echo_threadpool [asio_coro]=$build/bench/echo_asio_coro)
+for name in epoll uring asio coro tpio asio_coro; do
+    if [ -x "${column_path[$name]}" ]; then
         servers+=("$name")
-        command[$name]="${modern_path[$name]} -t 2 -q"
+        command[$name]="${column_path[$name]} -t 2 -q"
     else
-        echo "# echo benchmarks: ${modern_path[$name]} is not built: no '$name' column"
+        echo "# echo benchmarks: ${column_path[$name]} is not built: no '$name' column"
     fi
 done
 if [ -n "$only_servers" ]; then
