@@ -312,12 +312,19 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     if (disposition == TRUNCATE_EXISTING || (disposition == CREATE_ALWAYS && *existed))
         if (ftruncate(descriptor, 0) != 0) { /* reported by the first write */ }
 
+    // Reads do not update a file's last-access time, as on Windows, where NTFS keeps
+    // last-access updates off by default (docs/research/windows-fast-path.md): O_NOATIME,
+    // which Linux allows the file's owner (and root), also spares every read the
+    // kernel's access-time check. F_SETFL takes only the status flags; the others in
+    // `base` are ignored.
+    bool no_atime = S_ISREG(status.st_mode) && (geteuid() == 0 || status.st_uid == geteuid());
+    int status_flags = (base & O_APPEND) | (no_atime ? O_NOATIME : 0);
+    if (no_atime && fcntl(descriptor, F_SETFL, status_flags) != 0) status_flags &= ~O_NOATIME;
     bool direct = false;
     if (flags & FILE_FLAG_NO_BUFFERING) {
-        int current = fcntl(descriptor, F_GETFL);
         // Some file systems (tmpfs) refuse O_DIRECT: the handle then stays buffered,
         // with the same alignment rules (docs/deviations.md).
-        if (current >= 0) direct = fcntl(descriptor, F_SETFL, current | O_DIRECT) == 0;
+        direct = fcntl(descriptor, F_SETFL, status_flags | O_DIRECT) == 0;
     }
     if (flags & FILE_FLAG_SEQUENTIAL_SCAN) posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL);
     if (flags & FILE_FLAG_RANDOM_ACCESS) posix_fadvise(descriptor, 0, 0, POSIX_FADV_RANDOM);
