@@ -20,6 +20,7 @@
 #include "common/errors.h"
 #include "drivers/dir_watch.h"
 #include "drivers/ioctl.h"
+#include "engine/attempt.h"
 #include "engine/interrupt.h"
 #include "io/request.h"
 
@@ -346,6 +347,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = true;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
+    device->fast_io = device->kind_ == engine::OpKind::File && device->alignment_ == 1 && !device->is_directory_;
     device->lock.unlock();
     return device;
 }
@@ -375,6 +377,7 @@ FileDevice* FileDevice::adopt(int descriptor, ACCESS_MASK access, DWORD flags, D
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = false;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
+    device->fast_io = device->kind_ == engine::OpKind::File && !device->is_directory_;
     device->lock.unlock();
     return device;
 }
@@ -463,6 +466,21 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
         return io::Next::Engine;
     }
     return Device::step(request, outcome);
+}
+
+bool FileDevice::fast_transfer(const io::Transfer& transfer, int* result)
+{
+    // `fast_io` is set for buffered files only (open, adopt): NO_BUFFERING requests
+    // pend, as on Windows. An append-only handle's writes land at the end whatever the
+    // offset: they take the request path, as do transfers of nothing.
+    *result = kNotTried;
+    uint8_t direction = transfer.write ? 2 : 1;
+    if (transfer.length == 0 || (nowait_refused_.load(std::memory_order_relaxed) & direction) != 0) return false;
+    if (transfer.write && (access_ & FILE_APPEND_DATA) && !(access_ & FILE_WRITE_DATA)) return false;
+    *result = engine::attempt_at(descriptor_, transfer.write, transfer.buffer, transfer.length, transfer.offset);
+    // Anything short of the whole transfer (the page cache or the file ends, the file
+    // system refuses RWF_NOWAIT) goes on as the request's first attempt (step()).
+    return *result >= 0 && static_cast<DWORD>(*result) == transfer.length;
 }
 
 DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done)

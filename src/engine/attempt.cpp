@@ -18,6 +18,16 @@ bool is_socket_op(const Op* op)
            op->code == OpCode::Connect || op->code == OpCode::Poll;
 }
 
+// preadv2/pwritev2 at `offset` (-1: the stream's own position), made directly: glibc's
+// wrappers add cancellation-point bookkeeping we never use. (The offset travels as two
+// halves, low first.)
+ssize_t transfer_vectors(int descriptor, bool read, const iovec* vectors, int count, off_t offset, int flags)
+{
+    long number = read ? SYS_preadv2 : SYS_pwritev2;
+    return syscall(number, descriptor, vectors, count, static_cast<unsigned long>(offset),
+                   static_cast<unsigned long>(static_cast<uint64_t>(offset) >> 32), flags);
+}
+
 // A read or write at the offset (files) or in order (streams).
 int transfer(Op* op, bool nowait)
 {
@@ -30,12 +40,7 @@ int transfer(Op* op, bool nowait)
         count = static_cast<int>(op->length);
     }
     off_t offset = op->kind == OpKind::Stream ? -1 : static_cast<off_t>(op->offset);
-    int flags = nowait ? RWF_NOWAIT : 0;
-    // The system calls themselves: glibc's wrappers add cancellation-point bookkeeping
-    // we never use. (The offset travels as two halves, low first.)
-    long number = read ? SYS_preadv2 : SYS_pwritev2;
-    ssize_t done = syscall(number, op->descriptor, vectors, count, static_cast<unsigned long>(offset),
-                           static_cast<unsigned long>(static_cast<uint64_t>(offset) >> 32), flags);
+    ssize_t done = transfer_vectors(op->descriptor, read, vectors, count, offset, nowait ? RWF_NOWAIT : 0);
     if (done < 0 && errno == EOPNOTSUPP && nowait && op->kind == OpKind::Stream) {
         // Streams that cannot be asked per call (FIFOs opened by name, for one) are made
         // non-blocking for good: an overlapped handle only ever does I/O through us.
@@ -120,6 +125,13 @@ size_t requested_length(const Op* op)
         return total;
     }
     return op->length;
+}
+
+int attempt_at(int descriptor, bool write, void* buffer, uint32_t length, uint64_t offset)
+{
+    iovec single{buffer, length};
+    ssize_t done = transfer_vectors(descriptor, !write, &single, 1, static_cast<off_t>(offset), RWF_NOWAIT);
+    return done >= 0 ? static_cast<int>(done) : -errno;
 }
 
 int attempt(Op* op, bool nowait, bool probe)

@@ -26,4 +26,10 @@ size_t requested_length(const Op* op);
 // request just as the receive is posted); poll() takes no lock.
 int attempt(Op* op, bool nowait, bool probe = false);
 
+// A read (or write) of `length` bytes at `offset` of a file, without waiting
+// (RWF_NOWAIT), for a driver's fast I/O path (io::Device::fast_transfer): the bytes
+// transferred (fewer where the page cache or the file ends), -EAGAIN if it would wait,
+// -EOPNOTSUPP if the file system does not take RWF_NOWAIT, or another -errno.
+int attempt_at(int descriptor, bool write, void* buffer, uint32_t length, uint64_t offset);
+
 }  // namespace overlapped::engine

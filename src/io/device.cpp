@@ -24,7 +24,14 @@ void Device::reset_device()
     lanes[1] = LaneState{};
     signaled_ = true;
     notification_modes = 0;
+    fast_io = false;
     blocked_.clear();
+}
+
+bool Device::fast_transfer(const Transfer&, int* result)
+{
+    *result = kNotTried;
+    return false;
 }
 
 void Device::blocked_leave(kernel::ThreadState* self)

@@ -45,6 +45,9 @@ struct Plan {
     bool attempt_now = false;
     // prepare() did the work itself; `result` is what the operation gave (as Op::result).
     bool done_now = false;
+    // The fast I/O path already tried the operation (Device::fast_transfer): `result` is
+    // what the try gave, taken as the request's first attempt.
+    bool tried = false;
     int result = 0;
 };
 
@@ -88,6 +91,17 @@ public:
     // go of what prepare() or step() took.
     virtual void finish(Request*) {}
 
+    // The fast I/O path (Windows' FastIoRead/FastIoWrite: the I/O manager asks the
+    // driver before it builds a request; io::submit_and_unlock). Without `lock`, with a
+    // reference held by the caller: a driver that set `fast_io` may try a plain transfer
+    // (no segments, no driver request) in the calling thread, without waiting. True: it
+    // did the whole transfer, *result bytes; the I/O manager delivers it as a request
+    // finished at once, with no request object. False: the request path follows, and
+    // *result is what the try gave (as Op::result: bytes, -EAGAIN, -errno), which the
+    // request's first step sees as its own attempt's (Plan::tried), or kNotTried.
+    static constexpr int kNotTried = -0x7fffffff;
+    virtual bool fast_transfer(const Transfer& transfer, int* result);
+
     // A transfer on a handle opened without FILE_FLAG_OVERLAPPED (ReadFile/WriteFile with
     // no OVERLAPPED, or one only for the offset): done now, in the calling thread, at the
     // file pointer or (at_offset) at transfer.offset. Returns ERROR_SUCCESS or the error;
@@ -112,6 +126,7 @@ public:
     bool signaled_ = true;
     UCHAR notification_modes = 0;  // FILE_SKIP_* (SetFileCompletionNotificationModes)
     bool registered = false;       // in the I/O manager's device set
+    bool fast_io = false;          // the driver's: fast_transfer() may finish a transfer
 
 protected:
     explicit Device(kernel::ObjectType type) : Object(type) {}

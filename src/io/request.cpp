@@ -144,6 +144,9 @@ constexpr uint32_t kQueueDepth = 448;
 
 struct Manager {
     std::once_flag started;
+    // Set (release) once the process queue is up: start()'s test on every request is
+    // then one load, not a call_once.
+    std::atomic<bool> running{false};
     engine::Queue* process_queue = nullptr;
     std::mutex port_queues_mutex;
     std::vector<PortQueue*> port_queues;  // never shrinks (ports are pooled)
@@ -173,12 +176,14 @@ void drain_at_exit();
 bool start()
 {
     Manager& m = manager();
+    if (m.running.load(std::memory_order_acquire)) return true;
     std::call_once(m.started, [&] {
         m.process_queue = engine::create_queue(kQueueDepth);
         if (m.process_queue == nullptr) return;
         kernel::thread_exit_hook.store(&thread_exit, std::memory_order_release);
         std::thread(completion_thread).detach();
         std::atexit(drain_at_exit);
+        m.running.store(true, std::memory_order_release);
     });
     return m.process_queue != nullptr;
 }
@@ -525,17 +530,22 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
     Device* device = request->device;
     engine::Op* op = &request->op;
     bool have_result = false;
+    bool from_attempt = false;  // the result came from a try in this thread (the fast I/O path's)
     if (request->plan.done_now) {
         request->plan.done_now = false;
         op->result = request->plan.result;
         have_result = true;
+    } else if (request->plan.tried) {
+        request->plan.tried = false;
+        op->result = request->plan.result;
+        have_result = from_attempt = true;
     }
     for (;;) {
         if (have_result)
-            request->attempted = false;
+            request->attempted = from_attempt;
         else if (!request->plan.attempt_now || !try_now(request))
             break;
-        have_result = false;
+        have_result = from_attempt = false;
         Outcome outcome;
         Next next = device->step(request, &outcome);
         if (next == Next::Engine) {
@@ -749,8 +759,78 @@ Submitted submit(Device* device, const Transfer& transfer, OVERLAPPED* overlappe
     return submit_and_unlock(device, transfer, overlapped, routine, event);
 }
 
+namespace {
+
+Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event,
+                        int tried = Device::kNotTried);
+
+// Delivers a transfer the driver's fast_transfer() finished, as deliver() delivers a
+// request finished at once: the OVERLAPPED, the device's signal (reset by the issue, set
+// by the completion, unless FILE_SKIP_SET_EVENT_ON_HANDLE), hEvent, and the port's
+// packet unless FILE_SKIP_COMPLETION_PORT_ON_SUCCESS or hEvent's low bit. The caller
+// holds a reference to the device (which keeps the binding, and so the port).
+Submitted deliver_fast(Device* device, OVERLAPPED* overlapped, kernel::EventObject* event, DWORD bytes)
+{
+    kernel::CompletionPort* port = nullptr;
+    ULONG_PTR key = 0;
+    {
+        kernel::WakeList wake;
+        device->lock.lock();
+        write_result(overlapped, STATUS_SUCCESS, bytes);
+        if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) {
+            device->signaled_ = true;
+            if (device->has_waiters()) device->signal_waiters(wake);
+        } else {
+            device->signaled_ = false;  // the issue's reset
+        }
+        bool no_port = reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & 1;
+        if (!no_port && !(device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+            port = device->port();
+            key = device->key();
+        }
+        device->lock.unlock();
+    }
+    if (event != nullptr) {
+        set_event(event);
+        event->release_reference();
+    }
+    if (port != nullptr) post_packet(port, {key, overlapped, STATUS_SUCCESS, bytes});
+    return {ERROR_SUCCESS, STATUS_SUCCESS, bytes, 0};
+}
+
+}  // namespace
+
 Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
                             LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event)
+{
+    // The fast I/O path: no request object for a plain transfer the driver finishes at
+    // once in this thread (a cached read). A completion routine always takes the
+    // request path (its APC belongs to the request's delivery).
+    if (device->fast_io && routine == nullptr && transfer.segments == nullptr && transfer.driver_request == nullptr &&
+        fast_path_enabled()) {
+        device->add_reference();
+        device->lock.unlock();
+        int result = 0;
+        Submitted submitted;
+        if (device->fast_transfer(transfer, &result)) {
+            submitted = deliver_fast(device, overlapped, event, static_cast<DWORD>(result));
+        } else {
+            device->lock.lock();
+            submitted = submit_locked(device, transfer, overlapped, routine, event, result);
+        }
+        device->release_reference();
+        return submitted;
+    }
+    return submit_locked(device, transfer, overlapped, routine, event);
+}
+
+namespace {
+
+// submit_and_unlock()'s request path; `tried`: what the fast I/O path's try gave, or
+// Device::kNotTried.
+Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event, int tried)
 {
     if (!start()) {
         device->lock.unlock();
@@ -793,6 +873,17 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     }
 
     DWORD error = device->prepare(prepared, request, &request->plan);
+    if (error == ERROR_SUCCESS && tried != Device::kNotTried && request->plan.attempt_now) {
+        // The fast I/O path tried it already: one that would have waited goes to the
+        // engine (trying again at once would only start the same read-ahead again),
+        // anything else is the request's first attempt.
+        if (tried == -EAGAIN || tried == -EINTR) {
+            request->plan.attempt_now = false;
+        } else {
+            request->plan.tried = true;
+            request->plan.result = tried;
+        }
+    }
     kernel::CompletionPort* port = device->port();
     if (error == ERROR_SUCCESS && routine != nullptr && port != nullptr) error = ERROR_INVALID_PARAMETER;
     PortQueue* queue = nullptr;
@@ -855,6 +946,8 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     while (next != nullptr) next = run(next, false, nullptr);
     return submitted;
 }
+
+}  // namespace
 
 bool submit_internal(engine::Op* op)
 {
