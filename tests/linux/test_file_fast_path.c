@@ -316,6 +316,44 @@ static void test_tty(void)
     close(master);
 }
 
+/* Reads leave the last-access time alone, as NTFS does by default (Windows keeps
+ * last-access updates off): the library opens files with O_NOATIME where Linux lets it
+ * (the file's owner, root). An access time a year old would otherwise be updated by
+ * the first read under the default relatime mount option. */
+static void test_reads_keep_access_time(void)
+{
+    TEST("reads, at once and pending, leave the last-access time alone");
+    struct stat before;
+    CHECK(stat(path, &before) == 0);
+    if (before.st_uid != geteuid() && geteuid() != 0) {
+        tl_skipped++;
+        printf("SKIP: the test file is not ours\n");
+        return;
+    }
+    struct timespec times[2] = {{before.st_atim.tv_sec - 366 * 24 * 3600, 0}, {0, UTIME_OMIT}};
+    CHECK(utimensat(AT_FDCWD, path, times, 0) == 0);
+    HANDLE file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static unsigned char buffer[BLOCK];
+    OVERLAPPED ov;
+    for (int i = 0; i < 4; ++i) {
+        make_overlapped(&ov, (ULONGLONG)i * BLOCK, event);
+        DWORD bytes = 0;
+        if (!ReadFile(file, buffer, BLOCK, &bytes, &ov)) {
+            CHECK_ERROR(ERROR_IO_PENDING);
+            CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        }
+        CHECK_EQ(bytes, BLOCK);
+    }
+    CloseHandle(event);
+    CloseHandle(file);
+    struct stat after;
+    CHECK(stat(path, &after) == 0);
+    CHECK_EQ((long long)after.st_atim.tv_sec, (long long)times[0].tv_sec);
+}
+
 int main(void)
 {
     snprintf(path, sizeof(path), "ovl-fast-path-%d.dat", (int)getpid());
@@ -330,6 +368,7 @@ int main(void)
         printf("SKIP: this file system refuses RWF_NOWAIT reads or keeps its pages: every read pends\n");
     }
     test_end_of_file();
+    test_reads_keep_access_time();
     test_no_buffering();
     test_fifo_never_blocks_the_caller();
     test_tty();
