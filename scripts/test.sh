@@ -14,6 +14,13 @@ root=$(pwd)
 bash scripts/install-deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
 
 jobs=$(nproc 2>/dev/null || echo 2)
+# Tests run side by side, two per processor: most of their time is spent waiting
+# (time-outs, sleeps, a child process), not computing; a run of the release suite
+# went from 110 s one at a time to 30 s, TSan's from 170 s to 58 s, with no failures in
+# 8 runs on 2 processors. Their timing checks leave room for a busy machine (a wait of
+# 250 ms is checked against seconds, not milliseconds). OVERLAPPED_TEST_JOBS=1 runs
+# them one at a time again.
+test_jobs=${OVERLAPPED_TEST_JOBS:-$((jobs * 2))}
 total_passed=0
 total_failed=0
 summary=()
@@ -35,10 +42,8 @@ run_ctest() {  # name dir env [launcher]: one ctest run of a built configuration
     local name=$1 dir=$2 test_env=$3 launcher=${4:-}
     echo "=== $name: ctest"
     local log="build/$name.ctest.log"
-    # One test at a time: several tests order threads with short sleeps, and a
-    # second test competing for the two processors would make them flaky.
     # shellcheck disable=SC2086
-    (cd "$dir" && env $test_env $launcher ctest --output-on-failure --timeout 300) 2>&1 | tee "$log"
+    (cd "$dir" && env $test_env $launcher ctest -j "$test_jobs" --output-on-failure --timeout 300) 2>&1 | tee "$log"
     local passed failed
     passed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' "$log")
     failed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Failed|Timeout|Not Run)' "$log")
