@@ -61,6 +61,37 @@ static DWORD run_shell(const char *command, BOOL inherit, HANDLE input)
     return code;
 }
 
+/* Whether `pid` is gone or at least not a zombie (reaped), within `milliseconds`. */
+static int reaped_within(DWORD pid, DWORD milliseconds)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%lu/stat", (unsigned long)pid);
+    for (DWORD start = GetTickCount();;) {
+        FILE *stat_file = fopen(path, "r");
+        if (stat_file == NULL) return 1;
+        char text[512];
+        size_t got = fread(text, 1, sizeof text - 1, stat_file);
+        fclose(stat_file);
+        text[got] = '\0';
+        const char *paren = strrchr(text, ')');
+        int zombie = paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
+        if (!zombie || GetTickCount() - start >= milliseconds) return !zombie;
+        Sleep(10);
+    }
+}
+
+/* Starts `command` with no standard handles given; 0 if it could not. */
+static DWORD start_plain(const char *command, PROCESS_INFORMATION *info)
+{
+    char line[256];
+    STARTUPINFOA startup;
+    snprintf(line, sizeof line, "%s", command);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    if (!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, info)) return 0;
+    return info->dwProcessId;
+}
+
 int main(void)
 {
     char output[1024];
@@ -194,6 +225,27 @@ int main(void)
         SetLastError(0xdeadbeef);
         CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
         CHECK(GetLastError() == ERROR_ACCESS_DENIED || GetLastError() == ERROR_BAD_EXE_FORMAT);
+    }
+
+    TEST("a child nobody waited for is reaped once its handles are closed, exited before or after");
+    {
+        PROCESS_INFORMATION info;
+        DWORD early = start_plain("/bin/true", &info);
+        CHECK(early != 0);
+        if (early != 0) {
+            Sleep(300);  /* it has exited: a zombie until the handles go */
+            CloseHandle(info.hThread);
+            CloseHandle(info.hProcess);
+            CHECK(reaped_within(early, 5000));
+        }
+        DWORD late = start_plain("/bin/sleep 0.3", &info);
+        CHECK(late != 0);
+        if (late != 0) {
+            CloseHandle(info.hThread);
+            CloseHandle(info.hProcess);  /* it still runs */
+            Sleep(300);
+            CHECK(reaped_within(late, 5000));
+        }
     }
 
     close(own);
