@@ -380,7 +380,8 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     for (const Passed& p : passed) highest = std::max(highest, p.descriptor);
     const int block = highest + 1;
     std::vector<int> from, to;
-    bool in_place = count == 0 && std_fds[0] == 0 && std_fds[1] == 1 && std_fds[2] == 2;
+    // (Not when /dev/null was opened for one: it landed on 0-2 close-on-exec.)
+    bool in_place = count == 0 && null_fd < 0 && std_fds[0] == 0 && std_fds[1] == 1 && std_fds[2] == 2;
     for (int i = 0; i < count && !in_place; ++i) {
         from.push_back(passed[static_cast<size_t>(i)].descriptor);
         to.push_back(block + i);

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 /* <unistd.h> clashes with Winsock names: declare the one call needed from it. */
 extern int close(int descriptor);
+extern int dup(int descriptor);
+extern int dup2(int from, int to);
 
 static char out_name[64];
 
@@ -225,6 +227,27 @@ int main(void)
         SetLastError(0xdeadbeef);
         CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
         CHECK(GetLastError() == ERROR_ACCESS_DENIED || GetLastError() == ERROR_BAD_EXE_FORMAT);
+    }
+
+    TEST("without STARTF_USESTDHANDLES, a standard descriptor closed here is /dev/null in the child");
+    {
+        PROCESS_INFORMATION info;
+        int saved = dup(0);
+        CHECK(saved >= 0);
+        close(0);
+        DWORD pid = start_plain("/bin/sh -c \"test -c /proc/$$/fd/0 && exit 7; exit 8\"", &info);
+        CHECK(pid != 0);
+        if (pid != 0) {
+            DWORD code = 0;
+            CHECK_EQ(WaitForSingleObject(info.hProcess, 10000), WAIT_OBJECT_0);
+            CHECK(GetExitCodeProcess(info.hProcess, &code));
+            CHECK_EQ(code, 7);
+            CloseHandle(info.hThread);
+            CloseHandle(info.hProcess);
+        }
+        /* Only now: the library's descriptors (the child's pidfd) may have taken 0. */
+        dup2(saved, 0);
+        close(saved);
     }
 
     TEST("a child nobody waited for is reaped once its handles are closed, exited before or after");
