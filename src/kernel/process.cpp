@@ -206,8 +206,10 @@ DWORD ProcessObject::wait_exit(const Deadline& deadline)
         }
         // Readable once it has exited; reap() records the exit and wakes any waiter of
         // the usual kind (there is one only if a watch was armed for it).
-        if (ready > 0 && reap()) {
-            result = WAIT_OBJECT_0;
+        if (ready > 0) {
+            // Not reaped although readable: the descriptor is not what it was (a program
+            // that reused the number); the usual wait, not a busy loop here.
+            result = reap() ? WAIT_OBJECT_0 : kWaiting;
             break;
         }
         if (ready == 0 && timeout == 0) {
