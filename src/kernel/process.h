@@ -1,8 +1,9 @@
 // process.h: process objects. The object behind GetCurrentProcess() (waitable, never
 // signalled while the process runs), and child processes started by CreateProcess: a
 // child is a Linux process held by a pidfd, signalled when it exits (its waiters are
-// woken by whoever reaps it: the pidfd watch of src/drivers/process.cpp, or a query that
-// finds it gone), with its exit code.
+// woken by whoever reaps it: a lone waiter polling the pidfd (wait_exit), the pidfd watch
+// of src/drivers/process.cpp that a wait arms, or a query that finds it gone), with its
+// exit code. docs/processes.md.
 #pragma once
 
 #include <sys/types.h>
