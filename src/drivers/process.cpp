@@ -162,12 +162,19 @@ DWORD spawn_error(int error)
 
 // ---- the pidfd watch
 
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+// A watch of a child's pidfd: of its process object (`process`), or, for an orphan (a
+// child whose object was recycled before its exit was seen), of the pidfd alone.
 struct Watch {
     engine::Op op;  // first: the engine hands it back
     kernel::ProcessObject* process = nullptr;
+    int orphan_pidfd = -1;
 };
 
-void watch_arm(Watch* watch);
+void watch_submit(Watch* watch, int pidfd);
 
 // Every watch under way, so that memory only the engine (the kernel's ring) points to
 // stays reachable, for leak checkers too, while a child outlives this process.
@@ -182,11 +189,9 @@ Watches& watches()
     return *instance;
 }
 
-Watch* watch_new(kernel::ProcessObject* process)
+Watch* watch_new()
 {
     auto* watch = new Watch();
-    watch->process = process;
-    process->add_reference();  // the watch's
     Watches& all = watches();
     std::lock_guard<std::mutex> guard(all.mutex);
     all.live.insert(watch);
@@ -203,16 +208,46 @@ void watch_delete(Watch* watch)
     delete watch;
 }
 
+// An orphan's exit: reaped (true) or not yet.
+bool reap_orphan(int pidfd)
+{
+    siginfo_t info{};
+    int result;
+    do {
+        result = waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG);
+    } while (result < 0 && errno == EINTR);
+    return result < 0 || info.si_pid != 0;  // reaped, or gone (ECHILD: reaped by another)
+}
+
 void watch_fired(engine::Op* op)
 {
     auto* watch = reinterpret_cast<Watch*>(op);
     bool cancelled = op->result == -ECANCELED;
-    if (watch->process->reap() || cancelled) {
-        watch->process->release_reference();  // the watch's
+    if (watch->process == nullptr) {
+        int pidfd = watch->orphan_pidfd;
+        if (reap_orphan(pidfd) || cancelled) {
+            close(pidfd);
+            watch_delete(watch);
+            return;
+        }
+        watch_submit(watch, pidfd);  // woken before the exit could be collected: again
+        return;
+    }
+    kernel::ProcessObject* process = watch->process;
+    if (process->reap() || cancelled) {
+        if (cancelled) {
+            process->lock.lock();
+            process->set_watched(false);  // a later wait arms a new one
+            process->lock.unlock();
+        }
+        process->release_reference();  // the watch's
         watch_delete(watch);
         return;
     }
-    watch_arm(watch);  // woken before the child's exit could be collected: again
+    process->lock.lock();
+    int pidfd = process->pidfd();
+    process->lock.unlock();
+    watch_submit(watch, pidfd);  // woken before the child's exit could be collected: again
 }
 
 // Where no engine runs: a thread waits on the pidfd (the engine is the normal path).
@@ -223,18 +258,18 @@ void watch_with_thread(kernel::ProcessObject* process, int pidfd)
             pollfd entry{pidfd, POLLIN, 0};
             int ready = poll(&entry, 1, 1000);
             if (ready < 0 && errno != EINTR) break;
-            if (process->reap()) break;
+            if (process != nullptr ? process->reap() : reap_orphan(pidfd)) break;
         }
-        process->release_reference();
+        if (process != nullptr)
+            process->release_reference();
+        else
+            close(pidfd);
     }).detach();
 }
 
-void watch_arm(Watch* watch)
+void watch_submit(Watch* watch, int pidfd)
 {
     engine::Op& op = watch->op;
-    watch->process->lock.lock();
-    int pidfd = watch->process->pidfd();
-    watch->process->lock.unlock();
     op.reset();
     op.code = engine::OpCode::Poll;
     op.kind = engine::OpKind::Stream;
@@ -247,6 +282,31 @@ void watch_arm(Watch* watch)
         watch_with_thread(process, pidfd);
     }
 }
+
+// kernel::process_watch_hook: under the process's lock, when a wait finds the child
+// running and nobody watching it. The watch holds a reference until it sees the exit.
+void watch_process(kernel::ProcessObject* process)
+{
+    process->set_watched(true);
+    process->add_reference();  // the watch's
+    Watch* watch = watch_new();
+    watch->process = process;
+    watch_submit(watch, process->pidfd());
+}
+
+// kernel::process_orphan_hook: a child whose object is recycled before its exit was seen.
+void watch_orphan(pid_t, int pidfd)
+{
+    Watch* watch = watch_new();
+    watch->orphan_pidfd = pidfd;
+    watch_submit(watch, pidfd);
+}
+
+[[maybe_unused]] const bool hooks_installed = [] {
+    kernel::process_watch_hook = &watch_process;
+    kernel::process_orphan_hook = &watch_orphan;
+    return true;
+}();
 
 // ---- starting the child
 
@@ -320,7 +380,8 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     for (const Passed& p : passed) highest = std::max(highest, p.descriptor);
     const int block = highest + 1;
     std::vector<int> from, to;
-    bool in_place = count == 0 && std_fds[0] == 0 && std_fds[1] == 1 && std_fds[2] == 2;
+    // (Not when /dev/null was opened for one: it landed on 0-2 close-on-exec.)
+    bool in_place = count == 0 && null_fd < 0 && std_fds[0] == 0 && std_fds[1] == 1 && std_fds[2] == 2;
     for (int i = 0; i < count && !in_place; ++i) {
         from.push_back(passed[static_cast<size_t>(i)].descriptor);
         to.push_back(block + i);
@@ -431,9 +492,9 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         return nullptr;
     }
     // (A pidfd is close-on-exec from the start.)
-    kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
-    watch_arm(watch_new(process));
-    return process;
+    // No watch yet: a wait on the process arms one, or, when the wait is
+    // WaitForSingleObject's, waits on the pidfd itself (kernel::ProcessObject).
+    return kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
 }
 
 kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
@@ -444,7 +505,9 @@ kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
         return nullptr;
     }
     kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);
-    watch_arm(watch_new(process));
+    process->lock.lock();
+    watch_process(process);  // its exit is seen only by the watch (no waitid for it)
+    process->lock.unlock();
     return process;
 }
 

@@ -3,8 +3,11 @@
 #include "kernel/process.h"
 
 #include "kernel/handle_table.h"
+#include "kernel/port.h"
 
 #include <cerrno>
+#include <climits>
+#include <ctime>
 #include <csignal>
 #include <mutex>
 #include <poll.h>
@@ -36,7 +39,38 @@ int pidfd_send_signal(int pidfd, int signal)
     return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0));
 }
 
+// waitid on a child's pidfd, not blocking: 1 reaped (*info filled), 0 still running, -1
+// already reaped by someone else (ECHILD: a waitpid(-1) of the program's own).
+int reap_pidfd(int pidfd, siginfo_t* info)
+{
+    *info = siginfo_t{};
+    int result;
+    do {
+        result = waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), info, WEXITED | WNOHANG);
+    } while (result < 0 && errno == EINTR);
+    if (result == 0 && info->si_pid != 0) return 1;
+    if (result < 0 && errno == ECHILD) return -1;
+    return 0;
+}
+
+// Milliseconds left before `deadline` for poll (-1: infinite; 0: passed).
+int poll_timeout(const Deadline& deadline)
+{
+    if (deadline.infinite) return -1;
+    if (deadline.zero) return 0;
+    const timespec* at = deadline.absolute();
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long left_ns = (at->tv_sec - now.tv_sec) * 1000000000LL + (at->tv_nsec - now.tv_nsec);
+    if (left_ns <= 0) return 0;
+    long long ms = (left_ns + 999999) / 1000000;  // rounded up: never wake before the deadline
+    return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+}
+
 }  // namespace
+
+void (*process_watch_hook)(ProcessObject* process) = nullptr;
+void (*process_orphan_hook)(pid_t pid, int pidfd) = nullptr;
 
 DWORD process_exit_code(int how, int status, bool terminated, DWORD terminate_code)
 {
@@ -63,6 +97,7 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     process->pidfd_ = pidfd;
     process->gate_ = gate;
     process->exited_ = false;
+    process->watched_ = false;
     process->foreign_ = false;
     process->terminated_ = false;
     process->exit_code_ = 0;
@@ -106,31 +141,84 @@ bool ProcessObject::reap()
         lock.unlock();
         return true;
     }
-    siginfo_t info{};
-    int result;
-    do {
-        result = waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_), &info, WEXITED | WNOHANG);
-    } while (result < 0 && errno == EINTR);
-    DWORD code;
-    if (result == 0 && info.si_pid != 0) {
-        code = process_exit_code(info.si_code, info.si_status, terminated_, terminate_code_);
-    } else if (result < 0 && errno == ECHILD) {
-        // Someone else reaped it (a waitpid(-1) of the program's own): its status is lost.
-        code = terminated_ ? terminate_code_ : 0;
-    } else {
+    if (!collect_locked()) {
         lock.unlock();
         return false;
-    }
-    exited_ = true;
-    exit_code_ = code;
-    if (gate_ >= 0) {
-        ::close(gate_);
-        gate_ = -1;
     }
     WakeList wake;
     if (has_waiters()) signal_waiters(wake);
     lock.unlock();
     return true;
+}
+
+bool ProcessObject::collect_locked()
+{
+    siginfo_t info;
+    int reaped = reap_pidfd(pidfd_, &info);
+    if (reaped == 0) return false;
+    // Reaped by someone else (reaped < 0): its status is lost.
+    exited_ = true;
+    exit_code_ = reaped > 0 ? process_exit_code(info.si_code, info.si_status, terminated_, terminate_code_)
+                            : (terminated_ ? terminate_code_ : 0);
+    if (gate_ >= 0) {
+        ::close(gate_);
+        gate_ = -1;
+    }
+    return true;
+}
+
+bool ProcessObject::is_signaled(const ThreadState*) const
+{
+    if (exited_) return true;
+    if (pidfd_ < 0 || watched_ || foreign_) return false;
+    // Nobody watches it (a foreign process is watched from the start). Whoever waits
+    // without a watch links no waiter (wait_exit), so there is no one else to wake here.
+    auto* self = const_cast<ProcessObject*>(this);
+    if (self->collect_locked()) return true;
+    if (process_watch_hook != nullptr) process_watch_hook(self);
+    return false;
+}
+
+DWORD ProcessObject::wait_exit(const Deadline& deadline)
+{
+    lock.lock();
+    bool done = exited_;
+    int pidfd = pidfd_;
+    lock.unlock();
+    if (done) return WAIT_OBJECT_0;
+    if (pidfd < 0) return kWaiting;  // the current process: never signalled
+    // The pidfd stays open while the caller's reference lives (recycle closes it).
+    ThreadState* self = current_thread();
+    ++self->wait_epoch;
+    bool blocked = false;
+    DWORD result;
+    for (;;) {
+        int timeout = poll_timeout(deadline);
+        if (timeout != 0 && !blocked) {
+            port_thread_blocking(self);  // a completion port's thread that blocks lets another run
+            blocked = true;
+        }
+        pollfd entry{pidfd, POLLIN, 0};
+        int ready = poll(&entry, 1, timeout);
+        if (ready < 0 && errno != EINTR) {
+            result = kWaiting;  // cannot poll it (never expected): the usual wait
+            break;
+        }
+        // Readable once it has exited; reap() records the exit and wakes any waiter of
+        // the usual kind (there is one only if a watch was armed for it).
+        if (ready > 0) {
+            // Not reaped although readable: the descriptor is not what it was (a program
+            // that reused the number); the usual wait, not a busy loop here.
+            result = reap() ? WAIT_OBJECT_0 : kWaiting;
+            break;
+        }
+        if (ready == 0 && timeout == 0) {
+            result = reap() ? WAIT_OBJECT_0 : WAIT_TIMEOUT;
+            break;
+        }
+    }
+    if (blocked) port_thread_unblocked(self);
+    return result;
 }
 
 DWORD ProcessObject::terminate(DWORD exit_code)
@@ -179,11 +267,22 @@ void ProcessObject::recycle()
     lock.lock();
     int pidfd = pidfd_;
     int gate = gate_;
+    pid_t pid = pid_;
+    // A child whose exit nobody has seen, and no watch: it must still be reaped.
+    bool orphan = pidfd >= 0 && !exited_ && !foreign_ && !watched_;
     pidfd_ = -1;
     gate_ = -1;
     pid_ = 0;
+    watched_ = false;
     lock.unlock();
     if (gate >= 0) ::close(gate);  // a child still suspended: it sees the gate close and exits
+    if (orphan) {
+        siginfo_t info;
+        if (reap_pidfd(pidfd, &info) == 0 && process_orphan_hook != nullptr) {
+            process_orphan_hook(pid, pidfd);  // it takes the pidfd
+            pidfd = -1;
+        }
+    }
     if (pidfd >= 0) ::close(pidfd);
     Pool<ProcessObject>::instance().release(this);
 }

@@ -1,20 +1,25 @@
 // process.h: process objects. The object behind GetCurrentProcess() (waitable, never
 // signalled while the process runs), and child processes started by CreateProcess: a
 // child is a Linux process held by a pidfd, signalled when it exits (its waiters are
-// woken by whoever reaps it: the pidfd watch of src/drivers/process.cpp, or a query that
-// finds it gone), with its exit code.
+// woken by whoever reaps it: a lone waiter polling the pidfd (wait_exit), the pidfd watch
+// of src/drivers/process.cpp that a wait arms, or a query that finds it gone), with its
+// exit code. docs/processes.md.
 #pragma once
 
 #include <sys/types.h>
 
 #include "kernel/object.h"
+#include "kernel/wait.h"
 
 namespace overlapped::kernel {
 
 class ProcessObject final : public Object {
 public:
     ProcessObject() : Object(ObjectType::Process) {}
-    bool is_signaled(const ThreadState*) const override { return exited_; }
+    // Under `lock`. A child nobody watches yet is looked at now (reaped if it has
+    // exited); if it still runs, its pidfd watch is armed (process_watch_hook) so the
+    // waiter about to link is woken when it exits.
+    bool is_signaled(const ThreadState*) const override;
 
     // A new child object for `pid`, held by `pidfd` (taken over), one reference; listed
     // for OpenProcess until it is recycled. `gate`: CREATE_SUSPENDED's descriptor (the
@@ -30,11 +35,21 @@ public:
     DWORD process_id() const;
     bool is_child() const { return pidfd_ >= 0; }
     int pidfd() const { return pidfd_; }
+    // Whether the pidfd watch is armed (it then holds a reference until the exit is seen).
+    bool watched() const { return watched_; }
+    void set_watched(bool watched) { watched_ = watched; }
 
     // Without `lock`: reaps the child if it has exited (waitid on the pidfd, no
     // blocking), then records its exit code and wakes its waiters. Returns whether it has
     // exited (now or before).
     bool reap();
+
+    // Without `lock`, with a reference held: WaitForSingleObject (not alertable) on a
+    // child: this thread sleeps in poll on the child's pidfd, then reaps it itself, the
+    // way a Linux program's waitpid is woken (no watch, no hop through the I/O manager's
+    // completion thread). Returns WAIT_OBJECT_0 or WAIT_TIMEOUT; kWaiting when the object
+    // is not a child (the current process: the usual wait).
+    DWORD wait_exit(const Deadline& deadline);
 
     // Without `lock`: TerminateProcess. ERROR_SUCCESS, or ERROR_ACCESS_DENIED when the
     // process has already exited (as Windows answers).
@@ -48,8 +63,13 @@ private:
     friend bool process_break_child_group(DWORD group);
     void recycle() override;
 
+    // Under `lock`: waitid on the pidfd without blocking; records the exit if it has
+    // happened (waking no one). Whether it has.
+    bool collect_locked();
+
     pid_t pid_ = 0;
     int pidfd_ = -1;
+    bool watched_ = false;
     int gate_ = -1;
     bool exited_ = false;
     bool foreign_ = false;     // not our child: no waitid, the pidfd's readability says it ended
@@ -57,6 +77,13 @@ private:
     DWORD exit_code_ = 0;
     DWORD terminate_code_ = 0;
 };
+
+// Set by the process driver (src/drivers/process.cpp): arms the pidfd watch of a child
+// (called under its lock, with watched() false; it sets watched() and takes a reference),
+// and takes over the pidfd of a child whose object is recycled before its exit was seen
+// (the driver reaps it when it exits, then closes the pidfd: no zombie is left).
+extern void (*process_watch_hook)(ProcessObject* process);
+extern void (*process_orphan_hook)(pid_t pid, int pidfd);
 
 // The process object (one reference is held forever by the library).
 Object* current_process_object();

@@ -143,6 +143,18 @@ DWORD finish(ThreadState* self, uint32_t status)
     return status;
 }
 
+// Whether a wait-any on `objects` spins before it sleeps: not when one is a process,
+// whose signal is a child's exit, hundreds of microseconds away at the least; spinning
+// then only takes the CPU from that child (on a small machine, its very CPU: the child
+// of posix_spawn starts on the parent's).
+bool spin_worthwhile(Object* const* objects, uint32_t count)
+{
+    if (count == 0) return false;  // a plain Sleep has nothing that could end it early but an APC
+    for (uint32_t i = 0; i < count; ++i)
+        if (objects[i]->type() == ObjectType::Process) return false;
+    return true;
+}
+
 DWORD wait_any(ThreadState* self, Object* const* objects, uint32_t count, const Deadline& deadline,
                bool alertable)
 {
@@ -168,8 +180,8 @@ DWORD wait_any(ThreadState* self, Object* const* objects, uint32_t count, const 
     uint32_t status = self->wait_status.load(std::memory_order_acquire);
     if (status == waiting) {
         port_thread_blocking(self);
-        // A plain Sleep has nothing that could end it early but an APC: no spinning.
-        status = sleep_until_claimed(self, waiting, deadline, count > 0 ? port_wait_spin() : 0);
+        status = sleep_until_claimed(self, waiting, deadline,
+                                     spin_worthwhile(objects, count) ? port_wait_spin() : 0);
         port_thread_unblocked(self);
     }
     unlink_all(objects, entries, count);

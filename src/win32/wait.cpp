@@ -4,6 +4,7 @@
 
 #include "kernel/handle_table.h"
 #include "kernel/sync.h"
+#include "kernel/process.h"
 #include "kernel/wait.h"
 #include "win32/entry.h"
 
@@ -27,12 +28,21 @@ DWORD reference_all(DWORD count, const HANDLE* handles, kernel::Object** objects
 }
 
 // The common case of a wait on one object that is already signalled: one lock, no
-// references. Returns kWaiting when the full wait is needed.
-DWORD try_satisfy_one(HANDLE handle)
+// references. A wait that is not alertable on a child process waits on the child itself
+// (ProcessObject::wait_exit: in poll on its pidfd, as waitpid would). Returns kWaiting
+// when the full wait is needed.
+DWORD try_satisfy_one(HANDLE handle, bool alertable, const kernel::Deadline& deadline)
 {
     DWORD error;
     kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, SYNCHRONIZE, &error);
     if (object == nullptr) return kernel::kWaiting;  // the full path reports the error
+    if (!alertable && object->type() == kernel::ObjectType::Process) {
+        object->add_reference();
+        object->lock.unlock();
+        DWORD result = static_cast<kernel::ProcessObject*>(object)->wait_exit(deadline);
+        object->release_reference();
+        return result;
+    }
     kernel::ThreadState* self = kernel::current_thread();
     DWORD result = kernel::kWaiting;
     if (object->is_signaled(self)) {
@@ -47,8 +57,9 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD mill
 {
     if (count == 0 || count > MAXIMUM_WAIT_OBJECTS) return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
     if (handles == nullptr) return fail(ERROR_NOACCESS, WAIT_FAILED);
+    const kernel::Deadline deadline = kernel::Deadline::from_milliseconds(milliseconds);
     if (count == 1) {
-        DWORD result = try_satisfy_one(handles[0]);
+        DWORD result = try_satisfy_one(handles[0], alertable != FALSE, deadline);
         if (result != kernel::kWaiting) return result;
     }
     kernel::Object* objects[MAXIMUM_WAIT_OBJECTS];
@@ -61,8 +72,7 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD mill
     }
     DWORD result = WAIT_FAILED;
     if (error == ERROR_SUCCESS)
-        result = kernel::wait_objects(objects, count, wait_all, kernel::Deadline::from_milliseconds(milliseconds),
-                                      alertable);
+        result = kernel::wait_objects(objects, count, wait_all, deadline, alertable);
     for (DWORD i = 0; i < count; ++i) objects[i]->release_reference();
     if (error != ERROR_SUCCESS) return fail(error, WAIT_FAILED);
     return result;

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 /* <unistd.h> clashes with Winsock names: declare the one call needed from it. */
 extern int close(int descriptor);
+extern int dup(int descriptor);
+extern int dup2(int from, int to);
 
 static char out_name[64];
 
@@ -59,6 +61,37 @@ static DWORD run_shell(const char *command, BOOL inherit, HANDLE input)
     CloseHandle(info.hThread);
     CloseHandle(info.hProcess);
     return code;
+}
+
+/* Whether `pid` is gone or at least not a zombie (reaped), within `milliseconds`. */
+static int reaped_within(DWORD pid, DWORD milliseconds)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%lu/stat", (unsigned long)pid);
+    for (DWORD start = GetTickCount();;) {
+        FILE *stat_file = fopen(path, "r");
+        if (stat_file == NULL) return 1;
+        char text[512];
+        size_t got = fread(text, 1, sizeof text - 1, stat_file);
+        fclose(stat_file);
+        text[got] = '\0';
+        const char *paren = strrchr(text, ')');
+        int zombie = paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
+        if (!zombie || GetTickCount() - start >= milliseconds) return !zombie;
+        Sleep(10);
+    }
+}
+
+/* Starts `command` with no standard handles given; 0 if it could not. */
+static DWORD start_plain(const char *command, PROCESS_INFORMATION *info)
+{
+    char line[256];
+    STARTUPINFOA startup;
+    snprintf(line, sizeof line, "%s", command);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    if (!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, info)) return 0;
+    return info->dwProcessId;
 }
 
 int main(void)
@@ -194,6 +227,48 @@ int main(void)
         SetLastError(0xdeadbeef);
         CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
         CHECK(GetLastError() == ERROR_ACCESS_DENIED || GetLastError() == ERROR_BAD_EXE_FORMAT);
+    }
+
+    TEST("without STARTF_USESTDHANDLES, a standard descriptor closed here is /dev/null in the child");
+    {
+        PROCESS_INFORMATION info;
+        int saved = dup(0);
+        CHECK(saved >= 0);
+        close(0);
+        DWORD pid = start_plain("/bin/sh -c \"test -c /proc/$$/fd/0 && exit 7; exit 8\"", &info);
+        CHECK(pid != 0);
+        if (pid != 0) {
+            DWORD code = 0;
+            CHECK_EQ(WaitForSingleObject(info.hProcess, 10000), WAIT_OBJECT_0);
+            CHECK(GetExitCodeProcess(info.hProcess, &code));
+            CHECK_EQ(code, 7);
+            CloseHandle(info.hThread);
+            CloseHandle(info.hProcess);
+        }
+        /* Only now: the library's descriptors (the child's pidfd) may have taken 0. */
+        dup2(saved, 0);
+        close(saved);
+    }
+
+    TEST("a child nobody waited for is reaped once its handles are closed, exited before or after");
+    {
+        PROCESS_INFORMATION info;
+        DWORD early = start_plain("/bin/true", &info);
+        CHECK(early != 0);
+        if (early != 0) {
+            Sleep(300);  /* it has exited: a zombie until the handles go */
+            CloseHandle(info.hThread);
+            CloseHandle(info.hProcess);
+            CHECK(reaped_within(early, 5000));
+        }
+        DWORD late = start_plain("/bin/sleep 0.3", &info);
+        CHECK(late != 0);
+        if (late != 0) {
+            CloseHandle(info.hThread);
+            CloseHandle(info.hProcess);  /* it still runs */
+            Sleep(300);
+            CHECK(reaped_within(late, 5000));
+        }
     }
 
     close(own);

@@ -411,6 +411,65 @@ static void two_children(void)
     close_child(&second);
 }
 
+static volatile LONG wait_callbacks;
+static volatile LONG wait_timed_out;
+
+static VOID CALLBACK on_child_exit(PVOID context, BOOLEAN timed_out)
+{
+    (void)context;
+    if (timed_out) tl_store(&wait_timed_out, 1);
+    InterlockedIncrement(&wait_callbacks);
+}
+
+static void kinds_of_wait(void)
+{
+    PROCESS_INFORMATION info;
+    TEST("a zero-time wait sees a child that exited while nothing waited for it");
+    CHECK(start_child("exit 4", FALSE, 0, NULL, NULL, NULL, &info));
+    DWORD result = WAIT_TIMEOUT;
+    for (DWORD start = GetTickCount(); result == WAIT_TIMEOUT && GetTickCount() - start < 20000;) {
+        result = WaitForSingleObject(info.hProcess, 0);
+        if (result == WAIT_TIMEOUT) Sleep(5);
+    }
+    CHECK_EQ(result, WAIT_OBJECT_0);
+    DWORD code = 0;
+    CHECK(GetExitCodeProcess(info.hProcess, &code));
+    CHECK_EQ(code, 4);
+    close_child(&info);
+
+    TEST("an alertable wait on a child ends when it exits");
+    CHECK(start_child("exit 6", FALSE, 0, NULL, NULL, NULL, &info));
+    CHECK_EQ(WaitForSingleObjectEx(info.hProcess, 20000, TRUE), WAIT_OBJECT_0);
+    CHECK(GetExitCodeProcess(info.hProcess, &code));
+    CHECK_EQ(code, 6);
+    close_child(&info);
+
+    TEST("a child and an event in one wait: the child's exit ends it");
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(event != NULL);
+    CHECK(start_child("exit 8", FALSE, 0, NULL, NULL, NULL, &info));
+    HANDLE pair[2] = {event, info.hProcess};
+    CHECK_EQ(WaitForMultipleObjects(2, pair, FALSE, 20000), WAIT_OBJECT_0 + 1);
+    CHECK_EQ(wait_exit(&info), 8);
+    close_child(&info);
+    CloseHandle(event);
+
+    TEST("two threads wait on one child: one in WaitForSingleObject, one in a thread-pool wait");
+    tl_store(&wait_callbacks, 0);
+    tl_store(&wait_timed_out, 0);
+    CHECK(start_child("exit 2", FALSE, 0, NULL, NULL, NULL, &info));
+    HANDLE registration = NULL;
+    CHECK(RegisterWaitForSingleObject(&registration, info.hProcess, on_child_exit, NULL, 20000, WT_EXECUTEONLYONCE));
+    CHECK_EQ(WaitForSingleObject(info.hProcess, 20000), WAIT_OBJECT_0);
+    for (DWORD start = GetTickCount(); tl_load(&wait_callbacks) == 0 && GetTickCount() - start < 20000;) Sleep(5);
+    CHECK_EQ(tl_load(&wait_callbacks), 1);
+    CHECK_EQ(tl_load(&wait_timed_out), 0);
+    CHECK(UnregisterWaitEx(registration, INVALID_HANDLE_VALUE));
+    CHECK(GetExitCodeProcess(info.hProcess, &code));
+    CHECK_EQ(code, 2);
+    close_child(&info);
+}
+
 static void suspended(void)
 {
     PROCESS_INFORMATION info;
@@ -782,6 +841,7 @@ int main(int argc, char **argv)
     exit_codes();
     running_and_terminated();
     two_children();
+    kinds_of_wait();
     ctrl_break();
     suspended();
     command_lines();
