@@ -188,6 +188,7 @@ rows = [
     ("file_randread_port_at_once_pct", None, None, True, None, None),
     ("file_randread_skip_kiops", "anchor", "best_randread_kiops", True, 1.0, None),
     ("file_randread_skip_kiops", "anchor", "pread_qd1_kiops", True, None, None),
+    ("file_randread_skip_kiops", "anchor", "nowait_qd1_kiops", True, None, None),
     ("file_randread_skip_kiops", "anchor", "uring_randread_kiops", True, None, None),
     ("file_randread_skip_kiops", "anchor", "fio_uring_randread_kiops", True, None, None),
     ("file_randread_skip_kiops", "anchor", "fio_psync_randread_kiops", True, None, None),
