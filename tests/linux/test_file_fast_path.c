@@ -130,25 +130,52 @@ static void test_cached_and_not(int fd)
     }
     CHECK_EQ(at_once, 32);
 
-    /* Not in the cache: the read must not wait in the caller. */
-    make_overlapped(&ov, (ULONGLONG)(BLOCKS - 1) * BLOCK, event);
-    SetLastError(0xdead);
-    CHECK(!ReadFile(file, buffer, BLOCK, NULL, &ov));
-    CHECK_ERROR(ERROR_IO_PENDING);
+    /* Not in the cache: the read must not wait in the caller, so it pends. A dropped page
+     * does not always stay out: on this kind of machine a plain C loop (drop, check with
+     * mincore, read 64 cached blocks, read the dropped one with RWF_NOWAIT) found it back
+     * in the cache in 0 to 28 of 50 rounds, with no system call of its own touching it.
+     * So each of these reads is tried until one pends (at most 20 rounds, the page
+     * dropped again before each): a library that read a dropped page in the caller would
+     * finish every round at once and fail. */
     DWORD bytes = 0;
-    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
-    CHECK_EQ(bytes, BLOCK);
-    CHECK(block_is(buffer, BLOCKS - 1, BLOCK));
+    int pended = 0;
+    for (int round = 0; round < 20 && !pended; ++round) {
+        CHECK(cache_only(fd, 0, 0, BLOCKS - 1));
+        make_overlapped(&ov, (ULONGLONG)(BLOCKS - 1) * BLOCK, event);
+        SetLastError(0xdead);
+        if (ReadFile(file, buffer, BLOCK, &bytes, &ov)) {
+            CHECK_EQ(bytes, BLOCK);  /* the page came back: finished at once, correctly */
+        } else {
+            CHECK_ERROR(ERROR_IO_PENDING);
+            pended = 1;
+            CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+            CHECK_EQ(bytes, BLOCK);
+        }
+        CHECK(block_is(buffer, BLOCKS - 1, BLOCK));
+    }
+    CHECK(pended);
 
     /* Half cached: the cached half is read at once, the rest by the engine; the request
      * pends and ends with the whole count, as a read of a file does unless it ends. */
-    CHECK(cache_only(fd, 600, 601, 601));
-    make_overlapped(&ov, 600ULL * BLOCK, event);
-    CHECK(!ReadFile(file, buffer, 2 * BLOCK, NULL, &ov));
-    CHECK_ERROR(ERROR_IO_PENDING);
-    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
-    CHECK_EQ(bytes, 2 * BLOCK);
-    CHECK(block_is(buffer, 600, 2 * BLOCK));
+    pended = 0;
+    for (int round = 0; round < 20 && !pended; ++round) {
+        CHECK(cache_only(fd, 600, 601, 601));
+        make_overlapped(&ov, 600ULL * BLOCK, event);
+        if (!ReadFile(file, buffer, 2 * BLOCK, &bytes, &ov)) {
+            CHECK_ERROR(ERROR_IO_PENDING);
+            pended = 1;
+            CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        }
+        CHECK_EQ(bytes, 2 * BLOCK);
+        CHECK(block_is(buffer, 600, 2 * BLOCK));
+    }
+    if (!pended) {
+        /* Seen on one machine with the fallback engine, with this library before the fast
+         * I/O path too: the second page was back in the cache in every round. The dropped
+         * page above stays the strict check that nothing is read in the caller. */
+        tl_skipped++;
+        printf("SKIP: the half-cached read found its second page cached again in 20 rounds\n");
+    }
     CloseHandle(event);
     CloseHandle(file);
 }
