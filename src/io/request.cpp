@@ -339,6 +339,27 @@ void set_event(kernel::EventObject* event)
     event->lock.unlock();
 }
 
+// Under the device's lock, at a completion: the handle is signalled (and its waiters
+// woken) unless FILE_SKIP_SET_EVENT_ON_HANDLE. Whether it was.
+bool signal_handle_locked(Device* device, kernel::WakeList& wake)
+{
+    if (device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE) return false;
+    device->signaled_ = true;
+    if (device->has_waiters()) device->signal_waiters(wake);
+    return true;
+}
+
+// Whether a request's completion posts no packet whatever the handle's binding: hEvent's
+// low bit, or a completion routine (ReadFileEx: its APC is the notification).
+bool never_posts(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    return routine != nullptr || (reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & 1);
+}
+
+// Whether a try without waiting found it would have to wait (or was interrupted): the
+// operation goes to its engine.
+bool would_wait(int result) { return result == -EAGAIN || result == -EINTR; }
+
 bool nt_error(DWORD status) { return (status >> 30) == 3; }
 bool nt_success(DWORD status) { return (status >> 31) == 0; }
 
@@ -405,10 +426,7 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
         // The result is in the OVERLAPPED before anything is signalled: a thread woken by
         // the handle (GetOverlappedResult with no event) reads it at once, as on Windows.
         write_result(overlapped, status, bytes);
-        if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) {
-            device->signaled_ = true;
-            if (device->has_waiters()) device->signal_waiters(wake);
-        }
+        signal_handle_locked(device, wake);
         bool skip = at_once && nt_success(status) && (device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
         if (!request->no_port && !skip && device->port() != nullptr) {
             // The binding's reference keeps the port while we hold the device: either
@@ -512,7 +530,7 @@ bool try_now(Request* request)
 {
     if (!fast_path_enabled()) return false;
     int result = engine::attempt(&request->op, true, true);
-    if (result == -EAGAIN || result == -EINTR) return false;
+    if (would_wait(result)) return false;
     request->op.result = result;
     request->attempted = true;
     return true;
@@ -778,14 +796,8 @@ Submitted deliver_fast(Device* device, OVERLAPPED* overlapped, kernel::EventObje
         kernel::WakeList wake;
         device->lock.lock();
         write_result(overlapped, STATUS_SUCCESS, bytes);
-        if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) {
-            device->signaled_ = true;
-            if (device->has_waiters()) device->signal_waiters(wake);
-        } else {
-            device->signaled_ = false;  // the reset
-        }
-        bool no_port = reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & 1;
-        if (!no_port && !(device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+        if (!signal_handle_locked(device, wake)) device->signaled_ = false;  // the reset
+        if (!never_posts(overlapped, nullptr) && !(device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
             port = device->port();
             key = device->key();
         }
@@ -850,7 +862,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     request->requested = transfer.length;
     request->done = 0;
     request->write = transfer.write;
-    request->no_port = routine != nullptr || (reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & 1);
+    request->no_port = never_posts(overlapped, routine);
     request->cancel_requested = false;
     request->cancel_on_exit = false;
     request->lane_waiting = false;
@@ -877,7 +889,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
         // The fast I/O path tried it already: one that would have waited goes to the
         // engine (trying again at once would only start the same read-ahead again),
         // anything else is the request's first attempt.
-        if (tried == -EAGAIN || tried == -EINTR) {
+        if (would_wait(tried)) {
             request->plan.attempt_now = false;
         } else {
             request->plan.tried = true;
@@ -976,15 +988,12 @@ iovec* Request::reserve_vectors(uint32_t count)
 
 void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes)
 {
-    HANDLE event_handle = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(overlapped->hEvent) & ~ULONG_PTR(1));
+    HANDLE event_handle = request_event(overlapped, nullptr);
     write_result(overlapped, status, bytes);
     {
         kernel::WakeList wake;
         device->lock.lock();
-        if (!(device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE)) {
-            device->signaled_ = true;
-            if (device->has_waiters()) device->signal_waiters(wake);
-        }
+        signal_handle_locked(device, wake);
         device->lock.unlock();
     }
     if (event_handle != nullptr) {
