@@ -32,6 +32,9 @@ constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA;
 
 bool wants_read(ACCESS_MASK access) { return access & (kReadRights | GENERIC_READ); }
 bool wants_write(ACCESS_MASK access) { return access & (kWriteRights | GENERIC_WRITE); }
+// FILE_APPEND_DATA without FILE_WRITE_DATA: every write lands at the end of the file,
+// whatever the file pointer or OVERLAPPED offset says (O_APPEND).
+bool append_only(ACCESS_MASK access) { return (access & FILE_APPEND_DATA) && !(access & FILE_WRITE_DATA); }
 
 // ENOENT means a missing file, or a missing directory on the way (ERROR_PATH_NOT_FOUND).
 DWORD error_for_missing(std::string path)
@@ -233,9 +236,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     int base = mode | O_CLOEXEC | O_NOCTTY;
     if (flags & FILE_FLAG_WRITE_THROUGH) base |= O_DSYNC;
     if (flags & FILE_FLAG_OPEN_REPARSE_POINT) base |= O_NOFOLLOW;
-    // FILE_APPEND_DATA without FILE_WRITE_DATA: every write lands at the end of the file,
-    // whatever the file pointer or OVERLAPPED offset says (io_uring honours O_APPEND too).
-    if ((access & FILE_APPEND_DATA) && !(access & FILE_WRITE_DATA)) base |= O_APPEND;
+    if (append_only(access)) base |= O_APPEND;  // io_uring honours O_APPEND too
     mode_t create_mode = (flags & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
 
     int descriptor = -1;
@@ -318,7 +319,8 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     // which Linux allows the file's owner (and root), also spares every read the
     // kernel's access-time check. F_SETFL takes only the status flags; the others in
     // `base` are ignored.
-    bool no_atime = S_ISREG(status.st_mode) && (geteuid() == 0 || status.st_uid == geteuid());
+    uid_t self = geteuid();
+    bool no_atime = S_ISREG(status.st_mode) && (self == 0 || status.st_uid == self);
     int status_flags = (base & O_APPEND) | (no_atime ? O_NOATIME : 0);
     if (no_atime && fcntl(descriptor, F_SETFL, status_flags) != 0) status_flags &= ~O_NOATIME;
     bool direct = false;
@@ -347,7 +349,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = true;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
-    device->fast_io = device->kind_ == engine::OpKind::File && device->alignment_ == 1 && !device->is_directory_;
+    device->fast_io = device->fast_io_allowed();
     device->lock.unlock();
     return device;
 }
@@ -377,7 +379,7 @@ FileDevice* FileDevice::adopt(int descriptor, ACCESS_MASK access, DWORD flags, D
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = false;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
-    device->fast_io = device->kind_ == engine::OpKind::File && !device->is_directory_;
+    device->fast_io = device->fast_io_allowed();
     device->lock.unlock();
     return device;
 }
@@ -468,6 +470,12 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
     return Device::step(request, outcome);
 }
 
+bool FileDevice::fast_io_allowed() const
+{
+    // A buffered file (not NO_BUFFERING's alignment rules, not a directory, not a stream).
+    return kind_ == engine::OpKind::File && alignment_ == 1 && !is_directory_;
+}
+
 bool FileDevice::fast_transfer(const io::Transfer& transfer, int* result)
 {
     // `fast_io` is set for buffered files only (open, adopt): NO_BUFFERING requests
@@ -476,7 +484,7 @@ bool FileDevice::fast_transfer(const io::Transfer& transfer, int* result)
     *result = kNotTried;
     uint8_t direction = transfer.write ? 2 : 1;
     if (transfer.length == 0 || (nowait_refused_.load(std::memory_order_relaxed) & direction) != 0) return false;
-    if (transfer.write && (access_ & FILE_APPEND_DATA) && !(access_ & FILE_WRITE_DATA)) return false;
+    if (transfer.write && append_only(access_)) return false;
     *result = engine::attempt_at(descriptor_, transfer.write, transfer.buffer, transfer.length, transfer.offset);
     // Anything short of the whole transfer (the page cache or the file ends, the file
     // system refuses RWF_NOWAIT) goes on as the request's first attempt (step()).
@@ -496,7 +504,7 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
     // An append-only handle writes through write(2), which appends and leaves the file
     // pointer at the new end (pwrite on an O_APPEND descriptor appends as well, but the
     // pointer would then be set from the ignored offset).
-    bool appending = transfer.write && (access_ & FILE_APPEND_DATA) && !(access_ & FILE_WRITE_DATA);
+    bool appending = transfer.write && append_only(access_);
     bool positioned = !appending && lseek(descriptor_, 0, SEEK_CUR) >= 0;
     DWORD total = 0;
     DWORD error = ERROR_SUCCESS;

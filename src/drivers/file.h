@@ -74,6 +74,8 @@ public:
 
 private:
     void recycle() override;
+    // Under `lock`, once opened: whether fast_transfer() may serve this handle (io::Device::fast_io).
+    bool fast_io_allowed() const;
     // The alignment FILE_FLAG_NO_BUFFERING asks of buffers, sizes and offsets.
     DWORD check_alignment(const io::Transfer& transfer) const;
 
