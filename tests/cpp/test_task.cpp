@@ -66,6 +66,11 @@ static void post_and_threads()
             for (int k = 0; k < 10; ++k) {
                 co_await c.post();
                 if (GetCurrentThreadId() != m.load()) other.fetch_add(1);
+                // The main thread alone may drain the port before the others are
+                // scheduled (a busy machine): while none has run anything, it blocks a
+                // moment, which lets the port release a waiting thread (its concurrency
+                // is 2) for the packets queued meanwhile.
+                else if (other.load() == 0) Sleep(1);
             }
             d.fetch_add(1);
         }(ctx, done, main_thread, on_other));
