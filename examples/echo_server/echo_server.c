@@ -1,10 +1,14 @@
 /* echo_server.c: the classic I/O completion port echo server.
  *
- *   echo_server [-p PORT] [-t THREADS] [-a PENDING_ACCEPTS] [-n] [-q]
+ *   echo_server [-p PORT] [-t THREADS] [-a PENDING_ACCEPTS] [-b BATCH] [-n] [-q]
  *
  *   -p PORT             port on 127.0.0.1 (default 5000; 0 picks a free one)
  *   -t THREADS          worker threads (default: one per processor)
  *   -a PENDING_ACCEPTS  AcceptEx requests kept posted on the listener (default 16)
+ *   -b BATCH            completions a worker takes at a time (1-64, default 64): fewer
+ *                       cost more CPU per request; more let a worker that is preempted
+ *                       hold more connections waiting (bench/README.md, "The echo p99
+ *                       miss, looked into")
  *   -n                  no FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: every completion goes
  *                       through the port, even of a request that finished at once
  *   -q                  quiet: no message per connection
@@ -16,7 +20,7 @@
  * How it works
  *
  * One completion port serves everything, and THREADS workers wait on it, each taking up
- * to 64 completions at a time with GetQueuedCompletionStatusEx. The listening
+ * to BATCH (64) completions at a time with GetQueuedCompletionStatusEx. The listening
  * socket is bound to the port with the key KEY_LISTENER, and PENDING_ACCEPTS AcceptEx
  * requests wait on it, each in an AcceptSlot with a socket made in advance. When one
  * completes, the worker posts the slot again at once (so the listener always has accepts
@@ -106,6 +110,7 @@ typedef enum {
 static struct {
     BOOL quiet;
     BOOL skip_on_success; /* cleared by -n */
+    ULONG batch;          /* -b */
     HANDLE port;
     SOCKET listener;
     LPFN_ACCEPTEX accept_ex;
@@ -484,7 +489,7 @@ static DWORD WINAPI worker_main(LPVOID parameter)
     OVERLAPPED_ENTRY entries[64];
     for (;;) {
         ULONG count = 0;
-        if (!GetQueuedCompletionStatusEx(server.port, entries, 64, &count, INFINITE, FALSE)) {
+        if (!GetQueuedCompletionStatusEx(server.port, entries, server.batch, &count, INFINITE, FALSE)) {
             report_error("GetQueuedCompletionStatusEx", GetLastError());
             return 0;
         }
@@ -540,7 +545,7 @@ static BOOL WINAPI on_console_event(DWORD type)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: echo_server [-p PORT] [-t THREADS] [-a PENDING_ACCEPTS] [-n] [-q]\n");
+    fprintf(stderr, "usage: echo_server [-p PORT] [-t THREADS] [-a PENDING_ACCEPTS] [-b BATCH] [-n] [-q]\n");
     exit(2);
 }
 
@@ -570,11 +575,13 @@ int main(int argc, char **argv)
 {
     unsigned port = 5000, threads = 0, pending_accepts = 16;
     server.skip_on_success = TRUE;
+    server.batch = 64;
     for (int i = 1; i < argc; ++i) {
         if (strcmp(argv[i], "-p") == 0) port = (unsigned)number_argument(argc, argv, &i, 0, 65535);
         else if (strcmp(argv[i], "-t") == 0) threads = (unsigned)number_argument(argc, argv, &i, 1, MAX_THREADS);
         else if (strcmp(argv[i], "-a") == 0)
             pending_accepts = (unsigned)number_argument(argc, argv, &i, 1, MAX_PENDING_ACCEPTS);
+        else if (strcmp(argv[i], "-b") == 0) server.batch = (ULONG)number_argument(argc, argv, &i, 1, 64);
         else if (strcmp(argv[i], "-n") == 0) server.skip_on_success = FALSE;
         else if (strcmp(argv[i], "-q") == 0) server.quiet = TRUE;
         else usage();
