@@ -59,6 +59,7 @@
 #define ADDRESS_LENGTH (sizeof(SOCKADDR_STORAGE) + 16)
 #define MAX_THREADS 256
 #define MAX_PENDING_ACCEPTS 4096
+#define MAX_BATCH 64 /* -b: at most this many completions per GetQueuedCompletionStatusEx */
 #define DRAIN_TIMEOUT_MS 10000 /* after closing every socket, how long their completions may take */
 
 /* Completion keys. A connection's key is its Connection*, which is never 0 or 1. */
@@ -486,7 +487,7 @@ static DWORD WINAPI worker_main(LPVOID parameter)
 {
     Worker *w = (Worker *)parameter;
     /* Completions are taken in batches: one call to the port for all that finished. */
-    OVERLAPPED_ENTRY entries[64];
+    OVERLAPPED_ENTRY entries[MAX_BATCH];
     for (;;) {
         ULONG count = 0;
         if (!GetQueuedCompletionStatusEx(server.port, entries, server.batch, &count, INFINITE, FALSE)) {
@@ -575,13 +576,13 @@ int main(int argc, char **argv)
 {
     unsigned port = 5000, threads = 0, pending_accepts = 16;
     server.skip_on_success = TRUE;
-    server.batch = 64;
+    server.batch = MAX_BATCH;
     for (int i = 1; i < argc; ++i) {
         if (strcmp(argv[i], "-p") == 0) port = (unsigned)number_argument(argc, argv, &i, 0, 65535);
         else if (strcmp(argv[i], "-t") == 0) threads = (unsigned)number_argument(argc, argv, &i, 1, MAX_THREADS);
         else if (strcmp(argv[i], "-a") == 0)
             pending_accepts = (unsigned)number_argument(argc, argv, &i, 1, MAX_PENDING_ACCEPTS);
-        else if (strcmp(argv[i], "-b") == 0) server.batch = (ULONG)number_argument(argc, argv, &i, 1, 64);
+        else if (strcmp(argv[i], "-b") == 0) server.batch = (ULONG)number_argument(argc, argv, &i, 1, MAX_BATCH);
         else if (strcmp(argv[i], "-n") == 0) server.skip_on_success = FALSE;
         else if (strcmp(argv[i], "-q") == 0) server.quiet = TRUE;
         else usage();
