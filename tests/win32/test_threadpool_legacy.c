@@ -53,7 +53,12 @@ static void registered_waits(void)
     CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
     SetEvent(event);
     CHECK_EQ(WaitForSingleObject(wait_done, 200), WAIT_TIMEOUT);
-    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    WINE_DEVIATION("Wine 8's wait thread may still be blocked on the object after "
+                   "UnregisterWaitEx returns, and takes an auto-reset event's signal")
+    {
+        CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    }
+    ResetEvent(event);
 
     TEST("a timeout fires with TRUE, again after each timeout");
     CHECK(RegisterWaitForSingleObject(&wait, event, wait_cb, NULL, 50, WT_EXECUTEDEFAULT));
