@@ -476,19 +476,23 @@ bool FileDevice::fast_io_allowed() const
     return kind_ == engine::OpKind::File && alignment_ == 1 && !is_directory_;
 }
 
-bool FileDevice::fast_transfer(const io::Transfer& transfer, int* result)
+bool FileDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
 {
     // `fast_io` is set for buffered files only (open, adopt): NO_BUFFERING requests
     // pend, as on Windows. An append-only handle's writes land at the end whatever the
     // offset: they take the request path, as do transfers of nothing.
-    *result = kNotTried;
+    io->result = kNotTried;
     uint8_t direction = transfer.write ? 2 : 1;
     if (transfer.length == 0 || (nowait_refused_.load(std::memory_order_relaxed) & direction) != 0) return false;
     if (transfer.write && append_only(access_)) return false;
-    *result = engine::attempt_at(descriptor_, transfer.write, transfer.buffer, transfer.length, transfer.offset);
+    int result = engine::attempt_at(descriptor_, transfer.write, transfer.buffer, transfer.length, transfer.offset);
+    io->result = result;
     // Anything short of the whole transfer (the page cache or the file ends, the file
     // system refuses RWF_NOWAIT) goes on as the request's first attempt (step()).
-    return *result >= 0 && static_cast<DWORD>(*result) == transfer.length;
+    if (result < 0 || static_cast<DWORD>(result) != transfer.length) return false;
+    io->status = STATUS_SUCCESS;
+    io->bytes = static_cast<DWORD>(result);
+    return true;
 }
 
 DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done)

@@ -36,7 +36,7 @@ public:
     bool overlapped_io() const override { return (flags_ & FILE_FLAG_OVERLAPPED) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
     io::Next step(io::Request* request, io::Outcome* outcome) override;
-    bool fast_transfer(const io::Transfer& transfer, int* result) override;
+    bool fast_transfer(const io::Transfer& transfer, io::FastIo* io) override;
     void last_handle_closed() override;
 
     int descriptor() const { return descriptor_; }

@@ -413,6 +413,10 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     closing_ = false;
     drained_.reset();
     shared_ = false;
+    // A named pipe's overlapped transfers may finish in the caller without a request
+    // (fast_ready, fast_transfer), in its lanes as its requests.
+    fast_io = end != PipeEnd::Anonymous;
+    fast_lanes = true;
 }
 
 void PipeDevice::last_handle_closed()
@@ -1064,6 +1068,10 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         op->message = &state->read.message;
         op->flags = 0;
         state->receiving = true;
+        if (request->plan.would_wait) {  // the fast I/O path's try just found nothing
+            request->plan.would_wait = false;
+            return false;
+        }
         if (hint_enabled() && drained_.applies()) return false;
         // Tried at once with a plain recvmsg (no poll first, as the I/O manager's attempt
         // makes): a request-response peer has usually answered by now.
@@ -1143,6 +1151,10 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     case kTransactWrite: {
         if (result < 0) return done(pipe_status(write_failure(op->descriptor, -result)), state->write.done);
         if (state->write.length == 0 && !message_type_) return done(STATUS_SUCCESS, 0);
+        if (request->plan.would_wait) {  // the fast I/O path's try found no room
+            request->plan.would_wait = false;
+            return poll_out();
+        }
         int sent = write_some(op->descriptor, message_type_, &state->write);
         if (sent == -EAGAIN) return poll_out();
         if (sent < 0) return done(pipe_status(write_failure(op->descriptor, -sent)), state->write.done);
@@ -1160,6 +1172,63 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
 }
 
 void PipeDevice::finish(io::Request*) {}
+
+// The fast I/O path (io/device.h): a read of something, or a write of one message record
+// (a stream's send may go part-way, which only a request can finish), on a connected end.
+// Anything else, or an end whose state makes the transfer fail, takes the request path.
+bool PipeDevice::fast_ready(const io::Transfer& transfer, io::FastIo* io)
+{
+    if (transfer.length == 0 || (message_type_ && transfer.length > kRecord)) return false;
+    if (transfer.write && !message_type_) return false;
+    if (transfer_state_error(transfer.write) != ERROR_SUCCESS || descriptor_ < 0) return false;
+    io->descriptor = descriptor_;
+    io->flag = message_read_;
+    return true;
+}
+
+bool PipeDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
+{
+    io->result = kNotTried;
+    if (transfer.write) {
+        WriteCursor cursor;
+        cursor.buffer = static_cast<const char*>(transfer.buffer);
+        cursor.length = transfer.length;
+        cursor.done = 0;
+        cursor.started = false;
+        int sent = write_some(io->descriptor, true, &cursor);  // one record: all of it or nothing
+        if (sent == -EAGAIN || sent == -EINTR) {
+            io->result = sent;
+            return false;
+        }
+        io->status = sent == 0 ? STATUS_SUCCESS : pipe_status(write_failure(io->descriptor, -sent));
+        io->bytes = cursor.done;
+        return true;
+    }
+    // The lane keeps other reads out; a remainder of a message (or a disconnection mark
+    // read) is the request path's to serve.
+    if (remainder_busy_.load(std::memory_order_acquire) || (hint_enabled() && drained_.applies())) return false;
+    ReadCursor cursor;
+    cursor.buffer = static_cast<char*>(transfer.buffer);
+    cursor.length = transfer.length;
+    cursor.done = 0;
+    cursor.message_read = io->flag;
+    PipeReader::arm(this, &cursor);
+    ssize_t n = raw_recvmsg(io->descriptor, &cursor.message, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        io->result = errno == EINTR ? -EINTR : -EAGAIN;
+        return false;
+    }
+    DWORD status = STATUS_SUCCESS;
+    if (PipeReader::received(this, &cursor, n >= 0 ? static_cast<int>(n) : -errno, &status) == ReadStep::Receive) {
+        // Only a full record marked "more" that left room in the buffer asks for the next
+        // record, and fast_ready() took no buffer longer than a record; were it to happen,
+        // the message goes on in the next read, as after a read too small for it.
+        status = cursor.message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+    }
+    io->status = status;
+    io->bytes = cursor.done;
+    return true;
+}
 
 // ---- named pipes: servers.
 namespace {

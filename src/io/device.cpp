@@ -25,12 +25,15 @@ void Device::reset_device()
     signaled_ = true;
     notification_modes = 0;
     fast_io = false;
+    fast_lanes = false;
     blocked_.clear();
 }
 
-bool Device::fast_transfer(const Transfer&, int* result)
+bool Device::fast_ready(const Transfer&, FastIo*) { return true; }
+
+bool Device::fast_transfer(const Transfer&, FastIo* io)
 {
-    *result = kNotTried;
+    io->result = kNotTried;
     return false;
 }
 

@@ -49,6 +49,25 @@ struct Plan {
     // what the try gave, taken as the request's first attempt.
     bool tried = false;
     int result = 0;
+    // The fast I/O path's try found that the operation would wait (Device::fast_transfer
+    // gave -EAGAIN): a driver whose step() tries its operation itself may send it
+    // straight to the engine instead of trying again (set after prepare()).
+    bool would_wait = false;
+};
+
+// One call of the fast I/O path (Device::fast_ready, Device::fast_transfer): what the
+// driver looked up under `lock` for the transfer, and how the transfer ended.
+struct FastIo {
+    int descriptor = -1;  // the driver's, from fast_ready()
+    bool flag = false;    // the driver's, from fast_ready()
+    // fast_transfer()'s answer when it finished the transfer: the NTSTATUS (a success,
+    // a warning such as STATUS_BUFFER_OVERFLOW, or an error: nothing is delivered then)
+    // and the bytes.
+    DWORD status = 0;
+    DWORD bytes = 0;
+    // When it did not: what its try gave (as Op::result: bytes, -EAGAIN, -errno), which
+    // the request's first step sees as its own attempt's (Plan::tried), or kNotTried.
+    int result = 0;
 };
 
 // What a driver's step() decides once an operation of a request has finished.
@@ -92,15 +111,22 @@ public:
     virtual void finish(Request*) {}
 
     // The fast I/O path (Windows' FastIoRead/FastIoWrite: the I/O manager asks the
-    // driver before it builds a request; io::submit_and_unlock). Without `lock`, with a
-    // reference held by the caller: a driver that set `fast_io` may try a plain transfer
-    // (no segments, no driver request) in the calling thread, without waiting. True: it
-    // did the whole transfer, *result bytes; the I/O manager delivers it as a request
-    // finished at once, with no request object. False: the request path follows, and
-    // *result is what the try gave (as Op::result: bytes, -EAGAIN, -errno), which the
-    // request's first step sees as its own attempt's (Plan::tried), or kNotTried.
+    // driver before it builds a request; io::submit_and_unlock), for a driver that set
+    // `fast_io`, on a plain transfer (no segments, no driver request, no completion
+    // routine). First fast_ready(), under `lock`: whether the path may serve this
+    // transfer now, noting in *io what fast_transfer() needs (the default: yes). Then,
+    // without `lock`, with a reference held by the caller, fast_transfer() tries it in
+    // the calling thread without waiting. True: the transfer is over (io->status,
+    // io->bytes); the I/O manager delivers it as a request finished at once, with no
+    // request object. False: the request path follows, and io->result is what the try
+    // gave (as Op::result: bytes, -EAGAIN, -errno), which the request's first step sees
+    // as its own attempt's (Plan::tried, Plan::would_wait), or kNotTried.
+    // A driver that set `fast_lanes` has its transfers in lanes (reads In, writes Out):
+    // the path serves a transfer only while its lane is idle, and holds the lane while
+    // it runs, so that it never overtakes a request issued before it nor runs beside one.
     static constexpr int kNotTried = -0x7fffffff;
-    virtual bool fast_transfer(const Transfer& transfer, int* result);
+    virtual bool fast_ready(const Transfer& transfer, FastIo* io);
+    virtual bool fast_transfer(const Transfer& transfer, FastIo* io);
 
     // A transfer on a handle opened without FILE_FLAG_OVERLAPPED (ReadFile/WriteFile with
     // no OVERLAPPED, or one only for the offset): done now, in the calling thread, at the
@@ -127,6 +153,7 @@ public:
     UCHAR notification_modes = 0;  // FILE_SKIP_* (SetFileCompletionNotificationModes)
     bool registered = false;       // in the I/O manager's device set
     bool fast_io = false;          // the driver's: fast_transfer() may finish a transfer
+    bool fast_lanes = false;       // the driver's: fast transfers keep to the lanes
 
 protected:
     explicit Device(kernel::ObjectType type) : Object(type) {}

@@ -372,11 +372,21 @@ std::vector<Request*>* cancelled_waiting = new std::vector<Request*>();
 
 // Under the device's lock: the next request of `request`'s lane, which becomes the
 // lane's current one, or null (the lane is idle). Only for the lane's current request.
+Request* lane_release(Device* device, Lane which);
+
 Request* lane_advance(Device* device, Request* request)
 {
     if (!request->lane_active) return nullptr;
     request->lane_active = false;
-    Device::LaneState& lane = lane_of(device, request->plan.lane);
+    return lane_release(device, request->plan.lane);
+}
+
+// Under the device's lock: the lane's current transfer (a request, or the fast I/O
+// path's) is over: its next waiting request becomes the current one and is returned for
+// the caller to run, or the lane is idle (null).
+Request* lane_release(Device* device, Lane which)
+{
+    Device::LaneState& lane = lane_of(device, which);
     Request* next = lane.head;
     if (next == nullptr) {
         lane.busy = false;
@@ -786,29 +796,47 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
 // Delivers a transfer the driver's fast_transfer() finished, as deliver() delivers a
 // request finished at once: the OVERLAPPED, the device's signal (reset by the issue, set
 // by the completion, unless FILE_SKIP_SET_EVENT_ON_HANDLE), hEvent, and the port's
-// packet unless FILE_SKIP_COMPLETION_PORT_ON_SUCCESS or hEvent's low bit. The caller
-// holds a reference to the device (which keeps the binding, and so the port).
-Submitted deliver_fast(Device* device, OVERLAPPED* overlapped, kernel::EventObject* event, DWORD bytes)
+// packet unless hEvent's low bit, or FILE_SKIP_COMPLETION_PORT_ON_SUCCESS for a success.
+// An error is not delivered (as a request that fails at once). Releases the transfer's
+// lane (`lane`, or Lane::None), whose next request, if one came meanwhile, it returns for
+// the caller to run. The caller holds a reference to the device (which keeps the binding,
+// and so the port).
+Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel::EventObject* event,
+                       const FastIo& io, Request** next)
 {
     kernel::CompletionPort* port = nullptr;
     ULONG_PTR key = 0;
+    bool failed = nt_error(io.status);
     {
         kernel::WakeList wake;
         device->lock.lock();
-        write_result(overlapped, STATUS_SUCCESS, bytes);
-        if (!signal_handle_locked(device, wake)) device->signaled_ = false;  // the issue's reset
-        if (!never_posts(overlapped, nullptr) && !(device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
-            port = device->port();
-            key = device->key();
+        if (lane != Lane::None) *next = lane_release(device, lane);
+        if (failed) {
+            device->signaled_ = false;  // the issue's reset
+        } else {
+            write_result(overlapped, io.status, io.bytes);
+            if (!signal_handle_locked(device, wake)) device->signaled_ = false;  // the issue's reset
+            bool skip = nt_success(io.status) && (device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+            if (!never_posts(overlapped, nullptr) && !skip) {
+                port = device->port();
+                key = device->key();
+            }
         }
         device->lock.unlock();
     }
     if (event != nullptr) {
-        set_event(event);
+        if (!failed) set_event(event);
         event->release_reference();
     }
-    if (port != nullptr) post_packet(port, {key, overlapped, STATUS_SUCCESS, bytes});
-    return {ERROR_SUCCESS, STATUS_SUCCESS, bytes, 0};
+    if (failed) return {win32_error_from_ntstatus(io.status), io.status, 0, 0};
+    if (port != nullptr) post_packet(port, {key, overlapped, io.status, io.bytes});
+    return {ERROR_SUCCESS, io.status, io.bytes, 0};
+}
+
+// Runs the requests of a lane that became theirs, one after another.
+void run_lane(Request* next)
+{
+    while (next != nullptr) next = run(next, false, nullptr);
 }
 
 }  // namespace
@@ -817,22 +845,34 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
                             LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event)
 {
     // The fast I/O path: no request object for a plain transfer the driver finishes at
-    // once in this thread (a cached read). A completion routine always takes the
-    // request path (its APC belongs to the request's delivery).
+    // once in this thread (a cached read, a message already queued). A completion routine
+    // always takes the request path (its APC belongs to the request's delivery).
     if (device->fast_io && routine == nullptr && transfer.segments == nullptr && transfer.driver_request == nullptr &&
         fast_path_enabled()) {
-        device->add_reference();
-        device->lock.unlock();
-        int result = 0;
-        Submitted submitted;
-        if (device->fast_transfer(transfer, &result)) {
-            submitted = deliver_fast(device, overlapped, event, static_cast<DWORD>(result));
-        } else {
-            device->lock.lock();
-            submitted = submit_locked(device, transfer, overlapped, routine, event, result);
+        Lane lane = !device->fast_lanes ? Lane::None : transfer.write ? Lane::Out : Lane::In;
+        FastIo io;
+        if ((lane == Lane::None || !lane_of(device, lane).busy) && device->fast_ready(transfer, &io)) {
+            if (lane != Lane::None) lane_of(device, lane).busy = true;  // held while it runs
+            device->add_reference();
+            device->lock.unlock();
+            Submitted submitted;
+            Request* next = nullptr;
+            if (device->fast_transfer(transfer, &io)) {
+                submitted = deliver_fast(device, lane, overlapped, event, io, &next);
+                run_lane(next);
+            } else {
+                device->lock.lock();
+                if (lane != Lane::None && (next = lane_release(device, lane)) != nullptr) {
+                    // A request came meanwhile and now starts: ours goes behind it.
+                    device->lock.unlock();
+                    run_lane(next);
+                    device->lock.lock();
+                }
+                submitted = submit_locked(device, transfer, overlapped, routine, event, io.result);
+            }
+            device->release_reference();
+            return submitted;
         }
-        device->release_reference();
-        return submitted;
     }
     return submit_locked(device, transfer, overlapped, routine, event);
 }
@@ -885,6 +925,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     }
 
     DWORD error = device->prepare(prepared, request, &request->plan);
+    if (error == ERROR_SUCCESS && would_wait(tried)) request->plan.would_wait = true;
     if (error == ERROR_SUCCESS && tried != Device::kNotTried && request->plan.attempt_now) {
         // The fast I/O path tried it already: one that would have waited goes to the
         // engine (trying again at once would only start the same read-ahead again),

@@ -87,9 +87,11 @@ BOOL submitted(const io::Submitted& result, LPDWORD transferred, bool ex)
 {
     if (result.error == ERROR_SUCCESS) {
         // Finished at once (and delivered): ReadFile returns TRUE with the byte count, or
-        // FALSE with a warning's error (ERROR_MORE_DATA) and the count.
-        if (transferred != nullptr) *transferred = result.bytes;
+        // FALSE with a warning's error (ERROR_MORE_DATA) and no count: the count is in
+        // the OVERLAPPED (GetOverlappedResult), as kernelbase leaves it for any FALSE on
+        // an overlapped handle (Wine's ReadFile, ReactOS' too).
         if (result.status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(result.status), FALSE);
+        if (transferred != nullptr) *transferred = result.bytes;
         set_last_error(ERROR_SUCCESS);
         return TRUE;
     }
