@@ -1178,6 +1178,7 @@ void PipeDevice::finish(io::Request*) {}
 // Anything else, or an end whose state makes the transfer fail, takes the request path.
 bool PipeDevice::fast_ready(const io::Transfer& transfer, io::FastIo* io)
 {
+    if (transfer.driver_request != nullptr) return false;  // ConnectNamedPipe, TransactNamedPipe
     if (transfer.length == 0 || (message_type_ && transfer.length > kRecord)) return false;
     if (transfer.write && !message_type_) return false;
     if (transfer_state_error(transfer.write) != ERROR_SUCCESS || descriptor_ < 0) return false;

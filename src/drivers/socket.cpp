@@ -517,6 +517,10 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->send_buffer_ = -1;
     device->receive_buffer_ = -1;
     device->drained_.reset();
+    // A stream's plain receives and sends may finish in the caller without a request
+    // (fast_ready, fast_transfer), in its lanes as its requests.
+    device->fast_io = type == ws::kSockStream;
+    device->fast_lanes = true;
     device->events_ = EventSelect{};
     device->lock.unlock();
     return device;
@@ -1836,6 +1840,71 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
         return io::Next::Done;
     }
     return succeed();
+}
+
+// The fast I/O path (io/device.h): a stream's receive or send of one buffer with no flags
+// (WSARecv, WSASend, ReadFile, WriteFile). Anything else, a socket that was reset, or a
+// receive right after this thread found the stream empty (the hint prepare() follows),
+// takes the request path.
+namespace {
+
+// The one buffer of a plain receive or send, or false.
+bool plain_buffer(const io::Transfer& transfer, void** buffer, DWORD* length)
+{
+    const auto* asked = static_cast<const SocketRequest*>(transfer.driver_request);
+    if (asked == nullptr) {
+        *buffer = transfer.buffer;
+        *length = transfer.length;
+        return true;
+    }
+    if (asked->operation != (transfer.write ? SocketOperation::Send : SocketOperation::Receive)) return false;
+    if (asked->buffer_count != 1 || asked->flags != 0 || asked->message != nullptr || asked->address != nullptr ||
+        asked->destination != nullptr)
+        return false;
+    *buffer = asked->buffers[0].buf;
+    *length = asked->buffers[0].len;
+    return true;
+}
+
+}  // namespace
+
+bool SocketDevice::fast_ready(const io::Transfer& transfer, io::FastIo* io)
+{
+    void* buffer;
+    DWORD length;
+    if (!is_stream(type_) || !plain_buffer(transfer, &buffer, &length) || length == 0) return false;
+    if (reset_.load(std::memory_order_acquire) || descriptor_ < 0) return false;
+    if (!transfer.write && drained_by_this_thread()) return false;
+    io->descriptor = descriptor_;
+    return true;
+}
+
+bool SocketDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
+{
+    void* buffer = nullptr;
+    DWORD length = 0;
+    plain_buffer(transfer, &buffer, &length);  // fast_ready() took it
+    ssize_t n;
+    if (transfer.write) {
+        data_sent();
+        n = ::send(io->descriptor, buffer, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } else {
+        n = ::recv(io->descriptor, buffer, length, MSG_DONTWAIT);
+        data_received();
+    }
+    // Not all of a send, the end of the stream, an error, nothing there: the request path
+    // goes on from this try (its first step sees the result), with the lane still held.
+    io->result = n >= 0 ? static_cast<int>(n) : errno == EWOULDBLOCK ? -EAGAIN : -errno;
+    if (n <= 0 || (transfer.write && static_cast<DWORD>(n) != length)) return false;
+    if (!transfer.write) {
+        if (static_cast<DWORD>(n) < length) note_drained();  // less than asked for: empty now
+        events_reenable(ws::kFdRead | ws::kFdOob);            // as a receive's finish()
+    }
+    // WSAGetOverlappedResult's flags (none), as step() leaves them for a Winsock request.
+    if (transfer.driver_request != nullptr) io->overlapped->Offset = 0;
+    io->status = STATUS_SUCCESS;
+    io->bytes = static_cast<DWORD>(n);
+    return true;
 }
 
 void SocketDevice::finish(io::Request* request)

@@ -95,6 +95,8 @@ public:
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
     io::Next step(io::Request* request, io::Outcome* outcome) override;
     void finish(io::Request* request) override;
+    bool fast_ready(const io::Transfer& transfer, io::FastIo* io) override;
+    bool fast_transfer(const io::Transfer& transfer, io::FastIo* io) override;
     DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
     void last_handle_closed() override;
 

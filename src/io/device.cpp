@@ -29,7 +29,7 @@ void Device::reset_device()
     blocked_.clear();
 }
 
-bool Device::fast_ready(const Transfer&, FastIo*) { return true; }
+bool Device::fast_ready(const Transfer& transfer, FastIo*) { return transfer.driver_request == nullptr; }
 
 bool Device::fast_transfer(const Transfer&, FastIo* io)
 {

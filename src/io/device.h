@@ -58,6 +58,7 @@ struct Plan {
 // One call of the fast I/O path (Device::fast_ready, Device::fast_transfer): what the
 // driver looked up under `lock` for the transfer, and how the transfer ended.
 struct FastIo {
+    OVERLAPPED* overlapped = nullptr;  // the caller's
     int descriptor = -1;  // the driver's, from fast_ready()
     bool flag = false;    // the driver's, from fast_ready()
     // fast_transfer()'s answer when it finished the transfer: the NTSTATUS (a success,
@@ -112,9 +113,10 @@ public:
 
     // The fast I/O path (Windows' FastIoRead/FastIoWrite: the I/O manager asks the
     // driver before it builds a request; io::submit_and_unlock), for a driver that set
-    // `fast_io`, on a plain transfer (no segments, no driver request, no completion
-    // routine). First fast_ready(), under `lock`: whether the path may serve this
-    // transfer now, noting in *io what fast_transfer() needs (the default: yes). Then,
+    // `fast_io`, on a transfer with no segments and no completion routine. First
+    // fast_ready(), under `lock`: whether the path may serve this transfer now, noting in
+    // *io what fast_transfer() needs (the default: a plain ReadFile/WriteFile, no driver
+    // request). Then,
     // without `lock`, with a reference held by the caller, fast_transfer() tries it in
     // the calling thread without waiting. True: the transfer is over (io->status,
     // io->bytes); the I/O manager delivers it as a request finished at once, with no

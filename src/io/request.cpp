@@ -791,7 +791,7 @@ namespace {
 
 Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
                         LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event,
-                        int tried = Device::kNotTried);
+                        int tried = Device::kNotTried, Lane held = Lane::None);
 
 // Delivers a transfer the driver's fast_transfer() finished, as deliver() delivers a
 // request finished at once: the OVERLAPPED, the device's signal (reset by the issue, set
@@ -844,13 +844,15 @@ void run_lane(Request* next)
 Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
                             LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event)
 {
-    // The fast I/O path: no request object for a plain transfer the driver finishes at
-    // once in this thread (a cached read, a message already queued). A completion routine
+    // The fast I/O path: no request object for a transfer the driver finishes at once in
+    // this thread (a cached read, a message already queued, data a socket holds). A
+    // driver's own request (a WSARecv) is offered only to a driver that takes it in
+    // fast_ready(). A completion routine
     // always takes the request path (its APC belongs to the request's delivery).
-    if (device->fast_io && routine == nullptr && transfer.segments == nullptr && transfer.driver_request == nullptr &&
-        fast_path_enabled()) {
+    if (device->fast_io && routine == nullptr && transfer.segments == nullptr && fast_path_enabled()) {
         Lane lane = !device->fast_lanes ? Lane::None : transfer.write ? Lane::Out : Lane::In;
         FastIo io;
+        io.overlapped = overlapped;
         if ((lane == Lane::None || !lane_of(device, lane).busy) && device->fast_ready(transfer, &io)) {
             if (lane != Lane::None) lane_of(device, lane).busy = true;  // held while it runs
             device->add_reference();
@@ -861,14 +863,10 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
                 submitted = deliver_fast(device, lane, overlapped, event, io, &next);
                 run_lane(next);
             } else {
+                // The request path takes over, with the lane still held: a request issued
+                // meanwhile waits behind this one (whose try may have sent part of it).
                 device->lock.lock();
-                if (lane != Lane::None && (next = lane_release(device, lane)) != nullptr) {
-                    // A request came meanwhile and now starts: ours goes behind it.
-                    device->lock.unlock();
-                    run_lane(next);
-                    device->lock.lock();
-                }
-                submitted = submit_locked(device, transfer, overlapped, routine, event, io.result);
+                submitted = submit_locked(device, transfer, overlapped, routine, event, io.result, lane);
             }
             device->release_reference();
             return submitted;
@@ -880,12 +878,21 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
 namespace {
 
 // submit_and_unlock()'s request path; `tried`: what the fast I/O path's try gave, or
-// Device::kNotTried.
+// Device::kNotTried; `held`: the lane the fast I/O path holds for this transfer (the
+// request becomes its current one), or Lane::None.
 Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
-                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event, int tried)
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event, int tried, Lane held)
 {
-    if (!start()) {
+    // Gives up the held lane (the request failed at once): under the lock, then the lane's
+    // next request runs once the lock is let go.
+    auto unlock_releasing = [&] {
+        Request* next = held != Lane::None ? lane_release(device, held) : nullptr;
+        held = Lane::None;
         device->lock.unlock();
+        run_lane(next);
+    };
+    if (!start()) {
+        unlock_releasing();
         if (event != nullptr) event->release_reference();
         return {ERROR_NOT_SUPPORTED, 0, 0};
     }
@@ -945,7 +952,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
         if (queue == nullptr) error = ERROR_NOT_SUPPORTED;
     }
     if (error != ERROR_SUCCESS) {
-        device->lock.unlock();
+        unlock_releasing();
         if (event != nullptr) event->release_reference();
         request_free(request);
         return {error, 0, 0};
@@ -976,7 +983,10 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     bool waits = false;
     if (request->plan.lane != Lane::None) {
         Device::LaneState& lane = lane_of(device, request->plan.lane);
-        if (lane.busy) {
+        if (held == request->plan.lane) {
+            held = Lane::None;  // the fast I/O path's lane: this request is its current one now
+            request->lane_active = true;
+        } else if (lane.busy) {
             // Behind the lane's current request: it starts when the one before it ends.
             waits = true;
             request->lane_waiting = true;
@@ -990,7 +1000,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
             request->lane_active = true;
         }
     }
-    device->lock.unlock();
+    unlock_releasing();  // a lane held for another lane's request (not expected) is given up
     if (first_request) register_device(device);  // outside the device's lock (lock order)
     if (waits) return {ERROR_IO_PENDING, 0, 0};
 
