@@ -1742,6 +1742,9 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
         bool all = send_progress(op, is_stream(type_), &sent);
         request->done = sent;
         if (!all) return io::Next::Engine;
+        // This thread answered on the stream: the peer has had no time to send again
+        // (io/drain.h), whether or not the last receive emptied the stream.
+        if (is_stream(type_) && request->attempted) note_drained();
         request->overlapped->Offset = 0;  // a send's flags, for a Winsock completion routine
         return succeed();
     }
@@ -1899,6 +1902,8 @@ bool SocketDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
     if (!transfer.write) {
         if (static_cast<DWORD>(n) < length) note_drained();  // less than asked for: empty now
         events_reenable(ws::kFdRead | ws::kFdOob);            // as a receive's finish()
+    } else {
+        note_drained();  // this thread answered: the peer has had no time to send (step())
     }
     // WSAGetOverlappedResult's flags (none), as step() leaves them for a Winsock request.
     if (transfer.driver_request != nullptr) io->overlapped->Offset = 0;
