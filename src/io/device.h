@@ -116,9 +116,8 @@ public:
     // `fast_io`, on a transfer with no segments and no completion routine. First
     // fast_ready(), under `lock`: whether the path may serve this transfer now, noting in
     // *io what fast_transfer() needs (the default: a plain ReadFile/WriteFile, no driver
-    // request). Then,
-    // without `lock`, with a reference held by the caller, fast_transfer() tries it in
-    // the calling thread without waiting. True: the transfer is over (io->status,
+    // request). Then, without `lock`, with a reference held by the caller,
+    // fast_transfer() tries it in the calling thread without waiting. True: the transfer is over (io->status,
     // io->bytes); the I/O manager delivers it as a request finished at once, with no
     // request object. False: the request path follows, and io->result is what the try
     // gave (as Op::result: bytes, -EAGAIN, -errno), which the request's first step sees

@@ -370,10 +370,10 @@ Device::LaneState& lane_of(Device* device, Lane lane) { return device->lanes[sta
 std::mutex cancelled_waiting_mutex;
 std::vector<Request*>* cancelled_waiting = new std::vector<Request*>();
 
-// Under the device's lock: the next request of `request`'s lane, which becomes the
-// lane's current one, or null (the lane is idle). Only for the lane's current request.
 Request* lane_release(Device* device, Lane which);
 
+// Under the device's lock: the next request of `request`'s lane, which becomes the
+// lane's current one, or null (the lane is idle). Only for the lane's current request.
 Request* lane_advance(Device* device, Request* request)
 {
     if (!request->lane_active) return nullptr;
@@ -847,8 +847,8 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     // The fast I/O path: no request object for a transfer the driver finishes at once in
     // this thread (a cached read, a message already queued, data a socket holds). A
     // driver's own request (a WSARecv) is offered only to a driver that takes it in
-    // fast_ready(). A completion routine
-    // always takes the request path (its APC belongs to the request's delivery).
+    // fast_ready(). A completion routine always takes the request path (its APC belongs
+    // to the request's delivery).
     if (device->fast_io && routine == nullptr && transfer.segments == nullptr && fast_path_enabled()) {
         Lane lane = !device->fast_lanes ? Lane::None : transfer.write ? Lane::Out : Lane::In;
         FastIo io;
