@@ -624,8 +624,15 @@ static void test_at_once(void)
     CHECK(memcmp(buffer, "456789", 6) == 0);
 
     TEST("a read issued while another is pending waits behind it");
+    /* Each read has its own event: with two requests on one handle, a wait on the handle
+     * (hEvent NULL) ends with whichever completes first, and GetOverlappedResult then
+     * reports a request still pending as a success of 0 bytes (kernelbase reads a
+     * STATUS_PENDING left after the wait as STATUS_SUCCESS). */
     memset(&ov, 0, sizeof(ov));
     memset(&ov2, 0, sizeof(ov2));
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ov2.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(ov.hEvent != NULL && ov2.hEvent != NULL);
     SetLastError(0xdeadbeef);
     CHECK(!ReadFile(server, buffer, 32, &done, &ov));
     CHECK_ERROR(ERROR_IO_PENDING);
@@ -646,6 +653,8 @@ static void test_at_once(void)
     CHECK_EQ(done, 3);
     CHECK(memcmp(buffer, "one", 3) == 0);
     drain(port);
+    CloseHandle(ov.hEvent);
+    CloseHandle(ov2.hEvent);
 
     CHECK(CloseHandle(client));
     TEST("at once on a broken pipe: the error, and nothing queued");
