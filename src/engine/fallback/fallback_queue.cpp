@@ -105,16 +105,26 @@ public:
             return;
         }
         set_state(op, kPoolWaiting);
-        (op->kind == OpKind::Stream ? streams_ : files_).append(op);
+        if (op->kind == OpKind::Stream) {
+            streams_.append(op);
+            ++streams_waiting_;
+        } else {
+            files_.append(op);
+            ++files_waiting_;
+        }
         if (!runnable()) return;  // only streams wait, and they have all the threads they may
-        if (idle_ > 0) {
-            lock.unlock();
-            wake_.notify_one();
-        } else if (threads_ < pool_limit()) {
+        // The threads that will look for work by themselves: the idle ones (one notified
+        // counts until it wakes) and those just finishing an operation. A new thread only
+        // for an operation none of them will take: a thread that hands its result back
+        // and finds the next operation already pushed must not cost a thread each time.
+        bool notify = idle_ > 0;
+        if (takeable() > idle_ + returning_ && threads_ < pool_limit()) {
             ++threads_;
             std::thread([this] { work(); }).detach();
         }
         // else: every thread is busy; the operation waits for one.
+        lock.unlock();
+        if (notify) wake_.notify_one();
     }
 
     // True if `op` was still waiting for a thread: it is taken out, and the caller
@@ -123,7 +133,9 @@ public:
     {
         std::lock_guard<std::mutex> guard(mutex_);
         if (state_of(op) == kPoolWaiting) {
-            if (!(op->kind == OpKind::Stream ? streams_ : files_).remove(op)) return false;
+            bool stream = op->kind == OpKind::Stream;
+            if (!(stream ? streams_ : files_).remove(op)) return false;
+            --(stream ? streams_waiting_ : files_waiting_);
             set_state(op, kDone);
             return true;
         }
@@ -161,6 +173,7 @@ private:
             }
             bool stream = files_.empty();
             Op* op = stream ? streams_.pop() : files_.pop();
+            --(stream ? streams_waiting_ : files_waiting_);
             if (stream) ++running_streams_;
             set_state(op, kPoolRunning);
             op->engine_thread = static_cast<unsigned long>(pthread_self());
@@ -180,10 +193,12 @@ private:
             running_.erase(std::find(running_.begin(), running_.end(), op));
             if (stream) --running_streams_;
             set_state(op, kDone);
+            ++returning_;
             lock.unlock();
             op->result = result;
             finished(op);
             lock.lock();
+            --returning_;
         }
     }
 
@@ -191,6 +206,15 @@ private:
     // for good (a read of a pipe nobody writes to), so streams get at most half of the
     // pool's threads: the other half always remains for files, whose operations end.
     bool runnable() const { return !files_.empty() || (!streams_.empty() && running_streams_ < pool_limit() / 2); }
+
+    // Under mutex_: how many of the waiting operations threads may take now.
+    unsigned takeable() const
+    {
+        unsigned streams = running_streams_ < pool_limit() / 2
+                               ? std::min(streams_waiting_, pool_limit() / 2 - running_streams_)
+                               : 0;
+        return files_waiting_ + streams;
+    }
 
     std::mutex mutex_;
     std::condition_variable wake_;
@@ -200,6 +224,9 @@ private:
     unsigned running_streams_ = 0;
     unsigned threads_ = 0;
     unsigned idle_ = 0;
+    unsigned returning_ = 0;        // threads handing an operation's result back
+    unsigned files_waiting_ = 0;    // the lengths of files_ and streams_
+    unsigned streams_waiting_ = 0;
 };
 
 // ---- the reactor: streams waiting to be readable or writable.
