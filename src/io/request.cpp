@@ -22,10 +22,14 @@ namespace overlapped::io {
 
 namespace {
 
-// ---- request memory: a small cache per thread over a shared free list.
+// ---- request memory: a small cache per thread over a shared free list. Only a thread
+// that issues requests keeps freed ones in its cache: one that only completes them (an
+// engine's thread, the completion thread) hands them straight to the shared list, where
+// the issuers find them, instead of hoarding up to 64 while the issuers allocate more.
 struct RequestCache {
     Request* items[64];
     int count = 0;
+    bool issues = false;  // this thread has taken a request
     ~RequestCache();
 };
 
@@ -42,6 +46,7 @@ RequestCache::~RequestCache()
 
 Request* request_new()
 {
+    request_cache.issues = true;
     if (request_cache.count > 0) return request_cache.items[--request_cache.count];
     {
         std::lock_guard<std::mutex> guard(shared_requests_mutex);
@@ -56,7 +61,7 @@ Request* request_new()
 
 void request_free(Request* request)
 {
-    if (request_cache.count < 64) {
+    if (request_cache.issues && request_cache.count < 64) {
         request_cache.items[request_cache.count++] = request;
         return;
     }
