@@ -245,10 +245,50 @@ static void check_deferred_unbuffered_reads(void)
     VirtualFree(buffers, 0, MEM_RELEASE);
 }
 
+/* The fallback engine: writes issued one after another, each waited for, keep the pool at
+ * the threads it has. The thread that finished one write is about to take the next: the
+ * pool must not make a thread for each write that is issued while that thread is still
+ * handing its result back. */
+static void check_pool_threads_for_serial_requests(void)
+{
+    const char *engine = overlapped_engine();
+    if (engine == NULL || strcmp(engine, "fallback") != 0) return;
+    enum { WARM_UP = 20, COUNT = 2000 };
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/ovl-engine-serial-%d", (int)getpid());
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                              FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    if (file == INVALID_HANDLE_VALUE) return;
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static char block[512];
+    int before = 0, failed = 0;
+    for (int i = 0; i < WARM_UP + COUNT; ++i) {
+        if (i == WARM_UP) before = thread_count();
+        OVERLAPPED write;
+        memset(&write, 0, sizeof(write));
+        write.hEvent = event;
+        ResetEvent(event);
+        DWORD bytes = 0;
+        if (!WriteFile(file, block, sizeof(block), NULL, &write) && GetLastError() != ERROR_IO_PENDING) {
+            failed++;
+            continue;
+        }
+        if (!GetOverlappedResult(file, &write, &bytes, TRUE) || bytes != sizeof(block)) failed++;
+    }
+    int after = thread_count();
+    printf("serial writes on the fallback: %d threads before, %d after %d writes\n", before, after, COUNT);
+    CHECK_EQ(failed, 0);
+    CHECK(after <= before + 2);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
 int main(void)
 {
     check_selection();
     if (overlapped_engine() != NULL) check_blocked_requests(); /* else nothing can run */
     if (overlapped_engine() != NULL) check_deferred_unbuffered_reads();
+    check_pool_threads_for_serial_requests();
     return tl_finish();
 }
