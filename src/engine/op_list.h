@@ -10,6 +10,7 @@ namespace overlapped::engine {
 struct OpList {
     Op* head = nullptr;
     Op* tail = nullptr;
+    unsigned count = 0;  // how many operations are in the list
 
     bool empty() const { return head == nullptr; }
 
@@ -21,6 +22,7 @@ struct OpList {
         else
             head = op;
         tail = op;
+        ++count;
     }
 
     // The first operation, taken out. The list must not be empty.
@@ -29,6 +31,7 @@ struct OpList {
         Op* op = head;
         head = op->engine_next;
         if (head == nullptr) tail = nullptr;
+        --count;
         return op;
     }
 
@@ -43,6 +46,7 @@ struct OpList {
             else
                 head = op->engine_next;
             if (tail == op) tail = previous;
+            --count;
             return true;
         }
         return false;
@@ -53,6 +57,7 @@ struct OpList {
     {
         Op* all = head;
         head = tail = nullptr;
+        count = 0;
         return all;
     }
 };

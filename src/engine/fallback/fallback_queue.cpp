@@ -105,13 +105,7 @@ public:
             return;
         }
         set_state(op, kPoolWaiting);
-        if (op->kind == OpKind::Stream) {
-            streams_.append(op);
-            ++streams_waiting_;
-        } else {
-            files_.append(op);
-            ++files_waiting_;
-        }
+        (op->kind == OpKind::Stream ? streams_ : files_).append(op);
         if (!runnable()) return;  // only streams wait, and they have all the threads they may
         // The threads that will look for work by themselves: the idle ones (one notified
         // counts until it wakes) and those just finishing an operation. A new thread only
@@ -133,9 +127,7 @@ public:
     {
         std::lock_guard<std::mutex> guard(mutex_);
         if (state_of(op) == kPoolWaiting) {
-            bool stream = op->kind == OpKind::Stream;
-            if (!(stream ? streams_ : files_).remove(op)) return false;
-            --(stream ? streams_waiting_ : files_waiting_);
+            if (!(op->kind == OpKind::Stream ? streams_ : files_).remove(op)) return false;
             set_state(op, kDone);
             return true;
         }
@@ -173,7 +165,6 @@ private:
             }
             bool stream = files_.empty();
             Op* op = stream ? streams_.pop() : files_.pop();
-            --(stream ? streams_waiting_ : files_waiting_);
             if (stream) ++running_streams_;
             set_state(op, kPoolRunning);
             op->engine_thread = static_cast<unsigned long>(pthread_self());
@@ -202,19 +193,19 @@ private:
         }
     }
 
-    // Under mutex_: something waits that a thread may take. A stream operation may wait
-    // for good (a read of a pipe nobody writes to), so streams get at most half of the
-    // pool's threads: the other half always remains for files, whose operations end.
-    bool runnable() const { return !files_.empty() || (!streams_.empty() && running_streams_ < pool_limit() / 2); }
-
-    // Under mutex_: how many of the waiting operations threads may take now.
+    // Under mutex_: how many of the waiting operations threads may take now. A stream
+    // operation may wait for good (a read of a pipe nobody writes to), so streams get at
+    // most half of the pool's threads: the other half always remains for files, whose
+    // operations end.
     unsigned takeable() const
     {
         unsigned streams = running_streams_ < pool_limit() / 2
-                               ? std::min(streams_waiting_, pool_limit() / 2 - running_streams_)
+                               ? std::min(streams_.count, pool_limit() / 2 - running_streams_)
                                : 0;
-        return files_waiting_ + streams;
+        return files_.count + streams;
     }
+    // Under mutex_: something waits that a thread may take.
+    bool runnable() const { return takeable() != 0; }
 
     std::mutex mutex_;
     std::condition_variable wake_;
@@ -224,9 +215,7 @@ private:
     unsigned running_streams_ = 0;
     unsigned threads_ = 0;
     unsigned idle_ = 0;
-    unsigned returning_ = 0;        // threads handing an operation's result back
-    unsigned files_waiting_ = 0;    // the lengths of files_ and streams_
-    unsigned streams_waiting_ = 0;
+    unsigned returning_ = 0;  // threads handing an operation's result back
 };
 
 // ---- the reactor: streams waiting to be readable or writable.
