@@ -1873,9 +1873,7 @@ bool plain_buffer(const io::Transfer& transfer, void** buffer, DWORD* length)
 
 bool SocketDevice::fast_ready(const io::Transfer& transfer, io::FastIo* io)
 {
-    void* buffer;
-    DWORD length;
-    if (!is_stream(type_) || !plain_buffer(transfer, &buffer, &length) || length == 0) return false;
+    if (!is_stream(type_) || !plain_buffer(transfer, &io->buffer, &io->length) || io->length == 0) return false;
     if (reset_.load(std::memory_order_acquire) || descriptor_ < 0) return false;
     if (!transfer.write && drained_by_this_thread()) return false;
     io->descriptor = descriptor_;
@@ -1884,15 +1882,13 @@ bool SocketDevice::fast_ready(const io::Transfer& transfer, io::FastIo* io)
 
 bool SocketDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
 {
-    void* buffer = nullptr;
-    DWORD length = 0;
-    plain_buffer(transfer, &buffer, &length);  // fast_ready() took it
+    DWORD length = io->length;
     ssize_t n;
     if (transfer.write) {
         data_sent();
-        n = ::send(io->descriptor, buffer, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+        n = ::send(io->descriptor, io->buffer, length, MSG_DONTWAIT | MSG_NOSIGNAL);
     } else {
-        n = ::recv(io->descriptor, buffer, length, MSG_DONTWAIT);
+        n = ::recv(io->descriptor, io->buffer, length, MSG_DONTWAIT);
         data_received();
     }
     // Not all of a send, the end of the stream, an error, nothing there: the request path

@@ -59,8 +59,10 @@ struct Plan {
 // driver looked up under `lock` for the transfer, and how the transfer ended.
 struct FastIo {
     OVERLAPPED* overlapped = nullptr;  // the caller's
-    int descriptor = -1;  // the driver's, from fast_ready()
-    bool flag = false;    // the driver's, from fast_ready()
+    int descriptor = -1;       // the driver's, from fast_ready()
+    bool flag = false;         // the driver's, from fast_ready()
+    void* buffer = nullptr;    // the driver's, from fast_ready(): where the bytes are
+    DWORD length = 0;
     // fast_transfer()'s answer when it finished the transfer: the NTSTATUS (a success,
     // a warning such as STATUS_BUFFER_OVERFLOW, or an error: nothing is delivered then)
     // and the bytes.
