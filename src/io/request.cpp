@@ -368,6 +368,14 @@ bool would_wait(int result) { return result == -EAGAIN || result == -EINTR; }
 bool nt_error(DWORD status) { return (status >> 30) == 3; }
 bool nt_success(DWORD status) { return (status >> 31) == 0; }
 
+// Under the device's lock: whether a transfer that finished at once with `status` queues
+// no packet: a success on a handle in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS mode (the
+// caller handles the result itself).
+bool skips_port_at_once(const Device* device, DWORD status)
+{
+    return nt_success(status) && (device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+}
+
 Device::LaneState& lane_of(Device* device, Lane lane) { return device->lanes[static_cast<int>(lane) - 1]; }
 
 // Requests taken out of their lane's queue by a cancellation, delivered (cancelled) by
@@ -442,7 +450,7 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
         // the handle (GetOverlappedResult with no event) reads it at once, as on Windows.
         write_result(overlapped, status, bytes);
         signal_handle_locked(device, wake);
-        bool skip = at_once && nt_success(status) && (device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+        bool skip = at_once && skips_port_at_once(device, status);
         if (!request->no_port && !skip && device->port() != nullptr) {
             // The binding's reference keeps the port while we hold the device: either
             // the harvest's batch takes the packet now (and a reference to the port), or
@@ -821,8 +829,7 @@ Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel
         } else {
             write_result(overlapped, io.status, io.bytes);
             if (!signal_handle_locked(device, wake)) device->signaled_ = false;  // the reset
-            bool skip = nt_success(io.status) && (device->notification_modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
-            if (!never_posts(overlapped, nullptr) && !skip) {
+            if (!never_posts(overlapped, nullptr) && !skips_port_at_once(device, io.status)) {
                 port = device->port();
                 key = device->key();
             }
