@@ -131,6 +131,9 @@ public:
     bool bound() const { return bound_.load(std::memory_order_acquire); }
     // Connected: also a non-blocking connect() that has finished since (looked at now).
     bool connected();
+    // Connected, as far as is known without asking the kernel (false while a connect is
+    // under way): needs no lock.
+    bool known_connected() const { return connected_.load(std::memory_order_acquire); }
     int descriptor() const { return descriptor_; }
     // AcceptEx on `listener` (with `overlapped`) into this socket: checks that it is a
     // fresh stream socket (not bound, listening or connected) that no other AcceptEx

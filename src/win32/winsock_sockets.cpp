@@ -99,8 +99,11 @@ int overlapped_return(const io::Submitted& submitted, LPDWORD bytes, LPDWORD fla
 
 // Issues an overlapped request on the socket behind `s`. One lock from the lookup to the
 // submission when there is no event to look up (the hot path of WSARecv/WSASend).
+// `checked`, if given: the caller has not looked at the socket yet; the request goes ahead
+// only on an overlapped socket (and, for a send on a stream, one known to be connected),
+// else *checked is set false and nothing is done: the caller takes its general path.
 io::Submitted submit_request(SOCKET s, const SocketRequest& asked, OVERLAPPED* overlapped,
-                             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+                             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, bool* checked = nullptr)
 {
     io::Transfer transfer;
     transfer.write = asked.operation != SocketOperation::Receive;
@@ -112,8 +115,17 @@ io::Submitted submit_request(SOCKET s, const SocketRequest& asked, OVERLAPPED* o
     DWORD error;
     kernel::Object* object =
         kernel::handle_lock(as_handle(s), kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
-    if (object == nullptr) return {WSAENOTSOCK, 0, 0, 0};
+    if (object == nullptr) {
+        if (checked != nullptr) *checked = false;  // the general path reports it
+        return {WSAENOTSOCK, 0, 0, 0};
+    }
     auto* socket = static_cast<SocketDevice*>(object);
+    if (checked != nullptr &&
+        (!socket->overlapped_io() || (transfer.write && socket->is_stream_type() && !socket->known_connected()))) {
+        socket->lock.unlock();
+        *checked = false;
+        return {ERROR_INVALID_FUNCTION, 0, 0, 0};
+    }
     if (io::request_event(overlapped, file_routine) == nullptr)
         return io::submit_and_unlock(socket, transfer, overlapped, file_routine, nullptr);
     socket->add_reference();
@@ -144,6 +156,19 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
     if (from != nullptr && (from_length == nullptr || *from_length < static_cast<int>(sizeof(SOCKADDR))))
         return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     if (overlapped == nullptr && received == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    SocketRequest asked;
+    asked.operation = SocketOperation::Receive;
+    asked.buffers = as_buffers(buffers);
+    asked.buffer_count = count;
+    asked.flags = *flags;
+    asked.address = reinterpret_cast<ws::Sockaddr*>(from);
+    asked.address_length = from_length;
+    if (overlapped != nullptr && from == nullptr) {
+        // WSARecv's hot path: one lookup, its checks and the submission under one lock.
+        bool checked = true;
+        io::Submitted submitted = submit_request(s, asked, overlapped, routine, &checked);
+        if (checked) return overlapped_return(submitted, received, flags);
+    }
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
     if (from != nullptr && !socket->is_stream_type()) {
@@ -172,13 +197,6 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
         return 0;
     }
     socket->release_reference();
-    SocketRequest asked;
-    asked.operation = SocketOperation::Receive;
-    asked.buffers = as_buffers(buffers);
-    asked.buffer_count = count;
-    asked.flags = *flags;
-    asked.address = reinterpret_cast<ws::Sockaddr*>(from);
-    asked.address_length = from_length;
     return overlapped_return(submit_request(s, asked, overlapped, routine), received, flags);
 }
 
@@ -189,6 +207,19 @@ int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags
     if (!winsock_started()) return SOCKET_ERROR;
     if (buffers == nullptr && count != 0) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     if (overlapped == nullptr && sent == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    SocketRequest asked;
+    asked.operation = SocketOperation::Send;
+    asked.buffers = as_buffers(buffers);
+    asked.buffer_count = count;
+    asked.flags = flags;
+    asked.destination = reinterpret_cast<const ws::Sockaddr*>(to);
+    asked.destination_length = to_length;
+    if (overlapped != nullptr) {
+        // WSASend's hot path: one lookup, its checks and the submission under one lock.
+        bool checked = true;
+        io::Submitted submitted = submit_request(s, asked, overlapped, routine, &checked);
+        if (checked) return overlapped_return(submitted, sent, nullptr);
+    }
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
     bool asynchronous = overlapped != nullptr && socket->overlapped_io();
@@ -207,13 +238,6 @@ int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags
     bool unconnected_stream = stream && !socket->connected();
     socket->release_reference();
     if (unconnected_stream) return wsa_fail(WSAENOTCONN, SOCKET_ERROR);
-    SocketRequest asked;
-    asked.operation = SocketOperation::Send;
-    asked.buffers = as_buffers(buffers);
-    asked.buffer_count = count;
-    asked.flags = flags;
-    asked.destination = reinterpret_cast<const ws::Sockaddr*>(to);
-    asked.destination_length = to_length;
     return overlapped_return(submit_request(s, asked, overlapped, routine), sent, nullptr);
 }
 
