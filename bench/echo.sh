@@ -384,6 +384,11 @@ busy = [median(n, "echo64_loadgen_busy_pct") for n in natives + ["ours"]]
 busy = [b for b in busy if b is not None]
 if busy:
     print(f"load generator busy {min(busy):.0f}-{max(busy):.0f}% of one CPU during the 64 B tests")
+steal = [v for (n, m), vs in values.items() if m.endswith("_steal_pct") for v in vs]
+if steal:
+    print(f"host steal {min(steal):.0f}-{max(steal):.0f}% (median {statistics.median(steal):.0f}%) of this machine's CPU time "
+          "over the measured intervals: on a virtual machine, time the hypervisor gave to others; "
+          "runs with much of it measure the host (bench/README.md)")
 PY
 if [ -s "$failures" ]; then
     echo "echo benchmark failures:"

@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
 done
 build=$(cd "${positional[0]:?usage: pipes.sh BUILD_DIR [--quick] [--runs N] [--tests ping,pingfree,stream,spawn]}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/host_steal.sh"
 work=$(mktemp -d)
 results=$work/results
 : >"$results"
@@ -217,6 +218,14 @@ run_test() {
     ping | pingfree | stream) [ -n "${pipe_cmd[$name]:-}" ] || return ;;
     spawn) [ -n "${spawn_cmd[$name]:-}" ] || return ;;
     esac
+    local ticks_before
+    ticks_before=$(host_ticks)
+    run_test_now "$name"
+    echo "$name ${test}_steal_pct $(steal_pct "$ticks_before" "$(host_ticks)") $run" >>"$results"
+}
+
+run_test_now() {
+    local name=$1
     case $test in
     ping)
         [ "$name" = wine ] && [ -n "$wineserver_pid" ] && taskset -pc "$pin_cpu" "$wineserver_pid" >/dev/null
@@ -323,6 +332,10 @@ for metric in ("pingfree_rtps",):
         if runs: parts.append(n + " " + " ".join(fmt(by_run[(n, metric, r)]) for r in runs))
     if parts: print("unpinned round trips/s in each run (bimodal): " + "; ".join(parts))
 print("wine's spawn row starts bench_true.exe (a Windows program that returns 0), not /bin/true")
+steal = [v for (n, m), vs in values.items() if m.endswith("_steal_pct") for v in vs]
+if steal:
+    print(f"host steal {min(steal):.0f}-{max(steal):.0f}% (median {statistics.median(steal):.0f}%) of this machine's CPU time "
+          "during the runs: on a virtual machine, time the hypervisor gave to others (bench/README.md)")
 PY
 if [ -s "$failures" ]; then
     echo "failures:"

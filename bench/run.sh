@@ -33,6 +33,8 @@ while [ $# -gt 1 ]; do
 done
 build=$(cd "${1:?usage: run.sh [--quick] [--runs N] BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/host_steal.sh"
+ticks_at_start=$(host_ticks)
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
@@ -276,6 +278,8 @@ table("fallback engine: issue 14", "fallback",
 cold_note("fallback", "fallback")
 PY
 for command in "${hung[@]}"; do echo "HUNG (stopped after 180 s; its later metrics are missing from that run): $command"; done
+echo "host steal during the tables above: $(steal_pct "$ticks_at_start" "$(host_ticks)")% of this machine's CPU time" \
+    "(on a virtual machine, time the hypervisor gave to others; bench/README.md)"
 
 # The echo-server benchmarks (bench/echo.sh): their own table, when the load generator is
 # built. They start their own Wine session after the one above has ended.

@@ -39,7 +39,10 @@
  * Output: "METRIC <tag>_<name> <value> <unit>" lines (tag defaults to the mode): rps or
  * cps, p50_us, p99_us, cpu_us (server CPU µs per request or cycle, with --pid),
  * loadgen_busy_pct (this program's own CPU time over the measured interval, in % of one
- * CPU), bytes_per_conn, rss_before_kib, rss_after_kib (idle); and a "#" summary line.
+ * CPU), steal_pct (the host's steal time over the measured interval, in % of all CPU
+ * time of this machine, from /proc/stat: on a virtual machine, what the hypervisor gave
+ * to others; runs with much of it measure the host, not the servers), bytes_per_conn,
+ * rss_before_kib, rss_after_kib (idle); and a "#" summary line.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -400,11 +403,29 @@ static void check_stall(uint64_t now, double seconds, const char *what)
         fail("no progress for %.0f s (%s; %ld requests in flight)", seconds, what, in_flight);
 }
 
+/* The host's steal time (what the hypervisor ran instead of this virtual machine's CPUs)
+ * and all CPU time so far, in ticks, from the first line of /proc/stat; 0 and 0 if it
+ * cannot be read. */
+static void host_ticks(unsigned long long *steal, unsigned long long *total)
+{
+    unsigned long long field[8] = {0};
+    *steal = *total = 0;
+    FILE *stat = fopen("/proc/stat", "r");
+    if (stat == NULL) return;
+    int got = fscanf(stat, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &field[0], &field[1], &field[2],
+                     &field[3], &field[4], &field[5], &field[6], &field[7]);
+    fclose(stat);
+    if (got != 8) return;
+    for (int i = 0; i < 8; ++i) *total += field[i];
+    *steal = field[7];
+}
+
 /* ---- the modes ---------------------------------------------------------------------- */
 static void run_timed(void)
 {
     uint64_t begin = now_ns(), start = 0, end = 0;
     double cpu0 = 0, cpu1 = 0, own0 = 0, own1 = 0;
+    unsigned long long steal0 = 0, steal1 = 0, ticks0 = 0, ticks1 = 0;
     last_progress = begin;
     for (long i = 0; i < nconns; ++i) start_connect(&conns[i]);
     for (;;) {
@@ -414,11 +435,13 @@ static void run_timed(void)
             phase = MEASURE;
             cpu0 = server_cpu_ns();
             own0 = own_cpu_ns();
+            host_ticks(&steal0, &ticks0);
             start = now_ns();
         } else if (phase == MEASURE && now - start >= (uint64_t)(duration * 1e9)) {
             end = now_ns();
             cpu1 = server_cpu_ns();
             own1 = own_cpu_ns();
+            host_ticks(&steal1, &ticks1);
             phase = DRAIN;
         }
         if (phase == DRAIN && in_flight == 0) break;
@@ -432,11 +455,14 @@ static void run_timed(void)
     metric("p99_us", percentile_us(0.99), "us");
     if (npids) metric("cpu_us", (cpu1 - cpu0) / 1e3 / (double)completed, "us");
     metric("loadgen_busy_pct", (own1 - own0) / (double)(end - start) * 100, "%");
+    double steal_pct = ticks1 > ticks0 ? (double)(steal1 - steal0) / (double)(ticks1 - ticks0) * 100 : 0;
+    metric("steal_pct", steal_pct, "%");
     printf("# %s: %ld connections, %zu B, %.2f s: %.0f %s, p50 %.1f us, p99 %.1f us", tag, nconns,
            size, seconds, (double)completed / seconds, per, percentile_us(0.5), percentile_us(0.99));
     if (npids) printf(", server CPU %.2f us per %s", (cpu1 - cpu0) / 1e3 / (double)completed,
                       mode == MODE_ECHO ? "request" : "cycle");
-    printf("; load generator busy %.0f%%\n", (own1 - own0) / (double)(end - start) * 100);
+    printf("; load generator busy %.0f%%; host steal %.0f%%\n", (own1 - own0) / (double)(end - start) * 100,
+           steal_pct);
     /* Echo mode: the connections are idle now; close them gracefully. Accept mode: all
      * are closed already. */
     for (long i = 0; i < nconns; ++i)
