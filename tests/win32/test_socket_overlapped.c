@@ -9,7 +9,8 @@
  * arrays; OVERLAPPED.Internal/InternalHigh; ReadFile/WriteFile on sockets; zero-byte
  * receives; graceful and abortive close by the peer; closesocket with requests pending;
  * CancelIo/CancelIoEx; the issuing thread's exit; ordering of sends and of pending
- * receives; MSG_PEEK; argument errors.
+ * receives; MSG_PEEK; argument errors; WSARecv/WSASend with an OVERLAPPED on a socket made
+ * without WSA_FLAG_OVERLAPPED, on a never-connected one and on a closed handle.
  *
  * Sources: docs/research/windows-sockets-core.md. Wine deviations:
  * tests/win32/WINE_DEVIATIONS_sockets.md. Loopback only. */
@@ -1322,6 +1323,88 @@ static void test_ordering(void)
     closesocket(s);
 }
 
+/* WSARecv/WSASend given an OVERLAPPED take one of two paths in the library (one lookup
+ * for an overlapped socket, the general one otherwise): each answer is checked here. */
+static void test_socket_kinds(void)
+{
+    struct sockaddr_in addr;
+    WSAOVERLAPPED ov;
+    WSABUF wb;
+    DWORD bytes, flags;
+    char out[100], in[100];
+    for (int i = 0; i < (int)sizeof(out); ++i)
+        out[i] = (char)(i * 7 + 1);
+
+    TEST("a socket made without WSA_FLAG_OVERLAPPED: WSASend/WSARecv with an OVERLAPPED finish at once");
+    {
+        SOCKET listener = make_listener(&addr);
+        SOCKET c = WSASocketA(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, 0);
+        CHECK(c != INVALID_SOCKET);
+        CHECK_EQ(connect(c, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        SOCKET s = accept(listener, NULL, NULL);
+        CHECK(s != INVALID_SOCKET);
+        HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+        reset_overlapped(&ov, event);
+        wb.buf = out;
+        wb.len = sizeof(out);
+        bytes = 0xdeadbeef;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSASend(c, &wb, 1, &bytes, 0, &ov, NULL), 0);
+        CHECK_EQ(bytes, sizeof(out));
+        CHECK_EQ(recv_all(s, in, sizeof(in)), sizeof(in));
+        CHECK(memcmp(in, out, sizeof(out)) == 0);
+
+        CHECK_EQ(send(s, out, 40, 0), 40);
+        reset_overlapped(&ov, event);
+        memset(in, 0, sizeof(in));
+        wb.buf = in;
+        wb.len = sizeof(in);
+        bytes = 0xdeadbeef;
+        flags = 0;
+        CHECK_EQ(WSARecv(c, &wb, 1, &bytes, &flags, &ov, NULL), 0);
+        CHECK(bytes > 0 && bytes <= 40);
+        CHECK(memcmp(in, out, bytes) == 0);
+        CloseHandle(event);
+        closesocket(c);
+        closesocket(s);
+        closesocket(listener);
+    }
+
+    TEST("WSASend with an OVERLAPPED on a stream socket that never connected fails at once");
+    {
+        SOCKET lone = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        CHECK(lone != INVALID_SOCKET);
+        reset_overlapped(&ov, NULL);
+        wb.buf = out;
+        wb.len = sizeof(out);
+        bytes = 0xdeadbeef;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSASend(lone, &wb, 1, &bytes, 0, &ov, NULL), SOCKET_ERROR);
+        WINE_DEVIATION("Wine 8.0 fails a send on a never-connected TCP socket with WSAECONNRESET") {
+            CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+        }
+        CHECK_EQ(bytes, 0xdeadbeef);
+        closesocket(lone);
+    }
+
+    TEST("WSARecv/WSASend with an OVERLAPPED on a closed socket handle: WSAENOTSOCK");
+    {
+        SOCKET gone = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        CHECK(gone != INVALID_SOCKET);
+        closesocket(gone);
+        reset_overlapped(&ov, NULL);
+        wb.buf = in;
+        wb.len = sizeof(in);
+        flags = 0;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecv(gone, &wb, 1, &bytes, &flags, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSASend(gone, &wb, 1, &bytes, 0, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    }
+}
+
 int main(void)
 {
     WSADATA data;
@@ -1342,6 +1425,7 @@ int main(void)
     test_peer_close();
     test_cancel();
     test_ordering();
+    test_socket_kinds();
     test_close_pending(); /* last: it closes a socket with CloseHandle */
 
     WSACleanup();
