@@ -17,7 +17,10 @@
 #   stream    64 KiB writes, 4 in flight, byte mode: MB/s, every byte checked
 #   spawn     CreateProcess + wait + exit code of /bin/true (Wine: bench_true.exe)
 #             against posix_spawn + waitpid of /bin/true: spawns/s
-# --tests picks some of them, comma-separated (default: all four).
+#   loop      one process writes a 64 B message on one end and reads it on the other,
+#             again and again (both finish at once), pinned to CPU 0: ns per message, what
+#             the library adds to the kernel's work without the scheduler's noise
+# --tests picks some of them, comma-separated (default: all five).
 # bench/README.md ("Pipes and processes") documents every row and every fairness choice.
 #
 # Ratios are "how many times better we are": ours/anchor for rates, anchor/ours for
@@ -25,7 +28,7 @@
 set -uo pipefail
 quick=""
 runs=5
-chosen_tests=(ping pingfree stream spawn)
+chosen_tests=(ping pingfree stream spawn loop)
 positional=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -61,8 +64,8 @@ pin_cpu=0
 tests=()
 for test in "${chosen_tests[@]}"; do
     case $test in
-    ping | pingfree | stream | spawn) tests+=("$test") ;;
-    *) echo "pipes.sh: unknown test '$test' (ping, pingfree, stream, spawn)" >&2; exit 2 ;;
+    ping | pingfree | stream | spawn | loop) tests+=("$test") ;;
+    *) echo "pipes.sh: unknown test '$test' (ping, pingfree, stream, spawn, loop)" >&2; exit 2 ;;
     esac
 done
 
@@ -143,7 +146,7 @@ collect() {
     awk -v name="$name" -v run="$run" -v test="$test" '
         $1 == "METRIC" {
             metric = $2
-            sub(/^pipe_pingpong/, test, metric); sub(/^pipe_stream/, test, metric)
+            sub(/^pipe_pingpong/, test, metric); sub(/^pipe_stream/, test, metric); sub(/^pipe_loop/, test, metric)
             print name, metric, $3, run
         }' "$file" >>"$results"
 }
@@ -201,6 +204,18 @@ run_pipe() {
     collect "$name" "$work/server.log"
 }
 
+run_loop() {
+    local name=$1 w=$warm d=$dur endpoint
+    [ "$name" = wine ] && w=$wine_warm d=$wine_dur
+    if [ "$name" = raw ]; then endpoint=unused
+    else endpoint=overlapped-bench-$$-$test-$run-$name; fi
+    local -a cmd
+    read -r -a cmd <<<"${pipe_cmd[$name]}"
+    timeout 300 taskset -c "$pin_cpu" "${cmd[@]}" loop loop "$endpoint" -w "$w" -d "$d" >"$work/loop.log" 2>&1
+    status_check "$name" loop $? "$work/loop.log" || return
+    collect "$name" "$work/loop.log"
+}
+
 run_spawn() {
     local name=$1 w=$warm d=$dur
     [ "$name" = wine ] && w=$wine_warm d=$wine_dur
@@ -215,7 +230,7 @@ run_test() {
     local name=$1
     [ -n "${skip[$name:$test]:-}" ] && return
     case $test in
-    ping | pingfree | stream) [ -n "${pipe_cmd[$name]:-}" ] || return ;;
+    ping | pingfree | stream | loop) [ -n "${pipe_cmd[$name]:-}" ] || return ;;
     spawn) [ -n "${spawn_cmd[$name]:-}" ] || return ;;
     esac
     local ticks_before
@@ -235,6 +250,7 @@ run_test_now() {
     pingfree) run_pipe "$name" pingpong ;;
     stream) run_pipe "$name" stream ;;
     spawn) run_spawn "$name" ;;
+    loop) run_loop "$name" ;;
     esac
 }
 
@@ -303,6 +319,7 @@ rows = [
     ("pingfree_p50_us", "ping-pong 64 B, unpinned: p50 us", False, None),
     ("stream_mbps", "stream 64 KiB x 4: MB/s", True, 0.9),
     ("spawn_per_s", "spawn /bin/true + wait: spawns/s", True, 0.9),
+    ("loop_ns", "write+read loop, one process: ns/message", False, None),
 ]
 rows = [row for row in rows if row[0].split("_")[0] in sys.argv[2].split()]
 print(f"{'pipes and processes':41} {'ours':>8} {'fallback':>8} {'raw':>8} {'ratio':>7} {'runs':>11} {'target':>7}      "
@@ -332,6 +349,9 @@ for metric in ("pingfree_rtps",):
         if runs: parts.append(n + " " + " ".join(fmt(by_run[(n, metric, r)]) for r in runs))
     if parts: print("unpinned round trips/s in each run (bimodal): " + "; ".join(parts))
 print("wine's spawn row starts bench_true.exe (a Windows program that returns 0), not /bin/true")
+at_once = {n: median(n, "loop_at_once_pct") for n in ("ours", "fallback", "wine")}
+if any(v is not None for v in at_once.values()):
+    print("loop: reads that finished at once: " + ", ".join(f"{n} {v:.0f}%" for n, v in at_once.items() if v is not None))
 steal = [v for (n, m), vs in values.items() if m.endswith("_steal_pct") for v in vs]
 if steal:
     print(f"host steal {min(steal):.0f}-{max(steal):.0f}% (median {statistics.median(steal):.0f}%) of this machine's CPU time "

@@ -4,6 +4,7 @@
  *
  *   pipe_raw server pingpong|stream PATH [-w WARM] [-d DURATION] [--quick]
  *   pipe_raw client pingpong|stream PATH [-w WARM] [-d DURATION] [--quick]
+ *   pipe_raw loop loop PATH [-w WARM] [-d DURATION] [--quick]
  *
  * pingpong: SOCK_SEQPACKET (message boundaries, as a message-type pipe). The server's
  *   socket is non-blocking in a level-triggered epoll served by one thread: readable ->
@@ -14,6 +15,9 @@
  *   epoll (a partial send waits for EPOLLOUT), for WARM + DURATION seconds, then closes.
  *   The server reads 64 KiB at a time from a non-blocking socket in an epoll until EAGAIN,
  *   checks every byte against the stream's pattern and reports pipe_stream_mbps.
+ * loop: one process, a SOCK_SEQPACKET socket pair (non-blocking): send a 64 B message on
+ *   one end, recv it on the other, repeat; reports pipe_loop_ns (per message). PATH is
+ *   not used.
  * Socket buffers are the kernel's defaults. Every wait is bounded (60 s). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -274,9 +278,43 @@ static void client(int stream, const char *path)
     else client_pingpong(sock);
 }
 
+/* ---- loop: both ends in one process ------------------------------------------------ */
+
+static void run_loop(void)
+{
+    int ends[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) != 0) fail("socketpair");
+    unsigned char message[PING_SIZE], received[4096];
+    memcpy(message, pattern, PING_SIZE);
+    long long messages = 0;
+    double start = seconds(), measured_from = 0, now;
+    int measuring = 0;
+    for (long long i = 0;; ++i) {
+        if ((i & 255) == 0) {
+            now = seconds();
+            if (!measuring && now - start >= warm) {
+                measuring = 1;
+                measured_from = now;
+                messages = 0;
+            } else if (measuring && now - measured_from >= duration) {
+                break;
+            }
+        }
+        message[0] = (unsigned char)i;
+        if (send(ends[0], message, PING_SIZE, MSG_NOSIGNAL) != PING_SIZE) fail("send");
+        if (recv(ends[1], received, sizeof received, 0) != PING_SIZE || received[0] != message[0])
+            fail_msg("recv: not the message sent");
+        ++messages;
+    }
+    metric("pipe_loop_ns", (seconds() - measured_from) * 1e9 / (double)messages, "ns");
+    close(ends[0]);
+    close(ends[1]);
+}
+
 static void usage(void)
 {
-    printf("usage: pipe_raw server|client pingpong|stream PATH [-w WARM] [-d DURATION] [--quick]\n");
+    printf("usage: pipe_raw server|client pingpong|stream PATH [-w WARM] [-d DURATION] [--quick]\n"
+           "       pipe_raw loop loop PATH [-w WARM] [-d DURATION] [--quick]\n");
     exit(2);
 }
 
@@ -286,7 +324,8 @@ int main(int argc, char **argv)
     role = argv[1];
     mode = argv[2];
     int is_server = strcmp(role, "server") == 0, stream = strcmp(mode, "stream") == 0;
-    if ((!is_server && strcmp(role, "client") != 0) || (!stream && strcmp(mode, "pingpong") != 0)) usage();
+    int loop = strcmp(role, "loop") == 0 && strcmp(mode, "loop") == 0;
+    if (!loop && ((!is_server && strcmp(role, "client") != 0) || (!stream && strcmp(mode, "pingpong") != 0))) usage();
     for (int i = 4; i < argc; ++i) {
         if (strcmp(argv[i], "--quick") == 0) { warm = 0.2; duration = 0.5; }
         else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) warm = atof(argv[++i]);
@@ -294,7 +333,8 @@ int main(int argc, char **argv)
         else usage();
     }
     make_pattern();
-    if (is_server) server(stream, argv[3]);
+    if (loop) run_loop();
+    else if (is_server) server(stream, argv[3]);
     else client(stream, argv[3]);
     return 0;
 }

@@ -22,6 +22,14 @@
  *   server keeps 4 overlapped 64 KiB reads in flight on its port, checks every byte
  *   against the stream's pattern in stream order, and reports
  *     METRIC pipe_stream_mbps        10^6 bytes per second, after the warm-up, to the last byte
+ * loop: one process, both ends of a message-type pipe, each overlapped and bound to one
+ *   completion port in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS mode (-n: without it, and each
+ *   packet is taken from the port): write a 64 B message on the client end, read it on
+ *   the server end, repeat. Each transfer normally finishes at once in the caller, so this
+ *   measures what the library adds to a write and a read of the kernel's own work, without
+ *   a second process and the scheduler between them (the round trip rows' noise). Reports
+ *     METRIC pipe_loop_ns            per message (one write and one read)
+ *     METRIC pipe_loop_at_once_pct   reads that finished at once
  * Every wait is bounded (60 s: Wine is slow to start); a failure prints why and exits 1,
  * and a function that fails with ERROR_CALL_NOT_IMPLEMENTED (a library that does not have
  * pipes yet) exits 3, so that the driver can skip the column with a note. */
@@ -445,9 +453,82 @@ static int client(int stream)
     return stream ? client_stream(pipe) : client_pingpong(pipe);
 }
 
+/* ---- loop: both ends in one process ------------------------------------------------ */
+
+/* Waits for the packet of the one transfer in flight on the port (key `key`). */
+static void loop_wait(HANDLE port, ULONG_PTR key)
+{
+    DWORD bytes;
+    ULONG_PTR got_key;
+    OVERLAPPED *done;
+    if (!GetQueuedCompletionStatus(port, &bytes, &got_key, &done, WAIT_LIMIT_MS)) fail("GetQueuedCompletionStatus");
+    if (got_key != key) fail_msg("a packet of the other end");
+}
+
+static int run_loop(void)
+{
+    HANDLE server = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                     PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT, 1, 4096, 4096, 0, NULL);
+    if (server == INVALID_HANDLE_VALUE) fail("CreateNamedPipeA");
+    HANDLE client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    if (client == INVALID_HANDLE_VALUE) fail("CreateFileA on the pipe");
+    HANDLE port = CreateIoCompletionPort(server, NULL, 1, 1);
+    if (port == NULL || CreateIoCompletionPort(client, port, 2, 1) == NULL) fail("CreateIoCompletionPort");
+    if (skip_on_success && (!SetFileCompletionNotificationModes(server, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) ||
+                            !SetFileCompletionNotificationModes(client, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)))
+        fail("SetFileCompletionNotificationModes");
+    unsigned char message[PING_SIZE], received[4096];
+    memcpy(message, pattern, PING_SIZE);
+    OVERLAPPED write_ov, read_ov;
+    long long messages = 0, at_once = 0;
+    double start = bench_seconds(), measured_from = 0, now = start;
+    int measuring = 0;
+    for (long long i = 0;; ++i) {
+        if ((i & 255) == 0) {
+            now = bench_seconds();
+            if (!measuring && now - start >= warm) {
+                measuring = 1;
+                measured_from = now;
+                messages = at_once = 0;
+            } else if (measuring && now - measured_from >= duration) {
+                break;
+            }
+        }
+        DWORD bytes = 0;
+        memset(&write_ov, 0, sizeof write_ov);
+        message[0] = (unsigned char)i;
+        if (WriteFile(client, message, PING_SIZE, &bytes, &write_ov)) {
+            if (!skip_on_success) loop_wait(port, 2);
+        } else if (GetLastError() == ERROR_IO_PENDING) {
+            loop_wait(port, 2);
+        } else {
+            fail("WriteFile");
+        }
+        memset(&read_ov, 0, sizeof read_ov);
+        if (ReadFile(server, received, sizeof received, &bytes, &read_ov)) {
+            ++at_once;
+            if (!skip_on_success) loop_wait(port, 1);
+        } else if (GetLastError() == ERROR_IO_PENDING) {
+            loop_wait(port, 1);
+        } else {
+            fail("ReadFile");
+        }
+        if (read_ov.InternalHigh != PING_SIZE || received[0] != message[0]) fail_msg("a message that is not the one written");
+        ++messages;
+    }
+    double seconds = bench_seconds() - measured_from;
+    bench_metric("pipe_loop_ns", seconds * 1e9 / (double)messages, "ns");
+    bench_metric("pipe_loop_at_once_pct", 100.0 * (double)at_once / (double)messages, "%");
+    CloseHandle(client);
+    CloseHandle(server);
+    CloseHandle(port);
+    return 0;
+}
+
 static void usage(void)
 {
-    printf("usage: bench_pipe server|client pingpong|stream NAME [-w WARM] [-d DURATION] [-n] [--quick]\n");
+    printf("usage: bench_pipe server|client pingpong|stream NAME [-w WARM] [-d DURATION] [-n] [--quick]\n"
+           "       bench_pipe loop loop NAME [-w WARM] [-d DURATION] [-n] [--quick]\n");
     exit(2);
 }
 
@@ -457,7 +538,8 @@ int main(int argc, char **argv)
     role = argv[1];
     mode = argv[2];
     int is_server = strcmp(role, "server") == 0, stream = strcmp(mode, "stream") == 0;
-    if ((!is_server && strcmp(role, "client") != 0) || (!stream && strcmp(mode, "pingpong") != 0)) usage();
+    int loop = strcmp(role, "loop") == 0 && strcmp(mode, "loop") == 0;
+    if (!loop && ((!is_server && strcmp(role, "client") != 0) || (!stream && strcmp(mode, "pingpong") != 0))) usage();
     if (strlen(argv[3]) > 200) usage();
     snprintf(pipe_name, sizeof pipe_name, "\\\\.\\pipe\\%s", argv[3]);
     for (int i = 4; i < argc; ++i) {
@@ -468,5 +550,6 @@ int main(int argc, char **argv)
         else usage();
     }
     make_pattern();
+    if (loop) return run_loop();
     return is_server ? server(stream) : client(stream);
 }
