@@ -545,9 +545,30 @@ void SocketDevice::last_handle_closed()
     if (accept_listener_ != nullptr) io::cancel_on_device(accept_listener_, accept_overlapped_);
 }
 
+void SocketDevice::defer_connection(SocketDevice* accepted)
+{
+    SocketDevice* replaced;
+    {
+        LockGuard guard(lock);
+        replaced = deferred_;
+        deferred_ = accepted;
+    }
+    if (replaced != nullptr) replaced->release_reference();  // (a caller takes it first)
+}
+
+SocketDevice* SocketDevice::take_deferred()
+{
+    LockGuard guard(lock);
+    SocketDevice* taken = deferred_;
+    deferred_ = nullptr;
+    return taken;
+}
+
 void SocketDevice::recycle()
 {
     lock.lock();
+    SocketDevice* deferred = deferred_;
+    deferred_ = nullptr;
     int descriptor = descriptor_;
     descriptor_ = -1;
     int epoll = events_.epoll;  // WSAEventSelect's (no watch runs: it holds a reference)
@@ -558,6 +579,7 @@ void SocketDevice::recycle()
     forget_bound_address(this);
     if (descriptor >= 0) ::close(descriptor);
     if (epoll >= 0) ::close(epoll);
+    if (deferred != nullptr) deferred->release_reference();  // its connection closes
     kernel::Pool<SocketDevice>::instance().release(this);
 }
 

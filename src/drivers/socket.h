@@ -106,6 +106,12 @@ public:
     int connect(const ws::Sockaddr* address, int length);
     // A new socket for the next connection (one reference); its peer's address if asked.
     int accept(SocketDevice** accepted, ws::Sockaddr* address, int* length);
+    // WSAAccept's deferred connection (the condition function said CF_DEFER): accepted from
+    // the kernel and held by the listener (one reference, given by the caller) until the
+    // next accept or WSAAccept takes it back (take_deferred: the reference, or null); a
+    // listener let go releases it.
+    void defer_connection(SocketDevice* accepted);
+    SocketDevice* take_deferred();
     // send/recv/sendto/recvfrom and WSASend/WSARecv without an OVERLAPPED: blocking
     // unless the socket is in non-blocking mode. *done: bytes; *flags_out (may be null):
     // MSG_* of the received data (MSG_PARTIAL...).
@@ -282,6 +288,7 @@ private:
     std::atomic<bool> extension_connected_{false};  // connected by ConnectEx (connect() is
                                                     // then WSAEINVAL, as on Windows)
     bool accepted_ = false;                   // the connection came from accept/AcceptEx
+    SocketDevice* deferred_ = nullptr;        // under `lock`: WSAAccept's deferred connection
     SocketDevice* accept_listener_ = nullptr; // under `lock`: while claimed, the AcceptEx's
     OVERLAPPED* accept_overlapped_ = nullptr; //  listener (a reference) and its OVERLAPPED
     std::atomic<bool> connect_failed_{false}; // the last connect failed (select: exceptfds)

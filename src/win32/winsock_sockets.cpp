@@ -671,21 +671,73 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen)
         return winsock_started() ? wsa_fail(WSAEFAULT, INVALID_SOCKET) : INVALID_SOCKET;
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return INVALID_SOCKET;
-    SocketDevice* accepted = nullptr;
-    int error = socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
+    SocketDevice* accepted = socket->take_deferred();  // a connection WSAAccept deferred comes first
+    int error = accepted != nullptr
+                    ? (addr != nullptr ? accepted->peer_address(reinterpret_cast<ws::Sockaddr*>(addr), addrlen) : 0)
+                    : socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
     socket->release_reference();
-    if (error != 0) return wsa_fail(error, INVALID_SOCKET);
+    if (error != 0) {
+        if (accepted != nullptr) accepted->release_reference();
+        return wsa_fail(error, INVALID_SOCKET);
+    }
     SOCKET handle = make_handle(accepted, true);
     if (handle != INVALID_SOCKET) set_last_error(0);
     return handle;
 }
 
-SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDITIONPROC condition, DWORD_PTR)
+// WSAAccept with a condition function. Linux has no conditional acceptance (Windows'
+// SO_CONDITIONAL_ACCEPT, off by default there too): the connection is accepted from the
+// kernel first, as Windows' stack does by default, then offered to the condition
+// function. CF_ACCEPT hands it out; CF_REJECT closes it (WSAECONNREFUSED); CF_DEFER keeps
+// it on the listener, and the next accept or WSAAccept takes it first (WSATRY_AGAIN).
+SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDITIONPROC condition, DWORD_PTR data)
 {
-    // The condition function (deferred or rejected connections) needs SO_CONDITIONAL_ACCEPT
-    // semantics the Linux stack has not: without one, WSAAccept is accept.
-    if (condition != nullptr) return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, INVALID_SOCKET);
-    return accept(s, addr, addrlen);
+    if (condition == nullptr) return accept(s, addr, addrlen);
+    if (addrlen == nullptr) addr = nullptr;
+    if (addr != nullptr && *addrlen < static_cast<int>(sizeof(SOCKADDR)))
+        return winsock_started() ? wsa_fail(WSAEFAULT, INVALID_SOCKET) : INVALID_SOCKET;
+    SocketDevice* listener = socket_reference(s);
+    if (listener == nullptr) return INVALID_SOCKET;
+    SOCKADDR_STORAGE peer{}, local{};
+    int peer_length = sizeof(peer), local_length = sizeof(local);
+    SocketDevice* accepted = listener->take_deferred();
+    int error = accepted != nullptr ? accepted->peer_address(reinterpret_cast<ws::Sockaddr*>(&peer), &peer_length)
+                                    : listener->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(&peer), &peer_length);
+    if (error == 0) error = accepted->local_address(reinterpret_cast<ws::Sockaddr*>(&local), &local_length);
+    if (error != 0) {
+        // A deferred connection whose peer has gone meanwhile: Windows says WSAECONNRESET.
+        if (accepted != nullptr) accepted->release_reference();
+        listener->release_reference();
+        return wsa_fail(accepted != nullptr && error == WSAENOTCONN ? WSAECONNRESET : error, INVALID_SOCKET);
+    }
+    if (addr != nullptr && *addrlen < peer_length) {
+        // No room for the address: the connection stays for the next call.
+        listener->defer_connection(accepted);
+        listener->release_reference();
+        return wsa_fail(WSAEFAULT, INVALID_SOCKET);
+    }
+    WSABUF caller_id{static_cast<ULONG>(peer_length), reinterpret_cast<char*>(&peer)};
+    WSABUF callee_id{static_cast<ULONG>(local_length), reinterpret_cast<char*>(&local)};
+    WSABUF caller_data{0, nullptr}, callee_data{0, nullptr};  // TCP carries no connect data
+    GROUP group = 0;
+    int verdict = condition(&caller_id, &caller_data, nullptr, nullptr, &callee_id, &callee_data, &group, data);
+    if (verdict == CF_DEFER) {
+        listener->defer_connection(accepted);
+        listener->release_reference();
+        return wsa_fail(WSATRY_AGAIN, INVALID_SOCKET);
+    }
+    listener->release_reference();
+    if (verdict != CF_ACCEPT) {
+        accepted->release_reference();  // closes the connection
+        return wsa_fail(verdict == CF_REJECT ? WSAECONNREFUSED : WSAEINVAL, INVALID_SOCKET);
+    }
+    if (addr != nullptr) {
+        memcpy(addr, &peer, static_cast<size_t>(peer_length));
+        *addrlen = peer_length;
+    }
+    SOCKET handle = make_handle(accepted, true);
+    if (handle != INVALID_SOCKET) set_last_error(0);
+    return handle;
 }
 
 int WSAAPI recv(SOCKET s, char* buf, int len, int flags)

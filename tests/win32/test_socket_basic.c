@@ -7,8 +7,9 @@
  * the WSAESHUTDOWN errors after it, getsockname/getpeername, closesocket of bad handles,
  * socket options (SO_TYPE, SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR,
  * SO_ERROR, SO_ACCEPTCONN, TCP_NODELAY) and their length rules, ioctlsocket FIONBIO and
- * FIONREAD, connection refused, and sockets as handles (GetFileType, DuplicateHandle,
- * GetHandleInformation, CloseHandle).
+ * FIONREAD, connection refused, sockets as handles (GetFileType, DuplicateHandle,
+ * GetHandleInformation, CloseHandle), and WSAAccept's condition function (CF_ACCEPT,
+ * CF_REJECT, CF_DEFER and the deferred connection coming back).
  *
  * Every fact is sourced in docs/research/windows-sockets-core.md; checks that Wine gets
  * wrong are in WINE_DEVIATION and listed in tests/win32/WINE_DEVIATIONS_sockets.md.
@@ -1239,6 +1240,148 @@ static void test_handles(void)
     CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
 }
 
+/* ---------------------------------------------------------------------------------
+ * WSAAccept with a condition function */
+
+struct condition_call {
+    int verdict;        /* what the condition function answers */
+    int calls;
+    SOCKADDR_STORAGE caller, callee;
+    ULONG caller_len, callee_len;
+    DWORD_PTR data;
+};
+
+static int CALLBACK condition_function(LPWSABUF caller_id, LPWSABUF caller_data, LPQOS sqos, LPQOS gqos,
+                                       LPWSABUF callee_id, LPWSABUF callee_data, GROUP *g, DWORD_PTR data)
+{
+    struct condition_call *call = (struct condition_call *)data;
+    (void)caller_data;
+    (void)sqos;
+    (void)gqos;
+    (void)callee_data;
+    (void)g;
+    call->calls++;
+    call->data = data;
+    call->caller_len = caller_id != NULL ? caller_id->len : 0;
+    call->callee_len = callee_id != NULL ? callee_id->len : 0;
+    if (caller_id != NULL && caller_id->len <= sizeof(call->caller)) memcpy(&call->caller, caller_id->buf, caller_id->len);
+    if (callee_id != NULL && callee_id->len <= sizeof(call->callee)) memcpy(&call->callee, callee_id->buf, callee_id->len);
+    return call->verdict;
+}
+
+static void test_wsaaccept(void)
+{
+    struct sockaddr_in laddr, caddr, got;
+    struct condition_call call;
+    SOCKET listener, client, server;
+    int len;
+    char byte = 0;
+
+    TEST("WSAAccept: the condition function sees the caller's and the callee's addresses; CF_ACCEPT accepts");
+    listener = make_listener(&laddr, 5);
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    memset(&call, 0, sizeof(call));
+    call.verdict = CF_ACCEPT;
+    memset(&got, 0xcc, sizeof(got));
+    len = sizeof(got);
+    server = WSAAccept(listener, (struct sockaddr *)&got, &len, condition_function, (DWORD_PTR)&call);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(call.calls, 1);
+    CHECK(call.data == (DWORD_PTR)&call);
+    CHECK_EQ(call.caller_len, sizeof(struct sockaddr_in));
+    CHECK(memcmp(&call.caller, &caddr, sizeof(caddr)) == 0);
+    CHECK_EQ(call.callee_len, sizeof(struct sockaddr_in));
+    CHECK(memcmp(&call.callee, &laddr, sizeof(laddr)) == 0);
+    CHECK_EQ(len, sizeof(struct sockaddr_in));
+    CHECK(memcmp(&got, &caddr, sizeof(caddr)) == 0);
+    CHECK_EQ(send(client, "a", 1, 0), 1);
+    CHECK_EQ(recv(server, &byte, 1, 0), 1);
+    CHECK_EQ(byte, 'a');
+    closesocket(server);
+    closesocket(client);
+
+    TEST("WSAAccept: CF_REJECT fails with WSAECONNREFUSED and the client's connection ends");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    memset(&call, 0, sizeof(call));
+    call.verdict = CF_REJECT;
+    WSASetLastError(0xdeadbeef);
+    server = WSAAccept(listener, NULL, NULL, condition_function, (DWORD_PTR)&call);
+    CHECK(server == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAECONNREFUSED);
+    CHECK_EQ(call.calls, 1);
+    {
+        /* The rejected connection is closed: the client reads its end (or a reset). */
+        DWORD timeout = 5000;
+        int got_bytes;
+        CHECK_EQ(setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+        got_bytes = recv(client, &byte, 1, 0);
+        CHECK(got_bytes == 0 || (got_bytes == SOCKET_ERROR && WSAGetLastError() == WSAECONNRESET));
+    }
+    closesocket(client);
+
+    TEST("WSAAccept: CF_DEFER fails with WSATRY_AGAIN and the next WSAAccept offers the same connection");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    memset(&call, 0, sizeof(call));
+    call.verdict = CF_DEFER;
+    WSASetLastError(0xdeadbeef);
+    server = WSAAccept(listener, NULL, NULL, condition_function, (DWORD_PTR)&call);
+    CHECK(server == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSATRY_AGAIN);
+    CHECK_EQ(call.calls, 1);
+    memset(&call, 0, sizeof(call));
+    call.verdict = CF_ACCEPT;
+    server = WSAAccept(listener, NULL, NULL, condition_function, (DWORD_PTR)&call);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(call.calls, 1);
+    CHECK(memcmp(&call.caller, &caddr, sizeof(caddr)) == 0);
+    CHECK_EQ(send(client, "b", 1, 0), 1);
+    CHECK_EQ(recv(server, &byte, 1, 0), 1);
+    CHECK_EQ(byte, 'b');
+    closesocket(server);
+    closesocket(client);
+
+    TEST("WSAAccept: a deferred connection is the next one accept returns");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    memset(&call, 0, sizeof(call));
+    call.verdict = CF_DEFER;
+    CHECK(WSAAccept(listener, NULL, NULL, condition_function, (DWORD_PTR)&call) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSATRY_AGAIN);
+    memset(&got, 0, sizeof(got));
+    len = sizeof(got);
+    server = accept(listener, (struct sockaddr *)&got, &len);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(len, sizeof(struct sockaddr_in));
+    CHECK(memcmp(&got, &caddr, sizeof(caddr)) == 0);
+    CHECK_EQ(send(client, "c", 1, 0), 1);
+    CHECK_EQ(recv(server, &byte, 1, 0), 1);
+    CHECK_EQ(byte, 'c');
+    closesocket(server);
+    closesocket(client);
+
+    TEST("WSAAccept with a condition function on a socket that does not listen: WSAEINVAL");
+    {
+        SOCKET lone = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        memset(&call, 0, sizeof(call));
+        call.verdict = CF_ACCEPT;
+        WSASetLastError(0xdeadbeef);
+        CHECK(WSAAccept(lone, NULL, NULL, condition_function, (DWORD_PTR)&call) == INVALID_SOCKET);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        CHECK_EQ(call.calls, 0);
+        closesocket(lone);
+    }
+    closesocket(listener);
+}
+
 int main(void)
 {
     HANDLE watchdog;
@@ -1257,6 +1400,7 @@ int main(void)
     test_options();
     test_ioctlsocket();
     test_handles();
+    test_wsaaccept();
 
     WSACleanup();
     SetEvent(watchdog_done);
