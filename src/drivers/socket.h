@@ -130,6 +130,7 @@ public:
 
     // ---- for the Winsock layer.
     int family() const { return family_; }  // Windows' value
+    bool nonblocking() const { return nonblocking_.load(std::memory_order_acquire); }  // FIONBIO
     bool is_stream_type() const { return type_ == ws::kSockStream; }
     int type() const { return type_; }
     int protocol() const { return protocol_; }

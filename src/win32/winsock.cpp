@@ -122,16 +122,4 @@ int WSAAPI WSAAsyncSelect(SOCKET, HWND, u_int, LONG)
     return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, SOCKET_ERROR);
 }
 
-BOOL WSAAPI WSAConnectByNameA(SOCKET, LPCSTR, LPCSTR, LPDWORD, LPSOCKADDR, LPDWORD, LPSOCKADDR, const struct timeval*,
-                              LPWSAOVERLAPPED)
-{
-    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
-}
-
-BOOL WSAAPI WSAConnectByNameW(SOCKET, LPWSTR, LPWSTR, LPDWORD, LPSOCKADDR, LPDWORD, LPSOCKADDR, const struct timeval*,
-                              LPWSAOVERLAPPED)
-{
-    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
-}
-
 }  // extern "C"

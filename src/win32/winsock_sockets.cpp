@@ -17,6 +17,7 @@
 #include "drivers/socket.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
+#include "win32/entry.h"
 #include "win32/winsock_state.h"
 
 using namespace overlapped;
@@ -590,6 +591,123 @@ SOCKET create_socket_as(int af, int type, int protocol, const Info* info, DWORD 
     return create_socket(af, type, protocol, flags);
 }
 
+// Copies a name the system filled in to a caller's buffer with its length (WSAConnectByName's
+// local and remote addresses): false (WSAEFAULT) when it does not fit.
+bool give_address(const SOCKADDR_STORAGE& address, int length, LPSOCKADDR out, LPDWORD out_length)
+{
+    if (out == nullptr) return true;
+    if (*out_length < static_cast<DWORD>(length)) return false;
+    memcpy(out, &address, static_cast<size_t>(length));
+    *out_length = static_cast<DWORD>(length);
+    return true;
+}
+
+// WSAConnectByNameA/W: resolves `node` and `service` and tries each address in turn until
+// one connects; every attempt is bounded by what is left of `timeout` (null: no limit). An
+// IPv6 socket reaches IPv4 addresses as IPv4-mapped ones (its IPV6_V6ONLY decides whether
+// they connect, as on Windows).
+BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD local_length, LPSOCKADDR local,
+                     LPDWORD remote_length, LPSOCKADDR remote, const struct timeval* timeout, LPWSAOVERLAPPED reserved)
+{
+    if (!winsock_started()) return FALSE;
+    if (node == nullptr || service == nullptr || reserved != nullptr) return wsa_fail(WSAEINVAL, FALSE);
+    if ((local != nullptr && local_length == nullptr) || (remote != nullptr && remote_length == nullptr))
+        return wsa_fail(WSAEFAULT, FALSE);
+    if (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return wsa_fail(WSAEINVAL, FALSE);
+    SocketDevice* socket = socket_reference(s);
+    if (socket == nullptr) return FALSE;
+    int family = socket->family();
+    bool was_nonblocking = socket->nonblocking();
+    socket->release_reference();
+    if (family != AF_INET && family != AF_INET6) return wsa_fail(WSAEAFNOSUPPORT, FALSE);
+
+    ADDRINFOA hints{};
+    hints.ai_family = family == AF_INET6 ? AF_UNSPEC : AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    PADDRINFOA results = nullptr;
+    if (int error = getaddrinfo(node, service, &hints, &results)) return wsa_fail(error, FALSE);
+
+    ULONGLONG deadline = timeout != nullptr ? GetTickCount64() + static_cast<ULONGLONG>(timeout->tv_sec) * 1000 +
+                                                  static_cast<ULONGLONG>(timeout->tv_usec) / 1000
+                                            : 0;
+    u_long on = 1;
+    ioctlsocket(s, FIONBIO, &on);
+    int last_error = WSAEHOSTUNREACH;
+    bool connected = false;
+    for (PADDRINFOA entry = results; entry != nullptr && !connected; entry = entry->ai_next) {
+        SOCKADDR_STORAGE target{};
+        int target_length = static_cast<int>(entry->ai_addrlen);
+        if (family == AF_INET6 && entry->ai_family == AF_INET) {
+            // An IPv4 address for an IPv6 socket: ::ffff:a.b.c.d.
+            const auto* v4 = reinterpret_cast<const SOCKADDR_IN*>(entry->ai_addr);
+            auto* v6 = reinterpret_cast<SOCKADDR_IN6*>(&target);
+            v6->sin6_family = AF_INET6;
+            v6->sin6_port = v4->sin_port;
+            v6->sin6_addr.s6_addr[10] = 0xff;
+            v6->sin6_addr.s6_addr[11] = 0xff;
+            memcpy(&v6->sin6_addr.s6_addr[12], &v4->sin_addr, 4);
+            target_length = sizeof(SOCKADDR_IN6);
+        } else if (entry->ai_family == family && target_length <= static_cast<int>(sizeof(target))) {
+            memcpy(&target, entry->ai_addr, static_cast<size_t>(target_length));
+        } else {
+            continue;
+        }
+        if (connect(s, reinterpret_cast<const sockaddr*>(&target), target_length) == 0) {
+            connected = true;
+            break;
+        }
+        int error = WSAGetLastError();
+        if (error != WSAEWOULDBLOCK) {
+            last_error = error;
+            continue;
+        }
+        timeval left{};
+        if (timeout != nullptr) {
+            ULONGLONG now = GetTickCount64();
+            ULONGLONG remaining = deadline > now ? deadline - now : 0;
+            left.tv_sec = static_cast<long>(remaining / 1000);
+            left.tv_usec = static_cast<long>(remaining % 1000) * 1000;
+        }
+        fd_set writable, failed;
+        FD_ZERO(&writable);
+        FD_ZERO(&failed);
+        FD_SET(s, &writable);
+        FD_SET(s, &failed);
+        int ready = select(0, nullptr, &writable, &failed, timeout != nullptr ? &left : nullptr);
+        if (ready == 0) {
+            last_error = WSAETIMEDOUT;  // the time is up: no further address is tried
+            break;
+        }
+        if (ready < 0) {
+            last_error = WSAGetLastError();
+            break;
+        }
+        int socket_error = 0, size = sizeof(socket_error);
+        getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&socket_error), &size);
+        if (socket_error == 0 && FD_ISSET(s, &writable)) connected = true;
+        else last_error = socket_error != 0 ? socket_error : WSAECONNREFUSED;
+    }
+    freeaddrinfo(results);
+    u_long mode = was_nonblocking ? 1 : 0;
+    ioctlsocket(s, FIONBIO, &mode);  // refused (and left non-blocking) under WSAEventSelect, as Windows
+    if (!connected) return wsa_fail(last_error, FALSE);
+
+    SOCKADDR_STORAGE name{};
+    int name_length = sizeof(name);
+    if (local != nullptr) {
+        if (getsockname(s, reinterpret_cast<sockaddr*>(&name), &name_length) != 0) return FALSE;
+        if (!give_address(name, name_length, local, local_length)) return wsa_fail(WSAEFAULT, FALSE);
+    }
+    if (remote != nullptr) {
+        name_length = sizeof(name);
+        if (getpeername(s, reinterpret_cast<sockaddr*>(&name), &name_length) != 0) return FALSE;
+        if (!give_address(name, name_length, remote, remote_length)) return wsa_fail(WSAEFAULT, FALSE);
+    }
+    set_last_error(0);
+    return TRUE;
+}
+
 }  // namespace
 
 namespace overlapped::win32 {
@@ -662,6 +780,25 @@ int WSAAPI WSAConnect(SOCKET s, const struct sockaddr* name, int namelen, LPWSAB
     // Connect data is an OSI feature TCP/IP never had: Windows ignores it too.
     (void)caller_data;
     return connect(s, name, namelen);
+}
+
+BOOL WSAAPI WSAConnectByNameA(SOCKET s, LPCSTR nodename, LPCSTR servicename, LPDWORD LocalAddressLength,
+                              LPSOCKADDR LocalAddress, LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const struct timeval* timeout, LPWSAOVERLAPPED Reserved)
+{
+    return connect_by_name(s, nodename, servicename, LocalAddressLength, LocalAddress, RemoteAddressLength,
+                           RemoteAddress, timeout, Reserved);
+}
+
+BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename, LPDWORD LocalAddressLength,
+                              LPSOCKADDR LocalAddress, LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const struct timeval* timeout, LPWSAOVERLAPPED Reserved)
+{
+    if (nodename == nullptr || servicename == nullptr)
+        return winsock_started() ? wsa_fail(WSAEINVAL, FALSE) : FALSE;
+    std::string node = win32::utf8_from_utf16(nodename), service = win32::utf8_from_utf16(servicename);
+    return connect_by_name(s, node.c_str(), service.c_str(), LocalAddressLength, LocalAddress, RemoteAddressLength,
+                           RemoteAddress, timeout, Reserved);
 }
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen)

@@ -9,7 +9,7 @@
  * SO_ERROR, SO_ACCEPTCONN, TCP_NODELAY) and their length rules, ioctlsocket FIONBIO and
  * FIONREAD, connection refused, sockets as handles (GetFileType, DuplicateHandle,
  * GetHandleInformation, CloseHandle), and WSAAccept's condition function (CF_ACCEPT,
- * CF_REJECT, CF_DEFER and the deferred connection coming back).
+ * CF_REJECT, CF_DEFER and the deferred connection coming back), WSAConnectByNameA/W.
  *
  * Every fact is sourced in docs/research/windows-sockets-core.md; checks that Wine gets
  * wrong are in WINE_DEVIATION and listed in tests/win32/WINE_DEVIATIONS_sockets.md.
@@ -1382,6 +1382,121 @@ static void test_wsaaccept(void)
     closesocket(listener);
 }
 
+/* ---------------------------------------------------------------------------------
+ * WSAConnectByName */
+
+static void test_connect_by_name(void)
+{
+    struct sockaddr_in laddr;
+    SOCKADDR_STORAGE local, remote, named;
+    DWORD local_len, remote_len;
+    SOCKET listener, client, server;
+    char port[16];
+    int len;
+    BOOL ok;
+    char byte = 0;
+
+    listener = make_listener(&laddr, 5);
+    snprintf(port, sizeof(port), "%u", ntohs(laddr.sin_port));
+
+    TEST("WSAConnectByNameA: an IPv4 socket connects to a numeric host and port; both addresses given back");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&local, 0xcc, sizeof(local));
+    memset(&remote, 0xcc, sizeof(remote));
+    local_len = sizeof(local);
+    remote_len = sizeof(remote);
+    WSASetLastError(0xdeadbeef);
+    ok = WSAConnectByNameA(client, "127.0.0.1", port, &local_len, (LPSOCKADDR)&local, &remote_len,
+                           (LPSOCKADDR)&remote, NULL, NULL);
+    {
+        CHECK(ok);
+        CHECK_EQ(remote_len, sizeof(struct sockaddr_in));
+        CHECK(memcmp(&remote, &laddr, sizeof(laddr)) == 0);
+        len = sizeof(named);
+        CHECK_EQ(getsockname(client, (struct sockaddr *)&named, &len), 0);
+        CHECK_EQ(local_len, (DWORD)len);
+        /* Microsoft Learn: the local address is what getsockname would return. */
+        WINE_DEVIATION("Wine 8.0's WSAConnectByName gives the local address with port 0") {
+            CHECK(memcmp(&local, &named, (size_t)len) == 0);
+        }
+        CHECK(memcmp(&local, &named, 2) == 0 && memcmp((char *)&local + 4, (char *)&named + 4, 4) == 0);
+        if (ok) {
+            server = accept(listener, NULL, NULL);
+            CHECK(server != INVALID_SOCKET);
+            CHECK_EQ(send(client, "x", 1, 0), 1);
+            CHECK_EQ(recv(server, &byte, 1, 0), 1);
+            CHECK_EQ(byte, 'x');
+            closesocket(server);
+        }
+    }
+    closesocket(client);
+
+    TEST("WSAConnectByNameW: a dual-stack IPv6 socket reaches an IPv4 listener by name");
+    client = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    {
+        DWORD off = 0;
+        WCHAR wport[16], whost[16];
+        const char *host = "127.0.0.1";
+        CHECK_EQ(setsockopt(client, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&off, sizeof(off)), 0);
+        for (int i = 0;; ++i) { /* ASCII to WCHAR (16-bit on Windows and here) */
+            wport[i] = (WCHAR)port[i];
+            if (port[i] == 0) break;
+        }
+        for (int i = 0;; ++i) {
+            whost[i] = (WCHAR)host[i];
+            if (host[i] == 0) break;
+        }
+        remote_len = sizeof(remote);
+        ok = WSAConnectByNameW(client, whost, wport, NULL, NULL, &remote_len, (LPSOCKADDR)&remote, NULL, NULL);
+    }
+    /* Microsoft Learn's own example of WSAConnectByName: an AF_INET6 socket with
+     * IPV6_V6ONLY off reaches IPv4 and IPv6 hosts alike. */
+    WINE_DEVIATION("Wine 8.0's WSAConnectByName on an IPv6 socket cannot reach an IPv4 address") {
+        CHECK(ok);
+        CHECK_EQ(remote_len, sizeof(SOCKADDR_IN6));
+        CHECK_EQ(remote.ss_family, AF_INET6);
+        if (ok) {
+            server = accept(listener, NULL, NULL);
+            CHECK(server != INVALID_SOCKET);
+            closesocket(server);
+        }
+    }
+    closesocket(client);
+
+    TEST("WSAConnectByNameA: no host name, no service or a Reserved OVERLAPPED: WSAEINVAL");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    {
+        WSAOVERLAPPED reserved;
+        memset(&reserved, 0, sizeof(reserved));
+        WSASetLastError(0xdeadbeef);
+        CHECK(!WSAConnectByNameA(client, NULL, port, NULL, NULL, NULL, NULL, NULL, NULL));
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        WSASetLastError(0xdeadbeef);
+        CHECK(!WSAConnectByNameA(client, "127.0.0.1", NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        WSASetLastError(0xdeadbeef);
+        CHECK(!WSAConnectByNameA(client, "127.0.0.1", port, NULL, NULL, NULL, NULL, NULL, &reserved));
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    }
+    closesocket(client);
+
+    TEST("WSAConnectByNameA to a port nobody listens on fails");
+    {
+        struct sockaddr_in gone;
+        SOCKET probe = make_listener(&gone, 1);
+        char gone_port[16];
+        snprintf(gone_port, sizeof(gone_port), "%u", ntohs(gone.sin_port));
+        closesocket(probe);
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        struct timeval limit = {5, 0};
+        WSASetLastError(0xdeadbeef);
+        CHECK(!WSAConnectByNameA(client, "127.0.0.1", gone_port, NULL, NULL, NULL, NULL, &limit, NULL));
+        CHECK(WSAGetLastError() != 0 && (DWORD)WSAGetLastError() != 0xdeadbeef);
+        closesocket(client);
+    }
+    closesocket(listener);
+}
+
 int main(void)
 {
     HANDLE watchdog;
@@ -1401,6 +1516,7 @@ int main(void)
     test_ioctlsocket();
     test_handles();
     test_wsaaccept();
+    test_connect_by_name();
 
     WSACleanup();
     SetEvent(watchdog_done);
