@@ -809,14 +809,17 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen)
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return INVALID_SOCKET;
     SocketDevice* accepted = socket->take_deferred();  // a connection WSAAccept deferred comes first
-    int error = accepted != nullptr
-                    ? (addr != nullptr ? accepted->peer_address(reinterpret_cast<ws::Sockaddr*>(addr), addrlen) : 0)
-                    : socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
-    socket->release_reference();
-    if (error != 0) {
-        if (accepted != nullptr) accepted->release_reference();
-        return wsa_fail(error, INVALID_SOCKET);
+    int error = 0;
+    if (accepted == nullptr) {
+        error = socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
+    } else if (addr != nullptr) {
+        error = accepted->peer_address(reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
+        if (error == WSAEFAULT) socket->defer_connection(accepted);  // no room: it waits for the next call
+        else if (error != 0) accepted->release_reference();          // its peer has gone
+        if (error == WSAENOTCONN) error = WSAECONNRESET;
     }
+    socket->release_reference();
+    if (error != 0) return wsa_fail(error, INVALID_SOCKET);
     SOCKET handle = make_handle(accepted, true);
     if (handle != INVALID_SOCKET) set_last_error(0);
     return handle;
