@@ -1269,6 +1269,31 @@ static int CALLBACK condition_function(LPWSABUF caller_id, LPWSABUF caller_data,
     return call->verdict;
 }
 
+/* A client connected to `listener_addr`; its own address in *client_addr. */
+static SOCKET connect_client(const struct sockaddr_in *listener_addr, struct sockaddr_in *client_addr)
+{
+    SOCKET client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    int len = sizeof(*client_addr);
+    CHECK(client != INVALID_SOCKET);
+    CHECK_EQ(connect(client, (const struct sockaddr *)listener_addr, sizeof(*listener_addr)), 0);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)client_addr, &len), 0);
+    return client;
+}
+
+/* One byte from client to server proves the pair connected; both are closed. */
+static void check_pair_and_close(SOCKET client, SOCKET server, char byte)
+{
+    char got = 0;
+    CHECK(server != INVALID_SOCKET);
+    if (server != INVALID_SOCKET) {
+        CHECK_EQ(send(client, &byte, 1, 0), 1);
+        CHECK_EQ(recv(server, &got, 1, 0), 1);
+        CHECK_EQ(got, byte);
+        closesocket(server);
+    }
+    closesocket(client);
+}
+
 static void test_wsaaccept(void)
 {
     struct sockaddr_in laddr, caddr, got;
@@ -1279,10 +1304,7 @@ static void test_wsaaccept(void)
 
     TEST("WSAAccept: the condition function sees the caller's and the callee's addresses; CF_ACCEPT accepts");
     listener = make_listener(&laddr, 5);
-    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
-    len = sizeof(caddr);
-    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    client = connect_client(&laddr, &caddr);
     memset(&call, 0, sizeof(call));
     call.verdict = CF_ACCEPT;
     memset(&got, 0xcc, sizeof(got));
@@ -1297,15 +1319,10 @@ static void test_wsaaccept(void)
     CHECK(memcmp(&call.callee, &laddr, sizeof(laddr)) == 0);
     CHECK_EQ(len, sizeof(struct sockaddr_in));
     CHECK(memcmp(&got, &caddr, sizeof(caddr)) == 0);
-    CHECK_EQ(send(client, "a", 1, 0), 1);
-    CHECK_EQ(recv(server, &byte, 1, 0), 1);
-    CHECK_EQ(byte, 'a');
-    closesocket(server);
-    closesocket(client);
+    check_pair_and_close(client, server, 'a');
 
     TEST("WSAAccept: CF_REJECT fails with WSAECONNREFUSED and the client's connection ends");
-    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    client = connect_client(&laddr, &caddr);
     memset(&call, 0, sizeof(call));
     call.verdict = CF_REJECT;
     WSASetLastError(0xdeadbeef);
@@ -1324,10 +1341,7 @@ static void test_wsaaccept(void)
     closesocket(client);
 
     TEST("WSAAccept: CF_DEFER fails with WSATRY_AGAIN and the next WSAAccept offers the same connection");
-    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
-    len = sizeof(caddr);
-    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    client = connect_client(&laddr, &caddr);
     memset(&call, 0, sizeof(call));
     call.verdict = CF_DEFER;
     WSASetLastError(0xdeadbeef);
@@ -1341,17 +1355,10 @@ static void test_wsaaccept(void)
     CHECK(server != INVALID_SOCKET);
     CHECK_EQ(call.calls, 1);
     CHECK(memcmp(&call.caller, &caddr, sizeof(caddr)) == 0);
-    CHECK_EQ(send(client, "b", 1, 0), 1);
-    CHECK_EQ(recv(server, &byte, 1, 0), 1);
-    CHECK_EQ(byte, 'b');
-    closesocket(server);
-    closesocket(client);
+    check_pair_and_close(client, server, 'b');
 
     TEST("WSAAccept: a deferred connection is the next one accept returns");
-    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
-    len = sizeof(caddr);
-    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    client = connect_client(&laddr, &caddr);
     memset(&call, 0, sizeof(call));
     call.verdict = CF_DEFER;
     CHECK(WSAAccept(listener, NULL, NULL, condition_function, (DWORD_PTR)&call) == INVALID_SOCKET);
@@ -1362,11 +1369,7 @@ static void test_wsaaccept(void)
     CHECK(server != INVALID_SOCKET);
     CHECK_EQ(len, sizeof(struct sockaddr_in));
     CHECK(memcmp(&got, &caddr, sizeof(caddr)) == 0);
-    CHECK_EQ(send(client, "c", 1, 0), 1);
-    CHECK_EQ(recv(server, &byte, 1, 0), 1);
-    CHECK_EQ(byte, 'c');
-    closesocket(server);
-    closesocket(client);
+    check_pair_and_close(client, server, 'c');
 
     TEST("WSAAccept with a condition function on a socket that does not listen: WSAEINVAL");
     {
