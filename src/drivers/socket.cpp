@@ -1058,6 +1058,21 @@ int SocketDevice::connect_datagram(const ws::Sockaddr* address, int length)
 int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* length)
 {
     if (!listening()) return WSAEINVAL;
+    if (SocketDevice* deferred = take_deferred()) {
+        // The connection WSAAccept deferred comes first. One whose address does not fit
+        // the caller's buffer waits for the next call.
+        int error = address != nullptr && length != nullptr ? deferred->peer_address(address, length) : 0;
+        if (error == WSAEFAULT) {
+            defer_connection(deferred);
+            return error;
+        }
+        if (error != 0) {
+            deferred->release_reference();
+            return error == WSAENOTCONN ? WSAECONNRESET : error;  // its peer has gone
+        }
+        *accepted = deferred;
+        return 0;
+    }
     sockaddr_storage peer;
     for (;;) {
         socklen_t peer_length = sizeof(peer);

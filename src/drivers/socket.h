@@ -105,13 +105,12 @@ public:
     int listen(int backlog);
     int connect(const ws::Sockaddr* address, int length);
     // A new socket for the next connection (one reference); its peer's address if asked.
+    // A connection deferred by WSAAccept comes first.
     int accept(SocketDevice** accepted, ws::Sockaddr* address, int* length);
     // WSAAccept's deferred connection (the condition function said CF_DEFER): accepted from
     // the kernel and held by the listener (one reference, given by the caller) until the
-    // next accept or WSAAccept takes it back (take_deferred: the reference, or null); a
-    // listener let go releases it.
+    // next accept() takes it back; a listener let go releases it.
     void defer_connection(SocketDevice* accepted);
-    SocketDevice* take_deferred();
     // send/recv/sendto/recvfrom and WSASend/WSARecv without an OVERLAPPED: blocking
     // unless the socket is in non-blocking mode. *done: bytes; *flags_out (may be null):
     // MSG_* of the received data (MSG_PARTIAL...).
@@ -181,6 +180,7 @@ public:
 
 private:
     void recycle() override;
+    SocketDevice* take_deferred();  // the deferred connection (its reference), or null
     // ---- WSAEventSelect's machinery (socket_events.cpp). Everything under `lock`.
     enum class ConnectState : uint8_t { None, Pending, Done };
     struct EventSelect {

@@ -808,16 +808,8 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen)
         return winsock_started() ? wsa_fail(WSAEFAULT, INVALID_SOCKET) : INVALID_SOCKET;
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return INVALID_SOCKET;
-    SocketDevice* accepted = socket->take_deferred();  // a connection WSAAccept deferred comes first
-    int error = 0;
-    if (accepted == nullptr) {
-        error = socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
-    } else if (addr != nullptr) {
-        error = accepted->peer_address(reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
-        if (error == WSAEFAULT) socket->defer_connection(accepted);  // no room: it waits for the next call
-        else if (error != 0) accepted->release_reference();          // its peer has gone
-        if (error == WSAENOTCONN) error = WSAECONNRESET;
-    }
+    SocketDevice* accepted = nullptr;
+    int error = socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
     socket->release_reference();
     if (error != 0) return wsa_fail(error, INVALID_SOCKET);
     SOCKET handle = make_handle(accepted, true);
@@ -840,15 +832,15 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDIT
     if (listener == nullptr) return INVALID_SOCKET;
     SOCKADDR_STORAGE peer{}, local{};
     int peer_length = sizeof(peer), local_length = sizeof(local);
-    SocketDevice* accepted = listener->take_deferred();
-    int error = accepted != nullptr ? accepted->peer_address(reinterpret_cast<ws::Sockaddr*>(&peer), &peer_length)
-                                    : listener->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(&peer), &peer_length);
-    if (error == 0) error = accepted->local_address(reinterpret_cast<ws::Sockaddr*>(&local), &local_length);
+    SocketDevice* accepted = nullptr;
+    int error = listener->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(&peer), &peer_length);
+    if (error == 0) {
+        error = accepted->local_address(reinterpret_cast<ws::Sockaddr*>(&local), &local_length);
+        if (error != 0) accepted->release_reference();
+    }
     if (error != 0) {
-        // A deferred connection whose peer has gone meanwhile: Windows says WSAECONNRESET.
-        if (accepted != nullptr) accepted->release_reference();
         listener->release_reference();
-        return wsa_fail(accepted != nullptr && error == WSAENOTCONN ? WSAECONNRESET : error, INVALID_SOCKET);
+        return wsa_fail(error, INVALID_SOCKET);
     }
     if (addr != nullptr && *addrlen < peer_length) {
         // No room for the address: the connection stays for the next call.
