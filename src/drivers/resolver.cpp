@@ -17,8 +17,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
 
 namespace overlapped::drivers::resolver {
 namespace {
@@ -155,16 +162,23 @@ int resolve(const char* node, const char* service, int flags, int family, int so
 
 }  // namespace
 
+int check_addr_info(bool has_node, bool has_service, const Hints* windows_hints)
+{
+    Hints hints = windows_hints ? *windows_hints : Hints{};
+    if (!has_node && !has_service) return WSAHOST_NOT_FOUND;
+    if (linux_family(hints.family) < 0) return WSAEAFNOSUPPORT;
+    if (hints.socktype < 0 || hints.socktype > ws::kSockSeqpacket) return WSAESOCKTNOSUPPORT;
+    if ((hints.flags & ws::kAiCanonName) && (hints.flags & ws::kAiFqdn)) return WSAEINVAL;
+    if ((hints.flags & (ws::kAiCanonName | ws::kAiFqdn)) && !has_node) return WSAEINVAL;
+    return 0;
+}
+
 int get_addr_info(const char* node, const char* service, const Hints* windows_hints, AddrInfoResult& result)
 {
     result = AddrInfoResult{};
     Hints hints = windows_hints ? *windows_hints : Hints{};
-    if (!node && !service) return WSAHOST_NOT_FOUND;
+    if (int error = check_addr_info(node != nullptr, service != nullptr, windows_hints)) return error;
     int family = linux_family(hints.family);
-    if (family < 0) return WSAEAFNOSUPPORT;
-    if (hints.socktype < 0 || hints.socktype > ws::kSockSeqpacket) return WSAESOCKTNOSUPPORT;
-    if ((hints.flags & ws::kAiCanonName) && (hints.flags & ws::kAiFqdn)) return WSAEINVAL;
-    if ((hints.flags & (ws::kAiCanonName | ws::kAiFqdn)) && !node) return WSAEINVAL;
     int flags = linux_ai_flags(hints.flags);
     // The C library resolves services per socket type; for the other types (raw, RDM,
     // sequenced packets) Windows answers the addresses with the service's port anyway.
@@ -263,6 +277,127 @@ int get_name_info(const void* address, int length, std::string* host, size_t hos
         *service = service_text;
     }
     return 0;
+}
+
+// ---- asynchronous lookups ---------------------------------------------------------------
+
+namespace {
+
+struct Lookup {
+    uint64_t id = 0;
+    Finish finish;  // run once, by the thread that took the lookup out of the table
+    std::mutex mutex;
+    std::condition_variable ended_changed;
+    bool ended = false;
+};
+
+// The lookups not yet ended, by id. Never destroyed: a lookup's thread may still run
+// while the process exits.
+struct Lookups {
+    std::mutex mutex;
+    std::unordered_map<uint64_t, std::shared_ptr<Lookup>> running;
+    uint64_t next_id = 1;
+};
+Lookups& lookups()
+{
+    static Lookups* table = new Lookups;
+    return *table;
+}
+
+// Takes lookup `id` out of the table: the caller is the one that ends it.
+std::shared_ptr<Lookup> claim(uint64_t id)
+{
+    Lookups& table = lookups();
+    std::lock_guard<std::mutex> hold(table.mutex);
+    auto found = table.running.find(id);
+    if (found == table.running.end()) return nullptr;
+    std::shared_ptr<Lookup> lookup = std::move(found->second);
+    table.running.erase(found);
+    return lookup;
+}
+
+void end_lookup(Lookup& lookup, int error, AddrInfoResult& answer)
+{
+    lookup.finish(error, answer);
+    std::lock_guard<std::mutex> hold(lookup.mutex);
+    lookup.ended = true;
+    lookup.ended_changed.notify_all();
+}
+
+// Waits until `lookup` has ended or `wait` has passed; whether it has ended.
+bool wait_for_end(Lookup& lookup, std::chrono::milliseconds wait)
+{
+    std::unique_lock<std::mutex> hold(lookup.mutex);
+    return lookup.ended_changed.wait_for(hold, wait, [&] { return lookup.ended; });
+}
+
+// A test's way to make every asynchronous lookup slow (the C library answers numeric
+// names and "localhost" at once): OVERLAPPED_TEST_RESOLVER_DELAY_MS milliseconds before
+// the lookup starts, cut short when the lookup is ended meanwhile.
+int64_t test_delay_ms()
+{
+    const char* text = std::getenv("OVERLAPPED_TEST_RESOLVER_DELAY_MS");
+    return text != nullptr ? std::strtoll(text, nullptr, 10) : 0;
+}
+
+}  // namespace
+
+uint64_t new_lookup_id()
+{
+    Lookups& table = lookups();
+    std::lock_guard<std::mutex> hold(table.mutex);
+    return table.next_id++;
+}
+
+int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish)
+{
+    auto lookup = std::make_shared<Lookup>();
+    lookup->id = id;
+    lookup->finish = std::move(finish);
+    int64_t delay_ms = test_delay_ms();  // read here: the environment is the caller's thread's to change
+    {
+        Lookups& table = lookups();
+        std::lock_guard<std::mutex> hold(table.mutex);
+        table.running.emplace(id, lookup);
+    }
+    try {
+        std::thread([lookup, query = std::move(query), delay_ms] {
+            if (delay_ms > 0 && wait_for_end(*lookup, std::chrono::milliseconds(delay_ms))) return;
+            AddrInfoResult answer;
+            int error = get_addr_info(query.has_node ? query.node.c_str() : nullptr,
+                                      query.has_service ? query.service.c_str() : nullptr,
+                                      query.has_hints ? &query.hints : nullptr, answer);
+            if (std::shared_ptr<Lookup> mine = claim(lookup->id)) end_lookup(*mine, error, answer);
+        }).detach();
+    } catch (const std::system_error&) {
+        claim(id);
+        return ERROR_NOT_ENOUGH_MEMORY;  // WSA_NOT_ENOUGH_MEMORY
+    }
+    if (timeout_ms >= 0) {
+        try {
+            std::thread([lookup, timeout_ms] {
+                if (wait_for_end(*lookup, std::chrono::milliseconds(timeout_ms))) return;
+                if (std::shared_ptr<Lookup> mine = claim(lookup->id)) {
+                    AddrInfoResult none;
+                    end_lookup(*mine, WSAETIMEDOUT, none);
+                }
+            }).detach();
+        } catch (const std::system_error&) {
+            // No deadline thread: the lookup is abandoned (its thread finds it gone), unless
+            // it has ended already, in which case the call has succeeded.
+            if (claim(id)) return ERROR_NOT_ENOUGH_MEMORY;  // WSA_NOT_ENOUGH_MEMORY
+        }
+    }
+    return 0;
+}
+
+bool cancel_lookup(uint64_t id)
+{
+    std::shared_ptr<Lookup> lookup = claim(id);
+    if (!lookup) return false;
+    AddrInfoResult none;
+    end_lookup(*lookup, WSA_E_CANCELLED, none);
+    return true;
 }
 
 int get_host_name(std::string& name)

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,40 @@ struct AddrInfoResult {
 // Resolves `node` (UTF-8, or null) and `service` (or null) as Windows' getaddrinfo does;
 // see resolver.cpp for the rules. Returns 0 or a WSA error code.
 int get_addr_info(const char* node, const char* service, const Hints* hints, AddrInfoResult& result);
+
+// get_addr_info's checks of its arguments alone (no lookup): 0, or the error it would
+// give for them (no node and no service, an unknown family or socket type, flags that
+// do not go together).
+int check_addr_info(bool has_node, bool has_service, const Hints* hints);
+
+// ---- asynchronous lookups (GetAddrInfoExW with an OVERLAPPED or a time-out) -------------
+
+// A get_addr_info query kept by value, for a lookup that outlives its caller's strings.
+struct Query {
+    bool has_node = false, has_service = false, has_hints = false;
+    std::string node, service;  // UTF-8
+    Hints hints;
+};
+
+// How a lookup ends: the WSA error (0, the lookup's own error, WSA_E_CANCELLED or
+// WSAETIMEDOUT) and the answer (empty unless the error is 0).
+using Finish = std::function<void(int error, AddrInfoResult& answer)>;
+
+// An id for start_lookup (never 0, never given twice), so that the caller can hand it
+// out (GetAddrInfoExW's lpNameHandle) before the lookup can end.
+uint64_t new_lookup_id();
+
+// Starts `query` on a thread of its own. The first of these ends the lookup, once: its
+// answer, cancel_lookup(id), or `timeout_ms` passing (negative: no time-out). `finish`
+// then runs on the thread that ended it: the lookup's, cancel_lookup's caller's (before
+// it returns), or a deadline thread's; it may run before start_lookup returns. A lookup
+// that was ended early goes on in the C library, which cannot be interrupted, and its
+// answer is dropped. Returns 0, or a WSA error (no thread: nothing started, `finish`
+// never runs).
+int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish);
+
+// Ends lookup `id` with WSA_E_CANCELLED. False if it has ended already or never was.
+bool cancel_lookup(uint64_t id);
 
 // getnameinfo for a Windows sockaddr of `length` bytes. `host`/`service` are filled when
 // wanted (non-null); `host_room`/`service_room` are the caller's buffer sizes in

@@ -5,10 +5,12 @@
 // Windows' layouts; the lookups themselves are drivers/resolver.cpp's (the C library's
 // resolver). Rules and sources: docs/research/windows-sockets-names.md.
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,8 @@
 #include "win32/winsock_state.h"
 
 #include "drivers/resolver.h"
+#include "kernel/handle_table.h"
+#include "kernel/sync.h"
 
 using namespace overlapped;
 using overlapped::win32::set_last_error;
@@ -136,14 +140,130 @@ int get_addr_info(const char* node, const char* service, const Info* hints, Info
     return error;
 }
 
-// GetAddrInfoEx's extra arguments: the DNS name space (or all), synchronous calls only.
+// GetAddrInfoExA's extra arguments: the DNS name space (or all); the asynchronous ones
+// are reserved (NULL) in the ANSI form, WSAEINVAL otherwise, as Microsoft documents.
 int check_ex_arguments(DWORD name_space, struct timeval* timeout, LPOVERLAPPED overlapped,
                        LPLOOKUPSERVICE_COMPLETION_ROUTINE routine, LPHANDLE handle)
 {
-    (void)handle;
     if (name_space != NS_ALL && name_space != NS_DNS) return WSAEINVAL;
-    if (timeout || overlapped || routine) return WSAEOPNOTSUPP;  // asynchronous lookups: docs/deviations.md
+    if (timeout || overlapped || routine || handle) return WSAEINVAL;
     return 0;
+}
+
+// ---- GetAddrInfoExW's asynchronous forms -------------------------------------------------
+//
+// With an OVERLAPPED the lookup runs on a thread of its own (drivers/resolver.h) and
+// GetAddrInfoExW returns WSA_IO_PENDING; when it ends (answer, GetAddrInfoExCancel or the
+// time-out) the list goes to *ppResult, the error to Internal, ppResult to Pointer, and
+// then hEvent is set or the completion routine called on the thread that ended it. A
+// time-out without an OVERLAPPED waits for the same lookup here.
+
+// The time-out in milliseconds (-1 for none).
+int64_t timeout_ms(const struct timeval* timeout)
+{
+    if (!timeout) return -1;
+    if (timeout->tv_sec < 0 || timeout->tv_usec < 0) return 0;
+    return static_cast<int64_t>(timeout->tv_sec) * 1000 + (static_cast<int64_t>(timeout->tv_usec) + 999) / 1000;
+}
+
+// The delivery of an asynchronous lookup's end. `event` is referenced, or null.
+struct Delivery {
+    PADDRINFOEXW* result;
+    LPOVERLAPPED overlapped;
+    LPLOOKUPSERVICE_COMPLETION_ROUTINE routine;
+    kernel::EventObject* event;
+    int socktype, protocol;
+
+    void operator()(int error, resolver::AddrInfoResult& answer) const
+    {
+        PADDRINFOEXW list = nullptr;
+        if (error == 0) {
+            list = build_list<ADDRINFOEXW>(answer, socktype, protocol);
+            if (!list) error = WSA_NOT_ENOUGH_MEMORY;
+        }
+        // Atomic: a caller may look at *ppResult (NULL until now) while the lookup runs.
+        __atomic_store_n(result, list, __ATOMIC_RELEASE);
+        overlapped->Pointer = result;
+        overlapped->InternalHigh = 0;
+        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(error), __ATOMIC_RELEASE);
+        if (event) {
+            {
+                kernel::WakeList wake;
+                event->lock.lock();
+                event->set(wake);
+                event->lock.unlock();
+            }
+            event->release_reference();
+        }
+        if (routine) routine(static_cast<DWORD>(error), 0, overlapped);
+    }
+};
+
+int get_addr_info_async(resolver::Query query, const ADDRINFOEXW* hints, PADDRINFOEXW* result,
+                        const struct timeval* timeout, LPOVERLAPPED overlapped,
+                        LPLOOKUPSERVICE_COMPLETION_ROUTINE routine, LPHANDLE name_handle)
+{
+    if (routine && (!overlapped || overlapped->hEvent)) return wsa_fail(WSAEINVAL, WSAEINVAL);
+    if (!result) return wsa_fail(WSAEFAULT, WSAEFAULT);
+    *result = nullptr;
+    // The arguments' own errors come back at once, as from the synchronous call.
+    int error = read_hints(hints, query.hints);
+    query.has_hints = hints != nullptr;
+    if (error == 0) error = resolver::check_addr_info(query.has_node, query.has_service, hints ? &query.hints : nullptr);
+    if (error != 0) return wsa_fail(error, error);
+    int socktype = query.hints.socktype, protocol = query.hints.protocol;
+
+    if (!overlapped) {
+        // A time-out alone: the same lookup, waited for here.
+        struct Answer {
+            std::mutex mutex;
+            std::condition_variable changed;
+            bool ended = false;
+            int error = 0;
+            resolver::AddrInfoResult found;
+        };
+        auto answer = std::make_shared<Answer>();
+        uint64_t id = resolver::new_lookup_id();
+        error = resolver::start_lookup(id, std::move(query), timeout_ms(timeout),
+                                       [answer](int ended_with, resolver::AddrInfoResult& found) {
+                                           std::lock_guard<std::mutex> hold(answer->mutex);
+                                           answer->error = ended_with;
+                                           answer->found = std::move(found);
+                                           answer->ended = true;
+                                           answer->changed.notify_all();
+                                       });
+        if (error == 0) {
+            std::unique_lock<std::mutex> hold(answer->mutex);
+            answer->changed.wait(hold, [&] { return answer->ended; });
+            error = answer->error;
+        }
+        if (error == 0) {
+            *result = build_list<ADDRINFOEXW>(answer->found, socktype, protocol);
+            if (!*result) error = WSA_NOT_ENOUGH_MEMORY;
+        }
+        set_last_error(static_cast<DWORD>(error));
+        return error;
+    }
+
+    kernel::EventObject* event = nullptr;
+    if (overlapped->hEvent) {
+        DWORD lookup_error;
+        kernel::Object* object =
+            kernel::handle_reference(overlapped->hEvent, kernel::ObjectType::Event, EVENT_MODIFY_STATE, &lookup_error);
+        if (!object) return wsa_fail(WSA_INVALID_HANDLE, WSA_INVALID_HANDLE);
+        event = static_cast<kernel::EventObject*>(object);
+    }
+    uint64_t id = resolver::new_lookup_id();
+    if (name_handle) *name_handle = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(id));
+    __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(WSAEINPROGRESS), __ATOMIC_RELEASE);
+    error = resolver::start_lookup(id, std::move(query), timeout_ms(timeout),
+                                   Delivery{result, overlapped, routine, event, socktype, protocol});
+    if (error != 0) {
+        if (event) event->release_reference();
+        if (name_handle) *name_handle = nullptr;
+        return wsa_fail(error, error);
+    }
+    return wsa_fail(WSA_IO_PENDING, WSA_IO_PENDING);
 }
 
 // ---- per-thread database entries (Windows keeps one of each per thread) -----------------
@@ -356,25 +476,40 @@ INT WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, 
 {
     (void)lpNspId;
     if (!win32::winsock_started()) return WSANOTINITIALISED;
-    if (int error = check_ex_arguments(dwNameSpace, timeout, lpOverlapped, lpCompletionRoutine, lpNameHandle))
-        return wsa_fail(error, error);
-    std::string node = pName ? win32::utf8_from_utf16(pName) : std::string();
-    std::string service = pServiceName ? win32::utf8_from_utf16(pServiceName) : std::string();
-    return get_addr_info(pName ? node.c_str() : nullptr, pServiceName ? service.c_str() : nullptr, hints, ppResult);
+    if (dwNameSpace != NS_ALL && dwNameSpace != NS_DNS) return wsa_fail(WSAEINVAL, WSAEINVAL);
+    resolver::Query query;
+    query.has_node = pName != nullptr;
+    query.has_service = pServiceName != nullptr;
+    if (pName) query.node = win32::utf8_from_utf16(pName);
+    if (pServiceName) query.service = win32::utf8_from_utf16(pServiceName);
+    if (timeout || lpOverlapped || lpCompletionRoutine)
+        return get_addr_info_async(std::move(query), hints, ppResult, timeout, lpOverlapped, lpCompletionRoutine,
+                                   lpNameHandle);
+    if (lpNameHandle) *lpNameHandle = nullptr;  // a synchronous call has nothing to cancel
+    return get_addr_info(pName ? query.node.c_str() : nullptr, pServiceName ? query.service.c_str() : nullptr, hints,
+                         ppResult);
 }
 
 void WSAAPI FreeAddrInfoExA(PADDRINFOEXA pAddrInfoEx) { free_list(pAddrInfoEx); }
 
 void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfoEx) { free_list(pAddrInfoEx); }
 
-// No asynchronous lookup is ever started here (GetAddrInfoEx refuses lpOverlapped), so
-// there is nothing to cancel.
-INT WSAAPI GetAddrInfoExCancel(LPHANDLE) { return WSA_INVALID_HANDLE; }
+// Ends a lookup GetAddrInfoExW started with WSA_E_CANCELLED: its event is set or its
+// routine called before this returns. WSA_INVALID_HANDLE when it has ended already (or
+// the handle names none).
+INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle)
+{
+    if (!lpHandle || !*lpHandle) return WSA_INVALID_HANDLE;
+    if (!resolver::cancel_lookup(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(*lpHandle))))
+        return WSA_INVALID_HANDLE;
+    return NO_ERROR;
+}
 
+// WSAEINPROGRESS while the lookup runs, then its error (Internal).
 INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped)
 {
     if (!lpOverlapped) return WSAEINVAL;
-    return static_cast<INT>(lpOverlapped->Internal);
+    return static_cast<INT>(__atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE));
 }
 
 // ---- getnameinfo -------------------------------------------------------------------------------

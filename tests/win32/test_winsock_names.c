@@ -2,7 +2,8 @@
  * GetAddrInfoW, GetAddrInfoExW, getnameinfo, GetNameInfoW, gethostbyname, gethostbyaddr,
  * gethostname, GetHostNameW, getservbyname/port, getprotobyname/number, inet_addr,
  * inet_ntoa, inet_pton/InetPtonW, inet_ntop/InetNtopW, WSAStringToAddressA/W,
- * WSAAddressToStringA/W, gai_strerror, WSAHtonl. No network: numeric names and "localhost"
+ * WSAAddressToStringA/W, gai_strerror, WSAHtonl; GetAddrInfoExW's asynchronous forms (event,
+ * completion routine, GetAddrInfoExCancel, time-out). No network: numeric names and "localhost"
  * only. Every Windows fact here has its source in docs/research/windows-sockets-names.md. */
 #ifndef _WIN32_WINNT
 #define _WIN32_WINNT 0x0A00 /* mingw-w64 declares GetAddrInfoEx & co. from Windows 8 on */
@@ -15,6 +16,7 @@
 #ifdef __MINGW32__
 /* In ws2_32's import library, missing from mingw-w64's ws2tcpip.h. */
 INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped);
+INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle);
 #endif
 
 static void widen(const char *in, WCHAR *out, size_t size)
@@ -402,6 +404,284 @@ static void test_getaddrinfo_wide(void)
     FreeAddrInfoExW(ex);
 
     CHECK_EQ(GetAddrInfoExOverlappedResult(NULL), WSAEINVAL);
+}
+
+/* ---- GetAddrInfoExW's asynchronous forms ------------------------------------------------ */
+
+/* On this library every asynchronous lookup is held back this long (a test knob of the
+ * resolver), so that a lookup is still running when the checks need it to be; on Windows
+ * and under Wine the variable means nothing and each check accepts both outcomes a
+ * fast lookup can give. */
+#define SLOW_LOOKUP_MS "300"
+
+static struct {
+    volatile LONG called;
+    volatile LONG error;
+    volatile LONG bytes;
+    volatile LONG thread;
+    PVOID volatile overlapped;
+    PVOID volatile pointer;
+    PVOID volatile event;
+    volatile LONG internal;
+    HANDLE done;
+} lookup_routine;
+
+static void CALLBACK lookup_done(DWORD error, DWORD bytes, LPWSAOVERLAPPED overlapped)
+{
+    tl_store(&lookup_routine.error, (LONG)error);
+    tl_store(&lookup_routine.bytes, (LONG)bytes);
+    tl_store(&lookup_routine.thread, (LONG)GetCurrentThreadId());
+    InterlockedExchangePointer(&lookup_routine.overlapped, overlapped);
+    InterlockedExchangePointer(&lookup_routine.pointer, overlapped->Pointer);
+    InterlockedExchangePointer(&lookup_routine.event, overlapped->hEvent);
+    tl_store(&lookup_routine.internal, (LONG)overlapped->Internal);
+    InterlockedIncrement(&lookup_routine.called);
+    SetEvent(lookup_routine.done);
+}
+
+static void reset_lookup_routine(void)
+{
+    tl_store(&lookup_routine.called, 0);
+    tl_store(&lookup_routine.error, -1);
+    tl_store(&lookup_routine.bytes, -1);
+    tl_store(&lookup_routine.thread, 0);
+    InterlockedExchangePointer(&lookup_routine.overlapped, NULL);
+    ResetEvent(lookup_routine.done);
+}
+
+static int loopback_only(const ADDRINFOEXW *list, int port)
+{
+    int count = 0;
+    for (; list; list = (const ADDRINFOEXW *)list->ai_next, ++count) { /* mingw-w64 mistypes ai_next */
+        if (list->ai_family == AF_INET) {
+            const SOCKADDR_IN *in = (const SOCKADDR_IN *)list->ai_addr;
+            if (in->sin_addr.s_addr != htonl(INADDR_LOOPBACK) || in->sin_port != htons((u_short)port)) return 0;
+        } else if (list->ai_family == AF_INET6) {
+            const SOCKADDR_IN6 *in6 = (const SOCKADDR_IN6 *)list->ai_addr;
+            if (!IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) || in6->sin6_port != htons((u_short)port)) return 0;
+        } else {
+            return 0;
+        }
+    }
+    return count > 0;
+}
+
+static void test_getaddrinfoex_async(void)
+{
+    WCHAR localhost[16], port[8], bad_service[32];
+    ADDRINFOEXW *result, hints;
+    OVERLAPPED overlapped;
+    HANDLE event, cancel;
+    struct timeval timeout;
+    int ret;
+
+    widen("localhost", localhost, 16);
+    widen("8080", port, 8);
+    widen("no-such-service-xyz", bad_service, 32);
+    SetEnvironmentVariableA("OVERLAPPED_TEST_RESOLVER_DELAY_MS", SLOW_LOOKUP_MS);
+    event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    lookup_routine.done = CreateEventA(NULL, TRUE, FALSE, NULL);
+
+    TEST("GetAddrInfoExW with an event: WSA_IO_PENDING, then the list, the event, Pointer");
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    memset(&overlapped, 0xcc, sizeof(overlapped));
+    overlapped.hEvent = event;
+    WSASetLastError(0xdeadbeef);
+    ret = GetAddrInfoExW(localhost, port, NS_DNS, NULL, NULL, &result, NULL, &overlapped, NULL, NULL);
+    CHECK_EQ(ret, WSA_IO_PENDING);
+    CHECK_EQ((DWORD)WSAGetLastError(), WSA_IO_PENDING);
+    CHECK(tl_load_pointer((PVOID volatile *)&result) == NULL);
+    ret = GetAddrInfoExOverlappedResult(&overlapped);
+    CHECK(ret == WSAEINPROGRESS || ret == 0);
+    CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(GetAddrInfoExOverlappedResult(&overlapped), 0);
+    CHECK_EQ(overlapped.Internal, 0);
+    CHECK(overlapped.Pointer == (PVOID)&result);
+    CHECK(overlapped.hEvent == event);
+    CHECK(result != NULL && result != (ADDRINFOEXW *)0xdeadbeef);
+    if (result && result != (ADDRINFOEXW *)0xdeadbeef) {
+        CHECK(loopback_only(result, 8080));
+        CHECK(result->ai_blob == NULL);
+        CHECK_EQ(result->ai_bloblen, 0);
+        CHECK(result->ai_provider == NULL);
+        FreeAddrInfoExW(result);
+    }
+
+    TEST("GetAddrInfoExW with an event: the hints reach the lookup");
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_protocol = IPPROTO_UDP;
+    result = NULL;
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.hEvent = event;
+    ResetEvent(event);
+    CHECK_EQ(GetAddrInfoExW(localhost, port, NS_ALL, NULL, &hints, &result, NULL, &overlapped, NULL, NULL),
+             WSA_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(GetAddrInfoExOverlappedResult(&overlapped), 0);
+    CHECK(result != NULL && result->ai_next == NULL);
+    if (result) {
+        CHECK_EQ(result->ai_family, AF_INET);
+        CHECK_EQ(result->ai_socktype, SOCK_DGRAM);
+        CHECK_EQ(result->ai_protocol, IPPROTO_UDP);
+        CHECK(loopback_only(result, 8080));
+        FreeAddrInfoExW(result);
+    }
+
+    TEST("GetAddrInfoExW asynchronous: no name and no service fail at once");
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.hEvent = event;
+    ResetEvent(event);
+    WINE_DEVIATION("Wine starts the lookup (WSA_IO_PENDING) and fails it later")
+    {
+        ret = GetAddrInfoExW(NULL, NULL, NS_DNS, NULL, NULL, &result, NULL, &overlapped, NULL, NULL);
+        CHECK_EQ(ret, WSAHOST_NOT_FOUND);
+        CHECK_EQ((DWORD)WSAGetLastError(), WSAHOST_NOT_FOUND);
+        CHECK(result == NULL);
+        CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    }
+
+    TEST("GetAddrInfoExW: an event and a completion routine together are WSAEINVAL");
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.hEvent = event;
+    CHECK_EQ(GetAddrInfoExW(localhost, NULL, NS_DNS, NULL, NULL, &result, NULL, &overlapped, lookup_done, NULL),
+             WSAEINVAL);
+
+    TEST("GetAddrInfoExW with a completion routine: called once, on another thread");
+    reset_lookup_routine();
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    memset(&overlapped, 0, sizeof(overlapped));
+    ret = GetAddrInfoExW(localhost, port, NS_DNS, NULL, NULL, &result, NULL, &overlapped, lookup_done, NULL);
+    CHECK_EQ(ret, WSA_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(lookup_routine.done, 5000), WAIT_OBJECT_0);
+    Sleep(20); /* a second call would come now */
+    CHECK_EQ(tl_load(&lookup_routine.called), 1);
+    CHECK_EQ(tl_load(&lookup_routine.error), 0);
+    CHECK_EQ(tl_load(&lookup_routine.bytes), 0);
+    CHECK(tl_load(&lookup_routine.thread) != (LONG)GetCurrentThreadId());
+    CHECK(tl_load_pointer(&lookup_routine.overlapped) == (PVOID)&overlapped);
+    CHECK(tl_load_pointer(&lookup_routine.pointer) == (PVOID)&result);
+    CHECK(tl_load_pointer(&lookup_routine.event) == NULL);
+    CHECK_EQ(tl_load(&lookup_routine.internal), 0);
+    CHECK_EQ(GetAddrInfoExOverlappedResult(&overlapped), 0);
+    CHECK(result != NULL && result != (ADDRINFOEXW *)0xdeadbeef && loopback_only(result, 8080));
+    if (result && result != (ADDRINFOEXW *)0xdeadbeef) FreeAddrInfoExW(result);
+
+    TEST("GetAddrInfoExW with a completion routine: a lookup that fails reports its error");
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    reset_lookup_routine();
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    memset(&overlapped, 0, sizeof(overlapped));
+    ret = GetAddrInfoExW(localhost, bad_service, NS_DNS, NULL, &hints, &result, NULL, &overlapped, lookup_done, NULL);
+    CHECK_EQ(ret, WSA_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(lookup_routine.done, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&lookup_routine.called), 1);
+    CHECK_EQ(tl_load(&lookup_routine.error), WSATYPE_NOT_FOUND);
+    CHECK_EQ(tl_load(&lookup_routine.internal), WSATYPE_NOT_FOUND);
+    CHECK_EQ(GetAddrInfoExOverlappedResult(&overlapped), WSATYPE_NOT_FOUND);
+    CHECK(result == NULL);
+
+    TEST("GetAddrInfoExCancel: the event at once, WSA_E_CANCELLED, no list; then an invalid handle");
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    cancel = NULL;
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.hEvent = event;
+    ResetEvent(event);
+    CHECK_EQ(GetAddrInfoExW(localhost, port, NS_DNS, NULL, NULL, &result, NULL, &overlapped, NULL, &cancel),
+             WSA_IO_PENDING);
+    ret = GetAddrInfoExCancel(&cancel);
+    if (ret == NO_ERROR) {
+        CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+        CHECK_EQ(GetAddrInfoExOverlappedResult(&overlapped), WSA_E_CANCELLED);
+        CHECK(result == NULL);
+    } else {
+        /* The lookup had ended first (Wine cancels nothing: it always says this). */
+        CHECK_EQ(ret, WSA_INVALID_HANDLE);
+        CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(GetAddrInfoExOverlappedResult(&overlapped), 0);
+        if (result) FreeAddrInfoExW(result);
+    }
+    WINE_DEVIATION("Wine's GetAddrInfoExCancel cancels nothing (WSA_INVALID_HANDLE)")
+    {
+        CHECK_EQ(ret, NO_ERROR); /* this library: the lookup is held back, so the cancel wins */
+    }
+    CHECK_EQ(GetAddrInfoExCancel(&cancel), WSA_INVALID_HANDLE);
+
+    TEST("GetAddrInfoExCancel: the completion routine runs before it returns");
+    reset_lookup_routine();
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    cancel = NULL;
+    memset(&overlapped, 0, sizeof(overlapped));
+    CHECK_EQ(GetAddrInfoExW(localhost, port, NS_DNS, NULL, NULL, &result, NULL, &overlapped, lookup_done, &cancel),
+             WSA_IO_PENDING);
+    ret = GetAddrInfoExCancel(&cancel);
+    if (ret == NO_ERROR) {
+        CHECK_EQ(tl_load(&lookup_routine.called), 1);
+        CHECK_EQ(tl_load(&lookup_routine.error), WSA_E_CANCELLED);
+        CHECK_EQ(tl_load(&lookup_routine.thread), (LONG)GetCurrentThreadId());
+        CHECK(result == NULL);
+    } else {
+        CHECK_EQ(ret, WSA_INVALID_HANDLE);
+        CHECK_EQ(WaitForSingleObject(lookup_routine.done, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&lookup_routine.error), 0);
+        if (result && result != (ADDRINFOEXW *)0xdeadbeef) FreeAddrInfoExW(result);
+    }
+    Sleep(20);
+    CHECK_EQ(tl_load(&lookup_routine.called), 1);
+
+    TEST("GetAddrInfoExW: a time-out that passes first ends the lookup with WSAETIMEDOUT");
+    timeout.tv_sec = 0;
+    timeout.tv_usec = 1000;
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.hEvent = event;
+    ResetEvent(event);
+    CHECK_EQ(GetAddrInfoExW(localhost, port, NS_DNS, NULL, NULL, &result, &timeout, &overlapped, NULL, NULL),
+             WSA_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+    ret = GetAddrInfoExOverlappedResult(&overlapped);
+    CHECK(ret == WSAETIMEDOUT || ret == 0); /* a lookup faster than 1 ms may still win */
+    if (ret == 0 && result) FreeAddrInfoExW(result);
+    if (ret == WSAETIMEDOUT) CHECK(result == NULL);
+    WINE_DEVIATION("Wine ignores the time-out")
+    {
+        CHECK_EQ(ret, WSAETIMEDOUT); /* this library: the lookup is held back past it */
+    }
+
+    TEST("GetAddrInfoExW: a time-out without an OVERLAPPED waits that long at most");
+    result = (ADDRINFOEXW *)0xdeadbeef;
+    ret = GetAddrInfoExW(localhost, port, NS_DNS, NULL, NULL, &result, &timeout, NULL, NULL, NULL);
+    CHECK(ret == WSAETIMEDOUT || ret == 0);
+    if (ret == 0 && result) FreeAddrInfoExW(result);
+    if (ret == WSAETIMEDOUT) CHECK(result == NULL);
+    WINE_DEVIATION("Wine ignores the time-out")
+    {
+        CHECK_EQ(ret, WSAETIMEDOUT);
+    }
+    timeout.tv_sec = 10;
+    timeout.tv_usec = 0;
+    result = NULL;
+    CHECK_EQ(GetAddrInfoExW(localhost, port, NS_DNS, NULL, NULL, &result, &timeout, NULL, NULL, NULL), 0);
+    CHECK(result != NULL && loopback_only(result, 8080));
+    if (result) FreeAddrInfoExW(result);
+
+    TEST("GetAddrInfoExA: the asynchronous arguments are reserved (WSAEINVAL)");
+    WINE_DEVIATION("Wine 8.0 has no GetAddrInfoExA (a stub that aborts the program)")
+    {
+        ADDRINFOEXA *result_a = NULL;
+        memset(&overlapped, 0, sizeof(overlapped));
+        overlapped.hEvent = event;
+        ret = GetAddrInfoExA("localhost", NULL, NS_DNS, NULL, NULL, &result_a, NULL, &overlapped, NULL, NULL);
+        CHECK_EQ(ret, WSAEINVAL);
+        if (ret == 0 && result_a) FreeAddrInfoExA(result_a);
+    }
+
+    SetEnvironmentVariableA("OVERLAPPED_TEST_RESOLVER_DELAY_MS", NULL);
+    CloseHandle(lookup_routine.done);
+    CloseHandle(event);
 }
 
 /* ---- getnameinfo ------------------------------------------------------------------------- */
@@ -1197,6 +1477,7 @@ int main(void)
     test_getaddrinfo_numeric();
     test_getaddrinfo_hints();
     test_getaddrinfo_wide();
+    test_getaddrinfoex_async();
     test_getnameinfo();
     test_hostent();
     test_servent();
