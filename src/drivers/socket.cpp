@@ -594,6 +594,51 @@ SocketDevice* SocketDevice::adopt_connected(int descriptor, int family, int type
     return socket;
 }
 
+SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error)
+{
+    int accepting = 0;
+    socklen_t size = sizeof(accepting);
+    bool listening = getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size) == 0 && accepting != 0;
+    sockaddr_storage peer;
+    socklen_t peer_length = sizeof(peer);
+    bool connected = !listening && is_stream(type) &&
+                     getpeername(descriptor, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0;
+    sockaddr_storage local;
+    socklen_t local_length = sizeof(local);
+    bool bound = getsockname(descriptor, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
+                 (local.ss_family == AF_INET || local.ss_family == AF_INET6) && port_of(local) != 0;
+    SocketDevice* socket = create(family, type, protocol, flags, error);
+    if (socket == nullptr) {
+        ::close(descriptor);
+        return nullptr;
+    }
+    int status = fcntl(descriptor, F_GETFL);
+    if (status >= 0) fcntl(descriptor, F_SETFL, status | O_NONBLOCK);
+    fcntl(descriptor, F_SETFD, FD_CLOEXEC);
+    socket->replace_descriptor(descriptor, connected);  // closes the descriptor create() made
+    if (!connected && (bound || listening)) socket->bound_.store(true, std::memory_order_release);
+    if (listening) {
+        // As listen() records it: the address every accepted connection has, unless a wildcard.
+        socket->lock.lock();
+        socket->listen_address_length_ = 0;
+        if (bound && !is_any_address(local)) {
+            memcpy(socket->listen_address_, &local, local_length);
+            socket->listen_address_length_ = local_length;
+        }
+        socket->listening_.store(true, std::memory_order_release);
+        socket->lock.unlock();
+    }
+    return socket;
+}
+
+int SocketDevice::check_shareable()
+{
+    LockGuard guard(lock);
+    if (connecting_.load(std::memory_order_acquire)) return WSAEINVAL;
+    if (!is_stream(type_) && peer_length_ != 0) return WSAEINVAL;
+    return 0;
+}
+
 void SocketDevice::replace_descriptor(int descriptor, bool connected, const void* peer, unsigned peer_length)
 {
     lock.lock();

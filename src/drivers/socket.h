@@ -90,6 +90,14 @@ public:
     // A socket over `descriptor` (taken over), a connected stream socket a child process
     // inherited (drivers/inherit.cpp): family, type and protocol are Windows' values.
     static SocketDevice* adopt_connected(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
+    // A socket over `descriptor` (taken over) in whatever state it is: listening,
+    // connected, bound or fresh, as the descriptor says (a socket another process shared,
+    // drivers/socket_share.h).
+    static SocketDevice* adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
+    // Whether the socket can be shared with another process as it is: 0, or WSAEINVAL
+    // for a stream socket whose connect is under way and a datagram socket with a default
+    // peer (state the descriptor does not carry).
+    int check_shareable();
 
     bool overlapped_io() const override { return (flags_ & ws::kWsaFlagOverlapped) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;

@@ -15,6 +15,7 @@
 #include "common/errors.h"
 #include "drivers/file.h"
 #include "drivers/socket.h"
+#include "drivers/socket_share.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
@@ -579,10 +580,66 @@ SOCKET create_socket(int af, int type, int protocol, DWORD flags)
     return handle;
 }
 
-// WSASocketA/W: FROM_PROTOCOL_INFO takes the value from the protocol information.
+// A WSAPROTOCOL_INFO from WSADuplicateSocket carries the offer (drivers/socket_share.h):
+// the token where Windows' own provider keeps the duplicated handle (dwProviderReserved),
+// the source's process id and the socket's mode in two service-flag words Windows leaves
+// 0, the second marked so that a protocol description from elsewhere is never taken for one.
+constexpr DWORD kShareMark = 0x4f560000;  // "OV"
+constexpr DWORD kShareMarkMask = 0xffff0000;
+
+template <class Info>
+void put_ticket(const drivers::ShareTicket& ticket, Info* info)
+{
+    info->dwProviderReserved = ticket.token;
+    info->dwServiceFlags3 = ticket.source_pid;
+    info->dwServiceFlags4 = kShareMark | (ticket.overlapped ? 1u : 0u);
+}
+
+template <class Info>
+bool get_ticket(const Info* info, drivers::ShareTicket* ticket)
+{
+    if (info->dwProviderReserved == 0 || (info->dwServiceFlags4 & kShareMarkMask) != kShareMark) return false;
+    ticket->token = info->dwProviderReserved;
+    ticket->source_pid = info->dwServiceFlags3;
+    ticket->overlapped = (info->dwServiceFlags4 & 1u) != 0;
+    return true;
+}
+
+// WSADuplicateSocketA/W.
+template <class Info>
+int duplicate_socket(SOCKET s, DWORD process, Info* info)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    return with_socket(s, [&](SocketDevice* socket) {
+        drivers::ShareTicket ticket;
+        Info described;
+        describe_protocol(socket->family(), socket->type(), socket->protocol(), &described);
+        // The order of Wine's checks: the socket, the process, then the buffer.
+        if (int error = drivers::check_share_target(process)) return error;
+        if (info == nullptr) return WSAEFAULT;
+        if (int error = drivers::share_socket(socket, process, &ticket)) return error;
+        put_ticket(ticket, &described);
+        *info = described;
+        return 0;
+    });
+}
+
+// WSASocketA/W: FROM_PROTOCOL_INFO takes the value from the protocol information; the
+// information WSADuplicateSocket gave makes a descriptor of the shared socket.
 template <class Info>
 SOCKET create_socket_as(int af, int type, int protocol, const Info* info, DWORD flags)
 {
+    drivers::ShareTicket ticket;
+    if (info != nullptr && get_ticket(info, &ticket)) {
+        if (!winsock_started()) return INVALID_SOCKET;
+        int error = 0;
+        SocketDevice* device =
+            drivers::take_shared_socket(ticket, info->iAddressFamily, info->iSocketType, info->iProtocol, &error);
+        if (device == nullptr) return wsa_fail(error, INVALID_SOCKET);
+        SOCKET handle = make_handle(device, !(flags & WSA_FLAG_NO_HANDLE_INHERIT));
+        if (handle != INVALID_SOCKET) set_last_error(0);
+        return handle;
+    }
     if (info != nullptr) {
         if (af == FROM_PROTOCOL_INFO) af = info->iAddressFamily;
         if (type == FROM_PROTOCOL_INFO) type = info->iSocketType;
@@ -1101,14 +1158,14 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
     return TRUE;
 }
 
-int WSAAPI WSADuplicateSocketA(SOCKET, DWORD, LPWSAPROTOCOL_INFOA)
+int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOA lpProtocolInfo)
 {
-    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, SOCKET_ERROR);  // needs child processes
+    return duplicate_socket(s, dwProcessId, lpProtocolInfo);
 }
 
-int WSAAPI WSADuplicateSocketW(SOCKET, DWORD, LPWSAPROTOCOL_INFOW)
+int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOW lpProtocolInfo)
 {
-    return wsa_fail(ERROR_CALL_NOT_IMPLEMENTED, SOCKET_ERROR);
+    return duplicate_socket(s, dwProcessId, lpProtocolInfo);
 }
 
 }  // extern "C"

@@ -1,0 +1,184 @@
+// socket_share.cpp: WSADuplicateSocket's hand-over of a socket to another process; see
+// socket_share.h for the scheme.
+#include "drivers/socket_share.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+#include <thread>
+
+#include "drivers/socket_translate.h"
+
+namespace overlapped::drivers {
+namespace {
+
+// The offer's address: "\0overlapped-share-<uid>-<source pid>-<token>".
+socklen_t offer_address(uint32_t source_pid, uint32_t token, sockaddr_un* address)
+{
+    memset(address, 0, sizeof(*address));
+    address->sun_family = AF_UNIX;
+    int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1, "overlapped-share-%u-%u-%08x",
+                          static_cast<unsigned>(geteuid()), source_pid, token);
+    return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length);
+}
+
+// The process and user at the other end of a Unix-domain connection.
+bool peer_of(int connection, pid_t* pid, uid_t* uid)
+{
+    ucred credentials{};
+    socklen_t size = sizeof(credentials);
+    if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return false;
+    *pid = credentials.pid;
+    *uid = credentials.uid;
+    return true;
+}
+
+// The offer's thread: hands `shared` to the first connection from `target`, then ends;
+// also ends, handing nothing, when the target process has exited (`target_fd`, a pidfd,
+// becomes readable). Closes all three descriptors.
+void serve_offer(int listener, int shared, int target_fd, pid_t target)
+{
+    for (;;) {
+        pollfd watched[2] = {{listener, POLLIN, 0}, {target_fd, POLLIN, 0}};
+        int ready = poll(watched, 2, -1);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0 || (watched[1].revents & (POLLIN | POLLHUP | POLLERR))) break;
+        int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        if (connection < 0) continue;
+        pid_t pid = 0;
+        uid_t uid = 0;
+        if (!peer_of(connection, &pid, &uid) || pid != target || uid != geteuid()) {
+            ::close(connection);  // not the process the socket is meant for
+            continue;
+        }
+        char byte = 1;
+        iovec data{&byte, 1};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        msghdr message{};
+        message.msg_iov = &data;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof(control);
+        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(header), &shared, sizeof(int));
+        ssize_t sent;
+        do sent = sendmsg(connection, &message, MSG_NOSIGNAL);
+        while (sent < 0 && errno == EINTR);
+        ::close(connection);
+        if (sent == 1) break;  // handed over: the offer is used
+    }
+    ::close(listener);
+    ::close(shared);
+    ::close(target_fd);
+}
+
+}  // namespace
+
+int check_share_target(uint32_t target)
+{
+    if (target == 0 || target > 0x3fffffff) return WSAEINVAL;
+    return kill(static_cast<pid_t>(target), 0) == 0 ? 0 : WSAEINVAL;  // another user's: EPERM
+}
+
+int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket)
+{
+    if (target == 0 || target > 0x3fffffff) return WSAEINVAL;
+    int target_fd = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(target), 0));
+    if (target_fd < 0) return errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAEINVAL;
+    if (int error = socket->check_shareable()) {
+        ::close(target_fd);
+        return error;
+    }
+    int shared = fcntl(socket->descriptor(), F_DUPFD_CLOEXEC, 0);
+    if (shared < 0) {
+        int error = errno;
+        ::close(target_fd);
+        return error == EMFILE || error == ENFILE ? WSAEMFILE : translate::wsa_error(error);
+    }
+    int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    uint32_t source_pid = static_cast<uint32_t>(getpid());
+    uint32_t token = 0;
+    int error = listener < 0 ? (errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAENOBUFS) : 0;
+    for (int attempt = 0; error == 0; ++attempt) {
+        if (getrandom(&token, sizeof(token), 0) != static_cast<ssize_t>(sizeof(token))) token = 0;
+        if (token == 0) continue;
+        sockaddr_un address;
+        socklen_t length = offer_address(source_pid, token, &address);
+        if (bind(listener, reinterpret_cast<sockaddr*>(&address), length) == 0) break;
+        // The name is taken (another user's squatter, or a token drawn twice): draw again.
+        if (errno != EADDRINUSE || attempt >= 16) error = WSAENOBUFS;
+    }
+    if (error == 0 && listen(listener, 4) != 0) error = WSAENOBUFS;
+    if (error == 0) {
+        try {
+            std::thread(serve_offer, listener, shared, target_fd, static_cast<pid_t>(target)).detach();
+        } catch (const std::system_error&) {
+            error = WSAENOBUFS;
+        }
+    }
+    if (error != 0) {
+        if (listener >= 0) ::close(listener);
+        ::close(shared);
+        ::close(target_fd);
+        return error;
+    }
+    ticket->token = token;
+    ticket->source_pid = source_pid;
+    ticket->overlapped = socket->overlapped_io();
+    return 0;
+}
+
+SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type, int protocol, int* error)
+{
+    *error = WSAEINVAL;
+    if (ticket.token == 0) return nullptr;
+    int connection = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (connection < 0) {
+        *error = errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAENOBUFS;
+        return nullptr;
+    }
+    sockaddr_un address;
+    socklen_t length = offer_address(ticket.source_pid, ticket.token, &address);
+    int shared = -1;
+    pid_t pid = 0;
+    uid_t uid = 0;
+    // A name bound by anyone but the source process of this user is not the offer.
+    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) == 0 && peer_of(connection, &pid, &uid) &&
+        static_cast<uint32_t>(pid) == ticket.source_pid && uid == geteuid()) {
+        timeval limit{5, 0};  // the source's thread answers at once; never wait for good
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+        char byte = 0;
+        iovec data{&byte, 1};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        msghdr message{};
+        message.msg_iov = &data;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof(control);
+        ssize_t got;
+        do got = recvmsg(connection, &message, MSG_CMSG_CLOEXEC);
+        while (got < 0 && errno == EINTR);
+        cmsghdr* header = got == 1 ? CMSG_FIRSTHDR(&message) : nullptr;
+        if (header != nullptr && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS &&
+            header->cmsg_len == CMSG_LEN(sizeof(int)))
+            memcpy(&shared, CMSG_DATA(header), sizeof(int));
+    }
+    ::close(connection);
+    if (shared < 0) return nullptr;
+    return SocketDevice::adopt(shared, family, type, protocol, ticket.overlapped ? ws::kWsaFlagOverlapped : 0, error);
+}
+
+}  // namespace overlapped::drivers

@@ -1,0 +1,272 @@
+/* test_socket_duplicate.c: WSADuplicateSocketA/W and WSASocket with the WSAPROTOCOL_INFO
+ * they fill in: a second descriptor of the same socket, in this process and in a child
+ * process (connected and listening sockets), and the errors. The program starts copies
+ * of itself (see test_process.c); the child reads the WSAPROTOCOL_INFOW from its standard
+ * input, a pipe. Windows facts: docs/research/windows-sockets-core.md. */
+#include <winsock2.h>
+#include "testlib.h"
+
+static char self_path[MAX_PATH];
+
+/* A connected pair on loopback: *client connected to *server (accepted). */
+static void connected_pair(SOCKET *client, SOCKET *server, SOCKET *listener_out)
+{
+    SOCKADDR_IN address;
+    int length = sizeof address;
+    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_EQ(bind(listener, (SOCKADDR *)&address, sizeof address), 0);
+    CHECK_EQ(listen(listener, 4), 0);
+    CHECK_EQ(getsockname(listener, (SOCKADDR *)&address, &length), 0);
+    *client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(*client, (SOCKADDR *)&address, sizeof address), 0);
+    *server = accept(listener, NULL, NULL);
+    CHECK(*server != INVALID_SOCKET);
+    if (listener_out) *listener_out = listener;
+    else closesocket(listener);
+}
+
+static int receive_text(SOCKET s, const char *expected)
+{
+    char buffer[64];
+    int want = (int)strlen(expected), got = 0;
+    DWORD timeout = 5000;
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+    while (got < want) {
+        int n = recv(s, buffer + got, want - got, 0);
+        if (n <= 0) return 0;
+        got += n;
+    }
+    return memcmp(buffer, expected, (size_t)want) == 0;
+}
+
+/* ---- the child ------------------------------------------------------------------------ */
+
+static int run_child(const char *role)
+{
+    WSADATA wsa;
+    WSAPROTOCOL_INFOW info;
+    DWORD read = 0;
+    SOCKET s;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return 10;
+    if (!ReadFile(GetStdHandle(STD_INPUT_HANDLE), &info, sizeof info, &read, NULL) || read != sizeof info) return 11;
+    s = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    if (s == INVALID_SOCKET) return 12;
+    if (strcmp(role, "connected") == 0) {
+        const char *text = "from the child";
+        if (send(s, text, (int)strlen(text), 0) != (int)strlen(text)) return 20;
+        if (!receive_text(s, "ok")) return 21;
+    } else if (strcmp(role, "listening") == 0) {
+        SOCKET accepted = accept(s, NULL, NULL);
+        if (accepted == INVALID_SOCKET) return 30;
+        if (send(accepted, "accepted by the child", 21, 0) != 21) return 31;
+        closesocket(accepted);
+    } else {
+        return 99;
+    }
+    closesocket(s);
+    WSACleanup();
+    return 0;
+}
+
+/* Starts the child with a pipe as its standard input; *input is the write end. */
+static BOOL start_child(const char *role, PROCESS_INFORMATION *process, HANDLE *input)
+{
+    char line[2048];
+    STARTUPINFOA startup;
+    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+    HANDLE read_end;
+    BOOL started;
+    if (!CreatePipe(&read_end, input, &inherit, 0)) return FALSE;
+    SetHandleInformation(*input, HANDLE_FLAG_INHERIT, 0);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = read_end;
+    startup.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(line, sizeof line, "\"%s\" child %s", self_path, role);
+    started = CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, process);
+    CloseHandle(read_end);
+    if (!started) CloseHandle(*input);
+    return started;
+}
+
+static DWORD finish_child(PROCESS_INFORMATION *process)
+{
+    DWORD code = 0xdead;
+    CHECK_EQ(WaitForSingleObject(process->hProcess, 20000), WAIT_OBJECT_0);
+    GetExitCodeProcess(process->hProcess, &code);
+    CloseHandle(process->hProcess);
+    CloseHandle(process->hThread);
+    return code;
+}
+
+/* ---- this process ----------------------------------------------------------------------- */
+
+static void test_same_process(void)
+{
+    SOCKET client, server, copy;
+    WSAPROTOCOL_INFOW info;
+    char byte;
+
+    TEST("WSADuplicateSocketW into this process: a second descriptor of the same connection");
+    connected_pair(&client, &server, NULL);
+    memset(&info, 0xcc, sizeof info);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSADuplicateSocketW(server, GetCurrentProcessId(), &info), 0);
+    CHECK_EQ(info.iAddressFamily, AF_INET);
+    CHECK_EQ(info.iSocketType, SOCK_STREAM);
+    CHECK_EQ(info.iProtocol, IPPROTO_TCP);
+    copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    CHECK(copy != INVALID_SOCKET);
+    CHECK(copy != server);
+    CHECK_EQ(send(copy, "one", 3, 0), 3);
+    CHECK(receive_text(client, "one"));
+    CHECK_EQ(send(client, "two", 3, 0), 3);
+    CHECK(receive_text(copy, "two"));
+
+    TEST("closing one descriptor leaves the shared socket to the other");
+    CHECK_EQ(closesocket(server), 0);
+    CHECK_EQ(send(copy, "three", 5, 0), 5);
+    CHECK(receive_text(client, "three"));
+    CHECK_EQ(closesocket(copy), 0);
+    CHECK_EQ(recv(client, &byte, 1, 0), 0); /* the last descriptor closed the connection */
+    closesocket(client);
+}
+
+static void test_same_process_listener(void)
+{
+    SOCKET listener, copy, client, accepted;
+    WSAPROTOCOL_INFOA info;
+    SOCKADDR_IN address;
+    int length = sizeof address;
+
+    TEST("WSADuplicateSocketA of a listening socket: the copy accepts its connections");
+    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_EQ(bind(listener, (SOCKADDR *)&address, sizeof address), 0);
+    CHECK_EQ(listen(listener, 4), 0);
+    CHECK_EQ(getsockname(listener, (SOCKADDR *)&address, &length), 0);
+    CHECK_EQ(WSADuplicateSocketA(listener, GetCurrentProcessId(), &info), 0);
+    CHECK_EQ(info.iSocketType, SOCK_STREAM);
+    copy = WSASocketA(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    CHECK(copy != INVALID_SOCKET);
+    CHECK_EQ(closesocket(listener), 0);
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (SOCKADDR *)&address, sizeof address), 0);
+    accepted = accept(copy, NULL, NULL);
+    CHECK(accepted != INVALID_SOCKET);
+    CHECK_EQ(send(accepted, "hi", 2, 0), 2);
+    CHECK(receive_text(client, "hi"));
+    closesocket(accepted);
+    closesocket(client);
+    closesocket(copy);
+}
+
+static void test_errors(void)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), closed = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSAPROTOCOL_INFOW info;
+
+    TEST("WSADuplicateSocket: not a socket, no such process, no buffer");
+    closesocket(closed);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSADuplicateSocketW(closed, GetCurrentProcessId(), &info), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSADuplicateSocketW(s, 0xfffffff0, &info), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSADuplicateSocketW(s, GetCurrentProcessId(), NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    closesocket(s);
+}
+
+/* ---- a child process ------------------------------------------------------------------------ */
+
+static void test_child_connected(void)
+{
+    SOCKET client, server;
+    PROCESS_INFORMATION process;
+    WSAPROTOCOL_INFOW info;
+    HANDLE input;
+    DWORD written = 0;
+
+    TEST("a connected socket duplicated into a child: the child sends and receives on it");
+    connected_pair(&client, &server, NULL);
+    if (!start_child("connected", &process, &input)) {
+        CHECK(!"CreateProcess");
+        return;
+    }
+    CHECK_EQ(WSADuplicateSocketW(server, process.dwProcessId, &info), 0);
+    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
+    CloseHandle(input);
+    CHECK(receive_text(client, "from the child"));
+    CHECK_EQ(send(client, "ok", 2, 0), 2);
+    CHECK_EQ(finish_child(&process), 0);
+    /* This process's descriptor still works after the child closed its own. */
+    CHECK_EQ(send(server, "still here", 10, 0), 10);
+    CHECK(receive_text(client, "still here"));
+    closesocket(server);
+    closesocket(client);
+}
+
+static void test_child_listening(void)
+{
+    SOCKET listener, client;
+    PROCESS_INFORMATION process;
+    WSAPROTOCOL_INFOW info;
+    SOCKADDR_IN address;
+    int length = sizeof address;
+    HANDLE input;
+    DWORD written = 0;
+
+    TEST("a listening socket duplicated into a child: the child accepts the connection");
+    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_EQ(bind(listener, (SOCKADDR *)&address, sizeof address), 0);
+    CHECK_EQ(listen(listener, 4), 0);
+    CHECK_EQ(getsockname(listener, (SOCKADDR *)&address, &length), 0);
+    if (!start_child("listening", &process, &input)) {
+        CHECK(!"CreateProcess");
+        return;
+    }
+    CHECK_EQ(WSADuplicateSocketW(listener, process.dwProcessId, &info), 0);
+    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
+    CloseHandle(input);
+    closesocket(listener); /* the child's descriptor keeps the socket listening */
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (SOCKADDR *)&address, sizeof address), 0);
+    CHECK(receive_text(client, "accepted by the child"));
+    CHECK_EQ(finish_child(&process), 0);
+    closesocket(client);
+}
+
+int main(int argc, char **argv)
+{
+    WSADATA wsa;
+    if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argv[2]);
+    DWORD length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
+    if (length == 0 || length >= sizeof self_path) {
+        printf("GetModuleFileNameA failed\n");
+        return 1;
+    }
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
+        printf("WSAStartup failed\n");
+        return 1;
+    }
+    test_same_process();
+    test_same_process_listener();
+    test_errors();
+    test_child_connected();
+    test_child_listening();
+    WSACleanup();
+    return tl_finish();
+}
