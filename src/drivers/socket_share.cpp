@@ -43,6 +43,24 @@ bool peer_of(int connection, pid_t* pid, uid_t* uid)
     return true;
 }
 
+// A one-byte message with room for one descriptor beside it (SCM_RIGHTS).
+struct DescriptorMessage {
+    char byte = 1;
+    iovec data{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr header{};
+
+    DescriptorMessage()
+    {
+        header.msg_iov = &data;
+        header.msg_iovlen = 1;
+        header.msg_control = control;
+        header.msg_controllen = sizeof(control);
+    }
+    DescriptorMessage(const DescriptorMessage&) = delete;
+    DescriptorMessage& operator=(const DescriptorMessage&) = delete;
+};
+
 // The offer's thread: hands `shared` to the first connection from `target`, then ends;
 // also ends, handing nothing, when the target process has exited (`target_fd`, a pidfd,
 // becomes readable). Closes all three descriptors.
@@ -61,21 +79,14 @@ void serve_offer(int listener, int shared, int target_fd, pid_t target)
             ::close(connection);  // not the process the socket is meant for
             continue;
         }
-        char byte = 1;
-        iovec data{&byte, 1};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        msghdr message{};
-        message.msg_iov = &data;
-        message.msg_iovlen = 1;
-        message.msg_control = control;
-        message.msg_controllen = sizeof(control);
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        DescriptorMessage message;
+        cmsghdr* header = CMSG_FIRSTHDR(&message.header);
         header->cmsg_level = SOL_SOCKET;
         header->cmsg_type = SCM_RIGHTS;
         header->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(header), &shared, sizeof(int));
         ssize_t sent;
-        do sent = sendmsg(connection, &message, MSG_NOSIGNAL);
+        do sent = sendmsg(connection, &message.header, MSG_NOSIGNAL);
         while (sent < 0 && errno == EINTR);
         ::close(connection);
         if (sent == 1) break;  // handed over: the offer is used
@@ -160,18 +171,11 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
         static_cast<uint32_t>(pid) == ticket.source_pid && uid == geteuid()) {
         timeval limit{5, 0};  // the source's thread answers at once; never wait for good
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-        char byte = 0;
-        iovec data{&byte, 1};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        msghdr message{};
-        message.msg_iov = &data;
-        message.msg_iovlen = 1;
-        message.msg_control = control;
-        message.msg_controllen = sizeof(control);
+        DescriptorMessage message;
         ssize_t got;
-        do got = recvmsg(connection, &message, MSG_CMSG_CLOEXEC);
+        do got = recvmsg(connection, &message.header, MSG_CMSG_CLOEXEC);
         while (got < 0 && errno == EINTR);
-        cmsghdr* header = got == 1 ? CMSG_FIRSTHDR(&message) : nullptr;
+        cmsghdr* header = got == 1 ? CMSG_FIRSTHDR(&message.header) : nullptr;
         if (header != nullptr && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS &&
             header->cmsg_len == CMSG_LEN(sizeof(int)))
             memcpy(&shared, CMSG_DATA(header), sizeof(int));

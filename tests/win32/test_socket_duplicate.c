@@ -8,24 +8,30 @@
 
 static char self_path[MAX_PATH];
 
+/* A socket listening on a loopback port of the system's choice, which *address gets. */
+static SOCKET loopback_listener(SOCKADDR_IN *address)
+{
+    int length = sizeof *address;
+    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(address, 0, sizeof *address);
+    address->sin_family = AF_INET;
+    address->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_EQ(bind(listener, (SOCKADDR *)address, sizeof *address), 0);
+    CHECK_EQ(listen(listener, 4), 0);
+    CHECK_EQ(getsockname(listener, (SOCKADDR *)address, &length), 0);
+    return listener;
+}
+
 /* A connected pair on loopback: *client connected to *server (accepted). */
-static void connected_pair(SOCKET *client, SOCKET *server, SOCKET *listener_out)
+static void connected_pair(SOCKET *client, SOCKET *server)
 {
     SOCKADDR_IN address;
-    int length = sizeof address;
-    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK_EQ(bind(listener, (SOCKADDR *)&address, sizeof address), 0);
-    CHECK_EQ(listen(listener, 4), 0);
-    CHECK_EQ(getsockname(listener, (SOCKADDR *)&address, &length), 0);
+    SOCKET listener = loopback_listener(&address);
     *client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     CHECK_EQ(connect(*client, (SOCKADDR *)&address, sizeof address), 0);
     *server = accept(listener, NULL, NULL);
     CHECK(*server != INVALID_SOCKET);
-    if (listener_out) *listener_out = listener;
-    else closesocket(listener);
+    closesocket(listener);
 }
 
 static int receive_text(SOCKET s, const char *expected)
@@ -113,7 +119,7 @@ static void test_same_process(void)
     char byte;
 
     TEST("WSADuplicateSocketW into this process: a second descriptor of the same connection");
-    connected_pair(&client, &server, NULL);
+    connected_pair(&client, &server);
     memset(&info, 0xcc, sizeof info);
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(WSADuplicateSocketW(server, GetCurrentProcessId(), &info), 0);
@@ -142,16 +148,9 @@ static void test_same_process_listener(void)
     SOCKET listener, copy, client, accepted;
     WSAPROTOCOL_INFOA info;
     SOCKADDR_IN address;
-    int length = sizeof address;
 
     TEST("WSADuplicateSocketA of a listening socket: the copy accepts its connections");
-    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK_EQ(bind(listener, (SOCKADDR *)&address, sizeof address), 0);
-    CHECK_EQ(listen(listener, 4), 0);
-    CHECK_EQ(getsockname(listener, (SOCKADDR *)&address, &length), 0);
+    listener = loopback_listener(&address);
     CHECK_EQ(WSADuplicateSocketA(listener, GetCurrentProcessId(), &info), 0);
     CHECK_EQ(info.iSocketType, SOCK_STREAM);
     copy = WSASocketA(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
@@ -198,7 +197,7 @@ static void test_child_connected(void)
     DWORD written = 0;
 
     TEST("a connected socket duplicated into a child: the child sends and receives on it");
-    connected_pair(&client, &server, NULL);
+    connected_pair(&client, &server);
     if (!start_child("connected", &process, &input)) {
         CHECK(!"CreateProcess");
         return;
@@ -222,18 +221,11 @@ static void test_child_listening(void)
     PROCESS_INFORMATION process;
     WSAPROTOCOL_INFOW info;
     SOCKADDR_IN address;
-    int length = sizeof address;
     HANDLE input;
     DWORD written = 0;
 
     TEST("a listening socket duplicated into a child: the child accepts the connection");
-    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK_EQ(bind(listener, (SOCKADDR *)&address, sizeof address), 0);
-    CHECK_EQ(listen(listener, 4), 0);
-    CHECK_EQ(getsockname(listener, (SOCKADDR *)&address, &length), 0);
+    listener = loopback_listener(&address);
     if (!start_child("listening", &process, &input)) {
         CHECK(!"CreateProcess");
         return;
