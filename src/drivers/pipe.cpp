@@ -23,6 +23,7 @@
 #include "common/clock.h"
 #include "common/errors.h"
 #include "common/futex.h"
+#include "common/raw_io.h"
 #include "engine/attempt.h"
 #include "io/request.h"
 #include "kernel/thread_state.h"
@@ -143,21 +144,6 @@ void set_blocking(int fd)
     if (status >= 0 && (status & O_NONBLOCK)) fcntl(fd, F_SETFL, status & ~O_NONBLOCK);
 }
 
-// The transfers' system calls, made directly: glibc's wrappers of send/recvmsg are
-// cancellation points and pay for that bookkeeping on every call (measured here: several
-// percent of a round trip), which the library never uses (as engine/attempt.cpp).
-inline ssize_t raw_recvmsg(int fd, msghdr* message, int flags)
-{
-    return syscall(SYS_recvmsg, fd, message, flags);
-}
-inline ssize_t raw_send(int fd, const void* buffer, size_t length, int flags)
-{
-    return syscall(SYS_sendto, fd, buffer, length, flags, nullptr, 0);
-}
-inline ssize_t raw_sendmsg(int fd, const msghdr* message, int flags)
-{
-    return syscall(SYS_sendmsg, fd, message, flags);
-}
 
 ULONG peer_process(int fd)
 {
@@ -817,7 +803,7 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
         bool receive = PipeReader::begin(this, &cursor, &status) == ReadStep::Receive;
         while (receive) {
             PipeReader::arm(this, &cursor);
-            ssize_t n = raw_recvmsg(fd, &cursor.message, blocking ? 0 : MSG_DONTWAIT);
+            ssize_t n = raw::recvmsg(fd, &cursor.message, blocking ? 0 : MSG_DONTWAIT);
             if (n < 0 && errno == EINTR && blocking) {
                 if (!interrupted()) continue;
                 *done = cursor.done;
@@ -862,7 +848,7 @@ int write_some(int fd, bool records, WriteCursor* cursor, bool blocking = false)
     int wait = blocking ? 0 : MSG_DONTWAIT;
     if (!records) {
         while (cursor->done < cursor->length) {
-            ssize_t n = raw_send(fd, cursor->buffer + cursor->done, cursor->length - cursor->done, wait | MSG_NOSIGNAL);
+            ssize_t n = raw::send(fd, cursor->buffer + cursor->done, cursor->length - cursor->done, wait | MSG_NOSIGNAL);
             if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
             cursor->done += static_cast<uint32_t>(n);
         }
@@ -874,7 +860,7 @@ int write_some(int fd, bool records, WriteCursor* cursor, bool blocking = false)
         ssize_t n;
         if (last && cursor->length != 0) {
             // The common case, a message in one record: send(2) (sendmsg costs more).
-            n = raw_send(fd, cursor->buffer + cursor->done, chunk, wait | MSG_NOSIGNAL);
+            n = raw::send(fd, cursor->buffer + cursor->done, chunk, wait | MSG_NOSIGNAL);
         } else {
             // A record marked "more" (not the message's last), or an empty message: one
             // empty record marked the same way.
@@ -885,7 +871,7 @@ int write_some(int fd, bool records, WriteCursor* cursor, bool blocking = false)
             cursor->message.msg_iovlen = 1;
             make_marks();
             attach_mark(&cursor->message, cursor->control, more_mark);
-            n = raw_sendmsg(fd, &cursor->message, wait | MSG_NOSIGNAL);
+            n = raw::sendmsg(fd, &cursor->message, wait | MSG_NOSIGNAL);
         }
         if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
         cursor->started = true;
@@ -1075,7 +1061,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         if (hint_enabled() && drained_.applies()) return false;
         // Tried at once with a plain recvmsg (no poll first, as the I/O manager's attempt
         // makes): a request-response peer has usually answered by now.
-        ssize_t n = raw_recvmsg(descriptor, op->message, MSG_DONTWAIT);
+        ssize_t n = raw::recvmsg(descriptor, op->message, MSG_DONTWAIT);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
         op->result = n >= 0 ? static_cast<int>(n) : -errno;
         return true;
@@ -1214,7 +1200,7 @@ bool PipeDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
     cursor.done = 0;
     cursor.message_read = io->flag;
     PipeReader::arm(this, &cursor);
-    ssize_t n = raw_recvmsg(io->descriptor, &cursor.message, MSG_DONTWAIT);
+    ssize_t n = raw::recvmsg(io->descriptor, &cursor.message, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
         io->result = errno == EINTR ? -EINTR : -EAGAIN;
         return false;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/errors.h"
+#include "common/raw_io.h"
 #include "drivers/socket_translate.h"
 #include "engine/attempt.h"
 #include "engine/interrupt.h"
@@ -1179,7 +1180,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
     if (wait_all && nonblocking_.load(std::memory_order_acquire)) return WSAEOPNOTSUPP;
     size_t received = 0;
     for (;;) {
-        ssize_t n = recvmsg(descriptor_, &message, (linux_flags & ~MSG_WAITALL) | MSG_DONTWAIT);
+        ssize_t n = raw::recvmsg(descriptor_, &message, (linux_flags & ~MSG_WAITALL) | MSG_DONTWAIT);
         if (n >= 0) {
             data_received();
             received += static_cast<size_t>(n);
@@ -1259,7 +1260,7 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
     size_t sent = 0;
     data_sent();
     for (;;) {
-        ssize_t n = sendmsg(descriptor_, &message, linux_flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+        ssize_t n = raw::sendmsg(descriptor_, &message, linux_flags | MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n >= 0) {
             sent += static_cast<size_t>(n);
             if (!is_stream(type_) || sent >= total) {
@@ -1968,9 +1969,9 @@ bool SocketDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
     ssize_t n;
     if (transfer.write) {
         data_sent();
-        n = ::send(io->descriptor, io->buffer, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+        n = raw::send(io->descriptor, io->buffer, length, MSG_DONTWAIT | MSG_NOSIGNAL);
     } else {
-        n = ::recv(io->descriptor, io->buffer, length, MSG_DONTWAIT);
+        n = raw::recv(io->descriptor, io->buffer, length, MSG_DONTWAIT);
         data_received();
     }
     // Not all of a send, the end of the stream, an error, nothing there: the request path

@@ -119,7 +119,9 @@ int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket)
         ::close(target_fd);
         return error == EMFILE || error == ENFILE ? WSAEMFILE : translate::wsa_error(error);
     }
-    int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Non-blocking: a connection that goes away between poll and accept must not keep the
+    // thread in accept (and deaf to the target's exit).
+    int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     uint32_t source_pid = static_cast<uint32_t>(getpid());
     uint32_t token = 0;
     int error = listener < 0 ? (errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAENOBUFS) : 0;

@@ -9,6 +9,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "common/raw_io.h"
+
 namespace overlapped::engine {
 namespace {
 
@@ -62,13 +64,13 @@ int socket_once(Op* op, bool probe)
             pollfd entry{op->descriptor, static_cast<short>((op->flags & MSG_OOB) ? POLLPRI : POLLIN), 0};
             if (poll(&entry, 1, 0) == 0) return -EAGAIN;
         }
-        done = op->message != nullptr ? recvmsg(op->descriptor, op->message, op->flags | MSG_DONTWAIT)
-                                      : recv(op->descriptor, op->buffer, op->length, op->flags | MSG_DONTWAIT);
+        done = op->message != nullptr ? raw::recvmsg(op->descriptor, op->message, op->flags | MSG_DONTWAIT)
+                                      : raw::recv(op->descriptor, op->buffer, op->length, op->flags | MSG_DONTWAIT);
         break;
     case OpCode::Send:
         done = op->message != nullptr
-                   ? sendmsg(op->descriptor, op->message, op->flags | MSG_DONTWAIT | MSG_NOSIGNAL)
-                   : send(op->descriptor, op->buffer, op->length, op->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+                   ? raw::sendmsg(op->descriptor, op->message, op->flags | MSG_DONTWAIT | MSG_NOSIGNAL)
+                   : raw::send(op->descriptor, op->buffer, op->length, op->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
         break;
     case OpCode::Accept: {
         socklen_t length = op->address_length;
