@@ -58,6 +58,7 @@ static int run_child(const char *role)
     SOCKET s;
     if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return 10;
     if (!ReadFile(GetStdHandle(STD_INPUT_HANDLE), &info, sizeof info, &read, NULL) || read != sizeof info) return 11;
+    if (strcmp(role, "ignore") == 0) return 0; /* exits without taking the socket */
     s = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
     if (s == INVALID_SOCKET) return 12;
     if (strcmp(role, "connected") == 0) {
@@ -241,6 +242,32 @@ static void test_child_listening(void)
     closesocket(client);
 }
 
+static void test_child_never_takes(void)
+{
+    SOCKET client, server;
+    PROCESS_INFORMATION process;
+    WSAPROTOCOL_INFOW info;
+    HANDLE input;
+    DWORD written = 0, timeout = 5000;
+    char byte;
+
+    TEST("a child that exits without taking the socket keeps nothing of it open");
+    connected_pair(&client, &server);
+    if (!start_child("ignore", &process, &input)) {
+        CHECK(!"CreateProcess");
+        return;
+    }
+    CHECK_EQ(WSADuplicateSocketW(server, process.dwProcessId, &info), 0);
+    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
+    CloseHandle(input);
+    CHECK_EQ(finish_child(&process), 0);
+    /* Closing this process's descriptor now closes the connection: the peer sees its end. */
+    CHECK_EQ(closesocket(server), 0);
+    setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+    CHECK_EQ(recv(client, &byte, 1, 0), 0);
+    closesocket(client);
+}
+
 int main(int argc, char **argv)
 {
     WSADATA wsa;
@@ -259,6 +286,7 @@ int main(int argc, char **argv)
     test_errors();
     test_child_connected();
     test_child_listening();
+    test_child_never_takes();
     WSACleanup();
     return tl_finish();
 }
