@@ -337,7 +337,8 @@ bool wait_for_end(Lookup& lookup, std::chrono::milliseconds wait)
 int64_t test_delay_ms()
 {
     const char* text = std::getenv("OVERLAPPED_TEST_RESOLVER_DELAY_MS");
-    return text != nullptr ? std::strtoll(text, nullptr, 10) : 0;
+    long long delay = text != nullptr ? std::strtoll(text, nullptr, 10) : 0;
+    return delay < 0 ? 0 : delay > 60000 ? 60000 : delay;  // at most a minute
 }
 
 }  // namespace

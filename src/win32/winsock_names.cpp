@@ -158,11 +158,14 @@ int check_ex_arguments(DWORD name_space, struct timeval* timeout, LPOVERLAPPED o
 // then hEvent is set or the completion routine called on the thread that ended it. A
 // time-out without an OVERLAPPED waits for the same lookup here.
 
-// The time-out in milliseconds (-1 for none).
+// The time-out in milliseconds (-1 for none). One longer than a year is none: a wait
+// that long is no different, and the deadline's arithmetic stays far from overflow.
 int64_t timeout_ms(const struct timeval* timeout)
 {
     if (!timeout) return -1;
     if (timeout->tv_sec < 0 || timeout->tv_usec < 0) return 0;
+    constexpr int64_t kYearSeconds = 366LL * 24 * 3600;
+    if (timeout->tv_sec > kYearSeconds || timeout->tv_usec > kYearSeconds * 1000000) return -1;
     return static_cast<int64_t>(timeout->tv_sec) * 1000 + (static_cast<int64_t>(timeout->tv_usec) + 999) / 1000;
 }
 
