@@ -13,9 +13,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_THREAD__)
+#define OVERLAPPED_RAW_IO_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)  // clang's spelling
+#define OVERLAPPED_RAW_IO_TSAN 1
+#endif
+#endif
+
 namespace overlapped::raw {
 
-#if defined(__SANITIZE_THREAD__)
+#if defined(OVERLAPPED_RAW_IO_TSAN)
 inline ssize_t recvmsg(int fd, msghdr* message, int flags) { return ::recvmsg(fd, message, flags); }
 inline ssize_t recv(int fd, void* buffer, size_t length, int flags) { return ::recv(fd, buffer, length, flags); }
 inline ssize_t sendmsg(int fd, const msghdr* message, int flags) { return ::sendmsg(fd, message, flags); }

@@ -285,17 +285,22 @@ namespace {
 
 struct Lookup {
     uint64_t id = 0;
-    Finish finish;  // run once, by the thread that took the lookup out of the table
+    Finish finish;           // run once, by the thread that claimed the lookup
+    bool user_code = false;  // `finish` runs the caller's code (a completion routine)
     std::mutex mutex;
     std::condition_variable ended_changed;
     bool ended = false;
 };
 
-// The lookups not yet ended, by id. Never destroyed: a lookup's thread may still run
-// while the process exits.
+// The lookups not yet ended, by id; `ending` once a thread has claimed one to end it.
+// Never destroyed: a lookup's thread may still run while the process exits.
+struct Entry {
+    std::shared_ptr<Lookup> lookup;
+    bool ending = false;
+};
 struct Lookups {
     std::mutex mutex;
-    std::unordered_map<uint64_t, std::shared_ptr<Lookup>> running;
+    std::unordered_map<uint64_t, Entry> running;
     uint64_t next_id = 1;
 };
 Lookups& lookups()
@@ -304,21 +309,29 @@ Lookups& lookups()
     return *table;
 }
 
-// Takes lookup `id` out of the table: the caller is the one that ends it.
+// Claims lookup `id` for the caller to end (end_lookup); null if another thread has.
 std::shared_ptr<Lookup> claim(uint64_t id)
 {
     Lookups& table = lookups();
     std::lock_guard<std::mutex> hold(table.mutex);
     auto found = table.running.find(id);
-    if (found == table.running.end()) return nullptr;
-    std::shared_ptr<Lookup> lookup = std::move(found->second);
-    table.running.erase(found);
-    return lookup;
+    if (found == table.running.end() || found->second.ending) return nullptr;
+    found->second.ending = true;
+    return found->second.lookup;
+}
+
+// Drops lookup `id` from the table: one that will never be ended (nothing was started).
+void forget(uint64_t id)
+{
+    Lookups& table = lookups();
+    std::lock_guard<std::mutex> hold(table.mutex);
+    table.running.erase(id);
 }
 
 void end_lookup(Lookup& lookup, int error, AddrInfoResult& answer)
 {
     lookup.finish(error, answer);
+    forget(lookup.id);
     std::lock_guard<std::mutex> hold(lookup.mutex);
     lookup.ended = true;
     lookup.ended_changed.notify_all();
@@ -350,16 +363,17 @@ uint64_t new_lookup_id()
     return table.next_id++;
 }
 
-int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish)
+int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish, bool finish_runs_user_code)
 {
     auto lookup = std::make_shared<Lookup>();
     lookup->id = id;
     lookup->finish = std::move(finish);
+    lookup->user_code = finish_runs_user_code;
     int64_t delay_ms = test_delay_ms();  // read here: the environment is the caller's thread's to change
     {
         Lookups& table = lookups();
         std::lock_guard<std::mutex> hold(table.mutex);
-        table.running.emplace(id, lookup);
+        table.running.emplace(id, Entry{lookup, false});
     }
     try {
         std::thread([lookup, query = std::move(query), delay_ms] {
@@ -371,7 +385,7 @@ int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish)
             if (std::shared_ptr<Lookup> mine = claim(lookup->id)) end_lookup(*mine, error, answer);
         }).detach();
     } catch (const std::system_error&) {
-        claim(id);
+        forget(id);
         return ERROR_NOT_ENOUGH_MEMORY;  // WSA_NOT_ENOUGH_MEMORY
     }
     if (timeout_ms >= 0) {
@@ -386,7 +400,10 @@ int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish)
         } catch (const std::system_error&) {
             // No deadline thread: the lookup is abandoned (its thread finds it gone), unless
             // it has ended already, in which case the call has succeeded.
-            if (claim(id)) return ERROR_NOT_ENOUGH_MEMORY;  // WSA_NOT_ENOUGH_MEMORY
+            if (claim(id)) {
+                forget(id);
+                return ERROR_NOT_ENOUGH_MEMORY;  // WSA_NOT_ENOUGH_MEMORY
+            }
         }
     }
     return 0;
@@ -394,8 +411,39 @@ int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish)
 
 bool cancel_lookup(uint64_t id)
 {
-    std::shared_ptr<Lookup> lookup = claim(id);
-    if (!lookup) return false;
+    std::shared_ptr<Lookup> lookup;
+    bool mine = false;
+    {
+        Lookups& table = lookups();
+        std::lock_guard<std::mutex> hold(table.mutex);
+        auto found = table.running.find(id);
+        if (found == table.running.end()) return false;
+        lookup = found->second.lookup;
+        if (!found->second.ending) found->second.ending = mine = true;
+    }
+    if (!mine) {
+        // Another thread is ending it. "Has completed" must mean delivered: wait for that,
+        // unless the delivery runs the caller's code (a completion routine might wait for
+        // this very thread).
+        if (!lookup->user_code) {
+            std::unique_lock<std::mutex> hold(lookup->mutex);
+            lookup->ended_changed.wait(hold, [&] { return lookup->ended; });
+        }
+        return false;
+    }
+    if (lookup->user_code) {
+        // A completion routine runs on a thread of its own, not inside the caller's cancel
+        // (which may hold locks the routine takes).
+        try {
+            std::thread([lookup] {
+                AddrInfoResult none;
+                end_lookup(*lookup, WSA_E_CANCELLED, none);
+            }).detach();
+            return true;
+        } catch (const std::system_error&) {
+            // no thread: delivered here after all
+        }
+    }
     AddrInfoResult none;
     end_lookup(*lookup, WSA_E_CANCELLED, none);
     return true;

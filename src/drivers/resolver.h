@@ -69,14 +69,17 @@ uint64_t new_lookup_id();
 
 // Starts `query` on a thread of its own. The first of these ends the lookup, once: its
 // answer, cancel_lookup(id), or `timeout_ms` passing (negative: no time-out). `finish`
-// then runs on the thread that ended it: the lookup's, cancel_lookup's caller's (before
-// it returns), or a deadline thread's; it may run before start_lookup returns. A lookup
-// that was ended early goes on in the C library, which cannot be interrupted, and its
-// answer is dropped. Returns 0, or a WSA error (no thread: nothing started, `finish`
-// never runs).
-int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish);
+// then runs on the thread that ended it: the lookup's, a deadline thread's, or for a
+// cancel the canceller's (before cancel_lookup returns) -- unless
+// `finish_runs_user_code`, when a cancel runs it on a thread of its own. It may run
+// before start_lookup returns. A lookup that was ended early goes on in the C library,
+// which cannot be interrupted, and its answer is dropped. Returns 0, or a WSA error (no
+// thread: nothing started, `finish` never runs).
+int start_lookup(uint64_t id, Query query, int64_t timeout_ms, Finish finish, bool finish_runs_user_code);
 
-// Ends lookup `id` with WSA_E_CANCELLED. False if it has ended already or never was.
+// Ends lookup `id` with WSA_E_CANCELLED. False if it has ended already or never was; one
+// that another thread is ending has ended when this returns, unless its `finish` runs
+// user code.
 bool cancel_lookup(uint64_t id);
 
 // getnameinfo for a Windows sockaddr of `length` bytes. `host`/`service` are filled when

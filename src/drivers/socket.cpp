@@ -632,12 +632,15 @@ SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int prot
     return socket;
 }
 
-int SocketDevice::check_shareable()
+int SocketDevice::duplicate_for_sharing(int* duplicate)
 {
     LockGuard guard(lock);
     if (connecting_.load(std::memory_order_acquire)) return WSAEINVAL;
     if (!is_stream(type_) && peer_length_ != 0) return WSAEINVAL;
-    return 0;
+    if (descriptor_ < 0) return WSAENOTSOCK;
+    *duplicate = fcntl(descriptor_, F_DUPFD_CLOEXEC, 0);
+    if (*duplicate >= 0) return 0;
+    return errno == EMFILE || errno == ENFILE ? WSAEMFILE : tr::wsa_error(errno);
 }
 
 void SocketDevice::replace_descriptor(int descriptor, bool connected, const void* peer, unsigned peer_length)

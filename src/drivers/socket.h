@@ -94,10 +94,12 @@ public:
     // connected, bound or fresh, as the descriptor says (a socket another process shared,
     // drivers/socket_share.h).
     static SocketDevice* adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
-    // Whether the socket can be shared with another process as it is: 0, or WSAEINVAL
-    // for a stream socket whose connect is under way and a datagram socket with a default
-    // peer (state the descriptor does not carry).
-    int check_shareable();
+    // A duplicate of the descriptor (close-on-exec) for another process to share the
+    // socket, in *duplicate: 0, or WSAEINVAL for a stream socket whose connect is under way
+    // and a datagram socket with a default peer (state the descriptor does not carry), or
+    // the error of the duplication. Checked and duplicated under the lock, so a descriptor
+    // replaced meanwhile (a connect renewed, TF_REUSE_SOCKET) is never the one handed out.
+    int duplicate_for_sharing(int* duplicate);
 
     bool overlapped_io() const override { return (flags_ & ws::kWsaFlagOverlapped) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;

@@ -11,9 +11,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <system_error>
 #include <thread>
 
@@ -30,6 +32,21 @@ socklen_t offer_address(uint32_t source_pid, uint32_t token, sockaddr_un* addres
     int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1, "overlapped-share-%u-%u-%08x",
                           static_cast<unsigned>(geteuid()), source_pid, token);
     return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length);
+}
+
+// A token for the next offer, never 0. It need not be secret (the peers' credentials are
+// what is checked); random, so that a stale or squatted name is unlikely to be met. Where
+// getrandom is refused (old kernels, some sandboxes), a counter mixed with the clock.
+uint32_t next_token()
+{
+    static std::atomic<uint32_t> counter{0};
+    uint32_t token = 0;
+    if (getrandom(&token, sizeof(token), GRND_NONBLOCK) != static_cast<ssize_t>(sizeof(token))) {
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        token = static_cast<uint32_t>(now.tv_nsec) * 2654435761u + counter.fetch_add(1, std::memory_order_relaxed);
+    }
+    return token != 0 ? token : 1;
 }
 
 // The process and user at the other end of a Unix-domain connection.
@@ -72,7 +89,12 @@ void serve_offer(int listener, int shared, int target_fd, pid_t target)
         if (ready < 0 && errno == EINTR) continue;
         if (ready < 0 || (watched[1].revents & (POLLIN | POLLHUP | POLLERR))) break;
         int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-        if (connection < 0) continue;
+        if (connection < 0) {
+            // Out of descriptors or memory with a connection waiting: poll would answer at
+            // once again; give the process a moment rather than spin.
+            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS) usleep(50 * 1000);
+            continue;
+        }
         pid_t pid = 0;
         uid_t uid = 0;
         if (!peer_of(connection, &pid, &uid) || pid != target || uid != geteuid()) {
@@ -109,15 +131,10 @@ int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket)
     if (target == 0 || target > 0x3fffffff) return WSAEINVAL;
     int target_fd = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(target), 0));
     if (target_fd < 0) return errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAEINVAL;
-    if (int error = socket->check_shareable()) {
+    int shared = -1;
+    if (int error = socket->duplicate_for_sharing(&shared)) {
         ::close(target_fd);
         return error;
-    }
-    int shared = fcntl(socket->descriptor(), F_DUPFD_CLOEXEC, 0);
-    if (shared < 0) {
-        int error = errno;
-        ::close(target_fd);
-        return error == EMFILE || error == ENFILE ? WSAEMFILE : translate::wsa_error(error);
     }
     // Non-blocking: a connection that goes away between poll and accept must not keep the
     // thread in accept (and deaf to the target's exit).
@@ -126,8 +143,7 @@ int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket)
     uint32_t token = 0;
     int error = listener < 0 ? (errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAENOBUFS) : 0;
     for (int attempt = 0; error == 0; ++attempt) {
-        if (getrandom(&token, sizeof(token), 0) != static_cast<ssize_t>(sizeof(token))) token = 0;
-        if (token == 0) continue;
+        token = next_token();
         sockaddr_un address;
         socklen_t length = offer_address(source_pid, token, &address);
         if (bind(listener, reinterpret_cast<sockaddr*>(&address), length) == 0) break;

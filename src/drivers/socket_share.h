@@ -31,7 +31,7 @@ int check_share_target(uint32_t target);
 
 // Offers `socket` to process `target` (this process too). 0 and the ticket, or a WSA
 // error: WSAEINVAL for no such process, or a socket that cannot be shared as it is
-// (SocketDevice::check_shareable); WSAENOBUFS / WSAEMFILE when no offer can be made.
+// (SocketDevice::duplicate_for_sharing); WSAENOBUFS / WSAEMFILE when no offer can be made.
 int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket);
 
 // In the target: takes the socket offered under `ticket` (one reference), or null with

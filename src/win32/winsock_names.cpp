@@ -217,7 +217,8 @@ int get_addr_info_async(resolver::Query query, const ADDRINFOEXW* hints, PADDRIN
     int socktype = query.hints.socktype, protocol = query.hints.protocol;
 
     if (!overlapped) {
-        // A time-out alone: the same lookup, waited for here.
+        // A time-out alone: the same lookup, waited for here (nothing to cancel).
+        if (name_handle) *name_handle = nullptr;
         struct Answer {
             std::mutex mutex;
             std::condition_variable changed;
@@ -234,7 +235,8 @@ int get_addr_info_async(resolver::Query query, const ADDRINFOEXW* hints, PADDRIN
                                            answer->found = std::move(found);
                                            answer->ended = true;
                                            answer->changed.notify_all();
-                                       });
+                                       },
+                                       false);
         if (error == 0) {
             std::unique_lock<std::mutex> hold(answer->mutex);
             answer->changed.wait(hold, [&] { return answer->ended; });
@@ -260,7 +262,7 @@ int get_addr_info_async(resolver::Query query, const ADDRINFOEXW* hints, PADDRIN
     if (name_handle) *name_handle = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(id));
     __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(WSAEINPROGRESS), __ATOMIC_RELEASE);
     error = resolver::start_lookup(id, std::move(query), timeout_ms(timeout),
-                                   Delivery{result, overlapped, routine, event, socktype, protocol});
+                                   Delivery{result, overlapped, routine, event, socktype, protocol}, routine != nullptr);
     if (error != 0) {
         if (event) event->release_reference();
         if (name_handle) *name_handle = nullptr;
@@ -497,9 +499,9 @@ void WSAAPI FreeAddrInfoExA(PADDRINFOEXA pAddrInfoEx) { free_list(pAddrInfoEx); 
 
 void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfoEx) { free_list(pAddrInfoEx); }
 
-// Ends a lookup GetAddrInfoExW started with WSA_E_CANCELLED: its event is set or its
-// routine called before this returns. WSA_INVALID_HANDLE when it has ended already (or
-// the handle names none).
+// Ends a lookup GetAddrInfoExW started with WSA_E_CANCELLED: its event is set before this
+// returns, or its routine called on a thread of the library's. WSA_INVALID_HANDLE when it
+// has ended already (or the handle names none).
 INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle)
 {
     if (!lpHandle || !*lpHandle) return WSA_INVALID_HANDLE;

@@ -59,6 +59,11 @@ static int run_child(const char *role)
     if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return 10;
     if (!ReadFile(GetStdHandle(STD_INPUT_HANDLE), &info, sizeof info, &read, NULL) || read != sizeof info) return 11;
     if (strcmp(role, "ignore") == 0) return 0; /* exits without taking the socket */
+    if (strcmp(role, "steal") == 0) {
+        /* Information meant for another process: no socket here. */
+        s = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+        return s == INVALID_SOCKET ? 0 : 50;
+    }
     s = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
     if (s == INVALID_SOCKET) return 12;
     if (strcmp(role, "connected") == 0) {
@@ -134,6 +139,13 @@ static void test_same_process(void)
     CHECK(receive_text(client, "one"));
     CHECK_EQ(send(client, "two", 3, 0), 3);
     CHECK(receive_text(copy, "two"));
+
+    TEST("the information makes one descriptor only");
+    WINE_DEVIATION("Wine hands out the same duplicated handle again")
+    {
+        CHECK(WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
+                         WSA_FLAG_OVERLAPPED) == INVALID_SOCKET);
+    }
 
     TEST("closing one descriptor leaves the shared socket to the other");
     CHECK_EQ(closesocket(server), 0);
@@ -242,6 +254,38 @@ static void test_child_listening(void)
     closesocket(client);
 }
 
+static void test_other_process_cannot_take(void)
+{
+    SOCKET client, server;
+    PROCESS_INFORMATION process;
+    WSAPROTOCOL_INFOW info;
+    HANDLE input;
+    DWORD written = 0, code;
+
+    TEST("information for this process does not give the socket to a child");
+    connected_pair(&client, &server);
+    CHECK_EQ(WSADuplicateSocketW(server, GetCurrentProcessId(), &info), 0);
+    if (!start_child("steal", &process, &input)) {
+        CHECK(!"CreateProcess");
+        return;
+    }
+    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
+    CloseHandle(input);
+    code = finish_child(&process);
+    WINE_DEVIATION("Wine's WSASocket returns the handle value it finds, in any process")
+    {
+        CHECK_EQ(code, 0);
+    }
+    /* The intended process can still take it. */
+    SOCKET copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    CHECK(copy != INVALID_SOCKET);
+    CHECK_EQ(send(copy, "mine", 4, 0), 4);
+    CHECK(receive_text(client, "mine"));
+    closesocket(copy);
+    closesocket(server);
+    closesocket(client);
+}
+
 static void test_child_never_takes(void)
 {
     SOCKET client, server;
@@ -287,6 +331,7 @@ int main(int argc, char **argv)
     test_child_connected();
     test_child_listening();
     test_child_never_takes();
+    test_other_process_cannot_take();
     WSACleanup();
     return tl_finish();
 }
