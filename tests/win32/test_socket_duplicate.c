@@ -106,6 +106,22 @@ static BOOL start_child(const char *role, PROCESS_INFORMATION *process, HANDLE *
     return started;
 }
 
+/* Starts a child in `role` and hands it `s` through WSADuplicateSocketW and its input. */
+static int hand_to_child(const char *role, SOCKET s, PROCESS_INFORMATION *process)
+{
+    WSAPROTOCOL_INFOW info;
+    HANDLE input;
+    DWORD written = 0;
+    if (!start_child(role, process, &input)) {
+        CHECK(!"CreateProcess");
+        return 0;
+    }
+    CHECK_EQ(WSADuplicateSocketW(s, process->dwProcessId, &info), 0);
+    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
+    CloseHandle(input);
+    return 1;
+}
+
 static DWORD finish_child(PROCESS_INFORMATION *process)
 {
     DWORD code = 0xdead;
@@ -205,19 +221,10 @@ static void test_child_connected(void)
 {
     SOCKET client, server;
     PROCESS_INFORMATION process;
-    WSAPROTOCOL_INFOW info;
-    HANDLE input;
-    DWORD written = 0;
 
     TEST("a connected socket duplicated into a child: the child sends and receives on it");
     connected_pair(&client, &server);
-    if (!start_child("connected", &process, &input)) {
-        CHECK(!"CreateProcess");
-        return;
-    }
-    CHECK_EQ(WSADuplicateSocketW(server, process.dwProcessId, &info), 0);
-    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
-    CloseHandle(input);
+    if (!hand_to_child("connected", server, &process)) return;
     CHECK(receive_text(client, "from the child"));
     CHECK_EQ(send(client, "ok", 2, 0), 2);
     CHECK_EQ(finish_child(&process), 0);
@@ -232,20 +239,11 @@ static void test_child_listening(void)
 {
     SOCKET listener, client;
     PROCESS_INFORMATION process;
-    WSAPROTOCOL_INFOW info;
     SOCKADDR_IN address;
-    HANDLE input;
-    DWORD written = 0;
 
     TEST("a listening socket duplicated into a child: the child accepts the connection");
     listener = loopback_listener(&address);
-    if (!start_child("listening", &process, &input)) {
-        CHECK(!"CreateProcess");
-        return;
-    }
-    CHECK_EQ(WSADuplicateSocketW(listener, process.dwProcessId, &info), 0);
-    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
-    CloseHandle(input);
+    if (!hand_to_child("listening", listener, &process)) return;
     closesocket(listener); /* the child's descriptor keeps the socket listening */
     client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     CHECK_EQ(connect(client, (SOCKADDR *)&address, sizeof address), 0);
@@ -290,20 +288,12 @@ static void test_child_never_takes(void)
 {
     SOCKET client, server;
     PROCESS_INFORMATION process;
-    WSAPROTOCOL_INFOW info;
-    HANDLE input;
-    DWORD written = 0, timeout = 5000;
+    DWORD timeout = 5000;
     char byte;
 
     TEST("a child that exits without taking the socket keeps nothing of it open");
     connected_pair(&client, &server);
-    if (!start_child("ignore", &process, &input)) {
-        CHECK(!"CreateProcess");
-        return;
-    }
-    CHECK_EQ(WSADuplicateSocketW(server, process.dwProcessId, &info), 0);
-    CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
-    CloseHandle(input);
+    if (!hand_to_child("ignore", server, &process)) return;
     CHECK_EQ(finish_child(&process), 0);
     /* Closing this process's descriptor now closes the connection: the peer sees its end. */
     CHECK_EQ(closesocket(server), 0);
