@@ -584,15 +584,21 @@ void SocketDevice::recycle()
     kernel::Pool<SocketDevice>::instance().release(this);
 }
 
-SocketDevice* SocketDevice::adopt_connected(int descriptor, int family, int type, int protocol, DWORD flags, int* error)
+SocketDevice* SocketDevice::take_over(int descriptor, bool connected, int family, int type, int protocol, DWORD flags,
+                                      int* error)
 {
     SocketDevice* socket = create(family, type, protocol, flags, error);
     if (socket == nullptr) return nullptr;
     int status = fcntl(descriptor, F_GETFL);
     if (status >= 0) fcntl(descriptor, F_SETFL, status | O_NONBLOCK);
     fcntl(descriptor, F_SETFD, FD_CLOEXEC);
-    socket->replace_descriptor(descriptor, true);  // closes the descriptor create() made
+    socket->replace_descriptor(descriptor, connected);  // closes the descriptor create() made
     return socket;
+}
+
+SocketDevice* SocketDevice::adopt_connected(int descriptor, int family, int type, int protocol, DWORD flags, int* error)
+{
+    return take_over(descriptor, true, family, type, protocol, flags, error);
 }
 
 SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error)
@@ -608,15 +614,11 @@ SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int prot
     socklen_t local_length = sizeof(local);
     bool bound = getsockname(descriptor, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
                  (local.ss_family == AF_INET || local.ss_family == AF_INET6) && port_of(local) != 0;
-    SocketDevice* socket = create(family, type, protocol, flags, error);
+    SocketDevice* socket = take_over(descriptor, connected, family, type, protocol, flags, error);
     if (socket == nullptr) {
         ::close(descriptor);
         return nullptr;
     }
-    int status = fcntl(descriptor, F_GETFL);
-    if (status >= 0) fcntl(descriptor, F_SETFL, status | O_NONBLOCK);
-    fcntl(descriptor, F_SETFD, FD_CLOEXEC);
-    socket->replace_descriptor(descriptor, connected);  // closes the descriptor create() made
     if (!connected && (bound || listening)) socket->bound_.store(true, std::memory_order_release);
     if (listening) {
         // As listen() records it: the address every accepted connection has, unless a wildcard.

@@ -190,6 +190,10 @@ public:
 
 private:
     void recycle() override;
+    // A new socket over `descriptor` (non-blocking, close-on-exec; taken over on success
+    // only), connected or not as told: adopt_connected's and adopt's common step.
+    static SocketDevice* take_over(int descriptor, bool connected, int family, int type, int protocol, DWORD flags,
+                                   int* error);
     SocketDevice* take_deferred();  // the deferred connection (its reference), or null
     // ---- WSAEventSelect's machinery (socket_events.cpp). Everything under `lock`.
     enum class ConnectState : uint8_t { None, Pending, Done };

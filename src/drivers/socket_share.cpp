@@ -19,7 +19,6 @@
 #include <system_error>
 #include <thread>
 
-#include "drivers/socket_translate.h"
 
 namespace overlapped::drivers {
 namespace {
@@ -128,7 +127,7 @@ int check_share_target(uint32_t target)
 
 int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket)
 {
-    if (target == 0 || target > 0x3fffffff) return WSAEINVAL;
+    if (int error = check_share_target(target)) return error;
     int target_fd = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(target), 0));
     if (target_fd < 0) return errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAEINVAL;
     int shared = -1;

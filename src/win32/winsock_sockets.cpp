@@ -62,11 +62,14 @@ int with_socket(SOCKET s, Call call)
     return 0;
 }
 
+// The handle of a new socket (its reference goes to the handle); the last error 0, or
+// WSAEMFILE and INVALID_SOCKET.
 SOCKET make_handle(SocketDevice* device, bool inherit)
 {
     DWORD error;
     HANDLE handle = kernel::handle_create(device, kSocketAccess, inherit ? HANDLE_FLAG_INHERIT : 0, &error);
     if (handle == nullptr) return wsa_fail(WSAEMFILE, INVALID_SOCKET);
+    set_last_error(0);
     return reinterpret_cast<SOCKET>(handle);
 }
 
@@ -575,9 +578,7 @@ SOCKET create_socket(int af, int type, int protocol, DWORD flags)
     int error = 0;
     SocketDevice* device = SocketDevice::create(af, type, protocol, flags, &error);
     if (device == nullptr) return wsa_fail(error, INVALID_SOCKET);
-    SOCKET handle = make_handle(device, !(flags & WSA_FLAG_NO_HANDLE_INHERIT));
-    if (handle != INVALID_SOCKET) set_last_error(0);
-    return handle;
+    return make_handle(device, !(flags & WSA_FLAG_NO_HANDLE_INHERIT));
 }
 
 // A WSAPROTOCOL_INFO from WSADuplicateSocket carries the offer (drivers/socket_share.h):
@@ -636,9 +637,7 @@ SOCKET create_socket_as(int af, int type, int protocol, const Info* info, DWORD 
         SocketDevice* device =
             drivers::take_shared_socket(ticket, info->iAddressFamily, info->iSocketType, info->iProtocol, &error);
         if (device == nullptr) return wsa_fail(error, INVALID_SOCKET);
-        SOCKET handle = make_handle(device, !(flags & WSA_FLAG_NO_HANDLE_INHERIT));
-        if (handle != INVALID_SOCKET) set_last_error(0);
-        return handle;
+        return make_handle(device, !(flags & WSA_FLAG_NO_HANDLE_INHERIT));
     }
     if (info != nullptr) {
         if (af == FROM_PROTOCOL_INFO) af = info->iAddressFamily;
@@ -869,9 +868,7 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen)
     int error = socket->accept(&accepted, reinterpret_cast<ws::Sockaddr*>(addr), addrlen);
     socket->release_reference();
     if (error != 0) return wsa_fail(error, INVALID_SOCKET);
-    SOCKET handle = make_handle(accepted, true);
-    if (handle != INVALID_SOCKET) set_last_error(0);
-    return handle;
+    return make_handle(accepted, true);
 }
 
 // WSAAccept with a condition function. Linux has no conditional acceptance (Windows'
@@ -924,9 +921,7 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDIT
         memcpy(addr, &peer, static_cast<size_t>(peer_length));
         *addrlen = peer_length;
     }
-    SOCKET handle = make_handle(accepted, true);
-    if (handle != INVALID_SOCKET) set_last_error(0);
-    return handle;
+    return make_handle(accepted, true);
 }
 
 int WSAAPI recv(SOCKET s, char* buf, int len, int flags)
