@@ -7,6 +7,16 @@
 
 namespace overlapped {
 
+// One pause in a spin-wait loop: tells the processor (and a hypervisor) we are waiting.
+inline void cpu_relax()
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
 // A test-and-set lock in one 32-bit word (0 free, 1 held). It guards critical sections
 // of a few dozen instructions (a kernel object's state; no system call is made while it
 // is held, except the rare wake-up of a long waiter list), so:
@@ -41,9 +51,7 @@ private:
                 !word_.exchange(1, std::memory_order_acquire))
                 return;
             if (attempt < 64) {
-#if defined(__x86_64__)
-                __builtin_ia32_pause();
-#endif
+                cpu_relax();
             } else {
                 sched_yield();
             }

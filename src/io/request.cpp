@@ -448,6 +448,9 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
         holds_device = device->requests == nullptr;
         // The result is in the OVERLAPPED before anything is signalled: a thread woken by
         // the handle (GetOverlappedResult with no event) reads it at once, as on Windows.
+        // The event's set comes after it, outside this lock: the issuer, once it has seen
+        // the result, waits for that set before it resets the event (kernel/sync.h).
+        if (request->event != nullptr) request->event->begin_delivery();
         write_result(overlapped, status, bytes);
         signal_handle_locked(device, wake);
         bool skip = at_once && skips_port_at_once(device, status);
@@ -472,6 +475,7 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
     device = nullptr;
     if (request->event != nullptr) {
         set_event(request->event);
+        request->event->end_delivery();
         request->event->release_reference();
     }
     if (request->routine != nullptr) {
@@ -792,6 +796,7 @@ Submitted submit(Device* device, const Transfer& transfer, OVERLAPPED* overlappe
         kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
         if (object == nullptr) return {ERROR_INVALID_HANDLE, 0, 0};
         event = static_cast<kernel::EventObject*>(object);
+        event->await_deliveries();  // an earlier request's set lands before this reset
         event->lock.lock();
         event->reset();
         event->lock.unlock();

@@ -278,9 +278,7 @@ retry:
         for (unsigned i = 0; i < spin; ++i) {
             if (queued_hint_.load(std::memory_order_relaxed) != 0) break;
             if (alertable && self->apc_pending.load(std::memory_order_relaxed) != 0) break;
-#if defined(__x86_64__)
-            __builtin_ia32_pause();
-#endif
+            cpu_relax();
         }
         lock.lock();
         if (!is_current(self)) {

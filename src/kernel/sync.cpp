@@ -24,6 +24,16 @@ void EventObject::set(WakeList& wake)
     if (has_waiters()) signal_waiters(wake);
 }
 
+void EventObject::await_deliveries() const
+{
+    // The window is a completion thread's few instructions between its result write and
+    // its set (or its time off the CPU in between): spin briefly, then yield to it.
+    for (int spins = 0; deliveries_.load(std::memory_order_acquire) != 0; ++spins) {
+        if (spins < 100) cpu_relax();
+        else sched_yield();
+    }
+}
+
 void EventObject::pulse(WakeList& wake)
 {
     set(wake);

@@ -23,11 +23,23 @@ public:
     void pulse(WakeList& wake);
     bool signaled() const { return signaled_; }
 
+    // A completion that writes a request's result and then sets this event, from a
+    // thread other than the issuer's, brackets the two with begin_delivery() (before the
+    // result is written) and end_delivery() (after the set). A reset that the issuer makes
+    // once it has seen the result (its next request's issue, ResetEvent) first waits in
+    // await_deliveries() for those sets, which Windows makes in the issuer's own context
+    // (a kernel APC): the late set of an old completion never lands on a new request.
+    // None of these take the lock; await_deliveries() must be called without it.
+    void begin_delivery() { deliveries_.fetch_add(1, std::memory_order_relaxed); }
+    void end_delivery() { deliveries_.fetch_sub(1, std::memory_order_release); }
+    void await_deliveries() const;
+
 private:
     void recycle() override;
 
     bool manual_reset_ = false;
     bool signaled_ = false;
+    std::atomic<uint32_t> deliveries_{0};
 };
 
 class SemaphoreObject final : public Object {

@@ -59,9 +59,7 @@ uint32_t sleep_until_claimed(ThreadState* self, uint32_t waiting, const Deadline
     for (unsigned i = 0; i < spin; ++i) {
         uint32_t status = self->wait_status.load(std::memory_order_acquire);
         if (status != waiting) return status;
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#endif
+        cpu_relax();
     }
     for (;;) {
         self->sleeping.store(1, std::memory_order_seq_cst);

@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "common/futex.h"
+#include "common/lock.h"
 #include "kernel/thread_state.h"
 #include "kernel/wait.h"
 
 namespace {
 
+using overlapped::cpu_relax;
 using overlapped::futex_wait;
 using overlapped::futex_wake;
 
@@ -35,15 +37,6 @@ template <typename T, typename F>
 std::atomic<T>* as_atomic(F* field)
 {
     return reinterpret_cast<std::atomic<T>*>(field);
-}
-
-inline void cpu_relax()
-{
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield" ::: "memory");
-#endif
 }
 
 // The calling thread's kernel thread id, fetched once per thread. (A fork()ed child's thread

@@ -199,7 +199,18 @@ extern "C" BOOL WINAPI SetEvent(HANDLE hEvent)
 
 extern "C" BOOL WINAPI ResetEvent(HANDLE hEvent)
 {
-    return with_event(hEvent, [](kernel::EventObject* event, kernel::WakeList&) { event->reset(); });
+    // A completion still on its way to set this event (its result already written, so the
+    // caller may have seen it) sets it first: its set is not left to undo this reset.
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hEvent, kernel::ObjectType::Event, EVENT_MODIFY_STATE, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    auto* event = static_cast<kernel::EventObject*>(object);
+    event->await_deliveries();
+    event->lock.lock();
+    event->reset();
+    event->lock.unlock();
+    event->release_reference();
+    return TRUE;
 }
 
 extern "C" BOOL WINAPI PulseEvent(HANDLE hEvent)

@@ -186,6 +186,7 @@ struct Delivery {
         }
         // Atomic: a caller may look at *ppResult (NULL until now) while the lookup runs.
         __atomic_store_n(result, list, __ATOMIC_RELEASE);
+        if (event) event->begin_delivery();  // a ResetEvent waits for the set below
         overlapped->Pointer = result;
         overlapped->InternalHigh = 0;
         __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(error), __ATOMIC_RELEASE);
@@ -196,6 +197,7 @@ struct Delivery {
                 event->set(wake);
                 event->lock.unlock();
             }
+            event->end_delivery();
             event->release_reference();
         }
         if (routine) routine(static_cast<DWORD>(error), 0, overlapped);

@@ -260,16 +260,15 @@ static void check_pool_threads_for_serial_requests(void)
                               FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
     CHECK(file != INVALID_HANDLE_VALUE);
     if (file == INVALID_HANDLE_VALUE) return;
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
     static char block[512];
     int before = 0, failed = 0;
     for (int i = 0; i < WARM_UP + COUNT; ++i) {
         if (i == WARM_UP) before = thread_count();
-        /* No event: GetOverlappedResult waits on the file handle. One event reused for the
-         * next write at once can still be set late by the last one's completion thread
-         * (docs/deviations.md, "An event reused at once"), which ThreadSanitizer reported
-         * here once; this check is about the pool's threads, not about events. */
         OVERLAPPED write;
         memset(&write, 0, sizeof(write));
+        write.hEvent = event;
+        ResetEvent(event);
         DWORD bytes = 0;
         if (!WriteFile(file, block, sizeof(block), NULL, &write) && GetLastError() != ERROR_IO_PENDING) {
             failed++;
@@ -281,6 +280,7 @@ static void check_pool_threads_for_serial_requests(void)
     printf("serial writes on the fallback: %d threads before, %d after %d writes\n", before, after, COUNT);
     CHECK_EQ(failed, 0);
     CHECK(after <= before + 2);
+    CloseHandle(event);
     CloseHandle(file);
 }
 

@@ -311,6 +311,63 @@ static void test_get_overlapped_result(void)
     CloseHandle(file);
 }
 
+/* One event reused for request after request, the usual shape of a Windows loop. Windows
+ * writes a request's result and sets its event together, in the issuing thread's context,
+ * so the issuer never sees the result before the set: a wait for the next request is
+ * never satisfied by the last one's set, and a ResetEvent made after the result was seen
+ * stays made. Each write has its own length, so a wait that ended early shows as a wrong
+ * count or a status still pending. */
+static void test_event_reused_at_once(void)
+{
+    TEST("one event reused at once: each wait ends with its own request, a reset stays");
+    HANDLE file = create_test_file(0);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static char data[BLOCK];
+    memset(data, 'r', sizeof(data));
+    int early = 0, wrong_count = 0, failed = 0;
+    for (int i = 0; i < 3000; ++i) {
+        DWORD length = 1 + (DWORD)(i * 37) % BLOCK;
+        OVERLAPPED ov;
+        make_overlapped(&ov, (ULONGLONG)(i % 16) * BLOCK, event);
+        DWORD bytes = 0;
+        if (!started(WriteFile(file, data, length, NULL, &ov)) || !GetOverlappedResult(file, &ov, &bytes, TRUE)) {
+            ++failed;
+            continue;
+        }
+        if (ov.Internal == STATUS_PENDING_VALUE) ++early;
+        if (bytes != length) ++wrong_count;
+    }
+    CHECK_EQ(failed, 0);
+    CHECK_EQ(early, 0);
+    CHECK_EQ(wrong_count, 0);
+
+    /* The result seen by polling, then the event reset by hand: no set comes after. */
+    int set_after_reset = 0, never_done = 0, reset_failed = 0;
+    failed = 0;
+    for (int i = 0; i < 2000; ++i) {
+        OVERLAPPED ov;
+        make_overlapped(&ov, (ULONGLONG)(i % 16) * BLOCK, event);
+        if (!started(WriteFile(file, data, 512, NULL, &ov))) {
+            ++failed;
+            continue;
+        }
+        DWORD start = GetTickCount();
+        while (!HasOverlappedIoCompleted(&ov) && GetTickCount() - start < 10000) Sleep(0);
+        if (!HasOverlappedIoCompleted(&ov)) {
+            ++never_done;
+            break;
+        }
+        if (!ResetEvent(event)) ++reset_failed;
+        if (WaitForSingleObject(event, 0) != WAIT_TIMEOUT) ++set_after_reset;
+    }
+    CHECK_EQ(failed, 0);
+    CHECK_EQ(never_done, 0);
+    CHECK_EQ(reset_failed, 0);
+    CHECK_EQ(set_after_reset, 0);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
 static void test_no_buffering(void)
 {
     TEST("FILE_FLAG_NO_BUFFERING: alignment; ReadFileScatter / WriteFileGather");
@@ -383,6 +440,7 @@ int main(void)
     test_apc();
     test_port();
     test_get_overlapped_result();
+    test_event_reused_at_once();
     test_no_buffering();
 
     CHECK(DeleteFileA(path));
