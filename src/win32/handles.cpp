@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "kernel/handle_table.h"
+#include "kernel/process.h"
 #include "overlapped/overlapped.h"
 #include "win32/entry.h"
 
@@ -19,13 +20,19 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
                                        HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
                                        DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions)
 {
-    // Only this process exists for us: both process handles must name it.
+    // Both process handles must name this process: a handle made in (or taken from)
+    // another process is not built yet (docs/win32-status.md). A child's handle, or
+    // OpenProcess of another process, is refused rather than given a handle that would
+    // be valid only here.
     DWORD error;
+    bool elsewhere = false;
     for (HANDLE process : {hSourceProcessHandle, hTargetProcessHandle}) {
         kernel::Object* object = kernel::handle_lock(process, kernel::ObjectType::Process, 0, &error);
         if (object == nullptr) return fail(error, FALSE);
+        if (object != kernel::current_process_object()) elsewhere = true;
         object->lock.unlock();
     }
+    if (elsewhere) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     kernel::Object* object = kernel::handle_reference(hSourceHandle, kernel::ObjectType::Any, 0, &error);
     if (object == nullptr) return fail(error, FALSE);
     ACCESS_MASK access = dwDesiredAccess;

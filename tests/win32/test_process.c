@@ -29,6 +29,16 @@ static BOOL WINAPI on_control(DWORD event)
     return TRUE;
 }
 
+/* A handle the child must be able to use: inheritable, and a file it can write. */
+static int use_inheritable_handle(HANDLE handle)
+{
+    DWORD flags = 0, written = 0;
+    if (!GetHandleInformation(handle, &flags)) return 10;
+    if (!(flags & HANDLE_FLAG_INHERIT)) return 11;
+    if (!WriteFile(handle, "inherited", 9, &written, NULL) || written != 9) return 12;
+    return 0;
+}
+
 /* Each role returns the child's exit code; 0 means every check in the child held. */
 static int run_child(int argc, char **argv)
 {
@@ -60,17 +70,30 @@ static int run_child(int argc, char **argv)
     if (strcmp(role, "handle") == 0) {
         /* argv[3]: a handle value; argv[4]: 1 if it must be usable here, 0 if invalid. */
         HANDLE handle = handle_from_text(argv[3]);
-        DWORD flags = 0, written = 0;
-        if (argv[4][0] == '1') {
-            if (!GetHandleInformation(handle, &flags)) return 10;
-            if (!(flags & HANDLE_FLAG_INHERIT)) return 11;
-            if (!WriteFile(handle, "inherited", 9, &written, NULL) || written != 9) return 12;
-            return 0;
-        }
+        DWORD flags = 0;
+        if (argv[4][0] == '1') return use_inheritable_handle(handle);
         SetLastError(0xdeadbeef);
         if (GetHandleInformation(handle, &flags)) return 20;
         if (GetLastError() != ERROR_INVALID_HANDLE) return 21;
         return 0;
+    }
+    if (strcmp(role, "handle-later") == 0) {
+        /* argv[3]: a file in which the parent writes a handle value that it has put in
+         * this process (DuplicateHandle), or "none"; waits for it, then uses the handle. */
+        char text[32];
+        for (DWORD start = GetTickCount(); GetTickCount() - start < 15000; Sleep(10)) {
+            HANDLE file = CreateFileA(argv[3], GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                      NULL, OPEN_EXISTING, 0, NULL);
+            if (file == INVALID_HANDLE_VALUE) continue;
+            DWORD got = 0;
+            BOOL read = ReadFile(file, text, sizeof text - 1, &got, NULL);
+            CloseHandle(file);
+            if (!read || got == 0 || text[got - 1] != '\n') continue;  /* not all written yet */
+            text[got - 1] = '\0';
+            if (strcmp(text, "none") == 0) return 0;
+            return use_inheritable_handle(handle_from_text(text));
+        }
+        return 13;
     }
     if (strcmp(role, "env") == 0) {
         char value[64];
@@ -619,6 +642,60 @@ static void redirection(void)
     CloseHandle(null_device);
 }
 
+static void duplicate_into_child(void)
+{
+    char arguments[128], output[256], marker[64];
+    PROCESS_INFORMATION info;
+    TEST("DuplicateHandle into a running child, and out of it");
+    snprintf(marker, sizeof marker, "proc_test_marker_%lu.txt", (unsigned long)GetCurrentProcessId());
+    DeleteFileA(marker);
+    HANDLE output_file = create_output(out_name, FALSE);
+    CHECK(output_file != INVALID_HANDLE_VALUE);
+    snprintf(arguments, sizeof arguments, "handle-later %s", marker);
+    CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+    HANDLE in_child = NULL;
+    SetLastError(0xdeadbeef);
+    BOOL duplicated = DuplicateHandle(GetCurrentProcess(), output_file, info.hProcess, &in_child, 0, TRUE,
+                                      DUPLICATE_SAME_ACCESS);
+    DWORD error = GetLastError();
+    HANDLE tell = CreateFileA(marker, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(tell != INVALID_HANDLE_VALUE);
+    char text[32];
+    if (duplicated) snprintf(text, sizeof text, "%llx\n", (unsigned long long)(ULONG_PTR)in_child);
+    else snprintf(text, sizeof text, "none\n");
+    DWORD written = 0;
+    CHECK(WriteFile(tell, text, (DWORD)strlen(text), &written, NULL));
+    CloseHandle(tell);
+    CHECK_EQ(wait_exit(&info), 0);
+    OUR_DEVIATION("DuplicateHandle to or from another process is not implemented")
+    {
+        /* The child wrote through its copy of our file handle. */
+        CHECK(duplicated);
+        read_file(out_name, output, sizeof output);
+        CHECK(strcmp(output, "inherited") == 0);
+    }
+    if (!tl_under_wine()) {
+        /* Refused, rather than a handle made here that the child could not use. */
+        CHECK(!duplicated);
+        CHECK_EQ(error, ERROR_CALL_NOT_IMPLEMENTED);
+        HANDLE here = NULL;
+        SetLastError(0xdeadbeef);
+        CHECK(!DuplicateHandle(info.hProcess, output_file, GetCurrentProcess(), &here, 0, FALSE, DUPLICATE_SAME_ACCESS));
+        CHECK_ERROR(ERROR_CALL_NOT_IMPLEMENTED);
+        CHECK(!DuplicateHandle(GetCurrentProcess(), output_file, info.hThread, &here, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    }
+    /* This process's own handle, by its id, is this process. */
+    HANDLE self = OpenProcess(PROCESS_DUP_HANDLE, FALSE, GetCurrentProcessId());
+    CHECK(self != NULL);
+    HANDLE copy = NULL;
+    CHECK(DuplicateHandle(self, output_file, self, &copy, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK(copy != NULL && CloseHandle(copy));
+    CloseHandle(self);
+    close_child(&info);
+    CloseHandle(output_file);
+    DeleteFileA(marker);
+}
+
 static void inheritance(void)
 {
     char arguments[128], output[256];
@@ -847,6 +924,7 @@ int main(int argc, char **argv)
     command_lines();
     redirection();
     inheritance();
+    duplicate_into_child();
     handle_list();
     environment_and_directory();
     environment_functions();
