@@ -2,6 +2,7 @@
 #include <windows.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -504,8 +505,11 @@ DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
     return static_cast<DWORD>(len);
 }
 
-// ---- Virtual memory: page-aligned regions from mmap; the region's size is remembered
-// so that VirtualFree(MEM_RELEASE) with size 0 frees all of it, as on Windows.
+// ---- Virtual memory: regions from mmap, remembered by base address and size, so that
+// VirtualFree(MEM_RELEASE) with size 0 frees all of a region and commits and decommits
+// stay inside one, as on Windows. A reserved page is mapped PROT_NONE (touching it faults,
+// as on Windows); committing it applies the protection asked for (mprotect); decommitting
+// drops its contents (MADV_DONTNEED: zeros when committed again) and makes it inaccessible.
 namespace {
 template <class T>
 T fail(DWORD error, T value)
@@ -515,48 +519,136 @@ T fail(DWORD error, T value)
 }
 std::mutex regions_mutex;
 std::map<uintptr_t, size_t>* regions = new std::map<uintptr_t, size_t>();
+
+constexpr uintptr_t kAllocationGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGranularity
+
+uintptr_t page_size() { return static_cast<uintptr_t>(sysconf(_SC_PAGESIZE)); }
+uintptr_t round_down(uintptr_t value, uintptr_t unit) { return value & ~(unit - 1); }
+uintptr_t round_up(uintptr_t value, uintptr_t unit) { return (value + unit - 1) & ~(unit - 1); }
+
+constexpr int kInvalidProtection = -1;   // ERROR_INVALID_PARAMETER
+constexpr int kProtectionNotBuilt = -2;  // ERROR_CALL_NOT_IMPLEMENTED
+
+// Windows' page protection for VirtualAlloc as mmap's, or one of the two codes above:
+// exactly one base value (the copy-on-write ones are for mapped files, not VirtualAlloc);
+// PAGE_GUARD, PAGE_NOCACHE and PAGE_WRITECOMBINE are not built.
+int protection_of(DWORD protect)
+{
+    constexpr DWORD kModifiers = PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE;
+    if (protect & ~(0xFFu | kModifiers)) return kInvalidProtection;
+    int base;
+    switch (protect & 0xFF) {
+    case PAGE_NOACCESS: base = PROT_NONE; break;
+    case PAGE_READONLY: base = PROT_READ; break;
+    case PAGE_READWRITE: base = PROT_READ | PROT_WRITE; break;
+    case PAGE_EXECUTE: base = PROT_EXEC; break;
+    case PAGE_EXECUTE_READ: base = PROT_READ | PROT_EXEC; break;
+    case PAGE_EXECUTE_READWRITE: base = PROT_READ | PROT_WRITE | PROT_EXEC; break;
+    default: return kInvalidProtection;
+    }
+    if (protect & kModifiers) return base == PROT_NONE ? kInvalidProtection : kProtectionNotBuilt;
+    return base;
+}
+
+// Under regions_mutex: the region holding all of [start, end), or regions->end().
+std::map<uintptr_t, size_t>::iterator region_holding(uintptr_t start, uintptr_t end)
+{
+    auto it = regions->upper_bound(start);
+    if (it == regions->begin()) return regions->end();
+    --it;
+    if (end > it->first + it->second || end < start) return regions->end();
+    return it;
+}
 }  // namespace
 
 extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType, DWORD flProtect)
 {
-    if (dwSize == 0 || !(flAllocationType & (MEM_COMMIT | MEM_RESERVE))) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
-    if (lpAddress != nullptr) {
-        // Committing pages of a region reserved earlier: they are already usable.
+    constexpr DWORD kKnown = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN | MEM_WRITE_WATCH |
+                             MEM_PHYSICAL | MEM_LARGE_PAGES;
+    if (dwSize == 0 || (flAllocationType & ~kKnown) != 0) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+    uintptr_t page = page_size();
+    uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
+    if (flAllocationType & MEM_RESET) {
+        // The contents of committed pages are no longer needed (the protection is not
+        // looked at): the kernel may drop them instead of keeping them.
+        if (flAllocationType != MEM_RESET || lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+        uintptr_t start = round_down(address, page), end = round_up(address + dwSize, page);
         std::lock_guard<std::mutex> guard(regions_mutex);
-        auto it = regions->upper_bound(reinterpret_cast<uintptr_t>(lpAddress));
-        if (it != regions->begin()) {
-            --it;
-            if (reinterpret_cast<uintptr_t>(lpAddress) + dwSize <= it->first + it->second) return lpAddress;
-        }
-        return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+        if (region_holding(start, end) == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+        madvise(reinterpret_cast<void*>(start), end - start, MADV_FREE);
+        return lpAddress;
     }
-    int protection = PROT_READ | PROT_WRITE;
-    if (flProtect == PAGE_READONLY) protection = PROT_READ;
-    if (flProtect == PAGE_NOACCESS) protection = PROT_NONE;
-    void* memory = mmap(nullptr, dwSize, protection, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (memory == MAP_FAILED) return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
+    if (flAllocationType & (MEM_RESET_UNDO | MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES))
+        return fail(ERROR_CALL_NOT_IMPLEMENTED, LPVOID(nullptr));
+    if (!(flAllocationType & (MEM_COMMIT | MEM_RESERVE))) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+    int protection = protection_of(flProtect);
+    if (protection == kInvalidProtection) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+    if (protection == kProtectionNotBuilt) return fail(ERROR_CALL_NOT_IMPLEMENTED, LPVOID(nullptr));
+    int mapped_as = (flAllocationType & MEM_COMMIT) ? protection : PROT_NONE;
+
+    if (lpAddress == nullptr || (flAllocationType & MEM_RESERVE)) {
+        // A new region: anywhere, or at lpAddress rounded down to the allocation
+        // granularity (ERROR_INVALID_ADDRESS if anything is mapped there already).
+        uintptr_t start = lpAddress == nullptr ? 0 : round_down(address, kAllocationGranularity);
+        uintptr_t end = round_up(address + dwSize, page);
+        if (end <= start || (lpAddress == nullptr && dwSize > SIZE_MAX - page))
+            return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+        size_t length = lpAddress == nullptr ? round_up(dwSize, page) : end - start;
+        int flags = MAP_PRIVATE | MAP_ANONYMOUS | (lpAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
+        void* memory = mmap(reinterpret_cast<void*>(start), length, mapped_as, flags, -1, 0);
+        if (memory == MAP_FAILED) {
+            return fail(lpAddress != nullptr && errno == EEXIST ? ERROR_INVALID_ADDRESS : ERROR_NOT_ENOUGH_MEMORY,
+                        LPVOID(nullptr));
+        }
+        if (lpAddress != nullptr && reinterpret_cast<uintptr_t>(memory) != start) {  // a kernel without NOREPLACE
+            munmap(memory, length);
+            return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+        }
+        std::lock_guard<std::mutex> guard(regions_mutex);
+        (*regions)[reinterpret_cast<uintptr_t>(memory)] = length;
+        return memory;
+    }
+    // Committing pages of a region reserved earlier (again, if already committed: the
+    // new protection applies).
+    uintptr_t start = round_down(address, page), end = round_up(address + dwSize, page);
     std::lock_guard<std::mutex> guard(regions_mutex);
-    (*regions)[reinterpret_cast<uintptr_t>(memory)] = dwSize;
-    return memory;
+    if (region_holding(start, end) == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+    if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
+        return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
+    return reinterpret_cast<LPVOID>(start);
 }
 
 extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
 {
     if (lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
     std::lock_guard<std::mutex> guard(regions_mutex);
-    auto it = regions->find(reinterpret_cast<uintptr_t>(lpAddress));
     if (dwFreeType == MEM_RELEASE) {
         if (dwSize != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        auto it = regions->find(address);
         if (it == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
         munmap(lpAddress, it->second);
         regions->erase(it);
         return TRUE;
     }
     if (dwFreeType == MEM_DECOMMIT) {
-        // The pages' contents go; the range stays reserved (and usable, as committed again).
-        size_t size = dwSize != 0 ? dwSize : (it != regions->end() ? it->second : 0);
-        if (size == 0) return fail(ERROR_INVALID_ADDRESS, FALSE);
-        madvise(lpAddress, size, MADV_DONTNEED);
+        // The pages' contents go and they are reserved again: inaccessible until
+        // committed anew (with zeros). Size 0 means the whole region, from its base.
+        uintptr_t page = page_size();
+        uintptr_t start, end;
+        if (dwSize == 0) {
+            auto it = regions->find(address);
+            if (it == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+            start = it->first;
+            end = it->first + it->second;
+        } else {
+            start = round_down(address, page);
+            end = round_up(address + dwSize, page);
+            if (region_holding(start, end) == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        }
+        if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) != 0 ||
+            mprotect(reinterpret_cast<void*>(start), end - start, PROT_NONE) != 0)
+            return fail(ERROR_INVALID_ADDRESS, FALSE);
         return TRUE;
     }
     return fail(ERROR_INVALID_PARAMETER, FALSE);

@@ -1,0 +1,186 @@
+/* test_virtual_memory.c: VirtualAlloc and VirtualFree. Reserving address space and
+ * committing parts of it later (the pattern of growable buffers and arenas), the
+ * protection asked for (execute included), decommitting (the pages come back zeroed),
+ * releasing, and the errors for bad protections, types and addresses. */
+#include "testlib.h"
+
+#define KIB 1024
+#define MIB (1024 * 1024)
+
+static int all_bytes(const unsigned char *memory, SIZE_T size, unsigned char value)
+{
+    for (SIZE_T i = 0; i < size; ++i)
+        if (memory[i] != value) return 0;
+    return 1;
+}
+
+static void reserve_then_commit(void)
+{
+    TEST("reserve a region, commit a part of it later, decommit, commit again");
+    unsigned char *region = VirtualAlloc(NULL, MIB, MEM_RESERVE, PAGE_NOACCESS);
+    CHECK(region != NULL);
+    if (region == NULL) return;
+    CHECK(((ULONG_PTR)region & (64 * KIB - 1)) == 0);
+    /* Committing inside the reservation gives the page-aligned address asked for. */
+    unsigned char *part = VirtualAlloc(region + 64 * KIB, 8 * KIB, MEM_COMMIT, PAGE_READWRITE);
+    CHECK(part == region + 64 * KIB);
+    if (part != NULL) {
+        CHECK(all_bytes(part, 8 * KIB, 0));  /* committed memory starts as zeros */
+        memset(part, 0x5a, 8 * KIB);
+        CHECK(all_bytes(part, 8 * KIB, 0x5a));
+    }
+    /* An address inside a page commits the whole page. */
+    unsigned char *inside = VirtualAlloc(region + 128 * KIB + 100, 10, MEM_COMMIT, PAGE_READWRITE);
+    CHECK(inside == region + 128 * KIB);
+    if (inside != NULL) inside[4095] = 1;
+    /* Committing pages already committed is no error. */
+    CHECK(VirtualAlloc(region + 64 * KIB, 4 * KIB, MEM_COMMIT, PAGE_READWRITE) == region + 64 * KIB);
+    if (part != NULL) CHECK(part[0] == 0x5a);
+    /* Decommitted pages come back as zeros when committed again. */
+    CHECK(VirtualFree(region + 64 * KIB, 8 * KIB, MEM_DECOMMIT));
+    part = VirtualAlloc(region + 64 * KIB, 8 * KIB, MEM_COMMIT, PAGE_READWRITE);
+    CHECK(part == region + 64 * KIB);
+    if (part != NULL) CHECK(all_bytes(part, 8 * KIB, 0));
+    /* MEM_RESET: the contents of committed pages are no longer wanted. */
+    CHECK(VirtualAlloc(region + 64 * KIB, 8 * KIB, MEM_RESET, PAGE_NOACCESS) == region + 64 * KIB);
+    /* A commit beyond the reservation's end fails and commits nothing. */
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(region + MIB - 4 * KIB, 8 * KIB, MEM_COMMIT, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    /* Decommitting all of it, from the base with size 0. */
+    CHECK(VirtualFree(region, 0, MEM_DECOMMIT));
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(region, MIB, MEM_RELEASE));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(region + 64 * KIB, 0, MEM_RELEASE));
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    CHECK(VirtualFree(region, 0, MEM_RELEASE));
+
+    TEST("memory that is no longer allocated cannot be committed or decommitted");
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(region + 64 * KIB, 4 * KIB, MEM_COMMIT, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(region, 0, MEM_RELEASE));
+    WINE_DEVIATION("Wine's VirtualFree of memory no longer allocated fails with ERROR_INVALID_PARAMETER")
+    {
+        CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    }
+}
+
+static void reserve_at_an_address(void)
+{
+    TEST("a region at a chosen address; that address again while it is taken");
+    unsigned char *probe = VirtualAlloc(NULL, MIB, MEM_RESERVE, PAGE_NOACCESS);
+    CHECK(probe != NULL);
+    if (probe == NULL) return;
+    CHECK(VirtualFree(probe, 0, MEM_RELEASE));
+    /* The address space just given back: asked for by address, with an offset inside
+     * the first 64 KiB, which rounds down to the allocation granularity. */
+    unsigned char *placed = VirtualAlloc(probe + 100, 64 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(placed == probe);
+    if (placed == NULL) return;
+    placed[0] = 7;
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(probe, 64 * KIB, MEM_RESERVE, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    CHECK(placed[0] == 7);
+    CHECK(VirtualFree(placed, 0, MEM_RELEASE));
+}
+
+static void protections(void)
+{
+    TEST("page protections: read-only, execute");
+    unsigned char *readonly = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
+    CHECK(readonly != NULL);
+    if (readonly != NULL) {
+        CHECK(readonly[0] == 0);
+        CHECK(VirtualFree(readonly, 0, MEM_RELEASE));
+    }
+#if defined(__x86_64__)
+    /* A page committed executable runs the code written into it (here a lone `ret`). */
+    unsigned char *code = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE);
+    CHECK(code != NULL);
+    if (code != NULL) {
+        code[0] = 0xc3;
+        void (*function)(void);
+        memcpy(&function, &code, sizeof function);
+        function();
+        CHECK(1);
+        CHECK(VirtualFree(code, 0, MEM_RELEASE));
+    }
+    /* Reserved without access, committed executable and readable. */
+    unsigned char *later = VirtualAlloc(NULL, 64 * KIB, MEM_RESERVE, PAGE_NOACCESS);
+    CHECK(later != NULL);
+    if (later != NULL) {
+        CHECK(VirtualAlloc(later, 4 * KIB, MEM_COMMIT, PAGE_READWRITE) == later);
+        later[0] = 0xc3;
+        CHECK(VirtualAlloc(later, 4 * KIB, MEM_COMMIT, PAGE_EXECUTE_READ) == later);
+        void (*function)(void);
+        memcpy(&function, &later, sizeof function);
+        function();
+        CHECK(later[0] == 0xc3);
+        CHECK(VirtualFree(later, 0, MEM_RELEASE));
+    }
+#endif
+
+    TEST("protections VirtualAlloc does not take");
+    static const DWORD invalid[] = {0, PAGE_WRITECOPY, PAGE_EXECUTE_WRITECOPY, PAGE_READONLY | PAGE_READWRITE, 0x800};
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; ++i) {
+        SetLastError(0xdeadbeef);
+        void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, invalid[i]);
+        CHECK(memory == NULL);
+        if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    OUR_DEVIATION("PAGE_GUARD, PAGE_NOCACHE and PAGE_WRITECOMBINE are not built")
+    {
+        void *guarded = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+        CHECK(guarded != NULL);
+        if (guarded != NULL) VirtualFree(guarded, 0, MEM_RELEASE);
+    }
+    if (!tl_under_wine()) {
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD) == NULL);
+        CHECK_ERROR(ERROR_CALL_NOT_IMPLEMENTED);
+    }
+}
+
+static void bad_requests(void)
+{
+    TEST("allocation types and sizes VirtualAlloc refuses");
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(NULL, 0, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(NULL, 4 * KIB, 0, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT | 0x4, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    WINE_DEVIATION("Wine's VirtualAlloc takes MEM_RESET with MEM_COMMIT")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(NULL, 4 * KIB, MEM_RESET | MEM_COMMIT, PAGE_READWRITE) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(NULL, 0, MEM_RELEASE));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(memory != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(memory, 0, MEM_RELEASE | MEM_DECOMMIT));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(VirtualFree(memory, 0, MEM_RELEASE));
+}
+
+int main(void)
+{
+    reserve_then_commit();
+    reserve_at_an_address();
+    protections();
+    bad_requests();
+    return tl_finish();
+}
