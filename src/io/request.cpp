@@ -1054,9 +1054,10 @@ iovec* Request::reserve_vectors(uint32_t count)
     return vectors;
 }
 
-void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes)
+void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes,
+                            LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {
-    HANDLE event_handle = request_event(overlapped, nullptr);
+    HANDLE event_handle = request_event(overlapped, routine);
     write_result(overlapped, status, bytes);
     {
         kernel::WakeList wake;
@@ -1071,6 +1072,12 @@ void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status
             set_event(static_cast<kernel::EventObject*>(object));
             object->release_reference();
         }
+    }
+    if (routine != nullptr && !nt_error(status)) {
+        kernel::queue_apc(kernel::current_thread(),
+                          {&invoke_completion_routine, reinterpret_cast<ULONG_PTR>(routine),
+                           (static_cast<ULONG_PTR>(win32_error_from_ntstatus(status)) << 32) | bytes,
+                           reinterpret_cast<ULONG_PTR>(overlapped)});
     }
 }
 

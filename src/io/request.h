@@ -115,8 +115,13 @@ void cancel_internal(engine::Op* op);
 DWORD status_from_errno(int error);
 
 // Completes a request that ran synchronously (a handle without FILE_FLAG_OVERLAPPED given
-// an OVERLAPPED): writes the OVERLAPPED and sets its event, as a completion does.
-void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes);
+// an OVERLAPPED): writes the OVERLAPPED and signals the handle, as a completion does; then
+// sets hEvent, or, with a completion routine (ReadFileEx, WriteFileEx,
+// ReadDirectoryChangesW), queues it to this thread as an APC when the request succeeded
+// (a failure is the call's own answer), as Windows' I/O manager does. hEvent is then the
+// caller's, not an event.
+void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes,
+                            LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr);
 
 // CancelIoEx (overlapped may be null: all) and CancelIo (only_caller: the calling
 // thread's requests). Returns ERROR_SUCCESS, or ERROR_NOT_FOUND if nothing matched.

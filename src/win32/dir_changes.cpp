@@ -73,7 +73,7 @@ BOOL read_changes(HANDLE handle, void* buffer, DWORD length, BOOL subtree, DWORD
     DWORD bytes = 0;
     DWORD status =
         io::run_synchronous([&] { return file->watch_wait(buffer, request.length, extended, &bytes); });
-    if (overlapped != nullptr) io::complete_synchronously(file, overlapped, status, bytes);
+    if (overlapped != nullptr) io::complete_synchronously(file, overlapped, status, bytes, routine);
     file->release_reference();
     if (returned != nullptr) *returned = bytes;
     if (status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(status), FALSE);

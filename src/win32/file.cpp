@@ -150,7 +150,7 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     error = io::run_synchronous([&] { return file->transfer_sync(request, overlapped != nullptr, &done); });
     if (overlapped != nullptr) {
         DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
-        io::complete_synchronously(file, overlapped, status, done);
+        io::complete_synchronously(file, overlapped, status, done, routine);
     }
     if (transferred != nullptr) *transferred = done;
     if (error != ERROR_SUCCESS) return fail(error, FALSE);

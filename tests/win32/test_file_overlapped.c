@@ -196,6 +196,38 @@ static void test_apc(void)
     CHECK(GetFileSizeEx(file, &size));
     CHECK_EQ(size.QuadPart, 17 * BLOCK);
     CloseHandle(file);
+
+    TEST("ReadFileEx / WriteFileEx on a handle without FILE_FLAG_OVERLAPPED: done at once, routine still queued");
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
+                       NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    /* hEvent belongs to the caller with a routine: a value that is no event is fine. */
+    make_overlapped(&ov, 2 * BLOCK, (HANDLE)(ULONG_PTR)0x1234);
+    routine_calls = 0;
+    memset(buffer, 0, BLOCK);
+    CHECK(ReadFileEx(file, buffer, 100, &ov, on_done));
+    CHECK(buffer[0] == 'C');
+    CHECK_EQ(routine_calls, 0);
+    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK_EQ(routine_error, ERROR_SUCCESS);
+    CHECK_EQ(routine_bytes, 100);
+    CHECK(routine_ov == &ov);
+    make_overlapped(&ov, 3 * BLOCK, NULL);
+    routine_calls = 0;
+    CHECK(WriteFileEx(file, "sync", 4, &ov, on_done));
+    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK_EQ(routine_bytes, 4);
+    /* A read at the end fails in the call itself; no routine follows. */
+    make_overlapped(&ov, 40 * BLOCK, NULL);
+    routine_calls = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFileEx(file, buffer, 100, &ov, on_done));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CHECK_EQ(SleepEx(0, TRUE), 0);
+    CHECK_EQ(routine_calls, 0);
+    CloseHandle(file);
 }
 
 static void test_port(void)
