@@ -18,6 +18,7 @@ namespace {
 struct Name {
     bool present = false;
     std::string text;
+    DWORD handle_flags = 0;  // HANDLE_FLAG_INHERIT from the creator's SECURITY_ATTRIBUTES
 };
 
 Name name_from(LPCSTR name)
@@ -40,6 +41,15 @@ Name name_from(LPCWSTR name)
     return result;
 }
 
+// A creator's name and whether its handle is inheritable.
+template <class Char>
+Name name_from(const Char* name, const SECURITY_ATTRIBUTES* attributes)
+{
+    Name result = name_from(name);
+    result.handle_flags = win32::inherit_flags(attributes);
+    return result;
+}
+
 // Creates an object, or opens the existing one of the same name and type (last error
 // ERROR_ALREADY_EXISTS). Another type under the name gives ERROR_INVALID_HANDLE.
 HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access,
@@ -47,7 +57,7 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
 {
     DWORD error;
     if (!name.present) {
-        HANDLE handle = kernel::handle_create(make(), access, 0, &error);
+        HANDLE handle = kernel::handle_create(make(), access, name.handle_flags, &error);
         if (handle == nullptr) return fail(error, HANDLE(nullptr));
         set_last_error(ERROR_SUCCESS);
         return handle;
@@ -60,7 +70,7 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
         object->name = text;
         existing = kernel::names_insert_or_find(object);
         if (existing == nullptr) {
-            HANDLE handle = kernel::handle_create(object, access, 0, &error);
+            HANDLE handle = kernel::handle_create(object, access, name.handle_flags, &error);
             if (handle == nullptr) return fail(error, HANDLE(nullptr));
             set_last_error(ERROR_SUCCESS);
             return handle;
@@ -72,7 +82,7 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
         existing->release_reference();
         return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
     }
-    HANDLE handle = kernel::handle_create(existing, access, 0, &error);
+    HANDLE handle = kernel::handle_create(existing, access, name.handle_flags, &error);
     if (handle == nullptr) return fail(error, HANDLE(nullptr));
     set_last_error(ERROR_ALREADY_EXISTS);
     return handle;
@@ -158,28 +168,28 @@ HANDLE create_timer(const Name& name, BOOL manual_reset, ACCESS_MASK access)
 
 // ---- events
 
-extern "C" HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
+extern "C" HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset, BOOL bInitialState,
                                       LPCSTR lpName)
 {
-    return create_event(name_from(lpName), event_flags(bManualReset, bInitialState), EVENT_ALL_ACCESS);
+    return create_event(name_from(lpName, attributes), event_flags(bManualReset, bInitialState), EVENT_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
+extern "C" HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset, BOOL bInitialState,
                                       LPCWSTR lpName)
 {
-    return create_event(name_from(lpName), event_flags(bManualReset, bInitialState), EVENT_ALL_ACCESS);
+    return create_event(name_from(lpName, attributes), event_flags(bManualReset, bInitialState), EVENT_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES, LPCSTR lpName, DWORD dwFlags,
+extern "C" HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES attributes, LPCSTR lpName, DWORD dwFlags,
                                         DWORD dwDesiredAccess)
 {
-    return create_event(name_from(lpName), dwFlags, dwDesiredAccess);
+    return create_event(name_from(lpName, attributes), dwFlags, dwDesiredAccess);
 }
 
-extern "C" HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES, LPCWSTR lpName, DWORD dwFlags,
+extern "C" HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES attributes, LPCWSTR lpName, DWORD dwFlags,
                                         DWORD dwDesiredAccess)
 {
-    return create_event(name_from(lpName), dwFlags, dwDesiredAccess);
+    return create_event(name_from(lpName, attributes), dwFlags, dwDesiredAccess);
 }
 
 extern "C" HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
@@ -220,28 +230,28 @@ extern "C" BOOL WINAPI PulseEvent(HANDLE hEvent)
 
 // ---- semaphores
 
-extern "C" HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+extern "C" HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES attributes, LONG lInitialCount, LONG lMaximumCount,
                                           LPCSTR lpName)
 {
-    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, SEMAPHORE_ALL_ACCESS);
+    return create_semaphore(name_from(lpName, attributes), lInitialCount, lMaximumCount, SEMAPHORE_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+extern "C" HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES attributes, LONG lInitialCount, LONG lMaximumCount,
                                           LPCWSTR lpName)
 {
-    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, SEMAPHORE_ALL_ACCESS);
+    return create_semaphore(name_from(lpName, attributes), lInitialCount, lMaximumCount, SEMAPHORE_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+extern "C" HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES attributes, LONG lInitialCount, LONG lMaximumCount,
                                             LPCSTR lpName, DWORD, DWORD dwDesiredAccess)
 {
-    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, dwDesiredAccess);
+    return create_semaphore(name_from(lpName, attributes), lInitialCount, lMaximumCount, dwDesiredAccess);
 }
 
-extern "C" HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES, LONG lInitialCount, LONG lMaximumCount,
+extern "C" HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES attributes, LONG lInitialCount, LONG lMaximumCount,
                                             LPCWSTR lpName, DWORD, DWORD dwDesiredAccess)
 {
-    return create_semaphore(name_from(lpName), lInitialCount, lMaximumCount, dwDesiredAccess);
+    return create_semaphore(name_from(lpName, attributes), lInitialCount, lMaximumCount, dwDesiredAccess);
 }
 
 extern "C" HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
@@ -273,26 +283,26 @@ extern "C" BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, L
 
 // ---- mutexes
 
-extern "C" HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCSTR lpName)
+extern "C" HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES attributes, BOOL bInitialOwner, LPCSTR lpName)
 {
-    return create_mutex(name_from(lpName), bInitialOwner, MUTEX_ALL_ACCESS);
+    return create_mutex(name_from(lpName, attributes), bInitialOwner, MUTEX_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCWSTR lpName)
+extern "C" HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES attributes, BOOL bInitialOwner, LPCWSTR lpName)
 {
-    return create_mutex(name_from(lpName), bInitialOwner, MUTEX_ALL_ACCESS);
+    return create_mutex(name_from(lpName, attributes), bInitialOwner, MUTEX_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES, LPCSTR lpName, DWORD dwFlags,
+extern "C" HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES attributes, LPCSTR lpName, DWORD dwFlags,
                                         DWORD dwDesiredAccess)
 {
-    return create_mutex(name_from(lpName), (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0, dwDesiredAccess);
+    return create_mutex(name_from(lpName, attributes), (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0, dwDesiredAccess);
 }
 
-extern "C" HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES, LPCWSTR lpName, DWORD dwFlags,
+extern "C" HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES attributes, LPCWSTR lpName, DWORD dwFlags,
                                         DWORD dwDesiredAccess)
 {
-    return create_mutex(name_from(lpName), (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0, dwDesiredAccess);
+    return create_mutex(name_from(lpName, attributes), (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0, dwDesiredAccess);
 }
 
 extern "C" HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
@@ -320,27 +330,27 @@ extern "C" BOOL WINAPI ReleaseMutex(HANDLE hMutex)
 
 // ---- waitable timers
 
-extern "C" HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, LPCSTR lpTimerName)
+extern "C" HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset, LPCSTR lpTimerName)
 {
-    return create_timer(name_from(lpTimerName), bManualReset, TIMER_ALL_ACCESS);
+    return create_timer(name_from(lpTimerName, attributes), bManualReset, TIMER_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, LPCWSTR lpTimerName)
+extern "C" HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset, LPCWSTR lpTimerName)
 {
-    return create_timer(name_from(lpTimerName), bManualReset, TIMER_ALL_ACCESS);
+    return create_timer(name_from(lpTimerName, attributes), bManualReset, TIMER_ALL_ACCESS);
 }
 
-extern "C" HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES, LPCSTR lpTimerName, DWORD dwFlags,
+extern "C" HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES attributes, LPCSTR lpTimerName, DWORD dwFlags,
                                                 DWORD dwDesiredAccess)
 {
-    return create_timer(name_from(lpTimerName), (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0,
+    return create_timer(name_from(lpTimerName, attributes), (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0,
                         dwDesiredAccess);
 }
 
-extern "C" HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES, LPCWSTR lpTimerName, DWORD dwFlags,
+extern "C" HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES attributes, LPCWSTR lpTimerName, DWORD dwFlags,
                                                 DWORD dwDesiredAccess)
 {
-    return create_timer(name_from(lpTimerName), (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0,
+    return create_timer(name_from(lpTimerName, attributes), (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0,
                         dwDesiredAccess);
 }
 

@@ -132,6 +132,34 @@ static void information(void)
     CHECK(SetHandleInformation(event, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
     CHECK(CloseHandle(event));
 
+    TEST("bInheritHandle of a creator's SECURITY_ATTRIBUTES marks the new handle inheritable");
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    SECURITY_ATTRIBUTES private_one = {sizeof private_one, NULL, FALSE};
+    HANDLE made[] = {
+        CreateEventA(&inheritable, TRUE, FALSE, NULL),
+        CreateEventW(&inheritable, FALSE, FALSE, NULL),
+        CreateEventExA(&inheritable, NULL, 0, EVENT_ALL_ACCESS),
+        CreateSemaphoreA(&inheritable, 0, 1, NULL),
+        CreateSemaphoreExW(&inheritable, 0, 1, NULL, 0, SEMAPHORE_ALL_ACCESS),
+        CreateMutexA(&inheritable, FALSE, NULL),
+        CreateMutexExW(&inheritable, NULL, 0, MUTEX_ALL_ACCESS),
+        CreateWaitableTimerA(&inheritable, TRUE, NULL),
+        CreateEventA(&inheritable, TRUE, FALSE, "ovl-test-inheritable-event"),
+    };
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; ++i) {
+        flags = 0xdeadbeef;
+        CHECK(made[i] != NULL && GetHandleInformation(made[i], &flags));
+        CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
+    }
+    /* Opening the named one again through a creator: the new handle's own flag. */
+    HANDLE again = CreateEventA(&private_one, TRUE, FALSE, "ovl-test-inheritable-event");
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    flags = 0xdeadbeef;
+    CHECK(again != NULL && GetHandleInformation(again, &flags));
+    CHECK_EQ(flags, 0);
+    CloseHandle(again);
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; ++i) CloseHandle(made[i]);
+
     TEST("handle information on an invalid handle");
     SetLastError(0xdeadbeef);
     CHECK(!GetHandleInformation(NULL, &flags));
