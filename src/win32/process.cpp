@@ -307,6 +307,25 @@ bool attribute_handle_list(const _PROC_THREAD_ATTRIBUTE_LIST* list, std::vector<
     return false;
 }
 
+// PROC_THREAD_ATTRIBUTE_PARENT_PROCESS: whether it names a process other than this one
+// (its handle is stored by address: lpValue points at the HANDLE).
+bool attribute_foreign_parent(const _PROC_THREAD_ATTRIBUTE_LIST* list)
+{
+    if (list == nullptr) return false;
+    for (DWORD i = 0; i < list->count; ++i) {
+        const auto& entry = list->entries[i];
+        if (entry.attribute != PROC_THREAD_ATTRIBUTE_PARENT_PROCESS) continue;
+        HANDLE parent = *static_cast<const HANDLE*>(entry.value);
+        DWORD error;
+        kernel::Object* object = kernel::handle_reference(parent, kernel::ObjectType::Process, 0, &error);
+        if (object == nullptr) return true;
+        bool foreign = object != kernel::current_process_object();
+        object->release_reference();
+        return foreign;
+    }
+    return false;
+}
+
 // ---- CreateProcess, in UTF-8
 
 struct CreateArguments {
@@ -361,7 +380,29 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     request.use_std_handles = (arguments.startup_flags & STARTF_USESTDHANDLES) != 0;
     for (int i = 0; i < 3; ++i) request.std_handles[i] = arguments.std_handles[i];
     request.inherit_handles = arguments.inherit != FALSE;
+    // Another process as the child's parent is not built (it would also be the one the
+    // child inherits from); this process as its parent is what happens anyway.
+    if (attribute_foreign_parent(arguments.attributes)) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     request.inherit_listed_only = attribute_handle_list(arguments.attributes, &request.inherit_list);
+    if (request.inherit_listed_only) {
+        // The list names handles to inherit: only with bInheritHandles, and each one a real
+        // handle marked inheritable (Microsoft Learn, UpdateProcThreadAttribute); Windows
+        // refuses the call otherwise rather than start the child with fewer handles.
+        // A NULL in it is accepted and means "inherit nothing" (the observed Windows
+        // behaviour, rprichard's win32-console-docs CreateProcess_InheritList tests).
+        if (!request.inherit_handles) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        bool nothing = false;
+        for (HANDLE handle : request.inherit_list) {
+            if (handle == nullptr) {
+                nothing = true;
+                continue;
+            }
+            DWORD flags = 0;
+            if (kernel::handle_get_flags(handle, &flags) != ERROR_SUCCESS || !(flags & HANDLE_FLAG_INHERIT))
+                return fail(ERROR_INVALID_PARAMETER, FALSE);
+        }
+        if (nothing) request.inherit_list.clear();
+    }
     request.suspended = (arguments.flags & CREATE_SUSPENDED) != 0;
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
 

@@ -781,6 +781,112 @@ static void handle_list(void)
     CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
     CHECK_EQ(wait_exit(&info), 0);
     close_child(&info);
+
+    TEST("PROC_THREAD_ATTRIBUTE_HANDLE_LIST: refused without bInheritHandles, or naming a handle not inheritable");
+    snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)listed);
+    WINE_DEVIATION("Wine starts the child anyway, with no handle inherited")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!start_child(arguments, FALSE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    HANDLE not_inheritable = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE refused[2][1] = {{not_inheritable}, {GetCurrentProcess()}};
+    for (int i = 0; i < 2; ++i) WINE_DEVIATION("Wine starts the child, skipping the handle") {
+        SIZE_T other_size = 0;
+        InitializeProcThreadAttributeList(NULL, 1, 0, &other_size);
+        LPPROC_THREAD_ATTRIBUTE_LIST bad = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(other_size);
+        CHECK(InitializeProcThreadAttributeList(bad, 1, 0, &other_size));
+        CHECK(UpdateProcThreadAttribute(bad, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, refused[i], sizeof refused[i], NULL,
+                                        NULL));
+        STARTUPINFOEXA bad_startup;
+        memset(&bad_startup, 0, sizeof bad_startup);
+        bad_startup.StartupInfo.cb = sizeof bad_startup;
+        bad_startup.lpAttributeList = bad;
+        SetLastError(0xdeadbeef);
+        BOOL started = start_child("return 0", TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &bad_startup.StartupInfo,
+                                   &info);
+        if (started) {
+            wait_exit(&info);
+            close_child(&info);
+        }
+        CHECK(!started);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        DeleteProcThreadAttributeList(bad);
+        free(bad);
+    }
+    CloseHandle(not_inheritable);
+
+    TEST("PROC_THREAD_ATTRIBUTE_HANDLE_LIST with a NULL in it: accepted, and nothing is inherited");
+    {
+        HANDLE with_null[2] = {NULL, listed};
+        SIZE_T null_size = 0;
+        InitializeProcThreadAttributeList(NULL, 1, 0, &null_size);
+        LPPROC_THREAD_ATTRIBUTE_LIST null_list = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(null_size);
+        CHECK(InitializeProcThreadAttributeList(null_list, 1, 0, &null_size));
+        CHECK(UpdateProcThreadAttribute(null_list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, with_null, sizeof with_null, NULL,
+                                        NULL));
+        STARTUPINFOEXA null_startup;
+        memset(&null_startup, 0, sizeof null_startup);
+        null_startup.StartupInfo.cb = sizeof null_startup;
+        null_startup.lpAttributeList = null_list;
+        snprintf(arguments, sizeof arguments, "handle %llx 0", (unsigned long long)(ULONG_PTR)listed);
+        WINE_DEVIATION("Wine inherits the other handles of a list that holds a NULL")
+        {
+            CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &null_startup.StartupInfo, &info));
+            CHECK_EQ(wait_exit(&info), 0);
+            close_child(&info);
+        }
+        DeleteProcThreadAttributeList(null_list);
+        free(null_list);
+    }
+
+    TEST("PROC_THREAD_ATTRIBUTE_PARENT_PROCESS: this process, or a child of it");
+    for (int which = 0; which < 2; ++which) {
+        PROCESS_INFORMATION sleeper;
+        HANDLE parent = OpenProcess(PROCESS_ALL_ACCESS, FALSE, GetCurrentProcessId());
+        if (which == 1) {
+            CloseHandle(parent);
+            CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &sleeper));
+            parent = sleeper.hProcess;
+        }
+        SIZE_T parent_size = 0;
+        InitializeProcThreadAttributeList(NULL, 1, 0, &parent_size);
+        LPPROC_THREAD_ATTRIBUTE_LIST parent_list = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(parent_size);
+        CHECK(InitializeProcThreadAttributeList(parent_list, 1, 0, &parent_size));
+        CHECK(UpdateProcThreadAttribute(parent_list, 0, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &parent, sizeof parent, NULL,
+                                        NULL));
+        STARTUPINFOEXA parent_startup;
+        memset(&parent_startup, 0, sizeof parent_startup);
+        parent_startup.StartupInfo.cb = sizeof parent_startup;
+        parent_startup.lpAttributeList = parent_list;
+        SetLastError(0xdeadbeef);
+        BOOL started =
+            start_child("return 7", FALSE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &parent_startup.StartupInfo, &info);
+        DWORD error = GetLastError();
+        if (started) {
+            CHECK_EQ(wait_exit(&info), 7);
+            close_child(&info);
+        }
+        if (which == 0) {
+            CHECK(started);
+        } else {
+            OUR_DEVIATION("another process as a child's parent is not built")
+            {
+                CHECK(started);
+            }
+            if (!tl_under_wine()) {
+                CHECK(!started);
+                CHECK_EQ(error, ERROR_CALL_NOT_IMPLEMENTED);
+            }
+            TerminateProcess(sleeper.hProcess, 0);
+            wait_exit(&sleeper);
+            CloseHandle(sleeper.hThread);
+        }
+        CloseHandle(parent);
+        DeleteProcThreadAttributeList(parent_list);
+        free(parent_list);
+    }
     CloseHandle(listed);
     CloseHandle(other);
     read_file(out_name, output, sizeof output);
