@@ -436,16 +436,14 @@ namespace {
 
 // GetTempFileName: "<path>\<up to 3 prefix characters><hex>.TMP". With `unique` 0 the
 // number is chosen and the file created (empty) so that the name is taken; otherwise the
-// name is only made.
-template <class Char>
-UINT temp_file_name(const Char* path, const Char* prefix, UINT unique, Char* out)
+// name is only made. In UTF-8; `fits` says whether a name fits the caller's MAX_PATH
+// buffer (counted in the caller's characters). Returns the number, or 0 (last error set).
+UINT temp_file_name(const std::string& path, const std::string& prefix, UINT unique,
+                    bool (*fits)(const std::string& name), std::string* out)
 {
-    if (path == nullptr || out == nullptr) return fail(ERROR_INVALID_PARAMETER, 0u);
-    std::string directory;
-    for (size_t i = 0; path[i] != 0; ++i) directory += static_cast<char>(path[i]);
+    std::string directory = path;
     if (!directory.empty() && directory.back() != '\\' && directory.back() != '/') directory += '\\';
-    std::string start = directory;
-    for (size_t i = 0; prefix != nullptr && prefix[i] != 0 && i < 3; ++i) start += static_cast<char>(prefix[i]);
+    std::string start = directory + prefix;
     unsigned counter = unique != 0 ? unique : (static_cast<unsigned>(GetTickCount()) ^ static_cast<unsigned>(GetCurrentProcessId()));
     for (unsigned attempt = 0; attempt < 65535; ++attempt) {
         unsigned number = (counter + attempt) & 0xFFFF;
@@ -453,7 +451,7 @@ UINT temp_file_name(const Char* path, const Char* prefix, UINT unique, Char* out
         char hex[8];
         snprintf(hex, sizeof(hex), "%X", number);
         std::string name = start + hex + ".TMP";
-        if (name.size() >= MAX_PATH) return fail(ERROR_BUFFER_OVERFLOW, 0u);
+        if (!fits(name)) return fail(ERROR_BUFFER_OVERFLOW, 0u);
         if (unique == 0) {
             HANDLE file = CreateFileA(name.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
             if (file == INVALID_HANDLE_VALUE) {
@@ -462,7 +460,7 @@ UINT temp_file_name(const Char* path, const Char* prefix, UINT unique, Char* out
             }
             CloseHandle(file);
         }
-        for (size_t i = 0; i <= name.size(); ++i) out[i] = static_cast<Char>(static_cast<unsigned char>(name[i]));
+        *out = name;
         set_last_error(ERROR_SUCCESS);
         return number;
     }
@@ -473,11 +471,35 @@ UINT temp_file_name(const Char* path, const Char* prefix, UINT unique, Char* out
 
 extern "C" UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique, LPSTR lpTempFileName)
 {
-    return temp_file_name(lpPathName, lpPrefixString, uUnique, lpTempFileName);
+    if (lpPathName == nullptr || lpTempFileName == nullptr) return fail(ERROR_INVALID_PARAMETER, 0u);
+    // The first three characters of the prefix (A strings are UTF-8: whole sequences).
+    std::string prefix;
+    for (size_t i = 0, characters = 0; lpPrefixString != nullptr && lpPrefixString[i] != 0; ++i) {
+        bool lead = (static_cast<unsigned char>(lpPrefixString[i]) & 0xC0) != 0x80;
+        if (lead && ++characters > 3) break;
+        prefix += lpPrefixString[i];
+    }
+    std::string name;
+    UINT number = temp_file_name(lpPathName, prefix, uUnique, [](const std::string& n) { return n.size() < MAX_PATH; },
+                                 &name);
+    if (number != 0) memcpy(lpTempFileName, name.c_str(), name.size() + 1);
+    return number;
 }
 
 extern "C" UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString, UINT uUnique,
                                         LPWSTR lpTempFileName)
 {
-    return temp_file_name(lpPathName, lpPrefixString, uUnique, lpTempFileName);
+    if (lpPathName == nullptr || lpTempFileName == nullptr) return fail(ERROR_INVALID_PARAMETER, 0u);
+    size_t prefix_length = 0;
+    while (lpPrefixString != nullptr && prefix_length < 3 && lpPrefixString[prefix_length] != 0) ++prefix_length;
+    std::string prefix = prefix_length != 0 ? win32::utf8_from_utf16(lpPrefixString, prefix_length) : std::string();
+    std::string name;
+    UINT number = temp_file_name(
+        win32::utf8_from_utf16(lpPathName), prefix, uUnique,
+        [](const std::string& n) { return win32::utf16_from_utf8(n).size() < MAX_PATH; }, &name);
+    if (number != 0) {
+        std::u16string wide = win32::utf16_from_utf8(name);
+        memcpy(lpTempFileName, wide.c_str(), (wide.size() + 1) * sizeof(WCHAR));
+    }
+    return number;
 }

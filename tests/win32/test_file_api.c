@@ -316,6 +316,49 @@ static void test_wide_and_separators(void)
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 }
 
+static void test_temp_file_names(void)
+{
+    TEST("GetTempFileNameW and GetTempFileNameA with names beyond ASCII");
+    char sub_a[MAX_PATH];
+    path_of(sub_a, "tmp");
+    WCHAR sub[MAX_PATH];
+    wide(sub, sub_a);
+    size_t length = 0;
+    while (sub[length] != 0) ++length;
+    /* "tmp-\u00e9\u4e2d" */
+    sub[length++] = '-';
+    sub[length++] = 0x00e9;
+    sub[length++] = 0x4e2d;
+    sub[length] = 0;
+    CHECK(CreateDirectoryW(sub, NULL));
+    static const WCHAR prefix[] = {0x00e9, 'a', 0x4e2d, 'z', 'z', 0};
+    WCHAR name[MAX_PATH];
+    UINT number = GetTempFileNameW(sub, prefix, 0, name);
+    CHECK(number != 0);
+    /* The directory, a separator, the prefix's first three characters, hex, ".TMP". */
+    CHECK(memcmp(name, sub, length * sizeof(WCHAR)) == 0);
+    CHECK(name[length] == '\\');
+    CHECK(name[length + 1] == 0x00e9 && name[length + 2] == 'a' && name[length + 3] == 0x4e2d);
+    CHECK(name[length + 4] != 'z');
+    CHECK(GetFileAttributesW(name) != INVALID_FILE_ATTRIBUTES);  /* made, empty */
+    CHECK(DeleteFileW(name));
+    /* With a number given, only the name is made. */
+    CHECK_EQ(GetTempFileNameW(sub, prefix, 0x1a2b, name), 0x1a2b);
+    CHECK(GetFileAttributesW(name) == INVALID_FILE_ATTRIBUTES);
+    size_t end = 0;
+    while (name[end] != 0) ++end;
+    /* The number in hexadecimal, then the extension; compared without case (NTFS's way). */
+    static const char tail[] = "1A2B.TMP";
+    int same = end >= 8;
+    for (size_t i = 0; same && i < 8; ++i) {
+        WCHAR c = name[end - 8 + i];
+        if (c >= 'a' && c <= 'z') c = (WCHAR)(c - 'a' + 'A');
+        same = c == (WCHAR)tail[i];
+    }
+    CHECK(same);
+    CHECK(RemoveDirectoryW(sub));
+}
+
 static void test_directories(void)
 {
     TEST("directories");
@@ -395,6 +438,7 @@ int main(void)
     test_pointer();
     test_information();
     test_wide_and_separators();
+    test_temp_file_names();
     test_directories();
     test_valid_data();
 
