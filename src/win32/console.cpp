@@ -10,6 +10,8 @@
 // does. ReadFile/WriteFile work on every standard handle.
 #include <atomic>
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
@@ -349,8 +351,16 @@ BOOL WINAPI AllocConsole(void)
     return TRUE;
 }
 
-BOOL WINAPI AttachConsole(DWORD)
+BOOL WINAPI AttachConsole(DWORD dwProcessId)
 {
+    if (console_attached.load()) return fail(ERROR_ACCESS_DENIED, FALSE);
+    // The process named must exist (ERROR_INVALID_PARAMETER, as Windows); the console
+    // attached again is this process's own (docs/deviations.md).
+    if (dwProcessId != ATTACH_PARENT_PROCESS) {
+        if (dwProcessId == 0 || dwProcessId > static_cast<DWORD>(INT_MAX) ||
+            (kill(static_cast<pid_t>(dwProcessId), 0) != 0 && errno == ESRCH))
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     if (console_attached.exchange(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
     kernel::ctrl_reset_handlers();
     return TRUE;

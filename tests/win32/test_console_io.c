@@ -148,6 +148,13 @@ int main(int argc, char **argv)
     CHECK(!AllocConsole());
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK(FreeConsole());
+    TEST("AttachConsole to a process that does not exist: ERROR_INVALID_PARAMETER");
+    SetLastError(0xdeadbeef);
+    CHECK(!AttachConsole(0x7ffffff0));
+    WINE_DEVIATION("Wine's AttachConsole answers ERROR_INVALID_HANDLE for a process that does not exist")
+    {
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
     CHECK(AllocConsole());
 
     TEST("SetConsoleTitleA, GetConsoleTitleA: Windows' rules for short buffers; the last error untouched");
