@@ -110,16 +110,20 @@ extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObje
         kernel::handle_reference(hObjectToWaitOn, kernel::ObjectType::Any, SYNCHRONIZE, &error);
     if (wait_object == nullptr) return fail(error, WAIT_FAILED);
     kernel::ThreadState* self = kernel::current_thread();
-    kernel::Object* signal = kernel::handle_lock(hObjectToSignal, kernel::ObjectType::Any, 0, &error);
+    ACCESS_MASK granted = 0;
+    kernel::Object* signal = kernel::handle_lock_granted(hObjectToSignal, kernel::ObjectType::Any, 0, &granted, &error);
     if (signal != nullptr) {
         error = ERROR_SUCCESS;
         kernel::WakeList wake;
+        // The right SetEvent or ReleaseSemaphore would need (ERROR_ACCESS_DENIED without).
         switch (signal->type()) {
         case kernel::ObjectType::Event:
-            static_cast<kernel::EventObject*>(signal)->set(wake);
+            if (!(granted & EVENT_MODIFY_STATE)) error = ERROR_ACCESS_DENIED;
+            else static_cast<kernel::EventObject*>(signal)->set(wake);
             break;
         case kernel::ObjectType::Semaphore:
-            error = static_cast<kernel::SemaphoreObject*>(signal)->release(1, nullptr, wake);
+            if (!(granted & SEMAPHORE_MODIFY_STATE)) error = ERROR_ACCESS_DENIED;
+            else error = static_cast<kernel::SemaphoreObject*>(signal)->release(1, nullptr, wake);
             break;
         case kernel::ObjectType::Mutex:
             error = static_cast<kernel::MutexObject*>(signal)->release(self, wake);

@@ -180,6 +180,25 @@ static void signal_object_and_wait(void)
     SetLastError(0xdeadbeef);
     CHECK_EQ(SignalObjectAndWait(semaphore, to_wait, 0, FALSE), WAIT_FAILED);
     CHECK_ERROR(ERROR_TOO_MANY_POSTS);
+
+    TEST("SignalObjectAndWait: a handle without the right to change the object is refused");
+    HANDLE wait_only = NULL, semaphore_wait_only = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), to_signal, GetCurrentProcess(), &wait_only, SYNCHRONIZE, FALSE, 0));
+    CHECK(DuplicateHandle(GetCurrentProcess(), semaphore, GetCurrentProcess(), &semaphore_wait_only, SYNCHRONIZE, FALSE,
+                          0));
+    ResetEvent(to_signal);
+    SetEvent(to_wait);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(wait_only, to_wait, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(to_signal, 0), WAIT_TIMEOUT);
+    WaitForSingleObject(semaphore, 0); /* empty it */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(semaphore_wait_only, to_wait, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+    CloseHandle(wait_only);
+    CloseHandle(semaphore_wait_only);
     CloseHandle(semaphore);
     CloseHandle(mutex);
     CloseHandle(to_signal);
