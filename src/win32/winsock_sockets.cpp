@@ -1091,6 +1091,9 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
                     DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
 {
+    // Windows (and Wine) refuse a NULL byte count for every code, overlapped or not,
+    // before looking at anything else: nothing is done.
+    if (lpcbBytesReturned == nullptr) return winsock_started() ? wsa_fail(WSAEFAULT, SOCKET_ERROR) : SOCKET_ERROR;
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
     if (dwIoControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER) {
@@ -1116,7 +1119,7 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     }
     bool asynchronous = socket->overlapped_io();
     socket->release_reference();
-    if (lpcbBytesReturned != nullptr) *lpcbBytesReturned = returned;
+    *lpcbBytesReturned = returned;
     if (lpOverlapped != nullptr && error == 0 && asynchronous) {
         // An overlapped control request: done already, and delivered like one.
         SocketRequest asked;

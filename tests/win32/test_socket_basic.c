@@ -1048,6 +1048,21 @@ static void test_ioctlsocket(void)
     CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
 
+    TEST("WSAIoctl(FIONBIO) with a NULL byte count: WSAEFAULT, and the socket stays non-blocking");
+    {
+        DWORD timeout = 3000; /* were it made blocking, the recv below would end, not hang */
+        CHECK_EQ(setsockopt(server, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+        arg = 0;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(server, FIONBIO, &arg, sizeof(arg), NULL, 0, NULL, NULL, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+        timeout = 0;
+        CHECK_EQ(setsockopt(server, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+    }
+
     TEST("MSG_WAITALL on a non-blocking socket: WSAEOPNOTSUPP");
     {
         WSABUF wb;
