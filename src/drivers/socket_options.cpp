@@ -99,6 +99,13 @@ bool known_level(int level)
            level == ws::kIpprotoIpv6 || level == ws::kIpprotoUdp;
 }
 
+// SO_LINGER and SO_DONTLINGER: a connection's close; a datagram socket has neither
+// (WSAENOPROTOOPT both ways on Windows, where Linux would take them).
+bool lingering_option(int level, int name)
+{
+    return level == ws::kSolSocket && (name == ws::kSoLinger || name == ws::kSoDontLinger);
+}
+
 // setsockopt's value (`length` > 0) as a number, read as `kind` says; 0 or WSAEFAULT.
 int read_number(const char* value, int length, Value kind, int* out)
 {
@@ -169,6 +176,7 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
 {
     if (value == nullptr || length == nullptr || *length <= 0) return WSAEFAULT;
     if (!known_level(level)) return WSAEINVAL;
+    if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
     int number = 0;
     if (level == ws::kSolSocket) {
         switch (name) {
@@ -263,6 +271,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         // A few options take no value on Windows (the update-context ones need one).
         return WSAEFAULT;
     }
+    if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
     const Mapping* found = find_mapping(level, name);
     // The options kept here: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE and SO_DONTLINGER are BOOLs.
     bool kept_bool = level == ws::kSolSocket &&

@@ -811,7 +811,7 @@ static void test_shutdown(void)
 static void test_options(void)
 {
     SOCKET s, closed;
-    int value, len;
+    int value, len, ret;
     DWORD dw;
     LINGER linger;
 
@@ -941,6 +941,36 @@ static void test_options(void)
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("SO_LINGER and SO_DONTLINGER on a UDP socket: WSAENOPROTOOPT both ways");
+    {
+        SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        CHECK(u != INVALID_SOCKET);
+        linger.l_onoff = 1;
+        linger.l_linger = 3;
+        WSASetLastError(0xdeadbeef);
+        ret = setsockopt(u, SOL_SOCKET, SO_LINGER, (char *)&linger, sizeof(linger));
+        WINE_DEVIATION("Wine 8.0 lets setsockopt set SO_LINGER on a UDP socket") {
+            CHECK_EQ(ret, SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        }
+        len = sizeof(linger);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(u, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        value = 1;
+        WSASetLastError(0xdeadbeef);
+        ret = setsockopt(u, SOL_SOCKET, SO_DONTLINGER, (char *)&value, sizeof(value));
+        WINE_DEVIATION("Wine 8.0 lets setsockopt set SO_DONTLINGER on a UDP socket") {
+            CHECK_EQ(ret, SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        }
+        len = sizeof(value);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(u, SOL_SOCKET, SO_DONTLINGER, (char *)&value, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        closesocket(u);
+    }
 
     TEST("SO_REUSEADDR: 0 by default, 1 after setting it");
     value = 0x1234;
