@@ -1106,9 +1106,19 @@ int SocketDevice::connect_datagram(const ws::Sockaddr* address, int length)
     return 0;
 }
 
+int SocketDevice::address_length() const
+{
+    sockaddr of_family{};
+    of_family.sa_family = static_cast<sa_family_t>(tr::linux_family(family_));
+    return tr::windows_length(&of_family);
+}
+
 int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* length)
 {
     if (!listening()) return WSAEINVAL;
+    // No room for the peer's address: WSAEFAULT, and the connection stays queued for the
+    // next call, as on Windows.
+    if (address != nullptr && length != nullptr && *length < address_length()) return WSAEFAULT;
     if (SocketDevice* deferred = take_deferred()) {
         // The connection WSAAccept deferred comes first. One whose address does not fit
         // the caller's buffer waits for the next call.
@@ -1140,8 +1150,11 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
             device->nonblocking_.store(nonblocking_.load(std::memory_order_acquire), std::memory_order_release);
             inherit_event_select(device);     // the listener's WSAEventSelect applies to it
             events_reenable(ws::kFdAccept);  // the next connection is reported again
-            if (address != nullptr && length != nullptr)
-                tr::to_windows(reinterpret_cast<sockaddr*>(&peer), peer_length, address, length);
+            if (address != nullptr && length != nullptr &&
+                tr::to_windows(reinterpret_cast<sockaddr*>(&peer), peer_length, address, length) != 0) {
+                defer_connection(device);  // (cannot happen: checked above) kept for the next call
+                return WSAEFAULT;
+            }
             *accepted = device;
             return 0;
         }

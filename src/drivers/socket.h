@@ -139,6 +139,7 @@ public:
 
     // ---- for the Winsock layer.
     int family() const { return family_; }  // Windows' value
+    int address_length() const;  // the size of an address of the family, in Windows' form
     bool nonblocking() const { return nonblocking_.load(std::memory_order_acquire); }  // FIONBIO
     bool is_stream_type() const { return type_ == ws::kSockStream; }
     int type() const { return type_; }

@@ -884,6 +884,11 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDIT
         return winsock_started() ? wsa_fail(WSAEFAULT, INVALID_SOCKET) : INVALID_SOCKET;
     SocketDevice* listener = socket_reference(s);
     if (listener == nullptr) return INVALID_SOCKET;
+    if (addr != nullptr && *addrlen < listener->address_length() && listener->listening()) {
+        // No room for the address: the connection stays for the next call (as accept()).
+        listener->release_reference();
+        return wsa_fail(WSAEFAULT, INVALID_SOCKET);
+    }
     SOCKADDR_STORAGE peer{}, local{};
     int peer_length = sizeof(peer), local_length = sizeof(local);
     SocketDevice* accepted = nullptr;
@@ -895,12 +900,6 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDIT
     if (error != 0) {
         listener->release_reference();
         return wsa_fail(error, INVALID_SOCKET);
-    }
-    if (addr != nullptr && *addrlen < peer_length) {
-        // No room for the address: the connection stays for the next call.
-        listener->defer_connection(accepted);
-        listener->release_reference();
-        return wsa_fail(WSAEFAULT, INVALID_SOCKET);
     }
     WSABUF caller_id{static_cast<ULONG>(peer_length), reinterpret_cast<char*>(&peer)};
     WSABUF callee_id{static_cast<ULONG>(local_length), reinterpret_cast<char*>(&local)};

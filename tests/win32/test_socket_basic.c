@@ -86,6 +86,18 @@ static u_long wait_readable(SOCKET s, u_long want)
     return avail;
 }
 
+/* A connection waits on `listener` within `ms` milliseconds. */
+static int connection_waiting(SOCKET listener, long ms)
+{
+    fd_set set;
+    struct timeval tv;
+    FD_ZERO(&set);
+    FD_SET(listener, &set);
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return select(0, &set, NULL, NULL, &tv) == 1;
+}
+
 /* A socket is writable (connect finished) within the timeout. */
 static int wait_writable(SOCKET s, int ms)
 {
@@ -515,6 +527,54 @@ static void test_connect_accept(void)
     CHECK(accept(listener, (struct sockaddr *)&ss, &len) == INVALID_SOCKET);
     CHECK_EQ(WSAGetLastError(), WSAEFAULT);
     CHECK_EQ(len, 0);
+    closesocket(client);
+    closesocket(listener);
+
+    TEST("accept with an address length one byte short of SOCKADDR_IN: WSAEFAULT, "
+         "and the connection is still there for the next accept");
+    listener = make_listener(&laddr, 5);
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(struct sockaddr_in) - 1;
+    WSASetLastError(0xdeadbeef);
+    server = accept(listener, (struct sockaddr *)&ss, &len);
+    CHECK(server == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    if (server != INVALID_SOCKET) closesocket(server);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    WINE_DEVIATION("Wine 8.0 accepts the connection before checking the address length: "
+                   "the failed call consumed it") {
+        CHECK(connection_waiting(listener, 2000));
+        len = sizeof(ss);
+        server = accept(listener, (struct sockaddr *)&ss, &len);
+        CHECK(server != INVALID_SOCKET);
+        CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
+        if (server != INVALID_SOCKET) closesocket(server);
+    }
+    closesocket(client);
+
+    TEST("WSAAccept without a condition function, address length short: WSAEFAULT, "
+         "the connection stays");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(struct sockaddr_in) - 1;
+    WSASetLastError(0xdeadbeef);
+    server = WSAAccept(listener, (struct sockaddr *)&ss, &len, NULL, 0);
+    CHECK(server == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    if (server != INVALID_SOCKET) closesocket(server);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    WINE_DEVIATION("Wine 8.0 accepts the connection before checking the address length: "
+                   "the failed call consumed it") {
+        CHECK(connection_waiting(listener, 2000));
+        len = sizeof(ss);
+        server = accept(listener, (struct sockaddr *)&ss, &len);
+        CHECK(server != INVALID_SOCKET);
+        CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
+        if (server != INVALID_SOCKET) closesocket(server);
+    }
     closesocket(client);
     closesocket(listener);
 
