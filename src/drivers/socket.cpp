@@ -1148,6 +1148,7 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
             }
             device->replace_descriptor(descriptor, true, &peer, peer_length);
             device->nonblocking_.store(nonblocking_.load(std::memory_order_acquire), std::memory_order_release);
+            device->inherit_options(this);    // as Windows' accepted sockets do
             inherit_event_select(device);     // the listener's WSAEventSelect applies to it
             events_reenable(ws::kFdAccept);  // the next connection is reported again
             if (address != nullptr && length != nullptr &&

@@ -316,9 +316,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         }
         case ws::kSoUpdateAcceptContext:
         case ws::kSoUpdateConnectContext:
-            // The accepted (connected) socket takes on its listener's properties: here the
-            // Linux socket already has them, so only the argument is checked (see the
-            // Winsock layer).
+            // Handled by the Winsock layer (update_accept_context), which knows handles.
             return 0;
         case ws::kSoConditionalAccept:
         case ws::kSoPortScalability:
@@ -367,6 +365,27 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         break;
     }
     if (result != 0) return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+    return 0;
+}
+
+void SocketDevice::inherit_options(const SocketDevice* listener)
+{
+    // Linux copies its own options (SO_KEEPALIVE, SO_LINGER, TCP_NODELAY, the buffer
+    // sizes...) into the socket accept4 makes; these are the ones Linux does not see.
+    reuse_address_ = listener->reuse_address_;
+    exclusive_address_ = listener->exclusive_address_;
+    receive_timeout_ = listener->receive_timeout_;
+    send_timeout_ = listener->send_timeout_;
+    send_buffer_ = listener->send_buffer_;
+    receive_buffer_ = listener->receive_buffer_;
+}
+
+int SocketDevice::update_accept_context(const SocketDevice* listener)
+{
+    if (!connected()) return WSAENOTCONN;
+    // Windows: the socket AcceptEx fills "does not inherit the properties of the
+    // listening socket until SO_UPDATE_ACCEPT_CONTEXT is set" (AcceptEx, Remarks).
+    if (listener != this) inherit_options(listener);
     return 0;
 }
 

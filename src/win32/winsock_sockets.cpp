@@ -1068,7 +1068,9 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int 
                 memcpy(&listener, optval, sizeof(listener));
                 SocketDevice* other = socket_reference(listener);
                 if (other == nullptr) return WSAENOTSOCK;
+                int error = socket->update_accept_context(other);
                 other->release_reference();
+                return error;
             }
             return socket->connected() ? 0 : WSAENOTCONN;
         }

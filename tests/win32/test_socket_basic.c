@@ -1115,6 +1115,39 @@ static void test_options(void)
         CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_RCVBUF, (char *)&value, &len), 0);
         CHECK_EQ(value, 0x8000);
         closesocket(a);
+
+        TEST("the accepted socket also inherits SO_SNDBUF as set (0x123), SO_RCVTIMEO, "
+             "SO_SNDTIMEO and SO_REUSEADDR");
+        value = 0x123;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_SNDBUF, (char *)&value, sizeof(value)), 0);
+        value = 2500;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, (char *)&value, sizeof(value)), 0);
+        value = 3500;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_SNDTIMEO, (char *)&value, sizeof(value)), 0);
+        value = 1;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, (char *)&value, sizeof(value)), 0);
+        closesocket(c);
+        c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        CHECK_EQ(connect(c, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        a = accept(l, NULL, NULL);
+        CHECK(a != INVALID_SOCKET);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_SNDBUF, (char *)&value, &len), 0);
+        CHECK_EQ(value, 0x123);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_RCVTIMEO, (char *)&value, &len), 0);
+        CHECK_EQ(value, 2500);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_SNDTIMEO, (char *)&value, &len), 0);
+        CHECK_EQ(value, 3500);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_REUSEADDR, (char *)&value, &len), 0);
+        CHECK_EQ(value, 1);
+        closesocket(a);
         closesocket(c);
         closesocket(l);
     }
