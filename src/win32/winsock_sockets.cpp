@@ -479,7 +479,8 @@ INT PASCAL wsa_recv_msg(SOCKET s, LPWSAMSG message, LPDWORD received, LPWSAOVERL
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
 {
     if (!winsock_started()) return SOCKET_ERROR;
-    if (message == nullptr || (message->lpBuffers == nullptr && message->dwBufferCount != 0))
+    if (message == nullptr || (message->lpBuffers == nullptr && message->dwBufferCount != 0) ||
+        (message->Control.buf == nullptr && message->Control.len != 0))
         return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;

@@ -914,7 +914,8 @@ static int recv_one_with_control(SOCKET tx, SOCKET rx, const struct sockaddr *to
 
 /* IP_RECVTTL, IP_RECVTOS, IPV6_HOPLIMIT and IPV6_RECVTCLASS: each datagram then brings an
    IP_TTL, IP_TOS, IPV6_HOPLIMIT or IPV6_TCLASS control message holding an INT (Wine's
-   ws2_32 tests test_ipv4_cmsg and test_ipv6_cmsg, which pass on Windows). */
+   ws2_32 tests test_ipv4_cmsg and test_ipv6_cmsg, which pass on Windows). A control
+   length with no buffer is refused before anything is received. */
 static void test_wsarecvmsg_cmsgs(void)
 {
     SOCKET rx = sx_udp(), tx = sx_udp();
@@ -929,6 +930,26 @@ static void test_wsarecvmsg_cmsgs(void)
     data.len = sizeof(buffer);
     CHECK_EQ(sx_bind_loopback(rx), 0);
     rx_addr = sx_name(rx);
+
+    TEST("WSARecvMsg: Control.len 16 with a NULL Control.buf: WSAEFAULT, the datagram stays");
+    CHECK_EQ(sendto(tx, "keep", 4, 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 4);
+    CHECK(sx_readable(rx, 5000));
+    memset(&msg, 0, sizeof(msg));
+    msg.lpBuffers = &data;
+    msg.dwBufferCount = 1;
+    msg.Control.buf = NULL;
+    msg.Control.len = 16;
+    WSASetLastError(0xdeadbeef);
+    ret = pWSARecvMsg(rx, &msg, &got, NULL, NULL);
+    WINE_DEVIATION("Wine 8.0 receives into a WSAMSG whose control length has no buffer") {
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        CHECK(sx_readable(rx, 0));
+        msg.Control.len = 0;
+        got = 0;
+        CHECK_EQ(pWSARecvMsg(rx, &msg, &got, NULL, NULL), 0);
+        CHECK_EQ(got, 4);
+    }
 
     TEST("IP_RECVTTL, IP_RECVTOS and IP_PKTINFO on: getsockopt says 1; one datagram brings "
          "IP_TTL (INT, 1-255), IP_TOS (INT 0) and IP_PKTINFO");
