@@ -83,14 +83,23 @@ struct SocketState {
     int64_t file_offset;        //  where it is (-1: the file pointer),
     uint64_t file_remaining;    //  and what is left of it
     int control_error;          // Control: WSA error, or 0
-    alignas(cmsghdr) unsigned char control[64];  // WSARecvMsg: Linux control data before translation
 };
+
+// WSARecvMsg: room for Linux's control data before translation, after the request's
+// iovecs (the request's own room is too small): every message the options Windows has
+// can ask for at once, IP_PKTINFO (32 bytes with its header), IPV6_PKTINFO (40), and 24
+// each for the TTL, TOS, hop limit and traffic class (a dual-stack socket may get both
+// families'), rounded up to whole iovecs.
+constexpr size_t kControlRoom = 256;
+constexpr uint32_t kControlVectors = (kControlRoom + sizeof(iovec) - 1) / sizeof(iovec);
+static_assert(alignof(iovec) >= alignof(cmsghdr), "control data after the iovecs must be aligned");
 
 
 // `buffers` as iovecs in the request (copied: the WSABUF array may be reused at once).
-uint32_t copy_buffers(io::Request* request, const ws::WsaBuf* buffers, DWORD count, iovec** vectors)
+uint32_t copy_buffers(io::Request* request, const ws::WsaBuf* buffers, DWORD count, iovec** vectors,
+                      uint32_t extra = 0)
 {
-    iovec* out = request->reserve_vectors(count == 0 ? 1 : count);
+    iovec* out = request->reserve_vectors((count == 0 ? 1 : count) + extra);
     uint32_t total = 0;
     for (DWORD i = 0; i < count; ++i) {
         out[i].iov_base = buffers[i].buf;
@@ -1106,9 +1115,19 @@ int SocketDevice::connect_datagram(const ws::Sockaddr* address, int length)
     return 0;
 }
 
+int SocketDevice::address_length() const
+{
+    sockaddr of_family{};
+    of_family.sa_family = static_cast<sa_family_t>(tr::linux_family(family_));
+    return tr::windows_length(&of_family);
+}
+
 int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* length)
 {
     if (!listening()) return WSAEINVAL;
+    // No room for the peer's address: WSAEFAULT, and the connection stays queued for the
+    // next call, as on Windows.
+    if (address != nullptr && length != nullptr && *length < address_length()) return WSAEFAULT;
     if (SocketDevice* deferred = take_deferred()) {
         // The connection WSAAccept deferred comes first. One whose address does not fit
         // the caller's buffer waits for the next call.
@@ -1138,10 +1157,14 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
             }
             device->replace_descriptor(descriptor, true, &peer, peer_length);
             device->nonblocking_.store(nonblocking_.load(std::memory_order_acquire), std::memory_order_release);
+            device->inherit_options(this);    // as Windows' accepted sockets do
             inherit_event_select(device);     // the listener's WSAEventSelect applies to it
             events_reenable(ws::kFdAccept);  // the next connection is reported again
-            if (address != nullptr && length != nullptr)
-                tr::to_windows(reinterpret_cast<sockaddr*>(&peer), peer_length, address, length);
+            if (address != nullptr && length != nullptr &&
+                tr::to_windows(reinterpret_cast<sockaddr*>(&peer), peer_length, address, length) != 0) {
+                defer_connection(device);  // (cannot happen: checked above) kept for the next call
+                return WSAEFAULT;
+            }
             *accepted = device;
             return 0;
         }
@@ -1497,7 +1520,9 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     switch (asked->operation) {
     case SocketOperation::Receive: {
         iovec* vectors = nullptr;
-        request->requested = copy_buffers(request, asked->buffers, asked->buffer_count, &vectors);
+        bool control = asked->message != nullptr && asked->message->Control.len != 0;
+        request->requested =
+            copy_buffers(request, asked->buffers, asked->buffer_count, &vectors, control ? kControlVectors : 0);
         request->write = false;
         op->flags = tr::linux_message_flags(asked->flags);
         plan->lane = io::Lane::In;
@@ -1534,9 +1559,9 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
             state->from = asked->address;
             state->from_length = asked->address_length;
         }
-        if (asked->message != nullptr && asked->message->Control.len != 0) {
-            state->message.msg_control = state->control;
-            state->message.msg_controllen = sizeof(state->control);
+        if (control) {
+            state->message.msg_control = vectors + (asked->buffer_count == 0 ? 1 : asked->buffer_count);
+            state->message.msg_controllen = kControlRoom;
         }
         op->message = &state->message;
         return ERROR_SUCCESS;
@@ -1765,15 +1790,38 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                         wsa->namelen = length;
                 }
                 wsa->dwFlags = windows_flags | ((message->msg_flags & MSG_TRUNC) ? ws::kMsgTrunc : 0);
-                // Control data: the packet information Windows programs ask for, in
-                // Windows' layout; anything else is not passed on.
+                // Control data: what the options Windows has ask for (packet information,
+                // TTL, TOS, hop limit, traffic class), in Windows' layout, each value an
+                // INT (Wine's sock.c test_ipv4_cmsg, test_ipv6_cmsg); nothing else is
+                // passed on.
                 ULONG written = 0;
                 for (cmsghdr* c = message->msg_controllen != 0 ? CMSG_FIRSTHDR(message) : nullptr; c != nullptr;
                      c = CMSG_NXTHDR(message, c)) {
                     unsigned char data[sizeof(ws::In6PktInfo)];
                     size_t data_length = 0;
                     int level = 0, type = 0;
-                    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                    size_t payload = c->cmsg_len > CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
+                    auto as_int = [&](int windows_level, int windows_type) {
+                        // Linux gives an int, or one byte for IP_TOS.
+                        int value = 0;
+                        if (payload >= sizeof(int))
+                            memcpy(&value, CMSG_DATA(c), sizeof(int));
+                        else if (payload >= 1)
+                            value = *CMSG_DATA(c);
+                        memcpy(data, &value, sizeof(value));
+                        data_length = sizeof(value);
+                        level = windows_level;
+                        type = windows_type;
+                    };
+                    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+                        as_int(ws::kIpprotoIp, ws::kIpTtl);
+                    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+                        as_int(ws::kIpprotoIp, ws::kIpTos);
+                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+                        as_int(ws::kIpprotoIpv6, ws::kIpv6HopLimit);
+                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS) {
+                        as_int(ws::kIpprotoIpv6, ws::kIpv6Tclass);
+                    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
                         const auto* info = reinterpret_cast<const in_pktinfo*>(CMSG_DATA(c));
                         ws::InPktInfo out{};
                         out.ipi_addr.value = info->ipi_addr.s_addr;

@@ -133,12 +133,17 @@ public:
     int peer_address(ws::Sockaddr* address, int* length);
     int get_option(int level, int name, char* value, int* length);
     int set_option(int level, int name, const char* value, int length);
+    // SO_UPDATE_ACCEPT_CONTEXT: this socket, which AcceptEx connected, takes on the
+    // options `listener` keeps in the driver (as accept() gives them to its sockets);
+    // WSAENOTCONN if it is not connected.
+    int update_accept_context(const SocketDevice* listener);
     // ioctlsocket / WSAIoctl codes that are not requests: FIONBIO, FIONREAD, SIOCATMARK,
     // SIO_KEEPALIVE_VALS, SIO_UDP_CONNRESET... *returned: bytes written to `out`.
     int control(DWORD code, const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* returned);
 
     // ---- for the Winsock layer.
     int family() const { return family_; }  // Windows' value
+    int address_length() const;  // the size of an address of the family, in Windows' form
     bool nonblocking() const { return nonblocking_.load(std::memory_order_acquire); }  // FIONBIO
     bool is_stream_type() const { return type_ == ws::kSockStream; }
     int type() const { return type_; }
@@ -280,6 +285,9 @@ private:
     // Whether a receive should fail with WSAECONNRESET for a reset kept by owe_reset()
     // (takes it).
     bool take_owed_reset();
+    // The options the driver keeps itself (not in the Linux socket), copied from the
+    // listener to a socket it accepted: Windows' accepted sockets inherit them.
+    void inherit_options(const SocketDevice* listener);
     // TransmitFile/TransmitPackets' steps: the pieces one after the other.
     io::Next transmit_step(io::Request* request, io::Outcome* outcome);
 

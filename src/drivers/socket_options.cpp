@@ -99,6 +99,13 @@ bool known_level(int level)
            level == ws::kIpprotoIpv6 || level == ws::kIpprotoUdp;
 }
 
+// SO_LINGER and SO_DONTLINGER: a connection's close; a datagram socket has neither
+// (WSAENOPROTOOPT both ways on Windows, where Linux would take them).
+bool lingering_option(int level, int name)
+{
+    return level == ws::kSolSocket && (name == ws::kSoLinger || name == ws::kSoDontLinger);
+}
+
 // setsockopt's value (`length` > 0) as a number, read as `kind` says; 0 or WSAEFAULT.
 int read_number(const char* value, int length, Value kind, int* out)
 {
@@ -169,6 +176,7 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
 {
     if (value == nullptr || length == nullptr || *length <= 0) return WSAEFAULT;
     if (!known_level(level)) return WSAEINVAL;
+    if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
     int number = 0;
     if (level == ws::kSolSocket) {
         switch (name) {
@@ -263,6 +271,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         // A few options take no value on Windows (the update-context ones need one).
         return WSAEFAULT;
     }
+    if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
     const Mapping* found = find_mapping(level, name);
     // The options kept here: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE and SO_DONTLINGER are BOOLs.
     bool kept_bool = level == ws::kSolSocket &&
@@ -307,9 +316,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         }
         case ws::kSoUpdateAcceptContext:
         case ws::kSoUpdateConnectContext:
-            // The accepted (connected) socket takes on its listener's properties: here the
-            // Linux socket already has them, so only the argument is checked (see the
-            // Winsock layer).
+            // Handled by the Winsock layer (update_accept_context), which knows handles.
             return 0;
         case ws::kSoConditionalAccept:
         case ws::kSoPortScalability:
@@ -358,6 +365,27 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         break;
     }
     if (result != 0) return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+    return 0;
+}
+
+void SocketDevice::inherit_options(const SocketDevice* listener)
+{
+    // Linux copies its own options (SO_KEEPALIVE, SO_LINGER, TCP_NODELAY, the buffer
+    // sizes...) into the socket accept4 makes; these are the ones Linux does not see.
+    reuse_address_ = listener->reuse_address_;
+    exclusive_address_ = listener->exclusive_address_;
+    receive_timeout_ = listener->receive_timeout_;
+    send_timeout_ = listener->send_timeout_;
+    send_buffer_ = listener->send_buffer_;
+    receive_buffer_ = listener->receive_buffer_;
+}
+
+int SocketDevice::update_accept_context(const SocketDevice* listener)
+{
+    if (!connected()) return WSAENOTCONN;
+    // Windows: the socket AcceptEx fills "does not inherit the properties of the
+    // listening socket until SO_UPDATE_ACCEPT_CONTEXT is set" (AcceptEx, Remarks).
+    if (listener != this) inherit_options(listener);
     return 0;
 }
 

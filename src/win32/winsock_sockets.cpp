@@ -479,7 +479,8 @@ INT PASCAL wsa_recv_msg(SOCKET s, LPWSAMSG message, LPDWORD received, LPWSAOVERL
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
 {
     if (!winsock_started()) return SOCKET_ERROR;
-    if (message == nullptr || (message->lpBuffers == nullptr && message->dwBufferCount != 0))
+    if (message == nullptr || (message->lpBuffers == nullptr && message->dwBufferCount != 0) ||
+        (message->Control.buf == nullptr && message->Control.len != 0))
         return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
@@ -884,6 +885,11 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDIT
         return winsock_started() ? wsa_fail(WSAEFAULT, INVALID_SOCKET) : INVALID_SOCKET;
     SocketDevice* listener = socket_reference(s);
     if (listener == nullptr) return INVALID_SOCKET;
+    if (addr != nullptr && *addrlen < listener->address_length() && listener->listening()) {
+        // No room for the address: the connection stays for the next call (as accept()).
+        listener->release_reference();
+        return wsa_fail(WSAEFAULT, INVALID_SOCKET);
+    }
     SOCKADDR_STORAGE peer{}, local{};
     int peer_length = sizeof(peer), local_length = sizeof(local);
     SocketDevice* accepted = nullptr;
@@ -895,12 +901,6 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDIT
     if (error != 0) {
         listener->release_reference();
         return wsa_fail(error, INVALID_SOCKET);
-    }
-    if (addr != nullptr && *addrlen < peer_length) {
-        // No room for the address: the connection stays for the next call.
-        listener->defer_connection(accepted);
-        listener->release_reference();
-        return wsa_fail(WSAEFAULT, INVALID_SOCKET);
     }
     WSABUF caller_id{static_cast<ULONG>(peer_length), reinterpret_cast<char*>(&peer)};
     WSABUF callee_id{static_cast<ULONG>(local_length), reinterpret_cast<char*>(&local)};
@@ -1069,7 +1069,9 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int 
                 memcpy(&listener, optval, sizeof(listener));
                 SocketDevice* other = socket_reference(listener);
                 if (other == nullptr) return WSAENOTSOCK;
+                int error = socket->update_accept_context(other);
                 other->release_reference();
+                return error;
             }
             return socket->connected() ? 0 : WSAENOTCONN;
         }
@@ -1091,6 +1093,9 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
                     DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
 {
+    // Windows (and Wine) refuse a NULL byte count for every code, overlapped or not,
+    // before looking at anything else: nothing is done.
+    if (lpcbBytesReturned == nullptr) return winsock_started() ? wsa_fail(WSAEFAULT, SOCKET_ERROR) : SOCKET_ERROR;
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
     if (dwIoControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER) {
@@ -1116,7 +1121,7 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     }
     bool asynchronous = socket->overlapped_io();
     socket->release_reference();
-    if (lpcbBytesReturned != nullptr) *lpcbBytesReturned = returned;
+    *lpcbBytesReturned = returned;
     if (lpOverlapped != nullptr && error == 0 && asynchronous) {
         // An overlapped control request: done already, and delivered like one.
         SocketRequest asked;

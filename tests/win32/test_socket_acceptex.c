@@ -389,6 +389,51 @@ static void test_acceptex_fresh_sockets_after(void)
     closesocket(listener);
 }
 
+/* The options the listener has reach the socket AcceptEx filled once
+   SO_UPDATE_ACCEPT_CONTEXT names the listener (what the socket answers before that is
+   left unchecked: Windows documents it as "the default state" only loosely). */
+static void test_acceptex_update_context_inherits(void)
+{
+    struct sockaddr_in laddr;
+    SOCKET listener = sx_listener(&laddr, 5), acceptor, client;
+    DWORD timeout, got;
+    int size, length;
+
+    TEST("SO_UPDATE_ACCEPT_CONTEXT: the accept socket takes the listener's SO_SNDBUF, "
+         "SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR");
+    size = 0x123;
+    CHECK_EQ(setsockopt(listener, SOL_SOCKET, SO_SNDBUF, (char *)&size, sizeof(size)), 0);
+    timeout = 1234;
+    CHECK_EQ(setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+    timeout = 4321;
+    CHECK_EQ(setsockopt(listener, SOL_SOCKET, SO_SNDTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+    size = 1;
+    CHECK_EQ(setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, (char *)&size, sizeof(size)), 0);
+    acceptor = sx_tcp();
+    client = accept_one(listener, &laddr, acceptor);
+    CHECK_EQ(setsockopt(acceptor, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (char *)&listener,
+                        sizeof(listener)), 0);
+    size = 0;
+    length = sizeof(size);
+    CHECK_EQ(getsockopt(acceptor, SOL_SOCKET, SO_SNDBUF, (char *)&size, &length), 0);
+    got = 0;
+    length = sizeof(got);
+    CHECK_EQ(getsockopt(acceptor, SOL_SOCKET, SO_RCVTIMEO, (char *)&got, &length), 0);
+    WINE_DEVIATION("Wine 8.0's SO_UPDATE_ACCEPT_CONTEXT gives the accept socket none of the "
+                   "listener's options") {
+        CHECK_EQ(size, 0x123);
+        CHECK_EQ(got, 1234);
+        got = 0;
+        length = sizeof(got);
+        CHECK_EQ(getsockopt(acceptor, SOL_SOCKET, SO_SNDTIMEO, (char *)&got, &length), 0);
+        CHECK_EQ(got, 4321);
+        CHECK_EQ(option_value(acceptor, SOL_SOCKET, SO_REUSEADDR), 1);
+    }
+    closesocket(client);
+    closesocket(acceptor);
+    closesocket(listener);
+}
+
 static void test_acceptex_with_receive(void)
 {
     struct sockaddr_in laddr, client_name, *local, *remote;
@@ -1382,6 +1427,7 @@ int main(void)
     test_acceptex_no_receive();
     test_acceptex_wildcard_listener();
     test_acceptex_fresh_sockets_after();
+    test_acceptex_update_context_inherits();
     test_acceptex_with_receive();
     test_acceptex_errors();
     test_acceptex_many_through_port();

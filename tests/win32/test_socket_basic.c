@@ -86,6 +86,18 @@ static u_long wait_readable(SOCKET s, u_long want)
     return avail;
 }
 
+/* A connection waits on `listener` within `ms` milliseconds. */
+static int connection_waiting(SOCKET listener, long ms)
+{
+    fd_set set;
+    struct timeval tv;
+    FD_ZERO(&set);
+    FD_SET(listener, &set);
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return select(0, &set, NULL, NULL, &tv) == 1;
+}
+
 /* A socket is writable (connect finished) within the timeout. */
 static int wait_writable(SOCKET s, int ms)
 {
@@ -518,6 +530,54 @@ static void test_connect_accept(void)
     closesocket(client);
     closesocket(listener);
 
+    TEST("accept with an address length one byte short of SOCKADDR_IN: WSAEFAULT, "
+         "and the connection is still there for the next accept");
+    listener = make_listener(&laddr, 5);
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(struct sockaddr_in) - 1;
+    WSASetLastError(0xdeadbeef);
+    server = accept(listener, (struct sockaddr *)&ss, &len);
+    CHECK(server == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    if (server != INVALID_SOCKET) closesocket(server);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    WINE_DEVIATION("Wine 8.0 accepts the connection before checking the address length: "
+                   "the failed call consumed it") {
+        CHECK(connection_waiting(listener, 2000));
+        len = sizeof(ss);
+        server = accept(listener, (struct sockaddr *)&ss, &len);
+        CHECK(server != INVALID_SOCKET);
+        CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
+        if (server != INVALID_SOCKET) closesocket(server);
+    }
+    closesocket(client);
+
+    TEST("WSAAccept without a condition function, address length short: WSAEFAULT, "
+         "the connection stays");
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+    len = sizeof(struct sockaddr_in) - 1;
+    WSASetLastError(0xdeadbeef);
+    server = WSAAccept(listener, (struct sockaddr *)&ss, &len, NULL, 0);
+    CHECK(server == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    if (server != INVALID_SOCKET) closesocket(server);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    WINE_DEVIATION("Wine 8.0 accepts the connection before checking the address length: "
+                   "the failed call consumed it") {
+        CHECK(connection_waiting(listener, 2000));
+        len = sizeof(ss);
+        server = accept(listener, (struct sockaddr *)&ss, &len);
+        CHECK(server != INVALID_SOCKET);
+        CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
+        if (server != INVALID_SOCKET) closesocket(server);
+    }
+    closesocket(client);
+    closesocket(listener);
+
     TEST("connect with a name length one byte short: WSAEFAULT");
     client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     WSASetLastError(0xdeadbeef);
@@ -811,7 +871,7 @@ static void test_shutdown(void)
 static void test_options(void)
 {
     SOCKET s, closed;
-    int value, len;
+    int value, len, ret;
     DWORD dw;
     LINGER linger;
 
@@ -942,6 +1002,36 @@ static void test_options(void)
     CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEFAULT);
 
+    TEST("SO_LINGER and SO_DONTLINGER on a UDP socket: WSAENOPROTOOPT both ways");
+    {
+        SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        CHECK(u != INVALID_SOCKET);
+        linger.l_onoff = 1;
+        linger.l_linger = 3;
+        WSASetLastError(0xdeadbeef);
+        ret = setsockopt(u, SOL_SOCKET, SO_LINGER, (char *)&linger, sizeof(linger));
+        WINE_DEVIATION("Wine 8.0 lets setsockopt set SO_LINGER on a UDP socket") {
+            CHECK_EQ(ret, SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        }
+        len = sizeof(linger);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(u, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        value = 1;
+        WSASetLastError(0xdeadbeef);
+        ret = setsockopt(u, SOL_SOCKET, SO_DONTLINGER, (char *)&value, sizeof(value));
+        WINE_DEVIATION("Wine 8.0 lets setsockopt set SO_DONTLINGER on a UDP socket") {
+            CHECK_EQ(ret, SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        }
+        len = sizeof(value);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(u, SOL_SOCKET, SO_DONTLINGER, (char *)&value, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+        closesocket(u);
+    }
+
     TEST("SO_REUSEADDR: 0 by default, 1 after setting it");
     value = 0x1234;
     len = sizeof(value);
@@ -1025,6 +1115,39 @@ static void test_options(void)
         CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_RCVBUF, (char *)&value, &len), 0);
         CHECK_EQ(value, 0x8000);
         closesocket(a);
+
+        TEST("the accepted socket also inherits SO_SNDBUF as set (0x123), SO_RCVTIMEO, "
+             "SO_SNDTIMEO and SO_REUSEADDR");
+        value = 0x123;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_SNDBUF, (char *)&value, sizeof(value)), 0);
+        value = 2500;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, (char *)&value, sizeof(value)), 0);
+        value = 3500;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_SNDTIMEO, (char *)&value, sizeof(value)), 0);
+        value = 1;
+        CHECK_EQ(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, (char *)&value, sizeof(value)), 0);
+        closesocket(c);
+        c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        CHECK_EQ(connect(c, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        a = accept(l, NULL, NULL);
+        CHECK(a != INVALID_SOCKET);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_SNDBUF, (char *)&value, &len), 0);
+        CHECK_EQ(value, 0x123);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_RCVTIMEO, (char *)&value, &len), 0);
+        CHECK_EQ(value, 2500);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_SNDTIMEO, (char *)&value, &len), 0);
+        CHECK_EQ(value, 3500);
+        value = 0;
+        len = sizeof(value);
+        CHECK_EQ(getsockopt(a, SOL_SOCKET, SO_REUSEADDR, (char *)&value, &len), 0);
+        CHECK_EQ(value, 1);
+        closesocket(a);
         closesocket(c);
         closesocket(l);
     }
@@ -1047,6 +1170,21 @@ static void test_ioctlsocket(void)
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    TEST("WSAIoctl(FIONBIO) with a NULL byte count: WSAEFAULT, and the socket stays non-blocking");
+    {
+        DWORD timeout = 3000; /* were it made blocking, the recv below would end, not hang */
+        CHECK_EQ(setsockopt(server, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+        arg = 0;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(server, FIONBIO, &arg, sizeof(arg), NULL, 0, NULL, NULL, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+        timeout = 0;
+        CHECK_EQ(setsockopt(server, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+    }
 
     TEST("MSG_WAITALL on a non-blocking socket: WSAEOPNOTSUPP");
     {

@@ -4,7 +4,8 @@
  * TF_DISCONNECT, TF_DISCONNECT|TF_REUSE_SOCKET then AcceptEx, errors; event and port
  * completion; files opened with and without FILE_FLAG_OVERLAPPED), TransmitPackets (memory
  * and file elements), WSASendMsg / WSARecvMsg on UDP (WSAMSG fields, dwFlags out, the
- * source address, IP_PKTINFO control data) and WSASendMsg on TCP.
+ * source address, IP_PKTINFO, IP_TTL, IP_TOS, IPV6_HOPLIMIT and IPV6_TCLASS control data)
+ * and WSASendMsg on TCP.
  * Every function comes from WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER).
  * The receiving side checks every byte. Facts and sources:
  * docs/research/windows-sockets-extensions.md. */
@@ -868,6 +869,171 @@ static void test_wsarecvmsg(void)
     sx_ov_free(&ov);
 }
 
+/* The control messages one datagram brought: each asked-for (level, type) found once,
+   its INT value kept. Returns how many of the `n` were found with a 4-byte value. */
+struct wanted_cmsg {
+    int level, type;
+    int found;
+    INT value;
+};
+
+static int find_cmsgs(WSAMSG *msg, struct wanted_cmsg *want, int n)
+{
+    WSACMSGHDR *c;
+    int i, good = 0;
+    for (i = 0; i < n; ++i) want[i].found = 0;
+    for (c = WSA_CMSG_FIRSTHDR(msg); c != NULL; c = WSA_CMSG_NXTHDR(msg, c)) {
+        for (i = 0; i < n; ++i) {
+            if (c->cmsg_level != want[i].level || c->cmsg_type != want[i].type) continue;
+            ++want[i].found;
+            if (c->cmsg_len == sizeof(WSACMSGHDR) + sizeof(INT)) {
+                memcpy(&want[i].value, WSA_CMSG_DATA(c), sizeof(INT));
+                ++good;
+            }
+        }
+    }
+    return good;
+}
+
+/* One datagram from `tx` to `rx` (at `to`, `to_length` bytes) received with WSARecvMsg
+   into a generous control buffer; the call's result. */
+static int recv_one_with_control(SOCKET tx, SOCKET rx, const struct sockaddr *to, int to_length, WSAMSG *msg,
+                                 WSABUF *data, char *control, ULONG control_length, DWORD *got)
+{
+    CHECK_EQ(sendto(tx, "ttl", 3, 0, to, to_length), 3);
+    CHECK(sx_readable(rx, 5000));
+    memset(msg, 0, sizeof(*msg));
+    memset(control, 0, control_length);
+    msg->lpBuffers = data;
+    msg->dwBufferCount = 1;
+    msg->Control.buf = control;
+    msg->Control.len = control_length;
+    *got = 0xdeadbeef;
+    return pWSARecvMsg(rx, msg, got, NULL, NULL);
+}
+
+/* IP_RECVTTL, IP_RECVTOS, IPV6_HOPLIMIT and IPV6_RECVTCLASS: each datagram then brings an
+   IP_TTL, IP_TOS, IPV6_HOPLIMIT or IPV6_TCLASS control message holding an INT (Wine's
+   ws2_32 tests test_ipv4_cmsg and test_ipv6_cmsg, which pass on Windows). A control
+   length with no buffer is refused before anything is received. */
+static void test_wsarecvmsg_cmsgs(void)
+{
+    SOCKET rx = sx_udp(), tx = sx_udp();
+    struct sockaddr_in rx_addr;
+    char buffer[16], control[256];
+    WSABUF data;
+    WSAMSG msg;
+    DWORD got, on = 1, state;
+    int ret, length;
+
+    data.buf = buffer;
+    data.len = sizeof(buffer);
+    CHECK_EQ(sx_bind_loopback(rx), 0);
+    rx_addr = sx_name(rx);
+
+    TEST("WSARecvMsg: Control.len 16 with a NULL Control.buf: WSAEFAULT, the datagram stays");
+    CHECK_EQ(sendto(tx, "keep", 4, 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 4);
+    CHECK(sx_readable(rx, 5000));
+    memset(&msg, 0, sizeof(msg));
+    msg.lpBuffers = &data;
+    msg.dwBufferCount = 1;
+    msg.Control.buf = NULL;
+    msg.Control.len = 16;
+    WSASetLastError(0xdeadbeef);
+    ret = pWSARecvMsg(rx, &msg, &got, NULL, NULL);
+    WINE_DEVIATION("Wine 8.0 receives into a WSAMSG whose control length has no buffer") {
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        CHECK(sx_readable(rx, 0));
+        msg.Control.len = 0;
+        got = 0;
+        CHECK_EQ(pWSARecvMsg(rx, &msg, &got, NULL, NULL), 0);
+        CHECK_EQ(got, 4);
+    }
+
+    TEST("IP_RECVTTL, IP_RECVTOS and IP_PKTINFO on: getsockopt says 1; one datagram brings "
+         "IP_TTL (INT, 1-255), IP_TOS (INT 0) and IP_PKTINFO");
+    {
+        struct wanted_cmsg want[3] = {
+            {IPPROTO_IP, IP_TTL, 0, 0}, {IPPROTO_IP, IP_TOS, 0, -1}, {IPPROTO_IP, IP_PKTINFO, 0, 0}};
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_RECVTTL, (char *)&on, sizeof(on)), 0);
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_RECVTOS, (char *)&on, sizeof(on)), 0);
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_PKTINFO, (char *)&on, sizeof(on)), 0);
+        state = 0;
+        length = sizeof(state);
+        CHECK_EQ(getsockopt(rx, IPPROTO_IP, IP_RECVTTL, (char *)&state, &length), 0);
+        CHECK_EQ(state, 1);
+        state = 0;
+        length = sizeof(state);
+        CHECK_EQ(getsockopt(rx, IPPROTO_IP, IP_RECVTOS, (char *)&state, &length), 0);
+        CHECK_EQ(state, 1);
+        ret = recv_one_with_control(tx, rx, (struct sockaddr *)&rx_addr, sizeof(rx_addr), &msg, &data, control,
+                                    sizeof(control), &got);
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(got, 3);
+        CHECK_EQ(msg.dwFlags, 0);
+        find_cmsgs(&msg, want, 3);
+        CHECK_EQ(want[0].found, 1);
+        CHECK(want[0].value >= 1 && want[0].value <= 255);
+        CHECK_EQ(want[1].found, 1);
+        CHECK_EQ(want[1].value, 0);
+        CHECK_EQ(want[2].found, 1);
+    }
+
+    TEST("IP_RECVTTL alone, off again: no control data");
+    {
+        DWORD off = 0;
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_RECVTOS, (char *)&off, sizeof(off)), 0);
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_PKTINFO, (char *)&off, sizeof(off)), 0);
+        ret = recv_one_with_control(tx, rx, (struct sockaddr *)&rx_addr, sizeof(rx_addr), &msg, &data, control,
+                                    sizeof(control), &got);
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(msg.Control.len, sizeof(WSACMSGHDR) + sizeof(SIZE_T));
+        CHECK_EQ(((WSACMSGHDR *)control)->cmsg_type, IP_TTL);
+        CHECK_EQ(((WSACMSGHDR *)control)->cmsg_len, sizeof(WSACMSGHDR) + sizeof(INT));
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_RECVTTL, (char *)&off, sizeof(off)), 0);
+        ret = recv_one_with_control(tx, rx, (struct sockaddr *)&rx_addr, sizeof(rx_addr), &msg, &data, control,
+                                    sizeof(control), &got);
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(msg.Control.len, 0);
+    }
+    closesocket(rx);
+    closesocket(tx);
+
+    TEST("IPV6_HOPLIMIT and IPV6_RECVTCLASS on ::1: IPV6_HOPLIMIT (INT, 1-255) and "
+         "IPV6_TCLASS (INT 0)");
+    {
+        struct wanted_cmsg want[2] = {{IPPROTO_IPV6, IPV6_HOPLIMIT, 0, 0}, {IPPROTO_IPV6, IPV6_TCLASS, 0, -1}};
+        struct sockaddr_in6 a6;
+        SOCKET rx6 = WSASocketW(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, WSA_FLAG_OVERLAPPED);
+        SOCKET tx6 = WSASocketW(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, WSA_FLAG_OVERLAPPED);
+        CHECK(rx6 != INVALID_SOCKET && tx6 != INVALID_SOCKET);
+        memset(&a6, 0, sizeof(a6));
+        a6.sin6_family = AF_INET6;
+        a6.sin6_addr.s6_addr[15] = 1;
+        CHECK_EQ(bind(rx6, (struct sockaddr *)&a6, sizeof(a6)), 0);
+        length = sizeof(a6);
+        CHECK_EQ(getsockname(rx6, (struct sockaddr *)&a6, &length), 0);
+        CHECK_EQ(setsockopt(rx6, IPPROTO_IPV6, IPV6_HOPLIMIT, (char *)&on, sizeof(on)), 0);
+        CHECK_EQ(setsockopt(rx6, IPPROTO_IPV6, IPV6_RECVTCLASS, (char *)&on, sizeof(on)), 0);
+        state = 0;
+        length = sizeof(state);
+        CHECK_EQ(getsockopt(rx6, IPPROTO_IPV6, IPV6_RECVTCLASS, (char *)&state, &length), 0);
+        CHECK_EQ(state, 1);
+        ret = recv_one_with_control(tx6, rx6, (struct sockaddr *)&a6, sizeof(a6), &msg, &data, control,
+                                    sizeof(control), &got);
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(got, 3);
+        find_cmsgs(&msg, want, 2);
+        CHECK_EQ(want[0].found, 1);
+        CHECK(want[0].value >= 1 && want[0].value <= 255);
+        CHECK_EQ(want[1].found, 1);
+        CHECK_EQ(want[1].value, 0);
+        closesocket(rx6);
+        closesocket(tx6);
+    }
+}
+
 int main(void)
 {
     sx_startup();
@@ -883,6 +1049,7 @@ int main(void)
     test_transmitpackets();
     test_wsasendmsg();
     test_wsarecvmsg();
+    test_wsarecvmsg_cmsgs();
     remove_file();
     sx_cleanup();
     return tl_finish();
