@@ -739,6 +739,27 @@ static void inheritance(void)
     for (int i = 0; i < 200; ++i) CloseHandle(padding[i]);
 }
 
+/* A list of one process attribute (`attribute`, `value`, `size`) hung on `startup`; free it
+ * with free_attribute_list. */
+static LPPROC_THREAD_ATTRIBUTE_LIST one_attribute(DWORD_PTR attribute, void *value, SIZE_T size, STARTUPINFOEXA *startup)
+{
+    SIZE_T list_size = 0;
+    InitializeProcThreadAttributeList(NULL, 1, 0, &list_size);
+    LPPROC_THREAD_ATTRIBUTE_LIST list = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(list_size);
+    CHECK(InitializeProcThreadAttributeList(list, 1, 0, &list_size));
+    CHECK(UpdateProcThreadAttribute(list, 0, attribute, value, size, NULL, NULL));
+    memset(startup, 0, sizeof *startup);
+    startup->StartupInfo.cb = sizeof *startup;
+    startup->lpAttributeList = list;
+    return list;
+}
+
+static void free_attribute_list(LPPROC_THREAD_ATTRIBUTE_LIST list)
+{
+    DeleteProcThreadAttributeList(list);
+    free(list);
+}
+
 static void handle_list(void)
 {
     char arguments[128], output[64];
@@ -793,16 +814,9 @@ static void handle_list(void)
     HANDLE not_inheritable = CreateEventA(NULL, TRUE, FALSE, NULL);
     HANDLE refused[2][1] = {{not_inheritable}, {GetCurrentProcess()}};
     for (int i = 0; i < 2; ++i) WINE_DEVIATION("Wine starts the child, skipping the handle") {
-        SIZE_T other_size = 0;
-        InitializeProcThreadAttributeList(NULL, 1, 0, &other_size);
-        LPPROC_THREAD_ATTRIBUTE_LIST bad = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(other_size);
-        CHECK(InitializeProcThreadAttributeList(bad, 1, 0, &other_size));
-        CHECK(UpdateProcThreadAttribute(bad, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, refused[i], sizeof refused[i], NULL,
-                                        NULL));
         STARTUPINFOEXA bad_startup;
-        memset(&bad_startup, 0, sizeof bad_startup);
-        bad_startup.StartupInfo.cb = sizeof bad_startup;
-        bad_startup.lpAttributeList = bad;
+        LPPROC_THREAD_ATTRIBUTE_LIST bad =
+            one_attribute(PROC_THREAD_ATTRIBUTE_HANDLE_LIST, refused[i], sizeof refused[i], &bad_startup);
         SetLastError(0xdeadbeef);
         BOOL started = start_child("return 0", TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &bad_startup.StartupInfo,
                                    &info);
@@ -812,24 +826,16 @@ static void handle_list(void)
         }
         CHECK(!started);
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
-        DeleteProcThreadAttributeList(bad);
-        free(bad);
+        free_attribute_list(bad);
     }
     CloseHandle(not_inheritable);
 
     TEST("PROC_THREAD_ATTRIBUTE_HANDLE_LIST with a NULL in it: accepted, and nothing is inherited");
     {
         HANDLE with_null[2] = {NULL, listed};
-        SIZE_T null_size = 0;
-        InitializeProcThreadAttributeList(NULL, 1, 0, &null_size);
-        LPPROC_THREAD_ATTRIBUTE_LIST null_list = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(null_size);
-        CHECK(InitializeProcThreadAttributeList(null_list, 1, 0, &null_size));
-        CHECK(UpdateProcThreadAttribute(null_list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, with_null, sizeof with_null, NULL,
-                                        NULL));
         STARTUPINFOEXA null_startup;
-        memset(&null_startup, 0, sizeof null_startup);
-        null_startup.StartupInfo.cb = sizeof null_startup;
-        null_startup.lpAttributeList = null_list;
+        LPPROC_THREAD_ATTRIBUTE_LIST null_list =
+            one_attribute(PROC_THREAD_ATTRIBUTE_HANDLE_LIST, with_null, sizeof with_null, &null_startup);
         snprintf(arguments, sizeof arguments, "handle %llx 0", (unsigned long long)(ULONG_PTR)listed);
         WINE_DEVIATION("Wine inherits the other handles of a list that holds a NULL")
         {
@@ -837,8 +843,7 @@ static void handle_list(void)
             CHECK_EQ(wait_exit(&info), 0);
             close_child(&info);
         }
-        DeleteProcThreadAttributeList(null_list);
-        free(null_list);
+        free_attribute_list(null_list);
     }
 
     TEST("PROC_THREAD_ATTRIBUTE_PARENT_PROCESS: this process, or a child of it");
@@ -850,16 +855,9 @@ static void handle_list(void)
             CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &sleeper));
             parent = sleeper.hProcess;
         }
-        SIZE_T parent_size = 0;
-        InitializeProcThreadAttributeList(NULL, 1, 0, &parent_size);
-        LPPROC_THREAD_ATTRIBUTE_LIST parent_list = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(parent_size);
-        CHECK(InitializeProcThreadAttributeList(parent_list, 1, 0, &parent_size));
-        CHECK(UpdateProcThreadAttribute(parent_list, 0, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &parent, sizeof parent, NULL,
-                                        NULL));
         STARTUPINFOEXA parent_startup;
-        memset(&parent_startup, 0, sizeof parent_startup);
-        parent_startup.StartupInfo.cb = sizeof parent_startup;
-        parent_startup.lpAttributeList = parent_list;
+        LPPROC_THREAD_ATTRIBUTE_LIST parent_list =
+            one_attribute(PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &parent, sizeof parent, &parent_startup);
         SetLastError(0xdeadbeef);
         BOOL started =
             start_child("return 7", FALSE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &parent_startup.StartupInfo, &info);
@@ -884,8 +882,7 @@ static void handle_list(void)
             CloseHandle(sleeper.hThread);
         }
         CloseHandle(parent);
-        DeleteProcThreadAttributeList(parent_list);
-        free(parent_list);
+        free_attribute_list(parent_list);
     }
     CloseHandle(listed);
     CloseHandle(other);

@@ -98,6 +98,35 @@ static int connection_waiting(SOCKET listener, long ms)
     return select(0, &set, NULL, NULL, &tv) == 1;
 }
 
+/* accept (or WSAAccept without a condition function) with an address length one byte
+ * short of SOCKADDR_IN fails with WSAEFAULT and leaves the connection for the next call. */
+static void short_address_keeps_connection(SOCKET listener, const struct sockaddr_in *laddr, int use_wsaaccept)
+{
+    struct sockaddr_storage ss;
+    struct sockaddr_in caddr;
+    SOCKET client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(client, (const struct sockaddr *)laddr, sizeof(*laddr)), 0);
+    int len = sizeof(struct sockaddr_in) - 1;
+    WSASetLastError(0xdeadbeef);
+    SOCKET server = use_wsaaccept ? WSAAccept(listener, (struct sockaddr *)&ss, &len, NULL, 0)
+                                  : accept(listener, (struct sockaddr *)&ss, &len);
+    CHECK(server == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    if (server != INVALID_SOCKET) closesocket(server);
+    len = sizeof(caddr);
+    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
+    WINE_DEVIATION("Wine 8.0 accepts the connection before checking the address length: "
+                   "the failed call consumed it") {
+        CHECK(connection_waiting(listener, 2000));
+        len = sizeof(ss);
+        server = accept(listener, (struct sockaddr *)&ss, &len);
+        CHECK(server != INVALID_SOCKET);
+        CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
+        if (server != INVALID_SOCKET) closesocket(server);
+    }
+    closesocket(client);
+}
+
 /* A socket is writable (connect finished) within the timeout. */
 static int wait_writable(SOCKET s, int ms)
 {
@@ -533,49 +562,10 @@ static void test_connect_accept(void)
     TEST("accept with an address length one byte short of SOCKADDR_IN: WSAEFAULT, "
          "and the connection is still there for the next accept");
     listener = make_listener(&laddr, 5);
-    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
-    len = sizeof(struct sockaddr_in) - 1;
-    WSASetLastError(0xdeadbeef);
-    server = accept(listener, (struct sockaddr *)&ss, &len);
-    CHECK(server == INVALID_SOCKET);
-    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
-    if (server != INVALID_SOCKET) closesocket(server);
-    len = sizeof(caddr);
-    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
-    WINE_DEVIATION("Wine 8.0 accepts the connection before checking the address length: "
-                   "the failed call consumed it") {
-        CHECK(connection_waiting(listener, 2000));
-        len = sizeof(ss);
-        server = accept(listener, (struct sockaddr *)&ss, &len);
-        CHECK(server != INVALID_SOCKET);
-        CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
-        if (server != INVALID_SOCKET) closesocket(server);
-    }
-    closesocket(client);
-
+    short_address_keeps_connection(listener, &laddr, 0);
     TEST("WSAAccept without a condition function, address length short: WSAEFAULT, "
          "the connection stays");
-    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    CHECK_EQ(connect(client, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
-    len = sizeof(struct sockaddr_in) - 1;
-    WSASetLastError(0xdeadbeef);
-    server = WSAAccept(listener, (struct sockaddr *)&ss, &len, NULL, 0);
-    CHECK(server == INVALID_SOCKET);
-    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
-    if (server != INVALID_SOCKET) closesocket(server);
-    len = sizeof(caddr);
-    CHECK_EQ(getsockname(client, (struct sockaddr *)&caddr, &len), 0);
-    WINE_DEVIATION("Wine 8.0 accepts the connection before checking the address length: "
-                   "the failed call consumed it") {
-        CHECK(connection_waiting(listener, 2000));
-        len = sizeof(ss);
-        server = accept(listener, (struct sockaddr *)&ss, &len);
-        CHECK(server != INVALID_SOCKET);
-        CHECK(memcmp(&ss, &caddr, sizeof(caddr)) == 0);
-        if (server != INVALID_SOCKET) closesocket(server);
-    }
-    closesocket(client);
+    short_address_keeps_connection(listener, &laddr, 1);
     closesocket(listener);
 
     TEST("connect with a name length one byte short: WSAEFAULT");
