@@ -33,6 +33,7 @@ public:
     void begin_delivery() { deliveries_.fetch_add(1, std::memory_order_relaxed); }
     void end_delivery() { deliveries_.fetch_sub(1, std::memory_order_release); }
     void await_deliveries() const;
+    bool deliveries_pending() const { return deliveries_.load(std::memory_order_acquire) != 0; }
 
 private:
     void recycle() override;

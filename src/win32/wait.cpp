@@ -44,6 +44,18 @@ DWORD try_satisfy_one(HANDLE handle, bool alertable, const kernel::Deadline& dea
         return result;
     }
     kernel::ThreadState* self = kernel::current_thread();
+    if (object->type() == kernel::ObjectType::Event && !object->is_signaled(self) &&
+        static_cast<kernel::EventObject*>(object)->deliveries_pending()) {
+        // A completion has written its request's result and is about to set this event
+        // (kernel/sync.h): the caller may have seen the result already, and on Windows
+        // the set came with it. Let the set land first (outside the lock it needs).
+        // The full path then looks again, through the handle.
+        object->add_reference();
+        object->lock.unlock();
+        static_cast<kernel::EventObject*>(object)->await_deliveries();
+        object->release_reference();
+        return kernel::kWaiting;
+    }
     DWORD result = kernel::kWaiting;
     if (object->is_signaled(self)) {
         result = object->satisfy_code();

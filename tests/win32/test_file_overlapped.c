@@ -373,8 +373,9 @@ static void test_event_reused_at_once(void)
     CHECK_EQ(early, 0);
     CHECK_EQ(wrong_count, 0);
 
-    /* The result seen by polling, then the event reset by hand: no set comes after. */
-    int set_after_reset = 0, never_done = 0, reset_failed = 0;
+    /* The result seen by polling: the event is set by then; reset by hand, no set comes
+     * after. */
+    int set_after_reset = 0, never_done = 0, reset_failed = 0, not_set = 0;
     failed = 0;
     for (int i = 0; i < 2000; ++i) {
         OVERLAPPED ov;
@@ -389,12 +390,14 @@ static void test_event_reused_at_once(void)
             ++never_done;
             break;
         }
+        if (WaitForSingleObject(event, 0) != WAIT_OBJECT_0) ++not_set;
         if (!ResetEvent(event)) ++reset_failed;
         if (WaitForSingleObject(event, 0) != WAIT_TIMEOUT) ++set_after_reset;
     }
     CHECK_EQ(failed, 0);
     CHECK_EQ(never_done, 0);
     CHECK_EQ(reset_failed, 0);
+    CHECK_EQ(not_set, 0);
     CHECK_EQ(set_after_reset, 0);
     CloseHandle(event);
     CloseHandle(file);
