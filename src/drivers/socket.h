@@ -126,8 +126,9 @@ public:
     // MSG_* of the received data (MSG_PARTIAL...).
     int receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, ws::Sockaddr* from, int* from_length,
                 DWORD* done, DWORD* flags_out);
+    // `control`: WSASendMsg's control data (IN_PKTINFO, IN6_PKTINFO), or null.
     int send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, const ws::Sockaddr* to, int to_length,
-             DWORD* done);
+             DWORD* done, const ws::WsaBuf* control = nullptr);
     int shutdown(int how);
     int local_address(ws::Sockaddr* address, int* length);
     int peer_address(ws::Sockaddr* address, int* length);
