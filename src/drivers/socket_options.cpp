@@ -1,6 +1,7 @@
 // socket_options.cpp: getsockopt/setsockopt and ioctlsocket/WSAIoctl codes of the socket
 // driver: Windows' levels, names and value layouts to Linux's, and the options Linux has
 // no equivalent for, kept by the driver (SO_CONNECT_TIME, SO_EXCLUSIVEADDRUSE...).
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -425,16 +426,27 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
     }
     case ws::kSioKeepAliveVals: {
         if (in == nullptr || in_length < sizeof(ws::TcpKeepalive)) return WSAEFAULT;
+        // TCP's: a datagram socket is refused with WSAENOPROTOOPT (Microsoft Learn,
+        // SIO_KEEPALIVE_VALS, "This error is returned for a datagram socket").
+        if (!is_stream_type()) return WSAENOPROTOOPT;
         ws::TcpKeepalive values;
         memcpy(&values, in, sizeof(values));
         int on = values.onoff != 0;
-        int idle = static_cast<int>(values.keepalivetime / 1000 > 0 ? values.keepalivetime / 1000 : 1);
-        int interval = static_cast<int>(values.keepaliveinterval / 1000 > 0 ? values.keepaliveinterval / 1000 : 1);
-        if (setsockopt(descriptor_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return tr::wsa_error(errno);
         if (on) {
-            setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-            setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+            // Windows takes milliseconds, any ULONG (0 too); Linux whole seconds from 1 to
+            // 32767 (MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL): rounded up to the next second and
+            // held to that range, so no probe comes sooner than asked (docs/deviations.md).
+            auto seconds = [](ULONG milliseconds) {
+                ULONG whole = milliseconds / 1000 + (milliseconds % 1000 != 0 ? 1 : 0);
+                return static_cast<int>(std::clamp<ULONG>(whole, 1, 32767));
+            };
+            int idle = seconds(values.keepalivetime);
+            int interval = seconds(values.keepaliveinterval);
+            if (setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) != 0 ||
+                setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval)) != 0)
+                return tr::wsa_error(errno);
         }
+        if (setsockopt(descriptor_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return tr::wsa_error(errno);
         return 0;
     }
     case ws::kSioUdpConnReset:
