@@ -576,6 +576,8 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->event_selected_.store(false, std::memory_order_relaxed);
     device->reuse_address_ = false;
     device->exclusive_address_ = false;
+    device->port_scalability_ = false;
+    device->randomize_port_ = false;
     device->udp_connreset_.store(true, std::memory_order_relaxed);
     device->owed_resets_.store(0, std::memory_order_relaxed);
     device->receive_timeout_ = 0;

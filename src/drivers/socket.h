@@ -319,6 +319,9 @@ private:
     std::atomic<bool> event_selected_{false}; // WSAEventSelect in use (a hint for hot paths)
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
+    bool port_scalability_ = false;           // SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT
+    bool randomize_port_ = false;             //  as set: kept and reported, not applied
+                                              //  (Linux chooses ports its own way)
     std::atomic<bool> udp_connreset_{true};   // SIO_UDP_CONNRESET; on: the
                                               // descriptor has IP_RECVERR (ICMP errors reach
                                               // the socket although Linux never connects it)

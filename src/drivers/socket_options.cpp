@@ -218,9 +218,9 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
             if (is_stream_type()) return WSAENOPROTOOPT;
             number = 65507;
             return write_value(value, length, &number, sizeof(number));
+        case ws::kSoPortScalability: return write_number(value, length, Value::Bool, level, port_scalability_);
+        case ws::kSoRandomizePort: return write_number(value, length, Value::Bool, level, randomize_port_);
         case ws::kSoConditionalAccept:
-        case ws::kSoPortScalability:
-        case ws::kSoRandomizePort:
             number = 0;
             return write_value(value, length, &number, sizeof(number));
         default: break;
@@ -319,9 +319,14 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         case ws::kSoUpdateConnectContext:
             // Handled by the Winsock layer (update_accept_context), which knows handles.
             return 0;
-        case ws::kSoConditionalAccept:
         case ws::kSoPortScalability:
         case ws::kSoRandomizePort:
+            // Port allocation policies: Linux picks ephemeral ports its own way (randomised,
+            // from its one range), so the BOOL is kept for getsockopt and has no effect
+            // (docs/deviations.md). Programs set these and check only the result.
+            (name == ws::kSoPortScalability ? port_scalability_ : randomize_port_) = number != 0;
+            return 0;
+        case ws::kSoConditionalAccept:
             return 0;
         case ws::kSoError:  // Windows keeps the value; getsockopt returns it
             pending_error_ = number;

@@ -872,6 +872,49 @@ static void test_keepalive_vals(void)
     closesocket(udp);
 }
 
+#ifndef SO_RANDOMIZE_PORT
+#define SO_RANDOMIZE_PORT 0x3005
+#endif
+#ifndef SO_PORT_SCALABILITY
+#define SO_PORT_SCALABILITY 0x3006
+#endif
+
+/* SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT: DWORD BOOLs a program sets and reads back
+ * (Microsoft Learn, "SOL_SOCKET socket options"). */
+static void test_port_policy_options(void)
+{
+    static const int names[2] = {SO_PORT_SCALABILITY, SO_RANDOMIZE_PORT};
+    SOCKET tcp = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    SOCKET udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    DWORD value, got[3];
+    int i, j, length, ret[3];
+
+    CHECK(tcp != INVALID_SOCKET && udp != INVALID_SOCKET);
+    for (i = 0; i < 2; i++) {
+        SOCKET s = i == 0 ? tcp : udp;
+        TEST(i == 0 ? "SO_PORT_SCALABILITY on TCP: 0 at first; TRUE set and read back, then FALSE"
+                    : "SO_RANDOMIZE_PORT on UDP: 0 at first; TRUE set and read back, then FALSE");
+        for (j = 0; j < 3; j++) {
+            if (j > 0) {
+                value = j == 1 ? TRUE : FALSE;
+                CHECK_EQ(setsockopt(s, SOL_SOCKET, names[i], (char *)&value, sizeof(value)), 0);
+            }
+            got[j] = 0xdeadbeef;
+            length = sizeof(got[j]);
+            ret[j] = getsockopt(s, SOL_SOCKET, names[i], (char *)&got[j], &length);
+        }
+        WINE_DEVIATION("Wine 8.0 accepts SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT but does not report them")
+        {
+            for (j = 0; j < 3; j++) {
+                CHECK_EQ(ret[j], 0);
+                CHECK_EQ(got[j], j == 1 ? 1 : 0);
+            }
+        }
+    }
+    closesocket(tcp);
+    closesocket(udp);
+}
+
 int main(void)
 {
     startup();
@@ -883,6 +926,7 @@ int main(void)
     test_constants();
     test_struct_layouts();
     test_keepalive_vals();
+    test_port_policy_options();
     WSACleanup();
     return tl_finish();
 }
