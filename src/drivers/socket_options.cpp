@@ -454,12 +454,20 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
         if (setsockopt(descriptor_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return tr::wsa_error(errno);
         return 0;
     }
-    case ws::kSioUdpConnReset:
-    case ws::kSioUdpNetReset: {
+    case ws::kSioUdpNetReset:
+        // Whether an ICMP "TTL expired" fails a later receive with WSAENETRESET: not built
+        // (Linux reports it as EHOSTUNREACH among the other ICMP errors; telling it apart
+        // and switching it needs the error queue's ICMP type), so neither setting is
+        // promised (docs/win32-status.md, docs/deviations.md).
+        return WSAEOPNOTSUPP;
+    case ws::kSioUdpConnReset: {
         if (in == nullptr || in_length < sizeof(BOOL)) return WSAEFAULT;
+        // A datagram socket's: "the command is not applicable to the type of socket
+        // specified" is WSAEINVAL (Microsoft Learn, WSAIoctl).
+        if (is_stream_type()) return WSAEINVAL;
         BOOL on;
         memcpy(&on, in, sizeof(on));
-        if (code != ws::kSioUdpConnReset || is_stream_type() || udp_connreset_.load() == (on != 0)) return 0;
+        if (udp_connreset_.load() == (on != 0)) return 0;
         // ICMP errors reach the socket through IP_RECVERR (it is never connected on
         // Linux): off, nothing is reported, as on Windows. Turning it off empties the
         // error queue; the pending error goes too.
