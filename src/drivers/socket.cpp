@@ -425,6 +425,66 @@ bool icmp_error(int error)
     }
 }
 
+// WSASendMsg's control data (Windows' WSACMSGHDRs: a SIZE_T length, level and type, the
+// data 8-aligned) as Linux's, into `out` (`room` bytes, cmsghdr-aligned); *length: the bytes
+// written. Windows takes IN_PKTINFO and IN6_PKTINFO on a send, the source address and the
+// interface of the datagram (Microsoft Learn, IN_PKTINFO, IN6_PKTINFO, WSASendMsg): they
+// become IP_PKTINFO (Windows' source address in ipi_spec_dst, the address Linux sends from)
+// and IPV6_PKTINFO. Any other object, or one whose length leaves its header or the buffer,
+// is WSAEINVAL: nothing is sent without it.
+int send_control(const ws::WsaBuf& control, unsigned char* out, size_t room, size_t* length)
+{
+    *length = 0;
+    if (control.len == 0) return 0;
+    if (control.buf == nullptr) return WSAEFAULT;
+    constexpr size_t header = (sizeof(ws::WsaCmsgHdr) + 7) & ~size_t(7);
+    size_t offset = 0, written = 0;
+    while (offset + sizeof(ws::WsaCmsgHdr) <= control.len) {
+        ws::WsaCmsgHdr in;
+        memcpy(&in, control.buf + offset, sizeof(in));
+        if (in.cmsg_len < header || in.cmsg_len > control.len - offset) return WSAEINVAL;
+        const char* data = control.buf + offset + header;
+        size_t payload = in.cmsg_len - header;
+        int level, type;
+        unsigned char linux_data[sizeof(in6_pktinfo)];
+        size_t linux_length;
+        if (in.cmsg_level == ws::kIpprotoIp && in.cmsg_type == ws::kIpPktInfo && payload >= sizeof(ws::InPktInfo)) {
+            ws::InPktInfo info;
+            memcpy(&info, data, sizeof(info));
+            in_pktinfo linux_info{};
+            linux_info.ipi_ifindex = static_cast<int>(info.ipi_ifindex);
+            linux_info.ipi_spec_dst.s_addr = info.ipi_addr.value;
+            memcpy(linux_data, &linux_info, sizeof(linux_info));
+            linux_length = sizeof(linux_info);
+            level = IPPROTO_IP;
+            type = IP_PKTINFO;
+        } else if (in.cmsg_level == ws::kIpprotoIpv6 && in.cmsg_type == ws::kIpv6PktInfo &&
+                   payload >= sizeof(ws::In6PktInfo)) {
+            ws::In6PktInfo info;
+            memcpy(&info, data, sizeof(info));
+            in6_pktinfo linux_info{};
+            memcpy(&linux_info.ipi6_addr, &info.ipi6_addr, sizeof(linux_info.ipi6_addr));
+            linux_info.ipi6_ifindex = info.ipi6_ifindex;
+            memcpy(linux_data, &linux_info, sizeof(linux_info));
+            linux_length = sizeof(linux_info);
+            level = IPPROTO_IPV6;
+            type = IPV6_PKTINFO;
+        } else {
+            return WSAEINVAL;
+        }
+        if (written + CMSG_SPACE(linux_length) > room) return WSAEINVAL;
+        cmsghdr* c = reinterpret_cast<cmsghdr*>(out + written);
+        c->cmsg_len = CMSG_LEN(linux_length);
+        c->cmsg_level = level;
+        c->cmsg_type = type;
+        memcpy(CMSG_DATA(c), linux_data, linux_length);
+        written += CMSG_SPACE(linux_length);
+        offset += (in.cmsg_len + 7) & ~size_t(7);
+    }
+    *length = written;
+    return 0;
+}
+
 }  // namespace
 
 // ---- creation, close.
@@ -516,6 +576,8 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->event_selected_.store(false, std::memory_order_relaxed);
     device->reuse_address_ = false;
     device->exclusive_address_ = false;
+    device->port_scalability_ = false;
+    device->randomize_port_ = false;
     device->udp_connreset_.store(true, std::memory_order_relaxed);
     device->owed_resets_.store(0, std::memory_order_relaxed);
     device->receive_timeout_ = 0;
@@ -1251,7 +1313,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
 }
 
 int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, const ws::Sockaddr* to, int to_length,
-                       DWORD* done)
+                       DWORD* done, const ws::WsaBuf* control)
 {
     *done = 0;
     if (send_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
@@ -1263,6 +1325,13 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
     msghdr message{};
     message.msg_iov = vectors.data;
     message.msg_iovlen = count;
+    alignas(cmsghdr) unsigned char linux_control[kControlRoom];
+    if (control != nullptr && control->len != 0) {
+        size_t length = 0;
+        if (int error = send_control(*control, linux_control, sizeof(linux_control), &length)) return error;
+        message.msg_control = linux_control;
+        message.msg_controllen = length;
+    }
     if (to != nullptr && !is_stream(type_)) {
         socklen_t length = 0;
         if (int error = tr::to_linux(to, to_length, &destination, &length)) return error;
@@ -1569,7 +1638,9 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     case SocketOperation::Send: {
         data_sent();
         iovec* vectors = nullptr;
-        request->requested = copy_buffers(request, asked->buffers, asked->buffer_count, &vectors);
+        bool control = asked->message != nullptr && asked->message->Control.len != 0;
+        request->requested =
+            copy_buffers(request, asked->buffers, asked->buffer_count, &vectors, control ? kControlVectors : 0);
         request->write = true;
         op->code = engine::OpCode::Send;
         // All of it, as Windows completes an overlapped send (io_uring retries short sends
@@ -1581,7 +1652,7 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         // A datagram without a destination goes to the default peer (connect_datagram).
         bool to_peer = !has_destination && !is_stream(type_) && family_ != ws::kAfUnix;
         if (to_peer && peer_length_ == 0) return WSAENOTCONN;
-        if (asked->buffer_count == 1 && !has_destination && !to_peer) {
+        if (asked->buffer_count == 1 && !has_destination && !to_peer && !control) {
             op->buffer = vectors[0].iov_base;
             op->length = static_cast<uint32_t>(vectors[0].iov_len);
             return ERROR_SUCCESS;
@@ -1589,6 +1660,15 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         state->message = msghdr{};
         state->message.msg_iov = vectors;
         state->message.msg_iovlen = asked->buffer_count;
+        if (control) {
+            // WSASendMsg's packet information, as Linux's, after the request's iovecs.
+            auto* room = reinterpret_cast<unsigned char*>(vectors + (asked->buffer_count == 0 ? 1 : asked->buffer_count));
+            size_t length = 0;
+            if (int error = send_control(asked->message->Control, room, kControlRoom, &length))
+                return static_cast<DWORD>(error);
+            state->message.msg_control = room;
+            state->message.msg_controllen = length;
+        }
         if (has_destination || to_peer) {
             socklen_t length = 0;
             if (int error = has_destination ? tr::to_linux(asked->destination, asked->destination_length,

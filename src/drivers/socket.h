@@ -126,8 +126,9 @@ public:
     // MSG_* of the received data (MSG_PARTIAL...).
     int receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, ws::Sockaddr* from, int* from_length,
                 DWORD* done, DWORD* flags_out);
+    // `control`: WSASendMsg's control data (IN_PKTINFO, IN6_PKTINFO), or null.
     int send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, const ws::Sockaddr* to, int to_length,
-             DWORD* done);
+             DWORD* done, const ws::WsaBuf* control = nullptr);
     int shutdown(int how);
     int local_address(ws::Sockaddr* address, int* length);
     int peer_address(ws::Sockaddr* address, int* length);
@@ -318,6 +319,9 @@ private:
     std::atomic<bool> event_selected_{false}; // WSAEventSelect in use (a hint for hot paths)
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
+    bool port_scalability_ = false;           // SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT
+    bool randomize_port_ = false;             //  as set: kept and reported, not applied
+                                              //  (Linux chooses ports its own way)
     std::atomic<bool> udp_connreset_{true};   // SIO_UDP_CONNRESET; on: the
                                               // descriptor has IP_RECVERR (ICMP errors reach
                                               // the socket although Linux never connects it)

@@ -1,6 +1,7 @@
 // socket_options.cpp: getsockopt/setsockopt and ioctlsocket/WSAIoctl codes of the socket
 // driver: Windows' levels, names and value layouts to Linux's, and the options Linux has
 // no equivalent for, kept by the driver (SO_CONNECT_TIME, SO_EXCLUSIVEADDRUSE...).
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -217,9 +218,9 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
             if (is_stream_type()) return WSAENOPROTOOPT;
             number = 65507;
             return write_value(value, length, &number, sizeof(number));
+        case ws::kSoPortScalability: return write_number(value, length, Value::Bool, level, port_scalability_);
+        case ws::kSoRandomizePort: return write_number(value, length, Value::Bool, level, randomize_port_);
         case ws::kSoConditionalAccept:
-        case ws::kSoPortScalability:
-        case ws::kSoRandomizePort:
             number = 0;
             return write_value(value, length, &number, sizeof(number));
         default: break;
@@ -318,9 +319,14 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         case ws::kSoUpdateConnectContext:
             // Handled by the Winsock layer (update_accept_context), which knows handles.
             return 0;
-        case ws::kSoConditionalAccept:
         case ws::kSoPortScalability:
         case ws::kSoRandomizePort:
+            // Port allocation policies: Linux picks ephemeral ports its own way (randomised,
+            // from its one range), so the BOOL is kept for getsockopt and has no effect
+            // (docs/deviations.md). Programs set these and check only the result.
+            (name == ws::kSoPortScalability ? port_scalability_ : randomize_port_) = number != 0;
+            return 0;
+        case ws::kSoConditionalAccept:
             return 0;
         case ws::kSoError:  // Windows keeps the value; getsockopt returns it
             pending_error_ = number;
@@ -425,24 +431,43 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
     }
     case ws::kSioKeepAliveVals: {
         if (in == nullptr || in_length < sizeof(ws::TcpKeepalive)) return WSAEFAULT;
+        // TCP's: a datagram socket is refused with WSAENOPROTOOPT (Microsoft Learn,
+        // SIO_KEEPALIVE_VALS, "This error is returned for a datagram socket").
+        if (!is_stream_type()) return WSAENOPROTOOPT;
         ws::TcpKeepalive values;
         memcpy(&values, in, sizeof(values));
         int on = values.onoff != 0;
-        int idle = static_cast<int>(values.keepalivetime / 1000 > 0 ? values.keepalivetime / 1000 : 1);
-        int interval = static_cast<int>(values.keepaliveinterval / 1000 > 0 ? values.keepaliveinterval / 1000 : 1);
-        if (setsockopt(descriptor_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return tr::wsa_error(errno);
         if (on) {
-            setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-            setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+            // Windows takes milliseconds, any ULONG (0 too); Linux whole seconds from 1 to
+            // 32767 (MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL): rounded up to the next second and
+            // held to that range, so no probe comes sooner than asked (docs/deviations.md).
+            auto seconds = [](ULONG milliseconds) {
+                ULONG whole = milliseconds / 1000 + (milliseconds % 1000 != 0 ? 1 : 0);
+                return static_cast<int>(std::clamp<ULONG>(whole, 1, 32767));
+            };
+            int idle = seconds(values.keepalivetime);
+            int interval = seconds(values.keepaliveinterval);
+            if (setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) != 0 ||
+                setsockopt(descriptor_, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval)) != 0)
+                return tr::wsa_error(errno);
         }
+        if (setsockopt(descriptor_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return tr::wsa_error(errno);
         return 0;
     }
-    case ws::kSioUdpConnReset:
-    case ws::kSioUdpNetReset: {
+    case ws::kSioUdpNetReset:
+        // Whether an ICMP "TTL expired" fails a later receive with WSAENETRESET: not built
+        // (Linux reports it as EHOSTUNREACH among the other ICMP errors; telling it apart
+        // and switching it needs the error queue's ICMP type), so neither setting is
+        // promised (docs/win32-status.md, docs/deviations.md).
+        return WSAEOPNOTSUPP;
+    case ws::kSioUdpConnReset: {
         if (in == nullptr || in_length < sizeof(BOOL)) return WSAEFAULT;
+        // A datagram socket's: "the command is not applicable to the type of socket
+        // specified" is WSAEINVAL (Microsoft Learn, WSAIoctl).
+        if (is_stream_type()) return WSAEINVAL;
         BOOL on;
         memcpy(&on, in, sizeof(on));
-        if (code != ws::kSioUdpConnReset || is_stream_type() || udp_connreset_.load() == (on != 0)) return 0;
+        if (udp_connreset_.load() == (on != 0)) return 0;
         // ICMP errors reach the socket through IP_RECVERR (it is never connected on
         // Linux): off, nothing is reported, as on Windows. Turning it off empties the
         // error queue; the pending error goes too.

@@ -206,8 +206,10 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
 }
 
 // WSASend, WSASendTo and their synchronous forms.
+// `message`: WSASendMsg's, for its control data (or null).
 int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags, const struct sockaddr* to,
-              int to_length, LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+              int to_length, LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+              LPWSAMSG message = nullptr)
 {
     if (!winsock_started()) return SOCKET_ERROR;
     if (buffers == nullptr && count != 0) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
@@ -219,6 +221,7 @@ int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags
     asked.flags = flags;
     asked.destination = reinterpret_cast<const ws::Sockaddr*>(to);
     asked.destination_length = to_length;
+    asked.message = reinterpret_cast<ws::WsaMsg*>(message);
     if (overlapped != nullptr) {
         // WSASend's hot path: one lookup, its checks and the submission under one lock.
         bool checked = true;
@@ -231,7 +234,7 @@ int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags
     if (!asynchronous) {
         DWORD done = 0;
         int error = socket->send(as_buffers(buffers), count, flags, reinterpret_cast<const ws::Sockaddr*>(to),
-                                 to_length, &done);
+                                 to_length, &done, message != nullptr ? &asked.message->Control : nullptr);
         complete_now(socket, overlapped, error, done);
         socket->release_reference();
         if (sent != nullptr) *sent = done;
@@ -1004,9 +1007,10 @@ int WSAAPI WSASendMsg(SOCKET Handle, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNu
     // Datagram and raw sockets only: Windows refuses a stream socket (Wine's sock.c
     // test_WSASendMsg).
     if (stream) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
-    // Control data is not sent (the packet-information options are for receiving).
+    // Control data: IN_PKTINFO / IN6_PKTINFO choose the source address and interface
+    // (drivers/socket.cpp, send_control); anything else fails with WSAEINVAL.
     return send_data(Handle, lpMsg->lpBuffers, lpMsg->dwBufferCount, lpNumberOfBytesSent, dwFlags, lpMsg->name,
-                     lpMsg->namelen, lpOverlapped, lpCompletionRoutine);
+                     lpMsg->namelen, lpOverlapped, lpCompletionRoutine, lpMsg->Control.len != 0 ? lpMsg : nullptr);
 }
 
 int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF)

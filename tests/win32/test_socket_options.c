@@ -13,6 +13,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
+#include <mstcpip.h>
 #include <stddef.h>
 #include "testlib.h"
 
@@ -789,6 +790,131 @@ static void test_struct_layouts(void)
     }
 }
 
+#ifndef TCP_KEEPALIVE
+#define TCP_KEEPALIVE 3
+#endif
+#ifndef TCP_KEEPINTVL
+#define TCP_KEEPINTVL 17
+#endif
+
+/* SIO_KEEPALIVE_VALS with `values`; returns the call's result, *error its error. */
+static int keepalive_vals(SOCKET s, ULONG on, ULONG time_ms, ULONG interval_ms, int *error)
+{
+    struct tcp_keepalive values;
+    DWORD bytes = 0xdeadbeef;
+    int ret;
+
+    values.onoff = on;
+    values.keepalivetime = time_ms;
+    values.keepaliveinterval = interval_ms;
+    WSASetLastError(0xdeadbeef);
+    ret = WSAIoctl(s, SIO_KEEPALIVE_VALS, &values, sizeof(values), NULL, 0, &bytes, NULL, NULL);
+    *error = ret == 0 ? 0 : WSAGetLastError();
+    if (ret == 0)
+        CHECK_EQ(bytes, 0);
+    return ret;
+}
+
+static DWORD tcp_option(SOCKET s, int level, int name)
+{
+    DWORD value = 0;
+    int length = sizeof(value);
+    CHECK_EQ(getsockopt(s, level, name, (char *)&value, &length), 0);
+    return value;
+}
+
+static void test_keepalive_vals(void)
+{
+    SOCKET tcp = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    SOCKET udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    DWORD bytes;
+    int error;
+
+    CHECK(tcp != INVALID_SOCKET && udp != INVALID_SOCKET);
+
+    TEST("SIO_KEEPALIVE_VALS: no input: WSAEFAULT");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(tcp, SIO_KEEPALIVE_VALS, NULL, 0, NULL, 0, &bytes, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("SIO_KEEPALIVE_VALS on, 20 s and 3 s: SO_KEEPALIVE on, TCP_KEEPALIVE 20, TCP_KEEPINTVL 3");
+    CHECK_EQ(keepalive_vals(tcp, 1, 20000, 3000, &error), 0);
+    CHECK_EQ(error, 0);
+    CHECK(tcp_option(tcp, SOL_SOCKET, SO_KEEPALIVE) != 0);
+    WINE_DEVIATION("Wine 8.0 has no getsockopt TCP_KEEPALIVE or TCP_KEEPINTVL")
+    {
+        CHECK_EQ(tcp_option(tcp, IPPROTO_TCP, TCP_KEEPALIVE), 20);
+        CHECK_EQ(tcp_option(tcp, IPPROTO_TCP, TCP_KEEPINTVL), 3);
+    }
+
+    TEST("SIO_KEEPALIVE_VALS accepts times of 0, under a second and of 49 days");
+    CHECK_EQ(keepalive_vals(tcp, 1, 0, 0, &error), 0);
+    CHECK_EQ(error, 0);
+    CHECK_EQ(keepalive_vals(tcp, 1, 1500, 50, &error), 0);
+    CHECK_EQ(error, 0);
+    CHECK_EQ(keepalive_vals(tcp, 1, 0xfffffff0u, 0xfffffff0u, &error), 0);
+    CHECK_EQ(error, 0);
+    CHECK(tcp_option(tcp, SOL_SOCKET, SO_KEEPALIVE) != 0);
+
+    TEST("SIO_KEEPALIVE_VALS off: SO_KEEPALIVE off");
+    CHECK_EQ(keepalive_vals(tcp, 0, 20000, 3000, &error), 0);
+    CHECK_EQ(tcp_option(tcp, SOL_SOCKET, SO_KEEPALIVE) & 0xff, 0);
+
+    TEST("SIO_KEEPALIVE_VALS on a UDP socket: WSAENOPROTOOPT");
+    {
+        CHECK_EQ(keepalive_vals(udp, 1, 20000, 3000, &error), SOCKET_ERROR);
+        WINE_DEVIATION("Wine 8.0 refuses SIO_KEEPALIVE_VALS on a UDP socket with WSAEINVAL")
+        {
+            CHECK_EQ(error, WSAENOPROTOOPT);
+        }
+    }
+    closesocket(tcp);
+    closesocket(udp);
+}
+
+#ifndef SO_RANDOMIZE_PORT
+#define SO_RANDOMIZE_PORT 0x3005
+#endif
+#ifndef SO_PORT_SCALABILITY
+#define SO_PORT_SCALABILITY 0x3006
+#endif
+
+/* SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT: DWORD BOOLs a program sets and reads back
+ * (Microsoft Learn, "SOL_SOCKET socket options"). */
+static void test_port_policy_options(void)
+{
+    static const int names[2] = {SO_PORT_SCALABILITY, SO_RANDOMIZE_PORT};
+    SOCKET tcp = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    SOCKET udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    DWORD value, got[3];
+    int i, j, length, ret[3];
+
+    CHECK(tcp != INVALID_SOCKET && udp != INVALID_SOCKET);
+    for (i = 0; i < 2; i++) {
+        SOCKET s = i == 0 ? tcp : udp;
+        TEST(i == 0 ? "SO_PORT_SCALABILITY on TCP: 0 at first; TRUE set and read back, then FALSE"
+                    : "SO_RANDOMIZE_PORT on UDP: 0 at first; TRUE set and read back, then FALSE");
+        for (j = 0; j < 3; j++) {
+            if (j > 0) {
+                value = j == 1 ? TRUE : FALSE;
+                CHECK_EQ(setsockopt(s, SOL_SOCKET, names[i], (char *)&value, sizeof(value)), 0);
+            }
+            got[j] = 0xdeadbeef;
+            length = sizeof(got[j]);
+            ret[j] = getsockopt(s, SOL_SOCKET, names[i], (char *)&got[j], &length);
+        }
+        WINE_DEVIATION("Wine 8.0 accepts SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT but does not report them")
+        {
+            for (j = 0; j < 3; j++) {
+                CHECK_EQ(ret[j], 0);
+                CHECK_EQ(got[j], j == 1 ? 1 : 0);
+            }
+        }
+    }
+    closesocket(tcp);
+    closesocket(udp);
+}
+
 int main(void)
 {
     startup();
@@ -799,6 +925,8 @@ int main(void)
     test_exclusiveaddruse();
     test_constants();
     test_struct_layouts();
+    test_keepalive_vals();
+    test_port_policy_options();
     WSACleanup();
     return tl_finish();
 }

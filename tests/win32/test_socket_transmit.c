@@ -729,6 +729,134 @@ static void test_wsasendmsg(void)
     closesocket(dst);
 }
 
+/* One datagram "pk" from `tx` to `to` with `control` as WSASendMsg's control data
+ * (synchronous, or overlapped with an event); returns the call's result. */
+static int send_with_control(SOCKET tx, struct sockaddr_in *to, char *control, ULONG control_length,
+                             int overlapped, DWORD *sent)
+{
+    char bytes[] = "pk";
+    WSABUF data;
+    WSAMSG msg;
+    WSAOVERLAPPED ov;
+    DWORD flags = 0;
+    int ret;
+
+    data.buf = bytes;
+    data.len = 2;
+    memset(&msg, 0, sizeof(msg));
+    msg.name = (struct sockaddr *)to;
+    msg.namelen = sizeof(*to);
+    msg.lpBuffers = &data;
+    msg.dwBufferCount = 1;
+    msg.Control.buf = control;
+    msg.Control.len = control_length;
+    *sent = 0;
+    if (!overlapped)
+        return pWSASendMsg(tx, &msg, 0, sent, NULL, NULL);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = WSACreateEvent();
+    ret = pWSASendMsg(tx, &msg, 0, NULL, &ov, NULL);
+    if (ret == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING)
+        ret = WSAGetOverlappedResult(tx, &ov, sent, TRUE, &flags) ? 0 : SOCKET_ERROR;
+    else if (ret == 0)
+        WSAGetOverlappedResult(tx, &ov, sent, FALSE, &flags);
+    WSACloseEvent(ov.hEvent);
+    return ret;
+}
+
+/* The IPv4 source address of the next datagram on `rx`, or 0 if none comes. */
+static ULONG source_of_next(SOCKET rx)
+{
+    struct sockaddr_in from;
+    char buf[8];
+    int len = sizeof(from);
+
+    if (!sx_readable(rx, 2000))
+        return 0;
+    memset(&from, 0, sizeof(from));
+    if (recvfrom(rx, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len) != 2)
+        return 0;
+    return from.sin_addr.s_addr;
+}
+
+static void test_wsasendmsg_pktinfo(void)
+{
+    SOCKET rx = sx_udp(), tx = sx_udp();
+    struct sockaddr_in rx_addr;
+    union {
+        char bytes[64];
+        WSACMSGHDR align;
+    } control;
+    WSACMSGHDR *header = (WSACMSGHDR *)control.bytes;
+    IN_PKTINFO info;
+    DWORD sent;
+    int ret, err, overlapped;
+
+    /* The receiver listens on every address: the sender picks 127.0.0.2 and 127.0.0.3,
+     * loopback addresses that are its own. */
+    memset(&rx_addr, 0, sizeof(rx_addr));
+    rx_addr.sin_family = AF_INET;
+    CHECK_EQ(bind(rx, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 0);
+    rx_addr.sin_port = sx_name(rx).sin_port;
+    rx_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+
+    for (overlapped = 0; overlapped <= 1; overlapped++) {
+        TEST(overlapped ? "WSASendMsg (overlapped): an IN_PKTINFO object sets the source address"
+                        : "WSASendMsg: an IN_PKTINFO object sets the source address");
+        memset(&control, 0, sizeof(control));
+        memset(&info, 0, sizeof(info));
+        info.ipi_addr.s_addr = htonl(0x7f000002 + overlapped);
+        header->cmsg_len = WSA_CMSG_LEN(sizeof(info));
+        header->cmsg_level = IPPROTO_IP;
+        header->cmsg_type = IP_PKTINFO;
+        memcpy(WSA_CMSG_DATA(header), &info, sizeof(info));
+        ret = send_with_control(tx, &rx_addr, control.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(info)), overlapped,
+                                &sent);
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(sent, 2);
+        {
+            ULONG source = source_of_next(rx);
+            WINE_DEVIATION("Wine 8.0 ignores WSASendMsg's control data")
+            {
+                CHECK_EQ(source, htonl(0x7f000002 + overlapped));
+            }
+        }
+    }
+
+    TEST("WSASendMsg: a control object other than packet information: WSAEINVAL, nothing sent");
+    memset(&control, 0, sizeof(control));
+    header->cmsg_len = WSA_CMSG_LEN(sizeof(INT));
+    header->cmsg_level = IPPROTO_IP;
+    header->cmsg_type = 0x7ff0; /* no such option */
+    WSASetLastError(0xdeadbeef);
+    ret = send_with_control(tx, &rx_addr, control.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(INT)), 0, &sent);
+    err = WSAGetLastError();
+    WINE_DEVIATION("Wine 8.0 ignores WSASendMsg's control data")
+    {
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(err, WSAEINVAL);
+        CHECK(!sx_readable(rx, 100));
+    }
+
+    TEST("WSASendMsg: a control object whose length passes the buffer's end: WSAEINVAL");
+    memset(&control, 0, sizeof(control));
+    header->cmsg_len = 200;
+    header->cmsg_level = IPPROTO_IP;
+    header->cmsg_type = IP_PKTINFO;
+    WSASetLastError(0xdeadbeef);
+    ret = send_with_control(tx, &rx_addr, control.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(IN_PKTINFO)), 0, &sent);
+    err = WSAGetLastError();
+    WINE_DEVIATION("Wine 8.0 ignores WSASendMsg's control data")
+    {
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(err, WSAEINVAL);
+    }
+    while (sx_readable(rx, 100))
+        source_of_next(rx);
+    closesocket(rx);
+    closesocket(tx);
+}
+
 static void test_wsarecvmsg(void)
 {
     SOCKET rx = sx_udp(), tx = sx_udp();
@@ -1048,6 +1176,7 @@ int main(void)
     test_transmitfile_reuse();
     test_transmitpackets();
     test_wsasendmsg();
+    test_wsasendmsg_pktinfo();
     test_wsarecvmsg();
     test_wsarecvmsg_cmsgs();
     remove_file();

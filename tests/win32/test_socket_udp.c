@@ -18,6 +18,10 @@
 #include "testlib.h"
 
 #define WAIT_MS 5000
+
+#ifndef SIO_UDP_NETRESET /* not in mingw-w64's mswsock.h */
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 /* NTSTATUS values seen in OVERLAPPED.Internal (ntstatus.h). */
 #define U_STATUS_SUCCESS ((ULONG_PTR)0x00000000)
 #define U_STATUS_BUFFER_OVERFLOW ((ULONG_PTR)0x80000005)
@@ -870,7 +874,34 @@ static void test_connreset(void)
     ret = recvfrom(a, buf, sizeof(buf), 0, NULL, NULL);
     CHECK_EQ(ret, SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    /* Windows implements it (Microsoft Learn, "Winsock IOCTLs"); this library does not
+     * (docs/deviations.md), and says so. Wine 8.0 refuses it too. */
+    TEST("SIO_UDP_NETRESET: not built here: WSAEOPNOTSUPP");
+    WSASetLastError(0xdeadbeef);
+    ret = WSAIoctl(a, SIO_UDP_NETRESET, &off, sizeof(off), NULL, 0, &bytes, NULL, NULL);
+    if (!tl_under_wine()) {
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEOPNOTSUPP);
+    }
     closesocket(a);
+
+    TEST("SIO_UDP_CONNRESET on a TCP socket: WSAEINVAL");
+    {
+        SOCKET t = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        CHECK(t != INVALID_SOCKET);
+        WSASetLastError(0xdeadbeef);
+        ret = WSAIoctl(t, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &bytes, NULL, NULL);
+        {
+            int err = WSAGetLastError();
+            WINE_DEVIATION("Wine 8.0 accepts SIO_UDP_CONNRESET on any socket")
+            {
+                CHECK_EQ(ret, SOCKET_ERROR);
+                CHECK_EQ(err, WSAEINVAL);
+            }
+        }
+        closesocket(t);
+    }
 
     TEST("port unreachable on a connected UDP socket: recv fails with WSAECONNRESET");
     {
