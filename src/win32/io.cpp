@@ -92,7 +92,8 @@ BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
 extern "C" BOOL WINAPI CancelSynchronousIo(HANDLE hThread)
 {
     DWORD error;
-    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    // The handle needs THREAD_TERMINATE (Microsoft Learn, CancelSynchronousIo).
+    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, THREAD_TERMINATE, &error);
     if (object == nullptr) return fail(error, FALSE);
     error = io::cancel_synchronous(&static_cast<kernel::ThreadObject*>(object)->state);
     object->release_reference();

@@ -664,9 +664,15 @@ BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode)
 
 DWORD WINAPI GetProcessId(HANDLE Process)
 {
+    // The handle needs a query right (Microsoft Learn, GetProcessId).
     DWORD error;
-    kernel::Object* object = kernel::handle_lock(Process, kernel::ObjectType::Process, 0, &error);
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_lock_granted(Process, kernel::ObjectType::Process, 0, &granted, &error);
     if (object == nullptr) return fail(error, DWORD(0));
+    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION))) {
+        object->lock.unlock();
+        return fail(ERROR_ACCESS_DENIED, DWORD(0));
+    }
     DWORD id = static_cast<kernel::ProcessObject*>(object)->process_id();
     object->lock.unlock();
     return id;

@@ -235,6 +235,14 @@ static void test_cancel_read(void)
     args.buffer = buffer;
     thread = CreateThread(NULL, 0, reader_main, &args, 0, NULL);
     CHECK_EQ(WaitForSingleObject(thread, 100), WAIT_TIMEOUT);
+    /* A handle without THREAD_TERMINATE may not cancel it. */
+    HANDLE weak = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), thread, GetCurrentProcess(), &weak, SYNCHRONIZE, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!CancelSynchronousIo(weak));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(weak);
+    CHECK_EQ(WaitForSingleObject(thread, 50), WAIT_TIMEOUT);
     CHECK(CancelSynchronousIo(thread));
     CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
     CHECK_EQ(tl_load(&args.result), 0);

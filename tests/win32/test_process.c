@@ -330,6 +330,13 @@ static void running_and_terminated(void)
     HANDLE opened = OpenProcess(PROCESS_QUERY_INFORMATION | SYNCHRONIZE | PROCESS_TERMINATE, FALSE, info.dwProcessId);
     CHECK(opened != NULL);
     CHECK_EQ(GetProcessId(opened), info.dwProcessId);
+    TEST("GetProcessId needs a query right");
+    HANDLE wait_only = OpenProcess(SYNCHRONIZE, FALSE, info.dwProcessId);
+    CHECK(wait_only != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetProcessId(wait_only), 0);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(wait_only);
 
     CHECK(TerminateProcess(info.hProcess, 42));
     CHECK_EQ(WaitForSingleObject(info.hProcess, 5000), WAIT_OBJECT_0);
