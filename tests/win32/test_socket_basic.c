@@ -996,29 +996,22 @@ static void test_options(void)
     {
         SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
         CHECK(u != INVALID_SOCKET);
-        linger.l_onoff = 1;
-        linger.l_linger = 3;
-        WSASetLastError(0xdeadbeef);
-        ret = setsockopt(u, SOL_SOCKET, SO_LINGER, (char *)&linger, sizeof(linger));
-        WINE_DEVIATION("Wine 8.0 lets setsockopt set SO_LINGER on a UDP socket") {
-            CHECK_EQ(ret, SOCKET_ERROR);
+        /* SO_LINGER takes a struct linger, SO_DONTLINGER a BOOL: both refused both ways. */
+        static const int lingering[2] = {SO_LINGER, SO_DONTLINGER};
+        for (int i = 0; i < 2; ++i) {
+            struct linger option = {1, 3};
+            int size = lingering[i] == SO_LINGER ? (int)sizeof(option) : (int)sizeof(BOOL);
+            WSASetLastError(0xdeadbeef);
+            ret = setsockopt(u, SOL_SOCKET, lingering[i], (char *)&option, size);
+            WINE_DEVIATION("Wine 8.0 lets setsockopt set SO_LINGER and SO_DONTLINGER on a UDP socket") {
+                CHECK_EQ(ret, SOCKET_ERROR);
+                CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
+            }
+            len = size;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(getsockopt(u, SOL_SOCKET, lingering[i], (char *)&option, &len), SOCKET_ERROR);
             CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
         }
-        len = sizeof(linger);
-        WSASetLastError(0xdeadbeef);
-        CHECK_EQ(getsockopt(u, SOL_SOCKET, SO_LINGER, (char *)&linger, &len), SOCKET_ERROR);
-        CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
-        value = 1;
-        WSASetLastError(0xdeadbeef);
-        ret = setsockopt(u, SOL_SOCKET, SO_DONTLINGER, (char *)&value, sizeof(value));
-        WINE_DEVIATION("Wine 8.0 lets setsockopt set SO_DONTLINGER on a UDP socket") {
-            CHECK_EQ(ret, SOCKET_ERROR);
-            CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
-        }
-        len = sizeof(value);
-        WSASetLastError(0xdeadbeef);
-        CHECK_EQ(getsockopt(u, SOL_SOCKET, SO_DONTLINGER, (char *)&value, &len), SOCKET_ERROR);
-        CHECK_EQ(WSAGetLastError(), WSAENOPROTOOPT);
         closesocket(u);
     }
 
