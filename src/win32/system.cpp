@@ -594,15 +594,29 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
         if (end <= start || (lpAddress == nullptr && dwSize > SIZE_MAX - page))
             return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
         size_t length = lpAddress == nullptr ? round_up(dwSize, page) : end - start;
-        int flags = MAP_PRIVATE | MAP_ANONYMOUS | (lpAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
-        void* memory = mmap(reinterpret_cast<void*>(start), length, mapped_as, flags, -1, 0);
-        if (memory == MAP_FAILED) {
-            return fail(lpAddress != nullptr && errno == EEXIST ? ERROR_INVALID_ADDRESS : ERROR_NOT_ENOUGH_MEMORY,
-                        LPVOID(nullptr));
-        }
-        if (lpAddress != nullptr && reinterpret_cast<uintptr_t>(memory) != start) {  // a kernel without NOREPLACE
-            munmap(memory, length);
-            return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+        void* memory;
+        if (lpAddress == nullptr) {
+            // Anywhere, but starting on the allocation granularity as Windows' regions do:
+            // map with room to spare, then give back the pieces before and after.
+            size_t spare = kAllocationGranularity - page;
+            if (length > SIZE_MAX - spare) return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
+            void* wide = mmap(nullptr, length + spare, mapped_as, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (wide == MAP_FAILED) return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
+            uintptr_t base = reinterpret_cast<uintptr_t>(wide);
+            uintptr_t aligned = round_up(base, kAllocationGranularity);
+            if (aligned > base) munmap(wide, aligned - base);
+            if (base + length + spare > aligned + length)
+                munmap(reinterpret_cast<void*>(aligned + length), base + length + spare - (aligned + length));
+            memory = reinterpret_cast<void*>(aligned);
+        } else {
+            memory = mmap(reinterpret_cast<void*>(start), length, mapped_as,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+            if (memory == MAP_FAILED)
+                return fail(errno == EEXIST ? ERROR_INVALID_ADDRESS : ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
+            if (reinterpret_cast<uintptr_t>(memory) != start) {  // a kernel without NOREPLACE
+                munmap(memory, length);
+                return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+            }
         }
         std::lock_guard<std::mutex> guard(regions_mutex);
         (*regions)[reinterpret_cast<uintptr_t>(memory)] = length;
