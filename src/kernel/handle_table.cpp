@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <type_traits>
 
 #include "kernel/process.h"
 #include "kernel/thread.h"
@@ -38,11 +39,12 @@ struct Table {
     std::atomic<uint32_t> open{0};
 };
 
-Table& table()
-{
-    static Table* instance = new Table();
-    return *instance;
-}
+// Constant-initialised (no guard on each lookup, and ready for constructors that make
+// handles before main: a child's inherited handles) and never destroyed.
+constinit Table table_instance;
+static_assert(std::is_trivially_destructible_v<Table>, "the table outlives every static destructor");
+
+Table& table() { return table_instance; }
 
 Slot* slot_at(uint32_t index)
 {
@@ -103,7 +105,7 @@ void free_slot(uint32_t index)
 
 // Resolves a real handle to its slot and locks the object; checks the slot again under
 // the lock. Returns the locked object or nullptr.
-Object* lock_slot(HANDLE handle, Slot** slot_out)
+inline __attribute__((always_inline)) Object* lock_slot(HANDLE handle, Slot** slot_out)
 {
     uint32_t index, generation;
     if (!decode(handle, &index, &generation)) return nullptr;

@@ -57,7 +57,10 @@ struct WaitEntry {
 // Threads to wake once the signalling object's lock is released.
 class WakeList {
 public:
-    ~WakeList() { flush(); }
+    ~WakeList()
+    {
+        if (count_ != 0) flush();  // most lists wake no one: no call
+    }
     void add(ThreadState* thread);
     void flush();
 
