@@ -474,8 +474,7 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
     // (a next request of the lane holds it: the list is not empty then).
     device = nullptr;
     if (request->event != nullptr) {
-        set_event(request->event);
-        request->event->end_delivery();
+        request->event->set_delivered();
         request->event->release_reference();
     }
     if (request->routine != nullptr) {
@@ -796,10 +795,7 @@ Submitted submit(Device* device, const Transfer& transfer, OVERLAPPED* overlappe
         kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
         if (object == nullptr) return {ERROR_INVALID_HANDLE, 0, 0};
         event = static_cast<kernel::EventObject*>(object);
-        event->await_deliveries();  // an earlier request's set lands before this reset
-        event->lock.lock();
-        event->reset();
-        event->lock.unlock();
+        event->reset_after_deliveries();  // an earlier request's set lands before this reset
     }
     device->lock.lock();
     return submit_and_unlock(device, transfer, overlapped, routine, event);

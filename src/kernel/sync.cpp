@@ -34,6 +34,25 @@ void EventObject::await_deliveries() const
     }
 }
 
+void EventObject::set_delivered()
+{
+    {
+        WakeList wake;
+        lock.lock();
+        set(wake);
+        lock.unlock();
+    }
+    deliveries_.fetch_sub(1, std::memory_order_release);
+}
+
+void EventObject::reset_after_deliveries()
+{
+    await_deliveries();
+    lock.lock();
+    reset();
+    lock.unlock();
+}
+
 void EventObject::pulse(WakeList& wake)
 {
     set(wake);

@@ -25,13 +25,17 @@ public:
 
     // A completion that writes a request's result and then sets this event, from a
     // thread other than the issuer's, brackets the two with begin_delivery() (before the
-    // result is written) and end_delivery() (after the set). A reset that the issuer makes
-    // once it has seen the result (its next request's issue, ResetEvent) first waits in
-    // await_deliveries() for those sets, which Windows makes in the issuer's own context
-    // (a kernel APC): the late set of an old completion never lands on a new request.
-    // None of these take the lock; await_deliveries() must be called without it.
+    // result is written) and set_delivered() (which sets the event and ends it). A reset
+    // that the issuer makes once it has seen the result (its next request's issue,
+    // ResetEvent: reset_after_deliveries()) first waits in await_deliveries() for those
+    // sets, which Windows makes in the issuer's own context (a kernel APC): the late set
+    // of an old completion never lands on a new request.
+    // Call these without the lock: set_delivered() takes it to set the event, then ends
+    // the delivery; reset_after_deliveries() waits for the sets on their way, then takes
+    // it to reset.
     void begin_delivery() { deliveries_.fetch_add(1, std::memory_order_relaxed); }
-    void end_delivery() { deliveries_.fetch_sub(1, std::memory_order_release); }
+    void set_delivered();
+    void reset_after_deliveries();
     void await_deliveries() const;
     bool deliveries_pending() const { return deliveries_.load(std::memory_order_acquire) != 0; }
 

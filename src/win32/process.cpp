@@ -293,37 +293,38 @@ namespace {
 
 constexpr DWORD_PTR kAttributeNumber = 0x0000FFFF;
 
+// The entry for `attribute` in an attribute list, or null.
+const _PROC_THREAD_ATTRIBUTE_LIST::Entry* find_attribute(const _PROC_THREAD_ATTRIBUTE_LIST* list, DWORD_PTR attribute)
+{
+    if (list == nullptr) return nullptr;
+    for (DWORD i = 0; i < list->count; ++i)
+        if (list->entries[i].attribute == attribute) return &list->entries[i];
+    return nullptr;
+}
+
 // The handle list of an attribute list, if it has one.
 bool attribute_handle_list(const _PROC_THREAD_ATTRIBUTE_LIST* list, std::vector<HANDLE>* handles)
 {
-    if (list == nullptr) return false;
-    for (DWORD i = 0; i < list->count; ++i) {
-        const auto& entry = list->entries[i];
-        if (entry.attribute != PROC_THREAD_ATTRIBUTE_HANDLE_LIST) continue;
-        const HANDLE* values = static_cast<const HANDLE*>(entry.value);
-        handles->assign(values, values + entry.size / sizeof(HANDLE));
-        return true;
-    }
-    return false;
+    const auto* entry = find_attribute(list, PROC_THREAD_ATTRIBUTE_HANDLE_LIST);
+    if (entry == nullptr) return false;
+    const HANDLE* values = static_cast<const HANDLE*>(entry->value);
+    handles->assign(values, values + entry->size / sizeof(HANDLE));
+    return true;
 }
 
 // PROC_THREAD_ATTRIBUTE_PARENT_PROCESS: whether it names a process other than this one
 // (its handle is stored by address: lpValue points at the HANDLE).
 bool attribute_foreign_parent(const _PROC_THREAD_ATTRIBUTE_LIST* list)
 {
-    if (list == nullptr) return false;
-    for (DWORD i = 0; i < list->count; ++i) {
-        const auto& entry = list->entries[i];
-        if (entry.attribute != PROC_THREAD_ATTRIBUTE_PARENT_PROCESS) continue;
-        HANDLE parent = *static_cast<const HANDLE*>(entry.value);
-        DWORD error;
-        kernel::Object* object = kernel::handle_reference(parent, kernel::ObjectType::Process, 0, &error);
-        if (object == nullptr) return true;
-        bool foreign = object != kernel::current_process_object();
-        object->release_reference();
-        return foreign;
-    }
-    return false;
+    const auto* entry = find_attribute(list, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS);
+    if (entry == nullptr) return false;
+    HANDLE parent = *static_cast<const HANDLE*>(entry->value);
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(parent, kernel::ObjectType::Process, 0, &error);
+    if (object == nullptr) return true;
+    bool foreign = object != kernel::current_process_object();
+    object->release_reference();
+    return foreign;
 }
 
 // ---- CreateProcess, in UTF-8

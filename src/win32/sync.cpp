@@ -214,12 +214,8 @@ extern "C" BOOL WINAPI ResetEvent(HANDLE hEvent)
     DWORD error;
     kernel::Object* object = kernel::handle_reference(hEvent, kernel::ObjectType::Event, EVENT_MODIFY_STATE, &error);
     if (object == nullptr) return fail(error, FALSE);
-    auto* event = static_cast<kernel::EventObject*>(object);
-    event->await_deliveries();
-    event->lock.lock();
-    event->reset();
-    event->lock.unlock();
-    event->release_reference();
+    static_cast<kernel::EventObject*>(object)->reset_after_deliveries();
+    object->release_reference();
     return TRUE;
 }
 

@@ -191,13 +191,7 @@ struct Delivery {
         overlapped->InternalHigh = 0;
         __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(error), __ATOMIC_RELEASE);
         if (event) {
-            {
-                kernel::WakeList wake;
-                event->lock.lock();
-                event->set(wake);
-                event->lock.unlock();
-            }
-            event->end_delivery();
+            event->set_delivered();
             event->release_reference();
         }
         if (routine) routine(static_cast<DWORD>(error), 0, overlapped);
