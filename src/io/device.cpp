@@ -26,7 +26,17 @@ void Device::reset_device()
     notification_modes = 0;
     fast_io = false;
     fast_lanes = false;
+    fast_running = 0;
+    recycle_deferred = false;
     blocked_.clear();
+}
+
+bool Device::recycle_later()
+{
+    LockGuard guard(lock);
+    if (fast_running == 0) return false;
+    recycle_deferred = true;  // the last fast transfer to end recycles it (fast_end)
+    return true;
 }
 
 bool Device::fast_ready(const Transfer& transfer, FastIo*) { return transfer.driver_request == nullptr; }

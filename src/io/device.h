@@ -118,7 +118,7 @@ public:
     // `fast_io`, on a transfer with no segments and no completion routine. First
     // fast_ready(), under `lock`: whether the path may serve this transfer now, noting in
     // *io what fast_transfer() needs (the default: a plain ReadFile/WriteFile, no driver
-    // request). Then, without `lock`, with a reference held by the caller,
+    // request). Then, without `lock`, the device kept by the caller (fast_running),
     // fast_transfer() tries it in the calling thread without waiting. True: the transfer is over (io->status,
     // io->bytes); the I/O manager delivers it as a request finished at once, with no
     // request object. False: the request path follows, and io->result is what the try
@@ -144,6 +144,8 @@ public:
     bool is_signaled(const kernel::ThreadState*) const override { return signaled_; }
     // Cancels every request in progress (CloseHandle of the last handle).
     void last_handle_closed() override;
+    // The last reference went: recycled now unless a fast transfer runs (fast_running).
+    bool recycle_later() override;
 
     // ---- under `lock`: the I/O manager's (src/io/request.cpp).
     Request* requests = nullptr;  // in progress, doubly linked
@@ -157,6 +159,22 @@ public:
     bool registered = false;       // in the I/O manager's device set
     bool fast_io = false;          // the driver's: fast_transfer() may finish a transfer
     bool fast_lanes = false;       // the driver's: fast transfers keep to the lanes
+    // The fast I/O path's guard: transfers running in fast_transfer() without `lock`.
+    // While one runs the device is not recycled: the release of its last reference (a
+    // CloseHandle meanwhile) leaves the recycling to the last of them (recycle_later).
+    // A counter under the lock the path takes anyway costs nothing, where a reference
+    // taken and dropped by every transfer cost two atomic read-modify-writes a call.
+    uint32_t fast_running = 0;
+    bool recycle_deferred = false;
+    // Under `lock`: one fast transfer ended; true if the caller must call recycle_now()
+    // once it has let the lock go (the last reference went while the transfer ran).
+    bool fast_end()
+    {
+        if (--fast_running != 0 || !recycle_deferred) return false;
+        recycle_deferred = false;
+        return true;
+    }
+    using Object::recycle_now;
 
 protected:
     explicit Device(kernel::ObjectType type) : Object(type) {}

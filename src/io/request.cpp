@@ -813,14 +813,15 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
 // packet unless hEvent's low bit, or FILE_SKIP_COMPLETION_PORT_ON_SUCCESS for a success.
 // An error is not delivered (as a request that fails at once). Releases the transfer's
 // lane (`lane`, or Lane::None), whose next request, if one came meanwhile, it returns for
-// the caller to run. The caller holds a reference to the device (which keeps the binding,
-// and so the port).
+// the caller to run, and ends the transfer's guard (Device::fast_running): the device is
+// not the caller's to touch after this.
 Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel::EventObject* event,
                        const FastIo& io, Request** next)
 {
     kernel::CompletionPort* port = nullptr;
     ULONG_PTR key = 0;
     bool failed = nt_error(io.status);
+    bool recycle = false;
     {
         kernel::WakeList wake;
         device->lock.lock();
@@ -831,18 +832,26 @@ Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel
             write_result(overlapped, io.status, io.bytes);
             if (!signal_handle_locked(device, wake)) device->signaled_ = false;  // the reset
             if (!never_posts(overlapped, nullptr) && !skips_port_at_once(device, io.status)) {
+                // The binding keeps the port only as long as the device: once the guard
+                // ends, a close may recycle the device, so the packet has its own.
                 port = device->port();
                 key = device->key();
+                if (port != nullptr) port->add_reference();
             }
         }
+        recycle = device->fast_end();
         device->lock.unlock();
     }
     if (event != nullptr) {
         if (!failed) set_event(event);
         event->release_reference();
     }
+    if (port != nullptr) {
+        post_packet(port, {key, overlapped, io.status, io.bytes});
+        port->release_reference();
+    }
+    if (recycle) device->recycle_now();
     if (failed) return {win32_error_from_ntstatus(io.status), io.status, 0, 0};
-    if (port != nullptr) post_packet(port, {key, overlapped, io.status, io.bytes});
     return {ERROR_SUCCESS, io.status, io.bytes, 0};
 }
 
@@ -868,19 +877,31 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
         io.overlapped = overlapped;
         if ((lane == Lane::None || !lane_of(device, lane).busy) && device->fast_ready(transfer, &io)) {
             if (lane != Lane::None) lane_of(device, lane).busy = true;  // held while it runs
-            device->add_reference();
+            ++device->fast_running;  // the device stays while it runs (Device::fast_running)
             device->lock.unlock();
-            Submitted submitted;
-            Request* next = nullptr;
             if (device->fast_transfer(transfer, &io)) {
-                submitted = deliver_fast(device, lane, overlapped, event, io, &next);
+                Request* next = nullptr;
+                Submitted submitted = deliver_fast(device, lane, overlapped, event, io, &next);
                 run_lane(next);
-            } else {
-                // The request path takes over, with the lane still held: a request issued
-                // meanwhile waits behind this one (whose try may have sent part of it).
-                device->lock.lock();
-                submitted = submit_locked(device, transfer, overlapped, routine, event, io.result, lane);
+                return submitted;
             }
+            // The request path takes over, with the lane still held: a request issued
+            // meanwhile waits behind this one (whose try may have sent part of it). Its
+            // requests keep the device by reference; unless the last one went meanwhile
+            // (the handle was closed: the request fails as a closed handle's does).
+            device->lock.lock();
+            bool open = device->try_add_reference();
+            if (!open) {
+                Request* next = lane != Lane::None ? lane_release(device, lane) : nullptr;
+                bool recycle = device->fast_end();
+                device->lock.unlock();
+                run_lane(next);
+                if (event != nullptr) event->release_reference();
+                if (recycle) device->recycle_now();
+                return {ERROR_INVALID_HANDLE, 0, 0};
+            }
+            device->fast_end();  // not the last reference's: ours is held
+            Submitted submitted = submit_locked(device, transfer, overlapped, routine, event, io.result, lane);
             device->release_reference();
             return submitted;
         }

@@ -45,6 +45,12 @@ bool Object::try_add_reference()
 void Object::release_reference()
 {
     if (references_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    if (recycle_later()) return;
+    recycle_now();
+}
+
+void Object::recycle_now()
+{
     if (!name.empty()) names_remove(this);
     recycle();
 }

@@ -83,8 +83,11 @@ public:
     void add_reference() { references_.fetch_add(1, std::memory_order_relaxed); }
     // Adds a reference unless the object is already being destroyed (count reached 0).
     bool try_add_reference();
-    // Drops a reference; the last one returns the object to its pool.
+    // Drops a reference; the last one returns the object to its pool (at once, or, if
+    // recycle_later() says so, when the object's own code calls recycle_now()).
     void release_reference();
+    // Whether the last reference went (the object is being recycled, or waits for it).
+    bool unreferenced() const { return references_.load(std::memory_order_acquire) == 0; }
 
     // ---- handle count, under `lock`. The last handle closed calls last_handle_closed().
     uint32_t handle_count = 0;
@@ -118,6 +121,12 @@ protected:
     // Called (without `lock`) when the last reference went: resets the derived state and
     // returns the object to its pool.
     virtual void recycle() = 0;
+    // Called (without `lock`) when the last reference went, before anything else: true
+    // keeps the object as it is until its own code calls recycle_now() (a device while a
+    // transfer of the fast I/O path runs: io/device.h).
+    virtual bool recycle_later() { return false; }
+    // What the last reference's release does: the name goes, then recycle().
+    void recycle_now();
 
     // Called by pools when an object is handed out: one reference, no handles.
     void reset_base()
