@@ -82,6 +82,12 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD mill
             for (DWORD j = i + 1; j < count; ++j)
                 if (objects[i] == objects[j]) error = ERROR_INVALID_PARAMETER;
     }
+    // As try_satisfy_one: a completion that has written its request's result and is about
+    // to set one of these events (kernel/sync.h) sets it before the wait looks, so a
+    // caller that saw the result finds the event set, as on Windows.
+    for (DWORD i = 0; i < count && error == ERROR_SUCCESS; ++i)
+        if (objects[i]->type() == kernel::ObjectType::Event)
+            static_cast<kernel::EventObject*>(objects[i])->await_deliveries();
     DWORD result = WAIT_FAILED;
     if (error == ERROR_SUCCESS)
         result = kernel::wait_objects(objects, count, wait_all, deadline, alertable);
