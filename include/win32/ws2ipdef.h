@@ -79,6 +79,7 @@ extern const IN6_ADDR in6addr_loopback __asm__("overlapped_in6addr_loopback");
 #define IP_RECVTOS 40
 #define IP_ORIGINAL_ARRIVAL_IF 47
 #define IP_ECN 50
+#define IP_RECVECN 50
 #define IP_PKTINFO_EX 51
 #define IP_WFP_REDIRECT_RECORDS 60
 #define IP_WFP_REDIRECT_CONTEXT 70
@@ -122,6 +123,7 @@ extern const IN6_ADDR in6addr_loopback __asm__("overlapped_in6addr_loopback");
 #define IPV6_TCLASS 39
 #define IPV6_RECVTCLASS 40
 #define IPV6_ECN 50
+#define IPV6_RECVECN 50
 #define IPV6_PKTINFO_EX 51
 #define IPV6_WFP_REDIRECT_RECORDS 60
 #define IPV6_WFP_REDIRECT_CONTEXT 70

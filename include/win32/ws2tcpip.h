@@ -100,6 +100,39 @@ typedef ADDRINFOEXA ADDRINFOEX, *PADDRINFOEX;
 #define gai_strerror gai_strerrorA
 #endif
 
+/* WSAGetRecvIPEcn / WSASetRecvIPEcn: whether WSARecvMsg brings each datagram's ECN
+ * codepoint (an IP_ECN or IPV6_ECN control object holding an INT), through the option
+ * IP_RECVECN or IPV6_RECVECN as the socket's address family has it. Inline functions,
+ * as Windows' SDK has them. */
+static inline INT WSAGetRecvIPEcn(SOCKET Socket, DWORD *Enabled)
+{
+    WSAPROTOCOL_INFOW info;
+    int length = (int)sizeof(info);
+    int option_length = (int)sizeof(*Enabled);
+    if (getsockopt(Socket, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &length) == SOCKET_ERROR)
+        return SOCKET_ERROR;
+    if (info.iAddressFamily == AF_INET)
+        return getsockopt(Socket, IPPROTO_IP, IP_RECVECN, (char *)Enabled, &option_length);
+    if (info.iAddressFamily == AF_INET6)
+        return getsockopt(Socket, IPPROTO_IPV6, IPV6_RECVECN, (char *)Enabled, &option_length);
+    WSASetLastError(WSAEAFNOSUPPORT);
+    return SOCKET_ERROR;
+}
+
+static inline INT WSASetRecvIPEcn(SOCKET Socket, DWORD Enabled)
+{
+    WSAPROTOCOL_INFOW info;
+    int length = (int)sizeof(info);
+    if (getsockopt(Socket, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &length) == SOCKET_ERROR)
+        return SOCKET_ERROR;
+    if (info.iAddressFamily == AF_INET)
+        return setsockopt(Socket, IPPROTO_IP, IP_RECVECN, (const char *)&Enabled, (int)sizeof(Enabled));
+    if (info.iAddressFamily == AF_INET6)
+        return setsockopt(Socket, IPPROTO_IPV6, IPV6_RECVECN, (const char *)&Enabled, (int)sizeof(Enabled));
+    WSASetLastError(WSAEAFNOSUPPORT);
+    return SOCKET_ERROR;
+}
+
 OVERLAPPED_END_C
 
 #endif

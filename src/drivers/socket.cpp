@@ -430,9 +430,12 @@ bool icmp_error(int error)
 // written. Windows takes IN_PKTINFO and IN6_PKTINFO on a send, the source address and the
 // interface of the datagram (Microsoft Learn, IN_PKTINFO, IN6_PKTINFO, WSASendMsg): they
 // become IP_PKTINFO (Windows' source address in ipi_spec_dst, the address Linux sends from)
-// and IPV6_PKTINFO. Any other object, or one whose length leaves its header or the buffer,
-// is WSAEINVAL: nothing is sent without it.
-int send_control(const ws::WsaBuf& control, unsigned char* out, size_t room, size_t* length)
+// and IPV6_PKTINFO. IP_ECN and IPV6_ECN (an INT) set the datagram's two ECN bits (Microsoft
+// Learn, "Winsock explicit congestion notification"; Congestion Encountered, 3, is WSAEINVAL
+// there): Linux's IP_TOS / IPV6_TCLASS with the rest of the byte as the socket (`descriptor`)
+// has it. Any other object, or one whose length leaves its header or the buffer, is
+// WSAEINVAL: nothing is sent without it.
+int send_control(int descriptor, const ws::WsaBuf& control, unsigned char* out, size_t room, size_t* length)
 {
     *length = 0;
     if (control.len == 0) return 0;
@@ -469,6 +472,21 @@ int send_control(const ws::WsaBuf& control, unsigned char* out, size_t room, siz
             linux_length = sizeof(linux_info);
             level = IPPROTO_IPV6;
             type = IPV6_PKTINFO;
+        } else if (((in.cmsg_level == ws::kIpprotoIp && in.cmsg_type == ws::kIpEcn) ||
+                    (in.cmsg_level == ws::kIpprotoIpv6 && in.cmsg_type == ws::kIpv6Ecn)) &&
+                   payload >= sizeof(INT)) {
+            INT ecn;
+            memcpy(&ecn, data, sizeof(ecn));
+            if (ecn < 0 || ecn > 2) return WSAEINVAL;  // not Congestion Encountered, nor no codepoint
+            bool ip = in.cmsg_level == ws::kIpprotoIp;
+            level = ip ? IPPROTO_IP : IPPROTO_IPV6;
+            type = ip ? IP_TOS : IPV6_TCLASS;
+            int byte = 0;
+            socklen_t size = sizeof(byte);
+            if (getsockopt(descriptor, level, type, &byte, &size) != 0 || byte < 0) byte = 0;
+            byte = (byte & ~3) | ecn;
+            memcpy(linux_data, &byte, sizeof(byte));
+            linux_length = sizeof(byte);
         } else {
             return WSAEINVAL;
         }
@@ -579,6 +597,10 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->port_scalability_ = false;
     device->randomize_port_ = false;
     device->udp_connreset_.store(true, std::memory_order_relaxed);
+    device->receive_tos_.store(false, std::memory_order_relaxed);
+    device->receive_ecn_.store(false, std::memory_order_relaxed);
+    device->receive_tclass_.store(false, std::memory_order_relaxed);
+    device->receive_ecn6_.store(false, std::memory_order_relaxed);
     device->owed_resets_.store(0, std::memory_order_relaxed);
     device->receive_timeout_ = 0;
     device->send_timeout_ = 0;
@@ -1328,7 +1350,7 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
     alignas(cmsghdr) unsigned char linux_control[kControlRoom];
     if (control != nullptr && control->len != 0) {
         size_t length = 0;
-        if (int error = send_control(*control, linux_control, sizeof(linux_control), &length)) return error;
+        if (int error = send_control(descriptor_, *control, linux_control, sizeof(linux_control), &length)) return error;
         message.msg_control = linux_control;
         message.msg_controllen = length;
     }
@@ -1664,7 +1686,7 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
             // WSASendMsg's packet information, as Linux's, after the request's iovecs.
             auto* room = reinterpret_cast<unsigned char*>(vectors + (asked->buffer_count == 0 ? 1 : asked->buffer_count));
             size_t length = 0;
-            if (int error = send_control(asked->message->Control, room, kControlRoom, &length))
+            if (int error = send_control(descriptor_, asked->message->Control, room, kControlRoom, &length))
                 return static_cast<DWORD>(error);
             state->message.msg_control = room;
             state->message.msg_controllen = length;
@@ -1871,67 +1893,65 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                 }
                 wsa->dwFlags = windows_flags | ((message->msg_flags & MSG_TRUNC) ? ws::kMsgTrunc : 0);
                 // Control data: what the options Windows has ask for (packet information,
-                // TTL, TOS, hop limit, traffic class), in Windows' layout, each value an
-                // INT (Wine's sock.c test_ipv4_cmsg, test_ipv6_cmsg); nothing else is
-                // passed on.
+                // TTL, TOS, hop limit, traffic class, the ECN bits), in Windows' layout, each
+                // value an INT (Wine's sock.c test_ipv4_cmsg, test_ipv6_cmsg; Microsoft Learn,
+                // "Winsock explicit congestion notification"); nothing else is passed on.
                 ULONG written = 0;
-                for (cmsghdr* c = message->msg_controllen != 0 ? CMSG_FIRSTHDR(message) : nullptr; c != nullptr;
-                     c = CMSG_NXTHDR(message, c)) {
-                    unsigned char data[sizeof(ws::In6PktInfo)];
-                    size_t data_length = 0;
-                    int level = 0, type = 0;
-                    size_t payload = c->cmsg_len > CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
-                    auto as_int = [&](int windows_level, int windows_type) {
-                        // Linux gives an int, or one byte for IP_TOS.
-                        int value = 0;
-                        if (payload >= sizeof(int))
-                            memcpy(&value, CMSG_DATA(c), sizeof(int));
-                        else if (payload >= 1)
-                            value = *CMSG_DATA(c);
-                        memcpy(data, &value, sizeof(value));
-                        data_length = sizeof(value);
-                        level = windows_level;
-                        type = windows_type;
-                    };
-                    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
-                        as_int(ws::kIpprotoIp, ws::kIpTtl);
-                    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
-                        as_int(ws::kIpprotoIp, ws::kIpTos);
-                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
-                        as_int(ws::kIpprotoIpv6, ws::kIpv6HopLimit);
-                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS) {
-                        as_int(ws::kIpprotoIpv6, ws::kIpv6Tclass);
-                    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-                        const auto* info = reinterpret_cast<const in_pktinfo*>(CMSG_DATA(c));
-                        ws::InPktInfo out{};
-                        out.ipi_addr.value = info->ipi_addr.s_addr;
-                        out.ipi_ifindex = static_cast<ULONG>(info->ipi_ifindex);
-                        memcpy(data, &out, sizeof(out));
-                        data_length = sizeof(out);
-                        level = ws::kIpprotoIp;
-                        type = ws::kIpPktInfo;
-                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-                        const auto* info = reinterpret_cast<const in6_pktinfo*>(CMSG_DATA(c));
-                        ws::In6PktInfo out{};
-                        memcpy(&out.ipi6_addr, &info->ipi6_addr, sizeof(out.ipi6_addr));
-                        out.ipi6_ifindex = info->ipi6_ifindex;
-                        memcpy(data, &out, sizeof(out));
-                        data_length = sizeof(out);
-                        level = ws::kIpprotoIpv6;
-                        type = ws::kIpv6PktInfo;
-                    } else {
-                        continue;
-                    }
+                // One Windows object into the caller's buffer; false once it is full
+                // (MSG_CTRUNC; nothing more is written).
+                auto emit = [&](int level, int type, const void* data, size_t data_length) {
                     size_t header = (sizeof(ws::WsaCmsgHdr) + 7) & ~size_t(7);
                     size_t space = header + ((data_length + 7) & ~size_t(7));
                     if (written + space > wsa->Control.len) {
                         wsa->dwFlags |= ws::kMsgCtrunc;
-                        break;
+                        return false;
                     }
                     ws::WsaCmsgHdr out_header{header + data_length, level, type};
                     memcpy(wsa->Control.buf + written, &out_header, sizeof(out_header));
                     memcpy(wsa->Control.buf + written + header, data, data_length);
                     written += static_cast<ULONG>(space);
+                    return true;
+                };
+                bool room = true;
+                for (cmsghdr* c = message->msg_controllen != 0 ? CMSG_FIRSTHDR(message) : nullptr;
+                     c != nullptr && room; c = CMSG_NXTHDR(message, c)) {
+                    size_t payload = c->cmsg_len > CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
+                    // Linux gives an int, or one byte for IP_TOS.
+                    int number = 0;
+                    if (payload >= sizeof(int))
+                        memcpy(&number, CMSG_DATA(c), sizeof(int));
+                    else if (payload >= 1)
+                        number = *CMSG_DATA(c);
+                    // The traffic-class byte serves two Windows options (socket.h): the
+                    // whole byte unless only the ECN bits were asked for, and those bits.
+                    auto traffic_class = [&](int level, int whole_type, bool whole, int ecn_type, bool ecn) {
+                        if (whole || !ecn) room = emit(level, whole_type, &number, sizeof(number));
+                        int bits = number & 3;
+                        if (room && ecn) room = emit(level, ecn_type, &bits, sizeof(bits));
+                    };
+                    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+                        room = emit(ws::kIpprotoIp, ws::kIpTtl, &number, sizeof(number));
+                    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+                        traffic_class(ws::kIpprotoIp, ws::kIpTos, receive_tos_.load(std::memory_order_relaxed),
+                                      ws::kIpEcn, receive_ecn_.load(std::memory_order_relaxed));
+                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+                        room = emit(ws::kIpprotoIpv6, ws::kIpv6HopLimit, &number, sizeof(number));
+                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS) {
+                        traffic_class(ws::kIpprotoIpv6, ws::kIpv6Tclass, receive_tclass_.load(std::memory_order_relaxed),
+                                      ws::kIpv6Ecn, receive_ecn6_.load(std::memory_order_relaxed));
+                    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                        const auto* info = reinterpret_cast<const in_pktinfo*>(CMSG_DATA(c));
+                        ws::InPktInfo out{};
+                        out.ipi_addr.value = info->ipi_addr.s_addr;
+                        out.ipi_ifindex = static_cast<ULONG>(info->ipi_ifindex);
+                        room = emit(ws::kIpprotoIp, ws::kIpPktInfo, &out, sizeof(out));
+                    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+                        const auto* info = reinterpret_cast<const in6_pktinfo*>(CMSG_DATA(c));
+                        ws::In6PktInfo out{};
+                        memcpy(&out.ipi6_addr, &info->ipi6_addr, sizeof(out.ipi6_addr));
+                        out.ipi6_ifindex = info->ipi6_ifindex;
+                        room = emit(ws::kIpprotoIpv6, ws::kIpv6PktInfo, &out, sizeof(out));
+                    }
                 }
                 wsa->Control.len = written;
                 // Control data cut short fails the call like a cut datagram (WSAEMSGSIZE),

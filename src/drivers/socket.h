@@ -326,6 +326,12 @@ private:
                                               // descriptor has IP_RECVERR (ICMP errors reach
                                               // the socket although Linux never connects it)
     std::atomic<uint32_t> owed_resets_{0};    // owe_reset()
+    // The receive options of the IP header's traffic-class byte, as the program set them:
+    // IP_RECVTOS / IPV6_RECVTCLASS (the whole byte) and IP_RECVECN / IPV6_RECVECN (its two
+    // ECN bits). Linux has one option for both per level, on while either is; its control
+    // message becomes the ones asked for.
+    std::atomic<bool> receive_tos_{false}, receive_ecn_{false};
+    std::atomic<bool> receive_tclass_{false}, receive_ecn6_{false};
     DWORD receive_timeout_ = 0;               // SO_RCVTIMEO, ms (0: none)
     DWORD send_timeout_ = 0;                  // SO_SNDTIMEO
     uint64_t connect_time_ = 0;               // CLOCK_MONOTONIC seconds at connection, 0: none

@@ -173,11 +173,35 @@ int write_number(char* value, int* length, Value kind, int level, int number)
 
 }  // namespace
 
+namespace {
+
+// IP_RECVTOS, IP_RECVECN, IPV6_RECVTCLASS, IPV6_RECVECN: the traffic-class receive options
+// (socket.h, receive_tos_...). *ip: IPPROTO_IP's; *ecn: the ECN bits' option.
+bool traffic_class_option(int level, int name, bool* ip, bool* ecn)
+{
+    *ip = level == ws::kIpprotoIp;
+    if (*ip ? name != ws::kIpRecvTos && name != ws::kIpEcn
+            : level != ws::kIpprotoIpv6 || (name != ws::kIpv6RecvTclass && name != ws::kIpv6Ecn))
+        return false;
+    *ecn = name == (*ip ? ws::kIpEcn : ws::kIpv6Ecn);
+    return true;
+}
+
+}  // namespace
+
 int SocketDevice::get_option(int level, int name, char* value, int* length)
 {
     if (value == nullptr || length == nullptr || *length <= 0) return WSAEFAULT;
     if (!known_level(level)) return WSAEINVAL;
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    bool ip, ecn;
+    if (traffic_class_option(level, name, &ip, &ecn) && (ecn || (ip ? receive_ecn_ : receive_ecn6_).load())) {
+        // As the program set them: Linux's one option per level is on for the ECN bits too.
+        if (ecn && type_ != ws::kSockDgram) return WSAENOPROTOOPT;  // datagram sockets only
+        if (!ip && family_ != ws::kAfInet6) return WSAENOPROTOOPT;
+        bool on = ip ? (ecn ? receive_ecn_ : receive_tos_).load() : (ecn ? receive_ecn6_ : receive_tclass_).load();
+        return write_number(value, length, Value::Flag, level, on ? 1 : 0);
+    }
     int number = 0;
     if (level == ws::kSolSocket) {
         switch (name) {
@@ -273,6 +297,22 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         return WSAEFAULT;
     }
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    bool ip, ecn;
+    if (traffic_class_option(level, name, &ip, &ecn)) {
+        // Linux has one option per level for both (IP_RECVTOS, IPV6_RECVTCLASS): on while
+        // either is; the receive path makes the control objects asked for of its message.
+        int on = 0;
+        if (int error = read_number(value, length, Value::Flag, &on)) return error;
+        if (ecn && type_ != ws::kSockDgram) return WSAENOPROTOOPT;  // datagram sockets only
+        std::atomic<bool>& whole = ip ? receive_tos_ : receive_tclass_;
+        std::atomic<bool>& bits = ip ? receive_ecn_ : receive_ecn6_;
+        int linux_on = on != 0 || (ecn ? whole : bits).load();
+        if (setsockopt(descriptor_, ip ? IPPROTO_IP : IPPROTO_IPV6, ip ? IP_RECVTOS : IPV6_RECVTCLASS, &linux_on,
+                       sizeof(linux_on)) != 0)
+            return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+        (ecn ? bits : whole).store(on != 0);
+        return 0;
+    }
     const Mapping* found = find_mapping(level, name);
     // The options kept here: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE and SO_DONTLINGER are BOOLs.
     bool kept_bool = level == ws::kSolSocket &&

@@ -1162,6 +1162,228 @@ static void test_wsarecvmsg_cmsgs(void)
     }
 }
 
+#ifndef IP_RECVECN /* mingw-w64's headers lack the option and its helpers (Windows' SDK: 50) */
+#define IP_RECVECN 50
+#define IPV6_RECVECN 50
+#define NO_RECV_ECN_HELPERS 1
+#endif
+
+/* The next datagram waiting on `rx` (it must come within 5 s), received with WSARecvMsg
+   into `control`; the call's result. */
+static int receive_with_control(SOCKET rx, WSAMSG *msg, WSABUF *data, char *control, ULONG control_length,
+                                DWORD *got)
+{
+    memset(msg, 0, sizeof(*msg));
+    memset(control, 0, control_length);
+    msg->lpBuffers = data;
+    msg->dwBufferCount = 1;
+    msg->Control.buf = control;
+    msg->Control.len = control_length;
+    *got = 0xdeadbeef;
+    if (!sx_readable(rx, 5000)) {
+        CHECK(!"a datagram came");
+        return SOCKET_ERROR; /* no wait without end */
+    }
+    return pWSARecvMsg(rx, msg, got, NULL, NULL);
+}
+
+/* Explicit congestion notification (Microsoft Learn, "Winsock explicit congestion
+   notification (ECN)"): with IP_RECVECN / IPV6_RECVECN on a datagram socket, WSARecvMsg
+   brings an IP_ECN / IPV6_ECN object holding an INT, the datagram's two ECN bits; an
+   IP_ECN / IPV6_ECN object given to WSASendMsg sets them, and Congestion Encountered (3)
+   is refused with WSAEINVAL. Wine 8.0 has none of it (it ignores WSASendMsg's control
+   data and knows no IP_RECVECN). */
+static void test_ecn(void)
+{
+    SOCKET rx = sx_udp(), tx = sx_udp(), tcp = sx_tcp();
+    struct sockaddr_in rx_addr;
+    char buffer[16], control[256];
+    union {
+        char bytes[64];
+        WSACMSGHDR align;
+    } out;
+    WSACMSGHDR *header = (WSACMSGHDR *)out.bytes;
+    WSABUF data;
+    WSAMSG msg;
+    DWORD got, sent, on = 1, off = 0, state;
+    INT ecn;
+    int ret, err, length, i;
+
+    data.buf = buffer;
+    data.len = sizeof(buffer);
+    CHECK_EQ(sx_bind_loopback(rx), 0);
+    rx_addr = sx_name(rx);
+
+    TEST("IP_RECVECN: off at first; set, getsockopt says 1 and IP_RECVTOS stays off");
+    state = 0xdeadbeef;
+    length = sizeof(state);
+    ret = getsockopt(rx, IPPROTO_IP, IP_RECVECN, (char *)&state, &length);
+    WINE_DEVIATION("Wine 8.0 has no IP_RECVECN")
+    {
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(state, 0);
+    }
+    ret = setsockopt(rx, IPPROTO_IP, IP_RECVECN, (char *)&on, sizeof(on));
+    state = 0;
+    length = sizeof(state);
+    err = getsockopt(rx, IPPROTO_IP, IP_RECVECN, (char *)&state, &length);
+    WINE_DEVIATION("Wine 8.0 has no IP_RECVECN")
+    {
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(err, 0);
+        CHECK_EQ(state, 1);
+    }
+    state = 0xdeadbeef;
+    length = sizeof(state);
+    CHECK_EQ(getsockopt(rx, IPPROTO_IP, IP_RECVTOS, (char *)&state, &length), 0);
+    CHECK_EQ(state, 0);
+
+    for (i = 0; i < 2; ++i) {
+        struct wanted_cmsg want[2] = {{IPPROTO_IP, IP_ECN, 0, -1}, {IPPROTO_IP, IP_TOS, 0, -1}};
+        ecn = i == 0 ? 2 : 1; /* ECT(0), then ECT(1) */
+        TEST(i == 0 ? "WSASendMsg with IP_ECN ECT(0): the receiver gets IP_ECN 2 and no IP_TOS"
+                    : "WSASendMsg (overlapped) with IP_ECN ECT(1): the receiver gets IP_ECN 1");
+        memset(&out, 0, sizeof(out));
+        header->cmsg_len = WSA_CMSG_LEN(sizeof(INT));
+        header->cmsg_level = IPPROTO_IP;
+        header->cmsg_type = IP_ECN;
+        memcpy(WSA_CMSG_DATA(header), &ecn, sizeof(ecn));
+        ret = send_with_control(tx, &rx_addr, out.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(INT)), i, &sent);
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(sent, 2);
+        ret = receive_with_control(rx, &msg, &data, control, sizeof(control), &got);
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(got, 2);
+        find_cmsgs(&msg, want, 2);
+        WINE_DEVIATION("Wine 8.0 has no IP_RECVECN")
+        {
+            CHECK_EQ(want[0].found, 1);
+            CHECK_EQ(want[0].value, ecn);
+        }
+        CHECK_EQ(want[1].found, 0);
+    }
+
+    TEST("a datagram sent with no ECN codepoint: IP_ECN 0");
+    {
+        struct wanted_cmsg want[1] = {{IPPROTO_IP, IP_ECN, 0, -1}};
+        ret = recv_one_with_control(tx, rx, (struct sockaddr *)&rx_addr, sizeof(rx_addr), &msg, &data, control,
+                                    sizeof(control), &got);
+        CHECK_EQ(ret, 0);
+        find_cmsgs(&msg, want, 1);
+        WINE_DEVIATION("Wine 8.0 has no IP_RECVECN")
+        {
+            CHECK_EQ(want[0].found, 1);
+            CHECK_EQ(want[0].value, 0);
+        }
+    }
+
+    TEST("IP_RECVTOS as well: IP_TOS too, its low bits the codepoint; IP_RECVECN off: IP_TOS alone");
+    {
+        struct wanted_cmsg want[2] = {{IPPROTO_IP, IP_ECN, 0, -1}, {IPPROTO_IP, IP_TOS, 0, -1}};
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_RECVTOS, (char *)&on, sizeof(on)), 0);
+        ecn = 2;
+        memcpy(WSA_CMSG_DATA(header), &ecn, sizeof(ecn));
+        CHECK_EQ(send_with_control(tx, &rx_addr, out.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(INT)), 0, &sent), 0);
+        CHECK_EQ(receive_with_control(rx, &msg, &data, control, sizeof(control), &got), 0);
+        find_cmsgs(&msg, want, 2);
+        CHECK_EQ(want[1].found, 1);
+        WINE_DEVIATION("Wine 8.0 has no IP_RECVECN and ignores WSASendMsg's control data")
+        {
+            CHECK_EQ(want[0].found, 1);
+            CHECK_EQ(want[0].value, 2);
+            CHECK_EQ(want[1].value & 3, 2);
+        }
+        setsockopt(rx, IPPROTO_IP, IP_RECVECN, (char *)&off, sizeof(off));
+        state = 0;
+        length = sizeof(state);
+        CHECK_EQ(getsockopt(rx, IPPROTO_IP, IP_RECVTOS, (char *)&state, &length), 0);
+        CHECK_EQ(state, 1);
+        CHECK_EQ(send_with_control(tx, &rx_addr, out.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(INT)), 0, &sent), 0);
+        CHECK_EQ(receive_with_control(rx, &msg, &data, control, sizeof(control), &got), 0);
+        find_cmsgs(&msg, want, 2);
+        CHECK_EQ(want[0].found, 0);
+        CHECK_EQ(want[1].found, 1);
+        CHECK_EQ(setsockopt(rx, IPPROTO_IP, IP_RECVTOS, (char *)&off, sizeof(off)), 0);
+    }
+
+    TEST("WSASendMsg with IP_ECN Congestion Encountered (3): WSAEINVAL, nothing sent");
+    ecn = 3;
+    memcpy(WSA_CMSG_DATA(header), &ecn, sizeof(ecn));
+    WSASetLastError(0xdeadbeef);
+    ret = send_with_control(tx, &rx_addr, out.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(INT)), 0, &sent);
+    err = WSAGetLastError();
+    WINE_DEVIATION("Wine 8.0 ignores WSASendMsg's control data")
+    {
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(err, WSAEINVAL);
+        CHECK(!sx_readable(rx, 100));
+    }
+    while (sx_readable(rx, 100))
+        receive_with_control(rx, &msg, &data, control, sizeof(control), &got);
+
+    TEST("IP_RECVECN on a stream socket: refused (datagram sockets only)");
+    CHECK_EQ(setsockopt(tcp, IPPROTO_IP, IP_RECVECN, (char *)&on, sizeof(on)), SOCKET_ERROR);
+
+#ifndef NO_RECV_ECN_HELPERS
+    TEST("WSASetRecvIPEcn / WSAGetRecvIPEcn: IP_RECVECN of an IPv4 socket");
+    state = 0xdeadbeef;
+    CHECK_EQ(WSASetRecvIPEcn(rx, TRUE), 0);
+    CHECK_EQ(WSAGetRecvIPEcn(rx, &state), 0);
+    CHECK_EQ(state, 1);
+    CHECK_EQ(WSASetRecvIPEcn(rx, FALSE), 0);
+    CHECK_EQ(WSAGetRecvIPEcn(rx, &state), 0);
+    CHECK_EQ(state, 0);
+#endif
+
+    TEST("IPV6_RECVECN on ::1: IPV6_ECN sent and received, no IPV6_TCLASS object");
+    {
+        struct wanted_cmsg want[2] = {{IPPROTO_IPV6, IPV6_ECN, 0, -1}, {IPPROTO_IPV6, IPV6_TCLASS, 0, -1}};
+        struct sockaddr_in6 a6;
+        WSABUF one;
+        SOCKET rx6 = WSASocketW(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, WSA_FLAG_OVERLAPPED);
+        SOCKET tx6 = WSASocketW(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, WSA_FLAG_OVERLAPPED);
+        CHECK(rx6 != INVALID_SOCKET && tx6 != INVALID_SOCKET);
+        memset(&a6, 0, sizeof(a6));
+        a6.sin6_family = AF_INET6;
+        a6.sin6_addr.s6_addr[15] = 1;
+        CHECK_EQ(bind(rx6, (struct sockaddr *)&a6, sizeof(a6)), 0);
+        length = sizeof(a6);
+        CHECK_EQ(getsockname(rx6, (struct sockaddr *)&a6, &length), 0);
+        ret = setsockopt(rx6, IPPROTO_IPV6, IPV6_RECVECN, (char *)&on, sizeof(on));
+        WINE_DEVIATION("Wine 8.0 has no IPV6_RECVECN") CHECK_EQ(ret, 0);
+        ecn = 2;
+        memset(&out, 0, sizeof(out));
+        header->cmsg_len = WSA_CMSG_LEN(sizeof(INT));
+        header->cmsg_level = IPPROTO_IPV6;
+        header->cmsg_type = IPV6_ECN;
+        memcpy(WSA_CMSG_DATA(header), &ecn, sizeof(ecn));
+        one.buf = (char *)"v6";
+        one.len = 2;
+        memset(&msg, 0, sizeof(msg));
+        msg.name = (struct sockaddr *)&a6;
+        msg.namelen = sizeof(a6);
+        msg.lpBuffers = &one;
+        msg.dwBufferCount = 1;
+        msg.Control.buf = out.bytes;
+        msg.Control.len = (ULONG)WSA_CMSG_SPACE(sizeof(INT));
+        CHECK_EQ(pWSASendMsg(tx6, &msg, 0, &sent, NULL, NULL), 0);
+        CHECK_EQ(receive_with_control(rx6, &msg, &data, control, sizeof(control), &got), 0);
+        CHECK_EQ(got, 2);
+        find_cmsgs(&msg, want, 2);
+        WINE_DEVIATION("Wine 8.0 has no IPV6_RECVECN")
+        {
+            CHECK_EQ(want[0].found, 1);
+            CHECK_EQ(want[0].value, 2);
+        }
+        CHECK_EQ(want[1].found, 0);
+        closesocket(rx6);
+        closesocket(tx6);
+    }
+    closesocket(tcp);
+    closesocket(rx);
+    closesocket(tx);
+}
+
 int main(void)
 {
     sx_startup();
@@ -1179,6 +1401,7 @@ int main(void)
     test_wsasendmsg_pktinfo();
     test_wsarecvmsg();
     test_wsarecvmsg_cmsgs();
+    test_ecn();
     remove_file();
     sx_cleanup();
     return tl_finish();
