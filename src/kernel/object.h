@@ -86,8 +86,6 @@ public:
     // Drops a reference; the last one returns the object to its pool (at once, or, if
     // recycle_later() says so, when the object's own code calls recycle_now()).
     void release_reference();
-    // Whether the last reference went (the object is being recycled, or waits for it).
-    bool unreferenced() const { return references_.load(std::memory_order_acquire) == 0; }
 
     // ---- handle count, under `lock`. The last handle closed calls last_handle_closed().
     uint32_t handle_count = 0;
