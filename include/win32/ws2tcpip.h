@@ -133,6 +133,19 @@ static inline INT WSASetRecvIPEcn(SOCKET Socket, DWORD Enabled)
     return SOCKET_ERROR;
 }
 
+/* WSASetUdpSendMessageSize / WSAGetUdpSendMessageSize: UDP send segmentation
+ * (UDP_SEND_MSG_SIZE; 0: none), type-safe wrappers of the option as in Windows' SDK. */
+static inline INT WSASetUdpSendMessageSize(SOCKET Socket, DWORD MsgSize)
+{
+    return setsockopt(Socket, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (const char *)&MsgSize, (int)sizeof(MsgSize));
+}
+
+static inline INT WSAGetUdpSendMessageSize(SOCKET Socket, DWORD *MsgSize)
+{
+    int length = (int)sizeof(*MsgSize);
+    return getsockopt(Socket, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (char *)MsgSize, &length);
+}
+
 OVERLAPPED_END_C
 
 #endif

@@ -12,6 +12,7 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
@@ -433,8 +434,9 @@ bool icmp_error(int error)
 // and IPV6_PKTINFO. IP_ECN and IPV6_ECN (an INT) set the datagram's two ECN bits (Microsoft
 // Learn, "Winsock explicit congestion notification"; Congestion Encountered, 3, is WSAEINVAL
 // there): Linux's IP_TOS / IPV6_TCLASS with the rest of the byte as the socket (`descriptor`)
-// has it. Any other object, or one whose length leaves its header or the buffer, is
-// WSAEINVAL: nothing is sent without it.
+// has it. UDP_SEND_MSG_SIZE (a DWORD: the datagram's bytes go as datagrams of that size,
+// Windows' send segmentation) becomes Linux's UDP_SEGMENT. Any other object, or one whose
+// length leaves its header or the buffer, is WSAEINVAL: nothing is sent without it.
 int send_control(int descriptor, const ws::WsaBuf& control, unsigned char* out, size_t room, size_t* length)
 {
     *length = 0;
@@ -487,6 +489,15 @@ int send_control(int descriptor, const ws::WsaBuf& control, unsigned char* out, 
             byte = (byte & ~3) | ecn;
             memcpy(linux_data, &byte, sizeof(byte));
             linux_length = sizeof(byte);
+        } else if (in.cmsg_level == ws::kIpprotoUdp && in.cmsg_type == ws::kUdpSendMsgSize && payload >= sizeof(DWORD)) {
+            DWORD size;
+            memcpy(&size, data, sizeof(size));
+            if (size > UINT16_MAX) return WSAEINVAL;
+            uint16_t segment = static_cast<uint16_t>(size);
+            memcpy(linux_data, &segment, sizeof(segment));
+            linux_length = sizeof(segment);
+            level = IPPROTO_UDP;
+            type = UDP_SEGMENT;
         } else {
             return WSAEINVAL;
         }

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -82,6 +83,8 @@ const Mapping kMappings[] = {
     {ws::kIpprotoIpv6, ws::kIpv6PktInfo, IPPROTO_IPV6, IPV6_RECVPKTINFO, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6HopLimit, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6Tclass, IPPROTO_IPV6, IPV6_TCLASS, Value::Int},
+    // Windows' send segmentation (USO) is Linux's GSO: the segment size, 0 for none.
+    {ws::kIpprotoUdp, ws::kUdpSendMsgSize, IPPROTO_UDP, UDP_SEGMENT, Value::Int},
     {ws::kIpprotoIpv6, ws::kIpv6RecvTclass, IPPROTO_IPV6, IPV6_RECVTCLASS, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6DontFrag, IPPROTO_IPV6, IPV6_DONTFRAG, Value::Bool},
     {ws::kIpprotoIpv6, ws::kIpv6Mtu, IPPROTO_IPV6, IPV6_MTU, Value::Int},

@@ -106,6 +106,7 @@ constexpr int kIpv6RecvTclass = 40;
 constexpr int kIpv6Ecn = 50;    // IPV6_ECN and IPV6_RECVECN
 constexpr int kIpv6Tclass = 39;
 constexpr int kIpv6Mtu = 72;
+constexpr int kUdpSendMsgSize = 2;  // UDP_SEND_MSG_SIZE: send segmentation (USO)
 constexpr int kIpv6MtuDiscover = 71;
 
 // ---- flags.

@@ -1011,6 +1011,7 @@ static int find_cmsgs(WSAMSG *msg, struct wanted_cmsg *want, int n)
     int i, good = 0;
     for (i = 0; i < n; ++i) want[i].found = 0;
     for (c = WSA_CMSG_FIRSTHDR(msg); c != NULL; c = WSA_CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_len < sizeof(WSACMSGHDR)) break; /* not a header: no loop without end */
         for (i = 0; i < n; ++i) {
             if (c->cmsg_level != want[i].level || c->cmsg_type != want[i].type) continue;
             ++want[i].found;
@@ -1167,6 +1168,9 @@ static void test_wsarecvmsg_cmsgs(void)
 #define IPV6_RECVECN 50
 #define NO_RECV_ECN_HELPERS 1
 #endif
+#ifndef UDP_SEND_MSG_SIZE /* nor UDP_SEND_MSG_SIZE (ws2ipdef.h: 2) */
+#define UDP_SEND_MSG_SIZE 2
+#endif
 
 /* The next datagram waiting on `rx` (it must come within 5 s), received with WSARecvMsg
    into `control`; the call's result. */
@@ -1182,6 +1186,7 @@ static int receive_with_control(SOCKET rx, WSAMSG *msg, WSABUF *data, char *cont
     *got = 0xdeadbeef;
     if (!sx_readable(rx, 5000)) {
         CHECK(!"a datagram came");
+        msg->Control.len = 0;
         return SOCKET_ERROR; /* no wait without end */
     }
     return pWSARecvMsg(rx, msg, got, NULL, NULL);
@@ -1384,6 +1389,127 @@ static void test_ecn(void)
     closesocket(tx);
 }
 
+/* The sizes of the datagrams waiting on `rx`, up to `max` of them, each within 2 s. */
+static int datagram_sizes(SOCKET rx, int *sizes, int max)
+{
+    char buffer[2048];
+    int n = 0;
+    while (n < max && sx_readable(rx, 2000)) {
+        int got = recv(rx, buffer, sizeof(buffer), 0);
+        if (got < 0) break;
+        sizes[n++] = got;
+    }
+    return n;
+}
+
+/* UDP send segmentation (USO; Microsoft Learn, WSASetUdpSendMessageSize and
+   UDP_SEND_MSG_SIZE in ws2ipdef.h): with a segment size set on the socket, or given to
+   WSASendMsg as a UDP_SEND_MSG_SIZE object (a DWORD), one send of a larger buffer leaves
+   as datagrams of that size, the last one shorter. Wine 8.0 has no UDP_SEND_MSG_SIZE. */
+static void test_send_segmentation(void)
+{
+    SOCKET rx = sx_udp(), tx = sx_udp();
+    struct sockaddr_in rx_addr;
+    static char payload[250];
+    union {
+        char bytes[64];
+        WSACMSGHDR align;
+    } out;
+    WSACMSGHDR *header = (WSACMSGHDR *)out.bytes;
+    WSABUF data;
+    WSAMSG msg;
+    DWORD size, sent;
+    int ret, err, length, sizes[8], n;
+
+    memset(payload, 'u', sizeof(payload));
+    CHECK_EQ(sx_bind_loopback(rx), 0);
+    rx_addr = sx_name(rx);
+
+    TEST("UDP_SEND_MSG_SIZE: 0 at first; 100 set and read back");
+    size = 0xdeadbeef;
+    length = sizeof(size);
+    ret = getsockopt(tx, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (char *)&size, &length);
+    WINE_DEVIATION("Wine 8.0 has no UDP_SEND_MSG_SIZE")
+    {
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(size, 0);
+    }
+    size = 100;
+    ret = setsockopt(tx, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (char *)&size, sizeof(size));
+    size = 0;
+    length = sizeof(size);
+    err = getsockopt(tx, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (char *)&size, &length);
+    WINE_DEVIATION("Wine 8.0 has no UDP_SEND_MSG_SIZE")
+    {
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(err, 0);
+        CHECK_EQ(size, 100);
+    }
+
+    TEST("sendto of 250 bytes with segments of 100: datagrams of 100, 100 and 50");
+    CHECK_EQ(sendto(tx, payload, sizeof(payload), 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 250);
+    n = datagram_sizes(rx, sizes, 8);
+    WINE_DEVIATION("Wine 8.0 has no UDP_SEND_MSG_SIZE")
+    {
+        CHECK_EQ(n, 3);
+        if (n == 3) {
+            CHECK_EQ(sizes[0], 100);
+            CHECK_EQ(sizes[1], 100);
+            CHECK_EQ(sizes[2], 50);
+        }
+    }
+
+    TEST("UDP_SEND_MSG_SIZE 0: one datagram again");
+    size = 0;
+    ret = setsockopt(tx, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (char *)&size, sizeof(size));
+    WINE_DEVIATION("Wine 8.0 has no UDP_SEND_MSG_SIZE") CHECK_EQ(ret, 0);
+    CHECK_EQ(sendto(tx, payload, sizeof(payload), 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 250);
+    n = datagram_sizes(rx, sizes, 8);
+    CHECK_EQ(n, 1);
+    if (n == 1) CHECK_EQ(sizes[0], 250);
+
+    TEST("WSASendMsg with a UDP_SEND_MSG_SIZE object of 120: datagrams of 120, 120 and 10");
+    memset(&out, 0, sizeof(out));
+    header->cmsg_len = WSA_CMSG_LEN(sizeof(DWORD));
+    header->cmsg_level = IPPROTO_UDP;
+    header->cmsg_type = UDP_SEND_MSG_SIZE;
+    size = 120;
+    memcpy(WSA_CMSG_DATA(header), &size, sizeof(size));
+    data.buf = payload;
+    data.len = sizeof(payload);
+    memset(&msg, 0, sizeof(msg));
+    msg.name = (struct sockaddr *)&rx_addr;
+    msg.namelen = sizeof(rx_addr);
+    msg.lpBuffers = &data;
+    msg.dwBufferCount = 1;
+    msg.Control.buf = out.bytes;
+    msg.Control.len = (ULONG)WSA_CMSG_SPACE(sizeof(DWORD));
+    sent = 0;
+    CHECK_EQ(pWSASendMsg(tx, &msg, 0, &sent, NULL, NULL), 0);
+    CHECK_EQ(sent, 250);
+    n = datagram_sizes(rx, sizes, 8);
+    WINE_DEVIATION("Wine 8.0 ignores WSASendMsg's control data")
+    {
+        CHECK_EQ(n, 3);
+        if (n == 3) {
+            CHECK_EQ(sizes[0], 120);
+            CHECK_EQ(sizes[1], 120);
+            CHECK_EQ(sizes[2], 10);
+        }
+    }
+
+#ifndef NO_RECV_ECN_HELPERS /* the SDK's wrappers are missing from mingw-w64's headers too */
+    TEST("WSASetUdpSendMessageSize / WSAGetUdpSendMessageSize");
+    CHECK_EQ(WSASetUdpSendMessageSize(tx, 64), 0);
+    size = 0;
+    CHECK_EQ(WSAGetUdpSendMessageSize(tx, &size), 0);
+    CHECK_EQ(size, 64);
+    CHECK_EQ(WSASetUdpSendMessageSize(tx, 0), 0);
+#endif
+    closesocket(rx);
+    closesocket(tx);
+}
+
 int main(void)
 {
     sx_startup();
@@ -1402,6 +1528,7 @@ int main(void)
     test_wsarecvmsg();
     test_wsarecvmsg_cmsgs();
     test_ecn();
+    test_send_segmentation();
     remove_file();
     sx_cleanup();
     return tl_finish();
