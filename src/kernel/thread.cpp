@@ -15,7 +15,7 @@
 
 namespace overlapped::kernel {
 
-thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec"))) = 0;
+constinit thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec"))) = 0;
 std::atomic<void (*)(ThreadState*)> thread_exit_hook{nullptr};
 
 namespace {

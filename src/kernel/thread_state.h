@@ -157,6 +157,6 @@ int run_pending_apcs(ThreadState* self);
 void queue_apc(ThreadState* target, const Apc& apc);
 
 // The calling thread's last-error value.
-extern thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec")));
+extern constinit thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec")));
 
 }  // namespace overlapped::kernel
