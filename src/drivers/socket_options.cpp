@@ -83,11 +83,11 @@ const Mapping kMappings[] = {
     {ws::kIpprotoIpv6, ws::kIpv6PktInfo, IPPROTO_IPV6, IPV6_RECVPKTINFO, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6HopLimit, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6Tclass, IPPROTO_IPV6, IPV6_TCLASS, Value::Int},
-    // Windows' send segmentation (USO) is Linux's GSO: the segment size, 0 for none.
-    {ws::kIpprotoUdp, ws::kUdpSendMsgSize, IPPROTO_UDP, UDP_SEGMENT, Value::Int},
     {ws::kIpprotoIpv6, ws::kIpv6RecvTclass, IPPROTO_IPV6, IPV6_RECVTCLASS, Value::Flag},
     {ws::kIpprotoIpv6, ws::kIpv6DontFrag, IPPROTO_IPV6, IPV6_DONTFRAG, Value::Bool},
     {ws::kIpprotoIpv6, ws::kIpv6Mtu, IPPROTO_IPV6, IPV6_MTU, Value::Int},
+    // Windows' send segmentation (USO) is Linux's GSO: the segment size, 0 for none.
+    {ws::kIpprotoUdp, ws::kUdpSendMsgSize, IPPROTO_UDP, UDP_SEGMENT, Value::Int},
 };
 
 const Mapping* find_mapping(int level, int name)
@@ -172,11 +172,6 @@ int write_number(char* value, int* length, Value kind, int level, int number)
     default: return write_value(value, length, &number, sizeof(number));
     }
 }
-
-
-}  // namespace
-
-namespace {
 
 // IP_RECVTOS, IP_RECVECN, IPV6_RECVTCLASS, IPV6_RECVECN: the traffic-class receive options
 // (socket.h, receive_tos_...). *ip: IPPROTO_IP's; *ecn: the ECN bits' option.
