@@ -171,6 +171,7 @@ typedef enum {
 #define UDP_CHECKSUM_COVERAGE 20
 #define UDP_SEND_MSG_SIZE 2
 #define UDP_RECV_MAX_COALESCED_SIZE 3
+#define UDP_COALESCED_INFO 3 /* the control object (IPPROTO_UDP) of a coalesced receive */
 
 /* ---- multicast requests and packet information ------------------------------------------ */
 typedef struct ip_mreq {

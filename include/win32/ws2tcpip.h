@@ -146,6 +146,20 @@ static inline INT WSAGetUdpSendMessageSize(SOCKET Socket, DWORD *MsgSize)
     return getsockopt(Socket, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (char *)MsgSize, &length);
 }
 
+/* WSASetUdpRecvMaxCoalescedSize / WSAGetUdpRecvMaxCoalescedSize: UDP receive coalescing
+ * (UDP_RECV_MAX_COALESCED_SIZE; 0: none), the same kind of wrappers. */
+static inline INT WSASetUdpRecvMaxCoalescedSize(SOCKET Socket, DWORD MaxCoalescedMsgSize)
+{
+    return setsockopt(Socket, IPPROTO_UDP, UDP_RECV_MAX_COALESCED_SIZE, (const char *)&MaxCoalescedMsgSize,
+                      (int)sizeof(MaxCoalescedMsgSize));
+}
+
+static inline INT WSAGetUdpRecvMaxCoalescedSize(SOCKET Socket, DWORD *MaxCoalescedMsgSize)
+{
+    int length = (int)sizeof(*MaxCoalescedMsgSize);
+    return getsockopt(Socket, IPPROTO_UDP, UDP_RECV_MAX_COALESCED_SIZE, (char *)MaxCoalescedMsgSize, &length);
+}
+
 OVERLAPPED_END_C
 
 #endif

@@ -612,6 +612,7 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->receive_ecn_.store(false, std::memory_order_relaxed);
     device->receive_tclass_.store(false, std::memory_order_relaxed);
     device->receive_ecn6_.store(false, std::memory_order_relaxed);
+    device->receive_coalesced_max_.store(0, std::memory_order_relaxed);
     device->owed_resets_.store(0, std::memory_order_relaxed);
     device->receive_timeout_ = 0;
     device->send_timeout_ = 0;
@@ -1904,8 +1905,8 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                 }
                 wsa->dwFlags = windows_flags | ((message->msg_flags & MSG_TRUNC) ? ws::kMsgTrunc : 0);
                 // Control data: what the options Windows has ask for (packet information,
-                // TTL, TOS, hop limit, traffic class, the ECN bits), in Windows' layout, each
-                // value an INT (Wine's sock.c test_ipv4_cmsg, test_ipv6_cmsg; Microsoft Learn,
+                // TTL, TOS, hop limit, traffic class, the ECN bits, a coalesced receive's
+                // segment size), in Windows' layout, each value an INT (Wine's sock.c test_ipv4_cmsg, test_ipv6_cmsg; Microsoft Learn,
                 // "Winsock explicit congestion notification"); nothing else is passed on.
                 ULONG written = 0;
                 // One Windows object into the caller's buffer; false once it is full
@@ -1950,6 +1951,11 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS) {
                         traffic_class(ws::kIpprotoIpv6, ws::kIpv6Tclass, receive_tclass_.load(std::memory_order_relaxed),
                                       ws::kIpv6Ecn, receive_ecn6_.load(std::memory_order_relaxed));
+                    } else if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == UDP_GRO) {
+                        // Coalesced datagrams (UDP_RECV_MAX_COALESCED_SIZE): the size of
+                        // each but the last, as a DWORD.
+                        DWORD segment = static_cast<DWORD>(number);
+                        room = emit(ws::kIpprotoUdp, ws::kUdpCoalescedInfo, &segment, sizeof(segment));
                     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
                         const auto* info = reinterpret_cast<const in_pktinfo*>(CMSG_DATA(c));
                         ws::InPktInfo out{};

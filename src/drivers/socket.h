@@ -332,6 +332,9 @@ private:
     // message becomes the ones asked for.
     std::atomic<bool> receive_tos_{false}, receive_ecn_{false};
     std::atomic<bool> receive_tclass_{false}, receive_ecn6_{false};
+    // UDP_RECV_MAX_COALESCED_SIZE as set (0: none). Linux's UDP_GRO is on only for a
+    // maximum of 65535 or more: it coalesces up to 64 KiB and honours no smaller bound.
+    std::atomic<DWORD> receive_coalesced_max_{0};
     DWORD receive_timeout_ = 0;               // SO_RCVTIMEO, ms (0: none)
     DWORD send_timeout_ = 0;                  // SO_SNDTIMEO
     uint64_t connect_time_ = 0;               // CLOCK_MONOTONIC seconds at connection, 0: none

@@ -192,6 +192,10 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
     if (value == nullptr || length == nullptr || *length <= 0) return WSAEFAULT;
     if (!known_level(level)) return WSAEINVAL;
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    if (level == ws::kIpprotoUdp && name == ws::kUdpRecvMaxCoalescedSize) {
+        if (type_ != ws::kSockDgram) return WSAENOPROTOOPT;
+        return write_number(value, length, Value::Int, level, static_cast<int>(receive_coalesced_max_.load()));
+    }
     bool ip, ecn;
     if (traffic_class_option(level, name, &ip, &ecn) && (ecn || (ip ? receive_ecn_ : receive_ecn6_).load())) {
         // As the program set them: Linux's one option per level is on for the ECN bits too.
@@ -295,6 +299,20 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         return WSAEFAULT;
     }
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    if (level == ws::kIpprotoUdp && name == ws::kUdpRecvMaxCoalescedSize) {
+        // Receive coalescing: Linux's UDP_GRO coalesces up to 64 KiB and takes no maximum,
+        // so it is on only for a maximum that no coalesced datagram can pass; a smaller
+        // one is kept and datagrams come one by one (a single datagram is a coalesced
+        // message of one, within any maximum).
+        int size = 0;
+        if (int error = read_number(value, length, Value::Int, &size)) return error;
+        if (type_ != ws::kSockDgram) return WSAENOPROTOOPT;
+        int on = static_cast<DWORD>(size) >= 65535;
+        if (setsockopt(descriptor_, IPPROTO_UDP, UDP_GRO, &on, sizeof(on)) != 0)
+            return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+        receive_coalesced_max_.store(static_cast<DWORD>(size));
+        return 0;
+    }
     bool ip, ecn;
     if (traffic_class_option(level, name, &ip, &ecn)) {
         // Linux has one option per level for both (IP_RECVTOS, IPV6_RECVTCLASS): on while

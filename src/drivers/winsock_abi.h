@@ -107,6 +107,8 @@ constexpr int kIpv6Ecn = 50;    // IPV6_ECN and IPV6_RECVECN
 constexpr int kIpv6Tclass = 39;
 constexpr int kIpv6Mtu = 72;
 constexpr int kUdpSendMsgSize = 2;  // UDP_SEND_MSG_SIZE: send segmentation (USO)
+constexpr int kUdpRecvMaxCoalescedSize = 3;  // UDP_RECV_MAX_COALESCED_SIZE: receive coalescing (URO)
+constexpr int kUdpCoalescedInfo = 3;         // UDP_COALESCED_INFO: its control object
 constexpr int kIpv6MtuDiscover = 71;
 
 // ---- flags.

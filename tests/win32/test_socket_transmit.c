@@ -1183,8 +1183,10 @@ static void test_wsarecvmsg_cmsgs(void)
 #define IPV6_RECVECN 50
 #define NO_RECV_ECN_HELPERS 1
 #endif
-#ifndef UDP_SEND_MSG_SIZE /* nor UDP_SEND_MSG_SIZE (ws2ipdef.h: 2) */
+#ifndef UDP_SEND_MSG_SIZE /* nor the UDP offload values (ws2ipdef.h) */
 #define UDP_SEND_MSG_SIZE 2
+#define UDP_RECV_MAX_COALESCED_SIZE 3
+#define UDP_COALESCED_INFO 3
 #endif
 
 /* A DWORD option that Wine 8.0 lacks (`gap` says which): 0 at first, then `value` set and
@@ -1494,6 +1496,77 @@ static void test_send_segmentation(void)
     closesocket(tx);
 }
 
+/* UDP receive coalescing (URO; Microsoft Learn, WSASetUdpRecvMaxCoalescedSize): with
+   UDP_RECV_MAX_COALESCED_SIZE set, WSARecvMsg may bring several datagrams of one sender
+   in one buffer, up to that size, with a UDP_COALESCED_INFO object (a DWORD: the size of
+   each but the last). Coalescing is the stack's choice: what is checked is that a
+   coalesced receive is whole, within the maximum and described, and that datagrams
+   arrive whole either way. Here a 250-byte send segmented by 100 (UDP_SEND_MSG_SIZE) is
+   received (that this library coalesces it: tests/linux/test_udp_offload.c). Wine 8.0 has
+   neither option. */
+static void test_receive_coalescing(void)
+{
+    SOCKET rx = sx_udp(), tx = sx_udp();
+    struct sockaddr_in rx_addr;
+    static char payload[250];
+    char buffer[4096], control[256];
+    WSABUF data;
+    WSAMSG msg;
+    DWORD size, got;
+    int round, segmented;
+
+    memset(payload, 'c', sizeof(payload));
+    CHECK_EQ(sx_bind_loopback(rx), 0);
+    rx_addr = sx_name(rx);
+    data.buf = buffer;
+    data.len = sizeof(buffer);
+
+    TEST("UDP_RECV_MAX_COALESCED_SIZE: 0 at first; 65535 set and read back");
+    option_set_and_read(rx, IPPROTO_UDP, UDP_RECV_MAX_COALESCED_SIZE, 65535,
+                        "Wine 8.0 has no UDP_RECV_MAX_COALESCED_SIZE");
+    size = 100;
+    segmented = setsockopt(tx, IPPROTO_UDP, UDP_SEND_MSG_SIZE, (char *)&size, sizeof(size)) == 0;
+
+    for (round = 0; round < 2; ++round) {
+        DWORD received = 0;
+        TEST(round == 0 ? "a segmented send to it: all 250 bytes, whole datagrams, any coalescing described"
+                        : "maximum 1000: the same bytes, no receive above 1000 bytes");
+        if (round == 1) {
+            int ret;
+            size = 1000;
+            ret = setsockopt(rx, IPPROTO_UDP, UDP_RECV_MAX_COALESCED_SIZE, (char *)&size, sizeof(size));
+            WINE_DEVIATION("Wine 8.0 has no UDP_RECV_MAX_COALESCED_SIZE") CHECK_EQ(ret, 0);
+        }
+        CHECK_EQ(sendto(tx, payload, sizeof(payload), 0, (struct sockaddr *)&rx_addr, sizeof(rx_addr)), 250);
+        while (received < 250) {
+            struct wanted_cmsg want[1] = {{IPPROTO_UDP, UDP_COALESCED_INFO, 0, -1}};
+            if (receive_with_control(rx, &msg, &data, control, sizeof(control), &got) != 0) break;
+            CHECK(got > 0 && got <= 250 - received);
+            CHECK(round == 0 || got <= 1000);
+            CHECK_EQ(msg.dwFlags & MSG_TRUNC, 0);
+            find_cmsgs(&msg, want, 1);
+            if (want[0].found) {
+                CHECK(want[0].value > 0 && (DWORD)want[0].value < got); /* several in one */
+            } else {
+                /* one datagram: a segment, or the rest (the whole send if not segmented) */
+                CHECK(segmented ? got == 100 || got == 50 : got == 250);
+            }
+            received += got;
+        }
+        CHECK_EQ(received, 250);
+    }
+
+#ifndef NO_RECV_ECN_HELPERS /* the SDK's wrappers are missing from mingw-w64's headers too */
+    TEST("WSASetUdpRecvMaxCoalescedSize / WSAGetUdpRecvMaxCoalescedSize");
+    CHECK_EQ(WSASetUdpRecvMaxCoalescedSize(rx, 0), 0);
+    size = 1;
+    CHECK_EQ(WSAGetUdpRecvMaxCoalescedSize(rx, &size), 0);
+    CHECK_EQ(size, 0);
+#endif
+    closesocket(rx);
+    closesocket(tx);
+}
+
 int main(void)
 {
     sx_startup();
@@ -1513,6 +1586,7 @@ int main(void)
     test_wsarecvmsg_cmsgs();
     test_ecn();
     test_send_segmentation();
+    test_receive_coalescing();
     remove_file();
     sx_cleanup();
     return tl_finish();
