@@ -82,11 +82,7 @@ int SocketDevice::event_select(kernel::Object* event, LONG mask)
             // recorded earlier and not yet enumerated signal the new event too.
             events_update(false);
             if ((events_.recorded & mask) != 0 && events_.event != nullptr) {
-                auto* object = static_cast<kernel::EventObject*>(events_.event);
-                kernel::WakeList wake;
-                object->lock.lock();
-                object->set(wake);
-                object->lock.unlock();
+                static_cast<kernel::EventObject*>(events_.event)->set_now();
             }
             events_arm();
         }
@@ -176,13 +172,7 @@ void SocketDevice::events_record(LONG bits, int error)
     events_.reported |= bits;
     for (LONG bit = 1; bit < (1 << ws::kFdMaxEvents); bit <<= 1)
         if (bits & bit) events_.errors[bit_index(bit)] = error;
-    if (events_.event != nullptr) {
-        auto* event = static_cast<kernel::EventObject*>(events_.event);
-        kernel::WakeList wake;
-        event->lock.lock();
-        event->set(wake);
-        event->lock.unlock();
-    }
+    if (events_.event != nullptr) static_cast<kernel::EventObject*>(events_.event)->set_now();
 }
 
 void SocketDevice::events_update(bool edges)

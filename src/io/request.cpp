@@ -336,14 +336,6 @@ void write_result(OVERLAPPED* overlapped, DWORD status, DWORD bytes)
     __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(status), __ATOMIC_RELEASE);
 }
 
-void set_event(kernel::EventObject* event)
-{
-    kernel::WakeList wake;
-    event->lock.lock();
-    event->set(wake);
-    event->lock.unlock();
-}
-
 // Under the device's lock, at a completion: the handle is signalled (and its waiters
 // woken) unless FILE_SKIP_SET_EVENT_ON_HANDLE. Whether it was.
 bool signal_handle_locked(Device* device, kernel::WakeList& wake)
@@ -843,7 +835,7 @@ Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel
         device->lock.unlock();
     }
     if (event != nullptr) {
-        if (!failed) set_event(event);
+        if (!failed) event->set_now();
         event->release_reference();
     }
     if (port != nullptr) {
@@ -1086,7 +1078,7 @@ void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status
         DWORD error;
         kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
         if (object != nullptr) {
-            set_event(static_cast<kernel::EventObject*>(object));
+            static_cast<kernel::EventObject*>(object)->set_now();
             object->release_reference();
         }
     }

@@ -34,14 +34,17 @@ void EventObject::await_deliveries() const
     }
 }
 
+void EventObject::set_now()
+{
+    WakeList wake;
+    lock.lock();
+    set(wake);
+    lock.unlock();
+}
+
 void EventObject::set_delivered()
 {
-    {
-        WakeList wake;
-        lock.lock();
-        set(wake);
-        lock.unlock();
-    }
+    set_now();
     deliveries_.fetch_sub(1, std::memory_order_release);
 }
 

@@ -19,6 +19,9 @@ public:
 
     // All under `lock`; they collect the threads to wake in `wake`.
     void set(WakeList& wake);
+    // Without `lock`: takes it, sets the event, and wakes the threads that released (after
+    // letting the lock go).
+    void set_now();
     void reset() { signaled_ = false; }
     void pulse(WakeList& wake);
     bool signaled() const { return signaled_; }
