@@ -434,10 +434,12 @@ bool icmp_error(int error)
 // and IPV6_PKTINFO. IP_ECN and IPV6_ECN (an INT) set the datagram's two ECN bits (Microsoft
 // Learn, "Winsock explicit congestion notification"; Congestion Encountered, 3, is WSAEINVAL
 // there): Linux's IP_TOS / IPV6_TCLASS with the rest of the byte as the socket (`descriptor`)
-// has it. UDP_SEND_MSG_SIZE (a DWORD: the datagram's bytes go as datagrams of that size,
+// has it, read once into `traffic_class` ([0] IP_TOS, [1] IPV6_TCLASS; -1: not read yet,
+// SocketDevice::traffic_class_). UDP_SEND_MSG_SIZE (a DWORD: the datagram's bytes go as datagrams of that size,
 // Windows' send segmentation) becomes Linux's UDP_SEGMENT. Any other object, or one whose
 // length leaves its header or the buffer, is WSAEINVAL: nothing is sent without it.
-int send_control(int descriptor, const ws::WsaBuf& control, unsigned char* out, size_t room, size_t* length)
+int send_control(int descriptor, std::atomic<int>* traffic_class, const ws::WsaBuf& control, unsigned char* out,
+                 size_t room, size_t* length)
 {
     *length = 0;
     if (control.len == 0) return 0;
@@ -483,9 +485,13 @@ int send_control(int descriptor, const ws::WsaBuf& control, unsigned char* out, 
             bool ip = in.cmsg_level == ws::kIpprotoIp;
             level = ip ? IPPROTO_IP : IPPROTO_IPV6;
             type = ip ? IP_TOS : IPV6_TCLASS;
-            int byte = 0;
-            socklen_t size = sizeof(byte);
-            if (getsockopt(descriptor, level, type, &byte, &size) != 0 || byte < 0) byte = 0;
+            std::atomic<int>& cached = traffic_class[ip ? 0 : 1];
+            int byte = cached.load(std::memory_order_relaxed);
+            if (byte < 0) {
+                socklen_t size = sizeof(byte);
+                if (getsockopt(descriptor, level, type, &byte, &size) != 0 || byte < 0) byte = 0;
+                cached.store(byte, std::memory_order_relaxed);
+            }
             byte = (byte & ~3) | ecn;
             memcpy(linux_data, &byte, sizeof(byte));
             linux_length = sizeof(byte);
@@ -613,6 +619,8 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->receive_tclass_.store(false, std::memory_order_relaxed);
     device->receive_ecn6_.store(false, std::memory_order_relaxed);
     device->receive_coalesced_max_.store(0, std::memory_order_relaxed);
+    device->traffic_class_[0].store(-1, std::memory_order_relaxed);
+    device->traffic_class_[1].store(-1, std::memory_order_relaxed);
     device->owed_resets_.store(0, std::memory_order_relaxed);
     device->receive_timeout_ = 0;
     device->send_timeout_ = 0;
@@ -1362,7 +1370,7 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
     alignas(cmsghdr) unsigned char linux_control[kControlRoom];
     if (control != nullptr && control->len != 0) {
         size_t length = 0;
-        if (int error = send_control(descriptor_, *control, linux_control, sizeof(linux_control), &length)) return error;
+        if (int error = send_control(descriptor_, traffic_class_, *control, linux_control, sizeof(linux_control), &length)) return error;
         message.msg_control = linux_control;
         message.msg_controllen = length;
     }
@@ -1698,7 +1706,7 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
             // WSASendMsg's packet information, as Linux's, after the request's iovecs.
             auto* room = reinterpret_cast<unsigned char*>(vectors + (asked->buffer_count == 0 ? 1 : asked->buffer_count));
             size_t length = 0;
-            if (int error = send_control(descriptor_, asked->message->Control, room, kControlRoom, &length))
+            if (int error = send_control(descriptor_, traffic_class_, asked->message->Control, room, kControlRoom, &length))
                 return static_cast<DWORD>(error);
             state->message.msg_control = room;
             state->message.msg_controllen = length;

@@ -332,6 +332,10 @@ private:
     // message becomes the ones asked for.
     std::atomic<bool> receive_tos_{false}, receive_ecn_{false};
     std::atomic<bool> receive_tclass_{false}, receive_ecn6_{false};
+    // The rest of the traffic-class byte an IP_ECN / IPV6_ECN send keeps: Linux's IP_TOS
+    // ([0]) and IPV6_TCLASS ([1]) as last read, or -1 until read again (a send with ECN
+    // reads it once; setsockopt of the option makes it -1).
+    std::atomic<int> traffic_class_[2] = {-1, -1};
     // UDP_RECV_MAX_COALESCED_SIZE as set (0: none). Linux's UDP_GRO is on only for a
     // maximum of 65535 or more: it coalesces up to 64 KiB and honours no smaller bound.
     std::atomic<DWORD> receive_coalesced_max_{0};

@@ -173,6 +173,13 @@ int write_number(char* value, int* length, Value kind, int level, int number)
     }
 }
 
+// A failed getsockopt/setsockopt of an option: Linux's "no such option" (ENOPROTOOPT, or
+// EOPNOTSUPP at a level the protocol lacks) is WSAENOPROTOOPT, as Windows answers.
+int option_error(int error)
+{
+    return error == ENOPROTOOPT || error == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(error);
+}
+
 // IP_RECVTOS, IP_RECVECN, IPV6_RECVTCLASS, IPV6_RECVECN: the traffic-class receive options
 // (socket.h, receive_tos_...). *ip: IPPROTO_IP's; *ecn: the ECN bits' option.
 bool traffic_class_option(int level, int name, bool* ip, bool* ecn)
@@ -286,7 +293,7 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
         return write_number(value, length, Value::Boolean, level, 1);  // an IPv4 socket is, as on Windows
     socklen_t size = sizeof(number);
     if (getsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, &size) != 0)
-        return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+        return option_error(errno);
     if (mapping->value == Value::Buffer) number /= 2;  // Linux reports twice what it was given
     return write_number(value, length, mapping->value, level, number);
 }
@@ -309,7 +316,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         if (type_ != ws::kSockDgram) return WSAENOPROTOOPT;
         int on = static_cast<DWORD>(size) >= 65535;
         if (setsockopt(descriptor_, IPPROTO_UDP, UDP_GRO, &on, sizeof(on)) != 0)
-            return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+            return option_error(errno);
         receive_coalesced_max_.store(static_cast<DWORD>(size));
         return 0;
     }
@@ -325,7 +332,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         int linux_on = on != 0 || (ecn ? whole : bits).load();
         if (setsockopt(descriptor_, ip ? IPPROTO_IP : IPPROTO_IPV6, ip ? IP_RECVTOS : IPV6_RECVTCLASS, &linux_on,
                        sizeof(linux_on)) != 0)
-            return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+            return option_error(errno);
         (ecn ? bits : whole).store(on != 0);
         return 0;
     }
@@ -426,7 +433,10 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &number, sizeof(number));
         break;
     }
-    if (result != 0) return errno == ENOPROTOOPT || errno == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(errno);
+    // The traffic-class byte an ECN send keeps is read again (socket.h, traffic_class_).
+    if (level == ws::kIpprotoIp && name == ws::kIpTos) traffic_class_[0].store(-1, std::memory_order_relaxed);
+    if (level == ws::kIpprotoIpv6 && name == ws::kIpv6Tclass) traffic_class_[1].store(-1, std::memory_order_relaxed);
+    if (result != 0) return option_error(errno);
     return 0;
 }
 
