@@ -104,33 +104,32 @@ typedef ADDRINFOEXA ADDRINFOEX, *PADDRINFOEX;
  * codepoint (an IP_ECN or IPV6_ECN control object holding an INT), through the option
  * IP_RECVECN or IPV6_RECVECN as the socket's address family has it. Inline functions,
  * as Windows' SDK has them. */
-static inline INT WSAGetRecvIPEcn(SOCKET Socket, DWORD *Enabled)
+/* The level of the socket's family for the option (IP_RECVECN and IPV6_RECVECN share
+ * their value), or -1 with the last error set. */
+static inline int overlapped_ecn_level(SOCKET Socket)
 {
     WSAPROTOCOL_INFOW info;
     int length = (int)sizeof(info);
-    int option_length = (int)sizeof(*Enabled);
-    if (getsockopt(Socket, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &length) == SOCKET_ERROR)
-        return SOCKET_ERROR;
-    if (info.iAddressFamily == AF_INET)
-        return getsockopt(Socket, IPPROTO_IP, IP_RECVECN, (char *)Enabled, &option_length);
-    if (info.iAddressFamily == AF_INET6)
-        return getsockopt(Socket, IPPROTO_IPV6, IPV6_RECVECN, (char *)Enabled, &option_length);
+    if (getsockopt(Socket, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &length) == SOCKET_ERROR) return -1;
+    if (info.iAddressFamily == AF_INET) return IPPROTO_IP;
+    if (info.iAddressFamily == AF_INET6) return IPPROTO_IPV6;
     WSASetLastError(WSAEAFNOSUPPORT);
-    return SOCKET_ERROR;
+    return -1;
+}
+
+static inline INT WSAGetRecvIPEcn(SOCKET Socket, DWORD *Enabled)
+{
+    int level = overlapped_ecn_level(Socket), length = (int)sizeof(*Enabled);
+    if (level < 0) return SOCKET_ERROR;
+    return getsockopt(Socket, level, level == IPPROTO_IP ? IP_RECVECN : IPV6_RECVECN, (char *)Enabled, &length);
 }
 
 static inline INT WSASetRecvIPEcn(SOCKET Socket, DWORD Enabled)
 {
-    WSAPROTOCOL_INFOW info;
-    int length = (int)sizeof(info);
-    if (getsockopt(Socket, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &length) == SOCKET_ERROR)
-        return SOCKET_ERROR;
-    if (info.iAddressFamily == AF_INET)
-        return setsockopt(Socket, IPPROTO_IP, IP_RECVECN, (const char *)&Enabled, (int)sizeof(Enabled));
-    if (info.iAddressFamily == AF_INET6)
-        return setsockopt(Socket, IPPROTO_IPV6, IPV6_RECVECN, (const char *)&Enabled, (int)sizeof(Enabled));
-    WSASetLastError(WSAEAFNOSUPPORT);
-    return SOCKET_ERROR;
+    int level = overlapped_ecn_level(Socket);
+    if (level < 0) return SOCKET_ERROR;
+    return setsockopt(Socket, level, level == IPPROTO_IP ? IP_RECVECN : IPV6_RECVECN, (const char *)&Enabled,
+                      (int)sizeof(Enabled));
 }
 
 /* WSASetUdpSendMessageSize / WSAGetUdpSendMessageSize: UDP send segmentation

@@ -731,8 +731,8 @@ static void test_wsasendmsg(void)
 
 /* One datagram "pk" from `tx` to `to` with `control` as WSASendMsg's control data
  * (synchronous, or overlapped with an event); returns the call's result. */
-static int send_with_control(SOCKET tx, struct sockaddr_in *to, char *control, ULONG control_length,
-                             int overlapped, DWORD *sent)
+static int send_with_control_to(SOCKET tx, struct sockaddr *to, int to_length, char *control,
+                                ULONG control_length, int overlapped, DWORD *sent)
 {
     char bytes[] = "pk";
     WSABUF data;
@@ -744,8 +744,8 @@ static int send_with_control(SOCKET tx, struct sockaddr_in *to, char *control, U
     data.buf = bytes;
     data.len = 2;
     memset(&msg, 0, sizeof(msg));
-    msg.name = (struct sockaddr *)to;
-    msg.namelen = sizeof(*to);
+    msg.name = to;
+    msg.namelen = to_length;
     msg.lpBuffers = &data;
     msg.dwBufferCount = 1;
     msg.Control.buf = control;
@@ -762,6 +762,12 @@ static int send_with_control(SOCKET tx, struct sockaddr_in *to, char *control, U
         WSAGetOverlappedResult(tx, &ov, sent, FALSE, &flags);
     WSACloseEvent(ov.hEvent);
     return ret;
+}
+
+static int send_with_control(SOCKET tx, struct sockaddr_in *to, char *control, ULONG control_length,
+                             int overlapped, DWORD *sent)
+{
+    return send_with_control_to(tx, (struct sockaddr *)to, sizeof(*to), control, control_length, overlapped, sent);
 }
 
 /* A send with `control` that must fail with WSAEINVAL and send nothing to `rx`. */
@@ -1032,13 +1038,11 @@ static int find_cmsgs(WSAMSG *msg, struct wanted_cmsg *want, int n)
     return good;
 }
 
-/* One datagram from `tx` to `rx` (at `to`, `to_length` bytes) received with WSARecvMsg
-   into a generous control buffer; the call's result. */
-static int recv_one_with_control(SOCKET tx, SOCKET rx, const struct sockaddr *to, int to_length, WSAMSG *msg,
-                                 WSABUF *data, char *control, ULONG control_length, DWORD *got)
+/* The next datagram waiting on `rx` (it must come within 5 s), received with WSARecvMsg
+   into `control`; the call's result. */
+static int receive_with_control(SOCKET rx, WSAMSG *msg, WSABUF *data, char *control, ULONG control_length,
+                                DWORD *got)
 {
-    CHECK_EQ(sendto(tx, "ttl", 3, 0, to, to_length), 3);
-    CHECK(sx_readable(rx, 5000));
     memset(msg, 0, sizeof(*msg));
     memset(control, 0, control_length);
     msg->lpBuffers = data;
@@ -1046,7 +1050,21 @@ static int recv_one_with_control(SOCKET tx, SOCKET rx, const struct sockaddr *to
     msg->Control.buf = control;
     msg->Control.len = control_length;
     *got = 0xdeadbeef;
+    if (!sx_readable(rx, 5000)) {
+        CHECK(!"a datagram came");
+        msg->Control.len = 0;
+        return SOCKET_ERROR; /* no wait without end */
+    }
     return pWSARecvMsg(rx, msg, got, NULL, NULL);
+}
+
+/* One datagram from `tx` to `rx` (at `to`, `to_length` bytes) received with WSARecvMsg
+   into a generous control buffer; the call's result. */
+static int recv_one_with_control(SOCKET tx, SOCKET rx, const struct sockaddr *to, int to_length, WSAMSG *msg,
+                                 WSABUF *data, char *control, ULONG control_length, DWORD *got)
+{
+    CHECK_EQ(sendto(tx, "ttl", 3, 0, to, to_length), 3);
+    return receive_with_control(rx, msg, data, control, control_length, got);
 }
 
 /* Two IPv6 datagram sockets, `*rx6` bound to ::1 at `*a6` (its address read back). */
@@ -1213,26 +1231,6 @@ static void option_set_and_read(SOCKET s, int level, int name, DWORD value, cons
     }
 }
 
-/* The next datagram waiting on `rx` (it must come within 5 s), received with WSARecvMsg
-   into `control`; the call's result. */
-static int receive_with_control(SOCKET rx, WSAMSG *msg, WSABUF *data, char *control, ULONG control_length,
-                                DWORD *got)
-{
-    memset(msg, 0, sizeof(*msg));
-    memset(control, 0, control_length);
-    msg->lpBuffers = data;
-    msg->dwBufferCount = 1;
-    msg->Control.buf = control;
-    msg->Control.len = control_length;
-    *got = 0xdeadbeef;
-    if (!sx_readable(rx, 5000)) {
-        CHECK(!"a datagram came");
-        msg->Control.len = 0;
-        return SOCKET_ERROR; /* no wait without end */
-    }
-    return pWSARecvMsg(rx, msg, got, NULL, NULL);
-}
-
 /* Explicit congestion notification (Microsoft Learn, "Winsock explicit congestion
    notification (ECN)"): with IP_RECVECN / IPV6_RECVECN on a datagram socket, WSARecvMsg
    brings an IP_ECN / IPV6_ECN object holding an INT, the datagram's two ECN bits; an
@@ -1360,7 +1358,6 @@ static void test_ecn(void)
     {
         struct wanted_cmsg want[2] = {{IPPROTO_IPV6, IPV6_ECN, 0, -1}, {IPPROTO_IPV6, IPV6_TCLASS, 0, -1}};
         struct sockaddr_in6 a6;
-        WSABUF one;
         SOCKET rx6, tx6;
         udp6_pair(&rx6, &tx6, &a6);
         ret = setsockopt(rx6, IPPROTO_IPV6, IPV6_RECVECN, (char *)&on, sizeof(on));
@@ -1371,16 +1368,9 @@ static void test_ecn(void)
         header->cmsg_level = IPPROTO_IPV6;
         header->cmsg_type = IPV6_ECN;
         memcpy(WSA_CMSG_DATA(header), &ecn, sizeof(ecn));
-        one.buf = (char *)"v6";
-        one.len = 2;
-        memset(&msg, 0, sizeof(msg));
-        msg.name = (struct sockaddr *)&a6;
-        msg.namelen = sizeof(a6);
-        msg.lpBuffers = &one;
-        msg.dwBufferCount = 1;
-        msg.Control.buf = out.bytes;
-        msg.Control.len = (ULONG)WSA_CMSG_SPACE(sizeof(INT));
-        CHECK_EQ(pWSASendMsg(tx6, &msg, 0, &sent, NULL, NULL), 0);
+        CHECK_EQ(send_with_control_to(tx6, (struct sockaddr *)&a6, sizeof(a6), out.bytes,
+                                      (ULONG)WSA_CMSG_SPACE(sizeof(INT)), 0, &sent),
+                 0);
         CHECK_EQ(receive_with_control(rx6, &msg, &data, control, sizeof(control), &got), 0);
         CHECK_EQ(got, 2);
         find_cmsgs(&msg, want, 2);
