@@ -632,8 +632,16 @@ struct ReadCursor {
 
 }  // namespace
 
-// What a read does next.
-enum class ReadStep : uint8_t { Done, Receive };
+// What a read does next. ReceiveIfReady: a byte-mode read of a message pipe with room
+// left takes the next message too if it is queued now (Windows fills such a read across
+// messages), and ends with what it has when none is (*status is already set).
+enum class ReadStep : uint8_t { Done, Receive, ReceiveIfReady };
+
+// A byte-mode read of a message pipe with room left goes on to the next message.
+inline ReadStep after_message(const ReadCursor* cursor)
+{
+    return !cursor->message_read && cursor->done < cursor->length ? ReadStep::ReceiveIfReady : ReadStep::Done;
+}
 
 struct PipeReader {
     // Before receiving: serves the end's remainder. Done: *status set.
@@ -664,7 +672,7 @@ ReadStep PipeReader::begin(PipeDevice* end, ReadCursor* cursor, DWORD* status)
             return ReadStep::Done;
         }
         *status = STATUS_SUCCESS;
-        return ReadStep::Done;
+        return after_message(cursor);
     }
     if (end->peer_disconnected_) {
         *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
@@ -758,7 +766,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     }
     if (more) return ReadStep::Receive;
     *status = STATUS_SUCCESS;
-    return ReadStep::Done;
+    return after_message(cursor);
 }
 
 bool PipeDevice::note_peer_gone()
@@ -800,16 +808,18 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
         blocking = !nowait && !closing_;
     }
     {
-        bool receive = PipeReader::begin(this, &cursor, &status) == ReadStep::Receive;
-        while (receive) {
+        ReadStep next = PipeReader::begin(this, &cursor, &status);
+        while (next != ReadStep::Done) {
+            bool wait = blocking && next == ReadStep::Receive;
             PipeReader::arm(this, &cursor);
-            ssize_t n = raw::recvmsg(fd, &cursor.message, blocking ? 0 : MSG_DONTWAIT);
-            if (n < 0 && errno == EINTR && blocking) {
+            ssize_t n = raw::recvmsg(fd, &cursor.message, wait ? 0 : MSG_DONTWAIT);
+            if (n < 0 && errno == EINTR && wait) {
                 if (!interrupted()) continue;
                 *done = cursor.done;
                 return ERROR_OPERATION_ABORTED;
             }
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                if (next == ReadStep::ReceiveIfReady) break;  // the read ends with what it has
                 if (nowait && cursor.done == 0) {
                     *done = 0;
                     return ERROR_NO_DATA;
@@ -820,8 +830,7 @@ DWORD PipeDevice::read_sync(void* buffer, DWORD length, DWORD* done)
                 }
                 continue;
             }
-            if (PipeReader::received(this, &cursor, n < 0 ? -errno : static_cast<int>(n), &status) == ReadStep::Done)
-                break;
+            next = PipeReader::received(this, &cursor, n < 0 ? -errno : static_cast<int>(n), &status);
         }
     }
     *done = cursor.done;
@@ -1041,8 +1050,9 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         return io::Next::Done;
     };
     // Sets the operation up as the next record's Receive. Returns true if it was tried at
-    // once and op->result holds its result; false: it goes to the engine.
-    auto receive = [&]() {
+    // once and op->result holds its result; false: it goes to the engine (or, `only_ready`,
+    // nothing was queued).
+    auto receive = [&](bool only_ready) {
         PipeReader::arm(this, &state->read);
         void (*complete)(engine::Op*) = op->complete;
         int descriptor = op->descriptor;
@@ -1054,11 +1064,13 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         op->message = &state->read.message;
         op->flags = 0;
         state->receiving = true;
-        if (request->plan.would_wait) {  // the fast I/O path's try just found nothing
-            request->plan.would_wait = false;
-            return false;
+        if (!only_ready) {
+            if (request->plan.would_wait) {  // the fast I/O path's try just found nothing
+                request->plan.would_wait = false;
+                return false;
+            }
+            if (hint_enabled() && drained_.applies()) return false;
         }
-        if (hint_enabled() && drained_.applies()) return false;
         // Tried at once with a plain recvmsg (no poll first, as the I/O manager's attempt
         // makes): a request-response peer has usually answered by now.
         ssize_t n = raw::recvmsg(descriptor, op->message, MSG_DONTWAIT);
@@ -1127,8 +1139,13 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
                     hint_enabled())
                     drained_.note();
             }
-            if (next != ReadStep::Receive) break;
-            if (!receive()) return io::Next::Engine;
+            if (next == ReadStep::Done) break;
+            if (!receive(next == ReadStep::ReceiveIfReady)) {
+                if (next == ReadStep::Receive) return io::Next::Engine;
+                state->receiving = false;  // nothing more queued: the read ends with what it has
+                if (hint_enabled()) drained_.note();
+                break;
+            }
             have_result = true;
         }
         return done(status, state->read.done);
@@ -1148,7 +1165,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         state->phase = kTransactRead;
         DWORD status = STATUS_SUCCESS;
         if (PipeReader::begin(this, &state->read, &status) == ReadStep::Receive) {
-            if (!receive()) return io::Next::Engine;
+            if (!receive(false)) return io::Next::Engine;
             return step(request, outcome);  // the reply was there: kTransactRead takes it
         }
         return done(status, state->read.done);
@@ -1206,7 +1223,14 @@ bool PipeDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
         return false;
     }
     DWORD status = STATUS_SUCCESS;
-    if (PipeReader::received(this, &cursor, n >= 0 ? static_cast<int>(n) : -errno, &status) == ReadStep::Receive) {
+    ReadStep next = PipeReader::received(this, &cursor, n >= 0 ? static_cast<int>(n) : -errno, &status);
+    while (next == ReadStep::ReceiveIfReady) {  // a byte-mode read: the next messages queued now
+        PipeReader::arm(this, &cursor);
+        n = raw::recvmsg(io->descriptor, &cursor.message, MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
+        next = PipeReader::received(this, &cursor, n >= 0 ? static_cast<int>(n) : -errno, &status);
+    }
+    if (next == ReadStep::Receive) {
         // Only a full record marked "more" that left room in the buffer asks for the next
         // record, and fast_ready() took no buffer longer than a record; were it to happen,
         // the message goes on in the next read, as after a read too small for it.

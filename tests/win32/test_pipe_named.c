@@ -411,6 +411,20 @@ static void test_message_pipe(void)
     CHECK(ReadFile(client, buffer + 4, sizeof(buffer) - 4, &done, NULL));
     CHECK_EQ(done, sizeof(obuf) - 4);
     CHECK(memcmp(buffer, obuf, sizeof(obuf)) == 0);
+    /* ... and is not bound by messages: it takes every one queued that fits, the rest of a
+     * message read in part first (Wine's pipe test, "reading of multiple writes"). */
+    CHECK(WriteFile(server, obuf, sizeof(obuf), &done, NULL));
+    CHECK(WriteFile(server, obuf2, sizeof(obuf2), &done, NULL));
+    CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, sizeof(obuf) + sizeof(obuf2));
+    CHECK(memcmp(buffer, obuf, sizeof(obuf)) == 0 && memcmp(buffer + sizeof(obuf), obuf2, sizeof(obuf2)) == 0);
+    CHECK(WriteFile(server, obuf2, sizeof(obuf2), &done, NULL));
+    CHECK(WriteFile(server, obuf, sizeof(obuf), &done, NULL));
+    CHECK(ReadFile(client, buffer, 4, &done, NULL));
+    CHECK_EQ(done, 4);
+    CHECK(ReadFile(client, buffer + 4, sizeof(buffer) - 4, &done, NULL));
+    CHECK_EQ(done, sizeof(obuf2) + sizeof(obuf) - 4);
+    CHECK(memcmp(buffer, obuf2, sizeof(obuf2)) == 0 && memcmp(buffer + sizeof(obuf2), obuf, sizeof(obuf)) == 0);
 
     /* A client that closes: the server reads the end. */
     CHECK(CloseHandle(client));

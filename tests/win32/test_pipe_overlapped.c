@@ -11,8 +11,9 @@
  * ConnectNamedPipe pending; transfers that finish at once (a message already queued, room
  * to write: TRUE, the OVERLAPPED, the port's packet unless skipped on success; a partial
  * message: FALSE, ERROR_MORE_DATA, no count but the OVERLAPPED's; a read behind a pending read gets the
- * next message, not the one the pending read waits for); two threads reading one end at
- * once (every message reaches one of them). Every wait is bounded. */
+ * next message, not the one the pending read waits for); a byte-mode read of a message
+ * pipe taking every queued message that fits; two threads reading one end at once (every
+ * message reaches one of them). Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -669,6 +670,73 @@ static void test_at_once(void)
     CHECK(CloseHandle(port));
 }
 
+/* A byte-mode read of a message pipe is not bound by messages: it takes every message
+ * queued, up to its buffer (Wine's pipe test, "reading of multiple writes", which passes
+ * on Windows); a read that pends ends with the first message that arrives. */
+static void read_now(HANDLE pipe, char *buffer, DWORD size, DWORD *done)
+{
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    *done = 0;
+    if (!ReadFile(pipe, buffer, size, done, &ov)) CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(GetOverlappedResultEx(pipe, &ov, done, WAIT_MS, FALSE));
+    CloseHandle(ov.hEvent);
+}
+
+static void test_byte_read_of_messages(void)
+{
+    HANDLE server, client, event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    OVERLAPPED ov;
+    DWORD done = 0;
+    char buffer[64];
+
+    TEST("a byte-mode read of a message pipe takes every queued message that fits");
+    connected_pair("bytes", PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, &server, &client);
+    CHECK(write_now(client, "first", 5));
+    CHECK(write_now(client, "second", 6));
+    read_now(server, buffer, sizeof(buffer), &done);
+    CHECK_EQ(done, 11);
+    CHECK(memcmp(buffer, "firstsecond", 11) == 0);
+
+    /* Room for part of the next message: the rest is the next read's. */
+    CHECK(write_now(client, "12345", 5));
+    CHECK(write_now(client, "67890", 5));
+    read_now(server, buffer, 7, &done);
+    CHECK_EQ(done, 7);
+    CHECK(memcmp(buffer, "1234567", 7) == 0);
+    CHECK(write_now(client, "abc", 3));
+    read_now(server, buffer, sizeof(buffer), &done);
+    CHECK_EQ(done, 6);
+    CHECK(memcmp(buffer, "890abc", 6) == 0);
+
+    /* A read that pends is satisfied by the first message. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(client, "late", 4));
+    CHECK(GetOverlappedResultEx(server, &ov, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 4);
+    CHECK(memcmp(buffer, "late", 4) == 0);
+
+    /* The client's messages after it closed: read together, then the end. */
+    CHECK(write_now(client, "last", 4));
+    CHECK(write_now(client, "words", 5));
+    CHECK(CloseHandle(client));
+    read_now(server, buffer, sizeof(buffer), &done);
+    CHECK_EQ(done, 9);
+    CHECK(memcmp(buffer, "lastwords", 9) == 0);
+    SetLastError(0xdeadbeef);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK(CloseHandle(server));
+    CloseHandle(event);
+}
+
 /* Two threads reading one message end at once, a third writing: every message reaches
  * exactly one reader, whole. */
 enum { RACE_MESSAGES = 3000 };
@@ -744,6 +812,7 @@ int main(void)
     test_client_gone_mid_transfer();
     test_cancel_read();
     test_at_once();
+    test_byte_read_of_messages();
     test_two_readers();
     return tl_finish();
 }
