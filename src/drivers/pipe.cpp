@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1409,6 +1410,59 @@ DWORD PipeDevice::connect_wait()
         uint64_t count;
         (void)!read(event, &count, sizeof(count));
     }
+}
+
+DWORD PipeDevice::flush()
+{
+    kernel::ThreadState* self = kernel::current_thread();
+    int fd;
+    {
+        LockGuard guard(lock);
+        // A server that is not connected has nothing in flight (Windows: success in the
+        // listening, closing and disconnected states).
+        if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
+        fd = descriptor_;
+        if (fd < 0) return ERROR_SUCCESS;
+        if (closing_) return ERROR_OPERATION_ABORTED;
+        blocked_enter(self);
+    }
+    // What this end wrote and the other has not read: a Linux pipe holds it for both ends
+    // (FIONREAD); a socket counts its own bytes still queued at the peer (SIOCOUTQ). No
+    // event says "the peer's queue is empty", so the wait looks again at growing
+    // intervals (0.05 to 5 ms); a poll of no events still ends at once when the other end
+    // goes (POLLHUP; a pipe with no reader left, POLLERR).
+    const unsigned long query = end_ == PipeEnd::Anonymous ? FIONREAD : SIOCOUTQ;
+    bool peer_gone = false;
+    DWORD result = io::run_synchronous([&]() -> DWORD {
+        for (int delay_us = 50;; delay_us = std::min(delay_us * 2, 5000)) {
+            int queued = 0;
+            if (ioctl(fd, query, &queued) != 0 || queued <= 0) return ERROR_SUCCESS;
+            pollfd entry{fd, 0, 0};
+            timespec interval{0, delay_us * 1000L};
+            int ready = ppoll(&entry, 1, &interval, nullptr);
+            if (ready > 0) {
+                peer_gone = true;
+                return ERROR_SUCCESS;
+            }
+            if (ready < 0 && errno != EINTR) return win32_error_from_errno(errno);
+            if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
+            LockGuard guard(lock);
+            if (closing_) return ERROR_OPERATION_ABORTED;
+            if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
+        }
+    });
+    lock.lock();
+    blocked_leave(self);
+    lock.unlock();
+    if (result != ERROR_SUCCESS || end_ != PipeEnd::Client) return result;
+    // A client whose server disconnected it (DisconnectNamedPipe) gets
+    // ERROR_PIPE_NOT_CONNECTED; one whose server closed its end, success.
+    if (!peer_gone) {
+        pollfd entry{fd, 0, 0};
+        peer_gone = poll(&entry, 1, 0) > 0;
+    }
+    if (peer_gone && write_failure(fd, EPIPE) == ERROR_PIPE_NOT_CONNECTED) return ERROR_PIPE_NOT_CONNECTED;
+    return ERROR_SUCCESS;
 }
 
 DWORD PipeDevice::disconnect()

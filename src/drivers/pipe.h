@@ -96,6 +96,9 @@ public:
     // ERROR_IO_PENDING (it must wait), ERROR_PIPE_CONNECTED, ERROR_NO_DATA, or an error.
     DWORD connect_check();
     DWORD disconnect();
+    // FlushFileBuffers: waits until the other end has read everything this end wrote
+    // (or is gone). Synchronous; CancelSynchronousIo and the end's close end it.
+    DWORD flush();
     // TransactNamedPipe on a synchronous handle.
     DWORD transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read);
     DWORD peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left);

@@ -31,5 +31,7 @@ bool open_serial_port(const std::string& name, DWORD access, DWORD share, DWORD 
                       LPSECURITY_ATTRIBUTES attributes, HANDLE* handle);  // comm.cpp
 // FlushFileBuffers on a COM port: false if `handle` is not one (comm.cpp).
 bool flush_serial_port(HANDLE handle, BOOL* result);
+// FlushFileBuffers on a pipe end: false if `handle` is not one (pipe.cpp).
+bool flush_pipe(HANDLE handle, BOOL* result);
 
 }  // namespace overlapped::win32

@@ -385,6 +385,7 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
     if (win32::drive_flush(hFile, &on_drive)) return on_drive;
     BOOL drained;
     if (win32::flush_serial_port(hFile, &drained)) return drained;  // a COM port: drains its output
+    if (win32::flush_pipe(hFile, &drained)) return drained;  // a pipe end: waits for the reader
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }

@@ -9,6 +9,7 @@
 #include "drivers/pipe.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
+#include "win32/devices.h"
 #include "win32/entry.h"
 
 using namespace overlapped;
@@ -160,6 +161,22 @@ HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSE
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     set_last_error(ERROR_SUCCESS);
     return handle;
+}
+
+// FlushFileBuffers on a pipe end (hooked from win32/file.cpp): false if `handle` is not one.
+bool flush_pipe(HANDLE handle, BOOL* result)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(handle, kernel::ObjectType::Pipe, 0, &granted, &error);
+    if (object == nullptr) return false;
+    auto* pipe = static_cast<drivers::PipeDevice*>(object);
+    // As NtFlushBuffersFile: a handle that may not write cannot flush (on a pipe,
+    // FILE_APPEND_DATA is FILE_CREATE_PIPE_INSTANCE and does not count).
+    error = (granted & FILE_WRITE_DATA) == 0 ? ERROR_ACCESS_DENIED : pipe->flush();
+    pipe->release_reference();
+    *result = error == ERROR_SUCCESS ? TRUE : fail(error, FALSE);
+    return true;
 }
 
 }  // namespace overlapped::win32

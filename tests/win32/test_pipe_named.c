@@ -11,7 +11,7 @@
  * read gets ERROR_PIPE_NOT_CONNECTED), the end of the connection (ERROR_BROKEN_PIPE,
  * ERROR_NO_DATA), GetNamedPipeInfo, Get/SetNamedPipeHandleState, the process ids,
  * TransactNamedPipe and CallNamedPipe, PIPE_NOWAIT, large messages, inbound and outbound
- * pipes. Every wait is bounded. Facts: wine's dlls/kernel32/tests/pipe.c (Windows' own
+ * pipes, FlushFileBuffers (waits for the reader). Every wait is bounded. Facts: wine's dlls/kernel32/tests/pipe.c (Windows' own
  * answers, recorded there), Microsoft Learn's pages for each function. */
 #include "testlib.h"
 
@@ -756,6 +756,98 @@ static void test_wide(void)
     CloseHandle(thread);
 }
 
+static DWORD WINAPI flush_main(LPVOID arg)
+{
+    struct connect_args *a = (struct connect_args *)arg;
+    BOOL ok = FlushFileBuffers(a->pipe);
+    tl_store(&a->error, ok ? 0 : (LONG)GetLastError());
+    tl_store(&a->result, ok);
+    return 0;
+}
+
+/* FlushFileBuffers on a pipe end waits until the other end has read what this end wrote
+ * (Microsoft Learn, FlushFileBuffers: "does not return until the client has read all
+ * buffered data"); with nothing unread it returns at once, and a server end flushes in
+ * every state, a client disconnected by its server gets ERROR_PIPE_NOT_CONNECTED (Wine's
+ * ntdll pipe test, test_pipe_state: NtFlushBuffersFile). A handle that may not write
+ * cannot flush. */
+static void test_flush(void)
+{
+    HANDLE server, client, reader, writer, thread;
+    struct connect_args args;
+    char buffer[16];
+    DWORD done = 0;
+
+    TEST("FlushFileBuffers on pipes: at once when everything was read, else after the reader read it");
+    CHECK(CreatePipe(&reader, &writer, NULL, 0));
+    CHECK(FlushFileBuffers(writer));
+    WINE_DEVIATION("Wine 8 flushes a pipe through a handle that may not write") {
+        SetLastError(0xdeadbeef);
+        CHECK(!FlushFileBuffers(reader));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CHECK(WriteFile(writer, "queued", 6, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = writer;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);  /* "queued" is not read yet */
+    CHECK(ReadFile(reader, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 6);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CloseHandle(thread);
+    CHECK(CloseHandle(reader));
+    CHECK(CloseHandle(writer));
+
+    server = make_server(name_of("flush"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    CHECK(FlushFileBuffers(server));  /* listening */
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(FlushFileBuffers(server));
+    CHECK(FlushFileBuffers(client));
+    /* The server's message waits for the client's read. */
+    CHECK(WriteFile(server, "reply", 5, &done, NULL));
+    CHECK(WriteFile(client, "request", 7, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 5);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CloseHandle(thread);
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 7);
+
+    /* Disconnected: the server flushes, its client cannot. */
+    CHECK(DisconnectNamedPipe(server));
+    CHECK(FlushFileBuffers(server));
+    SetLastError(0xdeadbeef);
+    CHECK(!FlushFileBuffers(client));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK(CloseHandle(client));
+
+    CHECK(CloseHandle(server));
+
+    /* A read-only client cannot flush; a server whose client closed with a message
+     * unread flushes (the message went with the client). */
+    server = make_server(name_of("flushro"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    WINE_DEVIATION("Wine 8 flushes a pipe through a handle that may not write") {
+        SetLastError(0xdeadbeef);
+        CHECK(!FlushFileBuffers(client));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    CHECK(CloseHandle(client));
+    CHECK(FlushFileBuffers(server));
+    CHECK(CloseHandle(server));
+}
+
 int main(void)
 {
     test_arguments();
@@ -770,5 +862,6 @@ int main(void)
     test_transact();
     test_nowait();
     test_wide();
+    test_flush();
     return tl_finish();
 }
