@@ -375,6 +375,18 @@ OVERLAPPED_API BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistan
 OVERLAPPED_API BOOL WINAPI SetEndOfFile(HANDLE hFile);
 OVERLAPPED_API BOOL WINAPI SetFileValidData(HANDLE hFile, LONGLONG ValidDataLength);
 OVERLAPPED_API BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+
+/* Byte-range locks. */
+#define LOCKFILE_FAIL_IMMEDIATELY 0x00000001
+#define LOCKFILE_EXCLUSIVE_LOCK 0x00000002
+OVERLAPPED_API BOOL WINAPI LockFile(HANDLE hFile, DWORD dwFileOffsetLow, DWORD dwFileOffsetHigh,
+                                    DWORD nNumberOfBytesToLockLow, DWORD nNumberOfBytesToLockHigh);
+OVERLAPPED_API BOOL WINAPI LockFileEx(HANDLE hFile, DWORD dwFlags, DWORD dwReserved, DWORD nNumberOfBytesToLockLow,
+                                      DWORD nNumberOfBytesToLockHigh, LPOVERLAPPED lpOverlapped);
+OVERLAPPED_API BOOL WINAPI UnlockFile(HANDLE hFile, DWORD dwFileOffsetLow, DWORD dwFileOffsetHigh,
+                                      DWORD nNumberOfBytesToUnlockLow, DWORD nNumberOfBytesToUnlockHigh);
+OVERLAPPED_API BOOL WINAPI UnlockFileEx(HANDLE hFile, DWORD dwReserved, DWORD nNumberOfBytesToUnlockLow,
+                                        DWORD nNumberOfBytesToUnlockHigh, LPOVERLAPPED lpOverlapped);
 OVERLAPPED_API DWORD WINAPI GetFileType(HANDLE hFile);
 OVERLAPPED_API BOOL WINAPI GetFileInformationByHandle(HANDLE hFile,
                                                       LPBY_HANDLE_FILE_INFORMATION lpFileInformation);

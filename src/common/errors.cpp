@@ -80,6 +80,11 @@ static const StatusPair kStatusTable[] = {
     {STATUS_NO_MEMORY, ERROR_NOT_ENOUGH_MEMORY},
     {STATUS_DISK_FULL, ERROR_DISK_FULL},
     {STATUS_PIPE_BROKEN, ERROR_BROKEN_PIPE},
+    // Byte-range locks: a transfer into a locked range; a lock not granted; an unlock
+    // of a range not locked.
+    {STATUS_FILE_LOCK_CONFLICT, ERROR_LOCK_VIOLATION},
+    {STATUS_LOCK_NOT_GRANTED, ERROR_LOCK_VIOLATION},
+    {STATUS_RANGE_NOT_LOCKED, ERROR_NOT_LOCKED},
     // Sockets (RtlNtStatusToDosError's answers: GetQueuedCompletionStatus reports a reset
     // connection as ERROR_NETNAME_DELETED).
     {STATUS_CONNECTION_RESET, ERROR_NETNAME_DELETED},

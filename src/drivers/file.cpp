@@ -12,8 +12,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <mutex>
+#include <new>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 #include <vector>
 
@@ -349,6 +351,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = true;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
+    device->locks_closed_.store(false, std::memory_order_relaxed);
     device->fast_io = device->fast_io_allowed();
     device->lock.unlock();
     return device;
@@ -379,6 +382,7 @@ FileDevice* FileDevice::adopt(int descriptor, ACCESS_MASK access, DWORD flags, D
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = false;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
+    device->locks_closed_.store(false, std::memory_order_relaxed);
     device->fast_io = device->fast_io_allowed();
     device->lock.unlock();
     return device;
@@ -403,6 +407,8 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
         ioctl_prepare(*static_cast<const IoctlRequest*>(transfer.driver_request), request, plan);
         return ERROR_SUCCESS;
     }
+    if (transfer.driver_request != nullptr && static_cast<const LockRequest*>(transfer.driver_request)->tag == kLockTag)
+        return lock_prepare(transfer, request, plan);  // LockFileEx
     if (transfer.driver_request != nullptr)  // ReadDirectoryChangesW
         return watch_ != nullptr ? watch_->prepare(transfer, request, plan) : ERROR_INVALID_PARAMETER;
     // A directory takes no reads or writes: the file system refuses them at once
@@ -410,6 +416,8 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     if (is_directory_) return ERROR_INVALID_FUNCTION;
     ioctl_clear(request);
     if (DWORD error = check_alignment(transfer)) return error;
+    if (locks::any_held())
+        if (DWORD error = check_locks(transfer.offset, transfer.length, transfer.write)) return error;
     if (transfer.segments != nullptr) {
         op->code = transfer.write ? engine::OpCode::WriteVector : engine::OpCode::ReadVector;
         op->vectors = static_cast<const iovec*>(transfer.buffer);
@@ -441,7 +449,8 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
 io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 {
     engine::Op* op = &request->op;
-    if (op->code == engine::OpCode::Poll) return watch_->step(request, outcome);  // only watches poll
+    // Only a directory's change watch and a lock that waits poll.
+    if (op->code == engine::OpCode::Poll) return is_directory_ ? watch_->step(request, outcome) : lock_step(request, outcome);
     // A control (never Poll): its work, now, without the lock. The descriptor stays
     // open while the request holds the device.
     if (ioctl_step(request, outcome, [&](const IoctlRequest& control) { return file_ioctl(descriptor_, control); }))
@@ -485,6 +494,11 @@ bool FileDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
     uint8_t direction = transfer.write ? 2 : 1;
     if (transfer.length == 0 || (nowait_refused_.load(std::memory_order_relaxed) & direction) != 0) return false;
     if (transfer.write && append_only(access_)) return false;
+    if (locks::any_held() && check_locks(transfer.offset, transfer.length, transfer.write) != ERROR_SUCCESS) {
+        io->status = STATUS_FILE_LOCK_CONFLICT;  // fails at once
+        io->bytes = 0;
+        return true;
+    }
     int result = engine::attempt_at(descriptor_, transfer.write, transfer.buffer, transfer.length, transfer.offset);
     io->result = result;
     // Anything short of the whole transfer (the page cache or the file ends, the file
@@ -510,6 +524,8 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
     // pointer would then be set from the ignored offset).
     bool appending = transfer.write && append_only(access_);
     bool positioned = !appending && lseek(descriptor_, 0, SEEK_CUR) >= 0;
+    if (locks::any_held())
+        if (DWORD error = check_locks(static_cast<uint64_t>(offset), transfer.length, transfer.write)) return error;
     DWORD total = 0;
     DWORD error = ERROR_SUCCESS;
     char* buffer = static_cast<char*>(transfer.buffer);
@@ -743,6 +759,13 @@ DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* b
 
 void FileDevice::last_handle_closed()
 {
+    // The handle's locks go with it (a lock request still waiting is cancelled below, and
+    // one granted meanwhile gives its lock up: lock_step). A LockFileEx waiting in a
+    // thread is interrupted.
+    // (Under `lock`, as every last_handle_closed: the registry's mutex nests inside it.)
+    locks_closed_.store(true, std::memory_order_seq_cst);
+    locks::release_all(lock_file());
+    interrupt_blocked();
     if (watch_ != nullptr) {
         // Pending change requests end with STATUS_NOTIFY_CLEANUP, as on Windows.
         watch_->closing();
@@ -777,6 +800,139 @@ void FileDevice::last_handle_closed()
                 unlink(remove.c_str());
         }
     }
+}
+
+// ---- byte-range locks (drivers/file_locks.h).
+namespace {
+
+// A LockFileEx request's state (Request::driver).
+struct LockState {
+    uint64_t offset;
+    uint64_t length;
+    bool exclusive;
+    bool fail_now;
+    locks::Waiter waiter;
+};
+
+}  // namespace
+
+DWORD FileDevice::lock_prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
+{
+    if (is_directory_) return ERROR_INVALID_FUNCTION;
+    const auto* args = static_cast<const LockRequest*>(transfer.driver_request);
+    auto* state = new (request->driver_state<LockState>()) LockState{};
+    state->offset = transfer.offset;
+    state->length = args->length;
+    state->exclusive = args->exclusive;
+    state->fail_now = args->fail_now;
+    engine::Op* op = &request->op;
+    op->code = engine::OpCode::Poll;
+    op->descriptor = -1;  // the waiter's timer, once it waits
+    op->flags = POLLIN;
+    op->kind = engine::OpKind::Stream;
+    // step() tries at once in this thread; only a lock that must wait goes to the engine.
+    plan->done_now = true;
+    plan->result = POLLIN;
+    return ERROR_SUCCESS;
+}
+
+io::Next FileDevice::lock_step(io::Request* request, io::Outcome* outcome)
+{
+    engine::Op* op = &request->op;
+    auto* state = request->driver_state<LockState>();
+    outcome->bytes = 0;
+    if (op->result < 0) {
+        outcome->status = io::status_from_errno(-op->result);  // CancelIoEx, the close: STATUS_CANCELLED
+        return io::Next::Done;
+    }
+    locks::Waiter* waiter = nullptr;
+    if (!state->fail_now) {
+        if (state->waiter.timer < 0) {
+            state->waiter.timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+            if (state->waiter.timer < 0) {
+                outcome->status = io::status_from_errno(errno);
+                return io::Next::Done;
+            }
+        } else {
+            uint64_t ticks;
+            (void)!read(state->waiter.timer, &ticks, sizeof(ticks));
+        }
+        waiter = &state->waiter;
+    }
+    DWORD error = locks::acquire(lock_file(), state->offset, state->length, state->exclusive, waiter);
+    if (error == ERROR_IO_PENDING) {
+        op->descriptor = state->waiter.timer;
+        return io::Next::Engine;  // until an unlock (or another process's, looked at later)
+    }
+    if (error == ERROR_SUCCESS && locks_closed_.load(std::memory_order_seq_cst)) {
+        locks::release(lock_file(), state->offset, state->length);  // the handle closed meanwhile
+        error = ERROR_OPERATION_ABORTED;
+    }
+    outcome->status = error == ERROR_SUCCESS         ? STATUS_SUCCESS
+                      : error == ERROR_LOCK_VIOLATION ? STATUS_LOCK_NOT_GRANTED
+                                                      : ntstatus_from_win32_error(error);
+    return io::Next::Done;
+}
+
+void FileDevice::finish(io::Request* request)
+{
+    if (request->op.code != engine::OpCode::Poll || is_directory_) return;
+    auto* state = request->driver_state<LockState>();
+    locks::forget(&state->waiter);
+    if (state->waiter.timer >= 0) ::close(state->waiter.timer);
+    state->waiter.timer = -1;
+}
+
+DWORD FileDevice::lock_wait(uint64_t offset, uint64_t length, bool exclusive, bool fail_now)
+{
+    if (is_directory_) return ERROR_INVALID_FUNCTION;
+    if (fail_now) return locks::acquire(lock_file(), offset, length, exclusive, nullptr);
+    locks::Waiter waiter;
+    waiter.timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (waiter.timer < 0) return win32_error_from_errno(errno);
+    kernel::ThreadState* self = kernel::current_thread();
+    {
+        LockGuard guard(lock);
+        blocked_enter(self);
+    }
+    // As watch_wait: the interrupt signal (CancelSynchronousIo, the close) stays blocked
+    // but inside ppoll, so that one arriving after the checks is not lost.
+    sigset_t interrupt, previous;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, engine::interrupt_signal());
+    pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
+    sigset_t during = previous;
+    sigdelset(&during, engine::interrupt_signal());
+    DWORD result = io::run_synchronous([&]() -> DWORD {
+        for (;;) {
+            if (io::sync_io_cancelled() || locks_closed_.load(std::memory_order_seq_cst)) return ERROR_OPERATION_ABORTED;
+            DWORD error = locks::acquire(lock_file(), offset, length, exclusive, &waiter);
+            if (error != ERROR_IO_PENDING) return error;
+            pollfd entry{waiter.timer, POLLIN, 0};
+            if (ppoll(&entry, 1, nullptr, &during) > 0) {
+                uint64_t ticks;
+                (void)!read(waiter.timer, &ticks, sizeof(ticks));
+            }
+        }
+    });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    locks::forget(&waiter);
+    ::close(waiter.timer);
+    if (result == ERROR_SUCCESS && locks_closed_.load(std::memory_order_seq_cst)) {
+        locks::release(lock_file(), offset, length);
+        result = ERROR_OPERATION_ABORTED;
+    }
+    {
+        LockGuard guard(lock);
+        blocked_leave(self);
+    }
+    return result;
+}
+
+DWORD FileDevice::unlock(uint64_t offset, uint64_t length)
+{
+    if (is_directory_) return ERROR_INVALID_FUNCTION;
+    return locks::release(lock_file(), offset, length);
 }
 
 void FileDevice::recycle()

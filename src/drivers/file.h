@@ -10,6 +10,7 @@
 
 #include <windows.h>
 
+#include "drivers/file_locks.h"
 #include "io/device.h"
 
 namespace overlapped::drivers {
@@ -37,6 +38,7 @@ public:
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
     io::Next step(io::Request* request, io::Outcome* outcome) override;
     bool fast_transfer(const io::Transfer& transfer, io::FastIo* io) override;
+    void finish(io::Request* request) override;
     void last_handle_closed() override;
 
     int descriptor() const { return descriptor_; }
@@ -72,12 +74,31 @@ public:
     // CancelSynchronousIo: STATUS_CANCELLED). Returns the NTSTATUS.
     DWORD watch_wait(void* buffer, DWORD length, bool extended, DWORD* bytes);
 
+    // Byte-range locks (drivers/file_locks.h). LockFileEx/LockFile on a handle without
+    // FILE_FLAG_OVERLAPPED: takes the lock, waiting in this thread unless `fail_now`
+    // (CancelSynchronousIo and the handle's close end the wait: ERROR_OPERATION_ABORTED).
+    // ERROR_SUCCESS, ERROR_LOCK_VIOLATION, or the error.
+    DWORD lock_wait(uint64_t offset, uint64_t length, bool exclusive, bool fail_now);
+    // UnlockFile/UnlockFileEx: ERROR_SUCCESS or ERROR_NOT_LOCKED.
+    DWORD unlock(uint64_t offset, uint64_t length);
+
 private:
     void recycle() override;
     // Under `lock`, once opened: whether fast_transfer() may serve this handle (io::Device::fast_io).
     bool fast_io_allowed() const;
     // The alignment FILE_FLAG_NO_BUFFERING asks of buffers, sizes and offsets.
     DWORD check_alignment(const io::Transfer& transfer) const;
+    // This handle as the lock registry knows it (no descriptor for Linux's locks when the
+    // open file description is shared with another process: an inherited handle).
+    locks::File lock_file() const { return {device_, inode_, this, own_description_ ? descriptor_ : -1}; }
+    // A transfer of `length` bytes at `offset` against the locks held (any are).
+    DWORD check_locks(uint64_t offset, uint64_t length, bool write) const
+    {
+        return locks::check_transfer(lock_file(), offset, length, write);
+    }
+    // An overlapped LockFileEx (a request: prepare, then step until granted).
+    DWORD lock_prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan);
+    io::Next lock_step(io::Request* request, io::Outcome* outcome);
 
     int descriptor_ = -1;
     DWORD flags_ = 0;
@@ -97,6 +118,18 @@ private:
     // The file system refused RWF_NOWAIT (EOPNOTSUPP) for reads (bit 0) or writes (bit 1):
     // requests of that direction go straight to the engine from then on.
     std::atomic<uint8_t> nowait_refused_{0};
+    // The last handle closed and its locks went: a lock granted after that is given up.
+    std::atomic<bool> locks_closed_{false};
+};
+
+// LockFileEx's request on an overlapped handle (io::Transfer::driver_request; the offset
+// is the transfer's). Its tag tells it from the file's other requests (drivers/ioctl.h).
+constexpr DWORD kLockTag = 0x4B434F4C;  // "LOCK"
+struct LockRequest {
+    DWORD tag = kLockTag;
+    bool exclusive = false;
+    bool fail_now = false;
+    uint64_t length = 0;
 };
 
 // SetFilePointerEx on `descriptor`: moves it `distance` from the start, the current
