@@ -375,6 +375,10 @@ OVERLAPPED_API BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistan
 OVERLAPPED_API BOOL WINAPI SetEndOfFile(HANDLE hFile);
 OVERLAPPED_API BOOL WINAPI SetFileValidData(HANDLE hFile, LONGLONG ValidDataLength);
 OVERLAPPED_API BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+OVERLAPPED_API BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime, LPFILETIME lpLastAccessTime,
+                                       LPFILETIME lpLastWriteTime);
+OVERLAPPED_API BOOL WINAPI SetFileTime(HANDLE hFile, const FILETIME* lpCreationTime, const FILETIME* lpLastAccessTime,
+                                       const FILETIME* lpLastWriteTime);
 
 /* Byte-range locks. */
 #define LOCKFILE_FAIL_IMMEDIATELY 0x00000001

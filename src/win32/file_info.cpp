@@ -579,6 +579,40 @@ BOOL WINAPI GetFileAttributesExW(LPCWSTR lpFileName, GET_FILEEX_INFO_LEVELS fInf
 {
     return get_file_attributes_ex(lpFileName, fInfoLevelId, lpFileInformation);
 }
+BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime, LPFILETIME lpLastAccessTime,
+                        LPFILETIME lpLastWriteTime)
+{
+    FileRef ref;
+    if (!reference(hFile, &ref)) return FALSE;
+    // FileBasicInformation: the handle must read attributes.
+    if (!(ref.granted & FILE_READ_ATTRIBUTES)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    struct stat status;
+    if (fstat(ref.file->descriptor(), &status) != 0) return fail(win32_error_from_errno(errno), FALSE);
+    // The creation time is the status change time, as GetFileInformationByHandle's.
+    if (lpCreationTime != nullptr) *lpCreationTime = win32::filetime_of(status.st_ctim);
+    if (lpLastAccessTime != nullptr) *lpLastAccessTime = win32::filetime_of(status.st_atim);
+    if (lpLastWriteTime != nullptr) *lpLastWriteTime = win32::filetime_of(status.st_mtim);
+    win32::set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+BOOL WINAPI SetFileTime(HANDLE hFile, const FILETIME* lpCreationTime, const FILETIME* lpLastAccessTime,
+                        const FILETIME* lpLastWriteTime)
+{
+    // FileBasicInfo with the three times: NULL and 0 leave a time as it is, as
+    // SetFileInformationByHandle does (the creation time cannot be set on Linux).
+    FILE_BASIC_INFO info;
+    memset(&info, 0, sizeof info);
+    auto ticks = [](const FILETIME* time) -> LONGLONG {
+        if (time == nullptr) return 0;
+        return static_cast<LONGLONG>((static_cast<ULONGLONG>(time->dwHighDateTime) << 32) | time->dwLowDateTime);
+    };
+    info.CreationTime.QuadPart = ticks(lpCreationTime);
+    info.LastAccessTime.QuadPart = ticks(lpLastAccessTime);
+    info.LastWriteTime.QuadPart = ticks(lpLastWriteTime);
+    return set_information(hFile, FileBasicInfo, &info, sizeof info);
+}
+
 BOOL WINAPI GetFileInformationByHandleEx(HANDLE hFile, FILE_INFO_BY_HANDLE_CLASS FileInformationClass,
                                          LPVOID lpFileInformation, DWORD dwBufferSize)
 {

@@ -3,7 +3,7 @@
  * and GetFileAttributesEx, GetFileInformationByHandleEx (FileBasicInfo, FileStandardInfo,
  * FileNameInfo, FileIdBothDirectoryInfo and its restart form) and SetFileInformationByHandle
  * (FileBasicInfo times, FileEndOfFileInfo, FileAllocationInfo, FileDispositionInfo,
- * FileRenameInfo). Windows facts: docs/research/windows-files-management.md. */
+ * FileRenameInfo), GetFileTime and SetFileTime. Windows facts: docs/research/windows-files-management.md. */
 #include "testlib.h"
 
 static char base[MAX_PATH];
@@ -522,6 +522,67 @@ static void test_directory_by_handle(void)
     }
 }
 
+/* GetFileTime and SetFileTime (Microsoft Learn: SetFileTime needs FILE_WRITE_ATTRIBUTES;
+ * a NULL time, or 0, leaves that time as it is, as the FileBasicInfo it is made of). */
+static void test_file_times(void)
+{
+    char path[MAX_PATH];
+    FILETIME creation, access, write, set, got_access, got_write, zero;
+    BY_HANDLE_FILE_INFORMATION info;
+    HANDLE file = make_file("times.txt", "t", GENERIC_READ), reader, dir;
+
+    TEST("GetFileTime / SetFileTime on a file and a directory");
+    CHECK(GetFileTime(file, &creation, &access, &write));
+    CHECK(GetFileInformationByHandle(file, &info));
+    CHECK_EQ(write.dwLowDateTime, info.ftLastWriteTime.dwLowDateTime);
+    CHECK_EQ(write.dwHighDateTime, info.ftLastWriteTime.dwHighDateTime);
+    CHECK(GetFileTime(file, NULL, NULL, NULL));
+    /* 2001-02-03 04:05:06 UTC, in 100 ns ticks since 1601. */
+    set.dwHighDateTime = 0x01C08D96;
+    set.dwLowDateTime = 0x7DB50500;
+    CHECK(SetFileTime(file, NULL, NULL, &set));
+    CHECK(GetFileTime(file, NULL, &got_access, &got_write));
+    CHECK_EQ(got_write.dwHighDateTime, set.dwHighDateTime);
+    CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+    CHECK(SetFileTime(file, NULL, &set, NULL));
+    CHECK(GetFileTime(file, NULL, &got_access, NULL));
+    CHECK_EQ(got_access.dwLowDateTime, set.dwLowDateTime);
+    /* 0 leaves a time as it is. */
+    zero.dwHighDateTime = zero.dwLowDateTime = 0;
+    CHECK(SetFileTime(file, NULL, NULL, &zero));
+    CHECK(GetFileTime(file, NULL, NULL, &got_write));
+    CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+    /* A handle without FILE_WRITE_ATTRIBUTES cannot set them. */
+    path_of(path, "times.txt");
+    reader = CreateFileA(path, FILE_READ_DATA | FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                         OPEN_EXISTING, 0, NULL);
+    CHECK(reader != INVALID_HANDLE_VALUE);
+    CHECK(GetFileTime(reader, NULL, NULL, &got_write));
+    WINE_DEVIATION("Wine 8 sets file times through a handle without FILE_WRITE_ATTRIBUTES") {
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileTime(reader, NULL, NULL, &set));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CloseHandle(reader);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileTime(INVALID_HANDLE_VALUE, NULL, NULL, &got_write));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+
+    /* A directory, opened with FILE_FLAG_BACKUP_SEMANTICS. */
+    path_of(path, "timesdir");
+    CHECK(CreateDirectoryA(path, NULL));
+    dir = CreateFileA(path, GENERIC_READ | FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                      OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    CHECK(dir != INVALID_HANDLE_VALUE);
+    CHECK(SetFileTime(dir, NULL, NULL, &set));
+    CHECK(GetFileTime(dir, NULL, NULL, &got_write));
+    CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+    CloseHandle(dir);
+    CHECK(RemoveDirectoryA(path));
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -533,6 +594,7 @@ int main(void)
     test_attributes();
     test_by_handle();
     test_directory_by_handle();
+    test_file_times();
 
     CHECK(RemoveDirectoryA(base));
     return tl_finish();
