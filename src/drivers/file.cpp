@@ -759,18 +759,15 @@ DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* b
 
 void FileDevice::last_handle_closed()
 {
+    // Pending change requests end with STATUS_NOTIFY_CLEANUP, as on Windows: the watch
+    // says it is closing before the blocked threads are interrupted.
+    if (watch_ != nullptr) watch_->closing();
     // The handle's locks go with it (a lock request still waiting is cancelled below, and
-    // one granted meanwhile gives its lock up: lock_step). A LockFileEx waiting in a
-    // thread is interrupted.
-    // (Under `lock`, as every last_handle_closed: the registry's mutex nests inside it.)
+    // one granted meanwhile gives its lock up: lock_step). Under `lock`, as every
+    // last_handle_closed: the registry's mutex nests inside it.
     locks_closed_.store(true, std::memory_order_seq_cst);
     locks::release_all(lock_file());
-    interrupt_blocked();
-    if (watch_ != nullptr) {
-        // Pending change requests end with STATUS_NOTIFY_CLEANUP, as on Windows.
-        watch_->closing();
-        interrupt_blocked();
-    }
+    interrupt_blocked();  // a synchronous ReadDirectoryChangesW or LockFileEx waiting
     Device::last_handle_closed();  // cancels the requests in progress
     if (!in_share_table_) return;
     in_share_table_ = false;
