@@ -319,6 +319,7 @@ typedef WIN32_FIND_DATAW WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define GetFullPathName GetFullPathNameW
 #define SetFileAttributes SetFileAttributesW
 #define GetFileAttributesEx GetFileAttributesExW
+#define GetFinalPathNameByHandle GetFinalPathNameByHandleW
 #else
 typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define FindFirstFile FindFirstFileA
@@ -329,6 +330,7 @@ typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define GetFullPathName GetFullPathNameA
 #define SetFileAttributes SetFileAttributesA
 #define GetFileAttributesEx GetFileAttributesExA
+#define GetFinalPathNameByHandle GetFinalPathNameByHandleA
 #endif
 
 #endif

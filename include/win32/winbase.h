@@ -379,6 +379,17 @@ OVERLAPPED_API BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime, 
                                        LPFILETIME lpLastWriteTime);
 OVERLAPPED_API BOOL WINAPI SetFileTime(HANDLE hFile, const FILETIME* lpCreationTime, const FILETIME* lpLastAccessTime,
                                        const FILETIME* lpLastWriteTime);
+/* GetFinalPathNameByHandle's flags. */
+#define FILE_NAME_NORMALIZED 0x0
+#define FILE_NAME_OPENED 0x8
+#define VOLUME_NAME_DOS 0x0
+#define VOLUME_NAME_GUID 0x1
+#define VOLUME_NAME_NT 0x2
+#define VOLUME_NAME_NONE 0x4
+OVERLAPPED_API DWORD WINAPI GetFinalPathNameByHandleA(HANDLE hFile, LPSTR lpszFilePath, DWORD cchFilePath,
+                                                      DWORD dwFlags);
+OVERLAPPED_API DWORD WINAPI GetFinalPathNameByHandleW(HANDLE hFile, LPWSTR lpszFilePath, DWORD cchFilePath,
+                                                      DWORD dwFlags);
 
 /* Byte-range locks. */
 #define LOCKFILE_FAIL_IMMEDIATELY 0x00000001

@@ -1,5 +1,6 @@
 // file_info.cpp: GetFullPathNameA/W, SetFileAttributesA/W, GetFileAttributesExA/W,
-// GetFileInformationByHandleEx and SetFileInformationByHandle. docs/files-management.md.
+// GetFileInformationByHandleEx and SetFileInformationByHandle, GetFileTime and SetFileTime,
+// GetFinalPathNameByHandleA/W. docs/files-management.md.
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -551,6 +552,74 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
     }
 }
 
+// The Windows name of the Linux path `path` through the drive map (docs/paths.md): the
+// drive whose root is the longest prefix of `path` at a component boundary, and the rest
+// with '\' ("\" for the root itself). False if no drive holds it.
+bool drive_name_of(const std::string& path, char* drive, std::string* rest)
+{
+    if (path.empty() || path[0] != '/') return false;
+    size_t best = 0;
+    bool found = false;
+    for (char letter = 'A'; letter <= 'Z'; ++letter) {
+        std::string root = drivers::drive_root(letter);
+        while (root.size() > 1 && root.back() == '/') root.pop_back();
+        if (root.empty() || root[0] != '/') continue;
+        size_t length = root == "/" ? 0 : root.size();
+        bool inside = length == 0 || (path.compare(0, length, root) == 0 &&
+                                      (path.size() == length || path[length] == '/'));
+        if (inside && (!found || length > best)) {
+            best = length;
+            *drive = letter;
+            found = true;
+        }
+    }
+    if (!found) return false;
+    *rest = path.substr(best);
+    if (rest->empty()) rest->assign(1, '/');
+    std::replace(rest->begin(), rest->end(), '/', '\\');
+    return true;
+}
+
+// GetFinalPathNameByHandle: the name (UTF-8) of the file open as `handle`, or 0 with the
+// last error.
+bool final_path(HANDLE handle, DWORD flags, std::string* name)
+{
+    constexpr DWORD kVolumeMask = VOLUME_NAME_GUID | VOLUME_NAME_NT | VOLUME_NAME_NONE;
+    DWORD volume = flags & kVolumeMask;
+    if ((flags & ~(kVolumeMask | FILE_NAME_OPENED)) != 0 ||
+        (volume != VOLUME_NAME_DOS && volume != VOLUME_NAME_GUID && volume != VOLUME_NAME_NT &&
+         volume != VOLUME_NAME_NONE))
+        return fail(ERROR_INVALID_PARAMETER, false);
+    FileRef ref;
+    if (!reference(handle, &ref)) return false;
+    // Volume GUID paths and NT device names have no Linux counterpart yet.
+    if (volume == VOLUME_NAME_GUID || volume == VOLUME_NAME_NT) return fail(ERROR_CALL_NOT_IMPLEMENTED, false);
+    std::string path = path_of_descriptor(ref.file->descriptor());
+    char drive = 0;
+    std::string rest;
+    if (path.empty() || !drive_name_of(path, &drive, &rest)) return fail(ERROR_PATH_NOT_FOUND, false);
+    // Linux already resolved the symbolic links: the opened name is the normalized one.
+    if (volume == VOLUME_NAME_NONE)
+        *name = rest;
+    else
+        *name = std::string("\\\\?\\") + drive + ":" + rest;
+    return true;
+}
+
+// Copies `text` and its terminator into `buffer` of `size` characters: the length, or
+// when it does not fit the size needed: the wide form counts the terminator, the ANSI
+// form does not (Windows' kernelbase, as Wine's reproduces and its tests record).
+template <class Char>
+DWORD copy_out(const std::basic_string<Char>& text, Char* buffer, DWORD size)
+{
+    if (buffer == nullptr || size < text.size() + 1)
+        return static_cast<DWORD>(sizeof(Char) == 1 ? text.size() : text.size() + 1);
+    memcpy(buffer, text.data(), text.size() * sizeof(Char));
+    buffer[text.size()] = 0;
+    win32::set_last_error(ERROR_SUCCESS);
+    return static_cast<DWORD>(text.size());
+}
+
 }  // namespace
 
 extern "C" {
@@ -579,6 +648,21 @@ BOOL WINAPI GetFileAttributesExW(LPCWSTR lpFileName, GET_FILEEX_INFO_LEVELS fInf
 {
     return get_file_attributes_ex(lpFileName, fInfoLevelId, lpFileInformation);
 }
+DWORD WINAPI GetFinalPathNameByHandleA(HANDLE hFile, LPSTR lpszFilePath, DWORD cchFilePath, DWORD dwFlags)
+{
+    std::string name;
+    if (!final_path(hFile, dwFlags, &name)) return 0;
+    return copy_out(name, lpszFilePath, cchFilePath);
+}
+
+DWORD WINAPI GetFinalPathNameByHandleW(HANDLE hFile, LPWSTR lpszFilePath, DWORD cchFilePath, DWORD dwFlags)
+{
+    std::string name;
+    if (!final_path(hFile, dwFlags, &name)) return 0;
+    std::u16string wide = win32::utf16_from_utf8(name);
+    return copy_out(wide, reinterpret_cast<char16_t*>(lpszFilePath), cchFilePath);
+}
+
 BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime, LPFILETIME lpLastAccessTime,
                         LPFILETIME lpLastWriteTime)
 {

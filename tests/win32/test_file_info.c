@@ -3,7 +3,7 @@
  * and GetFileAttributesEx, GetFileInformationByHandleEx (FileBasicInfo, FileStandardInfo,
  * FileNameInfo, FileIdBothDirectoryInfo and its restart form) and SetFileInformationByHandle
  * (FileBasicInfo times, FileEndOfFileInfo, FileAllocationInfo, FileDispositionInfo,
- * FileRenameInfo), GetFileTime and SetFileTime. Windows facts: docs/research/windows-files-management.md. */
+ * FileRenameInfo), GetFileTime and SetFileTime, GetFinalPathNameByHandleA/W. Windows facts: docs/research/windows-files-management.md. */
 #include "testlib.h"
 
 static char base[MAX_PATH];
@@ -583,6 +583,61 @@ static void test_file_times(void)
     CHECK(RemoveDirectoryA(path));
 }
 
+/* GetFinalPathNameByHandle (Microsoft Learn): "\\?\" and the drive (VOLUME_NAME_DOS, the
+ * default), the path on its volume (VOLUME_NAME_NONE); the length without the terminator,
+ * or for a buffer too small the size needed. */
+static void test_final_path(void)
+{
+    char path[MAX_PATH], got[MAX_PATH], none[MAX_PATH], small[4];
+    WCHAR wide[MAX_PATH];
+    DWORD n, m, i;
+    HANDLE file = make_file("final.txt", "f", GENERIC_READ), dir;
+
+    TEST("GetFinalPathNameByHandle");
+    memset(got, 0, sizeof got);
+    n = GetFinalPathNameByHandleA(file, got, sizeof got, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+    CHECK(n > 14 && n < sizeof got);
+    CHECK_EQ(n, lstrlenA(got));
+    CHECK(memcmp(got, "\\\\?\\", 4) == 0 && got[5] == ':' && got[6] == '\\');
+    CHECK(n > 10 && lstrcmpiA(got + n - 10, "\\final.txt") == 0);
+    /* Too small: the size needed, without the terminator in the ANSI form (kernelbase,
+     * as Wine's reproduces), with it in the wide form; the buffer is not written. */
+    memset(small, 'x', sizeof small);
+    CHECK_EQ(GetFinalPathNameByHandleA(file, small, sizeof small, 0), n);
+    CHECK(small[0] == 'x');
+    CHECK_EQ(GetFinalPathNameByHandleA(file, NULL, 0, 0), n);
+    CHECK_EQ(GetFinalPathNameByHandleW(file, NULL, 0, 0), n + 1);
+    /* The path on its volume: the DOS name without "\\?\X:". */
+    m = GetFinalPathNameByHandleA(file, none, sizeof none, VOLUME_NAME_NONE);
+    CHECK_EQ(m, n - 6);
+    CHECK(lstrcmpA(none, got + 6) == 0);
+    /* The wide form says the same. */
+    CHECK_EQ(GetFinalPathNameByHandleW(file, wide, MAX_PATH, 0), n);
+    for (i = 0; i < n && wide[i] == (WCHAR)(unsigned char)got[i]; ++i) {
+    }
+    CHECK_EQ(i, n);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFinalPathNameByHandleA(file, got, sizeof got, 0x10), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFinalPathNameByHandleA(INVALID_HANDLE_VALUE, got, sizeof got, 0), 0);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(file);
+    path_of(path, "final.txt");
+    CHECK(DeleteFileA(path));
+
+    /* A directory. */
+    path_of(path, "finaldir");
+    CHECK(CreateDirectoryA(path, NULL));
+    dir = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                      FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    CHECK(dir != INVALID_HANDLE_VALUE);
+    n = GetFinalPathNameByHandleA(dir, got, sizeof got, 0);
+    CHECK(n > 9 && lstrcmpiA(got + n - 9, "\\finaldir") == 0);
+    CloseHandle(dir);
+    CHECK(RemoveDirectoryA(path));
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -595,6 +650,7 @@ int main(void)
     test_by_handle();
     test_directory_by_handle();
     test_file_times();
+    test_final_path();
 
     CHECK(RemoveDirectoryA(base));
     return tl_finish();
