@@ -426,6 +426,12 @@ BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags)
     DWORD error;
     io::Device* device = io::device_lock(FileHandle, 0, &error);
     if (device == nullptr) return fail(error, FALSE);
+    if (!device->overlapped_io()) {
+        // Windows' I/O manager refuses the modes on a synchronous file object
+        // (FO_SYNCHRONOUS_IO: STATUS_INVALID_PARAMETER); Wine 8 agrees.
+        device->lock.unlock();
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     device->notification_modes |= Flags;  // modes are never removed
     device->lock.unlock();
     return TRUE;

@@ -296,6 +296,27 @@ static void test_port(void)
     CloseHandle(event);
     CloseHandle(file);
     CloseHandle(port);
+
+    /* The modes are for overlapped handles: the I/O manager refuses them on a synchronous
+     * file object (STATUS_INVALID_PARAMETER), whatever the device. */
+    {
+        HANDLE sync = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        HANDLE reader, writer;
+        CHECK(sync != INVALID_HANDLE_VALUE);
+        SetLastError(0xdead);
+        CHECK(!SetFileCompletionNotificationModes(sync, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetLastError(0xdead);
+        CHECK(!SetFileCompletionNotificationModes(sync, FILE_SKIP_SET_EVENT_ON_HANDLE));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CloseHandle(sync);
+        CHECK(CreatePipe(&reader, &writer, NULL, 0));
+        SetLastError(0xdead);
+        CHECK(!SetFileCompletionNotificationModes(reader, FILE_SKIP_SET_EVENT_ON_HANDLE));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CloseHandle(reader);
+        CloseHandle(writer);
+    }
 }
 
 static void test_get_overlapped_result(void)
