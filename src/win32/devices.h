@@ -33,5 +33,8 @@ bool open_serial_port(const std::string& name, DWORD access, DWORD share, DWORD 
 bool flush_serial_port(HANDLE handle, BOOL* result);
 // FlushFileBuffers on a pipe end: false if `handle` is not one (pipe.cpp).
 bool flush_pipe(HANDLE handle, BOOL* result);
+// GetFileSizeEx on a pipe end: false if `handle` is not one (pipe.cpp). The size is what
+// the end has to read, as Windows' pipe file system reports FileStandardInformation.
+bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result);
 
 }  // namespace overlapped::win32

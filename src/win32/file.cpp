@@ -320,6 +320,8 @@ DWORD WINAPI GetCompressedFileSizeW(LPCWSTR lpFileName, LPDWORD lpFileSizeHigh)
 BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
 {
     if (lpFileSize == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    BOOL piped;
+    if (win32::pipe_size(hFile, lpFileSize, &piped)) return piped;  // a pipe end: the bytes to read
     return with_file(hFile, 0, [&](drivers::FileDevice* file) {
         LONGLONG size = 0;
         DWORD error = file->size(&size);

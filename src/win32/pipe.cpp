@@ -179,6 +179,33 @@ bool flush_pipe(HANDLE handle, BOOL* result)
     return true;
 }
 
+bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, 0, &error);
+    if (object == nullptr) return false;
+    auto* pipe = static_cast<drivers::PipeDevice*>(object);
+    DWORD available = 0;
+    error = pipe->peek(nullptr, 0, nullptr, &available, nullptr);
+    drivers::PipeEnd end = pipe->end();
+    pipe->release_reference();
+    // An end with nothing of its own to read (a listening or disconnected server, the
+    // write end of an anonymous pipe) has size 0; a client its server disconnected
+    // fails (Wine's ntdll pipe test: FileStandardInformation in each state).
+    if (error == ERROR_BAD_PIPE || error == ERROR_ACCESS_DENIED ||
+        (error == ERROR_PIPE_NOT_CONNECTED && end == drivers::PipeEnd::Server)) {
+        available = 0;
+        error = ERROR_SUCCESS;
+    }
+    if (error != ERROR_SUCCESS) {
+        *result = fail(error, FALSE);
+        return true;
+    }
+    size->QuadPart = available;
+    *result = TRUE;
+    return true;
+}
+
 }  // namespace overlapped::win32
 
 extern "C" {

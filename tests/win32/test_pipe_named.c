@@ -11,7 +11,7 @@
  * read gets ERROR_PIPE_NOT_CONNECTED), the end of the connection (ERROR_BROKEN_PIPE,
  * ERROR_NO_DATA), GetNamedPipeInfo, Get/SetNamedPipeHandleState, the process ids,
  * TransactNamedPipe and CallNamedPipe, PIPE_NOWAIT, large messages, inbound and outbound
- * pipes, FlushFileBuffers (waits for the reader). Every wait is bounded. Facts: wine's dlls/kernel32/tests/pipe.c (Windows' own
+ * pipes, FlushFileBuffers (waits for the reader), GetFileSizeEx (the bytes to read). Every wait is bounded. Facts: wine's dlls/kernel32/tests/pipe.c (Windows' own
  * answers, recorded there), Microsoft Learn's pages for each function. */
 #include "testlib.h"
 
@@ -848,6 +848,52 @@ static void test_flush(void)
     CHECK(CloseHandle(server));
 }
 
+/* GetFileSizeEx on a pipe end: what it has to read. kernelbase's GetFileSizeEx is the
+ * EndOfFile of FileStandardInformation, which the pipe file system reports as the bytes
+ * available (Wine's ntdll pipe test, test_pipe_with_data_state: EndOfFile ==
+ * ReadDataAvailable, in every state but a disconnected client's). */
+static void test_size(void)
+{
+    HANDLE reader, writer, server, client;
+    LARGE_INTEGER size;
+    char buffer[16];
+    DWORD done = 0, high = 7;
+
+    TEST("GetFileSizeEx and GetFileSize of a pipe end: the bytes it has to read");
+    WINE_DEVIATION("Wine 8 answers GetFileSizeEx on a pipe with ERROR_INVALID_FUNCTION") {
+        CHECK(CreatePipe(&reader, &writer, NULL, 0));
+        CHECK(GetFileSizeEx(reader, &size));
+        CHECK_EQ(size.QuadPart, 0);
+        CHECK(WriteFile(writer, "12345", 5, &done, NULL));
+        CHECK(GetFileSizeEx(reader, &size));
+        CHECK_EQ(size.QuadPart, 5);
+        CHECK_EQ(GetFileSize(reader, &high), 5);
+        CHECK_EQ(high, 0);
+        CHECK(GetFileSizeEx(writer, &size));
+        CHECK_EQ(size.QuadPart, 0);
+        CHECK(ReadFile(reader, buffer, sizeof(buffer), &done, NULL));
+        CHECK(GetFileSizeEx(reader, &size));
+        CHECK_EQ(size.QuadPart, 0);
+        CloseHandle(reader);
+        CloseHandle(writer);
+
+        server = make_server(name_of("size"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+        CHECK(server != INVALID_HANDLE_VALUE);
+        CHECK(GetFileSizeEx(server, &size));  /* listening */
+        CHECK_EQ(size.QuadPart, 0);
+        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(WriteFile(server, "message", 7, &done, NULL));
+        CHECK(WriteFile(server, "two", 3, &done, NULL));
+        CHECK(GetFileSizeEx(client, &size));
+        CHECK_EQ(size.QuadPart, 10);  /* every message queued */
+        CHECK(GetFileSizeEx(server, &size));
+        CHECK_EQ(size.QuadPart, 0);
+        CloseHandle(client);
+        CloseHandle(server);
+    }
+}
+
 int main(void)
 {
     test_arguments();
@@ -863,5 +909,6 @@ int main(void)
     test_nowait();
     test_wide();
     test_flush();
+    test_size();
     return tl_finish();
 }
