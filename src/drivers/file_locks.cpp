@@ -63,7 +63,7 @@ constexpr Wide kLinuxLimit = static_cast<Wide>(INT64_MAX);
 // descriptor cannot take (a write lock on a descriptor open for reading only: EBADF).
 bool mirror(const Entry& entry, const File& file, uint64_t offset, uint64_t length)
 {
-    if (length == 0 || static_cast<Wide>(offset) >= kLinuxLimit) return true;
+    if (file.descriptor < 0 || length == 0 || static_cast<Wide>(offset) >= kLinuxLimit) return true;
     Wide start = offset, end = std::min(end_of(offset, length), kLinuxLimit);
     std::vector<Wide> cuts{start, end};
     for (const Lock& lock : entry.locks) {
@@ -216,10 +216,12 @@ void release_all(const File& file)
     size_t gone = before - entry.locks.size();
     if (gone == 0) return;
     held.fetch_sub(static_cast<uint32_t>(gone), std::memory_order_relaxed);
-    struct flock everything{};
-    everything.l_type = F_UNLCK;
-    everything.l_whence = SEEK_SET;
-    fcntl(file.descriptor, F_OFD_SETLK, &everything);
+    if (file.descriptor >= 0) {
+        struct flock everything{};
+        everything.l_type = F_UNLCK;
+        everything.l_whence = SEEK_SET;
+        fcntl(file.descriptor, F_OFD_SETLK, &everything);
+    }
     wake(entry);
     tidy(it);
 }
