@@ -450,7 +450,8 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
 {
     engine::Op* op = &request->op;
     // Only a directory's change watch and a lock that waits poll.
-    if (op->code == engine::OpCode::Poll) return is_directory_ ? watch_->step(request, outcome) : lock_step(request, outcome);
+    if (op->code == engine::OpCode::Poll)
+        return is_directory_ ? watch_->step(request, outcome) : lock_step(request, outcome);
     // A control (never Poll): its work, now, without the lock. The descriptor stays
     // open while the request holds the device.
     if (ioctl_step(request, outcome, [&](const IoctlRequest& control) { return file_ioctl(descriptor_, control); }))
@@ -723,33 +724,28 @@ DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* b
         blocked_enter(self);
         watch = watch_;  // set once, freed only by recycle(): the caller holds a reference
     }
-    // The interrupt signal (CancelSynchronousIo) stays blocked except inside ppoll, which
-    // unblocks it atomically: one that arrives after the checks below is taken by ppoll
-    // (EINTR), not lost before it. A close wakes the poll through the watch's eventfd.
-    sigset_t interrupt, previous;
-    sigemptyset(&interrupt);
-    sigaddset(&interrupt, engine::interrupt_signal());
-    pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
-    sigset_t during = previous;
-    sigdelset(&during, engine::interrupt_signal());
-    for (;;) {
-        // The handle's cleanup first: it also interrupts blocked threads as a cancel
-        // does, but the request ends with STATUS_NOTIFY_CLEANUP (as on Windows).
-        if (watch->is_closing()) {
-            status = STATUS_NOTIFY_CLEANUP;
-            break;
+    // The interrupt signal (CancelSynchronousIo) reaches only the ppoll below, after the
+    // checks (engine::InterruptWindow). A close wakes the poll through the watch's eventfd.
+    {
+        engine::InterruptWindow window;
+        for (;;) {
+            // The handle's cleanup first: it also interrupts blocked threads as a cancel
+            // does, but the request ends with STATUS_NOTIFY_CLEANUP (as on Windows).
+            if (watch->is_closing()) {
+                status = STATUS_NOTIFY_CLEANUP;
+                break;
+            }
+            if (io::sync_io_cancelled()) {
+                status = STATUS_CANCELLED;
+                break;
+            }
+            // take() reads inotify, may rescan directories and fstatat: without the device's
+            // lock (the watch's own mutex guards its state).
+            if (watch->take(buffer, length, extended, &status, bytes)) break;
+            pollfd entries[2] = {{watch->descriptor(), POLLIN, 0}, {watch->closing_descriptor(), POLLIN, 0}};
+            (void)ppoll(entries, 2, nullptr, window.during());
         }
-        if (io::sync_io_cancelled()) {
-            status = STATUS_CANCELLED;
-            break;
-        }
-        // take() reads inotify, may rescan directories and fstatat: without the device's
-        // lock (the watch's own mutex guards its state).
-        if (watch->take(buffer, length, extended, &status, bytes)) break;
-        pollfd entries[2] = {{watch->descriptor(), POLLIN, 0}, {watch->closing_descriptor(), POLLIN, 0}};
-        (void)ppoll(entries, 2, nullptr, &during);
     }
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     {
         LockGuard guard(lock);
         blocked_leave(self);
@@ -892,27 +888,25 @@ DWORD FileDevice::lock_wait(uint64_t offset, uint64_t length, bool exclusive, bo
         LockGuard guard(lock);
         blocked_enter(self);
     }
-    // As watch_wait: the interrupt signal (CancelSynchronousIo, the close) stays blocked
-    // but inside ppoll, so that one arriving after the checks is not lost.
-    sigset_t interrupt, previous;
-    sigemptyset(&interrupt);
-    sigaddset(&interrupt, engine::interrupt_signal());
-    pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
-    sigset_t during = previous;
-    sigdelset(&during, engine::interrupt_signal());
-    DWORD result = io::run_synchronous([&]() -> DWORD {
-        for (;;) {
-            if (io::sync_io_cancelled() || locks_closed_.load(std::memory_order_seq_cst)) return ERROR_OPERATION_ABORTED;
-            DWORD error = locks::acquire(lock_file(), offset, length, exclusive, &waiter);
-            if (error != ERROR_IO_PENDING) return error;
-            pollfd entry{waiter.timer, POLLIN, 0};
-            if (ppoll(&entry, 1, nullptr, &during) > 0) {
-                uint64_t ticks;
-                (void)!read(waiter.timer, &ticks, sizeof(ticks));
+    DWORD result;
+    {
+        // The interrupt signal (CancelSynchronousIo, the close) reaches only the ppoll, after
+        // the checks (engine::InterruptWindow).
+        engine::InterruptWindow window;
+        result = io::run_synchronous([&]() -> DWORD {
+            for (;;) {
+                if (io::sync_io_cancelled() || locks_closed_.load(std::memory_order_seq_cst))
+                    return ERROR_OPERATION_ABORTED;
+                DWORD error = locks::acquire(lock_file(), offset, length, exclusive, &waiter);
+                if (error != ERROR_IO_PENDING) return error;
+                pollfd entry{waiter.timer, POLLIN, 0};
+                if (ppoll(&entry, 1, nullptr, window.during()) > 0) {
+                    uint64_t ticks;
+                    (void)!read(waiter.timer, &ticks, sizeof(ticks));
+                }
             }
-        }
-    });
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        });
+    }
     locks::forget(&waiter);
     ::close(waiter.timer);
     if (result == ERROR_SUCCESS && locks_closed_.load(std::memory_order_seq_cst)) {

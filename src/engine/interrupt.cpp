@@ -27,4 +27,16 @@ void interrupt_thread(unsigned long thread)
     pthread_kill(static_cast<pthread_t>(thread), interrupt_signal());
 }
 
+InterruptWindow::InterruptWindow()
+{
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, interrupt_signal());
+    pthread_sigmask(SIG_BLOCK, &interrupt, &previous_);
+    during_ = previous_;
+    sigdelset(&during_, interrupt_signal());
+}
+
+InterruptWindow::~InterruptWindow() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
 }  // namespace overlapped::engine

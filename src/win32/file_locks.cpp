@@ -59,7 +59,8 @@ BOOL lock(HANDLE handle, uint64_t offset, uint64_t length, DWORD flags, OVERLAPP
         return TRUE;
     }
     DWORD error = file->lock_wait(offset, length, exclusive, fail_now);
-    if (overlapped != nullptr && error == ERROR_SUCCESS) io::complete_synchronously(file, overlapped, STATUS_SUCCESS, 0);
+    if (overlapped != nullptr && error == ERROR_SUCCESS)
+        io::complete_synchronously(file, overlapped, STATUS_SUCCESS, 0);
     file->release_reference();
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
