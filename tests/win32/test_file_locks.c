@@ -222,6 +222,22 @@ static DWORD WINAPI lock_main(LPVOID arg)
     return 0;
 }
 
+/* Starts a thread taking an exclusive lock of `length` bytes at `offset` through `file`
+ * (a synchronous handle), and checks that it waits. */
+static HANDLE start_waiting_lock(struct lock_args *args, HANDLE file, DWORD offset, DWORD length)
+{
+    HANDLE thread;
+    memset(args, 0, sizeof *args);
+    args->file = file;
+    args->offset = offset;
+    args->length = length;
+    args->flags = LOCKFILE_EXCLUSIVE_LOCK;
+    thread = CreateThread(NULL, 0, lock_main, args, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    return thread;
+}
+
 static void test_waiting(void)
 {
     HANDLE file, other, thread, event, port;
@@ -235,13 +251,7 @@ static void test_waiting(void)
     other = open_file(GENERIC_READ | GENERIC_WRITE, 0);
     CHECK(file != INVALID_HANDLE_VALUE && other != INVALID_HANDLE_VALUE);
     CHECK(LockFile(file, 0, 0, 100, 0));
-    memset(&args, 0, sizeof args);
-    args.file = other;
-    args.offset = 50;
-    args.length = 10;
-    args.flags = LOCKFILE_EXCLUSIVE_LOCK;
-    thread = CreateThread(NULL, 0, lock_main, &args, 0, NULL);
-    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    thread = start_waiting_lock(&args, other, 50, 10);
     CHECK(UnlockFile(file, 0, 0, 100, 0));
     CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
     CHECK_EQ(tl_load(&args.result), 1);
@@ -372,13 +382,7 @@ static void test_other_process(void)
     CHECK(!lock_ex(file, LOCKFILE_FAIL_IMMEDIATELY, 99, 1));  /* a shared lock too */
     CHECK(LockFile(file, 100, 0, 10, 0));  /* past the child's range */
     CHECK(UnlockFile(file, 100, 0, 10, 0));
-    memset(&args, 0, sizeof args);
-    args.file = file;
-    args.offset = 0;
-    args.length = 200;
-    args.flags = LOCKFILE_EXCLUSIVE_LOCK;
-    thread = CreateThread(NULL, 0, lock_main, &args, 0, NULL);
-    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    thread = start_waiting_lock(&args, file, 0, 200);
     CHECK(DeleteFileA(ready));  /* the child exits, and its lock goes */
     CHECK_EQ(WaitForSingleObject(info.hProcess, WAIT_MS), WAIT_OBJECT_0);
     CHECK(GetExitCodeProcess(info.hProcess, &code));
