@@ -818,8 +818,20 @@ static void test_flush(void)
     CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
     CHECK_EQ(tl_load(&args.result), 1);
     CloseHandle(thread);
+    /* A flush that waits ends with CancelSynchronousIo: ERROR_OPERATION_ABORTED, and the
+     * client's message is still there. */
+    memset(&args, 0, sizeof(args));
+    args.pipe = client;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(CancelSynchronousIo(thread));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 0);
+    CHECK_EQ(tl_load(&args.error), ERROR_OPERATION_ABORTED);
     CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
     CHECK_EQ(done, 7);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
 
     /* Disconnected: the server flushes, its client cannot. */
     CHECK(DisconnectNamedPipe(server));
