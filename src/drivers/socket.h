@@ -100,6 +100,11 @@ public:
     // the error of the duplication. Checked and duplicated under the lock, so a descriptor
     // replaced meanwhile (a connect renewed, TF_REUSE_SOCKET) is never the one handed out.
     int duplicate_for_sharing(int* duplicate);
+    // The traffic-class receive options as the program set them (IP_RECVTOS 1,
+    // IP_RECVECN 2, IPV6_RECVTCLASS 4, IPV6_RECVECN 8), which Linux keeps as one option
+    // per level: a socket shared with another process carries them (socket_share.h).
+    uint8_t traffic_class_options() const;
+    void set_traffic_class_options(uint8_t options);
 
     bool overlapped_io() const override { return (flags_ & ws::kWsaFlagOverlapped) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;

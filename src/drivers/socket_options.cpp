@@ -557,4 +557,18 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
     }
 }
 
+uint8_t SocketDevice::traffic_class_options() const
+{
+    return static_cast<uint8_t>((receive_tos_.load() ? 1 : 0) | (receive_ecn_.load() ? 2 : 0) |
+                                (receive_tclass_.load() ? 4 : 0) | (receive_ecn6_.load() ? 8 : 0));
+}
+
+void SocketDevice::set_traffic_class_options(uint8_t options)
+{
+    receive_tos_.store((options & 1) != 0);
+    receive_ecn_.store((options & 2) != 0);
+    receive_tclass_.store((options & 4) != 0);
+    receive_ecn6_.store((options & 8) != 0);
+}
+
 }  // namespace overlapped::drivers

@@ -166,6 +166,7 @@ int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket)
     ticket->token = token;
     ticket->source_pid = source_pid;
     ticket->overlapped = socket->overlapped_io();
+    ticket->traffic_class = socket->traffic_class_options();
     return 0;
 }
 
@@ -199,7 +200,10 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
     }
     ::close(connection);
     if (shared < 0) return nullptr;
-    return SocketDevice::adopt(shared, family, type, protocol, ticket.overlapped ? ws::kWsaFlagOverlapped : 0, error);
+    SocketDevice* socket =
+        SocketDevice::adopt(shared, family, type, protocol, ticket.overlapped ? ws::kWsaFlagOverlapped : 0, error);
+    if (socket != nullptr) socket->set_traffic_class_options(ticket.traffic_class);
+    return socket;
 }
 
 }  // namespace overlapped::drivers

@@ -24,6 +24,7 @@ struct ShareTicket {
     uint32_t source_pid = 0;  // the process that offers the socket
     bool overlapped = false;  // the shared socket's WSA_FLAG_OVERLAPPED (a handle to the
                               // same socket keeps its mode, whatever WSASocket asks)
+    uint8_t traffic_class = 0;  // SocketDevice::traffic_class_options()
 };
 
 // 0 if process `target` exists (and may be sent a socket), else WSAEINVAL.

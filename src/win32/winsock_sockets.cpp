@@ -587,8 +587,9 @@ SOCKET create_socket(int af, int type, int protocol, DWORD flags)
 
 // A WSAPROTOCOL_INFO from WSADuplicateSocket carries the offer (drivers/socket_share.h):
 // the token where Windows' own provider keeps the duplicated handle (dwProviderReserved),
-// the source's process id and the socket's mode in two service-flag words Windows leaves
-// 0, the second marked so that a protocol description from elsewhere is never taken for one.
+// the source's process id, the socket's mode and its traffic-class receive options in two
+// service-flag words Windows leaves 0, the second marked so that a protocol description
+// from elsewhere is never taken for one.
 constexpr DWORD kShareMark = 0x4f560000;  // "OV"
 constexpr DWORD kShareMarkMask = 0xffff0000;
 
@@ -597,7 +598,8 @@ void put_ticket(const drivers::ShareTicket& ticket, Info* info)
 {
     info->dwProviderReserved = ticket.token;
     info->dwServiceFlags3 = ticket.source_pid;
-    info->dwServiceFlags4 = kShareMark | (ticket.overlapped ? 1u : 0u);
+    info->dwServiceFlags4 =
+        kShareMark | (ticket.overlapped ? 1u : 0u) | (static_cast<DWORD>(ticket.traffic_class) << 1);
 }
 
 template <class Info>
@@ -607,6 +609,7 @@ bool get_ticket(const Info* info, drivers::ShareTicket* ticket)
     ticket->token = info->dwProviderReserved;
     ticket->source_pid = info->dwServiceFlags3;
     ticket->overlapped = (info->dwServiceFlags4 & 1u) != 0;
+    ticket->traffic_class = static_cast<uint8_t>((info->dwServiceFlags4 >> 1) & 0xfu);
     return true;
 }
 

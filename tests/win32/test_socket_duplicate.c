@@ -4,7 +4,12 @@
  * of itself (see test_process.c); the child reads the WSAPROTOCOL_INFOW from its standard
  * input, a pipe. Windows facts: docs/research/windows-sockets-core.md. */
 #include <winsock2.h>
+#include <ws2tcpip.h>
 #include "testlib.h"
+
+#ifndef IP_RECVECN /* mingw-w64's headers lack it (Windows' SDK: 50) */
+#define IP_RECVECN 50
+#endif
 
 static char self_path[MAX_PATH];
 
@@ -172,6 +177,36 @@ static void test_same_process(void)
     closesocket(client);
 }
 
+/* The socket's options belong to the socket, so a duplicate reports what the original
+ * set: IP_RECVECN on, IP_RECVTOS off (Microsoft Learn, "Winsock explicit congestion
+ * notification": the options of a datagram socket). */
+static void test_same_process_options(void)
+{
+    SOCKET udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), copy;
+    WSAPROTOCOL_INFOW info;
+    DWORD on = 1, state;
+    int length;
+
+    TEST("a duplicate of a datagram socket keeps its IP_RECVECN and IP_RECVTOS as they were set");
+    CHECK(udp != INVALID_SOCKET);
+    WINE_DEVIATION("Wine 8.0 has no IP_RECVECN") {
+        CHECK_EQ(setsockopt(udp, IPPROTO_IP, IP_RECVECN, (const char *)&on, sizeof on), 0);
+        CHECK_EQ(WSADuplicateSocketW(udp, GetCurrentProcessId(), &info), 0);
+        copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+        CHECK(copy != INVALID_SOCKET);
+        state = 0;
+        length = sizeof state;
+        CHECK_EQ(getsockopt(copy, IPPROTO_IP, IP_RECVECN, (char *)&state, &length), 0);
+        CHECK_EQ(state, 1);
+        state = 0xdeadbeef;
+        length = sizeof state;
+        CHECK_EQ(getsockopt(copy, IPPROTO_IP, IP_RECVTOS, (char *)&state, &length), 0);
+        CHECK_EQ(state, 0);
+        closesocket(copy);
+    }
+    closesocket(udp);
+}
+
 static void test_same_process_listener(void)
 {
     SOCKET listener, copy, client, accepted;
@@ -317,6 +352,7 @@ int main(int argc, char **argv)
     }
     test_same_process();
     test_same_process_listener();
+    test_same_process_options();
     test_errors();
     test_child_connected();
     test_child_listening();
