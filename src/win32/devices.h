@@ -36,5 +36,8 @@ bool flush_pipe(HANDLE handle, BOOL* result);
 // GetFileSizeEx on a pipe end: false if `handle` is not one (pipe.cpp). The size is what
 // the end has to read, as Windows' pipe file system reports FileStandardInformation.
 bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result);
+// GetFileInformationByHandleEx(FileStandardInfo) on a pipe end: false if `handle` is not
+// one (pipe.cpp).
+bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result);
 
 }  // namespace overlapped::win32

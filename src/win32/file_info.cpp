@@ -17,6 +17,7 @@
 #include "common/errors.h"
 #include "drivers/file.h"
 #include "kernel/handle_table.h"
+#include "win32/devices.h"
 #include "win32/entry.h"
 #include "win32/fileman_internal.h"
 
@@ -336,6 +337,10 @@ DWORD directory_entries(int descriptor, bool restart, DirectoryLayout layout, vo
 
 BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, DWORD size)
 {
+    if (kind == FileStandardInfo && out != nullptr && size >= sizeof(FILE_STANDARD_INFO)) {
+        BOOL piped;  // a pipe end: what it has to read (pipe.cpp)
+        if (win32::pipe_standard_info(handle, static_cast<FILE_STANDARD_INFO*>(out), &piped)) return piped;
+    }
     FileRef ref;
     if (!reference(handle, &ref)) return FALSE;
     if (out == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);

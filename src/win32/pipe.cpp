@@ -179,29 +179,66 @@ bool flush_pipe(HANDLE handle, BOOL* result)
     return true;
 }
 
-bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result)
+namespace {
+
+// What a pipe end has to read, as the pipe file system's FileStandardInformation says it.
+// False if `handle` is not a pipe end; else *error (ERROR_SUCCESS, or why not) and, with
+// `quotas`, the end's buffer sizes added up (its AllocationSize).
+bool pipe_standard(HANDLE handle, DWORD* available, ULONGLONG* quotas, DWORD* error)
 {
-    DWORD error;
-    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, 0, &error);
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, 0, error);
     if (object == nullptr) return false;
     auto* pipe = static_cast<drivers::PipeDevice*>(object);
-    DWORD available = 0;
-    error = pipe->peek(nullptr, 0, nullptr, &available, nullptr);
+    *available = 0;
+    *error = pipe->peek(nullptr, 0, nullptr, available, nullptr);
     drivers::PipeEnd end = pipe->end();
+    DWORD out_size = 0, in_size = 0;
+    if (quotas != nullptr && pipe->info(nullptr, &out_size, &in_size, nullptr) == ERROR_SUCCESS)
+        *quotas = static_cast<ULONGLONG>(out_size) + in_size;
     pipe->release_reference();
     // An end with nothing of its own to read (a listening or disconnected server, the
-    // write end of an anonymous pipe) has size 0; a client its server disconnected
-    // fails (Wine's ntdll pipe test: FileStandardInformation in each state).
-    if (error == ERROR_BAD_PIPE || error == ERROR_ACCESS_DENIED ||
-        (error == ERROR_PIPE_NOT_CONNECTED && end == drivers::PipeEnd::Server)) {
-        available = 0;
-        error = ERROR_SUCCESS;
+    // write end of an anonymous pipe) has 0; a client its server disconnected fails
+    // (Wine's ntdll pipe test: FileStandardInformation in each state).
+    if (*error == ERROR_BAD_PIPE || *error == ERROR_ACCESS_DENIED ||
+        (*error == ERROR_PIPE_NOT_CONNECTED && end == drivers::PipeEnd::Server)) {
+        *available = 0;
+        *error = ERROR_SUCCESS;
     }
+    return true;
+}
+
+}  // namespace
+
+bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result)
+{
+    DWORD available = 0, error = ERROR_SUCCESS;
+    if (!pipe_standard(handle, &available, nullptr, &error)) return false;
     if (error != ERROR_SUCCESS) {
         *result = fail(error, FALSE);
         return true;
     }
     size->QuadPart = available;
+    *result = TRUE;
+    return true;
+}
+
+bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result)
+{
+    DWORD available = 0, error = ERROR_SUCCESS;
+    ULONGLONG quotas = 0;
+    if (!pipe_standard(handle, &available, &quotas, &error)) return false;
+    if (error != ERROR_SUCCESS) {
+        *result = fail(error, FALSE);
+        return true;
+    }
+    // The pipe file system's answer: the quotas as the allocation, what there is to read
+    // as the end of the file, one link, and a pending delete (a pipe goes with its
+    // handles; Wine's ntdll test records DeletePending TRUE on Windows).
+    info->AllocationSize.QuadPart = static_cast<LONGLONG>(quotas);
+    info->EndOfFile.QuadPart = available;
+    info->NumberOfLinks = 1;
+    info->DeletePending = TRUE;
+    info->Directory = FALSE;
     *result = TRUE;
     return true;
 }

@@ -872,7 +872,7 @@ static void test_size(void)
     DWORD done = 0, high = 7;
 
     TEST("GetFileSizeEx and GetFileSize of a pipe end: the bytes it has to read");
-    WINE_DEVIATION("Wine 8 answers GetFileSizeEx on a pipe with ERROR_INVALID_FUNCTION") {
+    WINE_DEVIATION("Wine 8 answers GetFileSizeEx and FileStandardInfo on a pipe with ERROR_INVALID_FUNCTION") {
         CHECK(CreatePipe(&reader, &writer, NULL, 0));
         CHECK(GetFileSizeEx(reader, &size));
         CHECK_EQ(size.QuadPart, 0);
@@ -899,6 +899,20 @@ static void test_size(void)
         CHECK(WriteFile(server, "two", 3, &done, NULL));
         CHECK(GetFileSizeEx(client, &size));
         CHECK_EQ(size.QuadPart, 10);  /* every message queued */
+        /* FileStandardInfo says the same, with the quotas as the allocation and a delete
+         * pending (Wine's ntdll test, test_pipe_with_data_state). */
+        {
+            FILE_STANDARD_INFO standard;
+            DWORD out_size = 0, in_size = 0;
+            memset(&standard, 0xcc, sizeof standard);
+            CHECK(GetFileInformationByHandleEx(client, FileStandardInfo, &standard, sizeof standard));
+            CHECK_EQ(standard.EndOfFile.QuadPart, 10);
+            CHECK(GetNamedPipeInfo(client, NULL, &out_size, &in_size, NULL));
+            CHECK_EQ(standard.AllocationSize.QuadPart, (LONGLONG)out_size + in_size);
+            CHECK_EQ(standard.NumberOfLinks, 1);
+            CHECK_EQ(standard.Directory, FALSE);
+            CHECK_EQ(standard.DeletePending, TRUE);
+        }
         CHECK(GetFileSizeEx(server, &size));
         CHECK_EQ(size.QuadPart, 0);
         CloseHandle(client);
