@@ -1708,16 +1708,12 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
                 close(scratch[1]);
             }
         } else {
-            std::vector<char> scratch;
-            char* target = static_cast<char*>(buffer);
+            // Into the caller's buffer directly; a message pipe's record says its whole
+            // length (MSG_TRUNC) whatever the room, and nothing at all is copied when only
+            // the counts are asked for (GetFileSizeEx, PeekNamedPipe without a buffer).
             size_t want = buffer != nullptr ? size : 0;
-            if (message_type_) {
-                // The whole record, for its length.
-                scratch.resize(kRecord);
-                target = scratch.data();
-                want = kRecord;
-            }
-            iovec vector{target, want};
+            if (message_type_) want = std::min<size_t>(want, kRecord);
+            iovec vector{buffer, want};
             msghdr message{};
             message.msg_iov = &vector;
             message.msg_iovlen = 1;
@@ -1731,9 +1727,7 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
             if (n > 0) {
                 if (message_type_) {
                     message_left = static_cast<DWORD>(n);
-                    copied = std::min<DWORD>(std::min<DWORD>(size, static_cast<DWORD>(n)), kRecord);
-                    if (buffer != nullptr) memcpy(buffer, scratch.data(), copied);
-                    else copied = 0;
+                    copied = buffer != nullptr ? std::min<DWORD>(static_cast<DWORD>(want), static_cast<DWORD>(n)) : 0;
                 } else {
                     copied = static_cast<DWORD>(n);
                 }
