@@ -435,8 +435,8 @@ bool icmp_error(int error)
 // Learn, "Winsock explicit congestion notification"; Congestion Encountered, 3, is WSAEINVAL
 // there): Linux's IP_TOS / IPV6_TCLASS with the rest of the byte as the socket (`descriptor`)
 // has it, read once into `traffic_class` ([0] IP_TOS, [1] IPV6_TCLASS; -1: not read yet,
-// SocketDevice::traffic_class_). UDP_SEND_MSG_SIZE (a DWORD: the datagram's bytes go as datagrams of that size,
-// Windows' send segmentation) becomes Linux's UDP_SEGMENT. Any other object, or one whose
+// SocketDevice::traffic_class_). UDP_SEND_MSG_SIZE (a DWORD: the datagram's bytes go as
+// datagrams of that size, Windows' send segmentation) becomes Linux's UDP_SEGMENT. Any other object, or one whose
 // length leaves its header or the buffer, is WSAEINVAL: nothing is sent without it.
 int send_control(int descriptor, std::atomic<int>* traffic_class, const ws::WsaBuf& control, unsigned char* out,
                  size_t room, size_t* length)
@@ -1370,7 +1370,9 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
     alignas(cmsghdr) unsigned char linux_control[kControlRoom];
     if (control != nullptr && control->len != 0) {
         size_t length = 0;
-        if (int error = send_control(descriptor_, traffic_class_, *control, linux_control, sizeof(linux_control), &length)) return error;
+        if (int error = send_control(descriptor_, traffic_class_, *control, linux_control, sizeof(linux_control),
+                                     &length))
+            return error;
         message.msg_control = linux_control;
         message.msg_controllen = length;
     }
@@ -1706,7 +1708,8 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
             // WSASendMsg's packet information, as Linux's, after the request's iovecs.
             auto* room = reinterpret_cast<unsigned char*>(vectors + (asked->buffer_count == 0 ? 1 : asked->buffer_count));
             size_t length = 0;
-            if (int error = send_control(descriptor_, traffic_class_, asked->message->Control, room, kControlRoom, &length))
+            if (int error =
+                    send_control(descriptor_, traffic_class_, asked->message->Control, room, kControlRoom, &length))
                 return static_cast<DWORD>(error);
             state->message.msg_control = room;
             state->message.msg_controllen = length;
@@ -1914,8 +1917,9 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                 wsa->dwFlags = windows_flags | ((message->msg_flags & MSG_TRUNC) ? ws::kMsgTrunc : 0);
                 // Control data: what the options Windows has ask for (packet information,
                 // TTL, TOS, hop limit, traffic class, the ECN bits, a coalesced receive's
-                // segment size), in Windows' layout, each value an INT (Wine's sock.c test_ipv4_cmsg, test_ipv6_cmsg; Microsoft Learn,
-                // "Winsock explicit congestion notification"); nothing else is passed on.
+                // segment size), in Windows' layout, each value an INT (Wine's sock.c
+                // test_ipv4_cmsg, test_ipv6_cmsg; Microsoft Learn, "Winsock explicit
+                // congestion notification"); nothing else is passed on.
                 ULONG written = 0;
                 // One Windows object into the caller's buffer; false once it is full
                 // (MSG_CTRUNC; nothing more is written).
