@@ -731,18 +731,17 @@ static void test_wsasendmsg(void)
 
 /* One datagram "pk" from `tx` to `to` with `control` as WSASendMsg's control data
  * (synchronous, or overlapped with an event); returns the call's result. */
-static int send_with_control_to(SOCKET tx, struct sockaddr *to, int to_length, char *control,
-                                ULONG control_length, int overlapped, DWORD *sent)
+static int send_data_with_control_to(SOCKET tx, struct sockaddr *to, int to_length, char *payload, ULONG length,
+                                     char *control, ULONG control_length, int overlapped, DWORD *sent)
 {
-    char bytes[] = "pk";
     WSABUF data;
     WSAMSG msg;
     WSAOVERLAPPED ov;
     DWORD flags = 0;
     int ret;
 
-    data.buf = bytes;
-    data.len = 2;
+    data.buf = payload;
+    data.len = length;
     memset(&msg, 0, sizeof(msg));
     msg.name = to;
     msg.namelen = to_length;
@@ -762,6 +761,14 @@ static int send_with_control_to(SOCKET tx, struct sockaddr *to, int to_length, c
         WSAGetOverlappedResult(tx, &ov, sent, FALSE, &flags);
     WSACloseEvent(ov.hEvent);
     return ret;
+}
+
+/* The same with a 2-byte datagram, "pk". */
+static int send_with_control_to(SOCKET tx, struct sockaddr *to, int to_length, char *control,
+                                ULONG control_length, int overlapped, DWORD *sent)
+{
+    char bytes[] = "pk";
+    return send_data_with_control_to(tx, to, to_length, bytes, 2, control, control_length, overlapped, sent);
 }
 
 static int send_with_control(SOCKET tx, struct sockaddr_in *to, char *control, ULONG control_length,
@@ -1428,8 +1435,6 @@ static void test_send_segmentation(void)
         WSACMSGHDR align;
     } out;
     WSACMSGHDR *header = (WSACMSGHDR *)out.bytes;
-    WSABUF data;
-    WSAMSG msg;
     DWORD size, sent;
     int ret, sizes[8], n;
 
@@ -1460,17 +1465,9 @@ static void test_send_segmentation(void)
     header->cmsg_type = UDP_SEND_MSG_SIZE;
     size = 120;
     memcpy(WSA_CMSG_DATA(header), &size, sizeof(size));
-    data.buf = payload;
-    data.len = sizeof(payload);
-    memset(&msg, 0, sizeof(msg));
-    msg.name = (struct sockaddr *)&rx_addr;
-    msg.namelen = sizeof(rx_addr);
-    msg.lpBuffers = &data;
-    msg.dwBufferCount = 1;
-    msg.Control.buf = out.bytes;
-    msg.Control.len = (ULONG)WSA_CMSG_SPACE(sizeof(DWORD));
-    sent = 0;
-    CHECK_EQ(pWSASendMsg(tx, &msg, 0, &sent, NULL, NULL), 0);
+    CHECK_EQ(send_data_with_control_to(tx, (struct sockaddr *)&rx_addr, sizeof(rx_addr), payload, sizeof(payload),
+                                       out.bytes, (ULONG)WSA_CMSG_SPACE(sizeof(DWORD)), 0, &sent),
+             0);
     CHECK_EQ(sent, 250);
     check_segments(rx, 120, 250, "Wine 8.0 ignores WSASendMsg's control data");
 
