@@ -469,31 +469,38 @@ void PipeDevice::recycle()
     kernel::Pool<PipeDevice>::instance().release(this);
 }
 
-DWORD PipeDevice::wait_descriptor(int descriptor, short events)
+template <class Call>
+DWORD PipeDevice::blocked_call(Call call)
 {
     kernel::ThreadState* self = kernel::current_thread();
-    lock.lock();
-    if (closing_) {
-        lock.unlock();
-        return ERROR_OPERATION_ABORTED;
+    {
+        LockGuard guard(lock);
+        if (closing_) return ERROR_OPERATION_ABORTED;
+        blocked_enter(self);
     }
-    blocked_enter(self);
-    lock.unlock();
-    DWORD result = io::run_synchronous([&]() -> DWORD {
+    DWORD result = io::run_synchronous(call);
+    LockGuard guard(lock);
+    blocked_leave(self);
+    return result;
+}
+
+DWORD PipeDevice::poll_once(int descriptor, short events, const timespec* timeout)
+{
+    pollfd entry{descriptor, events, 0};
+    int ready = ppoll(&entry, 1, timeout, nullptr);
+    if (ready > 0) return ERROR_SUCCESS;
+    if (ready < 0 && errno != EINTR) return win32_error_from_errno(errno);
+    return interrupted() ? ERROR_OPERATION_ABORTED : WAIT_TIMEOUT;
+}
+
+DWORD PipeDevice::wait_descriptor(int descriptor, short events)
+{
+    return blocked_call([&]() -> DWORD {
         for (;;) {
-            pollfd entry{descriptor, events, 0};
-            int ready = poll(&entry, 1, -1);
-            if (ready > 0) return ERROR_SUCCESS;
-            if (ready < 0 && errno != EINTR) return win32_error_from_errno(errno);
-            if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
-            LockGuard guard(lock);
-            if (closing_) return ERROR_OPERATION_ABORTED;
+            DWORD result = poll_once(descriptor, events, nullptr);
+            if (result != WAIT_TIMEOUT) return result;
         }
     });
-    lock.lock();
-    blocked_leave(self);
-    lock.unlock();
-    return result;
 }
 
 // ---- anonymous pipes.
@@ -1414,7 +1421,6 @@ DWORD PipeDevice::connect_wait()
 
 DWORD PipeDevice::flush()
 {
-    kernel::ThreadState* self = kernel::current_thread();
     int fd;
     {
         LockGuard guard(lock);
@@ -1423,8 +1429,6 @@ DWORD PipeDevice::flush()
         if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
         fd = descriptor_;
         if (fd < 0) return ERROR_SUCCESS;
-        if (closing_) return ERROR_OPERATION_ABORTED;
-        blocked_enter(self);
     }
     // What this end wrote and the other has not read: a Linux pipe holds it for both ends
     // (FIONREAD); a socket counts its own bytes still queued at the peer (SIOCOUTQ). No
@@ -1433,27 +1437,18 @@ DWORD PipeDevice::flush()
     // goes (POLLHUP; a pipe with no reader left, POLLERR).
     const unsigned long query = end_ == PipeEnd::Anonymous ? FIONREAD : SIOCOUTQ;
     bool peer_gone = false;
-    DWORD result = io::run_synchronous([&]() -> DWORD {
+    DWORD result = blocked_call([&]() -> DWORD {
         for (int delay_us = 50;; delay_us = std::min(delay_us * 2, 5000)) {
             int queued = 0;
             if (ioctl(fd, query, &queued) != 0 || queued <= 0) return ERROR_SUCCESS;
-            pollfd entry{fd, 0, 0};
             timespec interval{0, delay_us * 1000L};
-            int ready = ppoll(&entry, 1, &interval, nullptr);
-            if (ready > 0) {
-                peer_gone = true;
-                return ERROR_SUCCESS;
-            }
-            if (ready < 0 && errno != EINTR) return win32_error_from_errno(errno);
-            if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
+            DWORD waited = poll_once(fd, 0, &interval);
+            if (waited == ERROR_SUCCESS) peer_gone = true;
+            if (waited != WAIT_TIMEOUT) return waited;
             LockGuard guard(lock);
-            if (closing_) return ERROR_OPERATION_ABORTED;
             if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
         }
     });
-    lock.lock();
-    blocked_leave(self);
-    lock.unlock();
     if (result != ERROR_SUCCESS || end_ != PipeEnd::Client) return result;
     // A client whose server disconnected it (DisconnectNamedPipe) gets
     // ERROR_PIPE_NOT_CONNECTED; one whose server closed its end, success.

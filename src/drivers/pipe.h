@@ -120,6 +120,16 @@ private:
     DWORD write_failure(int fd, int error);
     // Waits (poll) for `events` on the descriptor; ERROR_SUCCESS or ERROR_OPERATION_ABORTED.
     DWORD wait_descriptor(int descriptor, short events);
+    // Runs `call` as a synchronous request of this end that CancelSynchronousIo and the
+    // close can interrupt (blocked_enter, io::run_synchronous); ERROR_OPERATION_ABORTED at
+    // once if the end is closing.
+    template <class Call>
+    DWORD blocked_call(Call call);
+    // Inside blocked_call: one poll of `descriptor` for `events`, for at most `timeout`
+    // (null: no limit). ERROR_SUCCESS when ready; ERROR_OPERATION_ABORTED when
+    // interrupted() says so after the time ran out or a signal ended the poll; WAIT_TIMEOUT
+    // when neither says anything; or the error.
+    DWORD poll_once(int descriptor, short events, const timespec* timeout);
     // Under `lock`: the error a transfer on this end gets now, or ERROR_SUCCESS.
     DWORD transfer_state_error(bool write) const;
     // After a blocking call on this end failed with EINTR: whether to give up
