@@ -1304,13 +1304,14 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
         if (bound == -EADDRINUSE) {
             // Something still accepts there. A pipe server answers a query at once; a
             // listener that only a dead process's io_uring still holds (the kernel lets
-            // it go a moment after the process) never does: its entry is stale.
+            // it go a moment after the process) never does, or ends the connection: its
+            // entry is stale.
             Reply reply{};
             DWORD ignored = ERROR_SUCCESS;
             int probe = handshake(path, kHelloQuery, 0, &reply, &ignored, 500);
             if (probe >= 0) {
                 close(probe);
-            } else if (ignored == ERROR_PIPE_BUSY) {
+            } else if (ignored == ERROR_PIPE_BUSY || ignored == ERROR_PIPE_NOT_CONNECTED) {
                 unlink(path.c_str());
                 bound = namespace_bind(listener, path, &entry);
             } else {
@@ -1548,16 +1549,21 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
         *error = ERROR_FILE_NOT_FOUND;
         return -1;
     }
+    // A connection the server ends before it answers (ERROR_PIPE_NOT_CONNECTED here) means
+    // its name is going or gone: the last instance closed, or the process died and the
+    // kernel's clean-up of its io_uring still held the listener for a moment. On Windows
+    // the name goes with the server's last handle: a client gets ERROR_FILE_NOT_FOUND.
     Hello hello{kMagic, kind, access, 0};
     if (send(fd, &hello, sizeof(hello), MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(hello))) {
+        int failure = errno;
         close(fd);
-        *error = ERROR_PIPE_BUSY;
+        *error = failure == EPIPE || failure == ECONNRESET ? ERROR_PIPE_NOT_CONNECTED : ERROR_PIPE_BUSY;
         return -1;
     }
     // The server's accept runs on its I/O thread: it answers at once unless that process
-    // is stopped (or dead, its listener still held for a moment by the kernel's clean-up
-    // of its io_uring). A server that does not answer in time is busy.
+    // is stopped. A server that does not answer in time is busy.
     size_t got = 0;
+    bool ended = false;
     uint64_t start = monotonic_ms();
     while (got < sizeof(Reply)) {
         uint64_t elapsed = monotonic_ms() - start;
@@ -1565,13 +1571,14 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
         ssize_t n = recv(fd, reinterpret_cast<char*>(reply) + got, sizeof(Reply) - got, MSG_DONTWAIT);
         if (n <= 0) {
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+            ended = n == 0 || errno == ECONNRESET || errno == EPIPE;
             break;
         }
         got += static_cast<size_t>(n);
     }
     if (got != sizeof(Reply) || reply->magic != kMagic) {
         close(fd);
-        *error = ERROR_PIPE_BUSY;
+        *error = ended && got == 0 ? ERROR_PIPE_NOT_CONNECTED : ERROR_PIPE_BUSY;
         return -1;
     }
     return fd;
@@ -1590,7 +1597,10 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     bool wants_write = (access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
     Reply reply{};
     int fd = handshake(path, kHelloConnect, (wants_read ? 1u : 0u) | (wants_write ? 2u : 0u), &reply, error);
-    if (fd < 0) return nullptr;
+    if (fd < 0) {
+        if (*error == ERROR_PIPE_NOT_CONNECTED) *error = ERROR_FILE_NOT_FOUND;  // the name went
+        return nullptr;
+    }
     if (reply.status != kReplyConnected) {
         close(fd);
         *error = reply.status == kReplyDenied ? ERROR_ACCESS_DENIED : ERROR_PIPE_BUSY;
@@ -1641,8 +1651,8 @@ DWORD PipeDevice::wait_name(const DeviceName& name, DWORD timeout)
             close(fd);
             if (first && timeout == NMPWAIT_USE_DEFAULT_WAIT) timeout = reply.timeout;
             if (reply.status == kReplyAvailable) return ERROR_SUCCESS;
-        } else if (error == ERROR_FILE_NOT_FOUND) {
-            return ERROR_FILE_NOT_FOUND;
+        } else if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PIPE_NOT_CONNECTED) {
+            return ERROR_FILE_NOT_FOUND;  // no such name, or it went
         }
         first = false;
         uint64_t elapsed = monotonic_ms() - start;

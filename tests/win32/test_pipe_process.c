@@ -214,6 +214,19 @@ static void test_server_killed(void)
     CHECK(!ReadFile(client, buffer, sizeof buffer, &done, NULL));
     CHECK_ERROR(ERROR_BROKEN_PIPE);
     CloseHandle(client);
+    /* Its name went with it: a new client finds no such pipe, at once (not a busy one). */
+    {
+        DWORD start = GetTickCount();
+        SetLastError(0xdeadbeef);
+        client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(client == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        if (client != INVALID_HANDLE_VALUE) CloseHandle(client);
+        SetLastError(0xdeadbeef);
+        CHECK(!WaitNamedPipeA(pipe_name, 1000));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        CHECK(GetTickCount() - start < 1000);
+    }
     /* The dead server's name is free again (its entry left behind is cleaned up). */
     server = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_TYPE_BYTE, 1,
                               4096, 4096, 0, NULL);
