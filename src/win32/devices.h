@@ -39,5 +39,7 @@ bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result);
 // GetFileInformationByHandleEx(FileStandardInfo) on a pipe end: false if `handle` is not
 // one (pipe.cpp).
 bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result);
+// GetFileInformationByHandle on a pipe end: false if `handle` is not one (pipe.cpp).
+bool pipe_information(HANDLE handle, BY_HANDLE_FILE_INFORMATION* info, BOOL* result);
 
 }  // namespace overlapped::win32

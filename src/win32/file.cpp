@@ -418,6 +418,8 @@ DWORD WINAPI GetFileType(HANDLE hFile)
 BOOL WINAPI GetFileInformationByHandle(HANDLE hFile, LPBY_HANDLE_FILE_INFORMATION lpFileInformation)
 {
     if (lpFileInformation == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    BOOL piped;
+    if (win32::pipe_information(hFile, lpFileInformation, &piped)) return piped;
     return with_file(hFile, 0, [&](drivers::FileDevice* file) { return file->information(lpFileInformation); });
 }
 

@@ -183,12 +183,14 @@ namespace {
 
 // What a pipe end has to read, as the pipe file system's FileStandardInformation says it.
 // False if `handle` is not a pipe end; else *error (ERROR_SUCCESS, or why not) and, with
-// `quotas`, the end's buffer sizes added up (its AllocationSize).
-bool pipe_standard(HANDLE handle, DWORD* available, ULONGLONG* quotas, DWORD* error)
+// `quotas`, the end's buffer sizes added up (its AllocationSize), with `index` a nonzero
+// number naming the end while it is open (its IndexNumber).
+bool pipe_standard(HANDLE handle, DWORD* available, ULONGLONG* quotas, DWORD* error, ULONGLONG* index = nullptr)
 {
     kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, 0, error);
     if (object == nullptr) return false;
     auto* pipe = static_cast<drivers::PipeDevice*>(object);
+    if (index != nullptr) *index = reinterpret_cast<uintptr_t>(pipe);
     *available = 0;
     *error = pipe->peek(nullptr, 0, nullptr, available, nullptr);
     drivers::PipeEnd end = pipe->end();
@@ -218,6 +220,29 @@ bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result)
         return true;
     }
     size->QuadPart = available;
+    *result = TRUE;
+    return true;
+}
+
+bool pipe_information(HANDLE handle, BY_HANDLE_FILE_INFORMATION* info, BOOL* result)
+{
+    DWORD available = 0, error = ERROR_SUCCESS;
+    ULONGLONG index = 0;
+    if (!pipe_standard(handle, &available, nullptr, &error, &index)) return false;
+    if (error != ERROR_SUCCESS) {
+        *result = fail(error, FALSE);
+        return true;
+    }
+    // kernelbase builds it from FileFsVolumeInformation and FileAllInformation, which the
+    // pipe file system answers (ReactOS' kernel-mode NPFS tests, run on Windows): serial
+    // number 0, no times, FILE_ATTRIBUTE_NORMAL, what there is to read as the size, one
+    // link, and a nonzero index.
+    memset(info, 0, sizeof(*info));
+    info->dwFileAttributes = FILE_ATTRIBUTE_NORMAL;
+    info->nFileSizeLow = available;
+    info->nNumberOfLinks = 1;
+    info->nFileIndexHigh = static_cast<DWORD>(index >> 32);
+    info->nFileIndexLow = static_cast<DWORD>(index);
     *result = TRUE;
     return true;
 }

@@ -920,6 +920,46 @@ static void test_size(void)
     }
 }
 
+/* GetFileInformationByHandle on a pipe end. kernelbase asks the file system for
+ * FileFsVolumeInformation and FileAllInformation, and the pipe file system answers both
+ * (ReactOS' kernel-mode NPFS tests, which pass on Windows: volume serial number 0, times
+ * 0, FILE_ATTRIBUTE_NORMAL, EndOfFile the bytes to read, one link, a nonzero index). */
+static void test_handle_information(void)
+{
+    HANDLE server, client;
+    BY_HANDLE_FILE_INFORMATION info;
+    DWORD done = 0;
+
+    TEST("GetFileInformationByHandle of a pipe end");
+    WINE_DEVIATION("Wine 8 answers GetFileInformationByHandle on a pipe with ERROR_INVALID_FUNCTION") {
+        server = make_server(name_of("byhandle"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+        CHECK(server != INVALID_HANDLE_VALUE);
+        memset(&info, 0xcc, sizeof info);
+        CHECK(GetFileInformationByHandle(server, &info));  /* listening */
+        CHECK_EQ(info.dwFileAttributes, FILE_ATTRIBUTE_NORMAL);
+        CHECK_EQ(info.nFileSizeLow, 0);
+        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(WriteFile(server, "abcdef", 6, &done, NULL));
+        memset(&info, 0xcc, sizeof info);
+        CHECK(GetFileInformationByHandle(client, &info));
+        CHECK_EQ(info.dwFileAttributes, FILE_ATTRIBUTE_NORMAL);
+        CHECK_EQ(info.ftCreationTime.dwLowDateTime, 0);
+        CHECK_EQ(info.ftCreationTime.dwHighDateTime, 0);
+        CHECK_EQ(info.ftLastWriteTime.dwLowDateTime, 0);
+        CHECK_EQ(info.dwVolumeSerialNumber, 0);
+        CHECK_EQ(info.nFileSizeHigh, 0);
+        CHECK_EQ(info.nFileSizeLow, 6);
+        CHECK_EQ(info.nNumberOfLinks, 1);
+        CHECK(info.nFileIndexHigh != 0 || info.nFileIndexLow != 0);
+        CloseHandle(client);
+        CloseHandle(server);
+    }
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandle(INVALID_HANDLE_VALUE, &info));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+}
+
 int main(void)
 {
     test_arguments();
@@ -936,5 +976,6 @@ int main(void)
     test_wide();
     test_flush();
     test_size();
+    test_handle_information();
     return tl_finish();
 }
