@@ -2,6 +2,8 @@
 // socket_share.h for the scheme.
 #include "drivers/socket_share.h"
 
+#include "drivers/peer.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -48,73 +50,17 @@ uint32_t next_token()
     return token != 0 ? token : 1;
 }
 
-// The process and user at the other end of a Unix-domain connection.
-bool peer_of(int connection, pid_t* pid, uid_t* uid)
-{
-    ucred credentials{};
-    socklen_t size = sizeof(credentials);
-    if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return false;
-    *pid = credentials.pid;
-    *uid = credentials.uid;
-    return true;
-}
-
-// A one-byte message with room for one descriptor beside it (SCM_RIGHTS).
-struct DescriptorMessage {
-    char byte = 1;
-    iovec data{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr header{};
-
-    DescriptorMessage()
-    {
-        header.msg_iov = &data;
-        header.msg_iovlen = 1;
-        header.msg_control = control;
-        header.msg_controllen = sizeof(control);
-    }
-    DescriptorMessage(const DescriptorMessage&) = delete;
-    DescriptorMessage& operator=(const DescriptorMessage&) = delete;
-};
-
 // The offer's thread: hands `shared` to the first connection from `target`, then ends;
-// also ends, handing nothing, when the target process has exited (`target_fd`, a pidfd,
-// becomes readable). Closes all three descriptors.
+// also ends, handing nothing, when the target process has exited. Closes all three
+// descriptors.
 void serve_offer(int listener, int shared, int target_fd, pid_t target)
 {
-    for (;;) {
-        pollfd watched[2] = {{listener, POLLIN, 0}, {target_fd, POLLIN, 0}};
-        int ready = poll(watched, 2, -1);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready < 0 || (watched[1].revents & (POLLIN | POLLHUP | POLLERR))) break;
-        int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-        if (connection < 0) {
-            // Out of descriptors or memory with a connection waiting: poll would answer at
-            // once again; give the process a moment rather than spin.
-            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS) usleep(50 * 1000);
-            continue;
-        }
-        pid_t pid = 0;
-        uid_t uid = 0;
-        if (!peer_of(connection, &pid, &uid) || pid != target || uid != geteuid()) {
-            ::close(connection);  // not the process the socket is meant for
-            continue;
-        }
-        DescriptorMessage message;
-        cmsghdr* header = CMSG_FIRSTHDR(&message.header);
-        header->cmsg_level = SOL_SOCKET;
-        header->cmsg_type = SCM_RIGHTS;
-        header->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(header), &shared, sizeof(int));
-        ssize_t sent;
-        do sent = sendmsg(connection, &message.header, MSG_NOSIGNAL);
-        while (sent < 0 && errno == EINTR);
-        ::close(connection);
-        if (sent == 1) break;  // handed over: the offer is used
-    }
-    ::close(listener);
+    serve_target(listener, target_fd, target, [shared](int connection) {
+        DescriptorMessage<char, 1> message;
+        message.record = 1;
+        return message.send(connection, &shared);  // handed over: the offer is used
+    });
     ::close(shared);
-    ::close(target_fd);
 }
 
 }  // namespace
@@ -185,18 +131,12 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
     pid_t pid = 0;
     uid_t uid = 0;
     // A name bound by anyone but the source process of this user is not the offer.
-    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) == 0 && peer_of(connection, &pid, &uid) &&
+    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) == 0 && unix_peer(connection, &pid, &uid) &&
         static_cast<uint32_t>(pid) == ticket.source_pid && uid == geteuid()) {
         timeval limit{5, 0};  // the source's thread answers at once; never wait for good
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-        DescriptorMessage message;
-        ssize_t got;
-        do got = recvmsg(connection, &message.header, MSG_CMSG_CLOEXEC);
-        while (got < 0 && errno == EINTR);
-        cmsghdr* header = got == 1 ? CMSG_FIRSTHDR(&message.header) : nullptr;
-        if (header != nullptr && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS &&
-            header->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(&shared, CMSG_DATA(header), sizeof(int));
+        DescriptorMessage<char, 1> message;
+        if (!message.receive(connection, &shared)) shared = -1;
     }
     ::close(connection);
     if (shared < 0) return nullptr;

@@ -9,6 +9,7 @@
  * a server that was killed (its entry is taken over, never an error). Every wait is
  * bounded. */
 #include "testlib.h"
+#include "children.h"
 
 #define WAIT_MS 10000
 
@@ -86,16 +87,6 @@ static BOOL start_child(const char *role, const char *name, PROCESS_INFORMATION 
     return CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, info);
 }
 
-static DWORD finish_child(PROCESS_INFORMATION *info)
-{
-    DWORD code = 12345;
-    CHECK_EQ(WaitForSingleObject(info->hProcess, WAIT_MS), WAIT_OBJECT_0);
-    CHECK(GetExitCodeProcess(info->hProcess, &code));
-    CloseHandle(info->hProcess);
-    CloseHandle(info->hThread);
-    return code;
-}
-
 static char pipe_name[128];
 
 static const char *name_of(const char *suffix)
@@ -155,7 +146,7 @@ static void test_client_in_child(void)
         }
     }
     CHECK_EQ(served, 100);
-    CHECK_EQ(finish_child(&child), 0);
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
     CloseHandle(server);
     CloseHandle(port);
 }
@@ -176,7 +167,7 @@ static void test_client_killed(void)
     CHECK_EQ(done, 4);
     CHECK(memcmp(buffer, "part", 4) == 0);
     CHECK(TerminateProcess(child.hProcess, 7));
-    CHECK_EQ(finish_child(&child), 7);
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 7);
     SetLastError(0xdeadbeef);
     CHECK(!ReadFile(server, buffer, sizeof buffer, &done, NULL));
     CHECK_ERROR(ERROR_BROKEN_PIPE);
@@ -209,7 +200,7 @@ static void test_server_killed(void)
     CHECK(ReadFile(client, buffer, 2, &done, NULL));
     CHECK_EQ(done, 2);
     CHECK(TerminateProcess(child.hProcess, 9));
-    CHECK_EQ(finish_child(&child), 9);
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 9);
     SetLastError(0xdeadbeef);
     CHECK(!ReadFile(client, buffer, sizeof buffer, &done, NULL));
     CHECK_ERROR(ERROR_BROKEN_PIPE);
@@ -253,7 +244,7 @@ static void test_same_name_elsewhere(void)
                               4096, 4096, 0, NULL);
     CHECK(server != INVALID_HANDLE_VALUE);
     CHECK(start_child("same-name", pipe_name, &child));
-    code = finish_child(&child);
+    code = tl_finish_child(&child, WAIT_MS);
     OUR_DEVIATION("the instances of a name live in one process: another process's CreateNamedPipe is refused")
     {
         CHECK_EQ(code, 0);

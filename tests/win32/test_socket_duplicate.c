@@ -6,6 +6,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include "testlib.h"
+#include "children.h"
 
 #ifndef IP_RECVECN /* mingw-w64's headers lack it (Windows' SDK: 50) */
 #define IP_RECVECN 50
@@ -88,36 +89,13 @@ static int run_child(const char *role)
     return 0;
 }
 
-/* Starts the child with a pipe as its standard input; *input is the write end. */
-static BOOL start_child(const char *role, PROCESS_INFORMATION *process, HANDLE *input)
-{
-    char line[2048];
-    STARTUPINFOA startup;
-    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
-    HANDLE read_end;
-    BOOL started;
-    if (!CreatePipe(&read_end, input, &inherit, 0)) return FALSE;
-    SetHandleInformation(*input, HANDLE_FLAG_INHERIT, 0);
-    memset(&startup, 0, sizeof startup);
-    startup.cb = sizeof startup;
-    startup.dwFlags = STARTF_USESTDHANDLES;
-    startup.hStdInput = read_end;
-    startup.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(line, sizeof line, "\"%s\" child %s", self_path, role);
-    started = CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, process);
-    CloseHandle(read_end);
-    if (!started) CloseHandle(*input);
-    return started;
-}
-
 /* Starts a child in `role` and hands it `s` through WSADuplicateSocketW and its input. */
 static int hand_to_child(const char *role, SOCKET s, PROCESS_INFORMATION *process)
 {
     WSAPROTOCOL_INFOW info;
     HANDLE input;
     DWORD written = 0;
-    if (!start_child(role, process, &input)) {
+    if (!tl_start_child_with_input(self_path, role, process, &input)) {
         CHECK(!"CreateProcess");
         return 0;
     }
@@ -125,16 +103,6 @@ static int hand_to_child(const char *role, SOCKET s, PROCESS_INFORMATION *proces
     CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
     CloseHandle(input);
     return 1;
-}
-
-static DWORD finish_child(PROCESS_INFORMATION *process)
-{
-    DWORD code = 0xdead;
-    CHECK_EQ(WaitForSingleObject(process->hProcess, 20000), WAIT_OBJECT_0);
-    GetExitCodeProcess(process->hProcess, &code);
-    CloseHandle(process->hProcess);
-    CloseHandle(process->hThread);
-    return code;
 }
 
 /* ---- this process ----------------------------------------------------------------------- */
@@ -262,7 +230,7 @@ static void test_child_connected(void)
     if (!hand_to_child("connected", server, &process)) return;
     CHECK(receive_text(client, "from the child"));
     CHECK_EQ(send(client, "ok", 2, 0), 2);
-    CHECK_EQ(finish_child(&process), 0);
+    CHECK_EQ(tl_finish_child(&process, 20000), 0);
     /* This process's descriptor still works after the child closed its own. */
     CHECK_EQ(send(server, "still here", 10, 0), 10);
     CHECK(receive_text(client, "still here"));
@@ -283,7 +251,7 @@ static void test_child_listening(void)
     client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     CHECK_EQ(connect(client, (SOCKADDR *)&address, sizeof address), 0);
     CHECK(receive_text(client, "accepted by the child"));
-    CHECK_EQ(finish_child(&process), 0);
+    CHECK_EQ(tl_finish_child(&process, 20000), 0);
     closesocket(client);
 }
 
@@ -298,13 +266,13 @@ static void test_other_process_cannot_take(void)
     TEST("information for this process does not give the socket to a child");
     connected_pair(&client, &server);
     CHECK_EQ(WSADuplicateSocketW(server, GetCurrentProcessId(), &info), 0);
-    if (!start_child("steal", &process, &input)) {
+    if (!tl_start_child_with_input(self_path, "steal", &process, &input)) {
         CHECK(!"CreateProcess");
         return;
     }
     CHECK(WriteFile(input, &info, sizeof info, &written, NULL));
     CloseHandle(input);
-    code = finish_child(&process);
+    code = tl_finish_child(&process, 20000);
     WINE_DEVIATION("Wine's WSASocket returns the handle value it finds, in any process")
     {
         CHECK_EQ(code, 0);
@@ -329,7 +297,7 @@ static void test_child_never_takes(void)
     TEST("a child that exits without taking the socket keeps nothing of it open");
     connected_pair(&client, &server);
     if (!hand_to_child("ignore", server, &process)) return;
-    CHECK_EQ(finish_child(&process), 0);
+    CHECK_EQ(tl_finish_child(&process, 20000), 0);
     /* Closing this process's descriptor now closes the connection: the peer sees its end. */
     CHECK_EQ(closesocket(server), 0);
     setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);

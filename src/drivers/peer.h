@@ -1,0 +1,97 @@
+// peer.h: who is at the other end of a Unix-domain connection, and the thread that
+// hands something to one other process over such connections (WSADuplicateSocket's and
+// DuplicateHandle's offers: drivers/socket_share.cpp, drivers/handle_offer.cpp).
+#pragma once
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+
+namespace overlapped::drivers {
+
+// The process and user at the other end of `connection` (SO_PEERCRED: for a connected
+// socket, the peer as it was when the connection was made); false if unknown.
+inline bool unix_peer(int connection, pid_t* pid, uid_t* uid)
+{
+    ucred credentials{};
+    socklen_t size = sizeof(credentials);
+    if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return false;
+    *pid = credentials.pid;
+    *uid = credentials.uid;
+    return true;
+}
+
+// A record of type T with room for `count` descriptors beside it (SCM_RIGHTS), to send
+// or receive as one message.
+template <class T, int count>
+struct DescriptorMessage {
+    T record{};
+    iovec data{&record, sizeof(T)};
+    alignas(cmsghdr) char control[CMSG_SPACE(count * sizeof(int))] = {};
+    msghdr header{};
+
+    DescriptorMessage()
+    {
+        header.msg_iov = &data;
+        header.msg_iovlen = 1;
+        header.msg_control = control;
+        header.msg_controllen = sizeof(control);
+    }
+    DescriptorMessage(const DescriptorMessage&) = delete;
+    DescriptorMessage& operator=(const DescriptorMessage&) = delete;
+
+    // Sends the record with `descriptors` (count of them); whether all of it went.
+    bool send(int connection, const int* descriptors)
+    {
+        cmsghdr* attached = CMSG_FIRSTHDR(&header);
+        attached->cmsg_level = SOL_SOCKET;
+        attached->cmsg_type = SCM_RIGHTS;
+        attached->cmsg_len = CMSG_LEN(count * sizeof(int));
+        memcpy(CMSG_DATA(attached), descriptors, count * sizeof(int));
+        ssize_t sent;
+        do sent = sendmsg(connection, &header, MSG_NOSIGNAL);
+        while (sent < 0 && errno == EINTR);
+        return sent == static_cast<ssize_t>(sizeof(T));
+    }
+
+    // Receives a whole record and exactly `count` descriptors (close-on-exec) into
+    // `descriptors`; false otherwise (nothing kept, `descriptors` untouched).
+    bool receive(int connection, int* descriptors)
+    {
+        ssize_t got;
+        do got = recvmsg(connection, &header, MSG_CMSG_CLOEXEC);
+        while (got < 0 && errno == EINTR);
+        cmsghdr* attached = got > 0 ? CMSG_FIRSTHDR(&header) : nullptr;
+        bool whole = attached != nullptr && attached->cmsg_level == SOL_SOCKET && attached->cmsg_type == SCM_RIGHTS;
+        if (whole && attached->cmsg_len != CMSG_LEN(count * sizeof(int))) {
+            // Some other number of descriptors: close what came.
+            size_t came = (attached->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < came; ++i) {
+                int fd;
+                memcpy(&fd, CMSG_DATA(attached) + i * sizeof(int), sizeof(int));
+                ::close(fd);
+            }
+            whole = false;
+        }
+        if (!whole) return false;
+        int came[count];
+        memcpy(came, CMSG_DATA(attached), sizeof(came));
+        if (got != static_cast<ssize_t>(sizeof(T))) {
+            for (int fd : came) ::close(fd);
+            return false;
+        }
+        memcpy(descriptors, came, sizeof(came));
+        return true;
+    }
+};
+
+// Serves `listener` (a listening socket, non-blocking) for process `target` of this user:
+// calls `hand(connection)` for each connection from it (others are closed unheard) until
+// `hand` returns true (handed over), or until the target exits (`target_fd`, its pidfd,
+// becomes readable). Closes each connection, `listener` and `target_fd`.
+void serve_target(int listener, int target_fd, pid_t target, const std::function<bool(int connection)>& hand);
+
+}  // namespace overlapped::drivers
