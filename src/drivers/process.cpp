@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <unordered_set>
 
+#include "drivers/handle_offer.h"
 #include "drivers/inherit.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
@@ -579,6 +580,7 @@ Startup read_startup()
         if (kernel::handle_create_at(value, object, static_cast<ACCESS_MASK>(fields[3]),
                                      static_cast<DWORD>(fields[4])) != ERROR_SUCCESS)
             continue;
+        keep_offered_number(value);  // a handle its parent was given by DuplicateHandle
         for (int i = 0; i < 3; ++i)
             if (startup.use_std_handles && startup.std_handles[i] == value) startup.std_inherited[i] = true;
     }

@@ -2,6 +2,7 @@
 // a FIFO free list, and generation checks under the object's lock.
 #include "kernel/handle_table.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <type_traits>
@@ -19,6 +20,9 @@ constexpr uint32_t kSegmentBits = 12;
 constexpr uint32_t kSegmentSize = 1u << kSegmentBits;
 constexpr uint32_t kSegmentCount = (kMaxSlots + kSegmentSize) / kSegmentSize;
 constexpr uint32_t kNoSlot = 0xFFFFFFFFu;
+// The last kOfferedSlots slots are for handles another process made for this one
+// (handle_offered_value): never handed out here, never on the free list.
+constexpr uint32_t kOfferedFirst = kMaxSlots - kOfferedSlots;
 
 struct Slot {
     // (generation << 1) | open. Written under the object's lock (open/close) and read
@@ -34,6 +38,7 @@ struct Table {
     std::atomic<Slot*> segments[kSegmentCount] = {};
     std::mutex mutex;  // guards allocation and the free list
     uint32_t used = 0;  // slots ever handed out
+    uint32_t offered_used = 0;  // offered slots below this may have been opened
     uint32_t free_head = kNoSlot;
     uint32_t free_tail = kNoSlot;
     std::atomic<uint32_t> open{0};
@@ -81,7 +86,7 @@ uint32_t allocate_slot()
         if (t.free_head == kNoSlot) t.free_tail = kNoSlot;
         return index;
     }
-    if (t.used >= kMaxSlots) return kNoSlot;
+    if (t.used >= kOfferedFirst) return kNoSlot;
     uint32_t index = t.used++;
     std::atomic<Slot*>& segment = t.segments[index >> kSegmentBits];
     if (segment.load(std::memory_order_relaxed) == nullptr)
@@ -91,6 +96,10 @@ uint32_t allocate_slot()
 
 void free_slot(uint32_t index)
 {
+    if (index >= kOfferedFirst) {
+        if (offered_released_hook != nullptr) offered_released_hook(index - kOfferedFirst);
+        return;
+    }
     Table& t = table();
     std::lock_guard<std::mutex> guard(t.mutex);
     Slot* slot = slot_at(index);
@@ -105,7 +114,7 @@ void free_slot(uint32_t index)
 
 // Resolves a real handle to its slot and locks the object; checks the slot again under
 // the lock. Returns the locked object or nullptr.
-inline __attribute__((always_inline)) Object* lock_slot(HANDLE handle, Slot** slot_out)
+inline __attribute__((always_inline)) Object* lock_slot_once(HANDLE handle, Slot** slot_out)
 {
     uint32_t index, generation;
     if (!decode(handle, &index, &generation)) return nullptr;
@@ -128,7 +137,68 @@ inline __attribute__((always_inline)) Object* lock_slot(HANDLE handle, Slot** sl
     return object;
 }
 
+bool is_offered(HANDLE handle)
+{
+    uint32_t index, generation;
+    return decode(handle, &index, &generation) && index >= kOfferedFirst;
+}
+
+// A handle another process made for this one is claimed on its first use (the other
+// process keeps the offer: drivers/handle_offer.cpp), then looked up again.
+__attribute__((noinline, cold)) Object* claim_and_lock(HANDLE handle, Slot** slot_out)
+{
+    if (offered_claim_hook == nullptr || !offered_claim_hook(handle)) return nullptr;
+    return lock_slot_once(handle, slot_out);
+}
+
+inline __attribute__((always_inline)) Object* lock_slot(HANDLE handle, Slot** slot_out)
+{
+    Object* object = lock_slot_once(handle, slot_out);
+    if (__builtin_expect(object == nullptr, 0) && is_offered(handle)) return claim_and_lock(handle, slot_out);
+    return object;
+}
+
+// Every slot index that may hold an open handle, in order: the handed-out ones, then the
+// offered ones.
+template <class Visit>
+void for_each_index(Visit visit)
+{
+    Table& t = table();
+    uint32_t used, offered_used;
+    {
+        std::lock_guard<std::mutex> guard(t.mutex);
+        used = t.used;
+        offered_used = t.offered_used;
+    }
+    for (uint32_t index = 0; index < used; ++index) visit(index);
+    for (uint32_t index = kOfferedFirst; index < kOfferedFirst + offered_used; ++index) visit(index);
+}
+
 }  // namespace
+
+bool (*offered_claim_hook)(HANDLE handle) = nullptr;
+void (*offered_released_hook)(uint32_t number) = nullptr;
+
+HANDLE handle_offered_value(uint32_t number, uint32_t generation)
+{
+    return number < kOfferedSlots ? encode(kOfferedFirst + number, generation) : nullptr;
+}
+
+bool handle_offered_number(HANDLE handle, uint32_t* number)
+{
+    uint32_t index, generation;
+    if (!decode(handle, &index, &generation) || index < kOfferedFirst) return false;
+    *number = index - kOfferedFirst;
+    return true;
+}
+
+bool handle_is_open(HANDLE handle)
+{
+    Object* object = lock_slot_once(handle, nullptr);
+    if (object == nullptr) return false;
+    object->lock.unlock();
+    return true;
+}
 
 HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* error)
 {
@@ -161,8 +231,15 @@ DWORD handle_create_at(HANDLE value, Object* object, ACCESS_MASK access, DWORD f
     Table& t = table();
     {
         std::lock_guard<std::mutex> guard(t.mutex);
+        if (index >= kOfferedFirst) {
+            // An offered slot: its segment only (offered numbers are taken lowest first).
+            std::atomic<Slot*>& segment = t.segments[index >> kSegmentBits];
+            if (segment.load(std::memory_order_relaxed) == nullptr)
+                segment.store(new Slot[kSegmentSize], std::memory_order_release);
+            t.offered_used = std::max(t.offered_used, index - kOfferedFirst + 1);
+        }
         // Hand out every slot up to `index`; those below it go to the free list.
-        while (t.used <= index) {
+        while (index < kOfferedFirst && t.used <= index) {
             uint32_t next = t.used++;
             std::atomic<Slot*>& segment = t.segments[next >> kSegmentBits];
             if (segment.load(std::memory_order_relaxed) == nullptr)
@@ -179,7 +256,8 @@ DWORD handle_create_at(HANDLE value, Object* object, ACCESS_MASK access, DWORD f
         }
         // Take `index` off the free list if it is there (an open slot never is).
         uint32_t previous = kNoSlot;
-        for (uint32_t at = t.free_head; at != kNoSlot; previous = at, at = slot_at(at)->next_free) {
+        for (uint32_t at = index < kOfferedFirst ? t.free_head : kNoSlot; at != kNoSlot;
+             previous = at, at = slot_at(at)->next_free) {
             if (at != index) continue;
             uint32_t after = slot_at(at)->next_free;
             if (previous == kNoSlot) t.free_head = after;
@@ -211,25 +289,19 @@ void handle_for_each_inheritable(void (*visit)(HANDLE handle, Object* object, AC
                                                void* context),
                                  void* context)
 {
-    Table& t = table();
-    uint32_t used;
-    {
-        std::lock_guard<std::mutex> guard(t.mutex);
-        used = t.used;
-    }
-    for (uint32_t index = 0; index < used; ++index) {
+    for_each_index([&](uint32_t index) {
         Slot* slot = slot_at(index);
-        if (slot == nullptr) continue;
+        if (slot == nullptr) return;
         uint32_t tag = slot->tag.load(std::memory_order_acquire);
-        if (!(tag & 1) || !(slot->flags.load(std::memory_order_relaxed) & HANDLE_FLAG_INHERIT)) continue;
+        if (!(tag & 1) || !(slot->flags.load(std::memory_order_relaxed) & HANDLE_FLAG_INHERIT)) return;
         HANDLE handle = encode(index, tag >> 1);
         Slot* locked;
-        Object* object = lock_slot(handle, &locked);
-        if (object == nullptr) continue;
+        Object* object = lock_slot_once(handle, &locked);
+        if (object == nullptr) return;
         DWORD flags = locked->flags.load(std::memory_order_relaxed);
         if (flags & HANDLE_FLAG_INHERIT) visit(handle, object, locked->access.load(std::memory_order_relaxed), flags, context);
         object->lock.unlock();
-    }
+    });
 }
 
 Object* handle_lock(HANDLE handle, ObjectType type, ACCESS_MASK required_access, DWORD* error)
@@ -348,22 +420,16 @@ uint32_t handle_count_open() { return table().open.load(std::memory_order_relaxe
 
 uint32_t handle_close_all(ObjectType type)
 {
-    Table& t = table();
-    uint32_t used;
-    {
-        std::lock_guard<std::mutex> guard(t.mutex);
-        used = t.used;
-    }
     uint32_t closed = 0;
-    for (uint32_t index = 0; index < used; ++index) {
+    for_each_index([&](uint32_t index) {
         Slot* slot = slot_at(index);
-        if (slot == nullptr) continue;
+        if (slot == nullptr) return;
         uint32_t tag = slot->tag.load(std::memory_order_acquire);
         Object* object = slot->object.load(std::memory_order_acquire);
-        if (!(tag & 1) || object == nullptr || object->type() != type) continue;
+        if (!(tag & 1) || object == nullptr || object->type() != type) return;
         // The handle as it is now; handle_close checks it again under the object's lock.
         if (handle_close(encode(index, tag >> 1)) == ERROR_SUCCESS) ++closed;
-    }
+    });
     return closed;
 }
 

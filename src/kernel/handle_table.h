@@ -72,4 +72,25 @@ uint32_t handle_close_all(ObjectType type);
 // Number of open handles (for tests of leaks).
 uint32_t handle_count_open();
 
+// Handles another process makes for this one (DuplicateHandle into this process:
+// drivers/handle_offer.cpp). They have slots of their own, numbered 0 .. kOfferedSlots-1,
+// which this table never hands out: the other process names the handle without asking
+// this one, and keeps the object on offer until this process first uses the value; the
+// lookup of a value of such a slot that is not open asks offered_claim_hook to make the
+// handle (handle_create_at), then looks again. offered_released_hook hears when one of
+// these slots is closed. Both hooks are set by the driver, before any such handle exists.
+constexpr uint32_t kOfferedSlots = 0x10000;
+extern bool (*offered_claim_hook)(HANDLE handle);
+extern void (*offered_released_hook)(uint32_t number);
+
+// The handle value of offered slot `number` at `generation` (mod 256); nullptr past the
+// last slot.
+HANDLE handle_offered_value(uint32_t number, uint32_t generation);
+
+// Whether `handle` names an offered slot, and which.
+bool handle_offered_number(HANDLE handle, uint32_t* number);
+
+// Whether `handle` is open now (no claim is made for an offered value).
+bool handle_is_open(HANDLE handle);
+
 }  // namespace overlapped::kernel

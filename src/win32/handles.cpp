@@ -1,6 +1,7 @@
 // handles.cpp: CloseHandle, DuplicateHandle, handle information, pseudo handles.
 #include <unistd.h>
 
+#include "drivers/handle_offer.h"
 #include "kernel/handle_table.h"
 #include "kernel/process.h"
 #include "overlapped/overlapped.h"
@@ -20,19 +21,24 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
                                        HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
                                        DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions)
 {
-    // Both process handles must name this process: a handle made in (or taken from)
-    // another process is not built yet (docs/win32-status.md). A child's handle, or
-    // OpenProcess of another process, is refused rather than given a handle that would
-    // be valid only here.
+    // The source process must be this one: a handle cannot be taken out of another
+    // process's table without a broker there (docs/win32-status.md). The target may be
+    // another process built on the library: the handle is offered to it
+    // (drivers/handle_offer.h).
     DWORD error;
-    bool elsewhere = false;
+    pid_t target = 0;
     for (HANDLE process : {hSourceProcessHandle, hTargetProcessHandle}) {
         kernel::Object* object = kernel::handle_lock(process, kernel::ObjectType::Process, 0, &error);
         if (object == nullptr) return fail(error, FALSE);
-        if (object != kernel::current_process_object()) elsewhere = true;
+        bool elsewhere = object != kernel::current_process_object();
+        auto* other = static_cast<kernel::ProcessObject*>(object);
+        bool ended = elsewhere && other->exited();
+        pid_t pid = elsewhere ? static_cast<pid_t>(other->process_id()) : 0;
         object->lock.unlock();
+        if (elsewhere && process == hSourceProcessHandle) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+        if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);  // Windows: the process is terminating
+        if (elsewhere) target = pid;
     }
-    if (elsewhere) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     kernel::Object* object = kernel::handle_reference(hSourceHandle, kernel::ObjectType::Any, 0, &error);
     if (object == nullptr) return fail(error, FALSE);
     ACCESS_MASK access = dwDesiredAccess;
@@ -51,8 +57,15 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
         object->release_reference();
         return TRUE;
     }
-    HANDLE duplicate =
-        kernel::handle_create(object, access, bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &error);
+    DWORD flags = bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    if (target != 0) {
+        HANDLE offered = nullptr;
+        error = drivers::offer_handle(object, target, access, flags, &offered);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+        *lpTargetHandle = offered;
+        return TRUE;
+    }
+    HANDLE duplicate = kernel::handle_create(object, access, flags, &error);
     if (duplicate == nullptr) return fail(error, FALSE);
     *lpTargetHandle = duplicate;
     return TRUE;

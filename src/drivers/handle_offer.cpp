@@ -1,0 +1,248 @@
+// handle_offer.cpp: DuplicateHandle's offers to other processes (handle_offer.h).
+#include "drivers/handle_offer.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#include "drivers/inherit.h"
+#include "drivers/peer.h"
+#include "kernel/handle_table.h"
+
+namespace overlapped::drivers {
+namespace {
+
+constexpr uint32_t kMagic = 0x4f564448;  // "OVDH"
+
+// What the target sends: the value it was given.
+struct Claim {
+    uint32_t magic;
+    uint32_t reserved;
+    uint64_t value;
+};
+
+// What the offer sends back, beside two descriptors: the object's and the listener's.
+struct Offered {
+    uint32_t magic;
+    uint32_t type;  // kernel::ObjectType
+    uint32_t access;
+    uint32_t flags;
+    uint32_t extra;  // InheritKind's word
+    uint32_t reserved;
+};
+
+// "\0overlapped-handle-<uid>-<target pid>-<number>".
+socklen_t offer_address(pid_t target, uint32_t number, sockaddr_un* address)
+{
+    memset(address, 0, sizeof(*address));
+    address->sun_family = AF_UNIX;
+    int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1, "overlapped-handle-%u-%d-%u",
+                          static_cast<unsigned>(geteuid()), static_cast<int>(target), number);
+    return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length);
+}
+
+// A socket bound to the name of `number` for `target`; -1 with errno (EADDRINUSE: an
+// offer or an open handle of the target holds that number).
+int bind_number(pid_t target, uint32_t number)
+{
+    int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return -1;
+    sockaddr_un address;
+    socklen_t length = offer_address(target, number, &address);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) {
+        int error = errno;
+        ::close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
+
+// The offer's thread: hands the object to the target's first claim of `value`.
+void serve(int listener, int descriptor, int target_fd, pid_t target, HANDLE value, Offered offered)
+{
+    serve_target(listener, target_fd, target, [&](int connection) {
+        timeval limit{5, 0};  // the target asks as soon as it connects
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+        Claim claim{};
+        ssize_t got;
+        do got = recv(connection, &claim, sizeof(claim), 0);
+        while (got < 0 && errno == EINTR);
+        if (got != static_cast<ssize_t>(sizeof(claim)) || claim.magic != kMagic ||
+            claim.value != reinterpret_cast<uintptr_t>(value))
+            return false;  // not this offer's value (a stale or forged one): keep waiting
+        DescriptorMessage<Offered, 2> message;
+        message.record = offered;
+        int handed[2] = {descriptor, listener};
+        return message.send(connection, handed);
+    });
+    ::close(descriptor);
+}
+
+// The target's side: the sockets that keep the numbers of its open offered handles.
+std::mutex& kept_mutex()
+{
+    static std::mutex* mutex = new std::mutex();  // hooks may run in static destructors
+    return *mutex;
+}
+
+std::map<uint32_t, int>& kept()
+{
+    static auto* numbers = new std::map<uint32_t, int>();
+    return *numbers;
+}
+
+void keep(uint32_t number, int fd)
+{
+    std::lock_guard<std::mutex> guard(kept_mutex());
+    auto [at, added] = kept().emplace(number, fd);
+    if (!added) {
+        ::close(at->second);
+        at->second = fd;
+    }
+}
+
+void released(uint32_t number)
+{
+    std::lock_guard<std::mutex> guard(kept_mutex());
+    auto found = kept().find(number);
+    if (found == kept().end()) return;
+    ::close(found->second);
+    kept().erase(found);
+}
+
+// offered_claim_hook: takes the offer of `value` made for this process, if there is one.
+bool claim(HANDLE value)
+{
+    uint32_t number = 0;
+    if (!kernel::handle_offered_number(value, &number)) return false;
+    static std::mutex* claiming = new std::mutex();
+    std::lock_guard<std::mutex> guard(*claiming);  // one claim at a time: no two for one offer
+    if (kernel::handle_is_open(value)) return true;  // another thread took it meanwhile
+    int connection = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (connection < 0) return false;
+    sockaddr_un address;
+    socklen_t length = offer_address(getpid(), number, &address);
+    pid_t pid = 0;
+    uid_t uid = 0;
+    DescriptorMessage<Offered, 2> message;
+    const Offered& offered = message.record;
+    int descriptors[2] = {-1, -1};
+    // Only an offer of this user is taken (another user could bind the name, not more).
+    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) == 0 &&
+        unix_peer(connection, &pid, &uid) && uid == geteuid()) {
+        timeval limit{5, 0};  // the offer's thread answers at once
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+        Claim request{kMagic, 0, reinterpret_cast<uintptr_t>(value)};
+        if (send(connection, &request, sizeof(request), MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof(request))) {
+            if (message.receive(connection, descriptors) && offered.magic != kMagic) {
+                ::close(descriptors[0]);  // not an offer of ours
+                ::close(descriptors[1]);
+                descriptors[0] = descriptors[1] = -1;
+            }
+        }
+    }
+    ::close(connection);
+    if (descriptors[0] < 0) return false;
+    const InheritKind* kind = inherit_kind(static_cast<kernel::ObjectType>(offered.type));
+    DWORD error = ERROR_SUCCESS;
+    kernel::Object* object =
+        kind != nullptr ? kind->import_object(descriptors[0], offered.extra, offered.access, &error) : nullptr;
+    if (object == nullptr) {
+        ::close(descriptors[0]);
+        ::close(descriptors[1]);
+        return false;
+    }
+    if (kernel::handle_create_at(value, object, offered.access, offered.flags) != ERROR_SUCCESS) {
+        ::close(descriptors[1]);
+        return false;
+    }
+    keep(number, descriptors[1]);  // the number stays taken while the handle is open
+    return true;
+}
+
+[[maybe_unused]] const bool hooks_installed = [] {
+    kernel::offered_claim_hook = &claim;
+    kernel::offered_released_hook = &released;
+    return true;
+}();
+
+}  // namespace
+
+DWORD offer_handle(kernel::Object* object, pid_t target, ACCESS_MASK access, DWORD flags, HANDLE* value)
+{
+    const InheritKind* kind = inherit_kind(object->type());
+    int descriptor = -1;
+    uint32_t extra = 0;
+    bool crosses = false;
+    if (kind != nullptr) {
+        object->lock.lock();
+        int exported = -1;
+        crosses = kind->export_object(object, &exported, &extra);
+        if (crosses) descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+        object->lock.unlock();
+    }
+    Offered offered{kMagic, static_cast<uint32_t>(object->type()), access, flags, extra, 0};
+    object->release_reference();
+    if (!crosses) return ERROR_CALL_NOT_IMPLEMENTED;  // only what a child can inherit
+    if (descriptor < 0) return ERROR_NO_SYSTEM_RESOURCES;
+    int target_fd = static_cast<int>(syscall(SYS_pidfd_open, target, 0));
+    if (target_fd < 0) {
+        int failure = errno;
+        ::close(descriptor);
+        return failure == ESRCH ? ERROR_ACCESS_DENIED : ERROR_NO_SYSTEM_RESOURCES;  // it has exited
+    }
+    // The lowest number free in the target (offered slots are few and kept together).
+    int listener = -1;
+    uint32_t number = 0;
+    for (; number < kernel::kOfferedSlots; ++number) {
+        listener = bind_number(target, number);
+        if (listener >= 0 || errno != EADDRINUSE) break;
+    }
+    if (listener >= 0 && listen(listener, 4) != 0) {
+        ::close(listener);
+        listener = -1;
+    }
+    uint8_t generation = 0;
+    if (getrandom(&generation, sizeof(generation), GRND_NONBLOCK) != 1)
+        generation = static_cast<uint8_t>(getpid() + number);
+    HANDLE offered_value = kernel::handle_offered_value(number, generation);
+    bool serving = false;
+    if (listener >= 0) {
+        try {
+            std::thread(serve, listener, descriptor, target_fd, target, offered_value, offered).detach();
+            serving = true;
+        } catch (const std::system_error&) {
+        }
+    }
+    if (!serving) {
+        if (listener >= 0) ::close(listener);
+        ::close(descriptor);
+        ::close(target_fd);
+        return ERROR_NO_SYSTEM_RESOURCES;
+    }
+    *value = offered_value;
+    return ERROR_SUCCESS;
+}
+
+void keep_offered_number(HANDLE value)
+{
+    uint32_t number = 0;
+    if (!kernel::handle_offered_number(value, &number)) return;
+    int fd = bind_number(getpid(), number);
+    if (fd >= 0) keep(number, fd);
+}
+
+}  // namespace overlapped::drivers
