@@ -105,6 +105,10 @@ public:
     // per level: a socket shared with another process carries them (socket_share.h).
     uint8_t traffic_class_options() const;
     void set_traffic_class_options(uint8_t options);
+    // UDP_RECV_MAX_COALESCED_SIZE as the program set it (Linux's UDP_GRO, in the shared
+    // descriptor, is only on or off): a socket shared with another process carries it.
+    DWORD receive_coalesced_max() const { return receive_coalesced_max_.load(); }
+    void set_receive_coalesced_max(DWORD size) { receive_coalesced_max_.store(size); }
 
     bool overlapped_io() const override { return (flags_ & ws::kWsaFlagOverlapped) != 0; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;

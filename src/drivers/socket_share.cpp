@@ -50,14 +50,14 @@ uint32_t next_token()
     return token != 0 ? token : 1;
 }
 
-// The offer's thread: hands `shared` to the first connection from `target`, then ends;
-// also ends, handing nothing, when the target process has exited. Closes all three
-// descriptors.
-void serve_offer(int listener, int shared, int target_fd, pid_t target)
+// The offer's thread: hands `shared` with `record` to the first connection from
+// `target`, then ends; also ends, handing nothing, when the target process has exited.
+// Closes all three descriptors.
+void serve_offer(int listener, int shared, int target_fd, pid_t target, ShareRecord record)
 {
-    serve_target(listener, target_fd, target, [shared](int connection) {
-        DescriptorMessage<char, 1> message;
-        message.record = 1;
+    serve_target(listener, target_fd, target, [shared, record](int connection) {
+        DescriptorMessage<ShareRecord, 1> message;
+        message.record = record;
         return message.send(connection, &shared);  // handed over: the offer is used
     });
     ::close(shared);
@@ -98,7 +98,9 @@ int share_socket(SocketDevice* socket, uint32_t target, ShareTicket* ticket)
     if (error == 0 && listen(listener, 4) != 0) error = WSAENOBUFS;
     if (error == 0) {
         try {
-            std::thread(serve_offer, listener, shared, target_fd, static_cast<pid_t>(target)).detach();
+            ShareRecord record;
+            record.coalesced_max = socket->receive_coalesced_max();
+            std::thread(serve_offer, listener, shared, target_fd, static_cast<pid_t>(target), record).detach();
         } catch (const std::system_error&) {
             error = WSAENOBUFS;
         }
@@ -128,6 +130,7 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
     sockaddr_un address;
     socklen_t length = offer_address(ticket.source_pid, ticket.token, &address);
     int shared = -1;
+    ShareRecord record;
     pid_t pid = 0;
     uid_t uid = 0;
     // A name bound by anyone but the source process of this user is not the offer.
@@ -135,14 +138,18 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
         static_cast<uint32_t>(pid) == ticket.source_pid && uid == geteuid()) {
         timeval limit{5, 0};  // the source's thread answers at once; never wait for good
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-        DescriptorMessage<char, 1> message;
-        if (!message.receive(connection, &shared)) shared = -1;
+        DescriptorMessage<ShareRecord, 1> message;
+        if (message.receive(connection, &shared)) record = message.record;
+        else shared = -1;
     }
     ::close(connection);
     if (shared < 0) return nullptr;
     SocketDevice* socket =
         SocketDevice::adopt(shared, family, type, protocol, ticket.overlapped ? ws::kWsaFlagOverlapped : 0, error);
-    if (socket != nullptr) socket->set_traffic_class_options(ticket.traffic_class);
+    if (socket != nullptr) {
+        socket->set_traffic_class_options(ticket.traffic_class);
+        socket->set_receive_coalesced_max(record.coalesced_max);
+    }
     return socket;
 }
 

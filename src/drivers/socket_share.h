@@ -27,6 +27,13 @@ struct ShareTicket {
     uint8_t traffic_class = 0;  // SocketDevice::traffic_class_options()
 };
 
+// What the offer's message carries beside the descriptor: the socket's settings the
+// library keeps itself that do not fit the WSAPROTOCOL_INFO (ShareTicket).
+struct ShareRecord {
+    uint32_t coalesced_max = 0;  // SocketDevice::receive_coalesced_max()
+    uint32_t reserved = 0;
+};
+
 // 0 if process `target` exists (and may be sent a socket), else WSAEINVAL.
 int check_share_target(uint32_t target);
 

@@ -8,6 +8,9 @@
 #include "testlib.h"
 #include "children.h"
 
+#ifndef UDP_RECV_MAX_COALESCED_SIZE /* mingw-w64's headers lack it (Windows' SDK: 3) */
+#define UDP_RECV_MAX_COALESCED_SIZE 3
+#endif
 #ifndef IP_RECVECN /* mingw-w64's headers lack it (Windows' SDK: 50) */
 #define IP_RECVECN 50
 #endif
@@ -155,7 +158,7 @@ static void test_same_process_options(void)
     DWORD on = 1, state;
     int length;
 
-    TEST("a duplicate of a datagram socket keeps its IP_RECVECN and IP_RECVTOS as they were set");
+    TEST("a duplicate of a datagram socket keeps IP_RECVECN, IP_RECVTOS and UDP_RECV_MAX_COALESCED_SIZE as set");
     CHECK(udp != INVALID_SOCKET);
     WINE_DEVIATION("Wine 8.0 has no IP_RECVECN") {
         CHECK_EQ(setsockopt(udp, IPPROTO_IP, IP_RECVECN, (const char *)&on, sizeof on), 0);
@@ -170,6 +173,19 @@ static void test_same_process_options(void)
         length = sizeof state;
         CHECK_EQ(getsockopt(copy, IPPROTO_IP, IP_RECVTOS, (char *)&state, &length), 0);
         CHECK_EQ(state, 0);
+        closesocket(copy);
+    }
+    /* Receive coalescing's maximum too (Microsoft Learn, UDP_RECV_MAX_COALESCED_SIZE). */
+    WINE_DEVIATION("Wine 8.0 has no UDP_RECV_MAX_COALESCED_SIZE") {
+        DWORD size = 1500;
+        CHECK_EQ(setsockopt(udp, IPPROTO_UDP, UDP_RECV_MAX_COALESCED_SIZE, (const char *)&size, sizeof size), 0);
+        CHECK_EQ(WSADuplicateSocketW(udp, GetCurrentProcessId(), &info), 0);
+        copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+        CHECK(copy != INVALID_SOCKET);
+        state = 0;
+        length = sizeof state;
+        CHECK_EQ(getsockopt(copy, IPPROTO_UDP, UDP_RECV_MAX_COALESCED_SIZE, (char *)&state, &length), 0);
+        CHECK_EQ(state, 1500);
         closesocket(copy);
     }
     closesocket(udp);
