@@ -2,6 +2,8 @@
 #include "drivers/handle_offer.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -42,6 +44,119 @@ struct Offered {
     uint32_t extra;  // InheritKind's word
     uint32_t reserved;
 };
+
+// A request to take a handle out of this process, and the answer (with the descriptor
+// beside it when error is ERROR_SUCCESS).
+struct PullRequest {
+    uint32_t magic;
+    uint32_t access;
+    uint32_t options;  // DUPLICATE_*
+    uint32_t reserved;
+    uint64_t value;
+};
+
+struct Pulled {
+    uint32_t magic;
+    uint32_t error;
+    uint32_t type;
+    uint32_t access;
+    uint32_t extra;
+    uint32_t reserved;
+};
+
+// "\0overlapped-pull-<uid>-<source pid>".
+socklen_t pull_address(pid_t source, sockaddr_un* address)
+{
+    memset(address, 0, sizeof(*address));
+    address->sun_family = AF_UNIX;
+    int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1, "overlapped-pull-%u-%d",
+                          static_cast<unsigned>(geteuid()), static_cast<int>(source));
+    return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length);
+}
+
+// Exports `object` (referenced, unlocked) as a child would inherit it: a duplicate of its
+// descriptor and the kind's word. ERROR_SUCCESS, ERROR_CALL_NOT_IMPLEMENTED (it cannot
+// cross) or ERROR_NO_SYSTEM_RESOURCES.
+DWORD export_copy(kernel::Object* object, int* descriptor, uint32_t* extra)
+{
+    const InheritKind* kind = inherit_kind(object->type());
+    *descriptor = -1;
+    if (kind == nullptr) return ERROR_CALL_NOT_IMPLEMENTED;
+    object->lock.lock();
+    int exported = -1;
+    bool crosses = kind->export_object(object, &exported, extra);
+    if (crosses) *descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+    object->lock.unlock();
+    if (!crosses) return ERROR_CALL_NOT_IMPLEMENTED;  // only what a child can inherit
+    return *descriptor >= 0 ? ERROR_SUCCESS : ERROR_NO_SYSTEM_RESOURCES;
+}
+
+// Rebuilds an object of `type` over `descriptor` (taken over, closed on failure).
+kernel::Object* import_copy(uint32_t type, int descriptor, uint32_t extra, ACCESS_MASK access)
+{
+    const InheritKind* kind = inherit_kind(static_cast<kernel::ObjectType>(type));
+    DWORD error = ERROR_SUCCESS;
+    kernel::Object* object = kind != nullptr ? kind->import_object(descriptor, extra, access, &error) : nullptr;
+    if (object == nullptr) ::close(descriptor);
+    return object;
+}
+
+// The request thread's answer to one connection.
+void answer(int connection)
+{
+    timeval limit{5, 0};
+    setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+    PullRequest request{};
+    ssize_t got;
+    do got = recv(connection, &request, sizeof(request), 0);
+    while (got < 0 && errno == EINTR);
+    if (got != static_cast<ssize_t>(sizeof(request)) || request.magic != kMagic) return;
+    HANDLE value = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(request.value));
+    DescriptorMessage<Pulled, 1> message;
+    Pulled& reply = message.record;
+    reply.magic = kMagic;
+    int descriptor = -1;
+    ACCESS_MASK granted = 0;
+    DWORD error = ERROR_SUCCESS;
+    kernel::Object* object = kernel::handle_reference_granted(value, kernel::ObjectType::Any, 0, &granted, &error);
+    if (object != nullptr) {
+        reply.type = static_cast<uint32_t>(object->type());
+        reply.access = ((request.options & DUPLICATE_SAME_ACCESS) ? granted : request.access) &
+                       ~kernel::kAccessNotDuplicated;
+        error = export_copy(object, &descriptor, &reply.extra);
+        object->release_reference();
+        // Closed whatever the outcome, as DuplicateHandle says of DUPLICATE_CLOSE_SOURCE.
+        if (request.options & DUPLICATE_CLOSE_SOURCE) kernel::handle_close(value);
+    }
+    reply.error = error;
+    if (descriptor >= 0) {
+        message.send(connection, &descriptor);
+        ::close(descriptor);
+    } else {
+        ssize_t sent;
+        do sent = send(connection, &reply, sizeof(reply), MSG_NOSIGNAL);
+        while (sent < 0 && errno == EINTR);
+    }
+}
+
+// The request thread: answers processes of this user, one connection at a time.
+void serve_requests(int listener)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);  // the program's signals go to its threads
+    for (;;) {
+        int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        if (connection < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS) usleep(50 * 1000);
+            continue;
+        }
+        pid_t pid = 0;
+        uid_t uid = 0;
+        if (unix_peer(connection, &pid, &uid) && uid == geteuid()) answer(connection);
+        ::close(connection);
+    }
+}
 
 // "\0overlapped-handle-<uid>-<target pid>-<number>".
 socklen_t offer_address(pid_t target, uint32_t number, sockaddr_un* address)
@@ -156,12 +271,8 @@ bool claim(HANDLE value)
     }
     ::close(connection);
     if (descriptors[0] < 0) return false;
-    const InheritKind* kind = inherit_kind(static_cast<kernel::ObjectType>(offered.type));
-    DWORD error = ERROR_SUCCESS;
-    kernel::Object* object =
-        kind != nullptr ? kind->import_object(descriptors[0], offered.extra, offered.access, &error) : nullptr;
+    kernel::Object* object = import_copy(offered.type, descriptors[0], offered.extra, offered.access);
     if (object == nullptr) {
-        ::close(descriptors[0]);
         ::close(descriptors[1]);
         return false;
     }
@@ -183,21 +294,12 @@ bool claim(HANDLE value)
 
 DWORD offer_handle(kernel::Object* object, pid_t target, ACCESS_MASK access, DWORD flags, HANDLE* value)
 {
-    const InheritKind* kind = inherit_kind(object->type());
     int descriptor = -1;
     uint32_t extra = 0;
-    bool crosses = false;
-    if (kind != nullptr) {
-        object->lock.lock();
-        int exported = -1;
-        crosses = kind->export_object(object, &exported, &extra);
-        if (crosses) descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
-        object->lock.unlock();
-    }
+    DWORD exported = export_copy(object, &descriptor, &extra);
     Offered offered{kMagic, static_cast<uint32_t>(object->type()), access, flags, extra, 0};
     object->release_reference();
-    if (!crosses) return ERROR_CALL_NOT_IMPLEMENTED;  // only what a child can inherit
-    if (descriptor < 0) return ERROR_NO_SYSTEM_RESOURCES;
+    if (exported != ERROR_SUCCESS) return exported;
     int target_fd = static_cast<int>(syscall(SYS_pidfd_open, target, 0));
     if (target_fd < 0) {
         int failure = errno;
@@ -243,6 +345,60 @@ void keep_offered_number(HANDLE value)
     if (!kernel::handle_offered_number(value, &number)) return;
     int fd = bind_number(getpid(), number);
     if (fd >= 0) keep(number, fd);
+}
+
+void serve_handle_requests()
+{
+    static std::once_flag started;
+    std::call_once(started, [] {
+        int listener = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (listener < 0) return;
+        sockaddr_un address;
+        socklen_t length = pull_address(getpid(), &address);
+        if (bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0 || listen(listener, 16) != 0) {
+            ::close(listener);  // (a name squatted by another user: requests get no answer)
+            return;
+        }
+        try {
+            std::thread(serve_requests, listener).detach();
+        } catch (const std::system_error&) {
+            ::close(listener);
+        }
+    });
+}
+
+DWORD take_handle(pid_t source, HANDLE value, ACCESS_MASK access, DWORD options, kernel::Object** object,
+                  ACCESS_MASK* granted)
+{
+    *object = nullptr;
+    int connection = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (connection < 0) return ERROR_NO_SYSTEM_RESOURCES;
+    sockaddr_un address;
+    socklen_t length = pull_address(source, &address);
+    pid_t pid = 0;
+    uid_t uid = 0;
+    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        !unix_peer(connection, &pid, &uid) || pid != source || uid != geteuid()) {
+        ::close(connection);
+        return ERROR_CALL_NOT_IMPLEMENTED;  // the source answers no requests
+    }
+    timeval limit{5, 0};  // its thread answers at once
+    setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+    PullRequest request{kMagic, access, options, 0, reinterpret_cast<uintptr_t>(value)};
+    DescriptorMessage<Pulled, 1> message;
+    const Pulled& reply = message.record;
+    int descriptor = -1, received = 0;
+    bool answered = send(connection, &request, sizeof(request), MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof(request)) &&
+                    message.receive_some(connection, &descriptor, &received) && reply.magic == kMagic;
+    ::close(connection);
+    if (!answered || reply.error != ERROR_SUCCESS || received != 1) {
+        if (received == 1) ::close(descriptor);
+        return !answered ? ERROR_CALL_NOT_IMPLEMENTED : reply.error != ERROR_SUCCESS ? reply.error : ERROR_NO_SYSTEM_RESOURCES;
+    }
+    *object = import_copy(reply.type, descriptor, reply.extra, reply.access);
+    if (*object == nullptr) return ERROR_NO_SYSTEM_RESOURCES;
+    *granted = reply.access;
+    return ERROR_SUCCESS;
 }
 
 }  // namespace overlapped::drivers

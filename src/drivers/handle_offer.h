@@ -45,4 +45,21 @@ DWORD offer_handle(kernel::Object* object, pid_t target, ACCESS_MASK access, DWO
 // that number for it (as a claimed offer does).
 void keep_offered_number(HANDLE value);
 
+// Handles taken out of another process (DuplicateHandle with that process as the source)
+// need that process's help: a thread of its own answers such requests on the abstract
+// name "\0overlapped-pull-<uid>-<pid>", for processes of the same user. It is started,
+// once, by serve_handle_requests(), which CreateProcess calls: a child can take handles
+// out of its parent, the process programs take them from.
+void serve_handle_requests();
+
+// DuplicateHandle out of process `source` into this one: its handle `value`, with
+// `access` (or the handle's own, with DUPLICATE_SAME_ACCESS in `options`); the source
+// handle is closed there with DUPLICATE_CLOSE_SOURCE. ERROR_SUCCESS with *object (one
+// reference, a new object over the same descriptor, as inherited) and *granted; or
+// ERROR_INVALID_HANDLE (no such handle there), ERROR_CALL_NOT_IMPLEMENTED (an object that
+// cannot cross, or a source that answers no requests: not built on the library, or it
+// never started a child), ERROR_NO_SYSTEM_RESOURCES.
+DWORD take_handle(pid_t source, HANDLE value, ACCESS_MASK access, DWORD options, kernel::Object** object,
+                  ACCESS_MASK* granted);
+
 }  // namespace overlapped::drivers

@@ -61,29 +61,36 @@ struct DescriptorMessage {
     // `descriptors`; false otherwise (nothing kept, `descriptors` untouched).
     bool receive(int connection, int* descriptors)
     {
+        int received = 0;
+        if (!receive_some(connection, descriptors, &received)) return false;
+        if (received == count) return true;
+        for (int i = 0; i < received; ++i) ::close(descriptors[i]);
+        return false;
+    }
+
+    // Receives a whole record with at most `count` descriptors: *received of them in
+    // `descriptors`; false otherwise (nothing kept).
+    bool receive_some(int connection, int* descriptors, int* received)
+    {
+        *received = 0;
         ssize_t got;
         do got = recvmsg(connection, &header, MSG_CMSG_CLOEXEC);
         while (got < 0 && errno == EINTR);
-        cmsghdr* attached = got > 0 ? CMSG_FIRSTHDR(&header) : nullptr;
-        bool whole = attached != nullptr && attached->cmsg_level == SOL_SOCKET && attached->cmsg_type == SCM_RIGHTS;
-        if (whole && attached->cmsg_len != CMSG_LEN(count * sizeof(int))) {
-            // Some other number of descriptors: close what came.
-            size_t came = (attached->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (size_t i = 0; i < came; ++i) {
-                int fd;
-                memcpy(&fd, CMSG_DATA(attached) + i * sizeof(int), sizeof(int));
-                ::close(fd);
-            }
-            whole = false;
+        if (got < 0) return false;
+        cmsghdr* attached = CMSG_FIRSTHDR(&header);
+        int came[count] = {};
+        int number = 0;
+        if (attached != nullptr && attached->cmsg_level == SOL_SOCKET && attached->cmsg_type == SCM_RIGHTS) {
+            number = static_cast<int>((attached->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            if (number > count) number = count;  // (the control buffer holds no more)
+            memcpy(came, CMSG_DATA(attached), number * sizeof(int));
         }
-        if (!whole) return false;
-        int came[count];
-        memcpy(came, CMSG_DATA(attached), sizeof(came));
-        if (got != static_cast<ssize_t>(sizeof(T))) {
-            for (int fd : came) ::close(fd);
+        if (got != static_cast<ssize_t>(sizeof(T)) || (header.msg_flags & MSG_CTRUNC)) {
+            for (int i = 0; i < number; ++i) ::close(came[i]);
             return false;
         }
-        memcpy(descriptors, came, sizeof(came));
+        memcpy(descriptors, came, number * sizeof(int));
+        *received = number;
         return true;
     }
 };

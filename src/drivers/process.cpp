@@ -495,6 +495,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     // (A pidfd is close-on-exec from the start.)
     // No watch yet: a wait on the process arms one, or, when the wait is
     // WaitForSingleObject's, waits on the pidfd itself (kernel::ProcessObject).
+    serve_handle_requests();  // the child may take handles out of this process
     return kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
 }
 

@@ -21,46 +21,51 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
                                        HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
                                        DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions)
 {
-    // The source process must be this one: a handle cannot be taken out of another
-    // process's table without a broker there (docs/win32-status.md). The target may be
-    // another process built on the library: the handle is offered to it
-    // (drivers/handle_offer.h).
+    // Each process handle names this process, or another process built on the library:
+    // a handle is offered to another target, and taken out of another source with its
+    // help (drivers/handle_offer.h). Not both at once.
     DWORD error;
-    pid_t target = 0;
-    for (HANDLE process : {hSourceProcessHandle, hTargetProcessHandle}) {
-        kernel::Object* object = kernel::handle_lock(process, kernel::ObjectType::Process, 0, &error);
+    pid_t pids[2] = {0, 0};  // source, target; 0: this process
+    HANDLE processes[2] = {hSourceProcessHandle, hTargetProcessHandle};
+    for (int i = 0; i < 2; ++i) {
+        kernel::Object* object = kernel::handle_lock(processes[i], kernel::ObjectType::Process, 0, &error);
         if (object == nullptr) return fail(error, FALSE);
         bool elsewhere = object != kernel::current_process_object();
         auto* other = static_cast<kernel::ProcessObject*>(object);
         bool ended = elsewhere && other->exited();
-        pid_t pid = elsewhere ? static_cast<pid_t>(other->process_id()) : 0;
+        if (elsewhere) pids[i] = static_cast<pid_t>(other->process_id());
         object->lock.unlock();
-        if (elsewhere && process == hSourceProcessHandle) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
         if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);  // Windows: the process is terminating
-        if (elsewhere) target = pid;
     }
-    kernel::Object* object = kernel::handle_reference(hSourceHandle, kernel::ObjectType::Any, 0, &error);
-    if (object == nullptr) return fail(error, FALSE);
+    if (pids[0] != 0 && pids[1] != 0) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    DWORD flags = bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    kernel::Object* object = nullptr;
     ACCESS_MASK access = dwDesiredAccess;
-    if (dwOptions & DUPLICATE_SAME_ACCESS) {
-        if (hSourceHandle == kernel::kCurrentThreadHandle)
-            access = THREAD_ALL_ACCESS;
-        else if (hSourceHandle == kernel::kCurrentProcessHandle)
-            access = PROCESS_ALL_ACCESS;
-        else if (kernel::handle_get_access(hSourceHandle, &access) != ERROR_SUCCESS)
-            access = dwDesiredAccess;
+    if (pids[0] != 0) {
+        error = drivers::take_handle(pids[0], hSourceHandle, dwDesiredAccess, dwOptions, &object, &access);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    } else {
+        object = kernel::handle_reference(hSourceHandle, kernel::ObjectType::Any, 0, &error);
+        if (object == nullptr) return fail(error, FALSE);
+        if (dwOptions & DUPLICATE_SAME_ACCESS) {
+            if (hSourceHandle == kernel::kCurrentThreadHandle)
+                access = THREAD_ALL_ACCESS;
+            else if (hSourceHandle == kernel::kCurrentProcessHandle)
+                access = PROCESS_ALL_ACCESS;
+            else if (kernel::handle_get_access(hSourceHandle, &access) != ERROR_SUCCESS)
+                access = dwDesiredAccess;
+        }
+        access &= ~kernel::kAccessNotDuplicated;
+        if (dwOptions & DUPLICATE_CLOSE_SOURCE) kernel::handle_close(hSourceHandle);
     }
-    access &= ~kernel::kAccessNotDuplicated;
-    if (dwOptions & DUPLICATE_CLOSE_SOURCE) kernel::handle_close(hSourceHandle);
     if (lpTargetHandle == nullptr) {
         // Windows allows a NULL target: the duplicate is made and closed at once.
         object->release_reference();
         return TRUE;
     }
-    DWORD flags = bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
-    if (target != 0) {
+    if (pids[1] != 0) {
         HANDLE offered = nullptr;
-        error = drivers::offer_handle(object, target, access, flags, &offered);
+        error = drivers::offer_handle(object, pids[1], access, flags, &offered);
         if (error != ERROR_SUCCESS) return fail(error, FALSE);
         *lpTargetHandle = offered;
         return TRUE;

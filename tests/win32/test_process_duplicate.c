@@ -8,8 +8,9 @@
  * through it and closes it; the reader then sees the end of the pipe, so no copy is left
  * anywhere), a handle the child never uses (closed when the child exits), two handles into
  * one child (two values, two objects), an inheritable one the child passes on to its own
- * child under the same value, the flags asked for, and the errors: a closed source handle,
- * a process that has exited. Facts: Microsoft Learn, DuplicateHandle (the value is valid
+ * child under the same value, a pipe end a child takes out of its parent (DUPLICATE_CLOSE_
+ * SOURCE closes the parent's handle), the flags asked for, and the errors: a closed source
+ * handle (here and in the other process), a process that has exited. Facts: Microsoft Learn, DuplicateHandle (the value is valid
  * in the target process; DUPLICATE_CLOSE_SOURCE closes the source handle "regardless of
  * any error status returned"). Every wait is bounded. */
 #include "testlib.h"
@@ -92,6 +93,28 @@ static int run_child(int argc, char **argv)
         CloseHandle(info.hProcess);
         CloseHandle(info.hThread);
         return (int)code;
+    }
+    if (strcmp(role, "pull") == 0) {
+        /* argv[3]: the parent's id; argv[4]: a handle value of the parent's, taken out of
+         * it with DUPLICATE_CLOSE_SOURCE; "pulled" is written through it. */
+        HANDLE source, mine = NULL, value;
+        if (argc < 5) return 60;
+        value = (HANDLE)(ULONG_PTR)strtoull(argv[4], NULL, 16);
+        source = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)strtoul(argv[3], NULL, 10));
+        if (source == NULL) return 61;
+        SetLastError(0xdeadbeef);  /* a value not open there */
+        if (DuplicateHandle(source, (HANDLE)(ULONG_PTR)0x7ffc, GetCurrentProcess(), &mine, 0, FALSE,
+                            DUPLICATE_SAME_ACCESS))
+            return 62;
+        if (GetLastError() != ERROR_INVALID_HANDLE) return 63;
+        if (!DuplicateHandle(source, value, GetCurrentProcess(), &mine, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE))
+            return 64;
+        if (!GetHandleInformation(mine, &flags) || flags != 0) return 65;
+        if (write_through(mine, "pulled")) return 66;
+        CloseHandle(mine);
+        CloseHandle(source);
+        return 0;
     }
     if (strcmp(role, "grandchild") == 0) {
         HANDLE handle = argc > 3 ? (HANDLE)(ULONG_PTR)strtoull(argv[3], NULL, 16) : NULL;
@@ -229,6 +252,29 @@ static void test_passed_on(void)
     CloseHandle(reader);
 }
 
+static void test_taken_out_of_parent(void)
+{
+    HANDLE reader, writer, tell;
+    PROCESS_INFORMATION child;
+    char role[128], buffer[16];
+    BOOL ended;
+
+    TEST("a child takes a pipe end out of its parent with DUPLICATE_CLOSE_SOURCE");
+    CHECK(CreatePipe(&reader, &writer, NULL, 0));
+    snprintf(role, sizeof role, "pull %lu %llx", (unsigned long)GetCurrentProcessId(),
+             (unsigned long long)(ULONG_PTR)writer);
+    CHECK(tl_start_child_with_input(self_path, role, &child, &tell));
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    /* The child closed our handle. */
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle(writer));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(read_to_end(reader, buffer, sizeof buffer, &ended), 6);
+    CHECK(strcmp(buffer, "pulled") == 0 && ended);
+    CloseHandle(tell);
+    CloseHandle(reader);
+}
+
 static void test_errors(void)
 {
     HANDLE reader, writer, tell, value = NULL, event;
@@ -277,6 +323,7 @@ int main(int argc, char **argv)
     test_unused_value();
     test_two_values();
     test_passed_on();
+    test_taken_out_of_parent();
     test_errors();
     return tl_finish();
 }
