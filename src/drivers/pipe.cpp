@@ -380,6 +380,7 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
 {
     end_ = end;
     descriptor_ = descriptor;
+    position_.store(0, std::memory_order_relaxed);
     connect_event_ = -1;
     retired_ = -1;
     flags_ = flags;

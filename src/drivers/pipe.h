@@ -87,6 +87,10 @@ public:
     static PipeDevice* adopt_inherited(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error);
 
     PipeEnd end() const { return end_; }
+    // SetFilePointer's position of a synchronous handle: Windows' I/O manager keeps it in
+    // the file object (FilePositionInformation) and the pipe file system never reads it.
+    LONGLONG file_position() const { return position_.load(std::memory_order_relaxed); }
+    void set_file_position(LONGLONG position) { position_.store(position, std::memory_order_relaxed); }
     // The rights a handle to this end gets (from the pipe's direction and what was asked).
     ACCESS_MASK granted() const { return granted_; }
 
@@ -158,6 +162,7 @@ private:
     PipeName* name_ = nullptr;    // a server's name (a reference)
     DWORD out_size_ = 0, in_size_ = 0, max_instances_ = 0;  // a client's copy of the name's
     ULONG peer_pid_ = 0;          // the connection's other process (SO_PEERCRED)
+    std::atomic<LONGLONG> position_{0};  // file_position()
     // A message end's unread rest of a message (a read too small for it). Guarded by
     // `remainder_mutex_`; only one read runs at a time (the In lane, or sync_mutex_).
     std::mutex remainder_mutex_;

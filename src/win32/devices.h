@@ -39,6 +39,9 @@ bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result);
 // GetFileInformationByHandleEx(FileStandardInfo) on a pipe end: false if `handle` is not
 // one (pipe.cpp).
 bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result);
+// SetFilePointerEx on a pipe end: false if `handle` is not one (pipe.cpp). A synchronous
+// handle keeps a position nothing reads, as Windows' I/O manager does.
+bool pipe_set_pointer(HANDLE handle, LONGLONG distance, DWORD method, LARGE_INTEGER* position, BOOL* result);
 // GetFileInformationByHandle on a pipe end: false if `handle` is not one (pipe.cpp).
 bool pipe_information(HANDLE handle, BY_HANDLE_FILE_INFORMATION* info, BOOL* result);
 

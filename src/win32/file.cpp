@@ -342,9 +342,11 @@ DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
 BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove, PLARGE_INTEGER lpNewFilePointer,
                              DWORD dwMoveMethod)
 {
-    BOOL on_drive;
+    BOOL on_drive, piped;
     if (win32::drive_set_pointer(hFile, liDistanceToMove.QuadPart, dwMoveMethod, lpNewFilePointer, &on_drive))
         return on_drive;
+    if (win32::pipe_set_pointer(hFile, liDistanceToMove.QuadPart, dwMoveMethod, lpNewFilePointer, &piped))
+        return piped;
     return with_file(hFile, 0, [&](drivers::FileDevice* file) {
         LONGLONG position = 0;
         DWORD error = file->seek(liDistanceToMove.QuadPart, dwMoveMethod, &position);

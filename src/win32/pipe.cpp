@@ -224,6 +224,40 @@ bool pipe_size(HANDLE handle, LARGE_INTEGER* size, BOOL* result)
     return true;
 }
 
+bool pipe_set_pointer(HANDLE handle, LONGLONG distance, DWORD method, LARGE_INTEGER* position, BOOL* result)
+{
+    DWORD error = ERROR_SUCCESS;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, 0, &error);
+    if (object == nullptr) return false;
+    auto* pipe = static_cast<drivers::PipeDevice*>(object);
+    // kernelbase's SetFilePointerEx: the base (the position, or FileStandardInformation's
+    // end of file: what there is to read), a negative result refused, then
+    // FilePositionInformation set. Windows' I/O manager answers both for a synchronous
+    // handle itself; an overlapped one's request reaches the pipe file system, which
+    // refuses it (ReactOS' NtSetInformationFile and NPFS, NpCommonSetInformation).
+    LONGLONG base = 0;
+    if (method == FILE_CURRENT) {
+        base = pipe->file_position();
+    } else if (method == FILE_END) {
+        DWORD available = 0;
+        if (pipe_standard(handle, &available, nullptr, &error) && error == ERROR_SUCCESS) base = available;
+    } else if (method != FILE_BEGIN) {
+        error = ERROR_INVALID_PARAMETER;
+    }
+    LONGLONG target = base + distance;
+    if (error == ERROR_SUCCESS && target < 0) error = ERROR_NEGATIVE_SEEK;
+    if (error == ERROR_SUCCESS && pipe->overlapped_io()) error = ERROR_INVALID_PARAMETER;
+    if (error == ERROR_SUCCESS) pipe->set_file_position(target);
+    pipe->release_reference();
+    if (error != ERROR_SUCCESS) {
+        *result = fail(error, FALSE);
+        return true;
+    }
+    if (position != nullptr) position->QuadPart = target;
+    *result = TRUE;
+    return true;
+}
+
 bool pipe_information(HANDLE handle, BY_HANDLE_FILE_INFORMATION* info, BOOL* result)
 {
     DWORD available = 0, error = ERROR_SUCCESS;

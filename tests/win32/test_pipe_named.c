@@ -960,6 +960,61 @@ static void test_handle_information(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
 }
 
+/* SetFilePointer on a pipe end. kernelbase's SetFilePointerEx takes the base (the position,
+ * or FileStandardInformation's end of file for FILE_END: what there is to read), refuses a
+ * negative result (ERROR_NEGATIVE_SEEK) and sets FilePositionInformation. Windows' I/O
+ * manager answers that itself for a synchronous handle, keeping a position that a pipe's
+ * reads and writes ignore; an overlapped handle's request goes to the pipe file system,
+ * which refuses it (ReactOS' NtSetInformationFile and NPFS's NpCommonSetInformation:
+ * STATUS_INVALID_PARAMETER). Programs written for Windows call it on pipe clients and
+ * treat a failure as fatal. */
+static void test_file_pointer(void)
+{
+    HANDLE server, server2, client, overlapped_client, reader, writer;
+    char buffer[16];
+    DWORD done = 0;
+
+    TEST("SetFilePointer on a pipe end: a synchronous handle keeps a position, an overlapped one refuses");
+    WINE_DEVIATION("Wine 8 refuses SetFilePointer on every pipe end (ERROR_BAD_DEV_TYPE)") {
+        server = make_server(name_of("pointer"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
+        CHECK(server != INVALID_HANDLE_VALUE);
+        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK_EQ(SetFilePointer(client, 0, NULL, FILE_BEGIN), 0);
+        CHECK_EQ(SetFilePointer(client, 10, NULL, FILE_CURRENT), 10);
+        CHECK(WriteFile(client, "abc", 3, &done, NULL));
+        CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
+        CHECK_EQ(done, 3);
+        CHECK_EQ(SetFilePointer(client, 0, NULL, FILE_CURRENT), 10);  /* transfers leave it */
+        CHECK(WriteFile(server, "wxyz", 4, &done, NULL));
+        CHECK_EQ(SetFilePointer(client, 1, NULL, FILE_END), 5);  /* what there is to read, + 1 */
+        CHECK(ReadFile(client, buffer, sizeof buffer, &done, NULL));
+        CHECK_EQ(done, 4);  /* nothing skipped */
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(SetFilePointer(client, -20, NULL, FILE_CURRENT), INVALID_SET_FILE_POINTER);
+        CHECK_ERROR(ERROR_NEGATIVE_SEEK);
+        CHECK_EQ(SetFilePointer(client, 0, NULL, FILE_CURRENT), 5);
+
+        server2 = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
+        CHECK(server2 != INVALID_HANDLE_VALUE);
+        overlapped_client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                                        FILE_FLAG_OVERLAPPED, NULL);
+        CHECK(overlapped_client != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(SetFilePointer(overlapped_client, 0, NULL, FILE_BEGIN), INVALID_SET_FILE_POINTER);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+        CHECK(CreatePipe(&reader, &writer, NULL, 0));
+        CHECK_EQ(SetFilePointer(writer, 7, NULL, FILE_BEGIN), 7);
+        CloseHandle(reader);
+        CloseHandle(writer);
+        CloseHandle(overlapped_client);
+        CloseHandle(server2);
+        CloseHandle(client);
+        CloseHandle(server);
+    }
+}
+
 int main(void)
 {
     test_arguments();
@@ -977,5 +1032,6 @@ int main(void)
     test_flush();
     test_size();
     test_handle_information();
+    test_file_pointer();
     return tl_finish();
 }
