@@ -43,6 +43,17 @@ typedef struct _FILETIME {
     DWORD dwHighDateTime;
 } FILETIME, *PFILETIME, *LPFILETIME;
 
+typedef struct _SYSTEMTIME {
+    WORD wYear;
+    WORD wMonth;      /* 1-12 */
+    WORD wDayOfWeek;  /* 0 = Sunday */
+    WORD wDay;
+    WORD wHour;
+    WORD wMinute;
+    WORD wSecond;
+    WORD wMilliseconds;
+} SYSTEMTIME, *PSYSTEMTIME, *LPSYSTEMTIME;
+
 typedef struct _SYSTEM_INFO {
     union {
         DWORD dwOemId;
@@ -482,6 +493,14 @@ OVERLAPPED_API ULONGLONG WINAPI GetTickCount64(void);
 OVERLAPPED_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
 OVERLAPPED_API BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
 OVERLAPPED_API void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+OVERLAPPED_API void WINAPI GetSystemTimePreciseAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+OVERLAPPED_API void WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime);
+OVERLAPPED_API void WINAPI GetLocalTime(LPSYSTEMTIME lpSystemTime);
+OVERLAPPED_API BOOL WINAPI SystemTimeToFileTime(const SYSTEMTIME *lpSystemTime, LPFILETIME lpFileTime);
+OVERLAPPED_API BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSYSTEMTIME lpSystemTime);
+OVERLAPPED_API BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime, LPFILETIME lpLocalFileTime);
+OVERLAPPED_API BOOL WINAPI LocalFileTimeToFileTime(const FILETIME *lpLocalFileTime, LPFILETIME lpFileTime);
+OVERLAPPED_API LONG WINAPI CompareFileTime(const FILETIME *lpFileTime1, const FILETIME *lpFileTime2);
 
 OVERLAPPED_API HANDLE WINAPI GetProcessHeap(void);
 OVERLAPPED_API LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes);

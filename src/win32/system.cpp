@@ -343,6 +343,161 @@ void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime)
     lpSystemTimeAsFileTime->dwHighDateTime = static_cast<DWORD>(t >> 32);
 }
 
+// The same, as precise as the clock is (GetSystemTimeAsFileTime already is).
+void WINAPI GetSystemTimePreciseAsFileTime(LPFILETIME lpSystemTimeAsFileTime)
+{
+    GetSystemTimeAsFileTime(lpSystemTimeAsFileTime);
+}
+
+// ---- Calendar time: SYSTEMTIME and FILETIME ----------------------------------------------
+
+namespace {
+
+constexpr uint64_t kTicksPerMs = 10000;
+constexpr uint64_t kTicksPerDay = 86400ull * 1000 * kTicksPerMs;
+// Days from 1601-01-01 to 1970-01-01.
+constexpr int64_t kDays1601To1970 = 134774;
+
+// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (Howard Hinnant's
+// days_from_civil), and back.
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void civil_from_days(int64_t z, int64_t* y, unsigned* m, unsigned* d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+bool leap(unsigned year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+unsigned days_in_month(unsigned year, unsigned month)
+{
+    static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && leap(year) ? 29 : days[month - 1];
+}
+
+uint64_t ticks_of(const FILETIME* time)
+{
+    return (static_cast<uint64_t>(time->dwHighDateTime) << 32) | time->dwLowDateTime;
+}
+
+void set_ticks(FILETIME* time, uint64_t ticks)
+{
+    time->dwLowDateTime = static_cast<DWORD>(ticks);
+    time->dwHighDateTime = static_cast<DWORD>(ticks >> 32);
+}
+
+// 100 ns ticks since 1601 as the fields of a SYSTEMTIME.
+void split_ticks(uint64_t ticks, SYSTEMTIME* out)
+{
+    uint64_t days = ticks / kTicksPerDay;
+    uint64_t in_day = ticks % kTicksPerDay;
+    int64_t year;
+    unsigned month, day;
+    civil_from_days(static_cast<int64_t>(days) - kDays1601To1970, &year, &month, &day);
+    out->wYear = static_cast<WORD>(year);
+    out->wMonth = static_cast<WORD>(month);
+    out->wDay = static_cast<WORD>(day);
+    out->wDayOfWeek = static_cast<WORD>((days + 1) % 7);  // 1601-01-01 was a Monday
+    uint64_t ms = in_day / kTicksPerMs;
+    out->wHour = static_cast<WORD>(ms / 3600000);
+    out->wMinute = static_cast<WORD>(ms / 60000 % 60);
+    out->wSecond = static_cast<WORD>(ms / 1000 % 60);
+    out->wMilliseconds = static_cast<WORD>(ms % 1000);
+}
+
+// The local time zone's offset now, in ticks (east of UTC positive): Windows' conversions
+// between UTC and local FILETIMEs use the bias in effect now, whatever the date.
+int64_t local_bias_ticks()
+{
+    time_t now = time(nullptr);
+    tm local{};
+    localtime_r(&now, &local);
+    return static_cast<int64_t>(local.tm_gmtoff) * 10000000;
+}
+
+}  // namespace
+
+// UTC.
+void WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime)
+{
+    split_ticks(clock_100ns(CLOCK_REALTIME) + kUnixEpochAsFileTime, lpSystemTime);
+}
+
+// The local time zone's time (its rules for daylight saving time at this moment).
+void WINAPI GetLocalTime(LPSYSTEMTIME lpSystemTime)
+{
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    tm local{};
+    localtime_r(&now.tv_sec, &local);
+    uint64_t ticks = static_cast<uint64_t>(static_cast<int64_t>(now.tv_sec) + local.tm_gmtoff) * 10000000 +
+                     static_cast<uint64_t>(now.tv_nsec) / 100 + kUnixEpochAsFileTime;
+    split_ticks(ticks, lpSystemTime);
+}
+
+// ERROR_INVALID_PARAMETER for a field out of range (wDayOfWeek is ignored), as Windows.
+BOOL WINAPI SystemTimeToFileTime(const SYSTEMTIME* lpSystemTime, LPFILETIME lpFileTime)
+{
+    const SYSTEMTIME& t = *lpSystemTime;
+    if (t.wYear < 1601 || t.wYear > 30827 || t.wMonth < 1 || t.wMonth > 12 || t.wDay < 1 ||
+        t.wDay > days_in_month(t.wYear, t.wMonth) || t.wHour > 23 || t.wMinute > 59 || t.wSecond > 59 ||
+        t.wMilliseconds > 999)
+    {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    uint64_t days = static_cast<uint64_t>(days_from_civil(t.wYear, t.wMonth, t.wDay) + kDays1601To1970);
+    uint64_t ms = ((static_cast<uint64_t>(t.wHour) * 60 + t.wMinute) * 60 + t.wSecond) * 1000 + t.wMilliseconds;
+    set_ticks(lpFileTime, days * kTicksPerDay + ms * kTicksPerMs);
+    return TRUE;
+}
+
+// ERROR_INVALID_PARAMETER for a time of 2^63 ticks or more, as Windows.
+BOOL WINAPI FileTimeToSystemTime(const FILETIME* lpFileTime, LPSYSTEMTIME lpSystemTime)
+{
+    uint64_t ticks = ticks_of(lpFileTime);
+    if (ticks >> 63) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    split_ticks(ticks, lpSystemTime);
+    return TRUE;
+}
+
+BOOL WINAPI FileTimeToLocalFileTime(const FILETIME* lpFileTime, LPFILETIME lpLocalFileTime)
+{
+    set_ticks(lpLocalFileTime, ticks_of(lpFileTime) + static_cast<uint64_t>(local_bias_ticks()));
+    return TRUE;
+}
+
+BOOL WINAPI LocalFileTimeToFileTime(const FILETIME* lpLocalFileTime, LPFILETIME lpFileTime)
+{
+    set_ticks(lpFileTime, ticks_of(lpLocalFileTime) - static_cast<uint64_t>(local_bias_ticks()));
+    return TRUE;
+}
+
+LONG WINAPI CompareFileTime(const FILETIME* lpFileTime1, const FILETIME* lpFileTime2)
+{
+    uint64_t a = ticks_of(lpFileTime1), b = ticks_of(lpFileTime2);
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // ---- Heap --------------------------------------------------------------------------------
 
 // A fixed pseudo handle (0x10000) standing for the malloc heap; never closed.

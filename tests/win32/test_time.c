@@ -1,0 +1,161 @@
+/* test_time.c: calendar time: SYSTEMTIME and FILETIME (GetSystemTime, GetLocalTime,
+ * SystemTimeToFileTime, FileTimeToSystemTime, FileTimeToLocalFileTime,
+ * LocalFileTimeToFileTime, CompareFileTime, GetSystemTimePreciseAsFileTime).
+ *
+ * Facts: Microsoft Learn (FILETIME: 100-nanosecond intervals since January 1, 1601 UTC;
+ * SYSTEMTIME: wDayOfWeek 0 is Sunday, "the wDayOfWeek member is ignored" by
+ * SystemTimeToFileTime, fields out of range fail; FileTimeToSystemTime: a value less than
+ * 0x8000000000000000, "otherwise, the function fails"; FileTimeToLocalFileTime uses the
+ * current time zone and daylight saving settings). 1970-01-01 is 116444736000000000 ticks
+ * (the Unix epoch as a FILETIME). */
+#include "testlib.h"
+
+static ULONGLONG ticks(const FILETIME *time)
+{
+    return ((ULONGLONG)time->dwHighDateTime << 32) | time->dwLowDateTime;
+}
+
+static FILETIME filetime(ULONGLONG value)
+{
+    FILETIME time;
+    time.dwLowDateTime = (DWORD)value;
+    time.dwHighDateTime = (DWORD)(value >> 32);
+    return time;
+}
+
+static SYSTEMTIME date(WORD year, WORD month, WORD day, WORD hour, WORD minute, WORD second, WORD ms)
+{
+    SYSTEMTIME t;
+    memset(&t, 0, sizeof t);
+    t.wYear = year;
+    t.wMonth = month;
+    t.wDay = day;
+    t.wHour = hour;
+    t.wMinute = minute;
+    t.wSecond = second;
+    t.wMilliseconds = ms;
+    return t;
+}
+
+static void test_conversions(void)
+{
+    SYSTEMTIME t, back;
+    FILETIME ft;
+
+    TEST("SystemTimeToFileTime and FileTimeToSystemTime: the epoch, 1970, a leap day, the day of the week");
+    t = date(1601, 1, 1, 0, 0, 0, 0);
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    CHECK(ticks(&ft) == 0);
+    t = date(1970, 1, 1, 0, 0, 0, 0);
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    CHECK(ticks(&ft) == 116444736000000000ULL);
+    ft = filetime(0);
+    CHECK(FileTimeToSystemTime(&ft, &back));
+    CHECK_EQ(back.wYear, 1601);
+    CHECK_EQ(back.wMonth, 1);
+    CHECK_EQ(back.wDay, 1);
+    CHECK_EQ(back.wDayOfWeek, 1); /* a Monday */
+    /* 2000-02-29 12:34:56.789, a Tuesday; the day of the week given is ignored. */
+    t = date(2000, 2, 29, 12, 34, 56, 789);
+    t.wDayOfWeek = 6;
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    CHECK(ticks(&ft) == 125963012967890000ULL);
+    memset(&back, 0xcc, sizeof back);
+    CHECK(FileTimeToSystemTime(&ft, &back));
+    CHECK_EQ(back.wYear, 2000);
+    CHECK_EQ(back.wMonth, 2);
+    CHECK_EQ(back.wDay, 29);
+    CHECK_EQ(back.wDayOfWeek, 2);
+    CHECK_EQ(back.wHour, 12);
+    CHECK_EQ(back.wMinute, 34);
+    CHECK_EQ(back.wSecond, 56);
+    CHECK_EQ(back.wMilliseconds, 789);
+    /* Ticks below a millisecond are dropped. */
+    ft = filetime(ticks(&ft) + 9999);
+    CHECK(FileTimeToSystemTime(&ft, &back));
+    CHECK_EQ(back.wMilliseconds, 789);
+    /* The last day of a year and the first of the next. */
+    t = date(2023, 12, 31, 23, 59, 59, 999);
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    ft = filetime(ticks(&ft) + 10000);
+    CHECK(FileTimeToSystemTime(&ft, &back));
+    CHECK_EQ(back.wYear, 2024);
+    CHECK_EQ(back.wMonth, 1);
+    CHECK_EQ(back.wDay, 1);
+    CHECK_EQ(back.wHour, 0);
+    CHECK_EQ(back.wDayOfWeek, 1); /* 2024-01-01 was a Monday */
+}
+
+static void test_invalid(void)
+{
+    SYSTEMTIME t, out;
+    FILETIME ft;
+    const SYSTEMTIME bad[] = {
+        date(2020, 13, 1, 0, 0, 0, 0), date(2020, 0, 1, 0, 0, 0, 0),   date(2020, 4, 31, 0, 0, 0, 0),
+        date(2020, 1, 0, 0, 0, 0, 0),  date(2020, 1, 1, 24, 0, 0, 0),  date(2020, 1, 1, 0, 60, 0, 0),
+        date(2020, 1, 1, 0, 0, 60, 0), date(2020, 1, 1, 0, 0, 0, 1000), date(1600, 12, 31, 0, 0, 0, 0),
+    };
+    size_t i;
+
+    TEST("SystemTimeToFileTime refuses fields out of range; FileTimeToSystemTime a time of 2^63 or more");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        SetLastError(0xdeadbeef);
+        CHECK(!SystemTimeToFileTime(&bad[i], &ft));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    t = date(2000, 2, 29, 0, 0, 0, 0); /* 2000 is a leap year */
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    ft = filetime(0x8000000000000000ULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!FileTimeToSystemTime(&ft, &out));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    ft = filetime(0x7fffffffffffffffULL);
+    CHECK(FileTimeToSystemTime(&ft, &out));
+    CHECK_EQ(out.wYear, 30828);
+}
+
+static void test_now(void)
+{
+    FILETIME now, precise, from_system, from_local, local_now, back;
+    SYSTEMTIME utc, local;
+    LONGLONG difference;
+
+    TEST("GetSystemTime and GetLocalTime agree with GetSystemTimeAsFileTime and the local conversions");
+    GetSystemTimeAsFileTime(&now);
+    GetSystemTime(&utc);
+    GetLocalTime(&local);
+    GetSystemTimePreciseAsFileTime(&precise);
+    CHECK(SystemTimeToFileTime(&utc, &from_system));
+    /* Within 2 s, less the milliseconds' truncation (a SYSTEMTIME has no finer unit). */
+    difference = (LONGLONG)(ticks(&from_system) - ticks(&now));
+    CHECK(difference > -10000 && difference < 20000000);
+    difference = (LONGLONG)(ticks(&precise) - ticks(&now));
+    CHECK(difference >= 0 && difference < 20000000);
+    CHECK(FileTimeToLocalFileTime(&now, &local_now));
+    CHECK(SystemTimeToFileTime(&local, &from_local));
+    difference = (LONGLONG)(ticks(&from_local) - ticks(&local_now));
+    CHECK(difference > -10000 && difference < 20000000);
+    CHECK(LocalFileTimeToFileTime(&local_now, &back));
+    CHECK(ticks(&back) == ticks(&now));
+    CHECK(utc.wDayOfWeek <= 6);
+    CHECK(utc.wYear >= 2024);
+}
+
+static void test_compare(void)
+{
+    FILETIME a = filetime(5), b = filetime(0x100000004ULL), c = filetime(5);
+
+    TEST("CompareFileTime");
+    CHECK_EQ(CompareFileTime(&a, &b), -1);
+    CHECK_EQ(CompareFileTime(&b, &a), 1);
+    CHECK_EQ(CompareFileTime(&a, &c), 0);
+}
+
+int main(void)
+{
+    test_conversions();
+    test_invalid();
+    test_now();
+    test_compare();
+    return tl_finish();
+}
