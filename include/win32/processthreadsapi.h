@@ -140,6 +140,23 @@ OVERLAPPED_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 OVERLAPPED_API DWORD WINAPI GetProcessId(HANDLE Process);
 OVERLAPPED_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
 
+/* Times and priorities (docs/win32-status.md: priorities are Linux nice values). */
+#define THREAD_PRIORITY_LOWEST (-2)
+#define THREAD_PRIORITY_BELOW_NORMAL (-1)
+#define THREAD_PRIORITY_ABOVE_NORMAL 1
+#define THREAD_PRIORITY_HIGHEST 2
+#define THREAD_PRIORITY_IDLE (-15)
+#define THREAD_PRIORITY_TIME_CRITICAL 15
+#define THREAD_PRIORITY_ERROR_RETURN 0x7fffffff
+OVERLAPPED_API BOOL WINAPI GetProcessTimes(HANDLE hProcess, LPFILETIME lpCreationTime, LPFILETIME lpExitTime,
+                                           LPFILETIME lpKernelTime, LPFILETIME lpUserTime);
+OVERLAPPED_API BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime, LPFILETIME lpExitTime,
+                                          LPFILETIME lpKernelTime, LPFILETIME lpUserTime);
+OVERLAPPED_API int WINAPI GetThreadPriority(HANDLE hThread);
+OVERLAPPED_API BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority);
+OVERLAPPED_API DWORD WINAPI GetPriorityClass(HANDLE hProcess);
+OVERLAPPED_API BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass);
+
 OVERLAPPED_END_C
 
 #endif

@@ -15,3 +15,22 @@ inline uint64_t monotonic_ms()
 }
 
 }  // namespace overlapped
+
+namespace overlapped {
+
+// UTC as a FILETIME's 100 ns ticks since 1601-01-01.
+inline uint64_t filetime_now()
+{
+    timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 10000000 + static_cast<uint64_t>(now.tv_nsec) / 100 +
+           116444736000000000ull;
+}
+
+// CPU time and start of a Linux task, in FILETIME units (100 ns): kernel and user time,
+// and the start as a FILETIME (UTC). `tid` 0: the whole process `pid` (/proc/PID/stat:
+// its threads, dead ones included, not its children); else one thread of it
+// (/proc/PID/task/TID/stat). False when there is no such task (it has been reaped).
+bool task_times(int pid, int tid, uint64_t* kernel, uint64_t* user, uint64_t* creation);
+
+}  // namespace overlapped

@@ -2,6 +2,8 @@
 // CREATE_SUSPENDED gate, and the list of children for OpenProcess.
 #include "kernel/process.h"
 
+#include "common/clock.h"
+
 #include "kernel/handle_table.h"
 #include "kernel/port.h"
 
@@ -11,6 +13,7 @@
 #include <csignal>
 #include <mutex>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,12 +44,14 @@ int pidfd_send_signal(int pidfd, int signal)
 
 // waitid on a child's pidfd, not blocking: 1 reaped (*info filled), 0 still running, -1
 // already reaped by someone else (ECHILD: a waitpid(-1) of the program's own).
-int reap_pidfd(int pidfd, siginfo_t* info)
+// `usage`, if given, receives the child's resource use (the system call's fifth argument,
+// which glibc's waitid does not pass).
+int reap_pidfd(int pidfd, siginfo_t* info, rusage* usage = nullptr)
 {
     *info = siginfo_t{};
     int result;
     do {
-        result = waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), info, WEXITED | WNOHANG);
+        result = static_cast<int>(syscall(SYS_waitid, P_PIDFD, pidfd, info, WEXITED | WNOHANG, usage));
     } while (result < 0 && errno == EINTR);
     if (result == 0 && info->si_pid != 0) return 1;
     if (result < 0 && errno == ECHILD) return -1;
@@ -102,6 +107,8 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     process->terminated_ = false;
     process->exit_code_ = 0;
     process->terminate_code_ = 0;
+    process->creation_time_ = filetime_now();
+    process->exit_time_ = process->kernel_time_ = process->user_time_ = 0;
     process->lock.unlock();
     Children& list = children();
     std::lock_guard<std::mutex> guard(list.mutex);
@@ -112,10 +119,43 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
 ProcessObject* ProcessObject::create_foreign(pid_t pid, int pidfd)
 {
     ProcessObject* process = create_child(pid, pidfd, -1);
+    uint64_t kernel = 0, user = 0, started = 0;
+    bool known = task_times(pid, 0, &kernel, &user, &started);
     process->lock.lock();
     process->foreign_ = true;
+    if (known) process->creation_time_ = started;
     process->lock.unlock();
     return process;
+}
+
+void ProcessObject::times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, uint64_t* user)
+{
+    lock.lock();
+    bool self = pidfd_ < 0;
+    bool ended = exited_;
+    pid_t pid = pid_;
+    *creation = creation_time_;
+    *exit = exit_time_;
+    *kernel = kernel_time_;
+    *user = user_time_;
+    lock.unlock();
+    if (ended) return;
+    *exit = 0;
+    uint64_t started = 0;
+    if (self) {
+        rusage usage{};  // this process: to the microsecond
+        getrusage(RUSAGE_SELF, &usage);
+        *kernel = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
+        *user = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
+        uint64_t ignored_kernel, ignored_user;
+        if (task_times(getpid(), 0, &ignored_kernel, &ignored_user, &started)) *creation = started;
+        return;
+    }
+    uint64_t child_kernel = 0, child_user = 0;
+    if (task_times(pid, 0, &child_kernel, &child_user, &started)) {
+        *kernel = child_kernel;
+        *user = child_user;
+    }
 }
 
 DWORD ProcessObject::process_id() const { return pidfd_ >= 0 ? static_cast<DWORD>(pid_) : static_cast<DWORD>(getpid()); }
@@ -135,6 +175,7 @@ bool ProcessObject::reap()
             return false;
         }
         exited_ = true;
+        exit_time_ = filetime_now();
         exit_code_ = terminated_ ? terminate_code_ : 0;  // only its parent may know more
         WakeList wake;
         if (has_waiters()) signal_waiters(wake);
@@ -154,10 +195,14 @@ bool ProcessObject::reap()
 bool ProcessObject::collect_locked()
 {
     siginfo_t info;
-    int reaped = reap_pidfd(pidfd_, &info);
+    rusage usage{};
+    int reaped = reap_pidfd(pidfd_, &info, &usage);
     if (reaped == 0) return false;
     // Reaped by someone else (reaped < 0): its status is lost.
     exited_ = true;
+    exit_time_ = filetime_now();
+    kernel_time_ = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
+    user_time_ = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
     exit_code_ = reaped > 0 ? process_exit_code(info.si_code, info.si_status, terminated_, terminate_code_)
                             : (terminated_ ? terminate_code_ : 0);
     if (gate_ >= 0) {

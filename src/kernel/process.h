@@ -33,6 +33,11 @@ public:
     bool exited() const { return exited_; }
     DWORD exit_code() const { return exited_ ? exit_code_ : STILL_ACTIVE; }
     DWORD process_id() const;
+    // GetProcessTimes, in FILETIME units: creation, exit (0 while it runs), kernel and
+    // user time (its own threads', not its children's). This process: from Linux now; a
+    // child: from Linux while it runs, as its reaping reported them after; another
+    // process: from Linux while it runs, 0 after. Without `lock`.
+    void times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, uint64_t* user);
     bool is_child() const { return pidfd_ >= 0; }
     int pidfd() const { return pidfd_; }
     // Whether the pidfd watch is armed (it then holds a reference until the exit is seen).
@@ -76,6 +81,10 @@ private:
     bool terminated_ = false;  // TerminateProcess sent SIGKILL with terminate_code_
     DWORD exit_code_ = 0;
     DWORD terminate_code_ = 0;
+    uint64_t creation_time_ = 0;  // times()
+    uint64_t exit_time_ = 0;
+    uint64_t kernel_time_ = 0;
+    uint64_t user_time_ = 0;
 };
 
 // Set by the process driver (src/drivers/process.cpp): arms the pidfd watch of a child

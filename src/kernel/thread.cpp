@@ -5,9 +5,11 @@
 #include <mutex>
 #include <pthread.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unordered_map>
 
+#include "common/clock.h"
 #include "common/futex.h"
 #include "kernel/port.h"
 #include "kernel/process.h"
@@ -42,6 +44,8 @@ Registry& registry()
 // Makes `object` the calling thread's object and registers its id.
 void adopt(ThreadObject* object)
 {
+    object->set_creation_time(filetime_now());
+    object->set_priority(THREAD_PRIORITY_NORMAL);
     __atomic_store_n(&object->state.thread_id, static_cast<DWORD>(syscall(SYS_gettid)), __ATOMIC_RELEASE);
     object->state.object = object;
     object->state.pthread = static_cast<unsigned long>(pthread_self());
@@ -168,6 +172,29 @@ void ThreadObject::recycle()
     Pool<ThreadObject>::instance().release(this);
 }
 
+void ThreadObject::times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, uint64_t* user)
+{
+    lock.lock();
+    bool ended = exited_;
+    *creation = creation_time_;
+    *exit = exit_time_;
+    *kernel = kernel_time_;
+    *user = user_time_;
+    DWORD tid = state.thread_id;
+    lock.unlock();
+    if (ended) return;
+    *exit = 0;
+    if (tid == static_cast<DWORD>(syscall(SYS_gettid))) {
+        rusage usage{};  // this thread: to the microsecond
+        getrusage(RUSAGE_THREAD, &usage);
+        *kernel = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
+        *user = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
+        return;
+    }
+    uint64_t started = 0;
+    if (!task_times(getpid(), static_cast<int>(tid), kernel, user, &started)) *kernel = *user = 0;
+}
+
 ThreadObject* thread_find(DWORD thread_id)
 {
     Registry& r = registry();
@@ -220,9 +247,17 @@ void thread_exit_cleanup(ThreadObject* object)
         if (found != r.by_id.end() && found->second == object) r.by_id.erase(found);
     }
 
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    uint64_t ended = filetime_now();
     {
         WakeList wake;
         object->lock.lock();
+        object->exit_time_ = ended;
+        object->kernel_time_ = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 +
+                               static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
+        object->user_time_ = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 +
+                             static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
         object->exit_code_ = tls_exit_code;
         object->exited_ = true;
         object->signal_waiters(wake);

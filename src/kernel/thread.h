@@ -20,6 +20,18 @@ public:
     DWORD exit_code() const { return exited_ ? exit_code_ : STILL_ACTIVE; }
     DWORD thread_id() const { return state.thread_id; }
 
+    // GetThreadTimes, in FILETIME units: when the thread started (or, for a thread not
+    // made by CreateThread, first used the library), when it ended (0 while it runs), and
+    // its kernel and user time (read from Linux while it runs, kept when it ends).
+    // Without `lock`.
+    void times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, uint64_t* user);
+    // When the thread became this object's (FILETIME): set as it is adopted.
+    void set_creation_time(uint64_t time) { creation_time_ = time; }
+
+    // GetThreadPriority/SetThreadPriority's value (THREAD_PRIORITY_*), as last set.
+    int priority() const { return priority_.load(std::memory_order_relaxed); }
+    void set_priority(int priority) { priority_.store(priority, std::memory_order_relaxed); }
+
     // Starts a thread running `start(parameter)`. Returns the object with two references
     // (the caller's and the running thread's), or nullptr with `*error`.
     static ThreadObject* spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE start, LPVOID parameter,
@@ -41,6 +53,11 @@ private:
 
     bool exited_ = false;
     DWORD exit_code_ = 0;
+    uint64_t creation_time_ = 0;  // times(); the last three under `lock`, set at the exit
+    uint64_t exit_time_ = 0;
+    uint64_t kernel_time_ = 0;
+    uint64_t user_time_ = 0;
+    std::atomic<int> priority_{0};
     std::atomic<uint32_t> suspend_count_{0};  // futex word for a thread created suspended
     bool started_ = false;
     LPTHREAD_START_ROUTINE start_ = nullptr;

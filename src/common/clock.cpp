@@ -1,0 +1,54 @@
+// clock.cpp: task_times (clock.h).
+#include "common/clock.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace overlapped {
+
+bool task_times(int pid, int tid, uint64_t* kernel, uint64_t* user, uint64_t* creation)
+{
+    char path[64];
+    if (tid != 0) snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+    else snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char text[1024];
+    ssize_t got = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    if (got <= 0) return false;
+    text[got] = '\0';
+    // "pid (comm) state ppid ..." : the name may hold spaces and parentheses, so the
+    // fields are counted from the last ')'. utime is field 14, stime 15, starttime 22.
+    const char* at = strrchr(text, ')');
+    if (at == nullptr) return false;
+    ++at;
+    unsigned long long values[20] = {};
+    int field = 2;  // the field before the first one after ')' (state is field 3)
+    while (*at != '\0' && field < 22) {
+        while (*at == ' ') ++at;
+        ++field;
+        char* end = nullptr;
+        unsigned long long value = strtoull(at, &end, 10);
+        if (field >= 3 && field - 3 < 20) values[field - 3] = value;
+        while (*at != '\0' && *at != ' ') ++at;
+    }
+    if (field < 22) return false;
+    const uint64_t ticks = static_cast<uint64_t>(sysconf(_SC_CLK_TCK));
+    const uint64_t scale = 10000000 / (ticks != 0 ? ticks : 100);
+    *user = values[14 - 3] * scale;
+    *kernel = values[15 - 3] * scale;
+    // starttime counts clock ticks since boot (CLOCK_BOOTTIME).
+    timespec boot;
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    uint64_t since_boot = static_cast<uint64_t>(boot.tv_sec) * 10000000 + static_cast<uint64_t>(boot.tv_nsec) / 100;
+    uint64_t started = values[22 - 3] * scale;
+    *creation = filetime_now() - (since_boot > started ? since_boot - started : 0);
+    return true;
+}
+
+}  // namespace overlapped

@@ -1,0 +1,247 @@
+// scheduling.cpp: thread and process times (GetThreadTimes, GetProcessTimes) and
+// priorities (Get/SetThreadPriority, Get/SetPriorityClass).
+//
+// Priorities become Linux nice values, a thread's own: the process's class gives a base
+// (IDLE 19, BELOW_NORMAL 10, NORMAL 0, ABOVE_NORMAL -5, HIGH -10, REALTIME -20) and the
+// thread's priority an offset from it (LOWEST +8, BELOW_NORMAL +4, ABOVE_NORMAL -4,
+// HIGHEST -8), except THREAD_PRIORITY_IDLE (19) and THREAD_PRIORITY_TIME_CRITICAL (-20).
+// Linux lets a process without CAP_SYS_NICE lower its threads' priority but not raise it
+// back: what cannot be applied is still recorded and reported (docs/deviations.md).
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+
+#include "kernel/handle_table.h"
+#include "kernel/process.h"
+#include "kernel/thread.h"
+#include "win32/entry.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+// This process's priority class.
+std::atomic<DWORD> process_class{NORMAL_PRIORITY_CLASS};
+
+bool class_base(DWORD priority_class, int* nice)
+{
+    switch (priority_class) {
+    case IDLE_PRIORITY_CLASS: *nice = 19; return true;
+    case BELOW_NORMAL_PRIORITY_CLASS: *nice = 10; return true;
+    case NORMAL_PRIORITY_CLASS: *nice = 0; return true;
+    case ABOVE_NORMAL_PRIORITY_CLASS: *nice = -5; return true;
+    case HIGH_PRIORITY_CLASS: *nice = -10; return true;
+    case REALTIME_PRIORITY_CLASS: *nice = -20; return true;
+    default: return false;
+    }
+}
+
+// The class whose base is nearest `nice` (another process's, seen through Linux).
+DWORD class_of(int nice)
+{
+    if (nice >= 15) return IDLE_PRIORITY_CLASS;
+    if (nice >= 5) return BELOW_NORMAL_PRIORITY_CLASS;
+    if (nice >= -2) return NORMAL_PRIORITY_CLASS;
+    if (nice >= -7) return ABOVE_NORMAL_PRIORITY_CLASS;
+    if (nice >= -15) return HIGH_PRIORITY_CLASS;
+    return REALTIME_PRIORITY_CLASS;
+}
+
+bool valid_thread_priority(int priority)
+{
+    return priority == THREAD_PRIORITY_IDLE || priority == THREAD_PRIORITY_TIME_CRITICAL ||
+           (priority >= THREAD_PRIORITY_LOWEST && priority <= THREAD_PRIORITY_HIGHEST);
+}
+
+// A thread's nice value for `priority` in this process's class.
+int thread_nice(int priority)
+{
+    if (priority == THREAD_PRIORITY_IDLE) return 19;
+    if (priority == THREAD_PRIORITY_TIME_CRITICAL) return -20;
+    int base = 0;
+    class_base(process_class.load(std::memory_order_relaxed), &base);
+    return std::clamp(base - 4 * priority, -20, 19);
+}
+
+// Sets Linux task `tid`'s nice value; a raise Linux refuses (EACCES, EPERM) is left as it
+// is (see above); false only when there is no such task.
+bool apply_nice(int tid, int nice)
+{
+    if (setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice) == 0) return true;
+    return errno != ESRCH;
+}
+
+// Calls `visit(tid)` for each thread of process `pid`.
+template <class Visit>
+void for_each_task(int pid, Visit visit)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/task", pid);
+    DIR* directory = opendir(path);
+    if (directory == nullptr) return;
+    while (dirent* entry = readdir(directory)) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+        visit(atoi(entry->d_name));
+    }
+    closedir(directory);
+}
+
+void to_filetime(uint64_t ticks, LPFILETIME out)
+{
+    out->dwLowDateTime = static_cast<DWORD>(ticks);
+    out->dwHighDateTime = static_cast<DWORD>(ticks >> 32);
+}
+
+// The process object behind `handle` (a process handle, or a child's primary-thread
+// handle, which is one too), referenced; null with *error.
+kernel::ProcessObject* process_of(HANDLE handle, DWORD* error)
+{
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Process, 0, error);
+    return static_cast<kernel::ProcessObject*>(object);
+}
+
+}  // namespace
+
+extern "C" {
+
+BOOL WINAPI GetProcessTimes(HANDLE hProcess, LPFILETIME lpCreationTime, LPFILETIME lpExitTime,
+                            LPFILETIME lpKernelTime, LPFILETIME lpUserTime)
+{
+    DWORD error;
+    kernel::ProcessObject* process = process_of(hProcess, &error);
+    if (process == nullptr) return fail(error, FALSE);
+    uint64_t creation, exit, kernel_time, user_time;
+    process->times(&creation, &exit, &kernel_time, &user_time);
+    process->release_reference();
+    if (lpCreationTime == nullptr || lpExitTime == nullptr || lpKernelTime == nullptr || lpUserTime == nullptr)
+        return fail(ERROR_NOACCESS, FALSE);
+    to_filetime(creation, lpCreationTime);
+    to_filetime(exit, lpExitTime);
+    to_filetime(kernel_time, lpKernelTime);
+    to_filetime(user_time, lpUserTime);
+    return TRUE;
+}
+
+BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime, LPFILETIME lpExitTime, LPFILETIME lpKernelTime,
+                           LPFILETIME lpUserTime)
+{
+    DWORD error, id = 0, code = 0;
+    uint64_t creation, exit, kernel_time, user_time;
+    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    if (object != nullptr) {
+        static_cast<kernel::ThreadObject*>(object)->times(&creation, &exit, &kernel_time, &user_time);
+        object->release_reference();
+    } else if (kernel::process_primary_thread_query(hThread, &id, &code)) {
+        // A child's primary thread: its process's times (this library's hThread is a
+        // second handle to the process, docs/deviations.md).
+        kernel::ProcessObject* process = process_of(hThread, &error);
+        if (process == nullptr) return fail(error, FALSE);
+        process->times(&creation, &exit, &kernel_time, &user_time);
+        process->release_reference();
+    } else {
+        return fail(error, FALSE);
+    }
+    if (lpCreationTime == nullptr || lpExitTime == nullptr || lpKernelTime == nullptr || lpUserTime == nullptr)
+        return fail(ERROR_NOACCESS, FALSE);
+    to_filetime(creation, lpCreationTime);
+    to_filetime(exit, lpExitTime);
+    to_filetime(kernel_time, lpKernelTime);
+    to_filetime(user_time, lpUserTime);
+    return TRUE;
+}
+
+int WINAPI GetThreadPriority(HANDLE hThread)
+{
+    DWORD error, id = 0, code = 0;
+    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    if (object != nullptr) {
+        int priority = static_cast<kernel::ThreadObject*>(object)->priority();
+        object->release_reference();
+        return priority;
+    }
+    if (kernel::process_primary_thread_query(hThread, &id, &code)) return THREAD_PRIORITY_NORMAL;  // a child's
+    return fail(error, THREAD_PRIORITY_ERROR_RETURN);
+}
+
+BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority)
+{
+    DWORD error, id = 0, code = 0;
+    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    if (object == nullptr) {
+        if (!kernel::process_primary_thread_query(hThread, &id, &code)) return fail(error, FALSE);
+        if (!valid_thread_priority(nPriority)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+        apply_nice(static_cast<int>(id), thread_nice(nPriority));  // a child's primary thread
+        return TRUE;
+    }
+    auto* thread = static_cast<kernel::ThreadObject*>(object);
+    if (!valid_thread_priority(nPriority)) {
+        object->release_reference();
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
+    thread->lock.lock();
+    bool running = !thread->exited();
+    int tid = static_cast<int>(thread->thread_id());
+    thread->lock.unlock();
+    thread->set_priority(nPriority);
+    if (running) apply_nice(tid, thread_nice(nPriority));
+    object->release_reference();
+    return TRUE;
+}
+
+DWORD WINAPI GetPriorityClass(HANDLE hProcess)
+{
+    DWORD error;
+    kernel::ProcessObject* process = process_of(hProcess, &error);
+    if (process == nullptr) return fail(error, DWORD(0));
+    bool self = process == kernel::current_process_object();
+    process->lock.lock();
+    pid_t pid = static_cast<pid_t>(process->process_id());
+    bool ended = !self && process->exited();
+    process->lock.unlock();
+    process->release_reference();
+    if (self) return process_class.load(std::memory_order_relaxed);
+    if (ended) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(pid));
+    if (nice == -1 && errno != 0) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    return class_of(nice);
+}
+
+BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
+{
+    int base = 0;
+    if (!class_base(dwPriorityClass, &base)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error;
+    kernel::ProcessObject* process = process_of(hProcess, &error);
+    if (process == nullptr) return fail(error, FALSE);
+    bool self = process == kernel::current_process_object();
+    process->lock.lock();
+    pid_t pid = static_cast<pid_t>(process->process_id());
+    bool ended = !self && process->exited();
+    process->lock.unlock();
+    process->release_reference();
+    if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (!self) {
+        for_each_task(pid, [base](int tid) { apply_nice(tid, base); });
+        return TRUE;
+    }
+    process_class.store(dwPriorityClass, std::memory_order_relaxed);
+    // Every thread again: its own priority in the new class.
+    for_each_task(getpid(), [](int tid) {
+        int priority = THREAD_PRIORITY_NORMAL;
+        if (kernel::ThreadObject* thread = kernel::thread_find(static_cast<DWORD>(tid))) {
+            priority = thread->priority();
+            thread->release_reference();
+        }
+        apply_nice(tid, thread_nice(priority));
+    });
+    return TRUE;
+}
+
+}  // extern "C"

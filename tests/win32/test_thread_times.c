@@ -1,0 +1,141 @@
+/* test_thread_times.c: GetThreadTimes, GetProcessTimes (this process, a thread that ended,
+ * a child that ended), GetThreadPriority/SetThreadPriority, GetPriorityClass/
+ * SetPriorityClass. The program starts a copy of itself ("child spin") for the child.
+ *
+ * Facts: Microsoft Learn (GetThreadTimes/GetProcessTimes: creation and exit as FILETIMEs,
+ * "if the thread has not exited, the content of this structure is undefined" for the exit
+ * time, kernel and user time in 100-nanosecond units; SetThreadPriority: the
+ * THREAD_PRIORITY_* values; GetThreadPriority: THREAD_PRIORITY_ERROR_RETURN on failure;
+ * SetPriorityClass: the *_PRIORITY_CLASS values). Every wait is bounded. CPU times are
+ * checked loosely: this machine may be shared. */
+#include "testlib.h"
+
+#define WAIT_MS 10000
+
+static ULONGLONG ticks(const FILETIME *time)
+{
+    return ((ULONGLONG)time->dwHighDateTime << 32) | time->dwLowDateTime;
+}
+
+static ULONGLONG now_ticks(void)
+{
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    return ticks(&now);
+}
+
+/* Spins for about `ms` milliseconds of wall time. */
+static volatile unsigned long long spin_sink;
+static void spin(DWORD ms)
+{
+    DWORD start = GetTickCount();
+    while (GetTickCount() - start < ms)
+        for (int i = 0; i < 10000; i++) spin_sink += (unsigned long long)i * i;
+}
+
+static DWORD WINAPI spinning_thread(LPVOID parameter)
+{
+    (void)parameter;
+    spin(150);
+    return 7;
+}
+
+static void test_thread_times(void)
+{
+    FILETIME creation, exit_time, kernel_time, user_time, before_user;
+    ULONGLONG start = now_ticks();
+    HANDLE thread;
+
+    TEST("GetThreadTimes: this thread (running), a thread that ended");
+    CHECK(GetThreadTimes(GetCurrentThread(), &creation, &exit_time, &kernel_time, &user_time));
+    CHECK(ticks(&creation) != 0 && ticks(&creation) <= now_ticks());
+    before_user = user_time;
+    spin(100);
+    CHECK(GetThreadTimes(GetCurrentThread(), &creation, &exit_time, &kernel_time, &user_time));
+    CHECK(ticks(&user_time) + ticks(&kernel_time) > ticks(&before_user)); /* it used the CPU */
+
+    thread = CreateThread(NULL, 0, spinning_thread, NULL, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK(GetThreadTimes(thread, &creation, &exit_time, &kernel_time, &user_time));
+    CHECK(ticks(&creation) + 10000000 >= start); /* made by this test (a second's slack) */
+    CHECK(ticks(&exit_time) >= ticks(&creation));
+    CHECK(ticks(&exit_time) <= now_ticks());
+    CHECK(ticks(&exit_time) - ticks(&creation) >= 1000000); /* it ran for 100 ms or more */
+    CHECK(ticks(&user_time) + ticks(&kernel_time) >= 100000); /* 10 ms of CPU at least */
+    CloseHandle(thread);
+
+    SetLastError(0xdeadbeef);
+    CHECK(!GetThreadTimes((HANDLE)(ULONG_PTR)0x7ffc, &creation, &exit_time, &kernel_time, &user_time));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+}
+
+static void test_process_times(const char *self)
+{
+    FILETIME creation, exit_time, kernel_time, user_time;
+    char line[2048];
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION child;
+    ULONGLONG start = now_ticks();
+
+    TEST("GetProcessTimes: this process, a child that ended");
+    CHECK(GetProcessTimes(GetCurrentProcess(), &creation, &exit_time, &kernel_time, &user_time));
+    CHECK(ticks(&creation) != 0 && ticks(&creation) <= now_ticks());
+    CHECK(ticks(&user_time) + ticks(&kernel_time) > 0);
+
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" child spin", self);
+    CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &child));
+    CHECK_EQ(GetPriorityClass(child.hProcess), NORMAL_PRIORITY_CLASS);
+    CHECK_EQ(WaitForSingleObject(child.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    CHECK(GetProcessTimes(child.hProcess, &creation, &exit_time, &kernel_time, &user_time));
+    CHECK(ticks(&creation) + 10000000 >= start);
+    CHECK(ticks(&exit_time) >= ticks(&creation));
+    CHECK(ticks(&exit_time) <= now_ticks());
+    CHECK(ticks(&user_time) + ticks(&kernel_time) >= 100000); /* it spun: 10 ms of CPU at least */
+    CloseHandle(child.hProcess);
+    CloseHandle(child.hThread);
+}
+
+static void test_priorities(void)
+{
+    TEST("GetThreadPriority/SetThreadPriority and GetPriorityClass/SetPriorityClass");
+    CHECK_EQ(GetThreadPriority(GetCurrentThread()), THREAD_PRIORITY_NORMAL);
+    CHECK(SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_BELOW_NORMAL));
+    CHECK_EQ(GetThreadPriority(GetCurrentThread()), THREAD_PRIORITY_BELOW_NORMAL);
+    CHECK(SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_LOWEST));
+    CHECK_EQ(GetThreadPriority(GetCurrentThread()), THREAD_PRIORITY_LOWEST);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetThreadPriority(GetCurrentThread(), 3));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK_EQ(GetThreadPriority(GetCurrentThread()), THREAD_PRIORITY_LOWEST);
+    CHECK(SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_NORMAL));
+    CHECK_EQ(GetThreadPriority(GetCurrentThread()), THREAD_PRIORITY_NORMAL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetThreadPriority((HANDLE)(ULONG_PTR)0x7ffc), THREAD_PRIORITY_ERROR_RETURN);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    CHECK_EQ(GetPriorityClass(GetCurrentProcess()), NORMAL_PRIORITY_CLASS);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetPriorityClass(GetCurrentProcess(), 0x12345));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(SetPriorityClass(GetCurrentProcess(), BELOW_NORMAL_PRIORITY_CLASS));
+    CHECK_EQ(GetPriorityClass(GetCurrentProcess()), BELOW_NORMAL_PRIORITY_CLASS);
+    CHECK(SetPriorityClass(GetCurrentProcess(), NORMAL_PRIORITY_CLASS));
+    CHECK_EQ(GetPriorityClass(GetCurrentProcess()), NORMAL_PRIORITY_CLASS);
+}
+
+int main(int argc, char **argv)
+{
+    char self[MAX_PATH];
+    if (argc >= 3 && strcmp(argv[1], "child") == 0) {
+        spin(150);
+        return 0;
+    }
+    CHECK(GetModuleFileNameA(NULL, self, sizeof self) > 0);
+    test_thread_times();
+    test_process_times(self);
+    test_priorities();
+    return tl_finish();
+}
