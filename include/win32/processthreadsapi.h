@@ -156,6 +156,15 @@ OVERLAPPED_API int WINAPI GetThreadPriority(HANDLE hThread);
 OVERLAPPED_API BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority);
 OVERLAPPED_API DWORD WINAPI GetPriorityClass(HANDLE hProcess);
 OVERLAPPED_API BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass);
+OVERLAPPED_API BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinityMask,
+                                                  PDWORD_PTR lpSystemAffinityMask);
+OVERLAPPED_API BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityMask);
+OVERLAPPED_API DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinityMask);
+#define PROCESS_NAME_NATIVE 0x00000001
+OVERLAPPED_API BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName,
+                                                      PDWORD lpdwSize);
+OVERLAPPED_API BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess, DWORD dwFlags, LPWSTR lpExeName,
+                                                      PDWORD lpdwSize);
 
 OVERLAPPED_END_C
 

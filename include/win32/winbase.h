@@ -43,6 +43,20 @@ typedef struct _FILETIME {
     DWORD dwHighDateTime;
 } FILETIME, *PFILETIME, *LPFILETIME;
 
+typedef struct _MEMORYSTATUSEX {
+    DWORD dwLength;
+    DWORD dwMemoryLoad;
+    DWORDLONG ullTotalPhys;
+    DWORDLONG ullAvailPhys;
+    DWORDLONG ullTotalPageFile;
+    DWORDLONG ullAvailPageFile;
+    DWORDLONG ullTotalVirtual;
+    DWORDLONG ullAvailVirtual;
+    DWORDLONG ullAvailExtendedVirtual;
+} MEMORYSTATUSEX, *LPMEMORYSTATUSEX;
+
+#define MAX_COMPUTERNAME_LENGTH 15
+
 typedef struct _SYSTEMTIME {
     WORD wYear;
     WORD wMonth;      /* 1-12 */
@@ -488,6 +502,10 @@ OVERLAPPED_API void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE Conditio
 
 OVERLAPPED_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 OVERLAPPED_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+OVERLAPPED_API BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
+OVERLAPPED_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
+OVERLAPPED_API BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+OVERLAPPED_API DWORD WINAPI GetCurrentProcessorNumber(void);
 OVERLAPPED_API DWORD WINAPI GetTickCount(void);
 OVERLAPPED_API ULONGLONG WINAPI GetTickCount64(void);
 OVERLAPPED_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);

@@ -873,6 +873,48 @@ DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
     return static_cast<DWORD>(n);
 }
 
+// The program of a process (/proc/PID/exe, a Linux path, as GetModuleFileName gives);
+// PROCESS_NAME_NATIVE's device paths are not built (ERROR_CALL_NOT_IMPLEMENTED). A buffer
+// too small fails with ERROR_INSUFFICIENT_BUFFER.
+BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName, PDWORD lpdwSize)
+{
+    if (dwFlags & ~DWORD(PROCESS_NAME_NATIVE)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (dwFlags & PROCESS_NAME_NATIVE) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hProcess, kernel::ObjectType::Process, 0, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    auto* process = static_cast<kernel::ProcessObject*>(object);
+    process->lock.lock();
+    DWORD pid = process->process_id();
+    bool ended = object != kernel::current_process_object() && process->exited();
+    process->lock.unlock();
+    object->release_reference();
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%lu/exe", static_cast<unsigned long>(pid));
+    ssize_t length = ended ? -1 : readlink(link, path, sizeof path - 1);
+    if (length < 0) return fail(ended || errno == ENOENT ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED, FALSE);
+    if (lpdwSize == nullptr || lpExeName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (static_cast<DWORD>(length) >= *lpdwSize) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    memcpy(lpExeName, path, static_cast<size_t>(length));
+    lpExeName[length] = '\0';
+    *lpdwSize = static_cast<DWORD>(length);
+    return TRUE;
+}
+
+BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess, DWORD dwFlags, LPWSTR lpExeName, PDWORD lpdwSize)
+{
+    char path[PATH_MAX];
+    DWORD length = sizeof path;
+    if (!QueryFullProcessImageNameA(hProcess, dwFlags, path, &length)) return FALSE;
+    std::u16string wide = win32::utf16_from_utf8(path, length);
+    if (lpdwSize == nullptr || lpExeName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (wide.size() >= *lpdwSize) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    memcpy(lpExeName, wide.data(), wide.size() * sizeof(WCHAR));
+    lpExeName[wide.size()] = 0;
+    *lpdwSize = static_cast<DWORD>(wide.size());
+    return TRUE;
+}
+
 DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize)
 {
     char path[PATH_MAX];

@@ -1,5 +1,6 @@
-// scheduling.cpp: thread and process times (GetThreadTimes, GetProcessTimes) and
-// priorities (Get/SetThreadPriority, Get/SetPriorityClass).
+// scheduling.cpp: thread and process times (GetThreadTimes, GetProcessTimes), priorities
+// (Get/SetThreadPriority, Get/SetPriorityClass) and processor affinity (the first 64
+// processors: a DWORD_PTR mask, as a Windows process outside processor groups sees).
 //
 // Priorities become Linux nice values, a thread's own: the process's class gives a base
 // (IDLE 19, BELOW_NORMAL 10, NORMAL 0, ABOVE_NORMAL -5, HIGH -10, REALTIME -20) and the
@@ -8,6 +9,7 @@
 // Linux lets a process without CAP_SYS_NICE lower its threads' priority but not raise it
 // back: what cannot be applied is still recorded and reported (docs/deviations.md).
 #include <dirent.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -90,6 +92,34 @@ void for_each_task(int pid, Visit visit)
         visit(atoi(entry->d_name));
     }
     closedir(directory);
+}
+
+// The processors of this machine, as an affinity mask.
+DWORD_PTR system_mask()
+{
+    long count = sysconf(_SC_NPROCESSORS_CONF);
+    if (count <= 0) count = 1;
+    return count >= 64 ? ~DWORD_PTR(0) : (DWORD_PTR(1) << count) - 1;
+}
+
+bool get_mask(int task, DWORD_PTR* mask)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(task, sizeof(set), &set) != 0) return false;
+    *mask = 0;
+    for (int cpu = 0; cpu < 64; ++cpu)
+        if (CPU_ISSET(cpu, &set)) *mask |= DWORD_PTR(1) << cpu;
+    return true;
+}
+
+bool set_mask(int task, DWORD_PTR mask)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int cpu = 0; cpu < 64; ++cpu)
+        if (mask & (DWORD_PTR(1) << cpu)) CPU_SET(cpu, &set);
+    return sched_setaffinity(task, sizeof(set), &set) == 0;
 }
 
 void to_filetime(uint64_t ticks, LPFILETIME out)
@@ -242,6 +272,70 @@ BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
         apply_nice(tid, thread_nice(priority));
     });
     return TRUE;
+}
+
+BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinityMask, PDWORD_PTR lpSystemAffinityMask)
+{
+    DWORD error;
+    kernel::ProcessObject* process = process_of(hProcess, &error);
+    if (process == nullptr) return fail(error, FALSE);
+    process->lock.lock();
+    pid_t pid = static_cast<pid_t>(process->process_id());
+    bool ended = process != kernel::current_process_object() && process->exited();
+    process->lock.unlock();
+    process->release_reference();
+    DWORD_PTR mask = 0;
+    if (ended || !get_mask(pid, &mask)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (lpProcessAffinityMask == nullptr || lpSystemAffinityMask == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *lpProcessAffinityMask = mask & system_mask();
+    *lpSystemAffinityMask = system_mask();
+    return TRUE;
+}
+
+// Every thread of the process; a mask of no processor, or of one the machine lacks, fails
+// with ERROR_INVALID_PARAMETER.
+BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityMask)
+{
+    if (dwProcessAffinityMask == 0 || (dwProcessAffinityMask & ~system_mask()) != 0)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error;
+    kernel::ProcessObject* process = process_of(hProcess, &error);
+    if (process == nullptr) return fail(error, FALSE);
+    process->lock.lock();
+    pid_t pid = static_cast<pid_t>(process->process_id());
+    bool ended = process != kernel::current_process_object() && process->exited();
+    process->lock.unlock();
+    process->release_reference();
+    if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);
+    bool any = false;
+    for_each_task(pid, [&](int tid) { any |= set_mask(tid, dwProcessAffinityMask); });
+    return any ? TRUE : fail(ERROR_INVALID_PARAMETER, FALSE);
+}
+
+// The previous mask; 0 with ERROR_INVALID_PARAMETER for a mask outside the process's.
+DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinityMask)
+{
+    DWORD error, id = 0, code = 0;
+    int tid = 0;
+    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    if (object != nullptr) {
+        auto* thread = static_cast<kernel::ThreadObject*>(object);
+        thread->lock.lock();
+        tid = thread->exited() ? 0 : static_cast<int>(thread->thread_id());
+        thread->lock.unlock();
+        object->release_reference();
+    } else if (kernel::process_primary_thread_query(hThread, &id, &code)) {
+        tid = static_cast<int>(id);  // a child's primary thread
+    } else {
+        return fail(error, DWORD_PTR(0));
+    }
+    DWORD_PTR process_mask = 0, previous = 0;
+    if (tid == 0 || !get_mask(getpid(), &process_mask) || !get_mask(tid, &previous))
+        return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
+    if (id == 0 && (dwThreadAffinityMask == 0 || (dwThreadAffinityMask & ~process_mask) != 0))
+        return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
+    if (!set_mask(tid, dwThreadAffinityMask)) return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
+    return previous & system_mask();
 }
 
 }  // extern "C"

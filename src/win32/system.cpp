@@ -12,7 +12,9 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "kernel/thread_state.h"
@@ -305,6 +307,107 @@ void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 {
     fill_system_info(lpSystemInfo);
+}
+
+// The physical memory and the address space (sysinfo, /proc/meminfo's MemAvailable,
+// /proc/self/statm). Windows' page file is Linux's swap: the "page file" totals are
+// physical memory and swap together, as Windows' commit limit is.
+BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
+{
+    if (lpBuffer == nullptr || lpBuffer->dwLength != sizeof(MEMORYSTATUSEX)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct sysinfo system{};
+    if (sysinfo(&system) != 0) {
+        set_last_error(ERROR_NOT_ENOUGH_MEMORY);
+        return FALSE;
+    }
+    const uint64_t unit = system.mem_unit != 0 ? system.mem_unit : 1;
+    uint64_t total = static_cast<uint64_t>(system.totalram) * unit;
+    uint64_t available = static_cast<uint64_t>(system.freeram + system.bufferram) * unit;
+    if (FILE* meminfo = fopen("/proc/meminfo", "re")) {
+        char line[256];
+        unsigned long long kib = 0;
+        while (fgets(line, sizeof line, meminfo) != nullptr)
+            if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
+                available = static_cast<uint64_t>(kib) * 1024;
+                break;
+            }
+        fclose(meminfo);
+    }
+    available = std::min(available, total);
+    const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    const uint64_t address_space = (1ull << 47) - page;  // x86-64's user half, less its top page
+    uint64_t used_space = 0;
+    if (FILE* statm = fopen("/proc/self/statm", "re")) {
+        unsigned long long pages = 0;
+        if (fscanf(statm, "%llu", &pages) == 1) used_space = static_cast<uint64_t>(pages) * page;
+        fclose(statm);
+    }
+    lpBuffer->dwMemoryLoad = total != 0 ? static_cast<DWORD>((total - available) * 100 / total) : 0;
+    lpBuffer->ullTotalPhys = total;
+    lpBuffer->ullAvailPhys = available;
+    lpBuffer->ullTotalPageFile = total + static_cast<uint64_t>(system.totalswap) * unit;
+    lpBuffer->ullAvailPageFile = available + static_cast<uint64_t>(system.freeswap) * unit;
+    lpBuffer->ullTotalVirtual = address_space;
+    lpBuffer->ullAvailVirtual = address_space > used_space ? address_space - used_space : 0;
+    lpBuffer->ullAvailExtendedVirtual = 0;
+    return TRUE;
+}
+
+namespace {
+
+// The NetBIOS name Windows reports: the host name up to its first dot, in upper case, at
+// most MAX_COMPUTERNAME_LENGTH characters.
+std::string computer_name()
+{
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::string name;
+    for (const char* c = host; *c != '\0' && *c != '.' && name.size() < MAX_COMPUTERNAME_LENGTH; ++c)
+        name += static_cast<char>(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+    return name.empty() ? std::string("LOCALHOST") : name;
+}
+
+// GetComputerNameA/W's protocol: a buffer too small gets ERROR_BUFFER_OVERFLOW and the
+// size needed with the terminator; a success the length without it.
+template <class Char>
+BOOL copy_computer_name(const std::basic_string<Char>& name, Char* buffer, LPDWORD size)
+{
+    if (size == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (buffer == nullptr || *size <= name.size()) {
+        *size = static_cast<DWORD>(name.size() + 1);
+        set_last_error(ERROR_BUFFER_OVERFLOW);
+        return FALSE;
+    }
+    std::copy(name.begin(), name.end(), buffer);
+    buffer[name.size()] = 0;
+    *size = static_cast<DWORD>(name.size());
+    return TRUE;
+}
+
+}  // namespace
+
+BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize)
+{
+    return copy_computer_name(computer_name(), lpBuffer, nSize);
+}
+
+BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize)
+{
+    std::string name = computer_name();
+    std::basic_string<WCHAR> wide(name.begin(), name.end());  // ASCII: a host name's characters
+    return copy_computer_name(wide, lpBuffer, nSize);
+}
+
+DWORD WINAPI GetCurrentProcessorNumber(void)
+{
+    int cpu = sched_getcpu();
+    return cpu >= 0 ? static_cast<DWORD>(cpu) : 0;
 }
 
 // ---- Clocks ------------------------------------------------------------------------------
