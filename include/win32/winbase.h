@@ -311,6 +311,22 @@ OVERLAPPED_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttribut
                                           LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter,
                                           DWORD dwCreationFlags, LPDWORD lpThreadId);
 OVERLAPPED_API DECLSPEC_NORETURN void WINAPI ExitThread(DWORD dwExitCode);
+
+/* Thread-local storage slots: 64 + 1024, as Windows. */
+#define TLS_MINIMUM_AVAILABLE 64
+#define TLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+OVERLAPPED_API DWORD WINAPI TlsAlloc(void);
+OVERLAPPED_API BOOL WINAPI TlsFree(DWORD dwTlsIndex);
+OVERLAPPED_API LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex);
+OVERLAPPED_API BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
+
+/* Debugging. */
+OVERLAPPED_API BOOL WINAPI IsDebuggerPresent(void);
+OVERLAPPED_API void WINAPI OutputDebugStringA(LPCSTR lpOutputString);
+OVERLAPPED_API void WINAPI OutputDebugStringW(LPCWSTR lpOutputString);
+OVERLAPPED_API void WINAPI DebugBreak(void);
+
+OVERLAPPED_API int WINAPI MulDiv(int nNumber, int nNumerator, int nDenominator);
 OVERLAPPED_API DWORD WINAPI ResumeThread(HANDLE hThread);
 OVERLAPPED_API DWORD WINAPI SuspendThread(HANDLE hThread);
 OVERLAPPED_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);

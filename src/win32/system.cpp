@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "kernel/thread_state.h"
+#include "win32/entry.h"
 
 namespace {
 
@@ -408,6 +410,62 @@ DWORD WINAPI GetCurrentProcessorNumber(void)
 {
     int cpu = sched_getcpu();
     return cpu >= 0 ? static_cast<DWORD>(cpu) : 0;
+}
+
+// ---- Debugging ---------------------------------------------------------------------------
+
+// Whether a debugger (any tracer: gdb, strace) is attached: /proc/self/status's TracerPid.
+BOOL WINAPI IsDebuggerPresent(void)
+{
+    FILE* status = fopen("/proc/self/status", "re");
+    if (status == nullptr) return FALSE;
+    char line[256];
+    long tracer = 0;
+    while (fgets(line, sizeof line, status) != nullptr)
+        if (sscanf(line, "TracerPid: %ld", &tracer) == 1) break;
+    fclose(status);
+    return tracer != 0 ? TRUE : FALSE;
+}
+
+// Windows hands the text to the attached debugger and drops it when there is none. A Linux
+// debugger has no such channel: the text goes to standard error when the environment
+// variable OVERLAPPED_DEBUG_STRINGS is set (as DebugView would show it), else nowhere.
+void WINAPI OutputDebugStringA(LPCSTR lpOutputString)
+{
+    static const bool shown = getenv("OVERLAPPED_DEBUG_STRINGS") != nullptr;
+    if (!shown || lpOutputString == nullptr) return;
+    fputs(lpOutputString, stderr);
+    fflush(stderr);
+}
+
+void WINAPI OutputDebugStringW(LPCWSTR lpOutputString)
+{
+    if (lpOutputString == nullptr) return;
+    std::string text = overlapped::win32::utf8_from_utf16(lpOutputString);
+    OutputDebugStringA(text.c_str());
+}
+
+// A breakpoint: SIGTRAP, which a debugger catches and which ends a process without one,
+// as the breakpoint exception does on Windows.
+void WINAPI DebugBreak(void)
+{
+    raise(SIGTRAP);
+}
+
+// (a * b) / c with a 64-bit product, rounded half away from zero; -1 when c is 0 or the
+// result does not fit an int, as Windows answers.
+int WINAPI MulDiv(int nNumber, int nNumerator, int nDenominator)
+{
+    if (nDenominator == 0) return -1;
+    int64_t product = static_cast<int64_t>(nNumber) * nNumerator;
+    int64_t half = (nDenominator < 0 ? -static_cast<int64_t>(nDenominator) : nDenominator) / 2;
+    bool negative = (product < 0) != (nDenominator < 0);
+    int64_t magnitude = (product < 0 ? -product : product);
+    int64_t divisor = nDenominator < 0 ? -static_cast<int64_t>(nDenominator) : nDenominator;
+    int64_t result = (magnitude + half) / divisor;
+    if (negative) result = -result;
+    if (result > INT32_MAX || result < INT32_MIN) return -1;
+    return static_cast<int>(result);
 }
 
 // ---- Clocks ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include "kernel/handle_table.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
+#include "kernel/tls_slots.h"
 #include "win32/entry.h"
 
 using namespace overlapped;
@@ -121,3 +122,36 @@ extern "C" DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR 
     if (exited) return fail(ERROR_GEN_FAILURE, DWORD(0));
     return 1;
 }
+
+// ---- thread-local storage slots (kernel/tls_slots.h)
+
+extern "C" DWORD WINAPI TlsAlloc(void)
+{
+    uint32_t slot = kernel::tls_allocate();
+    if (slot >= kernel::kTlsSlots) return fail(ERROR_NO_MORE_ITEMS, TLS_OUT_OF_INDEXES);
+    return slot;
+}
+
+extern "C" BOOL WINAPI TlsFree(DWORD dwTlsIndex)
+{
+    if (!kernel::tls_free(dwTlsIndex)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return TRUE;
+}
+
+// Sets the last error to ERROR_SUCCESS on success, as Windows does, so that a caller can
+// tell a stored 0 from a failure.
+extern "C" LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex)
+{
+    void* value = nullptr;
+    if (!kernel::tls_get(dwTlsIndex, &value)) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+    win32::set_last_error(ERROR_SUCCESS);
+    return value;
+}
+
+extern "C" BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue)
+{
+    if (dwTlsIndex >= kernel::kTlsSlots) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (!kernel::tls_set(dwTlsIndex, lpTlsValue)) return fail(ERROR_NOT_ENOUGH_MEMORY, FALSE);
+    return TRUE;
+}
+

@@ -1,0 +1,27 @@
+// tls_slots.h: TlsAlloc's thread-local storage slots.
+//
+// Windows gives a process TLS_MINIMUM_AVAILABLE (64) slots plus 1024 expansion slots. A
+// slot's value in each thread starts at 0, and freeing a slot sets it back to 0 in every
+// thread. Here each slot has a generation, bumped when it is freed; a thread's cell keeps
+// the generation it was written under, and a cell of an older generation reads as 0. The
+// cells live in a per-thread array made on the thread's first TlsSetValue and freed when
+// the thread ends.
+#pragma once
+
+#include <cstdint>
+
+namespace overlapped::kernel {
+
+constexpr uint32_t kTlsSlots = 64 + 1024;
+
+// A free slot (its cells 0 in every thread), or kTlsSlots when none is left.
+uint32_t tls_allocate();
+// False for a slot that is not allocated.
+bool tls_free(uint32_t slot);
+// The calling thread's value; false for an index past the last slot. As on Windows, an
+// index below it is not checked for being allocated.
+bool tls_get(uint32_t slot, void** value);
+// False for an index past the last slot, or no memory for the thread's cells.
+bool tls_set(uint32_t slot, void* value);
+
+}  // namespace overlapped::kernel
