@@ -94,6 +94,16 @@ typedef RTL_CONDITION_VARIABLE CONDITION_VARIABLE, *PCONDITION_VARIABLE;
 #define CONDITION_VARIABLE_INIT RTL_CONDITION_VARIABLE_INIT
 #define CONDITION_VARIABLE_LOCKMODE_SHARED RTL_CONDITION_VARIABLE_LOCKMODE_SHARED
 
+/* One-time initialization. */
+typedef RTL_RUN_ONCE INIT_ONCE, *PINIT_ONCE, *LPINIT_ONCE;
+#define RTL_RUN_ONCE_INIT {0}
+#define INIT_ONCE_STATIC_INIT RTL_RUN_ONCE_INIT
+#define INIT_ONCE_CHECK_ONLY 0x00000001UL
+#define INIT_ONCE_ASYNC 0x00000002UL
+#define INIT_ONCE_INIT_FAILED 0x00000004UL
+#define INIT_ONCE_CTX_RESERVED_BITS 2
+typedef BOOL(CALLBACK *PINIT_ONCE_FN)(PINIT_ONCE InitOnce, PVOID Parameter, PVOID *Context);
+
 typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 typedef VOID(CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
@@ -513,6 +523,12 @@ OVERLAPPED_API BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE Conditi
                                                      ULONG Flags);
 OVERLAPPED_API void WINAPI WakeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
 OVERLAPPED_API void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+OVERLAPPED_API void WINAPI InitOnceInitialize(PINIT_ONCE InitOnce);
+OVERLAPPED_API BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn, PVOID Parameter,
+                                               LPVOID *Context);
+OVERLAPPED_API BOOL WINAPI InitOnceBeginInitialize(LPINIT_ONCE lpInitOnce, DWORD dwFlags, PBOOL fPending,
+                                                   LPVOID *lpContext);
+OVERLAPPED_API BOOL WINAPI InitOnceComplete(LPINIT_ONCE lpInitOnce, DWORD dwFlags, LPVOID lpContext);
 
 /* ---- System information, time, heap ------------------------------------------------- */
 

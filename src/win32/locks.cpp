@@ -385,3 +385,113 @@ void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable)
 {
     cv_wake(ConditionVariable, INT_MAX);
 }
+
+// ---- One-time initialization (INIT_ONCE), in the caller's pointer-sized word:
+//   0                    not initialized;
+//   1                    being initialized by one thread (the others sleep on the low half);
+//   (context & ~3) | 2   initialized, with the context the initializer gave.
+// INIT_ONCE_ASYNC (several initializers at once, the first to complete wins) is not built.
+namespace {
+
+constexpr uintptr_t kOnceBusy = 1;
+constexpr uintptr_t kOnceDone = 2;
+
+std::atomic<uintptr_t>* once_word(PINIT_ONCE once) { return as_atomic<uintptr_t>(&once->Ptr); }
+std::atomic<uint32_t>* once_futex(PINIT_ONCE once) { return as_atomic<uint32_t>(&once->Ptr); }
+
+// Waits while another thread initializes; returns the word once it is not busy.
+uintptr_t once_settled(PINIT_ONCE once)
+{
+    for (;;) {
+        uintptr_t value = once_word(once)->load(std::memory_order_acquire);
+        if (value != kOnceBusy) return value;
+        futex_wait(once_futex(once), static_cast<uint32_t>(kOnceBusy), nullptr);
+    }
+}
+
+void once_set(PINIT_ONCE once, uintptr_t value)
+{
+    once_word(once)->store(value, std::memory_order_release);
+    futex_wake(once_futex(once), INT_MAX);
+}
+
+}  // namespace
+
+void WINAPI InitOnceInitialize(PINIT_ONCE InitOnce)
+{
+    InitOnce->Ptr = nullptr;
+}
+
+// Claims the initialization (TRUE in *pending), or waits for the thread that has it and
+// reports the result (FALSE in *pending, the context). INIT_ONCE_CHECK_ONLY never waits:
+// ERROR_GEN_FAILURE when the initialization is not complete.
+BOOL WINAPI InitOnceBeginInitialize(LPINIT_ONCE lpInitOnce, DWORD dwFlags, PBOOL fPending, LPVOID* lpContext)
+{
+    if (dwFlags & ~(INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC) || fPending == nullptr) {
+        overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+        return FALSE;
+    }
+    if (dwFlags & INIT_ONCE_ASYNC) {
+        overlapped::kernel::tls_last_error = ERROR_CALL_NOT_IMPLEMENTED;
+        return FALSE;
+    }
+    for (;;) {
+        uintptr_t value = dwFlags & INIT_ONCE_CHECK_ONLY ? once_word(lpInitOnce)->load(std::memory_order_acquire)
+                                                          : once_settled(lpInitOnce);
+        if ((value & 3) == kOnceDone) {
+            *fPending = FALSE;
+            if (lpContext != nullptr) *lpContext = reinterpret_cast<LPVOID>(value & ~uintptr_t(3));
+            return TRUE;
+        }
+        if (dwFlags & INIT_ONCE_CHECK_ONLY) {
+            overlapped::kernel::tls_last_error = ERROR_GEN_FAILURE;
+            return FALSE;
+        }
+        uintptr_t expected = 0;
+        if (once_word(lpInitOnce)->compare_exchange_strong(expected, kOnceBusy, std::memory_order_acquire)) {
+            *fPending = TRUE;
+            return TRUE;
+        }
+    }
+}
+
+// Ends the initialization this thread claimed: with lpContext (its two low bits clear),
+// or failed (INIT_ONCE_INIT_FAILED: the next caller initializes again).
+BOOL WINAPI InitOnceComplete(LPINIT_ONCE lpInitOnce, DWORD dwFlags, LPVOID lpContext)
+{
+    uintptr_t context = reinterpret_cast<uintptr_t>(lpContext);
+    bool failed = (dwFlags & INIT_ONCE_INIT_FAILED) != 0;
+    if ((dwFlags & ~(INIT_ONCE_INIT_FAILED | INIT_ONCE_ASYNC)) || (context & 3) || (failed && context != 0)) {
+        overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+        return FALSE;
+    }
+    if (dwFlags & INIT_ONCE_ASYNC) {
+        overlapped::kernel::tls_last_error = ERROR_CALL_NOT_IMPLEMENTED;
+        return FALSE;
+    }
+    if (once_word(lpInitOnce)->load(std::memory_order_relaxed) != kOnceBusy) {
+        overlapped::kernel::tls_last_error = ERROR_GEN_FAILURE;  // not being initialized
+        return FALSE;
+    }
+    once_set(lpInitOnce, failed ? 0 : context | kOnceDone);
+    return TRUE;
+}
+
+// Runs InitFn once: other callers wait for it and get its context. A FALSE from InitFn
+// fails this call and leaves the object for the next caller to initialize.
+BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn, PVOID Parameter, LPVOID* Context)
+{
+    BOOL pending = FALSE;
+    LPVOID context = nullptr;
+    if (!InitOnceBeginInitialize(InitOnce, 0, &pending, &context)) return FALSE;
+    if (pending) {
+        if (!InitFn(InitOnce, Parameter, &context)) {
+            once_set(InitOnce, 0);
+            return FALSE;
+        }
+        once_set(InitOnce, (reinterpret_cast<uintptr_t>(context) & ~uintptr_t(3)) | kOnceDone);
+        context = reinterpret_cast<LPVOID>(reinterpret_cast<uintptr_t>(context) & ~uintptr_t(3));
+    }
+    if (Context != nullptr) *Context = context;
+    return TRUE;
+}

@@ -1,0 +1,102 @@
+/* test_init_once.c: one-time initialization (InitOnceExecuteOnce, InitOnceBeginInitialize,
+ * InitOnceComplete).
+ *
+ * Facts: Microsoft Learn (InitOnceExecuteOnce: the callback runs once, "other threads
+ * that call InitOnceExecuteOnce ... wait", a callback that returns FALSE fails the call
+ * and a later call tries again; the context's low INIT_ONCE_CTX_RESERVED_BITS are
+ * reserved; InitOnceBeginInitialize with INIT_ONCE_CHECK_ONLY fails with
+ * ERROR_GEN_FAILURE when the initialization is not complete; InitOnceComplete with
+ * INIT_ONCE_INIT_FAILED lets the next caller initialize). Every wait is bounded. */
+#include "testlib.h"
+
+static INIT_ONCE shared_once = INIT_ONCE_STATIC_INIT;
+static volatile LONG runs, succeed_from;
+
+static BOOL CALLBACK initialize(PINIT_ONCE once, PVOID parameter, PVOID *context)
+{
+    LONG run = InterlockedIncrement(&runs);
+    (void)once;
+    Sleep(50); /* the others arrive meanwhile and wait */
+    if (run < succeed_from) return FALSE;
+    *context = parameter;
+    return TRUE;
+}
+
+static DWORD WINAPI racer(LPVOID parameter)
+{
+    PVOID context = NULL;
+    (void)parameter;
+    if (!InitOnceExecuteOnce(&shared_once, initialize, (PVOID)0x1000, &context)) return 1;
+    return context == (PVOID)0x1000 ? 0 : 2;
+}
+
+static void test_execute_once(void)
+{
+    HANDLE threads[8];
+    INIT_ONCE once;
+    PVOID context = NULL;
+    DWORD i, code;
+
+    TEST("InitOnceExecuteOnce: eight threads, one initialization, one context for all");
+    runs = 0;
+    succeed_from = 1;
+    for (i = 0; i < 8; i++) {
+        threads[i] = CreateThread(NULL, 0, racer, NULL, 0, NULL);
+        CHECK(threads[i] != NULL);
+    }
+    CHECK_EQ(WaitForMultipleObjects(8, threads, TRUE, 10000), WAIT_OBJECT_0);
+    for (i = 0; i < 8; i++) {
+        code = 99;
+        CHECK(GetExitCodeThread(threads[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(threads[i]);
+    }
+    CHECK_EQ(runs, 1);
+
+    TEST("InitOnceExecuteOnce: a callback that fails is tried again by the next call");
+    InitOnceInitialize(&once);
+    runs = 0;
+    succeed_from = 2;
+    CHECK(!InitOnceExecuteOnce(&once, initialize, (PVOID)0x2000, &context));
+    CHECK(InitOnceExecuteOnce(&once, initialize, (PVOID)0x2000, &context));
+    CHECK(context == (PVOID)0x2000);
+    CHECK(InitOnceExecuteOnce(&once, initialize, (PVOID)0x3000, &context));
+    CHECK(context == (PVOID)0x2000); /* done: the callback does not run again */
+    CHECK_EQ(runs, 2);
+}
+
+static void test_begin_complete(void)
+{
+    INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+    BOOL pending = 7;
+    PVOID context = NULL;
+
+    TEST("InitOnceBeginInitialize and InitOnceComplete");
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceBeginInitialize(&once, INIT_ONCE_CHECK_ONLY, &pending, &context));
+    CHECK_ERROR(ERROR_GEN_FAILURE);
+    CHECK(InitOnceBeginInitialize(&once, 0, &pending, &context));
+    CHECK_EQ(pending, TRUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceComplete(&once, 0, (LPVOID)0x4001)); /* reserved low bits */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(InitOnceComplete(&once, INIT_ONCE_INIT_FAILED, NULL));
+    CHECK(InitOnceBeginInitialize(&once, 0, &pending, &context)); /* failed: claimed again */
+    CHECK_EQ(pending, TRUE);
+    CHECK(InitOnceComplete(&once, 0, (LPVOID)0x4000));
+    pending = 7;
+    CHECK(InitOnceBeginInitialize(&once, INIT_ONCE_CHECK_ONLY, &pending, &context));
+    CHECK_EQ(pending, FALSE);
+    CHECK(context == (PVOID)0x4000);
+    pending = 7;
+    CHECK(InitOnceBeginInitialize(&once, 0, &pending, &context));
+    CHECK_EQ(pending, FALSE);
+    CHECK(!InitOnceComplete(&once, 0, (LPVOID)0x8000)); /* already complete */
+}
+
+int main(void)
+{
+    test_execute_once();
+    test_begin_complete();
+    return tl_finish();
+}
