@@ -225,6 +225,42 @@ typedef union _FILE_SEGMENT_ELEMENT {
 #define PAGE_NOCACHE 0x200
 #define PAGE_WRITECOMBINE 0x400
 
+/* File mappings (CreateFileMapping, MapViewOfFile). */
+#define SEC_FILE 0x00800000
+#define SEC_IMAGE 0x01000000
+#define SEC_RESERVE 0x04000000
+#define SEC_COMMIT 0x08000000
+#define SEC_NOCACHE 0x10000000
+#define SEC_WRITECOMBINE 0x40000000
+#define SEC_LARGE_PAGES 0x80000000
+#define SECTION_QUERY 0x0001
+#define SECTION_MAP_WRITE 0x0002
+#define SECTION_MAP_READ 0x0004
+#define SECTION_MAP_EXECUTE 0x0008
+#define SECTION_EXTEND_SIZE 0x0010
+#define SECTION_ALL_ACCESS 0x000F001F
+#define FILE_MAP_COPY 0x0001
+#define FILE_MAP_WRITE SECTION_MAP_WRITE
+#define FILE_MAP_READ SECTION_MAP_READ
+#define FILE_MAP_EXECUTE 0x0020
+#define FILE_MAP_ALL_ACCESS SECTION_ALL_ACCESS
+OVERLAPPED_API HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+                                                DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                                                LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+                                                DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                                                LPCWSTR lpName);
+OVERLAPPED_API HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+OVERLAPPED_API HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+OVERLAPPED_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                           DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                           SIZE_T dwNumberOfBytesToMap);
+OVERLAPPED_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                             DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                             SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+OVERLAPPED_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+OVERLAPPED_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
+
 /* True once the request described by the OVERLAPPED is no longer pending. An acquiring
  * load: a program that polls it may then read the result and the buffer (Windows' plain
  * read gives the same on x86; here the compiler and race detectors are told). */

@@ -41,6 +41,7 @@ enum class ObjectType : uint8_t {
     Console,   // src/drivers/console.h: the console's input buffer or screen buffer
     Disk,      // src/drivers/disk.h: \\.\PHYSICALDRIVEn and \\.\X: (drives, volumes)
     Serial,    // src/drivers/serial.h: a COM port
+    Section,   // src/kernel/section.h: a file mapping (CreateFileMapping)
 };
 
 // One waiting thread's link into one object's waiter list. Lives on the waiting

@@ -8,102 +8,17 @@
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "win32/entry.h"
+#include "win32/named.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
 using overlapped::win32::set_last_error;
+using overlapped::win32::Name;
+using overlapped::win32::create_object;
+using overlapped::win32::open_object;
+using overlapped::win32::name_from;
 
 namespace {
-
-struct Name {
-    bool present = false;
-    std::string text;
-    DWORD handle_flags = 0;  // HANDLE_FLAG_INHERIT from the creator's SECURITY_ATTRIBUTES
-};
-
-Name name_from(LPCSTR name)
-{
-    Name result;
-    if (name != nullptr && name[0] != 0) {
-        result.present = true;
-        result.text = name;
-    }
-    return result;
-}
-
-Name name_from(LPCWSTR name)
-{
-    Name result;
-    if (name != nullptr && name[0] != 0) {
-        result.present = true;
-        result.text = win32::utf8_from_utf16(name);
-    }
-    return result;
-}
-
-// A creator's name and whether its handle is inheritable.
-template <class Char>
-Name name_from(const Char* name, const SECURITY_ATTRIBUTES* attributes)
-{
-    Name result = name_from(name);
-    result.handle_flags = win32::inherit_flags(attributes);
-    return result;
-}
-
-// Creates an object, or opens the existing one of the same name and type (last error
-// ERROR_ALREADY_EXISTS). Another type under the name gives ERROR_INVALID_HANDLE.
-HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access,
-                     const std::function<kernel::Object*()>& make)
-{
-    DWORD error;
-    if (!name.present) {
-        HANDLE handle = kernel::handle_create(make(), access, name.handle_flags, &error);
-        if (handle == nullptr) return fail(error, HANDLE(nullptr));
-        set_last_error(ERROR_SUCCESS);
-        return handle;
-    }
-    std::string text = name.text;
-    if (!kernel::names_normalise(&text)) return fail(ERROR_PATH_NOT_FOUND, HANDLE(nullptr));
-    kernel::Object* existing = kernel::names_find(text);
-    if (existing == nullptr) {
-        kernel::Object* object = make();
-        object->name = text;
-        existing = kernel::names_insert_or_find(object);
-        if (existing == nullptr) {
-            HANDLE handle = kernel::handle_create(object, access, name.handle_flags, &error);
-            if (handle == nullptr) return fail(error, HANDLE(nullptr));
-            set_last_error(ERROR_SUCCESS);
-            return handle;
-        }
-        object->name.clear();  // lost a race to another creator: use theirs
-        object->release_reference();
-    }
-    if (existing->type() != type) {
-        existing->release_reference();
-        return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
-    }
-    HANDLE handle = kernel::handle_create(existing, access, name.handle_flags, &error);
-    if (handle == nullptr) return fail(error, HANDLE(nullptr));
-    set_last_error(ERROR_ALREADY_EXISTS);
-    return handle;
-}
-
-HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access, BOOL inherit)
-{
-    if (!name.present) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
-    std::string text = name.text;
-    if (!kernel::names_normalise(&text)) return fail(ERROR_PATH_NOT_FOUND, HANDLE(nullptr));
-    kernel::Object* object = kernel::names_find(text);
-    if (object == nullptr) return fail(ERROR_FILE_NOT_FOUND, HANDLE(nullptr));
-    if (object->type() != type) {
-        object->release_reference();
-        return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
-    }
-    DWORD error;
-    HANDLE handle = kernel::handle_create(object, access, inherit ? HANDLE_FLAG_INHERIT : 0, &error);
-    if (handle == nullptr) return fail(error, HANDLE(nullptr));
-    return handle;
-}
 
 // ---- events
 

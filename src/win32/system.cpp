@@ -249,6 +249,7 @@ constexpr Message kMessages[] = {
     {1113, "No mapping for the Unicode character exists in the target multi-byte code page."},
     {1114, "A dynamic link library (DLL) initialization routine failed."},
     {1130, "Not enough server memory resources are available to process this command."},
+    {1132, "The base address or the file offset specified does not have the proper alignment."},
     {1142, "An attempt was made to create more links on a file than the file system supports."},
     {1168, "Element not found."},
     {1225, "The remote computer refused the network connection."},

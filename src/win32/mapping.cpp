@@ -1,0 +1,260 @@
+// mapping.cpp: file mappings: CreateFileMapping, OpenFileMapping, MapViewOfFile(Ex),
+// UnmapViewOfFile, FlushViewOfFile.
+//
+// A section (kernel/section.h) is a descriptor: the file's own (duplicated), or a memfd
+// for memory backed by the paging file. A view is an mmap of it: MAP_SHARED, or
+// MAP_PRIVATE for FILE_MAP_COPY; views are remembered by base address so that
+// UnmapViewOfFile and FlushViewOfFile know them, and a view outlives the handles to its
+// section, as on Windows. Names are the process's namespace, as for events (deviations).
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <mutex>
+
+#include "drivers/file.h"
+#include "io/device.h"
+#include "kernel/handle_table.h"
+#include "kernel/section.h"
+#include "win32/entry.h"
+#include "win32/named.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+constexpr uint64_t kGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGranularity
+
+std::mutex views_mutex;
+std::map<uintptr_t, size_t>* views = new std::map<uintptr_t, size_t>();  // base -> length
+
+bool writable(uint32_t protect) { return protect == PAGE_READWRITE || protect == PAGE_EXECUTE_READWRITE; }
+
+bool valid_protect(uint32_t protect)
+{
+    switch (protect) {
+    case PAGE_READONLY:
+    case PAGE_READWRITE:
+    case PAGE_WRITECOPY:
+    case PAGE_EXECUTE_READ:
+    case PAGE_EXECUTE_READWRITE:
+    case PAGE_EXECUTE_WRITECOPY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+template <class Char>
+HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD protect_flags, DWORD size_high,
+                      DWORD size_low, const Char* name)
+{
+    uint32_t protect = protect_flags & 0xFF;
+    DWORD sec = protect_flags & ~DWORD(0xFF);
+    if (!valid_protect(protect) || (sec & ~DWORD(SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE |
+                                                  SEC_IMAGE | SEC_LARGE_PAGES | SEC_FILE)))
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    if (sec & (SEC_IMAGE | SEC_LARGE_PAGES)) return fail(ERROR_CALL_NOT_IMPLEMENTED, HANDLE(nullptr));
+    uint64_t size = (static_cast<uint64_t>(size_high) << 32) | size_low;
+    int descriptor = -1;
+    if (file == INVALID_HANDLE_VALUE) {
+        // Memory backed by the paging file: a size is needed.
+        if (size == 0) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+        descriptor = memfd_create("overlapped-section", MFD_CLOEXEC);
+        if (descriptor < 0) return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE(nullptr));
+        if (ftruncate(descriptor, static_cast<off_t>(size)) != 0) {
+            ::close(descriptor);
+            return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE(nullptr));
+        }
+    } else {
+        DWORD error;
+        ACCESS_MASK granted = 0;
+        io::Device* device = io::device_lock(file, 0, &error, &granted);
+        if (device == nullptr) return fail(error, HANDLE(nullptr));
+        if (device->type() != kernel::ObjectType::File) {
+            device->lock.unlock();
+            return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
+        }
+        int own = static_cast<drivers::FileDevice*>(device)->descriptor();
+        descriptor = own >= 0 ? fcntl(own, F_DUPFD_CLOEXEC, 3) : -1;
+        device->lock.unlock();
+        // The file handle must allow what the mapping does (Windows: ERROR_ACCESS_DENIED).
+        bool reads = (granted & FILE_READ_DATA) != 0, writes = (granted & FILE_WRITE_DATA) != 0;
+        if (descriptor < 0) return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
+        if (!reads || (writable(protect) && !writes)) {
+            ::close(descriptor);
+            return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));
+        }
+        struct stat status;
+        if (fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
+            ::close(descriptor);
+            return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
+        }
+        uint64_t length = static_cast<uint64_t>(status.st_size);
+        if (size == 0) {
+            if (length == 0) {  // nothing to map
+                ::close(descriptor);
+                return fail(ERROR_FILE_INVALID, HANDLE(nullptr));
+            }
+            size = length;
+        } else if (size > length) {
+            // A section larger than its file grows the file, if it may be written.
+            if (!writable(protect)) {
+                ::close(descriptor);
+                return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE(nullptr));
+            }
+            if (ftruncate(descriptor, static_cast<off_t>(size)) != 0) {
+                int failure = errno;
+                ::close(descriptor);
+                return fail(failure == ENOSPC || failure == EFBIG ? ERROR_DISK_FULL : ERROR_ACCESS_DENIED,
+                            HANDLE(nullptr));
+            }
+        }
+    }
+    // An existing section of that name is opened instead (ERROR_ALREADY_EXISTS, its size
+    // and protection): then no object was made over our descriptor.
+    bool made = false;
+    HANDLE handle = win32::create_object(win32::name_from(name, attributes), kernel::ObjectType::Section,
+                                         SECTION_ALL_ACCESS, [&] {
+                                             made = true;
+                                             return kernel::SectionObject::create(descriptor, size, protect);
+                                         });
+    if (!made) ::close(descriptor);
+    return handle;
+}
+
+template <class Char>
+HANDLE open_mapping(DWORD access, BOOL inherit, const Char* name)
+{
+    return win32::open_object(win32::name_from(name), kernel::ObjectType::Section, access, inherit);
+}
+
+}  // namespace
+
+extern "C" {
+
+HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes, DWORD flProtect,
+                                 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCSTR lpName)
+{
+    return create_mapping(hFile, lpFileMappingAttributes, flProtect, dwMaximumSizeHigh, dwMaximumSizeLow, lpName);
+}
+
+HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes, DWORD flProtect,
+                                 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName)
+{
+    return create_mapping(hFile, lpFileMappingAttributes, flProtect, dwMaximumSizeHigh, dwMaximumSizeLow, lpName);
+}
+
+HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+    return open_mapping(dwDesiredAccess, bInheritHandle, lpName);
+}
+
+HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+    return open_mapping(dwDesiredAccess, bInheritHandle, lpName);
+}
+
+LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+                              DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object =
+        kernel::handle_reference_granted(hFileMappingObject, kernel::ObjectType::Section, 0, &granted, &error);
+    if (object == nullptr) return fail(error, LPVOID(nullptr));
+    auto* section = static_cast<kernel::SectionObject*>(object);
+    uint64_t offset = (static_cast<uint64_t>(dwFileOffsetHigh) << 32) | dwFileOffsetLow;
+    uint64_t size = section->size();
+    uint32_t protect = section->protect();
+    int descriptor = section->descriptor();
+    bool copy = (dwDesiredAccess & FILE_MAP_COPY) != 0 && !(dwDesiredAccess & FILE_MAP_WRITE);
+    bool write = (dwDesiredAccess & FILE_MAP_WRITE) != 0;
+    bool read = (dwDesiredAccess & (FILE_MAP_READ | FILE_MAP_WRITE | FILE_MAP_COPY)) != 0;
+    bool execute = (dwDesiredAccess & FILE_MAP_EXECUTE) != 0;
+    // The view may do what the section's protection and the handle's access allow.
+    DWORD refused = ERROR_SUCCESS;
+    if (!read && !execute) refused = ERROR_INVALID_PARAMETER;
+    else if (write && !writable(protect)) refused = ERROR_ACCESS_DENIED;
+    else if ((write && !(granted & SECTION_MAP_WRITE)) || (read && !write && !copy && !(granted & SECTION_MAP_READ)))
+        refused = ERROR_ACCESS_DENIED;
+    else if (offset % kGranularity != 0) refused = ERROR_MAPPED_ALIGNMENT;
+    else if (offset >= size) refused = ERROR_ACCESS_DENIED;
+    else if (dwNumberOfBytesToMap > size - offset) refused = ERROR_ACCESS_DENIED;
+    else if (lpBaseAddress != nullptr && reinterpret_cast<uintptr_t>(lpBaseAddress) % kGranularity != 0)
+        refused = ERROR_MAPPED_ALIGNMENT;
+    if (refused != ERROR_SUCCESS) {
+        object->release_reference();
+        return fail(refused, LPVOID(nullptr));
+    }
+    size_t length = dwNumberOfBytesToMap != 0 ? dwNumberOfBytesToMap : static_cast<size_t>(size - offset);
+    int prot = PROT_READ | (write || copy ? PROT_WRITE : 0) | (execute ? PROT_EXEC : 0);
+    int flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (lpBaseAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
+    void* view = mmap(lpBaseAddress, length, prot, flags, descriptor, static_cast<off_t>(offset));
+    int failure = errno;
+    object->release_reference();  // the view keeps its pages, not the section
+    if (view == MAP_FAILED || (lpBaseAddress != nullptr && view != lpBaseAddress)) {
+        if (view != MAP_FAILED) munmap(view, length);  // (a kernel without MAP_FIXED_NOREPLACE)
+        return fail(lpBaseAddress != nullptr ? ERROR_INVALID_ADDRESS
+                    : failure == ENOMEM       ? ERROR_NOT_ENOUGH_MEMORY
+                                              : ERROR_ACCESS_DENIED,
+                    LPVOID(nullptr));
+    }
+    {
+        std::lock_guard<std::mutex> guard(views_mutex);
+        (*views)[reinterpret_cast<uintptr_t>(view)] = length;
+    }
+    return view;
+}
+
+LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+                            DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap)
+{
+    return MapViewOfFileEx(hFileMappingObject, dwDesiredAccess, dwFileOffsetHigh, dwFileOffsetLow,
+                           dwNumberOfBytesToMap, nullptr);
+}
+
+// The view that starts at lpBaseAddress; any other address is ERROR_INVALID_ADDRESS.
+BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
+{
+    size_t length = 0;
+    {
+        std::lock_guard<std::mutex> guard(views_mutex);
+        auto found = views->find(reinterpret_cast<uintptr_t>(lpBaseAddress));
+        if (found == views->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        length = found->second;
+        views->erase(found);
+    }
+    munmap(const_cast<void*>(lpBaseAddress), length);
+    return TRUE;
+}
+
+// Writes the view's changed pages to the file (msync, waiting for them); 0 bytes means to
+// the end of the view.
+BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)
+{
+    uintptr_t address = reinterpret_cast<uintptr_t>(lpBaseAddress);
+    uintptr_t base = 0;
+    size_t length = 0;
+    {
+        std::lock_guard<std::mutex> guard(views_mutex);
+        auto found = views->upper_bound(address);
+        if (found == views->begin()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        --found;
+        if (address >= found->first + found->second) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        base = found->first;
+        length = found->second;
+    }
+    uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    uintptr_t start = address & ~(page - 1);
+    uintptr_t end = dwNumberOfBytesToFlush == 0 ? base + length : std::min(base + length, address + dwNumberOfBytesToFlush);
+    if (msync(reinterpret_cast<void*>(start), end - start, MS_SYNC) != 0) return fail(ERROR_ACCESS_DENIED, FALSE);
+    return TRUE;
+}
+
+}  // extern "C"

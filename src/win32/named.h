@@ -1,0 +1,35 @@
+// named.h: the names of kernel objects for their Create/Open functions (events,
+// semaphores, mutexes, timers, file mappings): one per-process namespace
+// (kernel/names.h).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <windows.h>
+
+#include "kernel/object.h"
+
+namespace overlapped::win32 {
+
+struct Name {
+    bool present = false;
+    std::string text;
+    DWORD handle_flags = 0;  // HANDLE_FLAG_INHERIT from the creator's SECURITY_ATTRIBUTES
+};
+
+Name name_from(LPCSTR name);
+Name name_from(LPCWSTR name);
+// A creator's name and whether its handle is inheritable.
+Name name_from(LPCSTR name, const SECURITY_ATTRIBUTES* attributes);
+Name name_from(LPCWSTR name, const SECURITY_ATTRIBUTES* attributes);
+
+// Creates an object (`make`), or opens the existing one of the same name and type (last
+// error ERROR_ALREADY_EXISTS). Another type under the name gives ERROR_INVALID_HANDLE.
+HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access,
+                     const std::function<kernel::Object*()>& make);
+
+// Opens the object of `type` named `name`: ERROR_FILE_NOT_FOUND when there is none.
+HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access, BOOL inherit);
+
+}  // namespace overlapped::win32

@@ -1,0 +1,172 @@
+/* test_file_mapping.c: CreateFileMapping, OpenFileMapping, MapViewOfFile(Ex),
+ * UnmapViewOfFile, FlushViewOfFile.
+ *
+ * Facts: Microsoft Learn (CreateFileMapping: size 0 maps the whole file, an empty file
+ * then fails with ERROR_FILE_INVALID; a larger size grows a file opened for writing;
+ * PAGE_READWRITE needs a handle with GENERIC_READ and GENERIC_WRITE; memory backed by the
+ * paging file needs a size; an existing name opens that object with ERROR_ALREADY_EXISTS.
+ * MapViewOfFile: the offset is a multiple of the allocation granularity; FILE_MAP_WRITE
+ * needs PAGE_READWRITE; FILE_MAP_COPY is copy-on-write; a view stays valid after the
+ * mapping's handle is closed. UnmapViewOfFile: the base address of a view). */
+#include "testlib.h"
+
+static char path[MAX_PATH + 64];
+
+static HANDLE make_file(const char *content, DWORD access)
+{
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                              CREATE_ALWAYS, 0, NULL);
+    DWORD written = 0;
+    if (file == INVALID_HANDLE_VALUE) return file;
+    if (content[0] != 0) WriteFile(file, content, (DWORD)strlen(content), &written, NULL);
+    CloseHandle(file);
+    return CreateFileA(path, access, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+}
+
+static void test_file_views(void)
+{
+    HANDLE file, mapping;
+    char *view, buffer[16];
+    DWORD got = 0;
+
+    TEST("a file mapped for reading and for writing; a view outlives its mapping's handle");
+    file = make_file("hello mapping", GENERIC_READ);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) CHECK(memcmp(view, "hello mapping", 13) == 0);
+    SetLastError(0xdeadbeef);
+    CHECK(MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0) == NULL); /* a read-only section */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(CloseHandle(mapping));
+    if (view != NULL) CHECK(view[0] == 'h'); /* still mapped */
+    CHECK(UnmapViewOfFile(view));
+    SetLastError(0xdeadbeef);
+    CHECK(!UnmapViewOfFile(view));
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    /* PAGE_READWRITE through a handle that may only read. */
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL) == NULL);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(file);
+
+    file = make_file("0123456789", GENERIC_READ | GENERIC_WRITE);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 70000, NULL);
+    CHECK(mapping != NULL);
+    CHECK_EQ(GetFileSize(file, NULL), 70000); /* grown to the section's size */
+    view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) {
+        memcpy(view, "ABC", 3);
+        memcpy(view + 65536, "far", 3);
+        CHECK(FlushViewOfFile(view, 0));
+        CHECK(UnmapViewOfFile(view));
+    }
+    /* A second view at the second 64 KiB: the offset must be a multiple of 64 KiB. */
+    SetLastError(0xdeadbeef);
+    CHECK(MapViewOfFile(mapping, FILE_MAP_READ, 0, 4096, 0) == NULL);
+    CHECK_ERROR(ERROR_MAPPED_ALIGNMENT);
+    view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 65536, 0);
+    CHECK(view != NULL);
+    if (view != NULL) {
+        CHECK(memcmp(view, "far", 3) == 0);
+        CHECK(UnmapViewOfFile(view));
+    }
+    /* Beyond the section's end. */
+    CHECK(MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 80000) == NULL);
+    CloseHandle(mapping);
+    SetFilePointer(file, 0, NULL, FILE_BEGIN);
+    CHECK(ReadFile(file, buffer, 10, &got, NULL));
+    CHECK(got == 10 && memcmp(buffer, "ABC3456789", 10) == 0);
+    CloseHandle(file);
+
+    file = make_file("", GENERIC_READ | GENERIC_WRITE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL) == NULL); /* empty: nothing to map */
+    CHECK_ERROR(ERROR_FILE_INVALID);
+    CloseHandle(file);
+}
+
+static void test_copy_on_write(void)
+{
+    HANDLE file, mapping;
+    char *copy, *shared;
+
+    TEST("FILE_MAP_COPY: the view's writes stay in it");
+    file = make_file("original", GENERIC_READ | GENERIC_WRITE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_WRITECOPY, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    copy = MapViewOfFile(mapping, FILE_MAP_COPY, 0, 0, 0);
+    shared = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+    CHECK(copy != NULL && shared != NULL);
+    if (copy != NULL && shared != NULL) {
+        memcpy(copy, "CHANGED!", 8);
+        CHECK(memcmp(copy, "CHANGED!", 8) == 0);
+        CHECK(memcmp(shared, "original", 8) == 0);
+    }
+    UnmapViewOfFile(copy);
+    UnmapViewOfFile(shared);
+    CloseHandle(mapping);
+    CloseHandle(file);
+}
+
+static void test_paging_file(void)
+{
+    HANDLE mapping, again, opened;
+    char *first, *second, *third;
+
+    TEST("memory backed by the paging file: named, two views, OpenFileMapping");
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_NOACCESS, 0, 4096, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\overlapped_test_no_such_map") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, "Local\\overlapped_test_map");
+    CHECK(mapping != NULL);
+    CHECK_ERROR(ERROR_SUCCESS);
+    first = MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    second = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 4096);
+    CHECK(first != NULL && second != NULL && first != second);
+    if (first != NULL && second != NULL) {
+        CHECK(first[100] == 0); /* zero-filled */
+        strcpy(first + 100, "shared memory");
+        CHECK(strcmp(second + 100, "shared memory") == 0);
+    }
+    again = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, "Local\\overlapped_test_map");
+    CHECK(again != NULL);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    opened = OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\overlapped_test_map");
+    CHECK(opened != NULL);
+    third = MapViewOfFile(opened, FILE_MAP_READ, 0, 0, 0);
+    CHECK(third != NULL);
+    if (third != NULL) CHECK(strcmp(third + 100, "shared memory") == 0);
+    SetLastError(0xdeadbeef);
+    CHECK(MapViewOfFile(opened, FILE_MAP_WRITE, 0, 0, 0) == NULL); /* the handle may only read */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    UnmapViewOfFile(first);
+    UnmapViewOfFile(second);
+    UnmapViewOfFile(third);
+    CloseHandle(opened);
+    CloseHandle(again);
+    CloseHandle(mapping);
+}
+
+int main(void)
+{
+    char directory[MAX_PATH];
+    GetTempPathA(sizeof directory, directory);
+    snprintf(path, sizeof path, "%sovl_mapping_%lu.dat", directory, (unsigned long)GetCurrentProcessId());
+    test_file_views();
+    test_copy_on_write();
+    test_paging_file();
+    DeleteFileA(path);
+    return tl_finish();
+}
