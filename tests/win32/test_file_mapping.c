@@ -7,7 +7,9 @@
  * paging file needs a size; an existing name opens that object with ERROR_ALREADY_EXISTS.
  * MapViewOfFile: the offset is a multiple of the allocation granularity; FILE_MAP_WRITE
  * needs PAGE_READWRITE; FILE_MAP_COPY is copy-on-write; a view stays valid after the
- * mapping's handle is closed. UnmapViewOfFile: the base address of a view). */
+ * mapping's handle is closed. UnmapViewOfFile: the base address of a view; a section
+ * handle is inherited by a child, which then shares the memory). The program starts a copy
+ * of itself ("child <handle>") for the last. Every wait is bounded. */
 #include "testlib.h"
 
 static char path[MAX_PATH + 64];
@@ -159,14 +161,61 @@ static void test_paging_file(void)
     CloseHandle(mapping);
 }
 
-int main(void)
+/* The child: maps the inherited section (argv[2], hex), checks the parent's text, writes
+ * its own. */
+static int run_child(const char *value)
 {
-    char directory[MAX_PATH];
+    HANDLE mapping = (HANDLE)(ULONG_PTR)strtoull(value, NULL, 16);
+    char *view = MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (view == NULL) return 10;
+    if (strcmp(view, "from the parent") != 0) return 11;
+    strcpy(view + 200, "from the child");
+    UnmapViewOfFile(view);
+    CloseHandle(mapping);
+    return 0;
+}
+
+static void test_shared_with_child(const char *self)
+{
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    HANDLE mapping;
+    char *view, line[2048];
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION child;
+    DWORD code = 99;
+
+    TEST("a section inherited by a child: one memory in two processes");
+    mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, &inheritable, PAGE_READWRITE, 0, 65536, NULL);
+    CHECK(mapping != NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view == NULL) return;
+    strcpy(view, "from the parent");
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" %llx", self, (unsigned long long)(ULONG_PTR)mapping);
+    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &child));
+    CHECK_EQ(WaitForSingleObject(child.hProcess, 10000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeProcess(child.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CHECK(strcmp(view + 200, "from the child") == 0);
+    CloseHandle(child.hProcess);
+    CloseHandle(child.hThread);
+    UnmapViewOfFile(view);
+    CloseHandle(mapping);
+}
+
+int main(int argc, char **argv)
+{
+    char directory[MAX_PATH], self[MAX_PATH];
+    if (argc == 2) return run_child(argv[1]);
+    CHECK(GetModuleFileNameA(NULL, self, sizeof self) > 0);
     GetTempPathA(sizeof directory, directory);
     snprintf(path, sizeof path, "%sovl_mapping_%lu.dat", directory, (unsigned long)GetCurrentProcessId());
     test_file_views();
     test_copy_on_write();
     test_paging_file();
+    test_shared_with_child(self);
     DeleteFileA(path);
     return tl_finish();
 }
