@@ -21,6 +21,11 @@ OVERLAPPED_API LPCH WINAPI GetEnvironmentStringsA(void);
 OVERLAPPED_API LPWCH WINAPI GetEnvironmentStringsW(void);
 OVERLAPPED_API BOOL WINAPI FreeEnvironmentStringsA(LPCH penv);
 OVERLAPPED_API BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv);
+OVERLAPPED_API DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst, DWORD nSize);
+OVERLAPPED_API DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize);
+/* advapi32's, declared here as winbase.h does on Windows. */
+OVERLAPPED_API BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer);
+OVERLAPPED_API BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer);
 
 OVERLAPPED_API DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
 OVERLAPPED_API DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <strings.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -740,6 +741,131 @@ DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSiz
     }
     std::u16string wide = win32::utf16_from_utf8(value);
     return copy_out(wide, reinterpret_cast<char16_t*>(lpBuffer), nSize);
+}
+
+// ExpandEnvironmentStringsW as Windows' RtlExpandEnvironmentStrings does it (Wine's
+// kernel32 environ test records every case): %NAME% of a variable (names without case)
+// becomes its value, anything else stays as it is; the count returned is the expanded
+// length with its terminator. A buffer too small still gets what fits: each literal
+// character while one more would leave room for a terminator, each value whole with its
+// terminator; the first value that does not fit leaves a terminator in its place and ends
+// the writing; the final terminator only when all of it fits.
+DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize)
+{
+    std::u16string source;
+    if (lpSrc != nullptr)
+        for (const WCHAR* c = lpSrc; *c != 0; ++c) source += static_cast<char16_t>(*c);
+    if (lpDst == nullptr) nSize = 0;
+    size_t at = 0, total = 0;
+    bool stopped = false;  // a value did not fit
+    auto literal = [&](char16_t c) {
+        ++total;
+        if (!stopped && at + 1 < nSize) lpDst[at++] = c;
+    };
+    for (size_t i = 0; i < source.size();) {
+        if (source[i] == u'%') {
+            size_t end = source.find(u'%', i + 1);
+            if (end != std::u16string::npos && end > i + 1) {
+                std::string name = win32::utf8_from_utf16(reinterpret_cast<const WCHAR*>(source.data() + i + 1),
+                                                          end - i - 1);
+                std::string value;
+                bool found;
+                {
+                    std::lock_guard<std::mutex> guard(environment_mutex);
+                    std::string actual;
+                    const char* text = find_variable(name, &actual);
+                    found = text != nullptr;
+                    if (found) value = text;
+                }
+                if (found) {
+                    std::u16string wide = win32::utf16_from_utf8(value);
+                    total += wide.size();
+                    if (stopped) {
+                    } else if (at + wide.size() + 1 <= nSize) {
+                        std::copy(wide.begin(), wide.end(), lpDst + at);
+                        at += wide.size();
+                        lpDst[at] = 0;
+                    } else {
+                        if (at < nSize) lpDst[at] = 0;
+                        stopped = true;
+                    }
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        literal(source[i++]);
+    }
+    if (!stopped && total + 1 <= nSize) lpDst[at] = 0;
+    return static_cast<DWORD>(total + 1);
+}
+
+// The ANSI form needs room for one character more than the expansion and its terminator
+// (Windows converts through a buffer of that size): with less it writes an empty string
+// and asks for that much; with enough it returns the length with the terminator.
+DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst, DWORD nSize)
+{
+    std::u16string source = win32::utf16_from_utf8(lpSrc != nullptr ? lpSrc : "");
+    source.push_back(0);
+    DWORD wide_count = ExpandEnvironmentStringsW(reinterpret_cast<LPCWSTR>(source.data()), nullptr, 0);
+    std::u16string wide(wide_count, u'\0');
+    ExpandEnvironmentStringsW(reinterpret_cast<LPCWSTR>(source.data()), reinterpret_cast<LPWSTR>(wide.data()),
+                              wide_count);
+    std::string expanded = win32::utf8_from_utf16(reinterpret_cast<const WCHAR*>(wide.data()), wide_count - 1);
+    DWORD needed = static_cast<DWORD>(expanded.size() + 2);
+    if (nSize < needed) {
+        if (lpDst != nullptr) lpDst[0] = '\0';
+        return needed;
+    }
+    memcpy(lpDst, expanded.c_str(), expanded.size() + 1);
+    return static_cast<DWORD>(expanded.size() + 1);
+}
+
+}  // extern "C"
+
+namespace {
+
+// The user's name (the password database's, else $USER, else the number).
+std::string user_name()
+{
+    char buffer[4096];
+    passwd entry{};
+    passwd* found = nullptr;
+    if (getpwuid_r(geteuid(), &entry, buffer, sizeof buffer, &found) == 0 && found != nullptr)
+        return found->pw_name;
+    if (const char* name = getenv("USER")) return name;
+    return std::to_string(geteuid());
+}
+
+// GetUserName's protocol: the size with the terminator, in and out; a buffer too small
+// gets ERROR_INSUFFICIENT_BUFFER and the size needed.
+template <class Char>
+BOOL copy_user_name(const std::basic_string<Char>& name, Char* buffer, LPDWORD size)
+{
+    if (size == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (buffer == nullptr || *size < name.size() + 1) {
+        *size = static_cast<DWORD>(name.size() + 1);
+        return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    std::copy(name.begin(), name.end(), buffer);
+    buffer[name.size()] = 0;
+    *size = static_cast<DWORD>(name.size() + 1);
+    return TRUE;
+}
+
+}  // namespace
+
+extern "C" {
+
+BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer)
+{
+    return copy_user_name(user_name(), lpBuffer, pcbBuffer);
+}
+
+BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer)
+{
+    std::u16string wide = win32::utf16_from_utf8(user_name());
+    return copy_user_name(wide, reinterpret_cast<char16_t*>(lpBuffer), pcbBuffer);
 }
 
 BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue)
