@@ -35,6 +35,16 @@ OVERLAPPED_API BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName);
 OVERLAPPED_API DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
 OVERLAPPED_API DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
 
+/* Modules (docs/win32-status.md: the system DLLs are this library; no other DLL loads). */
+OVERLAPPED_API HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+OVERLAPPED_API HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
+OVERLAPPED_API HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName);
+OVERLAPPED_API HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName);
+OVERLAPPED_API HMODULE WINAPI LoadLibraryExA(LPCSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+OVERLAPPED_API HMODULE WINAPI LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+OVERLAPPED_API BOOL WINAPI FreeLibrary(HMODULE hLibModule);
+OVERLAPPED_API FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
+
 OVERLAPPED_END_C
 
 #endif

@@ -35,4 +35,8 @@ std::string utf8_from_utf16(const WCHAR* text, size_t count);
 std::u16string utf16_from_utf8(const char* text, size_t length);
 inline std::u16string utf16_from_utf8(const std::string& text) { return utf16_from_utf8(text.data(), text.size()); }
 
+// The file of a module GetModuleHandle/LoadLibrary gave other than the program's
+// (modules.cpp): this library's path. False for the program (or NULL) and unknown values.
+bool module_path(HMODULE module, std::string* path);
+
 }  // namespace overlapped::win32

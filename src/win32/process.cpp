@@ -982,10 +982,17 @@ BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName)
 
 DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
 {
-    if (hModule != nullptr) return fail(ERROR_MOD_NOT_FOUND, DWORD(0));
     char path[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (length < 0) return fail(win32_error_from_errno(errno), DWORD(0));
+    ssize_t length;
+    std::string module;
+    if (win32::module_path(hModule, &module)) {  // this library, as a system DLL
+        length = static_cast<ssize_t>(std::min(module.size(), sizeof path - 1));
+        memcpy(path, module.data(), static_cast<size_t>(length));
+    } else {
+        if (hModule != nullptr && hModule != GetModuleHandleA(nullptr)) return fail(ERROR_MOD_NOT_FOUND, DWORD(0));
+        length = readlink("/proc/self/exe", path, sizeof path - 1);
+        if (length < 0) return fail(win32_error_from_errno(errno), DWORD(0));
+    }
     if (nSize == 0 || lpFilename == nullptr) return fail(ERROR_INSUFFICIENT_BUFFER, DWORD(0));
     size_t n = static_cast<size_t>(length);
     if (n >= nSize) {  // truncated, terminated, as Windows (Vista and later) does

@@ -365,6 +365,13 @@ thread_local char ntoa_buffer[16];
 
 extern "C" {
 
+// ws2_32 exports the byte-order functions, which the headers give inline: these are what
+// GetProcAddress finds under their names (modules.cpp).
+OVERLAPPED_API u_short WSAAPI overlapped_htons(u_short value) { return __builtin_bswap16(value); }
+OVERLAPPED_API u_short WSAAPI overlapped_ntohs(u_short value) { return __builtin_bswap16(value); }
+OVERLAPPED_API u_long WSAAPI overlapped_htonl(u_long value) { return __builtin_bswap32(value); }
+OVERLAPPED_API u_long WSAAPI overlapped_ntohl(u_long value) { return __builtin_bswap32(value); }
+
 u_long WSAAPI inet_addr(const char* cp)
 {
     if (!cp) return wsa_fail(WSAEFAULT, static_cast<u_long>(INADDR_NONE));
