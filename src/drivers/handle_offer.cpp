@@ -146,14 +146,10 @@ void serve_requests(int listener)
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, nullptr);  // the program's signals go to its threads
     for (;;) {
-        int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-        if (connection < 0) {
-            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS) usleep(50 * 1000);
-            continue;
-        }
         pid_t pid = 0;
-        uid_t uid = 0;
-        if (unix_peer(connection, &pid, &uid) && uid == geteuid()) answer(connection);
+        int connection = accept_from_user(listener, &pid);
+        if (connection < 0) continue;
+        answer(connection);
         ::close(connection);
     }
 }

@@ -95,6 +95,11 @@ struct DescriptorMessage {
     }
 };
 
+// Accepts one connection on `listener`: its descriptor and the peer process, when that is
+// a process of this user; -1 otherwise (another user's connection is closed unheard; out
+// of descriptors or memory, after a pause rather than a spin).
+int accept_from_user(int listener, pid_t* pid);
+
 // Serves `listener` (a listening socket, non-blocking) for process `target` of this user:
 // calls `hand(connection)` for each connection from it (others are closed unheard) until
 // `hand` returns true (handed over), or until the target exits (`target_fd`, its pidfd,

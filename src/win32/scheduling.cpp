@@ -136,6 +136,21 @@ kernel::ProcessObject* process_of(HANDLE handle, DWORD* error)
     return static_cast<kernel::ProcessObject*>(object);
 }
 
+// The Linux process a process handle names: its pid, whether it is this process, and
+// whether it has ended (this process never has). False with *error for a bad handle.
+bool process_target(HANDLE handle, pid_t* pid, bool* self, bool* ended, DWORD* error)
+{
+    kernel::ProcessObject* process = process_of(handle, error);
+    if (process == nullptr) return false;
+    *self = process == kernel::current_process_object();
+    process->lock.lock();
+    *pid = static_cast<pid_t>(process->process_id());
+    *ended = !*self && process->exited();
+    process->lock.unlock();
+    process->release_reference();
+    return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -227,14 +242,9 @@ BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority)
 DWORD WINAPI GetPriorityClass(HANDLE hProcess)
 {
     DWORD error;
-    kernel::ProcessObject* process = process_of(hProcess, &error);
-    if (process == nullptr) return fail(error, DWORD(0));
-    bool self = process == kernel::current_process_object();
-    process->lock.lock();
-    pid_t pid = static_cast<pid_t>(process->process_id());
-    bool ended = !self && process->exited();
-    process->lock.unlock();
-    process->release_reference();
+    pid_t pid;
+    bool self, ended;
+    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, DWORD(0));
     if (self) return process_class.load(std::memory_order_relaxed);
     if (ended) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
     errno = 0;
@@ -248,14 +258,9 @@ BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
     int base = 0;
     if (!class_base(dwPriorityClass, &base)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     DWORD error;
-    kernel::ProcessObject* process = process_of(hProcess, &error);
-    if (process == nullptr) return fail(error, FALSE);
-    bool self = process == kernel::current_process_object();
-    process->lock.lock();
-    pid_t pid = static_cast<pid_t>(process->process_id());
-    bool ended = !self && process->exited();
-    process->lock.unlock();
-    process->release_reference();
+    pid_t pid;
+    bool self, ended;
+    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, FALSE);
     if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);
     if (!self) {
         for_each_task(pid, [base](int tid) { apply_nice(tid, base); });
@@ -277,13 +282,9 @@ BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
 BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinityMask, PDWORD_PTR lpSystemAffinityMask)
 {
     DWORD error;
-    kernel::ProcessObject* process = process_of(hProcess, &error);
-    if (process == nullptr) return fail(error, FALSE);
-    process->lock.lock();
-    pid_t pid = static_cast<pid_t>(process->process_id());
-    bool ended = process != kernel::current_process_object() && process->exited();
-    process->lock.unlock();
-    process->release_reference();
+    pid_t pid;
+    bool self, ended;
+    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, FALSE);
     DWORD_PTR mask = 0;
     if (ended || !get_mask(pid, &mask)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (lpProcessAffinityMask == nullptr || lpSystemAffinityMask == nullptr) return fail(ERROR_NOACCESS, FALSE);
@@ -299,13 +300,9 @@ BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityM
     if (dwProcessAffinityMask == 0 || (dwProcessAffinityMask & ~system_mask()) != 0)
         return fail(ERROR_INVALID_PARAMETER, FALSE);
     DWORD error;
-    kernel::ProcessObject* process = process_of(hProcess, &error);
-    if (process == nullptr) return fail(error, FALSE);
-    process->lock.lock();
-    pid_t pid = static_cast<pid_t>(process->process_id());
-    bool ended = process != kernel::current_process_object() && process->exited();
-    process->lock.unlock();
-    process->release_reference();
+    pid_t pid;
+    bool self, ended;
+    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, FALSE);
     if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);
     bool any = false;
     for_each_task(pid, [&](int tid) { any |= set_mask(tid, dwProcessAffinityMask); });
