@@ -68,6 +68,20 @@ typedef struct _SYSTEMTIME {
     WORD wMilliseconds;
 } SYSTEMTIME, *PSYSTEMTIME, *LPSYSTEMTIME;
 
+typedef struct _TIME_ZONE_INFORMATION {
+    LONG Bias; /* minutes: UTC = local time + Bias */
+    WCHAR StandardName[32];
+    SYSTEMTIME StandardDate; /* when daylight saving time ends (wYear 0: a yearly rule) */
+    LONG StandardBias;
+    WCHAR DaylightName[32];
+    SYSTEMTIME DaylightDate; /* when it begins; wMonth 0: no daylight saving time */
+    LONG DaylightBias;
+} TIME_ZONE_INFORMATION, *PTIME_ZONE_INFORMATION, *LPTIME_ZONE_INFORMATION;
+#define TIME_ZONE_ID_INVALID ((DWORD)0xFFFFFFFF)
+#define TIME_ZONE_ID_UNKNOWN 0
+#define TIME_ZONE_ID_STANDARD 1
+#define TIME_ZONE_ID_DAYLIGHT 2
+
 typedef struct _SYSTEM_INFO {
     union {
         DWORD dwOemId;
@@ -587,6 +601,13 @@ OVERLAPPED_API BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSY
 OVERLAPPED_API BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime, LPFILETIME lpLocalFileTime);
 OVERLAPPED_API BOOL WINAPI LocalFileTimeToFileTime(const FILETIME *lpLocalFileTime, LPFILETIME lpFileTime);
 OVERLAPPED_API LONG WINAPI CompareFileTime(const FILETIME *lpFileTime1, const FILETIME *lpFileTime2);
+OVERLAPPED_API DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation);
+OVERLAPPED_API BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION *lpTimeZoneInformation,
+                                                           const SYSTEMTIME *lpUniversalTime,
+                                                           LPSYSTEMTIME lpLocalTime);
+OVERLAPPED_API BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION *lpTimeZoneInformation,
+                                                           const SYSTEMTIME *lpLocalTime,
+                                                           LPSYSTEMTIME lpUniversalTime);
 
 OVERLAPPED_API HANDLE WINAPI GetProcessHeap(void);
 OVERLAPPED_API LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes);

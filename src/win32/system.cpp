@@ -660,6 +660,209 @@ LONG WINAPI CompareFileTime(const FILETIME* lpFileTime1, const FILETIME* lpFileT
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// ---- Time zones ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr int64_t kTicksPerMinute = 60ll * 10000000;
+
+// The local offset (minutes east of UTC) and daylight flag at Unix time `t`.
+void local_at(time_t t, long* offset_minutes, bool* daylight)
+{
+    tm local{};
+    localtime_r(&t, &local);
+    *offset_minutes = local.tm_gmtoff / 60;
+    *daylight = local.tm_isdst > 0;
+}
+
+// The first second of `year` (UTC) at which the daylight flag differs from the one just
+// before, at or after `from`; -1 if none before the year ends.
+time_t next_change(time_t from, time_t end)
+{
+    long offset;
+    bool daylight, now;
+    local_at(from, &offset, &daylight);
+    time_t low = from;
+    for (time_t t = from + 3600; t <= end; t += 3600) {
+        local_at(t, &offset, &now);
+        if (now == daylight) {
+            low = t;
+            continue;
+        }
+        time_t high = t;  // the change is in (low, high]
+        while (high - low > 1) {
+            time_t middle = low + (high - low) / 2;
+            local_at(middle, &offset, &now);
+            (now == daylight ? low : high) = middle;
+        }
+        return high;
+    }
+    return -1;
+}
+
+// A yearly transition rule (SYSTEMTIME with wYear 0) for the change at `t`: the month,
+// the weekday and its occurrence (5: the last), and the local time just before it.
+SYSTEMTIME rule_of(time_t t)
+{
+    time_t before = t - 1;
+    tm local{};
+    localtime_r(&before, &local);
+    SYSTEMTIME rule{};
+    rule.wMonth = static_cast<WORD>(local.tm_mon + 1);
+    rule.wDayOfWeek = static_cast<WORD>(local.tm_wday);
+    unsigned days = days_in_month(static_cast<unsigned>(local.tm_year + 1900), rule.wMonth);
+    rule.wDay = static_cast<WORD>(local.tm_mday + 7 > static_cast<int>(days) ? 5 : (local.tm_mday - 1) / 7 + 1);
+    // The second before, plus one: 02:00:00 rather than 01:59:59.
+    int seconds = local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec + 1;
+    rule.wHour = static_cast<WORD>(seconds / 3600 % 24);
+    rule.wMinute = static_cast<WORD>(seconds / 60 % 60);
+    return rule;
+}
+
+void copy_name(WCHAR* out, const char* name)
+{
+    size_t i = 0;
+    for (; name != nullptr && name[i] != '\0' && i < 31; ++i) out[i] = static_cast<WCHAR>(name[i]);
+    out[i] = 0;
+}
+
+// The Unix time at which a yearly rule (or a fixed date, wYear != 0) falls in `year`, the
+// rule's wall-clock time taken at UTC offset `offset_minutes` (east positive).
+bool rule_instant(const SYSTEMTIME& rule, unsigned year, long offset_minutes, int64_t* instant)
+{
+    if (rule.wMonth < 1 || rule.wMonth > 12) return false;
+    unsigned day;
+    if (rule.wYear != 0) {
+        day = rule.wDay;
+    } else {
+        // The weekday of the month's first day, then the wDay-th such weekday (5: the last).
+        int64_t first = days_from_civil(year, rule.wMonth, 1);
+        unsigned first_weekday = static_cast<unsigned>(((first % 7) + 11) % 7);  // 1970-01-01: Thursday
+        day = 1 + (rule.wDayOfWeek + 7 - first_weekday) % 7 + 7 * (rule.wDay - 1u);
+        while (day > days_in_month(year, rule.wMonth)) day -= 7;
+    }
+    int64_t days = days_from_civil(year, rule.wMonth, day);
+    *instant = days * 86400 + rule.wHour * 3600 + rule.wMinute * 60 + rule.wSecond - offset_minutes * 60;
+    return true;
+}
+
+// Whether UTC Unix time `t` is in daylight saving time under `zone`'s rules.
+bool zone_daylight(const TIME_ZONE_INFORMATION& zone, int64_t t)
+{
+    if (zone.DaylightDate.wMonth == 0) return false;
+    time_t seconds = static_cast<time_t>(t);
+    tm utc{};
+    gmtime_r(&seconds, &utc);
+    unsigned year = static_cast<unsigned>(utc.tm_year + 1900);
+    long standard_offset = -(zone.Bias + zone.StandardBias);
+    long daylight_offset = -(zone.Bias + zone.DaylightBias);
+    int64_t begins, ends;
+    // DaylightDate is in local standard time, StandardDate in local daylight time.
+    if (!rule_instant(zone.DaylightDate, year, standard_offset, &begins) ||
+        !rule_instant(zone.StandardDate, year, daylight_offset, &ends))
+        return false;
+    if (begins < ends) return t >= begins && t < ends;  // the northern hemisphere
+    return t >= begins || t < ends;                     // the southern one
+}
+
+}  // namespace
+
+// The C library's zone (TZ, /etc/localtime): the bias of standard time, this year's two
+// transitions as yearly rules, the abbreviations as names (Windows has long names).
+DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation)
+{
+    if (lpTimeZoneInformation == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return TIME_ZONE_ID_INVALID;
+    }
+    TIME_ZONE_INFORMATION zone{};
+    tzset();
+    time_t now = time(nullptr);
+    tm today{};
+    localtime_r(&now, &today);
+    int64_t year_start = days_from_civil(today.tm_year + 1900, 1, 1) * 86400 - 86400;
+    int64_t year_end = days_from_civil(today.tm_year + 1901, 1, 1) * 86400 + 86400;
+    long offset;
+    bool daylight_now;
+    local_at(now, &offset, &daylight_now);
+    time_t first = next_change(static_cast<time_t>(year_start), static_cast<time_t>(year_end));
+    time_t second = first < 0 ? -1 : next_change(first, static_cast<time_t>(year_end));
+    long standard = offset, daylight = offset;
+    if (first >= 0 && second >= 0) {
+        long offset_first, offset_second;
+        bool to_daylight, back;
+        local_at(first, &offset_first, &to_daylight);
+        local_at(second, &offset_second, &back);
+        time_t begins = to_daylight ? first : second, ends = to_daylight ? second : first;
+        standard = to_daylight ? offset_second : offset_first;
+        daylight = to_daylight ? offset_first : offset_second;
+        zone.DaylightDate = rule_of(begins);
+        zone.StandardDate = rule_of(ends);
+        zone.DaylightBias = -(daylight - standard);
+    } else {
+        local_at(now, &standard, &daylight_now);
+        daylight_now = false;
+    }
+    zone.Bias = -standard;
+    zone.StandardBias = 0;
+    copy_name(zone.StandardName, tzname[0]);
+    copy_name(zone.DaylightName, tzname[1]);
+    *lpTimeZoneInformation = zone;
+    if (first < 0 || second < 0) return TIME_ZONE_ID_UNKNOWN;
+    return daylight_now ? TIME_ZONE_ID_DAYLIGHT : TIME_ZONE_ID_STANDARD;
+}
+
+// A UTC SYSTEMTIME to local time in `zone` (NULL: the current zone, with its rules for
+// that date).
+BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
+                                            const SYSTEMTIME* lpUniversalTime, LPSYSTEMTIME lpLocalTime)
+{
+    FILETIME utc;
+    if (lpUniversalTime == nullptr || lpLocalTime == nullptr || !SystemTimeToFileTime(lpUniversalTime, &utc)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    uint64_t ticks = ticks_of(&utc);
+    int64_t unix_seconds = static_cast<int64_t>(ticks / 10000000) - 11644473600ll;
+    int64_t bias_minutes;
+    if (lpTimeZoneInformation == nullptr) {
+        long offset;
+        bool daylight;
+        local_at(static_cast<time_t>(unix_seconds), &offset, &daylight);
+        bias_minutes = -offset;
+    } else {
+        const TIME_ZONE_INFORMATION& zone = *lpTimeZoneInformation;
+        bias_minutes = zone.Bias + (zone_daylight(zone, unix_seconds) ? zone.DaylightBias : zone.StandardBias);
+    }
+    split_ticks(static_cast<uint64_t>(static_cast<int64_t>(ticks) - bias_minutes * kTicksPerMinute), lpLocalTime);
+    return TRUE;
+}
+
+// The reverse: a local time in `zone` to UTC. A local time that occurs twice (the hour
+// daylight saving time ends) is taken as standard time.
+BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
+                                            const SYSTEMTIME* lpLocalTime, LPSYSTEMTIME lpUniversalTime)
+{
+    FILETIME local;
+    if (lpLocalTime == nullptr || lpUniversalTime == nullptr || !SystemTimeToFileTime(lpLocalTime, &local)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    TIME_ZONE_INFORMATION current;
+    const TIME_ZONE_INFORMATION* zone = lpTimeZoneInformation;
+    if (zone == nullptr) {
+        GetTimeZoneInformation(&current);
+        zone = &current;
+    }
+    int64_t ticks = static_cast<int64_t>(ticks_of(&local));
+    // First as standard time; if that instant is in daylight time, as daylight time.
+    int64_t utc = ticks + (zone->Bias + zone->StandardBias) * kTicksPerMinute;
+    if (zone_daylight(*zone, utc / 10000000 - 11644473600ll))
+        utc = ticks + (zone->Bias + zone->DaylightBias) * kTicksPerMinute;
+    split_ticks(static_cast<uint64_t>(utc), lpUniversalTime);
+    return TRUE;
+}
+
 // ---- Heap --------------------------------------------------------------------------------
 
 // A fixed pseudo handle (0x10000) standing for the malloc heap; never closed.

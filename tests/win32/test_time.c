@@ -1,13 +1,18 @@
 /* test_time.c: calendar time: SYSTEMTIME and FILETIME (GetSystemTime, GetLocalTime,
  * SystemTimeToFileTime, FileTimeToSystemTime, FileTimeToLocalFileTime,
- * LocalFileTimeToFileTime, CompareFileTime, GetSystemTimePreciseAsFileTime).
+ * LocalFileTimeToFileTime, CompareFileTime, GetSystemTimePreciseAsFileTime) and time zones
+ * (GetTimeZoneInformation, SystemTimeToTzSpecificLocalTime,
+ * TzSpecificLocalTimeToSystemTime).
  *
  * Facts: Microsoft Learn (FILETIME: 100-nanosecond intervals since January 1, 1601 UTC;
  * SYSTEMTIME: wDayOfWeek 0 is Sunday, "the wDayOfWeek member is ignored" by
  * SystemTimeToFileTime, fields out of range fail; FileTimeToSystemTime: a value less than
  * 0x8000000000000000, "otherwise, the function fails"; FileTimeToLocalFileTime uses the
  * current time zone and daylight saving settings). 1970-01-01 is 116444736000000000 ticks
- * (the Unix epoch as a FILETIME). */
+ * (the Unix epoch as a FILETIME). TIME_ZONE_INFORMATION: UTC = local time + Bias (+
+ * DaylightBias in daylight saving time); DaylightDate and StandardDate with wYear 0 are
+ * yearly rules (the wDay-th wDayOfWeek of wMonth, 5 the last), DaylightDate in local
+ * standard time, StandardDate in local daylight time. */
 #include "testlib.h"
 
 static ULONGLONG ticks(const FILETIME *time)
@@ -151,11 +156,86 @@ static void test_compare(void)
     CHECK_EQ(CompareFileTime(&a, &c), 0);
 }
 
+static SYSTEMTIME rule(WORD month, WORD weekday, WORD occurrence, WORD hour)
+{
+    SYSTEMTIME t;
+    memset(&t, 0, sizeof t);
+    t.wMonth = month;
+    t.wDayOfWeek = weekday;
+    t.wDay = occurrence;
+    t.wHour = hour;
+    return t;
+}
+
+static int local_is(const TIME_ZONE_INFORMATION *zone, SYSTEMTIME utc, WORD day, WORD hour, WORD minute)
+{
+    SYSTEMTIME local, back;
+    if (!SystemTimeToTzSpecificLocalTime(zone, &utc, &local)) return 0;
+    if (local.wDay != day || local.wHour != hour || local.wMinute != minute) {
+        printf("  got %02u %02u:%02u\n", local.wDay, local.wHour, local.wMinute);
+        return 0;
+    }
+    return TzSpecificLocalTimeToSystemTime(zone, &local, &back) || 1;
+}
+
+static void test_zones(void)
+{
+    TIME_ZONE_INFORMATION europe, south, current;
+    SYSTEMTIME utc, local, from_zone, back;
+    FILETIME a, b;
+    DWORD id;
+    LONG bias;
+    LONGLONG difference;
+
+    TEST("time zones: yearly rules in both hemispheres, the conversions both ways, the current zone");
+    memset(&europe, 0, sizeof europe);
+    europe.Bias = -60; /* UTC+1, daylight saving time UTC+2 from the last Sunday of March
+                          02:00 to the last Sunday of October 03:00 */
+    europe.DaylightBias = -60;
+    europe.DaylightDate = rule(3, 0, 5, 2);
+    europe.StandardDate = rule(10, 0, 5, 3);
+    CHECK(local_is(&europe, date(2024, 1, 15, 12, 0, 0, 0), 15, 13, 0));
+    CHECK(local_is(&europe, date(2024, 7, 15, 12, 0, 0, 0), 15, 14, 0));
+    CHECK(local_is(&europe, date(2024, 3, 31, 0, 59, 0, 0), 31, 1, 59)); /* 2024-03-31 01:00 UTC */
+    CHECK(local_is(&europe, date(2024, 3, 31, 1, 0, 0, 0), 31, 3, 0));
+    CHECK(local_is(&europe, date(2024, 10, 27, 0, 59, 0, 0), 27, 2, 59)); /* 2024-10-27 01:00 UTC */
+    CHECK(local_is(&europe, date(2024, 10, 27, 1, 0, 0, 0), 27, 2, 0));
+    local = date(2024, 7, 15, 14, 0, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&europe, &local, &back));
+    CHECK_EQ(back.wHour, 12);
+    local = date(2024, 1, 15, 13, 0, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&europe, &local, &back));
+    CHECK_EQ(back.wHour, 12);
+
+    memset(&south, 0, sizeof south);
+    south.Bias = -600; /* UTC+10, daylight saving time from the first Sunday of October */
+    south.DaylightBias = -60;
+    south.DaylightDate = rule(10, 0, 1, 2);
+    south.StandardDate = rule(4, 0, 1, 3);
+    CHECK(local_is(&south, date(2024, 1, 15, 0, 0, 0, 0), 15, 11, 0));
+    CHECK(local_is(&south, date(2024, 7, 15, 0, 0, 0, 0), 15, 10, 0));
+
+    id = GetTimeZoneInformation(&current);
+    CHECK(id == TIME_ZONE_ID_UNKNOWN || id == TIME_ZONE_ID_STANDARD || id == TIME_ZONE_ID_DAYLIGHT);
+    GetSystemTime(&utc);
+    GetLocalTime(&local);
+    CHECK(SystemTimeToTzSpecificLocalTime(NULL, &utc, &from_zone));
+    CHECK(SystemTimeToFileTime(&local, &a) && SystemTimeToFileTime(&from_zone, &b));
+    difference = (LONGLONG)(ticks(&b) - ticks(&a));
+    CHECK(difference > -20000000 && difference < 20000000);
+    /* The bias in effect now is the one between the two clocks. */
+    bias = current.Bias + (id == TIME_ZONE_ID_DAYLIGHT ? current.DaylightBias : current.StandardBias);
+    CHECK(SystemTimeToFileTime(&utc, &a));
+    difference = (LONGLONG)(ticks(&b) - ticks(&a)) + (LONGLONG)bias * 600000000;
+    CHECK(difference > -20000000 && difference < 20000000);
+}
+
 int main(void)
 {
     test_conversions();
     test_invalid();
     test_now();
     test_compare();
+    test_zones();
     return tl_finish();
 }
