@@ -42,6 +42,7 @@ enum class ObjectType : uint8_t {
     Disk,      // src/drivers/disk.h: \\.\PHYSICALDRIVEn and \\.\X: (drives, volumes)
     Serial,    // src/drivers/serial.h: a COM port
     Section,   // src/kernel/section.h: a file mapping (CreateFileMapping)
+    Job,       // src/kernel/job.h: a job object (CreateJobObject)
 };
 
 // One waiting thread's link into one object's waiter list. Lives on the waiting

@@ -23,6 +23,7 @@
 #include "drivers/file.h"
 #include "drivers/process.h"
 #include "kernel/handle_table.h"
+#include "kernel/job.h"
 #include "kernel/process.h"
 #include "win32/entry.h"
 
@@ -408,9 +409,32 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     request.suspended = (arguments.flags & CREATE_SUSPENDED) != 0;
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
 
+    // A process in a job starts its children in it, unless they may break away
+    // (CREATE_BREAKAWAY_FROM_JOB needs JOB_OBJECT_LIMIT_BREAKAWAY_OK: ERROR_ACCESS_DENIED).
+    kernel::JobObject* job = kernel::current_job();
+    if (job != nullptr) {
+        DWORD limits = job->limit_flags();
+        bool breakaway = (limits & JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK) ||
+                         ((arguments.flags & CREATE_BREAKAWAY_FROM_JOB) && (limits & JOB_OBJECT_LIMIT_BREAKAWAY_OK));
+        if ((arguments.flags & CREATE_BREAKAWAY_FROM_JOB) && !(limits & JOB_OBJECT_LIMIT_BREAKAWAY_OK)) {
+            job->release_reference();
+            return fail(ERROR_ACCESS_DENIED, FALSE);
+        }
+        if (breakaway) {
+            job->release_reference();
+            job = nullptr;
+        }
+    }
     DWORD error = ERROR_SUCCESS;
     kernel::ProcessObject* process = drivers::process_spawn(request, &error);
-    if (process == nullptr) return fail(error, FALSE);
+    if (process == nullptr) {
+        if (job != nullptr) job->release_reference();
+        return fail(error, FALSE);
+    }
+    if (job != nullptr) {
+        job->assign(process);
+        job->release_reference();
+    }
     process->lock.lock();
     DWORD id = process->process_id();
     process->lock.unlock();

@@ -1,0 +1,205 @@
+// job.cpp: job objects (kernel/job.h): CreateJobObject, OpenJobObject,
+// AssignProcessToJobObject, TerminateJobObject, IsProcessInJob, SetInformationJobObject
+// and QueryInformationJobObject for the limits this library enforces (kill on close,
+// breakaway) and the accounting of counts and ids.
+#include <cstring>
+
+#include "kernel/handle_table.h"
+#include "kernel/job.h"
+#include "kernel/process.h"
+#include "win32/entry.h"
+#include "win32/named.h"
+
+using namespace overlapped;
+using overlapped::win32::fail;
+
+namespace {
+
+// The limits that are enforced; any other fails with ERROR_CALL_NOT_IMPLEMENTED.
+constexpr DWORD kKnownLimits = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_BREAKAWAY_OK |
+                               JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK |
+                               JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;  // a crash ends a process anyway
+
+kernel::JobObject* job_of(HANDLE handle, DWORD* error)
+{
+    return static_cast<kernel::JobObject*>(kernel::handle_reference(handle, kernel::ObjectType::Job, 0, error));
+}
+
+template <class Char>
+HANDLE create_job(LPSECURITY_ATTRIBUTES attributes, const Char* name)
+{
+    return win32::create_object(win32::name_from(name, attributes), kernel::ObjectType::Job, JOB_OBJECT_ALL_ACCESS,
+                                [] { return kernel::JobObject::create(); });
+}
+
+}  // namespace
+
+extern "C" {
+
+HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES lpJobAttributes, LPCSTR lpName)
+{
+    return create_job(lpJobAttributes, lpName);
+}
+
+HANDLE WINAPI CreateJobObjectW(LPSECURITY_ATTRIBUTES lpJobAttributes, LPCWSTR lpName)
+{
+    return create_job(lpJobAttributes, lpName);
+}
+
+HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+    return win32::open_object(win32::name_from(lpName), kernel::ObjectType::Job, dwDesiredAccess, bInheritHandle);
+}
+
+HANDLE WINAPI OpenJobObjectW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+    return win32::open_object(win32::name_from(lpName), kernel::ObjectType::Job, dwDesiredAccess, bInheritHandle);
+}
+
+BOOL WINAPI AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess)
+{
+    DWORD error;
+    kernel::JobObject* job = job_of(hJob, &error);
+    if (job == nullptr) return fail(error, FALSE);
+    kernel::Object* object = kernel::handle_reference(hProcess, kernel::ObjectType::Process, 0, &error);
+    if (object == nullptr) {
+        job->release_reference();
+        return fail(error, FALSE);
+    }
+    error = job->assign(static_cast<kernel::ProcessObject*>(object));
+    object->release_reference();
+    job->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+// Ends every process of the job; this process too when it is one, as on Windows.
+BOOL WINAPI TerminateJobObject(HANDLE hJob, UINT uExitCode)
+{
+    DWORD error;
+    kernel::JobObject* job = job_of(hJob, &error);
+    if (job == nullptr) return fail(error, FALSE);
+    bool self = job->terminate(uExitCode);
+    job->release_reference();
+    if (self) TerminateProcess(GetCurrentProcess(), uExitCode);
+    return TRUE;
+}
+
+// NULL for the job: whether the process is in any job (here: this process's own job).
+BOOL WINAPI IsProcessInJob(HANDLE ProcessHandle, HANDLE JobHandle, PBOOL Result)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(ProcessHandle, kernel::ObjectType::Process, 0, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    auto* process = static_cast<kernel::ProcessObject*>(object);
+    kernel::JobObject* job = nullptr;
+    if (JobHandle != nullptr) {
+        job = job_of(JobHandle, &error);
+        if (job == nullptr) {
+            object->release_reference();
+            return fail(error, FALSE);
+        }
+    } else {
+        job = kernel::current_job();
+    }
+    bool inside = job != nullptr && job->contains(process);
+    if (job != nullptr) job->release_reference();
+    object->release_reference();
+    if (Result == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *Result = inside ? TRUE : FALSE;
+    return TRUE;
+}
+
+BOOL WINAPI SetInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
+                                    LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength)
+{
+    DWORD flags;
+    if (JobObjectInformationClass == JobObjectBasicLimitInformation) {
+        if (cbJobObjectInformationLength != sizeof(JOBOBJECT_BASIC_LIMIT_INFORMATION) || lpJobObjectInformation == nullptr)
+            return fail(ERROR_BAD_LENGTH, FALSE);
+        flags = static_cast<const JOBOBJECT_BASIC_LIMIT_INFORMATION*>(lpJobObjectInformation)->LimitFlags;
+    } else if (JobObjectInformationClass == JobObjectExtendedLimitInformation) {
+        if (cbJobObjectInformationLength != sizeof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION) ||
+            lpJobObjectInformation == nullptr)
+            return fail(ERROR_BAD_LENGTH, FALSE);
+        flags = static_cast<const JOBOBJECT_EXTENDED_LIMIT_INFORMATION*>(lpJobObjectInformation)
+                    ->BasicLimitInformation.LimitFlags;
+    } else {
+        return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);  // docs/win32-status.md
+    }
+    if (flags & ~kKnownLimits) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    DWORD error;
+    kernel::JobObject* job = job_of(hJob, &error);
+    if (job == nullptr) return fail(error, FALSE);
+    job->set_limit_flags(flags);
+    job->release_reference();
+    return TRUE;
+}
+
+BOOL WINAPI QueryInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
+                                      LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength,
+                                      LPDWORD lpReturnLength)
+{
+    DWORD error;
+    kernel::JobObject* job = hJob != nullptr ? job_of(hJob, &error) : kernel::current_job();
+    if (job == nullptr) return fail(hJob != nullptr ? error : ERROR_INVALID_HANDLE, FALSE);
+    DWORD length = 0;
+    error = ERROR_SUCCESS;
+    switch (JobObjectInformationClass) {
+    case JobObjectBasicAccountingInformation: {
+        length = sizeof(JOBOBJECT_BASIC_ACCOUNTING_INFORMATION);
+        if (cbJobObjectInformationLength < length || lpJobObjectInformation == nullptr) {
+            error = ERROR_BAD_LENGTH;
+            break;
+        }
+        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
+        uint32_t total, active, terminated;
+        job->counts(&total, &active, &terminated);
+        info.TotalProcesses = total;
+        info.ActiveProcesses = active;
+        info.TotalTerminatedProcesses = terminated;
+        memcpy(lpJobObjectInformation, &info, length);
+        break;
+    }
+    case JobObjectBasicLimitInformation:
+    case JobObjectExtendedLimitInformation: {
+        length = JobObjectInformationClass == JobObjectBasicLimitInformation
+                     ? sizeof(JOBOBJECT_BASIC_LIMIT_INFORMATION)
+                     : sizeof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION);
+        if (cbJobObjectInformationLength < length || lpJobObjectInformation == nullptr) {
+            error = ERROR_BAD_LENGTH;
+            break;
+        }
+        JOBOBJECT_EXTENDED_LIMIT_INFORMATION info{};
+        info.BasicLimitInformation.LimitFlags = job->limit_flags();
+        memcpy(lpJobObjectInformation, &info, length);
+        break;
+    }
+    case JobObjectBasicProcessIdList: {
+        std::vector<DWORD> ids = job->process_ids();
+        auto* list = static_cast<JOBOBJECT_BASIC_PROCESS_ID_LIST*>(lpJobObjectInformation);
+        DWORD header = offsetof(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList);
+        if (cbJobObjectInformationLength < header || list == nullptr) {
+            error = ERROR_BAD_LENGTH;
+            break;
+        }
+        DWORD room = static_cast<DWORD>((cbJobObjectInformationLength - header) / sizeof(ULONG_PTR));
+        DWORD listed = std::min<DWORD>(room, static_cast<DWORD>(ids.size()));
+        list->NumberOfAssignedProcesses = static_cast<DWORD>(ids.size());
+        list->NumberOfProcessIdsInList = listed;
+        for (DWORD i = 0; i < listed; ++i) list->ProcessIdList[i] = ids[i];
+        length = header + listed * static_cast<DWORD>(sizeof(ULONG_PTR));
+        if (listed < ids.size()) error = ERROR_MORE_DATA;
+        break;
+    }
+    default:
+        error = ERROR_CALL_NOT_IMPLEMENTED;
+        break;
+    }
+    job->release_reference();
+    if (lpReturnLength != nullptr) *lpReturnLength = length;
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+}  // extern "C"
