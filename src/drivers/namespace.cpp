@@ -250,31 +250,6 @@ bool entry_alive(const std::string& path)
     return false;
 }
 
-// Holds an exclusive lock on the directory (its own open file description, so it also
-// excludes other threads of this process) for the life of the object.
-class DirectoryLock {
-public:
-    explicit DirectoryLock(const std::string& path)
-    {
-        size_t slash = path.rfind('/');
-        std::string directory = path.substr(0, slash == std::string::npos ? 0 : slash);
-        fd_ = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd_ >= 0) {
-            while (flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-            }
-        }
-    }
-    ~DirectoryLock()
-    {
-        if (fd_ >= 0) close(fd_);
-    }
-    DirectoryLock(const DirectoryLock&) = delete;
-    DirectoryLock& operator=(const DirectoryLock&) = delete;
-
-private:
-    int fd_ = -1;
-};
-
 EntryId entry_id(const std::string& path)
 {
     EntryId id;

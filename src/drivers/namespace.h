@@ -15,6 +15,11 @@
 // never matters.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <string>
 #include <string_view>
 #include <sys/socket.h>
@@ -78,6 +83,31 @@ void namespace_unbind(const std::string& path, const EntryId& id);
 // The socket address for a path from namespace_path, with its length for bind/connect.
 // False if the path does not fit (it always does for namespace_path's).
 bool namespace_address(const std::string& path, sockaddr_un* address, socklen_t* length);
+
+// Holds an exclusive lock on the directory (its own open file description, so it also
+// excludes other threads of this process) for the life of the object.
+class DirectoryLock {
+public:
+    explicit DirectoryLock(const std::string& path)
+    {
+        size_t slash = path.rfind('/');
+        std::string directory = path.substr(0, slash == std::string::npos ? 0 : slash);
+        fd_ = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd_ >= 0) {
+            while (flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+            }
+        }
+    }
+    ~DirectoryLock()
+    {
+        if (fd_ >= 0) close(fd_);
+    }
+    DirectoryLock(const DirectoryLock&) = delete;
+    DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
 
 // The directory itself (Linux path), made and checked as above; for tests and messages.
 DWORD namespace_directory(std::string* path);

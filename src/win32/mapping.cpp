@@ -5,7 +5,9 @@
 // for memory backed by the paging file. A view is an mmap of it: MAP_SHARED, or
 // MAP_PRIVATE for FILE_MAP_COPY; views are remembered by base address so that
 // UnmapViewOfFile and FlushViewOfFile know them, and a view outlives the handles to its
-// section, as on Windows. Names are the process's namespace, as for events (deviations).
+// section, as on Windows. Named memory backed by the paging file is shared with the other
+// processes of the user that name it (drivers/shared_section.h); other names are the
+// process's own, as for events (deviations).
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -17,8 +19,10 @@
 #include <mutex>
 
 #include "drivers/file.h"
+#include "drivers/shared_section.h"
 #include "io/device.h"
 #include "kernel/handle_table.h"
+#include "kernel/names.h"
 #include "kernel/section.h"
 #include "win32/entry.h"
 #include "win32/named.h"
@@ -62,7 +66,25 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     if (sec & (SEC_IMAGE | SEC_LARGE_PAGES)) return fail(ERROR_CALL_NOT_IMPLEMENTED, HANDLE(nullptr));
     uint64_t size = (static_cast<uint64_t>(size_high) << 32) | size_low;
     int descriptor = -1;
-    if (file == INVALID_HANDLE_VALUE) {
+    win32::Name object_name = win32::name_from(name, attributes);
+    bool existed_elsewhere = false;
+    std::string shared_name = object_name.text;
+    bool shared = file == INVALID_HANDLE_VALUE && object_name.present && kernel::names_normalise(&shared_name);
+    if (shared) {
+        // Named memory backed by the paging file: shared with the other processes that
+        // name it (drivers/shared_section.h), unless this process has the name already.
+        if (size == 0) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+        if (kernel::Object* local = kernel::names_find(shared_name)) {
+            local->release_reference();
+            shared = false;  // create_object opens this process's object of that name
+        }
+    }
+    if (shared) {
+        uint64_t actual = size;
+        if (DWORD error = drivers::shared_section_create(shared_name, size, &descriptor, &actual, &existed_elsewhere))
+            return fail(error, HANDLE(nullptr));
+        size = actual;
+    } else if (file == INVALID_HANDLE_VALUE) {
         // Memory backed by the paging file: a size is needed.
         if (size == 0) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
         descriptor = memfd_create("overlapped-section", MFD_CLOEXEC);
@@ -119,19 +141,39 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     // An existing section of that name is opened instead (ERROR_ALREADY_EXISTS, its size
     // and protection): then no object was made over our descriptor.
     bool made = false;
-    HANDLE handle = win32::create_object(win32::name_from(name, attributes), kernel::ObjectType::Section,
-                                         SECTION_ALL_ACCESS, [&] {
-                                             made = true;
-                                             return kernel::SectionObject::create(descriptor, size, protect);
-                                         });
-    if (!made) ::close(descriptor);
+    HANDLE handle = win32::create_object(object_name, kernel::ObjectType::Section, SECTION_ALL_ACCESS, [&] {
+        made = true;
+        return kernel::SectionObject::create(descriptor, size, protect);
+    });
+    if (!made && descriptor >= 0) ::close(descriptor);
+    if (handle != nullptr && made && existed_elsewhere) SetLastError(ERROR_ALREADY_EXISTS);  // another process's
     return handle;
 }
 
 template <class Char>
 HANDLE open_mapping(DWORD access, BOOL inherit, const Char* name)
 {
-    return win32::open_object(win32::name_from(name), kernel::ObjectType::Section, access, inherit);
+    win32::Name object_name = win32::name_from(name);
+    HANDLE handle = win32::open_object(object_name, kernel::ObjectType::Section, access, inherit);
+    if (handle != nullptr || GetLastError() != ERROR_FILE_NOT_FOUND) return handle;
+    // Not this process's: another process's named memory (drivers/shared_section.h).
+    std::string shared_name = object_name.text;
+    if (!kernel::names_normalise(&shared_name)) return fail(ERROR_FILE_NOT_FOUND, HANDLE(nullptr));
+    int descriptor = -1;
+    uint64_t size = 0;
+    if (DWORD error = drivers::shared_section_open(shared_name, &descriptor, &size)) return fail(error, HANDLE(nullptr));
+    win32::Name creator = object_name;
+    creator.handle_flags = inherit ? HANDLE_FLAG_INHERIT : 0;
+    bool made = false;
+    // The creator's protection is not known here: the memory is readable and writable,
+    // as such sections are made (the handle's access still limits the views).
+    handle = win32::create_object(creator, kernel::ObjectType::Section, access, [&] {
+        made = true;
+        return kernel::SectionObject::create(descriptor, size, PAGE_READWRITE);
+    });
+    if (!made) ::close(descriptor);
+    if (handle != nullptr) SetLastError(ERROR_SUCCESS);
+    return handle;
 }
 
 }  // namespace

@@ -205,9 +205,79 @@ static void test_shared_with_child(const char *self)
     CloseHandle(mapping);
 }
 
+/* A child that opens named memory by its name: "open NAME" checks the parent's text and
+ * writes its own; "absent NAME" expects no such memory. */
+static int run_named_child(const char *role, const char *name)
+{
+    HANDLE mapping, again;
+    char *view;
+    if (strcmp(role, "absent") == 0) {
+        SetLastError(0xdeadbeef);
+        if (OpenFileMappingA(FILE_MAP_READ, FALSE, name) != NULL) return 20;
+        return GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : 21;
+    }
+    mapping = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
+    if (mapping == NULL) return 22;
+    view = MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (view == NULL) return 23;
+    if (strcmp(view, "named, from the parent") != 0) return 24;
+    strcpy(view + 300, "named, from the child");
+    again = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, name);
+    if (again == NULL || GetLastError() != ERROR_ALREADY_EXISTS) return 25;
+    CloseHandle(again);
+    UnmapViewOfFile(view);
+    CloseHandle(mapping);
+    return 0;
+}
+
+static DWORD run_self(const char *self, const char *arguments)
+{
+    char line[2048];
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION child;
+    DWORD code = 99;
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" %s", self, arguments);
+    if (!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &child)) return 98;
+    CHECK_EQ(WaitForSingleObject(child.hProcess, 10000), WAIT_OBJECT_0);
+    GetExitCodeProcess(child.hProcess, &code);
+    CloseHandle(child.hProcess);
+    CloseHandle(child.hThread);
+    return code;
+}
+
+static void test_named_across_processes(const char *self)
+{
+    char name[64], arguments[128];
+    HANDLE mapping;
+    char *view;
+
+    TEST("named memory backed by the paging file: another process opens it by name");
+    snprintf(name, sizeof name, "Local\\overlapped_shared_%lu", (unsigned long)GetCurrentProcessId());
+    snprintf(arguments, sizeof arguments, "absent %s", name);
+    CHECK_EQ(run_self(self, arguments), 0);
+    mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, name);
+    CHECK(mapping != NULL);
+    CHECK_ERROR(ERROR_SUCCESS);
+    view = MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view == NULL) return;
+    strcpy(view, "named, from the parent");
+    snprintf(arguments, sizeof arguments, "open %s", name);
+    CHECK_EQ(run_self(self, arguments), 0);
+    CHECK(strcmp(view + 300, "named, from the child") == 0);
+    UnmapViewOfFile(view);
+    CloseHandle(mapping);
+    /* Its last handle gone, the name is gone. */
+    snprintf(arguments, sizeof arguments, "absent %s", name);
+    CHECK_EQ(run_self(self, arguments), 0);
+}
+
 int main(int argc, char **argv)
 {
     char directory[MAX_PATH], self[MAX_PATH];
+    if (argc == 3) return run_named_child(argv[1], argv[2]);
     if (argc == 2) return run_child(argv[1]);
     CHECK(GetModuleFileNameA(NULL, self, sizeof self) > 0);
     GetTempPathA(sizeof directory, directory);
@@ -216,6 +286,7 @@ int main(int argc, char **argv)
     test_copy_on_write();
     test_paging_file();
     test_shared_with_child(self);
+    test_named_across_processes(self);
     DeleteFileA(path);
     return tl_finish();
 }
