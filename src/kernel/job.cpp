@@ -83,16 +83,18 @@ bool JobObject::contains(ProcessObject* process)
     return std::find(members_.begin(), members_.end(), process) != members_.end();
 }
 
+bool JobObject::snapshot(std::vector<ProcessObject*>* members)
+{
+    LockGuard guard(lock);
+    *members = members_;
+    for (ProcessObject* process : *members) process->add_reference();
+    return self_member_;
+}
+
 bool JobObject::terminate(DWORD exit_code)
 {
     std::vector<ProcessObject*> members;
-    bool self;
-    {
-        LockGuard guard(lock);
-        members = members_;
-        for (ProcessObject* process : members) process->add_reference();
-        self = self_member_;
-    }
+    bool self = snapshot(&members);
     for (ProcessObject* process : members) {
         process->terminate(exit_code);
         process->release_reference();
@@ -115,13 +117,11 @@ uint32_t JobObject::limit_flags()
 void JobObject::counts(uint32_t* total, uint32_t* active, uint32_t* terminated)
 {
     std::vector<ProcessObject*> members;
+    *active = snapshot(&members) ? 1 : 0;
     {
         LockGuard guard(lock);
-        members = members_;
-        for (ProcessObject* process : members) process->add_reference();
         *total = total_;
         *terminated = terminated_;
-        *active = self_member_ ? 1 : 0;
     }
     for (ProcessObject* process : members) {
         if (!process->reap()) ++*active;  // still running
@@ -133,13 +133,7 @@ std::vector<DWORD> JobObject::process_ids()
 {
     std::vector<DWORD> ids;
     std::vector<ProcessObject*> members;
-    bool self;
-    {
-        LockGuard guard(lock);
-        members = members_;
-        for (ProcessObject* process : members) process->add_reference();
-        self = self_member_;
-    }
+    bool self = snapshot(&members);
     if (self) ids.push_back(static_cast<DWORD>(getpid()));
     for (ProcessObject* process : members) {
         if (!process->reap()) {

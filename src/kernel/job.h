@@ -39,6 +39,8 @@ public:
 
 private:
     void recycle() override;
+    // The members, each with a reference the caller releases; whether this process is one.
+    bool snapshot(std::vector<ProcessObject*>* members);
 
     std::vector<ProcessObject*> members_;  // a reference each; under `lock`
     bool self_member_ = false;
