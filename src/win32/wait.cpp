@@ -19,6 +19,13 @@ DWORD reference_all(DWORD count, const HANDLE* handles, kernel::Object** objects
     for (DWORD i = 0; i < count; ++i) {
         DWORD error;
         objects[i] = kernel::handle_reference(handles[i], kernel::ObjectType::Any, SYNCHRONIZE, &error);
+        if (objects[i] != nullptr && objects[i]->type() == kernel::ObjectType::Section) {
+            // Not a waitable object on Windows either: ERROR_INVALID_HANDLE, not a wait
+            // that never ends.
+            objects[i]->release_reference();
+            objects[i] = nullptr;
+            error = ERROR_INVALID_HANDLE;
+        }
         if (objects[i] == nullptr) {
             for (DWORD j = 0; j < i; ++j) objects[j]->release_reference();
             return error;
@@ -36,6 +43,10 @@ DWORD try_satisfy_one(HANDLE handle, bool alertable, const kernel::Deadline& dea
     DWORD error;
     kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, SYNCHRONIZE, &error);
     if (object == nullptr) return kernel::kWaiting;  // the full path reports the error
+    if (object->type() == kernel::ObjectType::Section) {  // not waitable: the full path says so
+        object->lock.unlock();
+        return kernel::kWaiting;
+    }
     if (!alertable && object->type() == kernel::ObjectType::Process) {
         object->add_reference();
         object->lock.unlock();
