@@ -380,6 +380,16 @@ OVERLAPPED_API BOOL WINAPI TlsFree(DWORD dwTlsIndex);
 OVERLAPPED_API LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex);
 OVERLAPPED_API BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
 
+/* Fiber-local storage (there are no fibers: one per thread), with a callback for each
+ * slot's value as a thread ends or the slot is freed. */
+typedef VOID(WINAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
+#define FLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+#define FLS_MAXIMUM_AVAILABLE 4080
+OVERLAPPED_API DWORD WINAPI FlsAlloc(PFLS_CALLBACK_FUNCTION lpCallback);
+OVERLAPPED_API BOOL WINAPI FlsFree(DWORD dwFlsIndex);
+OVERLAPPED_API PVOID WINAPI FlsGetValue(DWORD dwFlsIndex);
+OVERLAPPED_API BOOL WINAPI FlsSetValue(DWORD dwFlsIndex, PVOID lpFlsData);
+
 /* Debugging. */
 OVERLAPPED_API BOOL WINAPI IsDebuggerPresent(void);
 OVERLAPPED_API void WINAPI OutputDebugStringA(LPCSTR lpOutputString);

@@ -25,3 +25,22 @@ bool tls_get(uint32_t slot, void** value);
 bool tls_set(uint32_t slot, void* value);
 
 }  // namespace overlapped::kernel
+
+namespace overlapped::kernel {
+
+// FlsAlloc's fiber-local storage slots (there are no fibers: one per thread), with a
+// callback each: FLS_MAXIMUM_AVAILABLE indexes, 0 never handed out (as on Windows). A
+// thread's non-null value is handed to the slot's callback when the thread ends and,
+// for every thread, when the slot is freed.
+constexpr uint32_t kFlsSlots = 4080;
+using FlsCallback = void (*)(void* value);
+
+// A free slot, or 0 when none is left.
+uint32_t fls_allocate(FlsCallback callback);
+// False for an index that is not allocated.
+bool fls_free(uint32_t slot);
+bool fls_get(uint32_t slot, void** value);
+// False for an index that is not allocated, or no memory for the thread's cells.
+bool fls_set(uint32_t slot, void* value);
+
+}  // namespace overlapped::kernel

@@ -155,3 +155,31 @@ extern "C" BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue)
     return TRUE;
 }
 
+// ---- fiber-local storage (kernel/tls_slots.h)
+
+extern "C" DWORD WINAPI FlsAlloc(PFLS_CALLBACK_FUNCTION lpCallback)
+{
+    uint32_t slot = kernel::fls_allocate(reinterpret_cast<kernel::FlsCallback>(lpCallback));
+    if (slot == 0) return fail(ERROR_NO_MORE_ITEMS, FLS_OUT_OF_INDEXES);
+    return slot;
+}
+
+extern "C" BOOL WINAPI FlsFree(DWORD dwFlsIndex)
+{
+    if (!kernel::fls_free(dwFlsIndex)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return TRUE;
+}
+
+extern "C" PVOID WINAPI FlsGetValue(DWORD dwFlsIndex)
+{
+    void* value = nullptr;
+    if (!kernel::fls_get(dwFlsIndex, &value)) return fail(ERROR_INVALID_PARAMETER, PVOID(nullptr));
+    win32::set_last_error(ERROR_SUCCESS);
+    return value;
+}
+
+extern "C" BOOL WINAPI FlsSetValue(DWORD dwFlsIndex, PVOID lpFlsData)
+{
+    if (!kernel::fls_set(dwFlsIndex, lpFlsData)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return TRUE;
+}

@@ -5,8 +5,9 @@
  * initialized to zero" in every thread, TLS_OUT_OF_INDEXES on failure; TlsGetValue:
  * "calls SetLastError to clear a thread's last error value when it succeeds", so that a
  * stored 0 can be told from a failure; TlsFree: the index may be reused; MulDiv: the
- * product is 64-bit, the result rounded, -1 on overflow or a zero denominator). Every wait
- * is bounded. */
+ * product is 64-bit, the result rounded, -1 on overflow or a zero denominator; FlsAlloc:
+ * the callback gets a thread's value when the thread ends and each live value when the
+ * index is freed). Every wait is bounded. */
 #include "testlib.h"
 
 static DWORD slot;
@@ -77,6 +78,52 @@ static void test_limits(void)
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
 }
 
+static volatile LONG callbacks, callback_sum;
+
+static VOID WINAPI fls_callback(PVOID value)
+{
+    InterlockedIncrement(&callbacks);
+    InterlockedExchangeAdd(&callback_sum, (LONG)(ULONG_PTR)value);
+}
+
+static DWORD fls_slot;
+
+static DWORD WINAPI fls_thread(LPVOID parameter)
+{
+    if (FlsGetValue(fls_slot) != NULL) return 1;
+    if (!FlsSetValue(fls_slot, parameter)) return 2;
+    return 0; /* its value goes to the callback as it ends */
+}
+
+static void test_fls(void)
+{
+    HANDLE thread;
+    DWORD code = 99;
+
+    TEST("FlsAlloc's callback: a thread's value as it ends, every live value as the slot is freed");
+    callbacks = callback_sum = 0;
+    fls_slot = FlsAlloc(fls_callback);
+    CHECK(fls_slot != FLS_OUT_OF_INDEXES);
+    thread = CreateThread(NULL, 0, fls_thread, (LPVOID)(ULONG_PTR)5, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 10000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(thread);
+    CHECK_EQ(callbacks, 1);
+    CHECK_EQ(callback_sum, 5);
+    SetLastError(0xdeadbeef);
+    CHECK(FlsGetValue(fls_slot) == NULL);
+    CHECK(FlsSetValue(fls_slot, (PVOID)(ULONG_PTR)7));
+    CHECK(FlsGetValue(fls_slot) == (PVOID)(ULONG_PTR)7);
+    CHECK(FlsFree(fls_slot)); /* this thread's 7 goes to the callback */
+    CHECK_EQ(callbacks, 2);
+    CHECK_EQ(callback_sum, 12);
+    SetLastError(0xdeadbeef);
+    CHECK(!FlsFree(fls_slot));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+}
+
 static void test_misc(void)
 {
     TEST("MulDiv, IsDebuggerPresent, OutputDebugString");
@@ -94,6 +141,7 @@ int main(void)
 {
     test_slots();
     test_limits();
+    test_fls();
     test_misc();
     return tl_finish();
 }
