@@ -11,8 +11,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstddef>
-#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -67,11 +65,7 @@ struct Pulled {
 // "\0overlapped-pull-<uid>-<source pid>".
 socklen_t pull_address(pid_t source, sockaddr_un* address)
 {
-    memset(address, 0, sizeof(*address));
-    address->sun_family = AF_UNIX;
-    int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1, "overlapped-pull-%u-%d",
-                          static_cast<unsigned>(geteuid()), static_cast<int>(source));
-    return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length);
+    return abstract_address(address, "overlapped-pull-%u-%d", static_cast<unsigned>(geteuid()), static_cast<int>(source));
 }
 
 // Exports `object` (referenced, unlocked) as a child would inherit it: a duplicate of its
@@ -104,13 +98,8 @@ kernel::Object* import_copy(uint32_t type, int descriptor, uint32_t extra, ACCES
 // The request thread's answer to one connection.
 void answer(int connection)
 {
-    timeval limit{5, 0};
-    setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
     PullRequest request{};
-    ssize_t got;
-    do got = recv(connection, &request, sizeof(request), 0);
-    while (got < 0 && errno == EINTR);
-    if (got != static_cast<ssize_t>(sizeof(request)) || request.magic != kMagic) return;
+    if (!receive_record(connection, &request, sizeof(request)) || request.magic != kMagic) return;
     HANDLE value = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(request.value));
     DescriptorMessage<Pulled, 1> message;
     Pulled& reply = message.record;
@@ -157,11 +146,8 @@ void serve_requests(int listener)
 // "\0overlapped-handle-<uid>-<target pid>-<number>".
 socklen_t offer_address(pid_t target, uint32_t number, sockaddr_un* address)
 {
-    memset(address, 0, sizeof(*address));
-    address->sun_family = AF_UNIX;
-    int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1, "overlapped-handle-%u-%d-%u",
-                          static_cast<unsigned>(geteuid()), static_cast<int>(target), number);
-    return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length);
+    return abstract_address(address, "overlapped-handle-%u-%d-%u", static_cast<unsigned>(geteuid()),
+                            static_cast<int>(target), number);
 }
 
 // A socket bound to the name of `number` for `target`; -1 with errno (EADDRINUSE: an
@@ -185,13 +171,8 @@ int bind_number(pid_t target, uint32_t number)
 void serve(int listener, int descriptor, int target_fd, pid_t target, HANDLE value, Offered offered)
 {
     serve_target(listener, target_fd, target, [&](int connection) {
-        timeval limit{5, 0};  // the target asks as soon as it connects
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-        Claim claim{};
-        ssize_t got;
-        do got = recv(connection, &claim, sizeof(claim), 0);
-        while (got < 0 && errno == EINTR);
-        if (got != static_cast<ssize_t>(sizeof(claim)) || claim.magic != kMagic ||
+        Claim claim{};  // the target asks as soon as it connects
+        if (!receive_record(connection, &claim, sizeof(claim)) || claim.magic != kMagic ||
             claim.value != reinterpret_cast<uintptr_t>(value))
             return false;  // not this offer's value (a stale or forged one): keep waiting
         DescriptorMessage<Offered, 2> message;
@@ -242,28 +223,20 @@ bool claim(HANDLE value)
     static std::mutex* claiming = new std::mutex();
     std::lock_guard<std::mutex> guard(*claiming);  // one claim at a time: no two for one offer
     if (kernel::handle_is_open(value)) return true;  // another thread took it meanwhile
-    int connection = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (connection < 0) return false;
     sockaddr_un address;
     socklen_t length = offer_address(getpid(), number, &address);
-    pid_t pid = 0;
-    uid_t uid = 0;
+    // Only an offer of this user is taken (another user could bind the name, not more).
+    int connection = connect_to_user(address, length, SOCK_SEQPACKET, 0);
+    if (connection < 0) return false;
     DescriptorMessage<Offered, 2> message;
     const Offered& offered = message.record;
     int descriptors[2] = {-1, -1};
-    // Only an offer of this user is taken (another user could bind the name, not more).
-    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) == 0 &&
-        unix_peer(connection, &pid, &uid) && uid == geteuid()) {
-        timeval limit{5, 0};  // the offer's thread answers at once
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-        Claim request{kMagic, 0, reinterpret_cast<uintptr_t>(value)};
-        if (send(connection, &request, sizeof(request), MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof(request))) {
-            if (message.receive(connection, descriptors) && offered.magic != kMagic) {
-                ::close(descriptors[0]);  // not an offer of ours
-                ::close(descriptors[1]);
-                descriptors[0] = descriptors[1] = -1;
-            }
-        }
+    Claim request{kMagic, 0, reinterpret_cast<uintptr_t>(value)};
+    if (send(connection, &request, sizeof(request), MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof(request)) &&
+        message.receive(connection, descriptors) && offered.magic != kMagic) {
+        ::close(descriptors[0]);  // not an offer of ours
+        ::close(descriptors[1]);
+        descriptors[0] = descriptors[1] = -1;
     }
     ::close(connection);
     if (descriptors[0] < 0) return false;
@@ -367,19 +340,11 @@ DWORD take_handle(pid_t source, HANDLE value, ACCESS_MASK access, DWORD options,
                   ACCESS_MASK* granted)
 {
     *object = nullptr;
-    int connection = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (connection < 0) return ERROR_NO_SYSTEM_RESOURCES;
     sockaddr_un address;
     socklen_t length = pull_address(source, &address);
-    pid_t pid = 0;
-    uid_t uid = 0;
-    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-        !unix_peer(connection, &pid, &uid) || pid != source || uid != geteuid()) {
-        ::close(connection);
-        return ERROR_CALL_NOT_IMPLEMENTED;  // the source answers no requests
-    }
-    timeval limit{5, 0};  // its thread answers at once
-    setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+    bool no_socket = false;
+    int connection = connect_to_user(address, length, SOCK_SEQPACKET, source, &no_socket);
+    if (connection < 0) return no_socket ? ERROR_NO_SYSTEM_RESOURCES : ERROR_CALL_NOT_IMPLEMENTED;  // answers none
     PullRequest request{kMagic, access, options, 0, reinterpret_cast<uintptr_t>(value)};
     DescriptorMessage<Pulled, 1> message;
     const Pulled& reply = message.record;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -94,6 +95,17 @@ struct DescriptorMessage {
         return true;
     }
 };
+
+// An abstract Unix-domain address ("\0" and the printf-formatted name) and its length.
+socklen_t abstract_address(sockaddr_un* address, const char* format, ...) __attribute__((format(printf, 2, 3)));
+
+// Connects a socket of `type` to `address`, for a peer of this user (and, unless `peer` is
+// 0, that process), with a receive time-out of 5 s (peers answer at once; never wait for
+// good). The descriptor, or -1: *no_socket says whether no socket could even be made.
+int connect_to_user(const sockaddr_un& address, socklen_t length, int type, pid_t peer, bool* no_socket = nullptr);
+
+// Receives one whole record of `size` bytes, for at most 5 s.
+bool receive_record(int connection, void* record, size_t size);
 
 // Accepts one connection on `listener`: its descriptor and the peer process, when that is
 // a process of this user; -1 otherwise (another user's connection is closed unheard; out

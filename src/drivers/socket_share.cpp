@@ -15,7 +15,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <system_error>
@@ -28,11 +27,8 @@ namespace {
 // The offer's address: "\0overlapped-share-<uid>-<source pid>-<token>".
 socklen_t offer_address(uint32_t source_pid, uint32_t token, sockaddr_un* address)
 {
-    memset(address, 0, sizeof(*address));
-    address->sun_family = AF_UNIX;
-    int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1, "overlapped-share-%u-%u-%08x",
-                          static_cast<unsigned>(geteuid()), source_pid, token);
-    return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length);
+    return abstract_address(address, "overlapped-share-%u-%u-%08x", static_cast<unsigned>(geteuid()), source_pid,
+                            token);
 }
 
 // A token for the next offer, never 0. It need not be secret (the peers' credentials are
@@ -122,27 +118,23 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
 {
     *error = WSAEINVAL;
     if (ticket.token == 0) return nullptr;
-    int connection = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (connection < 0) {
+    sockaddr_un address;
+    socklen_t length = offer_address(ticket.source_pid, ticket.token, &address);
+    bool no_socket = false;
+    // Only the source process of this user has the offer.
+    int connection = connect_to_user(address, length, SOCK_STREAM, static_cast<pid_t>(ticket.source_pid), &no_socket);
+    if (no_socket) {
         *error = errno == EMFILE || errno == ENFILE ? WSAEMFILE : WSAENOBUFS;
         return nullptr;
     }
-    sockaddr_un address;
-    socklen_t length = offer_address(ticket.source_pid, ticket.token, &address);
     int shared = -1;
     ShareRecord record;
-    pid_t pid = 0;
-    uid_t uid = 0;
-    // A name bound by anyone but the source process of this user is not the offer.
-    if (connect(connection, reinterpret_cast<sockaddr*>(&address), length) == 0 && unix_peer(connection, &pid, &uid) &&
-        static_cast<uint32_t>(pid) == ticket.source_pid && uid == geteuid()) {
-        timeval limit{5, 0};  // the source's thread answers at once; never wait for good
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+    if (connection >= 0) {
         DescriptorMessage<ShareRecord, 1> message;
         if (message.receive(connection, &shared)) record = message.record;
         else shared = -1;
+        ::close(connection);
     }
-    ::close(connection);
     if (shared < 0) return nullptr;
     SocketDevice* socket =
         SocketDevice::adopt(shared, family, type, protocol, ticket.overlapped ? ws::kWsaFlagOverlapped : 0, error);
