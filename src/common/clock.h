@@ -2,6 +2,8 @@
 // milliseconds (pipe waits, mailslot reads, GetOverlappedResultEx).
 #pragma once
 
+#include <sys/resource.h>
+
 #include <cstdint>
 #include <ctime>
 
@@ -18,13 +20,23 @@ inline uint64_t monotonic_ms()
 
 namespace overlapped {
 
+// 1970-01-01 as a FILETIME: 100 ns ticks since 1601-01-01.
+constexpr uint64_t kUnixEpochAsFileTime = 116444736000000000ull;
+
 // UTC as a FILETIME's 100 ns ticks since 1601-01-01.
 inline uint64_t filetime_now()
 {
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     return static_cast<uint64_t>(now.tv_sec) * 10000000 + static_cast<uint64_t>(now.tv_nsec) / 100 +
-           116444736000000000ull;
+           kUnixEpochAsFileTime;
+}
+
+// A getrusage/wait result's kernel and user time in FILETIME units (100 ns).
+inline void rusage_times(const rusage& usage, uint64_t* kernel, uint64_t* user)
+{
+    *kernel = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
+    *user = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
 }
 
 // CPU time and start of a Linux task, in FILETIME units (100 ns): kernel and user time,

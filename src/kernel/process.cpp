@@ -145,8 +145,7 @@ void ProcessObject::times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, 
     if (self) {
         rusage usage{};  // this process: to the microsecond
         getrusage(RUSAGE_SELF, &usage);
-        *kernel = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
-        *user = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
+        rusage_times(usage, kernel, user);
         uint64_t ignored_kernel, ignored_user;
         if (task_times(getpid(), 0, &ignored_kernel, &ignored_user, &started)) *creation = started;
         return;
@@ -201,8 +200,7 @@ bool ProcessObject::collect_locked()
     // Reaped by someone else (reaped < 0): its status is lost.
     exited_ = true;
     exit_time_ = filetime_now();
-    kernel_time_ = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
-    user_time_ = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
+    rusage_times(usage, &kernel_time_, &user_time_);
     exit_code_ = reaped > 0 ? process_exit_code(info.si_code, info.si_status, terminated_, terminate_code_)
                             : (terminated_ ? terminate_code_ : 0);
     if (gate_ >= 0) {

@@ -187,8 +187,7 @@ void ThreadObject::times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, u
     if (tid == static_cast<DWORD>(syscall(SYS_gettid))) {
         rusage usage{};  // this thread: to the microsecond
         getrusage(RUSAGE_THREAD, &usage);
-        *kernel = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
-        *user = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 + static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
+        rusage_times(usage, kernel, user);
         return;
     }
     uint64_t started = 0;
@@ -254,10 +253,7 @@ void thread_exit_cleanup(ThreadObject* object)
         WakeList wake;
         object->lock.lock();
         object->exit_time_ = ended;
-        object->kernel_time_ = static_cast<uint64_t>(usage.ru_stime.tv_sec) * 10000000 +
-                               static_cast<uint64_t>(usage.ru_stime.tv_usec) * 10;
-        object->user_time_ = static_cast<uint64_t>(usage.ru_utime.tv_sec) * 10000000 +
-                             static_cast<uint64_t>(usage.ru_utime.tv_usec) * 10;
+        rusage_times(usage, &object->kernel_time_, &object->user_time_);
         object->exit_code_ = tls_exit_code;
         object->exited_ = true;
         object->signal_waiters(wake);

@@ -18,6 +18,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "kernel/thread_state.h"
 #include "win32/entry.h"
 
@@ -89,9 +90,6 @@ uint64_t clock_ms(clockid_t clock)
     clock_gettime(clock, &ts);
     return static_cast<uint64_t>(ts.tv_sec) * 1000u + static_cast<uint64_t>(ts.tv_nsec) / 1000000u;
 }
-
-// 100 ns intervals between 1601-01-01 and 1970-01-01 (UTC).
-constexpr uint64_t kUnixEpochAsFileTime = 116444736000000000ull;
 
 // ---- Heap --------------------------------------------------------------------------------
 //
@@ -500,7 +498,7 @@ BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER* lpFrequency)
 // UTC as 100 ns intervals since 1601-01-01.
 void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime)
 {
-    uint64_t t = clock_100ns(CLOCK_REALTIME) + kUnixEpochAsFileTime;
+    uint64_t t = overlapped::filetime_now();
     lpSystemTimeAsFileTime->dwLowDateTime = static_cast<DWORD>(t);
     lpSystemTimeAsFileTime->dwHighDateTime = static_cast<DWORD>(t >> 32);
 }
@@ -598,7 +596,7 @@ int64_t local_bias_ticks()
 // UTC.
 void WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime)
 {
-    split_ticks(clock_100ns(CLOCK_REALTIME) + kUnixEpochAsFileTime, lpSystemTime);
+    split_ticks(overlapped::filetime_now(), lpSystemTime);
 }
 
 // The local time zone's time (its rules for daylight saving time at this moment).
@@ -609,7 +607,7 @@ void WINAPI GetLocalTime(LPSYSTEMTIME lpSystemTime)
     tm local{};
     localtime_r(&now.tv_sec, &local);
     uint64_t ticks = static_cast<uint64_t>(static_cast<int64_t>(now.tv_sec) + local.tm_gmtoff) * 10000000 +
-                     static_cast<uint64_t>(now.tv_nsec) / 100 + kUnixEpochAsFileTime;
+                     static_cast<uint64_t>(now.tv_nsec) / 100 + overlapped::kUnixEpochAsFileTime;
     split_ticks(ticks, lpSystemTime);
 }
 
