@@ -105,14 +105,22 @@ void attach_mark(msghdr* message, unsigned char* control, int fd)
 // ---- the handshake. A client connects to the name's socket and sends a Hello; the
 // server answers with a Reply (before anything else on the connection).
 constexpr uint32_t kMagic = 0x50495045;  // "PIPE"
-enum : uint32_t { kHelloConnect = 1, kHelloQuery = 2 };
-enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3, kReplyDenied = 4 };
+// kHelloJoin: another process makes an instance of the name (Hello::access: its
+// PIPE_ACCESS_* bits, kJoinFirst for FILE_FLAG_FIRST_PIPE_INSTANCE); the connection stays
+// as that instance's link to the name's owner (see PipeName::join).
+enum : uint32_t { kHelloConnect = 1, kHelloQuery = 2, kHelloJoin = 3 };
+enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3, kReplyDenied = 4, kReplyJoined = 5 };
+constexpr uint32_t kJoinFirst = 0x80000000u;
+// The bytes on a link: a remote instance listens again (to the owner); a client's
+// connection, passed with it (to the instance).
+constexpr char kLinkListening = 'L';
+constexpr char kLinkClient = 'C';
 
 struct Hello {
     uint32_t magic;
     uint32_t kind;
-    uint32_t access;  // the client's: 1 read, 2 write
-    uint32_t reserved;
+    uint32_t access;         // the client's: 1 read, 2 write (kHelloJoin: see above)
+    uint32_t max_instances;  // kHelloJoin: the new instance's
 };
 
 struct Reply {
@@ -124,6 +132,7 @@ struct Reply {
     uint32_t out_size;
     uint32_t in_size;
     uint32_t timeout;
+    uint32_t server_pid;  // the process of the instance that answers
 };
 
 // Polls `fd` for `events` for at most `timeout_ms` (-1: no limit). >0 ready, 0 timed out.
@@ -157,6 +166,30 @@ ULONG peer_process(int fd)
 }  // namespace
 
 // ---- names.
+class PipeName;
+
+// An instance of a name this process owns, made by another process (PipeName::join). Its
+// link is the connection it joined on: it says there when it listens again, and clients'
+// connections are passed to it there.
+struct RemoteInstance {
+    engine::Op op;  // first: the engine hands it back
+    PipeName* name = nullptr;
+    int link = -1;
+    char byte = 0;
+};
+
+// This process's instance of a name another process owns: the receive, on its link, of
+// the clients the owner passes to it.
+struct OwnerLink {
+    engine::Op op;  // first
+    PipeName* name = nullptr;
+    int link = -1;
+    msghdr message{};
+    iovec vector{};
+    char byte = 0;
+    alignas(cmsghdr) unsigned char control[kControlSpace];
+};
+
 class PipeName {
 public:
     std::mutex mutex;  // guards everything below
@@ -171,9 +204,14 @@ public:
     DWORD out_size = 0;
     DWORD in_size = 0;
     DWORD timeout = 0;
-    uint32_t instances = 0;               // server ends alive
+    uint32_t instances = 0;               // server ends alive (the owner: other processes' too)
     std::deque<PipeDevice*> listening;    // instances waiting for a client, oldest first
-    uint32_t users = 0;                   // instances + the accept under way + handshakes
+    std::deque<RemoteInstance*> remote_listening;  // other processes' instances waiting
+    // An instance of a name another process owns has a PipeName of its own, outside the
+    // name table: `remote`, with its link to the owner (-1 once the link has ended).
+    bool remote = false;
+    int owner_link = -1;
+    uint32_t users = 0;                   // instances + the accept under way + handshakes + links
     struct AcceptOp {
         engine::Op op;  // first: the engine hands it back
         PipeName* name = nullptr;
@@ -185,6 +223,25 @@ public:
     static void accepted(engine::Op* op);
     // A handshake's hello arrived (or the connection said nothing and closed).
     void hello(int fd, const Hello* hello, bool ok);
+    // kHelloJoin: another process's new instance.
+    void join(int fd, const Hello* hello);
+    static bool arm_remote(RemoteInstance* remote);
+    static void remote_received(engine::Op* op);
+    static bool arm_link(OwnerLink* link);
+    static void link_received(engine::Op* op);
+    // Under `mutex`: a reply with the name's parameters.
+    Reply reply_template() const;
+    // The oldest instance of this process still listening, locked; or null.
+    PipeDevice* take_listening();
+    void put_back(PipeDevice* instance);
+    // Replies "connected" on `fd` and makes it `instance`'s connection (unlocks it).
+    void connect_instance(PipeDevice* instance, int fd, Reply* reply);
+    // Passes `fd` to another process's listening instance; false if none took it.
+    bool hand_to_remote(int fd);
+    // Under `mutex`, an instance of this process listens again: the owner is told.
+    void listening_again_locked();
+    // Under names_mutex and `mutex`: one instance fewer; the last ends the name here.
+    void count_out_locked();
     // Under names_mutex: one user fewer; the last frees the name.
     void release_locked();
     void release();
@@ -225,6 +282,24 @@ void PipeName::release()
 {
     std::lock_guard<std::mutex> guard(names_mutex);
     release_locked();
+}
+
+void PipeName::count_out_locked()
+{
+    if (--instances != 0) return;
+    if (remote) {
+        // The link ends (link_received closes it); the owner counts this instance out.
+        if (owner_link >= 0) shutdown(owner_link, SHUT_RDWR);
+        return;
+    }
+    namespace_unbind(path, entry);
+    int fd = listener;
+    listener = -1;
+    if (accept_armed) io::cancel_internal(&accept.op);
+    shutdown(fd, SHUT_RDWR);
+    close(fd);
+    auto found = names->find(key);
+    if (found != names->end() && found->second == this) names->erase(found);
 }
 
 void PipeName::arm_accept()
@@ -280,68 +355,54 @@ void PipeName::accepted(engine::Op* op)
     if (!rearmed) name->release();  // the accept's use of the name ends
 }
 
-void PipeName::hello(int fd, const Hello* hello, bool ok)
+Reply PipeName::reply_template() const
 {
-    if (!ok) {
-        close(fd);
-        return;
-    }
     Reply reply{};
     reply.magic = kMagic;
-    {
-        std::lock_guard<std::mutex> guard(mutex);
-        reply.pipe_mode = pipe_mode;
-        reply.open_mode = open_mode;
-        reply.max_instances = max_instances;
-        reply.out_size = out_size;
-        reply.in_size = in_size;
-        reply.timeout = timeout;
-    }
-    // A client asking for the direction the pipe does not have is refused before it takes
-    // an instance (an inbound pipe's client writes, an outbound pipe's client reads).
-    if (hello->kind == kHelloConnect && (((hello->access & 1) && !(reply.open_mode & PIPE_ACCESS_OUTBOUND)) ||
-                                         ((hello->access & 2) && !(reply.open_mode & PIPE_ACCESS_INBOUND)))) {
-        reply.status = kReplyDenied;
-        (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
-        close(fd);
-        return;
-    }
-    // The oldest instance still listening. The name's mutex and an instance's lock are
-    // never held together (an instance's close takes the name's mutex under its lock):
-    // an instance is taken off the list, then looked at. Devices are type-stable, so a
-    // pointer taken off the list is safe to lock even if that instance closed since.
-    PipeDevice* instance = nullptr;
+    reply.pipe_mode = pipe_mode;
+    reply.open_mode = open_mode;
+    reply.max_instances = max_instances;
+    reply.out_size = out_size;
+    reply.in_size = in_size;
+    reply.timeout = timeout;
+    reply.server_pid = static_cast<uint32_t>(getpid());
+    return reply;
+}
+
+// The name's mutex and an instance's lock are never held together (an instance's close
+// takes the name's mutex under its lock): an instance is taken off the list, then looked
+// at. Devices are type-stable, so a pointer taken off the list is safe to lock even if
+// that instance closed since.
+PipeDevice* PipeName::take_listening()
+{
     for (;;) {
         PipeDevice* candidate = nullptr;
         {
             std::lock_guard<std::mutex> guard(mutex);
-            if (listening.empty()) break;
+            if (listening.empty()) return nullptr;
             candidate = listening.front();
             listening.pop_front();
         }
         candidate->lock.lock();
-        if (candidate->name_ == this && candidate->state_ == PipeState::Listening && !candidate->closing_) {
-            instance = candidate;  // stays locked
-            break;
-        }
+        if (candidate->name_ == this && candidate->state_ == PipeState::Listening && !candidate->closing_)
+            return candidate;  // stays locked
         candidate->lock.unlock();
     }
-    auto put_back = [&] {
-        instance->lock.unlock();
-        std::lock_guard<std::mutex> guard(mutex);
-        listening.push_front(instance);
-    };
-    if (hello->kind == kHelloQuery || instance == nullptr) {
-        reply.status = instance != nullptr ? kReplyAvailable : kReplyBusy;
-        if (instance != nullptr) put_back();
-        (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
-        close(fd);
-        return;
-    }
+}
+
+void PipeName::put_back(PipeDevice* instance)
+{
+    instance->lock.unlock();
+    std::lock_guard<std::mutex> guard(mutex);
+    listening.push_front(instance);
+}
+
+void PipeName::connect_instance(PipeDevice* instance, int fd, Reply* reply)
+{
     // The reply goes first, before the instance can write anything on the connection.
-    reply.status = kReplyConnected;
-    if (send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(reply))) {
-        put_back();
+    reply->status = kReplyConnected;
+    if (send(fd, reply, sizeof(*reply), MSG_DONTWAIT | MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(*reply))) {
+        put_back(instance);
         close(fd);
         return;
     }
@@ -363,6 +424,215 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
     uint64_t one = 1;
     (void)!write(instance->connect_event_, &one, sizeof(one));
     instance->lock.unlock();
+}
+
+bool PipeName::hand_to_remote(int fd)
+{
+    // Under the mutex: a remote instance's link is closed under it when the instance ends.
+    std::lock_guard<std::mutex> guard(mutex);
+    while (!remote_listening.empty()) {
+        RemoteInstance* remote = remote_listening.front();
+        remote_listening.pop_front();
+        char byte = kLinkClient;
+        iovec vector{&byte, 1};
+        msghdr message{};
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        unsigned char control[kControlSpace];
+        attach_mark(&message, control, fd);
+        if (sendmsg(remote->link, &message, MSG_DONTWAIT | MSG_NOSIGNAL) == 1) {
+            close(fd);  // the instance's process has it now, and answers the client
+            return true;
+        }
+    }
+    return false;
+}
+
+void PipeName::listening_again_locked()
+{
+    if (owner_link < 0) return;
+    char byte = kLinkListening;
+    (void)!send(owner_link, &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+void PipeName::hello(int fd, const Hello* hello, bool ok)
+{
+    if (!ok) {
+        close(fd);
+        return;
+    }
+    if (hello->kind == kHelloJoin) {
+        join(fd, hello);
+        return;
+    }
+    Reply reply;
+    {
+        std::lock_guard<std::mutex> guard(mutex);
+        reply = reply_template();
+    }
+    // A client asking for the direction the pipe does not have is refused before it takes
+    // an instance (an inbound pipe's client writes, an outbound pipe's client reads).
+    if (hello->kind == kHelloConnect && (((hello->access & 1) && !(reply.open_mode & PIPE_ACCESS_OUTBOUND)) ||
+                                         ((hello->access & 2) && !(reply.open_mode & PIPE_ACCESS_INBOUND)))) {
+        reply.status = kReplyDenied;
+        (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+        close(fd);
+        return;
+    }
+    // This process's instances first, then other processes'.
+    PipeDevice* instance = take_listening();
+    if (hello->kind == kHelloConnect && instance != nullptr) {
+        connect_instance(instance, fd, &reply);
+        return;
+    }
+    bool available = instance != nullptr;
+    if (instance != nullptr) {
+        put_back(instance);
+    } else if (hello->kind == kHelloQuery) {
+        std::lock_guard<std::mutex> guard(mutex);
+        available = !remote_listening.empty();
+    } else if (hand_to_remote(fd)) {
+        return;
+    }
+    reply.status = available ? kReplyAvailable : kReplyBusy;
+    (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+    close(fd);
+}
+
+// Another process makes an instance of this name. It is checked as a further instance of
+// this process would be (create_server), counted, and listed as listening; the connection
+// stays as its link until that process closes the instance or ends.
+void PipeName::join(int fd, const Hello* hello)
+{
+    Reply reply;
+    {
+        std::lock_guard<std::mutex> names_guard(names_mutex);
+        std::lock_guard<std::mutex> guard(mutex);
+        reply = reply_template();
+        reply.status = kReplyJoined;
+        if (listener < 0)
+            reply.status = 0;  // the name is going: the joiner sees the connection end
+        else if ((hello->access & kJoinFirst) || open_mode != (hello->access & PIPE_ACCESS_DUPLEX))
+            reply.status = kReplyDenied;
+        else if (max_instances != PIPE_UNLIMITED_INSTANCES && instances >= max_instances)
+            reply.status = kReplyBusy;
+        if (reply.status == kReplyJoined) {
+            ++instances;
+            ++users;
+        }
+    }
+    if (reply.status != kReplyJoined) {
+        if (reply.status != 0) (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+        close(fd);
+        return;
+    }
+    auto* remote = new RemoteInstance();
+    remote->name = this;
+    remote->link = fd;
+    // The reply before any client can be passed on the link; a joiner that has gone
+    // meanwhile ends the link's receive, which counts it out.
+    (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+    {
+        std::lock_guard<std::mutex> guard(mutex);
+        remote_listening.push_back(remote);
+    }
+    if (!arm_remote(remote)) {
+        remote->op.result = -EIO;
+        remote_received(&remote->op);
+    }
+}
+
+bool PipeName::arm_remote(RemoteInstance* remote)
+{
+    remote->op.reset();
+    remote->op.code = engine::OpCode::Receive;
+    remote->op.kind = engine::OpKind::Stream;
+    remote->op.descriptor = remote->link;
+    remote->op.buffer = &remote->byte;
+    remote->op.length = 1;
+    remote->op.complete = &PipeName::remote_received;
+    return io::submit_internal(&remote->op);
+}
+
+void PipeName::remote_received(engine::Op* op)
+{
+    auto* remote = reinterpret_cast<RemoteInstance*>(op);
+    PipeName* name = remote->name;
+    if (op->result == 1 && remote->byte == kLinkListening) {
+        {
+            std::lock_guard<std::mutex> guard(name->mutex);
+            auto& list = name->remote_listening;
+            if (std::find(list.begin(), list.end(), remote) == list.end()) list.push_back(remote);
+        }
+        if (arm_remote(remote)) return;
+    }
+    // The instance was closed, or its process ended: it counts out.
+    std::lock_guard<std::mutex> names_guard(names_mutex);
+    {
+        std::lock_guard<std::mutex> guard(name->mutex);
+        auto& list = name->remote_listening;
+        list.erase(std::remove(list.begin(), list.end(), remote), list.end());
+        close(remote->link);
+        name->count_out_locked();
+    }
+    delete remote;
+    name->release_locked();
+}
+
+bool PipeName::arm_link(OwnerLink* link)
+{
+    link->op.reset();
+    link->vector = iovec{&link->byte, 1};
+    link->message = msghdr{};
+    link->message.msg_iov = &link->vector;
+    link->message.msg_iovlen = 1;
+    link->message.msg_control = link->control;
+    link->message.msg_controllen = sizeof(link->control);
+    link->op.code = engine::OpCode::Receive;
+    link->op.kind = engine::OpKind::Stream;
+    link->op.descriptor = link->link;
+    link->op.message = &link->message;
+    link->op.flags = MSG_CMSG_CLOEXEC;
+    link->op.complete = &PipeName::link_received;
+    return io::submit_internal(&link->op);
+}
+
+void PipeName::link_received(engine::Op* op)
+{
+    auto* link = reinterpret_cast<OwnerLink*>(op);
+    PipeName* name = link->name;
+    int client = -1;
+    if (op->result > 0) {
+        for (cmsghdr* c = CMSG_FIRSTHDR(&link->message); c != nullptr; c = CMSG_NXTHDR(&link->message, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(&client, CMSG_DATA(c), sizeof(int));
+    }
+    if (op->result == 1 && link->byte == kLinkClient && client >= 0) {
+        // A client the owner passed: this process answers it, as the owner would.
+        Reply reply;
+        {
+            std::lock_guard<std::mutex> guard(name->mutex);
+            reply = name->reply_template();
+        }
+        if (PipeDevice* instance = name->take_listening()) {
+            name->connect_instance(instance, client, &reply);
+        } else {
+            // The instance closed or connected meanwhile: the client may try again.
+            reply.status = kReplyBusy;
+            (void)!send(client, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+            close(client);
+        }
+        if (arm_link(link)) return;
+    } else if (client >= 0) {
+        close(client);
+    }
+    // The instance closed (count_out_locked shut the link), or the owner ended.
+    {
+        std::lock_guard<std::mutex> guard(name->mutex);
+        close(name->owner_link);
+        name->owner_link = -1;
+    }
+    delete link;
+    name->release();
 }
 
 // ---- common.
@@ -423,16 +693,7 @@ void PipeDevice::last_handle_closed()
     std::lock_guard<std::mutex> guard(name_->mutex);
     auto& list = name_->listening;
     list.erase(std::remove(list.begin(), list.end(), this), list.end());
-    if (--name_->instances == 0) {
-        namespace_unbind(name_->path, name_->entry);
-        int listener = name_->listener;
-        name_->listener = -1;
-        if (name_->accept_armed) io::cancel_internal(&name_->accept.op);
-        shutdown(listener, SHUT_RDWR);
-        close(listener);
-        auto found = names->find(name_->key);
-        if (found != names->end() && found->second == name_) names->erase(found);
-    }
+    name_->count_out_locked();
 }
 
 void PipeDevice::recycle()
@@ -1253,7 +1514,47 @@ bool PipeDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
 // ---- named pipes: servers.
 namespace {
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
-              uint32_t timeout_ms = 10000);
+              uint32_t timeout_ms = 10000, uint32_t max_instances = 0);
+
+// A new instance of a name another process owns: asks the owner (kHelloJoin) and, once
+// it is counted there, makes this process's PipeName for it, outside the name table, and
+// *owner, the receive of the clients the owner passes, to arm once the instance is on the
+// name's list (the owner may pass one at once). Null with *error: refused as a further
+// instance would be (ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY), or the owner did not answer.
+PipeName* join_owner(const DeviceName& name, const std::string& path, uint32_t asked, DWORD max_instances,
+                     OwnerLink** owner, DWORD* error)
+{
+    Reply reply{};
+    DWORD failure = ERROR_SUCCESS;
+    int link = handshake(path, kHelloJoin, asked, &reply, &failure, 10000, max_instances);
+    if (link < 0) {
+        *error = failure == ERROR_PIPE_NOT_CONNECTED ? ERROR_PIPE_BUSY : failure;
+        return nullptr;
+    }
+    if (reply.status != kReplyJoined) {
+        close(link);
+        *error = reply.status == kReplyBusy ? ERROR_PIPE_BUSY : ERROR_ACCESS_DENIED;
+        return nullptr;
+    }
+    auto* pipe_name = new PipeName();
+    pipe_name->key = name.name;
+    pipe_name->path = path;
+    pipe_name->remote = true;
+    pipe_name->owner_link = link;
+    pipe_name->seqpacket = (reply.pipe_mode & PIPE_TYPE_MESSAGE) != 0;
+    pipe_name->open_mode = reply.open_mode;
+    pipe_name->pipe_mode = reply.pipe_mode;
+    pipe_name->max_instances = reply.max_instances;
+    pipe_name->out_size = reply.out_size;
+    pipe_name->in_size = reply.in_size;
+    pipe_name->timeout = reply.timeout;
+    pipe_name->instances = 1;
+    pipe_name->users = 2;  // the instance, and the link
+    *owner = new OwnerLink();
+    (*owner)->name = pipe_name;
+    (*owner)->link = link;
+    return pipe_name;
+}
 }
 
 PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, DWORD pipe_mode,
@@ -1269,6 +1570,7 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     }
     std::unique_lock<std::mutex> names_guard(names_mutex);
     PipeName* pipe_name = nullptr;
+    OwnerLink* owner = nullptr;  // joined another process's name: its link's receive
     auto found = names->find(name.name);
     if (found != names->end() && found->second->listener < 0) found = names->end();  // going away
     if (found != names->end()) {
@@ -1311,7 +1613,15 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
             DWORD ignored = ERROR_SUCCESS;
             int probe = handshake(path, kHelloQuery, 0, &reply, &ignored, 500);
             if (probe >= 0) {
+                // A live server in another process: this instance joins its name.
                 close(probe);
+                close(listener);
+                uint32_t asked = access | ((open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE) ? kJoinFirst : 0);
+                pipe_name = join_owner(name, path, asked, max_instances, &owner, error);
+                if (pipe_name == nullptr) {
+                    close(connect_event);
+                    return nullptr;
+                }
             } else if (ignored == ERROR_PIPE_BUSY || ignored == ERROR_PIPE_NOT_CONNECTED) {
                 unlink(path.c_str());
                 bound = namespace_bind(listener, path, &entry);
@@ -1319,33 +1629,33 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
                 bound = namespace_bind(listener, path, &entry);  // it went away meanwhile
             }
         }
-        if (bound == 0 && listen(listener, SOMAXCONN) != 0) bound = -errno;
-        if (bound != 0) {
+        if (pipe_name == nullptr && bound == 0 && listen(listener, SOMAXCONN) != 0) bound = -errno;
+        if (pipe_name == nullptr && bound != 0) {
             close(listener);
             close(connect_event);
-            // A name served by another process (instances of one name live in one
-            // process here: docs/deviations.md).
             *error = bound == -EADDRINUSE ? ERROR_ACCESS_DENIED : win32_error_from_errno(-bound);
             return nullptr;
         }
-        pipe_name = new PipeName();
-        pipe_name->key = name.name;
-        pipe_name->path = path;
-        pipe_name->entry = entry;
-        pipe_name->listener = listener;
-        pipe_name->seqpacket = seqpacket;
-        pipe_name->open_mode = access;
-        pipe_name->pipe_mode = pipe_mode & PIPE_TYPE_MESSAGE;
-        pipe_name->max_instances = max_instances;
-        pipe_name->out_size = out_size;
-        pipe_name->in_size = in_size;
-        pipe_name->timeout = timeout == 0 ? 50 : timeout;  // Windows' default: 50 ms
-        pipe_name->instances = 1;
-        pipe_name->users = 2;  // this instance, and the accept
-        (*names)[name.name] = pipe_name;
-        std::lock_guard<std::mutex> guard(pipe_name->mutex);
-        pipe_name->arm_accept();
-        if (!pipe_name->accept_armed) --pipe_name->users;
+        if (pipe_name == nullptr) {
+            pipe_name = new PipeName();
+            pipe_name->key = name.name;
+            pipe_name->path = path;
+            pipe_name->entry = entry;
+            pipe_name->listener = listener;
+            pipe_name->seqpacket = seqpacket;
+            pipe_name->open_mode = access;
+            pipe_name->pipe_mode = pipe_mode & PIPE_TYPE_MESSAGE;
+            pipe_name->max_instances = max_instances;
+            pipe_name->out_size = out_size;
+            pipe_name->in_size = in_size;
+            pipe_name->timeout = timeout == 0 ? 50 : timeout;  // Windows' default: 50 ms
+            pipe_name->instances = 1;
+            pipe_name->users = 2;  // this instance, and the accept
+            (*names)[name.name] = pipe_name;
+            std::lock_guard<std::mutex> guard(pipe_name->mutex);
+            pipe_name->arm_accept();
+            if (!pipe_name->accept_armed) --pipe_name->users;
+        }
     }
     names_guard.unlock();
 
@@ -1369,6 +1679,12 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     {
         std::lock_guard<std::mutex> guard(pipe_name->mutex);
         pipe_name->listening.push_back(device);
+    }
+    // An instance of another process's name takes clients from now on (the owner has it
+    // listed as listening since it was counted).
+    if (owner != nullptr && !PipeName::arm_link(owner)) {
+        owner->op.result = -EIO;
+        PipeName::link_received(&owner->op);  // the link ends: the owner counts this instance out
     }
     return device;
 }
@@ -1398,11 +1714,13 @@ DWORD PipeDevice::connect_check()
         // PIPE_NOWAIT: listening again, and nothing to wait for.
         std::lock_guard<std::mutex> guard(name_->mutex);
         name_->listening.push_back(this);
+        name_->listening_again_locked();
         return ERROR_PIPE_LISTENING;
     }
     // Listening again: on the name's list (the name's mutex is not taken under the lock).
     std::lock_guard<std::mutex> guard(name_->mutex);
     name_->listening.push_back(this);
+    name_->listening_again_locked();
     return ERROR_IO_PENDING;
 }
 
@@ -1520,7 +1838,7 @@ namespace {
 // Connects to `path` and says hello. Returns the connected descriptor, or -1 with *error.
 // *reply gets the server's answer.
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
-              uint32_t timeout_ms)
+              uint32_t timeout_ms, uint32_t max_instances)
 {
     sockaddr_un address;
     socklen_t length;
@@ -1554,7 +1872,7 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
     // its name is going or gone: the last instance closed, or the process died and the
     // kernel's clean-up of its io_uring still held the listener for a moment. On Windows
     // the name goes with the server's last handle: a client gets ERROR_FILE_NOT_FOUND.
-    Hello hello{kMagic, kind, access, 0};
+    Hello hello{kMagic, kind, access, max_instances};
     if (send(fd, &hello, sizeof(hello), MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(hello))) {
         int failure = errno;
         close(fd);
@@ -1597,7 +1915,15 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     bool wants_read = (access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA)) != 0;
     bool wants_write = (access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
     Reply reply{};
-    int fd = handshake(path, kHelloConnect, (wants_read ? 1u : 0u) | (wants_write ? 2u : 0u), &reply, error);
+    // A connection ended without an answer: the name is going, or its owner passed the
+    // connection to another process's instance as that process was killed (its link lives
+    // on a moment while the kernel tears the process down). Asked again, the owner gives
+    // another instance or says busy; a name that went refuses the connection.
+    int fd = -1;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        fd = handshake(path, kHelloConnect, (wants_read ? 1u : 0u) | (wants_write ? 2u : 0u), &reply, error);
+        if (fd >= 0 || *error != ERROR_PIPE_NOT_CONNECTED) break;
+    }
     if (fd < 0) {
         if (*error == ERROR_PIPE_NOT_CONNECTED) *error = ERROR_FILE_NOT_FOUND;  // the name went
         return nullptr;
@@ -1630,7 +1956,9 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     device->out_size_ = reply.out_size;
     device->in_size_ = reply.in_size;
     device->max_instances_ = reply.max_instances;
-    device->peer_pid_ = peer_process(fd);
+    // The process of the instance that answered (not the listener's when the instance
+    // joined the name from another process).
+    device->peer_pid_ = reply.server_pid != 0 ? reply.server_pid : peer_process(fd);
     device->granted_ = SYNCHRONIZE | FILE_READ_ATTRIBUTES;
     if (wants_read) device->granted_ |= FILE_GENERIC_READ;
     if (wants_write) device->granted_ |= FILE_GENERIC_WRITE;

@@ -30,12 +30,17 @@ static inline BOOL tl_start_child_with_input(const char *self, const char *role,
 }
 
 /* Waits (at most `wait_ms`) for the child to end, closes its handles, returns its exit
- * code (12345 if it could not be read). */
+ * code (12345 if it could not be read). A child still running then is a failure, and is
+ * ended so that it outlives neither the test nor its output pipe. */
 static inline DWORD tl_finish_child(PROCESS_INFORMATION *process, DWORD wait_ms)
 {
-    DWORD code = 12345;
-    CHECK_EQ(WaitForSingleObject(process->hProcess, wait_ms), WAIT_OBJECT_0);
+    DWORD code = 12345, waited = WaitForSingleObject(process->hProcess, wait_ms);
+    CHECK_EQ(waited, WAIT_OBJECT_0);
     CHECK(GetExitCodeProcess(process->hProcess, &code));
+    if (waited != WAIT_OBJECT_0) {
+        TerminateProcess(process->hProcess, 1);
+        WaitForSingleObject(process->hProcess, wait_ms);
+    }
     CloseHandle(process->hProcess);
     CloseHandle(process->hThread);
     return code;
