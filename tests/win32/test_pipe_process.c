@@ -281,11 +281,43 @@ static BOOL transact_once(const char *name, const char *message, char *answer, D
     return ok;
 }
 
+/* After another process's instance of pipe_name (limit 2, this process's one connected)
+ * has ended: a second instance can be made here. The owner learns of the end from the
+ * kernel a moment later here (Windows counts it out at the close), hence the short retry;
+ * until then every refusal is ERROR_PIPE_BUSY and, `with_client`, so is every client's
+ * CreateFile (never an answer from the dead instance, never a hang). */
+static void second_instance_after_count_out(BOOL with_client)
+{
+    HANDLE later = INVALID_HANDLE_VALUE;
+    DWORD refusal = ERROR_PIPE_BUSY, i;
+    for (i = 0; i < 200 && later == INVALID_HANDLE_VALUE && refusal == ERROR_PIPE_BUSY; i++) {
+        if (with_client) {
+            HANDLE stray = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+            if (stray != INVALID_HANDLE_VALUE) {
+                refusal = ERROR_SUCCESS;
+                CloseHandle(stray);
+                break;
+            }
+            refusal = GetLastError();
+            if (refusal != ERROR_PIPE_BUSY) break;
+        }
+        later = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096,
+                                 4096, 0, NULL);
+        if (later == INVALID_HANDLE_VALUE) {
+            refusal = GetLastError();
+            Sleep(10);
+        }
+    }
+    CHECK(later != INVALID_HANDLE_VALUE);
+    CHECK_EQ(refusal, ERROR_PIPE_BUSY);
+    if (later != INVALID_HANDLE_VALUE) CloseHandle(later);
+}
+
 static void test_instance_in_another_process(void)
 {
-    HANDLE server, client, later;
+    HANDLE server, client;
     PROCESS_INFORMATION child;
-    DWORD done = 0, i, refusal;
+    DWORD done = 0, i;
     ULONG server_pid = 0;
     char buffer[64];
 
@@ -312,49 +344,15 @@ static void test_instance_in_another_process(void)
         CHECK(strcmp(buffer, i == 0 ? "child:ping" : "child:again") == 0);
     }
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
-    /* The child's instance was counted (its refusals inside say so) and counts out with it:
-     * a second instance may be made here now. The owner learns of the end from the kernel
-     * a moment later here (Windows counts it out at the close), hence the short retry. */
-    later = INVALID_HANDLE_VALUE;
-    refusal = ERROR_PIPE_BUSY;
-    for (i = 0; i < 200 && later == INVALID_HANDLE_VALUE && refusal == ERROR_PIPE_BUSY; i++) {
-        later = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096,
-                                 4096, 0, NULL);
-        if (later == INVALID_HANDLE_VALUE) {
-            refusal = GetLastError();
-            Sleep(10);
-        }
-    }
-    CHECK(later != INVALID_HANDLE_VALUE);
-    CHECK_EQ(refusal, ERROR_PIPE_BUSY);
-    if (later != INVALID_HANDLE_VALUE) CloseHandle(later);
-    /* A process killed while its instance listens: the instance counts out, and a client
-     * meanwhile finds the pipe busy (this process's instance is taken), never a hang. */
+    /* The child's instance was counted (its refusals inside say so) and counts out with it. */
+    second_instance_after_count_out(FALSE);
+    /* A process killed while its instance listens: the same, and a client meanwhile finds
+     * the pipe busy (this process's instance is taken). */
     CHECK(start_child("idle-instance", pipe_name, &child));
     CHECK(WaitNamedPipeA(pipe_name, WAIT_MS));
     CHECK(TerminateProcess(child.hProcess, 7));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 7);
-    later = INVALID_HANDLE_VALUE;
-    refusal = ERROR_PIPE_BUSY;
-    for (i = 0; i < 200 && later == INVALID_HANDLE_VALUE && refusal == ERROR_PIPE_BUSY; i++) {
-        HANDLE stray = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-        if (stray != INVALID_HANDLE_VALUE) {
-            refusal = ERROR_SUCCESS;  /* it reached the killed process's instance */
-            CloseHandle(stray);
-            break;
-        }
-        refusal = GetLastError();
-        if (refusal != ERROR_PIPE_BUSY) break;
-        later = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096,
-                                 4096, 0, NULL);
-        if (later == INVALID_HANDLE_VALUE) {
-            refusal = GetLastError();
-            Sleep(10);
-        }
-    }
-    CHECK(later != INVALID_HANDLE_VALUE);
-    CHECK_EQ(refusal, ERROR_PIPE_BUSY);
-    if (later != INVALID_HANDLE_VALUE) CloseHandle(later);
+    second_instance_after_count_out(TRUE);
     /* This process's own connection went on untouched. */
     CHECK(WriteFile(client, "still", 5, &done, NULL));
     CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
