@@ -349,6 +349,22 @@ int namespace_bind(int fd, const std::string& path, EntryId* id)
     return 0;
 }
 
+EntryId namespace_entry(const std::string& path) { return entry_id(path); }
+
+int namespace_replace(int fd, const std::string& path, const EntryId& stale, EntryId* id)
+{
+    sockaddr_un address;
+    socklen_t length;
+    if (!namespace_address(path, &address, &length)) return -ENAMETOOLONG;
+    DirectoryLock lock(path);
+    EntryId now = entry_id(path);
+    if (now.inode != 0 && (now.inode != stale.inode || now.changed_ns != stale.changed_ns)) return -EADDRINUSE;
+    if (now.inode != 0 && unlink(path.c_str()) != 0 && errno != ENOENT) return -errno;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) return -errno;
+    *id = entry_id(path);
+    return 0;
+}
+
 void namespace_unbind(const std::string& path, const EntryId& id)
 {
     DirectoryLock lock(path);

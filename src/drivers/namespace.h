@@ -75,6 +75,15 @@ struct EntryId {
 // listener must take such a connection in its stride.
 int namespace_bind(int fd, const std::string& path, EntryId* id);
 
+// The identity of the entry at `path` now (inode 0: there is none).
+EntryId namespace_entry(const std::string& path);
+
+// Binds `fd` to `path` in place of the entry `stale`, one its caller found alive yet not
+// answering (a listener the kernel keeps a moment after its process died): under the
+// directory's lock, the entry is removed only if it is still `stale`. Returns 0 and *id,
+// -EADDRINUSE if another entry took its place meanwhile, or -errno.
+int namespace_replace(int fd, const std::string& path, const EntryId& stale, EntryId* id);
+
 // Removes the entry at `path` if it is still the one bound as `id`: the owner's
 // clean-up. Call it before closing the bound socket: while the socket lives nobody else
 // can take the entry over, so what is removed is the owner's own entry.

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <system_error>
+#include <thread>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -106,11 +108,14 @@ void attach_mark(msghdr* message, unsigned char* control, int fd)
 // server answers with a Reply (before anything else on the connection).
 constexpr uint32_t kMagic = 0x50495045;  // "PIPE"
 // kHelloJoin: another process makes an instance of the name (Hello::access: its
-// PIPE_ACCESS_* bits, kJoinFirst for FILE_FLAG_FIRST_PIPE_INSTANCE); the connection stays
-// as that instance's link to the name's owner (see PipeName::join).
+// PIPE_ACCESS_* bits, kJoinFirst for FILE_FLAG_FIRST_PIPE_INSTANCE, kJoinBusy); the
+// connection stays as that instance's link to the name's owner (see PipeName::join).
 enum : uint32_t { kHelloConnect = 1, kHelloQuery = 2, kHelloJoin = 3 };
 enum : uint32_t { kReplyConnected = 1, kReplyBusy = 2, kReplyAvailable = 3, kReplyDenied = 4, kReplyJoined = 5 };
 constexpr uint32_t kJoinFirst = 0x80000000u;
+// kHelloJoin again, after the owner ended (PipeName::take_over): the instance is
+// connected, not listening (it says so on the link when it listens again).
+constexpr uint32_t kJoinBusy = 0x40000000u;
 // The bytes on a link: a remote instance listens again (to the owner); a client's
 // connection, passed with it (to the instance).
 constexpr char kLinkListening = 'L';
@@ -229,6 +234,11 @@ public:
     static void remote_received(engine::Op* op);
     static bool arm_link(OwnerLink* link);
     static void link_received(engine::Op* op);
+    // The owner ended while this process's instance of its name lives: binds the name
+    // here, or joins whoever was first. On a thread of its own, with a use of the name.
+    static void take_over(PipeName* name);
+    // take_over()'s join of the name's new owner; false if there was none to join.
+    bool rejoin();
     // Under `mutex`: a reply with the name's parameters.
     Reply reply_template() const;
     // The oldest instance of this process still listening, locked; or null.
@@ -532,7 +542,7 @@ void PipeName::join(int fd, const Hello* hello)
     // The reply before any client can be passed on the link; a joiner that has gone
     // meanwhile ends the link's receive, which counts it out.
     (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
-    {
+    if (!(hello->access & kJoinBusy)) {
         std::lock_guard<std::mutex> guard(mutex);
         remote_listening.push_back(remote);
     }
@@ -558,6 +568,8 @@ void PipeName::remote_received(engine::Op* op)
 {
     auto* remote = reinterpret_cast<RemoteInstance*>(op);
     PipeName* name = remote->name;
+    // As link_received: only the exit of the thread that armed it cancels this receive.
+    if ((op->result == -ECANCELED || op->result == -EINTR) && arm_remote(remote)) return;
     if (op->result == 1 && remote->byte == kLinkListening) {
         {
             std::lock_guard<std::mutex> guard(name->mutex);
@@ -601,6 +613,9 @@ void PipeName::link_received(engine::Op* op)
 {
     auto* link = reinterpret_cast<OwnerLink*>(op);
     PipeName* name = link->name;
+    // Nobody cancels a link's receive: this one was cancelled by Linux as the thread that
+    // armed it (a CreateNamedPipe's, take_over's) exited. Again, from this thread.
+    if ((op->result == -ECANCELED || op->result == -EINTR) && arm_link(link)) return;
     int client = -1;
     if (op->result > 0) {
         for (cmsghdr* c = CMSG_FIRSTHDR(&link->message); c != nullptr; c = CMSG_NXTHDR(&link->message, c))
@@ -625,13 +640,25 @@ void PipeName::link_received(engine::Op* op)
     } else if (client >= 0) {
         close(client);
     }
-    // The instance closed (count_out_locked shut the link), or the owner ended.
+    // The instance closed (count_out_locked shut the link), or the owner ended: then, as a
+    // name on Windows lives while any instance does, this process takes it over.
+    bool orphaned;
     {
+        std::lock_guard<std::mutex> names_guard(names_mutex);
         std::lock_guard<std::mutex> guard(name->mutex);
         close(name->owner_link);
         name->owner_link = -1;
+        orphaned = name->instances != 0;
+        if (orphaned) ++name->users;  // take_over()'s
     }
     delete link;
+    if (orphaned) {
+        try {
+            std::thread(&PipeName::take_over, name).detach();
+        } catch (const std::system_error&) {
+            name->release();  // no thread: the instance keeps its clients, and gets no more
+        }
+    }
     name->release();
 }
 
@@ -1516,6 +1543,38 @@ namespace {
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
               uint32_t timeout_ms = 10000, uint32_t max_instances = 0);
 
+// claim_name()'s answer when a live server owns the name.
+constexpr int kServed = 1;
+
+// Binds `listener` to the name's `path` (*entry: the entry made). Returns 0; kServed if a
+// pipe server, in another process or this one, answers there; or -errno (EADDRINUSE: the
+// entry is alive yet would not let go).
+int claim_name(int listener, const std::string& path, EntryId* entry)
+{
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        int bound = namespace_bind(listener, path, entry);
+        if (bound != -EADDRINUSE) return bound;
+        // Something still accepts there. A pipe server answers a query at once; a listener
+        // that only a dead process's io_uring still holds (the kernel lets it go a moment
+        // after the process) never does, or ends the connection: its entry is stale, and
+        // is replaced unless another process replaced it first (then it is asked again).
+        EntryId seen = namespace_entry(path);
+        Reply reply{};
+        DWORD answer = ERROR_SUCCESS;
+        int probe = handshake(path, kHelloQuery, 0, &reply, &answer, 500);
+        if (probe >= 0) {
+            close(probe);
+            return kServed;
+        }
+        if (answer == ERROR_PIPE_BUSY || answer == ERROR_PIPE_NOT_CONNECTED) {
+            bound = namespace_replace(listener, path, seen, entry);
+            if (bound != -EADDRINUSE) return bound;
+        }
+        // Otherwise it went away meanwhile, or was replaced: again.
+    }
+    return -EADDRINUSE;
+}
+
 // A new instance of a name another process owns: asks the owner (kHelloJoin) and, once
 // it is counted there, makes this process's PipeName for it, outside the name table, and
 // *owner, the receive of the clients the owner passes, to arm once the instance is on the
@@ -1555,6 +1614,93 @@ PipeName* join_owner(const DeviceName& name, const std::string& path, uint32_t a
     (*owner)->link = link;
     return pipe_name;
 }
+}
+
+void PipeName::take_over(PipeName* name)
+{
+    // Whoever binds the name first owns it (claim_name); the others join it, this
+    // process's other instances of the name too (each joined on its own link). The bind
+    // is made under names_mutex, as create_server's: a CreateNamedPipe of the name here
+    // meanwhile finds it taken over, or takes it over itself (and this one joins).
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        int type = name->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
+        int listener = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (listener < 0) break;
+        int bound;
+        {
+            std::lock_guard<std::mutex> names_guard(names_mutex);
+            if (name->instances == 0) {  // the instance closed meanwhile
+                close(listener);
+                break;
+            }
+            // Taken over here already, by another instance or a CreateNamedPipe: no probe
+            // of our own name (its answer comes from the I/O thread, which may be waiting
+            // for names_mutex).
+            auto found = names->find(name->key);
+            bool ours = found != names->end() && found->second != name && found->second->listener >= 0;
+            EntryId entry;
+            bound = ours ? kServed : claim_name(listener, name->path, &entry);
+            if (bound == 0 && listen(listener, SOMAXCONN) != 0) {
+                bound = -errno;
+                namespace_unbind(name->path, entry);
+            }
+            if (bound == 0) {
+                // This process owns the name now: its instance is one of its own, reached
+                // through its listening list, and it counts the instances that join.
+                std::lock_guard<std::mutex> guard(name->mutex);
+                name->remote = false;
+                name->listener = listener;
+                name->entry = entry;
+                (*names)[name->key] = name;
+                ++name->users;  // the accept
+                name->arm_accept();
+                if (!name->accept_armed) --name->users;
+                break;
+            }
+        }
+        close(listener);
+        if (bound != kServed || name->rejoin()) break;
+    }
+    name->release();
+}
+
+bool PipeName::rejoin()
+{
+    uint32_t asked;
+    DWORD limit;
+    {
+        std::lock_guard<std::mutex> guard(mutex);
+        asked = open_mode | (listening.empty() ? kJoinBusy : 0);
+        limit = max_instances;
+    }
+    Reply reply{};
+    DWORD error = ERROR_SUCCESS;
+    int fd = handshake(path, kHelloJoin, asked, &reply, &error, 10000, limit);
+    // That owner is gone too, or going: again. (A busy one that did not answer: given up.)
+    if (fd < 0) return error != ERROR_PIPE_NOT_CONNECTED && error != ERROR_FILE_NOT_FOUND;
+    if (reply.status != kReplyJoined) {
+        // No room there (it made instances of its own meanwhile): this instance keeps its
+        // client, if it has one, and gets no more.
+        close(fd);
+        return true;
+    }
+    auto* link = new OwnerLink();
+    link->name = this;
+    link->link = fd;
+    {
+        std::lock_guard<std::mutex> names_guard(names_mutex);
+        std::lock_guard<std::mutex> guard(mutex);
+        owner_link = fd;
+        ++users;  // the link's
+        if (instances == 0) shutdown(fd, SHUT_RDWR);  // closed meanwhile: the owner counts it out
+        // Listening since the hello said it was not: the owner is told now.
+        if ((asked & kJoinBusy) && !listening.empty()) listening_again_locked();
+    }
+    if (!arm_link(link)) {
+        link->op.result = -EIO;
+        link_received(&link->op);
+    }
+    return true;
 }
 
 PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, DWORD pipe_mode,
@@ -1603,33 +1749,21 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
             return nullptr;
         }
         EntryId entry;
-        int bound = namespace_bind(listener, path, &entry);
-        if (bound == -EADDRINUSE) {
-            // Something still accepts there. A pipe server answers a query at once; a
-            // listener that only a dead process's io_uring still holds (the kernel lets
-            // it go a moment after the process) never does, or ends the connection: its
-            // entry is stale.
-            Reply reply{};
-            DWORD ignored = ERROR_SUCCESS;
-            int probe = handshake(path, kHelloQuery, 0, &reply, &ignored, 500);
-            if (probe >= 0) {
-                // A live server in another process: this instance joins its name.
-                close(probe);
-                close(listener);
-                uint32_t asked = access | ((open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE) ? kJoinFirst : 0);
-                pipe_name = join_owner(name, path, asked, max_instances, &owner, error);
-                if (pipe_name == nullptr) {
-                    close(connect_event);
-                    return nullptr;
-                }
-            } else if (ignored == ERROR_PIPE_BUSY || ignored == ERROR_PIPE_NOT_CONNECTED) {
-                unlink(path.c_str());
-                bound = namespace_bind(listener, path, &entry);
-            } else {
-                bound = namespace_bind(listener, path, &entry);  // it went away meanwhile
+        int bound = claim_name(listener, path, &entry);
+        if (bound == kServed) {
+            // A live server in another process: this instance joins its name.
+            close(listener);
+            uint32_t asked = access | ((open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE) ? kJoinFirst : 0);
+            pipe_name = join_owner(name, path, asked, max_instances, &owner, error);
+            if (pipe_name == nullptr) {
+                close(connect_event);
+                return nullptr;
             }
         }
-        if (pipe_name == nullptr && bound == 0 && listen(listener, SOMAXCONN) != 0) bound = -errno;
+        if (pipe_name == nullptr && bound == 0 && listen(listener, SOMAXCONN) != 0) {
+            bound = -errno;
+            namespace_unbind(path, entry);
+        }
         if (pipe_name == nullptr && bound != 0) {
             close(listener);
             close(connect_event);
