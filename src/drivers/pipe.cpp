@@ -138,6 +138,7 @@ struct Reply {
     uint32_t in_size;
     uint32_t timeout;
     uint32_t server_pid;  // the process of the instance that answers
+    uint32_t instances;   // the name's instances (the owner's count: every process's)
 };
 
 // Polls `fd` for `events` for at most `timeout_ms` (-1: no limit). >0 ready, 0 timed out.
@@ -376,6 +377,7 @@ Reply PipeName::reply_template() const
     reply.in_size = in_size;
     reply.timeout = timeout;
     reply.server_pid = static_cast<uint32_t>(getpid());
+    reply.instances = instances;
     return reply;
 }
 
@@ -2252,8 +2254,19 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
     }
     if (instances != nullptr) {
         if (end_ == PipeEnd::Server) {
-            std::lock_guard<std::mutex> name_guard(name_->mutex);
-            *instances = name_->instances;
+            std::string owner_path;  // an instance of a name another process owns: it counts them
+            {
+                std::lock_guard<std::mutex> name_guard(name_->mutex);
+                *instances = name_->instances;
+                if (name_->remote && name_->owner_link >= 0) owner_path = name_->path;
+            }
+            Reply reply{};
+            DWORD error = ERROR_SUCCESS;
+            int fd = owner_path.empty() ? -1 : handshake(owner_path, kHelloQuery, 0, &reply, &error, 1000);
+            if (fd >= 0) {
+                close(fd);
+                *instances = reply.instances;
+            }
         } else {
             *instances = 1;
         }

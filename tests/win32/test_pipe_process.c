@@ -89,6 +89,7 @@ static int run_child(int argc, char **argv)
         const DWORD type = PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE;
         HANDLE refused;
         ULONG client_pid = 0;
+        DWORD count = 0;
         int round;
         if (!tl_under_wine()) { /* Wine ignores the flag (WINE_DEVIATIONS_pipes.md) */
             refused = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, type, 2, 4096, 4096,
@@ -101,6 +102,8 @@ static int run_child(int argc, char **argv)
         if (pipe == INVALID_HANDLE_VALUE) return 42;
         refused = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, type, 2, 4096, 4096, 0, NULL);
         if (refused != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY) return 43;
+        /* The name's instances, the parent's among them. */
+        if (!GetNamedPipeHandleStateA(pipe, NULL, &count, NULL, NULL, NULL, 0) || count != 2) return 52;
         for (round = 0; round < 2; round++) {
             char reply[300];
             if (!ConnectNamedPipe(pipe, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return 44;
@@ -428,7 +431,7 @@ static void test_owner_killed(void)
     PROCESS_INFORMATION child;
     OVERLAPPED overlapped, listen;
     ULONG pid = 0;
-    DWORD done = 0, i;
+    DWORD done = 0, i, count = 0;
     char buffer[64];
 
     TEST("a name lives on in this process's instances when the process that made it is killed");
@@ -507,6 +510,11 @@ static void test_owner_killed(void)
     /* Both count against the limit of 3; the killed process's instance went with it. */
     extra = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, type, 3, 4096, 4096, 0, NULL);
     CHECK(extra != INVALID_HANDLE_VALUE);
+    CHECK(GetNamedPipeHandleStateA(connected, NULL, &count, NULL, NULL, NULL, 0));
+    CHECK_EQ(count, 3);
+    count = 0;
+    CHECK(GetNamedPipeHandleStateA(listening, NULL, &count, NULL, NULL, NULL, 0));
+    CHECK_EQ(count, 3);
     SetLastError(0xdeadbeef);
     refused = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, type, 3, 4096, 4096, 0, NULL);
     CHECK(refused == INVALID_HANDLE_VALUE);
