@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/errors.h"
@@ -182,6 +183,7 @@ struct RemoteInstance {
     PipeName* name = nullptr;
     int link = -1;
     char byte = 0;
+    bool counted_out = false;  // by PipeName::reap_remotes_locked, before its receive saw the end
 };
 
 // This process's instance of a name another process owns: the receive, on its link, of
@@ -213,6 +215,7 @@ public:
     uint32_t instances = 0;               // server ends alive (the owner: other processes' too)
     std::deque<PipeDevice*> listening;    // instances waiting for a client, oldest first
     std::deque<RemoteInstance*> remote_listening;  // other processes' instances waiting
+    std::vector<RemoteInstance*> remotes;          // every other process's instance (the owner)
     // An instance of a name another process owns has a PipeName of its own, outside the
     // name table: `remote`, with its link to the owner (-1 once the link has ended).
     bool remote = false;
@@ -253,6 +256,9 @@ public:
     void listening_again_locked();
     // Under names_mutex and `mutex`: one instance fewer; the last ends the name here.
     void count_out_locked();
+    // Under names_mutex and `mutex`: counts out now the other processes' instances whose
+    // links the kernel already reports closed (may end the name, as count_out_locked).
+    void reap_remotes_locked();
     // Under names_mutex: one user fewer; the last frees the name.
     void release_locked();
     void release();
@@ -311,6 +317,23 @@ void PipeName::count_out_locked()
     close(fd);
     auto found = names->find(key);
     if (found != names->end() && found->second == this) names->erase(found);
+}
+
+void PipeName::reap_remotes_locked()
+{
+    // The owner's receive on a link learns of its end a moment after the close (from its
+    // I/O thread); the kernel reports the end at once. Windows counts an instance out at
+    // its close, and the process that waits for another's exit (or its message "closed")
+    // may make a new instance at the limit at once.
+    for (RemoteInstance* remote : remotes) {
+        if (remote->counted_out) continue;
+        pollfd entry{remote->link, POLLRDHUP, 0};
+        if (poll(&entry, 1, 0) <= 0 || !(entry.revents & (POLLRDHUP | POLLHUP | POLLERR))) continue;
+        remote->counted_out = true;
+        remote_listening.erase(std::remove(remote_listening.begin(), remote_listening.end(), remote),
+                               remote_listening.end());
+        count_out_locked();
+    }
 }
 
 void PipeName::arm_accept()
@@ -479,7 +502,12 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
     }
     Reply reply;
     {
+        // A query (WaitNamedPipe, another process's GetNamedPipeHandleState) sees only the
+        // other processes' instances still open.
+        std::unique_lock<std::mutex> names_guard(names_mutex, std::defer_lock);
+        if (hello->kind == kHelloQuery) names_guard.lock();
         std::lock_guard<std::mutex> guard(mutex);
+        if (hello->kind == kHelloQuery) reap_remotes_locked();
         reply = reply_template();
     }
     // A client asking for the direction the pipe does not have is refused before it takes
@@ -520,6 +548,7 @@ void PipeName::join(int fd, const Hello* hello)
     {
         std::lock_guard<std::mutex> names_guard(names_mutex);
         std::lock_guard<std::mutex> guard(mutex);
+        reap_remotes_locked();
         reply = reply_template();
         reply.status = kReplyJoined;
         if (listener < 0)
@@ -544,9 +573,10 @@ void PipeName::join(int fd, const Hello* hello)
     // The reply before any client can be passed on the link; a joiner that has gone
     // meanwhile ends the link's receive, which counts it out.
     (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (!(hello->access & kJoinBusy)) {
+    {
         std::lock_guard<std::mutex> guard(mutex);
-        remote_listening.push_back(remote);
+        remotes.push_back(remote);
+        if (!(hello->access & kJoinBusy)) remote_listening.push_back(remote);
     }
     if (!arm_remote(remote)) {
         remote->op.result = -EIO;
@@ -580,14 +610,16 @@ void PipeName::remote_received(engine::Op* op)
         }
         if (arm_remote(remote)) return;
     }
-    // The instance was closed, or its process ended: it counts out.
+    // The instance was closed, or its process ended: it counts out (unless a reap did).
     std::lock_guard<std::mutex> names_guard(names_mutex);
     {
         std::lock_guard<std::mutex> guard(name->mutex);
         auto& list = name->remote_listening;
         list.erase(std::remove(list.begin(), list.end(), remote), list.end());
+        auto& all = name->remotes;
+        all.erase(std::remove(all.begin(), all.end(), remote), all.end());
         close(remote->link);
-        name->count_out_locked();
+        if (!remote->counted_out) name->count_out_locked();
     }
     delete remote;
     name->release_locked();
@@ -1720,6 +1752,13 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     PipeName* pipe_name = nullptr;
     OwnerLink* owner = nullptr;  // joined another process's name: its link's receive
     auto found = names->find(name.name);
+    if (found != names->end() && found->second->listener >= 0 && !found->second->remotes.empty()) {
+        {
+            std::lock_guard<std::mutex> guard(found->second->mutex);
+            found->second->reap_remotes_locked();
+        }
+        found = names->find(name.name);  // the reap may have ended it
+    }
     if (found != names->end() && found->second->listener < 0) found = names->end();  // going away
     if (found != names->end()) {
         pipe_name = found->second;
@@ -2256,7 +2295,9 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
         if (end_ == PipeEnd::Server) {
             std::string owner_path;  // an instance of a name another process owns: it counts them
             {
+                std::lock_guard<std::mutex> names_guard(names_mutex);
                 std::lock_guard<std::mutex> name_guard(name_->mutex);
+                if (!name_->remote) name_->reap_remotes_locked();  // this instance keeps the name
                 *instances = name_->instances;
                 if (name_->remote && name_->owner_link >= 0) owner_path = name_->path;
             }

@@ -304,34 +304,23 @@ static BOOL transact_once(const char *name, const char *message, char *answer, D
 }
 
 /* After another process's instance of pipe_name (limit 2, this process's one connected)
- * has ended: a second instance can be made here. The owner learns of the end from the
- * kernel a moment later here (Windows counts it out at the close), hence the short retry;
- * until then every refusal is ERROR_PIPE_BUSY and, `with_client`, so is every client's
- * CreateFile (never an answer from the dead instance, never a hang). */
+ * has ended with its process: it no longer counts, at once (a process's handles are
+ * closed before its end is seen), so a second instance can be made here. `with_client`:
+ * first, a client finds the pipe busy (this process's instance is taken; never an answer
+ * from the dead one, never a hang). */
 static void second_instance_after_count_out(BOOL with_client)
 {
-    HANDLE later = INVALID_HANDLE_VALUE;
-    DWORD refusal = ERROR_PIPE_BUSY, i;
-    for (i = 0; i < 200 && later == INVALID_HANDLE_VALUE && refusal == ERROR_PIPE_BUSY; i++) {
-        if (with_client) {
-            HANDLE stray = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-            if (stray != INVALID_HANDLE_VALUE) {
-                refusal = ERROR_SUCCESS;
-                CloseHandle(stray);
-                break;
-            }
-            refusal = GetLastError();
-            if (refusal != ERROR_PIPE_BUSY) break;
-        }
-        later = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096,
-                                 4096, 0, NULL);
-        if (later == INVALID_HANDLE_VALUE) {
-            refusal = GetLastError();
-            Sleep(10);
-        }
+    HANDLE later, stray;
+    if (with_client) {
+        SetLastError(0xdeadbeef);
+        stray = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(stray == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_PIPE_BUSY);
+        if (stray != INVALID_HANDLE_VALUE) CloseHandle(stray);
     }
+    later = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096, 4096,
+                             0, NULL);
     CHECK(later != INVALID_HANDLE_VALUE);
-    CHECK_EQ(refusal, ERROR_PIPE_BUSY);
     if (later != INVALID_HANDLE_VALUE) CloseHandle(later);
 }
 
