@@ -7,7 +7,8 @@
  * ERROR_NO_DATA), a server killed with a client connected (ERROR_BROKEN_PIPE), a second
  * instance of a name made by another process (checked as a further instance, reached by
  * clients, counted out when that process ends), a name whose first process is killed
- * while this one has instances of it (they keep it, and get its clients), and the name
+ * while this one, or two others, have instances of it (they keep it, and get its
+ * clients; two other processes race to claim it), and the name
  * of a server that was killed (its entry is taken over, never an error). Every wait is
  * bounded. */
 #include "testlib.h"
@@ -80,6 +81,22 @@ static int run_child(int argc, char **argv)
         if (pipe == INVALID_HANDLE_VALUE) return 60;
         Sleep(60000);
         return 61;
+    }
+    if (strcmp(role, "echo-instance") == 0) {
+        /* An instance of the name (at most 3) that answers each client's message with this
+         * process's id, and listens again, until the process is killed. */
+        pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 3, 4096, 4096,
+                                0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) return 70;
+        for (;;) {
+            char reply[32];
+            if (!ConnectNamedPipe(pipe, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return 71;
+            if (!ReadFile(pipe, buffer, sizeof buffer, &done, NULL)) return 72;
+            snprintf(reply, sizeof reply, "%lu", (unsigned long)GetCurrentProcessId());
+            if (!WriteFile(pipe, reply, (DWORD)strlen(reply), &done, NULL)) return 73;
+            if (ReadFile(pipe, buffer, sizeof buffer, &done, NULL) || GetLastError() != ERROR_BROKEN_PIPE) return 74;
+            if (!DisconnectNamedPipe(pipe)) return 75;
+        }
     }
     if (strcmp(role, "second-instance") == 0) {
         /* A second instance of the parent's name (at most 2 instances, the parent's is
@@ -374,13 +391,13 @@ static void test_instance_in_another_process(void)
 
 /* A client of pipe_name in message read mode. A name whose owner here has just ended is
  * taken over a moment later (docs/deviations.md): meanwhile CreateFile fails with
- * ERROR_FILE_NOT_FOUND or ERROR_PIPE_BUSY, so this tries again for up to 2 s (on Windows
- * the first try succeeds). */
+ * ERROR_FILE_NOT_FOUND or ERROR_PIPE_BUSY, so this tries again for up to 5 s (on Windows
+ * the first try succeeds, unless every instance is taken). */
 static HANDLE connect_retrying(void)
 {
     HANDLE client = INVALID_HANDLE_VALUE;
     DWORD mode = PIPE_READMODE_MESSAGE, i;
-    for (i = 0; i < 200; i++) {
+    for (i = 0; i < 500; i++) {
         client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
         if (client != INVALID_HANDLE_VALUE) break;
         if (GetLastError() != ERROR_FILE_NOT_FOUND && GetLastError() != ERROR_PIPE_BUSY) break;
@@ -411,6 +428,56 @@ static DWORD WINAPI make_instance(void *result)
     *(HANDLE *)result = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
                                          PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 3, 4096, 4096, 0, NULL);
     return 0;
+}
+
+/* The process id that answers "who?" on `client` (an echo-instance child), or 0. */
+static DWORD who_answers(HANDLE client)
+{
+    char answer[32];
+    DWORD done = 0;
+    if (client == INVALID_HANDLE_VALUE) return 0;
+    memset(answer, 0, sizeof answer);
+    if (!TransactNamedPipe(client, "who?", 4, answer, sizeof answer - 1, &done, NULL)) return 0;
+    return (DWORD)strtoul(answer, NULL, 10);
+}
+
+/* Two clients held at once on pipe_name reach two instances: the two echo-instance
+ * children, in either order. Closes both. */
+static void two_clients_reach(const PROCESS_INFORMATION *one, const PROCESS_INFORMATION *other)
+{
+    HANDLE first = connect_retrying(), second = connect_retrying();
+    DWORD a = who_answers(first), b = who_answers(second);
+    CHECK((a == one->dwProcessId && b == other->dwProcessId) || (a == other->dwProcessId && b == one->dwProcessId));
+    if (first != INVALID_HANDLE_VALUE) CloseHandle(first);
+    if (second != INVALID_HANDLE_VALUE) CloseHandle(second);
+}
+
+static void test_owner_killed_others_race(void)
+{
+    PROCESS_INFORMATION owner, one, other;
+    HANDLE theirs;
+    DWORD i;
+
+    TEST("two other processes' instances keep a name whose first process is killed");
+    name_of("race");
+    CHECK(start_child("owner", pipe_name, &owner));
+    for (i = 0; i < WAIT_MS / 10 && !WaitNamedPipeA(pipe_name, WAIT_MS) && GetLastError() == ERROR_FILE_NOT_FOUND; i++)
+        Sleep(10);
+    /* The first process's instance is taken; the two others answer. */
+    theirs = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(theirs != INVALID_HANDLE_VALUE);
+    CHECK(start_child("echo-instance", pipe_name, &one));
+    CHECK(start_child("echo-instance", pipe_name, &other));
+    two_clients_reach(&one, &other);
+    /* Both claim the name once its first process is killed: one owns it, the other
+     * joins it, and both still answer. */
+    kill_server(&owner, theirs);
+    two_clients_reach(&one, &other);
+    two_clients_reach(&one, &other);
+    CHECK(TerminateProcess(one.hProcess, 9));
+    CHECK(TerminateProcess(other.hProcess, 9));
+    CHECK_EQ(tl_finish_child(&one, WAIT_MS), 9);
+    CHECK_EQ(tl_finish_child(&other, WAIT_MS), 9);
 }
 
 static void test_owner_killed(void)
@@ -528,5 +595,6 @@ int main(int argc, char **argv)
     test_server_killed();
     test_instance_in_another_process();
     test_owner_killed();
+    test_owner_killed_others_race();
     return tl_finish();
 }
