@@ -17,16 +17,9 @@
 
 #include "common/clock.h"
 #include "common/errors.h"
+#include "drivers/inherit.h"
 #include "io/request.h"
 #include "kernel/thread_state.h"
-
-// Handles crossing into child processes (the processes work brings drivers/inherit.h).
-#if defined(__has_include)
-#if __has_include("drivers/inherit.h")
-#include "drivers/inherit.h"
-#define OVERLAPPED_MAILSLOT_INHERIT 1
-#endif
-#endif
 
 namespace overlapped::drivers {
 namespace {
@@ -219,7 +212,6 @@ bool MailslotDevice::export_client(int* descriptor, DWORD* max_message_size, DWO
     return true;
 }
 
-#ifdef OVERLAPPED_MAILSLOT_INHERIT
 namespace {
 // A client end crosses (its connected socket; the word: the maximum message size in 31
 // bits, saturated, and whether it is overlapped). A server end does not: its messages
@@ -245,7 +237,6 @@ const InheritKind mailslot_inherit_kind = {export_mailslot, import_mailslot};
 const InheritRegistration mailslot_inherit_registration OVERLAPPED_INHERIT_EARLY(kernel::ObjectType::Mailslot,
                                                                                  &mailslot_inherit_kind);
 }  // namespace
-#endif
 
 void MailslotDevice::last_handle_closed()
 {

@@ -1,19 +1,7 @@
 /* test_mailslot_process.c: mailslots between processes: a child (this program, started
  * with CreateProcessA) writes to its parent's mailslot; a child is the server and its
- * parent the client; a server killed with TerminateProcess frees its name.
- *
- * CreateProcessA comes with the processes work (include/win32/processthreadsapi.h);
- * until that is merged beside this file the program only says so (TODO for the lead:
- * nothing to do once both branches are in: the header's presence turns the test on). */
+ * parent the client; a server killed with TerminateProcess frees its name. */
 #include "testlib.h"
-
-#if defined(__has_include)
-#if __has_include(<processthreadsapi.h>)
-#define HAVE_CREATE_PROCESS 1
-#endif
-#endif
-
-#ifdef HAVE_CREATE_PROCESS
 
 static char self_path[MAX_PATH];
 
@@ -235,14 +223,3 @@ int main(int argc, char **argv)
     inherited_client();
     return tl_finish();
 }
-
-#else /* no CreateProcessA in these headers yet */
-
-int main(void)
-{
-    tl_skipped++;
-    printf("SKIP: CreateProcessA is not in this tree yet (TODO: runs once the processes work is merged)\n");
-    return tl_finish();
-}
-
-#endif
