@@ -14,6 +14,8 @@
 #include <mutex>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -25,6 +27,7 @@
 #include "drivers/inherit.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
+#include "kernel/job.h"
 
 extern char** environ;
 
@@ -303,9 +306,173 @@ void watch_orphan(pid_t, int pidfd)
     watch_submit(watch, pidfd);
 }
 
+// ---- the guard of kill-on-close jobs (kernel/job.h)
+//
+// A process of its own, started (forked twice, so that init reaps it, never this process)
+// when the first member of a kill-on-close job is added. It holds a pidfd of each member
+// and one end of a socket whose other end only this process holds (close-on-exec, so no
+// child keeps it). The socket ends when this process does, however it ends: the guard
+// then ends the members it still holds (a pidfd names its process for good: one that has
+// ended meanwhile is not mistaken for another) and exits. At a normal exit the members
+// were ended already (end_jobs_at_exit), as the guard's kills find.
+
+struct GuardMessage {
+    uint64_t job;
+    uint32_t op;  // kGuardAdd (a pidfd beside it), kGuardDrop
+    uint32_t unused;
+};
+constexpr uint32_t kGuardAdd = 1;
+constexpr uint32_t kGuardDrop = 2;
+constexpr int kGuardMembers = 1024;
+
+std::mutex guard_mutex;
+int guard_socket = -1;  // this process's end; -1: none (yet, or the guard could not start)
+bool guard_failed = false;
+
+// The guard's members (its copy of this memory, after the fork).
+int guard_pidfds[kGuardMembers];
+uint64_t guard_jobs[kGuardMembers];
+
+// The guard process: only system calls (it is a fork of a process with threads).
+[[noreturn]] void guard_main(int socket_fd)
+{
+    if (socket_fd != 3 && dup2(socket_fd, 3) < 0) _exit(1);
+    syscall(SYS_close_range, 4, ~0U, 0);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; fd < 3; ++fd) {
+        if (null >= 0) dup2(null, fd);
+        else close(fd);
+    }
+    if (null > 3) close(null);
+    setsid();  // no signals from this process's terminal
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    prctl(PR_SET_NAME, "overlapped-jobs", 0, 0, 0);
+    int count = 0;
+    for (;;) {
+        GuardMessage message{};
+        iovec vector{&message, sizeof message};
+        alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(int))];
+        msghdr header{};
+        header.msg_iov = &vector;
+        header.msg_iovlen = 1;
+        header.msg_control = control;
+        header.msg_controllen = sizeof control;
+        ssize_t got = recvmsg(3, &header, MSG_CMSG_CLOEXEC);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;  // this process has ended
+        int pidfd = -1;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
+        if (got != static_cast<ssize_t>(sizeof message)) {
+            if (pidfd >= 0) close(pidfd);
+            continue;
+        }
+        if (message.op == kGuardDrop) {
+            int kept = 0;
+            for (int i = 0; i < count; ++i) {
+                if (guard_jobs[i] == message.job) {
+                    close(guard_pidfds[i]);
+                } else {
+                    guard_jobs[kept] = guard_jobs[i];
+                    guard_pidfds[kept++] = guard_pidfds[i];
+                }
+            }
+            count = kept;
+        } else if (message.op == kGuardAdd && pidfd >= 0) {
+            if (count == kGuardMembers) {
+                // Full: forget the members that have ended (a pidfd reads as ready then).
+                int kept = 0;
+                for (int i = 0; i < count; ++i) {
+                    pollfd entry{guard_pidfds[i], POLLIN, 0};
+                    if (poll(&entry, 1, 0) > 0) {
+                        close(guard_pidfds[i]);
+                    } else {
+                        guard_jobs[kept] = guard_jobs[i];
+                        guard_pidfds[kept++] = guard_pidfds[i];
+                    }
+                }
+                count = kept;
+            }
+            if (count < kGuardMembers) {
+                guard_jobs[count] = message.job;
+                guard_pidfds[count++] = pidfd;
+            } else {
+                close(pidfd);  // more than kGuardMembers members alive: this one is not guarded
+            }
+        } else if (pidfd >= 0) {
+            close(pidfd);
+        }
+    }
+    for (int i = 0; i < count; ++i) syscall(SYS_pidfd_send_signal, guard_pidfds[i], SIGKILL, nullptr, 0);
+    _exit(0);
+}
+
+// Under guard_mutex: starts the guard; false if it cannot be (the members then end only
+// with this process's normal exit, as before).
+bool start_guard_locked()
+{
+    int ends[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) return false;
+    pid_t middle = fork();
+    if (middle == 0) {
+        pid_t guard = fork();
+        if (guard == 0) guard_main(ends[1]);
+        _exit(guard < 0 ? 1 : 0);
+    }
+    close(ends[1]);
+    int status = 0;
+    pid_t waited = -1;
+    if (middle > 0) {
+        do {
+            waited = waitpid(middle, &status, 0);
+        } while (waited < 0 && errno == EINTR);
+    }
+    if (middle < 0 || waited != middle || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        close(ends[0]);
+        return false;
+    }
+    guard_socket = ends[0];
+    return true;
+}
+
+void guard_send(const void* job, uint32_t op, int pidfd)
+{
+    std::lock_guard<std::mutex> guard(guard_mutex);
+    if (guard_socket < 0 && op == kGuardAdd && !guard_failed) guard_failed = !start_guard_locked();
+    if (guard_socket >= 0) {
+        GuardMessage message{reinterpret_cast<uintptr_t>(job), op, 0};
+        iovec vector{&message, sizeof message};
+        msghdr header{};
+        header.msg_iov = &vector;
+        header.msg_iovlen = 1;
+        alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(int))];
+        if (pidfd >= 0) {
+            header.msg_control = control;
+            header.msg_controllen = sizeof control;
+            cmsghdr* c = CMSG_FIRSTHDR(&header);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(c), &pidfd, sizeof pidfd);
+        }
+        ssize_t sent;
+        do {
+            sent = sendmsg(guard_socket, &header, MSG_NOSIGNAL);
+        } while (sent < 0 && errno == EINTR);
+    }
+    if (pidfd >= 0) close(pidfd);
+}
+
+void guard_add(const void* job, int pidfd) { guard_send(job, kGuardAdd, pidfd); }
+void guard_drop(const void* job) { guard_send(job, kGuardDrop, -1); }
+
 [[maybe_unused]] const bool hooks_installed = [] {
     kernel::process_watch_hook = &watch_process;
     kernel::process_orphan_hook = &watch_orphan;
+    kernel::job_guard_add_hook = &guard_add;
+    kernel::job_guard_drop_hook = &guard_drop;
     return true;
 }();
 

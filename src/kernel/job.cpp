@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fcntl.h>
 #include <set>
 #include <unistd.h>
 
@@ -14,6 +15,14 @@ constexpr uint32_t kKillOnJobClose = 0x00002000;  // JOB_OBJECT_LIMIT_KILL_ON_JO
 std::mutex jobs_mutex;
 std::set<JobObject*>* live_jobs = new std::set<JobObject*>();  // for the exit
 JobObject* own_job = nullptr;  // a reference: the job this process is in
+
+// Hands the guard (job_guard_add_hook) a member of `job`.
+void guard_member(const JobObject* job, ProcessObject* process)
+{
+    if (job_guard_add_hook == nullptr || process->pidfd() < 0) return;
+    int pidfd = fcntl(process->pidfd(), F_DUPFD_CLOEXEC, 0);
+    if (pidfd >= 0) job_guard_add_hook(job, pidfd);
+}
 
 // At a normal exit, the jobs that end with their handles end their members.
 void end_jobs_at_exit()
@@ -31,6 +40,9 @@ void end_jobs_at_exit()
 }
 
 }  // namespace
+
+void (*job_guard_add_hook)(const void* job, int pidfd) = nullptr;
+void (*job_guard_drop_hook)(const void* job) = nullptr;
 
 JobObject* JobObject::create()
 {
@@ -68,11 +80,16 @@ DWORD JobObject::assign(ProcessObject* process)
     bool ended = process->exited();
     process->lock.unlock();
     if (ended) return ERROR_ACCESS_DENIED;
-    LockGuard guard(lock);
-    if (std::find(members_.begin(), members_.end(), process) != members_.end()) return ERROR_SUCCESS;
-    process->add_reference();
-    members_.push_back(process);
-    ++total_;
+    bool guarded;
+    {
+        LockGuard guard(lock);
+        if (std::find(members_.begin(), members_.end(), process) != members_.end()) return ERROR_SUCCESS;
+        process->add_reference();
+        members_.push_back(process);
+        ++total_;
+        guarded = (limit_flags_ & kKillOnJobClose) != 0;
+    }
+    if (guarded) guard_member(this, process);
     return ERROR_SUCCESS;
 }
 
@@ -104,8 +121,24 @@ bool JobObject::terminate(DWORD exit_code)
 
 void JobObject::set_limit_flags(uint32_t flags)
 {
-    LockGuard guard(lock);
-    limit_flags_ = flags;
+    bool was, now;
+    {
+        LockGuard guard(lock);
+        was = (limit_flags_ & kKillOnJobClose) != 0;
+        limit_flags_ = flags;
+        now = (limit_flags_ & kKillOnJobClose) != 0;
+    }
+    if (was == now) return;
+    if (!now) {
+        if (job_guard_drop_hook != nullptr) job_guard_drop_hook(this);
+        return;
+    }
+    std::vector<ProcessObject*> members;
+    snapshot(&members);
+    for (ProcessObject* process : members) {
+        guard_member(this, process);
+        process->release_reference();
+    }
 }
 
 uint32_t JobObject::limit_flags()
@@ -160,6 +193,7 @@ void JobObject::recycle()
         std::lock_guard<std::mutex> guard(jobs_mutex);
         live_jobs->erase(this);
     }
+    if (job_guard_drop_hook != nullptr) job_guard_drop_hook(this);  // ended (by its close, if it kills)
     lock.lock();
     std::vector<ProcessObject*> members;
     members.swap(members_);

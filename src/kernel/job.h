@@ -4,7 +4,8 @@
 // signal) and, when this process is one of them, every child it starts afterwards, as a
 // child inherits its parent's job on Windows. TerminateJobObject ends them all; with
 // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE so does closing the job's last handle, and this
-// process's normal exit (its handles close then on Windows). Not waitable.
+// process's end, however it ends (its handles close then on Windows): a normal exit here,
+// any other through the guard (below). Not waitable.
 #pragma once
 
 #include <cstdint>
@@ -52,5 +53,14 @@ private:
 // The job this process is in (a reference), or null: CreateProcess adds its children to
 // it unless they break away.
 JobObject* current_job();
+
+// The guard of kill-on-close jobs (drivers/process.cpp installs it): on Windows a job's
+// handles close with the process that holds them, however it ends, and the members of a
+// kill-on-close job end then; Linux ends nothing when a process is killed, so a guard
+// process holds a pidfd of each member and ends them if this process dies. `add` gives it
+// a member of `job` (it takes the descriptor); `drop` makes it forget the job's members
+// (the job ended, or no longer kills on close). Never called under an object's lock.
+extern void (*job_guard_add_hook)(const void* job, int pidfd);
+extern void (*job_guard_drop_hook)(const void* job);
 
 }  // namespace overlapped::kernel

@@ -8,7 +8,9 @@
  * to the job closes; "a process associated with a job ... child processes it creates are
  * associated with the same job", unless created with CREATE_BREAKAWAY_FROM_JOB in a job
  * that sets JOB_OBJECT_LIMIT_BREAKAWAY_OK; TotalTerminatedProcesses counts "processes
- * terminated because of a limit violation"). Every wait is bounded. */
+ * terminated because of a limit violation"; a process's handles close when it ends, so a
+ * kill-on-close job held by a process that is killed ends its members). Every wait is
+ * bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -152,9 +154,78 @@ static void test_inherited_membership(void)
     /* The job handle stays open: this process is in the job until it exits. */
 }
 
+/* The child "owner": makes a kill-on-close job, starts a sleeper in it, writes the
+ * sleeper's process id on its standard output and waits to be killed. */
+static int run_owner(void)
+{
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits;
+    PROCESS_INFORMATION sleeper;
+    char line[32];
+    DWORD written = 0;
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    if (job == NULL) return 40;
+    memset(&limits, 0, sizeof limits);
+    limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits)) return 41;
+    if (!start_sleeper(0, &sleeper)) return 42;
+    if (!AssignProcessToJobObject(job, sleeper.hProcess)) return 43;
+    snprintf(line, sizeof line, "%lu\n", (unsigned long)sleeper.dwProcessId);
+    if (!WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), line, (DWORD)strlen(line), &written, NULL)) return 44;
+    Sleep(30000);
+    return 45;
+}
+
+static void test_owner_killed(void)
+{
+    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION owner;
+    HANDLE read_end, write_end, sleeper = NULL;
+    char line[2048], text[32];
+    DWORD got = 0, total = 0;
+
+    TEST("JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: the members end when the process holding the job is killed");
+    CHECK(CreatePipe(&read_end, &write_end, &inherit, 0));
+    SetHandleInformation(read_end, HANDLE_FLAG_INHERIT, 0);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    startup.hStdOutput = write_end;
+    startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(line, sizeof line, "\"%s\" child owner", self_path);
+    memset(&owner, 0, sizeof owner);
+    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &owner));
+    CloseHandle(write_end);
+    /* The sleeper's id, once the owner has it in its job (or the end of the pipe). */
+    memset(text, 0, sizeof text);
+    while (total < sizeof text - 1 && strchr(text, '\n') == NULL &&
+           ReadFile(read_end, text + total, sizeof text - 1 - total, &got, NULL) && got > 0)
+        total += got;
+    CloseHandle(read_end);
+    CHECK(strchr(text, '\n') != NULL);
+    if (strchr(text, '\n') != NULL)
+        sleeper = OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE, FALSE, (DWORD)strtoul(text, NULL, 10));
+    CHECK(sleeper != NULL);
+    if (sleeper != NULL) CHECK_EQ(WaitForSingleObject(sleeper, 100), WAIT_TIMEOUT);
+    CHECK(TerminateProcess(owner.hProcess, 9));
+    CHECK_EQ(WaitForSingleObject(owner.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(owner.hProcess);
+    CloseHandle(owner.hThread);
+    if (sleeper != NULL) {
+        CHECK_EQ(WaitForSingleObject(sleeper, WAIT_MS), WAIT_OBJECT_0);
+        TerminateProcess(sleeper, 1); /* should it not have ended */
+        CloseHandle(sleeper);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) {
+        if (strcmp(argv[2], "owner") == 0) {
+            if (GetModuleFileNameA(NULL, self_path, sizeof self_path) == 0) return 46;
+            return run_owner();
+        }
         Sleep(30000);
         return 0;
     }
@@ -162,5 +233,6 @@ int main(int argc, char **argv)
     test_terminate();
     test_kill_on_close();
     test_inherited_membership();
+    test_owner_killed();
     return tl_finish();
 }
