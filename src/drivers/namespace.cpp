@@ -333,7 +333,23 @@ DWORD namespace_path(const DeviceName& name, std::string_view suffix, std::strin
     return ERROR_SUCCESS;
 }
 
-int namespace_bind(int fd, const std::string& path, EntryId* id)
+namespace {
+
+// Under the directory's lock, after a bind: listens if asked, and the entry's identity.
+int bound_entry(int fd, const std::string& path, EntryId* id, int backlog)
+{
+    if (backlog >= 0 && listen(fd, backlog) != 0) {
+        int error = errno;
+        unlink(path.c_str());  // ours: nobody else can bind there while the lock is held
+        return -error;
+    }
+    *id = entry_id(path);
+    return 0;
+}
+
+}  // namespace
+
+int namespace_bind(int fd, const std::string& path, EntryId* id, int backlog)
 {
     sockaddr_un address;
     socklen_t length;
@@ -345,13 +361,12 @@ int namespace_bind(int fd, const std::string& path, EntryId* id)
         if (unlink(path.c_str()) != 0 && errno != ENOENT) return -errno;
         if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) return -errno;
     }
-    *id = entry_id(path);
-    return 0;
+    return bound_entry(fd, path, id, backlog);
 }
 
 EntryId namespace_entry(const std::string& path) { return entry_id(path); }
 
-int namespace_replace(int fd, const std::string& path, const EntryId& stale, EntryId* id)
+int namespace_replace(int fd, const std::string& path, const EntryId& stale, EntryId* id, int backlog)
 {
     sockaddr_un address;
     socklen_t length;
@@ -361,8 +376,7 @@ int namespace_replace(int fd, const std::string& path, const EntryId& stale, Ent
     if (now.inode != 0 && (now.inode != stale.inode || now.changed_ns != stale.changed_ns)) return -EADDRINUSE;
     if (now.inode != 0 && unlink(path.c_str()) != 0 && errno != ENOENT) return -errno;
     if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) return -errno;
-    *id = entry_id(path);
-    return 0;
+    return bound_entry(fd, path, id, backlog);
 }
 
 void namespace_unbind(const std::string& path, const EntryId& id)

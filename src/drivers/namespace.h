@@ -72,8 +72,10 @@ struct EntryId {
 // cleaning the same entry do not remove each other's. Returns 0 and the entry's identity in
 // *id (for namespace_unbind), or -errno (EADDRINUSE: the name is alive).
 // The liveness check connects a socket that sends nothing and closes at once: a driver's
-// listener must take such a connection in its stride.
-int namespace_bind(int fd, const std::string& path, EntryId* id);
+// listener must take such a connection in its stride. `backlog` >= 0: the socket also
+// listens before the lock is let go (a bound socket that does not listen yet refuses
+// connections, and would look like a dead process's entry to the next one to bind).
+int namespace_bind(int fd, const std::string& path, EntryId* id, int backlog = -1);
 
 // The identity of the entry at `path` now (inode 0: there is none).
 EntryId namespace_entry(const std::string& path);
@@ -82,7 +84,7 @@ EntryId namespace_entry(const std::string& path);
 // answering (a listener the kernel keeps a moment after its process died): under the
 // directory's lock, the entry is removed only if it is still `stale`. Returns 0 and *id,
 // -EADDRINUSE if another entry took its place meanwhile, or -errno.
-int namespace_replace(int fd, const std::string& path, const EntryId& stale, EntryId* id);
+int namespace_replace(int fd, const std::string& path, const EntryId& stale, EntryId* id, int backlog = -1);
 
 // Removes the entry at `path` if it is still the one bound as `id`: the owner's
 // clean-up. Call it before closing the bound socket: while the socket lives nobody else

@@ -606,7 +606,8 @@ void PipeName::remote_received(engine::Op* op)
         {
             std::lock_guard<std::mutex> guard(name->mutex);
             auto& list = name->remote_listening;
-            if (std::find(list.begin(), list.end(), remote) == list.end()) list.push_back(remote);
+            if (!remote->counted_out && std::find(list.begin(), list.end(), remote) == list.end())
+                list.push_back(remote);
         }
         if (arm_remote(remote)) return;
     }
@@ -1574,19 +1575,40 @@ bool PipeDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
 
 // ---- named pipes: servers.
 namespace {
+// *listener (if given): the process that made the listening socket, once connected.
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
-              uint32_t timeout_ms = 10000, uint32_t max_instances = 0);
+              uint32_t timeout_ms = 10000, uint32_t max_instances = 0, pid_t* listener = nullptr);
+
+// Whether process `pid` runs (not a zombie): a listener whose process has ended is only
+// kept a moment by the kernel's clean-up.
+bool process_runs(pid_t pid)
+{
+    if (pid == getpid()) return true;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char text[256];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) return false;
+    text[n] = 0;
+    const char* end = strrchr(text, ')');  // the state follows the command's name
+    return end == nullptr || end[1] == 0 || (end[2] != 'Z' && end[2] != 'X');
+}
 
 // claim_name()'s answer when a live server owns the name.
 constexpr int kServed = 1;
 
-// Binds `listener` to the name's `path` (*entry: the entry made). Returns 0; kServed if a
-// pipe server, in another process or this one, answers there; or -errno (EADDRINUSE: the
-// entry is alive yet would not let go).
+// Binds `listener` to the name's `path` and listens (*entry: the entry made). Returns 0;
+// kServed if a pipe server, in another process or this one, answers there; -EBUSY if the
+// process that listens there runs yet did not answer in time (its I/O thread may wait for
+// a lock its own claim holds: ask again later, never take a live process's name); or
+// -errno (EADDRINUSE: the entry is alive yet would not let go).
 int claim_name(int listener, const std::string& path, EntryId* entry)
 {
     for (int attempt = 0; attempt < 3; ++attempt) {
-        int bound = namespace_bind(listener, path, entry);
+        int bound = namespace_bind(listener, path, entry, SOMAXCONN);
         if (bound != -EADDRINUSE) return bound;
         // Something still accepts there. A pipe server answers a query at once; a listener
         // that only a dead process's io_uring still holds (the kernel lets it go a moment
@@ -1595,13 +1617,15 @@ int claim_name(int listener, const std::string& path, EntryId* entry)
         EntryId seen = namespace_entry(path);
         Reply reply{};
         DWORD answer = ERROR_SUCCESS;
-        int probe = handshake(path, kHelloQuery, 0, &reply, &answer, 500);
+        pid_t owner = 0;
+        int probe = handshake(path, kHelloQuery, 0, &reply, &answer, 500, 0, &owner);
         if (probe >= 0) {
             close(probe);
             return kServed;
         }
+        if (answer == ERROR_PIPE_BUSY && owner != 0 && process_runs(owner)) return -EBUSY;
         if (answer == ERROR_PIPE_BUSY || answer == ERROR_PIPE_NOT_CONNECTED) {
-            bound = namespace_replace(listener, path, seen, entry);
+            bound = namespace_replace(listener, path, seen, entry, SOMAXCONN);
             if (bound != -EADDRINUSE) return bound;
         }
         // Otherwise it went away meanwhile, or was replaced: again.
@@ -1656,7 +1680,7 @@ void PipeName::take_over(PipeName* name)
     // process's other instances of the name too (each joined on its own link). The bind
     // is made under names_mutex, as create_server's: a CreateNamedPipe of the name here
     // meanwhile finds it taken over, or takes it over itself (and this one joins).
-    for (int attempt = 0; attempt < 5; ++attempt) {
+    for (int attempt = 0; attempt < 20; ++attempt) {
         int type = name->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
         int listener = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (listener < 0) break;
@@ -1674,10 +1698,6 @@ void PipeName::take_over(PipeName* name)
             bool ours = found != names->end() && found->second != name && found->second->listener >= 0;
             EntryId entry;
             bound = ours ? kServed : claim_name(listener, name->path, &entry);
-            if (bound == 0 && listen(listener, SOMAXCONN) != 0) {
-                bound = -errno;
-                namespace_unbind(name->path, entry);
-            }
             if (bound == 0) {
                 // This process owns the name now: its instance is one of its own, reached
                 // through its listening list, and it counts the instances that join.
@@ -1693,6 +1713,13 @@ void PipeName::take_over(PipeName* name)
             }
         }
         close(listener);
+        if (bound == -EBUSY) {
+            // A live owner that did not answer: its I/O thread may be waiting for its names
+            // mutex, held by its own claim that waits for ours. Let ours answer, then ask again.
+            timespec pause{0, 50 * 1000 * 1000};
+            nanosleep(&pause, nullptr);
+            continue;
+        }
         if (bound != kServed || name->rejoin()) break;
     }
     name->release();
@@ -1731,8 +1758,16 @@ bool PipeName::rejoin()
         if ((asked & kJoinBusy) && !listening.empty()) listening_again_locked();
     }
     if (!arm_link(link)) {
-        link->op.result = -EIO;
-        link_received(&link->op);
+        // No engine to receive on: this instance gives up the name (the owner counts it
+        // out when the link closes) rather than claim it again and again.
+        std::lock_guard<std::mutex> names_guard(names_mutex);
+        {
+            std::lock_guard<std::mutex> guard(mutex);
+            close(owner_link);
+            owner_link = -1;
+        }
+        delete link;
+        release_locked();  // the link's
     }
     return true;
 }
@@ -1752,7 +1787,7 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     PipeName* pipe_name = nullptr;
     OwnerLink* owner = nullptr;  // joined another process's name: its link's receive
     auto found = names->find(name.name);
-    if (found != names->end() && found->second->listener >= 0 && !found->second->remotes.empty()) {
+    if (found != names->end() && found->second->listener >= 0) {
         {
             std::lock_guard<std::mutex> guard(found->second->mutex);
             found->second->reap_remotes_locked();
@@ -1801,14 +1836,12 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
                 return nullptr;
             }
         }
-        if (pipe_name == nullptr && bound == 0 && listen(listener, SOMAXCONN) != 0) {
-            bound = -errno;
-            namespace_unbind(path, entry);
-        }
         if (pipe_name == nullptr && bound != 0) {
             close(listener);
             close(connect_event);
-            *error = bound == -EADDRINUSE ? ERROR_ACCESS_DENIED : win32_error_from_errno(-bound);
+            *error = bound == -EADDRINUSE ? ERROR_ACCESS_DENIED
+                     : bound == -EBUSY    ? ERROR_PIPE_BUSY  // its server runs, and did not answer
+                                          : win32_error_from_errno(-bound);
             return nullptr;
         }
         if (pipe_name == nullptr) {
@@ -2013,7 +2046,7 @@ namespace {
 // Connects to `path` and says hello. Returns the connected descriptor, or -1 with *error.
 // *reply gets the server's answer.
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
-              uint32_t timeout_ms, uint32_t max_instances)
+              uint32_t timeout_ms, uint32_t max_instances, pid_t* listener)
 {
     sockaddr_un address;
     socklen_t length;
@@ -2028,7 +2061,13 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
             *error = win32_error_from_errno(errno);
             return -1;
         }
-        if (connect(fd, reinterpret_cast<sockaddr*>(&address), length) == 0) break;
+        if (connect(fd, reinterpret_cast<sockaddr*>(&address), length) == 0) {
+            ucred credentials{};
+            socklen_t size = sizeof credentials;
+            if (listener != nullptr && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) == 0)
+                *listener = credentials.pid;
+            break;
+        }
         int failure = errno;
         close(fd);
         fd = -1;
