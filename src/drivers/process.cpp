@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -333,11 +334,23 @@ bool guard_failed = false;
 int guard_pidfds[kGuardMembers];
 uint64_t guard_jobs[kGuardMembers];
 
+// Closes every descriptor from `first` on; only system calls (after a fork). Without
+// close_range (Linux before 5.9, or a seccomp filter that refuses it), one by one.
+void close_from(int first)
+{
+    if (syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+    rlimit limit{};
+    long last = 1 << 16;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        last = static_cast<long>(std::min<rlim_t>(limit.rlim_cur, 1 << 20));
+    for (long fd = first; fd < last; ++fd) close(static_cast<int>(fd));
+}
+
 // The guard process: only system calls (it is a fork of a process with threads).
 [[noreturn]] void guard_main(int socket_fd)
 {
     if (socket_fd != 3 && dup2(socket_fd, 3) < 0) _exit(1);
-    syscall(SYS_close_range, 4, ~0U, 0);
+    close_from(4);  // this process's other end among them: the guard must see it end
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) {
         if (null >= 0) dup2(null, fd);
@@ -349,6 +362,8 @@ uint64_t guard_jobs[kGuardMembers];
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     prctl(PR_SET_NAME, "overlapped-jobs", 0, 0, 0);
+    char ready = 'R';  // start_guard_locked waits for this
+    if (send(3, &ready, 1, MSG_NOSIGNAL) != 1) _exit(1);
     int count = 0;
     for (;;) {
         GuardMessage message{};
@@ -365,7 +380,7 @@ uint64_t guard_jobs[kGuardMembers];
         int pidfd = -1;
         for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c))
             if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
-        if (got != static_cast<ssize_t>(sizeof message)) {
+        if (got != static_cast<ssize_t>(sizeof message)) {  // not ours: ignored
             if (pidfd >= 0) close(pidfd);
             continue;
         }
@@ -417,19 +432,25 @@ bool start_guard_locked()
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) return false;
     pid_t middle = fork();
     if (middle == 0) {
-        pid_t guard = fork();
+        // _Fork: no fork handlers in a copy of a process whose other threads are gone.
+        pid_t guard = _Fork();
         if (guard == 0) guard_main(ends[1]);
         _exit(guard < 0 ? 1 : 0);
     }
     close(ends[1]);
-    int status = 0;
-    pid_t waited = -1;
-    if (middle > 0) {
-        do {
-            waited = waitpid(middle, &status, 0);
-        } while (waited < 0 && errno == EINTR);
+    if (middle < 0) {
+        close(ends[0]);
+        return false;
     }
-    if (middle < 0 || waited != middle || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    // The middle process ends at once (a program that reaps its children itself, or
+    // ignores SIGCHLD, may have taken it: ECHILD is no failure). The guard says it runs.
+    pid_t waited;
+    do {
+        waited = waitpid(middle, nullptr, 0);
+    } while (waited < 0 && errno == EINTR);
+    char ready = 0;
+    pollfd entry{ends[0], POLLIN, 0};
+    if (poll(&entry, 1, 5000) != 1 || recv(ends[0], &ready, 1, MSG_DONTWAIT) != 1 || ready != 'R') {
         close(ends[0]);
         return false;
     }
@@ -437,11 +458,15 @@ bool start_guard_locked()
     return true;
 }
 
-void guard_send(const void* job, uint32_t op, int pidfd)
+void guard_send(kernel::JobObject* job, uint32_t op, int pidfd)
 {
     std::lock_guard<std::mutex> guard(guard_mutex);
-    if (guard_socket < 0 && op == kGuardAdd && !guard_failed) guard_failed = !start_guard_locked();
-    if (guard_socket >= 0) {
+    // The job's kill-on-close flag is looked at again in the guard's order: an add made
+    // after the flag was cleared (whose drop went first) is not sent.
+    if (op == kGuardAdd && !(job->limit_flags() & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE))
+        op = 0;
+    if (op == kGuardAdd && guard_socket < 0 && !guard_failed) guard_failed = !start_guard_locked();
+    if (op != 0 && guard_socket >= 0) {
         GuardMessage message{reinterpret_cast<uintptr_t>(job), op, 0};
         iovec vector{&message, sizeof message};
         msghdr header{};
@@ -465,8 +490,8 @@ void guard_send(const void* job, uint32_t op, int pidfd)
     if (pidfd >= 0) close(pidfd);
 }
 
-void guard_add(const void* job, int pidfd) { guard_send(job, kGuardAdd, pidfd); }
-void guard_drop(const void* job) { guard_send(job, kGuardDrop, -1); }
+void guard_add(kernel::JobObject* job, int pidfd) { guard_send(job, kGuardAdd, pidfd); }
+void guard_drop(kernel::JobObject* job) { guard_send(job, kGuardDrop, -1); }
 
 [[maybe_unused]] const bool hooks_installed = [] {
     kernel::process_watch_hook = &watch_process;

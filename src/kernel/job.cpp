@@ -17,7 +17,7 @@ std::set<JobObject*>* live_jobs = new std::set<JobObject*>();  // for the exit
 JobObject* own_job = nullptr;  // a reference: the job this process is in
 
 // Hands the guard (job_guard_add_hook) a member of `job`.
-void guard_member(const JobObject* job, ProcessObject* process)
+void guard_member(JobObject* job, ProcessObject* process)
 {
     if (job_guard_add_hook == nullptr || process->pidfd() < 0) return;
     int pidfd = fcntl(process->pidfd(), F_DUPFD_CLOEXEC, 0);
@@ -41,8 +41,8 @@ void end_jobs_at_exit()
 
 }  // namespace
 
-void (*job_guard_add_hook)(const void* job, int pidfd) = nullptr;
-void (*job_guard_drop_hook)(const void* job) = nullptr;
+void (*job_guard_add_hook)(JobObject* job, int pidfd) = nullptr;
+void (*job_guard_drop_hook)(JobObject* job) = nullptr;
 
 JobObject* JobObject::create()
 {

@@ -60,7 +60,9 @@ JobObject* current_job();
 // process holds a pidfd of each member and ends them if this process dies. `add` gives it
 // a member of `job` (it takes the descriptor); `drop` makes it forget the job's members
 // (the job ended, or no longer kills on close). Never called under an object's lock.
-extern void (*job_guard_add_hook)(const void* job, int pidfd);
-extern void (*job_guard_drop_hook)(const void* job);
+// The add hook looks at the job's flag again (limit_flags()), so that an add raced by a
+// clearing of the flag is not sent after its drop.
+extern void (*job_guard_add_hook)(JobObject* job, int pidfd);
+extern void (*job_guard_drop_hook)(JobObject* job);
 
 }  // namespace overlapped::kernel
