@@ -1637,13 +1637,15 @@ int claim_name(int listener, const std::string& path, EntryId* entry)
 // it is counted there, makes this process's PipeName for it, outside the name table, and
 // *owner, the receive of the clients the owner passes, to arm once the instance is on the
 // name's list (the owner may pass one at once). Null with *error: refused as a further
-// instance would be (ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY), or the owner did not answer.
+// instance would be (ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY), or the owner did not answer;
+// *gone if the owner's name ended meanwhile (its last instance went): it may be claimed.
 PipeName* join_owner(const DeviceName& name, const std::string& path, uint32_t asked, DWORD max_instances,
-                     OwnerLink** owner, DWORD* error)
+                     OwnerLink** owner, DWORD* error, bool* gone)
 {
     Reply reply{};
     DWORD failure = ERROR_SUCCESS;
     int link = handshake(path, kHelloJoin, asked, &reply, &failure, 10000, max_instances);
+    *gone = link < 0 && failure == ERROR_PIPE_NOT_CONNECTED;
     if (link < 0) {
         *error = failure == ERROR_PIPE_NOT_CONNECTED ? ERROR_PIPE_BUSY : failure;
         return nullptr;
@@ -1818,23 +1820,34 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
             *error = failure;
             return nullptr;
         }
-        int listener = socket(AF_UNIX, (seqpacket ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (listener < 0) {
-            close(connect_event);
-            *error = win32_error_from_errno(errno);
-            return nullptr;
-        }
+        int listener = -1;
         EntryId entry;
-        int bound = claim_name(listener, path, &entry);
-        if (bound == kServed) {
-            // A live server in another process: this instance joins its name.
+        int bound = -EADDRINUSE;
+        for (int attempt = 0; attempt < 3 && pipe_name == nullptr; ++attempt) {
+            listener = socket(AF_UNIX, (seqpacket ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            if (listener < 0) {
+                close(connect_event);
+                *error = win32_error_from_errno(errno);
+                return nullptr;
+            }
+            bound = claim_name(listener, path, &entry);
+            if (bound != kServed) break;
+            // A live server in another process: this instance joins its name (unless the
+            // name ended meanwhile: then it is claimed again).
             close(listener);
+            listener = -1;
             uint32_t asked = access | ((open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE) ? kJoinFirst : 0);
-            pipe_name = join_owner(name, path, asked, max_instances, &owner, error);
-            if (pipe_name == nullptr) {
+            bool gone = false;
+            pipe_name = join_owner(name, path, asked, max_instances, &owner, error, &gone);
+            if (pipe_name == nullptr && !gone) {
                 close(connect_event);
                 return nullptr;
             }
+        }
+        if (pipe_name == nullptr && bound == kServed) {  // it ended again and again
+            close(connect_event);
+            *error = ERROR_PIPE_BUSY;
+            return nullptr;
         }
         if (pipe_name == nullptr && bound != 0) {
             close(listener);
