@@ -725,6 +725,7 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     disconnected_ = false;
     name_ = nullptr;
     out_size_ = in_size_ = max_instances_ = 0;
+    name_path_.clear();
     peer_pid_ = 0;
     remainder_offset_ = remainder_length_ = 0;
     remainder_more_ = false;
@@ -2183,6 +2184,7 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     device->out_size_ = reply.out_size;
     device->in_size_ = reply.in_size;
     device->max_instances_ = reply.max_instances;
+    device->name_path_ = path;
     // The process of the instance that answered (not the listener's when the instance
     // joined the name from another process).
     device->peer_pid_ = reply.server_pid != 0 ? reply.server_pid : peer_process(fd);
@@ -2361,7 +2363,16 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
                 *instances = reply.instances;
             }
         } else {
+            // A client: the name's count, as the server's owner has it (an end that came
+            // by inheritance, or whose name has gone, counts its own instance).
             *instances = 1;
+            Reply reply{};
+            DWORD error = ERROR_SUCCESS;
+            int fd = name_path_.empty() ? -1 : handshake(name_path_, kHelloQuery, 0, &reply, &error, 1000);
+            if (fd >= 0) {
+                close(fd);
+                *instances = reply.instances;
+            }
         }
     }
     return ERROR_SUCCESS;

@@ -15,6 +15,8 @@
 // probe) is dropped.
 #pragma once
 
+#include <string>
+
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -161,6 +163,7 @@ private:
     bool disconnected_ = false;   // the other side called DisconnectNamedPipe (under `lock`)
     PipeName* name_ = nullptr;    // a server's name (a reference)
     DWORD out_size_ = 0, in_size_ = 0, max_instances_ = 0;  // a client's copy of the name's
+    std::string name_path_;  // a client's: its name's socket, to ask for the count of instances
     ULONG peer_pid_ = 0;          // the connection's other process (SO_PEERCRED)
     std::atomic<LONGLONG> position_{0};  // file_position()
     // A message end's unread rest of a message (a read too small for it). Guarded by

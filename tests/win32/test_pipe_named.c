@@ -493,6 +493,7 @@ static void test_large_messages(void)
 static void test_instances(void)
 {
     HANDLE a, b, c, client1, client2;
+    DWORD count = 0;
 
     TEST("instances: limits, matching parameters, FILE_FLAG_FIRST_PIPE_INSTANCE");
     a = make_server(name_of("inst"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
@@ -529,10 +530,16 @@ static void test_instances(void)
     /* Instances are given out oldest first. */
     transfer(a, client1, "to one");
     transfer(b, client2, "to two");
-    CHECK(CloseHandle(client1));
+    /* A client end counts the name's instances too, as the server ends do. */
+    CHECK(GetNamedPipeHandleStateA(client1, NULL, &count, NULL, NULL, NULL, 0));
+    CHECK_EQ(count, 2);
     CHECK(CloseHandle(client2));
     /* An instance closed makes room at once. */
     CHECK(CloseHandle(b));
+    count = 0;
+    CHECK(GetNamedPipeHandleStateA(client1, NULL, &count, NULL, NULL, NULL, 0));
+    CHECK_EQ(count, 1);
+    CHECK(CloseHandle(client1));
     b = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
     CHECK(b != INVALID_HANDLE_VALUE);
     CHECK(CloseHandle(b));
