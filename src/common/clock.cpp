@@ -9,24 +9,45 @@
 #include <cstring>
 
 namespace overlapped {
+namespace {
 
-bool task_times(int pid, int tid, uint64_t* kernel, uint64_t* user, uint64_t* creation)
+// Reads /proc/PID/stat (`tid` 0) or /proc/PID/task/TID/stat into `text` (`size` bytes).
+// "pid (comm) state ppid ...": the name may hold spaces and parentheses, so the fields
+// are counted from the last ')'. Returns what follows it (" state ppid ..."), or null;
+// false when there is no such task.
+bool read_task_stat(int pid, int tid, char* text, size_t size, const char** after_name)
 {
     char path[64];
     if (tid != 0) snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
     else snprintf(path, sizeof(path), "/proc/%d/stat", pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
-    char text[1024];
-    ssize_t got = read(fd, text, sizeof(text) - 1);
+    ssize_t got = read(fd, text, size - 1);
     close(fd);
     if (got <= 0) return false;
     text[got] = '\0';
-    // "pid (comm) state ppid ..." : the name may hold spaces and parentheses, so the
-    // fields are counted from the last ')'. utime is field 14, stime 15, starttime 22.
     const char* at = strrchr(text, ')');
-    if (at == nullptr) return false;
-    ++at;
+    *after_name = at != nullptr ? at + 1 : nullptr;
+    return true;
+}
+
+}  // namespace
+
+bool task_state(int pid, char* state)
+{
+    char text[256];
+    const char* at = nullptr;
+    if (!read_task_stat(pid, 0, text, sizeof(text), &at)) return false;
+    *state = at != nullptr && at[0] == ' ' && at[1] != '\0' ? at[1] : '?';
+    return true;
+}
+
+bool task_times(int pid, int tid, uint64_t* kernel, uint64_t* user, uint64_t* creation)
+{
+    char text[1024];
+    const char* at = nullptr;
+    if (!read_task_stat(pid, tid, text, sizeof(text), &at) || at == nullptr) return false;
+    // utime is field 14, stime 15, starttime 22.
     unsigned long long values[20] = {};
     int field = 2;  // the field before the first one after ')' (state is field 3)
     while (*at != '\0' && field < 22) {

@@ -45,4 +45,8 @@ inline void rusage_times(const rusage& usage, uint64_t* kernel, uint64_t* user)
 // (/proc/PID/task/TID/stat). False when there is no such task (it has been reaped).
 bool task_times(int pid, int tid, uint64_t* kernel, uint64_t* user, uint64_t* creation);
 
+// The state letter of process `pid` (/proc/PID/stat's third field: R, S, D, Z, X...; '?'
+// if it cannot be read there). False when there is no such process (it has been reaped).
+bool task_state(int pid, char* state);
+
 }  // namespace overlapped

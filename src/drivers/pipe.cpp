@@ -1584,18 +1584,8 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
 // kept a moment by the kernel's clean-up.
 bool process_runs(pid_t pid)
 {
-    if (pid == getpid()) return true;
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    char text[256];
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0) return false;
-    text[n] = 0;
-    const char* end = strrchr(text, ')');  // the state follows the command's name
-    return end == nullptr || end[1] == 0 || (end[2] != 'Z' && end[2] != 'X');
+    char state = 0;
+    return pid == getpid() || (task_state(static_cast<int>(pid), &state) && state != 'Z' && state != 'X');
 }
 
 // claim_name()'s answer when a live server owns the name.
@@ -2076,10 +2066,7 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
             return -1;
         }
         if (connect(fd, reinterpret_cast<sockaddr*>(&address), length) == 0) {
-            ucred credentials{};
-            socklen_t size = sizeof credentials;
-            if (listener != nullptr && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) == 0)
-                *listener = credentials.pid;
+            if (listener != nullptr) *listener = static_cast<pid_t>(peer_process(fd));
             break;
         }
         int failure = errno;
@@ -2346,33 +2333,24 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
             *state = (nowait_ ? PIPE_NOWAIT : PIPE_WAIT) | (message_read_ ? PIPE_READMODE_MESSAGE : 0);
     }
     if (instances != nullptr) {
+        // The name's owner counts every process's instances: an instance of a name another
+        // process owns, and a client, ask it (a client end that came by inheritance, or
+        // whose name has gone, counts its own instance).
+        std::string owner_path = name_path_;
+        *instances = 1;
         if (end_ == PipeEnd::Server) {
-            std::string owner_path;  // an instance of a name another process owns: it counts them
-            {
-                std::lock_guard<std::mutex> names_guard(names_mutex);
-                std::lock_guard<std::mutex> name_guard(name_->mutex);
-                if (!name_->remote) name_->reap_remotes_locked();  // this instance keeps the name
-                *instances = name_->instances;
-                if (name_->remote && name_->owner_link >= 0) owner_path = name_->path;
-            }
-            Reply reply{};
-            DWORD error = ERROR_SUCCESS;
-            int fd = owner_path.empty() ? -1 : handshake(owner_path, kHelloQuery, 0, &reply, &error, 1000);
-            if (fd >= 0) {
-                close(fd);
-                *instances = reply.instances;
-            }
-        } else {
-            // A client: the name's count, as the server's owner has it (an end that came
-            // by inheritance, or whose name has gone, counts its own instance).
-            *instances = 1;
-            Reply reply{};
-            DWORD error = ERROR_SUCCESS;
-            int fd = name_path_.empty() ? -1 : handshake(name_path_, kHelloQuery, 0, &reply, &error, 1000);
-            if (fd >= 0) {
-                close(fd);
-                *instances = reply.instances;
-            }
+            std::lock_guard<std::mutex> names_guard(names_mutex);
+            std::lock_guard<std::mutex> name_guard(name_->mutex);
+            if (!name_->remote) name_->reap_remotes_locked();  // this instance keeps the name
+            *instances = name_->instances;
+            if (name_->remote && name_->owner_link >= 0) owner_path = name_->path;
+        }
+        Reply reply{};
+        DWORD error = ERROR_SUCCESS;
+        int fd = owner_path.empty() ? -1 : handshake(owner_path, kHelloQuery, 0, &reply, &error, 1000);
+        if (fd >= 0) {
+            close(fd);
+            *instances = reply.instances;
         }
     }
     return ERROR_SUCCESS;

@@ -15,11 +15,10 @@
 // probe) is dropped.
 #pragma once
 
-#include <string>
-
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <windows.h>

@@ -20,6 +20,18 @@ static char self_path[MAX_PATH];
 
 /* ---- the child's roles ------------------------------------------------------------- */
 
+/* Makes a message-type instance of `name` (`flags` besides duplex, at most `limit`) and
+ * waits to be killed. The exit code says where it stopped: `code` if the instance could
+ * not be made, `code` + 1 if nobody killed it. */
+static int listen_until_killed(const char *name, DWORD flags, DWORD limit, int code)
+{
+    HANDLE pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | flags, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, limit,
+                                   4096, 4096, 0, NULL);
+    if (pipe == INVALID_HANDLE_VALUE) return code;
+    Sleep(60000);
+    return code + 1;
+}
+
 static int run_child(int argc, char **argv)
 {
     const char *role = argv[2];
@@ -66,22 +78,10 @@ static int run_child(int argc, char **argv)
         Sleep(60000);
         return 33;
     }
-    if (strcmp(role, "idle-instance") == 0) {
-        /* An instance of the parent's name that listens until the process is killed. */
-        pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096, 4096,
-                                0, NULL);
-        if (pipe == INVALID_HANDLE_VALUE) return 50;
-        Sleep(60000);
-        return 51;
-    }
-    if (strcmp(role, "owner") == 0) {
-        /* Makes the name (at most 3 instances) and waits to be killed. */
-        pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
-                                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 3, 4096, 4096, 0, NULL);
-        if (pipe == INVALID_HANDLE_VALUE) return 60;
-        Sleep(60000);
-        return 61;
-    }
+    /* An instance of the parent's name that listens until the process is killed. */
+    if (strcmp(role, "idle-instance") == 0) return listen_until_killed(name, 0, 2, 50);
+    /* Makes the name (at most 3 instances) and waits to be killed. */
+    if (strcmp(role, "owner") == 0) return listen_until_killed(name, FILE_FLAG_FIRST_PIPE_INSTANCE, 3, 60);
     if (strcmp(role, "echo-instance") == 0) {
         /* An instance of the name (at most 3) that answers each client's message with this
          * process's id, and listens again, until the process is killed. */
