@@ -44,14 +44,18 @@ struct DescriptorMessage {
     DescriptorMessage(const DescriptorMessage&) = delete;
     DescriptorMessage& operator=(const DescriptorMessage&) = delete;
 
-    // Sends the record with `descriptors` (count of them); whether all of it went.
+    // Sends the record with `descriptors` (count of them; the record alone if null);
+    // whether all of it went.
     bool send(int connection, const int* descriptors)
     {
-        cmsghdr* attached = CMSG_FIRSTHDR(&header);
-        attached->cmsg_level = SOL_SOCKET;
-        attached->cmsg_type = SCM_RIGHTS;
-        attached->cmsg_len = CMSG_LEN(count * sizeof(int));
-        memcpy(CMSG_DATA(attached), descriptors, count * sizeof(int));
+        header.msg_controllen = descriptors != nullptr ? sizeof(control) : 0;
+        if (descriptors != nullptr) {
+            cmsghdr* attached = CMSG_FIRSTHDR(&header);
+            attached->cmsg_level = SOL_SOCKET;
+            attached->cmsg_type = SCM_RIGHTS;
+            attached->cmsg_len = CMSG_LEN(count * sizeof(int));
+            memcpy(CMSG_DATA(attached), descriptors, count * sizeof(int));
+        }
         ssize_t sent;
         do sent = sendmsg(connection, &header, MSG_NOSIGNAL);
         while (sent < 0 && errno == EINTR);
@@ -74,6 +78,7 @@ struct DescriptorMessage {
     bool receive_some(int connection, int* descriptors, int* received)
     {
         *received = 0;
+        header.msg_controllen = sizeof(control);
         ssize_t got;
         do got = recvmsg(connection, &header, MSG_CMSG_CLOEXEC);
         while (got < 0 && errno == EINTR);

@@ -26,6 +26,7 @@
 
 #include "drivers/handle_offer.h"
 #include "drivers/inherit.h"
+#include "drivers/peer.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "kernel/job.h"
@@ -334,6 +335,23 @@ bool guard_failed = false;
 int guard_pidfds[kGuardMembers];
 uint64_t guard_jobs[kGuardMembers];
 
+// Keeps the first `count` members for which `drop(i)` is false, closing the others'
+// pidfds; the count kept.
+template <class Drop>
+int guard_keep(int count, Drop drop)
+{
+    int kept = 0;
+    for (int i = 0; i < count; ++i) {
+        if (drop(i)) {
+            close(guard_pidfds[i]);
+            continue;
+        }
+        guard_jobs[kept] = guard_jobs[i];
+        guard_pidfds[kept++] = guard_pidfds[i];
+    }
+    return kept;
+}
+
 // Closes every descriptor from `first` on; only system calls (after a fork). Without
 // close_range (Linux before 5.9, or a seccomp filter that refuses it), one by one.
 void close_from(int first)
@@ -366,49 +384,20 @@ void close_from(int first)
     if (send(3, &ready, 1, MSG_NOSIGNAL) != 1) _exit(1);
     int count = 0;
     for (;;) {
-        GuardMessage message{};
-        iovec vector{&message, sizeof message};
-        alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(int))];
-        msghdr header{};
-        header.msg_iov = &vector;
-        header.msg_iovlen = 1;
-        header.msg_control = control;
-        header.msg_controllen = sizeof control;
-        ssize_t got = recvmsg(3, &header, MSG_CMSG_CLOEXEC);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;  // this process has ended
-        int pidfd = -1;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c))
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
-        if (got != static_cast<ssize_t>(sizeof message)) {  // not ours: ignored
-            if (pidfd >= 0) close(pidfd);
-            continue;
-        }
+        // Only this process sends here, whole records: anything else is its end.
+        DescriptorMessage<GuardMessage, 1> received;
+        int pidfd = -1, descriptors = 0;
+        if (!received.receive_some(3, &pidfd, &descriptors)) break;
+        const GuardMessage& message = received.record;
         if (message.op == kGuardDrop) {
-            int kept = 0;
-            for (int i = 0; i < count; ++i) {
-                if (guard_jobs[i] == message.job) {
-                    close(guard_pidfds[i]);
-                } else {
-                    guard_jobs[kept] = guard_jobs[i];
-                    guard_pidfds[kept++] = guard_pidfds[i];
-                }
-            }
-            count = kept;
+            count = guard_keep(count, [&](int i) { return guard_jobs[i] == message.job; });
         } else if (message.op == kGuardAdd && pidfd >= 0) {
             if (count == kGuardMembers) {
                 // Full: forget the members that have ended (a pidfd reads as ready then).
-                int kept = 0;
-                for (int i = 0; i < count; ++i) {
+                count = guard_keep(count, [](int i) {
                     pollfd entry{guard_pidfds[i], POLLIN, 0};
-                    if (poll(&entry, 1, 0) > 0) {
-                        close(guard_pidfds[i]);
-                    } else {
-                        guard_jobs[kept] = guard_jobs[i];
-                        guard_pidfds[kept++] = guard_pidfds[i];
-                    }
-                }
-                count = kept;
+                    return poll(&entry, 1, 0) > 0;
+                });
             }
             if (count < kGuardMembers) {
                 guard_jobs[count] = message.job;
@@ -467,25 +456,9 @@ void guard_send(kernel::JobObject* job, uint32_t op, int pidfd)
         op = 0;
     if (op == kGuardAdd && guard_socket < 0 && !guard_failed) guard_failed = !start_guard_locked();
     if (op != 0 && guard_socket >= 0) {
-        GuardMessage message{reinterpret_cast<uintptr_t>(job), op, 0};
-        iovec vector{&message, sizeof message};
-        msghdr header{};
-        header.msg_iov = &vector;
-        header.msg_iovlen = 1;
-        alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(int))];
-        if (pidfd >= 0) {
-            header.msg_control = control;
-            header.msg_controllen = sizeof control;
-            cmsghdr* c = CMSG_FIRSTHDR(&header);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(sizeof(int));
-            memcpy(CMSG_DATA(c), &pidfd, sizeof pidfd);
-        }
-        ssize_t sent;
-        do {
-            sent = sendmsg(guard_socket, &header, MSG_NOSIGNAL);
-        } while (sent < 0 && errno == EINTR);
+        DescriptorMessage<GuardMessage, 1> message;
+        message.record = GuardMessage{reinterpret_cast<uintptr_t>(job), op, 0};
+        (void)message.send(guard_socket, pidfd >= 0 ? &pidfd : nullptr);
     }
     if (pidfd >= 0) close(pidfd);
 }
