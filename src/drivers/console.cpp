@@ -591,7 +591,7 @@ bool ConsoleDevice::is_signaled(const kernel::ThreadState*) const
 void ConsoleDevice::arm_watch()
 {
     if (armed_ || descriptor_ < 0 || closing_) return;
-    engine::Op& op = watch_.op;
+    io::InternalOp& op = watch_.op;
     watch_.device = this;
     op.reset();
     op.code = engine::OpCode::Poll;

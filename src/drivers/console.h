@@ -64,7 +64,7 @@ private:
     DWORD wait_readable();
 
     struct Watch {
-        engine::Op op;  // first: the engine hands it back
+        io::InternalOp op;  // first: the engine hands it back
         ConsoleDevice* device = nullptr;
     };
     int descriptor_ = -1;

@@ -311,7 +311,7 @@ DWORD MailslotDevice::take_locked(void* buffer, DWORD length, DWORD* size)
 void MailslotDevice::arm_drain_locked()
 {
     if (drain_armed_ || socket_ < 0 || closing_.load(std::memory_order_acquire)) return;
-    engine::Op& op = drain_.op;
+    io::InternalOp& op = drain_.op;
     drain_.device = this;
     op.reset();
     op.code = engine::OpCode::Poll;
@@ -334,8 +334,7 @@ void MailslotDevice::drained(engine::Op* op)
         LockGuard guard(device->lock);
         device->drain_armed_ = false;
         if (op->result >= 0) device->drain_locked();
-        // Again, unless the mailslot is closing (its cancellation): an io_uring Poll also
-        // ends (-ECANCELED) when the thread that submitted it exits.
+        // Again, unless the mailslot is closing (its cancellation).
         device->arm_drain_locked();
     }
     device->release_reference();  // the drain's

@@ -117,7 +117,7 @@ private:
     bool event_set_ = false;
     bool drain_armed_ = false;
     struct Drain {
-        engine::Op op;  // first: the engine hands it back
+        io::InternalOp op;  // first: the engine hands it back
         MailslotDevice* device = nullptr;
     } drain_;
 };

@@ -179,7 +179,7 @@ class PipeName;
 // link is the connection it joined on: it says there when it listens again, and clients'
 // connections are passed to it there.
 struct RemoteInstance {
-    engine::Op op;  // first: the engine hands it back
+    io::InternalOp op;  // first: the engine hands it back
     PipeName* name = nullptr;
     int link = -1;
     char byte = 0;
@@ -189,7 +189,7 @@ struct RemoteInstance {
 // This process's instance of a name another process owns: the receive, on its link, of
 // the clients the owner passes to it.
 struct OwnerLink {
-    engine::Op op;  // first
+    io::InternalOp op;  // first
     PipeName* name = nullptr;
     int link = -1;
     msghdr message{};
@@ -222,7 +222,7 @@ public:
     int owner_link = -1;
     uint32_t users = 0;                   // instances + the accept under way + handshakes + links
     struct AcceptOp {
-        engine::Op op;  // first: the engine hands it back
+        io::InternalOp op;  // first: the engine hands it back
         PipeName* name = nullptr;
     } accept;
     bool accept_armed = false;
@@ -270,7 +270,7 @@ std::mutex names_mutex;
 std::unordered_map<std::string, PipeName*>* names = new std::unordered_map<std::string, PipeName*>();
 
 struct Handshake {
-    engine::Op op;  // first
+    io::InternalOp op;  // first
     PipeName* name = nullptr;
     int fd = -1;
     Hello hello{};
@@ -600,8 +600,6 @@ void PipeName::remote_received(engine::Op* op)
 {
     auto* remote = reinterpret_cast<RemoteInstance*>(op);
     PipeName* name = remote->name;
-    // As link_received: only the exit of the thread that armed it cancels this receive.
-    if ((op->result == -ECANCELED || op->result == -EINTR) && arm_remote(remote)) return;
     if (op->result == 1 && remote->byte == kLinkListening) {
         {
             std::lock_guard<std::mutex> guard(name->mutex);
@@ -648,9 +646,6 @@ void PipeName::link_received(engine::Op* op)
 {
     auto* link = reinterpret_cast<OwnerLink*>(op);
     PipeName* name = link->name;
-    // Nobody cancels a link's receive: this one was cancelled by Linux as the thread that
-    // armed it (a CreateNamedPipe's, take_over's) exited. Again, from this thread.
-    if ((op->result == -ECANCELED || op->result == -EINTR) && arm_link(link)) return;
     int client = -1;
     if (op->result > 0) {
         for (cmsghdr* c = CMSG_FIRSTHDR(&link->message); c != nullptr; c = CMSG_NXTHDR(&link->message, c))

@@ -175,7 +175,7 @@ DWORD spawn_error(int error)
 // A watch of a child's pidfd: of its process object (`process`), or, for an orphan (a
 // child whose object was recycled before its exit was seen), of the pidfd alone.
 struct Watch {
-    engine::Op op;  // first: the engine hands it back
+    io::InternalOp op;  // first: the engine hands it back
     kernel::ProcessObject* process = nullptr;
     int orphan_pidfd = -1;
 };
@@ -227,11 +227,12 @@ bool reap_orphan(int pidfd)
 
 void watch_fired(engine::Op* op)
 {
+    // Nothing cancels a watch (io::submit_internal arms it again if its arming thread's
+    // exit ended it): it fired, and the child has ended, or will have in a moment.
     auto* watch = reinterpret_cast<Watch*>(op);
-    bool cancelled = op->result == -ECANCELED;
     if (watch->process == nullptr) {
         int pidfd = watch->orphan_pidfd;
-        if (reap_orphan(pidfd) || cancelled) {
+        if (reap_orphan(pidfd)) {
             close(pidfd);
             watch_delete(watch);
             return;
@@ -240,12 +241,7 @@ void watch_fired(engine::Op* op)
         return;
     }
     kernel::ProcessObject* process = watch->process;
-    if (process->reap() || cancelled) {
-        if (cancelled) {
-            process->lock.lock();
-            process->set_watched(false);  // a later wait arms a new one
-            process->lock.unlock();
-        }
+    if (process->reap()) {
         process->release_reference();  // the watch's
         watch_delete(watch);
         return;
@@ -275,7 +271,7 @@ void watch_with_thread(kernel::ProcessObject* process, int pidfd)
 
 void watch_submit(Watch* watch, int pidfd)
 {
-    engine::Op& op = watch->op;
+    io::InternalOp& op = watch->op;
     op.reset();
     op.code = engine::OpCode::Poll;
     op.kind = engine::OpKind::Stream;

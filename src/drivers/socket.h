@@ -229,7 +229,7 @@ private:
         int connect_error = 0;            // its result (WSA code) once Done
         bool armed = false;               // `watch` is with the engine
         struct Watch {
-            engine::Op op;                // first: the engine hands it back
+            io::InternalOp op;                // first: the engine hands it back
             SocketDevice* socket = nullptr;
         } watch;                          // a Poll of `epoll`
     };

@@ -274,7 +274,7 @@ void SocketDevice::events_arm()
         events_.registered = wanted;
     }
     if (events_.armed) return;
-    engine::Op& op = events_.watch.op;
+    io::InternalOp& op = events_.watch.op;
     events_.watch.socket = this;
     op.reset();
     op.code = engine::OpCode::Poll;

@@ -16,6 +16,15 @@ namespace overlapped::io {
 
 struct Request;
 
+// An operation a driver runs for itself, not for a program's request (a socket's
+// readiness watch for WSAEventSelect, a pipe name's accept; io::submit_internal): the
+// driver embeds it first in its own record (the engine hands back the engine::Op) and
+// fills the engine::Op part. The fields here belong to the I/O manager.
+struct InternalOp : engine::Op {
+    void (*driver_complete)(engine::Op* op) = nullptr;  // the driver's `complete`
+    bool cancel_asked = false;                          // cancel_internal was called
+};
+
 // A transfer as the caller asked for it; the driver turns it into an engine operation.
 struct Transfer {
     bool write = false;

@@ -1038,14 +1038,43 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
 
 }  // namespace
 
-bool submit_internal(engine::Op* op)
+namespace {
+
+// Serializes cancel_internal with internal_completed's resubmission: a cancellation asked
+// before it is seen there; one asked after it reaches the operation resubmitted.
+std::mutex internal_mutex;
+
+void internal_completed(engine::Op* base)
+{
+    auto* op = static_cast<InternalOp*>(base);
+    if (op->result == -ECANCELED || op->result == -EINTR) {
+        std::lock_guard<std::mutex> guard(internal_mutex);
+        if (!op->cancel_asked) {  // not ours: ended by its arming thread's exit
+            manager().process_queue->submit(op, false);
+            return;
+        }
+    }
+    op->driver_complete(op);  // may free op, or submit it again
+}
+
+}  // namespace
+
+bool submit_internal(InternalOp* op)
 {
     if (!start()) return false;
+    if (op->complete != &internal_completed) op->driver_complete = op->complete;  // else resubmitted as it was
+    op->complete = &internal_completed;
+    op->cancel_asked = false;
     manager().process_queue->submit(op, false);
     return true;
 }
 
-void cancel_internal(engine::Op* op) { manager().process_queue->cancel(op); }
+void cancel_internal(InternalOp* op)
+{
+    std::lock_guard<std::mutex> guard(internal_mutex);
+    op->cancel_asked = true;
+    manager().process_queue->cancel(op);
+}
 
 DWORD status_from_errno(int error)
 {

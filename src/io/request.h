@@ -103,12 +103,20 @@ HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTI
 Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
                             LPOVERLAPPED_COMPLETION_ROUTINE routine, kernel::EventObject* event);
 
-// An operation a driver runs for itself, not for a program's request (a socket's
-// readiness watch for WSAEventSelect): it goes to the process queue, and `op->complete`
-// (the driver's) runs on the I/O manager's completion thread. False if no engine runs.
-bool submit_internal(engine::Op* op);
+// Submits an internal operation to the process queue; its `complete` (the driver's)
+// runs on the thread that harvests it, normally the I/O manager's completion thread.
+// False if no engine runs.
+//
+// It completes with -ECANCELED only when cancel_internal asked: Linux also ends a
+// thread's io_uring operations with -ECANCELED when they fire after that thread exited,
+// and an internal operation does not belong to the thread that happened to arm it (a
+// program's thread that makes a pipe instance, waits on a console, calls
+// WSAEventSelect, then ends). Such an operation goes back to the engine, from the
+// harvesting thread, and the driver never sees it (requests do the same:
+// resubmit_if_not_cancelled in request.cpp).
+bool submit_internal(InternalOp* op);
 // Asks for an internal operation to end early (it then completes with -ECANCELED).
-void cancel_internal(engine::Op* op);
+void cancel_internal(InternalOp* op);
 
 // The NTSTATUS for an operation's result (a negative errno): STATUS_CANCELLED for
 // ECANCELED, otherwise the status of the Win32 error the errno stands for.

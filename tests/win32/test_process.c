@@ -46,7 +46,7 @@ static int run_child(int argc, char **argv)
     if (strcmp(role, "exit") == 0) ExitProcess((UINT)strtoul(argv[3], NULL, 10));
     if (strcmp(role, "return") == 0) return (int)strtoul(argv[3], NULL, 10);
     if (strcmp(role, "sleep") == 0) {
-        Sleep(10000);
+        Sleep(argc >= 4 ? (DWORD)strtoul(argv[3], NULL, 10) : 10000); /* "sleep [MS]" */
         return 0;
     }
     if (strcmp(role, "args") == 0) {
@@ -451,6 +451,17 @@ static VOID CALLBACK on_child_exit(PVOID context, BOOLEAN timed_out)
     InterlockedIncrement(&wait_callbacks);
 }
 
+static HANDLE child_to_wait;
+
+/* Waits a moment on child_to_wait (it still runs), then ends while the child runs on. */
+static DWORD WINAPI short_wait_then_end(LPVOID unused)
+{
+    (void)unused;
+    WaitForSingleObject(child_to_wait, 20);
+    Sleep(200);
+    return 0;
+}
+
 static void kinds_of_wait(void)
 {
     PROCESS_INFORMATION info;
@@ -497,6 +508,24 @@ static void kinds_of_wait(void)
     CHECK(UnregisterWaitEx(registration, INVALID_HANDLE_VALUE));
     CHECK(GetExitCodeProcess(info.hProcess, &code));
     CHECK_EQ(code, 2);
+    close_child(&info);
+
+    /* The first wait on a child may start the library's watch of it; the thread that
+     * waited ending must not end the watch (Linux ends a thread's io_uring operations
+     * when they fire after it exited). */
+    TEST("a thread that waited on a child ends; a wait begun before that ends at the exit");
+    CHECK(start_child("sleep 700", FALSE, 0, NULL, NULL, NULL, &info));
+    child_to_wait = info.hProcess;
+    HANDLE waiter = CreateThread(NULL, 0, short_wait_then_end, NULL, 0, NULL);
+    CHECK(waiter != NULL);
+    Sleep(50); /* its wait is under way */
+    DWORD began = GetTickCount();
+    CHECK_EQ(WaitForSingleObject(info.hProcess, 20000), WAIT_OBJECT_0);
+    CHECK(GetTickCount() - began < 5000);
+    CHECK_EQ(WaitForSingleObject(waiter, 5000), WAIT_OBJECT_0);
+    CloseHandle(waiter);
+    CHECK(GetExitCodeProcess(info.hProcess, &code));
+    CHECK_EQ(code, 0);
     close_child(&info);
 }
 

@@ -981,6 +981,56 @@ static void test_events_read(HANDLE ev)
     closesocket(server);
 }
 
+/* The recording does not belong to the thread that asked for it: a worker that calls
+ * WSAEventSelect and ends is the usual shape. (Linux ends the io_uring operations of a
+ * thread that has exited when they fire; the library's watch must survive that.) */
+struct select_in_thread {
+    SOCKET s;
+    HANDLE ev;
+    int result;
+};
+
+static DWORD WINAPI select_then_end(LPVOID argument)
+{
+    struct select_in_thread *work = (struct select_in_thread *)argument;
+    work->result = WSAEventSelect(work->s, work->ev, FD_READ | FD_CLOSE);
+    return 0;
+}
+
+static void test_events_thread_exit(HANDLE ev)
+{
+    SOCKET client, server;
+    struct select_in_thread work;
+    HANDLE thread;
+    char buffer[16];
+
+    sx_pair(&client, &server);
+
+    TEST("WSAEventSelect by a thread that has ended since: FD_READ and FD_CLOSE still recorded");
+    ResetEvent(ev);
+    work.s = server;
+    work.ev = ev;
+    work.result = -1;
+    thread = CreateThread(NULL, 0, select_then_end, &work, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(work.result, 0);
+    Sleep(50); /* the thread's exit is over */
+    check_events(server, ev, 0, 0);
+    CHECK_EQ(send(client, "data", 4, 0), 4);
+    check_events(server, ev, FD_READ, 2000);
+    CHECK_EQ(recv(server, buffer, 4, 0), 4);
+    CHECK_EQ(send(client, "more", 4, 0), 4);
+    check_events(server, ev, FD_READ, 2000);
+    CHECK_EQ(recv(server, buffer, 4, 0), 4);
+    closesocket(client);
+    check_events(server, ev, FD_CLOSE, 2000);
+
+    WSAEventSelect(server, ev, 0);
+    closesocket(server);
+}
+
 static void test_events_close_oob(HANDLE ev)
 {
     SOCKET client, server;
@@ -1211,6 +1261,7 @@ int main(void)
     test_events_read(ev);
     test_events_close_oob(ev);
     test_events_nonblocking(ev);
+    test_events_thread_exit(ev);
     WSACloseEvent(ev);
 
     test_wsa_events();
