@@ -178,6 +178,7 @@ struct Watch {
     io::InternalOp op;  // first: the engine hands it back
     kernel::ProcessObject* process = nullptr;
     int orphan_pidfd = -1;
+    kernel::JobObject* job = nullptr;  // a job's watch of its member `process` (job_watch_hook)
 };
 
 void watch_submit(Watch* watch, int pidfd);
@@ -242,6 +243,10 @@ void watch_fired(engine::Op* op)
     }
     kernel::ProcessObject* process = watch->process;
     if (process->reap()) {
+        if (kernel::JobObject* job = watch->job) {
+            job->member_exited(process);
+            job->release_reference();  // the watch's
+        }
         process->release_reference();  // the watch's
         watch_delete(watch);
         return;
@@ -253,14 +258,18 @@ void watch_fired(engine::Op* op)
 }
 
 // Where no engine runs: a thread waits on the pidfd (the engine is the normal path).
-void watch_with_thread(kernel::ProcessObject* process, int pidfd)
+void watch_with_thread(kernel::ProcessObject* process, int pidfd, kernel::JobObject* job)
 {
-    std::thread([process, pidfd] {
+    std::thread([process, pidfd, job] {
         for (;;) {
             pollfd entry{pidfd, POLLIN, 0};
             int ready = poll(&entry, 1, 1000);
             if (ready < 0 && errno != EINTR) break;
             if (process != nullptr ? process->reap() : reap_orphan(pidfd)) break;
+        }
+        if (job != nullptr) {
+            if (process->reap()) job->member_exited(process);
+            job->release_reference();
         }
         if (process != nullptr)
             process->release_reference();
@@ -280,8 +289,9 @@ void watch_submit(Watch* watch, int pidfd)
     op.complete = &watch_fired;
     if (!io::submit_internal(&op)) {
         kernel::ProcessObject* process = watch->process;
+        kernel::JobObject* job = watch->job;
         watch_delete(watch);
-        watch_with_thread(process, pidfd);
+        watch_with_thread(process, pidfd, job);
     }
 }
 
@@ -462,7 +472,22 @@ void guard_send(kernel::JobObject* job, uint32_t op, int pidfd)
 void guard_add(kernel::JobObject* job, int pidfd) { guard_send(job, kGuardAdd, pidfd); }
 void guard_drop(kernel::JobObject* job) { guard_send(job, kGuardDrop, -1); }
 
+// kernel::job_watch_hook: a job with a completion port learns of its member's end.
+void watch_job_member(kernel::JobObject* job, kernel::ProcessObject* process)
+{
+    job->add_reference();      // the watch's
+    process->add_reference();  // the watch's
+    Watch* watch = watch_new();
+    watch->process = process;
+    watch->job = job;
+    process->lock.lock();
+    int pidfd = process->pidfd();
+    process->lock.unlock();
+    watch_submit(watch, pidfd);
+}
+
 [[maybe_unused]] const bool hooks_installed = [] {
+    kernel::job_watch_hook = &watch_job_member;
     kernel::process_watch_hook = &watch_process;
     kernel::process_orphan_hook = &watch_orphan;
     kernel::job_guard_add_hook = &guard_add;

@@ -7,10 +7,64 @@
 #include <set>
 #include <unistd.h>
 
+#include "kernel/port.h"
+
 namespace overlapped::kernel {
 namespace {
 
 constexpr uint32_t kKillOnJobClose = 0x00002000;  // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+constexpr DWORD kMessageActiveProcessZero = 4;     // JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO
+constexpr DWORD kMessageNewProcess = 6;            // JOB_OBJECT_MSG_NEW_PROCESS
+constexpr DWORD kMessageExitProcess = 7;           // JOB_OBJECT_MSG_EXIT_PROCESS
+constexpr DWORD kMessageAbnormalExitProcess = 8;   // JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS
+
+// The exit codes Microsoft Learn lists as abnormal (JOBOBJECT_ASSOCIATE_COMPLETION_PORT:
+// an unhandled exception's code). A Linux child killed by SIGSEGV, SIGBUS, SIGILL or
+// SIGFPE, or by Ctrl-C, exits with one of them here (process_exit_code).
+bool abnormal_exit(DWORD code)
+{
+    switch (code) {
+    case 0xC0000005:  // STATUS_ACCESS_VIOLATION
+    case 0xC000008C:  // STATUS_ARRAY_BOUNDS_EXCEEDED
+    case 0x80000003:  // STATUS_BREAKPOINT
+    case 0xC000013A:  // STATUS_CONTROL_C_EXIT
+    case 0x80000002:  // STATUS_DATATYPE_MISALIGNMENT
+    case 0xC000008D:  // STATUS_FLOAT_DENORMAL_OPERAND
+    case 0xC000008E:  // STATUS_FLOAT_DIVIDE_BY_ZERO
+    case 0xC000008F:  // STATUS_FLOAT_INEXACT_RESULT
+    case 0xC0000090:  // STATUS_FLOAT_INVALID_OPERATION
+    case 0xC0000091:  // STATUS_FLOAT_OVERFLOW
+    case 0xC0000092:  // STATUS_FLOAT_STACK_CHECK
+    case 0xC0000093:  // STATUS_FLOAT_UNDERFLOW
+    case 0x80000001:  // STATUS_GUARD_PAGE_VIOLATION
+    case 0xC000001D:  // STATUS_ILLEGAL_INSTRUCTION
+    case 0xC0000006:  // STATUS_IN_PAGE_ERROR
+    case 0xC0000026:  // STATUS_INVALID_DISPOSITION
+    case 0xC0000094:  // STATUS_INTEGER_DIVIDE_BY_ZERO
+    case 0xC0000095:  // STATUS_INTEGER_OVERFLOW
+    case 0xC0000025:  // STATUS_NONCONTINUABLE_EXCEPTION
+    case 0xC0000096:  // STATUS_PRIVILEGED_INSTRUCTION
+    case 0xC00002C9:  // STATUS_REG_NAT_CONSUMPTION
+    case 0x80000004:  // STATUS_SINGLE_STEP
+    case 0xC00000FD:  // STATUS_STACK_OVERFLOW
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool has(const std::vector<ProcessObject*>& list, ProcessObject* process)
+{
+    return std::find(list.begin(), list.end(), process) != list.end();
+}
+
+DWORD id_of(ProcessObject* process)
+{
+    process->lock.lock();
+    DWORD id = process->process_id();
+    process->lock.unlock();
+    return id;
+}
 
 std::mutex jobs_mutex;
 std::set<JobObject*>* live_jobs = new std::set<JobObject*>();  // for the exit
@@ -43,6 +97,7 @@ void end_jobs_at_exit()
 
 void (*job_guard_add_hook)(JobObject* job, int pidfd) = nullptr;
 void (*job_guard_drop_hook)(JobObject* job) = nullptr;
+void (*job_watch_hook)(JobObject* job, ProcessObject* process) = nullptr;
 
 JobObject* JobObject::create()
 {
@@ -55,6 +110,12 @@ JobObject* JobObject::create()
     job->self_member_ = false;
     job->limit_flags_ = 0;
     job->total_ = job->terminated_ = 0;
+    job->signaled_ = false;
+    job->port_ = nullptr;
+    job->port_key_ = 0;
+    job->reported_.clear();
+    job->ended_by_job_.clear();
+    job->watched_.clear();
     job->lock.unlock();
     std::lock_guard<std::mutex> guard(jobs_mutex);
     live_jobs->insert(job);
@@ -68,6 +129,7 @@ DWORD JobObject::assign(ProcessObject* process)
         bool added = !self_member_;
         self_member_ = true;
         if (added) ++total_;
+        if (added) post_locked(kMessageNewProcess, static_cast<DWORD>(getpid()));
         lock.unlock();
         std::lock_guard<std::mutex> guard(jobs_mutex);
         if (own_job == nullptr) {
@@ -80,16 +142,18 @@ DWORD JobObject::assign(ProcessObject* process)
     bool ended = process->exited();
     process->lock.unlock();
     if (ended) return ERROR_ACCESS_DENIED;
-    bool guarded;
+    bool guarded, watch;
     {
         LockGuard guard(lock);
-        if (std::find(members_.begin(), members_.end(), process) != members_.end()) return ERROR_SUCCESS;
+        if (has(members_, process)) return ERROR_SUCCESS;
         process->add_reference();
         members_.push_back(process);
         ++total_;
         guarded = (limit_flags_ & kKillOnJobClose) != 0;
+        watch = announce_locked(process);
     }
     if (guarded) guard_member(this, process);
+    if (watch) job_watch_hook(this, process);
     return ERROR_SUCCESS;
 }
 
@@ -97,7 +161,82 @@ bool JobObject::contains(ProcessObject* process)
 {
     LockGuard guard(lock);
     if (process == current_process_object()) return self_member_;
-    return std::find(members_.begin(), members_.end(), process) != members_.end();
+    return has(members_, process);
+}
+
+void JobObject::post_locked(DWORD message, DWORD process_id)
+{
+    if (port_ == nullptr) return;
+    // The job's lock, then the port's: nothing takes them the other way round.
+    port_->lock.lock();
+    if (port_->closed()) {
+        port_->lock.unlock();  // no handle left: the message goes nowhere
+        return;
+    }
+    auto* value = reinterpret_cast<OVERLAPPED*>(static_cast<uintptr_t>(process_id));
+    port_->post_and_unlock(Packet{port_key_, value, STATUS_SUCCESS, message});
+}
+
+bool JobObject::announce_locked(ProcessObject* process)
+{
+    if (port_ == nullptr) return false;
+    post_locked(kMessageNewProcess, id_of(process));
+    if (has(watched_, process) || job_watch_hook == nullptr) return false;
+    watched_.push_back(process);
+    return true;
+}
+
+void JobObject::mark_ended_by_job_locked()
+{
+    for (ProcessObject* process : members_)
+        if (!has(ended_by_job_, process)) ended_by_job_.push_back(process);
+}
+
+DWORD JobObject::associate_port(CompletionPort* port, ULONG_PTR key)
+{
+    std::vector<ProcessObject*> watch;
+    CompletionPort* old = nullptr;
+    {
+        LockGuard guard(lock);
+        if (port == nullptr) {
+            old = port_;
+            port_ = nullptr;
+        } else {
+            if (port_ != nullptr) return ERROR_INVALID_PARAMETER;
+            port_ = port;
+            port_key_ = key;
+            // The members running now are announced, as on Windows; those that have
+            // ended are not, and their end is not reported either.
+            if (self_member_) post_locked(kMessageNewProcess, static_cast<DWORD>(getpid()));
+            for (ProcessObject* process : members_) {
+                if (has(reported_, process)) continue;
+                if (process->reap()) {
+                    reported_.push_back(process);
+                    continue;
+                }
+                if (announce_locked(process)) watch.push_back(process);
+            }
+        }
+    }
+    if (old != nullptr) old->release_reference();
+    for (ProcessObject* process : watch) job_watch_hook(this, process);
+    return ERROR_SUCCESS;
+}
+
+void JobObject::member_exited(ProcessObject* process)
+{
+    process->lock.lock();
+    DWORD code = process->exit_code();
+    DWORD id = process->process_id();
+    process->lock.unlock();
+    LockGuard guard(lock);
+    watched_.erase(std::remove(watched_.begin(), watched_.end(), process), watched_.end());
+    if (!has(members_, process) || has(reported_, process)) return;
+    reported_.push_back(process);
+    if (!has(ended_by_job_, process))
+        post_locked(abnormal_exit(code) ? kMessageAbnormalExitProcess : kMessageExitProcess, id);
+    size_t active = members_.size() - reported_.size() + (self_member_ ? 1 : 0);
+    if (active == 0) post_locked(kMessageActiveProcessZero, 0);
 }
 
 bool JobObject::snapshot(std::vector<ProcessObject*>* members)
@@ -111,11 +250,20 @@ bool JobObject::snapshot(std::vector<ProcessObject*>* members)
 bool JobObject::terminate(DWORD exit_code)
 {
     std::vector<ProcessObject*> members;
-    bool self = snapshot(&members);
+    bool self;
+    {
+        LockGuard guard(lock);
+        mark_ended_by_job_locked();
+    }
+    self = snapshot(&members);
     for (ProcessObject* process : members) {
         process->terminate(exit_code);
         process->release_reference();
     }
+    WakeList wake;  // flushed after the lock is released
+    LockGuard guard(lock);
+    signaled_ = true;  // TerminateJobObject signals the job, for good
+    if (has_waiters()) signal_waiters(wake);
     return self;
 }
 
@@ -184,6 +332,7 @@ void JobObject::last_handle_closed()
     // Under `lock` (the handle table's close). A process's lock is never held while a
     // job's is taken, so ending the members here keeps the order job, then process.
     if (!(limit_flags_ & kKillOnJobClose)) return;
+    mark_ended_by_job_locked();
     for (ProcessObject* process : members_) process->terminate(0);
 }
 
@@ -197,7 +346,13 @@ void JobObject::recycle()
     lock.lock();
     std::vector<ProcessObject*> members;
     members.swap(members_);
+    CompletionPort* port = port_;
+    port_ = nullptr;
+    reported_.clear();
+    ended_by_job_.clear();
+    watched_.clear();
     lock.unlock();
+    if (port != nullptr) port->release_reference();
     for (ProcessObject* process : members) process->release_reference();
     Pool<JobObject>::instance().release(this);
 }

@@ -5,7 +5,13 @@
 // child inherits its parent's job on Windows. TerminateJobObject ends them all; with
 // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE so does closing the job's last handle, and this
 // process's end, however it ends (its handles close then on Windows): a normal exit here,
-// any other through the guard (below). Not waitable.
+// any other through the guard (below). Signalled once TerminateJobObject has ended its
+// members (and from then on, as on Windows). With a completion port associated
+// (JobObjectAssociateCompletionPortInformation) it posts Windows' messages: a member's
+// arrival (JOB_OBJECT_MSG_NEW_PROCESS), its end (EXIT_PROCESS, or ABNORMAL_EXIT_PROCESS for
+// an exception's exit code; none for a member the job itself ended), and the last active
+// member's end (ACTIVE_PROCESS_ZERO). A member's end is seen by a watch of its pidfd
+// (job_watch_hook, the process driver's).
 #pragma once
 
 #include <cstdint>
@@ -17,10 +23,12 @@
 
 namespace overlapped::kernel {
 
+class CompletionPort;
+
 class JobObject final : public Object {
 public:
     JobObject() : Object(ObjectType::Job) {}
-    bool is_signaled(const ThreadState*) const override { return false; }
+    bool is_signaled(const ThreadState*) const override { return signaled_; }
     void last_handle_closed() override;
 
     // A new job (one reference).
@@ -38,16 +46,39 @@ public:
     void counts(uint32_t* total, uint32_t* active, uint32_t* terminated);
     std::vector<DWORD> process_ids();
 
+    // JobObjectAssociateCompletionPortInformation: `port` (the job takes a reference) and
+    // `key`; the members running now are announced (NEW_PROCESS). A null port removes the
+    // association. ERROR_INVALID_PARAMETER if a port is already associated.
+    DWORD associate_port(CompletionPort* port, ULONG_PTR key);
+    // The watch's report (job_watch_hook): `process`, a member, has ended.
+    void member_exited(ProcessObject* process);
+
 private:
     void recycle() override;
     // The members, each with a reference the caller releases; whether this process is one.
     bool snapshot(std::vector<ProcessObject*>* members);
+    // Under `lock`: posts a message to the associated port, if any.
+    void post_locked(DWORD message, DWORD process_id);
+    // Under `lock`: `process` (a member) is announced and watched, if a port is associated.
+    // Returns whether the caller must arm its watch (job_watch_hook, after the lock).
+    bool announce_locked(ProcessObject* process);
+    // Members the job itself ended (TerminateJobObject, kill on close): their end posts
+    // no EXIT_PROCESS. Under `lock`, outside it for the hook.
+    void mark_ended_by_job_locked();
 
     std::vector<ProcessObject*> members_;  // a reference each; under `lock`
     bool self_member_ = false;
     uint32_t limit_flags_ = 0;
     uint32_t total_ = 0;
     uint32_t terminated_ = 0;  // by a limit violation: none of the limits built ends a process
+    bool signaled_ = false;    // TerminateJobObject ran
+    CompletionPort* port_ = nullptr;  // a reference, or null
+    ULONG_PTR port_key_ = 0;
+    // Members whose end was reported (or that had ended when the port came), those the
+    // job ended, and those a watch looks at; each a subset of members_.
+    std::vector<ProcessObject*> reported_;
+    std::vector<ProcessObject*> ended_by_job_;
+    std::vector<ProcessObject*> watched_;
 };
 
 // The job this process is in (a reference), or null: CreateProcess adds its children to
@@ -64,5 +95,10 @@ JobObject* current_job();
 // clearing of the flag is not sent after its drop.
 extern void (*job_guard_add_hook)(JobObject* job, int pidfd);
 extern void (*job_guard_drop_hook)(JobObject* job);
+
+// Arms a watch of `process`'s pidfd that calls job->member_exited(process) once it has
+// ended (it holds a reference to each meanwhile). Set by the process driver; called
+// without locks.
+extern void (*job_watch_hook)(JobObject* job, ProcessObject* process);
 
 }  // namespace overlapped::kernel

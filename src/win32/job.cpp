@@ -1,11 +1,12 @@
 // job.cpp: job objects (kernel/job.h): CreateJobObject, OpenJobObject,
 // AssignProcessToJobObject, TerminateJobObject, IsProcessInJob, SetInformationJobObject
 // and QueryInformationJobObject for the limits this library enforces (kill on close,
-// breakaway) and the accounting of counts and ids.
+// breakaway), the completion port's messages, and the accounting of counts and ids.
 #include <cstring>
 
 #include "kernel/handle_table.h"
 #include "kernel/job.h"
+#include "kernel/port.h"
 #include "kernel/process.h"
 #include "win32/entry.h"
 #include "win32/named.h"
@@ -30,6 +31,34 @@ HANDLE create_job(LPSECURITY_ATTRIBUTES attributes, const Char* name)
 {
     return win32::create_object(win32::name_from(name, attributes), kernel::ObjectType::Job, JOB_OBJECT_ALL_ACCESS,
                                 [] { return kernel::JobObject::create(); });
+}
+
+// SetInformationJobObject(JobObjectAssociateCompletionPortInformation). A null port
+// removes the association (Windows 8 and later); one port at a time, as on Windows.
+BOOL associate_port(HANDLE job_handle, LPVOID information, DWORD length)
+{
+    if (length != sizeof(JOBOBJECT_ASSOCIATE_COMPLETION_PORT) || information == nullptr)
+        return fail(ERROR_BAD_LENGTH, FALSE);
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT association;
+    memcpy(&association, information, sizeof association);
+    DWORD error;
+    kernel::JobObject* job = job_of(job_handle, &error);
+    if (job == nullptr) return fail(error, FALSE);
+    kernel::CompletionPort* port = nullptr;
+    if (association.CompletionPort != nullptr) {
+        kernel::Object* object =
+            kernel::handle_reference(association.CompletionPort, kernel::ObjectType::CompletionPort, 0, &error);
+        if (object == nullptr) {
+            job->release_reference();
+            return fail(error, FALSE);
+        }
+        port = static_cast<kernel::CompletionPort*>(object);
+    }
+    error = job->associate_port(port, reinterpret_cast<ULONG_PTR>(association.CompletionKey));
+    if (error != ERROR_SUCCESS && port != nullptr) port->release_reference();  // else the job's now
+    job->release_reference();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
 }
 
 }  // namespace
@@ -114,6 +143,8 @@ BOOL WINAPI SetInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInf
                                     LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength)
 {
     DWORD flags;
+    if (JobObjectInformationClass == JobObjectAssociateCompletionPortInformation)
+        return associate_port(hJob, lpJobObjectInformation, cbJobObjectInformationLength);
     if (JobObjectInformationClass == JobObjectBasicLimitInformation) {
         if (cbJobObjectInformationLength != sizeof(JOBOBJECT_BASIC_LIMIT_INFORMATION) || lpJobObjectInformation == nullptr)
             return fail(ERROR_BAD_LENGTH, FALSE);

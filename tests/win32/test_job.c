@@ -9,8 +9,15 @@
  * associated with the same job", unless created with CREATE_BREAKAWAY_FROM_JOB in a job
  * that sets JOB_OBJECT_LIMIT_BREAKAWAY_OK; TotalTerminatedProcesses counts "processes
  * terminated because of a limit violation"; a process's handles close when it ends, so a
- * kill-on-close job held by a process that is killed ends its members). Every wait is
- * bounded. */
+ * kill-on-close job held by a process that is killed ends its members). The completion
+ * port's messages: Microsoft Learn's JOBOBJECT_ASSOCIATE_COMPLETION_PORT (the message in
+ * the byte count, the key, the process id as the OVERLAPPED pointer; ABNORMAL_EXIT_PROCESS
+ * for an exception's exit code; one port per job, a null one ending the association on
+ * Windows 8 and later), and Wine's conformance test test_CompletionPort (members already in
+ * the job are announced at the association; a terminated member's EXIT_PROCESS, then
+ * ACTIVE_PROCESS_ZERO with 0) and test_WaitForJobObject (TerminateJobObject signals the
+ * job, and it stays signalled); Wine's server posts no EXIT_PROCESS for the members
+ * TerminateJobObject ends. Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -219,6 +226,130 @@ static void test_owner_killed(void)
     }
 }
 
+/* Takes one packet from `port` and checks it is the job's `message` about `pid` (0 for
+ * none), with `key`. */
+static void expect_message_(int line, HANDLE port, DWORD message, ULONG_PTR key, DWORD pid)
+{
+    DWORD bytes = 0xdeadbeef;
+    ULONG_PTR got_key = 0;
+    OVERLAPPED *value = (OVERLAPPED *)(ULONG_PTR)0xdeadbeef;
+    char what[160];
+    BOOL ok = GetQueuedCompletionStatus(port, &bytes, &got_key, &value, WAIT_MS);
+    snprintf(what, sizeof what, "line %d: a message %lu (got %d, message %lu, key %#lx, value %#lx)", line,
+             (unsigned long)message, ok, (unsigned long)bytes, (unsigned long)got_key, (unsigned long)(ULONG_PTR)value);
+    tl_record(ok && bytes == message && got_key == key && (ULONG_PTR)value == pid, __FILE__, line, what);
+}
+#define expect_message(port, message, key, pid) expect_message_(__LINE__, port, message, key, pid)
+
+static void expect_no_message(HANDLE port)
+{
+    DWORD bytes = 0;
+    ULONG_PTR key = 0;
+    OVERLAPPED *value = NULL;
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &value, 300));
+    CHECK_ERROR(WAIT_TIMEOUT);
+}
+
+static BOOL associate(HANDLE job, HANDLE port, ULONG_PTR key)
+{
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT association;
+    association.CompletionKey = (PVOID)key;
+    association.CompletionPort = port;
+    return SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation, &association,
+                                   sizeof association);
+}
+
+static void test_completion_port(void)
+{
+    const ULONG_PTR key = 0x5eed;
+    HANDLE job, port, other;
+    PROCESS_INFORMATION first, second, third;
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT association;
+
+    TEST("a job's completion port: members already there and new ones announced, each end, then zero active");
+    job = CreateJobObjectA(NULL, NULL);
+    CHECK(job != NULL);
+    port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    CHECK(port != NULL);
+    CHECK(start_sleeper(0, &first));
+    CHECK(AssignProcessToJobObject(job, first.hProcess));
+    CHECK(associate(job, port, key));
+    CHECK(start_sleeper(0, &second));
+    CHECK(AssignProcessToJobObject(job, second.hProcess));
+    expect_message(port, JOB_OBJECT_MSG_NEW_PROCESS, key, first.dwProcessId);
+    expect_message(port, JOB_OBJECT_MSG_NEW_PROCESS, key, second.dwProcessId);
+    CHECK(TerminateProcess(second.hProcess, 0));
+    CHECK_EQ(WaitForSingleObject(second.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    expect_message(port, JOB_OBJECT_MSG_EXIT_PROCESS, key, second.dwProcessId);
+    expect_no_message(port);
+
+    TEST("a member that ends with an exception's code: JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS");
+    CHECK(TerminateProcess(first.hProcess, 0xC0000005)); /* STATUS_ACCESS_VIOLATION */
+    CHECK_EQ(WaitForSingleObject(first.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    WINE_DEVIATION("Wine's server posts JOB_OBJECT_MSG_EXIT_PROCESS whatever the exit code")
+    {
+        expect_message(port, JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS, key, first.dwProcessId);
+    }
+    if (tl_under_wine()) expect_message(port, JOB_OBJECT_MSG_EXIT_PROCESS, key, first.dwProcessId);
+    expect_message(port, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, key, 0);
+    expect_no_message(port);
+    CloseHandle(first.hProcess);
+    CloseHandle(first.hThread);
+    CloseHandle(second.hProcess);
+    CloseHandle(second.hThread);
+
+    TEST("one port per job: a second association fails; bad lengths and handles fail");
+    other = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    CHECK(other != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!associate(job, other, key));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    association.CompletionKey = (PVOID)key;
+    association.CompletionPort = other;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation, &association,
+                                   sizeof association - 1));
+    WINE_DEVIATION("Wine answers a wrong length with ERROR_INVALID_PARAMETER (NT: STATUS_INFO_LENGTH_MISMATCH)")
+    {
+        CHECK_ERROR(ERROR_BAD_LENGTH);
+    }
+    HANDLE second_job = CreateJobObjectA(NULL, NULL);
+    CHECK(second_job != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!associate(second_job, (HANDLE)(ULONG_PTR)0x7ff0, key));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(second_job);
+
+    TEST("TerminateJobObject: no exit message for the members it ends, then zero active; the job is signalled");
+    CHECK_EQ(WaitForSingleObject(job, 0), WAIT_TIMEOUT);
+    CHECK(start_sleeper(0, &third));
+    CHECK(AssignProcessToJobObject(job, third.hProcess));
+    expect_message(port, JOB_OBJECT_MSG_NEW_PROCESS, key, third.dwProcessId);
+    CHECK(TerminateJobObject(job, 9));
+    CHECK_EQ(WaitForSingleObject(third.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    expect_message(port, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, key, 0);
+    expect_no_message(port);
+    CHECK_EQ(WaitForSingleObject(job, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(job, 0), WAIT_OBJECT_0); /* it stays signalled */
+    CloseHandle(third.hProcess);
+    CloseHandle(third.hThread);
+
+    TEST("a null port ends the association (Windows 8 and later)");
+    WINE_DEVIATION("Wine refuses a null completion port")
+    {
+        CHECK(associate(job, NULL, 0));
+        CHECK(start_sleeper(0, &third));
+        CHECK(AssignProcessToJobObject(job, third.hProcess));
+        end_child(&third);
+        expect_no_message(port);
+        CHECK(associate(job, other, key + 1)); /* another port may come now */
+    }
+
+    CloseHandle(job);
+    CloseHandle(other);
+    CloseHandle(port);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) {
@@ -234,5 +365,6 @@ int main(int argc, char **argv)
     test_kill_on_close();
     test_inherited_membership();
     test_owner_killed();
+    test_completion_port();
     return tl_finish();
 }
