@@ -268,6 +268,22 @@ namespace {
 
 std::mutex names_mutex;
 std::unordered_map<std::string, PipeName*>* names = new std::unordered_map<std::string, PipeName*>();
+// Under names_mutex: the names this process joined (join_owner), until they are freed.
+std::vector<PipeName*>* joined_names = new std::vector<PipeName*>();
+// Set at a normal exit: a link that ends then is not a reason to take the name over.
+std::atomic<bool> exiting{false};
+
+// At a normal exit: this process's instances of other processes' names count out at once
+// there, as a Windows process's handles close when it ends. (Their links would otherwise
+// end only when the kernel has torn down this process's io_uring, whose receive holds
+// them: a moment after the exit, while the owner still counts the instances.)
+void end_links_at_exit()
+{
+    exiting.store(true, std::memory_order_release);
+    std::lock_guard<std::mutex> guard(names_mutex);
+    for (PipeName* name : *joined_names)
+        if (name->remote && name->owner_link >= 0) shutdown(name->owner_link, SHUT_RDWR);
+}
 
 struct Handshake {
     io::InternalOp op;  // first
@@ -292,6 +308,7 @@ void PipeName::release_locked()
     if (--users != 0) return;
     auto found = names->find(key);
     if (found != names->end() && found->second == this) names->erase(found);
+    joined_names->erase(std::remove(joined_names->begin(), joined_names->end(), this), joined_names->end());
     delete this;
 }
 
@@ -678,7 +695,7 @@ void PipeName::link_received(engine::Op* op)
         std::lock_guard<std::mutex> guard(name->mutex);
         close(name->owner_link);
         name->owner_link = -1;
-        orphaned = name->instances != 0;
+        orphaned = name->instances != 0 && !exiting.load(std::memory_order_acquire);
         if (orphaned) ++name->users;  // take_over()'s
     }
     delete link;
@@ -1655,6 +1672,9 @@ PipeName* join_owner(const DeviceName& name, const std::string& path, uint32_t a
     pipe_name->timeout = reply.timeout;
     pipe_name->instances = 1;
     pipe_name->users = 2;  // the instance, and the link
+    static const bool registered = [] { return std::atexit(end_links_at_exit) == 0; }();
+    (void)registered;
+    joined_names->push_back(pipe_name);  // create_server holds names_mutex
     *owner = new OwnerLink();
     (*owner)->name = pipe_name;
     (*owner)->link = link;

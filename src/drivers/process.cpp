@@ -22,7 +22,6 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
-#include <unordered_set>
 
 #include "drivers/handle_offer.h"
 #include "drivers/inherit.h"
@@ -173,7 +172,9 @@ DWORD spawn_error(int error)
 #endif
 
 // A watch of a child's pidfd: of its process object (`process`), or, for an orphan (a
-// child whose object was recycled before its exit was seen), of the pidfd alone.
+// child whose object was recycled before its exit was seen), of the pidfd alone. While it
+// is under way, the I/O manager's list of internal operations keeps it reachable (for leak
+// checkers too, when a child outlives this process).
 struct Watch {
     io::InternalOp op;  // first: the engine hands it back
     kernel::ProcessObject* process = nullptr;
@@ -182,38 +183,6 @@ struct Watch {
 };
 
 void watch_submit(Watch* watch, int pidfd);
-
-// Every watch under way, so that memory only the engine (the kernel's ring) points to
-// stays reachable, for leak checkers too, while a child outlives this process.
-struct Watches {
-    std::mutex mutex;
-    std::unordered_set<Watch*> live;
-};
-
-Watches& watches()
-{
-    static Watches* instance = new Watches();
-    return *instance;
-}
-
-Watch* watch_new()
-{
-    auto* watch = new Watch();
-    Watches& all = watches();
-    std::lock_guard<std::mutex> guard(all.mutex);
-    all.live.insert(watch);
-    return watch;
-}
-
-void watch_delete(Watch* watch)
-{
-    {
-        Watches& all = watches();
-        std::lock_guard<std::mutex> guard(all.mutex);
-        all.live.erase(watch);
-    }
-    delete watch;
-}
 
 // An orphan's exit: reaped (true) or not yet.
 bool reap_orphan(int pidfd)
@@ -235,7 +204,7 @@ void watch_fired(engine::Op* op)
         int pidfd = watch->orphan_pidfd;
         if (reap_orphan(pidfd)) {
             close(pidfd);
-            watch_delete(watch);
+            delete watch;
             return;
         }
         watch_submit(watch, pidfd);  // woken before the exit could be collected: again
@@ -248,7 +217,7 @@ void watch_fired(engine::Op* op)
             job->release_reference();  // the watch's
         }
         process->release_reference();  // the watch's
-        watch_delete(watch);
+        delete watch;
         return;
     }
     process->lock.lock();
@@ -290,7 +259,7 @@ void watch_submit(Watch* watch, int pidfd)
     if (!io::submit_internal(&op)) {
         kernel::ProcessObject* process = watch->process;
         kernel::JobObject* job = watch->job;
-        watch_delete(watch);
+        delete watch;
         watch_with_thread(process, pidfd, job);
     }
 }
@@ -301,7 +270,7 @@ void watch_process(kernel::ProcessObject* process)
 {
     process->set_watched(true);
     process->add_reference();  // the watch's
-    Watch* watch = watch_new();
+    Watch* watch = new Watch();
     watch->process = process;
     watch_submit(watch, process->pidfd());
 }
@@ -309,7 +278,7 @@ void watch_process(kernel::ProcessObject* process)
 // kernel::process_orphan_hook: a child whose object is recycled before its exit was seen.
 void watch_orphan(pid_t, int pidfd)
 {
-    Watch* watch = watch_new();
+    Watch* watch = new Watch();
     watch->orphan_pidfd = pidfd;
     watch_submit(watch, pidfd);
 }
@@ -477,7 +446,7 @@ void watch_job_member(kernel::JobObject* job, kernel::ProcessObject* process)
 {
     job->add_reference();      // the watch's
     process->add_reference();  // the watch's
-    Watch* watch = watch_new();
+    Watch* watch = new Watch();
     watch->process = process;
     watch->job = job;
     process->lock.lock();

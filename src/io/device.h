@@ -23,6 +23,11 @@ struct Request;
 struct InternalOp : engine::Op {
     void (*driver_complete)(engine::Op* op) = nullptr;  // the driver's `complete`
     bool cancel_asked = false;                          // cancel_internal was called
+    // The I/O manager's list of operations under way: what only the engine (the kernel's
+    // ring) points to stays reachable, for leak checkers too, while the process ends with
+    // operations in flight.
+    InternalOp* live_previous = nullptr;
+    InternalOp* live_next = nullptr;
 };
 
 // A transfer as the caller asked for it; the driver turns it into an engine operation.

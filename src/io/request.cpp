@@ -1040,19 +1040,33 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
 
 namespace {
 
-// Serializes cancel_internal with internal_completed's resubmission: a cancellation asked
-// before it is seen there; one asked after it reaches the operation resubmitted.
+// Serializes cancel_internal with internal_completed's resubmission (a cancellation asked
+// before it is seen there; one asked after it reaches the operation resubmitted), and
+// guards the list of operations under way.
 std::mutex internal_mutex;
+InternalOp* internal_live = nullptr;  // the list's head
+
+void unlink_live_locked(InternalOp* op)
+{
+    if (op->live_previous != nullptr)
+        op->live_previous->live_next = op->live_next;
+    else
+        internal_live = op->live_next;
+    if (op->live_next != nullptr) op->live_next->live_previous = op->live_previous;
+    op->live_previous = op->live_next = nullptr;
+}
 
 void internal_completed(engine::Op* base)
 {
     auto* op = static_cast<InternalOp*>(base);
-    if (op->result == -ECANCELED || op->result == -EINTR) {
+    {
         std::lock_guard<std::mutex> guard(internal_mutex);
-        if (!op->cancel_asked) {  // not ours: ended by its arming thread's exit
+        if ((op->result == -ECANCELED || op->result == -EINTR) && !op->cancel_asked) {
+            // Not ours: ended by the exit of the thread that armed it.
             manager().process_queue->submit(op, false);
             return;
         }
+        unlink_live_locked(op);
     }
     op->driver_complete(op);  // may free op, or submit it again
 }
@@ -1065,6 +1079,13 @@ bool submit_internal(InternalOp* op)
     if (op->complete != &internal_completed) op->driver_complete = op->complete;  // else resubmitted as it was
     op->complete = &internal_completed;
     op->cancel_asked = false;
+    {
+        std::lock_guard<std::mutex> guard(internal_mutex);
+        op->live_previous = nullptr;
+        op->live_next = internal_live;
+        if (internal_live != nullptr) internal_live->live_previous = op;
+        internal_live = op;
+    }
     manager().process_queue->submit(op, false);
     return true;
 }

@@ -80,6 +80,14 @@ static int run_child(int argc, char **argv)
     }
     /* An instance of the parent's name that listens until the process is killed. */
     if (strcmp(role, "idle-instance") == 0) return listen_until_killed(name, 0, 2, 50);
+    /* An instance of the parent's name, still open when the process ends normally (its
+     * receive from the name's owner is under way then: under a leak checker, whatever that
+     * receive holds must still be found). */
+    if (strcmp(role, "open-at-exit") == 0) {
+        pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096, 4096,
+                                0, NULL);
+        return pipe == INVALID_HANDLE_VALUE ? 80 : 0;
+    }
     /* Makes the name (at most 3 instances) and waits to be killed. */
     if (strcmp(role, "owner") == 0) return listen_until_killed(name, FILE_FLAG_FIRST_PIPE_INSTANCE, 3, 60);
     if (strcmp(role, "echo-instance") == 0) {
@@ -381,6 +389,11 @@ static void test_instance_in_another_process(void)
     CHECK(TerminateProcess(child.hProcess, 7));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 7);
     second_instance_after_count_out(TRUE);
+    /* A process that ends normally with its instance open: it ends cleanly, and its
+     * instance counts out with it. */
+    CHECK(start_child("open-at-exit", pipe_name, &child));
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    second_instance_after_count_out(FALSE);
     /* This process's own connection went on untouched. */
     CHECK(WriteFile(client, "still", 5, &done, NULL));
     CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
