@@ -295,19 +295,31 @@ uint32_t JobObject::limit_flags()
     return limit_flags_;
 }
 
-void JobObject::counts(uint32_t* total, uint32_t* active, uint32_t* terminated)
+JobObject::Accounting JobObject::accounting()
 {
+    Accounting result;
     std::vector<ProcessObject*> members;
-    *active = snapshot(&members) ? 1 : 0;
+    bool self = snapshot(&members);
     {
         LockGuard guard(lock);
-        *total = total_;
-        *terminated = terminated_;
+        result.total = total_;
+        result.terminated = terminated_;
+    }
+    uint64_t creation, exit, kernel, user;
+    if (self) {
+        result.active = 1;
+        static_cast<ProcessObject*>(current_process_object())->times(&creation, &exit, &kernel, &user);
+        result.kernel_time += kernel;
+        result.user_time += user;
     }
     for (ProcessObject* process : members) {
-        if (!process->reap()) ++*active;  // still running
+        if (!process->reap()) ++result.active;  // still running
+        process->times(&creation, &exit, &kernel, &user);
+        result.kernel_time += kernel;
+        result.user_time += user;
         process->release_reference();
     }
+    return result;
 }
 
 std::vector<DWORD> JobObject::process_ids()

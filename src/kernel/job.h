@@ -42,8 +42,15 @@ public:
     bool terminate(DWORD exit_code);
     void set_limit_flags(uint32_t flags);
     uint32_t limit_flags();
-    // JobObjectBasicAccountingInformation's counts, and the members' ids.
-    void counts(uint32_t* total, uint32_t* active, uint32_t* terminated);
+    // JobObjectBasicAccountingInformation: the counts, and the user and kernel time of
+    // every process that has been a member (FILETIME units: running ones' so far, ended
+    // ones' as their reaping reported; this process's own when it is one).
+    struct Accounting {
+        uint32_t total = 0, active = 0, terminated = 0;
+        uint64_t kernel_time = 0, user_time = 0;
+    };
+    Accounting accounting();
+    // The members' ids.
     std::vector<DWORD> process_ids();
 
     // JobObjectAssociateCompletionPortInformation: `port` (the job takes a reference) and

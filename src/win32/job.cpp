@@ -177,18 +177,26 @@ BOOL WINAPI QueryInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectI
     DWORD length = 0;
     error = ERROR_SUCCESS;
     switch (JobObjectInformationClass) {
-    case JobObjectBasicAccountingInformation: {
-        length = sizeof(JOBOBJECT_BASIC_ACCOUNTING_INFORMATION);
+    case JobObjectBasicAccountingInformation:
+    case JobObjectBasicAndIoAccountingInformation: {
+        // No I/O counts (IoInfo stays zero) and no page-fault count: Linux keeps neither
+        // for a process once it has been reaped.
+        length = JobObjectInformationClass == JobObjectBasicAccountingInformation
+                     ? sizeof(JOBOBJECT_BASIC_ACCOUNTING_INFORMATION)
+                     : sizeof(JOBOBJECT_BASIC_AND_IO_ACCOUNTING_INFORMATION);
         if (cbJobObjectInformationLength < length || lpJobObjectInformation == nullptr) {
             error = ERROR_BAD_LENGTH;
             break;
         }
-        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
-        uint32_t total, active, terminated;
-        job->counts(&total, &active, &terminated);
-        info.TotalProcesses = total;
-        info.ActiveProcesses = active;
-        info.TotalTerminatedProcesses = terminated;
+        JOBOBJECT_BASIC_AND_IO_ACCOUNTING_INFORMATION info{};
+        kernel::JobObject::Accounting counted = job->accounting();
+        info.BasicInfo.TotalUserTime.QuadPart = static_cast<LONGLONG>(counted.user_time);
+        info.BasicInfo.TotalKernelTime.QuadPart = static_cast<LONGLONG>(counted.kernel_time);
+        info.BasicInfo.ThisPeriodTotalUserTime = info.BasicInfo.TotalUserTime;  // no period was set
+        info.BasicInfo.ThisPeriodTotalKernelTime = info.BasicInfo.TotalKernelTime;
+        info.BasicInfo.TotalProcesses = counted.total;
+        info.BasicInfo.ActiveProcesses = counted.active;
+        info.BasicInfo.TotalTerminatedProcesses = counted.terminated;
         memcpy(lpJobObjectInformation, &info, length);
         break;
     }

@@ -350,12 +350,65 @@ static void test_completion_port(void)
     CloseHandle(port);
 }
 
+static void test_accounting_times(void)
+{
+    HANDLE job;
+    PROCESS_INFORMATION child;
+    STARTUPINFOA startup;
+    JOBOBJECT_BASIC_AND_IO_ACCOUNTING_INFORMATION both;
+    DWORD length = 0;
+    char line[2048];
+
+    TEST("the accounting counts the CPU time of a member that has ended; the basic-and-I/O class too");
+    job = CreateJobObjectA(NULL, NULL);
+    CHECK(job != NULL);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" child spin", self_path);
+    CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, NULL, &startup, &child));
+    CHECK(AssignProcessToJobObject(job, child.hProcess));
+    CHECK_EQ(ResumeThread(child.hThread), 1);
+    CHECK_EQ(WaitForSingleObject(child.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    memset(&both, 0xab, sizeof both);
+    WINE_DEVIATION("Wine 8 has no JobObjectBasicAndIoAccountingInformation, and reports no CPU time for a job")
+    {
+        CHECK(QueryInformationJobObject(job, JobObjectBasicAndIoAccountingInformation, &both, sizeof both, &length));
+        CHECK_EQ(length, sizeof both);
+        CHECK_EQ(both.BasicInfo.TotalProcesses, 1);
+        CHECK_EQ(both.BasicInfo.ActiveProcesses, 0);
+        /* 300 ms of CPU time: counted, in 100 ns units, within what a second could hold. */
+        CHECK(both.BasicInfo.TotalUserTime.QuadPart + both.BasicInfo.TotalKernelTime.QuadPart >= 3000000);
+        CHECK(both.BasicInfo.TotalUserTime.QuadPart + both.BasicInfo.TotalKernelTime.QuadPart < 100000000);
+        SetLastError(0xdeadbeef);
+        CHECK(!QueryInformationJobObject(job, JobObjectBasicAndIoAccountingInformation, &both, sizeof both - 1,
+                                         NULL));
+        CHECK_ERROR(ERROR_BAD_LENGTH);
+    }
+    CHECK_EQ(GetExitCodeProcess(child.hProcess, &length) ? length : 99, 0);
+    CloseHandle(child.hProcess);
+    CloseHandle(child.hThread);
+    CloseHandle(job);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) {
         if (strcmp(argv[2], "owner") == 0) {
             if (GetModuleFileNameA(NULL, self_path, sizeof self_path) == 0) return 46;
             return run_owner();
+        }
+        if (strcmp(argv[2], "spin") == 0) { /* uses 300 ms of CPU time (at most 20 s long), then ends */
+            volatile unsigned long long sum = 0;
+            DWORD start = GetTickCount();
+            FILETIME created, ended, kernel, user;
+            ULONGLONG used = 0;
+            while (used < 3000000 && GetTickCount() - start < 20000) {
+                for (int i = 0; i < 100000; i++) sum += (unsigned long long)i;
+                if (!GetProcessTimes(GetCurrentProcess(), &created, &ended, &kernel, &user)) return 47;
+                used = ((ULONGLONG)kernel.dwHighDateTime << 32 | kernel.dwLowDateTime) +
+                       ((ULONGLONG)user.dwHighDateTime << 32 | user.dwLowDateTime);
+            }
+            return 0;
         }
         Sleep(30000);
         return 0;
@@ -366,5 +419,6 @@ int main(int argc, char **argv)
     test_inherited_membership();
     test_owner_killed();
     test_completion_port();
+    test_accounting_times();
     return tl_finish();
 }
