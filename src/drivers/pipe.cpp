@@ -277,8 +277,11 @@ std::atomic<bool> exiting{false};
 // there, as a Windows process's handles close when it ends. (Their links would otherwise
 // end only when the kernel has torn down this process's io_uring, whose receive holds
 // them: a moment after the exit, while the owner still counts the instances.)
+const pid_t own_pid = getpid();  // a fork()ed copy's exit must not end this process's links
+
 void end_links_at_exit()
 {
+    if (getpid() != own_pid) return;
     exiting.store(true, std::memory_order_release);
     std::lock_guard<std::mutex> guard(names_mutex);
     for (PipeName* name : *joined_names)

@@ -1040,9 +1040,11 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
 
 namespace {
 
-// Serializes cancel_internal with internal_completed's resubmission (a cancellation asked
-// before it is seen there; one asked after it reaches the operation resubmitted), and
-// guards the list of operations under way.
+// Guards cancel_asked and the list of operations under way. Never held across a call
+// into the engine (whose submit may harvest, and so complete other internal operations,
+// in the calling thread). A cancellation asked between internal_completed's look and its
+// resubmission still reaches the operation: the engine asks again while it runs
+// (engine::Queue::retry_cancels).
 std::mutex internal_mutex;
 InternalOp* internal_live = nullptr;  // the list's head
 
@@ -1059,14 +1061,16 @@ void unlink_live_locked(InternalOp* op)
 void internal_completed(engine::Op* base)
 {
     auto* op = static_cast<InternalOp*>(base);
+    bool again;
     {
         std::lock_guard<std::mutex> guard(internal_mutex);
-        if ((op->result == -ECANCELED || op->result == -EINTR) && !op->cancel_asked) {
-            // Not ours: ended by the exit of the thread that armed it.
-            manager().process_queue->submit(op, false);
-            return;
-        }
-        unlink_live_locked(op);
+        // Not cancelled by us: ended by the exit of the thread that armed it.
+        again = (op->result == -ECANCELED || op->result == -EINTR) && !op->cancel_asked;
+        if (!again) unlink_live_locked(op);
+    }
+    if (again) {
+        manager().process_queue->submit(op, false);
+        return;
     }
     op->driver_complete(op);  // may free op, or submit it again
 }
@@ -1092,8 +1096,10 @@ bool submit_internal(InternalOp* op)
 
 void cancel_internal(InternalOp* op)
 {
-    std::lock_guard<std::mutex> guard(internal_mutex);
-    op->cancel_asked = true;
+    {
+        std::lock_guard<std::mutex> guard(internal_mutex);
+        op->cancel_asked = true;
+    }
     manager().process_queue->cancel(op);
 }
 

@@ -78,9 +78,12 @@ void guard_member(JobObject* job, ProcessObject* process)
     if (pidfd >= 0) job_guard_add_hook(job, pidfd);
 }
 
+const pid_t own_pid = getpid();  // an exit of a fork()ed copy is not this process's
+
 // At a normal exit, the jobs that end with their handles end their members.
 void end_jobs_at_exit()
 {
+    if (getpid() != own_pid) return;
     std::vector<JobObject*> ending;
     {
         std::lock_guard<std::mutex> guard(jobs_mutex);
@@ -188,8 +191,11 @@ bool JobObject::announce_locked(ProcessObject* process)
 
 void JobObject::mark_ended_by_job_locked()
 {
+    // Not a member that has ended on its own already (its watch may not have reported it
+    // yet): its EXIT_PROCESS is still due.
     for (ProcessObject* process : members_)
-        if (!has(ended_by_job_, process)) ended_by_job_.push_back(process);
+        if (!has(ended_by_job_, process) && !has(reported_, process) && !process->reap())
+            ended_by_job_.push_back(process);
 }
 
 DWORD JobObject::associate_port(CompletionPort* port, ULONG_PTR key)
@@ -252,10 +258,13 @@ bool JobObject::terminate(DWORD exit_code)
     std::vector<ProcessObject*> members;
     bool self;
     {
+        // Marked and taken in one hold: a member added meanwhile is either both or neither.
         LockGuard guard(lock);
         mark_ended_by_job_locked();
+        members = members_;
+        for (ProcessObject* process : members) process->add_reference();
+        self = self_member_;
     }
-    self = snapshot(&members);
     for (ProcessObject* process : members) {
         process->terminate(exit_code);
         process->release_reference();

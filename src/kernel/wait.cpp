@@ -190,9 +190,15 @@ DWORD wait_all(ThreadState* self, Object* const* objects, uint32_t count, const 
                bool alertable)
 {
     uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
+    // Locked in one global order: jobs first (a job's lock is taken before its members'
+    // and its port's: kernel/job.cpp), then by address.
     Object* sorted[MAXIMUM_WAIT_OBJECTS];
     std::copy(objects, objects + count, sorted);
-    std::sort(sorted, sorted + count);
+    std::sort(sorted, sorted + count, [](const Object* a, const Object* b) {
+        bool a_job = a->type() == ObjectType::Job, b_job = b->type() == ObjectType::Job;
+        if (a_job != b_job) return a_job;
+        return std::less<const Object*>()(a, b);
+    });
     WaitEntry entries[MAXIMUM_WAIT_OBJECTS];
     bool linked = false;
     bool blocked = false;

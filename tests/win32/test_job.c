@@ -390,12 +390,95 @@ static void test_accounting_times(void)
     CloseHandle(job);
 }
 
+/* A wait for all of {job, member} beside a thread that associates the job's port (which
+ * takes the job's lock, then the member's): neither may wait for the other for good. */
+static HANDLE race_job, race_port, race_member;
+static volatile LONG race_stop;
+
+static DWORD WINAPI wait_all_loop(LPVOID unused)
+{
+    HANDLE both[2];
+    (void)unused;
+    both[0] = race_job;
+    both[1] = race_member;
+    while (!tl_load(&race_stop)) {
+        WaitForMultipleObjects(2, both, TRUE, 0);
+        both[0] = both[0] == race_job ? race_member : race_job; /* both orders */
+        both[1] = both[1] == race_job ? race_member : race_job;
+    }
+    return 0;
+}
+
+static DWORD WINAPI associate_loop(LPVOID unused)
+{
+    DWORD bytes;
+    ULONG_PTR key;
+    OVERLAPPED *value;
+    (void)unused;
+    while (!tl_load(&race_stop)) {
+        associate(race_job, race_port, 1);
+        associate(race_job, NULL, 0);
+        while (GetQueuedCompletionStatus(race_port, &bytes, &key, &value, 0)) {
+        }
+    }
+    return 0;
+}
+
+/* In a fresh process (the "race" role), so that its member's and port's objects are made
+ * before any job's: the order by address that the wait would use otherwise puts the
+ * member first. Returns 0 if both threads finished. */
+static int run_race(void)
+{
+    PROCESS_INFORMATION member;
+    HANDLE threads[2];
+    DWORD result;
+
+    if (!start_sleeper(0, &member)) return 50;
+    race_port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    race_job = CreateJobObjectA(NULL, NULL);
+    if (race_job == NULL || race_port == NULL) return 51;
+    race_member = member.hProcess;
+    if (!AssignProcessToJobObject(race_job, member.hProcess)) return 52;
+    threads[0] = CreateThread(NULL, 0, wait_all_loop, NULL, 0, NULL);
+    threads[1] = CreateThread(NULL, 0, associate_loop, NULL, 0, NULL);
+    if (threads[0] == NULL || threads[1] == NULL) return 53;
+    Sleep(1000);
+    tl_store(&race_stop, 1);
+    result = WaitForMultipleObjects(2, threads, TRUE, WAIT_MS);
+    TerminateProcess(member.hProcess, 1);
+    return result == WAIT_OBJECT_0 ? 0 : 54;
+}
+
+static void test_wait_all_beside_association(void)
+{
+    PROCESS_INFORMATION child;
+    STARTUPINFOA startup;
+    char line[2048];
+
+    TEST("WaitForMultipleObjects(all) on a job and its member while its port is associated: no deadlock");
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" child race", self_path);
+    CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &child));
+    if (WaitForSingleObject(child.hProcess, WAIT_MS) != WAIT_OBJECT_0) TerminateProcess(child.hProcess, 55);
+    CHECK_EQ(WaitForSingleObject(child.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    DWORD code = 99;
+    CHECK(GetExitCodeProcess(child.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(child.hProcess);
+    CloseHandle(child.hThread);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) {
         if (strcmp(argv[2], "owner") == 0) {
             if (GetModuleFileNameA(NULL, self_path, sizeof self_path) == 0) return 46;
             return run_owner();
+        }
+        if (strcmp(argv[2], "race") == 0) {
+            if (GetModuleFileNameA(NULL, self_path, sizeof self_path) == 0) return 46;
+            return run_race();
         }
         if (strcmp(argv[2], "spin") == 0) { /* uses 300 ms of CPU time (at most 20 s long), then ends */
             volatile unsigned long long sum = 0;
@@ -420,5 +503,6 @@ int main(int argc, char **argv)
     test_owner_killed();
     test_completion_port();
     test_accounting_times();
+    test_wait_all_beside_association();
     return tl_finish();
 }
