@@ -13,6 +13,9 @@ namespace overlapped::kernel {
 namespace {
 
 constexpr uint32_t kKillOnJobClose = 0x00002000;  // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+constexpr uint32_t kActiveProcess = 0x00000008;   // JOB_OBJECT_LIMIT_ACTIVE_PROCESS
+constexpr DWORD kMessageActiveProcessLimit = 3;   // JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT
+constexpr DWORD kNotEnoughQuota = 1816;           // ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED)
 constexpr DWORD kMessageActiveProcessZero = 4;     // JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO
 constexpr DWORD kMessageNewProcess = 6;            // JOB_OBJECT_MSG_NEW_PROCESS
 constexpr DWORD kMessageExitProcess = 7;           // JOB_OBJECT_MSG_EXIT_PROCESS
@@ -112,6 +115,7 @@ JobObject* JobObject::create()
     job->members_.clear();
     job->self_member_ = false;
     job->limit_flags_ = 0;
+    job->active_limit_ = 0;
     job->total_ = job->terminated_ = 0;
     job->signaled_ = false;
     job->port_ = nullptr;
@@ -145,15 +149,29 @@ DWORD JobObject::assign(ProcessObject* process)
     bool ended = process->exited();
     process->lock.unlock();
     if (ended) return ERROR_ACCESS_DENIED;
-    bool guarded, watch;
+    bool guarded, watch, over;
     {
         LockGuard guard(lock);
         if (has(members_, process)) return ERROR_SUCCESS;
+        over = (limit_flags_ & kActiveProcess) && active_locked() + 1 > active_limit_;
         process->add_reference();
         members_.push_back(process);
         ++total_;
-        guarded = (limit_flags_ & kKillOnJobClose) != 0;
-        watch = announce_locked(process);
+        if (over) {
+            // As Windows' PspAddProcessToJob: the process is in the job but not active
+            // (no NEW_PROCESS, no EXIT_PROCESS), the port hears of the limit, and the
+            // process is ended with ERROR_NOT_ENOUGH_QUOTA and counted as terminated.
+            reported_.push_back(process);
+            ended_by_job_.push_back(process);
+            ++terminated_;
+            post_locked(kMessageActiveProcessLimit, 0);
+        }
+        guarded = !over && (limit_flags_ & kKillOnJobClose) != 0;
+        watch = !over && announce_locked(process);
+    }
+    if (over) {
+        process->terminate(kNotEnoughQuota);
+        return kNotEnoughQuota;
     }
     if (guarded) guard_member(this, process);
     if (watch) job_watch_hook(this, process);
@@ -165,6 +183,23 @@ bool JobObject::contains(ProcessObject* process)
     LockGuard guard(lock);
     if (process == current_process_object()) return self_member_;
     return has(members_, process);
+}
+
+uint32_t JobObject::active_locked()
+{
+    uint32_t active = self_member_ ? 1 : 0;
+    for (ProcessObject* process : members_)
+        if (!has(reported_, process) && !process->reap()) ++active;
+    return active;
+}
+
+bool JobObject::admits_another()
+{
+    LockGuard guard(lock);
+    if (!(limit_flags_ & kActiveProcess) || active_locked() + 1 <= active_limit_) return true;
+    ++total_;
+    post_locked(kMessageActiveProcessLimit, 0);
+    return false;
 }
 
 void JobObject::post_locked(DWORD message, DWORD process_id)
@@ -276,13 +311,14 @@ bool JobObject::terminate(DWORD exit_code)
     return self;
 }
 
-void JobObject::set_limit_flags(uint32_t flags)
+void JobObject::set_limit_flags(uint32_t flags, uint32_t active_limit)
 {
     bool was, now;
     {
         LockGuard guard(lock);
         was = (limit_flags_ & kKillOnJobClose) != 0;
         limit_flags_ = flags;
+        active_limit_ = (flags & kActiveProcess) ? active_limit : 0;
         now = (limit_flags_ & kKillOnJobClose) != 0;
     }
     if (was == now) return;
@@ -302,6 +338,12 @@ uint32_t JobObject::limit_flags()
 {
     LockGuard guard(lock);
     return limit_flags_;
+}
+
+uint32_t JobObject::active_process_limit()
+{
+    LockGuard guard(lock);
+    return active_limit_;
 }
 
 JobObject::Accounting JobObject::accounting()

@@ -40,8 +40,13 @@ public:
     bool contains(ProcessObject* process);
     // Ends every member but this process with `exit_code`; whether this process is one.
     bool terminate(DWORD exit_code);
-    void set_limit_flags(uint32_t flags);
+    // `active_limit`: ActiveProcessLimit, for JOB_OBJECT_LIMIT_ACTIVE_PROCESS.
+    void set_limit_flags(uint32_t flags, uint32_t active_limit = 0);
     uint32_t limit_flags();
+    uint32_t active_process_limit();
+    // CreateProcess in this job: whether another member may start (JOB_OBJECT_LIMIT_ACTIVE_PROCESS);
+    // if not, the job has posted JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT and counted the process.
+    bool admits_another();
     // JobObjectBasicAccountingInformation: the counts, and the user and kernel time of
     // every process that has been a member (FILETIME units: running ones' so far, ended
     // ones' as their reaping reported; this process's own when it is one).
@@ -64,6 +69,8 @@ private:
     void recycle() override;
     // The members, each with a reference the caller releases; whether this process is one.
     bool snapshot(std::vector<ProcessObject*>* members);
+    // Under `lock`: the members running now (this process too when it is one).
+    uint32_t active_locked();
     // Under `lock`: posts a message to the associated port, if any.
     void post_locked(DWORD message, DWORD process_id);
     // Under `lock`: `process` (a member) is announced and watched, if a port is associated.
@@ -77,7 +84,8 @@ private:
     bool self_member_ = false;
     uint32_t limit_flags_ = 0;
     uint32_t total_ = 0;
-    uint32_t terminated_ = 0;  // by a limit violation: none of the limits built ends a process
+    uint32_t active_limit_ = 0;
+    uint32_t terminated_ = 0;  // by a limit violation (the active-process limit)
     bool signaled_ = false;    // TerminateJobObject ran
     CompletionPort* port_ = nullptr;  // a reference, or null
     ULONG_PTR port_key_ = 0;

@@ -18,6 +18,7 @@ namespace {
 
 // The limits that are enforced; any other fails with ERROR_CALL_NOT_IMPLEMENTED.
 constexpr DWORD kKnownLimits = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_BREAKAWAY_OK |
+                               JOB_OBJECT_LIMIT_ACTIVE_PROCESS |
                                JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK |
                                JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;  // a crash ends a process anyway
 
@@ -142,27 +143,27 @@ BOOL WINAPI IsProcessInJob(HANDLE ProcessHandle, HANDLE JobHandle, PBOOL Result)
 BOOL WINAPI SetInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
                                     LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength)
 {
-    DWORD flags;
+    const JOBOBJECT_BASIC_LIMIT_INFORMATION* basic;
     if (JobObjectInformationClass == JobObjectAssociateCompletionPortInformation)
         return associate_port(hJob, lpJobObjectInformation, cbJobObjectInformationLength);
     if (JobObjectInformationClass == JobObjectBasicLimitInformation) {
         if (cbJobObjectInformationLength != sizeof(JOBOBJECT_BASIC_LIMIT_INFORMATION) || lpJobObjectInformation == nullptr)
             return fail(ERROR_BAD_LENGTH, FALSE);
-        flags = static_cast<const JOBOBJECT_BASIC_LIMIT_INFORMATION*>(lpJobObjectInformation)->LimitFlags;
+        basic = static_cast<const JOBOBJECT_BASIC_LIMIT_INFORMATION*>(lpJobObjectInformation);
     } else if (JobObjectInformationClass == JobObjectExtendedLimitInformation) {
         if (cbJobObjectInformationLength != sizeof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION) ||
             lpJobObjectInformation == nullptr)
             return fail(ERROR_BAD_LENGTH, FALSE);
-        flags = static_cast<const JOBOBJECT_EXTENDED_LIMIT_INFORMATION*>(lpJobObjectInformation)
-                    ->BasicLimitInformation.LimitFlags;
+        basic = &static_cast<const JOBOBJECT_EXTENDED_LIMIT_INFORMATION*>(lpJobObjectInformation)->BasicLimitInformation;
     } else {
         return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);  // docs/win32-status.md
     }
+    DWORD flags = basic->LimitFlags;
     if (flags & ~kKnownLimits) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD error;
     kernel::JobObject* job = job_of(hJob, &error);
     if (job == nullptr) return fail(error, FALSE);
-    job->set_limit_flags(flags);
+    job->set_limit_flags(flags, basic->ActiveProcessLimit);
     job->release_reference();
     return TRUE;
 }
@@ -211,6 +212,7 @@ BOOL WINAPI QueryInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectI
         }
         JOBOBJECT_EXTENDED_LIMIT_INFORMATION info{};
         info.BasicLimitInformation.LimitFlags = job->limit_flags();
+        info.BasicLimitInformation.ActiveProcessLimit = job->active_process_limit();
         memcpy(lpJobObjectInformation, &info, length);
         break;
     }

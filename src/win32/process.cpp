@@ -423,6 +423,11 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         if (breakaway) {
             job->release_reference();
             job = nullptr;
+        } else if (!job->admits_another()) {
+            // JOB_OBJECT_LIMIT_ACTIVE_PROCESS: the child is not started (on Windows it is
+            // made and ended at once; the job has posted ACTIVE_PROCESS_LIMIT either way).
+            job->release_reference();
+            return fail(ERROR_NOT_ENOUGH_QUOTA, FALSE);
         }
     }
     DWORD error = ERROR_SUCCESS;
@@ -432,8 +437,12 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         return fail(error, FALSE);
     }
     if (job != nullptr) {
-        job->assign(process);
+        error = job->assign(process);  // over the active-process limit (raced): ended, as on Windows
         job->release_reference();
+        if (error != ERROR_SUCCESS) {
+            process->release_reference();
+            return fail(error, FALSE);
+        }
     }
     process->lock.lock();
     DWORD id = process->process_id();

@@ -121,9 +121,9 @@ static void test_kill_on_close(void)
 
     job = CreateJobObjectA(NULL, NULL);
     memset(&limits, 0, sizeof limits);
-    limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_ACTIVE_PROCESS;
-    limits.BasicLimitInformation.ActiveProcessLimit = 4;
-    OUR_DEVIATION("job limits other than kill-on-close and breakaway are not enforced") {
+    limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_PROCESS_MEMORY;
+    limits.ProcessMemoryLimit = 64 << 20;
+    OUR_DEVIATION("job limits other than kill-on-close, breakaway and active processes are not enforced") {
         CHECK(SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits));
     }
     if (!tl_under_wine()) {
@@ -156,6 +156,20 @@ static void test_inherited_membership(void)
     CHECK(start_sleeper(CREATE_BREAKAWAY_FROM_JOB, &away));
     CHECK(IsProcessInJob(away.hProcess, job, &inside));
     CHECK_EQ(inside, FALSE);
+
+    /* This process and its child are 2 active processes: a limit of 2 refuses a third. */
+    WINE_DEVIATION("Wine 8 does not enforce JOB_OBJECT_LIMIT_ACTIVE_PROCESS")
+    {
+        PROCESS_INFORMATION refused;
+        limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_BREAKAWAY_OK | JOB_OBJECT_LIMIT_ACTIVE_PROCESS;
+        limits.BasicLimitInformation.ActiveProcessLimit = 2;
+        CHECK(SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits));
+        SetLastError(0xdeadbeef);
+        CHECK(!start_sleeper(0, &refused));
+        CHECK_ERROR(ERROR_NOT_ENOUGH_QUOTA);
+        limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_BREAKAWAY_OK;
+        CHECK(SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits));
+    }
     end_child(&child);
     end_child(&away);
     /* The job handle stays open: this process is in the job until it exits. */
@@ -390,6 +404,65 @@ static void test_accounting_times(void)
     CloseHandle(job);
 }
 
+static void test_active_process_limit(void)
+{
+    const ULONG_PTR key = 0x11;
+    HANDLE job, port;
+    PROCESS_INFORMATION first, second;
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits;
+    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting;
+    BOOL inside = FALSE;
+    DWORD code = 0;
+
+    TEST("JOB_OBJECT_LIMIT_ACTIVE_PROCESS: one too many is ended with ERROR_NOT_ENOUGH_QUOTA, and the port told");
+    job = CreateJobObjectA(NULL, NULL);
+    port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    CHECK(job != NULL && port != NULL);
+    memset(&limits, 0, sizeof limits);
+    limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_ACTIVE_PROCESS;
+    limits.BasicLimitInformation.ActiveProcessLimit = 1;
+    CHECK(SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits));
+    CHECK(associate(job, port, key));
+    CHECK(start_sleeper(0, &first));
+    CHECK(start_sleeper(0, &second));
+    CHECK(AssignProcessToJobObject(job, first.hProcess));
+    expect_message(port, JOB_OBJECT_MSG_NEW_PROCESS, key, first.dwProcessId);
+    WINE_DEVIATION("Wine 8 does not enforce JOB_OBJECT_LIMIT_ACTIVE_PROCESS")
+    {
+        memset(&limits, 0, sizeof limits);
+        CHECK(QueryInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits, NULL));
+        CHECK_EQ(limits.BasicLimitInformation.ActiveProcessLimit, 1);
+        SetLastError(0xdeadbeef);
+        CHECK(!AssignProcessToJobObject(job, second.hProcess));
+        CHECK_ERROR(ERROR_NOT_ENOUGH_QUOTA);
+        expect_message(port, JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT, key, 0);
+        CHECK_EQ(WaitForSingleObject(second.hProcess, WAIT_MS), WAIT_OBJECT_0);
+        CHECK(GetExitCodeProcess(second.hProcess, &code));
+        CHECK_EQ(code, ERROR_NOT_ENOUGH_QUOTA);
+        CHECK(IsProcessInJob(second.hProcess, job, &inside));
+        CHECK_EQ(inside, TRUE);
+        memset(&accounting, 0, sizeof accounting);
+        CHECK(QueryInformationJobObject(job, JobObjectBasicAccountingInformation, &accounting, sizeof accounting,
+                                        NULL));
+        CHECK_EQ(accounting.TotalProcesses, 2);
+        CHECK_EQ(accounting.ActiveProcesses, 1);
+        CHECK_EQ(accounting.TotalTerminatedProcesses, 1);
+        expect_no_message(port); /* the refused process was never active: no exit message */
+    }
+    CHECK(TerminateProcess(first.hProcess, 0));
+    CHECK_EQ(WaitForSingleObject(first.hProcess, WAIT_MS), WAIT_OBJECT_0);
+    expect_message(port, JOB_OBJECT_MSG_EXIT_PROCESS, key, first.dwProcessId);
+    if (tl_under_wine()) end_child(&second);
+    else {
+        CloseHandle(second.hProcess);
+        CloseHandle(second.hThread);
+    }
+    CloseHandle(first.hProcess);
+    CloseHandle(first.hThread);
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
 /* A wait for all of {job, member} beside a thread that associates the job's port (which
  * takes the job's lock, then the member's): neither may wait for the other for good. */
 static HANDLE race_job, race_port, race_member;
@@ -503,6 +576,7 @@ int main(int argc, char **argv)
     test_owner_killed();
     test_completion_port();
     test_accounting_times();
+    test_active_process_limit();
     test_wait_all_beside_association();
     return tl_finish();
 }
