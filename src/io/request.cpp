@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/intrusive_list.h"
 #include "engine/attempt.h"
 #include "kernel/handle_table.h"
 #include "kernel/sync.h"
@@ -1048,15 +1049,7 @@ namespace {
 std::mutex internal_mutex;
 InternalOp* internal_live = nullptr;  // the list's head
 
-void unlink_live_locked(InternalOp* op)
-{
-    if (op->live_previous != nullptr)
-        op->live_previous->live_next = op->live_next;
-    else
-        internal_live = op->live_next;
-    if (op->live_next != nullptr) op->live_next->live_previous = op->live_previous;
-    op->live_previous = op->live_next = nullptr;
-}
+using LiveList = IntrusiveList<InternalOp, &InternalOp::live_previous, &InternalOp::live_next>;
 
 void internal_completed(engine::Op* base)
 {
@@ -1066,7 +1059,7 @@ void internal_completed(engine::Op* base)
         std::lock_guard<std::mutex> guard(internal_mutex);
         // Not cancelled by us: ended by the exit of the thread that armed it.
         again = (op->result == -ECANCELED || op->result == -EINTR) && !op->cancel_asked;
-        if (!again) unlink_live_locked(op);
+        if (!again) LiveList::unlink(internal_live, op);
     }
     if (again) {
         manager().process_queue->submit(op, false);
@@ -1085,10 +1078,7 @@ bool submit_internal(InternalOp* op)
     op->cancel_asked = false;
     {
         std::lock_guard<std::mutex> guard(internal_mutex);
-        op->live_previous = nullptr;
-        op->live_next = internal_live;
-        if (internal_live != nullptr) internal_live->live_previous = op;
-        internal_live = op;
+        LiveList::push_front(internal_live, op);
     }
     manager().process_queue->submit(op, false);
     return true;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/futex.h"
+#include "common/intrusive_list.h"
 #include "kernel/threadpool.h"
 
 namespace overlapped::kernel {
@@ -69,12 +70,13 @@ void CompletionPort::recycle()
     Pool<CompletionPort>::instance().release(this);
 }
 
+namespace {
+using WaiterList = IntrusiveList<ThreadState, &ThreadState::port_prev, &ThreadState::port_next>;
+}
+
 void CompletionPort::push_waiter(ThreadState* thread)
 {
-    thread->port_prev = nullptr;
-    thread->port_next = waiters_;
-    if (waiters_ != nullptr) waiters_->port_prev = thread;
-    waiters_ = thread;
+    WaiterList::push_front(waiters_, thread);
     thread->port_waiting = true;
     ++waiting_;
 }
@@ -82,12 +84,7 @@ void CompletionPort::push_waiter(ThreadState* thread)
 void CompletionPort::unlink_waiter_thread(ThreadState* thread)
 {
     if (!thread->port_waiting) return;
-    if (thread->port_prev != nullptr)
-        thread->port_prev->port_next = thread->port_next;
-    else
-        waiters_ = thread->port_next;
-    if (thread->port_next != nullptr) thread->port_next->port_prev = thread->port_prev;
-    thread->port_prev = thread->port_next = nullptr;
+    WaiterList::unlink(waiters_, thread);
     thread->port_waiting = false;
     --waiting_;
 }
