@@ -30,6 +30,7 @@
 #include "common/raw_io.h"
 #include "engine/attempt.h"
 #include "io/request.h"
+#include "kernel/process.h"
 #include "kernel/thread_state.h"
 
 #if defined(__SANITIZE_THREAD__)
@@ -277,11 +278,9 @@ std::atomic<bool> exiting{false};
 // there, as a Windows process's handles close when it ends. (Their links would otherwise
 // end only when the kernel has torn down this process's io_uring, whose receive holds
 // them: a moment after the exit, while the owner still counts the instances.)
-const pid_t own_pid = getpid();  // a fork()ed copy's exit must not end this process's links
-
 void end_links_at_exit()
 {
-    if (getpid() != own_pid) return;
+    if (kernel::process_is_forked_copy()) return;  // not the links of the process it copies
     exiting.store(true, std::memory_order_release);
     std::lock_guard<std::mutex> guard(names_mutex);
     for (PipeName* name : *joined_names)

@@ -612,6 +612,12 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
     return nullptr;
 }
 
+// Whether an operation's result may be Linux's end of it at the exit of the thread that
+// submitted it (io_uring completes such an operation with -ECANCELED when it fires, or
+// -EINTR from its worker), rather than an end the library asked for. Requests and
+// internal operations alike go back to the engine then, unless the library cancelled them.
+bool ended_by_thread_exit(int result) { return result == -ECANCELED || result == -EINTR; }
+
 // Linux cancels a task's io_uring requests when the task exits; Windows cancels a
 // thread's requests at its exit only on handles not bound to a port (and the I/O
 // manager asks for that itself, setting cancel_requested). A request cancelled without
@@ -629,7 +635,7 @@ bool resubmit_if_not_cancelled(Request* request)
 void on_complete(engine::Op* op)
 {
     Request* request = reinterpret_cast<Request*>(op);
-    if ((op->result == -ECANCELED || op->result == -EINTR) && request->started && resubmit_if_not_cancelled(request))
+    if (ended_by_thread_exit(op->result) && request->started && resubmit_if_not_cancelled(request))
         return;
     Device* device = request->device;
     request->attempted = false;
@@ -1037,10 +1043,6 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     return submitted;
 }
 
-}  // namespace
-
-namespace {
-
 // Guards cancel_asked and the list of operations under way. Never held across a call
 // into the engine (whose submit may harvest, and so complete other internal operations,
 // in the calling thread). A cancellation asked between internal_completed's look and its
@@ -1057,8 +1059,7 @@ void internal_completed(engine::Op* base)
     bool again;
     {
         std::lock_guard<std::mutex> guard(internal_mutex);
-        // Not cancelled by us: ended by the exit of the thread that armed it.
-        again = (op->result == -ECANCELED || op->result == -EINTR) && !op->cancel_asked;
+        again = ended_by_thread_exit(op->result) && !op->cancel_asked;
         if (!again) LiveList::unlink(internal_live, op);
     }
     if (again) {

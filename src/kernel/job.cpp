@@ -81,12 +81,10 @@ void guard_member(JobObject* job, ProcessObject* process)
     if (pidfd >= 0) job_guard_add_hook(job, pidfd);
 }
 
-const pid_t own_pid = getpid();  // an exit of a fork()ed copy is not this process's
-
 // At a normal exit, the jobs that end with their handles end their members.
 void end_jobs_at_exit()
 {
-    if (getpid() != own_pid) return;
+    if (process_is_forked_copy()) return;
     std::vector<JobObject*> ending;
     {
         std::lock_guard<std::mutex> guard(jobs_mutex);
@@ -283,6 +281,11 @@ void JobObject::member_exited(ProcessObject* process)
 bool JobObject::snapshot(std::vector<ProcessObject*>* members)
 {
     LockGuard guard(lock);
+    return snapshot_locked(members);
+}
+
+bool JobObject::snapshot_locked(std::vector<ProcessObject*>* members)
+{
     *members = members_;
     for (ProcessObject* process : *members) process->add_reference();
     return self_member_;
@@ -296,9 +299,7 @@ bool JobObject::terminate(DWORD exit_code)
         // Marked and taken in one hold: a member added meanwhile is either both or neither.
         LockGuard guard(lock);
         mark_ended_by_job_locked();
-        members = members_;
-        for (ProcessObject* process : members) process->add_reference();
-        self = self_member_;
+        self = snapshot_locked(&members);
     }
     for (ProcessObject* process : members) {
         process->terminate(exit_code);

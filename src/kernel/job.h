@@ -69,6 +69,7 @@ private:
     void recycle() override;
     // The members, each with a reference the caller releases; whether this process is one.
     bool snapshot(std::vector<ProcessObject*>* members);
+    bool snapshot_locked(std::vector<ProcessObject*>* members);  // the same, under `lock`
     // Under `lock`: the members running now (this process too when it is one).
     uint32_t active_locked();
     // Under `lock`: posts a message to the associated port, if any.
@@ -76,8 +77,8 @@ private:
     // Under `lock`: `process` (a member) is announced and watched, if a port is associated.
     // Returns whether the caller must arm its watch (job_watch_hook, after the lock).
     bool announce_locked(ProcessObject* process);
-    // Members the job itself ended (TerminateJobObject, kill on close): their end posts
-    // no EXIT_PROCESS. Under `lock`, outside it for the hook.
+    // Under `lock`: marks the running members as ended by the job itself (TerminateJobObject,
+    // kill on close), so that their end posts no EXIT_PROCESS.
     void mark_ended_by_job_locked();
 
     std::vector<ProcessObject*> members_;  // a reference each; under `lock`

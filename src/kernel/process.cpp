@@ -77,6 +77,12 @@ int poll_timeout(const Deadline& deadline)
 void (*process_watch_hook)(ProcessObject* process) = nullptr;
 void (*process_orphan_hook)(pid_t pid, int pidfd) = nullptr;
 
+namespace {
+const pid_t loading_pid = getpid();  // the process that loaded the library
+}
+
+bool process_is_forked_copy() { return getpid() != loading_pid; }
+
 DWORD process_exit_code(int how, int status, bool terminated, DWORD terminate_code)
 {
     if (how == CLD_EXITED) return static_cast<DWORD>(status) & 0xFF;

@@ -97,6 +97,10 @@ extern void (*process_orphan_hook)(pid_t pid, int pidfd);
 // The process object (one reference is held forever by the library).
 Object* current_process_object();
 
+// Whether this is a fork()ed copy of the process that loaded the library: exit handlers
+// that act for that process (ending its jobs' members, its pipe links) do nothing here.
+bool process_is_forked_copy();
+
 // OpenProcess: a child of this process by id, with a new reference; nullptr if `pid` is
 // not a child this library started (and still holds).
 ProcessObject* process_find_child(DWORD pid);
