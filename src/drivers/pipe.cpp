@@ -183,6 +183,7 @@ struct RemoteInstance {
     io::InternalOp op;  // first: the engine hands it back
     PipeName* name = nullptr;
     int link = -1;
+    int process = -1;  // a pidfd of the process that joined, or -1
     char byte = 0;
     bool counted_out = false;  // by PipeName::reap_remotes_locked, before its receive saw the end
 };
@@ -344,10 +345,14 @@ void PipeName::reap_remotes_locked()
     // I/O thread); the kernel reports the end at once. Windows counts an instance out at
     // its close, and the process that waits for another's exit (or its message "closed")
     // may make a new instance at the limit at once.
+    // A process that was killed has ended before its link does: the receive its io_uring
+    // holds keeps the link open until the kernel tears that ring down, a moment later, so
+    // the joiner's own end (its pidfd readable) counts too.
     for (RemoteInstance* remote : remotes) {
         if (remote->counted_out) continue;
-        pollfd entry{remote->link, POLLRDHUP, 0};
-        if (poll(&entry, 1, 0) <= 0 || !(entry.revents & (POLLRDHUP | POLLHUP | POLLERR))) continue;
+        pollfd entries[2] = {{remote->link, POLLRDHUP, 0}, {remote->process, POLLIN, 0}};
+        if (poll(entries, 2, 0) <= 0) continue;
+        if (!(entries[0].revents & (POLLRDHUP | POLLHUP | POLLERR)) && !(entries[1].revents & POLLIN)) continue;
         remote->counted_out = true;
         remote_listening.erase(std::remove(remote_listening.begin(), remote_listening.end(), remote),
                                remote_listening.end());
@@ -483,7 +488,11 @@ void PipeName::connect_instance(PipeDevice* instance, int fd, Reply* reply)
 bool PipeName::hand_to_remote(int fd)
 {
     // Under the mutex: a remote instance's link is closed under it when the instance ends.
+    // The reap first: never a client to a process that has ended (its link may still take
+    // it, and the client would wait for an answer until the kernel closes that link).
+    std::lock_guard<std::mutex> names_guard(names_mutex);  // a reap may end the name
     std::lock_guard<std::mutex> guard(mutex);
+    reap_remotes_locked();
     while (!remote_listening.empty()) {
         RemoteInstance* remote = remote_listening.front();
         remote_listening.pop_front();
@@ -564,6 +573,12 @@ void PipeName::hello(int fd, const Hello* hello, bool ok)
 void PipeName::join(int fd, const Hello* hello)
 {
     Reply reply;
+    auto* remote = new RemoteInstance();
+    remote->name = this;
+    remote->link = fd;
+    // The joiner waits for the reply, so the pid is still its own (poll skips a -1).
+    if (ULONG pid = peer_process(fd); pid != 0)
+        remote->process = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0));
     {
         std::lock_guard<std::mutex> names_guard(names_mutex);
         std::lock_guard<std::mutex> guard(mutex);
@@ -577,25 +592,27 @@ void PipeName::join(int fd, const Hello* hello)
         else if (max_instances != PIPE_UNLIMITED_INSTANCES && instances >= max_instances)
             reply.status = kReplyBusy;
         if (reply.status == kReplyJoined) {
+            // Counted and listed in one hold, before the joiner hears it: once it has the
+            // reply it may close the instance or end, and a reap must then find it here.
             ++instances;
             ++users;
+            remotes.push_back(remote);
         }
     }
     if (reply.status != kReplyJoined) {
+        if (remote->process >= 0) close(remote->process);
+        delete remote;
         if (reply.status != 0) (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
         close(fd);
         return;
     }
-    auto* remote = new RemoteInstance();
-    remote->name = this;
-    remote->link = fd;
-    // The reply before any client can be passed on the link; a joiner that has gone
-    // meanwhile ends the link's receive, which counts it out.
+    // The reply before any client can be passed on the link (so it is listed as listening
+    // only after it); a joiner that has gone meanwhile ends the link's receive, or a reap,
+    // which counts it out.
     (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
-    {
+    if (!(hello->access & kJoinBusy)) {
         std::lock_guard<std::mutex> guard(mutex);
-        remotes.push_back(remote);
-        if (!(hello->access & kJoinBusy)) remote_listening.push_back(remote);
+        if (!remote->counted_out) remote_listening.push_back(remote);
     }
     if (!arm_remote(remote)) {
         remote->op.result = -EIO;
@@ -637,6 +654,7 @@ void PipeName::remote_received(engine::Op* op)
         auto& all = name->remotes;
         all.erase(std::remove(all.begin(), all.end(), remote), all.end());
         close(remote->link);
+        if (remote->process >= 0) close(remote->process);
         if (!remote->counted_out) name->count_out_locked();
     }
     delete remote;

@@ -333,7 +333,7 @@ static BOOL transact_once(const char *name, const char *message, char *answer, D
  * closed before its end is seen), so a second instance can be made here. `with_client`:
  * first, a client finds the pipe busy (this process's instance is taken; never an answer
  * from the dead one, never a hang). */
-static void second_instance_after_count_out(BOOL with_client)
+static void second_instance_after_count_out(const char *after, BOOL with_client)
 {
     HANDLE later, stray;
     if (with_client) {
@@ -346,7 +346,10 @@ static void second_instance_after_count_out(BOOL with_client)
     later = CreateNamedPipeA(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 4096, 4096,
                              0, NULL);
     CHECK(later != INVALID_HANDLE_VALUE);
-    if (later != INVALID_HANDLE_VALUE) CloseHandle(later);
+    if (later != INVALID_HANDLE_VALUE)
+        CloseHandle(later);
+    else
+        printf("  after %s: error %lu\n", after, (unsigned long)GetLastError());
 }
 
 static void test_instance_in_another_process(void)
@@ -381,19 +384,19 @@ static void test_instance_in_another_process(void)
     }
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
     /* The child's instance was counted (its refusals inside say so) and counts out with it. */
-    second_instance_after_count_out(FALSE);
+    second_instance_after_count_out("a child that closed its instance", FALSE);
     /* A process killed while its instance listens: the same, and a client meanwhile finds
      * the pipe busy (this process's instance is taken). */
     CHECK(start_child("idle-instance", pipe_name, &child));
     CHECK(WaitNamedPipeA(pipe_name, WAIT_MS));
     CHECK(TerminateProcess(child.hProcess, 7));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 7);
-    second_instance_after_count_out(TRUE);
+    second_instance_after_count_out("a child killed", TRUE);
     /* A process that ends normally with its instance open: it ends cleanly, and its
      * instance counts out with it. */
     CHECK(start_child("open-at-exit", pipe_name, &child));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
-    second_instance_after_count_out(FALSE);
+    second_instance_after_count_out("a child that ended with its instance open", FALSE);
     /* This process's own connection went on untouched. */
     CHECK(WriteFile(client, "still", 5, &done, NULL));
     CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
