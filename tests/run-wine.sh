@@ -35,6 +35,8 @@ check() {
     else
         echo "FAIL $name (exit $rc): ${last:-no summary line}"
         grep -E '^FAIL' "$log" | head -20
+        echo "  the log's last lines:"
+        tail -n 12 "$log" | sed 's/^/  | /'
         failed=$((failed + 1))
     fi
 }

@@ -35,6 +35,12 @@ inline void record_eq(unsigned long long a, unsigned long long e, const char *fi
         std::fflush(stdout);
     }
 }
+// Names the part that runs next, at once (a program that hangs shows where).
+inline void section(const char *name)
+{
+    std::printf("-- %s\n", name);
+    std::fflush(stdout);
+}
 inline int finish()
 {
     std::printf("%d passed, %d failed\n", passed.load(), failed.load());

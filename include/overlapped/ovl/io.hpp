@@ -85,7 +85,7 @@ public:
                 return false;
             }
             handshake = true;
-            callback_.emplace(opts_.token, io_canceller{this, &cancel_, &issued_});
+            callback_.arm(opts_.token, io_canceller{this, &cancel_, &issued_});
         }
         io_context *ctx = ctx_;
         const bool skip = skip_;
@@ -114,7 +114,7 @@ public:
 
     std::size_t await_resume()
     {
-        callback_.reset();
+        callback_.disarm();
         std::error_code ec;
         // A read at or past the end: 0 bytes, as recv at a close. Changes that did not fit
         // (STATUS_NOTIFY_ENUM_DIR, a success status that GetOverlappedResult reports as
@@ -143,7 +143,7 @@ private:
     Finish finish_;
     std::atomic<bool> cancel_{false};
     std::atomic<bool> issued_{false};
-    std::optional<std::stop_callback<io_canceller>> callback_;
+    stop_hook<io_canceller> callback_;
 };
 
 template <class Start, class Finish = no_finish>

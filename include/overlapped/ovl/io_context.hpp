@@ -793,6 +793,87 @@ struct post_awaiter : operation {
     }
 };
 
+// A std::stop_callback whose owner does not wait in its destructor for a callback run by
+// another thread. The standard makes ~stop_callback wait for a callback running elsewhere
+// until libstdc++'s request_stop releases it; libstdc++ 12 sleeps in that wait, where there
+// is no futex (mingw-w64), in a way that can miss the release and sleep forever (a stop
+// from another thread, under Wine: 1 run in 150 of tests/cpp/test_cancel.cpp hung so).
+// So a callback run by a stop destroys its stop_callback itself, from within, where the
+// standard never waits, and disarm() waits for that with a yielding loop of its own. The
+// owner destroys it only when no stop had begun as it looked (then a stop that pops the
+// callback in the few instructions before the owner takes the list's lock is waited for).
+template <class F>
+class stop_hook {
+public:
+    stop_hook() noexcept = default;
+    stop_hook(stop_hook &&) noexcept {} // awaitables move before they are awaited, never armed
+    stop_hook(const stop_hook &) = delete;
+    stop_hook &operator=(const stop_hook &) = delete;
+    ~stop_hook() { disarm(); }
+
+    // F may run at once, on this thread, if the stop was already requested.
+    void arm(const std::stop_token &token, F work)
+    {
+        armed_ = true;
+        token_ = token;
+        work_.emplace(std::move(work));
+        arming_.store(true);
+        callback_.emplace(token, trampoline{this});
+        arming_.store(false);
+    }
+    // After it, F is not running and never will.
+    void disarm() noexcept
+    {
+        if (!armed_) return;
+        armed_ = false;
+        // A stop begun (its flag is set before it takes the first callback) runs this
+        // callback in any case: the callback then destroys itself.
+        const bool stopping = token_.stop_requested();
+        unsigned char phase = idle;
+        if (phase_.compare_exchange_strong(phase, stopping ? handed_over : closed, std::memory_order_acq_rel)) {
+            if (!stopping) {
+                callback_.reset();
+                return;
+            }
+        }
+        while ((phase = phase_.load(std::memory_order_acquire)) == working || phase == handed_over)
+            SwitchToThread();
+        if (phase == worked_kept) callback_.reset();
+    }
+
+private:
+    // idle -> working -> worked_kept (inside arm()) or gone: the callback did the work.
+    // idle -> closed (the owner destroys it) or handed_over -> gone: it never will.
+    static constexpr unsigned char idle = 0, working = 1, worked_kept = 2, gone = 3, closed = 4, handed_over = 5;
+    struct trampoline {
+        stop_hook *hook;
+        void operator()() const noexcept
+        {
+            stop_hook *h = hook; // *this is destroyed below
+            unsigned char phase = idle;
+            if (h->phase_.compare_exchange_strong(phase, working, std::memory_order_acq_rel)) {
+                (*h->work_)();
+                // Inside arm() (at once, or popped by a stop while it registers) the
+                // stop_callback is still being made: disarm() destroys it.
+                if (h->arming_.load()) {
+                    h->phase_.store(worked_kept, std::memory_order_release);
+                    return;
+                }
+            } else if (phase != handed_over) {
+                return; // closed: the owner destroys it
+            }
+            h->callback_.reset();
+            h->phase_.store(gone, std::memory_order_release);
+        }
+    };
+    bool armed_ = false; // the owner's own
+    std::atomic<bool> arming_{false};
+    std::atomic<unsigned char> phase_{idle};
+    std::stop_token token_;
+    std::optional<F> work_;
+    std::optional<std::stop_callback<trampoline>> callback_;
+};
+
 struct wait_canceller {
     io_context *ctx;
     wait_operation *op;
@@ -803,7 +884,7 @@ struct wait_canceller {
 struct wait_awaiter : wait_operation {
     io_context *ctx;
     options opts;
-    std::optional<std::stop_callback<wait_canceller>> callback;
+    stop_hook<wait_canceller> callback;
     const char *what = "wait";
 
     wait_awaiter(io_context *c, HANDLE h, options o) noexcept : ctx(c), opts(std::move(o)) { object = h; }
@@ -820,13 +901,13 @@ struct wait_awaiter : wait_operation {
             error = ERROR_OPERATION_ABORTED;
             return false;
         }
-        if (opts.token.stop_possible()) callback.emplace(opts.token, wait_canceller{ctx, this});
+        if (opts.token.stop_possible()) callback.arm(opts.token, wait_canceller{ctx, this});
         ctx->register_wait(this);
         return true;
     }
     DWORD finish_result()
     {
-        callback.reset();
+        callback.disarm();
         report(error ? make_win32_error(error) : std::error_code(), opts.ec, what);
         return bytes;
     }
