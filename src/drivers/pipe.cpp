@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <new>
 #include <system_error>
 #include <thread>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <linux/sockios.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -141,7 +143,10 @@ struct Reply {
     uint32_t timeout;
     uint32_t server_pid;  // the process of the instance that answers
     uint32_t instances;   // the name's instances (the owner's count: every process's)
+    uint32_t disconnects; // kReplyConnected: the instance's page's count (PipeDevice::page_)
 };
+
+constexpr size_t kPageSize = 4096;
 
 // Polls `fd` for `events` for at most `timeout_ms` (-1: no limit). >0 ready, 0 timed out.
 int poll_for(int fd, short events, int timeout_ms)
@@ -458,9 +463,20 @@ void PipeName::put_back(PipeDevice* instance)
 
 void PipeName::connect_instance(PipeDevice* instance, int fd, Reply* reply)
 {
-    // The reply goes first, before the instance can write anything on the connection.
+    // The reply goes first, before the instance can write anything on the connection,
+    // with the instance's page (see PipeDevice::page_) when it has one.
     reply->status = kReplyConnected;
-    if (send(fd, reply, sizeof(*reply), MSG_DONTWAIT | MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(*reply))) {
+    reply->disconnects = 0;
+    iovec vector{reply, sizeof(*reply)};
+    msghdr message{};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    alignas(cmsghdr) unsigned char control[kControlSpace];
+    if (instance->ensure_page()) {
+        reply->disconnects = instance->page_->load(std::memory_order_relaxed);
+        attach_mark(&message, control, instance->page_fd_);
+    }
+    if (sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(*reply))) {
         put_back(instance);
         close(fd);
         return;
@@ -763,6 +779,9 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     remainder_more_ = false;
     peer_disconnected_ = false;
     remainder_busy_.store(false, std::memory_order_relaxed);
+    page_ = nullptr;
+    page_fd_ = -1;
+    connected_at_ = 0;
     closing_ = false;
     drained_.reset();
     shared_ = false;
@@ -797,9 +816,13 @@ void PipeDevice::recycle()
     int descriptor = descriptor_;
     int event = connect_event_;
     int retired = retired_;
+    int page_fd = page_fd_;
+    void* page = page_;
     descriptor_ = -1;
     connect_event_ = -1;
     retired_ = -1;
+    page_fd_ = -1;
+    page_ = nullptr;
     PipeName* name = name_;
     name_ = nullptr;
     unbind();
@@ -818,6 +841,8 @@ void PipeDevice::recycle()
     if (descriptor >= 0) close(descriptor);
     if (event >= 0) close(event);
     if (retired >= 0) close(retired);
+    if (page != nullptr) munmap(page, kPageSize);
+    if (page_fd >= 0) close(page_fd);
     {
         std::lock_guard<std::mutex> guard(remainder_mutex_);
         std::vector<char>().swap(spare_);
@@ -927,8 +952,24 @@ DWORD PipeDevice::transfer_state_error(bool write) const
         default: break;
         }
     }
-    if (end_ == PipeEnd::Client && disconnected_) return ERROR_PIPE_NOT_CONNECTED;
+    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
     return ERROR_SUCCESS;
+}
+
+bool PipeDevice::ensure_page()
+{
+    if (page_ != nullptr) return true;
+    int fd = static_cast<int>(syscall(SYS_memfd_create, "overlapped-pipe", MFD_CLOEXEC));
+    if (fd < 0) return false;
+    void* page = MAP_FAILED;
+    if (ftruncate(fd, kPageSize) == 0) page = mmap(nullptr, kPageSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (page == MAP_FAILED) {
+        close(fd);
+        return false;
+    }
+    page_ = new (page) std::atomic<uint32_t>(0);
+    page_fd_ = fd;
+    return true;
 }
 
 DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
@@ -1609,8 +1650,10 @@ bool PipeDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
 // ---- named pipes: servers.
 namespace {
 // *listener (if given): the process that made the listening socket, once connected.
+// *page (if given): the descriptor of the instance's page a connect's reply carried, or -1.
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
-              uint32_t timeout_ms = 10000, uint32_t max_instances = 0, pid_t* listener = nullptr);
+              uint32_t timeout_ms = 10000, uint32_t max_instances = 0, pid_t* listener = nullptr,
+              int* page = nullptr);
 
 // Whether process `pid` runs (not a zombie): a listener whose process has ended is only
 // kept a moment by the kernel's clean-up.
@@ -1994,6 +2037,7 @@ DWORD PipeDevice::flush()
         // A server that is not connected has nothing in flight (Windows: success in the
         // listening, closing and disconnected states).
         if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
+        if (server_disconnected()) return ERROR_PIPE_NOT_CONNECTED;
         fd = descriptor_;
         if (fd < 0) return ERROR_SUCCESS;
     }
@@ -2052,6 +2096,8 @@ DWORD PipeDevice::disconnect()
         peer_disconnected_ = false;
         update_busy();
     }
+    // The client's next call fails, whatever it has not read (its page says so first).
+    if (page_ != nullptr) page_->fetch_add(1, std::memory_order_release);
     if (descriptor >= 0) {
         // The client learns it was disconnected (not that the server went away): a mark.
         make_marks();
@@ -2085,8 +2131,9 @@ namespace {
 // Connects to `path` and says hello. Returns the connected descriptor, or -1 with *error.
 // *reply gets the server's answer.
 int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* reply, DWORD* error,
-              uint32_t timeout_ms, uint32_t max_instances, pid_t* listener)
+              uint32_t timeout_ms, uint32_t max_instances, pid_t* listener, int* page)
 {
+    if (page != nullptr) *page = -1;
     sockaddr_un address;
     socklen_t length;
     if (!namespace_address(path, &address, &length)) {
@@ -2137,7 +2184,23 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
     while (got < sizeof(Reply)) {
         uint64_t elapsed = monotonic_ms() - start;
         if (elapsed >= timeout_ms || poll_for(fd, POLLIN, static_cast<int>(timeout_ms - elapsed)) <= 0) break;
-        ssize_t n = recv(fd, reinterpret_cast<char*>(reply) + got, sizeof(Reply) - got, MSG_DONTWAIT);
+        iovec vector{reinterpret_cast<char*>(reply) + got, sizeof(Reply) - got};
+        msghdr message{};
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        alignas(cmsghdr) unsigned char control[kControlSpace];
+        message.msg_control = control;
+        message.msg_controllen = sizeof(control);
+        ssize_t n = recvmsg(fd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n > 0) {
+            for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+                int passed;
+                memcpy(&passed, CMSG_DATA(c), sizeof(int));
+                if (page != nullptr && *page < 0) *page = passed;
+                else close(passed);
+            }
+        }
         if (n <= 0) {
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
             ended = n == 0 || errno == ECONNRESET || errno == EPIPE;
@@ -2147,6 +2210,8 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
     }
     if (got != sizeof(Reply) || reply->magic != kMagic) {
         close(fd);
+        if (page != nullptr && *page >= 0) close(*page);
+        if (page != nullptr) *page = -1;
         *error = ended && got == 0 ? ERROR_PIPE_NOT_CONNECTED : ERROR_PIPE_BUSY;
         return -1;
     }
@@ -2169,11 +2234,26 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     // connection to another process's instance as that process was killed (its link lives
     // on a moment while the kernel tears the process down). Asked again, the owner gives
     // another instance or says busy; a name that went refuses the connection.
-    int fd = -1;
+    int fd = -1, page = -1;
     for (int attempt = 0; attempt < 3; ++attempt) {
-        fd = handshake(path, kHelloConnect, (wants_read ? 1u : 0u) | (wants_write ? 2u : 0u), &reply, error);
+        fd = handshake(path, kHelloConnect, (wants_read ? 1u : 0u) | (wants_write ? 2u : 0u), &reply, error, 10000, 0,
+                       nullptr, &page);
         if (fd >= 0 || *error != ERROR_PIPE_NOT_CONNECTED) break;
     }
+    // The instance's page, mapped for reading (no page: a disconnection is seen at its mark).
+    void* view = MAP_FAILED;
+    if (page >= 0) {
+        if (fd >= 0 && reply.status == kReplyConnected)
+            view = mmap(nullptr, kPageSize, PROT_READ, MAP_SHARED, page, 0);
+        close(page);
+    }
+    struct View {
+        void** view;
+        ~View()
+        {
+            if (*view != MAP_FAILED) munmap(*view, kPageSize);
+        }
+    } unmap_unless_kept{&view};
     if (fd < 0) {
         if (*error == ERROR_PIPE_NOT_CONNECTED) *error = ERROR_FILE_NOT_FOUND;  // the name went
         return nullptr;
@@ -2199,6 +2279,11 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     device->reset_base();
     device->reset_device();
     device->reset_pipe(PipeEnd::Client, fd, flags & FILE_FLAG_OVERLAPPED);
+    if (view != MAP_FAILED) {
+        device->page_ = static_cast<std::atomic<uint32_t>*>(view);
+        device->connected_at_ = reply.disconnects;
+        view = MAP_FAILED;  // the device unmaps it (recycle)
+    }
     device->message_type_ = (reply.pipe_mode & PIPE_TYPE_MESSAGE) != 0;
     device->message_read_ = false;  // a client starts in byte read mode
     device->can_read_ = wants_read;
@@ -2265,6 +2350,7 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
         LockGuard guard(lock);
         if (end_ == PipeEnd::Server && state_ == PipeState::Listening) return ERROR_BAD_PIPE;
         if (end_ == PipeEnd::Server && state_ == PipeState::Disconnected) return ERROR_PIPE_NOT_CONNECTED;
+        if (server_disconnected()) return ERROR_PIPE_NOT_CONNECTED;  // what it had is gone
         if (end_ == PipeEnd::Anonymous && !can_read_) return ERROR_ACCESS_DENIED;
         fd = descriptor_;
     }

@@ -176,6 +176,22 @@ private:
     // Whether any of the three above is set (written under remainder_mutex_): a read
     // that finds it clear skips the mutex.
     std::atomic<bool> remainder_busy_{false};
+    // DisconnectNamedPipe discards what the client has not read: its next call fails. The
+    // client cannot learn that from its socket before the data queued there, so an
+    // instance keeps a page whose word counts its disconnections, passed to each client
+    // with the handshake's reply; the client compares the word with the count when it
+    // connected before each transfer (a load, no system call). Null without a page (an
+    // end that came by inheritance, or a failed memfd).
+    std::atomic<uint32_t>* page_ = nullptr;  // the server's own mapping, or the client's view
+    int page_fd_ = -1;                       // a server's: the memfd passed to its clients
+    uint32_t connected_at_ = 0;              // a client's: the count at its connection
+    bool server_disconnected() const
+    {
+        return end_ == PipeEnd::Client && page_ != nullptr &&
+               page_->load(std::memory_order_acquire) != connected_at_;
+    }
+    // A server's page, made at its first connection; false if there is none.
+    bool ensure_page();
     std::atomic<bool> spare_ready_{false};  // spare_ has its size (it keeps it until recycled)
     void update_busy()
     {

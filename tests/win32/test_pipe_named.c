@@ -307,6 +307,98 @@ static void test_disconnect(void)
     CHECK(CloseHandle(server));
 }
 
+/* DisconnectNamedPipe discards what the client has not read (Microsoft Learn,
+ * DisconnectNamedPipe: "any unread data in the pipe is discarded"): the client's next
+ * read, peek and write fail with ERROR_PIPE_NOT_CONNECTED, on a byte pipe, on a message
+ * pipe with the rest of a message unread, and on an overlapped client (at once, no
+ * request). The instance's next client starts clean. */
+static void test_disconnect_discards(void)
+{
+    HANDLE server, client, thread;
+    struct connect_args args;
+    OVERLAPPED overlapped;
+    char buffer[16];
+    DWORD done = 0, avail = 7, mode = PIPE_READMODE_MESSAGE;
+
+    TEST("DisconnectNamedPipe discards the client's unread data");
+    server = make_server(name_of("discard"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    CHECK(PeekNamedPipe(client, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 6);
+    CHECK(DisconnectNamedPipe(server));
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(client, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    SetLastError(0xdeadbeef);
+    done = 7;
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(done, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK(CloseHandle(client));
+    /* The next client of the instance reads only what is written to it. */
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    thread = CreateThread(NULL, 0, connect_main, &args, 0, NULL);
+    CHECK(WaitNamedPipeA(pipe_name, WAIT_MS));
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CloseHandle(thread);
+    CHECK(WriteFile(server, "new", 3, &done, NULL));
+    memset(buffer, 0, sizeof(buffer));
+    CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 3);
+    CHECK(memcmp(buffer, "new", 3) == 0);
+    CHECK(CloseHandle(client));
+    CHECK(CloseHandle(server));
+
+    /* A message pipe, the rest of a message and a whole one unread; the client's write
+     * fails too. */
+    server = make_server(name_of("discardmsg"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    CHECK(WriteFile(server, "first message", 13, &done, NULL));
+    CHECK(WriteFile(server, "second", 6, &done, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, 5, &done, NULL));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 5);
+    CHECK(DisconnectNamedPipe(server));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(client, "late", 4, &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK(CloseHandle(client));
+    CHECK(CloseHandle(server));
+
+    /* An overlapped client: the read fails at once. */
+    server = make_server(name_of("discardov"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    CHECK(DisconnectNamedPipe(server));
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), NULL, &overlapped));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CloseHandle(overlapped.hEvent);
+    CHECK(CloseHandle(client));
+    CHECK(CloseHandle(server));
+}
+
 struct read_args {
     HANDLE pipe;
     char *buffer;
@@ -1028,6 +1120,7 @@ int main(void)
     test_names();
     test_byte_pipe();
     test_disconnect();
+    test_disconnect_discards();
     test_message_pipe();
     test_large_messages();
     test_instances();

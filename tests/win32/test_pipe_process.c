@@ -61,6 +61,24 @@ static int run_child(int argc, char **argv)
         CloseHandle(pipe);
         return 0;
     }
+    if (strcmp(role, "discarded") == 0) {
+        /* A client whose server writes to it, then disconnects it: once its peek fails,
+         * what the server wrote is gone too. */
+        DWORD avail = 0, start = GetTickCount();
+        if (!WaitNamedPipeA(name, WAIT_MS)) return 90;
+        pipe = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) return 91;
+        while (PeekNamedPipe(pipe, NULL, 0, NULL, &avail, NULL)) {
+            if (GetTickCount() - start > WAIT_MS) return 92;
+            Sleep(1);
+        }
+        if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return 93;
+        SetLastError(0xdeadbeef);
+        if (ReadFile(pipe, buffer, sizeof buffer, &done, NULL)) return 94;
+        if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return 95;
+        CloseHandle(pipe);
+        return 0;
+    }
     if (strcmp(role, "writer") == 0) {
         /* Writes "part" then waits to be killed. */
         pipe = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
@@ -222,6 +240,24 @@ static void test_client_in_child(void)
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
     CloseHandle(server);
     CloseHandle(port);
+}
+
+/* DisconnectNamedPipe discards what a client in another process has not read. */
+static void test_disconnect_discards(void)
+{
+    HANDLE server;
+    PROCESS_INFORMATION child;
+    DWORD done = 0;
+
+    TEST("DisconnectNamedPipe discards what a client in another process has not read");
+    server = CreateNamedPipeA(name_of("discard"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    CHECK(start_child("discarded", pipe_name, &child));
+    CHECK(ConnectNamedPipe(server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    CHECK(DisconnectNamedPipe(server));
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    CloseHandle(server);
 }
 
 static void test_client_killed(void)
@@ -607,6 +643,7 @@ int main(int argc, char **argv)
     length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
     CHECK(length > 0 && length < sizeof self_path);
     test_client_in_child();
+    test_disconnect_discards();
     test_client_killed();
     test_server_killed();
     test_instance_in_another_process();
