@@ -2083,6 +2083,9 @@ DWORD PipeDevice::disconnect()
         descriptor = descriptor_;
         descriptor_ = -1;
         state_ = PipeState::Disconnected;
+        // The client's next call fails, whatever it has not read (its page says so
+        // first). Under the lock: a client that connects next is told the new count.
+        if (page_ != nullptr) page_->fetch_add(1, std::memory_order_release);
         // Reads and writes in progress end (with ERROR_PIPE_NOT_CONNECTED, see step).
         for (io::Request* request = requests; request != nullptr; request = request->next)
             if (request->plan.lane != io::Lane::None) cancelled.push_back(request->overlapped);
@@ -2096,8 +2099,6 @@ DWORD PipeDevice::disconnect()
         peer_disconnected_ = false;
         update_busy();
     }
-    // The client's next call fails, whatever it has not read (its page says so first).
-    if (page_ != nullptr) page_->fetch_add(1, std::memory_order_release);
     if (descriptor >= 0) {
         // The client learns it was disconnected (not that the server went away): a mark.
         make_marks();

@@ -802,6 +802,9 @@ struct post_awaiter : operation {
 // standard never waits, and disarm() waits for that with a yielding loop of its own. The
 // owner destroys it only when no stop had begun as it looked (then a stop that pops the
 // callback in the few instructions before the owner takes the list's lock is waited for).
+// Once a stop has begun, disarm() waits until the stopping thread has come to this
+// callback, after the callbacks registered later on the same token (libstdc++ runs the
+// newest first); the library's own callbacks never block.
 template <class F>
 class stop_hook {
 public:
@@ -817,6 +820,7 @@ public:
         armed_ = true;
         token_ = token;
         work_.emplace(std::move(work));
+        arming_thread_ = GetCurrentThreadId();
         arming_.store(true);
         callback_.emplace(token, trampoline{this});
         arming_.store(false);
@@ -853,11 +857,16 @@ private:
             unsigned char phase = idle;
             if (h->phase_.compare_exchange_strong(phase, working, std::memory_order_acq_rel)) {
                 (*h->work_)();
-                // Inside arm() (at once, or popped by a stop while it registers) the
-                // stop_callback is still being made: disarm() destroys it.
+                // Inside arm() the stop_callback is still being made. Run at once by its
+                // constructor, on the arming thread: disarm() destroys it (it never
+                // waits then: the callback was not registered). Taken by a stop from
+                // another thread while it registers: arm() ends in a few instructions.
                 if (h->arming_.load()) {
-                    h->phase_.store(worked_kept, std::memory_order_release);
-                    return;
+                    if (GetCurrentThreadId() == h->arming_thread_) {
+                        h->phase_.store(worked_kept, std::memory_order_release);
+                        return;
+                    }
+                    while (h->arming_.load()) SwitchToThread();
                 }
             } else if (phase != handed_over) {
                 return; // closed: the owner destroys it
@@ -868,6 +877,7 @@ private:
     };
     bool armed_ = false; // the owner's own
     std::atomic<bool> arming_{false};
+    DWORD arming_thread_ = 0; // written before arming_ is set
     std::atomic<unsigned char> phase_{idle};
     std::stop_token token_;
     std::optional<F> work_;
