@@ -608,11 +608,16 @@ void PipeName::join(int fd, const Hello* hello)
         else if (max_instances != PIPE_UNLIMITED_INSTANCES && instances >= max_instances)
             reply.status = kReplyBusy;
         if (reply.status == kReplyJoined) {
-            // Counted and listed in one hold, before the joiner hears it: once it has the
-            // reply it may close the instance or end, and a reap must then find it here.
+            // Counted, listed and answered in one hold: once the joiner has the reply its
+            // CreateNamedPipe has returned, and it may close the instance or end (a reap
+            // must then find it here) or be expected to take a client (it must be listed
+            // as listening). Clients are passed on the link under this mutex, so the
+            // reply (sent without blocking: the link is new) comes before any of them.
             ++instances;
             ++users;
             remotes.push_back(remote);
+            if (!(hello->access & kJoinBusy)) remote_listening.push_back(remote);
+            (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
         }
     }
     if (reply.status != kReplyJoined) {
@@ -622,14 +627,8 @@ void PipeName::join(int fd, const Hello* hello)
         close(fd);
         return;
     }
-    // The reply before any client can be passed on the link (so it is listed as listening
-    // only after it); a joiner that has gone meanwhile ends the link's receive, or a reap,
-    // which counts it out.
-    (void)!send(fd, &reply, sizeof(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (!(hello->access & kJoinBusy)) {
-        std::lock_guard<std::mutex> guard(mutex);
-        if (!remote->counted_out) remote_listening.push_back(remote);
-    }
+    // A joiner that has gone meanwhile ends the link's receive, or a reap, which counts it
+    // out.
     if (!arm_remote(remote)) {
         remote->op.result = -EIO;
         remote_received(&remote->op);

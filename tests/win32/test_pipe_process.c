@@ -79,6 +79,20 @@ static int run_child(int argc, char **argv)
         CloseHandle(pipe);
         return 0;
     }
+    if (strcmp(role, "listen-and-say") == 0) {
+        /* An instance of the parent's name (at most 3): says "ready" on its standard
+         * output once CreateNamedPipe has returned, then answers one client with "child". */
+        pipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 3, 4096, 4096, 0,
+                                NULL);
+        if (pipe == INVALID_HANDLE_VALUE) return 100;
+        if (!WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "ready", 5, &done, NULL)) return 101;
+        if (!ConnectNamedPipe(pipe, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return 102;
+        if (!ReadFile(pipe, buffer, sizeof buffer, &done, NULL)) return 103;
+        if (!WriteFile(pipe, "child", 5, &done, NULL)) return 104;
+        if (ReadFile(pipe, buffer, sizeof buffer, &done, NULL) || GetLastError() != ERROR_BROKEN_PIPE) return 105;
+        CloseHandle(pipe);
+        return 0;
+    }
     if (strcmp(role, "writer") == 0) {
         /* Writes "part" then waits to be killed. */
         pipe = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
@@ -180,6 +194,22 @@ static BOOL start_child(const char *role, const char *name, PROCESS_INFORMATION 
 
 static char pipe_name[128];
 
+/* start_child with its standard output on `out` (inherited). */
+static BOOL start_child_saying(const char *role, const char *name, HANDLE out, PROCESS_INFORMATION *info)
+{
+    char line[2048];
+    STARTUPINFOA startup;
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    startup.hStdOutput = out;
+    startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(line, sizeof line, "\"%s\" child %s %s %lu", self_path, role, name, (unsigned long)GetCurrentProcessId());
+    memset(info, 0, sizeof *info);
+    return CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, info);
+}
+
 static const char *name_of(const char *suffix)
 {
     sprintf(pipe_name, "\\\\.\\pipe\\overlapped_proctest_%lu_%s", (unsigned long)GetCurrentProcessId(), suffix);
@@ -257,6 +287,49 @@ static void test_disconnect_discards(void)
     CHECK(WriteFile(server, "unread", 6, &done, NULL));
     CHECK(DisconnectNamedPipe(server));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    CloseHandle(server);
+}
+
+/* Once another process's CreateNamedPipe has returned, its instance of this process's
+ * name listens: a client that comes right then (this process's own instance is taken)
+ * reaches it, with no WaitNamedPipe first. */
+static void test_client_right_after_instance(void)
+{
+    HANDLE server, client, reader, writer, late;
+    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+    PROCESS_INFORMATION child;
+    DWORD done = 0, mode = PIPE_READMODE_MESSAGE, round;
+    char buffer[64];
+
+    TEST("a client right after another process's CreateNamedPipe returned reaches its instance");
+    server = CreateNamedPipeA(name_of("fresh"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 3, 4096,
+                              4096, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    for (round = 0; round < 10; round++) {
+        CHECK(CreatePipe(&reader, &writer, &inherit, 0));
+        CHECK(start_child_saying("listen-and-say", pipe_name, writer, &child));
+        CloseHandle(writer);
+        memset(buffer, 0, sizeof buffer);
+        CHECK(ReadFile(reader, buffer, 5, &done, NULL));
+        CHECK(memcmp(buffer, "ready", 5) == 0);
+        late = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(late != INVALID_HANDLE_VALUE);
+        if (late == INVALID_HANDLE_VALUE) printf("  round %lu: error %lu\n", (unsigned long)round, (unsigned long)GetLastError());
+        if (late != INVALID_HANDLE_VALUE) {
+            CHECK(SetNamedPipeHandleState(late, &mode, NULL, NULL));
+            memset(buffer, 0, sizeof buffer);
+            CHECK(TransactNamedPipe(late, "hello", 5, buffer, sizeof buffer, &done, NULL));
+            CHECK(done == 5 && memcmp(buffer, "child", 5) == 0);
+            CloseHandle(late);
+        } else {
+            TerminateProcess(child.hProcess, 9);
+        }
+        CHECK_EQ(tl_finish_child(&child, WAIT_MS), late != INVALID_HANDLE_VALUE ? 0 : 9);
+        CloseHandle(reader);
+    }
+    CloseHandle(client);
     CloseHandle(server);
 }
 
@@ -644,6 +717,7 @@ int main(int argc, char **argv)
     CHECK(length > 0 && length < sizeof self_path);
     test_client_in_child();
     test_disconnect_discards();
+    test_client_right_after_instance();
     test_client_killed();
     test_server_killed();
     test_instance_in_another_process();
