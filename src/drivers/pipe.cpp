@@ -110,7 +110,9 @@ void attach_mark(msghdr* message, unsigned char* control, int fd)
 
 // ---- the handshake. A client connects to the name's socket and sends a Hello; the
 // server answers with a Reply (before anything else on the connection).
-constexpr uint32_t kMagic = 0x50495045;  // "PIPE"
+// The handshake's version too: a process whose library speaks another version is not
+// answered (its client sees no server) rather than misread. 2: Reply::disconnects.
+constexpr uint32_t kMagic = 0x32504950;  // "PIP2"
 // kHelloJoin: another process makes an instance of the name (Hello::access: its
 // PIPE_ACCESS_* bits, kJoinFirst for FILE_FLAG_FIRST_PIPE_INSTANCE, kJoinBusy); the
 // connection stays as that instance's link to the name's owner (see PipeName::join).
