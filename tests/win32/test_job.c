@@ -19,6 +19,7 @@
  * job, and it stays signalled); Wine's server posts no EXIT_PROCESS for the members
  * TerminateJobObject ends. Every wait is bounded. */
 #include "testlib.h"
+#include "children.h"
 
 #define WAIT_MS 10000
 
@@ -198,26 +199,13 @@ static int run_owner(void)
 
 static void test_owner_killed(void)
 {
-    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
-    STARTUPINFOA startup;
     PROCESS_INFORMATION owner;
-    HANDLE read_end, write_end, sleeper = NULL;
-    char line[2048], text[32];
+    HANDLE read_end = NULL, sleeper = NULL;
+    char text[32];
     DWORD got = 0, total = 0;
 
     TEST("JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: the members end when the process holding the job is killed");
-    CHECK(CreatePipe(&read_end, &write_end, &inherit, 0));
-    SetHandleInformation(read_end, HANDLE_FLAG_INHERIT, 0);
-    memset(&startup, 0, sizeof startup);
-    startup.cb = sizeof startup;
-    startup.dwFlags = STARTF_USESTDHANDLES;
-    startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    startup.hStdOutput = write_end;
-    startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(line, sizeof line, "\"%s\" child owner", self_path);
-    memset(&owner, 0, sizeof owner);
-    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &owner));
-    CloseHandle(write_end);
+    CHECK(tl_start_child_with_output(self_path, "owner", &owner, &read_end));
     /* The sleeper's id, once the owner has it in its job (or the end of the pipe). */
     memset(text, 0, sizeof text);
     while (total < sizeof text - 1 && strchr(text, '\n') == NULL &&

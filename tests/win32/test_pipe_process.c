@@ -194,22 +194,6 @@ static BOOL start_child(const char *role, const char *name, PROCESS_INFORMATION 
 
 static char pipe_name[128];
 
-/* start_child with its standard output on `out` (inherited). */
-static BOOL start_child_saying(const char *role, const char *name, HANDLE out, PROCESS_INFORMATION *info)
-{
-    char line[2048];
-    STARTUPINFOA startup;
-    memset(&startup, 0, sizeof startup);
-    startup.cb = sizeof startup;
-    startup.dwFlags = STARTF_USESTDHANDLES;
-    startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    startup.hStdOutput = out;
-    startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(line, sizeof line, "\"%s\" child %s %s %lu", self_path, role, name, (unsigned long)GetCurrentProcessId());
-    memset(info, 0, sizeof *info);
-    return CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, info);
-}
-
 static const char *name_of(const char *suffix)
 {
     sprintf(pipe_name, "\\\\.\\pipe\\overlapped_proctest_%lu_%s", (unsigned long)GetCurrentProcessId(), suffix);
@@ -295,11 +279,10 @@ static void test_disconnect_discards(void)
  * reaches it, with no WaitNamedPipe first. */
 static void test_client_right_after_instance(void)
 {
-    HANDLE server, client, reader, writer, late;
-    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+    HANDLE server, client, reader, late;
     PROCESS_INFORMATION child;
     DWORD done = 0, mode = PIPE_READMODE_MESSAGE, round;
-    char buffer[64];
+    char buffer[64], arguments[256];
 
     TEST("a client right after another process's CreateNamedPipe returned reaches its instance");
     server = CreateNamedPipeA(name_of("fresh"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 3, 4096,
@@ -308,9 +291,8 @@ static void test_client_right_after_instance(void)
     client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
     CHECK(client != INVALID_HANDLE_VALUE);
     for (round = 0; round < 10; round++) {
-        CHECK(CreatePipe(&reader, &writer, &inherit, 0));
-        CHECK(start_child_saying("listen-and-say", pipe_name, writer, &child));
-        CloseHandle(writer);
+        snprintf(arguments, sizeof arguments, "listen-and-say %s %lu", pipe_name, (unsigned long)GetCurrentProcessId());
+        CHECK(tl_start_child_with_output(self_path, arguments, &child, &reader));
         memset(buffer, 0, sizeof buffer);
         CHECK(ReadFile(reader, buffer, 5, &done, NULL));
         CHECK(memcmp(buffer, "ready", 5) == 0);
