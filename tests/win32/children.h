@@ -3,56 +3,47 @@
 #ifndef OVERLAPPED_TEST_CHILDREN_H
 #define OVERLAPPED_TEST_CHILDREN_H
 
-/* Starts `self` (this program's path) as "child <role>" with bInheritHandles TRUE and a
- * new pipe as its standard input, whose write end goes to *input (not inheritable). */
-static inline BOOL tl_start_child_with_input(const char *self, const char *role, PROCESS_INFORMATION *process,
-                                             HANDLE *input)
+/* Starts `self` (this program's path) as "child <arguments>" with bInheritHandles TRUE
+ * and a new pipe as its standard input (`as_input`) or output; this process's end goes to
+ * *ours (not inheritable). */
+static inline BOOL tl_start_child_piped(const char *self, const char *arguments, PROCESS_INFORMATION *process,
+                                        HANDLE *ours, BOOL as_input)
 {
     char line[2048];
     STARTUPINFOA startup;
     SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
-    HANDLE read_end;
+    HANDLE read_end, write_end, theirs;
     BOOL started;
-    if (!CreatePipe(&read_end, input, &inherit, 0)) return FALSE;
-    SetHandleInformation(*input, HANDLE_FLAG_INHERIT, 0);
+    if (!CreatePipe(&read_end, &write_end, &inherit, 0)) return FALSE;
+    *ours = as_input ? write_end : read_end;
+    theirs = as_input ? read_end : write_end;
+    SetHandleInformation(*ours, HANDLE_FLAG_INHERIT, 0);
     memset(&startup, 0, sizeof startup);
     startup.cb = sizeof startup;
     startup.dwFlags = STARTF_USESTDHANDLES;
-    startup.hStdInput = read_end;
-    startup.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(line, sizeof line, "\"%s\" child %s", self, role);
-    memset(process, 0, sizeof *process);
-    started = CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, process);
-    CloseHandle(read_end);
-    if (!started) CloseHandle(*input);
-    return started;
-}
-
-/* Starts `self` as "child <arguments>" with bInheritHandles TRUE and a new pipe as its
- * standard output, whose read end goes to *output (not inheritable). */
-static inline BOOL tl_start_child_with_output(const char *self, const char *arguments, PROCESS_INFORMATION *process,
-                                              HANDLE *output)
-{
-    char line[2048];
-    STARTUPINFOA startup;
-    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
-    HANDLE write_end;
-    BOOL started;
-    if (!CreatePipe(output, &write_end, &inherit, 0)) return FALSE;
-    SetHandleInformation(*output, HANDLE_FLAG_INHERIT, 0);
-    memset(&startup, 0, sizeof startup);
-    startup.cb = sizeof startup;
-    startup.dwFlags = STARTF_USESTDHANDLES;
-    startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    startup.hStdOutput = write_end;
+    startup.hStdInput = as_input ? theirs : GetStdHandle(STD_INPUT_HANDLE);
+    startup.hStdOutput = as_input ? GetStdHandle(STD_OUTPUT_HANDLE) : theirs;
     startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     snprintf(line, sizeof line, "\"%s\" child %s", self, arguments);
     memset(process, 0, sizeof *process);
     started = CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, process);
-    CloseHandle(write_end);
-    if (!started) CloseHandle(*output);
+    CloseHandle(theirs);
+    if (!started) CloseHandle(*ours);
     return started;
+}
+
+/* The child's standard input is a pipe whose write end goes to *input. */
+static inline BOOL tl_start_child_with_input(const char *self, const char *role, PROCESS_INFORMATION *process,
+                                             HANDLE *input)
+{
+    return tl_start_child_piped(self, role, process, input, TRUE);
+}
+
+/* The child's standard output is a pipe whose read end goes to *output. */
+static inline BOOL tl_start_child_with_output(const char *self, const char *arguments, PROCESS_INFORMATION *process,
+                                              HANDLE *output)
+{
+    return tl_start_child_piped(self, arguments, process, output, FALSE);
 }
 
 /* Waits (at most `wait_ms`) for the child to end, closes its handles, returns its exit

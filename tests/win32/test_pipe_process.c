@@ -279,7 +279,7 @@ static void test_disconnect_discards(void)
  * reaches it, with no WaitNamedPipe first. */
 static void test_client_right_after_instance(void)
 {
-    HANDLE server, client, reader, late;
+    HANDLE server, client, reader = NULL, late;
     PROCESS_INFORMATION child;
     DWORD done = 0, mode = PIPE_READMODE_MESSAGE, round;
     char buffer[64], arguments[256];
