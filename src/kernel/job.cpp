@@ -351,21 +351,22 @@ JobObject::Accounting JobObject::accounting()
 {
     Accounting result;
     std::vector<ProcessObject*> members;
-    bool self = snapshot(&members);
+    bool self;
     {
+        // One hold, and the one rule of what is active (active_locked).
         LockGuard guard(lock);
+        self = snapshot_locked(&members);
+        result.active = active_locked();
         result.total = total_;
         result.terminated = terminated_;
     }
     uint64_t creation, exit, kernel, user;
     if (self) {
-        result.active = 1;
         static_cast<ProcessObject*>(current_process_object())->times(&creation, &exit, &kernel, &user);
         result.kernel_time += kernel;
         result.user_time += user;
     }
     for (ProcessObject* process : members) {
-        if (!process->reap()) ++result.active;  // still running
         process->times(&creation, &exit, &kernel, &user);
         result.kernel_time += kernel;
         result.user_time += user;
