@@ -56,7 +56,11 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
                 access = dwDesiredAccess;
         }
         access &= ~kernel::kAccessNotDuplicated;
-        if (dwOptions & DUPLICATE_CLOSE_SOURCE) kernel::handle_close(hSourceHandle);
+        // Into another process, the source closes once the object is on offer: closing its
+        // last handle first would end what the offer passes on (a named pipe's end shuts its
+        // connection down at its last close unless it was passed on).
+        if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && (pids[1] == 0 || lpTargetHandle == nullptr))
+            kernel::handle_close(hSourceHandle);
     }
     if (lpTargetHandle == nullptr) {
         // Windows allows a NULL target: the duplicate is made and closed at once.
@@ -66,6 +70,8 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
     if (pids[1] != 0) {
         HANDLE offered = nullptr;
         error = drivers::offer_handle(object, pids[1], access, flags, &offered);
+        // Closed whatever the outcome, as DuplicateHandle says of DUPLICATE_CLOSE_SOURCE.
+        if (pids[0] == 0 && (dwOptions & DUPLICATE_CLOSE_SOURCE)) kernel::handle_close(hSourceHandle);
         if (error != ERROR_SUCCESS) return fail(error, FALSE);
         *lpTargetHandle = offered;
         return TRUE;

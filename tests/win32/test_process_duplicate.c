@@ -9,8 +9,10 @@
  * anywhere), a handle the child never uses (closed when the child exits), two handles into
  * one child (two values, two objects), an inheritable one the child passes on to its own
  * child under the same value, a pipe end a child takes out of its parent (DUPLICATE_CLOSE_
- * SOURCE closes the parent's handle), the flags asked for, and the errors: a closed source
- * handle (here and in the other process), a process that has exited. Facts: Microsoft Learn, DuplicateHandle (the value is valid
+ * SOURCE closes the parent's handle), a named pipe's client end put into a child with
+ * DUPLICATE_CLOSE_SOURCE (its connection goes along), the flags asked for, and the
+ * errors: a closed source handle (here and in the other process), a process that has
+ * exited. Facts: Microsoft Learn, DuplicateHandle (the value is valid
  * in the target process; DUPLICATE_CLOSE_SOURCE closes the source handle "regardless of
  * any error status returned"). Every wait is bounded. */
 #include "testlib.h"
@@ -275,6 +277,47 @@ static void test_taken_out_of_parent(void)
     CloseHandle(reader);
 }
 
+/* A server and a connected client end (byte type, synchronous) of a new name; FALSE if
+ * either could not be made. */
+static BOOL named_pair(const char *suffix, HANDLE *server, HANDLE *client)
+{
+    char name[128];
+    snprintf(name, sizeof name, "\\\\.\\pipe\\overlapped_duptest_%lu_%s", (unsigned long)GetCurrentProcessId(),
+             suffix);
+    *server = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    if (*server == INVALID_HANDLE_VALUE) return FALSE;
+    *client = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (*client == INVALID_HANDLE_VALUE) {
+        CloseHandle(*server);
+        return FALSE;
+    }
+    return ConnectNamedPipe(*server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED;
+}
+
+static void test_named_client_put(void)
+{
+    HANDLE server, client, tell, value = NULL;
+    PROCESS_INFORMATION child;
+    char buffer[16];
+    DWORD done = 0;
+
+    TEST("a named pipe's client end put into a child with DUPLICATE_CLOSE_SOURCE: the connection goes with it");
+    CHECK(named_pair("pushed", &server, &client));
+    CHECK(tl_start_child_with_input(self_path, "write", &child, &tell));
+    CHECK(DuplicateHandle(GetCurrentProcess(), client, child.hProcess, &value, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    tell_value(tell, value);
+    CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
+    CHECK_EQ(done, 6);
+    CHECK(memcmp(buffer, "pushed", 6) == 0);
+    SetLastError(0xdeadbeef);  /* the child closed the last handle of the client end */
+    CHECK(!ReadFile(server, buffer, sizeof buffer, &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    CloseHandle(tell);
+    CloseHandle(server);
+}
+
 static void test_errors(void)
 {
     HANDLE reader, writer, tell, value = NULL, event;
@@ -324,6 +367,7 @@ int main(int argc, char **argv)
     test_two_values();
     test_passed_on();
     test_taken_out_of_parent();
+    test_named_client_put();
     test_errors();
     return tl_finish();
 }
