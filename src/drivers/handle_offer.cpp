@@ -33,14 +33,15 @@ struct Claim {
     uint64_t value;
 };
 
-// What the offer sends back, beside two descriptors: the object's and the listener's.
+// What the offer sends back, beside two or three descriptors: the object's, the
+// listener's, and the object's second one (InheritKind::export_aux) if it has one.
 struct Offered {
     uint32_t magic;
     uint32_t type;  // kernel::ObjectType
     uint32_t access;
     uint32_t flags;
-    uint32_t extra;  // InheritKind's word
-    uint32_t reserved;
+    uint32_t extra;     // InheritKind's word
+    uint32_t aux_word;  // export_aux's word
 };
 
 // A request to take a handle out of this process, and the answer (with the descriptor
@@ -53,13 +54,13 @@ struct PullRequest {
     uint64_t value;
 };
 
-struct Pulled {
+struct Pulled {  // beside it: the descriptor, and the second one if the object has one
     uint32_t magic;
     uint32_t error;
     uint32_t type;
     uint32_t access;
     uint32_t extra;
-    uint32_t reserved;
+    uint32_t aux_word;
 };
 
 // "\0overlapped-pull-<uid>-<source pid>".
@@ -69,29 +70,44 @@ socklen_t pull_address(pid_t source, sockaddr_un* address)
 }
 
 // Exports `object` (referenced, unlocked) as a child would inherit it: a duplicate of its
-// descriptor and the kind's word. ERROR_SUCCESS, ERROR_CALL_NOT_IMPLEMENTED (it cannot
-// cross) or ERROR_NO_SYSTEM_RESOURCES.
-DWORD export_copy(kernel::Object* object, int* descriptor, uint32_t* extra)
+// descriptor and the kind's word, and a duplicate of its second descriptor (-1: none) and
+// that one's word. ERROR_SUCCESS, ERROR_CALL_NOT_IMPLEMENTED (it cannot cross) or
+// ERROR_NO_SYSTEM_RESOURCES.
+DWORD export_copy(kernel::Object* object, int* descriptor, uint32_t* extra, int* aux, uint32_t* aux_word)
 {
     const InheritKind* kind = inherit_kind(object->type());
-    *descriptor = -1;
+    *descriptor = *aux = -1;
     if (kind == nullptr) return ERROR_CALL_NOT_IMPLEMENTED;
     object->lock.lock();
-    int exported = -1;
+    int exported = -1, exported_aux = -1;
     bool crosses = kind->export_object(object, &exported, extra);
-    if (crosses) *descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+    if (crosses) {
+        *descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+        inherit_export_aux(kind, object, &exported_aux, aux_word);
+        if (exported_aux >= 0) *aux = fcntl(exported_aux, F_DUPFD_CLOEXEC, 3);
+    }
     object->lock.unlock();
     if (!crosses) return ERROR_CALL_NOT_IMPLEMENTED;  // only what a child can inherit
-    return *descriptor >= 0 ? ERROR_SUCCESS : ERROR_NO_SYSTEM_RESOURCES;
+    if (*descriptor >= 0 && (exported_aux < 0 || *aux >= 0)) return ERROR_SUCCESS;
+    if (*descriptor >= 0) ::close(*descriptor);
+    if (*aux >= 0) ::close(*aux);
+    *descriptor = *aux = -1;
+    return ERROR_NO_SYSTEM_RESOURCES;
 }
 
-// Rebuilds an object of `type` over `descriptor` (taken over, closed on failure).
-kernel::Object* import_copy(uint32_t type, int descriptor, uint32_t extra, ACCESS_MASK access)
+// Rebuilds an object of `type` over `descriptor` and `aux` (-1: none), both taken over
+// (closed on failure).
+kernel::Object* import_copy(uint32_t type, int descriptor, uint32_t extra, int aux, uint32_t aux_word,
+                            ACCESS_MASK access)
 {
     const InheritKind* kind = inherit_kind(static_cast<kernel::ObjectType>(type));
     DWORD error = ERROR_SUCCESS;
     kernel::Object* object = kind != nullptr ? kind->import_object(descriptor, extra, access, &error) : nullptr;
     if (object == nullptr) ::close(descriptor);
+    if (aux >= 0) {
+        if (object != nullptr && kind->import_aux != nullptr) kind->import_aux(object, aux, aux_word);
+        else ::close(aux);
+    }
     return object;
 }
 
@@ -101,10 +117,10 @@ void answer(int connection)
     PullRequest request{};
     if (!receive_record(connection, &request, sizeof(request)) || request.magic != kMagic) return;
     HANDLE value = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(request.value));
-    DescriptorMessage<Pulled, 1> message;
+    DescriptorMessage<Pulled, 2> message;
     Pulled& reply = message.record;
     reply.magic = kMagic;
-    int descriptor = -1;
+    int descriptors[2] = {-1, -1};
     ACCESS_MASK granted = 0;
     DWORD error = ERROR_SUCCESS;
     kernel::Object* object = kernel::handle_reference_granted(value, kernel::ObjectType::Any, 0, &granted, &error);
@@ -112,15 +128,16 @@ void answer(int connection)
         reply.type = static_cast<uint32_t>(object->type());
         reply.access = ((request.options & DUPLICATE_SAME_ACCESS) ? granted : request.access) &
                        ~kernel::kAccessNotDuplicated;
-        error = export_copy(object, &descriptor, &reply.extra);
+        error = export_copy(object, &descriptors[0], &reply.extra, &descriptors[1], &reply.aux_word);
         object->release_reference();
         // Closed whatever the outcome, as DuplicateHandle says of DUPLICATE_CLOSE_SOURCE.
         if (request.options & DUPLICATE_CLOSE_SOURCE) kernel::handle_close(value);
     }
     reply.error = error;
-    if (descriptor >= 0) {
-        message.send(connection, &descriptor);
-        ::close(descriptor);
+    if (descriptors[0] >= 0) {
+        message.send_some(connection, descriptors, descriptors[1] >= 0 ? 2 : 1);
+        ::close(descriptors[0]);
+        if (descriptors[1] >= 0) ::close(descriptors[1]);
     } else {
         ssize_t sent;
         do sent = send(connection, &reply, sizeof(reply), MSG_NOSIGNAL);
@@ -168,19 +185,20 @@ int bind_number(pid_t target, uint32_t number)
 }
 
 // The offer's thread: hands the object to the target's first claim of `value`.
-void serve(int listener, int descriptor, int target_fd, pid_t target, HANDLE value, Offered offered)
+void serve(int listener, int descriptor, int aux, int target_fd, pid_t target, HANDLE value, Offered offered)
 {
     serve_target(listener, target_fd, target, [&](int connection) {
         Claim claim{};  // the target asks as soon as it connects
         if (!receive_record(connection, &claim, sizeof(claim)) || claim.magic != kMagic ||
             claim.value != reinterpret_cast<uintptr_t>(value))
             return false;  // not this offer's value (a stale or forged one): keep waiting
-        DescriptorMessage<Offered, 2> message;
+        DescriptorMessage<Offered, 3> message;
         message.record = offered;
-        int handed[2] = {descriptor, listener};
-        return message.send(connection, handed);
+        int handed[3] = {descriptor, listener, aux};
+        return message.send_some(connection, handed, aux >= 0 ? 3 : 2);
     });
     ::close(descriptor);
+    if (aux >= 0) ::close(aux);
 }
 
 // The target's side: the sockets that keep the numbers of its open offered handles.
@@ -228,19 +246,20 @@ bool claim(HANDLE value)
     // Only an offer of this user is taken (another user could bind the name, not more).
     int connection = connect_to_user(address, length, SOCK_SEQPACKET, 0);
     if (connection < 0) return false;
-    DescriptorMessage<Offered, 2> message;
+    DescriptorMessage<Offered, 3> message;
     const Offered& offered = message.record;
-    int descriptors[2] = {-1, -1};
+    int descriptors[3] = {-1, -1, -1};
+    int received = 0;
     Claim request{kMagic, 0, reinterpret_cast<uintptr_t>(value)};
     if (send(connection, &request, sizeof(request), MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof(request)) &&
-        message.receive(connection, descriptors) && offered.magic != kMagic) {
-        ::close(descriptors[0]);  // not an offer of ours
-        ::close(descriptors[1]);
-        descriptors[0] = descriptors[1] = -1;
+        message.receive_some(connection, descriptors, &received) && (offered.magic != kMagic || received < 2)) {
+        for (int i = 0; i < received; ++i) ::close(descriptors[i]);  // not an offer of ours
+        descriptors[0] = descriptors[1] = descriptors[2] = -1;
     }
     ::close(connection);
     if (descriptors[0] < 0) return false;
-    kernel::Object* object = import_copy(offered.type, descriptors[0], offered.extra, offered.access);
+    kernel::Object* object =
+        import_copy(offered.type, descriptors[0], offered.extra, descriptors[2], offered.aux_word, offered.access);
     if (object == nullptr) {
         ::close(descriptors[1]);
         return false;
@@ -263,16 +282,17 @@ bool claim(HANDLE value)
 
 DWORD offer_handle(kernel::Object* object, pid_t target, ACCESS_MASK access, DWORD flags, HANDLE* value)
 {
-    int descriptor = -1;
-    uint32_t extra = 0;
-    DWORD exported = export_copy(object, &descriptor, &extra);
-    Offered offered{kMagic, static_cast<uint32_t>(object->type()), access, flags, extra, 0};
+    int descriptor = -1, aux = -1;
+    uint32_t extra = 0, aux_word = 0;
+    DWORD exported = export_copy(object, &descriptor, &extra, &aux, &aux_word);
+    Offered offered{kMagic, static_cast<uint32_t>(object->type()), access, flags, extra, aux_word};
     object->release_reference();
     if (exported != ERROR_SUCCESS) return exported;
     int target_fd = static_cast<int>(syscall(SYS_pidfd_open, target, 0));
     if (target_fd < 0) {
         int failure = errno;
         ::close(descriptor);
+        if (aux >= 0) ::close(aux);
         return failure == ESRCH ? ERROR_ACCESS_DENIED : ERROR_NO_SYSTEM_RESOURCES;  // it has exited
     }
     // The lowest number free in the target (offered slots are few and kept together).
@@ -293,7 +313,7 @@ DWORD offer_handle(kernel::Object* object, pid_t target, ACCESS_MASK access, DWO
     bool serving = false;
     if (listener >= 0) {
         try {
-            std::thread(serve, listener, descriptor, target_fd, target, offered_value, offered).detach();
+            std::thread(serve, listener, descriptor, aux, target_fd, target, offered_value, offered).detach();
             serving = true;
         } catch (const std::system_error&) {
         }
@@ -301,6 +321,7 @@ DWORD offer_handle(kernel::Object* object, pid_t target, ACCESS_MASK access, DWO
     if (!serving) {
         if (listener >= 0) ::close(listener);
         ::close(descriptor);
+        if (aux >= 0) ::close(aux);
         ::close(target_fd);
         return ERROR_NO_SYSTEM_RESOURCES;
     }
@@ -346,17 +367,17 @@ DWORD take_handle(pid_t source, HANDLE value, ACCESS_MASK access, DWORD options,
     int connection = connect_to_user(address, length, SOCK_SEQPACKET, source, &no_socket);
     if (connection < 0) return no_socket ? ERROR_NO_SYSTEM_RESOURCES : ERROR_CALL_NOT_IMPLEMENTED;  // answers none
     PullRequest request{kMagic, access, options, 0, reinterpret_cast<uintptr_t>(value)};
-    DescriptorMessage<Pulled, 1> message;
+    DescriptorMessage<Pulled, 2> message;
     const Pulled& reply = message.record;
-    int descriptor = -1, received = 0;
+    int descriptors[2] = {-1, -1}, received = 0;
     bool answered = send(connection, &request, sizeof(request), MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof(request)) &&
-                    message.receive_some(connection, &descriptor, &received) && reply.magic == kMagic;
+                    message.receive_some(connection, descriptors, &received) && reply.magic == kMagic;
     ::close(connection);
-    if (!answered || reply.error != ERROR_SUCCESS || received != 1) {
-        if (received == 1) ::close(descriptor);
+    if (!answered || reply.error != ERROR_SUCCESS || received < 1) {
+        for (int i = 0; i < received; ++i) ::close(descriptors[i]);
         return !answered ? ERROR_CALL_NOT_IMPLEMENTED : reply.error != ERROR_SUCCESS ? reply.error : ERROR_NO_SYSTEM_RESOURCES;
     }
-    *object = import_copy(reply.type, descriptor, reply.extra, reply.access);
+    *object = import_copy(reply.type, descriptors[0], reply.extra, descriptors[1], reply.aux_word, reply.access);
     if (*object == nullptr) return ERROR_NO_SYSTEM_RESOURCES;
     *granted = reply.access;
     return ERROR_SUCCESS;

@@ -13,7 +13,8 @@
 //   - A thread of the source serves the offer (drivers/peer.h): to a connection from the
 //     target process of the same user that asks for exactly that value, it hands the
 //     object as a child inherits one (drivers/inherit.h: its descriptor and one word, the
-//     access and flags) and, beside it, the bound listening socket itself; then it ends.
+//     access and flags, and its second descriptor if it has one) and, beside it, the bound
+//     listening socket itself; then it ends.
 //     It also ends when the target exits.
 //   - In the target, the first lookup of a value of an offered slot that is not open
 //     (kernel::offered_claim_hook) connects to that name, rebuilds the object and makes

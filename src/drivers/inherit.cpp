@@ -73,6 +73,13 @@ void inherit_register(kernel::ObjectType type, const InheritKind* kind)
     if (index < kTypes) kinds()[index].store(kind, std::memory_order_release);
 }
 
+void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* word)
+{
+    *descriptor = -1;
+    *word = 0;
+    if (kind->export_aux == nullptr || !kind->export_aux(object, descriptor, word)) *descriptor = -1;
+}
+
 const InheritKind* inherit_kind(kernel::ObjectType type)
 {
     if (type == kernel::ObjectType::File) return &file_kind;

@@ -1,8 +1,10 @@
 // inherit.h: how a handle crosses into a child process built on this library
 // (docs/processes.md). Each kind of object that can cross (files, the console and NUL as
 // files, pipe ends, sockets) registers how it is exported -- the descriptor the child
-// gets and one word of its own -- and how the child rebuilds an object from them. The
-// child makes the handle at the value the parent had (kernel::handle_create_at).
+// gets and one word of its own, and optionally a second descriptor with a word -- and how
+// the child rebuilds an object from them. The child makes the handle at the value the
+// parent had (kernel::handle_create_at). DuplicateHandle into and out of another process
+// uses the same functions (drivers/handle_offer.h).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,18 @@ struct InheritKind {
     // In the child, at start-up: a new object (one reference) over `descriptor` (taken
     // over) for a handle with `access`; nullptr with *error when it cannot be rebuilt.
     kernel::Object* (*import_object)(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error);
+    // Optional (null: the kind has none): under the object's lock, a second descriptor
+    // that travels beside the first, and a word of its own; false when there is none for
+    // this object. A named pipe's end passes its disconnection page this way.
+    bool (*export_aux)(kernel::Object* object, int* descriptor, uint32_t* word) = nullptr;
+    // In the child, right after import_object: gives the object the second descriptor
+    // (taken over: closed here or kept by the object).
+    void (*import_aux)(kernel::Object* object, int descriptor, uint32_t word) = nullptr;
 };
+
+// The second descriptor and word of `object`, exported under its lock: *descriptor is -1
+// when its kind passes none.
+void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* word);
 
 // Registers the kind for objects of `type` (one per type; the last one wins). A driver
 // registers from a static object built before the child's start-up runs (a constructor

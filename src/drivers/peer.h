@@ -46,15 +46,19 @@ struct DescriptorMessage {
 
     // Sends the record with `descriptors` (count of them; the record alone if null);
     // whether all of it went.
-    bool send(int connection, const int* descriptors)
+    bool send(int connection, const int* descriptors) { return send_some(connection, descriptors, count); }
+
+    // Sends the record with the first `number` (at most count) of `descriptors`.
+    bool send_some(int connection, const int* descriptors, int number)
     {
-        header.msg_controllen = descriptors != nullptr ? sizeof(control) : 0;
-        if (descriptors != nullptr) {
+        if (descriptors == nullptr || number > count) number = descriptors == nullptr ? 0 : count;
+        header.msg_controllen = number > 0 ? CMSG_SPACE(number * sizeof(int)) : 0;
+        if (number > 0) {
             cmsghdr* attached = CMSG_FIRSTHDR(&header);
             attached->cmsg_level = SOL_SOCKET;
             attached->cmsg_type = SCM_RIGHTS;
-            attached->cmsg_len = CMSG_LEN(count * sizeof(int));
-            memcpy(CMSG_DATA(attached), descriptors, count * sizeof(int));
+            attached->cmsg_len = CMSG_LEN(number * sizeof(int));
+            memcpy(CMSG_DATA(attached), descriptors, number * sizeof(int));
         }
         ssize_t sent;
         do sent = sendmsg(connection, &header, MSG_NOSIGNAL);

@@ -2251,19 +2251,26 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
         if (fd >= 0 || *error != ERROR_PIPE_NOT_CONNECTED) break;
     }
     // The instance's page, mapped for reading (no page: a disconnection is seen at its mark).
+    // The end keeps its descriptor too, to pass on with the end (inheritance, DuplicateHandle
+    // into another process: export_page).
     void* view = MAP_FAILED;
     if (page >= 0) {
         if (fd >= 0 && reply.status == kReplyConnected)
             view = mmap(nullptr, kPageSize, PROT_READ, MAP_SHARED, page, 0);
-        close(page);
+        if (view == MAP_FAILED) {
+            close(page);
+            page = -1;
+        }
     }
     struct View {
         void** view;
+        int* page;
         ~View()
         {
             if (*view != MAP_FAILED) munmap(*view, kPageSize);
+            if (*page >= 0) close(*page);
         }
-    } unmap_unless_kept{&view};
+    } unmap_unless_kept{&view, &page};
     if (fd < 0) {
         if (*error == ERROR_PIPE_NOT_CONNECTED) *error = ERROR_FILE_NOT_FOUND;  // the name went
         return nullptr;
@@ -2291,8 +2298,10 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     device->reset_pipe(PipeEnd::Client, fd, flags & FILE_FLAG_OVERLAPPED);
     if (view != MAP_FAILED) {
         device->page_ = static_cast<std::atomic<uint32_t>*>(view);
+        device->page_fd_ = page;
         device->connected_at_ = reply.disconnects;
-        view = MAP_FAILED;  // the device unmaps it (recycle)
+        view = MAP_FAILED;  // the device unmaps and closes them (recycle)
+        page = -1;
     }
     device->message_type_ = (reply.pipe_mode & PIPE_TYPE_MESSAGE) != 0;
     device->message_read_ = false;  // a client starts in byte read mode
@@ -2560,6 +2569,37 @@ PipeDevice* PipeDevice::adopt_inherited(int descriptor, uint32_t extra, ACCESS_M
     return device;
 }
 
+bool PipeDevice::export_page(int* descriptor, uint32_t* word)
+{
+    // A client end: its page and the count at its connection. A server end: its page and
+    // the count now (it is connected: export_inherit passed it), so the other process's
+    // end, a client end there, sees this instance's next DisconnectNamedPipe.
+    if (end_ == PipeEnd::Anonymous || page_fd_ < 0 || page_ == nullptr || descriptor_ < 0) return false;
+    *descriptor = page_fd_;
+    *word = end_ == PipeEnd::Client ? connected_at_ : page_->load(std::memory_order_acquire);
+    return true;
+}
+
+void PipeDevice::adopt_page(int descriptor, uint32_t word)
+{
+    void* view = mmap(nullptr, kPageSize, PROT_READ, MAP_SHARED, descriptor, 0);
+    if (view == MAP_FAILED) {  // (then a disconnection is seen at its mark, as before)
+        close(descriptor);
+        return;
+    }
+    lock.lock();
+    if (end_ != PipeEnd::Client || page_ != nullptr) {
+        lock.unlock();
+        munmap(view, kPageSize);
+        close(descriptor);
+        return;
+    }
+    page_ = static_cast<std::atomic<uint32_t>*>(view);
+    page_fd_ = descriptor;
+    connected_at_ = word;
+    lock.unlock();
+}
+
 namespace {
 bool export_pipe(kernel::Object* object, int* descriptor, uint32_t* extra)
 {
@@ -2569,7 +2609,15 @@ kernel::Object* import_pipe(int descriptor, uint32_t extra, ACCESS_MASK access, 
 {
     return PipeDevice::adopt_inherited(descriptor, extra, access, error);
 }
-const InheritKind pipe_inherit_kind = {export_pipe, import_pipe};
+bool export_pipe_page(kernel::Object* object, int* descriptor, uint32_t* word)
+{
+    return static_cast<PipeDevice*>(object)->export_page(descriptor, word);
+}
+void import_pipe_page(kernel::Object* object, int descriptor, uint32_t word)
+{
+    static_cast<PipeDevice*>(object)->adopt_page(descriptor, word);
+}
+const InheritKind pipe_inherit_kind = {export_pipe, import_pipe, export_pipe_page, import_pipe_page};
 const InheritRegistration pipe_inherit_registration OVERLAPPED_INHERIT_EARLY(kernel::ObjectType::Pipe, &pipe_inherit_kind);
 }  // namespace
 

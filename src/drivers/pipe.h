@@ -86,6 +86,12 @@ public:
     // in the child, an end rebuilt from them (one reference) or null with *error.
     bool export_inherit(int* descriptor, uint32_t* extra);
     static PipeDevice* adopt_inherited(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error);
+    // The end's disconnection page (InheritKind::export_aux, under `lock`): its memfd and
+    // the count the other process's end starts from; false when the end has none. In
+    // the other process, adopt_page gives an end rebuilt by adopt_inherited that page
+    // (the descriptor taken over).
+    bool export_page(int* descriptor, uint32_t* word);
+    void adopt_page(int descriptor, uint32_t word);
 
     PipeEnd end() const { return end_; }
     // SetFilePointer's position of a synchronous handle: Windows' I/O manager keeps it in
@@ -183,7 +189,7 @@ private:
     // connected before each transfer (a load, no system call). Null without a page (an
     // end that came by inheritance, or a failed memfd).
     std::atomic<uint32_t>* page_ = nullptr;  // the server's own mapping, or the client's view
-    int page_fd_ = -1;                       // a server's: the memfd passed to its clients
+    int page_fd_ = -1;                       // the page's memfd (a server's is passed to its clients)
     uint32_t connected_at_ = 0;              // a client's: the count at its connection
     bool server_disconnected() const
     {

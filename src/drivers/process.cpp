@@ -49,6 +49,13 @@ struct Passed {
     uint32_t extra = 0;
     dev_t device = 0;
     ino_t inode = 0;
+    // A second descriptor of the kind's (InheritKind::export_aux), or -1; the number it
+    // gets in the child.
+    int aux = -1;
+    int aux_in_child = -1;
+    uint32_t aux_word = 0;
+    dev_t aux_device = 0;
+    ino_t aux_inode = 0;
 };
 
 void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK access, DWORD flags, void* context)
@@ -59,6 +66,16 @@ void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK acce
     if (!kind->export_object(object, &passed.descriptor, &passed.extra)) return;
     struct stat status;
     if (fstat(passed.descriptor, &status) != 0) return;
+    inherit_export_aux(kind, object, &passed.aux, &passed.aux_word);
+    if (passed.aux >= 0) {
+        struct stat aux_status;
+        if (fstat(passed.aux, &aux_status) != 0) {
+            passed.aux = -1;
+        } else {
+            passed.aux_device = aux_status.st_dev;
+            passed.aux_inode = aux_status.st_ino;
+        }
+    }
     passed.value = handle;
     passed.object = object;
     passed.type = object->type();
@@ -121,13 +138,15 @@ std::string hex_decode(const char* text, const char* end)
     return out;
 }
 
-// "OVERLAPPED_STARTUP=1;ppid;std0,std1,std2;usestd;hex(command line);records", a record
-// "value:descriptor:type:access:flags:extra:device:inode" (hexadecimal), records separated by '/'.
+// "OVERLAPPED_STARTUP=2;ppid;std0,std1,std2;usestd;hex(command line);records", a record
+// "value:descriptor:type:access:flags:extra:device:inode:aux:auxword:auxdevice:auxinode"
+// (hexadecimal; aux ffffffff: none), records separated by '/'. The number after '=' is the
+// format's version: a child of another version ignores the record.
 std::string startup_record(const SpawnRequest& request, const std::vector<Passed>& passed)
 {
-    char buffer[160];
+    char buffer[256];
     std::string record = kStartupVariable;
-    snprintf(buffer, sizeof buffer, "=1;%d;%lx,%lx,%lx;%d;", static_cast<int>(getpid()),
+    snprintf(buffer, sizeof buffer, "=2;%d;%lx,%lx,%lx;%d;", static_cast<int>(getpid()),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[0])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[1])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[2])),
@@ -137,11 +156,13 @@ std::string startup_record(const SpawnRequest& request, const std::vector<Passed
     record += ';';
     for (size_t i = 0; i < passed.size(); ++i) {
         const Passed& p = passed[i];
-        snprintf(buffer, sizeof buffer, "%s%lx:%x:%x:%lx:%lx:%lx:%llx:%llx", i == 0 ? "" : "/",
+        snprintf(buffer, sizeof buffer, "%s%lx:%x:%x:%lx:%lx:%lx:%llx:%llx:%x:%lx:%llx:%llx", i == 0 ? "" : "/",
                  static_cast<unsigned long>(reinterpret_cast<uintptr_t>(p.value)), static_cast<unsigned>(3 + i),
                  static_cast<unsigned>(p.type), static_cast<unsigned long>(p.access),
                  static_cast<unsigned long>(p.flags), static_cast<unsigned long>(p.extra),
-                 static_cast<unsigned long long>(p.device), static_cast<unsigned long long>(p.inode));
+                 static_cast<unsigned long long>(p.device), static_cast<unsigned long long>(p.inode),
+                 static_cast<unsigned>(p.aux_in_child), static_cast<unsigned long>(p.aux_word),
+                 static_cast<unsigned long long>(p.aux_device), static_cast<unsigned long long>(p.aux_inode));
         record += buffer;
     }
     return record;
@@ -530,16 +551,25 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     };
 
     // Descriptor moves: every source to a block above them all, then down to 0-2 and 3...
-    const int count = static_cast<int>(passed.size());
+    // The handles' descriptors go to 3..., in the order of their values, and the second
+    // descriptors of those that have one after them.
+    std::vector<int> sources;
+    for (const Passed& p : passed) sources.push_back(p.descriptor);
+    for (Passed& p : passed) {
+        if (p.aux < 0) continue;
+        p.aux_in_child = 3 + static_cast<int>(sources.size());
+        sources.push_back(p.aux);
+    }
+    const int count = static_cast<int>(sources.size());
     int highest = 2 + count;
     for (int fd : std_fds) highest = std::max(highest, fd);
-    for (const Passed& p : passed) highest = std::max(highest, p.descriptor);
+    for (int fd : sources) highest = std::max(highest, fd);
     const int block = highest + 1;
     std::vector<int> from, to;
     // (Not when /dev/null was opened for one: it landed on 0-2 close-on-exec.)
     bool in_place = count == 0 && null_fd < 0 && std_fds[0] == 0 && std_fds[1] == 1 && std_fds[2] == 2;
     for (int i = 0; i < count && !in_place; ++i) {
-        from.push_back(passed[static_cast<size_t>(i)].descriptor);
+        from.push_back(sources[static_cast<size_t>(i)]);
         to.push_back(block + i);
     }
     for (int i = 0; i < 3 && !in_place; ++i) {
@@ -681,7 +711,7 @@ Startup read_startup()
     unsetenv(kStartupVariable);  // not seen by the program, nor passed to its children
     const char* at = copy.c_str();
     char* end = nullptr;
-    if (strncmp(at, "1;", 2) != 0) return startup;
+    if (strncmp(at, "2;", 2) != 0) return startup;  // the format's version
     at += 2;
     long parent = strtol(at, &end, 10);
     if (*end != ';' || parent != static_cast<long>(getppid())) return startup;  // meant for another process
@@ -701,28 +731,36 @@ Startup read_startup()
     startup.from_parent = true;
     at = command_end + 1;
     while (*at != '\0') {
-        unsigned long long fields[8];
+        constexpr int kFields = 12;
+        unsigned long long fields[kFields];
         int n = 0;
-        for (; n < 8; ++n) {
+        for (; n < kFields; ++n) {
             fields[n] = strtoull(at, &end, 16);
             if (end == at) break;
             at = end;
-            if (n < 7) {
+            if (n < kFields - 1) {
                 if (*at != ':') break;
                 ++at;
             }
         }
-        if (n != 8) break;
+        if (n != kFields) break;
         if (*at == '/') ++at;
         HANDLE value = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(fields[0]));
         int descriptor = static_cast<int>(fields[1]);
         auto type = static_cast<kernel::ObjectType>(fields[2]);
+        int aux = static_cast<int>(static_cast<uint32_t>(fields[8]));
         struct stat status;
-        // The descriptor must still be the one the parent passed (a program in between
+        // A descriptor must still be the one the parent passed (a program in between
         // may have reused the number).
-        if (fstat(descriptor, &status) != 0 || status.st_dev != static_cast<dev_t>(fields[6]) ||
-            status.st_ino != static_cast<ino_t>(fields[7]))
+        auto passed_here = [&status](int fd, unsigned long long device, unsigned long long inode) {
+            return fd >= 0 && fstat(fd, &status) == 0 && status.st_dev == static_cast<dev_t>(device) &&
+                   status.st_ino == static_cast<ino_t>(inode);
+        };
+        if (aux >= 0 && !passed_here(aux, fields[10], fields[11])) aux = -1;
+        if (!passed_here(descriptor, fields[6], fields[7])) {
+            if (aux >= 0) close(aux);
             continue;
+        }
         const InheritKind* kind = inherit_kind(type);
         DWORD error = ERROR_SUCCESS;
         kernel::Object* object =
@@ -731,7 +769,12 @@ Startup read_startup()
                             : nullptr;
         if (object == nullptr) {
             close(descriptor);
+            if (aux >= 0) close(aux);
             continue;
+        }
+        if (aux >= 0) {
+            if (kind->import_aux != nullptr) kind->import_aux(object, aux, static_cast<uint32_t>(fields[9]));
+            else close(aux);
         }
         if (kernel::handle_create_at(value, object, static_cast<ACCESS_MASK>(fields[3]),
                                      static_cast<DWORD>(fields[4])) != ERROR_SUCCESS)

@@ -9,8 +9,9 @@
  * clients, counted out when that process ends), a name whose first process is killed
  * while this one, or two others, have instances of it (they keep it, and get its
  * clients; two other processes race to claim it), and the name
- * of a server that was killed (its entry is taken over, never an error). Every wait is
- * bounded. */
+ * of a server that was killed (its entry is taken over, never an error), and
+ * DisconnectNamedPipe's discard of what a client in another process has not read (a
+ * client it opened itself, and one it inherited). Every wait is bounded. */
 #include "testlib.h"
 #include "children.h"
 
@@ -19,6 +20,23 @@
 static char self_path[MAX_PATH];
 
 /* ---- the child's roles ------------------------------------------------------------- */
+
+/* A client end whose server wrote to it, then disconnected it: once its peek fails, what
+ * the server wrote is gone too. 0, or where it stopped from `code` on. */
+static int until_disconnected(HANDLE pipe, int code)
+{
+    DWORD avail = 0, done = 0, start = GetTickCount();
+    char buffer[64];
+    while (PeekNamedPipe(pipe, NULL, 0, NULL, &avail, NULL)) {
+        if (GetTickCount() - start > WAIT_MS) return code;
+        Sleep(1);
+    }
+    if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return code + 1;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(pipe, buffer, sizeof buffer, &done, NULL)) return code + 2;
+    if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return code + 3;
+    return 0;
+}
 
 /* Makes a message-type instance of `name` (`flags` besides duplex, at most `limit`) and
  * waits to be killed. The exit code says where it stopped: `code` if the instance could
@@ -62,22 +80,21 @@ static int run_child(int argc, char **argv)
         return 0;
     }
     if (strcmp(role, "discarded") == 0) {
-        /* A client whose server writes to it, then disconnects it: once its peek fails,
-         * what the server wrote is gone too. */
-        DWORD avail = 0, start = GetTickCount();
+        int code;
         if (!WaitNamedPipeA(name, WAIT_MS)) return 90;
         pipe = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
         if (pipe == INVALID_HANDLE_VALUE) return 91;
-        while (PeekNamedPipe(pipe, NULL, 0, NULL, &avail, NULL)) {
-            if (GetTickCount() - start > WAIT_MS) return 92;
-            Sleep(1);
-        }
-        if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return 93;
-        SetLastError(0xdeadbeef);
-        if (ReadFile(pipe, buffer, sizeof buffer, &done, NULL)) return 94;
-        if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return 95;
+        code = until_disconnected(pipe, 92);
         CloseHandle(pipe);
-        return 0;
+        return code;
+    }
+    if (strcmp(role, "inherited-discarded") == 0) {
+        /* argv[3]: the value of a client end inherited from the parent. */
+        int code;
+        pipe = (HANDLE)(ULONG_PTR)strtoull(name, NULL, 16);
+        code = until_disconnected(pipe, 110);
+        if (!CloseHandle(pipe)) return 114;
+        return code;
     }
     if (strcmp(role, "listen-and-say") == 0) {
         /* An instance of the parent's name (at most 3): says "ready" on its standard
@@ -269,6 +286,36 @@ static void test_disconnect_discards(void)
     CHECK(start_child("discarded", pipe_name, &child));
     CHECK(ConnectNamedPipe(server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
     CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    CHECK(DisconnectNamedPipe(server));
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    CloseHandle(server);
+}
+
+/* The same for a client end the child inherited: the server's DisconnectNamedPipe here
+ * reaches that end there too. */
+static void test_inherited_client_discards(void)
+{
+    HANDLE server, client;
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION child;
+    char line[2048];
+    DWORD done = 0;
+
+    TEST("DisconnectNamedPipe discards what a client end inherited by another process has not read");
+    server = CreateNamedPipeA(name_of("inherited"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, &inheritable, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(ConnectNamedPipe(server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" child inherited-discarded %llx", self_path,
+             (unsigned long long)(ULONG_PTR)client);
+    memset(&child, 0, sizeof child);
+    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &child));
+    CHECK(CloseHandle(client));
     CHECK(DisconnectNamedPipe(server));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
     CloseHandle(server);
@@ -699,6 +746,7 @@ int main(int argc, char **argv)
     CHECK(length > 0 && length < sizeof self_path);
     test_client_in_child();
     test_disconnect_discards();
+    test_inherited_client_discards();
     test_client_right_after_instance();
     test_client_killed();
     test_server_killed();

@@ -10,9 +10,10 @@
  * one child (two values, two objects), an inheritable one the child passes on to its own
  * child under the same value, a pipe end a child takes out of its parent (DUPLICATE_CLOSE_
  * SOURCE closes the parent's handle), a named pipe's client end put into a child with
- * DUPLICATE_CLOSE_SOURCE (its connection goes along), the flags asked for, and the
- * errors: a closed source handle (here and in the other process), a process that has
- * exited. Facts: Microsoft Learn, DuplicateHandle (the value is valid
+ * DUPLICATE_CLOSE_SOURCE (its connection goes along), a named pipe's client end put into
+ * a child and one taken out of the parent (its server's DisconnectNamedPipe discards
+ * what it had not read there too), the flags asked for, and the errors: a closed source
+ * handle (here and in the other process), a process that has exited. Facts: Microsoft Learn, DuplicateHandle (the value is valid
  * in the target process; DUPLICATE_CLOSE_SOURCE closes the source handle "regardless of
  * any error status returned"). Every wait is bounded. */
 #include "testlib.h"
@@ -44,6 +45,24 @@ static int write_through(HANDLE handle, const char *text)
     DWORD written = 0;
     if (!WriteFile(handle, text, (DWORD)strlen(text), &written, NULL) || written != strlen(text)) return 1;
     return 0;
+}
+
+/* A named pipe's client end whose server wrote "unread" to it and disconnected it: the
+ * peek and the read fail with ERROR_PIPE_NOT_CONNECTED (at once, or once the
+ * disconnection has come: `wait`), and the data is gone. 0, or where it stopped. */
+static int disconnected_client(HANDLE pipe, BOOL wait, int code)
+{
+    DWORD avail = 0, done = 0, start = GetTickCount();
+    char buffer[16];
+    while (PeekNamedPipe(pipe, NULL, 0, NULL, &avail, NULL)) {
+        if (!wait || GetTickCount() - start > WAIT_MS) return code;
+        Sleep(1);
+    }
+    if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return code + 1;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(pipe, buffer, sizeof buffer, &done, NULL)) return code + 2;
+    if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return code + 3;
+    return CloseHandle(pipe) ? 0 : code + 4;
 }
 
 static int run_child(int argc, char **argv)
@@ -117,6 +136,25 @@ static int run_child(int argc, char **argv)
         CloseHandle(mine);
         CloseHandle(source);
         return 0;
+    }
+    if (strcmp(role, "disconnected") == 0) {
+        /* One value: a named pipe's client end its server disconnects. */
+        HANDLE handle = read_value();
+        if (handle == NULL) return 70;
+        return disconnected_client(handle, TRUE, 71);
+    }
+    if (strcmp(role, "pull-disconnected") == 0) {
+        /* argv[3]: the parent's id; argv[4]: a named pipe's client end of the parent's,
+         * disconnected by its server before this process started; taken out of it. */
+        HANDLE source, mine = NULL;
+        if (argc < 5) return 80;
+        source = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)strtoul(argv[3], NULL, 10));
+        if (source == NULL) return 81;
+        if (!DuplicateHandle(source, (HANDLE)(ULONG_PTR)strtoull(argv[4], NULL, 16), GetCurrentProcess(), &mine, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE))
+            return 82;
+        CloseHandle(source);
+        return disconnected_client(mine, FALSE, 83);
     }
     if (strcmp(role, "grandchild") == 0) {
         HANDLE handle = argc > 3 ? (HANDLE)(ULONG_PTR)strtoull(argv[3], NULL, 16) : NULL;
@@ -318,6 +356,47 @@ static void test_named_client_put(void)
     CloseHandle(server);
 }
 
+static void test_disconnected_client_put(void)
+{
+    HANDLE server, client, tell, value = NULL;
+    PROCESS_INFORMATION child;
+    DWORD done = 0;
+
+    TEST("a named pipe's client end put into a child: its server's DisconnectNamedPipe reaches it there");
+    CHECK(named_pair("put", &server, &client));
+    CHECK(tl_start_child_with_input(self_path, "disconnected", &child, &tell));
+    CHECK(DuplicateHandle(GetCurrentProcess(), client, child.hProcess, &value, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    CHECK(DisconnectNamedPipe(server));
+    tell_value(tell, value);
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    CloseHandle(tell);
+    CloseHandle(server);
+}
+
+static void test_disconnected_client_taken(void)
+{
+    HANDLE server, client, tell;
+    PROCESS_INFORMATION child;
+    char role[128];
+    DWORD done = 0;
+
+    TEST("a child takes a disconnected client end out of its parent: what it had not read is gone");
+    CHECK(named_pair("taken", &server, &client));
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    CHECK(DisconnectNamedPipe(server));
+    snprintf(role, sizeof role, "pull-disconnected %lu %llx", (unsigned long)GetCurrentProcessId(),
+             (unsigned long long)(ULONG_PTR)client);
+    CHECK(tl_start_child_with_input(self_path, role, &child, &tell));
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    SetLastError(0xdeadbeef);  /* the child closed our handle */
+    CHECK(!CloseHandle(client));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(tell);
+    CloseHandle(server);
+}
+
 static void test_errors(void)
 {
     HANDLE reader, writer, tell, value = NULL, event;
@@ -368,6 +447,8 @@ int main(int argc, char **argv)
     test_passed_on();
     test_taken_out_of_parent();
     test_named_client_put();
+    test_disconnected_client_put();
+    test_disconnected_client_taken();
     test_errors();
     return tl_finish();
 }
