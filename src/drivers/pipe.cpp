@@ -931,16 +931,21 @@ namespace {
 
 // A write to a pipe whose read end is closed raises SIGPIPE, which would end the process:
 // the write runs with SIGPIPE blocked in this thread, and a SIGPIPE it raised is taken
-// back before the mask is restored (unless one was already pending).
+// back before the mask is restored (unless one was already pending). One can be pending
+// only where the thread had it blocked already (an unblocked one is delivered), so only
+// then is the pending set asked: a write costs two system calls more, not three.
 ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length)
 {
     sigset_t pipe_set, old_set;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
-    sigset_t pending;
-    sigpending(&pending);
-    bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+    bool was_pending = false;
+    if (sigismember(&old_set, SIGPIPE) == 1) {
+        sigset_t pending;
+        sigpending(&pending);
+        was_pending = sigismember(&pending, SIGPIPE) == 1;
+    }
     ssize_t written = write(fd, buffer, length);
     int error = errno;
     if (written < 0 && error == EPIPE && !was_pending) {
