@@ -24,7 +24,8 @@
 namespace overlapped::drivers {
 namespace {
 
-constexpr uint32_t kMagic = 0x4f564448;  // "OVDH"
+// Also the protocol's version: offers and pulls carry a second descriptor since "OVD2".
+constexpr uint32_t kMagic = 0x3244564f;  // "OVD2"
 
 // What the target sends: the value it was given.
 struct Claim {

@@ -91,9 +91,17 @@ struct DescriptorMessage {
         int came[count] = {};
         int number = 0;
         if (attached != nullptr && attached->cmsg_level == SOL_SOCKET && attached->cmsg_type == SCM_RIGHTS) {
-            number = static_cast<int>((attached->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            if (number > count) number = count;  // (the control buffer holds no more)
-            memcpy(came, CMSG_DATA(attached), number * sizeof(int));
+            // The control buffer is rounded up, so it may hold one more than `count`
+            // (CMSG_SPACE(4) has room for two): the kernel installed every one that fit,
+            // and those past `count` are closed here.
+            int installed = static_cast<int>((attached->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            const int* passed = reinterpret_cast<const int*>(CMSG_DATA(attached));
+            for (int i = 0; i < installed; ++i) {
+                int fd;
+                memcpy(&fd, passed + i, sizeof fd);
+                if (i < count) came[number++] = fd;
+                else ::close(fd);
+            }
         }
         if (got != static_cast<ssize_t>(sizeof(T)) || (header.msg_flags & MSG_CTRUNC)) {
             for (int i = 0; i < number; ++i) ::close(came[i]);

@@ -796,6 +796,7 @@ void PipeDevice::reset_pipe(PipeEnd end, int descriptor, DWORD flags)
     page_ = nullptr;
     page_fd_ = -1;
     connected_at_ = 0;
+    adopted_server_ = false;
     closing_ = false;
     drained_.reset();
     shared_ = false;
@@ -2373,8 +2374,10 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
     {
         LockGuard guard(lock);
         if (end_ == PipeEnd::Server && state_ == PipeState::Listening) return ERROR_BAD_PIPE;
-        if (end_ == PipeEnd::Server && state_ == PipeState::Disconnected) return ERROR_PIPE_NOT_CONNECTED;
-        if (server_disconnected()) return ERROR_PIPE_NOT_CONNECTED;  // what it had is gone
+        // A disconnected server end is in the wrong state for a peek (STATUS_INVALID_PIPE_STATE,
+        // as Wine's conformance tests record Windows); its client is not connected.
+        if (end_ == PipeEnd::Server && state_ == PipeState::Disconnected) return ERROR_BAD_PIPE;
+        if (server_disconnected()) return adopted_server_ ? ERROR_BAD_PIPE : ERROR_PIPE_NOT_CONNECTED;
         if (end_ == PipeEnd::Anonymous && !can_read_) return ERROR_ACCESS_DENIED;
         fd = descriptor_;
     }
@@ -2534,7 +2537,7 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
 
 namespace {
 constexpr uint32_t kInheritRead = 1, kInheritWrite = 2, kInheritOverlapped = 4, kInheritMessage = 8,
-                   kInheritMessageRead = 16, kInheritNamed = 32;
+                   kInheritMessageRead = 16, kInheritNamed = 32, kInheritServer = 64;
 }
 
 bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
@@ -2545,7 +2548,8 @@ bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
     shared_ = true;  // closing our handle must not end the connection the child uses
     *extra = (can_read_ ? kInheritRead : 0) | (can_write_ ? kInheritWrite : 0) |
              ((flags_ & FILE_FLAG_OVERLAPPED) ? kInheritOverlapped : 0) | (message_type_ ? kInheritMessage : 0) |
-             (message_read_ ? kInheritMessageRead : 0) | (end_ != PipeEnd::Anonymous ? kInheritNamed : 0);
+             (message_read_ ? kInheritMessageRead : 0) | (end_ != PipeEnd::Anonymous ? kInheritNamed : 0) |
+             (end_ == PipeEnd::Server || adopted_server_ ? kInheritServer : 0);
     return true;
 }
 
@@ -2568,6 +2572,7 @@ PipeDevice* PipeDevice::adopt_inherited(int descriptor, uint32_t extra, ACCESS_M
     device->can_write_ = (extra & kInheritWrite) != 0;
     device->message_type_ = (extra & kInheritMessage) != 0;
     device->message_read_ = (extra & kInheritMessageRead) != 0;
+    device->adopted_server_ = (extra & kInheritServer) != 0;
     device->granted_ = access;
     device->shared_ = true;
     device->lock.unlock();
@@ -2587,6 +2592,10 @@ bool PipeDevice::export_page(int* descriptor, uint32_t* word)
 
 void PipeDevice::adopt_page(int descriptor, uint32_t word)
 {
+    // An inherited descriptor came without close-on-exec (dup2): what this process
+    // starts by other means than CreateProcess must not get it.
+    int fd_flags = fcntl(descriptor, F_GETFD);
+    if (fd_flags >= 0 && !(fd_flags & FD_CLOEXEC)) fcntl(descriptor, F_SETFD, fd_flags | FD_CLOEXEC);
     void* view = mmap(nullptr, kPageSize, PROT_READ, MAP_SHARED, descriptor, 0);
     if (view == MAP_FAILED) {  // (then a disconnection is seen at its mark, as before)
         close(descriptor);

@@ -191,6 +191,7 @@ private:
     std::atomic<uint32_t>* page_ = nullptr;  // the server's own mapping, or the client's view
     int page_fd_ = -1;                       // the page's memfd (a server's is passed to its clients)
     uint32_t connected_at_ = 0;              // a client's: the count at its connection
+    bool adopted_server_ = false;            // a server end that came from another process
     bool server_disconnected() const
     {
         return end_ == PipeEnd::Client && page_ != nullptr &&

@@ -287,6 +287,14 @@ static void test_disconnect(void)
     SetLastError(0xdeadbeef);
     CHECK(!WriteFile(server, "x", 1, &done, NULL));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    /* A peek at a disconnected server end finds it in the wrong state; at the client, not
+     * connected (Wine's ntdll conformance test of FSCTL_PIPE_PEEK in each state). */
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(server, NULL, 0, NULL, &done, NULL));
+    CHECK_ERROR(ERROR_BAD_PIPE);
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(client, NULL, 0, NULL, &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
     SetLastError(0xdeadbeef);
     CHECK(!DisconnectNamedPipe(server));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);

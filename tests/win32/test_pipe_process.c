@@ -11,7 +11,8 @@
  * clients; two other processes race to claim it), and the name
  * of a server that was killed (its entry is taken over, never an error), and
  * DisconnectNamedPipe's discard of what a client in another process has not read (a
- * client it opened itself, and one it inherited). Every wait is bounded. */
+ * client it opened itself, one it inherited, and a server end it inherited). Every wait
+ * is bounded. */
 #include "testlib.h"
 #include "children.h"
 
@@ -21,9 +22,10 @@ static char self_path[MAX_PATH];
 
 /* ---- the child's roles ------------------------------------------------------------- */
 
-/* A client end whose server wrote to it, then disconnected it: once its peek fails, what
- * the server wrote is gone too. 0, or where it stopped from `code` on. */
-static int until_disconnected(HANDLE pipe, int code)
+/* An end whose instance its server disconnected after data was written to it: once its
+ * peek fails (with `peek_error`: a client end is not connected, a server end is in the
+ * wrong state), what was written is gone too. 0, or where it stopped from `code` on. */
+static int until_disconnected(HANDLE pipe, DWORD peek_error, int code)
 {
     DWORD avail = 0, done = 0, start = GetTickCount();
     char buffer[64];
@@ -31,7 +33,7 @@ static int until_disconnected(HANDLE pipe, int code)
         if (GetTickCount() - start > WAIT_MS) return code;
         Sleep(1);
     }
-    if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return code + 1;
+    if (GetLastError() != peek_error) return code + 1;
     SetLastError(0xdeadbeef);
     if (ReadFile(pipe, buffer, sizeof buffer, &done, NULL)) return code + 2;
     if (GetLastError() != ERROR_PIPE_NOT_CONNECTED) return code + 3;
@@ -84,16 +86,17 @@ static int run_child(int argc, char **argv)
         if (!WaitNamedPipeA(name, WAIT_MS)) return 90;
         pipe = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
         if (pipe == INVALID_HANDLE_VALUE) return 91;
-        code = until_disconnected(pipe, 92);
+        code = until_disconnected(pipe, ERROR_PIPE_NOT_CONNECTED, 92);
         CloseHandle(pipe);
         return code;
     }
-    if (strcmp(role, "inherited-discarded") == 0) {
-        /* argv[3]: the value of a client end inherited from the parent. */
+    if (strcmp(role, "inherited-discarded") == 0 || strcmp(role, "inherited-server-discarded") == 0) {
+        /* argv[3]: the value of a client end (or a server end) inherited from the parent. */
         int code;
+        BOOL server_end = strcmp(role, "inherited-server-discarded") == 0;
         pipe = (HANDLE)(ULONG_PTR)strtoull(name, NULL, 16);
-        code = until_disconnected(pipe, 110);
-        if (!CloseHandle(pipe)) return 114;
+        code = until_disconnected(pipe, server_end ? ERROR_BAD_PIPE : ERROR_PIPE_NOT_CONNECTED, 110);
+        if (!CloseHandle(pipe)) return 115;
         return code;
     }
     if (strcmp(role, "listen-and-say") == 0) {
@@ -318,6 +321,40 @@ static void test_inherited_client_discards(void)
     CHECK(CloseHandle(client));
     CHECK(DisconnectNamedPipe(server));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    CloseHandle(server);
+}
+
+/* A server end a child inherited (while connected): this process's DisconnectNamedPipe
+ * reaches the child's copy too, and what the client wrote is gone there. */
+static void test_inherited_server_discards(void)
+{
+    HANDLE server, client;
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION child;
+    char line[2048];
+    DWORD done = 0;
+
+    TEST("DisconnectNamedPipe here reaches a server end a child inherited");
+    server = CreateNamedPipeA(name_of("inherited_server"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0,
+                              &inheritable);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(ConnectNamedPipe(server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    CHECK(WriteFile(client, "unread", 6, &done, NULL));
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" child inherited-server-discarded %llx", self_path,
+             (unsigned long long)(ULONG_PTR)server);
+    memset(&child, 0, sizeof child);
+    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &child));
+    CHECK(DisconnectNamedPipe(server));
+    CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
+    SetLastError(0xdeadbeef);  /* the client was disconnected too */
+    CHECK(!ReadFile(client, line, sizeof line, &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CloseHandle(client);
     CloseHandle(server);
 }
 
@@ -747,6 +784,7 @@ int main(int argc, char **argv)
     test_client_in_child();
     test_disconnect_discards();
     test_inherited_client_discards();
+    test_inherited_server_discards();
     test_client_right_after_instance();
     test_client_killed();
     test_server_killed();
