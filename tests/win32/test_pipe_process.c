@@ -294,30 +294,45 @@ static void test_disconnect_discards(void)
     CloseHandle(server);
 }
 
+/* A byte pipe's server end and a client connected to it, the server's end inheritable
+ * or (`server_inheritable` FALSE) the client's. FALSE if either could not be made. */
+static BOOL inheritable_pair(const char *suffix, BOOL server_inheritable, HANDLE *server, HANDLE *client)
+{
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    *server = CreateNamedPipeA(name_of(suffix), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0,
+                               server_inheritable ? &inheritable : NULL);
+    if (*server == INVALID_HANDLE_VALUE) return FALSE;
+    *client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, server_inheritable ? NULL : &inheritable,
+                          OPEN_EXISTING, 0, NULL);
+    if (*client == INVALID_HANDLE_VALUE) return FALSE;
+    return ConnectNamedPipe(*server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED;
+}
+
+/* Starts a child in `role` that inherits this process's inheritable handles and is told
+ * `value` ("child <role> <value in hex>"). */
+static BOOL start_inheriting(const char *role, HANDLE value, PROCESS_INFORMATION *child)
+{
+    char line[2048];
+    STARTUPINFOA startup;
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    snprintf(line, sizeof line, "\"%s\" child %s %llx", self_path, role, (unsigned long long)(ULONG_PTR)value);
+    memset(child, 0, sizeof *child);
+    return CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, child);
+}
+
 /* The same for a client end the child inherited: the server's DisconnectNamedPipe here
  * reaches that end there too. */
 static void test_inherited_client_discards(void)
 {
     HANDLE server, client;
-    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
-    STARTUPINFOA startup;
     PROCESS_INFORMATION child;
-    char line[2048];
     DWORD done = 0;
 
     TEST("DisconnectNamedPipe discards what a client end inherited by another process has not read");
-    server = CreateNamedPipeA(name_of("inherited"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
-    CHECK(server != INVALID_HANDLE_VALUE);
-    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, &inheritable, OPEN_EXISTING, 0, NULL);
-    CHECK(client != INVALID_HANDLE_VALUE);
-    CHECK(ConnectNamedPipe(server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    CHECK(inheritable_pair("inherited", FALSE, &server, &client));
     CHECK(WriteFile(server, "unread", 6, &done, NULL));
-    memset(&startup, 0, sizeof startup);
-    startup.cb = sizeof startup;
-    snprintf(line, sizeof line, "\"%s\" child inherited-discarded %llx", self_path,
-             (unsigned long long)(ULONG_PTR)client);
-    memset(&child, 0, sizeof child);
-    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &child));
+    CHECK(start_inheriting("inherited-discarded", client, &child));
     CHECK(CloseHandle(client));
     CHECK(DisconnectNamedPipe(server));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
@@ -329,30 +344,18 @@ static void test_inherited_client_discards(void)
 static void test_inherited_server_discards(void)
 {
     HANDLE server, client;
-    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
-    STARTUPINFOA startup;
     PROCESS_INFORMATION child;
-    char line[2048];
+    char buffer[16];
     DWORD done = 0;
 
     TEST("DisconnectNamedPipe here reaches a server end a child inherited");
-    server = CreateNamedPipeA(name_of("inherited_server"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0,
-                              &inheritable);
-    CHECK(server != INVALID_HANDLE_VALUE);
-    client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-    CHECK(client != INVALID_HANDLE_VALUE);
-    CHECK(ConnectNamedPipe(server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    CHECK(inheritable_pair("inherited_server", TRUE, &server, &client));
     CHECK(WriteFile(client, "unread", 6, &done, NULL));
-    memset(&startup, 0, sizeof startup);
-    startup.cb = sizeof startup;
-    snprintf(line, sizeof line, "\"%s\" child inherited-server-discarded %llx", self_path,
-             (unsigned long long)(ULONG_PTR)server);
-    memset(&child, 0, sizeof child);
-    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &child));
+    CHECK(start_inheriting("inherited-server-discarded", server, &child));
     CHECK(DisconnectNamedPipe(server));
     CHECK_EQ(tl_finish_child(&child, WAIT_MS), 0);
     SetLastError(0xdeadbeef);  /* the client was disconnected too */
-    CHECK(!ReadFile(client, line, sizeof line, &done, NULL));
+    CHECK(!ReadFile(client, buffer, sizeof buffer, &done, NULL));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
     CloseHandle(client);
     CloseHandle(server);
