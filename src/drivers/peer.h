@@ -70,10 +70,14 @@ struct DescriptorMessage {
     // `descriptors`; false otherwise (nothing kept, `descriptors` untouched).
     bool receive(int connection, int* descriptors)
     {
+        int came[count];
         int received = 0;
-        if (!receive_some(connection, descriptors, &received)) return false;
-        if (received == count) return true;
-        for (int i = 0; i < received; ++i) ::close(descriptors[i]);
+        if (!receive_some(connection, came, &received)) return false;
+        if (received == count) {
+            memcpy(descriptors, came, sizeof came);
+            return true;
+        }
+        for (int i = 0; i < received; ++i) ::close(came[i]);
         return false;
     }
 
