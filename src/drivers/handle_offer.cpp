@@ -96,22 +96,6 @@ DWORD export_copy(kernel::Object* object, int* descriptor, uint32_t* extra, int*
     return ERROR_NO_SYSTEM_RESOURCES;
 }
 
-// Rebuilds an object of `type` over `descriptor` and `aux` (-1: none), both taken over
-// (closed on failure).
-kernel::Object* import_copy(uint32_t type, int descriptor, uint32_t extra, int aux, uint32_t aux_word,
-                            ACCESS_MASK access)
-{
-    const InheritKind* kind = inherit_kind(static_cast<kernel::ObjectType>(type));
-    DWORD error = ERROR_SUCCESS;
-    kernel::Object* object = kind != nullptr ? kind->import_object(descriptor, extra, access, &error) : nullptr;
-    if (object == nullptr) ::close(descriptor);
-    if (aux >= 0) {
-        if (object != nullptr && kind->import_aux != nullptr) kind->import_aux(object, aux, aux_word);
-        else ::close(aux);
-    }
-    return object;
-}
-
 // The request thread's answer to one connection.
 void answer(int connection)
 {
@@ -260,7 +244,8 @@ bool claim(HANDLE value)
     ::close(connection);
     if (descriptors[0] < 0) return false;
     kernel::Object* object =
-        import_copy(offered.type, descriptors[0], offered.extra, descriptors[2], offered.aux_word, offered.access);
+        inherit_import(static_cast<kernel::ObjectType>(offered.type), descriptors[0], offered.extra, descriptors[2],
+                       offered.aux_word, offered.access);
     if (object == nullptr) {
         ::close(descriptors[1]);
         return false;
@@ -378,7 +363,8 @@ DWORD take_handle(pid_t source, HANDLE value, ACCESS_MASK access, DWORD options,
         for (int i = 0; i < received; ++i) ::close(descriptors[i]);
         return !answered ? ERROR_CALL_NOT_IMPLEMENTED : reply.error != ERROR_SUCCESS ? reply.error : ERROR_NO_SYSTEM_RESOURCES;
     }
-    *object = import_copy(reply.type, descriptors[0], reply.extra, descriptors[1], reply.aux_word, reply.access);
+    *object = inherit_import(static_cast<kernel::ObjectType>(reply.type), descriptors[0], reply.extra, descriptors[1],
+                             reply.aux_word, reply.access);
     if (*object == nullptr) return ERROR_NO_SYSTEM_RESOURCES;
     *granted = reply.access;
     return ERROR_SUCCESS;

@@ -8,6 +8,7 @@
 #include "drivers/socket.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace overlapped::drivers {
 namespace {
@@ -78,6 +79,20 @@ void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* de
     *descriptor = -1;
     *word = 0;
     if (kind->export_aux == nullptr || !kind->export_aux(object, descriptor, word)) *descriptor = -1;
+}
+
+kernel::Object* inherit_import(kernel::ObjectType type, int descriptor, uint32_t extra, int aux, uint32_t aux_word,
+                               ACCESS_MASK access)
+{
+    const InheritKind* kind = inherit_kind(type);
+    DWORD error = ERROR_SUCCESS;
+    kernel::Object* object = kind != nullptr ? kind->import_object(descriptor, extra, access, &error) : nullptr;
+    if (object == nullptr) ::close(descriptor);
+    if (aux >= 0) {
+        if (object != nullptr && kind->import_aux != nullptr) kind->import_aux(object, aux, aux_word);
+        else ::close(aux);
+    }
+    return object;
 }
 
 const InheritKind* inherit_kind(kernel::ObjectType type)

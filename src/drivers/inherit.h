@@ -37,6 +37,13 @@ struct InheritKind {
 // when its kind passes none.
 void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* word);
 
+// In the other process (a child's start-up, a claimed offer, a pulled handle): an object
+// of `type` (one reference) rebuilt from `descriptor` and `extra`, given `aux` and
+// `aux_word` (aux -1: none); nullptr when it cannot be. Both descriptors are taken over:
+// kept by the object or closed here.
+kernel::Object* inherit_import(kernel::ObjectType type, int descriptor, uint32_t extra, int aux, uint32_t aux_word,
+                               ACCESS_MASK access);
+
 // Registers the kind for objects of `type` (one per type; the last one wins). A driver
 // registers from a static object built before the child's start-up runs (a constructor
 // of default priority, win32/process.cpp):

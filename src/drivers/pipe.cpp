@@ -2592,10 +2592,6 @@ bool PipeDevice::export_page(int* descriptor, uint32_t* word)
 
 void PipeDevice::adopt_page(int descriptor, uint32_t word)
 {
-    // An inherited descriptor came without close-on-exec (dup2): what this process
-    // starts by other means than CreateProcess must not get it.
-    int fd_flags = fcntl(descriptor, F_GETFD);
-    if (fd_flags >= 0 && !(fd_flags & FD_CLOEXEC)) fcntl(descriptor, F_SETFD, fd_flags | FD_CLOEXEC);
     void* view = mmap(nullptr, kPageSize, PROT_READ, MAP_SHARED, descriptor, 0);
     if (view == MAP_FAILED) {  // (then a disconnection is seen at its mark, as before)
         close(descriptor);

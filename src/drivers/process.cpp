@@ -761,21 +761,13 @@ Startup read_startup()
             if (aux >= 0) close(aux);
             continue;
         }
-        const InheritKind* kind = inherit_kind(type);
-        DWORD error = ERROR_SUCCESS;
-        kernel::Object* object =
-            kind != nullptr ? kind->import_object(descriptor, static_cast<uint32_t>(fields[5]),
-                                                  static_cast<ACCESS_MASK>(fields[3]), &error)
-                            : nullptr;
-        if (object == nullptr) {
-            close(descriptor);
-            if (aux >= 0) close(aux);
-            continue;
-        }
-        if (aux >= 0) {
-            if (kind->import_aux != nullptr) kind->import_aux(object, aux, static_cast<uint32_t>(fields[9]));
-            else close(aux);
-        }
+        // The parent's dup2 cleared close-on-exec; what this process starts by other means
+        // than CreateProcess must not get the second descriptor (each kind's import sets
+        // it on its own descriptor).
+        if (aux >= 0) fcntl(aux, F_SETFD, FD_CLOEXEC);
+        kernel::Object* object = inherit_import(type, descriptor, static_cast<uint32_t>(fields[5]), aux,
+                                                static_cast<uint32_t>(fields[9]), static_cast<ACCESS_MASK>(fields[3]));
+        if (object == nullptr) continue;
         if (kernel::handle_create_at(value, object, static_cast<ACCESS_MASK>(fields[3]),
                                      static_cast<DWORD>(fields[4])) != ERROR_SUCCESS)
             continue;
