@@ -25,6 +25,25 @@ inline bool unix_peer(int connection, pid_t* pid, uid_t* uid)
     return true;
 }
 
+// The descriptors a received `message` carried (SCM_RIGHTS): the first `room` go to
+// `kept`, in order, and how many is the result; any more (the control buffer is rounded
+// up, so it may hold more than asked for) are closed.
+inline int take_passed_descriptors(msghdr* message, int* kept, int room)
+{
+    int taken = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(message); c != nullptr; c = CMSG_NXTHDR(message, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        size_t passed = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < passed; ++i) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (taken < room) kept[taken++] = fd;
+            else ::close(fd);
+        }
+    }
+    return taken;
+}
+
 // A record of type T with room for `count` descriptors beside it (SCM_RIGHTS), to send
 // or receive as one message.
 template <class T, int count>
@@ -91,22 +110,8 @@ struct DescriptorMessage {
         do got = recvmsg(connection, &header, MSG_CMSG_CLOEXEC);
         while (got < 0 && errno == EINTR);
         if (got < 0) return false;
-        cmsghdr* attached = CMSG_FIRSTHDR(&header);
         int came[count] = {};
-        int number = 0;
-        if (attached != nullptr && attached->cmsg_level == SOL_SOCKET && attached->cmsg_type == SCM_RIGHTS) {
-            // The control buffer is rounded up, so it may hold one more than `count`
-            // (CMSG_SPACE(4) has room for two): the kernel installed every one that fit,
-            // and those past `count` are closed here.
-            int installed = static_cast<int>((attached->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            const int* passed = reinterpret_cast<const int*>(CMSG_DATA(attached));
-            for (int i = 0; i < installed; ++i) {
-                int fd;
-                memcpy(&fd, passed + i, sizeof fd);
-                if (i < count) came[number++] = fd;
-                else ::close(fd);
-            }
-        }
+        int number = take_passed_descriptors(&header, came, count);
         if (got != static_cast<ssize_t>(sizeof(T)) || (header.msg_flags & MSG_CTRUNC)) {
             for (int i = 0; i < number; ++i) ::close(came[i]);
             return false;

@@ -1,6 +1,7 @@
 // pipe.cpp: the pipe driver (pipe.h; design in docs/pipes.md).
 #include "drivers/pipe.h"
 #include "drivers/inherit.h"
+#include "drivers/peer.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -106,23 +107,6 @@ void attach_mark(msghdr* message, unsigned char* control, int fd)
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &fd, sizeof(int));
-}
-
-// The descriptor a received message carried (SCM_RIGHTS), or -1; any more are closed.
-int attached_descriptor(msghdr* message)
-{
-    int kept = -1;
-    for (cmsghdr* c = CMSG_FIRSTHDR(message); c != nullptr; c = CMSG_NXTHDR(message, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < count; ++i) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if (kept < 0) kept = fd;
-            else close(fd);
-        }
-    }
-    return kept;
 }
 
 // ---- the handshake. A client connects to the name's socket and sends a Hello; the
@@ -717,7 +701,8 @@ void PipeName::link_received(engine::Op* op)
 {
     auto* link = reinterpret_cast<OwnerLink*>(op);
     PipeName* name = link->name;
-    int client = op->result > 0 ? attached_descriptor(&link->message) : -1;
+    int client = -1;
+    if (op->result > 0) take_passed_descriptors(&link->message, &client, 1);
     if (op->result == 1 && link->byte == kLinkClient && client >= 0) {
         // A client the owner passed: this process answers it, as the owner would.
         Reply reply;
@@ -2213,7 +2198,8 @@ int handshake(const std::string& path, uint32_t kind, uint32_t access, Reply* re
         message.msg_control = control;
         message.msg_controllen = sizeof(control);
         ssize_t n = recvmsg(fd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        if (int passed = n > 0 ? attached_descriptor(&message) : -1; passed >= 0) {
+        int passed = -1;
+        if (n > 0 && take_passed_descriptors(&message, &passed, 1) == 1) {
             if (page != nullptr && *page < 0) *page = passed;
             else close(passed);
         }
