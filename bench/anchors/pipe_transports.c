@@ -50,6 +50,22 @@ static void fatal(const char *what)
     exit(1);
 }
 
+/* The servers: `fd` non-blocking in an epoll of its own (returned), and a wait for it. */
+static int nonblocking_poller(int fd)
+{
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    int poller = epoll_create1(0);
+    struct epoll_event event = {.events = EPOLLIN};
+    if (poller < 0 || epoll_ctl(poller, EPOLL_CTL_ADD, fd, &event) != 0) fatal("epoll");
+    return poller;
+}
+
+static void wait_readable(int poller)
+{
+    struct epoll_event ready;
+    if (epoll_wait(poller, &ready, 1, -1) < 0 && errno != EINTR) fatal("epoll_wait");
+}
+
 /* ---- framed messages over a Linux pipe */
 
 struct reader {
@@ -119,13 +135,9 @@ static double run_pipes(double seconds, long *count)
         close(up[1]);
         close(down[0]);
         server_reader.fd = up[0];
-        fcntl(up[0], F_SETFL, O_NONBLOCK);
-        int poller = epoll_create1(0);
-        struct epoll_event event = {.events = EPOLLIN};
-        if (epoll_ctl(poller, EPOLL_CTL_ADD, up[0], &event) != 0) fatal("epoll_ctl");
+        int poller = nonblocking_poller(up[0]);
         for (;;) {
-            struct epoll_event ready;
-            if (epoll_wait(poller, &ready, 1, -1) < 0 && errno != EINTR) fatal("epoll_wait");
+            wait_readable(poller);
             for (;;) {
                 int length = get_message(&server_reader, message);
                 if (length == -1) _exit(0);
@@ -164,13 +176,9 @@ static double run_seqpacket(double seconds, long *count)
     if (child == 0) {
         char message[MESSAGE];
         close(ends[0]);
-        fcntl(ends[1], F_SETFL, O_NONBLOCK);
-        int poller = epoll_create1(0);
-        struct epoll_event event = {.events = EPOLLIN};
-        if (epoll_ctl(poller, EPOLL_CTL_ADD, ends[1], &event) != 0) fatal("epoll_ctl");
+        int poller = nonblocking_poller(ends[1]);
         for (;;) {
-            struct epoll_event ready;
-            if (epoll_wait(poller, &ready, 1, -1) < 0 && errno != EINTR) fatal("epoll_wait");
+            wait_readable(poller);
             for (;;) {
                 ssize_t got = recv(ends[1], message, sizeof message, 0);
                 if (got == 0) _exit(0);
