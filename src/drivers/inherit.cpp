@@ -7,7 +7,6 @@
 #include "drivers/file.h"
 #include "drivers/socket.h"
 
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace overlapped::drivers {
@@ -37,34 +36,51 @@ kernel::Object* import_file(int descriptor, uint32_t extra, ACCESS_MASK access, 
 
 const InheritKind file_kind = {export_file, import_file};
 
-// Sockets: a connected stream socket crosses (a connection handed to a child, as inetd
-// and CGI servers do); listening, bound-only and datagram sockets do not, for now: the
-// child would need their Winsock state too (docs/deviations.md).
+// Sockets: any socket whose state its descriptor carries crosses (SocketDevice::
+// crossing_refused): a connection handed to a child, as inetd and CGI servers do, and a
+// listening or datagram socket, as pre-forked servers share theirs. The word: Windows'
+// family, type and protocol, a byte each, WSA_FLAG_OVERLAPPED (bit 24) and the
+// traffic-class receive options (bits 25-28); the second word, with no descriptor:
+// UDP_RECV_MAX_COALESCED_SIZE. The options the library keeps itself otherwise start
+// afresh in the child, as for WSADuplicateSocket (docs/deviations.md).
 bool export_socket(kernel::Object* object, int* descriptor, uint32_t* extra)
 {
     auto* socket = static_cast<SocketDevice*>(object);
-    int fd = socket->descriptor();
-    if (fd < 0 || !socket->is_stream_type() || socket->listening()) return false;
-    sockaddr_storage peer;
-    socklen_t length = sizeof peer;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return false;
-    *descriptor = fd;
+    if (socket->crossing_refused() != 0) return false;
+    *descriptor = socket->descriptor();
     *extra = (static_cast<uint32_t>(socket->family()) & 0xFF) | ((static_cast<uint32_t>(socket->type()) & 0xFF) << 8) |
-             ((static_cast<uint32_t>(socket->protocol()) & 0xFF) << 16) | (socket->overlapped_io() ? 1u << 24 : 0u);
+             ((static_cast<uint32_t>(socket->protocol()) & 0xFF) << 16) | (socket->overlapped_io() ? 1u << 24 : 0u) |
+             ((static_cast<uint32_t>(socket->traffic_class_options()) & 0xF) << 25);
     return true;
 }
 
 kernel::Object* import_socket(int descriptor, uint32_t extra, ACCESS_MASK, DWORD* error)
 {
     int wsa_error = 0;
-    SocketDevice* socket = SocketDevice::adopt_connected(
+    SocketDevice* socket = SocketDevice::adopt(
         descriptor, static_cast<int>(extra & 0xFF), static_cast<int>((extra >> 8) & 0xFF),
         static_cast<int>((extra >> 16) & 0xFF), (extra & (1u << 24)) ? ws::kWsaFlagOverlapped : 0, &wsa_error);
-    if (socket == nullptr) *error = ERROR_INVALID_HANDLE;
+    if (socket == nullptr) {
+        *error = ERROR_INVALID_HANDLE;
+        return nullptr;
+    }
+    socket->set_traffic_class_options(static_cast<uint8_t>((extra >> 25) & 0xF));
     return socket;
 }
 
-const InheritKind socket_kind = {export_socket, import_socket};
+bool export_socket_word(kernel::Object* object, int* descriptor, uint32_t* word)
+{
+    *descriptor = -1;
+    *word = static_cast<SocketDevice*>(object)->receive_coalesced_max();
+    return true;
+}
+
+void import_socket_word(kernel::Object* object, int, uint32_t word)
+{
+    static_cast<SocketDevice*>(object)->set_receive_coalesced_max(word);
+}
+
+const InheritKind socket_kind = {export_socket, import_socket, export_socket_word, import_socket_word};
 
 }  // namespace
 
@@ -78,7 +94,9 @@ void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* de
 {
     *descriptor = -1;
     *word = 0;
-    if (kind->export_aux == nullptr || !kind->export_aux(object, descriptor, word)) *descriptor = -1;
+    if (kind->export_aux != nullptr && kind->export_aux(object, descriptor, word)) return;
+    *descriptor = -1;
+    *word = 0;
 }
 
 kernel::Object* inherit_import(kernel::ObjectType type, int descriptor, uint32_t extra, int aux, uint32_t aux_word,
@@ -88,10 +106,8 @@ kernel::Object* inherit_import(kernel::ObjectType type, int descriptor, uint32_t
     DWORD error = ERROR_SUCCESS;
     kernel::Object* object = kind != nullptr ? kind->import_object(descriptor, extra, access, &error) : nullptr;
     if (object == nullptr) ::close(descriptor);
-    if (aux >= 0) {
-        if (object != nullptr && kind->import_aux != nullptr) kind->import_aux(object, aux, aux_word);
-        else ::close(aux);
-    }
+    if (object != nullptr && kind->import_aux != nullptr) kind->import_aux(object, aux, aux_word);
+    else if (aux >= 0) ::close(aux);
     return object;
 }
 

@@ -25,16 +25,18 @@ struct InheritKind {
     // over) for a handle with `access`; nullptr with *error when it cannot be rebuilt.
     kernel::Object* (*import_object)(int descriptor, uint32_t extra, ACCESS_MASK access, DWORD* error);
     // Optional (null: the kind has none): under the object's lock, a second descriptor
-    // that travels beside the first, and a word of its own; false when there is none for
-    // this object. A named pipe's end passes its disconnection page this way.
+    // that travels beside the first (or -1: none), and a word of its own; false when
+    // there is neither for this object. A named pipe's end passes its disconnection page
+    // this way; a socket, with no descriptor, a setting that does not fit in `extra`.
     bool (*export_aux)(kernel::Object* object, int* descriptor, uint32_t* word) = nullptr;
-    // In the child, right after import_object: gives the object the second descriptor
-    // (taken over: closed here or kept by the object).
+    // In the child, right after import_object, whenever the kind has export_aux: gives the
+    // object the second descriptor (taken over: closed here or kept by the object; -1
+    // when none arrived) and the word (0 when export_aux said false).
     void (*import_aux)(kernel::Object* object, int descriptor, uint32_t word) = nullptr;
 };
 
 // The second descriptor and word of `object`, exported under its lock: *descriptor is -1
-// when its kind passes none.
+// and *word 0 when its kind passes none (a word may also travel with no descriptor).
 void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* word);
 
 // In the other process (a child's start-up, a claimed offer, a pulled handle): an object

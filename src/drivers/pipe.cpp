@@ -2611,7 +2611,7 @@ bool export_pipe_page(kernel::Object* object, int* descriptor, uint32_t* word)
 }
 void import_pipe_page(kernel::Object* object, int descriptor, uint32_t word)
 {
-    static_cast<PipeDevice*>(object)->adopt_page(descriptor, word);
+    if (descriptor >= 0) static_cast<PipeDevice*>(object)->adopt_page(descriptor, word);
 }
 const InheritKind pipe_inherit_kind = {export_pipe, import_pipe, export_pipe_page, import_pipe_page};
 const InheritRegistration pipe_inherit_registration OVERLAPPED_INHERIT_EARLY(kernel::ObjectType::Pipe, &pipe_inherit_kind);

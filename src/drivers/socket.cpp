@@ -709,11 +709,6 @@ SocketDevice* SocketDevice::take_over(int descriptor, bool connected, int family
     return socket;
 }
 
-SocketDevice* SocketDevice::adopt_connected(int descriptor, int family, int type, int protocol, DWORD flags, int* error)
-{
-    return take_over(descriptor, true, family, type, protocol, flags, error);
-}
-
 SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error)
 {
     int accepting = 0;
@@ -728,10 +723,7 @@ SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int prot
     bool bound = getsockname(descriptor, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
                  (local.ss_family == AF_INET || local.ss_family == AF_INET6) && port_of(local) != 0;
     SocketDevice* socket = take_over(descriptor, connected, family, type, protocol, flags, error);
-    if (socket == nullptr) {
-        ::close(descriptor);
-        return nullptr;
-    }
+    if (socket == nullptr) return nullptr;
     if (!connected && (bound || listening)) socket->bound_.store(true, std::memory_order_release);
     if (listening) {
         // As listen() records it: the address every accepted connection has, unless a wildcard.
@@ -747,12 +739,18 @@ SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int prot
     return socket;
 }
 
-int SocketDevice::duplicate_for_sharing(int* duplicate)
+int SocketDevice::crossing_refused() const
 {
-    LockGuard guard(lock);
     if (connecting_.load(std::memory_order_acquire)) return WSAEINVAL;
     if (!is_stream(type_) && peer_length_ != 0) return WSAEINVAL;
     if (descriptor_ < 0) return WSAENOTSOCK;
+    return 0;
+}
+
+int SocketDevice::duplicate_for_sharing(int* duplicate)
+{
+    LockGuard guard(lock);
+    if (int error = crossing_refused()) return error;
     *duplicate = fcntl(descriptor_, F_DUPFD_CLOEXEC, 0);
     if (*duplicate >= 0) return 0;
     return errno == EMFILE || errno == ENFILE ? WSAEMFILE : tr::wsa_error(errno);

@@ -87,18 +87,20 @@ public:
     // socket()/WSASocket(): a new socket (one reference), or null with *error (WSA code).
     // `flags`: WSA_FLAG_OVERLAPPED (sockets from socket() have it).
     static SocketDevice* create(int family, int type, int protocol, DWORD flags, int* error);
-    // A socket over `descriptor` (taken over), a connected stream socket a child process
-    // inherited (drivers/inherit.cpp): family, type and protocol are Windows' values.
-    static SocketDevice* adopt_connected(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
-    // A socket over `descriptor` (taken over) in whatever state it is: listening,
-    // connected, bound or fresh, as the descriptor says (a socket another process shared,
-    // drivers/socket_share.h).
+    // A socket over `descriptor` (taken over when it succeeds) in whatever state it is:
+    // listening, connected, bound or fresh, as the descriptor says: a socket another
+    // process shared (drivers/socket_share.h) or a child inherited (drivers/inherit.cpp).
+    // Family, type and protocol are Windows' values.
     static SocketDevice* adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
+    // Under the lock: 0 when the socket can cross into another process as its descriptor
+    // (the descriptor carries all its state), else WSAEINVAL for a stream socket whose
+    // connect is under way and a datagram socket with a default peer (state the library
+    // keeps itself), or WSAENOTSOCK for a socket with no descriptor.
+    int crossing_refused() const;
     // A duplicate of the descriptor (close-on-exec) for another process to share the
-    // socket, in *duplicate: 0, or WSAEINVAL for a stream socket whose connect is under way
-    // and a datagram socket with a default peer (state the descriptor does not carry), or
-    // the error of the duplication. Checked and duplicated under the lock, so a descriptor
-    // replaced meanwhile (a connect renewed, TF_REUSE_SOCKET) is never the one handed out.
+    // socket, in *duplicate: 0, crossing_refused()'s error, or the error of the
+    // duplication. Checked and duplicated under the lock, so a descriptor replaced
+    // meanwhile (a connect renewed, TF_REUSE_SOCKET) is never the one handed out.
     int duplicate_for_sharing(int* duplicate);
     // The traffic-class receive options as the program set them (IP_RECVTOS 1,
     // IP_RECVECN 2, IPV6_RECVTCLASS 4, IPV6_RECVECN 8), which Linux keeps as one option
@@ -206,7 +208,7 @@ public:
 private:
     void recycle() override;
     // A new socket over `descriptor` (non-blocking, close-on-exec; taken over on success
-    // only), connected or not as told: adopt_connected's and adopt's common step.
+    // only), connected or not as told: adopt's step.
     static SocketDevice* take_over(int descriptor, bool connected, int family, int type, int protocol, DWORD flags,
                                    int* error);
     SocketDevice* take_deferred();  // the deferred connection (its reference), or null

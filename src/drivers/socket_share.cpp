@@ -138,10 +138,12 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
     if (shared < 0) return nullptr;
     SocketDevice* socket =
         SocketDevice::adopt(shared, family, type, protocol, ticket.overlapped ? ws::kWsaFlagOverlapped : 0, error);
-    if (socket != nullptr) {
-        socket->set_traffic_class_options(ticket.traffic_class);
-        socket->set_receive_coalesced_max(record.coalesced_max);
+    if (socket == nullptr) {
+        ::close(shared);
+        return nullptr;
     }
+    socket->set_traffic_class_options(ticket.traffic_class);
+    socket->set_receive_coalesced_max(record.coalesced_max);
     return socket;
 }
 

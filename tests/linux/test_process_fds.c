@@ -125,11 +125,11 @@ int main(void)
     if (strcmp(output, "0\n1\n2\n") != 0) printf("descriptors: %s\n", output);
     CHECK(strcmp(output, "0\n1\n2\n") == 0);
 
-    TEST("with bInheritHandles, one descriptor more per inheritable handle (the output file's)");
+    TEST("with bInheritHandles, one descriptor more per inheritable handle (the socket's, the output file's)");
     CHECK_EQ(run_shell("ls /proc/$$/fd", TRUE, NULL), 0);
     read_output(output, sizeof output);
-    if (strcmp(output, "0\n1\n2\n3\n") != 0) printf("descriptors: %s\n", output);
-    CHECK(strcmp(output, "0\n1\n2\n3\n") == 0);
+    if (strcmp(output, "0\n1\n2\n3\n4\n") != 0) printf("descriptors: %s\n", output);
+    CHECK(strcmp(output, "0\n1\n2\n3\n4\n") == 0);
 
     TEST("a null standard input reads as empty (it is /dev/null)");
     CHECK_EQ(run_shell("cat; echo end", FALSE, NULL), 0);

@@ -1,7 +1,8 @@
-/* test_process_socket.c: a connected socket handed to a child through handle
- * inheritance (as inetd-style servers do): the child uses it, at the same value, with
- * Winsock; a socket made with WSA_FLAG_NO_HANDLE_INHERIT is invalid there. The program
- * starts copies of itself (see test_process.c). */
+/* test_process_socket.c: sockets handed to a child through handle inheritance: a
+ * connection (as inetd-style servers do), a listening socket (as pre-forked servers share
+ * theirs), a socket that is only bound, and a datagram socket. The child uses each, at the
+ * same value, with Winsock; a socket made with WSA_FLAG_NO_HANDLE_INHERIT is invalid
+ * there. The program starts copies of itself (see test_process.c). */
 #include <winsock2.h>
 #include "testlib.h"
 
@@ -20,6 +21,38 @@ static int run_child(char **argv)
         int got = recv(s, reply, sizeof reply, 0);
         if (got != 2 || memcmp(reply, "ok", 2) != 0) return 30;
         WSACleanup();
+        return 0;
+    }
+    if (strcmp(argv[2], "accept") == 0 || strcmp(argv[2], "listen") == 0) {
+        /* A listening socket (or one only bound, which the child makes listen). */
+        BOOL accepting = FALSE;
+        int size = sizeof accepting;
+        if (strcmp(argv[2], "listen") == 0 && listen(s, 4) != 0) return 50;
+        if (getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&accepting, &size) != 0 || !accepting) return 51;
+        SOCKET connection = accept(s, NULL, NULL);
+        if (connection == INVALID_SOCKET) return 52;
+        const char *text = "accepted by the child";
+        if (send(connection, text, (int)strlen(text), 0) != (int)strlen(text)) return 53;
+        closesocket(connection);
+        return 0;
+    }
+    if (strcmp(argv[2], "datagram") == 0) {
+        /* A bound datagram socket, overlapped: one datagram in, answered to its sender. */
+        char data[16];
+        WSABUF buffer = {sizeof data, data};
+        struct sockaddr_in from;
+        int from_length = sizeof from;
+        DWORD got = 0, flags = 0;
+        WSAOVERLAPPED overlapped;
+        memset(&overlapped, 0, sizeof overlapped);
+        overlapped.hEvent = WSACreateEvent();
+        int result = WSARecvFrom(s, &buffer, 1, &got, &flags, (struct sockaddr *)&from, &from_length, &overlapped, NULL);
+        if (result != 0 && WSAGetLastError() != WSA_IO_PENDING) return 60;
+        if (WaitForSingleObject(overlapped.hEvent, 10000) != WAIT_OBJECT_0) return 61;
+        if (!WSAGetOverlappedResult(s, &overlapped, &got, FALSE, &flags)) return 62;
+        if (got != 4 || memcmp(data, "ping", 4) != 0) return 63;
+        if (sendto(s, "pong", 4, 0, (struct sockaddr *)&from, from_length) != 4) return 64;
+        WSACloseEvent(overlapped.hEvent);
         return 0;
     }
     if (strcmp(argv[2], "invalid") == 0) {
@@ -70,6 +103,46 @@ static void connected_pair(DWORD flags, SOCKET *client, SOCKET *served)
     closesocket(listener);
 }
 
+/* A socket of `type` bound to the loopback at a port of the system's choice. */
+static SOCKET bound_socket(int type, struct sockaddr_in *address)
+{
+    int length = sizeof *address;
+    SOCKET s = socket(AF_INET, type, type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
+    CHECK(s != INVALID_SOCKET);
+    memset(address, 0, sizeof *address);
+    address->sin_family = AF_INET;
+    address->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_EQ(bind(s, (struct sockaddr *)address, sizeof *address), 0);
+    CHECK_EQ(getsockname(s, (struct sockaddr *)address, &length), 0);
+    return s;
+}
+
+/* Connects to `address`, trying again while nothing listens there yet (a child that is
+ * still starting), for up to 10 s; the text the other side sends is checked. */
+static void connect_and_hear(const struct sockaddr_in *address, const char *expected)
+{
+    SOCKET client = INVALID_SOCKET;
+    for (int attempt = 0; attempt < 500; ++attempt) {
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        if (connect(client, (const struct sockaddr *)address, sizeof *address) == 0) break;
+        closesocket(client);
+        client = INVALID_SOCKET;
+        Sleep(20);
+    }
+    CHECK(client != INVALID_SOCKET);
+    if (client == INVALID_SOCKET) return;
+    DWORD timeout = 10000;
+    setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+    char buffer[64];
+    int got = recv(client, buffer, sizeof buffer - 1, 0);
+    CHECK_EQ(got, (int)strlen(expected));
+    if (got > 0) {
+        buffer[got] = '\0';
+        CHECK(strcmp(buffer, expected) == 0);
+    }
+    closesocket(client);
+}
+
 int main(int argc, char **argv)
 {
     WSADATA wsa;
@@ -101,6 +174,59 @@ int main(int argc, char **argv)
         CHECK_EQ(recv(served, buffer, sizeof buffer, 0), 5);
         closesocket(client);
         closesocket(served);
+    }
+
+    TEST("a listening socket inherited by a child: the child accepts, the parent still can");
+    WINE_DEVIATION("an inherited socket handle is not a socket in the child (WSAENOTSOCK)")
+    {
+        struct sockaddr_in address;
+        SOCKET listener = bound_socket(SOCK_STREAM, &address);
+        CHECK_EQ(listen(listener, 4), 0);
+        CHECK(start_child("accept", listener, &info));
+        connect_and_hear(&address, "accepted by the child");
+        CHECK_EQ(finish_child(&info), 0);
+        /* Our handle is still the listener after the child closed its copy. */
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        DWORD timeout = 10000;
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+        CHECK_EQ(connect(client, (struct sockaddr *)&address, sizeof address), 0);
+        served = accept(listener, NULL, NULL);
+        CHECK(served != INVALID_SOCKET);
+        CHECK_EQ(send(served, "ok", 2, 0), 2);
+        char buffer[4];
+        CHECK_EQ(recv(client, buffer, sizeof buffer, 0), 2);
+        closesocket(served);
+        closesocket(client);
+        closesocket(listener);
+    }
+
+    TEST("a socket only bound, inherited: the child makes it listen on the parent's port");
+    WINE_DEVIATION("an inherited socket handle is not a socket in the child (WSAENOTSOCK)")
+    {
+        struct sockaddr_in address;
+        SOCKET bound = bound_socket(SOCK_STREAM, &address);
+        CHECK(start_child("listen", bound, &info));
+        connect_and_hear(&address, "accepted by the child");
+        CHECK_EQ(finish_child(&info), 0);
+        closesocket(bound);
+    }
+
+    TEST("a bound datagram socket inherited: the child receives overlapped and answers");
+    WINE_DEVIATION("an inherited socket handle is not a socket in the child (WSAENOTSOCK)")
+    {
+        struct sockaddr_in address, sender_address;
+        SOCKET datagram = bound_socket(SOCK_DGRAM, &address);
+        SOCKET sender = bound_socket(SOCK_DGRAM, &sender_address);
+        DWORD timeout = 10000;
+        setsockopt(sender, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+        CHECK(start_child("datagram", datagram, &info));
+        CHECK_EQ(sendto(sender, "ping", 4, 0, (struct sockaddr *)&address, sizeof address), 4);
+        char buffer[8];
+        CHECK_EQ(recv(sender, buffer, sizeof buffer, 0), 4);
+        CHECK(memcmp(buffer, "pong", 4) == 0);
+        CHECK_EQ(finish_child(&info), 0);
+        closesocket(sender);
+        closesocket(datagram);
     }
 
     TEST("a socket made with WSA_FLAG_NO_HANDLE_INHERIT is not a socket in the child");
