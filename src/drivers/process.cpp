@@ -595,14 +595,12 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     std::string record = needs_record ? startup_record(request, passed) : std::string();
     std::vector<char*> envp;
     size_t prefix = sizeof(kStartupVariable) - 1;
-    auto ours = [&](const char* entry) { return strncmp(entry, kStartupVariable, prefix) == 0 && entry[prefix] == '='; };
-    if (request.own_environment) {
-        for (const std::string& entry : request.environment)
-            if (!ours(entry.c_str())) envp.push_back(const_cast<char*>(entry.c_str()));
-    } else {
-        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
-            if (!ours(*entry)) envp.push_back(*entry);
-    }
+    auto ours = [&](const char* entry) {
+        return entry[0] == kStartupVariable[0] && strncmp(entry, kStartupVariable, prefix) == 0 && entry[prefix] == '=';
+    };
+    envp.reserve(request.environment.size() + 2);
+    for (const char* entry : request.environment)
+        if (!ours(entry)) envp.push_back(const_cast<char*>(entry));
     if (needs_record) envp.push_back(const_cast<char*>(record.c_str()));
     envp.push_back(nullptr);
 

@@ -15,8 +15,9 @@ namespace overlapped::drivers {
 struct SpawnRequest {
     std::string path;                      // the program (Linux path), already found
     std::vector<std::string> arguments;    // argv, argv[0] included
-    bool own_environment = false;          // `environment` replaces the caller's
-    std::vector<std::string> environment;  // "NAME=value"
+    // The child's environment, "NAME=value" each: the caller's strings, which must live
+    // until process_spawn returns.
+    std::vector<const char*> environment;
     std::string directory;                 // Linux path; empty: the caller's
     bool use_std_handles = false;          // STARTF_USESTDHANDLES
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};

@@ -363,14 +363,19 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         return fail(ERROR_ACCESS_DENIED, FALSE);
     request.arguments = split_command_line(request.command_line);
     request.command_line_from_arguments = join_command_line(request.arguments) == request.command_line;
-    request.own_environment = true;
+    std::vector<std::string> given_environment;  // lpEnvironment's entries
     if (arguments.environment != nullptr) {
-        request.environment =
+        given_environment =
             environment_entries(arguments.environment, (arguments.flags & CREATE_UNICODE_ENVIRONMENT) != 0);
+        request.environment.reserve(given_environment.size());
+        for (const std::string& entry : given_environment) request.environment.push_back(entry.c_str());
     } else {
-        // Ours, copied under the lock SetEnvironmentVariable takes (another thread may change it).
+        // Ours: the entries' addresses, taken under the lock SetEnvironmentVariable takes
+        // (another thread may change environ meanwhile). The strings themselves stay
+        // valid: glibc's setenv and unsetenv never free an entry (a program may still
+        // hold what getenv returned).
         std::lock_guard<std::mutex> guard(environment_mutex);
-        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) request.environment.emplace_back(*entry);
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) request.environment.push_back(*entry);
     }
     if (arguments.directory != nullptr) {
         std::string linux_path;
