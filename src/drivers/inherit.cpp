@@ -75,8 +75,9 @@ bool export_socket_word(kernel::Object* object, int* descriptor, uint32_t* word)
     return true;
 }
 
-void import_socket_word(kernel::Object* object, int, uint32_t word)
+void import_socket_word(kernel::Object* object, int descriptor, uint32_t word)
 {
+    if (descriptor >= 0) ::close(descriptor);  // a socket passes none
     static_cast<SocketDevice*>(object)->set_receive_coalesced_max(word);
 }
 

@@ -42,15 +42,17 @@ constexpr char kStartupVariable[] = "OVERLAPPED_STARTUP";
 struct Passed {
     HANDLE value = nullptr;
     kernel::Object* object = nullptr;  // a reference, until the child is started
-    int descriptor = -1;               // ours
+    // A duplicate of the object's descriptor, made under its lock (the object may replace
+    // its own meanwhile: an AcceptEx or a renewed connect), closed once the child is started.
+    int descriptor = -1;
     kernel::ObjectType type = kernel::ObjectType::Any;
     ACCESS_MASK access = 0;
     DWORD flags = 0;
     uint32_t extra = 0;
     dev_t device = 0;
     ino_t inode = 0;
-    // A second descriptor of the kind's (InheritKind::export_aux), or -1; the number it
-    // gets in the child.
+    // A duplicate of the kind's second descriptor (InheritKind::export_aux), or -1; the
+    // number it gets in the child.
     int aux = -1;
     int aux_in_child = -1;
     uint32_t aux_word = 0;
@@ -58,18 +60,34 @@ struct Passed {
     ino_t aux_inode = 0;
 };
 
+// Lets go of what collect_inheritable took for one handle.
+void release_passed(Passed& passed)
+{
+    passed.object->release_reference();
+    if (passed.descriptor >= 0) close(passed.descriptor);
+    if (passed.aux >= 0) close(passed.aux);
+}
+
+// Under the object's lock (kernel::handle_for_each_inheritable).
 void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK access, DWORD flags, void* context)
 {
     const InheritKind* kind = inherit_kind(object->type());
     if (kind == nullptr) return;
     Passed passed;
-    if (!kind->export_object(object, &passed.descriptor, &passed.extra)) return;
+    int exported = -1, exported_aux = -1;
+    if (!kind->export_object(object, &exported, &passed.extra)) return;
+    passed.descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
     struct stat status;
-    if (fstat(passed.descriptor, &status) != 0) return;
-    inherit_export_aux(kind, object, &passed.aux, &passed.aux_word);
+    if (passed.descriptor < 0 || fstat(passed.descriptor, &status) != 0) {
+        if (passed.descriptor >= 0) close(passed.descriptor);
+        return;
+    }
+    inherit_export_aux(kind, object, &exported_aux, &passed.aux_word);
+    if (exported_aux >= 0) passed.aux = fcntl(exported_aux, F_DUPFD_CLOEXEC, 3);
     if (passed.aux >= 0) {
         struct stat aux_status;
         if (fstat(passed.aux, &aux_status) != 0) {
+            close(passed.aux);
             passed.aux = -1;
         } else {
             passed.aux_device = aux_status.st_dev;
@@ -87,8 +105,9 @@ void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK acce
     static_cast<std::vector<Passed>*>(context)->push_back(passed);
 }
 
-// The descriptor behind a standard handle given in STARTUPINFO, with a reference on its
-// object in *held; -1 when the handle is null, invalid or of a kind with no descriptor.
+// A duplicate (from 3 up, close-on-exec; the caller closes it) of the descriptor behind a
+// standard handle given in STARTUPINFO, with a reference on its object in *held; -1 when
+// the handle is null, invalid or of a kind with no descriptor.
 int std_descriptor(HANDLE handle, kernel::Object** held)
 {
     *held = nullptr;
@@ -97,13 +116,14 @@ int std_descriptor(HANDLE handle, kernel::Object** held)
     kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, 0, &error);
     if (object == nullptr) return -1;
     const InheritKind* kind = inherit_kind(object->type());
-    int descriptor = -1;
+    int exported = -1;
     uint32_t extra = 0;
-    if (kind != nullptr && kind->export_object(object, &descriptor, &extra)) {
+    int descriptor = -1;
+    if (kind != nullptr && kind->export_object(object, &exported, &extra))
+        descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+    if (descriptor >= 0) {
         object->add_reference();
         *held = object;
-    } else {
-        descriptor = -1;
     }
     object->lock.unlock();
     return descriptor;
@@ -525,7 +545,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
             if (std::find(request.inherit_list.begin(), request.inherit_list.end(), p.value) != request.inherit_list.end())
                 listed.push_back(p);
             else
-                p.object->release_reference();
+                release_passed(p);
         }
         passed.swap(listed);
     }
@@ -534,19 +554,22 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     // Standard descriptors: STARTUPINFO's handles, or ours; /dev/null where there is none.
     kernel::Object* held[3] = {nullptr, nullptr, nullptr};
     int std_fds[3];
+    int std_owned[3] = {-1, -1, -1};  // std_descriptor's duplicates
     int null_fd = -1;
     for (int i = 0; i < 3; ++i) {
-        std_fds[i] = request.use_std_handles ? std_descriptor(request.std_handles[i], &held[i])
-                                             : (fcntl(i, F_GETFD) >= 0 ? i : -1);
+        if (request.use_std_handles) std_fds[i] = std_owned[i] = std_descriptor(request.std_handles[i], &held[i]);
+        else std_fds[i] = fcntl(i, F_GETFD) >= 0 ? i : -1;
         if (std_fds[i] < 0) {
             if (null_fd < 0) null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
             std_fds[i] = null_fd;
         }
     }
     auto release_all = [&] {
-        for (Passed& p : passed) p.object->release_reference();
+        for (Passed& p : passed) release_passed(p);
         for (kernel::Object* object : held)
             if (object != nullptr) object->release_reference();
+        for (int fd : std_owned)
+            if (fd >= 0) close(fd);
         if (null_fd >= 0) close(null_fd);
     };
 

@@ -739,9 +739,15 @@ SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int prot
     return socket;
 }
 
-int SocketDevice::crossing_refused() const
+int SocketDevice::crossing_refused()
 {
+    // A non-blocking connect that has ended is settled first (connected() takes no lock).
+    if (connecting_.load(std::memory_order_acquire)) connected();
     if (connecting_.load(std::memory_order_acquire)) return WSAEINVAL;
+    // A ConnectEx under way, or a socket an AcceptEx is to accept into (its descriptor
+    // is about to be replaced).
+    if (connect_claimed_.load(std::memory_order_acquire) || accept_claimed_.load(std::memory_order_acquire))
+        return WSAEINVAL;
     if (!is_stream(type_) && peer_length_ != 0) return WSAEINVAL;
     if (descriptor_ < 0) return WSAENOTSOCK;
     return 0;

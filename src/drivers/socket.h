@@ -94,9 +94,11 @@ public:
     static SocketDevice* adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
     // Under the lock: 0 when the socket can cross into another process as its descriptor
     // (the descriptor carries all its state), else WSAEINVAL for a stream socket whose
-    // connect is under way and a datagram socket with a default peer (state the library
-    // keeps itself), or WSAENOTSOCK for a socket with no descriptor.
-    int crossing_refused() const;
+    // connect (or ConnectEx) is under way, one an AcceptEx is to accept into, and a
+    // datagram socket with a default peer (state the library keeps itself), or
+    // WSAENOTSOCK for a socket with no descriptor. A non-blocking connect that has ended
+    // is settled here first.
+    int crossing_refused();
     // A duplicate of the descriptor (close-on-exec) for another process to share the
     // socket, in *duplicate: 0, crossing_refused()'s error, or the error of the
     // duplication. Checked and duplicated under the lock, so a descriptor replaced

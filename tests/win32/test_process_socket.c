@@ -176,6 +176,36 @@ int main(int argc, char **argv)
         closesocket(served);
     }
 
+    TEST("a socket connected without blocking, inherited once the connection is made");
+    WINE_DEVIATION("an inherited socket handle is not a socket in the child (WSAENOTSOCK)")
+    {
+        /* connect on a non-blocking socket says WSAEWOULDBLOCK; nothing asks the socket
+         * again before the child starts, yet it is connected by then. */
+        char buffer[64];
+        struct sockaddr_in address;
+        SOCKET listener = bound_socket(SOCK_STREAM, &address);
+        CHECK_EQ(listen(listener, 1), 0);
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        u_long on = 1, off = 0;
+        CHECK_EQ(ioctlsocket(client, FIONBIO, &on), 0);
+        int result = connect(client, (struct sockaddr *)&address, sizeof address);
+        CHECK(result == 0 || WSAGetLastError() == WSAEWOULDBLOCK);
+        served = accept(listener, NULL, NULL);
+        CHECK(served != INVALID_SOCKET);
+        Sleep(100);
+        CHECK_EQ(ioctlsocket(client, FIONBIO, &off), 0);
+        CHECK(start_child("send", client, &info));
+        DWORD timeout = 10000;
+        setsockopt(served, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+        int got = recv(served, buffer, sizeof buffer - 1, 0);
+        CHECK_EQ(got, 17);
+        CHECK_EQ(send(served, "ok", 2, 0), 2);
+        CHECK_EQ(finish_child(&info), 0);
+        closesocket(client);
+        closesocket(served);
+        closesocket(listener);
+    }
+
     TEST("a listening socket inherited by a child: the child accepts, the parent still can");
     WINE_DEVIATION("an inherited socket handle is not a socket in the child (WSAENOTSOCK)")
     {
