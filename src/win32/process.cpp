@@ -369,13 +369,6 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
             environment_entries(arguments.environment, (arguments.flags & CREATE_UNICODE_ENVIRONMENT) != 0);
         request.environment.reserve(given_environment.size());
         for (const std::string& entry : given_environment) request.environment.push_back(entry.c_str());
-    } else {
-        // Ours: the entries' addresses, taken under the lock SetEnvironmentVariable takes
-        // (another thread may change environ meanwhile). The strings themselves stay
-        // valid: glibc's setenv and unsetenv never free an entry (a program may still
-        // hold what getenv returned).
-        std::lock_guard<std::mutex> guard(environment_mutex);
-        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) request.environment.push_back(*entry);
     }
     if (arguments.directory != nullptr) {
         std::string linux_path;
@@ -436,7 +429,16 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         }
     }
     DWORD error = ERROR_SUCCESS;
+    // Our own environment goes as the entries' addresses, taken and used under the lock
+    // SetEnvironmentVariable takes: no entry is replaced or removed (and perhaps freed by
+    // the program that putenv'd it) until the child has its copy.
+    std::unique_lock<std::mutex> environment_guard(environment_mutex, std::defer_lock);
+    if (arguments.environment == nullptr) {
+        environment_guard.lock();
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) request.environment.push_back(*entry);
+    }
     kernel::ProcessObject* process = drivers::process_spawn(request, &error);
+    if (environment_guard.owns_lock()) environment_guard.unlock();
     if (process == nullptr) {
         if (job != nullptr) job->release_reference();
         return fail(error, FALSE);
