@@ -43,8 +43,8 @@ typedef union _SOCKADDR_INET {
 } SOCKADDR_INET, *PSOCKADDR_INET;
 
 /* The library's copies, under names of its own (libc exports in6addr_any too). */
-extern const IN6_ADDR in6addr_any __asm__("overlapped_in6addr_any");
-extern const IN6_ADDR in6addr_loopback __asm__("overlapped_in6addr_loopback");
+OVERLAPPED_API extern const IN6_ADDR in6addr_any __asm__("overlapped_in6addr_any");
+OVERLAPPED_API extern const IN6_ADDR in6addr_loopback __asm__("overlapped_in6addr_loopback");
 
 /* ---- IPPROTO_IP options --------------------------------------------------------------- */
 #define IP_OPTIONS 1

@@ -333,10 +333,16 @@ bool is_any_address(const sockaddr_storage& address)
 
 // The filter: the sender's address (read from the network header, IPv4 or IPv6: a
 // dual-stack socket receives both) and its port (the first field of the UDP header, where
-// a socket filter's data starts) must be the peer's.
+// a socket filter's data starts) must be the peer's. After its two returns, which end
+// every run of it, come two more that never run: kPeerRecord, then an IPv6 peer's scope
+// id. The filter travels with the descriptor, so a socket rebuilt over the descriptor in
+// another process (inherited, or shared by WSADuplicateSocket) reads its default peer
+// back from it (peer_from_filter).
+constexpr uint32_t kPeerRecord = 0x4f565046;  // "OVPF"
+
 bool attach_peer_filter(int descriptor, const sockaddr_storage& peer)
 {
-    sock_filter code[20];
+    sock_filter code[24];
     unsigned count = 0;
     unsigned checks[8];
     unsigned check_count = 0;
@@ -381,8 +387,65 @@ bool attach_peer_filter(int descriptor, const sockaddr_storage& peer)
     unsigned refuse = count;
     code[count++] = sock_filter{BPF_RET | BPF_K, 0, 0, 0};  // drop it
     for (unsigned i = 0; i < check_count; ++i) code[checks[i]].jf = static_cast<uint8_t>(refuse - checks[i] - 1);
+    uint32_t scope = peer.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6&>(peer).sin6_scope_id : 0;
+    code[count++] = sock_filter{BPF_RET | BPF_K, 0, 0, kPeerRecord};
+    code[count++] = sock_filter{BPF_RET | BPF_K, 0, 0, scope};
     sock_fprog program{static_cast<unsigned short>(count), code};
     return setsockopt(descriptor, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program)) == 0;
+}
+
+// The peer attach_peer_filter's filter on `descriptor` keeps, for a socket of Linux
+// `family`; false when the descriptor has no such filter.
+bool peer_from_filter(int descriptor, int family, sockaddr_storage* peer, socklen_t* length)
+{
+    sock_filter code[24];
+    socklen_t count = sizeof(code) / sizeof(code[0]);  // in instructions, not bytes
+    if (getsockopt(descriptor, SOL_SOCKET, SO_GET_FILTER, code, &count) != 0 || count < 6 || count > 24) return false;
+    if (code[count - 2].code != (BPF_RET | BPF_K) || code[count - 2].k != kPeerRecord) return false;
+    uint32_t words[4] = {0, 0, 0, 0};
+    uint32_t version = 0, port = 0;
+    bool have_port = false;
+    int32_t loaded = -1;  // the offset the last load read, or -2 after the version's shift
+    for (socklen_t i = 0; i + 2 < count; ++i) {
+        const sock_filter& op = code[i];
+        if (op.code == (BPF_LD | BPF_W | BPF_ABS) || op.code == (BPF_LD | BPF_H | BPF_ABS) ||
+            op.code == (BPF_LD | BPF_B | BPF_ABS)) {
+            loaded = static_cast<int32_t>(op.k);
+        } else if (op.code == (BPF_ALU | BPF_RSH | BPF_K)) {
+            loaded = -2;
+        } else if (op.code == (BPF_JMP | BPF_JEQ | BPF_K)) {
+            if (loaded == -2) version = op.k;
+            else if (loaded == 0) port = op.k, have_port = true;
+            else if (version == 6 && loaded >= SKF_NET_OFF + 8 && loaded < SKF_NET_OFF + 24)
+                words[(loaded - SKF_NET_OFF - 8) / 4] = op.k;  // IPv6 source address
+            else if (version != 6 && loaded == SKF_NET_OFF + 12) words[3] = op.k;  // IPv4 source address
+            else return false;
+        }
+    }
+    if (!have_port) return false;
+    memset(peer, 0, sizeof(*peer));
+    if (family == AF_INET) {
+        auto* v4 = reinterpret_cast<sockaddr_in*>(peer);
+        v4->sin_family = AF_INET;
+        v4->sin_addr.s_addr = htonl(words[3]);
+        v4->sin_port = htons(static_cast<uint16_t>(port));
+        *length = sizeof(sockaddr_in);
+        return true;
+    }
+    if (family != AF_INET6 || (version != 4 && version != 6)) return false;
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(peer);
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    if (version == 4) {  // an IPv4 peer of a dual-stack socket, as ::ffff:a.b.c.d
+        words[0] = words[1] = 0;
+        words[2] = 0xffff;
+    } else {
+        v6->sin6_scope_id = code[count - 1].k;
+    }
+    for (int i = 0; i < 4; ++i) words[i] = htonl(words[i]);
+    memcpy(&v6->sin6_addr, words, sizeof(words));
+    *length = sizeof(sockaddr_in6);
+    return true;
 }
 
 // The local address Linux would give a socket of `family` connected to `peer` (a scratch
@@ -736,6 +799,21 @@ SocketDevice* SocketDevice::adopt(int descriptor, int family, int type, int prot
         socket->listening_.store(true, std::memory_order_release);
         socket->lock.unlock();
     }
+    // A datagram socket's default peer (connect) is in its filter (attach_peer_filter).
+    sockaddr_storage default_peer;
+    socklen_t default_length = 0;
+    if (!is_stream(type) && peer_from_filter(descriptor, tr::linux_family(family), &default_peer, &default_length)) {
+        ws::SockaddrStorage windows_peer{};
+        int windows_length = sizeof(windows_peer);
+        if (tr::to_windows(reinterpret_cast<sockaddr*>(&default_peer), default_length,
+                           reinterpret_cast<ws::Sockaddr*>(&windows_peer), &windows_length) == 0) {
+            LockGuard guard(socket->lock);
+            memcpy(&socket->peer_, &windows_peer, sizeof(socket->peer_));
+            socket->peer_length_ = windows_length;
+            socket->connected_.store(true, std::memory_order_release);
+            socket->connect_time_ = tr::monotonic_seconds();
+        }
+    }
     return socket;
 }
 
@@ -745,10 +823,9 @@ int SocketDevice::crossing_refused()
     if (connecting_.load(std::memory_order_acquire)) connected();
     if (connecting_.load(std::memory_order_acquire)) return WSAEINVAL;
     // A ConnectEx under way, or a socket an AcceptEx is to accept into (its descriptor
-    // is about to be replaced).
+    // is about to be replaced). A datagram socket's default peer crosses in its filter.
     if (connect_claimed_.load(std::memory_order_acquire) || accept_claimed_.load(std::memory_order_acquire))
         return WSAEINVAL;
-    if (!is_stream(type_) && peer_length_ != 0) return WSAEINVAL;
     if (descriptor_ < 0) return WSAENOTSOCK;
     return 0;
 }

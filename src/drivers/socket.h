@@ -88,14 +88,15 @@ public:
     // `flags`: WSA_FLAG_OVERLAPPED (sockets from socket() have it).
     static SocketDevice* create(int family, int type, int protocol, DWORD flags, int* error);
     // A socket over `descriptor` (taken over when it succeeds) in whatever state it is:
-    // listening, connected, bound or fresh, as the descriptor says: a socket another
+    // listening, connected, bound or fresh, with a datagram socket's default peer, as the
+    // descriptor says: a socket another
     // process shared (drivers/socket_share.h) or a child inherited (drivers/inherit.cpp).
     // Family, type and protocol are Windows' values.
     static SocketDevice* adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
     // Under the lock: 0 when the socket can cross into another process as its descriptor
-    // (the descriptor carries all its state), else WSAEINVAL for a stream socket whose
-    // connect (or ConnectEx) is under way, one an AcceptEx is to accept into, and a
-    // datagram socket with a default peer (state the library keeps itself), or
+    // (the descriptor carries all its state, a datagram socket's default peer in its
+    // filter), else WSAEINVAL for a stream socket whose connect (or ConnectEx) is under
+    // way or one an AcceptEx is to accept into (state the library keeps itself), or
     // WSAENOTSOCK for a socket with no descriptor. A non-blocking connect that has ended
     // is settled here first.
     int crossing_refused();

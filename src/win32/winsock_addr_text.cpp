@@ -497,3 +497,10 @@ INT WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength, LP
 }
 
 }  // extern "C"
+
+// ws2ipdef.h's in6addr_any and in6addr_loopback (ws2_32 exports both), under the library's
+// own names (overlapped_in6addr_*: the C library exports an in6addr_any of its own).
+extern "C" {
+const IN6_ADDR in6addr_any = {};
+const IN6_ADDR in6addr_loopback = {{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
+}

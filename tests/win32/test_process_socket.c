@@ -1,8 +1,9 @@
 /* test_process_socket.c: sockets handed to a child through handle inheritance: a
  * connection (as inetd-style servers do), a listening socket (as pre-forked servers share
- * theirs), a socket that is only bound, and a datagram socket. The child uses each, at the
- * same value, with Winsock; a socket made with WSA_FLAG_NO_HANDLE_INHERIT is invalid
- * there. The program starts copies of itself (see test_process.c). */
+ * theirs), a socket that is only bound, and datagram sockets (one with a default peer).
+ * The child uses each, at the same value, with Winsock; a socket made with
+ * WSA_FLAG_NO_HANDLE_INHERIT is invalid there. The program starts copies of itself (see
+ * test_process.c). */
 #include <winsock2.h>
 #include "testlib.h"
 
@@ -53,6 +54,21 @@ static int run_child(char **argv)
         if (got != 4 || memcmp(data, "ping", 4) != 0) return 63;
         if (sendto(s, "pong", 4, 0, (struct sockaddr *)&from, from_length) != 4) return 64;
         WSACloseEvent(overlapped.hEvent);
+        return 0;
+    }
+    if (strcmp(argv[2], "peer") == 0) {
+        /* A datagram socket with a default peer: send names no address, the receive hears
+         * only the peer (the parent's stranger sends first), getpeername names it. */
+        char data[16];
+        struct sockaddr_in peer;
+        int peer_length = sizeof peer;
+        DWORD timeout = 10000;
+        setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+        if (send(s, "ping", 4, 0) != 4) return 70;
+        int got = recv(s, data, sizeof data, 0);
+        if (got != 4 || memcmp(data, "pong", 4) != 0) return 71;
+        if (getpeername(s, (struct sockaddr *)&peer, &peer_length) != 0) return 72;
+        if (peer.sin_family != AF_INET || peer.sin_port == 0 || peer.sin_addr.s_addr != htonl(INADDR_LOOPBACK)) return 73;
         return 0;
     }
     if (strcmp(argv[2], "invalid") == 0) {
@@ -256,6 +272,31 @@ int main(int argc, char **argv)
         CHECK(memcmp(buffer, "pong", 4) == 0);
         CHECK_EQ(finish_child(&info), 0);
         closesocket(sender);
+        closesocket(datagram);
+    }
+
+    TEST("a datagram socket with a default peer inherited: sends and hears only that peer");
+    WINE_DEVIATION("an inherited socket handle is not a socket in the child (WSAENOTSOCK)")
+    {
+        struct sockaddr_in address, peer_address, stranger_address, from;
+        int from_length = sizeof from;
+        SOCKET datagram = bound_socket(SOCK_DGRAM, &address);
+        SOCKET peer = bound_socket(SOCK_DGRAM, &peer_address);
+        SOCKET stranger = bound_socket(SOCK_DGRAM, &stranger_address);
+        CHECK_EQ(connect(datagram, (struct sockaddr *)&peer_address, sizeof peer_address), 0);
+        DWORD timeout = 10000;
+        setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+        CHECK(start_child("peer", datagram, &info));
+        char buffer[8];
+        CHECK_EQ(recvfrom(peer, buffer, sizeof buffer, 0, (struct sockaddr *)&from, &from_length), 4);
+        CHECK(memcmp(buffer, "ping", 4) == 0);
+        CHECK_EQ(from.sin_port, address.sin_port);  /* sent from the inherited socket */
+        /* A datagram from another sender first: the child must not see it. */
+        CHECK_EQ(sendto(stranger, "noise", 5, 0, (struct sockaddr *)&address, sizeof address), 5);
+        CHECK_EQ(sendto(peer, "pong", 4, 0, (struct sockaddr *)&address, sizeof address), 4);
+        CHECK_EQ(finish_child(&info), 0);
+        closesocket(stranger);
+        closesocket(peer);
         closesocket(datagram);
     }
 

@@ -215,6 +215,97 @@ static void test_same_process_listener(void)
     closesocket(copy);
 }
 
+/* One datagram socket of `family` (AF_INET, or AF_INET6 dual-stack when `mapped`) with
+ * a default peer at `peer_text` on a loopback port, shared into this process: the copy
+ * knows the peer (getpeername), sends to it with no address, and hears only it. */
+static void check_datagram_peer(int family, BOOL mapped, const char *peer_text)
+{
+    SOCKADDR_STORAGE peer_address, udp_address, got_address;
+    int peer_family = mapped ? AF_INET : family;
+    int length;
+    SOCKET udp = socket(family, SOCK_DGRAM, IPPROTO_UDP);
+    SOCKET peer = socket(peer_family, SOCK_DGRAM, IPPROTO_UDP);
+    SOCKET stranger = socket(peer_family, SOCK_DGRAM, IPPROTO_UDP);
+    CHECK(udp != INVALID_SOCKET && peer != INVALID_SOCKET && stranger != INVALID_SOCKET);
+    if (mapped) {
+        DWORD off = 0;
+        CHECK_EQ(setsockopt(udp, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&off, sizeof off), 0);
+    }
+    /* The peer's address, in the udp socket's family (::ffff:127.0.0.1 when mapped). */
+    memset(&peer_address, 0, sizeof peer_address);
+    length = sizeof peer_address;
+    CHECK_EQ(WSAStringToAddressA((char *)peer_text, family, NULL, (SOCKADDR *)&peer_address, &length), 0);
+    SOCKADDR_STORAGE bind_address;
+    memset(&bind_address, 0, sizeof bind_address);
+    bind_address.ss_family = (ADDRESS_FAMILY)peer_family;
+    if (peer_family == AF_INET) ((SOCKADDR_IN *)&bind_address)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    else ((SOCKADDR_IN6 *)&bind_address)->sin6_addr = in6addr_loopback;
+    int bind_length = peer_family == AF_INET ? (int)sizeof(SOCKADDR_IN) : (int)sizeof(SOCKADDR_IN6);
+    CHECK_EQ(bind(peer, (SOCKADDR *)&bind_address, bind_length), 0);
+    CHECK_EQ(bind(stranger, (SOCKADDR *)&bind_address, bind_length), 0);
+    SOCKADDR_STORAGE bound;
+    length = sizeof bound;
+    CHECK_EQ(getsockname(peer, (SOCKADDR *)&bound, &length), 0);
+    USHORT port = peer_family == AF_INET ? ((SOCKADDR_IN *)&bound)->sin_port : ((SOCKADDR_IN6 *)&bound)->sin6_port;
+    if (family == AF_INET) ((SOCKADDR_IN *)&peer_address)->sin_port = port;
+    else ((SOCKADDR_IN6 *)&peer_address)->sin6_port = port;
+    int peer_length = family == AF_INET ? (int)sizeof(SOCKADDR_IN) : (int)sizeof(SOCKADDR_IN6);
+    CHECK_EQ(connect(udp, (SOCKADDR *)&peer_address, peer_length), 0);
+    length = sizeof udp_address;
+    CHECK_EQ(getsockname(udp, (SOCKADDR *)&udp_address, &length), 0);
+
+    WSAPROTOCOL_INFOW info;
+    CHECK_EQ(WSADuplicateSocketW(udp, GetCurrentProcessId(), &info), 0);
+    SOCKET copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    CHECK(copy != INVALID_SOCKET);
+    length = sizeof got_address;
+    CHECK_EQ(getpeername(copy, (SOCKADDR *)&got_address, &length), 0);
+    CHECK_EQ(length, peer_length);
+    CHECK_EQ(got_address.ss_family, family);
+    if (family == AF_INET) {
+        CHECK_EQ(((SOCKADDR_IN *)&got_address)->sin_port, port);
+        CHECK_EQ(((SOCKADDR_IN *)&got_address)->sin_addr.s_addr, ((SOCKADDR_IN *)&peer_address)->sin_addr.s_addr);
+    } else {
+        CHECK_EQ(((SOCKADDR_IN6 *)&got_address)->sin6_port, port);
+        CHECK(memcmp(&((SOCKADDR_IN6 *)&got_address)->sin6_addr, &((SOCKADDR_IN6 *)&peer_address)->sin6_addr,
+                     sizeof(IN6_ADDR)) == 0);
+    }
+    /* The copy sends to the peer with no address... */
+    DWORD timeout = 10000;
+    setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+    setsockopt(copy, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof timeout);
+    char buffer[8];
+    CHECK_EQ(send(copy, "ab", 2, 0), 2);
+    CHECK_EQ(recv(peer, buffer, sizeof buffer, 0), 2);
+    /* ...and hears only it: another sender's datagram, sent first, is not received. */
+    SOCKADDR_STORAGE to = udp_address;
+    int to_length = bind_length;
+    if (mapped) {  /* the stranger and the peer are IPv4 sockets: the udp socket's IPv4 side */
+        memset(&to, 0, sizeof to);
+        ((SOCKADDR_IN *)&to)->sin_family = AF_INET;
+        ((SOCKADDR_IN *)&to)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ((SOCKADDR_IN *)&to)->sin_port = ((SOCKADDR_IN6 *)&udp_address)->sin6_port;
+    }
+    CHECK_EQ(sendto(stranger, "xx", 2, 0, (SOCKADDR *)&to, to_length), 2);
+    CHECK_EQ(sendto(peer, "cd", 2, 0, (SOCKADDR *)&to, to_length), 2);
+    CHECK_EQ(recv(copy, buffer, sizeof buffer, 0), 2);
+    CHECK(memcmp(buffer, "cd", 2) == 0);
+    closesocket(copy);
+    closesocket(stranger);
+    closesocket(peer);
+    closesocket(udp);
+}
+
+static void test_same_process_datagram_peer(void)
+{
+    TEST("a duplicate of a datagram socket keeps its default peer (IPv4)");
+    check_datagram_peer(AF_INET, FALSE, "127.0.0.1");
+    TEST("a duplicate of a datagram socket keeps its default peer (IPv6)");
+    check_datagram_peer(AF_INET6, FALSE, "::1");
+    TEST("a duplicate of a dual-stack datagram socket keeps an IPv4 default peer (::ffff:127.0.0.1)");
+    check_datagram_peer(AF_INET6, TRUE, "::ffff:127.0.0.1");
+}
+
 static void test_errors(void)
 {
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), closed = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -336,6 +427,7 @@ int main(int argc, char **argv)
     }
     test_same_process();
     test_same_process_listener();
+    test_same_process_datagram_peer();
     test_same_process_options();
     test_errors();
     test_child_connected();
