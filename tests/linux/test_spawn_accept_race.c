@@ -19,7 +19,7 @@ static LPFN_ACCEPTEX accept_ex;
 static SOCKET listener;
 static struct sockaddr_in address;
 static volatile LONG stop;
-static LONG accepts, accept_failures;
+static volatile LONG accepts, accept_failures;
 
 /* AcceptEx, a connection to complete it, close both; again, until told to stop. */
 static DWORD WINAPI acceptor(LPVOID unused)
@@ -27,7 +27,7 @@ static DWORD WINAPI acceptor(LPVOID unused)
     (void)unused;
     char buffer[2 * (sizeof(struct sockaddr_in6) + 16)];
     HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
-    while (!stop) {
+    while (!tl_load(&stop)) {
         SOCKET accepted = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         OVERLAPPED overlapped;
         memset(&overlapped, 0, sizeof overlapped);
@@ -90,14 +90,14 @@ int main(void)
         CloseHandle(info.hThread);
         CloseHandle(info.hProcess);
     }
-    stop = 1;
+    tl_store(&stop, 1);
     CHECK_EQ(WaitForMultipleObjects(2, threads, TRUE, 30000), WAIT_OBJECT_0);
     if (failures != 0) printf("%d of %d CreateProcess calls failed, the last with error %lu\n", failures, SPAWNS,
                               (unsigned long)last_error);
     CHECK_EQ(failures, 0);
-    CHECK_EQ(accept_failures, 0);
-    CHECK(accepts > 0);  /* the race was run */
-    printf("%ld connections accepted beside %d spawns\n", (long)accepts, SPAWNS);
+    CHECK_EQ(tl_load(&accept_failures), 0);
+    CHECK(tl_load(&accepts) > 0);  /* the race was run */
+    printf("%ld connections accepted beside %d spawns\n", (long)tl_load(&accepts), SPAWNS);
     closesocket(listener);
     WSACleanup();
     return tl_finish();
