@@ -38,11 +38,12 @@ const InheritKind file_kind = {export_file, import_file};
 
 // Sockets: any socket whose state its descriptor carries crosses (SocketDevice::
 // crossing_refused): a connection handed to a child, as inetd and CGI servers do, and a
-// listening or datagram socket (with its default peer), as pre-forked servers share theirs. The word: Windows'
-// family, type and protocol, a byte each, WSA_FLAG_OVERLAPPED (bit 24) and the
-// traffic-class receive options (bits 25-28); the second word, with no descriptor:
-// UDP_RECV_MAX_COALESCED_SIZE. The options the library keeps itself otherwise start
-// afresh in the child, as for WSADuplicateSocket (docs/deviations.md).
+// listening or datagram socket (with its default peer), as pre-forked servers share
+// theirs. The word: Windows' family, type and protocol, a byte each,
+// WSA_FLAG_OVERLAPPED (bit 24) and the traffic-class receive options (bits 25-28); the
+// second word, with no descriptor: UDP_RECV_MAX_COALESCED_SIZE. The options the library
+// keeps itself otherwise start afresh in the child, as for WSADuplicateSocket
+// (docs/deviations.md).
 bool export_socket(kernel::Object* object, int* descriptor, uint32_t* extra)
 {
     auto* socket = static_cast<SocketDevice*>(object);
