@@ -79,17 +79,12 @@ DWORD export_copy(kernel::Object* object, int* descriptor, uint32_t* extra, int*
     const InheritKind* kind = inherit_kind(object->type());
     *descriptor = *aux = -1;
     if (kind == nullptr) return ERROR_CALL_NOT_IMPLEMENTED;
+    bool aux_failed = false;
     object->lock.lock();
-    int exported = -1, exported_aux = -1;
-    bool crosses = kind->export_object(object, &exported, extra);
-    if (crosses) {
-        *descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
-        inherit_export_aux(kind, object, &exported_aux, aux_word);
-        if (exported_aux >= 0) *aux = fcntl(exported_aux, F_DUPFD_CLOEXEC, 3);
-    }
+    bool crosses = inherit_duplicate(kind, object, descriptor, extra, aux, aux_word, &aux_failed);
     object->lock.unlock();
     if (!crosses) return ERROR_CALL_NOT_IMPLEMENTED;  // only what a child can inherit
-    if (*descriptor >= 0 && (exported_aux < 0 || *aux >= 0)) return ERROR_SUCCESS;
+    if (*descriptor >= 0 && !aux_failed) return ERROR_SUCCESS;
     if (*descriptor >= 0) ::close(*descriptor);
     if (*aux >= 0) ::close(*aux);
     *descriptor = *aux = -1;

@@ -7,6 +7,7 @@
 #include "drivers/file.h"
 #include "drivers/socket.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace overlapped::drivers {
@@ -92,13 +93,29 @@ void inherit_register(kernel::ObjectType type, const InheritKind* kind)
     if (index < kTypes) kinds()[index].store(kind, std::memory_order_release);
 }
 
-void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* word)
+bool inherit_duplicate(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* extra, int* aux,
+                       uint32_t* aux_word, bool* aux_failed)
 {
     *descriptor = -1;
-    *word = 0;
-    if (kind->export_aux != nullptr && kind->export_aux(object, descriptor, word)) return;
-    *descriptor = -1;
-    *word = 0;
+    if (aux != nullptr) {
+        *aux = -1;
+        *aux_word = 0;
+        *aux_failed = false;
+    }
+    int exported = -1;
+    if (!kind->export_object(object, &exported, extra)) return false;
+    *descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+    if (*descriptor < 0 || aux == nullptr) return true;
+    int exported_aux = -1;
+    if (kind->export_aux == nullptr || !kind->export_aux(object, &exported_aux, aux_word)) {
+        *aux_word = 0;
+        return true;
+    }
+    if (exported_aux >= 0) {
+        *aux = fcntl(exported_aux, F_DUPFD_CLOEXEC, 3);
+        *aux_failed = *aux < 0;
+    }
+    return true;
 }
 
 kernel::Object* inherit_import(kernel::ObjectType type, int descriptor, uint32_t extra, int aux, uint32_t aux_word,

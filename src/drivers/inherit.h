@@ -35,9 +35,13 @@ struct InheritKind {
     void (*import_aux)(kernel::Object* object, int descriptor, uint32_t word) = nullptr;
 };
 
-// The second descriptor and word of `object`, exported under its lock: *descriptor is -1
-// and *word 0 when its kind passes none (a word may also travel with no descriptor).
-void inherit_export_aux(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* word);
+// Under `object`'s lock: duplicates (from 3 up, close-on-exec; the caller closes them) of
+// the descriptor `object` crosses with, in *descriptor, and of its kind's second one, in
+// *aux (unless `aux` is null: not wanted), with their words. False when the object cannot
+// cross. *descriptor is -1 when its duplicate failed (nothing else is then made); *aux is
+// -1 when the kind passes none (*aux_word 0) or its duplicate failed (*aux_failed).
+bool inherit_duplicate(const InheritKind* kind, kernel::Object* object, int* descriptor, uint32_t* extra, int* aux,
+                       uint32_t* aux_word, bool* aux_failed);
 
 // In the other process (a child's start-up, a claimed offer, a pulled handle): an object
 // of `type` (one reference) rebuilt from `descriptor` and `extra`, given `aux` and

@@ -74,16 +74,15 @@ void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK acce
     const InheritKind* kind = inherit_kind(object->type());
     if (kind == nullptr) return;
     Passed passed;
-    int exported = -1, exported_aux = -1;
-    if (!kind->export_object(object, &exported, &passed.extra)) return;
-    passed.descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+    bool aux_failed = false;  // (then it goes without its second descriptor)
+    if (!inherit_duplicate(kind, object, &passed.descriptor, &passed.extra, &passed.aux, &passed.aux_word, &aux_failed))
+        return;
     struct stat status;
     if (passed.descriptor < 0 || fstat(passed.descriptor, &status) != 0) {
         if (passed.descriptor >= 0) close(passed.descriptor);
+        if (passed.aux >= 0) close(passed.aux);
         return;
     }
-    inherit_export_aux(kind, object, &exported_aux, &passed.aux_word);
-    if (exported_aux >= 0) passed.aux = fcntl(exported_aux, F_DUPFD_CLOEXEC, 3);
     if (passed.aux >= 0) {
         struct stat aux_status;
         if (fstat(passed.aux, &aux_status) != 0) {
@@ -116,11 +115,9 @@ int std_descriptor(HANDLE handle, kernel::Object** held)
     kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, 0, &error);
     if (object == nullptr) return -1;
     const InheritKind* kind = inherit_kind(object->type());
-    int exported = -1;
     uint32_t extra = 0;
     int descriptor = -1;
-    if (kind != nullptr && kind->export_object(object, &exported, &extra))
-        descriptor = fcntl(exported, F_DUPFD_CLOEXEC, 3);
+    if (kind != nullptr) inherit_duplicate(kind, object, &descriptor, &extra, nullptr, nullptr, nullptr);
     if (descriptor >= 0) {
         object->add_reference();
         *held = object;
