@@ -116,6 +116,7 @@ void answer(int connection)
     reply.error = error;
     if (descriptors[0] >= 0) {
         message.send_some(connection, descriptors, descriptors[1] >= 0 ? 2 : 1);
+        // Closed before the connection is: the taker waits for that (await_hang_up).
         ::close(descriptors[0]);
         if (descriptors[1] >= 0) ::close(descriptors[1]);
     } else {
@@ -175,9 +176,14 @@ void serve(int listener, int descriptor, int aux, int target_fd, pid_t target, H
         DescriptorMessage<Offered, 3> message;
         message.record = offered;
         int handed[3] = {descriptor, listener, aux};
-        return message.send_some(connection, handed, aux >= 0 ? 3 : 2);
+        if (!message.send_some(connection, handed, aux >= 0 ? 3 : 2)) return false;
+        // Our copies go before the connection does: the target waits for that (await_hang_up).
+        ::close(descriptor);
+        if (aux >= 0) ::close(aux);
+        descriptor = aux = -1;
+        return true;
     });
-    ::close(descriptor);
+    if (descriptor >= 0) ::close(descriptor);
     if (aux >= 0) ::close(aux);
 }
 
@@ -236,6 +242,7 @@ bool claim(HANDLE value)
         for (int i = 0; i < received; ++i) ::close(descriptors[i]);  // not an offer of ours
         descriptors[0] = descriptors[1] = descriptors[2] = -1;
     }
+    if (descriptors[0] >= 0) await_hang_up(connection);  // the offer has closed its copies
     ::close(connection);
     if (descriptors[0] < 0) return false;
     kernel::Object* object =
@@ -353,6 +360,7 @@ DWORD take_handle(pid_t source, HANDLE value, ACCESS_MASK access, DWORD options,
     int descriptors[2] = {-1, -1}, received = 0;
     bool answered = send(connection, &request, sizeof(request), MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof(request)) &&
                     message.receive_some(connection, descriptors, &received) && reply.magic == kMagic;
+    if (received > 0) await_hang_up(connection);  // the source has closed its copies
     ::close(connection);
     if (!answered || reply.error != ERROR_SUCCESS || received < 1) {
         for (int i = 0; i < received; ++i) ::close(descriptors[i]);

@@ -58,6 +58,15 @@ bool receive_record(int connection, void* record, size_t size)
     return got == static_cast<ssize_t>(size);
 }
 
+void await_hang_up(int connection)
+{
+    receive_time_limit(connection);
+    char byte;
+    ssize_t got;
+    do got = recv(connection, &byte, sizeof(byte), 0);  // 0: hung up (a peer of ours sends nothing more)
+    while (got < 0 && errno == EINTR);
+}
+
 int accept_from_user(int listener, pid_t* pid)
 {
     int connection = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);

@@ -133,6 +133,11 @@ int connect_to_user(const sockaddr_un& address, socklen_t length, int type, pid_
 // Receives one whole record of `size` bytes, for at most 5 s.
 bool receive_record(int connection, void* record, size_t size);
 
+// Waits (at most 5 s) until the other end closes `connection`. A sender of descriptors
+// closes its own copies before the connection, so a receiver that has waited knows that
+// the only copies left are its own: a pipe end it closes last is then closed for good.
+void await_hang_up(int connection);
+
 // Accepts one connection on `listener`: its descriptor and the peer process, when that is
 // a process of this user; -1 otherwise (another user's connection is closed unheard; out
 // of descriptors or memory, after a pause rather than a spin).
