@@ -48,15 +48,19 @@ uint32_t next_token()
 
 // The offer's thread: hands `shared` with `record` to the first connection from
 // `target`, then ends; also ends, handing nothing, when the target process has exited.
-// Closes all three descriptors.
+// Closes all three descriptors; `shared` as soon as it is handed over, before the
+// connection (the target waits for that: await_hang_up).
 void serve_offer(int listener, int shared, int target_fd, pid_t target, ShareRecord record)
 {
-    serve_target(listener, target_fd, target, [shared, record](int connection) {
+    serve_target(listener, target_fd, target, [&shared, record](int connection) {
         DescriptorMessage<ShareRecord, 1> message;
         message.record = record;
-        return message.send(connection, &shared);  // handed over: the offer is used
+        if (!message.send(connection, &shared)) return false;
+        ::close(shared);  // handed over: the offer is used
+        shared = -1;
+        return true;
     });
-    ::close(shared);
+    if (shared >= 0) ::close(shared);
 }
 
 }  // namespace
@@ -131,8 +135,12 @@ SocketDevice* take_shared_socket(const ShareTicket& ticket, int family, int type
     ShareRecord record;
     if (connection >= 0) {
         DescriptorMessage<ShareRecord, 1> message;
-        if (message.receive(connection, &shared)) record = message.record;
-        else shared = -1;
+        if (message.receive(connection, &shared)) {
+            record = message.record;
+            await_hang_up(connection);  // the offer has closed its copy
+        } else {
+            shared = -1;
+        }
         ::close(connection);
     }
     if (shared < 0) return nullptr;
