@@ -18,7 +18,12 @@
  * loop: one process, a SOCK_SEQPACKET socket pair (non-blocking): send a 64 B message on
  *   one end, recv it on the other, repeat; reports pipe_loop_ns (per message). PATH is
  *   not used.
- * Socket buffers are the kernel's defaults. Every wait is bounded (60 s). */
+ * Socket buffers are the kernel's defaults. Every wait is bounded (60 s).
+ *
+ * A study, not part of the anchor (bench/README.md, twenty-second session): the server's
+ * `--touch PAGES[:STRIDE]` writes one byte in each of PAGES places STRIDE bytes apart
+ * (4096 by default) for every message it echoes, so that the cost of touching memory
+ * right after a context switch can be measured on the pinned ping-pong. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -36,6 +42,8 @@ static const int WAIT_LIMIT_MS = 60000;
 
 static const char *role, *mode;
 static double warm = 0.5, duration = 2.0;
+static long touch_pages, touch_stride = 4096; /* --touch: the study above */
+static volatile unsigned char *touch_area;
 static unsigned char pattern[BLOCK + PATTERN_PERIOD];
 
 static double seconds(void)
@@ -98,6 +106,7 @@ static void server_pingpong(int sock, int epoll)
             }
             if (got == 0) goto done;
             if (got != PING_SIZE) fail_msg("a message that is not 64 bytes");
+            for (long page = 0; page < touch_pages; ++page) touch_area[page * touch_stride] += 1;
             ssize_t sent;
             while ((sent = send(sock, buffer, (size_t)got, MSG_NOSIGNAL)) < 0 && errno == EAGAIN) {
                 /* Never with 64 B messages on an empty socket; wait for room if it happens. */
@@ -314,6 +323,7 @@ static void run_loop(void)
 static void usage(void)
 {
     printf("usage: pipe_raw server|client pingpong|stream PATH [-w WARM] [-d DURATION] [--quick]\n"
+           "       (the server also [--touch PAGES[:STRIDE]]: a study, see the comment at the top)\n"
            "       pipe_raw loop loop PATH [-w WARM] [-d DURATION] [--quick]\n");
     exit(2);
 }
@@ -330,7 +340,18 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--quick") == 0) { warm = 0.2; duration = 0.5; }
         else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) warm = atof(argv[++i]);
         else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) duration = atof(argv[++i]);
-        else usage();
+        else if (strcmp(argv[i], "--touch") == 0 && i + 1 < argc) {
+            char *rest;
+            touch_pages = strtol(argv[++i], &rest, 10);
+            if (*rest == ':') touch_stride = strtol(rest + 1, NULL, 10);
+            if (touch_pages < 0 || touch_stride < 1) usage();
+        } else usage();
+    }
+    if (touch_pages > 0) {
+        void *area = mmap(NULL, (size_t)(touch_pages * touch_stride), PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (area == MAP_FAILED) fail("mmap (--touch)");
+        touch_area = area;
     }
     make_pattern();
     if (loop) run_loop();
