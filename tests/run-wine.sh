@@ -20,15 +20,40 @@ fi
 
 passed=0
 failed=0
+second_runs=0
+# run_once LOG RUN...: runs RUN (output to LOG); sets rc (its exit status) and last (its
+# summary line, empty if it printed none).
+run_once() {
+    local log=$1
+    shift
+    timeout 300 "$@" >"$log" 2>&1
+    rc=$?
+    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+}
 # check NAME LOG RUN...: runs RUN (output to LOG) and counts the program as passed when it
-# exits 0 with a summary line.
+# exits 0 with a summary line. A program that fails is run once more: Wine itself now and
+# then fails to start a process (seen once in CI: the first CreateProcess of a test
+# failed, and another program ended within 4 ms with no output at all; both passed when
+# run again, and in three more whole runs of this stage). One that passes the second time
+# is reported so, with what its first run printed (LOG.first), and counted apart; one
+# that fails twice is a failure.
 check() {
     local name=$1 log=$2
     shift 2
-    timeout 300 "$@" >"$log" 2>&1
-    local rc=$?
-    local last
-    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    local rc last
+    run_once "$log" "$@"
+    if [ $rc -ne 0 ] || [ -z "$last" ]; then
+        local first_rc=$rc first_last=$last
+        mv "$log" "$log.first"
+        run_once "$log" "$@"
+        if [ $rc -eq 0 ] && [ -n "$last" ]; then
+            echo "ok   $name: $last (on a second run; the first: exit $first_rc, ${first_last:-no summary line})"
+            grep -E '^FAIL' "$log.first" | head -5 | sed 's/^/  first run | /'
+            passed=$((passed + 1))
+            second_runs=$((second_runs + 1))
+            return
+        fi
+    fi
     if [ $rc -eq 0 ] && [ -n "$last" ]; then
         echo "ok   $name: $last"
         passed=$((passed + 1))
@@ -98,5 +123,6 @@ for name in "${programs[@]}"; do
 done
 
 timeout 60 wineserver -k >/dev/null 2>&1 || true
+[ "$second_runs" -ne 0 ] && echo "($second_runs of the programs that passed did so only on a second run: see above)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
