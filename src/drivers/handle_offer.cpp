@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -165,8 +166,19 @@ int bind_number(pid_t target, uint32_t number)
     return fd;
 }
 
+// A test's way to widen the moment between an offer's handover and the closing of its
+// own copies (tests/win32/test_process_duplicate.c): OVERLAPPED_TEST_OFFER_PAUSE_MS
+// milliseconds, read where the offer is made.
+unsigned test_pause_ms()
+{
+    const char* text = std::getenv("OVERLAPPED_TEST_OFFER_PAUSE_MS");
+    long pause = text != nullptr ? std::strtol(text, nullptr, 10) : 0;
+    return pause < 0 ? 0u : pause > 10000 ? 10000u : static_cast<unsigned>(pause);
+}
+
 // The offer's thread: hands the object to the target's first claim of `value`.
-void serve(int listener, int descriptor, int aux, int target_fd, pid_t target, HANDLE value, Offered offered)
+void serve(int listener, int descriptor, int aux, int target_fd, pid_t target, HANDLE value, Offered offered,
+           unsigned pause_ms)
 {
     serve_target(listener, target_fd, target, [&](int connection) {
         Claim claim{};  // the target asks as soon as it connects
@@ -177,6 +189,7 @@ void serve(int listener, int descriptor, int aux, int target_fd, pid_t target, H
         message.record = offered;
         int handed[3] = {descriptor, listener, aux};
         if (!message.send_some(connection, handed, aux >= 0 ? 3 : 2)) return false;
+        if (pause_ms != 0) usleep(pause_ms * 1000);
         // Our copies go before the connection does: the target waits for that (await_hang_up).
         ::close(descriptor);
         if (aux >= 0) ::close(aux);
@@ -301,7 +314,8 @@ DWORD offer_handle(kernel::Object* object, pid_t target, ACCESS_MASK access, DWO
     bool serving = false;
     if (listener >= 0) {
         try {
-            std::thread(serve, listener, descriptor, aux, target_fd, target, offered_value, offered).detach();
+            std::thread(serve, listener, descriptor, aux, target_fd, target, offered_value, offered, test_pause_ms())
+                .detach();
             serving = true;
         } catch (const std::system_error&) {
         }

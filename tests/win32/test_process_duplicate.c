@@ -81,6 +81,13 @@ static int run_child(int argc, char **argv)
         if (CloseHandle(handle) || GetLastError() != ERROR_INVALID_HANDLE) return 15;
         return 0;
     }
+    if (strcmp(role, "write-once") == 0) {
+        /* One value: write "pushed" through it, close it, end at once. */
+        HANDLE handle = read_value();
+        if (handle == NULL) return 16;
+        if (write_through(handle, "pushed")) return 17;
+        return CloseHandle(handle) ? 0 : 18;
+    }
     if (strcmp(role, "write2") == 0) {
         /* Two values: "one" through the first, "two" through the second. */
         HANDLE first = read_value(), second = read_value();
@@ -332,18 +339,28 @@ static BOOL named_pair(const char *suffix, HANDLE *server, HANDLE *client)
     return ConnectNamedPipe(*server, NULL) || GetLastError() == ERROR_PIPE_CONNECTED;
 }
 
-static void test_named_client_put(void)
+/* `pause_ms`: this library's offer waits that long between handing the end over and
+ * closing its own copy (OVERLAPPED_TEST_OFFER_PAUSE_MS; nothing elsewhere), and the
+ * child writes, closes the end once and ends at once: the child's value must not be
+ * usable before the offer's copy is gone, or the child could end while the offer still
+ * held the pipe open. */
+static void test_named_client_put(const char *pause_ms)
 {
     HANDLE server, client, tell, value = NULL;
     PROCESS_INFORMATION child;
     char buffer[16];
     DWORD done = 0;
 
-    TEST("a named pipe's client end put into a child with DUPLICATE_CLOSE_SOURCE: the connection goes with it");
-    CHECK(named_pair("pushed", &server, &client));
-    CHECK(tl_start_child_with_input(self_path, "write", &child, &tell));
+    if (pause_ms == NULL)
+        TEST("a named pipe's client end put into a child with DUPLICATE_CLOSE_SOURCE: the connection goes with it");
+    else
+        TEST("the same, the handover slowed: the end is the child's alone once it can use it");
+    CHECK(named_pair(pause_ms == NULL ? "pushed" : "pushed_slow", &server, &client));
+    CHECK(tl_start_child_with_input(self_path, pause_ms == NULL ? "write" : "write-once", &child, &tell));
+    if (pause_ms != NULL) SetEnvironmentVariableA("OVERLAPPED_TEST_OFFER_PAUSE_MS", pause_ms);
     CHECK(DuplicateHandle(GetCurrentProcess(), client, child.hProcess, &value, 0, FALSE,
                           DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    if (pause_ms != NULL) SetEnvironmentVariableA("OVERLAPPED_TEST_OFFER_PAUSE_MS", NULL);
     tell_value(tell, value);
     CHECK(ReadFile(server, buffer, sizeof buffer, &done, NULL));
     CHECK_EQ(done, 6);
@@ -448,7 +465,8 @@ int main(int argc, char **argv)
     test_two_values();
     test_passed_on();
     test_taken_out_of_parent();
-    test_named_client_put();
+    test_named_client_put(NULL);
+    test_named_client_put("300");
     test_disconnected_client_put();
     test_disconnected_client_taken();
     test_errors();
