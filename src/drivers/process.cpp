@@ -41,9 +41,9 @@ constexpr char kStartupVariable[] = "OVERLAPPED_STARTUP";
 // One handle passed to the child.
 struct Passed {
     HANDLE value = nullptr;
-    kernel::Object* object = nullptr;  // a reference, until the child is started
     // A duplicate of the object's descriptor, made under its lock (the object may replace
-    // its own meanwhile: an AcceptEx or a renewed connect), closed once the child is started.
+    // or close its own meanwhile: an AcceptEx, a renewed connect, a close), closed once
+    // the child is started. It keeps the open file; the object itself is not held.
     int descriptor = -1;
     kernel::ObjectType type = kernel::ObjectType::Any;
     ACCESS_MASK access = 0;
@@ -63,7 +63,6 @@ struct Passed {
 // Lets go of what collect_inheritable took for one handle.
 void release_passed(Passed& passed)
 {
-    passed.object->release_reference();
     if (passed.descriptor >= 0) close(passed.descriptor);
     if (passed.aux >= 0) close(passed.aux);
 }
@@ -94,22 +93,19 @@ void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK acce
         }
     }
     passed.value = handle;
-    passed.object = object;
     passed.type = object->type();
     passed.access = access;
     passed.flags = flags;
     passed.device = status.st_dev;
     passed.inode = status.st_ino;
-    object->add_reference();
     static_cast<std::vector<Passed>*>(context)->push_back(passed);
 }
 
 // A duplicate (from 3 up, close-on-exec; the caller closes it) of the descriptor behind a
-// standard handle given in STARTUPINFO, with a reference on its object in *held; -1 when
-// the handle is null, invalid or of a kind with no descriptor.
-int std_descriptor(HANDLE handle, kernel::Object** held)
+// standard handle given in STARTUPINFO; -1 when the handle is null, invalid or of a kind
+// with no descriptor.
+int std_descriptor(HANDLE handle)
 {
-    *held = nullptr;
     if (handle == nullptr || handle == INVALID_HANDLE_VALUE) return -1;
     DWORD error;
     kernel::Object* object = kernel::handle_lock(handle, kernel::ObjectType::Any, 0, &error);
@@ -118,10 +114,6 @@ int std_descriptor(HANDLE handle, kernel::Object** held)
     uint32_t extra = 0;
     int descriptor = -1;
     if (kind != nullptr) inherit_duplicate(kind, object, &descriptor, &extra, nullptr, nullptr, nullptr);
-    if (descriptor >= 0) {
-        object->add_reference();
-        *held = object;
-    }
     object->lock.unlock();
     return descriptor;
 }
@@ -549,12 +541,11 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     std::sort(passed.begin(), passed.end(), [](const Passed& a, const Passed& b) { return a.value < b.value; });
 
     // Standard descriptors: STARTUPINFO's handles, or ours; /dev/null where there is none.
-    kernel::Object* held[3] = {nullptr, nullptr, nullptr};
     int std_fds[3];
     int std_owned[3] = {-1, -1, -1};  // std_descriptor's duplicates
     int null_fd = -1;
     for (int i = 0; i < 3; ++i) {
-        if (request.use_std_handles) std_fds[i] = std_owned[i] = std_descriptor(request.std_handles[i], &held[i]);
+        if (request.use_std_handles) std_fds[i] = std_owned[i] = std_descriptor(request.std_handles[i]);
         else std_fds[i] = fcntl(i, F_GETFD) >= 0 ? i : -1;
         if (std_fds[i] < 0) {
             if (null_fd < 0) null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -563,8 +554,6 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     }
     auto release_all = [&] {
         for (Passed& p : passed) release_passed(p);
-        for (kernel::Object* object : held)
-            if (object != nullptr) object->release_reference();
         for (int fd : std_owned)
             if (fd >= 0) close(fd);
         if (null_fd >= 0) close(null_fd);

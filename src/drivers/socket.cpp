@@ -339,10 +339,11 @@ bool is_any_address(const sockaddr_storage& address)
 // another process (inherited, or shared by WSADuplicateSocket) reads its default peer
 // back from it (peer_from_filter).
 constexpr uint32_t kPeerRecord = 0x4f565046;  // "OVPF"
+constexpr unsigned kPeerFilterRoom = 24;       // instructions, the two records included
 
 bool attach_peer_filter(int descriptor, const sockaddr_storage& peer)
 {
-    sock_filter code[24];
+    sock_filter code[kPeerFilterRoom];
     unsigned count = 0;
     unsigned checks[8];
     unsigned check_count = 0;
@@ -398,9 +399,10 @@ bool attach_peer_filter(int descriptor, const sockaddr_storage& peer)
 // `family`; false when the descriptor has no such filter.
 bool peer_from_filter(int descriptor, int family, sockaddr_storage* peer, socklen_t* length)
 {
-    sock_filter code[24];
-    socklen_t count = sizeof(code) / sizeof(code[0]);  // in instructions, not bytes
-    if (getsockopt(descriptor, SOL_SOCKET, SO_GET_FILTER, code, &count) != 0 || count < 6 || count > 24) return false;
+    sock_filter code[kPeerFilterRoom];
+    socklen_t count = kPeerFilterRoom;  // in instructions, not bytes
+    if (getsockopt(descriptor, SOL_SOCKET, SO_GET_FILTER, code, &count) != 0 || count < 6 || count > kPeerFilterRoom)
+        return false;
     if (code[count - 2].code != (BPF_RET | BPF_K) || code[count - 2].k != kPeerRecord) return false;
     uint32_t words[4] = {0, 0, 0, 0};
     uint32_t version = 0, port = 0;

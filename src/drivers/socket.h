@@ -89,9 +89,8 @@ public:
     static SocketDevice* create(int family, int type, int protocol, DWORD flags, int* error);
     // A socket over `descriptor` (taken over when it succeeds) in whatever state it is:
     // listening, connected, bound or fresh, with a datagram socket's default peer, as the
-    // descriptor says: a socket another
-    // process shared (drivers/socket_share.h) or a child inherited (drivers/inherit.cpp).
-    // Family, type and protocol are Windows' values.
+    // descriptor says: a socket another process shared (drivers/socket_share.h) or a
+    // child inherited (drivers/inherit.cpp). Family, type and protocol are Windows' values.
     static SocketDevice* adopt(int descriptor, int family, int type, int protocol, DWORD flags, int* error);
     // Under the lock: 0 when the socket can cross into another process as its descriptor
     // (the descriptor carries all its state, a datagram socket's default peer in its
