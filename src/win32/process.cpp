@@ -349,7 +349,12 @@ struct CreateArguments {
 BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* information)
 {
     if (information == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    // Zeroed first, so a call that fails leaves no stale handles in it (Wine's kernel32
+    // process test, which passes on Windows).
+    memset(information, 0, sizeof *information);
     if (arguments.application == nullptr && !arguments.has_command_line) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    // An empty application name is a path that names nothing (the same test).
+    if (arguments.application != nullptr && arguments.application[0] == '\0') return fail(ERROR_PATH_NOT_FOUND, FALSE);
     drivers::SpawnRequest request;
     request.command_line = arguments.has_command_line ? arguments.command_line : arguments.application;
     if (arguments.application != nullptr) {

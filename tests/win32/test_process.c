@@ -623,6 +623,24 @@ static void command_lines(void)
         CHECK_ERROR(ERROR_FILE_NOT_FOUND);
     }
 
+    TEST("a failed CreateProcess zeroes PROCESS_INFORMATION; an empty lpApplicationName");
+    {
+        STARTUPINFOA startup;
+        PROCESS_INFORMATION info;
+        char name[] = "no-such-program-ovl-test.exe", empty[] = "", line[] = "x";
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        memset(&info, 0x0a, sizeof info);
+        CHECK(!CreateProcessA(name, NULL, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK(info.hProcess == NULL && info.hThread == NULL && info.dwProcessId == 0 && info.dwThreadId == 0);
+        SetLastError(0xdeadbeef);
+        CHECK(!CreateProcessA(empty, NULL, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+        SetLastError(0xdeadbeef);
+        CHECK(!CreateProcessA(empty, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    }
+
     TEST("GetCommandLineA/W of this process name the program");
     {
         const char *base = strrchr(self_path, '\\') ? strrchr(self_path, '\\') + 1 : self_path;
