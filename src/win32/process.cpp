@@ -222,23 +222,75 @@ bool find_program_in_command_line(const std::string& line, std::string* found)
 
 std::mutex environment_mutex;
 
+// The '=' that ends the name of an environment entry: the first after its first character,
+// as on Windows, where a name may begin with '=' ("=C:=C:\\dir", the current directory of
+// drive C: that cmd.exe keeps). Null if none.
+const char* entry_separator(const char* entry)
+{
+    return entry[0] == '\0' ? nullptr : strchr(entry + 1, '=');
+}
+
+// The index in environ of the entry named `name` (without case), or -1.
+long find_entry(const std::string& name)
+{
+    if (name.empty()) return -1;
+    for (long i = 0; environ != nullptr && environ[i] != nullptr; ++i) {
+        const char* equals = entry_separator(environ[i]);
+        if (equals == nullptr) continue;
+        size_t length = static_cast<size_t>(equals - environ[i]);
+        if (length == name.size() && strncasecmp(environ[i], name.c_str(), length) == 0) return i;
+    }
+    return -1;
+}
+
 // The entry of `name` in environ, compared without case as Windows does; null if none.
 const char* find_variable(const std::string& name, std::string* actual_name)
 {
+    if (name.empty()) return nullptr;
     if (const char* value = getenv(name.c_str())) {
         *actual_name = name;
         return value;
     }
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-        const char* equals = strchr(*entry, '=');
-        if (equals == nullptr || equals == *entry) continue;
-        size_t length = static_cast<size_t>(equals - *entry);
-        if (length == name.size() && strncasecmp(*entry, name.c_str(), length) == 0) {
-            actual_name->assign(*entry, length);
-            return equals + 1;
-        }
+    long i = find_entry(name);
+    if (i < 0) return nullptr;
+    const char* equals = entry_separator(environ[i]);
+    actual_name->assign(environ[i], static_cast<size_t>(equals - environ[i]));
+    return equals + 1;
+}
+
+// Sets or (value null) removes a variable whose name begins with '=', which setenv and
+// unsetenv refuse: environ is edited directly. A new entry takes the slot glibc's setenv
+// makes for a placeholder (so the array stays glibc's to grow); a replaced entry's string
+// is left allocated, as glibc leaves the strings it replaces (a pointer getenv returned
+// may still be in use). Under environment_mutex. False when memory runs out.
+bool set_equals_variable(const std::string& name, const char* value)
+{
+    long i = find_entry(name);
+    if (value == nullptr) {
+        if (i < 0) return true;
+        for (; environ[i] != nullptr; ++i) environ[i] = environ[i + 1];
+        return true;
     }
-    return nullptr;
+    std::string text = name + "=" + value;
+    char* entry = strdup(text.c_str());
+    if (entry == nullptr) return false;
+    if (i >= 0) {
+        environ[i] = entry;
+        return true;
+    }
+    static const char kPlaceholder[] = "OVERLAPPED_ENVIRONMENT_SLOT";
+    if (setenv(kPlaceholder, "", 1) != 0) {
+        free(entry);
+        return false;
+    }
+    const char* placeholder = getenv(kPlaceholder) - sizeof kPlaceholder;  // its entry, "NAME="
+    for (long slot = 0; environ[slot] != nullptr; ++slot)
+        if (environ[slot] == placeholder) {
+            environ[slot] = entry;  // the placeholder's string stays glibc's, as after an unsetenv
+            return true;
+        }
+    free(entry);
+    return false;
 }
 
 // Splits an environment block ("A=1\0B=2\0\0") into entries.
@@ -913,17 +965,23 @@ BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer)
     return copy_user_name(wide, reinterpret_cast<char16_t*>(lpBuffer), pcbBuffer);
 }
 
+// A name may not be empty nor hold '=' after its first character (Windows' ntdll
+// conformance test: "me=too" is refused, "=too" and "=" are names). Removing a variable
+// that does not exist succeeds (the same test).
 BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue)
 {
-    if (lpName == nullptr || lpName[0] == '\0' || strchr(lpName, '=') != nullptr)
+    if (lpName == nullptr || lpName[0] == '\0' || strchr(lpName + 1, '=') != nullptr)
         return fail(ERROR_INVALID_PARAMETER, FALSE);
     std::lock_guard<std::mutex> guard(environment_mutex);
+    if (lpName[0] == '=') {
+        if (!set_equals_variable(lpName, lpValue)) return fail(ERROR_NOT_ENOUGH_MEMORY, FALSE);
+        return TRUE;
+    }
     std::string actual;
     bool existed = find_variable(lpName, &actual) != nullptr;
     if (!existed) actual = lpName;
     if (lpValue == nullptr) {
-        if (!existed) return fail(ERROR_ENVVAR_NOT_FOUND, FALSE);
-        unsetenv(actual.c_str());
+        if (existed) unsetenv(actual.c_str());
         return TRUE;
     }
     if (setenv(actual.c_str(), lpValue, 1) != 0) return fail(ERROR_NOT_ENOUGH_MEMORY, FALSE);

@@ -106,6 +106,13 @@ static int run_child(int argc, char **argv)
         if (GetLastError() != ERROR_ENVVAR_NOT_FOUND) return 32;
         return 0;
     }
+    if (strcmp(role, "getenv") == 0) { /* argv[3]: a variable's name; writes its value */
+        char value[64];
+        if (GetEnvironmentVariableA(argv[3], value, sizeof value) == 0) return 33;
+        child_write(value);
+        child_write("\n");
+        return 0;
+    }
     if (strcmp(role, "cwd") == 0) {
         HANDLE file = CreateFileA("marker.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
         if (file == INVALID_HANDLE_VALUE) return 40;
@@ -1003,6 +1010,19 @@ static void environment_and_directory(void)
     CHECK(strcmp(output, "inherited value\n") == 0);
     CHECK(SetEnvironmentVariableA("OVL_TEST_VAR", NULL));
 
+    TEST("a variable whose name begins with '=' reaches the child");
+    CHECK(SetEnvironmentVariableA("=OVL_Drive", "=C:\\dir"));
+    out = create_output(out_name, TRUE);
+    startup.hStdOutput = out;
+    startup.hStdError = out;
+    CHECK(start_child("getenv =ovl_drive", TRUE, 0, NULL, NULL, &startup, &info));
+    CloseHandle(out);
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "=C:\\dir\n") == 0);
+    CHECK(SetEnvironmentVariableA("=OVL_Drive", NULL));
+
     TEST("lpCurrentDirectory");
     char directory[64], marker[96];
     snprintf(directory, sizeof directory, "proc_test_dir_%lu", (unsigned long)GetCurrentProcessId());
@@ -1025,6 +1045,7 @@ static void environment_functions(void)
 {
     char buffer[64];
     WCHAR wide[64];
+    int strings_found;
     TEST("Get/SetEnvironmentVariable: sizes, case, removal");
     CHECK(SetEnvironmentVariableA("OVL_Env_Case", "12345"));
     CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", buffer, sizeof buffer), 5);
@@ -1046,6 +1067,54 @@ static void environment_functions(void)
     CHECK(SetEnvironmentVariableA("OVL_Env_Case", NULL));
     SetLastError(0xdeadbeef);
     CHECK_EQ(GetEnvironmentVariableA("OVL_Env_Case", buffer, sizeof buffer), 0);
+    CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
+
+    TEST("SetEnvironmentVariable: removing a variable that is not set succeeds");
+    SetLastError(0xdeadbeef);
+    CHECK(SetEnvironmentVariableA("OVL_Never_Set_Variable", NULL));
+    CHECK(SetEnvironmentVariableW(L"OVL_Never_Set_Variable", NULL));
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Never_Set_Variable", buffer, sizeof buffer), 0);
+    CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
+
+    TEST("environment names: '=' only as the first character, empty refused");
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEnvironmentVariableA("OVL_me=too", "also"));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEnvironmentVariableA("", "also"));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(SetEnvironmentVariableA("OVL_Value", "too=also")); /* '=' in a value is plain text */
+    CHECK_EQ(GetEnvironmentVariableA("OVL_Value", buffer, sizeof buffer), 8);
+    CHECK(strcmp(buffer, "too=also") == 0);
+    CHECK(SetEnvironmentVariableA("OVL_Value", NULL));
+    CHECK(SetEnvironmentVariableA("=OVL_Too", "also")); /* as cmd.exe's "=C:=C:\dir" */
+    CHECK_EQ(GetEnvironmentVariableA("=OVL_Too", buffer, sizeof buffer), 4);
+    CHECK(strcmp(buffer, "also") == 0);
+    CHECK_EQ(GetEnvironmentVariableA("=ovl_too", buffer, sizeof buffer), 4); /* without case */
+    CHECK(SetEnvironmentVariableA("=ovl_TOO", "again")); /* replaces it */
+    CHECK_EQ(GetEnvironmentVariableW(L"=OVL_TOO", wide, 64), 5);
+    CHECK(wide[0] == L'a' && wide[4] == L'n' && wide[5] == 0);
+    CHECK_EQ(ExpandEnvironmentStringsA("<%=OVL_Too%>", buffer, sizeof buffer), 8);
+    CHECK(strcmp(buffer, "<again>") == 0);
+    strings_found = 0;
+    {
+        LPCH all = GetEnvironmentStringsA();
+        for (LPCH at = all; *at; at += strlen(at) + 1)
+            if (_stricmp(at, "=OVL_Too=again") == 0) ++strings_found;
+        FreeEnvironmentStringsA(all);
+    }
+    CHECK_EQ(strings_found, 1);
+    CHECK(SetEnvironmentVariableW(L"=", L"alone"));
+    CHECK_EQ(GetEnvironmentVariableA("=", buffer, sizeof buffer), 5);
+    CHECK(strcmp(buffer, "alone") == 0);
+    CHECK(SetEnvironmentVariableA("=OVL_Too", NULL));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetEnvironmentVariableA("=OVL_Too", buffer, sizeof buffer), 0);
+    CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
+    CHECK_EQ(GetEnvironmentVariableA("=", buffer, sizeof buffer), 5); /* the other stays */
+    CHECK(SetEnvironmentVariableA("=", NULL));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetEnvironmentVariableA("=", buffer, sizeof buffer), 0);
     CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
 
     TEST("GetEnvironmentStrings holds what was set");
