@@ -95,9 +95,13 @@ extern "C" DWORD WINAPI GetThreadId(HANDLE Thread)
     return id;
 }
 
+// A thread of this process, or the primary thread of a child (PROCESS_INFORMATION's
+// dwThreadId, the child's pid; Linux thread ids and process ids never collide): a handle
+// to the child's process object, as hThread is (docs/processes.md).
 extern "C" HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId)
 {
-    kernel::ThreadObject* thread = kernel::thread_find(dwThreadId);
+    kernel::Object* thread = kernel::thread_find(dwThreadId);
+    if (thread == nullptr) thread = kernel::process_find_child(dwThreadId);
     if (thread == nullptr) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
     DWORD error;
     HANDLE handle = kernel::handle_create(thread, dwDesiredAccess, bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &error);

@@ -546,6 +546,25 @@ static void suspended(void)
     CHECK_EQ(wait_exit(&info), 5);
     close_child(&info);
 
+    TEST("OpenThread on a child's dwThreadId names its primary thread");
+    CHECK(start_child("exit 6", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
+    {
+        HANDLE thread = OpenThread(THREAD_SUSPEND_RESUME | THREAD_QUERY_INFORMATION | SYNCHRONIZE, FALSE,
+                                   info.dwThreadId);
+        DWORD code = 0;
+        CHECK(thread != NULL);
+        CHECK_EQ(GetThreadId(thread), info.dwThreadId);
+        CHECK(GetExitCodeThread(thread, &code));
+        CHECK_EQ(code, STILL_ACTIVE);
+        CHECK_EQ(ResumeThread(thread), 1); /* the child runs */
+        CHECK_EQ(WaitForSingleObject(thread, 10000), WAIT_OBJECT_0);
+        CHECK(GetExitCodeThread(thread, &code));
+        CHECK_EQ(code, 6);
+        CloseHandle(thread);
+    }
+    CHECK_EQ(wait_exit(&info), 6);
+    close_child(&info);
+
     TEST("CREATE_SUSPENDED, then TerminateProcess");
     CHECK(start_child("exit 5", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
     CHECK(TerminateProcess(info.hProcess, 77));
