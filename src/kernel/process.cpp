@@ -107,6 +107,8 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     process->pid_ = pid;
     process->pidfd_ = pidfd;
     process->gate_ = gate;
+    process->suspend_count_ = gate >= 0 ? 1 : 0;
+    process->stopped_ = false;
     process->exited_ = false;
     process->watched_ = false;
     process->foreign_ = false;
@@ -292,17 +294,62 @@ DWORD ProcessObject::terminate(DWORD exit_code)
 DWORD ProcessObject::resume()
 {
     lock.lock();
-    int gate = gate_;
-    gate_ = -1;
+    DWORD previous = suspend_count_;
+    if (previous == 0 || pidfd_ < 0) {
+        lock.unlock();
+        return 0;
+    }
+    suspend_count_ = previous - 1;
+    int gate = -1;
+    if (suspend_count_ == 0) {
+        gate = gate_;
+        gate_ = -1;
+        if (stopped_ && !exited_) pidfd_send_signal(pidfd_, SIGCONT);
+        stopped_ = false;
+    }
     lock.unlock();
-    if (gate < 0) return 0;
-    char go = 1;
-    ssize_t written;
-    do {
-        written = ::write(gate, &go, 1);
-    } while (written < 0 && errno == EINTR);
-    ::close(gate);
-    return 1;
+    if (gate >= 0) {
+        char go = 1;
+        ssize_t written;
+        do {
+            written = ::write(gate, &go, 1);
+        } while (written < 0 && errno == EINTR);
+        ::close(gate);
+    }
+    return previous;
+}
+
+DWORD ProcessObject::suspend(DWORD* error)
+{
+    reap();  // a child that has exited is not stopped (a zombie takes signals)
+    lock.lock();
+    if (pidfd_ < 0 || foreign_) {
+        lock.unlock();
+        *error = ERROR_INVALID_HANDLE;
+        return static_cast<DWORD>(-1);
+    }
+    if (exited_ || terminated_) {
+        lock.unlock();
+        *error = ERROR_ACCESS_DENIED;
+        return static_cast<DWORD>(-1);
+    }
+    if (suspend_count_ >= MAXIMUM_SUSPEND_COUNT) {
+        lock.unlock();
+        *error = ERROR_SIGNAL_REFUSED;
+        return static_cast<DWORD>(-1);
+    }
+    DWORD previous = suspend_count_;
+    if (previous == 0 && gate_ < 0) {
+        if (pidfd_send_signal(pidfd_, SIGSTOP) != 0) {  // ESRCH: it has just ended
+            lock.unlock();
+            *error = ERROR_ACCESS_DENIED;
+            return static_cast<DWORD>(-1);
+        }
+        stopped_ = true;
+    }
+    suspend_count_ = previous + 1;
+    lock.unlock();
+    return previous;
 }
 
 void ProcessObject::recycle()
@@ -348,6 +395,22 @@ bool process_resume_primary(HANDLE handle, DWORD* previous)
     if (child) *previous = process->resume();
     process->release_reference();
     return child;
+}
+
+bool process_suspend_primary(HANDLE handle, DWORD* previous, DWORD* error)
+{
+    ACCESS_MASK granted = 0;
+    Object* object = handle_reference_granted(handle, ObjectType::Process, 0, &granted, error);
+    if (object == nullptr) return false;
+    auto* process = static_cast<ProcessObject*>(object);
+    if (granted & THREAD_SUSPEND_RESUME) {
+        *previous = process->suspend(error);
+    } else {
+        *previous = static_cast<DWORD>(-1);
+        *error = ERROR_ACCESS_DENIED;
+    }
+    process->release_reference();
+    return true;
 }
 
 bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code)

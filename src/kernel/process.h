@@ -60,9 +60,17 @@ public:
     // process has already exited (as Windows answers).
     DWORD terminate(DWORD exit_code);
 
-    // Without `lock`: ResumeThread on the primary thread of a child created suspended.
-    // Returns the previous suspend count (1, then 0 for every later call).
+    // Without `lock`: ResumeThread on the primary thread of a child. Returns the previous
+    // suspend count (0: nothing changes); the count going to 0 lets a child created
+    // suspended run (its gate), or continues one SuspendThread stopped (SIGCONT).
     DWORD resume();
+
+    // Without `lock`: SuspendThread on the primary thread of a child. Returns the previous
+    // suspend count; a child that runs is stopped (SIGSTOP through the pidfd: all of its
+    // threads, where Windows stops the one). (DWORD)-1 with `*error`: ERROR_ACCESS_DENIED
+    // when it has exited (Windows' STATUS_THREAD_IS_TERMINATING), ERROR_SIGNAL_REFUSED at
+    // MAXIMUM_SUSPEND_COUNT, ERROR_INVALID_HANDLE for a process that is not our child.
+    DWORD suspend(DWORD* error);
 
 private:
     friend bool process_break_child_group(DWORD group);
@@ -76,6 +84,8 @@ private:
     int pidfd_ = -1;
     bool watched_ = false;
     int gate_ = -1;
+    DWORD suspend_count_ = 0;  // the primary thread's: 1 while gate_ holds the child
+    bool stopped_ = false;     // SuspendThread sent SIGSTOP; SIGCONT is owed
     bool exited_ = false;
     bool foreign_ = false;     // not our child: no waitid, the pidfd's readability says it ended
     bool terminated_ = false;  // TerminateProcess sent SIGKILL with terminate_code_
@@ -108,6 +118,11 @@ ProcessObject* process_find_child(DWORD pid);
 // ResumeThread on a handle that names a child's process object (PROCESS_INFORMATION's
 // hThread): resumes a child created suspended. False if `handle` names no child.
 bool process_resume_primary(HANDLE handle, DWORD* previous);
+
+// SuspendThread on a handle that names a child's process object: its suspend count
+// (ProcessObject::suspend), `*previous` or (DWORD)-1 with `*error`. False if `handle`
+// names no process.
+bool process_suspend_primary(HANDLE handle, DWORD* previous, DWORD* error);
 
 // GetThreadId / GetExitCodeThread on a child's primary-thread handle: its id (the pid)
 // and exit code (the process's: the thread ends with it). False if `handle` names no child.

@@ -56,8 +56,13 @@ extern "C" DWORD WINAPI SuspendThread(HANDLE hThread)
     DWORD error;
     kernel::Object* object =
         kernel::handle_reference(hThread, kernel::ObjectType::Thread, THREAD_SUSPEND_RESUME, &error);
+    DWORD previous = 0, child_error = ERROR_SUCCESS;
+    if (object == nullptr && kernel::process_suspend_primary(hThread, &previous, &child_error)) {  // a child's
+        if (previous == static_cast<DWORD>(-1)) return fail(child_error, previous);
+        return previous;
+    }
     if (object == nullptr) return fail(error, static_cast<DWORD>(-1));
-    DWORD previous = static_cast<kernel::ThreadObject*>(object)->suspend();
+    previous = static_cast<kernel::ThreadObject*>(object)->suspend();
     object->release_reference();
     if (previous == static_cast<DWORD>(-1)) return fail(ERROR_CALL_NOT_IMPLEMENTED, previous);
     return previous;

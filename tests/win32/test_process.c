@@ -6,6 +6,7 @@
  * and NUL, inherited and non-inherited handles at the same value, the environment block
  * (ANSI and Unicode) and the current directory given to the child. */
 #include "testlib.h"
+#include "children.h"
 
 static char self_path[MAX_PATH];
 static char out_name[64];
@@ -104,6 +105,13 @@ static int run_child(int argc, char **argv)
         SetLastError(0xdeadbeef);
         if (GetEnvironmentVariableA("OVL_TEST_PARENT_ONLY", value, sizeof value) != 0) return 31;
         if (GetLastError() != ERROR_ENVVAR_NOT_FOUND) return 32;
+        return 0;
+    }
+    if (strcmp(role, "ticks") == 0) { /* writes a byte every 20 ms, for 20 s at most */
+        for (int i = 0; i < 1000; ++i) {
+            child_write(".");
+            Sleep(20);
+        }
         return 0;
     }
     if (strcmp(role, "getenv") == 0) { /* argv[3]: a variable's name; writes its value */
@@ -545,6 +553,43 @@ static void suspended(void)
     CHECK_EQ(ResumeThread(info.hThread), 1);
     CHECK_EQ(wait_exit(&info), 5);
     close_child(&info);
+
+    TEST("SuspendThread and ResumeThread count on a suspended child's primary thread");
+    CHECK(start_child("exit 8", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
+    CHECK_EQ(SuspendThread(info.hThread), 1);
+    CHECK_EQ(SuspendThread(info.hThread), 2);
+    CHECK_EQ(ResumeThread(info.hThread), 3);
+    CHECK_EQ(ResumeThread(info.hThread), 2);
+    CHECK_EQ(WaitForSingleObject(info.hProcess, 300), WAIT_TIMEOUT); /* still suspended */
+    CHECK_EQ(ResumeThread(info.hThread), 1);
+    CHECK_EQ(wait_exit(&info), 8);
+    CHECK_EQ(ResumeThread(info.hThread), 0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SuspendThread(info.hThread), (DWORD)-1); /* it has ended */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    close_child(&info);
+
+    TEST("SuspendThread stops a running child until ResumeThread");
+    {
+        HANDLE output;
+        char text[64];
+        DWORD got = 0;
+        CHECK(tl_start_child_with_output(self_path, "ticks", &info, &output));
+        CHECK(ReadFile(output, text, 1, &got, NULL) && got == 1); /* it runs */
+        CHECK_EQ(SuspendThread(info.hThread), 0);
+        Sleep(100); /* what it wrote before it stopped */
+        while (PeekNamedPipe(output, NULL, 0, NULL, &got, NULL) && got > 0)
+            ReadFile(output, text, got < sizeof text ? got : sizeof text, &got, NULL);
+        Sleep(300);
+        CHECK(PeekNamedPipe(output, NULL, 0, NULL, &got, NULL));
+        CHECK_EQ(got, 0); /* nothing while suspended */
+        CHECK_EQ(WaitForSingleObject(info.hProcess, 0), WAIT_TIMEOUT);
+        CHECK_EQ(ResumeThread(info.hThread), 1);
+        CHECK(ReadFile(output, text, 1, &got, NULL) && got == 1); /* it runs again */
+        CHECK(TerminateProcess(info.hProcess, 3));
+        CHECK_EQ(tl_finish_child(&info, 10000), 3);
+        CloseHandle(output);
+    }
 
     TEST("OpenThread on a child's dwThreadId names its primary thread");
     CHECK(start_child("exit 6", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
