@@ -165,9 +165,12 @@ std::string executable_directory()
     return slash == std::string::npos ? "" : path.substr(0, slash);
 }
 
-// A program name as CreateProcess finds it: a name with a directory part (or a drive)
-// as it is; a bare name in the program's own directory, the current directory, then
-// PATH. Windows' system directories have no counterpart here.
+// A program name as CreateProcess finds it. lpApplicationName (`search` false): that file,
+// no extension added ("This parameter must include the file name extension; no default
+// extension is assumed", Microsoft Learn, CreateProcessA). The command line's first token:
+// a name with a directory part (or a drive) as it is, or with .exe; a bare name in the
+// program's own directory, the current directory, then PATH. Windows' system directories
+// have no counterpart here.
 bool find_program(const std::string& name, bool search, std::string* found)
 {
     if (name.empty()) return false;
@@ -175,7 +178,10 @@ bool find_program(const std::string& name, bool search, std::string* found)
     if (has_directory || !search) {
         std::string linux_path;
         if (drivers::file_linux_path(name, &linux_path) != ERROR_SUCCESS) return false;
-        return try_file(linux_path, found);
+        if (search) return try_file(linux_path, found);
+        if (!is_regular_file(linux_path)) return false;
+        *found = linux_path;
+        return true;
     }
     std::vector<std::string> directories;
     directories.push_back(executable_directory());

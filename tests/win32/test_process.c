@@ -682,6 +682,31 @@ static void command_lines(void)
         CHECK(strcmp(output, "whatever-name child args x\n1\n[x]\n") == 0);
     }
 
+    TEST("lpApplicationName gets no .exe added; the command line's program name does");
+    {
+        STARTUPINFOA startup;
+        PROCESS_INFORMATION info;
+        char copy[80], bare[64], full[MAX_PATH], line[128];
+        snprintf(bare, sizeof bare, "proc_test_copy_%lu", (unsigned long)GetCurrentProcessId());
+        snprintf(copy, sizeof copy, "%s.exe", bare);
+        CHECK(CopyFileA(self_path, copy, FALSE));
+        CHECK(GetFullPathNameA(bare, sizeof full, full, NULL) > 0);
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        snprintf(line, sizeof line, "x child exit 4");
+        SetLastError(0xdeadbeef);
+        CHECK(!CreateProcessA(bare, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        SetLastError(0xdeadbeef);
+        CHECK(!CreateProcessA(full, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        snprintf(line, sizeof line, "%s child exit 4", bare);
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_EQ(wait_exit(&info), 4);
+        close_child(&info);
+        CHECK(DeleteFileA(copy));
+    }
+
     TEST("a program that does not exist");
     {
         STARTUPINFOA startup;
