@@ -413,6 +413,10 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     if (arguments.application == nullptr && !arguments.has_command_line) return fail(ERROR_INVALID_PARAMETER, FALSE);
     // An empty application name is a path that names nothing (the same test).
     if (arguments.application != nullptr && arguments.application[0] == '\0') return fail(ERROR_PATH_NOT_FOUND, FALSE);
+    // A new console and none at all (Microsoft Learn, Process Creation Flags: "This flag
+    // cannot be used with DETACHED_PROCESS"; ReactOS's CreateProcessInternalW refuses it).
+    if ((arguments.flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE)) == (DETACHED_PROCESS | CREATE_NEW_CONSOLE))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     drivers::SpawnRequest request;
     request.command_line = arguments.has_command_line ? arguments.command_line : arguments.application;
     if (arguments.application != nullptr) {

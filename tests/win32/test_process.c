@@ -737,6 +737,15 @@ static void command_lines(void)
         CHECK_ERROR(ERROR_PATH_NOT_FOUND);
     }
 
+    TEST("CREATE_NEW_CONSOLE with DETACHED_PROCESS is refused");
+    WINE_DEVIATION("Wine starts the child") {
+        PROCESS_INFORMATION info;
+        SetLastError(0xdeadbeef);
+        CHECK(!start_child("exit 0", FALSE, CREATE_NEW_CONSOLE | DETACHED_PROCESS, NULL, NULL, NULL, &info));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        if (info.hProcess != NULL) close_child(&info);
+    }
+
     TEST("GetCommandLineA/W of this process name the program");
     {
         const char *base = strrchr(self_path, '\\') ? strrchr(self_path, '\\') + 1 : self_path;
