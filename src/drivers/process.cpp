@@ -695,7 +695,9 @@ kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
 {
     int pidfd = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0));
     if (pidfd < 0) {
-        *error = errno == ESRCH || errno == EINVAL ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED;
+        // No such process: ESRCH; a thread's id, which is no process's (as on Windows,
+        // where thread and process ids share one space): ENOENT, EINVAL before Linux 6.9.
+        *error = errno == ESRCH || errno == EINVAL || errno == ENOENT ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED;
         return nullptr;
     }
     kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);

@@ -40,6 +40,21 @@ static int use_inheritable_handle(HANDLE handle)
     return 0;
 }
 
+/* A thread that reports its id, then waits to be released (OpenProcess of a thread id). */
+struct id_thread_args {
+    HANDLE ready, release;
+    DWORD *id;
+};
+
+static DWORD WINAPI report_id_and_wait(void *parameter)
+{
+    struct id_thread_args *args = parameter;
+    *args->id = GetCurrentThreadId();
+    SetEvent(args->ready);
+    WaitForSingleObject(args->release, 10000);
+    return 0;
+}
+
 /* Each role returns the child's exit code; 0 means every check in the child held. */
 static int run_child(int argc, char **argv)
 {
@@ -412,6 +427,24 @@ static void running_and_terminated(void)
     SetLastError(0xdeadbeef);
     CHECK(OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, 0) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("OpenProcess of a thread's id: no such process");
+    {
+        DWORD thread_id = 0;
+        HANDLE ready = CreateEventA(NULL, TRUE, FALSE, NULL), release = CreateEventA(NULL, TRUE, FALSE, NULL);
+        struct id_thread_args args = {ready, release, &thread_id};
+        HANDLE thread = CreateThread(NULL, 0, report_id_and_wait, &args, 0, NULL);
+        CHECK(thread != NULL);
+        CHECK_EQ(WaitForSingleObject(ready, 10000), WAIT_OBJECT_0);
+        SetLastError(0xdeadbeef);
+        CHECK(OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, thread_id) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetEvent(release);
+        CHECK_EQ(WaitForSingleObject(thread, 10000), WAIT_OBJECT_0);
+        CloseHandle(thread);
+        CloseHandle(ready);
+        CloseHandle(release);
+    }
 }
 
 static void ctrl_break(void)
