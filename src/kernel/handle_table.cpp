@@ -331,7 +331,8 @@ Object* handle_lock_granted(HANDLE handle, ObjectType type, ACCESS_MASK required
         }
         access = slot->access.load(std::memory_order_relaxed);
     }
-    if (type != ObjectType::Any && object->type() != type) {
+    if ((type != ObjectType::Any && object->type() != type) ||
+        (type == ObjectType::Process && (access & kAccessPrimaryThread))) {  // a thread's handle
         object->lock.unlock();
         *error = ERROR_INVALID_HANDLE;
         return nullptr;

@@ -25,6 +25,14 @@ inline HANDLE const kCurrentThreadHandle = reinterpret_cast<HANDLE>(static_cast<
 // Winsock knows, as on Windows).
 constexpr ACCESS_MASK kAccessNotDuplicated = 0x00008000;
 
+// The access bit of a handle to a child's process object that stands for the child's
+// primary thread (PROCESS_INFORMATION's hThread, OpenThread of its id): a lookup of a
+// process (ObjectType::Process) refuses it with ERROR_INVALID_HANDLE, as Windows refuses a
+// thread handle where a process handle is due, and the primary-thread functions
+// (kernel/process.h) take only it. One of ACCESS_MASK's reserved bits, which no program
+// asks for; DuplicateHandle keeps it.
+constexpr ACCESS_MASK kAccessPrimaryThread = 0x04000000;
+
 // Makes a handle for `object`, taking over one reference the caller holds. Returns
 // nullptr with ERROR_NO_SYSTEM_RESOURCES-like failure (`*error` set) if the table is full;
 // the reference is then released.

@@ -383,10 +383,24 @@ void ProcessObject::recycle()
     Pool<ProcessObject>::instance().release(this);
 }
 
+ProcessObject* process_primary_thread_reference(HANDLE handle, ACCESS_MASK* granted, DWORD* error)
+{
+    ACCESS_MASK access = 0;
+    Object* object = handle_reference_granted(handle, ObjectType::Any, 0, &access, error);
+    if (object == nullptr) return nullptr;
+    if (object->type() != ObjectType::Process || !(access & kAccessPrimaryThread)) {
+        object->release_reference();
+        *error = ERROR_INVALID_HANDLE;
+        return nullptr;
+    }
+    if (granted != nullptr) *granted = access;
+    return static_cast<ProcessObject*>(object);
+}
+
 bool process_resume_primary(HANDLE handle, DWORD* previous)
 {
     DWORD error;
-    Object* object = handle_reference(handle, ObjectType::Process, 0, &error);
+    Object* object = process_primary_thread_reference(handle, nullptr, &error);
     if (object == nullptr) return false;
     auto* process = static_cast<ProcessObject*>(object);
     process->lock.lock();
@@ -400,9 +414,8 @@ bool process_resume_primary(HANDLE handle, DWORD* previous)
 bool process_suspend_primary(HANDLE handle, DWORD* previous, DWORD* error)
 {
     ACCESS_MASK granted = 0;
-    Object* object = handle_reference_granted(handle, ObjectType::Process, 0, &granted, error);
-    if (object == nullptr) return false;
-    auto* process = static_cast<ProcessObject*>(object);
+    ProcessObject* process = process_primary_thread_reference(handle, &granted, error);
+    if (process == nullptr) return false;
     if (granted & THREAD_SUSPEND_RESUME) {
         *previous = process->suspend(error);
     } else {
@@ -416,7 +429,7 @@ bool process_suspend_primary(HANDLE handle, DWORD* previous, DWORD* error)
 bool process_primary_thread_query(HANDLE handle, DWORD* id, DWORD* exit_code)
 {
     DWORD error;
-    Object* object = handle_reference(handle, ObjectType::Process, 0, &error);
+    Object* object = process_primary_thread_reference(handle, nullptr, &error);
     if (object == nullptr) return false;
     auto* process = static_cast<ProcessObject*>(object);
     process->lock.lock();

@@ -115,6 +115,11 @@ bool process_is_forked_copy();
 // not a child this library started (and still holds).
 ProcessObject* process_find_child(DWORD pid);
 
+// The child's process object behind a primary-thread handle (one with
+// kAccessPrimaryThread), referenced, and the handle's access; null with *error
+// (ERROR_INVALID_HANDLE for any other handle, a process handle included).
+ProcessObject* process_primary_thread_reference(HANDLE handle, ACCESS_MASK* granted, DWORD* error);
+
 // ResumeThread on a handle that names a child's process object (PROCESS_INFORMATION's
 // hThread): resumes a child created suspended. False if `handle` names no child.
 bool process_resume_primary(HANDLE handle, DWORD* previous);

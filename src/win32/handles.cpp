@@ -55,6 +55,9 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
             else if (kernel::handle_get_access(hSourceHandle, &access) != ERROR_SUCCESS)
                 access = dwDesiredAccess;
         }
+        ACCESS_MASK source_access = 0;  // a child's primary-thread handle stays one
+        if (kernel::handle_get_access(hSourceHandle, &source_access) == ERROR_SUCCESS)
+            access = (access & ~kernel::kAccessPrimaryThread) | (source_access & kernel::kAccessPrimaryThread);
         access &= ~kernel::kAccessNotDuplicated;
         // Into another process, the source closes once the object is on offer: closing its
         // last handle first would end what the offer passes on (a named pipe's end shuts its

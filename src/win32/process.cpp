@@ -528,7 +528,8 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     HANDLE process_handle =
         kernel::handle_create(process, PROCESS_ALL_ACCESS, inherit_process ? HANDLE_FLAG_INHERIT : 0, &error);
     HANDLE thread_handle =
-        kernel::handle_create(process, THREAD_ALL_ACCESS, inherit_thread ? HANDLE_FLAG_INHERIT : 0, &error);
+        kernel::handle_create(process, THREAD_ALL_ACCESS | kernel::kAccessPrimaryThread,
+                              inherit_thread ? HANDLE_FLAG_INHERIT : 0, &error);
     if (process_handle == nullptr || thread_handle == nullptr) {
         if (process_handle != nullptr) kernel::handle_close(process_handle);
         if (thread_handle != nullptr) kernel::handle_close(thread_handle);

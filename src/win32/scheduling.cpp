@@ -128,8 +128,8 @@ void to_filetime(uint64_t ticks, LPFILETIME out)
     out->dwHighDateTime = static_cast<DWORD>(ticks >> 32);
 }
 
-// The process object behind `handle` (a process handle, or a child's primary-thread
-// handle, which is one too), referenced; null with *error.
+// The process object behind a process handle (not a child's primary-thread handle:
+// kernel::kAccessPrimaryThread), referenced; null with *error.
 kernel::ProcessObject* process_of(HANDLE handle, DWORD* error)
 {
     kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Process, 0, error);
@@ -185,7 +185,7 @@ BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime, LPFILETIME
     } else if (kernel::process_primary_thread_query(hThread, &id, &code)) {
         // A child's primary thread: its process's times (this library's hThread is a
         // second handle to the process, docs/deviations.md).
-        kernel::ProcessObject* process = process_of(hThread, &error);
+        kernel::ProcessObject* process = kernel::process_primary_thread_reference(hThread, nullptr, &error);
         if (process == nullptr) return fail(error, FALSE);
         process->times(&creation, &exit, &kernel_time, &user_time);
         process->release_reference();

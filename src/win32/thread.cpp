@@ -106,7 +106,10 @@ extern "C" DWORD WINAPI GetThreadId(HANDLE Thread)
 extern "C" HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId)
 {
     kernel::Object* thread = kernel::thread_find(dwThreadId);
-    if (thread == nullptr) thread = kernel::process_find_child(dwThreadId);
+    if (thread == nullptr) {
+        thread = kernel::process_find_child(dwThreadId);
+        if (thread != nullptr) dwDesiredAccess |= kernel::kAccessPrimaryThread;
+    }
     if (thread == nullptr) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
     DWORD error;
     HANDLE handle = kernel::handle_create(thread, dwDesiredAccess, bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &error);

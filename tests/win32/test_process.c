@@ -368,6 +368,47 @@ static void running_and_terminated(void)
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CloseHandle(wait_only);
 
+    TEST("a thread handle is not a process handle, nor the other way round");
+    {
+        HANDLE copy = NULL;
+        DWORD value = 0;
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetProcessId(info.hThread), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetExitCodeProcess(info.hThread, &value));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!TerminateProcess(info.hThread, 43));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetThreadId(info.hProcess), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetExitCodeThread(info.hProcess, &value));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(SuspendThread(info.hProcess), (DWORD)-1);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(ResumeThread(info.hProcess), (DWORD)-1);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetThreadId(GetCurrentProcess()), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        /* A duplicate of the thread handle, even with other rights, is a thread handle. */
+        CHECK(DuplicateHandle(GetCurrentProcess(), info.hThread, GetCurrentProcess(), &copy,
+                              THREAD_QUERY_INFORMATION | SYNCHRONIZE, FALSE, 0));
+        CHECK_EQ(GetThreadId(copy), info.dwThreadId);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetProcessId(copy), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK_EQ(WaitForSingleObject(copy, 0), WAIT_TIMEOUT);
+        CloseHandle(copy);
+        CHECK(GetExitCodeThread(info.hThread, &value));
+        CHECK_EQ(value, STILL_ACTIVE);
+    }
+
     CHECK(TerminateProcess(info.hProcess, 42));
     CHECK_EQ(WaitForSingleObject(info.hProcess, 5000), WAIT_OBJECT_0);
     CHECK_EQ(WaitForSingleObject(opened, 5000), WAIT_OBJECT_0);
