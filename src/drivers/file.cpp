@@ -601,6 +601,16 @@ DWORD FileDevice::seek(LONGLONG distance, DWORD method, LONGLONG* position)
         if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
         end = status.st_size;
     }
+    if (alignment_ > 1 && (method == FILE_BEGIN || method == FILE_CURRENT || method == FILE_END)) {
+        // FILE_FLAG_NO_BUFFERING: the pointer moves only to multiples of the sector size;
+        // any other position fails with ERROR_INVALID_PARAMETER and the pointer stays
+        // (Microsoft Learn, SetFilePointerEx; the I/O manager checks the new position of
+        // a file opened without intermediate buffering).
+        LONGLONG base = method == FILE_BEGIN ? 0 : method == FILE_END ? end : lseek(descriptor_, 0, SEEK_CUR);
+        LONGLONG target = base + distance;
+        if (base >= 0 && target >= 0 && (static_cast<uint64_t>(target) & (alignment_ - 1)) != 0)
+            return ERROR_INVALID_PARAMETER;
+    }
     return seek_descriptor(descriptor_, distance, method, end, position);
 }
 

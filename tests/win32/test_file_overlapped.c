@@ -595,6 +595,21 @@ static void test_no_buffering(void)
             if (error == ERROR_IO_PENDING) error = GetOverlappedResult(file, &ov, &bytes, TRUE) ? 0 : GetLastError();
             CHECK_EQ(error, ERROR_INVALID_PARAMETER);
         }
+        /* The file pointer moves only to multiples of the sector size (Microsoft Learn,
+         * SetFilePointerEx): elsewhere it stays, with ERROR_INVALID_PARAMETER. */
+        LARGE_INTEGER move, position;
+        move.QuadPart = BLOCK;
+        CHECK(SetFilePointerEx(file, move, &position, FILE_BEGIN));
+        CHECK_EQ(position.QuadPart, BLOCK);
+        move.QuadPart = 100;
+        SetLastError(0xdead);
+        CHECK(!SetFilePointerEx(file, move, &position, FILE_BEGIN));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(SetFilePointer(file, 3, NULL, FILE_CURRENT), INVALID_SET_FILE_POINTER);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        move.QuadPart = 0;
+        CHECK(SetFilePointerEx(file, move, &position, FILE_CURRENT));
+        CHECK_EQ(position.QuadPart, BLOCK);
     }
 
     /* Gather two pages into blocks 2 and 3, scatter them back into other pages. */
