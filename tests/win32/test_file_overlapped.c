@@ -270,6 +270,22 @@ static void test_port(void)
     CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 100));
     CHECK_ERROR(WAIT_TIMEOUT);
     CHECK(done == NULL);
+    /* The tagged value is still the event: the low two bits of a handle are the
+     * program's, ignored by the object manager (OBJ_HANDLE_TAGBITS). */
+    HANDLE tagged = ov[0].hEvent;
+    CHECK_EQ(WaitForSingleObject(tagged, 0), WAIT_OBJECT_0);
+    CHECK(ResetEvent(tagged));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    make_overlapped(&ov[0], BLOCK, tagged);
+    CHECK(started(ReadFile(file, buffers[0], BLOCK, NULL, &ov[0])));
+    CHECK_EQ(WaitForSingleObject(tagged, 5000), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(file, &ov[0], &bytes, TRUE));
+    CHECK(bytes == BLOCK && buffers[0][0] == 'B');
+    HANDLE twin;
+    CHECK(DuplicateHandle(GetCurrentProcess(), (HANDLE)((ULONG_PTR)event | 3), GetCurrentProcess(), &twin, 0,
+                          FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_EQ(WaitForSingleObject(twin, 0), WAIT_OBJECT_0);
+    CHECK(CloseHandle(twin));
 
     /* Skip the port on success: a request that completes at once queues nothing;
      * one that pends still does. */
@@ -294,7 +310,9 @@ static void test_port(void)
         CHECK(!ReadFileEx(file, buffers[0], BLOCK, &ov[0], on_done));
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
     }
-    CloseHandle(event);
+    CHECK(CloseHandle((HANDLE)((ULONG_PTR)event | 1)));
+    CHECK(!CloseHandle(event));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
     CloseHandle(file);
     CloseHandle(port);
 
