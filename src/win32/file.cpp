@@ -92,9 +92,15 @@ DWORD check_transfer(bool write, const void* buffer, const FILE_SEGMENT_ELEMENT*
 constexpr uint64_t kWriteToEndOfFile = ~0ULL;
 constexpr uint64_t kUseFilePointer = ~0ULL - 1;
 
-DWORD check_file_offset(const io::Device* file, bool write, io::Transfer* request, bool* use_pointer)
+DWORD check_file_offset(io::Device* file, bool write, io::Transfer* request, bool* use_pointer)
 {
-    if (file->type() != kernel::ObjectType::File || (request->offset >> 63) == 0) return ERROR_SUCCESS;
+    if ((request->offset >> 63) == 0 || file->type() != kernel::ObjectType::File) return ERROR_SUCCESS;
+    // Only a file system's file has a position (not a FIFO or a character device, such
+    // as NUL, opened by name: the offset means nothing to them, and is dropped).
+    if (static_cast<drivers::FileDevice*>(file)->type() != FILE_TYPE_DISK) {
+        request->offset = 0;
+        return ERROR_SUCCESS;
+    }
     if (write && request->offset == kWriteToEndOfFile) {
         request->append = true;
         request->offset = 0;
