@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <vector>
 
@@ -398,6 +399,13 @@ DWORD FileDevice::check_alignment(const io::Transfer& transfer) const
     return ERROR_SUCCESS;
 }
 
+uint64_t FileDevice::transfer_offset(const io::Transfer& transfer) const
+{
+    if (!transfer.append) return transfer.offset;
+    struct stat status;
+    return fstat(descriptor_, &status) == 0 ? static_cast<uint64_t>(status.st_size) : 0;
+}
+
 DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
 {
     engine::Op* op = &request->op;
@@ -417,7 +425,7 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     ioctl_clear(request);
     if (DWORD error = check_alignment(transfer)) return error;
     if (locks::any_held())
-        if (DWORD error = check_locks(transfer.offset, transfer.length, transfer.write)) return error;
+        if (DWORD error = check_locks(transfer_offset(transfer), transfer.length, transfer.write)) return error;
     if (transfer.segments != nullptr) {
         op->code = transfer.write ? engine::OpCode::WriteVector : engine::OpCode::ReadVector;
         op->vectors = static_cast<const iovec*>(transfer.buffer);
@@ -428,7 +436,10 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
         op->length = transfer.length;
     }
     op->descriptor = descriptor_;
-    op->offset = transfer.offset;
+    op->offset = transfer.append ? 0 : transfer.offset;
+    // A write at the end of the file (FILE_WRITE_TO_END_OF_FILE) appends when it runs,
+    // as NTFS places it under its lock: RWF_APPEND, at no offset, moves no file pointer.
+    op->flags = transfer.append ? RWF_APPEND : 0;
     op->kind = kind_;
     // The fast path (docs/design.md): a buffered transfer is first tried in the calling
     // thread with RWF_NOWAIT, which the kernel does only if it need not wait (the data is
@@ -494,7 +505,7 @@ bool FileDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
     io->result = kNotTried;
     uint8_t direction = transfer.write ? 2 : 1;
     if (transfer.length == 0 || (nowait_refused_.load(std::memory_order_relaxed) & direction) != 0) return false;
-    if (transfer.write && append_only(access_)) return false;
+    if (transfer.write && (append_only(access_) || transfer.append)) return false;
     if (locks::any_held() && check_locks(transfer.offset, transfer.length, transfer.write) != ERROR_SUCCESS) {
         io->status = STATUS_FILE_LOCK_CONFLICT;  // fails at once
         io->bytes = 0;
@@ -516,26 +527,33 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
     if (is_directory_) return ERROR_INVALID_FUNCTION;  // as prepare()
     if (DWORD error = check_alignment(transfer)) return error;
     off_t offset = static_cast<off_t>(transfer.offset);
-    if (!at_offset) {
+    if (!at_offset || transfer.append) {
         offset = lseek(descriptor_, 0, SEEK_CUR);
         if (offset < 0) offset = 0;  // pipes and character devices: no position
     }
     // An append-only handle writes through write(2), which appends and leaves the file
     // pointer at the new end (pwrite on an O_APPEND descriptor appends as well, but the
-    // pointer would then be set from the ignored offset).
-    bool appending = transfer.write && append_only(access_);
+    // pointer would then be set from the ignored offset). A write at the end of the file
+    // (FILE_WRITE_TO_END_OF_FILE) appends with RWF_APPEND at the file pointer's position
+    // (-1), which leaves the pointer at the new end too, as Windows does.
+    bool appending = transfer.write && (append_only(access_) || transfer.append);
     bool positioned = !appending && lseek(descriptor_, 0, SEEK_CUR) >= 0;
     if (locks::any_held())
-        if (DWORD error = check_locks(static_cast<uint64_t>(offset), transfer.length, transfer.write)) return error;
+        if (DWORD error = check_locks(appending ? transfer_offset(transfer) : static_cast<uint64_t>(offset),
+                                      transfer.length, transfer.write))
+            return error;
     DWORD total = 0;
     DWORD error = ERROR_SUCCESS;
     char* buffer = static_cast<char*>(transfer.buffer);
     while (total < transfer.length) {
         ssize_t n;
-        if (positioned)
+        if (positioned) {
             n = transfer.write ? pwrite(descriptor_, buffer + total, transfer.length - total, offset + total)
                                : pread(descriptor_, buffer + total, transfer.length - total, offset + total);
-        else
+        } else if (transfer.append) {
+            iovec rest{buffer + total, transfer.length - total};
+            n = pwritev2(descriptor_, &rest, 1, -1, RWF_APPEND);
+        } else
             n = transfer.write ? ::write(descriptor_, buffer + total, transfer.length - total)
                                : ::read(descriptor_, buffer + total, transfer.length - total);
         if (n < 0 && errno == EINTR && !io::sync_io_cancelled()) continue;
@@ -582,6 +600,16 @@ DWORD FileDevice::seek(LONGLONG distance, DWORD method, LONGLONG* position)
         struct stat status;
         if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
         end = status.st_size;
+    }
+    if (alignment_ > 1 && (method == FILE_BEGIN || method == FILE_CURRENT || method == FILE_END)) {
+        // FILE_FLAG_NO_BUFFERING: the pointer moves only to multiples of the sector size;
+        // any other position fails with ERROR_INVALID_PARAMETER and the pointer stays
+        // (Microsoft Learn, SetFilePointerEx; the I/O manager checks the new position of
+        // a file opened without intermediate buffering).
+        LONGLONG base = method == FILE_BEGIN ? 0 : method == FILE_END ? end : lseek(descriptor_, 0, SEEK_CUR);
+        LONGLONG target = base + distance;
+        if (base >= 0 && target >= 0 && (static_cast<uint64_t>(target) & (alignment_ - 1)) != 0)
+            return ERROR_INVALID_PARAMETER;
     }
     return seek_descriptor(descriptor_, distance, method, end, position);
 }

@@ -91,6 +91,9 @@ private:
     // This handle as the lock registry knows it (no descriptor for Linux's locks when the
     // open file description is shared with another process: an inherited handle).
     locks::File lock_file() const { return {device_, inode_, this, own_description_ ? descriptor_ : -1}; }
+    // Where `transfer` starts: its offset, or the end of the file for a write there
+    // (Transfer::append; for the lock check only: the write itself appends when it runs).
+    uint64_t transfer_offset(const io::Transfer& transfer) const;
     // A transfer of `length` bytes at `offset` against the locks held (any are).
     DWORD check_locks(uint64_t offset, uint64_t length, bool write) const
     {

@@ -42,7 +42,8 @@ int transfer(Op* op, bool nowait)
         count = static_cast<int>(op->length);
     }
     off_t offset = op->kind == OpKind::Stream ? -1 : static_cast<off_t>(op->offset);
-    ssize_t done = transfer_vectors(op->descriptor, read, vectors, count, offset, nowait ? RWF_NOWAIT : 0);
+    int flags = (nowait ? RWF_NOWAIT : 0) | (op->kind == OpKind::Stream ? 0 : op->flags);  // a file's RWF_APPEND
+    ssize_t done = transfer_vectors(op->descriptor, read, vectors, count, offset, flags);
     if (done < 0 && errno == EOPNOTSUPP && nowait && op->kind == OpKind::Stream) {
         // Streams that cannot be asked per call (FIFOs opened by name, for one) are made
         // non-blocking for good: an overlapped handle only ever does I/O through us.

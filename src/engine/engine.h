@@ -39,7 +39,10 @@ struct Op {
     uint64_t offset = 0;             // ignored for streams
     OpKind kind = OpKind::File;
     msghdr* message = nullptr;   // Receive / Send: recvmsg/sendmsg instead of buffer/length
-    int flags = 0;               // Receive / Send: MSG_* (Linux's); Poll: POLL* events
+    // Receive / Send: MSG_* (Linux's); Poll: POLL* events; a transfer of a file (Read,
+    // Write and the vector forms, kind File or DirectFile): RWF_* (preadv2's per-call
+    // flags: RWF_APPEND writes at the end of the file whatever `offset` says).
+    int flags = 0;
     void* address = nullptr;     // Accept: the peer's address goes here; Connect: the address
     uint32_t address_length = 0; // Accept: room, then the address's length; Connect: length
     // Set by the engine before `complete`: bytes transferred (Accept: the new descriptor;

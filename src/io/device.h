@@ -37,6 +37,10 @@ struct Transfer {
     DWORD length = 0;
     const FILE_SEGMENT_ELEMENT* segments = nullptr;  // ReadFileScatter / WriteFileGather
     uint64_t offset = 0;
+    // A write at the end of the file, wherever the end is when the write runs (an
+    // OVERLAPPED offset of 0xFFFFFFFF'FFFFFFFF: NtWriteFile's FILE_WRITE_TO_END_OF_FILE);
+    // `offset` is unused then. Files only (win32/file.cpp decides).
+    bool append = false;
     // A driver's own request (a socket's WSARecv, AcceptEx...): its arguments, which the
     // driver's prepare() reads; null for ReadFile/WriteFile.
     const void* driver_request = nullptr;

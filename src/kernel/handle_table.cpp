@@ -64,10 +64,20 @@ HANDLE encode(uint32_t index, uint32_t generation)
     return reinterpret_cast<HANDLE>(value);
 }
 
-bool decode(HANDLE handle, uint32_t* index, uint32_t* generation)
+// The low two bits of a handle are the program's (Windows' OBJ_HANDLE_TAGBITS: the object
+// manager ignores them), so `handle | 1` names the same object as `handle`: an OVERLAPPED's
+// hEvent with its low bit set (no completion packet) is still that event, to wait on,
+// set or close.
+HANDLE untagged(HANDLE handle)
 {
     uintptr_t value = reinterpret_cast<uintptr_t>(handle);
-    if ((value & 3) != 0 || value >= (1ull << 31)) return false;
+    return value < (1ull << 31) ? reinterpret_cast<HANDLE>(value & ~uintptr_t(3)) : handle;
+}
+
+bool decode(HANDLE handle, uint32_t* index, uint32_t* generation)
+{
+    uintptr_t value = reinterpret_cast<uintptr_t>(handle) & ~uintptr_t(3);  // the tag bits
+    if (value >= (1ull << 31)) return false;
     uint32_t slot_plus_one = static_cast<uint32_t>(value >> 2) & kMaxSlots;
     if (slot_plus_one == 0) return false;
     *index = slot_plus_one - 1;
@@ -154,7 +164,7 @@ __attribute__((noinline, cold)) Object* claim_and_lock(HANDLE handle, Slot** slo
 inline __attribute__((always_inline)) Object* lock_slot(HANDLE handle, Slot** slot_out)
 {
     Object* object = lock_slot_once(handle, slot_out);
-    if (__builtin_expect(object == nullptr, 0) && is_offered(handle)) return claim_and_lock(handle, slot_out);
+    if (__builtin_expect(object == nullptr, 0) && is_offered(handle)) return claim_and_lock(untagged(handle), slot_out);
     return object;
 }
 

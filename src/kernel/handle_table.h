@@ -5,7 +5,8 @@
 //
 // Handle values are multiples of 4 below 2^31, as on Windows, so programs that keep a
 // SOCKET or HANDLE in an int keep working: bits 2..22 are the slot index + 1, bits
-// 23..30 the slot's generation (mod 256).
+// 23..30 the slot's generation (mod 256). Bits 0 and 1 are the program's to use and are
+// ignored by every lookup, as Windows' object manager ignores them (OBJ_HANDLE_TAGBITS).
 #pragma once
 
 #include <cstdint>

@@ -82,6 +82,38 @@ DWORD check_transfer(bool write, const void* buffer, const FILE_SEGMENT_ELEMENT*
     return ERROR_SUCCESS;
 }
 
+// The OVERLAPPED offsets past 2^63 (negative as NtReadFile/NtWriteFile's LARGE_INTEGER)
+// on a file: 0xFFFFFFFF'FFFFFFFF (FILE_WRITE_TO_END_OF_FILE) has a write land at the end
+// of the file; 0xFFFFFFFF'FFFFFFFE (FILE_USE_FILE_POINTER_POSITION) has a handle without
+// FILE_FLAG_OVERLAPPED use its file pointer (*use_pointer); any other, and these two where
+// they do not apply, fail at once with ERROR_INVALID_PARAMETER (Wine's ntdll test
+// test_read_write, which passes on Windows; Microsoft Learn, WriteFile: "To write to the
+// end of file, specify both the Offset and OffsetHigh members ... as 0xFFFFFFFF").
+constexpr uint64_t kWriteToEndOfFile = ~0ULL;
+constexpr uint64_t kUseFilePointer = ~0ULL - 1;
+
+DWORD check_file_offset(io::Device* file, bool write, io::Transfer* request, bool* use_pointer)
+{
+    if ((request->offset >> 63) == 0 || file->type() != kernel::ObjectType::File) return ERROR_SUCCESS;
+    // Only a file system's file has a position (not a FIFO or a character device, such
+    // as NUL, opened by name: the offset means nothing to them, and is dropped).
+    if (static_cast<drivers::FileDevice*>(file)->type() != FILE_TYPE_DISK) {
+        request->offset = 0;
+        return ERROR_SUCCESS;
+    }
+    if (write && request->offset == kWriteToEndOfFile) {
+        request->append = true;
+        request->offset = 0;
+        return ERROR_SUCCESS;
+    }
+    if (request->offset == kUseFilePointer && !file->overlapped_io()) {
+        *use_pointer = true;
+        request->offset = 0;
+        return ERROR_SUCCESS;
+    }
+    return ERROR_INVALID_PARAMETER;
+}
+
 // What ReadFile and its kin return for io::submit's answer.
 BOOL submitted(const io::Submitted& result, LPDWORD transferred, bool ex)
 {
@@ -106,6 +138,9 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
               LPDWORD transferred, LPOVERLAPPED overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine, bool ex)
 {
     if (transferred != nullptr) *transferred = 0;
+    // Kernelbase marks the OVERLAPPED pending before it asks the I/O manager: a request
+    // refused at once leaves it so (HasOverlappedIoCompleted is false), as on Windows.
+    if (overlapped != nullptr) overlapped->Internal = STATUS_PENDING;
     DWORD error;
     ACCESS_MASK access = write ? (FILE_WRITE_DATA | FILE_APPEND_DATA) : FILE_READ_DATA;
     io::Transfer request;
@@ -123,6 +158,9 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     if (file == nullptr) return fail(error, FALSE);
     error = (granted & access) == 0 ? ERROR_ACCESS_DENIED
                                     : check_transfer(write, buffer, segments, length, overlapped, routine, ex);
+    bool use_pointer = false;  // FILE_USE_FILE_POINTER_POSITION
+    if (error == ERROR_SUCCESS && overlapped != nullptr)
+        error = check_file_offset(file, write, &request, &use_pointer);
     if (error == ERROR_SUCCESS && file->overlapped_io() && overlapped != nullptr &&
         io::request_event(overlapped, routine) == nullptr)
         return submitted(io::submit_and_unlock(file, request, overlapped, routine, nullptr), transferred, ex);
@@ -147,8 +185,15 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     // A synchronous handle: the transfer runs now, on this thread.
     if (segments != nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // scatter/gather is asynchronous only
     DWORD done = 0;
-    error = io::run_synchronous([&] { return file->transfer_sync(request, overlapped != nullptr, &done); });
-    if (overlapped != nullptr) {
+    bool at_offset = overlapped != nullptr && !use_pointer;
+    error = io::run_synchronous([&] { return file->transfer_sync(request, at_offset, &done); });
+    // A read given an OVERLAPPED reports the end of the file, at the file pointer too
+    // (kernelbase turns STATUS_END_OF_FILE into ERROR_HANDLE_EOF whenever it has one).
+    if (use_pointer && !write && error == ERROR_SUCCESS && done == 0 && length != 0) error = ERROR_HANDLE_EOF;
+    // ERROR_INVALID_PARAMETER is the I/O manager's refusal before any transfer
+    // (FILE_FLAG_NO_BUFFERING's alignment): nothing completes, the OVERLAPPED stays
+    // pending and its event unset, as for an overlapped handle's request refused at once.
+    if (overlapped != nullptr && error != ERROR_INVALID_PARAMETER) {
         DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
         io::complete_synchronously(file, overlapped, status, done, routine);
     }

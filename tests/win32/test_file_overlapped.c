@@ -2,7 +2,8 @@
  * NTSTATUS, InternalHigh the bytes), 64-bit offsets, the end of the file, the four ways
  * of learning of a completion (the handle, an event, an APC, a completion port),
  * notification modes, GetOverlappedResult(Ex), cancellation when nothing is pending,
- * FILE_FLAG_NO_BUFFERING's alignment rules, scatter/gather.
+ * the special offsets (the end of the file, the file pointer), FILE_FLAG_NO_BUFFERING's
+ * alignment rules, scatter/gather.
  *
  * Windows may complete a file request at once (TRUE) or later (FALSE with
  * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
@@ -269,6 +270,22 @@ static void test_port(void)
     CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 100));
     CHECK_ERROR(WAIT_TIMEOUT);
     CHECK(done == NULL);
+    /* The tagged value is still the event: the low two bits of a handle are the
+     * program's, ignored by the object manager (OBJ_HANDLE_TAGBITS). */
+    HANDLE tagged = ov[0].hEvent;
+    CHECK_EQ(WaitForSingleObject(tagged, 0), WAIT_OBJECT_0);
+    CHECK(ResetEvent(tagged));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    make_overlapped(&ov[0], BLOCK, tagged);
+    CHECK(started(ReadFile(file, buffers[0], BLOCK, NULL, &ov[0])));
+    CHECK_EQ(WaitForSingleObject(tagged, 5000), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(file, &ov[0], &bytes, TRUE));
+    CHECK(bytes == BLOCK && buffers[0][0] == 'B');
+    HANDLE twin;
+    CHECK(DuplicateHandle(GetCurrentProcess(), (HANDLE)((ULONG_PTR)event | 3), GetCurrentProcess(), &twin, 0,
+                          FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_EQ(WaitForSingleObject(twin, 0), WAIT_OBJECT_0);
+    CHECK(CloseHandle(twin));
 
     /* Skip the port on success: a request that completes at once queues nothing;
      * one that pends still does. */
@@ -293,7 +310,9 @@ static void test_port(void)
         CHECK(!ReadFileEx(file, buffers[0], BLOCK, &ov[0], on_done));
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
     }
-    CloseHandle(event);
+    CHECK(CloseHandle((HANDLE)((ULONG_PTR)event | 1)));
+    CHECK(!CloseHandle(event));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
     CloseHandle(file);
     CloseHandle(port);
 
@@ -430,6 +449,139 @@ static void test_event_reused_at_once(void)
     CloseHandle(file);
 }
 
+/* The whole file through a synchronous handle of its own; *size gets its length. */
+static void read_whole(char *out, DWORD room, DWORD *size)
+{
+    HANDLE file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    *size = 0;
+    CHECK(ReadFile(file, out, room, size, NULL));
+    CloseHandle(file);
+}
+
+static void test_special_offsets(void)
+{
+    TEST("OVERLAPPED offsets past 2^63: the end of the file, the file pointer, refusals");
+    static char data[64 * 100 + 64];
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    OVERLAPPED ov;
+    DWORD bytes, size;
+    char buffer[64];
+
+    /* An overlapped handle: 0xFFFFFFFF'FFFFFFFF writes at the end of the file and leaves
+     * the file pointer alone. */
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                              CREATE_ALWAYS, FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    make_overlapped(&ov, 0, event);
+    CHECK(started(WriteFile(file, "0123456789", 10, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(SetFilePointer(file, 2, NULL, FILE_BEGIN), 2);
+    make_overlapped(&ov, ~0ULL, event);
+    CHECK(started(WriteFile(file, "AB", 2, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 2);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 2);
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 12);
+    CHECK(memcmp(data, "0123456789AB", 12) == 0);
+
+    /* Any other such offset, and this one for a read, is refused at once: nothing is
+     * delivered and the OVERLAPPED stays pending, as kernelbase marked it. */
+    ULONGLONG refused[4] = {~0ULL, ~0ULL - 1, ~0ULL - 2, 1ULL << 63};
+    for (int i = 0; i < 8; ++i) {
+        BOOL write = i >= 4;
+        if (write && i == 4) continue;  /* the end of the file: a write's */
+        make_overlapped(&ov, refused[i % 4], event);
+        ov.Internal = 0;
+        ResetEvent(event);
+        SetLastError(0xdead);
+        BOOL ok = write ? WriteFile(file, "xy", 2, NULL, &ov) : ReadFile(file, buffer, 2, NULL, &ov);
+        CHECK(!ok);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+        CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    }
+
+    /* Writes at the end issued together each land whole, one after another. */
+    enum { COUNT = 64, SIZE = 100 };
+    OVERLAPPED many[COUNT];
+    for (int i = 0; i < COUNT; ++i) {
+        memset(data + i * SIZE, 'a' + i % 26, SIZE);
+        make_overlapped(&many[i], ~0ULL, NULL);
+        many[i].hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        CHECK(started(WriteFile(file, data + i * SIZE, SIZE, NULL, &many[i])));
+    }
+    int short_count = 0;
+    for (int i = 0; i < COUNT; ++i) {
+        if (!GetOverlappedResult(file, &many[i], &bytes, TRUE) || bytes != SIZE) short_count++;
+        CloseHandle(many[i].hEvent);
+    }
+    CHECK_EQ(short_count, 0);
+    CloseHandle(file);
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 12 + COUNT * SIZE);
+    int torn = 0, letters[26] = {0};
+    for (int i = 0; i < COUNT; ++i) {
+        const char *piece = data + 12 + i * SIZE;
+        for (int j = 1; j < SIZE; ++j)
+            if (piece[j] != piece[0]) torn++;
+        if (piece[0] >= 'a' && piece[0] <= 'z') letters[piece[0] - 'a']++;
+    }
+    CHECK_EQ(torn, 0);
+    for (int i = 0; i < 26; ++i) CHECK_EQ(letters[i], COUNT / 26 + (i < COUNT % 26));
+
+    /* A handle without FILE_FLAG_OVERLAPPED: 0xFFFFFFFF'FFFFFFFF appends and leaves the
+     * pointer at the new end; 0xFFFFFFFF'FFFFFFFE uses the file pointer, for reads and
+     * writes, and a read there at the end fails with ERROR_HANDLE_EOF. */
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, CREATE_ALWAYS,
+                       0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(file, "0123456789", 10, &bytes, NULL));
+    CHECK_EQ(SetFilePointer(file, 2, NULL, FILE_BEGIN), 2);
+    make_overlapped(&ov, ~0ULL, event);
+    bytes = 0;
+    CHECK(WriteFile(file, "AB", 2, &bytes, &ov));
+    CHECK_EQ(bytes, 2);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 2);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 12);
+    CHECK_EQ(SetFilePointer(file, 2, NULL, FILE_BEGIN), 2);
+    make_overlapped(&ov, ~0ULL - 1, event);
+    CHECK(WriteFile(file, "cd", 2, &bytes, &ov));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 4);
+    make_overlapped(&ov, ~0ULL - 1, event);
+    memset(buffer, 0, sizeof(buffer));
+    CHECK(ReadFile(file, buffer, 3, &bytes, &ov));
+    CHECK_EQ(bytes, 3);
+    CHECK(memcmp(buffer, "456", 3) == 0);
+    CHECK_EQ(ov.InternalHigh, 3);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 7);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_END), 12);
+    make_overlapped(&ov, ~0ULL - 1, event);
+    bytes = 99;
+    CHECK(!ReadFile(file, buffer, 3, &bytes, &ov));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CHECK_EQ(bytes, 0);
+    CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
+    for (int i = 0; i < 4; ++i) {
+        make_overlapped(&ov, i == 0 ? ~0ULL : ~0ULL - 2 - i, event);
+        ov.Internal = 0;
+        SetLastError(0xdead);
+        BOOL ok = i == 0 ? ReadFile(file, buffer, 2, &bytes, &ov) : WriteFile(file, "xy", 2, &bytes, &ov);
+        CHECK(!ok);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+    }
+    CloseHandle(file);
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 12);
+    CHECK(memcmp(data, "01cd456789AB", 12) == 0);
+    CloseHandle(event);
+}
+
 static void test_no_buffering(void)
 {
     TEST("FILE_FLAG_NO_BUFFERING: alignment; ReadFileScatter / WriteFileGather");
@@ -461,6 +613,21 @@ static void test_no_buffering(void)
             if (error == ERROR_IO_PENDING) error = GetOverlappedResult(file, &ov, &bytes, TRUE) ? 0 : GetLastError();
             CHECK_EQ(error, ERROR_INVALID_PARAMETER);
         }
+        /* The file pointer moves only to multiples of the sector size (Microsoft Learn,
+         * SetFilePointerEx): elsewhere it stays, with ERROR_INVALID_PARAMETER. */
+        LARGE_INTEGER move, position;
+        move.QuadPart = BLOCK;
+        CHECK(SetFilePointerEx(file, move, &position, FILE_BEGIN));
+        CHECK_EQ(position.QuadPart, BLOCK);
+        move.QuadPart = 100;
+        SetLastError(0xdead);
+        CHECK(!SetFilePointerEx(file, move, &position, FILE_BEGIN));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(SetFilePointer(file, 3, NULL, FILE_CURRENT), INVALID_SET_FILE_POINTER);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        move.QuadPart = 0;
+        CHECK(SetFilePointerEx(file, move, &position, FILE_CURRENT));
+        CHECK_EQ(position.QuadPart, BLOCK);
     }
 
     /* Gather two pages into blocks 2 and 3, scatter them back into other pages. */
@@ -503,6 +670,7 @@ int main(void)
     test_port();
     test_get_overlapped_result();
     test_event_reused_at_once();
+    test_special_offsets();
     test_no_buffering();
 
     CHECK(DeleteFileA(path));

@@ -405,6 +405,7 @@ public:
             block.aio_buf = reinterpret_cast<uint64_t>(vector ? static_cast<const void*>(op->vectors) : op->buffer);
             block.aio_nbytes = op->length;  // bytes, or the number of vectors
             block.aio_offset = static_cast<int64_t>(op->offset);
+            block.aio_rw_flags = op->flags;  // RWF_APPEND
             pointers[i] = &block;  // the kernel copies it: only the buffers must live on
             set_state(op, kDirectRunning);
         }

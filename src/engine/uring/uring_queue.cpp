@@ -462,6 +462,9 @@ private:
             io_uring_prep_poll_add(sqe, op->descriptor, static_cast<unsigned>(op->flags));
             break;
         }
+        bool transfer = op->code == OpCode::Read || op->code == OpCode::Write || op->code == OpCode::ReadVector ||
+                        op->code == OpCode::WriteVector;
+        if (transfer && op->kind != OpKind::Stream) sqe->rw_flags = op->flags;  // a file's RWF_* (RWF_APPEND)
         sqe->user_data = reinterpret_cast<uint64_t>(op);
         handed_to_kernel(op);
         pushed_.store(pushed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
