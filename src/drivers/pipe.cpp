@@ -67,6 +67,9 @@ inline void data_received()
 // past the caller's buffer lands in the end's spare buffer of this size.
 constexpr uint32_t kRecord = 64 * 1024;
 
+// The buffer size CreatePipe reports for a size of 0 (Windows' default).
+constexpr DWORD kAnonymousDefaultSize = 4096;
+
 // Marks carried as SCM_RIGHTS beside a record (never inside a message's data, so a
 // message pipe's records hold exactly its messages' bytes and FIONREAD counts only
 // data). Reads pass no control buffer: the kernel then drops the descriptor (closing it)
@@ -902,6 +905,10 @@ DWORD PipeDevice::create_anonymous(DWORD size, PipeDevice** read_end, PipeDevice
         device->reset_pipe(PipeEnd::Anonymous, fds[i], 0);
         device->can_read_ = i == 0;
         device->can_write_ = i == 1;
+        // GetNamedPipeInfo's sizes: what was asked, 4096 for 0 (as Windows' CreatePipe
+        // reports them, whatever Linux made of the hint).
+        device->out_size_ = device->in_size_ = size != 0 ? size : kAnonymousDefaultSize;
+        device->max_instances_ = 1;
         // As Windows grants CreatePipe's ends.
         device->granted_ = i == 0 ? (FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES)
                                   : (FILE_GENERIC_WRITE | FILE_READ_ATTRIBUTES);
@@ -2445,14 +2452,22 @@ DWORD PipeDevice::info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max
         if (max_instances) *max_instances = name_->max_instances;
         return ERROR_SUCCESS;
     }
-    if (flags) *flags = PIPE_CLIENT_END | type;
     if (end_ == PipeEnd::Anonymous) {
-        int size = fcntl(descriptor_, F_GETPIPE_SZ);
-        if (out_size) *out_size = size > 0 ? static_cast<DWORD>(size) : 4096;
-        if (in_size) *in_size = size > 0 ? static_cast<DWORD>(size) : 4096;
+        // CreatePipe's read end is the server end of its pipe, the write end the client's;
+        // the sizes are the ones CreatePipe was given (Wine's conformance test records
+        // Windows' answers).
+        if (flags) *flags = (can_read_ ? PIPE_SERVER_END : PIPE_CLIENT_END) | type;
+        DWORD size = out_size_;
+        if (size == 0) {  // an end that came from a process that could not say
+            int linux_size = fcntl(descriptor_, F_GETPIPE_SZ);
+            size = linux_size > 0 ? static_cast<DWORD>(linux_size) : kAnonymousDefaultSize;
+        }
+        if (out_size) *out_size = size;
+        if (in_size) *in_size = size;
         if (max_instances) *max_instances = 1;
         return ERROR_SUCCESS;
     }
+    if (flags) *flags = PIPE_CLIENT_END | type;
     if (out_size) *out_size = out_size_;
     if (in_size) *in_size = in_size_;
     if (max_instances) *max_instances = max_instances_;
@@ -2524,6 +2539,9 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
 namespace {
 constexpr uint32_t kInheritRead = 1, kInheritWrite = 2, kInheritOverlapped = 4, kInheritMessage = 8,
                    kInheritMessageRead = 16, kInheritNamed = 32, kInheritServer = 64;
+// An anonymous end's size (GetNamedPipeInfo) rides in the word's top bits, saturated;
+// 0: unknown (the child then reports Linux's size).
+constexpr uint32_t kInheritSizeShift = 8, kInheritSizeMax = (1u << (32 - kInheritSizeShift)) - 1;
 }
 
 bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
@@ -2536,6 +2554,7 @@ bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
              ((flags_ & FILE_FLAG_OVERLAPPED) ? kInheritOverlapped : 0) | (message_type_ ? kInheritMessage : 0) |
              (message_read_ ? kInheritMessageRead : 0) | (end_ != PipeEnd::Anonymous ? kInheritNamed : 0) |
              (end_ == PipeEnd::Server || adopted_server_ ? kInheritServer : 0);
+    if (end_ == PipeEnd::Anonymous) *extra |= std::min(out_size_, kInheritSizeMax) << kInheritSizeShift;
     return true;
 }
 
@@ -2559,6 +2578,10 @@ PipeDevice* PipeDevice::adopt_inherited(int descriptor, uint32_t extra, ACCESS_M
     device->message_type_ = (extra & kInheritMessage) != 0;
     device->message_read_ = (extra & kInheritMessageRead) != 0;
     device->adopted_server_ = (extra & kInheritServer) != 0;
+    if (!(extra & kInheritNamed)) {
+        device->out_size_ = device->in_size_ = extra >> kInheritSizeShift;
+        device->max_instances_ = 1;
+    }
     device->granted_ = access;
     device->shared_ = true;
     device->lock.unlock();

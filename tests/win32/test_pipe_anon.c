@@ -7,7 +7,8 @@
  * closed and the data read; ERROR_NO_DATA for a write once the read end is closed, and no
  * signal ends the process), a duplicated write end keeping the pipe open, a reader that
  * blocks until data comes, a reader that stops reading (the writer blocks, nothing is
- * lost), CancelSynchronousIo of a blocked read. Every wait is bounded. */
+ * lost), CancelSynchronousIo of a blocked read, GetNamedPipeInfo of each end (the read end
+ * is the server end; the sizes are CreatePipe's). Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -273,6 +274,40 @@ static DWORD WINAPI writer_main(LPVOID arg)
     return 0;
 }
 
+static void check_info(HANDLE pipe, DWORD flags, DWORD size)
+{
+    DWORD got_flags = 0xdeadbeef, out_size = 0xdeadbeef, in_size = 0xdeadbeef, instances = 0xdeadbeef;
+    CHECK(GetNamedPipeInfo(pipe, &got_flags, &out_size, &in_size, &instances));
+    CHECK_EQ(got_flags, flags);
+    CHECK_EQ(out_size, size);
+    CHECK_EQ(in_size, size);
+    CHECK_EQ(instances, 1);
+}
+
+static void test_info(void)
+{
+    HANDLE r = NULL, w = NULL;
+
+    /* Wine's conformance test (test_CreatePipe) records Windows' answers: the read end is
+     * the server end of a byte pipe, the write end the client end; the sizes are the ones
+     * CreatePipe was given, 4096 for 0. */
+    TEST("GetNamedPipeInfo of both ends");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    check_info(r, PIPE_SERVER_END | PIPE_TYPE_BYTE, 4096);
+    check_info(w, PIPE_CLIENT_END | PIPE_TYPE_BYTE, 4096);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+    CHECK(CreatePipe(&r, &w, NULL, 1));
+    check_info(r, PIPE_SERVER_END, 1);
+    check_info(w, PIPE_CLIENT_END, 1);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+    CHECK(CreatePipe(&r, &w, NULL, 32768 + 24));
+    check_info(r, PIPE_SERVER_END, 32768 + 24);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+}
+
 static void test_slow_reader(void)
 {
     HANDLE r = NULL, w = NULL, thread;
@@ -316,5 +351,6 @@ int main(void)
     test_blocking_read();
     test_cancel_read();
     test_slow_reader();
+    test_info();
     return tl_finish();
 }
