@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -22,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <unordered_map>
@@ -922,12 +924,48 @@ DWORD PipeDevice::create_anonymous(DWORD size, PipeDevice** read_end, PipeDevice
 
 namespace {
 
+// PIPE_NOWAIT on an anonymous pipe's end: a transfer that would wait fails with EAGAIN.
+// The descriptor itself stays blocking (a child may share its open file description, so
+// O_NONBLOCK is not ours to set): RWF_NOWAIT asks it of one call. A kernel whose pipes
+// refuse RWF_NOWAIT gets a poll first (a write then goes at most PIPE_BUF bytes at a time,
+// which a pipe with room takes whole).
+bool pipe_ready(int fd, short events)
+{
+    pollfd entry{fd, events, 0};
+    return poll(&entry, 1, 0) > 0;
+}
+
+ssize_t read_pipe(int fd, void* buffer, size_t length, bool nowait)
+{
+    if (!nowait) return read(fd, buffer, length);
+    iovec vector{buffer, length};
+    ssize_t n = preadv2(fd, &vector, 1, -1, RWF_NOWAIT);
+    if (n >= 0 || errno != EOPNOTSUPP) return n;
+    if (!pipe_ready(fd, POLLIN)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return read(fd, buffer, length);
+}
+
+ssize_t write_pipe_nowait(int fd, const void* buffer, size_t length)
+{
+    iovec vector{const_cast<void*>(buffer), length};
+    ssize_t n = pwritev2(fd, &vector, 1, -1, RWF_NOWAIT);
+    if (n >= 0 || errno != EOPNOTSUPP) return n;
+    if (!pipe_ready(fd, POLLOUT)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return write(fd, buffer, std::min<size_t>(length, PIPE_BUF));
+}
+
 // A write to a pipe whose read end is closed raises SIGPIPE, which would end the process:
 // the write runs with SIGPIPE blocked in this thread, and a SIGPIPE it raised is taken
 // back before the mask is restored (unless one was already pending). One can be pending
 // only where the thread had it blocked already (an unblocked one is delivered), so only
 // then is the pending set asked: a write costs two system calls more, not three.
-ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length)
+ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length, bool nowait)
 {
     sigset_t pipe_set, old_set;
     sigemptyset(&pipe_set);
@@ -939,7 +977,7 @@ ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length)
         sigpending(&pending);
         was_pending = sigismember(&pending, SIGPIPE) == 1;
     }
-    ssize_t written = write(fd, buffer, length);
+    ssize_t written = nowait ? write_pipe_nowait(fd, buffer, length) : write(fd, buffer, length);
     int error = errno;
     if (written < 0 && error == EPIPE && !was_pending) {
         timespec zero{0, 0};
@@ -992,17 +1030,30 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
                               : read_sync(transfer.buffer, transfer.length, done);
     }
     int fd = descriptor_;
+    bool nowait;
+    {
+        LockGuard check(lock);
+        nowait = nowait_;  // PIPE_NOWAIT (SetNamedPipeHandleState): the call never waits
+    }
     if (transfer.write) {
         std::lock_guard<TransferLock> guard(write_mutex_);
         data_sent();
+        if (transfer.length == 0) {
+            // Nothing moves, yet a pipe whose read end is gone refuses even this (Windows:
+            // STATUS_PIPE_CLOSING); Linux's write(2) of no bytes never looks at the readers.
+            pollfd entry{fd, POLLOUT, 0};
+            if (poll(&entry, 1, 0) > 0 && (entry.revents & POLLERR)) return ERROR_NO_DATA;
+            return ERROR_SUCCESS;
+        }
         const char* data = static_cast<const char*>(transfer.buffer);
         while (*done < transfer.length) {
-            ssize_t n = write_without_sigpipe(fd, data + *done, transfer.length - *done);
+            ssize_t n = write_without_sigpipe(fd, data + *done, transfer.length - *done, nowait);
             if (n >= 0) {
                 *done += static_cast<DWORD>(n);
                 continue;
             }
             if (errno == EPIPE) return ERROR_NO_DATA;  // the read end is closed
+            if (errno == EAGAIN && nowait) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
             if (errno != EINTR) return win32_error_from_errno(errno);
             if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
         }
@@ -1017,13 +1068,29 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
     if (closing) return ERROR_OPERATION_ABORTED;
     DWORD error = io::run_synchronous([&]() -> DWORD {
         for (;;) {
-            ssize_t n = read(fd, transfer.buffer, transfer.length);
-            if (n > 0) {
-                data_received();
-                *done = static_cast<DWORD>(n);
-                return ERROR_SUCCESS;
+            if (transfer.length == 0) {
+                // A read of no bytes waits for data as any read does (Windows completes it
+                // when bytes arrive, taking none of them); Linux's read(2) of no bytes
+                // returns at once. Data: done; an empty pipe with no writer left: broken.
+                pollfd entry{fd, POLLIN, 0};
+                int ready = poll(&entry, 1, nowait ? 0 : -1);
+                if (ready > 0) {
+                    int queued = 0;
+                    if (ioctl(fd, FIONREAD, &queued) == 0 && queued > 0) return ERROR_SUCCESS;
+                    if (entry.revents & (POLLHUP | POLLERR)) return ERROR_BROKEN_PIPE;
+                    continue;  // another reader took the bytes: wait again
+                }
+                if (ready == 0) return ERROR_NO_DATA;  // PIPE_NOWAIT and nothing there
+            } else {
+                ssize_t n = read_pipe(fd, transfer.buffer, transfer.length, nowait);
+                if (n > 0) {
+                    data_received();
+                    *done = static_cast<DWORD>(n);
+                    return ERROR_SUCCESS;
+                }
+                if (n == 0) return ERROR_BROKEN_PIPE;  // no writer left
+                if (errno == EAGAIN && nowait) return ERROR_NO_DATA;  // PIPE_NOWAIT, empty
             }
-            if (n == 0) return transfer.length == 0 ? ERROR_SUCCESS : ERROR_BROKEN_PIPE;  // no writer left
             if (errno != EINTR) return win32_error_from_errno(errno);
             if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
             LockGuard check(lock);
