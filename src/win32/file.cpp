@@ -106,6 +106,11 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
               LPDWORD transferred, LPOVERLAPPED overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine, bool ex)
 {
     if (transferred != nullptr) *transferred = 0;
+    // Windows' ReadFile and WriteFile mark the OVERLAPPED pending before they ask the
+    // driver anything: a call refused at once leaves Internal at STATUS_PENDING (and
+    // InternalHigh untouched), as Wine's conformance tests record (pipe.c test_ReadFile).
+    if (overlapped != nullptr)
+        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
     DWORD error;
     ACCESS_MASK access = write ? (FILE_WRITE_DATA | FILE_APPEND_DATA) : FILE_READ_DATA;
     io::Transfer request;
