@@ -8,8 +8,9 @@
  * signal ends the process), a duplicated write end keeping the pipe open, a reader that
  * blocks until data comes, a reader that stops reading (the writer blocks, nothing is
  * lost), CancelSynchronousIo of a blocked read, GetNamedPipeInfo of each end (the read end
- * is the server end; the sizes are CreatePipe's), zero-length reads and writes (a read of
- * no bytes waits for data; both fail once the other end is gone), PIPE_NOWAIT set with
+ * is the server end; the sizes are CreatePipe's), the handle rights PeekNamedPipe and the
+ * pipe-state functions need, zero-length reads and writes (a read of no bytes waits for
+ * data; both fail once the other end is gone), PIPE_NOWAIT set with
  * SetNamedPipeHandleState. Every wait is bounded. */
 #include "testlib.h"
 
@@ -310,6 +311,51 @@ static void test_info(void)
     CHECK(CloseHandle(w));
 }
 
+static void test_rights(void)
+{
+    HANDLE r = NULL, w = NULL, weak = NULL, attributes = NULL;
+    DWORD flags = 0, state = 0, avail = 0, mode = PIPE_NOWAIT;
+
+    /* The pipe functions need rights on the handle, which Windows' I/O manager checks for
+     * the request each makes: PeekNamedPipe (FSCTL_PIPE_PEEK) FILE_READ_DATA,
+     * GetNamedPipeInfo and GetNamedPipeHandleState FILE_READ_ATTRIBUTES,
+     * SetNamedPipeHandleState FILE_WRITE_ATTRIBUTES (Microsoft Learn's pages for the last
+     * three list them). */
+    TEST("the rights the pipe functions need");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    CHECK(DuplicateHandle(GetCurrentProcess(), r, GetCurrentProcess(), &weak, SYNCHRONIZE, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(weak, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetNamedPipeInfo(weak, &flags, NULL, NULL, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetNamedPipeHandleStateA(weak, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetNamedPipeHandleState(weak, &mode, NULL, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(DuplicateHandle(GetCurrentProcess(), r, GetCurrentProcess(), &attributes, FILE_READ_ATTRIBUTES, FALSE, 0));
+    CHECK(GetNamedPipeInfo(attributes, &flags, NULL, NULL, NULL));
+    CHECK_EQ(flags, PIPE_SERVER_END);
+    CHECK(GetNamedPipeHandleStateA(attributes, &state, NULL, NULL, NULL, NULL, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!SetNamedPipeHandleState(attributes, &mode, NULL, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    /* The write end has no FILE_READ_DATA: no peek. */
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(w, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    /* Nothing changed the mode. */
+    CHECK(GetNamedPipeHandleStateA(r, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_WAIT);
+    CHECK(CloseHandle(weak));
+    CHECK(CloseHandle(attributes));
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+}
+
 static void test_zero_length(void)
 {
     HANDLE r = NULL, w = NULL, thread;
@@ -495,6 +541,7 @@ int main(void)
     test_cancel_read();
     test_slow_reader();
     test_info();
+    test_rights();
     test_zero_length();
     test_nowait();
     return tl_finish();
