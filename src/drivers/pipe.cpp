@@ -2605,7 +2605,7 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
 
 namespace {
 constexpr uint32_t kInheritRead = 1, kInheritWrite = 2, kInheritOverlapped = 4, kInheritMessage = 8,
-                   kInheritMessageRead = 16, kInheritNamed = 32, kInheritServer = 64;
+                   kInheritMessageRead = 16, kInheritNamed = 32, kInheritServer = 64, kInheritNowait = 128;
 // An anonymous end's size (GetNamedPipeInfo) rides in the word's top bits, saturated;
 // 0: unknown (the child then reports Linux's size).
 constexpr uint32_t kInheritSizeShift = 8, kInheritSizeMax = (1u << (32 - kInheritSizeShift)) - 1;
@@ -2620,7 +2620,8 @@ bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
     *extra = (can_read_ ? kInheritRead : 0) | (can_write_ ? kInheritWrite : 0) |
              ((flags_ & FILE_FLAG_OVERLAPPED) ? kInheritOverlapped : 0) | (message_type_ ? kInheritMessage : 0) |
              (message_read_ ? kInheritMessageRead : 0) | (end_ != PipeEnd::Anonymous ? kInheritNamed : 0) |
-             (end_ == PipeEnd::Server || adopted_server_ ? kInheritServer : 0);
+             (end_ == PipeEnd::Server || adopted_server_ ? kInheritServer : 0) |
+             (nowait_ ? kInheritNowait : 0);  // the mode is the end's, which the child shares
     if (end_ == PipeEnd::Anonymous) *extra |= std::min(out_size_, kInheritSizeMax) << kInheritSizeShift;
     return true;
 }
@@ -2645,6 +2646,7 @@ PipeDevice* PipeDevice::adopt_inherited(int descriptor, uint32_t extra, ACCESS_M
     device->message_type_ = (extra & kInheritMessage) != 0;
     device->message_read_ = (extra & kInheritMessageRead) != 0;
     device->adopted_server_ = (extra & kInheritServer) != 0;
+    device->nowait_ = (extra & kInheritNowait) != 0;
     if (!(extra & kInheritNamed)) {
         device->out_size_ = device->in_size_ = extra >> kInheritSizeShift;
         device->max_instances_ = 1;
