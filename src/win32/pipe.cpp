@@ -137,13 +137,22 @@ BOOL handle_state(HANDLE handle, LPDWORD state, LPDWORD instances, LPDWORD max_c
     drivers::PipeDevice* pipe = reference_pipe(handle, FILE_READ_ATTRIBUTES);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
-    // The collection settings and the user name belong to a client of a remote pipe only
-    // (there are none here): reported as 0 and empty.
+    DWORD error = pipe->handle_state(state, instances);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    // The collection settings come from a FilePipeRemoteInformation query, which the pipe
+    // file system answers for a client end only: a server end (an anonymous pipe's read
+    // end too) fails with ERROR_INVALID_PARAMETER, after the state and instances were
+    // written (Wine's conformance test, test_NamedPipeHandleState, records it). A local
+    // client's settings are 0. The user name (the client's, through impersonation) is
+    // empty: there are no Windows accounts here.
+    if (max_collection != nullptr || collect_timeout != nullptr) {
+        DWORD flags = 0;
+        if (pipe->info(&flags, nullptr, nullptr, nullptr) == ERROR_SUCCESS && (flags & PIPE_SERVER_END))
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     if (max_collection != nullptr) *max_collection = 0;
     if (collect_timeout != nullptr) *collect_timeout = 0;
     if (user_name != nullptr && user_name_size > 0) user_name[0] = 0;
-    DWORD error = pipe->handle_state(state, instances);
-    if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
 

@@ -350,6 +350,18 @@ static void test_rights(void)
     /* Nothing changed the mode. */
     CHECK(GetNamedPipeHandleStateA(r, &state, NULL, NULL, NULL, NULL, 0));
     CHECK_EQ(state, PIPE_WAIT);
+    /* The read end is a server end: it has no collection settings (a remote client's), and
+     * asking for them fails after the state and instances were given (Wine's
+     * test_NamedPipeHandleState records it for a named pipe's server end). */
+    WINE_DEVIATION("Wine 8 reports 0 for a server end's collection settings") {
+        DWORD collection = 0, timeout = 0, instances = 0;
+        state = 99;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeHandleStateA(r, &state, &instances, &collection, &timeout, NULL, 0));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(state, PIPE_WAIT);
+        CHECK_EQ(instances, 1);
+    }
     CHECK(CloseHandle(weak));
     CHECK(CloseHandle(attributes));
     CHECK(CloseHandle(r));
