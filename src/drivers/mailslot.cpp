@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -40,6 +41,24 @@ struct ReadState {
     int timer = -1;      // a timed read's timerfd and the epoll instance it waits on
     int epoll = -1;
 };
+
+// Copies a message into the reader's buffer, or false when the buffer is not writable
+// memory (Windows fails such a read with ERROR_NOACCESS and leaves the message): the copy
+// goes through the kernel, which reports a bad address instead of faulting. A kernel
+// that refuses process_vm_writev (seccomp) gets a plain copy.
+bool copy_out(void* buffer, const void* data, size_t size)
+{
+    if (size == 0) return true;
+    iovec local{const_cast<void*>(data), size};
+    iovec remote{buffer, size};
+    ssize_t copied = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+    if (copied == static_cast<ssize_t>(size)) return true;
+    if (copied < 0 && (errno == ENOSYS || errno == EPERM)) {
+        memcpy(buffer, data, size);
+        return true;
+    }
+    return false;
+}
 
 bool epoll_add(int epoll, int descriptor)
 {
@@ -298,7 +317,7 @@ DWORD MailslotDevice::take_locked(void* buffer, DWORD length, DWORD* size)
     if (messages_.empty()) return ERROR_NO_DATA;
     std::vector<char>& message = messages_.front();
     if (message.size() > length) return ERROR_INSUFFICIENT_BUFFER;
-    if (!message.empty()) memcpy(buffer, message.data(), message.size());
+    if (!copy_out(buffer, message.data(), message.size())) return ERROR_NOACCESS;  // the message stays
     *size = static_cast<DWORD>(message.size());
     messages_.pop_front();
     if (messages_.empty() && event_set_) {
@@ -389,7 +408,7 @@ DWORD MailslotDevice::prepare(const io::Transfer& transfer, io::Request* request
         drain_locked();
         DWORD size = 0;
         DWORD taken = take_locked(transfer.buffer, transfer.length, &size);
-        if (taken == ERROR_INSUFFICIENT_BUFFER) return taken;  // fails at once; the message stays
+        if (taken == ERROR_INSUFFICIENT_BUFFER || taken == ERROR_NOACCESS) return taken;  // the message stays
         if (taken == ERROR_SUCCESS) {
             state->taken = true;
             plan->done_now = true;
@@ -457,6 +476,10 @@ io::Next MailslotDevice::step(io::Request* request, io::Outcome* outcome)
         }
         if (taken == ERROR_INSUFFICIENT_BUFFER) {  // the message stays for a larger read
             outcome->status = STATUS_BUFFER_TOO_SMALL;
+            return io::Next::Done;
+        }
+        if (taken == ERROR_NOACCESS) {  // a buffer that is not writable memory; the message stays
+            outcome->status = ntstatus_from_win32_error(ERROR_NOACCESS);
             return io::Next::Done;
         }
         if (request->cancel_requested) {  // a cancellation that met the wake-up: not lost

@@ -85,8 +85,8 @@ private:
     // the eventfd readable while messages_ is not empty.
     void drain_locked();
     // Under `lock`: takes the first message into `buffer` (`length` bytes of room).
-    // ERROR_SUCCESS with *size, ERROR_INSUFFICIENT_BUFFER (the message stays), or
-    // ERROR_NO_DATA when there is none.
+    // ERROR_SUCCESS with *size, ERROR_INSUFFICIENT_BUFFER or ERROR_NOACCESS (a buffer that
+    // is not writable memory; the message stays), or ERROR_NO_DATA when there is none.
     DWORD take_locked(void* buffer, DWORD length, DWORD* size);
     // Under `lock`: keeps the drain armed (a Poll of the socket on the process queue).
     void arm_drain_locked();

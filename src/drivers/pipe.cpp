@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -22,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <unordered_map>
@@ -66,6 +68,9 @@ inline void data_received()
 // several records, each but the last marked "more" (below). A read's part of a record
 // past the caller's buffer lands in the end's spare buffer of this size.
 constexpr uint32_t kRecord = 64 * 1024;
+
+// The buffer size CreatePipe reports for a size of 0 (Windows' default).
+constexpr DWORD kAnonymousDefaultSize = 4096;
 
 // Marks carried as SCM_RIGHTS beside a record (never inside a message's data, so a
 // message pipe's records hold exactly its messages' bytes and FIONREAD counts only
@@ -902,6 +907,10 @@ DWORD PipeDevice::create_anonymous(DWORD size, PipeDevice** read_end, PipeDevice
         device->reset_pipe(PipeEnd::Anonymous, fds[i], 0);
         device->can_read_ = i == 0;
         device->can_write_ = i == 1;
+        // GetNamedPipeInfo's sizes: what was asked, 4096 for 0 (as Windows' CreatePipe
+        // reports them, whatever Linux made of the hint).
+        device->out_size_ = device->in_size_ = size != 0 ? size : kAnonymousDefaultSize;
+        device->max_instances_ = 1;
         // As Windows grants CreatePipe's ends.
         device->granted_ = i == 0 ? (FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES)
                                   : (FILE_GENERIC_WRITE | FILE_READ_ATTRIBUTES);
@@ -915,12 +924,48 @@ DWORD PipeDevice::create_anonymous(DWORD size, PipeDevice** read_end, PipeDevice
 
 namespace {
 
+// PIPE_NOWAIT on an anonymous pipe's end: a transfer that would wait fails with EAGAIN.
+// The descriptor itself stays blocking (a child may share its open file description, so
+// O_NONBLOCK is not ours to set): RWF_NOWAIT asks it of one call. A kernel whose pipes
+// refuse RWF_NOWAIT gets a poll first (a write then goes at most PIPE_BUF bytes at a time,
+// which a pipe with room takes whole).
+bool pipe_ready(int fd, short events)
+{
+    pollfd entry{fd, events, 0};
+    return poll(&entry, 1, 0) > 0;
+}
+
+ssize_t read_pipe(int fd, void* buffer, size_t length, bool nowait)
+{
+    if (!nowait) return read(fd, buffer, length);
+    iovec vector{buffer, length};
+    ssize_t n = preadv2(fd, &vector, 1, -1, RWF_NOWAIT);
+    if (n >= 0 || errno != EOPNOTSUPP) return n;
+    if (!pipe_ready(fd, POLLIN)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return read(fd, buffer, length);
+}
+
+ssize_t write_pipe_nowait(int fd, const void* buffer, size_t length)
+{
+    iovec vector{const_cast<void*>(buffer), length};
+    ssize_t n = pwritev2(fd, &vector, 1, -1, RWF_NOWAIT);
+    if (n >= 0 || errno != EOPNOTSUPP) return n;
+    if (!pipe_ready(fd, POLLOUT)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return write(fd, buffer, std::min<size_t>(length, PIPE_BUF));
+}
+
 // A write to a pipe whose read end is closed raises SIGPIPE, which would end the process:
 // the write runs with SIGPIPE blocked in this thread, and a SIGPIPE it raised is taken
 // back before the mask is restored (unless one was already pending). One can be pending
 // only where the thread had it blocked already (an unblocked one is delivered), so only
 // then is the pending set asked: a write costs two system calls more, not three.
-ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length)
+ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length, bool nowait)
 {
     sigset_t pipe_set, old_set;
     sigemptyset(&pipe_set);
@@ -932,7 +977,7 @@ ssize_t write_without_sigpipe(int fd, const void* buffer, size_t length)
         sigpending(&pending);
         was_pending = sigismember(&pending, SIGPIPE) == 1;
     }
-    ssize_t written = write(fd, buffer, length);
+    ssize_t written = nowait ? write_pipe_nowait(fd, buffer, length) : write(fd, buffer, length);
     int error = errno;
     if (written < 0 && error == EPIPE && !was_pending) {
         timespec zero{0, 0};
@@ -985,17 +1030,30 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
                               : read_sync(transfer.buffer, transfer.length, done);
     }
     int fd = descriptor_;
+    bool nowait;
+    {
+        LockGuard check(lock);
+        nowait = nowait_;  // PIPE_NOWAIT (SetNamedPipeHandleState): the call never waits
+    }
     if (transfer.write) {
         std::lock_guard<TransferLock> guard(write_mutex_);
         data_sent();
+        if (transfer.length == 0) {
+            // Nothing moves, yet a pipe whose read end is gone refuses even this (Windows:
+            // STATUS_PIPE_CLOSING); Linux's write(2) of no bytes never looks at the readers.
+            pollfd entry{fd, POLLOUT, 0};
+            if (poll(&entry, 1, 0) > 0 && (entry.revents & POLLERR)) return ERROR_NO_DATA;
+            return ERROR_SUCCESS;
+        }
         const char* data = static_cast<const char*>(transfer.buffer);
         while (*done < transfer.length) {
-            ssize_t n = write_without_sigpipe(fd, data + *done, transfer.length - *done);
+            ssize_t n = write_without_sigpipe(fd, data + *done, transfer.length - *done, nowait);
             if (n >= 0) {
                 *done += static_cast<DWORD>(n);
                 continue;
             }
             if (errno == EPIPE) return ERROR_NO_DATA;  // the read end is closed
+            if (errno == EAGAIN && nowait) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
             if (errno != EINTR) return win32_error_from_errno(errno);
             if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
         }
@@ -1010,13 +1068,29 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
     if (closing) return ERROR_OPERATION_ABORTED;
     DWORD error = io::run_synchronous([&]() -> DWORD {
         for (;;) {
-            ssize_t n = read(fd, transfer.buffer, transfer.length);
-            if (n > 0) {
-                data_received();
-                *done = static_cast<DWORD>(n);
-                return ERROR_SUCCESS;
+            if (transfer.length == 0) {
+                // A read of no bytes waits for data as any read does (Windows completes it
+                // when bytes arrive, taking none of them); Linux's read(2) of no bytes
+                // returns at once. Data: done; an empty pipe with no writer left: broken.
+                pollfd entry{fd, POLLIN, 0};
+                int ready = poll(&entry, 1, nowait ? 0 : -1);
+                if (ready > 0) {
+                    int queued = 0;
+                    if (ioctl(fd, FIONREAD, &queued) == 0 && queued > 0) return ERROR_SUCCESS;
+                    if (entry.revents & (POLLHUP | POLLERR)) return ERROR_BROKEN_PIPE;
+                    continue;  // another reader took the bytes: wait again
+                }
+                if (ready == 0) return ERROR_NO_DATA;  // PIPE_NOWAIT and nothing there
+            } else {
+                ssize_t n = read_pipe(fd, transfer.buffer, transfer.length, nowait);
+                if (n > 0) {
+                    data_received();
+                    *done = static_cast<DWORD>(n);
+                    return ERROR_SUCCESS;
+                }
+                if (n == 0) return ERROR_BROKEN_PIPE;  // no writer left
+                if (errno == EAGAIN && nowait) return ERROR_NO_DATA;  // PIPE_NOWAIT, empty
             }
-            if (n == 0) return transfer.length == 0 ? ERROR_SUCCESS : ERROR_BROKEN_PIPE;  // no writer left
             if (errno != EINTR) return win32_error_from_errno(errno);
             if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
             LockGuard check(lock);
@@ -2445,14 +2519,22 @@ DWORD PipeDevice::info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max
         if (max_instances) *max_instances = name_->max_instances;
         return ERROR_SUCCESS;
     }
-    if (flags) *flags = PIPE_CLIENT_END | type;
     if (end_ == PipeEnd::Anonymous) {
-        int size = fcntl(descriptor_, F_GETPIPE_SZ);
-        if (out_size) *out_size = size > 0 ? static_cast<DWORD>(size) : 4096;
-        if (in_size) *in_size = size > 0 ? static_cast<DWORD>(size) : 4096;
+        // CreatePipe's read end is the server end of its pipe, the write end the client's;
+        // the sizes are the ones CreatePipe was given (Wine's conformance test records
+        // Windows' answers).
+        if (flags) *flags = (can_read_ ? PIPE_SERVER_END : PIPE_CLIENT_END) | type;
+        DWORD size = out_size_;
+        if (size == 0) {  // an end that came from a process that could not say
+            int linux_size = fcntl(descriptor_, F_GETPIPE_SZ);
+            size = linux_size > 0 ? static_cast<DWORD>(linux_size) : kAnonymousDefaultSize;
+        }
+        if (out_size) *out_size = size;
+        if (in_size) *in_size = size;
         if (max_instances) *max_instances = 1;
         return ERROR_SUCCESS;
     }
+    if (flags) *flags = PIPE_CLIENT_END | type;
     if (out_size) *out_size = out_size_;
     if (in_size) *in_size = in_size_;
     if (max_instances) *max_instances = max_instances_;
@@ -2523,7 +2605,10 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
 
 namespace {
 constexpr uint32_t kInheritRead = 1, kInheritWrite = 2, kInheritOverlapped = 4, kInheritMessage = 8,
-                   kInheritMessageRead = 16, kInheritNamed = 32, kInheritServer = 64;
+                   kInheritMessageRead = 16, kInheritNamed = 32, kInheritServer = 64, kInheritNowait = 128;
+// An anonymous end's size (GetNamedPipeInfo) rides in the word's top bits, saturated;
+// 0: unknown (the child then reports Linux's size).
+constexpr uint32_t kInheritSizeShift = 8, kInheritSizeMax = (1u << (32 - kInheritSizeShift)) - 1;
 }
 
 bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
@@ -2535,7 +2620,9 @@ bool PipeDevice::export_inherit(int* descriptor, uint32_t* extra)
     *extra = (can_read_ ? kInheritRead : 0) | (can_write_ ? kInheritWrite : 0) |
              ((flags_ & FILE_FLAG_OVERLAPPED) ? kInheritOverlapped : 0) | (message_type_ ? kInheritMessage : 0) |
              (message_read_ ? kInheritMessageRead : 0) | (end_ != PipeEnd::Anonymous ? kInheritNamed : 0) |
-             (end_ == PipeEnd::Server || adopted_server_ ? kInheritServer : 0);
+             (end_ == PipeEnd::Server || adopted_server_ ? kInheritServer : 0) |
+             (nowait_ ? kInheritNowait : 0);  // the mode is the end's, which the child shares
+    if (end_ == PipeEnd::Anonymous) *extra |= std::min(out_size_, kInheritSizeMax) << kInheritSizeShift;
     return true;
 }
 
@@ -2559,6 +2646,11 @@ PipeDevice* PipeDevice::adopt_inherited(int descriptor, uint32_t extra, ACCESS_M
     device->message_type_ = (extra & kInheritMessage) != 0;
     device->message_read_ = (extra & kInheritMessageRead) != 0;
     device->adopted_server_ = (extra & kInheritServer) != 0;
+    device->nowait_ = (extra & kInheritNowait) != 0;
+    if (!(extra & kInheritNamed)) {
+        device->out_size_ = device->in_size_ = extra >> kInheritSizeShift;
+        device->max_instances_ = 1;
+    }
     device->granted_ = access;
     device->shared_ = true;
     device->lock.unlock();

@@ -139,8 +139,10 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
 {
     if (transferred != nullptr) *transferred = 0;
     // Kernelbase marks the OVERLAPPED pending before it asks the I/O manager: a request
-    // refused at once leaves it so (HasOverlappedIoCompleted is false), as on Windows.
-    if (overlapped != nullptr) overlapped->Internal = STATUS_PENDING;
+    // refused at once leaves Internal at STATUS_PENDING (HasOverlappedIoCompleted is false)
+    // and InternalHigh untouched, as Wine's conformance tests record (pipe.c test_ReadFile).
+    if (overlapped != nullptr)
+        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
     DWORD error;
     ACCESS_MASK access = write ? (FILE_WRITE_DATA | FILE_APPEND_DATA) : FILE_READ_DATA;
     io::Transfer request;

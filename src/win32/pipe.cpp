@@ -26,10 +26,12 @@ constexpr DWORD kOpenModeSecurity = 0x00040000 /* WRITE_DAC */ | 0x00080000 /* W
                                     0x01000000 /* ACCESS_SYSTEM_SECURITY */;
 
 // The pipe behind `handle` with a reference, or null with the last error set.
-drivers::PipeDevice* reference_pipe(HANDLE handle)
+// `access`: the rights the call needs on the handle (ERROR_ACCESS_DENIED without them), as
+// Windows' I/O manager checks them for the request the call makes.
+drivers::PipeDevice* reference_pipe(HANDLE handle, ACCESS_MASK access = 0)
 {
     DWORD error;
-    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, 0, &error);
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Pipe, access, &error);
     if (object == nullptr) {
         // A handle of another kind (a file, an event) is not a pipe.
         if (error == ERROR_INVALID_HANDLE) {
@@ -131,16 +133,26 @@ template <class Char>
 BOOL handle_state(HANDLE handle, LPDWORD state, LPDWORD instances, LPDWORD max_collection, LPDWORD collect_timeout,
                   Char* user_name, DWORD user_name_size)
 {
-    drivers::PipeDevice* pipe = reference_pipe(handle);
+    // FilePipeInformation and FilePipeLocalInformation queries: FILE_READ_ATTRIBUTES.
+    drivers::PipeDevice* pipe = reference_pipe(handle, FILE_READ_ATTRIBUTES);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
-    // The collection settings and the user name belong to a client of a remote pipe only
-    // (there are none here): reported as 0 and empty.
+    DWORD error = pipe->handle_state(state, instances);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    // The collection settings come from a FilePipeRemoteInformation query, which the pipe
+    // file system answers for a client end only: a server end (an anonymous pipe's read
+    // end too) fails with ERROR_INVALID_PARAMETER, after the state and instances were
+    // written (Wine's conformance test, test_NamedPipeHandleState, records it). A local
+    // client's settings are 0. The user name (the client's, through impersonation) is
+    // empty: there are no Windows accounts here.
+    if (max_collection != nullptr || collect_timeout != nullptr) {
+        DWORD flags = 0;
+        if (pipe->info(&flags, nullptr, nullptr, nullptr) == ERROR_SUCCESS && (flags & PIPE_SERVER_END))
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     if (max_collection != nullptr) *max_collection = 0;
     if (collect_timeout != nullptr) *collect_timeout = 0;
     if (user_name != nullptr && user_name_size > 0) user_name[0] = 0;
-    DWORD error = pipe->handle_state(state, instances);
-    if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
 
@@ -396,7 +408,8 @@ BOOL WINAPI WaitNamedPipeW(LPCWSTR lpNamedPipeName, DWORD nTimeOut) { return wai
 BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize, LPDWORD lpBytesRead,
                           LPDWORD lpTotalBytesAvail, LPDWORD lpBytesLeftThisMessage)
 {
-    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    // FSCTL_PIPE_PEEK's code asks for FILE_READ_DATA.
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
     DWORD error = pipe->peek(lpBuffer, lpBuffer != nullptr ? nBufferSize : 0, lpBytesRead, lpTotalBytesAvail,
@@ -461,7 +474,9 @@ BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName, LPVOID lpInBuffer, DWORD nIn
 BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags, LPDWORD lpOutBufferSize, LPDWORD lpInBufferSize,
                              LPDWORD lpMaxInstances)
 {
-    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    // A FilePipeLocalInformation query: FILE_READ_ATTRIBUTES (Microsoft Learn: "GENERIC_WRITE
+    // and FILE_READ_ATTRIBUTES access for a write-only pipe").
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_ATTRIBUTES);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
     DWORD error = pipe->info(lpFlags, lpOutBufferSize, lpInBufferSize, lpMaxInstances);
@@ -488,7 +503,9 @@ BOOL WINAPI GetNamedPipeHandleStateW(HANDLE hNamedPipe, LPDWORD lpState, LPDWORD
 BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode, LPDWORD lpMaxCollectionCount,
                                     LPDWORD lpCollectDataTimeout)
 {
-    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    // Setting FilePipeInformation: FILE_WRITE_ATTRIBUTES (Microsoft Learn: GENERIC_WRITE, or
+    // GENERIC_READ and FILE_WRITE_ATTRIBUTES for a read-only pipe).
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_WRITE_ATTRIBUTES);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
     if ((lpMaxCollectionCount != nullptr || lpCollectDataTimeout != nullptr) &&

@@ -1,7 +1,8 @@
 /* test_mailslot.c: mailslots with synchronous calls: CreateMailslot's names and errors,
  * clients (CreateFile on \\.\mailslot\ and \\*\mailslot\), one message per write,
  * GetMailslotInfo, read time-outs, SetMailslotInfo, the maximum message size, reads
- * smaller than the next message, a server that closes, GetFileType, inheritance.
+ * smaller than the next message, a read into memory that is not there, a server that
+ * closes, GetFileType, inheritance.
  * Facts from Wine's conformance tests (dlls/kernel32/tests/mailslot.c, which record
  * Windows' answers), written here in our own words. */
 #include "testlib.h"
@@ -219,6 +220,44 @@ static void test_small_buffer(void)
         CHECK_EQ(got, 2);
         CHECK(buffer[0] == 'd' && buffer[1] == 'e');
     }
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+static void test_bad_buffer(void)
+{
+    /* A buffer that is not writable memory: Windows' I/O manager checks it and the read
+     * fails with ERROR_NOACCESS (STATUS_ACCESS_VIOLATION) before anything is taken; the
+     * message stays for the next read. */
+    TEST("a read into memory that is not there");
+    const char *name = name_for("badbuf");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    HANDLE writer = open_client(name);
+    CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+    void *nowhere = (char *)NULL + 16;  /* the first page is never mapped */
+    DWORD got = 99, next = 0, count = 0;
+    char buffer[16] = {0};
+    CHECK(WriteFile(writer, "hello", 5, &got, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(slot, nowhere, sizeof buffer, &got, NULL));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CHECK_EQ(got, 0);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(next, 5);
+    CHECK_EQ(count, 1);
+    /* The same with an OVERLAPPED: the message is there, so the read ends at once. */
+    OVERLAPPED overlapped;
+    memset(&overlapped, 0, sizeof overlapped);
+    overlapped.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(slot, nowhere, sizeof buffer, &got, &overlapped));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CloseHandle(overlapped.hEvent);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(count, 1);
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, NULL));
+    CHECK_EQ(got, 5);
+    CHECK(memcmp(buffer, "hello", 5) == 0);
     CloseHandle(writer);
     CloseHandle(slot);
 }
@@ -563,6 +602,7 @@ int main(void)
     test_messages();
     test_empty_message();
     test_small_buffer();
+    test_bad_buffer();
     test_many_messages();
     test_creator_gone();
     test_large();

@@ -180,11 +180,19 @@ static void test_timeouts(void)
     ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
     char buffer[16];
     DWORD got = 0;
-    /* No time to wait: fails at once, nothing pending. */
+    /* No time to wait: fails at once, nothing pending. ReadFile marked the OVERLAPPED
+     * pending before the mailslot refused the read, and nothing completed it: Internal
+     * stays STATUS_PENDING, InternalHigh untouched (Wine's newer mailslot test: NtReadFile
+     * returns STATUS_IO_TIMEOUT with the status block untouched; its pipe test records the
+     * STATUS_PENDING ReadFile leaves). */
     WINE_DEVIATION("Wine 8 makes such a read pending, then times it out") {
+        ov.InternalHigh = 77;
         SetLastError(0xdeadbeef);
         CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
         CHECK_ERROR(ERROR_SEM_TIMEOUT);
+        CHECK_EQ(ov.Internal, STATUS_PENDING);
+        CHECK_EQ(ov.InternalHigh, 77);
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
     }
     /* A time-out: pending, then ERROR_SEM_TIMEOUT. */
     CHECK(SetMailslotInfo(slot, 200));

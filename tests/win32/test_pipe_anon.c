@@ -7,7 +7,11 @@
  * closed and the data read; ERROR_NO_DATA for a write once the read end is closed, and no
  * signal ends the process), a duplicated write end keeping the pipe open, a reader that
  * blocks until data comes, a reader that stops reading (the writer blocks, nothing is
- * lost), CancelSynchronousIo of a blocked read. Every wait is bounded. */
+ * lost), CancelSynchronousIo of a blocked read, GetNamedPipeInfo of each end (the read end
+ * is the server end; the sizes are CreatePipe's), the handle rights PeekNamedPipe and the
+ * pipe-state functions need, zero-length reads and writes (a read of no bytes waits for
+ * data; both fail once the other end is gone), PIPE_NOWAIT set with
+ * SetNamedPipeHandleState. Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -273,6 +277,238 @@ static DWORD WINAPI writer_main(LPVOID arg)
     return 0;
 }
 
+static void check_info(HANDLE pipe, DWORD flags, DWORD size)
+{
+    DWORD got_flags = 0xdeadbeef, out_size = 0xdeadbeef, in_size = 0xdeadbeef, instances = 0xdeadbeef;
+    CHECK(GetNamedPipeInfo(pipe, &got_flags, &out_size, &in_size, &instances));
+    CHECK_EQ(got_flags, flags);
+    CHECK_EQ(out_size, size);
+    CHECK_EQ(in_size, size);
+    CHECK_EQ(instances, 1);
+}
+
+static void test_info(void)
+{
+    HANDLE r = NULL, w = NULL;
+
+    /* Wine's conformance test (test_CreatePipe) records Windows' answers: the read end is
+     * the server end of a byte pipe, the write end the client end; the sizes are the ones
+     * CreatePipe was given, 4096 for 0. */
+    TEST("GetNamedPipeInfo of both ends");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    check_info(r, PIPE_SERVER_END | PIPE_TYPE_BYTE, 4096);
+    check_info(w, PIPE_CLIENT_END | PIPE_TYPE_BYTE, 4096);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+    CHECK(CreatePipe(&r, &w, NULL, 1));
+    check_info(r, PIPE_SERVER_END, 1);
+    check_info(w, PIPE_CLIENT_END, 1);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+    CHECK(CreatePipe(&r, &w, NULL, 32768 + 24));
+    check_info(r, PIPE_SERVER_END, 32768 + 24);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+}
+
+static void test_rights(void)
+{
+    HANDLE r = NULL, w = NULL, weak = NULL, attributes = NULL;
+    DWORD flags = 0, state = 0, avail = 0, mode = PIPE_NOWAIT;
+
+    /* The pipe functions need rights on the handle, which Windows' I/O manager checks for
+     * the request each makes: PeekNamedPipe (FSCTL_PIPE_PEEK) FILE_READ_DATA,
+     * GetNamedPipeInfo and GetNamedPipeHandleState FILE_READ_ATTRIBUTES,
+     * SetNamedPipeHandleState FILE_WRITE_ATTRIBUTES (Microsoft Learn's pages for the last
+     * three list them). */
+    TEST("the rights the pipe functions need");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    CHECK(DuplicateHandle(GetCurrentProcess(), r, GetCurrentProcess(), &weak, SYNCHRONIZE, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(weak, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetNamedPipeInfo(weak, &flags, NULL, NULL, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetNamedPipeHandleStateA(weak, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetNamedPipeHandleState(weak, &mode, NULL, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(DuplicateHandle(GetCurrentProcess(), r, GetCurrentProcess(), &attributes, FILE_READ_ATTRIBUTES, FALSE, 0));
+    CHECK(GetNamedPipeInfo(attributes, &flags, NULL, NULL, NULL));
+    CHECK_EQ(flags, PIPE_SERVER_END);
+    CHECK(GetNamedPipeHandleStateA(attributes, &state, NULL, NULL, NULL, NULL, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!SetNamedPipeHandleState(attributes, &mode, NULL, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    /* The write end has no FILE_READ_DATA: no peek. */
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(w, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    /* Nothing changed the mode. */
+    CHECK(GetNamedPipeHandleStateA(r, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_WAIT);
+    /* The read end is a server end: it has no collection settings (a remote client's), and
+     * asking for them fails after the state and instances were given (Wine's
+     * test_NamedPipeHandleState records it for a named pipe's server end). */
+    WINE_DEVIATION("Wine 8 reports 0 for a server end's collection settings") {
+        DWORD collection = 0, timeout = 0, instances = 0;
+        state = 99;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeHandleStateA(r, &state, &instances, &collection, &timeout, NULL, 0));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(state, PIPE_WAIT);
+        CHECK_EQ(instances, 1);
+    }
+    CHECK(CloseHandle(weak));
+    CHECK(CloseHandle(attributes));
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+}
+
+static void test_zero_length(void)
+{
+    HANDLE r = NULL, w = NULL, thread;
+    char buffer[8];
+    struct reader_args args;
+    DWORD done = 0, avail = 0;
+
+    TEST("zero-length reads and writes");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    /* With data there: done at once, and nothing is taken. */
+    CHECK(WriteFile(w, "ab", 2, &done, NULL));
+    done = 99;
+    CHECK(ReadFile(r, buffer, 0, &done, NULL));
+    CHECK_EQ(done, 0);
+    CHECK(PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 2);
+    CHECK(ReadFile(r, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 2);
+
+    /* An empty pipe: the read waits for data, as every read does (Wine's test_blocking_rw
+     * records a zero-length read pending on an empty pipe until a byte comes); a write of
+     * no bytes brings none. */
+    memset(&args, 0, sizeof(args));
+    args.pipe = r;
+    args.size = 0;
+    args.buffer = buffer;
+    thread = CreateThread(NULL, 0, reader_main, &args, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(WriteFile(w, "", 0, &done, NULL));
+    CHECK_EQ(WaitForSingleObject(thread, 100), WAIT_TIMEOUT);
+    CHECK(WriteFile(w, "x", 1, &done, NULL));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CHECK_EQ(tl_load(&args.done), 0);
+    CloseHandle(thread);
+    CHECK(PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 1);  /* the byte is still there */
+
+    /* Write end gone: with a byte left the read still succeeds; once empty it fails. */
+    CHECK(CloseHandle(w));
+    CHECK(ReadFile(r, buffer, 0, &done, NULL));
+    CHECK(ReadFile(r, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 1);
+    SetLastError(0xdeadbeef);
+    done = 99;
+    CHECK(!ReadFile(r, buffer, 0, &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK_EQ(done, 0);
+    CHECK(CloseHandle(r));
+
+    /* Read end gone: a write of no bytes fails too. */
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    CHECK(CloseHandle(r));
+    SetLastError(0xdeadbeef);
+    done = 99;
+    CHECK(!WriteFile(w, "", 0, &done, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CHECK_EQ(done, 0);
+    CHECK(CloseHandle(w));
+}
+
+static void test_nowait(void)
+{
+    HANDLE r = NULL, w = NULL, thread;
+    DWORD mode, state = 0, done = 0, total = 0, written;
+    char buffer[16];
+    unsigned char *big = (unsigned char *)calloc(1, BIG), *back = (unsigned char *)malloc(BIG);
+    struct reader_args reader;
+    struct writer_args writer;
+
+    /* PIPE_NOWAIT: a read of an empty pipe fails at once with ERROR_NO_DATA, a write takes
+     * what fits and returns (Wine's test_nowait records Windows' answers on named pipes;
+     * Microsoft Learn's SetNamedPipeHandleState takes "a handle to an anonymous pipe, as
+     * returned by the CreatePipe function" too, and CPython's os.set_blocking relies on it
+     * for Windows pipes). The calls run on a thread, so a call that waits after all fails
+     * the test rather than hanging it. */
+    TEST("PIPE_NOWAIT on an anonymous pipe");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    mode = PIPE_NOWAIT;
+    CHECK(SetNamedPipeHandleState(r, &mode, NULL, NULL));
+    CHECK(GetNamedPipeHandleStateA(r, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_NOWAIT);
+    memset(&reader, 0, sizeof(reader));
+    reader.pipe = r;
+    reader.size = sizeof(buffer);
+    reader.buffer = buffer;
+    thread = CreateThread(NULL, 0, reader_main, &reader, 0, NULL);
+    CHECK(thread != NULL);
+    if (WaitForSingleObject(thread, WAIT_MS) != WAIT_OBJECT_0) {
+        CHECK(!"the PIPE_NOWAIT read waited");
+        WriteFile(w, "!", 1, &done, NULL);  /* let it go */
+        WaitForSingleObject(thread, WAIT_MS);
+    }
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&reader.result), 0);
+    CHECK_EQ(tl_load(&reader.error), ERROR_NO_DATA);
+    CHECK_EQ(tl_load(&reader.done), 0);
+    CHECK(WriteFile(w, "now", 3, &done, NULL));
+    CHECK(ReadFile(r, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 3);
+    CHECK(memcmp(buffer, "now", 3) == 0);
+    /* Back to waiting mode. */
+    mode = PIPE_WAIT;
+    CHECK(SetNamedPipeHandleState(r, &mode, NULL, NULL));
+    CHECK(GetNamedPipeHandleStateA(r, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_WAIT);
+
+    /* The write end: a megabyte does not fit; the write returns with less, not waiting. */
+    mode = PIPE_NOWAIT;
+    CHECK(SetNamedPipeHandleState(w, &mode, NULL, NULL));
+    memset(&writer, 0, sizeof(writer));
+    writer.pipe = w;
+    writer.data = big;
+    thread = CreateThread(NULL, 0, writer_main, &writer, 0, NULL);
+    CHECK(thread != NULL);
+    if (WaitForSingleObject(thread, WAIT_MS) != WAIT_OBJECT_0) {
+        CHECK(!"the PIPE_NOWAIT write waited");
+        DWORD start = GetTickCount(), avail = 0;
+        while (!tl_load(&writer.finished) && GetTickCount() - start < WAIT_MS) {  /* drain it */
+            if (PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL) && avail > 0) ReadFile(r, back, avail, &done, NULL);
+            else Sleep(1);
+        }
+        WaitForSingleObject(thread, WAIT_MS);
+    }
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&writer.result), 1);
+    written = (DWORD)tl_load(&writer.written);
+    CHECK(written < BIG);
+    while (written < BIG && total < written) {
+        DWORD got = 0;
+        if (!ReadFile(r, back + total, written - total, &got, NULL)) break;
+        total += got;
+    }
+    CHECK_EQ(total, written);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+    free(big);
+    free(back);
+}
+
 static void test_slow_reader(void)
 {
     HANDLE r = NULL, w = NULL, thread;
@@ -316,5 +552,9 @@ int main(void)
     test_blocking_read();
     test_cancel_read();
     test_slow_reader();
+    test_info();
+    test_rights();
+    test_zero_length();
+    test_nowait();
     return tl_finish();
 }

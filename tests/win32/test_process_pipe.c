@@ -1,8 +1,9 @@
 /* test_process_pipe.c: children whose standard handles are pipe ends: output read
  * through an anonymous pipe until ERROR_BROKEN_PIPE (which comes only if no copy of the
  * write end leaked into the child), input written through one, an inherited pipe end at
- * the same value, and the classic "read a child's output through an overlapped named
- * pipe on a completion port". The program starts copies of itself (see test_process.c). */
+ * the same value (its GetNamedPipeInfo and PIPE_NOWAIT as the parent's), and the classic
+ * "read a child's output through an overlapped named pipe on a completion port". The
+ * program starts copies of itself (see test_process.c). */
 #include "testlib.h"
 
 static char self_path[MAX_PATH];
@@ -32,6 +33,13 @@ static int run_child(int argc, char **argv)
     }
     if (strcmp(role, "handle") == 0 && argc >= 4) {
         HANDLE handle = (HANDLE)(ULONG_PTR)strtoull(argv[3], NULL, 16);
+        /* The write end: a pipe's client end, with the size CreatePipe was given. */
+        DWORD flags = 0xdeadbeef, out_size = 0, in_size = 0;
+        if (!GetNamedPipeInfo(handle, &flags, &out_size, &in_size, NULL)) return 31;
+        if (flags != PIPE_CLIENT_END || out_size != 5000 || in_size != 5000) return 32;
+        /* The end's mode came along: the parent made it PIPE_NOWAIT. */
+        DWORD state = 0;
+        if (!GetNamedPipeHandleStateA(handle, &state, NULL, NULL, NULL, NULL, 0) || state != PIPE_NOWAIT) return 33;
         return WriteFile(handle, "via an inherited end", 20, &done, NULL) && done == 20 ? 0 : 30;
     }
     if (strcmp(role, "lines") == 0) {
@@ -142,8 +150,10 @@ static void inherited_end(void)
     STARTUPINFOA startup;
     PROCESS_INFORMATION info;
     TEST("a pipe's write end inherited at the same value, not as a standard handle");
-    CHECK(CreatePipe(&read_end, &write_end, &inheritable, 0));
+    CHECK(CreatePipe(&read_end, &write_end, &inheritable, 5000));
     CHECK(SetHandleInformation(read_end, HANDLE_FLAG_INHERIT, 0));
+    DWORD nowait = PIPE_NOWAIT;  /* a mode of the end (its file object), which the child shares */
+    CHECK(SetNamedPipeHandleState(write_end, &nowait, NULL, NULL));
     memset(&startup, 0, sizeof startup);
     startup.cb = sizeof startup;
     snprintf(arguments, sizeof arguments, "handle %llx", (unsigned long long)(ULONG_PTR)write_end);
