@@ -902,6 +902,7 @@ DWORD PipeDevice::create_anonymous(DWORD size, PipeDevice** read_end, PipeDevice
         device->reset_pipe(PipeEnd::Anonymous, fds[i], 0);
         device->can_read_ = i == 0;
         device->can_write_ = i == 1;
+        device->out_size_ = device->in_size_ = size != 0 ? size : 4096;  // GetNamedPipeInfo's quotas
         // As Windows grants CreatePipe's ends.
         device->granted_ = i == 0 ? (FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES)
                                   : (FILE_GENERIC_WRITE | FILE_READ_ATTRIBUTES);
@@ -2445,14 +2446,20 @@ DWORD PipeDevice::info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max
         if (max_instances) *max_instances = name_->max_instances;
         return ERROR_SUCCESS;
     }
-    if (flags) *flags = PIPE_CLIENT_END | type;
     if (end_ == PipeEnd::Anonymous) {
-        int size = fcntl(descriptor_, F_GETPIPE_SZ);
-        if (out_size) *out_size = size > 0 ? static_cast<DWORD>(size) : 4096;
-        if (in_size) *in_size = size > 0 ? static_cast<DWORD>(size) : 4096;
+        // CreatePipe makes a pipe whose read end is the server's: its quotas are the size
+        // asked for, 4096 when 0 was (Wine's kernel32 pipe test, run on Windows: read end
+        // FILE_PIPE_SERVER_END, write end 0, 4096 for 0 and 1 for 1). The Linux pipe's own
+        // size is another matter (a hint, in pages). An end that came from another
+        // process does not know the size asked for: the default.
+        if (flags) *flags = can_read_ ? PIPE_SERVER_END : PIPE_CLIENT_END;
+        DWORD quota = out_size_ != 0 ? out_size_ : 4096;
+        if (out_size) *out_size = quota;
+        if (in_size) *in_size = quota;
         if (max_instances) *max_instances = 1;
         return ERROR_SUCCESS;
     }
+    if (flags) *flags = PIPE_CLIENT_END | type;
     if (out_size) *out_size = out_size_;
     if (in_size) *in_size = in_size_;
     if (max_instances) *max_instances = max_instances_;

@@ -7,7 +7,8 @@
  * closed and the data read; ERROR_NO_DATA for a write once the read end is closed, and no
  * signal ends the process), a duplicated write end keeping the pipe open, a reader that
  * blocks until data comes, a reader that stops reading (the writer blocks, nothing is
- * lost), CancelSynchronousIo of a blocked read. Every wait is bounded. */
+ * lost), CancelSynchronousIo of a blocked read, GetNamedPipeInfo (the read end is the
+ * server end; the size asked for). Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -71,6 +72,42 @@ static void test_inherit(void)
     CHECK(SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0));
     CHECK(GetHandleInformation(r, &flags));
     CHECK_EQ(flags & HANDLE_FLAG_INHERIT, 0);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+}
+
+/* GetNamedPipeInfo: the read end is the pipe's server end; both report the size asked
+ * for, 4096 when 0 was (Wine's pipe test, test_CreatePipe). */
+static void test_info(void)
+{
+    HANDLE r = NULL, w = NULL;
+    DWORD flags, out, in, max;
+
+    TEST("GetNamedPipeInfo");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    flags = out = in = max = 0xdeadbeef;
+    CHECK(GetNamedPipeInfo(r, &flags, &out, &in, &max));
+    CHECK_EQ(flags, PIPE_SERVER_END);
+    CHECK_EQ(out, 4096);
+    CHECK_EQ(in, 4096);
+    CHECK_EQ(max, 1);
+    flags = out = in = max = 0xdeadbeef;
+    CHECK(GetNamedPipeInfo(w, &flags, &out, &in, &max));
+    CHECK_EQ(flags, PIPE_CLIENT_END);
+    CHECK_EQ(out, 4096);
+    CHECK_EQ(in, 4096);
+    CHECK_EQ(max, 1);
+    CHECK(CloseHandle(r));
+    CHECK(CloseHandle(w));
+    CHECK(CreatePipe(&r, &w, NULL, 1));
+    flags = out = in = max = 0xdeadbeef;
+    CHECK(GetNamedPipeInfo(r, &flags, &out, &in, &max));
+    CHECK_EQ(flags, PIPE_SERVER_END);
+    CHECK_EQ(out, 1);
+    CHECK_EQ(in, 1);
+    CHECK(GetNamedPipeInfo(w, &flags, &out, &in, &max));
+    CHECK_EQ(flags, PIPE_CLIENT_END);
+    CHECK_EQ(out, 1);
     CHECK(CloseHandle(r));
     CHECK(CloseHandle(w));
 }
@@ -311,6 +348,7 @@ int main(void)
 {
     test_basic();
     test_inherit();
+    test_info();
     test_peek();
     test_broken();
     test_blocking_read();
