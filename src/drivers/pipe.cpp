@@ -1420,6 +1420,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     if (DWORD error = transfer_state_error(write)) return error;
     if (transact && !can_read_) return ERROR_ACCESS_DENIED;
     if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
+    if (transact && has_unread()) return ERROR_PIPE_BUSY;
     op->descriptor = descriptor_;
     plan->done_now = true;  // step() starts the work (the lane keeps one at a time)
     plan->result = 0;
@@ -2340,6 +2341,14 @@ DWORD PipeDevice::wait_name(const DeviceName& name, DWORD timeout)
 }
 
 // ---- information.
+bool PipeDevice::has_unread() const
+{
+    // The rest of a message kept from a read too small for it, or a record queued.
+    if (remainder_busy_.load(std::memory_order_acquire)) return true;
+    int queued = 0;
+    return descriptor_ >= 0 && ioctl(descriptor_, FIONREAD, &queued) == 0 && queued > 0;
+}
+
 DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read)
 {
     *read = 0;
@@ -2348,6 +2357,7 @@ DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWOR
         if (end_ == PipeEnd::Anonymous || !message_type_ || !message_read_) return ERROR_BAD_PIPE;
         if (DWORD error = transfer_state_error(true)) return error;
         if (!can_read_) return ERROR_ACCESS_DENIED;
+        if (has_unread()) return ERROR_PIPE_BUSY;
     }
     DWORD written = 0;
     if (DWORD error = write_sync(in, in_length, &written)) return error;
@@ -2515,13 +2525,19 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
         *pid = static_cast<ULONG>(getpid());
         return ERROR_SUCCESS;
     }
+    // The pipe file system keeps the client's process with the connection (Wine's kernel32
+    // pipe test, run on Windows): a server end without one (disconnected, or listening)
+    // has no client process, ERROR_NOT_FOUND, but always its own; a client end its server
+    // disconnected has neither, ERROR_PIPE_NOT_CONNECTED. An end whose other end closed
+    // still answers both.
+    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
     bool mine = (end_ == PipeEnd::Client) == client;
     if (mine) {
         *pid = static_cast<ULONG>(getpid());
         return ERROR_SUCCESS;
     }
     if (end_ == PipeEnd::Server && state_ != PipeState::Connected && state_ != PipeState::Closing)
-        return ERROR_PIPE_NOT_CONNECTED;
+        return ERROR_NOT_FOUND;
     *pid = peer_pid_;
     return ERROR_SUCCESS;
 }

@@ -112,6 +112,9 @@ public:
     DWORD flush();
     // TransactNamedPipe on a synchronous handle.
     DWORD transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read);
+    // Whether this end has something to read already (TransactNamedPipe then fails with
+    // ERROR_PIPE_BUSY, as the pipe file system answers: Wine's kernel32 pipe test).
+    bool has_unread() const;
     DWORD peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left);
     DWORD info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances);
     DWORD handle_state(DWORD* state, DWORD* instances);

@@ -134,8 +134,13 @@ BOOL handle_state(HANDLE handle, LPDWORD state, LPDWORD instances, LPDWORD max_c
     drivers::PipeDevice* pipe = reference_pipe(handle);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
-    // The collection settings and the user name belong to a client of a remote pipe only
-    // (there are none here): reported as 0 and empty.
+    // The collection settings belong to a client end (its pipe file system's
+    // FilePipeRemoteInformation): a server end refuses to be asked for them (Microsoft
+    // Learn: they "must be NULL" for a server end; Wine's kernel32 pipe test records
+    // ERROR_INVALID_PARAMETER on Windows). A client here is never remote: 0. The user name
+    // (a server end's question) is reported empty.
+    if ((max_collection != nullptr || collect_timeout != nullptr) && pipe->end() == drivers::PipeEnd::Server)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (max_collection != nullptr) *max_collection = 0;
     if (collect_timeout != nullptr) *collect_timeout = 0;
     if (user_name != nullptr && user_name_size > 0) user_name[0] = 0;
@@ -503,10 +508,11 @@ BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode, LPDWORD l
 
 BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId)
 {
-    if (ClientProcessId == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     drivers::PipeDevice* pipe = reference_pipe(Pipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
+    // The pipe file system's answer to an attribute query with no room for the value.
+    if (ClientProcessId == nullptr) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
     DWORD error = pipe->process_id(true, ClientProcessId);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
@@ -514,10 +520,11 @@ BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId)
 
 BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId)
 {
-    if (ServerProcessId == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     drivers::PipeDevice* pipe = reference_pipe(Pipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
+    // The pipe file system's answer to an attribute query with no room for the value.
+    if (ServerProcessId == nullptr) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
     DWORD error = pipe->process_id(false, ServerProcessId);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
