@@ -1038,6 +1038,7 @@ struct ReadCursor {
     uint32_t length;
     uint32_t done;
     bool message_read;  // PIPE_READMODE_MESSAGE when the read began
+    bool took_message = false;  // a whole message was taken (a byte-mode read goes on)
     msghdr message;
     iovec vectors[2];
 };
@@ -1050,8 +1051,9 @@ struct ReadCursor {
 enum class ReadStep : uint8_t { Done, Receive, ReceiveIfReady };
 
 // A byte-mode read of a message pipe with room left goes on to the next message.
-inline ReadStep after_message(const ReadCursor* cursor)
+inline ReadStep after_message(ReadCursor* cursor)
 {
+    cursor->took_message = true;
     return !cursor->message_read && cursor->done < cursor->length ? ReadStep::ReceiveIfReady : ReadStep::Done;
 }
 
@@ -1118,7 +1120,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     data_received();
     if (result < 0) {
         int error = -result;
-        if (cursor->done > 0 && error != ECANCELED) {  // the start of a message was read
+        if ((cursor->done > 0 || cursor->took_message) && error != ECANCELED) {  // a message was read
             *status = cursor->message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
             return ReadStep::Done;
         }
@@ -1145,8 +1147,11 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     }
     // A message pipe: one record.
     if (got == 0 && mark == Mark::None) {  // the end of the connection
+        // A byte-mode read that took a message (a zero-length one too: Wine's kernel32
+        // pipe test, run on Windows, reads the empty message a closed server left with 0
+        // bytes and TRUE) ends with it; the next read finds the end.
         bool self_disconnected = end->note_peer_gone();
-        *status = cursor->done > 0      ? STATUS_SUCCESS
+        *status = cursor->done > 0 || cursor->took_message ? STATUS_SUCCESS
                   : self_disconnected ? pipe_status(ERROR_PIPE_NOT_CONNECTED)
                                       : STATUS_PIPE_BROKEN;
         return ReadStep::Done;
@@ -1157,7 +1162,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
             end->peer_disconnected_ = true;
             end->update_busy();
         }
-        *status = cursor->done > 0 ? STATUS_SUCCESS : pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        *status = cursor->done > 0 || cursor->took_message ? STATUS_SUCCESS : pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
     }
     bool more = got > 0 && mark == Mark::More;
@@ -1438,6 +1443,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
             state->read.length = asked->out_length;
             state->read.done = 0;
             state->read.message_read = true;
+            state->read.took_message = false;
         }
         return ERROR_SUCCESS;
     }
@@ -1447,6 +1453,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     state->read.length = transfer.length;
     state->read.done = 0;
     state->read.message_read = message_read_;
+    state->read.took_message = false;
     request->requested = transfer.length;
     request->write = false;
     return ERROR_SUCCESS;

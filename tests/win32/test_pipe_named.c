@@ -532,6 +532,23 @@ static void test_message_pipe(void)
     CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
     CHECK_ERROR(ERROR_BROKEN_PIPE);
     CHECK(CloseHandle(server));
+
+    /* A zero-length message a closed server left is read, in byte mode too (0 bytes,
+     * TRUE); the read after it finds the end (Wine's pipe test, test_CloseHandle). */
+    server = make_server(name_of("msg_empty"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(server, "", 0, &done, NULL));
+    CHECK(CloseHandle(server));
+    Sleep(100);  /* the end behind the message has reached the client */
+    done = 99;
+    CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK(CloseHandle(client));
 }
 
 static void test_large_messages(void)
