@@ -1393,6 +1393,7 @@ enum Phase : uint8_t { kRead, kReadZero, kWrite, kConnect, kTransactWrite, kTran
 struct RequestState {
     uint8_t phase;
     bool receiving;     // a Receive is under way (its result is for PipeReader::received)
+    bool nowait;        // PIPE_NOWAIT when the read was issued: it does not wait for data
     ReadCursor read;
     WriteCursor write;
 };
@@ -1407,6 +1408,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     op->kind = engine::OpKind::Stream;
     request->done = 0;
     state->receiving = false;
+    state->nowait = false;
     if (asked != nullptr && asked->kind == PipeRequest::Connect) {
         if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
         if (state_ == PipeState::Connected) return ERROR_PIPE_CONNECTED;
@@ -1449,6 +1451,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     }
     plan->lane = io::Lane::In;
     state->phase = transfer.length == 0 ? kReadZero : kRead;
+    state->nowait = nowait_;
     state->read.buffer = static_cast<char*>(transfer.buffer);
     state->read.length = transfer.length;
     state->read.done = 0;
@@ -1489,7 +1492,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
                 request->plan.would_wait = false;
                 return false;
             }
-            if (hint_enabled() && drained_.applies()) return false;
+            if (hint_enabled() && drained_.applies() && !state->nowait) return false;
         }
         // Tried at once with a plain recvmsg (no poll first, as the I/O manager's attempt
         // makes): a request-response peer has usually answered by now.
@@ -1561,6 +1564,11 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
             }
             if (next == ReadStep::Done) break;
             if (!receive(next == ReadStep::ReceiveIfReady)) {
+                // PIPE_NOWAIT: a read that finds nothing fails at once, even on an
+                // overlapped handle (STATUS_PIPE_EMPTY; Wine's kernel32 pipe test, which
+                // Windows passes: ERROR_NO_DATA, not ERROR_IO_PENDING).
+                if (next == ReadStep::Receive && state->phase == kRead && state->nowait && state->read.done == 0)
+                    return done(pipe_status(ERROR_NO_DATA), 0);
                 if (next == ReadStep::Receive) return io::Next::Engine;
                 state->receiving = false;  // nothing more queued: the read ends with what it has
                 if (hint_enabled()) drained_.note();

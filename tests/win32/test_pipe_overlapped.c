@@ -13,7 +13,9 @@
  * message: FALSE, ERROR_MORE_DATA, no count but the OVERLAPPED's; a read behind a pending read gets the
  * next message, not the one the pending read waits for); a byte-mode read of a message
  * pipe taking every queued message that fits; two threads reading one end at once (every
- * message reaches one of them). Every wait is bounded. */
+ * message reaches one of them); requests that fail at once (the OVERLAPPED stays
+ * pending, untouched; a synchronous handle's warning written to it with no count for the
+ * call); PIPE_NOWAIT reads of an empty pipe (ERROR_NO_DATA at once). Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -799,6 +801,148 @@ static void test_two_readers(void)
     CHECK(CloseHandle(race_server));
 }
 
+/* A request that fails at once leaves its OVERLAPPED marked pending (kernelbase sets
+ * Internal before asking) and otherwise untouched: no count, no event, no packet; on a
+ * synchronous handle too. A warning (ERROR_MORE_DATA) on a synchronous handle with an
+ * OVERLAPPED is written to it, and the count is given only there. PIPE_NOWAIT makes an
+ * overlapped read of an empty pipe fail at once (ERROR_NO_DATA). Wine's pipe test
+ * (test_ReadFile, test_overlapped_error, serverThreadMain4, test_nowait) records these on
+ * Windows. */
+static void test_failed_at_once(void)
+{
+    HANDLE server, client, port, event = CreateEventA(NULL, TRUE, FALSE, NULL), nowait;
+    OVERLAPPED ov, *got;
+    DWORD done = 0, mode;
+    ULONG_PTR key;
+    char buffer[16];
+
+    TEST("a request that fails at once: the OVERLAPPED stays pending");
+    connected_pair("atonce_fail", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, &server, &client);
+    port = CreateIoCompletionPort(server, NULL, 5, 1);
+    CHECK(port != NULL);
+    /* ConnectNamedPipe on a connected instance. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, &ov));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    /* Transfers of a disconnected instance, with and without an event. */
+    CHECK(DisconnectNamedPipe(server));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ov.InternalHigh = 0xdeadbeef;
+    done = 99;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(done, 0);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    memset(&ov, 0, sizeof(ov));
+    ov.InternalHigh = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 1, &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    got = (OVERLAPPED *)1;
+    CHECK(!GetQueuedCompletionStatus(port, &done, &key, &got, 0));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    CHECK(got == NULL);
+    CloseHandle(client);
+    CloseHandle(server);
+    CloseHandle(port);
+
+    /* The same on synchronous handles. */
+    server = CreateNamedPipeA(name_of("atonce_sync"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                              1, 1024, 1024, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(0);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(client, "0123456789", 10, &done, NULL));
+    /* A message too long for the read: the OVERLAPPED has the warning and the count; the
+     * call's count stays 0. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    done = 99;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, 2, &done, &ov));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 0);
+    CHECK_EQ(ov.Internal, 0x80000005);  /* STATUS_BUFFER_OVERFLOW */
+    CHECK_EQ(ov.InternalHigh, 2);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 8);
+    CHECK(DisconnectNamedPipe(server));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    ov.InternalHigh = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ov.InternalHigh = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(client, "x", 1, &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(client, &ov));
+    CHECK_ERROR(ERROR_INVALID_FUNCTION);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CloseHandle(client);
+    CloseHandle(server);
+
+    /* PIPE_NOWAIT on an overlapped handle: an empty pipe's read fails at once. */
+    nowait = CreateNamedPipeA(name_of("atonce_nowait"), PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                              PIPE_TYPE_BYTE | PIPE_NOWAIT, 1, 512, 512, 0, NULL);
+    CHECK(nowait != INVALID_HANDLE_VALUE);
+    client = CreateFileA(pipe_name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CHECK(WriteFile(client, "bits", 5, &done, NULL));
+    done = 0;
+    CHECK(ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(buffer, "bits", 5) == 0);
+    /* Back to PIPE_WAIT: the read waits again. */
+    mode = PIPE_READMODE_BYTE | PIPE_WAIT;
+    CHECK(SetNamedPipeHandleState(nowait, &mode, NULL, NULL));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(WriteFile(client, "more", 4, &done, NULL));
+    CHECK(GetOverlappedResultEx(nowait, &ov, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 4);
+    CloseHandle(client);
+    CloseHandle(nowait);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     test_connect_event();
@@ -814,5 +958,6 @@ int main(void)
     test_at_once();
     test_byte_read_of_messages();
     test_two_readers();
+    test_failed_at_once();
     return tl_finish();
 }
