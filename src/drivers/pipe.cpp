@@ -810,6 +810,18 @@ void PipeDevice::last_handle_closed()
     name_->count_out_locked();
 }
 
+void PipeDevice::after_last_handle_closed()
+{
+    // The pipe file system completes an end's pending requests (ConnectNamedPipe, reads,
+    // writes) in the close itself, and the issuer's completion runs before CloseHandle
+    // returns to it (Wine's kernel32 pipe test, run on Windows: a pending
+    // ConnectNamedPipe's event is set when CloseHandle has returned). Ours are cancelled
+    // and delivered by the engine a moment later: the closing thread waits for its own,
+    // or a program that closes the pipe and leaves the function whose stack holds the
+    // OVERLAPPED would have it written after it is gone.
+    io::await_own_requests(this, 2000);
+}
+
 void PipeDevice::recycle()
 {
     lock.lock();

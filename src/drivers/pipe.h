@@ -80,6 +80,7 @@ public:
     bool fast_transfer(const io::Transfer& transfer, io::FastIo* io) override;
     DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
     void last_handle_closed() override;
+    void after_last_handle_closed() override;
 
     // Handle inheritance (drivers/inherit.h, registered in pipe.cpp; the processes
     // branch's): under `lock`, the descriptor a child gets and a word describing the end;

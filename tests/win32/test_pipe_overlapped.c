@@ -15,7 +15,8 @@
  * pipe taking every queued message that fits; two threads reading one end at once (every
  * message reaches one of them); requests that fail at once (the OVERLAPPED stays
  * pending, untouched; a synchronous handle's warning written to it with no count for the
- * call); PIPE_NOWAIT reads of an empty pipe (ERROR_NO_DATA at once). Every wait is bounded. */
+ * call); PIPE_NOWAIT reads of an empty pipe (ERROR_NO_DATA at once); requests pending at
+ * the close of their end, ended when CloseHandle returns. Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -128,6 +129,8 @@ static void test_connect_port_cancel(void)
     CHECK(!ConnectNamedPipe(server, &ov));
     CHECK_ERROR(ERROR_IO_PENDING);
     CHECK(CloseHandle(server));
+    /* Ended by the time CloseHandle returns to the thread that issued it. */
+    CHECK(ov.Internal != STATUS_PENDING);
     got = NULL;
     CHECK(!GetQueuedCompletionStatus(port, &done, &key, &got, WAIT_MS));
     CHECK(got == &ov);
@@ -943,6 +946,54 @@ static void test_failed_at_once(void)
     CloseHandle(event);
 }
 
+/* Requests pending when their end's last handle is closed end in the close: when
+ * CloseHandle returns to the thread that issued them, their OVERLAPPED is written and
+ * their event set (Wine's pipe test, test_wait_pipe: a pending ConnectNamedPipe's event is
+ * set right after CloseHandle, on Windows). A function that closes the pipe may then leave
+ * with its OVERLAPPED on the stack. */
+static void close_with_pending_connect(HANDLE event)
+{
+    OVERLAPPED ov;
+    HANDLE server = make_server("close_pending", PIPE_TYPE_BYTE);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK(ov.Internal != STATUS_PENDING);
+}
+
+static void close_with_pending_read(HANDLE event)
+{
+    OVERLAPPED ov;
+    HANDLE server, client;
+    char buffer[16];
+    connected_pair("close_pending_read", PIPE_TYPE_BYTE, &server, &client);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK(ov.Internal != STATUS_PENDING);
+    CloseHandle(client);
+}
+
+static void test_close_pending(void)
+{
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+
+    TEST("pending requests end in the close of their end");
+    close_with_pending_connect(event);
+    ResetEvent(event);
+    close_with_pending_read(event);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     test_connect_event();
@@ -959,5 +1010,6 @@ int main(void)
     test_byte_read_of_messages();
     test_two_readers();
     test_failed_at_once();
+    test_close_pending();
     return tl_finish();
 }
