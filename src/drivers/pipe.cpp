@@ -1555,6 +1555,16 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
             return io::Next::Attempt;
         }
         if (result < 0) return done(io::status_from_errno(-result), 0);
+        if (message_type_) {
+            // Something came: on a message pipe a zero-byte read takes the next message
+            // as any read does (Wine's kernel32 pipe test, test_blocking_rw, on Windows: a
+            // zero-length message ends one pending zero-byte read, and only that one; a
+            // longer message is ERROR_MORE_DATA in message read mode, its bytes left for
+            // the next read). The read's path takes it (the rest to the spare buffer).
+            state->phase = kRead;
+            state->receiving = false;
+            return step(request, outcome);
+        }
         int available = 0;
         ioctl(op->descriptor, FIONREAD, &available);
         if (available == 0 && (result & (POLLHUP | POLLRDHUP))) return done(STATUS_PIPE_BROKEN, 0);

@@ -946,6 +946,75 @@ static void test_failed_at_once(void)
     CloseHandle(event);
 }
 
+/* A zero-byte read of a message pipe takes a message as any read: a zero-length message
+ * ends one pending zero-byte read and only that one; a longer message is ERROR_MORE_DATA
+ * to a zero-byte read in message read mode (success in byte read mode), its bytes left
+ * for the next read. A byte pipe's zero-byte read ends when bytes come, taking none
+ * (Wine's pipe test, test_blocking_rw). */
+static void test_zero_byte_reads(void)
+{
+    HANDLE server, client;
+    OVERLAPPED zero, one;
+    char buffer[16];
+    DWORD done = 0, mode = PIPE_READMODE_MESSAGE;
+
+    TEST("zero-byte reads of message and byte pipes");
+    connected_pair("zero_msg", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, &server, &client);
+    CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    memset(&zero, 0, sizeof(zero));
+    zero.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    memset(&one, 0, sizeof(one));
+    one.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!ReadFile(client, buffer, 1, NULL, &one));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "", 0));
+    CHECK(GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 0);
+    CHECK_EQ(WaitForSingleObject(one.hEvent, 100), WAIT_TIMEOUT);
+    CHECK(write_now(server, "x", 1));
+    CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 1);
+    /* A message for a zero-byte read in message read mode: ERROR_MORE_DATA, 0 bytes. */
+    ResetEvent(zero.hEvent);
+    ResetEvent(one.hEvent);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), NULL, &one));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "abc", 3));
+    SetLastError(0xdeadbeef);
+    done = 99;
+    CHECK(!GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 0);
+    CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 3);
+    CHECK(memcmp(buffer, "abc", 3) == 0);
+    CloseHandle(client);
+    CloseHandle(server);
+
+    connected_pair("zero_byte", PIPE_TYPE_BYTE, &server, &client);
+    ResetEvent(zero.hEvent);
+    ResetEvent(one.hEvent);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!ReadFile(client, buffer, 1, NULL, &one));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "", 0));
+    CHECK_EQ(WaitForSingleObject(zero.hEvent, 100), WAIT_TIMEOUT);
+    CHECK(write_now(server, "y", 1));
+    CHECK(GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 0);
+    CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 1);
+    CloseHandle(zero.hEvent);
+    CloseHandle(one.hEvent);
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
 /* Requests pending when their end's last handle is closed end in the close: when
  * CloseHandle returns to the thread that issued them, their OVERLAPPED is written and
  * their event set (Wine's pipe test, test_wait_pipe: a pending ConnectNamedPipe's event is
@@ -1011,5 +1080,6 @@ int main(void)
     test_two_readers();
     test_failed_at_once();
     test_close_pending();
+    test_zero_byte_reads();
     return tl_finish();
 }
