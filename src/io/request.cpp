@@ -1149,6 +1149,10 @@ DWORD cancel(HANDLE handle, OVERLAPPED* overlapped, bool only_caller)
     for (Request* request = device->requests; request != nullptr; request = request->next) {
         if (overlapped != nullptr && request->overlapped != overlapped) continue;
         if (only_caller && request->issuer != self) continue;
+        // One cancelled already and not yet delivered is not found again (Wine's kernel32
+        // pipe test, test_blocking_rw, on Windows: a second CancelIoEx of the same request
+        // fails with ERROR_NOT_FOUND).
+        if (request->cancel_requested) continue;
         found = true;
         cancel_request(request);
     }

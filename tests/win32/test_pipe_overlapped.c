@@ -538,6 +538,17 @@ static void test_cancel_read(void)
     SetLastError(0xdeadbeef);
     CHECK(!GetOverlappedResultEx(client, &ov, &done, WAIT_MS, FALSE));
     CHECK_ERROR(ERROR_OPERATION_ABORTED);
+    /* A request cancelled once is not found again, delivered or not (Wine's pipe test,
+     * test_blocking_rw: the second CancelIoEx fails with ERROR_NOT_FOUND). */
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CancelIoEx(client, &ov));
+    SetLastError(0xdeadbeef);
+    CHECK(!CancelIoEx(client, &ov));
+    CHECK_ERROR(ERROR_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetOverlappedResultEx(client, &ov, &done, WAIT_MS, FALSE));
+    CHECK_ERROR(ERROR_OPERATION_ABORTED);
     CHECK(write_now(server, "still", 5));
     memset(&ov, 0, sizeof(ov));
     ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
