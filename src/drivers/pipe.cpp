@@ -2089,21 +2089,45 @@ DWORD PipeDevice::flush()
     // (FIONREAD); a socket counts its own bytes still queued at the peer (SIOCOUTQ). No
     // event says "the peer's queue is empty", so the wait looks again at growing
     // intervals (0.05 to 5 ms); a poll of no events still ends at once when the other end
-    // goes (POLLHUP; a pipe with no reader left, POLLERR).
+    // goes (POLLHUP; a pipe with no reader left, POLLERR): ERROR_BROKEN_PIPE then.
     const unsigned long query = end_ == PipeEnd::Anonymous ? FIONREAD : SIOCOUTQ;
     bool peer_gone = false;
     DWORD result = blocked_call([&]() -> DWORD {
-        for (int delay_us = 50;; delay_us = std::min(delay_us * 2, 5000)) {
+        // The other end went with our data unread: ERROR_BROKEN_PIPE (Wine's kernel32 pipe
+        // test, test_overlapped_transport, on Windows: a flush waiting when the other end
+        // closes fails so, from either end). A Unix socket closed with data in its queue
+        // sets its peer's error (ECONNRESET: POLLERR), and drops the data, so the queue
+        // may look empty after; a Linux pipe with no reader is POLLERR too, its data
+        // still counted. A peer that read everything and then closed is a success.
+        // A socket shut down but not yet closed by the other end (our close shuts the
+        // connection down first) still holds the data in its queue: SIOCOUTQ counts it.
+        bool linux_pipe = end_ == PipeEnd::Anonymous;
+        auto unread_at_close = [fd, linux_pipe, query]() {
+            int left = 0;
+            bool holds = ioctl(fd, query, &left) == 0 && left > 0;
+            if (!linux_pipe && holds) return true;
+            pollfd entry{fd, 0, 0};
+            if (poll(&entry, 1, 0) <= 0 || (entry.revents & POLLERR) == 0) return false;
+            return !linux_pipe || holds;  // a Linux pipe's POLLERR is "no reader" only
+        };
+        for (int delay_us = 50, looks = 0;; delay_us = std::min(delay_us * 2, 5000), ++looks) {
             int queued = 0;
-            if (ioctl(fd, query, &queued) != 0 || queued <= 0) return ERROR_SUCCESS;
+            if (ioctl(fd, query, &queued) != 0 || queued <= 0)
+                return looks > 0 && unread_at_close() ? ERROR_BROKEN_PIPE : ERROR_SUCCESS;
             timespec interval{0, delay_us * 1000L};
             DWORD waited = poll_once(fd, 0, &interval);
-            if (waited == ERROR_SUCCESS) peer_gone = true;
+            if (waited == ERROR_SUCCESS) {
+                peer_gone = true;
+                return unread_at_close() ? ERROR_BROKEN_PIPE : ERROR_SUCCESS;
+            }
             if (waited != WAIT_TIMEOUT) return waited;
             LockGuard guard(lock);
             if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
         }
     });
+    // A client its server disconnected (DisconnectNamedPipe) gets ERROR_PIPE_NOT_CONNECTED.
+    if (result == ERROR_BROKEN_PIPE && end_ == PipeEnd::Client && write_failure(fd, EPIPE) == ERROR_PIPE_NOT_CONNECTED)
+        return ERROR_PIPE_NOT_CONNECTED;
     if (result != ERROR_SUCCESS || end_ != PipeEnd::Client) return result;
     // A client whose server disconnected it (DisconnectNamedPipe) gets
     // ERROR_PIPE_NOT_CONNECTED; one whose server closed its end, success.

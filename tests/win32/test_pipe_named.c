@@ -1046,6 +1046,52 @@ static void test_flush(void)
 
     CHECK(CloseHandle(server));
 
+    /* A flush that waits when the other end closes with the data unread fails with
+     * ERROR_BROKEN_PIPE, from either end (Wine's pipe test, test_overlapped_transport). */
+    server = make_server(name_of("flushgone"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(CloseHandle(client));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 0);
+    CHECK_EQ(tl_load(&args.error), ERROR_BROKEN_PIPE);
+    CloseHandle(thread);
+    CHECK(CloseHandle(server));
+    server = make_server(name_of("flushgone2"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(client, "unread", 6, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = client;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 0);
+    CHECK_EQ(tl_load(&args.error), ERROR_BROKEN_PIPE);
+    CloseHandle(thread);
+    CHECK(CloseHandle(client));
+    /* ... but one whose reader read everything and then closed succeeds. */
+    CHECK(CreatePipe(&reader, &writer, NULL, 0));
+    CHECK(WriteFile(writer, "read", 4, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = writer;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(ReadFile(reader, buffer, sizeof(buffer), &done, NULL));
+    CHECK(CloseHandle(reader));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CloseHandle(thread);
+    CHECK(CloseHandle(writer));
+
     /* A read-only client cannot flush; a server whose client closed with a message
      * unread flushes (the message went with the client). */
     server = make_server(name_of("flushro"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
