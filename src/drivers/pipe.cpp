@@ -998,12 +998,42 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
                               : read_sync(transfer.buffer, transfer.length, done);
     }
     int fd = descriptor_;
+    // PIPE_NOWAIT (SetNamedPipeHandleState takes it for CreatePipe's ends too, as Windows
+    // does: Python's os.set_blocking(fd, False) on Windows asks for it): the descriptor
+    // stays blocking (a child may share it), so the call looks first.
+    bool nowait;
+    {
+        LockGuard guard(lock);
+        nowait = nowait_;
+    }
     if (transfer.write) {
         std::lock_guard<TransferLock> guard(write_mutex_);
         data_sent();
         const char* data = static_cast<const char*>(transfer.buffer);
-        while (*done < transfer.length) {
-            ssize_t n = write_without_sigpipe(fd, data + *done, transfer.length - *done);
+        DWORD length = transfer.length;
+        if (nowait && length > 0) {
+            // What fits now, or nothing: a write that does not fit goes whole or not at
+            // all (Wine's kernel32 pipe test, test_nowait, on Windows: 0 bytes and TRUE),
+            // unless it is larger than the whole pipe, which takes what fits.
+            int capacity = fcntl(fd, F_GETPIPE_SZ), queued = 0;
+            if (capacity > 0 && ioctl(fd, FIONREAD, &queued) == 0) {
+                DWORD room = queued < capacity ? static_cast<DWORD>(capacity - queued) : 0;
+                if (length > room) length = length > static_cast<DWORD>(capacity) ? room : 0;
+            }
+            pollfd entry{fd, POLLOUT, 0};
+            if (poll(&entry, 1, 0) > 0 && (entry.revents & POLLERR)) length = transfer.length;  // no reader: EPIPE below
+        }
+        while (*done < length) {
+            size_t chunk = length - *done;
+            if (nowait) {
+                // A page at a time while the pipe has a free buffer (POLLOUT): such a
+                // write never waits (the count of bytes queued says too little, for
+                // pages are not always full).
+                pollfd entry{fd, POLLOUT, 0};
+                if (poll(&entry, 1, 0) <= 0) break;
+                if (!(entry.revents & POLLERR)) chunk = std::min<size_t>(chunk, 4096);
+            }
+            ssize_t n = write_without_sigpipe(fd, data + *done, chunk);
             if (n >= 0) {
                 *done += static_cast<DWORD>(n);
                 continue;
@@ -1015,6 +1045,12 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
         return ERROR_SUCCESS;
     }
     std::lock_guard<TransferLock> guard(read_mutex_);
+    if (nowait && transfer.length > 0) {
+        // Nothing to read and a writer left: ERROR_NO_DATA (the end of the pipe, POLLHUP,
+        // is the read's to report).
+        pollfd entry{fd, POLLIN, 0};
+        if (poll(&entry, 1, 0) == 0) return ERROR_NO_DATA;
+    }
     kernel::ThreadState* self = kernel::current_thread();
     lock.lock();
     bool closing = closing_;
