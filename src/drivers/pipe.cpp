@@ -815,6 +815,18 @@ void PipeDevice::last_handle_closed()
     name_->count_out_locked();
 }
 
+void PipeDevice::after_last_handle_closed()
+{
+    // The pipe file system completes an end's pending requests (ConnectNamedPipe, reads,
+    // writes) in the close itself, and the issuer's completion runs before CloseHandle
+    // returns to it (Wine's kernel32 pipe test, run on Windows: a pending
+    // ConnectNamedPipe's event is set when CloseHandle has returned). Ours are cancelled
+    // and delivered by the engine a moment later: the closing thread waits for its own,
+    // or a program that closes the pipe and leaves the function whose stack holds the
+    // OVERLAPPED would have it written after it is gone.
+    io::await_own_requests(this, 2000);
+}
+
 void PipeDevice::recycle()
 {
     lock.lock();
@@ -1046,8 +1058,22 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
             return ERROR_SUCCESS;
         }
         const char* data = static_cast<const char*>(transfer.buffer);
-        while (*done < transfer.length) {
-            ssize_t n = write_without_sigpipe(fd, data + *done, transfer.length - *done, nowait);
+        DWORD length = transfer.length;
+        if (nowait) {
+            // What fits now, or nothing: a write that does not fit goes whole or not at
+            // all (Wine's kernel32 pipe test, test_nowait, on Windows: 0 bytes and TRUE),
+            // unless it is larger than the whole pipe, which takes what fits. Each call
+            // then asks the kernel not to wait (RWF_NOWAIT), so none ever blocks.
+            int capacity = fcntl(fd, F_GETPIPE_SZ), queued = 0;
+            if (capacity > 0 && ioctl(fd, FIONREAD, &queued) == 0) {
+                DWORD room = queued < capacity ? static_cast<DWORD>(capacity - queued) : 0;
+                if (length > room) length = length > static_cast<DWORD>(capacity) ? room : 0;
+            }
+            pollfd entry{fd, POLLOUT, 0};
+            if (poll(&entry, 1, 0) > 0 && (entry.revents & POLLERR)) length = transfer.length;  // no reader: EPIPE below
+        }
+        while (*done < length) {
+            ssize_t n = write_without_sigpipe(fd, data + *done, length - *done, nowait);
             if (n >= 0) {
                 *done += static_cast<DWORD>(n);
                 continue;
@@ -1060,6 +1086,12 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
         return ERROR_SUCCESS;
     }
     std::lock_guard<TransferLock> guard(read_mutex_);
+    if (nowait && transfer.length > 0) {
+        // Nothing to read and a writer left: ERROR_NO_DATA (the end of the pipe, POLLHUP,
+        // is the read's to report).
+        pollfd entry{fd, POLLIN, 0};
+        if (poll(&entry, 1, 0) == 0) return ERROR_NO_DATA;
+    }
     kernel::ThreadState* self = kernel::current_thread();
     lock.lock();
     bool closing = closing_;
@@ -1111,6 +1143,7 @@ struct ReadCursor {
     uint32_t length;
     uint32_t done;
     bool message_read;  // PIPE_READMODE_MESSAGE when the read began
+    bool took_message = false;  // a whole message was taken (a byte-mode read goes on)
     msghdr message;
     iovec vectors[2];
 };
@@ -1123,8 +1156,9 @@ struct ReadCursor {
 enum class ReadStep : uint8_t { Done, Receive, ReceiveIfReady };
 
 // A byte-mode read of a message pipe with room left goes on to the next message.
-inline ReadStep after_message(const ReadCursor* cursor)
+inline ReadStep after_message(ReadCursor* cursor)
 {
+    cursor->took_message = true;
     return !cursor->message_read && cursor->done < cursor->length ? ReadStep::ReceiveIfReady : ReadStep::Done;
 }
 
@@ -1191,7 +1225,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     data_received();
     if (result < 0) {
         int error = -result;
-        if (cursor->done > 0 && error != ECANCELED) {  // the start of a message was read
+        if ((cursor->done > 0 || cursor->took_message) && error != ECANCELED) {  // a message was read
             *status = cursor->message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
             return ReadStep::Done;
         }
@@ -1218,8 +1252,11 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
     }
     // A message pipe: one record.
     if (got == 0 && mark == Mark::None) {  // the end of the connection
+        // A byte-mode read that took a message (a zero-length one too: Wine's kernel32
+        // pipe test, run on Windows, reads the empty message a closed server left with 0
+        // bytes and TRUE) ends with it; the next read finds the end.
         bool self_disconnected = end->note_peer_gone();
-        *status = cursor->done > 0      ? STATUS_SUCCESS
+        *status = cursor->done > 0 || cursor->took_message ? STATUS_SUCCESS
                   : self_disconnected ? pipe_status(ERROR_PIPE_NOT_CONNECTED)
                                       : STATUS_PIPE_BROKEN;
         return ReadStep::Done;
@@ -1230,7 +1267,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
             end->peer_disconnected_ = true;
             end->update_busy();
         }
-        *status = cursor->done > 0 ? STATUS_SUCCESS : pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        *status = cursor->done > 0 || cursor->took_message ? STATUS_SUCCESS : pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
     }
     bool more = got > 0 && mark == Mark::More;
@@ -1461,6 +1498,7 @@ enum Phase : uint8_t { kRead, kReadZero, kWrite, kConnect, kTransactWrite, kTran
 struct RequestState {
     uint8_t phase;
     bool receiving;     // a Receive is under way (its result is for PipeReader::received)
+    bool nowait;        // PIPE_NOWAIT when the read was issued: it does not wait for data
     ReadCursor read;
     WriteCursor write;
 };
@@ -1475,6 +1513,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     op->kind = engine::OpKind::Stream;
     request->done = 0;
     state->receiving = false;
+    state->nowait = false;
     if (asked != nullptr && asked->kind == PipeRequest::Connect) {
         if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
         if (state_ == PipeState::Connected) return ERROR_PIPE_CONNECTED;
@@ -1493,6 +1532,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     if (DWORD error = transfer_state_error(write)) return error;
     if (transact && !can_read_) return ERROR_ACCESS_DENIED;
     if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
+    if (transact && has_unread()) return ERROR_PIPE_BUSY;
     op->descriptor = descriptor_;
     plan->done_now = true;  // step() starts the work (the lane keeps one at a time)
     plan->result = 0;
@@ -1510,15 +1550,18 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
             state->read.length = asked->out_length;
             state->read.done = 0;
             state->read.message_read = true;
+            state->read.took_message = false;
         }
         return ERROR_SUCCESS;
     }
     plan->lane = io::Lane::In;
     state->phase = transfer.length == 0 ? kReadZero : kRead;
+    state->nowait = nowait_;
     state->read.buffer = static_cast<char*>(transfer.buffer);
     state->read.length = transfer.length;
     state->read.done = 0;
     state->read.message_read = message_read_;
+    state->read.took_message = false;
     request->requested = transfer.length;
     request->write = false;
     return ERROR_SUCCESS;
@@ -1554,7 +1597,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
                 request->plan.would_wait = false;
                 return false;
             }
-            if (hint_enabled() && drained_.applies()) return false;
+            if (hint_enabled() && drained_.applies() && !state->nowait) return false;
         }
         // Tried at once with a plain recvmsg (no poll first, as the I/O manager's attempt
         // makes): a request-response peer has usually answered by now.
@@ -1605,6 +1648,16 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
             return io::Next::Attempt;
         }
         if (result < 0) return done(io::status_from_errno(-result), 0);
+        if (message_type_) {
+            // Something came: on a message pipe a zero-byte read takes the next message
+            // as any read does (Wine's kernel32 pipe test, test_blocking_rw, on Windows: a
+            // zero-length message ends one pending zero-byte read, and only that one; a
+            // longer message is ERROR_MORE_DATA in message read mode, its bytes left for
+            // the next read). The read's path takes it (the rest to the spare buffer).
+            state->phase = kRead;
+            state->receiving = false;
+            return step(request, outcome);
+        }
         int available = 0;
         ioctl(op->descriptor, FIONREAD, &available);
         if (available == 0 && (result & (POLLHUP | POLLRDHUP))) return done(STATUS_PIPE_BROKEN, 0);
@@ -1626,6 +1679,11 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
             }
             if (next == ReadStep::Done) break;
             if (!receive(next == ReadStep::ReceiveIfReady)) {
+                // PIPE_NOWAIT: a read that finds nothing fails at once, even on an
+                // overlapped handle (STATUS_PIPE_EMPTY; Wine's kernel32 pipe test, which
+                // Windows passes: ERROR_NO_DATA, not ERROR_IO_PENDING).
+                if (next == ReadStep::Receive && state->phase == kRead && state->nowait && state->read.done == 0)
+                    return done(pipe_status(ERROR_NO_DATA), 0);
                 if (next == ReadStep::Receive) return io::Next::Engine;
                 state->receiving = false;  // nothing more queued: the read ends with what it has
                 if (hint_enabled()) drained_.note();
@@ -2124,21 +2182,45 @@ DWORD PipeDevice::flush()
     // (FIONREAD); a socket counts its own bytes still queued at the peer (SIOCOUTQ). No
     // event says "the peer's queue is empty", so the wait looks again at growing
     // intervals (0.05 to 5 ms); a poll of no events still ends at once when the other end
-    // goes (POLLHUP; a pipe with no reader left, POLLERR).
+    // goes (POLLHUP; a pipe with no reader left, POLLERR): ERROR_BROKEN_PIPE then.
     const unsigned long query = end_ == PipeEnd::Anonymous ? FIONREAD : SIOCOUTQ;
     bool peer_gone = false;
     DWORD result = blocked_call([&]() -> DWORD {
-        for (int delay_us = 50;; delay_us = std::min(delay_us * 2, 5000)) {
+        // The other end went with our data unread: ERROR_BROKEN_PIPE (Wine's kernel32 pipe
+        // test, test_overlapped_transport, on Windows: a flush waiting when the other end
+        // closes fails so, from either end). A Unix socket closed with data in its queue
+        // sets its peer's error (ECONNRESET: POLLERR), and drops the data, so the queue
+        // may look empty after; a Linux pipe with no reader is POLLERR too, its data
+        // still counted. A peer that read everything and then closed is a success.
+        // A socket shut down but not yet closed by the other end (our close shuts the
+        // connection down first) still holds the data in its queue: SIOCOUTQ counts it.
+        bool linux_pipe = end_ == PipeEnd::Anonymous;
+        auto unread_at_close = [fd, linux_pipe, query]() {
+            int left = 0;
+            bool holds = ioctl(fd, query, &left) == 0 && left > 0;
+            if (!linux_pipe && holds) return true;
+            pollfd entry{fd, 0, 0};
+            if (poll(&entry, 1, 0) <= 0 || (entry.revents & POLLERR) == 0) return false;
+            return !linux_pipe || holds;  // a Linux pipe's POLLERR is "no reader" only
+        };
+        for (int delay_us = 50, looks = 0;; delay_us = std::min(delay_us * 2, 5000), ++looks) {
             int queued = 0;
-            if (ioctl(fd, query, &queued) != 0 || queued <= 0) return ERROR_SUCCESS;
+            if (ioctl(fd, query, &queued) != 0 || queued <= 0)
+                return looks > 0 && unread_at_close() ? ERROR_BROKEN_PIPE : ERROR_SUCCESS;
             timespec interval{0, delay_us * 1000L};
             DWORD waited = poll_once(fd, 0, &interval);
-            if (waited == ERROR_SUCCESS) peer_gone = true;
+            if (waited == ERROR_SUCCESS) {
+                peer_gone = true;
+                return unread_at_close() ? ERROR_BROKEN_PIPE : ERROR_SUCCESS;
+            }
             if (waited != WAIT_TIMEOUT) return waited;
             LockGuard guard(lock);
             if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
         }
     });
+    // A client its server disconnected (DisconnectNamedPipe) gets ERROR_PIPE_NOT_CONNECTED.
+    if (result == ERROR_BROKEN_PIPE && end_ == PipeEnd::Client && write_failure(fd, EPIPE) == ERROR_PIPE_NOT_CONNECTED)
+        return ERROR_PIPE_NOT_CONNECTED;
     if (result != ERROR_SUCCESS || end_ != PipeEnd::Client) return result;
     // A client whose server disconnected it (DisconnectNamedPipe) gets
     // ERROR_PIPE_NOT_CONNECTED; one whose server closed its end, success.
@@ -2413,6 +2495,14 @@ DWORD PipeDevice::wait_name(const DeviceName& name, DWORD timeout)
 }
 
 // ---- information.
+bool PipeDevice::has_unread() const
+{
+    // The rest of a message kept from a read too small for it, or a record queued.
+    if (remainder_busy_.load(std::memory_order_acquire)) return true;
+    int queued = 0;
+    return descriptor_ >= 0 && ioctl(descriptor_, FIONREAD, &queued) == 0 && queued > 0;
+}
+
 DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read)
 {
     *read = 0;
@@ -2421,6 +2511,7 @@ DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWOR
         if (end_ == PipeEnd::Anonymous || !message_type_ || !message_read_) return ERROR_BAD_PIPE;
         if (DWORD error = transfer_state_error(true)) return error;
         if (!can_read_) return ERROR_ACCESS_DENIED;
+        if (has_unread()) return ERROR_PIPE_BUSY;
     }
     DWORD written = 0;
     if (DWORD error = write_sync(in, in_length, &written)) return error;
@@ -2590,13 +2681,19 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
         *pid = static_cast<ULONG>(getpid());
         return ERROR_SUCCESS;
     }
+    // The pipe file system keeps the client's process with the connection (Wine's kernel32
+    // pipe test, run on Windows): a server end without one (disconnected, or listening)
+    // has no client process, ERROR_NOT_FOUND, but always its own; a client end its server
+    // disconnected has neither, ERROR_PIPE_NOT_CONNECTED. An end whose other end closed
+    // still answers both.
+    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
     bool mine = (end_ == PipeEnd::Client) == client;
     if (mine) {
         *pid = static_cast<ULONG>(getpid());
         return ERROR_SUCCESS;
     }
     if (end_ == PipeEnd::Server && state_ != PipeState::Connected && state_ != PipeState::Closing)
-        return ERROR_PIPE_NOT_CONNECTED;
+        return ERROR_NOT_FOUND;
     *pid = peer_pid_;
     return ERROR_SUCCESS;
 }

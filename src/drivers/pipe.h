@@ -80,6 +80,7 @@ public:
     bool fast_transfer(const io::Transfer& transfer, io::FastIo* io) override;
     DWORD transfer_sync(const io::Transfer& transfer, bool at_offset, DWORD* done) override;
     void last_handle_closed() override;
+    void after_last_handle_closed() override;
 
     // Handle inheritance (drivers/inherit.h, registered in pipe.cpp; the processes
     // branch's): under `lock`, the descriptor a child gets and a word describing the end;
@@ -112,6 +113,9 @@ public:
     DWORD flush();
     // TransactNamedPipe on a synchronous handle.
     DWORD transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read);
+    // Whether this end has something to read already (TransactNamedPipe then fails with
+    // ERROR_PIPE_BUSY, as the pipe file system answers: Wine's kernel32 pipe test).
+    bool has_unread() const;
     DWORD peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left);
     DWORD info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances);
     DWORD handle_state(DWORD* state, DWORD* instances);

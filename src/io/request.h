@@ -145,6 +145,11 @@ DWORD cancel_on_device(Device* device, OVERLAPPED* overlapped);
 // request that completed meanwhile may have handed on to a new one.
 void cancel_locked(Request* request);
 
+// Waits, at most `timeout_ms`, until the requests the calling thread issued on `device`
+// are delivered (their OVERLAPPED written, their event set). For a close that cancelled
+// them, where Windows completes them before CloseHandle returns to the issuer.
+void await_own_requests(Device* device, uint32_t timeout_ms);
+
 // Delivers requests that finished in port queues nobody is waiting on, without
 // blocking; for waits on a request's event or device (GetOverlappedResult).
 // Returns whether any port queue has requests outstanding.

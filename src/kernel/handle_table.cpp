@@ -392,6 +392,7 @@ DWORD handle_close(HANDLE handle)
     decode(handle, &index, &generation);  // cannot fail: lock_slot decoded it
     free_slot(index);
     table().open.fetch_sub(1, std::memory_order_relaxed);
+    if (last) object->after_last_handle_closed();
     object->release_reference();
     return ERROR_SUCCESS;
 }

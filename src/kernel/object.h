@@ -104,6 +104,10 @@ public:
     virtual void satisfy(ThreadState* thread) { (void)thread; }
     // Called when the last handle to the object is closed (ports run down here).
     virtual void last_handle_closed() {}
+    // Called after last_handle_closed(), in the closing thread, without `lock` (the
+    // closer's reference keeps the object): for what must be waited for before
+    // CloseHandle returns.
+    virtual void after_last_handle_closed() {}
 
     // Links/unlinks a waiter (FIFO order).
     void link_waiter(WaitEntry* entry);

@@ -316,6 +316,30 @@ bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result)
 
 }  // namespace overlapped::win32
 
+namespace {
+
+// kernelbase marks an OVERLAPPED pending before it asks the pipe file system; a request
+// that fails at once leaves it so (nothing written, no event set: Wine's kernel32 pipe
+// test, run on Windows, for ConnectNamedPipe's ERROR_PIPE_CONNECTED and the transfers of
+// a disconnected pipe).
+void mark_pending(LPOVERLAPPED overlapped)
+{
+    if (overlapped != nullptr)
+        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
+}
+
+// A synchronous handle's request with an OVERLAPPED, done: a success or a warning is
+// written to it (and its event set), an error is not.
+void complete_sync_request(drivers::PipeDevice* pipe, LPOVERLAPPED overlapped, DWORD error, DWORD bytes)
+{
+    if (overlapped == nullptr) return;
+    DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
+    if ((status >> 30) == 3) return;
+    io::complete_synchronously(pipe, overlapped, status, bytes);
+}
+
+}  // namespace
+
 extern "C" {
 
 BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe, LPSECURITY_ATTRIBUTES lpPipeAttributes, DWORD nSize)
@@ -365,6 +389,7 @@ HANDLE WINAPI CreateNamedPipeW(LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMod
 
 BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
 {
+    mark_pending(lpOverlapped);
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
@@ -384,9 +409,7 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
         return fail(result.error, FALSE);
     }
     error = io::run_synchronous([&] { return pipe->connect_wait(); });
-    if (lpOverlapped != nullptr)
-        io::complete_synchronously(pipe, lpOverlapped, error == ERROR_SUCCESS ? STATUS_SUCCESS
-                                                                              : ntstatus_from_win32_error(error), 0);
+    complete_sync_request(pipe, lpOverlapped, error, 0);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
     return TRUE;
@@ -422,6 +445,7 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
                               DWORD nOutBufferSize, LPDWORD lpBytesRead, LPOVERLAPPED lpOverlapped)
 {
     if (lpBytesRead != nullptr) *lpBytesRead = 0;
+    mark_pending(lpOverlapped);
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
@@ -449,9 +473,9 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
     DWORD read = 0;
     DWORD error = io::run_synchronous(
         [&] { return pipe->transact_sync(lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, &read); });
-    if (lpBytesRead != nullptr) *lpBytesRead = read;
-    if (lpOverlapped != nullptr)
-        io::complete_synchronously(pipe, lpOverlapped, ntstatus_from_win32_error(error), read);
+    // With an OVERLAPPED the count is given only for a success (kernelbase).
+    if (lpBytesRead != nullptr) *lpBytesRead = lpOverlapped != nullptr && error != ERROR_SUCCESS ? 0 : read;
+    complete_sync_request(pipe, lpOverlapped, error, read);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
     return TRUE;
@@ -520,10 +544,11 @@ BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode, LPDWORD l
 
 BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId)
 {
-    if (ClientProcessId == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     drivers::PipeDevice* pipe = reference_pipe(Pipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
+    // The pipe file system's answer to an attribute query with no room for the value.
+    if (ClientProcessId == nullptr) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
     DWORD error = pipe->process_id(true, ClientProcessId);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
@@ -531,10 +556,11 @@ BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId)
 
 BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId)
 {
-    if (ServerProcessId == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     drivers::PipeDevice* pipe = reference_pipe(Pipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
+    // The pipe file system's answer to an attribute query with no room for the value.
+    if (ServerProcessId == nullptr) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
     DWORD error = pipe->process_id(false, ServerProcessId);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;

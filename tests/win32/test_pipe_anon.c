@@ -11,7 +11,8 @@
  * is the server end; the sizes are CreatePipe's), the handle rights PeekNamedPipe and the
  * pipe-state functions need, zero-length reads and writes (a read of no bytes waits for
  * data; both fail once the other end is gone), PIPE_NOWAIT set with
- * SetNamedPipeHandleState. Every wait is bounded. */
+ * SetNamedPipeHandleState (ERROR_NO_DATA; a write that does not fit writes nothing).
+ * Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -77,6 +78,88 @@ static void test_inherit(void)
     CHECK_EQ(flags & HANDLE_FLAG_INHERIT, 0);
     CHECK(CloseHandle(r));
     CHECK(CloseHandle(w));
+}
+
+struct nowait_read {
+    HANDLE pipe;
+    LONG result, error, done;
+};
+
+static DWORD WINAPI nowait_read_main(LPVOID arg)
+{
+    struct nowait_read *a = (struct nowait_read *)arg;
+    char buffer[16];
+    DWORD done = 99;
+    BOOL ok;
+    SetLastError(0xdeadbeef);
+    ok = ReadFile(a->pipe, buffer, sizeof(buffer), &done, NULL);
+    tl_store(&a->error, ok ? 0 : (LONG)GetLastError());
+    tl_store(&a->done, (LONG)done);
+    tl_store(&a->result, ok);
+    return 0;
+}
+
+/* PIPE_NOWAIT on CreatePipe's ends (SetNamedPipeHandleState takes anonymous pipe handles,
+ * as Windows does): a read of an empty pipe fails at once with ERROR_NO_DATA, a write that
+ * does not fit writes nothing and succeeds (Wine's pipe test, test_nowait, for named
+ * pipes; Python's os.set_blocking(fd, False) on Windows relies on it). */
+static void test_nowait_fill(void)
+{
+    HANDLE r = NULL, w = NULL;
+    static char data[4000];
+    char buffer[16];
+    DWORD done = 0, mode = PIPE_NOWAIT, total = 0;
+    int i;
+
+    TEST("PIPE_NOWAIT");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    CHECK(SetNamedPipeHandleState(r, &mode, NULL, NULL));
+    CHECK(SetNamedPipeHandleState(w, &mode, NULL, NULL));
+    {
+        /* In another thread, so that a read that waits (the mode ignored) is a failure,
+         * not a hang: a byte is written to let it go. */
+        struct nowait_read args = {r, 0, 0, 99};
+        HANDLE thread = CreateThread(NULL, 0, nowait_read_main, &args, 0, NULL);
+        DWORD waited = WaitForSingleObject(thread, WAIT_MS);
+        CHECK_EQ(waited, WAIT_OBJECT_0);
+        if (waited != WAIT_OBJECT_0) {
+            WriteFile(w, "x", 1, &done, NULL);
+            WaitForSingleObject(thread, WAIT_MS);
+            CloseHandle(thread);
+            CloseHandle(r);
+            CloseHandle(w);
+            return;
+        }
+        CloseHandle(thread);
+        CHECK_EQ(tl_load(&args.result), 0);
+        CHECK_EQ(tl_load(&args.error), ERROR_NO_DATA);
+        CHECK_EQ(tl_load(&args.done), 0);
+    }
+    CHECK(WriteFile(w, "abc", 3, &done, NULL));
+    CHECK_EQ(done, 3);
+    CHECK(ReadFile(r, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 3);
+    /* Writes until one does not fit: it writes nothing, and never waits. */
+    for (i = 0; i < 1000; i++) {
+        done = 99;
+        if (!WriteFile(w, data, sizeof(data), &done, NULL) || done == 0) break;
+        total += done;
+    }
+    CHECK(i < 1000);
+    CHECK_EQ(done, 0);
+    CHECK(total > 0);
+    /* What went in comes out. */
+    while (total > 0 && ReadFile(r, data, sizeof(data), &done, NULL) && done > 0) total -= done;
+    CHECK_EQ(total, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(r, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    /* The end of the pipe is still ERROR_BROKEN_PIPE. */
+    CHECK(CloseHandle(w));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(r, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK(CloseHandle(r));
 }
 
 static void test_peek(void)
@@ -547,6 +630,7 @@ int main(void)
 {
     test_basic();
     test_inherit();
+    test_nowait_fill();
     test_peek();
     test_broken();
     test_blocking_read();

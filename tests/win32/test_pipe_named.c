@@ -540,6 +540,23 @@ static void test_message_pipe(void)
     CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
     CHECK_ERROR(ERROR_BROKEN_PIPE);
     CHECK(CloseHandle(server));
+
+    /* A zero-length message a closed server left is read, in byte mode too (0 bytes,
+     * TRUE); the read after it finds the end (Wine's pipe test, test_CloseHandle). */
+    server = make_server(name_of("msg_empty"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(server, "", 0, &done, NULL));
+    CHECK(CloseHandle(server));
+    Sleep(100);  /* the end behind the message has reached the client */
+    done = 99;
+    CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK(CloseHandle(client));
 }
 
 static void test_large_messages(void)
@@ -731,8 +748,66 @@ static void test_information(void)
     {
         CHECK(ImpersonateNamedPipeClient(server));
     }
+    /* The collection settings belong to a client end: a server end refuses them. */
+    {
+        DWORD state = 0, instances = 0, count = 99, timeout = 99;
+        WINE_DEVIATION("GetNamedPipeHandleState gives a server end's collection settings")
+        {
+            SetLastError(0xdeadbeef);
+            CHECK(!GetNamedPipeHandleStateA(server, &state, &instances, &count, NULL, NULL, 0));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+            SetLastError(0xdeadbeef);
+            CHECK(!GetNamedPipeHandleStateA(server, NULL, NULL, NULL, &timeout, NULL, 0));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        CHECK(GetNamedPipeHandleStateA(server, &state, &instances, NULL, NULL, NULL, 0));
+        CHECK(GetNamedPipeHandleStateA(client, &state, NULL, &count, &timeout, NULL, 0));
+        CHECK_EQ(count, 0);
+        CHECK_EQ(timeout, 0);
+    }
+    WINE_DEVIATION("the process id functions take a NULL result")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeClientProcessId(server, NULL));
+        CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeServerProcessId(client, NULL));
+        CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    }
+    /* Disconnected: the server end has no client process (but its own), the client end
+     * neither. */
+    CHECK(DisconnectNamedPipe(server));
+    pid = 0;
+    CHECK(GetNamedPipeServerProcessId(server, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    WINE_DEVIATION("a disconnected pipe still gives its process ids")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeClientProcessId(server, &pid));
+        CHECK_ERROR(ERROR_NOT_FOUND);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeClientProcessId(client, &pid));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeServerProcessId(client, &pid));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    }
     CloseHandle(client);
     CloseHandle(server);
+
+    /* An end whose other end closed still answers both. */
+    server = CreateNamedPipeA(name_of("info2"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CloseHandle(server);
+    pid = 0;
+    CHECK(GetNamedPipeClientProcessId(client, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    pid = 0;
+    CHECK(GetNamedPipeServerProcessId(client, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    CloseHandle(client);
 }
 
 struct echo_args {
@@ -791,6 +866,27 @@ static void test_transact(void)
     CHECK(ReadFile(client, reply + 4, sizeof(reply) - 4, &done, NULL));
     CHECK_EQ(done, 5);
     CHECK(memcmp(reply, "re:abcdef", 9) == 0);
+    /* Something already to read: the transaction is refused (ERROR_PIPE_BUSY), and what
+     * was there is still there. */
+    CHECK(WriteFile(client, "early", 5, &done, NULL));
+    CHECK(ReadFile(client, reply, sizeof(reply), &done, NULL));
+    CHECK_EQ(done, 8);
+    CHECK(WriteFile(client, "x", 1, &done, NULL));
+    {
+        DWORD available = 0;
+        for (int i = 0; i < 500 && PeekNamedPipe(client, NULL, 0, NULL, &available, NULL) && available == 0; ++i)
+            Sleep(10);
+        CHECK_EQ(available, 4);  /* "re:x" */
+    }
+    SetLastError(0xdeadbeef);
+    done = 99;
+    CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+    CHECK_EQ(done, 0);
+    memset(reply, 0, sizeof(reply));
+    CHECK(ReadFile(client, reply, sizeof(reply), &done, NULL));
+    CHECK_EQ(done, 4);
+    CHECK(memcmp(reply, "re:x", 4) == 0);
     CHECK(CloseHandle(client));
 
     /* CallNamedPipe: connect, transact, close; the server takes the next client. */
@@ -957,6 +1053,52 @@ static void test_flush(void)
     CHECK(CloseHandle(client));
 
     CHECK(CloseHandle(server));
+
+    /* A flush that waits when the other end closes with the data unread fails with
+     * ERROR_BROKEN_PIPE, from either end (Wine's pipe test, test_overlapped_transport). */
+    server = make_server(name_of("flushgone"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(server, "unread", 6, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = server;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(CloseHandle(client));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 0);
+    CHECK_EQ(tl_load(&args.error), ERROR_BROKEN_PIPE);
+    CloseHandle(thread);
+    CHECK(CloseHandle(server));
+    server = make_server(name_of("flushgone2"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(client, "unread", 6, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = client;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 0);
+    CHECK_EQ(tl_load(&args.error), ERROR_BROKEN_PIPE);
+    CloseHandle(thread);
+    CHECK(CloseHandle(client));
+    /* ... but one whose reader read everything and then closed succeeds. */
+    CHECK(CreatePipe(&reader, &writer, NULL, 0));
+    CHECK(WriteFile(writer, "read", 4, &done, NULL));
+    memset(&args, 0, sizeof(args));
+    args.pipe = writer;
+    thread = CreateThread(NULL, 0, flush_main, &args, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT);
+    CHECK(ReadFile(reader, buffer, sizeof(buffer), &done, NULL));
+    CHECK(CloseHandle(reader));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&args.result), 1);
+    CloseHandle(thread);
+    CHECK(CloseHandle(writer));
 
     /* A read-only client cannot flush; a server whose client closed with a message
      * unread flushes (the message went with the client). */

@@ -13,7 +13,10 @@
  * message: FALSE, ERROR_MORE_DATA, no count but the OVERLAPPED's; a read behind a pending read gets the
  * next message, not the one the pending read waits for); a byte-mode read of a message
  * pipe taking every queued message that fits; two threads reading one end at once (every
- * message reaches one of them). Every wait is bounded. */
+ * message reaches one of them); requests that fail at once (the OVERLAPPED stays
+ * pending, untouched; a synchronous handle's warning written to it with no count for the
+ * call); PIPE_NOWAIT reads of an empty pipe (ERROR_NO_DATA at once); requests pending at
+ * the close of their end, ended when CloseHandle returns. Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -126,6 +129,8 @@ static void test_connect_port_cancel(void)
     CHECK(!ConnectNamedPipe(server, &ov));
     CHECK_ERROR(ERROR_IO_PENDING);
     CHECK(CloseHandle(server));
+    /* Ended by the time CloseHandle returns to the thread that issued it. */
+    CHECK(ov.Internal != STATUS_PENDING);
     got = NULL;
     CHECK(!GetQueuedCompletionStatus(port, &done, &key, &got, WAIT_MS));
     CHECK(got == &ov);
@@ -533,6 +538,17 @@ static void test_cancel_read(void)
     SetLastError(0xdeadbeef);
     CHECK(!GetOverlappedResultEx(client, &ov, &done, WAIT_MS, FALSE));
     CHECK_ERROR(ERROR_OPERATION_ABORTED);
+    /* A request cancelled once is not found again, delivered or not (Wine's pipe test,
+     * test_blocking_rw: the second CancelIoEx fails with ERROR_NOT_FOUND). */
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CancelIoEx(client, &ov));
+    SetLastError(0xdeadbeef);
+    CHECK(!CancelIoEx(client, &ov));
+    CHECK_ERROR(ERROR_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetOverlappedResultEx(client, &ov, &done, WAIT_MS, FALSE));
+    CHECK_ERROR(ERROR_OPERATION_ABORTED);
     CHECK(write_now(server, "still", 5));
     memset(&ov, 0, sizeof(ov));
     ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -799,6 +815,265 @@ static void test_two_readers(void)
     CHECK(CloseHandle(race_server));
 }
 
+/* A request that fails at once leaves its OVERLAPPED marked pending (kernelbase sets
+ * Internal before asking) and otherwise untouched: no count, no event, no packet; on a
+ * synchronous handle too. A warning (ERROR_MORE_DATA) on a synchronous handle with an
+ * OVERLAPPED is written to it, and the count is given only there. PIPE_NOWAIT makes an
+ * overlapped read of an empty pipe fail at once (ERROR_NO_DATA). Wine's pipe test
+ * (test_ReadFile, test_overlapped_error, serverThreadMain4, test_nowait) records these on
+ * Windows. */
+static void test_failed_at_once(void)
+{
+    HANDLE server, client, port, event = CreateEventA(NULL, TRUE, FALSE, NULL), nowait;
+    OVERLAPPED ov, *got;
+    DWORD done = 0, mode;
+    ULONG_PTR key;
+    char buffer[16];
+
+    TEST("a request that fails at once: the OVERLAPPED stays pending");
+    connected_pair("atonce_fail", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, &server, &client);
+    port = CreateIoCompletionPort(server, NULL, 5, 1);
+    CHECK(port != NULL);
+    /* ConnectNamedPipe on a connected instance. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, &ov));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    /* Transfers of a disconnected instance, with and without an event. */
+    CHECK(DisconnectNamedPipe(server));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ov.InternalHigh = 0xdeadbeef;
+    done = 99;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(done, 0);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    memset(&ov, 0, sizeof(ov));
+    ov.InternalHigh = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 1, &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    got = (OVERLAPPED *)1;
+    CHECK(!GetQueuedCompletionStatus(port, &done, &key, &got, 0));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    CHECK(got == NULL);
+    CloseHandle(client);
+    CloseHandle(server);
+    CloseHandle(port);
+
+    /* The same on synchronous handles. */
+    server = CreateNamedPipeA(name_of("atonce_sync"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                              1, 1024, 1024, 0, NULL);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(0);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(client, "0123456789", 10, &done, NULL));
+    /* A message too long for the read: the OVERLAPPED has the warning and the count; the
+     * call's count stays 0. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    done = 99;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, 2, &done, &ov));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 0);
+    CHECK_EQ(ov.Internal, 0x80000005);  /* STATUS_BUFFER_OVERFLOW */
+    CHECK_EQ(ov.InternalHigh, 2);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 8);
+    CHECK(DisconnectNamedPipe(server));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    ov.InternalHigh = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ov.InternalHigh = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(client, "x", 1, &done, &ov));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(client, &ov));
+    CHECK_ERROR(ERROR_INVALID_FUNCTION);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CloseHandle(client);
+    CloseHandle(server);
+
+    /* PIPE_NOWAIT on an overlapped handle: an empty pipe's read fails at once. */
+    nowait = CreateNamedPipeA(name_of("atonce_nowait"), PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                              PIPE_TYPE_BYTE | PIPE_NOWAIT, 1, 512, 512, 0, NULL);
+    CHECK(nowait != INVALID_HANDLE_VALUE);
+    client = CreateFileA(pipe_name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CHECK(WriteFile(client, "bits", 5, &done, NULL));
+    done = 0;
+    CHECK(ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(buffer, "bits", 5) == 0);
+    /* Back to PIPE_WAIT: the read waits again. */
+    mode = PIPE_READMODE_BYTE | PIPE_WAIT;
+    CHECK(SetNamedPipeHandleState(nowait, &mode, NULL, NULL));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    ResetEvent(event);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(WriteFile(client, "more", 4, &done, NULL));
+    CHECK(GetOverlappedResultEx(nowait, &ov, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 4);
+    CloseHandle(client);
+    CloseHandle(nowait);
+    CloseHandle(event);
+}
+
+/* A zero-byte read of a message pipe takes a message as any read: a zero-length message
+ * ends one pending zero-byte read and only that one; a longer message is ERROR_MORE_DATA
+ * to a zero-byte read in message read mode (success in byte read mode), its bytes left
+ * for the next read. A byte pipe's zero-byte read ends when bytes come, taking none
+ * (Wine's pipe test, test_blocking_rw). */
+static void test_zero_byte_reads(void)
+{
+    HANDLE server, client;
+    OVERLAPPED zero, one;
+    char buffer[16];
+    DWORD done = 0, mode = PIPE_READMODE_MESSAGE;
+
+    TEST("zero-byte reads of message and byte pipes");
+    connected_pair("zero_msg", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, &server, &client);
+    CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    memset(&zero, 0, sizeof(zero));
+    zero.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    memset(&one, 0, sizeof(one));
+    one.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!ReadFile(client, buffer, 1, NULL, &one));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "", 0));
+    CHECK(GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 0);
+    CHECK_EQ(WaitForSingleObject(one.hEvent, 100), WAIT_TIMEOUT);
+    CHECK(write_now(server, "x", 1));
+    CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 1);
+    /* A message for a zero-byte read in message read mode: ERROR_MORE_DATA, 0 bytes. */
+    ResetEvent(zero.hEvent);
+    ResetEvent(one.hEvent);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!ReadFile(client, buffer, sizeof(buffer), NULL, &one));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "abc", 3));
+    SetLastError(0xdeadbeef);
+    done = 99;
+    CHECK(!GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 0);
+    CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 3);
+    CHECK(memcmp(buffer, "abc", 3) == 0);
+    CloseHandle(client);
+    CloseHandle(server);
+
+    connected_pair("zero_byte", PIPE_TYPE_BYTE, &server, &client);
+    ResetEvent(zero.hEvent);
+    ResetEvent(one.hEvent);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!ReadFile(client, buffer, 1, NULL, &one));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "", 0));
+    CHECK_EQ(WaitForSingleObject(zero.hEvent, 100), WAIT_TIMEOUT);
+    CHECK(write_now(server, "y", 1));
+    CHECK(GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 0);
+    CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 1);
+    CloseHandle(zero.hEvent);
+    CloseHandle(one.hEvent);
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
+/* Requests pending when their end's last handle is closed end in the close: when
+ * CloseHandle returns to the thread that issued them, their OVERLAPPED is written and
+ * their event set (Wine's pipe test, test_wait_pipe: a pending ConnectNamedPipe's event is
+ * set right after CloseHandle, on Windows). A function that closes the pipe may then leave
+ * with its OVERLAPPED on the stack. */
+static void close_with_pending_connect(HANDLE event)
+{
+    OVERLAPPED ov;
+    HANDLE server = make_server("close_pending", PIPE_TYPE_BYTE);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK(ov.Internal != STATUS_PENDING);
+}
+
+static void close_with_pending_read(HANDLE event)
+{
+    OVERLAPPED ov;
+    HANDLE server, client;
+    char buffer[16];
+    connected_pair("close_pending_read", PIPE_TYPE_BYTE, &server, &client);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    CHECK(ov.Internal != STATUS_PENDING);
+    CloseHandle(client);
+}
+
+static void test_close_pending(void)
+{
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+
+    TEST("pending requests end in the close of their end");
+    close_with_pending_connect(event);
+    ResetEvent(event);
+    close_with_pending_read(event);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     test_connect_event();
@@ -814,5 +1089,8 @@ int main(void)
     test_at_once();
     test_byte_read_of_messages();
     test_two_readers();
+    test_failed_at_once();
+    test_close_pending();
+    test_zero_byte_reads();
     return tl_finish();
 }
