@@ -158,14 +158,11 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     ACCESS_MASK granted = 0;
     io::Device* file = io::device_lock(handle, 0, &error, &granted);
     if (file == nullptr) return fail(error, FALSE);
-    // kernelbase marks the OVERLAPPED pending before it asks the I/O manager, and a pipe
-    // request that fails at once leaves it so: nothing is written to it, no event set
-    // (Wine's kernel32 pipe test, run on Windows: a disconnected pipe's ReadFile and
-    // WriteFile leave Internal STATUS_PENDING and InternalHigh as it was, on a
-    // synchronous handle too).
+    // A pipe request that fails at once leaves the OVERLAPPED as marked above: nothing is
+    // written to it, no event set (Wine's kernel32 pipe test, run on Windows: a
+    // disconnected pipe's ReadFile and WriteFile leave Internal STATUS_PENDING and
+    // InternalHigh as it was, on a synchronous handle too).
     bool pipe = file->type() == kernel::ObjectType::Pipe;
-    if (pipe && overlapped != nullptr)
-        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
     error = (granted & access) == 0 ? ERROR_ACCESS_DENIED
                                     : check_transfer(write, buffer, segments, length, overlapped, routine, ex);
     bool use_pointer = false;  // FILE_USE_FILE_POINTER_POSITION
