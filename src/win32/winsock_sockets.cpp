@@ -1089,7 +1089,11 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int 
 int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp)
 {
     return with_socket(s, [&](SocketDevice* socket) {
-        if (argp == nullptr) return WSAEFAULT;
+        // NULL, or a value passed where its address belongs (FIONBIO's 1): below the lowest
+        // application address (64 KiB, GetSystemInfo's lpMinimumApplicationAddress) there
+        // is no memory of the program's; Windows fails the call with WSAEFAULT rather than
+        // fault (Wine's sock.c test_ioctlsocket: apps that pass argp's value directly).
+        if (reinterpret_cast<uintptr_t>(argp) < 0x10000) return WSAEFAULT;
         DWORD code = static_cast<DWORD>(cmd);
         DWORD returned = 0;
         return socket->control(code, argp, sizeof(*argp), argp, sizeof(*argp), &returned);

@@ -7,7 +7,7 @@
  * the WSAESHUTDOWN errors after it, getsockname/getpeername, closesocket of bad handles,
  * socket options (SO_TYPE, SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR,
  * SO_ERROR, SO_ACCEPTCONN, TCP_NODELAY) and their length rules, ioctlsocket FIONBIO and
- * FIONREAD, connection refused, sockets as handles (GetFileType, DuplicateHandle,
+ * FIONREAD (and a bad argp), connection refused, sockets as handles (GetFileType, DuplicateHandle,
  * GetHandleInformation, CloseHandle), and WSAAccept's condition function (CF_ACCEPT,
  * CF_REJECT, CF_DEFER and the deferred connection coming back), WSAConnectByNameA/W.
  *
@@ -1192,6 +1192,24 @@ static void test_ioctlsocket(void)
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    TEST("ioctlsocket with argp NULL, or the value itself passed as the pointer: WSAEFAULT");
+    {
+        static const LONG codes[] = {FIONBIO, FIONREAD, SIOCATMARK};
+        int i;
+        for (i = 0; i < 3; i++) {
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(ioctlsocket(server, codes[i], NULL), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(ioctlsocket(server, codes[i], (u_long *)1), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        }
+        /* FIONBIO was not applied: the socket is still non-blocking. */
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    }
 
     TEST("FIONBIO back to blocking after WSAEventSelect: WSAEINVAL");
     {
