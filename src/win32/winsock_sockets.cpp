@@ -1164,7 +1164,11 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
     }
     *lpcbTransfer = static_cast<DWORD>(lpOverlapped->InternalHigh);
     *lpdwFlags = lpOverlapped->Offset;
-    if (status != STATUS_SUCCESS) return wsa_fail(drivers::wsa_error_from_status(status), FALSE);
+    // Windows answers from Internal (Wine's sock.c test_WSAGetOverlappedResult, every status
+    // in its ranges): any success status (STATUS_PENDING too, when the wait for the event
+    // ended) is TRUE; a failure status is FALSE with Winsock's error for it, WSAEINVAL for
+    // one Winsock has no error for.
+    if (static_cast<LONG>(status) < 0) return wsa_fail(drivers::wsa_error_from_status(status), FALSE);
     set_last_error(0);
     return TRUE;
 }
