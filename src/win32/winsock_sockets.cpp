@@ -1048,18 +1048,24 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen)
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optlen)
 {
     return with_socket(s, [&](SocketDevice* socket) {
+        if ((optval != nullptr && reinterpret_cast<uintptr_t>(optval) < 0x10000) ||
+            (optlen != nullptr && reinterpret_cast<uintptr_t>(optlen) < 0x10000))
+            return WSAEFAULT;
         if (level == SOL_SOCKET && (optname == SO_PROTOCOL_INFOA || optname == SO_PROTOCOL_INFOW)) {
             bool wide = optname == SO_PROTOCOL_INFOW;
             int size = wide ? sizeof(WSAPROTOCOL_INFOW) : sizeof(WSAPROTOCOL_INFOA);
-            if (optval == nullptr || optlen == nullptr || *optlen < size) return WSAEFAULT;
+            if (optval == nullptr || optlen == nullptr) return WSAEFAULT;
+            if (*optlen < size) {
+                *optlen = size;  // what it needs (Wine's test_set_getsockopt)
+                return WSAEFAULT;
+            }
             if (wide)
                 describe_protocol(socket->family(), socket->type(), socket->protocol(),
                                   reinterpret_cast<WSAPROTOCOL_INFOW*>(optval));
             else
                 describe_protocol(socket->family(), socket->type(), socket->protocol(),
                                   reinterpret_cast<WSAPROTOCOL_INFOA*>(optval));
-            *optlen = size;
-            return 0;
+            return 0;  // *optlen stays as given, even when larger (Wine's test_set_getsockopt)
         }
         return socket->get_option(level, optname, optval, optlen);
     });
@@ -1068,6 +1074,9 @@ int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optle
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int optlen)
 {
     return with_socket(s, [&](SocketDevice* socket) {
+        // A value passed where its address belongs ((char *)1): WSAEFAULT, as for ioctlsocket's
+        // argp (Wine's test_set_getsockopt, SO_DONTROUTE).
+        if (optval != nullptr && reinterpret_cast<uintptr_t>(optval) < 0x10000) return WSAEFAULT;
         if (level == SOL_SOCKET && (optname == SO_UPDATE_ACCEPT_CONTEXT || optname == SO_UPDATE_CONNECT_CONTEXT)) {
             // The value is the listening socket (accept) or nothing (connect).
             if (optname == SO_UPDATE_ACCEPT_CONTEXT) {

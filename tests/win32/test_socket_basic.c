@@ -964,6 +964,107 @@ static void test_options(void)
     CHECK_EQ(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, &len), 0);
     CHECK_EQ(value & 0xff, 0);
 
+    TEST("set with length 0: the SOL_SOCKET BOOLs take it, other options fail with WSAEFAULT");
+    {
+        static const int bools[] = {SO_REUSEADDR, SO_OOBINLINE, SO_DONTLINGER, SO_EXCLUSIVEADDRUSE};
+        SOCKET t = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        int i;
+        for (i = 0; i < 4; i++) {
+            value = 1;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(setsockopt(t, SOL_SOCKET, bools[i], (char *)&value, 0), 0);
+            CHECK_EQ(WSAGetLastError(), 0);
+        }
+        value = 1;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, SOL_SOCKET, SO_BROADCAST, (char *)&value, 0), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_DONTLINGER, NULL, 0), SOCKET_ERROR); /* no value at all */
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_RCVBUF, (char *)&value, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_MULTICAST_LOOP, (char *)&value, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+        TEST("set with length -1: a 4-byte SOL_SOCKET option takes it; one-byte and protocol-level "
+             "options fail with WSAENOBUFS");
+        value = 8192;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_RCVBUF, (char *)&value, -1), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        value = 1234;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_SNDTIMEO, (char *)&value, -1), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        value = 1;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_REUSEADDR, (char *)&value, -1), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_KEEPALIVE, (char *)&value, -1), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOBUFS);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_TTL, (char *)&value, -1), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOBUFS);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, IPPROTO_TCP, TCP_NODELAY, (char *)&value, -1), SOCKET_ERROR);
+        CHECK(WSAGetLastError() == WSAENOBUFS || WSAGetLastError() == WSAEFAULT); /* both seen on Windows */
+        len = -1;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(t, SOL_SOCKET, SO_RCVBUF, (char *)&value, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        CHECK_EQ(len, -1);
+
+        TEST("setsockopt with the value passed as the pointer ((char *)1): WSAEFAULT");
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_DONTROUTE, (char *)1, 1), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+        TEST("IP_TOS: 0x100 is refused with WSAEINVAL (IP_TTL likewise)");
+        value = 0x100;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_TOS, (char *)&value, 4), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_TTL, (char *)&value, 4), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+
+        TEST("a protocol level's 4-byte option got with 2 bytes: WSAEFAULT and a length of 0");
+        len = 2;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(u, IPPROTO_IP, IP_PKTINFO, (char *)&value, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        CHECK_EQ(len, 0);
+        WINE_DEVIATION("Wine 8.0 has no getsockopt TCP_KEEPALIVE")
+        {
+            len = 2;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(getsockopt(t, IPPROTO_TCP, 3 /* TCP_KEEPALIVE */, (char *)&value, &len), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            CHECK_EQ(len, 0);
+        }
+
+        TEST("SO_PROTOCOL_INFOA: a short buffer gets the size it needs; a larger one keeps its length");
+        {
+            static char info[2 * sizeof(WSAPROTOCOL_INFOA)];
+            len = sizeof(WSAPROTOCOL_INFOA) / 2;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(getsockopt(t, SOL_SOCKET, SO_PROTOCOL_INFOA, info, &len), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            CHECK_EQ(len, sizeof(WSAPROTOCOL_INFOA));
+            len = sizeof(info);
+            CHECK_EQ(getsockopt(t, SOL_SOCKET, SO_PROTOCOL_INFOA, info, &len), 0);
+            CHECK_EQ(len, sizeof(info));
+            CHECK_EQ(((WSAPROTOCOL_INFOA *)info)->iSocketType, SOCK_STREAM);
+        }
+        closesocket(t);
+        closesocket(u);
+    }
+
     TEST("SO_LINGER: round trip; NULL value or a 2-byte length is WSAEFAULT");
     linger.l_onoff = 1;
     linger.l_linger = 5;
