@@ -49,6 +49,31 @@ SocketDevice* socket_reference(SOCKET s)
     return static_cast<SocketDevice*>(object);
 }
 
+// SO_OPENTYPE: a property of the calling thread, not of a socket (any handle, even
+// INVALID_SOCKET, names it): 0 (the default in every thread) makes socket() create
+// overlapped sockets, anything else synchronous ones. Its value is 4 bytes both ways;
+// a negative length is a huge one (Wine's sock.c set_so_opentype, check_so_opentype and
+// the SO_OPENTYPE row of test_optsize, whose checks pass on Windows).
+thread_local int open_type = 0;
+
+// setsockopt (`setting`, from `value`) or getsockopt (into `get`) of SO_OPENTYPE.
+int open_type_option(bool setting, const char* value, char* get, int* length)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    const void* pointer = setting ? static_cast<const void*>(value) : static_cast<const void*>(get);
+    if (pointer == nullptr || length == nullptr || reinterpret_cast<uintptr_t>(pointer) < 0x10000)
+        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (*length >= 0 && *length < static_cast<int>(sizeof(int))) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (setting) {
+        memcpy(&open_type, value, sizeof(open_type));
+    } else {
+        memcpy(get, &open_type, sizeof(open_type));
+        *length = sizeof(open_type);
+    }
+    set_last_error(0);
+    return 0;
+}
+
 // Runs `call(socket)`; its result is 0 or a WSA error. Returns 0 or SOCKET_ERROR.
 template <class Call>
 int with_socket(SOCKET s, Call call)
@@ -791,8 +816,9 @@ extern "C" {
 
 SOCKET WSAAPI socket(int af, int type, int protocol)
 {
-    // Sockets made by socket() are overlapped, as on Windows.
-    return create_socket(af, type, protocol, WSA_FLAG_OVERLAPPED);
+    // Sockets made by socket() are overlapped, as on Windows, unless the thread asked for
+    // synchronous ones with SO_OPENTYPE (any non-zero value, as Wine's sock.c servers use it).
+    return create_socket(af, type, protocol, open_type != 0 ? 0 : WSA_FLAG_OVERLAPPED);
 }
 
 SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP, DWORD dwFlags)
@@ -1047,6 +1073,7 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen)
 
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optlen)
 {
+    if (level == SOL_SOCKET && optname == SO_OPENTYPE) return open_type_option(false, nullptr, optval, optlen);
     return with_socket(s, [&](SocketDevice* socket) {
         if ((optval != nullptr && reinterpret_cast<uintptr_t>(optval) < 0x10000) ||
             (optlen != nullptr && reinterpret_cast<uintptr_t>(optlen) < 0x10000))
@@ -1073,6 +1100,7 @@ int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optle
 
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int optlen)
 {
+    if (level == SOL_SOCKET && optname == SO_OPENTYPE) return open_type_option(true, optval, nullptr, &optlen);
     return with_socket(s, [&](SocketDevice* socket) {
         // A value passed where its address belongs ((char *)1): WSAEFAULT, as for ioctlsocket's
         // argp (Wine's test_set_getsockopt, SO_DONTROUTE).

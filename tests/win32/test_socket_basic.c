@@ -1740,6 +1740,100 @@ static void test_connect_by_name(void)
     closesocket(listener);
 }
 
+#ifndef SO_OPENTYPE
+#define SO_OPENTYPE 0x7008
+#define SO_SYNCHRONOUS_NONALERT 0x20
+#endif
+
+static DWORD WINAPI open_type_of_new_thread(LPVOID arg)
+{
+    int value = 0x55, len = sizeof(value);
+    if (getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len) != 0)
+        return 0xdead;
+    *(int *)arg = value;
+    return 0;
+}
+
+static SOCKET delayed_sender;
+static DWORD WINAPI send_later(LPVOID arg)
+{
+    (void)arg;
+    Sleep(300);
+    send(delayed_sender, "late", 4, 0);
+    return 0;
+}
+
+static void test_open_type(void)
+{
+    int value, len;
+    HANDLE thread;
+
+    TEST("SO_OPENTYPE: the thread's, 0 by default, read and set through any handle (INVALID_SOCKET)");
+    value = 0x55;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len), 0);
+    CHECK_EQ(value, 0);
+    CHECK_EQ(len, 4);
+    value = SO_SYNCHRONOUS_NONALERT;
+    CHECK_EQ(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, sizeof(value)), 0);
+    value = 0;
+    len = -1; /* a negative length is taken as a large one */
+    CHECK_EQ(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len), 0);
+    CHECK_EQ(value, SO_SYNCHRONOUS_NONALERT);
+    CHECK_EQ(len, 4);
+    len = 2;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, 2), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("SO_OPENTYPE: another thread still has 0");
+    value = 0x55;
+    thread = CreateThread(NULL, 0, open_type_of_new_thread, &value, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(value, 0);
+
+    TEST("SO_OPENTYPE SO_SYNCHRONOUS_NONALERT: socket() makes a synchronous socket (an overlapped "
+         "WSARecv waits for the data instead of pending)");
+    {
+        struct sockaddr_in addr;
+        SOCKET listener, client, server;
+        WSAOVERLAPPED ov;
+        WSABUF wb;
+        char buf[8];
+        DWORD bytes = 0xdeadbeef, flags = 0;
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP); /* made while SO_OPENTYPE is set */
+        CHECK(client != INVALID_SOCKET);
+        value = 0;
+        CHECK_EQ(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, sizeof(value)), 0);
+        listener = make_listener(&addr, 1);
+        CHECK_EQ(connect(client, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        server = accept(listener, NULL, NULL);
+        CHECK(server != INVALID_SOCKET);
+        delayed_sender = server;
+        thread = CreateThread(NULL, 0, send_later, NULL, 0, NULL);
+        CHECK(thread != NULL);
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        wb.buf = buf;
+        wb.len = sizeof(buf);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecv(client, &wb, 1, &bytes, &flags, &ov, NULL), 0);
+        CHECK_EQ(bytes, 4);
+        CHECK(memcmp(buf, "late", 4) == 0);
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CloseHandle(thread);
+        CloseHandle(ov.hEvent);
+        closesocket(client);
+        closesocket(server);
+        closesocket(listener);
+    }
+}
+
 int main(void)
 {
     HANDLE watchdog;
@@ -1757,6 +1851,7 @@ int main(void)
     test_shutdown();
     test_options();
     test_ioctlsocket();
+    test_open_type();
     test_handles();
     test_wsaaccept();
     test_connect_by_name();
