@@ -1152,6 +1152,23 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
         return extension_pointer(s, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned,
                                  asynchronous ? lpOverlapped : nullptr, lpCompletionRoutine);
     }
+    if (lpOverlapped != nullptr && socket->overlapped_io() &&
+        (dwIoControlCode == SIO_BASE_HANDLE || !drivers::socket_control_known(dwIoControlCode))) {
+        // A code Windows' socket driver does not know (SIO_BASE_HANDLE is the Winsock
+        // DLL's, answered only without an OVERLAPPED): the request is accepted
+        // (WSA_IO_PENDING, the byte count untouched) and completes with
+        // STATUS_NOT_SUPPORTED, through the port (ERROR_NOT_SUPPORTED) or to the routine
+        // (WSAEOPNOTSUPP). Wine's sock.c test_unsupported_ioctls, test_base_handle.
+        SocketRequest asked;
+        asked.operation = SocketOperation::Control;
+        asked.control_error = ERROR_NOT_SUPPORTED;
+        asked.control_bytes = 0;
+        socket->release_reference();
+        io::Submitted submitted = submit_request(s, asked, lpOverlapped, lpCompletionRoutine);
+        if (submitted.error == ERROR_SUCCESS || submitted.error == ERROR_IO_PENDING)
+            return wsa_fail(WSA_IO_PENDING, SOCKET_ERROR);
+        return overlapped_return(submitted, nullptr, nullptr);
+    }
     int error = 0;
     DWORD returned = 0;
     switch (dwIoControlCode) {
