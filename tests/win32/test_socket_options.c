@@ -921,7 +921,7 @@ static void test_port_policy_options(void)
 #define SIO_IDEAL_SEND_BACKLOG_QUERY _IOR('t', 123, ULONG)
 #endif
 #ifndef SIO_ENABLE_CIRCULAR_QUEUEING
-#define SIO_ENABLE_CIRCULAR_QUEUEING _WSAIO(IOC_VENDOR, 2)
+#define SIO_ENABLE_CIRCULAR_QUEUEING _WSAIO(IOC_WS2, 2)
 #endif
 #ifndef SIO_FLUSH
 #define SIO_FLUSH _WSAIO(IOC_WS2, 4)
