@@ -1186,15 +1186,21 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     }
     bool asynchronous = socket->overlapped_io();
     socket->release_reference();
-    *lpcbBytesReturned = returned;
+    // FIONREAD and SIOCATMARK with no room for their answer leave the count alone (Wine's
+    // sock.c test_fionread_siocatmark); other failures set it to 0 (test_keepalive_vals,
+    // test_unsupported_ioctls).
+    if (!(error == WSAEFAULT && (dwIoControlCode == FIONREAD || dwIoControlCode == SIOCATMARK)))
+        *lpcbBytesReturned = returned;
     if (lpOverlapped != nullptr && error == 0 && asynchronous) {
-        // An overlapped control request: done already, and delivered like one.
+        // An overlapped control request: done already, and delivered like one, with 0
+        // bytes in the OVERLAPPED, the port's packet and the routine's call, whatever the
+        // call itself reported (Wine's sock.c test_fionread_siocatmark: FIONREAD and
+        // SIOCATMARK answer 4 bytes, their completions 0; test_get_extension_func).
         SocketRequest asked;
         asked.operation = SocketOperation::Control;
         asked.control_error = error;
-        asked.control_bytes = returned;
-        return overlapped_return(submit_request(s, asked, lpOverlapped, lpCompletionRoutine), lpcbBytesReturned,
-                                 nullptr);
+        asked.control_bytes = 0;
+        return overlapped_return(submit_request(s, asked, lpOverlapped, lpCompletionRoutine), nullptr, nullptr);
     }
     if (error != 0) return wsa_fail(error, SOCKET_ERROR);
     set_last_error(0);

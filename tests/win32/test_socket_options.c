@@ -7,8 +7,8 @@
  * (a table of first/second binds) and its exclusion with SO_REUSEADDR; a table of
  * Winsock constants against their Windows values; the layouts of the Winsock structures
  * a Windows program depends on (x64); WSAIoctl codes the driver does not know, given an
- * OVERLAPPED (pending, then STATUS_NOT_SUPPORTED), SIO_IDEAL_SEND_BACKLOG_QUERY and
- * SIO_ENABLE_CIRCULAR_QUEUEING.
+ * OVERLAPPED (pending, then STATUS_NOT_SUPPORTED), the byte counts of overlapped FIONREAD
+ * and SIOCATMARK, SIO_IDEAL_SEND_BACKLOG_QUERY and SIO_ENABLE_CIRCULAR_QUEUEING.
  *
  * Every fact is sourced in docs/research/windows-sockets-udp-names.md; checks Wine gets
  * wrong are listed in tests/win32/WINE_DEVIATIONS_sockets_udp.md. */
@@ -996,6 +996,52 @@ static void test_unknown_ioctls(void)
         CHECK_EQ(ioctl_apc_error, WSAEOPNOTSUPP);
         CHECK_EQ(ioctl_apc_bytes, 0);
         closesocket(s);
+    }
+
+    TEST("FIONREAD and SIOCATMARK with an OVERLAPPED: the call reports 4 bytes, the completion 0");
+    {
+        static const DWORD answered[] = {FIONREAD, SIOCATMARK};
+        for (i = 0; i < 2; ++i) {
+            SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            HANDLE port = CreateIoCompletionPort((HANDLE)s, NULL, 123, 0);
+            OVERLAPPED ov, *got = NULL;
+            ULONG_PTR key = 0;
+            DWORD size = 0xdeadbeef;
+            int value = 0x55;
+            printf("   code %#lx\n", (unsigned long)answered[i]);
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value) - 1, &size, NULL, NULL), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            CHECK_EQ(size, 0xdeadbeef); /* no room for the answer: the count is left alone */
+            memset(&ov, 0, sizeof(ov));
+            ov.Internal = 0xdeadbeef;
+            ov.InternalHigh = 0xdeadbeef;
+            CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value), &size, &ov, NULL), 0);
+            CHECK_EQ(size, sizeof(value));
+            CHECK_EQ(value, answered[i] == FIONREAD ? 0 : 1);
+            CHECK_EQ(ov.Internal, 0);
+            CHECK_EQ(ov.InternalHigh, 0);
+            size = 0xdeadbeef;
+            CHECK(GetQueuedCompletionStatus(port, &size, &key, &got, 1000));
+            CHECK_EQ(size, 0);
+            CHECK_EQ(key, 123);
+            CHECK(got == &ov);
+            CloseHandle(port);
+            closesocket(s);
+
+            s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            memset(&ov, 0, sizeof(ov));
+            tl_store(&ioctl_apc_count, 0);
+            ioctl_apc_bytes = 0xdeadbeef;
+            size = 0xdeadbeef;
+            CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value), &size, &ov, ioctl_routine), 0);
+            CHECK_EQ(size, sizeof(value));
+            CHECK_EQ(SleepEx(1000, TRUE), WAIT_IO_COMPLETION);
+            CHECK_EQ(tl_load(&ioctl_apc_count), 1);
+            CHECK_EQ(ioctl_apc_error, 0);
+            CHECK_EQ(ioctl_apc_bytes, 0);
+            closesocket(s);
+        }
     }
 
     TEST("SIO_IDEAL_SEND_BACKLOG_QUERY: WSAENOTCONN unconnected, 64 KiB connected, WSAEOPNOTSUPP on UDP");
