@@ -181,8 +181,8 @@ int write_number(char* value, int* length, Value kind, int level, int number)
     }
 }
 
-// setsockopt with a length of 0: the BOOLs of SOL_SOCKET take it (as FALSE: the value
-// has no bytes); every other option fails with WSAEFAULT. Wine's test_optsize
+// setsockopt with a length of 0: the BOOLs of SOL_SOCKET take it (succeed); every other
+// option fails with WSAEFAULT. Wine's test_optsize
 // (bool_value rows: SO_BROADCAST, SO_DONTLINGER, SO_OOBINLINE, SO_REUSEADDR,
 // SO_EXCLUSIVEADDRUSE), whose checks pass on Windows.
 bool takes_empty_value(int level, int name)
@@ -330,6 +330,11 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
     }
     if (length == 0 && !takes_empty_value(level, name)) return WSAEFAULT;
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    if (length == 0) {
+        // What Windows then sets is not in the sources; the value is left as it was (for
+        // SO_DONTLINGER, FALSE would turn on a linger of 0 s: an abortive close).
+        return 0;
+    }
     if (level == ws::kIpprotoUdp && name == ws::kUdpRecvMaxCoalescedSize) {
         // Receive coalescing: Linux's UDP_GRO coalesces up to 64 KiB and takes no maximum,
         // so it is on only for a maximum that no coalesced datagram can pass; a smaller
