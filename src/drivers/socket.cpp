@@ -1895,6 +1895,8 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         plan->done_now = true;
         plan->result = static_cast<int>(asked->control_bytes);
         state->control_error = asked->control_error;
+        // A code the driver does not know: accepted, then failed (winsock_sockets.cpp).
+        plan->deliver_failure = asked->control_error == ERROR_NOT_SUPPORTED;
         return ERROR_SUCCESS;
     }
     return ERROR_INVALID_PARAMETER;

@@ -393,6 +393,10 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms);
 // The WSA error for an NTSTATUS a socket request finished with (WSAGetOverlappedResult).
 int wsa_error_from_status(DWORD status);
 
+// Whether SocketDevice::control implements `code` (the Winsock layer answers an unknown
+// code given an OVERLAPPED the way Windows' driver does: later, STATUS_NOT_SUPPORTED).
+bool socket_control_known(DWORD code);
+
 // The NTSTATUS for an errno of a socket operation (OVERLAPPED.Internal).
 DWORD socket_status_from_errno(int error);
 

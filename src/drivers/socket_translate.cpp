@@ -230,7 +230,9 @@ DWORD socket_status_from_errno(int error)
     case ENETUNREACH: return STATUS_NETWORK_UNREACHABLE;
     case EHOSTUNREACH: return STATUS_HOST_UNREACHABLE;
     case ENOTCONN: return STATUS_INVALID_CONNECTION;
-    case EADDRINUSE: return STATUS_ADDRESS_ALREADY_ASSOCIATED;
+    // Both of Windows' tables know this one: WSAEADDRINUSE (Winsock), ERROR_DUP_NAME
+    // (RtlNtStatusToDosError).
+    case EADDRINUSE: return STATUS_ADDRESS_ALREADY_EXISTS;
     case ENOBUFS:
     case ENOMEM: return STATUS_INSUFFICIENT_RESOURCES;
     case EINVAL: return STATUS_INVALID_PARAMETER;
@@ -246,34 +248,121 @@ DWORD socket_status_from_errno(int error)
     }
 }
 
+// The WSA error Winsock reports for a request's NTSTATUS (WSAGetOverlappedResult, a
+// completion routine's dwError, a call that completed at once). Windows' table, as Wine's
+// sock.c test_WSAGetOverlappedResult records it for every status in its ranges (its
+// map_status): the statuses below have their Winsock error; any other failure status is
+// WSAEINVAL (not RtlNtStatusToDosError's answer). Success statuses are not errors at all:
+// the caller answers them before asking here.
+namespace {
+
+// NTSTATUS values of that table that winerror.h does not name.
+constexpr DWORD kStatusAccessViolation = 0xC0000005;
+constexpr DWORD kStatusPagefileQuota = 0xC0000007;
+constexpr DWORD kStatusNoSuchDevice = 0xC000000E;
+constexpr DWORD kStatusNoSuchFile = 0xC000000F;
+constexpr DWORD kStatusConflictingAddresses = 0xC0000018;
+constexpr DWORD kStatusObjectTypeMismatch = 0xC0000024;
+constexpr DWORD kStatusObjectNameNotFound = 0xC0000034;
+constexpr DWORD kStatusObjectPathNotFound = 0xC000003A;
+constexpr DWORD kStatusSharingViolation = 0xC0000043;
+constexpr DWORD kStatusQuotaExceeded = 0xC0000044;
+constexpr DWORD kStatusTooManyPagingFiles = 0xC0000097;
+constexpr DWORD kStatusWorkingSetQuota = 0xC00000A1;
+constexpr DWORD kStatusDeviceNotReady = 0xC00000A3;
+constexpr DWORD kStatusRemoteNotListening = 0xC00000BC;
+constexpr DWORD kStatusBadNetworkPath = 0xC00000BE;
+constexpr DWORD kStatusNetworkBusy = 0xC00000BF;
+constexpr DWORD kStatusInvalidNetworkResponse = 0xC00000C3;
+constexpr DWORD kStatusUnexpectedNetworkError = 0xC00000C4;
+constexpr DWORD kStatusRequestNotAccepted = 0xC00000D0;
+constexpr DWORD kStatusCommitmentLimit = 0xC000012D;
+constexpr DWORD kStatusRemoteResources = 0xC000013D;
+constexpr DWORD kStatusLinkFailed = 0xC000013E;
+constexpr DWORD kStatusLinkTimeout = 0xC000013F;
+constexpr DWORD kStatusInvalidAddress = 0xC0000141;
+constexpr DWORD kStatusTooManyAddresses = 0xC0000209;
+constexpr DWORD kStatusTransactionAborted = 0xC000020F;
+constexpr DWORD kStatusConnectionActive = 0xC000023B;
+constexpr DWORD kStatusRequestAborted = 0xC0000240;
+constexpr DWORD kStatusDatatypeMisalignmentError = 0xC00002C5;
+constexpr DWORD kStatusHostDown = 0xC0000350;
+
+// The customer-defined statuses errors.cpp wraps a Win32 (here: WSA) code in
+// (ntstatus_from_win32_error). Windows never stores one; this library does, for errors
+// no NTSTATUS says, and gives the wrapped code back.
+constexpr DWORD kWrappedWin32Mask = 0xFFFF0000u;
+constexpr DWORD kWrappedWin32 = 0xE0070000u;
+
+}  // namespace
+
 int wsa_error_from_status(DWORD status)
 {
     switch (status) {
     case STATUS_SUCCESS: return 0;
     case STATUS_PENDING: return ERROR_IO_INCOMPLETE;
-    case STATUS_CANCELLED: return ERROR_OPERATION_ABORTED;
-    case STATUS_CONNECTION_RESET:
-    case STATUS_LOCAL_DISCONNECT:
-    case STATUS_REMOTE_DISCONNECT: return WSAECONNRESET;
-    case STATUS_CONNECTION_REFUSED: return WSAECONNREFUSED;
-    case STATUS_CONNECTION_ABORTED: return WSAECONNABORTED;
-    case STATUS_IO_TIMEOUT:
-    case STATUS_TIMEOUT: return WSAETIMEDOUT;
-    case STATUS_NETWORK_UNREACHABLE: return WSAENETUNREACH;
-    case STATUS_HOST_UNREACHABLE: return WSAEHOSTUNREACH;
-    case STATUS_INVALID_CONNECTION: return WSAENOTCONN;
-    case STATUS_ADDRESS_ALREADY_ASSOCIATED: return WSAEADDRINUSE;
-    case STATUS_INSUFFICIENT_RESOURCES:
-    case STATUS_NO_MEMORY: return WSAENOBUFS;
-    case STATUS_INVALID_PARAMETER: return WSAEINVAL;
-    case STATUS_ACCESS_DENIED: return WSAEACCES;
-    case STATUS_INVALID_HANDLE: return WSAENOTSOCK;
-    case STATUS_BUFFER_OVERFLOW:
-    case STATUS_INVALID_BUFFER_SIZE: return WSAEMSGSIZE;
-    case STATUS_PIPE_DISCONNECTED: return WSAESHUTDOWN;
-    case STATUS_BUFFER_TOO_SMALL: return WSAEFAULT;  // Wine's sock.c test_WSAGetOverlappedResult
+    case STATUS_BUFFER_OVERFLOW: return WSAEMSGSIZE;
+    case STATUS_NOT_IMPLEMENTED:
     case STATUS_NOT_SUPPORTED: return WSAEOPNOTSUPP;
-    default: return static_cast<int>(win32_error_from_ntstatus(status));
+    case kStatusAccessViolation:
+    case STATUS_BUFFER_TOO_SMALL:
+    case kStatusDatatypeMisalignmentError: return WSAEFAULT;
+    case kStatusPagefileQuota:
+    case STATUS_NO_MEMORY:
+    case kStatusConflictingAddresses:
+    case kStatusQuotaExceeded:
+    case kStatusTooManyPagingFiles:
+    case STATUS_INSUFFICIENT_RESOURCES:
+    case kStatusWorkingSetQuota:
+    case kStatusCommitmentLimit:
+    case kStatusRemoteResources:
+    case kStatusTooManyAddresses: return WSAENOBUFS;
+    case STATUS_INVALID_HANDLE:
+    case kStatusObjectTypeMismatch: return WSAENOTSOCK;
+    case kStatusNoSuchDevice:
+    case kStatusNoSuchFile:
+    case kStatusObjectNameNotFound:
+    case kStatusObjectPathNotFound:
+    case kStatusNetworkBusy:
+    case kStatusInvalidNetworkResponse:
+    case kStatusUnexpectedNetworkError: return WSAENETDOWN;
+    case STATUS_ACCESS_DENIED: return WSAEACCES;
+    case kStatusSharingViolation:
+    case STATUS_ADDRESS_ALREADY_EXISTS: return WSAEADDRINUSE;
+    case kStatusDeviceNotReady:
+    case kStatusRequestNotAccepted: return WSAEWOULDBLOCK;
+    case STATUS_PIPE_DISCONNECTED: return WSAESHUTDOWN;
+    case STATUS_IO_TIMEOUT:
+    case kStatusLinkTimeout: return WSAETIMEDOUT;
+    case kStatusRemoteNotListening:
+    case STATUS_CONNECTION_REFUSED: return WSAECONNREFUSED;
+    case kStatusBadNetworkPath:
+    case STATUS_NETWORK_UNREACHABLE:
+    case STATUS_PROTOCOL_UNREACHABLE: return WSAENETUNREACH;
+    case STATUS_CANCELLED: return ERROR_OPERATION_ABORTED;
+    case STATUS_LOCAL_DISCONNECT:
+    case kStatusTransactionAborted:
+    case STATUS_CONNECTION_ABORTED: return WSAECONNABORTED;
+    case STATUS_REMOTE_DISCONNECT:
+    case kStatusLinkFailed:
+    case STATUS_CONNECTION_DISCONNECTED:
+    case STATUS_CONNECTION_RESET:
+    case STATUS_PORT_UNREACHABLE: return WSAECONNRESET;
+    case STATUS_INVALID_CONNECTION: return WSAENOTCONN;
+    case kStatusInvalidAddress:
+    case STATUS_INVALID_ADDRESS_COMPONENT: return WSAEADDRNOTAVAIL;
+    case STATUS_INVALID_BUFFER_SIZE: return WSAEMSGSIZE;
+    case STATUS_GRACEFUL_DISCONNECT: return WSAEDISCON;
+    case kStatusConnectionActive: return WSAEISCONN;
+    case STATUS_HOST_UNREACHABLE: return WSAEHOSTUNREACH;
+    case kStatusRequestAborted: return WSAEINTR;
+    case kStatusHostDown: return WSAEHOSTDOWN;
+    case 0x80070000u | ERROR_IO_INCOMPLETE:
+    case 0xC0010000u | ERROR_IO_INCOMPLETE:
+    case 0xC0070000u | ERROR_IO_INCOMPLETE: return ERROR_IO_INCOMPLETE;
+    default:
+        if ((status & kWrappedWin32Mask) == kWrappedWin32) return static_cast<int>(win32_error_from_ntstatus(status));
+        return WSAEINVAL;
     }
 }
 

@@ -171,6 +171,8 @@ constexpr DWORD kSioUdpConnReset = 0x9800000C;
 constexpr DWORD kSioUdpNetReset = 0x9800000F;
 constexpr DWORD kSioLoopbackFastPath = 0x98000010;
 constexpr DWORD kSioBaseHandle = 0x48000022;
+constexpr DWORD kSioIdealSendBacklogQuery = 0x4004747B;  // _IOR('t', 123, ULONG)
+constexpr DWORD kSioEnableCircularQueueing = 0x28000002;
 constexpr DWORD kSioGetInterfaceList = 0x4004747F;
 constexpr DWORD kSioAddressListQuery = 0x48000016;
 

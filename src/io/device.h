@@ -71,6 +71,10 @@ struct Plan {
     // gave -EAGAIN): a driver whose step() tries its operation itself may send it
     // straight to the engine instead of trying again (set after prepare()).
     bool would_wait = false;
+    // A failure is delivered like a completion, even one in the issuing call, which then
+    // reports the request pending: Windows' answer for a request its driver accepts and
+    // fails later (a socket control code the driver does not know).
+    bool deliver_failure = false;
 };
 
 // One call of the fast I/O path (Device::fast_ready, Device::fast_transfer): what the

@@ -596,12 +596,14 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
             continue;
         }
         device->finish(request);
-        if (issuing && nt_error(outcome.status)) {
+        if (issuing && nt_error(outcome.status) && !request->plan.deliver_failure) {
             submitted->error = win32_error_from_ntstatus(outcome.status);
             submitted->status = outcome.status;
             return drop(request);
         }
-        if (issuing) {
+        if (issuing && nt_error(outcome.status)) {
+            submitted->error = ERROR_IO_PENDING;  // and delivered now, as if it had waited
+        } else if (issuing) {
             submitted->error = ERROR_SUCCESS;
             submitted->status = outcome.status;
             submitted->bytes = outcome.bytes;

@@ -49,6 +49,31 @@ SocketDevice* socket_reference(SOCKET s)
     return static_cast<SocketDevice*>(object);
 }
 
+// SO_OPENTYPE: a property of the calling thread, not of a socket (any handle, even
+// INVALID_SOCKET, names it): 0 (the default in every thread) makes socket() create
+// overlapped sockets, anything else synchronous ones. Its value is 4 bytes both ways;
+// a negative length is a huge one (Wine's sock.c set_so_opentype, check_so_opentype and
+// the SO_OPENTYPE row of test_optsize, whose checks pass on Windows).
+thread_local int open_type = 0;
+
+// setsockopt (`setting`, from `value`) or getsockopt (into `get`) of SO_OPENTYPE.
+int open_type_option(bool setting, const char* value, char* get, int* length)
+{
+    if (!winsock_started()) return SOCKET_ERROR;
+    const void* pointer = setting ? static_cast<const void*>(value) : static_cast<const void*>(get);
+    if (pointer == nullptr || length == nullptr || reinterpret_cast<uintptr_t>(pointer) < 0x10000)
+        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (*length >= 0 && *length < static_cast<int>(sizeof(int))) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    if (setting) {
+        memcpy(&open_type, value, sizeof(open_type));
+    } else {
+        memcpy(get, &open_type, sizeof(open_type));
+        *length = sizeof(open_type);
+    }
+    set_last_error(0);
+    return 0;
+}
+
 // Runs `call(socket)`; its result is 0 or a WSA error. Returns 0 or SOCKET_ERROR.
 template <class Call>
 int with_socket(SOCKET s, Call call)
@@ -791,8 +816,9 @@ extern "C" {
 
 SOCKET WSAAPI socket(int af, int type, int protocol)
 {
-    // Sockets made by socket() are overlapped, as on Windows.
-    return create_socket(af, type, protocol, WSA_FLAG_OVERLAPPED);
+    // Sockets made by socket() are overlapped, as on Windows, unless the thread asked for
+    // synchronous ones with SO_OPENTYPE (any non-zero value, as Wine's sock.c servers use it).
+    return create_socket(af, type, protocol, open_type != 0 ? 0 : WSA_FLAG_OVERLAPPED);
 }
 
 SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP, DWORD dwFlags)
@@ -1047,19 +1073,26 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen)
 
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optlen)
 {
+    if (level == SOL_SOCKET && optname == SO_OPENTYPE) return open_type_option(false, nullptr, optval, optlen);
     return with_socket(s, [&](SocketDevice* socket) {
+        if ((optval != nullptr && reinterpret_cast<uintptr_t>(optval) < 0x10000) ||
+            (optlen != nullptr && reinterpret_cast<uintptr_t>(optlen) < 0x10000))
+            return WSAEFAULT;
         if (level == SOL_SOCKET && (optname == SO_PROTOCOL_INFOA || optname == SO_PROTOCOL_INFOW)) {
             bool wide = optname == SO_PROTOCOL_INFOW;
             int size = wide ? sizeof(WSAPROTOCOL_INFOW) : sizeof(WSAPROTOCOL_INFOA);
-            if (optval == nullptr || optlen == nullptr || *optlen < size) return WSAEFAULT;
+            if (optval == nullptr || optlen == nullptr) return WSAEFAULT;
+            if (*optlen < size) {
+                *optlen = size;  // what it needs (Wine's test_set_getsockopt)
+                return WSAEFAULT;
+            }
             if (wide)
                 describe_protocol(socket->family(), socket->type(), socket->protocol(),
                                   reinterpret_cast<WSAPROTOCOL_INFOW*>(optval));
             else
                 describe_protocol(socket->family(), socket->type(), socket->protocol(),
                                   reinterpret_cast<WSAPROTOCOL_INFOA*>(optval));
-            *optlen = size;
-            return 0;
+            return 0;  // *optlen stays as given, even when larger (Wine's test_set_getsockopt)
         }
         return socket->get_option(level, optname, optval, optlen);
     });
@@ -1067,7 +1100,11 @@ int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optle
 
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int optlen)
 {
+    if (level == SOL_SOCKET && optname == SO_OPENTYPE) return open_type_option(true, optval, nullptr, &optlen);
     return with_socket(s, [&](SocketDevice* socket) {
+        // A value passed where its address belongs ((char *)1): WSAEFAULT, as for ioctlsocket's
+        // argp (Wine's test_set_getsockopt, SO_DONTROUTE).
+        if (optval != nullptr && reinterpret_cast<uintptr_t>(optval) < 0x10000) return WSAEFAULT;
         if (level == SOL_SOCKET && (optname == SO_UPDATE_ACCEPT_CONTEXT || optname == SO_UPDATE_CONNECT_CONTEXT)) {
             // The value is the listening socket (accept) or nothing (connect).
             if (optname == SO_UPDATE_ACCEPT_CONTEXT) {
@@ -1089,7 +1126,11 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int 
 int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp)
 {
     return with_socket(s, [&](SocketDevice* socket) {
-        if (argp == nullptr) return WSAEFAULT;
+        // NULL, or a value passed where its address belongs (FIONBIO's 1): below the lowest
+        // application address (64 KiB, GetSystemInfo's lpMinimumApplicationAddress) there
+        // is no memory of the program's; Windows fails the call with WSAEFAULT rather than
+        // fault (Wine's sock.c test_ioctlsocket: apps that pass argp's value directly).
+        if (reinterpret_cast<uintptr_t>(argp) < 0x10000) return WSAEFAULT;
         DWORD code = static_cast<DWORD>(cmd);
         DWORD returned = 0;
         return socket->control(code, argp, sizeof(*argp), argp, sizeof(*argp), &returned);
@@ -1111,6 +1152,23 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
         return extension_pointer(s, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned,
                                  asynchronous ? lpOverlapped : nullptr, lpCompletionRoutine);
     }
+    if (lpOverlapped != nullptr && socket->overlapped_io() &&
+        (dwIoControlCode == SIO_BASE_HANDLE || !drivers::socket_control_known(dwIoControlCode))) {
+        // A code Windows' socket driver does not know (SIO_BASE_HANDLE is the Winsock
+        // DLL's, answered only without an OVERLAPPED): the request is accepted
+        // (WSA_IO_PENDING, the byte count untouched) and completes with
+        // STATUS_NOT_SUPPORTED, through the port (ERROR_NOT_SUPPORTED) or to the routine
+        // (WSAEOPNOTSUPP). Wine's sock.c test_unsupported_ioctls, test_base_handle.
+        SocketRequest asked;
+        asked.operation = SocketOperation::Control;
+        asked.control_error = ERROR_NOT_SUPPORTED;
+        asked.control_bytes = 0;
+        socket->release_reference();
+        io::Submitted submitted = submit_request(s, asked, lpOverlapped, lpCompletionRoutine);
+        if (submitted.error == ERROR_SUCCESS || submitted.error == ERROR_IO_PENDING)
+            return wsa_fail(WSA_IO_PENDING, SOCKET_ERROR);
+        return overlapped_return(submitted, nullptr, nullptr);
+    }
     int error = 0;
     DWORD returned = 0;
     switch (dwIoControlCode) {
@@ -1128,15 +1186,21 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     }
     bool asynchronous = socket->overlapped_io();
     socket->release_reference();
-    *lpcbBytesReturned = returned;
+    // FIONREAD and SIOCATMARK with no room for their answer leave the count alone (Wine's
+    // sock.c test_fionread_siocatmark); other failures set it to 0 (test_keepalive_vals,
+    // test_unsupported_ioctls).
+    if (!(error == WSAEFAULT && (dwIoControlCode == FIONREAD || dwIoControlCode == SIOCATMARK)))
+        *lpcbBytesReturned = returned;
     if (lpOverlapped != nullptr && error == 0 && asynchronous) {
-        // An overlapped control request: done already, and delivered like one.
+        // An overlapped control request: done already, and delivered like one, with 0
+        // bytes in the OVERLAPPED, the port's packet and the routine's call, whatever the
+        // call itself reported (Wine's sock.c test_fionread_siocatmark: FIONREAD and
+        // SIOCATMARK answer 4 bytes, their completions 0; test_get_extension_func).
         SocketRequest asked;
         asked.operation = SocketOperation::Control;
         asked.control_error = error;
-        asked.control_bytes = returned;
-        return overlapped_return(submit_request(s, asked, lpOverlapped, lpCompletionRoutine), lpcbBytesReturned,
-                                 nullptr);
+        asked.control_bytes = 0;
+        return overlapped_return(submit_request(s, asked, lpOverlapped, lpCompletionRoutine), nullptr, nullptr);
     }
     if (error != 0) return wsa_fail(error, SOCKET_ERROR);
     set_last_error(0);
@@ -1160,7 +1224,11 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
     }
     *lpcbTransfer = static_cast<DWORD>(lpOverlapped->InternalHigh);
     *lpdwFlags = lpOverlapped->Offset;
-    if (status != STATUS_SUCCESS) return wsa_fail(drivers::wsa_error_from_status(status), FALSE);
+    // Windows answers from Internal (Wine's sock.c test_WSAGetOverlappedResult, every status
+    // in its ranges): any success status (STATUS_PENDING too, when the wait for the event
+    // ended) is TRUE; a failure status is FALSE with Winsock's error for it, WSAEINVAL for
+    // one Winsock has no error for.
+    if (static_cast<LONG>(status) < 0) return wsa_fail(drivers::wsa_error_from_status(status), FALSE);
     set_last_error(0);
     return TRUE;
 }

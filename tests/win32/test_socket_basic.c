@@ -7,7 +7,7 @@
  * the WSAESHUTDOWN errors after it, getsockname/getpeername, closesocket of bad handles,
  * socket options (SO_TYPE, SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR,
  * SO_ERROR, SO_ACCEPTCONN, TCP_NODELAY) and their length rules, ioctlsocket FIONBIO and
- * FIONREAD, connection refused, sockets as handles (GetFileType, DuplicateHandle,
+ * FIONREAD (and a bad argp), connection refused, sockets as handles (GetFileType, DuplicateHandle,
  * GetHandleInformation, CloseHandle), and WSAAccept's condition function (CF_ACCEPT,
  * CF_REJECT, CF_DEFER and the deferred connection coming back), WSAConnectByNameA/W.
  *
@@ -964,6 +964,107 @@ static void test_options(void)
     CHECK_EQ(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&value, &len), 0);
     CHECK_EQ(value & 0xff, 0);
 
+    TEST("set with length 0: the SOL_SOCKET BOOLs take it, other options fail with WSAEFAULT");
+    {
+        static const int bools[] = {SO_REUSEADDR, SO_OOBINLINE, SO_DONTLINGER, SO_EXCLUSIVEADDRUSE};
+        SOCKET t = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        int i;
+        for (i = 0; i < 4; i++) {
+            value = 1;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(setsockopt(t, SOL_SOCKET, bools[i], (char *)&value, 0), 0);
+            CHECK_EQ(WSAGetLastError(), 0);
+        }
+        value = 1;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, SOL_SOCKET, SO_BROADCAST, (char *)&value, 0), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_DONTLINGER, NULL, 0), SOCKET_ERROR); /* no value at all */
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_RCVBUF, (char *)&value, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_MULTICAST_LOOP, (char *)&value, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+        TEST("set with length -1: a 4-byte SOL_SOCKET option takes it; one-byte and protocol-level "
+             "options fail with WSAENOBUFS");
+        value = 8192;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_RCVBUF, (char *)&value, -1), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        value = 1234;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_SNDTIMEO, (char *)&value, -1), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        value = 1;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_REUSEADDR, (char *)&value, -1), 0);
+        CHECK_EQ(WSAGetLastError(), 0);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_KEEPALIVE, (char *)&value, -1), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOBUFS);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_TTL, (char *)&value, -1), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOBUFS);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, IPPROTO_TCP, TCP_NODELAY, (char *)&value, -1), SOCKET_ERROR);
+        CHECK(WSAGetLastError() == WSAENOBUFS || WSAGetLastError() == WSAEFAULT); /* both seen on Windows */
+        len = -1;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(t, SOL_SOCKET, SO_RCVBUF, (char *)&value, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        CHECK_EQ(len, -1);
+
+        TEST("setsockopt with the value passed as the pointer ((char *)1): WSAEFAULT");
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(t, SOL_SOCKET, SO_DONTROUTE, (char *)1, 1), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+        TEST("IP_TOS: 0x100 is refused with WSAEINVAL (IP_TTL likewise)");
+        value = 0x100;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_TOS, (char *)&value, 4), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(setsockopt(u, IPPROTO_IP, IP_TTL, (char *)&value, 4), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+
+        TEST("a protocol level's 4-byte option got with 2 bytes: WSAEFAULT and a length of 0");
+        len = 2;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt(u, IPPROTO_IP, IP_PKTINFO, (char *)&value, &len), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        CHECK_EQ(len, 0);
+        WINE_DEVIATION("Wine 8.0 has no getsockopt TCP_KEEPALIVE")
+        {
+            len = 2;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(getsockopt(t, IPPROTO_TCP, 3 /* TCP_KEEPALIVE */, (char *)&value, &len), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            CHECK_EQ(len, 0);
+        }
+
+        TEST("SO_PROTOCOL_INFOA: a short buffer gets the size it needs; a larger one keeps its length");
+        {
+            static char info[2 * sizeof(WSAPROTOCOL_INFOA)];
+            len = sizeof(WSAPROTOCOL_INFOA) / 2;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(getsockopt(t, SOL_SOCKET, SO_PROTOCOL_INFOA, info, &len), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            CHECK_EQ(len, sizeof(WSAPROTOCOL_INFOA));
+            len = sizeof(info);
+            CHECK_EQ(getsockopt(t, SOL_SOCKET, SO_PROTOCOL_INFOA, info, &len), 0);
+            CHECK_EQ(len, sizeof(info));
+            CHECK_EQ(((WSAPROTOCOL_INFOA *)info)->iSocketType, SOCK_STREAM);
+        }
+        closesocket(t);
+        closesocket(u);
+    }
+
     TEST("SO_LINGER: round trip; NULL value or a 2-byte length is WSAEFAULT");
     linger.l_onoff = 1;
     linger.l_linger = 5;
@@ -1192,6 +1293,24 @@ static void test_ioctlsocket(void)
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    TEST("ioctlsocket with argp NULL, or the value itself passed as the pointer: WSAEFAULT");
+    {
+        static const LONG codes[] = {FIONBIO, FIONREAD, SIOCATMARK};
+        int i;
+        for (i = 0; i < 3; i++) {
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(ioctlsocket(server, codes[i], NULL), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(ioctlsocket(server, codes[i], (u_long *)1), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        }
+        /* FIONBIO was not applied: the socket is still non-blocking. */
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    }
 
     TEST("FIONBIO back to blocking after WSAEventSelect: WSAEINVAL");
     {
@@ -1621,6 +1740,100 @@ static void test_connect_by_name(void)
     closesocket(listener);
 }
 
+#ifndef SO_OPENTYPE
+#define SO_OPENTYPE 0x7008
+#define SO_SYNCHRONOUS_NONALERT 0x20
+#endif
+
+static DWORD WINAPI open_type_of_new_thread(LPVOID arg)
+{
+    int value = 0x55, len = sizeof(value);
+    if (getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len) != 0)
+        return 0xdead;
+    *(int *)arg = value;
+    return 0;
+}
+
+static SOCKET delayed_sender;
+static DWORD WINAPI send_later(LPVOID arg)
+{
+    (void)arg;
+    Sleep(300);
+    send(delayed_sender, "late", 4, 0);
+    return 0;
+}
+
+static void test_open_type(void)
+{
+    int value, len;
+    HANDLE thread;
+
+    TEST("SO_OPENTYPE: the thread's, 0 by default, read and set through any handle (INVALID_SOCKET)");
+    value = 0x55;
+    len = sizeof(value);
+    CHECK_EQ(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len), 0);
+    CHECK_EQ(value, 0);
+    CHECK_EQ(len, 4);
+    value = SO_SYNCHRONOUS_NONALERT;
+    CHECK_EQ(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, sizeof(value)), 0);
+    value = 0;
+    len = -1; /* a negative length is taken as a large one */
+    CHECK_EQ(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len), 0);
+    CHECK_EQ(value, SO_SYNCHRONOUS_NONALERT);
+    CHECK_EQ(len, 4);
+    len = 2;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, 2), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("SO_OPENTYPE: another thread still has 0");
+    value = 0x55;
+    thread = CreateThread(NULL, 0, open_type_of_new_thread, &value, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(value, 0);
+
+    TEST("SO_OPENTYPE SO_SYNCHRONOUS_NONALERT: socket() makes a synchronous socket (an overlapped "
+         "WSARecv waits for the data instead of pending)");
+    {
+        struct sockaddr_in addr;
+        SOCKET listener, client, server;
+        WSAOVERLAPPED ov;
+        WSABUF wb;
+        char buf[8];
+        DWORD bytes = 0xdeadbeef, flags = 0;
+        client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP); /* made while SO_OPENTYPE is set */
+        CHECK(client != INVALID_SOCKET);
+        value = 0;
+        CHECK_EQ(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&value, sizeof(value)), 0);
+        listener = make_listener(&addr, 1);
+        CHECK_EQ(connect(client, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        server = accept(listener, NULL, NULL);
+        CHECK(server != INVALID_SOCKET);
+        delayed_sender = server;
+        thread = CreateThread(NULL, 0, send_later, NULL, 0, NULL);
+        CHECK(thread != NULL);
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        wb.buf = buf;
+        wb.len = sizeof(buf);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecv(client, &wb, 1, &bytes, &flags, &ov, NULL), 0);
+        CHECK_EQ(bytes, 4);
+        CHECK(memcmp(buf, "late", 4) == 0);
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CloseHandle(thread);
+        CloseHandle(ov.hEvent);
+        closesocket(client);
+        closesocket(server);
+        closesocket(listener);
+    }
+}
+
 int main(void)
 {
     HANDLE watchdog;
@@ -1638,6 +1851,7 @@ int main(void)
     test_shutdown();
     test_options();
     test_ioctlsocket();
+    test_open_type();
     test_handles();
     test_wsaaccept();
     test_connect_by_name();

@@ -6,7 +6,9 @@
  * socket can share; the wildcard/specific rules without options); SO_EXCLUSIVEADDRUSE
  * (a table of first/second binds) and its exclusion with SO_REUSEADDR; a table of
  * Winsock constants against their Windows values; the layouts of the Winsock structures
- * a Windows program depends on (x64).
+ * a Windows program depends on (x64); WSAIoctl codes the driver does not know, given an
+ * OVERLAPPED (pending, then STATUS_NOT_SUPPORTED), the byte counts of overlapped FIONREAD
+ * and SIOCATMARK, SIO_IDEAL_SEND_BACKLOG_QUERY and SIO_ENABLE_CIRCULAR_QUEUEING.
  *
  * Every fact is sourced in docs/research/windows-sockets-udp-names.md; checks Wine gets
  * wrong are listed in tests/win32/WINE_DEVIATIONS_sockets_udp.md. */
@@ -915,6 +917,171 @@ static void test_port_policy_options(void)
     closesocket(udp);
 }
 
+#ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
+#define SIO_IDEAL_SEND_BACKLOG_QUERY _IOR('t', 123, ULONG)
+#endif
+#ifndef SIO_ENABLE_CIRCULAR_QUEUEING
+#define SIO_ENABLE_CIRCULAR_QUEUEING _WSAIO(IOC_WS2, 2)
+#endif
+#ifndef SIO_FLUSH
+#define SIO_FLUSH _WSAIO(IOC_WS2, 4)
+#endif
+
+static LONG ioctl_apc_count;
+static DWORD ioctl_apc_error, ioctl_apc_bytes;
+static void CALLBACK ioctl_routine(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)ov;
+    (void)flags;
+    InterlockedIncrement(&ioctl_apc_count);
+    ioctl_apc_error = error;
+    ioctl_apc_bytes = bytes;
+}
+
+static void test_unknown_ioctls(void)
+{
+    /* Codes the socket driver does not know, and SIO_BASE_HANDLE (the Winsock DLL's). */
+    static const DWORD codes[] = {0xdeadbeef, FIOASYNC, 0x667e, SIO_FLUSH, SIO_BASE_HANDLE};
+    size_t i;
+    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); ++i) {
+        SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        HANDLE port = CreateIoCompletionPort((HANDLE)s, NULL, 123, 0);
+        OVERLAPPED ov, *got = NULL;
+        SOCKET base = (SOCKET)0xdeadbeef;
+        DWORD size;
+        ULONG_PTR key = 0;
+        printf("   code %#lx\n", (unsigned long)codes[i]);
+        TEST("an unknown WSAIoctl code with an OVERLAPPED: WSA_IO_PENDING, then STATUS_NOT_SUPPORTED "
+             "through the port");
+        CHECK(port != NULL);
+        if (codes[i] != SIO_BASE_HANDLE) {
+            size = 0xdeadbeef;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(WSAIoctl(s, codes[i], NULL, 0, NULL, 0, &size, NULL, NULL), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEOPNOTSUPP);
+            CHECK_EQ(size, 0);
+        }
+        memset(&ov, 0, sizeof(ov));
+        ov.Internal = 0xdeadbeef;
+        ov.InternalHigh = 0xdeadbeef;
+        size = 0xdeadbeef;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(s, codes[i], NULL, 0, &base, sizeof(base), &size, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(size, 0xdeadbeef);
+        size = 0xdeadbeef;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetQueuedCompletionStatus(port, &size, &key, &got, 1000));
+        CHECK_ERROR(ERROR_NOT_SUPPORTED);
+        CHECK_EQ(size, 0);
+        CHECK_EQ(key, 123);
+        CHECK(got == &ov);
+        CHECK_EQ(ov.Internal, 0xC00000BBUL); /* STATUS_NOT_SUPPORTED */
+        CHECK_EQ(ov.InternalHigh, 0);
+        CHECK(base == (SOCKET)0xdeadbeef);
+        CloseHandle(port);
+        closesocket(s);
+
+        TEST("... and with a completion routine: WSA_IO_PENDING, the routine gets WSAEOPNOTSUPP");
+        s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        memset(&ov, 0, sizeof(ov));
+        tl_store(&ioctl_apc_count, 0);
+        size = 0xdeadbeef;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(s, codes[i], NULL, 0, &base, sizeof(base), &size, &ov, ioctl_routine), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(size, 0xdeadbeef);
+        CHECK_EQ(SleepEx(1000, TRUE), WAIT_IO_COMPLETION);
+        CHECK_EQ(tl_load(&ioctl_apc_count), 1);
+        CHECK_EQ(ioctl_apc_error, WSAEOPNOTSUPP);
+        CHECK_EQ(ioctl_apc_bytes, 0);
+        closesocket(s);
+    }
+
+    TEST("FIONREAD and SIOCATMARK with an OVERLAPPED: the call reports 4 bytes, the completion 0");
+    {
+        static const DWORD answered[] = {FIONREAD, SIOCATMARK};
+        for (i = 0; i < 2; ++i) {
+            SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            HANDLE port = CreateIoCompletionPort((HANDLE)s, NULL, 123, 0);
+            OVERLAPPED ov, *got = NULL;
+            ULONG_PTR key = 0;
+            DWORD size = 0xdeadbeef;
+            int value = 0x55;
+            printf("   code %#lx\n", (unsigned long)answered[i]);
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value) - 1, &size, NULL, NULL), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+            CHECK_EQ(size, 0xdeadbeef); /* no room for the answer: the count is left alone */
+            memset(&ov, 0, sizeof(ov));
+            ov.Internal = 0xdeadbeef;
+            ov.InternalHigh = 0xdeadbeef;
+            CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value), &size, &ov, NULL), 0);
+            CHECK_EQ(size, sizeof(value));
+            CHECK_EQ(value, answered[i] == FIONREAD ? 0 : 1);
+            CHECK_EQ(ov.Internal, 0);
+            CHECK_EQ(ov.InternalHigh, 0);
+            size = 0xdeadbeef;
+            CHECK(GetQueuedCompletionStatus(port, &size, &key, &got, 1000));
+            CHECK_EQ(size, 0);
+            CHECK_EQ(key, 123);
+            CHECK(got == &ov);
+            CloseHandle(port);
+            closesocket(s);
+
+            s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            memset(&ov, 0, sizeof(ov));
+            tl_store(&ioctl_apc_count, 0);
+            ioctl_apc_bytes = 0xdeadbeef;
+            size = 0xdeadbeef;
+            CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value), &size, &ov, ioctl_routine), 0);
+            CHECK_EQ(size, sizeof(value));
+            CHECK_EQ(SleepEx(1000, TRUE), WAIT_IO_COMPLETION);
+            CHECK_EQ(tl_load(&ioctl_apc_count), 1);
+            CHECK_EQ(ioctl_apc_error, 0);
+            CHECK_EQ(ioctl_apc_bytes, 0);
+            closesocket(s);
+        }
+    }
+
+    TEST("SIO_IDEAL_SEND_BACKLOG_QUERY: WSAENOTCONN unconnected, 64 KiB connected, WSAEOPNOTSUPP on UDP");
+    {
+        struct sockaddr_in addr;
+        int len = sizeof(addr);
+        SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        SOCKET accepted;
+        ULONG backlog = 0;
+        DWORD size;
+        memset(&addr, 0, sizeof(addr));
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        CHECK_EQ(bind(listener, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        CHECK_EQ(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
+        CHECK_EQ(listen(listener, 2), 0);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(s, SIO_IDEAL_SEND_BACKLOG_QUERY, NULL, 0, &backlog, sizeof(backlog), &size, NULL, NULL),
+                 SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOTCONN);
+        CHECK_EQ(connect(s, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        CHECK_EQ(WSAIoctl(s, SIO_IDEAL_SEND_BACKLOG_QUERY, NULL, 0, &backlog, sizeof(backlog), &size, NULL, NULL), 0);
+        CHECK_EQ(backlog, 0x10000);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(u, SIO_IDEAL_SEND_BACKLOG_QUERY, NULL, 0, &backlog, sizeof(backlog), &size, NULL, NULL),
+                 SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEOPNOTSUPP);
+
+        TEST("SIO_ENABLE_CIRCULAR_QUEUEING on a UDP socket: accepted");
+        CHECK_EQ(WSAIoctl(u, SIO_ENABLE_CIRCULAR_QUEUEING, NULL, 0, NULL, 0, &size, NULL, NULL), 0);
+        accepted = accept(listener, NULL, NULL);
+        closesocket(accepted);
+        closesocket(s);
+        closesocket(u);
+        closesocket(listener);
+    }
+}
+
 int main(void)
 {
     startup();
@@ -927,6 +1094,7 @@ int main(void)
     test_struct_layouts();
     test_keepalive_vals();
     test_port_policy_options();
+    test_unknown_ioctls();
     WSACleanup();
     return tl_finish();
 }

@@ -9,7 +9,8 @@
  * arrays; OVERLAPPED.Internal/InternalHigh; ReadFile/WriteFile on sockets; zero-byte
  * receives; graceful and abortive close by the peer; closesocket with requests pending;
  * CancelIo/CancelIoEx; the issuing thread's exit; ordering of sends and of pending
- * receives; MSG_PEEK; argument errors; WSARecv/WSASend with an OVERLAPPED on a socket made
+ * receives; MSG_PEEK; argument errors; WSAGetOverlappedResult's answer for every status
+ * in Internal (Windows' Winsock table); WSARecv/WSASend with an OVERLAPPED on a socket made
  * without WSA_FLAG_OVERLAPPED, on a never-connected one and on a closed handle.
  *
  * Sources: docs/research/windows-sockets-core.md. Wine deviations:
@@ -328,6 +329,192 @@ static void test_event_notification(void)
 
     CHECK(WSACloseEvent(ev));
     closesocket(c);
+    closesocket(s);
+}
+
+/* ---------------------------------------------------------------------------------
+ * WSAGetOverlappedResult's reading of Internal */
+
+/* Winsock's error for each failure status that has one (Windows' table, as Wine's
+ * test_WSAGetOverlappedResult records it); a failure status not listed gives WSAEINVAL. */
+static const struct {
+    ULONG status;
+    DWORD error;
+} status_errors[] = {
+    {0x80000005UL, WSAEMSGSIZE},        /* STATUS_BUFFER_OVERFLOW */
+    {0xC0000206UL, WSAEMSGSIZE},        /* STATUS_INVALID_BUFFER_SIZE */
+    {0xC0000002UL, WSAEOPNOTSUPP},      /* STATUS_NOT_IMPLEMENTED */
+    {0xC00000BBUL, WSAEOPNOTSUPP},      /* STATUS_NOT_SUPPORTED */
+    {0xC0000005UL, WSAEFAULT},          /* STATUS_ACCESS_VIOLATION */
+    {0xC0000023UL, WSAEFAULT},          /* STATUS_BUFFER_TOO_SMALL */
+    {0xC00002C5UL, WSAEFAULT},          /* STATUS_DATATYPE_MISALIGNMENT_ERROR */
+    {0xC0000007UL, WSAENOBUFS},         /* STATUS_PAGEFILE_QUOTA */
+    {0xC0000017UL, WSAENOBUFS},         /* STATUS_NO_MEMORY */
+    {0xC0000018UL, WSAENOBUFS},         /* STATUS_CONFLICTING_ADDRESSES */
+    {0xC0000044UL, WSAENOBUFS},         /* STATUS_QUOTA_EXCEEDED */
+    {0xC0000097UL, WSAENOBUFS},         /* STATUS_TOO_MANY_PAGING_FILES */
+    {0xC000009AUL, WSAENOBUFS},         /* STATUS_INSUFFICIENT_RESOURCES */
+    {0xC00000A1UL, WSAENOBUFS},         /* STATUS_WORKING_SET_QUOTA */
+    {0xC000012DUL, WSAENOBUFS},         /* STATUS_COMMITMENT_LIMIT */
+    {0xC000013DUL, WSAENOBUFS},         /* STATUS_REMOTE_RESOURCES */
+    {0xC0000209UL, WSAENOBUFS},         /* STATUS_TOO_MANY_ADDRESSES */
+    {0xC0000008UL, WSAENOTSOCK},        /* STATUS_INVALID_HANDLE */
+    {0xC0000024UL, WSAENOTSOCK},        /* STATUS_OBJECT_TYPE_MISMATCH */
+    {0xC000000EUL, WSAENETDOWN},        /* STATUS_NO_SUCH_DEVICE */
+    {0xC000000FUL, WSAENETDOWN},        /* STATUS_NO_SUCH_FILE */
+    {0xC0000034UL, WSAENETDOWN},        /* STATUS_OBJECT_NAME_NOT_FOUND */
+    {0xC000003AUL, WSAENETDOWN},        /* STATUS_OBJECT_PATH_NOT_FOUND */
+    {0xC00000BFUL, WSAENETDOWN},        /* STATUS_NETWORK_BUSY */
+    {0xC00000C3UL, WSAENETDOWN},        /* STATUS_INVALID_NETWORK_RESPONSE */
+    {0xC00000C4UL, WSAENETDOWN},        /* STATUS_UNEXPECTED_NETWORK_ERROR */
+    {0xC0000022UL, WSAEACCES},          /* STATUS_ACCESS_DENIED */
+    {0xC0000043UL, WSAEADDRINUSE},      /* STATUS_SHARING_VIOLATION */
+    {0xC000020AUL, WSAEADDRINUSE},      /* STATUS_ADDRESS_ALREADY_EXISTS */
+    {0xC00000A3UL, WSAEWOULDBLOCK},     /* STATUS_DEVICE_NOT_READY */
+    {0xC00000D0UL, WSAEWOULDBLOCK},     /* STATUS_REQUEST_NOT_ACCEPTED */
+    {0xC00000B0UL, WSAESHUTDOWN},       /* STATUS_PIPE_DISCONNECTED */
+    {0xC00000B5UL, WSAETIMEDOUT},       /* STATUS_IO_TIMEOUT */
+    {0xC000013FUL, WSAETIMEDOUT},       /* STATUS_LINK_TIMEOUT */
+    {0xC00000BCUL, WSAECONNREFUSED},    /* STATUS_REMOTE_NOT_LISTENING */
+    {0xC0000236UL, WSAECONNREFUSED},    /* STATUS_CONNECTION_REFUSED */
+    {0xC00000BEUL, WSAENETUNREACH},     /* STATUS_BAD_NETWORK_PATH */
+    {0xC000023CUL, WSAENETUNREACH},     /* STATUS_NETWORK_UNREACHABLE */
+    {0xC000023EUL, WSAENETUNREACH},     /* STATUS_PROTOCOL_UNREACHABLE */
+    {0xC0000120UL, WSA_OPERATION_ABORTED}, /* STATUS_CANCELLED */
+    {0xC000013BUL, WSAECONNABORTED},    /* STATUS_LOCAL_DISCONNECT */
+    {0xC000020FUL, WSAECONNABORTED},    /* STATUS_TRANSACTION_ABORTED */
+    {0xC0000241UL, WSAECONNABORTED},    /* STATUS_CONNECTION_ABORTED */
+    {0xC000013CUL, WSAECONNRESET},      /* STATUS_REMOTE_DISCONNECT */
+    {0xC000013EUL, WSAECONNRESET},      /* STATUS_LINK_FAILED */
+    {0xC000020CUL, WSAECONNRESET},      /* STATUS_CONNECTION_DISCONNECTED */
+    {0xC000020DUL, WSAECONNRESET},      /* STATUS_CONNECTION_RESET */
+    {0xC000023FUL, WSAECONNRESET},      /* STATUS_PORT_UNREACHABLE */
+    {0xC0000140UL, WSAENOTCONN},        /* STATUS_INVALID_CONNECTION */
+    {0xC0000141UL, WSAEADDRNOTAVAIL},   /* STATUS_INVALID_ADDRESS */
+    {0xC0000207UL, WSAEADDRNOTAVAIL},   /* STATUS_INVALID_ADDRESS_COMPONENT */
+    {0xC0000237UL, WSAEDISCON},         /* STATUS_GRACEFUL_DISCONNECT */
+    {0xC000023BUL, WSAEISCONN},         /* STATUS_CONNECTION_ACTIVE */
+    {0xC000023DUL, WSAEHOSTUNREACH},    /* STATUS_HOST_UNREACHABLE */
+    {0xC0000240UL, WSAEINTR},           /* STATUS_REQUEST_ABORTED */
+    {0xC0000350UL, WSAEHOSTDOWN},       /* STATUS_HOST_DOWN */
+    {0x800703E4UL, WSA_IO_INCOMPLETE},  /* ERROR_IO_INCOMPLETE in the three HRESULT-like forms */
+    {0xC00103E4UL, WSA_IO_INCOMPLETE},
+    {0xC00703E4UL, WSA_IO_INCOMPLETE},
+};
+
+static DWORD expected_status_error(ULONG status)
+{
+    size_t i;
+    for (i = 0; i < sizeof(status_errors) / sizeof(status_errors[0]); ++i)
+        if (status_errors[i].status == status)
+            return status_errors[i].error;
+    return WSAEINVAL;
+}
+
+static LONG apc_runs;
+static VOID CALLBACK count_apc(ULONG_PTR arg)
+{
+    (void)arg;
+    InterlockedIncrement(&apc_runs);
+}
+
+static void test_overlapped_result_statuses(void)
+{
+    /* The ranges Wine's test walks (every status in each). */
+    static const ULONG ranges[][2] = {
+        {0x00000000UL, 0x00010000UL}, {0x40000000UL, 0x40001000UL}, {0x80000000UL, 0x80001000UL},
+        {0x80070000UL, 0x80080000UL}, {0xC0000000UL, 0xC0001000UL}, {0xC0070000UL, 0xC0080000UL},
+        {0xD0000000UL, 0xD0010000UL}, {0xD0070000UL, 0xD0080000UL},
+    };
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSAOVERLAPPED ov;
+    DWORD bytes, flags;
+    size_t r;
+    size_t i;
+    CHECK(s != INVALID_SOCKET);
+
+    TEST("WSAGetOverlappedResult: a failure status in Internal gives FALSE and Winsock's error for it");
+    for (i = 0; i < sizeof(status_errors) / sizeof(status_errors[0]); ++i) {
+        memset(&ov, 0, sizeof(ov));
+        ov.Internal = status_errors[i].status;
+        ov.InternalHigh = 5;
+        bytes = 0xdeadbeef;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags), FALSE);
+        CHECK_EQ(WSAGetLastError(), status_errors[i].error);
+        CHECK_EQ(bytes, 5);
+    }
+
+    TEST("WSAGetOverlappedResult: a failure status Winsock has no error for gives WSAEINVAL");
+    {
+        static const ULONG others[] = {0xC0000001UL /* STATUS_UNSUCCESSFUL */, 0xC000000DUL /* STATUS_INVALID_PARAMETER */,
+                                       0xC0000011UL /* STATUS_END_OF_FILE */, 0x80000001UL, 0xD0000000UL,
+                                       0xC0070000UL | WSAECONNRESET};
+        for (i = 0; i < sizeof(others) / sizeof(others[0]); ++i) {
+            memset(&ov, 0, sizeof(ov));
+            ov.Internal = others[i];
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags), FALSE);
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        }
+    }
+
+    TEST("WSAGetOverlappedResult: a success status other than STATUS_PENDING gives TRUE");
+    {
+        static const ULONG successes[] = {0x00000001UL, 0x00000102UL /* STATUS_TIMEOUT */, 0x0000010BUL,
+                                          0x40000000UL, 0x7FFFFFFFUL};
+        for (i = 0; i < sizeof(successes) / sizeof(successes[0]); ++i) {
+            memset(&ov, 0, sizeof(ov));
+            ov.Internal = successes[i];
+            ov.InternalHigh = 9;
+            bytes = 0xdeadbeef;
+            CHECK_EQ(WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags), TRUE);
+            CHECK_EQ(bytes, 9);
+        }
+    }
+
+    TEST("WSAGetOverlappedResult: every status of Wine's ranges, FALSE/TRUE and the error as Windows");
+    for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); ++r) {
+        ULONG status, first_bad = 0;
+        DWORD bad_ret = 0, bad_error = 0;
+        int mismatches = 0;
+        for (status = ranges[r][0]; status < ranges[r][1]; ++status) {
+            int success = (LONG)status >= 0 && status != ST_PENDING;
+            DWORD expected = status == ST_PENDING ? WSA_IO_INCOMPLETE : expected_status_error(status);
+            BOOL ret;
+            memset(&ov, 0, sizeof(ov));
+            ov.Internal = status;
+            WSASetLastError(0xdeadbeef);
+            ret = WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags);
+            if (ret != (success ? TRUE : FALSE) || (!success && (DWORD)WSAGetLastError() != expected)) {
+                if (mismatches++ == 0) {
+                    first_bad = status;
+                    bad_ret = (DWORD)ret;
+                    bad_error = (DWORD)WSAGetLastError();
+                }
+            }
+        }
+        if (mismatches != 0)
+            printf("   range %#lx: first mismatch at %#lx: returned %lu, error %lu\n", (unsigned long)ranges[r][0],
+                   (unsigned long)first_bad, (unsigned long)bad_ret, (unsigned long)bad_error);
+        CHECK_EQ(mismatches, 0);
+    }
+
+    TEST("WSAGetOverlappedResult(fWait) with Internal still STATUS_PENDING and the event signalled: TRUE, no APC run");
+    memset(&ov, 0, sizeof(ov));
+    ov.Internal = ST_PENDING;
+    ov.hEvent = CreateEventA(NULL, TRUE, TRUE, NULL);
+    CHECK(ov.hEvent != NULL);
+    tl_store(&apc_runs, 0);
+    CHECK(QueueUserAPC(count_apc, GetCurrentThread(), 0));
+    bytes = 0xdeadbeef;
+    CHECK_EQ(WSAGetOverlappedResult(s, &ov, &bytes, TRUE, &flags), TRUE);
+    CHECK_EQ(bytes, 0);
+    CHECK_EQ(tl_load(&apc_runs), 0); /* the wait is not alertable */
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(tl_load(&apc_runs), 1);
+    CloseHandle(ov.hEvent);
+
     closesocket(s);
 }
 
@@ -1418,6 +1605,7 @@ int main(void)
     }
 
     test_event_notification();
+    test_overlapped_result_statuses();
     test_completion_routine();
     test_completion_port();
     test_notification_modes();
