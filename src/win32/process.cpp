@@ -280,22 +280,22 @@ bool set_equals_variable(const std::string& name, const char* value)
     std::string text = name + "=" + value;
     char* entry = strdup(text.c_str());
     if (entry == nullptr) return false;
+    // Every string made here stays allocated and listed (as glibc keeps the strings its
+    // setenv made): one that environ no longer names is still reachable, not a leak.
+    static std::vector<char*>* made = new std::vector<char*>();
+    made->push_back(entry);
     if (i >= 0) {
         environ[i] = entry;
         return true;
     }
     static const char kPlaceholder[] = "OVERLAPPED_ENVIRONMENT_SLOT";
-    if (setenv(kPlaceholder, "", 1) != 0) {
-        free(entry);
-        return false;
-    }
+    if (setenv(kPlaceholder, "", 1) != 0) return false;  // the string stays listed
     const char* placeholder = getenv(kPlaceholder) - sizeof kPlaceholder;  // its entry, "NAME="
     for (long slot = 0; environ[slot] != nullptr; ++slot)
         if (environ[slot] == placeholder) {
             environ[slot] = entry;  // the placeholder's string stays glibc's, as after an unsetenv
             return true;
         }
-    free(entry);
     return false;
 }
 
