@@ -155,13 +155,22 @@ DWORD ThreadObject::resume()
     return 0;
 }
 
-DWORD ThreadObject::suspend()
+DWORD ThreadObject::suspend(DWORD* error)
 {
     // Linux has no safe way to stop another thread at an arbitrary point; only a thread
     // that has not started running its routine yet can be held (docs/deviations.md).
+    constexpr uint32_t kMaximumSuspendCount = 127;  // MAXIMUM_SUSPEND_COUNT (MAXCHAR)
     LockGuard guard(lock);
-    if (started_ || exited_) return static_cast<DWORD>(-1);
-    return suspend_count_.fetch_add(1, std::memory_order_acq_rel);
+    *error = exited_ ? ERROR_ACCESS_DENIED : started_ ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_SUCCESS;
+    if (*error != ERROR_SUCCESS) return static_cast<DWORD>(-1);
+    uint32_t count = suspend_count_.load(std::memory_order_acquire);
+    do {
+        if (count >= kMaximumSuspendCount) {
+            *error = ERROR_SIGNAL_REFUSED;  // STATUS_SUSPEND_COUNT_EXCEEDED
+            return static_cast<DWORD>(-1);
+        }
+    } while (!suspend_count_.compare_exchange_weak(count, count + 1, std::memory_order_acq_rel));
+    return count;
 }
 
 void ThreadObject::recycle()

@@ -39,7 +39,10 @@ public:
 
     // Suspend count changes; only threads created suspended can be held (see docs).
     DWORD resume();
-    DWORD suspend();
+    // The previous count, or (DWORD)-1 with *error set: ERROR_ACCESS_DENIED once the thread
+    // has exited, ERROR_SIGNAL_REFUSED at the maximum count (127, MAXIMUM_SUSPEND_COUNT),
+    // ERROR_CALL_NOT_IMPLEMENTED for a thread already running.
+    DWORD suspend(DWORD* error);
 
     // The per-thread state. Type-stable like the object, so a stale ThreadState* from a
     // waiter list is always safe to wake.

@@ -62,9 +62,10 @@ extern "C" DWORD WINAPI SuspendThread(HANDLE hThread)
         return previous;
     }
     if (object == nullptr) return fail(error, static_cast<DWORD>(-1));
-    previous = static_cast<kernel::ThreadObject*>(object)->suspend();
+    DWORD suspend_error;
+    previous = static_cast<kernel::ThreadObject*>(object)->suspend(&suspend_error);
     object->release_reference();
-    if (previous == static_cast<DWORD>(-1)) return fail(ERROR_CALL_NOT_IMPLEMENTED, previous);
+    if (previous == static_cast<DWORD>(-1)) return fail(suspend_error, previous);
     return previous;
 }
 

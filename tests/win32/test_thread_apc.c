@@ -44,6 +44,34 @@ static void threads(void)
     CHECK_EQ(code, 12);
     CHECK_EQ(ResumeThread(thread), 0); /* not suspended: previous count 0 */
     CHECK_EQ(GetThreadId(thread), id);
+    /* An ended thread cannot be suspended (Wine's thread.c test_SuspendThread). */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SuspendThread(thread), (DWORD)-1);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(thread);
+
+    TEST("SuspendThread counts up to 127 (MAXIMUM_SUSPEND_COUNT), then fails");
+    tl_store(&ran, 0);
+    thread = CreateThread(NULL, 0, mark_ran, (LPVOID)3, CREATE_SUSPENDED, NULL);
+    CHECK(thread != NULL);
+    DWORD previous = 0;
+    for (DWORD count = 1; count < 127; ++count) {
+        previous = SuspendThread(thread);
+        if (previous != count) break;
+    }
+    CHECK_EQ(previous, 126);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SuspendThread(thread), (DWORD)-1); /* STATUS_SUSPEND_COUNT_EXCEEDED */
+    CHECK_ERROR(ERROR_SIGNAL_REFUSED);
+    for (DWORD count = 127; count > 1; --count) {
+        previous = ResumeThread(thread);
+        if (previous != count) break;
+    }
+    CHECK_EQ(previous, 2);
+    CHECK_EQ(tl_load(&ran), 0);
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&ran), 1);
     CloseHandle(thread);
 
     TEST("ExitThread sets the exit code");
