@@ -157,10 +157,15 @@ bool fls_free(uint32_t slot)
     return true;
 }
 
+// An index in range but not allocated can still be read and written, as on Windows (Wine's
+// fiber.c test_FiberLocalStorage: FlsGetValue and FlsSetValue succeed on it); only 0 and
+// indexes past the last are refused. What a freed slot held is gone (FlsFree bumped its
+// generation).
 bool fls_get(uint32_t slot, void** value)
 {
     uint64_t generation;
-    if (!fls_allocated(slot, &generation)) return false;
+    if (slot == 0 || slot >= kFlsSlots) return false;
+    fls_allocated(slot, &generation);
     const std::vector<Cell>& cells = fls_thread.cells;
     *value = slot < cells.size() && cells[slot].generation == generation ? cells[slot].value : nullptr;
     return true;
@@ -169,7 +174,8 @@ bool fls_get(uint32_t slot, void** value)
 bool fls_set(uint32_t slot, void* value)
 {
     uint64_t generation;
-    if (!fls_allocated(slot, &generation)) return false;
+    if (slot == 0 || slot >= kFlsSlots) return false;
+    fls_allocated(slot, &generation);
     FlsThread& thread = fls_thread;
     std::lock_guard<std::mutex> guard(fls_mutex);  // FlsFree reads the cells of every thread
     if (slot >= thread.cells.size()) thread.cells.resize(slot + 1);

@@ -39,8 +39,9 @@ using FlsCallback = void (*)(void* value);
 uint32_t fls_allocate(FlsCallback callback);
 // False for an index that is not allocated.
 bool fls_free(uint32_t slot);
+// False for index 0 or one past the last; an index not allocated reads and writes as on
+// Windows (its value is the thread's, NULL after FlsFree).
 bool fls_get(uint32_t slot, void** value);
-// False for an index that is not allocated, or no memory for the thread's cells.
 bool fls_set(uint32_t slot, void* value);
 
 }  // namespace overlapped::kernel

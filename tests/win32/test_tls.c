@@ -122,6 +122,27 @@ static void test_fls(void)
     SetLastError(0xdeadbeef);
     CHECK(!FlsFree(fls_slot));
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("FlsGetValue, FlsSetValue: an index not allocated works, 0 does not");
+    /* Wine's fiber.c test_FiberLocalStorage: FlsFree of an unallocated index fails, but
+     * FlsGetValue and FlsSetValue succeed on it; what the freed slot held is gone. */
+    SetLastError(0xdeadbeef);
+    CHECK(FlsGetValue(fls_slot) == NULL);
+    CHECK_ERROR(ERROR_SUCCESS);
+    SetLastError(0xdeadbeef);
+    CHECK(FlsSetValue(fls_slot, (PVOID)(ULONG_PTR)0x217));
+    CHECK_ERROR(0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(FlsGetValue(fls_slot) == (PVOID)(ULONG_PTR)0x217);
+    CHECK_ERROR(ERROR_SUCCESS);
+    CHECK(FlsSetValue(fls_slot, NULL));
+    CHECK_EQ(callbacks, 2);
+    SetLastError(0xdeadbeef);
+    CHECK(FlsGetValue(0) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!FlsSetValue(0, (PVOID)1));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
 }
 
 static void test_misc(void)
