@@ -281,18 +281,22 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP ptpc
         group->head = nullptr;
     }
     // Oldest first, as they joined.
+    std::vector<bool> told(members.size(), false);
     for (size_t i = members.size(); i-- > 0;) {
         CallbackItem* item = members[i];
         item->shutdown();
-        if (fCancelPendingCallbacks) {
-            uint64_t cancelled = item->cancel_pending();
-            if (cancelled != 0 && item->environment.cancel_callback != nullptr)
-                item->environment.cancel_callback(item->context, pvCleanupContext);
-        }
+        // The cancel callback is for every object the group releases (work, timer, wait,
+        // I/O: "called if the cleanup group is canceled before the associated object is
+        // released", Microsoft Learn, SetThreadpoolCallbackCleanupGroup), whether or not
+        // it had callbacks pending; a simple callback only if it had not started.
+        if (fCancelPendingCallbacks) told[i] = item->cancel_pending() != 0 || !item->simple;
     }
     for (size_t i = members.size(); i-- > 0;) {
         CallbackItem* item = members[i];
         item->wait_callbacks();
+        // After the object's running callbacks have returned (Wine's test_tp_group_cancel).
+        if (told[i] && item->environment.cancel_callback != nullptr)
+            item->environment.cancel_callback(item->context, pvCleanupContext);
         if (!item->simple) item->release();  // the object's own reference: closed
         item->release();
     }

@@ -64,8 +64,11 @@ static VOID CALLBACK blocking_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, 
     InterlockedIncrement(&runs);
 }
 
+static volatile LONG runs_at_cancel = -1;
+
 static VOID CALLBACK group_cancel_cb(PVOID object_context, PVOID cleanup_context)
 {
+    tl_store(&runs_at_cancel, tl_load(&runs));
     InterlockedIncrement(&cancel_calls);
     InterlockedExchangePointer(&cancel_object_context, object_context);
     InterlockedExchangePointer(&cancel_cleanup_context, cleanup_context);
@@ -111,6 +114,8 @@ static void cleanup_groups(void)
     CloseThreadpoolCleanupGroupMembers(group, TRUE, (PVOID)0x66);
     CHECK_EQ(tl_load(&runs), 1);
     CHECK_EQ(tl_load(&cancel_calls), 1);
+    /* told once the running callback has returned (Wine's ntdll test_tp_group_cancel) */
+    CHECK_EQ(tl_load(&runs_at_cancel), 1);
     CHECK(tl_load_pointer(&cancel_object_context) == (PVOID)0x55);
     CHECK(tl_load_pointer(&cancel_cleanup_context) == (PVOID)0x66);
     Sleep(100);
@@ -148,6 +153,23 @@ static void cleanup_groups(void)
     LONG count = tl_load(&timer_runs);
     Sleep(150);
     CHECK_EQ(tl_load(&timer_runs), count);
+
+    TEST("closing members with cancel: the cancel callback for each object, pending or not");
+    /* "called if the cleanup group is canceled before the associated object is released"
+     * (Microsoft Learn, SetThreadpoolCallbackCleanupGroup): a work never submitted and a
+     * timer never set are told too, once each. */
+    tl_store(&cancel_calls, 0);
+    tl_store(&runs, 0);
+    work = CreateThreadpoolWork(blocking_cb, (PVOID)0x77, &environment);
+    CHECK(work != NULL);
+    timer = CreateThreadpoolTimer(timer_cb, (PVOID)0x77, &environment);
+    CHECK(timer != NULL);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, (PVOID)0x88);
+    CHECK_EQ(tl_load(&cancel_calls), 2);
+    CHECK(tl_load_pointer(&cancel_object_context) == (PVOID)0x77);
+    CHECK(tl_load_pointer(&cancel_cleanup_context) == (PVOID)0x88);
+    CHECK_EQ(tl_load(&runs), 0);
+    tl_store(&cancel_calls, 0);
 
     TEST("a member closed by itself leaves the group");
     work = CreateThreadpoolWork(blocking_cb, NULL, &environment);
