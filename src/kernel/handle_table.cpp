@@ -371,6 +371,25 @@ Object* handle_reference_granted(HANDLE handle, ObjectType type, ACCESS_MASK req
     return object;
 }
 
+Object* handle_lock_any(HANDLE handle, ObjectType type, ACCESS_MASK any_access, DWORD* error)
+{
+    ACCESS_MASK granted = 0;
+    Object* object = handle_lock_granted(handle, type, 0, &granted, error);
+    if (object == nullptr || (granted & any_access) != 0) return object;
+    object->lock.unlock();
+    *error = ERROR_ACCESS_DENIED;
+    return nullptr;
+}
+
+Object* handle_reference_any(HANDLE handle, ObjectType type, ACCESS_MASK any_access, DWORD* error)
+{
+    Object* object = handle_lock_any(handle, type, any_access, error);
+    if (object == nullptr) return nullptr;
+    object->add_reference();
+    object->lock.unlock();
+    return object;
+}
+
 DWORD handle_close(HANDLE handle)
 {
     if (handle == kCurrentThreadHandle || handle == kCurrentProcessHandle) return ERROR_SUCCESS;

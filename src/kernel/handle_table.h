@@ -66,6 +66,12 @@ Object* handle_lock_granted(HANDLE handle, ObjectType type, ACCESS_MASK required
 Object* handle_reference_granted(HANDLE handle, ObjectType type, ACCESS_MASK required_access, ACCESS_MASK* granted,
                                  DWORD* error);
 
+// As handle_lock / handle_reference, but the handle needs at least one of the rights in
+// `any_access` (ERROR_ACCESS_DENIED otherwise): Windows asks for "THREAD_QUERY_INFORMATION
+// or THREAD_QUERY_LIMITED_INFORMATION" and the like.
+Object* handle_lock_any(HANDLE handle, ObjectType type, ACCESS_MASK any_access, DWORD* error);
+Object* handle_reference_any(HANDLE handle, ObjectType type, ACCESS_MASK any_access, DWORD* error);
+
 // Closes `handle`. Returns ERROR_SUCCESS or ERROR_INVALID_HANDLE.
 DWORD handle_close(HANDLE handle);
 

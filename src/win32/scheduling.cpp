@@ -28,6 +28,11 @@ using overlapped::win32::fail;
 
 namespace {
 
+// The rights a thread handle needs to be read, or changed: either of each pair (Microsoft
+// Learn, GetThreadPriority, SetThreadPriority, GetThreadTimes).
+constexpr ACCESS_MASK kThreadQueryAccess = THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION;
+constexpr ACCESS_MASK kThreadSetAccess = THREAD_SET_INFORMATION | THREAD_SET_LIMITED_INFORMATION;
+
 // This process's priority class.
 std::atomic<DWORD> process_class{NORMAL_PRIORITY_CLASS};
 
@@ -178,7 +183,7 @@ BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime, LPFILETIME
 {
     DWORD error, id = 0, code = 0;
     uint64_t creation, exit, kernel_time, user_time;
-    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
     if (object != nullptr) {
         static_cast<kernel::ThreadObject*>(object)->times(&creation, &exit, &kernel_time, &user_time);
         object->release_reference();
@@ -204,7 +209,7 @@ BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime, LPFILETIME
 int WINAPI GetThreadPriority(HANDLE hThread)
 {
     DWORD error, id = 0, code = 0;
-    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
     if (object != nullptr) {
         int priority = static_cast<kernel::ThreadObject*>(object)->priority();
         object->release_reference();
@@ -217,7 +222,7 @@ int WINAPI GetThreadPriority(HANDLE hThread)
 BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority)
 {
     DWORD error, id = 0, code = 0;
-    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadSetAccess, &error);
     if (object == nullptr) {
         if (!kernel::process_primary_thread_query(hThread, &id, &code)) return fail(error, FALSE);
         if (!valid_thread_priority(nPriority)) return fail(ERROR_INVALID_PARAMETER, FALSE);

@@ -13,6 +13,10 @@ using overlapped::win32::fail;
 
 namespace {
 
+// The rights a thread handle needs to be read: either (Microsoft Learn, GetExitCodeThread,
+// GetThreadId).
+constexpr ACCESS_MASK kThreadQueryAccess = THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION;
+
 void run_user_apc(const kernel::Apc& apc) { reinterpret_cast<PAPCFUNC>(apc.a)(apc.b); }
 
 }  // namespace
@@ -72,7 +76,9 @@ extern "C" DWORD WINAPI SuspendThread(HANDLE hThread)
 extern "C" BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
 {
     DWORD error;
-    kernel::Object* object = kernel::handle_lock(hThread, kernel::ObjectType::Thread, 0, &error);
+    // The handle needs THREAD_QUERY_INFORMATION or THREAD_QUERY_LIMITED_INFORMATION (Microsoft
+    // Learn, GetExitCodeThread; Wine's thread.c test_thread_priority).
+    kernel::Object* object = kernel::handle_lock_any(hThread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
     DWORD id = 0, code = 0;
     if (object == nullptr && kernel::process_primary_thread_query(hThread, &id, &code)) {  // a child's
         if (lpExitCode == nullptr) return fail(ERROR_NOACCESS, FALSE);
@@ -92,7 +98,7 @@ extern "C" DWORD WINAPI GetCurrentThreadId(void) { return kernel::current_thread
 extern "C" DWORD WINAPI GetThreadId(HANDLE Thread)
 {
     DWORD error;
-    kernel::Object* object = kernel::handle_lock(Thread, kernel::ObjectType::Thread, 0, &error);
+    kernel::Object* object = kernel::handle_lock_any(Thread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
     DWORD id = 0, code = 0;
     if (object == nullptr && kernel::process_primary_thread_query(Thread, &id, &code)) return id;  // a child's
     if (object == nullptr) return fail(error, DWORD(0));

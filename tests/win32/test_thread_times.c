@@ -107,6 +107,68 @@ static void test_process_times(const char *self)
     CloseHandle(child.hThread);
 }
 
+static DWORD WINAPI return_5(LPVOID unused)
+{
+    (void)unused;
+    return 5;
+}
+
+/* A handle without the query rights cannot read the thread, one without the set rights
+ * cannot change its priority: ERROR_ACCESS_DENIED (Wine's thread.c test_thread_priority
+ * and test_GetThreadTimes; Microsoft Learn: GetExitCodeThread, GetThreadId,
+ * GetThreadPriority, GetThreadTimes need THREAD_QUERY_INFORMATION or
+ * THREAD_QUERY_LIMITED_INFORMATION, SetThreadPriority THREAD_SET_INFORMATION or
+ * THREAD_SET_LIMITED_INFORMATION). */
+static void test_thread_access(void)
+{
+    DWORD id = 0, code = 0;
+    FILETIME times[4];
+    HANDLE thread = CreateThread(NULL, 0, return_5, NULL, CREATE_SUSPENDED, &id);
+    CHECK(thread != NULL);
+    HANDLE bare = OpenThread(SYNCHRONIZE | THREAD_SUSPEND_RESUME, FALSE, id);
+    CHECK(bare != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetExitCodeThread(bare, &code));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetThreadPriority(bare), THREAD_PRIORITY_ERROR_RETURN);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetThreadPriority(bare, THREAD_PRIORITY_BELOW_NORMAL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetThreadTimes(bare, &times[0], &times[1], &times[2], &times[3]));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetThreadId(bare), 0);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(bare, 0), WAIT_TIMEOUT); /* SYNCHRONIZE is enough to wait */
+
+    HANDLE limited = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, id);
+    CHECK(limited != NULL);
+    CHECK(GetExitCodeThread(limited, &code));
+    CHECK_EQ(code, STILL_ACTIVE);
+    CHECK_EQ(GetThreadId(limited), id);
+    CHECK_EQ(GetThreadPriority(limited), THREAD_PRIORITY_NORMAL);
+
+    HANDLE setter = OpenThread(THREAD_SET_INFORMATION, FALSE, id);
+    CHECK(setter != NULL);
+    CHECK(SetThreadPriority(setter, THREAD_PRIORITY_BELOW_NORMAL));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetThreadPriority(setter), THREAD_PRIORITY_ERROR_RETURN);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(GetThreadPriority(limited), THREAD_PRIORITY_BELOW_NORMAL);
+
+    CHECK_EQ(ResumeThread(bare), 1);
+    CHECK_EQ(WaitForSingleObject(bare, 5000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(limited, &code));
+    CHECK_EQ(code, 5);
+    CloseHandle(setter);
+    CloseHandle(limited);
+    CloseHandle(bare);
+    CloseHandle(thread);
+}
+
 static void test_priorities(void)
 {
     TEST("GetThreadPriority/SetThreadPriority and GetPriorityClass/SetPriorityClass");
@@ -124,6 +186,8 @@ static void test_priorities(void)
     SetLastError(0xdeadbeef);
     CHECK_EQ(GetThreadPriority((HANDLE)(ULONG_PTR)0x7ffc), THREAD_PRIORITY_ERROR_RETURN);
     CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    test_thread_access();
 
     CHECK_EQ(GetPriorityClass(GetCurrentProcess()), NORMAL_PRIORITY_CLASS);
     SetLastError(0xdeadbeef);
