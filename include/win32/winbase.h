@@ -371,6 +371,9 @@ OVERLAPPED_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttribut
                                           LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter,
                                           DWORD dwCreationFlags, LPDWORD lpThreadId);
 OVERLAPPED_API DECLSPEC_NORETURN void WINAPI ExitThread(DWORD dwExitCode);
+/* Partial: the calling thread, or one that has not begun its routine; a running thread
+ * gets ERROR_CALL_NOT_IMPLEMENTED (docs/deviations.md). */
+OVERLAPPED_API BOOL WINAPI TerminateThread(HANDLE hThread, DWORD dwExitCode);
 
 /* Thread-local storage slots: 64 + 1024, as Windows. */
 #define TLS_MINIMUM_AVAILABLE 64

@@ -74,8 +74,14 @@ struct ThreadStart {
             futex_wait(&object->suspend_count_, count, nullptr);
         }
         object->lock.lock();
-        object->started_ = true;
+        bool terminated = object->terminated_;  // TerminateThread came first: the routine never runs
+        object->started_ = !terminated;
+        DWORD code = object->terminate_code_;
         object->lock.unlock();
+        if (terminated) {
+            tls_exit_code = code;
+            return nullptr;
+        }
         tls_exit_code = object->start_(object->parameter_);
         return nullptr;  // the exit key's destructor runs thread_exit_cleanup
     }
@@ -92,6 +98,7 @@ ThreadState* current_thread()
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = true;
+    object->terminated_ = false;
     object->suspend_count_.store(0, std::memory_order_relaxed);
     object->lock.unlock();
     adopt(object);
@@ -116,6 +123,8 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = false;
+    object->terminated_ = false;
+    object->terminate_code_ = 0;
     object->start_ = start;
     object->parameter_ = parameter;
     object->suspend_count_.store(suspended ? 1 : 0, std::memory_order_relaxed);
@@ -171,6 +180,20 @@ DWORD ThreadObject::suspend(DWORD* error)
         }
     } while (!suspend_count_.compare_exchange_weak(count, count + 1, std::memory_order_acq_rel));
     return count;
+}
+
+bool ThreadObject::terminate_unstarted(DWORD exit_code)
+{
+    {
+        LockGuard guard(lock);
+        if (exited_ || terminated_) return true;
+        if (started_) return false;
+        terminated_ = true;
+        terminate_code_ = exit_code;
+    }
+    suspend_count_.store(0, std::memory_order_release);  // let it leave its wait, to end
+    futex_wake(&suspend_count_, 1);
+    return true;
 }
 
 void ThreadObject::recycle()

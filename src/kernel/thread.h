@@ -43,6 +43,11 @@ public:
     // has exited, ERROR_SIGNAL_REFUSED at the maximum count (127, MAXIMUM_SUSPEND_COUNT),
     // ERROR_CALL_NOT_IMPLEMENTED for a thread already running.
     DWORD suspend(DWORD* error);
+    // TerminateThread of another thread: one that has not begun its routine (created
+    // suspended, or not yet running) ends without running it, with `exit_code`: true. A
+    // thread already running cannot be stopped safely here: false (docs/deviations.md).
+    // One that has ended: true, nothing changes.
+    bool terminate_unstarted(DWORD exit_code);
 
     // The per-thread state. Type-stable like the object, so a stale ThreadState* from a
     // waiter list is always safe to wake.
@@ -63,6 +68,8 @@ private:
     std::atomic<int> priority_{0};
     std::atomic<uint32_t> suspend_count_{0};  // futex word for a thread created suspended
     bool started_ = false;
+    bool terminated_ = false;  // TerminateThread before the routine began; under `lock`
+    DWORD terminate_code_ = 0;
     LPTHREAD_START_ROUTINE start_ = nullptr;
     LPVOID parameter_ = nullptr;
 };

@@ -40,6 +40,29 @@ extern "C" HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, 
 
 extern "C" void WINAPI ExitThread(DWORD dwExitCode) { kernel::thread_exit(dwExitCode); }
 
+// The calling thread ends as ExitThread ends it; a thread that has not begun its routine
+// ends without running it. A thread already running elsewhere cannot be stopped safely
+// (Linux offers no way to end one thread at an arbitrary instruction without ending the
+// process): ERROR_CALL_NOT_IMPLEMENTED, as for a child's primary thread (docs/deviations.md).
+extern "C" BOOL WINAPI TerminateThread(HANDLE hThread, DWORD dwExitCode)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, THREAD_TERMINATE, &error);
+    DWORD id = 0, code = 0;
+    if (object == nullptr && kernel::process_primary_thread_query(hThread, &id, &code))
+        return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);  // a child's
+    if (object == nullptr) return fail(error, FALSE);
+    kernel::ThreadObject* thread = static_cast<kernel::ThreadObject*>(object);
+    if (&thread->state == kernel::current_thread()) {
+        object->release_reference();  // the running thread holds its own
+        kernel::thread_exit(dwExitCode);
+    }
+    bool ended = thread->terminate_unstarted(dwExitCode);
+    object->release_reference();
+    if (!ended) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    return TRUE;
+}
+
 extern "C" void WINAPI ExitProcess(UINT uExitCode) { std::exit(static_cast<int>(uExitCode)); }
 
 extern "C" DWORD WINAPI ResumeThread(HANDLE hThread)

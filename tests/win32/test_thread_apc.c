@@ -1,5 +1,5 @@
 /* test_thread_apc.c: CreateThread (suspended start, resume counts, exit codes, ExitThread,
- * ids, OpenThread, many threads) and APCs (QueueUserAPC to self and to another thread,
+ * TerminateThread, ids, OpenThread, many threads) and APCs (QueueUserAPC to self and to another thread,
  * FIFO, only alertable waits run them, WAIT_IO_COMPLETION). */
 #include "testlib.h"
 
@@ -15,6 +15,19 @@ static DWORD WINAPI exit_early(LPVOID unused)
 {
     (void)unused;
     ExitThread(77);
+}
+
+static DWORD WINAPI terminate_self(LPVOID unused)
+{
+    (void)unused;
+    TerminateThread(GetCurrentThread(), 81);
+    InterlockedIncrement(&ran); /* never reached */
+    return 1;
+}
+
+static DWORD WINAPI wait_for_event(LPVOID event)
+{
+    return WaitForSingleObject((HANDLE)event, 10000) == WAIT_OBJECT_0 ? 2 : 3;
 }
 
 static DWORD WINAPI report_id(LPVOID out)
@@ -80,6 +93,61 @@ static void threads(void)
     CHECK(GetExitCodeThread(thread, &code));
     CHECK_EQ(code, 77);
     CloseHandle(thread);
+
+    TEST("TerminateThread: the calling thread ends with the code given");
+    tl_store(&ran, 0);
+    thread = CreateThread(NULL, 0, terminate_self, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 81);
+    CHECK_EQ(tl_load(&ran), 0);
+    CloseHandle(thread);
+
+    TEST("TerminateThread: a thread created suspended ends without running its routine");
+    tl_store(&ran, 0);
+    thread = CreateThread(NULL, 0, mark_ran, (LPVOID)5, CREATE_SUSPENDED, NULL);
+    CHECK(TerminateThread(thread, 44));
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 44);
+    Sleep(50);
+    CHECK_EQ(tl_load(&ran), 0);
+    CloseHandle(thread);
+
+    TEST("TerminateThread: the handle's rights and kind");
+    thread = CreateThread(NULL, 0, mark_ran, (LPVOID)6, CREATE_SUSPENDED, NULL);
+    HANDLE limited = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), thread, GetCurrentProcess(), &limited, SYNCHRONIZE, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!TerminateThread(limited, 1));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!TerminateThread(NULL, 1));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!TerminateThread(event, 1)); /* not a thread */
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 6); /* the refused calls changed nothing */
+    CloseHandle(limited);
+    CloseHandle(thread);
+
+    TEST("TerminateThread: a thread that is running");
+    thread = CreateThread(NULL, 0, wait_for_event, event, 0, NULL);
+    Sleep(50);
+    OUR_DEVIATION("a running thread cannot be ended safely on Linux: ERROR_CALL_NOT_IMPLEMENTED") {
+        CHECK(TerminateThread(thread, 55));
+        CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+        CHECK(GetExitCodeThread(thread, &code));
+        CHECK_EQ(code, 55);
+    }
+    SetEvent(event); /* ours still runs: let it end */
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(event);
 
     TEST("thread ids: GetCurrentThreadId inside, GetThreadId and OpenThread outside");
     volatile LONG inside = 0;
