@@ -29,13 +29,22 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
     HANDLE processes[2] = {hSourceProcessHandle, hTargetProcessHandle};
     for (int i = 0; i < 2; ++i) {
         kernel::Object* object = kernel::handle_lock(processes[i], kernel::ObjectType::Process, 0, &error);
-        if (object == nullptr) return fail(error, FALSE);
-        bool elsewhere = object != kernel::current_process_object();
-        auto* other = static_cast<kernel::ProcessObject*>(object);
-        bool ended = elsewhere && other->exited();
-        if (elsewhere) pids[i] = static_cast<pid_t>(other->process_id());
-        object->lock.unlock();
-        if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);  // Windows: the process is terminating
+        bool ended = false;
+        if (object != nullptr) {
+            bool elsewhere = object != kernel::current_process_object();
+            auto* other = static_cast<kernel::ProcessObject*>(object);
+            ended = elsewhere && other->exited();
+            if (elsewhere) pids[i] = static_cast<pid_t>(other->process_id());
+            object->lock.unlock();
+            if (ended) error = ERROR_ACCESS_DENIED;  // Windows: the process is terminating
+        }
+        if (object == nullptr || ended) {
+            // A bad target process still closes a source of this process: Windows closes
+            // it "regardless of any error status returned" (DuplicateHandle, Microsoft Learn).
+            if (i == 1 && pids[0] == 0 && (dwOptions & DUPLICATE_CLOSE_SOURCE))
+                kernel::handle_close(hSourceHandle);
+            return fail(error, FALSE);
+        }
     }
     if (pids[0] != 0 && pids[1] != 0) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD flags = bInheritHandle ? HANDLE_FLAG_INHERIT : 0;

@@ -93,6 +93,27 @@ static void duplicates(void)
     CHECK(SetEvent(moved));
     CHECK(CloseHandle(moved));
 
+    TEST("DUPLICATE_CLOSE_SOURCE closes the source even when the target process is bad");
+    /* Microsoft Learn, DuplicateHandle: the source is closed "regardless of any error
+     * status returned". */
+    HANDLE doomed = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE never = NULL;
+    SetLastError(0xdeadbeef);
+    CHECK(!DuplicateHandle(GetCurrentProcess(), doomed, (HANDLE)(ULONG_PTR)0x1230, &never, 0, FALSE,
+                           DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle(doomed));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    doomed = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!DuplicateHandle(GetCurrentProcess(), doomed, doomed, &never, 0, FALSE,
+                           DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE)); /* not a process */
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle(doomed));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
     TEST("a duplicate with less access is limited to it");
     event = CreateEventA(NULL, TRUE, FALSE, NULL);
     HANDLE limited = NULL;
