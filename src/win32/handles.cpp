@@ -111,6 +111,25 @@ extern "C" BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD 
     return TRUE;
 }
 
+extern "C" BOOL WINAPI CompareObjectHandles(HANDLE hFirstObjectHandle, HANDLE hSecondObjectHandle)
+{
+    // Whether two handles (pseudo handles included) name one object: FALSE with
+    // ERROR_NOT_SAME_OBJECT when they do not, ERROR_INVALID_HANDLE when one is not a handle.
+    DWORD error;
+    kernel::Object* first = kernel::handle_reference(hFirstObjectHandle, kernel::ObjectType::Any, 0, &error);
+    if (first == nullptr) return fail(error, FALSE);
+    kernel::Object* second = kernel::handle_reference(hSecondObjectHandle, kernel::ObjectType::Any, 0, &error);
+    if (second == nullptr) {
+        first->release_reference();
+        return fail(error, FALSE);
+    }
+    bool same = first == second;
+    first->release_reference();
+    second->release_reference();
+    if (!same) return fail(ERROR_NOT_SAME_OBJECT, FALSE);
+    return TRUE;
+}
+
 extern "C" HANDLE WINAPI GetCurrentProcess(void) { return kernel::kCurrentProcessHandle; }
 
 extern "C" HANDLE WINAPI GetCurrentThread(void) { return kernel::kCurrentThreadHandle; }
