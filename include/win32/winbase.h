@@ -298,6 +298,7 @@ OVERLAPPED_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE h
                                            DWORD dwOptions);
 OVERLAPPED_API BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
 OVERLAPPED_API BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
+OVERLAPPED_API BOOL WINAPI CompareObjectHandles(HANDLE hFirstObjectHandle, HANDLE hSecondObjectHandle);
 OVERLAPPED_API HANDLE WINAPI GetCurrentProcess(void);
 OVERLAPPED_API HANDLE WINAPI GetCurrentThread(void);
 OVERLAPPED_API DWORD WINAPI GetCurrentProcessId(void);

@@ -297,18 +297,62 @@ void thread_exit_cleanup(ThreadObject* object)
 
 // ---- APCs
 
-void queue_apc(ThreadState* target, const Apc& apc)
+namespace {
+
+// After an APC is queued (and counted, under apc_lock, so that cancel_queued_apc never
+// takes the count below what is queued).
+void wake_for_apc(ThreadState* target)
 {
-    {
-        LockGuard guard(target->apc_lock);
-        target->apcs.push_back(apc);
-    }
-    target->apc_pending.fetch_add(1, std::memory_order_seq_cst);
     uint32_t expected = kWaitingAlertable;
     if (target->wait_status.compare_exchange_strong(expected, kWaitAlerted, std::memory_order_seq_cst))
         wake_thread(target);
     else if (PortPoller* poller = target->ring_wait.load(std::memory_order_seq_cst))
         poller->wake();  // an alertable port leader waiting in the engine
+}
+
+}  // namespace
+
+void queue_apc(ThreadState* target, const Apc& apc)
+{
+    {
+        LockGuard guard(target->apc_lock);
+        target->apcs.push_back(apc);
+        target->apc_pending.fetch_add(1, std::memory_order_seq_cst);
+    }
+    wake_for_apc(target);
+}
+
+bool queue_apc_once(ThreadState* target, const Apc& apc)
+{
+    {
+        LockGuard guard(target->apc_lock);
+        for (const Apc& queued : target->apcs)
+            if (queued.owner == apc.owner) return false;
+        target->apcs.push_back(apc);
+        target->apc_pending.fetch_add(1, std::memory_order_seq_cst);
+    }
+    wake_for_apc(target);
+    return true;
+}
+
+int cancel_queued_apc(ThreadState* target, uint64_t owner)
+{
+    int removed = 0;
+    {
+        LockGuard guard(target->apc_lock);
+        for (auto it = target->apcs.begin(); it != target->apcs.end();) {
+            if (it->owner == owner) {
+                it = target->apcs.erase(it);
+                ++removed;
+            } else {
+                ++it;
+            }
+        }
+        // Under the lock, as the count was raised for each one: run_pending_apcs lowers it
+        // only for what it takes out of the queue.
+        if (removed != 0) target->apc_pending.fetch_sub(removed, std::memory_order_relaxed);
+    }
+    return removed;
 }
 
 int run_pending_apcs(ThreadState* self)

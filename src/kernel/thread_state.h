@@ -35,11 +35,14 @@ enum : uint32_t {
 
 // A queued APC: `invoke` runs it with the three words it was queued with (a user APC,
 // a timer's completion routine, later an I/O completion routine). No allocation.
+// `owner`, when not 0, names the object that queued it (a timer), which may take it back
+// before it runs (cancel_queued_apc).
 struct Apc {
     void (*invoke)(const struct Apc& apc);
     ULONG_PTR a;
     ULONG_PTR b;
     ULONG_PTR c;
+    uint64_t owner = 0;
 };
 
 // A completion packet as the port delivers it.
@@ -155,6 +158,15 @@ int run_pending_apcs(ThreadState* self);
 
 // Queues an APC to `target` and wakes it if it is in an alertable wait.
 void queue_apc(ThreadState* target, const Apc& apc);
+
+// As queue_apc, unless an APC of the same (nonzero) owner is queued to `target` and has
+// not begun to run: then nothing is queued and false is returned. A Windows timer has
+// one APC object, which is queued at most once at a time.
+bool queue_apc_once(ThreadState* target, const Apc& apc);
+
+// Removes the APCs of `owner` queued to `target` that have not begun to run (a timer
+// cancelled or set again takes back its completion routine). Returns how many.
+int cancel_queued_apc(ThreadState* target, uint64_t owner);
 
 // The calling thread's last-error value.
 extern constinit thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec")));

@@ -1,6 +1,7 @@
 // timer.cpp: waitable timers and the timer thread.
 #include "kernel/timer.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <ctime>
 #include <mutex>
@@ -110,6 +111,8 @@ TimerObject* TimerObject::create(bool manual_reset)
     timer->signaled_ = false;
     timer->routine_ = nullptr;
     timer->setter_ = nullptr;
+    static std::atomic<uint64_t> next_apc_owner{1};
+    timer->apc_owner_ = next_apc_owner.fetch_add(1, std::memory_order_relaxed);
     timer->lock.unlock();
     return timer;
 }
@@ -120,6 +123,7 @@ void TimerObject::arm(int64_t due_ns, LONG period_ms, PTIMERAPCROUTINE routine, 
     uint64_t arming;
     {
         LockGuard guard(lock);
+        take_back_apc();
         arming = ++arming_;
         signaled_ = false;
         due_ns_ = due_ns;
@@ -135,7 +139,19 @@ void TimerObject::arm(int64_t due_ns, LONG period_ms, PTIMERAPCROUTINE routine, 
 void TimerObject::cancel()
 {
     LockGuard guard(lock);
+    take_back_apc();
     ++arming_;
+}
+
+void TimerObject::take_back_apc()
+{
+    if (routine_ == nullptr || setter_ == nullptr) return;
+    // Only while the setting thread lives: its ThreadState may be reused otherwise (and
+    // the APCs of a thread that ended were dropped with it).
+    ThreadObject* setter_object = thread_find(setter_id_);
+    if (setter_object == nullptr) return;
+    if (&setter_object->state == setter_) cancel_queued_apc(setter_, apc_owner_);
+    setter_object->release_reference();
 }
 
 void TimerObject::last_handle_closed() { ++arming_; }
@@ -156,9 +172,11 @@ void TimerObject::fire(uint64_t arming)
                 if (&setter_object->state == setter_) {
                     DWORD low, high;
                     current_filetime(&low, &high);
-                    queue_apc(setter_, Apc{&run_timer_apc, reinterpret_cast<ULONG_PTR>(routine_),
-                                           reinterpret_cast<ULONG_PTR>(argument_),
-                                           (static_cast<ULONG_PTR>(high) << 32) | low});
+                    // At most one queued at a time: expiries while it waits to run add none
+                    // (a Windows timer's one APC object is already in the queue).
+                    queue_apc_once(setter_, Apc{&run_timer_apc, reinterpret_cast<ULONG_PTR>(routine_),
+                                                reinterpret_cast<ULONG_PTR>(argument_),
+                                                (static_cast<ULONG_PTR>(high) << 32) | low, apc_owner_});
                 }
                 setter_object->release_reference();
             }

@@ -23,10 +23,13 @@ public:
     void last_handle_closed() override;
 
     // Arms the timer (SetWaitableTimer): `due_ns` is an absolute CLOCK_MONOTONIC time in
-    // nanoseconds, `period_ms` 0 for one shot. Resets the signal. Takes `lock` itself.
+    // nanoseconds, `period_ms` 0 for one shot. Resets the signal and takes back a
+    // completion routine queued by an earlier expiry that has not run yet, as Windows
+    // ("it does cancel any pending completion routines"). Takes `lock` itself.
     void arm(int64_t due_ns, LONG period_ms, PTIMERAPCROUTINE routine, LPVOID argument,
              ThreadState* setter);
-    // CancelWaitableTimer: disarms; the signal state is left as it is.
+    // CancelWaitableTimer: disarms and takes back a queued completion routine that has not
+    // run yet ("cancels outstanding APCs"); the signal state is left as it is.
     void cancel();
 
     // Called by the timer thread when the deadline of arming number `arming` is reached.
@@ -34,6 +37,8 @@ public:
 
 private:
     void recycle() override;
+    // Under `lock`: removes this timer's APC from the setting thread's queue, if queued.
+    void take_back_apc();
 
     bool manual_reset_ = false;
     bool signaled_ = false;
@@ -44,6 +49,9 @@ private:
     LPVOID argument_ = nullptr;
     ThreadState* setter_ = nullptr;
     DWORD setter_id_ = 0;
+    // Names this timer's APCs (Apc::owner): unique per creation, so a timer that reuses
+    // this memory never takes back the APC of an earlier one.
+    uint64_t apc_owner_ = 0;
 };
 
 // Nanoseconds on CLOCK_MONOTONIC now.

@@ -29,13 +29,22 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
     HANDLE processes[2] = {hSourceProcessHandle, hTargetProcessHandle};
     for (int i = 0; i < 2; ++i) {
         kernel::Object* object = kernel::handle_lock(processes[i], kernel::ObjectType::Process, 0, &error);
-        if (object == nullptr) return fail(error, FALSE);
-        bool elsewhere = object != kernel::current_process_object();
-        auto* other = static_cast<kernel::ProcessObject*>(object);
-        bool ended = elsewhere && other->exited();
-        if (elsewhere) pids[i] = static_cast<pid_t>(other->process_id());
-        object->lock.unlock();
-        if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);  // Windows: the process is terminating
+        bool ended = false;
+        if (object != nullptr) {
+            bool elsewhere = object != kernel::current_process_object();
+            auto* other = static_cast<kernel::ProcessObject*>(object);
+            ended = elsewhere && other->exited();
+            if (elsewhere) pids[i] = static_cast<pid_t>(other->process_id());
+            object->lock.unlock();
+            if (ended) error = ERROR_ACCESS_DENIED;  // Windows: the process is terminating
+        }
+        if (object == nullptr || ended) {
+            // A bad target process still closes a source of this process: Windows closes
+            // it "regardless of any error status returned" (DuplicateHandle, Microsoft Learn).
+            if (i == 1 && pids[0] == 0 && (dwOptions & DUPLICATE_CLOSE_SOURCE))
+                kernel::handle_close(hSourceHandle);
+            return fail(error, FALSE);
+        }
     }
     if (pids[0] != 0 && pids[1] != 0) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD flags = bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
@@ -99,6 +108,25 @@ extern "C" BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD 
 {
     DWORD error = kernel::handle_set_flags(hObject, dwMask, dwFlags);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+extern "C" BOOL WINAPI CompareObjectHandles(HANDLE hFirstObjectHandle, HANDLE hSecondObjectHandle)
+{
+    // Whether two handles (pseudo handles included) name one object: FALSE with
+    // ERROR_NOT_SAME_OBJECT when they do not, ERROR_INVALID_HANDLE when one is not a handle.
+    DWORD error;
+    kernel::Object* first = kernel::handle_reference(hFirstObjectHandle, kernel::ObjectType::Any, 0, &error);
+    if (first == nullptr) return fail(error, FALSE);
+    kernel::Object* second = kernel::handle_reference(hSecondObjectHandle, kernel::ObjectType::Any, 0, &error);
+    if (second == nullptr) {
+        first->release_reference();
+        return fail(error, FALSE);
+    }
+    bool same = first == second;
+    first->release_reference();
+    second->release_reference();
+    if (!same) return fail(ERROR_NOT_SAME_OBJECT, FALSE);
     return TRUE;
 }
 

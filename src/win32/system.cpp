@@ -273,6 +273,7 @@ constexpr Message kMessages[] = {
     {1444, "Invalid thread identifier."},
     {1460, "This operation returned because the timeout period expired."},
     {1617, "The device has been removed."},
+    {1656, "The objects are not identical."},
     {1784, "The supplied user buffer is not valid for the requested operation."},
     {1816, "Not enough quota is available to process this command."},
     {1921, "The name of the file cannot be resolved by the system."},

@@ -93,6 +93,27 @@ static void duplicates(void)
     CHECK(SetEvent(moved));
     CHECK(CloseHandle(moved));
 
+    TEST("DUPLICATE_CLOSE_SOURCE closes the source even when the target process is bad");
+    /* Microsoft Learn, DuplicateHandle: the source is closed "regardless of any error
+     * status returned". */
+    HANDLE doomed = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE never = NULL;
+    SetLastError(0xdeadbeef);
+    CHECK(!DuplicateHandle(GetCurrentProcess(), doomed, (HANDLE)(ULONG_PTR)0x1230, &never, 0, FALSE,
+                           DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle(doomed));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    doomed = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!DuplicateHandle(GetCurrentProcess(), doomed, doomed, &never, 0, FALSE,
+                           DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE)); /* not a process */
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle(doomed));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
     TEST("a duplicate with less access is limited to it");
     event = CreateEventA(NULL, TRUE, FALSE, NULL);
     HANDLE limited = NULL;
@@ -166,11 +187,59 @@ static void information(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
 }
 
+typedef BOOL(WINAPI* compare_fn)(HANDLE, HANDLE);
+#ifndef ERROR_NOT_SAME_OBJECT /* not in mingw-w64's winerror.h */
+#define ERROR_NOT_SAME_OBJECT 1656
+#endif
+
+static void compare_handles(void)
+{
+    /* CompareObjectHandles (Windows 10, kernelbase; not in mingw's import libraries, so
+     * found at run time as a program targeting older Windows would). */
+    TEST("CompareObjectHandles: same object through a duplicate, not another one");
+    HMODULE kernelbase = GetModuleHandleA("kernelbase.dll");
+    CHECK(kernelbase != NULL);
+    compare_fn compare = (compare_fn)(void (*)(void))GetProcAddress(kernelbase, "CompareObjectHandles");
+    CHECK(compare != NULL);
+    if (compare == NULL) return;
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE other = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE copy = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &copy, SYNCHRONIZE, FALSE, 0));
+    CHECK(compare(event, event));
+    CHECK(compare(event, copy));
+    CHECK(compare(copy, event));
+    SetLastError(0xdeadbeef);
+    CHECK(!compare(event, other));
+    CHECK_ERROR(ERROR_NOT_SAME_OBJECT);
+
+    TEST("CompareObjectHandles: pseudo handles name their objects; bad handles fail");
+    CHECK(compare(GetCurrentProcess(), GetCurrentProcess()));
+    HANDLE process = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(), &process, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS));
+    CHECK(compare(process, GetCurrentProcess()));
+    SetLastError(0xdeadbeef);
+    CHECK(!compare(GetCurrentThread(), GetCurrentProcess()));
+    CHECK_ERROR(ERROR_NOT_SAME_OBJECT);
+    SetLastError(0xdeadbeef);
+    CHECK(!compare(event, (HANDLE)(ULONG_PTR)0x1230));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!compare(NULL, event));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(process);
+    CloseHandle(copy);
+    CloseHandle(other);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     invalid_handles();
     pseudo_handles();
     duplicates();
     information();
+    compare_handles();
     return tl_finish();
 }

@@ -113,10 +113,54 @@ static void completion_routine(void)
     CloseHandle(timer);
 }
 
+static void pending_routine_taken_back(void)
+{
+    /* Microsoft Learn: CancelWaitableTimer "stops the timer before it can be set to the
+     * signaled state and cancels outstanding APCs"; SetWaitableTimer on an active timer
+     * "does cancel any pending completion routines". */
+    TEST("CancelWaitableTimer takes back a completion routine queued but not yet run");
+    HANDLE timer = CreateWaitableTimerA(NULL, TRUE, NULL);
+    LARGE_INTEGER due = relative_ms(20);
+    routine_calls = 0;
+    CHECK(SetWaitableTimer(timer, &due, 0, timer_routine, (LPVOID)0x1234, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 2000), WAIT_OBJECT_0); /* expired: routine queued */
+    CHECK(CancelWaitableTimer(timer));
+    CHECK_EQ(SleepEx(0, TRUE), 0);
+    CHECK_EQ(routine_calls, 0);
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_OBJECT_0); /* the signal stays */
+
+    TEST("setting the timer again takes back a routine queued by the earlier setting");
+    CHECK(SetWaitableTimer(timer, &due, 0, timer_routine, (LPVOID)0x1234, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 2000), WAIT_OBJECT_0);
+    LARGE_INTEGER later = relative_ms(60000);
+    CHECK(SetWaitableTimer(timer, &later, 0, timer_routine, (LPVOID)0x5678, FALSE));
+    CHECK_EQ(SleepEx(0, TRUE), 0);
+    CHECK_EQ(routine_calls, 0);
+    CHECK(CancelWaitableTimer(timer));
+
+    TEST("a periodic timer's routine is queued once while it waits to run");
+    LARGE_INTEGER soon = relative_ms(10);
+    CHECK(SetWaitableTimer(timer, &soon, 10, timer_routine, (LPVOID)0x9abc, FALSE));
+    Sleep(200); /* many periods, none alertable */
+    CHECK(CancelWaitableTimer(timer)); /* takes back the one queued */
+    CHECK_EQ(SleepEx(0, TRUE), 0);
+    CHECK_EQ(routine_calls, 0);
+    CHECK(SetWaitableTimer(timer, &soon, 10, timer_routine, (LPVOID)0x9abc, FALSE));
+    Sleep(200);
+    /* One call, not twenty (a period that ends while it runs may add one more). */
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK(routine_calls >= 1 && routine_calls <= 2);
+    CHECK(routine_argument == (LPVOID)0x9abc);
+    CHECK(CancelWaitableTimer(timer));
+    SleepEx(0, TRUE);
+    CloseHandle(timer);
+}
+
 int main(void)
 {
     one_shot();
     periodic_and_cancel();
     completion_routine();
+    pending_routine_taken_back();
     return tl_finish();
 }
