@@ -969,19 +969,23 @@ void FileDevice::recycle()
     kernel::Pool<FileDevice>::instance().release(this);
 }
 
+DWORD file_delete_share_check(dev_t device, ino_t inode)
+{
+    // DeleteFile and MoveFileEx open the file for DELETE, sharing everything.
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device, inode});
+    if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
+        return ERROR_SHARING_VIOLATION;
+    return ERROR_SUCCESS;
+}
+
 DWORD file_delete(const std::string& path)
 {
     struct stat status;
     if (lstat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
     if (S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
     if (!(status.st_mode & 0222) && S_ISREG(status.st_mode)) return ERROR_ACCESS_DENIED;  // read-only
-    {
-        // DeleteFile opens the file for DELETE, sharing everything.
-        std::lock_guard<std::mutex> guard(share_mutex);
-        auto it = share_table->find({status.st_dev, status.st_ino});
-        if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
-            return ERROR_SHARING_VIOLATION;
-    }
+    if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;
     if (unlink(path.c_str()) == 0) return ERROR_SUCCESS;
     return error_from_errno(errno, path);
 }

@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "drivers/file.h"
 #include "win32/entry.h"
+#include "win32/fileman_internal.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
@@ -80,8 +81,12 @@ DWORD copy_contents(const std::string& from, const std::string& to, bool write_t
     return error;
 }
 
+// `check_sharing`: MoveFileEx opens the source for DELETE sharing everything, so a handle
+// of it without FILE_SHARE_DELETE makes it fail with ERROR_SHARING_VIOLATION (Wine's
+// kernel32 test_MoveFileA, which passes on Windows). A rename through the file's own
+// handle (FileRenameInfo) has that open already and skips the check.
 template <class Char>
-BOOL move_file(const Char* existing, const Char* target, DWORD flags)
+BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check_sharing = true)
 {
     constexpr DWORD kKnown = MOVEFILE_REPLACE_EXISTING | MOVEFILE_COPY_ALLOWED | MOVEFILE_DELAY_UNTIL_REBOOT |
                              MOVEFILE_WRITE_THROUGH | MOVEFILE_CREATE_HARDLINK | MOVEFILE_FAIL_IF_NOT_TRACKABLE;
@@ -95,6 +100,8 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags)
     if (!to_linux(target, &to)) return FALSE;
     struct stat source;
     if (lstat(from.c_str(), &source) != 0) return fail(errno == ENOENT ? missing_error(from) : win32_error_from_errno(errno), FALSE);
+    if (check_sharing)
+        if (DWORD error = drivers::file_delete_share_check(source.st_dev, source.st_ino)) return fail(error, FALSE);
     struct stat destination;
     bool exists = lstat(to.c_str(), &destination) == 0;
     if (exists && !(source.st_dev == destination.st_dev && source.st_ino == destination.st_ino)) {
@@ -151,6 +158,13 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags)
 }
 
 }  // namespace
+
+namespace overlapped::win32 {
+BOOL rename_open_file(const char* existing, const char* target, DWORD flags)
+{
+    return move_file(existing, target, flags, false);
+}
+}  // namespace overlapped::win32
 
 extern "C" {
 

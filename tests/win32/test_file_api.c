@@ -158,9 +158,26 @@ static void test_share_modes(void)
     CHECK(second == INVALID_HANDLE_VALUE);
     CHECK_ERROR(ERROR_SHARING_VIOLATION);
 
-    /* Deleting needs FILE_SHARE_DELETE from every open handle. */
+    /* Deleting needs FILE_SHARE_DELETE from every open handle; so does renaming. */
     CHECK(!DeleteFileA(path));
     CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    char moved[MAX_PATH];
+    path_of(moved, "share-moved.dat");
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileA(path, moved));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CHECK_EQ(GetFileAttributesA(moved), INVALID_FILE_ATTRIBUTES);
+    CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
+    CloseHandle(first);
+
+    /* A handle that shares deleting lets the file be renamed under it. */
+    first = open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, OPEN_EXISTING, 0);
+    CHECK(first != INVALID_HANDLE_VALUE);
+    CHECK(MoveFileA(path, moved));
+    CHECK(MoveFileA(moved, path));
     CloseHandle(first);
 
     HANDLE writer = open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
