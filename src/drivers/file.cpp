@@ -194,7 +194,8 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
 {
     std::string path = windows_path;
     if (path.empty()) return ERROR_PATH_NOT_FOUND;
-    if (path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0) path.erase(0, 4);
+    bool verbatim = path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0;
+    if (verbatim) path.erase(0, 4);
     if (strcasecmp(path.c_str(), "NUL") == 0 || strcasecmp(path.c_str(), "\\\\.\\NUL") == 0) {
         *linux_path = "/dev/null";  // the null device, whatever the directory
         return ERROR_SUCCESS;
@@ -214,6 +215,20 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
     if (path.find(':') != std::string::npos) return ERROR_INVALID_NAME;  // streams, stray drive letters
     for (char& c : path)
         if (c == '\\') c = '/';
+    if (!verbatim) {
+        // Windows' path normalization (as GetFullPathName): trailing dots and spaces of
+        // the last component are dropped ("x.txt." and "x.txt " name "x.txt"); a last
+        // component "." or ".." is a relative step and stays; "\\?\" names are as given.
+        size_t slash = path.find_last_of('/');
+        size_t begin = slash == std::string::npos ? 0 : slash + 1;
+        std::string last = path.substr(begin);
+        if (last != "." && last != ".." && !last.empty() && (last.back() == '.' || last.back() == ' ')) {
+            size_t end = path.size();
+            while (end > begin && (path[end - 1] == '.' || path[end - 1] == ' ')) --end;
+            path.erase(end);
+            if (path.empty() && prefix.empty()) path.assign(1, '.');  // " " alone: the current directory
+        }
+    }
     *linux_path = prefix + path;
     if (linux_path->empty()) linux_path->assign(1, '/');
     return ERROR_SUCCESS;

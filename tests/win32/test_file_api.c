@@ -333,6 +333,52 @@ static void test_wide_and_separators(void)
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 }
 
+/* Windows' path normalization drops the trailing dots and spaces of a name's last
+ * component (Microsoft Learn, "File path formats on Windows systems", Trimming characters;
+ * GetFullPathName does the same): "name." and "name " are "name". */
+static void test_trailing_dots_and_spaces(void)
+{
+    TEST("trailing dots and spaces of the last component are dropped");
+    char path[MAX_PATH], dotted[MAX_PATH], spaced[MAX_PATH], both[MAX_PATH];
+    path_of(path, "trim.dat");
+    path_of(dotted, "trim.dat.");
+    path_of(spaced, "trim.dat  ");
+    path_of(both, "trim.dat. .");
+    HANDLE file = open_file(dotted, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD written = 0;
+    CHECK(WriteFile(file, "abc", 3, &written, NULL));
+    CloseHandle(file);
+    /* The file was made without the dot. */
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(size_of(file), 3);
+    CloseHandle(file);
+    file = open_file(spaced, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(size_of(file), 3);
+    CloseHandle(file);
+    CHECK_EQ(GetFileAttributesA(both), FILE_ATTRIBUTE_ARCHIVE);
+    SetLastError(0xdeadbeef);
+    file = open_file(dotted, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    CHECK(DeleteFileA(spaced));
+    CHECK_EQ(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    /* Directories too; a last component "." or ".." keeps its meaning. */
+    char sub[MAX_PATH], sub_dotted[MAX_PATH], sub_dot[MAX_PATH];
+    path_of(sub, "trimdir");
+    path_of(sub_dotted, "trimdir. ");
+    path_of(sub_dot, "trimdir\\.");
+    CHECK(CreateDirectoryA(sub_dotted, NULL));
+    CHECK_EQ(GetFileAttributesA(sub), FILE_ATTRIBUTE_DIRECTORY);
+    CHECK_EQ(GetFileAttributesA(sub_dot), FILE_ATTRIBUTE_DIRECTORY);
+    CHECK(RemoveDirectoryA(sub_dotted));
+    CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
+}
+
 static void test_temp_file_names(void)
 {
     TEST("GetTempFileNameW and GetTempFileNameA with names beyond ASCII");
@@ -455,6 +501,7 @@ int main(void)
     test_pointer();
     test_information();
     test_wide_and_separators();
+    test_trailing_dots_and_spaces();
     test_temp_file_names();
     test_directories();
     test_valid_data();
