@@ -633,7 +633,9 @@ DWORD FileDevice::size(LONGLONG* size)
 {
     struct stat status;
     if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
-    *size = status.st_size;
+    // A directory has no data: Windows reports its end of file as 0 (as FileStandardInfo
+    // and GetFileAttributesEx do here), not the Linux directory's st_size.
+    *size = S_ISDIR(status.st_mode) ? 0 : status.st_size;
     return ERROR_SUCCESS;
 }
 
@@ -682,8 +684,9 @@ DWORD FileDevice::information(BY_HANDLE_FILE_INFORMATION* information)
     filetime_from(status.st_atim, &information->ftLastAccessTime);
     filetime_from(status.st_mtim, &information->ftLastWriteTime);
     information->dwVolumeSerialNumber = static_cast<DWORD>(status.st_dev);
-    information->nFileSizeHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_size) >> 32);
-    information->nFileSizeLow = static_cast<DWORD>(status.st_size);
+    ULONGLONG length = S_ISDIR(status.st_mode) ? 0 : static_cast<ULONGLONG>(status.st_size);  // as size()
+    information->nFileSizeHigh = static_cast<DWORD>(length >> 32);
+    information->nFileSizeLow = static_cast<DWORD>(length);
     information->nNumberOfLinks = static_cast<DWORD>(status.st_nlink);
     information->nFileIndexHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_ino) >> 32);
     information->nFileIndexLow = static_cast<DWORD>(status.st_ino);

@@ -444,6 +444,14 @@ static void test_directories(void)
     BY_HANDLE_FILE_INFORMATION info;
     CHECK(GetFileInformationByHandle(handle, &info));
     CHECK(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+    /* A directory has no data: its size is 0 by handle as by name (FileStandardInfo's
+     * EndOfFile, GetFileAttributesEx, FindFirstFile), not the Linux directory's size. */
+    CHECK_EQ(info.nFileSizeLow, 0);
+    CHECK_EQ(info.nFileSizeHigh, 0);
+    DWORD high = 0xdeadbeef;
+    CHECK_EQ(GetFileSize(handle, &high), 0);
+    CHECK_EQ(high, 0);
+    CHECK_EQ(size_of(handle), 0);
     CloseHandle(handle);
 
     HANDLE file = open_file(inner, GENERIC_WRITE, 0, CREATE_NEW, 0);
