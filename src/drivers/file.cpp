@@ -994,6 +994,10 @@ DWORD file_delete_share_check(dev_t device, ino_t inode)
     auto it = share_table->find({device, inode});
     if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
         return ERROR_SHARING_VIOLATION;
+    // Windows holds the current directory open (SetCurrentDirectory's handle shares
+    // reading and writing, not deleting), so it can be neither removed nor renamed.
+    struct stat current;
+    if (stat(".", &current) == 0 && current.st_dev == device && current.st_ino == inode) return ERROR_SHARING_VIOLATION;
     return ERROR_SUCCESS;
 }
 
@@ -1018,6 +1022,11 @@ DWORD directory_create(const std::string& path)
 
 DWORD directory_remove(const std::string& path)
 {
+    // RemoveDirectory opens the directory for DELETE sharing everything: a handle
+    // without FILE_SHARE_DELETE, or the current directory, refuses (before emptiness).
+    struct stat status;
+    if (lstat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
+        if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;
     if (rmdir(path.c_str()) == 0) return ERROR_SUCCESS;
     if (errno == ENOTEMPTY || errno == EEXIST) return ERROR_DIR_NOT_EMPTY;
     if (errno == ENOTDIR) {

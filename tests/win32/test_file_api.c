@@ -460,6 +460,28 @@ static void test_directories(void)
     CHECK(!RemoveDirectoryA(sub));
     CHECK_ERROR(ERROR_DIR_NOT_EMPTY);
     CHECK(DeleteFileA(inner));
+
+    /* Removing opens the directory for DELETE: a handle without FILE_SHARE_DELETE
+     * refuses, and so does the current directory, which Windows keeps open that way
+     * (Wine's kernel32 test_RemoveDirectoryA). Renaming it too. */
+    char moved[MAX_PATH], current[MAX_PATH];
+    path_of(moved, "subdir-moved");
+    handle = open_file(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!RemoveDirectoryA(sub));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CloseHandle(handle);
+    CHECK(GetCurrentDirectoryA(sizeof(current), current) > 0);
+    CHECK(SetCurrentDirectoryA(sub));
+    SetLastError(0xdeadbeef);
+    CHECK(!RemoveDirectoryA(sub));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileA(sub, moved));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CHECK(SetCurrentDirectoryA(current));
+    CHECK_EQ(GetFileAttributesA(moved), INVALID_FILE_ATTRIBUTES);
     CHECK(RemoveDirectoryA(sub));
     CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
 
