@@ -482,6 +482,18 @@ static void test_directories(void)
     CHECK_ERROR(ERROR_SHARING_VIOLATION);
     CHECK(SetCurrentDirectoryA(current));
     CHECK_EQ(GetFileAttributesA(moved), INVALID_FILE_ATTRIBUTES);
+
+    /* SetCurrentDirectory's errors: the last directory missing, one before it missing
+     * (Wine's kernel32 test_SetCurrentDirectoryA). */
+    char missing[MAX_PATH], deeper[MAX_PATH];
+    path_of(missing, "no-such-dir");
+    path_of(deeper, "no-such-dir\\sub");
+    SetLastError(0xdeadbeef);
+    CHECK(!SetCurrentDirectoryA(missing));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetCurrentDirectoryA(deeper));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
     CHECK(RemoveDirectoryA(sub));
     CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
 
