@@ -1001,6 +1001,13 @@ DWORD file_delete_share_check(dev_t device, ino_t inode)
     return ERROR_SUCCESS;
 }
 
+bool file_is_open(dev_t device, ino_t inode)
+{
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device, inode});
+    return it != share_table->end() && !it->second.openers.empty();
+}
+
 DWORD file_delete(const std::string& path)
 {
     struct stat status;

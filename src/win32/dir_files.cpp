@@ -111,6 +111,9 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check
                                                                                              : ERROR_ALREADY_EXISTS,
                         FALSE);
         if (S_ISREG(destination.st_mode) && !(destination.st_mode & 0222)) return fail(ERROR_ACCESS_DENIED, FALSE);
+        // An open file is never replaced, whatever its share mode (Wine's ntdll
+        // test_file_rename_information: "Replace = TRUE, target file opened").
+        if (drivers::file_is_open(destination.st_dev, destination.st_ino)) return fail(ERROR_ACCESS_DENIED, FALSE);
     }
     // Without MOVEFILE_REPLACE_EXISTING the check above is not enough: a file created at
     // the target after it would be replaced. RENAME_NOREPLACE makes the kernel refuse

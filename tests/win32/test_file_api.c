@@ -180,6 +180,19 @@ static void test_share_modes(void)
     CHECK(MoveFileA(moved, path));
     CloseHandle(first);
 
+    /* An open file is not replaced by a rename, whatever it shares (Wine's ntdll
+     * test_file_rename_information, "Replace = TRUE, target file opened"). */
+    HANDLE target = open_file(moved, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                              CREATE_ALWAYS, 0);
+    CHECK(target != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
+    CloseHandle(target);
+    CHECK(MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
+    CHECK(MoveFileA(moved, path));
+
     HANDLE writer = open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
     CHECK(writer != INVALID_HANDLE_VALUE);
     /* The writer is open: a reader that does not share writing is refused. */
