@@ -290,13 +290,21 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     if (descriptor < 0 && (errno == ELOOP || errno == EMLINK) && (flags & FILE_FLAG_OPEN_REPARSE_POINT) &&
         (disposition == OPEN_EXISTING || disposition == OPEN_ALWAYS))
         descriptor = ::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (descriptor < 0 && errno == EISDIR && (flags & FILE_FLAG_BACKUP_SEMANTICS) && disposition != CREATE_NEW)
+    // A directory opens (with FILE_FLAG_BACKUP_SEMANTICS) only to be opened: creating it
+    // anew or truncating it is a name collision (STATUS_OBJECT_NAME_COLLISION, which
+    // CreateFile reports as ERROR_FILE_EXISTS).
+    bool opens_only = disposition == OPEN_EXISTING || disposition == OPEN_ALWAYS;
+    if (descriptor < 0 && errno == EISDIR && (flags & FILE_FLAG_BACKUP_SEMANTICS) && opens_only) {
         descriptor = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // a directory handle
+        if (descriptor >= 0) *existed = true;
+    }
     if (descriptor < 0) {
         int e = errno;
         struct stat status;
-        if (e == EISDIR || (e == EEXIST && stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)))
-            *error = ERROR_ACCESS_DENIED;
+        if (e == EEXIST && stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
+            *error = ERROR_FILE_EXISTS;  // CREATE_NEW on a directory
+        else if (e == EISDIR)
+            *error = (flags & FILE_FLAG_BACKUP_SEMANTICS) && !opens_only ? ERROR_FILE_EXISTS : ERROR_ACCESS_DENIED;
         else
             *error = error_from_errno(e, path);
         return nullptr;
@@ -310,6 +318,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     struct stat status;
     if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno));
     if (S_ISDIR(status.st_mode) && !(flags & FILE_FLAG_BACKUP_SEMANTICS)) return fail(ERROR_ACCESS_DENIED);
+    if (S_ISDIR(status.st_mode) && !opens_only) return fail(ERROR_FILE_EXISTS);  // CREATE_ALWAYS read-only
     // The read-only attribute holds even for root, who Linux lets write anything.
     if (!created && S_ISREG(status.st_mode) && !(status.st_mode & 0222) && (write || (access & DELETE)))
         return fail(ERROR_ACCESS_DENIED);

@@ -467,6 +467,34 @@ static void test_directories(void)
     CHECK_EQ(size_of(handle), 0);
     CloseHandle(handle);
 
+    /* An existing directory is only opened: OPEN_ALWAYS says it existed; creating it
+     * anew or truncating it is a name collision (ERROR_FILE_EXISTS), as is CREATE_NEW. */
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                       OPEN_ALWAYS, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CloseHandle(handle);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_NEW, 0);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    if (handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, TRUNCATE_EXISTING,
+                       FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    if (handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS, 0);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+
     HANDLE file = open_file(inner, GENERIC_WRITE, 0, CREATE_NEW, 0);
     CHECK(file != INVALID_HANDLE_VALUE);
     CloseHandle(file);
