@@ -194,7 +194,8 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
 {
     std::string path = windows_path;
     if (path.empty()) return ERROR_PATH_NOT_FOUND;
-    if (path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0) path.erase(0, 4);
+    bool verbatim = path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0;
+    if (verbatim) path.erase(0, 4);
     if (strcasecmp(path.c_str(), "NUL") == 0 || strcasecmp(path.c_str(), "\\\\.\\NUL") == 0) {
         *linux_path = "/dev/null";  // the null device, whatever the directory
         return ERROR_SUCCESS;
@@ -214,6 +215,20 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
     if (path.find(':') != std::string::npos) return ERROR_INVALID_NAME;  // streams, stray drive letters
     for (char& c : path)
         if (c == '\\') c = '/';
+    if (!verbatim) {
+        // Windows' path normalization (as GetFullPathName): trailing dots and spaces of
+        // the last component are dropped ("x.txt." and "x.txt " name "x.txt"); a last
+        // component "." or ".." is a relative step and stays; "\\?\" names are as given.
+        size_t slash = path.find_last_of('/');
+        size_t begin = slash == std::string::npos ? 0 : slash + 1;
+        std::string last = path.substr(begin);
+        if (last != "." && last != ".." && !last.empty() && (last.back() == '.' || last.back() == ' ')) {
+            size_t end = path.size();
+            while (end > begin && (path[end - 1] == '.' || path[end - 1] == ' ')) --end;
+            path.erase(end);
+            if (path.empty() && prefix.empty()) path.assign(1, '.');  // " " alone: the current directory
+        }
+    }
     *linux_path = prefix + path;
     if (linux_path->empty()) linux_path->assign(1, '/');
     return ERROR_SUCCESS;
@@ -275,13 +290,21 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     if (descriptor < 0 && (errno == ELOOP || errno == EMLINK) && (flags & FILE_FLAG_OPEN_REPARSE_POINT) &&
         (disposition == OPEN_EXISTING || disposition == OPEN_ALWAYS))
         descriptor = ::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (descriptor < 0 && errno == EISDIR && (flags & FILE_FLAG_BACKUP_SEMANTICS) && disposition != CREATE_NEW)
+    // A directory opens (with FILE_FLAG_BACKUP_SEMANTICS) only to be opened: creating it
+    // anew or truncating it is a name collision (STATUS_OBJECT_NAME_COLLISION, which
+    // CreateFile reports as ERROR_FILE_EXISTS).
+    bool opens_only = disposition == OPEN_EXISTING || disposition == OPEN_ALWAYS;
+    if (descriptor < 0 && errno == EISDIR && (flags & FILE_FLAG_BACKUP_SEMANTICS) && opens_only) {
         descriptor = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // a directory handle
+        if (descriptor >= 0) *existed = true;
+    }
     if (descriptor < 0) {
         int e = errno;
         struct stat status;
-        if (e == EISDIR || (e == EEXIST && stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)))
-            *error = ERROR_ACCESS_DENIED;
+        if (e == EEXIST && stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
+            *error = ERROR_FILE_EXISTS;  // CREATE_NEW on a directory
+        else if (e == EISDIR)
+            *error = (flags & FILE_FLAG_BACKUP_SEMANTICS) && !opens_only ? ERROR_FILE_EXISTS : ERROR_ACCESS_DENIED;
         else
             *error = error_from_errno(e, path);
         return nullptr;
@@ -295,6 +318,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     struct stat status;
     if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno));
     if (S_ISDIR(status.st_mode) && !(flags & FILE_FLAG_BACKUP_SEMANTICS)) return fail(ERROR_ACCESS_DENIED);
+    if (S_ISDIR(status.st_mode) && !opens_only) return fail(ERROR_FILE_EXISTS);  // CREATE_ALWAYS read-only
     // The read-only attribute holds even for root, who Linux lets write anything.
     if (!created && S_ISREG(status.st_mode) && !(status.st_mode & 0222) && (write || (access & DELETE)))
         return fail(ERROR_ACCESS_DENIED);
@@ -618,7 +642,9 @@ DWORD FileDevice::size(LONGLONG* size)
 {
     struct stat status;
     if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
-    *size = status.st_size;
+    // A directory has no data: Windows reports its end of file as 0 (as FileStandardInfo
+    // and GetFileAttributesEx do here), not the Linux directory's st_size.
+    *size = S_ISDIR(status.st_mode) ? 0 : status.st_size;
     return ERROR_SUCCESS;
 }
 
@@ -667,8 +693,9 @@ DWORD FileDevice::information(BY_HANDLE_FILE_INFORMATION* information)
     filetime_from(status.st_atim, &information->ftLastAccessTime);
     filetime_from(status.st_mtim, &information->ftLastWriteTime);
     information->dwVolumeSerialNumber = static_cast<DWORD>(status.st_dev);
-    information->nFileSizeHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_size) >> 32);
-    information->nFileSizeLow = static_cast<DWORD>(status.st_size);
+    ULONGLONG length = S_ISDIR(status.st_mode) ? 0 : static_cast<ULONGLONG>(status.st_size);  // as size()
+    information->nFileSizeHigh = static_cast<DWORD>(length >> 32);
+    information->nFileSizeLow = static_cast<DWORD>(length);
     information->nNumberOfLinks = static_cast<DWORD>(status.st_nlink);
     information->nFileIndexHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_ino) >> 32);
     information->nFileIndexLow = static_cast<DWORD>(status.st_ino);
@@ -969,19 +996,34 @@ void FileDevice::recycle()
     kernel::Pool<FileDevice>::instance().release(this);
 }
 
+DWORD file_delete_share_check(dev_t device, ino_t inode)
+{
+    // DeleteFile and MoveFileEx open the file for DELETE, sharing everything.
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device, inode});
+    if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
+        return ERROR_SHARING_VIOLATION;
+    // Windows holds the current directory open (SetCurrentDirectory's handle shares
+    // reading and writing, not deleting), so it can be neither removed nor renamed.
+    struct stat current;
+    if (stat(".", &current) == 0 && current.st_dev == device && current.st_ino == inode) return ERROR_SHARING_VIOLATION;
+    return ERROR_SUCCESS;
+}
+
+bool file_is_open(dev_t device, ino_t inode)
+{
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device, inode});
+    return it != share_table->end() && !it->second.openers.empty();
+}
+
 DWORD file_delete(const std::string& path)
 {
     struct stat status;
     if (lstat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
     if (S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
     if (!(status.st_mode & 0222) && S_ISREG(status.st_mode)) return ERROR_ACCESS_DENIED;  // read-only
-    {
-        // DeleteFile opens the file for DELETE, sharing everything.
-        std::lock_guard<std::mutex> guard(share_mutex);
-        auto it = share_table->find({status.st_dev, status.st_ino});
-        if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
-            return ERROR_SHARING_VIOLATION;
-    }
+    if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;
     if (unlink(path.c_str()) == 0) return ERROR_SUCCESS;
     return error_from_errno(errno, path);
 }
@@ -996,6 +1038,11 @@ DWORD directory_create(const std::string& path)
 
 DWORD directory_remove(const std::string& path)
 {
+    // RemoveDirectory opens the directory for DELETE sharing everything: a handle
+    // without FILE_SHARE_DELETE, or the current directory, refuses (before emptiness).
+    struct stat status;
+    if (lstat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
+        if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;
     if (rmdir(path.c_str()) == 0) return ERROR_SUCCESS;
     if (errno == ENOTEMPTY || errno == EEXIST) return ERROR_DIR_NOT_EMPTY;
     if (errno == ENOTDIR) {

@@ -142,6 +142,14 @@ DWORD seek_descriptor(int descriptor, LONGLONG distance, DWORD method, LONGLONG 
 
 // Deletes the file at `path` (Linux form). Returns ERROR_SUCCESS or the Win32 error.
 DWORD file_delete(const std::string& path);
+// Whether the process's open handles let the file (device, inode) be opened for DELETE
+// sharing everything, as DeleteFile, RemoveDirectory and MoveFileEx open it:
+// ERROR_SUCCESS, else ERROR_SHARING_VIOLATION (a handle without FILE_SHARE_DELETE, or
+// the current directory, which Windows keeps open).
+DWORD file_delete_share_check(dev_t device, ino_t inode);
+// Whether a handle of this process has the file (device, inode) open: a rename does not
+// replace an open file (NTFS refuses with STATUS_ACCESS_DENIED).
+bool file_is_open(dev_t device, ino_t inode);
 DWORD directory_create(const std::string& path);
 DWORD directory_remove(const std::string& path);
 // GetFileAttributes: the attributes or INVALID_FILE_ATTRIBUTES with *error.

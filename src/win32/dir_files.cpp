@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "drivers/file.h"
 #include "win32/entry.h"
+#include "win32/fileman_internal.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
@@ -80,8 +81,12 @@ DWORD copy_contents(const std::string& from, const std::string& to, bool write_t
     return error;
 }
 
+// `check_sharing`: MoveFileEx opens the source for DELETE sharing everything, so a handle
+// of it without FILE_SHARE_DELETE makes it fail with ERROR_SHARING_VIOLATION (Wine's
+// kernel32 test_MoveFileA, which passes on Windows). A rename through the file's own
+// handle (FileRenameInfo) has that open already and skips the check.
 template <class Char>
-BOOL move_file(const Char* existing, const Char* target, DWORD flags)
+BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check_sharing = true)
 {
     constexpr DWORD kKnown = MOVEFILE_REPLACE_EXISTING | MOVEFILE_COPY_ALLOWED | MOVEFILE_DELAY_UNTIL_REBOOT |
                              MOVEFILE_WRITE_THROUGH | MOVEFILE_CREATE_HARDLINK | MOVEFILE_FAIL_IF_NOT_TRACKABLE;
@@ -95,6 +100,8 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags)
     if (!to_linux(target, &to)) return FALSE;
     struct stat source;
     if (lstat(from.c_str(), &source) != 0) return fail(errno == ENOENT ? missing_error(from) : win32_error_from_errno(errno), FALSE);
+    if (check_sharing)
+        if (DWORD error = drivers::file_delete_share_check(source.st_dev, source.st_ino)) return fail(error, FALSE);
     struct stat destination;
     bool exists = lstat(to.c_str(), &destination) == 0;
     if (exists && !(source.st_dev == destination.st_dev && source.st_ino == destination.st_ino)) {
@@ -104,6 +111,9 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags)
                                                                                              : ERROR_ALREADY_EXISTS,
                         FALSE);
         if (S_ISREG(destination.st_mode) && !(destination.st_mode & 0222)) return fail(ERROR_ACCESS_DENIED, FALSE);
+        // An open file is never replaced, whatever its share mode (Wine's ntdll
+        // test_file_rename_information: "Replace = TRUE, target file opened").
+        if (drivers::file_is_open(destination.st_dev, destination.st_ino)) return fail(ERROR_ACCESS_DENIED, FALSE);
     }
     // Without MOVEFILE_REPLACE_EXISTING the check above is not enough: a file created at
     // the target after it would be replaced. RENAME_NOREPLACE makes the kernel refuse
@@ -151,6 +161,13 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags)
 }
 
 }  // namespace
+
+namespace overlapped::win32 {
+BOOL rename_open_file(const char* existing, const char* target, DWORD flags)
+{
+    return move_file(existing, target, flags, false);
+}
+}  // namespace overlapped::win32
 
 extern "C" {
 

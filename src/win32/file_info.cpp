@@ -549,7 +549,7 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         }
         std::string source = path_of_descriptor(descriptor);
         if (source.empty()) return fail(ERROR_INVALID_HANDLE, FALSE);
-        return MoveFileExA(source.c_str(), target.c_str(), info->ReplaceIfExists ? MOVEFILE_REPLACE_EXISTING : 0);
+        return win32::rename_open_file(source.c_str(), target.c_str(), info->ReplaceIfExists ? MOVEFILE_REPLACE_EXISTING : 0);
     }
     default:
         if (static_cast<unsigned>(kind) >= MaximumFileInfoByHandleClass) return fail(ERROR_INVALID_PARAMETER, FALSE);

@@ -24,5 +24,8 @@ DWORD attributes_of(const struct stat& status);
 // ERROR_FILE_NOT_FOUND when the directory of `path` (Linux form) exists, else
 // ERROR_PATH_NOT_FOUND.
 DWORD missing_path_error(const std::string& path);
+// MoveFileExA for SetFileInformationByHandle(FileRenameInfo): the file is renamed through
+// an open handle, so the share modes of the process's handles are not checked again.
+BOOL rename_open_file(const char* existing, const char* target, DWORD flags);
 
 }  // namespace overlapped::win32

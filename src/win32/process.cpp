@@ -26,6 +26,7 @@
 #include "kernel/job.h"
 #include "kernel/process.h"
 #include "win32/entry.h"
+#include "win32/fileman_internal.h"
 
 extern char** environ;
 
@@ -1081,8 +1082,13 @@ BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName)
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     if (chdir(linux_path.c_str()) != 0) {
         int e = errno;
-        return fail(e == ENOTDIR ? ERROR_DIRECTORY : e == ENOENT ? ERROR_FILE_NOT_FOUND : win32_error_from_errno(e),
-                    FALSE);
+        if (e == ENOENT) {
+            // As Windows: ERROR_FILE_NOT_FOUND when only the last directory is missing,
+            // ERROR_PATH_NOT_FOUND when one before it is (Wine's test_SetCurrentDirectoryA).
+            while (linux_path.size() > 1 && linux_path.back() == '/') linux_path.pop_back();
+            return fail(win32::missing_path_error(linux_path), FALSE);
+        }
+        return fail(e == ENOTDIR ? ERROR_DIRECTORY : win32_error_from_errno(e), FALSE);
     }
     return TRUE;
 }

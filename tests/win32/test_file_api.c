@@ -158,10 +158,40 @@ static void test_share_modes(void)
     CHECK(second == INVALID_HANDLE_VALUE);
     CHECK_ERROR(ERROR_SHARING_VIOLATION);
 
-    /* Deleting needs FILE_SHARE_DELETE from every open handle. */
+    /* Deleting needs FILE_SHARE_DELETE from every open handle; so does renaming. */
     CHECK(!DeleteFileA(path));
     CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    char moved[MAX_PATH];
+    path_of(moved, "share-moved.dat");
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileA(path, moved));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CHECK_EQ(GetFileAttributesA(moved), INVALID_FILE_ATTRIBUTES);
+    CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
     CloseHandle(first);
+
+    /* A handle that shares deleting lets the file be renamed under it. */
+    first = open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, OPEN_EXISTING, 0);
+    CHECK(first != INVALID_HANDLE_VALUE);
+    CHECK(MoveFileA(path, moved));
+    CHECK(MoveFileA(moved, path));
+    CloseHandle(first);
+
+    /* An open file is not replaced by a rename, whatever it shares (Wine's ntdll
+     * test_file_rename_information, "Replace = TRUE, target file opened"). */
+    HANDLE target = open_file(moved, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                              CREATE_ALWAYS, 0);
+    CHECK(target != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
+    CloseHandle(target);
+    CHECK(MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
+    CHECK(MoveFileA(moved, path));
 
     HANDLE writer = open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
     CHECK(writer != INVALID_HANDLE_VALUE);
@@ -316,6 +346,52 @@ static void test_wide_and_separators(void)
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 }
 
+/* Windows' path normalization drops the trailing dots and spaces of a name's last
+ * component (Microsoft Learn, "File path formats on Windows systems", Trimming characters;
+ * GetFullPathName does the same): "name." and "name " are "name". */
+static void test_trailing_dots_and_spaces(void)
+{
+    TEST("trailing dots and spaces of the last component are dropped");
+    char path[MAX_PATH], dotted[MAX_PATH], spaced[MAX_PATH], both[MAX_PATH];
+    path_of(path, "trim.dat");
+    path_of(dotted, "trim.dat.");
+    path_of(spaced, "trim.dat  ");
+    path_of(both, "trim.dat. .");
+    HANDLE file = open_file(dotted, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD written = 0;
+    CHECK(WriteFile(file, "abc", 3, &written, NULL));
+    CloseHandle(file);
+    /* The file was made without the dot. */
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(size_of(file), 3);
+    CloseHandle(file);
+    file = open_file(spaced, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(size_of(file), 3);
+    CloseHandle(file);
+    CHECK_EQ(GetFileAttributesA(both), FILE_ATTRIBUTE_ARCHIVE);
+    SetLastError(0xdeadbeef);
+    file = open_file(dotted, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    CHECK(DeleteFileA(spaced));
+    CHECK_EQ(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    /* Directories too; a last component "." or ".." keeps its meaning. */
+    char sub[MAX_PATH], sub_dotted[MAX_PATH], sub_dot[MAX_PATH];
+    path_of(sub, "trimdir");
+    path_of(sub_dotted, "trimdir. ");
+    path_of(sub_dot, "trimdir\\.");
+    CHECK(CreateDirectoryA(sub_dotted, NULL));
+    CHECK_EQ(GetFileAttributesA(sub), FILE_ATTRIBUTE_DIRECTORY);
+    CHECK_EQ(GetFileAttributesA(sub_dot), FILE_ATTRIBUTE_DIRECTORY);
+    CHECK(RemoveDirectoryA(sub_dotted));
+    CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
+}
+
 static void test_temp_file_names(void)
 {
     TEST("GetTempFileNameW and GetTempFileNameA with names beyond ASCII");
@@ -381,7 +457,43 @@ static void test_directories(void)
     BY_HANDLE_FILE_INFORMATION info;
     CHECK(GetFileInformationByHandle(handle, &info));
     CHECK(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+    /* A directory has no data: its size is 0 by handle as by name (FileStandardInfo's
+     * EndOfFile, GetFileAttributesEx, FindFirstFile), not the Linux directory's size. */
+    CHECK_EQ(info.nFileSizeLow, 0);
+    CHECK_EQ(info.nFileSizeHigh, 0);
+    DWORD high = 0xdeadbeef;
+    CHECK_EQ(GetFileSize(handle, &high), 0);
+    CHECK_EQ(high, 0);
+    CHECK_EQ(size_of(handle), 0);
     CloseHandle(handle);
+
+    /* An existing directory is only opened: OPEN_ALWAYS says it existed; creating it
+     * anew or truncating it is a name collision (ERROR_FILE_EXISTS), as is CREATE_NEW. */
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                       OPEN_ALWAYS, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CloseHandle(handle);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_NEW, 0);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    if (handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, TRUNCATE_EXISTING,
+                       FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    if (handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+    SetLastError(0xdeadbeef);
+    handle = open_file(sub, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS, 0);
+    CHECK(handle == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
 
     HANDLE file = open_file(inner, GENERIC_WRITE, 0, CREATE_NEW, 0);
     CHECK(file != INVALID_HANDLE_VALUE);
@@ -389,6 +501,40 @@ static void test_directories(void)
     CHECK(!RemoveDirectoryA(sub));
     CHECK_ERROR(ERROR_DIR_NOT_EMPTY);
     CHECK(DeleteFileA(inner));
+
+    /* Removing opens the directory for DELETE: a handle without FILE_SHARE_DELETE
+     * refuses, and so does the current directory, which Windows keeps open that way
+     * (Wine's kernel32 test_RemoveDirectoryA). Renaming it too. */
+    char moved[MAX_PATH], current[MAX_PATH];
+    path_of(moved, "subdir-moved");
+    handle = open_file(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!RemoveDirectoryA(sub));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CloseHandle(handle);
+    CHECK(GetCurrentDirectoryA(sizeof(current), current) > 0);
+    CHECK(SetCurrentDirectoryA(sub));
+    SetLastError(0xdeadbeef);
+    CHECK(!RemoveDirectoryA(sub));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileA(sub, moved));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CHECK(SetCurrentDirectoryA(current));
+    CHECK_EQ(GetFileAttributesA(moved), INVALID_FILE_ATTRIBUTES);
+
+    /* SetCurrentDirectory's errors: the last directory missing, one before it missing
+     * (Wine's kernel32 test_SetCurrentDirectoryA). */
+    char missing[MAX_PATH], deeper[MAX_PATH];
+    path_of(missing, "no-such-dir");
+    path_of(deeper, "no-such-dir\\sub");
+    SetLastError(0xdeadbeef);
+    CHECK(!SetCurrentDirectoryA(missing));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetCurrentDirectoryA(deeper));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
     CHECK(RemoveDirectoryA(sub));
     CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
 
@@ -438,6 +584,7 @@ int main(void)
     test_pointer();
     test_information();
     test_wide_and_separators();
+    test_trailing_dots_and_spaces();
     test_temp_file_names();
     test_directories();
     test_valid_data();
