@@ -1086,12 +1086,6 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
         return ERROR_SUCCESS;
     }
     std::lock_guard<TransferLock> guard(read_mutex_);
-    if (nowait && transfer.length > 0) {
-        // Nothing to read and a writer left: ERROR_NO_DATA (the end of the pipe, POLLHUP,
-        // is the read's to report).
-        pollfd entry{fd, POLLIN, 0};
-        if (poll(&entry, 1, 0) == 0) return ERROR_NO_DATA;
-    }
     kernel::ThreadState* self = kernel::current_thread();
     lock.lock();
     bool closing = closing_;
