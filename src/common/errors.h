@@ -16,4 +16,9 @@ DWORD win32_error_from_ntstatus(DWORD status);
 // The NTSTATUS stored in OVERLAPPED.Internal for a request that failed with `error`.
 DWORD ntstatus_from_win32_error(DWORD error);
 
+// An NTSTATUS's class: an error (severity 3), not a warning (ERROR_MORE_DATA's
+// STATUS_BUFFER_OVERFLOW) or a success; a success or an informational status.
+inline bool nt_error(DWORD status) { return (status >> 30) == 3; }
+inline bool nt_success(DWORD status) { return (status >> 31) == 0; }
+
 }  // namespace overlapped

@@ -360,8 +360,6 @@ bool never_posts(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE r
 // operation goes to its engine.
 bool would_wait(int result) { return result == -EAGAIN || result == -EINTR; }
 
-bool nt_error(DWORD status) { return (status >> 30) == 3; }
-bool nt_success(DWORD status) { return (status >> 31) == 0; }
 
 // Under the device's lock: whether a transfer that finished at once with `status` queues
 // no packet: a success on a handle in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS mode (the
@@ -783,6 +781,12 @@ void forget_device(Device* device)
     m.devices.erase(device);
 }
 
+void mark_pending(OVERLAPPED* overlapped)
+{
+    if (overlapped != nullptr)
+        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
+}
+
 HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {
     if (routine != nullptr) return nullptr;  // the routine's hEvent is the caller's to use
@@ -1016,7 +1020,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     // Issuing resets the handle's signal, in either mode: FILE_SKIP_SET_EVENT_ON_HANDLE
     // only keeps the completion from setting it.
     device->signaled_ = false;
-    __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
+    mark_pending(overlapped);
     bool waits = false;
     if (request->plan.lane != Lane::None) {
         Device::LaneState& lane = lane_of(device, request->plan.lane);

@@ -93,6 +93,10 @@ struct Submitted {
 Submitted submit(Device* device, const Transfer& transfer, OVERLAPPED* overlapped,
                  LPOVERLAPPED_COMPLETION_ROUTINE routine);
 
+// Marks `overlapped` (if any) pending, as kernelbase does before it asks the I/O manager:
+// a call refused at once leaves Internal at STATUS_PENDING and InternalHigh untouched.
+void mark_pending(OVERLAPPED* overlapped);
+
 // The handle of the event a request on `overlapped` sets when it completes, or null:
 // hEvent without its low bit; none for a request with a completion routine.
 HANDLE request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine);

@@ -138,11 +138,9 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
               LPDWORD transferred, LPOVERLAPPED overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine, bool ex)
 {
     if (transferred != nullptr) *transferred = 0;
-    // Kernelbase marks the OVERLAPPED pending before it asks the I/O manager: a request
-    // refused at once leaves Internal at STATUS_PENDING (HasOverlappedIoCompleted is false)
-    // and InternalHigh untouched, as Wine's conformance tests record (pipe.c test_ReadFile).
-    if (overlapped != nullptr)
-        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
+    // A request refused at once leaves Internal at STATUS_PENDING (HasOverlappedIoCompleted
+    // is false), as Wine's conformance tests record (pipe.c test_ReadFile).
+    io::mark_pending(overlapped);
     DWORD error;
     ACCESS_MASK access = write ? (FILE_WRITE_DATA | FILE_APPEND_DATA) : FILE_READ_DATA;
     io::Transfer request;
@@ -202,8 +200,7 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     // pending and its event unset, as for an overlapped handle's request refused at once.
     if (overlapped != nullptr && error != ERROR_INVALID_PARAMETER) {
         DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
-        bool failed = (status >> 30) == 3;  // an error, not a warning (ERROR_MORE_DATA)
-        if (!(pipe && failed)) io::complete_synchronously(file, overlapped, status, done, routine);
+        if (!(pipe && nt_error(status))) io::complete_synchronously(file, overlapped, status, done, routine);
     }
     // With an OVERLAPPED, kernelbase gives the count only when the request succeeded: a
     // warning's count (ERROR_MORE_DATA) is in the OVERLAPPED (Wine's kernel32 pipe test,

@@ -318,23 +318,13 @@ bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result)
 
 namespace {
 
-// kernelbase marks an OVERLAPPED pending before it asks the pipe file system; a request
-// that fails at once leaves it so (nothing written, no event set: Wine's kernel32 pipe
-// test, run on Windows, for ConnectNamedPipe's ERROR_PIPE_CONNECTED and the transfers of
-// a disconnected pipe).
-void mark_pending(LPOVERLAPPED overlapped)
-{
-    if (overlapped != nullptr)
-        __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
-}
-
 // A synchronous handle's request with an OVERLAPPED, done: a success or a warning is
 // written to it (and its event set), an error is not.
 void complete_sync_request(drivers::PipeDevice* pipe, LPOVERLAPPED overlapped, DWORD error, DWORD bytes)
 {
     if (overlapped == nullptr) return;
     DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
-    if ((status >> 30) == 3) return;
+    if (nt_error(status)) return;  // an error is not written; a warning is
     io::complete_synchronously(pipe, overlapped, status, bytes);
 }
 
@@ -389,7 +379,7 @@ HANDLE WINAPI CreateNamedPipeW(LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMod
 
 BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
 {
-    mark_pending(lpOverlapped);
+    io::mark_pending(lpOverlapped);  // refused at once, it stays so (Wine's pipe test, on Windows)
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
@@ -445,7 +435,7 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
                               DWORD nOutBufferSize, LPDWORD lpBytesRead, LPOVERLAPPED lpOverlapped)
 {
     if (lpBytesRead != nullptr) *lpBytesRead = 0;
-    mark_pending(lpOverlapped);
+    io::mark_pending(lpOverlapped);  // refused at once, it stays so (Wine's pipe test, on Windows)
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};

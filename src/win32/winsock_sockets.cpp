@@ -275,20 +275,12 @@ int send_data(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags
 }
 
 // ---- the extensions (mswsock), also reached through WSAIoctl.
-// AcceptEx and ConnectEx set OVERLAPPED.Internal to STATUS_PENDING before they check
-// anything: a call refused at once leaves it so (Wine's sock.c test_AcceptEx and
-// test_connect check it after every refusal).
-void mark_pending(LPOVERLAPPED overlapped)
-{
-    __atomic_store_n(&overlapped->Internal, static_cast<ULONG_PTR>(STATUS_PENDING), __ATOMIC_RELAXED);
-}
-
 BOOL PASCAL accept_ex(SOCKET listener, SOCKET accept_socket, PVOID output, DWORD receive_length, DWORD local_length,
                       DWORD remote_length, LPDWORD received, LPOVERLAPPED overlapped)
 {
     if (!winsock_started()) return FALSE;
     if (overlapped == nullptr) return wsa_fail(ERROR_INVALID_PARAMETER, FALSE);
-    mark_pending(overlapped);
+    io::mark_pending(overlapped);  // refused at once, it stays so (Wine's sock.c test_AcceptEx, test_connect)
     SocketDevice* listening = socket_reference(listener);
     if (listening == nullptr) return FALSE;
     SocketDevice* target = socket_reference(accept_socket);
@@ -354,7 +346,7 @@ BOOL PASCAL connect_ex(SOCKET s, const struct sockaddr* name, int name_length, P
 {
     if (!winsock_started()) return FALSE;
     if (overlapped == nullptr) return wsa_fail(ERROR_INVALID_PARAMETER, FALSE);  // Wine's sock.c test_connect
-    mark_pending(overlapped);
+    io::mark_pending(overlapped);  // refused at once, it stays so (Wine's sock.c test_AcceptEx, test_connect)
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return FALSE;
     if (name == nullptr) {
