@@ -340,10 +340,15 @@ void write_result(OVERLAPPED* overlapped, DWORD status, DWORD bytes)
 }
 
 // Under the device's lock, at a completion: the handle is signalled (and its waiters
-// woken) unless FILE_SKIP_SET_EVENT_ON_HANDLE. Whether it was.
-bool signal_handle_locked(Device* device, kernel::WakeList& wake)
+// woken) unless FILE_SKIP_SET_EVENT_ON_HANDLE, or the request has an event of its own on
+// a handle opened for overlapped I/O: then only the event is set, and the handle stays as
+// the issue left it, reset (Wine's ntdll pipe.c test_completion, which passes on Windows:
+// "event with no APC nor completion: signals only event"; a synchronous handle is
+// signalled either way, its test_blocking). Whether it was.
+bool signal_handle_locked(Device* device, bool has_event, kernel::WakeList& wake)
 {
     if (device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE) return false;
+    if (has_event && device->overlapped_io()) return false;
     device->signaled_ = true;
     if (device->has_waiters()) device->signal_waiters(wake);
     return true;
@@ -445,7 +450,7 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
         // the result, waits for that set before it resets the event (kernel/sync.h).
         if (request->event != nullptr) request->event->begin_delivery();
         write_result(overlapped, status, bytes);
-        signal_handle_locked(device, wake);
+        signal_handle_locked(device, request->event != nullptr, wake);
         bool skip = at_once && skips_port_at_once(device, status);
         if (!request->no_port && !skip && device->port() != nullptr) {
             // The binding's reference keeps the port while we hold the device: either
@@ -837,7 +842,8 @@ Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel
             device->signaled_ = false;  // the issue's reset
         } else {
             write_result(overlapped, io.status, io.bytes);
-            if (!signal_handle_locked(device, wake)) device->signaled_ = false;  // the issue's reset
+            if (!signal_handle_locked(device, event != nullptr, wake))
+                device->signaled_ = false;  // the issue's reset
             if (!never_posts(overlapped, nullptr) && !skips_port_at_once(device, io.status)) {
                 // The binding keeps the port only as long as the device: once the guard
                 // ends, a close may recycle the device, so the packet has its own.
@@ -1126,7 +1132,7 @@ void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status
     {
         kernel::WakeList wake;
         device->lock.lock();
-        signal_handle_locked(device, wake);
+        signal_handle_locked(device, event_handle != nullptr, wake);
         device->lock.unlock();
     }
     if (event_handle != nullptr) {

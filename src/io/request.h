@@ -6,7 +6,8 @@
 //          └─► failed at once (an error; nothing is delivered)
 //   pending ──► completed or cancelled ──► delivered exactly once:
 //       Internal/InternalHigh written (then the OVERLAPPED is never touched again),
-//       the device signalled (unless FILE_SKIP_SET_EVENT_ON_HANDLE), hEvent set,
+//       the device signalled (unless FILE_SKIP_SET_EVENT_ON_HANDLE, or the request has
+//       an event on an overlapped handle: then only the event), hEvent set,
 //       the completion routine queued as an APC to the issuing thread (ReadFileEx),
 //       a packet posted to the bound port (unless hEvent's low bit is set).
 //

@@ -233,6 +233,64 @@ static void test_pending_read(void)
     CloseHandle(event);
 }
 
+static int apc_runs;
+static void CALLBACK count_apc(DWORD error, DWORD bytes, LPOVERLAPPED ov)
+{
+    (void)error; (void)bytes; (void)ov;
+    apc_runs++;
+}
+
+/* Which object a completion signals: the request's event if it has one, the handle if it
+ * has none (Wine's ntdll pipe.c test_completion, which passes on Windows). Issuing resets
+ * the handle either way. */
+static void test_handle_signal(void)
+{
+    HANDLE server, client, event = CreateEventA(NULL, TRUE, TRUE, NULL);
+    OVERLAPPED ov;
+    char buffer[64];
+    DWORD done = 0;
+
+    TEST("a completion signals the request's event, or the handle when it has no event");
+    connected_pair("signal", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, &server, &client);
+
+    /* No event: the handle is reset while the read waits, and signalled by its end. */
+    memset(&ov, 0, sizeof(ov));
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_TIMEOUT);
+    CHECK(write_now(client, "one", 3));
+    CHECK_EQ(WaitForSingleObject(server, WAIT_MS), WAIT_OBJECT_0);
+    CHECK(GetOverlappedResult(server, &ov, &done, FALSE));
+    CHECK_EQ(done, 3);
+
+    /* An event (signalled before: the issue resets it): only the event is set. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CHECK(write_now(client, "two", 3));
+    CHECK_EQ(WaitForSingleObject(event, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_TIMEOUT);
+    CHECK(GetOverlappedResult(server, &ov, &done, FALSE));
+    CHECK_EQ(done, 3);
+
+    /* A completion routine and no event: the handle is signalled. */
+    memset(&ov, 0, sizeof(ov));
+    apc_runs = 0;
+    CHECK(ReadFileEx(server, buffer, sizeof(buffer), &ov, count_apc));
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_TIMEOUT);
+    CHECK(write_now(client, "three", 5));
+    CHECK_EQ(WaitForSingleObject(server, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(SleepEx(WAIT_MS, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(apc_runs, 1);
+
+    CloseHandle(client);
+    CloseHandle(server);
+    CloseHandle(event);
+}
+
 static void test_disconnect_pending(void)
 {
     HANDLE server, client, event = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -1079,6 +1137,7 @@ int main(void)
     test_connect_event();
     test_connect_port_cancel();
     test_pending_read();
+    test_handle_signal();
     test_disconnect_pending();
     test_apc();
     test_transact();
