@@ -492,6 +492,9 @@ BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags)
         return fail(ERROR_INVALID_PARAMETER, FALSE);
     }
     device->notification_modes |= Flags;  // modes are never removed
+    // The handle is reset at once (Wine's ntdll pipe.c test_completion, which passes on
+    // Windows: set right after a completion signalled it, and it is not signalled).
+    if (Flags & FILE_SKIP_SET_EVENT_ON_HANDLE) device->signaled_ = false;
     device->lock.unlock();
     return TRUE;
 }

@@ -286,6 +286,21 @@ static void test_handle_signal(void)
     CHECK_EQ(SleepEx(WAIT_MS, TRUE), WAIT_IO_COMPLETION);
     CHECK_EQ(apc_runs, 1);
 
+    /* FILE_SKIP_SET_EVENT_ON_HANDLE resets the handle as it is set, and no completion
+     * sets it again, not even of a request without an event. */
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_OBJECT_0);
+    CHECK(SetFileCompletionNotificationModes(server, FILE_SKIP_SET_EVENT_ON_HANDLE));
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_TIMEOUT);
+    memset(&ov, 0, sizeof(ov));
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(client, "four", 4));
+    done = 0;
+    for (int i = 0; i < 1000 && !HasOverlappedIoCompleted(&ov); ++i) Sleep(5);
+    CHECK(GetOverlappedResult(server, &ov, &done, FALSE));
+    CHECK_EQ(done, 4);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_TIMEOUT);
+
     CloseHandle(client);
     CloseHandle(server);
     CloseHandle(event);
