@@ -198,6 +198,12 @@ bool ThreadObject::terminate_unstarted(DWORD exit_code)
 
 void ThreadObject::recycle()
 {
+    {
+        Registry& r = registry();
+        std::lock_guard<std::mutex> guard(r.mutex);
+        auto found = r.by_id.find(state.thread_id);
+        if (found != r.by_id.end() && found->second == this) r.by_id.erase(found);
+    }
     lock.lock();
     state.reset();
     lock.unlock();
@@ -271,12 +277,8 @@ void thread_exit_cleanup(ThreadObject* object)
         self->apc_pending.store(0, std::memory_order_relaxed);
     }
 
-    {
-        Registry& r = registry();
-        std::lock_guard<std::mutex> guard(r.mutex);
-        auto found = r.by_id.find(self->thread_id);
-        if (found != r.by_id.end() && found->second == object) r.by_id.erase(found);
-    }
+    // The id stays registered until the object goes (ThreadObject::recycle): OpenThread
+    // of a thread that ended but still has handles opens it, as on Windows.
 
     rusage usage{};
     getrusage(RUSAGE_THREAD, &usage);

@@ -169,7 +169,9 @@ void TimerObject::fire(uint64_t arming)
             // Only while the setting thread lives: its ThreadState may be reused otherwise.
             ThreadObject* setter_object = thread_find(setter_id_);
             if (setter_object != nullptr) {
-                if (&setter_object->state == setter_) {
+                // (An ended thread stays findable while its object lives: not to it.)
+                if (&setter_object->state == setter_ &&
+                    !__atomic_load_n(&setter_->exiting, __ATOMIC_ACQUIRE)) {
                     DWORD low, high;
                     current_filetime(&low, &high);
                     // At most one queued at a time: expiries while it waits to run add none

@@ -163,6 +163,32 @@ static void threads(void)
     CHECK(GetCurrentThreadId() != id);
     CHECK_EQ(GetThreadId(GetCurrentThread()), GetCurrentThreadId());
 
+    TEST("OpenThread of a thread that ended: opened while a handle keeps it, not after");
+    thread = CreateThread(NULL, 0, mark_ran, (LPVOID)(ULONG_PTR)77, 0, &id);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    SetLastError(0xdeadbeef);
+    opened = OpenThread(SYNCHRONIZE | THREAD_QUERY_INFORMATION, FALSE, id);
+    CHECK(opened != NULL);
+    if (opened != NULL) {
+        DWORD code = 0;
+        CHECK(GetExitCodeThread(opened, &code));
+        CHECK_EQ(code, 77);
+        CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0);
+        CloseHandle(opened);
+    }
+    CloseHandle(thread);
+    /* The last handle gone, the id names nothing (the object may take a moment to go). */
+    HANDLE late = NULL;
+    for (int i = 0; i < 200; ++i) {
+        late = OpenThread(THREAD_QUERY_INFORMATION, FALSE, id);
+        if (late == NULL) break;
+        CloseHandle(late);
+        Sleep(10);
+    }
+    CHECK(late == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
     TEST("OpenThread of an id that does not exist");
     SetLastError(0xdeadbeef);
     CHECK(OpenThread(THREAD_ALL_ACCESS, FALSE, 0xfffffff0) == NULL);
