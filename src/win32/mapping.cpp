@@ -34,8 +34,16 @@ namespace {
 
 constexpr uint64_t kGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGranularity
 
+// A view: its length, and what it holds of a file's section (drivers/file.h: a file
+// with a view stays user-mapped after its section's handles are closed), or nullptr.
+struct View {
+    size_t length;
+    drivers::FileMapping* mapping;
+};
 std::mutex views_mutex;
-std::map<uintptr_t, size_t>* views = new std::map<uintptr_t, size_t>();  // base -> length
+std::map<uintptr_t, View>* views = new std::map<uintptr_t, View>();  // base -> view
+
+void release_file_mapping(void* mapping) { drivers::file_mapping_release(static_cast<drivers::FileMapping*>(mapping)); }
 
 bool writable(uint32_t protect) { return protect == PAGE_READWRITE || protect == PAGE_EXECUTE_READWRITE; }
 
@@ -143,7 +151,14 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     bool made = false;
     HANDLE handle = win32::create_object(object_name, kernel::ObjectType::Section, SECTION_ALL_ACCESS, [&] {
         made = true;
-        return kernel::SectionObject::create(descriptor, size, protect);
+        kernel::SectionObject* section = kernel::SectionObject::create(descriptor, size, protect);
+        // A section over a file makes the file user-mapped while it lasts.
+        struct stat status;
+        if (file != INVALID_HANDLE_VALUE && fstat(descriptor, &status) == 0)
+            if (drivers::FileMapping* mapping =
+                    drivers::file_mapping_add(status.st_dev, status.st_ino, size, writable(protect)))
+                section->set_file_mapping(mapping, release_file_mapping);
+        return section;
     });
     if (!made && descriptor >= 0) ::close(descriptor);
     if (handle != nullptr && made && existed_elsewhere) SetLastError(ERROR_ALREADY_EXISTS);  // another process's
@@ -239,9 +254,14 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     int flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (lpBaseAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
     void* view = mmap(lpBaseAddress, length, prot, flags, descriptor, static_cast<off_t>(offset));
     int failure = errno;
-    object->release_reference();  // the view keeps its pages, not the section
+    auto* mapping = static_cast<drivers::FileMapping*>(section->file_mapping());
+    if (view != MAP_FAILED && mapping != nullptr) drivers::file_mapping_retain(mapping);
+    object->release_reference();  // the view keeps its pages (and its file mapped), not the section
     if (view == MAP_FAILED || (lpBaseAddress != nullptr && view != lpBaseAddress)) {
-        if (view != MAP_FAILED) munmap(view, length);  // (a kernel without MAP_FIXED_NOREPLACE)
+        if (view != MAP_FAILED) {
+            munmap(view, length);  // (a kernel without MAP_FIXED_NOREPLACE)
+            if (mapping != nullptr) drivers::file_mapping_release(mapping);
+        }
         return fail(lpBaseAddress != nullptr ? ERROR_INVALID_ADDRESS
                     : failure == ENOMEM       ? ERROR_NOT_ENOUGH_MEMORY
                                               : ERROR_ACCESS_DENIED,
@@ -249,7 +269,7 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     }
     {
         std::lock_guard<std::mutex> guard(views_mutex);
-        (*views)[reinterpret_cast<uintptr_t>(view)] = length;
+        (*views)[reinterpret_cast<uintptr_t>(view)] = View{length, mapping};
     }
     return view;
 }
@@ -264,15 +284,16 @@ LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DW
 // The view that starts at lpBaseAddress; any other address is ERROR_INVALID_ADDRESS.
 BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
 {
-    size_t length = 0;
+    View view{};
     {
         std::lock_guard<std::mutex> guard(views_mutex);
         auto found = views->find(reinterpret_cast<uintptr_t>(lpBaseAddress));
         if (found == views->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
-        length = found->second;
+        view = found->second;
         views->erase(found);
     }
-    munmap(const_cast<void*>(lpBaseAddress), length);
+    munmap(const_cast<void*>(lpBaseAddress), view.length);
+    if (view.mapping != nullptr) drivers::file_mapping_release(view.mapping);
     return TRUE;
 }
 
@@ -288,9 +309,9 @@ BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush
         auto found = views->upper_bound(address);
         if (found == views->begin()) return fail(ERROR_INVALID_ADDRESS, FALSE);
         --found;
-        if (address >= found->first + found->second) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        if (address >= found->first + found->second.length) return fail(ERROR_INVALID_ADDRESS, FALSE);
         base = found->first;
-        length = found->second;
+        length = found->second.length;
     }
     uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
     uintptr_t start = address & ~(page - 1);

@@ -8,7 +8,10 @@
  * MapViewOfFile: the offset is a multiple of the allocation granularity; FILE_MAP_WRITE
  * needs PAGE_READWRITE; FILE_MAP_COPY is copy-on-write; a view stays valid after the
  * mapping's handle is closed. UnmapViewOfFile: the base address of a view; a section
- * handle is inherited by a child, which then shares the memory). The program starts a copy
+ * handle is inherited by a child, which then shares the memory; SetEndOfFile: a file with
+ * a mapping is not cut, ERROR_USER_MAPPED_FILE). Wine's kernel32 test_file_sharing (which
+ * passes on Windows): CREATE_ALWAYS over a mapped file is ERROR_USER_MAPPED_FILE, and a
+ * PAGE_READWRITE section refuses an open that does not share writing. The program starts a copy
  * of itself ("child <handle>") for the last. Every wait is bounded. */
 #include "testlib.h"
 
@@ -90,6 +93,96 @@ static void test_file_views(void)
     CHECK(CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL) == NULL); /* empty: nothing to map */
     CHECK_ERROR(ERROR_FILE_INVALID);
     CloseHandle(file);
+}
+
+static HANDLE open_shared(DWORD access, DWORD share, DWORD disposition)
+{
+    return CreateFileA(path, access, share, NULL, disposition, 0, NULL);
+}
+
+static void test_user_mapped_file(void)
+{
+    HANDLE file, mapping, other;
+    char *view;
+
+    TEST("a mapped file is not cut: SetEndOfFile, CREATE_ALWAYS, TRUNCATE_EXISTING (ERROR_USER_MAPPED_FILE)");
+    file = make_file("0123456789", GENERIC_READ | GENERIC_WRITE);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 8192, NULL);
+    CHECK(mapping != NULL);
+    CHECK_EQ(GetFileSize(file, NULL), 8192);
+    /* The section alone, no view yet. */
+    CHECK(SetFilePointer(file, 100, NULL, FILE_BEGIN) == 100);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEndOfFile(file));
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+    CHECK(view != NULL);
+    {
+        FILE_END_OF_FILE_INFO end;
+        end.EndOfFile.QuadPart = 10;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, FileEndOfFileInfo, &end, sizeof end));
+        CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    }
+    SetLastError(0xdeadbeef);
+    other = open_shared(GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+    CHECK(other == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    SetLastError(0xdeadbeef);
+    other = open_shared(GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, TRUNCATE_EXISTING);
+    CHECK(other == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    CHECK_EQ(GetFileSize(file, NULL), 8192);
+    if (view != NULL) {
+        view[8191] = 'z';  /* still backed by the file */
+        CHECK(view[0] == '0');
+    }
+    /* Growing is allowed. */
+    CHECK(SetFilePointer(file, 20000, NULL, FILE_BEGIN) == 20000);
+    CHECK(SetEndOfFile(file));
+    /* The view alone keeps the file mapped once the section's handle is closed. */
+    CHECK(CloseHandle(mapping));
+    CHECK(SetFilePointer(file, 100, NULL, FILE_BEGIN) == 100);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEndOfFile(file));
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    CHECK(UnmapViewOfFile(view));
+    CHECK(SetEndOfFile(file));
+    CHECK_EQ(GetFileSize(file, NULL), 100);
+    CloseHandle(file);
+
+    TEST("a section that writes the file holds it as a writer, after its file handle is closed");
+    file = make_file("0123456789", GENERIC_READ | GENERIC_WRITE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    other = open_shared(GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+    CHECK(other == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    other = open_shared(FILE_READ_ATTRIBUTES, 0, OPEN_EXISTING);  /* even without data access */
+    CHECK(other == INVALID_HANDLE_VALUE);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    other = open_shared(GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    CHECK(other != INVALID_HANDLE_VALUE);
+    CloseHandle(other);
+    CloseHandle(mapping);
+    /* A read-only section conflicts with no one; gone, neither does the other. */
+    file = make_file("0123456789", GENERIC_READ);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    CloseHandle(file);
+    other = open_shared(GENERIC_READ | GENERIC_WRITE, 0, OPEN_EXISTING);
+    CHECK(other != INVALID_HANDLE_VALUE);
+    CloseHandle(other);
+    CloseHandle(mapping);
+    other = open_shared(GENERIC_WRITE, 0, TRUNCATE_EXISTING);
+    CHECK(other != INVALID_HANDLE_VALUE);
+    CloseHandle(other);
 }
 
 static void test_copy_on_write(void)
@@ -287,6 +380,7 @@ int main(int argc, char **argv)
     GetTempPathA(sizeof directory, directory);
     snprintf(path, sizeof path, "%sovl_mapping_%lu.dat", directory, (unsigned long)GetCurrentProcessId());
     test_file_views();
+    test_user_mapped_file();
     test_copy_on_write();
     test_paging_file();
     test_shared_with_child(self);
