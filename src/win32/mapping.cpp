@@ -47,6 +47,11 @@ void release_file_mapping(void* mapping) { drivers::file_mapping_release(static_
 
 bool writable(uint32_t protect) { return protect == PAGE_READWRITE || protect == PAGE_EXECUTE_READWRITE; }
 
+bool executable(uint32_t protect)
+{
+    return protect == PAGE_EXECUTE_READ || protect == PAGE_EXECUTE_READWRITE || protect == PAGE_EXECUTE_WRITECOPY;
+}
+
 bool valid_protect(uint32_t protect)
 {
     switch (protect) {
@@ -234,11 +239,17 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     bool write = (dwDesiredAccess & FILE_MAP_WRITE) != 0;
     bool read = (dwDesiredAccess & (FILE_MAP_READ | FILE_MAP_WRITE | FILE_MAP_COPY)) != 0;
     bool execute = (dwDesiredAccess & FILE_MAP_EXECUTE) != 0;
+    // No access at all maps a view that may not be touched (PAGE_NOACCESS), through a
+    // handle that may map for reading (Wine's kernel32 virtual test, test_MapViewOfFile,
+    // which passes on Windows).
+    bool no_access = dwDesiredAccess == 0;
     // The view may do what the section's protection and the handle's access allow.
     DWORD refused = ERROR_SUCCESS;
-    if (!read && !execute) refused = ERROR_INVALID_PARAMETER;
+    if (!read && !execute && !no_access) refused = ERROR_INVALID_PARAMETER;
     else if (write && !writable(protect)) refused = ERROR_ACCESS_DENIED;
-    else if ((write && !(granted & SECTION_MAP_WRITE)) || (read && !write && !copy && !(granted & SECTION_MAP_READ)))
+    else if (execute && (!executable(protect) || !(granted & (SECTION_MAP_EXECUTE | FILE_MAP_EXECUTE))))
+        refused = ERROR_ACCESS_DENIED;  // FILE_MAP_EXECUTE needs a PAGE_EXECUTE_* section (Microsoft Learn)
+    else if ((write && !(granted & SECTION_MAP_WRITE)) || ((read || no_access) && !write && !copy && !(granted & SECTION_MAP_READ)))
         refused = ERROR_ACCESS_DENIED;
     else if (offset % kGranularity != 0) refused = ERROR_MAPPED_ALIGNMENT;
     else if (offset >= size) refused = ERROR_ACCESS_DENIED;
@@ -250,7 +261,7 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
         return fail(refused, LPVOID(nullptr));
     }
     size_t length = dwNumberOfBytesToMap != 0 ? dwNumberOfBytesToMap : static_cast<size_t>(size - offset);
-    int prot = PROT_READ | (write || copy ? PROT_WRITE : 0) | (execute ? PROT_EXEC : 0);
+    int prot = no_access ? PROT_NONE : PROT_READ | (write || copy ? PROT_WRITE : 0) | (execute ? PROT_EXEC : 0);
     int flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (lpBaseAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
     void* view = mmap(lpBaseAddress, length, prot, flags, descriptor, static_cast<off_t>(offset));
     int failure = errno;

@@ -6,7 +6,8 @@
  * PAGE_READWRITE needs a handle with GENERIC_READ and GENERIC_WRITE; memory backed by the
  * paging file needs a size; an existing name opens that object with ERROR_ALREADY_EXISTS.
  * MapViewOfFile: the offset is a multiple of the allocation granularity; FILE_MAP_WRITE
- * needs PAGE_READWRITE; FILE_MAP_COPY is copy-on-write; a view stays valid after the
+ * needs PAGE_READWRITE, FILE_MAP_EXECUTE a PAGE_EXECUTE_* section; access 0 maps a view
+ * not to be touched (Wine's kernel32 test_MapViewOfFile, which passes on Windows); FILE_MAP_COPY is copy-on-write; a view stays valid after the
  * mapping's handle is closed. UnmapViewOfFile: the base address of a view; a section
  * handle is inherited by a child, which then shares the memory; SetEndOfFile: a file with
  * a mapping is not cut, ERROR_USER_MAPPED_FILE). Wine's kernel32 test_file_sharing (which
@@ -183,6 +184,46 @@ static void test_user_mapped_file(void)
     other = open_shared(GENERIC_WRITE, 0, TRUNCATE_EXISTING);
     CHECK(other != INVALID_HANDLE_VALUE);
     CloseHandle(other);
+}
+
+static void test_view_access(void)
+{
+    HANDLE file, mapping, reduced;
+    char *view;
+
+    TEST("a view's access: none (a view not to be touched), execute only from a PAGE_EXECUTE_* section");
+    file = make_file("some bytes to map", GENERIC_READ | GENERIC_WRITE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    /* Access 0 maps, through a handle that may map for reading. */
+    view = MapViewOfFile(mapping, 0, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) CHECK(UnmapViewOfFile(view));
+    CHECK(DuplicateHandle(GetCurrentProcess(), mapping, GetCurrentProcess(), &reduced, FILE_MAP_READ, FALSE, 0));
+    view = MapViewOfFile(reduced, 0, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) CHECK(UnmapViewOfFile(view));
+    CloseHandle(reduced);
+    CHECK(DuplicateHandle(GetCurrentProcess(), mapping, GetCurrentProcess(), &reduced, 0, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(MapViewOfFile(reduced, 0, 0, 0, 0) == NULL);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(reduced);
+    /* FILE_MAP_EXECUTE needs a section made executable. */
+    SetLastError(0xdeadbeef);
+    CHECK(MapViewOfFile(mapping, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0) == NULL);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(mapping);
+    mapping = CreateFileMappingA(file, NULL, PAGE_EXECUTE_READ, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) {
+        CHECK(memcmp(view, "some bytes", 10) == 0);
+        CHECK(UnmapViewOfFile(view));
+    }
+    CloseHandle(mapping);
+    CloseHandle(file);
 }
 
 static void test_copy_on_write(void)
@@ -381,6 +422,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%sovl_mapping_%lu.dat", directory, (unsigned long)GetCurrentProcessId());
     test_file_views();
     test_user_mapped_file();
+    test_view_access();
     test_copy_on_write();
     test_paging_file();
     test_shared_with_child(self);
