@@ -76,6 +76,10 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     if (!valid_protect(protect) || (sec & ~DWORD(SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE |
                                                   SEC_IMAGE | SEC_LARGE_PAGES | SEC_FILE)))
         return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    // A section is committed or reserved, not both (NtCreateSection:
+    // STATUS_INVALID_PARAMETER_6; ReactOS's ntdll apitest of NtCreateSection).
+    if ((sec & (SEC_COMMIT | SEC_RESERVE)) == (SEC_COMMIT | SEC_RESERVE))
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
     if (sec & (SEC_IMAGE | SEC_LARGE_PAGES)) return fail(ERROR_CALL_NOT_IMPLEMENTED, HANDLE(nullptr));
     uint64_t size = (static_cast<uint64_t>(size_high) << 32) | size_low;
     int descriptor = -1;

@@ -262,6 +262,12 @@ static void test_paging_file(void)
     CHECK(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_NOACCESS, 0, 4096, NULL) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT | SEC_RESERVE, 0, 4096, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER); /* committed or reserved, not both */
+    mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, 0, 4096, NULL);
+    CHECK(mapping != NULL);
+    CloseHandle(mapping);
+    SetLastError(0xdeadbeef);
     CHECK(OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\overlapped_test_no_such_map") == NULL);
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 
