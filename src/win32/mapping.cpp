@@ -25,6 +25,7 @@
 #include "kernel/names.h"
 #include "kernel/section.h"
 #include "win32/entry.h"
+#include "win32/mapping.h"
 #include "win32/named.h"
 
 using namespace overlapped;
@@ -39,6 +40,7 @@ constexpr uint64_t kGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGra
 struct View {
     size_t length;
     drivers::FileMapping* mapping;
+    DWORD protect;  // as mapped (VirtualQuery's AllocationProtect)
 };
 std::mutex views_mutex;
 std::map<uintptr_t, View>* views = new std::map<uintptr_t, View>();  // base -> view
@@ -202,6 +204,19 @@ HANDLE open_mapping(DWORD access, BOOL inherit, const Char* name)
 
 }  // namespace
 
+bool overlapped::win32::view_containing(uintptr_t address, uintptr_t* base, size_t* length, DWORD* protect)
+{
+    std::lock_guard<std::mutex> guard(views_mutex);
+    auto found = views->upper_bound(address);
+    if (found == views->begin()) return false;
+    --found;
+    if (address >= found->first + found->second.length) return false;
+    *base = found->first;
+    *length = found->second.length;
+    *protect = found->second.protect;
+    return true;
+}
+
 extern "C" {
 
 HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes, DWORD flProtect,
@@ -284,7 +299,12 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     }
     {
         std::lock_guard<std::mutex> guard(views_mutex);
-        (*views)[reinterpret_cast<uintptr_t>(view)] = View{length, mapping};
+        DWORD view_protect = no_access ? PAGE_NOACCESS
+                             : copy     ? (execute ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY)
+                             : write    ? (execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE)
+                             : execute  ? PAGE_EXECUTE_READ
+                                        : PAGE_READONLY;
+        (*views)[reinterpret_cast<uintptr_t>(view)] = View{length, mapping, view_protect};
     }
     return view;
 }

@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "kernel/thread_state.h"
 #include "win32/entry.h"
+#include "win32/mapping.h"
 
 namespace {
 
@@ -1194,6 +1195,16 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
 {
     if (lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
+    {
+        // A view of a section is not VirtualAlloc's to free or decommit
+        // (STATUS_UNABLE_TO_DELETE_SECTION: Wine's kernel32 virtual test, which passes
+        // on Windows, decommits a view and gets ERROR_INVALID_PARAMETER).
+        uintptr_t view_base;
+        size_t view_length;
+        DWORD view_protect;
+        if (overlapped::win32::view_containing(address, &view_base, &view_length, &view_protect))
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     std::lock_guard<std::mutex> guard(regions_mutex);
     if (dwFreeType == MEM_RELEASE) {
         if (dwSize != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
@@ -1353,6 +1364,33 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
                 return sizeof info;
             }
         }
+    }
+    // A view of a section: the view's extent, cut where its Linux protection changes.
+    uintptr_t view_base;
+    size_t view_length;
+    DWORD view_protect;
+    if (overlapped::win32::view_containing(address, &view_base, &view_length, &view_protect)) {
+        std::vector<LinuxMapping> parts = linux_mappings(address, view_base + view_length);
+        uintptr_t end = view_base + view_length;
+        DWORD protect = view_protect;
+        if (!parts.empty()) {
+            protect = protect_of_prot(parts.front().prot);
+            if (protect == PAGE_READWRITE && (view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY))
+                protect = PAGE_WRITECOPY;
+            for (size_t i = 1; i < parts.size(); ++i)
+                if (parts[i].prot != parts.front().prot) {
+                    end = std::min(end, parts[i].start);
+                    break;
+                }
+        }
+        info.AllocationBase = reinterpret_cast<PVOID>(view_base);
+        info.AllocationProtect = view_protect;
+        info.RegionSize = end - address;
+        info.State = MEM_COMMIT;
+        info.Protect = protect;
+        info.Type = MEM_MAPPED;
+        memcpy(lpBuffer, &info, sizeof info);
+        return sizeof info;
     }
     // Other memory: a Linux mapping (committed), or a hole (free) up to the next one.
     std::vector<LinuxMapping> mappings = linux_mappings(address, kUserEnd);

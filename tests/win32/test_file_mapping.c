@@ -297,6 +297,36 @@ static void test_paging_file(void)
     SetLastError(0xdeadbeef);
     CHECK(MapViewOfFile(opened, FILE_MAP_WRITE, 0, 0, 0) == NULL); /* the handle may only read */
     CHECK_ERROR(ERROR_ACCESS_DENIED);
+    {
+        MEMORY_BASIC_INFORMATION info;
+        void *private_memory;
+        TEST("a view to VirtualQuery and VirtualFree; private memory to UnmapViewOfFile");
+        CHECK_EQ(VirtualQuery(first + 5000, &info, sizeof info), sizeof info);
+        CHECK(info.BaseAddress == first + 4096);
+        CHECK(info.AllocationBase == first);
+        CHECK_EQ(info.AllocationProtect, PAGE_READWRITE);
+        CHECK_EQ(info.RegionSize, 65536 - 4096);
+        CHECK_EQ(info.State, MEM_COMMIT);
+        CHECK_EQ(info.Protect, PAGE_READWRITE);
+        CHECK_EQ(info.Type, MEM_MAPPED);
+        CHECK_EQ(VirtualQuery(second, &info, sizeof info), sizeof info);
+        CHECK(info.AllocationBase == second);
+        CHECK_EQ(info.Protect, PAGE_READONLY);
+        CHECK_EQ(info.Type, MEM_MAPPED);
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualFree(first, 65536, MEM_DECOMMIT)); /* a view is not VirtualAlloc's */
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK(strcmp(second + 100, "shared memory") == 0);
+        private_memory = VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READONLY);
+        CHECK(private_memory != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!UnmapViewOfFile(private_memory));
+        CHECK_ERROR(ERROR_INVALID_ADDRESS);
+        SetLastError(0xdeadbeef);
+        CHECK(!UnmapViewOfFile((char *)private_memory + 0x3000));
+        CHECK_ERROR(ERROR_INVALID_ADDRESS);
+        CHECK(VirtualFree(private_memory, 0, MEM_RELEASE));
+    }
     UnmapViewOfFile(first);
     UnmapViewOfFile(second);
     UnmapViewOfFile(third);
