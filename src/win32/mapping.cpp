@@ -78,10 +78,18 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     if (!valid_protect(protect) || (sec & ~DWORD(SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE |
                                                   SEC_IMAGE | SEC_LARGE_PAGES | SEC_FILE)))
         return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
-    // A section is committed or reserved, not both (NtCreateSection:
-    // STATUS_INVALID_PARAMETER_6; ReactOS's ntdll apitest of NtCreateSection).
-    if ((sec & (SEC_COMMIT | SEC_RESERVE)) == (SEC_COMMIT | SEC_RESERVE))
-        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    // The SEC_* attributes (Wine's kernel32 virtual test, test_CreateFileMapping, which
+    // passes on Windows): none means SEC_COMMIT; else exactly one of SEC_COMMIT,
+    // SEC_RESERVE and SEC_IMAGE (NtCreateSection: STATUS_INVALID_PARAMETER_6), the
+    // others only beside it; SEC_FILE is never the caller's; an image is not made
+    // write-combined; large pages only for committed memory of the paging file.
+    if (sec != 0) {
+        DWORD kind = sec & (SEC_COMMIT | SEC_RESERVE | SEC_IMAGE);
+        bool one_kind = kind == SEC_COMMIT || kind == SEC_RESERVE || kind == SEC_IMAGE;
+        if (!one_kind || (sec & SEC_FILE) || ((sec & SEC_IMAGE) && (sec & (SEC_WRITECOMBINE | SEC_LARGE_PAGES))) ||
+            ((sec & SEC_LARGE_PAGES) && (kind != SEC_COMMIT || file != INVALID_HANDLE_VALUE)))
+            return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    }
     if (sec & (SEC_IMAGE | SEC_LARGE_PAGES)) return fail(ERROR_CALL_NOT_IMPLEMENTED, HANDLE(nullptr));
     uint64_t size = (static_cast<uint64_t>(size_high) << 32) | size_low;
     int descriptor = -1;
@@ -304,7 +312,11 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
                              : write    ? (execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE)
                              : execute  ? PAGE_EXECUTE_READ
                                         : PAGE_READONLY;
-        (*views)[reinterpret_cast<uintptr_t>(view)] = View{length, mapping, view_protect};
+        // A view is whole pages: the bytes past the section's end in its last page are
+        // the view's too (UnmapViewOfFile, FlushViewOfFile, VirtualQuery).
+        size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+        size_t pages = (length + page - 1) / page * page;
+        (*views)[reinterpret_cast<uintptr_t>(view)] = View{pages, mapping, view_protect};
     }
     return view;
 }
@@ -316,18 +328,25 @@ LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DW
                            dwNumberOfBytesToMap, nullptr);
 }
 
-// The view that starts at lpBaseAddress; any other address is ERROR_INVALID_ADDRESS.
+// The view holding lpBaseAddress, which need not be its base (Wine's kernel32 virtual
+// test, test_MapViewOfFile, which passes on Windows: base + 100, base + 4096 unmap it);
+// an address in no view is ERROR_INVALID_ADDRESS.
 BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
 {
+    uintptr_t address = reinterpret_cast<uintptr_t>(lpBaseAddress);
+    uintptr_t base = 0;
     View view{};
     {
         std::lock_guard<std::mutex> guard(views_mutex);
-        auto found = views->find(reinterpret_cast<uintptr_t>(lpBaseAddress));
-        if (found == views->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        auto found = views->upper_bound(address);
+        if (found == views->begin()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        --found;
+        if (address >= found->first + found->second.length) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        base = found->first;
         view = found->second;
         views->erase(found);
     }
-    munmap(const_cast<void*>(lpBaseAddress), view.length);
+    munmap(reinterpret_cast<void*>(base), view.length);
     if (view.mapping != nullptr) drivers::file_mapping_release(view.mapping);
     return TRUE;
 }

@@ -52,6 +52,15 @@ static void test_file_views(void)
     SetLastError(0xdeadbeef);
     CHECK(!UnmapViewOfFile(view));
     CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    /* Any address inside a view unmaps it. */
+    mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+    CHECK(view != NULL);
+    CHECK(UnmapViewOfFile(view + 100));
+    SetLastError(0xdeadbeef);
+    CHECK(!UnmapViewOfFile(view));
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    CloseHandle(mapping);
     /* PAGE_READWRITE through a handle that may only read. */
     SetLastError(0xdeadbeef);
     CHECK(CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL) == NULL);
@@ -267,6 +276,19 @@ static void test_paging_file(void)
     mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, 0, 4096, NULL);
     CHECK(mapping != NULL);
     CloseHandle(mapping);
+    {
+        /* SEC_NOCACHE and SEC_WRITECOMBINE only beside SEC_COMMIT or SEC_RESERVE; SEC_FILE never. */
+        static const DWORD refused[] = {SEC_NOCACHE, SEC_WRITECOMBINE, SEC_FILE, SEC_FILE | SEC_COMMIT,
+                                        SEC_IMAGE | SEC_COMMIT, SEC_RESERVE | SEC_LARGE_PAGES};
+        size_t i;
+        for (i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
+            SetLastError(0xdeadbeef);
+            mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | refused[i], 0, 4096, NULL);
+            CHECK(mapping == NULL);
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+            if (mapping != NULL) CloseHandle(mapping);
+        }
+    }
     SetLastError(0xdeadbeef);
     CHECK(OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\overlapped_test_no_such_map") == NULL);
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
