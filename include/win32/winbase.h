@@ -550,11 +550,31 @@ OVERLAPPED_API BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout)
 #define CreateMailslot CreateMailslotA
 #endif
 
-/* ---- Virtual memory (page-aligned buffers for FILE_FLAG_NO_BUFFERING) --------------- */
+/* ---- Virtual memory (page-aligned buffers for FILE_FLAG_NO_BUFFERING, arenas) -------- */
 
 OVERLAPPED_API LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
                                           DWORD flProtect);
 OVERLAPPED_API BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
+
+#define MEM_FREE 0x00010000
+#define MEM_PRIVATE 0x00020000
+#define MEM_MAPPED 0x00040000
+#define MEM_IMAGE 0x01000000
+
+typedef struct _MEMORY_BASIC_INFORMATION {
+    PVOID BaseAddress;
+    PVOID AllocationBase;
+    DWORD AllocationProtect;
+    WORD PartitionId;
+    SIZE_T RegionSize;
+    DWORD State;
+    DWORD Protect;
+    DWORD Type;
+} MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
+
+OVERLAPPED_API BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+                                          PDWORD lpflOldProtect);
+OVERLAPPED_API SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
 
 /* ---- Critical sections, SRW locks, condition variables ------------------------------- */
 

@@ -1,6 +1,7 @@
 // file.cpp: the file driver's Linux side (see file.h).
 #include "drivers/file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -70,6 +71,9 @@ struct OpenFile {
     std::vector<Opener> openers;
     bool delete_on_close = false;
     std::string path;
+    // Sections over the file (CreateFileMapping) and the views that keep them alive
+    // (file_mapping_add): the file stays "user-mapped" while one remains.
+    std::vector<FileMapping*> mappings;
 };
 std::mutex share_mutex;
 std::map<std::pair<dev_t, ino_t>, OpenFile>* share_table = new std::map<std::pair<dev_t, ino_t>, OpenFile>();
@@ -92,7 +96,22 @@ bool share_check(const OpenFile& file, ACCESS_MASK access, DWORD share)
 {
     for (const Opener& other : file.openers)
         if (shares_conflict(access, share, other)) return false;
+    // A section that may write the file holds it as a writer that shares everything,
+    // even after the handle it was made from is closed: an open that does not share
+    // writing fails, whatever its access (Wine's kernel32 test_file_sharing, which
+    // passes on Windows). A read-only or copy-on-write section conflicts with nobody.
+    if (!(share & FILE_SHARE_WRITE))
+        for (const FileMapping* mapping : file.mappings)
+            if (mapping->writable) return false;
     return true;
+}
+
+// The largest section over the file, or 0 (under share_mutex).
+uint64_t mapped_extent(const OpenFile& file)
+{
+    uint64_t extent = 0;
+    for (const FileMapping* mapping : file.mappings) extent = std::max(extent, mapping->size);
+    return extent;
 }
 
 // ---- the drive map.
@@ -327,10 +346,16 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     {
         std::lock_guard<std::mutex> guard(share_mutex);
         OpenFile& file = (*share_table)[{status.st_dev, status.st_ino}];
-        if (!share_check(file, access, share)) {
-            if (file.openers.empty()) share_table->erase({status.st_dev, status.st_ino});
+        DWORD refused = ERROR_SUCCESS;
+        if (!share_check(file, access, share))
+            refused = ERROR_SHARING_VIOLATION;
+        else if (!file.mappings.empty() &&
+                 (disposition == TRUNCATE_EXISTING || (disposition == CREATE_ALWAYS && *existed)))
+            refused = ERROR_USER_MAPPED_FILE;  // a mapped file is not cut (Wine's test_file_sharing)
+        if (refused != ERROR_SUCCESS) {
+            if (file.openers.empty() && file.mappings.empty()) share_table->erase({status.st_dev, status.st_ino});
             kernel::Pool<FileDevice>::instance().release(device);
-            return fail(ERROR_SHARING_VIOLATION);
+            return fail(refused);
         }
         file.openers.push_back({device, access, share});
         if (flags & FILE_FLAG_DELETE_ON_CLOSE) {
@@ -652,8 +677,7 @@ DWORD FileDevice::set_end_of_file()
 {
     off_t position = lseek(descriptor_, 0, SEEK_CUR);
     if (position < 0) return win32_error_from_errno(errno);
-    if (ftruncate(descriptor_, position) != 0) return win32_error_from_errno(errno);
-    return ERROR_SUCCESS;
+    return file_truncate(descriptor_, static_cast<uint64_t>(position));
 }
 
 DWORD FileDevice::set_valid_data(LONGLONG length)
@@ -835,7 +859,12 @@ void FileDevice::last_handle_closed()
             }
         if (openers.empty()) {
             if (it->second.delete_on_close) remove = it->second.path;
-            share_table->erase(it);
+            if (it->second.mappings.empty()) {
+                share_table->erase(it);
+            } else {  // sections remain: the entry stays for them
+                it->second.delete_on_close = false;
+                it->second.path.clear();
+            }
         }
     }
     if (!remove.empty()) {
@@ -1007,6 +1036,48 @@ DWORD file_delete_share_check(dev_t device, ino_t inode)
     // reading and writing, not deleting), so it can be neither removed nor renamed.
     struct stat current;
     if (stat(".", &current) == 0 && current.st_dev == device && current.st_ino == inode) return ERROR_SHARING_VIOLATION;
+    return ERROR_SUCCESS;
+}
+
+FileMapping* file_mapping_add(dev_t device, ino_t inode, uint64_t size, bool writable)
+{
+    auto* mapping = new (std::nothrow) FileMapping{device, inode, size, writable, 1};
+    if (mapping == nullptr) return nullptr;
+    std::lock_guard<std::mutex> guard(share_mutex);
+    (*share_table)[{device, inode}].mappings.push_back(mapping);
+    return mapping;
+}
+
+void file_mapping_retain(FileMapping* mapping)
+{
+    std::lock_guard<std::mutex> guard(share_mutex);
+    ++mapping->references;
+}
+
+void file_mapping_release(FileMapping* mapping)
+{
+    std::lock_guard<std::mutex> guard(share_mutex);
+    if (--mapping->references != 0) return;
+    auto it = share_table->find({mapping->device, mapping->inode});
+    if (it != share_table->end()) {
+        auto& mappings = it->second.mappings;
+        mappings.erase(std::remove(mappings.begin(), mappings.end(), mapping), mappings.end());
+        if (mappings.empty() && it->second.openers.empty()) share_table->erase(it);
+    }
+    delete mapping;
+}
+
+DWORD file_truncate(int descriptor, uint64_t size)
+{
+    struct stat status;
+    if (fstat(descriptor, &status) != 0) return win32_error_from_errno(errno);
+    // Under the table's lock: no section can be made over the file meanwhile.
+    std::lock_guard<std::mutex> guard(share_mutex);
+    if (size < static_cast<uint64_t>(status.st_size)) {
+        auto it = share_table->find({status.st_dev, status.st_ino});
+        if (it != share_table->end() && size < mapped_extent(it->second)) return ERROR_USER_MAPPED_FILE;
+    }
+    if (ftruncate(descriptor, static_cast<off_t>(size)) != 0) return win32_error_from_errno(errno);
     return ERROR_SUCCESS;
 }
 

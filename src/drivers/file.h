@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <sys/types.h>
 
@@ -147,6 +148,25 @@ DWORD file_delete(const std::string& path);
 // ERROR_SUCCESS, else ERROR_SHARING_VIOLATION (a handle without FILE_SHARE_DELETE, or
 // the current directory, which Windows keeps open).
 DWORD file_delete_share_check(dev_t device, ino_t inode);
+// Sections over a file (CreateFileMapping), for the rules of a "user-mapped" file: while
+// one remains (its handles, or a view of it), a writable one refuses opens that do not
+// share writing, and the file is not cut below the largest one (SetEndOfFile, CREATE_ALWAYS
+// and TRUNCATE_EXISTING: ERROR_USER_MAPPED_FILE). Microsoft Learn (SetEndOfFile) and
+// Wine's kernel32 test_file_sharing, which passes on Windows.
+struct FileMapping {
+    dev_t device;
+    ino_t inode;
+    uint64_t size;
+    bool writable;
+    uint32_t references;  // under the share table's lock
+};
+// A section of `size` bytes over the file, one reference; nullptr without memory.
+FileMapping* file_mapping_add(dev_t device, ino_t inode, uint64_t size, bool writable);
+void file_mapping_retain(FileMapping* mapping);
+void file_mapping_release(FileMapping* mapping);
+// Sets the end of the file open as `descriptor` to `size`: ERROR_USER_MAPPED_FILE if
+// that cuts into a section over it.
+DWORD file_truncate(int descriptor, uint64_t size);
 // Whether a handle of this process has the file (device, inode) open: a rename does not
 // replace an open file (NTFS refuses with STATUS_ACCESS_DENIED).
 bool file_is_open(dev_t device, ino_t inode);

@@ -13,6 +13,8 @@ SectionObject* SectionObject::create(int descriptor, uint64_t size, uint32_t pro
     section->descriptor_ = descriptor;
     section->size_ = size;
     section->protect_ = protect;
+    section->file_mapping_ = nullptr;
+    section->release_ = nullptr;
     section->lock.unlock();
     return section;
 }
@@ -24,7 +26,12 @@ void SectionObject::recycle()
     descriptor_ = -1;
     size_ = 0;
     protect_ = 0;
+    void* mapping = file_mapping_;
+    void (*release)(void*) = release_;
+    file_mapping_ = nullptr;
+    release_ = nullptr;
     lock.unlock();
+    if (mapping != nullptr && release != nullptr) release(mapping);
     Pool<SectionObject>::instance().release(this);
 }
 

@@ -23,12 +23,24 @@ public:
     uint64_t size() const { return size_; }
     uint32_t protect() const { return protect_; }
 
+    // What the section holds of its file for the file driver (drivers/file.h,
+    // FileMapping): given up through `release` when the section goes. Set once, right
+    // after create, before the section is shared.
+    void set_file_mapping(void* mapping, void (*release)(void*))
+    {
+        file_mapping_ = mapping;
+        release_ = release;
+    }
+    void* file_mapping() const { return file_mapping_; }
+
 private:
     void recycle() override;
 
     int descriptor_ = -1;
     uint64_t size_ = 0;
     uint32_t protect_ = 0;
+    void* file_mapping_ = nullptr;
+    void (*release_)(void*) = nullptr;
 };
 
 }  // namespace overlapped::kernel

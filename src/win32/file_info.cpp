@@ -493,7 +493,8 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         if (!(ref.granted & FILE_WRITE_DATA)) return fail(ERROR_ACCESS_DENIED, FALSE);
         auto* info = static_cast<FILE_END_OF_FILE_INFO*>(in);
         if (info->EndOfFile.QuadPart < 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
-        if (ftruncate(descriptor, info->EndOfFile.QuadPart) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        if (DWORD error = drivers::file_truncate(descriptor, static_cast<uint64_t>(info->EndOfFile.QuadPart)))
+            return fail(error, FALSE);
         return TRUE;
     }
     case FileAllocationInfo: {
@@ -506,7 +507,8 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         // Less than the end of file cuts the file there (as NTFS); more reserves blocks
         // without changing the size.
         if (info->AllocationSize.QuadPart < status.st_size) {
-            if (ftruncate(descriptor, info->AllocationSize.QuadPart) != 0) return fail(win32_error_from_errno(errno), FALSE);
+            if (DWORD error = drivers::file_truncate(descriptor, static_cast<uint64_t>(info->AllocationSize.QuadPart)))
+                return fail(error, FALSE);
         } else if (info->AllocationSize.QuadPart > 0) {
             if (fallocate(descriptor, FALLOC_FL_KEEP_SIZE, 0, info->AllocationSize.QuadPart) != 0 && errno != EOPNOTSUPP)
                 return fail(win32_error_from_errno(errno), FALSE);

@@ -25,6 +25,7 @@
 #include "kernel/names.h"
 #include "kernel/section.h"
 #include "win32/entry.h"
+#include "win32/mapping.h"
 #include "win32/named.h"
 
 using namespace overlapped;
@@ -34,10 +35,24 @@ namespace {
 
 constexpr uint64_t kGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGranularity
 
+// A view: its length, and what it holds of a file's section (drivers/file.h: a file
+// with a view stays user-mapped after its section's handles are closed), or nullptr.
+struct View {
+    size_t length;
+    drivers::FileMapping* mapping;
+    DWORD protect;  // as mapped (VirtualQuery's AllocationProtect)
+};
 std::mutex views_mutex;
-std::map<uintptr_t, size_t>* views = new std::map<uintptr_t, size_t>();  // base -> length
+std::map<uintptr_t, View>* views = new std::map<uintptr_t, View>();  // base -> view
+
+void release_file_mapping(void* mapping) { drivers::file_mapping_release(static_cast<drivers::FileMapping*>(mapping)); }
 
 bool writable(uint32_t protect) { return protect == PAGE_READWRITE || protect == PAGE_EXECUTE_READWRITE; }
+
+bool executable(uint32_t protect)
+{
+    return protect == PAGE_EXECUTE_READ || protect == PAGE_EXECUTE_READWRITE || protect == PAGE_EXECUTE_WRITECOPY;
+}
 
 bool valid_protect(uint32_t protect)
 {
@@ -63,6 +78,18 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     if (!valid_protect(protect) || (sec & ~DWORD(SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE |
                                                   SEC_IMAGE | SEC_LARGE_PAGES | SEC_FILE)))
         return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    // The SEC_* attributes (Wine's kernel32 virtual test, test_CreateFileMapping, which
+    // passes on Windows): none means SEC_COMMIT; else exactly one of SEC_COMMIT,
+    // SEC_RESERVE and SEC_IMAGE (NtCreateSection: STATUS_INVALID_PARAMETER_6), the
+    // others only beside it; SEC_FILE is never the caller's; an image is not made
+    // write-combined; large pages only for committed memory of the paging file.
+    if (sec != 0) {
+        DWORD kind = sec & (SEC_COMMIT | SEC_RESERVE | SEC_IMAGE);
+        bool one_kind = kind == SEC_COMMIT || kind == SEC_RESERVE || kind == SEC_IMAGE;
+        if (!one_kind || (sec & SEC_FILE) || ((sec & SEC_IMAGE) && (sec & (SEC_WRITECOMBINE | SEC_LARGE_PAGES))) ||
+            ((sec & SEC_LARGE_PAGES) && (kind != SEC_COMMIT || file != INVALID_HANDLE_VALUE)))
+            return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    }
     if (sec & (SEC_IMAGE | SEC_LARGE_PAGES)) return fail(ERROR_CALL_NOT_IMPLEMENTED, HANDLE(nullptr));
     uint64_t size = (static_cast<uint64_t>(size_high) << 32) | size_low;
     int descriptor = -1;
@@ -143,7 +170,14 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     bool made = false;
     HANDLE handle = win32::create_object(object_name, kernel::ObjectType::Section, SECTION_ALL_ACCESS, [&] {
         made = true;
-        return kernel::SectionObject::create(descriptor, size, protect);
+        kernel::SectionObject* section = kernel::SectionObject::create(descriptor, size, protect);
+        // A section over a file makes the file user-mapped while it lasts.
+        struct stat status;
+        if (file != INVALID_HANDLE_VALUE && fstat(descriptor, &status) == 0)
+            if (drivers::FileMapping* mapping =
+                    drivers::file_mapping_add(status.st_dev, status.st_ino, size, writable(protect)))
+                section->set_file_mapping(mapping, release_file_mapping);
+        return section;
     });
     if (!made && descriptor >= 0) ::close(descriptor);
     if (handle != nullptr && made && existed_elsewhere) SetLastError(ERROR_ALREADY_EXISTS);  // another process's
@@ -177,6 +211,19 @@ HANDLE open_mapping(DWORD access, BOOL inherit, const Char* name)
 }
 
 }  // namespace
+
+bool overlapped::win32::view_containing(uintptr_t address, uintptr_t* base, size_t* length, DWORD* protect)
+{
+    std::lock_guard<std::mutex> guard(views_mutex);
+    auto found = views->upper_bound(address);
+    if (found == views->begin()) return false;
+    --found;
+    if (address >= found->first + found->second.length) return false;
+    *base = found->first;
+    *length = found->second.length;
+    *protect = found->second.protect;
+    return true;
+}
 
 extern "C" {
 
@@ -219,11 +266,17 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     bool write = (dwDesiredAccess & FILE_MAP_WRITE) != 0;
     bool read = (dwDesiredAccess & (FILE_MAP_READ | FILE_MAP_WRITE | FILE_MAP_COPY)) != 0;
     bool execute = (dwDesiredAccess & FILE_MAP_EXECUTE) != 0;
+    // No access at all maps a view that may not be touched (PAGE_NOACCESS), through a
+    // handle that may map for reading (Wine's kernel32 virtual test, test_MapViewOfFile,
+    // which passes on Windows).
+    bool no_access = dwDesiredAccess == 0;
     // The view may do what the section's protection and the handle's access allow.
     DWORD refused = ERROR_SUCCESS;
-    if (!read && !execute) refused = ERROR_INVALID_PARAMETER;
+    if (!read && !execute && !no_access) refused = ERROR_INVALID_PARAMETER;
     else if (write && !writable(protect)) refused = ERROR_ACCESS_DENIED;
-    else if ((write && !(granted & SECTION_MAP_WRITE)) || (read && !write && !copy && !(granted & SECTION_MAP_READ)))
+    else if (execute && (!executable(protect) || !(granted & (SECTION_MAP_EXECUTE | FILE_MAP_EXECUTE))))
+        refused = ERROR_ACCESS_DENIED;  // FILE_MAP_EXECUTE needs a PAGE_EXECUTE_* section (Microsoft Learn)
+    else if ((write && !(granted & SECTION_MAP_WRITE)) || ((read || no_access) && !write && !copy && !(granted & SECTION_MAP_READ)))
         refused = ERROR_ACCESS_DENIED;
     else if (offset % kGranularity != 0) refused = ERROR_MAPPED_ALIGNMENT;
     else if (offset >= size) refused = ERROR_ACCESS_DENIED;
@@ -235,13 +288,18 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
         return fail(refused, LPVOID(nullptr));
     }
     size_t length = dwNumberOfBytesToMap != 0 ? dwNumberOfBytesToMap : static_cast<size_t>(size - offset);
-    int prot = PROT_READ | (write || copy ? PROT_WRITE : 0) | (execute ? PROT_EXEC : 0);
+    int prot = no_access ? PROT_NONE : PROT_READ | (write || copy ? PROT_WRITE : 0) | (execute ? PROT_EXEC : 0);
     int flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (lpBaseAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
     void* view = mmap(lpBaseAddress, length, prot, flags, descriptor, static_cast<off_t>(offset));
     int failure = errno;
-    object->release_reference();  // the view keeps its pages, not the section
+    auto* mapping = static_cast<drivers::FileMapping*>(section->file_mapping());
+    if (view != MAP_FAILED && mapping != nullptr) drivers::file_mapping_retain(mapping);
+    object->release_reference();  // the view keeps its pages (and its file mapped), not the section
     if (view == MAP_FAILED || (lpBaseAddress != nullptr && view != lpBaseAddress)) {
-        if (view != MAP_FAILED) munmap(view, length);  // (a kernel without MAP_FIXED_NOREPLACE)
+        if (view != MAP_FAILED) {
+            munmap(view, length);  // (a kernel without MAP_FIXED_NOREPLACE)
+            if (mapping != nullptr) drivers::file_mapping_release(mapping);
+        }
         return fail(lpBaseAddress != nullptr ? ERROR_INVALID_ADDRESS
                     : failure == ENOMEM       ? ERROR_NOT_ENOUGH_MEMORY
                                               : ERROR_ACCESS_DENIED,
@@ -249,7 +307,16 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     }
     {
         std::lock_guard<std::mutex> guard(views_mutex);
-        (*views)[reinterpret_cast<uintptr_t>(view)] = length;
+        DWORD view_protect = no_access ? PAGE_NOACCESS
+                             : copy     ? (execute ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY)
+                             : write    ? (execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE)
+                             : execute  ? PAGE_EXECUTE_READ
+                                        : PAGE_READONLY;
+        // A view is whole pages: the bytes past the section's end in its last page are
+        // the view's too (UnmapViewOfFile, FlushViewOfFile, VirtualQuery).
+        size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+        size_t pages = (length + page - 1) / page * page;
+        (*views)[reinterpret_cast<uintptr_t>(view)] = View{pages, mapping, view_protect};
     }
     return view;
 }
@@ -261,18 +328,26 @@ LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DW
                            dwNumberOfBytesToMap, nullptr);
 }
 
-// The view that starts at lpBaseAddress; any other address is ERROR_INVALID_ADDRESS.
+// The view holding lpBaseAddress, which need not be its base (Wine's kernel32 virtual
+// test, test_MapViewOfFile, which passes on Windows: base + 100, base + 4096 unmap it);
+// an address in no view is ERROR_INVALID_ADDRESS.
 BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
 {
-    size_t length = 0;
+    uintptr_t address = reinterpret_cast<uintptr_t>(lpBaseAddress);
+    uintptr_t base = 0;
+    View view{};
     {
         std::lock_guard<std::mutex> guard(views_mutex);
-        auto found = views->find(reinterpret_cast<uintptr_t>(lpBaseAddress));
-        if (found == views->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
-        length = found->second;
+        auto found = views->upper_bound(address);
+        if (found == views->begin()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        --found;
+        if (address >= found->first + found->second.length) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        base = found->first;
+        view = found->second;
         views->erase(found);
     }
-    munmap(const_cast<void*>(lpBaseAddress), length);
+    munmap(reinterpret_cast<void*>(base), view.length);
+    if (view.mapping != nullptr) drivers::file_mapping_release(view.mapping);
     return TRUE;
 }
 
@@ -288,9 +363,9 @@ BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush
         auto found = views->upper_bound(address);
         if (found == views->begin()) return fail(ERROR_INVALID_ADDRESS, FALSE);
         --found;
-        if (address >= found->first + found->second) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        if (address >= found->first + found->second.length) return fail(ERROR_INVALID_ADDRESS, FALSE);
         base = found->first;
-        length = found->second;
+        length = found->second.length;
     }
     uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
     uintptr_t start = address & ~(page - 1);

@@ -17,10 +17,12 @@
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
+#include <vector>
 
 #include "common/clock.h"
 #include "kernel/thread_state.h"
 #include "win32/entry.h"
+#include "win32/mapping.h"
 
 namespace {
 
@@ -1036,8 +1038,40 @@ T fail(DWORD error, T value)
     overlapped::kernel::tls_last_error = error;
     return value;
 }
+// A region of VirtualAlloc: its length, the protection it was reserved with, and the
+// state of its pages as runs: each key starts a run of pages (to the next key or the
+// region's end) with one protection, 0 for pages reserved but not committed.
+struct Region {
+    size_t length = 0;
+    DWORD allocation_protect = 0;
+    std::map<uintptr_t, DWORD> runs;
+
+    // [start, end) (pages inside the region) become `protect` (0: reserved).
+    void set(uintptr_t start, uintptr_t end, DWORD protect)
+    {
+        auto at = runs.upper_bound(end);
+        DWORD after = std::prev(at)->second;  // the run holding `end` (the first key is the base)
+        if (end < base() + length && runs.find(end) == runs.end()) runs[end] = after;
+        runs.erase(runs.lower_bound(start), runs.lower_bound(end));
+        runs[start] = protect;
+        // Neighbours of one protection are one run.
+        auto next = runs.find(end);
+        if (next != runs.end() && next->second == protect) runs.erase(next);
+        auto here = runs.find(start);
+        if (here != runs.begin() && std::prev(here)->second == protect) runs.erase(here);
+    }
+    // Whether every page of [start, end) is committed.
+    bool committed(uintptr_t start, uintptr_t end) const
+    {
+        auto it = std::prev(runs.upper_bound(start));
+        for (; it != runs.end() && it->first < end; ++it)
+            if (it->second == 0) return false;
+        return true;
+    }
+    uintptr_t base() const { return runs.begin()->first; }
+};
 std::mutex regions_mutex;
-std::map<uintptr_t, size_t>* regions = new std::map<uintptr_t, size_t>();
+std::map<uintptr_t, Region>* regions = new std::map<uintptr_t, Region>();
 
 constexpr uintptr_t kAllocationGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGranularity
 
@@ -1070,12 +1104,12 @@ int protection_of(DWORD protect)
 }
 
 // Under regions_mutex: the region holding all of [start, end), or regions->end().
-std::map<uintptr_t, size_t>::iterator region_holding(uintptr_t start, uintptr_t end)
+std::map<uintptr_t, Region>::iterator region_holding(uintptr_t start, uintptr_t end)
 {
     auto it = regions->upper_bound(start);
     if (it == regions->begin()) return regions->end();
     --it;
-    if (end > it->first + it->second || end < start) return regions->end();
+    if (end > it->first + it->second.length || end < start) return regions->end();
     return it;
 }
 }  // namespace
@@ -1138,16 +1172,22 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
             }
         }
         std::lock_guard<std::mutex> guard(regions_mutex);
-        (*regions)[reinterpret_cast<uintptr_t>(memory)] = length;
+        Region& region = (*regions)[reinterpret_cast<uintptr_t>(memory)];
+        region.length = length;
+        region.allocation_protect = flProtect;
+        region.runs.clear();
+        region.runs[reinterpret_cast<uintptr_t>(memory)] = (flAllocationType & MEM_COMMIT) ? flProtect : 0;
         return memory;
     }
     // Committing pages of a region reserved earlier (again, if already committed: the
     // new protection applies).
     uintptr_t start = round_down(address, page), end = round_up(address + dwSize, page);
     std::lock_guard<std::mutex> guard(regions_mutex);
-    if (region_holding(start, end) == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
+    auto region = region_holding(start, end);
+    if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
     if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
         return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
+    region->second.set(start, end, flProtect);
     return reinterpret_cast<LPVOID>(start);
 }
 
@@ -1155,12 +1195,22 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
 {
     if (lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
+    {
+        // A view of a section is not VirtualAlloc's to free or decommit
+        // (STATUS_UNABLE_TO_DELETE_SECTION: Wine's kernel32 virtual test, which passes
+        // on Windows, decommits a view and gets ERROR_INVALID_PARAMETER).
+        uintptr_t view_base;
+        size_t view_length;
+        DWORD view_protect;
+        if (overlapped::win32::view_containing(address, &view_base, &view_length, &view_protect))
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     std::lock_guard<std::mutex> guard(regions_mutex);
     if (dwFreeType == MEM_RELEASE) {
         if (dwSize != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
         auto it = regions->find(address);
         if (it == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
-        munmap(lpAddress, it->second);
+        munmap(lpAddress, it->second.length);
         regions->erase(it);
         return TRUE;
     }
@@ -1169,22 +1219,208 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
         // committed anew (with zeros). Size 0 means the whole region, from its base.
         uintptr_t page = page_size();
         uintptr_t start, end;
+        auto region = regions->end();
         if (dwSize == 0) {
-            auto it = regions->find(address);
-            if (it == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
-            start = it->first;
-            end = it->first + it->second;
+            region = regions->find(address);
+            if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+            start = region->first;
+            end = region->first + region->second.length;
         } else {
             start = round_down(address, page);
             end = round_up(address + dwSize, page);
-            if (region_holding(start, end) == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+            region = region_holding(start, end);
+            if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
         }
         if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) != 0 ||
             mprotect(reinterpret_cast<void*>(start), end - start, PROT_NONE) != 0)
             return fail(ERROR_INVALID_ADDRESS, FALSE);
+        region->second.set(start, end, 0);
         return TRUE;
     }
     return fail(ERROR_INVALID_PARAMETER, FALSE);
+}
+
+// ---- VirtualProtect, VirtualQuery. Regions of VirtualAlloc are known page by page
+// (Region); other memory (the program's image, the heap, stacks, views of sections) is
+// read from /proc/self/maps: committed, with the protection of its Linux mapping.
+namespace {
+
+DWORD protect_of_prot(int prot)
+{
+    bool r = prot & PROT_READ, w = prot & PROT_WRITE, x = prot & PROT_EXEC;
+    if (x) return w ? PAGE_EXECUTE_READWRITE : r ? PAGE_EXECUTE_READ : PAGE_EXECUTE;
+    return w ? PAGE_READWRITE : r ? PAGE_READONLY : PAGE_NOACCESS;
+}
+
+// A mapping of /proc/self/maps.
+struct LinuxMapping {
+    uintptr_t start = 0, end = 0;
+    int prot = PROT_NONE;
+    bool shared_or_file = false;
+};
+
+// The mappings overlapping [start, end), in order (an empty list if the file cannot be read).
+std::vector<LinuxMapping> linux_mappings(uintptr_t start, uintptr_t end)
+{
+    std::vector<LinuxMapping> found;
+    FILE* maps = fopen("/proc/self/maps", "re");
+    if (maps == nullptr) return found;
+    char line[512];
+    while (fgets(line, sizeof line, maps) != nullptr) {
+        unsigned long long from = 0, to = 0, inode = 0;
+        char perms[8] = {0};
+        if (sscanf(line, "%llx-%llx %7s %*s %*s %llu", &from, &to, perms, &inode) < 3) continue;
+        if (to <= start || from >= end) continue;
+        LinuxMapping mapping;
+        mapping.start = static_cast<uintptr_t>(from);
+        mapping.end = static_cast<uintptr_t>(to);
+        mapping.prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+                       (perms[2] == 'x' ? PROT_EXEC : 0);
+        mapping.shared_or_file = perms[3] == 's' || inode != 0;
+        found.push_back(mapping);
+    }
+    fclose(maps);
+    return found;
+}
+
+}  // namespace
+
+extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect, PDWORD lpflOldProtect)
+{
+    int protection = protection_of(flNewProtect);
+    if (protection == kInvalidProtection) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (protection == kProtectionNotBuilt) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    if (lpflOldProtect == nullptr) return fail(ERROR_NOACCESS, FALSE);  // (Microsoft Learn: it may not be NULL)
+    uintptr_t page = page_size();
+    uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
+    uintptr_t start = round_down(address, page);
+    uintptr_t end = round_up(address + (dwSize != 0 ? dwSize : 1), page);
+    if (end <= start) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    {
+        // VirtualAlloc's memory: every page committed, in one region (else
+        // ERROR_INVALID_ADDRESS, as Wine's kernel32 virtual test shows Windows does).
+        std::lock_guard<std::mutex> guard(regions_mutex);
+        auto holder = regions->upper_bound(start);
+        if (holder != regions->begin()) {
+            --holder;
+            Region& region = holder->second;
+            if (start < holder->first + region.length) {
+                if (end > holder->first + region.length || !region.committed(start, end))
+                    return fail(ERROR_INVALID_ADDRESS, FALSE);
+                DWORD old = std::prev(region.runs.upper_bound(start))->second;
+                if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
+                    return fail(ERROR_INVALID_ADDRESS, FALSE);
+                region.set(start, end, flNewProtect);
+                *lpflOldProtect = old;
+                return TRUE;
+            }
+        }
+    }
+    // Other memory: all of the range mapped, without holes.
+    std::vector<LinuxMapping> mappings = linux_mappings(start, end);
+    uintptr_t covered = start;
+    for (const LinuxMapping& mapping : mappings) {
+        if (mapping.start > covered) break;
+        covered = std::max(covered, mapping.end);
+    }
+    if (mappings.empty() || covered < end) return fail(ERROR_INVALID_ADDRESS, FALSE);
+    if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
+        return fail(errno == EACCES ? ERROR_ACCESS_DENIED : ERROR_INVALID_ADDRESS, FALSE);
+    *lpflOldProtect = protect_of_prot(mappings.front().prot);
+    return TRUE;
+}
+
+extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
+{
+    if (dwLength < sizeof(MEMORY_BASIC_INFORMATION)) return fail(ERROR_BAD_LENGTH, SIZE_T(0));
+    if (lpBuffer == nullptr) return fail(ERROR_NOACCESS, SIZE_T(0));
+    uintptr_t page = page_size();
+    uintptr_t address = round_down(reinterpret_cast<uintptr_t>(lpAddress), page);
+    constexpr uintptr_t kUserEnd = 0x7FFFFFFF0000ull;  // the end of Windows' user address space (x64)
+    if (address >= kUserEnd) return fail(ERROR_INVALID_PARAMETER, SIZE_T(0));
+    MEMORY_BASIC_INFORMATION info;
+    memset(&info, 0, sizeof info);
+    info.BaseAddress = reinterpret_cast<PVOID>(address);
+    {
+        std::lock_guard<std::mutex> guard(regions_mutex);
+        auto holder = regions->upper_bound(address);
+        if (holder != regions->begin()) {
+            --holder;
+            const Region& region = holder->second;
+            uintptr_t region_end = holder->first + region.length;
+            if (address < region_end) {
+                auto run = std::prev(region.runs.upper_bound(address));
+                DWORD protect = run->second;
+                auto next = std::next(run);
+                while (next != region.runs.end() && next->second == protect) ++next;
+                uintptr_t run_end = next == region.runs.end() ? region_end : next->first;
+                info.AllocationBase = reinterpret_cast<PVOID>(holder->first);
+                info.AllocationProtect = region.allocation_protect;
+                info.RegionSize = run_end - address;
+                info.State = protect != 0 ? MEM_COMMIT : MEM_RESERVE;
+                info.Protect = protect;
+                info.Type = MEM_PRIVATE;
+                memcpy(lpBuffer, &info, sizeof info);
+                return sizeof info;
+            }
+        }
+    }
+    // A view of a section: the view's extent, cut where its Linux protection changes.
+    uintptr_t view_base;
+    size_t view_length;
+    DWORD view_protect;
+    if (overlapped::win32::view_containing(address, &view_base, &view_length, &view_protect)) {
+        std::vector<LinuxMapping> parts = linux_mappings(address, view_base + view_length);
+        uintptr_t end = view_base + view_length;
+        DWORD protect = view_protect;
+        if (!parts.empty()) {
+            protect = protect_of_prot(parts.front().prot);
+            if (protect == PAGE_READWRITE && (view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY))
+                protect = PAGE_WRITECOPY;
+            for (size_t i = 1; i < parts.size(); ++i)
+                if (parts[i].prot != parts.front().prot) {
+                    end = std::min(end, parts[i].start);
+                    break;
+                }
+        }
+        info.AllocationBase = reinterpret_cast<PVOID>(view_base);
+        info.AllocationProtect = view_protect;
+        info.RegionSize = end - address;
+        info.State = MEM_COMMIT;
+        info.Protect = protect;
+        info.Type = MEM_MAPPED;
+        memcpy(lpBuffer, &info, sizeof info);
+        return sizeof info;
+    }
+    // Other memory: a Linux mapping (committed), or a hole (free) up to the next one.
+    std::vector<LinuxMapping> mappings = linux_mappings(address, kUserEnd);
+    if (mappings.empty() || mappings.front().start > address) {
+        uintptr_t next = mappings.empty() ? kUserEnd : mappings.front().start;
+        {
+            std::lock_guard<std::mutex> guard(regions_mutex);
+            auto later = regions->upper_bound(address);
+            if (later != regions->end()) next = std::min(next, later->first);
+        }
+        info.RegionSize = next - address;
+        info.State = MEM_FREE;
+        info.Protect = PAGE_NOACCESS;
+        memcpy(lpBuffer, &info, sizeof info);
+        return sizeof info;
+    }
+    const LinuxMapping& mapping = mappings.front();
+    uintptr_t end = mapping.end;
+    for (size_t i = 1; i < mappings.size() && mappings[i].start == end && mappings[i].prot == mapping.prot &&
+                       mappings[i].shared_or_file == mapping.shared_or_file;
+         ++i)
+        end = mappings[i].end;
+    info.AllocationBase = reinterpret_cast<PVOID>(mapping.start);
+    info.AllocationProtect = protect_of_prot(mapping.prot);
+    info.RegionSize = end - address;
+    info.State = MEM_COMMIT;
+    info.Protect = protect_of_prot(mapping.prot);
+    info.Type = mapping.shared_or_file ? MEM_MAPPED : MEM_PRIVATE;
+    memcpy(lpBuffer, &info, sizeof info);
+    return sizeof info;
 }
 
 // ---- GetTempPath: $TMPDIR (or /tmp), with the trailing separator Windows gives.

@@ -6,9 +6,13 @@
  * PAGE_READWRITE needs a handle with GENERIC_READ and GENERIC_WRITE; memory backed by the
  * paging file needs a size; an existing name opens that object with ERROR_ALREADY_EXISTS.
  * MapViewOfFile: the offset is a multiple of the allocation granularity; FILE_MAP_WRITE
- * needs PAGE_READWRITE; FILE_MAP_COPY is copy-on-write; a view stays valid after the
+ * needs PAGE_READWRITE, FILE_MAP_EXECUTE a PAGE_EXECUTE_* section; access 0 maps a view
+ * not to be touched (Wine's kernel32 test_MapViewOfFile, which passes on Windows); FILE_MAP_COPY is copy-on-write; a view stays valid after the
  * mapping's handle is closed. UnmapViewOfFile: the base address of a view; a section
- * handle is inherited by a child, which then shares the memory). The program starts a copy
+ * handle is inherited by a child, which then shares the memory; SetEndOfFile: a file with
+ * a mapping is not cut, ERROR_USER_MAPPED_FILE). Wine's kernel32 test_file_sharing (which
+ * passes on Windows): CREATE_ALWAYS over a mapped file is ERROR_USER_MAPPED_FILE, and a
+ * PAGE_READWRITE section refuses an open that does not share writing. The program starts a copy
  * of itself ("child <handle>") for the last. Every wait is bounded. */
 #include "testlib.h"
 
@@ -48,6 +52,15 @@ static void test_file_views(void)
     SetLastError(0xdeadbeef);
     CHECK(!UnmapViewOfFile(view));
     CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    /* Any address inside a view unmaps it. */
+    mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+    CHECK(view != NULL);
+    CHECK(UnmapViewOfFile(view + 100));
+    SetLastError(0xdeadbeef);
+    CHECK(!UnmapViewOfFile(view));
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    CloseHandle(mapping);
     /* PAGE_READWRITE through a handle that may only read. */
     SetLastError(0xdeadbeef);
     CHECK(CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL) == NULL);
@@ -92,6 +105,136 @@ static void test_file_views(void)
     CloseHandle(file);
 }
 
+static HANDLE open_shared(DWORD access, DWORD share, DWORD disposition)
+{
+    return CreateFileA(path, access, share, NULL, disposition, 0, NULL);
+}
+
+static void test_user_mapped_file(void)
+{
+    HANDLE file, mapping, other;
+    char *view;
+
+    TEST("a mapped file is not cut: SetEndOfFile, CREATE_ALWAYS, TRUNCATE_EXISTING (ERROR_USER_MAPPED_FILE)");
+    file = make_file("0123456789", GENERIC_READ | GENERIC_WRITE);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 8192, NULL);
+    CHECK(mapping != NULL);
+    CHECK_EQ(GetFileSize(file, NULL), 8192);
+    /* The section alone, no view yet. */
+    CHECK(SetFilePointer(file, 100, NULL, FILE_BEGIN) == 100);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEndOfFile(file));
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+    CHECK(view != NULL);
+    {
+        FILE_END_OF_FILE_INFO end;
+        end.EndOfFile.QuadPart = 10;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, FileEndOfFileInfo, &end, sizeof end));
+        CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    }
+    SetLastError(0xdeadbeef);
+    other = open_shared(GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+    CHECK(other == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    SetLastError(0xdeadbeef);
+    other = open_shared(GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, TRUNCATE_EXISTING);
+    CHECK(other == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    CHECK_EQ(GetFileSize(file, NULL), 8192);
+    if (view != NULL) {
+        view[8191] = 'z';  /* still backed by the file */
+        CHECK(view[0] == '0');
+    }
+    /* Growing is allowed. */
+    CHECK(SetFilePointer(file, 20000, NULL, FILE_BEGIN) == 20000);
+    CHECK(SetEndOfFile(file));
+    /* The view alone keeps the file mapped once the section's handle is closed. */
+    CHECK(CloseHandle(mapping));
+    CHECK(SetFilePointer(file, 100, NULL, FILE_BEGIN) == 100);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEndOfFile(file));
+    CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+    CHECK(UnmapViewOfFile(view));
+    CHECK(SetEndOfFile(file));
+    CHECK_EQ(GetFileSize(file, NULL), 100);
+    CloseHandle(file);
+
+    TEST("a section that writes the file holds it as a writer, after its file handle is closed");
+    file = make_file("0123456789", GENERIC_READ | GENERIC_WRITE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    other = open_shared(GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+    CHECK(other == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    other = open_shared(FILE_READ_ATTRIBUTES, 0, OPEN_EXISTING);  /* even without data access */
+    CHECK(other == INVALID_HANDLE_VALUE);
+    if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+    other = open_shared(GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    CHECK(other != INVALID_HANDLE_VALUE);
+    CloseHandle(other);
+    CloseHandle(mapping);
+    /* A read-only section conflicts with no one; gone, neither does the other. */
+    file = make_file("0123456789", GENERIC_READ);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    CloseHandle(file);
+    other = open_shared(GENERIC_READ | GENERIC_WRITE, 0, OPEN_EXISTING);
+    CHECK(other != INVALID_HANDLE_VALUE);
+    CloseHandle(other);
+    CloseHandle(mapping);
+    other = open_shared(GENERIC_WRITE, 0, TRUNCATE_EXISTING);
+    CHECK(other != INVALID_HANDLE_VALUE);
+    CloseHandle(other);
+}
+
+static void test_view_access(void)
+{
+    HANDLE file, mapping, reduced;
+    char *view;
+
+    TEST("a view's access: none (a view not to be touched), execute only from a PAGE_EXECUTE_* section");
+    file = make_file("some bytes to map", GENERIC_READ | GENERIC_WRITE);
+    mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    /* Access 0 maps, through a handle that may map for reading. */
+    view = MapViewOfFile(mapping, 0, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) CHECK(UnmapViewOfFile(view));
+    CHECK(DuplicateHandle(GetCurrentProcess(), mapping, GetCurrentProcess(), &reduced, FILE_MAP_READ, FALSE, 0));
+    view = MapViewOfFile(reduced, 0, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) CHECK(UnmapViewOfFile(view));
+    CloseHandle(reduced);
+    CHECK(DuplicateHandle(GetCurrentProcess(), mapping, GetCurrentProcess(), &reduced, 0, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(MapViewOfFile(reduced, 0, 0, 0, 0) == NULL);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(reduced);
+    /* FILE_MAP_EXECUTE needs a section made executable. */
+    SetLastError(0xdeadbeef);
+    CHECK(MapViewOfFile(mapping, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0) == NULL);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(mapping);
+    mapping = CreateFileMappingA(file, NULL, PAGE_EXECUTE_READ, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view != NULL) {
+        CHECK(memcmp(view, "some bytes", 10) == 0);
+        CHECK(UnmapViewOfFile(view));
+    }
+    CloseHandle(mapping);
+    CloseHandle(file);
+}
+
 static void test_copy_on_write(void)
 {
     HANDLE file, mapping;
@@ -128,6 +271,25 @@ static void test_paging_file(void)
     CHECK(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_NOACCESS, 0, 4096, NULL) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT | SEC_RESERVE, 0, 4096, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER); /* committed or reserved, not both */
+    mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, 0, 4096, NULL);
+    CHECK(mapping != NULL);
+    CloseHandle(mapping);
+    {
+        /* SEC_NOCACHE and SEC_WRITECOMBINE only beside SEC_COMMIT or SEC_RESERVE; SEC_FILE never. */
+        static const DWORD refused[] = {SEC_NOCACHE, SEC_WRITECOMBINE, SEC_FILE, SEC_FILE | SEC_COMMIT,
+                                        SEC_IMAGE | SEC_COMMIT, SEC_RESERVE | SEC_LARGE_PAGES};
+        size_t i;
+        for (i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
+            SetLastError(0xdeadbeef);
+            mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | refused[i], 0, 4096, NULL);
+            CHECK(mapping == NULL);
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+            if (mapping != NULL) CloseHandle(mapping);
+        }
+    }
+    SetLastError(0xdeadbeef);
     CHECK(OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\overlapped_test_no_such_map") == NULL);
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 
@@ -157,6 +319,36 @@ static void test_paging_file(void)
     SetLastError(0xdeadbeef);
     CHECK(MapViewOfFile(opened, FILE_MAP_WRITE, 0, 0, 0) == NULL); /* the handle may only read */
     CHECK_ERROR(ERROR_ACCESS_DENIED);
+    {
+        MEMORY_BASIC_INFORMATION info;
+        void *private_memory;
+        TEST("a view to VirtualQuery and VirtualFree; private memory to UnmapViewOfFile");
+        CHECK_EQ(VirtualQuery(first + 5000, &info, sizeof info), sizeof info);
+        CHECK(info.BaseAddress == first + 4096);
+        CHECK(info.AllocationBase == first);
+        CHECK_EQ(info.AllocationProtect, PAGE_READWRITE);
+        CHECK_EQ(info.RegionSize, 65536 - 4096);
+        CHECK_EQ(info.State, MEM_COMMIT);
+        CHECK_EQ(info.Protect, PAGE_READWRITE);
+        CHECK_EQ(info.Type, MEM_MAPPED);
+        CHECK_EQ(VirtualQuery(second, &info, sizeof info), sizeof info);
+        CHECK(info.AllocationBase == second);
+        CHECK_EQ(info.Protect, PAGE_READONLY);
+        CHECK_EQ(info.Type, MEM_MAPPED);
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualFree(first, 65536, MEM_DECOMMIT)); /* a view is not VirtualAlloc's */
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK(strcmp(second + 100, "shared memory") == 0);
+        private_memory = VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READONLY);
+        CHECK(private_memory != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!UnmapViewOfFile(private_memory));
+        CHECK_ERROR(ERROR_INVALID_ADDRESS);
+        SetLastError(0xdeadbeef);
+        CHECK(!UnmapViewOfFile((char *)private_memory + 0x3000));
+        CHECK_ERROR(ERROR_INVALID_ADDRESS);
+        CHECK(VirtualFree(private_memory, 0, MEM_RELEASE));
+    }
     UnmapViewOfFile(first);
     UnmapViewOfFile(second);
     UnmapViewOfFile(third);
@@ -287,6 +479,8 @@ int main(int argc, char **argv)
     GetTempPathA(sizeof directory, directory);
     snprintf(path, sizeof path, "%sovl_mapping_%lu.dat", directory, (unsigned long)GetCurrentProcessId());
     test_file_views();
+    test_user_mapped_file();
+    test_view_access();
     test_copy_on_write();
     test_paging_file();
     test_shared_with_child(self);

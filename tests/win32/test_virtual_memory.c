@@ -1,4 +1,5 @@
-/* test_virtual_memory.c: VirtualAlloc and VirtualFree. Reserving address space and
+/* test_virtual_memory.c: VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery (facts:
+ * Wine's kernel32 virtual test, test_VirtualAlloc, which passes on Windows). Reserving address space and
  * committing parts of it later (the pattern of growable buffers and arenas), the
  * protection asked for (execute included), decommitting (the pages come back zeroed),
  * releasing, and the errors for bad protections, types and addresses. */
@@ -176,11 +177,106 @@ static void bad_requests(void)
     CHECK(VirtualFree(memory, 0, MEM_RELEASE));
 }
 
+static void protect_and_query(void)
+{
+    MEMORY_BASIC_INFORMATION info;
+    DWORD old = 0;
+
+    TEST("VirtualQuery and VirtualProtect on reserved and committed pages");
+    unsigned char *region = VirtualAlloc(NULL, 0xFFFC, MEM_RESERVE, PAGE_NOACCESS);
+    CHECK(region != NULL);
+    if (region == NULL) return;
+    memset(&info, 0x71, sizeof info);
+    CHECK_EQ(VirtualQuery(region, &info, sizeof info), sizeof info);
+    CHECK(info.BaseAddress == region);
+    CHECK(info.AllocationBase == region);
+    CHECK_EQ(info.AllocationProtect, PAGE_NOACCESS);
+    CHECK_EQ(info.RegionSize, 0x10000);
+    CHECK_EQ(info.State, MEM_RESERVE);
+    CHECK_EQ(info.Protect, 0);  /* nothing committed: no protection */
+    CHECK_EQ(info.Type, MEM_PRIVATE);
+    /* Pages not committed cannot be protected. */
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualProtect(region, 0xFFFC, PAGE_READONLY, &old));
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    CHECK(VirtualAlloc(region, 0x1000, MEM_COMMIT, PAGE_NOACCESS) == region);
+    CHECK_EQ(VirtualQuery(region, &info, sizeof info), sizeof info);
+    CHECK_EQ(info.RegionSize, 0x1000);
+    CHECK_EQ(info.State, MEM_COMMIT);
+    CHECK_EQ(info.Protect, PAGE_NOACCESS);
+    CHECK_EQ(info.AllocationProtect, PAGE_NOACCESS);
+    /* Still not the whole range. */
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualProtect(region, 0xFFFC, PAGE_READONLY, &old));
+    CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    CHECK(VirtualProtect(region, 0x1000, PAGE_READONLY, &old));
+    CHECK_EQ(old, PAGE_NOACCESS);
+    CHECK(VirtualProtect(region, 0x1000, PAGE_READWRITE, &old));
+    CHECK_EQ(old, PAGE_READONLY);
+    CHECK_EQ(VirtualQuery(region + 100, &info, sizeof info), sizeof info);  /* inside the page */
+    CHECK(info.BaseAddress == region);
+    CHECK_EQ(info.RegionSize, 0x1000);
+    CHECK_EQ(info.Protect, PAGE_READWRITE);
+    memset(region, 0x55, 20);  /* writable now */
+    CHECK(region[19] == 0x55);
+    /* The rest of the reservation, from its first page. */
+    CHECK_EQ(VirtualQuery(region + 0x1000, &info, sizeof info), sizeof info);
+    CHECK(info.BaseAddress == region + 0x1000);
+    CHECK(info.AllocationBase == region);
+    CHECK_EQ(info.RegionSize, 0xF000);
+    CHECK_EQ(info.State, MEM_RESERVE);
+    CHECK_EQ(info.Protect, 0);
+
+    TEST("VirtualProtect's arguments: protections it refuses, no place for the old one");
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualProtect(region, 0x1000, 0, &old));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualProtect(region, 0x1000, PAGE_READWRITE | PAGE_EXECUTE_WRITECOPY, &old));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualProtect(region, 0x1000, PAGE_READONLY, NULL));
+    CHECK(GetLastError() != ERROR_SUCCESS && GetLastError() != 0xdeadbeef);
+    CHECK_EQ(VirtualQuery(region, &info, sizeof info), sizeof info);
+    CHECK_EQ(info.Protect, PAGE_READWRITE);  /* unchanged */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(VirtualQuery(region, &info, sizeof info - 1), 0);
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+
+    TEST("decommitted pages are reserved again; a released region is free");
+    CHECK(VirtualFree(region, 0x10000, MEM_DECOMMIT));
+    CHECK_EQ(VirtualQuery(region, &info, sizeof info), sizeof info);
+    CHECK_EQ(info.State, MEM_RESERVE);
+    CHECK_EQ(info.Protect, 0);
+    CHECK(VirtualFree(region, 0, MEM_RELEASE));
+    CHECK_EQ(VirtualQuery(region, &info, sizeof info), sizeof info);
+    CHECK_EQ(info.State, MEM_FREE);
+    CHECK_EQ(info.Protect, PAGE_NOACCESS);
+    CHECK(info.AllocationBase == NULL);
+
+    TEST("VirtualProtect of memory VirtualAlloc did not give: a global variable's page");
+    {
+        static unsigned char global_page[3 * 4096];
+        unsigned char *page = (unsigned char *)(((ULONG_PTR)global_page + 4095) & ~(ULONG_PTR)4095);
+        CHECK_EQ(VirtualQuery(page, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.State, MEM_COMMIT);
+        CHECK(VirtualProtect(page, 1, PAGE_READONLY, &old));
+        CHECK(old == PAGE_READWRITE || old == PAGE_WRITECOPY);
+        CHECK_EQ(VirtualQuery(page, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.Protect, PAGE_READONLY);
+        CHECK(VirtualProtect(page, 1, PAGE_READWRITE, &old));
+        CHECK_EQ(old, PAGE_READONLY);
+        page[0] = 1;
+        CHECK(page[0] == 1);
+    }
+}
+
 int main(void)
 {
     reserve_then_commit();
     reserve_at_an_address();
     protections();
     bad_requests();
+    protect_and_query();
     return tl_finish();
 }
