@@ -80,6 +80,41 @@ DWORD speed_baud(speed_t code)
     return 0;
 }
 
+// The kernel's struct termios2 (<asm/termbits.h>, which cannot be included with
+// <termios.h>): it carries the speed as a number, for the rates without a Bnnn code
+// (BOTHER): 7200, 14400, 56000, 128000, 256000 and any other a program asks for.
+struct KernelTermios2 {
+    tcflag_t c_iflag, c_oflag, c_cflag, c_lflag;
+    cc_t c_line;
+    cc_t c_cc[19];
+    speed_t c_ispeed, c_ospeed;
+};
+static_assert(sizeof(KernelTermios2) == 44, "the kernel's termios2");
+const unsigned long kGetTermios2 = _IOR('T', 0x2A, KernelTermios2);
+const unsigned long kSetTermios2 = _IOW('T', 0x2B, KernelTermios2);
+constexpr tcflag_t kBaudOther = 0010000;  // BOTHER: the speed is c_ospeed
+constexpr tcflag_t kBaudBits = CBAUD;     // CBAUD with CBAUDEX
+constexpr int kInputBaudShift = 16;       // IBSHIFT: the input speed's code (0: as output)
+
+// The tty's output speed in baud (0 if unknown).
+DWORD tty_baud(int fd, const termios& settings)
+{
+    speed_t code = cfgetospeed(&settings);
+    if ((code & kBaudBits) != kBaudOther) return speed_baud(code);
+    KernelTermios2 t2;
+    if (ioctl(fd, kGetTermios2, &t2) != 0) return 0;
+    return t2.c_ospeed;
+}
+
+// Windows' serial driver takes a rate when its UART can run within 1% of it (serial.sys,
+// SerialGetDivisorFromBaud: "Allow up to a 1 percent error"); the tty driver says what it
+// runs at.
+bool baud_close_enough(DWORD wanted, DWORD got)
+{
+    uint64_t difference = wanted > got ? wanted - got : got - wanted;
+    return got != 0 && difference * 100 <= wanted;
+}
+
 bool epoll_add(int epoll, int descriptor, uint32_t events)
 {
     epoll_event event{};
@@ -646,8 +681,9 @@ DWORD SerialDevice::get_state(DCB* dcb)
     dcb->DCBlength = sizeof(DCB);
     termios settings;
     if (tcgetattr(fd_, &settings) != 0) return hung_ ? ERROR_BAD_COMMAND : win32_error_from_errno(errno);
-    DWORD baud = speed_baud(cfgetospeed(&settings));
-    if (baud != 0) dcb->BaudRate = baud;
+    // The rate as set (what Windows reports too) unless the tty runs at another.
+    DWORD baud = tty_baud(fd_, settings);
+    if (baud != 0 && !(dcb_.BaudRate != 0 && baud_close_enough(dcb_.BaudRate, baud))) dcb->BaudRate = baud;
     switch (settings.c_cflag & CSIZE) {
     case CS5: dcb->ByteSize = 5; break;
     case CS6: dcb->ByteSize = 6; break;
@@ -682,8 +718,11 @@ DWORD SerialDevice::set_state(const DCB& dcb)
     if ((dcb.StopBits == ONE5STOPBITS && dcb.ByteSize != 5) || (dcb.StopBits == TWOSTOPBITS && dcb.ByteSize == 5))
         return ERROR_INVALID_PARAMETER;
     if ((dcb.fOutX || dcb.fInX) && dcb.XonChar == dcb.XoffChar) return ERROR_INVALID_PARAMETER;
-    speed_t speed;
-    if (!speed_code(dcb.BaudRate, &speed)) return ERROR_INVALID_PARAMETER;
+    // Any positive rate (serial.sys takes the baud as a LONG and refuses <= 0): a standard
+    // one by its Bnnn code, others as a number (BOTHER), if the tty runs within 1% of it.
+    if (dcb.BaudRate == 0 || dcb.BaudRate > 0x7fffffffu) return ERROR_INVALID_PARAMETER;
+    speed_t speed = 0;
+    bool standard = speed_code(dcb.BaudRate, &speed);
     if (dcb.fOutxDsrFlow || dcb.fDtrControl == DTR_CONTROL_HANDSHAKE || dcb.fDsrSensitivity ||
         dcb.fRtsControl == RTS_CONTROL_TOGGLE || dcb.fNull || dcb.fErrorChar)
         return ERROR_INVALID_PARAMETER;
@@ -692,9 +731,14 @@ DWORD SerialDevice::set_state(const DCB& dcb)
     if (hung_.load(std::memory_order_acquire)) return ERROR_BAD_COMMAND;
     termios old_settings, settings;
     if (tcgetattr(fd_, &old_settings) != 0) return win32_error_from_errno(errno);
+    KernelTermios2 old_speed;  // the old settings with their speed as a number
+    if (ioctl(fd_, kGetTermios2, &old_speed) != 0) return win32_error_from_errno(errno);
+    auto restore = [&] { ioctl(fd_, kSetTermios2, &old_speed); };
     settings = old_settings;
-    cfsetispeed(&settings, speed);
-    cfsetospeed(&settings, speed);
+    if (standard) {
+        cfsetispeed(&settings, speed);
+        cfsetospeed(&settings, speed);
+    }
     static const tcflag_t sizes[] = {CS5, CS6, CS7, CS8};
     settings.c_cflag = (settings.c_cflag & ~(CSIZE | PARENB | PARODD | CMSPAR | CSTOPB | CRTSCTS)) |
                        sizes[dcb.ByteSize - 5] | CREAD | CLOCAL;
@@ -713,12 +757,31 @@ DWORD SerialDevice::set_state(const DCB& dcb)
     if (dcb.fParity) settings.c_iflag |= INPCK;
     settings.c_cc[VSTART] = static_cast<cc_t>(dcb.XonChar);
     settings.c_cc[VSTOP] = static_cast<cc_t>(dcb.XoffChar);
-    if (tcsetattr(fd_, TCSANOW, &settings) != 0) return ERROR_INVALID_PARAMETER;
+    if (tcsetattr(fd_, TCSANOW, &settings) != 0) {
+        restore();
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (!standard) {
+        KernelTermios2 other;
+        bool set = ioctl(fd_, kGetTermios2, &other) == 0;
+        if (set) {
+            other.c_cflag &= ~(kBaudBits | (kBaudBits << kInputBaudShift));
+            other.c_cflag |= kBaudOther;
+            other.c_ispeed = other.c_ospeed = dcb.BaudRate;
+            set = ioctl(fd_, kSetTermios2, &other) == 0;
+        }
+        if (!set) {
+            restore();
+            return ERROR_INVALID_PARAMETER;
+        }
+    }
     // tcsetattr succeeds if any change took: check that all did.
     termios now;
     tcflag_t checked = CSIZE | PARENB | PARODD | CMSPAR | CSTOPB | CRTSCTS;
-    if (tcgetattr(fd_, &now) != 0 || cfgetospeed(&now) != speed || (now.c_cflag & checked) != (settings.c_cflag & checked)) {
-        tcsetattr(fd_, TCSANOW, &old_settings);
+    bool took = tcgetattr(fd_, &now) == 0 && (now.c_cflag & checked) == (settings.c_cflag & checked) &&
+                (standard ? cfgetospeed(&now) == speed : baud_close_enough(dcb.BaudRate, tty_baud(fd_, now)));
+    if (!took) {
+        restore();
         return ERROR_INVALID_PARAMETER;
     }
     // The modem lines the DCB asks for, where the tty has them (not a pty).
@@ -941,8 +1004,9 @@ DWORD SerialDevice::properties(COMMPROP* properties)
     properties->dwSettableParams = SP_PARITY | SP_BAUD | SP_DATABITS | SP_STOPBITS | SP_PARITY_CHECK |
                                    (modem ? SP_HANDSHAKING | SP_RLSD : 0);
     properties->dwSettableBaud = BAUD_075 | BAUD_110 | BAUD_134_5 | BAUD_150 | BAUD_300 | BAUD_600 | BAUD_1200 |
-                                 BAUD_1800 | BAUD_2400 | BAUD_4800 | BAUD_9600 | BAUD_19200 | BAUD_38400 |
-                                 BAUD_57600 | BAUD_115200 | BAUD_USER;
+                                 BAUD_1800 | BAUD_2400 | BAUD_4800 | BAUD_7200 | BAUD_9600 | BAUD_14400 |
+                                 BAUD_19200 | BAUD_38400 | BAUD_56K | BAUD_57600 | BAUD_115200 | BAUD_128K |
+                                 BAUD_USER;
     properties->wSettableData = DATABITS_5 | DATABITS_6 | DATABITS_7 | DATABITS_8;
     properties->wSettableStopParity = STOPBITS_10 | STOPBITS_15 | STOPBITS_20 | PARITY_NONE | PARITY_ODD |
                                       PARITY_EVEN | PARITY_MARK | PARITY_SPACE;
