@@ -168,6 +168,30 @@ BOOL write_console_entry(HANDLE handle, const void* buffer, DWORD count, LPDWORD
 
 // ---- Title and code pages ---------------------------------------------------------------------
 
+// Whether `code_page` names a Windows code page: the console host refuses others
+// (SetConsoleCP/SetConsoleOutputCP check IsValidCodePage; microsoft/terminal
+// src/host/getset.cpp). The identifiers Microsoft Learn lists (Code Page Identifiers)
+// without the four only .NET knows (1200, 1201, 12000, 12001: UTF-16 and UTF-32).
+bool is_code_page(UINT code_page)
+{
+    static const UINT single[] = {
+        37,    437,   500,   708,   709,   710,   720,   737,   775,   850,   852,   855,   857,   858,   860,
+        861,   862,   863,   864,   865,   866,   869,   870,   874,   875,   932,   936,   949,   950,   1026,
+        1047,  1250,  1251,  1252,  1253,  1254,  1255,  1256,  1257,  1258,  1361,  10000, 10001, 10002, 10003,
+        10004, 10005, 10006, 10007, 10008, 10010, 10017, 10021, 10029, 10079, 10081, 10082, 20000, 20001, 20002,
+        20003, 20004, 20005, 20105, 20106, 20107, 20108, 20127, 20261, 20269, 20273, 20277, 20278, 20280, 20284,
+        20285, 20290, 20297, 20420, 20423, 20424, 20833, 20838, 20866, 20871, 20880, 20905, 20924, 20932, 20936,
+        20949, 21025, 21027, 21866, 28603, 28605, 29001, 38598, 50220, 50221, 50222, 50225, 50227, 50229, 50930,
+        50931, 50933, 50935, 50936, 50937, 50939, 51932, 51936, 51949, 51950, 52936, 54936, 65000, 65001,
+    };
+    if (code_page >= 1140 && code_page <= 1149) return true;    // IBM EBCDIC with the euro
+    if (code_page >= 28591 && code_page <= 28599) return true;  // ISO 8859-1 ... 9
+    if (code_page >= 57002 && code_page <= 57011) return true;  // ISCII
+    for (UINT known : single)
+        if (known == code_page) return true;
+    return false;
+}
+
 // The title goes to the first of stdout/stderr that is a terminal, as the xterm sequence
 // OSC 0 (window and icon title); control characters are dropped so the title cannot end
 // the sequence or start another one.
@@ -327,14 +351,14 @@ UINT WINAPI GetConsoleOutputCP(void) { return output_code_page.load(std::memory_
 // Recorded only: A strings are written as the bytes they are.
 BOOL WINAPI SetConsoleCP(UINT wCodePageID)
 {
-    if (wCodePageID == 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (!is_code_page(wCodePageID)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     input_code_page.store(wCodePageID, std::memory_order_relaxed);
     return TRUE;
 }
 
 BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID)
 {
-    if (wCodePageID == 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (!is_code_page(wCodePageID)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     output_code_page.store(wCodePageID, std::memory_order_relaxed);
     return TRUE;
 }

@@ -3,7 +3,8 @@
  * FILE_TYPE_CHAR), in this process and in a child started with STARTF_USESTDHANDLES; the
  * console input and screen-buffer functions on handles that are not console buffers
  * (ERROR_INVALID_HANDLE, checked before the other arguments); AllocConsole/FreeConsole's
- * answers; SetConsoleTitle/GetConsoleTitle round trips with Windows' buffer rules.
+ * answers; SetConsoleTitle/GetConsoleTitle round trips with Windows' buffer rules;
+ * SetConsoleCP/SetConsoleOutputCP refusing code pages Windows does not have.
  * tests/linux/test_console_input.c covers a real terminal. Sources:
  * docs/research/windows-console.md. */
 #include "testlib.h"
@@ -212,6 +213,31 @@ int main(int argc, char **argv)
         {
             CHECK_EQ(GetConsoleTitleA(narrow, sizeof narrow), 6); /* one byte of the ANSI code page */
         }
+    }
+
+    TEST("SetConsoleCP, SetConsoleOutputCP: a code page Windows does not have is ERROR_INVALID_PARAMETER");
+    WINE_DEVIATION("Wine 8.0 headless: the code page functions fail with ERROR_INVALID_HANDLE on the console AllocConsole made")
+    {
+        UINT input = GetConsoleCP(), output = GetConsoleOutputCP();
+        static const UINT invalid[] = {0, 12345, 1200, 12000, 65002};
+        for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+            SetLastError(0xdeadbeef);
+            CHECK(!SetConsoleCP(invalid[i]));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+            SetLastError(0xdeadbeef);
+            CHECK(!SetConsoleOutputCP(invalid[i]));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        CHECK_EQ(GetConsoleCP(), input); /* unchanged */
+        CHECK_EQ(GetConsoleOutputCP(), output);
+        CHECK(SetConsoleCP(437));
+        CHECK_EQ(GetConsoleCP(), 437);
+        CHECK(SetConsoleOutputCP(1252));
+        CHECK_EQ(GetConsoleOutputCP(), 1252);
+        CHECK(SetConsoleCP(CP_UTF8));
+        CHECK(SetConsoleOutputCP(CP_UTF8));
+        CHECK_EQ(GetConsoleCP(), CP_UTF8);
+        CHECK_EQ(GetConsoleOutputCP(), CP_UTF8);
     }
 
     CloseHandle(read_end);
