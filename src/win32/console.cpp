@@ -112,7 +112,8 @@ drivers::ConsoleDevice* reference_console(HANDLE handle, DWORD* error, Want want
         return nullptr;
     }
     auto* console = static_cast<drivers::ConsoleDevice*>(object);
-    if ((want == Want::Input && !console->input()) || (want == Want::Output && console->input())) {
+    if ((want == Want::Input && !console->input()) || (want == Want::Output && console->input()) ||
+        !drivers::console_attached()) {  // after FreeConsole, unbound
         console->release_reference();
         *error = ERROR_INVALID_HANDLE;
         return nullptr;
@@ -235,9 +236,9 @@ BOOL set_title(const std::string& title)
 std::atomic<UINT> input_code_page{CP_UTF8};
 std::atomic<UINT> output_code_page{CP_UTF8};
 
-// Whether the process counts as attached to a console: it is from the start (its terminal
-// or its redirected descriptors); FreeConsole detaches, AllocConsole/AttachConsole attach.
-std::atomic<bool> console_attached{true};
+// The functions of the process's console fail so while FreeConsole left it detached
+// (drivers::console_attached), as Windows' do without a console.
+bool detached() { return !drivers::console_attached(); }
 
 }  // namespace
 
@@ -336,21 +337,33 @@ BOOL WINAPI WriteConsoleW(HANDLE hConsoleOutput, const VOID* lpBuffer, DWORD nNu
 BOOL WINAPI SetConsoleTitleA(LPCSTR lpConsoleTitle)
 {
     if (lpConsoleTitle == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
     return set_title(lpConsoleTitle);
 }
 
 BOOL WINAPI SetConsoleTitleW(LPCWSTR lpConsoleTitle)
 {
     if (lpConsoleTitle == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
     return set_title(win32::utf8_from_utf16(lpConsoleTitle));
 }
 
-UINT WINAPI GetConsoleCP(void) { return input_code_page.load(std::memory_order_relaxed); }
-UINT WINAPI GetConsoleOutputCP(void) { return output_code_page.load(std::memory_order_relaxed); }
+UINT WINAPI GetConsoleCP(void)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return input_code_page.load(std::memory_order_relaxed);
+}
+
+UINT WINAPI GetConsoleOutputCP(void)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return output_code_page.load(std::memory_order_relaxed);
+}
 
 // Recorded only: A strings are written as the bytes they are.
 BOOL WINAPI SetConsoleCP(UINT wCodePageID)
 {
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
     if (!is_code_page(wCodePageID)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     input_code_page.store(wCodePageID, std::memory_order_relaxed);
     return TRUE;
@@ -358,6 +371,7 @@ BOOL WINAPI SetConsoleCP(UINT wCodePageID)
 
 BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID)
 {
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
     if (!is_code_page(wCodePageID)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     output_code_page.store(wCodePageID, std::memory_order_relaxed);
     return TRUE;
@@ -370,14 +384,14 @@ BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID)
 // resets the control handler list, as Windows does.
 BOOL WINAPI AllocConsole(void)
 {
-    if (console_attached.exchange(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
     kernel::ctrl_reset_handlers();
     return TRUE;
 }
 
 BOOL WINAPI AttachConsole(DWORD dwProcessId)
 {
-    if (console_attached.load()) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (drivers::console_attached()) return fail(ERROR_ACCESS_DENIED, FALSE);
     // The process named must exist (ERROR_INVALID_PARAMETER, as Windows); the console
     // attached again is this process's own (docs/deviations.md).
     if (dwProcessId != ATTACH_PARENT_PROCESS) {
@@ -385,20 +399,26 @@ BOOL WINAPI AttachConsole(DWORD dwProcessId)
             (kill(static_cast<pid_t>(dwProcessId), 0) != 0 && errno == ESRCH))
             return fail(ERROR_INVALID_PARAMETER, FALSE);
     }
-    if (console_attached.exchange(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
     kernel::ctrl_reset_handlers();
     return TRUE;
 }
 
+// Detaches: the console functions and the console handles fail with ERROR_INVALID_HANDLE
+// until AllocConsole or AttachConsole (the standard handles stay as they are).
 BOOL WINAPI FreeConsole(void)
 {
-    console_attached.store(false);
+    drivers::console_set_attached(false);
     kernel::ctrl_reset_handlers();
     return TRUE;
 }
 
-// There is no console window.
-HWND WINAPI GetConsoleWindow(void) { return nullptr; }
+// There is no console window (and no console at all after FreeConsole).
+HWND WINAPI GetConsoleWindow(void)
+{
+    if (detached()) win32::set_last_error(ERROR_INVALID_HANDLE);
+    return nullptr;
+}
 
 // ---- Control events ----------------------------------------------------------------------------
 
@@ -419,6 +439,7 @@ BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add)
 // nobody; so does an event for a group of other processes, which the library cannot reach.
 BOOL WINAPI GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId)
 {
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);  // no console to send it through
     if (dwCtrlEvent != CTRL_C_EVENT && dwCtrlEvent != CTRL_BREAK_EVENT) return fail(ERROR_INVALID_PARAMETER, FALSE);
     bool ours = dwProcessGroupId == 0 ||
                 (dwCtrlEvent == CTRL_BREAK_EVENT && (dwProcessGroupId == static_cast<DWORD>(getpid()) ||
@@ -680,6 +701,7 @@ BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INF
 // queue a program can write to (docs/console.md).
 HANDLE WINAPI CreateConsoleScreenBuffer(DWORD, DWORD, const SECURITY_ATTRIBUTES*, DWORD, LPVOID)
 {
+    if (detached()) return fail(ERROR_INVALID_HANDLE, INVALID_HANDLE_VALUE);
     return fail(ERROR_CALL_NOT_IMPLEMENTED, INVALID_HANDLE_VALUE);
 }
 BOOL WINAPI SetConsoleActiveScreenBuffer(HANDLE) { return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE); }
@@ -709,9 +731,17 @@ BOOL WINAPI WriteConsoleInputW(HANDLE, const INPUT_RECORD*, DWORD, LPDWORD writt
     return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
 }
 
-DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize) { return copy_title(lpConsoleTitle, nSize); }
+DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return copy_title(lpConsoleTitle, nSize);
+}
 
-DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize) { return copy_title(lpConsoleTitle, nSize); }
+DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return copy_title(lpConsoleTitle, nSize);
+}
 
 }  // extern "C"
 
@@ -733,6 +763,10 @@ bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD, DWOR
     else if (strcasecmp(bare.c_str(), "CONOUT$") == 0) input = false;
     else return false;
     *handle = INVALID_HANDLE_VALUE;
+    if (!drivers::console_attached()) {  // FreeConsole: no console to open
+        set_last_error(ERROR_INVALID_HANDLE);
+        return true;
+    }
     int descriptor = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (descriptor < 0) {
         set_last_error(ERROR_INVALID_HANDLE);

@@ -3,8 +3,9 @@
  * reports Windows' default modes; SetConsoleMode checks modes as the Windows console host
  * does; WriteConsoleW writes UTF-8 (surrogate pairs included) and counts WCHARs;
  * WriteConsoleA writes the bytes; SetConsoleTitle emits the xterm title sequence with
- * control characters removed; ReadFile reads what was typed. The Win32 tests cover the
- * redirected case.
+ * control characters removed; ReadFile reads what was typed; after FreeConsole the
+ * console handles fail with ERROR_INVALID_HANDLE until AllocConsole. The Win32 tests
+ * cover the redirected case.
  *
  * The checks run in a child whose descriptors 0-2 are the terminal; its test output goes
  * back through a pipe, and the parent checks what reached the terminal's master side. */
@@ -98,6 +99,40 @@ static int child(void)
     TEST("WriteFile on the console handle");
     CHECK(WriteFile(out, "{wf}", 4, &written, NULL));
     CHECK_EQ(written, 4);
+
+    TEST("after FreeConsole the console handles are unbound (ERROR_INVALID_HANDLE); AllocConsole binds them again");
+    CHECK(FreeConsole());
+    CHECK(GetStdHandle(STD_OUTPUT_HANDLE) == out); /* the standard handles stay */
+    CHECK_EQ(GetFileType(out), FILE_TYPE_CHAR);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetConsoleMode(out, &mode));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetConsoleMode(in, &mode));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(out, "{gone}", 6, &written, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteConsoleA(out, "{gone}", 6, &written, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    {
+        char typed[8];
+        DWORD got = 5;
+        SetLastError(0xdeadbeef);
+        CHECK(!ReadFile(in, typed, sizeof typed, &got, NULL));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK_EQ(got, 0);
+    }
+    SetLastError(0xdeadbeef);
+    HANDLE conout = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                OPEN_EXISTING, 0, NULL);
+    CHECK(conout == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK(AllocConsole());
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK(WriteFile(out, "{back}", 6, &written, NULL));
+    CHECK_EQ(written, 6);
     return tl_finish();
 }
 
@@ -182,5 +217,7 @@ int main(int argc, char **argv)
     CHECK(strstr(terminal, "[abc]") != NULL);
     CHECK(strstr(terminal, "\033]0;title\007") != NULL);
     CHECK(strstr(terminal, "{wf}") != NULL);
+    CHECK(strstr(terminal, "{back}") != NULL);
+    CHECK(strstr(terminal, "{gone}") == NULL);
     return tl_finish();
 }

@@ -164,6 +164,43 @@ int main(int argc, char **argv)
     CHECK(!AllocConsole());
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK(FreeConsole());
+    TEST("without a console: the code pages are 0, the console functions fail with ERROR_INVALID_HANDLE");
+    {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetConsoleCP(), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetConsoleOutputCP(), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleCP(437));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleOutputCP(437));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        WCHAR wide[8];
+        wide[0] = 0xC0C0;
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetConsoleTitleW(wide, 8), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK_EQ(wide[0], 0xC0C0); /* untouched */
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleTitleA("none"));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        HANDLE conout = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                    OPEN_EXISTING, 0, NULL);
+        CHECK(conout == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        HANDLE buffer = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                                  CONSOLE_TEXTMODE_BUFFER, NULL);
+        CHECK(buffer == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+    }
     TEST("AttachConsole to a process that does not exist: ERROR_INVALID_PARAMETER");
     SetLastError(0xdeadbeef);
     CHECK(!AttachConsole(0x7ffffff0));
