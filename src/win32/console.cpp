@@ -99,6 +99,34 @@ int standard_index(DWORD which)
     return -1;
 }
 
+// AllocConsole/AttachConsole: a standard handle that is NULL gets a handle of the console,
+// as on Windows (Wine's conformance test dlls/kernel32/tests/console.c,
+// test_AllocConsole_child: standard output and error set to NULL are console handles after
+// AllocConsole); here the process's terminal: its input buffer for standard input, its
+// screen buffer for output and error. Without a terminal they stay NULL.
+void fill_null_standard_handles()
+{
+    StandardHandles& standard = standard_handles();
+    std::lock_guard<std::mutex> guard(standard.mutex);
+    for (int index = 0; index < 3; ++index) {
+        if (!standard.made[index]) {  // as GetStdHandle would make it from the descriptor
+            DWORD error;
+            HANDLE handle = wrap_descriptor(index, &error);
+            if (error != ERROR_SUCCESS) continue;
+            standard.handles[index] = handle;
+            standard.made[index] = true;
+        }
+        if (standard.handles[index] != nullptr) continue;
+        int descriptor = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (descriptor < 0) return;
+        DWORD error;
+        drivers::ConsoleDevice* console = drivers::ConsoleDevice::open(descriptor, true, index == 0, &error);
+        if (console == nullptr) continue;
+        HANDLE handle = kernel::handle_create(console, FILE_GENERIC_READ | FILE_GENERIC_WRITE, 0, &error);
+        if (handle != nullptr) standard.handles[index] = handle;
+    }
+}
+
 // ---- Console handles -----------------------------------------------------------------------
 
 // The console buffer behind `handle` with a reference: the input buffer (`want` Input),
@@ -386,6 +414,7 @@ BOOL WINAPI AllocConsole(void)
 {
     if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
     kernel::ctrl_reset_handlers();
+    fill_null_standard_handles();
     return TRUE;
 }
 
@@ -401,6 +430,7 @@ BOOL WINAPI AttachConsole(DWORD dwProcessId)
     }
     if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
     kernel::ctrl_reset_handlers();
+    fill_null_standard_handles();
     return TRUE;
 }
 

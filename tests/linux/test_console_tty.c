@@ -4,7 +4,8 @@
  * does; WriteConsoleW writes UTF-8 (surrogate pairs included) and counts WCHARs;
  * WriteConsoleA writes the bytes; SetConsoleTitle emits the xterm title sequence with
  * control characters removed; ReadFile reads what was typed; after FreeConsole the
- * console handles fail with ERROR_INVALID_HANDLE until AllocConsole. The Win32 tests
+ * console handles fail with ERROR_INVALID_HANDLE until AllocConsole, which gives NULL
+ * standard handles a console handle. The Win32 tests
  * cover the redirected case.
  *
  * The checks run in a child whose descriptors 0-2 are the terminal; its test output goes
@@ -133,6 +134,19 @@ static int child(void)
     CHECK(GetConsoleMode(out, &mode));
     CHECK(WriteFile(out, "{back}", 6, &written, NULL));
     CHECK_EQ(written, 6);
+
+    TEST("AllocConsole gives standard handles that are NULL a console handle");
+    CHECK(SetStdHandle(STD_OUTPUT_HANDLE, NULL));
+    CHECK(SetStdHandle(STD_ERROR_HANDLE, NULL));
+    CHECK(FreeConsole());
+    CHECK(AllocConsole());
+    HANDLE filled = GetStdHandle(STD_OUTPUT_HANDLE);
+    CHECK(filled != NULL && filled != INVALID_HANDLE_VALUE && filled != out);
+    CHECK(GetStdHandle(STD_ERROR_HANDLE) != NULL);
+    CHECK(GetStdHandle(STD_INPUT_HANDLE) == in); /* not NULL: kept */
+    CHECK(GetConsoleMode(filled, &mode));
+    CHECK(WriteFile(filled, "{filled}", 8, &written, NULL));
+    CHECK_EQ(written, 8);
     return tl_finish();
 }
 
@@ -219,5 +233,6 @@ int main(int argc, char **argv)
     CHECK(strstr(terminal, "{wf}") != NULL);
     CHECK(strstr(terminal, "{back}") != NULL);
     CHECK(strstr(terminal, "{gone}") == NULL);
+    CHECK(strstr(terminal, "{filled}") != NULL);
     return tl_finish();
 }
