@@ -780,19 +780,40 @@ DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize)
 namespace overlapped::win32 {
 
 // CreateFile("CONIN$") and ("CONOUT$") (also as \\.\CONIN$, any case): the input buffer and
-// the screen buffer of the process's terminal (/dev/tty). A process with no terminal has no
-// console: ERROR_INVALID_HANDLE. Transfers on them are synchronous whatever the flags say,
-// as on Windows.
-bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES attributes,
-                       HANDLE* handle)
+// the screen buffer of the process's terminal (/dev/tty); "CON" is the input buffer when
+// opened for reading only, the screen buffer when opened for writing only, and
+// ERROR_FILE_NOT_FOUND otherwise (Microsoft Learn, CreateFile, "Consoles"). The
+// disposition must be one of CreateFile's five (ERROR_INVALID_PARAMETER: Wine's
+// conformance test test_CreateFileW, passing on Windows 8 and later), and is otherwise
+// ignored, as for any console. A process with no terminal has no console:
+// ERROR_INVALID_HANDLE. Transfers on them are synchronous whatever the flags say, as on
+// Windows.
+bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD disposition, DWORD,
+                       LPSECURITY_ATTRIBUTES attributes, HANDLE* handle)
 {
     std::string bare = name;
     if (bare.size() > 4 && (bare.compare(0, 4, "\\\\.\\") == 0 || bare.compare(0, 4, "//./") == 0)) bare = bare.substr(4);
     bool input;
-    if (strcasecmp(bare.c_str(), "CONIN$") == 0) input = true;
-    else if (strcasecmp(bare.c_str(), "CONOUT$") == 0) input = false;
-    else return false;
+    if (strcasecmp(bare.c_str(), "CONIN$") == 0) {
+        input = true;
+    } else if (strcasecmp(bare.c_str(), "CONOUT$") == 0) {
+        input = false;
+    } else if (strcasecmp(bare.c_str(), "CON") == 0) {
+        bool reads = (access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA)) != 0;
+        bool writes = (access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+        if (reads == writes) {
+            *handle = fail(ERROR_FILE_NOT_FOUND, INVALID_HANDLE_VALUE);
+            return true;
+        }
+        input = reads;
+    } else {
+        return false;
+    }
     *handle = INVALID_HANDLE_VALUE;
+    if (disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return true;
+    }
     if (!drivers::console_attached()) {  // FreeConsole: no console to open
         set_last_error(ERROR_INVALID_HANDLE);
         return true;

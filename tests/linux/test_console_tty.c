@@ -5,7 +5,7 @@
  * WriteConsoleA writes the bytes; SetConsoleTitle emits the xterm title sequence with
  * control characters removed; ReadFile reads what was typed; after FreeConsole the
  * console handles fail with ERROR_INVALID_HANDLE until AllocConsole, which gives NULL
- * standard handles a console handle. The Win32 tests
+ * standard handles a console handle; CreateFile("CON") by access. The Win32 tests
  * cover the redirected case.
  *
  * The checks run in a child whose descriptors 0-2 are the terminal; its test output goes
@@ -100,6 +100,32 @@ static int child(void)
     TEST("WriteFile on the console handle");
     CHECK(WriteFile(out, "{wf}", 4, &written, NULL));
     CHECK_EQ(written, 4);
+
+    TEST("CreateFile: CON for reading is the input buffer, for writing the screen buffer, for both nothing");
+    {
+        HANDLE con_in = CreateFileA("CON", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con_in != INVALID_HANDLE_VALUE);
+        CHECK(GetNumberOfConsoleInputEvents(con_in, &mode)); /* an input buffer */
+        HANDLE con_out = CreateFileA("CON", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con_out != INVALID_HANDLE_VALUE);
+        CONSOLE_SCREEN_BUFFER_INFO info;
+        CHECK(GetConsoleScreenBufferInfo(con_out, &info)); /* a screen buffer */
+        CHECK(WriteFile(con_out, "{con}", 5, &written, NULL));
+        SetLastError(0xdeadbeef);
+        HANDLE both = CreateFileA("CON", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                  OPEN_EXISTING, 0, NULL);
+        CHECK(both == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        CloseHandle(con_in);
+        CloseHandle(con_out);
+        /* CONIN$/CONOUT$ take any of CreateFile's dispositions, and only those */
+        HANDLE any = CreateFileA("CONOUT$", GENERIC_WRITE, FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, 0, NULL);
+        CHECK(any != INVALID_HANDLE_VALUE);
+        CloseHandle(any);
+        SetLastError(0xdeadbeef);
+        CHECK(CreateFileA("CONIN$", GENERIC_READ, FILE_SHARE_READ, NULL, 0, 0, NULL) == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
 
     TEST("after FreeConsole the console handles are unbound (ERROR_INVALID_HANDLE); AllocConsole binds them again");
     CHECK(FreeConsole());
@@ -234,5 +260,6 @@ int main(int argc, char **argv)
     CHECK(strstr(terminal, "{back}") != NULL);
     CHECK(strstr(terminal, "{gone}") == NULL);
     CHECK(strstr(terminal, "{filled}") != NULL);
+    CHECK(strstr(terminal, "{con}") != NULL);
     return tl_finish();
 }

@@ -164,6 +164,16 @@ int main(int argc, char **argv)
     CHECK(!AllocConsole());
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK(FreeConsole());
+    TEST("CreateFile(CONIN$/CONOUT$) with a disposition that is none of CreateFile's five: ERROR_INVALID_PARAMETER");
+    {
+        static const char *names[] = {"CONIN$", "CONOUT$"};
+        for (int i = 0; i < 2; i++) {
+            SetLastError(0xdeadbeef);
+            HANDLE h = CreateFileA(names[i], GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, 0, 0, NULL);
+            CHECK(h == INVALID_HANDLE_VALUE);
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+    }
     TEST("without a console: the code pages are 0, the console functions fail with ERROR_INVALID_HANDLE");
     {
         SetLastError(0xdeadbeef);
