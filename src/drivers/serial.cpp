@@ -28,6 +28,9 @@ namespace {
 constexpr DWORD kCounterEvents = EV_CTS | EV_DSR | EV_RLSD | EV_RING | EV_BREAK | EV_ERR;
 constexpr DWORD kValidEvents = 0x1fff;  // EV_RXCHAR ... EV_EVENT2
 constexpr long kTickMs = 10;
+// The receive buffer a port starts with, as serial.sys allocates at open (4096 bytes on
+// any but a small system); SetupComm can make it larger.
+constexpr DWORD kReceiveBuffer = 4096;
 
 // What a request is, in its driver state.
 enum class Kind : uint8_t { Read, Write, Wait };
@@ -224,7 +227,8 @@ SerialDevice* SerialDevice::open(const std::string& path, DWORD flags, DWORD* er
     dcb.XoffChar = 0x13;
     device->timeouts_ = COMMTIMEOUTS{};
     device->history_ = device->errors_ = 0;
-    device->in_queue_ = device->out_queue_ = 0;
+    device->in_queue_ = kReceiveBuffer;
+    device->out_queue_ = 0;
     device->wait_request_ = nullptr;
     device->wait_abort_ = false;
     device->sync_waiting_ = false;
@@ -729,6 +733,9 @@ DWORD SerialDevice::set_state(const DCB& dcb)
 
     LockGuard guard(lock);
     if (hung_.load(std::memory_order_acquire)) return ERROR_BAD_COMMAND;
+    // The flow-control limits must fit the receive buffer (serial.sys,
+    // IOCTL_SERIAL_SET_HANDFLOW: XonLimit or XoffLimit above its buffer size is refused).
+    if (dcb.XonLim > in_queue_ || dcb.XoffLim > in_queue_) return ERROR_INVALID_PARAMETER;
     termios old_settings, settings;
     if (tcgetattr(fd_, &old_settings) != 0) return win32_error_from_errno(errno);
     KernelTermios2 old_speed;  // the old settings with their speed as a number
@@ -960,7 +967,9 @@ DWORD SerialDevice::setup(DWORD in_queue, DWORD out_queue)
     LockGuard guard(lock);
     if (hung_.load(std::memory_order_acquire)) return ERROR_BAD_COMMAND;
     // The tty's queues are the kernel's own size; the request is remembered and reported.
-    in_queue_ = in_queue;
+    // The receive buffer only grows, as serial.sys's (IOCTL_SERIAL_SET_QUEUE_SIZE keeps a
+    // buffer at least as large as asked for).
+    in_queue_ = std::max(in_queue_, in_queue);
     out_queue_ = out_queue;
     return ERROR_SUCCESS;
 }
