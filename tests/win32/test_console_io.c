@@ -201,6 +201,9 @@ int main(int argc, char **argv)
         CHECK(!GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0));
         CHECK_ERROR(ERROR_INVALID_HANDLE);
         SetLastError(0xdeadbeef);
+        CHECK(GetConsoleWindow() == NULL);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
         HANDLE conout = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                                     OPEN_EXISTING, 0, NULL);
         CHECK(conout == INVALID_HANDLE_VALUE);
