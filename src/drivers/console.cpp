@@ -550,6 +550,7 @@ DWORD ConsoleDevice::prepare(const io::Transfer&, io::Request*, io::Plan*)
 DWORD ConsoleDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
 {
     *done = 0;
+    if (!console_attached()) return ERROR_INVALID_HANDLE;  // FreeConsole unbound it
     if (transfer.segments != nullptr) return ERROR_INVALID_PARAMETER;
     if (!transfer.write) {
         // A screen buffer has nothing to read; the input buffer reads as ReadConsoleA.
@@ -803,5 +804,12 @@ void console_apply_output_mode(int descriptor, DWORD old_mode, DWORD mode)
         while (n < 0 && errno == EINTR);
     }
 }
+
+namespace {
+std::atomic<bool> attached{true};
+}  // namespace
+
+bool console_attached() { return attached.load(std::memory_order_acquire); }
+bool console_set_attached(bool value) { return attached.exchange(value, std::memory_order_acq_rel); }
 
 }  // namespace overlapped::drivers

@@ -80,4 +80,13 @@ private:
 void console_apply_input_mode(int descriptor, DWORD mode);
 void console_apply_output_mode(int descriptor, DWORD old_mode, DWORD mode);
 
+// Whether the process is attached to its console. It is from the start (its terminal, or
+// its redirected descriptors); FreeConsole detaches it, AllocConsole and AttachConsole
+// attach it again. While it is detached every console handle refuses its requests with
+// ERROR_INVALID_HANDLE, as Windows' console handles do once the process has left their
+// console (they work again after AllocConsole), and CONIN$/CONOUT$ cannot be opened.
+bool console_attached();
+// Sets it; returns what it was.
+bool console_set_attached(bool attached);
+
 }  // namespace overlapped::drivers

@@ -28,6 +28,9 @@ namespace {
 constexpr DWORD kCounterEvents = EV_CTS | EV_DSR | EV_RLSD | EV_RING | EV_BREAK | EV_ERR;
 constexpr DWORD kValidEvents = 0x1fff;  // EV_RXCHAR ... EV_EVENT2
 constexpr long kTickMs = 10;
+// The receive buffer a port starts with, as serial.sys allocates at open (4096 bytes on
+// any but a small system); SetupComm can make it larger.
+constexpr DWORD kReceiveBuffer = 4096;
 
 // What a request is, in its driver state.
 enum class Kind : uint8_t { Read, Write, Wait };
@@ -78,6 +81,41 @@ DWORD speed_baud(speed_t code)
     for (const Speed& speed : kSpeeds)
         if (speed.code == code) return speed.baud;
     return 0;
+}
+
+// The kernel's struct termios2 (<asm/termbits.h>, which cannot be included with
+// <termios.h>): it carries the speed as a number, for the rates without a Bnnn code
+// (BOTHER): 7200, 14400, 56000, 128000, 256000 and any other a program asks for.
+struct KernelTermios2 {
+    tcflag_t c_iflag, c_oflag, c_cflag, c_lflag;
+    cc_t c_line;
+    cc_t c_cc[19];
+    speed_t c_ispeed, c_ospeed;
+};
+static_assert(sizeof(KernelTermios2) == 44, "the kernel's termios2");
+const unsigned long kGetTermios2 = _IOR('T', 0x2A, KernelTermios2);
+const unsigned long kSetTermios2 = _IOW('T', 0x2B, KernelTermios2);
+constexpr tcflag_t kBaudOther = 0010000;  // BOTHER: the speed is c_ospeed
+constexpr tcflag_t kBaudBits = CBAUD;     // CBAUD with CBAUDEX
+constexpr int kInputBaudShift = 16;       // IBSHIFT: the input speed's code (0: as output)
+
+// The tty's output speed in baud (0 if unknown).
+DWORD tty_baud(int fd, const termios& settings)
+{
+    speed_t code = cfgetospeed(&settings);
+    if ((code & kBaudBits) != kBaudOther) return speed_baud(code);
+    KernelTermios2 t2;
+    if (ioctl(fd, kGetTermios2, &t2) != 0) return 0;
+    return t2.c_ospeed;
+}
+
+// Windows' serial driver takes a rate when its UART can run within 1% of it (serial.sys,
+// SerialGetDivisorFromBaud: "Allow up to a 1 percent error"); the tty driver says what it
+// runs at.
+bool baud_close_enough(DWORD wanted, DWORD got)
+{
+    uint64_t difference = wanted > got ? wanted - got : got - wanted;
+    return got != 0 && difference * 100 <= wanted;
 }
 
 bool epoll_add(int epoll, int descriptor, uint32_t events)
@@ -189,7 +227,8 @@ SerialDevice* SerialDevice::open(const std::string& path, DWORD flags, DWORD* er
     dcb.XoffChar = 0x13;
     device->timeouts_ = COMMTIMEOUTS{};
     device->history_ = device->errors_ = 0;
-    device->in_queue_ = device->out_queue_ = 0;
+    device->in_queue_ = kReceiveBuffer;
+    device->out_queue_ = 0;
     device->wait_request_ = nullptr;
     device->wait_abort_ = false;
     device->sync_waiting_ = false;
@@ -646,8 +685,9 @@ DWORD SerialDevice::get_state(DCB* dcb)
     dcb->DCBlength = sizeof(DCB);
     termios settings;
     if (tcgetattr(fd_, &settings) != 0) return hung_ ? ERROR_BAD_COMMAND : win32_error_from_errno(errno);
-    DWORD baud = speed_baud(cfgetospeed(&settings));
-    if (baud != 0) dcb->BaudRate = baud;
+    // The rate as set (what Windows reports too) unless the tty runs at another.
+    DWORD baud = tty_baud(fd_, settings);
+    if (baud != 0 && !(dcb_.BaudRate != 0 && baud_close_enough(dcb_.BaudRate, baud))) dcb->BaudRate = baud;
     switch (settings.c_cflag & CSIZE) {
     case CS5: dcb->ByteSize = 5; break;
     case CS6: dcb->ByteSize = 6; break;
@@ -682,19 +722,30 @@ DWORD SerialDevice::set_state(const DCB& dcb)
     if ((dcb.StopBits == ONE5STOPBITS && dcb.ByteSize != 5) || (dcb.StopBits == TWOSTOPBITS && dcb.ByteSize == 5))
         return ERROR_INVALID_PARAMETER;
     if ((dcb.fOutX || dcb.fInX) && dcb.XonChar == dcb.XoffChar) return ERROR_INVALID_PARAMETER;
-    speed_t speed;
-    if (!speed_code(dcb.BaudRate, &speed)) return ERROR_INVALID_PARAMETER;
+    // Any positive rate (serial.sys takes the baud as a LONG and refuses <= 0): a standard
+    // one by its Bnnn code, others as a number (BOTHER), if the tty runs within 1% of it.
+    if (dcb.BaudRate == 0 || dcb.BaudRate > 0x7fffffffu) return ERROR_INVALID_PARAMETER;
+    speed_t speed = 0;
+    bool standard = speed_code(dcb.BaudRate, &speed);
     if (dcb.fOutxDsrFlow || dcb.fDtrControl == DTR_CONTROL_HANDSHAKE || dcb.fDsrSensitivity ||
         dcb.fRtsControl == RTS_CONTROL_TOGGLE || dcb.fNull || dcb.fErrorChar)
         return ERROR_INVALID_PARAMETER;
 
     LockGuard guard(lock);
     if (hung_.load(std::memory_order_acquire)) return ERROR_BAD_COMMAND;
+    // The flow-control limits must fit the receive buffer (serial.sys,
+    // IOCTL_SERIAL_SET_HANDFLOW: XonLimit or XoffLimit above its buffer size is refused).
+    if (dcb.XonLim > in_queue_ || dcb.XoffLim > in_queue_) return ERROR_INVALID_PARAMETER;
     termios old_settings, settings;
     if (tcgetattr(fd_, &old_settings) != 0) return win32_error_from_errno(errno);
+    KernelTermios2 old_speed;  // the old settings with their speed as a number
+    if (ioctl(fd_, kGetTermios2, &old_speed) != 0) return win32_error_from_errno(errno);
+    auto restore = [&] { ioctl(fd_, kSetTermios2, &old_speed); };
     settings = old_settings;
-    cfsetispeed(&settings, speed);
-    cfsetospeed(&settings, speed);
+    if (standard) {
+        cfsetispeed(&settings, speed);
+        cfsetospeed(&settings, speed);
+    }
     static const tcflag_t sizes[] = {CS5, CS6, CS7, CS8};
     settings.c_cflag = (settings.c_cflag & ~(CSIZE | PARENB | PARODD | CMSPAR | CSTOPB | CRTSCTS)) |
                        sizes[dcb.ByteSize - 5] | CREAD | CLOCAL;
@@ -713,12 +764,31 @@ DWORD SerialDevice::set_state(const DCB& dcb)
     if (dcb.fParity) settings.c_iflag |= INPCK;
     settings.c_cc[VSTART] = static_cast<cc_t>(dcb.XonChar);
     settings.c_cc[VSTOP] = static_cast<cc_t>(dcb.XoffChar);
-    if (tcsetattr(fd_, TCSANOW, &settings) != 0) return ERROR_INVALID_PARAMETER;
+    if (tcsetattr(fd_, TCSANOW, &settings) != 0) {
+        restore();
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (!standard) {
+        KernelTermios2 other;
+        bool set = ioctl(fd_, kGetTermios2, &other) == 0;
+        if (set) {
+            other.c_cflag &= ~(kBaudBits | (kBaudBits << kInputBaudShift));
+            other.c_cflag |= kBaudOther;
+            other.c_ispeed = other.c_ospeed = dcb.BaudRate;
+            set = ioctl(fd_, kSetTermios2, &other) == 0;
+        }
+        if (!set) {
+            restore();
+            return ERROR_INVALID_PARAMETER;
+        }
+    }
     // tcsetattr succeeds if any change took: check that all did.
     termios now;
     tcflag_t checked = CSIZE | PARENB | PARODD | CMSPAR | CSTOPB | CRTSCTS;
-    if (tcgetattr(fd_, &now) != 0 || cfgetospeed(&now) != speed || (now.c_cflag & checked) != (settings.c_cflag & checked)) {
-        tcsetattr(fd_, TCSANOW, &old_settings);
+    bool took = tcgetattr(fd_, &now) == 0 && (now.c_cflag & checked) == (settings.c_cflag & checked) &&
+                (standard ? cfgetospeed(&now) == speed : baud_close_enough(dcb.BaudRate, tty_baud(fd_, now)));
+    if (!took) {
+        restore();
         return ERROR_INVALID_PARAMETER;
     }
     // The modem lines the DCB asks for, where the tty has them (not a pty).
@@ -897,7 +967,9 @@ DWORD SerialDevice::setup(DWORD in_queue, DWORD out_queue)
     LockGuard guard(lock);
     if (hung_.load(std::memory_order_acquire)) return ERROR_BAD_COMMAND;
     // The tty's queues are the kernel's own size; the request is remembered and reported.
-    in_queue_ = in_queue;
+    // The receive buffer only grows, as serial.sys's (IOCTL_SERIAL_SET_QUEUE_SIZE keeps a
+    // buffer at least as large as asked for).
+    in_queue_ = std::max(in_queue_, in_queue);
     out_queue_ = out_queue;
     return ERROR_SUCCESS;
 }
@@ -941,8 +1013,9 @@ DWORD SerialDevice::properties(COMMPROP* properties)
     properties->dwSettableParams = SP_PARITY | SP_BAUD | SP_DATABITS | SP_STOPBITS | SP_PARITY_CHECK |
                                    (modem ? SP_HANDSHAKING | SP_RLSD : 0);
     properties->dwSettableBaud = BAUD_075 | BAUD_110 | BAUD_134_5 | BAUD_150 | BAUD_300 | BAUD_600 | BAUD_1200 |
-                                 BAUD_1800 | BAUD_2400 | BAUD_4800 | BAUD_9600 | BAUD_19200 | BAUD_38400 |
-                                 BAUD_57600 | BAUD_115200 | BAUD_USER;
+                                 BAUD_1800 | BAUD_2400 | BAUD_4800 | BAUD_7200 | BAUD_9600 | BAUD_14400 |
+                                 BAUD_19200 | BAUD_38400 | BAUD_56K | BAUD_57600 | BAUD_115200 | BAUD_128K |
+                                 BAUD_USER;
     properties->wSettableData = DATABITS_5 | DATABITS_6 | DATABITS_7 | DATABITS_8;
     properties->wSettableStopParity = STOPBITS_10 | STOPBITS_15 | STOPBITS_20 | PARITY_NONE | PARITY_ODD |
                                       PARITY_EVEN | PARITY_MARK | PARITY_SPACE;

@@ -113,7 +113,7 @@ private:
     COMMTIMEOUTS timeouts_{};
     DWORD history_ = 0;
     DWORD errors_ = 0;
-    DWORD in_queue_ = 0, out_queue_ = 0;  // SetupComm's
+    DWORD in_queue_ = 0, out_queue_ = 0;  // the receive buffer's size (4096, or SetupComm's if larger); SetupComm's output size
     io::Request* wait_request_ = nullptr;
     bool wait_abort_ = false;     // SetCommMask ended the pending wait
     bool sync_waiting_ = false;   // a WaitCommEvent waits in a thread (no OVERLAPPED)

@@ -99,6 +99,34 @@ int standard_index(DWORD which)
     return -1;
 }
 
+// AllocConsole/AttachConsole: a standard handle that is NULL gets a handle of the console,
+// as on Windows (Wine's conformance test dlls/kernel32/tests/console.c,
+// test_AllocConsole_child: standard output and error set to NULL are console handles after
+// AllocConsole); here the process's terminal: its input buffer for standard input, its
+// screen buffer for output and error. Without a terminal they stay NULL.
+void fill_null_standard_handles()
+{
+    StandardHandles& standard = standard_handles();
+    std::lock_guard<std::mutex> guard(standard.mutex);
+    for (int index = 0; index < 3; ++index) {
+        if (!standard.made[index]) {  // as GetStdHandle would make it from the descriptor
+            DWORD error;
+            HANDLE handle = wrap_descriptor(index, &error);
+            if (error != ERROR_SUCCESS) continue;
+            standard.handles[index] = handle;
+            standard.made[index] = true;
+        }
+        if (standard.handles[index] != nullptr) continue;
+        int descriptor = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (descriptor < 0) return;
+        DWORD error;
+        drivers::ConsoleDevice* console = drivers::ConsoleDevice::open(descriptor, true, index == 0, &error);
+        if (console == nullptr) continue;
+        HANDLE handle = kernel::handle_create(console, FILE_GENERIC_READ | FILE_GENERIC_WRITE, 0, &error);
+        if (handle != nullptr) standard.handles[index] = handle;
+    }
+}
+
 // ---- Console handles -----------------------------------------------------------------------
 
 // The console buffer behind `handle` with a reference: the input buffer (`want` Input),
@@ -112,7 +140,8 @@ drivers::ConsoleDevice* reference_console(HANDLE handle, DWORD* error, Want want
         return nullptr;
     }
     auto* console = static_cast<drivers::ConsoleDevice*>(object);
-    if ((want == Want::Input && !console->input()) || (want == Want::Output && console->input())) {
+    if ((want == Want::Input && !console->input()) || (want == Want::Output && console->input()) ||
+        !drivers::console_attached()) {  // after FreeConsole, unbound
         console->release_reference();
         *error = ERROR_INVALID_HANDLE;
         return nullptr;
@@ -168,6 +197,30 @@ BOOL write_console_entry(HANDLE handle, const void* buffer, DWORD count, LPDWORD
 
 // ---- Title and code pages ---------------------------------------------------------------------
 
+// Whether `code_page` names a Windows code page: the console host refuses others
+// (SetConsoleCP/SetConsoleOutputCP check IsValidCodePage; microsoft/terminal
+// src/host/getset.cpp). The identifiers Microsoft Learn lists (Code Page Identifiers)
+// without the four only .NET knows (1200, 1201, 12000, 12001: UTF-16 and UTF-32).
+bool is_code_page(UINT code_page)
+{
+    static const UINT single[] = {
+        37,    437,   500,   708,   709,   710,   720,   737,   775,   850,   852,   855,   857,   858,   860,
+        861,   862,   863,   864,   865,   866,   869,   870,   874,   875,   932,   936,   949,   950,   1026,
+        1047,  1250,  1251,  1252,  1253,  1254,  1255,  1256,  1257,  1258,  1361,  10000, 10001, 10002, 10003,
+        10004, 10005, 10006, 10007, 10008, 10010, 10017, 10021, 10029, 10079, 10081, 10082, 20000, 20001, 20002,
+        20003, 20004, 20005, 20105, 20106, 20107, 20108, 20127, 20261, 20269, 20273, 20277, 20278, 20280, 20284,
+        20285, 20290, 20297, 20420, 20423, 20424, 20833, 20838, 20866, 20871, 20880, 20905, 20924, 20932, 20936,
+        20949, 21025, 21027, 21866, 28603, 28605, 29001, 38598, 50220, 50221, 50222, 50225, 50227, 50229, 50930,
+        50931, 50933, 50935, 50936, 50937, 50939, 51932, 51936, 51949, 51950, 52936, 54936, 65000, 65001,
+    };
+    if (code_page >= 1140 && code_page <= 1149) return true;    // IBM EBCDIC with the euro
+    if (code_page >= 28591 && code_page <= 28599) return true;  // ISO 8859-1 ... 9
+    if (code_page >= 57002 && code_page <= 57011) return true;  // ISCII
+    for (UINT known : single)
+        if (known == code_page) return true;
+    return false;
+}
+
 // The title goes to the first of stdout/stderr that is a terminal, as the xterm sequence
 // OSC 0 (window and icon title); control characters are dropped so the title cannot end
 // the sequence or start another one.
@@ -211,9 +264,9 @@ BOOL set_title(const std::string& title)
 std::atomic<UINT> input_code_page{CP_UTF8};
 std::atomic<UINT> output_code_page{CP_UTF8};
 
-// Whether the process counts as attached to a console: it is from the start (its terminal
-// or its redirected descriptors); FreeConsole detaches, AllocConsole/AttachConsole attach.
-std::atomic<bool> console_attached{true};
+// The functions of the process's console fail so while FreeConsole left it detached
+// (drivers::console_attached), as Windows' do without a console.
+bool detached() { return !drivers::console_attached(); }
 
 }  // namespace
 
@@ -312,29 +365,42 @@ BOOL WINAPI WriteConsoleW(HANDLE hConsoleOutput, const VOID* lpBuffer, DWORD nNu
 BOOL WINAPI SetConsoleTitleA(LPCSTR lpConsoleTitle)
 {
     if (lpConsoleTitle == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
     return set_title(lpConsoleTitle);
 }
 
 BOOL WINAPI SetConsoleTitleW(LPCWSTR lpConsoleTitle)
 {
     if (lpConsoleTitle == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
     return set_title(win32::utf8_from_utf16(lpConsoleTitle));
 }
 
-UINT WINAPI GetConsoleCP(void) { return input_code_page.load(std::memory_order_relaxed); }
-UINT WINAPI GetConsoleOutputCP(void) { return output_code_page.load(std::memory_order_relaxed); }
+UINT WINAPI GetConsoleCP(void)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return input_code_page.load(std::memory_order_relaxed);
+}
+
+UINT WINAPI GetConsoleOutputCP(void)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return output_code_page.load(std::memory_order_relaxed);
+}
 
 // Recorded only: A strings are written as the bytes they are.
 BOOL WINAPI SetConsoleCP(UINT wCodePageID)
 {
-    if (wCodePageID == 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
+    if (!is_code_page(wCodePageID)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     input_code_page.store(wCodePageID, std::memory_order_relaxed);
     return TRUE;
 }
 
 BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID)
 {
-    if (wCodePageID == 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);
+    if (!is_code_page(wCodePageID)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     output_code_page.store(wCodePageID, std::memory_order_relaxed);
     return TRUE;
 }
@@ -346,14 +412,15 @@ BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID)
 // resets the control handler list, as Windows does.
 BOOL WINAPI AllocConsole(void)
 {
-    if (console_attached.exchange(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
     kernel::ctrl_reset_handlers();
+    fill_null_standard_handles();
     return TRUE;
 }
 
 BOOL WINAPI AttachConsole(DWORD dwProcessId)
 {
-    if (console_attached.load()) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (drivers::console_attached()) return fail(ERROR_ACCESS_DENIED, FALSE);
     // The process named must exist (ERROR_INVALID_PARAMETER, as Windows); the console
     // attached again is this process's own (docs/deviations.md).
     if (dwProcessId != ATTACH_PARENT_PROCESS) {
@@ -361,20 +428,27 @@ BOOL WINAPI AttachConsole(DWORD dwProcessId)
             (kill(static_cast<pid_t>(dwProcessId), 0) != 0 && errno == ESRCH))
             return fail(ERROR_INVALID_PARAMETER, FALSE);
     }
-    if (console_attached.exchange(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
     kernel::ctrl_reset_handlers();
+    fill_null_standard_handles();
     return TRUE;
 }
 
+// Detaches: the console functions and the console handles fail with ERROR_INVALID_HANDLE
+// until AllocConsole or AttachConsole (the standard handles stay as they are).
 BOOL WINAPI FreeConsole(void)
 {
-    console_attached.store(false);
+    drivers::console_set_attached(false);
     kernel::ctrl_reset_handlers();
     return TRUE;
 }
 
-// There is no console window.
-HWND WINAPI GetConsoleWindow(void) { return nullptr; }
+// There is no console window (and no console at all after FreeConsole).
+HWND WINAPI GetConsoleWindow(void)
+{
+    if (detached()) win32::set_last_error(ERROR_INVALID_HANDLE);
+    return nullptr;
+}
 
 // ---- Control events ----------------------------------------------------------------------------
 
@@ -395,6 +469,7 @@ BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add)
 // nobody; so does an event for a group of other processes, which the library cannot reach.
 BOOL WINAPI GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId)
 {
+    if (detached()) return fail(ERROR_INVALID_HANDLE, FALSE);  // no console to send it through
     if (dwCtrlEvent != CTRL_C_EVENT && dwCtrlEvent != CTRL_BREAK_EVENT) return fail(ERROR_INVALID_PARAMETER, FALSE);
     bool ours = dwProcessGroupId == 0 ||
                 (dwCtrlEvent == CTRL_BREAK_EVENT && (dwProcessGroupId == static_cast<DWORD>(getpid()) ||
@@ -656,6 +731,7 @@ BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INF
 // queue a program can write to (docs/console.md).
 HANDLE WINAPI CreateConsoleScreenBuffer(DWORD, DWORD, const SECURITY_ATTRIBUTES*, DWORD, LPVOID)
 {
+    if (detached()) return fail(ERROR_INVALID_HANDLE, INVALID_HANDLE_VALUE);
     return fail(ERROR_CALL_NOT_IMPLEMENTED, INVALID_HANDLE_VALUE);
 }
 BOOL WINAPI SetConsoleActiveScreenBuffer(HANDLE) { return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE); }
@@ -685,9 +761,17 @@ BOOL WINAPI WriteConsoleInputW(HANDLE, const INPUT_RECORD*, DWORD, LPDWORD writt
     return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
 }
 
-DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize) { return copy_title(lpConsoleTitle, nSize); }
+DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return copy_title(lpConsoleTitle, nSize);
+}
 
-DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize) { return copy_title(lpConsoleTitle, nSize); }
+DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize)
+{
+    if (detached()) return fail(ERROR_INVALID_HANDLE, 0u);
+    return copy_title(lpConsoleTitle, nSize);
+}
 
 }  // extern "C"
 
@@ -696,19 +780,44 @@ DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize) { return copy_
 namespace overlapped::win32 {
 
 // CreateFile("CONIN$") and ("CONOUT$") (also as \\.\CONIN$, any case): the input buffer and
-// the screen buffer of the process's terminal (/dev/tty). A process with no terminal has no
-// console: ERROR_INVALID_HANDLE. Transfers on them are synchronous whatever the flags say,
-// as on Windows.
-bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES attributes,
-                       HANDLE* handle)
+// the screen buffer of the process's terminal (/dev/tty); "CON" is the input buffer when
+// opened for reading only, the screen buffer when opened for writing only, and
+// ERROR_FILE_NOT_FOUND otherwise (Microsoft Learn, CreateFile, "Consoles"). The
+// disposition must be one of CreateFile's five (ERROR_INVALID_PARAMETER: Wine's
+// conformance test test_CreateFileW, passing on Windows 8 and later), and is otherwise
+// ignored, as for any console. A process with no terminal has no console:
+// ERROR_INVALID_HANDLE. Transfers on them are synchronous whatever the flags say, as on
+// Windows.
+bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD disposition, DWORD,
+                       LPSECURITY_ATTRIBUTES attributes, HANDLE* handle)
 {
     std::string bare = name;
     if (bare.size() > 4 && (bare.compare(0, 4, "\\\\.\\") == 0 || bare.compare(0, 4, "//./") == 0)) bare = bare.substr(4);
     bool input;
-    if (strcasecmp(bare.c_str(), "CONIN$") == 0) input = true;
-    else if (strcasecmp(bare.c_str(), "CONOUT$") == 0) input = false;
-    else return false;
+    if (strcasecmp(bare.c_str(), "CONIN$") == 0) {
+        input = true;
+    } else if (strcasecmp(bare.c_str(), "CONOUT$") == 0) {
+        input = false;
+    } else if (strcasecmp(bare.c_str(), "CON") == 0) {
+        bool reads = (access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA)) != 0;
+        bool writes = (access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+        if (reads == writes) {
+            *handle = fail(ERROR_FILE_NOT_FOUND, INVALID_HANDLE_VALUE);
+            return true;
+        }
+        input = reads;
+    } else {
+        return false;
+    }
     *handle = INVALID_HANDLE_VALUE;
+    if (disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return true;
+    }
+    if (!drivers::console_attached()) {  // FreeConsole: no console to open
+        set_last_error(ERROR_INVALID_HANDLE);
+        return true;
+    }
     int descriptor = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (descriptor < 0) {
         set_last_error(ERROR_INVALID_HANDLE);

@@ -233,9 +233,10 @@ int main(void)
         int field;
         DWORD value;
     } bad[] = {{"ByteSize 4", 0, 4}, {"ByteSize 9", 0, 9}, {"Parity 5", 1, 5}, {"StopBits 3", 2, 3},
-               {"1.5 stop bits with 8 data bits", 2, ONE5STOPBITS}, {"baud 12345", 3, 12345}, {"baud 0", 3, 0},
+               {"1.5 stop bits with 8 data bits", 2, ONE5STOPBITS}, {"baud 0", 3, 0}, {"baud 2^31", 3, 0x80000000u},
                {"DSR flow control", 4, 1}, {"DTR handshake", 5, DTR_CONTROL_HANDSHAKE}, {"RTS toggle", 6, RTS_CONTROL_TOGGLE},
-               {"XON = XOFF with XON/XOFF on", 7, 0}};
+               {"XON = XOFF with XON/XOFF on", 7, 0}, {"XonLim above the 4096-byte receive buffer", 8, 4097},
+               {"XoffLim above the 4096-byte receive buffer", 9, 5000}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
         DCB d = good;
         switch (bad[i].field) {
@@ -247,6 +248,8 @@ int main(void)
         case 5: d.fDtrControl = bad[i].value; break;
         case 6: d.fRtsControl = bad[i].value; break;
         case 7: d.fOutX = 1; d.XonChar = d.XoffChar = 0x11; break;
+        case 8: d.XonLim = (WORD)bad[i].value; break;
+        case 9: d.XoffLim = (WORD)bad[i].value; break;
         }
         SetLastError(0xdeadbeef);
         BOOL ok = SetCommState(port, &d);
@@ -257,6 +260,37 @@ int main(void)
     CHECK(GetCommState(port, &back));
     CHECK_EQ(back.ByteSize, 8);
     CHECK_EQ(back.BaudRate, CBR_115200);
+
+    TEST("SetCommState: rates without a Linux Bnnn code (CBR_14400, CBR_56000, any number) are set as numbers");
+    {
+        /* Windows takes any rate its UART can run within 1% of (serial.sys); the CBR_
+         * values all go through. A pty runs at whatever it is told. */
+        static const DWORD rates[] = {CBR_14400, CBR_56000, CBR_128000, CBR_256000, 7200, 12345, CBR_9600};
+        for (size_t i = 0; i < sizeof rates / sizeof rates[0]; ++i) {
+            DCB d = good;
+            d.BaudRate = rates[i];
+            SetLastError(0xdeadbeef);
+            BOOL ok = SetCommState(port, &d);
+            if (!ok) printf("  refused: %lu baud (error %lu)\n", (unsigned long)rates[i], (unsigned long)GetLastError());
+            CHECK(ok);
+            memset(&back, 0, sizeof back);
+            CHECK(GetCommState(port, &back));
+            CHECK_EQ(back.BaudRate, rates[i]);
+            CHECK_EQ(back.ByteSize, 8);
+        }
+        int other = open(slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        CHECK(other >= 0 && tcgetattr(other, &t) == 0);
+        CHECK(cfgetospeed(&t) == B9600); /* the last one, a standard rate, by its code again */
+        close(other);
+        DCB d = good;
+        d.BaudRate = 14400;
+        CHECK(SetCommState(port, &d));
+        d.ByteSize = 7; /* refused by the pty: the old settings, 14400 baud, stay */
+        CHECK(!SetCommState(port, &d));
+        CHECK(GetCommState(port, &back));
+        CHECK_EQ(back.BaudRate, 14400);
+        CHECK(SetCommState(port, &good));
+    }
 
     TEST("COMMTIMEOUTS: round trip; all three read values MAXDWORD is refused");
     COMMTIMEOUTS ct = {1, 2, 3, 4, 5}, got;
@@ -351,11 +385,30 @@ int main(void)
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     CHECK(!PurgeComm(port, 0x10));
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
-    CHECK(SetupComm(port, 4096, 2048));
     COMMPROP prop;
     memset(&prop, 0xcc, sizeof prop);
     CHECK(GetCommProperties(port, &prop));
+    CHECK_EQ(prop.dwCurrentRxQueue, 4096); /* serial.sys's receive buffer from the open */
+    CHECK(SetupComm(port, 1024, 2048)); /* smaller: the buffer stays */
+    CHECK(GetCommProperties(port, &prop));
     CHECK_EQ(prop.dwCurrentRxQueue, 4096);
+    {
+        DCB limits;
+        CHECK(GetCommState(port, &limits));
+        limits.XonLim = 4096;
+        limits.XoffLim = 4096;
+        CHECK(SetCommState(port, &limits)); /* the whole buffer is a valid limit */
+        CHECK(SetupComm(port, 8192, 2048));
+        limits.XonLim = 8192;
+        CHECK(SetCommState(port, &limits)); /* and a larger buffer, a larger one */
+        limits.XonLim = 2048;
+        limits.XoffLim = 512;
+        CHECK(SetCommState(port, &limits));
+    }
+    CHECK(SetupComm(port, 4096, 2048));
+    memset(&prop, 0xcc, sizeof prop);
+    CHECK(GetCommProperties(port, &prop));
+    CHECK_EQ(prop.dwCurrentRxQueue, 8192);
     CHECK_EQ(prop.dwCurrentTxQueue, 2048);
     CHECK_EQ(prop.dwProvSubType, PST_RS232);
     CHECK_EQ(prop.dwServiceMask, SP_SERIALCOMM);

@@ -3,8 +3,10 @@
  * reports Windows' default modes; SetConsoleMode checks modes as the Windows console host
  * does; WriteConsoleW writes UTF-8 (surrogate pairs included) and counts WCHARs;
  * WriteConsoleA writes the bytes; SetConsoleTitle emits the xterm title sequence with
- * control characters removed; ReadFile reads what was typed. The Win32 tests cover the
- * redirected case.
+ * control characters removed; ReadFile reads what was typed; after FreeConsole the
+ * console handles fail with ERROR_INVALID_HANDLE until AllocConsole, which gives NULL
+ * standard handles a console handle; CreateFile("CON") by access. The Win32 tests
+ * cover the redirected case.
  *
  * The checks run in a child whose descriptors 0-2 are the terminal; its test output goes
  * back through a pipe, and the parent checks what reached the terminal's master side. */
@@ -98,6 +100,79 @@ static int child(void)
     TEST("WriteFile on the console handle");
     CHECK(WriteFile(out, "{wf}", 4, &written, NULL));
     CHECK_EQ(written, 4);
+
+    TEST("CreateFile: CON for reading is the input buffer, for writing the screen buffer, for both nothing");
+    {
+        HANDLE con_in = CreateFileA("CON", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con_in != INVALID_HANDLE_VALUE);
+        CHECK(GetNumberOfConsoleInputEvents(con_in, &mode)); /* an input buffer */
+        HANDLE con_out = CreateFileA("CON", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con_out != INVALID_HANDLE_VALUE);
+        CONSOLE_SCREEN_BUFFER_INFO info;
+        CHECK(GetConsoleScreenBufferInfo(con_out, &info)); /* a screen buffer */
+        CHECK(WriteFile(con_out, "{con}", 5, &written, NULL));
+        SetLastError(0xdeadbeef);
+        HANDLE both = CreateFileA("CON", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                  OPEN_EXISTING, 0, NULL);
+        CHECK(both == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        CloseHandle(con_in);
+        CloseHandle(con_out);
+        /* CONIN$/CONOUT$ take any of CreateFile's dispositions, and only those */
+        HANDLE any = CreateFileA("CONOUT$", GENERIC_WRITE, FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, 0, NULL);
+        CHECK(any != INVALID_HANDLE_VALUE);
+        CloseHandle(any);
+        SetLastError(0xdeadbeef);
+        CHECK(CreateFileA("CONIN$", GENERIC_READ, FILE_SHARE_READ, NULL, 0, 0, NULL) == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+
+    TEST("after FreeConsole the console handles are unbound (ERROR_INVALID_HANDLE); AllocConsole binds them again");
+    CHECK(FreeConsole());
+    CHECK(GetStdHandle(STD_OUTPUT_HANDLE) == out); /* the standard handles stay */
+    CHECK_EQ(GetFileType(out), FILE_TYPE_CHAR);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetConsoleMode(out, &mode));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetConsoleMode(in, &mode));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(out, "{gone}", 6, &written, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteConsoleA(out, "{gone}", 6, &written, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    {
+        char typed[8];
+        DWORD got = 5;
+        SetLastError(0xdeadbeef);
+        CHECK(!ReadFile(in, typed, sizeof typed, &got, NULL));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK_EQ(got, 0);
+    }
+    SetLastError(0xdeadbeef);
+    HANDLE conout = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                OPEN_EXISTING, 0, NULL);
+    CHECK(conout == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK(AllocConsole());
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK(WriteFile(out, "{back}", 6, &written, NULL));
+    CHECK_EQ(written, 6);
+
+    TEST("AllocConsole gives standard handles that are NULL a console handle");
+    CHECK(SetStdHandle(STD_OUTPUT_HANDLE, NULL));
+    CHECK(SetStdHandle(STD_ERROR_HANDLE, NULL));
+    CHECK(FreeConsole());
+    CHECK(AllocConsole());
+    HANDLE filled = GetStdHandle(STD_OUTPUT_HANDLE);
+    CHECK(filled != NULL && filled != INVALID_HANDLE_VALUE && filled != out);
+    CHECK(GetStdHandle(STD_ERROR_HANDLE) != NULL);
+    CHECK(GetStdHandle(STD_INPUT_HANDLE) == in); /* not NULL: kept */
+    CHECK(GetConsoleMode(filled, &mode));
+    CHECK(WriteFile(filled, "{filled}", 8, &written, NULL));
+    CHECK_EQ(written, 8);
     return tl_finish();
 }
 
@@ -182,5 +257,9 @@ int main(int argc, char **argv)
     CHECK(strstr(terminal, "[abc]") != NULL);
     CHECK(strstr(terminal, "\033]0;title\007") != NULL);
     CHECK(strstr(terminal, "{wf}") != NULL);
+    CHECK(strstr(terminal, "{back}") != NULL);
+    CHECK(strstr(terminal, "{gone}") == NULL);
+    CHECK(strstr(terminal, "{filled}") != NULL);
+    CHECK(strstr(terminal, "{con}") != NULL);
     return tl_finish();
 }

@@ -3,7 +3,8 @@
  * FILE_TYPE_CHAR), in this process and in a child started with STARTF_USESTDHANDLES; the
  * console input and screen-buffer functions on handles that are not console buffers
  * (ERROR_INVALID_HANDLE, checked before the other arguments); AllocConsole/FreeConsole's
- * answers; SetConsoleTitle/GetConsoleTitle round trips with Windows' buffer rules.
+ * answers; SetConsoleTitle/GetConsoleTitle round trips with Windows' buffer rules;
+ * SetConsoleCP/SetConsoleOutputCP refusing code pages Windows does not have.
  * tests/linux/test_console_input.c covers a real terminal. Sources:
  * docs/research/windows-console.md. */
 #include "testlib.h"
@@ -163,6 +164,56 @@ int main(int argc, char **argv)
     CHECK(!AllocConsole());
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK(FreeConsole());
+    TEST("CreateFile(CONIN$/CONOUT$) with a disposition that is none of CreateFile's five: ERROR_INVALID_PARAMETER");
+    {
+        static const char *names[] = {"CONIN$", "CONOUT$"};
+        for (int i = 0; i < 2; i++) {
+            SetLastError(0xdeadbeef);
+            HANDLE h = CreateFileA(names[i], GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, 0, 0, NULL);
+            CHECK(h == INVALID_HANDLE_VALUE);
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+    }
+    TEST("without a console: the code pages are 0, the console functions fail with ERROR_INVALID_HANDLE");
+    {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetConsoleCP(), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetConsoleOutputCP(), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleCP(437));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleOutputCP(437));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        WCHAR wide[8];
+        wide[0] = 0xC0C0;
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetConsoleTitleW(wide, 8), 0);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK_EQ(wide[0], 0xC0C0); /* untouched */
+        SetLastError(0xdeadbeef);
+        CHECK(!SetConsoleTitleA("none"));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(!GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK(GetConsoleWindow() == NULL);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        HANDLE conout = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                    OPEN_EXISTING, 0, NULL);
+        CHECK(conout == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        HANDLE buffer = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                                  CONSOLE_TEXTMODE_BUFFER, NULL);
+        CHECK(buffer == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+    }
     TEST("AttachConsole to a process that does not exist: ERROR_INVALID_PARAMETER");
     SetLastError(0xdeadbeef);
     CHECK(!AttachConsole(0x7ffffff0));
@@ -212,6 +263,31 @@ int main(int argc, char **argv)
         {
             CHECK_EQ(GetConsoleTitleA(narrow, sizeof narrow), 6); /* one byte of the ANSI code page */
         }
+    }
+
+    TEST("SetConsoleCP, SetConsoleOutputCP: a code page Windows does not have is ERROR_INVALID_PARAMETER");
+    WINE_DEVIATION("Wine 8.0 headless: the code page functions fail with ERROR_INVALID_HANDLE on the console AllocConsole made")
+    {
+        UINT input = GetConsoleCP(), output = GetConsoleOutputCP();
+        static const UINT invalid[] = {0, 12345, 1200, 12000, 65002};
+        for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+            SetLastError(0xdeadbeef);
+            CHECK(!SetConsoleCP(invalid[i]));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+            SetLastError(0xdeadbeef);
+            CHECK(!SetConsoleOutputCP(invalid[i]));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        CHECK_EQ(GetConsoleCP(), input); /* unchanged */
+        CHECK_EQ(GetConsoleOutputCP(), output);
+        CHECK(SetConsoleCP(437));
+        CHECK_EQ(GetConsoleCP(), 437);
+        CHECK(SetConsoleOutputCP(1252));
+        CHECK_EQ(GetConsoleOutputCP(), 1252);
+        CHECK(SetConsoleCP(CP_UTF8));
+        CHECK(SetConsoleOutputCP(CP_UTF8));
+        CHECK_EQ(GetConsoleCP(), CP_UTF8);
+        CHECK_EQ(GetConsoleOutputCP(), CP_UTF8);
     }
 
     CloseHandle(read_end);
