@@ -73,6 +73,12 @@ public:
     // changes pass the filter (or the handle closes: STATUS_NOTIFY_CLEANUP; or
     // CancelSynchronousIo: STATUS_CANCELLED). Returns the NTSTATUS.
     DWORD watch_wait(void* buffer, DWORD length, bool extended, DWORD* bytes);
+    // Whether the handle is a directory's (CreateFile with FILE_FLAG_BACKUP_SEMANTICS).
+    bool is_directory() const { return is_directory_; }
+    // FindFirstChangeNotification/FindNextChangeNotification: the OVERLAPPED of the
+    // handle's change request (no event: the completion signals the handle). The
+    // device outlives its requests (each holds a reference), so it outlives this too.
+    OVERLAPPED change_notification{};
 
     // Byte-range locks (drivers/file_locks.h). LockFileEx/LockFile on a handle without
     // FILE_FLAG_OVERLAPPED: takes the lock, waiting in this thread unless `fail_now`
