@@ -696,7 +696,8 @@ DWORD FileDevice::information(BY_HANDLE_FILE_INFORMATION* information)
     ULONGLONG length = S_ISDIR(status.st_mode) ? 0 : static_cast<ULONGLONG>(status.st_size);  // as size()
     information->nFileSizeHigh = static_cast<DWORD>(length >> 32);
     information->nFileSizeLow = static_cast<DWORD>(length);
-    information->nNumberOfLinks = static_cast<DWORD>(status.st_nlink);
+    // A directory has one link, as on NTFS (Linux counts "." and each subdirectory's "..").
+    information->nNumberOfLinks = S_ISDIR(status.st_mode) ? 1 : static_cast<DWORD>(status.st_nlink);
     information->nFileIndexHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_ino) >> 32);
     information->nFileIndexLow = static_cast<DWORD>(status.st_ino);
     return ERROR_SUCCESS;

@@ -310,7 +310,8 @@ DWORD directory_entries(int descriptor, bool restart, DirectoryLayout layout, vo
                 info->LastWriteTime.QuadPart = ticks_of(status.st_mtim);
                 info->ChangeTime.QuadPart = ticks_of(status.st_ctim);
                 info->EndOfFile.QuadPart = S_ISDIR(status.st_mode) ? 0 : status.st_size;
-                info->AllocationSize.QuadPart = static_cast<LONGLONG>(status.st_blocks) * 512;
+                info->AllocationSize.QuadPart =
+                    S_ISDIR(status.st_mode) ? 0 : static_cast<LONGLONG>(status.st_blocks) * 512;
                 info->FileAttributes = win32::attributes_of(status);
             } else {
                 info->FileAttributes = FILE_ATTRIBUTE_NORMAL;
@@ -364,7 +365,7 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
         bool directory = S_ISDIR(status.st_mode);
         info->AllocationSize.QuadPart = directory ? 0 : static_cast<LONGLONG>(status.st_blocks) * 512;
         info->EndOfFile.QuadPart = directory ? 0 : status.st_size;
-        info->NumberOfLinks = static_cast<DWORD>(status.st_nlink);
+        info->NumberOfLinks = directory ? 1 : static_cast<DWORD>(status.st_nlink);  // as NTFS
         info->DeletePending = ref.file->delete_pending() ? 1 : 0;
         info->Directory = directory ? 1 : 0;
         return TRUE;

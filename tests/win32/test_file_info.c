@@ -429,9 +429,18 @@ static void test_directory_by_handle(void)
                       OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
     CHECK(dir != INVALID_HANDLE_VALUE);
 
-    TEST("FileStandardInfo of a directory");
+    TEST("FileStandardInfo of a directory: no size, no allocation, one link (as NTFS)");
     CHECK(GetFileInformationByHandleEx(dir, FileStandardInfo, &standard, sizeof(standard)));
     CHECK_EQ(standard.Directory, 1);
+    CHECK_EQ(standard.EndOfFile.QuadPart, 0);
+    CHECK_EQ(standard.AllocationSize.QuadPart, 0);
+    CHECK_EQ(standard.NumberOfLinks, 1);
+    {
+        BY_HANDLE_FILE_INFORMATION by_handle;
+        CHECK(GetFileInformationByHandle(dir, &by_handle));
+        CHECK_EQ(by_handle.nNumberOfLinks, 1);
+        CHECK_EQ(by_handle.nFileSizeLow, 0);
+    }
 
     TEST("FileIdBothDirectoryInfo: every entry once, then ERROR_NO_MORE_FILES; restart starts again");
     /* A small buffer: several calls, entries never lost between them. */
@@ -443,7 +452,11 @@ static void test_directory_by_handle(void)
         FILE_ID_BOTH_DIR_INFO *info = (FILE_ID_BOTH_DIR_INFO *)buffer;
         for (;;) {
             DWORD chars = info->FileNameLength / 2;
-            if (chars == 1 && info->FileName[0] == '.') ++seen_dot;
+            if (chars == 1 && info->FileName[0] == '.') {
+                ++seen_dot;
+                CHECK_EQ(info->AllocationSize.QuadPart, 0); /* a directory's entry */
+                CHECK_EQ(info->EndOfFile.QuadPart, 0);
+            }
             if (chars == 2 && info->FileName[0] == '.' && info->FileName[1] == '.') ++seen_dotdot;
             if (chars == 7 && memcmp(info->FileName, L"one.txt", 14) == 0) {
                 ++seen_one;
