@@ -336,15 +336,28 @@ DWORD directory_entries(int descriptor, bool restart, DirectoryLayout layout, vo
     return previous == nullptr ? ERROR_NO_MORE_FILES : ERROR_SUCCESS;
 }
 
+// The classes SetFileInformationByHandle takes and GetFileInformationByHandleEx does not.
+bool set_only(FILE_INFO_BY_HANDLE_CLASS kind)
+{
+    return kind == FileRenameInfo || kind == FileDispositionInfo || kind == FileAllocationInfo ||
+           kind == FileEndOfFileInfo || kind == FileIoPriorityHintInfo;
+}
+
 BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, DWORD size)
 {
+    // As kernelbase: the class first (unknown, or one that can only be set:
+    // ERROR_INVALID_PARAMETER), then the length (ERROR_BAD_LENGTH), then the buffer
+    // (NtQueryInformationFile's probe: ERROR_NOACCESS). wine's kernel32 file.c
+    // test_GetFileInformationByHandleEx, which passes on Windows.
+    if (static_cast<unsigned>(kind) >= MaximumFileInfoByHandleClass || set_only(kind))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (kind == FileStandardInfo && out != nullptr && size >= sizeof(FILE_STANDARD_INFO)) {
         BOOL piped;  // a pipe end: what it has to read (pipe.cpp)
         if (win32::pipe_standard_info(handle, static_cast<FILE_STANDARD_INFO*>(out), &piped)) return piped;
     }
     FileRef ref;
     if (!reference(handle, &ref)) return FALSE;
-    if (out == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (out == nullptr) return fail(size == 0 ? ERROR_BAD_LENGTH : ERROR_NOACCESS, FALSE);
     int descriptor = ref.file->descriptor();
     struct stat status;
     if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno), FALSE);

@@ -228,6 +228,23 @@ static void test_by_handle(void)
     CHECK(!GetFileInformationByHandleEx(file, (FILE_INFO_BY_HANDLE_CLASS)0x7fff, &basic, sizeof(basic)));
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
 
+    TEST("GetFileInformationByHandleEx: classes that can only be set, no buffer");
+    {
+        static const FILE_INFO_BY_HANDLE_CLASS set_only[] = {FileRenameInfo, FileDispositionInfo, FileAllocationInfo,
+                                                             FileEndOfFileInfo, FileIoPriorityHintInfo};
+        for (int i = 0; i < (int)(sizeof(set_only) / sizeof(set_only[0])); ++i) {
+            SetLastError(0xdeadbeef);
+            CHECK(!GetFileInformationByHandleEx(file, set_only[i], buffer, sizeof(buffer)));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileInformationByHandleEx(file, FileBasicInfo, NULL, 0));
+        CHECK_ERROR(ERROR_BAD_LENGTH);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileInformationByHandleEx(file, FileBasicInfo, NULL, sizeof(basic)));
+        CHECK_ERROR(ERROR_NOACCESS);
+    }
+
     TEST("FileNameInfo: the path on its volume, without the drive; too small: ERROR_MORE_DATA");
     memset(buffer, 0, sizeof(buffer));
     CHECK(GetFileInformationByHandleEx(file, FileNameInfo, name, sizeof(buffer)));
