@@ -480,14 +480,21 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         if (size < sizeof(FILE_BASIC_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         if (!(ref.granted & FILE_WRITE_ATTRIBUTES)) return fail(ERROR_ACCESS_DENIED, FALSE);
         auto* info = static_cast<FILE_BASIC_INFO*>(in);
-        // 0 leaves a time as it is (so does -1, "stop updating", which Linux cannot do);
-        // creation and change times cannot be set on Linux.
+        // 0 leaves a time as it is; -1 leaves it and stops I/O through this handle from
+        // moving it (SetFileTime documentation); creation and change times cannot be set
+        // on Linux.
         timespec times[2];
         times[0].tv_nsec = UTIME_OMIT;
         times[1].tv_nsec = UTIME_OMIT;
         if (info->LastAccessTime.QuadPart > 0) times[0] = timespec_of(info->LastAccessTime.QuadPart);
         if (info->LastWriteTime.QuadPart > 0) times[1] = timespec_of(info->LastWriteTime.QuadPart);
         if (futimens(descriptor, times) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        auto ns = [](const timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; };
+        ref.file->refreeze(info->LastWriteTime.QuadPart > 0, ns(times[1]), info->LastAccessTime.QuadPart > 0,
+                           ns(times[0]));
+        if (DWORD error = ref.file->freeze_times(info->LastWriteTime.QuadPart == -1,
+                                                 info->LastAccessTime.QuadPart == -1))
+            return fail(error, FALSE);
         if (info->FileAttributes != 0) {
             struct stat status;
             if (fstat(descriptor, &status) == 0 && !S_ISDIR(status.st_mode)) {
@@ -508,6 +515,7 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         auto* info = static_cast<FILE_END_OF_FILE_INFO*>(in);
         if (info->EndOfFile.QuadPart < 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
         if (ftruncate(descriptor, info->EndOfFile.QuadPart) != 0) return fail(win32_error_from_errno(errno), FALSE);
+        ref.file->keep_frozen_times();
         return TRUE;
     }
     case FileAllocationInfo: {
@@ -525,6 +533,7 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
             if (fallocate(descriptor, FALLOC_FL_KEEP_SIZE, 0, info->AllocationSize.QuadPart) != 0 && errno != EOPNOTSUPP)
                 return fail(win32_error_from_errno(errno), FALSE);
         }
+        ref.file->keep_frozen_times();
         return TRUE;
     }
     case FileIoPriorityHintInfo: {
@@ -702,8 +711,9 @@ BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime, LPFILETIME lpLa
 BOOL WINAPI SetFileTime(HANDLE hFile, const FILETIME* lpCreationTime, const FILETIME* lpLastAccessTime,
                         const FILETIME* lpLastWriteTime)
 {
-    // FileBasicInfo with the three times: NULL and 0 leave a time as it is, as
-    // SetFileInformationByHandle does (the creation time cannot be set on Linux).
+    // FileBasicInfo with the three times: NULL and 0 leave a time as it is, -1 stops
+    // I/O through the handle from moving it, as SetFileInformationByHandle does (the
+    // creation time cannot be set on Linux).
     FILE_BASIC_INFO info;
     memset(&info, 0, sizeof info);
     auto ticks = [](const FILETIME* time) -> LONGLONG {

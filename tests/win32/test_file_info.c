@@ -611,6 +611,59 @@ static void test_file_times(void)
     CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
     CloseHandle(dir);
     CHECK(RemoveDirectoryA(path));
+
+    TEST("SetFileTime with -1: writes through that handle no longer move the last write time");
+    {
+        FILETIME minus_one;
+        OVERLAPPED ov;
+        DWORD done = 0;
+        HANDLE other, async;
+        minus_one.dwHighDateTime = minus_one.dwLowDateTime = 0xFFFFFFFF;
+        path_of(path, "frozen.txt");
+        file = make_file("frozen.txt", NULL, GENERIC_READ);
+        CHECK(SetFileTime(file, NULL, NULL, &set));
+        CHECK(SetFileTime(file, NULL, NULL, &minus_one));
+        CHECK(GetFileTime(file, NULL, NULL, &got_write)); /* -1 itself changes nothing */
+        CHECK_EQ(got_write.dwHighDateTime, set.dwHighDateTime);
+        CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+        CHECK(WriteFile(file, "abc", 3, &done, NULL));
+        CHECK(SetEndOfFile(file));
+        CHECK(GetFileTime(file, NULL, NULL, &got_write));
+        WINE_DEVIATION("Wine 8.0 ignores -1 in SetFileTime: the write moves the time")
+        {
+            CHECK_EQ(got_write.dwHighDateTime, set.dwHighDateTime);
+            CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+        }
+        /* An overlapped handle's writes, through the I/O manager. */
+        async = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                            OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+        CHECK(async != INVALID_HANDLE_VALUE);
+        CHECK(SetFileTime(async, NULL, NULL, &set));
+        CHECK(SetFileTime(async, NULL, NULL, &minus_one));
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        ov.Offset = 3;
+        if (!WriteFile(async, "defg", 4, NULL, &ov)) CHECK_ERROR(ERROR_IO_PENDING);
+        CHECK(GetOverlappedResult(async, &ov, &done, TRUE));
+        CHECK_EQ(done, 4);
+        CHECK(GetFileTime(async, NULL, NULL, &got_write));
+        WINE_DEVIATION("Wine 8.0 ignores -1 in SetFileTime: the write moves the time")
+        {
+            CHECK_EQ(got_write.dwHighDateTime, set.dwHighDateTime);
+            CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+        }
+        CloseHandle(ov.hEvent);
+        CloseHandle(async);
+        /* Another handle's writes move it as usual. */
+        other = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(other != INVALID_HANDLE_VALUE);
+        CHECK(WriteFile(other, "x", 1, &done, NULL));
+        CloseHandle(other);
+        CHECK(GetFileTime(file, NULL, NULL, &got_write));
+        CHECK(got_write.dwHighDateTime != set.dwHighDateTime);
+        CloseHandle(file);
+        CHECK(DeleteFileA(path));
+    }
 }
 
 /* GetFinalPathNameByHandle (Microsoft Learn): "\\?\" and the drive (VOLUME_NAME_DOS, the
