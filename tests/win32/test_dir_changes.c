@@ -749,7 +749,21 @@ static void test_change_notification(void)
     RemoveDirectoryA(path);
     path_of(path, dir, "plain");
     DeleteFileA(path);
-    CHECK(RemoveDirectoryA(dir));
+
+    /* The watched directory itself renamed: nothing changed inside it, no signal; then
+     * removed: the handle is signalled (change.c test_FindFirstChangeNotification). */
+    change = FindFirstChangeNotificationA(dir, FALSE, FILE_NOTIFY_CHANGE_DIR_NAME);
+    CHECK(change != INVALID_HANDLE_VALUE);
+    path_of(path, base, "ffcn-moved");
+    CHECK(MoveFileA(dir, path));
+    CHECK_EQ(WaitForSingleObject(change, 300), WAIT_TIMEOUT);
+    CHECK(FindCloseChangeNotification(change));
+    change = FindFirstChangeNotificationA(path, FALSE, FILE_NOTIFY_CHANGE_DIR_NAME);
+    CHECK(change != INVALID_HANDLE_VALUE);
+    CHECK(RemoveDirectoryA(path));
+    WINE_DEVIATION("Wine misses the watched directory's removal (a todo_wine in its change.c)")
+    CHECK_EQ(WaitForSingleObject(change, 2000), WAIT_OBJECT_0);
+    CHECK(FindCloseChangeNotification(change));
 }
 
 int main(void)
