@@ -1,5 +1,5 @@
-/* dirchanges.h: directories: change notification (ReadDirectoryChangesW and
- * ReadDirectoryChangesExW) and MoveFile(Ex), with the records and constants they use (winnt.h, minwinbase.h
+/* dirchanges.h: directories: change notification (ReadDirectoryChangesW,
+ * ReadDirectoryChangesExW, FindFirstChangeNotification & co.) and MoveFile(Ex), with the records and constants they use (winnt.h, minwinbase.h
  * and ntstatus.h on Windows). docs/directories.md tells how they run on Linux. */
 #ifndef OVERLAPPED_DIRCHANGES_H
 #define OVERLAPPED_DIRCHANGES_H
@@ -97,6 +97,22 @@ OVERLAPPED_API BOOL WINAPI ReadDirectoryChangesExW(HANDLE hDirectory, LPVOID lpB
                                                    LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine,
                                                    READ_DIRECTORY_NOTIFY_INFORMATION_CLASS ReadDirectoryNotifyInformationClass);
 
+/* A directory handle that is signalled when a change passes the filter
+ * (FindNextChangeNotification asks for the next one); closed with
+ * FindCloseChangeNotification. */
+OVERLAPPED_API HANDLE WINAPI FindFirstChangeNotificationA(LPCSTR lpPathName, BOOL bWatchSubtree,
+                                                         DWORD dwNotifyFilter);
+OVERLAPPED_API HANDLE WINAPI FindFirstChangeNotificationW(LPCWSTR lpPathName, BOOL bWatchSubtree,
+                                                         DWORD dwNotifyFilter);
+OVERLAPPED_API BOOL WINAPI FindNextChangeNotification(HANDLE hChangeHandle);
+OVERLAPPED_API BOOL WINAPI FindCloseChangeNotification(HANDLE hChangeHandle);
+
 OVERLAPPED_END_C
+
+#ifdef UNICODE
+#define FindFirstChangeNotification FindFirstChangeNotificationW
+#else
+#define FindFirstChangeNotification FindFirstChangeNotificationA
+#endif
 
 #endif

@@ -401,6 +401,7 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = true;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
+    device->reset_handle_state();
     device->locks_closed_.store(false, std::memory_order_relaxed);
     device->fast_io = device->fast_io_allowed();
     device->lock.unlock();
@@ -432,6 +433,7 @@ FileDevice* FileDevice::adopt(int descriptor, ACCESS_MASK access, DWORD flags, D
     device->is_directory_ = S_ISDIR(status.st_mode);
     device->own_description_ = false;
     device->nowait_refused_.store(0, std::memory_order_relaxed);
+    device->reset_handle_state();
     device->locks_closed_.store(false, std::memory_order_relaxed);
     device->fast_io = device->fast_io_allowed();
     device->lock.unlock();
@@ -565,6 +567,7 @@ bool FileDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
     // Anything short of the whole transfer (the page cache or the file ends, the file
     // system refuses RWF_NOWAIT) goes on as the request's first attempt (step()).
     if (result < 0 || static_cast<DWORD>(result) != transfer.length) return false;
+    keep_frozen_times();
     io->status = STATUS_SUCCESS;
     io->bytes = static_cast<DWORD>(result);
     return true;
@@ -619,6 +622,7 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
         if (!transfer.write) break;  // a read returns what one call gives
     }
     if (positioned && (total != 0 || at_offset)) lseek(descriptor_, offset + total, SEEK_SET);
+    keep_frozen_times();
     *done = total;
     if (error == ERROR_SUCCESS && at_offset && !transfer.write && total == 0 && transfer.length != 0)
         return ERROR_HANDLE_EOF;
@@ -677,7 +681,55 @@ DWORD FileDevice::set_end_of_file()
 {
     off_t position = lseek(descriptor_, 0, SEEK_CUR);
     if (position < 0) return win32_error_from_errno(errno);
-    return file_truncate(descriptor_, static_cast<uint64_t>(position));
+    if (DWORD error = file_truncate(descriptor_, static_cast<uint64_t>(position))) return error;
+    keep_frozen_times();
+    return ERROR_SUCCESS;
+}
+
+namespace {
+int64_t nanoseconds_of(const timespec& time) { return static_cast<int64_t>(time.tv_sec) * 1000000000 + time.tv_nsec; }
+}  // namespace
+
+void FileDevice::reset_handle_state()
+{
+    // A pooled device starts again as a new handle: no frozen times, no change request.
+    times_frozen_.store(false, std::memory_order_relaxed);
+    frozen_write_ns_.store(kNotFrozen, std::memory_order_relaxed);
+    frozen_access_ns_.store(kNotFrozen, std::memory_order_relaxed);
+    change_notification = OVERLAPPED{};
+}
+
+DWORD FileDevice::freeze_times(bool write_time, bool access_time)
+{
+    if (!write_time && !access_time) return ERROR_SUCCESS;
+    struct stat status;
+    if (fstat(descriptor_, &status) != 0) return win32_error_from_errno(errno);
+    if (write_time) frozen_write_ns_.store(nanoseconds_of(status.st_mtim), std::memory_order_relaxed);
+    if (access_time) frozen_access_ns_.store(nanoseconds_of(status.st_atim), std::memory_order_relaxed);
+    times_frozen_.store(true, std::memory_order_release);
+    return ERROR_SUCCESS;
+}
+
+void FileDevice::refreeze(bool write_time, int64_t write_ns, bool access_time, int64_t access_ns)
+{
+    if (!times_frozen_.load(std::memory_order_acquire)) return;
+    if (write_time && frozen_write_ns_.load(std::memory_order_relaxed) != kNotFrozen)
+        frozen_write_ns_.store(write_ns, std::memory_order_relaxed);
+    if (access_time && frozen_access_ns_.load(std::memory_order_relaxed) != kNotFrozen)
+        frozen_access_ns_.store(access_ns, std::memory_order_relaxed);
+}
+
+void FileDevice::keep_frozen_times()
+{
+    if (!times_frozen_.load(std::memory_order_acquire)) return;
+    timespec times[2];
+    times[0].tv_sec = times[1].tv_sec = 0;
+    times[0].tv_nsec = times[1].tv_nsec = UTIME_OMIT;
+    int64_t access = frozen_access_ns_.load(std::memory_order_relaxed);
+    int64_t write = frozen_write_ns_.load(std::memory_order_relaxed);
+    if (access != kNotFrozen) times[0] = {static_cast<time_t>(access / 1000000000), static_cast<long>(access % 1000000000)};
+    if (write != kNotFrozen) times[1] = {static_cast<time_t>(write / 1000000000), static_cast<long>(write % 1000000000)};
+    futimens(descriptor_, times);  // best effort: the operation itself succeeded
 }
 
 DWORD FileDevice::set_valid_data(LONGLONG length)
@@ -720,7 +772,8 @@ DWORD FileDevice::information(BY_HANDLE_FILE_INFORMATION* information)
     ULONGLONG length = S_ISDIR(status.st_mode) ? 0 : static_cast<ULONGLONG>(status.st_size);  // as size()
     information->nFileSizeHigh = static_cast<DWORD>(length >> 32);
     information->nFileSizeLow = static_cast<DWORD>(length);
-    information->nNumberOfLinks = static_cast<DWORD>(status.st_nlink);
+    // A directory has one link, as on NTFS (Linux counts "." and each subdirectory's "..").
+    information->nNumberOfLinks = S_ISDIR(status.st_mode) ? 1 : static_cast<DWORD>(status.st_nlink);
     information->nFileIndexHigh = static_cast<DWORD>(static_cast<ULONGLONG>(status.st_ino) >> 32);
     information->nFileIndexLow = static_cast<DWORD>(status.st_ino);
     return ERROR_SUCCESS;
@@ -953,7 +1006,11 @@ io::Next FileDevice::lock_step(io::Request* request, io::Outcome* outcome)
 
 void FileDevice::finish(io::Request* request)
 {
-    if (request->op.code != engine::OpCode::Poll || is_directory_) return;
+    if (request->op.code != engine::OpCode::Poll) {
+        keep_frozen_times();  // a read or write done: before its delivery
+        return;
+    }
+    if (is_directory_) return;
     auto* state = request->driver_state<LockState>();
     locks::forget(&state->waiter);
     if (state->waiter.timer >= 0) ::close(state->waiter.timer);

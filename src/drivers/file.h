@@ -74,6 +74,21 @@ public:
     // changes pass the filter (or the handle closes: STATUS_NOTIFY_CLEANUP; or
     // CancelSynchronousIo: STATUS_CANCELLED). Returns the NTSTATUS.
     DWORD watch_wait(void* buffer, DWORD length, bool extended, DWORD* bytes);
+    // SetFileTime / FileBasicInfo with -1 for a time: reads and writes through this
+    // handle no longer move it. Records the file's current last write (`write_time`) and
+    // last access (`access_time`) times, which keep_frozen_times() puts back.
+    DWORD freeze_times(bool write_time, bool access_time);
+    // A time this handle set explicitly: if that time is frozen, this is its value now.
+    void refreeze(bool write_time, int64_t write_ns, bool access_time, int64_t access_ns);
+    // After an operation through the handle that may have moved a frozen time: puts the
+    // recorded values back (nothing to do, one relaxed load, when none is frozen).
+    void keep_frozen_times();
+    // Whether the handle is a directory's (CreateFile with FILE_FLAG_BACKUP_SEMANTICS).
+    bool is_directory() const { return is_directory_; }
+    // FindFirstChangeNotification/FindNextChangeNotification: the OVERLAPPED of the
+    // handle's change request (no event: the completion signals the handle). The
+    // device outlives its requests (each holds a reference), so it outlives this too.
+    OVERLAPPED change_notification{};
 
     // Byte-range locks (drivers/file_locks.h). LockFileEx/LockFile on a handle without
     // FILE_FLAG_OVERLAPPED: takes the lock, waiting in this thread unless `fail_now`
@@ -85,6 +100,8 @@ public:
 
 private:
     void recycle() override;
+    // At open and adopt: the per-handle state a pooled device may still hold.
+    void reset_handle_state();
     // Under `lock`, once opened: whether fast_transfer() may serve this handle (io::Device::fast_io).
     bool fast_io_allowed() const;
     // The alignment FILE_FLAG_NO_BUFFERING asks of buffers, sizes and offsets.
@@ -122,6 +139,11 @@ private:
     // The file system refused RWF_NOWAIT (EOPNOTSUPP) for reads (bit 0) or writes (bit 1):
     // requests of that direction go straight to the engine from then on.
     std::atomic<uint8_t> nowait_refused_{0};
+    // freeze_times(): the frozen times in nanoseconds since 1970, kNotFrozen when not.
+    static constexpr int64_t kNotFrozen = INT64_MIN;
+    std::atomic<bool> times_frozen_{false};
+    std::atomic<int64_t> frozen_write_ns_{kNotFrozen};
+    std::atomic<int64_t> frozen_access_ns_{kNotFrozen};
     // The last handle closed and its locks went: a lock granted after that is given up.
     std::atomic<bool> locks_closed_{false};
 };

@@ -1,5 +1,6 @@
-// dir_changes.cpp: ReadDirectoryChangesW and ReadDirectoryChangesExW. Arguments and last
-// errors here; the watch in drivers/dir_watch, the request in io/.
+// dir_changes.cpp: ReadDirectoryChangesW and ReadDirectoryChangesExW, and
+// FindFirstChangeNotification & co. on them. Arguments and last errors here; the watch in
+// drivers/dir_watch, the request in io/.
 #include "common/errors.h"
 #include "drivers/dir_watch.h"
 #include "drivers/file.h"
@@ -81,9 +82,76 @@ BOOL read_changes(HANDLE handle, void* buffer, DWORD length, BOOL subtree, DWORD
     return TRUE;
 }
 
+// FindFirstChangeNotification/FindNextChangeNotification: what kernelbase does on
+// Windows, a change request with no buffer (NtNotifyChangeDirectoryFile, length 0) and no
+// event, whose completion signals the directory handle itself. The first request's
+// filter and subtree flag stay for the handle (as for ReadDirectoryChangesW), so
+// FindNextChangeNotification passes placeholders. A request still pending is left alone.
+DWORD request_change(HANDLE handle, BOOL subtree, DWORD filter, bool first)
+{
+    DWORD error;
+    io::Device* object = io::device_lock(handle, 0, &error);
+    if (object == nullptr) return error;
+    if (object->type() != kernel::ObjectType::File) {
+        object->lock.unlock();
+        return ERROR_INVALID_PARAMETER;
+    }
+    auto* file = static_cast<drivers::FileDevice*>(object);
+    if (first && !file->is_directory()) {
+        object->lock.unlock();
+        return ERROR_DIRECTORY;  // NtOpenFile with FILE_DIRECTORY_FILE: STATUS_NOT_A_DIRECTORY
+    }
+    OVERLAPPED* overlapped = &file->change_notification;
+    if (!first && overlapped->Internal == STATUS_PENDING) {
+        object->lock.unlock();
+        return ERROR_SUCCESS;  // the last request still waits for a change
+    }
+    file->add_reference();
+    file->lock.unlock();
+    *overlapped = OVERLAPPED{};
+    BOOL queued = read_changes(handle, nullptr, 0, subtree, filter, nullptr, overlapped, nullptr, false);
+    error = queued ? ERROR_SUCCESS : GetLastError();
+    file->release_reference();
+    return error;
+}
+
+template <class Char, class Open>
+HANDLE first_change(const Char* path, BOOL subtree, DWORD filter, Open open)
+{
+    if (path == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    HANDLE handle = open(path, FILE_LIST_DIRECTORY | SYNCHRONIZE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         nullptr, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OVERLAPPED, nullptr);
+    if (handle == INVALID_HANDLE_VALUE) return INVALID_HANDLE_VALUE;
+    DWORD error = request_change(handle, subtree, filter, true);
+    if (error != ERROR_SUCCESS) {
+        CloseHandle(handle);
+        return fail(error, INVALID_HANDLE_VALUE);
+    }
+    return handle;
+}
+
 }  // namespace
 
 extern "C" {
+
+HANDLE WINAPI FindFirstChangeNotificationA(LPCSTR lpPathName, BOOL bWatchSubtree, DWORD dwNotifyFilter)
+{
+    return first_change(lpPathName, bWatchSubtree, dwNotifyFilter, CreateFileA);
+}
+
+HANDLE WINAPI FindFirstChangeNotificationW(LPCWSTR lpPathName, BOOL bWatchSubtree, DWORD dwNotifyFilter)
+{
+    return first_change(lpPathName, bWatchSubtree, dwNotifyFilter, CreateFileW);
+}
+
+BOOL WINAPI FindNextChangeNotification(HANDLE hChangeHandle)
+{
+    DWORD error = request_change(hChangeHandle, FALSE, FILE_NOTIFY_CHANGE_FILE_NAME, false);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
+BOOL WINAPI FindCloseChangeNotification(HANDLE hChangeHandle) { return CloseHandle(hChangeHandle); }
 
 BOOL WINAPI ReadDirectoryChangesW(HANDLE hDirectory, LPVOID lpBuffer, DWORD nBufferLength, BOOL bWatchSubtree,
                                   DWORD dwNotifyFilter, LPDWORD lpBytesReturned, LPOVERLAPPED lpOverlapped,

@@ -200,6 +200,41 @@ bool is_drive_root(const std::string& directory)
     return std::find(roots->begin(), roots->end(), std::string(resolved)) != roots->end();
 }
 
+// `path` made absolute (from the current directory) with its "." and ".." components
+// taken away by their text, as GetFullPathName does: "a/b/.." is "a" whatever "b" is.
+DWORD lexical_full_path(const std::string& path, std::string* out)
+{
+    std::string text = path;
+    if (text.empty() || text[0] != '/') {
+        char current[PATH_MAX];
+        if (getcwd(current, sizeof(current)) == nullptr) return win32_error_from_errno(errno);
+        std::string absolute(current);
+        absolute.push_back('/');
+        absolute.append(text);
+        text.swap(absolute);
+    }
+    std::vector<std::string> parts;
+    size_t begin = 0;
+    while (begin <= text.size()) {
+        size_t end = text.find('/', begin);
+        if (end == std::string::npos) end = text.size();
+        std::string part = text.substr(begin, end - begin);
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        begin = end + 1;
+    }
+    out->clear();
+    for (const std::string& part : parts) {
+        out->push_back('/');
+        out->append(part);
+    }
+    if (out->empty()) out->push_back('/');
+    return ERROR_SUCCESS;
+}
+
 bool fill_entry(int directory, const char* name, Entry* entry)
 {
     struct stat status;
@@ -287,7 +322,8 @@ HANDLE publish(Search* search, void* out)
         std::lock_guard<std::mutex> guard(searches_mutex);
         searches->insert(search);
     }
-    win32::set_last_error(ERROR_SUCCESS);
+    // The last error is left as it was: Windows does not clear it on success (ReactOS's
+    // FindFiles apitest expects the caller's value back).
     return reinterpret_cast<HANDLE>(search);
 }
 
@@ -298,7 +334,9 @@ HANDLE find_first(const Char* file_name, FINDEX_INFO_LEVELS level, void* out, FI
     if (level != FindExInfoStandard && level != FindExInfoBasic) return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
     if (op != FindExSearchNameMatch && op != FindExSearchLimitToDirectories)
         return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
-    if (filter != nullptr) return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
+    // lpSearchFilter is reserved and ignored, as on Windows (ReactOS's FindFiles apitest
+    // passes a string and expects the search to succeed).
+    (void)filter;
     if (flags & ~(FIND_FIRST_EX_CASE_SENSITIVE | FIND_FIRST_EX_LARGE_FETCH | FIND_FIRST_EX_ON_DISK_ENTRIES_ONLY))
         return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
     if (file_name == nullptr || out == nullptr) return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
@@ -324,6 +362,21 @@ HANDLE find_first(const Char* file_name, FINDEX_INFO_LEVELS level, void* out, FI
     std::string linux_directory;
     if (DWORD error = drivers::file_linux_path(directory, &linux_directory)) return fail(error, INVALID_HANDLE_VALUE);
     if (linux_directory.empty()) linux_directory.push_back('.');
+    if (mask == "." || mask == "..") {
+        // Windows makes the name a full path first (RtlDosPathNameToNtPathName_U), which
+        // takes "." and ".." away: "dir\." is a search for "dir" in its parent, "." for
+        // the current directory by its name; a drive root names no file.
+        std::string full;
+        std::string joined = linux_directory;
+        joined.push_back('/');
+        joined.append(mask);
+        if (DWORD error = lexical_full_path(joined, &full))
+            return fail(error, INVALID_HANDLE_VALUE);
+        if (full == "/" || is_drive_root(full)) return fail(ERROR_FILE_NOT_FOUND, INVALID_HANDLE_VALUE);
+        size_t slash = full.find_last_of('/');
+        linux_directory = slash == 0 ? "/" : full.substr(0, slash);
+        mask = full.substr(slash + 1);
+    }
 
     int descriptor = ::open(linux_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (descriptor < 0) {

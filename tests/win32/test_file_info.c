@@ -228,6 +228,23 @@ static void test_by_handle(void)
     CHECK(!GetFileInformationByHandleEx(file, (FILE_INFO_BY_HANDLE_CLASS)0x7fff, &basic, sizeof(basic)));
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
 
+    TEST("GetFileInformationByHandleEx: classes that can only be set, no buffer");
+    {
+        static const FILE_INFO_BY_HANDLE_CLASS set_only[] = {FileRenameInfo, FileDispositionInfo, FileAllocationInfo,
+                                                             FileEndOfFileInfo, FileIoPriorityHintInfo};
+        for (int i = 0; i < (int)(sizeof(set_only) / sizeof(set_only[0])); ++i) {
+            SetLastError(0xdeadbeef);
+            CHECK(!GetFileInformationByHandleEx(file, set_only[i], buffer, sizeof(buffer)));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileInformationByHandleEx(file, FileBasicInfo, NULL, 0));
+        CHECK_ERROR(ERROR_BAD_LENGTH);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileInformationByHandleEx(file, FileBasicInfo, NULL, sizeof(basic)));
+        CHECK_ERROR(ERROR_NOACCESS);
+    }
+
     TEST("FileNameInfo: the path on its volume, without the drive; too small: ERROR_MORE_DATA");
     memset(buffer, 0, sizeof(buffer));
     CHECK(GetFileInformationByHandleEx(file, FileNameInfo, name, sizeof(buffer)));
@@ -429,9 +446,18 @@ static void test_directory_by_handle(void)
                       OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
     CHECK(dir != INVALID_HANDLE_VALUE);
 
-    TEST("FileStandardInfo of a directory");
+    TEST("FileStandardInfo of a directory: no size, no allocation, one link (as NTFS)");
     CHECK(GetFileInformationByHandleEx(dir, FileStandardInfo, &standard, sizeof(standard)));
     CHECK_EQ(standard.Directory, 1);
+    CHECK_EQ(standard.EndOfFile.QuadPart, 0);
+    CHECK_EQ(standard.AllocationSize.QuadPart, 0);
+    CHECK_EQ(standard.NumberOfLinks, 1);
+    {
+        BY_HANDLE_FILE_INFORMATION by_handle;
+        CHECK(GetFileInformationByHandle(dir, &by_handle));
+        CHECK_EQ(by_handle.nNumberOfLinks, 1);
+        CHECK_EQ(by_handle.nFileSizeLow, 0);
+    }
 
     TEST("FileIdBothDirectoryInfo: every entry once, then ERROR_NO_MORE_FILES; restart starts again");
     /* A small buffer: several calls, entries never lost between them. */
@@ -443,7 +469,11 @@ static void test_directory_by_handle(void)
         FILE_ID_BOTH_DIR_INFO *info = (FILE_ID_BOTH_DIR_INFO *)buffer;
         for (;;) {
             DWORD chars = info->FileNameLength / 2;
-            if (chars == 1 && info->FileName[0] == '.') ++seen_dot;
+            if (chars == 1 && info->FileName[0] == '.') {
+                ++seen_dot;
+                CHECK_EQ(info->AllocationSize.QuadPart, 0); /* a directory's entry */
+                CHECK_EQ(info->EndOfFile.QuadPart, 0);
+            }
             if (chars == 2 && info->FileName[0] == '.' && info->FileName[1] == '.') ++seen_dotdot;
             if (chars == 7 && memcmp(info->FileName, L"one.txt", 14) == 0) {
                 ++seen_one;
@@ -581,6 +611,59 @@ static void test_file_times(void)
     CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
     CloseHandle(dir);
     CHECK(RemoveDirectoryA(path));
+
+    TEST("SetFileTime with -1: writes through that handle no longer move the last write time");
+    {
+        FILETIME minus_one;
+        OVERLAPPED ov;
+        DWORD done = 0;
+        HANDLE other, async;
+        minus_one.dwHighDateTime = minus_one.dwLowDateTime = 0xFFFFFFFF;
+        path_of(path, "frozen.txt");
+        file = make_file("frozen.txt", NULL, GENERIC_READ);
+        CHECK(SetFileTime(file, NULL, NULL, &set));
+        CHECK(SetFileTime(file, NULL, NULL, &minus_one));
+        CHECK(GetFileTime(file, NULL, NULL, &got_write)); /* -1 itself changes nothing */
+        CHECK_EQ(got_write.dwHighDateTime, set.dwHighDateTime);
+        CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+        CHECK(WriteFile(file, "abc", 3, &done, NULL));
+        CHECK(SetEndOfFile(file));
+        CHECK(GetFileTime(file, NULL, NULL, &got_write));
+        WINE_DEVIATION("Wine 8.0 ignores -1 in SetFileTime: the write moves the time")
+        {
+            CHECK_EQ(got_write.dwHighDateTime, set.dwHighDateTime);
+            CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+        }
+        /* An overlapped handle's writes, through the I/O manager. */
+        async = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                            OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+        CHECK(async != INVALID_HANDLE_VALUE);
+        CHECK(SetFileTime(async, NULL, NULL, &set));
+        CHECK(SetFileTime(async, NULL, NULL, &minus_one));
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        ov.Offset = 3;
+        if (!WriteFile(async, "defg", 4, NULL, &ov)) CHECK_ERROR(ERROR_IO_PENDING);
+        CHECK(GetOverlappedResult(async, &ov, &done, TRUE));
+        CHECK_EQ(done, 4);
+        CHECK(GetFileTime(async, NULL, NULL, &got_write));
+        WINE_DEVIATION("Wine 8.0 ignores -1 in SetFileTime: the write moves the time")
+        {
+            CHECK_EQ(got_write.dwHighDateTime, set.dwHighDateTime);
+            CHECK_EQ(got_write.dwLowDateTime, set.dwLowDateTime);
+        }
+        CloseHandle(ov.hEvent);
+        CloseHandle(async);
+        /* Another handle's writes move it as usual. */
+        other = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(other != INVALID_HANDLE_VALUE);
+        CHECK(WriteFile(other, "x", 1, &done, NULL));
+        CloseHandle(other);
+        CHECK(GetFileTime(file, NULL, NULL, &got_write));
+        CHECK(got_write.dwHighDateTime != set.dwHighDateTime);
+        CloseHandle(file);
+        CHECK(DeleteFileA(path));
+    }
 }
 
 /* GetFinalPathNameByHandle (Microsoft Learn): "\\?\" and the drive (VOLUME_NAME_DOS, the

@@ -208,6 +208,50 @@ static void test_directories_and_errors(void)
     expect_failure("nul\\*", ERROR_PATH_NOT_FOUND);
     expect_failure("nul*", ERROR_FILE_NOT_FOUND);
 
+    TEST("a last component . or .. is taken away first: the directory itself is found by its name");
+    {
+        const char *base_name = base;
+        for (const char *c = base; *c; ++c)
+            if (*c == '\\' || *c == '/') base_name = c + 1;
+        char current[MAX_PATH];
+        path_of(path, "dir1\\.");
+        find = FindFirstFileA(path, &data);
+        CHECK(find != INVALID_HANDLE_VALUE);
+        CHECK(lstrcmpA(data.cFileName, "dir1") == 0);
+        CHECK(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+        SetLastError(0xdeadbeef);
+        CHECK(!FindNextFileA(find, &data));
+        CHECK_ERROR(ERROR_NO_MORE_FILES);
+        FindClose(find);
+        path_of(path, "dir1\\..");
+        find = FindFirstFileA(path, &data);
+        CHECK(find != INVALID_HANDLE_VALUE);
+        CHECK(lstrcmpiA(data.cFileName, base_name) == 0);
+        FindClose(find);
+        path_of(path, "dir1\\nosuchdir\\.."); /* by the text: nosuchdir need not exist */
+        find = FindFirstFileA(path, &data);
+        CHECK(find != INVALID_HANDLE_VALUE);
+        CHECK(lstrcmpA(data.cFileName, "dir1") == 0);
+        FindClose(find);
+        expect_failure("nosuchdir\\.", ERROR_FILE_NOT_FOUND);
+        GetCurrentDirectoryA(MAX_PATH, current);
+        path_of(path, "dir1");
+        CHECK(SetCurrentDirectoryA(path));
+        find = FindFirstFileA(".", &data);
+        CHECK(find != INVALID_HANDLE_VALUE);
+        CHECK(lstrcmpA(data.cFileName, "dir1") == 0);
+        FindClose(find);
+        find = FindFirstFileA("..", &data);
+        CHECK(find != INVALID_HANDLE_VALUE);
+        CHECK(lstrcmpiA(data.cFileName, base_name) == 0);
+        FindClose(find);
+        CHECK(SetCurrentDirectoryA(current));
+        SetLastError(0xdeadbeef);
+        find = FindFirstFileA("C:\\.", &data);
+        CHECK(find == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    }
+
     TEST("the drive root has no . and .., and C:\\ alone names no file");
     SetLastError(0xdeadbeef);
     find = FindFirstFileA("C:\\", &data);
@@ -325,6 +369,18 @@ static void test_ex_and_handles(void)
     CHECK(files > 0);
     CHECK_EQ(entries, 11);
     CHECK(FindClose(find));
+
+    TEST("a search that succeeds leaves the last error alone; lpSearchFilter is ignored");
+    SetLastError(0xdeadbeef);
+    find = FindFirstFileA(path, &data);
+    CHECK(find != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(0xdeadbeef);
+    FindClose(find);
+    SetLastError(0xdeadbeef);
+    find = FindFirstFileExA(path, FindExInfoStandard, &data, FindExSearchNameMatch, (void *)"XXX", 0);
+    CHECK(find != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(0xdeadbeef);
+    if (find != INVALID_HANDLE_VALUE) FindClose(find);
 
     TEST("bad levels and search operations: ERROR_INVALID_PARAMETER");
     SetLastError(0xdeadbeef);
