@@ -764,6 +764,33 @@ bool zone_daylight(const TIME_ZONE_INFORMATION& zone, int64_t t)
     return t >= begins || t < ends;                     // the southern one
 }
 
+// Whether local wall-clock time `t` (seconds since 1970-01-01 on that clock) is daylight
+// saving time under `zone`'s rules, as Windows decides it: from the DaylightDate's wall
+// time (the skipped hour included) to the StandardDate's (the repeated hour being the
+// last of daylight time).
+bool zone_daylight_local(const TIME_ZONE_INFORMATION& zone, int64_t t)
+{
+    if (zone.DaylightDate.wMonth == 0) return false;
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t year;
+    unsigned month, day;
+    civil_from_days(days, &year, &month, &day);
+    int64_t begins, ends;
+    if (!rule_instant(zone.DaylightDate, static_cast<unsigned>(year), 0, &begins) ||
+        !rule_instant(zone.StandardDate, static_cast<unsigned>(year), 0, &ends))
+        return false;
+    if (begins < ends) return t >= begins && t < ends;
+    return t >= begins || t < ends;
+}
+
+// The bias (minutes, UTC = local + bias) of `zone` when `daylight` is or is not in effect:
+// a zone without transition dates has Bias alone, its StandardBias unused, as on Windows.
+int64_t zone_bias(const TIME_ZONE_INFORMATION& zone, bool daylight)
+{
+    if (zone.DaylightDate.wMonth == 0) return zone.Bias;
+    return zone.Bias + (daylight ? zone.DaylightBias : zone.StandardBias);
+}
+
 }  // namespace
 
 // The C library's zone (TZ, /etc/localtime): the bias of standard time, this year's two
@@ -831,14 +858,15 @@ BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION* lpTimeZ
         bias_minutes = -offset;
     } else {
         const TIME_ZONE_INFORMATION& zone = *lpTimeZoneInformation;
-        bias_minutes = zone.Bias + (zone_daylight(zone, unix_seconds) ? zone.DaylightBias : zone.StandardBias);
+        bias_minutes = zone_bias(zone, zone_daylight(zone, unix_seconds));
     }
     split_ticks(static_cast<uint64_t>(static_cast<int64_t>(ticks) - bias_minutes * kTicksPerMinute), lpLocalTime);
     return TRUE;
 }
 
-// The reverse: a local time in `zone` to UTC. A local time that occurs twice (the hour
-// daylight saving time ends) is taken as standard time.
+// The reverse: a local time in `zone` to UTC. As on Windows, a local time that occurs
+// twice (the hour daylight saving time ends) is taken as daylight time, and one that
+// never occurs (the hour skipped as it begins) too.
 BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
                                             const SYSTEMTIME* lpLocalTime, LPSYSTEMTIME lpUniversalTime)
 {
@@ -854,10 +882,8 @@ BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZ
         zone = &current;
     }
     int64_t ticks = static_cast<int64_t>(ticks_of(&local));
-    // First as standard time; if that instant is in daylight time, as daylight time.
-    int64_t utc = ticks + (zone->Bias + zone->StandardBias) * kTicksPerMinute;
-    if (zone_daylight(*zone, utc / 10000000 - 11644473600ll))
-        utc = ticks + (zone->Bias + zone->DaylightBias) * kTicksPerMinute;
+    bool daylight = zone_daylight_local(*zone, ticks / 10000000 - 11644473600ll);
+    int64_t utc = ticks + zone_bias(*zone, daylight) * kTicksPerMinute;
     split_ticks(static_cast<uint64_t>(utc), lpUniversalTime);
     return TRUE;
 }
