@@ -961,12 +961,13 @@ LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes)
 
 // realloc. HEAP_ZERO_MEMORY zeroes the grown part; HEAP_REALLOC_IN_PLACE_ONLY succeeds only
 // when the block's usable size already covers dwBytes (else NULL, ERROR_NOT_ENOUGH_MEMORY,
-// block untouched). lpMem NULL: NULL with ERROR_INVALID_PARAMETER (Windows does not allocate).
+// block untouched). lpMem NULL: NULL, the last error ERROR_SUCCESS, as Windows answers (it does
+// not allocate).
 LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes)
 {
     (void)hHeap;
     if (!lpMem) {
-        set_last_error(ERROR_INVALID_PARAMETER);
+        set_last_error(ERROR_SUCCESS);
         return nullptr;
     }
     size_t old_usable = malloc_usable_size(lpMem);

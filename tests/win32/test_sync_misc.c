@@ -200,6 +200,15 @@ static void heap(void)
     CHECK_EQ(changed, 0);
     CHECK(HeapSize(heap, 0, block) >= 5000);
     CHECK(HeapFree(heap, 0, block));
+
+    TEST("HeapReAlloc of NULL: NULL, the last error NO_ERROR (Wine's heap.c test_HeapCreate)");
+    SetLastError(0xdeadbeef);
+    CHECK(HeapReAlloc(heap, 0, NULL, 1) == NULL);
+    WINE_DEVIATION("Wine leaves the last error as it was")
+    {
+        CHECK_ERROR(NO_ERROR);
+    }
+    CHECK(HeapFree(heap, 0, NULL));
 }
 
 static void format_message(void)
