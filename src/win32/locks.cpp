@@ -389,25 +389,19 @@ void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable)
 // ---- One-time initialization (INIT_ONCE), in the caller's pointer-sized word:
 //   0                    not initialized;
 //   1                    being initialized by one thread (the others sleep on the low half);
+//   3                    being initialized asynchronously (INIT_ONCE_ASYNC): any number of
+//                        threads may be initializing, the first to complete wins;
 //   (context & ~3) | 2   initialized, with the context the initializer gave.
-// INIT_ONCE_ASYNC (several initializers at once, the first to complete wins) is not built.
+// As on Windows, the two modes do not mix: a synchronous call meeting an asynchronous
+// initialization, or the reverse, fails with ERROR_INVALID_PARAMETER.
 namespace {
 
 constexpr uintptr_t kOnceBusy = 1;
 constexpr uintptr_t kOnceDone = 2;
+constexpr uintptr_t kOnceAsync = 3;
 
 std::atomic<uintptr_t>* once_word(PINIT_ONCE once) { return as_atomic<uintptr_t>(&once->Ptr); }
 std::atomic<uint32_t>* once_futex(PINIT_ONCE once) { return as_atomic<uint32_t>(&once->Ptr); }
-
-// Waits while another thread initializes; returns the word once it is not busy.
-uintptr_t once_settled(PINIT_ONCE once)
-{
-    for (;;) {
-        uintptr_t value = once_word(once)->load(std::memory_order_acquire);
-        if (value != kOnceBusy) return value;
-        futex_wait(once_futex(once), static_cast<uint32_t>(kOnceBusy), nullptr);
-    }
-}
 
 void once_set(PINIT_ONCE once, uintptr_t value)
 {
@@ -424,20 +418,19 @@ void WINAPI InitOnceInitialize(PINIT_ONCE InitOnce)
 
 // Claims the initialization (TRUE in *pending), or waits for the thread that has it and
 // reports the result (FALSE in *pending, the context). INIT_ONCE_CHECK_ONLY never waits:
-// ERROR_GEN_FAILURE when the initialization is not complete.
+// ERROR_GEN_FAILURE when the initialization is not complete (with INIT_ONCE_ASYNC too:
+// ERROR_INVALID_PARAMETER). INIT_ONCE_ASYNC never waits either: every caller before the
+// first completion gets TRUE in *pending. *pending is left alone on failure.
 BOOL WINAPI InitOnceBeginInitialize(LPINIT_ONCE lpInitOnce, DWORD dwFlags, PBOOL fPending, LPVOID* lpContext)
 {
-    if (dwFlags & ~(INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC) || fPending == nullptr) {
+    bool async = (dwFlags & INIT_ONCE_ASYNC) != 0;
+    if (dwFlags & ~(INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC) || fPending == nullptr ||
+        ((dwFlags & INIT_ONCE_CHECK_ONLY) && async)) {
         overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
         return FALSE;
     }
-    if (dwFlags & INIT_ONCE_ASYNC) {
-        overlapped::kernel::tls_last_error = ERROR_CALL_NOT_IMPLEMENTED;
-        return FALSE;
-    }
     for (;;) {
-        uintptr_t value = dwFlags & INIT_ONCE_CHECK_ONLY ? once_word(lpInitOnce)->load(std::memory_order_acquire)
-                                                          : once_settled(lpInitOnce);
+        uintptr_t value = once_word(lpInitOnce)->load(std::memory_order_acquire);
         if ((value & 3) == kOnceDone) {
             *fPending = FALSE;
             if (lpContext != nullptr) *lpContext = reinterpret_cast<LPVOID>(value & ~uintptr_t(3));
@@ -447,34 +440,67 @@ BOOL WINAPI InitOnceBeginInitialize(LPINIT_ONCE lpInitOnce, DWORD dwFlags, PBOOL
             overlapped::kernel::tls_last_error = ERROR_GEN_FAILURE;
             return FALSE;
         }
-        uintptr_t expected = 0;
-        if (once_word(lpInitOnce)->compare_exchange_strong(expected, kOnceBusy, std::memory_order_acquire)) {
+        switch (value & 3) {
+        case 0: {
+            uintptr_t expected = value;
+            if (once_word(lpInitOnce)->compare_exchange_strong(expected, async ? kOnceAsync : kOnceBusy,
+                                                               std::memory_order_acquire)) {
+                *fPending = TRUE;
+                return TRUE;
+            }
+            break;  // moved meanwhile: look again
+        }
+        case kOnceBusy:
+            if (async) {
+                overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+                return FALSE;
+            }
+            futex_wait(once_futex(lpInitOnce), static_cast<uint32_t>(kOnceBusy), nullptr);
+            break;
+        case kOnceAsync:
+            if (!async) {
+                overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+                return FALSE;
+            }
             *fPending = TRUE;
             return TRUE;
         }
     }
 }
 
-// Ends the initialization this thread claimed: with lpContext (its two low bits clear),
-// or failed (INIT_ONCE_INIT_FAILED: the next caller initializes again).
+// Ends an initialization: with lpContext (its two low bits clear), or failed
+// (INIT_ONCE_INIT_FAILED, not with INIT_ONCE_ASYNC: the next caller initializes again).
+// An asynchronous initialization needs INIT_ONCE_ASYNC here; the first to complete it
+// wins, a later one fails with ERROR_GEN_FAILURE, as does completing an object that is
+// not being initialized.
 BOOL WINAPI InitOnceComplete(LPINIT_ONCE lpInitOnce, DWORD dwFlags, LPVOID lpContext)
 {
     uintptr_t context = reinterpret_cast<uintptr_t>(lpContext);
     bool failed = (dwFlags & INIT_ONCE_INIT_FAILED) != 0;
-    if ((dwFlags & ~(INIT_ONCE_INIT_FAILED | INIT_ONCE_ASYNC)) || (context & 3) || (failed && context != 0)) {
+    bool async = (dwFlags & INIT_ONCE_ASYNC) != 0;
+    if ((dwFlags & ~(INIT_ONCE_INIT_FAILED | INIT_ONCE_ASYNC)) || (context & 3) ||
+        (failed && (context != 0 || async))) {
         overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
         return FALSE;
     }
-    if (dwFlags & INIT_ONCE_ASYNC) {
-        overlapped::kernel::tls_last_error = ERROR_CALL_NOT_IMPLEMENTED;
-        return FALSE;
+    uintptr_t final_value = failed ? 0 : context | kOnceDone;
+    for (;;) {
+        uintptr_t value = once_word(lpInitOnce)->load(std::memory_order_acquire);
+        if (value == kOnceBusy) {
+            once_set(lpInitOnce, final_value);
+            return TRUE;
+        }
+        if (value != kOnceAsync) {
+            overlapped::kernel::tls_last_error = ERROR_GEN_FAILURE;  // not being initialized
+            return FALSE;
+        }
+        if (!async) {
+            overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+            return FALSE;
+        }
+        if (once_word(lpInitOnce)->compare_exchange_strong(value, final_value, std::memory_order_acq_rel))
+            return TRUE;
     }
-    if (once_word(lpInitOnce)->load(std::memory_order_relaxed) != kOnceBusy) {
-        overlapped::kernel::tls_last_error = ERROR_GEN_FAILURE;  // not being initialized
-        return FALSE;
-    }
-    once_set(lpInitOnce, failed ? 0 : context | kOnceDone);
-    return TRUE;
 }
 
 // Runs InitFn once: other callers wait for it and get its context. A FALSE from InitFn

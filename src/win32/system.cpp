@@ -132,7 +132,8 @@ struct Message {
 };
 
 // Windows' English system message texts (the SDK winerror.h MessageText), one per code in
-// winerror.h. Sorted by id.
+// winerror.h, the Winsock codes (10004-11004) and the common COM HRESULTs among them, as
+// FormatMessage(FORMAT_MESSAGE_FROM_SYSTEM) finds them on Windows. Sorted by id.
 constexpr Message kMessages[] = {
     {0, "The operation completed successfully."},
     {1, "Incorrect function."},
@@ -281,6 +282,61 @@ constexpr Message kMessages[] = {
     {1921, "The name of the file cannot be resolved by the system."},
     {4317, "The operation identifier is not valid."},
     {4390, "The file or directory is not a reparse point."},
+    {10004, "A blocking operation was interrupted by a call to WSACancelBlockingCall."},
+    {10009, "The file handle supplied is not valid."},
+    {10013, "An attempt was made to access a socket in a way forbidden by its access permissions."},
+    {10014, "The system detected an invalid pointer address in attempting to use a pointer argument in a call."},
+    {10022, "An invalid argument was supplied."},
+    {10024, "Too many open sockets."},
+    {10035, "A non-blocking socket operation could not be completed immediately."},
+    {10036, "A blocking operation is currently executing."},
+    {10037, "An operation was attempted on a non-blocking socket that already had an operation in progress."},
+    {10038, "An operation was attempted on something that is not a socket."},
+    {10039, "A required address was omitted from an operation on a socket."},
+    {10040, "A message sent on a datagram socket was larger than the internal message buffer or some other network limit, or the buffer used to receive a datagram into was smaller than the datagram itself."},
+    {10041, "A protocol was specified in the socket function call that does not support the semantics of the socket type requested."},
+    {10042, "An unknown, invalid, or unsupported option or level was specified in a getsockopt or setsockopt call."},
+    {10043, "The requested protocol has not been configured into the system, or no implementation for it exists."},
+    {10044, "The support for the specified socket type does not exist in this address family."},
+    {10045, "The attempted operation is not supported for the type of object referenced."},
+    {10046, "The protocol family has not been configured into the system or no implementation for it exists."},
+    {10047, "An address incompatible with the requested protocol was used."},
+    {10048, "Only one usage of each socket address (protocol/network address/port) is normally permitted."},
+    {10049, "The requested address is not valid in its context."},
+    {10050, "A socket operation encountered a dead network."},
+    {10051, "A socket operation was attempted to an unreachable network."},
+    {10052, "The connection has been broken due to keep-alive activity detecting a failure while the operation was in progress."},
+    {10053, "An established connection was aborted by the software in your host machine."},
+    {10054, "An existing connection was forcibly closed by the remote host."},
+    {10055, "An operation on a socket could not be performed because the system lacked sufficient buffer space or because a queue was full."},
+    {10056, "A connect request was made on an already connected socket."},
+    {10057, "A request to send or receive data was disallowed because the socket is not connected and (when sending on a datagram socket using a sendto call) no address was supplied."},
+    {10058, "A request to send or receive data was disallowed because the socket had already been shut down in that direction with a previous shutdown call."},
+    {10059, "Too many references to some kernel object."},
+    {10060, "A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond."},
+    {10061, "No connection could be made because the target machine actively refused it."},
+    {10062, "Cannot translate name."},
+    {10063, "Name component or name was too long."},
+    {10064, "A socket operation failed because the destination host was down."},
+    {10065, "A socket operation was attempted to an unreachable host."},
+    {10066, "Cannot remove a directory that is not empty."},
+    {10067, "A Windows Sockets implementation may have a limit on the number of applications that may use it simultaneously."},
+    {10091, "WSAStartup cannot function at this time because the underlying system it uses to provide network services is currently unavailable."},
+    {10092, "The Windows Sockets version requested is not supported."},
+    {10093, "Either the application has not called WSAStartup, or WSAStartup failed."},
+    {10101, "Returned by WSARecv or WSARecvFrom to indicate the remote party has initiated a graceful shutdown sequence."},
+    {10102, "No more results can be returned by WSALookupServiceNext."},
+    {11001, "No such host is known."},
+    {11002, "This is usually a temporary error during hostname resolution and means that the local server did not receive a response from an authoritative server."},
+    {11003, "A non-recoverable error occurred during a database lookup."},
+    {11004, "The requested name is valid, but no data of the requested type was found."},
+    // COM HRESULTs that are not HRESULT_FROM_WIN32 codes.
+    {0x80004001u, "Not implemented"},
+    {0x80004002u, "No such interface supported"},
+    {0x80004003u, "Invalid pointer"},
+    {0x80004004u, "Operation aborted"},
+    {0x80004005u, "Unspecified error"},
+    {0x8000FFFFu, "Catastrophic failure"},
 };
 
 constexpr bool messages_sorted()
@@ -766,6 +822,33 @@ bool zone_daylight(const TIME_ZONE_INFORMATION& zone, int64_t t)
     return t >= begins || t < ends;                     // the southern one
 }
 
+// Whether local wall-clock time `t` (seconds since 1970-01-01 on that clock) is daylight
+// saving time under `zone`'s rules, as Windows decides it: from the DaylightDate's wall
+// time (the skipped hour included) to the StandardDate's (the repeated hour being the
+// last of daylight time).
+bool zone_daylight_local(const TIME_ZONE_INFORMATION& zone, int64_t t)
+{
+    if (zone.DaylightDate.wMonth == 0) return false;
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t year;
+    unsigned month, day;
+    civil_from_days(days, &year, &month, &day);
+    int64_t begins, ends;
+    if (!rule_instant(zone.DaylightDate, static_cast<unsigned>(year), 0, &begins) ||
+        !rule_instant(zone.StandardDate, static_cast<unsigned>(year), 0, &ends))
+        return false;
+    if (begins < ends) return t >= begins && t < ends;
+    return t >= begins || t < ends;
+}
+
+// The bias (minutes, UTC = local + bias) of `zone` when `daylight` is or is not in effect:
+// a zone without transition dates has Bias alone, its StandardBias unused, as on Windows.
+int64_t zone_bias(const TIME_ZONE_INFORMATION& zone, bool daylight)
+{
+    if (zone.DaylightDate.wMonth == 0) return zone.Bias;
+    return zone.Bias + (daylight ? zone.DaylightBias : zone.StandardBias);
+}
+
 }  // namespace
 
 // The C library's zone (TZ, /etc/localtime): the bias of standard time, this year's two
@@ -833,14 +916,15 @@ BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION* lpTimeZ
         bias_minutes = -offset;
     } else {
         const TIME_ZONE_INFORMATION& zone = *lpTimeZoneInformation;
-        bias_minutes = zone.Bias + (zone_daylight(zone, unix_seconds) ? zone.DaylightBias : zone.StandardBias);
+        bias_minutes = zone_bias(zone, zone_daylight(zone, unix_seconds));
     }
     split_ticks(static_cast<uint64_t>(static_cast<int64_t>(ticks) - bias_minutes * kTicksPerMinute), lpLocalTime);
     return TRUE;
 }
 
-// The reverse: a local time in `zone` to UTC. A local time that occurs twice (the hour
-// daylight saving time ends) is taken as standard time.
+// The reverse: a local time in `zone` to UTC. As on Windows, a local time that occurs
+// twice (the hour daylight saving time ends) is taken as daylight time, and one that
+// never occurs (the hour skipped as it begins) too.
 BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
                                             const SYSTEMTIME* lpLocalTime, LPSYSTEMTIME lpUniversalTime)
 {
@@ -856,10 +940,8 @@ BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZ
         zone = &current;
     }
     int64_t ticks = static_cast<int64_t>(ticks_of(&local));
-    // First as standard time; if that instant is in daylight time, as daylight time.
-    int64_t utc = ticks + (zone->Bias + zone->StandardBias) * kTicksPerMinute;
-    if (zone_daylight(*zone, utc / 10000000 - 11644473600ll))
-        utc = ticks + (zone->Bias + zone->DaylightBias) * kTicksPerMinute;
+    bool daylight = zone_daylight_local(*zone, ticks / 10000000 - 11644473600ll);
+    int64_t utc = ticks + zone_bias(*zone, daylight) * kTicksPerMinute;
     split_ticks(static_cast<uint64_t>(utc), lpUniversalTime);
     return TRUE;
 }
@@ -881,12 +963,13 @@ LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes)
 
 // realloc. HEAP_ZERO_MEMORY zeroes the grown part; HEAP_REALLOC_IN_PLACE_ONLY succeeds only
 // when the block's usable size already covers dwBytes (else NULL, ERROR_NOT_ENOUGH_MEMORY,
-// block untouched). lpMem NULL: NULL with ERROR_INVALID_PARAMETER (Windows does not allocate).
+// block untouched). lpMem NULL: NULL, the last error ERROR_SUCCESS, as Windows answers (it does
+// not allocate).
 LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes)
 {
     (void)hHeap;
     if (!lpMem) {
-        set_last_error(ERROR_INVALID_PARAMETER);
+        set_last_error(ERROR_SUCCESS);
         return nullptr;
     }
     size_t old_usable = malloc_usable_size(lpMem);
@@ -958,7 +1041,8 @@ HLOCAL WINAPI LocalFree(HLOCAL hMem)
 // code, or an HRESULT_FROM_WIN32 value) followed by "\r\n" - no line break at all, and interior
 // breaks as spaces, with FORMAT_MESSAGE_MAX_WIDTH_MASK (other widths are ignored). Returns the
 // characters stored without the NUL, or 0 with: ERROR_MR_MID_NOT_FOUND (unknown code),
-// ERROR_INSUFFICIENT_BUFFER (nSize too small), ERROR_NOT_ENOUGH_MEMORY, ERROR_INVALID_PARAMETER
+// ERROR_INSUFFICIENT_BUFFER (nSize too small, even with a NULL lpBuffer), ERROR_NOT_ENOUGH_MEMORY
+// (also FORMAT_MESSAGE_ALLOCATE_BUFFER with a NULL lpBuffer), ERROR_INVALID_PARAMETER
 // (no source flag, or a message with %n inserts without FORMAT_MESSAGE_IGNORE_INSERTS and no
 // Arguments), ERROR_CALL_NOT_IMPLEMENTED (FROM_STRING / FROM_HMODULE, or inserts to expand).
 // dwLanguageId is ignored: there is one language. With FORMAT_MESSAGE_ALLOCATE_BUFFER lpBuffer
@@ -968,11 +1052,14 @@ DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
 {
     (void)lpSource;
     (void)dwLanguageId;
+    // With FORMAT_MESSAGE_ALLOCATE_BUFFER the caller's pointer is NULL until a buffer is
+    // made, whatever fails (Windows sets it first).
+    if ((dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) && lpBuffer != nullptr) *reinterpret_cast<LPSTR*>(lpBuffer) = nullptr;
     if (dwFlags & (FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_FROM_HMODULE)) {
         set_last_error(ERROR_CALL_NOT_IMPLEMENTED);
         return 0;
     }
-    if (!(dwFlags & FORMAT_MESSAGE_FROM_SYSTEM) || !lpBuffer) {
+    if (!(dwFlags & FORMAT_MESSAGE_FROM_SYSTEM)) {
         set_last_error(ERROR_INVALID_PARAMETER);
         return 0;
     }
@@ -1008,6 +1095,10 @@ DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
     out[len] = '\0';
 
     if (dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
+        if (!lpBuffer) {  // nowhere to put the buffer: Windows answers so
+            set_last_error(ERROR_NOT_ENOUGH_MEMORY);
+            return 0;
+        }
         size_t size = std::max<size_t>(len + 1, nSize);
         char* buffer = static_cast<char*>(LocalAlloc(LMEM_FIXED, size));
         if (!buffer) {
@@ -1018,8 +1109,14 @@ DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
         *reinterpret_cast<LPSTR*>(lpBuffer) = buffer;
         return static_cast<DWORD>(len);
     }
+    // Only nSize is looked at first: a NULL buffer with a size too small is
+    // ERROR_INSUFFICIENT_BUFFER, as on Windows (where a larger size crashes).
     if (nSize < len + 1) {
         set_last_error(ERROR_INSUFFICIENT_BUFFER);
+        return 0;
+    }
+    if (!lpBuffer) {
+        set_last_error(ERROR_INVALID_PARAMETER);
         return 0;
     }
     std::memcpy(lpBuffer, out, len + 1);

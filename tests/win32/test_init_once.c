@@ -6,7 +6,12 @@
  * and a later call tries again; the context's low INIT_ONCE_CTX_RESERVED_BITS are
  * reserved; InitOnceBeginInitialize with INIT_ONCE_CHECK_ONLY fails with
  * ERROR_GEN_FAILURE when the initialization is not complete; InitOnceComplete with
- * INIT_ONCE_INIT_FAILED lets the next caller initialize). Every wait is bounded. */
+ * INIT_ONCE_INIT_FAILED lets the next caller initialize; INIT_ONCE_ASYNC lets several
+ * threads initialize at once, the first InitOnceComplete with INIT_ONCE_ASYNC wins). Wine's
+ * conformance test test_initonce (dlls/kernel32/tests/sync.c, passing on Windows) for the
+ * error codes: INIT_ONCE_CHECK_ONLY with INIT_ONCE_ASYNC, a synchronous call meeting an
+ * asynchronous initialization and the reverse, and INIT_ONCE_INIT_FAILED with
+ * INIT_ONCE_ASYNC are ERROR_INVALID_PARAMETER. Every wait is bounded. */
 #include "testlib.h"
 
 static INIT_ONCE shared_once = INIT_ONCE_STATIC_INIT;
@@ -94,9 +99,69 @@ static void test_begin_complete(void)
     CHECK(!InitOnceComplete(&once, 0, (LPVOID)0x8000)); /* already complete */
 }
 
+static void test_async(void)
+{
+    INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+    BOOL pending = 7;
+    PVOID context = NULL;
+
+    TEST("InitOnce: INIT_ONCE_ASYNC, several initializers, the first to complete wins");
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceBeginInitialize(&once, INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC, &pending, &context));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK_EQ(pending, 7); /* untouched on failure */
+    CHECK(InitOnceBeginInitialize(&once, INIT_ONCE_ASYNC, &pending, &context));
+    CHECK_EQ(pending, TRUE);
+    pending = 7;
+    CHECK(InitOnceBeginInitialize(&once, INIT_ONCE_ASYNC, &pending, &context)); /* a second one */
+    CHECK_EQ(pending, TRUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceBeginInitialize(&once, 0, &pending, &context)); /* a synchronous caller */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceBeginInitialize(&once, INIT_ONCE_CHECK_ONLY, &pending, &context));
+    CHECK_ERROR(ERROR_GEN_FAILURE);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceComplete(&once, INIT_ONCE_INIT_FAILED | INIT_ONCE_ASYNC, NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceComplete(&once, INIT_ONCE_INIT_FAILED, NULL)); /* not without ASYNC */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceComplete(&once, INIT_ONCE_ASYNC, (LPVOID)0x5001)); /* reserved low bits */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(InitOnceComplete(&once, INIT_ONCE_ASYNC, (LPVOID)0x5000));
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceComplete(&once, INIT_ONCE_ASYNC, (LPVOID)0x6000)); /* the second loses */
+    CHECK_ERROR(ERROR_GEN_FAILURE);
+    pending = 7;
+    CHECK(InitOnceBeginInitialize(&once, INIT_ONCE_ASYNC, &pending, &context));
+    CHECK_EQ(pending, FALSE);
+    CHECK(context == (PVOID)0x5000);
+    pending = 7;
+    context = NULL;
+    CHECK(InitOnceBeginInitialize(&once, INIT_ONCE_CHECK_ONLY, &pending, &context));
+    CHECK_EQ(pending, FALSE);
+    CHECK(context == (PVOID)0x5000);
+
+    TEST("InitOnce: an asynchronous call meeting a synchronous initialization");
+    InitOnceInitialize(&once);
+    CHECK(InitOnceBeginInitialize(&once, 0, &pending, &context));
+    CHECK_EQ(pending, TRUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceBeginInitialize(&once, INIT_ONCE_ASYNC, &pending, &context));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitOnceComplete(&once, INIT_ONCE_INIT_FAILED | INIT_ONCE_ASYNC, NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK(InitOnceComplete(&once, INIT_ONCE_INIT_FAILED, NULL));
+    CHECK(once.Ptr == NULL);
+}
+
 int main(void)
 {
     test_execute_once();
     test_begin_complete();
+    test_async();
     return tl_finish();
 }

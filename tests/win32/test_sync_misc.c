@@ -200,6 +200,15 @@ static void heap(void)
     CHECK_EQ(changed, 0);
     CHECK(HeapSize(heap, 0, block) >= 5000);
     CHECK(HeapFree(heap, 0, block));
+
+    TEST("HeapReAlloc of NULL: NULL, the last error NO_ERROR (Wine's heap.c test_HeapCreate)");
+    SetLastError(0xdeadbeef);
+    CHECK(HeapReAlloc(heap, 0, NULL, 1) == NULL);
+    WINE_DEVIATION("Wine leaves the last error as it was")
+    {
+        CHECK_ERROR(NO_ERROR);
+    }
+    CHECK(HeapFree(heap, 0, NULL));
 }
 
 static void format_message(void)
@@ -234,6 +243,48 @@ static void format_message(void)
     CHECK_EQ(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, 0x2fffffff, 0,
                             buffer, sizeof(buffer), NULL), 0);
     CHECK_ERROR(ERROR_MR_MID_NOT_FOUND);
+    allocated = (char *)0x1; /* set to NULL whatever fails (Wine's format_msg.c tests) */
+    CHECK_EQ(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
+                                FORMAT_MESSAGE_ALLOCATE_BUFFER,
+                            NULL, 0x2fffffff, 0, (LPSTR)&allocated, 0, NULL), 0);
+    CHECK(allocated == NULL);
+    allocated = (char *)0x1;
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageA(FORMAT_MESSAGE_ALLOCATE_BUFFER, "text", 0, 0, (LPSTR)&allocated, 0, NULL), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER); /* no source */
+    CHECK(allocated == NULL);
+
+    TEST("FormatMessageA: a NULL buffer (Wine's test_message_null_buffer, which passes on Windows)");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 0, 0, NULL, 0, NULL), 0);
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 0, 0, NULL, 1, NULL), 0);
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_ALLOCATE_BUFFER, NULL, 0, 0, NULL, 256, NULL), 0);
+    CHECK_ERROR(ERROR_NOT_ENOUGH_MEMORY);
+
+    TEST("FormatMessageA for Winsock codes and COM HRESULTs");
+    length = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, WSAECONNRESET, 0,
+                            buffer, sizeof(buffer), NULL);
+    CHECK(length > 2);
+    WINE_DEVIATION("Wine's system message texts are its own ('Connection reset by peer.')")
+    {
+        CHECK(strcmp(buffer, "An existing connection was forcibly closed by the remote host.\r\n") == 0);
+    }
+    CHECK(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                         0x80070000u | WSAECONNRESET, 0, buffer, sizeof(buffer), NULL) == length);
+    /* Wine's test_message_system_errors: E_NOTIMPL and E_FAIL have texts. */
+    CHECK(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, 0x80004001u, 0, buffer,
+                         sizeof(buffer), NULL) > 2);
+    length = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, 0x80004005u, 0, buffer,
+                            sizeof(buffer), NULL);
+    CHECK(length > 2);
+    WINE_DEVIATION("Wine's system message texts are its own ('Call failed.')")
+    {
+        CHECK(strcmp(buffer, "Unspecified error\r\n") == 0);
+    }
 }
 
 static DWORD WINAPI set_own_error(LPVOID unused)

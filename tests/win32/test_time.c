@@ -12,7 +12,11 @@
  * (the Unix epoch as a FILETIME). TIME_ZONE_INFORMATION: UTC = local time + Bias (+
  * DaylightBias in daylight saving time); DaylightDate and StandardDate with wYear 0 are
  * yearly rules (the wDay-th wDayOfWeek of wMonth, 5 the last), DaylightDate in local
- * standard time, StandardDate in local daylight time. */
+ * standard time, StandardDate in local daylight time. Wine's conformance tests
+ * (dlls/kernel32/tests/time.c, passing on Windows): TzSpecificLocalTimeToSystemTime takes
+ * the repeated hour as daylight saving time ends, and the skipped one as it begins, as
+ * daylight time (test_TzSpecificLocalTimeToSystemTime); a zone without transition dates
+ * converts with Bias alone, its StandardBias unused (test_GetTimeZoneInformation). */
 #include "testlib.h"
 
 static ULONGLONG ticks(const FILETIME *time)
@@ -214,6 +218,49 @@ static void test_zones(void)
     south.StandardDate = rule(4, 0, 1, 3);
     CHECK(local_is(&south, date(2024, 1, 15, 0, 0, 0, 0), 15, 11, 0));
     CHECK(local_is(&south, date(2024, 7, 15, 0, 0, 0, 0), 15, 10, 0));
+
+    TEST("TzSpecificLocalTimeToSystemTime: the repeated and the skipped hour are daylight time");
+    /* 2024-10-27 02:00-02:59 occurs twice in europe: first as daylight time. */
+    local = date(2024, 10, 27, 2, 30, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&europe, &local, &back));
+    CHECK_EQ(back.wDay, 27);
+    CHECK_EQ(back.wHour, 0); /* 02:30 UTC+2 */
+    CHECK_EQ(back.wMinute, 30);
+    local = date(2024, 10, 27, 3, 0, 0, 0); /* standard time again */
+    CHECK(TzSpecificLocalTimeToSystemTime(&europe, &local, &back));
+    CHECK_EQ(back.wHour, 2);
+    local = date(2024, 10, 27, 1, 59, 59, 999);
+    CHECK(TzSpecificLocalTimeToSystemTime(&europe, &local, &back));
+    CHECK_EQ(back.wHour, 23); /* 2024-10-26 23:59:59.999 UTC */
+    CHECK_EQ(back.wDay, 26);
+    /* 2024-03-31 02:00-02:59 does not occur: taken as daylight time too. */
+    local = date(2024, 3, 31, 2, 30, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&europe, &local, &back));
+    CHECK_EQ(back.wHour, 0);
+    CHECK_EQ(back.wMinute, 30);
+    local = date(2024, 3, 31, 1, 59, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&europe, &local, &back));
+    CHECK_EQ(back.wHour, 0);
+    CHECK_EQ(back.wMinute, 59);
+    /* The southern zone's repeated hour: 2024-04-07 02:00-02:59 (ends at 03:00). */
+    local = date(2024, 4, 7, 2, 30, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&south, &local, &back));
+    CHECK_EQ(back.wDay, 6);
+    CHECK_EQ(back.wHour, 15); /* 02:30 UTC+11 */
+    local = date(2024, 4, 7, 3, 0, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&south, &local, &back));
+    CHECK_EQ(back.wHour, 17); /* 03:00 UTC+10 */
+
+    TEST("time zones: without transition dates, Bias alone");
+    memset(&current, 0, sizeof current);
+    current.Bias = 60;
+    current.StandardBias = -123;
+    current.DaylightBias = 456;
+    CHECK(local_is(&current, date(2024, 6, 1, 12, 0, 0, 0), 1, 11, 0));
+    local = date(2024, 6, 1, 12, 0, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&current, &local, &back));
+    CHECK_EQ(back.wHour, 13);
+    CHECK_EQ(back.wMinute, 0);
 
     id = GetTimeZoneInformation(&current);
     CHECK(id == TIME_ZONE_ID_UNKNOWN || id == TIME_ZONE_ID_STANDARD || id == TIME_ZONE_ID_DAYLIGHT);
