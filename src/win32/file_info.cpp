@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <mutex>
 #include <string>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -50,30 +51,39 @@ std::string full_path(const std::string& name, size_t* file_part)
 {
     std::string prefix, rest;
     char separator = '\\';
-    if (name.size() >= 4 && is_separator(name[0]) && is_separator(name[1]) && (name[2] == '?' || name[2] == '.') &&
-        is_separator(name[3])) {
-        if (name[2] == '?') {  // "\\?\": no parsing at all
-            size_t last = name.find_last_of("\\/");
-            *file_part = last + 1 < name.size() ? last + 1 : std::string::npos;
-            return name;
-        }
-        prefix.assign(R"(\\.\)");
-        rest = name.substr(4);
+    if (name.compare(0, 4, R"(\\?\)") == 0) {  // "\\?\" itself: no parsing at all
+        size_t last = name.find_last_of("\\/");
+        *file_part = last + 1 < name.size() ? last + 1 : std::string::npos;
+        return name;
+    }
+    if (name.size() >= 3 && is_separator(name[0]) && is_separator(name[1]) && (name[2] == '?' || name[2] == '.') &&
+        (name.size() == 3 || is_separator(name[3]))) {
+        // A device name ("\\.\x", "//./x", and "//?/x", which is parsed as "\\.\" is):
+        // the root is "\\.\" (or "\\?\"), the rest is normalized.
+        prefix = std::string("\\\\") + name[2] + "\\";
+        rest = name.size() > 4 ? name.substr(4) : std::string();
     } else if (name.size() >= 2 && is_separator(name[0]) && is_separator(name[1])) {
-        // UNC: "\\server\share" is the root.
+        // UNC: "\\server\share" is the root; "\\server" alone stays as it is.
         size_t server_end = name.find_first_of("\\/", 2);
         size_t share_end = server_end == std::string::npos ? std::string::npos : name.find_first_of("\\/", server_end + 1);
         prefix = "\\\\" + name.substr(2, (server_end == std::string::npos ? name.size() : server_end) - 2);
         if (server_end != std::string::npos) {
             prefix += '\\';
             prefix += name.substr(server_end + 1, (share_end == std::string::npos ? name.size() : share_end) - server_end - 1);
+            if (share_end != std::string::npos) prefix += '\\';
         }
-        prefix += '\\';
         rest = share_end == std::string::npos ? std::string() : name.substr(share_end + 1);
+        if (share_end == std::string::npos) {  // "\\server\share": the share is the file part
+            *file_part = server_end != std::string::npos && server_end + 1 < name.size() ? server_end + 1 : std::string::npos;
+            return prefix;
+        }
     } else if (name.size() >= 2 && name[1] == ':' && isalpha(static_cast<unsigned char>(name[0]))) {
-        prefix = std::string(1, static_cast<char>(toupper(static_cast<unsigned char>(name[0])))) + ":\\";
+        // The letter as given ("c:\x" stays "c:\x", as Windows keeps it); a drive-relative
+        // name takes the current directory's letter, which is upper case.
+        prefix = std::string(1, name[0]) + ":\\";
         rest = name.substr(2);
         if (rest.empty() || !is_separator(rest[0])) {
+            prefix[0] = static_cast<char>(toupper(static_cast<unsigned char>(name[0])));
             // Drive-relative ("C:x", "C:"): against the current directory when it lies
             // under the drive's root (Windows' current directory is then on that drive),
             // else against the root (per-drive current directories are not kept).
@@ -135,14 +145,40 @@ std::string full_path(const std::string& name, size_t* file_part)
     return out;
 }
 
+// The DOS device a name stands for, or "": a device name alone ("NUL", "aux", "COM1"),
+// perhaps after a drive ("C:NUL") and before trailing dots and spaces ("NUL."), is that
+// device, "\\.\NUL", with no file part; "NUL" is so in any directory too ("C:\x\nul"). The
+// names every Windows version agrees on (Wine's ntdll path tests, test_RtlGetFullPathName_U:
+// Windows 11 no longer takes CON and the others in a directory, earlier versions did).
+std::string dos_device(const std::string& name)
+{
+    if (name.size() >= 2 && is_separator(name[0]) && is_separator(name[1])) return std::string();  // UNC, \\.\, \\?\ names
+    size_t start = name.size() >= 2 && name[1] == ':' && isalpha(static_cast<unsigned char>(name[0])) ? 2 : 0;
+    size_t last = name.find_last_of("\\/");
+    bool in_directory = last != std::string::npos && last >= start;
+    std::string component = name.substr(in_directory ? last + 1 : start);
+    while (!component.empty() && (component.back() == '.' || component.back() == ' ')) component.pop_back();
+    auto is = [&](const char* device) { return strcasecmp(component.c_str(), device) == 0; };
+    if (is("NUL")) return component;
+    if (in_directory) return std::string();
+    if (is("CON") || is("PRN") || is("AUX")) return component;
+    if (component.size() == 4 && component[3] >= '1' && component[3] <= '9' &&
+        (strncasecmp(component.c_str(), "COM", 3) == 0 || strncasecmp(component.c_str(), "LPT", 3) == 0))
+        return component;
+    return std::string();
+}
+
 template <class Char>
 DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** file_part)
 {
-    if (name == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    // No name and an empty name alike: ERROR_INVALID_NAME, the buffer untouched (Wine's
+    // kernel32 path tests: Windows 7 and later).
+    if (name == nullptr) return fail(ERROR_INVALID_NAME, DWORD(0));
     std::string text = narrow(name);
     if (text.empty()) return fail(ERROR_INVALID_NAME, DWORD(0));
     size_t part = std::string::npos;
-    std::string full = full_path(text, &part);
+    std::string device = dos_device(text);
+    std::string full = device.empty() ? full_path(text, &part) : "\\\\.\\" + device;
     std::basic_string<Char> out;
     size_t part_offset = std::string::npos;
     if constexpr (sizeof(Char) == 1) {

@@ -133,6 +133,37 @@ static void test_full_path(void)
 
     TEST("an empty name fails");
     CHECK_EQ(GetFullPathNameA("", MAX_PATH, out, &part), 0);
+
+    TEST("no name fails as an empty one: ERROR_INVALID_NAME (Windows 7 on) or nothing set");
+    lstrcpyA(out, "untouched");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFullPathNameA(NULL, MAX_PATH, out, &part), 0);
+    CHECK(GetLastError() == ERROR_INVALID_NAME || GetLastError() == 0xdeadbeef);
+    CHECK(lstrcmpA(out, "untouched") == 0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFullPathNameW(NULL, 0, NULL, NULL), 0);
+    CHECK(GetLastError() == ERROR_INVALID_NAME || GetLastError() == 0xdeadbeef);
+
+    TEST("a drive letter keeps its case");
+    EXPECT_FULL("c:/test/file", "c:\\test\\file", "file");
+    EXPECT_FULL("c:\\", "c:\\", NULL);
+
+    TEST("DOS device names: \\\\.\\NAME, no file part");
+    EXPECT_FULL("NUL", "\\\\.\\NUL", NULL);
+    EXPECT_FULL("nul.", "\\\\.\\nul", NULL);
+    EXPECT_FULL("C:NUL", "\\\\.\\NUL", NULL);
+    EXPECT_FULL("C:\\nonexistent\\nul", "\\\\.\\nul", NULL);
+    EXPECT_FULL("AUX", "\\\\.\\AUX", NULL);
+    EXPECT_FULL("com1", "\\\\.\\com1", NULL);
+    EXPECT_FULL("LPT9", "\\\\.\\LPT9", NULL);
+
+    TEST("device and UNC roots: //./ and //?/ are parsed, \\\\server alone stays");
+    EXPECT_FULL("//./foo/bar", "\\\\.\\foo\\bar", "bar");
+    EXPECT_FULL("//./foo/..", "\\\\.\\", NULL);
+    EXPECT_FULL("//?/foo/bar", "\\\\?\\foo\\bar", "bar");
+    EXPECT_FULL("//?/foo/..", "\\\\?\\", NULL);
+    EXPECT_FULL("\\\\foo", "\\\\foo", NULL);
+    EXPECT_FULL("//foo/", "\\\\foo\\", NULL);
 }
 
 static void test_attributes(void)
