@@ -433,6 +433,24 @@ static void test_temp_file_names(void)
     }
     CHECK(same);
     CHECK(RemoveDirectoryW(sub));
+
+    TEST("GetTempFileName: a directory that is not there is ERROR_DIRECTORY, whatever the number");
+    char missing[MAX_PATH], made[MAX_PATH];
+    path_of(missing, "no_such_directory");
+    for (UINT unique = 0; unique < 3; ++unique) {
+        SetLastError(0);
+        CHECK_EQ(GetTempFileNameA(missing, "tfn", unique, made), 0);
+        CHECK_ERROR(ERROR_DIRECTORY);
+    }
+    char file_name[MAX_PATH];
+    path_of(file_name, "not_a_directory");
+    HANDLE plain = CreateFileA(file_name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(plain != INVALID_HANDLE_VALUE);
+    CloseHandle(plain);
+    SetLastError(0);
+    CHECK_EQ(GetTempFileNameA(file_name, "tfn", 7, made), 0);
+    CHECK_ERROR(ERROR_DIRECTORY);
+    CHECK(DeleteFileA(file_name));
 }
 
 static void test_directories(void)
