@@ -1187,10 +1187,26 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
     return fail(ERROR_INVALID_PARAMETER, FALSE);
 }
 
-// ---- GetTempPath: $TMPDIR (or /tmp), with the trailing separator Windows gives.
+// ---- GetTempPath: as Windows, the first of the variables TMP and TEMP that is set, made
+// a full name (GetFullPathName: "C:" is the current directory when it is on C:); then, for
+// a Linux program's environment, $TMPDIR; then /tmp. Windows does not check that the
+// directory exists, and neither does this. The name ends in a separator: '\' after a
+// Windows name, '/' after a Linux one.
 namespace {
 std::string temp_path()
 {
+    for (const char* variable : {"TMP", "TEMP"}) {
+        char value[MAX_PATH * 4];
+        DWORD length = GetEnvironmentVariableA(variable, value, sizeof value);
+        if (length == 0 || length >= sizeof value) continue;
+        char full[MAX_PATH * 4];
+        length = GetFullPathNameA(value, sizeof full, full, nullptr);
+        if (length == 0 || length >= sizeof full) continue;
+        std::string path(full, length);
+        if (path.back() != '\\' && path.back() != '/')
+            path += path.find('\\') != std::string::npos || path[0] != '/' ? '\\' : '/';
+        return path;
+    }
     const char* value = getenv("TMPDIR");
     std::string path = value != nullptr && value[0] != '\0' ? value : "/tmp";
     if (path.back() != '/') path += '/';
@@ -1198,6 +1214,7 @@ std::string temp_path()
 }
 }  // namespace
 
+// A buffer too small is left as it is; the size needed (with the terminator) is returned.
 extern "C" DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer)
 {
     std::string path = temp_path();
@@ -1206,10 +1223,18 @@ extern "C" DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer)
     return static_cast<DWORD>(path.size());
 }
 
+// The wide form clears what it does not fill, as Windows does (Wine's kernel32 path tests,
+// test_GetTempPathW): a buffer too small is cleared whole; after the name and its
+// terminator, the rest of the buffer (up to 32767 characters) is cleared.
 extern "C" DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer)
 {
-    std::string path = temp_path();  // ASCII in practice; bytes above 0x7F pass as Latin-1
-    if (lpBuffer == nullptr || nBufferLength <= path.size()) return static_cast<DWORD>(path.size() + 1);
-    for (size_t i = 0; i <= path.size(); ++i) lpBuffer[i] = static_cast<unsigned char>(path[i]);
+    std::u16string path = overlapped::win32::utf16_from_utf8(temp_path());
+    const DWORD cleared = std::min<DWORD>(nBufferLength, 32767);
+    if (lpBuffer == nullptr || nBufferLength <= path.size()) {
+        if (lpBuffer != nullptr) memset(lpBuffer, 0, cleared * sizeof(WCHAR));
+        return static_cast<DWORD>(path.size() + 1);
+    }
+    memcpy(lpBuffer, path.data(), path.size() * sizeof(WCHAR));
+    for (DWORD i = static_cast<DWORD>(path.size()); i < std::max<DWORD>(cleared, path.size() + 1); ++i) lpBuffer[i] = 0;
     return static_cast<DWORD>(path.size());
 }

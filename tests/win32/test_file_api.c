@@ -453,6 +453,47 @@ static void test_temp_file_names(void)
     CHECK(DeleteFileA(file_name));
 }
 
+/* GetTempPath reads TMP (then TEMP) as Windows does, made a full name with a separator
+ * after it; the wide form clears what it does not fill (Wine's kernel32 path tests,
+ * test_GetTempPath, test_GetTempPathW). */
+static void test_temp_path(void)
+{
+    TEST("GetTempPathA: the TMP variable, with a separator after it");
+    char saved[MAX_PATH * 2];
+    DWORD saved_length = GetEnvironmentVariableA("TMP", saved, sizeof(saved));
+    CHECK(SetEnvironmentVariableA("TMP", "C:\\ovl_temp_probe"));
+    char path[MAX_PATH];
+    memset(path, 'a', sizeof(path));
+    DWORD length = GetTempPathA(sizeof(path), path);
+    CHECK_EQ(length, 18);
+    CHECK(strcmp(path, "C:\\ovl_temp_probe\\") == 0);
+    CHECK_EQ(path[19], 'a');  /* the rest of an A buffer is left alone */
+    TEST("GetTempPathA: a buffer too small is left alone; the size needed with the terminator");
+    memset(path, 'a', sizeof(path));
+    CHECK_EQ(GetTempPathA(10, path), 19);
+    CHECK_EQ(path[0], 'a');
+    CHECK_EQ(GetTempPathA(0, NULL), 19);
+
+    TEST("GetTempPathW: the rest of the buffer cleared; a buffer too small cleared whole");
+    WCHAR wpath[MAX_PATH];
+    for (int i = 0; i < MAX_PATH; ++i) wpath[i] = 'a';
+    CHECK_EQ(GetTempPathW(MAX_PATH, wpath), 18);
+    WCHAR wexpected[32];
+    wide(wexpected, "C:\\ovl_temp_probe\\");
+    CHECK(lstrcmpW(wpath, wexpected) == 0);
+    int cleared = 1;
+    for (int i = 19; i < MAX_PATH; ++i) cleared &= wpath[i] == 0;
+    CHECK(cleared);
+    for (int i = 0; i < MAX_PATH; ++i) wpath[i] = 'a';
+    CHECK_EQ(GetTempPathW(10, wpath), 19);
+    cleared = 1;
+    for (int i = 0; i < 10; ++i) cleared &= wpath[i] == 0;
+    CHECK(cleared);
+    CHECK_EQ(wpath[10], 'a');
+
+    CHECK(SetEnvironmentVariableA("TMP", saved_length > 0 && saved_length < sizeof(saved) ? saved : NULL));
+}
+
 static void test_directories(void)
 {
     TEST("directories");
@@ -604,6 +645,7 @@ int main(void)
     test_wide_and_separators();
     test_trailing_dots_and_spaces();
     test_temp_file_names();
+    test_temp_path();
     test_directories();
     test_valid_data();
 
