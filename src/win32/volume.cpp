@@ -85,13 +85,17 @@ bool drive_flush(HANDLE handle, BOOL* result)
 
 namespace {
 
-// The drive letter a root name names ("C:\", "C:", "c:/", "\\?\C:\"), or 0. *root_only:
-// nothing follows the separator.
+bool is_separator(char c) { return c == '\\' || c == '/'; }
+
+// The drive letter a root name names ("C:\", "C:", "c:/", "\\?\C:\", "\\.\C:\"), or 0.
+// *trailing_separator: a separator follows "C:"; *extra: something else does.
 char drive_letter(std::string name, bool* trailing_separator, bool* extra)
 {
     *trailing_separator = false;
     *extra = false;
-    if (name.compare(0, 4, "\\\\?\\") == 0 || name.compare(0, 4, "//?/") == 0) name.erase(0, 4);
+    if (name.size() >= 4 && is_separator(name[0]) && is_separator(name[1]) && (name[2] == '?' || name[2] == '.') &&
+        is_separator(name[3]))
+        name.erase(0, 4);
     if (name.size() < 2 || name[1] != ':' || !isalpha(static_cast<unsigned char>(name[0]))) return 0;
     if (name.size() >= 3) {
         *trailing_separator = name[2] == '\\' || name[2] == '/';
@@ -276,12 +280,22 @@ BOOL volume_information(const Char* root, Char* name, DWORD name_size, LPDWORD s
         std::string given = text(root);
         bool separator, extra;
         char letter = drive_letter(given, &separator, &extra);
-        if (given.compare(0, 2, "\\\\") == 0 && given.compare(0, 4, "\\\\?\\") != 0) return fail(ERROR_BAD_NETPATH, FALSE);
-        if (letter == 0 || given.empty() || (given.back() != '\\' && given.back() != '/'))
-            return fail(ERROR_INVALID_NAME, FALSE);
-        if (extra) return fail(ERROR_DIR_NOT_ROOT, FALSE);
-        path = drivers::drive_root(letter);
-        if (path.empty()) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+        if (letter == 0 && given.size() >= 2 && is_separator(given[0]) && is_separator(given[1]))
+            return fail(ERROR_BAD_NETPATH, FALSE);
+        path = letter != 0 ? drivers::drive_root(letter) : std::string();
+        if (letter != 0 && given.size() == 2) {
+            // "C:" names the drive's current directory: the root when the current directory
+            // is the drive's root, else a directory that is not a root, ERROR_INVALID_NAME
+            // as Windows gives it (Wine's kernel32 volume tests).
+            char here[PATH_MAX];
+            std::string root = path;
+            while (root.size() > 1 && root.back() == '/') root.pop_back();
+            if (root.empty() || getcwd(here, sizeof here) == nullptr || root != here) return fail(ERROR_INVALID_NAME, FALSE);
+        } else {
+            if (letter == 0 || !is_separator(given.back())) return fail(ERROR_INVALID_NAME, FALSE);
+            if (extra) return fail(ERROR_DIR_NOT_ROOT, FALSE);
+            if (path.empty()) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+        }
     }
     struct statvfs info;
     struct stat status;

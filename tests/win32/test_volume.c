@@ -103,6 +103,34 @@ static void test_volume_information(void)
     CHECK_EQ((char)wfs[0], fs[0]);
     CHECK(GetVolumeInformationA("C:\\", NULL, 0, NULL, NULL, NULL, NULL, 0));
 
+    TEST("GetVolumeInformationA/GetDriveTypeA: the device form \\\\.\\C:\\ names the drive too");
+    CHECK(GetVolumeInformationA("\\\\.\\C:\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK(GetVolumeInformationA("\\\\?\\C:\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK_EQ(GetDriveTypeA("\\\\.\\C:\\"), (UINT)DRIVE_FIXED);
+
+    TEST("GetVolumeInformationA(\"C:\"): the current directory of C:, fine at its root only");
+    char cwd[MAX_PATH], full[MAX_PATH];
+    GetCurrentDirectoryA(sizeof(cwd), cwd);
+    CHECK(SetCurrentDirectoryA("C:\\"));
+    CHECK(GetVolumeInformationA("C:", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    char temp[MAX_PATH];
+    GetTempPathA(sizeof(temp), temp);
+    CHECK(SetCurrentDirectoryA(temp));
+    /* Only when the temporary directory lies on C: (it does, unless the drive map moves C:). */
+    if (GetFullPathNameA("C:", sizeof(full), full, NULL) > 3) {
+        SetLastError(0);
+        CHECK(!GetVolumeInformationA("C:", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+        CHECK_ERROR(ERROR_INVALID_NAME);
+    }
+    CHECK(SetCurrentDirectoryA(cwd));
+    TEST("GetVolumeInformationA: a directory off the root, with and without a separator");
+    SetLastError(0);
+    CHECK(!GetVolumeInformationA("C:\\tmp\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK_ERROR(ERROR_DIR_NOT_ROOT);
+    SetLastError(0);
+    CHECK(!GetVolumeInformationA("C:\\tmp", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK_ERROR(ERROR_INVALID_NAME);
+
     TEST("GetVolumeInformationA: a drive with nothing behind it fails");
     char missing[] = "?:\\";
     missing[0] = unmapped_letter(GetLogicalDrives());
