@@ -661,6 +661,38 @@ DWORD copy_out(const std::basic_string<Char>& text, Char* buffer, DWORD size)
     return static_cast<DWORD>(text.size());
 }
 
+// GetLongPathName and GetShortPathName: Linux file systems keep no 8.3 names, so every
+// component's long name is itself and its short name is its long one (Windows on a
+// volume without short names, Microsoft Learn, GetShortPathNameW: "the call will succeed,
+// but will return the long-name path"). Both check that the name exists and give it back
+// as it was written: relative names stay relative, case and separators are kept (Wine's
+// kernel32 path tests, which pass on Windows: test_PathNameA, test_relative_path,
+// test_GetLongPathNameW). No name: ERROR_INVALID_PARAMETER; an empty one:
+// ERROR_PATH_NOT_FOUND; wildcards: ERROR_INVALID_NAME. A buffer too small is left as it
+// is and the size needed (with the terminator) returned.
+template <class Char>
+DWORD long_or_short_path(const Char* name, Char* buffer, DWORD size)
+{
+    if (name == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::basic_string<Char> given(name);
+    if (given.empty()) return fail(ERROR_PATH_NOT_FOUND, DWORD(0));
+    std::string text = narrow(name);
+    size_t start = text.compare(0, 4, "\\\\?\\") == 0 ? 4 : 0;
+    if (text.find_first_of("*?", start) != std::string::npos) return fail(ERROR_INVALID_NAME, DWORD(0));
+    std::string path;
+    if (!to_linux(text, &path)) return 0;
+    struct stat status;
+    if (stat(path.c_str(), &status) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR) return fail(win32_error_from_errno(errno), DWORD(0));
+        while (path.size() > 1 && path.back() == '/') path.pop_back();
+        return fail(win32::missing_path_error(path), DWORD(0));
+    }
+    if (buffer == nullptr || size <= given.size()) return static_cast<DWORD>(given.size() + 1);
+    std::copy(given.begin(), given.end(), buffer);
+    buffer[given.size()] = 0;
+    return static_cast<DWORD>(given.size());
+}
+
 }  // namespace
 
 extern "C" {
@@ -672,6 +704,22 @@ DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBu
 DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer, LPWSTR* lpFilePart)
 {
     return get_full_path_name(lpFileName, nBufferLength, lpBuffer, lpFilePart);
+}
+DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszShortPath, lpszLongPath, cchBuffer);
+}
+DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszShortPath, lpszLongPath, cchBuffer);
+}
+DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszLongPath, lpszShortPath, cchBuffer);
+}
+DWORD WINAPI GetShortPathNameW(LPCWSTR lpszLongPath, LPWSTR lpszShortPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszLongPath, lpszShortPath, cchBuffer);
 }
 BOOL WINAPI SetFileAttributesA(LPCSTR lpFileName, DWORD dwFileAttributes)
 {
