@@ -1,7 +1,7 @@
 /* test_volume.c: drives and volumes as a Win32 program sees them: GetLogicalDrives,
  * GetLogicalDriveStringsA/W (the size rules), GetDriveTypeA/W, GetDiskFreeSpaceExA/W,
- * GetVolumeInformationA/W (root names only), and CreateFile on drive names that do not
- * exist. Facts: Microsoft Learn's pages of each function; Wine's kernel32/tests/volume.c
+ * GetDiskFreeSpaceA/W, GetVolumeInformationA/W (root names only), and CreateFile on drive
+ * names that do not exist. Facts: Microsoft Learn's pages of each function; Wine's kernel32/tests/volume.c
  * and drive.c. Disk images mapped as drives: tests/linux/test_physical_drive.c. */
 #include "testlib.h"
 
@@ -87,6 +87,33 @@ static void test_free_space(void)
     CHECK_ERROR(ERROR_PATH_NOT_FOUND);
 }
 
+static void test_free_clusters(void)
+{
+    TEST("GetDiskFreeSpaceA/W: clusters that cover the bytes GetDiskFreeSpaceEx reports");
+    DWORD sectors = 0, bytes = 0, free_clusters = 0, clusters = 0;
+    CHECK(GetDiskFreeSpaceA("C:\\", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(sectors > 0 && bytes > 0 && clusters > 0);
+    CHECK(free_clusters <= clusters);
+    ULARGE_INTEGER total;
+    CHECK(GetDiskFreeSpaceExA("C:\\", NULL, &total, NULL));
+    CHECK(total.QuadPart <= (ULONGLONG)sectors * bytes * clusters);
+    CHECK(GetDiskFreeSpaceW(L"C:\\", &sectors, &bytes, &free_clusters, &clusters));
+    TEST("GetDiskFreeSpaceA: NULL, \\ and / are the current drive's; every output optional");
+    CHECK(GetDiskFreeSpaceA(NULL, &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetDiskFreeSpaceA("\\", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetDiskFreeSpaceA("/", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetDiskFreeSpaceA("C:\\", NULL, NULL, NULL, NULL));
+    TEST("GetDiskFreeSpaceA/W: an empty name, a drive with nothing behind it");
+    SetLastError(0);
+    CHECK(!GetDiskFreeSpaceW(L"", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    char missing[] = "?:\\";
+    missing[0] = unmapped_letter(GetLogicalDrives());
+    SetLastError(0);
+    CHECK(!GetDiskFreeSpaceA(missing, &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetLastError() == ERROR_PATH_NOT_FOUND || GetLastError() == ERROR_INVALID_DRIVE);
+}
+
 static void test_volume_information(void)
 {
     TEST("GetVolumeInformationA/W of C:\\: a file system name, 255-character components, case preserved");
@@ -161,6 +188,7 @@ int main(void)
     test_logical_drives();
     test_drive_type();
     test_free_space();
+    test_free_clusters();
     test_volume_information();
     test_drive_names();
     return tl_finish();
