@@ -295,6 +295,10 @@ OVERLAPPED_API DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLen
                                              LPSTR *lpFilePart);
 OVERLAPPED_API DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer,
                                              LPWSTR *lpFilePart);
+OVERLAPPED_API DWORD WINAPI SearchPathA(LPCSTR lpPath, LPCSTR lpFileName, LPCSTR lpExtension, DWORD nBufferLength,
+                                        LPSTR lpBuffer, LPSTR *lpFilePart);
+OVERLAPPED_API DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension, DWORD nBufferLength,
+                                        LPWSTR lpBuffer, LPWSTR *lpFilePart);
 OVERLAPPED_API DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath, DWORD cchBuffer);
@@ -322,6 +326,7 @@ typedef WIN32_FIND_DATAW WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define CopyFileEx CopyFileExW
 #define GetFullPathName GetFullPathNameW
 #define GetLongPathName GetLongPathNameW
+#define SearchPath SearchPathW
 #define GetShortPathName GetShortPathNameW
 #define SetFileAttributes SetFileAttributesW
 #define GetFileAttributesEx GetFileAttributesExW
@@ -335,6 +340,7 @@ typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define CopyFileEx CopyFileExA
 #define GetFullPathName GetFullPathNameA
 #define GetLongPathName GetLongPathNameA
+#define SearchPath SearchPathA
 #define GetShortPathName GetShortPathNameA
 #define SetFileAttributes SetFileAttributesA
 #define GetFileAttributesEx GetFileAttributesExA

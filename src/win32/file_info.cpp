@@ -168,17 +168,12 @@ std::string dos_device(const std::string& name)
     return std::string();
 }
 
+// A full name (UTF-8, its last component at `part`, npos for none) into the caller's
+// buffer, GetFullPathName's way: the size needed with the terminator when it does not fit
+// (nothing written), else the length and *file_part.
 template <class Char>
-DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** file_part)
+DWORD deliver_path(const std::string& full, size_t part, DWORD length, Char* buffer, Char** file_part)
 {
-    // No name and an empty name alike: ERROR_INVALID_NAME, the buffer untouched (Wine's
-    // kernel32 path tests: Windows 7 and later).
-    if (name == nullptr) return fail(ERROR_INVALID_NAME, DWORD(0));
-    std::string text = narrow(name);
-    if (text.empty()) return fail(ERROR_INVALID_NAME, DWORD(0));
-    size_t part = std::string::npos;
-    std::string device = dos_device(text);
-    std::string full = device.empty() ? full_path(text, &part) : "\\\\.\\" + device;
     std::basic_string<Char> out;
     size_t part_offset = std::string::npos;
     if constexpr (sizeof(Char) == 1) {
@@ -194,6 +189,97 @@ DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** fi
     if (file_part != nullptr) *file_part = part_offset == std::string::npos ? nullptr : buffer + part_offset;
     win32::set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(out.size());
+}
+
+template <class Char>
+DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** file_part)
+{
+    // No name and an empty name alike: ERROR_INVALID_NAME, the buffer untouched (Wine's
+    // kernel32 path tests: Windows 7 and later).
+    if (name == nullptr) return fail(ERROR_INVALID_NAME, DWORD(0));
+    std::string text = narrow(name);
+    if (text.empty()) return fail(ERROR_INVALID_NAME, DWORD(0));
+    size_t part = std::string::npos;
+    std::string device = dos_device(text);
+    std::string full = device.empty() ? full_path(text, &part) : "\\\\.\\" + device;
+    return deliver_path(full, part, length, buffer, file_part);
+}
+
+// ---- SearchPath
+
+// SearchPath: `extension` is added when the name's last component has none; a name with
+// a directory in it (rooted, on a drive, UNC, or starting ".\" or "..\") is looked at
+// where it is; any other name is looked for in each directory of `path` (';' between
+// them) or, with no path, in the program's directory, the current directory and then
+// those of PATH (';' between them when it has one, else a Linux PATH's ':'). Windows'
+// system and Windows directories do not exist here. The first name that exists (a file or
+// a directory, as Windows' RtlDoesFileExists) is given as GetFullPathName gives it. No
+// name or an empty one: ERROR_INVALID_PARAMETER (Wine's kernel32 path tests,
+// test_SearchPathA); nothing found: ERROR_FILE_NOT_FOUND.
+bool exists_as_named(const std::string& name)
+{
+    std::string path;
+    struct stat status;
+    return drivers::file_linux_path(name, &path) == ERROR_SUCCESS && stat(path.c_str(), &status) == 0;
+}
+
+std::vector<std::string> split_directories(const std::string& list, char separator)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t end = list.find(separator, start);
+        if (end == std::string::npos) end = list.size();
+        if (end > start) out.push_back(list.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+template <class Char>
+DWORD search_path(const Char* path, const Char* name, const Char* extension, DWORD length, Char* buffer, Char** file_part)
+{
+    if (name == nullptr || name[0] == 0) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::string file = narrow(name);
+    size_t last = file.find_last_of("\\/");
+    std::string leaf = last == std::string::npos ? file : file.substr(last + 1);
+    if (extension != nullptr && extension[0] != 0 && leaf.find('.') == std::string::npos) file += narrow(extension);
+    bool placed = is_separator(file[0]) || (file.size() >= 2 && file[1] == ':') ||
+                  (file[0] == '.' && file.size() >= 2 && (is_separator(file[1]) || (file[1] == '.' && file.size() >= 3 &&
+                                                                                    is_separator(file[2]))));
+    std::vector<std::string> directories;
+    if (!placed) {
+        if (path != nullptr) {
+            directories = split_directories(narrow(path), ';');
+        } else {
+            char program[PATH_MAX];
+            ssize_t n = readlink("/proc/self/exe", program, sizeof program - 1);
+            if (n > 0) {
+                std::string exe(program, static_cast<size_t>(n));
+                directories.push_back(exe.substr(0, std::max<size_t>(exe.find_last_of('/'), 1)));
+            }
+            directories.push_back(".");
+            if (const char* variable = getenv("PATH")) {
+                std::string list = variable;
+                for (const std::string& entry : split_directories(list, list.find(';') != std::string::npos ? ';' : ':'))
+                    directories.push_back(entry);
+            }
+        }
+    }
+    std::vector<std::string> candidates;
+    if (placed) candidates.push_back(file);
+    for (const std::string& directory : directories) {
+        std::string candidate = directory;
+        if (!is_separator(candidate.back())) candidate += candidate.find('\\') != std::string::npos || candidate[0] != '/' ? '\\' : '/';
+        candidates.push_back(candidate + file);
+    }
+    for (const std::string& candidate : candidates) {
+        if (!exists_as_named(candidate)) continue;
+        size_t part = std::string::npos;
+        std::string full = full_path(candidate, &part);
+        return deliver_path(full, part, length, buffer, file_part);
+    }
+    return fail(ERROR_FILE_NOT_FOUND, DWORD(0));
 }
 
 // ---- SetFileAttributes, GetFileAttributesEx
@@ -704,6 +790,16 @@ DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBu
 DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer, LPWSTR* lpFilePart)
 {
     return get_full_path_name(lpFileName, nBufferLength, lpBuffer, lpFilePart);
+}
+DWORD WINAPI SearchPathA(LPCSTR lpPath, LPCSTR lpFileName, LPCSTR lpExtension, DWORD nBufferLength, LPSTR lpBuffer,
+                         LPSTR* lpFilePart)
+{
+    return search_path(lpPath, lpFileName, lpExtension, nBufferLength, lpBuffer, lpFilePart);
+}
+DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension, DWORD nBufferLength, LPWSTR lpBuffer,
+                         LPWSTR* lpFilePart)
+{
+    return search_path(lpPath, lpFileName, lpExtension, nBufferLength, lpBuffer, lpFilePart);
 }
 DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer)
 {

@@ -1,6 +1,6 @@
 /* test_file_info.c: GetFullPathNameA/W (Windows' rules for ".", "..", separators,
  * trailing dots and separators, relative names, lpFilePart, the size needed), GetLongPathNameA/W
- * and GetShortPathNameA/W, SetFileAttributes
+ * and GetShortPathNameA/W, SearchPathA/W, SetFileAttributes
  * and GetFileAttributesEx, GetFileInformationByHandleEx (FileBasicInfo, FileStandardInfo,
  * FileNameInfo, FileIdBothDirectoryInfo and its restart form) and SetFileInformationByHandle
  * (FileBasicInfo times, FileEndOfFileInfo, FileAllocationInfo, FileDispositionInfo,
@@ -243,6 +243,62 @@ static void test_long_short_paths(void)
     CHECK(lstrcmpW(wide_out, wide_name) == 0);
     CHECK_EQ(GetShortPathNameW(wide_name, NULL, 0), needed);
 
+    CHECK(SetCurrentDirectoryA(cwd));
+    CHECK(DeleteFileA(full));
+}
+
+/* SearchPath (Wine's kernel32 path tests, test_SearchPathA/W): a name in the directories
+ * of lpPath, the extension added only to a name without one, GetFullPathName's buffer
+ * rules. */
+static void test_search_path(void)
+{
+    char out[MAX_PATH], full[MAX_PATH], cwd[MAX_PATH], both[MAX_PATH * 2];
+    char *part = NULL;
+    HANDLE file = make_file("testfile.ext.ext2", "x", 0);
+    CloseHandle(file);
+    char written[MAX_PATH];
+    path_of(written, "testfile.ext.ext2");
+    CHECK(GetFullPathNameA(written, MAX_PATH, full, NULL) > 0);  /* the name as SearchPath gives it */
+
+    TEST("SearchPathA: no name or an empty one is ERROR_INVALID_PARAMETER");
+    SetLastError(0);
+    CHECK_EQ(SearchPathA(base, NULL, NULL, MAX_PATH, out, &part), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0);
+    CHECK_EQ(SearchPathA(base, "", NULL, MAX_PATH, out, &part), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("SearchPathA: found in lpPath, the full name and its file part");
+    CHECK_EQ(SearchPathA(base, "testfile.ext.ext2", NULL, MAX_PATH, out, &part), (DWORD)strlen(full));
+    CHECK(strcmp(out, full) == 0);
+    CHECK(part != NULL && strcmp(part, "testfile.ext.ext2") == 0);
+    wsprintfA(both, "%s\\nowhere;%s", base, base);
+    CHECK_EQ(SearchPathA(both, "testfile.ext.ext2", NULL, MAX_PATH, out, NULL), (DWORD)strlen(full));
+    CHECK(strcmp(out, full) == 0);
+
+    TEST("SearchPathA: the extension only for a name without one");
+    SetLastError(0);
+    CHECK_EQ(SearchPathA(base, "testfile.ext", NULL, MAX_PATH, out, NULL), 0);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    CHECK_EQ(SearchPathA(base, "testfile.ext", ".ext2", MAX_PATH, out, NULL), 0);
+    CHECK_EQ(SearchPathA(base, "testfile", ".ext.ext2", MAX_PATH, out, NULL), (DWORD)strlen(full));
+
+    TEST("SearchPathA: a buffer too small gets nothing; the size with the terminator");
+    lstrcpyA(out, "untouched");
+    CHECK_EQ(SearchPathA(base, "testfile.ext.ext2", NULL, 5, out, NULL), (DWORD)strlen(full) + 1);
+    CHECK(strcmp(out, "untouched") == 0);
+
+    TEST("SearchPathA/W without lpPath: a full name as it is, the current directory");
+    CHECK_EQ(SearchPathA(NULL, full, NULL, MAX_PATH, out, NULL), (DWORD)strlen(full));
+    GetCurrentDirectoryA(MAX_PATH, cwd);
+    CHECK(SetCurrentDirectoryA(base));
+    CHECK(SearchPathA(NULL, "testfile.ext.ext2", NULL, MAX_PATH, out, &part) > 0);
+    CHECK(part != NULL && strcmp(part, "testfile.ext.ext2") == 0);
+    WCHAR wide_name[32], wide_out[MAX_PATH];
+    WCHAR *wide_part = NULL;
+    widen("testfile.ext.ext2", wide_name);
+    CHECK(SearchPathW(NULL, wide_name, NULL, MAX_PATH, wide_out, &wide_part) > 0);
+    CHECK(wide_part != NULL && lstrcmpW(wide_part, wide_name) == 0);
     CHECK(SetCurrentDirectoryA(cwd));
     CHECK(DeleteFileA(full));
 }
@@ -759,6 +815,7 @@ int main(void)
 
     test_full_path();
     test_long_short_paths();
+    test_search_path();
     test_attributes();
     test_by_handle();
     test_directory_by_handle();
