@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "drivers/disk.h"
 #include "drivers/file.h"
 #include "kernel/handle_table.h"
 #include "win32/devices.h"
@@ -707,6 +708,74 @@ bool drive_name_of(const std::string& path, char* drive, std::string* rest)
     return true;
 }
 
+// GetVolumePathName: the root of the volume (mount) that holds a name, as a Windows name
+// on the drive map: "C:\" for a name on C:'s file system, "C:\mnt\usb\" for one on a file
+// system mounted at /mnt/usb inside C:. The name need not exist (its nearest existing
+// directory decides); relative names are the current directory's. "\\?\X:\..." gives
+// "\\?\X:\" with the letter as written, other drive names an upper-case letter. A letter
+// with no root: ERROR_FILE_NOT_FOUND; UNC and device names: ERROR_INVALID_NAME. The
+// buffer: the root with its separator, or without it when that alone does not fit, else
+// ERROR_FILENAME_EXCED_RANGE (Wine's kernel32 volume tests, test_GetVolumePathNameA/W).
+template <class Char>
+BOOL volume_path_name(const Char* name, Char* buffer, DWORD size)
+{
+    if (name == nullptr || name[0] == 0 || buffer == nullptr || size == 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string text = narrow(name);
+    bool verbatim = text.compare(0, 4, "\\\\?\\") == 0;
+    if (verbatim) text.erase(0, 4);
+    size_t ignored;
+    std::string full = full_path(text, &ignored);
+    char letter = 0, written = 0;
+    std::string linux_path;
+    if (full.size() >= 3 && full[1] == ':' && isalpha(static_cast<unsigned char>(full[0])) && full[2] == '\\') {
+        written = full[0];
+        letter = static_cast<char>(toupper(static_cast<unsigned char>(full[0])));
+        std::string root = drivers::drive_root(letter);
+        if (root.empty()) return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        while (root.size() > 1 && root.back() == '/') root.pop_back();
+        linux_path = (root == "/" ? std::string() : root) + "/" + full.substr(3);
+        std::replace(linux_path.begin(), linux_path.end(), '\\', '/');
+    } else if (!full.empty() && full[0] == '/' && !verbatim) {
+        linux_path = full;
+    } else {
+        return fail(ERROR_INVALID_NAME, FALSE);
+    }
+    // The nearest directory that exists, then the mount that holds it.
+    struct stat status;
+    while (linux_path.size() > 1 && stat(linux_path.c_str(), &status) != 0) {
+        size_t slash = linux_path.find_last_of('/', linux_path.back() == '/' ? linux_path.size() - 2 : std::string::npos);
+        linux_path = slash == std::string::npos || slash == 0 ? std::string("/") : linux_path.substr(0, slash);
+    }
+    char holder = 0;
+    std::string inside;
+    if (!drive_name_of(linux_path, &holder, &inside)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
+    if (letter == 0) letter = written = holder;
+    std::string root = drivers::drive_root(letter);
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    std::string mount_point;
+    std::string volume = "\\";
+    bool mounted = drivers::mount_of(linux_path, &mount_point, nullptr, nullptr);
+    bool deeper = mounted && mount_point.size() > 1 &&
+                  (root == "/" || (mount_point.size() > root.size() && mount_point.compare(0, root.size() + 1, root + "/") == 0));
+    if (deeper) {  // a file system mounted inside the drive: its mount point
+        volume = mount_point.substr(root == "/" ? 0 : root.size()) + "/";
+        std::replace(volume.begin(), volume.end(), '/', '\\');
+    }
+    std::string out = std::string(verbatim ? "\\\\?\\" : "") + (verbatim ? written : letter) + ":" + volume;
+    std::basic_string<Char> converted;
+    if constexpr (sizeof(Char) == 1) {
+        converted = out;
+    } else {
+        converted = win32::utf16_from_utf8(out);
+    }
+    size_t length = converted.size();
+    if (size == length) --length;  // no room for the separator and the terminator: the root without it
+    else if (size < length) return fail(ERROR_FILENAME_EXCED_RANGE, FALSE);
+    std::copy(converted.begin(), converted.begin() + static_cast<std::ptrdiff_t>(length), buffer);
+    buffer[length] = 0;
+    return TRUE;
+}
+
 // GetFinalPathNameByHandle: the name (UTF-8) of the file open as `handle`, or 0 with the
 // last error.
 bool final_path(HANDLE handle, DWORD flags, std::string* name)
@@ -790,6 +859,14 @@ DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBu
 DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer, LPWSTR* lpFilePart)
 {
     return get_full_path_name(lpFileName, nBufferLength, lpBuffer, lpFilePart);
+}
+BOOL WINAPI GetVolumePathNameA(LPCSTR lpszFileName, LPSTR lpszVolumePathName, DWORD cchBufferLength)
+{
+    return volume_path_name(lpszFileName, lpszVolumePathName, cchBufferLength);
+}
+BOOL WINAPI GetVolumePathNameW(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName, DWORD cchBufferLength)
+{
+    return volume_path_name(lpszFileName, lpszVolumePathName, cchBufferLength);
 }
 DWORD WINAPI SearchPathA(LPCSTR lpPath, LPCSTR lpFileName, LPCSTR lpExtension, DWORD nBufferLength, LPSTR lpBuffer,
                          LPSTR* lpFilePart)

@@ -1,8 +1,9 @@
 /* test_volume.c: drives and volumes as a Win32 program sees them: GetLogicalDrives,
  * GetLogicalDriveStringsA/W (the size rules), GetDriveTypeA/W, GetDiskFreeSpaceExA/W,
- * GetDiskFreeSpaceA/W, GetVolumeInformationA/W (root names only), and CreateFile on drive
- * names that do not exist. Facts: Microsoft Learn's pages of each function; Wine's kernel32/tests/volume.c
- * and drive.c. Disk images mapped as drives: tests/linux/test_physical_drive.c. */
+ * GetDiskFreeSpaceA/W, GetVolumePathNameA/W, GetVolumeInformationA/W (root names only), and
+ * CreateFile on drive names that do not exist. Facts: Microsoft Learn's pages of each
+ * function; Wine's kernel32/tests/volume.c and drive.c. Disk images mapped as drives:
+ * tests/linux/test_physical_drive.c. */
 #include "testlib.h"
 
 #include <stdio.h>
@@ -114,6 +115,71 @@ static void test_free_clusters(void)
     CHECK(GetLastError() == ERROR_PATH_NOT_FOUND || GetLastError() == ERROR_INVALID_DRIVE);
 }
 
+/* GetVolumePathName (Wine's kernel32 volume tests, test_GetVolumePathNameA/W). */
+static void expect_volume_path(const char *name, DWORD size, BOOL succeeds, const char *expected, DWORD error)
+{
+    char out[MAX_PATH];
+    memset(out, 0, sizeof(out));
+    if (size < sizeof(out)) out[size] = 0x11;
+    SetLastError(0xdeadbeef);
+    BOOL done = GetVolumePathNameA(name, out, size);
+    if (succeeds != done) printf("  GetVolumePathNameA(%s, %lu): %d, error %lu\n", name, (unsigned long)size, done,
+                                 (unsigned long)GetLastError());
+    CHECK_EQ(done, succeeds);
+    if (succeeds) CHECK(strcmp(out, expected) == 0);
+    else CHECK_ERROR(error);
+    if (size < sizeof(out)) CHECK_EQ(out[size], 0x11);  /* nothing past the buffer */
+}
+
+static void test_volume_path_name(void)
+{
+    TEST("GetVolumePathNameA: the drive's root for names on it, whether they exist or not");
+    expect_volume_path("C:\\", MAX_PATH, TRUE, "C:\\", 0);
+    expect_volume_path("c:\\", MAX_PATH, TRUE, "C:\\", 0);
+    expect_volume_path("C:/", 4, TRUE, "C:\\", 0);
+    expect_volume_path("C:\\no_such_directory\\AnInvalidFolder", MAX_PATH, TRUE, "C:\\", 0);
+    expect_volume_path("\\\\?\\C:\\AnInvalidFolder", MAX_PATH, TRUE, "\\\\?\\C:\\", 0);
+    expect_volume_path("C:ABC:DEF:\\AnInvalidFolder", MAX_PATH, TRUE, "C:\\", 0);
+
+    TEST("GetVolumePathNameA: a buffer one short drops the separator; shorter fails");
+    expect_volume_path("C:\\", 3, TRUE, "C:", 0);
+    expect_volume_path("C::", 3, TRUE, "C:", 0);
+    expect_volume_path("\\\\?\\c:\\AnInvalidFolder", 7, TRUE, "\\\\?\\c:", 0);
+    expect_volume_path("C:\\", 2, FALSE, NULL, ERROR_FILENAME_EXCED_RANGE);
+    expect_volume_path("\\\\?\\C:\\AnInvalidFolder", 6, FALSE, NULL, ERROR_FILENAME_EXCED_RANGE);
+
+    TEST("GetVolumePathNameA: bad names, letters with no drive, no buffer");
+    expect_volume_path("\\\\$$$", 1, FALSE, NULL, ERROR_INVALID_NAME);
+    expect_volume_path("\\\\?\\InvalidDrive:\\AnInvalidFolder", MAX_PATH, FALSE, NULL, ERROR_INVALID_NAME);
+    char missing[] = "?:/";
+    missing[0] = unmapped_letter(GetLogicalDrives());
+    expect_volume_path(missing, 4, FALSE, NULL, ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNameA("C:\\", NULL, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNameA("", NULL, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("GetVolumePathNameA: a relative name is the current directory's volume");
+    char cwd[MAX_PATH], here[MAX_PATH], relative[MAX_PATH];
+    GetCurrentDirectoryA(sizeof(cwd), cwd);
+    CHECK(GetVolumePathNameA(cwd, here, sizeof(here)));
+    CHECK(GetVolumePathNameA("relative/path", relative, sizeof(relative)));
+    CHECK(strcmp(here, relative) == 0);
+
+    TEST("GetVolumePathNameW: the same rules in UTF-16");
+    WCHAR wide[8];
+    wide[3] = 0x11;
+    CHECK(GetVolumePathNameW(L"C:\\", wide, 3));
+    CHECK(wide[0] == 'C' && wide[1] == ':' && wide[2] == 0 && wide[3] == 0x11);
+    CHECK(GetVolumePathNameW(L"C:\\", wide, 4));
+    CHECK(lstrcmpW(wide, L"C:\\") == 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNameW(L"C:\\", wide, 2));
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+}
+
 static void test_volume_information(void)
 {
     TEST("GetVolumeInformationA/W of C:\\: a file system name, 255-character components, case preserved");
@@ -189,6 +255,7 @@ int main(void)
     test_drive_type();
     test_free_space();
     test_free_clusters();
+    test_volume_path_name();
     test_volume_information();
     test_drive_names();
     return tl_finish();
