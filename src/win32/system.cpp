@@ -406,6 +406,62 @@ BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize)
     return copy_computer_name(wide, lpBuffer, nSize);
 }
 
+// GetComputerNameEx: the NetBIOS name is GetComputerName's; the DNS host name is the
+// host name's first label as it is written, the DNS domain the rest of the host name
+// (empty when the host name has no dot), the fully qualified name both. The "physical"
+// forms are the same (no cluster). Microsoft Learn, GetComputerNameExW: a buffer too small
+// (or none) fails with ERROR_MORE_DATA and the size needed with the terminator; success
+// gives the length without it; an unknown format is ERROR_INVALID_PARAMETER.
+namespace {
+template <class Char>
+BOOL computer_name_ex(COMPUTER_NAME_FORMAT format, Char* buffer, LPDWORD size)
+{
+    if (size == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::string full = host;
+    size_t dot = full.find('.');
+    std::string label = full.substr(0, dot), domain = dot == std::string::npos ? std::string() : full.substr(dot + 1);
+    std::string name;
+    switch (format) {
+    case ComputerNameNetBIOS:
+    case ComputerNamePhysicalNetBIOS: name = computer_name(); break;
+    case ComputerNameDnsHostname:
+    case ComputerNamePhysicalDnsHostname: name = label; break;
+    case ComputerNameDnsDomain:
+    case ComputerNamePhysicalDnsDomain: name = domain; break;
+    case ComputerNameDnsFullyQualified:
+    case ComputerNamePhysicalDnsFullyQualified: name = domain.empty() ? label : label + "." + domain; break;
+    default:
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    std::basic_string<Char> out(name.begin(), name.end());  // a host name's characters are ASCII
+    if (buffer == nullptr || *size <= out.size()) {
+        *size = static_cast<DWORD>(out.size() + 1);
+        set_last_error(ERROR_MORE_DATA);
+        return FALSE;
+    }
+    std::copy(out.begin(), out.end(), buffer);
+    buffer[out.size()] = 0;
+    *size = static_cast<DWORD>(out.size());
+    return TRUE;
+}
+}  // namespace
+
+BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType, LPSTR lpBuffer, LPDWORD nSize)
+{
+    return computer_name_ex(NameType, lpBuffer, nSize);
+}
+
+BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType, LPWSTR lpBuffer, LPDWORD nSize)
+{
+    return computer_name_ex(NameType, lpBuffer, nSize);
+}
+
 DWORD WINAPI GetCurrentProcessorNumber(void)
 {
     int cpu = sched_getcpu();
