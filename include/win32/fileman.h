@@ -295,6 +295,14 @@ OVERLAPPED_API DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLen
                                              LPSTR *lpFilePart);
 OVERLAPPED_API DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer,
                                              LPWSTR *lpFilePart);
+OVERLAPPED_API DWORD WINAPI SearchPathA(LPCSTR lpPath, LPCSTR lpFileName, LPCSTR lpExtension, DWORD nBufferLength,
+                                        LPSTR lpBuffer, LPSTR *lpFilePart);
+OVERLAPPED_API DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension, DWORD nBufferLength,
+                                        LPWSTR lpBuffer, LPWSTR *lpFilePart);
+OVERLAPPED_API DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer);
+OVERLAPPED_API DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath, DWORD cchBuffer);
+OVERLAPPED_API DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath, DWORD cchBuffer);
+OVERLAPPED_API DWORD WINAPI GetShortPathNameW(LPCWSTR lpszLongPath, LPWSTR lpszShortPath, DWORD cchBuffer);
 OVERLAPPED_API BOOL WINAPI SetFileAttributesA(LPCSTR lpFileName, DWORD dwFileAttributes);
 OVERLAPPED_API BOOL WINAPI SetFileAttributesW(LPCWSTR lpFileName, DWORD dwFileAttributes);
 OVERLAPPED_API BOOL WINAPI GetFileAttributesExA(LPCSTR lpFileName, GET_FILEEX_INFO_LEVELS fInfoLevelId,
@@ -317,6 +325,9 @@ typedef WIN32_FIND_DATAW WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define CopyFile CopyFileW
 #define CopyFileEx CopyFileExW
 #define GetFullPathName GetFullPathNameW
+#define GetLongPathName GetLongPathNameW
+#define SearchPath SearchPathW
+#define GetShortPathName GetShortPathNameW
 #define SetFileAttributes SetFileAttributesW
 #define GetFileAttributesEx GetFileAttributesExW
 #define GetFinalPathNameByHandle GetFinalPathNameByHandleW
@@ -328,6 +339,9 @@ typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define CopyFile CopyFileA
 #define CopyFileEx CopyFileExA
 #define GetFullPathName GetFullPathNameA
+#define GetLongPathName GetLongPathNameA
+#define SearchPath SearchPathA
+#define GetShortPathName GetShortPathNameA
 #define SetFileAttributes SetFileAttributesA
 #define GetFileAttributesEx GetFileAttributesExA
 #define GetFinalPathNameByHandle GetFinalPathNameByHandleA

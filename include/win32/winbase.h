@@ -621,6 +621,19 @@ OVERLAPPED_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 OVERLAPPED_API BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
 OVERLAPPED_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+typedef enum _COMPUTER_NAME_FORMAT {
+    ComputerNameNetBIOS,
+    ComputerNameDnsHostname,
+    ComputerNameDnsDomain,
+    ComputerNameDnsFullyQualified,
+    ComputerNamePhysicalNetBIOS,
+    ComputerNamePhysicalDnsHostname,
+    ComputerNamePhysicalDnsDomain,
+    ComputerNamePhysicalDnsFullyQualified,
+    ComputerNameMax
+} COMPUTER_NAME_FORMAT;
+OVERLAPPED_API BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType, LPSTR lpBuffer, LPDWORD nSize);
+OVERLAPPED_API BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType, LPWSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API DWORD WINAPI GetCurrentProcessorNumber(void);
 OVERLAPPED_API DWORD WINAPI GetTickCount(void);
 OVERLAPPED_API ULONGLONG WINAPI GetTickCount64(void);

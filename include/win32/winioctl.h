@@ -333,6 +333,15 @@ OVERLAPPED_API DWORD WINAPI GetLogicalDriveStringsA(DWORD nBufferLength, LPSTR l
 OVERLAPPED_API DWORD WINAPI GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer);
 OVERLAPPED_API UINT WINAPI GetDriveTypeA(LPCSTR lpRootPathName);
 OVERLAPPED_API UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName);
+OVERLAPPED_API BOOL WINAPI GetVolumePathNameA(LPCSTR lpszFileName, LPSTR lpszVolumePathName, DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI GetVolumePathNameW(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName,
+                                              DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI GetDiskFreeSpaceA(LPCSTR lpRootPathName, LPDWORD lpSectorsPerCluster,
+                                             LPDWORD lpBytesPerSector, LPDWORD lpNumberOfFreeClusters,
+                                             LPDWORD lpTotalNumberOfClusters);
+OVERLAPPED_API BOOL WINAPI GetDiskFreeSpaceW(LPCWSTR lpRootPathName, LPDWORD lpSectorsPerCluster,
+                                             LPDWORD lpBytesPerSector, LPDWORD lpNumberOfFreeClusters,
+                                             LPDWORD lpTotalNumberOfClusters);
 OVERLAPPED_API BOOL WINAPI GetDiskFreeSpaceExA(LPCSTR lpDirectoryName, PULARGE_INTEGER lpFreeBytesAvailableToCaller,
                                                PULARGE_INTEGER lpTotalNumberOfBytes,
                                                PULARGE_INTEGER lpTotalNumberOfFreeBytes);

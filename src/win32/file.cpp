@@ -3,6 +3,7 @@
 // directories. Arguments and last errors here; the work in drivers/file and io/.
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 
 #include "common/errors.h"
 #include "drivers/file.h"
@@ -511,6 +512,15 @@ UINT temp_file_name(const std::string& path, const std::string& prefix, UINT uni
                     bool (*fits)(const std::string& name), std::string* out)
 {
     std::string directory = path;
+    // The directory must be one, whatever `unique` is (a missing one, or a file, is
+    // ERROR_DIRECTORY: Wine's kernel32 path tests, test_InitPathA).
+    if (!directory.empty()) {
+        std::string linux_path;
+        struct stat status;
+        if (drivers::file_linux_path(directory, &linux_path) != ERROR_SUCCESS || stat(linux_path.c_str(), &status) != 0 ||
+            !S_ISDIR(status.st_mode))
+            return fail(ERROR_DIRECTORY, 0u);
+    }
     if (!directory.empty() && directory.back() != '\\' && directory.back() != '/') directory += '\\';
     std::string start = directory + prefix;
     unsigned counter = unique != 0 ? unique : (static_cast<unsigned>(GetTickCount()) ^ static_cast<unsigned>(GetCurrentProcessId()));

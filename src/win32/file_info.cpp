@@ -9,12 +9,14 @@
 #include <fcntl.h>
 #include <mutex>
 #include <string>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
 
 #include "common/errors.h"
+#include "drivers/disk.h"
 #include "drivers/file.h"
 #include "kernel/handle_table.h"
 #include "win32/devices.h"
@@ -50,30 +52,39 @@ std::string full_path(const std::string& name, size_t* file_part)
 {
     std::string prefix, rest;
     char separator = '\\';
-    if (name.size() >= 4 && is_separator(name[0]) && is_separator(name[1]) && (name[2] == '?' || name[2] == '.') &&
-        is_separator(name[3])) {
-        if (name[2] == '?') {  // "\\?\": no parsing at all
-            size_t last = name.find_last_of("\\/");
-            *file_part = last + 1 < name.size() ? last + 1 : std::string::npos;
-            return name;
-        }
-        prefix.assign(R"(\\.\)");
-        rest = name.substr(4);
+    if (name.compare(0, 4, R"(\\?\)") == 0) {  // "\\?\" itself: no parsing at all
+        size_t last = name.find_last_of("\\/");
+        *file_part = last + 1 < name.size() ? last + 1 : std::string::npos;
+        return name;
+    }
+    if (name.size() >= 3 && is_separator(name[0]) && is_separator(name[1]) && (name[2] == '?' || name[2] == '.') &&
+        (name.size() == 3 || is_separator(name[3]))) {
+        // A device name ("\\.\x", "//./x", and "//?/x", which is parsed as "\\.\" is):
+        // the root is "\\.\" (or "\\?\"), the rest is normalized.
+        prefix = std::string("\\\\") + name[2] + "\\";
+        rest = name.size() > 4 ? name.substr(4) : std::string();
     } else if (name.size() >= 2 && is_separator(name[0]) && is_separator(name[1])) {
-        // UNC: "\\server\share" is the root.
+        // UNC: "\\server\share" is the root; "\\server" alone stays as it is.
         size_t server_end = name.find_first_of("\\/", 2);
         size_t share_end = server_end == std::string::npos ? std::string::npos : name.find_first_of("\\/", server_end + 1);
         prefix = "\\\\" + name.substr(2, (server_end == std::string::npos ? name.size() : server_end) - 2);
         if (server_end != std::string::npos) {
             prefix += '\\';
             prefix += name.substr(server_end + 1, (share_end == std::string::npos ? name.size() : share_end) - server_end - 1);
+            if (share_end != std::string::npos) prefix += '\\';
         }
-        prefix += '\\';
         rest = share_end == std::string::npos ? std::string() : name.substr(share_end + 1);
+        if (share_end == std::string::npos) {  // "\\server\share": the share is the file part
+            *file_part = server_end != std::string::npos && server_end + 1 < name.size() ? server_end + 1 : std::string::npos;
+            return prefix;
+        }
     } else if (name.size() >= 2 && name[1] == ':' && isalpha(static_cast<unsigned char>(name[0]))) {
-        prefix = std::string(1, static_cast<char>(toupper(static_cast<unsigned char>(name[0])))) + ":\\";
+        // The letter as given ("c:\x" stays "c:\x", as Windows keeps it); a drive-relative
+        // name takes the current directory's letter, which is upper case.
+        prefix = std::string(1, name[0]) + ":\\";
         rest = name.substr(2);
         if (rest.empty() || !is_separator(rest[0])) {
+            prefix[0] = static_cast<char>(toupper(static_cast<unsigned char>(name[0])));
             // Drive-relative ("C:x", "C:"): against the current directory when it lies
             // under the drive's root (Windows' current directory is then on that drive),
             // else against the root (per-drive current directories are not kept).
@@ -135,14 +146,35 @@ std::string full_path(const std::string& name, size_t* file_part)
     return out;
 }
 
-template <class Char>
-DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** file_part)
+// The DOS device a name stands for, or "": a device name alone ("NUL", "aux", "COM1"),
+// perhaps after a drive ("C:NUL") and before trailing dots and spaces ("NUL."), is that
+// device, "\\.\NUL", with no file part; "NUL" is so in any directory too ("C:\x\nul"). The
+// names every Windows version agrees on (Wine's ntdll path tests, test_RtlGetFullPathName_U:
+// Windows 11 no longer takes CON and the others in a directory, earlier versions did).
+std::string dos_device(const std::string& name)
 {
-    if (name == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
-    std::string text = narrow(name);
-    if (text.empty()) return fail(ERROR_INVALID_NAME, DWORD(0));
-    size_t part = std::string::npos;
-    std::string full = full_path(text, &part);
+    if (name.size() >= 2 && is_separator(name[0]) && is_separator(name[1])) return std::string();  // UNC, \\.\, \\?\ names
+    size_t start = name.size() >= 2 && name[1] == ':' && isalpha(static_cast<unsigned char>(name[0])) ? 2 : 0;
+    size_t last = name.find_last_of("\\/");
+    bool in_directory = last != std::string::npos && last >= start;
+    std::string component = name.substr(in_directory ? last + 1 : start);
+    while (!component.empty() && (component.back() == '.' || component.back() == ' ')) component.pop_back();
+    auto is = [&](const char* device) { return strcasecmp(component.c_str(), device) == 0; };
+    if (is("NUL")) return component;
+    if (in_directory) return std::string();
+    if (is("CON") || is("PRN") || is("AUX")) return component;
+    if (component.size() == 4 && component[3] >= '1' && component[3] <= '9' &&
+        (strncasecmp(component.c_str(), "COM", 3) == 0 || strncasecmp(component.c_str(), "LPT", 3) == 0))
+        return component;
+    return std::string();
+}
+
+// A full name (UTF-8, its last component at `part`, npos for none) into the caller's
+// buffer, GetFullPathName's way: the size needed with the terminator when it does not fit
+// (nothing written), else the length and *file_part.
+template <class Char>
+DWORD deliver_path(const std::string& full, size_t part, DWORD length, Char* buffer, Char** file_part)
+{
     std::basic_string<Char> out;
     size_t part_offset = std::string::npos;
     if constexpr (sizeof(Char) == 1) {
@@ -158,6 +190,97 @@ DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** fi
     if (file_part != nullptr) *file_part = part_offset == std::string::npos ? nullptr : buffer + part_offset;
     win32::set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(out.size());
+}
+
+template <class Char>
+DWORD get_full_path_name(const Char* name, DWORD length, Char* buffer, Char** file_part)
+{
+    // No name and an empty name alike: ERROR_INVALID_NAME, the buffer untouched (Wine's
+    // kernel32 path tests: Windows 7 and later).
+    if (name == nullptr) return fail(ERROR_INVALID_NAME, DWORD(0));
+    std::string text = narrow(name);
+    if (text.empty()) return fail(ERROR_INVALID_NAME, DWORD(0));
+    size_t part = std::string::npos;
+    std::string device = dos_device(text);
+    std::string full = device.empty() ? full_path(text, &part) : "\\\\.\\" + device;
+    return deliver_path(full, part, length, buffer, file_part);
+}
+
+// ---- SearchPath
+
+// SearchPath: `extension` is added when the name's last component has none; a name with
+// a directory in it (rooted, on a drive, UNC, or starting ".\" or "..\") is looked at
+// where it is; any other name is looked for in each directory of `path` (';' between
+// them) or, with no path, in the program's directory, the current directory and then
+// those of PATH (';' between them when it has one, else a Linux PATH's ':'). Windows'
+// system and Windows directories do not exist here. The first name that exists (a file or
+// a directory, as Windows' RtlDoesFileExists) is given as GetFullPathName gives it. No
+// name or an empty one: ERROR_INVALID_PARAMETER (Wine's kernel32 path tests,
+// test_SearchPathA); nothing found: ERROR_FILE_NOT_FOUND.
+bool exists_as_named(const std::string& name)
+{
+    std::string path;
+    struct stat status;
+    return drivers::file_linux_path(name, &path) == ERROR_SUCCESS && stat(path.c_str(), &status) == 0;
+}
+
+std::vector<std::string> split_directories(const std::string& list, char separator)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t end = list.find(separator, start);
+        if (end == std::string::npos) end = list.size();
+        if (end > start) out.push_back(list.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+template <class Char>
+DWORD search_path(const Char* path, const Char* name, const Char* extension, DWORD length, Char* buffer, Char** file_part)
+{
+    if (name == nullptr || name[0] == 0) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::string file = narrow(name);
+    size_t last = file.find_last_of("\\/");
+    std::string leaf = last == std::string::npos ? file : file.substr(last + 1);
+    if (extension != nullptr && extension[0] != 0 && leaf.find('.') == std::string::npos) file += narrow(extension);
+    bool placed = is_separator(file[0]) || (file.size() >= 2 && file[1] == ':') ||
+                  (file[0] == '.' && file.size() >= 2 && (is_separator(file[1]) || (file[1] == '.' && file.size() >= 3 &&
+                                                                                    is_separator(file[2]))));
+    std::vector<std::string> directories;
+    if (!placed) {
+        if (path != nullptr) {
+            directories = split_directories(narrow(path), ';');
+        } else {
+            char program[PATH_MAX];
+            ssize_t n = readlink("/proc/self/exe", program, sizeof program - 1);
+            if (n > 0) {
+                std::string exe(program, static_cast<size_t>(n));
+                directories.push_back(exe.substr(0, std::max<size_t>(exe.find_last_of('/'), 1)));
+            }
+            directories.push_back(".");
+            if (const char* variable = getenv("PATH")) {
+                std::string list = variable;
+                for (const std::string& entry : split_directories(list, list.find(';') != std::string::npos ? ';' : ':'))
+                    directories.push_back(entry);
+            }
+        }
+    }
+    std::vector<std::string> candidates;
+    if (placed) candidates.push_back(file);
+    for (const std::string& directory : directories) {
+        std::string candidate = directory;
+        if (!is_separator(candidate.back())) candidate += candidate.find('\\') != std::string::npos || candidate[0] != '/' ? '\\' : '/';
+        candidates.push_back(candidate + file);
+    }
+    for (const std::string& candidate : candidates) {
+        if (!exists_as_named(candidate)) continue;
+        size_t part = std::string::npos;
+        std::string full = full_path(candidate, &part);
+        return deliver_path(full, part, length, buffer, file_part);
+    }
+    return fail(ERROR_FILE_NOT_FOUND, DWORD(0));
 }
 
 // ---- SetFileAttributes, GetFileAttributesEx
@@ -610,6 +733,74 @@ bool drive_name_of(const std::string& path, char* drive, std::string* rest)
     return true;
 }
 
+// GetVolumePathName: the root of the volume (mount) that holds a name, as a Windows name
+// on the drive map: "C:\" for a name on C:'s file system, "C:\mnt\usb\" for one on a file
+// system mounted at /mnt/usb inside C:. The name need not exist (its nearest existing
+// directory decides); relative names are the current directory's. "\\?\X:\..." gives
+// "\\?\X:\" with the letter as written, other drive names an upper-case letter. A letter
+// with no root: ERROR_FILE_NOT_FOUND; UNC and device names: ERROR_INVALID_NAME. The
+// buffer: the root with its separator, or without it when that alone does not fit, else
+// ERROR_FILENAME_EXCED_RANGE (Wine's kernel32 volume tests, test_GetVolumePathNameA/W).
+template <class Char>
+BOOL volume_path_name(const Char* name, Char* buffer, DWORD size)
+{
+    if (name == nullptr || name[0] == 0 || buffer == nullptr || size == 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string text = narrow(name);
+    bool verbatim = text.compare(0, 4, "\\\\?\\") == 0;
+    if (verbatim) text.erase(0, 4);
+    size_t ignored;
+    std::string full = full_path(text, &ignored);
+    char letter = 0, written = 0;
+    std::string linux_path;
+    if (full.size() >= 3 && full[1] == ':' && isalpha(static_cast<unsigned char>(full[0])) && full[2] == '\\') {
+        written = full[0];
+        letter = static_cast<char>(toupper(static_cast<unsigned char>(full[0])));
+        std::string root = drivers::drive_root(letter);
+        if (root.empty()) return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        while (root.size() > 1 && root.back() == '/') root.pop_back();
+        linux_path = (root == "/" ? std::string() : root) + "/" + full.substr(3);
+        std::replace(linux_path.begin(), linux_path.end(), '\\', '/');
+    } else if (!full.empty() && full[0] == '/' && !verbatim) {
+        linux_path = full;
+    } else {
+        return fail(ERROR_INVALID_NAME, FALSE);
+    }
+    // The nearest directory that exists, then the mount that holds it.
+    struct stat status;
+    while (linux_path.size() > 1 && stat(linux_path.c_str(), &status) != 0) {
+        size_t slash = linux_path.find_last_of('/', linux_path.back() == '/' ? linux_path.size() - 2 : std::string::npos);
+        linux_path = slash == std::string::npos || slash == 0 ? std::string("/") : linux_path.substr(0, slash);
+    }
+    char holder = 0;
+    std::string inside;
+    if (!drive_name_of(linux_path, &holder, &inside)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
+    if (letter == 0) letter = written = holder;
+    std::string root = drivers::drive_root(letter);
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    std::string mount_point;
+    std::string volume = "\\";
+    bool mounted = drivers::mount_of(linux_path, &mount_point, nullptr, nullptr);
+    bool deeper = mounted && mount_point.size() > 1 &&
+                  (root == "/" || (mount_point.size() > root.size() && mount_point.compare(0, root.size() + 1, root + "/") == 0));
+    if (deeper) {  // a file system mounted inside the drive: its mount point
+        volume = mount_point.substr(root == "/" ? 0 : root.size()) + "/";
+        std::replace(volume.begin(), volume.end(), '/', '\\');
+    }
+    std::string out = std::string(verbatim ? "\\\\?\\" : "") + (verbatim ? written : letter) + ":" + volume;
+    std::basic_string<Char> converted;
+    if constexpr (sizeof(Char) == 1) {
+        converted = out;
+    } else {
+        converted = win32::utf16_from_utf8(out);
+    }
+    size_t length = converted.size();
+    if (size == length) --length;  // no room for the separator and the terminator: the root without it
+    else if (size < length) return fail(ERROR_FILENAME_EXCED_RANGE, FALSE);
+    std::copy(converted.begin(), converted.begin() + static_cast<std::ptrdiff_t>(length), buffer);
+    buffer[length] = 0;
+    return TRUE;
+}
+
 // GetFinalPathNameByHandle: the name (UTF-8) of the file open as `handle`, or 0 with the
 // last error.
 bool final_path(HANDLE handle, DWORD flags, std::string* name)
@@ -650,6 +841,38 @@ DWORD copy_out(const std::basic_string<Char>& text, Char* buffer, DWORD size)
     return static_cast<DWORD>(text.size());
 }
 
+// GetLongPathName and GetShortPathName: Linux file systems keep no 8.3 names, so every
+// component's long name is itself and its short name is its long one (Windows on a
+// volume without short names, Microsoft Learn, GetShortPathNameW: "the call will succeed,
+// but will return the long-name path"). Both check that the name exists and give it back
+// as it was written: relative names stay relative, case and separators are kept (Wine's
+// kernel32 path tests, which pass on Windows: test_PathNameA, test_relative_path,
+// test_GetLongPathNameW). No name: ERROR_INVALID_PARAMETER; an empty one:
+// ERROR_PATH_NOT_FOUND; wildcards: ERROR_INVALID_NAME. A buffer too small is left as it
+// is and the size needed (with the terminator) returned.
+template <class Char>
+DWORD long_or_short_path(const Char* name, Char* buffer, DWORD size)
+{
+    if (name == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::basic_string<Char> given(name);
+    if (given.empty()) return fail(ERROR_PATH_NOT_FOUND, DWORD(0));
+    std::string text = narrow(name);
+    size_t start = text.compare(0, 4, "\\\\?\\") == 0 ? 4 : 0;
+    if (text.find_first_of("*?", start) != std::string::npos) return fail(ERROR_INVALID_NAME, DWORD(0));
+    std::string path;
+    if (!to_linux(text, &path)) return 0;
+    struct stat status;
+    if (stat(path.c_str(), &status) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR) return fail(win32_error_from_errno(errno), DWORD(0));
+        while (path.size() > 1 && path.back() == '/') path.pop_back();
+        return fail(win32::missing_path_error(path), DWORD(0));
+    }
+    if (buffer == nullptr || size <= given.size()) return static_cast<DWORD>(given.size() + 1);
+    std::copy(given.begin(), given.end(), buffer);
+    buffer[given.size()] = 0;
+    return static_cast<DWORD>(given.size());
+}
+
 }  // namespace
 
 extern "C" {
@@ -661,6 +884,40 @@ DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBu
 DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer, LPWSTR* lpFilePart)
 {
     return get_full_path_name(lpFileName, nBufferLength, lpBuffer, lpFilePart);
+}
+BOOL WINAPI GetVolumePathNameA(LPCSTR lpszFileName, LPSTR lpszVolumePathName, DWORD cchBufferLength)
+{
+    return volume_path_name(lpszFileName, lpszVolumePathName, cchBufferLength);
+}
+BOOL WINAPI GetVolumePathNameW(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName, DWORD cchBufferLength)
+{
+    return volume_path_name(lpszFileName, lpszVolumePathName, cchBufferLength);
+}
+DWORD WINAPI SearchPathA(LPCSTR lpPath, LPCSTR lpFileName, LPCSTR lpExtension, DWORD nBufferLength, LPSTR lpBuffer,
+                         LPSTR* lpFilePart)
+{
+    return search_path(lpPath, lpFileName, lpExtension, nBufferLength, lpBuffer, lpFilePart);
+}
+DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension, DWORD nBufferLength, LPWSTR lpBuffer,
+                         LPWSTR* lpFilePart)
+{
+    return search_path(lpPath, lpFileName, lpExtension, nBufferLength, lpBuffer, lpFilePart);
+}
+DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszShortPath, lpszLongPath, cchBuffer);
+}
+DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszShortPath, lpszLongPath, cchBuffer);
+}
+DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszLongPath, lpszShortPath, cchBuffer);
+}
+DWORD WINAPI GetShortPathNameW(LPCWSTR lpszLongPath, LPWSTR lpszShortPath, DWORD cchBuffer)
+{
+    return long_or_short_path(lpszLongPath, lpszShortPath, cchBuffer);
 }
 BOOL WINAPI SetFileAttributesA(LPCSTR lpFileName, DWORD dwFileAttributes)
 {

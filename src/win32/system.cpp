@@ -464,6 +464,62 @@ BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize)
     return copy_computer_name(wide, lpBuffer, nSize);
 }
 
+// GetComputerNameEx: the NetBIOS name is GetComputerName's; the DNS host name is the
+// host name's first label as it is written, the DNS domain the rest of the host name
+// (empty when the host name has no dot), the fully qualified name both. The "physical"
+// forms are the same (no cluster). Microsoft Learn, GetComputerNameExW: a buffer too small
+// (or none) fails with ERROR_MORE_DATA and the size needed with the terminator; success
+// gives the length without it; an unknown format is ERROR_INVALID_PARAMETER.
+namespace {
+template <class Char>
+BOOL computer_name_ex(COMPUTER_NAME_FORMAT format, Char* buffer, LPDWORD size)
+{
+    if (size == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::string full = host;
+    size_t dot = full.find('.');
+    std::string label = full.substr(0, dot), domain = dot == std::string::npos ? std::string() : full.substr(dot + 1);
+    std::string name;
+    switch (format) {
+    case ComputerNameNetBIOS:
+    case ComputerNamePhysicalNetBIOS: name = computer_name(); break;
+    case ComputerNameDnsHostname:
+    case ComputerNamePhysicalDnsHostname: name = label; break;
+    case ComputerNameDnsDomain:
+    case ComputerNamePhysicalDnsDomain: name = domain; break;
+    case ComputerNameDnsFullyQualified:
+    case ComputerNamePhysicalDnsFullyQualified: name = domain.empty() ? label : label + "." + domain; break;
+    default:
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    std::basic_string<Char> out(name.begin(), name.end());  // a host name's characters are ASCII
+    if (buffer == nullptr || *size <= out.size()) {
+        *size = static_cast<DWORD>(out.size() + 1);
+        set_last_error(ERROR_MORE_DATA);
+        return FALSE;
+    }
+    std::copy(out.begin(), out.end(), buffer);
+    buffer[out.size()] = 0;
+    *size = static_cast<DWORD>(out.size());
+    return TRUE;
+}
+}  // namespace
+
+BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType, LPSTR lpBuffer, LPDWORD nSize)
+{
+    return computer_name_ex(NameType, lpBuffer, nSize);
+}
+
+BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType, LPWSTR lpBuffer, LPDWORD nSize)
+{
+    return computer_name_ex(NameType, lpBuffer, nSize);
+}
+
 DWORD WINAPI GetCurrentProcessorNumber(void)
 {
     int cpu = sched_getcpu();
@@ -1521,9 +1577,27 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
 }
 
 // ---- GetTempPath: $TMPDIR (or /tmp), with the trailing separator Windows gives.
+
+// ---- GetTempPath: as Windows, the first of the variables TMP and TEMP that is set, made
+// a full name (GetFullPathName: "C:" is the current directory when it is on C:); then, for
+// a Linux program's environment, $TMPDIR; then /tmp. Windows does not check that the
+// directory exists, and neither does this. The name ends in a separator: '\' after a
+// Windows name, '/' after a Linux one.
 namespace {
 std::string temp_path()
 {
+    for (const char* variable : {"TMP", "TEMP"}) {
+        char value[MAX_PATH * 4];
+        DWORD length = GetEnvironmentVariableA(variable, value, sizeof value);
+        if (length == 0 || length >= sizeof value) continue;
+        char full[MAX_PATH * 4];
+        length = GetFullPathNameA(value, sizeof full, full, nullptr);
+        if (length == 0 || length >= sizeof full) continue;
+        std::string path(full, length);
+        if (path.back() != '\\' && path.back() != '/')
+            path += path.find('\\') != std::string::npos || path[0] != '/' ? '\\' : '/';
+        return path;
+    }
     const char* value = getenv("TMPDIR");
     std::string path = value != nullptr && value[0] != '\0' ? value : "/tmp";
     if (path.back() != '/') path += '/';
@@ -1531,6 +1605,7 @@ std::string temp_path()
 }
 }  // namespace
 
+// A buffer too small is left as it is; the size needed (with the terminator) is returned.
 extern "C" DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer)
 {
     std::string path = temp_path();
@@ -1539,10 +1614,18 @@ extern "C" DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer)
     return static_cast<DWORD>(path.size());
 }
 
+// The wide form clears what it does not fill, as Windows does (Wine's kernel32 path tests,
+// test_GetTempPathW): a buffer too small is cleared whole; after the name and its
+// terminator, the rest of the buffer (up to 32767 characters) is cleared.
 extern "C" DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer)
 {
-    std::string path = temp_path();  // ASCII in practice; bytes above 0x7F pass as Latin-1
-    if (lpBuffer == nullptr || nBufferLength <= path.size()) return static_cast<DWORD>(path.size() + 1);
-    for (size_t i = 0; i <= path.size(); ++i) lpBuffer[i] = static_cast<unsigned char>(path[i]);
+    std::u16string path = overlapped::win32::utf16_from_utf8(temp_path());
+    const DWORD cleared = std::min<DWORD>(nBufferLength, 32767);
+    if (lpBuffer == nullptr || nBufferLength <= path.size()) {
+        if (lpBuffer != nullptr) memset(lpBuffer, 0, cleared * sizeof(WCHAR));
+        return static_cast<DWORD>(path.size() + 1);
+    }
+    memcpy(lpBuffer, path.data(), path.size() * sizeof(WCHAR));
+    for (DWORD i = static_cast<DWORD>(path.size()); i < std::max<DWORD>(cleared, path.size() + 1); ++i) lpBuffer[i] = 0;
     return static_cast<DWORD>(path.size());
 }

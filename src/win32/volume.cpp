@@ -1,5 +1,5 @@
 // volume.cpp: drives and volumes: CreateFile on \\.\PHYSICALDRIVEn and \\.\X:, and
-// GetLogicalDrives, GetLogicalDriveStrings, GetDriveType, GetDiskFreeSpaceEx,
+// GetLogicalDrives, GetLogicalDriveStrings, GetDriveType, GetDiskFreeSpace(Ex),
 // GetVolumeInformation over the drive map (docs/paths.md, docs/drives.md).
 #include "win32/volume.h"
 
@@ -85,13 +85,17 @@ bool drive_flush(HANDLE handle, BOOL* result)
 
 namespace {
 
-// The drive letter a root name names ("C:\", "C:", "c:/", "\\?\C:\"), or 0. *root_only:
-// nothing follows the separator.
+bool is_separator(char c) { return c == '\\' || c == '/'; }
+
+// The drive letter a root name names ("C:\", "C:", "c:/", "\\?\C:\", "\\.\C:\"), or 0.
+// *trailing_separator: a separator follows "C:"; *extra: something else does.
 char drive_letter(std::string name, bool* trailing_separator, bool* extra)
 {
     *trailing_separator = false;
     *extra = false;
-    if (name.compare(0, 4, "\\\\?\\") == 0 || name.compare(0, 4, "//?/") == 0) name.erase(0, 4);
+    if (name.size() >= 4 && is_separator(name[0]) && is_separator(name[1]) && (name[2] == '?' || name[2] == '.') &&
+        is_separator(name[3]))
+        name.erase(0, 4);
     if (name.size() < 2 || name[1] != ':' || !isalpha(static_cast<unsigned char>(name[0]))) return 0;
     if (name.size() >= 3) {
         *trailing_separator = name[2] == '\\' || name[2] == '/';
@@ -201,33 +205,60 @@ UINT drive_type(const Char* root)
     return drive_type_of(path);
 }
 
+// statvfs of a directory named as the free-space functions take it (any path, through the
+// drive map; NULL: the current directory). The directory is opened as a file is: a
+// missing last name is "file not found", a missing directory on the way "path not found".
 template <class Char>
-BOOL disk_free_space(const Char* directory, PULARGE_INTEGER available, PULARGE_INTEGER total, PULARGE_INTEGER free)
+DWORD volume_statistics(const Char* directory, struct statvfs* info)
 {
     std::string path = ".";
     if (directory != nullptr) {
-        if (DWORD error = drivers::file_linux_path(text(directory), &path)) return fail(error, FALSE);
+        if (DWORD error = drivers::file_linux_path(text(directory), &path)) return error;
     }
+    if (statvfs(path.c_str(), info) == 0) return ERROR_SUCCESS;
+    DWORD error = win32_error_from_errno(errno);
+    if (errno == ENOENT || errno == ENOTDIR) {
+        std::string parent = path;
+        while (parent.size() > 1 && parent.back() == '/') parent.pop_back();
+        size_t slash = parent.find_last_of('/');
+        parent = slash == std::string::npos ? std::string(".") : parent.substr(0, slash == 0 ? 1 : slash);
+        struct stat status;
+        error = stat(parent.c_str(), &status) == 0 && S_ISDIR(status.st_mode) ? ERROR_FILE_NOT_FOUND
+                                                                              : ERROR_PATH_NOT_FOUND;
+    }
+    return error;
+}
+
+template <class Char>
+BOOL disk_free_space(const Char* directory, PULARGE_INTEGER available, PULARGE_INTEGER total, PULARGE_INTEGER free)
+{
     struct statvfs info;
-    if (statvfs(path.c_str(), &info) != 0) {
-        // The directory is opened as a file is: a missing last name is "file not found",
-        // a missing directory on the way "path not found".
-        DWORD error = win32_error_from_errno(errno);
-        if (errno == ENOENT || errno == ENOTDIR) {
-            std::string parent = path;
-            while (parent.size() > 1 && parent.back() == '/') parent.pop_back();
-            size_t slash = parent.find_last_of('/');
-            parent = slash == std::string::npos ? std::string(".") : parent.substr(0, slash == 0 ? 1 : slash);
-            struct stat status;
-            error = stat(parent.c_str(), &status) == 0 && S_ISDIR(status.st_mode) ? ERROR_FILE_NOT_FOUND
-                                                                                  : ERROR_PATH_NOT_FOUND;
-        }
-        return fail(error, FALSE);
-    }
+    if (DWORD error = volume_statistics(directory, &info)) return fail(error, FALSE);
     ULONGLONG unit = info.f_frsize != 0 ? info.f_frsize : info.f_bsize;
     if (available != nullptr) available->QuadPart = static_cast<ULONGLONG>(info.f_bavail) * unit;
     if (total != nullptr) total->QuadPart = static_cast<ULONGLONG>(info.f_blocks) * unit;
     if (free != nullptr) free->QuadPart = static_cast<ULONGLONG>(info.f_bfree) * unit;
+    set_last_error(ERROR_SUCCESS);
+    return TRUE;
+}
+
+// GetDiskFreeSpace's clusters: the file system's fragment is the cluster, in sectors of
+// 512 bytes (a fragment smaller than that is one sector of its own size). The free
+// clusters are those the caller may use (f_bavail), as Windows counts them for a caller
+// with a quota. Counts beyond 32 bits are cut to 0xFFFFFFFF.
+template <class Char>
+BOOL disk_free_clusters(const Char* root, LPDWORD sectors_per_cluster, LPDWORD bytes_per_sector, LPDWORD free_clusters,
+                        LPDWORD total_clusters)
+{
+    struct statvfs info;
+    if (DWORD error = volume_statistics(root, &info)) return fail(error, FALSE);
+    ULONGLONG unit = info.f_frsize != 0 ? info.f_frsize : info.f_bsize;
+    ULONGLONG sector = unit >= 512 ? 512 : unit;
+    auto cut = [](ULONGLONG count) { return static_cast<DWORD>(count > 0xFFFFFFFFull ? 0xFFFFFFFFull : count); };
+    if (sectors_per_cluster != nullptr) *sectors_per_cluster = static_cast<DWORD>(unit / sector);
+    if (bytes_per_sector != nullptr) *bytes_per_sector = static_cast<DWORD>(sector);
+    if (free_clusters != nullptr) *free_clusters = cut(info.f_bavail);
+    if (total_clusters != nullptr) *total_clusters = cut(info.f_blocks);
     set_last_error(ERROR_SUCCESS);
     return TRUE;
 }
@@ -276,12 +307,22 @@ BOOL volume_information(const Char* root, Char* name, DWORD name_size, LPDWORD s
         std::string given = text(root);
         bool separator, extra;
         char letter = drive_letter(given, &separator, &extra);
-        if (given.compare(0, 2, "\\\\") == 0 && given.compare(0, 4, "\\\\?\\") != 0) return fail(ERROR_BAD_NETPATH, FALSE);
-        if (letter == 0 || given.empty() || (given.back() != '\\' && given.back() != '/'))
-            return fail(ERROR_INVALID_NAME, FALSE);
-        if (extra) return fail(ERROR_DIR_NOT_ROOT, FALSE);
-        path = drivers::drive_root(letter);
-        if (path.empty()) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+        if (letter == 0 && given.size() >= 2 && is_separator(given[0]) && is_separator(given[1]))
+            return fail(ERROR_BAD_NETPATH, FALSE);
+        path = letter != 0 ? drivers::drive_root(letter) : std::string();
+        if (letter != 0 && given.size() == 2) {
+            // "C:" names the drive's current directory: the root when the current directory
+            // is the drive's root, else a directory that is not a root, ERROR_INVALID_NAME
+            // as Windows gives it (Wine's kernel32 volume tests).
+            char here[PATH_MAX];
+            std::string root = path;
+            while (root.size() > 1 && root.back() == '/') root.pop_back();
+            if (root.empty() || getcwd(here, sizeof here) == nullptr || root != here) return fail(ERROR_INVALID_NAME, FALSE);
+        } else {
+            if (letter == 0 || !is_separator(given.back())) return fail(ERROR_INVALID_NAME, FALSE);
+            if (extra) return fail(ERROR_DIR_NOT_ROOT, FALSE);
+            if (path.empty()) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+        }
     }
     struct statvfs info;
     struct stat status;
@@ -327,6 +368,20 @@ DWORD WINAPI GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer)
 
 UINT WINAPI GetDriveTypeA(LPCSTR lpRootPathName) { return drive_type(lpRootPathName); }
 UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName) { return drive_type(lpRootPathName); }
+
+BOOL WINAPI GetDiskFreeSpaceA(LPCSTR lpRootPathName, LPDWORD lpSectorsPerCluster, LPDWORD lpBytesPerSector,
+                              LPDWORD lpNumberOfFreeClusters, LPDWORD lpTotalNumberOfClusters)
+{
+    return disk_free_clusters(lpRootPathName, lpSectorsPerCluster, lpBytesPerSector, lpNumberOfFreeClusters,
+                              lpTotalNumberOfClusters);
+}
+
+BOOL WINAPI GetDiskFreeSpaceW(LPCWSTR lpRootPathName, LPDWORD lpSectorsPerCluster, LPDWORD lpBytesPerSector,
+                              LPDWORD lpNumberOfFreeClusters, LPDWORD lpTotalNumberOfClusters)
+{
+    return disk_free_clusters(lpRootPathName, lpSectorsPerCluster, lpBytesPerSector, lpNumberOfFreeClusters,
+                              lpTotalNumberOfClusters);
+}
 
 BOOL WINAPI GetDiskFreeSpaceExA(LPCSTR lpDirectoryName, PULARGE_INTEGER lpFreeBytesAvailableToCaller,
                                 PULARGE_INTEGER lpTotalNumberOfBytes, PULARGE_INTEGER lpTotalNumberOfFreeBytes)

@@ -433,6 +433,65 @@ static void test_temp_file_names(void)
     }
     CHECK(same);
     CHECK(RemoveDirectoryW(sub));
+
+    TEST("GetTempFileName: a directory that is not there is ERROR_DIRECTORY, whatever the number");
+    char missing[MAX_PATH], made[MAX_PATH];
+    path_of(missing, "no_such_directory");
+    for (UINT unique = 0; unique < 3; ++unique) {
+        SetLastError(0);
+        CHECK_EQ(GetTempFileNameA(missing, "tfn", unique, made), 0);
+        CHECK_ERROR(ERROR_DIRECTORY);
+    }
+    char file_name[MAX_PATH];
+    path_of(file_name, "not_a_directory");
+    HANDLE plain = CreateFileA(file_name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(plain != INVALID_HANDLE_VALUE);
+    CloseHandle(plain);
+    SetLastError(0);
+    CHECK_EQ(GetTempFileNameA(file_name, "tfn", 7, made), 0);
+    CHECK_ERROR(ERROR_DIRECTORY);
+    CHECK(DeleteFileA(file_name));
+}
+
+/* GetTempPath reads TMP (then TEMP) as Windows does, made a full name with a separator
+ * after it; the wide form clears what it does not fill (Wine's kernel32 path tests,
+ * test_GetTempPath, test_GetTempPathW). */
+static void test_temp_path(void)
+{
+    TEST("GetTempPathA: the TMP variable, with a separator after it");
+    char saved[MAX_PATH * 2];
+    DWORD saved_length = GetEnvironmentVariableA("TMP", saved, sizeof(saved));
+    CHECK(SetEnvironmentVariableA("TMP", "C:\\ovl_temp_probe"));
+    char path[MAX_PATH];
+    memset(path, 'a', sizeof(path));
+    DWORD length = GetTempPathA(sizeof(path), path);
+    CHECK_EQ(length, 18);
+    CHECK(strcmp(path, "C:\\ovl_temp_probe\\") == 0);
+    CHECK_EQ(path[19], 'a');  /* the rest of an A buffer is left alone */
+    TEST("GetTempPathA: a buffer too small is left alone; the size needed with the terminator");
+    memset(path, 'a', sizeof(path));
+    CHECK_EQ(GetTempPathA(10, path), 19);
+    CHECK_EQ(path[0], 'a');
+    CHECK_EQ(GetTempPathA(0, NULL), 19);
+
+    TEST("GetTempPathW: the rest of the buffer cleared; a buffer too small cleared whole");
+    WCHAR wpath[MAX_PATH];
+    for (int i = 0; i < MAX_PATH; ++i) wpath[i] = 'a';
+    CHECK_EQ(GetTempPathW(MAX_PATH, wpath), 18);
+    WCHAR wexpected[32];
+    wide(wexpected, "C:\\ovl_temp_probe\\");
+    CHECK(lstrcmpW(wpath, wexpected) == 0);
+    int cleared = 1;
+    for (int i = 19; i < MAX_PATH; ++i) cleared &= wpath[i] == 0;
+    CHECK(cleared);
+    for (int i = 0; i < MAX_PATH; ++i) wpath[i] = 'a';
+    CHECK_EQ(GetTempPathW(10, wpath), 19);
+    cleared = 1;
+    for (int i = 0; i < 10; ++i) cleared &= wpath[i] == 0;
+    CHECK(cleared);
+    CHECK_EQ(wpath[10], 'a');
+
+    CHECK(SetEnvironmentVariableA("TMP", saved_length > 0 && saved_length < sizeof(saved) ? saved : NULL));
 }
 
 static void test_directories(void)
@@ -586,6 +645,7 @@ int main(void)
     test_wide_and_separators();
     test_trailing_dots_and_spaces();
     test_temp_file_names();
+    test_temp_path();
     test_directories();
     test_valid_data();
 

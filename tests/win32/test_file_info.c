@@ -1,5 +1,6 @@
 /* test_file_info.c: GetFullPathNameA/W (Windows' rules for ".", "..", separators,
- * trailing dots and separators, relative names, lpFilePart, the size needed), SetFileAttributes
+ * trailing dots and separators, relative names, lpFilePart, the size needed), GetLongPathNameA/W
+ * and GetShortPathNameA/W, SearchPathA/W, SetFileAttributes
  * and GetFileAttributesEx, GetFileInformationByHandleEx (FileBasicInfo, FileStandardInfo,
  * FileNameInfo, FileIdBothDirectoryInfo and its restart form) and SetFileInformationByHandle
  * (FileBasicInfo times, FileEndOfFileInfo, FileAllocationInfo, FileDispositionInfo,
@@ -133,6 +134,173 @@ static void test_full_path(void)
 
     TEST("an empty name fails");
     CHECK_EQ(GetFullPathNameA("", MAX_PATH, out, &part), 0);
+
+    TEST("no name fails as an empty one: ERROR_INVALID_NAME (Windows 7 on) or nothing set");
+    lstrcpyA(out, "untouched");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFullPathNameA(NULL, MAX_PATH, out, &part), 0);
+    CHECK(GetLastError() == ERROR_INVALID_NAME || GetLastError() == 0xdeadbeef);
+    CHECK(lstrcmpA(out, "untouched") == 0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFullPathNameW(NULL, 0, NULL, NULL), 0);
+    CHECK(GetLastError() == ERROR_INVALID_NAME || GetLastError() == 0xdeadbeef);
+
+    TEST("a drive letter keeps its case");
+    EXPECT_FULL("c:/test/file", "c:\\test\\file", "file");
+    EXPECT_FULL("c:\\", "c:\\", NULL);
+
+    TEST("DOS device names: \\\\.\\NAME, no file part");
+    EXPECT_FULL("NUL", "\\\\.\\NUL", NULL);
+    EXPECT_FULL("nul.", "\\\\.\\nul", NULL);
+    EXPECT_FULL("C:NUL", "\\\\.\\NUL", NULL);
+    EXPECT_FULL("C:\\nonexistent\\nul", "\\\\.\\nul", NULL);
+    EXPECT_FULL("AUX", "\\\\.\\AUX", NULL);
+    EXPECT_FULL("com1", "\\\\.\\com1", NULL);
+    EXPECT_FULL("LPT9", "\\\\.\\LPT9", NULL);
+
+    TEST("device and UNC roots: //./ and //?/ are parsed, \\\\server alone stays");
+    EXPECT_FULL("//./foo/bar", "\\\\.\\foo\\bar", "bar");
+    EXPECT_FULL("//./foo/..", "\\\\.\\", NULL);
+    EXPECT_FULL("//?/foo/bar", "\\\\?\\foo\\bar", "bar");
+    EXPECT_FULL("//?/foo/..", "\\\\?\\", NULL);
+    EXPECT_FULL("\\\\foo", "\\\\foo", NULL);
+    EXPECT_FULL("//foo/", "\\\\foo\\", NULL);
+}
+
+/* GetLongPathName and GetShortPathName: no 8.3 names on Linux, so both give an existing
+ * name back as it was written (Wine's kernel32 path tests; Microsoft Learn on
+ * GetShortPathNameW for volumes without short names). */
+static void test_long_short_paths(void)
+{
+    char cwd[MAX_PATH], out[MAX_PATH], full[MAX_PATH];
+    GetCurrentDirectoryA(MAX_PATH, cwd);
+    HANDLE file = make_file("Long File Name.txt", "x", 0);
+    CloseHandle(file);
+    CHECK(SetCurrentDirectoryA(base));
+
+    TEST("GetLongPathNameA: an existing name as it was written, relative or not");
+    CHECK_EQ(GetLongPathNameA("Long File Name.txt", out, MAX_PATH), 18);
+    CHECK(strcmp(out, "Long File Name.txt") == 0);
+    CHECK_EQ(GetLongPathNameA(".\\\\Long File Name.txt", out, MAX_PATH), 21);  /* double separators kept */
+    CHECK(strcmp(out, ".\\\\Long File Name.txt") == 0);
+    CHECK_EQ(GetLongPathNameA("..", out, MAX_PATH), 2);
+    CHECK(strcmp(out, "..") == 0);
+    path_of(full, "Long File Name.txt");
+    lstrcpyA(out, full);
+    CHECK_EQ(GetLongPathNameA(out, out, MAX_PATH), (DWORD)strlen(full));  /* the same buffer in and out */
+    CHECK(strcmp(out, full) == 0);
+
+    TEST("GetLongPathNameA: a buffer too small is left alone; the size with the terminator");
+    lstrcpyA(out, "untouched");
+    CHECK_EQ(GetLongPathNameA("Long File Name.txt", out, 18), 19);
+    CHECK(strcmp(out, "untouched") == 0);
+    CHECK_EQ(GetLongPathNameA("Long File Name.txt", NULL, 0), 19);
+
+    /* A volume with 8.3 names gives "LONGFI~1.TXT", one without (as every Linux one) the
+     * long name: either way no longer, and its long name is the file's. */
+    TEST("GetShortPathNameA: a name no longer than the long one, whose long name is the file's");
+    DWORD needed = GetShortPathNameA("Long File Name.txt", NULL, 0);
+    CHECK(needed >= 2 && needed <= 19);
+    lstrcpyA(out, "untouched");
+    CHECK_EQ(GetShortPathNameA("Long File Name.txt", out, needed - 1), needed);
+    CHECK(strcmp(out, "untouched") == 0);
+    CHECK_EQ(GetShortPathNameA("Long File Name.txt", out, needed), needed - 1);
+    char long_again[MAX_PATH];
+    CHECK_EQ(GetLongPathNameA(out, long_again, MAX_PATH), 18);
+    CHECK(strcmp(long_again, "Long File Name.txt") == 0);
+    DWORD short_full = GetShortPathNameA(full, out, MAX_PATH);
+    CHECK(short_full > 0 && short_full <= (DWORD)strlen(full));
+    CHECK(GetLongPathNameA(out, long_again, MAX_PATH) > 0 && lstrcmpiA(long_again, full) == 0);
+
+    TEST("GetLongPathNameA/W, GetShortPathNameA: missing names, wildcards, no name, an empty one");
+    SetLastError(0);
+    CHECK_EQ(GetLongPathNameA("missing.txt", out, MAX_PATH), 0);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0);
+    CHECK_EQ(GetShortPathNameA("missing.txt", out, MAX_PATH), 0);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0);
+    CHECK_EQ(GetLongPathNameA("nodir\\missing.txt", out, MAX_PATH), 0);
+    CHECK(GetLastError() == ERROR_PATH_NOT_FOUND || GetLastError() == ERROR_FILE_NOT_FOUND);
+    SetLastError(0);
+    CHECK_EQ(GetLongPathNameA("*", out, MAX_PATH), 0);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0);
+    CHECK_EQ(GetShortPathNameA("Long*", out, MAX_PATH), 0);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0);
+    CHECK_EQ(GetLongPathNameW(NULL, NULL, 0), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    WCHAR empty[1] = {0};
+    SetLastError(0);
+    CHECK_EQ(GetLongPathNameW(empty, NULL, 0), 0);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+
+    TEST("GetLongPathNameW: the same in UTF-16");
+    WCHAR wide_name[32], wide_out[32];
+    widen("Long File Name.txt", wide_name);
+    CHECK_EQ(GetLongPathNameW(wide_name, wide_out, 32), 18);
+    CHECK(lstrcmpW(wide_out, wide_name) == 0);
+    CHECK_EQ(GetShortPathNameW(wide_name, NULL, 0), needed);
+
+    CHECK(SetCurrentDirectoryA(cwd));
+    CHECK(DeleteFileA(full));
+}
+
+/* SearchPath (Wine's kernel32 path tests, test_SearchPathA/W): a name in the directories
+ * of lpPath, the extension added only to a name without one, GetFullPathName's buffer
+ * rules. */
+static void test_search_path(void)
+{
+    char out[MAX_PATH], full[MAX_PATH], cwd[MAX_PATH], both[MAX_PATH * 2];
+    char *part = NULL;
+    HANDLE file = make_file("testfile.ext.ext2", "x", 0);
+    CloseHandle(file);
+    char written[MAX_PATH];
+    path_of(written, "testfile.ext.ext2");
+    CHECK(GetFullPathNameA(written, MAX_PATH, full, NULL) > 0);  /* the name as SearchPath gives it */
+
+    TEST("SearchPathA: no name or an empty one is ERROR_INVALID_PARAMETER");
+    SetLastError(0);
+    CHECK_EQ(SearchPathA(base, NULL, NULL, MAX_PATH, out, &part), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0);
+    CHECK_EQ(SearchPathA(base, "", NULL, MAX_PATH, out, &part), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("SearchPathA: found in lpPath, the full name and its file part");
+    CHECK_EQ(SearchPathA(base, "testfile.ext.ext2", NULL, MAX_PATH, out, &part), (DWORD)strlen(full));
+    CHECK(strcmp(out, full) == 0);
+    CHECK(part != NULL && strcmp(part, "testfile.ext.ext2") == 0);
+    wsprintfA(both, "%s\\nowhere;%s", base, base);
+    CHECK_EQ(SearchPathA(both, "testfile.ext.ext2", NULL, MAX_PATH, out, NULL), (DWORD)strlen(full));
+    CHECK(strcmp(out, full) == 0);
+
+    TEST("SearchPathA: the extension only for a name without one");
+    SetLastError(0);
+    CHECK_EQ(SearchPathA(base, "testfile.ext", NULL, MAX_PATH, out, NULL), 0);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    CHECK_EQ(SearchPathA(base, "testfile.ext", ".ext2", MAX_PATH, out, NULL), 0);
+    CHECK_EQ(SearchPathA(base, "testfile", ".ext.ext2", MAX_PATH, out, NULL), (DWORD)strlen(full));
+
+    TEST("SearchPathA: a buffer too small gets nothing; the size with the terminator");
+    lstrcpyA(out, "untouched");
+    CHECK_EQ(SearchPathA(base, "testfile.ext.ext2", NULL, 5, out, NULL), (DWORD)strlen(full) + 1);
+    CHECK(strcmp(out, "untouched") == 0);
+
+    TEST("SearchPathA/W without lpPath: a full name as it is, the current directory");
+    CHECK_EQ(SearchPathA(NULL, full, NULL, MAX_PATH, out, NULL), (DWORD)strlen(full));
+    GetCurrentDirectoryA(MAX_PATH, cwd);
+    CHECK(SetCurrentDirectoryA(base));
+    CHECK(SearchPathA(NULL, "testfile.ext.ext2", NULL, MAX_PATH, out, &part) > 0);
+    CHECK(part != NULL && strcmp(part, "testfile.ext.ext2") == 0);
+    WCHAR wide_name[32], wide_out[MAX_PATH];
+    WCHAR *wide_part = NULL;
+    widen("testfile.ext.ext2", wide_name);
+    CHECK(SearchPathW(NULL, wide_name, NULL, MAX_PATH, wide_out, &wide_part) > 0);
+    CHECK(wide_part != NULL && lstrcmpW(wide_part, wide_name) == 0);
+    CHECK(SetCurrentDirectoryA(cwd));
+    CHECK(DeleteFileA(full));
 }
 
 static void test_attributes(void)
@@ -729,6 +897,8 @@ int main(void)
     CHECK(CreateDirectoryA(base, NULL));
 
     test_full_path();
+    test_long_short_paths();
+    test_search_path();
     test_attributes();
     test_by_handle();
     test_directory_by_handle();

@@ -1,10 +1,11 @@
-/* test_system_info.c: GetComputerNameA/W, GlobalMemoryStatusEx,
+/* test_system_info.c: GetComputerNameA/W, GetComputerNameExA/W, GlobalMemoryStatusEx,
  * QueryFullProcessImageNameA/W.
  *
  * Facts: Microsoft Learn (GetComputerName: the NetBIOS name, at most
  * MAX_COMPUTERNAME_LENGTH characters; a buffer too small fails with
  * ERROR_BUFFER_OVERFLOW and the size needed, with the terminator; on success the size
- * without it. GlobalMemoryStatusEx: dwLength must be set; dwMemoryLoad 0-100.
+ * without it. GetComputerNameEx: ERROR_MORE_DATA and the size needed for a buffer too
+ * small. GlobalMemoryStatusEx: dwLength must be set; dwMemoryLoad 0-100.
  * QueryFullProcessImageName: the full path of the process's image, its length without the
  * terminator; a buffer too small fails with ERROR_INSUFFICIENT_BUFFER). */
 #include "testlib.h"
@@ -30,6 +31,45 @@ static void test_computer_name(void)
     CHECK(GetComputerNameW(wide, &size));
     CHECK_EQ(size, length);
     for (i = 0; i < length; i++) CHECK_EQ(wide[i], (WCHAR)name[i]);
+
+    TEST("GetComputerNameExA: the NetBIOS name is GetComputerName's; a buffer too small");
+    char ex[256];
+    size = sizeof ex;
+    CHECK(GetComputerNameExA(ComputerNameNetBIOS, ex, &size));
+    CHECK_EQ(size, length);
+    CHECK(strcmp(ex, name) == 0);
+    size = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetComputerNameExA(ComputerNameNetBIOS, NULL, &size));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(size, length + 1);
+    size = length;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetComputerNameExA(ComputerNameNetBIOS, ex, &size));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(size, length + 1);
+
+    TEST("GetComputerNameExA/W: the DNS names, the host name the first label of the full one");
+    char host[256], full[256], domain[256];
+    DWORD host_size = sizeof host, full_size = sizeof full, domain_size = sizeof domain;
+    CHECK(GetComputerNameExA(ComputerNameDnsHostname, host, &host_size));
+    CHECK(host_size > 0 && host_size == strlen(host));
+    CHECK(strchr(host, '.') == NULL);
+    CHECK(GetComputerNameExA(ComputerNameDnsFullyQualified, full, &full_size));
+    CHECK(GetComputerNameExA(ComputerNameDnsDomain, domain, &domain_size));
+    CHECK(strncmp(full, host, host_size) == 0);
+    CHECK(full[host_size] == 0 || (full[host_size] == '.' && strcmp(full + host_size + 1, domain) == 0));
+    WCHAR wide_host[256];
+    DWORD wide_size = 256;
+    CHECK(GetComputerNameExW(ComputerNamePhysicalDnsHostname, wide_host, &wide_size));
+    CHECK_EQ(wide_size, host_size);
+    for (i = 0; i < host_size; i++) CHECK_EQ(wide_host[i], (WCHAR)host[i]);
+
+    TEST("GetComputerNameExA: an unknown format is ERROR_INVALID_PARAMETER");
+    size = sizeof ex;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetComputerNameExA(ComputerNameMax, ex, &size));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
 }
 
 static void test_memory_status(void)

@@ -1,8 +1,9 @@
 /* test_volume.c: drives and volumes as a Win32 program sees them: GetLogicalDrives,
  * GetLogicalDriveStringsA/W (the size rules), GetDriveTypeA/W, GetDiskFreeSpaceExA/W,
- * GetVolumeInformationA/W (root names only), and CreateFile on drive names that do not
- * exist. Facts: Microsoft Learn's pages of each function; Wine's kernel32/tests/volume.c
- * and drive.c. Disk images mapped as drives: tests/linux/test_physical_drive.c. */
+ * GetDiskFreeSpaceA/W, GetVolumePathNameA/W, GetVolumeInformationA/W (root names only), and
+ * CreateFile on drive names that do not exist. Facts: Microsoft Learn's pages of each
+ * function; Wine's kernel32/tests/volume.c and drive.c. Disk images mapped as drives:
+ * tests/linux/test_physical_drive.c. */
 #include "testlib.h"
 
 #include <stdio.h>
@@ -87,6 +88,98 @@ static void test_free_space(void)
     CHECK_ERROR(ERROR_PATH_NOT_FOUND);
 }
 
+static void test_free_clusters(void)
+{
+    TEST("GetDiskFreeSpaceA/W: clusters that cover the bytes GetDiskFreeSpaceEx reports");
+    DWORD sectors = 0, bytes = 0, free_clusters = 0, clusters = 0;
+    CHECK(GetDiskFreeSpaceA("C:\\", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(sectors > 0 && bytes > 0 && clusters > 0);
+    CHECK(free_clusters <= clusters);
+    ULARGE_INTEGER total;
+    CHECK(GetDiskFreeSpaceExA("C:\\", NULL, &total, NULL));
+    CHECK(total.QuadPart <= (ULONGLONG)sectors * bytes * clusters);
+    CHECK(GetDiskFreeSpaceW(L"C:\\", &sectors, &bytes, &free_clusters, &clusters));
+    TEST("GetDiskFreeSpaceA: NULL, \\ and / are the current drive's; every output optional");
+    CHECK(GetDiskFreeSpaceA(NULL, &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetDiskFreeSpaceA("\\", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetDiskFreeSpaceA("/", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetDiskFreeSpaceA("C:\\", NULL, NULL, NULL, NULL));
+    TEST("GetDiskFreeSpaceA/W: an empty name, a drive with nothing behind it");
+    SetLastError(0);
+    CHECK(!GetDiskFreeSpaceW(L"", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    char missing[] = "?:\\";
+    missing[0] = unmapped_letter(GetLogicalDrives());
+    SetLastError(0);
+    CHECK(!GetDiskFreeSpaceA(missing, &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetLastError() == ERROR_PATH_NOT_FOUND || GetLastError() == ERROR_INVALID_DRIVE);
+}
+
+/* GetVolumePathName (Wine's kernel32 volume tests, test_GetVolumePathNameA/W). */
+static void expect_volume_path(const char *name, DWORD size, BOOL succeeds, const char *expected, DWORD error)
+{
+    char out[MAX_PATH];
+    memset(out, 0, sizeof(out));
+    if (size < sizeof(out)) out[size] = 0x11;
+    SetLastError(0xdeadbeef);
+    BOOL done = GetVolumePathNameA(name, out, size);
+    if (succeeds != done) printf("  GetVolumePathNameA(%s, %lu): %d, error %lu\n", name, (unsigned long)size, done,
+                                 (unsigned long)GetLastError());
+    CHECK_EQ(done, succeeds);
+    if (succeeds) CHECK(strcmp(out, expected) == 0);
+    else CHECK_ERROR(error);
+    if (size < sizeof(out)) CHECK_EQ(out[size], 0x11);  /* nothing past the buffer */
+}
+
+static void test_volume_path_name(void)
+{
+    TEST("GetVolumePathNameA: the drive's root for names on it, whether they exist or not");
+    expect_volume_path("C:\\", MAX_PATH, TRUE, "C:\\", 0);
+    expect_volume_path("c:\\", MAX_PATH, TRUE, "C:\\", 0);
+    expect_volume_path("C:/", 4, TRUE, "C:\\", 0);
+    expect_volume_path("C:\\no_such_directory\\AnInvalidFolder", MAX_PATH, TRUE, "C:\\", 0);
+    expect_volume_path("\\\\?\\C:\\AnInvalidFolder", MAX_PATH, TRUE, "\\\\?\\C:\\", 0);
+    expect_volume_path("C:ABC:DEF:\\AnInvalidFolder", MAX_PATH, TRUE, "C:\\", 0);
+
+    TEST("GetVolumePathNameA: a buffer one short drops the separator; shorter fails");
+    expect_volume_path("C:\\", 3, TRUE, "C:", 0);
+    expect_volume_path("C::", 3, TRUE, "C:", 0);
+    expect_volume_path("\\\\?\\c:\\AnInvalidFolder", 7, TRUE, "\\\\?\\c:", 0);
+    expect_volume_path("C:\\", 2, FALSE, NULL, ERROR_FILENAME_EXCED_RANGE);
+    expect_volume_path("\\\\?\\C:\\AnInvalidFolder", 6, FALSE, NULL, ERROR_FILENAME_EXCED_RANGE);
+
+    TEST("GetVolumePathNameA: bad names, letters with no drive, no buffer");
+    expect_volume_path("\\\\$$$", 1, FALSE, NULL, ERROR_INVALID_NAME);
+    expect_volume_path("\\\\?\\InvalidDrive:\\AnInvalidFolder", MAX_PATH, FALSE, NULL, ERROR_INVALID_NAME);
+    char missing[] = "?:/";
+    missing[0] = unmapped_letter(GetLogicalDrives());
+    expect_volume_path(missing, 4, FALSE, NULL, ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNameA("C:\\", NULL, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNameA("", NULL, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("GetVolumePathNameA: a relative name is the current directory's volume");
+    char cwd[MAX_PATH], here[MAX_PATH], relative[MAX_PATH];
+    GetCurrentDirectoryA(sizeof(cwd), cwd);
+    CHECK(GetVolumePathNameA(cwd, here, sizeof(here)));
+    CHECK(GetVolumePathNameA("relative/path", relative, sizeof(relative)));
+    CHECK(strcmp(here, relative) == 0);
+
+    TEST("GetVolumePathNameW: the same rules in UTF-16");
+    WCHAR wide[8];
+    wide[3] = 0x11;
+    CHECK(GetVolumePathNameW(L"C:\\", wide, 3));
+    CHECK(wide[0] == 'C' && wide[1] == ':' && wide[2] == 0 && wide[3] == 0x11);
+    CHECK(GetVolumePathNameW(L"C:\\", wide, 4));
+    CHECK(lstrcmpW(wide, L"C:\\") == 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNameW(L"C:\\", wide, 2));
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+}
+
 static void test_volume_information(void)
 {
     TEST("GetVolumeInformationA/W of C:\\: a file system name, 255-character components, case preserved");
@@ -102,6 +195,34 @@ static void test_volume_information(void)
     CHECK_EQ(wserial, serial);
     CHECK_EQ((char)wfs[0], fs[0]);
     CHECK(GetVolumeInformationA("C:\\", NULL, 0, NULL, NULL, NULL, NULL, 0));
+
+    TEST("GetVolumeInformationA/GetDriveTypeA: the device form \\\\.\\C:\\ names the drive too");
+    CHECK(GetVolumeInformationA("\\\\.\\C:\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK(GetVolumeInformationA("\\\\?\\C:\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK_EQ(GetDriveTypeA("\\\\.\\C:\\"), (UINT)DRIVE_FIXED);
+
+    TEST("GetVolumeInformationA(\"C:\"): the current directory of C:, fine at its root only");
+    char cwd[MAX_PATH], full[MAX_PATH];
+    GetCurrentDirectoryA(sizeof(cwd), cwd);
+    CHECK(SetCurrentDirectoryA("C:\\"));
+    CHECK(GetVolumeInformationA("C:", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    char temp[MAX_PATH];
+    GetTempPathA(sizeof(temp), temp);
+    CHECK(SetCurrentDirectoryA(temp));
+    /* Only when the temporary directory lies on C: (it does, unless the drive map moves C:). */
+    if (GetFullPathNameA("C:", sizeof(full), full, NULL) > 3) {
+        SetLastError(0);
+        CHECK(!GetVolumeInformationA("C:", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+        CHECK_ERROR(ERROR_INVALID_NAME);
+    }
+    CHECK(SetCurrentDirectoryA(cwd));
+    TEST("GetVolumeInformationA: a directory off the root, with and without a separator");
+    SetLastError(0);
+    CHECK(!GetVolumeInformationA("C:\\tmp\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK_ERROR(ERROR_DIR_NOT_ROOT);
+    SetLastError(0);
+    CHECK(!GetVolumeInformationA("C:\\tmp", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+    CHECK_ERROR(ERROR_INVALID_NAME);
 
     TEST("GetVolumeInformationA: a drive with nothing behind it fails");
     char missing[] = "?:\\";
@@ -133,6 +254,8 @@ int main(void)
     test_logical_drives();
     test_drive_type();
     test_free_space();
+    test_free_clusters();
+    test_volume_path_name();
     test_volume_information();
     test_drive_names();
     return tl_finish();
