@@ -200,6 +200,41 @@ DWORD attributes_from(const struct stat& status)
     return attributes;
 }
 
+// Windows' path normalization of "." and ".." (RtlGetFullPathName_U, as GetFullPathName
+// shows): by the text, not the disk. "a\b\..\c" is "a\c" whether or not b exists or is a
+// file, a link's ".." is its own directory's parent, and no ".." climbs above the root (of
+// a drive: "C:\..\x" is "C:\x"). Empty components go too; a leading "..", which climbs out
+// of the current directory, stays (Linux takes it the same way), and so does a trailing
+// separator ("dir\" must still be a directory).
+std::string collapse_dots(const std::string& path)
+{
+    bool absolute = !path.empty() && path[0] == '/';
+    bool trailing = path.size() > 1 && path.back() == '/';
+    std::vector<std::string> kept;
+    size_t start = 0;
+    while (start <= path.size()) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        std::string part = path.substr(start, end - start);
+        start = end + 1;
+        if (part.empty() || part == ".") continue;
+        if (part == "..") {
+            if (!kept.empty() && kept.back() != "..") kept.pop_back();
+            else if (!absolute) kept.push_back(part);
+            continue;
+        }
+        kept.push_back(part);
+    }
+    std::string out = absolute ? "/" : "";
+    for (size_t i = 0; i < kept.size(); ++i) {
+        if (i != 0) out += '/';
+        out += kept[i];
+    }
+    if (out.empty()) return ".";  // "a\.." and "." alone: the current directory
+    if (trailing && out.back() != '/') out += '/';
+    return out;
+}
+
 }  // namespace
 
 std::string drive_root(char letter)
@@ -247,6 +282,7 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
             path.erase(end);
             if (path.empty() && prefix.empty()) path.assign(1, '.');  // " " alone: the current directory
         }
+        path = collapse_dots(path);
     }
     *linux_path = prefix + path;
     if (linux_path->empty()) linux_path->assign(1, '/');

@@ -392,6 +392,40 @@ static void test_trailing_dots_and_spaces(void)
     CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
 }
 
+/* "." and ".." are taken by the text before the name reaches the file system
+ * (Microsoft Learn, "File path formats on Windows systems", Normalize separators and
+ * Evaluate relative components; GetFullPathName does the same): a directory before ".."
+ * need not exist, and a file before "." or ".." is not asked to be a directory. */
+static void test_dot_components(void)
+{
+    TEST("\".\" and \"..\" inside a name are taken by the text, not the disk");
+    char path[MAX_PATH], through_missing[MAX_PATH], through_file[MAX_PATH], file_dot[MAX_PATH], doubled[MAX_PATH];
+    path_of(path, "dots.dat");
+    path_of(through_missing, "no-such-dir\\..\\dots.dat");
+    path_of(through_file, "dots.dat\\..\\dots.dat");
+    path_of(file_dot, "dots.dat\\.");
+    path_of(doubled, ".\\no-such-dir\\deeper\\..\\..\\.\\dots.dat");
+    HANDLE file = open_file(through_missing, GENERIC_WRITE, 0, CREATE_NEW, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD written = 0;
+    CHECK(WriteFile(file, "abcd", 4, &written, NULL));
+    CloseHandle(file);
+    /* Made as dots.dat, in the directory itself. */
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(size_of(file), 4);
+    CloseHandle(file);
+    file = open_file(through_file, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(size_of(file), 4);
+    CloseHandle(file);
+    CHECK_EQ(GetFileAttributesA(file_dot), FILE_ATTRIBUTE_ARCHIVE);
+    CHECK_EQ(GetFileAttributesA(doubled), FILE_ATTRIBUTE_ARCHIVE);
+    CHECK(DeleteFileA(through_file));
+    CHECK_EQ(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
 static void test_temp_file_names(void)
 {
     TEST("GetTempFileNameW and GetTempFileNameA with names beyond ASCII");
@@ -644,6 +678,7 @@ int main(void)
     test_information();
     test_wide_and_separators();
     test_trailing_dots_and_spaces();
+    test_dot_components();
     test_temp_file_names();
     test_temp_path();
     test_directories();
