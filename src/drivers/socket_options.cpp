@@ -338,6 +338,10 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
         case ws::kSoRcvTimeo: return write_value(value, length, &receive_timeout_, sizeof(DWORD));
         case ws::kSoSndTimeo: return write_value(value, length, &send_timeout_, sizeof(DWORD));
         case ws::kSoError: {
+            // A non-blocking connect that has ended is looked at first: reading Linux's
+            // SO_ERROR here would take its outcome from connected() (which would then take
+            // the socket for connected).
+            if (is_stream_type()) connected();
             int error = 0;
             socklen_t size = sizeof(error);
             if (getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size) != 0) return tr::wsa_error(errno);
