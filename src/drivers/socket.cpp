@@ -1215,7 +1215,14 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
         events_connect_started();
         events_connect_finished(error);
     };
-    if (::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) == 0) {
+    int made = ::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length);
+    if (made != 0 && errno == ECONNABORTED) {
+        // A failed attempt another thread has just seen end (connected()) and not yet
+        // dissolved: dissolve it here and connect.
+        dissolve_failed_connect();
+        made = ::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length);
+    }
+    if (made == 0) {
         bound_.store(true, std::memory_order_release);
         connected_.store(true, std::memory_order_release);
         connect_time_ = tr::monotonic_seconds();
