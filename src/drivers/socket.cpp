@@ -928,12 +928,27 @@ bool SocketDevice::connected()
     if (error != 0) {
         pending_error_ = tr::wsa_error(error);  // getsockopt(SO_ERROR) still reports it
         connect_failed_.store(true, std::memory_order_release);  // select: exceptfds
+        dissolve_failed_connect();
         return false;
     }
     connected_.store(true, std::memory_order_release);
     connect_time_ = tr::monotonic_seconds();
+    pending_error_ = 0;  // a connection clears the last attempt's error
     remember_peer();
     return true;
+}
+
+void SocketDevice::dissolve_failed_connect()
+{
+    // After a failed connect Windows lets the program call connect (or ConnectEx) again on
+    // the same socket (Microsoft Learn, connect: "the application can call connect again
+    // for the same socket"; Wine's sock.c test_select: WSAEWOULDBLOCK, then the connection).
+    // Linux keeps a socket whose failure it reported through SO_ERROR "connecting": its
+    // next connect() fails with ECONNABORTED. Dissolving the attempt (AF_UNSPEC) makes it
+    // an unconnected socket again.
+    sockaddr none{};
+    none.sa_family = AF_UNSPEC;
+    ::connect(descriptor_, &none, sizeof(none));
 }
 
 void SocketDevice::remember_peer(const void* peer, unsigned peer_length)
@@ -1200,10 +1215,18 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
         events_connect_started();
         events_connect_finished(error);
     };
-    if (::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length) == 0) {
+    int made = ::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length);
+    if (made != 0 && errno == ECONNABORTED) {
+        // A failed attempt another thread has just seen end (connected()) and not yet
+        // dissolved: dissolve it here and connect.
+        dissolve_failed_connect();
+        made = ::connect(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), linux_length);
+    }
+    if (made == 0) {
         bound_.store(true, std::memory_order_release);
         connected_.store(true, std::memory_order_release);
         connect_time_ = tr::monotonic_seconds();
+        pending_error_ = 0;
         remember_peer();
         ended(0);
         return 0;
@@ -1212,8 +1235,10 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
     if (error != EINPROGRESS) {
         if (error == EISCONN) return WSAEISCONN;
         if (error == EALREADY) return WSAEALREADY;
-        if (error == ECONNREFUSED || error == ENETUNREACH || error == EHOSTUNREACH || error == ETIMEDOUT)
+        if (error == ECONNREFUSED || error == ENETUNREACH || error == EHOSTUNREACH || error == ETIMEDOUT) {
+            connect_failed_.store(true, std::memory_order_release);  // select: exceptfds
             ended(tr::wsa_error(error));
+        }
         return tr::wsa_error(error);
     }
     bound_.store(true, std::memory_order_release);
@@ -1228,11 +1253,16 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
     socklen_t size = sizeof(result);
     getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &result, &size);
     if (result != 0) {
+        // A blocking connect's failure is its return value: SO_ERROR is left clear (Wine's
+        // sock.c test_select), and select reports the socket in exceptfds.
+        connect_failed_.store(true, std::memory_order_release);
+        dissolve_failed_connect();
         ended(tr::wsa_error(result));
         return tr::wsa_error(result);
     }
     connected_.store(true, std::memory_order_release);
     connect_time_ = tr::monotonic_seconds();
+    pending_error_ = 0;
     remember_peer();
     ended(0);
     return 0;
@@ -2140,9 +2170,7 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                 // one. Linux does too, but a socket whose failure was learnt by polling it
                 // (the fallback engine) still counts as connecting, and its next connect()
                 // fails with ECONNABORTED: dissolving the attempt (AF_UNSPEC) resets that.
-                sockaddr none{};
-                none.sa_family = AF_UNSPEC;
-                ::connect(descriptor_, &none, sizeof(none));
+                dissolve_failed_connect();
                 if (result != -ECANCELED) {
                     LockGuard guard(lock);
                     events_connect_finished(tr::wsa_error(-result));

@@ -267,6 +267,7 @@ private:
     void replace_descriptor(int descriptor, bool connected, const void* peer = nullptr, unsigned peer_length = 0);
     // Remembers the peer's address (Windows' layout) once connected: `peer` as accept
     // gave it, or (nullptr) what getpeername says.
+    void dissolve_failed_connect();  // a failed connect's socket, ready for another
     void remember_peer(const void* peer = nullptr, unsigned peer_length = 0);
     // The local address of a connection this listener accepted: the listener's own when
     // it listens on one address (kept by listen()), else getsockname of the connection.

@@ -5,7 +5,11 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <cstddef>
 #include <ctime>
+#include <vector>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
@@ -210,6 +214,101 @@ bool traffic_class_option(int level, int name, bool* ip, bool* ecn)
     return true;
 }
 
+
+// SIO_ADDRESS_LIST_QUERY: the local addresses of the socket's family a program can bind
+// to. Windows leaves out the loopback interface's addresses (127.*, ::1; Microsoft Learn,
+// "SIO_ADDRESS_LIST_QUERY Control Code", remarks) and those not usable yet (its DAD
+// states; here: interfaces that are down). The answer is a SOCKET_ADDRESS_LIST, then the
+// addresses its entries point to. An output buffer smaller than the list's header is
+// WSAEINVAL with no count; one too small for the list is WSAEFAULT with the size needed
+// (Microsoft Learn; Wine's ws2_32 answers the same two ways).
+int address_list(int family, void* out, DWORD out_length, DWORD* returned)
+{
+    constexpr DWORD header = offsetof(ws::SocketAddressList, Address);
+    if (out != nullptr && out_length < header) return WSAEINVAL;
+    if (family != ws::kAfInet && family != ws::kAfInet6) return WSAEOPNOTSUPP;
+    int wanted = family == ws::kAfInet6 ? AF_INET6 : AF_INET;
+    ifaddrs* interfaces = nullptr;
+    if (getifaddrs(&interfaces) != 0) return WSAENOBUFS;
+    std::vector<ws::SockaddrStorage> addresses;
+    std::vector<int> lengths;
+    for (ifaddrs* entry = interfaces; entry != nullptr; entry = entry->ifa_next) {
+        if (entry->ifa_addr == nullptr || entry->ifa_addr->sa_family != wanted) continue;
+        if ((entry->ifa_flags & IFF_UP) == 0 || (entry->ifa_flags & IFF_LOOPBACK) != 0) continue;
+        ws::SockaddrStorage address{};
+        int length = sizeof(address);
+        socklen_t size = wanted == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+        if (tr::to_windows(entry->ifa_addr, size, reinterpret_cast<ws::Sockaddr*>(&address), &length) != 0) continue;
+        addresses.push_back(address);
+        lengths.push_back(length);
+    }
+    freeifaddrs(interfaces);
+    DWORD needed = header + static_cast<DWORD>(addresses.size() * sizeof(ws::SocketAddress));
+    for (int length : lengths) needed += static_cast<DWORD>(length);
+    *returned = needed;
+    if (out == nullptr || out_length < needed) return WSAEFAULT;
+    auto* bytes = static_cast<unsigned char*>(out);
+    INT count = static_cast<INT>(addresses.size());
+    memcpy(bytes, &count, sizeof(count));
+    memset(bytes + sizeof(count), 0, header - sizeof(count));
+    size_t data = header + addresses.size() * sizeof(ws::SocketAddress);
+    for (size_t i = 0; i < addresses.size(); ++i) {
+        ws::SocketAddress entry{};
+        entry.lpSockaddr = reinterpret_cast<ws::Sockaddr*>(bytes + data);
+        entry.iSockaddrLength = lengths[i];
+        memcpy(bytes + header + i * sizeof(entry), &entry, sizeof(entry));
+        memcpy(bytes + data, &addresses[i], static_cast<size_t>(lengths[i]));
+        data += static_cast<size_t>(lengths[i]);
+    }
+    return 0;
+}
+
+ws::SockaddrGen ipv4_entry(const sockaddr* address)
+{
+    ws::SockaddrGen out{};
+    if (address == nullptr || address->sa_family != AF_INET) return out;
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+    ws::SockaddrIn in{};
+    in.sin_family = ws::kAfInet;
+    in.sin_addr.value = v4->sin_addr.s_addr;
+    memcpy(&out, &in, sizeof(in));
+    return out;
+}
+
+// SIO_GET_INTERFACE_LIST: one INTERFACE_INFO per IPv4 address of an interface that is up,
+// the loopback interface's too: flags (Windows' IFF_* values), the address, the broadcast
+// address (the peer's on a point-to-point link) and the netmask. A buffer too small for the
+// list is WSAEFAULT (Microsoft Learn, "Winsock IOCTLs", SIO_GET_INTERFACE_LIST); the count
+// is then 0 (as Wine answers).
+int interface_list(void* out, DWORD out_length, DWORD* returned)
+{
+    ifaddrs* interfaces = nullptr;
+    if (getifaddrs(&interfaces) != 0) return WSAENOBUFS;
+    std::vector<ws::InterfaceInfo> entries;
+    for (ifaddrs* entry = interfaces; entry != nullptr; entry = entry->ifa_next) {
+        if (entry->ifa_addr == nullptr || entry->ifa_addr->sa_family != AF_INET) continue;
+        if ((entry->ifa_flags & IFF_UP) == 0) continue;
+        ws::InterfaceInfo info{};
+        info.iiFlags = ws::kIffUp;
+        if (entry->ifa_flags & IFF_BROADCAST) info.iiFlags |= ws::kIffBroadcast;
+        if (entry->ifa_flags & IFF_LOOPBACK) info.iiFlags |= ws::kIffLoopback;
+        if (entry->ifa_flags & IFF_POINTOPOINT) info.iiFlags |= ws::kIffPointToPoint;
+        if (entry->ifa_flags & IFF_MULTICAST) info.iiFlags |= ws::kIffMulticast;
+        info.iiAddress = ipv4_entry(entry->ifa_addr);
+        // ifa_broadaddr and ifa_dstaddr are one field (ifa_ifu): the broadcast address, or
+        // the other end of a point-to-point link.
+        if (entry->ifa_flags & (IFF_BROADCAST | IFF_POINTOPOINT)) info.iiBroadcastAddress = ipv4_entry(entry->ifa_broadaddr);
+        info.iiNetmask = ipv4_entry(entry->ifa_netmask);
+        entries.push_back(info);
+    }
+    freeifaddrs(interfaces);
+    DWORD needed = static_cast<DWORD>(entries.size() * sizeof(ws::InterfaceInfo));
+    if (out == nullptr || out_length < needed) return WSAEFAULT;
+    if (needed != 0) memcpy(out, entries.data(), needed);
+    *returned = needed;
+    return 0;
+}
+
 }  // namespace
 
 int SocketDevice::get_option(int level, int name, char* value, int* length)
@@ -239,6 +338,10 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
         case ws::kSoRcvTimeo: return write_value(value, length, &receive_timeout_, sizeof(DWORD));
         case ws::kSoSndTimeo: return write_value(value, length, &send_timeout_, sizeof(DWORD));
         case ws::kSoError: {
+            // A non-blocking connect that has ended is looked at first: reading Linux's
+            // SO_ERROR here would take its outcome from connected() (which would then take
+            // the socket for connected).
+            if (is_stream_type()) connected();
             int error = 0;
             socklen_t size = sizeof(error);
             if (getsockopt(descriptor_, SOL_SOCKET, SO_ERROR, &error, &size) != 0) return tr::wsa_error(errno);
@@ -595,6 +698,8 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
         ULONG backlog = 0x10000;
         return output(&backlog, sizeof(backlog));
     }
+    case ws::kSioAddressListQuery: return address_list(family_, out, out_length, returned);
+    case ws::kSioGetInterfaceList: return interface_list(out, out_length, returned);
     case ws::kSioEnableCircularQueueing:
         // A datagram socket's full receive queue drops the oldest datagrams instead of the
         // newest: accepted (Wine's sock.c test_circular_queueing), not reproduced: Linux
@@ -615,6 +720,8 @@ bool socket_control_known(DWORD code)
     case ws::kSioUdpConnReset:
     case ws::kSioLoopbackFastPath:
     case ws::kSioIdealSendBacklogQuery:
+    case ws::kSioAddressListQuery:
+    case ws::kSioGetInterfaceList:
     case ws::kSioEnableCircularQueueing: return true;
     default: return false;
     }

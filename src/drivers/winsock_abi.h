@@ -216,6 +216,33 @@ struct SockaddrStorage {
     CHAR pad2[112];
 };
 
+// SIO_ADDRESS_LIST_QUERY's answer: a count, then SOCKET_ADDRESS entries (8-aligned), then
+// the addresses they point to.
+struct SocketAddress {
+    Sockaddr* lpSockaddr;
+    INT iSockaddrLength;
+};
+struct SocketAddressList {
+    INT iAddressCount;
+    SocketAddress Address[1];
+};
+// SIO_GET_INTERFACE_LIST's entries: sockaddr_gen is a union whose largest member is the
+// 24-byte sockaddr_in6_old (ULONG members: 4-aligned).
+struct SockaddrGen {
+    ULONG words[6];
+};
+struct InterfaceInfo {
+    ULONG iiFlags;
+    SockaddrGen iiAddress;
+    SockaddrGen iiBroadcastAddress;
+    SockaddrGen iiNetmask;
+};
+constexpr ULONG kIffUp = 0x01;
+constexpr ULONG kIffBroadcast = 0x02;
+constexpr ULONG kIffLoopback = 0x04;
+constexpr ULONG kIffPointToPoint = 0x08;
+constexpr ULONG kIffMulticast = 0x10;
+
 struct WsaBuf {
     ULONG len;
     CHAR* buf;

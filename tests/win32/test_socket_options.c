@@ -1082,6 +1082,208 @@ static void test_unknown_ioctls(void)
     }
 }
 
+/* SIO_ADDRESS_LIST_QUERY and SIO_GET_INTERFACE_LIST (Microsoft Learn, "SIO_ADDRESS_LIST_QUERY
+ * Control Code" and "Winsock IOCTLs"): the local addresses a program can bind to, and the
+ * IPv4 interfaces. Which addresses exist depends on the machine; the checks hold for any. */
+static int is_loopback_address(const struct sockaddr *a)
+{
+    if (a->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
+    if (a->sa_family == AF_INET6) {
+        static const unsigned char one[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, one, 16) == 0;
+    }
+    return 0;
+}
+
+static int is_unspecified_address(const struct sockaddr *a)
+{
+    static const unsigned char zero[16] = {0};
+    if (a->sa_family == AF_INET) return ((const struct sockaddr_in *)a)->sin_addr.s_addr == 0;
+    if (a->sa_family == AF_INET6) return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, zero, 16) == 0;
+    return 0;
+}
+
+static void check_address_list(int family)
+{
+    static union {
+        SOCKET_ADDRESS_LIST list;
+        char bytes[8192];
+    } u;
+    const DWORD header = (DWORD)offsetof(SOCKET_ADDRESS_LIST, Address);
+    const int address_length = family == AF_INET6 ? (int)sizeof(SOCKADDR_IN6) : (int)sizeof(SOCKADDR_IN);
+    SOCKET s = socket(family, SOCK_DGRAM, IPPROTO_UDP);
+    DWORD needed = 0xdeadbeef, size;
+    int i, wrong_family = 0, unspecified = 0, loopback = 0, outside = 0, unbindable = 0;
+    printf("   family %d\n", family);
+    TEST("SIO_ADDRESS_LIST_QUERY with no output buffer: WSAEFAULT and the size the list needs");
+    CHECK(s != INVALID_SOCKET);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, NULL, 0, &needed, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK(needed >= header && needed <= sizeof(u.bytes));
+    if (needed < header || needed > sizeof(u.bytes)) {
+        closesocket(s);
+        return;
+    }
+
+    TEST("SIO_ADDRESS_LIST_QUERY into a buffer smaller than the list's header: WSAEINVAL, no size");
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, u.bytes, 1, &size, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    CHECK_EQ(size, 0);
+
+    TEST("SIO_ADDRESS_LIST_QUERY one byte short: WSAEFAULT and the size needed");
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, u.bytes, needed - 1, &size, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(size, needed);
+
+    TEST("SIO_ADDRESS_LIST_QUERY into a buffer of exactly that size: the list, its size returned");
+    memset(u.bytes, 0xcc, sizeof(u.bytes));
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, u.bytes, needed, &size, NULL, NULL), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(size, needed);
+    CHECK(u.list.iAddressCount >= 0);
+    printf("   %d address(es)\n", u.list.iAddressCount);
+    if (u.list.iAddressCount < 0 || u.list.iAddressCount > 64) {
+        closesocket(s);
+        return;
+    }
+    TEST("... the size is the header, the entries and the addresses they point to");
+    {
+        DWORD total = header + (DWORD)u.list.iAddressCount * (DWORD)sizeof(SOCKET_ADDRESS);
+        for (i = 0; i < u.list.iAddressCount; ++i) total += (DWORD)u.list.Address[i].iSockaddrLength;
+        CHECK_EQ(total, needed);
+    }
+    for (i = 0; i < u.list.iAddressCount; ++i) {
+        const SOCKET_ADDRESS *entry = &u.list.Address[i];
+        const char *at = (const char *)entry->lpSockaddr;
+        if (at < u.bytes + header || at + entry->iSockaddrLength > u.bytes + needed) {
+            ++outside;
+            continue;
+        }
+        if (entry->lpSockaddr->sa_family != family || entry->iSockaddrLength != address_length) {
+            ++wrong_family;
+            continue;
+        }
+        if (is_unspecified_address(entry->lpSockaddr)) ++unspecified;
+        if (is_loopback_address(entry->lpSockaddr)) ++loopback;
+        {
+            /* "local transport addresses ... to which the application can bind" */
+            SOCKET b = socket(family, SOCK_DGRAM, IPPROTO_UDP);
+            SOCKADDR_STORAGE any;
+            memset(&any, 0, sizeof(any));
+            memcpy(&any, entry->lpSockaddr, (size_t)entry->iSockaddrLength);
+            ((struct sockaddr_in *)&any)->sin_port = 0;
+            if (bind(b, (struct sockaddr *)&any, entry->iSockaddrLength) != 0) {
+                printf("   cannot bind address %d: %d\n", i, WSAGetLastError());
+                ++unbindable;
+            }
+            closesocket(b);
+        }
+    }
+    TEST("... every entry points into the buffer, after the entries");
+    CHECK_EQ(outside, 0);
+    TEST("... the addresses are of the socket's family; none is the loopback interface's; each can be bound");
+    WINE_DEVIATION("Wine 8.0 lists IPv4 addresses for an IPv6 socket")
+    {
+        CHECK_EQ(wrong_family, 0);
+    }
+    CHECK_EQ(loopback, 0);
+    CHECK_EQ(unbindable, 0);
+    TEST("... and no address is unspecified");
+    WINE_DEVIATION("Wine 8.0 lists 0.0.0.0 for an adapter without an address")
+    {
+        CHECK_EQ(unspecified, 0);
+    }
+
+    TEST("SIO_ADDRESS_LIST_QUERY with an OVERLAPPED: done at once, the size returned, a packet with 0 bytes");
+    {
+        HANDLE port = CreateIoCompletionPort((HANDLE)s, NULL, 77, 0);
+        OVERLAPPED ov, *got = NULL;
+        ULONG_PTR key = 0;
+        DWORD bytes = 0xdeadbeef;
+        CHECK(port != NULL);
+        memset(&ov, 0, sizeof(ov));
+        ov.Internal = 0xdeadbeef;
+        ov.InternalHigh = 0xdeadbeef;
+        size = 0xdeadbeef;
+        CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, u.bytes, sizeof(u.bytes), &size, &ov, NULL), 0);
+        CHECK_EQ(size, needed);
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &got, 1000));
+        CHECK_EQ(bytes, 0);
+        CHECK_EQ(key, 77);
+        CHECK(got == &ov);
+        CHECK_EQ(ov.Internal, 0);
+        CHECK_EQ(ov.InternalHigh, 0);
+        TEST("... and a buffer smaller than the header with an OVERLAPPED: WSAEINVAL at once, nothing queued");
+        ov.Internal = 0xdeadbeef;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, u.bytes, 1, &size, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        CHECK_EQ(ov.Internal, 0xdeadbeef);
+        CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &got, 0));
+        CHECK_ERROR(WAIT_TIMEOUT);
+        CloseHandle(port);
+    }
+    closesocket(s);
+}
+
+static void test_address_queries(void)
+{
+    static INTERFACE_INFO interfaces[64];
+    SOCKET s;
+    DWORD size;
+    int count, i, bad_flags = 0, bad_family = 0, loopback = -1;
+    check_address_list(AF_INET);
+    check_address_list(AF_INET6);
+
+    TEST("SIO_GET_INTERFACE_LIST with no buffer or one too small for the list: WSAEFAULT");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK(s != INVALID_SOCKET);
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, NULL, 0, &size, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, interfaces, 10, &size, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+
+    TEST("SIO_GET_INTERFACE_LIST: INTERFACE_INFO entries, the loopback interface's with IFF_LOOPBACK");
+    memset(interfaces, 0xcc, sizeof(interfaces));
+    size = 0xdeadbeef;
+    CHECK_EQ(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, interfaces, sizeof(interfaces), &size, NULL, NULL), 0);
+    CHECK_EQ(size % sizeof(INTERFACE_INFO), 0);
+    CHECK(size >= sizeof(INTERFACE_INFO) && size <= sizeof(interfaces));
+    count = size <= sizeof(interfaces) ? (int)(size / sizeof(INTERFACE_INFO)) : 0;
+    for (i = 0; i < count; ++i) {
+        const INTERFACE_INFO *info = &interfaces[i];
+        if (!(info->iiFlags & IFF_UP) ||
+            (info->iiFlags & ~(ULONG)(IFF_UP | IFF_BROADCAST | IFF_LOOPBACK | IFF_POINTTOPOINT | IFF_MULTICAST)))
+            ++bad_flags;
+        if (info->iiAddress.AddressIn.sin_family != AF_INET || info->iiNetmask.AddressIn.sin_family != AF_INET)
+            ++bad_family;
+        if (info->iiAddress.AddressIn.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) loopback = i;
+    }
+    CHECK_EQ(bad_flags, 0);
+    CHECK_EQ(bad_family, 0);
+    CHECK(loopback >= 0);
+    if (loopback >= 0) {
+        CHECK((interfaces[loopback].iiFlags & IFF_LOOPBACK) != 0);
+        CHECK_EQ(interfaces[loopback].iiNetmask.AddressIn.sin_addr.s_addr, htonl(0xFF000000));
+    }
+    TEST("... a buffer one entry short: WSAEFAULT");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, interfaces, size - 1, &size, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    closesocket(s);
+}
+
 int main(void)
 {
     startup();
@@ -1095,6 +1297,7 @@ int main(void)
     test_keepalive_vals();
     test_port_policy_options();
     test_unknown_ioctls();
+    test_address_queries();
     WSACleanup();
     return tl_finish();
 }

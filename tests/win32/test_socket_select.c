@@ -364,6 +364,108 @@ static void test_select_readiness(void)
         closesocket(s);
     }
 
+    TEST("select: after a refused connect the socket connects again; SO_ERROR keeps the refusal until then");
+    {
+        /* Wine's sock.c test_select (its winetest_interactive part, run on Windows);
+         * Microsoft Learn, connect: "the application can call connect again for the same
+         * socket". */
+        struct sockaddr_in nowhere = sx_loopback(sx_unused_port());
+        struct sockaddr_in there = sx_loopback(0);
+        SOCKET srv = sx_tcp(), s = sx_tcp(), accepted;
+        DWORD so_error = 0xdeadbeef;
+        int len = sizeof(so_error), again, again_error;
+        CHECK_EQ(bind(srv, (struct sockaddr *)&there, sizeof(there)), 0);
+        there = sx_name(srv);
+        CHECK_EQ(listen(srv, 4), 0);
+        sx_set_nonblocking(s, 1);
+        CHECK_EQ(connect(s, (struct sockaddr *)&nowhere, sizeof(nowhere)), SOCKET_ERROR);
+        FD_ZERO(&e);
+        FD_SET(s, &e);
+        tv.tv_sec = 10;
+        tv.tv_usec = 0;
+        CHECK_EQ(select(0, NULL, NULL, &e, &tv), 1);
+        TEST("... connect() to a closed port again: WSAEWOULDBLOCK, SO_ERROR still WSAECONNREFUSED, exceptfds");
+        WSASetLastError(0xdeadbeef);
+        again = connect(s, (struct sockaddr *)&nowhere, sizeof(nowhere));
+        again_error = WSAGetLastError();
+        CHECK_EQ(again, SOCKET_ERROR);
+        WINE_DEVIATION("connect() after a refused one fails with WSAECONNABORTED")
+        {
+            CHECK_EQ(again_error, WSAEWOULDBLOCK);
+        }
+        CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&so_error, &len), 0);
+        CHECK_EQ(so_error, WSAECONNREFUSED);
+        FD_ZERO(&r);
+        FD_ZERO(&w);
+        FD_ZERO(&e);
+        FD_SET(s, &r);
+        FD_SET(s, &w);
+        FD_SET(s, &e);
+        CHECK_EQ(select(0, &r, &w, &e, &tv), 1);
+        CHECK(FD_ISSET(s, &e));
+        TEST("... connect() to a srv: WSAEWOULDBLOCK, then writable, SO_ERROR 0, connected");
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(connect(s, (struct sockaddr *)&there, sizeof(there)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+        FD_ZERO(&r);
+        FD_ZERO(&w);
+        FD_ZERO(&e);
+        FD_SET(s, &r);
+        FD_SET(s, &w);
+        FD_SET(s, &e);
+        CHECK_EQ(select(0, &r, &w, &e, &tv), 1);
+        CHECK(FD_ISSET(s, &w));
+        so_error = 0xdeadbeef;
+        CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&so_error, &len), 0);
+        CHECK_EQ(so_error, 0);
+        accepted = sx_accept(srv, 10000);
+        CHECK(accepted != INVALID_SOCKET);
+        if (accepted != INVALID_SOCKET) {
+            CHECK_EQ(send(s, "ping", 4, 0), 4);
+            FD_ZERO(&r);
+            FD_SET(accepted, &r);
+            CHECK_EQ(select(0, &r, NULL, NULL, &tv), 1);
+            CHECK_EQ(recv(accepted, buf, sizeof(buf), 0), 4);
+            closesocket(accepted);
+        }
+        closesocket(s);
+
+        TEST("select: a blocking connect refused: WSAECONNREFUSED, SO_ERROR 0, exceptfds; connect() again works");
+        s = sx_tcp();
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(connect(s, (struct sockaddr *)&nowhere, sizeof(nowhere)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAECONNREFUSED);
+        so_error = 0xdeadbeef;
+        CHECK_EQ(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&so_error, &len), 0);
+        WINE_DEVIATION("SO_ERROR keeps a blocking connect's refusal")
+        {
+            CHECK_EQ(so_error, 0);
+        }
+        FD_ZERO(&r);
+        FD_ZERO(&w);
+        FD_ZERO(&e);
+        FD_SET(s, &r);
+        FD_SET(s, &w);
+        FD_SET(s, &e);
+        tv.tv_sec = 0;
+        tv.tv_usec = 0;
+        CHECK_EQ(select(0, &r, &w, &e, &tv), 1);
+        CHECK(FD_ISSET(s, &e));
+        WSASetLastError(0xdeadbeef);
+        again = connect(s, (struct sockaddr *)&there, sizeof(there));
+        again_error = WSAGetLastError();
+        WINE_DEVIATION("connect() after a refused one fails with WSAECONNABORTED")
+        {
+            CHECK_EQ(again, 0);
+            CHECK_EQ(again_error, 0);
+            accepted = sx_accept(srv, 10000);
+            CHECK(accepted != INVALID_SOCKET);
+            if (accepted != INVALID_SOCKET) closesocket(accepted);
+        }
+        closesocket(s);
+        closesocket(srv);
+    }
+
     TEST("select: an unbound UDP socket is writable");
     a = sx_udp();
     FD_ZERO(&r);
