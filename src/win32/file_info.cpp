@@ -606,13 +606,14 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         // 0 leaves a time as it is; -1 leaves it and stops I/O through this handle from
         // moving it (SetFileTime documentation); creation and change times cannot be set
         // on Linux.
-        timespec times[2];
-        times[0].tv_nsec = UTIME_OMIT;
-        times[1].tv_nsec = UTIME_OMIT;
+        timespec times[2] = {{0, UTIME_OMIT}, {0, UTIME_OMIT}};
         if (info->LastAccessTime.QuadPart > 0) times[0] = timespec_of(info->LastAccessTime.QuadPart);
         if (info->LastWriteTime.QuadPart > 0) times[1] = timespec_of(info->LastWriteTime.QuadPart);
         if (futimens(descriptor, times) != 0) return fail(win32_error_from_errno(errno), FALSE);
-        auto ns = [](const timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; };
+        // (A time left as it is has no value: UTIME_OMIT.)
+        auto ns = [](const timespec& t) {
+            return t.tv_nsec == UTIME_OMIT ? 0 : static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+        };
         ref.file->refreeze(info->LastWriteTime.QuadPart > 0, ns(times[1]), info->LastAccessTime.QuadPart > 0,
                            ns(times[0]));
         if (DWORD error = ref.file->freeze_times(info->LastWriteTime.QuadPart == -1,
