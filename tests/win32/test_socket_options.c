@@ -1154,14 +1154,17 @@ static void check_address_list(int family)
         closesocket(s);
         return;
     }
+    /* Address[] is declared with one element (ANYSIZE_ARRAY) and runs on: indexed
+     * through a pointer, as the array bound is not the list's. */
+    const SOCKET_ADDRESS *entries = u.list.Address;
     TEST("... the size is the header, the entries and the addresses they point to");
     {
         DWORD total = header + (DWORD)u.list.iAddressCount * (DWORD)sizeof(SOCKET_ADDRESS);
-        for (i = 0; i < u.list.iAddressCount; ++i) total += (DWORD)u.list.Address[i].iSockaddrLength;
+        for (i = 0; i < u.list.iAddressCount; ++i) total += (DWORD)entries[i].iSockaddrLength;
         CHECK_EQ(total, needed);
     }
     for (i = 0; i < u.list.iAddressCount; ++i) {
-        const SOCKET_ADDRESS *entry = &u.list.Address[i];
+        const SOCKET_ADDRESS *entry = &entries[i];
         const char *at = (const char *)entry->lpSockaddr;
         if (at < u.bytes + header || at + entry->iSockaddrLength > u.bytes + needed) {
             ++outside;
