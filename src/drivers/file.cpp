@@ -603,7 +603,6 @@ bool FileDevice::fast_transfer(const io::Transfer& transfer, io::FastIo* io)
     // Anything short of the whole transfer (the page cache or the file ends, the file
     // system refuses RWF_NOWAIT) goes on as the request's first attempt (step()).
     if (result < 0 || static_cast<DWORD>(result) != transfer.length) return false;
-    keep_frozen_times();
     io->status = STATUS_SUCCESS;
     io->bytes = static_cast<DWORD>(result);
     return true;
@@ -743,6 +742,12 @@ DWORD FileDevice::freeze_times(bool write_time, bool access_time)
     if (write_time) frozen_write_ns_.store(nanoseconds_of(status.st_mtim), std::memory_order_relaxed);
     if (access_time) frozen_access_ns_.store(nanoseconds_of(status.st_atim), std::memory_order_relaxed);
     times_frozen_.store(true, std::memory_order_release);
+    // A handle with a frozen time leaves the fast I/O path: its transfers go through
+    // requests and transfer_sync, which put the times back, and the fast path, which every
+    // other handle takes, has nothing to check.
+    lock.lock();
+    fast_io = false;
+    lock.unlock();
     return ERROR_SUCCESS;
 }
 
@@ -755,9 +760,8 @@ void FileDevice::refreeze(bool write_time, int64_t write_ns, bool access_time, i
         frozen_access_ns_.store(access_ns, std::memory_order_relaxed);
 }
 
-void FileDevice::keep_frozen_times()
+void FileDevice::restore_frozen_times()
 {
-    if (!times_frozen_.load(std::memory_order_acquire)) return;
     timespec times[2];
     times[0].tv_sec = times[1].tv_sec = 0;
     times[0].tv_nsec = times[1].tv_nsec = UTIME_OMIT;

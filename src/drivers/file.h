@@ -81,8 +81,11 @@ public:
     // A time this handle set explicitly: if that time is frozen, this is its value now.
     void refreeze(bool write_time, int64_t write_ns, bool access_time, int64_t access_ns);
     // After an operation through the handle that may have moved a frozen time: puts the
-    // recorded values back (nothing to do, one relaxed load, when none is frozen).
-    void keep_frozen_times();
+    // recorded values back (nothing to do, one load, inline: every transfer passes here).
+    void keep_frozen_times()
+    {
+        if (times_frozen_.load(std::memory_order_acquire)) restore_frozen_times();
+    }
     // Whether the handle is a directory's (CreateFile with FILE_FLAG_BACKUP_SEMANTICS).
     bool is_directory() const { return is_directory_; }
     // FindFirstChangeNotification/FindNextChangeNotification: the OVERLAPPED of the
@@ -142,6 +145,7 @@ private:
     // freeze_times(): the frozen times in nanoseconds since 1970, kNotFrozen when not.
     static constexpr int64_t kNotFrozen = INT64_MIN;
     std::atomic<bool> times_frozen_{false};
+    void restore_frozen_times();  // keep_frozen_times' work when a time is frozen
     std::atomic<int64_t> frozen_write_ns_{kNotFrozen};
     std::atomic<int64_t> frozen_access_ns_{kNotFrozen};
     // The last handle closed and its locks went: a lock granted after that is given up.
