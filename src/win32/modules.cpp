@@ -148,11 +148,14 @@ BOOL WINAPI FreeLibrary(HMODULE hLibModule)
 }
 
 // A function this library exports, by its Win32 name; ordinals are not known
-// (ERROR_PROC_NOT_FOUND), nor is anything in the program's own module.
+// (ERROR_PROC_NOT_FOUND), nor is anything in the program's own module (NULL names it too);
+// a handle that is no module is ERROR_MOD_NOT_FOUND (Wine's kernel32 module.c
+// testGetProcAddress_Wrong, which passes on Windows).
 FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName)
 {
-    if (hModule != self().base) return fail(hModule == program_base() ? ERROR_PROC_NOT_FOUND : ERROR_INVALID_HANDLE,
-                                            FARPROC(nullptr));
+    if (hModule != self().base)
+        return fail(hModule == nullptr || hModule == program_base() ? ERROR_PROC_NOT_FOUND : ERROR_MOD_NOT_FOUND,
+                    FARPROC(nullptr));
     if (reinterpret_cast<uintptr_t>(lpProcName) < 0x10000) return fail(ERROR_PROC_NOT_FOUND, FARPROC(nullptr));
     for (const std::string& name : {std::string("overlapped_") + lpProcName, std::string(lpProcName)}) {
         void* found = dlsym(self().handle, name.c_str());

@@ -50,6 +50,16 @@ static void test_modules(void)
     SetLastError(0xdeadbeef);
     CHECK(LoadLibraryA("overlapped_no_such_library.dll") == NULL);
     CHECK_ERROR(ERROR_MOD_NOT_FOUND);
+
+    /* GetProcAddress of NULL looks in the program's own module; a handle that names no
+     * module is ERROR_MOD_NOT_FOUND (Wine's kernel32 module.c, testGetProcAddress_Wrong,
+     * which passes on Windows). */
+    SetLastError(0xdeadbeef);
+    CHECK(GetProcAddress(NULL, "overlapped_no_such_function") == NULL);
+    CHECK_ERROR(ERROR_PROC_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(GetProcAddress((HMODULE)(ULONG_PTR)0xdeadbeef, "overlapped_no_such_function") == NULL);
+    CHECK_ERROR(ERROR_MOD_NOT_FOUND);
 }
 
 int main(void)
