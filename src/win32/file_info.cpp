@@ -253,12 +253,8 @@ DWORD search_path(const Char* path, const Char* name, const Char* extension, DWO
         if (path != nullptr) {
             directories = split_directories(narrow(path), ';');
         } else {
-            char program[PATH_MAX];
-            ssize_t n = readlink("/proc/self/exe", program, sizeof program - 1);
-            if (n > 0) {
-                std::string exe(program, static_cast<size_t>(n));
-                directories.push_back(exe.substr(0, std::max<size_t>(exe.find_last_of('/'), 1)));
-            }
+            std::string program = win32::executable_directory();
+            if (!program.empty()) directories.push_back(program);
             directories.push_back(".");
             if (const char* variable = getenv("PATH")) {
                 std::string list = variable;

@@ -27,5 +27,8 @@ DWORD missing_path_error(const std::string& path);
 // MoveFileExA for SetFileInformationByHandle(FileRenameInfo): the file is renamed through
 // an open handle, so the share modes of the process's handles are not checked again.
 BOOL rename_open_file(const char* existing, const char* target, DWORD flags);
+// The directory of the program's file (Linux form), "" if unknown: the first place
+// CreateProcess and SearchPath look for a name (process.cpp).
+std::string executable_directory();
 
 }  // namespace overlapped::win32

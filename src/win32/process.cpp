@@ -156,16 +156,6 @@ bool try_file(const std::string& path, std::string* found)
     return false;
 }
 
-std::string executable_directory()
-{
-    char buffer[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-    if (length <= 0) return "";
-    std::string path(buffer, static_cast<size_t>(length));
-    size_t slash = path.rfind('/');
-    return slash == std::string::npos ? "" : path.substr(0, slash);
-}
-
 // A program name as CreateProcess finds it. lpApplicationName (`search` false): that file,
 // no extension added ("This parameter must include the file name extension; no default
 // extension is assumed", Microsoft Learn, CreateProcessA). The command line's first token:
@@ -185,7 +175,7 @@ bool find_program(const std::string& name, bool search, std::string* found)
         return true;
     }
     std::vector<std::string> directories;
-    directories.push_back(executable_directory());
+    directories.push_back(win32::executable_directory());
     directories.push_back(".");
     const char* path = getenv("PATH");
     std::string list = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
@@ -1187,3 +1177,15 @@ DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize)
 }
 
 }  // extern "C"
+
+// fileman_internal.h: the directory of the program's file, "" if unknown.
+std::string overlapped::win32::executable_directory()
+{
+    char buffer[PATH_MAX];
+    ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+    if (length <= 0) return "";
+    std::string path(buffer, static_cast<size_t>(length));
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return "";
+    return slash == 0 ? "/" : path.substr(0, slash);  // a program in "/" is in "/"
+}
