@@ -751,13 +751,13 @@ DWORD FileDevice::freeze_times(bool write_time, bool access_time)
     return ERROR_SUCCESS;
 }
 
-void FileDevice::refreeze(bool write_time, int64_t write_ns, bool access_time, int64_t access_ns)
+void FileDevice::refreeze(const timespec (&times)[2])
 {
     if (!times_frozen_.load(std::memory_order_acquire)) return;
-    if (write_time && frozen_write_ns_.load(std::memory_order_relaxed) != kNotFrozen)
-        frozen_write_ns_.store(write_ns, std::memory_order_relaxed);
-    if (access_time && frozen_access_ns_.load(std::memory_order_relaxed) != kNotFrozen)
-        frozen_access_ns_.store(access_ns, std::memory_order_relaxed);
+    if (times[1].tv_nsec != UTIME_OMIT && frozen_write_ns_.load(std::memory_order_relaxed) != kNotFrozen)
+        frozen_write_ns_.store(nanoseconds_of(times[1]), std::memory_order_relaxed);
+    if (times[0].tv_nsec != UTIME_OMIT && frozen_access_ns_.load(std::memory_order_relaxed) != kNotFrozen)
+        frozen_access_ns_.store(nanoseconds_of(times[0]), std::memory_order_relaxed);
 }
 
 void FileDevice::restore_frozen_times()

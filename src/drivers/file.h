@@ -78,8 +78,9 @@ public:
     // handle no longer move it. Records the file's current last write (`write_time`) and
     // last access (`access_time`) times, which keep_frozen_times() puts back.
     DWORD freeze_times(bool write_time, bool access_time);
-    // A time this handle set explicitly: if that time is frozen, this is its value now.
-    void refreeze(bool write_time, int64_t write_ns, bool access_time, int64_t access_ns);
+    // The times this handle set explicitly (futimens' pair: access, then last write; a
+    // time left as it was is UTIME_OMIT): a frozen one takes its new value.
+    void refreeze(const timespec (&times)[2]);
     // After an operation through the handle that may have moved a frozen time: puts the
     // recorded values back (nothing to do, one load, inline: every transfer passes here).
     void keep_frozen_times()

@@ -606,12 +606,7 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         if (info->LastAccessTime.QuadPart > 0) times[0] = timespec_of(info->LastAccessTime.QuadPart);
         if (info->LastWriteTime.QuadPart > 0) times[1] = timespec_of(info->LastWriteTime.QuadPart);
         if (futimens(descriptor, times) != 0) return fail(win32_error_from_errno(errno), FALSE);
-        // (A time left as it is has no value: UTIME_OMIT.)
-        auto ns = [](const timespec& t) {
-            return t.tv_nsec == UTIME_OMIT ? 0 : static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
-        };
-        ref.file->refreeze(info->LastWriteTime.QuadPart > 0, ns(times[1]), info->LastAccessTime.QuadPart > 0,
-                           ns(times[0]));
+        ref.file->refreeze(times);
         if (DWORD error = ref.file->freeze_times(info->LastWriteTime.QuadPart == -1,
                                                  info->LastAccessTime.QuadPart == -1))
             return fail(error, FALSE);
