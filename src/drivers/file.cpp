@@ -271,8 +271,9 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
         if (c == '\\') c = '/';
     if (!verbatim) {
         // Windows' path normalization (as GetFullPathName): trailing dots and spaces of
-        // the last component are dropped ("x.txt." and "x.txt " name "x.txt"); a last
-        // component "." or ".." is a relative step and stays; "\\?\" names are as given.
+        // the last component are dropped ("x.txt." and "x.txt " name "x.txt"), except
+        // from a last component "." or "..", which collapse_dots then takes as a step;
+        // "\\?\" names are as given.
         size_t slash = path.find_last_of('/');
         size_t begin = slash == std::string::npos ? 0 : slash + 1;
         std::string last = path.substr(begin);
