@@ -263,15 +263,13 @@ int address_list(int family, void* out, DWORD out_length, DWORD* returned)
     return 0;
 }
 
+// An INTERFACE_INFO address: the IPv4 `address` in Windows' form, zeros without one.
 ws::SockaddrGen ipv4_entry(const sockaddr* address)
 {
     ws::SockaddrGen out{};
     if (address == nullptr || address->sa_family != AF_INET) return out;
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-    ws::SockaddrIn in{};
-    in.sin_family = ws::kAfInet;
-    in.sin_addr.value = v4->sin_addr.s_addr;
-    memcpy(&out, &in, sizeof(in));
+    int length = sizeof(out);
+    tr::to_windows(address, sizeof(sockaddr_in), reinterpret_cast<ws::Sockaddr*>(&out), &length);
     return out;
 }
 
