@@ -1453,20 +1453,17 @@ extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flN
         // VirtualAlloc's memory: every page committed, in one region (else
         // ERROR_INVALID_ADDRESS, as Wine's kernel32 virtual test shows Windows does).
         std::lock_guard<std::mutex> guard(regions_mutex);
-        auto holder = regions->upper_bound(start);
-        if (holder != regions->begin()) {
-            --holder;
+        auto holder = region_holding(start, start + 1);  // the region holding `start`
+        if (holder != regions->end()) {
             Region& region = holder->second;
-            if (start < holder->first + region.length) {
-                if (end > holder->first + region.length || !region.committed(start, end))
-                    return fail(ERROR_INVALID_ADDRESS, FALSE);
-                DWORD old = std::prev(region.runs.upper_bound(start))->second;
-                if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
-                    return fail(ERROR_INVALID_ADDRESS, FALSE);
-                region.set(start, end, flNewProtect);
-                *lpflOldProtect = old;
-                return TRUE;
-            }
+            if (end > holder->first + region.length || !region.committed(start, end))
+                return fail(ERROR_INVALID_ADDRESS, FALSE);
+            DWORD old = std::prev(region.runs.upper_bound(start))->second;
+            if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
+                return fail(ERROR_INVALID_ADDRESS, FALSE);
+            region.set(start, end, flNewProtect);
+            *lpflOldProtect = old;
+            return TRUE;
         }
     }
     // Other memory: all of the range mapped, without holes.
@@ -1496,26 +1493,23 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
     info.BaseAddress = reinterpret_cast<PVOID>(address);
     {
         std::lock_guard<std::mutex> guard(regions_mutex);
-        auto holder = regions->upper_bound(address);
-        if (holder != regions->begin()) {
-            --holder;
+        auto holder = region_holding(address, address + 1);  // the region holding `address`
+        if (holder != regions->end()) {
             const Region& region = holder->second;
             uintptr_t region_end = holder->first + region.length;
-            if (address < region_end) {
-                auto run = std::prev(region.runs.upper_bound(address));
-                DWORD protect = run->second;
-                auto next = std::next(run);
-                while (next != region.runs.end() && next->second == protect) ++next;
-                uintptr_t run_end = next == region.runs.end() ? region_end : next->first;
-                info.AllocationBase = reinterpret_cast<PVOID>(holder->first);
-                info.AllocationProtect = region.allocation_protect;
-                info.RegionSize = run_end - address;
-                info.State = protect != 0 ? MEM_COMMIT : MEM_RESERVE;
-                info.Protect = protect;
-                info.Type = MEM_PRIVATE;
-                memcpy(lpBuffer, &info, sizeof info);
-                return sizeof info;
-            }
+            auto run = std::prev(region.runs.upper_bound(address));
+            DWORD protect = run->second;
+            auto next = std::next(run);
+            while (next != region.runs.end() && next->second == protect) ++next;
+            uintptr_t run_end = next == region.runs.end() ? region_end : next->first;
+            info.AllocationBase = reinterpret_cast<PVOID>(holder->first);
+            info.AllocationProtect = region.allocation_protect;
+            info.RegionSize = run_end - address;
+            info.State = protect != 0 ? MEM_COMMIT : MEM_RESERVE;
+            info.Protect = protect;
+            info.Type = MEM_PRIVATE;
+            memcpy(lpBuffer, &info, sizeof info);
+            return sizeof info;
         }
     }
     // A view of a section: the view's extent, cut where its Linux protection changes.
