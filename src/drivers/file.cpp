@@ -200,6 +200,8 @@ DWORD attributes_from(const struct stat& status)
     return attributes;
 }
 
+}  // namespace
+
 // Windows' path normalization of "." and ".." (RtlGetFullPathName_U, as GetFullPathName
 // shows): by the text, not the disk. "a\b\..\c" is "a\c" whether or not b exists or is a
 // file, a link's ".." is its own directory's parent, and no ".." climbs above the root (of
@@ -234,8 +236,6 @@ std::string collapse_dots(const std::string& path)
     if (trailing && out.back() != '/') out += '/';
     return out;
 }
-
-}  // namespace
 
 std::string drive_root(char letter)
 {

@@ -211,6 +211,11 @@ DWORD file_allocated_size(const std::string& path, ULONGLONG* size);
 // Returns ERROR_SUCCESS or the error CreateFile gives for the name.
 DWORD file_linux_path(const std::string& windows_path, std::string* linux_path);
 
+// Windows' normalization of "." and ".." by the text, on a path with '/' separators (as
+// file_linux_path does it): "a/b/../c" is "a/c", ".." stops at the root, a leading ".."
+// of a relative path and a trailing '/' stay; "" and "a/.." are ".".
+std::string collapse_dots(const std::string& path);
+
 // The Linux directory drive `letter` (A-Z, any case) maps to, or "" (docs/paths.md).
 std::string drive_root(char letter);
 

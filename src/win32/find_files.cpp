@@ -213,25 +213,7 @@ DWORD lexical_full_path(const std::string& path, std::string* out)
         absolute.append(text);
         text.swap(absolute);
     }
-    std::vector<std::string> parts;
-    size_t begin = 0;
-    while (begin <= text.size()) {
-        size_t end = text.find('/', begin);
-        if (end == std::string::npos) end = text.size();
-        std::string part = text.substr(begin, end - begin);
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        begin = end + 1;
-    }
-    out->clear();
-    for (const std::string& part : parts) {
-        out->push_back('/');
-        out->append(part);
-    }
-    if (out->empty()) out->push_back('/');
+    *out = overlapped::drivers::collapse_dots(text);  // absolute: "/" at least
     return ERROR_SUCCESS;
 }
 
