@@ -16,13 +16,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -55,9 +58,10 @@ int wsa_from_eai(int eai)
     case EAI_SOCKTYPE: return WSAESOCKTNOSUPPORT;
     case EAI_BADFLAGS: return WSAEINVAL;
     case EAI_MEMORY: return ERROR_NOT_ENOUGH_MEMORY;  // WSA_NOT_ENOUGH_MEMORY
-    case EAI_NODATA:       // the name exists but has no address (of that family):
-    case EAI_ADDRFAMILY:   // Windows' "valid name, no data record of requested type"
+    case EAI_NODATA:  // the name exists but has no address: "valid name, no data record"
         return WSANO_DATA;
+    case EAI_ADDRFAMILY:  // addresses, none of the family asked for ("127.0.0.1" as AF_INET6):
+        return WSAHOST_NOT_FOUND;  // what Windows answers for an IPv4-only name asked as IPv6
     case EAI_OVERFLOW: return WSAEFAULT;
     default: return WSANO_RECOVERY;  // EAI_SYSTEM and anything newer
     }
@@ -160,6 +164,27 @@ int resolve(const char* node, const char* service, int flags, int family, int so
     return result.addresses.empty() ? WSAHOST_NOT_FOUND : 0;
 }
 
+// A service that is a number, read as Windows does (strtoul with a 32-bit unsigned long):
+// white space and a sign may lead, digits make up the rest, a value too large saturates
+// at 0xFFFFFFFF and a negative one wraps; the port is the low 16 bits ("-1", "4294967296"
+// and "9999999999" are 65535, "65537" is 1). False when the text is not such a number.
+bool windows_service_number(const char* text, unsigned& port)
+{
+    while (*text == ' ' || (*text >= '\t' && *text <= '\r')) ++text;
+    bool negative = *text == '-';
+    if (*text == '-' || *text == '+') ++text;
+    if (!*text) return false;
+    uint64_t value = 0;
+    for (; *text; ++text) {
+        if (*text < '0' || *text > '9') return false;
+        value = std::min<uint64_t>(value * 10 + static_cast<uint64_t>(*text - '0'), 0x100000000ULL);
+    }
+    uint32_t number = value > 0xFFFFFFFFULL ? 0xFFFFFFFFU : static_cast<uint32_t>(value);
+    if (negative && value <= 0xFFFFFFFFULL) number = 0U - number;
+    port = number & 0xFFFFU;
+    return true;
+}
+
 }  // namespace
 
 int check_addr_info(bool has_node, bool has_service, const Hints* windows_hints)
@@ -184,6 +209,12 @@ int get_addr_info(const char* node, const char* service, const Hints* windows_hi
     // sequenced packets) Windows answers the addresses with the service's port anyway.
     int socktype = (hints.socktype == ws::kSockStream || hints.socktype == ws::kSockDgram) ? hints.socktype : 0;
     if (service && !service[0]) service = "0";
+    std::string port_text;
+    unsigned port = 0;
+    if (service && windows_service_number(service, port)) {
+        port_text = std::to_string(port);
+        service = port_text.c_str();
+    }
 
     if (node && !node[0]) {
         // "": the local computer's addresses: those of the host name, or loopback if the

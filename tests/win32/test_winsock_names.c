@@ -145,6 +145,38 @@ static void test_getaddrinfo_basics(void)
     CHECK_EQ(getaddrinfo(NULL, "nonexistentservice", &hints, &result), WSATYPE_NOT_FOUND);
     CHECK(result == NULL);
 
+    TEST("getaddrinfo: a numeric service is read as strtoul reads it, the port its low 16 bits");
+    {
+        static const struct {
+            const char *service;
+            int port; /* -1: WSATYPE_NOT_FOUND */
+        } cases[] = {
+            {"010", 10},         {" 123", 123},      {"+5", 5},          {"65536", 0},
+            {"65537", 1},        {"4294967295", 65535}, {"4294967296", 65535},
+            {"9999999999", 65535}, {"-1", 65535},    {"-4", 65532},      {"-65537", 65535},
+            {"0x1a", -1},        {"28 ", -1},        {"28a", -1},        {":0", -1},
+        };
+        size_t i;
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+            memset(&hints, 0, sizeof(hints));
+            hints.ai_family = AF_INET;
+            result = (ADDRINFOA *)0xdeadbeef;
+            ret = getaddrinfo(NULL, cases[i].service, &hints, &result);
+            if (cases[i].port < 0) {
+                CHECK_EQ(ret, WSATYPE_NOT_FOUND);
+                CHECK(result == NULL);
+                continue;
+            }
+            WINE_DEVIATION("Wine reads the port with the C library, which refuses negative and 32-bit values")
+            {
+                CHECK_EQ(ret, 0);
+                if (ret == 0 && result)
+                    CHECK_EQ(ntohs(((SOCKADDR_IN *)result->ai_addr)->sin_port), cases[i].port);
+            }
+            if (ret == 0) freeaddrinfo(result);
+        }
+    }
+
     TEST("getaddrinfo: a named service");
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_INET;
@@ -212,6 +244,36 @@ static void test_getaddrinfo_numeric(void)
     result = (ADDRINFOA *)0xdeadbeef;
     CHECK_EQ(getaddrinfo("192.168.1.253:1024", NULL, &hints, &result), WSAHOST_NOT_FOUND);
     CHECK(result == NULL);
+
+    TEST("getaddrinfo: a literal of the other family than the hints' is no host");
+    {
+        static const struct {
+            const char *input;
+            int flags, family;
+        } cases[] = {
+            {"127.0.0.1", 0, AF_INET6},
+            {"127.0.0.1", AI_NUMERICHOST, AF_INET6},
+            {"::1", 0, AF_INET},
+            {"::1", AI_NUMERICHOST, AF_INET},
+        };
+        size_t i;
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+            memset(&hints, 0, sizeof(hints));
+            hints.ai_flags = cases[i].flags;
+            hints.ai_family = cases[i].family;
+            result = (ADDRINFOA *)0xdeadbeef;
+            WSASetLastError(0xdeadbeef);
+            ret = getaddrinfo(cases[i].input, NULL, &hints, &result);
+            WINE_DEVIATION("Wine passes on the C library's EAI_ADDRFAMILY (-9) untranslated")
+            {
+                CHECK_EQ(ret, WSAHOST_NOT_FOUND);
+                CHECK_EQ((DWORD)WSAGetLastError(), WSAHOST_NOT_FOUND);
+            }
+            CHECK(ret != 0);
+            CHECK(result == NULL);
+            if (ret == 0) freeaddrinfo(result);
+        }
+    }
 
     TEST("getaddrinfo: IPv6 literals, with brackets and a port");
     {
