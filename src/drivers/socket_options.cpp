@@ -15,6 +15,7 @@
 #include <netinet/udp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "drivers/socket.h"
 #include "drivers/socket_translate.h"
@@ -305,6 +306,55 @@ int interface_list(void* out, DWORD out_length, DWORD* returned)
     if (needed != 0) memcpy(out, entries.data(), needed);
     *returned = needed;
     return 0;
+}
+
+// SIO_ROUTING_INTERFACE_QUERY: the local address a datagram to the destination in `in`
+// would leave from (Linux's answer for a datagram socket connected there), port 0. As
+// Windows answers (Wine's sock.c test_sioRoutingInterfaceQuery): no destination, or one
+// shorter than a sockaddr_in, is WSAEINVAL; a family that is not the socket's
+// WSAEAFNOSUPPORT; the wildcard address WSAEINVAL; no output WSAEFAULT; an output too
+// small WSAEFAULT with the size needed.
+int routing_interface(int family, const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* returned)
+{
+    if (in == nullptr || in_length < sizeof(ws::SockaddrIn)) return WSAEINVAL;
+    ws::Sockaddr header;
+    memcpy(&header, in, sizeof(header.sa_family));
+    if (header.sa_family != family || (family != ws::kAfInet && family != ws::kAfInet6)) return WSAEAFNOSUPPORT;
+    sockaddr_storage destination{};
+    socklen_t destination_length = 0;
+    if (tr::to_linux(static_cast<const ws::Sockaddr*>(in), static_cast<int>(in_length), &destination,
+                     &destination_length) != 0)
+        return WSAEINVAL;
+    auto* destination4 = reinterpret_cast<sockaddr_in*>(&destination);
+    auto* destination6 = reinterpret_cast<sockaddr_in6*>(&destination);
+    if (destination.ss_family == AF_INET ? destination4->sin_addr.s_addr == htonl(INADDR_ANY)
+                                         : IN6_IS_ADDR_UNSPECIFIED(&destination6->sin6_addr))
+        return WSAEINVAL;
+    if (out == nullptr) return WSAEFAULT;
+    // The port does not choose the route; a datagram socket cannot be connected to port 0.
+    if (destination.ss_family == AF_INET)
+        destination4->sin_port = htons(9);
+    else
+        destination6->sin6_port = htons(9);
+    int probe = ::socket(destination.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (probe < 0) return tr::wsa_error(errno);
+    sockaddr_storage local{};
+    socklen_t local_length = sizeof(local);
+    int error = 0;
+    if (::connect(probe, reinterpret_cast<sockaddr*>(&destination), destination_length) != 0 ||
+        getsockname(probe, reinterpret_cast<sockaddr*>(&local), &local_length) != 0)
+        error = tr::wsa_error(errno);
+    ::close(probe);
+    if (error != 0) return error;
+    if (local.ss_family == AF_INET)
+        reinterpret_cast<sockaddr_in*>(&local)->sin_port = 0;
+    else
+        reinterpret_cast<sockaddr_in6*>(&local)->sin6_port = 0;
+    int needed = tr::windows_length(reinterpret_cast<sockaddr*>(&local));
+    *returned = static_cast<DWORD>(needed);
+    if (out_length < static_cast<DWORD>(needed)) return WSAEFAULT;
+    int length = needed;
+    return tr::to_windows(reinterpret_cast<sockaddr*>(&local), local_length, static_cast<ws::Sockaddr*>(out), &length);
 }
 
 }  // namespace
@@ -698,6 +748,7 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
     }
     case ws::kSioAddressListQuery: return address_list(family_, out, out_length, returned);
     case ws::kSioGetInterfaceList: return interface_list(out, out_length, returned);
+    case ws::kSioRoutingInterfaceQuery: return routing_interface(family_, in, in_length, out, out_length, returned);
     case ws::kSioEnableCircularQueueing:
         // A datagram socket's full receive queue drops the oldest datagrams instead of the
         // newest: accepted (Wine's sock.c test_circular_queueing), not reproduced: Linux
@@ -720,6 +771,7 @@ bool socket_control_known(DWORD code)
     case ws::kSioIdealSendBacklogQuery:
     case ws::kSioAddressListQuery:
     case ws::kSioGetInterfaceList:
+    case ws::kSioRoutingInterfaceQuery:
     case ws::kSioEnableCircularQueueing: return true;
     default: return false;
     }

@@ -1179,10 +1179,12 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     bool asynchronous = socket->overlapped_io();
     socket->release_reference();
     // FIONREAD and SIOCATMARK with no room for their answer leave the count alone (Wine's
-    // sock.c test_fionread_siocatmark); other failures set it to 0 (test_keepalive_vals,
-    // test_unsupported_ioctls).
-    if (!(error == WSAEFAULT && (dwIoControlCode == FIONREAD || dwIoControlCode == SIOCATMARK)))
-        *lpcbBytesReturned = returned;
+    // sock.c test_fionread_siocatmark), SIO_ROUTING_INTERFACE_QUERY's failures too, but
+    // for an output too small, which gets the size needed (test_sioRoutingInterfaceQuery);
+    // other failures set it to 0 (test_keepalive_vals, test_unsupported_ioctls).
+    bool count_kept = (error == WSAEFAULT && (dwIoControlCode == FIONREAD || dwIoControlCode == SIOCATMARK)) ||
+                      (error != 0 && dwIoControlCode == SIO_ROUTING_INTERFACE_QUERY && returned == 0);
+    if (!count_kept) *lpcbBytesReturned = returned;
     if (lpOverlapped != nullptr && error == 0 && asynchronous) {
         // An overlapped control request: done already, and delivered like one, with 0
         // bytes in the OVERLAPPED, the port's packet and the routine's call, whatever the

@@ -1287,6 +1287,124 @@ static void test_address_queries(void)
     closesocket(s);
 }
 
+/* SIO_ROUTING_INTERFACE_QUERY: the local address that reaches a destination (Wine's sock.c
+ * test_sioRoutingInterfaceQuery, which passes on Windows). */
+static void test_routing_interface_query(void)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    HANDLE port = CreateIoCompletionPort((HANDLE)s, NULL, 123, 0);
+    struct sockaddr_in in, out;
+    OVERLAPPED ov, *got = NULL;
+    ULONG_PTR key = 0;
+    DWORD size;
+    int ret;
+
+    CHECK(port != NULL);
+    memset(&in, 0, sizeof(in));
+    TEST("SIO_ROUTING_INTERFACE_QUERY: a short or missing destination is WSAEINVAL, the count kept");
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in) - 1, &out, sizeof(out), &size, NULL, NULL),
+             SOCKET_ERROR);
+    WINE_DEVIATION("Wine answers WSAEFAULT")
+    {
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    }
+    CHECK_EQ(size, 0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, NULL, sizeof(in), &out, sizeof(out), &size, NULL, NULL),
+             SOCKET_ERROR);
+    WINE_DEVIATION("Wine answers WSAEFAULT")
+    {
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    }
+    CHECK_EQ(size, 0xdeadbeef);
+
+    TEST("... another family is WSAEAFNOSUPPORT, the wildcard address WSAEINVAL");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out), &size, NULL, NULL),
+             SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEAFNOSUPPORT);
+    CHECK_EQ(size, 0xdeadbeef);
+    in.sin_family = AF_INET;
+    ret = WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out), &size, NULL, NULL);
+    WINE_DEVIATION("Wine answers the wildcard address")
+    {
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        CHECK_EQ(size, 0xdeadbeef);
+    }
+
+    TEST("... the loopback address: its interface's address, port 0, the size of a sockaddr_in");
+    in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    in.sin_port = htons(1234);
+    memset(&out, 0xcc, sizeof(out));
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out), &size, NULL, NULL), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(size, sizeof(out));
+    CHECK_EQ(out.sin_family, AF_INET);
+    CHECK_EQ(out.sin_port, 0);
+    WINE_DEVIATION("Wine answers the address of its default route's interface")
+    {
+        CHECK_EQ(out.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+    }
+
+    TEST("... no output is WSAEFAULT, the count kept; one too short WSAEFAULT with the size needed");
+    size = 0xdeadbeef;
+    CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), NULL, sizeof(out), &size, NULL, NULL),
+             SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(size, 0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out) - 1, &size, NULL, NULL),
+             SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    WINE_DEVIATION("Wine leaves the count")
+    {
+        CHECK_EQ(size, sizeof(out));
+    }
+
+    TEST("... with an OVERLAPPED: done at once, and a packet of 0 bytes on the port");
+    memset(&ov, 0, sizeof(ov));
+    ov.Internal = 0xdeadbeef;
+    ov.InternalHigh = 0xdeadbeef;
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out), &size, &ov, NULL), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(size, sizeof(out));
+    size = 0xdeadbeef;
+    CHECK(GetQueuedCompletionStatus(port, &size, &key, &got, 1000));
+    CHECK_EQ(size, 0);
+    CHECK_EQ(key, 123);
+    CHECK(got == &ov);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 0);
+    CloseHandle(port);
+    closesocket(s);
+
+    TEST("SIO_ROUTING_INTERFACE_QUERY on an IPv6 socket: the loopback address's is ::1");
+    s = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+    if (s != INVALID_SOCKET) {
+        struct sockaddr_in6 in6, out6;
+        memset(&in6, 0, sizeof(in6));
+        in6.sin6_family = AF_INET6;
+        in6.sin6_addr.s6_addr[15] = 1;
+        memset(&out6, 0xcc, sizeof(out6));
+        size = 0xdeadbeef;
+        ret = WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in6, sizeof(in6), &out6, sizeof(out6), &size, NULL, NULL);
+        WINE_DEVIATION("Wine answers IPv4 destinations only")
+        {
+            CHECK_EQ(ret, 0);
+            CHECK_EQ(size, sizeof(out6));
+            CHECK_EQ(out6.sin6_family, AF_INET6);
+            CHECK_EQ(out6.sin6_port, 0);
+            CHECK(IN6_IS_ADDR_LOOPBACK(&out6.sin6_addr));
+        }
+        closesocket(s);
+    }
+}
+
 int main(void)
 {
     startup();
@@ -1301,6 +1419,7 @@ int main(void)
     test_port_policy_options();
     test_unknown_ioctls();
     test_address_queries();
+    test_routing_interface_query();
     WSACleanup();
     return tl_finish();
 }
