@@ -207,29 +207,24 @@ std::string format_ipv4(const uint8_t b[4])
     return text;
 }
 
-// RFC 5952 text, as Windows writes it: lower-case hex without leading zeros, the longest
-// run of two or more zero groups as "::", and the last 32 bits as a dotted quad for the
-// IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) forms.
-std::string format_ipv6(const uint8_t b[16])
+// Groups w[0..count) as lower-case hex without leading zeros, the first longest run of two
+// or more zero groups as "::".
+std::string format_groups(const uint16_t* w, int count)
 {
-    uint16_t w[8];
-    for (int i = 0; i < 8; ++i) w[i] = static_cast<uint16_t>(b[2 * i] << 8 | b[2 * i + 1]);
-    if (!w[0] && !w[1] && !w[2] && !w[3] && !w[4] && (w[5] == 0 || w[5] == 0xFFFF) && w[6] != 0)
-        return (w[5] ? "::ffff:" : "::") + format_ipv4(b + 12);
     int best = -1, best_length = 1;
-    for (int i = 0; i < 8;) {
+    for (int i = 0; i < count;) {
         if (w[i] != 0) {
             ++i;
             continue;
         }
         int j = i;
-        while (j < 8 && w[j] == 0) ++j;
+        while (j < count && w[j] == 0) ++j;
         if (j - i > best_length) best = i, best_length = j - i;
         i = j;
     }
     std::string text;
     char group[8];
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < count; ++i) {
         if (i == best) {
             text += "::";
             i += best_length - 1;
@@ -240,6 +235,23 @@ std::string format_ipv6(const uint8_t b[16])
         text += group;
     }
     return text;
+}
+
+// IPv6 text as Windows writes it (RtlIpv6AddressToString; Wine's ntdll rtl.c
+// test_RtlIpv6AddressToString): RFC 5952's groups, and the last 32 bits as a dotted quad
+// for the IPv4-compatible (::a.b.c.d), IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated
+// (::ffff:0:a.b.c.d) forms when the IPv4 address's first half is not zero, and always for
+// an ISATAP interface identifier (0:5efe or 200:5efe before the IPv4 address).
+std::string format_ipv6(const uint8_t b[16])
+{
+    uint16_t w[8];
+    for (int i = 0; i < 8; ++i) w[i] = static_cast<uint16_t>(b[2 * i] << 8 | b[2 * i + 1]);
+    bool zero_prefix = !w[0] && !w[1] && !w[2] && !w[3];
+    if (zero_prefix && !w[4] && (w[5] == 0 || w[5] == 0xFFFF) && w[6] != 0)
+        return (w[5] ? "::ffff:" : "::") + format_ipv4(b + 12);
+    if (zero_prefix && w[4] == 0xFFFF && !w[5] && w[6] != 0) return "::ffff:0:" + format_ipv4(b + 12);
+    if (w[5] == 0x5EFE && (w[4] == 0 || w[4] == 0x0200)) return format_groups(w, 6) + ":" + format_ipv4(b + 12);
+    return format_groups(w, 8);
 }
 
 // The text of a Windows sockaddr as WSAAddressToString writes it; false for an unknown

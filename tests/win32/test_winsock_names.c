@@ -1236,6 +1236,20 @@ static void test_inet_ntop(void)
         {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xcc, 0x98, 0xbd, 0x74}, "::204.152.189.116"},
         {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "::1"},
         {{0}, "::"},
+        /* the dotted quad: IPv4-compatible, -mapped and -translated forms when the IPv4
+         * address's first half is not zero, ISATAP identifiers always (Wine's ntdll rtl.c
+         * test_RtlIpv6AddressToString, which passes on Windows) */
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, "::ffff"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, "::0.1.0.0"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0x03, 0x44}, "::ffff:0:344"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 13, 1, 68, 3}, "::ffff:0:13.1.68.3"},
+        {{0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 13, 1, 68, 3}, "::ffff:0:0:d01:4403"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x5e, 0xfe, 0, 0, 0, 0}, "::5efe:0.0.0.0"},
+        {{0x11, 0x11, 0x22, 0x22, 0x33, 0x33, 0x44, 0x44, 0, 0, 0x5e, 0xfe, 129, 144, 52, 38},
+         "1111:2222:3333:4444:0:5efe:129.144.52.38"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0x5e, 0xfe, 129, 144, 52, 38}, "::200:5efe:129.144.52.38"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0x03, 0, 0x5e, 0xfe, 129, 144, 52, 38}, "::300:5efe:8190:3426"},
+        {{0x3f, 0xfe, 0x0b, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0x0a}, "3ffe:b00::1:0:0:a"},
     };
     char dst[16], dst6[64];
     WCHAR dstW[64];
@@ -1305,6 +1319,10 @@ static void test_address_to_string(void)
         {{0xab20, 0, 0, 0, 0, 0, 0, 0x120}, 0, 0xfa81, "[20ab::2001]:33274"},
         {{0xab20, 0, 0, 0, 0, 0, 0, 0x120}, 0x1234, 0xfa81, "[20ab::2001%4660]:33274"},
         {{0xab20, 0, 0, 0, 0, 0, 0, 0x120}, 0x1234, 0, "20ab::2001%4660"},
+        /* RtlIpv6AddressToStringEx's forms (Wine's ntdll rtl.c, which passes on Windows) */
+        {{0, 0, 0, 0, 0, 0, 0x10d, 0x344}, 0, 1, "[::13.1.68.3]:256"},
+        {{0x1111, 0x2222, 0x3333, 0x4444, 0, 0xfe5e, 0x9081, 0x2634}, 0xffffbbbb, 0xeeff,
+         "[1111:2222:3333:4444:0:5efe:129.144.52.38%4294949819]:65518"},
     };
     SOCKADDR_IN sa;
     SOCKADDR_IN6 sa6;
