@@ -217,6 +217,9 @@ int get_addr_info(const char* node, const char* service, const Hints* windows_hi
     }
 
     if (node && !node[0]) {
+        // "" is no numeric address: AI_NUMERICHOST refuses it (Microsoft Learn, getaddrinfo:
+        // "a non-NULL numeric host address string, otherwise the EAI_NONAME error").
+        if (hints.flags & ws::kAiNumericHost) return WSAHOST_NOT_FOUND;
         // "": the local computer's addresses: those of the host name, or loopback if the
         // hosts configuration does not know the name.
         std::string local_name;

@@ -139,6 +139,15 @@ static void test_getaddrinfo_basics(void)
     CHECK_EQ((DWORD)WSAGetLastError(), WSAHOST_NOT_FOUND);
     CHECK(result == NULL);
 
+    TEST("getaddrinfo: AI_NUMERICHOST refuses an empty name");
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_flags = AI_NUMERICHOST;
+    result = (ADDRINFOA *)0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getaddrinfo("", "80", &hints, &result), WSAHOST_NOT_FOUND);
+    CHECK_EQ((DWORD)WSAGetLastError(), WSAHOST_NOT_FOUND);
+    CHECK(result == NULL);
+
     TEST("getaddrinfo: unknown service");
     memset(&hints, 0, sizeof(hints));
     result = (ADDRINFOA *)0xdeadbeef;
