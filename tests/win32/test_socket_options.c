@@ -1082,6 +1082,21 @@ static void test_unknown_ioctls(void)
     }
 }
 
+/* An overlapped control request's completion on the port: 0 bytes, the key, the OVERLAPPED,
+ * status and size 0. */
+static void check_control_packet(HANDLE port, ULONG_PTR expected_key, OVERLAPPED *ov)
+{
+    OVERLAPPED *got = NULL;
+    ULONG_PTR key = 0;
+    DWORD bytes = 0xdeadbeef;
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &got, 1000));
+    CHECK_EQ(bytes, 0);
+    CHECK_EQ(key, expected_key);
+    CHECK(got == ov);
+    CHECK_EQ(ov->Internal, 0);
+    CHECK_EQ(ov->InternalHigh, 0);
+}
+
 /* SIO_ADDRESS_LIST_QUERY and SIO_GET_INTERFACE_LIST (Microsoft Learn, "SIO_ADDRESS_LIST_QUERY
  * Control Code" and "Winsock IOCTLs"): the local addresses a program can bind to, and the
  * IPv4 interfaces. Which addresses exist depends on the machine; the checks hold for any. */
@@ -1218,12 +1233,7 @@ static void check_address_list(int family)
         size = 0xdeadbeef;
         CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, u.bytes, sizeof(u.bytes), &size, &ov, NULL), 0);
         CHECK_EQ(size, needed);
-        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &got, 1000));
-        CHECK_EQ(bytes, 0);
-        CHECK_EQ(key, 77);
-        CHECK(got == &ov);
-        CHECK_EQ(ov.Internal, 0);
-        CHECK_EQ(ov.InternalHigh, 0);
+        check_control_packet(port, 77, &ov);
         TEST("... and a buffer smaller than the header with an OVERLAPPED: WSAEINVAL at once, nothing queued");
         ov.Internal = 0xdeadbeef;
         WSASetLastError(0xdeadbeef);
@@ -1294,8 +1304,7 @@ static void test_routing_interface_query(void)
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     HANDLE port = CreateIoCompletionPort((HANDLE)s, NULL, 123, 0);
     struct sockaddr_in in, out;
-    OVERLAPPED ov, *got = NULL;
-    ULONG_PTR key = 0;
+    OVERLAPPED ov;
     DWORD size;
     int ret;
 
@@ -1373,13 +1382,7 @@ static void test_routing_interface_query(void)
     CHECK_EQ(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out), &size, &ov, NULL), 0);
     CHECK_EQ(WSAGetLastError(), 0);
     CHECK_EQ(size, sizeof(out));
-    size = 0xdeadbeef;
-    CHECK(GetQueuedCompletionStatus(port, &size, &key, &got, 1000));
-    CHECK_EQ(size, 0);
-    CHECK_EQ(key, 123);
-    CHECK(got == &ov);
-    CHECK_EQ(ov.Internal, 0);
-    CHECK_EQ(ov.InternalHigh, 0);
+    check_control_packet(port, 123, &ov);
     CloseHandle(port);
     closesocket(s);
 
