@@ -16,7 +16,8 @@
  * message reaches one of them); requests that fail at once (the OVERLAPPED stays
  * pending, untouched; a synchronous handle's warning written to it with no count for the
  * call); PIPE_NOWAIT reads of an empty pipe (ERROR_NO_DATA at once); requests pending at
- * the close of their end, ended when CloseHandle returns. Every wait is bounded. */
+ * the close of their end, ended when CloseHandle returns; ReadFile/WriteFile with no
+ * OVERLAPPED on an overlapped end (the call waits, no packet). Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -304,6 +305,68 @@ static void test_handle_signal(void)
     CloseHandle(client);
     CloseHandle(server);
     CloseHandle(event);
+}
+
+static DWORD WINAPI write_later(LPVOID pipe)
+{
+    Sleep(100);
+    write_now((HANDLE)pipe, "later", 5);
+    return 0;
+}
+
+static void test_no_overlapped(void)
+{
+    HANDLE server, client, port, thread;
+    OVERLAPPED *got_ov = NULL;
+    char small[3], buffer[64];
+    DWORD done = 0, bytes = 0;
+    ULONG_PTR key = 0;
+
+    /* kernelbase issues the request with no event and no completion-port context, and
+     * waits for it (Wine's ntdll pipe.c test_completion writes to overlapped ends so, on
+     * Windows): no packet reaches a bound port, the handle is signalled at the end. */
+    TEST("ReadFile/WriteFile with no OVERLAPPED on an overlapped end wait for their request");
+    connected_pair("noov", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, &server, &client);
+    port = CreateIoCompletionPort(server, NULL, 9, 1);
+    CHECK(port != NULL);
+    CHECK(WriteFile(client, "hello", 5, &done, NULL));
+    CHECK_EQ(done, 5);
+    done = 0;
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(buffer, "hello", 5) == 0);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_OBJECT_0);
+
+    /* A partial message: ERROR_MORE_DATA, with the count (no OVERLAPPED to hold it). */
+    CHECK(WriteFile(client, "message", 7, &done, NULL));
+    done = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, small, sizeof(small), &done, NULL));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    CHECK_EQ(done, 3);
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 4);
+
+    /* A read that waits for the peer's write. */
+    thread = CreateThread(NULL, 0, write_later, client, 0, NULL);
+    done = 0;
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(buffer, "later", 5) == 0);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &got_ov, 50));
+    CHECK_ERROR(WAIT_TIMEOUT);
+
+    /* The peer gone: the call's own error. */
+    CloseHandle(client);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, sizeof(buffer), &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CloseHandle(server);
+    CloseHandle(port);
 }
 
 static void test_disconnect_pending(void)
@@ -1153,6 +1216,7 @@ int main(void)
     test_connect_port_cancel();
     test_pending_read();
     test_handle_signal();
+    test_no_overlapped();
     test_disconnect_pending();
     test_apc();
     test_transact();
