@@ -1124,6 +1124,20 @@ iovec* Request::reserve_vectors(uint32_t count)
     return vectors;
 }
 
+void synchronous_issue(Device* device)
+{
+    LockGuard guard(device->lock);
+    device->signaled_ = false;
+}
+
+void synchronous_end(Device* device)
+{
+    kernel::WakeList wake;
+    device->lock.lock();
+    signal_handle_locked(device, false, wake);
+    device->lock.unlock();
+}
+
 void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes,
                             LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {

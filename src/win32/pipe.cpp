@@ -398,7 +398,9 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
         }
         return fail(result.error, FALSE);
     }
+    io::synchronous_issue(pipe);
     error = io::run_synchronous([&] { return pipe->connect_wait(); });
+    io::synchronous_end(pipe);
     complete_sync_request(pipe, lpOverlapped, error, 0);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
