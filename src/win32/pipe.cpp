@@ -384,7 +384,15 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
     DWORD error = pipe->connect_check();
-    if (error != ERROR_IO_PENDING) return fail(error, FALSE);
+    if (error != ERROR_IO_PENDING) {
+        // The I/O manager resets the request's event before the pipe file system answers
+        // (Wine's ntdll pipe.c test_overlapped, on Windows: a listen on a pipe whose client
+        // is already there gives STATUS_PIPE_CONNECTED and leaves the event reset).
+        if (lpOverlapped != nullptr) {
+            if (HANDLE event = io::request_event(lpOverlapped, nullptr)) ResetEvent(event);
+        }
+        return fail(error, FALSE);
+    }
     if (pipe->overlapped_io()) {
         if (lpOverlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
         drivers::PipeRequest request;
