@@ -14,6 +14,7 @@
 #include "win32/devices.h"
 #include "win32/mailslot.h"
 #include "win32/volume.h"
+#include "win32/wait_request.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
@@ -134,40 +135,6 @@ BOOL submitted(const io::Submitted& result, LPDWORD transferred, bool ex)
     return TRUE;  // ReadFileEx/WriteFileEx: TRUE while the request runs
 }
 
-// ReadFile or WriteFile with no OVERLAPPED on an overlapped handle of a pipe or socket:
-// as kernelbase, the request is issued with no event and no completion-port context (so
-// the handle is signalled at its completion and no packet reaches a bound port) and the
-// call waits for it, then returns its status and count (the count also with a warning
-// such as ERROR_MORE_DATA, as with no OVERLAPPED on a synchronous handle). Wine's ntdll
-// pipe.c test_completion and kernel32 pipe.c write to overlapped pipe ends this way, on
-// Windows. Windows waits on the handle alone; here the wait also ends only once this
-// request is delivered (another request's completion signals the same handle).
-BOOL transfer_and_wait(HANDLE handle, io::Device* file, const io::Transfer& request, LPDWORD transferred)
-{
-    OVERLAPPED local = {};
-    local.hEvent = reinterpret_cast<HANDLE>(1);  // the low bit alone: no event, no packet
-    io::mark_pending(&local);
-    io::Submitted result = io::submit(file, request, &local, nullptr);
-    DWORD status = result.status;
-    DWORD bytes = result.bytes;
-    if (result.error == ERROR_IO_PENDING) {
-        for (;;) {
-            DWORD ignored;
-            if (!GetOverlappedResultEx(handle, &local, &ignored, 50, FALSE) && GetLastError() == WAIT_TIMEOUT) continue;
-            if (__atomic_load_n(&local.Internal, __ATOMIC_ACQUIRE) != STATUS_PENDING) break;
-            Sleep(1);  // the handle was signalled by another request of the device
-        }
-        status = static_cast<DWORD>(local.Internal);
-        bytes = static_cast<DWORD>(local.InternalHigh);
-    } else if (result.error != ERROR_SUCCESS) {
-        return fail(result.error, FALSE);
-    }
-    if (transferred != nullptr) *transferred = bytes;
-    if (status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(status), FALSE);
-    set_last_error(ERROR_SUCCESS);
-    return TRUE;
-}
-
 // ReadFile, WriteFile, ReadFileEx, WriteFileEx, ReadFileScatter, WriteFileGather.
 BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMENT* segments, DWORD length,
               LPDWORD transferred, LPOVERLAPPED overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine, bool ex)
@@ -218,9 +185,17 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     if (file->overlapped_io() && !waits_here) {
         if (overlapped == nullptr) {
             // A file's overlapped handle needs an OVERLAPPED for its offset; a pipe's or a
-            // socket's has none, and the call waits for its request (below).
+            // socket's has none, and the call waits for its request (Wine's ntdll pipe.c
+            // test_completion writes to overlapped pipe ends so, on Windows).
             if (!pipe && file->type() != kernel::ObjectType::Socket) return fail(ERROR_INVALID_PARAMETER, FALSE);
-            return transfer_and_wait(handle, file, request, transferred);
+            io::Submitted result = win32::submit_and_wait(handle, file, request);
+            if (result.error != ERROR_SUCCESS) return fail(result.error, FALSE);
+            // The count comes with a warning too (ERROR_MORE_DATA), as kernelbase gives it
+            // when it has no OVERLAPPED to leave it in.
+            if (transferred != nullptr) *transferred = result.bytes;
+            if (result.status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(result.status), FALSE);
+            set_last_error(ERROR_SUCCESS);
+            return TRUE;
         }
         return submitted(io::submit(file, request, overlapped, routine), transferred, ex);
     }

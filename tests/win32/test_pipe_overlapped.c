@@ -16,8 +16,9 @@
  * message reaches one of them); requests that fail at once (the OVERLAPPED stays
  * pending, untouched; a synchronous handle's warning written to it with no count for the
  * call); PIPE_NOWAIT reads of an empty pipe (ERROR_NO_DATA at once); requests pending at
- * the close of their end, ended when CloseHandle returns; ReadFile/WriteFile with no
- * OVERLAPPED on an overlapped end (the call waits, no packet). Every wait is bounded. */
+ * the close of their end, ended when CloseHandle returns; ReadFile, WriteFile,
+ * ConnectNamedPipe and TransactNamedPipe with no OVERLAPPED on an overlapped end (the call
+ * waits, no packet). Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 10000
@@ -318,6 +319,21 @@ static DWORD WINAPI write_later(LPVOID pipe)
     return 0;
 }
 
+static DWORD WINAPI open_client_later(LPVOID client)
+{
+    Sleep(100);
+    *(HANDLE *)client = open_client(FILE_FLAG_OVERLAPPED);
+    return 0;
+}
+
+static DWORD WINAPI answer_once(LPVOID pipe)
+{
+    char request[16];
+    DWORD done = 0;
+    if (ReadFile((HANDLE)pipe, request, sizeof(request), &done, NULL)) WriteFile((HANDLE)pipe, "answer", 6, &done, NULL);
+    return 0;
+}
+
 static void test_no_overlapped(void)
 {
     HANDLE server, client, port, thread;
@@ -329,7 +345,7 @@ static void test_no_overlapped(void)
     /* kernelbase issues the request with no event and no completion-port context, and
      * waits for it (Wine's ntdll pipe.c test_completion writes to overlapped ends so, on
      * Windows): no packet reaches a bound port, the handle is signalled at the end. */
-    TEST("ReadFile/WriteFile with no OVERLAPPED on an overlapped end wait for their request");
+    TEST("ReadFile, WriteFile, ConnectNamedPipe, TransactNamedPipe with no OVERLAPPED on an overlapped end wait");
     connected_pair("noov", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, &server, &client);
     port = CreateIoCompletionPort(server, NULL, 9, 1);
     CHECK(port != NULL);
@@ -371,6 +387,34 @@ static void test_no_overlapped(void)
     CHECK_ERROR(ERROR_BROKEN_PIPE);
     CloseHandle(server);
     CloseHandle(port);
+
+    /* ConnectNamedPipe and TransactNamedPipe wait the same way (kernelbase). */
+    server = make_server("noov2", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = INVALID_HANDLE_VALUE;
+    thread = CreateThread(NULL, 0, open_client_later, &client, 0, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(ConnectNamedPipe(server, NULL));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    {
+        DWORD mode = PIPE_READMODE_MESSAGE;
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+    }
+    thread = CreateThread(NULL, 0, answer_once, server, 0, NULL);
+    done = 0;
+    memset(buffer, 0, sizeof(buffer));
+    CHECK(TransactNamedPipe(client, "question", 8, buffer, sizeof(buffer), &done, NULL));
+    CHECK_EQ(done, 6);
+    CHECK(memcmp(buffer, "answer", 6) == 0);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(client);
+    CloseHandle(server);
 }
 
 static void test_disconnect_pending(void)
