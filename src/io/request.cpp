@@ -1124,10 +1124,19 @@ iovec* Request::reserve_vectors(uint32_t count)
     return vectors;
 }
 
-void synchronous_issue(Device* device)
+void synchronous_issue(Device* device, const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {
-    LockGuard guard(device->lock);
-    device->signaled_ = false;
+    {
+        LockGuard guard(device->lock);
+        device->signaled_ = false;
+    }
+    HANDLE event_handle = overlapped != nullptr ? request_event(overlapped, routine) : nullptr;
+    if (event_handle == nullptr) return;
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
+    if (object == nullptr) return;
+    static_cast<kernel::EventObject*>(object)->reset_after_deliveries();
+    object->release_reference();
 }
 
 void synchronous_end(Device* device)

@@ -407,7 +407,7 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
         set_last_error(ERROR_SUCCESS);
         return TRUE;
     }
-    io::synchronous_issue(pipe);
+    io::synchronous_issue(pipe, lpOverlapped);
     error = io::run_synchronous([&] { return pipe->connect_wait(); });
     io::synchronous_end(pipe);
     complete_sync_request(pipe, lpOverlapped, error, 0);
@@ -473,8 +473,10 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
         return fail(result.error, FALSE);
     }
     DWORD read = 0;
+    io::synchronous_issue(pipe, lpOverlapped);
     DWORD error = io::run_synchronous(
         [&] { return pipe->transact_sync(lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, &read); });
+    io::synchronous_end(pipe);
     // With an OVERLAPPED the count is given only for a success (kernelbase).
     if (lpBytesRead != nullptr) *lpBytesRead = lpOverlapped != nullptr && error != ERROR_SUCCESS ? 0 : read;
     complete_sync_request(pipe, lpOverlapped, error, read);
