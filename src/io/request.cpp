@@ -1124,6 +1124,29 @@ iovec* Request::reserve_vectors(uint32_t count)
     return vectors;
 }
 
+void synchronous_issue(Device* device, const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    {
+        LockGuard guard(device->lock);
+        device->signaled_ = false;
+    }
+    HANDLE event_handle = overlapped != nullptr ? request_event(overlapped, routine) : nullptr;
+    if (event_handle == nullptr) return;
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
+    if (object == nullptr) return;
+    static_cast<kernel::EventObject*>(object)->reset_after_deliveries();
+    object->release_reference();
+}
+
+void synchronous_end(Device* device)
+{
+    kernel::WakeList wake;
+    device->lock.lock();
+    signal_handle_locked(device, false, wake);
+    device->lock.unlock();
+}
+
 void complete_synchronously(Device* device, OVERLAPPED* overlapped, DWORD status, DWORD bytes,
                             LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {

@@ -127,6 +127,18 @@ void cancel_internal(InternalOp* op);
 // ECANCELED, otherwise the status of the Win32 error the errno stands for.
 DWORD status_from_errno(int error);
 
+// A synchronous request (a handle without FILE_FLAG_OVERLAPPED) on `device`: its issue
+// resets the handle and the event of its OVERLAPPED, if it has one (hEvent, unless a
+// completion routine makes it the caller's); its end signals the handle again (unless
+// FILE_SKIP_SET_EVENT_ON_HANDLE), as Windows' I/O manager does for every request (Wine's
+// ntdll pipe.c test_blocking and test_cancelsynchronousio, on Windows: a synchronous pipe
+// handle is not signalled while a read or a listen blocks on it, and is signalled once it
+// returns; an event set before a request that fails is found reset, its read_pipe_test).
+// complete_synchronously() then sets the event of a request that completed.
+void synchronous_issue(Device* device, const OVERLAPPED* overlapped = nullptr,
+                       LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr);
+void synchronous_end(Device* device);
+
 // Completes a request that ran synchronously (a handle without FILE_FLAG_OVERLAPPED given
 // an OVERLAPPED): writes the OVERLAPPED and signals the handle, as a completion does; then
 // sets hEvent, or, with a completion routine (ReadFileEx, WriteFileEx,

@@ -9,6 +9,7 @@
 #include "kernel/thread.h"
 #include "overlapped/overlapped.h"
 #include "win32/entry.h"
+#include "win32/wait_request.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
@@ -41,6 +42,27 @@ DWORD wait_for_request(HANDLE object, DWORD milliseconds, BOOL alertable)
 }
 
 }  // namespace
+
+namespace overlapped::win32 {
+
+io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Transfer& transfer)
+{
+    OVERLAPPED local = {};
+    local.hEvent = reinterpret_cast<HANDLE>(1);  // the low bit alone: no event, no packet
+    io::mark_pending(&local);
+    io::Submitted result = io::submit(device, transfer, &local, nullptr);
+    if (result.error != ERROR_IO_PENDING) return result;
+    while (__atomic_load_n(&local.Internal, __ATOMIC_ACQUIRE) == STATUS_PENDING) {
+        // Signalled (or closed) but not by this request: another request of the device.
+        if (wait_for_request(handle, 50, FALSE) != WAIT_TIMEOUT) Sleep(1);
+    }
+    result.error = ERROR_SUCCESS;
+    result.status = static_cast<DWORD>(local.Internal);
+    result.bytes = static_cast<DWORD>(local.InternalHigh);
+    return result;
+}
+
+}  // namespace overlapped::win32
 
 extern "C" {
 

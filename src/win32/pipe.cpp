@@ -11,6 +11,7 @@
 #include "kernel/handle_table.h"
 #include "win32/devices.h"
 #include "win32/entry.h"
+#include "win32/wait_request.h"
 
 using namespace overlapped;
 using overlapped::win32::fail;
@@ -384,21 +385,31 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
     DWORD error = pipe->connect_check();
-    if (error != ERROR_IO_PENDING) return fail(error, FALSE);
+    if (error != ERROR_IO_PENDING) {
+        // The I/O manager resets the request's event before the pipe file system answers
+        // (Wine's ntdll pipe.c test_overlapped, on Windows: a listen on a pipe whose client
+        // is already there gives STATUS_PIPE_CONNECTED and leaves the event reset).
+        if (lpOverlapped != nullptr) {
+            if (HANDLE event = io::request_event(lpOverlapped, nullptr)) ResetEvent(event);
+        }
+        return fail(error, FALSE);
+    }
     if (pipe->overlapped_io()) {
-        if (lpOverlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
         drivers::PipeRequest request;
         request.kind = drivers::PipeRequest::Connect;
         io::Transfer transfer;
         transfer.driver_request = &request;
-        io::Submitted result = io::submit(pipe, transfer, lpOverlapped, nullptr);
-        if (result.error == ERROR_SUCCESS) {
-            set_last_error(ERROR_SUCCESS);
-            return TRUE;
-        }
-        return fail(result.error, FALSE);
+        // No OVERLAPPED: the call waits for the listen (kernelbase's ConnectNamedPipe).
+        io::Submitted result = lpOverlapped != nullptr ? io::submit(pipe, transfer, lpOverlapped, nullptr)
+                                                       : win32::submit_and_wait(hNamedPipe, pipe, transfer);
+        if (result.error != ERROR_SUCCESS) return fail(result.error, FALSE);
+        if (result.status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(result.status), FALSE);
+        set_last_error(ERROR_SUCCESS);
+        return TRUE;
     }
+    io::synchronous_issue(pipe, lpOverlapped);
     error = io::run_synchronous([&] { return pipe->connect_wait(); });
+    io::synchronous_end(pipe);
     complete_sync_request(pipe, lpOverlapped, error, 0);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
@@ -441,7 +452,6 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
     PipeReference hold{pipe};
     if (pipe->end() == drivers::PipeEnd::Anonymous) return fail(ERROR_BAD_PIPE, FALSE);
     if (pipe->overlapped_io()) {
-        if (lpOverlapped == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
         drivers::PipeRequest request;
         request.kind = drivers::PipeRequest::Transact;
         request.in = lpInBuffer;
@@ -451,7 +461,9 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
         io::Transfer transfer;
         transfer.write = true;
         transfer.driver_request = &request;
-        io::Submitted result = io::submit(pipe, transfer, lpOverlapped, nullptr);
+        // No OVERLAPPED: the call waits for the transaction (kernelbase's TransactNamedPipe).
+        io::Submitted result = lpOverlapped != nullptr ? io::submit(pipe, transfer, lpOverlapped, nullptr)
+                                                       : win32::submit_and_wait(hNamedPipe, pipe, transfer);
         if (result.error == ERROR_SUCCESS) {
             if (lpBytesRead != nullptr) *lpBytesRead = result.bytes;
             if (result.status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(result.status), FALSE);
@@ -461,8 +473,10 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
         return fail(result.error, FALSE);
     }
     DWORD read = 0;
+    io::synchronous_issue(pipe, lpOverlapped);
     DWORD error = io::run_synchronous(
         [&] { return pipe->transact_sync(lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, &read); });
+    io::synchronous_end(pipe);
     // With an OVERLAPPED the count is given only for a success (kernelbase).
     if (lpBytesRead != nullptr) *lpBytesRead = lpOverlapped != nullptr && error != ERROR_SUCCESS ? 0 : read;
     complete_sync_request(pipe, lpOverlapped, error, read);

@@ -11,7 +11,8 @@
  * read gets ERROR_PIPE_NOT_CONNECTED), the end of the connection (ERROR_BROKEN_PIPE,
  * ERROR_NO_DATA), GetNamedPipeInfo, Get/SetNamedPipeHandleState, the process ids,
  * TransactNamedPipe and CallNamedPipe, PIPE_NOWAIT, large messages, inbound and outbound
- * pipes, FlushFileBuffers (waits for the reader), GetFileSizeEx (the bytes to read). Every wait is bounded. Facts: wine's dlls/kernel32/tests/pipe.c (Windows' own
+ * pipes, FlushFileBuffers (waits for the reader), GetFileSizeEx (the bytes to read), the
+ * handle unsignalled while a read or ConnectNamedPipe blocks on it. Every wait is bounded. Facts: wine's dlls/kernel32/tests/pipe.c (Windows' own
  * answers, recorded there), Microsoft Learn's pages for each function. */
 #include "testlib.h"
 
@@ -425,6 +426,60 @@ static DWORD WINAPI read_main(LPVOID arg)
     tl_store(&a->error, ok ? 0 : (LONG)GetLastError());
     tl_store(&a->result, ok);
     return 0;
+}
+
+/* Whether `handle` turns unsignalled within WAIT_MS (a request on it started). */
+static BOOL becomes_unsignalled(HANDLE handle)
+{
+    for (int i = 0; i < WAIT_MS / 5; ++i) {
+        if (WaitForSingleObject(handle, 0) == WAIT_TIMEOUT) return TRUE;
+        Sleep(5);
+    }
+    return FALSE;
+}
+
+static void test_sync_handle_signal(void)
+{
+    HANDLE server, client, thread;
+    char buffer[16];
+    DWORD done = 0;
+    struct read_args reader = {0};
+    struct connect_args connecter = {0};
+
+    /* Windows' I/O manager resets the file object at every request's issue and sets it
+     * at its end; a synchronous end blocked in a read or a listen is not signalled
+     * (Wine's ntdll pipe.c test_blocking and test_cancelsynchronousio, on Windows, wait
+     * for that reset to know the request started). */
+    TEST("a synchronous end is unsignalled while a read or a listen blocks on it");
+    name_of("syncsignal");
+    server = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_OBJECT_0);
+    connecter.pipe = server;
+    thread = CreateThread(NULL, 0, connect_main, &connecter, 0, NULL);
+    CHECK(becomes_unsignalled(server));
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&connecter.result), TRUE);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_OBJECT_0);
+
+    CHECK_EQ(WaitForSingleObject(client, 0), WAIT_OBJECT_0);
+    reader.pipe = client;
+    reader.buffer = buffer;
+    reader.size = sizeof(buffer);
+    thread = CreateThread(NULL, 0, read_main, &reader, 0, NULL);
+    CHECK(becomes_unsignalled(client));
+    CHECK(WriteFile(server, "wake", 4, &done, NULL));
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&reader.result), TRUE);
+    CHECK_EQ(tl_load(&reader.done), 4);
+    CHECK_EQ(WaitForSingleObject(client, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(server, 0), WAIT_OBJECT_0);
+    CHECK(CloseHandle(client));
+    CHECK(CloseHandle(server));
 }
 
 static void test_message_pipe(void)
@@ -1280,6 +1335,7 @@ int main(void)
     test_disconnect();
     test_disconnect_discards();
     test_message_pipe();
+    test_sync_handle_signal();
     test_large_messages();
     test_instances();
     test_directions();

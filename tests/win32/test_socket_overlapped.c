@@ -6,7 +6,8 @@
  * waits, WAIT_IO_COMPLETION, the routine's arguments), with a completion port (key, bytes,
  * OVERLAPPED*), and with the socket handle itself signalled; immediate completion and
  * SetFileCompletionNotificationModes; hEvent's low bit; scatter/gather and stack WSABUF
- * arrays; OVERLAPPED.Internal/InternalHigh; ReadFile/WriteFile on sockets; zero-byte
+ * arrays; OVERLAPPED.Internal/InternalHigh; ReadFile/WriteFile on sockets (also with no
+ * OVERLAPPED: the call waits); zero-byte
  * receives; graceful and abortive close by the peer; closesocket with requests pending;
  * CancelIo/CancelIoEx; the issuing thread's exit; ordering of sends and of pending
  * receives; MSG_PEEK; argument errors; WSAGetOverlappedResult's answer for every status
@@ -968,6 +969,34 @@ static void test_buffers_and_files(void)
         CHECK(GetOverlappedResult((HANDLE)s, &fov, &bytes, FALSE));
         CHECK_EQ(bytes, 4);
         CHECK(memcmp(buf, "more", 4) == 0);
+    }
+
+    /* A socket is an overlapped handle; with no OVERLAPPED, kernelbase issues the request
+     * without an event and waits for it (a socket has no file offset to need one). */
+    TEST("WriteFile/ReadFile on sockets with no OVERLAPPED wait for their request");
+    {
+        struct delayed_send later = {0};
+        HANDLE sender;
+        bytes = 0;
+        CHECK(WriteFile((HANDLE)c, "plain", 5, &bytes, NULL));
+        CHECK_EQ(bytes, 5);
+        CHECK_EQ(wait_readable(s, 5), 5);
+        bytes = 0;
+        memset(buf, 0, sizeof(buf));
+        CHECK(ReadFile((HANDLE)s, buf, sizeof(buf), &bytes, NULL));
+        CHECK_EQ(bytes, 5);
+        CHECK(memcmp(buf, "plain", 5) == 0);
+        later.s = c;
+        later.data = "waited";
+        later.len = 6;
+        later.delay_ms = 100;
+        sender = CreateThread(NULL, 0, delayed_send_main, &later, 0, NULL);
+        bytes = 0;
+        CHECK(ReadFile((HANDLE)s, buf, sizeof(buf), &bytes, NULL));
+        CHECK_EQ(bytes, 6);
+        CHECK(memcmp(buf, "waited", 6) == 0);
+        CHECK_EQ(WaitForSingleObject(sender, 5000), WAIT_OBJECT_0);
+        CloseHandle(sender);
     }
 
     TEST("zero-byte WSARecv: refused without buffers; with one empty buffer it pends");
