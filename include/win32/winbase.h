@@ -288,6 +288,9 @@ OVERLAPPED_API void WINAPI SetLastError(DWORD dwErrCode);
 OVERLAPPED_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
                                            DWORD dwLanguageId, LPSTR lpBuffer, DWORD nSize,
                                            void *Arguments);
+OVERLAPPED_API DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
+                                           DWORD dwLanguageId, LPWSTR lpBuffer, DWORD nSize,
+                                           void *Arguments);
 
 /* ---- Handles ----------------------------------------------------------------------- */
 
@@ -752,6 +755,7 @@ static inline void MemoryBarrier(void)
 
 #ifdef UNICODE
 #define CreateEvent CreateEventW
+#define FormatMessage FormatMessageW
 #define CreateFile CreateFileW
 #define DeleteFile DeleteFileW
 #define GetCompressedFileSize GetCompressedFileSizeW
