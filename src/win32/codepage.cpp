@@ -95,15 +95,14 @@ struct Output {
     bool done() const { return overflow; }
 };
 
-// Whether `count` (an int length of the Win32 calls) and the buffers pass Windows' first
-// checks: a source, a length other than 0, a destination length not negative, no length
-// without a destination, the two buffers not the same. ERROR_INVALID_PARAMETER otherwise.
+// Whether the buffers and their lengths pass Windows' first checks: a source, a source
+// length other than 0, a destination length not negative, no destination length without a
+// destination, the two buffers not the same. ERROR_INVALID_PARAMETER otherwise.
 bool valid_buffers(const void* source, int source_length, const void* destination, int destination_length)
 {
     return source != nullptr && source_length != 0 && destination_length >= 0 &&
            (destination != nullptr || destination_length == 0) && source != destination;
 }
-
 
 // GetCPInfo's answer (and the start of GetCPInfoEx's) for `code_page`.
 template <class Info>
