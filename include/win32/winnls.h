@@ -1,7 +1,7 @@
 /* winnls.h: code pages and the conversions between them and UTF-16 (winnls.h and
  * stringapiset.h on Windows). The library's "A" strings are UTF-8, so the ANSI, OEM and
  * Macintosh code pages are all 65001 (Windows' "Use Unicode UTF-8 for worldwide language
- * support" setting); 1252 and 28591 convert by their tables; others are refused
+ * support" setting); 437, 1252 and 28591 convert by their tables; others are refused
  * (docs/deviations.md). */
 #ifndef OVERLAPPED_WINNLS_H
 #define OVERLAPPED_WINNLS_H

@@ -3,8 +3,9 @@
 //
 // The library's "A" strings are UTF-8, so the system code pages (CP_ACP, CP_OEMCP,
 // CP_MACCP, CP_THREAD_ACP) are all 65001, as on Windows with "Use Unicode UTF-8 for
-// worldwide language support". 1252 and 28591 convert by their tables; every other code
-// page is refused with ERROR_INVALID_PARAMETER, as Windows refuses one it does not have.
+// worldwide language support". 437, 1252 and 28591 convert by their tables; every other
+// code page is refused with ERROR_INVALID_PARAMETER, as Windows refuses one it does not
+// have.
 // The Windows rules: docs/research/windows-code-pages.md.
 #include <cstdint>
 #include <cstring>
@@ -19,35 +20,72 @@ namespace {
 
 constexpr UINT kUtf8 = 65001;
 
-// Windows-1252's 0x80-0x9F (the rest of its high half is Latin-1's). The five bytes
-// Windows leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) map to the C1 controls of the
-// same value, as Windows' table does (MultiByteToWideChar accepts them even with
-// MB_ERR_INVALID_CHARS: Wine's codepage.c test_undefined_byte_char).
-constexpr uint16_t kWindows1252[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+// The high halves (0x80-0xFF) of the single-byte code pages, from Microsoft's tables
+// (the ones Wine carries: Wine 8.0 converts every byte to these). 1252 maps the five bytes
+// it leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) to the C1 controls of the same value,
+// as Windows' table does (MultiByteToWideChar accepts them even with MB_ERR_INVALID_CHARS:
+// Wine's codepage.c test_undefined_byte_char).
+constexpr uint16_t kWindows1252[128] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178, 0x00A0, 0x00A1, 0x00A2, 0x00A3,
+    0x00A4, 0x00A5, 0x00A6, 0x00A7, 0x00A8, 0x00A9, 0x00AA, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x00AF,
+    0x00B0, 0x00B1, 0x00B2, 0x00B3, 0x00B4, 0x00B5, 0x00B6, 0x00B7, 0x00B8, 0x00B9, 0x00BA, 0x00BB,
+    0x00BC, 0x00BD, 0x00BE, 0x00BF, 0x00C0, 0x00C1, 0x00C2, 0x00C3, 0x00C4, 0x00C5, 0x00C6, 0x00C7,
+    0x00C8, 0x00C9, 0x00CA, 0x00CB, 0x00CC, 0x00CD, 0x00CE, 0x00CF, 0x00D0, 0x00D1, 0x00D2, 0x00D3,
+    0x00D4, 0x00D5, 0x00D6, 0x00D7, 0x00D8, 0x00D9, 0x00DA, 0x00DB, 0x00DC, 0x00DD, 0x00DE, 0x00DF,
+    0x00E0, 0x00E1, 0x00E2, 0x00E3, 0x00E4, 0x00E5, 0x00E6, 0x00E7, 0x00E8, 0x00E9, 0x00EA, 0x00EB,
+    0x00EC, 0x00ED, 0x00EE, 0x00EF, 0x00F0, 0x00F1, 0x00F2, 0x00F3, 0x00F4, 0x00F5, 0x00F6, 0x00F7,
+    0x00F8, 0x00F9, 0x00FA, 0x00FB, 0x00FC, 0x00FD, 0x00FE, 0x00FF,
 };
+
+constexpr uint16_t kOem437[128] = {
+    0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7, 0x00EA, 0x00EB, 0x00E8, 0x00EF,
+    0x00EE, 0x00EC, 0x00C4, 0x00C5, 0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9,
+    0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192, 0x00E1, 0x00ED, 0x00F3, 0x00FA,
+    0x00F1, 0x00D1, 0x00AA, 0x00BA, 0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557,
+    0x255D, 0x255C, 0x255B, 0x2510, 0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F,
+    0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567, 0x2568, 0x2564, 0x2565, 0x2559,
+    0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
+    0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4, 0x03A6, 0x0398, 0x03A9, 0x03B4,
+    0x221E, 0x03C6, 0x03B5, 0x2229, 0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248,
+    0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
+};
+
+// 437's pictures of its control bytes 0x01-0x1F and 0x7F (MB_USEGLYPHCHARS; 0x00 stays).
+constexpr uint16_t kOem437Glyphs[32] = {
+    0x0000, 0x263A, 0x263B, 0x2665, 0x2666, 0x2663, 0x2660, 0x2022, 0x25D8, 0x25CB, 0x25D9,
+    0x2642, 0x2640, 0x266A, 0x266B, 0x263C, 0x25BA, 0x25C4, 0x2195, 0x203C, 0x00B6, 0x00A7,
+    0x25AC, 0x21A8, 0x2191, 0x2193, 0x2192, 0x2190, 0x221F, 0x2194, 0x25B2, 0x25BC,
+};
+constexpr uint16_t kOem437Delete = 0x2302;
 
 // A code page the library converts: UTF-8 or a single-byte table.
 struct Page {
     UINT id = 0;
-    const uint16_t* c1 = nullptr;  // the table of 0x80-0x9F (null: those bytes are Latin-1's)
-    const char* name = nullptr;    // GetCPInfoEx's CodePageName
+    const uint16_t* high = nullptr;    // 0x80-0xFF (null: Latin-1's, the byte's own value)
+    const uint16_t* glyphs = nullptr;  // the pictures of 0x00-0x1F (and 0x7F), or null
+    const char* name = nullptr;        // GetCPInfoEx's CodePageName
     bool utf8() const { return id == kUtf8; }
 
-    char16_t to_unicode(unsigned char byte) const
+    char16_t to_unicode(unsigned char byte, bool use_glyphs) const
     {
-        if (c1 != nullptr && byte >= 0x80 && byte < 0xA0) return c1[byte - 0x80];
+        if (byte >= 0x80) return high != nullptr ? high[byte - 0x80] : byte;
+        if (use_glyphs && glyphs != nullptr) {
+            if (byte < 0x20) return glyphs[byte];
+            if (byte == 0x7F) return kOem437Delete;
+        }
         return byte;
     }
-    // The byte of `unit`, or -1 if the code page has none.
+    // The byte of `unit`, or -1 if the code page has none (no best fit: a picture of a
+    // control byte, or a letter without its accent, is not taken back).
     int to_byte(char16_t unit) const
     {
-        if (unit < 0x80 || (unit >= 0xA0 && unit <= 0xFF)) return unit;
-        if (c1 == nullptr) return unit <= 0xFF ? unit : -1;
-        for (int i = 0; i < 32; ++i)
-            if (c1[i] == unit) return 0x80 + i;
+        if (unit < 0x80) return unit;
+        if (high == nullptr) return unit <= 0xFF ? unit : -1;
+        for (int i = 0; i < 128; ++i)
+            if (high[i] == unit) return 0x80 + i;
         return -1;
     }
 };
@@ -61,9 +99,10 @@ bool find_code_page(UINT id, Page* page)
     case CP_OEMCP:
     case CP_MACCP:
     case CP_THREAD_ACP:
-    case kUtf8: *page = {kUtf8, nullptr, "65001 (UTF-8)"}; return true;
-    case 1252: *page = {1252, kWindows1252, "1252  (ANSI - Latin I)"}; return true;
-    case 28591: *page = {28591, nullptr, "28591 (ISO 8859-1 Latin I)"}; return true;
+    case kUtf8: *page = {kUtf8, nullptr, nullptr, "65001 (UTF-8)"}; return true;
+    case 437: *page = {437, kOem437, kOem437Glyphs, "437   (OEM - United States)"}; return true;
+    case 1252: *page = {1252, kWindows1252, nullptr, "1252  (ANSI - Latin I)"}; return true;
+    case 28591: *page = {28591, nullptr, nullptr, "28591 (ISO 8859-1 Latin I)"}; return true;
     default: return false;
     }
 }
@@ -153,8 +192,9 @@ BOOL WINAPI GetCPInfoExW(UINT CodePage, DWORD, LPCPINFOEXW lpCPInfoEx) { return 
 
 // The checks in Windows' order (Wine's codepage.c test_other_invalid_parameters: a bad
 // buffer or length before a bad code page, a bad code page before bad flags). UTF-8 takes
-// only MB_ERR_INVALID_CHARS; the tables also MB_PRECOMPOSED and MB_USEGLYPHCHARS (no
-// effect on them); MB_COMPOSITE (decomposing accented letters) is not built.
+// only MB_ERR_INVALID_CHARS; the tables also MB_PRECOMPOSED (their characters are
+// precomposed already) and MB_USEGLYPHCHARS (437's pictures of its control bytes);
+// MB_COMPOSITE (decomposing accented letters) is not built.
 int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr, int cbMultiByte,
                                LPWSTR lpWideCharStr, int cchWideChar)
 {
@@ -178,7 +218,7 @@ int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteS
         WCHAR units[2];
         size_t count = 1;
         if (!page.utf8()) {
-            units[0] = page.to_unicode(*s++);
+            units[0] = page.to_unicode(*s++, (dwFlags & MB_USEGLYPHCHARS) != 0);
         } else {
             size_t used;
             int32_t c = win32::decode_utf8(s, end, &used);

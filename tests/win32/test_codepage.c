@@ -136,6 +136,20 @@ static void test_multibyte_to_wide(void)
     CHECK_FAILS(MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, "a\xc0", 2, out, 16), ERROR_NO_UNICODE_TRANSLATION);
     CHECK_FAILS(MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, "ab\xc0", 3, out, 1), ERROR_INSUFFICIENT_BUFFER);
 
+    TEST("MultiByteToWideChar: code page 437 by its table, its pictures of control bytes with MB_USEGLYPHCHARS");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(MultiByteToWideChar(437, MB_PRECOMPOSED | MB_ERR_INVALID_CHARS, "\x01\x80\xb0\x7f", 4, out, 16), 4);
+    CHECK_EQ(out[0], 0x0001);
+    CHECK_EQ(out[1], 0x00c7);
+    CHECK_EQ(out[2], 0x2591);
+    CHECK_EQ(out[3], 0x007f);
+    CHECK_EQ(MultiByteToWideChar(437, MB_USEGLYPHCHARS, "\x01\x80\xb0\x7f\x00", 5, out, 16), 5);
+    CHECK_EQ(out[0], 0x263a);
+    CHECK_EQ(out[1], 0x00c7);
+    CHECK_EQ(out[3], 0x2302);
+    CHECK_EQ(out[4], 0);
+    CHECK_ERROR(0xdeadbeef);
+
     TEST("MultiByteToWideChar: code page 1252 and 28591 by their tables");
     SetLastError(0xdeadbeef);
     CHECK_EQ(MultiByteToWideChar(1252, MB_ERR_INVALID_CHARS, "\x80\x81\x90\xe9", 4, out, 16), 4);
@@ -270,6 +284,11 @@ static void test_wide_to_multibyte(void)
         CHECK_EQ(c, 'T');
         CHECK_EQ(used, FALSE);
         {
+            const WCHAR oem[] = {0xc7, 0xe9, 0x2591, 'a', 0};
+            CHECK_EQ(WideCharToMultiByte(437, 0, oem, -1, out, 16, NULL, NULL), 5);
+            CHECK(strcmp(out, "\x80\x82\xb0" "a") == 0);
+        }
+        {
             const WCHAR euro = 0x20ac;
             CHECK_EQ(WideCharToMultiByte(1252, 0, &euro, 1, &c, 1, NULL, NULL), 1);
             CHECK_EQ((unsigned char)c, 0x80);
@@ -298,6 +317,7 @@ static void test_code_pages(void)
 
     TEST("IsValidCodePage: the code pages, not the names of the system's ones");
     CHECK(IsValidCodePage(CP_UTF8));
+    CHECK(IsValidCodePage(437));
     CHECK(IsValidCodePage(1252));
     CHECK(IsValidCodePage(28591));
     CHECK(!IsValidCodePage(CP_ACP));
