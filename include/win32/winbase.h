@@ -288,6 +288,9 @@ OVERLAPPED_API void WINAPI SetLastError(DWORD dwErrCode);
 OVERLAPPED_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
                                            DWORD dwLanguageId, LPSTR lpBuffer, DWORD nSize,
                                            void *Arguments);
+OVERLAPPED_API DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
+                                           DWORD dwLanguageId, LPWSTR lpBuffer, DWORD nSize,
+                                           void *Arguments);
 
 /* ---- Handles ----------------------------------------------------------------------- */
 
@@ -621,6 +624,12 @@ OVERLAPPED_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 OVERLAPPED_API BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
 OVERLAPPED_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+/* "C:\Windows" and "C:\Windows\system32": names, not directories of the drive map
+ * (docs/deviations.md). */
+OVERLAPPED_API UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
+OVERLAPPED_API UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize);
+OVERLAPPED_API UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize);
+OVERLAPPED_API UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize);
 typedef enum _COMPUTER_NAME_FORMAT {
     ComputerNameNetBIOS,
     ComputerNameDnsHostname,
@@ -752,6 +761,9 @@ static inline void MemoryBarrier(void)
 
 #ifdef UNICODE
 #define CreateEvent CreateEventW
+#define FormatMessage FormatMessageW
+#define GetWindowsDirectory GetWindowsDirectoryW
+#define GetSystemDirectory GetSystemDirectoryW
 #define CreateFile CreateFileW
 #define DeleteFile DeleteFileW
 #define GetCompressedFileSize GetCompressedFileSizeW
@@ -802,6 +814,8 @@ static inline void MemoryBarrier(void)
 #define CreateWaitableTimerEx CreateWaitableTimerExA
 #define OpenWaitableTimer OpenWaitableTimerA
 #define FormatMessage FormatMessageA
+#define GetWindowsDirectory GetWindowsDirectoryA
+#define GetSystemDirectory GetSystemDirectoryA
 #define GetVersionEx GetVersionExA
 #define lstrlen lstrlenA
 #define lstrcpy lstrcpyA

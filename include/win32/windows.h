@@ -11,6 +11,7 @@
 #include <winerror.h>
 #include <winbase.h>
 #include <wincon.h>
+#include <winnls.h>
 #include <consoleapi.h>
 #include <namedpipeapi.h>
 #include <processthreadsapi.h>

@@ -333,6 +333,14 @@ OVERLAPPED_API DWORD WINAPI GetLogicalDriveStringsA(DWORD nBufferLength, LPSTR l
 OVERLAPPED_API DWORD WINAPI GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer);
 OVERLAPPED_API UINT WINAPI GetDriveTypeA(LPCSTR lpRootPathName);
 OVERLAPPED_API UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName);
+/* The Linux directory of a drive letter, the Linux device of COMn/LPTn (docs/drives.md). */
+OVERLAPPED_API DWORD WINAPI QueryDosDeviceA(LPCSTR lpDeviceName, LPSTR lpTargetPath, DWORD ucchMax);
+OVERLAPPED_API DWORD WINAPI QueryDosDeviceW(LPCWSTR lpDeviceName, LPWSTR lpTargetPath, DWORD ucchMax);
+#ifdef UNICODE
+#define QueryDosDevice QueryDosDeviceW
+#else
+#define QueryDosDevice QueryDosDeviceA
+#endif
 OVERLAPPED_API BOOL WINAPI GetVolumePathNameA(LPCSTR lpszFileName, LPSTR lpszVolumePathName, DWORD cchBufferLength);
 OVERLAPPED_API BOOL WINAPI GetVolumePathNameW(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName,
                                               DWORD cchBufferLength);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <vector>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,9 +94,9 @@ bool exists(const std::string& path)
     return stat(path.c_str(), &st) == 0;
 }
 
-// The Linux path of port `prefix``number`: the map (read at each open, so a program may
-// set the variable before its CreateFile), then the default.
-std::string port_path(const char* prefix, unsigned number)
+// The port map for `prefix` ("COM" or "LPT"): the configuration file, then the variable
+// (read at each use, so a program may set the variable before its CreateFile).
+std::map<std::string, std::string> port_map(const char* prefix)
 {
     std::map<std::string, std::string> map;
     std::string file;
@@ -105,6 +106,12 @@ std::string port_path(const char* prefix, unsigned number)
         file = std::string(home) + "/.config/overlapped/ports";
     if (file.empty() || !add_file(&map, file)) add_file(&map, "/etc/overlapped/ports");
     if (const char* list = getenv(prefix[0] == 'C' ? "OVERLAPPED_COM" : "OVERLAPPED_LPT")) add_list(&map, list);
+    return map;
+}
+
+// The Linux path of port `prefix``number`: the map's entry, then the default.
+std::string port_path(const std::map<std::string, std::string>& map, const char* prefix, unsigned number)
+{
     std::string key = std::string(prefix) + std::to_string(number);
     auto found = map.find(key);
     if (found != map.end()) return found->second;
@@ -116,6 +123,8 @@ std::string port_path(const char* prefix, unsigned number)
     if (exists("/dev/lp" + index)) return "/dev/lp" + index;
     return "/dev/usb/lp" + index;
 }
+
+std::string port_path(const char* prefix, unsigned number) { return port_path(port_map(prefix), prefix, number); }
 
 bool open_com(const std::string& name, DWORD access, DWORD, DWORD, DWORD flags, LPSECURITY_ATTRIBUTES attributes,
               HANDLE* handle)
@@ -199,6 +208,19 @@ bool flush_serial_port(HANDLE handle, BOOL* result)
     device->release_reference();
     *result = error == ERROR_SUCCESS ? TRUE : fail(error, FALSE);
     return true;
+}
+
+std::vector<std::pair<std::string, std::string>> existing_ports()
+{
+    std::vector<std::pair<std::string, std::string>> ports;
+    for (const char* prefix : {"COM", "LPT"}) {
+        std::map<std::string, std::string> map = port_map(prefix);
+        for (unsigned number = 1; number <= 255; ++number) {
+            std::string path = port_path(map, prefix, number);
+            if (exists(path)) ports.emplace_back(prefix + std::to_string(number), path);
+        }
+    }
+    return ports;
 }
 
 }  // namespace overlapped::win32

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <windows.h>
 
@@ -31,6 +33,9 @@ bool open_serial_port(const std::string& name, DWORD access, DWORD share, DWORD 
                       LPSECURITY_ATTRIBUTES attributes, HANDLE* handle);  // comm.cpp
 // FlushFileBuffers on a COM port: false if `handle` is not one (comm.cpp).
 bool flush_serial_port(HANDLE handle, BOOL* result);
+// The ports whose Linux device exists, as (name, device) pairs: COM1..COM255, then
+// LPT1..LPT255, each from the port map or the default names (comm.cpp; docs/serial.md).
+std::vector<std::pair<std::string, std::string>> existing_ports();
 // FlushFileBuffers on a pipe end: false if `handle` is not one (pipe.cpp).
 bool flush_pipe(HANDLE handle, BOOL* result);
 // GetFileSizeEx on a pipe end: false if `handle` is not one (pipe.cpp). The size is what

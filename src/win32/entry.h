@@ -2,6 +2,7 @@
 // Win32 name arguments into the kernel layer's UTF-8 names.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <windows.h>
@@ -26,14 +27,50 @@ inline DWORD inherit_flags(const SECURITY_ATTRIBUTES* attributes)
     return attributes != nullptr && attributes->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
 }
 
+// The answer of the calls that return a string in a caller's buffer of `size` characters
+// (GetCurrentDirectory, GetEnvironmentVariable, GetSystemDirectory...): the string and its
+// terminator when they fit, returning the length without the terminator; otherwise (a
+// null buffer too) nothing stored and the size needed, terminator included.
+template <class Char>
+DWORD copy_out(const std::basic_string<Char>& value, Char* buffer, DWORD size)
+{
+    if (buffer == nullptr || size <= value.size()) return static_cast<DWORD>(value.size() + 1);
+    for (size_t i = 0; i < value.size(); ++i) buffer[i] = value[i];
+    buffer[value.size()] = 0;
+    return static_cast<DWORD>(value.size());
+}
+
 // UTF-16 (WCHAR) to UTF-8. Unpaired surrogates become U+FFFD.
 std::string utf8_from_utf16(const WCHAR* text);
 // The same for `count` units (not terminated).
 std::string utf8_from_utf16(const WCHAR* text, size_t count);
 
-// UTF-8 to UTF-16 (no terminator added). Invalid sequences become U+FFFD.
+// The code point at text[*at] (of `count` units), moving *at past it (a surrogate pair is
+// one); an unpaired surrogate gives kUnpairedSurrogate.
+constexpr uint32_t kUnpairedSurrogate = 0xFFFFFFFFu;
+uint32_t next_utf16(const WCHAR* text, size_t count, size_t* at);
+// Appends code point `c` (not a surrogate) as UTF-8.
+void append_utf8(std::string* out, uint32_t c);
+// One UTF-8 character at `s` (before `end`, at least one byte): its code point, or -1 for
+// an ill-formed sequence (Windows' rules, errors.cpp); *used is the bytes it takes.
+int32_t decode_utf8(const unsigned char* s, const unsigned char* end, size_t* used);
+
+// UTF-8 to UTF-16 (no terminator added). Ill-formed sequences become U+FFFD, by
+// MultiByteToWideChar's rules (decode_utf8).
 std::u16string utf16_from_utf8(const char* text, size_t length);
 inline std::u16string utf16_from_utf8(const std::string& text) { return utf16_from_utf8(text.data(), text.size()); }
+
+// `text` (UTF-8) in the characters of an A (char: as it is) or W (WCHAR: UTF-16) call.
+template <class Char>
+std::basic_string<Char> text_for(const std::string& text)
+{
+    if constexpr (sizeof(Char) == 1) {
+        return std::basic_string<Char>(text.begin(), text.end());
+    } else {
+        std::u16string wide = utf16_from_utf8(text);
+        return std::basic_string<Char>(wide.begin(), wide.end());
+    }
+}
 
 // The file of a module GetModuleHandle/LoadLibrary gave other than the program's
 // (modules.cpp): this library's path. False for the program (or NULL) and unknown values.

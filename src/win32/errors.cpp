@@ -9,34 +9,46 @@ extern "C" void WINAPI SetLastError(DWORD dwErrCode) { kernel::tls_last_error = 
 
 namespace overlapped::win32 {
 
+void append_utf8(std::string* out, uint32_t c)
+{
+    if (c < 0x80) {
+        *out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        *out += static_cast<char>(0xC0 | (c >> 6));
+        *out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        *out += static_cast<char>(0xE0 | (c >> 12));
+        *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        *out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        *out += static_cast<char>(0xF0 | (c >> 18));
+        *out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        *out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+uint32_t next_utf16(const WCHAR* text, size_t count, size_t* at)
+{
+    uint32_t c = static_cast<uint16_t>(text[*at]);
+    ++*at;
+    if (c >= 0xD800 && c < 0xDC00 && *at < count && static_cast<uint16_t>(text[*at]) >= 0xDC00 &&
+        static_cast<uint16_t>(text[*at]) < 0xE000) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<uint16_t>(text[*at]) - 0xDC00);
+        ++*at;
+    } else if (c >= 0xD800 && c < 0xE000) {
+        c = kUnpairedSurrogate;
+    }
+    return c;
+}
+
 std::string utf8_from_utf16(const WCHAR* text, size_t count)
 {
     std::string out;
     out.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
-        uint32_t c = static_cast<uint16_t>(text[i]);
-        if (c >= 0xD800 && c < 0xDC00 && i + 1 < count && static_cast<uint16_t>(text[i + 1]) >= 0xDC00 &&
-            static_cast<uint16_t>(text[i + 1]) < 0xE000) {
-            c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<uint16_t>(text[i + 1]) - 0xDC00);
-            ++i;
-        } else if (c >= 0xD800 && c < 0xE000) {
-            c = 0xFFFD;
-        }
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else if (c < 0x800) {
-            out += static_cast<char>(0xC0 | (c >> 6));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            out += static_cast<char>(0xE0 | (c >> 12));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (c >> 18));
-            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        }
+    for (size_t i = 0; i < count;) {
+        uint32_t c = next_utf16(text, count, &i);
+        append_utf8(&out, c == kUnpairedSurrogate ? 0xFFFD : c);
     }
     return out;
 }
@@ -48,39 +60,47 @@ std::string utf8_from_utf16(const WCHAR* text)
     return utf8_from_utf16(text, count);
 }
 
+// Windows' rules for an ill-formed sequence: a byte that starts no sequence (0x80-0xC1,
+// 0xF5-0xFF) is one bad character; otherwise the lead and each continuation byte while
+// the sequence can still be well formed are one (E0 80, ED A0 and F4 90 end it at their
+// second byte: "\xE0\x80\x80" is two). Wine's ntdll rtlstr.c test_RtlUTF8ToUnicodeN table,
+// which checks MultiByteToWideChar(CP_UTF8) too and passes on Windows.
+int32_t decode_utf8(const unsigned char* s, const unsigned char* end, size_t* used)
+{
+    unsigned char lead = s[0];
+    *used = 1;
+    if (lead < 0x80) return lead;
+    size_t need = lead >= 0xC2 && lead <= 0xDF ? 1
+                  : lead >= 0xE0 && lead <= 0xEF ? 2
+                  : lead >= 0xF0 && lead <= 0xF4 ? 3
+                                                 : 0;
+    if (need == 0) return -1;
+    int32_t value = lead & (0x3F >> need);
+    for (size_t k = 1; k <= need; ++k) {
+        if (s + k >= end || (s[k] & 0xC0) != 0x80) return -1;
+        value = (value << 6) | (s[k] & 0x3F);
+        *used = k + 1;
+        if (k != 1) continue;
+        if (need == 2 && (value < 0x20 || (value >= 0x360 && value < 0x380))) return -1;  // overlong, surrogate
+        if (need == 3 && (value < 0x10 || value >= 0x110)) return -1;                     // overlong, past U+10FFFF
+    }
+    return value;
+}
+
 std::u16string utf16_from_utf8(const char* text, size_t length)
 {
     std::u16string out;
     out.reserve(length);
     const auto* s = reinterpret_cast<const unsigned char*>(text);
-    size_t i = 0;
-    while (i < length) {
-        uint32_t c = s[i];
-        if (c < 0x80) {
-            out += static_cast<char16_t>(c);
-            ++i;
-            continue;
-        }
-        size_t extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-        uint32_t minimum = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
-        bool valid = extra != 0 && i + extra < length;
-        if (valid) {
-            c &= 0x3Fu >> extra;
-            for (size_t k = 1; k <= extra && valid; ++k) {
-                valid = (s[i + k] & 0xC0) == 0x80;
-                c = (c << 6) | (s[i + k] & 0x3F);
-            }
-        }
-        if (!valid || c < minimum || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) {
-            out += u'\uFFFD';
-            ++i;
-            continue;
-        }
-        i += extra + 1;
+    const unsigned char* end = s + length;
+    while (s < end) {
+        size_t used;
+        int32_t c = decode_utf8(s, end, &used);
+        s += used;
+        if (c < 0) c = 0xFFFD;
         if (c >= 0x10000) {
-            c -= 0x10000;
-            out += static_cast<char16_t>(0xD800 + (c >> 10));
-            out += static_cast<char16_t>(0xDC00 + (c & 0x3FF));
+            out += static_cast<char16_t>(0xD800 + ((c - 0x10000) >> 10));
+            out += static_cast<char16_t>(0xDC00 + ((c - 0x10000) & 0x3FF));
         } else {
             out += static_cast<char16_t>(c);
         }

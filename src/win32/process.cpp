@@ -32,6 +32,7 @@ extern char** environ;
 
 using namespace overlapped;
 using overlapped::win32::fail;
+using overlapped::win32::copy_out;
 
 namespace {
 
@@ -571,15 +572,6 @@ __attribute__((constructor(65535))) void process_start_up()
     const DWORD which[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
     for (int i = 0; i < 3; ++i)
         if (state.std_inherited[i]) SetStdHandle(which[i], state.std_handles[i]);
-}
-
-template <class Char>
-DWORD copy_out(const std::basic_string<Char>& value, Char* buffer, DWORD size)
-{
-    if (buffer == nullptr || size <= value.size()) return static_cast<DWORD>(value.size() + 1);
-    memcpy(buffer, value.data(), value.size() * sizeof(Char));
-    buffer[value.size()] = 0;
-    return static_cast<DWORD>(value.size());
 }
 
 std::string optional_utf8(const WCHAR* text) { return text == nullptr ? std::string() : win32::utf8_from_utf16(text); }

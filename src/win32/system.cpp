@@ -1091,92 +1091,88 @@ HLOCAL WINAPI LocalFree(HLOCAL hMem)
     return nullptr;
 }
 
-// ---- FormatMessageA ------------------------------------------------------------------------
+// ---- FormatMessageA/W -----------------------------------------------------------------------
 
-// FORMAT_MESSAGE_FROM_SYSTEM only: copies the English system message for dwMessageId (Win32
-// code, or an HRESULT_FROM_WIN32 value) followed by "\r\n" - no line break at all, and interior
-// breaks as spaces, with FORMAT_MESSAGE_MAX_WIDTH_MASK (other widths are ignored). Returns the
-// characters stored without the NUL, or 0 with: ERROR_MR_MID_NOT_FOUND (unknown code),
-// ERROR_INSUFFICIENT_BUFFER (nSize too small, even with a NULL lpBuffer), ERROR_NOT_ENOUGH_MEMORY
-// (also FORMAT_MESSAGE_ALLOCATE_BUFFER with a NULL lpBuffer), ERROR_INVALID_PARAMETER
-// (no source flag, or a message with %n inserts without FORMAT_MESSAGE_IGNORE_INSERTS and no
+namespace {
+
+// FORMAT_MESSAGE_FROM_SYSTEM only: the English system message for `id` (Win32 code, or an
+// HRESULT_FROM_WIN32 value) followed by "\r\n" - no line break at all, and interior breaks
+// as spaces, with FORMAT_MESSAGE_MAX_WIDTH_MASK (other widths are ignored). Sets *text, or
+// returns the error: ERROR_MR_MID_NOT_FOUND (unknown code), ERROR_INVALID_PARAMETER (no
+// source flag, or a message with %n inserts without FORMAT_MESSAGE_IGNORE_INSERTS and no
 // Arguments), ERROR_CALL_NOT_IMPLEMENTED (FROM_STRING / FROM_HMODULE, or inserts to expand).
-// dwLanguageId is ignored: there is one language. With FORMAT_MESSAGE_ALLOCATE_BUFFER lpBuffer
-// is really an LPSTR* receiving a LocalAlloc'd buffer of at least nSize chars (free: LocalFree).
-DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
-                            LPSTR lpBuffer, DWORD nSize, void* Arguments)
+DWORD system_message(DWORD flags, DWORD id, const void* arguments, std::string* text)
 {
-    (void)lpSource;
-    (void)dwLanguageId;
-    // With FORMAT_MESSAGE_ALLOCATE_BUFFER the caller's pointer is NULL until a buffer is
-    // made, whatever fails (Windows sets it first).
-    if ((dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) && lpBuffer != nullptr) *reinterpret_cast<LPSTR*>(lpBuffer) = nullptr;
-    if (dwFlags & (FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_FROM_HMODULE)) {
-        set_last_error(ERROR_CALL_NOT_IMPLEMENTED);
-        return 0;
-    }
-    if (!(dwFlags & FORMAT_MESSAGE_FROM_SYSTEM)) {
-        set_last_error(ERROR_INVALID_PARAMETER);
-        return 0;
-    }
-    DWORD id = dwMessageId;
+    if (flags & (FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_FROM_HMODULE)) return ERROR_CALL_NOT_IMPLEMENTED;
+    if (!(flags & FORMAT_MESSAGE_FROM_SYSTEM)) return ERROR_INVALID_PARAMETER;
     if ((id & 0xFFFF0000u) == 0x80070000u) id &= 0xFFFFu;  // HRESULT_FROM_WIN32(code)
-    const char* text = find_message(id);
-    if (!text) {
-        set_last_error(ERROR_MR_MID_NOT_FOUND);
-        return 0;
-    }
-    if (!(dwFlags & FORMAT_MESSAGE_IGNORE_INSERTS) && std::strchr(text, '%')) {
-        set_last_error(Arguments ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_PARAMETER);
-        return 0;
-    }
-
-    // Build the result: the text, interior "\r\n" kept or (max width) turned into spaces, and
-    // the final line break unless max width.
-    bool no_breaks = (dwFlags & FORMAT_MESSAGE_MAX_WIDTH_MASK) == FORMAT_MESSAGE_MAX_WIDTH_MASK;
-    char out[512];
-    size_t len = 0;
-    for (const char* s = text; *s && len + 3 < sizeof out; ++s) {
+    const char* message = find_message(id);
+    if (!message) return ERROR_MR_MID_NOT_FOUND;
+    if (!(flags & FORMAT_MESSAGE_IGNORE_INSERTS) && std::strchr(message, '%'))
+        return arguments ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_PARAMETER;
+    bool no_breaks = (flags & FORMAT_MESSAGE_MAX_WIDTH_MASK) == FORMAT_MESSAGE_MAX_WIDTH_MASK;
+    text->clear();
+    for (const char* s = message; *s; ++s) {
         if (no_breaks && s[0] == '\r' && s[1] == '\n') {
-            out[len++] = ' ';
+            *text += ' ';
             ++s;
             continue;
         }
-        out[len++] = *s;
+        *text += *s;
     }
-    if (!no_breaks) {
-        out[len++] = '\r';
-        out[len++] = '\n';
-    }
-    out[len] = '\0';
+    if (!no_breaks) *text += "\r\n";
+    return ERROR_SUCCESS;
+}
 
-    if (dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
-        if (!lpBuffer) {  // nowhere to put the buffer: Windows answers so
-            set_last_error(ERROR_NOT_ENOUGH_MEMORY);
-            return 0;
-        }
+// FormatMessageA/W: the message in the caller's characters, into lpBuffer (nSize
+// characters) or, with FORMAT_MESSAGE_ALLOCATE_BUFFER, into a LocalAlloc'd buffer of at
+// least nSize characters whose address goes to *(Char**)lpBuffer (free: LocalFree).
+// Returns the characters stored without the NUL, or 0 with the error: those of
+// system_message, ERROR_INSUFFICIENT_BUFFER (nSize too small, even with a NULL lpBuffer),
+// ERROR_NOT_ENOUGH_MEMORY (also FORMAT_MESSAGE_ALLOCATE_BUFFER with a NULL lpBuffer).
+// dwLanguageId is ignored: there is one language.
+template <class Char>
+DWORD format_message(DWORD flags, DWORD id, Char* lpBuffer, DWORD nSize, const void* arguments)
+{
+    // With FORMAT_MESSAGE_ALLOCATE_BUFFER the caller's pointer is NULL until a buffer is
+    // made, whatever fails (Windows sets it first).
+    if ((flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) && lpBuffer != nullptr) *reinterpret_cast<Char**>(lpBuffer) = nullptr;
+    std::string text;
+    DWORD error = system_message(flags, id, arguments, &text);
+    if (error != ERROR_SUCCESS) return overlapped::win32::fail(error, DWORD(0));
+    std::basic_string<Char> out = overlapped::win32::text_for<Char>(text);
+    size_t len = out.size();
+
+    if (flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
+        // nowhere to put the buffer: Windows answers so
+        if (!lpBuffer) return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, DWORD(0));
         size_t size = std::max<size_t>(len + 1, nSize);
-        char* buffer = static_cast<char*>(LocalAlloc(LMEM_FIXED, size));
-        if (!buffer) {
-            set_last_error(ERROR_NOT_ENOUGH_MEMORY);
-            return 0;
-        }
-        std::memcpy(buffer, out, len + 1);
-        *reinterpret_cast<LPSTR*>(lpBuffer) = buffer;
+        Char* buffer = static_cast<Char*>(LocalAlloc(LMEM_FIXED, size * sizeof(Char)));
+        if (!buffer) return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, DWORD(0));
+        std::memcpy(buffer, out.c_str(), (len + 1) * sizeof(Char));
+        *reinterpret_cast<Char**>(lpBuffer) = buffer;
         return static_cast<DWORD>(len);
     }
     // Only nSize is looked at first: a NULL buffer with a size too small is
     // ERROR_INSUFFICIENT_BUFFER, as on Windows (where a larger size crashes).
-    if (nSize < len + 1) {
-        set_last_error(ERROR_INSUFFICIENT_BUFFER);
-        return 0;
-    }
-    if (!lpBuffer) {
-        set_last_error(ERROR_INVALID_PARAMETER);
-        return 0;
-    }
-    std::memcpy(lpBuffer, out, len + 1);
+    if (nSize < len + 1) return overlapped::win32::fail(ERROR_INSUFFICIENT_BUFFER, DWORD(0));
+    if (!lpBuffer) return overlapped::win32::fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    std::memcpy(lpBuffer, out.c_str(), (len + 1) * sizeof(Char));
     return static_cast<DWORD>(len);
+}
+
+}  // namespace
+
+DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID, DWORD dwMessageId, DWORD, LPSTR lpBuffer, DWORD nSize,
+                            void* Arguments)
+{
+    return format_message(dwFlags, dwMessageId, lpBuffer, nSize, Arguments);
+}
+
+DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID, DWORD dwMessageId, DWORD, LPWSTR lpBuffer, DWORD nSize,
+                            void* Arguments)
+{
+    return format_message(dwFlags, dwMessageId, lpBuffer, nSize, Arguments);
 }
 
 // ---- Virtual memory: regions from mmap, remembered by base address and size, so that

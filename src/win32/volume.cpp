@@ -12,7 +12,10 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
+#include <strings.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 #include "common/errors.h"
 #include "drivers/disk.h"
@@ -346,9 +349,89 @@ BOOL volume_information(const Char* root, Char* name, DWORD name_size, LPDWORD s
     return TRUE;
 }
 
+// The names QueryDosDevice knows, with what each stands for: the mapped drive letters
+// ("C:", the Linux directory of the drive map), "NUL" (/dev/null, as CreateFile opens it),
+// then the COM and LPT ports whose device exists (the port map).
+std::vector<std::pair<std::string, std::string>> dos_devices()
+{
+    std::vector<std::pair<std::string, std::string>> devices;
+    for (char letter = 'A'; letter <= 'Z'; ++letter) {
+        std::string root = drivers::drive_root(letter);
+        if (!root.empty()) devices.emplace_back(std::string(1, letter) + ":", root);
+    }
+    devices.emplace_back("NUL", "/dev/null");
+    for (auto& port : win32::existing_ports()) devices.push_back(std::move(port));
+    return devices;
+}
+
+// QueryDosDevice: the target of `name` (names without case), or with no name every name,
+// as a list of strings each with its terminator and one more terminator after the last.
+// Returns the characters stored, all the terminators included.
+template <class Char>
+DWORD query_dos_device(const Char* name, Char* target, DWORD size)
+{
+    std::string list;
+    std::vector<std::pair<std::string, std::string>> devices = dos_devices();
+    if (name == nullptr) {
+        for (const auto& device : devices) list += device.first + '\0';
+    } else {
+        std::string wanted = text(name);
+        for (const auto& device : devices)
+            if (strcasecmp(device.first.c_str(), wanted.c_str()) == 0) {
+                list = device.second + '\0';
+                break;
+            }
+        if (list.empty()) return fail(ERROR_FILE_NOT_FOUND, DWORD(0));
+    }
+    list += '\0';
+    std::basic_string<Char> out = win32::text_for<Char>(list);
+    if (target == nullptr || out.size() > size) return fail(ERROR_INSUFFICIENT_BUFFER, DWORD(0));
+    memcpy(target, out.data(), out.size() * sizeof(Char));
+    return static_cast<DWORD>(out.size());
+}
+
+// GetWindowsDirectory and GetSystemDirectory: Windows' names for its directories. They
+// stand for no directory of the library (on the default drive map C:\Windows is
+// /Windows, which seldom exists); programs build names from them (docs/deviations.md).
+constexpr char kWindowsDirectory[] = "C:\\Windows";
+constexpr char kSystemDirectory[] = "C:\\Windows\\system32";
+
+template <class Char>
+UINT directory_name(const char* name, Char* buffer, UINT size)
+{
+    return win32::copy_out(win32::text_for<Char>(name), buffer, size);
+}
+
 }  // namespace
 
 extern "C" {
+
+DWORD WINAPI QueryDosDeviceA(LPCSTR lpDeviceName, LPSTR lpTargetPath, DWORD ucchMax)
+{
+    return query_dos_device(lpDeviceName, lpTargetPath, ucchMax);
+}
+
+DWORD WINAPI QueryDosDeviceW(LPCWSTR lpDeviceName, LPWSTR lpTargetPath, DWORD ucchMax)
+{
+    return query_dos_device(lpDeviceName, lpTargetPath, ucchMax);
+}
+
+UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize)
+{
+    return directory_name(kWindowsDirectory, lpBuffer, uSize);
+}
+
+UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize)
+{
+    return directory_name(kWindowsDirectory, lpBuffer, uSize);
+}
+
+UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize) { return directory_name(kSystemDirectory, lpBuffer, uSize); }
+
+UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize)
+{
+    return directory_name(kSystemDirectory, lpBuffer, uSize);
+}
 
 DWORD WINAPI GetLogicalDrives(void)
 {

@@ -1,6 +1,6 @@
 /* test_sync_misc.c: what completion-port programs also call: critical sections, SRW
  * locks, condition variables, Interlocked*, system information, clocks, the process
- * heap, FormatMessageA, and the per-thread last error. */
+ * heap, FormatMessageA/W, and the per-thread last error. */
 #include "testlib.h"
 
 static CRITICAL_SECTION section;
@@ -285,6 +285,33 @@ static void format_message(void)
     {
         CHECK(strcmp(buffer, "Unspecified error\r\n") == 0);
     }
+
+    TEST("FormatMessageW: the same text in UTF-16, sizes in characters");
+    const DWORD flags = FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS;
+    length = FormatMessageA(flags, NULL, ERROR_FILE_NOT_FOUND, 0, buffer, sizeof(buffer), NULL);
+    WCHAR wide[256];
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageW(flags, NULL, ERROR_FILE_NOT_FOUND, 0, wide, 256, NULL), length);
+    int same = 1;
+    for (DWORD i = 0; i <= length; ++i)
+        if (wide[i] != (WCHAR)(unsigned char)buffer[i]) same = 0;
+    CHECK(same);
+    CHECK_EQ(FormatMessageW(flags, NULL, ERROR_FILE_NOT_FOUND, 0, wide, length + 1, NULL), length);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageW(flags, NULL, ERROR_FILE_NOT_FOUND, 0, wide, length, NULL), 0);
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    WCHAR *allocated_wide = NULL;
+    CHECK_EQ(FormatMessageW(flags | FORMAT_MESSAGE_ALLOCATE_BUFFER, NULL, ERROR_FILE_NOT_FOUND, 0,
+                            (LPWSTR)&allocated_wide, 0, NULL),
+             length);
+    CHECK(allocated_wide != NULL && allocated_wide[0] == wide[0] && allocated_wide[length] == 0);
+    LocalFree(allocated_wide);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageW(flags, NULL, 0x2fffffff, 0, wide, 256, NULL), 0);
+    CHECK_ERROR(ERROR_MR_MID_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(FormatMessageW(FORMAT_MESSAGE_IGNORE_INSERTS, NULL, ERROR_FILE_NOT_FOUND, 0, wide, 256, NULL), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER); /* no source */
 }
 
 static DWORD WINAPI set_own_error(LPVOID unused)

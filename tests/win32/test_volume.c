@@ -1,7 +1,8 @@
 /* test_volume.c: drives and volumes as a Win32 program sees them: GetLogicalDrives,
  * GetLogicalDriveStringsA/W (the size rules), GetDriveTypeA/W, GetDiskFreeSpaceExA/W,
- * GetDiskFreeSpaceA/W, GetVolumePathNameA/W, GetVolumeInformationA/W (root names only), and
- * CreateFile on drive names that do not exist. Facts: Microsoft Learn's pages of each
+ * GetDiskFreeSpaceA/W, GetVolumePathNameA/W, GetVolumeInformationA/W (root names only),
+ * CreateFile on drive names that do not exist, GetWindowsDirectoryA/W,
+ * GetSystemDirectoryA/W and QueryDosDeviceA/W. Facts: Microsoft Learn's pages of each
  * function; Wine's kernel32/tests/volume.c and drive.c. Disk images mapped as drives:
  * tests/linux/test_physical_drive.c. */
 #include "testlib.h"
@@ -249,6 +250,94 @@ static void test_drive_names(void)
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 }
 
+static void test_system_directories(void)
+{
+    char windows[MAX_PATH], system[MAX_PATH];
+    WCHAR wide[MAX_PATH];
+
+    TEST("GetWindowsDirectoryA/W: the length on success, the size with the terminator when short");
+    UINT length = GetWindowsDirectoryA(windows, MAX_PATH);
+    CHECK(length > 3);
+    CHECK_EQ(strlen(windows), length);
+    CHECK(lstrcmpiA(windows, "C:\\Windows") == 0);
+    CHECK_EQ(GetWindowsDirectoryA(NULL, 0), length + 1);
+    memset(system, 'x', sizeof(system));
+    CHECK_EQ(GetWindowsDirectoryA(system, length), length + 1);
+    CHECK_EQ(system[0], 'x'); /* nothing stored */
+    CHECK_EQ(GetWindowsDirectoryA(system, length + 1), length);
+    CHECK_EQ(GetWindowsDirectoryW(wide, MAX_PATH), length);
+    CHECK_EQ(GetWindowsDirectoryW(wide, length), length + 1);
+
+    TEST("GetSystemDirectoryA/W: system32 in the Windows directory");
+    length = GetSystemDirectoryA(system, MAX_PATH);
+    CHECK_EQ(strlen(system), length);
+    CHECK(length == strlen(windows) + 9 && strncmp(system, windows, strlen(windows)) == 0 &&
+          lstrcmpiA(system + strlen(windows), "\\system32") == 0);
+    CHECK_EQ(GetSystemDirectoryA(NULL, 0), length + 1);
+    CHECK_EQ(GetSystemDirectoryA(system, length), length + 1);
+    CHECK_EQ(GetSystemDirectoryW(wide, MAX_PATH), length);
+    CHECK_EQ(wide[length], 0);
+    CHECK_EQ(wide[2], '\\');
+}
+
+static void test_query_dos_device(void)
+{
+    static char list[65536];
+    char target[MAX_PATH];
+    WCHAR wide_name[3] = {'C', ':', 0}, wide_target[MAX_PATH];
+
+    TEST("QueryDosDeviceA: a drive's target, with two terminators; names without case");
+    SetLastError(0xdeadbeef);
+    DWORD length = QueryDosDeviceA("C:", target, sizeof(target));
+    CHECK(length > 2);
+    CHECK_EQ(length, strlen(target) + 2);
+    CHECK(length >= 2 && target[length - 1] == 0 && target[length - 2] == 0);
+    CHECK_EQ(QueryDosDeviceA("c:", target, sizeof(target)), length);
+    CHECK_EQ(QueryDosDeviceW(wide_name, wide_target, MAX_PATH), length);
+    CHECK_EQ(wide_target[0], (WCHAR)(unsigned char)target[0]);
+    if (!tl_under_wine()) {
+        /* a drive stands for its Linux directory (docs/drives.md); Windows names a
+         * device ("\\Device\\HarddiskVolume3") */
+        CHECK_EQ(target[0], '/');
+        CHECK(QueryDosDeviceA("NUL", target, sizeof(target)) > 0 && strcmp(target, "/dev/null") == 0);
+    }
+    CHECK(QueryDosDeviceA("nul", target, sizeof(target)) > 0);
+
+    TEST("QueryDosDeviceA: a short buffer, an unknown name");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueryDosDeviceA("C:", target, length - 1), 0);
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    char unmapped[] = "?:";
+    unmapped[0] = unmapped_letter(GetLogicalDrives());
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueryDosDeviceA(unmapped, target, sizeof(target)), 0);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueryDosDeviceA("NoSuchDevice", target, sizeof(target)), 0);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    TEST("QueryDosDeviceA(NULL): every name, each of which answers (Wine's volume.c test_dos_devices)");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueryDosDeviceA(NULL, NULL, 0), 0);
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    length = QueryDosDeviceA(NULL, list, sizeof(list));
+    CHECK(length > 2);
+    CHECK(length >= 2 && list[length - 1] == 0 && list[length - 2] == 0);
+    int found_c = 0, all_answer = 1;
+    for (char *name = list; *name != 0 && name < list + length; name += strlen(name) + 1) {
+        if (lstrcmpiA(name, "C:") == 0) found_c = 1;
+        SetLastError(0xdeadbeef);
+        /* Windows 10 also lists a security device that takes privileges to query */
+        if (QueryDosDeviceA(name, target, sizeof(target)) == 0 && GetLastError() != ERROR_ACCESS_DENIED)
+            all_answer = 0;
+    }
+    CHECK(found_c);
+    CHECK(all_answer);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueryDosDeviceA(NULL, list, length - 1), 0);
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+}
+
 int main(void)
 {
     test_logical_drives();
@@ -258,5 +347,7 @@ int main(void)
     test_volume_path_name();
     test_volume_information();
     test_drive_names();
+    test_system_directories();
+    test_query_dos_device();
     return tl_finish();
 }

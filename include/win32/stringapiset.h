@@ -1,0 +1,2 @@
+/* stringapiset.h: MultiByteToWideChar and WideCharToMultiByte (declared in winnls.h). */
+#include <winnls.h>
