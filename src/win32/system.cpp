@@ -54,6 +54,11 @@ void cpu_level_revision(WORD& level, WORD& revision)
 #endif
 }
 
+// The user address space as 64-bit Windows gives it: from 64 KiB to the page below the last
+// 64 KiB of the 128 TiB user half (GetSystemInfo's lpMinimum/lpMaximumApplicationAddress).
+constexpr uint64_t kMinimumApplicationAddress = 0x10000;
+constexpr uint64_t kMaximumApplicationAddress = 0x7FFFFFFEFFFFull;
+
 void fill_system_info(LPSYSTEM_INFO info)
 {
     std::memset(info, 0, sizeof *info);
@@ -66,8 +71,8 @@ void fill_system_info(LPSYSTEM_INFO info)
 #endif
     long page = sysconf(_SC_PAGESIZE);
     info->dwPageSize = page > 0 ? static_cast<DWORD>(page) : 4096;
-    info->lpMinimumApplicationAddress = reinterpret_cast<LPVOID>(0x10000);
-    info->lpMaximumApplicationAddress = reinterpret_cast<LPVOID>(0x7FFFFFFEFFFFull);
+    info->lpMinimumApplicationAddress = reinterpret_cast<LPVOID>(kMinimumApplicationAddress);
+    info->lpMaximumApplicationAddress = reinterpret_cast<LPVOID>(kMaximumApplicationAddress);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 1) cpus = 1;
     info->dwNumberOfProcessors = static_cast<DWORD>(cpus);
@@ -398,7 +403,8 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
     }
     available = std::min(available, total);
     const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-    const uint64_t address_space = (1ull << 47) - page;  // x86-64's user half, less its top page
+    // GetSystemInfo's application addresses, first to last, as Windows counts the total.
+    const uint64_t address_space = kMaximumApplicationAddress - kMinimumApplicationAddress + 1;
     uint64_t used_space = 0;
     if (FILE* statm = fopen("/proc/self/statm", "re")) {
         unsigned long long pages = 0;
@@ -1486,7 +1492,7 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
     if (lpBuffer == nullptr) return fail(ERROR_NOACCESS, SIZE_T(0));
     uintptr_t page = page_size();
     uintptr_t address = round_down(reinterpret_cast<uintptr_t>(lpAddress), page);
-    constexpr uintptr_t kUserEnd = 0x7FFFFFFF0000ull;  // the end of Windows' user address space (x64)
+    constexpr uintptr_t kUserEnd = kMaximumApplicationAddress + 1;  // the end of the user address space
     if (address >= kUserEnd) return fail(ERROR_INVALID_PARAMETER, SIZE_T(0));
     MEMORY_BASIC_INFORMATION info;
     memset(&info, 0, sizeof info);

@@ -5,7 +5,10 @@
  * MAX_COMPUTERNAME_LENGTH characters; a buffer too small fails with
  * ERROR_BUFFER_OVERFLOW and the size needed, with the terminator; on success the size
  * without it. GetComputerNameEx: ERROR_MORE_DATA and the size needed for a buffer too
- * small. GlobalMemoryStatusEx: dwLength must be set; dwMemoryLoad 0-100.
+ * small. GlobalMemoryStatusEx: dwLength must be set; dwMemoryLoad 0-100; ullTotalVirtual
+ * the user address space from GetSystemInfo's lpMinimumApplicationAddress to its
+ * lpMaximumApplicationAddress, 0x7FFFFFFE0000 bytes on 64-bit Windows (Wine's kernelbase
+ * reports it the same way).
  * QueryFullProcessImageName: the full path of the process's image, its length without the
  * terminator; a buffer too small fails with ERROR_INSUFFICIENT_BUFFER). */
 #include "testlib.h"
@@ -75,6 +78,7 @@ static void test_computer_name(void)
 static void test_memory_status(void)
 {
     MEMORYSTATUSEX status;
+    SYSTEM_INFO info;
 
     TEST("GlobalMemoryStatusEx");
     memset(&status, 0, sizeof status);
@@ -90,6 +94,11 @@ static void test_memory_status(void)
     CHECK(status.ullAvailPageFile <= status.ullTotalPageFile);
     CHECK(status.ullTotalVirtual >= 0x7ff00000000ull); /* 8 TB or more on 64-bit Windows */
     CHECK(status.ullAvailVirtual <= status.ullTotalVirtual);
+    /* The total is GetSystemInfo's application addresses, first to last (0x7FFFFFFE0000 on
+       64-bit Windows: 64 KiB to 0x7FFFFFFEFFFF). */
+    GetSystemInfo(&info);
+    CHECK(status.ullTotalVirtual ==
+          (ULONG_PTR)info.lpMaximumApplicationAddress - (ULONG_PTR)info.lpMinimumApplicationAddress + 1);
 }
 
 static void test_image_name(void)
