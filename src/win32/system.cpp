@@ -903,12 +903,32 @@ bool zone_daylight_local(const TIME_ZONE_INFORMATION& zone, int64_t t)
     return t >= begins || t < ends;
 }
 
+// `ticks` moved by `minutes` (positive: later) as a SYSTEMTIME; false when the result is
+// before 1601 or at 2^63 ticks or later, which FileTimeToSystemTime refuses (Windows
+// converts through it: ERROR_INVALID_PARAMETER).
+bool shifted_system_time(uint64_t ticks, int64_t minutes, SYSTEMTIME* out)
+{
+    int64_t moved;
+    if (__builtin_add_overflow(static_cast<int64_t>(ticks), minutes * kTicksPerMinute, &moved) || moved < 0)
+        return false;
+    split_ticks(static_cast<uint64_t>(moved), out);
+    return true;
+}
+
 // The bias (minutes, UTC = local + bias) of `zone` when `daylight` is or is not in effect:
 // a zone without transition dates has Bias alone, its StandardBias unused, as on Windows.
 int64_t zone_bias(const TIME_ZONE_INFORMATION& zone, bool daylight)
 {
     if (zone.DaylightDate.wMonth == 0) return zone.Bias;
     return zone.Bias + (daylight ? zone.DaylightBias : zone.StandardBias);
+}
+
+// `zone`, or when NULL the current zone (GetTimeZoneInformation) stored in `current`.
+const TIME_ZONE_INFORMATION* zone_or_current(const TIME_ZONE_INFORMATION* zone, TIME_ZONE_INFORMATION* current)
+{
+    if (zone != nullptr) return zone;
+    GetTimeZoneInformation(current);
+    return current;
 }
 
 }  // namespace
@@ -958,8 +978,11 @@ DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformatio
     return daylight_now ? TIME_ZONE_ID_DAYLIGHT : TIME_ZONE_ID_STANDARD;
 }
 
-// A UTC SYSTEMTIME to local time in `zone` (NULL: the current zone, with its rules for
-// that date).
+// A UTC SYSTEMTIME to local time in `zone`. NULL is the current zone as
+// GetTimeZoneInformation gives it: this year's rules, applied to any year, as Windows does
+// (its dynamic time zone history is SystemTimeToTzSpecificLocalTimeEx's); so the result
+// converts back with TzSpecificLocalTimeToSystemTime(NULL). A local time outside
+// FILETIME's range fails with ERROR_INVALID_PARAMETER.
 BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
                                             const SYSTEMTIME* lpUniversalTime, LPSYSTEMTIME lpLocalTime)
 {
@@ -968,25 +991,21 @@ BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION* lpTimeZ
         set_last_error(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
+    TIME_ZONE_INFORMATION current;
+    const TIME_ZONE_INFORMATION* zone = zone_or_current(lpTimeZoneInformation, &current);
     uint64_t ticks = ticks_of(&utc);
     int64_t unix_seconds = static_cast<int64_t>(ticks / 10000000) - 11644473600ll;
-    int64_t bias_minutes;
-    if (lpTimeZoneInformation == nullptr) {
-        long offset;
-        bool daylight;
-        local_at(static_cast<time_t>(unix_seconds), &offset, &daylight);
-        bias_minutes = -offset;
-    } else {
-        const TIME_ZONE_INFORMATION& zone = *lpTimeZoneInformation;
-        bias_minutes = zone_bias(zone, zone_daylight(zone, unix_seconds));
+    if (!shifted_system_time(ticks, -zone_bias(*zone, zone_daylight(*zone, unix_seconds)), lpLocalTime)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
     }
-    split_ticks(static_cast<uint64_t>(static_cast<int64_t>(ticks) - bias_minutes * kTicksPerMinute), lpLocalTime);
     return TRUE;
 }
 
 // The reverse: a local time in `zone` to UTC. As on Windows, a local time that occurs
 // twice (the hour daylight saving time ends) is taken as daylight time, and one that
-// never occurs (the hour skipped as it begins) too.
+// never occurs (the hour skipped as it begins) too. NULL is the current zone (as above); a
+// UTC time outside FILETIME's range fails with ERROR_INVALID_PARAMETER.
 BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
                                             const SYSTEMTIME* lpLocalTime, LPSYSTEMTIME lpUniversalTime)
 {
@@ -996,15 +1015,13 @@ BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZ
         return FALSE;
     }
     TIME_ZONE_INFORMATION current;
-    const TIME_ZONE_INFORMATION* zone = lpTimeZoneInformation;
-    if (zone == nullptr) {
-        GetTimeZoneInformation(&current);
-        zone = &current;
+    const TIME_ZONE_INFORMATION* zone = zone_or_current(lpTimeZoneInformation, &current);
+    uint64_t ticks = ticks_of(&local);
+    bool daylight = zone_daylight_local(*zone, static_cast<int64_t>(ticks / 10000000) - 11644473600ll);
+    if (!shifted_system_time(ticks, zone_bias(*zone, daylight), lpUniversalTime)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
     }
-    int64_t ticks = static_cast<int64_t>(ticks_of(&local));
-    bool daylight = zone_daylight_local(*zone, ticks / 10000000 - 11644473600ll);
-    int64_t utc = ticks + zone_bias(*zone, daylight) * kTicksPerMinute;
-    split_ticks(static_cast<uint64_t>(utc), lpUniversalTime);
     return TRUE;
 }
 

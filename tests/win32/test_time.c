@@ -16,7 +16,14 @@
  * (dlls/kernel32/tests/time.c, passing on Windows): TzSpecificLocalTimeToSystemTime takes
  * the repeated hour as daylight saving time ends, and the skipped one as it begins, as
  * daylight time (test_TzSpecificLocalTimeToSystemTime); a zone without transition dates
- * converts with Bias alone, its StandardBias unused (test_GetTimeZoneInformation). */
+ * converts with Bias alone, its StandardBias unused (test_GetTimeZoneInformation).
+ * SystemTimeToTzSpecificLocalTime with NULL uses "the currently active time zone"
+ * (Microsoft Learn), whose rules may be wrong for another year ("may calculate the local
+ * time incorrectly" when the offsets differ between years; history is
+ * SystemTimeToTzSpecificLocalTimeEx's). A converted time before 1601 has no SYSTEMTIME:
+ * the conversion fails as FileTimeToSystemTime does (Wine's, which converts through it,
+ * fails so; the alternative is a wrapped year). CTest also runs this program with
+ * TZ=America/New_York (test_time_new_york), a zone whose rules changed in 2007. */
 #include "testlib.h"
 
 static ULONGLONG ticks(const FILETIME *time)
@@ -277,6 +284,52 @@ static void test_zones(void)
     CHECK(difference > -20000000 && difference < 20000000);
 }
 
+static int same_time(const SYSTEMTIME *a, const SYSTEMTIME *b)
+{
+    return a->wYear == b->wYear && a->wMonth == b->wMonth && a->wDay == b->wDay && a->wHour == b->wHour &&
+           a->wMinute == b->wMinute && a->wSecond == b->wSecond && a->wMilliseconds == b->wMilliseconds;
+}
+
+static void test_zone_edges(void)
+{
+    TIME_ZONE_INFORMATION west, east, current;
+    SYSTEMTIME utc, local, back, with_zone;
+    const SYSTEMTIME noons[] = {date(2005, 3, 20, 12, 0, 0, 0), date(2005, 10, 31, 12, 0, 0, 0),
+                                date(1990, 7, 1, 12, 0, 0, 0),  date(2024, 1, 15, 12, 0, 0, 0),
+                                date(2024, 7, 15, 12, 0, 0, 0), date(2040, 3, 20, 12, 0, 0, 0)};
+    size_t i;
+
+    TEST("time zones: a converted time before 1601 fails with ERROR_INVALID_PARAMETER");
+    memset(&west, 0, sizeof west);
+    west.Bias = 600; /* UTC-10 */
+    east = west;
+    east.Bias = -600; /* UTC+10 */
+    utc = date(1601, 1, 1, 9, 59, 0, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!SystemTimeToTzSpecificLocalTime(&west, &utc, &local));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    utc = date(1601, 1, 1, 10, 0, 0, 0);
+    CHECK(SystemTimeToTzSpecificLocalTime(&west, &utc, &local));
+    CHECK(local.wYear == 1601 && local.wDay == 1 && local.wHour == 0 && local.wMinute == 0);
+    local = date(1601, 1, 1, 9, 59, 0, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!TzSpecificLocalTimeToSystemTime(&east, &local, &back));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    local = date(1601, 1, 1, 10, 0, 0, 0);
+    CHECK(TzSpecificLocalTimeToSystemTime(&east, &local, &back));
+    CHECK(back.wYear == 1601 && back.wHour == 0);
+
+    TEST("time zones: NULL is GetTimeZoneInformation's zone in every year, both ways");
+    CHECK(GetTimeZoneInformation(&current) != TIME_ZONE_ID_INVALID);
+    for (i = 0; i < sizeof noons / sizeof noons[0]; i++) {
+        CHECK(SystemTimeToTzSpecificLocalTime(NULL, &noons[i], &local));
+        CHECK(SystemTimeToTzSpecificLocalTime(&current, &noons[i], &with_zone));
+        CHECK(same_time(&local, &with_zone));
+        CHECK(TzSpecificLocalTimeToSystemTime(NULL, &local, &back));
+        CHECK(same_time(&back, &noons[i]));
+    }
+}
+
 int main(void)
 {
     test_conversions();
@@ -284,5 +337,6 @@ int main(void)
     test_now();
     test_compare();
     test_zones();
+    test_zone_edges();
     return tl_finish();
 }
