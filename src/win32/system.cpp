@@ -1258,13 +1258,28 @@ uintptr_t round_up(uintptr_t value, uintptr_t unit) { return (value + unit - 1) 
 constexpr int kInvalidProtection = -1;   // ERROR_INVALID_PARAMETER
 constexpr int kProtectionNotBuilt = -2;  // ERROR_CALL_NOT_IMPLEMENTED
 
+// The caching attributes: they change how the processor caches the pages, not what a
+// program reads or writes there, so they are taken and remembered (VirtualQuery) and
+// otherwise change nothing. As on Windows, a page has its allocation's: VirtualProtect
+// and MEM_COMMIT keep the reservation's attribute and drop one asked for per page
+// (Wine's kernel32 virtual test, test_VirtualAlloc, which passes on Windows).
+constexpr DWORD kCacheAttributes = PAGE_NOCACHE | PAGE_WRITECOMBINE;
+
+DWORD page_protection(DWORD asked, DWORD allocation_protect)
+{
+    return (asked & ~kCacheAttributes) | (allocation_protect & kCacheAttributes);
+}
+
 // Windows' page protection for VirtualAlloc as mmap's, or one of the two codes above:
-// exactly one base value (the copy-on-write ones are for mapped files, not VirtualAlloc);
-// PAGE_GUARD, PAGE_NOCACHE and PAGE_WRITECOMBINE are not built.
+// exactly one base value (the copy-on-write ones are for mapped files, not VirtualAlloc)
+// and at most one of PAGE_GUARD, PAGE_NOCACHE, PAGE_WRITECOMBINE, none of them with
+// PAGE_NOACCESS (Microsoft Learn, Memory Protection Constants); PAGE_GUARD is not built.
 int protection_of(DWORD protect)
 {
-    constexpr DWORD kModifiers = PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE;
+    constexpr DWORD kModifiers = PAGE_GUARD | kCacheAttributes;
     if (protect & ~(0xFFu | kModifiers)) return kInvalidProtection;
+    DWORD modifiers = protect & kModifiers;
+    if (modifiers & (modifiers - 1)) return kInvalidProtection;  // two or more
     int base;
     switch (protect & 0xFF) {
     case PAGE_NOACCESS: base = PROT_NONE; break;
@@ -1275,7 +1290,8 @@ int protection_of(DWORD protect)
     case PAGE_EXECUTE_READWRITE: base = PROT_READ | PROT_WRITE | PROT_EXEC; break;
     default: return kInvalidProtection;
     }
-    if (protect & kModifiers) return base == PROT_NONE ? kInvalidProtection : kProtectionNotBuilt;
+    if (modifiers != 0 && base == PROT_NONE) return kInvalidProtection;
+    if (modifiers & PAGE_GUARD) return kProtectionNotBuilt;
     return base;
 }
 
@@ -1363,7 +1379,7 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
     if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
         return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
-    region->second.set(start, end, flProtect);
+    region->second.set(start, end, page_protection(flProtect, region->second.allocation_protect));
     return reinterpret_cast<LPVOID>(start);
 }
 
@@ -1484,7 +1500,7 @@ extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flN
             DWORD old = std::prev(region.runs.upper_bound(start))->second;
             if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
                 return fail(ERROR_INVALID_ADDRESS, FALSE);
-            region.set(start, end, flNewProtect);
+            region.set(start, end, page_protection(flNewProtect, region.allocation_protect));
             *lpflOldProtect = old;
             return TRUE;
         }

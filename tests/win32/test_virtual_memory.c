@@ -135,7 +135,7 @@ static void protections(void)
         if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
     }
-    OUR_DEVIATION("PAGE_GUARD, PAGE_NOCACHE and PAGE_WRITECOMBINE are not built")
+    OUR_DEVIATION("PAGE_GUARD is not built")
     {
         void *guarded = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
         CHECK(guarded != NULL);
@@ -145,6 +145,58 @@ static void protections(void)
         SetLastError(0xdeadbeef);
         CHECK(VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD) == NULL);
         CHECK_ERROR(ERROR_CALL_NOT_IMPLEMENTED);
+    }
+}
+
+static void caching_attributes(void)
+{
+    MEMORY_BASIC_INFORMATION info;
+    DWORD old = 0;
+
+    TEST("PAGE_NOCACHE: taken, and a page keeps its allocation's caching attribute");
+    unsigned char *uncached = VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_NOCACHE);
+    CHECK(uncached != NULL);
+    if (uncached != NULL) {
+        uncached[0x1fff] = 7;  /* memory like any other */
+        CHECK(uncached[0x1fff] == 7);
+        CHECK_EQ(VirtualQuery(uncached, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.AllocationProtect, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(info.Protect, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(info.RegionSize, 0x2000);
+        /* A new protection without the attribute keeps it. */
+        CHECK(VirtualProtect(uncached, 0x1000, PAGE_READWRITE, &old));
+        CHECK_EQ(old, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(VirtualQuery(uncached, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.Protect, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK(VirtualProtect(uncached, 0x1000, PAGE_READONLY, &old));
+        CHECK_EQ(old, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(VirtualQuery(uncached, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.Protect, PAGE_READONLY | PAGE_NOCACHE);
+        CHECK_EQ(info.RegionSize, 0x1000);
+        CHECK(VirtualFree(uncached, 0, MEM_RELEASE));
+    }
+    /* Asked for on a page of an ordinary allocation: the protection applies, not the attribute. */
+    unsigned char *plain = VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(plain != NULL);
+    if (plain != NULL) {
+        CHECK(VirtualProtect(plain, 0x1000, PAGE_READONLY | PAGE_NOCACHE, &old));
+        CHECK_EQ(old, PAGE_READWRITE);
+        CHECK_EQ(VirtualQuery(plain, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.Protect, PAGE_READONLY);
+        CHECK_EQ(info.RegionSize, 0x1000);
+        CHECK(VirtualFree(plain, 0, MEM_RELEASE));
+    }
+    WINE_DEVIATION("Wine's VirtualAlloc takes PAGE_NOCACHE with PAGE_NOACCESS, PAGE_GUARD or PAGE_WRITECOMBINE")
+    {
+        static const DWORD refused[] = {PAGE_NOACCESS | PAGE_NOCACHE, PAGE_READWRITE | PAGE_NOCACHE | PAGE_WRITECOMBINE,
+                                        PAGE_READWRITE | PAGE_NOCACHE | PAGE_GUARD};
+        for (size_t i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
+            SetLastError(0xdeadbeef);
+            void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, refused[i]);
+            CHECK(memory == NULL);
+            if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
     }
 }
 
@@ -276,6 +328,7 @@ int main(void)
     reserve_then_commit();
     reserve_at_an_address();
     protections();
+    caching_attributes();
     bad_requests();
     protect_and_query();
     return tl_finish();
