@@ -290,10 +290,26 @@ static int same_time(const SYSTEMTIME *a, const SYSTEMTIME *b)
            a->wMinute == b->wMinute && a->wSecond == b->wSecond && a->wMilliseconds == b->wMilliseconds;
 }
 
+typedef BOOL(WINAPI *zone_conversion)(const TIME_ZONE_INFORMATION *, const SYSTEMTIME *, LPSYSTEMTIME);
+
+/* `convert` in `zone`, 10 hours behind its input: 1601-01-01 09:59 has no result,
+   10:00 is the first moment (1601-01-01 00:00). */
+static void first_moment_after(zone_conversion convert, const TIME_ZONE_INFORMATION *zone)
+{
+    SYSTEMTIME in = date(1601, 1, 1, 9, 59, 0, 0), out;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!convert(zone, &in, &out));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    in = date(1601, 1, 1, 10, 0, 0, 0);
+    CHECK(convert(zone, &in, &out));
+    CHECK(out.wYear == 1601 && out.wMonth == 1 && out.wDay == 1 && out.wHour == 0 && out.wMinute == 0);
+}
+
 static void test_zone_edges(void)
 {
     TIME_ZONE_INFORMATION west, east, current;
-    SYSTEMTIME utc, local, back, with_zone;
+    SYSTEMTIME local, back, with_zone;
     const SYSTEMTIME noons[] = {date(2005, 3, 20, 12, 0, 0, 0), date(2005, 10, 31, 12, 0, 0, 0),
                                 date(1990, 7, 1, 12, 0, 0, 0),  date(2024, 1, 15, 12, 0, 0, 0),
                                 date(2024, 7, 15, 12, 0, 0, 0), date(2040, 3, 20, 12, 0, 0, 0)};
@@ -304,20 +320,8 @@ static void test_zone_edges(void)
     west.Bias = 600; /* UTC-10 */
     east = west;
     east.Bias = -600; /* UTC+10 */
-    utc = date(1601, 1, 1, 9, 59, 0, 0);
-    SetLastError(0xdeadbeef);
-    CHECK(!SystemTimeToTzSpecificLocalTime(&west, &utc, &local));
-    CHECK_ERROR(ERROR_INVALID_PARAMETER);
-    utc = date(1601, 1, 1, 10, 0, 0, 0);
-    CHECK(SystemTimeToTzSpecificLocalTime(&west, &utc, &local));
-    CHECK(local.wYear == 1601 && local.wDay == 1 && local.wHour == 0 && local.wMinute == 0);
-    local = date(1601, 1, 1, 9, 59, 0, 0);
-    SetLastError(0xdeadbeef);
-    CHECK(!TzSpecificLocalTimeToSystemTime(&east, &local, &back));
-    CHECK_ERROR(ERROR_INVALID_PARAMETER);
-    local = date(1601, 1, 1, 10, 0, 0, 0);
-    CHECK(TzSpecificLocalTimeToSystemTime(&east, &local, &back));
-    CHECK(back.wYear == 1601 && back.wHour == 0);
+    first_moment_after(SystemTimeToTzSpecificLocalTime, &west);
+    first_moment_after(TzSpecificLocalTimeToSystemTime, &east);
 
     TEST("time zones: NULL is GetTimeZoneInformation's zone in every year, both ways");
     CHECK(GetTimeZoneInformation(&current) != TIME_ZONE_ID_INVALID);

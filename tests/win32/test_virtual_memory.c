@@ -15,6 +15,18 @@ static int all_bytes(const unsigned char *memory, SIZE_T size, unsigned char val
     return 1;
 }
 
+/* VirtualAlloc refuses each of `protections` with ERROR_INVALID_PARAMETER. */
+static void refused_protections(const DWORD *protections, size_t count)
+{
+    for (size_t i = 0; i < count; ++i) {
+        SetLastError(0xdeadbeef);
+        void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, protections[i]);
+        CHECK(memory == NULL);
+        if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+}
+
 static void reserve_then_commit(void)
 {
     TEST("reserve a region, commit a part of it later, decommit, commit again");
@@ -128,13 +140,7 @@ static void protections(void)
 
     TEST("protections VirtualAlloc does not take");
     static const DWORD invalid[] = {0, PAGE_WRITECOPY, PAGE_EXECUTE_WRITECOPY, PAGE_READONLY | PAGE_READWRITE, 0x800};
-    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; ++i) {
-        SetLastError(0xdeadbeef);
-        void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, invalid[i]);
-        CHECK(memory == NULL);
-        if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
-        CHECK_ERROR(ERROR_INVALID_PARAMETER);
-    }
+    refused_protections(invalid, sizeof invalid / sizeof invalid[0]);
     OUR_DEVIATION("PAGE_GUARD is not built")
     {
         void *guarded = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
@@ -190,13 +196,7 @@ static void caching_attributes(void)
     {
         static const DWORD refused[] = {PAGE_NOACCESS | PAGE_NOCACHE, PAGE_READWRITE | PAGE_NOCACHE | PAGE_WRITECOMBINE,
                                         PAGE_READWRITE | PAGE_NOCACHE | PAGE_GUARD};
-        for (size_t i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
-            SetLastError(0xdeadbeef);
-            void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, refused[i]);
-            CHECK(memory == NULL);
-            if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
-            CHECK_ERROR(ERROR_INVALID_PARAMETER);
-        }
+        refused_protections(refused, sizeof refused / sizeof refused[0]);
     }
 }
 
