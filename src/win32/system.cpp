@@ -59,6 +59,13 @@ void cpu_level_revision(WORD& level, WORD& revision)
 constexpr uint64_t kMinimumApplicationAddress = 0x10000;
 constexpr uint64_t kMaximumApplicationAddress = 0x7FFFFFFEFFFFull;
 
+// The processors (logical ones) online now, or that the system is configured with: at least 1.
+DWORD processors(int which)
+{
+    long count = sysconf(which);
+    return count < 1 ? 1 : static_cast<DWORD>(count);
+}
+
 void fill_system_info(LPSYSTEM_INFO info)
 {
     std::memset(info, 0, sizeof *info);
@@ -73,9 +80,8 @@ void fill_system_info(LPSYSTEM_INFO info)
     info->dwPageSize = page > 0 ? static_cast<DWORD>(page) : 4096;
     info->lpMinimumApplicationAddress = reinterpret_cast<LPVOID>(kMinimumApplicationAddress);
     info->lpMaximumApplicationAddress = reinterpret_cast<LPVOID>(kMaximumApplicationAddress);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cpus < 1) cpus = 1;
-    info->dwNumberOfProcessors = static_cast<DWORD>(cpus);
+    DWORD cpus = processors(_SC_NPROCESSORS_ONLN);
+    info->dwNumberOfProcessors = cpus;
     // One bit per processor, as Windows does within a processor group (at most 64).
     info->dwActiveProcessorMask = cpus >= 64 ? ~DWORD_PTR(0) : ((DWORD_PTR(1) << cpus) - 1);
     info->dwAllocationGranularity = 65536;
@@ -532,6 +538,52 @@ DWORD WINAPI GetCurrentProcessorNumber(void)
     return cpu >= 0 ? static_cast<DWORD>(cpu) : 0;
 }
 
+// ---- Processor groups: Windows puts at most 64 logical processors in a group; here the
+// processors are numbered in groups of 64 in order (one group on machines of up to 64).
+
+namespace {
+
+constexpr DWORD kGroupSize = 64;
+constexpr WORD kAllProcessorGroups = 0xFFFF;  // ALL_PROCESSOR_GROUPS
+
+WORD groups_of(DWORD count) { return static_cast<WORD>((count + kGroupSize - 1) / kGroupSize); }
+
+// The processors of `group` among `count`, or of all groups; 0 and ERROR_INVALID_PARAMETER
+// for a group that does not exist.
+DWORD processors_in_group(DWORD count, WORD group)
+{
+    if (group == kAllProcessorGroups) return count;
+    if (group >= groups_of(count)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    return std::min(kGroupSize, count - group * kGroupSize);
+}
+
+}  // namespace
+
+WORD WINAPI GetActiveProcessorGroupCount(void)
+{
+    return groups_of(processors(_SC_NPROCESSORS_ONLN));
+}
+
+WORD WINAPI GetMaximumProcessorGroupCount(void)
+{
+    return groups_of(processors(_SC_NPROCESSORS_CONF));
+}
+
+// The processors online (as GetSystemInfo counts them), whatever the process's affinity.
+DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber)
+{
+    return processors_in_group(processors(_SC_NPROCESSORS_ONLN), GroupNumber);
+}
+
+// The processors the system is configured with, online or not.
+DWORD WINAPI GetMaximumProcessorCount(WORD GroupNumber)
+{
+    return processors_in_group(processors(_SC_NPROCESSORS_CONF), GroupNumber);
+}
+
 // ---- Debugging ---------------------------------------------------------------------------
 
 // Whether a debugger (any tracer: gdb, strace) is attached: /proc/self/status's TracerPid.
@@ -613,6 +665,47 @@ BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER* lpPerformanceCount)
 BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER* lpFrequency)
 {
     lpFrequency->QuadPart = 10000000;
+    return TRUE;
+}
+
+// The interrupt time without the time spent suspended: CLOCK_MONOTONIC (which stops in
+// suspend) in 100 ns units, as QueryPerformanceCounter. NULL: ERROR_INVALID_PARAMETER, as
+// Windows (Wine's kernel32 time test, test_QueryUnbiasedInterruptTime).
+BOOL WINAPI QueryUnbiasedInterruptTime(PULONGLONG UnbiasedTime)
+{
+    if (UnbiasedTime == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *UnbiasedTime = clock_100ns(CLOCK_MONOTONIC);
+    return TRUE;
+}
+
+// The time all processors together have spent idle, in the kernel (idle time included, as
+// on Windows) and in user mode since boot: /proc/stat's "cpu" line (iowait counts as idle,
+// interrupts as kernel, nice as user). Each pointer may be NULL.
+BOOL WINAPI GetSystemTimes(PFILETIME lpIdleTime, PFILETIME lpKernelTime, PFILETIME lpUserTime)
+{
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+    FILE* stat = fopen("/proc/stat", "re");
+    int fields = stat ? fscanf(stat, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle,
+                               &iowait, &irq, &softirq)
+                      : 0;
+    if (stat) fclose(stat);
+    if (fields < 4) {
+        set_last_error(ERROR_NOT_SUPPORTED);
+        return FALSE;
+    }
+    const unsigned long long per_tick = 10000000ull / static_cast<unsigned long long>(sysconf(_SC_CLK_TCK));
+    auto store = [per_tick](PFILETIME out, unsigned long long ticks) {
+        if (out == nullptr) return;
+        uint64_t value = ticks * per_tick;
+        out->dwLowDateTime = static_cast<DWORD>(value);
+        out->dwHighDateTime = static_cast<DWORD>(value >> 32);
+    };
+    store(lpIdleTime, idle + iowait);
+    store(lpKernelTime, system + irq + softirq + idle + iowait);
+    store(lpUserTime, user + nice);
     return TRUE;
 }
 
@@ -777,6 +870,39 @@ LONG WINAPI CompareFileTime(const FILETIME* lpFileTime1, const FILETIME* lpFileT
 {
     uint64_t a = ticks_of(lpFileTime1), b = ticks_of(lpFileTime2);
     return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// MS-DOS dates and times (FAT): the date's bits are the year since 1980 (7), the month (4)
+// and the day (5); the time's the hour (5), the minute (6) and the second / 2 (5). Dates
+// from 1980-01-01 to 2107-12-31 (Microsoft Learn: outside that range the conversion
+// fails); either output NULL fails too, with ERROR_INVALID_PARAMETER (Wine's kernel32 time
+// test, test_FileTimeToDosDateTime, passing on Windows). The odd second is dropped.
+BOOL WINAPI FileTimeToDosDateTime(const FILETIME* lpFileTime, LPWORD lpFatDate, LPWORD lpFatTime)
+{
+    SYSTEMTIME t;
+    if (lpFatDate == nullptr || lpFatTime == nullptr || !FileTimeToSystemTime(lpFileTime, &t) || t.wYear < 1980 ||
+        t.wYear > 2107) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *lpFatDate = static_cast<WORD>(((t.wYear - 1980) << 9) | (t.wMonth << 5) | t.wDay);
+    *lpFatTime = static_cast<WORD>((t.wHour << 11) | (t.wMinute << 5) | (t.wSecond / 2));
+    return TRUE;
+}
+
+// The reverse; fields out of range (month 0 or 13-15, day 0, hour 24-31, minute 60-63,
+// second 60 or 62, a day past the month's end) fail with ERROR_INVALID_PARAMETER, as
+// SystemTimeToFileTime does.
+BOOL WINAPI DosDateTimeToFileTime(WORD wFatDate, WORD wFatTime, LPFILETIME lpFileTime)
+{
+    SYSTEMTIME t{};
+    t.wYear = static_cast<WORD>(1980 + (wFatDate >> 9));
+    t.wMonth = static_cast<WORD>((wFatDate >> 5) & 0x0F);
+    t.wDay = static_cast<WORD>(wFatDate & 0x1F);
+    t.wHour = static_cast<WORD>(wFatTime >> 11);
+    t.wMinute = static_cast<WORD>((wFatTime >> 5) & 0x3F);
+    t.wSecond = static_cast<WORD>((wFatTime & 0x1F) * 2);
+    return SystemTimeToFileTime(&t, lpFileTime);
 }
 
 // ---- Time zones ---------------------------------------------------------------------------

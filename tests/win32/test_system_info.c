@@ -1,5 +1,6 @@
 /* test_system_info.c: GetComputerNameA/W, GetComputerNameExA/W, GlobalMemoryStatusEx,
- * QueryFullProcessImageNameA/W.
+ * QueryFullProcessImageNameA/W, GetActiveProcessorCount and the processor group counts,
+ * GetSystemTimes.
  *
  * Facts: Microsoft Learn (GetComputerName: the NetBIOS name, at most
  * MAX_COMPUTERNAME_LENGTH characters; a buffer too small fails with
@@ -10,7 +11,10 @@
  * lpMaximumApplicationAddress, 0x7FFFFFFE0000 bytes on 64-bit Windows (Wine's kernelbase
  * reports it the same way).
  * QueryFullProcessImageName: the full path of the process's image, its length without the
- * terminator; a buffer too small fails with ERROR_INSUFFICIENT_BUFFER). */
+ * terminator; a buffer too small fails with ERROR_INSUFFICIENT_BUFFER. Processor groups:
+ * at most 64 logical processors each; ALL_PROCESSOR_GROUPS counts them all; the function
+ * fails (returns 0) for a group that does not exist. GetSystemTimes: KernelTime includes
+ * the idle time; Wine's kernel32 time test calls it with three NULL pointers). */
 #include "testlib.h"
 
 static void test_computer_name(void)
@@ -126,10 +130,62 @@ static void test_image_name(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
 }
 
+static ULONGLONG filetime_value(const FILETIME *time)
+{
+    return ((ULONGLONG)time->dwHighDateTime << 32) | time->dwLowDateTime;
+}
+
+static void test_processors(void)
+{
+    SYSTEM_INFO info;
+    DWORD active, groups;
+
+    TEST("GetActiveProcessorCount and the processor groups");
+    GetSystemInfo(&info);
+    active = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    groups = GetActiveProcessorGroupCount();
+    CHECK(active >= 1);
+    CHECK_EQ(groups, (active + 63) / 64);
+    CHECK(GetMaximumProcessorGroupCount() >= groups);
+    CHECK(GetMaximumProcessorCount(ALL_PROCESSOR_GROUPS) >= active);
+    CHECK(GetMaximumProcessorCount(0) >= GetActiveProcessorCount(0));
+    if (active <= 64) {
+        CHECK_EQ(active, info.dwNumberOfProcessors);  /* one group: the system's processors */
+        CHECK_EQ(GetActiveProcessorCount(0), active);
+    }
+    CHECK_EQ(GetActiveProcessorCount((WORD)GetMaximumProcessorGroupCount()), 0); /* no such group */
+}
+
+static void test_system_times(void)
+{
+    FILETIME idle, kernel, user, idle2, kernel2, user2;
+    ULONGLONG start;
+    volatile unsigned spin = 0;
+
+    TEST("GetSystemTimes: idle time is part of kernel time; the times grow");
+    CHECK(GetSystemTimes(NULL, NULL, NULL));
+    memset(&idle, 0x11, sizeof idle);
+    memset(&kernel, 0x11, sizeof kernel);
+    memset(&user, 0x11, sizeof user);
+    CHECK(GetSystemTimes(&idle, &kernel, &user));
+    CHECK(filetime_value(&kernel) >= filetime_value(&idle));
+    CHECK(filetime_value(&user) > 0);
+    /* Keep a processor busy for 300 ms of wall time: user time goes up. */
+    start = GetTickCount64();
+    while (GetTickCount64() - start < 300) spin++;
+    CHECK(GetSystemTimes(&idle2, &kernel2, NULL));
+    CHECK(GetSystemTimes(NULL, NULL, &user2));
+    CHECK(filetime_value(&idle2) >= filetime_value(&idle));
+    CHECK(filetime_value(&kernel2) >= filetime_value(&kernel));
+    CHECK(filetime_value(&user2) > filetime_value(&user));
+}
+
 int main(void)
 {
     test_computer_name();
     test_memory_status();
     test_image_name();
+    test_processors();
+    test_system_times();
     return tl_finish();
 }
