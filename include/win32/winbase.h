@@ -635,6 +635,8 @@ typedef enum _COMPUTER_NAME_FORMAT {
 OVERLAPPED_API BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType, LPSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType, LPWSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API DWORD WINAPI GetCurrentProcessorNumber(void);
+OVERLAPPED_API void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
+OVERLAPPED_API BOOL WINAPI GetPhysicallyInstalledSystemMemory(PULONGLONG TotalMemoryInKilobytes);
 #define ALL_PROCESSOR_GROUPS 0xffff
 OVERLAPPED_API WORD WINAPI GetActiveProcessorGroupCount(void);
 OVERLAPPED_API WORD WINAPI GetMaximumProcessorGroupCount(void);
@@ -670,6 +672,11 @@ OVERLAPPED_API LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwByt
 OVERLAPPED_API LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes);
 OVERLAPPED_API BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
 OVERLAPPED_API SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+OVERLAPPED_API BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+                                              PVOID HeapInformation, SIZE_T HeapInformationLength);
+OVERLAPPED_API BOOL WINAPI HeapQueryInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+                                                PVOID HeapInformation, SIZE_T HeapInformationLength,
+                                                PSIZE_T ReturnLength);
 OVERLAPPED_API HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
 OVERLAPPED_API HLOCAL WINAPI LocalFree(HLOCAL hMem);
 

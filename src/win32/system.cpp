@@ -428,6 +428,22 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
     return TRUE;
 }
 
+// In KiB: Windows reads the installed modules from the firmware (SMBIOS); that table
+// needs root on Linux, so this is the memory the kernel manages (GlobalMemoryStatusEx's
+// ullTotalPhys), which leaves out what the firmware and the kernel keep. NULL:
+// ERROR_INVALID_PARAMETER (Wine's kernel32 heap test, passing on Windows).
+BOOL WINAPI GetPhysicallyInstalledSystemMemory(PULONGLONG TotalMemoryInKilobytes)
+{
+    MEMORYSTATUSEX status{};
+    status.dwLength = sizeof status;
+    if (TotalMemoryInKilobytes == nullptr || !GlobalMemoryStatusEx(&status)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *TotalMemoryInKilobytes = status.ullTotalPhys / 1024;
+    return TRUE;
+}
+
 namespace {
 
 // The NetBIOS name Windows reports: the host name up to its first dot, in upper case, at
@@ -536,6 +552,15 @@ DWORD WINAPI GetCurrentProcessorNumber(void)
 {
     int cpu = sched_getcpu();
     return cpu >= 0 ? static_cast<DWORD>(cpu) : 0;
+}
+
+// The group (of 64, below) and the number in it of the processor running the caller.
+void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
+{
+    DWORD cpu = GetCurrentProcessorNumber();
+    ProcNumber->Group = static_cast<WORD>(cpu / 64);
+    ProcNumber->Number = static_cast<BYTE>(cpu % 64);
+    ProcNumber->Reserved = 0;
 }
 
 // ---- Processor groups: Windows puts at most 64 logical processors in a group; here the
@@ -1219,6 +1244,80 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem)
         return static_cast<SIZE_T>(-1);
     }
     return malloc_usable_size(const_cast<void*>(lpMem));
+}
+
+// HeapEnableTerminationOnCorruption (any heap, NULL too): the C library's allocator
+// already ends the process when it finds its structures corrupted. HeapCompatibilityInformation:
+// 2, the low-fragmentation heap, is what the heap already is (malloc's per-size bins and
+// thread caches), so enabling it succeeds and going back (0, 1) fails with
+// ERROR_GEN_FAILURE, as on Windows once the low-fragmentation heap is on (Wine's kernel32
+// heap test, test_HeapCreate); the value is a ULONG (a shorter buffer:
+// ERROR_INSUFFICIENT_BUFFER). HeapOptimizeResources: a HEAP_OPTIMIZE_RESOURCES_INFORMATION
+// of version 1 (else ERROR_INVALID_PARAMETER); free memory goes back to the system
+// (malloc_trim). Other classes: ERROR_INVALID_PARAMETER.
+BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass, PVOID HeapInformation,
+                               SIZE_T HeapInformationLength)
+{
+    (void)HeapHandle;
+    switch (HeapInformationClass) {
+    case HeapEnableTerminationOnCorruption:
+        return TRUE;
+    case HeapCompatibilityInformation: {
+        if (HeapInformation == nullptr || HeapInformationLength < sizeof(ULONG)) {
+            set_last_error(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ULONG value;
+        std::memcpy(&value, HeapInformation, sizeof value);
+        if (value != 2) {
+            set_last_error(ERROR_GEN_FAILURE);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    case HeapOptimizeResources: {
+        HEAP_OPTIMIZE_RESOURCES_INFORMATION info;
+        if (HeapInformation == nullptr || HeapInformationLength != sizeof info) {
+            set_last_error(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        std::memcpy(&info, HeapInformation, sizeof info);
+        if (info.Version != HEAP_OPTIMIZE_RESOURCES_CURRENT_VERSION) {
+            set_last_error(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        malloc_trim(0);
+        return TRUE;
+    }
+    default:
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+}
+
+// HeapCompatibilityInformation only: 2 (the low-fragmentation heap, see above) as a ULONG;
+// the size needed in *ReturnLength when given; a buffer shorter than a ULONG is
+// ERROR_INSUFFICIENT_BUFFER, a NULL heap ERROR_NOACCESS (Wine's kernel32 heap test,
+// test_HeapCreate, passing on Windows). Other classes: ERROR_INVALID_PARAMETER.
+BOOL WINAPI HeapQueryInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+                                 PVOID HeapInformation, SIZE_T HeapInformationLength, PSIZE_T ReturnLength)
+{
+    if (HeapInformationClass != HeapCompatibilityInformation) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (HeapHandle == nullptr) {
+        set_last_error(ERROR_NOACCESS);
+        return FALSE;
+    }
+    if (ReturnLength != nullptr) *ReturnLength = sizeof(ULONG);
+    if (HeapInformation == nullptr || HeapInformationLength < sizeof(ULONG)) {
+        set_last_error(ERROR_INSUFFICIENT_BUFFER);
+        return FALSE;
+    }
+    const ULONG low_fragmentation = 2;
+    std::memcpy(HeapInformation, &low_fragmentation, sizeof low_fragmentation);
+    return TRUE;
 }
 
 // LMEM_FIXED (optionally LMEM_ZEROINIT) blocks from the same heap, so HeapFree/LocalFree mix.

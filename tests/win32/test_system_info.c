@@ -1,6 +1,6 @@
 /* test_system_info.c: GetComputerNameA/W, GetComputerNameExA/W, GlobalMemoryStatusEx,
  * QueryFullProcessImageNameA/W, GetActiveProcessorCount and the processor group counts,
- * GetSystemTimes.
+ * GetCurrentProcessorNumberEx, GetPhysicallyInstalledSystemMemory, GetSystemTimes.
  *
  * Facts: Microsoft Learn (GetComputerName: the NetBIOS name, at most
  * MAX_COMPUTERNAME_LENGTH characters; a buffer too small fails with
@@ -14,7 +14,9 @@
  * terminator; a buffer too small fails with ERROR_INSUFFICIENT_BUFFER. Processor groups:
  * at most 64 logical processors each; ALL_PROCESSOR_GROUPS counts them all; the function
  * fails (returns 0) for a group that does not exist. GetSystemTimes: KernelTime includes
- * the idle time; Wine's kernel32 time test calls it with three NULL pointers). */
+ * the idle time; Wine's kernel32 time test calls it with three NULL pointers.
+ * GetPhysicallyInstalledSystemMemory: Wine's kernel32 heap test (passing on Windows): NULL
+ * is ERROR_INVALID_PARAMETER, the amount at least ullTotalPhys / 1024). */
 #include "testlib.h"
 
 static void test_computer_name(void)
@@ -156,6 +158,38 @@ static void test_processors(void)
     CHECK_EQ(GetActiveProcessorCount((WORD)GetMaximumProcessorGroupCount()), 0); /* no such group */
 }
 
+static void test_processor_number(void)
+{
+    PROCESSOR_NUMBER number;
+    int same = 0;
+
+    TEST("GetCurrentProcessorNumberEx: the group of 64 and the number in it");
+    for (int i = 0; i < 100 && !same; i++) { /* the thread may move between the two calls */
+        memset(&number, 0x55, sizeof number);
+        GetCurrentProcessorNumberEx(&number);
+        same = (DWORD)number.Group * 64 + number.Number == GetCurrentProcessorNumber();
+    }
+    CHECK(same);
+    CHECK(number.Number < 64);
+    CHECK_EQ(number.Reserved, 0);
+    CHECK(number.Group < GetActiveProcessorGroupCount());
+}
+
+static void test_installed_memory(void)
+{
+    MEMORYSTATUSEX status;
+    ULONGLONG installed = 0;
+
+    TEST("GetPhysicallyInstalledSystemMemory: at least the memory GlobalMemoryStatusEx counts");
+    SetLastError(0xdeadbeef);
+    CHECK(!GetPhysicallyInstalledSystemMemory(NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    status.dwLength = sizeof status;
+    CHECK(GlobalMemoryStatusEx(&status));
+    CHECK(GetPhysicallyInstalledSystemMemory(&installed));
+    CHECK(installed >= status.ullTotalPhys / 1024);
+}
+
 static void test_system_times(void)
 {
     FILETIME idle, kernel, user, idle2, kernel2, user2;
@@ -186,6 +220,8 @@ int main(void)
     test_memory_status();
     test_image_name();
     test_processors();
+    test_processor_number();
+    test_installed_memory();
     test_system_times();
     return tl_finish();
 }
