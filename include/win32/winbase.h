@@ -637,6 +637,7 @@ OVERLAPPED_API BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType, LPW
 OVERLAPPED_API DWORD WINAPI GetCurrentProcessorNumber(void);
 OVERLAPPED_API void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
 OVERLAPPED_API BOOL WINAPI GetPhysicallyInstalledSystemMemory(PULONGLONG TotalMemoryInKilobytes);
+OVERLAPPED_API BOOL WINAPI IsProcessorFeaturePresent(DWORD ProcessorFeature);
 #define ALL_PROCESSOR_GROUPS 0xffff
 OVERLAPPED_API WORD WINAPI GetActiveProcessorGroupCount(void);
 OVERLAPPED_API WORD WINAPI GetMaximumProcessorGroupCount(void);

@@ -8,12 +8,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <ctime>
 #include <malloc.h>
 #include <map>
 #include <mutex>
 #include <string>
 #include <sched.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
@@ -561,6 +565,122 @@ void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
     ProcNumber->Group = static_cast<WORD>(cpu / 64);
     ProcNumber->Number = static_cast<BYTE>(cpu % 64);
     ProcNumber->Reserved = 0;
+}
+
+namespace {
+
+#if defined(__x86_64__)
+// The cpuid leaf's registers, or zeros when the processor does not have that leaf.
+struct CpuidRegisters {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+};
+CpuidRegisters cpuid(unsigned leaf)
+{
+    CpuidRegisters r;
+    if (!__get_cpuid_count(leaf, 0, &r.eax, &r.ebx, &r.ecx, &r.edx)) r = CpuidRegisters{};
+    return r;
+}
+
+// Whether /proc/cpuinfo's flags hold `flag` (what the kernel found and left enabled).
+bool cpuinfo_flag(const char* flag)
+{
+    FILE* info = fopen("/proc/cpuinfo", "re");
+    if (info == nullptr) return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, info) != nullptr) {
+        char* colon = std::strchr(line, ':');
+        if (strncmp(line, "flags", 5) != 0 || colon == nullptr) continue;
+        char* rest = nullptr;
+        for (char* word = strtok_r(colon + 1, " \n", &rest); word != nullptr; word = strtok_r(nullptr, " \n", &rest))
+            if (strcmp(word, flag) == 0) found = true;
+        break;  // the first processor's flags
+    }
+    fclose(info);
+    return found;
+}
+
+// SSE's denormals-are-zero mode: bit 6 of the MXCSR mask FXSAVE stores (a mask of 0 means
+// the default 0xFFBF, without it).
+bool daz_available()
+{
+    alignas(16) unsigned char area[512] = {};
+    __builtin_ia32_fxsave64(area);
+    unsigned mask;
+    std::memcpy(&mask, area + 28, sizeof mask);
+    return mask != 0 && (mask & 0x40) != 0;
+}
+#endif
+
+}  // namespace
+
+// Whether the processor has the feature and the system lets programs use it, as 64-bit
+// Windows answers on the same machine: from cpuid (AVX and later only with the registers'
+// state saved by the system, as the C compiler's __builtin_cpu_supports checks),
+// /proc/cpuinfo for virtualization, the auxiliary vector for FSGSBASE. On 64-bit x86,
+// what every such processor has (MMX, SSE, SSE2, CMPXCHG8B, PAE) is TRUE. __fastfail
+// (PF_FASTFAIL_AVAILABLE) is FALSE: its interrupt 0x29 is Windows' to handle, not
+// Linux's. Features of other processors and unknown values: FALSE.
+BOOL WINAPI IsProcessorFeaturePresent(DWORD ProcessorFeature)
+{
+#if defined(__x86_64__)
+    const CpuidRegisters basic = cpuid(1), extended = cpuid(7), amd = cpuid(0x80000001);
+    switch (ProcessorFeature) {
+    case PF_COMPARE_EXCHANGE_DOUBLE:
+    case PF_MMX_INSTRUCTIONS_AVAILABLE:
+    case PF_XMMI_INSTRUCTIONS_AVAILABLE:
+    case PF_XMMI64_INSTRUCTIONS_AVAILABLE:
+    case PF_RDTSC_INSTRUCTION_AVAILABLE:
+    case PF_PAE_ENABLED:
+        return TRUE;
+    case PF_3DNOW_INSTRUCTIONS_AVAILABLE: return (amd.edx >> 31) & 1;
+    case PF_SSE_DAZ_MODE_AVAILABLE: return daz_available();
+    case PF_NX_ENABLED: return (amd.edx >> 20) & 1;
+    case PF_SSE3_INSTRUCTIONS_AVAILABLE: return basic.ecx & 1;
+    case PF_COMPARE_EXCHANGE128: return (basic.ecx >> 13) & 1;
+    case PF_XSAVE_ENABLED: return (basic.ecx >> 27) & 1;  // OSXSAVE: the system turned XSAVE on
+    case PF_SECOND_LEVEL_ADDRESS_TRANSLATION: return cpuinfo_flag("ept") || cpuinfo_flag("npt");
+    case PF_VIRT_FIRMWARE_ENABLED: return cpuinfo_flag("vmx") || cpuinfo_flag("svm");
+    case PF_RDWRFSGSBASE_AVAILABLE: return (getauxval(AT_HWCAP2) & 2) != 0;  // HWCAP2_FSGSBASE
+    case PF_RDRAND_INSTRUCTION_AVAILABLE: return (basic.ecx >> 30) & 1;
+    case PF_RDTSCP_INSTRUCTION_AVAILABLE: return (amd.edx >> 27) & 1;
+    case PF_RDPID_INSTRUCTION_AVAILABLE: return (extended.ecx >> 22) & 1;
+    case PF_MONITORX_INSTRUCTION_AVAILABLE: return (amd.ecx >> 29) & 1;
+    case PF_SSSE3_INSTRUCTIONS_AVAILABLE: return (basic.ecx >> 9) & 1;
+    case PF_SSE4_1_INSTRUCTIONS_AVAILABLE: return (basic.ecx >> 19) & 1;
+    case PF_SSE4_2_INSTRUCTIONS_AVAILABLE: return (basic.ecx >> 20) & 1;
+    case PF_AVX_INSTRUCTIONS_AVAILABLE: return __builtin_cpu_supports("avx") != 0;
+    case PF_AVX2_INSTRUCTIONS_AVAILABLE: return __builtin_cpu_supports("avx2") != 0;
+    case PF_AVX512F_INSTRUCTIONS_AVAILABLE: return __builtin_cpu_supports("avx512f") != 0;
+    case PF_ERMS_AVAILABLE: return (extended.ebx >> 9) & 1;
+    default: return FALSE;
+    }
+#elif defined(__aarch64__)
+    // Linux's arm64 HWCAP bits (asm/hwcap.h): ASIMD 1, AES 3, PMULL 4, SHA1 5, SHA2 6,
+    // CRC32 7, ATOMICS 8, JSCVT 13, ASIMDDP 20. What every ARMv8-A processor has is TRUE.
+    const unsigned long hwcap = getauxval(AT_HWCAP);
+    auto has = [hwcap](unsigned long bits) -> BOOL { return (hwcap & bits) == bits; };
+    switch (ProcessorFeature) {
+    case PF_COMPARE_EXCHANGE_DOUBLE:
+    case PF_NX_ENABLED:
+    case PF_ARM_VFP_32_REGISTERS_AVAILABLE:
+    case PF_ARM_DIVIDE_INSTRUCTION_AVAILABLE:
+    case PF_ARM_64BIT_LOADSTORE_ATOMIC:
+    case PF_ARM_FMAC_INSTRUCTIONS_AVAILABLE:
+    case PF_ARM_V8_INSTRUCTIONS_AVAILABLE:
+        return TRUE;
+    case PF_ARM_NEON_INSTRUCTIONS_AVAILABLE: return has(1ul << 1);
+    case PF_ARM_V8_CRYPTO_INSTRUCTIONS_AVAILABLE: return has((1ul << 3) | (1ul << 4) | (1ul << 5) | (1ul << 6));
+    case PF_ARM_V8_CRC32_INSTRUCTIONS_AVAILABLE: return has(1ul << 7);
+    case PF_ARM_V81_ATOMIC_INSTRUCTIONS_AVAILABLE: return has(1ul << 8);
+    case PF_ARM_V83_JSCVT_INSTRUCTIONS_AVAILABLE: return has(1ul << 13);
+    case PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE: return has(1ul << 20);
+    default: return FALSE;
+    }
+#else
+    (void)ProcessorFeature;
+    return FALSE;
+#endif
 }
 
 // ---- Processor groups: Windows puts at most 64 logical processors in a group; here the

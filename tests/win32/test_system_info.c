@@ -1,6 +1,7 @@
 /* test_system_info.c: GetComputerNameA/W, GetComputerNameExA/W, GlobalMemoryStatusEx,
  * QueryFullProcessImageNameA/W, GetActiveProcessorCount and the processor group counts,
- * GetCurrentProcessorNumberEx, GetPhysicallyInstalledSystemMemory, GetSystemTimes.
+ * GetCurrentProcessorNumberEx, GetPhysicallyInstalledSystemMemory, IsProcessorFeaturePresent,
+ * GetSystemTimes.
  *
  * Facts: Microsoft Learn (GetComputerName: the NetBIOS name, at most
  * MAX_COMPUTERNAME_LENGTH characters; a buffer too small fails with
@@ -16,7 +17,9 @@
  * fails (returns 0) for a group that does not exist. GetSystemTimes: KernelTime includes
  * the idle time; Wine's kernel32 time test calls it with three NULL pointers.
  * GetPhysicallyInstalledSystemMemory: Wine's kernel32 heap test (passing on Windows): NULL
- * is ERROR_INVALID_PARAMETER, the amount at least ullTotalPhys / 1024). */
+ * is ERROR_INVALID_PARAMETER, the amount at least ullTotalPhys / 1024.
+ * IsProcessorFeaturePresent: Microsoft Learn's PF_* list; the x86-64 baseline (MMX, SSE,
+ * SSE2, CMPXCHG8B, RDTSC) is always there; AVX needs the system's support as well). */
 #include "testlib.h"
 
 static void test_computer_name(void)
@@ -190,6 +193,33 @@ static void test_installed_memory(void)
     CHECK(installed >= status.ullTotalPhys / 1024);
 }
 
+static void test_processor_features(void)
+{
+    TEST("IsProcessorFeaturePresent");
+#if defined(__x86_64__)
+    /* Every 64-bit x86 processor has these. */
+    CHECK(IsProcessorFeaturePresent(PF_COMPARE_EXCHANGE_DOUBLE));
+    CHECK(IsProcessorFeaturePresent(PF_MMX_INSTRUCTIONS_AVAILABLE));
+    CHECK(IsProcessorFeaturePresent(PF_XMMI_INSTRUCTIONS_AVAILABLE));
+    CHECK(IsProcessorFeaturePresent(PF_XMMI64_INSTRUCTIONS_AVAILABLE));
+    CHECK(IsProcessorFeaturePresent(PF_RDTSC_INSTRUCTION_AVAILABLE));
+    /* The same answers as the compiler's own detection (which checks the system's support
+       of the AVX registers too). */
+    CHECK_EQ(!!IsProcessorFeaturePresent(PF_SSE3_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("sse3"));
+    CHECK_EQ(!!IsProcessorFeaturePresent(PF_SSSE3_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("ssse3"));
+    CHECK_EQ(!!IsProcessorFeaturePresent(PF_SSE4_1_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("sse4.1"));
+    CHECK_EQ(!!IsProcessorFeaturePresent(PF_SSE4_2_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("sse4.2"));
+    CHECK_EQ(!!IsProcessorFeaturePresent(PF_AVX_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("avx"));
+    CHECK_EQ(!!IsProcessorFeaturePresent(PF_AVX2_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("avx2"));
+    CHECK_EQ(!!IsProcessorFeaturePresent(PF_AVX512F_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("avx512f"));
+    /* Another architecture's features. */
+    CHECK(!IsProcessorFeaturePresent(PF_ARM_NEON_INSTRUCTIONS_AVAILABLE));
+    CHECK(!IsProcessorFeaturePresent(PF_ARM_V8_INSTRUCTIONS_AVAILABLE));
+#endif
+    CHECK(!IsProcessorFeaturePresent(PF_FLOATING_POINT_EMULATED));
+    CHECK(!IsProcessorFeaturePresent(1000)); /* no such feature */
+}
+
 static void test_system_times(void)
 {
     FILETIME idle, kernel, user, idle2, kernel2, user2;
@@ -222,6 +252,7 @@ int main(void)
     test_processors();
     test_processor_number();
     test_installed_memory();
+    test_processor_features();
     test_system_times();
     return tl_finish();
 }
