@@ -644,6 +644,16 @@ typedef enum _COMPUTER_NAME_FORMAT {
 OVERLAPPED_API BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType, LPSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType, LPWSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API DWORD WINAPI GetCurrentProcessorNumber(void);
+OVERLAPPED_API void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
+OVERLAPPED_API BOOL WINAPI GetPhysicallyInstalledSystemMemory(PULONGLONG TotalMemoryInKilobytes);
+OVERLAPPED_API BOOL WINAPI IsProcessorFeaturePresent(DWORD ProcessorFeature);
+#define ALL_PROCESSOR_GROUPS 0xffff
+OVERLAPPED_API WORD WINAPI GetActiveProcessorGroupCount(void);
+OVERLAPPED_API WORD WINAPI GetMaximumProcessorGroupCount(void);
+OVERLAPPED_API DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber);
+OVERLAPPED_API DWORD WINAPI GetMaximumProcessorCount(WORD GroupNumber);
+OVERLAPPED_API BOOL WINAPI QueryUnbiasedInterruptTime(PULONGLONG UnbiasedTime);
+OVERLAPPED_API BOOL WINAPI GetSystemTimes(PFILETIME lpIdleTime, PFILETIME lpKernelTime, PFILETIME lpUserTime);
 OVERLAPPED_API DWORD WINAPI GetTickCount(void);
 OVERLAPPED_API ULONGLONG WINAPI GetTickCount64(void);
 OVERLAPPED_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
@@ -657,6 +667,8 @@ OVERLAPPED_API BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSY
 OVERLAPPED_API BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime, LPFILETIME lpLocalFileTime);
 OVERLAPPED_API BOOL WINAPI LocalFileTimeToFileTime(const FILETIME *lpLocalFileTime, LPFILETIME lpFileTime);
 OVERLAPPED_API LONG WINAPI CompareFileTime(const FILETIME *lpFileTime1, const FILETIME *lpFileTime2);
+OVERLAPPED_API BOOL WINAPI FileTimeToDosDateTime(const FILETIME *lpFileTime, LPWORD lpFatDate, LPWORD lpFatTime);
+OVERLAPPED_API BOOL WINAPI DosDateTimeToFileTime(WORD wFatDate, WORD wFatTime, LPFILETIME lpFileTime);
 OVERLAPPED_API DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation);
 OVERLAPPED_API BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION *lpTimeZoneInformation,
                                                            const SYSTEMTIME *lpUniversalTime,
@@ -670,6 +682,11 @@ OVERLAPPED_API LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwByt
 OVERLAPPED_API LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes);
 OVERLAPPED_API BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
 OVERLAPPED_API SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+OVERLAPPED_API BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+                                              PVOID HeapInformation, SIZE_T HeapInformationLength);
+OVERLAPPED_API BOOL WINAPI HeapQueryInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+                                                PVOID HeapInformation, SIZE_T HeapInformationLength,
+                                                PSIZE_T ReturnLength);
 OVERLAPPED_API HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
 OVERLAPPED_API HLOCAL WINAPI LocalFree(HLOCAL hMem);
 

@@ -8,12 +8,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <ctime>
 #include <malloc.h>
 #include <map>
 #include <mutex>
 #include <string>
 #include <sched.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
@@ -54,6 +58,18 @@ void cpu_level_revision(WORD& level, WORD& revision)
 #endif
 }
 
+// The user address space as 64-bit Windows gives it: from 64 KiB to the page below the last
+// 64 KiB of the 128 TiB user half (GetSystemInfo's lpMinimum/lpMaximumApplicationAddress).
+constexpr uint64_t kMinimumApplicationAddress = 0x10000;
+constexpr uint64_t kMaximumApplicationAddress = 0x7FFFFFFEFFFFull;
+
+// The processors (logical ones) online now, or that the system is configured with: at least 1.
+DWORD processors(int which)
+{
+    long count = sysconf(which);
+    return count < 1 ? 1 : static_cast<DWORD>(count);
+}
+
 void fill_system_info(LPSYSTEM_INFO info)
 {
     std::memset(info, 0, sizeof *info);
@@ -66,11 +82,10 @@ void fill_system_info(LPSYSTEM_INFO info)
 #endif
     long page = sysconf(_SC_PAGESIZE);
     info->dwPageSize = page > 0 ? static_cast<DWORD>(page) : 4096;
-    info->lpMinimumApplicationAddress = reinterpret_cast<LPVOID>(0x10000);
-    info->lpMaximumApplicationAddress = reinterpret_cast<LPVOID>(0x7FFFFFFEFFFFull);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cpus < 1) cpus = 1;
-    info->dwNumberOfProcessors = static_cast<DWORD>(cpus);
+    info->lpMinimumApplicationAddress = reinterpret_cast<LPVOID>(kMinimumApplicationAddress);
+    info->lpMaximumApplicationAddress = reinterpret_cast<LPVOID>(kMaximumApplicationAddress);
+    DWORD cpus = processors(_SC_NPROCESSORS_ONLN);
+    info->dwNumberOfProcessors = cpus;
     // One bit per processor, as Windows does within a processor group (at most 64).
     info->dwActiveProcessorMask = cpus >= 64 ? ~DWORD_PTR(0) : ((DWORD_PTR(1) << cpus) - 1);
     info->dwAllocationGranularity = 65536;
@@ -398,7 +413,8 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
     }
     available = std::min(available, total);
     const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-    const uint64_t address_space = (1ull << 47) - page;  // x86-64's user half, less its top page
+    // GetSystemInfo's application addresses, first to last, as Windows counts the total.
+    const uint64_t address_space = kMaximumApplicationAddress - kMinimumApplicationAddress + 1;
     uint64_t used_space = 0;
     if (FILE* statm = fopen("/proc/self/statm", "re")) {
         unsigned long long pages = 0;
@@ -413,6 +429,22 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
     lpBuffer->ullTotalVirtual = address_space;
     lpBuffer->ullAvailVirtual = address_space > used_space ? address_space - used_space : 0;
     lpBuffer->ullAvailExtendedVirtual = 0;
+    return TRUE;
+}
+
+// In KiB: Windows reads the installed modules from the firmware (SMBIOS); that table
+// needs root on Linux, so this is the memory the kernel manages (GlobalMemoryStatusEx's
+// ullTotalPhys), which leaves out what the firmware and the kernel keep. NULL:
+// ERROR_INVALID_PARAMETER (Wine's kernel32 heap test, passing on Windows).
+BOOL WINAPI GetPhysicallyInstalledSystemMemory(PULONGLONG TotalMemoryInKilobytes)
+{
+    MEMORYSTATUSEX status{};
+    status.dwLength = sizeof status;
+    if (TotalMemoryInKilobytes == nullptr || !GlobalMemoryStatusEx(&status)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *TotalMemoryInKilobytes = status.ullTotalPhys / 1024;
     return TRUE;
 }
 
@@ -526,6 +558,177 @@ DWORD WINAPI GetCurrentProcessorNumber(void)
     return cpu >= 0 ? static_cast<DWORD>(cpu) : 0;
 }
 
+// The group (of 64, below) and the number in it of the processor running the caller.
+void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
+{
+    DWORD cpu = GetCurrentProcessorNumber();
+    ProcNumber->Group = static_cast<WORD>(cpu / 64);
+    ProcNumber->Number = static_cast<BYTE>(cpu % 64);
+    ProcNumber->Reserved = 0;
+}
+
+namespace {
+
+#if defined(__x86_64__)
+// The cpuid leaf's registers, or zeros when the processor does not have that leaf.
+struct CpuidRegisters {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+};
+CpuidRegisters cpuid(unsigned leaf)
+{
+    CpuidRegisters r;
+    if (!__get_cpuid_count(leaf, 0, &r.eax, &r.ebx, &r.ecx, &r.edx)) r = CpuidRegisters{};
+    return r;
+}
+
+// Whether /proc/cpuinfo's flags hold `flag` (what the kernel found and left enabled).
+bool cpuinfo_flag(const char* flag)
+{
+    FILE* info = fopen("/proc/cpuinfo", "re");
+    if (info == nullptr) return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, info) != nullptr) {
+        char* colon = std::strchr(line, ':');
+        if (strncmp(line, "flags", 5) != 0 || colon == nullptr) continue;
+        char* rest = nullptr;
+        for (char* word = strtok_r(colon + 1, " \n", &rest); word != nullptr; word = strtok_r(nullptr, " \n", &rest))
+            if (strcmp(word, flag) == 0) found = true;
+        break;  // the first processor's flags
+    }
+    fclose(info);
+    return found;
+}
+
+// SSE's denormals-are-zero mode: bit 6 of the MXCSR mask FXSAVE stores (a mask of 0 means
+// the default 0xFFBF, without it).
+bool daz_available()
+{
+    alignas(16) unsigned char area[512] = {};
+    __builtin_ia32_fxsave64(area);
+    unsigned mask;
+    std::memcpy(&mask, area + 28, sizeof mask);
+    return mask != 0 && (mask & 0x40) != 0;
+}
+#endif
+
+}  // namespace
+
+// Whether the processor has the feature and the system lets programs use it, as 64-bit
+// Windows answers on the same machine: from cpuid (AVX and later only with the registers'
+// state saved by the system, as the C compiler's __builtin_cpu_supports checks),
+// /proc/cpuinfo for virtualization, the auxiliary vector for FSGSBASE. On 64-bit x86,
+// what every such processor has (MMX, SSE, SSE2, CMPXCHG8B, PAE) is TRUE. __fastfail
+// (PF_FASTFAIL_AVAILABLE) is FALSE: its interrupt 0x29 is Windows' to handle, not
+// Linux's. Features of other processors and unknown values: FALSE.
+BOOL WINAPI IsProcessorFeaturePresent(DWORD ProcessorFeature)
+{
+#if defined(__x86_64__)
+    const CpuidRegisters basic = cpuid(1), extended = cpuid(7), amd = cpuid(0x80000001);
+    switch (ProcessorFeature) {
+    case PF_COMPARE_EXCHANGE_DOUBLE:
+    case PF_MMX_INSTRUCTIONS_AVAILABLE:
+    case PF_XMMI_INSTRUCTIONS_AVAILABLE:
+    case PF_XMMI64_INSTRUCTIONS_AVAILABLE:
+    case PF_RDTSC_INSTRUCTION_AVAILABLE:
+    case PF_PAE_ENABLED:
+        return TRUE;
+    case PF_3DNOW_INSTRUCTIONS_AVAILABLE: return (amd.edx >> 31) & 1;
+    case PF_SSE_DAZ_MODE_AVAILABLE: return daz_available();
+    case PF_NX_ENABLED: return (amd.edx >> 20) & 1;
+    case PF_SSE3_INSTRUCTIONS_AVAILABLE: return basic.ecx & 1;
+    case PF_COMPARE_EXCHANGE128: return (basic.ecx >> 13) & 1;
+    case PF_XSAVE_ENABLED: return (basic.ecx >> 27) & 1;  // OSXSAVE: the system turned XSAVE on
+    case PF_SECOND_LEVEL_ADDRESS_TRANSLATION: return cpuinfo_flag("ept") || cpuinfo_flag("npt");
+    case PF_VIRT_FIRMWARE_ENABLED: return cpuinfo_flag("vmx") || cpuinfo_flag("svm");
+    case PF_RDWRFSGSBASE_AVAILABLE: return (getauxval(AT_HWCAP2) & 2) != 0;  // HWCAP2_FSGSBASE
+    case PF_RDRAND_INSTRUCTION_AVAILABLE: return (basic.ecx >> 30) & 1;
+    case PF_RDTSCP_INSTRUCTION_AVAILABLE: return (amd.edx >> 27) & 1;
+    case PF_RDPID_INSTRUCTION_AVAILABLE: return (extended.ecx >> 22) & 1;
+    case PF_MONITORX_INSTRUCTION_AVAILABLE: return (amd.ecx >> 29) & 1;
+    case PF_SSSE3_INSTRUCTIONS_AVAILABLE: return (basic.ecx >> 9) & 1;
+    case PF_SSE4_1_INSTRUCTIONS_AVAILABLE: return (basic.ecx >> 19) & 1;
+    case PF_SSE4_2_INSTRUCTIONS_AVAILABLE: return (basic.ecx >> 20) & 1;
+    case PF_AVX_INSTRUCTIONS_AVAILABLE: return __builtin_cpu_supports("avx") != 0;
+    case PF_AVX2_INSTRUCTIONS_AVAILABLE: return __builtin_cpu_supports("avx2") != 0;
+    case PF_AVX512F_INSTRUCTIONS_AVAILABLE: return __builtin_cpu_supports("avx512f") != 0;
+    case PF_ERMS_AVAILABLE: return (extended.ebx >> 9) & 1;
+    default: return FALSE;
+    }
+#elif defined(__aarch64__)
+    // Linux's arm64 HWCAP bits (asm/hwcap.h): ASIMD 1, AES 3, PMULL 4, SHA1 5, SHA2 6,
+    // CRC32 7, ATOMICS 8, JSCVT 13, ASIMDDP 20. What every ARMv8-A processor has is TRUE.
+    const unsigned long hwcap = getauxval(AT_HWCAP);
+    auto has = [hwcap](unsigned long bits) -> BOOL { return (hwcap & bits) == bits; };
+    switch (ProcessorFeature) {
+    case PF_COMPARE_EXCHANGE_DOUBLE:
+    case PF_NX_ENABLED:
+    case PF_ARM_VFP_32_REGISTERS_AVAILABLE:
+    case PF_ARM_DIVIDE_INSTRUCTION_AVAILABLE:
+    case PF_ARM_64BIT_LOADSTORE_ATOMIC:
+    case PF_ARM_FMAC_INSTRUCTIONS_AVAILABLE:
+    case PF_ARM_V8_INSTRUCTIONS_AVAILABLE:
+        return TRUE;
+    case PF_ARM_NEON_INSTRUCTIONS_AVAILABLE: return has(1ul << 1);
+    case PF_ARM_V8_CRYPTO_INSTRUCTIONS_AVAILABLE: return has((1ul << 3) | (1ul << 4) | (1ul << 5) | (1ul << 6));
+    case PF_ARM_V8_CRC32_INSTRUCTIONS_AVAILABLE: return has(1ul << 7);
+    case PF_ARM_V81_ATOMIC_INSTRUCTIONS_AVAILABLE: return has(1ul << 8);
+    case PF_ARM_V83_JSCVT_INSTRUCTIONS_AVAILABLE: return has(1ul << 13);
+    case PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE: return has(1ul << 20);
+    default: return FALSE;
+    }
+#else
+    (void)ProcessorFeature;
+    return FALSE;
+#endif
+}
+
+// ---- Processor groups: Windows puts at most 64 logical processors in a group; here the
+// processors are numbered in groups of 64 in order (one group on machines of up to 64).
+
+namespace {
+
+constexpr DWORD kGroupSize = 64;
+constexpr WORD kAllProcessorGroups = 0xFFFF;  // ALL_PROCESSOR_GROUPS
+
+WORD groups_of(DWORD count) { return static_cast<WORD>((count + kGroupSize - 1) / kGroupSize); }
+
+// The processors of `group` among `count`, or of all groups; 0 and ERROR_INVALID_PARAMETER
+// for a group that does not exist.
+DWORD processors_in_group(DWORD count, WORD group)
+{
+    if (group == kAllProcessorGroups) return count;
+    if (group >= groups_of(count)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    return std::min(kGroupSize, count - group * kGroupSize);
+}
+
+}  // namespace
+
+WORD WINAPI GetActiveProcessorGroupCount(void)
+{
+    return groups_of(processors(_SC_NPROCESSORS_ONLN));
+}
+
+WORD WINAPI GetMaximumProcessorGroupCount(void)
+{
+    return groups_of(processors(_SC_NPROCESSORS_CONF));
+}
+
+// The processors online (as GetSystemInfo counts them), whatever the process's affinity.
+DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber)
+{
+    return processors_in_group(processors(_SC_NPROCESSORS_ONLN), GroupNumber);
+}
+
+// The processors the system is configured with, online or not.
+DWORD WINAPI GetMaximumProcessorCount(WORD GroupNumber)
+{
+    return processors_in_group(processors(_SC_NPROCESSORS_CONF), GroupNumber);
+}
+
 // ---- Debugging ---------------------------------------------------------------------------
 
 // Whether a debugger (any tracer: gdb, strace) is attached: /proc/self/status's TracerPid.
@@ -607,6 +810,47 @@ BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER* lpPerformanceCount)
 BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER* lpFrequency)
 {
     lpFrequency->QuadPart = 10000000;
+    return TRUE;
+}
+
+// The interrupt time without the time spent suspended: CLOCK_MONOTONIC (which stops in
+// suspend) in 100 ns units, as QueryPerformanceCounter. NULL: ERROR_INVALID_PARAMETER, as
+// Windows (Wine's kernel32 time test, test_QueryUnbiasedInterruptTime).
+BOOL WINAPI QueryUnbiasedInterruptTime(PULONGLONG UnbiasedTime)
+{
+    if (UnbiasedTime == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *UnbiasedTime = clock_100ns(CLOCK_MONOTONIC);
+    return TRUE;
+}
+
+// The time all processors together have spent idle, in the kernel (idle time included, as
+// on Windows) and in user mode since boot: /proc/stat's "cpu" line (iowait counts as idle,
+// interrupts as kernel, nice as user). Each pointer may be NULL.
+BOOL WINAPI GetSystemTimes(PFILETIME lpIdleTime, PFILETIME lpKernelTime, PFILETIME lpUserTime)
+{
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+    FILE* stat = fopen("/proc/stat", "re");
+    int fields = stat ? fscanf(stat, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle,
+                               &iowait, &irq, &softirq)
+                      : 0;
+    if (stat) fclose(stat);
+    if (fields < 4) {
+        set_last_error(ERROR_NOT_SUPPORTED);
+        return FALSE;
+    }
+    const unsigned long long per_tick = 10000000ull / static_cast<unsigned long long>(sysconf(_SC_CLK_TCK));
+    auto store = [per_tick](PFILETIME out, unsigned long long ticks) {
+        if (out == nullptr) return;
+        uint64_t value = ticks * per_tick;
+        out->dwLowDateTime = static_cast<DWORD>(value);
+        out->dwHighDateTime = static_cast<DWORD>(value >> 32);
+    };
+    store(lpIdleTime, idle + iowait);
+    store(lpKernelTime, system + irq + softirq + idle + iowait);
+    store(lpUserTime, user + nice);
     return TRUE;
 }
 
@@ -773,6 +1017,39 @@ LONG WINAPI CompareFileTime(const FILETIME* lpFileTime1, const FILETIME* lpFileT
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// MS-DOS dates and times (FAT): the date's bits are the year since 1980 (7), the month (4)
+// and the day (5); the time's the hour (5), the minute (6) and the second / 2 (5). Dates
+// from 1980-01-01 to 2107-12-31 (Microsoft Learn: outside that range the conversion
+// fails); either output NULL fails too, with ERROR_INVALID_PARAMETER (Wine's kernel32 time
+// test, test_FileTimeToDosDateTime, passing on Windows). The odd second is dropped.
+BOOL WINAPI FileTimeToDosDateTime(const FILETIME* lpFileTime, LPWORD lpFatDate, LPWORD lpFatTime)
+{
+    SYSTEMTIME t;
+    if (lpFatDate == nullptr || lpFatTime == nullptr || !FileTimeToSystemTime(lpFileTime, &t) || t.wYear < 1980 ||
+        t.wYear > 2107) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *lpFatDate = static_cast<WORD>(((t.wYear - 1980) << 9) | (t.wMonth << 5) | t.wDay);
+    *lpFatTime = static_cast<WORD>((t.wHour << 11) | (t.wMinute << 5) | (t.wSecond / 2));
+    return TRUE;
+}
+
+// The reverse; fields out of range (month 0 or 13-15, day 0, hour 24-31, minute 60-63,
+// second 60 or 62, a day past the month's end) fail with ERROR_INVALID_PARAMETER, as
+// SystemTimeToFileTime does.
+BOOL WINAPI DosDateTimeToFileTime(WORD wFatDate, WORD wFatTime, LPFILETIME lpFileTime)
+{
+    SYSTEMTIME t{};
+    t.wYear = static_cast<WORD>(1980 + (wFatDate >> 9));
+    t.wMonth = static_cast<WORD>((wFatDate >> 5) & 0x0F);
+    t.wDay = static_cast<WORD>(wFatDate & 0x1F);
+    t.wHour = static_cast<WORD>(wFatTime >> 11);
+    t.wMinute = static_cast<WORD>((wFatTime >> 5) & 0x3F);
+    t.wSecond = static_cast<WORD>((wFatTime & 0x1F) * 2);
+    return SystemTimeToFileTime(&t, lpFileTime);
+}
+
 // ---- Time zones ---------------------------------------------------------------------------
 
 namespace {
@@ -897,12 +1174,32 @@ bool zone_daylight_local(const TIME_ZONE_INFORMATION& zone, int64_t t)
     return t >= begins || t < ends;
 }
 
+// `ticks` moved by `minutes` (positive: later) as a SYSTEMTIME; false when the result is
+// before 1601 or at 2^63 ticks or later, which FileTimeToSystemTime refuses (Windows
+// converts through it: ERROR_INVALID_PARAMETER).
+bool shifted_system_time(uint64_t ticks, int64_t minutes, SYSTEMTIME* out)
+{
+    int64_t moved;
+    if (__builtin_add_overflow(static_cast<int64_t>(ticks), minutes * kTicksPerMinute, &moved) || moved < 0)
+        return false;
+    split_ticks(static_cast<uint64_t>(moved), out);
+    return true;
+}
+
 // The bias (minutes, UTC = local + bias) of `zone` when `daylight` is or is not in effect:
 // a zone without transition dates has Bias alone, its StandardBias unused, as on Windows.
 int64_t zone_bias(const TIME_ZONE_INFORMATION& zone, bool daylight)
 {
     if (zone.DaylightDate.wMonth == 0) return zone.Bias;
     return zone.Bias + (daylight ? zone.DaylightBias : zone.StandardBias);
+}
+
+// `zone`, or when NULL the current zone (GetTimeZoneInformation) stored in `current`.
+const TIME_ZONE_INFORMATION* zone_or_current(const TIME_ZONE_INFORMATION* zone, TIME_ZONE_INFORMATION* current)
+{
+    if (zone != nullptr) return zone;
+    GetTimeZoneInformation(current);
+    return current;
 }
 
 }  // namespace
@@ -952,8 +1249,11 @@ DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformatio
     return daylight_now ? TIME_ZONE_ID_DAYLIGHT : TIME_ZONE_ID_STANDARD;
 }
 
-// A UTC SYSTEMTIME to local time in `zone` (NULL: the current zone, with its rules for
-// that date).
+// A UTC SYSTEMTIME to local time in `zone`. NULL is the current zone as
+// GetTimeZoneInformation gives it: this year's rules, applied to any year, as Windows does
+// (its dynamic time zone history is SystemTimeToTzSpecificLocalTimeEx's); so the result
+// converts back with TzSpecificLocalTimeToSystemTime(NULL). A local time outside
+// FILETIME's range fails with ERROR_INVALID_PARAMETER.
 BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
                                             const SYSTEMTIME* lpUniversalTime, LPSYSTEMTIME lpLocalTime)
 {
@@ -962,25 +1262,21 @@ BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION* lpTimeZ
         set_last_error(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
+    TIME_ZONE_INFORMATION current;
+    const TIME_ZONE_INFORMATION* zone = zone_or_current(lpTimeZoneInformation, &current);
     uint64_t ticks = ticks_of(&utc);
     int64_t unix_seconds = static_cast<int64_t>(ticks / 10000000) - 11644473600ll;
-    int64_t bias_minutes;
-    if (lpTimeZoneInformation == nullptr) {
-        long offset;
-        bool daylight;
-        local_at(static_cast<time_t>(unix_seconds), &offset, &daylight);
-        bias_minutes = -offset;
-    } else {
-        const TIME_ZONE_INFORMATION& zone = *lpTimeZoneInformation;
-        bias_minutes = zone_bias(zone, zone_daylight(zone, unix_seconds));
+    if (!shifted_system_time(ticks, -zone_bias(*zone, zone_daylight(*zone, unix_seconds)), lpLocalTime)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
     }
-    split_ticks(static_cast<uint64_t>(static_cast<int64_t>(ticks) - bias_minutes * kTicksPerMinute), lpLocalTime);
     return TRUE;
 }
 
 // The reverse: a local time in `zone` to UTC. As on Windows, a local time that occurs
 // twice (the hour daylight saving time ends) is taken as daylight time, and one that
-// never occurs (the hour skipped as it begins) too.
+// never occurs (the hour skipped as it begins) too. NULL is the current zone (as above); a
+// UTC time outside FILETIME's range fails with ERROR_INVALID_PARAMETER.
 BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZoneInformation,
                                             const SYSTEMTIME* lpLocalTime, LPSYSTEMTIME lpUniversalTime)
 {
@@ -990,15 +1286,13 @@ BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZ
         return FALSE;
     }
     TIME_ZONE_INFORMATION current;
-    const TIME_ZONE_INFORMATION* zone = lpTimeZoneInformation;
-    if (zone == nullptr) {
-        GetTimeZoneInformation(&current);
-        zone = &current;
+    const TIME_ZONE_INFORMATION* zone = zone_or_current(lpTimeZoneInformation, &current);
+    uint64_t ticks = ticks_of(&local);
+    bool daylight = zone_daylight_local(*zone, static_cast<int64_t>(ticks / 10000000) - 11644473600ll);
+    if (!shifted_system_time(ticks, zone_bias(*zone, daylight), lpUniversalTime)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
     }
-    int64_t ticks = static_cast<int64_t>(ticks_of(&local));
-    bool daylight = zone_daylight_local(*zone, ticks / 10000000 - 11644473600ll);
-    int64_t utc = ticks + zone_bias(*zone, daylight) * kTicksPerMinute;
-    split_ticks(static_cast<uint64_t>(utc), lpUniversalTime);
     return TRUE;
 }
 
@@ -1070,6 +1364,80 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem)
         return static_cast<SIZE_T>(-1);
     }
     return malloc_usable_size(const_cast<void*>(lpMem));
+}
+
+// HeapEnableTerminationOnCorruption (any heap, NULL too): the C library's allocator
+// already ends the process when it finds its structures corrupted. HeapCompatibilityInformation:
+// 2, the low-fragmentation heap, is what the heap already is (malloc's per-size bins and
+// thread caches), so enabling it succeeds and going back (0, 1) fails with
+// ERROR_GEN_FAILURE, as on Windows once the low-fragmentation heap is on (Wine's kernel32
+// heap test, test_HeapCreate); the value is a ULONG (a shorter buffer:
+// ERROR_INSUFFICIENT_BUFFER). HeapOptimizeResources: a HEAP_OPTIMIZE_RESOURCES_INFORMATION
+// of version 1 (else ERROR_INVALID_PARAMETER); free memory goes back to the system
+// (malloc_trim). Other classes: ERROR_INVALID_PARAMETER.
+BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass, PVOID HeapInformation,
+                               SIZE_T HeapInformationLength)
+{
+    (void)HeapHandle;
+    switch (HeapInformationClass) {
+    case HeapEnableTerminationOnCorruption:
+        return TRUE;
+    case HeapCompatibilityInformation: {
+        if (HeapInformation == nullptr || HeapInformationLength < sizeof(ULONG)) {
+            set_last_error(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ULONG value;
+        std::memcpy(&value, HeapInformation, sizeof value);
+        if (value != 2) {
+            set_last_error(ERROR_GEN_FAILURE);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    case HeapOptimizeResources: {
+        HEAP_OPTIMIZE_RESOURCES_INFORMATION info;
+        if (HeapInformation == nullptr || HeapInformationLength != sizeof info) {
+            set_last_error(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        std::memcpy(&info, HeapInformation, sizeof info);
+        if (info.Version != HEAP_OPTIMIZE_RESOURCES_CURRENT_VERSION) {
+            set_last_error(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        malloc_trim(0);
+        return TRUE;
+    }
+    default:
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+}
+
+// HeapCompatibilityInformation only: 2 (the low-fragmentation heap, see above) as a ULONG;
+// the size needed in *ReturnLength when given; a buffer shorter than a ULONG is
+// ERROR_INSUFFICIENT_BUFFER, a NULL heap ERROR_NOACCESS (Wine's kernel32 heap test,
+// test_HeapCreate, passing on Windows). Other classes: ERROR_INVALID_PARAMETER.
+BOOL WINAPI HeapQueryInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+                                 PVOID HeapInformation, SIZE_T HeapInformationLength, PSIZE_T ReturnLength)
+{
+    if (HeapInformationClass != HeapCompatibilityInformation) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (HeapHandle == nullptr) {
+        set_last_error(ERROR_NOACCESS);
+        return FALSE;
+    }
+    if (ReturnLength != nullptr) *ReturnLength = sizeof(ULONG);
+    if (HeapInformation == nullptr || HeapInformationLength < sizeof(ULONG)) {
+        set_last_error(ERROR_INSUFFICIENT_BUFFER);
+        return FALSE;
+    }
+    const ULONG low_fragmentation = 2;
+    std::memcpy(HeapInformation, &low_fragmentation, sizeof low_fragmentation);
+    return TRUE;
 }
 
 // LMEM_FIXED (optionally LMEM_ZEROINIT) blocks from the same heap, so HeapFree/LocalFree mix.
@@ -1231,13 +1599,28 @@ uintptr_t round_up(uintptr_t value, uintptr_t unit) { return (value + unit - 1) 
 constexpr int kInvalidProtection = -1;   // ERROR_INVALID_PARAMETER
 constexpr int kProtectionNotBuilt = -2;  // ERROR_CALL_NOT_IMPLEMENTED
 
+// The caching attributes: they change how the processor caches the pages, not what a
+// program reads or writes there, so they are taken and remembered (VirtualQuery) and
+// otherwise change nothing. As on Windows, a page has its allocation's: VirtualProtect
+// and MEM_COMMIT keep the reservation's attribute and drop one asked for per page
+// (Wine's kernel32 virtual test, test_VirtualAlloc, which passes on Windows).
+constexpr DWORD kCacheAttributes = PAGE_NOCACHE | PAGE_WRITECOMBINE;
+
+DWORD page_protection(DWORD asked, DWORD allocation_protect)
+{
+    return (asked & ~kCacheAttributes) | (allocation_protect & kCacheAttributes);
+}
+
 // Windows' page protection for VirtualAlloc as mmap's, or one of the two codes above:
-// exactly one base value (the copy-on-write ones are for mapped files, not VirtualAlloc);
-// PAGE_GUARD, PAGE_NOCACHE and PAGE_WRITECOMBINE are not built.
+// exactly one base value (the copy-on-write ones are for mapped files, not VirtualAlloc)
+// and at most one of PAGE_GUARD, PAGE_NOCACHE, PAGE_WRITECOMBINE, none of them with
+// PAGE_NOACCESS (Microsoft Learn, Memory Protection Constants); PAGE_GUARD is not built.
 int protection_of(DWORD protect)
 {
-    constexpr DWORD kModifiers = PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE;
+    constexpr DWORD kModifiers = PAGE_GUARD | kCacheAttributes;
     if (protect & ~(0xFFu | kModifiers)) return kInvalidProtection;
+    DWORD modifiers = protect & kModifiers;
+    if (modifiers & (modifiers - 1)) return kInvalidProtection;  // two or more
     int base;
     switch (protect & 0xFF) {
     case PAGE_NOACCESS: base = PROT_NONE; break;
@@ -1248,7 +1631,8 @@ int protection_of(DWORD protect)
     case PAGE_EXECUTE_READWRITE: base = PROT_READ | PROT_WRITE | PROT_EXEC; break;
     default: return kInvalidProtection;
     }
-    if (protect & kModifiers) return base == PROT_NONE ? kInvalidProtection : kProtectionNotBuilt;
+    if (modifiers != 0 && base == PROT_NONE) return kInvalidProtection;
+    if (modifiers & PAGE_GUARD) return kProtectionNotBuilt;
     return base;
 }
 
@@ -1336,7 +1720,7 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
     if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
         return fail(ERROR_NOT_ENOUGH_MEMORY, LPVOID(nullptr));
-    region->second.set(start, end, flProtect);
+    region->second.set(start, end, page_protection(flProtect, region->second.allocation_protect));
     return reinterpret_cast<LPVOID>(start);
 }
 
@@ -1457,7 +1841,7 @@ extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flN
             DWORD old = std::prev(region.runs.upper_bound(start))->second;
             if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
                 return fail(ERROR_INVALID_ADDRESS, FALSE);
-            region.set(start, end, flNewProtect);
+            region.set(start, end, page_protection(flNewProtect, region.allocation_protect));
             *lpflOldProtect = old;
             return TRUE;
         }
@@ -1482,7 +1866,7 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
     if (lpBuffer == nullptr) return fail(ERROR_NOACCESS, SIZE_T(0));
     uintptr_t page = page_size();
     uintptr_t address = round_down(reinterpret_cast<uintptr_t>(lpAddress), page);
-    constexpr uintptr_t kUserEnd = 0x7FFFFFFF0000ull;  // the end of Windows' user address space (x64)
+    constexpr uintptr_t kUserEnd = kMaximumApplicationAddress + 1;  // the end of the user address space
     if (address >= kUserEnd) return fail(ERROR_INVALID_PARAMETER, SIZE_T(0));
     MEMORY_BASIC_INFORMATION info;
     memset(&info, 0, sizeof info);

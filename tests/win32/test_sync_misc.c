@@ -1,6 +1,11 @@
 /* test_sync_misc.c: what completion-port programs also call: critical sections, SRW
  * locks, condition variables, Interlocked*, system information, clocks, the process
- * heap, FormatMessageA/W, and the per-thread last error. */
+ * heap, FormatMessageA/W, and the per-thread last error. Heap information: Microsoft Learn
+ * (HeapQueryInformation: "Starting with Windows Vista ... the LFH is enabled by default";
+ * HeapSetInformation: once on, the LFH cannot be disabled; HeapEnableTerminationOnCorruption
+ * takes any heap handle); Wine's kernel32 heap test, test_HeapCreate, passing on Windows
+ * (a buffer short of a ULONG: ERROR_INSUFFICIENT_BUFFER and the size 4; a NULL heap:
+ * ERROR_NOACCESS; turning the LFH off: ERROR_GEN_FAILURE). */
 #include "testlib.h"
 
 static CRITICAL_SECTION section;
@@ -209,6 +214,45 @@ static void heap(void)
         CHECK_ERROR(NO_ERROR);
     }
     CHECK(HeapFree(heap, 0, NULL));
+
+    TEST("HeapSetInformation and HeapQueryInformation: the low-fragmentation heap, termination on corruption");
+    CHECK(HeapSetInformation(NULL, HeapEnableTerminationOnCorruption, NULL, 0));
+    ULONG compatibility = 0xdeadbeef;
+    SIZE_T size = 0;
+    CHECK(HeapQueryInformation(heap, HeapCompatibilityInformation, &compatibility, sizeof compatibility, &size));
+    CHECK_EQ(size, sizeof(ULONG));
+    WINE_DEVIATION("Wine's process heap does not report the low-fragmentation heap")
+    {
+        CHECK_EQ(compatibility, 2); /* on by default since Windows Vista */
+    }
+    size = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!HeapQueryInformation(heap, HeapCompatibilityInformation, NULL, 0, &size));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CHECK_EQ(size, sizeof(ULONG));
+    SetLastError(0xdeadbeef);
+    CHECK(!HeapQueryInformation(heap, HeapCompatibilityInformation, NULL, 0, NULL));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    compatibility = 2;
+    CHECK(HeapSetInformation(heap, HeapCompatibilityInformation, &compatibility, sizeof compatibility));
+    WINE_DEVIATION("Wine lets the low-fragmentation heap be turned off, and answers a NULL heap")
+    {
+        compatibility = 0; /* once on, it cannot be undone */
+        SetLastError(0xdeadbeef);
+        CHECK(!HeapSetInformation(heap, HeapCompatibilityInformation, &compatibility, sizeof compatibility));
+        CHECK_ERROR(ERROR_GEN_FAILURE);
+        size = 0;
+        SetLastError(0xdeadbeef);
+        CHECK(!HeapQueryInformation(NULL, HeapCompatibilityInformation, &compatibility, sizeof compatibility, &size));
+        CHECK_ERROR(ERROR_NOACCESS);
+        CHECK_EQ(size, 0);
+    }
+    /* HeapOptimizeResources (3) with a HEAP_OPTIMIZE_RESOURCES_INFORMATION of version 1
+       (spelled out: mingw-w64's headers lack both). */
+    struct {
+        DWORD Version, Flags;
+    } optimize = {1, 0};
+    CHECK(HeapSetInformation(NULL, (HEAP_INFORMATION_CLASS)3, &optimize, sizeof optimize));
 }
 
 static void format_message(void)

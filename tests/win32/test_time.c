@@ -2,7 +2,8 @@
  * SystemTimeToFileTime, FileTimeToSystemTime, FileTimeToLocalFileTime,
  * LocalFileTimeToFileTime, CompareFileTime, GetSystemTimePreciseAsFileTime) and time zones
  * (GetTimeZoneInformation, SystemTimeToTzSpecificLocalTime,
- * TzSpecificLocalTimeToSystemTime).
+ * TzSpecificLocalTimeToSystemTime), MS-DOS dates and times (FileTimeToDosDateTime,
+ * DosDateTimeToFileTime), QueryUnbiasedInterruptTime.
  *
  * Facts: Microsoft Learn (FILETIME: 100-nanosecond intervals since January 1, 1601 UTC;
  * SYSTEMTIME: wDayOfWeek 0 is Sunday, "the wDayOfWeek member is ignored" by
@@ -16,7 +17,19 @@
  * (dlls/kernel32/tests/time.c, passing on Windows): TzSpecificLocalTimeToSystemTime takes
  * the repeated hour as daylight saving time ends, and the skipped one as it begins, as
  * daylight time (test_TzSpecificLocalTimeToSystemTime); a zone without transition dates
- * converts with Bias alone, its StandardBias unused (test_GetTimeZoneInformation). */
+ * converts with Bias alone, its StandardBias unused (test_GetTimeZoneInformation).
+ * SystemTimeToTzSpecificLocalTime with NULL uses "the currently active time zone"
+ * (Microsoft Learn), whose rules may be wrong for another year ("may calculate the local
+ * time incorrectly" when the offsets differ between years; history is
+ * SystemTimeToTzSpecificLocalTimeEx's). A converted time before 1601 has no SYSTEMTIME:
+ * the conversion fails as FileTimeToSystemTime does (Wine's, which converts through it,
+ * fails so; the alternative is a wrapped year). CTest also runs this program with
+ * TZ=America/New_York (test_time_new_york), a zone whose rules changed in 2007.
+ * MS-DOS dates (Microsoft Learn, FileTimeToDosDateTime): 7 bits of year from 1980, 4 of
+ * month, 5 of day; the time in two-second steps; the range is 1980-01-01 to 2107-12-31 and
+ * the conversion fails outside it. Wine's test_FileTimeToDosDateTime (passing on Windows):
+ * a NULL output is ERROR_INVALID_PARAMETER; test_QueryUnbiasedInterruptTime: NULL is
+ * ERROR_INVALID_PARAMETER. */
 #include "testlib.h"
 
 static ULONGLONG ticks(const FILETIME *time)
@@ -277,6 +290,130 @@ static void test_zones(void)
     CHECK(difference > -20000000 && difference < 20000000);
 }
 
+static int same_time(const SYSTEMTIME *a, const SYSTEMTIME *b)
+{
+    return a->wYear == b->wYear && a->wMonth == b->wMonth && a->wDay == b->wDay && a->wHour == b->wHour &&
+           a->wMinute == b->wMinute && a->wSecond == b->wSecond && a->wMilliseconds == b->wMilliseconds;
+}
+
+typedef BOOL(WINAPI *zone_conversion)(const TIME_ZONE_INFORMATION *, const SYSTEMTIME *, LPSYSTEMTIME);
+
+/* `convert` in `zone`, 10 hours behind its input: 1601-01-01 09:59 has no result,
+   10:00 is the first moment (1601-01-01 00:00). */
+static void first_moment_after(zone_conversion convert, const TIME_ZONE_INFORMATION *zone)
+{
+    SYSTEMTIME in = date(1601, 1, 1, 9, 59, 0, 0), out;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!convert(zone, &in, &out));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    in = date(1601, 1, 1, 10, 0, 0, 0);
+    CHECK(convert(zone, &in, &out));
+    CHECK(out.wYear == 1601 && out.wMonth == 1 && out.wDay == 1 && out.wHour == 0 && out.wMinute == 0);
+}
+
+static void test_zone_edges(void)
+{
+    TIME_ZONE_INFORMATION west, east, current;
+    SYSTEMTIME local, back, with_zone;
+    const SYSTEMTIME noons[] = {date(2005, 3, 20, 12, 0, 0, 0), date(2005, 10, 31, 12, 0, 0, 0),
+                                date(1990, 7, 1, 12, 0, 0, 0),  date(2024, 1, 15, 12, 0, 0, 0),
+                                date(2024, 7, 15, 12, 0, 0, 0), date(2040, 3, 20, 12, 0, 0, 0)};
+    size_t i;
+
+    TEST("time zones: a converted time before 1601 fails with ERROR_INVALID_PARAMETER");
+    memset(&west, 0, sizeof west);
+    west.Bias = 600; /* UTC-10 */
+    east = west;
+    east.Bias = -600; /* UTC+10 */
+    first_moment_after(SystemTimeToTzSpecificLocalTime, &west);
+    first_moment_after(TzSpecificLocalTimeToSystemTime, &east);
+
+    TEST("time zones: NULL is GetTimeZoneInformation's zone in every year, both ways");
+    CHECK(GetTimeZoneInformation(&current) != TIME_ZONE_ID_INVALID);
+    for (i = 0; i < sizeof noons / sizeof noons[0]; i++) {
+        CHECK(SystemTimeToTzSpecificLocalTime(NULL, &noons[i], &local));
+        CHECK(SystemTimeToTzSpecificLocalTime(&current, &noons[i], &with_zone));
+        CHECK(same_time(&local, &with_zone));
+        CHECK(TzSpecificLocalTimeToSystemTime(NULL, &local, &back));
+        CHECK(same_time(&back, &noons[i]));
+    }
+}
+
+#define DOS_DATE(y, m, d) ((WORD)((((y) - 1980) << 9) | ((m) << 5) | (d)))
+#define DOS_TIME(h, m, s) ((WORD)(((h) << 11) | ((m) << 5) | ((s) >> 1)))
+
+static void test_dos_times(void)
+{
+    SYSTEMTIME t;
+    FILETIME ft;
+    WORD fat_date = 0, fat_time = 0;
+    size_t i;
+    const WORD bad_dates[] = {DOS_DATE(2000, 0, 1), DOS_DATE(2000, 13, 1), DOS_DATE(2000, 1, 0), DOS_DATE(2001, 2, 30)};
+    const WORD bad_times[] = {DOS_TIME(24, 0, 0), DOS_TIME(0, 60, 0), DOS_TIME(0, 0, 60)};
+
+    TEST("FileTimeToDosDateTime and DosDateTimeToFileTime");
+    CHECK(DosDateTimeToFileTime(DOS_DATE(1980, 1, 1), DOS_TIME(0, 0, 0), &ft));
+    CHECK(ticks(&ft) == 0x01a8e79fe1d58000ULL); /* 1980-01-01 00:00 */
+    t = date(2024, 2, 29, 13, 45, 31, 999);
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    CHECK(FileTimeToDosDateTime(&ft, &fat_date, &fat_time));
+    CHECK_EQ(fat_date, DOS_DATE(2024, 2, 29));
+    CHECK_EQ(fat_time, DOS_TIME(13, 45, 30)); /* two-second steps: the odd second is dropped */
+    CHECK(DosDateTimeToFileTime(fat_date, fat_time, &ft));
+    CHECK(FileTimeToSystemTime(&ft, &t));
+    CHECK(t.wYear == 2024 && t.wMonth == 2 && t.wDay == 29 && t.wHour == 13 && t.wMinute == 45 &&
+          t.wSecond == 30 && t.wMilliseconds == 0);
+    /* The last moment MS-DOS dates can hold, and either side of the range. */
+    t = date(2107, 12, 31, 23, 59, 59, 0);
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    CHECK(FileTimeToDosDateTime(&ft, &fat_date, &fat_time));
+    CHECK_EQ(fat_date, DOS_DATE(2107, 12, 31));
+    CHECK_EQ(fat_time, DOS_TIME(23, 59, 58));
+    WINE_DEVIATION("Wine's FileTimeToDosDateTime takes years past 2107, their year wrapped")
+    {
+        t = date(2108, 1, 1, 0, 0, 0, 0);
+        CHECK(SystemTimeToFileTime(&t, &ft));
+        SetLastError(0xdeadbeef);
+        CHECK(!FileTimeToDosDateTime(&ft, &fat_date, &fat_time));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    t = date(1979, 12, 31, 23, 59, 59, 0);
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    SetLastError(0xdeadbeef);
+    CHECK(!FileTimeToDosDateTime(&ft, &fat_date, &fat_time));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    /* Either output missing. */
+    t = date(2000, 1, 1, 0, 0, 0, 0);
+    CHECK(SystemTimeToFileTime(&t, &ft));
+    SetLastError(0xdeadbeef);
+    CHECK(!FileTimeToDosDateTime(&ft, NULL, &fat_time));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!FileTimeToDosDateTime(&ft, &fat_date, NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    /* Fields out of range. */
+    for (i = 0; i < sizeof bad_dates / sizeof bad_dates[0]; i++)
+        CHECK(!DosDateTimeToFileTime(bad_dates[i], DOS_TIME(12, 0, 0), &ft));
+    for (i = 0; i < sizeof bad_times / sizeof bad_times[0]; i++)
+        CHECK(!DosDateTimeToFileTime(DOS_DATE(2000, 1, 1), bad_times[i], &ft));
+}
+
+static void test_unbiased_time(void)
+{
+    ULONGLONG first = 0, second = 0;
+
+    TEST("QueryUnbiasedInterruptTime");
+    CHECK(QueryUnbiasedInterruptTime(&first));
+    Sleep(50);
+    CHECK(QueryUnbiasedInterruptTime(&second));
+    CHECK(second - first >= 400000); /* 40 ms or more, in 100 ns units */
+    CHECK(second - first < 100000000);
+    SetLastError(0xdeadbeef);
+    CHECK(!QueryUnbiasedInterruptTime(NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+}
+
 int main(void)
 {
     test_conversions();
@@ -284,5 +421,8 @@ int main(void)
     test_now();
     test_compare();
     test_zones();
+    test_zone_edges();
+    test_dos_times();
+    test_unbiased_time();
     return tl_finish();
 }

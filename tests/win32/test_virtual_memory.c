@@ -15,6 +15,18 @@ static int all_bytes(const unsigned char *memory, SIZE_T size, unsigned char val
     return 1;
 }
 
+/* VirtualAlloc refuses each of `protections` with ERROR_INVALID_PARAMETER. */
+static void refused_protections(const DWORD *protections, size_t count)
+{
+    for (size_t i = 0; i < count; ++i) {
+        SetLastError(0xdeadbeef);
+        void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, protections[i]);
+        CHECK(memory == NULL);
+        if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+}
+
 static void reserve_then_commit(void)
 {
     TEST("reserve a region, commit a part of it later, decommit, commit again");
@@ -128,14 +140,8 @@ static void protections(void)
 
     TEST("protections VirtualAlloc does not take");
     static const DWORD invalid[] = {0, PAGE_WRITECOPY, PAGE_EXECUTE_WRITECOPY, PAGE_READONLY | PAGE_READWRITE, 0x800};
-    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; ++i) {
-        SetLastError(0xdeadbeef);
-        void *memory = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, invalid[i]);
-        CHECK(memory == NULL);
-        if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
-        CHECK_ERROR(ERROR_INVALID_PARAMETER);
-    }
-    OUR_DEVIATION("PAGE_GUARD, PAGE_NOCACHE and PAGE_WRITECOMBINE are not built")
+    refused_protections(invalid, sizeof invalid / sizeof invalid[0]);
+    OUR_DEVIATION("PAGE_GUARD is not built")
     {
         void *guarded = VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
         CHECK(guarded != NULL);
@@ -145,6 +151,52 @@ static void protections(void)
         SetLastError(0xdeadbeef);
         CHECK(VirtualAlloc(NULL, 4 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD) == NULL);
         CHECK_ERROR(ERROR_CALL_NOT_IMPLEMENTED);
+    }
+}
+
+static void caching_attributes(void)
+{
+    MEMORY_BASIC_INFORMATION info;
+    DWORD old = 0;
+
+    TEST("PAGE_NOCACHE: taken, and a page keeps its allocation's caching attribute");
+    unsigned char *uncached = VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_NOCACHE);
+    CHECK(uncached != NULL);
+    if (uncached != NULL) {
+        uncached[0x1fff] = 7;  /* memory like any other */
+        CHECK(uncached[0x1fff] == 7);
+        CHECK_EQ(VirtualQuery(uncached, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.AllocationProtect, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(info.Protect, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(info.RegionSize, 0x2000);
+        /* A new protection without the attribute keeps it. */
+        CHECK(VirtualProtect(uncached, 0x1000, PAGE_READWRITE, &old));
+        CHECK_EQ(old, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(VirtualQuery(uncached, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.Protect, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK(VirtualProtect(uncached, 0x1000, PAGE_READONLY, &old));
+        CHECK_EQ(old, PAGE_READWRITE | PAGE_NOCACHE);
+        CHECK_EQ(VirtualQuery(uncached, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.Protect, PAGE_READONLY | PAGE_NOCACHE);
+        CHECK_EQ(info.RegionSize, 0x1000);
+        CHECK(VirtualFree(uncached, 0, MEM_RELEASE));
+    }
+    /* Asked for on a page of an ordinary allocation: the protection applies, not the attribute. */
+    unsigned char *plain = VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(plain != NULL);
+    if (plain != NULL) {
+        CHECK(VirtualProtect(plain, 0x1000, PAGE_READONLY | PAGE_NOCACHE, &old));
+        CHECK_EQ(old, PAGE_READWRITE);
+        CHECK_EQ(VirtualQuery(plain, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.Protect, PAGE_READONLY);
+        CHECK_EQ(info.RegionSize, 0x1000);
+        CHECK(VirtualFree(plain, 0, MEM_RELEASE));
+    }
+    WINE_DEVIATION("Wine's VirtualAlloc takes PAGE_NOCACHE with PAGE_NOACCESS, PAGE_GUARD or PAGE_WRITECOMBINE")
+    {
+        static const DWORD refused[] = {PAGE_NOACCESS | PAGE_NOCACHE, PAGE_READWRITE | PAGE_NOCACHE | PAGE_WRITECOMBINE,
+                                        PAGE_READWRITE | PAGE_NOCACHE | PAGE_GUARD};
+        refused_protections(refused, sizeof refused / sizeof refused[0]);
     }
 }
 
@@ -276,6 +328,7 @@ int main(void)
     reserve_then_commit();
     reserve_at_an_address();
     protections();
+    caching_attributes();
     bad_requests();
     protect_and_query();
     return tl_finish();
