@@ -52,9 +52,11 @@ io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Trans
     io::mark_pending(&local);
     io::Submitted result = io::submit(device, transfer, &local, nullptr);
     if (result.error != ERROR_IO_PENDING) return result;
-    while (__atomic_load_n(&local.Internal, __ATOMIC_ACQUIRE) == STATUS_PENDING) {
-        // Signalled (or closed) but not by this request: another request of the device.
-        if (wait_for_request(handle, 50, FALSE) != WAIT_TIMEOUT) Sleep(1);
+    auto pending = [&] { return __atomic_load_n(&local.Internal, __ATOMIC_ACQUIRE) == STATUS_PENDING; };
+    while (pending()) {
+        // Signalled (or closed) but not by this request: another request of the device
+        // left the handle signalled; wait a little rather than spin on it.
+        if (wait_for_request(handle, 50, FALSE) != WAIT_TIMEOUT && pending()) Sleep(1);
     }
     result.error = ERROR_SUCCESS;
     result.status = static_cast<DWORD>(local.Internal);
