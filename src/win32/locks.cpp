@@ -17,8 +17,6 @@
 namespace {
 
 using overlapped::cpu_relax;
-using overlapped::futex_wait;
-using overlapped::futex_wake;
 
 // The lock words live inside Windows' own structures; we view each field as an atomic of
 // the same size. These asserts make that reinterpretation sound on our targets.
@@ -37,6 +35,59 @@ template <typename T, typename F>
 std::atomic<T>* as_atomic(F* field)
 {
     return reinterpret_cast<std::atomic<T>*>(field);
+}
+
+// ---- Sleeping on a lock word ----------------------------------------------------------
+//
+// futex(2) refuses a word that is not 4-byte aligned (EINVAL), but Windows takes these
+// structures at any address: Wine's kernel32 sync tests, which pass on Windows, run a
+// CONDITION_VARIABLE and an SRWLOCK placed at an odd offset of a packed structure. An
+// unaligned word is slept on through an aligned parking word chosen by its address:
+// a sleeper reads the parking word, then checks its own word, then sleeps while the
+// parking word is unchanged; a waker changes its own word, then advances the parking
+// word and wakes every sleeper there (others sharing it find their words unchanged and
+// sleep again). The fences order the two words as the futex does for one.
+
+struct alignas(64) ParkingWord {
+    std::atomic<uint32_t> sequence{0};
+};
+ParkingWord parking_words[64];
+
+bool futex_aligned(const std::atomic<uint32_t>* word)
+{
+    return (reinterpret_cast<uintptr_t>(word) & 3) == 0;
+}
+
+std::atomic<uint32_t>* parking_word(const std::atomic<uint32_t>* word)
+{
+    uintptr_t address = reinterpret_cast<uintptr_t>(word);
+    return &parking_words[(address ^ (address >> 6)) % 64].sequence;
+}
+
+// futex_wait for a word at any address: 0 (woken or changed, possibly spuriously),
+// ETIMEDOUT or EINTR.
+int lock_wait(std::atomic<uint32_t>* word, uint32_t expected, const timespec* deadline)
+{
+    if (futex_aligned(word)) return overlapped::futex_wait(word, expected, deadline);
+    std::atomic<uint32_t>* parking = parking_word(word);
+    uint32_t sequence = parking->load(std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (word->load(std::memory_order_relaxed) != expected) return 0;
+    return overlapped::futex_wait(parking, sequence, deadline);
+}
+
+// futex_wake for a word at any address (an unaligned one wakes all its parking word's
+// sleepers, which callers allow: every sleeper re-checks its condition).
+void lock_wake(std::atomic<uint32_t>* word, int count)
+{
+    if (futex_aligned(word)) {
+        overlapped::futex_wake(word, count);
+        return;
+    }
+    std::atomic<uint32_t>* parking = parking_word(word);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    parking->fetch_add(1, std::memory_order_relaxed);
+    overlapped::futex_wake(parking, INT_MAX);
 }
 
 // The calling thread's kernel thread id, fetched once per thread. (A fork()ed child's thread
@@ -94,12 +145,12 @@ void cs_lock_word(LPCRITICAL_SECTION cs)
             return;
         cpu_relax();
     }
-    while (word->exchange(2, std::memory_order_acquire) != 0) futex_wait(word, 2, nullptr);
+    while (word->exchange(2, std::memory_order_acquire) != 0) lock_wait(word, 2, nullptr);
 }
 
 void cs_unlock_word(LPCRITICAL_SECTION cs)
 {
-    if (cs_word(cs)->exchange(0, std::memory_order_release) == 2) futex_wake(cs_word(cs), 1);
+    if (cs_word(cs)->exchange(0, std::memory_order_release) == 2) lock_wake(cs_word(cs), 1);
 }
 
 void cs_set_owner(LPCRITICAL_SECTION cs, uintptr_t tid, LONG recursion)
@@ -134,7 +185,7 @@ void srw_sleep(std::atomic<uint32_t>* state, uint32_t s)
             return;  // the state moved: re-check instead of sleeping
         s |= kSrwSleepers;
     }
-    futex_wait(state, s, nullptr);
+    lock_wait(state, s, nullptr);
 }
 
 bool srw_try_exclusive(std::atomic<uint32_t>* state)
@@ -177,17 +228,18 @@ bool cv_wait(PCONDITION_VARIABLE cv, uint32_t seq, DWORD ms)
 {
     overlapped::kernel::Deadline deadline = overlapped::kernel::Deadline::from_milliseconds(ms);
     for (;;) {
-        int rc = futex_wait(cv_seq(cv), seq, deadline.absolute());
-        if (rc == 0) return true;  // woken, or the sequence moved (possibly spuriously)
+        int rc = lock_wait(cv_seq(cv), seq, deadline.absolute());
         if (rc == ETIMEDOUT) return false;
-        // EINTR: sleep again on the same sequence; a Wake meanwhile makes it return at once.
+        if (cv_seq(cv)->load(std::memory_order_relaxed) != seq) return true;  // a Wake came
+        // EINTR, or a wake meant for another word sharing an unaligned variable's parking
+        // word: sleep again on the same sequence; a Wake meanwhile makes it return at once.
     }
 }
 
 void cv_wake(PCONDITION_VARIABLE cv, int count)
 {
     cv_seq(cv)->fetch_add(1, std::memory_order_seq_cst);
-    if (cv_sleepers(cv)->load(std::memory_order_seq_cst) != 0) futex_wake(cv_seq(cv), count);
+    if (cv_sleepers(cv)->load(std::memory_order_seq_cst) != 0) lock_wake(cv_seq(cv), count);
 }
 
 }  // namespace
@@ -296,7 +348,7 @@ void WINAPI AcquireSRWLockShared(PSRWLOCK SRWLock)
 void WINAPI ReleaseSRWLockExclusive(PSRWLOCK SRWLock)
 {
     std::atomic<uint32_t>* state = srw_state(SRWLock);
-    if (state->exchange(0, std::memory_order_release) & kSrwSleepers) futex_wake(state, INT_MAX);
+    if (state->exchange(0, std::memory_order_release) & kSrwSleepers) lock_wake(state, INT_MAX);
 }
 
 void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock)
@@ -307,7 +359,7 @@ void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock)
     // Last reader with sleepers: clear the bit and wake them. If the CAS fails the state
     // moved (someone took the lock, keeping the bit) and that holder's release wakes them.
     if (state->compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
-        futex_wake(state, INT_MAX);
+        lock_wake(state, INT_MAX);
 }
 
 BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK SRWLock)
@@ -406,7 +458,7 @@ std::atomic<uint32_t>* once_futex(PINIT_ONCE once) { return as_atomic<uint32_t>(
 void once_set(PINIT_ONCE once, uintptr_t value)
 {
     once_word(once)->store(value, std::memory_order_release);
-    futex_wake(once_futex(once), INT_MAX);
+    lock_wake(once_futex(once), INT_MAX);
 }
 
 }  // namespace
@@ -455,7 +507,7 @@ BOOL WINAPI InitOnceBeginInitialize(LPINIT_ONCE lpInitOnce, DWORD dwFlags, PBOOL
                 overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
                 return FALSE;
             }
-            futex_wait(once_futex(lpInitOnce), static_cast<uint32_t>(kOnceBusy), nullptr);
+            lock_wait(once_futex(lpInitOnce), static_cast<uint32_t>(kOnceBusy), nullptr);
             break;
         case kOnceAsync:
             if (!async) {

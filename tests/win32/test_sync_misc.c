@@ -132,6 +132,80 @@ static void condition_variables(void)
     DeleteCriticalSection(&section);
 }
 
+/* Windows takes these structures at any address: Wine's kernel32 sync tests (which pass on
+ * Windows) run a condition variable and an SRW lock placed at an odd offset of a packed
+ * structure. */
+#pragma pack(push, 1)
+static struct {
+    char pad1;
+    CONDITION_VARIABLE condition;
+    char pad2;
+    SRWLOCK srw;
+    char pad3;
+    CRITICAL_SECTION section;
+} odd;
+#pragma pack(pop)
+static volatile LONG odd_srw_counter, odd_section_counter;
+
+static DWORD WINAPI wake_odd_condition(LPVOID unused)
+{
+    (void)unused;
+    Sleep(50);
+    AcquireSRWLockExclusive(&odd.srw);
+    tl_store(&flag, 1);
+    ReleaseSRWLockExclusive(&odd.srw);
+    WakeAllConditionVariable(&odd.condition);
+    return 0;
+}
+
+static DWORD WINAPI add_under_odd_locks(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 20000; ++i) {
+        AcquireSRWLockExclusive(&odd.srw);
+        odd_srw_counter = odd_srw_counter + 1;
+        ReleaseSRWLockExclusive(&odd.srw);
+        EnterCriticalSection(&odd.section);
+        odd_section_counter = odd_section_counter + 1;
+        LeaveCriticalSection(&odd.section);
+    }
+    return 0;
+}
+
+static void unaligned_locks(void)
+{
+    TEST("a condition variable and an SRW lock at odd addresses: a timed sleep ends");
+    InitializeConditionVariable(&odd.condition);
+    InitializeSRWLock(&odd.srw);
+    InitializeCriticalSection(&odd.section);
+    AcquireSRWLockExclusive(&odd.srw);
+    SetLastError(0xdeadbeef);
+    DWORD start = GetTickCount();
+    CHECK(!SleepConditionVariableSRW(&odd.condition, &odd.srw, 30, 0));
+    CHECK_ERROR(ERROR_TIMEOUT);
+    CHECK(GetTickCount() - start < 3000);
+
+    TEST("a condition variable at an odd address is woken by another thread");
+    tl_store(&flag, 0);
+    HANDLE thread = CreateThread(NULL, 0, wake_odd_condition, NULL, 0, NULL);
+    int rounds = 0;
+    while (!tl_load(&flag) && rounds++ < 50) SleepConditionVariableSRW(&odd.condition, &odd.srw, 100, 0);
+    CHECK_EQ(tl_load(&flag), 1);
+    CHECK(!TryAcquireSRWLockShared(&odd.srw)); /* held exclusive again */
+    ReleaseSRWLockExclusive(&odd.srw);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+
+    TEST("an SRW lock and a critical section at odd addresses: four threads count");
+    HANDLE threads[4];
+    for (int i = 0; i < 4; ++i) threads[i] = CreateThread(NULL, 0, add_under_odd_locks, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, threads, TRUE, 20000), WAIT_OBJECT_0);
+    CHECK_EQ(odd_srw_counter, 80000);
+    CHECK_EQ(odd_section_counter, 80000);
+    for (int i = 0; i < 4; ++i) CloseHandle(threads[i]);
+    DeleteCriticalSection(&odd.section);
+}
+
 static void interlocked(void)
 {
     TEST("Interlocked* return values");
@@ -312,6 +386,7 @@ int main(void)
     critical_sections();
     srw_locks();
     condition_variables();
+    unaligned_locks();
     interlocked();
     system_and_clocks();
     heap();
