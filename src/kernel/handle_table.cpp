@@ -210,8 +210,40 @@ bool handle_is_open(HANDLE handle)
     return true;
 }
 
+namespace {
+
+// The generic rights (and MAXIMUM_ALLOWED) a handle to a synchronization object is asked
+// for, as the rights of its type they stand for: Windows' generic mappings of the Event,
+// Mutant, Semaphore and Timer types (Wine's object-type tests read the same from
+// NtQueryObject). So OpenMutex(GENERIC_EXECUTE) can wait and CreateEventEx(...,
+// GENERIC_ALL) can set (Wine's kernel32 sync test_mutex). MAXIMUM_ALLOWED gets everything:
+// the creator's default security allows it all. Other types keep what they are given.
+ACCESS_MASK map_generic_access(ObjectType type, ACCESS_MASK access)
+{
+    constexpr ACCESS_MASK kGeneric = GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED;
+    if (!(access & kGeneric)) return access;
+    ACCESS_MASK query, modify, all;  // a mutex has no right to modify it
+    switch (type) {
+    case ObjectType::Event: query = EVENT_QUERY_STATE; modify = EVENT_MODIFY_STATE; all = EVENT_ALL_ACCESS; break;
+    case ObjectType::Semaphore:
+        query = SEMAPHORE_QUERY_STATE; modify = SEMAPHORE_MODIFY_STATE; all = SEMAPHORE_ALL_ACCESS; break;
+    case ObjectType::Timer: query = TIMER_QUERY_STATE; modify = TIMER_MODIFY_STATE; all = TIMER_ALL_ACCESS; break;
+    case ObjectType::Mutex: query = MUTANT_QUERY_STATE; modify = 0; all = MUTEX_ALL_ACCESS; break;
+    default: return access;
+    }
+    ACCESS_MASK mapped = access & ~kGeneric;
+    if (access & GENERIC_READ) mapped |= STANDARD_RIGHTS_READ | query;
+    if (access & GENERIC_WRITE) mapped |= STANDARD_RIGHTS_WRITE | modify;
+    if (access & GENERIC_EXECUTE) mapped |= STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE;
+    if (access & (GENERIC_ALL | MAXIMUM_ALLOWED)) mapped |= all;
+    return mapped;
+}
+
+}  // namespace
+
 HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* error)
 {
+    access = map_generic_access(object->type(), access);
     uint32_t index = allocate_slot();
     if (index == kNoSlot) {
         *error = ERROR_NO_MORE_ITEMS;
@@ -233,6 +265,7 @@ HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* err
 
 DWORD handle_create_at(HANDLE value, Object* object, ACCESS_MASK access, DWORD flags)
 {
+    access = map_generic_access(object->type(), access);
     uint32_t index, generation;
     if (!decode(value, &index, &generation)) {
         object->release_reference();

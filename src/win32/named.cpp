@@ -90,6 +90,12 @@ HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access
         object->release_reference();
         return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
     }
+    if (access == 0) {
+        // Windows' access check of an open grants no handle that asks for nothing (Wine's
+        // kernel32 sync test_mutex: OpenMutex with access 0).
+        object->release_reference();
+        return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));
+    }
     DWORD error;
     HANDLE handle = kernel::handle_create(object, access, inherit ? HANDLE_FLAG_INHERIT : 0, &error);
     if (handle == nullptr) return fail(error, HANDLE(nullptr));

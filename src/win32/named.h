@@ -29,7 +29,8 @@ Name name_from(LPCWSTR name, const SECURITY_ATTRIBUTES* attributes);
 HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access,
                      const std::function<kernel::Object*()>& make);
 
-// Opens the object of `type` named `name`: ERROR_FILE_NOT_FOUND when there is none.
+// Opens the object of `type` named `name`: ERROR_FILE_NOT_FOUND when there is none,
+// ERROR_INVALID_HANDLE when the name is another type's, ERROR_ACCESS_DENIED for access 0.
 HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access, BOOL inherit);
 
 }  // namespace overlapped::win32

@@ -115,6 +115,28 @@ static void create_event_ex(void)
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     CloseHandle(event);
+
+    TEST("generic rights stand for the event's rights (CreateEventEx, DuplicateHandle, OpenEvent)");
+    event = CreateEventExA(NULL, "overlapped-test-generic-event", 0, GENERIC_ALL);
+    CHECK(SetEvent(event));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    HANDLE duplicate = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &duplicate, GENERIC_EXECUTE, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEvent(duplicate)); /* GENERIC_EXECUTE: SYNCHRONIZE, not EVENT_MODIFY_STATE */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(duplicate);
+    HANDLE opened = OpenEventA(GENERIC_WRITE, FALSE, "overlapped-test-generic-event");
+    CHECK(SetEvent(opened));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(opened);
+    opened = OpenEventA(MAXIMUM_ALLOWED, FALSE, "overlapped-test-generic-event");
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0);
+    CHECK(SetEvent(opened));
+    CloseHandle(opened);
+    CloseHandle(event);
 }
 
 static void named(void)

@@ -173,6 +173,40 @@ static void mutex_named(void)
     HANDLE opened = OpenMutexA(MUTEX_ALL_ACCESS, FALSE, "overlapped-test-mutex");
     CHECK(opened != NULL);
     CloseHandle(opened);
+
+    /* Wine's kernel32 sync test_mutex. */
+    TEST("mutex: generic rights stand for the mutex's rights; access 0 is refused");
+    opened = OpenMutexA(GENERIC_EXECUTE, FALSE, "overlapped-test-mutex");
+    CHECK(opened != NULL);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0); /* GENERIC_EXECUTE has SYNCHRONIZE */
+    CHECK(ReleaseMutex(opened));                              /* which needs no right at all */
+    CloseHandle(opened);
+    opened = OpenMutexA(GENERIC_READ | GENERIC_WRITE, FALSE, "overlapped-test-mutex");
+    CHECK(opened != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(opened);
+    opened = OpenMutexA(MAXIMUM_ALLOWED, FALSE, "overlapped-test-mutex");
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(opened));
+    CloseHandle(opened);
+    WINE_DEVIATION("Wine 8 grants a handle with no access; Windows refuses it")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(OpenMutexA(0, FALSE, "overlapped-test-mutex") == NULL);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    HANDLE created = CreateMutexExA(NULL, NULL, 0, GENERIC_EXECUTE);
+    CHECK_EQ(WaitForSingleObject(created, 0), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(created));
+    CloseHandle(created);
+    created = CreateSemaphoreExA(NULL, 0, 2, NULL, 0, GENERIC_WRITE);
+    CHECK(ReleaseSemaphore(created, 1, NULL)); /* GENERIC_WRITE has SEMAPHORE_MODIFY_STATE */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(created, 0), WAIT_FAILED); /* and not SYNCHRONIZE */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(created);
     CloseHandle(again);
     CloseHandle(mutex);
 }
