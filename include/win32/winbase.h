@@ -607,6 +607,21 @@ OVERLAPPED_API BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE Conditi
                                                      ULONG Flags);
 OVERLAPPED_API void WINAPI WakeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
 OVERLAPPED_API void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+
+typedef RTL_BARRIER SYNCHRONIZATION_BARRIER, *PSYNCHRONIZATION_BARRIER, *LPSYNCHRONIZATION_BARRIER;
+#define SYNCHRONIZATION_BARRIER_FLAGS_SPIN_ONLY 0x01
+#define SYNCHRONIZATION_BARRIER_FLAGS_BLOCK_ONLY 0x02
+#define SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE 0x04
+OVERLAPPED_API BOOL WINAPI InitializeSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier,
+                                                            LONG lTotalThreads, LONG lSpinCount);
+OVERLAPPED_API BOOL WINAPI EnterSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier, DWORD dwFlags);
+OVERLAPPED_API BOOL WINAPI DeleteSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier);
+
+OVERLAPPED_API BOOL WINAPI WaitOnAddress(volatile VOID *Address, PVOID CompareAddress, SIZE_T AddressSize,
+                                         DWORD dwMilliseconds);
+OVERLAPPED_API VOID WINAPI WakeByAddressSingle(PVOID Address);
+OVERLAPPED_API VOID WINAPI WakeByAddressAll(PVOID Address);
+
 OVERLAPPED_API void WINAPI InitOnceInitialize(PINIT_ONCE InitOnce);
 OVERLAPPED_API BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn, PVOID Parameter,
                                                LPVOID *Context);

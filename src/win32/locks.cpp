@@ -1,10 +1,13 @@
-// locks.cpp: CRITICAL_SECTION, SRWLOCK and CONDITION_VARIABLE as user-space futex locks that live entirely in the caller's structure (no allocation, no kernel object).
+// locks.cpp: CRITICAL_SECTION, SRWLOCK, CONDITION_VARIABLE, INIT_ONCE and
+// SYNCHRONIZATION_BARRIER as user-space futex locks that live entirely in the caller's
+// structure (no allocation, no kernel object), and WaitOnAddress.
 #include <windows.h>
 
 #include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -50,18 +53,19 @@ std::atomic<T>* as_atomic(F* field)
 
 struct alignas(64) ParkingWord {
     std::atomic<uint32_t> sequence{0};
+    std::atomic<uint32_t> waiters{0};  // WaitOnAddress callers asleep here (below)
 };
-ParkingWord parking_words[64];
+ParkingWord parking_words[128];
 
 bool futex_aligned(const std::atomic<uint32_t>* word)
 {
     return (reinterpret_cast<uintptr_t>(word) & 3) == 0;
 }
 
-std::atomic<uint32_t>* parking_word(const std::atomic<uint32_t>* word)
+ParkingWord& parking_for(const volatile void* address)
 {
-    uintptr_t address = reinterpret_cast<uintptr_t>(word);
-    return &parking_words[(address ^ (address >> 6)) % 64].sequence;
+    uintptr_t value = reinterpret_cast<uintptr_t>(address);
+    return parking_words[(value ^ (value >> 7)) % 128];
 }
 
 // futex_wait for a word at any address: 0 (woken or changed, possibly spuriously),
@@ -69,7 +73,7 @@ std::atomic<uint32_t>* parking_word(const std::atomic<uint32_t>* word)
 int lock_wait(std::atomic<uint32_t>* word, uint32_t expected, const timespec* deadline)
 {
     if (futex_aligned(word)) return overlapped::futex_wait(word, expected, deadline);
-    std::atomic<uint32_t>* parking = parking_word(word);
+    std::atomic<uint32_t>* parking = &parking_for(word).sequence;
     uint32_t sequence = parking->load(std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (word->load(std::memory_order_relaxed) != expected) return 0;
@@ -84,7 +88,7 @@ void lock_wake(std::atomic<uint32_t>* word, int count)
         overlapped::futex_wake(word, count);
         return;
     }
-    std::atomic<uint32_t>* parking = parking_word(word);
+    std::atomic<uint32_t>* parking = &parking_for(word).sequence;
     std::atomic_thread_fence(std::memory_order_seq_cst);
     parking->fetch_add(1, std::memory_order_relaxed);
     overlapped::futex_wake(parking, INT_MAX);
@@ -572,4 +576,154 @@ BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn, PVOID
     }
     if (Context != nullptr) *Context = context;
     return TRUE;
+}
+
+// ---- WaitOnAddress, WakeByAddressSingle, WakeByAddressAll -----------------------------
+//
+// The address may hold 1, 2, 4 or 8 bytes at any alignment, so sleepers do not sleep on it
+// but on its parking word (above), as an unaligned lock word does: a waiter counts itself
+// in, reads the parking word, compares the address, and sleeps while the parking word is
+// unchanged; a wake advances the parking word and, if anyone waits there, wakes them all
+// (those waiting on other addresses return as from a spurious wake-up, which Windows
+// allows: callers compare again). A wake with nobody waiting makes no system call.
+namespace {
+
+// Whether `address` holds what `compare` does (`size` bytes). A torn read of an unaligned
+// value only makes the caller return early, which it allows.
+bool address_holds(const volatile void* address, const void* compare, SIZE_T size)
+{
+    const void* plain = const_cast<const void*>(address);
+    if ((reinterpret_cast<uintptr_t>(plain) & (size - 1)) == 0) {
+        switch (size) {
+        case 1: return __atomic_load_n(static_cast<const uint8_t*>(plain), __ATOMIC_RELAXED) ==
+                       *static_cast<const uint8_t*>(compare);
+        case 2: return __atomic_load_n(static_cast<const uint16_t*>(plain), __ATOMIC_RELAXED) ==
+                       *static_cast<const uint16_t*>(compare);
+        case 4: return __atomic_load_n(static_cast<const uint32_t*>(plain), __ATOMIC_RELAXED) ==
+                       *static_cast<const uint32_t*>(compare);
+        default: return __atomic_load_n(static_cast<const uint64_t*>(plain), __ATOMIC_RELAXED) ==
+                        *static_cast<const uint64_t*>(compare);
+        }
+    }
+    unsigned char now[8];
+    for (SIZE_T i = 0; i < size; ++i) now[i] = static_cast<const volatile unsigned char*>(address)[i];
+    return memcmp(now, compare, size) == 0;
+}
+
+void wake_address(const void* address)
+{
+    ParkingWord& parking = parking_for(address);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    parking.sequence.fetch_add(1, std::memory_order_seq_cst);
+    if (parking.waiters.load(std::memory_order_seq_cst) != 0) overlapped::futex_wake(&parking.sequence, INT_MAX);
+}
+
+}  // namespace
+
+// TRUE when the address did not hold the compared value or a wake came (or spuriously);
+// FALSE with ERROR_TIMEOUT when the time ran out, ERROR_INVALID_PARAMETER for a size
+// other than 1, 2, 4 or 8 (Wine's ntdll sync test_wait_on_address).
+BOOL WINAPI WaitOnAddress(volatile VOID* Address, PVOID CompareAddress, SIZE_T AddressSize, DWORD dwMilliseconds)
+{
+    if (AddressSize != 1 && AddressSize != 2 && AddressSize != 4 && AddressSize != 8) {
+        overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+        return FALSE;
+    }
+    overlapped::kernel::Deadline deadline = overlapped::kernel::Deadline::from_milliseconds(dwMilliseconds);
+    ParkingWord& parking = parking_for(Address);
+    parking.waiters.fetch_add(1, std::memory_order_seq_cst);
+    uint32_t sequence = parking.sequence.load(std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    int rc = 0;
+    if (address_holds(Address, CompareAddress, AddressSize)) {
+        do rc = overlapped::futex_wait(&parking.sequence, sequence, deadline.absolute());
+        while (rc == EINTR);
+    }
+    parking.waiters.fetch_sub(1, std::memory_order_relaxed);
+    if (rc != ETIMEDOUT) return TRUE;
+    overlapped::kernel::tls_last_error = ERROR_TIMEOUT;
+    return FALSE;
+}
+
+void WINAPI WakeByAddressSingle(PVOID Address)
+{
+    wake_address(Address);
+}
+
+void WINAPI WakeByAddressAll(PVOID Address)
+{
+    wake_address(Address);
+}
+
+// ---- Synchronization barriers ---------------------------------------------------------
+//
+// The fields of Windows' SYNCHRONIZATION_BARRIER (RTL_BARRIER), our use:
+//   Reserved1     the number of threads a phase needs;
+//   Reserved2     how many have yet to arrive in this phase;
+//   Reserved4     the phase number (the futex word the waiters sleep on);
+//   Reserved5     the spin count (kept; waiters sleep at once);
+//   Reserved3[0]  (low half) threads inside EnterSynchronizationBarrier without
+//                 SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE, whom DeleteSynchronizationBarrier
+//                 waits for (its futex word).
+// The last thread to arrive starts the next phase and gets TRUE; the others sleep until
+// the phase number moves and get FALSE.
+namespace {
+
+std::atomic<uint32_t>* barrier_total(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved1); }
+std::atomic<uint32_t>* barrier_left(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved2); }
+std::atomic<uint32_t>* barrier_phase(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved4); }
+std::atomic<uint32_t>* barrier_inside(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[0]); }
+
+}  // namespace
+
+// FALSE with ERROR_INVALID_PARAMETER for a NULL barrier, fewer than one thread, or a spin
+// count below -1 (Wine's kernel32 sync test_barrier, as Windows 10 1607 and later answer).
+BOOL WINAPI InitializeSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier, LONG lTotalThreads,
+                                             LONG lSpinCount)
+{
+    if (lpBarrier == nullptr || lTotalThreads < 1 || lSpinCount < -1) {
+        overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+        return FALSE;
+    }
+    memset(lpBarrier, 0, sizeof(*lpBarrier));
+    barrier_total(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
+    barrier_left(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
+    lpBarrier->Reserved5 = static_cast<DWORD>(lSpinCount);
+    std::atomic_thread_fence(std::memory_order_release);
+    return TRUE;
+}
+
+// TRUE for the one thread whose arrival completes the phase. The flags SPIN_ONLY and
+// BLOCK_ONLY change nothing here (waiters sleep); others are ignored (Windows raises
+// STATUS_INVALID_PARAMETER, an exception this library cannot raise).
+BOOL WINAPI EnterSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier, DWORD dwFlags)
+{
+    bool counted = !(dwFlags & SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE);
+    if (counted) barrier_inside(lpBarrier)->fetch_add(1, std::memory_order_relaxed);
+    // The phase is read before arriving: it cannot move until this thread has arrived.
+    uint32_t phase = barrier_phase(lpBarrier)->load(std::memory_order_acquire);
+    BOOL last = barrier_left(lpBarrier)->fetch_sub(1, std::memory_order_acq_rel) == 1;
+    if (last) {
+        barrier_left(lpBarrier)->store(barrier_total(lpBarrier)->load(std::memory_order_relaxed),
+                                       std::memory_order_relaxed);
+        barrier_phase(lpBarrier)->fetch_add(1, std::memory_order_release);
+        lock_wake(barrier_phase(lpBarrier), INT_MAX);
+    } else {
+        while (barrier_phase(lpBarrier)->load(std::memory_order_acquire) == phase)
+            lock_wait(barrier_phase(lpBarrier), phase, nullptr);
+    }
+    if (counted && barrier_inside(lpBarrier)->fetch_sub(1, std::memory_order_release) == 1)
+        lock_wake(barrier_inside(lpBarrier), INT_MAX);
+    return last;
+}
+
+// Waits until no thread that entered without SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE is
+// still inside EnterSynchronizationBarrier; there is nothing to free. Always TRUE.
+BOOL WINAPI DeleteSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier)
+{
+    for (;;) {
+        uint32_t inside = barrier_inside(lpBarrier)->load(std::memory_order_acquire);
+        if (inside == 0) return TRUE;
+        lock_wait(barrier_inside(lpBarrier), inside, nullptr);
+    }
 }

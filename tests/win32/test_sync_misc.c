@@ -206,6 +206,124 @@ static void unaligned_locks(void)
     DeleteCriticalSection(&odd.section);
 }
 
+/* WaitOnAddress and its wakes live in the Synchronization API set, which mingw-w64 links
+ * from a library of its own: looked up in kernelbase (this library, on Linux). */
+typedef BOOL(WINAPI *wait_on_address_fn)(volatile VOID *, PVOID, SIZE_T, DWORD);
+typedef VOID(WINAPI *wake_by_address_fn)(PVOID);
+static wait_on_address_fn wait_on_address;
+static wake_by_address_fn wake_by_address_single, wake_by_address_all;
+static volatile LONG address_value;
+
+static DWORD WINAPI change_address_later(LPVOID unused)
+{
+    (void)unused;
+    Sleep(50);
+    tl_store(&address_value, 1);
+    wake_by_address_single((PVOID)&address_value);
+    return 0;
+}
+
+static void wait_on_address_tests(void)
+{
+    HMODULE kernelbase = GetModuleHandleA("kernelbase.dll");
+    wait_on_address = (wait_on_address_fn)(void (*)(void))GetProcAddress(kernelbase, "WaitOnAddress");
+    wake_by_address_single = (wake_by_address_fn)(void (*)(void))GetProcAddress(kernelbase, "WakeByAddressSingle");
+    wake_by_address_all = (wake_by_address_fn)(void (*)(void))GetProcAddress(kernelbase, "WakeByAddressAll");
+    CHECK(wait_on_address != NULL && wake_by_address_single != NULL && wake_by_address_all != NULL);
+    if (wait_on_address == NULL || wake_by_address_single == NULL || wake_by_address_all == NULL) return;
+
+    /* Wine's ntdll sync test_wait_on_address (RtlWaitOnAddress, under WaitOnAddress). */
+    TEST("WaitOnAddress: sizes 1, 2, 4 and 8; others ERROR_INVALID_PARAMETER");
+    LONG64 address = 0, compare = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(&address, &compare, 5, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(&address, &compare, 3, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    for (SIZE_T size = 1; size <= 4; size <<= 1) {
+        compare = ~(LONG64)0;
+        compare <<= size * 8; /* the low `size` bytes match, the next ones do not */
+        SetLastError(0xdeadbeef);
+        CHECK(!wait_on_address(&address, &compare, size, 20));
+        CHECK_ERROR(ERROR_TIMEOUT);
+        CHECK(wait_on_address(&address, &compare, size << 1, 20)); /* differs: returns at once */
+    }
+    compare = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(&address, &compare, 8, 0));
+    CHECK_ERROR(ERROR_TIMEOUT);
+    CHECK_EQ(address, 0);
+    wake_by_address_single(&address); /* nobody waits: nothing happens */
+    wake_by_address_all(&address);
+    wake_by_address_single(NULL);
+    wake_by_address_all(NULL);
+    CHECK_EQ(address, 0);
+
+    TEST("WaitOnAddress: woken when another thread changes the value and wakes");
+    tl_store(&address_value, 0);
+    LONG zero = 0;
+    HANDLE thread = CreateThread(NULL, 0, change_address_later, NULL, 0, NULL);
+    int rounds = 0;
+    while (tl_load(&address_value) == 0 && rounds++ < 50) wait_on_address(&address_value, &zero, sizeof(LONG), 100);
+    CHECK_EQ(tl_load(&address_value), 1);
+    CHECK(rounds < 10); /* the wake ended the wait, not 100 ms time-outs */
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+}
+
+#define BARRIER_THREADS 4
+static SYNCHRONIZATION_BARRIER barrier;
+static volatile LONG barrier_arrived, barrier_last, barrier_early;
+
+static DWORD WINAPI enter_barrier(LPVOID flags)
+{
+    InterlockedIncrement(&barrier_arrived);
+    if (EnterSynchronizationBarrier(&barrier, (DWORD)(ULONG_PTR)flags)) InterlockedIncrement(&barrier_last);
+    if (tl_load(&barrier_arrived) != BARRIER_THREADS + 1) InterlockedIncrement(&barrier_early);
+    return 0;
+}
+
+static void barriers(void)
+{
+    /* Wine's kernel32 sync test_barrier (Windows 10 1607 and later). */
+    TEST("synchronization barrier: parameters");
+    SetLastError(0xdeadbeef);
+    CHECK(InitializeSynchronizationBarrier(&barrier, 1, -1));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(EnterSynchronizationBarrier(&barrier, 0)); /* one thread: every entry completes it */
+    CHECK(EnterSynchronizationBarrier(&barrier, SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE));
+    CHECK(DeleteSynchronizationBarrier(&barrier));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(!InitializeSynchronizationBarrier(NULL, 1, -1));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitializeSynchronizationBarrier(&barrier, 0, -1));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitializeSynchronizationBarrier(&barrier, 1, -2));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("synchronization barrier: nobody passes before all arrive; TRUE for exactly one");
+    for (int phase = 0; phase < 2; ++phase) {
+        CHECK(InitializeSynchronizationBarrier(&barrier, BARRIER_THREADS + 1, -1));
+        tl_store(&barrier_arrived, 0);
+        tl_store(&barrier_last, 0);
+        tl_store(&barrier_early, 0);
+        ULONG_PTR flags = phase == 0 ? 0 : SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE;
+        HANDLE threads[BARRIER_THREADS];
+        for (int i = 0; i < BARRIER_THREADS; ++i)
+            threads[i] = CreateThread(NULL, 0, enter_barrier, (LPVOID)flags, 0, NULL);
+        CHECK_EQ(WaitForMultipleObjects(BARRIER_THREADS, threads, FALSE, 100), WAIT_TIMEOUT); /* all wait */
+        enter_barrier((LPVOID)flags);
+        CHECK_EQ(WaitForMultipleObjects(BARRIER_THREADS, threads, TRUE, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&barrier_last), 1);
+        CHECK_EQ(tl_load(&barrier_early), 0);
+        CHECK(DeleteSynchronizationBarrier(&barrier));
+        for (int i = 0; i < BARRIER_THREADS; ++i) CloseHandle(threads[i]);
+    }
+}
+
 static void interlocked(void)
 {
     TEST("Interlocked* return values");
@@ -387,6 +505,11 @@ int main(void)
     srw_locks();
     condition_variables();
     unaligned_locks();
+    wait_on_address_tests();
+    WINE_DEVIATION("Wine 8 does not implement synchronization barriers (its stub aborts)")
+    {
+        barriers();
+    }
     interlocked();
     system_and_clocks();
     heap();
