@@ -113,20 +113,23 @@ uintptr_t current_tid()
 //                  the owner stores its own id there, so a relaxed load that returns our id
 //                  proves we own it.
 //   SpinCount      acquisition attempts spent spinning before sleeping.
-//   DebugInfo, LockSemaphore  unused, NULL.
+//   DebugInfo      (PRTL_CRITICAL_SECTION_DEBUG)-1 once initialized, NULL once deleted, as
+//                  Windows 8 and later leave it (Wine's kernel32 sync test_crit_section):
+//                  programs test it to know whether a section is initialized.
+//   LockSemaphore  unused, NULL.
 // Every shared field is accessed through atomics, so ThreadSanitizer sees no plain races.
 
 // Windows keeps flags in the top byte of a spin count (RTL_CRITICAL_SECTION_ALL_FLAG_BITS).
-constexpr DWORD kSpinCountMask = 0x00FFFFFFu;
+constexpr DWORD kSpinCountMask = ~static_cast<DWORD>(RTL_CRITICAL_SECTION_ALL_FLAG_BITS);
 
 std::atomic<uint32_t>* cs_word(LPCRITICAL_SECTION cs) { return as_atomic<uint32_t>(&cs->LockCount); }
 std::atomic<LONG>* cs_recursion(LPCRITICAL_SECTION cs) { return as_atomic<LONG>(&cs->RecursionCount); }
 std::atomic<uintptr_t>* cs_owner(LPCRITICAL_SECTION cs) { return as_atomic<uintptr_t>(&cs->OwningThread); }
 std::atomic<ULONG_PTR>* cs_spin(LPCRITICAL_SECTION cs) { return as_atomic<ULONG_PTR>(&cs->SpinCount); }
 
-void cs_init(LPCRITICAL_SECTION cs, DWORD spin)
+void cs_init(LPCRITICAL_SECTION cs, DWORD spin, bool initialized = true)
 {
-    cs->DebugInfo = nullptr;
+    cs->DebugInfo = initialized ? reinterpret_cast<PRTL_CRITICAL_SECTION_DEBUG>(~uintptr_t(0)) : nullptr;
     cs->LockSemaphore = nullptr;
     cs_word(cs)->store(0, std::memory_order_relaxed);
     cs_recursion(cs)->store(0, std::memory_order_relaxed);
@@ -316,10 +319,10 @@ void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
     cs_unlock_word(lpCriticalSection);
 }
 
-// Nothing to free: the section holds no resources. Its fields are cleared.
+// Nothing to free: the section holds no resources. Its fields are cleared (DebugInfo NULL).
 void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
 {
-    cs_init(lpCriticalSection, 0);
+    cs_init(lpCriticalSection, 0, false);
 }
 
 // ---- SRW locks ---------------------------------------------------------------------------

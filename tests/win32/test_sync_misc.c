@@ -74,6 +74,28 @@ static void critical_sections(void)
     CloseHandle(thread);
     DeleteCriticalSection(&section);
 
+    /* Wine's kernel32 sync test_crit_section: programs test DebugInfo to know whether a
+     * section is initialized ((void *)-1 since Windows 8, a real pointer before). */
+    TEST("critical section: DebugInfo set by the initialization, NULL after the deletion");
+    CRITICAL_SECTION fresh;
+    memset(&fresh, 0, sizeof(fresh));
+    InitializeCriticalSection(&fresh);
+    CHECK(fresh.DebugInfo != NULL);
+    DeleteCriticalSection(&fresh);
+    CHECK(fresh.DebugInfo == NULL);
+    memset(&fresh, 0, sizeof(fresh));
+    CHECK(InitializeCriticalSectionEx(&fresh, 0, CRITICAL_SECTION_NO_DEBUG_INFO));
+    CHECK(fresh.DebugInfo != NULL);
+    CHECK(TryEnterCriticalSection(&fresh));
+    CHECK(fresh.OwningThread == (HANDLE)(ULONG_PTR)GetCurrentThreadId());
+    CHECK_EQ(fresh.RecursionCount, 1);
+    LeaveCriticalSection(&fresh);
+    DeleteCriticalSection(&fresh);
+    WINE_DEVIATION("Wine 8 leaves DebugInfo (void *)-1 when it deletes a section made without debug info")
+    {
+        CHECK(fresh.DebugInfo == NULL);
+    }
+
     TEST("critical section with spin count: four threads count without losing updates");
     CHECK(InitializeCriticalSectionAndSpinCount(&section, 4000));
     counter = 0;
