@@ -14,6 +14,7 @@ namespace overlapped::win32 {
 
 struct Name {
     bool present = false;
+    bool empty = false;  // "" rather than NULL (neither is present)
     std::string text;
     DWORD handle_flags = 0;  // HANDLE_FLAG_INHERIT from the creator's SECURITY_ATTRIBUTES
 };

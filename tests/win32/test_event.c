@@ -185,6 +185,33 @@ static void named(void)
     CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, NULL) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
 
+    /* "" names the namespace's directory itself (Wine's ntdll om.c test_name_limits: an
+     * empty name under the base directory is STATUS_OBJECT_TYPE_MISMATCH); to create, it is
+     * no name at all. A prefix with nothing after it names no object. */
+    TEST("named: an empty name, a prefix alone");
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    HANDLE unnamed = CreateEventA(NULL, TRUE, FALSE, "");
+    CHECK(unnamed != NULL);
+    CHECK_ERROR(ERROR_SUCCESS);
+    HANDLE unnamed2 = CreateEventA(NULL, TRUE, FALSE, "");
+    CHECK_ERROR(ERROR_SUCCESS); /* another unnamed event, not the same one */
+    CHECK(SetEvent(unnamed));
+    CHECK_EQ(WaitForSingleObject(unnamed2, 0), WAIT_TIMEOUT);
+    CloseHandle(unnamed2);
+    CloseHandle(unnamed);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateEventA(NULL, TRUE, FALSE, "Global\\") == NULL);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateMutexA(NULL, FALSE, "Local\\") == NULL);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "Local\\") == NULL);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+
     TEST("named: W and A names meet");
     static const WCHAR wide_name[] = {'o', 'v', 'l', '-', 'w', 'i', 'd', 'e', 0};
     HANDLE wide = CreateEventW(NULL, TRUE, TRUE, wide_name);
