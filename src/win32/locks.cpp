@@ -31,7 +31,8 @@ static_assert(sizeof(HANDLE) == sizeof(std::atomic<uintptr_t>) &&
 static_assert(sizeof(ULONG_PTR) == sizeof(std::atomic<ULONG_PTR>) &&
               alignof(ULONG_PTR) >= alignof(std::atomic<ULONG_PTR>));
 static_assert(sizeof(PVOID) == 2 * sizeof(std::atomic<uint32_t>) && alignof(PVOID) >= 8);
-static_assert(std::atomic<uint32_t>::is_always_lock_free && std::atomic<uintptr_t>::is_always_lock_free);
+static_assert(std::atomic<uint32_t>::is_always_lock_free && std::atomic<uintptr_t>::is_always_lock_free &&
+              std::atomic<uint64_t>::is_always_lock_free);
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the futex word is the low half of Ptr");
 
 template <typename T, typename F>
@@ -662,20 +663,23 @@ void WINAPI WakeByAddressAll(PVOID Address)
 //
 // The fields of Windows' SYNCHRONIZATION_BARRIER (RTL_BARRIER), our use:
 //   Reserved1     the number of threads a phase needs;
-//   Reserved2     how many have yet to arrive in this phase;
-//   Reserved4     the phase number (the futex word the waiters sleep on);
-//   Reserved5     the spin count (kept; waiters sleep at once);
-//   Reserved3[0]  (low half) threads inside EnterSynchronizationBarrier without
+//   Reserved3[0]  the phase's state, one 64-bit word changed by compare-and-swap: the low
+//                 half counts the threads yet to arrive, the high half is the phase number
+//                 (the futex word waiters sleep on). The last arrival sets the count back
+//                 and advances the phase in the same step, so a thread arriving at once
+//                 after it already counts in the next phase;
+//   Reserved3[1]  (low half) threads inside EnterSynchronizationBarrier without
 //                 SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE, whom DeleteSynchronizationBarrier
-//                 waits for (its futex word).
+//                 waits for (its futex word);
+//   Reserved5     the spin count (kept; waiters sleep at once).
 // The last thread to arrive starts the next phase and gets TRUE; the others sleep until
 // the phase number moves and get FALSE.
 namespace {
 
 std::atomic<uint32_t>* barrier_total(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved1); }
-std::atomic<uint32_t>* barrier_left(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved2); }
-std::atomic<uint32_t>* barrier_phase(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved4); }
-std::atomic<uint32_t>* barrier_inside(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[0]); }
+std::atomic<uint64_t>* barrier_state(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint64_t>(&b->Reserved3[0]); }
+std::atomic<uint32_t>* barrier_phase(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[0]) + 1; }
+std::atomic<uint32_t>* barrier_inside(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[1]); }
 
 }  // namespace
 
@@ -690,7 +694,7 @@ BOOL WINAPI InitializeSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier
     }
     memset(lpBarrier, 0, sizeof(*lpBarrier));
     barrier_total(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
-    barrier_left(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
+    barrier_state(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
     lpBarrier->Reserved5 = static_cast<DWORD>(lSpinCount);
     std::atomic_thread_fence(std::memory_order_release);
     return TRUE;
@@ -703,13 +707,18 @@ BOOL WINAPI EnterSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier, DWO
 {
     bool counted = !(dwFlags & SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE);
     if (counted) barrier_inside(lpBarrier)->fetch_add(1, std::memory_order_relaxed);
-    // The phase is read before arriving: it cannot move until this thread has arrived.
-    uint32_t phase = barrier_phase(lpBarrier)->load(std::memory_order_acquire);
-    BOOL last = barrier_left(lpBarrier)->fetch_sub(1, std::memory_order_acq_rel) == 1;
+    uint64_t state = barrier_state(lpBarrier)->load(std::memory_order_acquire);
+    uint64_t next;
+    do {
+        uint32_t left = static_cast<uint32_t>(state);
+        uint64_t phase = state >> 32;
+        next = left == 1 ? ((phase + 1) << 32) | barrier_total(lpBarrier)->load(std::memory_order_relaxed)
+                         : (phase << 32) | (left - 1);
+    } while (!barrier_state(lpBarrier)->compare_exchange_weak(state, next, std::memory_order_acq_rel,
+                                                              std::memory_order_acquire));
+    uint32_t phase = static_cast<uint32_t>(state >> 32);
+    BOOL last = static_cast<uint32_t>(state) == 1;
     if (last) {
-        barrier_left(lpBarrier)->store(barrier_total(lpBarrier)->load(std::memory_order_relaxed),
-                                       std::memory_order_relaxed);
-        barrier_phase(lpBarrier)->fetch_add(1, std::memory_order_release);
         lock_wake(barrier_phase(lpBarrier), INT_MAX);
     } else {
         while (barrier_phase(lpBarrier)->load(std::memory_order_acquire) == phase)

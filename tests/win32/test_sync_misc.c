@@ -306,6 +306,14 @@ static DWORD WINAPI enter_barrier(LPVOID flags)
     return 0;
 }
 
+static DWORD WINAPI enter_barrier_often(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 1000; ++i)
+        if (EnterSynchronizationBarrier(&barrier, 0)) InterlockedIncrement(&barrier_last);
+    return 0;
+}
+
 static void barriers(void)
 {
     /* Wine's kernel32 sync test_barrier (Windows 10 1607 and later). */
@@ -325,6 +333,17 @@ static void barriers(void)
     SetLastError(0xdeadbeef);
     CHECK(!InitializeSynchronizationBarrier(&barrier, 1, -2));
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("synchronization barrier of one thread: every entry gets TRUE, however many enter at once");
+    CHECK(InitializeSynchronizationBarrier(&barrier, 1, -1));
+    tl_store(&barrier_last, 0);
+    HANDLE ones[BARRIER_THREADS];
+    for (int i = 0; i < BARRIER_THREADS; ++i) ones[i] = CreateThread(NULL, 0, enter_barrier_often, NULL, 0, NULL);
+    enter_barrier_often(NULL);
+    CHECK_EQ(WaitForMultipleObjects(BARRIER_THREADS, ones, TRUE, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&barrier_last), (BARRIER_THREADS + 1) * 1000);
+    for (int i = 0; i < BARRIER_THREADS; ++i) CloseHandle(ones[i]);
+    CHECK(DeleteSynchronizationBarrier(&barrier));
 
     TEST("synchronization barrier: nobody passes before all arrive; TRUE for exactly one");
     for (int phase = 0; phase < 2; ++phase) {
