@@ -245,6 +245,18 @@ static DWORD WINAPI change_address_later(LPVOID unused)
     return 0;
 }
 
+/* Waits until the value is not 0, then takes one from it. */
+static DWORD WINAPI take_one_from_address(LPVOID unused)
+{
+    (void)unused;
+    LONG seen;
+    do {
+        while ((seen = tl_load(&address_value)) == 0)
+            if (!wait_on_address(&address_value, &seen, sizeof(seen), 10000)) return 1;
+    } while (InterlockedCompareExchange(&address_value, seen - 1, seen) != seen);
+    return 0;
+}
+
 static void wait_on_address_tests(void)
 {
     HMODULE kernelbase = GetModuleHandleA("kernelbase.dll");
@@ -258,6 +270,9 @@ static void wait_on_address_tests(void)
     TEST("WaitOnAddress: sizes 1, 2, 4 and 8; others ERROR_INVALID_PARAMETER");
     LONG64 address = 0, compare = 0;
     SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(NULL, NULL, 0, 0)); /* the size is checked first */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
     CHECK(!wait_on_address(&address, &compare, 5, 0));
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     SetLastError(0xdeadbeef);
@@ -269,7 +284,9 @@ static void wait_on_address_tests(void)
         SetLastError(0xdeadbeef);
         CHECK(!wait_on_address(&address, &compare, size, 20));
         CHECK_ERROR(ERROR_TIMEOUT);
+        SetLastError(0xdeadbeef);
         CHECK(wait_on_address(&address, &compare, size << 1, 20)); /* differs: returns at once */
+        CHECK_ERROR(0xdeadbeef);                                   /* success leaves the last error */
     }
     compare = 0;
     SetLastError(0xdeadbeef);
@@ -292,6 +309,18 @@ static void wait_on_address_tests(void)
     CHECK(rounds < 10); /* the wake ended the wait, not 100 ms time-outs */
     CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
     CloseHandle(thread);
+
+    /* Wine's kernelbase sync test_WaitOnAddress. */
+    TEST("WakeByAddressAll wakes every thread waiting on the address");
+    tl_store(&address_value, 0);
+    HANDLE threads[8];
+    for (int i = 0; i < 8; ++i) threads[i] = CreateThread(NULL, 0, take_one_from_address, NULL, 0, NULL);
+    Sleep(100);
+    tl_store(&address_value, 8);
+    wake_by_address_all((PVOID)&address_value);
+    CHECK_EQ(WaitForMultipleObjects(8, threads, TRUE, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&address_value), 0);
+    for (int i = 0; i < 8; ++i) CloseHandle(threads[i]);
 }
 
 #define BARRIER_THREADS 4
