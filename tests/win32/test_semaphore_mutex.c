@@ -143,6 +143,20 @@ static void mutex_abandonment(void)
     CHECK_EQ(WaitForMultipleObjects(2, handles, FALSE, 1000), WAIT_ABANDONED_0 + 1);
     CHECK(ReleaseMutex(shared_mutex));
 
+    /* NT's wait-all reports STATUS_ABANDONED (WAIT_ABANDONED_0) whatever the abandoned
+     * mutex's index: the satisfied wait's status, not an index (ReactOS's
+     * KeWaitForMultipleObjects; Wine answers the same). */
+    TEST("mutex: a wait-all that takes an abandoned mutex reports WAIT_ABANDONED_0");
+    thread = CreateThread(NULL, 0, take_and_exit, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    SetEvent(never);
+    CHECK_EQ(WaitForMultipleObjects(2, handles, TRUE, 1000), WAIT_ABANDONED_0);
+    CHECK(ReleaseMutex(shared_mutex));
+    CHECK_EQ(WaitForMultipleObjects(2, handles, TRUE, 1000), WAIT_OBJECT_0); /* no longer abandoned */
+    CHECK(ReleaseMutex(shared_mutex));
+    ResetEvent(never);
+
     TEST("mutex: a waiting thread is handed an abandoned mutex when its owner exits");
     CHECK_EQ(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0);
     HANDLE waiter = CreateThread(NULL, 0, wait_for_mutex, NULL, 0, NULL);
