@@ -95,11 +95,18 @@ HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access
         object->release_reference();
         return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
     }
-    if (access == 0) {
-        // Windows' access check of an open grants no handle that asks for nothing (Wine's
-        // kernel32 sync test_mutex: OpenMutex with access 0).
+    // Windows' access check of an open grants no handle that asks for nothing, nor (for a
+    // synchronization object, whose default security grants its type's rights) one that
+    // asks for a right the type does not have; ACCESS_SYSTEM_SECURITY needs a privilege.
+    // Wine's kernel32 sync test_mutex opens a mutex with access 0 and with each single bit.
+    ACCESS_MASK all = kernel::type_all_access(type);
+    DWORD refused = ERROR_SUCCESS;
+    if (access == 0) refused = ERROR_ACCESS_DENIED;
+    else if (all != 0 && (access & ACCESS_SYSTEM_SECURITY)) refused = ERROR_PRIVILEGE_NOT_HELD;
+    else if (all != 0 && (kernel::map_generic_access(type, access) & ~all)) refused = ERROR_ACCESS_DENIED;
+    if (refused != ERROR_SUCCESS) {
         object->release_reference();
-        return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));
+        return fail(refused, HANDLE(nullptr));
     }
     DWORD error;
     HANDLE handle = kernel::handle_create(object, access, inherit ? HANDLE_FLAG_INHERIT : 0, &error);

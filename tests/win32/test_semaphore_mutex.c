@@ -211,6 +211,28 @@ static void mutex_named(void)
         CHECK(OpenMutexA(0, FALSE, "overlapped-test-mutex") == NULL);
         CHECK_ERROR(ERROR_ACCESS_DENIED);
     }
+    WINE_DEVIATION("Wine 8 grants rights a mutex does not have; Windows refuses them")
+    {
+        /* Each access bit alone: the mutex's own rights (MUTANT_QUERY_STATE, the standard
+         * rights), MAXIMUM_ALLOWED and the generic rights open it; the other bits, which no
+         * mutex has, are refused; ACCESS_SYSTEM_SECURITY needs a privilege. */
+        DWORD refused = 0;
+        for (int bit = 0; bit < 32; ++bit) {
+            SetLastError(0xdeadbeef);
+            opened = OpenMutexA(1u << bit, FALSE, "overlapped-test-mutex");
+            if (opened != NULL) {
+                CloseHandle(opened);
+                continue;
+            }
+            refused |= 1u << bit;
+            CHECK_EQ(GetLastError(), (1u << bit) == ACCESS_SYSTEM_SECURITY ? ERROR_PRIVILEGE_NOT_HELD
+                                                                           : ERROR_ACCESS_DENIED);
+        }
+        CHECK_EQ(refused, 0x0de0fffe);
+        SetLastError(0xdeadbeef);
+        CHECK(OpenMutexA(EVENT_ALL_ACCESS, FALSE, "overlapped-test-mutex") == NULL); /* EVENT_MODIFY_STATE */
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
     HANDLE created = CreateMutexExA(NULL, NULL, 0, GENERIC_EXECUTE);
     CHECK_EQ(WaitForSingleObject(created, 0), WAIT_OBJECT_0);
     CHECK(ReleaseMutex(created));
