@@ -597,21 +597,21 @@ namespace {
 bool address_holds(const volatile void* address, const void* compare, SIZE_T size)
 {
     const void* plain = const_cast<const void*>(address);
-    if ((reinterpret_cast<uintptr_t>(plain) & (size - 1)) == 0) {
+    uint64_t now = 0, expected = 0;
+    memcpy(&expected, compare, size);
+    if ((reinterpret_cast<uintptr_t>(plain) & (size - 1)) == 0) {  // naturally aligned: one load
         switch (size) {
-        case 1: return __atomic_load_n(static_cast<const uint8_t*>(plain), __ATOMIC_RELAXED) ==
-                       *static_cast<const uint8_t*>(compare);
-        case 2: return __atomic_load_n(static_cast<const uint16_t*>(plain), __ATOMIC_RELAXED) ==
-                       *static_cast<const uint16_t*>(compare);
-        case 4: return __atomic_load_n(static_cast<const uint32_t*>(plain), __ATOMIC_RELAXED) ==
-                       *static_cast<const uint32_t*>(compare);
-        default: return __atomic_load_n(static_cast<const uint64_t*>(plain), __ATOMIC_RELAXED) ==
-                        *static_cast<const uint64_t*>(compare);
+        case 1: now = __atomic_load_n(static_cast<const uint8_t*>(plain), __ATOMIC_RELAXED); break;
+        case 2: now = __atomic_load_n(static_cast<const uint16_t*>(plain), __ATOMIC_RELAXED); break;
+        case 4: now = __atomic_load_n(static_cast<const uint32_t*>(plain), __ATOMIC_RELAXED); break;
+        default: now = __atomic_load_n(static_cast<const uint64_t*>(plain), __ATOMIC_RELAXED); break;
         }
+    } else {
+        unsigned char bytes[8] = {};
+        for (SIZE_T i = 0; i < size; ++i) bytes[i] = static_cast<const volatile unsigned char*>(address)[i];
+        memcpy(&now, bytes, size);
     }
-    unsigned char now[8];
-    for (SIZE_T i = 0; i < size; ++i) now[i] = static_cast<const volatile unsigned char*>(address)[i];
-    return memcmp(now, compare, size) == 0;
+    return now == expected;
 }
 
 void wake_address(const void* address)

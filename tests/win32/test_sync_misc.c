@@ -292,6 +292,13 @@ static void wait_on_address_tests(void)
     SetLastError(0xdeadbeef);
     CHECK(!wait_on_address(&address, &compare, 8, 0));
     CHECK_ERROR(ERROR_TIMEOUT);
+    unsigned char bytes[16] = {0}; /* a value at an odd address */
+    LONG odd_compare = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(bytes + 3, &odd_compare, sizeof(LONG), 10));
+    CHECK_ERROR(ERROR_TIMEOUT);
+    bytes[5] = 1;
+    CHECK(wait_on_address(bytes + 3, &odd_compare, sizeof(LONG), 10));
     CHECK_EQ(address, 0);
     wake_by_address_single(&address); /* nobody waits: nothing happens */
     wake_by_address_all(&address);
