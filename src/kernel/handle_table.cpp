@@ -210,8 +210,55 @@ bool handle_is_open(HANDLE handle)
     return true;
 }
 
+namespace {
+
+// The rights of a synchronization object's type that the generic rights stand for:
+// Windows' generic mappings of the Event, Mutant, Semaphore and Timer types (Wine's
+// object-type tests read the same from NtQueryObject). False for other types.
+struct TypeRights {
+    ACCESS_MASK query, modify, all;  // a mutex has no right to modify it
+};
+
+bool sync_type_rights(ObjectType type, TypeRights* rights)
+{
+    switch (type) {
+    case ObjectType::Event: *rights = {EVENT_QUERY_STATE, EVENT_MODIFY_STATE, EVENT_ALL_ACCESS}; return true;
+    case ObjectType::Semaphore:
+        *rights = {SEMAPHORE_QUERY_STATE, SEMAPHORE_MODIFY_STATE, SEMAPHORE_ALL_ACCESS};
+        return true;
+    case ObjectType::Timer: *rights = {TIMER_QUERY_STATE, TIMER_MODIFY_STATE, TIMER_ALL_ACCESS}; return true;
+    case ObjectType::Mutex: *rights = {MUTANT_QUERY_STATE, 0, MUTEX_ALL_ACCESS}; return true;
+    default: return false;
+    }
+}
+
+}  // namespace
+
+// So OpenMutex(GENERIC_EXECUTE) can wait and CreateEventEx(..., GENERIC_ALL) can set
+// (Wine's kernel32 sync test_mutex). MAXIMUM_ALLOWED gets everything: the creator's
+// default security allows it all.
+ACCESS_MASK map_generic_access(ObjectType type, ACCESS_MASK access)
+{
+    constexpr ACCESS_MASK kGeneric = GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED;
+    TypeRights rights;
+    if (!(access & kGeneric) || !sync_type_rights(type, &rights)) return access;
+    ACCESS_MASK mapped = access & ~kGeneric;
+    if (access & GENERIC_READ) mapped |= STANDARD_RIGHTS_READ | rights.query;
+    if (access & GENERIC_WRITE) mapped |= STANDARD_RIGHTS_WRITE | rights.modify;
+    if (access & GENERIC_EXECUTE) mapped |= STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE;
+    if (access & (GENERIC_ALL | MAXIMUM_ALLOWED)) mapped |= rights.all;
+    return mapped;
+}
+
+ACCESS_MASK type_all_access(ObjectType type)
+{
+    TypeRights rights;
+    return sync_type_rights(type, &rights) ? rights.all : 0;
+}
+
 HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* error)
 {
+    access = map_generic_access(object->type(), access);
     uint32_t index = allocate_slot();
     if (index == kNoSlot) {
         *error = ERROR_NO_MORE_ITEMS;
@@ -233,6 +280,7 @@ HANDLE handle_create(Object* object, ACCESS_MASK access, DWORD flags, DWORD* err
 
 DWORD handle_create_at(HANDLE value, Object* object, ACCESS_MASK access, DWORD flags)
 {
+    access = map_generic_access(object->type(), access);
     uint32_t index, generation;
     if (!decode(value, &index, &generation)) {
         object->release_reference();

@@ -34,6 +34,14 @@ constexpr ACCESS_MASK kAccessNotDuplicated = 0x00008000;
 // asks for; DuplicateHandle keeps it.
 constexpr ACCESS_MASK kAccessPrimaryThread = 0x04000000;
 
+// The generic rights and MAXIMUM_ALLOWED in `access` as the rights of `type` they stand for,
+// for events, semaphores, mutexes and timers (Windows' generic mappings of their types);
+// other types' access comes back unchanged. handle_create applies it.
+ACCESS_MASK map_generic_access(ObjectType type, ACCESS_MASK access);
+// Every right an object of `type` has (EVENT_ALL_ACCESS...), for the types
+// map_generic_access maps; 0 for the others.
+ACCESS_MASK type_all_access(ObjectType type);
+
 // Makes a handle for `object`, taking over one reference the caller holds. Returns
 // nullptr with ERROR_NO_SYSTEM_RESOURCES-like failure (`*error` set) if the table is full;
 // the reference is then released.

@@ -49,7 +49,7 @@ void names_remove(Object* object)
     if (found != s.objects.end() && found->second == object) s.objects.erase(found);
 }
 
-bool names_normalise(std::string* name)
+DWORD names_normalise(std::string* name)
 {
     for (const char* prefix : {"Global\\", "Local\\", "Session\\"}) {
         std::string p(prefix);
@@ -58,7 +58,9 @@ bool names_normalise(std::string* name)
             break;
         }
     }
-    return name->find('\\') == std::string::npos;
+    if (name->find('\\') != std::string::npos) return ERROR_PATH_NOT_FOUND;
+    if (name->empty()) return ERROR_INVALID_NAME;
+    return ERROR_SUCCESS;
 }
 
 }  // namespace overlapped::kernel

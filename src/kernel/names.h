@@ -18,8 +18,10 @@ Object* names_insert_or_find(Object* object);
 // Removes `object`'s name if it still maps to `object`.
 void names_remove(Object* object);
 
-// Normalises a Win32 object name: strips "Global\" and "Local\". Returns false for a name
-// Windows rejects (another backslash: ERROR_PATH_NOT_FOUND).
-bool names_normalise(std::string* name);
+// Normalises a Win32 object name: strips "Global\" and "Local\". Returns ERROR_SUCCESS, or
+// the error of a name Windows rejects: another backslash ERROR_PATH_NOT_FOUND, nothing after
+// the prefix ERROR_INVALID_NAME (the name of the namespace's directory, with a separator at
+// its end, is not an object's).
+DWORD names_normalise(std::string* name);
 
 }  // namespace overlapped::kernel

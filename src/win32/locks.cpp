@@ -1,10 +1,13 @@
-// locks.cpp: CRITICAL_SECTION, SRWLOCK and CONDITION_VARIABLE as user-space futex locks that live entirely in the caller's structure (no allocation, no kernel object).
+// locks.cpp: CRITICAL_SECTION, SRWLOCK, CONDITION_VARIABLE, INIT_ONCE and
+// SYNCHRONIZATION_BARRIER as user-space futex locks that live entirely in the caller's
+// structure (no allocation, no kernel object), and WaitOnAddress.
 #include <windows.h>
 
 #include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,8 +20,6 @@
 namespace {
 
 using overlapped::cpu_relax;
-using overlapped::futex_wait;
-using overlapped::futex_wake;
 
 // The lock words live inside Windows' own structures; we view each field as an atomic of
 // the same size. These asserts make that reinterpretation sound on our targets.
@@ -30,13 +31,68 @@ static_assert(sizeof(HANDLE) == sizeof(std::atomic<uintptr_t>) &&
 static_assert(sizeof(ULONG_PTR) == sizeof(std::atomic<ULONG_PTR>) &&
               alignof(ULONG_PTR) >= alignof(std::atomic<ULONG_PTR>));
 static_assert(sizeof(PVOID) == 2 * sizeof(std::atomic<uint32_t>) && alignof(PVOID) >= 8);
-static_assert(std::atomic<uint32_t>::is_always_lock_free && std::atomic<uintptr_t>::is_always_lock_free);
+static_assert(std::atomic<uint32_t>::is_always_lock_free && std::atomic<uintptr_t>::is_always_lock_free &&
+              std::atomic<uint64_t>::is_always_lock_free);
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the futex word is the low half of Ptr");
 
 template <typename T, typename F>
 std::atomic<T>* as_atomic(F* field)
 {
     return reinterpret_cast<std::atomic<T>*>(field);
+}
+
+// ---- Sleeping on a lock word ----------------------------------------------------------
+//
+// futex(2) refuses a word that is not 4-byte aligned (EINVAL), but Windows takes these
+// structures at any address: Wine's kernel32 sync tests, which pass on Windows, run a
+// CONDITION_VARIABLE and an SRWLOCK placed at an odd offset of a packed structure. An
+// unaligned word is slept on through an aligned parking word chosen by its address:
+// a sleeper reads the parking word, then checks its own word, then sleeps while the
+// parking word is unchanged; a waker changes its own word, then advances the parking
+// word and wakes every sleeper there (others sharing it find their words unchanged and
+// sleep again). The fences order the two words as the futex does for one.
+
+struct alignas(64) ParkingWord {
+    std::atomic<uint32_t> sequence{0};
+    std::atomic<uint32_t> waiters{0};  // WaitOnAddress callers asleep here (below)
+};
+ParkingWord parking_words[128];
+
+bool futex_aligned(const std::atomic<uint32_t>* word)
+{
+    return (reinterpret_cast<uintptr_t>(word) & 3) == 0;
+}
+
+ParkingWord& parking_for(const volatile void* address)
+{
+    uintptr_t value = reinterpret_cast<uintptr_t>(address);
+    return parking_words[(value ^ (value >> 7)) % 128];
+}
+
+// futex_wait for a word at any address: 0 (woken or changed, possibly spuriously),
+// ETIMEDOUT or EINTR.
+int lock_wait(std::atomic<uint32_t>* word, uint32_t expected, const timespec* deadline)
+{
+    if (futex_aligned(word)) return overlapped::futex_wait(word, expected, deadline);
+    std::atomic<uint32_t>* parking = &parking_for(word).sequence;
+    uint32_t sequence = parking->load(std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (word->load(std::memory_order_relaxed) != expected) return 0;
+    return overlapped::futex_wait(parking, sequence, deadline);
+}
+
+// futex_wake for a word at any address (an unaligned one wakes all its parking word's
+// sleepers, which callers allow: every sleeper re-checks its condition).
+void lock_wake(std::atomic<uint32_t>* word, int count)
+{
+    if (futex_aligned(word)) {
+        overlapped::futex_wake(word, count);
+        return;
+    }
+    std::atomic<uint32_t>* parking = &parking_for(word).sequence;
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    parking->fetch_add(1, std::memory_order_relaxed);
+    overlapped::futex_wake(parking, INT_MAX);
 }
 
 // The calling thread's kernel thread id, fetched once per thread. (A fork()ed child's thread
@@ -58,20 +114,23 @@ uintptr_t current_tid()
 //                  the owner stores its own id there, so a relaxed load that returns our id
 //                  proves we own it.
 //   SpinCount      acquisition attempts spent spinning before sleeping.
-//   DebugInfo, LockSemaphore  unused, NULL.
+//   DebugInfo      (PRTL_CRITICAL_SECTION_DEBUG)-1 once initialized, NULL once deleted, as
+//                  Windows 8 and later leave it (Wine's kernel32 sync test_crit_section):
+//                  programs test it to know whether a section is initialized.
+//   LockSemaphore  unused, NULL.
 // Every shared field is accessed through atomics, so ThreadSanitizer sees no plain races.
 
 // Windows keeps flags in the top byte of a spin count (RTL_CRITICAL_SECTION_ALL_FLAG_BITS).
-constexpr DWORD kSpinCountMask = 0x00FFFFFFu;
+constexpr DWORD kSpinCountMask = ~static_cast<DWORD>(RTL_CRITICAL_SECTION_ALL_FLAG_BITS);
 
 std::atomic<uint32_t>* cs_word(LPCRITICAL_SECTION cs) { return as_atomic<uint32_t>(&cs->LockCount); }
 std::atomic<LONG>* cs_recursion(LPCRITICAL_SECTION cs) { return as_atomic<LONG>(&cs->RecursionCount); }
 std::atomic<uintptr_t>* cs_owner(LPCRITICAL_SECTION cs) { return as_atomic<uintptr_t>(&cs->OwningThread); }
 std::atomic<ULONG_PTR>* cs_spin(LPCRITICAL_SECTION cs) { return as_atomic<ULONG_PTR>(&cs->SpinCount); }
 
-void cs_init(LPCRITICAL_SECTION cs, DWORD spin)
+void cs_init(LPCRITICAL_SECTION cs, DWORD spin, bool initialized = true)
 {
-    cs->DebugInfo = nullptr;
+    cs->DebugInfo = initialized ? reinterpret_cast<PRTL_CRITICAL_SECTION_DEBUG>(~uintptr_t(0)) : nullptr;
     cs->LockSemaphore = nullptr;
     cs_word(cs)->store(0, std::memory_order_relaxed);
     cs_recursion(cs)->store(0, std::memory_order_relaxed);
@@ -94,12 +153,12 @@ void cs_lock_word(LPCRITICAL_SECTION cs)
             return;
         cpu_relax();
     }
-    while (word->exchange(2, std::memory_order_acquire) != 0) futex_wait(word, 2, nullptr);
+    while (word->exchange(2, std::memory_order_acquire) != 0) lock_wait(word, 2, nullptr);
 }
 
 void cs_unlock_word(LPCRITICAL_SECTION cs)
 {
-    if (cs_word(cs)->exchange(0, std::memory_order_release) == 2) futex_wake(cs_word(cs), 1);
+    if (cs_word(cs)->exchange(0, std::memory_order_release) == 2) lock_wake(cs_word(cs), 1);
 }
 
 void cs_set_owner(LPCRITICAL_SECTION cs, uintptr_t tid, LONG recursion)
@@ -134,7 +193,7 @@ void srw_sleep(std::atomic<uint32_t>* state, uint32_t s)
             return;  // the state moved: re-check instead of sleeping
         s |= kSrwSleepers;
     }
-    futex_wait(state, s, nullptr);
+    lock_wait(state, s, nullptr);
 }
 
 bool srw_try_exclusive(std::atomic<uint32_t>* state)
@@ -177,17 +236,18 @@ bool cv_wait(PCONDITION_VARIABLE cv, uint32_t seq, DWORD ms)
 {
     overlapped::kernel::Deadline deadline = overlapped::kernel::Deadline::from_milliseconds(ms);
     for (;;) {
-        int rc = futex_wait(cv_seq(cv), seq, deadline.absolute());
-        if (rc == 0) return true;  // woken, or the sequence moved (possibly spuriously)
+        int rc = lock_wait(cv_seq(cv), seq, deadline.absolute());
         if (rc == ETIMEDOUT) return false;
-        // EINTR: sleep again on the same sequence; a Wake meanwhile makes it return at once.
+        if (cv_seq(cv)->load(std::memory_order_relaxed) != seq) return true;  // a Wake came
+        // EINTR, or a wake meant for another word sharing an unaligned variable's parking
+        // word: sleep again on the same sequence; a Wake meanwhile makes it return at once.
     }
 }
 
 void cv_wake(PCONDITION_VARIABLE cv, int count)
 {
     cv_seq(cv)->fetch_add(1, std::memory_order_seq_cst);
-    if (cv_sleepers(cv)->load(std::memory_order_seq_cst) != 0) futex_wake(cv_seq(cv), count);
+    if (cv_sleepers(cv)->load(std::memory_order_seq_cst) != 0) lock_wake(cv_seq(cv), count);
 }
 
 }  // namespace
@@ -260,10 +320,10 @@ void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
     cs_unlock_word(lpCriticalSection);
 }
 
-// Nothing to free: the section holds no resources. Its fields are cleared.
+// Nothing to free: the section holds no resources. Its fields are cleared (DebugInfo NULL).
 void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSection)
 {
-    cs_init(lpCriticalSection, 0);
+    cs_init(lpCriticalSection, 0, false);
 }
 
 // ---- SRW locks ---------------------------------------------------------------------------
@@ -296,7 +356,7 @@ void WINAPI AcquireSRWLockShared(PSRWLOCK SRWLock)
 void WINAPI ReleaseSRWLockExclusive(PSRWLOCK SRWLock)
 {
     std::atomic<uint32_t>* state = srw_state(SRWLock);
-    if (state->exchange(0, std::memory_order_release) & kSrwSleepers) futex_wake(state, INT_MAX);
+    if (state->exchange(0, std::memory_order_release) & kSrwSleepers) lock_wake(state, INT_MAX);
 }
 
 void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock)
@@ -307,7 +367,7 @@ void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock)
     // Last reader with sleepers: clear the bit and wake them. If the CAS fails the state
     // moved (someone took the lock, keeping the bit) and that holder's release wakes them.
     if (state->compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
-        futex_wake(state, INT_MAX);
+        lock_wake(state, INT_MAX);
 }
 
 BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK SRWLock)
@@ -406,7 +466,7 @@ std::atomic<uint32_t>* once_futex(PINIT_ONCE once) { return as_atomic<uint32_t>(
 void once_set(PINIT_ONCE once, uintptr_t value)
 {
     once_word(once)->store(value, std::memory_order_release);
-    futex_wake(once_futex(once), INT_MAX);
+    lock_wake(once_futex(once), INT_MAX);
 }
 
 }  // namespace
@@ -455,7 +515,7 @@ BOOL WINAPI InitOnceBeginInitialize(LPINIT_ONCE lpInitOnce, DWORD dwFlags, PBOOL
                 overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
                 return FALSE;
             }
-            futex_wait(once_futex(lpInitOnce), static_cast<uint32_t>(kOnceBusy), nullptr);
+            lock_wait(once_futex(lpInitOnce), static_cast<uint32_t>(kOnceBusy), nullptr);
             break;
         case kOnceAsync:
             if (!async) {
@@ -520,4 +580,162 @@ BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn, PVOID
     }
     if (Context != nullptr) *Context = context;
     return TRUE;
+}
+
+// ---- WaitOnAddress, WakeByAddressSingle, WakeByAddressAll -----------------------------
+//
+// The address may hold 1, 2, 4 or 8 bytes at any alignment, so sleepers do not sleep on it
+// but on its parking word (above), as an unaligned lock word does: a waiter counts itself
+// in, reads the parking word, compares the address, and sleeps while the parking word is
+// unchanged; a wake advances the parking word and, if anyone waits there, wakes them all
+// (those waiting on other addresses return as from a spurious wake-up, which Windows
+// allows: callers compare again). A wake with nobody waiting makes no system call.
+namespace {
+
+// Whether `address` holds what `compare` does (`size` bytes). A torn read of an unaligned
+// value only makes the caller return early, which it allows.
+bool address_holds(const volatile void* address, const void* compare, SIZE_T size)
+{
+    const void* plain = const_cast<const void*>(address);
+    uint64_t now = 0, expected = 0;
+    memcpy(&expected, compare, size);
+    if ((reinterpret_cast<uintptr_t>(plain) & (size - 1)) == 0) {  // naturally aligned: one load
+        switch (size) {
+        case 1: now = __atomic_load_n(static_cast<const uint8_t*>(plain), __ATOMIC_RELAXED); break;
+        case 2: now = __atomic_load_n(static_cast<const uint16_t*>(plain), __ATOMIC_RELAXED); break;
+        case 4: now = __atomic_load_n(static_cast<const uint32_t*>(plain), __ATOMIC_RELAXED); break;
+        default: now = __atomic_load_n(static_cast<const uint64_t*>(plain), __ATOMIC_RELAXED); break;
+        }
+    } else {
+        unsigned char bytes[8] = {};
+        for (SIZE_T i = 0; i < size; ++i) bytes[i] = static_cast<const volatile unsigned char*>(address)[i];
+        memcpy(&now, bytes, size);
+    }
+    return now == expected;
+}
+
+void wake_address(const void* address)
+{
+    ParkingWord& parking = parking_for(address);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    parking.sequence.fetch_add(1, std::memory_order_seq_cst);
+    if (parking.waiters.load(std::memory_order_seq_cst) != 0) overlapped::futex_wake(&parking.sequence, INT_MAX);
+}
+
+}  // namespace
+
+// TRUE when the address did not hold the compared value or a wake came (or spuriously);
+// FALSE with ERROR_TIMEOUT when the time ran out, ERROR_INVALID_PARAMETER for a size
+// other than 1, 2, 4 or 8 (Wine's ntdll sync test_wait_on_address).
+BOOL WINAPI WaitOnAddress(volatile VOID* Address, PVOID CompareAddress, SIZE_T AddressSize, DWORD dwMilliseconds)
+{
+    if (AddressSize != 1 && AddressSize != 2 && AddressSize != 4 && AddressSize != 8) {
+        overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+        return FALSE;
+    }
+    overlapped::kernel::Deadline deadline = overlapped::kernel::Deadline::from_milliseconds(dwMilliseconds);
+    ParkingWord& parking = parking_for(Address);
+    parking.waiters.fetch_add(1, std::memory_order_seq_cst);
+    uint32_t sequence = parking.sequence.load(std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    int rc = 0;
+    if (address_holds(Address, CompareAddress, AddressSize)) {
+        do rc = overlapped::futex_wait(&parking.sequence, sequence, deadline.absolute());
+        while (rc == EINTR);
+    }
+    parking.waiters.fetch_sub(1, std::memory_order_relaxed);
+    if (rc != ETIMEDOUT) return TRUE;
+    overlapped::kernel::tls_last_error = ERROR_TIMEOUT;
+    return FALSE;
+}
+
+void WINAPI WakeByAddressSingle(PVOID Address)
+{
+    wake_address(Address);
+}
+
+void WINAPI WakeByAddressAll(PVOID Address)
+{
+    wake_address(Address);
+}
+
+// ---- Synchronization barriers ---------------------------------------------------------
+//
+// The fields of Windows' SYNCHRONIZATION_BARRIER (RTL_BARRIER), our use:
+//   Reserved1     the number of threads a phase needs;
+//   Reserved3[0]  the phase's state, one 64-bit word changed by compare-and-swap: the low
+//                 half counts the threads yet to arrive, the high half is the phase number
+//                 (the futex word waiters sleep on). The last arrival sets the count back
+//                 and advances the phase in the same step, so a thread arriving at once
+//                 after it already counts in the next phase;
+//   Reserved3[1]  (low half) threads inside EnterSynchronizationBarrier without
+//                 SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE, whom DeleteSynchronizationBarrier
+//                 waits for (its futex word);
+//   Reserved5     the spin count (kept; waiters sleep at once).
+// The last thread to arrive starts the next phase and gets TRUE; the others sleep until
+// the phase number moves and get FALSE.
+namespace {
+
+std::atomic<uint32_t>* barrier_total(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved1); }
+std::atomic<uint64_t>* barrier_state(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint64_t>(&b->Reserved3[0]); }
+std::atomic<uint32_t>* barrier_phase(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[0]) + 1; }
+std::atomic<uint32_t>* barrier_inside(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[1]); }
+
+}  // namespace
+
+// FALSE with ERROR_INVALID_PARAMETER for a NULL barrier, fewer than one thread, or a spin
+// count below -1 (Wine's kernel32 sync test_barrier, as Windows 10 1607 and later answer).
+BOOL WINAPI InitializeSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier, LONG lTotalThreads,
+                                             LONG lSpinCount)
+{
+    if (lpBarrier == nullptr || lTotalThreads < 1 || lSpinCount < -1) {
+        overlapped::kernel::tls_last_error = ERROR_INVALID_PARAMETER;
+        return FALSE;
+    }
+    memset(lpBarrier, 0, sizeof(*lpBarrier));
+    barrier_total(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
+    barrier_state(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
+    lpBarrier->Reserved5 = static_cast<DWORD>(lSpinCount);
+    std::atomic_thread_fence(std::memory_order_release);
+    return TRUE;
+}
+
+// TRUE for the one thread whose arrival completes the phase. The flags SPIN_ONLY and
+// BLOCK_ONLY change nothing here (waiters sleep); others are ignored (Windows raises
+// STATUS_INVALID_PARAMETER, an exception this library cannot raise).
+BOOL WINAPI EnterSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier, DWORD dwFlags)
+{
+    bool counted = !(dwFlags & SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE);
+    if (counted) barrier_inside(lpBarrier)->fetch_add(1, std::memory_order_relaxed);
+    uint64_t state = barrier_state(lpBarrier)->load(std::memory_order_acquire);
+    uint64_t next;
+    do {
+        uint32_t left = static_cast<uint32_t>(state);
+        uint64_t phase = state >> 32;
+        next = left == 1 ? ((phase + 1) << 32) | barrier_total(lpBarrier)->load(std::memory_order_relaxed)
+                         : (phase << 32) | (left - 1);
+    } while (!barrier_state(lpBarrier)->compare_exchange_weak(state, next, std::memory_order_acq_rel,
+                                                              std::memory_order_acquire));
+    uint32_t phase = static_cast<uint32_t>(state >> 32);
+    BOOL last = static_cast<uint32_t>(state) == 1;
+    if (last) {
+        lock_wake(barrier_phase(lpBarrier), INT_MAX);
+    } else {
+        while (barrier_phase(lpBarrier)->load(std::memory_order_acquire) == phase)
+            lock_wait(barrier_phase(lpBarrier), phase, nullptr);
+    }
+    if (counted && barrier_inside(lpBarrier)->fetch_sub(1, std::memory_order_release) == 1)
+        lock_wake(barrier_inside(lpBarrier), INT_MAX);
+    return last;
+}
+
+// Waits until no thread that entered without SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE is
+// still inside EnterSynchronizationBarrier; there is nothing to free. Always TRUE.
+BOOL WINAPI DeleteSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier)
+{
+    for (;;) {
+        uint32_t inside = barrier_inside(lpBarrier)->load(std::memory_order_acquire);
+        if (inside == 0) return TRUE;
+        lock_wait(barrier_inside(lpBarrier), inside, nullptr);
+    }
 }

@@ -96,7 +96,7 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     win32::Name object_name = win32::name_from(name, attributes);
     bool existed_elsewhere = false;
     std::string shared_name = object_name.text;
-    bool shared = file == INVALID_HANDLE_VALUE && object_name.present && kernel::names_normalise(&shared_name);
+    bool shared = file == INVALID_HANDLE_VALUE && object_name.present && kernel::names_normalise(&shared_name) == ERROR_SUCCESS;
     if (shared) {
         // Named memory backed by the paging file: shared with the other processes that
         // name it (drivers/shared_section.h), unless this process has the name already.
@@ -192,7 +192,7 @@ HANDLE open_mapping(DWORD access, BOOL inherit, const Char* name)
     if (handle != nullptr || GetLastError() != ERROR_FILE_NOT_FOUND) return handle;
     // Not this process's: another process's named memory (drivers/shared_section.h).
     std::string shared_name = object_name.text;
-    if (!kernel::names_normalise(&shared_name)) return fail(ERROR_FILE_NOT_FOUND, HANDLE(nullptr));
+    if (kernel::names_normalise(&shared_name) != ERROR_SUCCESS) return fail(ERROR_FILE_NOT_FOUND, HANDLE(nullptr));
     int descriptor = -1;
     uint64_t size = 0;
     if (DWORD error = drivers::shared_section_open(shared_name, &descriptor, &size)) return fail(error, HANDLE(nullptr));

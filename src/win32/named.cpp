@@ -14,6 +14,7 @@ Name name_from(LPCSTR name)
         result.present = true;
         result.text = name;
     }
+    result.empty = name != nullptr && name[0] == 0;
     return result;
 }
 
@@ -24,6 +25,7 @@ Name name_from(LPCWSTR name)
         result.present = true;
         result.text = utf8_from_utf16(name);
     }
+    result.empty = name != nullptr && name[0] == 0;
     return result;
 }
 
@@ -54,7 +56,7 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
         return handle;
     }
     std::string text = name.text;
-    if (!kernel::names_normalise(&text)) return fail(ERROR_PATH_NOT_FOUND, HANDLE(nullptr));
+    if (DWORD refused = kernel::names_normalise(&text)) return fail(refused, HANDLE(nullptr));
     kernel::Object* existing = kernel::names_find(text);
     if (existing == nullptr) {
         kernel::Object* object = make();
@@ -81,14 +83,30 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
 
 HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access, BOOL inherit)
 {
-    if (!name.present) return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    // NULL: ERROR_INVALID_PARAMETER. "": Windows opens the name relative to the namespace's
+    // directory, which is the directory itself, not an object of the type (Wine's ntdll om.c
+    // test_name_limits: STATUS_OBJECT_TYPE_MISMATCH, ERROR_INVALID_HANDLE).
+    if (!name.present) return fail(name.empty ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER, HANDLE(nullptr));
     std::string text = name.text;
-    if (!kernel::names_normalise(&text)) return fail(ERROR_PATH_NOT_FOUND, HANDLE(nullptr));
+    if (DWORD refused = kernel::names_normalise(&text)) return fail(refused, HANDLE(nullptr));
     kernel::Object* object = kernel::names_find(text);
     if (object == nullptr) return fail(ERROR_FILE_NOT_FOUND, HANDLE(nullptr));
     if (object->type() != type) {
         object->release_reference();
         return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
+    }
+    // Windows' access check of an open grants no handle that asks for nothing, nor (for a
+    // synchronization object, whose default security grants its type's rights) one that
+    // asks for a right the type does not have; ACCESS_SYSTEM_SECURITY needs a privilege.
+    // Wine's kernel32 sync test_mutex opens a mutex with access 0 and with each single bit.
+    ACCESS_MASK all = kernel::type_all_access(type);
+    DWORD refused = ERROR_SUCCESS;
+    if (access == 0) refused = ERROR_ACCESS_DENIED;
+    else if (all != 0 && (access & ACCESS_SYSTEM_SECURITY)) refused = ERROR_PRIVILEGE_NOT_HELD;
+    else if (all != 0 && (kernel::map_generic_access(type, access) & ~all)) refused = ERROR_ACCESS_DENIED;
+    if (refused != ERROR_SUCCESS) {
+        object->release_reference();
+        return fail(refused, HANDLE(nullptr));
     }
     DWORD error;
     HANDLE handle = kernel::handle_create(object, access, inherit ? HANDLE_FLAG_INHERIT : 0, &error);

@@ -14,6 +14,7 @@ namespace overlapped::win32 {
 
 struct Name {
     bool present = false;
+    bool empty = false;  // "" rather than NULL (neither is present)
     std::string text;
     DWORD handle_flags = 0;  // HANDLE_FLAG_INHERIT from the creator's SECURITY_ATTRIBUTES
 };
@@ -29,7 +30,8 @@ Name name_from(LPCWSTR name, const SECURITY_ATTRIBUTES* attributes);
 HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access,
                      const std::function<kernel::Object*()>& make);
 
-// Opens the object of `type` named `name`: ERROR_FILE_NOT_FOUND when there is none.
+// Opens the object of `type` named `name`: ERROR_FILE_NOT_FOUND when there is none,
+// ERROR_INVALID_HANDLE when the name is another type's, ERROR_ACCESS_DENIED for access 0.
 HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access, BOOL inherit);
 
 }  // namespace overlapped::win32

@@ -76,10 +76,19 @@ DWORD try_satisfy_one(HANDLE handle, bool alertable, const kernel::Deadline& dea
     return result;
 }
 
-DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD milliseconds, BOOL alertable)
+// `single`: WaitForSingleObject(Ex), which takes the pseudo handles of the current process
+// and thread (a wait on them lasts until the time-out); WaitForMultipleObjects(Ex) refuses
+// them with ERROR_INVALID_HANDLE, as Windows does (Wine's kernel32 sync test
+// test_WaitForMultipleObjects).
+DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD milliseconds, BOOL alertable,
+                   bool single)
 {
     if (count == 0 || count > MAXIMUM_WAIT_OBJECTS) return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
     if (handles == nullptr) return fail(ERROR_NOACCESS, WAIT_FAILED);
+    if (!single)
+        for (DWORD i = 0; i < count; ++i)
+            if (handles[i] == kernel::kCurrentProcessHandle || handles[i] == kernel::kCurrentThreadHandle)
+                return fail(ERROR_INVALID_HANDLE, WAIT_FAILED);
     const kernel::Deadline deadline = kernel::Deadline::from_milliseconds(milliseconds);
     if (count == 1) {
         DWORD result = try_satisfy_one(handles[0], alertable != FALSE, deadline);
@@ -111,24 +120,24 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD mill
 
 extern "C" DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
 {
-    return wait_handles(1, &hHandle, FALSE, dwMilliseconds, FALSE);
+    return wait_handles(1, &hHandle, FALSE, dwMilliseconds, FALSE, true);
 }
 
 extern "C" DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable)
 {
-    return wait_handles(1, &hHandle, FALSE, dwMilliseconds, bAlertable);
+    return wait_handles(1, &hHandle, FALSE, dwMilliseconds, bAlertable, true);
 }
 
 extern "C" DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE* lpHandles, BOOL bWaitAll,
                                                DWORD dwMilliseconds)
 {
-    return wait_handles(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+    return wait_handles(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE, false);
 }
 
 extern "C" DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpHandles, BOOL bWaitAll,
                                                  DWORD dwMilliseconds, BOOL bAlertable)
 {
-    return wait_handles(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable);
+    return wait_handles(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable, false);
 }
 
 extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,

@@ -115,6 +115,28 @@ static void create_event_ex(void)
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     CloseHandle(event);
+
+    TEST("generic rights stand for the event's rights (CreateEventEx, DuplicateHandle, OpenEvent)");
+    event = CreateEventExA(NULL, "overlapped-test-generic-event", 0, GENERIC_ALL);
+    CHECK(SetEvent(event));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    HANDLE duplicate = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &duplicate, GENERIC_EXECUTE, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEvent(duplicate)); /* GENERIC_EXECUTE: SYNCHRONIZE, not EVENT_MODIFY_STATE */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(duplicate);
+    HANDLE opened = OpenEventA(GENERIC_WRITE, FALSE, "overlapped-test-generic-event");
+    CHECK(SetEvent(opened));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(opened);
+    opened = OpenEventA(MAXIMUM_ALLOWED, FALSE, "overlapped-test-generic-event");
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0);
+    CHECK(SetEvent(opened));
+    CloseHandle(opened);
+    CloseHandle(event);
 }
 
 static void named(void)
@@ -162,6 +184,33 @@ static void named(void)
     SetLastError(0xdeadbeef);
     CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, NULL) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    /* "" names the namespace's directory itself (Wine's ntdll om.c test_name_limits: an
+     * empty name under the base directory is STATUS_OBJECT_TYPE_MISMATCH); to create, it is
+     * no name at all. A prefix with nothing after it names no object. */
+    TEST("named: an empty name, a prefix alone");
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    HANDLE unnamed = CreateEventA(NULL, TRUE, FALSE, "");
+    CHECK(unnamed != NULL);
+    CHECK_ERROR(ERROR_SUCCESS);
+    HANDLE unnamed2 = CreateEventA(NULL, TRUE, FALSE, "");
+    CHECK_ERROR(ERROR_SUCCESS); /* another unnamed event, not the same one */
+    CHECK(SetEvent(unnamed));
+    CHECK_EQ(WaitForSingleObject(unnamed2, 0), WAIT_TIMEOUT);
+    CloseHandle(unnamed2);
+    CloseHandle(unnamed);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateEventA(NULL, TRUE, FALSE, "Global\\") == NULL);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateMutexA(NULL, FALSE, "Local\\") == NULL);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "Local\\") == NULL);
+    CHECK_ERROR(ERROR_INVALID_NAME);
 
     TEST("named: W and A names meet");
     static const WCHAR wide_name[] = {'o', 'v', 'l', '-', 'w', 'i', 'd', 'e', 0};

@@ -143,6 +143,20 @@ static void mutex_abandonment(void)
     CHECK_EQ(WaitForMultipleObjects(2, handles, FALSE, 1000), WAIT_ABANDONED_0 + 1);
     CHECK(ReleaseMutex(shared_mutex));
 
+    /* NT's wait-all reports STATUS_ABANDONED (WAIT_ABANDONED_0) whatever the abandoned
+     * mutex's index: the satisfied wait's status, not an index (ReactOS's
+     * KeWaitForMultipleObjects; Wine answers the same). */
+    TEST("mutex: a wait-all that takes an abandoned mutex reports WAIT_ABANDONED_0");
+    thread = CreateThread(NULL, 0, take_and_exit, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    SetEvent(never);
+    CHECK_EQ(WaitForMultipleObjects(2, handles, TRUE, 1000), WAIT_ABANDONED_0);
+    CHECK(ReleaseMutex(shared_mutex));
+    CHECK_EQ(WaitForMultipleObjects(2, handles, TRUE, 1000), WAIT_OBJECT_0); /* no longer abandoned */
+    CHECK(ReleaseMutex(shared_mutex));
+    ResetEvent(never);
+
     TEST("mutex: a waiting thread is handed an abandoned mutex when its owner exits");
     CHECK_EQ(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0);
     HANDLE waiter = CreateThread(NULL, 0, wait_for_mutex, NULL, 0, NULL);
@@ -173,6 +187,62 @@ static void mutex_named(void)
     HANDLE opened = OpenMutexA(MUTEX_ALL_ACCESS, FALSE, "overlapped-test-mutex");
     CHECK(opened != NULL);
     CloseHandle(opened);
+
+    /* Wine's kernel32 sync test_mutex. */
+    TEST("mutex: generic rights stand for the mutex's rights; access 0 is refused");
+    opened = OpenMutexA(GENERIC_EXECUTE, FALSE, "overlapped-test-mutex");
+    CHECK(opened != NULL);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0); /* GENERIC_EXECUTE has SYNCHRONIZE */
+    CHECK(ReleaseMutex(opened));                              /* which needs no right at all */
+    CloseHandle(opened);
+    opened = OpenMutexA(GENERIC_READ | GENERIC_WRITE, FALSE, "overlapped-test-mutex");
+    CHECK(opened != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(opened);
+    opened = OpenMutexA(MAXIMUM_ALLOWED, FALSE, "overlapped-test-mutex");
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(opened));
+    CloseHandle(opened);
+    WINE_DEVIATION("Wine 8 grants a handle with no access; Windows refuses it")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(OpenMutexA(0, FALSE, "overlapped-test-mutex") == NULL);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    WINE_DEVIATION("Wine 8 grants rights a mutex does not have; Windows refuses them")
+    {
+        /* Each access bit alone: the mutex's own rights (MUTANT_QUERY_STATE, the standard
+         * rights), MAXIMUM_ALLOWED and the generic rights open it; the other bits, which no
+         * mutex has, are refused; ACCESS_SYSTEM_SECURITY needs a privilege. */
+        DWORD refused = 0;
+        for (int bit = 0; bit < 32; ++bit) {
+            SetLastError(0xdeadbeef);
+            opened = OpenMutexA(1u << bit, FALSE, "overlapped-test-mutex");
+            if (opened != NULL) {
+                CloseHandle(opened);
+                continue;
+            }
+            refused |= 1u << bit;
+            CHECK_EQ(GetLastError(), (1u << bit) == ACCESS_SYSTEM_SECURITY ? ERROR_PRIVILEGE_NOT_HELD
+                                                                           : ERROR_ACCESS_DENIED);
+        }
+        CHECK_EQ(refused, 0x0de0fffe);
+        SetLastError(0xdeadbeef);
+        CHECK(OpenMutexA(EVENT_ALL_ACCESS, FALSE, "overlapped-test-mutex") == NULL); /* EVENT_MODIFY_STATE */
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    HANDLE created = CreateMutexExA(NULL, NULL, 0, GENERIC_EXECUTE);
+    CHECK_EQ(WaitForSingleObject(created, 0), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(created));
+    CloseHandle(created);
+    created = CreateSemaphoreExA(NULL, 0, 2, NULL, 0, GENERIC_WRITE);
+    CHECK(ReleaseSemaphore(created, 1, NULL)); /* GENERIC_WRITE has SEMAPHORE_MODIFY_STATE */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(created, 0), WAIT_FAILED); /* and not SYNCHRONIZE */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(created);
     CloseHandle(again);
     CloseHandle(mutex);
 }

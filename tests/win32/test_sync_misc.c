@@ -79,6 +79,28 @@ static void critical_sections(void)
     CloseHandle(thread);
     DeleteCriticalSection(&section);
 
+    /* Wine's kernel32 sync test_crit_section: programs test DebugInfo to know whether a
+     * section is initialized ((void *)-1 since Windows 8, a real pointer before). */
+    TEST("critical section: DebugInfo set by the initialization, NULL after the deletion");
+    CRITICAL_SECTION fresh;
+    memset(&fresh, 0, sizeof(fresh));
+    InitializeCriticalSection(&fresh);
+    CHECK(fresh.DebugInfo != NULL);
+    DeleteCriticalSection(&fresh);
+    CHECK(fresh.DebugInfo == NULL);
+    memset(&fresh, 0, sizeof(fresh));
+    CHECK(InitializeCriticalSectionEx(&fresh, 0, CRITICAL_SECTION_NO_DEBUG_INFO));
+    CHECK(fresh.DebugInfo != NULL);
+    CHECK(TryEnterCriticalSection(&fresh));
+    CHECK(fresh.OwningThread == (HANDLE)(ULONG_PTR)GetCurrentThreadId());
+    CHECK_EQ(fresh.RecursionCount, 1);
+    LeaveCriticalSection(&fresh);
+    DeleteCriticalSection(&fresh);
+    WINE_DEVIATION("Wine 8 leaves DebugInfo (void *)-1 when it deletes a section made without debug info")
+    {
+        CHECK(fresh.DebugInfo == NULL);
+    }
+
     TEST("critical section with spin count: four threads count without losing updates");
     CHECK(InitializeCriticalSectionAndSpinCount(&section, 4000));
     counter = 0;
@@ -135,6 +157,253 @@ static void condition_variables(void)
     CHECK_ERROR(ERROR_TIMEOUT);
     ReleaseSRWLockExclusive(&srw);
     DeleteCriticalSection(&section);
+}
+
+/* Windows takes these structures at any address: Wine's kernel32 sync tests (which pass on
+ * Windows) run a condition variable and an SRW lock placed at an odd offset of a packed
+ * structure. */
+#pragma pack(push, 1)
+static struct {
+    char pad1;
+    CONDITION_VARIABLE condition;
+    char pad2;
+    SRWLOCK srw;
+    char pad3;
+    CRITICAL_SECTION section;
+} odd;
+#pragma pack(pop)
+static volatile LONG odd_srw_counter, odd_section_counter;
+
+static DWORD WINAPI wake_odd_condition(LPVOID unused)
+{
+    (void)unused;
+    Sleep(50);
+    AcquireSRWLockExclusive(&odd.srw);
+    tl_store(&flag, 1);
+    ReleaseSRWLockExclusive(&odd.srw);
+    WakeAllConditionVariable(&odd.condition);
+    return 0;
+}
+
+static DWORD WINAPI add_under_odd_locks(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 20000; ++i) {
+        AcquireSRWLockExclusive(&odd.srw);
+        odd_srw_counter = odd_srw_counter + 1;
+        ReleaseSRWLockExclusive(&odd.srw);
+        EnterCriticalSection(&odd.section);
+        odd_section_counter = odd_section_counter + 1;
+        LeaveCriticalSection(&odd.section);
+    }
+    return 0;
+}
+
+static void unaligned_locks(void)
+{
+    TEST("a condition variable and an SRW lock at odd addresses: a timed sleep ends");
+    InitializeConditionVariable(&odd.condition);
+    InitializeSRWLock(&odd.srw);
+    InitializeCriticalSection(&odd.section);
+    AcquireSRWLockExclusive(&odd.srw);
+    SetLastError(0xdeadbeef);
+    DWORD start = GetTickCount();
+    CHECK(!SleepConditionVariableSRW(&odd.condition, &odd.srw, 30, 0));
+    CHECK_ERROR(ERROR_TIMEOUT);
+    CHECK(GetTickCount() - start < 3000);
+
+    TEST("a condition variable at an odd address is woken by another thread");
+    tl_store(&flag, 0);
+    HANDLE thread = CreateThread(NULL, 0, wake_odd_condition, NULL, 0, NULL);
+    int rounds = 0;
+    while (!tl_load(&flag) && rounds++ < 50) SleepConditionVariableSRW(&odd.condition, &odd.srw, 100, 0);
+    CHECK_EQ(tl_load(&flag), 1);
+    CHECK(!TryAcquireSRWLockShared(&odd.srw)); /* held exclusive again */
+    ReleaseSRWLockExclusive(&odd.srw);
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+
+    TEST("an SRW lock and a critical section at odd addresses: four threads count");
+    HANDLE threads[4];
+    for (int i = 0; i < 4; ++i) threads[i] = CreateThread(NULL, 0, add_under_odd_locks, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, threads, TRUE, 20000), WAIT_OBJECT_0);
+    CHECK_EQ(odd_srw_counter, 80000);
+    CHECK_EQ(odd_section_counter, 80000);
+    for (int i = 0; i < 4; ++i) CloseHandle(threads[i]);
+    DeleteCriticalSection(&odd.section);
+}
+
+/* WaitOnAddress and its wakes live in the Synchronization API set, which mingw-w64 links
+ * from a library of its own: looked up in kernelbase (this library, on Linux). */
+typedef BOOL(WINAPI *wait_on_address_fn)(volatile VOID *, PVOID, SIZE_T, DWORD);
+typedef VOID(WINAPI *wake_by_address_fn)(PVOID);
+static wait_on_address_fn wait_on_address;
+static wake_by_address_fn wake_by_address_single, wake_by_address_all;
+static volatile LONG address_value;
+
+static DWORD WINAPI change_address_later(LPVOID unused)
+{
+    (void)unused;
+    Sleep(50);
+    tl_store(&address_value, 1);
+    wake_by_address_single((PVOID)&address_value);
+    return 0;
+}
+
+/* Waits until the value is not 0, then takes one from it. */
+static DWORD WINAPI take_one_from_address(LPVOID unused)
+{
+    (void)unused;
+    LONG seen;
+    do {
+        while ((seen = tl_load(&address_value)) == 0)
+            if (!wait_on_address(&address_value, &seen, sizeof(seen), 10000)) return 1;
+    } while (InterlockedCompareExchange(&address_value, seen - 1, seen) != seen);
+    return 0;
+}
+
+static void wait_on_address_tests(void)
+{
+    HMODULE kernelbase = GetModuleHandleA("kernelbase.dll");
+    wait_on_address = (wait_on_address_fn)(void (*)(void))GetProcAddress(kernelbase, "WaitOnAddress");
+    wake_by_address_single = (wake_by_address_fn)(void (*)(void))GetProcAddress(kernelbase, "WakeByAddressSingle");
+    wake_by_address_all = (wake_by_address_fn)(void (*)(void))GetProcAddress(kernelbase, "WakeByAddressAll");
+    CHECK(wait_on_address != NULL && wake_by_address_single != NULL && wake_by_address_all != NULL);
+    if (wait_on_address == NULL || wake_by_address_single == NULL || wake_by_address_all == NULL) return;
+
+    /* Wine's ntdll sync test_wait_on_address (RtlWaitOnAddress, under WaitOnAddress). */
+    TEST("WaitOnAddress: sizes 1, 2, 4 and 8; others ERROR_INVALID_PARAMETER");
+    LONG64 address = 0, compare = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(NULL, NULL, 0, 0)); /* the size is checked first */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(&address, &compare, 5, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(&address, &compare, 3, 0));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    for (SIZE_T size = 1; size <= 4; size <<= 1) {
+        compare = ~(LONG64)0;
+        compare <<= size * 8; /* the low `size` bytes match, the next ones do not */
+        SetLastError(0xdeadbeef);
+        CHECK(!wait_on_address(&address, &compare, size, 20));
+        CHECK_ERROR(ERROR_TIMEOUT);
+        SetLastError(0xdeadbeef);
+        CHECK(wait_on_address(&address, &compare, size << 1, 20)); /* differs: returns at once */
+        CHECK_ERROR(0xdeadbeef);                                   /* success leaves the last error */
+    }
+    compare = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(&address, &compare, 8, 0));
+    CHECK_ERROR(ERROR_TIMEOUT);
+    unsigned char bytes[16] = {0}; /* a value at an odd address */
+    LONG odd_compare = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!wait_on_address(bytes + 3, &odd_compare, sizeof(LONG), 10));
+    CHECK_ERROR(ERROR_TIMEOUT);
+    bytes[5] = 1;
+    CHECK(wait_on_address(bytes + 3, &odd_compare, sizeof(LONG), 10));
+    CHECK_EQ(address, 0);
+    wake_by_address_single(&address); /* nobody waits: nothing happens */
+    wake_by_address_all(&address);
+    wake_by_address_single(NULL);
+    wake_by_address_all(NULL);
+    CHECK_EQ(address, 0);
+
+    TEST("WaitOnAddress: woken when another thread changes the value and wakes");
+    tl_store(&address_value, 0);
+    LONG zero = 0;
+    HANDLE thread = CreateThread(NULL, 0, change_address_later, NULL, 0, NULL);
+    int rounds = 0;
+    while (tl_load(&address_value) == 0 && rounds++ < 50) wait_on_address(&address_value, &zero, sizeof(LONG), 100);
+    CHECK_EQ(tl_load(&address_value), 1);
+    CHECK(rounds < 10); /* the wake ended the wait, not 100 ms time-outs */
+    CHECK_EQ(WaitForSingleObject(thread, 3000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+
+    /* Wine's kernelbase sync test_WaitOnAddress. */
+    TEST("WakeByAddressAll wakes every thread waiting on the address");
+    tl_store(&address_value, 0);
+    HANDLE threads[8];
+    for (int i = 0; i < 8; ++i) threads[i] = CreateThread(NULL, 0, take_one_from_address, NULL, 0, NULL);
+    Sleep(100);
+    tl_store(&address_value, 8);
+    wake_by_address_all((PVOID)&address_value);
+    CHECK_EQ(WaitForMultipleObjects(8, threads, TRUE, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&address_value), 0);
+    for (int i = 0; i < 8; ++i) CloseHandle(threads[i]);
+}
+
+#define BARRIER_THREADS 4
+static SYNCHRONIZATION_BARRIER barrier;
+static volatile LONG barrier_arrived, barrier_last, barrier_early;
+
+static DWORD WINAPI enter_barrier(LPVOID flags)
+{
+    InterlockedIncrement(&barrier_arrived);
+    if (EnterSynchronizationBarrier(&barrier, (DWORD)(ULONG_PTR)flags)) InterlockedIncrement(&barrier_last);
+    if (tl_load(&barrier_arrived) != BARRIER_THREADS + 1) InterlockedIncrement(&barrier_early);
+    return 0;
+}
+
+static DWORD WINAPI enter_barrier_often(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 1000; ++i)
+        if (EnterSynchronizationBarrier(&barrier, 0)) InterlockedIncrement(&barrier_last);
+    return 0;
+}
+
+static void barriers(void)
+{
+    /* Wine's kernel32 sync test_barrier (Windows 10 1607 and later). */
+    TEST("synchronization barrier: parameters");
+    SetLastError(0xdeadbeef);
+    CHECK(InitializeSynchronizationBarrier(&barrier, 1, -1));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(EnterSynchronizationBarrier(&barrier, 0)); /* one thread: every entry completes it */
+    CHECK(EnterSynchronizationBarrier(&barrier, SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE));
+    CHECK(DeleteSynchronizationBarrier(&barrier));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(!InitializeSynchronizationBarrier(NULL, 1, -1));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitializeSynchronizationBarrier(&barrier, 0, -1));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!InitializeSynchronizationBarrier(&barrier, 1, -2));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("synchronization barrier of one thread: every entry gets TRUE, however many enter at once");
+    CHECK(InitializeSynchronizationBarrier(&barrier, 1, -1));
+    tl_store(&barrier_last, 0);
+    HANDLE ones[BARRIER_THREADS];
+    for (int i = 0; i < BARRIER_THREADS; ++i) ones[i] = CreateThread(NULL, 0, enter_barrier_often, NULL, 0, NULL);
+    enter_barrier_often(NULL);
+    CHECK_EQ(WaitForMultipleObjects(BARRIER_THREADS, ones, TRUE, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&barrier_last), (BARRIER_THREADS + 1) * 1000);
+    for (int i = 0; i < BARRIER_THREADS; ++i) CloseHandle(ones[i]);
+    CHECK(DeleteSynchronizationBarrier(&barrier));
+
+    TEST("synchronization barrier: nobody passes before all arrive; TRUE for exactly one");
+    for (int phase = 0; phase < 2; ++phase) {
+        CHECK(InitializeSynchronizationBarrier(&barrier, BARRIER_THREADS + 1, -1));
+        tl_store(&barrier_arrived, 0);
+        tl_store(&barrier_last, 0);
+        tl_store(&barrier_early, 0);
+        ULONG_PTR flags = phase == 0 ? 0 : SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE;
+        HANDLE threads[BARRIER_THREADS];
+        for (int i = 0; i < BARRIER_THREADS; ++i)
+            threads[i] = CreateThread(NULL, 0, enter_barrier, (LPVOID)flags, 0, NULL);
+        CHECK_EQ(WaitForMultipleObjects(BARRIER_THREADS, threads, FALSE, 100), WAIT_TIMEOUT); /* all wait */
+        enter_barrier((LPVOID)flags);
+        CHECK_EQ(WaitForMultipleObjects(BARRIER_THREADS, threads, TRUE, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&barrier_last), 1);
+        CHECK_EQ(tl_load(&barrier_early), 0);
+        CHECK(DeleteSynchronizationBarrier(&barrier));
+        for (int i = 0; i < BARRIER_THREADS; ++i) CloseHandle(threads[i]);
+    }
 }
 
 static void interlocked(void)
@@ -383,6 +652,12 @@ int main(void)
     critical_sections();
     srw_locks();
     condition_variables();
+    unaligned_locks();
+    wait_on_address_tests();
+    WINE_DEVIATION("Wine 8 does not implement synchronization barriers (its stub aborts)")
+    {
+        barriers();
+    }
     interlocked();
     system_and_clocks();
     heap();

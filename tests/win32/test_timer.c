@@ -82,6 +82,22 @@ static void periodic_and_cancel(void)
     CHECK(!CancelWaitableTimer(event));
     CHECK_ERROR(ERROR_INVALID_HANDLE);
     CloseHandle(event);
+
+    TEST("generic rights stand for the timer's rights");
+    timer = CreateWaitableTimerExA(NULL, NULL, 0, GENERIC_WRITE); /* TIMER_MODIFY_STATE */
+    due = relative_ms(10);
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK(CancelWaitableTimer(timer));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_FAILED); /* no SYNCHRONIZE */
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(timer);
+    timer = CreateWaitableTimerExA(NULL, NULL, 0, GENERIC_READ | GENERIC_EXECUTE);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_TIMEOUT);
+    CloseHandle(timer);
 }
 
 static int routine_calls;

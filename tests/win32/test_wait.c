@@ -119,6 +119,24 @@ static void limits(void)
     SetLastError(0xdeadbeef);
     CHECK_EQ(WaitForSingleObject(closed, 0), WAIT_FAILED);
     CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    /* Wine's kernel32 sync tests test_WaitForSingleObject and test_WaitForMultipleObjects. */
+    TEST("pseudo handles: WaitForSingleObject waits on them, WaitForMultipleObjects refuses them");
+    CHECK_EQ(WaitForSingleObject(GetCurrentProcess(), 10), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(GetCurrentThread(), 10), WAIT_TIMEOUT);
+    WINE_DEVIATION("Wine waits on the pseudo handles in WaitForMultipleObjects too")
+    {
+        HANDLE pseudo[2] = {GetCurrentProcess(), NULL};
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForMultipleObjects(1, pseudo, FALSE, 10), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        pseudo[0] = events[0];
+        pseudo[1] = GetCurrentThread();
+        SetEvent(events[0]);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForMultipleObjectsEx(2, pseudo, FALSE, 10, FALSE), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+    }
     for (int i = 0; i <= MAXIMUM_WAIT_OBJECTS; ++i) CloseHandle(events[i]);
 }
 
