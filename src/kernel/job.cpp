@@ -429,4 +429,20 @@ JobObject* current_job()
     return own_job;
 }
 
+bool in_any_job(ProcessObject* process)
+{
+    std::vector<JobObject*> jobs;
+    {
+        std::lock_guard<std::mutex> guard(jobs_mutex);
+        for (JobObject* job : *live_jobs)
+            if (job->try_add_reference()) jobs.push_back(job);
+    }
+    bool inside = false;
+    for (JobObject* job : jobs) {
+        inside = inside || job->contains(process);
+        job->release_reference();
+    }
+    return inside;
+}
+
 }  // namespace overlapped::kernel

@@ -101,6 +101,9 @@ private:
 // it unless they break away.
 JobObject* current_job();
 
+// Whether `process` is a member of any job of this process (IsProcessInJob with no job).
+bool in_any_job(ProcessObject* process);
+
 // The guard of kill-on-close jobs (drivers/process.cpp installs it): on Windows a job's
 // handles close with the process that holds them, however it ends, and the members of a
 // kill-on-close job end then; Linux ends nothing when a process is killed, so a guard

@@ -115,25 +115,26 @@ BOOL WINAPI TerminateJobObject(HANDLE hJob, UINT uExitCode)
     return TRUE;
 }
 
-// NULL for the job: whether the process is in any job (here: this process's own job).
+// NULL for the job: whether the process is in any job, as on Windows (Wine's conformance
+// test, test_IsProcessInJob: a child assigned to a job is "in a job" for NULL).
 BOOL WINAPI IsProcessInJob(HANDLE ProcessHandle, HANDLE JobHandle, PBOOL Result)
 {
     DWORD error;
     kernel::Object* object = kernel::handle_reference(ProcessHandle, kernel::ObjectType::Process, 0, &error);
     if (object == nullptr) return fail(error, FALSE);
     auto* process = static_cast<kernel::ProcessObject*>(object);
-    kernel::JobObject* job = nullptr;
+    bool inside;
     if (JobHandle != nullptr) {
-        job = job_of(JobHandle, &error);
+        kernel::JobObject* job = job_of(JobHandle, &error);
         if (job == nullptr) {
             object->release_reference();
             return fail(error, FALSE);
         }
+        inside = job->contains(process);
+        job->release_reference();
     } else {
-        job = kernel::current_job();
+        inside = kernel::in_any_job(process);
     }
-    bool inside = job != nullptr && job->contains(process);
-    if (job != nullptr) job->release_reference();
     object->release_reference();
     if (Result == nullptr) return fail(ERROR_NOACCESS, FALSE);
     *Result = inside ? TRUE : FALSE;
@@ -220,7 +221,9 @@ BOOL WINAPI QueryInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectI
         std::vector<DWORD> ids = job->process_ids();
         auto* list = static_cast<JOBOBJECT_BASIC_PROCESS_ID_LIST*>(lpJobObjectInformation);
         DWORD header = offsetof(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList);
-        if (cbJobObjectInformationLength < header || list == nullptr) {
+        // Room for one id at least, or ERROR_BAD_LENGTH (Wine's conformance test,
+        // test_QueryInformationJobObject: the header alone is too short).
+        if (cbJobObjectInformationLength < sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) || list == nullptr) {
             error = ERROR_BAD_LENGTH;
             break;
         }

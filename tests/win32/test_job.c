@@ -66,10 +66,23 @@ static void test_terminate(void)
     CHECK_EQ(inside, TRUE);
     CHECK(IsProcessInJob(GetCurrentProcess(), job, &inside));
     CHECK_EQ(inside, FALSE);
+    inside = 7; /* no job named: whether the process is in any job (Wine's test_IsProcessInJob) */
+    CHECK(IsProcessInJob(children[1].hProcess, NULL, &inside));
+    CHECK_EQ(inside, TRUE);
     memset(&accounting, 0, sizeof accounting);
     CHECK(QueryInformationJobObject(job, JobObjectBasicAccountingInformation, &accounting, sizeof accounting, NULL));
     CHECK_EQ(accounting.TotalProcesses, 2);
     CHECK_EQ(accounting.ActiveProcesses, 2);
+    /* Wine's test_QueryInformationJobObject: the header alone is too short; room for one
+     * id of two gives that one and ERROR_MORE_DATA. */
+    SetLastError(0xdeadbeef);
+    CHECK(!QueryInformationJobObject(job, JobObjectBasicProcessIdList, ids,
+                                     FIELD_OFFSET(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList), NULL));
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+    SetLastError(0xdeadbeef);
+    CHECK(!QueryInformationJobObject(job, JobObjectBasicProcessIdList, ids,
+                                     FIELD_OFFSET(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList[1]), NULL));
+    CHECK_ERROR(ERROR_MORE_DATA);
     memset(ids, 0, sizeof ids);
     CHECK(QueryInformationJobObject(job, JobObjectBasicProcessIdList, ids, sizeof ids, NULL));
     CHECK_EQ(list->NumberOfProcessIdsInList, 2);
