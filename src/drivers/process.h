@@ -26,6 +26,7 @@ struct SpawnRequest {
     std::vector<HANDLE> inherit_list;
     bool suspended = false;                // CREATE_SUSPENDED
     bool new_process_group = false;        // CREATE_NEW_PROCESS_GROUP
+    bool detached = false;                 // DETACHED_PROCESS: no console (a session of its own)
     std::string command_line;              // UTF-8: the child's GetCommandLine
     // Joining `arguments` by the C run-time's quoting gives `command_line` back: a child
     // needs no record for it (GetCommandLine rebuilds it from argv).
@@ -47,6 +48,7 @@ struct Startup {
     bool from_parent = false;   // started by CreateProcess of this library
     std::string command_line;   // UTF-8, when from_parent
     bool use_std_handles = false;
+    bool detached = false;      // DETACHED_PROCESS: started without a console
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
     bool std_inherited[3] = {false, false, false};  // the value names an inherited handle here
 };

@@ -304,6 +304,14 @@ DWORD ctrl_raise(DWORD event)
     return ERROR_SUCCESS;
 }
 
+void ctrl_start_detached()
+{
+    State& s = state();
+    std::lock_guard<std::mutex> guard(s.mutex);
+    initialize_locked(s);
+    s.detached = true;
+}
+
 void ctrl_reset_handlers(bool attached)
 {
     State& s = state();

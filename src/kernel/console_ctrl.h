@@ -46,4 +46,10 @@ DWORD ctrl_raise(DWORD event);
 // handlers run for none of them.
 void ctrl_reset_handlers(bool attached);
 
+// A child started with DETACHED_PROCESS: detached from the start, as after FreeConsole,
+// but no signal is caught until SetConsoleCtrlHandler is called (no thread is started
+// before main; the child has a session of its own, which its parent's terminal does not
+// signal).
+void ctrl_start_detached();
+
 }  // namespace overlapped::kernel

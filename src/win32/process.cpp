@@ -20,8 +20,10 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "drivers/console.h"
 #include "drivers/file.h"
 #include "drivers/process.h"
+#include "kernel/console_ctrl.h"
 #include "kernel/handle_table.h"
 #include "kernel/job.h"
 #include "kernel/process.h"
@@ -465,6 +467,7 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     }
     request.suspended = (arguments.flags & CREATE_SUSPENDED) != 0;
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
+    request.detached = (arguments.flags & DETACHED_PROCESS) != 0;
 
     // A process in a job starts its children in it, unless they may break away
     // (CREATE_BREAKAWAY_FROM_JOB needs JOB_OBJECT_LIMIT_BREAKAWAY_OK: ERROR_ACCESS_DENIED).
@@ -564,10 +567,15 @@ const std::string& command_line_utf8()
 }
 
 // Runs the child's start-up before main(): inherited handles exist from the first line,
-// and the standard handles are STARTUPINFO's.
+// the standard handles are STARTUPINFO's, and a DETACHED_PROCESS child has no console
+// (as after FreeConsole: console handles unbound, no console control events).
 __attribute__((constructor(65535))) void process_start_up()
 {
     const drivers::Startup& state = startup();
+    if (state.from_parent && state.detached) {
+        drivers::console_set_attached(false);
+        kernel::ctrl_start_detached();
+    }
     if (!state.from_parent || !state.use_std_handles) return;
     const DWORD which[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
     for (int i = 0; i < 3; ++i)

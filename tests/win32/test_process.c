@@ -176,6 +176,19 @@ static int run_child(int argc, char **argv)
         }
         return 82;
     }
+    if (strcmp(role, "detached") == 0) {
+        /* Started with DETACHED_PROCESS: no console, as after FreeConsole (Microsoft Learn,
+         * Process Creation Flags; Wine's console tests check these without a console). */
+        HANDLE screen;
+        if (GetConsoleCP() != 0 || GetConsoleOutputCP() != 0) return 40;
+        if (GetConsoleWindow() != NULL) return 41;
+        screen = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+        if (screen != INVALID_HANDLE_VALUE) return 42;
+        if (!AllocConsole()) return 43; /* a process without a console may get one */
+        FreeConsole();
+        return 0;
+    }
     if (strcmp(role, "startup") == 0) {
         STARTUPINFOA info;
         GetStartupInfoA(&info);
@@ -818,6 +831,14 @@ static void command_lines(void)
         CHECK(!start_child("exit 0", FALSE, CREATE_NEW_CONSOLE | DETACHED_PROCESS, NULL, NULL, NULL, &info));
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
         if (info.hProcess != NULL) close_child(&info);
+    }
+
+    TEST("DETACHED_PROCESS: the child starts without a console");
+    {
+        PROCESS_INFORMATION info;
+        CHECK(start_child("detached", FALSE, DETACHED_PROCESS, NULL, NULL, NULL, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
     }
 
     TEST("GetCommandLineA/W of this process name the program");
