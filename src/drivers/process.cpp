@@ -149,8 +149,10 @@ std::string hex_decode(const char* text, const char* end)
     return out;
 }
 
-// "OVERLAPPED_STARTUP=3;ppid;std0,std1,std2;flags;hex(command line);records" (flags, hex:
-// 1 STARTF_USESTDHANDLES, 2 DETACHED_PROCESS), a record
+// "OVERLAPPED_STARTUP=3;ppid;std0,std1,std2;flags;hex(command line);window;records" (flags,
+// hex: 1 STARTF_USESTDHANDLES, 2 DETACHED_PROCESS; window: STARTUPINFO's dwFlags,
+// wShowWindow, dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars, dwFillAttribute in
+// hex, then lpTitle and lpDesktop as hex strings or '-' for NULL, separated by ','), a record
 // "value:descriptor:type:access:flags:extra:device:inode:aux:auxword:auxdevice:auxinode"
 // (hexadecimal; aux ffffffff: none), records separated by '/'. The number after '=' is the
 // format's version: a child of another version ignores the record.
@@ -165,6 +167,16 @@ std::string startup_record(const SpawnRequest& request, const std::vector<Passed
              (request.use_std_handles ? kStartupStdHandles : 0u) | (request.detached ? kStartupDetached : 0u));
     record += buffer;
     record += hex_encode(request.command_line);
+    const StartupWindow& w = request.window;
+    snprintf(buffer, sizeof buffer, ";%lx,%lx,%lx,%lx,%lx,%lx,%lx,%lx,%lx,", static_cast<unsigned long>(w.flags),
+             static_cast<unsigned long>(w.show), static_cast<unsigned long>(w.x), static_cast<unsigned long>(w.y),
+             static_cast<unsigned long>(w.x_size), static_cast<unsigned long>(w.y_size),
+             static_cast<unsigned long>(w.x_chars), static_cast<unsigned long>(w.y_chars),
+             static_cast<unsigned long>(w.fill));
+    record += buffer;
+    record += w.has_title ? hex_encode(w.title) : std::string("-");
+    record += ',';
+    record += w.has_desktop ? hex_encode(w.desktop) : std::string("-");
     record += ';';
     for (size_t i = 0; i < passed.size(); ++i) {
         const Passed& p = passed[i];
@@ -603,9 +615,13 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     for (const std::string& argument : request.arguments) argv.push_back(const_cast<char*>(argument.c_str()));
     argv.push_back(nullptr);
     // The record only when the child needs it: handles to rebuild, STARTUPINFO's standard
-    // handles, DETACHED_PROCESS, or a command line argv cannot give back.
-    bool needs_record =
-        !passed.empty() || request.use_std_handles || request.detached || !request.command_line_from_arguments;
+    // handles or other fields, DETACHED_PROCESS, or a command line argv cannot give back.
+    const StartupWindow& window = request.window;
+    bool window_given = window.flags != 0 || window.show != 0 || window.x != 0 || window.y != 0 ||
+                        window.x_size != 0 || window.y_size != 0 || window.x_chars != 0 || window.y_chars != 0 ||
+                        window.fill != 0 || window.has_title || window.has_desktop;
+    bool needs_record = !passed.empty() || request.use_std_handles || request.detached || window_given ||
+                        !request.command_line_from_arguments;
     std::string record = needs_record ? startup_record(request, passed) : std::string();
     std::vector<char*> envp;
     size_t prefix = sizeof(kStartupVariable) - 1;
@@ -745,8 +761,25 @@ Startup read_startup()
     const char* command_end = strchr(at, ';');
     if (command_end == nullptr) return startup;
     startup.command_line = hex_decode(at, command_end);
-    startup.from_parent = true;
     at = command_end + 1;
+    StartupWindow& w = startup.window;
+    DWORD* numbers[] = {&w.flags, &w.show, &w.x, &w.y, &w.x_size, &w.y_size, &w.x_chars, &w.y_chars, &w.fill};
+    for (DWORD* number : numbers) {
+        *number = static_cast<DWORD>(strtoul(at, &end, 16));
+        if (*end != ',') return startup;
+        at = end + 1;
+    }
+    auto string_field = [&at](char stop, bool* given, std::string* value) {
+        const char* field_end = strchr(at, stop);
+        if (field_end == nullptr) return false;
+        *given = !(field_end - at == 1 && *at == '-');
+        if (*given) *value = hex_decode(at, field_end);
+        at = field_end + 1;
+        return true;
+    };
+    if (!string_field(',', &w.has_title, &w.title) || !string_field(';', &w.has_desktop, &w.desktop))
+        return startup;
+    startup.from_parent = true;
     while (*at != '\0') {
         constexpr int kFields = 12;
         unsigned long long fields[kFields];

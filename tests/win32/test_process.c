@@ -8,6 +8,10 @@
 #include "testlib.h"
 #include "children.h"
 
+#ifndef SW_SHOWNORMAL /* winuser.h's, which the library does not have */
+#define SW_SHOWNORMAL 1
+#endif
+
 static char self_path[MAX_PATH];
 static char out_name[64];
 
@@ -187,6 +191,30 @@ static int run_child(int argc, char **argv)
         if (screen != INVALID_HANDLE_VALUE) return 42;
         if (!AllocConsole()) return 43; /* a process without a console may get one */
         FreeConsole();
+        return 0;
+    }
+    if (strcmp(role, "window") == 0 && argc >= 4) {
+        /* STARTUPINFO's fields come back as the parent gave them (Wine's test_Startup);
+         * argv[3] "given": a title and a desktop were given, "none": neither (the title is
+         * then the program's path). */
+        STARTUPINFOA info;
+        STARTUPINFOW wide;
+        char path[MAX_PATH];
+        BOOL given = strcmp(argv[3], "given") == 0;
+        GetStartupInfoA(&info);
+        GetStartupInfoW(&wide);
+        if (info.cb != sizeof info || info.dwFlags != (STARTF_USESHOWWINDOW | STARTF_USESIZE)) return 30;
+        if (info.wShowWindow != SW_SHOWNORMAL || info.dwX != 0x34343434 || info.dwY != 0x45454545) return 31;
+        if (info.dwXSize != 0x56565656 || info.dwYSize != 0x67676767) return 32;
+        if (info.dwXCountChars != 0x12121212 || info.dwYCountChars != 0x23232323) return 33;
+        if (info.dwFillAttribute != 0xA55A) return 34;
+        if (given && (info.lpTitle == NULL || strcmp(info.lpTitle, "the title") != 0)) return 35;
+        if (given && (info.lpDesktop == NULL || strcmp(info.lpDesktop, "") != 0)) return 36;
+        if (!given && GetModuleFileNameA(NULL, path, sizeof path) &&
+            (info.lpTitle == NULL || _stricmp(info.lpTitle, path) != 0))
+            return 37;
+        if (wide.cb != sizeof wide || wide.dwFlags != info.dwFlags || wide.dwFillAttribute != 0xA55A) return 38;
+        if (given && (wide.lpTitle == NULL || wide.lpTitle[0] != 't' || lstrlenW(wide.lpTitle) != 9)) return 39;
         return 0;
     }
     if (strcmp(role, "startup") == 0) {
@@ -881,6 +909,33 @@ static void redirection(void)
     close_child(&info);
     read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "startup ok\n") == 0);
+
+    TEST("GetStartupInfoA/W in the child: the window fields, the title and the desktop as given");
+    {
+        STARTUPINFOA window;
+        char title[] = "the title", desktop[] = "";
+        memset(&window, 0, sizeof window);
+        window.cb = sizeof window;
+        window.dwFlags = STARTF_USESHOWWINDOW | STARTF_USESIZE;
+        window.wShowWindow = SW_SHOWNORMAL;
+        window.dwX = 0x34343434;
+        window.dwY = 0x45454545;
+        window.dwXSize = 0x56565656;
+        window.dwYSize = 0x67676767;
+        window.dwXCountChars = 0x12121212;
+        window.dwYCountChars = 0x23232323;
+        window.dwFillAttribute = 0xA55A;
+        window.lpTitle = title;
+        window.lpDesktop = desktop;
+        CHECK(start_child("window given", FALSE, 0, NULL, NULL, &window, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        window.lpTitle = NULL;
+        window.lpDesktop = NULL;
+        CHECK(start_child("window none", FALSE, 0, NULL, NULL, &window, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+    }
 
     TEST("standard output to NUL");
     SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
