@@ -22,9 +22,23 @@ constexpr DWORD kKnownLimits = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_L
                                JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK |
                                JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;  // a crash ends a process anyway
 
-kernel::JobObject* job_of(HANDLE handle, DWORD* error)
+// The job behind `handle`, referenced, if the handle has `access` (ERROR_ACCESS_DENIED
+// otherwise; Microsoft Learn names the right each job function needs).
+kernel::JobObject* job_of(HANDLE handle, ACCESS_MASK access, DWORD* error)
 {
-    return static_cast<kernel::JobObject*>(kernel::handle_reference(handle, kernel::ObjectType::Job, 0, error));
+    return static_cast<kernel::JobObject*>(kernel::handle_reference(handle, kernel::ObjectType::Job, access, error));
+}
+
+// OpenJobObject's generic rights as a job's specific ones (the job type's generic mapping).
+ACCESS_MASK job_access(DWORD desired)
+{
+    ACCESS_MASK access = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    if (desired & GENERIC_READ) access |= STANDARD_RIGHTS_READ | JOB_OBJECT_QUERY;
+    if (desired & GENERIC_WRITE)
+        access |= STANDARD_RIGHTS_WRITE | JOB_OBJECT_ASSIGN_PROCESS | JOB_OBJECT_SET_ATTRIBUTES | JOB_OBJECT_TERMINATE;
+    if (desired & GENERIC_EXECUTE) access |= STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE;
+    if (desired & GENERIC_ALL) access |= JOB_OBJECT_ALL_ACCESS;
+    return access;
 }
 
 template <class Char>
@@ -43,7 +57,7 @@ BOOL associate_port(HANDLE job_handle, LPVOID information, DWORD length)
     JOBOBJECT_ASSOCIATE_COMPLETION_PORT association;
     memcpy(&association, information, sizeof association);
     DWORD error;
-    kernel::JobObject* job = job_of(job_handle, &error);
+    kernel::JobObject* job = job_of(job_handle, JOB_OBJECT_SET_ATTRIBUTES, &error);
     if (job == nullptr) return fail(error, FALSE);
     kernel::CompletionPort* port = nullptr;
     if (association.CompletionPort != nullptr) {
@@ -78,20 +92,24 @@ HANDLE WINAPI CreateJobObjectW(LPSECURITY_ATTRIBUTES lpJobAttributes, LPCWSTR lp
 
 HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
 {
-    return win32::open_object(win32::name_from(lpName), kernel::ObjectType::Job, dwDesiredAccess, bInheritHandle);
+    return win32::open_object(win32::name_from(lpName), kernel::ObjectType::Job, job_access(dwDesiredAccess),
+                              bInheritHandle);
 }
 
 HANDLE WINAPI OpenJobObjectW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-    return win32::open_object(win32::name_from(lpName), kernel::ObjectType::Job, dwDesiredAccess, bInheritHandle);
+    return win32::open_object(win32::name_from(lpName), kernel::ObjectType::Job, job_access(dwDesiredAccess),
+                              bInheritHandle);
 }
 
+// The process handle needs PROCESS_SET_QUOTA and PROCESS_TERMINATE (Microsoft Learn).
 BOOL WINAPI AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess)
 {
     DWORD error;
-    kernel::JobObject* job = job_of(hJob, &error);
+    kernel::JobObject* job = job_of(hJob, JOB_OBJECT_ASSIGN_PROCESS, &error);
     if (job == nullptr) return fail(error, FALSE);
-    kernel::Object* object = kernel::handle_reference(hProcess, kernel::ObjectType::Process, 0, &error);
+    kernel::Object* object =
+        kernel::handle_reference(hProcess, kernel::ObjectType::Process, PROCESS_SET_QUOTA | PROCESS_TERMINATE, &error);
     if (object == nullptr) {
         job->release_reference();
         return fail(error, FALSE);
@@ -107,7 +125,7 @@ BOOL WINAPI AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess)
 BOOL WINAPI TerminateJobObject(HANDLE hJob, UINT uExitCode)
 {
     DWORD error;
-    kernel::JobObject* job = job_of(hJob, &error);
+    kernel::JobObject* job = job_of(hJob, JOB_OBJECT_TERMINATE, &error);
     if (job == nullptr) return fail(error, FALSE);
     bool self = job->terminate(uExitCode);
     job->release_reference();
@@ -120,12 +138,13 @@ BOOL WINAPI TerminateJobObject(HANDLE hJob, UINT uExitCode)
 BOOL WINAPI IsProcessInJob(HANDLE ProcessHandle, HANDLE JobHandle, PBOOL Result)
 {
     DWORD error;
-    kernel::Object* object = kernel::handle_reference(ProcessHandle, kernel::ObjectType::Process, 0, &error);
+    kernel::Object* object = kernel::handle_reference_any(
+        ProcessHandle, kernel::ObjectType::Process, PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, &error);
     if (object == nullptr) return fail(error, FALSE);
     auto* process = static_cast<kernel::ProcessObject*>(object);
     bool inside;
     if (JobHandle != nullptr) {
-        kernel::JobObject* job = job_of(JobHandle, &error);
+        kernel::JobObject* job = job_of(JobHandle, JOB_OBJECT_QUERY, &error);
         if (job == nullptr) {
             object->release_reference();
             return fail(error, FALSE);
@@ -162,7 +181,7 @@ BOOL WINAPI SetInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInf
     DWORD flags = basic->LimitFlags;
     if (flags & ~kKnownLimits) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD error;
-    kernel::JobObject* job = job_of(hJob, &error);
+    kernel::JobObject* job = job_of(hJob, JOB_OBJECT_SET_ATTRIBUTES, &error);
     if (job == nullptr) return fail(error, FALSE);
     job->set_limit_flags(flags, basic->ActiveProcessLimit);
     job->release_reference();
@@ -174,7 +193,7 @@ BOOL WINAPI QueryInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectI
                                       LPDWORD lpReturnLength)
 {
     DWORD error;
-    kernel::JobObject* job = hJob != nullptr ? job_of(hJob, &error) : kernel::current_job();
+    kernel::JobObject* job = hJob != nullptr ? job_of(hJob, JOB_OBJECT_QUERY, &error) : kernel::current_job();
     if (job == nullptr) return fail(hJob != nullptr ? error : ERROR_INVALID_HANDLE, FALSE);
     DWORD length = 0;
     error = ERROR_SUCCESS;

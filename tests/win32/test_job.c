@@ -92,6 +92,32 @@ static void test_terminate(void)
             if (ids[1 + j] == children[i].dwProcessId) found = 1;
         CHECK(found);
     }
+    {
+        /* Each job function needs its right (Microsoft Learn: JOB_OBJECT_QUERY,
+         * _SET_ATTRIBUTES, _ASSIGN_PROCESS, _TERMINATE); a named job opened for querying
+         * only can be asked, not changed. */
+        char name[64];
+        HANDLE named, query_only;
+        JOBOBJECT_BASIC_LIMIT_INFORMATION basic;
+        snprintf(name, sizeof name, "ovl-test-job-%lu", (unsigned long)GetCurrentProcessId());
+        named = CreateJobObjectA(NULL, name);
+        CHECK(named != NULL);
+        query_only = OpenJobObjectA(JOB_OBJECT_QUERY, FALSE, name);
+        CHECK(query_only != NULL);
+        memset(&basic, 0, sizeof basic);
+        CHECK(QueryInformationJobObject(query_only, JobObjectBasicLimitInformation, &basic, sizeof basic, NULL));
+        SetLastError(0xdeadbeef);
+        CHECK(!SetInformationJobObject(query_only, JobObjectBasicLimitInformation, &basic, sizeof basic));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!AssignProcessToJobObject(query_only, children[0].hProcess));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!TerminateJobObject(query_only, 1));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CloseHandle(query_only);
+        CloseHandle(named);
+    }
     CHECK(TerminateJobObject(job, 42));
     for (i = 0; i < 2; i++) {
         CHECK_EQ(WaitForSingleObject(children[i].hProcess, WAIT_MS), WAIT_OBJECT_0);

@@ -409,6 +409,36 @@ static void running_and_terminated(void)
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CloseHandle(wait_only);
 
+    TEST("the priority functions need their rights; a child's class and primary thread's priority read back");
+    {
+        /* Microsoft Learn: GetPriorityClass and GetProcessTimes need a query right,
+         * SetPriorityClass PROCESS_SET_INFORMATION. */
+        FILETIME times[4];
+        HANDLE limited = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, info.dwProcessId);
+        HANDLE bare = OpenProcess(SYNCHRONIZE, FALSE, info.dwProcessId);
+        CHECK(limited != NULL && bare != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetPriorityClass(limited, NORMAL_PRIORITY_CLASS));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetPriorityClass(bare), 0);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetProcessTimes(bare, &times[0], &times[1], &times[2], &times[3]));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(GetProcessTimes(limited, &times[0], &times[1], &times[2], &times[3]));
+        /* The primary thread's priority is its own, and not the process's class. */
+        CHECK(SetPriorityClass(info.hProcess, BELOW_NORMAL_PRIORITY_CLASS));
+        CHECK(SetThreadPriority(info.hThread, THREAD_PRIORITY_LOWEST));
+        CHECK_EQ(GetThreadPriority(info.hThread), THREAD_PRIORITY_LOWEST);
+        CHECK_EQ(GetPriorityClass(limited), BELOW_NORMAL_PRIORITY_CLASS);
+        CHECK(SetThreadPriority(info.hThread, THREAD_PRIORITY_NORMAL));
+        CHECK_EQ(GetThreadPriority(info.hThread), THREAD_PRIORITY_NORMAL);
+        CHECK_EQ(GetPriorityClass(info.hProcess), BELOW_NORMAL_PRIORITY_CLASS);
+        CloseHandle(limited);
+        CloseHandle(bare);
+    }
+
     TEST("a thread handle is not a process handle, nor the other way round");
     {
         HANDLE copy = NULL;
