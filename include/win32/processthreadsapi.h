@@ -138,6 +138,7 @@ OVERLAPPED_API void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
 OVERLAPPED_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 OVERLAPPED_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 OVERLAPPED_API DWORD WINAPI GetProcessId(HANDLE Process);
+OVERLAPPED_API BOOL WINAPI GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCount);
 OVERLAPPED_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
 
 /* Times and priorities (docs/win32-status.md: priorities are Linux nice values). */

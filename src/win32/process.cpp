@@ -830,6 +830,23 @@ DWORD WINAPI GetProcessId(HANDLE Process)
     return id;
 }
 
+// This process: the handles open in its table (the library's own, without Windows'
+// system handles: a new process starts at 0). Another process's table is out of reach
+// (ERROR_NOT_SUPPORTED, docs/deviations.md). The handle needs a query right.
+BOOL WINAPI GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCount)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(
+        hProcess, kernel::ObjectType::Process, PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    bool self = object == kernel::current_process_object();
+    object->release_reference();
+    if (!self) return fail(ERROR_NOT_SUPPORTED, FALSE);
+    if (pdwHandleCount == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *pdwHandleCount = kernel::handle_count_open();
+    return TRUE;
+}
+
 HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId)
 {
     kernel::Object* object = nullptr;

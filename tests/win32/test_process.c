@@ -439,6 +439,27 @@ static void running_and_terminated(void)
         CloseHandle(bare);
     }
 
+    TEST("GetProcessHandleCount: one more for a new handle, one fewer once it is closed");
+    {
+        DWORD before = 0, during = 0, after = 0;
+        HANDLE event;
+        CHECK(GetProcessHandleCount(GetCurrentProcess(), &before));
+        event = CreateEventA(NULL, TRUE, FALSE, NULL);
+        CHECK(GetProcessHandleCount(GetCurrentProcess(), &during));
+        CloseHandle(event);
+        CHECK(GetProcessHandleCount(GetCurrentProcess(), &after));
+        WINE_DEVIATION("Wine 8.0 reports 0 handles") {
+            CHECK_EQ(during, before + 1);
+            CHECK_EQ(after, before);
+        }
+        HANDLE bare = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+        CHECK(bare != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetProcessHandleCount(bare, &during));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CloseHandle(bare);
+    }
+
     TEST("a thread handle is not a process handle, nor the other way round");
     {
         HANDLE copy = NULL;
