@@ -1,7 +1,8 @@
 // job.cpp: job objects (kernel/job.h): CreateJobObject, OpenJobObject,
 // AssignProcessToJobObject, TerminateJobObject, IsProcessInJob, SetInformationJobObject
 // and QueryInformationJobObject for the limits this library enforces (kill on close,
-// breakaway), the completion port's messages, and the accounting of counts and ids.
+// breakaway, active processes, process memory), the completion port's messages, and the
+// accounting of counts and ids.
 #include <cstring>
 
 #include "kernel/handle_table.h"
@@ -18,9 +19,15 @@ namespace {
 
 // The limits that are enforced; any other fails with ERROR_CALL_NOT_IMPLEMENTED.
 constexpr DWORD kKnownLimits = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_BREAKAWAY_OK |
-                               JOB_OBJECT_LIMIT_ACTIVE_PROCESS |
+                               JOB_OBJECT_LIMIT_ACTIVE_PROCESS | JOB_OBJECT_LIMIT_PROCESS_MEMORY |
                                JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK |
                                JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;  // a crash ends a process anyway
+// The limits only JOBOBJECT_EXTENDED_LIMIT_INFORMATION may set (winnt.h's
+// JOB_OBJECT_EXTENDED_LIMIT_VALID_FLAGS less the basic ones): ERROR_INVALID_PARAMETER in
+// the basic class.
+constexpr DWORD kExtendedOnlyLimits = JOB_OBJECT_LIMIT_PROCESS_MEMORY | JOB_OBJECT_LIMIT_JOB_MEMORY |
+                                      JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION | JOB_OBJECT_LIMIT_BREAKAWAY_OK |
+                                      JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK | JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
 
 // The job behind `handle`, referenced, if the handle has `access` (ERROR_ACCESS_DENIED
 // otherwise; Microsoft Learn names the right each job function needs).
@@ -164,6 +171,7 @@ BOOL WINAPI SetInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInf
                                     LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength)
 {
     const JOBOBJECT_BASIC_LIMIT_INFORMATION* basic;
+    uint64_t memory_limit = 0;
     if (JobObjectInformationClass == JobObjectAssociateCompletionPortInformation)
         return associate_port(hJob, lpJobObjectInformation, cbJobObjectInformationLength);
     if (JobObjectInformationClass == JobObjectBasicLimitInformation) {
@@ -174,16 +182,20 @@ BOOL WINAPI SetInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInf
         if (cbJobObjectInformationLength != sizeof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION) ||
             lpJobObjectInformation == nullptr)
             return fail(ERROR_BAD_LENGTH, FALSE);
-        basic = &static_cast<const JOBOBJECT_EXTENDED_LIMIT_INFORMATION*>(lpJobObjectInformation)->BasicLimitInformation;
+        const auto* extended = static_cast<const JOBOBJECT_EXTENDED_LIMIT_INFORMATION*>(lpJobObjectInformation);
+        basic = &extended->BasicLimitInformation;
+        memory_limit = extended->ProcessMemoryLimit;
     } else {
         return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);  // docs/win32-status.md
     }
     DWORD flags = basic->LimitFlags;
+    if (JobObjectInformationClass == JobObjectBasicLimitInformation && (flags & kExtendedOnlyLimits))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (flags & ~kKnownLimits) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD error;
     kernel::JobObject* job = job_of(hJob, JOB_OBJECT_SET_ATTRIBUTES, &error);
     if (job == nullptr) return fail(error, FALSE);
-    job->set_limit_flags(flags, basic->ActiveProcessLimit);
+    job->set_limit_flags(flags, basic->ActiveProcessLimit, memory_limit);
     job->release_reference();
     return TRUE;
 }
@@ -233,6 +245,7 @@ BOOL WINAPI QueryInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectI
         JOBOBJECT_EXTENDED_LIMIT_INFORMATION info{};
         info.BasicLimitInformation.LimitFlags = job->limit_flags();
         info.BasicLimitInformation.ActiveProcessLimit = job->active_process_limit();
+        info.ProcessMemoryLimit = static_cast<SIZE_T>(job->process_memory_limit());
         memcpy(lpJobObjectInformation, &info, length);
         break;
     }
