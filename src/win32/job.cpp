@@ -22,12 +22,10 @@ constexpr DWORD kKnownLimits = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_L
                                JOB_OBJECT_LIMIT_ACTIVE_PROCESS | JOB_OBJECT_LIMIT_PROCESS_MEMORY |
                                JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK |
                                JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;  // a crash ends a process anyway
-// The limits only JOBOBJECT_EXTENDED_LIMIT_INFORMATION may set (winnt.h's
-// JOB_OBJECT_EXTENDED_LIMIT_VALID_FLAGS less the basic ones): ERROR_INVALID_PARAMETER in
-// the basic class.
-constexpr DWORD kExtendedOnlyLimits = JOB_OBJECT_LIMIT_PROCESS_MEMORY | JOB_OBJECT_LIMIT_JOB_MEMORY |
-                                      JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION | JOB_OBJECT_LIMIT_BREAKAWAY_OK |
-                                      JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK | JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+// The limits JOBOBJECT_BASIC_LIMIT_INFORMATION may set (winnt.h's
+// JOB_OBJECT_BASIC_LIMIT_VALID_FLAGS); the others (kill on close, breakaway, memory...)
+// only in the extended class: ERROR_INVALID_PARAMETER in the basic one.
+constexpr DWORD kBasicLimits = 0x000000FF;
 
 // The job behind `handle`, referenced, if the handle has `access` (ERROR_ACCESS_DENIED
 // otherwise; Microsoft Learn names the right each job function needs).
@@ -189,7 +187,7 @@ BOOL WINAPI SetInformationJobObject(HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInf
         return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);  // docs/win32-status.md
     }
     DWORD flags = basic->LimitFlags;
-    if (JobObjectInformationClass == JobObjectBasicLimitInformation && (flags & kExtendedOnlyLimits))
+    if (JobObjectInformationClass == JobObjectBasicLimitInformation && (flags & ~kBasicLimits))
         return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (flags & ~kKnownLimits) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD error;
