@@ -726,10 +726,10 @@ void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
     memset(lpStartupInfo, 0, sizeof *lpStartupInfo);
     lpStartupInfo->cb = sizeof *lpStartupInfo;
     const drivers::Startup& state = startup();
-    static const std::string* program = [] {
+    static const std::string* program = [] {  // GetModuleFileName's, without touching the last error
         char path[PATH_MAX];
-        DWORD length = GetModuleFileNameA(nullptr, path, sizeof path);
-        return new std::string(path, length < sizeof path ? length : 0);
+        ssize_t length = readlink("/proc/self/exe", path, sizeof path);
+        return new std::string(path, length > 0 && length < static_cast<ssize_t>(sizeof path) ? length : 0);
     }();
     lpStartupInfo->lpTitle = const_cast<char*>(program->c_str());
     if (state.from_parent) {
