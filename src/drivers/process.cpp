@@ -37,6 +37,8 @@ namespace {
 
 // The variable that carries a child's start-up record (removed by the child's library).
 constexpr char kStartupVariable[] = "OVERLAPPED_STARTUP";
+constexpr unsigned kStartupStdHandles = 1;  // the record's flags
+constexpr unsigned kStartupDetached = 2;
 
 // One handle passed to the child.
 struct Passed {
@@ -147,7 +149,10 @@ std::string hex_decode(const char* text, const char* end)
     return out;
 }
 
-// "OVERLAPPED_STARTUP=2;ppid;std0,std1,std2;usestd;hex(command line);records", a record
+// "OVERLAPPED_STARTUP=3;ppid;std0,std1,std2;flags;hex(command line);window;records" (flags,
+// hex: 1 STARTF_USESTDHANDLES, 2 DETACHED_PROCESS; window: STARTUPINFO's dwFlags,
+// wShowWindow, dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars, dwFillAttribute in
+// hex, then lpTitle and lpDesktop as hex strings or '-' for NULL, separated by ','), a record
 // "value:descriptor:type:access:flags:extra:device:inode:aux:auxword:auxdevice:auxinode"
 // (hexadecimal; aux ffffffff: none), records separated by '/'. The number after '=' is the
 // format's version: a child of another version ignores the record.
@@ -155,13 +160,23 @@ std::string startup_record(const SpawnRequest& request, const std::vector<Passed
 {
     char buffer[256];
     std::string record = kStartupVariable;
-    snprintf(buffer, sizeof buffer, "=2;%d;%lx,%lx,%lx;%d;", static_cast<int>(getpid()),
+    snprintf(buffer, sizeof buffer, "=3;%d;%lx,%lx,%lx;%x;", static_cast<int>(getpid()),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[0])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[1])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[2])),
-             request.use_std_handles ? 1 : 0);
+             (request.use_std_handles ? kStartupStdHandles : 0u) | (request.detached ? kStartupDetached : 0u));
     record += buffer;
     record += hex_encode(request.command_line);
+    const StartupWindow& w = request.window;
+    snprintf(buffer, sizeof buffer, ";%lx,%lx,%lx,%lx,%lx,%lx,%lx,%lx,%lx,", static_cast<unsigned long>(w.flags),
+             static_cast<unsigned long>(w.show), static_cast<unsigned long>(w.x), static_cast<unsigned long>(w.y),
+             static_cast<unsigned long>(w.x_size), static_cast<unsigned long>(w.y_size),
+             static_cast<unsigned long>(w.x_chars), static_cast<unsigned long>(w.y_chars),
+             static_cast<unsigned long>(w.fill));
+    record += buffer;
+    record += w.has_title ? hex_encode(w.title) : std::string("-");
+    record += ',';
+    record += w.has_desktop ? hex_encode(w.desktop) : std::string("-");
     record += ';';
     for (size_t i = 0; i < passed.size(); ++i) {
         const Passed& p = passed[i];
@@ -505,7 +520,8 @@ void watch_job_member(kernel::JobObject* job, kernel::ProcessObject* process)
     for (size_t i = 0; i < move_count; ++i)
         if (dup2(moves_from[i], moves_to[i]) < 0) _exit(127);
     if (!request.directory.empty() && chdir(request.directory.c_str()) != 0) _exit(127);
-    if (request.new_process_group) setpgid(0, 0);
+    if (request.detached) setsid();  // a new session is a new process group too
+    else if (request.new_process_group) setpgid(0, 0);
     char go = 0;
     ssize_t got;
     do {
@@ -599,8 +615,13 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     for (const std::string& argument : request.arguments) argv.push_back(const_cast<char*>(argument.c_str()));
     argv.push_back(nullptr);
     // The record only when the child needs it: handles to rebuild, STARTUPINFO's standard
-    // handles, or a command line argv cannot give back.
-    bool needs_record = !passed.empty() || request.use_std_handles || !request.command_line_from_arguments;
+    // handles or other fields, DETACHED_PROCESS, or a command line argv cannot give back.
+    const StartupWindow& window = request.window;
+    bool window_given = window.flags != 0 || window.show != 0 || window.x != 0 || window.y != 0 ||
+                        window.x_size != 0 || window.y_size != 0 || window.x_chars != 0 || window.y_chars != 0 ||
+                        window.fill != 0 || window.has_title || window.has_desktop;
+    bool needs_record = !passed.empty() || request.use_std_handles || request.detached || window_given ||
+                        !request.command_line_from_arguments;
     std::string record = needs_record ? startup_record(request, passed) : std::string();
     std::vector<char*> envp;
     size_t prefix = sizeof(kStartupVariable) - 1;
@@ -639,7 +660,9 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         sigaddset(&defaults, SIGPIPE);
         posix_spawnattr_setsigmask(&attributes, &none);
         posix_spawnattr_setsigdefault(&attributes, &defaults);
-        if (request.new_process_group) {
+        if (request.detached) {
+            flags |= POSIX_SPAWN_SETSID;  // no controlling terminal; a new process group too
+        } else if (request.new_process_group) {
             flags |= POSIX_SPAWN_SETPGROUP;
             posix_spawnattr_setpgroup(&attributes, 0);
         }
@@ -720,7 +743,7 @@ Startup read_startup()
     unsetenv(kStartupVariable);  // not seen by the program, nor passed to its children
     const char* at = copy.c_str();
     char* end = nullptr;
-    if (strncmp(at, "2;", 2) != 0) return startup;  // the format's version
+    if (strncmp(at, "3;", 2) != 0) return startup;  // the format's version
     at += 2;
     long parent = strtol(at, &end, 10);
     if (*end != ';' || parent != static_cast<long>(getppid())) return startup;  // meant for another process
@@ -730,15 +753,33 @@ Startup read_startup()
         if (*end != (i < 2 ? ',' : ';')) return startup;
         at = end + 1;
     }
-    startup.use_std_handles = *at == '1';
-    at = strchr(at, ';');
-    if (at == nullptr) return startup;
-    ++at;
+    unsigned long flags = strtoul(at, &end, 16);
+    if (*end != ';') return startup;
+    startup.use_std_handles = (flags & kStartupStdHandles) != 0;
+    startup.detached = (flags & kStartupDetached) != 0;
+    at = end + 1;
     const char* command_end = strchr(at, ';');
     if (command_end == nullptr) return startup;
     startup.command_line = hex_decode(at, command_end);
-    startup.from_parent = true;
     at = command_end + 1;
+    StartupWindow& w = startup.window;
+    DWORD* numbers[] = {&w.flags, &w.show, &w.x, &w.y, &w.x_size, &w.y_size, &w.x_chars, &w.y_chars, &w.fill};
+    for (DWORD* number : numbers) {
+        *number = static_cast<DWORD>(strtoul(at, &end, 16));
+        if (*end != ',') return startup;
+        at = end + 1;
+    }
+    auto string_field = [&at](char stop, bool* given, std::string* value) {
+        const char* field_end = strchr(at, stop);
+        if (field_end == nullptr) return false;
+        *given = !(field_end - at == 1 && *at == '-');
+        if (*given) *value = hex_decode(at, field_end);
+        at = field_end + 1;
+        return true;
+    };
+    if (!string_field(',', &w.has_title, &w.title) || !string_field(';', &w.has_desktop, &w.desktop))
+        return startup;
+    startup.from_parent = true;
     while (*at != '\0') {
         constexpr int kFields = 12;
         unsigned long long fields[kFields];

@@ -12,6 +12,15 @@
 
 namespace overlapped::drivers {
 
+// STARTUPINFO's fields a child reads back with GetStartupInfo (besides the standard
+// handles): given by the parent, carried in the start-up record.
+struct StartupWindow {
+    DWORD flags = 0;  // dwFlags as given (STARTF_USESTDHANDLES included)
+    DWORD show = 0, x = 0, y = 0, x_size = 0, y_size = 0, x_chars = 0, y_chars = 0, fill = 0;
+    bool has_title = false, has_desktop = false;  // lpTitle, lpDesktop not NULL
+    std::string title, desktop;                   // UTF-8
+};
+
 struct SpawnRequest {
     std::string path;                      // the program (Linux path), already found
     std::vector<std::string> arguments;    // argv, argv[0] included
@@ -26,6 +35,8 @@ struct SpawnRequest {
     std::vector<HANDLE> inherit_list;
     bool suspended = false;                // CREATE_SUSPENDED
     bool new_process_group = false;        // CREATE_NEW_PROCESS_GROUP
+    bool detached = false;                 // DETACHED_PROCESS: no console (a session of its own)
+    StartupWindow window;                  // for the child's GetStartupInfo
     std::string command_line;              // UTF-8: the child's GetCommandLine
     // Joining `arguments` by the C run-time's quoting gives `command_line` back: a child
     // needs no record for it (GetCommandLine rebuilds it from argv).
@@ -47,6 +58,8 @@ struct Startup {
     bool from_parent = false;   // started by CreateProcess of this library
     std::string command_line;   // UTF-8, when from_parent
     bool use_std_handles = false;
+    bool detached = false;      // DETACHED_PROCESS: started without a console
+    StartupWindow window;       // the parent's STARTUPINFO fields, when from_parent
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
     bool std_inherited[3] = {false, false, false};  // the value names an inherited handle here
 };

@@ -66,6 +66,7 @@ struct State {
     std::mutex mutex;
     std::vector<PHANDLER_ROUTINE> handlers;  // in the order added; the last runs first
     bool ignore_ctrl_c = false;
+    bool detached = false;  // FreeConsole: no console, so no events (ctrl_reset_handlers)
     bool initialized = false;
     Slot slots[kSignalCount];
     bool dispatcher_running = false;
@@ -156,8 +157,9 @@ DWORD start_dispatcher_locked(State& s)
     return ERROR_SUCCESS;
 }
 
-// Under the mutex: makes the signal dispositions match the handler list and the Ctrl-C
-// attribute. Signals found ignored (other than SIGINT) are never touched; a disposition
+// Under the mutex: makes the signal dispositions match the handler list, the Ctrl-C
+// attribute and the console's absence (detached: the keyboard's SIGINT and SIGQUIT are
+// caught and dropped, the others as found). Signals found ignored (other than SIGINT) are never touched; a disposition
 // the program changed after the library set it is left to the program.
 DWORD reconcile_locked(State& s)
 {
@@ -176,9 +178,11 @@ DWORD reconcile_locked(State& s)
                 continue;
             }
         }
+        bool keyboard = signo == SIGINT || signo == SIGQUIT;
+        bool catching = s.detached ? keyboard : engaged;
         Disposition want;
-        if (signo == SIGINT) want = s.ignore_ctrl_c ? Disposition::Ignored : engaged ? Disposition::Ours : Disposition::Found;
-        else want = (slot.found_ignored || !engaged) ? Disposition::Found : Disposition::Ours;
+        if (signo == SIGINT) want = s.ignore_ctrl_c ? Disposition::Ignored : catching ? Disposition::Ours : Disposition::Found;
+        else want = (slot.found_ignored || !catching) ? Disposition::Found : Disposition::Ours;
         if (want == slot.disposition) continue;
 
         struct sigaction action {};
@@ -231,6 +235,7 @@ DWORD handler_thread(LPVOID parameter)
         std::lock_guard<std::mutex> guard(s.mutex);
         pthread_sigmask(SIG_SETMASK, &s.handler_mask, nullptr);
         if (event == CTRL_C_EVENT && s.ignore_ctrl_c) return 0;
+        if (s.detached && signal_index < kSignalCount) return 0;  // no console: no event
         handlers = s.handlers;
     }
     bool handled = false;
@@ -299,12 +304,22 @@ DWORD ctrl_raise(DWORD event)
     return ERROR_SUCCESS;
 }
 
-void ctrl_reset_handlers()
+void ctrl_start_detached()
 {
     State& s = state();
     std::lock_guard<std::mutex> guard(s.mutex);
-    if (!s.initialized) return;
+    initialize_locked(s);
+    s.detached = true;
+}
+
+void ctrl_reset_handlers(bool attached)
+{
+    State& s = state();
+    std::lock_guard<std::mutex> guard(s.mutex);
+    if (!s.initialized && attached) return;
+    initialize_locked(s);
     s.handlers.clear();
+    s.detached = !attached;
     reconcile_locked(s);
 }
 

@@ -38,7 +38,18 @@ DWORD ctrl_ignore_ctrl_c(bool ignore);
 // GenerateConsoleCtrlEvent does: the handlers run on a new thread.
 DWORD ctrl_raise(DWORD event);
 
-// FreeConsole/AttachConsole/AllocConsole: back to the initial handler list (no handlers).
-void ctrl_reset_handlers();
+// FreeConsole (`attached` false), AttachConsole/AllocConsole (true): back to the initial
+// handler list (no handlers), and whether the process has a console. A process without
+// one gets no console control events, as on Windows: while detached, SIGINT and SIGQUIT
+// (the terminal's interrupt keys) are caught and dropped, SIGTERM and SIGHUP keep the
+// dispositions found (they end the process as they would without the library), and the
+// handlers run for none of them.
+void ctrl_reset_handlers(bool attached);
+
+// A child started with DETACHED_PROCESS: detached from the start, as after FreeConsole,
+// but no signal is caught until SetConsoleCtrlHandler is called (no thread is started
+// before main; the child has a session of its own, which its parent's terminal does not
+// signal).
+void ctrl_start_detached();
 
 }  // namespace overlapped::kernel

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <set>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "kernel/port.h"
@@ -14,6 +15,7 @@ namespace {
 
 constexpr uint32_t kKillOnJobClose = 0x00002000;  // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
 constexpr uint32_t kActiveProcess = 0x00000008;   // JOB_OBJECT_LIMIT_ACTIVE_PROCESS
+constexpr uint32_t kProcessMemory = 0x00000100;   // JOB_OBJECT_LIMIT_PROCESS_MEMORY
 constexpr DWORD kMessageActiveProcessLimit = 3;   // JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT
 constexpr DWORD kNotEnoughQuota = 1816;           // ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED)
 constexpr DWORD kMessageActiveProcessZero = 4;     // JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO
@@ -73,6 +75,26 @@ std::mutex jobs_mutex;
 std::set<JobObject*>* live_jobs = new std::set<JobObject*>();  // for the exit
 JobObject* own_job = nullptr;  // a reference: the job this process is in
 
+// JOB_OBJECT_LIMIT_PROCESS_MEMORY on `process` (this process too): its RLIMIT_DATA, which
+// since Linux 4.7 counts the private writable memory a process has (its heap, anonymous
+// mappings, thread stacks: what Windows calls committed private memory), as the soft
+// limit under the hard one; `bytes` 0 lifts it back to the hard limit (an unprivileged
+// process cannot raise the hard one again). Its children inherit it, as a member's
+// children join the job.
+void limit_memory(ProcessObject* process, uint64_t bytes)
+{
+    process->lock.lock();
+    bool running = !process->exited();
+    pid_t pid = static_cast<pid_t>(process->process_id());
+    process->lock.unlock();
+    if (!running) return;
+    rlimit current{};
+    if (prlimit(pid, RLIMIT_DATA, nullptr, &current) != 0) return;
+    rlimit wanted = current;
+    wanted.rlim_cur = bytes == 0 ? current.rlim_max : std::min<rlim_t>(static_cast<rlim_t>(bytes), current.rlim_max);
+    prlimit(pid, RLIMIT_DATA, &wanted, nullptr);
+}
+
 // Hands the guard (job_guard_add_hook) a member of `job`.
 void guard_member(JobObject* job, ProcessObject* process)
 {
@@ -114,6 +136,7 @@ JobObject* JobObject::create()
     job->self_member_ = false;
     job->limit_flags_ = 0;
     job->active_limit_ = 0;
+    job->memory_limit_ = 0;
     job->total_ = job->terminated_ = 0;
     job->signaled_ = false;
     job->port_ = nullptr;
@@ -135,7 +158,9 @@ DWORD JobObject::assign(ProcessObject* process)
         self_member_ = true;
         if (added) ++total_;
         if (added) post_locked(kMessageNewProcess, static_cast<DWORD>(getpid()));
+        uint64_t memory = memory_limit_;
         lock.unlock();
+        if (added && memory != 0) limit_memory(process, memory);
         std::lock_guard<std::mutex> guard(jobs_mutex);
         if (own_job == nullptr) {
             add_reference();
@@ -148,9 +173,11 @@ DWORD JobObject::assign(ProcessObject* process)
     process->lock.unlock();
     if (ended) return ERROR_ACCESS_DENIED;
     bool guarded, watch, over;
+    uint64_t memory;
     {
         LockGuard guard(lock);
         if (has(members_, process)) return ERROR_SUCCESS;
+        memory = memory_limit_;
         over = (limit_flags_ & kActiveProcess) && active_locked() + 1 > active_limit_;
         process->add_reference();
         members_.push_back(process);
@@ -171,6 +198,7 @@ DWORD JobObject::assign(ProcessObject* process)
         process->terminate(kNotEnoughQuota);
         return kNotEnoughQuota;
     }
+    if (memory != 0) limit_memory(process, memory);
     if (guarded) guard_member(this, process);
     if (watch) job_watch_hook(this, process);
     return ERROR_SUCCESS;
@@ -312,15 +340,28 @@ bool JobObject::terminate(DWORD exit_code)
     return self;
 }
 
-void JobObject::set_limit_flags(uint32_t flags, uint32_t active_limit)
+void JobObject::set_limit_flags(uint32_t flags, uint32_t active_limit, uint64_t memory_limit)
 {
-    bool was, now;
+    bool was, now, memory_changed;
+    uint64_t memory;
     {
         LockGuard guard(lock);
         was = (limit_flags_ & kKillOnJobClose) != 0;
+        uint64_t old_memory = memory_limit_;
         limit_flags_ = flags;
         active_limit_ = (flags & kActiveProcess) ? active_limit : 0;
+        memory_limit_ = (flags & kProcessMemory) ? memory_limit : 0;
+        memory = memory_limit_;
+        memory_changed = memory != old_memory;
         now = (limit_flags_ & kKillOnJobClose) != 0;
+    }
+    if (memory_changed) {
+        std::vector<ProcessObject*> members;
+        if (snapshot(&members)) limit_memory(static_cast<ProcessObject*>(current_process_object()), memory);
+        for (ProcessObject* process : members) {
+            limit_memory(process, memory);
+            process->release_reference();
+        }
     }
     if (was == now) return;
     if (!now) {
@@ -345,6 +386,12 @@ uint32_t JobObject::active_process_limit()
 {
     LockGuard guard(lock);
     return active_limit_;
+}
+
+uint64_t JobObject::process_memory_limit()
+{
+    LockGuard guard(lock);
+    return memory_limit_;
 }
 
 JobObject::Accounting JobObject::accounting()
@@ -427,6 +474,22 @@ JobObject* current_job()
     std::lock_guard<std::mutex> guard(jobs_mutex);
     if (own_job != nullptr) own_job->add_reference();
     return own_job;
+}
+
+bool in_any_job(ProcessObject* process)
+{
+    std::vector<JobObject*> jobs;
+    {
+        std::lock_guard<std::mutex> guard(jobs_mutex);
+        for (JobObject* job : *live_jobs)
+            if (job->try_add_reference()) jobs.push_back(job);
+    }
+    bool inside = false;
+    for (JobObject* job : jobs) {
+        inside = inside || job->contains(process);
+        job->release_reference();
+    }
+    return inside;
 }
 
 }  // namespace overlapped::kernel

@@ -40,10 +40,13 @@ public:
     bool contains(ProcessObject* process);
     // Ends every member but this process with `exit_code`; whether this process is one.
     bool terminate(DWORD exit_code);
-    // `active_limit`: ActiveProcessLimit, for JOB_OBJECT_LIMIT_ACTIVE_PROCESS.
-    void set_limit_flags(uint32_t flags, uint32_t active_limit = 0);
+    // `active_limit`: ActiveProcessLimit, for JOB_OBJECT_LIMIT_ACTIVE_PROCESS;
+    // `memory_limit`: ProcessMemoryLimit, for JOB_OBJECT_LIMIT_PROCESS_MEMORY (each
+    // member's RLIMIT_DATA, set now for the members and as each one joins).
+    void set_limit_flags(uint32_t flags, uint32_t active_limit = 0, uint64_t memory_limit = 0);
     uint32_t limit_flags();
     uint32_t active_process_limit();
+    uint64_t process_memory_limit();
     // CreateProcess in this job: whether another member may start (JOB_OBJECT_LIMIT_ACTIVE_PROCESS);
     // if not, the job has posted JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT and counted the process.
     bool admits_another();
@@ -86,6 +89,7 @@ private:
     uint32_t limit_flags_ = 0;
     uint32_t total_ = 0;
     uint32_t active_limit_ = 0;
+    uint64_t memory_limit_ = 0;  // JOB_OBJECT_LIMIT_PROCESS_MEMORY's, bytes
     uint32_t terminated_ = 0;  // by a limit violation (the active-process limit)
     bool signaled_ = false;    // TerminateJobObject ran
     CompletionPort* port_ = nullptr;  // a reference, or null
@@ -100,6 +104,9 @@ private:
 // The job this process is in (a reference), or null: CreateProcess adds its children to
 // it unless they break away.
 JobObject* current_job();
+
+// Whether `process` is a member of any job of this process (IsProcessInJob with no job).
+bool in_any_job(ProcessObject* process);
 
 // The guard of kill-on-close jobs (drivers/process.cpp installs it): on Windows a job's
 // handles close with the process that holds them, however it ends, and the members of a

@@ -40,6 +40,13 @@ public:
     void times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, uint64_t* user);
     bool is_child() const { return pidfd_ >= 0; }
     int pidfd() const { return pidfd_; }
+    // Under `lock`: the priority class SetPriorityClass gave another process through this
+    // object (0: none), and the priority SetThreadPriority gave a child's primary thread
+    // (THREAD_PRIORITY_NORMAL until then), kept for the Get functions (also once it ended).
+    DWORD priority_class() const { return priority_class_; }
+    void set_priority_class(DWORD priority_class) { priority_class_ = priority_class; }
+    int primary_priority() const { return primary_priority_; }
+    void set_primary_priority(int priority) { primary_priority_ = priority; }
     // Whether the pidfd watch is armed (it then holds a reference until the exit is seen).
     bool watched() const { return watched_; }
     void set_watched(bool watched) { watched_ = watched; }
@@ -91,6 +98,8 @@ private:
     bool terminated_ = false;  // TerminateProcess sent SIGKILL with terminate_code_
     DWORD exit_code_ = 0;
     DWORD terminate_code_ = 0;
+    DWORD priority_class_ = 0;
+    int primary_priority_ = 0;  // THREAD_PRIORITY_NORMAL
     uint64_t creation_time_ = 0;  // times()
     uint64_t exit_time_ = 0;
     uint64_t kernel_time_ = 0;

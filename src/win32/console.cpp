@@ -413,7 +413,7 @@ BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID)
 BOOL WINAPI AllocConsole(void)
 {
     if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
-    kernel::ctrl_reset_handlers();
+    kernel::ctrl_reset_handlers(true);
     fill_null_standard_handles();
     return TRUE;
 }
@@ -429,7 +429,7 @@ BOOL WINAPI AttachConsole(DWORD dwProcessId)
             return fail(ERROR_INVALID_PARAMETER, FALSE);
     }
     if (drivers::console_set_attached(true)) return fail(ERROR_ACCESS_DENIED, FALSE);
-    kernel::ctrl_reset_handlers();
+    kernel::ctrl_reset_handlers(true);
     fill_null_standard_handles();
     return TRUE;
 }
@@ -439,7 +439,7 @@ BOOL WINAPI AttachConsole(DWORD dwProcessId)
 BOOL WINAPI FreeConsole(void)
 {
     drivers::console_set_attached(false);
-    kernel::ctrl_reset_handlers();
+    kernel::ctrl_reset_handlers(false);
     return TRUE;
 }
 

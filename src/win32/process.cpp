@@ -20,8 +20,10 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "drivers/console.h"
 #include "drivers/file.h"
 #include "drivers/process.h"
+#include "kernel/console_ctrl.h"
 #include "kernel/handle_table.h"
 #include "kernel/job.h"
 #include "kernel/process.h"
@@ -393,8 +395,30 @@ struct CreateArguments {
     const char* directory = nullptr;
     DWORD startup_flags = 0;
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
+    drivers::StartupWindow window;  // STARTUPINFO's other fields, for the child's GetStartupInfo
     const _PROC_THREAD_ATTRIBUTE_LIST* attributes = nullptr;  // EXTENDED_STARTUPINFO_PRESENT
 };
+
+// STARTUPINFO's fields that a child reads back with GetStartupInfo (A or W).
+template <class Info, class Text>
+drivers::StartupWindow startup_window(const Info& info, Text utf8)
+{
+    drivers::StartupWindow window;
+    window.flags = info.dwFlags;
+    window.show = info.wShowWindow;
+    window.x = info.dwX;
+    window.y = info.dwY;
+    window.x_size = info.dwXSize;
+    window.y_size = info.dwYSize;
+    window.x_chars = info.dwXCountChars;
+    window.y_chars = info.dwYCountChars;
+    window.fill = info.dwFillAttribute;
+    window.has_title = info.lpTitle != nullptr;
+    if (window.has_title) window.title = utf8(info.lpTitle);
+    window.has_desktop = info.lpDesktop != nullptr;
+    if (window.has_desktop) window.desktop = utf8(info.lpDesktop);
+    return window;
+}
 
 BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* information)
 {
@@ -465,6 +489,8 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     }
     request.suspended = (arguments.flags & CREATE_SUSPENDED) != 0;
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
+    request.detached = (arguments.flags & DETACHED_PROCESS) != 0;
+    request.window = arguments.window;
 
     // A process in a job starts its children in it, unless they may break away
     // (CREATE_BREAKAWAY_FROM_JOB needs JOB_OBJECT_LIMIT_BREAKAWAY_OK: ERROR_ACCESS_DENIED).
@@ -564,10 +590,15 @@ const std::string& command_line_utf8()
 }
 
 // Runs the child's start-up before main(): inherited handles exist from the first line,
-// and the standard handles are STARTUPINFO's.
+// the standard handles are STARTUPINFO's, and a DETACHED_PROCESS child has no console
+// (as after FreeConsole: console handles unbound, no console control events).
 __attribute__((constructor(65535))) void process_start_up()
 {
     const drivers::Startup& state = startup();
+    if (state.from_parent && state.detached) {
+        drivers::console_set_attached(false);
+        kernel::ctrl_start_detached();
+    }
     if (!state.from_parent || !state.use_std_handles) return;
     const DWORD which[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
     for (int i = 0; i < 3; ++i)
@@ -604,6 +635,7 @@ BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine, LPSECU
     arguments.std_handles[0] = lpStartupInfo->hStdInput;
     arguments.std_handles[1] = lpStartupInfo->hStdOutput;
     arguments.std_handles[2] = lpStartupInfo->hStdError;
+    arguments.window = startup_window(*lpStartupInfo, [](const char* text) { return std::string(text); });
     if ((dwCreationFlags & EXTENDED_STARTUPINFO_PRESENT) && lpStartupInfo->cb >= sizeof(STARTUPINFOEXA))
         arguments.attributes = reinterpret_cast<STARTUPINFOEXA*>(lpStartupInfo)->lpAttributeList;
     return create_process(arguments, lpProcessInformation);
@@ -633,6 +665,7 @@ BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine, LPSE
     arguments.std_handles[0] = lpStartupInfo->hStdInput;
     arguments.std_handles[1] = lpStartupInfo->hStdOutput;
     arguments.std_handles[2] = lpStartupInfo->hStdError;
+    arguments.window = startup_window(*lpStartupInfo, [](const WCHAR* text) { return win32::utf8_from_utf16(text); });
     if ((dwCreationFlags & EXTENDED_STARTUPINFO_PRESENT) && lpStartupInfo->cb >= sizeof(STARTUPINFOEXW))
         arguments.attributes = reinterpret_cast<STARTUPINFOEXW*>(lpStartupInfo)->lpAttributeList;
     return create_process(arguments, lpProcessInformation);
@@ -684,14 +717,37 @@ BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeLi
 
 void WINAPI DeleteProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList) { (void)lpAttributeList; }
 
+// What the parent's STARTUPINFO gave (Wine's conformance test, test_Startup: every field
+// comes back as given), the standard handles when STARTF_USESTDHANDLES; lpTitle, when the
+// parent gave none, is the program's path, as on Windows.
 void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
 {
     if (lpStartupInfo == nullptr) return;
     memset(lpStartupInfo, 0, sizeof *lpStartupInfo);
     lpStartupInfo->cb = sizeof *lpStartupInfo;
     const drivers::Startup& state = startup();
+    static const std::string* program = [] {  // GetModuleFileName's, without touching the last error
+        char path[PATH_MAX];
+        ssize_t length = readlink("/proc/self/exe", path, sizeof path);
+        return new std::string(path, length > 0 && length < static_cast<ssize_t>(sizeof path) ? length : 0);
+    }();
+    lpStartupInfo->lpTitle = const_cast<char*>(program->c_str());
+    if (state.from_parent) {
+        const drivers::StartupWindow& window = state.window;
+        lpStartupInfo->dwFlags = window.flags & ~DWORD(STARTF_USESTDHANDLES);
+        lpStartupInfo->wShowWindow = static_cast<WORD>(window.show);
+        lpStartupInfo->dwX = window.x;
+        lpStartupInfo->dwY = window.y;
+        lpStartupInfo->dwXSize = window.x_size;
+        lpStartupInfo->dwYSize = window.y_size;
+        lpStartupInfo->dwXCountChars = window.x_chars;
+        lpStartupInfo->dwYCountChars = window.y_chars;
+        lpStartupInfo->dwFillAttribute = window.fill;
+        if (window.has_title) lpStartupInfo->lpTitle = const_cast<char*>(window.title.c_str());
+        if (window.has_desktop) lpStartupInfo->lpDesktop = const_cast<char*>(window.desktop.c_str());
+    }
     if (state.from_parent && state.use_std_handles) {
-        lpStartupInfo->dwFlags = STARTF_USESTDHANDLES;
+        lpStartupInfo->dwFlags |= STARTF_USESTDHANDLES;
         lpStartupInfo->hStdInput = state.std_handles[0];
         lpStartupInfo->hStdOutput = state.std_handles[1];
         lpStartupInfo->hStdError = state.std_handles[2];
@@ -703,12 +759,15 @@ void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo)
     if (lpStartupInfo == nullptr) return;
     STARTUPINFOA ansi;
     GetStartupInfoA(&ansi);
-    memset(lpStartupInfo, 0, sizeof *lpStartupInfo);
-    lpStartupInfo->cb = sizeof *lpStartupInfo;
-    lpStartupInfo->dwFlags = ansi.dwFlags;
-    lpStartupInfo->hStdInput = ansi.hStdInput;
-    lpStartupInfo->hStdOutput = ansi.hStdOutput;
-    lpStartupInfo->hStdError = ansi.hStdError;
+    // The strings, once: GetStartupInfoA's never change.
+    static const std::u16string* title = new std::u16string(win32::utf16_from_utf8(ansi.lpTitle));
+    static const std::u16string* desktop =
+        ansi.lpDesktop != nullptr ? new std::u16string(win32::utf16_from_utf8(ansi.lpDesktop)) : nullptr;
+    static_assert(sizeof(STARTUPINFOA) == sizeof(STARTUPINFOW), "the same layout but for the strings");
+    memcpy(lpStartupInfo, &ansi, sizeof ansi);
+    lpStartupInfo->lpTitle = reinterpret_cast<LPWSTR>(const_cast<char16_t*>(title->c_str()));
+    lpStartupInfo->lpDesktop =
+        desktop != nullptr ? reinterpret_cast<LPWSTR>(const_cast<char16_t*>(desktop->c_str())) : nullptr;
 }
 
 // ---- Process handles
@@ -769,6 +828,23 @@ DWORD WINAPI GetProcessId(HANDLE Process)
     DWORD id = static_cast<kernel::ProcessObject*>(object)->process_id();
     object->lock.unlock();
     return id;
+}
+
+// This process: the handles open in its table (the library's own, without Windows'
+// system handles: a new process starts at 0). Another process's table is out of reach
+// (ERROR_NOT_SUPPORTED, docs/deviations.md). The handle needs a query right.
+BOOL WINAPI GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCount)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(
+        hProcess, kernel::ObjectType::Process, PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    bool self = object == kernel::current_process_object();
+    object->release_reference();
+    if (!self) return fail(ERROR_NOT_SUPPORTED, FALSE);
+    if (pdwHandleCount == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *pdwHandleCount = kernel::handle_count_open();
+    return TRUE;
 }
 
 HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId)

@@ -66,14 +66,36 @@ bool valid_thread_priority(int priority)
            (priority >= THREAD_PRIORITY_LOWEST && priority <= THREAD_PRIORITY_HIGHEST);
 }
 
-// A thread's nice value for `priority` in this process's class.
-int thread_nice(int priority)
+// A thread's nice value for `priority` in class `priority_class` (this process's by default).
+int thread_nice(int priority, DWORD priority_class = 0)
 {
     if (priority == THREAD_PRIORITY_IDLE) return 19;
     if (priority == THREAD_PRIORITY_TIME_CRITICAL) return -20;
     int base = 0;
-    class_base(process_class.load(std::memory_order_relaxed), &base);
+    class_base(priority_class != 0 ? priority_class : process_class.load(std::memory_order_relaxed), &base);
     return std::clamp(base - 4 * priority, -20, 19);
+}
+
+// The class of a child or other process `process` (pid `pid`, running unless `ended`):
+// the one SetPriorityClass gave it through the object, else the class of its main
+// thread's nice value less the offset SetThreadPriority gave that thread; NORMAL for one
+// that has ended (Linux keeps no nice value for it).
+DWORD other_class(kernel::ProcessObject* process, pid_t pid, bool ended, DWORD* error)
+{
+    process->lock.lock();
+    DWORD recorded = process->priority_class();
+    int primary = process->primary_priority();
+    process->lock.unlock();
+    if (recorded != 0) return recorded;
+    if (ended) return NORMAL_PRIORITY_CLASS;
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(pid));
+    if (nice == -1 && errno != 0) {
+        *error = ERROR_INVALID_PARAMETER;
+        return 0;
+    }
+    if (primary != THREAD_PRIORITY_IDLE && primary != THREAD_PRIORITY_TIME_CRITICAL) nice += 4 * primary;
+    return class_of(nice);
 }
 
 // Sets Linux task `tid`'s nice value; a raise Linux refuses (EACCES, EPERM) is left as it
@@ -133,25 +155,41 @@ void to_filetime(uint64_t ticks, LPFILETIME out)
     out->dwHighDateTime = static_cast<DWORD>(ticks >> 32);
 }
 
-// The process object behind a process handle (not a child's primary-thread handle:
-// kernel::kAccessPrimaryThread), referenced; null with *error.
-kernel::ProcessObject* process_of(HANDLE handle, DWORD* error)
+// The rights a process handle needs to be read (either), or changed (Microsoft Learn,
+// GetPriorityClass, SetPriorityClass, GetProcessTimes, Get/SetProcessAffinityMask).
+constexpr ACCESS_MASK kProcessQueryAccess = PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION;
+constexpr ACCESS_MASK kProcessSetAccess = PROCESS_SET_INFORMATION;
+
+// The process object behind a process handle with one of the rights `any_access` (not a
+// child's primary-thread handle: kernel::kAccessPrimaryThread), referenced; null with
+// *error (ERROR_ACCESS_DENIED without the rights).
+kernel::ProcessObject* process_of(HANDLE handle, ACCESS_MASK any_access, DWORD* error)
 {
-    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Process, 0, error);
+    kernel::Object* object = kernel::handle_reference_any(handle, kernel::ObjectType::Process, any_access, error);
     return static_cast<kernel::ProcessObject*>(object);
 }
 
 // The Linux process a process handle names: its pid, whether it is this process, and
-// whether it has ended (this process never has). False with *error for a bad handle.
-bool process_target(HANDLE handle, pid_t* pid, bool* self, bool* ended, DWORD* error)
+// whether it has ended (this process never has). Null with *error for a bad handle;
+// else the object, referenced.
+kernel::ProcessObject* process_target(HANDLE handle, ACCESS_MASK any_access, pid_t* pid, bool* self, bool* ended,
+                                      DWORD* error)
 {
-    kernel::ProcessObject* process = process_of(handle, error);
-    if (process == nullptr) return false;
+    kernel::ProcessObject* process = process_of(handle, any_access, error);
+    if (process == nullptr) return nullptr;
     *self = process == kernel::current_process_object();
     process->lock.lock();
     *pid = static_cast<pid_t>(process->process_id());
     *ended = !*self && process->exited();
     process->lock.unlock();
+    return process;
+}
+
+// process_target for a caller that needs only what it tells.
+bool process_facts(HANDLE handle, ACCESS_MASK any_access, pid_t* pid, bool* self, bool* ended, DWORD* error)
+{
+    kernel::ProcessObject* process = process_target(handle, any_access, pid, self, ended, error);
+    if (process == nullptr) return false;
     process->release_reference();
     return true;
 }
@@ -164,7 +202,7 @@ BOOL WINAPI GetProcessTimes(HANDLE hProcess, LPFILETIME lpCreationTime, LPFILETI
                             LPFILETIME lpKernelTime, LPFILETIME lpUserTime)
 {
     DWORD error;
-    kernel::ProcessObject* process = process_of(hProcess, &error);
+    kernel::ProcessObject* process = process_of(hProcess, kProcessQueryAccess, &error);
     if (process == nullptr) return fail(error, FALSE);
     uint64_t creation, exit, kernel_time, user_time;
     process->times(&creation, &exit, &kernel_time, &user_time);
@@ -208,15 +246,26 @@ BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime, LPFILETIME
 
 int WINAPI GetThreadPriority(HANDLE hThread)
 {
-    DWORD error, id = 0, code = 0;
+    DWORD error;
     kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
     if (object != nullptr) {
         int priority = static_cast<kernel::ThreadObject*>(object)->priority();
         object->release_reference();
         return priority;
     }
-    if (kernel::process_primary_thread_query(hThread, &id, &code)) return THREAD_PRIORITY_NORMAL;  // a child's
-    return fail(error, THREAD_PRIORITY_ERROR_RETURN);
+    ACCESS_MASK granted = 0;
+    DWORD not_primary;  // a handle of neither kind: the thread lookup's error
+    kernel::ProcessObject* process = kernel::process_primary_thread_reference(hThread, &granted, &not_primary);
+    if (process == nullptr) return fail(error, THREAD_PRIORITY_ERROR_RETURN);
+    if (!(granted & kThreadQueryAccess)) {
+        process->release_reference();
+        return fail(ERROR_ACCESS_DENIED, THREAD_PRIORITY_ERROR_RETURN);
+    }
+    process->lock.lock();  // a child's primary thread: what SetThreadPriority gave it
+    int priority = process->primary_priority();
+    process->lock.unlock();
+    process->release_reference();
+    return priority;
 }
 
 BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority)
@@ -224,9 +273,25 @@ BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority)
     DWORD error, id = 0, code = 0;
     kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadSetAccess, &error);
     if (object == nullptr) {
+        // A child's primary thread: its nice value in the child's class, recorded for
+        // GetThreadPriority.
         if (!kernel::process_primary_thread_query(hThread, &id, &code)) return fail(error, FALSE);
-        if (!valid_thread_priority(nPriority)) return fail(ERROR_INVALID_PARAMETER, FALSE);
-        apply_nice(static_cast<int>(id), thread_nice(nPriority));  // a child's primary thread
+        ACCESS_MASK granted = 0;
+        kernel::ProcessObject* process = kernel::process_primary_thread_reference(hThread, &granted, &error);
+        if (process == nullptr) return fail(error, FALSE);
+        if (!(granted & kThreadSetAccess) || !valid_thread_priority(nPriority)) {
+            process->release_reference();
+            return fail(!(granted & kThreadSetAccess) ? ERROR_ACCESS_DENIED : ERROR_INVALID_PARAMETER, FALSE);
+        }
+        process->lock.lock();
+        bool ended = process->exited();
+        process->lock.unlock();
+        DWORD child_class = ended ? DWORD(0) : other_class(process, static_cast<pid_t>(id), false, &error);
+        process->lock.lock();
+        process->set_primary_priority(nPriority);
+        process->lock.unlock();
+        process->release_reference();
+        if (!ended && child_class != 0) apply_nice(static_cast<int>(id), thread_nice(nPriority, child_class));
         return TRUE;
     }
     auto* thread = static_cast<kernel::ThreadObject*>(object);
@@ -246,16 +311,15 @@ BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority)
 
 DWORD WINAPI GetPriorityClass(HANDLE hProcess)
 {
-    DWORD error;
+    DWORD error = ERROR_SUCCESS;
     pid_t pid;
     bool self, ended;
-    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, DWORD(0));
-    if (self) return process_class.load(std::memory_order_relaxed);
-    if (ended) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
-    errno = 0;
-    int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(pid));
-    if (nice == -1 && errno != 0) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
-    return class_of(nice);
+    kernel::ProcessObject* process = process_target(hProcess, kProcessQueryAccess, &pid, &self, &ended, &error);
+    if (process == nullptr) return fail(error, DWORD(0));
+    DWORD result = self ? process_class.load(std::memory_order_relaxed) : other_class(process, pid, ended, &error);
+    process->release_reference();
+    if (result == 0) return fail(error, DWORD(0));
+    return result;
 }
 
 BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
@@ -265,12 +329,26 @@ BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
     DWORD error;
     pid_t pid;
     bool self, ended;
-    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, FALSE);
-    if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);
+    kernel::ProcessObject* process = process_target(hProcess, kProcessSetAccess, &pid, &self, &ended, &error);
+    if (process == nullptr) return fail(error, FALSE);
+    if (ended) {
+        process->release_reference();
+        return fail(ERROR_ACCESS_DENIED, FALSE);
+    }
     if (!self) {
-        for_each_task(pid, [base](int tid) { apply_nice(tid, base); });
+        // Every thread to the class's base, the primary thread of a child at its own
+        // priority in it.
+        process->lock.lock();
+        process->set_priority_class(dwPriorityClass);
+        int primary = process->primary_priority();
+        process->lock.unlock();
+        process->release_reference();
+        for_each_task(pid, [base, pid, primary, dwPriorityClass](int tid) {
+            apply_nice(tid, tid == pid ? thread_nice(primary, dwPriorityClass) : base);
+        });
         return TRUE;
     }
+    process->release_reference();
     process_class.store(dwPriorityClass, std::memory_order_relaxed);
     // Every thread again: its own priority in the new class.
     for_each_task(getpid(), [](int tid) {
@@ -289,7 +367,7 @@ BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinity
     DWORD error;
     pid_t pid;
     bool self, ended;
-    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, FALSE);
+    if (!process_facts(hProcess, kProcessQueryAccess, &pid, &self, &ended, &error)) return fail(error, FALSE);
     DWORD_PTR mask = 0;
     if (ended || !get_mask(pid, &mask)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (lpProcessAffinityMask == nullptr || lpSystemAffinityMask == nullptr) return fail(ERROR_NOACCESS, FALSE);
@@ -307,7 +385,7 @@ BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityM
     DWORD error;
     pid_t pid;
     bool self, ended;
-    if (!process_target(hProcess, &pid, &self, &ended, &error)) return fail(error, FALSE);
+    if (!process_facts(hProcess, kProcessSetAccess, &pid, &self, &ended, &error)) return fail(error, FALSE);
     if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);
     bool any = false;
     for_each_task(pid, [&](int tid) { any |= set_mask(tid, dwProcessAffinityMask); });

@@ -4,7 +4,9 @@
  * close ends the process by its signal once the handlers return; Ctrl-C that no handler
  * takes ends it with ExitProcess(STATUS_CONTROL_C_EXIT); a process without handlers (or
  * whose handlers were removed) still dies of SIGINT; signals ignored at start stay ignored
- * (SIGINT until SetConsoleCtrlHandler(NULL, FALSE)); a blocking read is not interrupted by
+ * (SIGINT until SetConsoleCtrlHandler(NULL, FALSE)); after FreeConsole no signal reaches
+ * the handlers and SIGINT and SIGQUIT end nothing (Windows sends no console control event
+ * to a process without a console); a blocking read is not interrupted by
  * a caught signal (SA_RESTART); a signal handler the program installs itself is left alone.
  *
  * Each scenario runs in a fresh process (this program, executed again with the scenario's
@@ -171,6 +173,30 @@ static int scenario(const char *name)
         say("alive\n");
         return 0;
     }
+    if (strcmp(name, "freed") == 0) {
+        /* Without a console (FreeConsole) a process gets no console control events, as on
+         * Windows: the terminal's Ctrl-C and Ctrl-Break neither reach a handler added since
+         * nor end the process; AllocConsole brings them back. */
+        FreeConsole();
+        kill(getpid(), SIGINT); /* no handler yet: not the default end either */
+        Sleep(QUIET_MS / 5);
+        SetConsoleCtrlHandler(take, TRUE);
+        signal_and_report(SIGINT, "freed-sigint", QUIET_MS);
+        signal_and_report(SIGQUIT, "freed-sigquit", QUIET_MS);
+        AllocConsole();
+        SetConsoleCtrlHandler(take, TRUE);
+        signal_and_report(SIGINT, "sigint", WAIT_MS);
+        return 0;
+    }
+    if (strcmp(name, "freed-term") == 0) {
+        /* SIGTERM still ends a process without a console, with no CTRL_CLOSE_EVENT. */
+        FreeConsole();
+        SetConsoleCtrlHandler(close_handler, TRUE);
+        kill(getpid(), SIGTERM);
+        Sleep(WAIT_MS);
+        say("survived\n");
+        return 0;
+    }
     if (strcmp(name, "foreign") == 0) {
         /* The program takes SIGINT over after registering a handler: removing the console
          * handler must not put back the disposition the library found. */
@@ -306,6 +332,19 @@ int main(int argc, char **argv)
     CHECK(exited_with(&r, 0));
     CHECK(has(&r, "alive"));
     CHECK(!has(&r, "close event"));
+
+    TEST("after FreeConsole, SIGINT and SIGQUIT reach no handler and end nothing; AllocConsole undoes it");
+    run("freed", 0, &r);
+    CHECK(exited_with(&r, 0));
+    CHECK(has(&r, "freed-sigint delivered=0"));
+    CHECK(has(&r, "freed-sigquit delivered=0"));
+    CHECK(has(&r, "sigint delivered=1 event=0"));
+
+    TEST("... and SIGTERM ends the process without a CTRL_CLOSE_EVENT");
+    run("freed-term", 0, &r);
+    CHECK(killed_by(&r, SIGTERM));
+    CHECK(!has(&r, "close event"));
+    CHECK(!has(&r, "survived"));
 
     TEST("a SIGINT handler the program installed itself is left in place");
     run("foreign", 0, &r);

@@ -8,6 +8,10 @@
 #include "testlib.h"
 #include "children.h"
 
+#ifndef SW_SHOWNORMAL /* winuser.h's, which the library does not have */
+#define SW_SHOWNORMAL 1
+#endif
+
 static char self_path[MAX_PATH];
 static char out_name[64];
 
@@ -175,6 +179,43 @@ static int run_child(int argc, char **argv)
             Sleep(10);
         }
         return 82;
+    }
+    if (strcmp(role, "detached") == 0) {
+        /* Started with DETACHED_PROCESS: no console, as after FreeConsole (Microsoft Learn,
+         * Process Creation Flags; Wine's console tests check these without a console). */
+        HANDLE screen;
+        if (GetConsoleCP() != 0 || GetConsoleOutputCP() != 0) return 40;
+        if (GetConsoleWindow() != NULL) return 41;
+        screen = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+        if (screen != INVALID_HANDLE_VALUE) return 42;
+        if (!AllocConsole()) return 43; /* a process without a console may get one */
+        FreeConsole();
+        return 0;
+    }
+    if (strcmp(role, "window") == 0 && argc >= 4) {
+        /* STARTUPINFO's fields come back as the parent gave them (Wine's test_Startup);
+         * argv[3] "given": a title and a desktop were given, "none": neither (the title is
+         * then the program's path). */
+        STARTUPINFOA info;
+        STARTUPINFOW wide;
+        char path[MAX_PATH];
+        BOOL given = strcmp(argv[3], "given") == 0;
+        GetStartupInfoA(&info);
+        GetStartupInfoW(&wide);
+        if (info.cb != sizeof info || info.dwFlags != (STARTF_USESHOWWINDOW | STARTF_USESIZE)) return 30;
+        if (info.wShowWindow != SW_SHOWNORMAL || info.dwX != 0x34343434 || info.dwY != 0x45454545) return 31;
+        if (info.dwXSize != 0x56565656 || info.dwYSize != 0x67676767) return 32;
+        if (info.dwXCountChars != 0x12121212 || info.dwYCountChars != 0x23232323) return 33;
+        if (info.dwFillAttribute != 0xA55A) return 34;
+        if (given && (info.lpTitle == NULL || strcmp(info.lpTitle, "the title") != 0)) return 35;
+        if (given && (info.lpDesktop == NULL || strcmp(info.lpDesktop, "") != 0)) return 36;
+        if (!given && GetModuleFileNameA(NULL, path, sizeof path) &&
+            (info.lpTitle == NULL || _stricmp(info.lpTitle, path) != 0))
+            return 37;
+        if (wide.cb != sizeof wide || wide.dwFlags != info.dwFlags || wide.dwFillAttribute != 0xA55A) return 38;
+        if (given && (wide.lpTitle == NULL || wide.lpTitle[0] != 't' || lstrlenW(wide.lpTitle) != 9)) return 39;
+        return 0;
     }
     if (strcmp(role, "startup") == 0) {
         STARTUPINFOA info;
@@ -367,6 +408,59 @@ static void running_and_terminated(void)
     CHECK_EQ(GetProcessId(wait_only), 0);
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CloseHandle(wait_only);
+
+    TEST("the priority functions need their rights; a child's class and primary thread's priority read back");
+    {
+        /* Microsoft Learn: GetPriorityClass and GetProcessTimes need a query right,
+         * SetPriorityClass PROCESS_SET_INFORMATION. */
+        FILETIME times[4];
+        HANDLE limited = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, info.dwProcessId);
+        HANDLE bare = OpenProcess(SYNCHRONIZE, FALSE, info.dwProcessId);
+        CHECK(limited != NULL && bare != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetPriorityClass(limited, NORMAL_PRIORITY_CLASS));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetPriorityClass(bare), 0);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetProcessTimes(bare, &times[0], &times[1], &times[2], &times[3]));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(GetProcessTimes(limited, &times[0], &times[1], &times[2], &times[3]));
+        /* The primary thread's priority is its own, and not the process's class. */
+        CHECK(SetPriorityClass(info.hProcess, BELOW_NORMAL_PRIORITY_CLASS));
+        CHECK(SetThreadPriority(info.hThread, THREAD_PRIORITY_LOWEST));
+        CHECK_EQ(GetThreadPriority(info.hThread), THREAD_PRIORITY_LOWEST);
+        CHECK_EQ(GetPriorityClass(limited), BELOW_NORMAL_PRIORITY_CLASS);
+        CHECK(SetThreadPriority(info.hThread, THREAD_PRIORITY_NORMAL));
+        CHECK_EQ(GetThreadPriority(info.hThread), THREAD_PRIORITY_NORMAL);
+        CHECK_EQ(GetPriorityClass(info.hProcess), BELOW_NORMAL_PRIORITY_CLASS);
+        CloseHandle(limited);
+        CloseHandle(bare);
+    }
+
+    TEST("GetProcessHandleCount: one more for a new handle, one fewer once it is closed");
+    {
+        DWORD before = 0, during = 0, after = 0;
+        HANDLE event;
+        CHECK(GetProcessHandleCount(GetCurrentProcess(), &before));
+        event = CreateEventA(NULL, TRUE, FALSE, NULL);
+        CHECK(GetProcessHandleCount(GetCurrentProcess(), &during));
+        CloseHandle(event);
+        CHECK(GetProcessHandleCount(GetCurrentProcess(), &after));
+        WINE_DEVIATION("Wine 8.0 reports 0 handles") {
+            CHECK_EQ(during, before + 1);
+            CHECK_EQ(after, before);
+        }
+        HANDLE bare = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+        CHECK(bare != NULL);
+        WINE_DEVIATION("Wine 8.0 answers without a query right") {
+            SetLastError(0xdeadbeef);
+            CHECK(!GetProcessHandleCount(bare, &during));
+            CHECK_ERROR(ERROR_ACCESS_DENIED);
+        }
+        CloseHandle(bare);
+    }
 
     TEST("a thread handle is not a process handle, nor the other way round");
     {
@@ -820,6 +914,14 @@ static void command_lines(void)
         if (info.hProcess != NULL) close_child(&info);
     }
 
+    TEST("DETACHED_PROCESS: the child starts without a console");
+    {
+        PROCESS_INFORMATION info;
+        CHECK(start_child("detached", FALSE, DETACHED_PROCESS, NULL, NULL, NULL, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+    }
+
     TEST("GetCommandLineA/W of this process name the program");
     {
         const char *base = strrchr(self_path, '\\') ? strrchr(self_path, '\\') + 1 : self_path;
@@ -860,6 +962,33 @@ static void redirection(void)
     close_child(&info);
     read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "startup ok\n") == 0);
+
+    TEST("GetStartupInfoA/W in the child: the window fields, the title and the desktop as given");
+    {
+        STARTUPINFOA window;
+        char title[] = "the title", desktop[] = "";
+        memset(&window, 0, sizeof window);
+        window.cb = sizeof window;
+        window.dwFlags = STARTF_USESHOWWINDOW | STARTF_USESIZE;
+        window.wShowWindow = SW_SHOWNORMAL;
+        window.dwX = 0x34343434;
+        window.dwY = 0x45454545;
+        window.dwXSize = 0x56565656;
+        window.dwYSize = 0x67676767;
+        window.dwXCountChars = 0x12121212;
+        window.dwYCountChars = 0x23232323;
+        window.dwFillAttribute = 0xA55A;
+        window.lpTitle = title;
+        window.lpDesktop = desktop;
+        CHECK(start_child("window given", FALSE, 0, NULL, NULL, &window, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        window.lpTitle = NULL;
+        window.lpDesktop = NULL;
+        CHECK(start_child("window none", FALSE, 0, NULL, NULL, &window, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+    }
 
     TEST("standard output to NUL");
     SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
