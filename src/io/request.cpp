@@ -1124,13 +1124,9 @@ iovec* Request::reserve_vectors(uint32_t count)
     return vectors;
 }
 
-void synchronous_issue(Device* device, const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
+void reset_request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {
-    {
-        LockGuard guard(device->lock);
-        device->signaled_ = false;
-    }
-    HANDLE event_handle = overlapped != nullptr ? request_event(overlapped, routine) : nullptr;
+    HANDLE event_handle = request_event(overlapped, routine);
     if (event_handle == nullptr) return;
     DWORD error;
     kernel::Object* object = kernel::handle_reference(event_handle, kernel::ObjectType::Event, 0, &error);
@@ -1139,10 +1135,9 @@ void synchronous_issue(Device* device, const OVERLAPPED* overlapped, LPOVERLAPPE
     object->release_reference();
 }
 
-void synchronous_end(Device* device)
+void synchronous_end_locked(Device* device)
 {
     kernel::WakeList wake;
-    device->lock.lock();
     signal_handle_locked(device, false, wake);
     device->lock.unlock();
 }

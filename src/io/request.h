@@ -135,9 +135,30 @@ DWORD status_from_errno(int error);
 // handle is not signalled while a read or a listen blocks on it, and is signalled once it
 // returns; an event set before a request that fails is found reset, its read_pipe_test).
 // complete_synchronously() then sets the event of a request that completed.
-void synchronous_issue(Device* device, const OVERLAPPED* overlapped = nullptr,
-                       LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr);
-void synchronous_end(Device* device);
+// Both run on every synchronous ReadFile and WriteFile, so their common case is inline
+// (a lock and a store each); the rest is out of line.
+void reset_request_event(const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine);
+void synchronous_end_locked(Device* device);
+
+inline void synchronous_issue(Device* device, const OVERLAPPED* overlapped = nullptr,
+                              LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr)
+{
+    device->lock.lock();
+    device->signaled_ = false;
+    device->lock.unlock();
+    if (overlapped != nullptr) reset_request_event(overlapped, routine);
+}
+
+inline void synchronous_end(Device* device)
+{
+    device->lock.lock();
+    if (device->has_waiters() || (device->notification_modes & FILE_SKIP_SET_EVENT_ON_HANDLE) != 0) {
+        synchronous_end_locked(device);  // unlocks
+        return;
+    }
+    device->signaled_ = true;
+    device->lock.unlock();
+}
 
 // Completes a request that ran synchronously (a handle without FILE_FLAG_OVERLAPPED given
 // an OVERLAPPED): writes the OVERLAPPED and signals the handle, as a completion does; then
