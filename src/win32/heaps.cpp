@@ -350,21 +350,18 @@ void release_entry(MemEntry* entry)
     mem_free.push_back(static_cast<uint32_t>(entry - mem_table));
 }
 
-// Sets a moveable entry's block, keeping block_handles in step.
-bool set_block(MemEntry* entry, void* block, size_t size)
+// Sets a moveable entry's block, keeping block_handles in step (should that map fail to
+// grow, the block is still the handle's; only GlobalHandle would not find it).
+void set_block(MemEntry* entry, void* block, size_t size)
 {
     if (entry->ptr) block_handles.erase(entry->ptr);
     entry->ptr = block;
     entry->size = block ? size : 0;
-    if (!block) return true;
+    if (!block) return;
     try {
         block_handles.emplace(block, entry);
     } catch (...) {
-        entry->ptr = nullptr;
-        entry->size = 0;
-        return false;
     }
-    return true;
 }
 
 HGLOBAL mem_alloc(UINT flags, SIZE_T bytes, bool global)
@@ -375,12 +372,12 @@ HGLOBAL mem_alloc(UINT flags, SIZE_T bytes, bool global)
     if (bytes != 0 && !(block = heap_alloc(heap_flags, bytes))) return nullptr;
     std::lock_guard<std::mutex> guard(mem_mutex);
     MemEntry* entry = new_entry();
-    if (!entry || !set_block(entry, block, bytes)) {
-        if (entry) release_entry(entry);
+    if (!entry) {
         std::free(block);
         set_last_error(ERROR_NOT_ENOUGH_MEMORY);
         return nullptr;
     }
+    set_block(entry, block, bytes);
     if (flags & GMEM_DISCARDABLE) entry->flags |= kEntryDiscardable;
     if (global && (flags & GMEM_DDESHARE)) entry->flags |= kEntryDdeShare;
     return handle_of(entry);
@@ -481,9 +478,16 @@ HGLOBAL mem_free_handle(HGLOBAL handle)
         std::free(block);
         return nullptr;
     }
-    case MemKind::pointer:
+    case MemKind::pointer: {
+        // A moveable block freed by its pointer leaves its handle discarded, not dangling.
+        auto it = block_handles.find(handle);
+        if (it != block_handles.end()) {
+            it->second->flags &= ~(uintptr_t{kMaxLocks} << kLockShift);
+            set_block(it->second, nullptr, 0);
+        }
         std::free(handle);
         return nullptr;
+    }
     case MemKind::bad_pointer:
         return overlapped::win32::fail(ERROR_NOACCESS, handle);
     case MemKind::bad_handle:
@@ -527,16 +531,21 @@ HGLOBAL mem_realloc(HGLOBAL handle, SIZE_T bytes, UINT flags, bool global)
             // LocalReAlloc leaves it fixed. The size is ignored.
             if (!global || !(flags & GMEM_MOVEABLE)) return handle;
             MemEntry* moved = new_entry();
-            if (!moved || !set_block(moved, handle, malloc_usable_size(handle))) {
-                if (moved) release_entry(moved);
-                return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, static_cast<HGLOBAL>(nullptr));
-            }
+            if (!moved) return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, static_cast<HGLOBAL>(nullptr));
+            set_block(moved, handle, malloc_usable_size(handle));
             return handle_of(moved);
         }
         // A fixed block may move only when GMEM_MOVEABLE allows it.
         if (!(flags & GMEM_MOVEABLE))
             return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, static_cast<HGLOBAL>(nullptr));
-        return heap_realloc(zero, handle, bytes);
+        {
+            auto it = block_handles.find(handle);
+            MemEntry* owner = it != block_handles.end() ? it->second : nullptr;
+            void* block = heap_realloc(zero, handle, bytes);
+            // A moveable block reallocated by its pointer: its handle follows it.
+            if (block && owner) set_block(owner, block, bytes);
+            return block;
+        }
     case MemKind::moveable:
         break;
     }
@@ -563,11 +572,7 @@ HGLOBAL mem_realloc(HGLOBAL handle, SIZE_T bytes, UINT flags, bool global)
         block = heap_realloc(heap_flags, entry->ptr, bytes);
     }
     if (!block) return nullptr;
-    if (!set_block(entry, block, bytes)) {
-        // Only block_handles could not grow: the handle keeps the block, GlobalHandle misses it.
-        entry->ptr = block;
-        entry->size = bytes;
-    }
+    set_block(entry, block, bytes);
     return handle;
 }
 

@@ -28,23 +28,24 @@ static DWORD WINAPI heap_call(LPVOID arg)
     return p != NULL;
 }
 
+static struct locker l;
+
 /* Whether a heap call from another thread gets through within 200 ms; then lets it end. */
 static int gets_through(HANDLE heap, DWORD flags, BOOL lock, HANDLE *thread)
 {
-    static struct locker l;
     l.heap = heap;
     l.flags = flags;
     l.lock = lock;
     l.done = CreateEventA(NULL, TRUE, FALSE, NULL);
     *thread = CreateThread(NULL, 0, heap_call, &l, 0, NULL);
-    int through = WaitForSingleObject(l.done, 200) == WAIT_OBJECT_0;
-    return through;
+    return WaitForSingleObject(l.done, 200) == WAIT_OBJECT_0;
 }
 
 static void finish_thread(HANDLE thread)
 {
     CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
     CloseHandle(thread);
+    CloseHandle(l.done);
 }
 
 static int all_zero(const BYTE *p, SIZE_T size)
