@@ -154,12 +154,29 @@ struct PrivateHeap {
     DWORD flags = 0;      // HeapCreate's HEAP_NO_SERIALIZE, HEAP_GENERATE_EXCEPTIONS
     size_t capacity = 0;  // 0: growable; else the bytes its blocks may take
     size_t used = 0;      // the bytes charged to its blocks (their sizes and overhead)
+    ULONG compatibility = 0;  // HeapCompatibilityInformation: 0, then 2 (see note_size)
+    size_t run_size = 0;      // the size of the latest allocations, run_length of them in a row
+    unsigned run_length = 0;
     std::mutex mutex;
     HeapLockState lock;
     std::map<char*, size_t> blocks;  // block -> requested size
 };
 
 size_t block_charge(size_t bytes) { return ((bytes + 15) & ~size_t{15}) + kBlockOverhead; }
+
+// A new heap is a standard one (HeapCompatibilityInformation 0); Windows turns on the
+// low-fragmentation heap once a size has been allocated 0x12 times (Wine's kernel32 heap
+// test, test_HeapCreate: 0x12 allocations of one size), here 0x12 in a row.
+void note_size(PrivateHeap* heap, size_t bytes)
+{
+    if (heap->compatibility == 2) return;
+    if (heap->run_length != 0 && heap->run_size == bytes) {
+        if (++heap->run_length >= 0x12) heap->compatibility = 2;
+    } else {
+        heap->run_size = bytes;
+        heap->run_length = 1;
+    }
+}
 
 // The private heaps, oldest first (GetProcessHeaps' order).
 std::shared_mutex heaps_mutex;
@@ -212,6 +229,7 @@ void* private_alloc(PrivateHeap* heap, DWORD flags, SIZE_T bytes)
         return nullptr;
     }
     if (heap->capacity) heap->used += block_charge(bytes);
+    note_size(heap, bytes);
     return p;
 }
 
@@ -832,17 +850,17 @@ SIZE_T WINAPI HeapCompact(HANDLE hHeap, DWORD dwFlags)
 
 // HeapEnableTerminationOnCorruption (any heap, NULL too): the C library's allocator
 // already ends the process when it finds its structures corrupted. HeapCompatibilityInformation:
-// 2, the low-fragmentation heap, is what the heap already is (malloc's per-size bins and
-// thread caches), so enabling it succeeds and going back (0, 1) fails with
+// 2, the low-fragmentation heap, is what the process heap already is (malloc's per-size bins
+// and thread caches), so enabling it succeeds and going back (0, 1) fails with
 // ERROR_GEN_FAILURE, as on Windows once the low-fragmentation heap is on (Wine's kernel32
-// heap test, test_HeapCreate); the value is a ULONG (a shorter buffer:
+// heap test, test_HeapCreate); a private heap starts at 0 (0 again succeeds) and keeps 2
+// once set (by this call or note_size); the value is a ULONG (a shorter buffer:
 // ERROR_INSUFFICIENT_BUFFER). HeapOptimizeResources: a HEAP_OPTIMIZE_RESOURCES_INFORMATION
 // of version 1 (else ERROR_INVALID_PARAMETER); free memory goes back to the system
 // (malloc_trim). Other classes: ERROR_INVALID_PARAMETER.
 BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass, PVOID HeapInformation,
                                SIZE_T HeapInformationLength)
 {
-    (void)HeapHandle;
     switch (HeapInformationClass) {
     case HeapEnableTerminationOnCorruption:
         return TRUE;
@@ -853,11 +871,18 @@ BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInf
         }
         ULONG value;
         std::memcpy(&value, HeapInformation, sizeof value);
-        if (value != 2) {
-            set_last_error(ERROR_GEN_FAILURE);
-            return FALSE;
+        PrivateHeap* heap = HeapHandle != kProcessHeap ? find_heap(HeapHandle) : nullptr;
+        if (heap) {
+            HeapCall call(heap, heap->flags);
+            if (value == 2 || value == heap->compatibility) {
+                heap->compatibility = value;
+                return TRUE;
+            }
+        } else if (value == 2) {
+            return TRUE;
         }
-        return TRUE;
+        set_last_error(ERROR_GEN_FAILURE);
+        return FALSE;
     }
     case HeapOptimizeResources: {
         HEAP_OPTIMIZE_RESOURCES_INFORMATION info;
@@ -879,7 +904,8 @@ BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInf
     }
 }
 
-// HeapCompatibilityInformation only: 2 (the low-fragmentation heap, see above) as a ULONG;
+// HeapCompatibilityInformation only: 2 (the low-fragmentation heap, see above; a private
+// heap's own value) as a ULONG;
 // the size needed in *ReturnLength when given; a buffer shorter than a ULONG is
 // ERROR_INSUFFICIENT_BUFFER, a NULL heap ERROR_NOACCESS (Wine's kernel32 heap test,
 // test_HeapCreate, passing on Windows). Other classes: ERROR_INVALID_PARAMETER.
@@ -899,8 +925,12 @@ BOOL WINAPI HeapQueryInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapI
         set_last_error(ERROR_INSUFFICIENT_BUFFER);
         return FALSE;
     }
-    const ULONG low_fragmentation = 2;
-    std::memcpy(HeapInformation, &low_fragmentation, sizeof low_fragmentation);
+    ULONG value = 2;
+    if (PrivateHeap* heap = HeapHandle != kProcessHeap ? find_heap(HeapHandle) : nullptr) {
+        HeapCall call(heap, heap->flags);
+        value = heap->compatibility;
+    }
+    std::memcpy(HeapInformation, &value, sizeof value);
     return TRUE;
 }
 

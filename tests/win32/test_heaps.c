@@ -169,6 +169,34 @@ static void private_heaps(void)
     CHECK(HeapValidate(heap1, 0, p));
     CHECK(HeapDestroy(heap1));
 
+    TEST("HeapCompatibilityInformation of a private heap: 0, then 2 for good");
+    ULONG compatibility = 0xdeadbeef;
+    CHECK(HeapQueryInformation(heap, HeapCompatibilityInformation, &compatibility, sizeof compatibility + 1, NULL));
+    CHECK_EQ(compatibility, 0);
+    heap1 = HeapCreate(0, 0, 0);
+    compatibility = 2;
+    CHECK(HeapSetInformation(heap1, HeapCompatibilityInformation, &compatibility, sizeof compatibility));
+    CHECK(HeapQueryInformation(heap1, HeapCompatibilityInformation, &compatibility, sizeof compatibility, NULL));
+    WINE_DEVIATION("Wine keeps heaps standard (0)")
+    {
+        CHECK_EQ(compatibility, 2);
+        compatibility = 0;
+        SetLastError(0xdeadbeef);
+        CHECK(!HeapSetInformation(heap1, HeapCompatibilityInformation, &compatibility, sizeof compatibility));
+        CHECK_ERROR(ERROR_GEN_FAILURE);
+    }
+    CHECK(HeapDestroy(heap1));
+    heap1 = HeapCreate(0, 0, 0);
+    void *blocks[0x12];
+    for (int i = 0; i < 0x12; ++i) blocks[i] = HeapAlloc(heap1, 0, 0);
+    for (int i = 0; i < 0x12; ++i) HeapFree(heap1, 0, blocks[i]);
+    CHECK(HeapQueryInformation(heap1, HeapCompatibilityInformation, &compatibility, sizeof compatibility, NULL));
+    WINE_DEVIATION("Wine keeps heaps standard (0)")
+    {
+        CHECK_EQ(compatibility, 2);
+    }
+    CHECK(HeapDestroy(heap1));
+
     TEST("HeapDestroy frees every block at once");
     for (int i = 0; i < 100; ++i) CHECK(HeapAlloc(heap, HEAP_ZERO_MEMORY, 1000 + i) != NULL);
     CHECK(HeapDestroy(heap));
