@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "win32/entry.h"
@@ -145,12 +146,10 @@ HeapLockState process_heap_lock;
 // and HeapDestroy free them all. `mutex` guards the map; a call without HEAP_NO_SERIALIZE
 // (its own or the heap's) also waits while another thread holds HeapLock.
 
-constexpr uint32_t kHeapMagic = 0x50616548;  // "HeaP"
 constexpr size_t kFixedHeapHeader = 0x800;   // a fixed heap's own bookkeeping, in its maximum
 constexpr size_t kBlockOverhead = 16;        // what each block costs a fixed heap beyond its size
 
 struct PrivateHeap {
-    uint32_t magic = kHeapMagic;
     DWORD flags = 0;      // HeapCreate's HEAP_NO_SERIALIZE, HEAP_GENERATE_EXCEPTIONS
     size_t capacity = 0;  // 0: growable; else the bytes its blocks may take
     size_t used = 0;      // the bytes charged to its blocks (their sizes and overhead)
@@ -178,16 +177,16 @@ void note_size(PrivateHeap* heap, size_t bytes)
     }
 }
 
-// The private heaps, oldest first (GetProcessHeaps' order).
+// The private heaps, oldest first (GetProcessHeaps' order), and the same as a set for the
+// lookup every call on a private heap makes.
 std::shared_mutex heaps_mutex;
 std::vector<PrivateHeap*> heaps;
+std::unordered_set<const void*> heap_set;
 
 PrivateHeap* find_heap(HANDLE handle)
 {
     std::shared_lock<std::shared_mutex> guard(heaps_mutex);
-    for (PrivateHeap* heap : heaps)
-        if (heap == handle) return heap;
-    return nullptr;
+    return heap_set.count(handle) ? static_cast<PrivateHeap*>(handle) : nullptr;
 }
 
 // Holds a private heap's mutex for one call, having waited out another thread's HeapLock
@@ -624,6 +623,12 @@ HANDLE WINAPI HeapCreate(DWORD flOptions, SIZE_T dwInitialSize, SIZE_T dwMaximum
     try {
         std::unique_lock<std::shared_mutex> guard(heaps_mutex);
         heaps.push_back(heap);
+        try {
+            heap_set.insert(heap);
+        } catch (...) {
+            heaps.pop_back();
+            throw;
+        }
     } catch (...) {
         heap->~PrivateHeap();
         std::free(memory);
@@ -643,13 +648,13 @@ BOOL WINAPI HeapDestroy(HANDLE hHeap)
             if (*it == hHeap) {
                 heap = *it;
                 heaps.erase(it);
+                heap_set.erase(heap);
                 break;
             }
         }
     }
     if (!heap) return overlapped::win32::fail(ERROR_INVALID_HANDLE, FALSE);
     for (auto& block : heap->blocks) std::free(block.first);
-    heap->magic = 0;
     heap->~PrivateHeap();
     std::free(heap);
     return TRUE;
