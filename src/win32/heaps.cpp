@@ -126,7 +126,6 @@ public:
         if (--depth_ == 0) cond_.notify_all();
         return true;
     }
-    bool held() const { return depth_ != 0; }
 
 private:
     std::condition_variable cond_;
@@ -757,8 +756,7 @@ BOOL WINAPI HeapValidate(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem)
 // HeapLock: a lock one thread holds, recursively, until as many HeapUnlock calls. On a
 // private heap it holds off the other threads' calls without HEAP_NO_SERIALIZE; a heap
 // created with HEAP_NO_SERIALIZE has no lock (both succeed at once, as on Windows). The
-// process heap's lock only excludes other HeapLock and HeapWalk callers: malloc does not
-// wait for it. HeapUnlock by a thread that does not hold it: FALSE, ERROR_NOT_OWNER.
+// process heap's lock only excludes other HeapLock callers: malloc does not wait for it. HeapUnlock by a thread that does not hold it: FALSE, ERROR_NOT_OWNER.
 BOOL WINAPI HeapLock(HANDLE hHeap)
 {
     if (hHeap == kProcessHeap) {
