@@ -551,6 +551,8 @@ HGLOBAL mem_realloc(HGLOBAL handle, SIZE_T bytes, UINT flags, bool global)
             set_block(moved, handle, malloc_usable_size(handle));
             return handle_of(moved);
         }
+        if (flags & LMEM_DISCARDABLE)
+            return overlapped::win32::fail(ERROR_INVALID_PARAMETER, static_cast<HGLOBAL>(nullptr));
         // A fixed block may move only when GMEM_MOVEABLE allows it.
         if (!(flags & GMEM_MOVEABLE))
             return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, static_cast<HGLOBAL>(nullptr));
@@ -569,10 +571,13 @@ HGLOBAL mem_realloc(HGLOBAL handle, SIZE_T bytes, UINT flags, bool global)
         if (flags & GMEM_DISCARDABLE) entry->flags |= kEntryDiscardable;
         return handle;
     }
+    if (flags & LMEM_DISCARDABLE)
+        return overlapped::win32::fail(ERROR_INVALID_PARAMETER, static_cast<HGLOBAL>(nullptr));
     if (bytes == 0) {
-        // Discarding: not while locked.
-        if (lock_count(entry) != 0)
-            return overlapped::win32::fail(ERROR_INVALID_HANDLE, static_cast<HGLOBAL>(nullptr));
+        // Discarding: with GMEM_MOVEABLE, and not while locked (Microsoft Learn,
+        // GlobalReAlloc: otherwise "the function fails").
+        if (!(flags & GMEM_MOVEABLE) || lock_count(entry) != 0)
+            return overlapped::win32::fail(ERROR_INVALID_PARAMETER, static_cast<HGLOBAL>(nullptr));
         void* block = entry->ptr;
         set_block(entry, nullptr, 0);
         std::free(block);
@@ -1030,9 +1035,12 @@ HLOCAL WINAPI LocalHandle(LPCVOID pMem)
 
 // GMEM_MODIFY: GMEM_DISCARDABLE marks a moveable block discardable; GMEM_MOVEABLE makes a
 // fixed block moveable (Global only). Otherwise a moveable block gets the new size (0
-// discards it, refused while locked; a locked block moves only with GMEM_MOVEABLE), the grown
-// part zeroed with GMEM_ZEROINIT, and keeps its handle; a fixed block is reallocated only with
-// GMEM_MOVEABLE (it may move), else NULL with ERROR_NOT_ENOUGH_MEMORY, as current Windows.
+// discards it, with GMEM_MOVEABLE and while unlocked, else ERROR_INVALID_PARAMETER; a
+// locked block moves only with GMEM_MOVEABLE), the grown part zeroed with GMEM_ZEROINIT, and
+// keeps its handle; a fixed block is reallocated only with GMEM_MOVEABLE (it may move), else
+// NULL with ERROR_NOT_ENOUGH_MEMORY, as current Windows. GMEM_DISCARDABLE without
+// GMEM_MODIFY: ERROR_INVALID_PARAMETER (the error codes of failures Windows' tests do not
+// show are Wine's).
 HGLOBAL WINAPI GlobalReAlloc(HGLOBAL hMem, SIZE_T dwBytes, UINT uFlags)
 {
     return mem_realloc(hMem, dwBytes, uFlags, true);

@@ -544,6 +544,7 @@ static void global_memory(void)
     CHECK(ptr != NULL && all_zero(ptr, 200000));
     CHECK(GlobalHandle(ptr) == mem);
     CHECK(GlobalDiscard(mem) == NULL); /* locked */
+    CHECK(GlobalReAlloc(mem, 0, 0) == NULL);
     CHECK(!GlobalUnlock(mem));
     CHECK(GlobalDiscard(mem) == mem);
     CHECK_EQ(GlobalFlags(mem), GMEM_DISCARDED);
