@@ -258,8 +258,10 @@ void* private_realloc(PrivateHeap* heap, DWORD flags, void* mem, SIZE_T bytes)
         p = static_cast<char*>(std::realloc(mem, bytes ? bytes : 1));
         if (!p) return fail_no_memory();
         if (p != mem) {
-            heap->blocks.erase(it);
-            heap->blocks.emplace(p, bytes);  // a node was just freed: no allocation failure here
+            auto node = heap->blocks.extract(it);  // the same node, rekeyed: nothing allocated
+            node.key() = p;
+            node.mapped() = bytes;
+            heap->blocks.insert(std::move(node));
         } else {
             it->second = bytes;
         }
@@ -313,6 +315,11 @@ std::unordered_map<void*, MemEntry*> block_handles;  // a moveable block -> its 
 bool mem_table_ready()
 {
     if (mem_table) return true;
+    try {
+        mem_free.reserve(kMemEntries);  // so that release_entry never allocates
+    } catch (...) {
+        return false;
+    }
     void* table = mmap(nullptr, kMemEntries * sizeof(MemEntry), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (table == MAP_FAILED) return false;
