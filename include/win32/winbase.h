@@ -181,9 +181,69 @@ typedef union _FILE_SEGMENT_ELEMENT {
 #define SUBLANG_DEFAULT 0x01
 #define MAKELANGID(p, s) ((((WORD)(s)) << 10) | (WORD)(p))
 
+#define GMEM_FIXED 0x0000
+#define GMEM_MOVEABLE 0x0002
+#define GMEM_NOCOMPACT 0x0010
+#define GMEM_NODISCARD 0x0020
+#define GMEM_ZEROINIT 0x0040
+#define GMEM_MODIFY 0x0080
+#define GMEM_DISCARDABLE 0x0100
+#define GMEM_NOT_BANKED 0x1000
+#define GMEM_LOWER GMEM_NOT_BANKED
+#define GMEM_SHARE 0x2000
+#define GMEM_DDESHARE 0x2000
+#define GMEM_NOTIFY 0x4000
+#define GMEM_VALID_FLAGS 0x7f72
+#define GMEM_INVALID_HANDLE 0x8000
+#define GMEM_DISCARDED 0x4000
+#define GMEM_LOCKCOUNT 0x00ff
+#define GHND (GMEM_MOVEABLE | GMEM_ZEROINIT)
+#define GPTR (GMEM_FIXED | GMEM_ZEROINIT)
+#define GlobalDiscard(h) GlobalReAlloc((h), 0, GMEM_MOVEABLE)
+
 #define LMEM_FIXED 0x0000
+#define LMEM_MOVEABLE 0x0002
+#define LMEM_NOCOMPACT 0x0010
+#define LMEM_NODISCARD 0x0020
 #define LMEM_ZEROINIT 0x0040
+#define LMEM_MODIFY 0x0080
+#define LMEM_DISCARDABLE 0x0f00
+#define LMEM_VALID_FLAGS 0x0f72
+#define LMEM_INVALID_HANDLE 0x8000
+#define LMEM_DISCARDED 0x4000
+#define LMEM_LOCKCOUNT 0x00ff
+#define LHND (LMEM_MOVEABLE | LMEM_ZEROINIT)
 #define LPTR (LMEM_FIXED | LMEM_ZEROINIT)
+#define NONZEROLHND (LMEM_MOVEABLE)
+#define NONZEROLPTR (LMEM_FIXED)
+#define LocalDiscard(h) LocalReAlloc((h), 0, LMEM_MOVEABLE)
+
+/* HeapWalk's entries. */
+typedef struct _PROCESS_HEAP_ENTRY {
+    PVOID lpData;
+    DWORD cbData;
+    BYTE cbOverhead;
+    BYTE iRegionIndex;
+    WORD wFlags;
+    union {
+        struct {
+            HANDLE hMem;
+            DWORD dwReserved[3];
+        } Block;
+        struct {
+            DWORD dwCommittedSize;
+            DWORD dwUnCommittedSize;
+            LPVOID lpFirstBlock;
+            LPVOID lpLastBlock;
+        } Region;
+    };
+} PROCESS_HEAP_ENTRY, *LPPROCESS_HEAP_ENTRY, *PPROCESS_HEAP_ENTRY;
+#define PROCESS_HEAP_REGION 0x0001
+#define PROCESS_HEAP_UNCOMMITTED_RANGE 0x0002
+#define PROCESS_HEAP_ENTRY_BUSY 0x0004
+#define PROCESS_HEAP_SEG_ALLOC 0x0008
+#define PROCESS_HEAP_ENTRY_MOVEABLE 0x0010
+#define PROCESS_HEAP_ENTRY_DDESHARE 0x0020
 
 #define THREAD_PRIORITY_NORMAL 0
 
@@ -703,8 +763,30 @@ OVERLAPPED_API BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATIO
 OVERLAPPED_API BOOL WINAPI HeapQueryInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
                                                 PVOID HeapInformation, SIZE_T HeapInformationLength,
                                                 PSIZE_T ReturnLength);
+OVERLAPPED_API HANDLE WINAPI HeapCreate(DWORD flOptions, SIZE_T dwInitialSize, SIZE_T dwMaximumSize);
+OVERLAPPED_API BOOL WINAPI HeapDestroy(HANDLE hHeap);
+OVERLAPPED_API DWORD WINAPI GetProcessHeaps(DWORD NumberOfHeaps, PHANDLE ProcessHeaps);
+OVERLAPPED_API BOOL WINAPI HeapValidate(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+OVERLAPPED_API BOOL WINAPI HeapLock(HANDLE hHeap);
+OVERLAPPED_API BOOL WINAPI HeapUnlock(HANDLE hHeap);
+OVERLAPPED_API BOOL WINAPI HeapWalk(HANDLE hHeap, LPPROCESS_HEAP_ENTRY lpEntry);
+OVERLAPPED_API SIZE_T WINAPI HeapCompact(HANDLE hHeap, DWORD dwFlags);
 OVERLAPPED_API HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
 OVERLAPPED_API HLOCAL WINAPI LocalFree(HLOCAL hMem);
+OVERLAPPED_API LPVOID WINAPI LocalLock(HLOCAL hMem);
+OVERLAPPED_API BOOL WINAPI LocalUnlock(HLOCAL hMem);
+OVERLAPPED_API HLOCAL WINAPI LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags);
+OVERLAPPED_API SIZE_T WINAPI LocalSize(HLOCAL hMem);
+OVERLAPPED_API UINT WINAPI LocalFlags(HLOCAL hMem);
+OVERLAPPED_API HLOCAL WINAPI LocalHandle(LPCVOID pMem);
+OVERLAPPED_API HGLOBAL WINAPI GlobalAlloc(UINT uFlags, SIZE_T dwBytes);
+OVERLAPPED_API HGLOBAL WINAPI GlobalFree(HGLOBAL hMem);
+OVERLAPPED_API LPVOID WINAPI GlobalLock(HGLOBAL hMem);
+OVERLAPPED_API BOOL WINAPI GlobalUnlock(HGLOBAL hMem);
+OVERLAPPED_API HGLOBAL WINAPI GlobalReAlloc(HGLOBAL hMem, SIZE_T dwBytes, UINT uFlags);
+OVERLAPPED_API SIZE_T WINAPI GlobalSize(HGLOBAL hMem);
+OVERLAPPED_API UINT WINAPI GlobalFlags(HGLOBAL hMem);
+OVERLAPPED_API HGLOBAL WINAPI GlobalHandle(LPCVOID pMem);
 
 /* ---- Interlocked operations (inline, full barriers as on Windows) -------------------- */
 
