@@ -652,6 +652,16 @@ OVERLAPPED_API WORD WINAPI GetActiveProcessorGroupCount(void);
 OVERLAPPED_API WORD WINAPI GetMaximumProcessorGroupCount(void);
 OVERLAPPED_API DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber);
 OVERLAPPED_API DWORD WINAPI GetMaximumProcessorCount(WORD GroupNumber);
+OVERLAPPED_API BOOL WINAPI GetLogicalProcessorInformation(PSYSTEM_LOGICAL_PROCESSOR_INFORMATION Buffer,
+                                                          PDWORD ReturnedLength);
+OVERLAPPED_API BOOL WINAPI GetLogicalProcessorInformationEx(LOGICAL_PROCESSOR_RELATIONSHIP RelationshipType,
+                                                            PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX Buffer,
+                                                            PDWORD ReturnedLength);
+OVERLAPPED_API BOOL WINAPI GetNumaHighestNodeNumber(PULONG HighestNodeNumber);
+OVERLAPPED_API BOOL WINAPI GetNumaNodeProcessorMask(UCHAR Node, PULONGLONG ProcessorMask);
+OVERLAPPED_API BOOL WINAPI GetNumaNodeProcessorMaskEx(USHORT Node, PGROUP_AFFINITY ProcessorMask);
+OVERLAPPED_API BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber);
+OVERLAPPED_API BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumber);
 OVERLAPPED_API BOOL WINAPI QueryUnbiasedInterruptTime(PULONGLONG UnbiasedTime);
 OVERLAPPED_API BOOL WINAPI GetSystemTimes(PFILETIME lpIdleTime, PFILETIME lpKernelTime, PFILETIME lpUserTime);
 OVERLAPPED_API DWORD WINAPI GetTickCount(void);
