@@ -82,6 +82,19 @@ typedef struct _TIME_ZONE_INFORMATION {
 #define TIME_ZONE_ID_STANDARD 1
 #define TIME_ZONE_ID_DAYLIGHT 2
 
+/* GetDynamicTimeZoneInformation: TIME_ZONE_INFORMATION and the zone's key name. */
+typedef struct _TIME_DYNAMIC_ZONE_INFORMATION {
+    LONG Bias;
+    WCHAR StandardName[32];
+    SYSTEMTIME StandardDate;
+    LONG StandardBias;
+    WCHAR DaylightName[32];
+    SYSTEMTIME DaylightDate;
+    LONG DaylightBias;
+    WCHAR TimeZoneKeyName[128];
+    BOOLEAN DynamicDaylightTimeDisabled;
+} DYNAMIC_TIME_ZONE_INFORMATION, *PDYNAMIC_TIME_ZONE_INFORMATION;
+
 typedef struct _SYSTEM_INFO {
     union {
         DWORD dwOemId;
@@ -680,6 +693,14 @@ OVERLAPPED_API LONG WINAPI CompareFileTime(const FILETIME *lpFileTime1, const FI
 OVERLAPPED_API BOOL WINAPI FileTimeToDosDateTime(const FILETIME *lpFileTime, LPWORD lpFatDate, LPWORD lpFatTime);
 OVERLAPPED_API BOOL WINAPI DosDateTimeToFileTime(WORD wFatDate, WORD wFatTime, LPFILETIME lpFileTime);
 OVERLAPPED_API DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation);
+OVERLAPPED_API DWORD WINAPI GetDynamicTimeZoneInformation(PDYNAMIC_TIME_ZONE_INFORMATION pTimeZoneInformation);
+OVERLAPPED_API BOOL WINAPI GetTimeZoneInformationForYear(USHORT wYear, PDYNAMIC_TIME_ZONE_INFORMATION pdtzi,
+                                                         LPTIME_ZONE_INFORMATION ptzi);
+OVERLAPPED_API BOOL WINAPI GetSystemTimeAdjustment(PDWORD lpTimeAdjustment, PDWORD lpTimeIncrement,
+                                                   PBOOL lpTimeAdjustmentDisabled);
+/* Fail as for a process without SE_SYSTEMTIME_NAME: ERROR_PRIVILEGE_NOT_HELD. */
+OVERLAPPED_API BOOL WINAPI SetSystemTime(const SYSTEMTIME *lpSystemTime);
+OVERLAPPED_API BOOL WINAPI SetLocalTime(const SYSTEMTIME *lpSystemTime);
 OVERLAPPED_API BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION *lpTimeZoneInformation,
                                                            const SYSTEMTIME *lpUniversalTime,
                                                            LPSYSTEMTIME lpLocalTime);
