@@ -257,44 +257,50 @@ SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX* append_record(std::vector<unsigned char
     return record;
 }
 
-// Copies the group masks to the record's array at `offset`, returning their count.
-WORD put_masks(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX* record, size_t offset, const std::vector<GROUP_AFFINITY>& masks)
+// Appends a record of `relationship` whose group masks (one per group `cpus` are in) end
+// it from `offset` on; *count is set to their number (the record's GroupCount).
+SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX* append_masked(std::vector<unsigned char>& out,
+                                                       LOGICAL_PROCESSOR_RELATIONSHIP relationship, size_t offset,
+                                                       const CpuSet& cpus, WORD* count)
 {
+    std::vector<GROUP_AFFINITY> masks = group_masks(cpus);
+    auto* record = append_record(out, relationship, offset + masks.size() * sizeof(GROUP_AFFINITY));
     std::memcpy(reinterpret_cast<unsigned char*>(record) + offset, masks.data(), masks.size() * sizeof(GROUP_AFFINITY));
-    return static_cast<WORD>(masks.size());
+    *count = static_cast<WORD>(masks.size());
+    return record;
 }
 
 void append_processor(std::vector<unsigned char>& out, LOGICAL_PROCESSOR_RELATIONSHIP relationship, const CpuSet& cpus,
                       BYTE flags, BYTE efficiency)
 {
-    constexpr size_t offset = offsetof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, Processor.GroupMask);
-    std::vector<GROUP_AFFINITY> masks = group_masks(cpus);
-    auto* record = append_record(out, relationship, offset + masks.size() * sizeof(GROUP_AFFINITY));
+    WORD count;
+    auto* record = append_masked(out, relationship, offsetof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, Processor.GroupMask),
+                                 cpus, &count);
     record->Processor.Flags = flags;
     record->Processor.EfficiencyClass = efficiency;
-    record->Processor.GroupCount = put_masks(record, offset, masks);
+    record->Processor.GroupCount = count;
 }
 
 void append_node(std::vector<unsigned char>& out, const Node& node)
 {
-    constexpr size_t offset = offsetof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, NumaNode.GroupMask);
-    std::vector<GROUP_AFFINITY> masks = group_masks(node.cpus);
-    auto* record = append_record(out, RelationNumaNode, offset + masks.size() * sizeof(GROUP_AFFINITY));
+    WORD count;
+    auto* record = append_masked(out, RelationNumaNode, offsetof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, NumaNode.GroupMask),
+                                 node.cpus, &count);
     record->NumaNode.NodeNumber = node.number;
-    record->NumaNode.GroupCount = put_masks(record, offset, masks);
+    record->NumaNode.GroupCount = count;
 }
 
 void append_cache(std::vector<unsigned char>& out, const Cache& cache)
 {
-    constexpr size_t offset = offsetof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, Cache.GroupMask);
-    std::vector<GROUP_AFFINITY> masks = group_masks(cache.cpus);
-    auto* record = append_record(out, RelationCache, offset + masks.size() * sizeof(GROUP_AFFINITY));
+    WORD count;
+    auto* record = append_masked(out, RelationCache, offsetof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, Cache.GroupMask),
+                                 cache.cpus, &count);
     record->Cache.Level = cache.level;
     record->Cache.Associativity = cache.associativity;
     record->Cache.LineSize = cache.line;
     record->Cache.CacheSize = cache.size;
     record->Cache.Type = cache.type;
-    record->Cache.GroupCount = put_masks(record, offset, masks);
+    record->Cache.GroupCount = count;
 }
 
 // The groups: as many as the highest online processor's number needs, each with the
