@@ -82,6 +82,19 @@ typedef struct _TIME_ZONE_INFORMATION {
 #define TIME_ZONE_ID_STANDARD 1
 #define TIME_ZONE_ID_DAYLIGHT 2
 
+/* GetDynamicTimeZoneInformation: TIME_ZONE_INFORMATION and the zone's key name. */
+typedef struct _TIME_DYNAMIC_ZONE_INFORMATION {
+    LONG Bias;
+    WCHAR StandardName[32];
+    SYSTEMTIME StandardDate;
+    LONG StandardBias;
+    WCHAR DaylightName[32];
+    SYSTEMTIME DaylightDate;
+    LONG DaylightBias;
+    WCHAR TimeZoneKeyName[128];
+    BOOLEAN DynamicDaylightTimeDisabled;
+} DYNAMIC_TIME_ZONE_INFORMATION, *PDYNAMIC_TIME_ZONE_INFORMATION;
+
 typedef struct _SYSTEM_INFO {
     union {
         DWORD dwOemId;
@@ -728,6 +741,16 @@ OVERLAPPED_API WORD WINAPI GetActiveProcessorGroupCount(void);
 OVERLAPPED_API WORD WINAPI GetMaximumProcessorGroupCount(void);
 OVERLAPPED_API DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber);
 OVERLAPPED_API DWORD WINAPI GetMaximumProcessorCount(WORD GroupNumber);
+OVERLAPPED_API BOOL WINAPI GetLogicalProcessorInformation(PSYSTEM_LOGICAL_PROCESSOR_INFORMATION Buffer,
+                                                          PDWORD ReturnedLength);
+OVERLAPPED_API BOOL WINAPI GetLogicalProcessorInformationEx(LOGICAL_PROCESSOR_RELATIONSHIP RelationshipType,
+                                                            PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX Buffer,
+                                                            PDWORD ReturnedLength);
+OVERLAPPED_API BOOL WINAPI GetNumaHighestNodeNumber(PULONG HighestNodeNumber);
+OVERLAPPED_API BOOL WINAPI GetNumaNodeProcessorMask(UCHAR Node, PULONGLONG ProcessorMask);
+OVERLAPPED_API BOOL WINAPI GetNumaNodeProcessorMaskEx(USHORT Node, PGROUP_AFFINITY ProcessorMask);
+OVERLAPPED_API BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber);
+OVERLAPPED_API BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumber);
 OVERLAPPED_API BOOL WINAPI QueryUnbiasedInterruptTime(PULONGLONG UnbiasedTime);
 OVERLAPPED_API BOOL WINAPI GetSystemTimes(PFILETIME lpIdleTime, PFILETIME lpKernelTime, PFILETIME lpUserTime);
 OVERLAPPED_API DWORD WINAPI GetTickCount(void);
@@ -746,6 +769,14 @@ OVERLAPPED_API LONG WINAPI CompareFileTime(const FILETIME *lpFileTime1, const FI
 OVERLAPPED_API BOOL WINAPI FileTimeToDosDateTime(const FILETIME *lpFileTime, LPWORD lpFatDate, LPWORD lpFatTime);
 OVERLAPPED_API BOOL WINAPI DosDateTimeToFileTime(WORD wFatDate, WORD wFatTime, LPFILETIME lpFileTime);
 OVERLAPPED_API DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation);
+OVERLAPPED_API DWORD WINAPI GetDynamicTimeZoneInformation(PDYNAMIC_TIME_ZONE_INFORMATION pTimeZoneInformation);
+OVERLAPPED_API BOOL WINAPI GetTimeZoneInformationForYear(USHORT wYear, PDYNAMIC_TIME_ZONE_INFORMATION pdtzi,
+                                                         LPTIME_ZONE_INFORMATION ptzi);
+OVERLAPPED_API BOOL WINAPI GetSystemTimeAdjustment(PDWORD lpTimeAdjustment, PDWORD lpTimeIncrement,
+                                                   PBOOL lpTimeAdjustmentDisabled);
+/* Fail as for a process without SE_SYSTEMTIME_NAME: ERROR_PRIVILEGE_NOT_HELD. */
+OVERLAPPED_API BOOL WINAPI SetSystemTime(const SYSTEMTIME *lpSystemTime);
+OVERLAPPED_API BOOL WINAPI SetLocalTime(const SYSTEMTIME *lpSystemTime);
 OVERLAPPED_API BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION *lpTimeZoneInformation,
                                                            const SYSTEMTIME *lpUniversalTime,
                                                            LPSYSTEMTIME lpLocalTime);

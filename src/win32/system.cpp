@@ -1173,28 +1173,26 @@ const TIME_ZONE_INFORMATION* zone_or_current(const TIME_ZONE_INFORMATION* zone, 
 
 }  // namespace
 
-// The C library's zone (TZ, /etc/localtime): the bias of standard time, this year's two
-// transitions as yearly rules, the abbreviations as names (Windows has long names).
-DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation)
+namespace {
+
+// The C library's zone (TZ, /etc/localtime) in `year`: the bias of standard time, the
+// year's two transitions as yearly rules, the abbreviations as names (Windows has long
+// names). `reference` (a time in that year) gives the offset of a year without
+// transitions; *daylight_now whether daylight saving time is in effect then. False when the
+// year has not two transitions.
+bool zone_of_year(int64_t year, time_t reference, TIME_ZONE_INFORMATION* out, bool* daylight_now)
 {
-    if (lpTimeZoneInformation == nullptr) {
-        set_last_error(ERROR_INVALID_PARAMETER);
-        return TIME_ZONE_ID_INVALID;
-    }
     TIME_ZONE_INFORMATION zone{};
     tzset();
-    time_t now = time(nullptr);
-    tm today{};
-    localtime_r(&now, &today);
-    int64_t year_start = days_from_civil(today.tm_year + 1900, 1, 1) * 86400 - 86400;
-    int64_t year_end = days_from_civil(today.tm_year + 1901, 1, 1) * 86400 + 86400;
+    int64_t year_start = days_from_civil(year, 1, 1) * 86400 - 86400;
+    int64_t year_end = days_from_civil(year + 1, 1, 1) * 86400 + 86400;
     long offset;
-    bool daylight_now;
-    local_at(now, &offset, &daylight_now);
+    local_at(reference, &offset, daylight_now);
     time_t first = next_change(static_cast<time_t>(year_start), static_cast<time_t>(year_end));
     time_t second = first < 0 ? -1 : next_change(first, static_cast<time_t>(year_end));
     long standard = offset, daylight = offset;
-    if (first >= 0 && second >= 0) {
+    bool transitions = first >= 0 && second >= 0;
+    if (transitions) {
         long offset_first, offset_second;
         bool to_daylight, back;
         local_at(first, &offset_first, &to_daylight);
@@ -1206,16 +1204,173 @@ DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformatio
         zone.StandardDate = rule_of(ends);
         zone.DaylightBias = -(daylight - standard);
     } else {
-        local_at(now, &standard, &daylight_now);
-        daylight_now = false;
+        *daylight_now = false;
     }
     zone.Bias = -standard;
     zone.StandardBias = 0;
     copy_name(zone.StandardName, tzname[0]);
     copy_name(zone.DaylightName, tzname[1]);
-    *lpTimeZoneInformation = zone;
-    if (first < 0 || second < 0) return TIME_ZONE_ID_UNKNOWN;
+    *out = zone;
+    return transitions;
+}
+
+// The zone's name: TZ's when it names a zone file ("Europe/Berlin", a path under
+// .../zoneinfo/, "UTC"), else with no TZ /etc/timezone's or the zone file /etc/localtime
+// links to; else (TZ a POSIX rule such as "CET-1CEST") the standard abbreviation.
+std::string zone_key_name()
+{
+    auto under_zoneinfo = [](const char* path) -> const char* {
+        const char* at = std::strstr(path, "zoneinfo/");
+        return at != nullptr ? at + 9 : nullptr;
+    };
+    const char* tz = getenv("TZ");
+    if (tz != nullptr && *tz == ':') ++tz;
+    if (tz != nullptr && *tz != '\0') {
+        if (*tz == '/') {
+            if (const char* name = under_zoneinfo(tz)) return name;
+        } else if (std::strpbrk(tz, "0123456789+-,<") == nullptr) {
+            return tz;
+        }
+    } else {
+        char line[256] = {};
+        if (FILE* f = std::fopen("/etc/timezone", "re")) {
+            bool read = std::fgets(line, sizeof line, f) != nullptr;
+            std::fclose(f);
+            line[std::strcspn(line, "\r\n")] = '\0';
+            if (read && line[0] != '\0') return line;
+        }
+        char target[512];
+        ssize_t n = readlink("/etc/localtime", target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = '\0';
+            if (const char* name = under_zoneinfo(target)) return name;
+        }
+    }
+    tzset();
+    return tzname[0];
+}
+
+// The key name as TimeZoneKeyName holds it (at most 127 characters and the terminator).
+std::u16string zone_key_name_utf16()
+{
+    std::string key = zone_key_name();
+    return std::u16string(key.begin(), key.begin() + static_cast<ptrdiff_t>(std::min<size_t>(key.size(), 127)));
+}
+
+}  // namespace
+
+DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation)
+{
+    if (lpTimeZoneInformation == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return TIME_ZONE_ID_INVALID;
+    }
+    time_t now = time(nullptr);
+    tm today{};
+    localtime_r(&now, &today);
+    bool daylight_now;
+    if (!zone_of_year(today.tm_year + 1900, now, lpTimeZoneInformation, &daylight_now)) return TIME_ZONE_ID_UNKNOWN;
     return daylight_now ? TIME_ZONE_ID_DAYLIGHT : TIME_ZONE_ID_STANDARD;
+}
+
+// GetTimeZoneInformation's answer and the zone's name as TimeZoneKeyName: the IANA name
+// ("Europe/Berlin"), not Windows' ("W. Europe Standard Time"), as the system has no other.
+DWORD WINAPI GetDynamicTimeZoneInformation(PDYNAMIC_TIME_ZONE_INFORMATION pTimeZoneInformation)
+{
+    TIME_ZONE_INFORMATION zone;
+    DWORD id = pTimeZoneInformation != nullptr ? GetTimeZoneInformation(&zone) : GetTimeZoneInformation(nullptr);
+    if (id == TIME_ZONE_ID_INVALID) return id;
+    DYNAMIC_TIME_ZONE_INFORMATION dynamic{};
+    dynamic.Bias = zone.Bias;
+    std::memcpy(dynamic.StandardName, zone.StandardName, sizeof zone.StandardName);
+    dynamic.StandardDate = zone.StandardDate;
+    dynamic.StandardBias = zone.StandardBias;
+    std::memcpy(dynamic.DaylightName, zone.DaylightName, sizeof zone.DaylightName);
+    dynamic.DaylightDate = zone.DaylightDate;
+    dynamic.DaylightBias = zone.DaylightBias;
+    std::u16string key = zone_key_name_utf16();
+    std::copy(key.begin(), key.end(), dynamic.TimeZoneKeyName);
+    dynamic.DynamicDaylightTimeDisabled = FALSE;
+    *pTimeZoneInformation = dynamic;
+    return id;
+}
+
+// The zone's rules in `wYear` (the transitions that year has, from the C library's zone
+// history). pdtzi NULL, or naming the current zone (GetDynamicTimeZoneInformation's
+// TimeZoneKeyName), is the current zone; another name is ERROR_FILE_NOT_FOUND, as Windows
+// answers for a zone it does not have (this library looks up no zone but the current one).
+BOOL WINAPI GetTimeZoneInformationForYear(USHORT wYear, PDYNAMIC_TIME_ZONE_INFORMATION pdtzi,
+                                          LPTIME_ZONE_INFORMATION ptzi)
+{
+    if (ptzi == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (pdtzi != nullptr) {
+        const WCHAR* name = pdtzi->TimeZoneKeyName;
+        size_t length = 0;
+        while (length < 128 && name[length] != 0) ++length;
+        if (std::u16string(name, length) != zone_key_name_utf16()) {
+            set_last_error(ERROR_FILE_NOT_FOUND);
+            return FALSE;
+        }
+    }
+    time_t now = time(nullptr);
+    tm today{};
+    localtime_r(&now, &today);
+    // A year's reference time: now in this year, else the middle of the year.
+    time_t reference = wYear == today.tm_year + 1900 ? now
+                                                     : static_cast<time_t>((days_from_civil(wYear, 7, 1)) * 86400);
+    bool daylight;
+    zone_of_year(wYear, reference, ptzi, &daylight);
+    return TRUE;
+}
+
+// Windows adds a time increment to the time of day at each clock interrupt; here the
+// increment is the kernel's tick (the coarse clock's resolution) in 100 ns units, and as
+// on Windows by default the adjustment is the system's own (TRUE: the clock is disciplined
+// by the system, NTP here), the adjustment equal to the increment.
+BOOL WINAPI GetSystemTimeAdjustment(PDWORD lpTimeAdjustment, PDWORD lpTimeIncrement, PBOOL lpTimeAdjustmentDisabled)
+{
+    if (lpTimeAdjustment == nullptr || lpTimeIncrement == nullptr || lpTimeAdjustmentDisabled == nullptr) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    timespec resolution{};
+    clock_getres(CLOCK_REALTIME_COARSE, &resolution);
+    uint64_t increment = (static_cast<uint64_t>(resolution.tv_sec) * 1000000000u + resolution.tv_nsec) / 100u;
+    *lpTimeIncrement = static_cast<DWORD>(std::max<uint64_t>(1, std::min<uint64_t>(increment, 0xFFFFFFFFu)));
+    *lpTimeAdjustment = *lpTimeIncrement;
+    *lpTimeAdjustmentDisabled = TRUE;
+    return TRUE;
+}
+
+namespace {
+
+// Setting the clock: a time that is not one is ERROR_INVALID_PARAMETER; a valid one fails
+// as on Windows for a process whose token has not enabled SE_SYSTEMTIME_NAME (disabled by
+// default, and this library has no token to enable it in): ERROR_PRIVILEGE_NOT_HELD.
+BOOL set_clock(const SYSTEMTIME* time)
+{
+    FILETIME checked;
+    if (time == nullptr || !SystemTimeToFileTime(time, &checked)) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    set_last_error(ERROR_PRIVILEGE_NOT_HELD);
+    return FALSE;
+}
+
+}  // namespace
+
+BOOL WINAPI SetSystemTime(const SYSTEMTIME* lpSystemTime)
+{
+    return set_clock(lpSystemTime);
+}
+
+BOOL WINAPI SetLocalTime(const SYSTEMTIME* lpSystemTime)
+{
+    return set_clock(lpSystemTime);
 }
 
 // A UTC SYSTEMTIME to local time in `zone`. NULL is the current zone as

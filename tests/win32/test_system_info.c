@@ -1,7 +1,7 @@
 /* test_system_info.c: GetComputerNameA/W, GetComputerNameExA/W, GlobalMemoryStatusEx,
  * QueryFullProcessImageNameA/W, GetActiveProcessorCount and the processor group counts,
  * GetCurrentProcessorNumberEx, GetPhysicallyInstalledSystemMemory, IsProcessorFeaturePresent,
- * GetSystemTimes.
+ * GetSystemTimes, GetLogicalProcessorInformation(Ex) and the NUMA queries.
  *
  * Facts: Microsoft Learn (GetComputerName: the NetBIOS name, at most
  * MAX_COMPUTERNAME_LENGTH characters; a buffer too small fails with
@@ -19,8 +19,20 @@
  * GetPhysicallyInstalledSystemMemory: Wine's kernel32 heap test (passing on Windows): NULL
  * is ERROR_INVALID_PARAMETER, the amount at least ullTotalPhys / 1024.
  * IsProcessorFeaturePresent: Microsoft Learn's PF_* list; the x86-64 baseline (MMX, SSE,
- * SSE2, CMPXCHG8B, RDTSC) is always there; AVX needs the system's support as well). */
+ * SSE2, CMPXCHG8B, RDTSC) is always there; AVX needs the system's support as well).
+ * GetLogicalProcessorInformationEx: Wine's kernel32 process test and ntdll info test
+ * (test_query_logicalprocex), passing on Windows: a NULL length is ERROR_INVALID_PARAMETER;
+ * a NULL buffer with length 0 fails with ERROR_INSUFFICIENT_BUFFER and the length needed;
+ * every record has a Size; each relationship's records are RelationAll's records of it.
+ * Wine's ntdll info test (test_query_logicalproc): the cores' masks count the processors.
+ * Microsoft Learn (winnt.h) for the layouts and LTP_PC_SMT ("the core has more than one
+ * logical processor"); GetNumaProcessorNode: Wine's kernel32 process test (passing on
+ * Windows): a processor past dwNumberOfProcessors fails with ERROR_INVALID_PARAMETER,
+ * the node set to 0xFF. GetNumaProcessorNodeEx: Microsoft Learn, "If the processor does
+ * not exist, this parameter is 0xffff"; GetNumaNodeProcessorMaskEx: the node may be in any
+ * group. */
 #include "testlib.h"
+#include <stddef.h>
 
 static void test_computer_name(void)
 {
@@ -244,6 +256,231 @@ static void test_system_times(void)
     CHECK(filetime_value(&user2) > filetime_value(&user));
 }
 
+/* The layouts of 64-bit Windows: the same source checks mingw-w64's headers under Wine. */
+typedef char check_group_affinity[sizeof(GROUP_AFFINITY) == 16 ? 1 : -1];
+typedef char check_slpi[sizeof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION) == 32 ? 1 : -1];
+typedef char check_slpi_ex[sizeof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX) == 80 ? 1 : -1];
+typedef char check_slpi_ex_union[offsetof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, Processor) == 8 ? 1 : -1];
+typedef char check_processor[sizeof(PROCESSOR_RELATIONSHIP) == 40 && offsetof(PROCESSOR_RELATIONSHIP, GroupCount) == 22 &&
+                                     offsetof(PROCESSOR_RELATIONSHIP, GroupMask) == 24 ? 1 : -1];
+typedef char check_numa[sizeof(NUMA_NODE_RELATIONSHIP) == 40 && offsetof(NUMA_NODE_RELATIONSHIP, GroupMask) == 24 ? 1 : -1];
+typedef char check_cache[sizeof(CACHE_RELATIONSHIP) == 48 && offsetof(CACHE_RELATIONSHIP, CacheSize) == 4 &&
+                                 offsetof(CACHE_RELATIONSHIP, Type) == 8 && offsetof(CACHE_RELATIONSHIP, GroupMask) == 32 ? 1 : -1];
+typedef char check_group_info[sizeof(PROCESSOR_GROUP_INFO) == 48 && offsetof(PROCESSOR_GROUP_INFO, ActiveProcessorMask) == 40 ? 1 : -1];
+typedef char check_group[sizeof(GROUP_RELATIONSHIP) == 72 && offsetof(GROUP_RELATIONSHIP, GroupInfo) == 24 ? 1 : -1];
+typedef char check_cache_descriptor[sizeof(CACHE_DESCRIPTOR) == 12 ? 1 : -1];
+
+static DWORD bits(ULONGLONG mask)
+{
+    DWORD count = 0;
+    for (; mask != 0; mask &= mask - 1) count++;
+    return count;
+}
+
+/* The records of one relationship (RelationAll: all), in a buffer the caller frees. */
+static SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *processor_records(LOGICAL_PROCESSOR_RELATIONSHIP relationship, DWORD *length)
+{
+    SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *records;
+    *length = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetLogicalProcessorInformationEx(relationship, NULL, length));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CHECK(*length > 0);
+    records = (SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *)calloc(1, *length ? *length : 1);
+    CHECK(GetLogicalProcessorInformationEx(relationship, records, length));
+    return records;
+}
+
+#define NEXT_RECORD(record) ((SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *)((char *)(record) + (record)->Size))
+
+static void test_logical_processors_ex(void)
+{
+    static const LOGICAL_PROCESSOR_RELATIONSHIP kinds[] = {RelationProcessorCore, RelationNumaNode, RelationCache,
+                                                           RelationProcessorPackage, RelationGroup};
+    SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *all, *records, *record;
+    DWORD all_length, length, in_all[5] = {0}, i, short_length, processors = 0, cores = 0;
+    ULONGLONG seen = 0, packages = 0;
+    DWORD active = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    char *end;
+
+    TEST("GetLogicalProcessorInformationEx: the buffer rules and each relationship's records");
+    SetLastError(0xdeadbeef);
+    CHECK(!GetLogicalProcessorInformationEx(RelationAll, NULL, NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    all = processor_records(RelationAll, &all_length);
+    end = (char *)all + all_length;
+    for (record = all; (char *)record < end; record = NEXT_RECORD(record)) {
+        CHECK(record->Size >= 8);
+        if (record->Size < 8) break;
+        for (i = 0; i < 5; i++)
+            if (record->Relationship == kinds[i]) in_all[i] += record->Size;
+    }
+    CHECK((char *)record == end);
+    for (i = 0; i < 5; i++) {
+        records = processor_records(kinds[i], &length);
+        CHECK_EQ(length, in_all[i]);
+        end = (char *)records + length;
+        for (record = records; (char *)record < end && record->Size >= 8; record = NEXT_RECORD(record))
+            CHECK_EQ(record->Relationship, kinds[i]);
+        free(records);
+    }
+
+    /* One byte short: the length needed again; the exact length: success, the length kept. */
+    short_length = all_length - 1;
+    records = (SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *)calloc(1, all_length);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetLogicalProcessorInformationEx(RelationAll, records, &short_length));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CHECK_EQ(short_length, all_length);
+    CHECK(GetLogicalProcessorInformationEx(RelationAll, records, &short_length));
+    CHECK_EQ(short_length, all_length);
+    CHECK(memcmp(records, all, all_length) == 0);
+    free(records);
+
+    TEST("GetLogicalProcessorInformationEx: cores, caches, packages and groups describe the processors");
+    end = (char *)all + all_length;
+    for (record = all; (char *)record < end && record->Size >= 8; record = NEXT_RECORD(record)) {
+        switch (record->Relationship) {
+        case RelationProcessorCore:
+            /* A record per core: its group mask(s), SMT when it has more than one. */
+            CHECK(record->Processor.GroupCount >= 1);
+            CHECK_EQ(record->Size, 32 + 16 * record->Processor.GroupCount);
+            CHECK(record->Processor.GroupMask[0].Mask != 0);
+            CHECK_EQ(!!(record->Processor.Flags & LTP_PC_SMT), bits(record->Processor.GroupMask[0].Mask) > 1);
+            if (record->Processor.GroupMask[0].Group == 0) {
+                CHECK((seen & record->Processor.GroupMask[0].Mask) == 0); /* no processor in two cores */
+                seen |= record->Processor.GroupMask[0].Mask;
+            }
+            for (i = 0; i < record->Processor.GroupCount; i++) processors += bits(record->Processor.GroupMask[i].Mask);
+            cores++;
+            break;
+        case RelationCache:
+            CHECK(record->Size >= 56 && (record->Size - 40) % 16 == 0); /* 16 bytes a group */
+            CHECK(record->Cache.Level >= 1 && record->Cache.Level <= 4);
+            CHECK(record->Cache.LineSize > 0);
+            CHECK(record->Cache.CacheSize > 0);
+            CHECK(record->Cache.Type <= CacheTrace);
+            CHECK(record->Cache.GroupMask.Mask != 0);
+            break;
+        case RelationProcessorPackage:
+            CHECK_EQ(record->Size, 32 + 16 * record->Processor.GroupCount);
+            if (record->Processor.GroupMask[0].Group == 0) packages |= record->Processor.GroupMask[0].Mask;
+            break;
+        case RelationNumaNode:
+            CHECK(record->Size >= 48 && (record->Size - 32) % 16 == 0);
+            CHECK(record->NumaNode.GroupMask.Mask != 0);
+            break;
+        case RelationGroup:
+            CHECK_EQ(record->Size, 24 + 8 + 48 * record->Group.ActiveGroupCount);
+            CHECK_EQ(record->Group.ActiveGroupCount, GetActiveProcessorGroupCount());
+            CHECK(record->Group.MaximumGroupCount >= record->Group.ActiveGroupCount);
+            CHECK_EQ(record->Group.GroupInfo[0].ActiveProcessorCount, GetActiveProcessorCount(0));
+            CHECK_EQ(bits(record->Group.GroupInfo[0].ActiveProcessorMask), GetActiveProcessorCount(0));
+            CHECK(record->Group.GroupInfo[0].MaximumProcessorCount >= record->Group.GroupInfo[0].ActiveProcessorCount);
+            break;
+        default:
+            break;
+        }
+    }
+    CHECK_EQ(processors, active);
+    CHECK(cores >= 1 && cores <= active);
+    if (active <= 64) {
+        CHECK_EQ(seen, active == 64 ? ~0ull : (1ull << active) - 1);
+        CHECK_EQ(packages, seen);
+    }
+    free(all);
+}
+
+static void test_logical_processors(void)
+{
+    SYSTEM_LOGICAL_PROCESSOR_INFORMATION *entries;
+    SYSTEM_INFO info;
+    DWORD length = 0, i, processors = 0;
+
+    TEST("GetLogicalProcessorInformation: the processors of the group, one record each");
+    SetLastError(0xdeadbeef);
+    CHECK(!GetLogicalProcessorInformation(NULL, NULL));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetLogicalProcessorInformation(NULL, &length));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CHECK(length > 0);
+    CHECK_EQ(length % sizeof *entries, 0);
+    entries = (SYSTEM_LOGICAL_PROCESSOR_INFORMATION *)calloc(1, length);
+    CHECK(GetLogicalProcessorInformation(entries, &length));
+    GetSystemInfo(&info);
+    for (i = 0; i < length / sizeof *entries; i++) {
+        CHECK(entries[i].ProcessorMask != 0);
+        CHECK((entries[i].ProcessorMask & ~(ULONG_PTR)info.dwActiveProcessorMask) == 0);
+        if (entries[i].Relationship == RelationProcessorCore) {
+            processors += bits(entries[i].ProcessorMask);
+            CHECK_EQ(!!(entries[i].ProcessorCore.Flags & LTP_PC_SMT), bits(entries[i].ProcessorMask) > 1);
+        } else if (entries[i].Relationship == RelationCache) {
+            CHECK(entries[i].Cache.Level >= 1 && entries[i].Cache.Level <= 4);
+            CHECK(entries[i].Cache.Size > 0);
+        }
+        CHECK(entries[i].Relationship != RelationGroup);
+    }
+    if (info.dwNumberOfProcessors <= 64) CHECK_EQ(processors, info.dwNumberOfProcessors);
+    free(entries);
+}
+
+static void test_numa(void)
+{
+    SYSTEM_INFO info;
+    ULONG highest = 0xdeadbeef;
+    ULONGLONG mask, all = 0;
+    GROUP_AFFINITY affinity;
+    PROCESSOR_NUMBER number;
+    UCHAR node;
+    USHORT node_ex;
+    DWORD i;
+
+    TEST("GetNumaProcessorNode and the NUMA node masks");
+    GetSystemInfo(&info);
+    CHECK(GetNumaHighestNodeNumber(&highest));
+    CHECK(highest < 64);
+    for (i = 0; i < info.dwNumberOfProcessors && i < 64; i++) {
+        node = 0xFF;
+        CHECK(GetNumaProcessorNode((UCHAR)i, &node));
+        CHECK(node <= highest);
+    }
+    if (info.dwNumberOfProcessors < 64) {
+        node = 0xAA;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNumaProcessorNode((UCHAR)info.dwNumberOfProcessors, &node));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(node, 0xFF);
+    }
+    WINE_DEVIATION("Wine 8.0 has no GetNumaNodeProcessorMask(Ex) or GetNumaProcessorNodeEx (ERROR_CALL_NOT_IMPLEMENTED)")
+    {
+        for (i = 0; i <= highest; i++) {
+            CHECK(GetNumaNodeProcessorMask((UCHAR)i, &mask));
+            CHECK((all & mask) == 0); /* each processor in one node */
+            all |= mask;
+            memset(&affinity, 0x55, sizeof affinity);
+            CHECK(GetNumaNodeProcessorMaskEx((USHORT)i, &affinity));
+            CHECK_EQ(affinity.Mask, mask);
+        }
+        CHECK_EQ(all, (ULONGLONG)info.dwActiveProcessorMask);
+        mask = 7;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNumaNodeProcessorMask((UCHAR)(highest + 1), &mask));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        memset(&number, 0, sizeof number);
+        number.Number = 0;
+        CHECK(GetNumaProcessorNodeEx(&number, &node_ex));
+        CHECK(GetNumaProcessorNode(0, &node));
+        CHECK_EQ(node_ex, node);
+        number.Group = GetMaximumProcessorGroupCount(); /* no such group */
+        node_ex = 0x55;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNumaProcessorNodeEx(&number, &node_ex));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(node_ex, 0xFFFF);
+    }
+}
+
 int main(void)
 {
     test_computer_name();
@@ -254,5 +491,8 @@ int main(void)
     test_installed_memory();
     test_processor_features();
     test_system_times();
+    test_logical_processors_ex();
+    test_logical_processors();
+    test_numa();
     return tl_finish();
 }

@@ -3,7 +3,8 @@
  * LocalFileTimeToFileTime, CompareFileTime, GetSystemTimePreciseAsFileTime) and time zones
  * (GetTimeZoneInformation, SystemTimeToTzSpecificLocalTime,
  * TzSpecificLocalTimeToSystemTime), MS-DOS dates and times (FileTimeToDosDateTime,
- * DosDateTimeToFileTime), QueryUnbiasedInterruptTime.
+ * DosDateTimeToFileTime), QueryUnbiasedInterruptTime, GetDynamicTimeZoneInformation,
+ * GetTimeZoneInformationForYear, GetSystemTimeAdjustment, SetSystemTime, SetLocalTime.
  *
  * Facts: Microsoft Learn (FILETIME: 100-nanosecond intervals since January 1, 1601 UTC;
  * SYSTEMTIME: wDayOfWeek 0 is Sunday, "the wDayOfWeek member is ignored" by
@@ -29,7 +30,17 @@
  * month, 5 of day; the time in two-second steps; the range is 1980-01-01 to 2107-12-31 and
  * the conversion fails outside it. Wine's test_FileTimeToDosDateTime (passing on Windows):
  * a NULL output is ERROR_INVALID_PARAMETER; test_QueryUnbiasedInterruptTime: NULL is
- * ERROR_INVALID_PARAMETER. */
+ * ERROR_INVALID_PARAMETER.
+ * Wine's test_GetDynamicTimeZoneInformation and test_GetTimeZoneInformationForYear
+ * (passing on Windows): the dynamic zone is GetTimeZoneInformation's with a key name; this
+ * year's rules with NULL or that zone are GetTimeZoneInformation's; a key name that is no
+ * zone fails with ERROR_FILE_NOT_FOUND. The US rules (Energy Policy Act of 2005): daylight
+ * saving time from the first Sunday of April to the last of October until 2006, from the
+ * second Sunday of March to the first of November since 2007. SetSystemTime and
+ * SetLocalTime need the SE_SYSTEMTIME_NAME privilege, "disabled by default" (Microsoft
+ * Learn): without it they fail with ERROR_PRIVILEGE_NOT_HELD; a time that is not one is
+ * ERROR_INVALID_PARAMETER. GetSystemTimeAdjustment: the increment added at each clock
+ * interrupt, in 100 ns units (15.625 ms, 156250, on most Windows machines). */
 #include "testlib.h"
 
 static ULONGLONG ticks(const FILETIME *time)
@@ -414,6 +425,110 @@ static void test_unbiased_time(void)
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
 }
 
+static int same_zone(const TIME_ZONE_INFORMATION *a, const TIME_ZONE_INFORMATION *b)
+{
+    return a->Bias == b->Bias && a->StandardBias == b->StandardBias && a->DaylightBias == b->DaylightBias &&
+           memcmp(&a->StandardDate, &b->StandardDate, sizeof a->StandardDate) == 0 &&
+           memcmp(&a->DaylightDate, &b->DaylightDate, sizeof a->DaylightDate) == 0 &&
+           memcmp(a->StandardName, b->StandardName, sizeof a->StandardName) == 0 &&
+           memcmp(a->DaylightName, b->DaylightName, sizeof a->DaylightName) == 0;
+}
+
+static void test_dynamic_zone(void)
+{
+    DYNAMIC_TIME_ZONE_INFORMATION dynamic, nowhere;
+    TIME_ZONE_INFORMATION zone, from_dynamic, year_zone;
+    SYSTEMTIME now;
+    const char *tz = getenv("TZ");
+    static const char nowhere_name[] = "Greenland Daylight Time"; /* a Windows zone's daylight name, no key */
+    DWORD id;
+    int i;
+
+    TEST("GetDynamicTimeZoneInformation: GetTimeZoneInformation's zone and its name");
+    memset(&dynamic, 0x55, sizeof dynamic);
+    memset(&zone, 0, sizeof zone);
+    id = GetDynamicTimeZoneInformation(&dynamic);
+    CHECK_EQ(id, GetTimeZoneInformation(&zone));
+    memset(&from_dynamic, 0, sizeof from_dynamic);
+    from_dynamic.Bias = dynamic.Bias;
+    memcpy(from_dynamic.StandardName, dynamic.StandardName, sizeof dynamic.StandardName);
+    from_dynamic.StandardDate = dynamic.StandardDate;
+    from_dynamic.StandardBias = dynamic.StandardBias;
+    memcpy(from_dynamic.DaylightName, dynamic.DaylightName, sizeof dynamic.DaylightName);
+    from_dynamic.DaylightDate = dynamic.DaylightDate;
+    from_dynamic.DaylightBias = dynamic.DaylightBias;
+    CHECK(same_zone(&from_dynamic, &zone));
+    CHECK(dynamic.TimeZoneKeyName[0] != 0);
+
+    TEST("GetTimeZoneInformationForYear: this year's is GetTimeZoneInformation's; a name that is no zone");
+    GetLocalTime(&now);
+    memset(&year_zone, 0, sizeof year_zone);
+    CHECK(GetTimeZoneInformationForYear(now.wYear, NULL, &year_zone));
+    CHECK(same_zone(&year_zone, &zone));
+    memset(&year_zone, 0, sizeof year_zone);
+    CHECK(GetTimeZoneInformationForYear(now.wYear, &dynamic, &year_zone));
+    CHECK(same_zone(&year_zone, &zone));
+    memset(&nowhere, 0xaa, sizeof nowhere);
+    for (i = 0; nowhere_name[i] != '\0'; i++) nowhere.TimeZoneKeyName[i] = (WCHAR)nowhere_name[i];
+    nowhere.TimeZoneKeyName[i] = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetTimeZoneInformationForYear(2015, &nowhere, &year_zone));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    if (tz != NULL && strcmp(tz, "America/New_York") == 0) {
+        TEST("GetTimeZoneInformationForYear: New York's rules before 2007 and since");
+        CHECK(GetTimeZoneInformationForYear(2006, NULL, &year_zone));
+        CHECK_EQ(year_zone.Bias, 300);
+        CHECK_EQ(year_zone.DaylightBias, -60);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 4);
+        CHECK_EQ(year_zone.DaylightDate.wDayOfWeek, 0);
+        CHECK_EQ(year_zone.DaylightDate.wDay, 1);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 10);
+        CHECK_EQ(year_zone.StandardDate.wDay, 5);
+        CHECK(GetTimeZoneInformationForYear(2026, NULL, &year_zone));
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 3);
+        CHECK_EQ(year_zone.DaylightDate.wDay, 2);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 11);
+        CHECK_EQ(year_zone.StandardDate.wDay, 1);
+    }
+}
+
+static void test_clock_setting(void)
+{
+    SYSTEMTIME time;
+    DWORD adjustment = 0, increment = 0;
+    BOOL disabled = 7;
+
+    TEST("SetSystemTime, SetLocalTime: no SE_SYSTEMTIME_NAME privilege, ERROR_PRIVILEGE_NOT_HELD");
+    GetSystemTime(&time);
+    time.wYear = 2001;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetSystemTime(&time));
+    CHECK_ERROR(ERROR_PRIVILEGE_NOT_HELD);
+    GetLocalTime(&time);
+    time.wYear = 2001;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetLocalTime(&time));
+    CHECK_ERROR(ERROR_PRIVILEGE_NOT_HELD);
+    time.wMonth = 13;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetSystemTime(&time));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    WINE_DEVIATION("Wine sets a time within 2 seconds of the clock's without the privilege")
+    {
+        GetSystemTime(&time);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetSystemTime(&time));
+        CHECK_ERROR(ERROR_PRIVILEGE_NOT_HELD);
+    }
+
+    TEST("GetSystemTimeAdjustment: the clock's increment");
+    CHECK(GetSystemTimeAdjustment(&adjustment, &increment, &disabled));
+    CHECK(increment > 0 && increment <= 156250);
+    CHECK(adjustment > 0);
+    CHECK(disabled == TRUE || disabled == FALSE);
+}
+
 int main(void)
 {
     test_conversions();
@@ -424,5 +539,7 @@ int main(void)
     test_zone_edges();
     test_dos_times();
     test_unbiased_time();
+    test_dynamic_zone();
+    test_clock_setting();
     return tl_finish();
 }
