@@ -6,9 +6,11 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <type_traits>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -35,11 +37,74 @@ static_assert(std::atomic<uint32_t>::is_always_lock_free && std::atomic<uintptr_
               std::atomic<uint64_t>::is_always_lock_free);
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the futex word is the low half of Ptr");
 
-template <typename T, typename F>
-std::atomic<T>* as_atomic(F* field)
-{
-    return reinterpret_cast<std::atomic<T>*>(field);
-}
+// A lock word inside a Windows structure, used as std::atomic<T> is. A program may place
+// the structure at any address (a packed structure: Wine's kernel32 sync tests, which pass
+// on Windows, do), where std::atomic's members would be calls on a misaligned object
+// (undefined; UBSan stops there). Word has the alignment of a byte and reaches its bytes
+// through the atomic built-ins, which take any address (x86 makes misaligned atomics
+// work; they are slow only across a cache line). An aligned word costs as std::atomic.
+template <typename T>
+struct Word {
+    unsigned char bytes[sizeof(T)];
+
+    T* raw() { return reinterpret_cast<T*>(bytes); }
+    static constexpr int order(std::memory_order o) { return static_cast<int>(o); }
+    static constexpr std::memory_order failure_order(std::memory_order o)
+    {
+        return o == std::memory_order_acq_rel ? std::memory_order_acquire
+               : o == std::memory_order_release ? std::memory_order_relaxed
+                                                : o;
+    }
+
+    T load(std::memory_order o = std::memory_order_seq_cst) { return __atomic_load_n(raw(), order(o)); }
+    void store(T value, std::memory_order o = std::memory_order_seq_cst) { __atomic_store_n(raw(), value, order(o)); }
+    T exchange(T value, std::memory_order o = std::memory_order_seq_cst)
+    {
+        return __atomic_exchange_n(raw(), value, order(o));
+    }
+    T fetch_add(T value, std::memory_order o = std::memory_order_seq_cst)
+    {
+        return __atomic_fetch_add(raw(), value, order(o));
+    }
+    T fetch_sub(T value, std::memory_order o = std::memory_order_seq_cst)
+    {
+        return __atomic_fetch_sub(raw(), value, order(o));
+    }
+    T fetch_or(T value, std::memory_order o = std::memory_order_seq_cst)
+    {
+        return __atomic_fetch_or(raw(), value, order(o));
+    }
+    T fetch_and(T value, std::memory_order o = std::memory_order_seq_cst)
+    {
+        return __atomic_fetch_and(raw(), value, order(o));
+    }
+    bool compare_exchange_weak(T& expected, T desired, std::memory_order success, std::memory_order failure)
+    {
+        return __atomic_compare_exchange_n(raw(), &expected, desired, true, order(success), order(failure));
+    }
+    bool compare_exchange_weak(T& expected, T desired, std::memory_order o = std::memory_order_seq_cst)
+    {
+        return compare_exchange_weak(expected, desired, o, failure_order(o));
+    }
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure)
+    {
+        return __atomic_compare_exchange_n(raw(), &expected, desired, false, order(success), order(failure));
+    }
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order o = std::memory_order_seq_cst)
+    {
+        return compare_exchange_strong(expected, desired, o, failure_order(o));
+    }
+};
+static_assert(alignof(Word<uint64_t>) == 1 && sizeof(Word<uint32_t>) == 4);
+
+// The word of type T at `field` of the structure `object` points to, reached by the
+// field's offset: `&object->field` would be a member access through a misaligned pointer.
+#define LOCK_WORD(T, object, field)                         \
+    reinterpret_cast<Word<T>*>(reinterpret_cast<char*>(object) + \
+                               offsetof(std::remove_pointer_t<decltype(object)>, field))
+
+// The futex(2) view of an aligned word.
+std::atomic<uint32_t>* futex_word(Word<uint32_t>* word) { return reinterpret_cast<std::atomic<uint32_t>*>(word); }
 
 // ---- Sleeping on a lock word ----------------------------------------------------------
 //
@@ -58,7 +123,7 @@ struct alignas(64) ParkingWord {
 };
 ParkingWord parking_words[128];
 
-bool futex_aligned(const std::atomic<uint32_t>* word)
+bool futex_aligned(const Word<uint32_t>* word)
 {
     return (reinterpret_cast<uintptr_t>(word) & 3) == 0;
 }
@@ -71,9 +136,9 @@ ParkingWord& parking_for(const volatile void* address)
 
 // futex_wait for a word at any address: 0 (woken or changed, possibly spuriously),
 // ETIMEDOUT or EINTR.
-int lock_wait(std::atomic<uint32_t>* word, uint32_t expected, const timespec* deadline)
+int lock_wait(Word<uint32_t>* word, uint32_t expected, const timespec* deadline)
 {
-    if (futex_aligned(word)) return overlapped::futex_wait(word, expected, deadline);
+    if (futex_aligned(word)) return overlapped::futex_wait(futex_word(word), expected, deadline);
     std::atomic<uint32_t>* parking = &parking_for(word).sequence;
     uint32_t sequence = parking->load(std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_seq_cst);
@@ -83,10 +148,10 @@ int lock_wait(std::atomic<uint32_t>* word, uint32_t expected, const timespec* de
 
 // futex_wake for a word at any address (an unaligned one wakes all its parking word's
 // sleepers, which callers allow: every sleeper re-checks its condition).
-void lock_wake(std::atomic<uint32_t>* word, int count)
+void lock_wake(Word<uint32_t>* word, int count)
 {
     if (futex_aligned(word)) {
-        overlapped::futex_wake(word, count);
+        overlapped::futex_wake(futex_word(word), count);
         return;
     }
     std::atomic<uint32_t>* parking = &parking_for(word).sequence;
@@ -123,15 +188,15 @@ uintptr_t current_tid()
 // Windows keeps flags in the top byte of a spin count (RTL_CRITICAL_SECTION_ALL_FLAG_BITS).
 constexpr DWORD kSpinCountMask = ~static_cast<DWORD>(RTL_CRITICAL_SECTION_ALL_FLAG_BITS);
 
-std::atomic<uint32_t>* cs_word(LPCRITICAL_SECTION cs) { return as_atomic<uint32_t>(&cs->LockCount); }
-std::atomic<LONG>* cs_recursion(LPCRITICAL_SECTION cs) { return as_atomic<LONG>(&cs->RecursionCount); }
-std::atomic<uintptr_t>* cs_owner(LPCRITICAL_SECTION cs) { return as_atomic<uintptr_t>(&cs->OwningThread); }
-std::atomic<ULONG_PTR>* cs_spin(LPCRITICAL_SECTION cs) { return as_atomic<ULONG_PTR>(&cs->SpinCount); }
+Word<uint32_t>* cs_word(LPCRITICAL_SECTION cs) { return LOCK_WORD(uint32_t, cs, LockCount); }
+Word<LONG>* cs_recursion(LPCRITICAL_SECTION cs) { return LOCK_WORD(LONG, cs, RecursionCount); }
+Word<uintptr_t>* cs_owner(LPCRITICAL_SECTION cs) { return LOCK_WORD(uintptr_t, cs, OwningThread); }
+Word<ULONG_PTR>* cs_spin(LPCRITICAL_SECTION cs) { return LOCK_WORD(ULONG_PTR, cs, SpinCount); }
 
 void cs_init(LPCRITICAL_SECTION cs, DWORD spin, bool initialized = true)
 {
-    cs->DebugInfo = initialized ? reinterpret_cast<PRTL_CRITICAL_SECTION_DEBUG>(~uintptr_t(0)) : nullptr;
-    cs->LockSemaphore = nullptr;
+    LOCK_WORD(uintptr_t, cs, DebugInfo)->store(initialized ? ~uintptr_t(0) : 0, std::memory_order_relaxed);
+    LOCK_WORD(uintptr_t, cs, LockSemaphore)->store(0, std::memory_order_relaxed);
     cs_word(cs)->store(0, std::memory_order_relaxed);
     cs_recursion(cs)->store(0, std::memory_order_relaxed);
     cs_owner(cs)->store(0, std::memory_order_relaxed);
@@ -141,7 +206,7 @@ void cs_init(LPCRITICAL_SECTION cs, DWORD spin, bool initialized = true)
 // Takes the lock word (not the recursion bookkeeping): spin SpinCount times, then sleep.
 void cs_lock_word(LPCRITICAL_SECTION cs)
 {
-    std::atomic<uint32_t>* word = cs_word(cs);
+    Word<uint32_t>* word = cs_word(cs);
     uint32_t expected = 0;
     if (word->compare_exchange_strong(expected, 1, std::memory_order_acquire, std::memory_order_relaxed))
         return;
@@ -181,11 +246,11 @@ constexpr uint32_t kSrwExclusive = 0x80000000u;
 constexpr uint32_t kSrwSleepers = 0x40000000u;
 constexpr uint32_t kSrwReaders = 0x3FFFFFFFu;
 
-std::atomic<uint32_t>* srw_state(PSRWLOCK lock) { return as_atomic<uint32_t>(&lock->Ptr); }
-std::atomic<uint32_t>* srw_writers(PSRWLOCK lock) { return as_atomic<uint32_t>(&lock->Ptr) + 1; }
+Word<uint32_t>* srw_state(PSRWLOCK lock) { return LOCK_WORD(uint32_t, lock, Ptr); }
+Word<uint32_t>* srw_writers(PSRWLOCK lock) { return LOCK_WORD(uint32_t, lock, Ptr) + 1; }
 
 // Sets the sleeper bit on `s` (if still the state) and sleeps while the state stays so.
-void srw_sleep(std::atomic<uint32_t>* state, uint32_t s)
+void srw_sleep(Word<uint32_t>* state, uint32_t s)
 {
     if (!(s & kSrwSleepers)) {
         if (!state->compare_exchange_strong(s, s | kSrwSleepers, std::memory_order_relaxed,
@@ -196,7 +261,7 @@ void srw_sleep(std::atomic<uint32_t>* state, uint32_t s)
     lock_wait(state, s, nullptr);
 }
 
-bool srw_try_exclusive(std::atomic<uint32_t>* state)
+bool srw_try_exclusive(Word<uint32_t>* state)
 {
     uint32_t s = state->load(std::memory_order_relaxed);
     while ((s & ~kSrwSleepers) == 0) {
@@ -210,7 +275,7 @@ bool srw_try_exclusive(std::atomic<uint32_t>* state)
 // One attempt at shared access; false when a writer holds or waits for the lock.
 bool srw_try_shared(PSRWLOCK lock, uint32_t& s)
 {
-    std::atomic<uint32_t>* state = srw_state(lock);
+    Word<uint32_t>* state = srw_state(lock);
     s = state->load(std::memory_order_relaxed);
     for (;;) {
         if ((s & kSrwExclusive) || srw_writers(lock)->load(std::memory_order_seq_cst) != 0) return false;
@@ -228,8 +293,8 @@ bool srw_try_shared(PSRWLOCK lock, uint32_t& s)
 // changes the sequence, so it cannot be missed (seq_cst orders the two counters: a waker
 // that sees no sleeper advanced the sequence before the sleeper read it).
 
-std::atomic<uint32_t>* cv_seq(PCONDITION_VARIABLE cv) { return as_atomic<uint32_t>(&cv->Ptr); }
-std::atomic<uint32_t>* cv_sleepers(PCONDITION_VARIABLE cv) { return as_atomic<uint32_t>(&cv->Ptr) + 1; }
+Word<uint32_t>* cv_seq(PCONDITION_VARIABLE cv) { return LOCK_WORD(uint32_t, cv, Ptr); }
+Word<uint32_t>* cv_sleepers(PCONDITION_VARIABLE cv) { return LOCK_WORD(uint32_t, cv, Ptr) + 1; }
 
 // Sleeps on `cv` from sequence `seq` until woken (true) or `ms` expires (false).
 bool cv_wait(PCONDITION_VARIABLE cv, uint32_t seq, DWORD ms)
@@ -336,7 +401,7 @@ void WINAPI InitializeSRWLock(PSRWLOCK SRWLock)
 
 void WINAPI AcquireSRWLockExclusive(PSRWLOCK SRWLock)
 {
-    std::atomic<uint32_t>* state = srw_state(SRWLock);
+    Word<uint32_t>* state = srw_state(SRWLock);
     if (srw_try_exclusive(state)) return;
     srw_writers(SRWLock)->fetch_add(1, std::memory_order_seq_cst);
     while (!srw_try_exclusive(state)) {
@@ -355,13 +420,13 @@ void WINAPI AcquireSRWLockShared(PSRWLOCK SRWLock)
 
 void WINAPI ReleaseSRWLockExclusive(PSRWLOCK SRWLock)
 {
-    std::atomic<uint32_t>* state = srw_state(SRWLock);
+    Word<uint32_t>* state = srw_state(SRWLock);
     if (state->exchange(0, std::memory_order_release) & kSrwSleepers) lock_wake(state, INT_MAX);
 }
 
 void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock)
 {
-    std::atomic<uint32_t>* state = srw_state(SRWLock);
+    Word<uint32_t>* state = srw_state(SRWLock);
     uint32_t s = state->fetch_sub(1, std::memory_order_release) - 1;
     if (s != kSrwSleepers) return;  // other readers remain, or nobody sleeps
     // Last reader with sleepers: clear the bit and wake them. If the CAS fails the state
@@ -460,8 +525,8 @@ constexpr uintptr_t kOnceBusy = 1;
 constexpr uintptr_t kOnceDone = 2;
 constexpr uintptr_t kOnceAsync = 3;
 
-std::atomic<uintptr_t>* once_word(PINIT_ONCE once) { return as_atomic<uintptr_t>(&once->Ptr); }
-std::atomic<uint32_t>* once_futex(PINIT_ONCE once) { return as_atomic<uint32_t>(&once->Ptr); }
+Word<uintptr_t>* once_word(PINIT_ONCE once) { return LOCK_WORD(uintptr_t, once, Ptr); }
+Word<uint32_t>* once_futex(PINIT_ONCE once) { return LOCK_WORD(uint32_t, once, Ptr); }
 
 void once_set(PINIT_ONCE once, uintptr_t value)
 {
@@ -676,10 +741,10 @@ void WINAPI WakeByAddressAll(PVOID Address)
 // the phase number moves and get FALSE.
 namespace {
 
-std::atomic<uint32_t>* barrier_total(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved1); }
-std::atomic<uint64_t>* barrier_state(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint64_t>(&b->Reserved3[0]); }
-std::atomic<uint32_t>* barrier_phase(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[0]) + 1; }
-std::atomic<uint32_t>* barrier_inside(LPSYNCHRONIZATION_BARRIER b) { return as_atomic<uint32_t>(&b->Reserved3[1]); }
+Word<uint32_t>* barrier_total(LPSYNCHRONIZATION_BARRIER b) { return LOCK_WORD(uint32_t, b, Reserved1); }
+Word<uint64_t>* barrier_state(LPSYNCHRONIZATION_BARRIER b) { return LOCK_WORD(uint64_t, b, Reserved3[0]); }
+Word<uint32_t>* barrier_phase(LPSYNCHRONIZATION_BARRIER b) { return LOCK_WORD(uint32_t, b, Reserved3[0]) + 1; }
+Word<uint32_t>* barrier_inside(LPSYNCHRONIZATION_BARRIER b) { return LOCK_WORD(uint32_t, b, Reserved3[1]); }
 
 }  // namespace
 
