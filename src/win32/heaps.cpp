@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include <condition_variable>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <pthread.h>
 #include <shared_mutex>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
@@ -42,6 +44,23 @@ void zero_slack(void* p, size_t asked)
     if (usable > asked) std::memset(static_cast<char*>(p) + asked, 0, usable - asked);
 }
 
+// A block's memory from the C library, size 0 still a unique, freeable pointer; NULL for a
+// size no address space holds (beyond 2^47 bytes, a user address space's size), which the
+// C library might not refuse itself (a sanitizer's allocator ends the process instead).
+constexpr size_t kLargestBlock = size_t{1} << 47;
+
+void* block_alloc(DWORD flags, size_t bytes)
+{
+    if (bytes > kLargestBlock) return nullptr;
+    return (flags & HEAP_ZERO_MEMORY) ? std::calloc(1, bytes ? bytes : 1) : std::malloc(bytes ? bytes : 1);
+}
+
+void* block_realloc(void* mem, size_t bytes)
+{
+    if (bytes > kLargestBlock) return nullptr;
+    return std::realloc(mem, bytes ? bytes : 1);  // realloc(p, 0) would free the block
+}
+
 // HEAP_GENERATE_EXCEPTIONS: Windows raises STATUS_NO_MEMORY where the call would fail. There
 // is no structured exception handling to catch it (docs/porting.md), and an exception nobody
 // catches ends the process, so the process ends here, with a message saying why.
@@ -55,7 +74,7 @@ void zero_slack(void* p, size_t asked)
 // The process heap's blocks: malloc/calloc; size 0 still yields a unique, freeable pointer.
 void* heap_alloc(DWORD flags, SIZE_T bytes)
 {
-    void* p = (flags & HEAP_ZERO_MEMORY) ? std::calloc(1, bytes ? bytes : 1) : std::malloc(bytes ? bytes : 1);
+    void* p = block_alloc(flags, bytes);
     if (!p) {
         if (flags & HEAP_GENERATE_EXCEPTIONS) raise_no_memory("HeapAlloc", bytes);
         set_last_error(ERROR_NOT_ENOUGH_MEMORY);
@@ -77,8 +96,7 @@ void* heap_realloc(DWORD flags, void* mem, SIZE_T bytes)
         zero_slack(mem, bytes);  // shrinking: the freed tail becomes slack, kept zero
         return mem;
     }
-    // realloc(p, 0) would free the block; keep it a valid allocation instead.
-    void* p = std::realloc(mem, bytes ? bytes : 1);
+    void* p = block_realloc(mem, bytes);
     if (!p) {
         if (flags & HEAP_GENERATE_EXCEPTIONS) raise_no_memory("HeapReAlloc", bytes);
         set_last_error(ERROR_NOT_ENOUGH_MEMORY);
@@ -91,10 +109,18 @@ void* heap_realloc(DWORD flags, void* mem, SIZE_T bytes)
     return p;
 }
 
-// Whether the page holding `p` is mapped: one mincore call, which fails with ENOMEM on a
-// hole. What Windows finds by catching the access violation of reading a bad pointer.
-bool address_mapped(const void* p)
+// Whether `p` can be read: what Windows finds by catching the access violation of reading
+// a bad pointer. One process_vm_readv of a byte from this process (EFAULT for a hole and
+// for a page without access, as a sanitizer's reserved shadow gap is); where that call is
+// not allowed, whether the page is mapped at all (mincore).
+bool address_readable(const void* p)
 {
+    char byte;
+    iovec local{&byte, 1};
+    iovec remote{const_cast<void*>(p), 1};
+    ssize_t read = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    if (read == 1) return true;
+    if (read < 0 && errno == EFAULT) return false;
     const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
     unsigned char residency;
     void* start = reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(p) & ~(page - 1));
@@ -201,9 +227,9 @@ private:
     std::unique_lock<std::mutex> guard_;
 };
 
-// How a call reports a pointer that is no block of the heap: ERROR_NOACCESS when nothing is
-// mapped there (Windows' access violation, caught), else ERROR_INVALID_PARAMETER.
-void set_not_a_block(const void* p) { set_last_error(address_mapped(p) ? ERROR_INVALID_PARAMETER : ERROR_NOACCESS); }
+// How a call reports a pointer that is no block of the heap: ERROR_NOACCESS when nothing can
+// be read there (Windows' access violation, caught), else ERROR_INVALID_PARAMETER.
+void set_not_a_block(const void* p) { set_last_error(address_readable(p) ? ERROR_INVALID_PARAMETER : ERROR_NOACCESS); }
 
 void* private_alloc(PrivateHeap* heap, DWORD flags, SIZE_T bytes)
 {
@@ -212,7 +238,7 @@ void* private_alloc(PrivateHeap* heap, DWORD flags, SIZE_T bytes)
     void* p = nullptr;
     bool fits = heap->capacity == 0 ||
                 (bytes <= heap->capacity && heap->used + block_charge(bytes) <= heap->capacity);
-    if (fits) p = (flags & HEAP_ZERO_MEMORY) ? std::calloc(1, bytes ? bytes : 1) : std::malloc(bytes ? bytes : 1);
+    if (fits) p = block_alloc(flags, bytes);
     if (p) {
         try {
             heap->blocks.emplace(static_cast<char*>(p), bytes);
@@ -255,7 +281,7 @@ void* private_realloc(PrivateHeap* heap, DWORD flags, void* mem, SIZE_T bytes)
         p = static_cast<char*>(mem);
         it->second = bytes;
     } else {
-        p = static_cast<char*>(std::realloc(mem, bytes ? bytes : 1));
+        p = static_cast<char*>(block_realloc(mem, bytes));
         if (!p) return fail_no_memory();
         if (p != mem) {
             auto node = heap->blocks.extract(it);  // the same node, rekeyed: nothing allocated
@@ -346,7 +372,7 @@ MemKind classify(const void* handle, MemEntry** entry)
         return MemKind::moveable;
     }
     if ((value & 15) == 8) return MemKind::bad_handle;
-    return address_mapped(handle) ? MemKind::pointer : MemKind::bad_pointer;
+    return address_readable(handle) ? MemKind::pointer : MemKind::bad_pointer;
 }
 
 MemEntry* new_entry()
@@ -753,7 +779,7 @@ BOOL WINAPI HeapValidate(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem)
     if (hHeap != kProcessHeap && !(heap = find_heap(hHeap)))
         return overlapped::win32::fail(ERROR_INVALID_HANDLE, FALSE);
     if (!lpMem) return TRUE;
-    if (!address_mapped(lpMem)) return overlapped::win32::fail(ERROR_NOACCESS, FALSE);
+    if (!address_readable(lpMem)) return overlapped::win32::fail(ERROR_NOACCESS, FALSE);
     if (!heap) {
         if (reinterpret_cast<uintptr_t>(lpMem) & 15) return FALSE;
         std::lock_guard<std::mutex> guard(mem_mutex);
