@@ -198,10 +198,12 @@ static void test_wide_to_multibyte(void)
 
     TEST("WideCharToMultiByte: overlapping buffers convert");
     {
-        char buffer[64];
-        memcpy(buffer + 1, foobarW, sizeof(foobarW));
+        /* The source two bytes in (WCHAR-aligned, as the W functions take their strings). */
+        union { char bytes[64]; WCHAR units[32]; } aligned;
+        char *buffer = aligned.bytes;
+        memcpy(buffer + 2, foobarW, sizeof(foobarW));
         SetLastError(0xdeadbeef);
-        CHECK_EQ(WideCharToMultiByte(CP_UTF8, 0, (WCHAR *)(buffer + 1), -1, buffer, sizeof(buffer), NULL, NULL), 7);
+        CHECK_EQ(WideCharToMultiByte(CP_UTF8, 0, (WCHAR *)(buffer + 2), -1, buffer, sizeof(aligned.bytes), NULL, NULL), 7);
         CHECK(strcmp(buffer, "foobar") == 0);
         CHECK_ERROR(0xdeadbeef);
     }

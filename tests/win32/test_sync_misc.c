@@ -284,8 +284,8 @@ static void wait_on_address_tests(void)
     CHECK(!wait_on_address(&address, &compare, 3, 0));
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     for (SIZE_T size = 1; size <= 4; size <<= 1) {
-        compare = ~(LONG64)0;
-        compare <<= size * 8; /* the low `size` bytes match, the next ones do not */
+        /* the low `size` bytes match, the next ones do not (shifted unsigned: no sign) */
+        compare = (LONG64)(~(ULONG64)0 << (size * 8));
         SetLastError(0xdeadbeef);
         CHECK(!wait_on_address(&address, &compare, size, 20));
         CHECK_ERROR(ERROR_TIMEOUT);
