@@ -11,14 +11,6 @@
 #include <string.h>
 #include <windows.h>
 
-/* `call` returns 0 and sets the last error to `error`. */
-#define CHECK_FAILS(call, error)                                                         \
-    do {                                                                                 \
-        SetLastError(0xdeadbeef);                                                        \
-        CHECK_EQ((call), 0);                                                             \
-        CHECK_ERROR(error);                                                              \
-    } while (0)
-
 static const WCHAR foobarW[] = {'f', 'o', 'o', 'b', 'a', 'r', 0};
 
 /* MultiByteToWideChar(CP_UTF8) of `bytes` (`length` bytes, no terminator) is `expected`

@@ -59,6 +59,14 @@ static inline void tl_record(int ok, const char *file, int line, const char *wha
 /* CHECK_ERROR(expected): GetLastError() equals the expected code. */
 #define CHECK_ERROR(expected) CHECK_EQ(GetLastError(), (expected))
 
+/* CHECK_FAILS(call, error): `call` returns 0 and sets the last error to `error`. */
+#define CHECK_FAILS(call, error)                                                         \
+    do {                                                                                 \
+        SetLastError(0xdeadbeef);                                                        \
+        CHECK_EQ((call), 0);                                                             \
+        CHECK_ERROR(error);                                                              \
+    } while (0)
+
 /* WINE_DEVIATION(reason) { checks }: the checks run on our library; under Wine they are
  * skipped and the reason is printed. Every use is listed in docs/deviations.md. */
 #define WINE_DEVIATION(reason)                                                           \
