@@ -1329,6 +1329,10 @@ int SocketDevice::connect_datagram(const ws::Sockaddr* address, int length)
     peer_length_ = windows_length;
     connected_.store(true, std::memory_order_release);
     connect_time_ = tr::monotonic_seconds();
+    // WSAEventSelect: FD_CONNECT (and FD_WRITE again) at once, as Windows records them
+    // (Wine's sock.c test_connect_events, 'Test with UDP sockets').
+    events_connect_started();
+    events_connect_finished(0);
     return 0;
 }
 
@@ -1610,9 +1614,44 @@ SocketDevice::Readiness SocketDevice::readiness()
     return Readiness::Unconnected;
 }
 
+bool SocketDevice::stream_ended(short revents)
+{
+    if (revents & POLLERR) return true;
+    if (!(revents & (POLLRDHUP | POLLHUP))) return false;
+    if (!receive_shut_.load(std::memory_order_acquire)) return true;
+    tcp_info info{};
+    socklen_t size = sizeof(info);
+    if (getsockopt(descriptor_, IPPROTO_TCP, TCP_INFO, &info, &size) != 0) return true;  // not TCP
+    switch (info.tcpi_state) {
+    case TCP_CLOSE_WAIT:
+    case TCP_LAST_ACK:
+    case TCP_CLOSING:
+    case TCP_TIME_WAIT:
+    case TCP_CLOSE: return true;  // the peer's FIN (or a reset) came
+    default: return false;
+    }
+}
+
+bool SocketDevice::oob_inline() const
+{
+    int on = 0;
+    socklen_t size = sizeof(on);
+    return getsockopt(descriptor_, SOL_SOCKET, SO_OOBINLINE, &on, &size) == 0 && on != 0;
+}
+
+bool SocketDevice::waiter_enter(kernel::ThreadState* self)
+{
+    if (closing()) return false;
+    blocked_enter(self);
+    return true;
+}
+
+void SocketDevice::waiter_leave(kernel::ThreadState* self) { blocked_leave(self); }
+
 int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
 {
-    ++kernel::current_thread()->wait_epoch;
+    kernel::ThreadState* self = kernel::current_thread();
+    ++self->wait_epoch;
     using Readiness = SocketDevice::Readiness;
     std::vector<pollfd> fds(count);
     std::vector<Readiness> kinds(count);
@@ -1630,7 +1669,13 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                 SocketWait& entry = entries[i];
                 entry.ready = 0;
                 fds[i] = pollfd{-1, 0, 0};
-                if (entry.socket == nullptr || muted[i]) continue;
+                if (entry.socket == nullptr) continue;
+                if (entry.socket->closing()) {  // closesocket() from another thread
+                    entry.ready = kReadyClosed;
+                    ++found;
+                    continue;
+                }
+                if (muted[i]) continue;
                 Readiness kind = entry.socket->readiness();
                 kinds[i] = kind;
                 short events = 0;
@@ -1643,9 +1688,13 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                     if (entry.wanted & kReadyAccept) events |= POLLIN;
                     break;
                 case Readiness::Connected:
-                    if (entry.wanted & kReadyData) events |= POLLIN;
-                    if (entry.wanted & kReadyEnd) events |= POLLRDHUP;
-                    if (entry.wanted & kReadyOob) events |= POLLPRI;
+                    // After this side's own shutdown(SD_RECEIVE) Linux reports POLLIN and
+                    // POLLRDHUP all the time; they say nothing until the peer's FIN.
+                    if (!entry.socket->receive_shut() || entry.socket->stream_ended(POLLRDHUP)) {
+                        if (entry.wanted & kReadyData) events |= POLLIN;
+                        if (entry.wanted & kReadyEnd) events |= POLLRDHUP;
+                    }
+                    if ((entry.wanted & kReadyOob) && !entry.socket->oob_inline()) events |= POLLPRI;
                     if (entry.wanted & kReadyWrite) events |= POLLOUT;
                     break;
                 case Readiness::Connecting: events = POLLOUT; break;  // to see it end
@@ -1665,7 +1714,10 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
             int ready = poll(fds.data(), fds.size(), left);
             if (ready < 0) {
                 if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
-                if (io::sync_io_cancelled()) return WSAEINTR;
+                bool closed = false;  // closesocket() interrupted the wait: see it above
+                for (size_t i = 0; i < count && !closed; ++i)
+                    closed = entries[i].socket != nullptr && entries[i].socket->closing();
+                if (!closed && io::sync_io_cancelled()) return WSAEINTR;
                 continue;
             }
             bool changed = false;  // a connect ended: look again
@@ -1684,7 +1736,7 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                     break;
                 case Readiness::Connected:
                     if (got & (POLLRDHUP | POLLHUP | POLLERR)) {
-                        facts |= kReadyEnd;
+                        if (entry.socket->stream_ended(got)) facts |= kReadyEnd;
                         // Past the end, readable means data still queued.
                         int available = 0;
                         if ((got & POLLIN) && (entry.wanted & kReadyData) &&
@@ -1693,7 +1745,7 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                     } else if (got & POLLIN) {
                         facts |= kReadyData;
                     }
-                    if (got & POLLPRI) facts |= kReadyOob;
+                    if (got & POLLPRI) facts |= kReadyOob;  // (asked only without SO_OOBINLINE)
                     if (got & POLLOUT) facts |= kReadyWrite;
                     break;
                 case Readiness::Connecting: changed = true; break;
@@ -1708,7 +1760,25 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
             if (left == 0) timeout_ms = 0;
         }
     };
-    DWORD error = timeout_ms == 0 ? wait() : io::run_synchronous(wait);
+    if (timeout_ms == 0) {  // nothing to interrupt
+        if (DWORD error = wait()) return -static_cast<int>(error);
+        return found;
+    }
+    // Closing a socket interrupts the wait (Device::interrupt_blocked), which then
+    // reports it as closed.
+    std::vector<uint8_t> entered(count, 0);
+    for (size_t i = 0; i < count; ++i) {
+        SocketDevice* socket = entries[i].socket;
+        if (socket == nullptr) continue;
+        LockGuard guard(socket->lock);
+        entered[i] = socket->waiter_enter(self) ? 1 : 0;
+    }
+    DWORD error = io::run_synchronous(wait);
+    for (size_t i = 0; i < count; ++i) {
+        if (!entered[i]) continue;
+        LockGuard guard(entries[i].socket->lock);
+        entries[i].socket->waiter_leave(self);
+    }
     if (error != 0) return -static_cast<int>(error);
     return found;
 }

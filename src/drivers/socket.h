@@ -206,6 +206,20 @@ public:
         Unconnected,  // a stream socket never connected: never ready
     };
     Readiness readiness();
+    // Whether POLLERR, POLLHUP or POLLRDHUP in `revents` mean that the peer ended the
+    // stream (or reset it). Linux reports the last two after this side's own
+    // shutdown(SD_RECEIVE) too, which Windows does not count as the end (no FD_CLOSE, no
+    // POLLHUP, not readable): then only a TCP state past the peer's FIN does.
+    bool stream_ended(short revents);
+    bool receive_shut() const { return receive_shut_.load(std::memory_order_acquire); }
+    // Whether SO_OOBINLINE is on: out-of-band data is then ordinary data to select,
+    // WSAPoll and WSAEventSelect (readable, POLLRDNORM, FD_READ; never FD_OOB).
+    bool oob_inline() const;
+    // wait_sockets: the calling thread waits on this socket, so that closing the socket
+    // interrupts its wait. Both under `lock`; enter is false if the socket is closing.
+    bool waiter_enter(kernel::ThreadState* self);
+    void waiter_leave(kernel::ThreadState* self);
+    bool closing() const { return closing_.load(std::memory_order_acquire); }
 
 private:
     void recycle() override;
@@ -380,6 +394,7 @@ enum : uint8_t {
     kReadyOob = 1 << 3,     // out-of-band data
     kReadyWrite = 1 << 4,   // room to send (a connected stream, or a datagram socket)
     kReadyFailed = 1 << 5,  // a connect failed
+    kReadyClosed = 1 << 6,  // closesocket() during the wait (reported whatever was wanted)
 };
 struct SocketWait {
     SocketDevice* socket;  // null: skipped

@@ -230,10 +230,14 @@ void SocketDevice::events_update(bool edges)
         if (arrived || !(reported & ws::kFdRead)) events_record(ws::kFdRead, 0);
     }
     events_.last_available = available;
-    if ((ready & POLLPRI) && !(reported & ws::kFdOob)) events_record(ws::kFdOob, 0);
-    if ((ready & (POLLRDHUP | POLLHUP | POLLERR)) && !(reported & ws::kFdClose) && (events_.mask & ws::kFdClose)) {
+    // Out-of-band data read inline is data: FD_READ (above), never FD_OOB.
+    if ((ready & POLLPRI) && !(reported & ws::kFdOob) && (events_.mask & ws::kFdOob) && !oob_inline())
+        events_record(ws::kFdOob, 0);
+    if ((ready & (POLLRDHUP | POLLHUP | POLLERR)) && !(reported & ws::kFdClose) && (events_.mask & ws::kFdClose) &&
+        stream_ended(ready)) {
         // The end of the stream: FD_CLOSE once, error 0 for a graceful close; a reset
         // reports WSAECONNABORTED (and every later transfer fails with WSAECONNRESET).
+        // This side's own shutdown is no end (stream_ended).
         int error = 0;
         if (ready & POLLERR) {
             int pending = 0;

@@ -1,6 +1,7 @@
 // winsock_select.cpp: Winsock's readiness calls: select() with Windows' fd_set (an array
 // of sockets with a count) and its time-out rules, __WSAFDIsSet (FD_ISSET), WSAPoll.
 // The waiting is the socket driver's (poll(2) on the sockets' descriptors).
+#include <algorithm>
 #include <vector>
 
 #include <winsock2.h>
@@ -64,23 +65,28 @@ int WSAAPI select(int, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, con
         drivers::kReadyWrite,
         drivers::kReadyOob | drivers::kReadyFailed,
     };
-    size_t total = 0;
-    for (fd_set* set : sets)
-        if (set != nullptr) total += set->fd_count;
-    if (total == 0) return wsa_fail(WSAEINVAL, SOCKET_ERROR);  // nothing to wait for
+    // The sets as given: the same fd_set may be passed for two of them (Wine's sock.c
+    // test_select passes readfds as writefds too), so all are read before any is written.
+    std::vector<SOCKET> given;
+    size_t sizes[3] = {0, 0, 0};
+    for (int kind = 0; kind < 3; ++kind) {
+        if (sets[kind] == nullptr) continue;
+        sizes[kind] = sets[kind]->fd_count;
+        given.insert(given.end(), sets[kind]->fd_array, sets[kind]->fd_array + sizes[kind]);
+    }
+    if (given.empty()) return wsa_fail(WSAEINVAL, SOCKET_ERROR);  // nothing to wait for
     if (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     Entries entries;
-    entries.list.reserve(total);
+    entries.list.reserve(given.size());
+    size_t index = 0;
     for (int kind = 0; kind < 3; ++kind) {
-        fd_set* set = sets[kind];
-        for (u_int i = 0; set != nullptr && i < set->fd_count; ++i) {
-            bool repeated = false;
-            for (u_int j = 0; j < i && !repeated; ++j) repeated = set->fd_array[j] == set->fd_array[i];
-            if (repeated) {  // counted once, at its first place
-                entries.list.push_back({nullptr, 0, 0});
+        size_t first = index;
+        for (size_t end = index + sizes[kind]; index < end; ++index) {
+            if (std::find(given.begin() + first, given.begin() + index, given[index]) != given.begin() + index) {
+                entries.list.push_back({nullptr, 0, 0});  // counted once, at its first place
                 continue;
             }
-            SocketDevice* socket = socket_of(set->fd_array[i]);
+            SocketDevice* socket = socket_of(given[index]);
             if (socket == nullptr) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);  // sets left as they are
             entries.list.push_back({socket, wanted[kind], 0});
         }
@@ -92,18 +98,33 @@ int WSAAPI select(int, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, con
     }
     int ready = drivers::wait_sockets(entries.list.data(), entries.list.size(), timeout_ms);
     if (ready < 0) return wsa_fail(-ready, SOCKET_ERROR);
-    // Each set keeps only its ready sockets, in order.
+    // Each set gets its ready sockets, in order, each once; the count is of the sockets
+    // added (a socket ready in two aliased sets counts once). A socket closed during the
+    // wait is readable if it was in readfds; if not, select fails with WSAENOTSOCK (Wine's
+    // sock.c test_select, "Close the socket currently being selected in a thread").
+    for (fd_set* set : sets)
+        if (set != nullptr) set->fd_count = 0;
+    auto add = [](fd_set* set, SOCKET socket) -> int {
+        if (__WSAFDIsSet(socket, set)) return 0;
+        set->fd_array[set->fd_count++] = socket;
+        return 1;
+    };
+    const auto readable_end = given.begin() + static_cast<std::ptrdiff_t>(sizes[0]);
     int count = 0;
-    size_t index = 0;
+    bool closed_unreadable = false;
+    index = 0;
     for (int kind = 0; kind < 3; ++kind) {
-        fd_set* set = sets[kind];
-        if (set == nullptr) continue;
-        u_int kept = 0;
-        for (u_int i = 0; i < set->fd_count; ++i, ++index)
-            if (entries.list[index].ready != 0) set->fd_array[kept++] = set->fd_array[i];
-        set->fd_count = kept;
-        count += static_cast<int>(kept);
+        for (size_t end = index + sizes[kind]; index < end; ++index) {
+            uint8_t got = entries.list[index].ready;
+            if (got & drivers::kReadyClosed) {
+                if (std::find(given.begin(), readable_end, given[index]) != readable_end) count += add(readfds, given[index]);
+                else closed_unreadable = true;
+            } else if (got != 0) {
+                count += add(sets[kind], given[index]);
+            }
+        }
     }
+    if (closed_unreadable) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);
     set_last_error(0);
     return count;
 }
@@ -111,38 +132,40 @@ int WSAAPI select(int, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, con
 extern "C" {
 
 // The events a WSAPOLLFD may ask for: POLLRDNORM, POLLRDBAND, POLLWRNORM (POLLIN and
-// POLLOUT are made of them), and the flags only ever reported, which are ignored;
-// anything else, POLLPRI included, is refused with WSAEINVAL (Microsoft Learn, WSAPoll
-// and WSAPOLLFD). POLLHUP and POLLERR are reported whether asked or not.
+// POLLOUT are made of them), or none. Anything else (POLLPRI, POLLWRBAND, and the flags
+// only ever reported: POLLERR, POLLHUP, POLLNVAL) is refused with WSAEINVAL, also for an
+// element that is not a socket, unless its fd is INVALID_SOCKET; but only when some
+// element is a socket (else WSAENOTSOCK). (Wine's sock.c test_WSAPoll, todo_wine there:
+// Windows' behaviour; Microsoft Learn, WSAPOLLFD.) POLLHUP and POLLERR are reported
+// whether asked or not; a failed connect reports POLLHUP and POLLERR, and POLLWRNORM when
+// asked (test_WSAPoll, its interactive part); a socket closed during the wait, POLLNVAL.
 int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)
 {
     if (!winsock_started()) return SOCKET_ERROR;
     if (fds == 0) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     if (fdArray == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
-    constexpr SHORT kAccepted = POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLERR | POLLHUP | POLLNVAL;
-    for (ULONG i = 0; i < fds; ++i)
-        if (fdArray[i].events & ~kAccepted) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
+    constexpr SHORT kAccepted = POLLRDNORM | POLLRDBAND | POLLWRNORM;
     Entries entries;
     entries.list.resize(fds);
-    ULONG invalid = 0;
+    ULONG sockets = 0;
+    bool refused = false;
     for (ULONG i = 0; i < fds; ++i) {
         WSAPOLLFD& entry = fdArray[i];
-        entry.revents = 0;
         entries.list[i] = {nullptr, 0, 0};
+        if (entry.fd != INVALID_SOCKET && (entry.events & ~kAccepted)) refused = true;
         SocketDevice* socket = socket_of(entry.fd);
-        if (socket == nullptr) {
-            // Not a socket (INVALID_SOCKET included): POLLNVAL, not counted.
-            entry.revents = POLLNVAL;
-            ++invalid;
-            continue;
-        }
+        if (socket == nullptr) continue;  // not a socket: POLLNVAL, not counted
+        ++sockets;
         uint8_t wanted = drivers::kReadyEnd | drivers::kReadyFailed;
         if (entry.events & POLLRDNORM) wanted |= drivers::kReadyAccept | drivers::kReadyData;
         if (entry.events & POLLRDBAND) wanted |= drivers::kReadyOob;
-        if (entry.events & (POLLWRNORM | POLLWRBAND)) wanted |= drivers::kReadyWrite;
+        if (entry.events & POLLWRNORM) wanted |= drivers::kReadyWrite;
         entries.list[i] = {socket, wanted, 0};
     }
-    if (invalid == fds) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);
+    for (ULONG i = 0; i < fds; ++i)
+        fdArray[i].revents = entries.list[i].socket == nullptr && (sockets == 0 || !refused) ? POLLNVAL : 0;
+    if (sockets == 0) return wsa_fail(WSAENOTSOCK, SOCKET_ERROR);
+    if (refused) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     int ready = drivers::wait_sockets(entries.list.data(), entries.list.size(), timeout < 0 ? -1 : timeout);
     if (ready < 0) return wsa_fail(-ready, SOCKET_ERROR);
     int count = 0;
@@ -154,7 +177,8 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)
         if (got & drivers::kReadyOob) out |= POLLRDBAND;
         if (got & drivers::kReadyWrite) out |= POLLWRNORM;
         if (got & drivers::kReadyEnd) out |= POLLHUP;
-        if (got & drivers::kReadyFailed) out |= POLLERR;
+        if (got & drivers::kReadyFailed) out |= POLLHUP | POLLERR | (fdArray[i].events & POLLWRNORM);
+        if (got & drivers::kReadyClosed) out = POLLNVAL;
         fdArray[i].revents = out;
         ++count;
     }

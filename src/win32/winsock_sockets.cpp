@@ -948,9 +948,11 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen, LPCONDIT
     return make_handle(accepted, true);
 }
 
+// A negative length is a buffer of 2^32 - |len| bytes to Windows, which it cannot
+// validate: WSAEFAULT (Wine's sock.c test_read_events, recv with a length of -1).
 int WSAAPI recv(SOCKET s, char* buf, int len, int flags)
 {
-    if (len < 0) return winsock_started() ? wsa_fail(WSAEINVAL, SOCKET_ERROR) : SOCKET_ERROR;
+    if (len < 0) return winsock_started() ? wsa_fail(WSAEFAULT, SOCKET_ERROR) : SOCKET_ERROR;
     WSABUF buffer{static_cast<ULONG>(len), buf};
     DWORD received = 0, in_flags = static_cast<DWORD>(flags);
     if (receive(s, &buffer, 1, &received, &in_flags, nullptr, nullptr, nullptr, nullptr) != 0) return SOCKET_ERROR;
@@ -959,7 +961,7 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags)
 
 int WSAAPI recvfrom(SOCKET s, char* buf, int len, int flags, struct sockaddr* from, int* fromlen)
 {
-    if (len < 0) return winsock_started() ? wsa_fail(WSAEINVAL, SOCKET_ERROR) : SOCKET_ERROR;
+    if (len < 0) return winsock_started() ? wsa_fail(WSAEFAULT, SOCKET_ERROR) : SOCKET_ERROR;  // as recv
     WSABUF buffer{static_cast<ULONG>(len), buf};
     DWORD received = 0, in_flags = static_cast<DWORD>(flags);
     if (receive(s, &buffer, 1, &received, &in_flags, from, fromlen, nullptr, nullptr) != 0) return SOCKET_ERROR;

@@ -4,9 +4,12 @@
  *    duplicates and a full set, FD_CLR keeping order, FD_ISSET); the larger FD_SETSIZE a
  *    program may define is tested in test_socket_select_fdsetsize.c;
  *  - select: readable on data / a pending connection / a graceful close, writable after a
- *    connect, exceptfds for a failed non-blocking connect and for OOB data, timeouts (NULL,
- *    {0,0}, a real interval, TIMEVAL not modified), WSAEINVAL and WSAENOTSOCK errors;
- *  - WSAPoll: POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLHUP, POLLNVAL, timeouts, errors;
+ *    connect, exceptfds for a failed non-blocking connect and for OOB data (not with
+ *    SO_OOBINLINE), the own SD_RECEIVE, one fd_set given twice, closesocket during the
+ *    wait, timeouts (NULL, {0,0}, a real interval, TIMEVAL not modified), WSAEINVAL and
+ *    WSAENOTSOCK errors;
+ *  - WSAPoll: POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLHUP, POLLERR, POLLNVAL (also for a
+ *    socket closed during the wait), refused events flags, timeouts, errors;
  *  - WSAEventSelect / WSAEnumNetworkEvents: FD_ACCEPT, FD_CONNECT (with its error code),
  *    FD_READ, FD_WRITE, FD_CLOSE, FD_OOB, the re-enabling rules, non-blocking mode;
  *  - WSACreateEvent / WSASetEvent / WSAResetEvent / WSACloseEvent /
@@ -53,10 +56,12 @@ static void watchdog_stop(struct watchdog *w)
     CloseHandle(w->done);
 }
 
-/* A thread that sends one byte on a socket after a delay. */
+/* A thread that sends one byte on a socket after a delay (or closes the socket: while the
+ * main thread waits on it). */
 struct delayed_send {
     SOCKET s;
     DWORD delay;
+    int close_it;
     HANDLE thread;
 };
 
@@ -64,17 +69,24 @@ static DWORD WINAPI delayed_send_main(void *arg)
 {
     struct delayed_send *d = arg;
     Sleep(d->delay);
-    send(d->s, "!", 1, 0);
+    if (d->close_it)
+        closesocket(d->s);
+    else
+        send(d->s, "!", 1, 0);
     return 0;
 }
 
-static void delayed_send_start(struct delayed_send *d, SOCKET s, DWORD delay)
+static void delayed_start(struct delayed_send *d, SOCKET s, DWORD delay, int close_it)
 {
     d->s = s;
     d->delay = delay;
+    d->close_it = close_it;
     d->thread = CreateThread(NULL, 0, delayed_send_main, d, 0, NULL);
     CHECK(d->thread != NULL);
 }
+
+#define delayed_send_start(d, s, delay) delayed_start(d, s, delay, 0)
+#define delayed_close_start(d, s) delayed_start(d, s, 200, 1)
 
 static void delayed_send_join(struct delayed_send *d)
 {
@@ -214,6 +226,88 @@ static void test_select_errors(void)
     closesocket(b);
 }
 
+/* Wine's sock.c test_select (plain checks, so Windows' behaviour): the same fd_set given
+ * as readfds and writefds; closesocket() from another thread during the wait. */
+static void test_select_aliased_and_closed(void)
+{
+    SOCKET a, b;
+    fd_set r, e;
+    struct timeval tv = {2, 0};
+    struct delayed_send d;
+    DWORD start;
+    int ret;
+
+    TEST("select: one fd_set as readfds and writefds: each ready socket once, counted once");
+    sx_pair(&a, &b);
+    FD_ZERO(&r);
+    FD_SET(a, &r);
+    FD_SET(b, &r);
+    CHECK_EQ(select(0, &r, &r, NULL, &tv), 2);
+    CHECK_EQ(r.fd_count, 2);
+    CHECK(FD_ISSET(a, &r));
+    CHECK(FD_ISSET(b, &r));
+    CHECK_EQ(send(a, "test", 4, 0), 4);
+    CHECK(sx_readable(b, 2000));
+    FD_ZERO(&r);
+    FD_SET(a, &r);
+    FD_SET(b, &r);
+    CHECK_EQ(select(0, &r, &r, NULL, &tv), 2); /* b readable and writable, a writable */
+    CHECK_EQ(r.fd_count, 2);
+    CHECK(FD_ISSET(a, &r));
+    CHECK(FD_ISSET(b, &r));
+    closesocket(b);
+
+    TEST("select: a socket closed during the wait is readable (in readfds and exceptfds)");
+    sx_pair(&a, &b);
+    FD_ZERO(&r);
+    FD_ZERO(&e);
+    FD_SET(a, &r);
+    FD_SET(a, &e);
+    start = GetTickCount();
+    delayed_close_start(&d, a);
+    ret = select(0, &r, NULL, &e, &tv);
+    CHECK(GetTickCount() - start < 1500); /* it ends the wait */
+    delayed_send_join(&d);
+    CHECK_EQ(ret, 1);
+    CHECK_EQ(r.fd_count, 1);
+    CHECK(FD_ISSET(a, &r));
+    CHECK_EQ(e.fd_count, 0);
+    closesocket(b);
+
+    TEST("select: a socket closed during the wait, in exceptfds only: WSAENOTSOCK");
+    sx_pair(&a, &b);
+    FD_ZERO(&e);
+    FD_SET(a, &e);
+    delayed_close_start(&d, a);
+    WSASetLastError(0xdeadbeef);
+    ret = select(0, NULL, NULL, &e, &tv);
+    delayed_send_join(&d);
+    CHECK_EQ(ret, SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+    CHECK(!FD_ISSET(a, &e));
+    closesocket(b);
+}
+
+/* select on s alone in each of the sets given (the others NULL), waiting up to ms. */
+static int select_in(SOCKET s, fd_set *r, fd_set *w, fd_set *e, long ms)
+{
+    struct timeval tv;
+    fd_set *sets[3];
+    int i;
+    sets[0] = r;
+    sets[1] = w;
+    sets[2] = e;
+    for (i = 0; i < 3; i++) {
+        if (sets[i] == NULL)
+            continue;
+        FD_ZERO(sets[i]);
+        FD_SET(s, sets[i]);
+    }
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return select(0, r, w, e, &tv);
+}
+
 static void test_select_readiness(void)
 {
     struct sockaddr_in laddr;
@@ -309,14 +403,10 @@ static void test_select_readiness(void)
 
     TEST("select: OOB data puts the receiver in exceptfds");
     CHECK_EQ(send(client, "A", 1, MSG_OOB), 1);
-    FD_ZERO(&r);
-    FD_ZERO(&e);
-    FD_SET(server, &r);
-    FD_SET(server, &e);
+    CHECK_EQ(select_in(server, &r, NULL, &e, 2000), 1);
+    CHECK(FD_ISSET(server, &e));
     tv.tv_sec = 2;
     tv.tv_usec = 0;
-    CHECK_EQ(select(0, &r, NULL, &e, &tv), 1);
-    CHECK(FD_ISSET(server, &e));
     buf[0] = 0;
     CHECK_EQ(recv(server, buf, sizeof(buf), MSG_OOB), 1);
     CHECK_EQ(buf[0], 'A');
@@ -468,13 +558,7 @@ static void test_select_readiness(void)
 
     TEST("select: an unbound UDP socket is writable");
     a = sx_udp();
-    FD_ZERO(&r);
-    FD_ZERO(&w);
-    FD_SET(a, &r);
-    FD_SET(a, &w);
-    tv.tv_sec = 0;
-    tv.tv_usec = 250000;
-    CHECK_EQ(select(0, &r, &w, NULL, &tv), 1);
+    CHECK_EQ(select_in(a, &r, &w, NULL, 250), 1);
     CHECK(FD_ISSET(a, &w));
     closesocket(a);
 
@@ -504,6 +588,31 @@ static void test_select_readiness(void)
         CHECK_EQ(err, WSAECONNRESET);
     }
     closesocket(a);
+
+    TEST("select: with SO_OOBINLINE, out-of-band data is readable, not in exceptfds");
+    sx_pair(&a, &b);
+    {
+        BOOL on = TRUE;
+        CHECK_EQ(setsockopt(b, SOL_SOCKET, SO_OOBINLINE, (char *)&on, sizeof(on)), 0);
+        CHECK_EQ(send(a, "A", 1, MSG_OOB), 1);
+        CHECK_EQ(select_in(b, &r, NULL, &e, 2000), 1);
+        CHECK(FD_ISSET(b, &r));
+        CHECK(!FD_ISSET(b, &e));
+        buf[0] = 0;
+        CHECK_EQ(recv(b, buf, 1, 0), 1);
+        CHECK_EQ(buf[0], 'A');
+    }
+    closesocket(a);
+    closesocket(b);
+
+    TEST("select: this side's own shutdown(SD_RECEIVE) does not make it readable");
+    sx_pair(&a, &b);
+    CHECK_EQ(shutdown(a, SD_RECEIVE), 0);
+    CHECK_EQ(select_in(a, &r, &w, NULL, 200), 1);
+    CHECK(!FD_ISSET(a, &r));
+    CHECK(FD_ISSET(a, &w));
+    closesocket(a);
+    closesocket(b);
 
     closesocket(listener);
 }
@@ -593,6 +702,22 @@ static int poll1(SOCKET s, short events, short *revents, INT timeout)
 
 #define ALL_EVENTS (POLLRDNORM | POLLRDBAND | POLLWRNORM)
 
+static void pollfd_init(WSAPOLLFD *fd, SOCKET s, short events)
+{
+    fd->fd = s;
+    fd->events = events;
+    fd->revents = (short)0xdead;
+}
+
+/* WSAPoll on two elements, without waiting; the last error starts as 0xdeadbeef. */
+static int poll2(WSAPOLLFD *fds, SOCKET s0, short events0, SOCKET s1, short events1)
+{
+    pollfd_init(&fds[0], s0, events0);
+    pollfd_init(&fds[1], s1, events1);
+    WSASetLastError(0xdeadbeef);
+    return WSAPoll(fds, 2, 0);
+}
+
 static void test_wsapoll(void)
 {
     struct sockaddr_in laddr;
@@ -629,15 +754,9 @@ static void test_wsapoll(void)
     CHECK(server != INVALID_SOCKET);
 
     TEST("WSAPoll: connected and idle: POLLWRNORM on both ends; the count is per element");
-    fds[0].fd = listener;
-    fds[0].events = ALL_EVENTS;
-    fds[0].revents = (short)0xdead;
-    fds[1].fd = server;
-    fds[1].events = ALL_EVENTS;
-    fds[1].revents = (short)0xdead;
-    fds[2].fd = client;
-    fds[2].events = ALL_EVENTS;
-    fds[2].revents = (short)0xdead;
+    pollfd_init(&fds[0], listener, ALL_EVENTS);
+    pollfd_init(&fds[1], server, ALL_EVENTS);
+    pollfd_init(&fds[2], client, ALL_EVENTS);
     CHECK_EQ(WSAPoll(fds, 3, 2000), 2);
     CHECK_EQ(fds[0].revents, 0);
     CHECK_EQ(fds[1].revents, POLLWRNORM);
@@ -675,27 +794,13 @@ static void test_wsapoll(void)
     closesocket(server);
 
     TEST("WSAPoll: a bad socket beside a good one: POLLNVAL for it, not counted, no error");
-    fds[0].fd = listener;
-    fds[0].events = POLLIN;
-    fds[0].revents = (short)0xdead;
-    fds[1].fd = (SOCKET)0xabacab;
-    fds[1].events = POLLIN;
-    fds[1].revents = (short)0xdead;
-    WSASetLastError(0xdeadbeef);
-    CHECK_EQ(WSAPoll(fds, 2, 0), 0);
+    CHECK_EQ(poll2(fds, listener, POLLIN, (SOCKET)0xabacab, POLLIN), 0);
     CHECK_EQ(WSAGetLastError(), 0);
     CHECK_EQ(fds[0].revents, 0);
     CHECK_EQ(fds[1].revents, POLLNVAL);
 
     TEST("WSAPoll: only bad sockets: SOCKET_ERROR, WSAENOTSOCK, POLLNVAL on each");
-    fds[0].fd = INVALID_SOCKET;
-    fds[0].events = POLLERR;
-    fds[0].revents = (short)0xdead;
-    fds[1].fd = (SOCKET)0xabacab;
-    fds[1].events = POLLERR;
-    fds[1].revents = (short)0xdead;
-    WSASetLastError(0xdeadbeef);
-    CHECK_EQ(WSAPoll(fds, 2, 0), SOCKET_ERROR);
+    CHECK_EQ(poll2(fds, INVALID_SOCKET, POLLERR, (SOCKET)0xabacab, POLLERR), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
     CHECK_EQ(fds[0].revents, POLLNVAL);
     CHECK_EQ(fds[1].revents, POLLNVAL);
@@ -710,6 +815,103 @@ static void test_wsapoll(void)
             CHECK_EQ(ret, SOCKET_ERROR);
             CHECK_EQ(err, WSAEINVAL);
         }
+    }
+
+    TEST("WSAPoll: events other than POLLRDNORM, POLLRDBAND, POLLWRNORM are refused: WSAEINVAL");
+    {
+        static const short refused[] = {POLLERR, POLLHUP, POLLNVAL, POLLWRBAND, 0x8, 0x40, 0x1000};
+        int k, err;
+        for (k = 0; k < (int)(sizeof(refused) / sizeof(refused[0])); k++) {
+            WSASetLastError(0xdeadbeef);
+            ret = poll1(listener, refused[k], &rev, 0);
+            err = WSAGetLastError();
+            WINE_DEVIATION("WSAPoll accepts flags the Microsoft provider does not support")
+            {
+                CHECK_EQ(ret, SOCKET_ERROR);
+                CHECK_EQ(err, WSAEINVAL);
+            }
+        }
+    }
+
+    TEST("WSAPoll: ... INVALID_SOCKET with such flags beside a socket: POLLNVAL, no error");
+    CHECK_EQ(poll2(fds, INVALID_SOCKET, POLLERR, listener, POLLIN), 0);
+    CHECK_EQ(WSAGetLastError(), 0);
+    CHECK_EQ(fds[0].revents, POLLNVAL);
+    CHECK_EQ(fds[1].revents, 0);
+
+    TEST("WSAPoll: ... a bad socket with such flags beside a socket: WSAEINVAL, revents 0");
+    ret = poll2(fds, listener, POLLIN, (SOCKET)0xabacab, POLLERR);
+    {
+        int err = WSAGetLastError();
+        WINE_DEVIATION("WSAPoll accepts flags the Microsoft provider does not support")
+        {
+            CHECK_EQ(ret, SOCKET_ERROR);
+            CHECK_EQ(err, WSAEINVAL);
+            CHECK_EQ(fds[0].revents, 0);
+            CHECK_EQ(fds[1].revents, 0);
+        }
+    }
+
+    TEST("WSAPoll: with SO_OOBINLINE, out-of-band data is POLLRDNORM, not POLLRDBAND");
+    sx_pair(&client, &server);
+    {
+        BOOL on = TRUE;
+        char b = 0;
+        CHECK_EQ(setsockopt(server, SOL_SOCKET, SO_OOBINLINE, (char *)&on, sizeof(on)), 0);
+        CHECK_EQ(send(client, "A", 1, MSG_OOB), 1);
+        CHECK_EQ(poll1(server, POLLRDNORM | POLLRDBAND, &rev, 2000), 1);
+        CHECK_EQ(rev, POLLRDNORM);
+        CHECK_EQ(poll1(server, ALL_EVENTS, &rev, 0), 1);
+        CHECK_EQ(rev, POLLRDNORM | POLLWRNORM);
+        CHECK_EQ(recv(server, &b, 1, 0), 1);
+        CHECK_EQ(b, 'A');
+    }
+
+    TEST("WSAPoll: this side's own shutdown(SD_RECEIVE), then SD_SEND: POLLWRNORM only; the peer sees POLLHUP");
+    CHECK_EQ(shutdown(client, SD_RECEIVE), 0);
+    Sleep(50);
+    CHECK_EQ(poll1(client, ALL_EVENTS, &rev, 0), 1);
+    CHECK_EQ(rev, POLLWRNORM);
+    CHECK_EQ(poll1(server, ALL_EVENTS, &rev, 0), 1);
+    CHECK_EQ(rev, POLLWRNORM);
+    CHECK_EQ(shutdown(client, SD_SEND), 0);
+    CHECK_EQ(poll1(server, 0, &rev, 2000), 1);
+    CHECK_EQ(rev, POLLHUP);
+    CHECK_EQ(poll1(client, ALL_EVENTS, &rev, 0), 1);
+    CHECK_EQ(rev, POLLWRNORM);
+    closesocket(client);
+    closesocket(server);
+
+    TEST("WSAPoll: a socket closed during the wait: 1, POLLNVAL");
+    sx_pair(&client, &server);
+    {
+        struct delayed_send d;
+        start = GetTickCount();
+        delayed_close_start(&d, client);
+        ret = poll1(client, POLLRDNORM | POLLRDBAND, &rev, 2000);
+        CHECK(GetTickCount() - start < 1500);
+        delayed_send_join(&d);
+        CHECK_EQ(ret, 1);
+        CHECK_EQ(rev, POLLNVAL);
+    }
+    closesocket(server);
+
+    TEST("WSAPoll: a refused connect: POLLHUP and POLLERR, and POLLWRNORM when asked");
+    {
+        struct sockaddr_in nowhere = sx_loopback(sx_unused_port());
+        SOCKET x = sx_tcp();
+        short rev0;
+        sx_set_nonblocking(x, 1);
+        CHECK_EQ(connect(x, (struct sockaddr *)&nowhere, sizeof(nowhere)), SOCKET_ERROR);
+        CHECK_EQ(poll1(x, ALL_EVENTS, &rev, 10000), 1);
+        ret = poll1(x, 0, &rev0, 0);
+        WINE_DEVIATION("WSAPoll reports a refused connect as POLLERR (and POLLRDNORM) only")
+        {
+            CHECK_EQ(rev, POLLWRNORM | POLLHUP | POLLERR);
+            CHECK_EQ(ret, 1);
+            CHECK_EQ(rev0, POLLHUP | POLLERR);
+        }
+        closesocket(x);
     }
 
     TEST("WSAPoll: an unbound UDP socket: POLLWRNORM");
@@ -968,6 +1170,28 @@ static void test_events_connect(HANDLE ev)
         closesocket(client);
     }
 
+    TEST("FD_CONNECT: a UDP socket: nothing while unbound; connect() records FD_CONNECT and FD_WRITE");
+    {
+        /* Wine's sock.c test_connect_events, 'Test with UDP sockets' (todo_wine there). */
+        SOCKET u = sx_udp(), peer = sx_udp();
+        struct sockaddr_in to = sx_loopback(0);
+        CHECK_EQ(bind(peer, (struct sockaddr *)&to, sizeof(to)), 0);
+        to = sx_name(peer);
+        ResetEvent(ev); /* the event is shared: start from clear */
+        CHECK_EQ(WSAEventSelect(u, ev, FD_ACCEPT | FD_CONNECT | FD_OOB | FD_READ | FD_WRITE), 0);
+        WINE_DEVIATION("WSAEventSelect records FD_WRITE for an unbound UDP socket, and no FD_CONNECT")
+        {
+            check_events(u, ev, 0, 0);
+            CHECK_EQ(connect(u, (struct sockaddr *)&to, sizeof(to)), 0);
+            check_events(u, ev, FD_CONNECT | FD_WRITE, 2000);
+            check_events(u, ev, 0, 0);
+        }
+        drain_events(u, ev);
+        CHECK_EQ(WSAEventSelect(u, NULL, 0), 0);
+        closesocket(u);
+        closesocket(peer);
+    }
+
     closesocket(listener);
 }
 
@@ -1052,6 +1276,11 @@ static void test_events_read(HANDLE ev)
     TEST("FD_READ: a recv leaving data re-records it; the recv that empties the socket does not");
     CHECK_EQ(recv(server, buffer, 2, 0), 2);
     check_events(server, ev, FD_READ, 2000);
+    check_events(server, ev, 0, 0);
+    TEST("FD_READ: a recv with a length of -1 fails with WSAEFAULT and records nothing");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buffer, -1, 0), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
     check_events(server, ev, 0, 0);
     for (i = 0; i < 8; i++) {
         CHECK_EQ(recv(server, buffer, 1, 0), 1);
@@ -1185,6 +1414,23 @@ static void test_events_close_oob(HANDLE ev)
     drain_events(server, ev);
     closesocket(server);
 
+    TEST("FD_CLOSE: not for this side's own shutdowns; for the peer's shutdown(SD_SEND) after them");
+    sx_pair(&client, &server);
+    ResetEvent(ev); /* the event is shared: start from clear */
+    CHECK_EQ(WSAEventSelect(server, ev, FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ), 0);
+    CHECK_EQ(shutdown(client, SD_RECEIVE), 0);
+    CHECK_EQ(shutdown(server, SD_BOTH), 0);
+    check_events(server, ev, 0, 200);
+    CHECK_EQ(shutdown(client, SD_SEND), 0);
+    WINE_DEVIATION("no FD_CLOSE for the peer's close after this side's own shutdown(SD_BOTH)")
+    {
+        check_events_err(server, ev, FD_CLOSE, FD_CLOSE_BIT, 0, 2000);
+        check_events(server, ev, 0, 0);
+    }
+    drain_events(server, ev);
+    closesocket(client);
+    closesocket(server);
+
     TEST("FD_OOB: OOB data records it");
     sx_pair(&client, &server);
     ResetEvent(ev); /* the event is shared: start from clear */
@@ -1193,6 +1439,29 @@ static void test_events_close_oob(HANDLE ev)
     check_events(server, ev, FD_OOB, 2000);
     check_events(server, ev, 0, 0);
     CHECK_EQ(recv(server, buffer, 1, MSG_OOB), 1);
+    closesocket(client);
+    closesocket(server);
+
+    TEST("FD_OOB: with SO_OOBINLINE, out-of-band data records FD_READ, not FD_OOB");
+    sx_pair(&client, &server);
+    {
+        /* Microsoft Learn, "Protocol-Independent Out-of-band Data" and WSAAsyncSelect:
+         * FD_OOB only for a socket without SO_OOBINLINE; in-line out-of-band data is
+         * signalled as normal data (FD_READ). */
+        BOOL on = TRUE;
+        CHECK_EQ(setsockopt(server, SOL_SOCKET, SO_OOBINLINE, (char *)&on, sizeof(on)), 0);
+        ResetEvent(ev); /* the event is shared: start from clear */
+        CHECK_EQ(WSAEventSelect(server, ev, FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ), 0);
+        CHECK_EQ(send(client, "a", 1, MSG_OOB), 1);
+        WINE_DEVIATION("with SO_OOBINLINE, out-of-band data records FD_OOB beside FD_READ")
+        {
+            check_events(server, ev, FD_READ, 2000);
+            check_events(server, ev, 0, 0);
+        }
+        drain_events(server, ev);
+        CHECK_EQ(recv(server, buffer, 1, 0), 1);
+        CHECK_EQ(buffer[0], 'a');
+    }
     closesocket(client);
     closesocket(server);
 }
@@ -1350,6 +1619,7 @@ int main(void)
     sx_startup();
     test_fd_set_macros();
     test_select_errors();
+    test_select_aliased_and_closed();
     test_select_readiness();
     test_select_timeouts();
     test_wsapoll();
