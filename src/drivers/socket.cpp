@@ -686,6 +686,7 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->receive_coalesced_max_.store(0, std::memory_order_relaxed);
     device->traffic_class_[0].store(-1, std::memory_order_relaxed);
     device->traffic_class_[1].store(-1, std::memory_order_relaxed);
+    device->oob_inline_.store(-1, std::memory_order_relaxed);
     device->owed_resets_.store(0, std::memory_order_relaxed);
     device->receive_timeout_ = 0;
     device->send_timeout_ = 0;
@@ -854,6 +855,7 @@ void SocketDevice::replace_descriptor(int descriptor, bool connected, const void
     receive_shut_.store(false, std::memory_order_release);
     reset_.store(false, std::memory_order_release);
     extension_connected_.store(false, std::memory_order_release);
+    oob_inline_.store(-1, std::memory_order_relaxed);  // another descriptor's
     accepted_ = connected;  // only accept/AcceptEx bring a connected descriptor
     connect_failed_.store(false, std::memory_order_release);
     connect_time_ = connected ? tr::monotonic_seconds() : 0;
@@ -1634,9 +1636,13 @@ bool SocketDevice::stream_ended(short revents)
 
 bool SocketDevice::oob_inline() const
 {
+    int8_t known = oob_inline_.load(std::memory_order_relaxed);
+    if (known >= 0) return known != 0;
     int on = 0;
     socklen_t size = sizeof(on);
-    return getsockopt(descriptor_, SOL_SOCKET, SO_OOBINLINE, &on, &size) == 0 && on != 0;
+    bool inline_data = getsockopt(descriptor_, SOL_SOCKET, SO_OOBINLINE, &on, &size) == 0 && on != 0;
+    oob_inline_.store(inline_data ? 1 : 0, std::memory_order_relaxed);
+    return inline_data;
 }
 
 bool SocketDevice::waiter_enter(kernel::ThreadState* self)

@@ -214,7 +214,7 @@ public:
     bool receive_shut() const { return receive_shut_.load(std::memory_order_acquire); }
     // Whether SO_OOBINLINE is on: out-of-band data is then ordinary data to select,
     // WSAPoll and WSAEventSelect (readable, POLLRDNORM, FD_READ; never FD_OOB).
-    bool oob_inline() const;
+    bool oob_inline() const;  // SO_OOBINLINE, read once and again after a setsockopt
     // wait_sockets: the calling thread waits on this socket, so that closing the socket
     // interrupts its wait. Both under `lock`; enter is false if the socket is closing.
     bool waiter_enter(kernel::ThreadState* self);
@@ -332,6 +332,7 @@ private:
     std::atomic<bool> nonblocking_{false};    // FIONBIO
     std::atomic<bool> send_shut_{false};      // shutdown(SD_SEND/SD_BOTH)
     std::atomic<bool> receive_shut_{false};   // shutdown(SD_RECEIVE/SD_BOTH)
+    mutable std::atomic<int8_t> oob_inline_{-1};  // SO_OOBINLINE: 0, 1, or -1 not read yet
     std::atomic<bool> closing_{false};        // the last handle is closed
     std::atomic<bool> reset_{false};          // the peer reset the connection: Windows
                                               // fails every later transfer with WSAECONNRESET

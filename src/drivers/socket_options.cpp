@@ -619,6 +619,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
     // The traffic-class byte an ECN send keeps is read again (socket.h, traffic_class_).
     if (level == ws::kIpprotoIp && name == ws::kIpTos) traffic_class_[0].store(-1, std::memory_order_relaxed);
     if (level == ws::kIpprotoIpv6 && name == ws::kIpv6Tclass) traffic_class_[1].store(-1, std::memory_order_relaxed);
+    if (level == ws::kSolSocket && name == ws::kSoOobInline) oob_inline_.store(-1, std::memory_order_relaxed);
     if (result != 0) return option_error(errno);
     return 0;
 }
