@@ -1002,7 +1002,7 @@ static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 #define RtlSecureZeroMemory SecureZeroMemory
 
 /* lstr*: A strings are bytes (UTF-8 in practice), W strings UTF-16. lstrcmp/lstrcmpi
- * compare as Windows' word sort does for Latin text (docs/win32-status.md). */
+ * compare as CompareString does (Windows' word sort for Latin text, docs/win32-status.md). */
 OVERLAPPED_API int WINAPI lstrlenA(LPCSTR lpString) OVERLAPPED_LIBRARY_NAME(lstrlenA);
 OVERLAPPED_API int WINAPI lstrlenW(LPCWSTR lpString) OVERLAPPED_LIBRARY_NAME(lstrlenW);
 OVERLAPPED_API LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2) OVERLAPPED_LIBRARY_NAME(lstrcpyA);

@@ -92,6 +92,8 @@ typedef intptr_t INT_PTR, *PINT_PTR, LONG_PTR, *PLONG_PTR, SSIZE_T, *PSSIZE_T;
 typedef uintptr_t UINT_PTR, *PUINT_PTR, ULONG_PTR, *PULONG_PTR, DWORD_PTR, *PDWORD_PTR,
     SIZE_T, *PSIZE_T;
 typedef ULONG_PTR KAFFINITY;
+typedef LONG_PTR LPARAM;
+typedef UINT_PTR WPARAM;
 
 typedef void VOID_TYPE, *PVOID, *LPVOID;
 typedef const void *LPCVOID, *PCVOID;

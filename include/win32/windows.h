@@ -12,6 +12,7 @@
 #include <winbase.h>
 #include <wincon.h>
 #include <winnls.h>
+#include <winuser.h>
 #include <consoleapi.h>
 #include <namedpipeapi.h>
 #include <processthreadsapi.h>

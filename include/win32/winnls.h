@@ -12,6 +12,7 @@
 
 #include <windef.h>
 #include <winnt.h>
+#include <guiddef.h>
 
 OVERLAPPED_BEGIN_C
 
@@ -288,14 +289,71 @@ OVERLAPPED_API int WINAPI GetTimeFormatEx(LPCWSTR lpLocaleName, DWORD dwFlags, c
 #define GetTimeFormat GetTimeFormatA
 #endif
 
+/* Comparing and mapping strings. There is one collation, Windows' default table for Latin
+ * text (docs/win32-status.md), whatever the locale; LCIDs and locale names are accepted
+ * as given. */
+typedef struct _nlsversioninfo {
+    DWORD dwNLSVersionInfoSize;
+    DWORD dwNLSVersion;
+    DWORD dwDefinedVersion;
+    DWORD dwEffectiveId;
+    GUID guidCustomVersion;
+} NLSVERSIONINFO, *LPNLSVERSIONINFO;
+
+#define CSTR_LESS_THAN 1
+#define CSTR_EQUAL 2
+#define CSTR_GREATER_THAN 3
+
+#define NORM_IGNORECASE 0x00000001
+#define NORM_IGNORENONSPACE 0x00000002
+#define NORM_IGNORESYMBOLS 0x00000004
+#define SORT_DIGITSASNUMBERS 0x00000008
+#define LINGUISTIC_IGNORECASE 0x00000010
+#define LINGUISTIC_IGNOREDIACRITIC 0x00000020
+#define SORT_STRINGSORT 0x00001000
+#define NORM_IGNOREKANATYPE 0x00010000
+#define NORM_IGNOREWIDTH 0x00020000
+#define NORM_LINGUISTIC_CASING 0x08000000
+
+#define LCMAP_LOWERCASE 0x00000100
+#define LCMAP_UPPERCASE 0x00000200
+#define LCMAP_SORTKEY 0x00000400
+#define LCMAP_BYTEREV 0x00000800
+
+/* CompareString: CSTR_LESS_THAN, CSTR_EQUAL or CSTR_GREATER_THAN, 0 on an error; the
+ * case, diacritic, symbol, string-sort and digits-as-numbers flags change the order, the
+ * other valid flags (and LOCALE_USE_CP_ACP) are accepted. */
+OVERLAPPED_API int WINAPI CompareStringA(LCID Locale, DWORD dwCmpFlags, LPCSTR lpString1, int cchCount1,
+                                         LPCSTR lpString2, int cchCount2);
+OVERLAPPED_API int WINAPI CompareStringW(LCID Locale, DWORD dwCmpFlags, LPCWSTR lpString1, int cchCount1,
+                                         LPCWSTR lpString2, int cchCount2);
+OVERLAPPED_API int WINAPI CompareStringEx(LPCWSTR lpLocaleName, DWORD dwCmpFlags, LPCWSTR lpString1, int cchCount1,
+                                          LPCWSTR lpString2, int cchCount2, LPNLSVERSIONINFO lpVersionInformation,
+                                          LPVOID lpReserved, LPARAM lParam);
+OVERLAPPED_API int WINAPI CompareStringOrdinal(LPCWSTR lpString1, int cchCount1, LPCWSTR lpString2, int cchCount2,
+                                               BOOL bIgnoreCase);
+/* LCMapString: LCMAP_UPPERCASE and LCMAP_LOWERCASE (Unicode's simple case pairs that map
+ * back); other mappings fail with ERROR_INVALID_FLAGS. */
+OVERLAPPED_API int WINAPI LCMapStringA(LCID Locale, DWORD dwMapFlags, LPCSTR lpSrcStr, int cchSrc, LPSTR lpDestStr,
+                                       int cchDest);
+OVERLAPPED_API int WINAPI LCMapStringW(LCID Locale, DWORD dwMapFlags, LPCWSTR lpSrcStr, int cchSrc, LPWSTR lpDestStr,
+                                       int cchDest);
+OVERLAPPED_API int WINAPI LCMapStringEx(LPCWSTR lpLocaleName, DWORD dwMapFlags, LPCWSTR lpSrcStr, int cchSrc,
+                                        LPWSTR lpDestStr, int cchDest, LPNLSVERSIONINFO lpVersionInformation,
+                                        LPVOID lpReserved, LPARAM sortHandle);
+
 #ifdef UNICODE
 typedef CPINFOEXW CPINFOEX;
 typedef LPCPINFOEXW LPCPINFOEX;
 #define GetCPInfoEx GetCPInfoExW
+#define CompareString CompareStringW
+#define LCMapString LCMapStringW
 #else
 typedef CPINFOEXA CPINFOEX;
 typedef LPCPINFOEXA LPCPINFOEX;
 #define GetCPInfoEx GetCPInfoExA
+#define CompareString CompareStringA
+#define LCMapString LCMapStringA
 #endif
 
 OVERLAPPED_END_C

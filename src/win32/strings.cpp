@@ -1,12 +1,17 @@
 // strings.cpp: what Windows programs take from the SDK beside the system calls: strsafe.h
-// (StringCch*/StringCb*), lstr*, wsprintf, the Microsoft C run-time's _snprintf family, and
-// GetVersion(Ex). None of these touch the last error on success (programs such as the SDK's
-// IOCP samples test GetLastError() after them).
+// (StringCch*/StringCb*), lstr*, CompareString(Ordinal), LCMapString, user32's Char* and
+// IsChar*, wsprintf, the Microsoft C run-time's _snprintf family, and GetVersion(Ex). None
+// of these touch the last error on success (programs such as the SDK's IOCP samples test
+// GetLastError() after them).
 #include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <type_traits>
+
+#include <locale.h>
+#include <wctype.h>
 
 #include <windows.h>
 #include <strsafe.h>
@@ -110,10 +115,10 @@ size_t string_length(const C* text)
     return n;
 }
 
-// Code points of a string: UTF-8 for char, UTF-16 for WCHAR.
-std::u32string code_points(const char* text)
+// Code points of `length` characters of a string: UTF-8 for char, UTF-16 for WCHAR (an
+// unpaired surrogate stays as it is).
+std::u32string code_points(const std::u16string& units)
 {
-    std::u16string units = win32::utf16_from_utf8(text, std::strlen(text));
     std::u32string out;
     for (size_t i = 0; i < units.size(); ++i) {
         char32_t c = units[i];
@@ -124,67 +129,231 @@ std::u32string code_points(const char* text)
     return out;
 }
 
-std::u32string code_points(const WCHAR* text)
+std::u32string code_points(const char* text, size_t length)
 {
-    std::u32string out;
-    for (size_t i = 0; text[i] != 0; ++i) {
-        char32_t c = static_cast<uint16_t>(text[i]);
-        uint16_t next = static_cast<uint16_t>(text[i + 1]);
-        if (c >= 0xD800 && c < 0xDC00 && next >= 0xDC00 && next < 0xE000) {
-            c = 0x10000 + ((c - 0xD800) << 10) + (next - 0xDC00);
-            ++i;
-        }
-        out += c;
-    }
-    return out;
+    return code_points(win32::utf16_from_utf8(text, length));
 }
 
-// Windows' word sort for Latin text, as lstrcmp uses it (CompareString with the user
-// locale, docs/win32-status.md): hyphens and apostrophes weigh nothing until everything
-// else is equal; other symbols sort before digits, digits before letters; letters compare
-// without case first, and then lower case sorts before upper case. Characters beyond ASCII
-// sort after the ASCII letters by code point.
+std::u32string code_points(const WCHAR* text, size_t length)
+{
+    return code_points(std::u16string(text, length));
+}
+
+template <class C>
+std::u32string code_points(const C* text)
+{
+    return code_points(text, string_length(text));
+}
+
+// Unicode's simple case mapping and character classes (the C library's tables for
+// C.UTF-8); ASCII directly. Windows' case table keeps only the pairs that map back (so
+// dotless i, long s and the micro sign keep their case).
+locale_t utf8_locale()
+{
+    static locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    return locale;
+}
+
+char32_t map_case(char32_t c, bool upper)
+{
+    if (c < 0x80) {
+        if (upper) return (c >= U'a' && c <= U'z') ? c - 32 : c;
+        return (c >= U'A' && c <= U'Z') ? c + 32 : c;
+    }
+    if ((c >= 0xD800 && c < 0xE000) || utf8_locale() == static_cast<locale_t>(0)) return c;
+    auto there = static_cast<wint_t>(c);
+    wint_t mapped = upper ? towupper_l(there, utf8_locale()) : towlower_l(there, utf8_locale());
+    wint_t back = upper ? towlower_l(mapped, utf8_locale()) : towupper_l(mapped, utf8_locale());
+    return back == there ? static_cast<char32_t>(mapped) : c;
+}
+
+bool char_class(char32_t c, int (*test)(wint_t, locale_t))
+{
+    return utf8_locale() != static_cast<locale_t>(0) && !(c >= 0xD800 && c < 0xE000) &&
+           test(static_cast<wint_t>(c), utf8_locale()) != 0;
+}
+
+// Windows' word sort for Latin text, as lstrcmp and CompareString use it (the default
+// table, docs/win32-status.md), in three levels: the letters (primary), their diacritics,
+// their case. Hyphens, apostrophes and control characters weigh nothing until everything
+// else is equal (SORT_STRINGSORT weighs them as symbols); symbols sort before digits,
+// digits before letters, in Windows' order (not ASCII's: "+<=>" come after the other
+// punctuation and the currency signs); an accented Latin letter sorts as its base letter,
+// after it when all else is equal (ae, oe, ij, th and sharp s as two letters); lower case
+// sorts before upper case. Letters of other scripts sort after the Latin ones by code
+// point. NUL characters (possible within explicit lengths) and soft hyphens weigh nothing.
 struct SortKey {
-    std::u32string primary;  // weights, one per character that is not ignorable
-    std::u32string tertiary; // case: 0 lower / not a letter, 1 upper
-    std::u32string ignored;  // positions of hyphens and apostrophes, then the character
+    std::u32string primary;   // weights, one per character that is not ignorable
+    std::u32string secondary; // diacritics: 0 none, else the mark's rank
+    std::u32string tertiary;  // case: 0 lower / not a letter, 1 upper
+    std::u32string ignored;   // positions of hyphens and apostrophes (and leading zeros)
 };
 
-SortKey sort_key(const std::u32string& text, bool ignore_case)
+// Symbols in Windows' order (the hyphen and the apostrophe first, for SORT_STRINGSORT).
+constexpr char16_t kSymbolOrder[] =
+    u"'- \u00a0\t\n\r!\"#$%&()*,./:;?@[\\]^_`{|}~\u00a1\u00a6\u00a8\u00af\u00b4\u00b8\u00bf"
+    u"\u00a2\u00a3\u00a4\u00a5\u20ac+<=>\u00b1\u00ab\u00bb\u00d7\u00f7\u00a7\u00a9\u00ac\u00ae\u00b0\u00b5\u00b6\u00b7";
+
+// The base letters of U+00C0..U+017F ('?' where there is none or it is two letters).
+constexpr char kLatinBase[] =
+    "AAAAAA?CEEEEIIII" "DNOOOOO?OUUUUY??" "aaaaaa?ceeeeiiii" "dnooooo?ouuuuy?y"
+    "AaAaAaCcCcCcCcDd" "DdEeEeEeEeEeGgGg" "GgGgHhHhIiIiIiIi" "Ii??JjKkkLlLlLlL"
+    "lLlNnNnNnnNnOoOo" "Oo??RrRrRrSsSsSs" "SsTtTtTtUuUuUuUu" "UuUuWwYyYZzZzZzs";
+
+// The accented letters (lower case) in Windows' order: a letter's diacritic weighs its
+// place here; the superscript digits and the ordinal indicators are variants too.
+constexpr char16_t kDiacriticOrder[] =
+    u"\u00e1\u00e0\u00e2\u00e4\u0103\u0101\u00e3\u00e5\u0105\u00aa"
+    u"\u0107\u010b\u0109\u010d\u00e7\u010f\u0111\u00f0"
+    u"\u00e9\u00e8\u0117\u00ea\u00eb\u011b\u0115\u0113\u0119\u0121\u011d\u011f\u0123\u0125\u0127"
+    u"\u0131\u00ed\u00ec\u0130\u00ee\u00ef\u012d\u012b\u0129\u012f\u0135\u0138\u0137"
+    u"\u013a\u0140\u013e\u013c\u0142\u0144\u0148\u00f1\u0146\u0149\u014b"
+    u"\u00f3\u00f2\u00f4\u00f6\u014f\u014d\u00f5\u0151\u00f8\u00ba\u0155\u0159\u0157"
+    u"\u015b\u015d\u0161\u015f\u017f\u0165\u0163\u0167"
+    u"\u00fa\u00f9\u00fb\u00fc\u016d\u016b\u0169\u016f\u0173\u0171\u0175\u00fd\u0177\u00ff\u017a\u017c\u017e"
+    u"\u00b9\u00b2\u00b3\u00bc\u00bd\u00be";
+
+char32_t diacritic(char32_t c)
 {
+    if (c < 0x80) return 0;
+    char32_t lower = map_case(c, false);
+    for (size_t i = 0; kDiacriticOrder[i] != 0; ++i)
+        if (kDiacriticOrder[i] == lower) return static_cast<char32_t>(i + 1);
+    return 0;
+}
+
+// The letters a Latin character sorts as ("" when it is not one).
+std::string latin_letters(char32_t c)
+{
+    if (c < 0x80) return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') ? std::string(1, char(c)) : "";
+    switch (c) {
+    case 0xAA: return "a";
+    case 0xBA: return "o";
+    case 0xC6: return "AE";
+    case 0xE6: return "ae";
+    case 0xDE: return "TH";
+    case 0xFE: return "th";
+    case 0xDF: return "ss";
+    case 0x132: return "IJ";
+    case 0x133: return "ij";
+    case 0x152: return "OE";
+    case 0x153: return "oe";
+    default: break;
+    }
+    if (c < 0xC0 || c > 0x17F || kLatinBase[c - 0xC0] == '?') return "";
+    return std::string(1, kLatinBase[c - 0xC0]);
+}
+
+// The digit a character sorts as (the vulgar fractions between 0 and 1), or -1.
+int digit_value(char32_t c)
+{
+    if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
+    switch (c) {
+    case 0xB9: return 1;
+    case 0xB2: return 2;
+    case 0xB3: return 3;
+    case 0xBC: case 0xBD: case 0xBE: return 0;
+    default: return -1;
+    }
+}
+
+bool is_control(char32_t c)
+{
+    return (c < 0x20 && c != U'\t' && c != U'\n' && c != U'\r') || (c >= 0x7F && c < 0xA0);
+}
+
+// Symbols: the table's, and beyond it whatever is not a letter or a digit.
+char32_t symbol_weight(char32_t c)
+{
+    if ((c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z')) return 0;
+    for (size_t i = 0; kSymbolOrder[i] != 0; ++i)
+        if (kSymbolOrder[i] == c) return static_cast<char32_t>(0x100 + i);
+    if (c < 0x100 || digit_value(c) >= 0 || !latin_letters(c).empty() || char_class(c, iswalnum_l)) return 0;
+    return 0x8000 + c;
+}
+
+SortKey sort_key(const std::u32string& text, DWORD flags)
+{
+    bool ignore_case = (flags & (NORM_IGNORECASE | LINGUISTIC_IGNORECASE)) != 0;
+    bool ignore_diacritics = (flags & (NORM_IGNORENONSPACE | LINGUISTIC_IGNOREDIACRITIC)) != 0;
+    bool string_sort = (flags & SORT_STRINGSORT) != 0;
     SortKey key;
+    auto add = [&](char32_t weight, char32_t mark, bool upper) {
+        key.primary += weight;
+        key.secondary += ignore_diacritics ? 0 : mark;
+        key.tertiary += (!ignore_case && upper) ? 1 : 0;
+    };
     for (size_t i = 0; i < text.size(); ++i) {
         char32_t c = text[i];
-        if (c == U'-' || c == U'\'') {
-            key.ignored += static_cast<char32_t>(i);
-            key.ignored += c;
+        if (c == 0 || c == 0xAD) continue;
+        if ((c == U'-' || c == U'\'' || is_control(c)) && !string_sort) {
+            if (!(flags & NORM_IGNORESYMBOLS)) {
+                key.ignored += static_cast<char32_t>(i);
+                key.ignored += c;
+            }
             continue;
         }
-        bool upper = c >= U'A' && c <= U'Z';
-        char32_t lower = upper ? c + (U'a' - U'A') : c;
-        char32_t weight;
-        if (lower >= U'a' && lower <= U'z') weight = 0x20000 + (lower - U'a');
-        else if (c >= U'0' && c <= U'9') weight = 0x10000 + (c - U'0');
-        else if (c < 0x80) weight = c;  // symbols, punctuation, spaces, controls
-        else weight = 0x30000 + c;
-        key.primary += weight;
-        key.tertiary += (!ignore_case && upper) ? 1 : 0;
+        if (is_control(c)) {
+            if (!(flags & NORM_IGNORESYMBOLS)) add(c, 0, false);  // below every symbol
+            continue;
+        }
+        if (char32_t weight = symbol_weight(c)) {
+            if (!(flags & NORM_IGNORESYMBOLS)) add(weight, 0, false);
+            continue;
+        }
+        if (digit_value(c) >= 0) {
+            if (!(flags & SORT_DIGITSASNUMBERS) || c > U'9') {
+                add(0x10000 + static_cast<char32_t>(digit_value(c)), diacritic(c), false);
+                continue;
+            }
+            // A run of digits weighs as its value: its length without leading zeros, then its digits.
+            size_t end = i;
+            while (end < text.size() && text[end] >= U'0' && text[end] <= U'9') ++end;
+            size_t first = i;
+            while (first + 1 < end && text[first] == U'0') {
+                key.ignored += static_cast<char32_t>(first);
+                key.ignored += U'0';
+                ++first;
+            }
+            add(0x10000 + 0x100 + static_cast<char32_t>(end - first), 0, false);
+            for (size_t d = first; d < end; ++d) add(0x10000 + (text[d] - U'0'), 0, false);
+            i = end - 1;
+            continue;
+        }
+        std::string letters = latin_letters(c);
+        if (!letters.empty()) {
+            char32_t mark = letters.size() == 1 ? diacritic(c) : 0;
+            for (char l : letters) {
+                bool upper = l >= 'A' && l <= 'Z';
+                add(0x20000 + (static_cast<char32_t>(upper ? l + 32 : l) - U'a'), mark, upper);
+            }
+        } else if (c >= 0x300 && c < 0x370) {
+            if (!key.secondary.empty() && !ignore_diacritics) key.secondary.back() += c;  // a combining mark
+        } else {
+            add(0x30000 + map_case(c, false), 0, char_class(c, iswupper_l));
+        }
     }
     return key;
 }
 
 int sign(int value) { return (value > 0) - (value < 0); }
 
+int sort_compare(const std::u32string& a, const std::u32string& b, DWORD flags)
+{
+    SortKey ka = sort_key(a, flags);
+    SortKey kb = sort_key(b, flags);
+    if (int r = ka.primary.compare(kb.primary)) return sign(r);
+    if (int r = ka.secondary.compare(kb.secondary)) return sign(r);
+    if (int r = ka.tertiary.compare(kb.tertiary)) return sign(r);
+    if (ka.ignored.size() != kb.ignored.size()) return ka.ignored.size() < kb.ignored.size() ? -1 : 1;
+    return sign(ka.ignored.compare(kb.ignored));
+}
+
 template <class C>
 int word_sort_compare(const C* a, const C* b, bool ignore_case)
 {
     if (a == nullptr || b == nullptr) return a == b ? 0 : (a == nullptr ? -1 : 1);
-    SortKey ka = sort_key(code_points(a), ignore_case);
-    SortKey kb = sort_key(code_points(b), ignore_case);
-    if (int r = ka.primary.compare(kb.primary)) return sign(r);
-    if (int r = ka.tertiary.compare(kb.tertiary)) return sign(r);
-    if (ka.ignored.size() != kb.ignored.size()) return ka.ignored.size() < kb.ignored.size() ? -1 : 1;
-    return sign(ka.ignored.compare(kb.ignored));
+    return sort_compare(code_points(a), code_points(b), ignore_case ? NORM_IGNORECASE : 0);
 }
 
 template <class C>
@@ -213,6 +382,87 @@ C* string_cat(C* dest, const C* source)
     if (dest == nullptr || source == nullptr) return nullptr;
     string_copy(dest + string_length(dest), source);
     return dest;
+}
+
+// ---- CompareString, LCMapString, user32's Char* ------------------------------------------
+
+constexpr DWORD kCompareFlags = NORM_IGNORECASE | NORM_IGNORENONSPACE | NORM_IGNORESYMBOLS | SORT_DIGITSASNUMBERS |
+                                LINGUISTIC_IGNORECASE | LINGUISTIC_IGNOREDIACRITIC | SORT_STRINGSORT |
+                                NORM_IGNOREKANATYPE | NORM_IGNOREWIDTH | NORM_LINGUISTIC_CASING | LOCALE_USE_CP_ACP;
+
+// A count of -1 (any negative one) means "up to the terminator".
+template <class C>
+size_t counted_length(const C* text, int count)
+{
+    return count < 0 ? string_length(text) : static_cast<size_t>(count);
+}
+
+template <class C>
+int compare_strings(DWORD flags, const C* a, int count_a, const C* b, int count_b)
+{
+    if (flags & ~kCompareFlags) return fail(ERROR_INVALID_FLAGS, 0);
+    if (a == nullptr || b == nullptr) return fail(ERROR_INVALID_PARAMETER, 0);
+    return CSTR_EQUAL + sort_compare(code_points(a, counted_length(a, count_a)),
+                                     code_points(b, counted_length(b, count_b)), flags);
+}
+
+// Maps UTF-16 units one by one (a mapping that would leave the BMP leaves the unit).
+void map_case(WCHAR* text, size_t count, bool upper)
+{
+    for (size_t i = 0; i < count; ++i) {
+        char32_t c = map_case(static_cast<uint16_t>(text[i]), upper);
+        if (c <= 0xFFFF) text[i] = static_cast<WCHAR>(c);
+    }
+}
+
+// The A functions' case mapping: ASCII letters only (a UTF-8 sequence keeps its bytes, so
+// lengths never change).
+void map_case(char* text, size_t count, bool upper)
+{
+    for (size_t i = 0; i < count; ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) text[i] = static_cast<char>(map_case(c, upper));
+    }
+}
+
+// LCMapString's buffer rules: cchSrc -1 counts the terminator; cchDest 0 asks for the size.
+template <class C>
+int map_string(DWORD flags, const C* source, int source_count, C* dest, int dest_count)
+{
+    if (source == nullptr || source_count == 0 || dest_count < 0 || (dest == nullptr && dest_count != 0))
+        return fail(ERROR_INVALID_PARAMETER, 0);
+    DWORD which = flags & (LCMAP_UPPERCASE | LCMAP_LOWERCASE);
+    if (flags != which || which == 0 || which == (LCMAP_UPPERCASE | LCMAP_LOWERCASE))
+        return fail(ERROR_INVALID_FLAGS, 0);
+    size_t n = source_count < 0 ? string_length(source) + 1 : static_cast<size_t>(source_count);
+    if (n > INT_MAX) return fail(ERROR_INVALID_PARAMETER, 0);
+    if (dest_count == 0) return static_cast<int>(n);
+    if (n > static_cast<size_t>(dest_count)) return fail(ERROR_INSUFFICIENT_BUFFER, 0);
+    std::memmove(dest, source, n * sizeof(C));
+    map_case(dest, n, which == LCMAP_UPPERCASE);
+    return static_cast<int>(n);
+}
+
+// CharUpper/CharLower: a pointer value below 64 KiB is one character.
+template <class C>
+C* char_case(C* text, bool upper)
+{
+    auto value = reinterpret_cast<uintptr_t>(text);
+    if (value >> 16 == 0) {
+        C c = static_cast<C>(value);
+        map_case(&c, 1, upper);
+        return reinterpret_cast<C*>(static_cast<uintptr_t>(static_cast<std::make_unsigned_t<C>>(c)));
+    }
+    map_case(text, string_length(text), upper);
+    return text;
+}
+
+template <class C>
+DWORD buffer_case(C* text, DWORD count, bool upper)
+{
+    if (text == nullptr) return 0;
+    map_case(text, count, upper);
+    return count;
 }
 
 // ---- wsprintf and the C run-time's _snprintf ---------------------------------------------
@@ -434,6 +684,77 @@ int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2) { return word_sort_compa
 int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2) { return word_sort_compare(lpString1, lpString2, false); }
 int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2) { return word_sort_compare(lpString1, lpString2, true); }
 int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2) { return word_sort_compare(lpString1, lpString2, true); }
+
+// ---- CompareString, LCMapString ----------------------------------------------------------
+
+int WINAPI CompareStringA(LCID, DWORD dwCmpFlags, LPCSTR lpString1, int cchCount1, LPCSTR lpString2, int cchCount2)
+{
+    return compare_strings(dwCmpFlags, lpString1, cchCount1, lpString2, cchCount2);
+}
+
+int WINAPI CompareStringW(LCID, DWORD dwCmpFlags, LPCWSTR lpString1, int cchCount1, LPCWSTR lpString2, int cchCount2)
+{
+    return compare_strings(dwCmpFlags, lpString1, cchCount1, lpString2, cchCount2);
+}
+
+int WINAPI CompareStringEx(LPCWSTR, DWORD dwCmpFlags, LPCWSTR lpString1, int cchCount1, LPCWSTR lpString2,
+                           int cchCount2, LPNLSVERSIONINFO, LPVOID, LPARAM)
+{
+    return compare_strings(dwCmpFlags, lpString1, cchCount1, lpString2, cchCount2);
+}
+
+// UTF-16 units compared as numbers; bIgnoreCase compares their upper case.
+int WINAPI CompareStringOrdinal(LPCWSTR lpString1, int cchCount1, LPCWSTR lpString2, int cchCount2, BOOL bIgnoreCase)
+{
+    if (lpString1 == nullptr || lpString2 == nullptr) return fail(ERROR_INVALID_PARAMETER, 0);
+    size_t n1 = counted_length(lpString1, cchCount1), n2 = counted_length(lpString2, cchCount2);
+    for (size_t i = 0; i < n1 && i < n2; ++i) {
+        WCHAR a = lpString1[i], b = lpString2[i];
+        if (bIgnoreCase) {
+            map_case(&a, 1, true);
+            map_case(&b, 1, true);
+        }
+        if (a != b) return static_cast<uint16_t>(a) < static_cast<uint16_t>(b) ? CSTR_LESS_THAN : CSTR_GREATER_THAN;
+    }
+    return n1 == n2 ? CSTR_EQUAL : (n1 < n2 ? CSTR_LESS_THAN : CSTR_GREATER_THAN);
+}
+
+int WINAPI LCMapStringA(LCID, DWORD dwMapFlags, LPCSTR lpSrcStr, int cchSrc, LPSTR lpDestStr, int cchDest)
+{
+    return map_string(dwMapFlags, lpSrcStr, cchSrc, lpDestStr, cchDest);
+}
+
+int WINAPI LCMapStringW(LCID, DWORD dwMapFlags, LPCWSTR lpSrcStr, int cchSrc, LPWSTR lpDestStr, int cchDest)
+{
+    return map_string(dwMapFlags, lpSrcStr, cchSrc, lpDestStr, cchDest);
+}
+
+int WINAPI LCMapStringEx(LPCWSTR, DWORD dwMapFlags, LPCWSTR lpSrcStr, int cchSrc, LPWSTR lpDestStr, int cchDest,
+                         LPNLSVERSIONINFO, LPVOID, LPARAM)
+{
+    return map_string(dwMapFlags, lpSrcStr, cchSrc, lpDestStr, cchDest);
+}
+
+// ---- user32's character functions ------------------------------------------------------
+
+LPSTR WINAPI CharUpperA(LPSTR lpsz) { return char_case(lpsz, true); }
+LPWSTR WINAPI CharUpperW(LPWSTR lpsz) { return char_case(lpsz, true); }
+LPSTR WINAPI CharLowerA(LPSTR lpsz) { return char_case(lpsz, false); }
+LPWSTR WINAPI CharLowerW(LPWSTR lpsz) { return char_case(lpsz, false); }
+DWORD WINAPI CharUpperBuffA(LPSTR lpsz, DWORD cchLength) { return buffer_case(lpsz, cchLength, true); }
+DWORD WINAPI CharUpperBuffW(LPWSTR lpsz, DWORD cchLength) { return buffer_case(lpsz, cchLength, true); }
+DWORD WINAPI CharLowerBuffA(LPSTR lpsz, DWORD cchLength) { return buffer_case(lpsz, cchLength, false); }
+DWORD WINAPI CharLowerBuffW(LPWSTR lpsz, DWORD cchLength) { return buffer_case(lpsz, cchLength, false); }
+
+// A characters are UTF-8 bytes: only ASCII ones are letters or digits.
+BOOL WINAPI IsCharAlphaA(CHAR ch) { return ch >= 0 && char_class(static_cast<WCHAR>(ch), iswalpha_l); }
+BOOL WINAPI IsCharAlphaW(WCHAR ch) { return char_class(ch, iswalpha_l); }
+BOOL WINAPI IsCharAlphaNumericA(CHAR ch) { return ch >= 0 && char_class(static_cast<WCHAR>(ch), iswalnum_l); }
+BOOL WINAPI IsCharAlphaNumericW(WCHAR ch) { return char_class(ch, iswalnum_l) || digit_value(ch) >= 0; }
+BOOL WINAPI IsCharUpperA(CHAR ch) { return ch >= 0 && char_class(static_cast<WCHAR>(ch), iswupper_l); }
+BOOL WINAPI IsCharUpperW(WCHAR ch) { return char_class(ch, iswupper_l); }
+BOOL WINAPI IsCharLowerA(CHAR ch) { return ch >= 0 && char_class(static_cast<WCHAR>(ch), iswlower_l); }
+BOOL WINAPI IsCharLowerW(WCHAR ch) { return char_class(ch, iswlower_l); }
 
 // ---- wsprintf, _snprintf ---------------------------------------------------------------------
 

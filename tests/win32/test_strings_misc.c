@@ -94,6 +94,189 @@ static void test_lstr(void)
     CHECK_EQ(lstrcmpi(TEXT("X"), TEXT("x")), 0);
 }
 
+static void test_compare_string(void)
+{
+    TEST("CompareStringW: CSTR_* values, the word sort, lengths");
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"a", -1, L"B", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"A", -1, L"a", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"", -1, L"", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"abc", 2, L"abd", 2), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"abc", 2, L"ab", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"ab", -2, L"ab", -1), CSTR_EQUAL); /* any negative: terminated */
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"a\0b", 3, L"a", 1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"a\0b", 3, L"ab", 2), CSTR_EQUAL); /* NUL weighs nothing */
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"co-op", -1, L"coop", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"a\x0001" L"b", -1, L"ab", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"a\x00ad" L"b", -1, L"ab", -1), CSTR_EQUAL); /* soft hyphen */
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"co-op", -1, L"cop", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"_", -1, L"1", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"a2", -1, L"a10", -1), CSTR_GREATER_THAN);
+
+    TEST("CompareStringW: symbols in Windows' order, not ASCII's");
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"+", -1, L"_", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"<", -1, L"~", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"$", -1, L"\x20ac", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x20ac", -1, L"+", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x20ac", -1, L"1", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\t", -1, L" ", -1), CSTR_GREATER_THAN);
+
+    TEST("CompareStringW: accented letters sort with their base letter");
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x00e4", -1, L"b", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x00e9", -1, L"f", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"e", -1, L"\x00e9", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x00e9", -1, L"\x00e8", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x00e4", -1, L"\x00c4", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x00e9" L"a", -1, L"eb", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"ss", -1, L"\x00df", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"ae", -1, L"\x00e6", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x00f0", -1, L"\x0111", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"Z", -1, L"\x00e9", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"1", -1, L"\x00b2", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"\x00b2", -1, L"3", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, L"z", -1, L"\x03b1", -1), CSTR_LESS_THAN);
+
+    TEST("CompareStringW: the flags");
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, NORM_IGNORECASE, L"A", -1, L"a", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, LINGUISTIC_IGNORECASE, L"A", -1, L"a", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, NORM_IGNORECASE, L"\x00e4", -1, L"\x00c4", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, NORM_IGNORENONSPACE, L"e", -1, L"\x00e9", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, NORM_IGNORESYMBOLS, L"a.b!c", -1, L"abc", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, NORM_IGNORESYMBOLS, L"a b-c", -1, L"abc", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, SORT_STRINGSORT, L"co-op", -1, L"coop", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, SORT_STRINGSORT, L"a-b", -1, L"a b", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, SORT_DIGITSASNUMBERS, L"a2", -1, L"a10", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, SORT_DIGITSASNUMBERS, L"a10b", -1, L"a9c", -1), CSTR_GREATER_THAN);
+
+    TEST("CompareString: a flag outside the set is ERROR_INVALID_FLAGS, before a NULL string");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0x100, L"a", -1, L"a", -1), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0x80000000, NULL, -1, L"a", -1), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, 0, NULL, -1, L"a", -1), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringA(LOCALE_USER_DEFAULT, 0, "a", -1, NULL, -1), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringEx(L"en-US", 0x80000000, L"a", -1, L"A", -1, NULL, NULL, 0), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+
+    TEST("CompareStringA/Ex: the same order; the last error untouched on success");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringA(LOCALE_SYSTEM_DEFAULT, 0, "abc", 2, "ab", 2), CSTR_EQUAL);
+    CHECK_EQ(CompareStringA(LOCALE_INVARIANT, NORM_IGNORECASE, "ABC", -1, "abc", -1), CSTR_EQUAL);
+    CHECK_EQ(CompareStringA(LOCALE_USER_DEFAULT, LOCALE_USE_CP_ACP, "a", -1, "B", -1), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringA(LOCALE_USER_DEFAULT, 0, "+", -1, "~", -1), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringEx(NULL, 0, L"a", -1, L"b", -1, NULL, NULL, 0), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringEx(L"en-US", NORM_IGNORECASE, L"a", -1, L"A", -1, NULL, NULL, 0), CSTR_EQUAL);
+    CHECK_ERROR(0xdeadbeef);
+    CHECK_EQ(lstrcmpA("+", "~"), 1);
+    CHECK_EQ(lstrcmpiA("a-b", "A'B"), 1); /* equal but for the hyphen, which weighs more */
+
+    TEST("CompareStringOrdinal: code units, upper case when ignoring case");
+    CHECK_EQ(CompareStringOrdinal(L"a", -1, L"B", -1, FALSE), CSTR_GREATER_THAN);
+    CHECK_EQ(CompareStringOrdinal(L"a", -1, L"B", -1, TRUE), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringOrdinal(L"_", -1, L"a", -1, FALSE), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringOrdinal(L"_", -1, L"a", -1, TRUE), CSTR_GREATER_THAN); /* '_' > 'A' */
+    CHECK_EQ(CompareStringOrdinal(L"ab", -1, L"abc", -1, FALSE), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringOrdinal(L"abc", 2, L"ab", -1, FALSE), CSTR_EQUAL);
+    CHECK_EQ(CompareStringOrdinal(L"a\0b", 3, L"a\0c", 3, FALSE), CSTR_LESS_THAN);
+    CHECK_EQ(CompareStringOrdinal(L"a", -1, L"A", -1, 2), CSTR_EQUAL); /* any nonzero is TRUE */
+    CHECK_EQ(CompareStringOrdinal(L"\x00e4", -1, L"\x00c4", -1, TRUE), CSTR_EQUAL);
+    CHECK_EQ(CompareStringOrdinal(L"\x00ff", -1, L"\x0178", -1, TRUE), CSTR_EQUAL);
+    CHECK_EQ(CompareStringOrdinal(L"\x0131", -1, L"I", -1, TRUE), CSTR_GREATER_THAN); /* no simple pair */
+    CHECK_EQ(CompareStringOrdinal(L"\x00df", -1, L"SS", -1, TRUE), CSTR_GREATER_THAN);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringOrdinal(NULL, 0, L"a", -1, FALSE), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringOrdinal(L"a", -1, NULL, 0, FALSE), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+}
+
+static void test_case_mapping(void)
+{
+    WCHAR w[16];
+    char a[16];
+
+    TEST("LCMapStringW: upper and lower case, the buffer rules");
+    memset(w, 0, sizeof w);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", -1, w, 16), 4);
+    CHECK(wide_is(w, "ABC"));
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", -1, w, 0), 4); /* the size */
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", -1, NULL, 0), 4);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", 3, w, 0), 3);
+    CHECK_ERROR(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_LOWERCASE, L"\x00c4\x0178Z", -1, w, 16), 4);
+    CHECK(w[0] == 0xe4 && w[1] == 0xff && w[2] == 'z' && w[3] == 0);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"\x00df\x00e4\x0131i", -1, w, 16), 5);
+    CHECK(w[0] == 0xdf && w[1] == 0xc4 && w[2] == 0x131 && w[3] == 'I'); /* sharp s and dotless i stay */
+    widen(w, "xYz");
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, w, -1, w, 16), 4); /* in place */
+    CHECK(wide_is(w, "XYZ"));
+    CHECK_EQ(LCMapStringEx(L"en-US", LCMAP_LOWERCASE, L"ABC", -1, w, 16, NULL, NULL, 0), 4);
+    CHECK(wide_is(w, "abc"));
+    CHECK_EQ(LCMapStringA(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, "abc1!", -1, a, 16), 6);
+    CHECK(strcmp(a, "ABC1!") == 0);
+
+    TEST("LCMapString: bad lengths, buffers and flags");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", 0, w, 16), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", -1, w, 3), 0);
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", -1, w, -1), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, NULL, -1, w, 16), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE | LCMAP_LOWERCASE, L"abc", -1, w, 16), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringA(LOCALE_USER_DEFAULT, 0, "abc", -1, a, 16), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+
+    TEST("CharUpper/CharLower: a character in the low word, or a string in place");
+    CHECK_EQ((UINT_PTR)CharUpperA((LPSTR)(UINT_PTR)'a'), 'A');
+    CHECK_EQ((UINT_PTR)CharUpperA((LPSTR)(UINT_PTR)'1'), '1');
+    CHECK_EQ((UINT_PTR)CharLowerA((LPSTR)(UINT_PTR)'Q'), 'q');
+    CHECK_EQ((UINT_PTR)CharUpperW((LPWSTR)(UINT_PTR)0xe4), 0xc4);
+    CHECK_EQ((UINT_PTR)CharLowerW((LPWSTR)(UINT_PTR)0x178), 0xff);
+    strcpy(a, "Hello, World");
+    CHECK(CharUpperA(a) == a);
+    CHECK(strcmp(a, "HELLO, WORLD") == 0);
+    widen(w, "MiXeD");
+    CHECK(CharLowerW(w) == w);
+    CHECK(wide_is(w, "mixed"));
+
+    TEST("CharUpperBuff/CharLowerBuff: exactly the count given");
+    strcpy(a, "Hello, World");
+    CHECK_EQ(CharLowerBuffA(a, 3), 3);
+    CHECK(strcmp(a, "hello, World") == 0);
+    CHECK_EQ(CharUpperBuffA(a, 0), 0);
+    CHECK(strcmp(a, "hello, World") == 0);
+    w[0] = 0xe4;
+    w[1] = 'x';
+    w[2] = 'y';
+    CHECK_EQ(CharUpperBuffW(w, 2), 2);
+    CHECK(w[0] == 0xc4 && w[1] == 'X' && w[2] == 'y');
+
+    TEST("IsCharAlpha/AlphaNumeric/Upper/Lower");
+    CHECK(IsCharAlphaA('a') && !IsCharAlphaA('1') && !IsCharAlphaA('_'));
+    CHECK(IsCharAlphaNumericA('1') && !IsCharAlphaNumericA('_'));
+    CHECK(IsCharUpperA('A') && !IsCharUpperA('a') && IsCharLowerA('a') && !IsCharLowerA('1'));
+    CHECK(IsCharAlphaW(0xe4) && IsCharUpperW(0xc4) && IsCharLowerW(0xe4) && IsCharAlphaW(0x3b1));
+    CHECK(!IsCharAlphaW(0x20ac) && !IsCharAlphaW(0x300) && IsCharAlphaW(0x4e00));
+    CHECK(IsCharAlphaNumericW(0x661) && IsCharAlphaNumericW(0xb2));
+}
+
 static int vsnprintf_wrapper(char *buffer, size_t count, const char *format, ...)
 {
     va_list args;
@@ -356,6 +539,8 @@ int _tmain(int argc, _TCHAR *argv[])
     (void)argc;
     (void)argv;
     test_lstr();
+    test_compare_string();
+    test_case_mapping();
     test_formatting();
     test_version();
     test_memory();
