@@ -356,10 +356,16 @@ int word_sort_compare(const C* a, const C* b, bool ignore_case)
     return sort_compare(code_points(a), code_points(b), ignore_case ? NORM_IGNORECASE : 0);
 }
 
+// lstrlen, lstrcpy(n) and lstrcat catch the access violation a bad pointer causes and
+// return 0 or NULL. NULL and the pointers below 64 KiB (MAKEINTRESOURCE values, small
+// integers passed as strings) are the ones known bad without touching them: that range is
+// never mapped, on Windows or on Linux (vm.mmap_min_addr).
+bool unmapped(const void* pointer) { return reinterpret_cast<uintptr_t>(pointer) < 0x10000; }
+
 template <class C>
 C* string_copy(C* dest, const C* source)
 {
-    if (dest == nullptr || source == nullptr) return nullptr;
+    if (unmapped(dest) || unmapped(source)) return nullptr;
     size_t n = string_length(source);
     std::memmove(dest, source, (n + 1) * sizeof(C));
     return dest;
@@ -368,7 +374,7 @@ C* string_copy(C* dest, const C* source)
 template <class C>
 C* string_copy_n(C* dest, const C* source, int max_length)
 {
-    if (dest == nullptr || source == nullptr) return nullptr;
+    if (unmapped(dest) || unmapped(source)) return nullptr;
     if (max_length <= 0) return dest;
     int i = 0;
     for (; i + 1 < max_length && source[i] != 0; ++i) dest[i] = source[i];
@@ -379,7 +385,7 @@ C* string_copy_n(C* dest, const C* source, int max_length)
 template <class C>
 C* string_cat(C* dest, const C* source)
 {
-    if (dest == nullptr || source == nullptr) return nullptr;
+    if (unmapped(dest) || unmapped(source)) return nullptr;
     string_copy(dest + string_length(dest), source);
     return dest;
 }
@@ -666,8 +672,8 @@ HRESULT WINAPI StringCbLengthW(STRSAFE_PCNZWCH psz, size_t cbMax, size_t* pcbLen
 
 // ---- lstr* ---------------------------------------------------------------------------------
 
-int WINAPI lstrlenA(LPCSTR lpString) { return lpString == nullptr ? 0 : static_cast<int>(string_length(lpString)); }
-int WINAPI lstrlenW(LPCWSTR lpString) { return lpString == nullptr ? 0 : static_cast<int>(string_length(lpString)); }
+int WINAPI lstrlenA(LPCSTR lpString) { return unmapped(lpString) ? 0 : static_cast<int>(string_length(lpString)); }
+int WINAPI lstrlenW(LPCWSTR lpString) { return unmapped(lpString) ? 0 : static_cast<int>(string_length(lpString)); }
 LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2) { return string_copy(lpString1, lpString2); }
 LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2) { return string_copy(lpString1, lpString2); }
 LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLength)

@@ -35,6 +35,8 @@ static void test_lstr(void)
     CHECK_ERROR(0xdeadbeef);
     CHECK_EQ(lstrlenA(NULL), 0);
     CHECK_EQ(lstrlenW(NULL), 0);
+    CHECK_EQ(lstrlenA((LPCSTR)(UINT_PTR)1), 0); /* a bad pointer: the fault is caught */
+    CHECK_EQ(lstrlenW((LPCWSTR)(UINT_PTR)0x1234), 0);
 
     TEST("lstrcpyA/W, lstrcatA/W: return the destination");
     memset(a, 0xcc, sizeof a);
@@ -59,6 +61,18 @@ static void test_lstr(void)
     widen(x, "abcdef");
     CHECK(lstrcpynW(w, x, 3) == w);
     CHECK(wide_is(w, "ab"));
+    memset(a, 0xcc, sizeof a);
+    CHECK(lstrcpynA(a, "abc", 0) == a); /* nothing written, not even the terminator */
+    CHECK_EQ((unsigned char)a[0], 0xcc);
+
+    TEST("lstrcpy/lstrcpyn/lstrcat: a NULL or bad pointer gives NULL (no crash)");
+    CHECK(lstrcpyA(NULL, "abc") == NULL);
+    CHECK(lstrcpyA(a, NULL) == NULL);
+    CHECK(lstrcpynA(NULL, "abc", 5) == NULL);
+    CHECK(lstrcatA(NULL, "abc") == NULL);
+    CHECK(lstrcatW(w, NULL) == NULL);
+    CHECK(lstrcpyA((LPSTR)(UINT_PTR)0x10, "abc") == NULL);
+    CHECK(lstrcatA(a, (LPCSTR)(UINT_PTR)0x20) == NULL);
 
     TEST("lstrcmpA/W: case-sensitive, -1/0/1, word sort");
     SetLastError(0xdeadbeef);
