@@ -19,6 +19,13 @@ OVERLAPPED_API DWORD WINAPI CharUpperBuffA(LPSTR lpsz, DWORD cchLength);
 OVERLAPPED_API DWORD WINAPI CharUpperBuffW(LPWSTR lpsz, DWORD cchLength);
 OVERLAPPED_API DWORD WINAPI CharLowerBuffA(LPSTR lpsz, DWORD cchLength);
 OVERLAPPED_API DWORD WINAPI CharLowerBuffW(LPWSTR lpsz, DWORD cchLength);
+/* CharNext/CharPrev: the next or previous character (CharNext stays on the terminator,
+ * CharPrev on lpszStart); the A functions step bytes, as Windows does with the UTF-8 code
+ * page (which has no DBCS lead bytes). */
+OVERLAPPED_API LPSTR WINAPI CharNextA(LPCSTR lpsz);
+OVERLAPPED_API LPWSTR WINAPI CharNextW(LPCWSTR lpsz);
+OVERLAPPED_API LPSTR WINAPI CharPrevA(LPCSTR lpszStart, LPCSTR lpszCurrent);
+OVERLAPPED_API LPWSTR WINAPI CharPrevW(LPCWSTR lpszStart, LPCWSTR lpszCurrent);
 OVERLAPPED_API BOOL WINAPI IsCharAlphaA(CHAR ch);
 OVERLAPPED_API BOOL WINAPI IsCharAlphaW(WCHAR ch);
 OVERLAPPED_API BOOL WINAPI IsCharAlphaNumericA(CHAR ch);
@@ -30,6 +37,8 @@ OVERLAPPED_API BOOL WINAPI IsCharLowerW(WCHAR ch);
 
 #ifdef UNICODE
 #define CharUpper CharUpperW
+#define CharNext CharNextW
+#define CharPrev CharPrevW
 #define CharLower CharLowerW
 #define CharUpperBuff CharUpperBuffW
 #define CharLowerBuff CharLowerBuffW
@@ -39,6 +48,8 @@ OVERLAPPED_API BOOL WINAPI IsCharLowerW(WCHAR ch);
 #define IsCharLower IsCharLowerW
 #else
 #define CharUpper CharUpperA
+#define CharNext CharNextA
+#define CharPrev CharPrevA
 #define CharLower CharLowerA
 #define CharUpperBuff CharUpperBuffA
 #define CharLowerBuff CharLowerBuffA

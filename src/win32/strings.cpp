@@ -463,6 +463,22 @@ C* char_case(C* text, bool upper)
     return text;
 }
 
+// CharNext/CharPrev step one unit: Windows' A functions step over DBCS lead bytes only,
+// and the UTF-8 code page has none (GetCPInfo), so a UTF-8 sequence is stepped byte by byte.
+template <class C>
+C* char_next(const C* text)
+{
+    if (unmapped(text) || *text == 0) return const_cast<C*>(text);
+    return const_cast<C*>(text + 1);
+}
+
+template <class C>
+C* char_prev(const C* start, const C* current)
+{
+    if (unmapped(start) || current <= start) return const_cast<C*>(start);
+    return const_cast<C*>(current - 1);
+}
+
 template <class C>
 DWORD buffer_case(C* text, DWORD count, bool upper)
 {
@@ -751,6 +767,11 @@ DWORD WINAPI CharUpperBuffA(LPSTR lpsz, DWORD cchLength) { return buffer_case(lp
 DWORD WINAPI CharUpperBuffW(LPWSTR lpsz, DWORD cchLength) { return buffer_case(lpsz, cchLength, true); }
 DWORD WINAPI CharLowerBuffA(LPSTR lpsz, DWORD cchLength) { return buffer_case(lpsz, cchLength, false); }
 DWORD WINAPI CharLowerBuffW(LPWSTR lpsz, DWORD cchLength) { return buffer_case(lpsz, cchLength, false); }
+
+LPSTR WINAPI CharNextA(LPCSTR lpsz) { return char_next(lpsz); }
+LPWSTR WINAPI CharNextW(LPCWSTR lpsz) { return char_next(lpsz); }
+LPSTR WINAPI CharPrevA(LPCSTR lpszStart, LPCSTR lpszCurrent) { return char_prev(lpszStart, lpszCurrent); }
+LPWSTR WINAPI CharPrevW(LPCWSTR lpszStart, LPCWSTR lpszCurrent) { return char_prev(lpszStart, lpszCurrent); }
 
 // A characters are UTF-8 bytes: only ASCII ones are letters or digits.
 BOOL WINAPI IsCharAlphaA(CHAR ch) { return ch >= 0 && char_class(static_cast<WCHAR>(ch), iswalpha_l); }

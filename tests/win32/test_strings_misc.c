@@ -282,6 +282,18 @@ static void test_case_mapping(void)
     CHECK_EQ(CharUpperBuffW(w, 2), 2);
     CHECK(w[0] == 0xc4 && w[1] == 'X' && w[2] == 'y');
 
+    TEST("CharNext/CharPrev: one unit, stopping at the terminator and at the start");
+    strcpy(a, "ab");
+    CHECK(CharNextA(a) == a + 1);
+    CHECK(CharNextA(a + 2) == a + 2);
+    CHECK(CharPrevA(a, a + 2) == a + 1);
+    CHECK(CharPrevA(a, a) == a);
+    widen(w, "xy");
+    CHECK(CharNextW(w) == w + 1);
+    CHECK(CharNextW(w + 2) == w + 2);
+    CHECK(CharPrevW(w, w + 1) == w);
+    CHECK(CharPrevW(w, w) == w);
+
     TEST("IsCharAlpha/AlphaNumeric/Upper/Lower");
     CHECK(IsCharAlphaA('a') && !IsCharAlphaA('1') && !IsCharAlphaA('_'));
     CHECK(IsCharAlphaNumericA('1') && !IsCharAlphaNumericA('_'));
