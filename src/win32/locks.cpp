@@ -115,7 +115,8 @@ std::atomic<uint32_t>* futex_word(Word<uint32_t>* word) { return reinterpret_cas
 // a sleeper reads the parking word, then checks its own word, then sleeps while the
 // parking word is unchanged; a waker changes its own word, then advances the parking
 // word and wakes every sleeper there (others sharing it find their words unchanged and
-// sleep again). The fences order the two words as the futex does for one.
+// sleep again). Sequentially consistent reads and updates of the two words order them
+// as the futex does for one.
 
 struct alignas(64) ParkingWord {
     std::atomic<uint32_t> sequence{0};
@@ -140,9 +141,10 @@ int lock_wait(Word<uint32_t>* word, uint32_t expected, const timespec* deadline)
 {
     if (futex_aligned(word)) return overlapped::futex_wait(futex_word(word), expected, deadline);
     std::atomic<uint32_t>* parking = &parking_for(word).sequence;
-    uint32_t sequence = parking->load(std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (word->load(std::memory_order_relaxed) != expected) return 0;
+    // Both reads seq_cst, in this order (ThreadSanitizer takes no fences): a wake whose
+    // change of the word this misses advances the parking word after this read of it.
+    uint32_t sequence = parking->load(std::memory_order_seq_cst);
+    if (word->load(std::memory_order_seq_cst) != expected) return 0;
     return overlapped::futex_wait(parking, sequence, deadline);
 }
 
@@ -155,8 +157,7 @@ void lock_wake(Word<uint32_t>* word, int count)
         return;
     }
     std::atomic<uint32_t>* parking = &parking_for(word).sequence;
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    parking->fetch_add(1, std::memory_order_relaxed);
+    parking->fetch_add(1, std::memory_order_seq_cst);  // after the caller's change of the word
     overlapped::futex_wake(parking, INT_MAX);
 }
 
@@ -682,8 +683,7 @@ bool address_holds(const volatile void* address, const void* compare, SIZE_T siz
 void wake_address(const void* address)
 {
     ParkingWord& parking = parking_for(address);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    parking.sequence.fetch_add(1, std::memory_order_seq_cst);
+    parking.sequence.fetch_add(1, std::memory_order_seq_cst);  // after the caller's store
     if (parking.waiters.load(std::memory_order_seq_cst) != 0) overlapped::futex_wake(&parking.sequence, INT_MAX);
 }
 
@@ -701,8 +701,7 @@ BOOL WINAPI WaitOnAddress(volatile VOID* Address, PVOID CompareAddress, SIZE_T A
     overlapped::kernel::Deadline deadline = overlapped::kernel::Deadline::from_milliseconds(dwMilliseconds);
     ParkingWord& parking = parking_for(Address);
     parking.waiters.fetch_add(1, std::memory_order_seq_cst);
-    uint32_t sequence = parking.sequence.load(std::memory_order_seq_cst);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    uint32_t sequence = parking.sequence.load(std::memory_order_seq_cst);  // before the address is read
     int rc = 0;
     if (address_holds(Address, CompareAddress, AddressSize)) {
         do rc = overlapped::futex_wait(&parking.sequence, sequence, deadline.absolute());
@@ -758,10 +757,9 @@ BOOL WINAPI InitializeSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier
         return FALSE;
     }
     memset(lpBarrier, 0, sizeof(*lpBarrier));
-    barrier_total(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
-    barrier_state(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
     lpBarrier->Reserved5 = static_cast<DWORD>(lSpinCount);
-    std::atomic_thread_fence(std::memory_order_release);
+    barrier_total(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_relaxed);
+    barrier_state(lpBarrier)->store(static_cast<uint32_t>(lTotalThreads), std::memory_order_release);
     return TRUE;
 }
 
