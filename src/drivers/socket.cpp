@@ -1568,9 +1568,19 @@ int SocketDevice::shutdown(int how)
     default: return WSAEINVAL;
     }
     if (is_stream(type_) && !connected()) return WSAENOTCONN;
-    if (::shutdown(descriptor_, linux_how) != 0 && errno != ENOTCONN) return tr::wsa_error(errno);
+    // The flags first: the event selection's watcher (another thread on the fallback
+    // engine) sees Linux's POLLRDHUP as soon as the shutdown is made, and must already
+    // know it is this side's own (stream_ended), not the peer's close.
+    bool was_send_shut = send_shut_.load(std::memory_order_acquire);
+    bool was_receive_shut = receive_shut_.load(std::memory_order_acquire);
     if (how != ws::kSdReceive) send_shut_.store(true, std::memory_order_release);
     if (how != ws::kSdSend) receive_shut_.store(true, std::memory_order_release);
+    if (::shutdown(descriptor_, linux_how) != 0 && errno != ENOTCONN) {
+        int error = errno;
+        send_shut_.store(was_send_shut, std::memory_order_release);
+        receive_shut_.store(was_receive_shut, std::memory_order_release);
+        return tr::wsa_error(error);
+    }
     return 0;
 }
 
