@@ -389,9 +389,7 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
         // The I/O manager resets the request's event before the pipe file system answers
         // (Wine's ntdll pipe.c test_overlapped, on Windows: a listen on a pipe whose client
         // is already there gives STATUS_PIPE_CONNECTED and leaves the event reset).
-        if (lpOverlapped != nullptr) {
-            if (HANDLE event = io::request_event(lpOverlapped, nullptr)) ResetEvent(event);
-        }
+        if (lpOverlapped != nullptr) io::reset_request_event(lpOverlapped, nullptr);
         return fail(error, FALSE);
     }
     if (pipe->overlapped_io()) {
