@@ -41,21 +41,40 @@ Registry& registry()
     return *instance;
 }
 
+// Records `tid` as the object's thread id and registers it. Both CreateThread (which
+// learns the id as soon as the thread exists) and the thread itself (which may run
+// first) call this with the same id; the first store wins and the second only reads,
+// so neither writes over a value the other has read.
+void register_id(ThreadObject* object, DWORD tid)
+{
+    DWORD expected = 0;
+    __atomic_compare_exchange_n(&object->state.thread_id, &expected, tid, false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_ACQUIRE);
+    Registry& r = registry();
+    std::lock_guard<std::mutex> guard(r.mutex);
+    r.by_id[tid] = object;
+}
+
 // Makes `object` the calling thread's object and registers its id.
 void adopt(ThreadObject* object)
 {
-    object->set_creation_time(filetime_now());
-    object->set_priority(THREAD_PRIORITY_NORMAL);
-    __atomic_store_n(&object->state.thread_id, static_cast<DWORD>(syscall(SYS_gettid)), __ATOMIC_RELEASE);
+    register_id(object, static_cast<DWORD>(syscall(SYS_gettid)));
     object->state.object = object;
     object->state.pthread = static_cast<unsigned long>(pthread_self());
     tls_self = object;
-    Registry& r = registry();
-    {
-        std::lock_guard<std::mutex> guard(r.mutex);
-        r.by_id[object->state.thread_id] = object;
-    }
-    pthread_setspecific(r.exit_key, object);
+    pthread_setspecific(registry().exit_key, object);
+}
+
+// The kernel's id of a thread that has not run yet: glibc records it (CLONE_PARENT_SETTID)
+// before pthread_create returns, and hands it out inside the thread's CPU-time clock id
+// (the kernel's encoding: ~tid << 3 | CPUCLOCK_PERTHREAD_MASK | CPUCLOCK_SCHED). 0 if the
+// clock id is not of that form.
+DWORD spawned_thread_id(pthread_t thread)
+{
+    clockid_t clock;
+    if (pthread_getcpuclockid(thread, &clock) != 0 || (clock & 7) != 6) return 0;
+    int tid = ~(static_cast<int>(clock) >> 3);
+    return tid > 0 ? static_cast<DWORD>(tid) : 0;
 }
 
 thread_local DWORD tls_exit_code __attribute__((tls_model("initial-exec"))) = 0;
@@ -95,6 +114,8 @@ ThreadState* current_thread()
     ThreadObject* object = Pool<ThreadObject>::instance().acquire();
     object->lock.lock();
     object->reset_base();
+    object->set_creation_time(filetime_now());
+    object->set_priority(THREAD_PRIORITY_NORMAL);
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = true;
@@ -120,6 +141,8 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
     object->lock.lock();
     object->reset_base();
     object->add_reference();  // the running thread's
+    object->set_creation_time(filetime_now());
+    object->set_priority(THREAD_PRIORITY_NORMAL);
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = false;
@@ -130,9 +153,10 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
     object->suspend_count_.store(suspended ? 1 : 0, std::memory_order_relaxed);
     object->lock.unlock();
 
+    // Joinable until its id is read (a detached thread's descriptor may be gone once it
+    // ends), then detached.
     pthread_attr_t attributes;
     pthread_attr_init(&attributes);
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     if (stack_size != 0) {
         SIZE_T size = (stack_size + 65535) & ~static_cast<SIZE_T>(65535);
         if (size < 65536) size = 65536;
@@ -147,8 +171,16 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
         object->release_reference();
         return nullptr;
     }
-    // Wait until the new thread has its id, so that CreateThread can report it.
-    while (__atomic_load_n(&object->state.thread_id, __ATOMIC_ACQUIRE) == 0) sched_yield();
+    // CreateThread reports the id at once, as Windows does, without waiting for the new
+    // thread to be scheduled. Where the id cannot be read, wait until the thread has
+    // recorded it.
+    DWORD tid = spawned_thread_id(thread);
+    pthread_detach(thread);
+    if (tid != 0) {
+        register_id(object, tid);
+    } else {
+        while (__atomic_load_n(&object->state.thread_id, __ATOMIC_ACQUIRE) == 0) sched_yield();
+    }
     return object;
 }
 

@@ -169,6 +169,51 @@ static void test_thread_access(void)
     CloseHandle(thread);
 }
 
+struct self_view {
+    HANDLE go;
+    DWORD id;
+    int priority;
+};
+
+static DWORD WINAPI report_self(LPVOID argument)
+{
+    struct self_view *view = argument;
+    if (WaitForSingleObject(view->go, 5000) != WAIT_OBJECT_0) return 1;
+    view->id = GetCurrentThreadId();
+    view->priority = GetThreadPriority(GetCurrentThread());
+    return 0;
+}
+
+/* The id CreateThread reports is the thread's at once, whether or not the thread has run:
+ * OpenThread finds it, and a priority set before the thread runs is the one it sees
+ * (Microsoft Learn, CreateThread: "lpThreadId: a pointer to a variable that receives the
+ * thread identifier"; SetThreadPriority takes effect on a thread that has not run). */
+static void test_thread_id_at_once(void)
+{
+    struct self_view view = {CreateEventA(NULL, TRUE, FALSE, NULL), 0, 0};
+    DWORD id = 0, code = 1;
+    int round;
+    TEST("CreateThread's id and priority before the thread runs");
+    for (round = 0; round < 20; round++) {
+        HANDLE thread = CreateThread(NULL, 0, report_self, &view, 0, &id);
+        HANDLE opened = OpenThread(THREAD_QUERY_INFORMATION | THREAD_SET_INFORMATION, FALSE, id);
+        CHECK(thread != NULL);
+        CHECK(opened != NULL);
+        CHECK_EQ(GetThreadId(opened), id);
+        CHECK(SetThreadPriority(opened, THREAD_PRIORITY_BELOW_NORMAL));
+        CHECK(SetEvent(view.go));
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CHECK(GetExitCodeThread(thread, &code));
+        CHECK_EQ(code, 0);
+        CHECK_EQ(view.id, id);
+        CHECK_EQ(view.priority, THREAD_PRIORITY_BELOW_NORMAL);
+        CHECK(ResetEvent(view.go));
+        CloseHandle(opened);
+        CloseHandle(thread);
+    }
+    CloseHandle(view.go);
+}
+
 static void test_priorities(void)
 {
     TEST("GetThreadPriority/SetThreadPriority and GetPriorityClass/SetPriorityClass");
@@ -247,6 +292,7 @@ int main(int argc, char **argv)
     test_thread_times();
     test_process_times(self);
     test_priorities();
+    test_thread_id_at_once();
     test_affinity();
     return tl_finish();
 }
