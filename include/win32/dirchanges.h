@@ -111,8 +111,10 @@ OVERLAPPED_END_C
 
 #ifdef UNICODE
 #define FindFirstChangeNotification FindFirstChangeNotificationW
+#define MoveFileEx MoveFileExW
 #else
 #define FindFirstChangeNotification FindFirstChangeNotificationA
+#define MoveFileEx MoveFileExA
 #endif
 
 #endif

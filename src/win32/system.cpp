@@ -1911,8 +1911,6 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
     return sizeof info;
 }
 
-// ---- GetTempPath: $TMPDIR (or /tmp), with the trailing separator Windows gives.
-
 // ---- GetTempPath: as Windows, the first of the variables TMP and TEMP that is set, made
 // a full name (GetFullPathName: "C:" is the current directory when it is on C:); then, for
 // a Linux program's environment, $TMPDIR; then /tmp. Windows does not check that the
@@ -1963,4 +1961,17 @@ extern "C" DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer)
     memcpy(lpBuffer, path.data(), path.size() * sizeof(WCHAR));
     for (DWORD i = static_cast<DWORD>(path.size()); i < std::max<DWORD>(cleared, path.size() + 1); ++i) lpBuffer[i] = 0;
     return static_cast<DWORD>(path.size());
+}
+
+// GetTempPath2 (Windows 11, and 10 since the 2022 updates) differs only for a process
+// running as SYSTEM, which gets C:\Windows\SystemTemp; for any other, Microsoft's page
+// says it behaves the same as GetTempPath. A Linux root is no SYSTEM account.
+extern "C" DWORD WINAPI GetTempPath2A(DWORD BufferLength, LPSTR Buffer)
+{
+    return GetTempPathA(BufferLength, Buffer);
+}
+
+extern "C" DWORD WINAPI GetTempPath2W(DWORD BufferLength, LPWSTR Buffer)
+{
+    return GetTempPathW(BufferLength, Buffer);
 }

@@ -304,14 +304,15 @@ static void test_paging_file(void)
         strcpy(first + 100, "shared memory");
         CHECK(strcmp(second + 100, "shared memory") == 0);
     }
-    again = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, "Local\\overlapped_test_map");
+    /* The generic names (no A or W), as Microsoft's "Creating Named Shared Memory" calls them. */
+    again = CreateFileMapping(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, "Local\\overlapped_test_map");
     CHECK(again != NULL);
     CHECK_ERROR(ERROR_ALREADY_EXISTS);
     /* A section is not something to wait on: its handle has no SYNCHRONIZE right. */
     SetLastError(0xdeadbeef);
     CHECK_EQ(WaitForSingleObject(mapping, 0), WAIT_FAILED);
     CHECK_ERROR(ERROR_ACCESS_DENIED);
-    opened = OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\overlapped_test_map");
+    opened = OpenFileMapping(FILE_MAP_READ, FALSE, "Local\\overlapped_test_map");
     CHECK(opened != NULL);
     third = MapViewOfFile(opened, FILE_MAP_READ, 0, 0, 0);
     CHECK(third != NULL);
