@@ -1934,7 +1934,8 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
 // nothing mapped ERROR_UNEXP_NET_ERR (STATUS_INVALID_ADDRESS); memory that is no file's
 // (a section of the paging file, private memory) ERROR_FILE_INVALID.
 namespace {
-bool mapped_file_name(HANDLE process, LPCVOID address, std::string* name)
+// `buffer`, `size`: the caller's, checked after the process.
+bool mapped_file_name(HANDLE process, LPCVOID address, const void* buffer, DWORD size, std::string* name)
 {
     DWORD pid = 0;
     if (process != GetCurrentProcess()) {
@@ -1942,6 +1943,7 @@ bool mapped_file_name(HANDLE process, LPCVOID address, std::string* name)
         if (pid == 0) return false;  // GetProcessId's error
         if (pid == GetCurrentProcessId()) pid = 0;
     }
+    if (buffer == nullptr || size == 0) return fail(ERROR_INVALID_PARAMETER, false);
     uintptr_t at = reinterpret_cast<uintptr_t>(address);
     std::vector<LinuxMapping> found = linux_mappings(at, at + 1, pid);
     if (found.empty()) return fail(ERROR_UNEXP_NET_ERR, false);
@@ -1962,12 +1964,8 @@ bool mapped_file_name(HANDLE process, LPCVOID address, std::string* name)
 // a one-character A buffer gets an empty string and 1).
 extern "C" DWORD WINAPI GetMappedFileNameW(HANDLE hProcess, LPVOID lpv, LPWSTR lpFilename, DWORD nSize)
 {
-    if (lpFilename == nullptr || nSize == 0) {
-        if (hProcess != GetCurrentProcess() && GetProcessId(hProcess) == 0) return 0;
-        return fail(ERROR_INVALID_PARAMETER, 0);
-    }
     std::string name;
-    if (!mapped_file_name(hProcess, lpv, &name)) return 0;
+    if (!mapped_file_name(hProcess, lpv, lpFilename, nSize, &name)) return 0;
     std::u16string wide = overlapped::win32::utf16_from_utf8(name);
     DWORD length = static_cast<DWORD>(std::min<size_t>(wide.size(), nSize));
     memcpy(lpFilename, wide.data(), length * sizeof(WCHAR));
@@ -1977,12 +1975,8 @@ extern "C" DWORD WINAPI GetMappedFileNameW(HANDLE hProcess, LPVOID lpv, LPWSTR l
 
 extern "C" DWORD WINAPI GetMappedFileNameA(HANDLE hProcess, LPVOID lpv, LPSTR lpFilename, DWORD nSize)
 {
-    if (lpFilename == nullptr || nSize == 0) {
-        if (hProcess != GetCurrentProcess() && GetProcessId(hProcess) == 0) return 0;
-        return fail(ERROR_INVALID_PARAMETER, 0);
-    }
     std::string name;
-    if (!mapped_file_name(hProcess, lpv, &name)) return 0;
+    if (!mapped_file_name(hProcess, lpv, lpFilename, nSize, &name)) return 0;
     if (name.size() < nSize) {
         memcpy(lpFilename, name.c_str(), name.size() + 1);
         return static_cast<DWORD>(name.size());
