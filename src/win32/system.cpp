@@ -1960,8 +1960,8 @@ bool mapped_file_name(HANDLE process, LPCVOID address, const void* buffer, DWORD
 }  // namespace
 
 // The name cut to the buffer: the W form with a terminator only when there is room for
-// it, the A form always terminated; both return the characters written (Wine's psapi test:
-// a one-character A buffer gets an empty string and 1).
+// it, the A form always terminated; a name that fits returns its length, a cut one the
+// buffer's size (Wine's psapi test: a one-character A buffer gets "" and 1).
 extern "C" DWORD WINAPI GetMappedFileNameW(HANDLE hProcess, LPVOID lpv, LPWSTR lpFilename, DWORD nSize)
 {
     std::string name;
