@@ -7,6 +7,7 @@
 #include <windef.h>
 #include <winnt.h>
 #include <winbase.h>
+#include <fileman.h>
 
 #define FILE_NOTIFY_CHANGE_FILE_NAME 0x00000001
 #define FILE_NOTIFY_CHANGE_DIR_NAME 0x00000002
@@ -86,6 +87,11 @@ OVERLAPPED_API BOOL WINAPI MoveFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFile
 OVERLAPPED_API BOOL WINAPI MoveFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName);
 OVERLAPPED_API BOOL WINAPI MoveFileExA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, DWORD dwFlags);
 OVERLAPPED_API BOOL WINAPI MoveFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, DWORD dwFlags);
+/* MoveFileEx whose routine sees the copy of a file moved to another file system. */
+OVERLAPPED_API BOOL WINAPI MoveFileWithProgressA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName,
+                                                 LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, DWORD dwFlags);
+OVERLAPPED_API BOOL WINAPI MoveFileWithProgressW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName,
+                                                 LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, DWORD dwFlags);
 
 OVERLAPPED_API BOOL WINAPI ReadDirectoryChangesW(HANDLE hDirectory, LPVOID lpBuffer, DWORD nBufferLength,
                                                  BOOL bWatchSubtree, DWORD dwNotifyFilter, LPDWORD lpBytesReturned,
@@ -111,8 +117,12 @@ OVERLAPPED_END_C
 
 #ifdef UNICODE
 #define FindFirstChangeNotification FindFirstChangeNotificationW
+#define MoveFileEx MoveFileExW
+#define MoveFileWithProgress MoveFileWithProgressW
 #else
 #define FindFirstChangeNotification FindFirstChangeNotificationA
+#define MoveFileEx MoveFileExA
+#define MoveFileWithProgress MoveFileWithProgressA
 #endif
 
 #endif

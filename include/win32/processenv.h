@@ -47,4 +47,13 @@ OVERLAPPED_API FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName)
 
 OVERLAPPED_END_C
 
+/* The generic names (Microsoft's "Changing the Current Directory" calls these). */
+#ifdef UNICODE
+#define GetCurrentDirectory GetCurrentDirectoryW
+#define SetCurrentDirectory SetCurrentDirectoryW
+#else
+#define GetCurrentDirectory GetCurrentDirectoryA
+#define SetCurrentDirectory SetCurrentDirectoryA
+#endif
+
 #endif

@@ -605,6 +605,9 @@ OVERLAPPED_API BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName);
 OVERLAPPED_API BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName);
 OVERLAPPED_API DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
 OVERLAPPED_API DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
+/* Windows 11's form: for a process that is not SYSTEM, GetTempPath's answer. */
+OVERLAPPED_API DWORD WINAPI GetTempPath2A(DWORD BufferLength, LPSTR Buffer);
+OVERLAPPED_API DWORD WINAPI GetTempPath2W(DWORD BufferLength, LPWSTR Buffer);
 OVERLAPPED_API UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique,
                                             LPSTR lpTempFileName);
 OVERLAPPED_API UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString, UINT uUnique,
@@ -917,6 +920,9 @@ static inline void MemoryBarrier(void)
 #define CreateDirectory CreateDirectoryW
 #define RemoveDirectory RemoveDirectoryW
 #define GetTempPath GetTempPathW
+#define GetTempPath2 GetTempPath2W
+#define CreateFileMapping CreateFileMappingW
+#define OpenFileMapping OpenFileMappingW
 #define GetTempFileName GetTempFileNameW
 #define CreateEventEx CreateEventExW
 #define OpenEvent OpenEventW
@@ -947,6 +953,9 @@ static inline void MemoryBarrier(void)
 #define CreateDirectory CreateDirectoryA
 #define RemoveDirectory RemoveDirectoryA
 #define GetTempPath GetTempPathA
+#define GetTempPath2 GetTempPath2A
+#define CreateFileMapping CreateFileMappingA
+#define OpenFileMapping OpenFileMappingA
 #define GetTempFileName GetTempFileNameA
 #define CreateEventEx CreateEventExA
 #define OpenEvent OpenEventA

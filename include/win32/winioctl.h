@@ -338,8 +338,20 @@ OVERLAPPED_API DWORD WINAPI QueryDosDeviceA(LPCSTR lpDeviceName, LPSTR lpTargetP
 OVERLAPPED_API DWORD WINAPI QueryDosDeviceW(LPCWSTR lpDeviceName, LPWSTR lpTargetPath, DWORD ucchMax);
 #ifdef UNICODE
 #define QueryDosDevice QueryDosDeviceW
+#define GetLogicalDriveStrings GetLogicalDriveStringsW
+#define GetDriveType GetDriveTypeW
+#define GetVolumePathName GetVolumePathNameW
+#define GetDiskFreeSpace GetDiskFreeSpaceW
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExW
+#define GetVolumeInformation GetVolumeInformationW
 #else
 #define QueryDosDevice QueryDosDeviceA
+#define GetLogicalDriveStrings GetLogicalDriveStringsA
+#define GetDriveType GetDriveTypeA
+#define GetVolumePathName GetVolumePathNameA
+#define GetDiskFreeSpace GetDiskFreeSpaceA
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExA
+#define GetVolumeInformation GetVolumeInformationA
 #endif
 OVERLAPPED_API BOOL WINAPI GetVolumePathNameA(LPCSTR lpszFileName, LPSTR lpszVolumePathName, DWORD cchBufferLength);
 OVERLAPPED_API BOOL WINAPI GetVolumePathNameW(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName,

@@ -1,5 +1,5 @@
-// dir_files.cpp: MoveFileA/W and MoveFileExA/W (rename and move of files and
-// directories). docs/directories.md.
+// dir_files.cpp: MoveFileA/W, MoveFileExA/W and MoveFileWithProgressA/W (rename and
+// move of files and directories). docs/directories.md.
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
@@ -85,8 +85,12 @@ DWORD copy_contents(const std::string& from, const std::string& to, bool write_t
 // of it without FILE_SHARE_DELETE makes it fail with ERROR_SHARING_VIOLATION (Wine's
 // kernel32 test_MoveFileA, which passes on Windows). A rename through the file's own
 // handle (FileRenameInfo) has that open already and skips the check.
+// `progress`, `data`: MoveFileWithProgress's routine, which sees the copy of a file moved
+// across file systems (CopyFileEx's, with its cancellation); a rename moves no data and
+// calls nothing (Windows' MoveFileEx is MoveFileWithProgress without a routine).
 template <class Char>
-BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check_sharing = true)
+BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check_sharing = true,
+               LPPROGRESS_ROUTINE progress = nullptr, LPVOID data = nullptr)
 {
     constexpr DWORD kKnown = MOVEFILE_REPLACE_EXISTING | MOVEFILE_COPY_ALLOWED | MOVEFILE_DELAY_UNTIL_REBOOT |
                              MOVEFILE_WRITE_THROUGH | MOVEFILE_CREATE_HARDLINK | MOVEFILE_FAIL_IF_NOT_TRACKABLE;
@@ -149,8 +153,12 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check
     if (error == EXDEV) {
         if (!(flags & MOVEFILE_COPY_ALLOWED)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);
         if (S_ISDIR(source.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);  // as Windows: directories do not cross volumes
-        if (DWORD copied = copy_contents(from, to, (flags & MOVEFILE_WRITE_THROUGH) != 0, replace))
+        if (progress != nullptr) {
+            if (!CopyFileExA(from.c_str(), to.c_str(), progress, data, nullptr, replace ? 0 : COPY_FILE_FAIL_IF_EXISTS))
+                return FALSE;  // CopyFileEx's error (ERROR_REQUEST_ABORTED when the routine cancels)
+        } else if (DWORD copied = copy_contents(from, to, (flags & MOVEFILE_WRITE_THROUGH) != 0, replace)) {
             return fail(copied, FALSE);
+        }
         if (unlink(from.c_str()) != 0) return fail(win32_error_from_errno(errno), FALSE);
         return TRUE;
     }
@@ -186,6 +194,16 @@ BOOL WINAPI MoveFileExA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, DWORD d
 BOOL WINAPI MoveFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, DWORD dwFlags)
 {
     return move_file(lpExistingFileName, lpNewFileName, dwFlags);
+}
+BOOL WINAPI MoveFileWithProgressA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName,
+                                  LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, DWORD dwFlags)
+{
+    return move_file(lpExistingFileName, lpNewFileName, dwFlags, true, lpProgressRoutine, lpData);
+}
+BOOL WINAPI MoveFileWithProgressW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName,
+                                  LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, DWORD dwFlags)
+{
+    return move_file(lpExistingFileName, lpNewFileName, dwFlags, true, lpProgressRoutine, lpData);
 }
 
 }  // extern "C"

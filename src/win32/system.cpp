@@ -1,8 +1,10 @@
 // system.cpp: process-level helpers: system information, clocks, and FormatMessageA's system message table (the heaps are in heaps.cpp).
 #include <windows.h>
+#include <psapi.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -1746,26 +1748,38 @@ DWORD protect_of_prot(int prot)
     return w ? PAGE_READWRITE : r ? PAGE_READONLY : PAGE_NOACCESS;
 }
 
-// A mapping of /proc/self/maps.
+// A mapping of /proc/<pid>/maps, and the name it maps ("" for anonymous memory).
 struct LinuxMapping {
     uintptr_t start = 0, end = 0;
     int prot = PROT_NONE;
     bool shared_or_file = false;
+    std::string path;
 };
 
-// The mappings overlapping [start, end), in order (an empty list if the file cannot be read).
-std::vector<LinuxMapping> linux_mappings(uintptr_t start, uintptr_t end)
+// The mappings of a process (0: this one) overlapping [start, end), in order (an empty
+// list if the file cannot be read).
+std::vector<LinuxMapping> linux_mappings(uintptr_t start, uintptr_t end, DWORD pid = 0)
 {
     std::vector<LinuxMapping> found;
-    FILE* maps = fopen("/proc/self/maps", "re");
+    char name[64];
+    if (pid == 0)
+        snprintf(name, sizeof name, "/proc/self/maps");
+    else
+        snprintf(name, sizeof name, "/proc/%lu/maps", static_cast<unsigned long>(pid));
+    FILE* maps = fopen(name, "re");
     if (maps == nullptr) return found;
-    char line[512];
+    char line[PATH_MAX + 128];
     while (fgets(line, sizeof line, maps) != nullptr) {
         unsigned long long from = 0, to = 0, inode = 0;
         char perms[8] = {0};
-        if (sscanf(line, "%llx-%llx %7s %*s %*s %llu", &from, &to, perms, &inode) < 3) continue;
+        int path_at = 0;
+        if (sscanf(line, "%llx-%llx %7s %*s %*s %llu %n", &from, &to, perms, &inode, &path_at) < 3) continue;
         if (to <= start || from >= end) continue;
         LinuxMapping mapping;
+        if (path_at > 0) {
+            mapping.path = line + path_at;
+            if (!mapping.path.empty() && mapping.path.back() == '\n') mapping.path.pop_back();
+        }
         mapping.start = static_cast<uintptr_t>(from);
         mapping.end = static_cast<uintptr_t>(to);
         mapping.prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
@@ -1911,7 +1925,66 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
     return sizeof info;
 }
 
-// ---- GetTempPath: $TMPDIR (or /tmp), with the trailing separator Windows gives.
+// ---- GetMappedFileName: the name of the file mapped at an address of a process, from
+// /proc/<pid>/maps. Windows answers with the NT device name (\Device\HarddiskVolume3\...),
+// which begins with what QueryDosDevice gives for the drive; QueryDosDevice answers here
+// with the drive's Linux directory, so the name is the file's Linux path (deviations.md).
+// Windows' errors (Wine's psapi test_GetMappedFileName): a handle that is no process
+// ERROR_INVALID_HANDLE; no buffer or no room ERROR_INVALID_PARAMETER; an address with
+// nothing mapped ERROR_UNEXP_NET_ERR (STATUS_INVALID_ADDRESS); memory that is no file's
+// (a section of the paging file, private memory) ERROR_FILE_INVALID.
+namespace {
+// `buffer`, `size`: the caller's, checked after the process.
+bool mapped_file_name(HANDLE process, LPCVOID address, const void* buffer, DWORD size, std::string* name)
+{
+    DWORD pid = 0;
+    if (process != GetCurrentProcess()) {
+        pid = GetProcessId(process);
+        if (pid == 0) return false;  // GetProcessId's error
+        if (pid == GetCurrentProcessId()) pid = 0;
+    }
+    if (buffer == nullptr || size == 0) return fail(ERROR_INVALID_PARAMETER, false);
+    uintptr_t at = reinterpret_cast<uintptr_t>(address);
+    std::vector<LinuxMapping> found = linux_mappings(at, at + 1, pid);
+    if (found.empty()) return fail(ERROR_UNEXP_NET_ERR, false);
+    std::string path = found.front().path;
+    static const char kDeleted[] = " (deleted)";
+    const size_t deleted_length = sizeof kDeleted - 1;
+    if (path.size() > deleted_length && path.compare(path.size() - deleted_length, deleted_length, kDeleted) == 0)
+        path.resize(path.size() - deleted_length);
+    // Anonymous memory, [heap]/[stack]/[vdso], and the memfd of a paging-file section.
+    if (path.empty() || path[0] != '/' || path.compare(0, 7, "/memfd:") == 0) return fail(ERROR_FILE_INVALID, false);
+    *name = path;
+    return true;
+}
+}  // namespace
+
+// The name cut to the buffer: the W form with a terminator only when there is room for
+// it, the A form always terminated; a name that fits returns its length, a cut one the
+// buffer's size (Wine's psapi test: a one-character A buffer gets "" and 1).
+extern "C" DWORD WINAPI GetMappedFileNameW(HANDLE hProcess, LPVOID lpv, LPWSTR lpFilename, DWORD nSize)
+{
+    std::string name;
+    if (!mapped_file_name(hProcess, lpv, lpFilename, nSize, &name)) return 0;
+    std::u16string wide = overlapped::win32::utf16_from_utf8(name);
+    DWORD length = static_cast<DWORD>(std::min<size_t>(wide.size(), nSize));
+    memcpy(lpFilename, wide.data(), length * sizeof(WCHAR));
+    if (length < nSize) lpFilename[length] = 0;
+    return length;
+}
+
+extern "C" DWORD WINAPI GetMappedFileNameA(HANDLE hProcess, LPVOID lpv, LPSTR lpFilename, DWORD nSize)
+{
+    std::string name;
+    if (!mapped_file_name(hProcess, lpv, lpFilename, nSize, &name)) return 0;
+    if (name.size() < nSize) {
+        memcpy(lpFilename, name.c_str(), name.size() + 1);
+        return static_cast<DWORD>(name.size());
+    }
+    memcpy(lpFilename, name.data(), nSize - 1);
+    lpFilename[nSize - 1] = '\0';
+    return nSize;
+}
 
 // ---- GetTempPath: as Windows, the first of the variables TMP and TEMP that is set, made
 // a full name (GetFullPathName: "C:" is the current directory when it is on C:); then, for
@@ -1963,4 +2036,17 @@ extern "C" DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer)
     memcpy(lpBuffer, path.data(), path.size() * sizeof(WCHAR));
     for (DWORD i = static_cast<DWORD>(path.size()); i < std::max<DWORD>(cleared, path.size() + 1); ++i) lpBuffer[i] = 0;
     return static_cast<DWORD>(path.size());
+}
+
+// GetTempPath2 (Windows 11, and 10 since the 2022 updates) differs only for a process
+// running as SYSTEM, which gets C:\Windows\SystemTemp; for any other, Microsoft's page
+// says it behaves the same as GetTempPath. A Linux root is no SYSTEM account.
+extern "C" DWORD WINAPI GetTempPath2A(DWORD BufferLength, LPSTR Buffer)
+{
+    return GetTempPathA(BufferLength, Buffer);
+}
+
+extern "C" DWORD WINAPI GetTempPath2W(DWORD BufferLength, LPWSTR Buffer)
+{
+    return GetTempPathW(BufferLength, Buffer);
 }

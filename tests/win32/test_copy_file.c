@@ -3,7 +3,7 @@
  * missing sources and directories, a read-only target, a copy onto itself, the progress
  * routine (CALLBACK_STREAM_SWITCH first, then CALLBACK_CHUNK_FINISHED with growing
  * counts; PROGRESS_CONTINUE, PROGRESS_QUIET, PROGRESS_CANCEL (target removed),
- * PROGRESS_STOP (target kept): ERROR_REQUEST_ABORTED), pbCancel. Windows facts:
+ * PROGRESS_STOP (target kept): ERROR_REQUEST_ABORTED), pbCancel; MoveFileWithProgress. Windows facts:
  * docs/research/windows-files-management.md. */
 #include "testlib.h"
 
@@ -304,6 +304,67 @@ static void test_progress(void)
     DeleteFileA(to);
 }
 
+/* MoveFileWithProgress: MoveFileEx with a routine that sees the copy of a file moved to
+ * another volume (it is CopyFileEx's); a rename moves no data and calls nothing (Microsoft
+ * Learn, MoveFileWithProgress: the routine is called "each time another portion of the file
+ * has been moved"; MoveFileEx is MoveFileWithProgress without a routine, in kernelbase). */
+static void test_move_with_progress(void)
+{
+    char from[MAX_PATH], to[MAX_PATH];
+    Progress p;
+
+    TEST("MoveFileWithProgress on one volume: a rename, the routine not called");
+    write_file("move-src.bin", "moving", 6);
+    path_of(from, "move-src.bin");
+    path_of(to, "move-dst.bin");
+    memset(&p, 0, sizeof(p));
+    CHECK(MoveFileWithProgress(from, to, on_progress, &p, 0));
+    CHECK_EQ(p.calls, 0);
+    CHECK(!exists("move-src.bin"));
+    CHECK(same_contents("move-dst.bin", "moving", 6));
+    TEST("MoveFileWithProgress: MoveFileEx's errors");
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileWithProgressA(from, to, on_progress, &p, 0)); /* the source is gone */
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    write_file("move-src.bin", "second", 6);
+    SetLastError(0xdeadbeef);
+    CHECK(!MoveFileWithProgressA(from, to, NULL, NULL, 0));
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CHECK(MoveFileWithProgressA(from, to, NULL, NULL, MOVEFILE_REPLACE_EXISTING));
+    CHECK(same_contents("move-dst.bin", "second", 6));
+
+#ifndef __MINGW32__
+    /* On Linux, /dev/shm is usually a file system of its own (tmpfs): a move there with
+     * MOVEFILE_COPY_ALLOWED is a copy that the routine sees, then the source's removal. */
+    {
+        char shm[MAX_PATH], here_volume[MAX_PATH], shm_volume[MAX_PATH];
+        wsprintfA(shm, "/dev/shm/ovmove-%lu.bin", (unsigned long)GetCurrentProcessId());
+        if (GetVolumePathNameA(to, here_volume, MAX_PATH) && GetVolumePathNameA(shm, shm_volume, MAX_PATH) &&
+            strcmp(here_volume, shm_volume) != 0 &&
+            GetFileAttributesA("/dev/shm") != INVALID_FILE_ATTRIBUTES) {
+            TEST("MoveFileWithProgress to another volume: the copy reported, then the source removed");
+            write_file("move-big.bin", big, sizeof(big));
+            path_of(from, "move-big.bin");
+            memset(&p, 0, sizeof(p));
+            p.answer_at_call[1] = PROGRESS_CANCEL;
+            SetLastError(0xdeadbeef);
+            CHECK(!MoveFileWithProgressA(from, shm, on_progress, &p, MOVEFILE_COPY_ALLOWED));
+            CHECK_ERROR(ERROR_REQUEST_ABORTED);
+            CHECK(exists("move-big.bin"));
+            CHECK_EQ(GetFileAttributesA(shm), INVALID_FILE_ATTRIBUTES);
+            memset(&p, 0, sizeof(p));
+            CHECK(MoveFileWithProgressA(from, shm, on_progress, &p, MOVEFILE_COPY_ALLOWED));
+            CHECK_EQ(p.switches, 1);
+            CHECK(p.chunks >= 1);
+            CHECK_EQ(p.last_transferred, sizeof(big));
+            CHECK(!exists("move-big.bin"));
+            CHECK(DeleteFileA(shm));
+        }
+    }
+#endif
+    CHECK(DeleteFileA(to));
+}
+
 int main(void)
 {
     char temp[MAX_PATH], path[MAX_PATH];
@@ -313,6 +374,7 @@ int main(void)
 
     test_copy();
     test_progress();
+    test_move_with_progress();
 
     path_of(path, "src.txt");
     SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL);

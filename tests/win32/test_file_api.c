@@ -525,6 +525,34 @@ static void test_temp_path(void)
     CHECK(cleared);
     CHECK_EQ(wpath[10], 'a');
 
+    /* GetTempPath2 (Microsoft's "Creating and Using a Temporary File" calls it through the
+     * generic name): for a process that is not SYSTEM, GetTempPath's answer and rules. */
+    TEST("GetTempPath2A/W: the same answer as GetTempPath");
+    WINE_DEVIATION("Wine 8.0 has no GetTempPath2A/W")
+    {
+#ifdef __MINGW32__
+        typedef DWORD(WINAPI * temp_path2a_fn)(DWORD, LPSTR);
+        typedef DWORD(WINAPI * temp_path2w_fn)(DWORD, LPWSTR);
+        HMODULE kernel32 = GetModuleHandleA("kernel32.dll");
+        temp_path2a_fn temp_path2a = (temp_path2a_fn)(void (*)(void))GetProcAddress(kernel32, "GetTempPath2A");
+        temp_path2w_fn temp_path2w = (temp_path2w_fn)(void (*)(void))GetProcAddress(kernel32, "GetTempPath2W");
+#else
+        DWORD(WINAPI * temp_path2a)(DWORD, LPSTR) = GetTempPath2;
+        DWORD(WINAPI * temp_path2w)(DWORD, LPWSTR) = GetTempPath2W;
+#endif
+        CHECK(temp_path2a != NULL && temp_path2w != NULL);
+        if (temp_path2a != NULL && temp_path2w != NULL) {
+            memset(path, 'a', sizeof(path));
+            CHECK_EQ(temp_path2a(sizeof(path), path), 18);
+            CHECK(strcmp(path, "C:\\ovl_temp_probe\\") == 0);
+            CHECK_EQ(temp_path2a(10, path), 19);
+            for (int i = 0; i < MAX_PATH; ++i) wpath[i] = 'a';
+            CHECK_EQ(temp_path2w(MAX_PATH, wpath), 18);
+            CHECK(lstrcmpW(wpath, wexpected) == 0);
+            CHECK_EQ(wpath[MAX_PATH - 1], 0);
+        }
+    }
+
     CHECK(SetEnvironmentVariableA("TMP", saved_length > 0 && saved_length < sizeof(saved) ? saved : NULL));
 }
 
@@ -606,8 +634,8 @@ static void test_directories(void)
     CHECK(!RemoveDirectoryA(sub));
     CHECK_ERROR(ERROR_SHARING_VIOLATION);
     CloseHandle(handle);
-    CHECK(GetCurrentDirectoryA(sizeof(current), current) > 0);
-    CHECK(SetCurrentDirectoryA(sub));
+    CHECK(GetCurrentDirectory(sizeof(current), current) > 0); /* the generic names, as samples write them */
+    CHECK(SetCurrentDirectory(sub));
     SetLastError(0xdeadbeef);
     CHECK(!RemoveDirectoryA(sub));
     CHECK_ERROR(ERROR_SHARING_VIOLATION);

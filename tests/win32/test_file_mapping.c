@@ -15,6 +15,7 @@
  * PAGE_READWRITE section refuses an open that does not share writing. The program starts a copy
  * of itself ("child <handle>") for the last. Every wait is bounded. */
 #include "testlib.h"
+#include <psapi.h>
 
 static char path[MAX_PATH + 64];
 
@@ -304,14 +305,15 @@ static void test_paging_file(void)
         strcpy(first + 100, "shared memory");
         CHECK(strcmp(second + 100, "shared memory") == 0);
     }
-    again = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, "Local\\overlapped_test_map");
+    /* The generic names (no A or W), as Microsoft's "Creating Named Shared Memory" calls them. */
+    again = CreateFileMapping(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, "Local\\overlapped_test_map");
     CHECK(again != NULL);
     CHECK_ERROR(ERROR_ALREADY_EXISTS);
     /* A section is not something to wait on: its handle has no SYNCHRONIZE right. */
     SetLastError(0xdeadbeef);
     CHECK_EQ(WaitForSingleObject(mapping, 0), WAIT_FAILED);
     CHECK_ERROR(ERROR_ACCESS_DENIED);
-    opened = OpenFileMappingA(FILE_MAP_READ, FALSE, "Local\\overlapped_test_map");
+    opened = OpenFileMapping(FILE_MAP_READ, FALSE, "Local\\overlapped_test_map");
     CHECK(opened != NULL);
     third = MapViewOfFile(opened, FILE_MAP_READ, 0, 0, 0);
     CHECK(third != NULL);
@@ -470,6 +472,81 @@ static void test_named_across_processes(const char *self)
     CHECK_EQ(run_self(self, arguments), 0);
 }
 
+/* GetMappedFileName ("Obtaining a File Name From a File Handle" maps a file and asks for
+ * it): the name of the file mapped at any address of a view. Windows' errors, from Wine's
+ * psapi test_GetMappedFileName (which passes on Windows): no buffer ERROR_INVALID_PARAMETER,
+ * an address with nothing mapped ERROR_UNEXP_NET_ERR, memory of the paging file
+ * ERROR_FILE_INVALID, a NULL process ERROR_INVALID_HANDLE; a one-character buffer gets an
+ * empty string and 1. Windows' name is the NT device name, which begins with what
+ * QueryDosDevice answers for the file's drive; here both are Linux names. */
+static void test_mapped_file_name(void)
+{
+    HANDLE file, mapping;
+    char *view, name[MAX_PATH], device[MAX_PATH], drive[3];
+    const char *base_name = strrchr(path, '\\') > strrchr(path, '/') ? strrchr(path, '\\') : strrchr(path, '/');
+    DWORD length;
+
+    TEST("GetMappedFileName: the mapped file's name at any address of its view");
+    file = make_file("", GENERIC_READ | GENERIC_WRITE);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    SetFilePointer(file, 0x4000, NULL, FILE_BEGIN);
+    CHECK(SetEndOfFile(file));
+    mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+    CHECK(view != NULL && base_name != NULL);
+    if (view == NULL || base_name == NULL) return;
+    length = GetMappedFileNameA(GetCurrentProcess(), view + 0x2000, name, sizeof name);
+    CHECK(length > 0);
+    CHECK_EQ(length, strlen(name));
+    /* The same file: the name ends with the file's own name (the separator aside). */
+    CHECK(length > strlen(base_name) && _stricmp(name + length - strlen(base_name) + 1, base_name + 1) == 0);
+    drive[0] = path[1] == ':' ? path[0] : 'C', drive[1] = ':', drive[2] = 0; /* a Linux name is on C: */
+    CHECK(QueryDosDeviceA(drive, device, sizeof device) > 0);
+    WINE_DEVIATION("Wine's mapped file names are \\??\\ DOS names, not under QueryDosDevice's device name")
+    {
+        CHECK(length > strlen(device) && memcmp(name, device, strlen(device)) == 0);
+    }
+    {
+        WCHAR wide[MAX_PATH];
+        CHECK_EQ(GetMappedFileNameW(GetCurrentProcess(), view, wide, MAX_PATH), length);
+        CHECK_EQ(lstrlenW(wide), (int)length);
+    }
+
+    TEST("GetMappedFileName: a short buffer, no buffer, a NULL process");
+    memset(name, 'x', sizeof name);
+    CHECK_EQ(GetMappedFileNameA(GetCurrentProcess(), view, name, 1), 1);
+    CHECK_EQ(name[0], 0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetMappedFileNameA(GetCurrentProcess(), view, NULL, sizeof name), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetMappedFileNameA(NULL, view, name, sizeof name), 0);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    TEST("GetMappedFileName: NULL, a view unmapped: ERROR_UNEXP_NET_ERR");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetMappedFileNameA(GetCurrentProcess(), NULL, name, sizeof name), 0);
+    CHECK_ERROR(ERROR_UNEXP_NET_ERR);
+    CHECK(UnmapViewOfFile(view));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetMappedFileNameA(GetCurrentProcess(), view + 0x2000, name, sizeof name), 0);
+    CHECK_ERROR(ERROR_UNEXP_NET_ERR);
+    CHECK(CloseHandle(mapping));
+    CHECK(CloseHandle(file));
+
+    TEST("GetMappedFileName: memory of the paging file is no file's: ERROR_FILE_INVALID");
+    mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, NULL);
+    CHECK(mapping != NULL);
+    view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+    CHECK(view != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetMappedFileNameA(GetCurrentProcess(), view, name, sizeof name), 0);
+    CHECK_ERROR(ERROR_FILE_INVALID);
+    CHECK(UnmapViewOfFile(view));
+    CHECK(CloseHandle(mapping));
+}
+
 int main(int argc, char **argv)
 {
     char directory[MAX_PATH], self[MAX_PATH];
@@ -485,6 +562,7 @@ int main(int argc, char **argv)
     test_paging_file();
     test_shared_with_child(self);
     test_named_across_processes(self);
+    test_mapped_file_name();
     DeleteFileA(path);
     return tl_finish();
 }

@@ -338,6 +338,25 @@ static void test_query_dos_device(void)
     CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
 }
 
+/* Microsoft's samples call the drive functions by their generic names (no A or W), which
+ * follow UNICODE; this test is built without it, so they are the A forms. */
+static void test_generic_names(void)
+{
+    TEST("GetDriveType, GetDiskFreeSpace(Ex), GetVolumeInformation, ...: the generic names");
+    char strings[256], path[MAX_PATH], name[MAX_PATH], file_system[MAX_PATH];
+    CHECK_EQ(GetLogicalDriveStrings(sizeof(strings), strings), GetLogicalDriveStringsA(sizeof(strings), strings));
+    CHECK_EQ(GetDriveType("C:\\"), (UINT)DRIVE_FIXED);
+    ULARGE_INTEGER available, total, free_bytes;
+    CHECK(GetDiskFreeSpaceEx("C:\\", &available, &total, &free_bytes));
+    CHECK(total.QuadPart > 0);
+    DWORD sectors, bytes, free_clusters, clusters;
+    CHECK(GetDiskFreeSpace("C:\\", &sectors, &bytes, &free_clusters, &clusters));
+    CHECK(GetVolumePathName("C:\\", path, MAX_PATH));
+    CHECK(strcmp(path, "C:\\") == 0);
+    DWORD serial, max_component, flags;
+    CHECK(GetVolumeInformation("C:\\", name, MAX_PATH, &serial, &max_component, &flags, file_system, MAX_PATH));
+}
+
 int main(void)
 {
     test_logical_drives();
@@ -349,5 +368,6 @@ int main(void)
     test_drive_names();
     test_system_directories();
     test_query_dos_device();
+    test_generic_names();
     return tl_finish();
 }
