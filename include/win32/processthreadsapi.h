@@ -276,6 +276,25 @@ OVERLAPPED_API BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwF
 OVERLAPPED_API BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess, DWORD dwFlags, LPWSTR lpExeName,
                                                       PDWORD lpdwSize);
 
+/* The names without A or W follow UNICODE, as in the Windows SDK. */
+#ifdef UNICODE
+typedef STARTUPINFOW STARTUPINFO, *LPSTARTUPINFO;
+typedef STARTUPINFOEXW STARTUPINFOEX, *LPSTARTUPINFOEX;
+#define CreateProcess CreateProcessW
+#define GetStartupInfo GetStartupInfoW
+#define CreateJobObject CreateJobObjectW
+#define OpenJobObject OpenJobObjectW
+#define QueryFullProcessImageName QueryFullProcessImageNameW
+#else
+typedef STARTUPINFOA STARTUPINFO, *LPSTARTUPINFO;
+typedef STARTUPINFOEXA STARTUPINFOEX, *LPSTARTUPINFOEX;
+#define CreateProcess CreateProcessA
+#define GetStartupInfo GetStartupInfoA
+#define CreateJobObject CreateJobObjectA
+#define OpenJobObject OpenJobObjectA
+#define QueryFullProcessImageName QueryFullProcessImageNameA
+#endif
+
 OVERLAPPED_END_C
 
 #endif

@@ -117,6 +117,7 @@ typedef char TCHAR;
 #define __TEXT(quote) quote
 #endif
 typedef TCHAR *LPTSTR, *PTSTR;
+typedef TCHAR *LPTCH, *PTCH;
 typedef const TCHAR *LPCTSTR, *PCTSTR;
 #define TEXT(quote) __TEXT(quote)
 #define _T(quote) __TEXT(quote)

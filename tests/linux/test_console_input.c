@@ -8,7 +8,8 @@
  * CTRL_C_EVENT when it is on, FlushConsoleInputBuffer, CONIN$/CONOUT$, ReadFile with an
  * OVERLAPPED on CONIN$ (synchronous, as on Windows), GetConsoleScreenBufferInfo from the
  * terminal's size, SetConsoleTextAttribute, the cursor's position and visibility, output modes as the terminal's newline
- * translation, and the terminal's settings restored at exit.
+ * translation, conio.h's _getch/_kbhit/_getche/_putch/_ungetch/_cputs, and the terminal's
+ * settings restored at exit.
  *
  * The checks run in a child whose descriptors 0-2 are the terminal (its controlling
  * terminal). The child asks the parent to "type" (descriptor 4: a length and the bytes,
@@ -16,6 +17,8 @@
  * (descriptor 3); the parent checks what reached the terminal. */
 #define _GNU_SOURCE
 #include "testlib.h"
+
+#include <conio.h>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -358,6 +361,43 @@ static int child(void)
     CHECK(WriteConsoleA(conout, "<n1\nn2>", 7, &written, NULL));
     CHECK(SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT));
 
+    TEST("conio.h: _getch and _kbhit read keys from the console without Enter, _getche echoes");
+    {
+        /* Line input without echo: the terminal neither echoes the keys typed nor hands
+         * them over before Enter, yet _kbhit sees them and _getch takes them one by one. */
+        CHECK(SetConsoleMode(in, ENABLE_LINE_INPUT | ENABLE_PROCESSED_INPUT));
+        CHECK(FlushConsoleInputBuffer(in));
+        CHECK_EQ(_kbhit(), 0);
+        type("q");
+        int hit = 0;
+        for (DWORD start = GetTickCount(); !hit && GetTickCount() - start < WAIT_MS; Sleep(10)) hit = _kbhit();
+        CHECK(hit);
+        CHECK_EQ(_getch(), 'q');
+        CHECK(GetConsoleMode(in, &mode));
+        CHECK_EQ(mode, ENABLE_LINE_INPUT | ENABLE_PROCESSED_INPUT); /* the mode is put back */
+        type("\r\x03");
+        CHECK_EQ(_getch(), '\r');
+        CHECK_EQ(_getch(), 3); /* Ctrl-C is a key for _getch, not CTRL_C_EVENT */
+        type("\033[A\033OP\033[1;5D");
+        CHECK_EQ(_getch(), 0xE0); /* Up: 0xE0, then its code */
+        CHECK_EQ(_getch(), 0x48);
+        CHECK_EQ(_getch(), 0); /* F1: 0, then its code */
+        CHECK_EQ(_kbhit(), 1); /* the code waits */
+        CHECK_EQ(_getch(), 0x3B);
+        CHECK_EQ(_getch(), 0xE0); /* Ctrl+Left */
+        CHECK_EQ(_getch(), 0x73);
+        CHECK_EQ(_ungetch('z'), 'z');
+        CHECK_EQ(_ungetch('y'), EOF); /* one character at most */
+        CHECK_EQ(_kbhit(), 1);
+        CHECK_EQ(_getch(), 'z');
+        CHECK_EQ(_cputs("<conio:"), 0);
+        CHECK_EQ(_putch('#'), '#');
+        type("!");
+        CHECK_EQ(_getche(), '!');
+        CHECK_EQ(_cputs(">"), 0);
+        CHECK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT));
+    }
+
     CloseHandle(conin);
     CloseHandle(conout);
     return tl_finish();
@@ -469,6 +509,7 @@ int main(int argc, char **argv)
     CHECK(memmem(terminal, terminal_used, "\033[?7l", 5) != NULL); /* wrap off */
     CHECK(memmem(terminal, terminal_used, "\033[3;5H", 6) != NULL);  /* the cursor to (4, 2) */
     CHECK(memmem(terminal, terminal_used, "\033[?25l", 6) != NULL); /* hidden */
+    CHECK(memmem(terminal, terminal_used, "<conio:#!>", 10) != NULL); /* _cputs, _putch, _getche */
     TEST("the terminal's settings are restored at exit");
     struct termios after;
     CHECK(tcgetattr(keep, &after) == 0);

@@ -1,7 +1,8 @@
 /* test_pipe_named.c: named pipes, synchronous handles, in one process.
  *
  * Covers: CreateNamedPipe's argument checks and names (case, hostile names, another
- * server's name), WaitNamedPipe (no such pipe, an instance free, the time-out), a client's
+ * server's name), WaitNamedPipe (no such pipe, an instance free, the time-out, the name
+ * gone while it waits), a client's
  * CreateFile, ConnectNamedPipe's immediate answers (ERROR_PIPE_CONNECTED, a client's
  * handle, ERROR_NO_DATA after the client came and left), transfers both ways in byte and
  * message mode, PeekNamedPipe (bytes available, bytes left in the message), partial
@@ -737,6 +738,47 @@ static void test_instances(void)
     CloseHandle(c);
 }
 
+static volatile LONG gone_waiter_result = -1;
+static volatile LONG gone_waiter_error;
+
+static DWORD WINAPI wait_for_an_instance(LPVOID name)
+{
+    BOOL ok = WaitNamedPipeA((const char *)name, WAIT_MS);
+    tl_store(&gone_waiter_error, ok ? 0 : (LONG)GetLastError());
+    tl_store(&gone_waiter_result, ok);
+    return 0;
+}
+
+/* A WaitNamedPipe that waits while every instance is taken ends when the name's last
+ * instance closes: the name is gone, and the waiter gets ERROR_FILE_NOT_FOUND then (the
+ * pipe file system cancels the name's waiters with STATUS_OBJECT_NAME_NOT_FOUND when it
+ * deletes the name), not an instance made later. Microsoft's multithreaded pipe server
+ * sample runs into this when a client's thread closes the only instance before the main
+ * loop makes the next. */
+static void test_wait_name_gone(void)
+{
+    HANDLE server, client, thread;
+    TEST("WaitNamedPipe: the name's last instance closing ends the wait with ERROR_FILE_NOT_FOUND");
+    server = make_server(name_of("gone"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    thread = CreateThread(NULL, 0, wait_for_an_instance, pipe_name, 0, NULL);
+    Sleep(200);
+    CHECK_EQ(tl_load(&gone_waiter_result), -1); /* every instance taken: it waits */
+    CHECK(CloseHandle(client));
+    Sleep(100);
+    CHECK_EQ(tl_load(&gone_waiter_result), -1); /* a closed client frees no instance */
+    CHECK(CloseHandle(server));
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&gone_waiter_result), FALSE);
+    WINE_DEVIATION("Wine ends the wait with ERROR_HANDLES_CLOSED")
+    {
+        CHECK_EQ(tl_load(&gone_waiter_error), ERROR_FILE_NOT_FOUND);
+    }
+    CloseHandle(thread);
+}
+
 static void test_directions(void)
 {
     HANDLE server, client;
@@ -1338,6 +1380,7 @@ int main(void)
     test_sync_handle_signal();
     test_large_messages();
     test_instances();
+    test_wait_name_gone();
     test_directions();
     test_information();
     test_transact();

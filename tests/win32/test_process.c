@@ -1432,6 +1432,48 @@ static void environment_functions(void)
     SetEnvironmentVariableA("OVL_STRINGS_TEST", NULL);
 }
 
+/* The names without A or W, as a program built without UNICODE uses them (Microsoft
+ * Learn's "Creating Processes" and "Changing Environment Variables" are written so): the
+ * SDK maps them onto the ANSI functions and structures. */
+static void generic_names(void)
+{
+    STARTUPINFO startup;
+    LPSTARTUPINFO startup_pointer = &startup;
+    PROCESS_INFORMATION info;
+    TCHAR line[MAX_PATH + 32];
+    TCHAR value[16];
+    LPTCH strings;
+    PTCH at;
+    DWORD size = MAX_PATH;
+    int found = 0;
+    TEST("the names without A or W: STARTUPINFO, CreateProcess, the environment functions");
+    CHECK_EQ(sizeof(STARTUPINFO), sizeof(STARTUPINFOA));
+    ZeroMemory(&startup, sizeof startup);
+    GetStartupInfo(startup_pointer);
+    CHECK_EQ(startup.cb, sizeof(STARTUPINFOA));
+    CHECK(SetEnvironmentVariable(TEXT("OVL_GENERIC_NAME"), TEXT("7")));
+    CHECK_EQ(GetEnvironmentVariable(TEXT("OVL_GENERIC_NAME"), value, 16), 1);
+    CHECK(value[0] == '7' && value[1] == 0);
+    CHECK_EQ(ExpandEnvironmentStrings(TEXT("<%OVL_GENERIC_NAME%>"), value, 16), 4);
+    CHECK(lstrcmp(value, TEXT("<7>")) == 0);
+    strings = GetEnvironmentStrings();
+    for (at = strings; at != NULL && *at; at += lstrlen(at) + 1)
+        if (lstrcmp(at, TEXT("OVL_GENERIC_NAME=7")) == 0) found = 1;
+    CHECK(found);
+    CHECK(FreeEnvironmentStrings(strings));
+    CHECK(GetCommandLine() != NULL);
+    CHECK(QueryFullProcessImageName(GetCurrentProcess(), 0, line, &size));
+    CHECK(size > 0 && line[0] != 0);
+    snprintf(line, sizeof line, "\"%s\" child exit 7", self_path);
+    ZeroMemory(&startup, sizeof startup);
+    startup.cb = sizeof startup;
+    ZeroMemory(&info, sizeof info);
+    CHECK(CreateProcess(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+    CHECK_EQ(wait_exit(&info), 7);
+    close_child(&info);
+    CHECK(SetEnvironmentVariable(TEXT("OVL_GENERIC_NAME"), NULL));
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
@@ -1452,6 +1494,7 @@ int main(int argc, char **argv)
     handle_list();
     environment_and_directory();
     environment_functions();
+    generic_names();
 
     DeleteFileA(out_name);
     return tl_finish();
