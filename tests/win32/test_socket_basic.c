@@ -1643,6 +1643,18 @@ static void IN6ADDR_SETV4MAPPED(PSOCKADDR_IN6 a6, const IN_ADDR *a4, SCOPE_ID sc
 static USHORT INETADDR_PORT(const SOCKADDR *a) { return ((const SOCKADDR_IN *)a)->sin_port; }
 #endif
 
+/* The connection `client` made to `listener`: accepted, and one byte goes through it. */
+static void accept_and_exchange(SOCKET listener, SOCKET client, char value)
+{
+    char byte = 0;
+    SOCKET server = accept(listener, NULL, NULL);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(send(client, &value, 1, 0), 1);
+    CHECK_EQ(recv(server, &byte, 1, 0), 1);
+    CHECK_EQ(byte, value);
+    closesocket(server);
+}
+
 static void test_connect_by_name(void)
 {
     struct sockaddr_in laddr;
@@ -1652,7 +1664,6 @@ static void test_connect_by_name(void)
     char port[16];
     int len;
     BOOL ok;
-    char byte = 0;
 
     listener = make_listener(&laddr, 5);
     snprintf(port, sizeof(port), "%u", ntohs(laddr.sin_port));
@@ -1678,14 +1689,8 @@ static void test_connect_by_name(void)
             CHECK(memcmp(&local, &named, (size_t)len) == 0);
         }
         CHECK(memcmp(&local, &named, 2) == 0 && memcmp((char *)&local + 4, (char *)&named + 4, 4) == 0);
-        if (ok) {
-            server = accept(listener, NULL, NULL);
-            CHECK(server != INVALID_SOCKET);
-            CHECK_EQ(send(client, "x", 1, 0), 1);
-            CHECK_EQ(recv(server, &byte, 1, 0), 1);
-            CHECK_EQ(byte, 'x');
-            closesocket(server);
-        }
+        if (ok)
+            accept_and_exchange(listener, client, 'x');
     }
     closesocket(client);
 
@@ -1791,14 +1796,8 @@ static void test_connect_by_name(void)
             CHECK_EQ(remote_len, sizeof(SOCKADDR_IN6));
             CHECK(memcmp(&remote, &targets[1], sizeof(SOCKADDR_IN6)) == 0);
             CHECK_EQ(local_len, sizeof(SOCKADDR_IN6));
-            if (ok) {
-                server = accept(listener, NULL, NULL);
-                CHECK(server != INVALID_SOCKET);
-                CHECK_EQ(send(client, "y", 1, 0), 1);
-                CHECK_EQ(recv(server, &byte, 1, 0), 1);
-                CHECK_EQ(byte, 'y');
-                closesocket(server);
-            }
+            if (ok)
+                accept_and_exchange(listener, client, 'y');
         }
         closesocket(client);
 
