@@ -152,13 +152,25 @@ typedef LONG NTSTATUS;
 #define min(a, b) (((a) < (b)) ? (a) : (b))
 #endif
 #else
+/* The result is a value, as the macros' is: `true ? a : b` on two lvalues of one type
+ * is an lvalue, and returning a reference to a parameter would leave it dangling. */
+template <class OverlappedT>
+struct overlapped_minmax_value {
+    typedef OverlappedT type;
+};
+template <class OverlappedT>
+struct overlapped_minmax_value<OverlappedT &> {
+    typedef OverlappedT type;
+};
 template <class OverlappedA, class OverlappedB>
-constexpr auto max(OverlappedA a, OverlappedB b) -> decltype(true ? a : b)
+constexpr auto max(OverlappedA a, OverlappedB b) ->
+    typename overlapped_minmax_value<decltype(true ? a : b)>::type
 {
     return a > b ? a : b;
 }
 template <class OverlappedA, class OverlappedB>
-constexpr auto min(OverlappedA a, OverlappedB b) -> decltype(true ? a : b)
+constexpr auto min(OverlappedA a, OverlappedB b) ->
+    typename overlapped_minmax_value<decltype(true ? a : b)>::type
 {
     return a < b ? a : b;
 }

@@ -488,6 +488,11 @@ OVERLAPPED_API BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR s
                                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
                                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
                                              const struct timeval *timeout, LPWSAOVERLAPPED Reserved);
+/* Connects to the first of the addresses that answers (each tried in turn, within `timeout`). */
+OVERLAPPED_API BOOL WSAAPI WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddress, LPDWORD LocalAddressLength,
+                                            LPSOCKADDR LocalAddress, LPDWORD RemoteAddressLength,
+                                            LPSOCKADDR RemoteAddress, const struct timeval *timeout,
+                                            LPWSAOVERLAPPED Reserved);
 OVERLAPPED_API int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
                                   LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
                                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);

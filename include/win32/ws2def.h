@@ -245,6 +245,9 @@ typedef struct _SOCKET_ADDRESS_LIST {
     INT iAddressCount;
     SOCKET_ADDRESS Address[1];
 } SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
+/* The bytes a list of `AddressCount` entries takes (the structure holds room for one). */
+#define SIZEOF_SOCKET_ADDRESS_LIST(AddressCount) \
+    (FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address) + (AddressCount) * sizeof(SOCKET_ADDRESS))
 
 typedef struct _CSADDR_INFO {
     SOCKET_ADDRESS LocalAddr;
@@ -273,6 +276,10 @@ typedef struct {
         ULONG Value;
     };
 } SCOPE_ID, *PSCOPE_ID;
+
+/* The port (network byte order) of an IPv4 or IPv6 address: sin_port and sin6_port share
+ * their offset. */
+#define SS_PORT(ssp) (((PSOCKADDR_IN)(ssp))->sin_port)
 
 #define INADDR_ANY ((ULONG)0x00000000)
 #define INADDR_LOOPBACK 0x7f000001

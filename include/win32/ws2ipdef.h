@@ -251,6 +251,29 @@ static inline void IN6_SET_ADDR_LOOPBACK(IN6_ADDR *a)
     a->u.Byte[15] = 1;
 }
 
+/* Socket addresses: the wildcard and loopback address with port 0, and tests for them. */
+static inline void IN6ADDR_SETANY(PSOCKADDR_IN6 a)
+{
+    a->sin6_family = AF_INET6;
+    a->sin6_port = 0;
+    a->sin6_flowinfo = 0;
+    IN6_SET_ADDR_UNSPECIFIED(&a->sin6_addr);
+    a->sin6_scope_id = 0;
+}
+static inline void IN6ADDR_SETLOOPBACK(PSOCKADDR_IN6 a)
+{
+    IN6ADDR_SETANY(a);
+    IN6_SET_ADDR_LOOPBACK(&a->sin6_addr);
+}
+static inline BOOLEAN IN6ADDR_ISANY(const SOCKADDR_IN6 *a)
+{
+    return (BOOLEAN)(a->sin6_scope_id == 0 && IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr));
+}
+static inline BOOLEAN IN6ADDR_ISLOOPBACK(const SOCKADDR_IN6 *a)
+{
+    return (BOOLEAN)(a->sin6_scope_id == 0 && IN6_IS_ADDR_LOOPBACK(&a->sin6_addr));
+}
+
 /* SIO_GET_INTERFACE_LIST: the interfaces, as INTERFACE_INFO entries. */
 #define SIO_GET_INTERFACE_LIST _IOR('t', 127, u_long)
 #define SIO_GET_INTERFACE_LIST_EX _IOR('t', 126, u_long)

@@ -2079,13 +2079,14 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
             if (!is_stream(type_) && icmp_error(-result)) {
                 // The socket's pending ICMP error, for an earlier datagram (its queue entry
                 // goes with it; phase 1: a reset owe_reset() kept, already off the
-                // queue). Windows reports "port unreachable" as a reset, or not at all
-                // once SIO_UDP_CONNRESET is off.
+                // queue). Windows ends the receive with STATUS_PORT_UNREACHABLE (a port's
+                // packet says ERROR_PORT_UNREACHABLE, Winsock calls it WSAECONNRESET), or
+                // reports nothing once SIO_UDP_CONNRESET is off.
                 if (state->phase == 0) take_icmp_error();
                 state->phase = 0;
                 if (result != -ECONNREFUSED) return fail(-result);
                 if (!udp_connreset_.load(std::memory_order_acquire)) return io::Next::Attempt;
-                outcome->status = STATUS_CONNECTION_RESET;
+                outcome->status = STATUS_PORT_UNREACHABLE;
                 outcome->bytes = 0;
                 return io::Next::Done;
             }

@@ -357,6 +357,57 @@ int routing_interface(int family, const void* in, DWORD in_length, void* out, DW
     return tr::to_windows(reinterpret_cast<sockaddr*>(&local), local_length, static_cast<ws::Sockaddr*>(out), &length);
 }
 
+// SIO_ADDRESS_LIST_SORT: the SOCKET_ADDRESS_LIST in `in`, its entries put in the order a
+// program should try them (the output may be the input). Windows orders by RFC 3484's
+// rules, with the default policy table first of all (Microsoft Learn, "SIO_ADDRESS_LIST_SORT
+// Control Code"); the destinations' precedence from that table (RFC 6724 section 2.1,
+// IPv4 addresses counted as IPv4-mapped ones) is what orders them here, and entries of
+// equal precedence keep their order. A list too short for its count is WSAEINVAL; an output
+// smaller than the input is WSAEFAULT.
+int address_precedence(const ws::Sockaddr* address, int length)
+{
+    if (address == nullptr) return -1;
+    USHORT family = 0;
+    memcpy(&family, address, sizeof(family));
+    if (family == ws::kAfInet) return 35;  // ::ffff:0:0/96
+    if (family != ws::kAfInet6 || length < static_cast<int>(sizeof(ws::SockaddrIn6))) return -1;
+    ws::SockaddrIn6 a6;
+    memcpy(&a6, address, sizeof(a6));
+    const unsigned char* b = reinterpret_cast<const unsigned char*>(&a6.sin6_addr);
+    static const unsigned char loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char zero[12] = {};
+    if (memcmp(b, loopback, 16) == 0) return 50;                                                // ::1/128
+    if (memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff) return 35;                 // ::ffff:0:0/96
+    if (b[0] == 0x20 && b[1] == 0x02) return 30;                                                // 2002::/16
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return 5;                       // 2001::/32
+    if ((b[0] & 0xfe) == 0xfc) return 3;                                                        // fc00::/7
+    if (memcmp(b, zero, 12) == 0) return 1;                                                     // ::/96
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return 1;                                        // fec0::/10
+    if (b[0] == 0x3f && b[1] == 0xfe) return 1;                                                 // 3ffe::/16
+    return 40;                                                                                  // ::/0
+}
+
+int address_list_sort(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* returned)
+{
+    constexpr DWORD header = offsetof(ws::SocketAddressList, Address);
+    if (in == nullptr || in_length < header) return WSAEINVAL;
+    INT count = 0;
+    memcpy(&count, in, sizeof(count));
+    if (count < 0 || (in_length - header) / sizeof(ws::SocketAddress) < static_cast<DWORD>(count)) return WSAEINVAL;
+    DWORD needed = header + static_cast<DWORD>(count) * sizeof(ws::SocketAddress);
+    if (out == nullptr || out_length < needed) return WSAEFAULT;
+    std::vector<ws::SocketAddress> entries(static_cast<size_t>(count));
+    if (count > 0) memcpy(entries.data(), static_cast<const char*>(in) + header, entries.size() * sizeof(entries[0]));
+    std::stable_sort(entries.begin(), entries.end(), [](const ws::SocketAddress& a, const ws::SocketAddress& b) {
+        return address_precedence(a.lpSockaddr, a.iSockaddrLength) >
+               address_precedence(b.lpSockaddr, b.iSockaddrLength);
+    });
+    memmove(out, in, header);
+    if (count > 0) memcpy(static_cast<char*>(out) + header, entries.data(), entries.size() * sizeof(entries[0]));
+    *returned = needed;
+    return 0;
+}
+
 }  // namespace
 
 int SocketDevice::get_option(int level, int name, char* value, int* length)
@@ -750,6 +801,7 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
     case ws::kSioAddressListQuery: return address_list(family_, out, out_length, returned);
     case ws::kSioGetInterfaceList: return interface_list(out, out_length, returned);
     case ws::kSioRoutingInterfaceQuery: return routing_interface(family_, in, in_length, out, out_length, returned);
+    case ws::kSioAddressListSort: return address_list_sort(in, in_length, out, out_length, returned);
     case ws::kSioEnableCircularQueueing:
         // A datagram socket's full receive queue drops the oldest datagrams instead of the
         // newest: accepted (Wine's sock.c test_circular_queueing), not reproduced: Linux
@@ -773,6 +825,7 @@ bool socket_control_known(DWORD code)
     case ws::kSioAddressListQuery:
     case ws::kSioGetInterfaceList:
     case ws::kSioRoutingInterfaceQuery:
+    case ws::kSioAddressListSort:
     case ws::kSioEnableCircularQueueing: return true;
     default: return false;
     }

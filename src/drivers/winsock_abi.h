@@ -176,6 +176,7 @@ constexpr DWORD kSioEnableCircularQueueing = 0x28000002;
 constexpr DWORD kSioGetInterfaceList = 0x4004747F;
 constexpr DWORD kSioAddressListQuery = 0x48000016;
 constexpr DWORD kSioRoutingInterfaceQuery = 0xC8000014;
+constexpr DWORD kSioAddressListSort = 0xC8000019;
 
 constexpr DWORD kTfDisconnect = 0x01;
 constexpr DWORD kTfReuseSocket = 0x02;

@@ -109,6 +109,14 @@ void CompletionPort::release_waiters(WakeList& wake)
         // else: the waiter timed out or was alerted a moment ago; it finds itself
         // unlinked and counts itself running again (remove_and_unlock).
     }
+    // The leader waiting in the engine is one of the waiting threads too. When room opens
+    // (a running thread exited or blocked elsewhere) while packets wait that it was woken
+    // for once already and had to leave (the port was at its limit then), it must come
+    // back for them: nothing else would end its wait.
+    if (leader_ != nullptr && !leader_woken_ && queue_.size() > leader_claim_ && running_ < concurrency_) {
+        leader_woken_ = true;
+        poller_.load(std::memory_order_relaxed)->wake();
+    }
 }
 
 ULONG CompletionPort::take_packets(Packet* packets, ULONG count)

@@ -6,6 +6,7 @@
 // Arguments and WSA errors here; the work in drivers/socket.
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -682,32 +683,36 @@ bool give_address(const SOCKADDR_STORAGE& address, int length, LPSOCKADDR out, L
     return true;
 }
 
-// WSAConnectByNameA/W: resolves `node` and `service` and tries each address in turn until
-// one connects; every attempt is bounded by what is left of `timeout` (null: no limit). An
-// IPv6 socket reaches IPv4 addresses as IPv4-mapped ones (its IPV6_V6ONLY decides whether
-// they connect, as on Windows).
-BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD local_length, LPSOCKADDR local,
-                     LPDWORD remote_length, LPSOCKADDR remote, const struct timeval* timeout, LPWSAOVERLAPPED reserved)
+// The checks WSAConnectByName and WSAConnectByList share; gives the socket's family and
+// whether it is non-blocking (the connection is made non-blocking and put back).
+bool connect_helper_start(SOCKET s, LPDWORD local_length, LPSOCKADDR local, LPDWORD remote_length,
+                          LPSOCKADDR remote, const struct timeval* timeout, int* family, bool* was_nonblocking)
 {
-    if (!winsock_started()) return FALSE;
-    if (node == nullptr || service == nullptr || reserved != nullptr) return wsa_fail(WSAEINVAL, FALSE);
     if ((local != nullptr && local_length == nullptr) || (remote != nullptr && remote_length == nullptr))
-        return wsa_fail(WSAEFAULT, FALSE);
-    if (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return wsa_fail(WSAEINVAL, FALSE);
+        return wsa_fail(WSAEFAULT, false);
+    if (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return wsa_fail(WSAEINVAL, false);
     SocketDevice* socket = socket_reference(s);
-    if (socket == nullptr) return FALSE;
-    int family = socket->family();
-    bool was_nonblocking = socket->nonblocking();
+    if (socket == nullptr) return false;
+    *family = socket->family();
+    *was_nonblocking = socket->nonblocking();
     socket->release_reference();
-    if (family != AF_INET && family != AF_INET6) return wsa_fail(WSAEAFNOSUPPORT, FALSE);
+    if (*family != AF_INET && *family != AF_INET6) return wsa_fail(WSAEAFNOSUPPORT, false);
+    return true;
+}
 
-    ADDRINFOA hints{};
-    hints.ai_family = family == AF_INET6 ? AF_UNSPEC : AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    PADDRINFOA results = nullptr;
-    if (int error = getaddrinfo(node, service, &hints, &results)) return wsa_fail(error, FALSE);
+struct ConnectTarget {
+    const sockaddr* address;
+    int length;
+};
 
+// Tries each target in turn until one connects; every attempt is bounded by what is left
+// of `timeout` (null: no limit). An IPv6 socket reaches IPv4 addresses as IPv4-mapped
+// ones (its IPV6_V6ONLY decides whether they connect, as on Windows); targets of another
+// family are skipped. On success gives the local and remote addresses.
+BOOL connect_to_any(SOCKET s, int family, bool was_nonblocking, const std::vector<ConnectTarget>& targets,
+                    LPDWORD local_length, LPSOCKADDR local, LPDWORD remote_length, LPSOCKADDR remote,
+                    const struct timeval* timeout)
+{
     ULONGLONG deadline = timeout != nullptr ? GetTickCount64() + static_cast<ULONGLONG>(timeout->tv_sec) * 1000 +
                                                   static_cast<ULONGLONG>(timeout->tv_usec) / 1000
                                             : 0;
@@ -715,12 +720,14 @@ BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD lo
     ioctlsocket(s, FIONBIO, &on);
     int last_error = WSAEHOSTUNREACH;
     bool connected = false;
-    for (PADDRINFOA entry = results; entry != nullptr && !connected; entry = entry->ai_next) {
+    for (const ConnectTarget& entry : targets) {
+        if (entry.address == nullptr) continue;
         SOCKADDR_STORAGE target{};
-        int target_length = static_cast<int>(entry->ai_addrlen);
-        if (family == AF_INET6 && entry->ai_family == AF_INET) {
+        int target_length = entry.length;
+        if (family == AF_INET6 && entry.address->sa_family == AF_INET &&
+            target_length >= static_cast<int>(sizeof(SOCKADDR_IN))) {
             // An IPv4 address for an IPv6 socket: ::ffff:a.b.c.d.
-            const auto* v4 = reinterpret_cast<const SOCKADDR_IN*>(entry->ai_addr);
+            const auto* v4 = reinterpret_cast<const SOCKADDR_IN*>(entry.address);
             auto* v6 = reinterpret_cast<SOCKADDR_IN6*>(&target);
             v6->sin6_family = AF_INET6;
             v6->sin6_port = v4->sin_port;
@@ -728,8 +735,9 @@ BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD lo
             v6->sin6_addr.s6_addr[11] = 0xff;
             memcpy(&v6->sin6_addr.s6_addr[12], &v4->sin_addr, 4);
             target_length = sizeof(SOCKADDR_IN6);
-        } else if (entry->ai_family == family && target_length <= static_cast<int>(sizeof(target))) {
-            memcpy(&target, entry->ai_addr, static_cast<size_t>(target_length));
+        } else if (entry.address->sa_family == family && target_length > 0 &&
+                   target_length <= static_cast<int>(sizeof(target))) {
+            memcpy(&target, entry.address, static_cast<size_t>(target_length));
         } else {
             continue;
         }
@@ -767,8 +775,8 @@ BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD lo
         getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&socket_error), &size);
         if (socket_error == 0 && FD_ISSET(s, &writable)) connected = true;
         else last_error = socket_error != 0 ? socket_error : WSAECONNREFUSED;
+        if (connected) break;
     }
-    freeaddrinfo(results);
     u_long mode = was_nonblocking ? 1 : 0;
     ioctlsocket(s, FIONBIO, &mode);  // refused (and left non-blocking) under WSAEventSelect, as Windows
     if (!connected) return wsa_fail(last_error, FALSE);
@@ -786,6 +794,33 @@ BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD lo
     }
     set_last_error(0);
     return TRUE;
+}
+
+// WSAConnectByNameA/W: resolves `node` and `service` and tries each address in turn.
+BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD local_length, LPSOCKADDR local,
+                     LPDWORD remote_length, LPSOCKADDR remote, const struct timeval* timeout, LPWSAOVERLAPPED reserved)
+{
+    if (!winsock_started()) return FALSE;
+    if (node == nullptr || service == nullptr || reserved != nullptr) return wsa_fail(WSAEINVAL, FALSE);
+    int family = 0;
+    bool was_nonblocking = false;
+    if (!connect_helper_start(s, local_length, local, remote_length, remote, timeout, &family, &was_nonblocking))
+        return FALSE;
+
+    ADDRINFOA hints{};
+    hints.ai_family = family == AF_INET6 ? AF_UNSPEC : AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    PADDRINFOA results = nullptr;
+    if (int error = getaddrinfo(node, service, &hints, &results)) return wsa_fail(error, FALSE);
+    std::vector<ConnectTarget> targets;
+    for (PADDRINFOA entry = results; entry != nullptr; entry = entry->ai_next)
+        targets.push_back({entry->ai_addr, static_cast<int>(entry->ai_addrlen)});
+    BOOL ok = connect_to_any(s, family, was_nonblocking, targets, local_length, local, remote_length, remote, timeout);
+    DWORD error = GetLastError();
+    freeaddrinfo(results);
+    SetLastError(error);
+    return ok;
 }
 
 }  // namespace
@@ -880,6 +915,25 @@ BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename, LPD
     std::string node = win32::utf8_from_utf16(nodename), service = win32::utf8_from_utf16(servicename);
     return connect_by_name(s, node.c_str(), service.c_str(), LocalAddressLength, LocalAddress, RemoteAddressLength,
                            RemoteAddress, timeout, Reserved);
+}
+
+BOOL WSAAPI WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddress, LPDWORD LocalAddressLength,
+                             LPSOCKADDR LocalAddress, LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                             const struct timeval* timeout, LPWSAOVERLAPPED Reserved)
+{
+    if (!winsock_started()) return FALSE;
+    if (SocketAddress == nullptr || SocketAddress->iAddressCount < 0 || Reserved != nullptr)
+        return wsa_fail(WSAEINVAL, FALSE);
+    int family = 0;
+    bool was_nonblocking = false;
+    if (!connect_helper_start(s, LocalAddressLength, LocalAddress, RemoteAddressLength, RemoteAddress, timeout,
+                              &family, &was_nonblocking))
+        return FALSE;
+    std::vector<ConnectTarget> targets;
+    for (INT i = 0; i < SocketAddress->iAddressCount; ++i)
+        targets.push_back({SocketAddress->Address[i].lpSockaddr, SocketAddress->Address[i].iSockaddrLength});
+    return connect_to_any(s, family, was_nonblocking, targets, LocalAddressLength, LocalAddress, RemoteAddressLength,
+                          RemoteAddress, timeout);
 }
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen)

@@ -13,7 +13,13 @@
  *
  * Wine does not implement the limit (every waiter is released at once), so checks that
  * depend on it are WINE_DEVIATIONs; the rest (every packet delivered once, to a thread
- * that was free to take it) is checked everywhere. */
+ * that was free to take it) is checked everywhere.
+ *
+ * The limit-1 sequence runs twice: on a port with no device, and on a port with a socket
+ * whose receive is pending, so that a waiting thread may be the one that waits for the
+ * device's completions (the library's engine) rather than for posted packets only. Both
+ * waiters must be released alike. */
+#include <winsock2.h>
 #include "testlib.h"
 
 #define MAX_WORKERS 20
@@ -148,12 +154,70 @@ static void let_go(int worker)
         InterlockedIncrement((LONG *)&workers[worker].proceed);
 }
 
-static void test_limit_one(void)
+/* A device on the port with a request in progress: a connected TCP pair whose `reader`
+ * end, associated with the port, has a receive pending (nothing is ever sent). */
+struct pending_device {
+    SOCKET reader, writer;
+    WSAOVERLAPPED ov;
+    char byte;
+};
+
+static void device_start(struct pending_device *d, HANDLE port)
+{
+    struct sockaddr_in addr;
+    int len = sizeof(addr);
+    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSABUF buf;
+    DWORD flags = 0;
+
+    memset(d, 0, sizeof(*d));
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(listener != INVALID_SOCKET);
+    CHECK_EQ(bind(listener, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    CHECK_EQ(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
+    CHECK_EQ(listen(listener, 1), 0);
+    d->writer = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(d->writer, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    d->reader = accept(listener, NULL, NULL);
+    CHECK(d->reader != INVALID_SOCKET);
+    closesocket(listener);
+    CHECK(CreateIoCompletionPort((HANDLE)d->reader, port, MAX_KEYS + 1, 0) == port);
+    buf.len = 1;
+    buf.buf = &d->byte;
+    CHECK_EQ(WSARecv(d->reader, &buf, 1, NULL, &flags, &d->ov, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+}
+
+/* After the workers are gone: closing the reader ends its receive, whose packet the
+ * port queues; take it before the structure goes (the request writes into it). */
+static void device_stop(struct pending_device *d, HANDLE port)
+{
+    DWORD bytes = 1;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = NULL;
+    CHECK_EQ(closesocket(d->reader), 0);
+    /* (Its error code is not this test's business: Windows gives ERROR_OPERATION_ABORTED
+     * or ERROR_CONNECTION_ABORTED, per Wine's ws2_32 test_completion_port.) */
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &ov, 5000));
+    CHECK(ov == &d->ov);
+    CHECK_EQ(key, MAX_KEYS + 1);
+    CHECK_EQ(bytes, 0);
+    CHECK_EQ(closesocket(d->writer), 0);
+}
+
+static void test_limit_one(BOOL with_device)
 {
     HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
     int first, other, holder, rest;
+    static struct pending_device device;
 
     CHECK(port != NULL);
+    if (with_device) {
+        TEST("limit 1, port with a device whose receive is pending");
+        device_start(&device, port);
+    }
     reset_keys();
     start_workers(port, 2, 100);
 
@@ -205,6 +269,8 @@ static void test_limit_one(void)
 
     let_go(rest);
     stop_workers(port, 2);
+    if (with_device)
+        device_stop(&device, port);
     CHECK(CloseHandle(port));
 }
 
@@ -286,8 +352,12 @@ static void test_zero_means_processors(void)
 
 int main(void)
 {
-    test_limit_one();
+    WSADATA wsa;
+    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &wsa), 0);
+    test_limit_one(FALSE);
+    test_limit_one(TRUE);
     test_limit_two();
     test_zero_means_processors();
+    WSACleanup();
     return tl_finish();
 }

@@ -1628,6 +1628,33 @@ static void test_wsaaccept(void)
 /* ---------------------------------------------------------------------------------
  * WSAConnectByName */
 
+#ifndef SIZEOF_SOCKET_ADDRESS_LIST /* mingw-w64's headers lack the SDK's helpers used below */
+#define SIZEOF_SOCKET_ADDRESS_LIST(n) (FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address) + (n) * sizeof(SOCKET_ADDRESS))
+static void IN6ADDR_SETV4MAPPED(PSOCKADDR_IN6 a6, const IN_ADDR *a4, SCOPE_ID scope, USHORT port)
+{
+    memset(a6, 0, sizeof(*a6));
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = port;
+    a6->sin6_addr.s6_addr[10] = 0xff;
+    a6->sin6_addr.s6_addr[11] = 0xff;
+    memcpy(&a6->sin6_addr.s6_addr[12], a4, 4);
+    a6->sin6_scope_id = scope.Value;
+}
+static USHORT INETADDR_PORT(const SOCKADDR *a) { return ((const SOCKADDR_IN *)a)->sin_port; }
+#endif
+
+/* The connection `client` made to `listener`: accepted, and one byte goes through it. */
+static void accept_and_exchange(SOCKET listener, SOCKET client, char value)
+{
+    char byte = 0;
+    SOCKET server = accept(listener, NULL, NULL);
+    CHECK(server != INVALID_SOCKET);
+    CHECK_EQ(send(client, &value, 1, 0), 1);
+    CHECK_EQ(recv(server, &byte, 1, 0), 1);
+    CHECK_EQ(byte, value);
+    closesocket(server);
+}
+
 static void test_connect_by_name(void)
 {
     struct sockaddr_in laddr;
@@ -1637,7 +1664,6 @@ static void test_connect_by_name(void)
     char port[16];
     int len;
     BOOL ok;
-    char byte = 0;
 
     listener = make_listener(&laddr, 5);
     snprintf(port, sizeof(port), "%u", ntohs(laddr.sin_port));
@@ -1663,14 +1689,8 @@ static void test_connect_by_name(void)
             CHECK(memcmp(&local, &named, (size_t)len) == 0);
         }
         CHECK(memcmp(&local, &named, 2) == 0 && memcmp((char *)&local + 4, (char *)&named + 4, 4) == 0);
-        if (ok) {
-            server = accept(listener, NULL, NULL);
-            CHECK(server != INVALID_SOCKET);
-            CHECK_EQ(send(client, "x", 1, 0), 1);
-            CHECK_EQ(recv(server, &byte, 1, 0), 1);
-            CHECK_EQ(byte, 'x');
-            closesocket(server);
-        }
+        if (ok)
+            accept_and_exchange(listener, client, 'x');
     }
     closesocket(client);
 
@@ -1735,6 +1755,64 @@ static void test_connect_by_name(void)
         WSASetLastError(0xdeadbeef);
         CHECK(!WSAConnectByNameA(client, "127.0.0.1", gone_port, NULL, NULL, NULL, NULL, &limit, NULL));
         CHECK(WSAGetLastError() != 0 && (DWORD)WSAGetLastError() != 0xdeadbeef);
+        closesocket(client);
+    }
+
+    TEST("WSAConnectByList: a dual-stack socket goes down the list to the address that answers");
+    {
+        /* Microsoft's connectbylist sample: IPv4 addresses as v4-mapped IPv6 ones on a socket
+         * with IPV6_V6ONLY off; the first address has no listener. */
+        struct sockaddr_in gone;
+        SOCKET probe = make_listener(&gone, 1);
+        SOCKADDR_IN6 targets[2];
+        char list_space[SIZEOF_SOCKET_ADDRESS_LIST(2)];
+        PSOCKET_ADDRESS_LIST list = (PSOCKET_ADDRESS_LIST)list_space;
+        SCOPE_ID no_scope;
+        DWORD off = 0;
+        struct timeval limit = {10, 0};
+
+        closesocket(probe);
+        no_scope.Value = 0;
+        IN6ADDR_SETV4MAPPED(&targets[0], &gone.sin_addr, no_scope, gone.sin_port);
+        IN6ADDR_SETV4MAPPED(&targets[1], &laddr.sin_addr, no_scope, laddr.sin_port);
+        CHECK(IN6_IS_ADDR_V4MAPPED(&targets[1].sin6_addr));
+        CHECK_EQ(INETADDR_PORT((SOCKADDR *)&targets[1]), laddr.sin_port);
+        list->iAddressCount = 2;
+        for (int i = 0; i < 2; ++i) {
+            list->Address[i].lpSockaddr = (LPSOCKADDR)&targets[i];
+            list->Address[i].iSockaddrLength = sizeof(targets[i]);
+        }
+        client = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+        CHECK_EQ(setsockopt(client, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&off, sizeof(off)), 0);
+        memset(&remote, 0xcc, sizeof(remote));
+        remote_len = sizeof(remote);
+        local_len = sizeof(local);
+        /* Wine 8.0's ws2_32 exports it as an unimplemented stub: the call itself would
+         * end the process there. */
+        WINE_DEVIATION("Wine 8.0 has no WSAConnectByList (unimplemented function)") {
+            ok = WSAConnectByList(client, list, &local_len, (LPSOCKADDR)&local, &remote_len, (LPSOCKADDR)&remote,
+                                  &limit, NULL);
+            CHECK(ok);
+            CHECK_EQ(remote_len, sizeof(SOCKADDR_IN6));
+            CHECK(memcmp(&remote, &targets[1], sizeof(SOCKADDR_IN6)) == 0);
+            CHECK_EQ(local_len, sizeof(SOCKADDR_IN6));
+            if (ok)
+                accept_and_exchange(listener, client, 'y');
+        }
+        closesocket(client);
+
+        TEST("WSAConnectByList: no list, or a Reserved OVERLAPPED: WSAEINVAL");
+        client = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+        WINE_DEVIATION("Wine 8.0 has no WSAConnectByList (unimplemented function)") {
+            WSAOVERLAPPED reserved;
+            memset(&reserved, 0, sizeof(reserved));
+            WSASetLastError(0xdeadbeef);
+            CHECK(!WSAConnectByList(client, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            WSASetLastError(0xdeadbeef);
+            CHECK(!WSAConnectByList(client, list, NULL, NULL, NULL, NULL, NULL, &reserved));
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+        }
         closesocket(client);
     }
     closesocket(listener);

@@ -12,6 +12,8 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
+#include <mstcpip.h>
+#include <wspiapi.h>
 #include "testlib.h"
 
 
@@ -965,9 +967,65 @@ static void test_byte_order(void)
     CHECK_EQ(sizeof(htons(0)), 2);
 }
 
+/* The SDK's address helpers that Microsoft's samples use (wsapoll, connectbyname,
+ * connectbylist, sendmsg): an address of either family set to the wildcard or loopback
+ * address, its port read and written in place; and wspiapi.h's getaddrinfo wrappers,
+ * which Windows 2000-era samples (simple, accept, sockdup, mcastip) call through. mingw-w64
+ * has the wrappers but not the INETADDR_ helpers (mstcpip.h in the Windows SDK). */
+static void test_sdk_address_helpers(void)
+{
+    struct addrinfo hints, *result = NULL;
+
+    TEST("wspiapi.h: WspiapiGetAddrInfo/WspiapiFreeAddrInfo resolve as getaddrinfo does");
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_INET;
+    hints.ai_flags = AI_NUMERICHOST;
+    CHECK_EQ(WspiapiGetAddrInfo("127.0.0.1", "5001", &hints, &result), 0);
+    CHECK(result != NULL);
+    if (result != NULL) {
+        CHECK_EQ(result->ai_family, AF_INET);
+        CHECK_EQ(((struct sockaddr_in *)result->ai_addr)->sin_port, htons(5001));
+        WspiapiFreeAddrInfo(result);
+    }
+
+#ifndef __MINGW32__
+    {
+        SOCKADDR_STORAGE addr;
+        TEST("INETADDR_SETLOOPBACK/SETANY and SS_PORT on an IPv6 and an IPv4 address");
+        memset(&addr, 0xcc, sizeof(addr));
+        addr.ss_family = AF_INET6;
+        INETADDR_SETLOOPBACK((SOCKADDR *)&addr);
+        CHECK(IN6_IS_ADDR_LOOPBACK(&((SOCKADDR_IN6 *)&addr)->sin6_addr));
+        CHECK_EQ(((SOCKADDR_IN6 *)&addr)->sin6_scope_id, 0);
+        CHECK_EQ(((SOCKADDR_IN6 *)&addr)->sin6_flowinfo, 0);
+        CHECK(INETADDR_ISLOOPBACK((SOCKADDR *)&addr));
+        CHECK(!INETADDR_ISANY((SOCKADDR *)&addr));
+        SS_PORT((SOCKADDR *)&addr) = htons(12345);
+        CHECK_EQ(((SOCKADDR_IN6 *)&addr)->sin6_port, htons(12345));
+        CHECK_EQ(INETADDR_PORT((SOCKADDR *)&addr), htons(12345));
+        INETADDR_SETANY((SOCKADDR *)&addr);
+        CHECK(INETADDR_ISANY((SOCKADDR *)&addr));
+        CHECK_EQ(INETADDR_PORT((SOCKADDR *)&addr), 0);
+        CHECK_EQ(addr.ss_family, AF_INET6);
+
+        memset(&addr, 0xcc, sizeof(addr));
+        addr.ss_family = AF_INET;
+        INETADDR_SETLOOPBACK((SOCKADDR *)&addr);
+        CHECK_EQ(((SOCKADDR_IN *)&addr)->sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+        CHECK_EQ(((SOCKADDR_IN *)&addr)->sin_zero[7], 0);
+        INETADDR_SET_PORT((SOCKADDR *)&addr, htons(80));
+        CHECK_EQ(((SOCKADDR_IN *)&addr)->sin_port, htons(80));
+        CHECK(INETADDR_ADDRESS((SOCKADDR *)&addr) == (PUCHAR) & ((SOCKADDR_IN *)&addr)->sin_addr);
+        CHECK_EQ(INET_SOCKADDR_LENGTH(AF_INET6), sizeof(SOCKADDR_IN6));
+        CHECK_EQ(INETADDR_SCOPE_ID((SOCKADDR *)&addr).Value, 0);
+    }
+#endif
+}
+
 int main(void)
 {
     startup();
+    test_sdk_address_helpers();
     test_getaddrinfo_numeric();
     test_getaddrinfo_names();
     test_getaddrinfow();

@@ -1408,9 +1408,62 @@ static void test_routing_interface_query(void)
     }
 }
 
+/* SIO_ADDRESS_LIST_SORT (Microsoft Learn, "SIO_ADDRESS_LIST_SORT Control Code"): the list's
+ * entries in the order to try them, by RFC 3484's rules, the default policy table's
+ * precedence among them (::1/128 above ::ffff:0:0/96). Microsoft's connectbylist sample
+ * sorts its list in place this way before WSAConnectByList. */
+static void test_address_list_sort(void)
+{
+    SOCKET s = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    SOCKADDR_IN6 mapped, loopback;
+    char space[sizeof(SOCKET_ADDRESS_LIST) + sizeof(SOCKET_ADDRESS)];
+    SOCKET_ADDRESS_LIST *list = (SOCKET_ADDRESS_LIST *)space;
+    DWORD size, list_size = (DWORD)(FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address) + 2 * sizeof(SOCKET_ADDRESS));
+    int ret;
+
+    CHECK(s != INVALID_SOCKET);
+    memset(&mapped, 0, sizeof(mapped));
+    mapped.sin6_family = AF_INET6;
+    mapped.sin6_port = htons(1001);
+    mapped.sin6_addr.s6_addr[10] = 0xff;
+    mapped.sin6_addr.s6_addr[11] = 0xff;
+    mapped.sin6_addr.s6_addr[12] = 127;
+    mapped.sin6_addr.s6_addr[15] = 1;
+    memset(&loopback, 0, sizeof(loopback));
+    loopback.sin6_family = AF_INET6;
+    loopback.sin6_port = htons(1002);
+    loopback.sin6_addr.s6_addr[15] = 1;
+    list->iAddressCount = 2;
+    list->Address[0].lpSockaddr = (LPSOCKADDR)&mapped;
+    list->Address[0].iSockaddrLength = sizeof(mapped);
+    list->Address[1].lpSockaddr = (LPSOCKADDR)&loopback;
+    list->Address[1].iSockaddrLength = sizeof(loopback);
+
+    TEST("SIO_ADDRESS_LIST_SORT, in place: ::1 comes before ::ffff:127.0.0.1");
+    size = 0xdeadbeef;
+    ret = WSAIoctl(s, SIO_ADDRESS_LIST_SORT, list, list_size, list, list_size, &size, NULL, NULL);
+    WINE_DEVIATION("Wine 8.0 does not implement SIO_ADDRESS_LIST_SORT (WSAEOPNOTSUPP)") {
+        CHECK_EQ(ret, 0);
+        CHECK_EQ(list->iAddressCount, 2);
+        CHECK(list->Address[0].lpSockaddr == (LPSOCKADDR)&loopback);
+        CHECK_EQ(list->Address[0].iSockaddrLength, sizeof(loopback));
+        CHECK(list->Address[1].lpSockaddr == (LPSOCKADDR)&mapped);
+        CHECK_EQ(loopback.sin6_port, htons(1002)); /* the addresses themselves are untouched */
+    }
+
+    TEST("SIO_ADDRESS_LIST_SORT with an output smaller than the list: WSAEFAULT");
+    WINE_DEVIATION("Wine 8.0 does not implement SIO_ADDRESS_LIST_SORT (WSAEOPNOTSUPP)") {
+        CHECK_EQ(WSAIoctl(s, SIO_ADDRESS_LIST_SORT, list, list_size, list, list_size - 1, &size, NULL, NULL),
+                 SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    }
+    closesocket(s);
+}
+
 int main(void)
 {
     startup();
+    test_address_list_sort();
     test_sockaddr_in6_layout();
     test_v6only();
     test_loopback6();

@@ -25,6 +25,7 @@
 /* NTSTATUS values seen in OVERLAPPED.Internal (ntstatus.h). */
 #define U_STATUS_SUCCESS ((ULONG_PTR)0x00000000)
 #define U_STATUS_BUFFER_OVERFLOW ((ULONG_PTR)0x80000005)
+#define U_STATUS_PORT_UNREACHABLE ((ULONG_PTR)0xC000023F)
 
 static void startup(void)
 {
@@ -901,6 +902,52 @@ static void test_connreset(void)
             }
         }
         closesocket(t);
+    }
+
+    /* An IOCP server's pending WSARecvFrom when the "port unreachable" comes: Windows ends
+     * it with STATUS_PORT_UNREACHABLE, which GetQueuedCompletionStatus gives as
+     * ERROR_PORT_UNREACHABLE and WSAGetOverlappedResult as WSAECONNRESET (Windows' own
+     * tftpd handles that status from its posted receives; Boost.Asio maps
+     * ERROR_PORT_UNREACHABLE from receive completions). */
+    TEST("port unreachable during a pending WSARecvFrom: ERROR_PORT_UNREACHABLE on the port");
+    {
+        SOCKADDR_IN from;
+        INT from_len = sizeof(from);
+        SOCKET u = udp_bound(NULL);
+        HANDLE port = CreateIoCompletionPort((HANDLE)u, NULL, 42, 0);
+        WSAOVERLAPPED ov;
+        WSABUF wb;
+        DWORD flags = 0, got = 0xdeadbeef;
+        ULONG_PTR key = 0;
+        LPOVERLAPPED done = NULL;
+        BOOL ok;
+
+        CHECK(port != NULL);
+        memset(&ov, 0, sizeof(ov));
+        wb.len = sizeof(buf);
+        wb.buf = buf;
+        ret = WSARecvFrom(u, &wb, 1, NULL, &flags, (SOCKADDR *)&from, &from_len, &ov, NULL);
+        CHECK_EQ(ret, SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(send_to(u, "ping", 4, &dead), 4);
+        WINE_DEVIATION("Wine does not report ICMP port unreachable to unconnected UDP sockets")
+        {
+            SetLastError(0xdeadbeef);
+            ok = GetQueuedCompletionStatus(port, &got, &key, &done, 2000);
+            CHECK(!ok);
+            CHECK_EQ(GetLastError(), ERROR_PORT_UNREACHABLE);
+            CHECK(done == &ov);
+            CHECK_EQ(key, 42);
+            CHECK_EQ(got, 0);
+            CHECK_EQ(ov.Internal, U_STATUS_PORT_UNREACHABLE);
+            WSASetLastError(0xdeadbeef);
+            CHECK(!WSAGetOverlappedResult(u, &ov, &got, FALSE, &flags));
+            CHECK_EQ(WSAGetLastError(), WSAECONNRESET);
+        }
+        closesocket(u);
+        if (tl_under_wine()) /* the receive is still pending there: let it end */
+            GetQueuedCompletionStatus(port, &got, &key, &done, 2000);
+        CloseHandle(port);
     }
 
     TEST("port unreachable on a connected UDP socket: recv fails with WSAECONNRESET");
