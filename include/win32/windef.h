@@ -151,13 +151,17 @@ typedef LONG NTSTATUS;
 #define min(a, b) (((a) < (b)) ? (a) : (b))
 #endif
 #else
+/* The type of `true ? a : b` without the reference it has when a and b are lvalues of one
+ * type: the result is a value, as the macro's is, never a reference to a parameter. */
+template <class OverlappedT> struct OverlappedMinMaxValue { typedef OverlappedT type; };
+template <class OverlappedT> struct OverlappedMinMaxValue<OverlappedT &> { typedef OverlappedT type; };
 template <class OverlappedA, class OverlappedB>
-constexpr auto max(OverlappedA a, OverlappedB b) -> decltype(true ? a : b)
+constexpr auto max(OverlappedA a, OverlappedB b) -> typename OverlappedMinMaxValue<decltype(true ? a : b)>::type
 {
     return a > b ? a : b;
 }
 template <class OverlappedA, class OverlappedB>
-constexpr auto min(OverlappedA a, OverlappedB b) -> decltype(true ? a : b)
+constexpr auto min(OverlappedA a, OverlappedB b) -> typename OverlappedMinMaxValue<decltype(true ? a : b)>::type
 {
     return a < b ? a : b;
 }
