@@ -111,8 +111,12 @@ OVERLAPPED_END_C
 
 #ifdef UNICODE
 #define FindFirstChangeNotification FindFirstChangeNotificationW
+#define MoveFile MoveFileW
+#define MoveFileEx MoveFileExW
 #else
 #define FindFirstChangeNotification FindFirstChangeNotificationA
+#define MoveFile MoveFileA
+#define MoveFileEx MoveFileExA
 #endif
 
 #endif

@@ -276,6 +276,24 @@ OVERLAPPED_API BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwF
 OVERLAPPED_API BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess, DWORD dwFlags, LPWSTR lpExeName,
                                                       PDWORD lpdwSize);
 
+#ifdef UNICODE
+#define CreateProcess CreateProcessW
+#define GetStartupInfo GetStartupInfoW
+#define CreateJobObject CreateJobObjectW
+#define OpenJobObject OpenJobObjectW
+#define QueryFullProcessImageName QueryFullProcessImageNameW
+typedef STARTUPINFOW STARTUPINFO, *LPSTARTUPINFO;
+typedef STARTUPINFOEXW STARTUPINFOEX, *LPSTARTUPINFOEX;
+#else
+#define CreateProcess CreateProcessA
+#define GetStartupInfo GetStartupInfoA
+#define CreateJobObject CreateJobObjectA
+#define OpenJobObject OpenJobObjectA
+#define QueryFullProcessImageName QueryFullProcessImageNameA
+typedef STARTUPINFOA STARTUPINFO, *LPSTARTUPINFO;
+typedef STARTUPINFOEXA STARTUPINFOEX, *LPSTARTUPINFOEX;
+#endif
+
 OVERLAPPED_END_C
 
 #endif

@@ -1137,6 +1137,20 @@ OVERLAPPED_API DWORD WINAPI GetVersion(void);
 OVERLAPPED_API BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation);
 OVERLAPPED_API BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 
+#ifdef UNICODE
+#define CreateFileMapping CreateFileMappingW
+#define OpenFileMapping OpenFileMappingW
+#define GetComputerName GetComputerNameW
+#define GetComputerNameEx GetComputerNameExW
+#define OutputDebugString OutputDebugStringW
+#else
+#define CreateFileMapping CreateFileMappingA
+#define OpenFileMapping OpenFileMappingA
+#define GetComputerName GetComputerNameA
+#define GetComputerNameEx GetComputerNameExA
+#define OutputDebugString OutputDebugStringA
+#endif
+
 OVERLAPPED_END_C
 
 #endif

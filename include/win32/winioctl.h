@@ -365,6 +365,22 @@ OVERLAPPED_API BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR 
                                                  LPDWORD lpMaximumComponentLength, LPDWORD lpFileSystemFlags,
                                                  LPWSTR lpFileSystemNameBuffer, DWORD nFileSystemNameSize);
 
+#ifdef UNICODE
+#define GetDriveType GetDriveTypeW
+#define GetLogicalDriveStrings GetLogicalDriveStringsW
+#define GetVolumePathName GetVolumePathNameW
+#define GetDiskFreeSpace GetDiskFreeSpaceW
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExW
+#define GetVolumeInformation GetVolumeInformationW
+#else
+#define GetDriveType GetDriveTypeA
+#define GetLogicalDriveStrings GetLogicalDriveStringsA
+#define GetVolumePathName GetVolumePathNameA
+#define GetDiskFreeSpace GetDiskFreeSpaceA
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExA
+#define GetVolumeInformation GetVolumeInformationA
+#endif
+
 #ifdef __cplusplus
 }
 #endif
