@@ -4,6 +4,9 @@
 #ifndef OVERLAPPED_DIRCHANGES_H
 #define OVERLAPPED_DIRCHANGES_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <winnt.h>
 #include <winbase.h>
@@ -118,5 +121,7 @@ OVERLAPPED_END_C
 #define MoveFile MoveFileA
 #define MoveFileEx MoveFileExA
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif

@@ -4,6 +4,9 @@
 #ifndef OVERLAPPED_WINBASE_H
 #define OVERLAPPED_WINBASE_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <winnt.h>
 #include <winerror.h>
@@ -901,7 +904,11 @@ static inline void MemoryBarrier(void)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
+#if defined(__x86_64__)
 #define YieldProcessor() __builtin_ia32_pause()
+#else
+#define YieldProcessor() __asm__ __volatile__("yield" ::: "memory")
+#endif
 
 /* ---- The A/W names without suffix follow UNICODE, as in the Windows SDK ------------- */
 
@@ -1152,5 +1159,7 @@ OVERLAPPED_API BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 #endif
 
 OVERLAPPED_END_C
+
+#pragma GCC diagnostic pop
 
 #endif

@@ -5,6 +5,9 @@
 #ifndef OVERLAPPED_WINIOCTL_H
 #define OVERLAPPED_WINIOCTL_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <winnt.h>
 #include <winbase.h>
@@ -384,5 +387,7 @@ OVERLAPPED_API BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR 
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif

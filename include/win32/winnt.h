@@ -3,6 +3,11 @@
 #ifndef OVERLAPPED_WINNT_H
 #define OVERLAPPED_WINNT_H
 
+/* Windows' structures have unnamed structure and union members, which ISO C99 and C++
+ * do not have (C11 does); gcc takes them without -Wpedantic's warning here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 
 typedef union _LARGE_INTEGER {
@@ -130,6 +135,15 @@ typedef struct _LIST_ENTRY {
 /* The structure that contains `address` as its member `field`. */
 #define CONTAINING_RECORD(address, type, field) ((type *)((char *)(address) - offsetof(type, field)))
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
+#define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
+#define RTL_SIZEOF_THROUGH_FIELD(type, field) (FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
+#define RTL_CONTAINS_FIELD(Struct, Size, Field)                                             \
+    ((((PCHAR)(&(Struct)->Field)) + sizeof((Struct)->Field)) <= (((PCHAR)(Struct)) + (Size)))
+#ifdef __cplusplus
+#define TYPE_ALIGNMENT(t) alignof(t)
+#else
+#define TYPE_ALIGNMENT(t) __alignof__(t)
+#endif
 #define MAXIMUM_SUSPEND_COUNT 0x7f
 
 #define HEAP_NO_SERIALIZE 0x00000001
@@ -375,5 +389,52 @@ typedef union _RTL_RUN_ONCE {
 } RTL_RUN_ONCE, *PRTL_RUN_ONCE;
 
 typedef VOID(NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
+
+/* Visual C++'s bit and byte intrinsics that winnt.h makes available. The index is a
+ * ULONG (32 bits), which is what `unsigned long` is on Windows. */
+static inline BOOLEAN _BitScanForward(ULONG *Index, ULONG Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)__builtin_ctz(Mask);
+    return 1;
+}
+static inline BOOLEAN _BitScanReverse(ULONG *Index, ULONG Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)(31 - __builtin_clz(Mask));
+    return 1;
+}
+static inline BOOLEAN _BitScanForward64(ULONG *Index, ULONG64 Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)__builtin_ctzll(Mask);
+    return 1;
+}
+static inline BOOLEAN _BitScanReverse64(ULONG *Index, ULONG64 Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)(63 - __builtin_clzll(Mask));
+    return 1;
+}
+#define BitScanForward _BitScanForward
+#define BitScanReverse _BitScanReverse
+#define BitScanForward64 _BitScanForward64
+#define BitScanReverse64 _BitScanReverse64
+static inline USHORT _byteswap_ushort(USHORT Value) { return __builtin_bswap16(Value); }
+static inline ULONG _byteswap_ulong(ULONG Value) { return __builtin_bswap32(Value); }
+static inline ULONG64 _byteswap_uint64(ULONG64 Value) { return __builtin_bswap64(Value); }
+#define RtlUshortByteSwap(x) _byteswap_ushort(x)
+#define RtlUlongByteSwap(x) _byteswap_ulong(x)
+#define RtlUlonglongByteSwap(x) _byteswap_uint64(x)
+/* Compiler barriers: no instruction, only no reordering by the compiler. */
+#define _ReadWriteBarrier() __asm__ __volatile__("" ::: "memory")
+#define _ReadBarrier() _ReadWriteBarrier()
+#define _WriteBarrier() _ReadWriteBarrier()
+
+#pragma GCC diagnostic pop
 
 #endif

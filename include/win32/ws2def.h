@@ -5,6 +5,9 @@
 #ifndef OVERLAPPED_WS2DEF_H
 #define OVERLAPPED_WS2DEF_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <inaddr.h>
 
@@ -414,5 +417,7 @@ typedef struct addrinfoexW {
 #define NI_MAXSERV 32
 
 OVERLAPPED_END_C
+
+#pragma GCC diagnostic pop
 
 #endif
