@@ -237,6 +237,8 @@ typedef struct sockaddr_storage {
     LONGLONG __ss_align;
     CHAR __ss_pad2[_SS_PAD2SIZE];
 } SOCKADDR_STORAGE, *PSOCKADDR_STORAGE, *LPSOCKADDR_STORAGE;
+/* The port of an IPv4 or IPv6 address (one place in both), usable on either side of `=`. */
+#define SS_PORT(ssp) (((PSOCKADDR_IN)(ssp))->sin_port)
 typedef SOCKADDR_STORAGE SOCKADDR_STORAGE_LH, *PSOCKADDR_STORAGE_LH;
 
 typedef struct _SOCKET_ADDRESS {
@@ -248,6 +250,8 @@ typedef struct _SOCKET_ADDRESS_LIST {
     INT iAddressCount;
     SOCKET_ADDRESS Address[1];
 } SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
+#define SIZEOF_SOCKET_ADDRESS_LIST(AddressCount)                                            \
+    (FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address) + (AddressCount) * sizeof(SOCKET_ADDRESS))
 
 typedef struct _CSADDR_INFO {
     SOCKET_ADDRESS LocalAddr;
@@ -276,6 +280,7 @@ typedef struct {
         ULONG Value;
     };
 } SCOPE_ID, *PSCOPE_ID;
+#define SCOPEID_UNSPECIFIED_INIT {{{0, 0}}}
 
 #define INADDR_ANY ((ULONG)0x00000000)
 #define INADDR_LOOPBACK 0x7f000001

@@ -15,8 +15,25 @@
 #endif
 #include <ws2tcpip.h>
 #include <mswsock.h>
+#include <mstcpip.h>
+#include <wspiapi.h>
 #include <tchar.h>
 #include <stdio.h>
+
+/* A wire header packed by the SDK's packing headers. */
+#include <pshpack1.h>
+typedef struct _WIRE_HEADER {
+    BYTE Type;
+    DWORD Length;
+    WORD Port;
+} WIRE_HEADER;
+#include <poppack.h>
+typedef struct _UNPACKED {
+    BYTE Type;
+    DWORD Length;
+} UNPACKED;
+C_ASSERT(sizeof(WIRE_HEADER) == 7 && FIELD_OFFSET(WIRE_HEADER, Length) == 1 && sizeof(UNPACKED) == 8);
+C_ASSERT(SIZEOF_SOCKET_ADDRESS_LIST(3) == FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address) + 3 * sizeof(SOCKET_ADDRESS));
 
 /* SAL annotations, as Microsoft's samples write them. */
 _Success_(return != FALSE) static BOOL
@@ -143,6 +160,47 @@ static void GenericNames(void)
     (void)pGetVolumePathName, (void)pGetDiskFreeSpaceEx;
 }
 
+/* mstcpip.h's address helpers, as Microsoft's Winsock samples use them: 0 when each
+ * gives what the SDK's does. */
+static int AddressHelpers(void)
+{
+    SOCKADDR_STORAGE addr;
+    SOCKADDR_IN6 mapped;
+    IN_ADDR v4;
+    SCOPE_ID scope = SCOPEID_UNSPECIFIED_INIT;
+    static const UCHAR expect_mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 7};
+
+    FillMemory(&addr, sizeof(addr), 0xcc);
+    addr.ss_family = AF_INET6;
+    INETADDR_SETANY((SOCKADDR *)&addr);
+    SS_PORT((SOCKADDR *)&addr) = htons(12345);
+    if (addr.ss_family != AF_INET6 || !INETADDR_ISANY((SOCKADDR *)&addr) || INETADDR_ISLOOPBACK((SOCKADDR *)&addr) ||
+        ntohs(INETADDR_PORT((SOCKADDR *)&addr)) != 12345 || ((SOCKADDR_IN6 *)&addr)->sin6_scope_id != 0 ||
+        ((SOCKADDR_IN6 *)&addr)->sin6_flowinfo != 0)
+        return 1;
+    INETADDR_SETLOOPBACK((SOCKADDR *)&addr);
+    if (!INETADDR_ISLOOPBACK((SOCKADDR *)&addr) || INETADDR_PORT((SOCKADDR *)&addr) != 0 ||
+        INETADDR_ADDRESS((SOCKADDR *)&addr)[15] != 1)
+        return 1;
+    FillMemory(&addr, sizeof(addr), 0xcc);
+    addr.ss_family = AF_INET;
+    INETADDR_SETLOOPBACK((SOCKADDR *)&addr);
+    if (addr.ss_family != AF_INET || ((SOCKADDR_IN *)&addr)->sin_addr.s_addr != htonl(INADDR_LOOPBACK) ||
+        INETADDR_PORT((SOCKADDR *)&addr) != 0 || ((SOCKADDR_IN *)&addr)->sin_zero[7] != 0 ||
+        INETADDR_SCOPE_ID((SOCKADDR *)&addr).Value != 0)
+        return 1;
+    INETADDR_SETANY((SOCKADDR *)&addr);
+    if (!INETADDR_ISANY((SOCKADDR *)&addr) || INETADDR_ISLOOPBACK((SOCKADDR *)&addr))
+        return 1;
+    v4.s_addr = htonl(0xC0000207); /* 192.0.2.7 */
+    scope.Value = 3;
+    IN6ADDR_SETV4MAPPED(&mapped, &v4, scope, htons(80));
+    if (mapped.sin6_family != AF_INET6 || ntohs(mapped.sin6_port) != 80 || mapped.sin6_scope_id != 3 ||
+        memcmp(&mapped.sin6_addr, expect_mapped, 16) != 0 || !IN6_IS_ADDR_V4MAPPED(&mapped.sin6_addr))
+        return 1;
+    return 0;
+}
+
 static DWORD WINAPI Worker(LPVOID lpParameter)
 {
     UNREFERENCED_PARAMETER(lpParameter);
@@ -199,6 +257,8 @@ int _tmain(int argc, _TCHAR *argv[])
         return 1;
     CloseHandle(hThread);
     GenericNames();
+    if (AddressHelpers() != 0)
+        return 1;
     _tprintf(_T("%d %lu %lu %d\n"), max(Helper(1), 1), (unsigned long)mask, (unsigned long)cb,
              (int)(MAXDWORD == 0xffffffffu));
     return 0;
