@@ -900,6 +900,16 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destinatio
                                 __ATOMIC_SEQ_CST);
     return Comparand;
 }
+/* Interlocked singly linked lists (interlockedapi.h; types in winnt.h). */
+OVERLAPPED_API void WINAPI InitializeSListHead(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPushEntrySList(PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPushListSListEx(PSLIST_HEADER ListHead, PSLIST_ENTRY List,
+                                                              PSLIST_ENTRY ListEnd, ULONG Count);
+#define InterlockedPushListSList InterlockedPushListSListEx
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPopEntrySList(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedFlushSList(PSLIST_HEADER ListHead);
+OVERLAPPED_API USHORT WINAPI QueryDepthSList(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI RtlFirstEntrySList(const SLIST_HEADER *ListHead);
 static inline void MemoryBarrier(void)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

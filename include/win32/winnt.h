@@ -390,6 +390,26 @@ typedef union _RTL_RUN_ONCE {
 
 typedef VOID(NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
 
+/* Interlocked singly linked lists (winbase.h's InterlockedPushEntrySList & co.): 64-bit
+ * Windows' layout. An entry is 16-byte aligned (MEMORY_ALLOCATION_ALIGNMENT, which
+ * malloc and HeapAlloc give), usually the first member of the program's structure. */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    struct {
+        ULONGLONG Alignment;
+        ULONGLONG Region;
+    };
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 48;
+        ULONGLONG Reserved : 4;
+        ULONGLONG NextEntry : 60;
+    } HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+
 /* Visual C++'s bit and byte intrinsics that winnt.h makes available. The index is a
  * ULONG (32 bits), which is what `unsigned long` is on Windows. */
 static inline BOOLEAN _BitScanForward(ULONG *Index, ULONG Mask)
