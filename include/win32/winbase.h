@@ -900,6 +900,17 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destinatio
                                 __ATOMIC_SEQ_CST);
     return Comparand;
 }
+/* Security descriptors (securitybaseapi.h; types in winnt.h). The library builds and
+ * reads them; objects do not enforce them (docs/deviations.md). */
+OVERLAPPED_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor, DWORD dwRevision);
+OVERLAPPED_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor, BOOL bDaclPresent,
+                                                     PACL pDacl, BOOL bDaclDefaulted);
+OVERLAPPED_API BOOL WINAPI GetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                     LPBOOL lpbDaclPresent, PACL *pDacl, LPBOOL lpbDaclDefaulted);
+OVERLAPPED_API BOOL WINAPI GetSecurityDescriptorControl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                        PSECURITY_DESCRIPTOR_CONTROL pControl, LPDWORD lpdwRevision);
+OVERLAPPED_API BOOL WINAPI IsValidSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor);
+
 /* Interlocked singly linked lists (interlockedapi.h; types in winnt.h). */
 OVERLAPPED_API void WINAPI InitializeSListHead(PSLIST_HEADER ListHead);
 OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPushEntrySList(PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry);
