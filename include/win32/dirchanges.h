@@ -4,6 +4,9 @@
 #ifndef OVERLAPPED_DIRCHANGES_H
 #define OVERLAPPED_DIRCHANGES_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <winnt.h>
 #include <winbase.h>
@@ -117,12 +120,16 @@ OVERLAPPED_END_C
 
 #ifdef UNICODE
 #define FindFirstChangeNotification FindFirstChangeNotificationW
+#define MoveFile MoveFileW
 #define MoveFileEx MoveFileExW
 #define MoveFileWithProgress MoveFileWithProgressW
 #else
 #define FindFirstChangeNotification FindFirstChangeNotificationA
+#define MoveFile MoveFileA
 #define MoveFileEx MoveFileExA
 #define MoveFileWithProgress MoveFileWithProgressA
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif

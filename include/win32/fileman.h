@@ -6,6 +6,9 @@
 #ifndef OVERLAPPED_FILEMAN_H
 #define OVERLAPPED_FILEMAN_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <winnt.h>
 #include <winbase.h>
@@ -346,5 +349,7 @@ typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define GetFileAttributesEx GetFileAttributesExA
 #define GetFinalPathNameByHandle GetFinalPathNameByHandleA
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif

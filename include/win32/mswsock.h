@@ -5,6 +5,9 @@
 #ifndef OVERLAPPED_MSWSOCK_H
 #define OVERLAPPED_MSWSOCK_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <winsock2.h>
 
 OVERLAPPED_BEGIN_C
@@ -116,5 +119,7 @@ OVERLAPPED_API VOID PASCAL GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwRe
 OVERLAPPED_API int PASCAL WSARecvEx(SOCKET s, char *buf, int len, int *flags);
 
 OVERLAPPED_END_C
+
+#pragma GCC diagnostic pop
 
 #endif

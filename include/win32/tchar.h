@@ -68,9 +68,10 @@ OVERLAPPED_END_C
 #else /* !_UNICODE */
 
 #define __T(x) x
-#ifndef _T
+/* _T follows _UNICODE, not UNICODE (windef.h's follows UNICODE, for programs without
+ * this header): with UNICODE alone, _T("x") is a char string for _tprintf & co. */
+#undef _T
 #define _T(x) __T(x)
-#endif
 #define _TEXT(x) __T(x)
 
 typedef char _TCHAR;

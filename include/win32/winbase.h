@@ -4,6 +4,9 @@
 #ifndef OVERLAPPED_WINBASE_H
 #define OVERLAPPED_WINBASE_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <winnt.h>
 #include <winerror.h>
@@ -900,11 +903,36 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destinatio
                                 __ATOMIC_SEQ_CST);
     return Comparand;
 }
+/* Security descriptors (securitybaseapi.h; types in winnt.h). The library builds and
+ * reads them; objects do not enforce them (docs/deviations.md). */
+OVERLAPPED_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor, DWORD dwRevision);
+OVERLAPPED_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor, BOOL bDaclPresent,
+                                                     PACL pDacl, BOOL bDaclDefaulted);
+OVERLAPPED_API BOOL WINAPI GetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                     LPBOOL lpbDaclPresent, PACL *pDacl, LPBOOL lpbDaclDefaulted);
+OVERLAPPED_API BOOL WINAPI GetSecurityDescriptorControl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                        PSECURITY_DESCRIPTOR_CONTROL pControl, LPDWORD lpdwRevision);
+OVERLAPPED_API BOOL WINAPI IsValidSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor);
+
+/* Interlocked singly linked lists (interlockedapi.h; types in winnt.h). */
+OVERLAPPED_API void WINAPI InitializeSListHead(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPushEntrySList(PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPushListSListEx(PSLIST_HEADER ListHead, PSLIST_ENTRY List,
+                                                              PSLIST_ENTRY ListEnd, ULONG Count);
+#define InterlockedPushListSList InterlockedPushListSListEx
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPopEntrySList(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedFlushSList(PSLIST_HEADER ListHead);
+OVERLAPPED_API USHORT WINAPI QueryDepthSList(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI RtlFirstEntrySList(const SLIST_HEADER *ListHead);
 static inline void MemoryBarrier(void)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
+#if defined(__x86_64__)
 #define YieldProcessor() __builtin_ia32_pause()
+#else
+#define YieldProcessor() __asm__ __volatile__("yield" ::: "memory")
+#endif
 
 /* ---- The A/W names without suffix follow UNICODE, as in the Windows SDK ------------- */
 
@@ -1146,6 +1174,22 @@ OVERLAPPED_API DWORD WINAPI GetVersion(void);
 OVERLAPPED_API BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation);
 OVERLAPPED_API BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 
+#ifdef UNICODE
+#define CreateFileMapping CreateFileMappingW
+#define OpenFileMapping OpenFileMappingW
+#define GetComputerName GetComputerNameW
+#define GetComputerNameEx GetComputerNameExW
+#define OutputDebugString OutputDebugStringW
+#else
+#define CreateFileMapping CreateFileMappingA
+#define OpenFileMapping OpenFileMappingA
+#define GetComputerName GetComputerNameA
+#define GetComputerNameEx GetComputerNameExA
+#define OutputDebugString OutputDebugStringA
+#endif
+
 OVERLAPPED_END_C
+
+#pragma GCC diagnostic pop
 
 #endif

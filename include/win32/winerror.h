@@ -143,6 +143,8 @@
 #define ERROR_INCORRECT_ADDRESS 1241
 #define ERROR_ALREADY_REGISTERED 1242
 #define ERROR_PRIVILEGE_NOT_HELD 1314
+#define ERROR_UNKNOWN_REVISION 1305
+#define ERROR_INVALID_ACL 1336
 #define ERROR_INVALID_SECURITY_DESCR 1338
 #define ERROR_FILE_CORRUPT 1392
 #define ERROR_DISK_CORRUPT 1393
@@ -269,13 +271,45 @@
 #define STATUS_CONNECTION_ABORTED ((DWORD)0xC0000241)
 #define STATUS_ADDRESS_ALREADY_ASSOCIATED ((DWORD)0xC0000328)
 
-#define S_OK ((HRESULT)0)
-#define S_FALSE ((HRESULT)1)
-#define E_FAIL ((HRESULT)0x80004005)
-#define E_INVALIDARG ((HRESULT)0x80070057)
-#define E_OUTOFMEMORY ((HRESULT)0x8007000E)
+/* HRESULTs: a severity bit, a facility and a code. */
+#define SEVERITY_SUCCESS 0
+#define SEVERITY_ERROR 1
+#define FACILITY_NULL 0
+#define FACILITY_RPC 1
+#define FACILITY_DISPATCH 2
+#define FACILITY_STORAGE 3
+#define FACILITY_ITF 4
+#define FACILITY_WIN32 7
+#define FACILITY_WINDOWS 8
+#define FACILITY_NT_BIT 0x10000000
 #define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
 #define FAILED(hr) (((HRESULT)(hr)) < 0)
-#define HRESULT_FROM_WIN32(x) ((HRESULT)(x) <= 0 ? ((HRESULT)(x)) : ((HRESULT)(((x) & 0x0000FFFF) | (7 << 16) | 0x80000000)))
+#define IS_ERROR(status) (((ULONG)(status)) >> 31 == SEVERITY_ERROR)
+#define HRESULT_CODE(hr) ((hr) & 0xFFFF)
+#define HRESULT_FACILITY(hr) (((hr) >> 16) & 0x1fff)
+#define HRESULT_SEVERITY(hr) (((hr) >> 31) & 0x1)
+#define MAKE_HRESULT(sev, fac, code)                                                        \
+    ((HRESULT)(((ULONG)(sev) << 31) | ((ULONG)(fac) << 16) | ((ULONG)(code))))
+/* A Win32 error code as an HRESULT: 0 (and a value that is already one) unchanged. */
+#define __HRESULT_FROM_WIN32(x)                                                             \
+    ((HRESULT)(x) <= 0 ? ((HRESULT)(x))                                                     \
+                       : ((HRESULT)(((x) & 0x0000FFFF) | (FACILITY_WIN32 << 16) | 0x80000000)))
+#define HRESULT_FROM_WIN32(x) __HRESULT_FROM_WIN32(x)
+#define HRESULT_FROM_NT(x) ((HRESULT)((x) | FACILITY_NT_BIT))
+
+#define S_OK ((HRESULT)0)
+#define S_FALSE ((HRESULT)1)
+#define E_NOTIMPL ((HRESULT)0x80004001)
+#define E_NOINTERFACE ((HRESULT)0x80004002)
+#define E_POINTER ((HRESULT)0x80004003)
+#define E_ABORT ((HRESULT)0x80004004)
+#define E_FAIL ((HRESULT)0x80004005)
+#define E_UNEXPECTED ((HRESULT)0x8000FFFF)
+#define E_PENDING ((HRESULT)0x8000000A)
+#define E_BOUNDS ((HRESULT)0x8000000B)
+#define E_ACCESSDENIED ((HRESULT)0x80070005)
+#define E_HANDLE ((HRESULT)0x80070006)
+#define E_OUTOFMEMORY ((HRESULT)0x8007000E)
+#define E_INVALIDARG ((HRESULT)0x80070057)
 
 #endif

@@ -5,6 +5,9 @@
 #ifndef OVERLAPPED_WINIOCTL_H
 #define OVERLAPPED_WINIOCTL_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <winnt.h>
 #include <winbase.h>
@@ -377,8 +380,26 @@ OVERLAPPED_API BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR 
                                                  LPDWORD lpMaximumComponentLength, LPDWORD lpFileSystemFlags,
                                                  LPWSTR lpFileSystemNameBuffer, DWORD nFileSystemNameSize);
 
+#ifdef UNICODE
+#define GetDriveType GetDriveTypeW
+#define GetLogicalDriveStrings GetLogicalDriveStringsW
+#define GetVolumePathName GetVolumePathNameW
+#define GetDiskFreeSpace GetDiskFreeSpaceW
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExW
+#define GetVolumeInformation GetVolumeInformationW
+#else
+#define GetDriveType GetDriveTypeA
+#define GetLogicalDriveStrings GetLogicalDriveStringsA
+#define GetVolumePathName GetVolumePathNameA
+#define GetDiskFreeSpace GetDiskFreeSpaceA
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExA
+#define GetVolumeInformation GetVolumeInformationA
+#endif
+
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif

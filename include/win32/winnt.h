@@ -3,6 +3,11 @@
 #ifndef OVERLAPPED_WINNT_H
 #define OVERLAPPED_WINNT_H
 
+/* Windows' structures have unnamed structure and union members, which ISO C99 and C++
+ * do not have (C11 does); gcc takes them without -Wpedantic's warning here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 
 typedef union _LARGE_INTEGER {
@@ -130,6 +135,15 @@ typedef struct _LIST_ENTRY {
 /* The structure that contains `address` as its member `field`. */
 #define CONTAINING_RECORD(address, type, field) ((type *)((char *)(address) - offsetof(type, field)))
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
+#define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
+#define RTL_SIZEOF_THROUGH_FIELD(type, field) (FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
+#define RTL_CONTAINS_FIELD(Struct, Size, Field)                                             \
+    ((((PCHAR)(&(Struct)->Field)) + sizeof((Struct)->Field)) <= (((PCHAR)(Struct)) + (Size)))
+#ifdef __cplusplus
+#define TYPE_ALIGNMENT(t) alignof(t)
+#else
+#define TYPE_ALIGNMENT(t) __alignof__(t)
+#endif
 #define MAXIMUM_SUSPEND_COUNT 0x7f
 
 #define HEAP_NO_SERIALIZE 0x00000001
@@ -375,5 +389,122 @@ typedef union _RTL_RUN_ONCE {
 } RTL_RUN_ONCE, *PRTL_RUN_ONCE;
 
 typedef VOID(NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
+
+/* Security descriptors in absolute form (InitializeSecurityDescriptor and
+ * SetSecurityDescriptorDacl fill one for a SECURITY_ATTRIBUTES); 40 bytes on x64. A
+ * self-relative descriptor (SE_SELF_RELATIVE) holds offsets in the pointers' place. */
+typedef PVOID PSID;
+typedef PVOID PSECURITY_DESCRIPTOR;
+typedef WORD SECURITY_DESCRIPTOR_CONTROL, *PSECURITY_DESCRIPTOR_CONTROL;
+typedef struct _ACL {
+    BYTE AclRevision;
+    BYTE Sbz1;
+    WORD AclSize;
+    WORD AceCount;
+    WORD Sbz2;
+} ACL, *PACL;
+typedef struct _SECURITY_DESCRIPTOR {
+    BYTE Revision;
+    BYTE Sbz1;
+    SECURITY_DESCRIPTOR_CONTROL Control;
+    PSID Owner;
+    PSID Group;
+    PACL Sacl;
+    PACL Dacl;
+} SECURITY_DESCRIPTOR, *PISECURITY_DESCRIPTOR;
+typedef struct _SECURITY_DESCRIPTOR_RELATIVE {
+    BYTE Revision;
+    BYTE Sbz1;
+    SECURITY_DESCRIPTOR_CONTROL Control;
+    DWORD Owner;
+    DWORD Group;
+    DWORD Sacl;
+    DWORD Dacl;
+} SECURITY_DESCRIPTOR_RELATIVE, *PISECURITY_DESCRIPTOR_RELATIVE;
+#define SECURITY_DESCRIPTOR_REVISION 1
+#define SECURITY_DESCRIPTOR_REVISION1 1
+#define SECURITY_DESCRIPTOR_MIN_LENGTH (sizeof(SECURITY_DESCRIPTOR))
+#define ACL_REVISION 2
+#define SE_OWNER_DEFAULTED 0x0001
+#define SE_GROUP_DEFAULTED 0x0002
+#define SE_DACL_PRESENT 0x0004
+#define SE_DACL_DEFAULTED 0x0008
+#define SE_SACL_PRESENT 0x0010
+#define SE_SACL_DEFAULTED 0x0020
+#define SE_DACL_AUTO_INHERIT_REQ 0x0100
+#define SE_SACL_AUTO_INHERIT_REQ 0x0200
+#define SE_DACL_AUTO_INHERITED 0x0400
+#define SE_SACL_AUTO_INHERITED 0x0800
+#define SE_DACL_PROTECTED 0x1000
+#define SE_SACL_PROTECTED 0x2000
+#define SE_RM_CONTROL_VALID 0x4000
+#define SE_SELF_RELATIVE 0x8000
+
+/* Interlocked singly linked lists (winbase.h's InterlockedPushEntrySList & co.): 64-bit
+ * Windows' layout. An entry is 16-byte aligned (MEMORY_ALLOCATION_ALIGNMENT, which
+ * malloc and HeapAlloc give), usually the first member of the program's structure. */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    struct {
+        ULONGLONG Alignment;
+        ULONGLONG Region;
+    };
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 48;
+        ULONGLONG Reserved : 4;
+        ULONGLONG NextEntry : 60;
+    } HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+
+/* Visual C++'s bit and byte intrinsics that winnt.h makes available. The index is a
+ * ULONG (32 bits), which is what `unsigned long` is on Windows. */
+static inline BOOLEAN _BitScanForward(ULONG *Index, ULONG Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)__builtin_ctz(Mask);
+    return 1;
+}
+static inline BOOLEAN _BitScanReverse(ULONG *Index, ULONG Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)(31 - __builtin_clz(Mask));
+    return 1;
+}
+static inline BOOLEAN _BitScanForward64(ULONG *Index, ULONG64 Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)__builtin_ctzll(Mask);
+    return 1;
+}
+static inline BOOLEAN _BitScanReverse64(ULONG *Index, ULONG64 Mask)
+{
+    if (Mask == 0)
+        return 0;
+    *Index = (ULONG)(63 - __builtin_clzll(Mask));
+    return 1;
+}
+#define BitScanForward _BitScanForward
+#define BitScanReverse _BitScanReverse
+#define BitScanForward64 _BitScanForward64
+#define BitScanReverse64 _BitScanReverse64
+static inline USHORT _byteswap_ushort(USHORT Value) { return __builtin_bswap16(Value); }
+static inline ULONG _byteswap_ulong(ULONG Value) { return __builtin_bswap32(Value); }
+static inline ULONG64 _byteswap_uint64(ULONG64 Value) { return __builtin_bswap64(Value); }
+#define RtlUshortByteSwap(x) _byteswap_ushort(x)
+#define RtlUlongByteSwap(x) _byteswap_ulong(x)
+#define RtlUlonglongByteSwap(x) _byteswap_uint64(x)
+/* Compiler barriers: no instruction, only no reordering by the compiler. */
+#define _ReadWriteBarrier() __asm__ __volatile__("" ::: "memory")
+#define _ReadBarrier() _ReadWriteBarrier()
+#define _WriteBarrier() _ReadWriteBarrier()
+
+#pragma GCC diagnostic pop
 
 #endif

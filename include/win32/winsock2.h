@@ -22,15 +22,6 @@
 OVERLAPPED_BEGIN_C
 
 #define WSAAPI
-#ifndef FAR
-#define FAR
-#endif
-#ifndef NEAR
-#define NEAR
-#endif
-#ifndef PASCAL
-#define PASCAL
-#endif
 
 /* Assembler label of a Winsock name the C library also has (see the top of the file). */
 #define OVERLAPPED_WS_NAME(name) __asm__("overlapped_" #name)

@@ -5,6 +5,9 @@
 #ifndef OVERLAPPED_WS2DEF_H
 #define OVERLAPPED_WS2DEF_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <windef.h>
 #include <inaddr.h>
 
@@ -276,6 +279,7 @@ typedef struct {
         ULONG Value;
     };
 } SCOPE_ID, *PSCOPE_ID;
+#define SCOPEID_UNSPECIFIED_INIT {{{0, 0}}}
 
 /* The port (network byte order) of an IPv4 or IPv6 address: sin_port and sin6_port share
  * their offset. */
@@ -421,5 +425,7 @@ typedef struct addrinfoexW {
 #define NI_MAXSERV 32
 
 OVERLAPPED_END_C
+
+#pragma GCC diagnostic pop
 
 #endif

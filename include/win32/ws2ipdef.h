@@ -4,6 +4,9 @@
 #ifndef OVERLAPPED_WS2IPDEF_H
 #define OVERLAPPED_WS2IPDEF_H
 
+#pragma GCC diagnostic push /* unnamed members: see winnt.h */
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 #include <ws2def.h>
 
 OVERLAPPED_BEGIN_C
@@ -309,5 +312,7 @@ typedef struct _INTERFACE_INFO {
 #define INET6_ADDRSTRLEN 65
 
 OVERLAPPED_END_C
+
+#pragma GCC diagnostic pop
 
 #endif

@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 
 names=$(cd "$include" && cat winsock2.h ws2def.h ws2ipdef.h ws2tcpip.h mswsock.h mstcpip.h inaddr.h threadpoolapi.h |
     sed -n 's/^#define \([A-Z][A-Z0-9_]*\) \(.*\)$/\1 \2/p' |
-    grep -vE '^(OVERLAPPED|_WINSOCK|WSAAPI|FAR|NEAR|PASCAL|WSAID_|IN6ADDR_|FD_SET |FD_CLR |FD_ZERO |FD_ISSET |INVALID_SOCKET |CMSG_|WSA_CMSG|_IO|IOC_IN |IOC_OUT |IOC_VOID |IOC_INOUT )' |
+    grep -vE '^(OVERLAPPED|_WINSOCK|WSAAPI|FAR|NEAR|PASCAL|WSAID_|IN6ADDR_|SCOPEID_UNSPECIFIED_INIT|FD_SET |FD_CLR |FD_ZERO |FD_ISSET |INVALID_SOCKET |CMSG_|WSA_CMSG|_IO|IOC_IN |IOC_OUT |IOC_VOID |IOC_INOUT )' |
     grep -vE '^[A-Z0-9_]+ [A-Za-z_]+ *$' | awk '{print $1}' | sort -u)
 names="$names $(sed -n 's/^#define \(WSA[A-Z0-9_]*\) [0-9].*/\1/p' "$include/winerror.h")"
 

@@ -1369,6 +1369,74 @@ static void test_file_pointer(void)
     }
 }
 
+/* A pipe that lets everyone in, as servers make it: a security descriptor with a NULL
+ * DACL in the SECURITY_ATTRIBUTES (Microsoft Learn, InitializeSecurityDescriptor and
+ * SetSecurityDescriptorDacl: "If this parameter is NULL, a NULL DACL is assigned to the
+ * security descriptor, which allows all access"; Wine's dlls/advapi32/tests/security.c,
+ * test_SecurityDescriptor, passing on Windows: a wrong revision is ERROR_UNKNOWN_REVISION,
+ * SE_DACL_PRESENT and SE_DACL_DEFAULTED follow the arguments). */
+static void test_security_descriptor(void)
+{
+    SECURITY_DESCRIPTOR sd;
+    SECURITY_ATTRIBUTES sa;
+    SECURITY_DESCRIPTOR_CONTROL control = 0;
+    DWORD revision = 0, done = 0;
+    BOOL present = FALSE, defaulted = TRUE;
+    PACL dacl = (PACL)&sd;
+    char buffer[16];
+    HANDLE server, client;
+
+    TEST("security descriptors: initialize, a NULL DACL, read back; a pipe made with one");
+    CHECK_EQ(sizeof(SECURITY_DESCRIPTOR), 40);
+    memset(&sd, 0xcc, sizeof(sd));
+    SetLastError(0xdeadbeef);
+    CHECK(!InitializeSecurityDescriptor(&sd, 2));
+    CHECK_ERROR(ERROR_UNKNOWN_REVISION);
+    CHECK(InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION));
+    CHECK_EQ(sd.Revision, SECURITY_DESCRIPTOR_REVISION);
+    CHECK_EQ(sd.Control, 0);
+    CHECK(sd.Owner == NULL && sd.Group == NULL && sd.Sacl == NULL && sd.Dacl == NULL);
+    CHECK(IsValidSecurityDescriptor(&sd));
+    CHECK(GetSecurityDescriptorDacl(&sd, &present, &dacl, &defaulted));
+    CHECK(!present);
+    CHECK(SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE));
+    CHECK(GetSecurityDescriptorControl(&sd, &control, &revision));
+    CHECK_EQ(control, SE_DACL_PRESENT);
+    CHECK_EQ(revision, SECURITY_DESCRIPTOR_REVISION);
+    CHECK(GetSecurityDescriptorDacl(&sd, &present, &dacl, &defaulted));
+    CHECK(present && dacl == NULL && !defaulted);
+    CHECK(SetSecurityDescriptorDacl(&sd, TRUE, NULL, TRUE));
+    CHECK(GetSecurityDescriptorControl(&sd, &control, &revision));
+    CHECK_EQ(control, SE_DACL_PRESENT | SE_DACL_DEFAULTED);
+    CHECK(SetSecurityDescriptorDacl(&sd, FALSE, NULL, FALSE));
+    CHECK(GetSecurityDescriptorDacl(&sd, &present, &dacl, &defaulted));
+    CHECK(!present);
+    CHECK(SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE));
+    sd.Revision = 7;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE));
+    CHECK_ERROR(ERROR_UNKNOWN_REVISION);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetSecurityDescriptorControl(&sd, &control, &revision));
+    CHECK_ERROR(ERROR_UNKNOWN_REVISION);
+    CHECK_EQ(revision, 7);
+    CHECK(!IsValidSecurityDescriptor(&sd));
+    sd.Revision = SECURITY_DESCRIPTOR_REVISION;
+
+    sa.nLength = sizeof(sa);
+    sa.lpSecurityDescriptor = &sd;
+    sa.bInheritHandle = FALSE;
+    server = CreateNamedPipeA(name_of("nulldacl"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1, 1024, 1024,
+                              NMPWAIT_USE_DEFAULT_WAIT, &sa);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    CHECK(WriteFile(client, "open", 4, &done, NULL) && done == 4);
+    CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL) && done == 4 && memcmp(buffer, "open", 4) == 0);
+    CloseHandle(client);
+    CloseHandle(server);
+}
+
 int main(void)
 {
     test_arguments();
@@ -1390,5 +1458,6 @@ int main(void)
     test_size();
     test_handle_information();
     test_file_pointer();
+    test_security_descriptor();
     return tl_finish();
 }

@@ -524,6 +524,109 @@ static void heap(void)
     CHECK(HeapSetInformation(NULL, (HEAP_INFORMATION_CLASS)3, &optimize, sizeof optimize));
 }
 
+/* Interlocked singly linked lists: LIFO order, the previous first entry from each push,
+ * QueryDepthSList counting, a flush handing over the whole chain (Microsoft Learn, "Using
+ * Singly Linked Lists"; Wine's dlls/kernel32/tests/sync.c, test_slist, which passes on
+ * Windows). */
+typedef struct {
+    SLIST_ENTRY entry; /* first: the entry is 16-byte aligned */
+    int value;
+} LIST_ITEM;
+static SLIST_HEADER shared_list;
+static LIST_ITEM shared_items[64];
+static volatile LONG slist_failures;
+
+static DWORD WINAPI churn_list(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 20000; ++i) {
+        PSLIST_ENTRY got = InterlockedPopEntrySList(&shared_list);
+        if (got == NULL) {
+            InterlockedIncrement(&slist_failures);
+            continue;
+        }
+        InterlockedPushEntrySList(&shared_list, got);
+    }
+    return 0;
+}
+
+static void singly_linked_lists(void)
+{
+    TEST("SList: push returns the previous first entry, pop is LIFO, depth counts");
+    {
+        static SLIST_HEADER list;
+        static LIST_ITEM items[3];
+        InitializeSListHead(&list);
+        CHECK_EQ(QueryDepthSList(&list), 0);
+        CHECK(RtlFirstEntrySList(&list) == NULL);
+        CHECK(InterlockedPopEntrySList(&list) == NULL);
+        CHECK(InterlockedFlushSList(&list) == NULL);
+        CHECK(InterlockedPushEntrySList(&list, &items[0].entry) == NULL);
+        CHECK(InterlockedPushEntrySList(&list, &items[1].entry) == &items[0].entry);
+        CHECK(InterlockedPushEntrySList(&list, &items[2].entry) == &items[1].entry);
+        CHECK_EQ(QueryDepthSList(&list), 3);
+        CHECK(RtlFirstEntrySList(&list) == &items[2].entry);
+        CHECK(InterlockedPopEntrySList(&list) == &items[2].entry);
+        CHECK_EQ(QueryDepthSList(&list), 2);
+        CHECK(InterlockedPopEntrySList(&list) == &items[1].entry);
+        CHECK(InterlockedPopEntrySList(&list) == &items[0].entry);
+        CHECK(InterlockedPopEntrySList(&list) == NULL);
+        CHECK_EQ(QueryDepthSList(&list), 0);
+    }
+
+    TEST("SList: a flush hands over the chain and empties the list");
+    {
+        static SLIST_HEADER list;
+        static LIST_ITEM items[3];
+        PSLIST_ENTRY chain;
+        InitializeSListHead(&list);
+        for (int i = 0; i < 3; ++i) InterlockedPushEntrySList(&list, &items[i].entry);
+        chain = InterlockedFlushSList(&list);
+        CHECK(chain == &items[2].entry);
+        CHECK(chain != NULL && chain->Next == &items[1].entry && chain->Next->Next == &items[0].entry &&
+              chain->Next->Next->Next == NULL);
+        CHECK_EQ(QueryDepthSList(&list), 0);
+        CHECK(InterlockedPopEntrySList(&list) == NULL);
+    }
+
+    TEST("SList: InterlockedPushListSListEx puts a linked chain on top, depth by its count");
+    {
+        static SLIST_HEADER list;
+        static LIST_ITEM items[3];
+        InitializeSListHead(&list);
+        InterlockedPushEntrySList(&list, &items[0].entry);
+        items[1].entry.Next = &items[2].entry;
+        CHECK(InterlockedPushListSListEx(&list, &items[1].entry, &items[2].entry, 2) == &items[0].entry);
+        CHECK_EQ(QueryDepthSList(&list), 3);
+        CHECK(InterlockedPopEntrySList(&list) == &items[1].entry);
+        CHECK(InterlockedPopEntrySList(&list) == &items[2].entry);
+        CHECK(InterlockedPopEntrySList(&list) == &items[0].entry);
+    }
+
+    TEST("SList: four threads popping and pushing back lose and duplicate no entry");
+    {
+        HANDLE threads[4];
+        int seen[64] = {0}, distinct = 0;
+        PSLIST_ENTRY e;
+        InitializeSListHead(&shared_list);
+        for (int i = 0; i < 64; ++i) {
+            shared_items[i].value = i;
+            InterlockedPushEntrySList(&shared_list, &shared_items[i].entry);
+        }
+        for (int i = 0; i < 4; ++i) threads[i] = CreateThread(NULL, 0, churn_list, NULL, 0, NULL);
+        CHECK_EQ(WaitForMultipleObjects(4, threads, TRUE, 60000), WAIT_OBJECT_0);
+        for (int i = 0; i < 4; ++i) CloseHandle(threads[i]);
+        CHECK_EQ(slist_failures, 0);
+        CHECK_EQ(QueryDepthSList(&shared_list), 64);
+        while ((e = InterlockedPopEntrySList(&shared_list)) != NULL) {
+            int v = ((LIST_ITEM *)e)->value;
+            if (v >= 0 && v < 64 && seen[v]++ == 0) ++distinct;
+        }
+        CHECK_EQ(distinct, 64);
+        CHECK_EQ(QueryDepthSList(&shared_list), 0);
+    }
+}
+
 static void format_message(void)
 {
     TEST("FormatMessageA for system codes");
@@ -659,6 +762,7 @@ int main(void)
         barriers();
     }
     interlocked();
+    singly_linked_lists();
     system_and_clocks();
     heap();
     format_message();

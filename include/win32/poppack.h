@@ -1,0 +1,2 @@
+/* poppack.h: restores the structure packing that the last pshpackN.h replaced. */
+#pragma pack(pop)

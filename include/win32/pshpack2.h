@@ -1,0 +1,3 @@
+/* pshpack2.h: structures declared after this header are packed to 2-byte boundaries,
+ * until poppack.h restores the packing in force before (as in the Windows SDK). */
+#pragma pack(push, 2)

@@ -1,0 +1,3 @@
+/* pshpack4.h: structures declared after this header are packed to 4-byte boundaries,
+ * until poppack.h restores the packing in force before (as in the Windows SDK). */
+#pragma pack(push, 4)

@@ -1,0 +1,3 @@
+/* pshpack8.h: structures declared after this header are packed to 8-byte boundaries,
+ * until poppack.h restores the packing in force before (as in the Windows SDK). */
+#pragma pack(push, 8)
