@@ -6,6 +6,7 @@
 #include <overlapped_libc.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sal.h>
 
 #if !defined(__x86_64__) && !defined(__aarch64__)
 #error "overlapped supports 64-bit Linux (x86_64, aarch64)"
