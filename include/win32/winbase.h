@@ -913,6 +913,9 @@ static inline void MemoryBarrier(void)
 #define FormatMessage FormatMessageW
 #define GetWindowsDirectory GetWindowsDirectoryW
 #define GetSystemDirectory GetSystemDirectoryW
+#define GetComputerName GetComputerNameW
+#define GetComputerNameEx GetComputerNameExW
+#define OutputDebugString OutputDebugStringW
 #define CreateFile CreateFileW
 #define DeleteFile DeleteFileW
 #define GetCompressedFileSize GetCompressedFileSizeW
@@ -971,6 +974,9 @@ static inline void MemoryBarrier(void)
 #define FormatMessage FormatMessageA
 #define GetWindowsDirectory GetWindowsDirectoryA
 #define GetSystemDirectory GetSystemDirectoryA
+#define GetComputerName GetComputerNameA
+#define GetComputerNameEx GetComputerNameExA
+#define OutputDebugString OutputDebugStringA
 #define GetVersionEx GetVersionExA
 #define lstrlen lstrlenA
 #define lstrcpy lstrcpyA
