@@ -84,7 +84,7 @@ build_jobs=$(nproc 2>/dev/null || echo 2)
 for source in "$here"/win32/test_*.c; do
     name=$(basename "$source" .c)
     build "$name" x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror -I"$here/win32" "$source" -o "$out/$name.exe" \
-        -lws2_32 -lmswsock
+        -lws2_32 -lmswsock -lshell32
 done
 
 # The SDK-style IOCP server (tests/sdk_sample): built with mingw g++ and driven by its

@@ -1152,6 +1152,56 @@ OVERLAPPED_API DWORD WINAPI GetVersion(void);
 OVERLAPPED_API BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation);
 OVERLAPPED_API BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 
+/* VerifyVersionInfo: the fields named in the type mask, compared with the version above
+ * by the conditions VerSetConditionMask packs (3 bits a field). Major, minor and service
+ * pack versions compare as one number, most significant first: a field decides when it
+ * differs, the next is looked at when it is equal. FALSE with ERROR_OLD_WIN_VERSION when
+ * the version does not match, ERROR_BAD_ARGUMENTS for an empty type or condition mask. */
+#define VER_MINORVERSION 0x0000001
+#define VER_MAJORVERSION 0x0000002
+#define VER_BUILDNUMBER 0x0000004
+#define VER_PLATFORMID 0x0000008
+#define VER_SERVICEPACKMINOR 0x0000010
+#define VER_SERVICEPACKMAJOR 0x0000020
+#define VER_SUITENAME 0x0000040
+#define VER_PRODUCT_TYPE 0x0000080
+#define VER_EQUAL 1
+#define VER_GREATER 2
+#define VER_GREATER_EQUAL 3
+#define VER_LESS 4
+#define VER_LESS_EQUAL 5
+#define VER_AND 6
+#define VER_OR 7
+#define VER_CONDITION_MASK 7
+#define VER_NUM_BITS_PER_CONDITION_MASK 3
+#define VER_SET_CONDITION(_m_, _t_, _c_) ((_m_) = VerSetConditionMask((_m_), (_t_), (_c_)))
+
+OVERLAPPED_API ULONGLONG WINAPI VerSetConditionMask(ULONGLONG ConditionMask, DWORD TypeMask, BYTE Condition);
+OVERLAPPED_API BOOL WINAPI VerifyVersionInfoA(LPOSVERSIONINFOEXA lpVersionInformation, DWORD dwTypeMask,
+                                              DWORDLONG dwlConditionMask);
+OVERLAPPED_API BOOL WINAPI VerifyVersionInfoW(LPOSVERSIONINFOEXW lpVersionInformation, DWORD dwTypeMask,
+                                              DWORDLONG dwlConditionMask);
+#ifdef UNICODE
+#define VerifyVersionInfo VerifyVersionInfoW
+#else
+#define VerifyVersionInfo VerifyVersionInfoA
+#endif
+
+/* The _WIN32_WINNT values of the Windows releases (sdkddkver.h), which versionhelpers.h
+ * takes apart. */
+#define _WIN32_WINNT_NT4 0x0400
+#define _WIN32_WINNT_WIN2K 0x0500
+#define _WIN32_WINNT_WINXP 0x0501
+#define _WIN32_WINNT_WS03 0x0502
+#define _WIN32_WINNT_VISTA 0x0600
+#define _WIN32_WINNT_WS08 0x0600
+#define _WIN32_WINNT_LONGHORN 0x0600
+#define _WIN32_WINNT_WIN7 0x0601
+#define _WIN32_WINNT_WIN8 0x0602
+#define _WIN32_WINNT_WINBLUE 0x0603
+#define _WIN32_WINNT_WINTHRESHOLD 0x0A00
+#define _WIN32_WINNT_WIN10 0x0A00
+
 OVERLAPPED_END_C
 
 #endif
