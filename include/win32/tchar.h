@@ -53,6 +53,12 @@ static inline long overlapped_tcstol16(const WCHAR *text)
 OVERLAPPED_API int overlapped_wprintf16(const WCHAR *format, ...);
 OVERLAPPED_END_C
 
+/* _tmain is wmain, the entry point of a _UNICODE program, taking UTF-16 arguments. Linux
+ * starts main: the library has a weak main that, when the program has none, converts argv
+ * (UTF-8) and calls wmain (docs/win32-status.md). The three-argument form (envp) is not
+ * supported. */
+#define _tmain wmain
+
 #define _tcslen lstrlenW
 #define _tcscpy lstrcpyW
 #define _tcscat lstrcatW
