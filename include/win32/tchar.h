@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windef.h>
+#include <winbase.h> /* lstr*, the _s functions */
 
 #ifdef _UNICODE
 
@@ -69,6 +70,11 @@ OVERLAPPED_END_C
 #define _tstoi _ttoi
 #define _sntprintf _snwprintf
 #define _vsntprintf _vsnwprintf
+#define _tcscpy_s wcscpy_s
+#define _tcscat_s wcscat_s
+#define _tcsncpy_s wcsncpy_s
+#define _stprintf_s swprintf_s
+#define _vstprintf_s vswprintf_s
 #define _tprintf overlapped_wprintf16
 
 #else /* !_UNICODE */
@@ -93,6 +99,11 @@ typedef int _TINT;
 #define _ftprintf fprintf
 #define _stprintf sprintf
 #define _sntprintf _snprintf
+#define _stprintf_s sprintf_s
+#define _vstprintf_s vsprintf_s
+#define _tcscpy_s strcpy_s
+#define _tcscat_s strcat_s
+#define _tcsncpy_s strncpy_s
 #define _vtprintf vprintf
 #define _vftprintf vfprintf
 #define _vstprintf vsprintf

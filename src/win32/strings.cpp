@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include <locale.h>
+#include <unistd.h>
 #include <wctype.h>
 
 #include <windows.h>
@@ -939,6 +940,16 @@ OVERLAPPED_API int overlapped_wprintf16(const WCHAR* format, ...)
     std::string utf8 = win32::utf8_from_utf16(reinterpret_cast<const WCHAR*>(text.data()), n);
     if (std::fwrite(utf8.data(), 1, utf8.size(), stdout) != utf8.size()) return -1;
     return n > INT_MAX ? INT_MAX : static_cast<int>(n);
+}
+
+// The invalid-parameter handler of the "_s" functions (winbase.h): Windows' default ends
+// the process with STATUS_STACK_BUFFER_OVERRUN; this one names the function first.
+void overlapped_invalid_parameter(const char* function)
+{
+    std::fprintf(stderr, "overlapped: invalid parameter passed to %s\n", function != nullptr ? function : "?");
+    std::fflush(stderr);
+    TerminateProcess(GetCurrentProcess(), 0xC0000409u);
+    _exit(static_cast<int>(0xC0000409u & 0xff));
 }
 
 // ---- Version ---------------------------------------------------------------------------------

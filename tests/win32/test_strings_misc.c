@@ -637,6 +637,31 @@ static void test_tchar(void)
     CHECK_EQ(_tcscmp(t, _T("5|x")), 0);
     CHECK_EQ(_sntprintf(u, 8, _T("%s"), _T("1234")), 4);
     CHECK_EQ(_tcscmp(u, _T("1234")), 0);
+
+    TEST("the C run-time's _s functions: copies and formats that fit; _TRUNCATE cuts");
+    CHECK_EQ(_tcscpy_s(t, ARRAYSIZE(t), _T("abc")), 0);
+    CHECK_EQ(_tcscat_s(t, ARRAYSIZE(t), _T("de")), 0);
+    CHECK_EQ(_tcscmp(t, _T("abcde")), 0);
+    CHECK_EQ(strcpy_s(u, sizeof u, "1234567"), 0); /* exactly full with the terminator */
+    CHECK_EQ(strcmp(u, "1234567"), 0);
+    CHECK_EQ(strncpy_s(u, sizeof u, "abcdef", 3), 0);
+    CHECK_EQ(strcmp(u, "abc"), 0);
+    CHECK_EQ(strncpy_s(u, sizeof u, "0123456789", _TRUNCATE), STRUNCATE);
+    CHECK_EQ(strcmp(u, "0123456"), 0);
+    CHECK_EQ(_tcsncpy_s(t, ARRAYSIZE(t), _T("xyz"), _TRUNCATE), 0);
+    CHECK_EQ(_tcscmp(t, _T("xyz")), 0);
+    CHECK_EQ(_stprintf_s(t, ARRAYSIZE(t), _T("%d-%s-%lu"), 7, _T("q"), (unsigned long)9), 5);
+    CHECK_EQ(_tcscmp(t, _T("7-q-9")), 0);
+    CHECK_EQ(sprintf_s(u, sizeof u, "%s", "1234567"), 7);
+    {
+        WCHAR w[8], x[8];
+        widen(x, "ab");
+        CHECK_EQ(wcscpy_s(w, ARRAYSIZE(w), x), 0);
+        CHECK_EQ(wcscat_s(w, ARRAYSIZE(w), x), 0);
+        CHECK(wide_is(w, "abab"));
+        CHECK_EQ(wcsncpy_s(w, ARRAYSIZE(w), x, 1), 0);
+        CHECK(wide_is(w, "a"));
+    }
 }
 
 static void test_standard_handles(void)
