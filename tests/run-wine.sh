@@ -83,8 +83,11 @@ build_jobs=$(nproc 2>/dev/null || echo 2)
 
 for source in "$here"/win32/test_*.c; do
     name=$(basename "$source" .c)
-    build "$name" x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror -I"$here/win32" "$source" -o "$out/$name.exe" \
-        -lws2_32 -lmswsock -lntdll
+    # A test built with _UNICODE starts at wmain (_tmain), which mingw-w64 needs told.
+    unicode=()
+    grep -q '^#define _UNICODE' "$source" && unicode=(-municode)
+    build "$name" x86_64-w64-mingw32-gcc -O1 -Wall -Wextra -Werror "${unicode[@]}" -I"$here/win32" "$source" \
+        -o "$out/$name.exe" -lws2_32 -lmswsock -lntdll -lshell32
 done
 
 # The SDK-style IOCP server (tests/sdk_sample): built with mingw g++ and driven by its

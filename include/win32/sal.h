@@ -245,6 +245,7 @@
 #define _Satisfies_(...)
 #define _Struct_size_bytes_(...)
 #define _Success_(...)
+#define _Translates_Win32_to_HRESULT_(...)
 #define _When_(...)
 #define _Write_guarded_by_(...)
 

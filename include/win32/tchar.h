@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windef.h>
+#include <winbase.h> /* lstr*, the _s functions */
 
 #ifdef _UNICODE
 
@@ -53,6 +54,12 @@ static inline long overlapped_tcstol16(const WCHAR *text)
 OVERLAPPED_API int overlapped_wprintf16(const WCHAR *format, ...);
 OVERLAPPED_END_C
 
+/* _tmain is wmain, the entry point of a _UNICODE program, taking UTF-16 arguments. Linux
+ * starts main: the library has a weak main that, when the program has none, converts argv
+ * (UTF-8) and calls wmain (docs/win32-status.md). The three-argument form (envp) is not
+ * supported. */
+#define _tmain wmain
+
 #define _tcslen lstrlenW
 #define _tcscpy lstrcpyW
 #define _tcscat lstrcatW
@@ -63,6 +70,11 @@ OVERLAPPED_END_C
 #define _tstoi _ttoi
 #define _sntprintf _snwprintf
 #define _vsntprintf _vsnwprintf
+#define _tcscpy_s wcscpy_s
+#define _tcscat_s wcscat_s
+#define _tcsncpy_s wcsncpy_s
+#define _stprintf_s swprintf_s
+#define _vstprintf_s vswprintf_s
 #define _tprintf overlapped_wprintf16
 
 #else /* !_UNICODE */
@@ -88,6 +100,11 @@ typedef int _TINT;
 #define _ftprintf fprintf
 #define _stprintf sprintf
 #define _sntprintf _snprintf
+#define _stprintf_s sprintf_s
+#define _vstprintf_s vsprintf_s
+#define _tcscpy_s strcpy_s
+#define _tcscat_s strcat_s
+#define _tcsncpy_s strncpy_s
 #define _vtprintf vprintf
 #define _vftprintf vfprintf
 #define _vstprintf vsprintf

@@ -941,6 +941,9 @@ static inline void MemoryBarrier(void)
 #define FormatMessage FormatMessageW
 #define GetWindowsDirectory GetWindowsDirectoryW
 #define GetSystemDirectory GetSystemDirectoryW
+#define GetComputerName GetComputerNameW
+#define GetComputerNameEx GetComputerNameExW
+#define OutputDebugString OutputDebugStringW
 #define CreateFile CreateFileW
 #define DeleteFile DeleteFileW
 #define GetCompressedFileSize GetCompressedFileSizeW
@@ -999,6 +1002,9 @@ static inline void MemoryBarrier(void)
 #define FormatMessage FormatMessageA
 #define GetWindowsDirectory GetWindowsDirectoryA
 #define GetSystemDirectory GetSystemDirectoryA
+#define GetComputerName GetComputerNameA
+#define GetComputerNameEx GetComputerNameExA
+#define OutputDebugString OutputDebugStringA
 #define GetVersionEx GetVersionExA
 #define lstrlen lstrlenA
 #define lstrcpy lstrcpyA
@@ -1101,6 +1107,128 @@ static inline char *_strdup(const char *strSource)
     return copy;
 }
 
+/* The C run-time's bounded string functions (the "_s" family), which samples call beside
+ * the SDK's: the size counts the terminator. A NULL or empty destination, a NULL source or
+ * format, or a result that does not fit empties the destination (when there is one) and
+ * calls the invalid-parameter handler, whose default on Windows ends the process with
+ * STATUS_STACK_BUFFER_OVERRUN (0xC0000409); so does overlapped_invalid_parameter, after
+ * naming the function on standard error. strncpy_s with _TRUNCATE copies what fits and
+ * returns STRUNCATE instead. In C++ the forms that take an array and infer its size exist
+ * too. sprintf_s formats by the Microsoft rules (as _snprintf). */
+typedef int errno_t;
+#define _TRUNCATE ((size_t)-1)
+#ifndef STRUNCATE
+#define STRUNCATE 80
+#endif
+OVERLAPPED_API DECLSPEC_NORETURN void overlapped_invalid_parameter(const char *function);
+
+/* The family for one character type: ncpy (strncpy_s), cpy, cat, vprintf and printf (the
+ * last over the run-time's _vsnprintf-like `format`). Every failure ends the process, so
+ * what is left in the destination then is never seen. */
+#define OVERLAPPED_SECURE_STRINGS(T, ncpy, cpy, cat, vprintf, printf, format)                        \
+    static inline errno_t overlapped_##ncpy(T *dest, size_t size, const T *src, size_t count,        \
+                                            const char *function)                                    \
+    {                                                                                                \
+        size_t n = 0;                                                                                \
+        if (dest == NULL || size == 0) overlapped_invalid_parameter(function);                       \
+        if (src == NULL && count != 0) {                                                             \
+            dest[0] = 0;                                                                             \
+            overlapped_invalid_parameter(function);                                                  \
+        }                                                                                            \
+        while (n < count && src[n] != 0) ++n;                                                        \
+        if (n >= size) {                                                                             \
+            if (count != _TRUNCATE) {                                                                \
+                dest[0] = 0;                                                                         \
+                overlapped_invalid_parameter(function);                                              \
+            }                                                                                        \
+            __builtin_memcpy(dest, src, (size - 1) * sizeof(T));                                     \
+            dest[size - 1] = 0;                                                                      \
+            return STRUNCATE;                                                                        \
+        }                                                                                            \
+        __builtin_memcpy(dest, src, n * sizeof(T));                                                  \
+        dest[n] = 0;                                                                                 \
+        return 0;                                                                                    \
+    }                                                                                                \
+    static inline errno_t ncpy(T *dest, size_t size, const T *src, size_t count)                     \
+    {                                                                                                \
+        return overlapped_##ncpy(dest, size, src, count, #ncpy);                                     \
+    }                                                                                                \
+    static inline errno_t cpy(T *dest, size_t size, const T *src)                                    \
+    {                                                                                                \
+        return overlapped_##ncpy(dest, size, src, (size_t)-2 /* no limit, not _TRUNCATE */, #cpy);   \
+    }                                                                                                \
+    static inline errno_t cat(T *dest, size_t size, const T *src)                                    \
+    {                                                                                                \
+        size_t used = 0;                                                                             \
+        if (dest == NULL || size == 0) overlapped_invalid_parameter(#cat);                           \
+        while (used < size && dest[used] != 0) ++used;                                               \
+        if (used == size) {                                                                          \
+            dest[0] = 0;                                                                             \
+            overlapped_invalid_parameter(#cat);                                                      \
+        }                                                                                            \
+        return overlapped_##ncpy(dest + used, size - used, src, (size_t)-2, #cat);                   \
+    }                                                                                                \
+    static inline int vprintf(T *buffer, size_t size, const T *fmt, __builtin_va_list args)          \
+    {                                                                                                \
+        int n;                                                                                       \
+        if (buffer == NULL || size == 0 || fmt == NULL) {                                            \
+            if (buffer != NULL && size != 0) buffer[0] = 0;                                          \
+            overlapped_invalid_parameter(#printf);                                                   \
+        }                                                                                            \
+        n = format(buffer, size, fmt, args);                                                         \
+        if (n < 0 || (size_t)n >= size) {                                                            \
+            buffer[0] = 0;                                                                           \
+            overlapped_invalid_parameter(#printf);                                                   \
+        }                                                                                            \
+        return n;                                                                                    \
+    }                                                                                                \
+    static inline int printf(T *buffer, size_t size, const T *fmt, ...)                              \
+    {                                                                                                \
+        int n;                                                                                       \
+        __builtin_va_list args;                                                                      \
+        __builtin_va_start(args, fmt);                                                               \
+        n = vprintf(buffer, size, fmt, args);                                                        \
+        __builtin_va_end(args);                                                                      \
+        return n;                                                                                    \
+    }
+OVERLAPPED_SECURE_STRINGS(char, strncpy_s, strcpy_s, strcat_s, vsprintf_s, sprintf_s, _vsnprintf)
+OVERLAPPED_SECURE_STRINGS(WCHAR, wcsncpy_s, wcscpy_s, wcscat_s, vswprintf_s, swprintf_s, _vsnwprintf)
+#undef OVERLAPPED_SECURE_STRINGS
+#ifdef __cplusplus
+}  /* the array forms are C++ templates */
+template <size_t N>
+inline errno_t strcpy_s(char (&dest)[N], const char *src) { return strcpy_s(dest, N, src); }
+template <size_t N>
+inline errno_t strcat_s(char (&dest)[N], const char *src) { return strcat_s(dest, N, src); }
+template <size_t N>
+inline errno_t strncpy_s(char (&dest)[N], const char *src, size_t count) { return strncpy_s(dest, N, src, count); }
+template <size_t N>
+inline errno_t wcscpy_s(WCHAR (&dest)[N], const WCHAR *src) { return wcscpy_s(dest, N, src); }
+template <size_t N>
+inline errno_t wcscat_s(WCHAR (&dest)[N], const WCHAR *src) { return wcscat_s(dest, N, src); }
+template <size_t N>
+inline errno_t wcsncpy_s(WCHAR (&dest)[N], const WCHAR *src, size_t count) { return wcsncpy_s(dest, N, src, count); }
+template <size_t N>
+inline int sprintf_s(char (&buffer)[N], const char *format, ...)
+{
+    __builtin_va_list args;
+    __builtin_va_start(args, format);
+    int n = vsprintf_s(buffer, N, format, args);
+    __builtin_va_end(args);
+    return n;
+}
+template <size_t N>
+inline int swprintf_s(WCHAR (&buffer)[N], const WCHAR *format, ...)
+{
+    __builtin_va_list args;
+    __builtin_va_start(args, format);
+    int n = vswprintf_s(buffer, N, format, args);
+    __builtin_va_end(args);
+    return n;
+}
+extern "C" {
+#endif
+
 /* Version: the library reports Windows 10 22H2 (10.0.19045), NT platform, workstation
  * (docs/deviations.md). */
 typedef struct _OSVERSIONINFOA {
@@ -1186,6 +1314,41 @@ OVERLAPPED_API BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 #define GetComputerName GetComputerNameA
 #define GetComputerNameEx GetComputerNameExA
 #define OutputDebugString OutputDebugStringA
+#endif
+
+/* VerifyVersionInfo: the fields named in the type mask, compared with the version above
+ * by the conditions VerSetConditionMask packs (3 bits a field). Major, minor and service
+ * pack versions compare as one number, most significant first: a field decides when it
+ * differs, the next is looked at when it is equal. FALSE with ERROR_OLD_WIN_VERSION when
+ * the version does not match, ERROR_BAD_ARGUMENTS for an empty type or condition mask. */
+#define VER_MINORVERSION 0x0000001
+#define VER_MAJORVERSION 0x0000002
+#define VER_BUILDNUMBER 0x0000004
+#define VER_PLATFORMID 0x0000008
+#define VER_SERVICEPACKMINOR 0x0000010
+#define VER_SERVICEPACKMAJOR 0x0000020
+#define VER_SUITENAME 0x0000040
+#define VER_PRODUCT_TYPE 0x0000080
+#define VER_EQUAL 1
+#define VER_GREATER 2
+#define VER_GREATER_EQUAL 3
+#define VER_LESS 4
+#define VER_LESS_EQUAL 5
+#define VER_AND 6
+#define VER_OR 7
+#define VER_CONDITION_MASK 7
+#define VER_NUM_BITS_PER_CONDITION_MASK 3
+#define VER_SET_CONDITION(_m_, _t_, _c_) ((_m_) = VerSetConditionMask((_m_), (_t_), (_c_)))
+
+OVERLAPPED_API ULONGLONG WINAPI VerSetConditionMask(ULONGLONG ConditionMask, DWORD TypeMask, BYTE Condition);
+OVERLAPPED_API BOOL WINAPI VerifyVersionInfoA(LPOSVERSIONINFOEXA lpVersionInformation, DWORD dwTypeMask,
+                                              DWORDLONG dwlConditionMask);
+OVERLAPPED_API BOOL WINAPI VerifyVersionInfoW(LPOSVERSIONINFOEXW lpVersionInformation, DWORD dwTypeMask,
+                                              DWORDLONG dwlConditionMask);
+#ifdef UNICODE
+#define VerifyVersionInfo VerifyVersionInfoW
+#else
+#define VerifyVersionInfo VerifyVersionInfoA
 #endif
 
 OVERLAPPED_END_C

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include <locale.h>
+#include <unistd.h>
 #include <wctype.h>
 
 #include <windows.h>
@@ -543,6 +544,101 @@ BOOL get_version(Info* info)
     return TRUE;
 }
 
+// VerifyVersionInfo's comparison of one field; 0 and VER_AND/VER_OR are no comparison and
+// never match.
+bool version_matches(DWORD current, DWORD wanted, unsigned condition)
+{
+    switch (condition) {
+    case VER_EQUAL: return current == wanted;
+    case VER_GREATER: return current > wanted;
+    case VER_GREATER_EQUAL: return current >= wanted;
+    case VER_LESS: return current < wanted;
+    case VER_LESS_EQUAL: return current <= wanted;
+    default: return false;
+    }
+}
+
+// The condition that compares the next of major, minor, service pack major and minor (Wine's
+// RtlVerifyVersionInfo, which its kernel32 version tests show to match Windows): the first
+// field's own condition starts the chain; after VER_EQUAL a field's own ordering condition
+// takes over; after a greater (less) condition only VER_EQUAL or another greater (less)
+// one does; a field without a condition keeps the one in force and freezes it (the 0x10
+// bit) for the fields after it.
+unsigned version_chain_condition(unsigned& last, unsigned condition)
+{
+    switch (last) {
+    case 0:
+        last = condition;
+        break;
+    case VER_EQUAL:
+        if (condition >= VER_EQUAL && condition <= VER_LESS_EQUAL) {
+            last = condition;
+            return condition;
+        }
+        break;
+    case VER_GREATER:
+    case VER_GREATER_EQUAL:
+        if (condition >= VER_EQUAL && condition <= VER_GREATER_EQUAL) return condition;
+        break;
+    case VER_LESS:
+    case VER_LESS_EQUAL:
+        if (condition == VER_EQUAL || condition == VER_LESS || condition == VER_LESS_EQUAL) return condition;
+        break;
+    default:
+        break;
+    }
+    if (condition == 0) last |= 0x10;
+    return last & 0xf;
+}
+
+unsigned field_condition(DWORDLONG mask, unsigned slot) { return static_cast<unsigned>(mask >> (slot * 3)) & 7; }
+
+template <class InfoEx>
+BOOL verify_version(const InfoEx* wanted, DWORD type_mask, DWORDLONG condition_mask)
+{
+    if (type_mask == 0 || condition_mask == 0) return fail(ERROR_BAD_ARGUMENTS, FALSE);
+    if (wanted == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    OSVERSIONINFOEXW now{};
+    now.dwOSVersionInfoSize = sizeof now;
+    get_version<OSVERSIONINFOW, OSVERSIONINFOEXW>(reinterpret_cast<OSVERSIONINFOW*>(&now));
+    bool ok = true;
+    if (type_mask & VER_PRODUCT_TYPE)
+        ok = ok && version_matches(now.wProductType, wanted->wProductType, field_condition(condition_mask, 7));
+    if (ok && (type_mask & VER_SUITENAME)) {
+        switch (field_condition(condition_mask, 6)) {
+        case VER_AND: ok = (wanted->wSuiteMask & now.wSuiteMask) == wanted->wSuiteMask; break;
+        case VER_OR: ok = wanted->wSuiteMask == 0 || (wanted->wSuiteMask & now.wSuiteMask) != 0; break;
+        default: return fail(ERROR_BAD_ARGUMENTS, FALSE);
+        }
+    }
+    if (ok && (type_mask & VER_PLATFORMID))
+        ok = version_matches(now.dwPlatformId, wanted->dwPlatformId, field_condition(condition_mask, 3));
+    if (ok && (type_mask & VER_BUILDNUMBER))
+        ok = version_matches(now.dwBuildNumber, wanted->dwBuildNumber, field_condition(condition_mask, 2));
+    if (ok) {
+        // Most significant first: {type bit, condition slot, current, wanted}.
+        const struct {
+            DWORD bit;
+            unsigned slot;
+            DWORD current, wanted;
+        } chain[] = {
+            {VER_MAJORVERSION, 1, now.dwMajorVersion, wanted->dwMajorVersion},
+            {VER_MINORVERSION, 0, now.dwMinorVersion, wanted->dwMinorVersion},
+            {VER_SERVICEPACKMAJOR, 5, now.wServicePackMajor, wanted->wServicePackMajor},
+            {VER_SERVICEPACKMINOR, 4, now.wServicePackMinor, wanted->wServicePackMinor},
+        };
+        unsigned last = 0;
+        for (const auto& field : chain) {
+            if (!(type_mask & field.bit)) continue;
+            unsigned condition = version_chain_condition(last, field_condition(condition_mask, field.slot));
+            ok = version_matches(field.current, field.wanted, condition);
+            if (field.current != field.wanted || condition < VER_EQUAL || condition > VER_LESS_EQUAL) break;
+        }
+    }
+    if (!ok) return fail(ERROR_OLD_WIN_VERSION, FALSE);
+    return TRUE;
+}
+
 }  // namespace
 
 extern "C" {
@@ -846,6 +942,16 @@ OVERLAPPED_API int overlapped_wprintf16(const WCHAR* format, ...)
     return n > INT_MAX ? INT_MAX : static_cast<int>(n);
 }
 
+// The invalid-parameter handler of the "_s" functions (winbase.h): Windows' default ends
+// the process with STATUS_STACK_BUFFER_OVERRUN; this one names the function first.
+void overlapped_invalid_parameter(const char* function)
+{
+    std::fprintf(stderr, "overlapped: invalid parameter passed to %s\n", function != nullptr ? function : "?");
+    std::fflush(stderr);
+    TerminateProcess(GetCurrentProcess(), 0xC0000409u);
+    _exit(static_cast<int>(0xC0000409u & 0xff));
+}
+
 // ---- Version ---------------------------------------------------------------------------------
 
 DWORD WINAPI GetVersion(void) { return (kBuild << 16) | (kMinor << 8) | kMajor; }
@@ -858,6 +964,32 @@ BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation)
 BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation)
 {
     return get_version<OSVERSIONINFOW, OSVERSIONINFOEXW>(lpVersionInformation);
+}
+
+// One field's condition a call (the first of the type bits, most significant first, as
+// ntdll's RtlSetConditionMask takes them); a condition of 0 leaves the mask as it is.
+ULONGLONG WINAPI VerSetConditionMask(ULONGLONG ConditionMask, DWORD TypeMask, BYTE Condition)
+{
+    static const struct {
+        DWORD bit;
+        unsigned slot;
+    } slots[] = {{VER_PRODUCT_TYPE, 7},     {VER_SUITENAME, 6},   {VER_SERVICEPACKMAJOR, 5},
+                 {VER_SERVICEPACKMINOR, 4}, {VER_PLATFORMID, 3},  {VER_BUILDNUMBER, 2},
+                 {VER_MAJORVERSION, 1},     {VER_MINORVERSION, 0}};
+    ULONGLONG condition = Condition & VER_CONDITION_MASK;
+    for (const auto& s : slots)
+        if (TypeMask & s.bit) return ConditionMask | (condition << (s.slot * VER_NUM_BITS_PER_CONDITION_MASK));
+    return ConditionMask;
+}
+
+BOOL WINAPI VerifyVersionInfoA(LPOSVERSIONINFOEXA lpVersionInformation, DWORD dwTypeMask, DWORDLONG dwlConditionMask)
+{
+    return verify_version(lpVersionInformation, dwTypeMask, dwlConditionMask);
+}
+
+BOOL WINAPI VerifyVersionInfoW(LPOSVERSIONINFOEXW lpVersionInformation, DWORD dwTypeMask, DWORDLONG dwlConditionMask)
+{
+    return verify_version(lpVersionInformation, dwTypeMask, dwlConditionMask);
 }
 
 }  // extern "C"

@@ -238,6 +238,7 @@ constexpr Message kMessages[] = {
     {1130, "Not enough server memory resources are available to process this command."},
     {1132, "The base address or the file offset specified does not have the proper alignment."},
     {1142, "An attempt was made to create more links on a file than the file system supports."},
+    {1150, "The specified program requires a newer version of Windows."},
     {1168, "Element not found."},
     {1225, "The remote computer refused the network connection."},
     {1226, "The network connection was gracefully closed."},

@@ -88,9 +88,47 @@ static BOOL alloc_console(void)
     return FALSE;
 }
 
+/* What "Reading Input Buffer Events" switches on: the mouse record's button bits and event
+ * flags (wincon.h's values); and the SAL annotations samples put on parameters. */
+static int mouse_event_kind(_In_ const MOUSE_EVENT_RECORD *record, __in_ecount(1) const DWORD *unused)
+{
+    (void)unused;
+    switch (record->dwEventFlags) {
+    case 0: return record->dwButtonState == FROM_LEFT_1ST_BUTTON_PRESSED ? 1 : 2;
+    case DOUBLE_CLICK: return 3;
+    case MOUSE_HWHEELED: return 4;
+    case MOUSE_MOVED: return 5;
+    case MOUSE_WHEELED: return 6;
+    default: return 0;
+    }
+}
+
+static void test_mouse_record_values(void)
+{
+    MOUSE_EVENT_RECORD record;
+    DWORD nothing = 0;
+
+    TEST("MOUSE_EVENT_RECORD: the button bits and event flags have Windows' values");
+    CHECK_EQ(FROM_LEFT_1ST_BUTTON_PRESSED, 0x0001);
+    CHECK_EQ(RIGHTMOST_BUTTON_PRESSED, 0x0002);
+    CHECK_EQ(FROM_LEFT_2ND_BUTTON_PRESSED, 0x0004);
+    CHECK_EQ(FROM_LEFT_3RD_BUTTON_PRESSED, 0x0008);
+    CHECK_EQ(FROM_LEFT_4TH_BUTTON_PRESSED, 0x0010);
+    CHECK_EQ(MOUSE_MOVED, 0x0001);
+    CHECK_EQ(DOUBLE_CLICK, 0x0002);
+    CHECK_EQ(MOUSE_WHEELED, 0x0004);
+    CHECK_EQ(MOUSE_HWHEELED, 0x0008);
+    memset(&record, 0, sizeof record);
+    record.dwButtonState = FROM_LEFT_1ST_BUTTON_PRESSED;
+    CHECK_EQ(mouse_event_kind(&record, &nothing), 1);
+    record.dwEventFlags = MOUSE_HWHEELED;
+    CHECK_EQ(mouse_event_kind(&record, &nothing), 4);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "child-types") == 0) return child_types();
+    test_mouse_record_values();
     GetModuleFileNameA(NULL, self_path, sizeof self_path);
 
     char directory[MAX_PATH], path[MAX_PATH + 64];

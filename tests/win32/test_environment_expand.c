@@ -94,8 +94,53 @@ static void test_user_name(void)
     CHECK_EQ(size, length + 1);
 }
 
+/* The names without A/W, as the SDK samples use them (this test builds without UNICODE, so
+ * they are the A functions; LPTCH and LPTSTR are char pointers). A block walk as in
+ * "Changing Environment Variables" finds a variable just set. */
+static void test_generic_names(void)
+{
+    char value[64], expanded[64], name[256], directory[MAX_PATH], module[MAX_PATH];
+    DWORD size = sizeof name;
+    STARTUPINFO startup;
+    LPTCH block;
+    LPTSTR entry;
+    int found = 0;
+
+    TEST("Get/SetEnvironmentVariable, ExpandEnvironmentStrings: the generic names");
+    CHECK(SetEnvironmentVariable(TEXT("SmpConGeneric"), TEXT("seven")));
+    CHECK_EQ(GetEnvironmentVariable(TEXT("SMPCONGENERIC"), value, sizeof value), 5);
+    CHECK_EQ(strcmp(value, "seven"), 0);
+    CHECK_EQ(ExpandEnvironmentStrings(TEXT("<%SmpConGeneric%>"), expanded, sizeof expanded), 8);
+    CHECK_EQ(strcmp(expanded, "<seven>"), 0);
+
+    TEST("GetEnvironmentStrings/FreeEnvironmentStrings: the walk of the samples finds the variable");
+    block = GetEnvironmentStrings();
+    CHECK(block != NULL);
+    for (entry = (LPTSTR)block; block != NULL && *entry != 0; entry += lstrlen(entry) + 1)
+        if (strcmp(entry, "SmpConGeneric=seven") == 0) found = 1;
+    CHECK(found);
+    CHECK(FreeEnvironmentStrings(block));
+    CHECK(SetEnvironmentVariable(TEXT("SmpConGeneric"), NULL));
+    CHECK_EQ(GetEnvironmentVariable(TEXT("SmpConGeneric"), value, sizeof value), 0);
+    CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
+
+    TEST("GetUserName, GetComputerName, GetCommandLine, GetCurrentDirectory, GetModuleFileName, GetStartupInfo");
+    CHECK(GetUserName(name, &size));
+    CHECK_EQ(size, strlen(name) + 1);
+    size = sizeof name;
+    CHECK(GetComputerName(name, &size));
+    CHECK_EQ(size, strlen(name));
+    CHECK(strlen(GetCommandLine()) > 0);
+    CHECK(GetCurrentDirectory(MAX_PATH, directory) > 0);
+    CHECK(GetModuleFileName(NULL, module, MAX_PATH) > 0);
+    memset(&startup, 0, sizeof startup);
+    GetStartupInfo(&startup);
+    CHECK_EQ(startup.cb, sizeof(STARTUPINFO));
+}
+
 int main(void)
 {
+    test_generic_names();
     test_expand_wide();
     test_expand_ansi();
     test_user_name();

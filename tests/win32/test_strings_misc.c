@@ -7,6 +7,8 @@
 
 #include <stdarg.h>
 #include <tchar.h>
+#include <shellapi.h>
+#include <versionhelpers.h>
 
 static void widen(WCHAR *out, const char *in)
 {
@@ -437,6 +439,164 @@ static void test_version(void)
     }
 }
 
+/* VerifyVersionInfo against the version GetVersionEx reports (Wine's kernel32 version test
+ * runs the same kind of table on Windows). */
+static BOOL verify_against(const OSVERSIONINFOEXA *wanted, DWORD type_mask, DWORD type1, BYTE condition1,
+                           DWORD type2, BYTE condition2)
+{
+    OSVERSIONINFOEXA copy = *wanted;
+    ULONGLONG mask = VerSetConditionMask(0, type1, condition1);
+    if (type2 != 0) mask = VerSetConditionMask(mask, type2, condition2);
+    SetLastError(0xdeadbeef);
+    return VerifyVersionInfoA(&copy, type_mask, mask);
+}
+
+static void test_verify_version(void)
+{
+    const DWORD all = VER_MAJORVERSION | VER_MINORVERSION | VER_SERVICEPACKMAJOR | VER_SERVICEPACKMINOR;
+    OSVERSIONINFOEXA now, other;
+
+    memset(&now, 0, sizeof now);
+    now.dwOSVersionInfoSize = sizeof now;
+    CHECK(GetVersionExA((OSVERSIONINFOA *)&now));
+
+    TEST("VerSetConditionMask: three bits a field, the most significant type bit given wins");
+    CHECK_EQ(VerSetConditionMask(0, VER_MINORVERSION, VER_EQUAL), 1);
+    CHECK_EQ(VerSetConditionMask(0, VER_MAJORVERSION, VER_GREATER_EQUAL), 3 << 3);
+    CHECK_EQ(VerSetConditionMask(0, VER_BUILDNUMBER, VER_LESS), 4 << 6);
+    CHECK_EQ(VerSetConditionMask(0, VER_SERVICEPACKMAJOR, VER_GREATER), 2 << 15);
+    CHECK(VerSetConditionMask(0, VER_PRODUCT_TYPE, VER_EQUAL) == (1ull << 21));
+    CHECK_EQ(VerSetConditionMask(0, VER_MAJORVERSION | VER_MINORVERSION, VER_LESS), 4 << 3);
+    CHECK_EQ(VerSetConditionMask(1, VER_MAJORVERSION, VER_EQUAL), (1 << 3) | 1);
+
+    TEST("VerifyVersionInfo: the running version matches itself, and an older one with >=");
+    CHECK(verify_against(&now, all, VER_MAJORVERSION, VER_GREATER_EQUAL, VER_MINORVERSION, VER_GREATER_EQUAL));
+    CHECK(verify_against(&now, VER_MAJORVERSION | VER_MINORVERSION | VER_BUILDNUMBER | VER_PLATFORMID,
+                         VER_MAJORVERSION, VER_EQUAL, VER_MINORVERSION, VER_EQUAL) == FALSE);
+    CHECK_ERROR(ERROR_OLD_WIN_VERSION); /* the build number and platform have no condition */
+    other = now;
+    other.dwMajorVersion--;
+    other.dwMinorVersion += 5;
+    CHECK(verify_against(&other, all, VER_MAJORVERSION, VER_GREATER_EQUAL, VER_MINORVERSION, VER_GREATER_EQUAL));
+    other.dwOSVersionInfoSize = 0; /* the size is not looked at */
+    CHECK(verify_against(&other, all, VER_MAJORVERSION, VER_GREATER_EQUAL, 0, 0));
+
+    TEST("VerifyVersionInfo: a newer minor version fails >= with ERROR_OLD_WIN_VERSION");
+    other = now;
+    other.dwMinorVersion++;
+    CHECK(!verify_against(&other, all, VER_MAJORVERSION, VER_GREATER_EQUAL, VER_MINORVERSION, VER_GREATER_EQUAL));
+    CHECK_ERROR(ERROR_OLD_WIN_VERSION);
+    /* after an equal major version >= still rules the minor one: its own < is not used */
+    CHECK(!verify_against(&other, all, VER_MAJORVERSION, VER_GREATER_EQUAL, VER_MINORVERSION, VER_LESS));
+    CHECK_ERROR(ERROR_OLD_WIN_VERSION);
+    /* after an equal major version tested with ==, the minor version's own condition is */
+    CHECK(verify_against(&other, all, VER_MAJORVERSION, VER_EQUAL, VER_MINORVERSION, VER_LESS));
+    /* VER_AND is no comparison of numbers */
+    CHECK(!verify_against(&other, all, VER_MAJORVERSION, VER_AND, VER_MINORVERSION, VER_LESS));
+    CHECK_ERROR(ERROR_OLD_WIN_VERSION);
+
+    TEST("VerifyVersionInfo: a field named without a condition fails; an empty suite mask matches");
+    memset(&other, 0, sizeof other);
+    CHECK(verify_against(&other, VER_MAJORVERSION | VER_MINORVERSION, VER_MAJORVERSION, VER_GREATER_EQUAL, 0, 0));
+    CHECK(!verify_against(&other, VER_MAJORVERSION | VER_MINORVERSION | VER_BUILDNUMBER, VER_MAJORVERSION,
+                          VER_GREATER_EQUAL, 0, 0));
+    CHECK_ERROR(ERROR_OLD_WIN_VERSION);
+    CHECK(verify_against(&other, VER_SUITENAME, VER_SUITENAME, VER_AND, 0, 0));
+    CHECK(verify_against(&other, VER_SUITENAME, VER_SUITENAME, VER_OR, 0, 0));
+
+    TEST("versionhelpers.h: the running version and the older ones, not a newer one");
+    CHECK(IsWindowsVersionOrGreater(HIBYTE(_WIN32_WINNT_WINXP), LOBYTE(_WIN32_WINNT_WINXP), 0));
+    CHECK(IsWindowsXPOrGreater());
+    CHECK(IsWindowsVistaOrGreater());
+    CHECK(IsWindows7OrGreater());
+    CHECK(IsWindowsVersionOrGreater((WORD)now.dwMajorVersion, (WORD)now.dwMinorVersion, now.wServicePackMajor));
+    CHECK(!IsWindowsVersionOrGreater((WORD)(now.dwMajorVersion + 1), 0, 0));
+    CHECK(!IsWindowsVersionOrGreater((WORD)now.dwMajorVersion, (WORD)(now.dwMinorVersion + 1), 0));
+    CHECK_EQ(IsWindowsServer(), now.wProductType != VER_NT_WORKSTATION);
+    if (!tl_under_wine()) {
+        TEST("versionhelpers.h: the library's Windows 10 is Windows 10 or greater, not a server");
+        CHECK(IsWindows8Point1OrGreater());
+        CHECK(IsWindows10OrGreater());
+        CHECK(!IsWindowsServer());
+    }
+}
+
+/* CommandLineToArgvW: the arguments of `line`, compared with `expected` (strings separated
+ * by '|'); argument 0 is checked too. */
+static int split_is(const char *line, const char *expected)
+{
+    WCHAR wide[128];
+    int count = -1, i, ok = 1;
+    LPWSTR *argv;
+    widen(wide, line);
+    argv = CommandLineToArgvW(wide, &count);
+    if (argv == NULL) return 0;
+    for (i = 0; i < count && ok; i++) {
+        char one[64];
+        const char *bar = strchr(expected, '|');
+        size_t n = bar != NULL ? (size_t)(bar - expected) : strlen(expected);
+        if (*expected == 0 && bar == NULL) {
+            ok = 0;
+            break;
+        }
+        memcpy(one, expected, n);
+        one[n] = 0;
+        ok = wide_is(argv[i], one);
+        expected += bar != NULL ? n + 1 : n;
+    }
+    if (*expected != 0) ok = 0;
+    LocalFree(argv);
+    return ok;
+}
+
+static void test_command_line_to_argv(void)
+{
+    WCHAR path[MAX_PATH], empty[1] = {0};
+    LPWSTR *argv;
+    int count = -1;
+
+    TEST("CommandLineToArgvW: blanks separate; quotes group and vanish");
+    CHECK(split_is("prog a b", "prog|a|b"));
+    CHECK(split_is("p\t\ta\t ", "p|a"));
+    CHECK(split_is("p \"a b\" c", "p|a b|c"));
+    CHECK(split_is("p \"\" x", "p||x"));
+
+    TEST("CommandLineToArgvW: the program name ends at the closing quote or a blank, no escapes");
+    CHECK(split_is("\"C:\\Program Files\\x.exe\" y", "C:\\Program Files\\x.exe|y"));
+    CHECK(split_is("\"a b\"c d", "a b|c|d"));
+    CHECK(split_is("a\\\"b c", "a\\\"b|c"));
+    CHECK(split_is("  a b", "|a|b"));
+
+    TEST("CommandLineToArgvW: backslashes are halved before a quote; an odd one makes it literal");
+    CHECK(split_is("p a\\\\\"b c\" d", "p|a\\b c|d"));
+    CHECK(split_is("p a\\\\\\\"b c", "p|a\\\"b|c"));
+    CHECK(split_is("p a\\b a\\\\b", "p|a\\b|a\\\\b"));
+
+    TEST("CommandLineToArgvW: inside quotes every third quote of a run is a literal one");
+    CHECK(split_is("p \"a\"\"b\" c", "p|a\"b c"));
+    CHECK(split_is("p \"a\"\"\"b\" c", "p|a\"b|c"));
+    CHECK(split_is("p a\"\"\"b c", "p|a\"b|c"));
+    CHECK(split_is("p \"\"\"\" x", "p|\" x"));
+
+    TEST("CommandLineToArgvW: an empty line gives the program's path; one LocalFree frees all");
+    CHECK(GetModuleFileNameW(NULL, path, MAX_PATH) > 0);
+    argv = CommandLineToArgvW(empty, &count);
+    CHECK(argv != NULL);
+    if (argv != NULL) {
+        CHECK_EQ(count, 1);
+        CHECK(lstrcmpW(argv[0], path) == 0);
+        CHECK(LocalFree(argv) == NULL);
+    }
+    argv = CommandLineToArgvW(GetCommandLineW(), &count);
+    CHECK(argv != NULL && count == 1);
+    if (argv != NULL) LocalFree(argv);
+
+    TEST("CommandLineToArgvW: no count pointer is ERROR_INVALID_PARAMETER");
+    SetLastError(0xdeadbeef);
+    CHECK(CommandLineToArgvW(GetCommandLineW(), NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+}
+
 static void test_memory(void)
 {
     unsigned char buffer[16], copy[16];
@@ -477,6 +637,31 @@ static void test_tchar(void)
     CHECK_EQ(_tcscmp(t, _T("5|x")), 0);
     CHECK_EQ(_sntprintf(u, 8, _T("%s"), _T("1234")), 4);
     CHECK_EQ(_tcscmp(u, _T("1234")), 0);
+
+    TEST("the C run-time's _s functions: copies and formats that fit; _TRUNCATE cuts");
+    CHECK_EQ(_tcscpy_s(t, ARRAYSIZE(t), _T("abc")), 0);
+    CHECK_EQ(_tcscat_s(t, ARRAYSIZE(t), _T("de")), 0);
+    CHECK_EQ(_tcscmp(t, _T("abcde")), 0);
+    CHECK_EQ(strcpy_s(u, sizeof u, "1234567"), 0); /* exactly full with the terminator */
+    CHECK_EQ(strcmp(u, "1234567"), 0);
+    CHECK_EQ(strncpy_s(u, sizeof u, "abcdef", 3), 0);
+    CHECK_EQ(strcmp(u, "abc"), 0);
+    CHECK_EQ(strncpy_s(u, sizeof u, "0123456789", _TRUNCATE), STRUNCATE);
+    CHECK_EQ(strcmp(u, "0123456"), 0);
+    CHECK_EQ(_tcsncpy_s(t, ARRAYSIZE(t), _T("xyz"), _TRUNCATE), 0);
+    CHECK_EQ(_tcscmp(t, _T("xyz")), 0);
+    CHECK_EQ(_stprintf_s(t, ARRAYSIZE(t), _T("%d-%s-%lu"), 7, _T("q"), (unsigned long)9), 5);
+    CHECK_EQ(_tcscmp(t, _T("7-q-9")), 0);
+    CHECK_EQ(sprintf_s(u, sizeof u, "%s", "1234567"), 7);
+    {
+        WCHAR w[8], x[8];
+        widen(x, "ab");
+        CHECK_EQ(wcscpy_s(w, ARRAYSIZE(w), x), 0);
+        CHECK_EQ(wcscat_s(w, ARRAYSIZE(w), x), 0);
+        CHECK(wide_is(w, "abab"));
+        CHECK_EQ(wcsncpy_s(w, ARRAYSIZE(w), x, 1), 0);
+        CHECK(wide_is(w, "a"));
+    }
 }
 
 static void test_standard_handles(void)
@@ -569,8 +754,10 @@ int _tmain(int argc, _TCHAR *argv[])
     test_case_mapping();
     test_formatting();
     test_version();
+    test_verify_version();
     test_memory();
     test_tchar();
+    test_command_line_to_argv();
     test_standard_handles();
     return tl_finish();
 }

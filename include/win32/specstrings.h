@@ -1,0 +1,2 @@
+/* specstrings.h: the annotations are in sal.h. */
+#include <sal.h>
