@@ -903,6 +903,17 @@ static inline void MemoryBarrier(void)
 }
 #define YieldProcessor() __builtin_ia32_pause()
 
+/* ---- Interlocked singly linked lists (lock-free; winnt.h has the structures) -------- */
+
+OVERLAPPED_API void WINAPI InitializeSListHead(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPushEntrySList(PSLIST_HEADER ListHead,
+                                                             PSLIST_ENTRY ListEntry);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPushListSListEx(PSLIST_HEADER ListHead, PSLIST_ENTRY List,
+                                                              PSLIST_ENTRY ListEnd, ULONG Count);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedPopEntrySList(PSLIST_HEADER ListHead);
+OVERLAPPED_API PSLIST_ENTRY WINAPI InterlockedFlushSList(PSLIST_HEADER ListHead);
+OVERLAPPED_API USHORT WINAPI QueryDepthSList(PSLIST_HEADER ListHead);
+
 /* ---- The A/W names without suffix follow UNICODE, as in the Windows SDK ------------- */
 
 #ifdef UNICODE

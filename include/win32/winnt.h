@@ -374,6 +374,30 @@ typedef union _RTL_RUN_ONCE {
     PVOID Ptr;
 } RTL_RUN_ONCE, *PRTL_RUN_ONCE;
 
+/* Interlocked singly linked lists (InitializeSListHead & co. in winbase.h): Windows' x64
+ * layout. An entry and the header are 16-byte aligned; the header is two words changed
+ * together by one 16-byte compare-and-swap: Depth and Sequence in the first, the first
+ * entry's address in the second (NextEntry is that address shifted right by 4). */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    struct {
+        ULONGLONG Alignment;
+        ULONGLONG Region;
+    };
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 48;
+        ULONGLONG Reserved : 4;
+        ULONGLONG NextEntry : 60;
+    } HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+typedef struct _SINGLE_LIST_ENTRY {
+    struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
 typedef VOID(NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
 
 #endif
