@@ -461,8 +461,9 @@ OVERLAPPED_API BOOL WINAPI TlsFree(DWORD dwTlsIndex);
 OVERLAPPED_API LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex);
 OVERLAPPED_API BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
 
-/* Fiber-local storage (there are no fibers: one per thread), with a callback for each
- * slot's value as a thread ends or the slot is freed. */
+/* Fiber-local storage: values per fiber (a thread that is no fiber has its own), with a
+ * callback for each slot's value as a thread ends, its fiber is deleted or the slot is
+ * freed. */
 typedef VOID(WINAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
 #define FLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
 #define FLS_MAXIMUM_AVAILABLE 4080
@@ -470,6 +471,28 @@ OVERLAPPED_API DWORD WINAPI FlsAlloc(PFLS_CALLBACK_FUNCTION lpCallback);
 OVERLAPPED_API BOOL WINAPI FlsFree(DWORD dwFlsIndex);
 OVERLAPPED_API PVOID WINAPI FlsGetValue(DWORD dwFlsIndex);
 OVERLAPPED_API BOOL WINAPI FlsSetValue(DWORD dwFlsIndex, PVOID lpFlsData);
+
+/* Fibers: each has a stack of its own, and FLS values of its own. GetFiberData reads
+ * the parameter the running fiber was made with, as Windows' macro does. */
+typedef VOID(WINAPI *PFIBER_START_ROUTINE)(LPVOID lpFiberParameter);
+typedef PFIBER_START_ROUTINE LPFIBER_START_ROUTINE;
+#define FIBER_FLAG_FLOAT_SWITCH 0x1
+OVERLAPPED_API LPVOID WINAPI CreateFiber(SIZE_T dwStackSize, LPFIBER_START_ROUTINE lpStartAddress,
+                                         LPVOID lpParameter);
+OVERLAPPED_API LPVOID WINAPI CreateFiberEx(SIZE_T dwStackCommitSize, SIZE_T dwStackReserveSize,
+                                           DWORD dwFlags, LPFIBER_START_ROUTINE lpStartAddress,
+                                           LPVOID lpParameter);
+OVERLAPPED_API void WINAPI DeleteFiber(LPVOID lpFiber);
+OVERLAPPED_API LPVOID WINAPI ConvertThreadToFiber(LPVOID lpParameter);
+OVERLAPPED_API LPVOID WINAPI ConvertThreadToFiberEx(LPVOID lpParameter, DWORD dwFlags);
+OVERLAPPED_API BOOL WINAPI ConvertFiberToThread(void);
+OVERLAPPED_API void WINAPI SwitchToFiber(LPVOID lpFiber);
+OVERLAPPED_API BOOL WINAPI IsThreadAFiber(void);
+OVERLAPPED_API PVOID WINAPI GetCurrentFiber(void);
+static inline PVOID GetFiberData(void)
+{
+    return *(PVOID *)GetCurrentFiber();
+}
 
 /* Debugging. */
 OVERLAPPED_API BOOL WINAPI IsDebuggerPresent(void);
