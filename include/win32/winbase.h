@@ -926,22 +926,21 @@ static inline void MemoryBarrier(void)
 }
 
 /* The rest of winnt.h's interlocked family. Sized variants: */
-static inline CHAR InterlockedExchange8(CHAR volatile *Target, CHAR Value)
-{
-    return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
-}
-static inline CHAR InterlockedAnd8(CHAR volatile *Destination, CHAR Value)
-{
-    return __atomic_fetch_and(Destination, Value, __ATOMIC_SEQ_CST);
-}
-static inline CHAR InterlockedOr8(CHAR volatile *Destination, CHAR Value)
-{
-    return __atomic_fetch_or(Destination, Value, __ATOMIC_SEQ_CST);
-}
-static inline CHAR InterlockedXor8(CHAR volatile *Destination, CHAR Value)
-{
-    return __atomic_fetch_xor(Destination, Value, __ATOMIC_SEQ_CST);
-}
+#define OVERLAPPED_INTERLOCKED_OP(Name, Type, Builtin)                                     \
+    static inline Type Name(Type volatile *Destination, Type Value)                        \
+    {                                                                                      \
+        return Builtin(Destination, Value, __ATOMIC_SEQ_CST);                              \
+    }
+OVERLAPPED_INTERLOCKED_OP(InterlockedExchange8, CHAR, __atomic_exchange_n)
+OVERLAPPED_INTERLOCKED_OP(InterlockedAnd8, CHAR, __atomic_fetch_and)
+OVERLAPPED_INTERLOCKED_OP(InterlockedOr8, CHAR, __atomic_fetch_or)
+OVERLAPPED_INTERLOCKED_OP(InterlockedXor8, CHAR, __atomic_fetch_xor)
+OVERLAPPED_INTERLOCKED_OP(InterlockedExchange16, SHORT, __atomic_exchange_n)
+OVERLAPPED_INTERLOCKED_OP(InterlockedAnd64, LONG64, __atomic_fetch_and)
+OVERLAPPED_INTERLOCKED_OP(InterlockedOr64, LONG64, __atomic_fetch_or)
+OVERLAPPED_INTERLOCKED_OP(InterlockedXor64, LONG64, __atomic_fetch_xor)
+OVERLAPPED_INTERLOCKED_OP(InterlockedExchangeSubtract, ULONG, __atomic_fetch_sub)
+#undef OVERLAPPED_INTERLOCKED_OP
 static inline SHORT InterlockedIncrement16(SHORT volatile *Addend)
 {
     return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
@@ -950,30 +949,10 @@ static inline SHORT InterlockedDecrement16(SHORT volatile *Addend)
 {
     return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
 }
-static inline SHORT InterlockedExchange16(SHORT volatile *Target, SHORT Value)
-{
-    return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
-}
 static inline SHORT InterlockedCompareExchange16(SHORT volatile *Destination, SHORT Exchange, SHORT Comparand)
 {
     __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     return Comparand;
-}
-static inline LONG64 InterlockedAnd64(LONG64 volatile *Destination, LONG64 Value)
-{
-    return __atomic_fetch_and(Destination, Value, __ATOMIC_SEQ_CST);
-}
-static inline LONG64 InterlockedOr64(LONG64 volatile *Destination, LONG64 Value)
-{
-    return __atomic_fetch_or(Destination, Value, __ATOMIC_SEQ_CST);
-}
-static inline LONG64 InterlockedXor64(LONG64 volatile *Destination, LONG64 Value)
-{
-    return __atomic_fetch_xor(Destination, Value, __ATOMIC_SEQ_CST);
-}
-static inline ULONG InterlockedExchangeSubtract(ULONG volatile *Addend, ULONG Value)
-{
-    return __atomic_fetch_sub(Addend, Value, __ATOMIC_SEQ_CST);
 }
 /* 16 bytes at a 16-byte aligned Destination; ComparandResult gets what was there. */
 #if defined(__x86_64__)
@@ -1128,30 +1107,18 @@ static inline void WritePointerNoFence(PVOID volatile *Destination, PVOID Value)
 
 /* Bit scans: FALSE for a zero Mask (Index then undefined), else the lowest or highest set
  * bit's index. */
-static inline BOOLEAN BitScanForward(DWORD *Index, DWORD Mask)
-{
-    if (Mask == 0) return 0;
-    *Index = (DWORD)__builtin_ctz(Mask);
-    return 1;
-}
-static inline BOOLEAN BitScanReverse(DWORD *Index, DWORD Mask)
-{
-    if (Mask == 0) return 0;
-    *Index = 31 - (DWORD)__builtin_clz(Mask);
-    return 1;
-}
-static inline BOOLEAN BitScanForward64(DWORD *Index, DWORD64 Mask)
-{
-    if (Mask == 0) return 0;
-    *Index = (DWORD)__builtin_ctzll(Mask);
-    return 1;
-}
-static inline BOOLEAN BitScanReverse64(DWORD *Index, DWORD64 Mask)
-{
-    if (Mask == 0) return 0;
-    *Index = 63 - (DWORD)__builtin_clzll(Mask);
-    return 1;
-}
+#define OVERLAPPED_BIT_SCAN(Name, Type, Index)                                             \
+    static inline BOOLEAN Name(DWORD *Index_, Type Mask)                                   \
+    {                                                                                      \
+        if (Mask == 0) return 0;                                                           \
+        *Index_ = (DWORD)(Index);                                                          \
+        return 1;                                                                          \
+    }
+OVERLAPPED_BIT_SCAN(BitScanForward, DWORD, __builtin_ctz(Mask))
+OVERLAPPED_BIT_SCAN(BitScanReverse, DWORD, 31 - __builtin_clz(Mask))
+OVERLAPPED_BIT_SCAN(BitScanForward64, DWORD64, __builtin_ctzll(Mask))
+OVERLAPPED_BIT_SCAN(BitScanReverse64, DWORD64, 63 - __builtin_clzll(Mask))
+#undef OVERLAPPED_BIT_SCAN
 #define _BitScanForward BitScanForward
 #define _BitScanReverse BitScanReverse
 #define _BitScanForward64 BitScanForward64
