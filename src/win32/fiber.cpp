@@ -42,6 +42,20 @@ struct Fiber {
 // The running fiber; null in a thread that is no fiber.
 thread_local Fiber* t_current = nullptr;
 
+#if defined(__SANITIZE_THREAD__)
+// TSan's context of the thread itself, which must be current again when the thread ends.
+thread_local void* t_tsan_thread = nullptr;
+#endif
+
+// The thread ends from inside a fiber (ExitThread, as Windows does).
+[[noreturn]] void end_thread(DWORD code)
+{
+#if defined(__SANITIZE_THREAD__)
+    if (t_tsan_thread) __tsan_switch_to_fiber(t_tsan_thread, 0);
+#endif
+    ExitThread(code);
+}
+
 // What a thread leaves when it ends: the block ConvertThreadToFiber made, and a fiber
 // that deleted itself (its stack was in use until the thread left it).
 struct Leftovers {
@@ -72,7 +86,7 @@ Leftovers::~Leftovers()
 {
     Fiber* self = t_current;
     self->start(self->parameter);
-    ExitThread(1);  // Windows: the thread running a fiber whose routine returns exits
+    end_thread(1);  // Windows: the thread running a fiber whose routine returns exits
 }
 
 Fiber* convert(LPVOID parameter, DWORD flags)
@@ -84,6 +98,7 @@ Fiber* convert(LPVOID parameter, DWORD flags)
     f->parameter = parameter;
 #if defined(__SANITIZE_THREAD__)
     f->tsan = __tsan_get_current_fiber();
+    if (!t_tsan_thread) t_tsan_thread = f->tsan;
 #endif
     // A fiber made of a thread that ends goes with it (unless it was deleted first).
     if (t_leftovers.converted) destroy(t_leftovers.converted);
@@ -187,7 +202,7 @@ void WINAPI DeleteFiber(LPVOID lpFiber)
         if (t_leftovers.converted == f) t_leftovers.converted = nullptr;
         if (t_leftovers.deleted) destroy(t_leftovers.deleted);
         t_leftovers.deleted = f;
-        ExitThread(0);
+        end_thread(0);
     }
     if (f == t_leftovers.converted) t_leftovers.converted = nullptr;
     destroy(f);
