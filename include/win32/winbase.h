@@ -464,8 +464,9 @@ OVERLAPPED_API BOOL WINAPI TlsFree(DWORD dwTlsIndex);
 OVERLAPPED_API LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex);
 OVERLAPPED_API BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
 
-/* Fiber-local storage (there are no fibers: one per thread), with a callback for each
- * slot's value as a thread ends or the slot is freed. */
+/* Fiber-local storage: values per fiber (a thread that is no fiber has its own), with a
+ * callback for each slot's value as a thread ends, its fiber is deleted or the slot is
+ * freed. */
 typedef VOID(WINAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
 #define FLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
 #define FLS_MAXIMUM_AVAILABLE 4080
@@ -473,6 +474,28 @@ OVERLAPPED_API DWORD WINAPI FlsAlloc(PFLS_CALLBACK_FUNCTION lpCallback);
 OVERLAPPED_API BOOL WINAPI FlsFree(DWORD dwFlsIndex);
 OVERLAPPED_API PVOID WINAPI FlsGetValue(DWORD dwFlsIndex);
 OVERLAPPED_API BOOL WINAPI FlsSetValue(DWORD dwFlsIndex, PVOID lpFlsData);
+
+/* Fibers: each has a stack of its own, and FLS values of its own. GetFiberData reads
+ * the parameter the running fiber was made with, as Windows' macro does. */
+typedef VOID(WINAPI *PFIBER_START_ROUTINE)(LPVOID lpFiberParameter);
+typedef PFIBER_START_ROUTINE LPFIBER_START_ROUTINE;
+#define FIBER_FLAG_FLOAT_SWITCH 0x1
+OVERLAPPED_API LPVOID WINAPI CreateFiber(SIZE_T dwStackSize, LPFIBER_START_ROUTINE lpStartAddress,
+                                         LPVOID lpParameter);
+OVERLAPPED_API LPVOID WINAPI CreateFiberEx(SIZE_T dwStackCommitSize, SIZE_T dwStackReserveSize,
+                                           DWORD dwFlags, LPFIBER_START_ROUTINE lpStartAddress,
+                                           LPVOID lpParameter);
+OVERLAPPED_API void WINAPI DeleteFiber(LPVOID lpFiber);
+OVERLAPPED_API LPVOID WINAPI ConvertThreadToFiber(LPVOID lpParameter);
+OVERLAPPED_API LPVOID WINAPI ConvertThreadToFiberEx(LPVOID lpParameter, DWORD dwFlags);
+OVERLAPPED_API BOOL WINAPI ConvertFiberToThread(void);
+OVERLAPPED_API void WINAPI SwitchToFiber(LPVOID lpFiber);
+OVERLAPPED_API BOOL WINAPI IsThreadAFiber(void);
+OVERLAPPED_API PVOID WINAPI GetCurrentFiber(void);
+static inline PVOID GetFiberData(void)
+{
+    return *(PVOID *)GetCurrentFiber();
+}
 
 /* Debugging. */
 OVERLAPPED_API BOOL WINAPI IsDebuggerPresent(void);
@@ -928,6 +951,233 @@ static inline void MemoryBarrier(void)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
+
+/* The rest of winnt.h's interlocked family. Sized variants: */
+#define OVERLAPPED_INTERLOCKED_OP(Name, Type, Builtin)                                     \
+    static inline Type Name(Type volatile *Destination, Type Value)                        \
+    {                                                                                      \
+        return Builtin(Destination, Value, __ATOMIC_SEQ_CST);                              \
+    }
+OVERLAPPED_INTERLOCKED_OP(InterlockedExchange8, CHAR, __atomic_exchange_n)
+OVERLAPPED_INTERLOCKED_OP(InterlockedAnd8, CHAR, __atomic_fetch_and)
+OVERLAPPED_INTERLOCKED_OP(InterlockedOr8, CHAR, __atomic_fetch_or)
+OVERLAPPED_INTERLOCKED_OP(InterlockedXor8, CHAR, __atomic_fetch_xor)
+OVERLAPPED_INTERLOCKED_OP(InterlockedExchange16, SHORT, __atomic_exchange_n)
+OVERLAPPED_INTERLOCKED_OP(InterlockedAnd64, LONG64, __atomic_fetch_and)
+OVERLAPPED_INTERLOCKED_OP(InterlockedOr64, LONG64, __atomic_fetch_or)
+OVERLAPPED_INTERLOCKED_OP(InterlockedXor64, LONG64, __atomic_fetch_xor)
+OVERLAPPED_INTERLOCKED_OP(InterlockedExchangeSubtract, ULONG, __atomic_fetch_sub)
+#undef OVERLAPPED_INTERLOCKED_OP
+static inline SHORT InterlockedIncrement16(SHORT volatile *Addend)
+{
+    return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline SHORT InterlockedDecrement16(SHORT volatile *Addend)
+{
+    return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline SHORT InterlockedCompareExchange16(SHORT volatile *Destination, SHORT Exchange, SHORT Comparand)
+{
+    __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return Comparand;
+}
+/* 16 bytes at a 16-byte aligned Destination; ComparandResult gets what was there. */
+#if defined(__x86_64__)
+__attribute__((target("cx16")))
+#endif
+static inline BOOLEAN InterlockedCompareExchange128(LONG64 volatile *Destination, LONG64 ExchangeHigh,
+                                                    LONG64 ExchangeLow, LONG64 *ComparandResult)
+{
+    unsigned __int128 expected = (unsigned __int128)(ULONG64)ComparandResult[0] |
+                                 ((unsigned __int128)(ULONG64)ComparandResult[1] << 64);
+    unsigned __int128 desired = (unsigned __int128)(ULONG64)ExchangeLow | ((unsigned __int128)(ULONG64)ExchangeHigh << 64);
+#if defined(__x86_64__)
+    unsigned __int128 seen = __sync_val_compare_and_swap((unsigned __int128 volatile *)Destination, expected, desired);
+#else
+    unsigned __int128 seen = expected;
+    __atomic_compare_exchange_n((unsigned __int128 volatile *)Destination, &seen, desired, 0, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+#endif
+    ComparandResult[0] = (LONG64)(ULONG64)seen;
+    ComparandResult[1] = (LONG64)(ULONG64)(seen >> 64);
+    return seen == expected;
+}
+/* Bit tests: the bit's old value. */
+static inline BOOLEAN InterlockedBitTestAndSet(LONG volatile *Base, LONG Offset)
+{
+    return (__atomic_fetch_or(Base + (Offset >> 5), (LONG)(1u << (Offset & 31)), __ATOMIC_SEQ_CST) >> (Offset & 31)) & 1;
+}
+static inline BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base, LONG Offset)
+{
+    return (__atomic_fetch_and(Base + (Offset >> 5), (LONG)~(1u << (Offset & 31)), __ATOMIC_SEQ_CST) >> (Offset & 31)) & 1;
+}
+static inline BOOLEAN InterlockedBitTestAndComplement(LONG volatile *Base, LONG Offset)
+{
+    return (__atomic_fetch_xor(Base + (Offset >> 5), (LONG)(1u << (Offset & 31)), __ATOMIC_SEQ_CST) >> (Offset & 31)) & 1;
+}
+static inline BOOLEAN InterlockedBitTestAndSet64(LONG64 volatile *Base, LONG64 Offset)
+{
+    return (__atomic_fetch_or(Base + (Offset >> 6), (LONG64)(1ull << (Offset & 63)), __ATOMIC_SEQ_CST) >> (Offset & 63)) & 1;
+}
+static inline BOOLEAN InterlockedBitTestAndReset64(LONG64 volatile *Base, LONG64 Offset)
+{
+    return (__atomic_fetch_and(Base + (Offset >> 6), (LONG64)~(1ull << (Offset & 63)), __ATOMIC_SEQ_CST) >> (Offset & 63)) & 1;
+}
+/* Acquire, release and no-fence forms: on x64 Windows' winnt.h makes them the full-barrier
+ * functions, and so do we (a stronger order is always allowed). */
+#define InterlockedIncrementAcquire InterlockedIncrement
+#define InterlockedIncrementRelease InterlockedIncrement
+#define InterlockedIncrementNoFence InterlockedIncrement
+#define InterlockedDecrementAcquire InterlockedDecrement
+#define InterlockedDecrementRelease InterlockedDecrement
+#define InterlockedDecrementNoFence InterlockedDecrement
+#define InterlockedExchangeAcquire InterlockedExchange
+#define InterlockedExchangeNoFence InterlockedExchange
+#define InterlockedExchangeAddAcquire InterlockedExchangeAdd
+#define InterlockedExchangeAddRelease InterlockedExchangeAdd
+#define InterlockedExchangeAddNoFence InterlockedExchangeAdd
+#define InterlockedAddAcquire InterlockedAdd
+#define InterlockedAddRelease InterlockedAdd
+#define InterlockedAddNoFence InterlockedAdd
+#define InterlockedCompareExchangeAcquire InterlockedCompareExchange
+#define InterlockedCompareExchangeRelease InterlockedCompareExchange
+#define InterlockedCompareExchangeNoFence InterlockedCompareExchange
+#define InterlockedOrAcquire InterlockedOr
+#define InterlockedOrRelease InterlockedOr
+#define InterlockedOrNoFence InterlockedOr
+#define InterlockedAndAcquire InterlockedAnd
+#define InterlockedAndRelease InterlockedAnd
+#define InterlockedAndNoFence InterlockedAnd
+#define InterlockedXorAcquire InterlockedXor
+#define InterlockedXorRelease InterlockedXor
+#define InterlockedXorNoFence InterlockedXor
+#define InterlockedIncrementAcquire64 InterlockedIncrement64
+#define InterlockedIncrementRelease64 InterlockedIncrement64
+#define InterlockedIncrementNoFence64 InterlockedIncrement64
+#define InterlockedDecrementAcquire64 InterlockedDecrement64
+#define InterlockedDecrementRelease64 InterlockedDecrement64
+#define InterlockedDecrementNoFence64 InterlockedDecrement64
+#define InterlockedExchangeAcquire64 InterlockedExchange64
+#define InterlockedExchangeNoFence64 InterlockedExchange64
+#define InterlockedExchangeAddNoFence64 InterlockedExchangeAdd64
+#define InterlockedCompareExchangeAcquire64 InterlockedCompareExchange64
+#define InterlockedCompareExchangeRelease64 InterlockedCompareExchange64
+#define InterlockedCompareExchangeNoFence64 InterlockedCompareExchange64
+#define InterlockedExchangePointerAcquire InterlockedExchangePointer
+#define InterlockedExchangePointerNoFence InterlockedExchangePointer
+#define InterlockedCompareExchangePointerAcquire InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerRelease InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerNoFence InterlockedCompareExchangePointer
+/* SIZE_T forms (64-bit). */
+#define InterlockedExchangeAddSizeT(a, b) InterlockedExchangeAdd64((LONG64 volatile *)(a), (LONG64)(b))
+#define InterlockedIncrementSizeT(a) InterlockedIncrement64((LONG64 volatile *)(a))
+#define InterlockedDecrementSizeT(a) InterlockedDecrement64((LONG64 volatile *)(a))
+/* The Microsoft compiler's intrinsic names for them. */
+#define _InterlockedIncrement InterlockedIncrement
+#define _InterlockedDecrement InterlockedDecrement
+#define _InterlockedExchange InterlockedExchange
+#define _InterlockedExchangeAdd InterlockedExchangeAdd
+#define _InterlockedCompareExchange InterlockedCompareExchange
+#define _InterlockedOr InterlockedOr
+#define _InterlockedAnd InterlockedAnd
+#define _InterlockedXor InterlockedXor
+#define _InterlockedIncrement64 InterlockedIncrement64
+#define _InterlockedDecrement64 InterlockedDecrement64
+#define _InterlockedExchange64 InterlockedExchange64
+#define _InterlockedExchangeAdd64 InterlockedExchangeAdd64
+#define _InterlockedCompareExchange64 InterlockedCompareExchange64
+#define _InterlockedExchangePointer InterlockedExchangePointer
+#define _InterlockedCompareExchangePointer InterlockedCompareExchangePointer
+#define _InterlockedCompareExchange128 InterlockedCompareExchange128
+
+/* Plain reads and writes with an order (winnt.h's ReadAcquire & co.). */
+#define OVERLAPPED_READ_WRITE(Suffix, Type)                                                \
+    static inline Type ReadAcquire##Suffix(Type const volatile *Source)                    \
+    {                                                                                      \
+        return __atomic_load_n(Source, __ATOMIC_ACQUIRE);                                  \
+    }                                                                                      \
+    static inline Type ReadNoFence##Suffix(Type const volatile *Source)                    \
+    {                                                                                      \
+        return __atomic_load_n(Source, __ATOMIC_RELAXED);                                  \
+    }                                                                                      \
+    static inline void WriteRelease##Suffix(Type volatile *Destination, Type Value)        \
+    {                                                                                      \
+        __atomic_store_n(Destination, Value, __ATOMIC_RELEASE);                            \
+    }                                                                                      \
+    static inline void WriteNoFence##Suffix(Type volatile *Destination, Type Value)        \
+    {                                                                                      \
+        __atomic_store_n(Destination, Value, __ATOMIC_RELAXED);                            \
+    }
+OVERLAPPED_READ_WRITE(, LONG)
+OVERLAPPED_READ_WRITE(8, CHAR)
+OVERLAPPED_READ_WRITE(16, SHORT)
+OVERLAPPED_READ_WRITE(64, LONG64)
+#undef OVERLAPPED_READ_WRITE
+static inline PVOID ReadPointerAcquire(PVOID const volatile *Source)
+{
+    return __atomic_load_n(Source, __ATOMIC_ACQUIRE);
+}
+static inline PVOID ReadPointerNoFence(PVOID const volatile *Source)
+{
+    return __atomic_load_n(Source, __ATOMIC_RELAXED);
+}
+static inline void WritePointerRelease(PVOID volatile *Destination, PVOID Value)
+{
+    __atomic_store_n(Destination, Value, __ATOMIC_RELEASE);
+}
+static inline void WritePointerNoFence(PVOID volatile *Destination, PVOID Value)
+{
+    __atomic_store_n(Destination, Value, __ATOMIC_RELAXED);
+}
+#define __faststorefence() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+static inline BOOLEAN _bittest(LONG const *Base, LONG Offset)
+{
+    return (Base[Offset >> 5] >> (Offset & 31)) & 1;
+}
+static inline BOOLEAN _bittestandset(LONG *Base, LONG Offset)
+{
+    BOOLEAN old = _bittest(Base, Offset);
+    Base[Offset >> 5] |= (LONG)(1u << (Offset & 31));
+    return old;
+}
+static inline BOOLEAN _bittestandreset(LONG *Base, LONG Offset)
+{
+    BOOLEAN old = _bittest(Base, Offset);
+    Base[Offset >> 5] &= (LONG)~(1u << (Offset & 31));
+    return old;
+}
+static inline BOOLEAN _bittestandcomplement(LONG *Base, LONG Offset)
+{
+    BOOLEAN old = _bittest(Base, Offset);
+    Base[Offset >> 5] ^= (LONG)(1u << (Offset & 31));
+    return old;
+}
+#define BitTest _bittest
+#define BitTestAndSet _bittestandset
+#define BitTestAndReset _bittestandreset
+#define BitTestAndComplement _bittestandcomplement
+static inline DWORD64 PopulationCount64(DWORD64 operand)
+{
+    return (DWORD64)__builtin_popcountll(operand);
+}
+#define UInt32x32To64(a, b) ((ULONGLONG)(ULONG)(a) * (ULONGLONG)(ULONG)(b))
+#define Int32x32To64(a, b) ((LONGLONG)(LONG)(a) * (LONGLONG)(LONG)(b))
+/* 64 x 64 -> 128 bits: the low half back, the high half in *HighProduct. */
+static inline DWORD64 UnsignedMultiply128(DWORD64 Multiplier, DWORD64 Multiplicand, DWORD64 *HighProduct)
+{
+    unsigned __int128 product = (unsigned __int128)Multiplier * Multiplicand;
+    *HighProduct = (DWORD64)(product >> 64);
+    return (DWORD64)product;
+}
+static inline LONG64 Multiply128(LONG64 Multiplier, LONG64 Multiplicand, LONG64 *HighProduct)
+{
+    __int128 product = (__int128)Multiplier * Multiplicand;
+    *HighProduct = (LONG64)(product >> 64);
+    return (LONG64)product;
+}
+#define _umul128 UnsignedMultiply128
+#define _mul128 Multiply128
 #if defined(__x86_64__)
 #define YieldProcessor() __builtin_ia32_pause()
 #else

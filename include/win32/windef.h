@@ -114,6 +114,15 @@
 #define UPOINTER_32
 #define RESTRICTED_POINTER
 
+/* The Microsoft compiler's sized-integer keywords, as mingw-w64 defines them
+ * (`__int64 x;`, `unsigned __int64 y;`). */
+#ifndef __int64
+#define __int8 char
+#define __int16 short
+#define __int32 int
+#define __int64 long long
+#endif
+
 #define IN
 #define OUT
 #define OPTIONAL

@@ -388,6 +388,30 @@ typedef union _RTL_RUN_ONCE {
     PVOID Ptr;
 } RTL_RUN_ONCE, *PRTL_RUN_ONCE;
 
+/* Interlocked singly linked lists (InitializeSListHead & co. in winbase.h): Windows' x64
+ * layout. An entry and the header are 16-byte aligned; the header is two words changed
+ * together by one 16-byte compare-and-swap: Depth and Sequence in the first, the first
+ * entry's address in the second (NextEntry is that address shifted right by 4). */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    struct {
+        ULONGLONG Alignment;
+        ULONGLONG Region;
+    };
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 48;
+        ULONGLONG Reserved : 4;
+        ULONGLONG NextEntry : 60;
+    } HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+typedef struct _SINGLE_LIST_ENTRY {
+    struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
 typedef VOID(NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
 
 /* Security descriptors in absolute form (InitializeSecurityDescriptor and
@@ -439,26 +463,6 @@ typedef struct _SECURITY_DESCRIPTOR_RELATIVE {
 #define SE_SACL_PROTECTED 0x2000
 #define SE_RM_CONTROL_VALID 0x4000
 #define SE_SELF_RELATIVE 0x8000
-
-/* Interlocked singly linked lists (winbase.h's InterlockedPushEntrySList & co.): 64-bit
- * Windows' layout. An entry is 16-byte aligned (MEMORY_ALLOCATION_ALIGNMENT, which
- * malloc and HeapAlloc give), usually the first member of the program's structure. */
-#define MEMORY_ALLOCATION_ALIGNMENT 16
-typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
-    struct _SLIST_ENTRY *Next;
-} SLIST_ENTRY, *PSLIST_ENTRY;
-typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
-    struct {
-        ULONGLONG Alignment;
-        ULONGLONG Region;
-    };
-    struct {
-        ULONGLONG Depth : 16;
-        ULONGLONG Sequence : 48;
-        ULONGLONG Reserved : 4;
-        ULONGLONG NextEntry : 60;
-    } HeaderX64;
-} SLIST_HEADER, *PSLIST_HEADER;
 
 /* Visual C++'s bit and byte intrinsics that winnt.h makes available. The index is a
  * ULONG (32 bits), which is what `unsigned long` is on Windows. */

@@ -113,6 +113,11 @@ struct FlsThread {
     }
 };
 thread_local FlsThread fls_thread;
+// The running fiber's cells: a fiber made by CreateFiber has its own block; null means the
+// thread's own (a thread that is no fiber, or the fiber ConvertThreadToFiber made of it).
+thread_local FlsThread* fls_fiber = nullptr;
+
+FlsThread& fls_cells() { return fls_fiber != nullptr ? *fls_fiber : fls_thread; }
 
 bool fls_allocated(uint32_t slot, uint64_t* generation)
 {
@@ -166,7 +171,7 @@ bool fls_get(uint32_t slot, void** value)
     uint64_t generation;
     if (slot == 0 || slot >= kFlsSlots) return false;
     fls_allocated(slot, &generation);
-    const std::vector<Cell>& cells = fls_thread.cells;
+    const std::vector<Cell>& cells = fls_cells().cells;
     *value = slot < cells.size() && cells[slot].generation == generation ? cells[slot].value : nullptr;
     return true;
 }
@@ -176,7 +181,7 @@ bool fls_set(uint32_t slot, void* value)
     uint64_t generation;
     if (slot == 0 || slot >= kFlsSlots) return false;
     fls_allocated(slot, &generation);
-    FlsThread& thread = fls_thread;
+    FlsThread& thread = fls_cells();
     std::lock_guard<std::mutex> guard(fls_mutex);  // FlsFree reads the cells of every thread
     if (slot >= thread.cells.size()) thread.cells.resize(slot + 1);
     thread.cells[slot] = Cell{generation, value};
@@ -185,6 +190,16 @@ bool fls_set(uint32_t slot, void* value)
         thread.listed = true;
     }
     return true;
+}
+
+void* fls_block_new() { return new (std::nothrow) FlsThread(); }
+
+void fls_block_switch(void* block) { fls_fiber = static_cast<FlsThread*>(block); }
+
+void fls_block_delete(void* block)
+{
+    if (fls_fiber == block) fls_fiber = nullptr;
+    delete static_cast<FlsThread*>(block);
 }
 
 }  // namespace overlapped::kernel

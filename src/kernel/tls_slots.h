@@ -28,7 +28,7 @@ bool tls_set(uint32_t slot, void* value);
 
 namespace overlapped::kernel {
 
-// FlsAlloc's fiber-local storage slots (there are no fibers: one per thread), with a
+// FlsAlloc's fiber-local storage slots (per fiber; a thread that is no fiber has its own), with a
 // callback each: FLS_MAXIMUM_AVAILABLE indexes, 0 never handed out (as on Windows). A
 // thread's non-null value is handed to the slot's callback when the thread ends and,
 // for every thread, when the slot is freed.
@@ -43,5 +43,13 @@ bool fls_free(uint32_t slot);
 // Windows (its value is the thread's, NULL after FlsFree).
 bool fls_get(uint32_t slot, void** value);
 bool fls_set(uint32_t slot, void* value);
+
+// Fibers: each fiber CreateFiber makes has cells of its own, a block. A new block (null
+// without memory); the calling thread's FlsGetValue/FlsSetValue switched to a block (null:
+// the thread's own cells); a block deleted, its live values handed to their callbacks
+// (DeleteFiber).
+void* fls_block_new();
+void fls_block_switch(void* block);
+void fls_block_delete(void* block);
 
 }  // namespace overlapped::kernel

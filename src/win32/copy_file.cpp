@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <fcntl.h>
 #include <string>
 #include <sys/stat.h>
@@ -51,8 +53,18 @@ ssize_t copy_chunk(int in, int out, off_t offset, size_t length, bool* plain)
             return -1;
         }
     }
-    static thread_local char buffer[256 * 1024];
-    size_t want = length < sizeof buffer ? length : sizeof buffer;
+    // On the heap, made on a thread's first plain copy: a thread_local array would be
+    // static TLS, which glibc carves out of every thread's stack, so CreateThread with a
+    // small stack size would fail.
+    constexpr size_t kBuffer = 256 * 1024;
+    static thread_local std::unique_ptr<char[]> owned;
+    if (!owned) owned.reset(new (std::nothrow) char[kBuffer]);
+    char* buffer = owned.get();
+    if (buffer == nullptr) {
+        errno = ENOMEM;
+        return -1;
+    }
+    size_t want = length < kBuffer ? length : kBuffer;
     ssize_t n;
     do n = pread(in, buffer, want, offset);
     while (n < 0 && errno == EINTR);

@@ -427,6 +427,84 @@ static void interlocked(void)
     CHECK(InterlockedCompareExchangePointer(&pointer, &value, NULL) == NULL);
     CHECK(pointer == &value);
     CHECK(InterlockedExchangePointer(&pointer, NULL) == &value);
+
+    /* The rest of winnt.h's family, as Windows programs (and the intrinsic names) use it. */
+    CHECK_EQ(InterlockedIncrementAcquire(&value), 2);
+    CHECK_EQ(InterlockedDecrementRelease(&value), 1);
+    CHECK_EQ(InterlockedExchangeAdd(&value, 4), 1);
+    CHECK_EQ(InterlockedCompareExchangeAcquire(&value, 8, 5), 5);
+    CHECK_EQ(_InterlockedIncrement(&value), 9);
+    CHECK_EQ(_InterlockedCompareExchange(&value, -1, 9), 9);
+    CHECK_EQ(value, -1);
+    SHORT small = 0x7fff;
+    CHECK_EQ((USHORT)InterlockedIncrement16(&small), 0x8000);
+    CHECK_EQ((USHORT)InterlockedCompareExchange16(&small, 2, (SHORT)0x8000), 0x8000);
+    big = 0xff00;
+    CHECK_EQ(InterlockedOr64(&big, 1LL << 50), 0xff00);
+    CHECK_EQ(InterlockedAnd64(&big, (1LL << 50) | 0xf000), (1LL << 50) | 0xff00);
+    CHECK_EQ(InterlockedXor64(&big, 0xf000), (1LL << 50) | 0xf000);
+    CHECK_EQ(big, 1LL << 50);
+    LONG bits[2] = {0, 0};
+    CHECK_EQ(InterlockedBitTestAndSet(bits, 35), 0);
+    CHECK_EQ(bits[1], 8);
+    CHECK_EQ(InterlockedBitTestAndSet(bits, 35), 1);
+    CHECK_EQ(InterlockedBitTestAndReset(bits, 35), 1);
+    CHECK_EQ(bits[1], 0);
+    CHECK_EQ(InterlockedBitTestAndComplement(bits, 0), 0);
+    CHECK_EQ(bits[0], 1);
+    CHECK_EQ(InterlockedBitTestAndSet64(&big, 3), 0);
+    CHECK_EQ(InterlockedBitTestAndReset64(&big, 50), 1);
+    CHECK_EQ(big, 8);
+    SIZE_T size = 10;
+    CHECK_EQ(InterlockedIncrementSizeT(&size), 11);
+    CHECK_EQ(InterlockedExchangeAddSizeT(&size, 5), 11);
+    CHECK_EQ(size, 16);
+#ifndef __MINGW32__ /* mingw-w64 lacks these or their code (Windows' winnt.h has them) */
+    value = 0;
+    CHECK_EQ(InterlockedExchangeAddNoFence(&value, 4), 0);
+    CHECK_EQ(InterlockedExchangeSubtract((ULONG volatile *)&value, 5), 4);
+    CHECK_EQ(value, -1);
+    CHECK_EQ(InterlockedExchange16(&small, 7), 2);
+    CHAR byte = 0x0f;
+    CHECK_EQ(InterlockedOr8(&byte, 0x30), 0x0f);
+    CHECK_EQ(InterlockedAnd8(&byte, 0x3c), 0x3f);
+    CHECK_EQ(InterlockedExchange8(&byte, 1), 0x3c);
+    DECLSPEC_ALIGN(16) LONG64 pair[2] = {10, 20};
+    LONG64 expected[2] = {10, 21};
+    CHECK_EQ(InterlockedCompareExchange128(pair, 40, 30, expected), 0); /* no match */
+    CHECK(expected[0] == 10 && expected[1] == 20);
+    CHECK_EQ(InterlockedCompareExchange128(pair, 40, 30, expected), 1);
+    CHECK(pair[0] == 30 && pair[1] == 40);
+    WriteRelease(&value, 42);
+    CHECK_EQ(ReadAcquire(&value), 42);
+    WriteNoFence64(&big, 1LL << 33);
+    CHECK_EQ(ReadNoFence64(&big), 1LL << 33);
+    WritePointerRelease(&pointer, &value);
+    CHECK(ReadPointerAcquire(&pointer) == &value);
+    _ReadWriteBarrier();
+#endif
+
+    DWORD index = 99;
+    CHECK_EQ(BitScanForward(&index, 0), 0);
+    CHECK_EQ(BitScanForward(&index, 0x50), 1);
+    CHECK_EQ(index, 4);
+    CHECK_EQ(BitScanReverse(&index, 0x50), 1);
+    CHECK_EQ(index, 6);
+    CHECK_EQ(BitScanReverse64(&index, 1ULL << 60 | 1), 1);
+    CHECK_EQ(index, 60);
+    CHECK_EQ(_BitScanForward64(&index, 1ULL << 40), 1);
+    CHECK_EQ(index, 40);
+    LONG flags = 0;
+    CHECK_EQ(_bittestandset(&flags, 5), 0);
+    CHECK_EQ(_bittest(&flags, 5), 1);
+    CHECK_EQ(flags, 32);
+    CHECK_EQ(_bittestandreset(&flags, 5), 1);
+    CHECK_EQ(flags, 0);
+    CHECK_EQ(UInt32x32To64(0xffffffffu, 2), 0x1fffffffeULL);
+    CHECK_EQ(Int32x32To64(-3, 0x40000000), (ULONGLONG)(-3LL * 0x40000000));
+    DWORD64 high = 0;
+    CHECK_EQ(UnsignedMultiply128(1ULL << 63, 4, &high), 0);
+    CHECK_EQ(high, 2);
 }
 
 static void system_and_clocks(void)
