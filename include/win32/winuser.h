@@ -35,7 +35,72 @@ OVERLAPPED_API BOOL WINAPI IsCharUpperW(WCHAR ch);
 OVERLAPPED_API BOOL WINAPI IsCharLowerA(CHAR ch);
 OVERLAPPED_API BOOL WINAPI IsCharLowerW(WCHAR ch);
 
+/* ---- Message boxes and beeps ---------------------------------------------------------
+ * There are no windows: a message box is written to standard error as "caption: text"
+ * (caption NULL: "Error") and answered at once with its default button, as if Enter were
+ * pressed. As on Windows, an owner that is no window (here: any but NULL) returns 0 with
+ * ERROR_INVALID_WINDOW_HANDLE, an unknown button set 0 with ERROR_INVALID_MSGBOX_STYLE
+ * (docs/deviations.md).
+ * Beep and MessageBeep ring the terminal's bell (nothing without a terminal); Beep then
+ * waits its duration, as Windows' does while the tone plays. */
+#define MB_OK 0x00000000L
+#define MB_OKCANCEL 0x00000001L
+#define MB_ABORTRETRYIGNORE 0x00000002L
+#define MB_YESNOCANCEL 0x00000003L
+#define MB_YESNO 0x00000004L
+#define MB_RETRYCANCEL 0x00000005L
+#define MB_CANCELTRYCONTINUE 0x00000006L
+#define MB_ICONHAND 0x00000010L
+#define MB_ICONQUESTION 0x00000020L
+#define MB_ICONEXCLAMATION 0x00000030L
+#define MB_ICONASTERISK 0x00000040L
+#define MB_USERICON 0x00000080L
+#define MB_ICONWARNING MB_ICONEXCLAMATION
+#define MB_ICONERROR MB_ICONHAND
+#define MB_ICONINFORMATION MB_ICONASTERISK
+#define MB_ICONSTOP MB_ICONHAND
+#define MB_DEFBUTTON1 0x00000000L
+#define MB_DEFBUTTON2 0x00000100L
+#define MB_DEFBUTTON3 0x00000200L
+#define MB_DEFBUTTON4 0x00000300L
+#define MB_APPLMODAL 0x00000000L
+#define MB_SYSTEMMODAL 0x00001000L
+#define MB_TASKMODAL 0x00002000L
+#define MB_HELP 0x00004000L
+#define MB_NOFOCUS 0x00008000L
+#define MB_SETFOREGROUND 0x00010000L
+#define MB_DEFAULT_DESKTOP_ONLY 0x00020000L
+#define MB_TOPMOST 0x00040000L
+#define MB_RIGHT 0x00080000L
+#define MB_RTLREADING 0x00100000L
+#define MB_SERVICE_NOTIFICATION 0x00200000L
+#define MB_TYPEMASK 0x0000000FL
+#define MB_ICONMASK 0x000000F0L
+#define MB_DEFMASK 0x00000F00L
+#define MB_MODEMASK 0x00003000L
+#define MB_MISCMASK 0x0000C000L
+#define IDOK 1
+#define IDCANCEL 2
+#define IDABORT 3
+#define IDRETRY 4
+#define IDIGNORE 5
+#define IDYES 6
+#define IDNO 7
+#define IDCLOSE 8
+#define IDHELP 9
+#define IDTRYAGAIN 10
+#define IDCONTINUE 11
+#define IDTIMEOUT 32000
+OVERLAPPED_API int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType);
+OVERLAPPED_API int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType);
+OVERLAPPED_API int WINAPI MessageBoxExA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType, WORD wLanguageId);
+OVERLAPPED_API int WINAPI MessageBoxExW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType, WORD wLanguageId);
+OVERLAPPED_API BOOL WINAPI MessageBeep(UINT uType);
+OVERLAPPED_API BOOL WINAPI Beep(DWORD dwFreq, DWORD dwDuration);
+
 #ifdef UNICODE
+#define MessageBox MessageBoxW
+#define MessageBoxEx MessageBoxExW
 #define CharUpper CharUpperW
 #define CharNext CharNextW
 #define CharPrev CharPrevW
@@ -47,6 +112,8 @@ OVERLAPPED_API BOOL WINAPI IsCharLowerW(WCHAR ch);
 #define IsCharUpper IsCharUpperW
 #define IsCharLower IsCharLowerW
 #else
+#define MessageBox MessageBoxA
+#define MessageBoxEx MessageBoxExA
 #define CharUpper CharUpperA
 #define CharNext CharNextA
 #define CharPrev CharPrevA

@@ -260,6 +260,7 @@ constexpr Message kMessages[] = {
     {1392, "The file or directory is corrupted and unreadable."},
     {1393, "The disk structure is corrupted and unreadable."},
     {1400, "Invalid window handle."},
+    {1438, "Invalid message box style."},
     {1444, "Invalid thread identifier."},
     {1460, "This operation returned because the timeout period expired."},
     {1617, "The device has been removed."},
