@@ -43,13 +43,13 @@ Registry& registry()
 
 // Records `tid` as the object's thread id and registers it. Both CreateThread (which
 // learns the id as soon as the thread exists) and the thread itself (which may run
-// first) call this with the same id; the first store wins and the second only reads,
-// so neither writes over a value the other has read.
+// first) call this with the same id; the first store wins and the second only reads.
+// Every read of the id is atomic, since the thread may read it before CreateThread's
+// store.
 void register_id(ThreadObject* object, DWORD tid)
 {
     DWORD expected = 0;
-    __atomic_compare_exchange_n(&object->state.thread_id, &expected, tid, false, __ATOMIC_ACQ_REL,
-                                __ATOMIC_ACQUIRE);
+    object->state.thread_id.compare_exchange_strong(expected, tid, std::memory_order_acq_rel);
     Registry& r = registry();
     std::lock_guard<std::mutex> guard(r.mutex);
     r.by_id[tid] = object;
@@ -179,7 +179,7 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
     if (tid != 0) {
         register_id(object, tid);
     } else {
-        while (__atomic_load_n(&object->state.thread_id, __ATOMIC_ACQUIRE) == 0) sched_yield();
+        while (object->state.thread_id.load(std::memory_order_acquire) == 0) sched_yield();
     }
     return object;
 }
@@ -233,7 +233,7 @@ void ThreadObject::recycle()
     {
         Registry& r = registry();
         std::lock_guard<std::mutex> guard(r.mutex);
-        auto found = r.by_id.find(state.thread_id);
+        auto found = r.by_id.find(state.thread_id.load(std::memory_order_relaxed));
         if (found != r.by_id.end() && found->second == this) r.by_id.erase(found);
     }
     lock.lock();
@@ -250,7 +250,7 @@ void ThreadObject::times(uint64_t* creation, uint64_t* exit, uint64_t* kernel, u
     *exit = exit_time_;
     *kernel = kernel_time_;
     *user = user_time_;
-    DWORD tid = state.thread_id;
+    DWORD tid = state.thread_id.load(std::memory_order_relaxed);
     lock.unlock();
     if (ended) return;
     *exit = 0;

@@ -18,7 +18,7 @@ public:
     // Under `lock`.
     bool exited() const { return exited_; }
     DWORD exit_code() const { return exited_ ? exit_code_ : STILL_ACTIVE; }
-    DWORD thread_id() const { return state.thread_id; }
+    DWORD thread_id() const { return state.thread_id.load(std::memory_order_relaxed); }
 
     // GetThreadTimes, in FILETIME units: when the thread started (or, for a thread not
     // made by CreateThread, first used the library), when it ended (0 while it runs), and

@@ -92,8 +92,9 @@ struct ThreadState {
     std::atomic<uint32_t> sync_cancelled{0};
     unsigned long pthread = 0;  // pthread_t of the thread
 
-    // ---- owned only by this thread.
-    alignas(64) DWORD thread_id = 0;
+    // ---- owned only by this thread. The id is atomic: CreateThread records it too, as
+    // soon as the thread exists, and may do so after the thread has read it.
+    alignas(64) std::atomic<DWORD> thread_id{0};
     ThreadObject* object = nullptr;
     // Mutexes this thread owns. A waking thread's new ownership is recorded by the thread
     // that signalled the mutex, so the list has a lock of its own.
@@ -123,7 +124,7 @@ struct ThreadState {
         io_pending.store(0, std::memory_order_relaxed);
         sync_io = false;
         sync_cancelled.store(0, std::memory_order_relaxed);
-        thread_id = 0;
+        thread_id.store(0, std::memory_order_relaxed);
         owned_mutexes.clear();
         exiting = false;
     }

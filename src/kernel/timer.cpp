@@ -131,7 +131,7 @@ void TimerObject::arm(int64_t due_ns, LONG period_ms, PTIMERAPCROUTINE routine, 
         routine_ = routine;
         argument_ = argument;
         setter_ = setter;
-        setter_id_ = setter->thread_id;
+        setter_id_ = setter->thread_id.load(std::memory_order_relaxed);
     }
     TimerService::instance().schedule(this, due_ns, arming);
 }

@@ -116,7 +116,9 @@ extern "C" BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
     return TRUE;
 }
 
-extern "C" DWORD WINAPI GetCurrentThreadId(void) { return kernel::current_thread()->thread_id; }
+extern "C" DWORD WINAPI GetCurrentThreadId(void) {
+    return kernel::current_thread()->thread_id.load(std::memory_order_relaxed);
+}
 
 extern "C" DWORD WINAPI GetThreadId(HANDLE Thread)
 {
