@@ -41,8 +41,8 @@ OVERLAPPED_API BOOL WINAPI IsCharLowerW(WCHAR ch);
  * pressed. As on Windows, an owner that is no window (here: any but NULL) returns 0 with
  * ERROR_INVALID_WINDOW_HANDLE, an unknown button set 0 with ERROR_INVALID_MSGBOX_STYLE
  * (docs/deviations.md).
- * Beep and MessageBeep ring the terminal's bell (nothing without a terminal); Beep then
- * waits its duration, as Windows' does while the tone plays. */
+ * Beep and MessageBeep ring the terminal's bell through the console (nothing without
+ * one); Beep then waits its duration, as Windows' does while the tone plays. */
 #define MB_OK 0x00000000L
 #define MB_OKCANCEL 0x00000001L
 #define MB_ABORTRETRYIGNORE 0x00000002L

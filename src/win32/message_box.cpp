@@ -5,9 +5,7 @@
 #include <windows.h>
 
 #include <cstdio>
-#include <fcntl.h>
 #include <string>
-#include <unistd.h>
 
 #include "win32/entry.h"
 
@@ -55,13 +53,20 @@ std::string narrow(LPCWSTR text, const char* absent)
     return text != nullptr ? overlapped::win32::utf8_from_utf16(text) : std::string(absent);
 }
 
+// The bell, written to the console as CONOUT$ opens it (the terminal; nothing after
+// FreeConsole or without a terminal). The caller's last error is kept: the beeps succeed
+// either way.
 void ring_bell()
 {
-    int tty = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    if (tty < 0) return;  // no terminal: nothing to ring
-    ssize_t written = write(tty, "\a", 1);
-    (void)written;
-    close(tty);
+    DWORD saved = GetLastError();
+    HANDLE console = CreateFileA("CONOUT$", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                                 OPEN_EXISTING, 0, nullptr);
+    if (console != INVALID_HANDLE_VALUE) {
+        DWORD written = 0;
+        WriteFile(console, "\a", 1, &written, nullptr);
+        CloseHandle(console);
+    }
+    SetLastError(saved);
 }
 
 }  // namespace
