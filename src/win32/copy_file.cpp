@@ -80,7 +80,7 @@ ssize_t copy_chunk(int in, int out, off_t offset, size_t length, bool* plain)
 
 template <class Char>
 BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE progress, void* data, BOOL* cancel,
-               DWORD flags)
+               DWORD flags, bool write_through = false)
 {
     constexpr DWORD kKnown = COPY_FILE_FAIL_IF_EXISTS | COPY_FILE_RESTARTABLE | COPY_FILE_OPEN_SOURCE_FOR_WRITE |
                              COPY_FILE_ALLOW_DECRYPTED_DESTINATION | COPY_FILE_COPY_SYMLINK | COPY_FILE_NO_BUFFERING;
@@ -198,6 +198,12 @@ BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE prog
         times[1] = status.st_mtim;
         futimens(out, times);
         fchmod(out, status.st_mode & 07777);
+        // MoveFileEx's MOVEFILE_WRITE_THROUGH: the copy is on the disk before the source
+        // goes.
+        if (write_through && fsync(out) != 0) {
+            error = win32_error_from_errno(errno);
+            remove = true;
+        }
     }
     CloseHandle(destination);
     CloseHandle(source);
@@ -210,6 +216,19 @@ BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE prog
 }
 
 }  // namespace
+
+namespace overlapped::win32 {
+BOOL copy_for_move(const char* existing, const char* target, LPPROGRESS_ROUTINE progress, void* data, bool replace,
+                   bool write_through)
+{
+    return copy_file(existing, target, progress, data, nullptr, replace ? 0 : COPY_FILE_FAIL_IF_EXISTS, write_through);
+}
+BOOL copy_for_move(const WCHAR* existing, const WCHAR* target, LPPROGRESS_ROUTINE progress, void* data, bool replace,
+                   bool write_through)
+{
+    return copy_file(existing, target, progress, data, nullptr, replace ? 0 : COPY_FILE_FAIL_IF_EXISTS, write_through);
+}
+}  // namespace overlapped::win32
 
 extern "C" {
 

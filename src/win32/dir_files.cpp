@@ -29,58 +29,6 @@ bool to_linux(const WCHAR* name, std::string* path)
     return to_linux(win32::utf8_from_utf16(name).c_str(), path);
 }
 
-DWORD missing_error(const std::string& path)
-{
-    size_t slash = path.find_last_of('/');
-    if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
-    struct stat parent;
-    if (stat(path.substr(0, slash).c_str(), &parent) != 0 || !S_ISDIR(parent.st_mode)) return ERROR_PATH_NOT_FOUND;
-    return ERROR_FILE_NOT_FOUND;
-}
-
-// A file's contents to a new file (MOVEFILE_COPY_ALLOWED across file systems). Without
-// `replace` the target is created exclusively (O_EXCL): a file that appears there after
-// the caller's checks is not overwritten (ERROR_ALREADY_EXISTS).
-DWORD copy_contents(const std::string& from, const std::string& to, bool write_through, bool replace)
-{
-    int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-    if (in < 0) return win32_error_from_errno(errno);
-    struct stat status;
-    fstat(in, &status);
-    int out = ::open(to.c_str(), O_WRONLY | O_CREAT | (replace ? O_TRUNC : O_EXCL) | O_CLOEXEC, status.st_mode & 0777);
-    if (out < 0) {
-        DWORD error = errno == EEXIST ? ERROR_ALREADY_EXISTS : win32_error_from_errno(errno);
-        ::close(in);
-        return error;
-    }
-    char buffer[64 * 1024];
-    DWORD error = ERROR_SUCCESS;
-    for (;;) {
-        ssize_t n = ::read(in, buffer, sizeof(buffer));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            error = win32_error_from_errno(errno);
-            break;
-        }
-        if (n == 0) break;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = ::write(out, buffer + done, static_cast<size_t>(n - done));
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) {
-                error = win32_error_from_errno(errno);
-                break;
-            }
-            done += w;
-        }
-        if (error != ERROR_SUCCESS) break;
-    }
-    if (error == ERROR_SUCCESS && write_through) fsync(out);
-    ::close(in);
-    ::close(out);
-    if (error != ERROR_SUCCESS) unlink(to.c_str());
-    return error;
-}
-
 // `check_sharing`: MoveFileEx opens the source for DELETE sharing everything, so a handle
 // of it without FILE_SHARE_DELETE makes it fail with ERROR_SHARING_VIOLATION (Wine's
 // kernel32 test_MoveFileA, which passes on Windows). A rename through the file's own
@@ -103,7 +51,7 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check
     if (target == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // deletion is for reboot moves only
     if (!to_linux(target, &to)) return FALSE;
     struct stat source;
-    if (lstat(from.c_str(), &source) != 0) return fail(errno == ENOENT ? missing_error(from) : win32_error_from_errno(errno), FALSE);
+    if (lstat(from.c_str(), &source) != 0) return fail(errno == ENOENT ? win32::missing_path_error(from) : win32_error_from_errno(errno), FALSE);
     if (check_sharing)
         if (DWORD error = drivers::file_delete_share_check(source.st_dev, source.st_ino)) return fail(error, FALSE);
     struct stat destination;
@@ -153,11 +101,13 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check
     if (error == EXDEV) {
         if (!(flags & MOVEFILE_COPY_ALLOWED)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);
         if (S_ISDIR(source.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);  // as Windows: directories do not cross volumes
-        if (progress != nullptr) {
-            if (!CopyFileExA(from.c_str(), to.c_str(), progress, data, nullptr, replace ? 0 : COPY_FILE_FAIL_IF_EXISTS))
-                return FALSE;  // CopyFileEx's error (ERROR_REQUEST_ABORTED when the routine cancels)
-        } else if (DWORD copied = copy_contents(from, to, (flags & MOVEFILE_WRITE_THROUGH) != 0, replace)) {
-            return fail(copied, FALSE);
+        // CopyFileEx's copy, as Windows' move across volumes is: the data, the attributes
+        // and the last write time, the routine told of each chunk and able to cancel.
+        if (!win32::copy_for_move(existing, target, progress, data, replace, (flags & MOVEFILE_WRITE_THROUGH) != 0)) {
+            // A file that appeared at the target since the checks: MoveFileEx's error
+            // (the copy's own is CopyFile's ERROR_FILE_EXISTS).
+            DWORD copy_error = GetLastError();
+            return fail(copy_error == ERROR_FILE_EXISTS ? ERROR_ALREADY_EXISTS : copy_error, FALSE);
         }
         if (unlink(from.c_str()) != 0) return fail(win32_error_from_errno(errno), FALSE);
         return TRUE;

@@ -1,5 +1,6 @@
 // fileman_internal.h: what the file-management entry points (find_files.cpp,
-// copy_file.cpp, file_info.cpp) share: Windows' name matching and stat-to-Win32 records.
+// copy_file.cpp, file_info.cpp, dir_files.cpp) share: Windows' name matching,
+// stat-to-Win32 records, the copy a move across file systems makes.
 #pragma once
 
 #include <string>
@@ -27,6 +28,13 @@ DWORD missing_path_error(const std::string& path);
 // MoveFileExA for SetFileInformationByHandle(FileRenameInfo): the file is renamed through
 // an open handle, so the share modes of the process's handles are not checked again.
 BOOL rename_open_file(const char* existing, const char* target, DWORD flags);
+// MoveFileEx across file systems (dir_files.cpp): CopyFileEx's copy of `existing` to
+// `target` (the caller's names), the routine told of it; `replace` FALSE fails on an
+// existing target (ERROR_FILE_EXISTS); `write_through` syncs the copy before it returns.
+BOOL copy_for_move(const char* existing, const char* target, LPPROGRESS_ROUTINE progress, void* data, bool replace,
+                   bool write_through);
+BOOL copy_for_move(const WCHAR* existing, const WCHAR* target, LPPROGRESS_ROUTINE progress, void* data, bool replace,
+                   bool write_through);
 // The directory of the program's file (Linux form), "" if unknown: the first place
 // CreateProcess and SearchPath look for a name (process.cpp).
 std::string executable_directory();

@@ -359,6 +359,40 @@ static void test_move_with_progress(void)
             CHECK_EQ(p.last_transferred, sizeof(big));
             CHECK(!exists("move-big.bin"));
             CHECK(DeleteFileA(shm));
+
+            /* MoveFileEx without a routine makes the same copy: the last write time and
+             * the read-only attribute go with the file, as CopyFile's do. */
+            TEST("MoveFileEx to another volume: the last write time and read-only attribute kept");
+            write_file("move-old.bin", "old times", 9);
+            path_of(from, "move-old.bin");
+            {
+                FILETIME old_time, moved_time;
+                HANDLE h = CreateFileA(from, FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+                CHECK(h != INVALID_HANDLE_VALUE);
+                old_time.dwLowDateTime = 0x12345600; /* 2001, far from the time of the copy */
+                old_time.dwHighDateTime = 0x01c0a000;
+                CHECK(SetFileTime(h, NULL, NULL, &old_time));
+                CloseHandle(h);
+                CHECK(SetFileAttributesA(from, FILE_ATTRIBUTE_READONLY));
+                CHECK(MoveFileExA(from, shm, MOVEFILE_COPY_ALLOWED | MOVEFILE_WRITE_THROUGH));
+                CHECK(!exists("move-old.bin"));
+                CHECK_EQ(GetFileAttributesA(shm) & FILE_ATTRIBUTE_READONLY, FILE_ATTRIBUTE_READONLY);
+                h = CreateFileA(shm, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+                CHECK(h != INVALID_HANDLE_VALUE);
+                CHECK(GetFileTime(h, NULL, NULL, &moved_time));
+                CloseHandle(h);
+                CHECK_EQ(moved_time.dwHighDateTime, old_time.dwHighDateTime);
+                CHECK_EQ(moved_time.dwLowDateTime, old_time.dwLowDateTime);
+                TEST("MoveFileEx to another volume onto an existing file: ERROR_ALREADY_EXISTS");
+                write_file("move-old.bin", "again", 5);
+                SetLastError(0xdeadbeef);
+                CHECK(!MoveFileExA(from, shm, MOVEFILE_COPY_ALLOWED));
+                CHECK_ERROR(ERROR_ALREADY_EXISTS);
+                CHECK(exists("move-old.bin"));
+                CHECK(DeleteFileA(from));
+                CHECK(SetFileAttributesA(shm, FILE_ATTRIBUTE_NORMAL));
+                CHECK(DeleteFileA(shm));
+            }
         }
     }
 #endif
