@@ -2,6 +2,12 @@
 #include "io/device.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <new>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <utility>
 
 #include "engine/interrupt.h"
 #include "kernel/handle_table.h"
@@ -28,7 +34,40 @@ void Device::reset_device()
     fast_lanes = false;
     fast_running = 0;
     recycle_deferred = false;
+    overlapped_ranges = nullptr;  // unlocked and freed when the last handle closed
     blocked_.clear();
+}
+
+DWORD Device::lock_overlapped_range(void* start, size_t length)
+{
+    // Windows locks the range for its I/O manager, and asks for SeLockMemoryPrivilege;
+    // Linux asks the same of mlock: CAP_IPC_LOCK, or room under RLIMIT_MEMLOCK.
+    if (mlock(start, length) != 0) {
+        if (errno == EPERM || errno == EAGAIN) return ERROR_PRIVILEGE_NOT_HELD;
+        // ENOMEM: unmapped addresses in the range, or locked memory over the limit.
+        unsigned char page;
+        long size = sysconf(_SC_PAGESIZE);
+        uintptr_t first = reinterpret_cast<uintptr_t>(start) & ~static_cast<uintptr_t>(size - 1);
+        uintptr_t end = reinterpret_cast<uintptr_t>(start) + length;
+        for (uintptr_t at = first; at < end; at += static_cast<uintptr_t>(size))
+            if (mincore(reinterpret_cast<void*>(at), 1, &page) != 0) return ERROR_NOACCESS;
+        return ERROR_PRIVILEGE_NOT_HELD;
+    }
+    if (overlapped_ranges == nullptr) overlapped_ranges = new (std::nothrow) std::vector<std::pair<void*, size_t>>();
+    if (overlapped_ranges == nullptr) {
+        munlock(start, length);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    overlapped_ranges->emplace_back(start, length);
+    return ERROR_SUCCESS;
+}
+
+void Device::unlock_overlapped_ranges()
+{
+    if (overlapped_ranges == nullptr) return;
+    for (const auto& range : *overlapped_ranges) munlock(range.first, range.second);
+    delete overlapped_ranges;
+    overlapped_ranges = nullptr;
 }
 
 bool Device::recycle_later()

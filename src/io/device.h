@@ -4,6 +4,7 @@
 // is issued), and its completion notification modes.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include <windows.h>
@@ -188,6 +189,11 @@ public:
     // taken and dropped by every transfer cost two atomic read-modify-writes a call.
     uint32_t fast_running = 0;
     bool recycle_deferred = false;
+    // SetFileIoOverlappedRange's ranges, locked in memory (mlock) until the last handle
+    // closes; null while there are none (nearly always).
+    std::vector<std::pair<void*, size_t>>* overlapped_ranges = nullptr;
+    // Under `lock`: the range locked and recorded; ERROR_SUCCESS or the Win32 error.
+    DWORD lock_overlapped_range(void* start, size_t length);
     // Under `lock`: one fast transfer ended; true if the caller must call recycle_now()
     // once it has let the lock go (the last reference went while the transfer ran).
     bool fast_end()
@@ -213,6 +219,8 @@ protected:
     void interrupt_blocked();
     // Drops the binding; called when the device is recycled.
     void unbind();
+    // Under `lock`: unlocks SetFileIoOverlappedRange's ranges (the last handle closed).
+    void unlock_overlapped_ranges();
 
 private:
     kernel::CompletionPort* port_ = nullptr;

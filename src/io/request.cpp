@@ -1274,6 +1274,7 @@ void Device::last_handle_closed()
     // Closing the last handle cancels what is in progress; each request is still
     // delivered, with STATUS_CANCELLED unless it completed first.
     for (Request* request = requests; request != nullptr; request = request->next) cancel_request(request);
+    unlock_overlapped_ranges();  // SetFileIoOverlappedRange: "unlocked when the file is closed"
 }
 
 }  // namespace overlapped::io

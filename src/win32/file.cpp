@@ -514,6 +514,27 @@ BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags)
     return TRUE;
 }
 
+// Windows locks the range for its I/O manager, which then writes the OVERLAPPEDs in it
+// without taking certain locks; here the range is locked in memory (mlock) and the
+// requests run as before. The handle needs FILE_READ_ATTRIBUTES (Microsoft Learn); the
+// privilege Windows asks for is Linux's right to lock memory (ERROR_PRIVILEGE_NOT_HELD).
+BOOL WINAPI SetFileIoOverlappedRange(HANDLE FileHandle, PUCHAR OverlappedRangeStart, ULONG Length)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    io::Device* device = io::device_lock(FileHandle, 0, &error, &granted);  // a file's handle first
+    if (device == nullptr) return fail(error, FALSE);
+    if (!(granted & FILE_READ_ATTRIBUTES))
+        error = ERROR_ACCESS_DENIED;
+    else if (OverlappedRangeStart == nullptr || Length == 0)
+        error = ERROR_INVALID_PARAMETER;
+    else
+        error = device->lock_overlapped_range(OverlappedRangeStart, Length);
+    device->lock.unlock();
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    return TRUE;
+}
+
 }  // extern "C"
 
 namespace {
