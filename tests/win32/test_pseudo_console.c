@@ -35,6 +35,17 @@ static void child_report_size(void)
     child_say(line);
 }
 
+static volatile LONG child_interrupted;
+
+static BOOL WINAPI child_ctrl(DWORD event)
+{
+    char line[32];
+    snprintf(line, sizeof line, "[ctrl=%lu]\r\n", (unsigned long)event);
+    child_say(line);
+    tl_store(&child_interrupted, 1);
+    return TRUE;
+}
+
 static int run_child(void)
 {
     HANDLE std_in = GetStdHandle(STD_INPUT_HANDLE), std_out = GetStdHandle(STD_OUTPUT_HANDLE);
@@ -58,14 +69,21 @@ static int run_child(void)
              GetConsoleMode(std_err, &ignored) ? 1 : 0);
     child_say(line);
     child_report_size();
+    SetConsoleCtrlHandler(child_ctrl, TRUE);
     for (;;) {
         char typed[128];
         DWORD got = 0;
-        if (!ReadFile(child_in, typed, sizeof typed - 1, &got, NULL) || got == 0) return 3;
+        if (!ReadFile(child_in, typed, sizeof typed - 1, &got, NULL) || got == 0) {
+            /* Ctrl-C may end the read that waited (Windows'); anything else is the end. */
+            if (InterlockedExchange(&child_interrupted, 0)) continue;
+            return 3;
+        }
         while (got > 0 && (typed[got - 1] == '\n' || typed[got - 1] == '\r')) got--;
         typed[got] = '\0';
         if (strcmp(typed, "size") == 0) {
             child_report_size();
+        } else if (strcmp(typed, "quit") == 0) {
+            return 7;
         } else {
             char answer[200];
             snprintf(answer, sizeof answer, "[echo=%s]\r\n", typed);
@@ -208,28 +226,40 @@ static void test_arguments(void)
     CloseHandle(out_write);
 }
 
-static void test_session(void)
+/* A session: the pseudo console (80 x 25) between two pipes, a child on it, and the
+ * reader of its output. */
+struct session {
+    HPCON console;
+    HANDLE in_write, out_read, error_read, reader;
+    PROCESS_INFORMATION child;
+};
+
+static BOOL start_session(struct session *s)
 {
-    HANDLE in_read, in_write, out_read, out_write, reader, error_read, error_write;
+    HANDLE in_read, out_write, error_write;
     SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
-    HPCON console = NULL;
     COORD size = {80, 25};
     STARTUPINFOEXA startup;
-    PROCESS_INFORMATION child;
     SIZE_T bytes = 0;
     char line[2 * MAX_PATH];
-    TEST("session");
-    CHECK(CreatePipe(&in_read, &in_write, NULL, 0));
-    CHECK(CreatePipe(&out_read, &out_write, NULL, 0));
-    CHECK_EQ(CreatePseudoConsole(size, in_read, out_write, 0, &console), S_OK);
-    if (console == NULL) return;
+    BOOL started;
+    memset(s, 0, sizeof *s);
+    EnterCriticalSection(&output_lock);
+    output_size = 0;
+    output[0] = '\0';
+    LeaveCriticalSection(&output_lock);
+    tl_store(&reader_error, 0);
+    CHECK(CreatePipe(&in_read, &s->in_write, NULL, 0));
+    CHECK(CreatePipe(&s->out_read, &out_write, NULL, 0));
+    CHECK_EQ(CreatePseudoConsole(size, in_read, out_write, 0, &s->console), S_OK);
+    if (s->console == NULL) return FALSE;
 
     /* The standard handles: NULL ones are the pseudo console's (without
      * STARTF_USESTDHANDLES, the child would get this process's own wherever they are
      * redirected, as under a test runner: microsoft/terminal#11276); standard error goes
      * to a pipe of its own. */
-    CHECK(CreatePipe(&error_read, &error_write, &inheritable, 0));
-    SetHandleInformation(error_read, HANDLE_FLAG_INHERIT, 0);
+    CHECK(CreatePipe(&s->error_read, &error_write, &inheritable, 0));
+    SetHandleInformation(s->error_read, HANDLE_FLAG_INHERIT, 0);
     memset(&startup, 0, sizeof startup);
     startup.StartupInfo.cb = sizeof startup;
     startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
@@ -237,12 +267,12 @@ static void test_session(void)
     InitializeProcThreadAttributeList(NULL, 1, 0, &bytes);
     startup.lpAttributeList = (LPPROC_THREAD_ATTRIBUTE_LIST)HeapAlloc(GetProcessHeap(), 0, bytes);
     CHECK(InitializeProcThreadAttributeList(startup.lpAttributeList, 1, 0, &bytes));
-    CHECK(UpdateProcThreadAttribute(startup.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE, console,
-                                    sizeof console, NULL, NULL));
+    CHECK(UpdateProcThreadAttribute(startup.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE, s->console,
+                                    sizeof s->console, NULL, NULL));
     snprintf(line, sizeof line, "\"%s\" child", self_path);
-    memset(&child, 0, sizeof child);
-    CHECK(CreateProcessA(NULL, line, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
-                         &startup.StartupInfo, &child));
+    started = CreateProcessA(NULL, line, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+                             &startup.StartupInfo, &s->child);
+    CHECK(started);
     CloseHandle(error_write);
     DeleteProcThreadAttributeList(startup.lpAttributeList);
     HeapFree(GetProcessHeap(), 0, startup.lpAttributeList);
@@ -250,8 +280,41 @@ static void test_session(void)
      * output's end comes when the pseudo console closes. */
     CloseHandle(in_read);
     CloseHandle(out_write);
-    reader = CreateThread(NULL, 0, read_output, out_read, 0, NULL);
-    CHECK(reader != NULL);
+    s->reader = CreateThread(NULL, 0, read_output, s->out_read, 0, NULL);
+    CHECK(s->reader != NULL);
+    if (!started || s->reader == NULL) {
+        ClosePseudoConsole(s->console);
+        s->console = NULL;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Closes the pseudo console (if the session has not) and checks that the output ends:
+ * the reader's ReadFile fails with ERROR_BROKEN_PIPE. */
+static void end_session(struct session *s)
+{
+    if (s->console != NULL) ClosePseudoConsole(s->console);
+    if (s->reader != NULL) {
+        CHECK_EQ(WaitForSingleObject(s->reader, 10000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&reader_error), ERROR_BROKEN_PIPE);
+        CloseHandle(s->reader);
+    }
+    if (s->child.hProcess != NULL) {
+        if (WaitForSingleObject(s->child.hProcess, 10000) != WAIT_OBJECT_0) TerminateProcess(s->child.hProcess, 1);
+        CloseHandle(s->child.hProcess);
+        CloseHandle(s->child.hThread);
+    }
+    CloseHandle(s->in_write);
+    CloseHandle(s->out_read);
+    CloseHandle(s->error_read);
+}
+
+static void test_session(void)
+{
+    struct session s;
+    TEST("session");
+    if (!start_session(&s)) return;
 
     /* The child's console (CONIN$, CONOUT$) is the pseudo console, in the default modes;
      * its standard input and output are console handles (FILE_TYPE_CHAR), its standard
@@ -264,33 +327,50 @@ static void test_session(void)
 
     /* A line typed (Enter is a carriage return, as a terminal sends it) is echoed by the
      * console and read by the child. */
-    type_text(in_write, "hello-pty\r");
+    type_text(s.in_write, "hello-pty\r");
     CHECK(output_shows("hello-pty", 10000));
     CHECK(output_shows("[echo=hello-pty]", 10000));
 
     /* The new size reaches the child. */
     WINE_DEVIATION("Wine 8's ResizePseudoConsole is a stub (E_NOTIMPL)") {
         COORD bigger = {100, 30};
-        CHECK_EQ(ResizePseudoConsole(console, bigger), S_OK);
-        type_text(in_write, "size\r");
+        CHECK_EQ(ResizePseudoConsole(s.console, bigger), S_OK);
+        type_text(s.in_write, "size\r");
         CHECK(output_shows("[size=100x30;width=100]", 10000));
     }
 
-    /* Closing the pseudo console ends the child, and then the output: the reader's
-     * ReadFile fails with ERROR_BROKEN_PIPE. */
-    ClosePseudoConsole(console);
-    CHECK_EQ(WaitForSingleObject(child.hProcess, 10000), WAIT_OBJECT_0);
-    if (reader != NULL) {
-        CHECK_EQ(WaitForSingleObject(reader, 10000), WAIT_OBJECT_0);
-        CHECK_EQ(tl_load(&reader_error), ERROR_BROKEN_PIPE);
-        CloseHandle(reader);
+    /* Ctrl-C typed is the child's CTRL_C_EVENT (processed input; Windows' console host
+     * takes 0x03 as Ctrl+C: microsoft/terminal, InputStateMachineEngine.cpp), and the
+     * session goes on. */
+    WINE_DEVIATION("Wine 8's pseudo console sends no CTRL_C_EVENT for 0x03 and stops taking input") {
+        type_text(s.in_write, "\x03");
+        CHECK(output_shows("[ctrl=0]", 10000));
+        type_text(s.in_write, "after-ctrl-c\r");
+        CHECK(output_shows("[echo=after-ctrl-c]", 10000));
     }
-    if (WaitForSingleObject(child.hProcess, 0) != WAIT_OBJECT_0) TerminateProcess(child.hProcess, 1);
-    CloseHandle(child.hProcess);
-    CloseHandle(child.hThread);
-    CloseHandle(in_write);
-    CloseHandle(out_read);
-    CloseHandle(error_read);
+
+    /* Closing the pseudo console ends the child (waiting for input), and the output. */
+    ClosePseudoConsole(s.console);
+    s.console = NULL;
+    CHECK_EQ(WaitForSingleObject(s.child.hProcess, 10000), WAIT_OBJECT_0);
+    end_session(&s);
+}
+
+/* The child's exit does not end the output: the pseudo console lives on (another child
+ * could be started on it) until ClosePseudoConsole. */
+static void test_child_exit(void)
+{
+    struct session s;
+    DWORD code = 0;
+    TEST("child exit");
+    if (!start_session(&s)) return;
+    CHECK(output_shows("[size=80x25;width=80]", 10000));
+    type_text(s.in_write, "quit\r");
+    CHECK_EQ(WaitForSingleObject(s.child.hProcess, 10000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeProcess(s.child.hProcess, &code));
+    CHECK_EQ(code, 7);
+    CHECK_EQ(WaitForSingleObject(s.reader, 300), WAIT_TIMEOUT);
+    end_session(&s);
 }
 
 int main(int argc, char **argv)
@@ -300,5 +380,6 @@ int main(int argc, char **argv)
     InitializeCriticalSection(&output_lock);
     test_arguments();
     test_session();
+    test_child_exit();
     return tl_finish();
 }
