@@ -1,7 +1,8 @@
 /* test_pseudo_console_plain.c: a plain Linux program (/bin/sh) on a pseudo console
  * (tests/win32/test_pseudo_console.c has a Win32 child): it sees a terminal of the size
  * given, as its controlling terminal, reads what is typed, sees a resize, and ends when the
- * pseudo console is closed (the hang-up's SIGHUP). Then the standard handles without
+ * pseudo console is closed (the hang-up's SIGHUP); the same started CREATE_SUSPENDED (by
+ * fork rather than posix_spawn). Then the standard handles without
  * STARTF_USESTDHANDLES: this process's descriptors that are terminals are replaced by the
  * pseudo console, a redirected one (a pipe) goes to the child as it is, as Windows
  * duplicates non-console standard handles into the child (microsoft/terminal#11276). */
@@ -67,8 +68,8 @@ static void type_text(HANDLE input, const char *text)
 
 /* Starts `script` under /bin/sh on a new 77 x 21 pseudo console; *input and *output are
  * the caller's ends of its pipes. */
-static BOOL start_shell(const char *script, BOOL use_std_handles, HPCON *console, HANDLE *input, HANDLE *output,
-                        PROCESS_INFORMATION *child)
+static BOOL start_shell(const char *script, BOOL use_std_handles, DWORD flags, HPCON *console, HANDLE *input,
+                        HANDLE *output, PROCESS_INFORMATION *child)
 {
     HANDLE in_read, out_write;
     COORD size = {77, 21};
@@ -91,7 +92,7 @@ static BOOL start_shell(const char *script, BOOL use_std_handles, HPCON *console
                                     sizeof *console, NULL, NULL));
     snprintf(line, sizeof line, "/bin/sh -c \"%s\"", script);
     memset(child, 0, sizeof *child);
-    started = CreateProcessA("/bin/sh", line, NULL, NULL, FALSE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+    started = CreateProcessA("/bin/sh", line, NULL, NULL, FALSE, EXTENDED_STARTUPINFO_PRESENT | flags, NULL, NULL,
                              &startup.StartupInfo, child);
     CHECK(started);
     DeleteProcThreadAttributeList(startup.lpAttributeList);
@@ -122,7 +123,7 @@ static void test_shell(void)
     TEST("a shell on a pseudo console");
     if (!start_shell("stty size; test -t 0 -a -t 1 -a -t 2 && echo all-terminals; (: </dev/tty) 2>/dev/null && echo has-tty; "
                      "read x; echo got=$x; read y; stty size; exec sleep 30",
-                     TRUE, &console, &input, &output, &child))
+                     TRUE, 0, &console, &input, &output, &child))
         return;
     CHECK(pipe_shows(output, "21 77\r\n", 10000));
     CHECK(pipe_shows(output, "all-terminals\r\n", 10000));
@@ -158,7 +159,7 @@ static void test_redirected_standard_handles(void)
     dup2(redirect[1], 1);
     dup2(other_slave, 2);
     BOOL started = start_shell("echo to-stdout; echo to-stderr >&2; test -t 0 && echo stdin-terminal >&2; exec sleep 30",
-                               FALSE, &console, &input, &output, &child);
+                               FALSE, 0, &console, &input, &output, &child);
     for (int i = 0; i < 3; ++i) {
         dup2(saved[i], i);
         close(saved[i]);
@@ -185,9 +186,27 @@ static void test_redirected_standard_handles(void)
     close(other_master);
 }
 
+/* CREATE_SUSPENDED starts the child by another path (fork, then a gate): the same
+ * terminal and controlling terminal once it is resumed. */
+static void test_suspended(void)
+{
+    HPCON console;
+    HANDLE input, output;
+    PROCESS_INFORMATION child;
+    TEST("a suspended child on a pseudo console");
+    if (!start_shell("stty size; (: </dev/tty) 2>/dev/null && echo has-tty; exec sleep 30", TRUE, CREATE_SUSPENDED,
+                     &console, &input, &output, &child))
+        return;
+    CHECK_EQ(ResumeThread(child.hThread), 1);
+    CHECK(pipe_shows(output, "21 77\r\n", 10000));
+    CHECK(pipe_shows(output, "has-tty\r\n", 10000));
+    finish(console, input, output, &child);
+}
+
 int main(void)
 {
     test_shell();
+    test_suspended();
     test_redirected_standard_handles();
     return tl_finish();
 }
