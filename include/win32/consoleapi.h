@@ -220,6 +220,20 @@ OVERLAPPED_API BOOL WINAPI WriteConsoleInputW(HANDLE hConsoleInput, const INPUT_
 OVERLAPPED_API DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize);
 OVERLAPPED_API DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize);
 
+/* ---- Pseudo consoles ------------------------------------------------------------------ */
+
+/* A pseudo console (ConPTY) is a Linux pseudo-terminal: its input is read from hInput,
+ * its output written to hOutput; a child started with PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE
+ * (processthreadsapi.h) has it as its console (docs/console.md). */
+typedef VOID *HPCON;
+
+#define PSEUDOCONSOLE_INHERIT_CURSOR 0x1
+
+OVERLAPPED_API HRESULT WINAPI CreatePseudoConsole(COORD size, HANDLE hInput, HANDLE hOutput, DWORD dwFlags,
+                                                  HPCON *phPC);
+OVERLAPPED_API HRESULT WINAPI ResizePseudoConsole(HPCON hPC, COORD size);
+OVERLAPPED_API VOID WINAPI ClosePseudoConsole(HPCON hPC);
+
 #ifdef UNICODE
 #define ReadConsole ReadConsoleW
 #define ReadConsoleInput ReadConsoleInputW

@@ -103,9 +103,8 @@ void collect_inheritable(HANDLE handle, kernel::Object* object, ACCESS_MASK acce
     static_cast<std::vector<Passed>*>(context)->push_back(passed);
 }
 
-// A duplicate (from 3 up, close-on-exec; the caller closes it) of the descriptor behind a
-// standard handle given in STARTUPINFO; -1 when the handle is null, invalid or of a kind
-// with no descriptor.
+}  // namespace
+
 int std_descriptor(HANDLE handle)
 {
     if (handle == nullptr || handle == INVALID_HANDLE_VALUE) return -1;
@@ -119,6 +118,8 @@ int std_descriptor(HANDLE handle)
     object->lock.unlock();
     return descriptor;
 }
+
+namespace {
 
 char hex_digit(unsigned value) { return "0123456789abcdef"[value & 15]; }
 
@@ -520,8 +521,14 @@ void watch_job_member(kernel::JobObject* job, kernel::ProcessObject* process)
     for (size_t i = 0; i < move_count; ++i)
         if (dup2(moves_from[i], moves_to[i]) < 0) _exit(127);
     if (!request.directory.empty() && chdir(request.directory.c_str()) != 0) _exit(127);
-    if (request.detached) setsid();  // a new session is a new process group too
+    if (request.detached || request.terminal >= 0) setsid();  // a new session is a new process group too
     else if (request.new_process_group) setpgid(0, 0);
+    if (request.terminal >= 0) {
+        // A session leader with no terminal that opens one gets it as its controlling terminal.
+        int terminal = open(request.terminal_path.c_str(), O_RDWR);
+        if (terminal < 0) _exit(127);
+        close(terminal);
+    }
     char go = 0;
     ssize_t got;
     do {
@@ -561,8 +568,15 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     int std_owned[3] = {-1, -1, -1};  // std_descriptor's duplicates
     int null_fd = -1;
     for (int i = 0; i < 3; ++i) {
+        bool open_here = fcntl(i, F_GETFD) >= 0;
         if (request.use_std_handles) std_fds[i] = std_owned[i] = std_descriptor(request.std_handles[i]);
-        else std_fds[i] = fcntl(i, F_GETFD) >= 0 ? i : -1;
+        else std_fds[i] = open_here ? i : -1;
+        // A pseudo console's terminal replaces a NULL in STARTUPINFO and, without
+        // STARTF_USESTDHANDLES, a standard handle of ours that is a console (or none); a
+        // redirected one still goes to the child (microsoft/terminal#11276).
+        if (request.terminal >= 0 && (request.use_std_handles ? request.std_handles[i] == nullptr
+                                                               : !open_here || isatty(i)))
+            std_fds[i] = request.terminal;
         if (std_fds[i] < 0) {
             if (null_fd < 0) null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
             std_fds[i] = null_fd;
@@ -640,6 +654,12 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         int refused = 0;  // an action glibc will not take (a descriptor number past the limit)
+        // A pseudo console's terminal becomes the controlling terminal of the new session
+        // (POSIX_SPAWN_SETSID, which glibc applies before the file actions) when the child
+        // opens it; that descriptor, above all the others, goes with the close below.
+        if (request.terminal >= 0)
+            refused = posix_spawn_file_actions_addopen(&actions, block + count + 3, request.terminal_path.c_str(),
+                                                       O_RDWR, 0);
         for (size_t i = 0; i < from.size() && refused == 0; ++i)
             refused = posix_spawn_file_actions_adddup2(&actions, from[i], to[i]);
         if (refused == 0) refused = posix_spawn_file_actions_addclosefrom_np(&actions, 3 + count);
@@ -660,8 +680,8 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
         sigaddset(&defaults, SIGPIPE);
         posix_spawnattr_setsigmask(&attributes, &none);
         posix_spawnattr_setsigdefault(&attributes, &defaults);
-        if (request.detached) {
-            flags |= POSIX_SPAWN_SETSID;  // no controlling terminal; a new process group too
+        if (request.detached || request.terminal >= 0) {
+            flags |= POSIX_SPAWN_SETSID;  // no controlling terminal (yet); a new process group too
         } else if (request.new_process_group) {
             flags |= POSIX_SPAWN_SETPGROUP;
             posix_spawnattr_setpgroup(&attributes, 0);

@@ -36,12 +36,22 @@ struct SpawnRequest {
     bool suspended = false;                // CREATE_SUSPENDED
     bool new_process_group = false;        // CREATE_NEW_PROCESS_GROUP
     bool detached = false;                 // DETACHED_PROCESS: no console (a session of its own)
+    // PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE: the terminal (the caller's descriptor) the child
+    // gets as descriptors 0-2 (unless STARTF_USESTDHANDLES) and as its controlling terminal,
+    // in a session of its own; -1: none.
+    int terminal = -1;
+    std::string terminal_path;
     StartupWindow window;                  // for the child's GetStartupInfo
     std::string command_line;              // UTF-8: the child's GetCommandLine
     // Joining `arguments` by the C run-time's quoting gives `command_line` back: a child
     // needs no record for it (GetCommandLine rebuilds it from argv).
     bool command_line_from_arguments = false;
 };
+
+// A duplicate (from 3 up, close-on-exec; the caller closes it) of the descriptor behind a
+// handle (a standard handle given in STARTUPINFO, a pseudo console's pipe); -1 when the
+// handle is null, invalid or of a kind with no descriptor.
+int std_descriptor(HANDLE handle);
 
 // Starts the child. Returns its object (one reference; its exit is watched) or nullptr
 // with *error (ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT,

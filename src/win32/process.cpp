@@ -23,6 +23,7 @@
 #include "drivers/console.h"
 #include "drivers/file.h"
 #include "drivers/process.h"
+#include "drivers/pseudo_console.h"
 #include "kernel/console_ctrl.h"
 #include "kernel/handle_table.h"
 #include "kernel/job.h"
@@ -381,6 +382,15 @@ bool attribute_foreign_parent(const _PROC_THREAD_ATTRIBUTE_LIST* list)
     return foreign;
 }
 
+// A pseudo console's terminal descriptor, held for the spawn.
+struct PseudoConsoleTerminal {
+    int descriptor = -1;
+    ~PseudoConsoleTerminal()
+    {
+        if (descriptor >= 0) close(descriptor);
+    }
+};
+
 // ---- CreateProcess, in UTF-8
 
 struct CreateArguments {
@@ -486,6 +496,14 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
                 return fail(ERROR_INVALID_PARAMETER, FALSE);
         }
         if (nothing) request.inherit_list.clear();
+    }
+    // PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE: the child's console is the pseudo console's
+    // terminal (drivers/pseudo_console.h).
+    PseudoConsoleTerminal terminal;
+    if (const auto* entry = find_attribute(arguments.attributes, PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE)) {
+        DWORD refused = drivers::pseudo_console_terminal(entry->value, &terminal.descriptor, &request.terminal_path);
+        if (refused != ERROR_SUCCESS) return fail(refused, FALSE);
+        request.terminal = terminal.descriptor;
     }
     request.suspended = (arguments.flags & CREATE_SUSPENDED) != 0;
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
@@ -701,6 +719,9 @@ BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeLi
         break;
     case PROC_THREAD_ATTRIBUTE_HANDLE_LIST:
         if (cbSize % sizeof(HANDLE) != 0) return fail(ERROR_BAD_LENGTH, FALSE);
+        break;
+    case PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE:  // lpValue is the HPCON itself
+        if (cbSize != sizeof(HPCON)) return fail(ERROR_BAD_LENGTH, FALSE);
         break;
     default:
         return fail(ERROR_NOT_SUPPORTED, FALSE);  // docs/deviations.md
