@@ -61,15 +61,18 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
     if (existing == nullptr) {
         kernel::Object* object = make();
         object->name = text;
+        // The handle comes first: a name without a handle is removed by the close of the
+        // last handle (names_remove_unused), which another thread's open and close of the
+        // name could otherwise do between the insertion and this handle.
+        HANDLE handle = kernel::handle_create(object, access, name.handle_flags, &error);
+        if (handle == nullptr) return fail(error, HANDLE(nullptr));
         existing = kernel::names_insert_or_find(object);
         if (existing == nullptr) {
-            HANDLE handle = kernel::handle_create(object, access, name.handle_flags, &error);
-            if (handle == nullptr) return fail(error, HANDLE(nullptr));
             set_last_error(ERROR_SUCCESS);
             return handle;
         }
         object->name.clear();  // lost a race to another creator: use theirs
-        object->release_reference();
+        kernel::handle_close(handle);
     }
     if (existing->type() != type) {
         existing->release_reference();
