@@ -24,6 +24,9 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
     // Each process handle names this process, or another process built on the library:
     // a handle is offered to another target, and taken out of another source with its
     // help (drivers/handle_offer.h). Not both at once.
+    // A call that fails leaves NULL in *lpTargetHandle: NT's NtDuplicateObject stores it
+    // before it looks at anything (ReactOS's obhandle.c; Wine does the same).
+    if (lpTargetHandle != nullptr) *lpTargetHandle = nullptr;
     DWORD error;
     pid_t pids[2] = {0, 0};  // source, target; 0: this process
     HANDLE processes[2] = {hSourceProcessHandle, hTargetProcessHandle};

@@ -125,11 +125,18 @@ static void duplicates(void)
     CloseHandle(limited);
     CloseHandle(event);
 
-    TEST("DuplicateHandle of an invalid handle");
+    TEST("DuplicateHandle of an invalid handle stores NULL in the target");
+    /* NT's NtDuplicateObject clears *TargetHandle before it looks at anything (ReactOS's
+     * obhandle.c; Wine does the same). */
     HANDLE out = (HANDLE)0x1234;
     SetLastError(0xdeadbeef);
     CHECK(!DuplicateHandle(GetCurrentProcess(), NULL, GetCurrentProcess(), &out, 0, FALSE, DUPLICATE_SAME_ACCESS));
     CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK(out == NULL);
+    out = (HANDLE)0x1234;
+    CHECK(!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), (HANDLE)(ULONG_PTR)0x1230, &out, 0, FALSE,
+                           DUPLICATE_SAME_ACCESS));
+    CHECK(out == NULL);
 }
 
 /* An object's name lasts while a handle to the object is open: NT removes the name when
