@@ -143,14 +143,23 @@ extern "C" DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpH
 extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
                                             DWORD dwMilliseconds, BOOL bAlertable)
 {
+    // Windows' order: the handle to signal, then the handle to wait on (with SYNCHRONIZE),
+    // then the signalled object's type and rights (ReactOS's NtSignalAndWaitForSingleObject;
+    // Wine fails a bad signal handle first too).
     DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* signal =
+        kernel::handle_reference_granted(hObjectToSignal, kernel::ObjectType::Any, 0, &granted, &error);
+    if (signal == nullptr) return fail(error, WAIT_FAILED);
     kernel::Object* wait_object =
         kernel::handle_reference(hObjectToWaitOn, kernel::ObjectType::Any, SYNCHRONIZE, &error);
-    if (wait_object == nullptr) return fail(error, WAIT_FAILED);
+    if (wait_object == nullptr) {
+        signal->release_reference();
+        return fail(error, WAIT_FAILED);
+    }
     kernel::ThreadState* self = kernel::current_thread();
-    ACCESS_MASK granted = 0;
-    kernel::Object* signal = kernel::handle_lock_granted(hObjectToSignal, kernel::ObjectType::Any, 0, &granted, &error);
-    if (signal != nullptr) {
+    {
+        signal->lock.lock();
         error = ERROR_SUCCESS;
         kernel::WakeList wake;
         // The right SetEvent or ReleaseSemaphore would need (ERROR_ACCESS_DENIED without).
@@ -172,7 +181,8 @@ extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObje
         }
         signal->lock.unlock();
     }
-    if (signal == nullptr || error != ERROR_SUCCESS) {
+    signal->release_reference();
+    if (error != ERROR_SUCCESS) {
         wait_object->release_reference();
         return fail(error, WAIT_FAILED);
     }

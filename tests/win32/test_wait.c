@@ -215,6 +215,25 @@ static void signal_object_and_wait(void)
     CHECK_EQ(SignalObjectAndWait(semaphore_wait_only, to_wait, 0, FALSE), WAIT_FAILED);
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+
+    TEST("SignalObjectAndWait: the handle to signal is looked up first, its rights last");
+    /* NT's NtSignalAndWaitForSingleObject references the object to signal, then the one to
+     * wait on (with SYNCHRONIZE), and only then checks what it may do to the first
+     * (ReactOS's obwait.c; Wine fails a bad handle to signal first too). */
+    HANDLE no_synchronize = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), to_wait, GetCurrentProcess(), &no_synchronize, EVENT_MODIFY_STATE,
+                          FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(NULL, no_synchronize, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(to_signal, no_synchronize, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(to_signal, 0), WAIT_TIMEOUT); /* not set: the call failed */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(wait_only, NULL, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(no_synchronize);
     CloseHandle(wait_only);
     CloseHandle(semaphore_wait_only);
     CloseHandle(semaphore);
