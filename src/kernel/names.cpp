@@ -64,6 +64,9 @@ void names_remove_unused(Object* object)
 
 DWORD names_normalise(std::string* name)
 {
+    // Windows looks the name up relative to the session's directory, where a leading
+    // separator is a syntax error (STATUS_OBJECT_PATH_SYNTAX_BAD; Wine agrees).
+    if (!name->empty() && (*name)[0] == '\\') return ERROR_BAD_PATHNAME;
     for (const char* prefix : {"Global\\", "Local\\", "Session\\"}) {
         std::string p(prefix);
         if (name->compare(0, p.size(), p) == 0) {

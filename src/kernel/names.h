@@ -25,9 +25,9 @@ void names_remove(Object* object);
 void names_remove_unused(Object* object);
 
 // Normalises a Win32 object name: strips "Global\" and "Local\". Returns ERROR_SUCCESS, or
-// the error of a name Windows rejects: another backslash ERROR_PATH_NOT_FOUND, nothing after
-// the prefix ERROR_INVALID_NAME (the name of the namespace's directory, with a separator at
-// its end, is not an object's).
+// the error of a name Windows rejects: a leading backslash ERROR_BAD_PATHNAME, another
+// backslash ERROR_PATH_NOT_FOUND, nothing after the prefix ERROR_INVALID_NAME (the name of
+// the namespace's directory, with a separator at its end, is not an object's).
 DWORD names_normalise(std::string* name);
 
 }  // namespace overlapped::kernel

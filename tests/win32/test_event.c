@@ -212,6 +212,16 @@ static void named(void)
     CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "Local\\") == NULL);
     CHECK_ERROR(ERROR_INVALID_NAME);
 
+    /* Names are looked up relative to the session's directory, where a leading separator
+     * is a syntax error: STATUS_OBJECT_PATH_SYNTAX_BAD (Wine answers the same). */
+    TEST("named: a leading backslash is ERROR_BAD_PATHNAME");
+    SetLastError(0xdeadbeef);
+    CHECK(CreateEventA(NULL, TRUE, FALSE, "\\ovl-rooted") == NULL);
+    CHECK_ERROR(ERROR_BAD_PATHNAME);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenMutexA(SYNCHRONIZE, FALSE, "\\ovl-rooted") == NULL);
+    CHECK_ERROR(ERROR_BAD_PATHNAME);
+
     TEST("named: W and A names meet");
     static const WCHAR wide_name[] = {'o', 'v', 'l', '-', 'w', 'i', 'd', 'e', 0};
     HANDLE wide = CreateEventW(NULL, TRUE, TRUE, wide_name);
