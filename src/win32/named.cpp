@@ -13,6 +13,8 @@ Name name_from(LPCSTR name)
     if (name != nullptr && name[0] != 0) {
         result.present = true;
         result.text = name;
+        if (MultiByteToWideChar(CP_ACP, 0, name, -1, nullptr, 0) > MAX_PATH + 1)
+            result.error = ERROR_FILENAME_EXCED_RANGE;
     }
     result.empty = name != nullptr && name[0] == 0;
     return result;
@@ -49,6 +51,7 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
                      const std::function<kernel::Object*()>& make)
 {
     DWORD error;
+    if (name.error != ERROR_SUCCESS) return fail(name.error, HANDLE(nullptr));
     if (!name.present) {
         HANDLE handle = kernel::handle_create(make(), access, name.handle_flags, &error);
         if (handle == nullptr) return fail(error, HANDLE(nullptr));
@@ -89,6 +92,7 @@ HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access
     // NULL: ERROR_INVALID_PARAMETER. "": Windows opens the name relative to the namespace's
     // directory, which is the directory itself, not an object of the type (Wine's ntdll om.c
     // test_name_limits: STATUS_OBJECT_TYPE_MISMATCH, ERROR_INVALID_HANDLE).
+    if (name.error != ERROR_SUCCESS) return fail(name.error, HANDLE(nullptr));
     if (!name.present) return fail(name.empty ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER, HANDLE(nullptr));
     std::string text = name.text;
     if (DWORD refused = kernel::names_normalise(&text)) return fail(refused, HANDLE(nullptr));
