@@ -214,8 +214,9 @@ bool handle_is_open(HANDLE handle)
 namespace {
 
 // The rights of a synchronization object's type that the generic rights stand for:
-// Windows' generic mappings of the Event, Mutant, Semaphore and Timer types (Wine's
-// object-type tests read the same from NtQueryObject). False for other types.
+// Windows' generic mappings of the Event, Mutant, Semaphore, Timer, IoCompletion and
+// Thread types (Wine's object-type tests read the same from NtQueryObject). False for
+// other types.
 struct TypeRights {
     ACCESS_MASK query, modify, all;  // a mutex has no right to modify it
 };
@@ -231,6 +232,12 @@ bool sync_type_rights(ObjectType type, TypeRights* rights)
     case ObjectType::Mutex: *rights = {MUTANT_QUERY_STATE, 0, MUTEX_ALL_ACCESS}; return true;
     case ObjectType::CompletionPort:
         *rights = {IO_COMPLETION_QUERY_STATE, IO_COMPLETION_MODIFY_STATE, IO_COMPLETION_ALL_ACCESS};
+        return true;
+    case ObjectType::Thread:
+        *rights = {THREAD_GET_CONTEXT | THREAD_QUERY_INFORMATION,
+                   THREAD_TERMINATE | THREAD_SUSPEND_RESUME | 0x0004 /* THREAD_ALERT */ | THREAD_SET_INFORMATION |
+                       THREAD_SET_CONTEXT,
+                   THREAD_ALL_ACCESS};
         return true;
     default: return false;
     }

@@ -125,6 +125,21 @@ static void duplicates(void)
     CloseHandle(limited);
     CloseHandle(event);
 
+    TEST("DuplicateHandle of the thread's pseudo handle with MAXIMUM_ALLOWED or GENERIC_ALL");
+    /* The generic rights and MAXIMUM_ALLOWED stand for the thread type's rights (its
+     * generic mapping; the creator may do anything with its own thread). */
+    DWORD generic_rights[2] = {MAXIMUM_ALLOWED, GENERIC_ALL};
+    for (int i = 0; i < 2; ++i) {
+        HANDLE thread = NULL;
+        CHECK(DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &thread,
+                              generic_rights[i], FALSE, 0));
+        DWORD code = 0;
+        CHECK(GetExitCodeThread(thread, &code));
+        CHECK_EQ(code, STILL_ACTIVE);
+        CHECK_EQ(WaitForSingleObject(thread, 0), WAIT_TIMEOUT);
+        CloseHandle(thread);
+    }
+
     TEST("DuplicateHandle of an invalid handle stores NULL in the target");
     /* NT's NtDuplicateObject clears *TargetHandle before it looks at anything (ReactOS's
      * obhandle.c; Wine does the same). */
