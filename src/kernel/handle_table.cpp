@@ -7,6 +7,7 @@
 #include <mutex>
 #include <type_traits>
 
+#include "kernel/names.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
 
@@ -213,8 +214,9 @@ bool handle_is_open(HANDLE handle)
 namespace {
 
 // The rights of a synchronization object's type that the generic rights stand for:
-// Windows' generic mappings of the Event, Mutant, Semaphore and Timer types (Wine's
-// object-type tests read the same from NtQueryObject). False for other types.
+// Windows' generic mappings of the Event, Mutant, Semaphore, Timer, IoCompletion and
+// Thread types (Wine's object-type tests read the same from NtQueryObject). False for
+// other types.
 struct TypeRights {
     ACCESS_MASK query, modify, all;  // a mutex has no right to modify it
 };
@@ -228,6 +230,15 @@ bool sync_type_rights(ObjectType type, TypeRights* rights)
         return true;
     case ObjectType::Timer: *rights = {TIMER_QUERY_STATE, TIMER_MODIFY_STATE, TIMER_ALL_ACCESS}; return true;
     case ObjectType::Mutex: *rights = {MUTANT_QUERY_STATE, 0, MUTEX_ALL_ACCESS}; return true;
+    case ObjectType::CompletionPort:
+        *rights = {IO_COMPLETION_QUERY_STATE, IO_COMPLETION_MODIFY_STATE, IO_COMPLETION_ALL_ACCESS};
+        return true;
+    case ObjectType::Thread:
+        *rights = {THREAD_GET_CONTEXT | THREAD_QUERY_INFORMATION,
+                   THREAD_TERMINATE | THREAD_SUSPEND_RESUME | 0x0004 /* THREAD_ALERT */ | THREAD_SET_INFORMATION |
+                       THREAD_SET_CONTEXT,
+                   THREAD_ALL_ACCESS};
+        return true;
     default: return false;
     }
 }
@@ -459,7 +470,10 @@ DWORD handle_close(HANDLE handle)
     decode(handle, &index, &generation);  // cannot fail: lock_slot decoded it
     free_slot(index);
     table().open.fetch_sub(1, std::memory_order_relaxed);
-    if (last) object->after_last_handle_closed();
+    if (last) {
+        if (!object->name.empty()) names_remove_unused(object);
+        object->after_last_handle_closed();
+    }
     object->release_reference();
     return ERROR_SUCCESS;
 }

@@ -49,8 +49,24 @@ void names_remove(Object* object)
     if (found != s.objects.end() && found->second == object) s.objects.erase(found);
 }
 
+void names_remove_unused(Object* object)
+{
+    Namespace& s = space();
+    std::lock_guard<std::mutex> guard(s.mutex);
+    auto found = s.objects.find(object->name);
+    if (found == s.objects.end() || found->second != object) return;
+    // A names_find that ran before this may have opened a handle since: the name stays.
+    object->lock.lock();
+    bool unused = object->handle_count == 0;
+    object->lock.unlock();
+    if (unused) s.objects.erase(found);
+}
+
 DWORD names_normalise(std::string* name)
 {
+    // Windows looks the name up relative to the session's directory, where a leading
+    // separator is a syntax error (STATUS_OBJECT_PATH_SYNTAX_BAD; Wine agrees).
+    if (!name->empty() && (*name)[0] == '\\') return ERROR_BAD_PATHNAME;
     for (const char* prefix : {"Global\\", "Local\\", "Session\\"}) {
         std::string p(prefix);
         if (name->compare(0, p.size(), p) == 0) {

@@ -18,10 +18,16 @@ Object* names_insert_or_find(Object* object);
 // Removes `object`'s name if it still maps to `object`.
 void names_remove(Object* object);
 
+// Removes `object`'s name if it still maps to `object` and the object has no handle open:
+// on Windows a name lasts as long as a handle to its object, not as long as the object
+// (an owned mutex, a wait in progress or a mapped view keeps the object, not its name).
+// Called once the last handle is closed; takes the object's lock under the namespace's.
+void names_remove_unused(Object* object);
+
 // Normalises a Win32 object name: strips "Global\" and "Local\". Returns ERROR_SUCCESS, or
-// the error of a name Windows rejects: another backslash ERROR_PATH_NOT_FOUND, nothing after
-// the prefix ERROR_INVALID_NAME (the name of the namespace's directory, with a separator at
-// its end, is not an object's).
+// the error of a name Windows rejects: a leading backslash ERROR_BAD_PATHNAME, another
+// backslash ERROR_PATH_NOT_FOUND, nothing after the prefix ERROR_INVALID_NAME (the name of
+// the namespace's directory, with a separator at its end, is not an object's).
 DWORD names_normalise(std::string* name);
 
 }  // namespace overlapped::kernel

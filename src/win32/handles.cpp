@@ -24,6 +24,9 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
     // Each process handle names this process, or another process built on the library:
     // a handle is offered to another target, and taken out of another source with its
     // help (drivers/handle_offer.h). Not both at once.
+    // A call that fails leaves NULL in *lpTargetHandle: NT's NtDuplicateObject stores it
+    // before it looks at anything (ReactOS's obhandle.c; Wine does the same).
+    if (lpTargetHandle != nullptr) *lpTargetHandle = nullptr;
     DWORD error;
     pid_t pids[2] = {0, 0};  // source, target; 0: this process
     HANDLE processes[2] = {hSourceProcessHandle, hTargetProcessHandle};
@@ -68,18 +71,18 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
         if (kernel::handle_get_access(hSourceHandle, &source_access) == ERROR_SUCCESS)
             access = (access & ~kernel::kAccessPrimaryThread) | (source_access & kernel::kAccessPrimaryThread);
         access &= ~kernel::kAccessNotDuplicated;
-        // Into another process, the source closes once the object is on offer: closing its
-        // last handle first would end what the offer passes on (a named pipe's end shuts its
-        // connection down at its last close unless it was passed on).
-        if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && (pids[1] == 0 || lpTargetHandle == nullptr))
-            kernel::handle_close(hSourceHandle);
     }
-    if (lpTargetHandle == nullptr) {
-        // Windows allows a NULL target: the duplicate is made and closed at once.
-        object->release_reference();
-        return TRUE;
-    }
+    // DUPLICATE_CLOSE_SOURCE closes the source once the duplicate exists (into another
+    // process: once the object is on offer): closing its last handle first would end what
+    // the duplicate passes on (a named pipe's end shuts its connection down at its last
+    // close; an object's name goes with its last handle).
     if (pids[1] != 0) {
+        if (lpTargetHandle == nullptr) {
+            // A NULL target into another process: nothing is offered.
+            if (pids[0] == 0 && (dwOptions & DUPLICATE_CLOSE_SOURCE)) kernel::handle_close(hSourceHandle);
+            object->release_reference();
+            return TRUE;
+        }
         HANDLE offered = nullptr;
         error = drivers::offer_handle(object, pids[1], access, flags, &offered);
         // Closed whatever the outcome, as DuplicateHandle says of DUPLICATE_CLOSE_SOURCE.
@@ -88,9 +91,14 @@ extern "C" BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSour
         *lpTargetHandle = offered;
         return TRUE;
     }
+    // A NULL target is allowed: the duplicate is made and not returned, so it stays open
+    // until the process ends (Microsoft Learn, DuplicateHandle: kept for compatibility,
+    // "you will lose system resources until the target process terminates"); it keeps
+    // the object and its name, as there.
     HANDLE duplicate = kernel::handle_create(object, access, flags, &error);
+    if (pids[0] == 0 && (dwOptions & DUPLICATE_CLOSE_SOURCE)) kernel::handle_close(hSourceHandle);
     if (duplicate == nullptr) return fail(error, FALSE);
-    *lpTargetHandle = duplicate;
+    if (lpTargetHandle != nullptr) *lpTargetHandle = duplicate;
     return TRUE;
 }
 

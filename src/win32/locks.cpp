@@ -630,14 +630,17 @@ BOOL WINAPI InitOnceComplete(LPINIT_ONCE lpInitOnce, DWORD dwFlags, LPVOID lpCon
 }
 
 // Runs InitFn once: other callers wait for it and get its context. A FALSE from InitFn
-// fails this call and leaves the object for the next caller to initialize.
+// fails this call and leaves the object for the next caller to initialize. InitFn gets
+// no context pointer when the caller gave none (its Context is "[out, optional]",
+// Microsoft Learn, InitOnceCallback; Wine passes the caller's pointer on too), and the
+// object then keeps no context.
 BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn, PVOID Parameter, LPVOID* Context)
 {
     BOOL pending = FALSE;
     LPVOID context = nullptr;
     if (!InitOnceBeginInitialize(InitOnce, 0, &pending, &context)) return FALSE;
     if (pending) {
-        if (!InitFn(InitOnce, Parameter, &context)) {
+        if (!InitFn(InitOnce, Parameter, Context != nullptr ? &context : nullptr)) {
             once_set(InitOnce, 0);
             return FALSE;
         }

@@ -94,6 +94,7 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
     uint64_t size = (static_cast<uint64_t>(size_high) << 32) | size_low;
     int descriptor = -1;
     win32::Name object_name = win32::name_from(name, attributes);
+    if (object_name.error != ERROR_SUCCESS) return fail(object_name.error, HANDLE(nullptr));
     bool existed_elsewhere = false;
     std::string shared_name = object_name.text;
     bool shared = file == INVALID_HANDLE_VALUE && object_name.present && kernel::names_normalise(&shared_name) == ERROR_SUCCESS;

@@ -13,6 +13,8 @@ Name name_from(LPCSTR name)
     if (name != nullptr && name[0] != 0) {
         result.present = true;
         result.text = name;
+        if (MultiByteToWideChar(CP_ACP, 0, name, -1, nullptr, 0) > MAX_PATH + 1)
+            result.error = ERROR_FILENAME_EXCED_RANGE;
     }
     result.empty = name != nullptr && name[0] == 0;
     return result;
@@ -49,6 +51,7 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
                      const std::function<kernel::Object*()>& make)
 {
     DWORD error;
+    if (name.error != ERROR_SUCCESS) return fail(name.error, HANDLE(nullptr));
     if (!name.present) {
         HANDLE handle = kernel::handle_create(make(), access, name.handle_flags, &error);
         if (handle == nullptr) return fail(error, HANDLE(nullptr));
@@ -61,15 +64,18 @@ HANDLE create_object(const Name& name, kernel::ObjectType type, ACCESS_MASK acce
     if (existing == nullptr) {
         kernel::Object* object = make();
         object->name = text;
+        // The handle comes first: a name without a handle is removed by the close of the
+        // last handle (names_remove_unused), which another thread's open and close of the
+        // name could otherwise do between the insertion and this handle.
+        HANDLE handle = kernel::handle_create(object, access, name.handle_flags, &error);
+        if (handle == nullptr) return fail(error, HANDLE(nullptr));
         existing = kernel::names_insert_or_find(object);
         if (existing == nullptr) {
-            HANDLE handle = kernel::handle_create(object, access, name.handle_flags, &error);
-            if (handle == nullptr) return fail(error, HANDLE(nullptr));
             set_last_error(ERROR_SUCCESS);
             return handle;
         }
         object->name.clear();  // lost a race to another creator: use theirs
-        object->release_reference();
+        kernel::handle_close(handle);
     }
     if (existing->type() != type) {
         existing->release_reference();
@@ -86,6 +92,7 @@ HANDLE open_object(const Name& name, kernel::ObjectType type, ACCESS_MASK access
     // NULL: ERROR_INVALID_PARAMETER. "": Windows opens the name relative to the namespace's
     // directory, which is the directory itself, not an object of the type (Wine's ntdll om.c
     // test_name_limits: STATUS_OBJECT_TYPE_MISMATCH, ERROR_INVALID_HANDLE).
+    if (name.error != ERROR_SUCCESS) return fail(name.error, HANDLE(nullptr));
     if (!name.present) return fail(name.empty ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER, HANDLE(nullptr));
     std::string text = name.text;
     if (DWORD refused = kernel::names_normalise(&text)) return fail(refused, HANDLE(nullptr));

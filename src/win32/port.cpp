@@ -12,10 +12,13 @@ using overlapped::win32::fail;
 
 namespace {
 
+// Posting, removing and binding a handle all need IO_COMPLETION_MODIFY_STATE (NT's
+// NtSetIoCompletion, NtRemoveIoCompletion and FileCompletionInformation ask for it):
+// ERROR_ACCESS_DENIED through a duplicate made without it.
 kernel::CompletionPort* lock_port(HANDLE handle, DWORD* error)
 {
     return static_cast<kernel::CompletionPort*>(
-        kernel::handle_lock(handle, kernel::ObjectType::CompletionPort, 0, error));
+        kernel::handle_lock(handle, kernel::ObjectType::CompletionPort, IO_COMPLETION_MODIFY_STATE, error));
 }
 
 // Runs remove_and_unlock until it does not ask for a retry (the thread first had to
@@ -49,7 +52,8 @@ extern "C" HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE Existi
     HANDLE port_handle = ExistingCompletionPort;
     kernel::Object* port;
     if (port_handle != nullptr) {
-        port = kernel::handle_reference(port_handle, kernel::ObjectType::CompletionPort, 0, &error);
+        port = kernel::handle_reference(port_handle, kernel::ObjectType::CompletionPort, IO_COMPLETION_MODIFY_STATE,
+                                        &error);
         if (port == nullptr) return fail(error, HANDLE(nullptr));
     } else {
         port = kernel::CompletionPort::create(NumberOfConcurrentThreads);

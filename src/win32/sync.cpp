@@ -54,6 +54,7 @@ BOOL with_event(HANDLE handle, Operation operation)
 
 HANDLE create_semaphore(const Name& name, LONG initial, LONG maximum, ACCESS_MASK access)
 {
+    if (name.error != ERROR_SUCCESS) return fail(name.error, HANDLE(nullptr));  // the A conversion comes first
     if (maximum <= 0 || initial < 0 || initial > maximum)
         return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
     return create_object(name, kernel::ObjectType::Semaphore, access, [initial, maximum] {

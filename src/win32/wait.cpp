@@ -13,12 +13,18 @@ using overlapped::win32::fail;
 
 namespace {
 
-// References every handle's object; on failure releases what it took.
-DWORD reference_all(DWORD count, const HANDLE* handles, kernel::Object** objects)
+// References every handle's object, in the array's order (the first bad handle gives the
+// error, as in NT's NtWaitForMultipleObjects); on failure releases what it took. Without
+// `pseudo_ok` the pseudo handles of the current process and thread are refused there
+// (ERROR_INVALID_HANDLE): that wait looks handles up in the handle table itself.
+DWORD reference_all(DWORD count, const HANDLE* handles, kernel::Object** objects, bool pseudo_ok)
 {
     for (DWORD i = 0; i < count; ++i) {
-        DWORD error;
-        objects[i] = kernel::handle_reference(handles[i], kernel::ObjectType::Any, SYNCHRONIZE, &error);
+        DWORD error = ERROR_INVALID_HANDLE;
+        bool pseudo = handles[i] == kernel::kCurrentProcessHandle || handles[i] == kernel::kCurrentThreadHandle;
+        objects[i] = pseudo && !pseudo_ok
+                         ? nullptr
+                         : kernel::handle_reference(handles[i], kernel::ObjectType::Any, SYNCHRONIZE, &error);
         if (objects[i] != nullptr && objects[i]->type() == kernel::ObjectType::Section) {
             // Not a waitable object on Windows either: ERROR_INVALID_HANDLE, not a wait
             // that never ends.
@@ -85,17 +91,14 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD mill
 {
     if (count == 0 || count > MAXIMUM_WAIT_OBJECTS) return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
     if (handles == nullptr) return fail(ERROR_NOACCESS, WAIT_FAILED);
-    if (!single)
-        for (DWORD i = 0; i < count; ++i)
-            if (handles[i] == kernel::kCurrentProcessHandle || handles[i] == kernel::kCurrentThreadHandle)
-                return fail(ERROR_INVALID_HANDLE, WAIT_FAILED);
     const kernel::Deadline deadline = kernel::Deadline::from_milliseconds(milliseconds);
-    if (count == 1) {
+    if (count == 1 && (single || (handles[0] != kernel::kCurrentProcessHandle &&
+                                  handles[0] != kernel::kCurrentThreadHandle))) {
         DWORD result = try_satisfy_one(handles[0], alertable != FALSE, deadline);
         if (result != kernel::kWaiting) return result;
     }
     kernel::Object* objects[MAXIMUM_WAIT_OBJECTS];
-    DWORD error = reference_all(count, handles, objects);
+    DWORD error = reference_all(count, handles, objects, single);
     if (error != ERROR_SUCCESS) return fail(error, WAIT_FAILED);
     if (wait_all) {
         for (DWORD i = 0; i < count && error == ERROR_SUCCESS; ++i)
@@ -143,14 +146,23 @@ extern "C" DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpH
 extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
                                             DWORD dwMilliseconds, BOOL bAlertable)
 {
+    // Windows' order: the handle to signal, then the handle to wait on (with SYNCHRONIZE),
+    // then the signalled object's type and rights (ReactOS's NtSignalAndWaitForSingleObject;
+    // Wine fails a bad signal handle first too).
     DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* signal =
+        kernel::handle_reference_granted(hObjectToSignal, kernel::ObjectType::Any, 0, &granted, &error);
+    if (signal == nullptr) return fail(error, WAIT_FAILED);
     kernel::Object* wait_object =
         kernel::handle_reference(hObjectToWaitOn, kernel::ObjectType::Any, SYNCHRONIZE, &error);
-    if (wait_object == nullptr) return fail(error, WAIT_FAILED);
+    if (wait_object == nullptr) {
+        signal->release_reference();
+        return fail(error, WAIT_FAILED);
+    }
     kernel::ThreadState* self = kernel::current_thread();
-    ACCESS_MASK granted = 0;
-    kernel::Object* signal = kernel::handle_lock_granted(hObjectToSignal, kernel::ObjectType::Any, 0, &granted, &error);
-    if (signal != nullptr) {
+    {
+        signal->lock.lock();
         error = ERROR_SUCCESS;
         kernel::WakeList wake;
         // The right SetEvent or ReleaseSemaphore would need (ERROR_ACCESS_DENIED without).
@@ -172,7 +184,8 @@ extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObje
         }
         signal->lock.unlock();
     }
-    if (signal == nullptr || error != ERROR_SUCCESS) {
+    signal->release_reference();
+    if (error != ERROR_SUCCESS) {
         wait_object->release_reference();
         return fail(error, WAIT_FAILED);
     }

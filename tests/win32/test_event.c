@@ -212,6 +212,53 @@ static void named(void)
     CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "Local\\") == NULL);
     CHECK_ERROR(ERROR_INVALID_NAME);
 
+    /* Names are looked up relative to the session's directory, where a leading separator
+     * is a syntax error: STATUS_OBJECT_PATH_SYNTAX_BAD (Wine answers the same). */
+    TEST("named: a leading backslash is ERROR_BAD_PATHNAME");
+    SetLastError(0xdeadbeef);
+    CHECK(CreateEventA(NULL, TRUE, FALSE, "\\ovl-rooted") == NULL);
+    CHECK_ERROR(ERROR_BAD_PATHNAME);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenMutexA(SYNCHRONIZE, FALSE, "\\ovl-rooted") == NULL);
+    CHECK_ERROR(ERROR_BAD_PATHNAME);
+
+    /* The A functions convert the name into the thread's static buffer of MAX_PATH + 1
+     * characters before anything else (ReactOS's kernel32 base_x.h, which synch.c uses;
+     * Wine's kernelbase converts into MAX_PATH characters): a longer name fails there, even
+     * where another argument is bad too. The W functions take such a name. */
+    TEST("named: an A name longer than MAX_PATH is ERROR_FILENAME_EXCED_RANGE");
+    char long_name[301];
+    memset(long_name, 'n', 300);
+    long_name[300] = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(CreateEventA(NULL, TRUE, FALSE, long_name) == NULL);
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(SYNCHRONIZE, FALSE, long_name) == NULL);
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateMutexA(NULL, FALSE, long_name) == NULL);
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateWaitableTimerA(NULL, TRUE, long_name) == NULL);
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateSemaphoreA(NULL, 5, 1, long_name) == NULL); /* bad counts too */
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenSemaphoreA(SYNCHRONIZE, FALSE, long_name) == NULL);
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    long_name[250] = 0;
+    HANDLE long_event = CreateEventA(NULL, TRUE, FALSE, long_name);
+    CHECK(long_event != NULL);
+    CloseHandle(long_event);
+    WCHAR long_wide[301];
+    for (int i = 0; i < 300; ++i) long_wide[i] = 'w';
+    long_wide[300] = 0;
+    long_event = CreateEventW(NULL, TRUE, FALSE, long_wide);
+    CHECK(long_event != NULL);
+    CloseHandle(long_event);
+
     TEST("named: W and A names meet");
     static const WCHAR wide_name[] = {'o', 'v', 'l', '-', 'w', 'i', 'd', 'e', 0};
     HANDLE wide = CreateEventW(NULL, TRUE, TRUE, wide_name);

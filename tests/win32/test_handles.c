@@ -125,11 +125,88 @@ static void duplicates(void)
     CloseHandle(limited);
     CloseHandle(event);
 
-    TEST("DuplicateHandle of an invalid handle");
+    TEST("DuplicateHandle of the thread's pseudo handle with MAXIMUM_ALLOWED or GENERIC_ALL");
+    /* The generic rights and MAXIMUM_ALLOWED stand for the thread type's rights (its
+     * generic mapping; the creator may do anything with its own thread). */
+    DWORD generic_rights[2] = {MAXIMUM_ALLOWED, GENERIC_ALL};
+    for (int i = 0; i < 2; ++i) {
+        HANDLE thread = NULL;
+        CHECK(DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &thread,
+                              generic_rights[i], FALSE, 0));
+        DWORD code = 0;
+        CHECK(GetExitCodeThread(thread, &code));
+        CHECK_EQ(code, STILL_ACTIVE);
+        CHECK_EQ(WaitForSingleObject(thread, 0), WAIT_TIMEOUT);
+        CloseHandle(thread);
+    }
+
+    TEST("DuplicateHandle of an invalid handle stores NULL in the target");
+    /* NT's NtDuplicateObject clears *TargetHandle before it looks at anything (ReactOS's
+     * obhandle.c; Wine does the same). */
     HANDLE out = (HANDLE)0x1234;
     SetLastError(0xdeadbeef);
     CHECK(!DuplicateHandle(GetCurrentProcess(), NULL, GetCurrentProcess(), &out, 0, FALSE, DUPLICATE_SAME_ACCESS));
     CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK(out == NULL);
+    out = (HANDLE)0x1234;
+    CHECK(!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), (HANDLE)(ULONG_PTR)0x1230, &out, 0, FALSE,
+                           DUPLICATE_SAME_ACCESS));
+    CHECK(out == NULL);
+}
+
+/* An object's name lasts while a handle to the object is open: NT removes the name when
+ * the handle count drops to zero, whatever else still references the object (ReactOS's
+ * ObpDecrementHandleCount calls ObpDeleteNameCheck, which removes the name of an object
+ * left without handles; Windows Internals describes the same for temporary objects). */
+static void names_and_handles(void)
+{
+    TEST("a mutex the thread still owns loses its name with its last handle");
+    HANDLE mutex = CreateMutexA(NULL, TRUE, "test_handles_owned_mutex");
+    CHECK(mutex != NULL);
+    CHECK(CloseHandle(mutex));
+    SetLastError(0xdeadbeef);
+    CHECK(OpenMutexA(SYNCHRONIZE, FALSE, "test_handles_owned_mutex") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    HANDLE fresh = CreateMutexA(NULL, FALSE, "test_handles_owned_mutex");
+    CHECK(fresh != NULL);
+    CHECK_ERROR(NO_ERROR); /* a new mutex, not ERROR_ALREADY_EXISTS */
+    CloseHandle(fresh);
+    /* The same for one taken by a wait, and the name is free for another type. */
+    mutex = CreateMutexA(NULL, FALSE, "test_handles_taken_mutex");
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    CHECK(CloseHandle(mutex));
+    SetLastError(0xdeadbeef);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, "test_handles_taken_mutex");
+    CHECK(event != NULL);
+    CHECK_ERROR(NO_ERROR);
+    CloseHandle(event);
+
+    TEST("DUPLICATE_CLOSE_SOURCE keeps the name: the duplicate exists before the source closes");
+    event = CreateEventA(NULL, TRUE, FALSE, "test_handles_moved_event");
+    HANDLE moved = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &moved, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    HANDLE opened = OpenEventA(SYNCHRONIZE, FALSE, "test_handles_moved_event");
+    CHECK(opened != NULL);
+    SetLastError(0xdeadbeef);
+    HANDLE other = CreateSemaphoreA(NULL, 0, 1, "test_handles_moved_event");
+    CHECK(other == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    if (opened) CloseHandle(opened);
+    CloseHandle(moved);
+    CHECK(OpenEventA(SYNCHRONIZE, FALSE, "test_handles_moved_event") == NULL);
+
+    TEST("DuplicateHandle with a NULL target makes a handle it does not return");
+    /* Microsoft Learn, DuplicateHandle: with lpTargetHandle NULL the handle is duplicated
+     * but not returned ("you will lose system resources until the target process
+     * terminates"): it keeps the object, and so its name. */
+    event = CreateEventA(NULL, TRUE, FALSE, "test_handles_unreturned_event");
+    CHECK(DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), NULL, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK(CloseHandle(event));
+    opened = OpenEventA(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, "test_handles_unreturned_event");
+    CHECK(opened != NULL);
+    if (opened) CloseHandle(opened);
 }
 
 static void information(void)
@@ -239,6 +316,7 @@ int main(void)
     invalid_handles();
     pseudo_handles();
     duplicates();
+    names_and_handles();
     information();
     compare_handles();
     return tl_finish();

@@ -70,6 +70,34 @@ static void test_execute_once(void)
     CHECK_EQ(runs, 2);
 }
 
+static PVOID *seen_context = (PVOID *)1;
+
+static BOOL CALLBACK note_context(PINIT_ONCE once, PVOID parameter, PVOID *context)
+{
+    (void)once;
+    seen_context = context;
+    if (context != NULL) *context = parameter;
+    return TRUE;
+}
+
+static void test_execute_once_without_context(void)
+{
+    INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+    PVOID context = (PVOID)0x77;
+
+    /* The callback's Context is "[out, optional]" (Microsoft Learn, InitOnceCallback): a
+     * caller that asks for no context passes none on, and none is kept. */
+    TEST("InitOnceExecuteOnce with a NULL context: the callback gets NULL, no context is kept");
+    CHECK(InitOnceExecuteOnce(&once, note_context, (PVOID)0x4000, NULL));
+    CHECK(seen_context == NULL);
+    CHECK(InitOnceExecuteOnce(&once, note_context, (PVOID)0x5000, &context));
+    CHECK(context == NULL);
+    InitOnceInitialize(&once);
+    CHECK(InitOnceExecuteOnce(&once, note_context, (PVOID)0x4000, &context));
+    CHECK(seen_context != NULL);
+    CHECK(context == (PVOID)0x4000);
+}
+
 static void test_begin_complete(void)
 {
     INIT_ONCE once = INIT_ONCE_STATIC_INIT;
@@ -161,6 +189,7 @@ static void test_async(void)
 int main(void)
 {
     test_execute_once();
+    test_execute_once_without_context();
     test_begin_complete();
     test_async();
     return tl_finish();

@@ -153,6 +153,10 @@ static void test_empty_timeouts(void)
     CHECK(CloseHandle(port));
 }
 
+#ifndef IO_COMPLETION_QUERY_STATE /* winnt.h's; mingw-w64 lacks it */
+#define IO_COMPLETION_QUERY_STATE 0x0001
+#endif
+
 static void test_bad_handles(void)
 {
     HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -180,6 +184,35 @@ static void test_bad_handles(void)
     /* The event was not signalled or otherwise disturbed by being used as a port. */
     CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     CHECK(CloseHandle(event));
+
+    /* NT's NtSetIoCompletion and NtRemoveIoCompletion ask for IO_COMPLETION_MODIFY_STATE
+     * (Wine's server too): a handle that may only wait on the port can neither post nor
+     * take a packet; the packet stays for a handle that may. */
+    printf("-- bad handles: a port handle without IO_COMPLETION_MODIFY_STATE: ERROR_ACCESS_DENIED\n");
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    HANDLE wait_only = NULL;
+    OVERLAPPED_ENTRY entry;
+    ULONG removed = 0;
+    CHECK(DuplicateHandle(GetCurrentProcess(), port, GetCurrentProcess(), &wait_only,
+                          SYNCHRONIZE | IO_COMPLETION_QUERY_STATE, FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!PostQueuedCompletionStatus(wait_only, 1, 2, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(PostQueuedCompletionStatus(port, 5, 6, NULL));
+    CHECK_EQ(WaitForSingleObject(wait_only, 0), WAIT_OBJECT_0);
+    g = get_one(wait_only, 0);
+    CHECK(!g.ret);
+    CHECK_EQ(g.error, ERROR_ACCESS_DENIED);
+    CHECK(g.ov == NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatusEx(wait_only, &entry, 1, &removed, 0, FALSE));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    g = get_one(port, 0);
+    CHECK(g.ret);
+    CHECK_EQ(g.bytes, 5);
+    CHECK_EQ(g.key, 6);
+    CHECK(CloseHandle(wait_only));
+    CHECK(CloseHandle(port));
 }
 
 static void test_ex_batches(void)

@@ -137,6 +137,35 @@ static void limits(void)
         CHECK_EQ(WaitForMultipleObjectsEx(2, pseudo, FALSE, 10, FALSE), WAIT_FAILED);
         CHECK_ERROR(ERROR_INVALID_HANDLE);
     }
+
+    /* NT's NtWaitForMultipleObjects looks the handles up in the array's order and fails at
+     * the first bad one: no handle, or one without SYNCHRONIZE (ReactOS's obwait.c;
+     * Microsoft Learn, WaitForMultipleObjects: "The handles must have the SYNCHRONIZE
+     * access right"). */
+    TEST("the first bad handle in the array gives the error");
+    HANDLE no_synchronize = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), events[0], GetCurrentProcess(), &no_synchronize, EVENT_MODIFY_STATE,
+                          FALSE, 0));
+    HANDLE mixed[3] = {events[0], NULL, no_synchronize};
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForMultipleObjects(3, mixed, FALSE, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    WINE_DEVIATION("Wine does not ask for SYNCHRONIZE on the handles of a wait")
+    {
+        mixed[1] = no_synchronize;
+        mixed[2] = GetCurrentThread();
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForMultipleObjects(3, mixed, FALSE, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        mixed[2] = NULL;
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForMultipleObjects(3, mixed, FALSE, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(no_synchronize, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CloseHandle(no_synchronize);
     for (int i = 0; i <= MAXIMUM_WAIT_OBJECTS; ++i) CloseHandle(events[i]);
 }
 
@@ -215,6 +244,25 @@ static void signal_object_and_wait(void)
     CHECK_EQ(SignalObjectAndWait(semaphore_wait_only, to_wait, 0, FALSE), WAIT_FAILED);
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+
+    TEST("SignalObjectAndWait: the handle to signal is looked up first, its rights last");
+    /* NT's NtSignalAndWaitForSingleObject references the object to signal, then the one to
+     * wait on (with SYNCHRONIZE), and only then checks what it may do to the first
+     * (ReactOS's obwait.c; Wine fails a bad handle to signal first too). */
+    HANDLE no_synchronize = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), to_wait, GetCurrentProcess(), &no_synchronize, EVENT_MODIFY_STATE,
+                          FALSE, 0));
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(NULL, no_synchronize, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(to_signal, no_synchronize, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(to_signal, 0), WAIT_TIMEOUT); /* not set: the call failed */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(wait_only, NULL, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(no_synchronize);
     CloseHandle(wait_only);
     CloseHandle(semaphore_wait_only);
     CloseHandle(semaphore);
