@@ -423,13 +423,12 @@ void release_request(Request* request, bool holds_device)
 }
 
 Request* run(Request* request, bool issuing, Submitted* submitted);
+Request* deliver_to_sink(Request* request, const Outcome& outcome);
 
 // Delivers a finished request: OVERLAPPED, the device's signal, hEvent, the completion
 // routine, the port's packet (not for a success at once on a handle that skips the port
 // on success). Returns the next request of its lane, now its current one, for the
 // caller to run.
-Request* deliver_to_sink(Request* request, const Outcome& outcome);
-
 Request* deliver(Request* request, const Outcome& outcome, bool at_once)
 {
     if (request->sink != nullptr) return deliver_to_sink(request, outcome);

@@ -96,6 +96,7 @@ struct RioOp {
     // destination. Null: none.
     SOCKADDR* remote = nullptr;
     int remote_length = 0;
+    ULONG* flags_out = nullptr;  // RIOReceiveEx's pFlags: the message flags go there
     RIORESULT result{};
     RioOp* next = nullptr;  // deferred (RIO_MSG_DEFER), in issue order
 };
@@ -254,6 +255,9 @@ void sink_complete(io::Sink*, void* context, DWORD status, DWORD bytes)
     auto* op = static_cast<RioOp*>(context);
     op->result.Status = drivers::wsa_error_from_status(status);
     op->result.BytesTransferred = bytes;
+    // The socket driver leaves a receive's message flags in its OVERLAPPED's Offset, as
+    // for WSAGetOverlappedResult (0 unless the receive succeeded).
+    if (op->flags_out != nullptr) *op->flags_out = op->overlapped.Offset;
     complete(op);
 }
 
@@ -348,8 +352,10 @@ void RequestQueue::socket_gone()
 }
 
 // RIOReceive(Ex), RIOSend(Ex). `remote`: RIOReceiveEx's place for the sender's address,
-// RIOSendEx's destination, or null.
-BOOL issue(RIO_RQ handle, PRIO_BUF data, ULONG count, PRIO_BUF remote, DWORD flags, PVOID context, bool receive)
+// RIOSendEx's destination, or null; `flags_out`: RIOReceiveEx's place for the message
+// flags, or null.
+BOOL issue(RIO_RQ handle, PRIO_BUF data, ULONG count, PRIO_BUF remote, PRIO_BUF flags_out, DWORD flags,
+           PVOID context, bool receive)
 {
     RequestQueue* rq = request_queue_of(handle);
     if (rq == nullptr || rq->gone.load(std::memory_order_acquire)) return wsa_fail(WSAEINVAL, FALSE);
@@ -378,6 +384,12 @@ BOOL issue(RIO_RQ handle, PRIO_BUF data, ULONG count, PRIO_BUF remote, DWORD fla
         if (remote->Length < sizeof(SOCKADDR_INET)) return wsa_fail(WSAEINVAL, FALSE);
         probe.remote = reinterpret_cast<SOCKADDR*>(memory);
         probe.remote_length = sizeof(SOCKADDR_INET);
+    }
+    if (flags_out != nullptr) {
+        char* memory = nullptr;
+        if (int error = resolve(*flags_out, &memory)) return wsa_fail(error, FALSE);
+        if (flags_out->Length < sizeof(ULONG)) return wsa_fail(WSAEINVAL, FALSE);
+        probe.flags_out = reinterpret_cast<ULONG*>(memory);
     }
     std::atomic<ULONG>& outstanding = receive ? rq->outstanding_receive : rq->outstanding_send;
     ULONG limit = receive ? rq->max_receive.load(std::memory_order_relaxed) : rq->max_send.load(std::memory_order_relaxed);
@@ -410,20 +422,20 @@ BOOL issue(RIO_RQ handle, PRIO_BUF data, ULONG count, PRIO_BUF remote, DWORD fla
 // ---- the functions of the table.
 BOOL PASCAL rio_receive(RIO_RQ queue, PRIO_BUF data, ULONG count, DWORD flags, PVOID context)
 {
-    return issue(queue, data, count, nullptr, flags, context, true);
+    return issue(queue, data, count, nullptr, nullptr, flags, context, true);
 }
 
-// Local addresses, control data and the flags out are not given (WSAEOPNOTSUPP).
+// The local address and control data are not given (WSAEOPNOTSUPP).
 int PASCAL rio_receive_ex(RIO_RQ queue, PRIO_BUF data, ULONG count, PRIO_BUF local, PRIO_BUF remote, PRIO_BUF control,
                           PRIO_BUF flags_out, DWORD flags, PVOID context)
 {
-    if (local != nullptr || control != nullptr || flags_out != nullptr) return wsa_fail(WSAEOPNOTSUPP, FALSE);
-    return issue(queue, data, count, remote, flags, context, true);
+    if (local != nullptr || control != nullptr) return wsa_fail(WSAEOPNOTSUPP, FALSE);
+    return issue(queue, data, count, remote, flags_out, flags, context, true);
 }
 
 BOOL PASCAL rio_send(RIO_RQ queue, PRIO_BUF data, ULONG count, DWORD flags, PVOID context)
 {
-    return issue(queue, data, count, nullptr, flags, context, false);
+    return issue(queue, data, count, nullptr, nullptr, flags, context, false);
 }
 
 // A local address to send from and control data are not taken (WSAEOPNOTSUPP).
@@ -431,7 +443,7 @@ BOOL PASCAL rio_send_ex(RIO_RQ queue, PRIO_BUF data, ULONG count, PRIO_BUF local
                         PRIO_BUF flags_in, DWORD flags, PVOID context)
 {
     if (local != nullptr || control != nullptr || flags_in != nullptr) return wsa_fail(WSAEOPNOTSUPP, FALSE);
-    return issue(queue, data, count, remote, flags, context, false);
+    return issue(queue, data, count, remote, nullptr, flags, context, false);
 }
 
 VOID PASCAL rio_close_completion_queue(RIO_CQ handle)

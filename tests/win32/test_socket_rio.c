@@ -8,8 +8,9 @@
  * (WSAENOBUFS until the completion is dequeued); RIONotify with an event (NotifyReset,
  * a second RIONotify while armed: WSAEALREADY, RIO_MSG_DONT_NOTIFY) and with a completion
  * port (its key and OVERLAPPED); RIO_MSG_DEFER and RIO_MSG_COMMIT_ONLY; UDP with
- * RIOReceiveEx / RIOSendEx addresses; queue resizing; closesocket with receives
- * outstanding (each ends aborted in the completion queue). Every wait is bounded.
+ * RIOReceiveEx / RIOSendEx addresses and RIOReceiveEx's flags; queue resizing;
+ * closesocket with receives outstanding (each ends aborted in the completion queue).
+ * Every wait is bounded.
  * Sources: Microsoft Learn's pages of each RIO function (LPFN_RIO*), of RIORESULT and of
  * RIO_NOTIFICATION_COMPLETION. */
 #include "sockex_common.h"
@@ -574,9 +575,10 @@ static void test_udp(void)
     SOCKET a = rio_socket(SOCK_DGRAM), b = rio_socket(SOCK_DGRAM);
     RIO_CQ cq = rio.RIOCreateCompletionQueue(8, NULL);
     RIO_RQ qa, qb;
-    RIO_BUF data, addr;
+    RIO_BUF data, addr, flags;
     RIORESULT r;
     struct sockaddr_in name_a, name_b;
+    ULONG flags_got;
     SOCKADDR_INET *from = (SOCKADDR_INET *)(memory + 1024);
     SOCKADDR_INET *to = (SOCKADDR_INET *)(memory + 1088);
 
@@ -593,8 +595,10 @@ static void test_udp(void)
     addr = part(1024, sizeof(SOCKADDR_IN));
     CHECK_FAILS(rio.RIOReceiveEx(qa, &data, 1, NULL, &addr, NULL, NULL, 0, NULL), WSAEINVAL);
     memset(from, 0xcc, sizeof(*from));
+    memset(memory + 1120, 0xcc, sizeof(ULONG));
     addr = part(1024, sizeof(SOCKADDR_INET));
-    CHECK(rio.RIOReceiveEx(qa, &data, 1, NULL, &addr, NULL, NULL, 0, (PVOID)(ULONG_PTR)21));
+    flags = part(1120, sizeof(ULONG));
+    CHECK(rio.RIOReceiveEx(qa, &data, 1, NULL, &addr, NULL, &flags, 0, (PVOID)(ULONG_PTR)21));
 
     memset(to, 0, sizeof(*to));
     memcpy(&to->Ipv4, &name_a, sizeof(name_a));
@@ -624,6 +628,8 @@ static void test_udp(void)
     CHECK(memcmp(memory + 800, "datagram", 8) == 0);
     CHECK_EQ(from->si_family, AF_INET);
     CHECK(sx_same_addr(&from->Ipv4, &name_b));
+    memcpy(&flags_got, memory + 1120, sizeof(flags_got));
+    CHECK_EQ(flags_got, 0); /* a whole datagram: no message flags */
 
     closesocket(a);
     closesocket(b);
