@@ -1,7 +1,8 @@
 /* mswsock.h: Microsoft's Winsock extensions: AcceptEx, GetAcceptExSockaddrs, ConnectEx,
  * DisconnectEx, TransmitFile, TransmitPackets, WSARecvMsg, WSASendMsg (reached through
  * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) and their GUIDs, or called directly), and
- * their options and flags. */
+ * their options and flags; the registered I/O functions (RIO*, mswsockdef.h's types on
+ * Windows), reached through WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER). */
 #ifndef OVERLAPPED_MSWSOCK_H
 #define OVERLAPPED_MSWSOCK_H
 
@@ -103,6 +104,103 @@ typedef INT(WSAAPI *LPFN_WSASENDMSG)(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags, LP
                                      LPWSAOVERLAPPED lpOverlapped,
                                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 typedef INT(WSAAPI *LPFN_WSAPOLL)(LPWSAPOLLFD fdarray, ULONG nfds, INT timeout);
+
+/* ---- Registered I/O (RIO). Queues and buffers are opaque descriptors. */
+typedef struct RIO_BUFFERID_t *RIO_BUFFERID, **PRIO_BUFFERID;
+typedef struct RIO_CQ_t *RIO_CQ, **PRIO_CQ;
+typedef struct RIO_RQ_t *RIO_RQ, **PRIO_RQ;
+
+#define RIO_INVALID_BUFFERID ((RIO_BUFFERID)(ULONG_PTR)0xFFFFFFFF)
+#define RIO_INVALID_CQ ((RIO_CQ)0)
+#define RIO_INVALID_RQ ((RIO_RQ)0)
+#define RIO_CORRUPT_CQ 0xFFFFFFFF
+#define RIO_MAX_CQ_SIZE 0x8000000
+
+/* Flags of RIOReceive(Ex) and RIOSend(Ex). */
+#define RIO_MSG_DONT_NOTIFY 0x00000001
+#define RIO_MSG_DEFER 0x00000002
+#define RIO_MSG_WAITALL 0x00000004
+#define RIO_MSG_COMMIT_ONLY 0x00000008
+
+/* A part of a registered buffer. */
+typedef struct _RIO_BUF {
+    RIO_BUFFERID BufferId;
+    ULONG Offset;
+    ULONG Length;
+} RIO_BUF, *PRIO_BUF;
+
+/* One completion, as RIODequeueCompletion gives it. */
+typedef struct _RIORESULT {
+    LONG Status;
+    ULONG BytesTransferred;
+    ULONGLONG SocketContext;
+    ULONGLONG RequestContext;
+} RIORESULT, *PRIORESULT;
+
+typedef enum _RIO_NOTIFICATION_COMPLETION_TYPE {
+    RIO_EVENT_COMPLETION = 1,
+    RIO_IOCP_COMPLETION = 2
+} RIO_NOTIFICATION_COMPLETION_TYPE, *PRIO_NOTIFICATION_COMPLETION_TYPE;
+
+/* How a completion queue tells of completions once RIONotify asks. */
+typedef struct _RIO_NOTIFICATION_COMPLETION {
+    RIO_NOTIFICATION_COMPLETION_TYPE Type;
+    union {
+        struct {
+            HANDLE EventHandle;
+            BOOL NotifyReset;
+        } Event;
+        struct {
+            HANDLE IocpHandle;
+            PVOID CompletionKey;
+            PVOID Overlapped;
+        } Iocp;
+    };
+} RIO_NOTIFICATION_COMPLETION, *PRIO_NOTIFICATION_COMPLETION;
+
+typedef BOOL(PASCAL *LPFN_RIORECEIVE)(RIO_RQ SocketQueue, PRIO_BUF pData, ULONG DataBufferCount, DWORD Flags,
+                                      PVOID RequestContext);
+typedef int(PASCAL *LPFN_RIORECEIVEEX)(RIO_RQ SocketQueue, PRIO_BUF pData, ULONG DataBufferCount,
+                                       PRIO_BUF pLocalAddress, PRIO_BUF pRemoteAddress, PRIO_BUF pControlContext,
+                                       PRIO_BUF pFlags, DWORD Flags, PVOID RequestContext);
+typedef BOOL(PASCAL *LPFN_RIOSEND)(RIO_RQ SocketQueue, PRIO_BUF pData, ULONG DataBufferCount, DWORD Flags,
+                                   PVOID RequestContext);
+typedef BOOL(PASCAL *LPFN_RIOSENDEX)(RIO_RQ SocketQueue, PRIO_BUF pData, ULONG DataBufferCount,
+                                     PRIO_BUF pLocalAddress, PRIO_BUF pRemoteAddress, PRIO_BUF pControlContext,
+                                     PRIO_BUF pFlags, DWORD Flags, PVOID RequestContext);
+typedef VOID(PASCAL *LPFN_RIOCLOSECOMPLETIONQUEUE)(RIO_CQ CQ);
+typedef RIO_CQ(PASCAL *LPFN_RIOCREATECOMPLETIONQUEUE)(DWORD QueueSize,
+                                                      PRIO_NOTIFICATION_COMPLETION NotificationCompletion);
+typedef RIO_RQ(PASCAL *LPFN_RIOCREATEREQUESTQUEUE)(SOCKET Socket, ULONG MaxOutstandingReceive,
+                                                   ULONG MaxReceiveDataBuffers, ULONG MaxOutstandingSend,
+                                                   ULONG MaxSendDataBuffers, RIO_CQ ReceiveCQ, RIO_CQ SendCQ,
+                                                   PVOID SocketContext);
+typedef ULONG(PASCAL *LPFN_RIODEQUEUECOMPLETION)(RIO_CQ CQ, PRIORESULT Array, ULONG ArraySize);
+typedef VOID(PASCAL *LPFN_RIODEREGISTERBUFFER)(RIO_BUFFERID BufferId);
+typedef INT(PASCAL *LPFN_RIONOTIFY)(RIO_CQ CQ);
+typedef RIO_BUFFERID(PASCAL *LPFN_RIOREGISTERBUFFER)(PCHAR DataBuffer, DWORD DataLength);
+typedef BOOL(PASCAL *LPFN_RIORESIZECOMPLETIONQUEUE)(RIO_CQ CQ, DWORD QueueSize);
+typedef BOOL(PASCAL *LPFN_RIORESIZEREQUESTQUEUE)(RIO_RQ RQ, DWORD MaxOutstandingReceive, DWORD MaxOutstandingSend);
+
+/* What WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) fills. */
+typedef struct _RIO_EXTENSION_FUNCTION_TABLE {
+    DWORD cbSize;
+    LPFN_RIORECEIVE RIOReceive;
+    LPFN_RIORECEIVEEX RIOReceiveEx;
+    LPFN_RIOSEND RIOSend;
+    LPFN_RIOSENDEX RIOSendEx;
+    LPFN_RIOCLOSECOMPLETIONQUEUE RIOCloseCompletionQueue;
+    LPFN_RIOCREATECOMPLETIONQUEUE RIOCreateCompletionQueue;
+    LPFN_RIOCREATEREQUESTQUEUE RIOCreateRequestQueue;
+    LPFN_RIODEQUEUECOMPLETION RIODequeueCompletion;
+    LPFN_RIODEREGISTERBUFFER RIODeregisterBuffer;
+    LPFN_RIONOTIFY RIONotify;
+    LPFN_RIOREGISTERBUFFER RIORegisterBuffer;
+    LPFN_RIORESIZECOMPLETIONQUEUE RIOResizeCompletionQueue;
+    LPFN_RIORESIZEREQUESTQUEUE RIOResizeRequestQueue;
+} RIO_EXTENSION_FUNCTION_TABLE, *PRIO_EXTENSION_FUNCTION_TABLE;
+
+#define WSAID_MULTIPLE_RIO {0x8509e081, 0x96dd, 0x4005, {0xb1, 0x65, 0x9e, 0x2e, 0xe8, 0xc7, 0x9e, 0x3f}}
 
 /* mswsock's own exports: the same functions, callable directly. */
 OVERLAPPED_API BOOL PASCAL TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytesToWrite,

@@ -753,8 +753,11 @@ void SocketDevice::recycle()
     descriptor_ = -1;
     int epoll = events_.epoll;  // WSAEventSelect's (no watch runs: it holds a reference)
     events_.epoll = -1;
+    RioQueueLink* rio = rio_queue;
+    rio_queue = nullptr;
     unbind();
     lock.unlock();
+    if (rio != nullptr) rio->socket_gone();
     io::forget_device(this);
     forget_bound_address(this);
     if (descriptor >= 0) ::close(descriptor);

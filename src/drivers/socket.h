@@ -27,6 +27,16 @@ namespace overlapped::drivers {
 
 class SocketDevice;
 
+// Winsock's registered I/O keeps a request queue per socket (win32/winsock_rio.cpp): the
+// socket tells it when it is recycled (its handle closed, its requests delivered).
+class RioQueueLink {
+public:
+    virtual void socket_gone() = 0;
+
+protected:
+    ~RioQueueLink() = default;
+};
+
 // What an overlapped socket request asks (io::Transfer::driver_request).
 enum class SocketOperation : uint8_t {
     Receive,       // WSARecv, WSARecvFrom, WSARecvMsg, ReadFile
@@ -115,6 +125,11 @@ public:
     void set_receive_coalesced_max(DWORD size) { receive_coalesced_max_.store(size); }
 
     bool overlapped_io() const override { return (flags_ & ws::kWsaFlagOverlapped) != 0; }
+    // Made with WSA_FLAG_REGISTERED_IO: Winsock's registered I/O may use it.
+    bool registered_io() const { return (flags_ & ws::kWsaFlagRegisteredIo) != 0; }
+    // Under `lock`: the registered I/O request queue made on the socket (one at most),
+    // whose socket_gone() runs when the socket is recycled. Null: none.
+    RioQueueLink* rio_queue = nullptr;
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
     io::Next step(io::Request* request, io::Outcome* outcome) override;
     void finish(io::Request* request) override;

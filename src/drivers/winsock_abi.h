@@ -186,6 +186,7 @@ constexpr ULONG kTpElementEop = 4;
 
 constexpr DWORD kWsaFlagOverlapped = 0x01;
 constexpr DWORD kWsaFlagNoHandleInherit = 0x80;
+constexpr DWORD kWsaFlagRegisteredIo = 0x100;
 
 // ---- structures, with Windows' layouts.
 struct Sockaddr {

@@ -31,6 +31,15 @@ struct InternalOp : engine::Op {
     InternalOp* live_next = nullptr;
 };
 
+// Where a request with no OVERLAPPED delivery of its own ends (Winsock's registered I/O:
+// a completion queue, win32/winsock_rio.cpp): deliver() hands its outcome to complete(),
+// once, in place of the OVERLAPPED, the handle's signal, hEvent, a completion routine and
+// a port's packet. It runs in whatever thread delivers (the issuer's, an engine's, the
+// completion thread), with no lock of the I/O manager held.
+struct Sink {
+    void (*complete)(Sink* sink, void* context, DWORD status, DWORD bytes);
+};
+
 // A transfer as the caller asked for it; the driver turns it into an engine operation.
 struct Transfer {
     bool write = false;
@@ -49,6 +58,12 @@ struct Transfer {
     // the driver leaves in OVERLAPPED.Offset) and a WSA error, which this gives for the
     // request's NTSTATUS. Null: ReadFileEx's three arguments and a Win32 error.
     int (*winsock_error)(DWORD status) = nullptr;
+    // Delivered to `sink` (with `sink_context`), not through the OVERLAPPED: such a
+    // request posts no packet, is not cancelled when its thread exits, skips the fast
+    // I/O path (it always has a request), and a failure of its operation is delivered
+    // like a completion (Plan::deliver_failure).
+    Sink* sink = nullptr;
+    void* sink_context = nullptr;
 };
 
 // Requests of one lane of a device start one at a time, in the order they were issued

@@ -423,6 +423,7 @@ void release_request(Request* request, bool holds_device)
 }
 
 Request* run(Request* request, bool issuing, Submitted* submitted);
+Request* deliver_to_sink(Request* request, const Outcome& outcome);
 
 // Delivers a finished request: OVERLAPPED, the device's signal, hEvent, the completion
 // routine, the port's packet (not for a success at once on a handle that skips the port
@@ -430,6 +431,7 @@ Request* run(Request* request, bool issuing, Submitted* submitted);
 // caller to run.
 Request* deliver(Request* request, const Outcome& outcome, bool at_once)
 {
+    if (request->sink != nullptr) return deliver_to_sink(request, outcome);
     DWORD status = outcome.status;
     DWORD bytes = outcome.bytes;
     Device* device = request->device;
@@ -492,16 +494,40 @@ Request* deliver(Request* request, const Outcome& outcome, bool at_once)
     return next;
 }
 
-// A request that failed at once, in the issuing call: nothing is delivered. Returns the
-// lane's next request to run, if any.
-Request* drop(Request* request)
+// Takes a finished request out of its device's list, under the device's lock. Returns
+// the lane's next request (now its current one) for the caller to run; *holds_device:
+// the list's reference to the device is now the caller's (the list is empty).
+Request* leave_device(Request* request, bool* holds_device)
 {
     Device* device = request->device;
     device->lock.lock();
     unlink_request(device, request);
     Request* next = lane_advance(device, request);
-    bool holds_device = device->requests == nullptr;
+    *holds_device = device->requests == nullptr;
     device->lock.unlock();
+    return next;
+}
+
+// deliver() for a request with a sink (Transfer::sink): out of the device's list, then
+// the outcome to the sink. No OVERLAPPED, no signal of the handle, no event, routine or
+// packet; such a request holds no event, issuer or thread count.
+Request* deliver_to_sink(Request* request, const Outcome& outcome)
+{
+    bool holds_device;
+    Request* next = leave_device(request, &holds_device);
+    Sink* sink = request->sink;
+    void* context = request->sink_context;
+    release_request(request, holds_device);
+    sink->complete(sink, context, outcome.status, outcome.bytes);
+    return next;
+}
+
+// A request that failed at once, in the issuing call: nothing is delivered. Returns the
+// lane's next request to run, if any.
+Request* drop(Request* request)
+{
+    bool holds_device;
+    Request* next = leave_device(request, &holds_device);
     if (request->event != nullptr) request->event->release_reference();
     if (request->issuer_object != nullptr) request->issuer_object->release_reference();
     release_request(request, holds_device);
@@ -884,7 +910,8 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     // driver's own request (a WSARecv) is offered only to a driver that takes it in
     // fast_ready(). A completion routine always takes the request path (its APC belongs
     // to the request's delivery).
-    if (device->fast_io && routine == nullptr && transfer.segments == nullptr && fast_path_enabled()) {
+    if (device->fast_io && routine == nullptr && transfer.segments == nullptr && transfer.sink == nullptr &&
+        fast_path_enabled()) {
         Lane lane = !device->fast_lanes ? Lane::None : transfer.write ? Lane::Out : Lane::In;
         FastIo io;
         io.overlapped = overlapped;
@@ -951,12 +978,14 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     request->event = event;
     request->routine = routine;
     request->winsock_error = transfer.winsock_error;
+    request->sink = transfer.sink;
+    request->sink_context = transfer.sink_context;
     request->issuer = self;
     request->issuer_object = nullptr;
     request->requested = transfer.length;
     request->done = 0;
     request->write = transfer.write;
-    request->no_port = never_posts(overlapped, routine);
+    request->no_port = transfer.sink != nullptr || never_posts(overlapped, routine);
     request->cancel_requested = false;
     request->cancel_on_exit = false;
     request->lane_waiting = false;
@@ -979,6 +1008,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     }
 
     DWORD error = device->prepare(prepared, request, &request->plan);
+    if (transfer.sink != nullptr) request->plan.deliver_failure = true;  // the sink hears of it
     if (error == ERROR_SUCCESS && would_wait(tried)) request->plan.would_wait = true;
     if (error == ERROR_SUCCESS && tried != Device::kNotTried && request->plan.attempt_now) {
         // The fast I/O path tried it already: one that would have waited goes to the
@@ -1007,7 +1037,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     request->queue = queue != nullptr ? queue->queue() : manager().process_queue;
     bool first_request = !device->registered;
     device->registered = true;
-    if (port == nullptr) {
+    if (port == nullptr && transfer.sink == nullptr) {
         request->cancel_on_exit = true;
         self->io_pending.fetch_add(1, std::memory_order_relaxed);
     }

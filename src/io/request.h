@@ -10,6 +10,8 @@
 //       an event on an overlapped handle: then only the event), hEvent set,
 //       the completion routine queued as an APC to the issuing thread (ReadFileEx),
 //       a packet posted to the bound port (unless hEvent's low bit is set).
+//     A request with a sink (Transfer::sink: Winsock's registered I/O) is delivered to
+//     its sink instead, and has none of these.
 //
 // Where a request runs: requests on a device bound to a completion port, with no event
 // and no completion routine, go to the port's own engine queue, which the port's
@@ -40,6 +42,8 @@ struct Request {
     kernel::EventObject* event = nullptr;  // one reference, or null
     LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr;
     int (*winsock_error)(DWORD status) = nullptr;  // a Winsock routine (Transfer)
+    Sink* sink = nullptr;  // delivered there, not to the OVERLAPPED (Transfer::sink)
+    void* sink_context = nullptr;
     kernel::ThreadState* issuer = nullptr;
     kernel::ThreadObject* issuer_object = nullptr;  // a reference, for the APC only
     engine::Queue* queue = nullptr;

@@ -20,6 +20,7 @@
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
+#include "win32/winsock_rio.h"
 #include "win32/winsock_state.h"
 
 using namespace overlapped;
@@ -28,7 +29,19 @@ using drivers::SocketOperation;
 using drivers::SocketRequest;
 using overlapped::win32::set_last_error;
 using overlapped::win32::winsock_started;
+using overlapped::win32::wsa_error_of;
 using overlapped::win32::wsa_fail;
+
+int overlapped::win32::wsa_error_of(const io::Submitted& submitted)
+{
+    if (submitted.status != 0) return drivers::wsa_error_from_status(submitted.status);
+    switch (submitted.error) {
+    case ERROR_INVALID_PARAMETER: return WSAEINVAL;
+    case ERROR_INVALID_HANDLE: return WSA_INVALID_HANDLE;
+    case ERROR_NOT_SUPPORTED: return WSAEOPNOTSUPP;
+    default: return static_cast<int>(submitted.error);
+    }
+}
 
 namespace {
 
@@ -100,18 +113,6 @@ SOCKET make_handle(SocketDevice* device, bool inherit)
 }
 
 int winsock_error_of(DWORD status) { return drivers::wsa_error_from_status(status); }
-
-// The WSA error for a failure io::submit reported.
-int wsa_error_of(const io::Submitted& submitted)
-{
-    if (submitted.status != 0) return drivers::wsa_error_from_status(submitted.status);
-    switch (submitted.error) {
-    case ERROR_INVALID_PARAMETER: return WSAEINVAL;
-    case ERROR_INVALID_HANDLE: return WSA_INVALID_HANDLE;
-    case ERROR_NOT_SUPPORTED: return WSAEOPNOTSUPP;
-    default: return static_cast<int>(submitted.error);
-    }
-}
 
 // What an overlapped Winsock call returns for io::submit's answer: 0 with the counts
 // when the request finished at once, SOCKET_ERROR with WSA_IO_PENDING, or the error.
@@ -1194,6 +1195,13 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     if (lpcbBytesReturned == nullptr) return winsock_started() ? wsa_fail(WSAEFAULT, SOCKET_ERROR) : SOCKET_ERROR;
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
+    if (dwIoControlCode == SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER) {
+        socket->release_reference();
+        int error = win32::rio_function_table(lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned);
+        if (error != 0) return wsa_fail(error, SOCKET_ERROR);
+        set_last_error(0);
+        return 0;
+    }
     if (dwIoControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER) {
         bool asynchronous = socket->overlapped_io();
         socket->release_reference();
