@@ -1826,6 +1826,10 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     op->kind = engine::OpKind::Stream;
     request->done = 0;
 
+    // After shutdown(SD_RECEIVE) a receive fails at once, overlapped or not (Microsoft
+    // Learn, WSARecv: WSAESHUTDOWN), before the reset the synchronous receive checks next.
+    if (asked->operation == SocketOperation::Receive && receive_shut_.load(std::memory_order_acquire))
+        return WSAESHUTDOWN;
     if ((asked->operation == SocketOperation::Receive || asked->operation == SocketOperation::Send) &&
         is_stream(type_) && reset_.load(std::memory_order_acquire))
         return WSAECONNRESET;
@@ -2340,7 +2344,7 @@ bool SocketDevice::fast_ready(const io::Transfer& transfer, io::FastIo* io)
 {
     if (!is_stream(type_) || !plain_buffer(transfer, &io->buffer, &io->length) || io->length == 0) return false;
     if (reset_.load(std::memory_order_acquire) || descriptor_ < 0) return false;
-    if (!transfer.write && drained_by_this_thread()) return false;
+    if (!transfer.write && (drained_by_this_thread() || receive_shut_.load(std::memory_order_acquire))) return false;
     io->descriptor = descriptor_;
     return true;
 }

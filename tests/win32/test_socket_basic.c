@@ -811,6 +811,42 @@ static void test_shutdown(void)
     CHECK_EQ(send(server, "test", 5, 0), 5);
     CHECK_EQ(recv(client, buf, 5, MSG_WAITALL), 5);
     CHECK(memcmp(buf, "test", 5) == 0);
+
+    TEST("SD_RECEIVE: an overlapped WSARecv fails at once with WSAESHUTDOWN, data queued or not");
+    {
+        /* Microsoft Learn, WSARecv: WSAESHUTDOWN once shutdown was called with SD_RECEIVE
+         * or SD_BOTH; the overlapped form is no exception. */
+        WSAOVERLAPPED ov;
+        WSABUF bufs[2] = {{8, buf}, {8, buf + 8}};
+        DWORD count, got, flags;
+        SOCKET a, b;
+        int round;
+        for (round = 0; round < 4; ++round) {
+            a = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            CHECK_EQ(connect(a, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+            b = accept(listener, NULL, NULL);
+            CHECK(b != INVALID_SOCKET);
+            if (round >= 2) { /* data waiting when the receive side is shut */
+                CHECK_EQ(send(a, "abc", 3, 0), 3);
+                CHECK_EQ(wait_readable(b, 3), 3);
+            }
+            CHECK_EQ(shutdown(b, SD_RECEIVE), 0);
+            memset(&ov, 0, sizeof(ov));
+            ov.hEvent = WSACreateEvent();
+            count = (round % 2) ? 2 : 1;
+            got = 77;
+            flags = 0;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(WSARecv(b, bufs, count, &got, &flags, &ov, NULL), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+            CHECK_EQ(got, 77);
+            CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+            WSACloseEvent(ov.hEvent);
+            closesocket(a);
+            closesocket(b);
+        }
+    }
+
     CHECK_EQ(shutdown(client, SD_RECEIVE), 0);
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(recv(client, buf, sizeof(buf), 0), SOCKET_ERROR);
