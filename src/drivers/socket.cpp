@@ -1458,6 +1458,13 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
             if (!udp_connreset_.load(std::memory_order_acquire)) continue;
             return WSAECONNRESET;
         }
+        if (error == EINVAL && (linux_flags & MSG_OOB) && is_stream(type_) && !oob_inline()) {
+            // Linux: EINVAL while no urgent byte waits. Windows waits for one, or says
+            // WSAEWOULDBLOCK on a non-blocking socket (Microsoft Learn, recv: WSAEINVAL
+            // only with SO_OOBINLINE). Past the stream's end it stays an error.
+            pollfd entry{descriptor_, POLLPRI | POLLRDHUP, 0};
+            if (poll(&entry, 1, 0) >= 0 && !(entry.revents & (POLLHUP | POLLERR | POLLRDHUP))) error = EAGAIN;
+        }
         if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             if (received > 0) {

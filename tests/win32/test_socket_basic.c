@@ -1291,6 +1291,31 @@ static void test_ioctlsocket(void)
     CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
 
+    TEST("FIONBIO: recv(MSG_OOB) with no urgent byte waiting: WSAEWOULDBLOCK; then the byte");
+    /* Microsoft Learn, recv: WSAEINVAL for MSG_OOB only with SO_OOBINLINE on; without an
+     * urgent byte a non-blocking receive would block. Ordinary data does not change that. */
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buf, sizeof(buf), MSG_OOB), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    CHECK_EQ(send(client, "xy", 2, 0), 2);
+    CHECK_EQ(wait_readable(server, 2), 2);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buf, sizeof(buf), MSG_OOB), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    CHECK_EQ(send(client, "u", 1, MSG_OOB), 1);
+    {
+        fd_set e;
+        struct timeval tv = {5, 0};
+        FD_ZERO(&e);
+        FD_SET(server, &e);
+        CHECK_EQ(select(0, NULL, NULL, &e, &tv), 1);
+    }
+    buf[0] = 0;
+    CHECK_EQ(recv(server, buf, sizeof(buf), MSG_OOB), 1);
+    CHECK_EQ(buf[0], 'u');
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), 2);
+    CHECK(memcmp(buf, "xy", 2) == 0);
+
     TEST("WSAIoctl(FIONBIO) with a NULL byte count: WSAEFAULT, and the socket stays non-blocking");
     {
         DWORD timeout = 3000; /* were it made blocking, the recv below would end, not hang */
