@@ -84,6 +84,7 @@ struct SocketState {
     int64_t file_offset;        //  where it is (-1: the file pointer),
     uint64_t file_remaining;    //  and what is left of it
     int control_error;          // Control: WSA error, or 0
+    int receive_flags;          // Receive waiting for an urgent byte (phase 2): its MSG_*
 };
 
 // WSARecvMsg: room for Linux's control data before translation, after the request's
@@ -1402,6 +1403,31 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
     }
 }
 
+namespace {
+
+// A Receive with MSG_OOB becomes a wait for the urgent byte (or the stream's end), after
+// which step() makes it the receive again (phase 2).
+void await_urgent_byte(SocketState* state, engine::Op* op)
+{
+    state->receive_flags = op->flags;
+    state->phase = 2;
+    op->code = engine::OpCode::Poll;
+    op->flags = POLLPRI | POLLRDHUP;
+}
+
+}  // namespace
+
+// Linux answers an MSG_OOB receive with EINVAL while no urgent byte waits. Windows waits
+// for one, or says WSAEWOULDBLOCK on a non-blocking socket (Microsoft Learn, recv:
+// WSAEINVAL for MSG_OOB only with SO_OOBINLINE on); an overlapped receive stays pending
+// (Wine's behaviour too). Past the stream's end the error stays.
+bool SocketDevice::urgent_byte_awaited(int linux_flags)
+{
+    if (!(linux_flags & MSG_OOB) || !is_stream(type_) || oob_inline()) return false;
+    pollfd entry{descriptor_, POLLPRI | POLLRDHUP, 0};
+    return poll(&entry, 1, 0) >= 0 && !(entry.revents & (POLLHUP | POLLERR | POLLRDHUP));
+}
+
 int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, ws::Sockaddr* from, int* from_length,
                           DWORD* done, DWORD* flags_out)
 {
@@ -1458,13 +1484,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
             if (!udp_connreset_.load(std::memory_order_acquire)) continue;
             return WSAECONNRESET;
         }
-        if (error == EINVAL && (linux_flags & MSG_OOB) && is_stream(type_) && !oob_inline()) {
-            // Linux: EINVAL while no urgent byte waits. Windows waits for one, or says
-            // WSAEWOULDBLOCK on a non-blocking socket (Microsoft Learn, recv: WSAEINVAL
-            // only with SO_OOBINLINE). Past the stream's end it stays an error.
-            pollfd entry{descriptor_, POLLPRI | POLLRDHUP, 0};
-            if (poll(&entry, 1, 0) >= 0 && !(entry.revents & (POLLHUP | POLLERR | POLLRDHUP))) error = EAGAIN;
-        }
+        if (error == EINVAL && urgent_byte_awaited(linux_flags)) error = EAGAIN;
         if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             if (received > 0) {
@@ -2076,6 +2096,13 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
     switch (state->operation) {
     case SocketOperation::Receive: {
         data_received();
+        if (op->code == engine::OpCode::Poll && state->phase == 2) {  // an urgent byte came (or the end)
+            state->phase = 0;
+            op->code = engine::OpCode::Receive;
+            op->flags = state->receive_flags;
+            if (result < 0) return fail(-result);
+            return io::Next::Engine;
+        }
         if (op->code == engine::OpCode::Poll) {  // a zero-byte receive
             if (result < 0) return fail(-result);
             if (result & POLLERR) {
@@ -2100,6 +2127,12 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                 outcome->status = STATUS_PORT_UNREACHABLE;
                 outcome->bytes = 0;
                 return io::Next::Done;
+            }
+            if (result == -EINVAL && urgent_byte_awaited(op->flags)) {
+                // An MSG_OOB receive with no urgent byte yet (Linux's EINVAL) waits for
+                // one: ordinary data does not end it.
+                await_urgent_byte(state, op);
+                return io::Next::Engine;
             }
             return fail(-result);
         }

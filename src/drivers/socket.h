@@ -215,6 +215,7 @@ public:
     // Whether SO_OOBINLINE is on: out-of-band data is then ordinary data to select,
     // WSAPoll and WSAEventSelect (readable, POLLRDNORM, FD_READ; never FD_OOB).
     bool oob_inline() const;  // SO_OOBINLINE, read once and again after a setsockopt
+    bool urgent_byte_awaited(int linux_flags);  // an MSG_OOB receive's EINVAL means "none yet"
     // wait_sockets: the calling thread waits on this socket, so that closing the socket
     // interrupts its wait. Both under `lock`; enter is false if the socket is closing.
     bool waiter_enter(kernel::ThreadState* self);

@@ -1104,6 +1104,47 @@ static void test_buffers_and_files(void)
 /* ---------------------------------------------------------------------------------
  * The peer closes: gracefully, abortively */
 
+static void test_urgent_receive(void)
+{
+    SOCKET c, s;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    WSAOVERLAPPED ov;
+    WSABUF wb;
+    char buf[16];
+    DWORD bytes, flags;
+    int ret;
+
+    /* Microsoft Learn, recv/WSARecv: MSG_OOB reads the urgent byte; WSAEINVAL only with
+     * SO_OOBINLINE. Before the byte comes the receive has nothing to give, and ordinary
+     * data is not for it: it stays pending. */
+    TEST("WSARecv(MSG_OOB) pends until the urgent byte comes; ordinary data does not end it");
+    tcp_pair(&c, &s);
+    reset_overlapped(&ov, ev);
+    wb.buf = buf;
+    wb.len = sizeof(buf);
+    flags = MSG_OOB;
+    bytes = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    ret = WSARecv(s, &wb, 1, &bytes, &flags, &ov, NULL);
+    CHECK_EQ(ret, SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+    CHECK_EQ(send(c, "plain", 5, 0), 5);
+    CHECK_EQ(wait_readable(s, 5), 5);
+    CHECK_EQ(WaitForSingleObject(ev, 200), WAIT_TIMEOUT);
+    CHECK_EQ(ov.Internal, ST_PENDING);
+    CHECK_EQ(send(c, "U", 1, MSG_OOB), 1);
+    CHECK_EQ(WaitForSingleObject(ev, 5000), WAIT_OBJECT_0);
+    bytes = 0xdeadbeef;
+    CHECK(WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags));
+    CHECK_EQ(bytes, 1);
+    CHECK_EQ(buf[0], 'U');
+    CHECK_EQ(recv_all(s, buf, 5), 5);
+    CHECK(memcmp(buf, "plain", 5) == 0);
+    closesocket(c);
+    closesocket(s);
+    CloseHandle(ev);
+}
+
 static void test_peer_close(void)
 {
     SOCKET c, s;
@@ -1640,6 +1681,7 @@ int main(void)
     test_notification_modes();
     test_buffers_and_files();
     test_peer_close();
+    test_urgent_receive();
     test_cancel();
     test_ordering();
     test_socket_kinds();
