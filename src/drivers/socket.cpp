@@ -1493,7 +1493,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
             }
             return WSAEWOULDBLOCK;
         }
-        if (int wait = wait_ready(static_cast<short>((linux_flags & MSG_OOB) ? POLLPRI : POLLIN), receive_timeout_)) {
+        if (int wait = wait_ready(static_cast<short>((linux_flags & MSG_OOB) ? POLLPRI | POLLRDHUP : POLLIN), receive_timeout_)) {
             *done = static_cast<DWORD>(received);
             return wait;
         }
