@@ -1587,14 +1587,17 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
 
 int SocketDevice::shutdown(int how)
 {
-    int linux_how;
-    switch (how) {
-    case ws::kSdReceive: linux_how = SHUT_RD; break;
-    case ws::kSdSend: linux_how = SHUT_WR; break;
-    case ws::kSdBoth: linux_how = SHUT_RDWR; break;
-    default: return WSAEINVAL;
-    }
+    if (how != ws::kSdReceive && how != ws::kSdSend && how != ws::kSdBoth) return WSAEINVAL;
     if (is_stream(type_) && !connected()) return WSAENOTCONN;
+    // SD_RECEIVE is this socket's own flag: later receives fail with WSAESHUTDOWN (and
+    // "has no effect on the lower protocol layers", Microsoft Learn, shutdown). Linux's
+    // SHUT_RD would also end the receives already pending with 0 bytes, where Windows
+    // completes them with the data that comes (Wine's sock.c test_shutdown).
+    if (how == ws::kSdReceive) {
+        receive_shut_.store(true, std::memory_order_release);
+        return 0;
+    }
+    int linux_how = SHUT_WR;
     // The flags first: the event selection's watcher (another thread on the fallback
     // engine) sees Linux's POLLRDHUP as soon as the shutdown is made, and must already
     // know it is this side's own (stream_ended), not the peer's close.
@@ -1731,8 +1734,8 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                     if (entry.wanted & kReadyAccept) events |= POLLIN;
                     break;
                 case Readiness::Connected:
-                    // After this side's own shutdown(SD_RECEIVE) Linux reports POLLIN and
-                    // POLLRDHUP all the time; they say nothing until the peer's FIN.
+                    // After this side's own shutdown(SD_RECEIVE) data that still comes
+                    // says nothing (a receive fails), nor does anything until the peer's FIN.
                     if (!entry.socket->receive_shut() || entry.socket->stream_ended(POLLRDHUP)) {
                         if (entry.wanted & kReadyData) events |= POLLIN;
                         if (entry.wanted & kReadyEnd) events |= POLLRDHUP;

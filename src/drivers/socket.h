@@ -207,9 +207,9 @@ public:
     };
     Readiness readiness();
     // Whether POLLERR, POLLHUP or POLLRDHUP in `revents` mean that the peer ended the
-    // stream (or reset it). Linux reports the last two after this side's own
-    // shutdown(SD_RECEIVE) too, which Windows does not count as the end (no FD_CLOSE, no
-    // POLLHUP, not readable): then only a TCP state past the peer's FIN does.
+    // stream (or reset it). After this side's own shutdown(SD_RECEIVE), which Windows does
+    // not count as the end (no FD_CLOSE, no POLLHUP, not readable), only a TCP state past
+    // the peer's FIN does (SD_RECEIVE is the driver's flag; Linux is not told of it).
     bool stream_ended(short revents);
     bool receive_shut() const { return receive_shut_.load(std::memory_order_acquire); }
     // Whether SO_OOBINLINE is on: out-of-band data is then ordinary data to select,

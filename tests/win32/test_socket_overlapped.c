@@ -1104,6 +1104,42 @@ static void test_buffers_and_files(void)
 /* ---------------------------------------------------------------------------------
  * The peer closes: gracefully, abortively */
 
+static void test_pending_at_receive_shutdown(void)
+{
+    SOCKET c, s;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    WSAOVERLAPPED ov;
+    WSABUF wb;
+    char buf[16];
+    DWORD bytes, flags;
+
+    /* Wine's sock.c test_shutdown: a receive pending when SD_RECEIVE is applied still
+     * completes with the data that comes; only later receives fail (WSAESHUTDOWN). */
+    TEST("SD_RECEIVE with a receive pending: it stays pending and completes with the data");
+    tcp_pair(&c, &s);
+    reset_overlapped(&ov, ev);
+    CHECK(post_pending_recv(s, buf, sizeof(buf), &ov, NULL));
+    CHECK_EQ(shutdown(s, SD_RECEIVE), 0);
+    CHECK_EQ(WaitForSingleObject(ev, 200), WAIT_TIMEOUT);
+    CHECK_EQ(ov.Internal, ST_PENDING);
+    CHECK_EQ(send(c, "later", 5, 0), 5);
+    CHECK_EQ(WaitForSingleObject(ev, 5000), WAIT_OBJECT_0);
+    bytes = 0xdeadbeef;
+    CHECK(WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags));
+    CHECK_EQ(bytes, 5);
+    CHECK(memcmp(buf, "later", 5) == 0);
+    reset_overlapped(&ov, ev);
+    wb.buf = buf;
+    wb.len = sizeof(buf);
+    flags = 0;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSARecv(s, &wb, 1, &bytes, &flags, &ov, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+    closesocket(c);
+    closesocket(s);
+    CloseHandle(ev);
+}
+
 static void test_urgent_receive(void)
 {
     SOCKET c, s;
@@ -1682,6 +1718,7 @@ int main(void)
     test_buffers_and_files();
     test_peer_close();
     test_urgent_receive();
+    test_pending_at_receive_shutdown();
     test_cancel();
     test_ordering();
     test_socket_kinds();
