@@ -1104,12 +1104,23 @@ static void test_buffers_and_files(void)
 /* ---------------------------------------------------------------------------------
  * The peer closes: gracefully, abortively */
 
+/* An overlapped WSARecv of one buffer that must fail at once with `error`. */
+static void check_recv_refused(SOCKET s, char *buf, ULONG len, WSAOVERLAPPED *ov, int error)
+{
+    WSABUF wb;
+    DWORD flags = 0, bytes = 0xdeadbeef;
+    wb.buf = buf;
+    wb.len = len;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSARecv(s, &wb, 1, &bytes, &flags, ov, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), error);
+}
+
 static void test_pending_at_receive_shutdown(void)
 {
     SOCKET c, s;
     HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
     WSAOVERLAPPED ov;
-    WSABUF wb;
     char buf[16];
     DWORD bytes, flags;
 
@@ -1129,12 +1140,7 @@ static void test_pending_at_receive_shutdown(void)
     CHECK_EQ(bytes, 5);
     CHECK(memcmp(buf, "later", 5) == 0);
     reset_overlapped(&ov, ev);
-    wb.buf = buf;
-    wb.len = sizeof(buf);
-    flags = 0;
-    WSASetLastError(0xdeadbeef);
-    CHECK_EQ(WSARecv(s, &wb, 1, &bytes, &flags, &ov, NULL), SOCKET_ERROR);
-    CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+    check_recv_refused(s, buf, sizeof(buf), &ov, WSAESHUTDOWN);
     closesocket(c);
     closesocket(s);
     CloseHandle(ev);
@@ -1686,12 +1692,9 @@ static void test_socket_kinds(void)
         CHECK(gone != INVALID_SOCKET);
         closesocket(gone);
         reset_overlapped(&ov, NULL);
+        check_recv_refused(gone, in, sizeof(in), &ov, WSAENOTSOCK);
         wb.buf = in;
         wb.len = sizeof(in);
-        flags = 0;
-        WSASetLastError(0xdeadbeef);
-        CHECK_EQ(WSARecv(gone, &wb, 1, &bytes, &flags, &ov, NULL), SOCKET_ERROR);
-        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
         WSASetLastError(0xdeadbeef);
         CHECK_EQ(WSASend(gone, &wb, 1, &bytes, 0, &ov, NULL), SOCKET_ERROR);
         CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
