@@ -44,7 +44,12 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
     drivers::FileDevice* device = drivers::FileDevice::open(path, access, share, disposition, flags, &existed, &error);
     if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     DWORD handle_flags = win32::inherit_flags(attributes);
-    ACCESS_MASK granted = io::map_generic_file_access(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
+    // kernelbase's CreateFile asks NtCreateFile for SYNCHRONIZE and FILE_READ_ATTRIBUTES
+    // besides what the caller asked for: any file handle can be waited on (so
+    // GetOverlappedResult with no event waits on it) and can read its times and size,
+    // FILE_APPEND_DATA or FILE_READ_DATA alone included.
+    ACCESS_MASK granted = io::map_generic_file_access(access) | SYNCHRONIZE | FILE_READ_ATTRIBUTES |
+                          ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
     HANDLE handle = kernel::handle_create(device, granted, handle_flags, &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     bool reports_existing = existed && (disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS);

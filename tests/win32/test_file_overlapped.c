@@ -1,7 +1,7 @@
 /* test_file_overlapped.c: overlapped file I/O. Results in OVERLAPPED (Internal is the
  * NTSTATUS, InternalHigh the bytes), 64-bit offsets, the end of the file, the four ways
  * of learning of a completion (the handle, an event, an APC, a completion port),
- * notification modes, GetOverlappedResult(Ex), cancellation when nothing is pending,
+ * notification modes, the access CreateFile adds (SYNCHRONIZE), GetOverlappedResult(Ex), cancellation when nothing is pending,
  * the special offsets (the end of the file, the file pointer), FILE_FLAG_NO_BUFFERING's
  * alignment rules, scatter/gather.
  *
@@ -129,6 +129,48 @@ static void test_handle_signalled(void)
     DWORD bytes = 0;
     CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
     CHECK(bytes == BLOCK && buffer[0] == 'D');
+    CloseHandle(file);
+}
+
+static void test_implicit_access(void)
+{
+    TEST("CreateFile adds SYNCHRONIZE and FILE_READ_ATTRIBUTES to the access asked for");
+    CloseHandle(create_test_file(0));
+    /* kernelbase's CreateFile asks for both whatever dwDesiredAccess says: a handle opened
+     * for appending only can be waited on, so GetOverlappedResult with no event (which
+     * waits on the handle) returns the write's result, and its times can be read. */
+    HANDLE file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    make_overlapped(&ov, 0, NULL);
+    CHECK(started(WriteFile(file, "tail", 4, NULL, &ov)));
+    DWORD bytes = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 4);
+    CHECK_EQ(WaitForSingleObject(file, 0), WAIT_OBJECT_0);
+    FILETIME written;
+    CHECK(GetFileTime(file, NULL, NULL, &written));
+    LARGE_INTEGER size;
+    CHECK(GetFileSizeEx(file, &size) && size.QuadPart == 16 * BLOCK + 4);
+    CloseHandle(file);
+
+    /* A synchronous handle with FILE_READ_DATA only is signalled after its read; one
+     * with no access at all can still be waited on and read its times. */
+    file = CreateFileA(path, FILE_READ_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    static char buffer[BLOCK];
+    CHECK(ReadFile(file, buffer, BLOCK, &bytes, NULL) && bytes == BLOCK && buffer[0] == 'A');
+    CHECK_EQ(WaitForSingleObject(file, 0), WAIT_OBJECT_0);
+    CloseHandle(file);
+    file = CreateFileA(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(WaitForSingleObject(file, 0), WAIT_OBJECT_0);
+    CHECK(GetFileTime(file, NULL, NULL, &written));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(file, buffer, 1, &bytes, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
     CloseHandle(file);
 }
 
@@ -665,6 +707,7 @@ int main(void)
 
     test_results_and_offsets();
     test_handle_signalled();
+    test_implicit_access();
     test_event();
     test_apc();
     test_port();
