@@ -171,10 +171,12 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     error = (granted & access) == 0 ? ERROR_ACCESS_DENIED
                                     : check_transfer(write, buffer, segments, length, overlapped, routine, ex);
     bool use_pointer = false;  // FILE_USE_FILE_POINTER_POSITION
-    bool offset_refused = false;
+    // A write's missing buffer is found by the file system's copy (ERROR_INVALID_USER_BUFFER),
+    // a read's by the I/O manager's probe before it takes the event (ERROR_NOACCESS).
+    bool refused_past_event = error == ERROR_INVALID_USER_BUFFER;
     if (error == ERROR_SUCCESS && overlapped != nullptr) {
         error = check_file_offset(file, write, &request, &use_pointer);
-        offset_refused = error != ERROR_SUCCESS;
+        refused_past_event = error != ERROR_SUCCESS;
     }
     if (error == ERROR_SUCCESS && file->overlapped_io() && overlapped != nullptr &&
         io::request_event(overlapped, routine) == nullptr)
@@ -182,11 +184,12 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     if (error == ERROR_SUCCESS) file->add_reference();
     file->lock.unlock();
     if (error != ERROR_SUCCESS) {
-        // The I/O manager resets the request's event before it looks at the offset, so an
-        // offset refused leaves the event reset, as any request that fails past the handle
-        // and access checks does (Wine's ntdll pipe.c read_pipe_test, on Windows: a read
-        // of a broken pipe resets the event, one through a closed handle does not).
-        if (offset_refused) io::reset_request_event(overlapped, routine);
+        // The I/O manager resets the request's event before it looks at the offset or the
+        // file system copies the data, so those refusals leave the event reset, as any
+        // request that fails past the handle and access checks does (Wine's ntdll pipe.c
+        // read_pipe_test, on Windows: a read of a broken pipe resets the event, one through
+        // a closed handle does not).
+        if (refused_past_event && overlapped != nullptr) io::reset_request_event(overlapped, routine);
         return fail(error, FALSE);
     }
     struct Release {

@@ -548,6 +548,23 @@ static void test_special_offsets(void)
         CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     }
 
+    /* No buffer: a read is refused by the I/O manager's probe (ERROR_NOACCESS) before it
+     * takes the event, which stays set; a write by the file system's copy
+     * (ERROR_INVALID_USER_BUFFER), after the event's reset. */
+    make_overlapped(&ov, 0, event);
+    SetEvent(event);
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, NULL, 2, NULL, &ov));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    make_overlapped(&ov, 0, event);
+    SetLastError(0xdead);
+    CHECK(!WriteFile(file, NULL, 2, NULL, &ov));
+    CHECK_ERROR(ERROR_INVALID_USER_BUFFER);
+    CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+
     /* Writes at the end issued together each land whole, one after another. */
     enum { COUNT = 64, SIZE = 100 };
     OVERLAPPED many[COUNT];
