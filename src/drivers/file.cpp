@@ -632,6 +632,7 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
             return error;
     DWORD total = 0;
     DWORD error = ERROR_SUCCESS;
+    bool bad_buffer = false;
     char* buffer = static_cast<char*>(transfer.buffer);
     while (total < transfer.length) {
         ssize_t n;
@@ -649,15 +650,28 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
             error = ERROR_OPERATION_ABORTED;  // CancelSynchronousIo
             break;
         }
+        if (n < 0 && errno == EFAULT) {
+            // Memory the kernel cannot copy: a read's buffer is refused by the I/O
+            // manager's probe (ERROR_NOACCESS), a write's by the file system's copy
+            // (ERROR_INVALID_USER_BUFFER); either way nothing counts as transferred and the
+            // file pointer stays (Wine's kernel32 test_read_write, which passes on Windows).
+            error = transfer.write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS;
+            bad_buffer = true;
+            total = 0;
+            break;
+        }
         if (n < 0) {
             error = win32_error_from_errno(errno);
             break;
         }
         if (n == 0) break;  // end of file
         total += static_cast<DWORD>(n);
-        if (!transfer.write) break;  // a read returns what one call gives
+        // A read returns what one call gives, but a file's read that stops short of the
+        // count before the end of the file stopped at memory it could not fill: the next
+        // call finds that fault (EFAULT) or the end.
+        if (!transfer.write && !positioned) break;
     }
-    if (positioned && (total != 0 || at_offset)) lseek(descriptor_, offset + total, SEEK_SET);
+    if (positioned && !bad_buffer && (total != 0 || at_offset)) lseek(descriptor_, offset + total, SEEK_SET);
     keep_frozen_times();
     *done = total;
     if (error == ERROR_SUCCESS && at_offset && !transfer.write && total == 0 && transfer.length != 0)

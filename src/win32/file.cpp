@@ -228,10 +228,11 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     // A read given an OVERLAPPED reports the end of the file, at the file pointer too
     // (kernelbase turns STATUS_END_OF_FILE into ERROR_HANDLE_EOF whenever it has one).
     if (use_pointer && !write && error == ERROR_SUCCESS && done == 0 && length != 0) error = ERROR_HANDLE_EOF;
-    // ERROR_INVALID_PARAMETER is the I/O manager's refusal before any transfer
-    // (FILE_FLAG_NO_BUFFERING's alignment): nothing completes, the OVERLAPPED stays
-    // pending and its event unset, as for an overlapped handle's request refused at once.
-    if (overlapped != nullptr && error != ERROR_INVALID_PARAMETER) {
+    // ERROR_INVALID_PARAMETER and ERROR_NOACCESS are the I/O manager's refusals before any
+    // transfer (FILE_FLAG_NO_BUFFERING's alignment, the probe of a read's buffer): nothing
+    // completes, the OVERLAPPED stays pending and its event unset, as for an overlapped
+    // handle's request refused at once.
+    if (overlapped != nullptr && error != ERROR_INVALID_PARAMETER && error != ERROR_NOACCESS) {
         DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
         if (!(pipe && nt_error(status))) io::complete_synchronously(file, overlapped, status, done, routine);
     }
