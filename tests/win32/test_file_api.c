@@ -273,18 +273,16 @@ static void test_pointer(void)
     DWORD old_protection;
     CHECK(VirtualProtect(pages + 4096, 4096, PAGE_NOACCESS, &old_protection));
     CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
-    done = 99;
-    SetLastError(0xdead);
-    CHECK(!ReadFile(file, pages + 4000, 200, &done, NULL));
-    CHECK_ERROR(ERROR_NOACCESS);
-    CHECK_EQ(done, 0);
-    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 0);
-    done = 99;
-    SetLastError(0xdead);
-    CHECK(!WriteFile(file, pages + 4000, 200, &done, NULL));
-    CHECK_ERROR(ERROR_INVALID_USER_BUFFER);
-    CHECK_EQ(done, 0);
-    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 0);
+    for (int write = 0; write < 2; ++write) {
+        done = 99;
+        SetLastError(0xdead);
+        BOOL ok = write ? WriteFile(file, pages + 4000, 200, &done, NULL)
+                        : ReadFile(file, pages + 4000, 200, &done, NULL);
+        CHECK(!ok);
+        CHECK_ERROR(write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS);
+        CHECK_EQ(done, 0);
+        CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 0);
+    }
     VirtualFree(pages, 0, MEM_RELEASE);
 
     /* Shrinking. */

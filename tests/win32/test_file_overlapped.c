@@ -1,9 +1,10 @@
 /* test_file_overlapped.c: overlapped file I/O. Results in OVERLAPPED (Internal is the
  * NTSTATUS, InternalHigh the bytes), 64-bit offsets, the end of the file, the four ways
  * of learning of a completion (the handle, an event, an APC, a completion port),
- * notification modes, the access CreateFile adds (SYNCHRONIZE), GetOverlappedResult(Ex), cancellation when nothing is pending,
- * the special offsets (the end of the file, the file pointer), FILE_FLAG_NO_BUFFERING's
- * alignment rules, scatter/gather.
+ * notification modes, the access CreateFile adds (SYNCHRONIZE), GetOverlappedResult(Ex),
+ * cancellation when nothing is pending, the special offsets (the end of the file, the
+ * file pointer) and other refusals, FILE_FLAG_NO_BUFFERING's alignment rules,
+ * scatter/gather.
  *
  * Windows may complete a file request at once (TRUE) or later (FALSE with
  * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
