@@ -555,6 +555,14 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
     // open while the request holds the device.
     if (ioctl_step(request, outcome, [&](const IoctlRequest& control) { return file_ioctl(descriptor_, control); }))
         return io::Next::Done;
+    if (op->result == -EFAULT) {
+        // Memory the kernel cannot copy, as in transfer_sync(): a read's buffer is what the
+        // I/O manager's probe refuses (ERROR_NOACCESS), a write's what the file system's
+        // copy does (ERROR_INVALID_USER_BUFFER); nothing counts as transferred.
+        outcome->status = ntstatus_from_win32_error(request->write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS);
+        outcome->bytes = 0;
+        return io::Next::Done;
+    }
     if (request->attempted && op->result == -EOPNOTSUPP) {
         // The file system does not take RWF_NOWAIT (ext4 and tmpfs refuse it for buffered
         // writes, tmpfs for reads too): this request, and every later one of the same

@@ -566,6 +566,28 @@ static void test_special_offsets(void)
     CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
     CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
 
+    /* A buffer that cannot be touched (a read's from its 9th byte on, a write's from its
+     * first): the read is refused (ERROR_NOACCESS) and the write fails
+     * (ERROR_INVALID_USER_BUFFER), at once or through the OVERLAPPED, with nothing
+     * counted (Wine's kernel32 test_read_write). */
+    char *pages = VirtualAlloc(NULL, 2 * BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    DWORD old_protection;
+    CHECK(VirtualProtect(pages + BLOCK, BLOCK, PAGE_NOACCESS, &old_protection));
+    for (int write = 0; write < 2; ++write) {
+        make_overlapped(&ov, 0, event);
+        SetLastError(0xdead);
+        BOOL ok = write ? WriteFile(file, pages + BLOCK, 12, NULL, &ov)
+                        : ReadFile(file, pages + BLOCK - 8, 12, NULL, &ov);
+        bytes = 99;
+        if (!ok && GetLastError() == ERROR_IO_PENDING) {
+            ok = GetOverlappedResult(file, &ov, &bytes, TRUE);
+            CHECK_EQ(bytes, 0);
+        }
+        CHECK(!ok);
+        CHECK_ERROR(write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS);
+    }
+    VirtualFree(pages, 0, MEM_RELEASE);
+
     /* Writes at the end issued together each land whole, one after another. */
     enum { COUNT = 64, SIZE = 100 };
     OVERLAPPED many[COUNT];
