@@ -2112,6 +2112,16 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
 
 DWORD PipeDevice::connect_check()
 {
+    if (end_ == PipeEnd::Anonymous) {
+        // CreatePipe's read end is the server end of a pipe that is connected from the
+        // start (Windows makes it a named pipe and opens its client): ERROR_PIPE_CONNECTED
+        // while the write end lives, ERROR_NO_DATA (the closing state) once it is gone.
+        if (!can_read_) return ERROR_INVALID_FUNCTION;
+        LockGuard locked(lock);
+        pollfd entry{descriptor_, 0, 0};
+        return descriptor_ >= 0 && poll(&entry, 1, 0) > 0 && (entry.revents & POLLHUP) ? ERROR_NO_DATA
+                                                                                      : ERROR_PIPE_CONNECTED;
+    }
     if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
     {
         LockGuard locked(lock);

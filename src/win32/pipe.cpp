@@ -445,7 +445,9 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
 {
     if (lpBytesRead != nullptr) *lpBytesRead = 0;
     io::mark_pending(lpOverlapped);  // refused at once, it stays so (Wine's pipe test, on Windows)
-    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    // FSCTL_PIPE_TRANSCEIVE's code asks for FILE_READ_DATA and FILE_WRITE_DATA: a handle
+    // without both (a CreatePipe end, a one-way client) is refused before the pipe's mode.
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA | FILE_WRITE_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
     if (pipe->end() == drivers::PipeEnd::Anonymous) return fail(ERROR_BAD_PIPE, FALSE);

@@ -626,6 +626,53 @@ static void test_slow_reader(void)
     free(got);
 }
 
+static void test_server_end(void)
+{
+    HANDLE r = NULL, w = NULL;
+    OVERLAPPED ov;
+    char in[4] = "abc", out[8];
+    DWORD n = 7;
+
+    /* CreatePipe makes a named pipe and opens its client: the read end is a server end that
+     * is connected from the start. ConnectNamedPipe there is ERROR_PIPE_CONNECTED, and
+     * ERROR_NO_DATA once the write end is gone (the closing state); the write end is a
+     * client, where it is ERROR_INVALID_FUNCTION (Wine's test_CreateNamedPipe records the
+     * named pipe's answers on Windows). */
+    TEST("ConnectNamedPipe on CreatePipe's ends");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(r, NULL));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, TRUE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(r, &ov));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(w, NULL));
+    CHECK_ERROR(ERROR_INVALID_FUNCTION);
+
+    /* TransactNamedPipe's request (FSCTL_PIPE_TRANSCEIVE) needs FILE_READ_DATA and
+     * FILE_WRITE_DATA, which neither end has: the I/O manager refuses it before the pipe
+     * file system looks at the pipe's mode. */
+    TEST("TransactNamedPipe on CreatePipe's ends");
+    SetLastError(0xdeadbeef);
+    CHECK(!TransactNamedPipe(r, in, 3, out, sizeof out, &n, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(n, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!TransactNamedPipe(w, in, 3, out, sizeof out, &n, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+
+    CHECK(CloseHandle(w));
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(r, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CHECK(CloseHandle(ov.hEvent));
+    CHECK(CloseHandle(r));
+}
+
 int main(void)
 {
     test_basic();
@@ -640,5 +687,6 @@ int main(void)
     test_rights();
     test_zero_length();
     test_nowait();
+    test_server_end();
     return tl_finish();
 }

@@ -984,6 +984,22 @@ static void test_transact(void)
     CHECK(ReadFile(client, reply, sizeof(reply), &done, NULL));
     CHECK_EQ(done, 4);
     CHECK(memcmp(reply, "re:x", 4) == 0);
+    /* The request (FSCTL_PIPE_TRANSCEIVE) needs FILE_READ_DATA and FILE_WRITE_DATA on the
+     * handle: one without FILE_WRITE_DATA is refused by the I/O manager, and nothing is
+     * sent (the echo's next reply is the next transaction's). */
+    {
+        HANDLE reader = NULL;
+        CHECK(DuplicateHandle(GetCurrentProcess(), client, GetCurrentProcess(), &reader,
+                              FILE_READ_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE, FALSE, 0));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(reader, "zz", 2, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(CloseHandle(reader));
+        memset(reply, 0, sizeof(reply));
+        CHECK(TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_EQ(done, 7);
+        CHECK(memcmp(reply, "re:ping", 7) == 0);
+    }
     CHECK(CloseHandle(client));
 
     /* CallNamedPipe: connect, transact, close; the server takes the next client. */
