@@ -260,6 +260,9 @@ public:
     bool rejoin();
     // Under `mutex`: a reply with the name's parameters.
     Reply reply_template() const;
+    // Under `mutex`: why a further instance of `access` (PIPE_ACCESS_* bits), made with
+    // FILE_FLAG_FIRST_PIPE_INSTANCE if `first`, is refused, or ERROR_SUCCESS.
+    DWORD refusal_locked(DWORD access, bool first) const;
     // The oldest instance of this process still listening, locked; or null.
     PipeDevice* take_listening();
     void put_back(PipeDevice* instance);
@@ -424,6 +427,17 @@ void PipeName::accepted(engine::Op* op)
         }
     }
     if (!rearmed) name->release();  // the accept's use of the name ends
+}
+
+DWORD PipeName::refusal_locked(DWORD access, bool first) const
+{
+    // The pipe file system's order (ReactOS's npfs, NpCreateExistingNamedPipe, written
+    // to match Windows' driver; Wine's server agrees): the instance limit
+    // (STATUS_INSTANCE_NOT_AVAILABLE), then FILE_CREATE, then the pipe's direction (both
+    // STATUS_ACCESS_DENIED).
+    if (max_instances != PIPE_UNLIMITED_INSTANCES && instances >= max_instances) return ERROR_PIPE_BUSY;
+    if (first || open_mode != access) return ERROR_ACCESS_DENIED;
+    return ERROR_SUCCESS;
 }
 
 Reply PipeName::reply_template() const
@@ -611,10 +625,8 @@ void PipeName::join(int fd, const Hello* hello)
         reply.status = kReplyJoined;
         if (listener < 0)
             reply.status = 0;  // the name is going: the joiner sees the connection end
-        else if ((hello->access & kJoinFirst) || open_mode != (hello->access & PIPE_ACCESS_DUPLEX))
-            reply.status = kReplyDenied;
-        else if (max_instances != PIPE_UNLIMITED_INSTANCES && instances >= max_instances)
-            reply.status = kReplyBusy;
+        else if (DWORD refusal = refusal_locked(hello->access & PIPE_ACCESS_DUPLEX, hello->access & kJoinFirst))
+            reply.status = refusal == ERROR_PIPE_BUSY ? kReplyBusy : kReplyDenied;
         if (reply.status == kReplyJoined) {
             // Counted, listed and answered in one hold: once the joiner has the reply its
             // CreateNamedPipe has returned, and it may close the instance or end (a reap
@@ -2000,12 +2012,7 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     if (found != names->end()) {
         pipe_name = found->second;
         std::lock_guard<std::mutex> guard(pipe_name->mutex);
-        DWORD refusal = ERROR_SUCCESS;
-        if (open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE) refusal = ERROR_ACCESS_DENIED;
-        else if (pipe_name->open_mode != access) refusal = ERROR_ACCESS_DENIED;
-        else if (pipe_name->max_instances != PIPE_UNLIMITED_INSTANCES &&
-                 pipe_name->instances >= pipe_name->max_instances)
-            refusal = ERROR_PIPE_BUSY;
+        DWORD refusal = pipe_name->refusal_locked(access, open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE);
         if (refusal != ERROR_SUCCESS) {
             close(connect_event);
             *error = refusal;

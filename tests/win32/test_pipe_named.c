@@ -698,6 +698,17 @@ static void test_instances(void)
     c = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
     CHECK(c == INVALID_HANDLE_VALUE);
     CHECK_ERROR(ERROR_PIPE_BUSY);
+    /* At the limit the limit answers first, before the access mode and
+     * FILE_FLAG_FIRST_PIPE_INSTANCE are looked at (the pipe file system's order: ReactOS's
+     * npfs, NpCreateExistingNamedPipe; Wine's server agrees). */
+    SetLastError(0xdeadbeef);
+    c = make_server(pipe_name, PIPE_ACCESS_OUTBOUND, PIPE_TYPE_BYTE, 2);
+    CHECK(c == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+    SetLastError(0xdeadbeef);
+    c = make_server(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_TYPE_BYTE, 2);
+    CHECK(c == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
 
     /* Two clients, one per instance; a third finds both taken. */
     client1 = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
