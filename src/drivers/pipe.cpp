@@ -2100,9 +2100,15 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     device->nowait_ = (pipe_mode & PIPE_NOWAIT) != 0;
     device->can_read_ = (access & PIPE_ACCESS_INBOUND) != 0;
     device->can_write_ = (access & PIPE_ACCESS_OUTBOUND) != 0;
-    device->granted_ = SYNCHRONIZE | READ_CONTROL | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
-    if (device->can_read_) device->granted_ |= FILE_READ_DATA;
-    if (device->can_write_) device->granted_ |= FILE_WRITE_DATA | FILE_APPEND_DATA;
+    // kernelbase opens the instance for GENERIC_READ (inbound) and GENERIC_WRITE (outbound)
+    // and SYNCHRONIZE, mapped as a file's: a duplex server holds both (Wine's
+    // test_CreateNamedPipe reads the access of one on Windows), an outbound one has no
+    // FILE_READ_ATTRIBUTES (GetNamedPipeInfo, GetNamedPipeHandleState), an inbound one no
+    // FILE_WRITE_ATTRIBUTES (SetNamedPipeHandleState), as Microsoft Learn's pages of those
+    // functions tell for a one-way pipe.
+    device->granted_ = SYNCHRONIZE;
+    if (device->can_read_) device->granted_ |= FILE_GENERIC_READ;
+    if (device->can_write_) device->granted_ |= FILE_GENERIC_WRITE;
     device->lock.unlock();
     {
         std::lock_guard<std::mutex> guard(pipe_name->mutex);

@@ -812,6 +812,18 @@ static void test_directions(void)
     SetLastError(0xdeadbeef);
     CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_ERROR(ERROR_ACCESS_DENIED);
+    /* CreateNamedPipe opens an inbound instance for GENERIC_READ: no
+     * FILE_WRITE_ATTRIBUTES, which SetNamedPipeHandleState needs (Microsoft Learn's page
+     * asks for it besides GENERIC_READ on a read-only pipe); the queries are allowed. */
+    {
+        DWORD mode = PIPE_READMODE_BYTE, flags = 0;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetNamedPipeHandleState(server, &mode, NULL, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(GetNamedPipeInfo(server, &flags, NULL, NULL, NULL));
+        CHECK_EQ(flags, PIPE_SERVER_END);
+        CHECK(GetNamedPipeHandleStateA(server, &mode, NULL, NULL, NULL, NULL, 0));
+    }
     CloseHandle(client);
     CloseHandle(server);
 
@@ -821,6 +833,19 @@ static void test_directions(void)
     CHECK(client != INVALID_HANDLE_VALUE);
     if (client == INVALID_HANDLE_VALUE) printf("  error %lu\n", (unsigned long)GetLastError());
     transfer(server, client, "down");
+    /* An outbound instance is opened for GENERIC_WRITE: no FILE_READ_ATTRIBUTES, which the
+     * queries need (Microsoft Learn: "GENERIC_WRITE and FILE_READ_ATTRIBUTES access for a
+     * write-only pipe"); SetNamedPipeHandleState is allowed. */
+    {
+        DWORD mode = PIPE_WAIT, flags = 0;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeInfo(server, &flags, NULL, NULL, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeHandleStateA(server, &mode, NULL, NULL, NULL, NULL, 0));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(SetNamedPipeHandleState(server, &mode, NULL, NULL));
+    }
     CloseHandle(client);
     CloseHandle(server);
 }
