@@ -1030,6 +1030,22 @@ DWORD PipeDevice::transfer_state_error(bool write) const
     return ERROR_SUCCESS;
 }
 
+DWORD PipeDevice::transact_error() const
+{
+    // The pipe file system's order (ReactOS's npfs, NpTransceive, written to match
+    // Windows' driver): an end that is not connected (a server listening or disconnected:
+    // STATUS_INVALID_PIPE_STATE; a client its server disconnected has no pipe left:
+    // STATUS_PIPE_DISCONNECTED), then a pipe that is not duplex or an end not in message
+    // read mode (STATUS_INVALID_PIPE_STATE), then something to read (STATUS_PIPE_BUSY).
+    if (end_ == PipeEnd::Server && (state_ == PipeState::Listening || state_ == PipeState::Disconnected))
+        return ERROR_BAD_PIPE;
+    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
+    if (end_ == PipeEnd::Anonymous || !can_read_ || !can_write_ || !message_read_) return ERROR_BAD_PIPE;
+    if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
+    if (has_unread()) return ERROR_PIPE_BUSY;
+    return ERROR_SUCCESS;
+}
+
 bool PipeDevice::ensure_page()
 {
     if (page_ != nullptr) return true;
@@ -1534,11 +1550,8 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     }
     bool transact = asked != nullptr && asked->kind == PipeRequest::Transact;
     bool write = transact || transfer.write;
-    if (transact && (!message_type_ || !message_read_)) return ERROR_BAD_PIPE;
-    if (DWORD error = transfer_state_error(write)) return error;
-    if (transact && !can_read_) return ERROR_ACCESS_DENIED;
+    if (DWORD error = transact ? transact_error() : transfer_state_error(write)) return error;
     if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
-    if (transact && has_unread()) return ERROR_PIPE_BUSY;
     op->descriptor = descriptor_;
     plan->done_now = true;  // step() starts the work (the lane keeps one at a time)
     plan->result = 0;
@@ -2525,10 +2538,7 @@ DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWOR
     *read = 0;
     {
         LockGuard guard(lock);
-        if (end_ == PipeEnd::Anonymous || !message_type_ || !message_read_) return ERROR_BAD_PIPE;
-        if (DWORD error = transfer_state_error(true)) return error;
-        if (!can_read_) return ERROR_ACCESS_DENIED;
-        if (has_unread()) return ERROR_PIPE_BUSY;
+        if (DWORD error = transact_error()) return error;
     }
     DWORD written = 0;
     if (DWORD error = write_sync(in, in_length, &written)) return error;

@@ -147,6 +147,8 @@ private:
     DWORD poll_once(int descriptor, short events, const timespec* timeout);
     // Under `lock`: the error a transfer on this end gets now, or ERROR_SUCCESS.
     DWORD transfer_state_error(bool write) const;
+    // Under `lock`: why TransactNamedPipe cannot start on this end, or ERROR_SUCCESS.
+    DWORD transact_error() const;
     // After a blocking call on this end failed with EINTR: whether to give up
     // (CancelSynchronousIo, or the end closed).
     bool interrupted();

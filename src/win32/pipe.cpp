@@ -450,7 +450,6 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA | FILE_WRITE_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
-    if (pipe->end() == drivers::PipeEnd::Anonymous) return fail(ERROR_BAD_PIPE, FALSE);
     if (pipe->overlapped_io()) {
         drivers::PipeRequest request;
         request.kind = drivers::PipeRequest::Transact;

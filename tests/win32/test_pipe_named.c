@@ -1047,6 +1047,46 @@ static void test_transact(void)
     CHECK(CloseHandle(server));  /* ends the echo thread's ConnectNamedPipe */
     CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
     CloseHandle(thread);
+
+    /* An end that is not connected is in the wrong state for a transaction, whatever its
+     * mode (STATUS_INVALID_PIPE_STATE: ERROR_BAD_PIPE; the pipe file system looks at the
+     * state first: ReactOS's npfs, NpTransceive; Wine answers the same): a server
+     * listening or disconnected, on a synchronous handle and an overlapped one (which
+     * fails at once). A client its server disconnected has no pipe:
+     * ERROR_PIPE_NOT_CONNECTED. */
+    TEST("TransactNamedPipe on ends that are not connected");
+    {
+        HANDLE ov_server;
+        OVERLAPPED ov;
+        server = make_server(name_of("transact-state"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+        CHECK(server != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(server, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        ov_server = make_server(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+        CHECK(ov_server != INVALID_HANDLE_VALUE);
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(ov_server, "ping", 4, reply, sizeof(reply), &done, &ov));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+        CHECK(CloseHandle(ov.hEvent));
+        CHECK(CloseHandle(ov_server));
+        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK(DisconnectNamedPipe(server));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(server, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        CHECK(CloseHandle(client));
+        CHECK(CloseHandle(server));
+    }
 }
 
 static void test_nowait(void)
