@@ -2564,6 +2564,15 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
     ioctl(fd, FIONREAD, &queued);
     std::lock_guard<std::mutex> guard(remainder_mutex_);
     total = static_cast<DWORD>(queued) + remainder_length_;
+    // Without a buffer the counts are still those of a peek of `size` bytes: kernelbase
+    // peeks into a buffer of its own of that size and copies out only if it was given one
+    // (Wine's kernelbase does the same; its tests pass on Windows).
+    std::vector<char> scratch;
+    if (buffer == nullptr && size > 0 && total > 0) {
+        scratch.resize(std::min(size, total));
+        buffer = scratch.data();
+        size = static_cast<DWORD>(scratch.size());
+    }
     if (remainder_length_ > 0) {
         copied = std::min<DWORD>(size, remainder_length_);
         if (buffer != nullptr && copied > 0) memcpy(buffer, spare_.data() + remainder_offset_, copied);
@@ -2586,7 +2595,7 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
         } else {
             // Into the caller's buffer directly; a message pipe's record says its whole
             // length (MSG_TRUNC) whatever the room, and nothing at all is copied when only
-            // the counts are asked for (GetFileSizeEx, PeekNamedPipe without a buffer).
+            // the counts are asked for (GetFileSizeEx, a peek of no bytes).
             size_t want = buffer != nullptr ? size : 0;
             if (message_type_) want = std::min<size_t>(want, kRecord);
             iovec vector{buffer, want};
@@ -2617,7 +2626,6 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
             return ERROR_BROKEN_PIPE;
         }
     }
-    if (buffer == nullptr) copied = 0;
     if (read != nullptr) *read = copied;
     if (available != nullptr) *available = total;
     // Windows: the message's length less what was copied (a byte pipe's "message" has no

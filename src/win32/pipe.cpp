@@ -434,8 +434,7 @@ BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize,
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
-    DWORD error = pipe->peek(lpBuffer, lpBuffer != nullptr ? nBufferSize : 0, lpBytesRead, lpTotalBytesAvail,
-                             lpBytesLeftThisMessage);
+    DWORD error = pipe->peek(lpBuffer, nBufferSize, lpBytesRead, lpTotalBytesAvail, lpBytesLeftThisMessage);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }

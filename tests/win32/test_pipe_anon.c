@@ -180,6 +180,16 @@ static void test_peek(void)
     CHECK_EQ(read, 4);
     CHECK_EQ(avail, 10);
     CHECK(memcmp(buffer, "0123", 4) == 0);
+    /* No buffer: the counts of a peek of the size given (kernelbase peeks into a buffer
+     * of its own); a byte pipe's bytes left are minus the bytes peeked. */
+    {
+        DWORD left = 99;
+        read = 99;
+        CHECK(PeekNamedPipe(r, NULL, 6, &read, &avail, &left));
+        CHECK_EQ(read, 6);
+        CHECK_EQ(avail, 10);
+        CHECK_EQ(left, (DWORD)-6);
+    }
     /* The peek left everything in the pipe. */
     memset(buffer, 0, sizeof(buffer));
     CHECK(ReadFile(r, buffer, 3, &done, NULL));

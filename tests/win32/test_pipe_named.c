@@ -203,6 +203,17 @@ static void test_byte_pipe(void)
     CHECK_EQ(read, 4);
     CHECK_EQ(avail, 7);
     CHECK(memcmp(buffer, "abcd", 4) == 0);
+    /* Without a buffer the counts are those of a peek of the size given: kernelbase peeks
+     * into a buffer of its own and copies out only if given one (Wine's kernelbase too; a
+     * byte pipe's bytes left are minus the bytes peeked, as test_CreateNamedPipe records). */
+    read = 99;
+    left = 99;
+    CHECK(PeekNamedPipe(client, NULL, 5, &read, &avail, &left));
+    CHECK_EQ(read, 5);
+    CHECK_EQ(avail, 7);
+    CHECK_EQ(left, (DWORD)-5);
+    CHECK(PeekNamedPipe(client, NULL, 100, &read, &avail, NULL));
+    CHECK_EQ(read, 7);
     CHECK(ReadFile(client, buffer, 2, &done, NULL));
     CHECK_EQ(done, 2);
     CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
@@ -529,6 +540,9 @@ static void test_message_pipe(void)
     CHECK(PeekNamedPipe(client, buffer, sizeof(buffer), &read, &avail, &left));
     CHECK_EQ(read, sizeof(obuf));
     CHECK_EQ(left, 0);
+    CHECK(PeekNamedPipe(client, NULL, 4, &read, &avail, &left));
+    CHECK_EQ(read, 4);
+    CHECK_EQ(left, sizeof(obuf) - 4);
     /* One message per read. */
     CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_EQ(done, sizeof(obuf));
