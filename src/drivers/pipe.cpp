@@ -1267,9 +1267,16 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
         cursor->done += got;
         if (got > 0) *status = STATUS_SUCCESS;
         else if (mark == Mark::Disconnect) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
-        else *status = cursor->length == 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
-        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0 && end->note_peer_gone())
-            *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        else if (cursor->length != 0) *status = STATUS_PIPE_BROKEN;
+        else {
+            // A read of no bytes gets 0 both when bytes wait and at the end of the
+            // stream: the end is the broken pipe, as for any read (Windows: Wine's kernel32
+            // pipe test, test_CloseHandle).
+            int queued = 0;
+            bool waiting = ioctl(end->descriptor_, FIONREAD, &queued) == 0 && queued > 0;
+            *status = waiting ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
+        }
+        if (*status == STATUS_PIPE_BROKEN && end->note_peer_gone()) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
     }
     // A message pipe: one record.
@@ -1467,6 +1474,16 @@ DWORD PipeDevice::write_failure(int fd, int error)
     return write_error(error, disconnected);
 }
 
+DWORD PipeDevice::empty_write_error(int fd)
+{
+    // A byte pipe's write of no bytes sends nothing, but fails as any write does once the
+    // other end is gone (Windows: STATUS_PIPE_CLOSING, ERROR_NO_DATA; Wine's kernel32 pipe
+    // test, test_CloseHandle). A Unix socket whose peer closed or shut down is POLLHUP.
+    pollfd entry{fd, 0, 0};
+    if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLERR))) return write_failure(fd, EPIPE);
+    return ERROR_SUCCESS;
+}
+
 DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
 {
     std::lock_guard<TransferLock> guard(write_mutex_);
@@ -1482,7 +1499,7 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
         if (DWORD error = transfer_state_error(true)) return error;
         fd = descriptor_;
         if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
-        if (length == 0 && !message_type_) return ERROR_SUCCESS;
+        if (length == 0 && !message_type_) return empty_write_error(fd);
         nowait = nowait_;
         blocking = !nowait && !closing_;
     }
@@ -1715,7 +1732,8 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     case kWrite:
     case kTransactWrite: {
         if (result < 0) return done(pipe_status(write_failure(op->descriptor, -result)), state->write.done);
-        if (state->write.length == 0 && !message_type_) return done(STATUS_SUCCESS, 0);
+        if (state->write.length == 0 && !message_type_)
+            return done(pipe_status(empty_write_error(op->descriptor)), 0);
         if (request->plan.would_wait) {  // the fast I/O path's try found no room
             request->plan.would_wait = false;
             return poll_out();

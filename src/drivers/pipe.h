@@ -147,6 +147,9 @@ private:
     DWORD poll_once(int descriptor, short events, const timespec* timeout);
     // Under `lock`: the error a transfer on this end gets now, or ERROR_SUCCESS.
     DWORD transfer_state_error(bool write) const;
+    // A byte pipe's write of no bytes on `fd`: ERROR_SUCCESS, or the error of a write to
+    // an end whose other end is gone.
+    DWORD empty_write_error(int fd);
     // Under `lock`: why TransactNamedPipe cannot start on this end, or ERROR_SUCCESS.
     DWORD transact_error() const;
     // After a blocking call on this end failed with EINTR: whether to give up

@@ -231,6 +231,10 @@ static void test_byte_pipe(void)
      * new ConnectNamedPipe. */
     CHECK(WriteFile(client, "bye", 3, &done, NULL));
     CHECK(CloseHandle(client));
+    /* A read of no bytes takes nothing while bytes wait, also after the client went. */
+    done = 99;
+    CHECK(ReadFile(server, buffer, 0, &done, NULL));
+    CHECK_EQ(done, 0);
     CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
     CHECK_EQ(done, 3);
     SetLastError(0xdeadbeef);
@@ -238,6 +242,14 @@ static void test_byte_pipe(void)
     CHECK_ERROR(ERROR_BROKEN_PIPE);
     SetLastError(0xdeadbeef);
     CHECK(!WriteFile(server, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    /* Reads and writes of no bytes fail as the others do (Wine's kernel32 pipe test,
+     * test_CloseHandle, on Windows). */
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, 0, &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 0, &done, NULL));
     CHECK_ERROR(ERROR_NO_DATA);
     SetLastError(0xdeadbeef);
     CHECK(!ConnectNamedPipe(server, NULL));

@@ -1261,6 +1261,40 @@ static void test_close_pending(void)
     CloseHandle(event);
 }
 
+static void test_zero_bytes_client_gone(void)
+{
+    HANDLE server, client, event;
+    OVERLAPPED ov;
+    char buffer[4];
+    DWORD done = 0;
+
+    /* A byte pipe whose client went: reads and writes of no bytes fail as the others do
+     * (ERROR_BROKEN_PIPE, ERROR_NO_DATA; Wine's kernel32 pipe test, test_CloseHandle, on
+     * Windows), at once or through the request. */
+    TEST("zero-byte transfers of a byte pipe whose client went");
+    connected_pair("zero_gone", PIPE_TYPE_BYTE, &server, &client);
+    event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(CloseHandle(client));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    if (!WriteFile(server, "x", 0, &done, &ov) && GetLastError() == ERROR_IO_PENDING) {
+        SetLastError(0xdeadbeef);
+        CHECK(!GetOverlappedResultEx(server, &ov, &done, WAIT_MS, FALSE));
+    }
+    CHECK_ERROR(ERROR_NO_DATA);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    if (!ReadFile(server, buffer, 0, &done, &ov) && GetLastError() == ERROR_IO_PENDING) {
+        SetLastError(0xdeadbeef);
+        CHECK(!GetOverlappedResultEx(server, &ov, &done, WAIT_MS, FALSE));
+    }
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK(CloseHandle(server));
+    CloseHandle(event);
+}
+
 int main(void)
 {
     test_connect_event();
@@ -1281,5 +1315,6 @@ int main(void)
     test_failed_at_once();
     test_close_pending();
     test_zero_byte_reads();
+    test_zero_bytes_client_gone();
     return tl_finish();
 }
