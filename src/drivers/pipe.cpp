@@ -1026,7 +1026,7 @@ DWORD PipeDevice::transfer_state_error(bool write) const
         default: break;
         }
     }
-    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
     return ERROR_SUCCESS;
 }
 
@@ -1039,7 +1039,7 @@ DWORD PipeDevice::transact_error() const
     // read mode (STATUS_INVALID_PIPE_STATE), then something to read (STATUS_PIPE_BUSY).
     if (end_ == PipeEnd::Server && (state_ == PipeState::Listening || state_ == PipeState::Disconnected))
         return ERROR_BAD_PIPE;
-    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
     if (end_ == PipeEnd::Anonymous || !can_read_ || !can_write_ || !message_read_) return ERROR_BAD_PIPE;
     if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
     if (has_unread()) return ERROR_PIPE_BUSY;
@@ -2654,6 +2654,10 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
 
 DWORD PipeDevice::info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances)
 {
+    {
+        LockGuard guard(lock);
+        if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
+    }
     DWORD type = message_type_ ? PIPE_TYPE_MESSAGE : PIPE_TYPE_BYTE;
     if (end_ == PipeEnd::Server) {
         std::lock_guard<std::mutex> guard(name_->mutex);
@@ -2689,6 +2693,7 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
 {
     {
         LockGuard guard(lock);
+        if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
         if (state != nullptr)
             *state = (nowait_ ? PIPE_NOWAIT : PIPE_WAIT) | (message_read_ ? PIPE_READMODE_MESSAGE : 0);
     }
@@ -2716,13 +2721,15 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
     return ERROR_SUCCESS;
 }
 
-DWORD PipeDevice::set_mode(DWORD mode)
+DWORD PipeDevice::set_mode(const DWORD* mode)
 {
-    if (mode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT)) return ERROR_INVALID_PARAMETER;
+    if (mode != nullptr && (*mode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT))) return ERROR_INVALID_PARAMETER;
     LockGuard guard(lock);
-    if ((mode & PIPE_READMODE_MESSAGE) && !message_type_) return ERROR_INVALID_PARAMETER;
-    message_read_ = (mode & PIPE_READMODE_MESSAGE) != 0;
-    nowait_ = (mode & PIPE_NOWAIT) != 0;
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
+    if (mode == nullptr) return ERROR_SUCCESS;
+    if ((*mode & PIPE_READMODE_MESSAGE) && !message_type_) return ERROR_INVALID_PARAMETER;
+    message_read_ = (*mode & PIPE_READMODE_MESSAGE) != 0;
+    nowait_ = (*mode & PIPE_NOWAIT) != 0;
     return ERROR_SUCCESS;
 }
 
@@ -2739,7 +2746,7 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
     // has no client process, ERROR_NOT_FOUND, but always its own; a client end its server
     // disconnected has neither, ERROR_PIPE_NOT_CONNECTED. An end whose other end closed
     // still answers both.
-    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
     bool mine = (end_ == PipeEnd::Client) == client;
     if (mine) {
         *pid = static_cast<ULONG>(getpid());

@@ -119,7 +119,9 @@ public:
     DWORD peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left);
     DWORD info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances);
     DWORD handle_state(DWORD* state, DWORD* instances);
-    DWORD set_mode(DWORD mode);
+    // SetNamedPipeHandleState's mode (null: only the collection settings, which change
+    // nothing here, are set).
+    DWORD set_mode(const DWORD* mode);
     // The process at the client end (client) or server end (server) of the connection.
     DWORD process_id(bool client, ULONG* pid);
 
@@ -206,6 +208,11 @@ private:
         return end_ == PipeEnd::Client && page_ != nullptr &&
                page_->load(std::memory_order_acquire) != connected_at_;
     }
+    // Under `lock`: a client end its server disconnected. Windows detaches its file object
+    // from the pipe, so every request on it fails with STATUS_PIPE_DISCONNECTED
+    // (ERROR_PIPE_NOT_CONNECTED): transfers, queries and settings alike (ReactOS's npfs
+    // decodes no pipe from it; Wine's server answers the same).
+    bool cut_off() const { return end_ == PipeEnd::Client && (disconnected_ || server_disconnected()); }
     // A server's page, made at its first connection; false if there is none.
     bool ensure_page();
     std::atomic<bool> spare_ready_{false};  // spare_ has its size (it keeps it until recycled)

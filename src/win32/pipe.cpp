@@ -537,10 +537,9 @@ BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode, LPDWORD l
     if ((lpMaxCollectionCount != nullptr || lpCollectDataTimeout != nullptr) &&
         pipe->end() != drivers::PipeEnd::Client)
         return fail(ERROR_INVALID_PARAMETER, FALSE);
-    if (lpMode != nullptr) {
-        DWORD error = pipe->set_mode(*lpMode);
-        if (error != ERROR_SUCCESS) return fail(error, FALSE);
-    }
+    if (lpMode == nullptr && lpMaxCollectionCount == nullptr && lpCollectDataTimeout == nullptr) return TRUE;
+    DWORD error = pipe->set_mode(lpMode);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
 

@@ -320,6 +320,24 @@ static void test_disconnect(void)
     SetLastError(0xdeadbeef);
     CHECK(!PeekNamedPipe(client, NULL, 0, NULL, &done, NULL));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    /* The client's file object has no pipe left: its queries and settings fail the same
+     * way (STATUS_PIPE_DISCONNECTED; ReactOS's npfs decodes no pipe from it for a query or
+     * a setting; Wine answers GetNamedPipeInfo so). */
+    {
+        DWORD flags = 0, state = 0, mode = PIPE_READMODE_BYTE;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeInfo(client, &flags, NULL, NULL, NULL));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeHandleStateA(client, &state, NULL, NULL, NULL, NULL, 0));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        /* The server end still answers. */
+        CHECK(GetNamedPipeInfo(server, &flags, NULL, NULL, NULL));
+        CHECK_EQ(flags, PIPE_SERVER_END);
+    }
     SetLastError(0xdeadbeef);
     CHECK(!DisconnectNamedPipe(server));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
