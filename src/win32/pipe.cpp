@@ -315,20 +315,25 @@ bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result)
     return true;
 }
 
+void complete_pipe_sync(io::Device* pipe, OVERLAPPED* overlapped, DWORD error, DWORD bytes,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    // As kernelbase and the I/O manager do for a pipe (Wine's kernel32 pipe test, on
+    // Windows): the request was marked pending before it was issued, and one the pipe file
+    // system failed is not completed, so the OVERLAPPED keeps that mark and its event
+    // stays reset.
+    if (overlapped == nullptr) return;
+    DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
+    if (nt_error(status)) return;
+    io::complete_synchronously(pipe, overlapped, status, bytes, routine);
+}
+
 }  // namespace overlapped::win32
 
 namespace {
 
 // A synchronous handle's request with an OVERLAPPED, done: a success or a warning is
 // written to it (and its event set), an error is not.
-void complete_sync_request(drivers::PipeDevice* pipe, LPOVERLAPPED overlapped, DWORD error, DWORD bytes)
-{
-    if (overlapped == nullptr) return;
-    DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
-    if (nt_error(status)) return;  // an error is not written; a warning is
-    io::complete_synchronously(pipe, overlapped, status, bytes);
-}
-
 }  // namespace
 
 extern "C" {
@@ -408,7 +413,7 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
     io::synchronous_issue(pipe, lpOverlapped);
     error = io::run_synchronous([&] { return pipe->connect_wait(); });
     io::synchronous_end(pipe);
-    complete_sync_request(pipe, lpOverlapped, error, 0);
+    win32::complete_pipe_sync(pipe, lpOverlapped, error, 0);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
     return TRUE;
@@ -477,7 +482,7 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
     io::synchronous_end(pipe);
     // With an OVERLAPPED the count is given only for a success (kernelbase).
     if (lpBytesRead != nullptr) *lpBytesRead = lpOverlapped != nullptr && error != ERROR_SUCCESS ? 0 : read;
-    complete_sync_request(pipe, lpOverlapped, error, read);
+    win32::complete_pipe_sync(pipe, lpOverlapped, error, read);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
     return TRUE;
