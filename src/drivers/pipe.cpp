@@ -1033,13 +1033,18 @@ DWORD PipeDevice::transfer_state_error(bool write) const
 DWORD PipeDevice::transact_error() const
 {
     // The pipe file system's order (ReactOS's npfs, NpTransceive, written to match
-    // Windows' driver): an end that is not connected (a server listening or disconnected:
-    // STATUS_INVALID_PIPE_STATE; a client its server disconnected has no pipe left:
-    // STATUS_PIPE_DISCONNECTED), then a pipe that is not duplex or an end not in message
-    // read mode (STATUS_INVALID_PIPE_STATE), then something to read (STATUS_PIPE_BUSY).
-    if (end_ == PipeEnd::Server && (state_ == PipeState::Listening || state_ == PipeState::Disconnected))
-        return ERROR_BAD_PIPE;
+    // Windows' driver): a client its server disconnected has no pipe left
+    // (STATUS_PIPE_DISCONNECTED); an end that is not connected (a server listening or
+    // disconnected, either end of a connection whose other end closed, with data left
+    // or not: STATUS_INVALID_PIPE_STATE), then a pipe that is not duplex or an end not in
+    // message read mode (STATUS_INVALID_PIPE_STATE), then something to read
+    // (STATUS_PIPE_BUSY).
     if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
+    if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_BAD_PIPE;
+    if (end_ != PipeEnd::Anonymous && descriptor_ >= 0) {
+        pollfd entry{descriptor_, POLLRDHUP, 0};
+        if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) return ERROR_BAD_PIPE;
+    }
     if (end_ == PipeEnd::Anonymous || !can_read_ || !can_write_ || !message_read_) return ERROR_BAD_PIPE;
     if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
     if (has_unread()) return ERROR_PIPE_BUSY;
@@ -1673,6 +1678,12 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     }
     case kReadZero: {
         if (op->code != engine::OpCode::Poll) {
+            // PIPE_NOWAIT: nothing to read fails at once, whatever the length
+            // (STATUS_PIPE_EMPTY, ERROR_NO_DATA, as kRead's; Wine answers the same).
+            if (state->nowait && !remainder_busy_.load(std::memory_order_acquire)) {
+                pollfd entry{op->descriptor, POLLIN | POLLRDHUP, 0};
+                if (poll(&entry, 1, 0) == 0) return done(pipe_status(ERROR_NO_DATA), 0);
+            }
             void (*complete)(engine::Op*) = op->complete;
             int descriptor = op->descriptor;
             op->reset();

@@ -1100,7 +1100,7 @@ static void test_transact(void)
      * ERROR_PIPE_NOT_CONNECTED. */
     TEST("TransactNamedPipe on ends that are not connected");
     {
-        HANDLE ov_server;
+        HANDLE ov_server, second;
         OVERLAPPED ov;
         server = make_server(name_of("transact-state"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
         CHECK(server != INVALID_HANDLE_VALUE);
@@ -1128,6 +1128,30 @@ static void test_transact(void)
         SetLastError(0xdeadbeef);
         CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
         CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        CHECK(CloseHandle(client));
+        /* A connection whose other end closed is in the closing state, at both ends,
+         * with data left to read or not: the wrong state too. (The disconnected
+         * instance takes no client: a new one, listening, takes each.) */
+        second = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+        CHECK(second != INVALID_HANDLE_VALUE);
+        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK(WriteFile(client, "left", 4, &done, NULL));
+        CHECK(CloseHandle(client));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(second, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        CHECK(CloseHandle(second));
+        second = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+        CHECK(second != INVALID_HANDLE_VALUE);
+        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK(CloseHandle(second));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
         CHECK(CloseHandle(client));
         CHECK(CloseHandle(server));
     }

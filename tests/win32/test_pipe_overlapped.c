@@ -1122,6 +1122,13 @@ static void test_failed_at_once(void)
     CHECK(!ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
     CHECK_ERROR(ERROR_NO_DATA);
     CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    /* A read of no bytes too: it does not wait for something to read either. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(nowait, buffer, 0, &done, &ov));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     CHECK(WriteFile(client, "bits", 5, &done, NULL));
     done = 0;
     CHECK(ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
