@@ -2521,9 +2521,11 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     // The process of the instance that answered (not the listener's when the instance
     // joined the name from another process).
     device->peer_pid_ = reply.server_pid != 0 ? reply.server_pid : peer_process(fd);
-    device->granted_ = SYNCHRONIZE | FILE_READ_ATTRIBUTES;
-    if (wants_read) device->granted_ |= FILE_GENERIC_READ;
-    if (wants_write) device->granted_ |= FILE_GENERIC_WRITE;
+    // What CreateFile asked for, generic rights mapped as a file's: GENERIC_READ with
+    // FILE_WRITE_ATTRIBUTES is how a read-only client may set its read mode (Microsoft
+    // Learn, SetNamedPipeHandleState).
+    device->granted_ = SYNCHRONIZE | FILE_READ_ATTRIBUTES |
+                       (io::map_generic_file_access(access) & (STANDARD_RIGHTS_ALL | SPECIFIC_RIGHTS_ALL));
     device->lock.unlock();
     return device;
 }

@@ -892,6 +892,37 @@ static void test_directions(void)
     }
     CloseHandle(client);
     CloseHandle(server);
+
+    /* A read-only client sets its read mode with FILE_WRITE_ATTRIBUTES besides
+     * GENERIC_READ (Microsoft Learn, SetNamedPipeHandleState: "GENERIC_READ and
+     * FILE_WRITE_ATTRIBUTES access for a read-only pipe"); without it the I/O manager
+     * refuses FilePipeInformation. */
+    TEST("a read-only client's read mode needs FILE_WRITE_ATTRIBUTES");
+    server = make_server(name_of("outbound_msg"), PIPE_ACCESS_OUTBOUND, PIPE_TYPE_MESSAGE, 2);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    WINE_DEVIATION("Wine sets a read-only client's mode without FILE_WRITE_ATTRIBUTES")
+    {
+        DWORD mode = PIPE_READMODE_MESSAGE;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CloseHandle(client);
+    {
+        HANDLE second = make_server(pipe_name, PIPE_ACCESS_OUTBOUND, PIPE_TYPE_MESSAGE, 2);
+        DWORD mode = PIPE_READMODE_MESSAGE, state = 0;
+        CHECK(second != INVALID_HANDLE_VALUE);
+        client = CreateFileA(pipe_name, GENERIC_READ | FILE_WRITE_ATTRIBUTES, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK(GetNamedPipeHandleStateA(client, &state, NULL, NULL, NULL, NULL, 0));
+        CHECK_EQ(state, PIPE_READMODE_MESSAGE);
+        CloseHandle(client);
+        CloseHandle(second);
+    }
+    CloseHandle(server);
 }
 
 static void test_information(void)
