@@ -2576,6 +2576,17 @@ DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWOR
     return read_sync(out, out_length, read);
 }
 
+bool PipeDevice::zero_message_waits(int fd) const
+{
+    // A zero-length message is a marked empty record, which FIONREAD does not count; it
+    // is still there to read after the other end went (the pipe file system's queue holds
+    // it: Wine's kernel32 pipe test reads it then, on Windows), so the pipe is not broken
+    // yet.
+    if (!message_type_ || end_ == PipeEnd::Anonymous) return false;
+    msghdr message{};
+    return recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT) == 0 && mark_of(&message, true, 0) == Mark::More;
+}
+
 DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left)
 {
     DWORD copied = 0, total = 0, message_left = 0;
@@ -2649,7 +2660,7 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
                 }
             }
         }
-    } else {
+    } else if (!zero_message_waits(fd)) {
         // Nothing queued: a peer that went away is a broken pipe.
         pollfd entry{fd, static_cast<short>(POLLIN | (end_ == PipeEnd::Anonymous ? 0 : POLLRDHUP)), 0};
         if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) {

@@ -117,6 +117,8 @@ public:
     // ERROR_PIPE_BUSY, as the pipe file system answers: Wine's kernel32 pipe test).
     bool has_unread() const;
     DWORD peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left);
+    // Whether a zero-length message is the next thing to read on `fd`.
+    bool zero_message_waits(int fd) const;
     DWORD info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances);
     DWORD handle_state(DWORD* state, DWORD* instances);
     // SetNamedPipeHandleState's mode (null: only the collection settings, which change

@@ -650,9 +650,18 @@ static void test_message_pipe(void)
     CHECK(WriteFile(server, "", 0, &done, NULL));
     CHECK(CloseHandle(server));
     Sleep(100);  /* the end behind the message has reached the client */
+    /* Until it is read, the pipe is not broken: a peek finds nothing but succeeds. */
+    avail = 99;
+    left = 99;
+    CHECK(PeekNamedPipe(client, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(avail, 0);
+    CHECK_EQ(left, 0);
     done = 99;
     CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_EQ(done, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(client, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
     SetLastError(0xdeadbeef);
     CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_ERROR(ERROR_BROKEN_PIPE);
