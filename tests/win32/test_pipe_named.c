@@ -1051,6 +1051,19 @@ static DWORD WINAPI echo_main(LPVOID arg)
     return 0;
 }
 
+/* A further instance of pipe_name (message type, message read mode, at most 2) and a
+ * client of it in message read mode. */
+static HANDLE message_instance(HANDLE *client)
+{
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    HANDLE server = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    *client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(*client != INVALID_HANDLE_VALUE);
+    CHECK(SetNamedPipeHandleState(*client, &mode, NULL, NULL));
+    return server;
+}
+
 static void test_transact(void)
 {
     HANDLE server, client, thread;
@@ -1172,22 +1185,14 @@ static void test_transact(void)
         /* A connection whose other end closed is in the closing state, at both ends,
          * with data left to read or not: the wrong state too. (The disconnected
          * instance takes no client: a new one, listening, takes each.) */
-        second = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
-        CHECK(second != INVALID_HANDLE_VALUE);
-        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
-        CHECK(client != INVALID_HANDLE_VALUE);
-        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        second = message_instance(&client);
         CHECK(WriteFile(client, "left", 4, &done, NULL));
         CHECK(CloseHandle(client));
         SetLastError(0xdeadbeef);
         CHECK(!TransactNamedPipe(second, "ping", 4, reply, sizeof(reply), &done, NULL));
         CHECK_ERROR(ERROR_BAD_PIPE);
         CHECK(CloseHandle(second));
-        second = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
-        CHECK(second != INVALID_HANDLE_VALUE);
-        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
-        CHECK(client != INVALID_HANDLE_VALUE);
-        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        second = message_instance(&client);
         CHECK(CloseHandle(second));
         SetLastError(0xdeadbeef);
         CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
