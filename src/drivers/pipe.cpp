@@ -1678,9 +1678,17 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     }
     case kReadZero: {
         if (op->code != engine::OpCode::Poll) {
+            // The rest of a message an earlier read left in the spare buffer (a zero-byte
+            // read of a message pipe leaves a whole one there) is something to read now:
+            // the read's path answers from it, as for any read (the socket may stay empty).
+            if (remainder_busy_.load(std::memory_order_acquire)) {
+                state->phase = kRead;
+                state->receiving = false;
+                return step(request, outcome);
+            }
             // PIPE_NOWAIT: nothing to read fails at once, whatever the length
             // (STATUS_PIPE_EMPTY, ERROR_NO_DATA, as kRead's; Wine answers the same).
-            if (state->nowait && !remainder_busy_.load(std::memory_order_acquire)) {
+            if (state->nowait) {
                 pollfd entry{op->descriptor, POLLIN | POLLRDHUP, 0};
                 if (poll(&entry, 1, 0) == 0) return done(pipe_status(ERROR_NO_DATA), 0);
             }

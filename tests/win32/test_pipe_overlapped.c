@@ -1197,6 +1197,38 @@ static void test_zero_byte_reads(void)
     CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
     CHECK_EQ(done, 3);
     CHECK(memcmp(buffer, "abc", 3) == 0);
+    /* A message a zero-byte read left unread is something to read: the next zero-byte
+     * read completes at once (here the message is kept aside, no longer in the
+     * connection: such a read once waited for more). Wine answers the same. */
+    ResetEvent(zero.hEvent);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "def", 3));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    {
+        OVERLAPPED again;
+        memset(&again, 0, sizeof(again));
+        again.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!ReadFile(client, buffer, 0, NULL, &again));
+        CHECK(GetLastError() == ERROR_MORE_DATA || GetLastError() == ERROR_IO_PENDING);
+        SetLastError(0xdeadbeef);
+        done = 99;
+        CHECK(!GetOverlappedResultEx(client, &again, &done, WAIT_MS, FALSE));
+        CHECK_ERROR(ERROR_MORE_DATA);
+        CHECK_EQ(done, 0);
+        CloseHandle(again.hEvent);
+        /* The message is whole still. */
+        memset(&again, 0, sizeof(again));
+        again.hEvent = zero.hEvent;
+        ResetEvent(again.hEvent);
+        CHECK(ReadFile(client, buffer, sizeof(buffer), NULL, &again) || GetLastError() == ERROR_IO_PENDING);
+        CHECK(GetOverlappedResultEx(client, &again, &done, WAIT_MS, FALSE));
+        CHECK_EQ(done, 3);
+        CHECK(memcmp(buffer, "def", 3) == 0);
+    }
     CloseHandle(client);
     CloseHandle(server);
 
