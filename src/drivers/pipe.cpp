@@ -2190,13 +2190,11 @@ DWORD PipeDevice::connect_check()
         LockGuard locked(lock);
         switch (state_) {
         case PipeState::Connected: {
-            // A client that came and went reads as "no data" (its end is closed).
+            // A client that came and went reads as "no data" (the closing state, which
+            // starts at the client's close, with data left to read or not: the pipe file
+            // system answers STATUS_PIPE_CLOSING; Wine answers the same).
             pollfd entry{descriptor_, POLLRDHUP, 0};
-            if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) {
-                int available = 0;
-                ioctl(descriptor_, FIONREAD, &available);
-                if (available == 0) return ERROR_NO_DATA;
-            }
+            if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) return ERROR_NO_DATA;
             return ERROR_PIPE_CONNECTED;
         }
         case PipeState::Closing: return ERROR_NO_DATA;

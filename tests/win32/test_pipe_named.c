@@ -231,6 +231,10 @@ static void test_byte_pipe(void)
      * new ConnectNamedPipe. */
     CHECK(WriteFile(client, "bye", 3, &done, NULL));
     CHECK(CloseHandle(client));
+    /* The closing state starts at the client's close, with its bytes still to read. */
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
     /* A read of no bytes takes nothing while bytes wait, also after the client went. */
     done = 99;
     CHECK(ReadFile(server, buffer, 0, &done, NULL));
