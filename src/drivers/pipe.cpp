@@ -1037,8 +1037,8 @@ DWORD PipeDevice::transact_error() const
     // (STATUS_PIPE_DISCONNECTED); an end that is not connected (a server listening or
     // disconnected, either end of a connection whose other end closed, with data left
     // or not: STATUS_INVALID_PIPE_STATE), then a pipe that is not duplex or an end not in
-    // message read mode (STATUS_INVALID_PIPE_STATE), then something to read
-    // (STATUS_PIPE_BUSY).
+    // message read mode (STATUS_INVALID_PIPE_STATE), then a read queue that is not empty:
+    // something to read, or a read of this end under way (STATUS_PIPE_BUSY).
     if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
     if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_BAD_PIPE;
     if (end_ != PipeEnd::Anonymous && descriptor_ >= 0) {
@@ -1047,7 +1047,7 @@ DWORD PipeDevice::transact_error() const
     }
     if (end_ == PipeEnd::Anonymous || !can_read_ || !can_write_ || !message_read_) return ERROR_BAD_PIPE;
     if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
-    if (has_unread()) return ERROR_PIPE_BUSY;
+    if (lanes[static_cast<int>(io::Lane::In) - 1].busy || has_unread()) return ERROR_PIPE_BUSY;
     return ERROR_SUCCESS;
 }
 

@@ -514,6 +514,26 @@ static void test_transact(void)
     CHECK(GetOverlappedResultEx(client, &ov, &done, WAIT_MS, FALSE));
     CHECK_EQ(done, 6);
     CHECK(memcmp(reply, "answer", 6) == 0);
+    /* A read of the end under way: its read queue is not empty, the transaction is
+     * refused (STATUS_PIPE_BUSY: ReactOS's npfs, NpTransceive, refuses a read queue in any
+     * state but empty, as for data waiting) and sends nothing. */
+    memset(&sov, 0, sizeof(sov));
+    sov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(!ReadFile(client, request, sizeof(request), NULL, &sov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    WINE_DEVIATION("Wine lets a transaction wait behind a pending read")
+    {
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = event;
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(client, "again", 5, reply, sizeof(reply), &done, &ov));
+        CHECK_ERROR(ERROR_PIPE_BUSY);
+    }
+    CHECK(write_now(server, "later", 5));
+    CHECK(GetOverlappedResultEx(client, &sov, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(request, "later", 5) == 0);
+    CloseHandle(sov.hEvent);
     CHECK(CloseHandle(client));
     CHECK(CloseHandle(server));
     CloseHandle(event);
