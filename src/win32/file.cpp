@@ -233,8 +233,12 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     // completes, the OVERLAPPED stays pending and its event unset, as for an overlapped
     // handle's request refused at once.
     if (overlapped != nullptr && error != ERROR_INVALID_PARAMETER && error != ERROR_NOACCESS) {
-        DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
-        if (!(pipe && nt_error(status))) io::complete_synchronously(file, overlapped, status, done, routine);
+        if (pipe) {
+            win32::complete_pipe_sync(file, overlapped, error, done, routine);
+        } else {
+            DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
+            io::complete_synchronously(file, overlapped, status, done, routine);
+        }
     }
     // With an OVERLAPPED, kernelbase gives the count only when the request succeeded: a
     // warning's count (ERROR_MORE_DATA) is in the OVERLAPPED (Wine's kernel32 pipe test,
