@@ -194,9 +194,12 @@ void show(ScreenBuffer* buffer, int left, int top, int right, int bottom)
         return;
     }
     if (left > right || top > bottom) return;
-    std::string out;
+    // Around the cells, the terminal's own cursor and attributes are saved and restored
+    // (DECSC, DECRC): where the terminal's cursor is may differ from the model's (what was
+    // on the terminal before the program, or written by other means, is not in the model).
+    std::string out = "\0337";
     append_cells(out, buffer, left, top, right, bottom);
-    append_restore(out, buffer);
+    out += "\0338";
     write_all(terminal, out);
 }
 
@@ -297,7 +300,8 @@ void sgr(ScreenBuffer* b, const int* p, int n)
         else if (v >= 40 && v <= 47) a = static_cast<WORD>((a & ~0x0070) | (colour(v - 40) << 4));
         else if (v == 49) a &= ~0x0070;
         else if (v >= 90 && v <= 97) a = static_cast<WORD>((a & ~0x000F) | colour(v - 90) | FOREGROUND_INTENSITY);
-        else if (v >= 100 && v <= 107) a = static_cast<WORD>((a & ~0x00F0) | (colour(v - 100) << 4) | BACKGROUND_INTENSITY);
+        else if (v >= 100 && v <= 107)
+            a = static_cast<WORD>((a & ~0x00F0) | (colour(v - 100) << 4) | BACKGROUND_INTENSITY);
         else if ((v == 38 || v == 48) && i + 1 < n) i += p[i + 1] == 5 ? 2 : p[i + 1] == 2 ? 4 : 1;  // 256/RGB: skipped
     }
 }
@@ -475,7 +479,6 @@ void interpret(ScreenBuffer* b, const char* data, size_t length)
 
 bool inside(const ScreenBuffer* b, COORD at) { return at.X >= 0 && at.Y >= 0 && at.X < b->width && at.Y < b->height; }
 
-WCHAR from_ascii(CHAR c) { return static_cast<unsigned char>(c) < 0x80 ? static_cast<WCHAR>(c) : static_cast<WCHAR>(0xFFFD); }
 CHAR to_ascii(WCHAR c) { return c < 0x80 ? static_cast<CHAR>(c) : '?'; }
 
 // The rectangle `region` clipped to the buffer and to the caller's cells (`size`, corner
@@ -496,20 +499,29 @@ bool clip_rect(const ScreenBuffer* b, COORD size, COORD from, SMALL_RECT* region
     return clipped_left <= right && clipped_top <= bottom;
 }
 
+// The console's first buffer, over the terminal `descriptor` (the console's from now on).
+void make_main(int descriptor)
+{
+    terminal = descriptor;
+    int columns = kDefaultWidth, rows = kDefaultHeight;
+    terminal_size(&columns, &rows);
+    main_buffer = new_buffer(columns, rows);
+    main_buffer->main = true;
+    main_buffer->references = 1;  // the console's own: the main buffer lives as long as the process
+    if (active_buffer == nullptr) active_buffer = main_buffer;
+}
+
 }  // namespace
+
+WCHAR screen_char_from_ascii(CHAR c)
+{
+    return static_cast<unsigned char>(c) < 0x80 ? static_cast<WCHAR>(c) : static_cast<WCHAR>(0xFFFD);
+}
 
 ScreenBuffer* screen_for_terminal(int descriptor, bool active)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
-    if (main_buffer == nullptr) {
-        terminal = fcntl(descriptor, F_DUPFD_CLOEXEC, 3);
-        int columns = kDefaultWidth, rows = kDefaultHeight;
-        terminal_size(&columns, &rows);
-        main_buffer = new_buffer(columns, rows);
-        main_buffer->main = true;
-        main_buffer->references = 1;  // the console's own: the main buffer lives as long as the process
-        active_buffer = main_buffer;
-    }
+    if (main_buffer == nullptr) make_main(fcntl(descriptor, F_DUPFD_CLOEXEC, 3));
     ScreenBuffer* buffer = active ? active_buffer : main_buffer;
     ++buffer->references;
     return buffer;
@@ -518,6 +530,15 @@ ScreenBuffer* screen_for_terminal(int descriptor, bool active)
 ScreenBuffer* screen_create()
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
+    if (main_buffer == nullptr) {
+        // No handle of the terminal opened yet: standard output or error if one is a
+        // terminal, else the controlling terminal, as CONOUT$ would open.
+        int descriptor = -1;
+        for (int fd : {1, 2})
+            if (descriptor < 0 && isatty(fd)) descriptor = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (descriptor < 0) descriptor = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (descriptor >= 0) make_main(descriptor);
+    }
     int columns = kDefaultWidth, rows = kDefaultHeight;
     if (active_buffer != nullptr) {
         follow_terminal(active_buffer);
@@ -704,7 +725,8 @@ void screen_write_cells(ScreenBuffer* b, COORD at, DWORD count, const WCHAR* cha
     else show(b, 0, at.Y, b->width - 1, last_row);
 }
 
-void screen_read_cells(ScreenBuffer* b, COORD at, DWORD count, WCHAR* chars, WORD* attributes, DWORD* done)
+void screen_read_cells(ScreenBuffer* b, COORD at, DWORD count, WCHAR* chars, CHAR* narrow, WORD* attributes,
+                       DWORD* done)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
     *done = 0;
@@ -713,6 +735,7 @@ void screen_read_cells(ScreenBuffer* b, COORD at, DWORD count, WCHAR* chars, WOR
     size_t n = std::min<size_t>(count, b->cells.size() - start);
     for (size_t i = 0; i < n; ++i) {
         if (chars != nullptr) chars[i] = b->cells[start + i].ch;
+        if (narrow != nullptr) narrow[i] = to_ascii(b->cells[start + i].ch);
         if (attributes != nullptr) attributes[i] = b->cells[start + i].attributes;
     }
     *done = static_cast<DWORD>(n);
@@ -727,7 +750,8 @@ void screen_write_rect(ScreenBuffer* b, const CHAR_INFO* cells, COORD size, COOR
         for (int column = region->Left; column <= region->Right; ++column) {
             const CHAR_INFO& source = cells[static_cast<size_t>(from.Y + row - requested.Top) * size.X +
                                             (from.X + column - requested.Left)];
-            b->at(column, row) = Cell{wide ? source.Char.UnicodeChar : from_ascii(source.Char.AsciiChar), source.Attributes};
+            WCHAR c = wide ? source.Char.UnicodeChar : screen_char_from_ascii(source.Char.AsciiChar);
+            b->at(column, row) = Cell{c, source.Attributes};
         }
     show(b, region->Left, region->Top, region->Right, region->Bottom);
 }
@@ -777,7 +801,7 @@ DWORD screen_scroll(ScreenBuffer* b, const SMALL_RECT& scroll, const SMALL_RECT*
     auto in_clip = [&](int column, int row) {
         return column >= clip_left && column <= clip_right && row >= clip_top && row <= clip_bottom;
     };
-    Cell blank_cell{wide ? fill.Char.UnicodeChar : from_ascii(fill.Char.AsciiChar), fill.Attributes};
+    Cell blank_cell{wide ? fill.Char.UnicodeChar : screen_char_from_ascii(fill.Char.AsciiChar), fill.Attributes};
     for (int row = top; row <= bottom; ++row)
         for (int column = left; column <= right; ++column)
             if (in_clip(column, row)) b->at(column, row) = blank_cell;

@@ -61,7 +61,10 @@ DWORD screen_set_window(ScreenBuffer* buffer, bool absolute, const SMALL_RECT& w
 // first element each time (Fill). A start outside the buffer writes nothing. *done: cells.
 void screen_write_cells(ScreenBuffer* buffer, COORD at, DWORD count, const WCHAR* chars, const WORD* attributes,
                         bool repeat, DWORD* done);
-void screen_read_cells(ScreenBuffer* buffer, COORD at, DWORD count, WCHAR* chars, WORD* attributes, DWORD* done);
+// Reads as many cells the same way: their characters (`chars`; or `narrow`: ASCII as it
+// is, any other character as '?'), their attributes, or both.
+void screen_read_cells(ScreenBuffer* buffer, COORD at, DWORD count, WCHAR* chars, CHAR* narrow, WORD* attributes,
+                       DWORD* done);
 
 // WriteConsoleOutput / ReadConsoleOutput: the rectangle `region` of the screen buffer from or
 // to the cells of `cells` (`size` of them, the corner at `from`); `region` becomes the part
@@ -69,6 +72,10 @@ void screen_read_cells(ScreenBuffer* buffer, COORD at, DWORD count, WCHAR* chars
 void screen_write_rect(ScreenBuffer* buffer, const CHAR_INFO* cells, COORD size, COORD from, SMALL_RECT* region,
                        bool wide);
 void screen_read_rect(ScreenBuffer* buffer, CHAR_INFO* cells, COORD size, COORD from, SMALL_RECT* region, bool wide);
+
+// A character of an A function as a cell's: ASCII as it is, another byte (not a whole
+// UTF-8 character) as U+FFFD.
+WCHAR screen_char_from_ascii(CHAR c);
 
 // ScrollConsoleScreenBuffer: moves `scroll` (clipped to the buffer) to `destination`,
 // changing only cells inside `clip` (the buffer when null); the source's cells left behind

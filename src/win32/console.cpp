@@ -742,13 +742,6 @@ drivers::ConsoleDevice* cell_target(HANDLE handle, LPDWORD count, const void* da
     return console;
 }
 
-// A byte of an A function as a character: ASCII as it is, any other (not a whole UTF-8
-// character) as U+FFFD.
-WCHAR char_from_byte(CHAR c)
-{
-    return static_cast<unsigned char>(c) < 0x80 ? static_cast<WCHAR>(c) : static_cast<WCHAR>(0xFFFD);
-}
-
 BOOL fill_characters(HANDLE handle, WCHAR c, DWORD length, COORD at, LPDWORD written)
 {
     DWORD error;
@@ -769,13 +762,15 @@ BOOL write_characters(HANDLE handle, const WCHAR* text, DWORD length, COORD at, 
     return TRUE;
 }
 
-BOOL read_cells(HANDLE handle, WCHAR* text, WORD* attributes, DWORD length, COORD at, LPDWORD read)
+BOOL read_cells(HANDLE handle, WCHAR* text, CHAR* narrow, WORD* attributes, DWORD length, COORD at, LPDWORD read)
 {
     DWORD error;
-    const void* data = text != nullptr ? static_cast<const void*>(text) : static_cast<const void*>(attributes);
+    const void* data = text != nullptr ? static_cast<const void*>(text)
+                       : narrow != nullptr ? static_cast<const void*>(narrow)
+                                           : static_cast<const void*>(attributes);
     drivers::ConsoleDevice* console = cell_target(handle, read, data, length, &error);
     if (console == nullptr) return fail(error, FALSE);
-    drivers::screen_read_cells(console->screen(), at, length, text, attributes, read);
+    drivers::screen_read_cells(console->screen(), at, length, text, narrow, attributes, read);
     console->release_reference();
     return TRUE;
 }
@@ -812,7 +807,8 @@ extern "C" {
 BOOL WINAPI FillConsoleOutputCharacterA(HANDLE hConsoleOutput, CHAR cCharacter, DWORD nLength, COORD dwWriteCoord,
                                         LPDWORD lpNumberOfCharsWritten)
 {
-    return fill_characters(hConsoleOutput, char_from_byte(cCharacter), nLength, dwWriteCoord, lpNumberOfCharsWritten);
+    return fill_characters(hConsoleOutput, drivers::screen_char_from_ascii(cCharacter), nLength, dwWriteCoord,
+                           lpNumberOfCharsWritten);
 }
 
 BOOL WINAPI FillConsoleOutputCharacterW(HANDLE hConsoleOutput, WCHAR cCharacter, DWORD nLength, COORD dwWriteCoord,
@@ -838,7 +834,8 @@ BOOL WINAPI FillConsoleOutputAttribute(HANDLE hConsoleOutput, WORD wAttribute, D
 BOOL WINAPI WriteConsoleOutputCharacterA(HANDLE hConsoleOutput, LPCSTR lpCharacter, DWORD nLength, COORD dwWriteCoord,
                                          LPDWORD lpNumberOfCharsWritten)
 {
-    if (lpCharacter == nullptr || nLength == 0) return write_characters(hConsoleOutput, nullptr, nLength, dwWriteCoord, lpNumberOfCharsWritten);
+    if (lpCharacter == nullptr || nLength == 0)
+        return write_characters(hConsoleOutput, nullptr, nLength, dwWriteCoord, lpNumberOfCharsWritten);
     std::u16string text = win32::utf16_from_utf8(std::string(lpCharacter, nLength));
     const auto* units = reinterpret_cast<const WCHAR*>(text.data());
     if (!write_characters(hConsoleOutput, units, static_cast<DWORD>(text.size()), dwWriteCoord, lpNumberOfCharsWritten))
@@ -870,24 +867,19 @@ BOOL WINAPI WriteConsoleOutputAttribute(HANDLE hConsoleOutput, const WORD* lpAtt
 BOOL WINAPI ReadConsoleOutputCharacterA(HANDLE hConsoleOutput, LPSTR lpCharacter, DWORD nLength, COORD dwReadCoord,
                                         LPDWORD lpNumberOfCharsRead)
 {
-    std::u16string cells(lpCharacter != nullptr ? nLength : 0, u' ');
-    WCHAR* units = lpCharacter != nullptr ? reinterpret_cast<WCHAR*>(&cells[0]) : nullptr;
-    if (!read_cells(hConsoleOutput, units, nullptr, nLength, dwReadCoord, lpNumberOfCharsRead)) return FALSE;
-    for (DWORD i = 0; i < *lpNumberOfCharsRead; ++i)
-        lpCharacter[i] = cells[i] < 0x80 ? static_cast<CHAR>(cells[i]) : '?';
-    return TRUE;
+    return read_cells(hConsoleOutput, nullptr, lpCharacter, nullptr, nLength, dwReadCoord, lpNumberOfCharsRead);
 }
 
 BOOL WINAPI ReadConsoleOutputCharacterW(HANDLE hConsoleOutput, LPWSTR lpCharacter, DWORD nLength, COORD dwReadCoord,
                                         LPDWORD lpNumberOfCharsRead)
 {
-    return read_cells(hConsoleOutput, lpCharacter, nullptr, nLength, dwReadCoord, lpNumberOfCharsRead);
+    return read_cells(hConsoleOutput, lpCharacter, nullptr, nullptr, nLength, dwReadCoord, lpNumberOfCharsRead);
 }
 
 BOOL WINAPI ReadConsoleOutputAttribute(HANDLE hConsoleOutput, LPWORD lpAttribute, DWORD nLength, COORD dwReadCoord,
                                        LPDWORD lpNumberOfAttrsRead)
 {
-    return read_cells(hConsoleOutput, nullptr, lpAttribute, nLength, dwReadCoord, lpNumberOfAttrsRead);
+    return read_cells(hConsoleOutput, nullptr, nullptr, lpAttribute, nLength, dwReadCoord, lpNumberOfAttrsRead);
 }
 
 BOOL WINAPI WriteConsoleOutputA(HANDLE hConsoleOutput, const CHAR_INFO* lpBuffer, COORD dwBufferSize,

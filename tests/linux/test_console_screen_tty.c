@@ -113,6 +113,7 @@ static int child(void)
 struct screen {
     char cells[ROWS][COLUMNS];
     int x, y, pending;
+    int saved_x, saved_y, saved_pending;
 };
 
 static void screen_clear(struct screen *s)
@@ -136,7 +137,8 @@ static void screen_put(struct screen *s, char c)
     else s->pending = 1;
 }
 
-static void replay(const char *bytes, size_t length, struct screen *main_screen, struct screen *alternate, int *on_alternate)
+static void replay(const char *bytes, size_t length, struct screen *main_screen, struct screen *alternate,
+                   int *on_alternate)
 {
     size_t i = 0;
     while (i < length) {
@@ -161,6 +163,7 @@ static void replay(const char *bytes, size_t length, struct screen *main_screen,
                 if (final == 'h') {
                     screen_clear(alternate);
                     alternate->x = alternate->y = alternate->pending = 0;
+                    alternate->saved_x = alternate->saved_y = alternate->saved_pending = 0;
                 }
             } else if (!private_mode && final == 'H') {
                 s->y = (p[0] ? p[0] : 1) - 1;
@@ -174,6 +177,12 @@ static void replay(const char *bytes, size_t length, struct screen *main_screen,
                 memset(&s->cells[s->y][s->x], ' ', (size_t)(COLUMNS - s->x));
             }
             i = j + 1;
+            continue;
+        }
+        if (c == 0x1B && i + 1 < length && (bytes[i + 1] == '7' || bytes[i + 1] == '8')) { /* DECSC, DECRC */
+            if (bytes[i + 1] == '7') s->saved_x = s->x, s->saved_y = s->y, s->saved_pending = s->pending;
+            else s->x = s->saved_x, s->y = s->saved_y, s->pending = s->saved_pending;
+            i += 2;
             continue;
         }
         if (c == 0x1B && i + 1 < length && bytes[i + 1] == ']') { /* OSC: up to BEL */
@@ -276,9 +285,10 @@ int main(int argc, char **argv)
     TEST("the terminal shows what the model holds");
     struct screen main_screen, alternate;
     int on_alternate = 0;
+    memset(&main_screen, 0, sizeof main_screen);
+    memset(&alternate, 0, sizeof alternate);
     screen_clear(&main_screen);
     screen_clear(&alternate);
-    main_screen.x = main_screen.y = main_screen.pending = 0;
     replay(terminal, terminal_used, &main_screen, &alternate, &on_alternate);
     CHECK(!on_alternate);
     const char *model = strstr(report, "MODEL\n");

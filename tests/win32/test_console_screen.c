@@ -7,7 +7,8 @@
  * bottom); rectangles (WriteConsoleOutput/ReadConsoleOutput, clipped); ScrollConsoleScreenBuffer
  * with and without a clip rectangle; the buffer's size; SetConsoleActiveScreenBuffer's
  * checks; the order of the argument checks. Sources: Microsoft Learn's console samples and
- * function pages; Wine's conformance test dlls/kernel32/tests/console.c (testWrite*,
+ * function pages; microsoft/terminal src/host/_output.cpp (a start outside the buffer:
+ * success, nothing written); Wine's conformance test dlls/kernel32/tests/console.c (testWrite*,
  * testScroll, testScreenBuffer, test_FillConsoleOutput*, test_ReadConsoleOutput*,
  * test_WriteConsoleOutput*), which passes on Windows. tests/linux/test_console_screen_tty.c
  * checks what reaches a terminal. */
@@ -143,10 +144,18 @@ static void test_cells(HANDLE buffer)
     CHECK_EQ(count, 0);
     CHECK_EQ(char_at(buffer, 0, 0), ' ');
 
-    TEST("a start below the buffer writes and reads nothing, and succeeds");
+    TEST("a start outside the buffer writes and reads nothing, and succeeds");
     count = 0xdeadbeef;
     CHECK(FillConsoleOutputCharacterA(buffer, 'z', 3, at(0, height), &count));
     CHECK_EQ(count, 0);
+    count = 0xdeadbeef;
+    CHECK(FillConsoleOutputCharacterA(buffer, 'z', 3, at(width, 0), &count));
+    WINE_DEVIATION("Wine 8.0 fills from the next row's start for a column past a row's end")
+    {
+        CHECK_EQ(count, 0);
+        CHECK_EQ(char_at(buffer, 0, 1), 'x');
+    }
+    CHECK(FillConsoleOutputCharacterA(buffer, 'x', 3, at(0, 1), &count)); /* as on both sides */
     count = 0xdeadbeef;
     CHECK(FillConsoleOutputAttribute(buffer, 1, 3, at(0, height), &count));
     CHECK_EQ(count, 0);
@@ -456,8 +465,10 @@ static void test_arguments(HANDLE buffer)
     CHECK(ReadConsoleOutputCharacterA(buffer, &c, 1, at(0, 0), &count));
     CHECK_EQ(count, 1);
     check_refused(NULL, ERROR_INVALID_HANDLE, "a NULL handle: ERROR_INVALID_HANDLE, the count 0");
-    check_refused(INVALID_HANDLE_VALUE, ERROR_INVALID_HANDLE, "INVALID_HANDLE_VALUE: ERROR_INVALID_HANDLE, the count 0");
-    nul = CreateFileA("NUL", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    check_refused(INVALID_HANDLE_VALUE, ERROR_INVALID_HANDLE,
+                  "INVALID_HANDLE_VALUE: ERROR_INVALID_HANDLE, the count 0");
+    nul = CreateFileA("NUL", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
+                      NULL);
     CHECK(nul != INVALID_HANDLE_VALUE);
     check_refused(nul, ERROR_INVALID_HANDLE, "a handle that is not a console: ERROR_INVALID_HANDLE, the count 0");
     CloseHandle(nul);
@@ -466,12 +477,29 @@ static void test_arguments(HANDLE buffer)
 static void test_active(HANDLE buffer)
 {
     HANDLE read_only, conout, shown;
+    CONSOLE_SCREEN_BUFFER_INFO info;
     char text[8];
     DWORD count;
     TEST("CreateConsoleScreenBuffer: a flag other than CONSOLE_TEXTMODE_BUFFER is refused");
     SetLastError(0xdeadbeef);
     CHECK(CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, 0x4, NULL) == INVALID_HANDLE_VALUE);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("each buffer has its own cursor and attributes");
+    read_only = new_buffer(GENERIC_READ | GENERIC_WRITE);
+    CHECK(read_only != INVALID_HANDLE_VALUE);
+    CHECK(SetConsoleCursorPosition(buffer, at(5, 3)));
+    CHECK(SetConsoleCursorPosition(read_only, at(2, 1)));
+    CHECK(SetConsoleTextAttribute(read_only, TEST_ATTRIBUTES));
+    CHECK(SetConsoleTextAttribute(buffer, PLAIN));
+    CHECK_EQ(cursor_of(buffer).X, 5);
+    CHECK_EQ(cursor_of(buffer).Y, 3);
+    CHECK_EQ(cursor_of(read_only).X, 2);
+    CHECK(GetConsoleScreenBufferInfo(read_only, &info));
+    CHECK_EQ(info.wAttributes, TEST_ATTRIBUTES);
+    CHECK(GetConsoleScreenBufferInfo(buffer, &info));
+    CHECK_EQ(info.wAttributes, PLAIN);
+    CloseHandle(read_only);
 
     TEST("SetConsoleActiveScreenBuffer: a buffer opened without write access is refused");
     read_only = new_buffer(GENERIC_READ);
