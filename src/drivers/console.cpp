@@ -530,20 +530,22 @@ DWORD write_terminal(int descriptor, const char* data, DWORD length)
 
 }  // namespace
 
-ConsoleDevice* ConsoleDevice::open_screen(ScreenBuffer* buffer)
+ConsoleDevice* ConsoleDevice::make(int descriptor, bool input, ScreenBuffer* screen)
 {
     ConsoleDevice* device = kernel::Pool<ConsoleDevice>::instance().acquire();
     device->lock.lock();
     device->reset_base();
     device->reset_device();
-    device->descriptor_ = -1;
-    device->input_ = false;
-    device->screen_ = buffer;
+    device->descriptor_ = descriptor;
+    device->input_ = input;
+    device->screen_ = screen;
     device->closing_ = false;
     device->armed_ = false;
     device->lock.unlock();
     return device;
 }
+
+ConsoleDevice* ConsoleDevice::open_screen(ScreenBuffer* buffer) { return make(-1, false, buffer); }
 
 int ConsoleDevice::terminal() const { return descriptor_ >= 0 ? descriptor_ : screen_terminal(); }
 
@@ -565,16 +567,7 @@ ConsoleDevice* ConsoleDevice::open(int descriptor, bool take, bool input, DWORD*
             return nullptr;
         }
     }
-    ConsoleDevice* device = kernel::Pool<ConsoleDevice>::instance().acquire();
-    device->lock.lock();
-    device->reset_base();
-    device->reset_device();
-    device->descriptor_ = own;
-    device->input_ = input;
-    device->screen_ = input ? nullptr : screen_for_terminal(own, active_buffer);
-    device->closing_ = false;
-    device->armed_ = false;
-    device->lock.unlock();
+    ConsoleDevice* device = make(own, input, input ? nullptr : screen_for_terminal(own, active_buffer));
     if (input) {
         std::lock_guard<std::mutex> guard(registry_mutex);
         input_devices().push_back(device);

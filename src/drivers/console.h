@@ -67,6 +67,8 @@ public:
     DWORD flush_input();
 
 private:
+    // A device from the pool over `descriptor` (-1: none), with its screen buffer's model.
+    static ConsoleDevice* make(int descriptor, bool input, ScreenBuffer* screen);
     void recycle() override;
     void arm_watch();
     static void watched(engine::Op* op);
