@@ -137,9 +137,14 @@ void append_utf8(std::string& out, uint32_t c)
 }
 
 // The attributes as SGR: colours (red, green, blue bits to ANSI's 1, 2, 4), intensity as
-// the bright colours, reverse video and underscore.
+// the bright colours, reverse video and underscore. The default attributes (light grey on
+// black) are the terminal's own colours, so a cleared screen keeps the terminal's theme.
 void append_sgr(std::string& out, WORD attributes)
 {
+    if (attributes == kDefaultAttributes) {
+        out += "\033[0m";
+        return;
+    }
     auto ansi = [](WORD bits) { return ((bits & 4) ? 1 : 0) | ((bits & 2) ? 2 : 0) | ((bits & 1) ? 4 : 0); };
     int foreground = ansi(attributes & 7) + ((attributes & FOREGROUND_INTENSITY) ? 90 : 30);
     int background = ansi((attributes >> 4) & 7) + ((attributes & BACKGROUND_INTENSITY) ? 100 : 40);
@@ -548,12 +553,6 @@ ScreenBuffer* screen_create()
     ScreenBuffer* buffer = new_buffer(columns, rows);
     buffer->references = 1;
     return buffer;
-}
-
-void screen_add_reference(ScreenBuffer* buffer)
-{
-    std::lock_guard<std::mutex> guard(screen_mutex());
-    ++buffer->references;
 }
 
 void screen_release(ScreenBuffer* buffer)

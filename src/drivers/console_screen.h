@@ -27,7 +27,6 @@ ScreenBuffer* screen_for_terminal(int descriptor, bool active);
 // CreateConsoleScreenBuffer: a blank buffer the size of the active buffer's window (80x24
 // when there is no terminal), with Windows' default attributes. One reference.
 ScreenBuffer* screen_create();
-void screen_add_reference(ScreenBuffer* buffer);
 // Drops a reference; the last one of a buffer other than the main one deletes it (if it was
 // active, the main buffer becomes active again, as Windows switches back).
 void screen_release(ScreenBuffer* buffer);
