@@ -55,8 +55,24 @@ OVERLAPPED_API BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD
 OVERLAPPED_API BOOL WINAPI GetConsoleCursorInfo(HANDLE hConsoleOutput, PCONSOLE_CURSOR_INFO lpConsoleCursorInfo);
 OVERLAPPED_API BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INFO *lpConsoleCursorInfo);
 
-/* Not provided (a terminal has no screen buffer whose cells a program can address): they
- * fail with ERROR_CALL_NOT_IMPLEMENTED. */
+/* Screen buffers (docs/console.md, "Screen buffers"): a model of cells kept by the library;
+ * the active buffer is mirrored to the terminal as VT sequences. */
+#define COMMON_LVB_LEADING_BYTE 0x0100
+#define COMMON_LVB_TRAILING_BYTE 0x0200
+#define COMMON_LVB_GRID_HORIZONTAL 0x0400
+#define COMMON_LVB_GRID_LVERTICAL 0x0800
+#define COMMON_LVB_GRID_RVERTICAL 0x1000
+#define COMMON_LVB_REVERSE_VIDEO 0x4000
+#define COMMON_LVB_UNDERSCORE 0x8000
+
+typedef struct _CHAR_INFO {
+    union {
+        WCHAR UnicodeChar;
+        CHAR AsciiChar;
+    } Char;
+    WORD Attributes;
+} CHAR_INFO, *PCHAR_INFO;
+
 #define CONSOLE_TEXTMODE_BUFFER 1
 OVERLAPPED_API HANDLE WINAPI CreateConsoleScreenBuffer(DWORD dwDesiredAccess, DWORD dwShareMode,
                                                        const SECURITY_ATTRIBUTES *lpSecurityAttributes,
@@ -68,6 +84,36 @@ OVERLAPPED_API BOOL WINAPI FillConsoleOutputCharacterW(HANDLE hConsoleOutput, WC
                                                        COORD dwWriteCoord, LPDWORD lpNumberOfCharsWritten);
 OVERLAPPED_API BOOL WINAPI FillConsoleOutputAttribute(HANDLE hConsoleOutput, WORD wAttribute, DWORD nLength,
                                                       COORD dwWriteCoord, LPDWORD lpNumberOfAttrsWritten);
+OVERLAPPED_API BOOL WINAPI WriteConsoleOutputCharacterA(HANDLE hConsoleOutput, LPCSTR lpCharacter, DWORD nLength,
+                                                        COORD dwWriteCoord, LPDWORD lpNumberOfCharsWritten);
+OVERLAPPED_API BOOL WINAPI WriteConsoleOutputCharacterW(HANDLE hConsoleOutput, LPCWSTR lpCharacter, DWORD nLength,
+                                                        COORD dwWriteCoord, LPDWORD lpNumberOfCharsWritten);
+OVERLAPPED_API BOOL WINAPI WriteConsoleOutputAttribute(HANDLE hConsoleOutput, const WORD *lpAttribute, DWORD nLength,
+                                                       COORD dwWriteCoord, LPDWORD lpNumberOfAttrsWritten);
+OVERLAPPED_API BOOL WINAPI ReadConsoleOutputCharacterA(HANDLE hConsoleOutput, LPSTR lpCharacter, DWORD nLength,
+                                                       COORD dwReadCoord, LPDWORD lpNumberOfCharsRead);
+OVERLAPPED_API BOOL WINAPI ReadConsoleOutputCharacterW(HANDLE hConsoleOutput, LPWSTR lpCharacter, DWORD nLength,
+                                                       COORD dwReadCoord, LPDWORD lpNumberOfCharsRead);
+OVERLAPPED_API BOOL WINAPI ReadConsoleOutputAttribute(HANDLE hConsoleOutput, LPWORD lpAttribute, DWORD nLength,
+                                                      COORD dwReadCoord, LPDWORD lpNumberOfAttrsRead);
+OVERLAPPED_API BOOL WINAPI WriteConsoleOutputA(HANDLE hConsoleOutput, const CHAR_INFO *lpBuffer, COORD dwBufferSize,
+                                               COORD dwBufferCoord, PSMALL_RECT lpWriteRegion);
+OVERLAPPED_API BOOL WINAPI WriteConsoleOutputW(HANDLE hConsoleOutput, const CHAR_INFO *lpBuffer, COORD dwBufferSize,
+                                               COORD dwBufferCoord, PSMALL_RECT lpWriteRegion);
+OVERLAPPED_API BOOL WINAPI ReadConsoleOutputA(HANDLE hConsoleOutput, PCHAR_INFO lpBuffer, COORD dwBufferSize,
+                                              COORD dwBufferCoord, PSMALL_RECT lpReadRegion);
+OVERLAPPED_API BOOL WINAPI ReadConsoleOutputW(HANDLE hConsoleOutput, PCHAR_INFO lpBuffer, COORD dwBufferSize,
+                                              COORD dwBufferCoord, PSMALL_RECT lpReadRegion);
+OVERLAPPED_API BOOL WINAPI ScrollConsoleScreenBufferA(HANDLE hConsoleOutput, const SMALL_RECT *lpScrollRectangle,
+                                                      const SMALL_RECT *lpClipRectangle, COORD dwDestinationOrigin,
+                                                      const CHAR_INFO *lpFill);
+OVERLAPPED_API BOOL WINAPI ScrollConsoleScreenBufferW(HANDLE hConsoleOutput, const SMALL_RECT *lpScrollRectangle,
+                                                      const SMALL_RECT *lpClipRectangle, COORD dwDestinationOrigin,
+                                                      const CHAR_INFO *lpFill);
+OVERLAPPED_API BOOL WINAPI SetConsoleScreenBufferSize(HANDLE hConsoleOutput, COORD dwSize);
+OVERLAPPED_API BOOL WINAPI SetConsoleWindowInfo(HANDLE hConsoleOutput, BOOL bAbsolute,
+                                                const SMALL_RECT *lpConsoleWindow);
+OVERLAPPED_API COORD WINAPI GetLargestConsoleWindowSize(HANDLE hConsoleOutput);
 
 /* ---- Input records ------------------------------------------------------------------- */
 
@@ -240,6 +286,11 @@ OVERLAPPED_API VOID WINAPI ClosePseudoConsole(HPCON hPC);
 #define PeekConsoleInput PeekConsoleInputW
 #define GetConsoleTitle GetConsoleTitleW
 #define FillConsoleOutputCharacter FillConsoleOutputCharacterW
+#define WriteConsoleOutputCharacter WriteConsoleOutputCharacterW
+#define ReadConsoleOutputCharacter ReadConsoleOutputCharacterW
+#define WriteConsoleOutput WriteConsoleOutputW
+#define ReadConsoleOutput ReadConsoleOutputW
+#define ScrollConsoleScreenBuffer ScrollConsoleScreenBufferW
 #define WriteConsoleInput WriteConsoleInputW
 #else
 #define ReadConsole ReadConsoleA
@@ -247,6 +298,11 @@ OVERLAPPED_API VOID WINAPI ClosePseudoConsole(HPCON hPC);
 #define PeekConsoleInput PeekConsoleInputA
 #define GetConsoleTitle GetConsoleTitleA
 #define FillConsoleOutputCharacter FillConsoleOutputCharacterA
+#define WriteConsoleOutputCharacter WriteConsoleOutputCharacterA
+#define ReadConsoleOutputCharacter ReadConsoleOutputCharacterA
+#define WriteConsoleOutput WriteConsoleOutputA
+#define ReadConsoleOutput ReadConsoleOutputA
+#define ScrollConsoleScreenBuffer ScrollConsoleScreenBufferA
 #define WriteConsoleInput WriteConsoleInputA
 #endif
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "drivers/console_screen.h"
 #include "drivers/inherit.h"
 #include "io/request.h"
 #include "kernel/thread_state.h"
@@ -508,7 +509,47 @@ const InheritRegistration console_registration OVERLAPPED_INHERIT_EARLY(kernel::
 
 // ---- The device ------------------------------------------------------------------------------
 
-ConsoleDevice* ConsoleDevice::open(int descriptor, bool take, bool input, DWORD* error)
+namespace {
+
+// Writes all of `data` to the terminal (a synchronous request: CancelSynchronousIo ends a
+// write that waits, ERROR_OPERATION_ABORTED).
+DWORD write_terminal(int descriptor, const char* data, DWORD length)
+{
+    DWORD written = 0;
+    while (written < length) {
+        ssize_t n = ::write(descriptor, data + written, length - written);
+        if (n < 0 && errno == EINTR) {
+            if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
+            continue;
+        }
+        if (n < 0) return win32_error_from_errno(errno);
+        written += static_cast<DWORD>(n);
+    }
+    return ERROR_SUCCESS;
+}
+
+}  // namespace
+
+ConsoleDevice* ConsoleDevice::make(int descriptor, bool input, ScreenBuffer* screen)
+{
+    ConsoleDevice* device = kernel::Pool<ConsoleDevice>::instance().acquire();
+    device->lock.lock();
+    device->reset_base();
+    device->reset_device();
+    device->descriptor_ = descriptor;
+    device->input_ = input;
+    device->screen_ = screen;
+    device->closing_ = false;
+    device->armed_ = false;
+    device->lock.unlock();
+    return device;
+}
+
+ConsoleDevice* ConsoleDevice::open_screen(ScreenBuffer* buffer) { return make(-1, false, buffer); }
+
+int ConsoleDevice::terminal() const { return descriptor_ >= 0 ? descriptor_ : screen_terminal(); }
+
+ConsoleDevice* ConsoleDevice::open(int descriptor, bool take, bool input, DWORD* error, bool active_buffer)
 {
     if (!isatty(descriptor)) {
         if (take) ::close(descriptor);
@@ -526,15 +567,7 @@ ConsoleDevice* ConsoleDevice::open(int descriptor, bool take, bool input, DWORD*
             return nullptr;
         }
     }
-    ConsoleDevice* device = kernel::Pool<ConsoleDevice>::instance().acquire();
-    device->lock.lock();
-    device->reset_base();
-    device->reset_device();
-    device->descriptor_ = own;
-    device->input_ = input;
-    device->closing_ = false;
-    device->armed_ = false;
-    device->lock.unlock();
+    ConsoleDevice* device = make(own, input, input ? nullptr : screen_for_terminal(own, active_buffer));
     if (input) {
         std::lock_guard<std::mutex> guard(registry_mutex);
         input_devices().push_back(device);
@@ -558,22 +591,11 @@ DWORD ConsoleDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* do
         return read_text(transfer.buffer, transfer.length, false, done);
     }
     if (input_) return ERROR_INVALID_HANDLE;  // nothing is written to an input buffer
-    const char* data = static_cast<const char*>(transfer.buffer);
-    DWORD written = 0;
-    while (written < transfer.length) {
-        ssize_t n = write(descriptor_, data + written, transfer.length - written);
-        if (n < 0 && errno == EINTR) {
-            if (io::sync_io_cancelled()) break;
-            continue;
-        }
-        if (n < 0) {
-            *done = written;
-            return win32_error_from_errno(errno);
-        }
-        written += static_cast<DWORD>(n);
-    }
-    *done = written;
-    return written == transfer.length ? ERROR_SUCCESS : ERROR_OPERATION_ABORTED;
+    // The screen buffer's model takes the text; the terminal gets it while the buffer is active.
+    DWORD error = screen_write_text(screen_, descriptor_, static_cast<const char*>(transfer.buffer), transfer.length,
+                                    write_terminal);
+    *done = error == ERROR_SUCCESS ? transfer.length : 0;
+    return error;
 }
 
 bool ConsoleDevice::is_signaled(const kernel::ThreadState*) const
@@ -642,8 +664,11 @@ void ConsoleDevice::recycle()
     lock.lock();
     int descriptor = descriptor_;
     descriptor_ = -1;
+    ScreenBuffer* screen = screen_;
+    screen_ = nullptr;
     unbind();
     lock.unlock();
+    if (screen != nullptr) screen_release(screen);
     io::forget_device(this);
     if (descriptor >= 0) ::close(descriptor);
     kernel::Pool<ConsoleDevice>::instance().release(this);

@@ -26,14 +26,21 @@
 
 namespace overlapped::drivers {
 
+class ScreenBuffer;  // console_screen.h
+
 class ConsoleDevice final : public io::Device {
 public:
     ConsoleDevice() : Device(kernel::ObjectType::Console) {}
 
     // A console device over a duplicate of `descriptor` (a terminal), or over `descriptor`
     // itself when `take` (then made close-on-exec). `input`: the input buffer, else a
-    // screen buffer. Returns the device (one reference), or nullptr with *error.
-    static ConsoleDevice* open(int descriptor, bool take, bool input, DWORD* error);
+    // screen buffer: the console's first one, or the active one when `active_buffer`
+    // (CONOUT$). Returns the device (one reference), or nullptr with *error.
+    static ConsoleDevice* open(int descriptor, bool take, bool input, DWORD* error, bool active_buffer = false);
+    // A screen buffer of CreateConsoleScreenBuffer (takes the caller's reference to
+    // `buffer`): no descriptor of its own; what is written reaches the console's terminal
+    // while the buffer is active.
+    static ConsoleDevice* open_screen(ScreenBuffer* buffer);
 
     bool overlapped_io() const override { return false; }
     DWORD prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan) override;
@@ -43,6 +50,10 @@ public:
 
     int descriptor() const { return descriptor_; }
     bool input() const { return input_; }
+    // A screen buffer's model (console_screen.h); null for the input buffer.
+    ScreenBuffer* screen() const { return screen_; }
+    // The terminal behind the handle: its descriptor, else the console's terminal (-1: none).
+    int terminal() const;
 
     // ReadConsoleA (`wide` false: bytes) and ReadConsoleW (UTF-16): up to `count`
     // characters; waits for a line (canonical terminal) or for any input (raw).
@@ -56,6 +67,8 @@ public:
     DWORD flush_input();
 
 private:
+    // A device from the pool over `descriptor` (-1: none), with its screen buffer's model.
+    static ConsoleDevice* make(int descriptor, bool input, ScreenBuffer* screen);
     void recycle() override;
     void arm_watch();
     static void watched(engine::Op* op);
@@ -69,6 +82,7 @@ private:
     };
     int descriptor_ = -1;
     bool input_ = false;
+    ScreenBuffer* screen_ = nullptr;  // a screen buffer's model (one reference)
     bool closing_ = false;  // under `lock`
     Watch watch_;           // under `lock`
     bool armed_ = false;    // under `lock`

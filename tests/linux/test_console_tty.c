@@ -13,13 +13,7 @@
 #define _GNU_SOURCE
 #include "testlib.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <termios.h>
-#include <time.h>
-#include <unistd.h>
+#include "pty_child.h"
 
 static int child(void)
 {
@@ -180,74 +174,13 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "child") == 0) return child();
 
-    int master = posix_openpt(O_RDWR | O_NOCTTY);
-    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+    static struct pty_output out;
+    if (pty_run_child("test_console_tty", 0, 0, "typed\n", &out) != 0) {
         printf("no pseudo-terminal here: skipped\n");
         tl_skipped++;
         return tl_finish();
     }
-    const char *slave_name = ptsname(master);
-    int results[2];
-    CHECK(pipe(results) == 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(master); /* before descriptor 3 is given its meaning: it may be the master */
-        setsid();
-        int slave = open(slave_name, O_RDWR);
-        if (slave < 0) _exit(120);
-        struct termios raw;
-        if (tcgetattr(slave, &raw) == 0) {
-            cfmakeraw(&raw); /* the bytes as written, no \n -> \r\n */
-            tcsetattr(slave, TCSANOW, &raw);
-        }
-        dup2(slave, 0);
-        dup2(slave, 1);
-        dup2(slave, 2);
-        if (slave > 2) close(slave);
-        dup2(results[1], 3);
-        if (results[0] != 3) close(results[0]);
-        if (results[1] != 3) close(results[1]);
-        execl("/proc/self/exe", "test_console_tty", "child", (char *)NULL);
-        _exit(127);
-    }
-    close(results[1]);
-    /* Input for the child's ReadFile: kept by the terminal until read. */
-    CHECK(write(master, "typed\n", 6) == 6);
-
-    /* Collect what reaches the terminal and the child's report until both are closed (the
-     * terminal reads EIO once the child, its last user, has exited). */
-    char terminal[4096] = {0}, report[16384] = {0};
-    size_t terminal_used = 0, report_used = 0;
-    int terminal_open = 1, report_open = 1;
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    while (terminal_open || report_open) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec - start.tv_sec > 30) {
-            printf("child did not finish in 30 s\n");
-            kill(pid, SIGKILL);
-            break;
-        }
-        struct pollfd fds[2];
-        int count = 0, t = -1, r = -1;
-        if (terminal_open) t = count, fds[count++] = (struct pollfd){master, POLLIN, 0};
-        if (report_open) r = count, fds[count++] = (struct pollfd){results[0], POLLIN, 0};
-        if (poll(fds, (nfds_t)count, 100) <= 0) continue;
-        if (t >= 0 && fds[t].revents) {
-            ssize_t n = read(master, terminal + terminal_used, sizeof terminal - 1 - terminal_used);
-            if (n > 0) terminal_used += (size_t)n;
-            else terminal_open = 0;
-        }
-        if (r >= 0 && fds[r].revents) {
-            ssize_t n = read(results[0], report + report_used, sizeof report - 1 - report_used);
-            if (n > 0) report_used += (size_t)n;
-            else report_open = 0;
-        }
-    }
-    close(master);
-    close(results[0]);
-    int status = 0;
-    if (pid > 0) waitpid(pid, &status, 0);
+    const char *terminal = out.terminal, *report = out.report;
     printf("%s", report);
 
     TEST("the child's checks");
