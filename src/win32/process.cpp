@@ -450,6 +450,13 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     } else if (!find_program_in_command_line(request.command_line, &request.path)) {
         return fail(ERROR_FILE_NOT_FOUND, FALSE);
     }
+    // A relative name was found from this process's current directory, where Windows
+    // looks for it; the child's execve runs after its chdir to lpCurrentDirectory.
+    if (request.path[0] != '/') {
+        char here[PATH_MAX];
+        if (getcwd(here, sizeof here) == nullptr) return fail(win32_error_from_errno(errno), FALSE);
+        request.path = std::string(here) + "/" + request.path;
+    }
     // posix_spawn reports a program that may not run (EACCES); a suspended child's
     // execve comes later, so that case is checked now.
     if ((arguments.flags & CREATE_SUSPENDED) && access(request.path.c_str(), X_OK) != 0)

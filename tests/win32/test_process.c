@@ -1336,6 +1336,34 @@ static void environment_and_directory(void)
     DeleteFileA(marker);
     RemoveDirectoryA(directory);
 
+    TEST("a relative program name is found from the parent's directory, not lpCurrentDirectory");
+    {
+        char saved[MAX_PATH], here[MAX_PATH], line[MAX_PATH + 32];
+        const char *base = self_path;
+        for (const char *c = self_path; *c; ++c)
+            if (*c == '\\' || *c == '/') base = c + 1;
+        CHECK(GetCurrentDirectoryA(sizeof saved, saved) > 0);
+        snprintf(here, sizeof here, "%.*s", (int)(base - self_path), self_path);
+        CHECK(SetCurrentDirectoryA(here));
+        CHECK(CreateDirectoryA(directory, NULL));
+        snprintf(line, sizeof line, ".\\%s child cwd", base);
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, directory, &startup, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        CHECK(DeleteFileA(marker));
+        /* lpApplicationName without a directory: the same */
+        snprintf(line, sizeof line, "x child cwd");
+        CHECK(CreateProcessA(base, line, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, directory, &startup, &info));
+        CHECK_EQ(ResumeThread(info.hThread), 1);
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        CHECK(DeleteFileA(marker));
+        RemoveDirectoryA(directory);
+        CHECK(SetCurrentDirectoryA(saved));
+    }
+
     TEST("a current directory that does not exist");
     SetLastError(0xdeadbeef);
     CHECK(!start_child("exit 0", FALSE, 0, NULL, "no_such_directory_ovl", NULL, &info));
