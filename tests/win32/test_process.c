@@ -217,6 +217,14 @@ static int run_child(int argc, char **argv)
         if (given && (wide.lpTitle == NULL || wide.lpTitle[0] != 't' || lstrlenW(wide.lpTitle) != 9)) return 39;
         return 0;
     }
+    if (strcmp(role, "nullstd") == 0) {
+        /* Started with STARTF_USESTDHANDLES, a NULL hStdInput and hStdError: those stay
+         * NULL here; standard output is the file given. */
+        if (GetStdHandle(STD_INPUT_HANDLE) != NULL) return 70;
+        if (GetStdHandle(STD_ERROR_HANDLE) != NULL) return 71;
+        child_write("nullstd ok\n");
+        return 0;
+    }
     if (strcmp(role, "startup") == 0) {
         STARTUPINFOA info;
         GetStartupInfoA(&info);
@@ -951,6 +959,21 @@ static void redirection(void)
     close_child(&info);
     read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "hello from the child\n") == 0);
+
+    TEST("STARTF_USESTDHANDLES with NULL fields: those standard handles are NULL in the child");
+    out = create_output(out_name, TRUE);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = NULL;
+    startup.hStdOutput = out;
+    startup.hStdError = NULL;
+    CHECK(start_child("nullstd", TRUE, 0, NULL, NULL, &startup, &info));
+    CloseHandle(out);
+    CHECK_EQ(wait_exit(&info), 0);
+    close_child(&info);
+    read_file(out_name, output, sizeof output);
+    CHECK(strcmp(output, "nullstd ok\n") == 0);
 
     TEST("GetStartupInfoA in the child");
     out = create_output(out_name, TRUE);
