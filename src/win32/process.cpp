@@ -245,13 +245,10 @@ long find_entry(const std::string& name)
 }
 
 // The entry of `name` in environ, compared without case as Windows does; null if none.
+// The first that matches, as Windows' linear search finds it: a block given to
+// CreateProcess may hold "a=1" before "A=2", and the name asked for as "A" finds "a=1".
 const char* find_variable(const std::string& name, std::string* actual_name)
 {
-    if (name.empty()) return nullptr;
-    if (const char* value = getenv(name.c_str())) {
-        *actual_name = name;
-        return value;
-    }
     long i = find_entry(name);
     if (i < 0) return nullptr;
     const char* equals = entry_separator(environ[i]);

@@ -1387,6 +1387,23 @@ static void environment_and_directory(void)
         CHECK(SetCurrentDirectoryA(saved));
     }
 
+    TEST("a block naming one variable twice: the first entry, without case, is the one found");
+    {
+        static char twice[] = "ovl_test_twice=first\0OVL_TEST_TWICE=second\0";
+        out = create_output(out_name, TRUE);
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        startup.dwFlags = STARTF_USESTDHANDLES;
+        startup.hStdOutput = out;
+        startup.hStdError = out;
+        CHECK(start_child("getenv OVL_TEST_TWICE", TRUE, 0, twice, NULL, &startup, &info));
+        CloseHandle(out);
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        read_file(out_name, output, sizeof output);
+        CHECK(strcmp(output, "first\n") == 0);
+    }
+
     TEST("a current directory that does not exist");
     SetLastError(0xdeadbeef);
     CHECK(!start_child("exit 0", FALSE, 0, NULL, "no_such_directory_ovl", NULL, &info));
