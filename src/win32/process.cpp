@@ -858,6 +858,26 @@ DWORD WINAPI GetProcessId(HANDLE Process)
     return id;
 }
 
+// No process here has a message queue (there are no windows), and Microsoft Learn's
+// WaitForInputIdle "returns immediately" for a console process or one without a message
+// queue: with WAIT_FAILED, as Wine's (its server has no idle event for such a process)
+// and as .NET's Process.WaitForInputIdle expects (it throws "the process does not have a
+// graphical interface" for any answer but 0 and WAIT_TIMEOUT), the last error left as it
+// was. The handle is checked as GetProcessId checks it.
+DWORD WINAPI WaitForInputIdle(HANDLE hProcess, DWORD dwMilliseconds)
+{
+    (void)dwMilliseconds;
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object =
+        kernel::handle_reference_granted(hProcess, kernel::ObjectType::Process, 0, &granted, &error);
+    if (object == nullptr) return fail(error, WAIT_FAILED);
+    object->release_reference();
+    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION)))
+        return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
+    return WAIT_FAILED;
+}
+
 // This process: the handles open in its table (the library's own, without Windows'
 // system handles: a new process starts at 0). Another process's table is out of reach
 // (ERROR_NOT_SUPPORTED, docs/deviations.md). The handle needs a query right.

@@ -447,6 +447,30 @@ static void running_and_terminated(void)
         CloseHandle(bare);
     }
 
+    TEST("WaitForInputIdle: a process without a message queue fails at once");
+    {
+        HANDLE limited = OpenProcess(SYNCHRONIZE, FALSE, info.dwProcessId);
+        HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+        DWORD start = GetTickCount();
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(info.hProcess, 5000), WAIT_FAILED);
+        CHECK_ERROR(0xdeadbeef);
+        CHECK(GetTickCount() - start < 4000);
+        CHECK_EQ(WaitForInputIdle(GetCurrentProcess(), 0), WAIT_FAILED);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(info.hThread, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(event, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK(limited != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(limited, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CloseHandle(limited);
+        CloseHandle(event);
+    }
+
     TEST("GetProcessHandleCount: one more for a new handle, one fewer once it is closed");
     {
         DWORD before = 0, during = 0, after = 0;
