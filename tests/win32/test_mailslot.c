@@ -594,6 +594,17 @@ static void test_handles(void)
         CHECK_EQ(GetFileType(slot), FILE_TYPE_DISK);
         CHECK_EQ(GetFileType(writer), FILE_TYPE_DISK);
     }
+    /* FlushFileBuffers needs a handle that may write: the server end and a client
+     * opened for reading only are refused. */
+    HANDLE reader = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(reader != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!FlushFileBuffers(slot));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!FlushFileBuffers(reader));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(reader);
     /* A duplicate is the same mailslot. */
     HANDLE copy = NULL;
     CHECK(DuplicateHandle(GetCurrentProcess(), slot, GetCurrentProcess(), &copy, 0, FALSE, DUPLICATE_SAME_ACCESS));
