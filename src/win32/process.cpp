@@ -199,9 +199,13 @@ bool find_program(const std::string& name, bool search, std::string* found)
 // With no application name: the first token of the command line. Quoted, it is the
 // name; unquoted and followed by more blanks, Windows tries each longer prefix ending at
 // a blank ("c:\program files\app.exe" unquoted tries "c:\program", then "c:\program
-// files\app.exe"...), and so does this.
-bool find_program_in_command_line(const std::string& line, std::string* found)
+// files\app.exe"...), and so does this. A prefix found past a blank is then quoted in
+// the child's command line, so that the child reads it as one name: *quoted is where
+// it begins and ends (begin npos when the first token was found as it is).
+bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_begin,
+                                  size_t* quoted_end)
 {
+    *quoted_begin = *quoted_end = std::string::npos;
     size_t i = 0;
     while (i < line.size() && is_blank(line[i])) ++i;
     if (i < line.size() && line[i] == '"') {
@@ -210,9 +214,15 @@ bool find_program_in_command_line(const std::string& line, std::string* found)
         return find_program(name, true, found);
     }
     size_t end = i;
-    for (;;) {
+    for (bool first = true;; first = false) {
         while (end < line.size() && !is_blank(line[end])) ++end;
-        if (find_program(line.substr(i, end - i), true, found)) return true;
+        if (find_program(line.substr(i, end - i), true, found)) {
+            if (!first) {
+                *quoted_begin = i;
+                *quoted_end = end;
+            }
+            return true;
+        }
         if (end >= line.size()) return false;
         while (end < line.size() && is_blank(line[end])) ++end;
         if (end >= line.size()) return false;
@@ -441,11 +451,21 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     if ((arguments.flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE)) == (DETACHED_PROCESS | CREATE_NEW_CONSOLE))
         return fail(ERROR_INVALID_PARAMETER, FALSE);
     drivers::SpawnRequest request;
-    request.command_line = arguments.has_command_line ? arguments.command_line : arguments.application;
+    request.command_line = arguments.command_line;
     if (arguments.application != nullptr) {
         if (!find_program(arguments.application, false, &request.path)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
-    } else if (!find_program_in_command_line(request.command_line, &request.path)) {
-        return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        // No command line (or an empty one): the child's is the application name, quoted
+        // (Wine's CreateProcessInternalW, and ReactOS', whose CmdLineIsAppName does so).
+        if (request.command_line.empty()) request.command_line = "\"" + std::string(arguments.application) + "\"";
+    } else {
+        size_t begin, end;
+        if (!find_program_in_command_line(request.command_line, &request.path, &begin, &end))
+            return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        // A name found past a blank is quoted for the child (Wine's get_file_name, and
+        // ReactOS' CreateProcessInternalW, whose QuotesNeeded does so).
+        if (begin != std::string::npos)
+            request.command_line = request.command_line.substr(0, begin) + "\"" +
+                                   request.command_line.substr(begin, end - begin) + "\"" + request.command_line.substr(end);
     }
     // A relative name was found from this process's current directory, where Windows
     // looks for it; the child's execve runs after its chdir to lpCurrentDirectory.

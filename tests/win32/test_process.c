@@ -882,6 +882,42 @@ static void command_lines(void)
         CHECK(strcmp(output, "whatever-name child args x\n1\n[x]\n") == 0);
     }
 
+    TEST("the child's command line: an application name alone is quoted, so is a name found past a blank");
+    {
+        /* A copy of this program named cmdline_probe writes its command line and ends. */
+        char directory[64], copy[128], line[256], expected[256];
+        snprintf(directory, sizeof directory, "proc dir %lu", (unsigned long)GetCurrentProcessId());
+        snprintf(copy, sizeof copy, "%s\\cmdline_probe.exe", directory);
+        CHECK(CreateDirectoryA(directory, NULL));
+        CHECK(CopyFileA(self_path, copy, FALSE));
+        for (int round = 0; round < 3; ++round) {
+            HANDLE out = create_output(out_name, TRUE);
+            STARTUPINFOA startup;
+            PROCESS_INFORMATION info;
+            char empty[] = "";
+            memset(&startup, 0, sizeof startup);
+            startup.cb = sizeof startup;
+            startup.dwFlags = STARTF_USESTDHANDLES;
+            startup.hStdOutput = out;
+            startup.hStdError = out;
+            snprintf(line, sizeof line, "%s x \"y z\"", copy); /* unquoted: "proc" names nothing */
+            BOOL started = round == 0   ? CreateProcessA(copy, NULL, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info)
+                           : round == 1 ? CreateProcessA(copy, empty, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info)
+                                        : CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info);
+            CloseHandle(out);
+            CHECK(started);
+            if (!started) continue;
+            CHECK_EQ(wait_exit(&info), 0);
+            close_child(&info);
+            read_file(out_name, output, sizeof output);
+            snprintf(expected, sizeof expected, round < 2 ? "\"%s\"\n" : "\"%s\" x \"y z\"\n", copy);
+            CHECK(strcmp(output, expected) == 0);
+            if (strcmp(output, expected) != 0) printf("round %d: got <%s> expected <%s>\n", round, output, expected);
+        }
+        CHECK(DeleteFileA(copy));
+        CHECK(RemoveDirectoryA(directory));
+    }
+
     TEST("lpApplicationName gets no .exe added; the command line's program name does");
     {
         STARTUPINFOA startup;
@@ -1571,6 +1607,11 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
     DWORD length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
     CHECK(length > 0 && length < sizeof self_path);
+    if (strstr(self_path, "cmdline_probe") != NULL) { /* a copy that reports its command line */
+        child_write(GetCommandLineA());
+        child_write("\n");
+        return 0;
+    }
     snprintf(out_name, sizeof out_name, "proc_test_out_%lu.txt", (unsigned long)GetCurrentProcessId());
 
     exit_codes();
