@@ -146,15 +146,19 @@ bool has_extension(const std::string& name)
     return dot != std::string::npos && (slash == std::string::npos || dot > slash);
 }
 
-// `path` (Linux form) or, with no extension, `path`.exe.
+// `path` (a Win32 or Linux path) or, with no extension, `path`.exe, each in Linux form as
+// Windows' path normalization leaves it ("app.exe " is "app.exe"). Whether .exe is added
+// is decided on the name as written, as SearchPath does before the path is normalized.
 bool try_file(const std::string& path, std::string* found)
 {
-    if (is_regular_file(path)) {
-        *found = path;
+    std::string linux_path;
+    if (drivers::file_linux_path(path, &linux_path) == ERROR_SUCCESS && is_regular_file(linux_path)) {
+        *found = linux_path;
         return true;
     }
-    if (!has_extension(path) && is_regular_file(path + ".exe")) {
-        *found = path + ".exe";
+    if (!has_extension(path) && drivers::file_linux_path(path + ".exe", &linux_path) == ERROR_SUCCESS &&
+        is_regular_file(linux_path)) {
+        *found = linux_path;
         return true;
     }
     return false;
@@ -171,9 +175,9 @@ bool find_program(const std::string& name, bool search, std::string* found)
     if (name.empty()) return false;
     bool has_directory = name.find_first_of("/\\") != std::string::npos || (name.size() >= 2 && name[1] == ':');
     if (has_directory || !search) {
+        if (search) return try_file(name, found);
         std::string linux_path;
         if (drivers::file_linux_path(name, &linux_path) != ERROR_SUCCESS) return false;
-        if (search) return try_file(linux_path, found);
         if (!is_regular_file(linux_path)) return false;
         *found = linux_path;
         return true;

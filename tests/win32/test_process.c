@@ -918,6 +918,27 @@ static void command_lines(void)
         CHECK(RemoveDirectoryA(directory));
     }
 
+    TEST("a program name is normalized as a path: trailing dots and spaces are dropped");
+    {
+        STARTUPINFOA startup;
+        PROCESS_INFORMATION info;
+        char line[MAX_PATH + 32];
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        const char *base = self_path;
+        for (const char *c = self_path; *c; ++c)
+            if (*c == '\\' || *c == '/') base = c + 1;
+        snprintf(line, sizeof line, "\"%s \" child exit 5", self_path);
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_EQ(wait_exit(&info), 5);
+        close_child(&info);
+        /* A name without a directory, found by the search (the program's own directory). */
+        snprintf(line, sizeof line, "\"%s \" child exit 6", base);
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_EQ(wait_exit(&info), 6);
+        close_child(&info);
+    }
+
     TEST("lpApplicationName gets no .exe added; the command line's program name does");
     {
         STARTUPINFOA startup;
