@@ -204,27 +204,24 @@ bool find_program(const std::string& name, bool search, std::string* found)
 // name; unquoted and followed by more blanks, Windows tries each longer prefix ending at
 // a blank ("c:\program files\app.exe" unquoted tries "c:\program", then "c:\program
 // files\app.exe"...), and so does this. A prefix found past a blank is then quoted in
-// the child's command line, so that the child reads it as one name: *quoted is where
-// it begins and ends (begin npos when the first token was found as it is).
-bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_begin,
-                                  size_t* quoted_end)
+// the child's command line, so that the child reads it as one name: *quoted_end is where
+// it ends (npos when the first token was found as it is).
+bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_end)
 {
-    *quoted_begin = *quoted_end = std::string::npos;
-    size_t i = 0;
-    while (i < line.size() && is_blank(line[i])) ++i;
-    if (i < line.size() && line[i] == '"') {
-        size_t end = line.find('"', i + 1);
-        std::string name = line.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+    *quoted_end = std::string::npos;
+    // Leading blanks are not skipped: the first token is then empty, and the longer
+    // prefixes keep the blanks, so such a line names no program, as on Windows (Wine's
+    // get_file_name and ReactOS' CreateProcessInternalW scan from the first character).
+    if (!line.empty() && line[0] == '"') {
+        size_t end = line.find('"', 1);
+        std::string name = line.substr(1, end == std::string::npos ? std::string::npos : end - 1);
         return find_program(name, true, found);
     }
-    size_t end = i;
+    size_t end = 0;
     for (bool first = true;; first = false) {
         while (end < line.size() && !is_blank(line[end])) ++end;
-        if (find_program(line.substr(i, end - i), true, found)) {
-            if (!first) {
-                *quoted_begin = i;
-                *quoted_end = end;
-            }
+        if (find_program(line.substr(0, end), true, found)) {
+            if (!first) *quoted_end = end;
             return true;
         }
         if (end >= line.size()) return false;
@@ -462,14 +459,13 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         // (Wine's CreateProcessInternalW, and ReactOS', whose CmdLineIsAppName does so).
         if (request.command_line.empty()) request.command_line = "\"" + std::string(arguments.application) + "\"";
     } else {
-        size_t begin, end;
-        if (!find_program_in_command_line(request.command_line, &request.path, &begin, &end))
+        size_t end;
+        if (!find_program_in_command_line(request.command_line, &request.path, &end))
             return fail(ERROR_FILE_NOT_FOUND, FALSE);
         // A name found past a blank is quoted for the child (Wine's get_file_name, and
         // ReactOS' CreateProcessInternalW, whose QuotesNeeded does so).
-        if (begin != std::string::npos)
-            request.command_line = request.command_line.substr(0, begin) + "\"" +
-                                   request.command_line.substr(begin, end - begin) + "\"" + request.command_line.substr(end);
+        if (end != std::string::npos)
+            request.command_line = "\"" + request.command_line.substr(0, end) + "\"" + request.command_line.substr(end);
     }
     // A relative name was found from this process's current directory, where Windows
     // looks for it; the child's execve runs after its chdir to lpCurrentDirectory.

@@ -932,6 +932,11 @@ static void command_lines(void)
         CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
         CHECK_EQ(wait_exit(&info), 5);
         close_child(&info);
+        /* A blank before the name: the first token is empty, and no program is named. */
+        snprintf(line, sizeof line, " \"%s\" child exit 5", self_path);
+        SetLastError(0xdeadbeef);
+        CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
         /* A name without a directory, found by the search (the program's own directory). */
         snprintf(line, sizeof line, "\"%s \" child exit 6", base);
         CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
