@@ -644,10 +644,12 @@ __attribute__((constructor(65535))) void process_start_up()
     if (!state.from_parent || !state.use_std_handles) return;
     // A null STARTUPINFO field stays null: Windows gives the child no handle for it
     // (rprichard/win32-console-docs, "CreateProcess (traditional)" and "(modern)", run on
-    // Windows XP to 10), though its descriptor is /dev/null for the C library's sake.
+    // Windows XP to 10), though its descriptor is /dev/null for the C library's sake; with
+    // a pseudo console its descriptor is the console's terminal, and stays the handle.
     const DWORD which[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
     for (int i = 0; i < 3; ++i)
-        if (state.std_inherited[i] || state.std_handles[i] == nullptr) SetStdHandle(which[i], state.std_handles[i]);
+        if (state.std_inherited[i] || (state.std_handles[i] == nullptr && !state.pseudo_console))
+            SetStdHandle(which[i], state.std_handles[i]);
 }
 
 std::string optional_utf8(const WCHAR* text) { return text == nullptr ? std::string() : win32::utf8_from_utf16(text); }
