@@ -238,6 +238,15 @@ static int run_child(int argc, char **argv)
 
 /* ---- The parent's helpers ---------------------------------------------------------- */
 
+/* This program's file name, without its directory. */
+static const char *self_name(void)
+{
+    const char *base = self_path;
+    for (const char *c = self_path; *c; ++c)
+        if (*c == '\\' || *c == '/') base = c + 1;
+    return base;
+}
+
 static BOOL start_child(const char *arguments, BOOL inherit, DWORD flags, void *environment, const char *directory,
                         STARTUPINFOA *startup, PROCESS_INFORMATION *info)
 {
@@ -324,6 +333,39 @@ static void append_quoted(char *line, size_t size, const char *argument)
     }
     if (at + 1 < size) line[at++] = '"';
     line[at] = '\0';
+}
+
+/* Starts `application` with `line` (either may be NULL), standard output (and standard
+ * error, unless `null_error`) to a file, standard input NULL, the environment block given
+ * (NULL: this one's); returns its exit code (0xFFFFFFFF if it did not start or end), what
+ * it wrote in `output`. */
+static DWORD run_with_output(const char *application, char *line, void *environment, BOOL null_error,
+                             char *output, DWORD size)
+{
+    HANDLE out = create_output(out_name, TRUE);
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION info;
+    output[0] = '\0';
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdOutput = out;
+    startup.hStdError = null_error ? NULL : out;
+    BOOL started = CreateProcessA(application, line, NULL, NULL, TRUE, 0, environment, NULL, &startup, &info);
+    CloseHandle(out);
+    if (!started) return 0xFFFFFFFF;
+    DWORD code = wait_exit(&info);
+    close_child(&info);
+    read_file(out_name, output, size);
+    return code;
+}
+
+/* The same for this program's `role` ("<program> child <role>"). */
+static DWORD run_role(const char *role, void *environment, BOOL null_error, char *output, DWORD size)
+{
+    char line[4096];
+    snprintf(line, sizeof line, "\"%s\" child %s", self_path, role);
+    return run_with_output(NULL, line, environment, null_error, output, size);
 }
 
 /* Runs the "args" role with stdout to a file; returns what the child wrote. */
@@ -865,20 +907,8 @@ static void command_lines(void)
 
     TEST("lpApplicationName with a command line whose first token is anything");
     {
-        HANDLE out = create_output(out_name, TRUE);
-        STARTUPINFOA startup;
-        PROCESS_INFORMATION info;
         char line[] = "whatever-name child args x";
-        memset(&startup, 0, sizeof startup);
-        startup.cb = sizeof startup;
-        startup.dwFlags = STARTF_USESTDHANDLES;
-        startup.hStdOutput = out;
-        startup.hStdError = out;
-        CHECK(CreateProcessA(self_path, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info));
-        CloseHandle(out);
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
-        read_file(out_name, output, sizeof output);
+        CHECK_EQ(run_with_output(self_path, line, NULL, FALSE, output, sizeof output), 0);
         CHECK(strcmp(output, "whatever-name child args x\n1\n[x]\n") == 0);
     }
 
@@ -891,25 +921,12 @@ static void command_lines(void)
         CHECK(CreateDirectoryA(directory, NULL));
         CHECK(CopyFileA(self_path, copy, FALSE));
         for (int round = 0; round < 3; ++round) {
-            HANDLE out = create_output(out_name, TRUE);
-            STARTUPINFOA startup;
-            PROCESS_INFORMATION info;
             char empty[] = "";
-            memset(&startup, 0, sizeof startup);
-            startup.cb = sizeof startup;
-            startup.dwFlags = STARTF_USESTDHANDLES;
-            startup.hStdOutput = out;
-            startup.hStdError = out;
             snprintf(line, sizeof line, "%s x \"y z\"", copy); /* unquoted: "proc" names nothing */
-            BOOL started = round == 0   ? CreateProcessA(copy, NULL, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info)
-                           : round == 1 ? CreateProcessA(copy, empty, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info)
-                                        : CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info);
-            CloseHandle(out);
-            CHECK(started);
-            if (!started) continue;
-            CHECK_EQ(wait_exit(&info), 0);
-            close_child(&info);
-            read_file(out_name, output, sizeof output);
+            DWORD code = round == 0   ? run_with_output(copy, NULL, NULL, FALSE, output, sizeof output)
+                         : round == 1 ? run_with_output(copy, empty, NULL, FALSE, output, sizeof output)
+                                      : run_with_output(NULL, line, NULL, FALSE, output, sizeof output);
+            CHECK_EQ(code, 0);
             snprintf(expected, sizeof expected, round < 2 ? "\"%s\"\n" : "\"%s\" x \"y z\"\n", copy);
             CHECK(strcmp(output, expected) == 0);
             if (strcmp(output, expected) != 0) printf("round %d: got <%s> expected <%s>\n", round, output, expected);
@@ -925,23 +942,16 @@ static void command_lines(void)
         char line[MAX_PATH + 32];
         memset(&startup, 0, sizeof startup);
         startup.cb = sizeof startup;
-        const char *base = self_path;
-        for (const char *c = self_path; *c; ++c)
-            if (*c == '\\' || *c == '/') base = c + 1;
         snprintf(line, sizeof line, "\"%s \" child exit 5", self_path);
-        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
-        CHECK_EQ(wait_exit(&info), 5);
-        close_child(&info);
+        CHECK_EQ(run_with_output(NULL, line, NULL, FALSE, output, sizeof output), 5);
+        /* A name without a directory, found by the search (the program's own directory). */
+        snprintf(line, sizeof line, "\"%s \" child exit 6", self_name());
+        CHECK_EQ(run_with_output(NULL, line, NULL, FALSE, output, sizeof output), 6);
         /* A blank before the name: the first token is empty, and no program is named. */
         snprintf(line, sizeof line, " \"%s\" child exit 5", self_path);
         SetLastError(0xdeadbeef);
         CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
         CHECK_ERROR(ERROR_FILE_NOT_FOUND);
-        /* A name without a directory, found by the search (the program's own directory). */
-        snprintf(line, sizeof line, "\"%s \" child exit 6", base);
-        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
-        CHECK_EQ(wait_exit(&info), 6);
-        close_child(&info);
     }
 
     TEST("lpApplicationName gets no .exe added; the command line's program name does");
@@ -1047,18 +1057,7 @@ static void redirection(void)
     CHECK(strcmp(output, "hello from the child\n") == 0);
 
     TEST("STARTF_USESTDHANDLES with NULL fields: those standard handles are NULL in the child");
-    out = create_output(out_name, TRUE);
-    memset(&startup, 0, sizeof startup);
-    startup.cb = sizeof startup;
-    startup.dwFlags = STARTF_USESTDHANDLES;
-    startup.hStdInput = NULL;
-    startup.hStdOutput = out;
-    startup.hStdError = NULL;
-    CHECK(start_child("nullstd", TRUE, 0, NULL, NULL, &startup, &info));
-    CloseHandle(out);
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
-    read_file(out_name, output, sizeof output);
+    CHECK_EQ(run_role("nullstd", NULL, TRUE, output, sizeof output), 0);
     CHECK(strcmp(output, "nullstd ok\n") == 0);
 
     TEST("GetStartupInfoA in the child");
@@ -1448,9 +1447,7 @@ static void environment_and_directory(void)
     TEST("a relative program name is found from the parent's directory, not lpCurrentDirectory");
     {
         char saved[MAX_PATH], here[MAX_PATH], line[MAX_PATH + 32];
-        const char *base = self_path;
-        for (const char *c = self_path; *c; ++c)
-            if (*c == '\\' || *c == '/') base = c + 1;
+        const char *base = self_name();
         CHECK(GetCurrentDirectoryA(sizeof saved, saved) > 0);
         snprintf(here, sizeof here, "%.*s", (int)(base - self_path), self_path);
         CHECK(SetCurrentDirectoryA(here));
@@ -1476,17 +1473,7 @@ static void environment_and_directory(void)
     TEST("a block naming one variable twice: the first entry, without case, is the one found");
     {
         static char twice[] = "ovl_test_twice=first\0OVL_TEST_TWICE=second\0";
-        out = create_output(out_name, TRUE);
-        memset(&startup, 0, sizeof startup);
-        startup.cb = sizeof startup;
-        startup.dwFlags = STARTF_USESTDHANDLES;
-        startup.hStdOutput = out;
-        startup.hStdError = out;
-        CHECK(start_child("getenv OVL_TEST_TWICE", TRUE, 0, twice, NULL, &startup, &info));
-        CloseHandle(out);
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
-        read_file(out_name, output, sizeof output);
+        CHECK_EQ(run_role("getenv OVL_TEST_TWICE", twice, FALSE, output, sizeof output), 0);
         CHECK(strcmp(output, "first\n") == 0);
     }
 
