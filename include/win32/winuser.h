@@ -97,6 +97,9 @@ OVERLAPPED_API int WINAPI MessageBoxExA(HWND hWnd, LPCSTR lpText, LPCSTR lpCapti
 OVERLAPPED_API int WINAPI MessageBoxExW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType, WORD wLanguageId);
 OVERLAPPED_API BOOL WINAPI MessageBeep(UINT uType);
 OVERLAPPED_API BOOL WINAPI Beep(DWORD dwFreq, DWORD dwDuration);
+/* No process here has a message queue: WAIT_FAILED at once for any process handle
+ * (src/win32/process.cpp). */
+OVERLAPPED_API DWORD WINAPI WaitForInputIdle(HANDLE hProcess, DWORD dwMilliseconds);
 
 #ifdef UNICODE
 #define MessageBox MessageBoxW

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -58,6 +59,36 @@ bool copy_out(void* buffer, const void* data, size_t size)
         return true;
     }
     return false;
+}
+
+// Whether a read's buffer is writable memory. Windows' I/O manager locks a read's pages
+// before the request reaches the mailslot, so a read into memory that is not there (or is
+// read-only) fails at once with ERROR_NOACCESS, with or without a message waiting, and an
+// overlapped one never pends. One byte of each page is read and written back through the
+// kernel (which reports a bad address instead of faulting), two system calls for up to
+// 1,024 pages; the buffer is the read's from now on, as on Windows, so writing back what
+// is there changes nothing. A kernel that refuses these calls (seccomp) is trusted.
+bool writable_memory(void* buffer, size_t length)
+{
+    static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    constexpr size_t kBatch = 1024;
+    uintptr_t at = reinterpret_cast<uintptr_t>(buffer);
+    const uintptr_t end = at + length;
+    char bytes[kBatch];
+    iovec remote[kBatch];
+    while (at < end) {
+        size_t count = 0;
+        for (; count < kBatch && at < end; ++count, at = (at & ~(page - 1)) + page)
+            remote[count] = iovec{reinterpret_cast<void*>(at), 1};
+        iovec local{bytes, count};
+        ssize_t done = process_vm_readv(getpid(), &local, 1, remote, count, 0);
+        if (done < 0 && (errno == ENOSYS || errno == EPERM)) return true;
+        if (done != static_cast<ssize_t>(count)) return false;
+        done = process_vm_writev(getpid(), &local, 1, remote, count, 0);
+        if (done < 0 && (errno == ENOSYS || errno == EPERM)) return true;
+        if (done != static_cast<ssize_t>(count)) return false;
+    }
+    return true;
 }
 
 bool epoll_add(int epoll, int descriptor)
@@ -397,6 +428,7 @@ DWORD MailslotDevice::prepare(const io::Transfer& transfer, io::Request* request
         plan->attempt_now = true;
         return ERROR_SUCCESS;
     }
+    if (transfer.length != 0 && !writable_memory(transfer.buffer, transfer.length)) return ERROR_NOACCESS;
     if (!server_) return ERROR_INVALID_PARAMETER;  // clients only write
     state->read = true;
     state->buffer = transfer.buffer;
@@ -528,6 +560,7 @@ DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* d
             if (poll(&entry, 1, -1) < 0 && errno == EINTR && io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
         }
     }
+    if (transfer.length != 0 && !writable_memory(transfer.buffer, transfer.length)) return ERROR_NOACCESS;
     if (!server_) return ERROR_INVALID_PARAMETER;
     DWORD timeout = read_timeout_.load(std::memory_order_relaxed);
     long long deadline = timeout == MAILSLOT_WAIT_FOREVER ? -1 : static_cast<long long>(monotonic_ms()) + timeout;

@@ -39,6 +39,7 @@ namespace {
 constexpr char kStartupVariable[] = "OVERLAPPED_STARTUP";
 constexpr unsigned kStartupStdHandles = 1;  // the record's flags
 constexpr unsigned kStartupDetached = 2;
+constexpr unsigned kStartupPseudoConsole = 4;  // a null standard handle is the pseudo console's terminal
 
 // One handle passed to the child.
 struct Passed {
@@ -165,7 +166,8 @@ std::string startup_record(const SpawnRequest& request, const std::vector<Passed
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[0])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[1])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[2])),
-             (request.use_std_handles ? kStartupStdHandles : 0u) | (request.detached ? kStartupDetached : 0u));
+             (request.use_std_handles ? kStartupStdHandles : 0u) | (request.detached ? kStartupDetached : 0u) |
+                 (request.terminal >= 0 ? kStartupPseudoConsole : 0u));
     record += buffer;
     record += hex_encode(request.command_line);
     const StartupWindow& w = request.window;
@@ -777,6 +779,7 @@ Startup read_startup()
     if (*end != ';') return startup;
     startup.use_std_handles = (flags & kStartupStdHandles) != 0;
     startup.detached = (flags & kStartupDetached) != 0;
+    startup.pseudo_console = (flags & kStartupPseudoConsole) != 0;
     at = end + 1;
     const char* command_end = strchr(at, ';');
     if (command_end == nullptr) return startup;

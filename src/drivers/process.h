@@ -69,6 +69,7 @@ struct Startup {
     std::string command_line;   // UTF-8, when from_parent
     bool use_std_handles = false;
     bool detached = false;      // DETACHED_PROCESS: started without a console
+    bool pseudo_console = false;  // PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE: null handles are its terminal
     StartupWindow window;       // the parent's STARTUPINFO fields, when from_parent
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
     bool std_inherited[3] = {false, false, false};  // the value names an inherited handle here

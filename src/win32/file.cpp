@@ -481,6 +481,7 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
     BOOL drained;
     if (win32::flush_serial_port(hFile, &drained)) return drained;  // a COM port: drains its output
     if (win32::flush_pipe(hFile, &drained)) return drained;  // a pipe end: waits for the reader
+    if (win32::flush_mailslot(hFile, &drained)) return drained;
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }

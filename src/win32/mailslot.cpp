@@ -54,6 +54,23 @@ HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags
     return handle;
 }
 
+bool flush_mailslot(HANDLE handle, BOOL* result)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(handle, kernel::ObjectType::Mailslot, 0, &granted, &error);
+    if (object == nullptr) return false;
+    object->release_reference();
+    // As NtFlushBuffersFile: a handle that may not write cannot flush (Microsoft Learn,
+    // FlushFileBuffers: "The handle must have the GENERIC_WRITE access right"), so the
+    // server end and a client opened for reading only are refused. A client that may
+    // write has nothing to flush that Windows' mailslot driver would accept: it keeps
+    // the answer it had (ERROR_INVALID_HANDLE, as Wine 8 gives; Windows' is not known).
+    *result = fail((granted & (FILE_WRITE_DATA | FILE_APPEND_DATA)) == 0 ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE,
+                   FALSE);
+    return true;
+}
+
 }  // namespace overlapped::win32
 
 extern "C" {

@@ -11,4 +11,8 @@ namespace overlapped::win32 {
 // CreateFile on a mailslot name: a client end. Sets the last error.
 HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes);
 
+// FlushFileBuffers on a mailslot handle (hooked from win32/file.cpp): false if `handle` is
+// not one.
+bool flush_mailslot(HANDLE handle, BOOL* result);
+
 }  // namespace overlapped::win32

@@ -146,15 +146,19 @@ bool has_extension(const std::string& name)
     return dot != std::string::npos && (slash == std::string::npos || dot > slash);
 }
 
-// `path` (Linux form) or, with no extension, `path`.exe.
+// `path` (a Win32 or Linux path) or, with no extension, `path`.exe, each in Linux form as
+// Windows' path normalization leaves it ("app.exe " is "app.exe"). Whether .exe is added
+// is decided on the name as written, as SearchPath does before the path is normalized.
 bool try_file(const std::string& path, std::string* found)
 {
-    if (is_regular_file(path)) {
-        *found = path;
+    std::string linux_path;
+    if (drivers::file_linux_path(path, &linux_path) == ERROR_SUCCESS && is_regular_file(linux_path)) {
+        *found = linux_path;
         return true;
     }
-    if (!has_extension(path) && is_regular_file(path + ".exe")) {
-        *found = path + ".exe";
+    if (!has_extension(path) && drivers::file_linux_path(path + ".exe", &linux_path) == ERROR_SUCCESS &&
+        is_regular_file(linux_path)) {
+        *found = linux_path;
         return true;
     }
     return false;
@@ -171,9 +175,9 @@ bool find_program(const std::string& name, bool search, std::string* found)
     if (name.empty()) return false;
     bool has_directory = name.find_first_of("/\\") != std::string::npos || (name.size() >= 2 && name[1] == ':');
     if (has_directory || !search) {
+        if (search) return try_file(name, found);
         std::string linux_path;
         if (drivers::file_linux_path(name, &linux_path) != ERROR_SUCCESS) return false;
-        if (search) return try_file(linux_path, found);
         if (!is_regular_file(linux_path)) return false;
         *found = linux_path;
         return true;
@@ -199,20 +203,27 @@ bool find_program(const std::string& name, bool search, std::string* found)
 // With no application name: the first token of the command line. Quoted, it is the
 // name; unquoted and followed by more blanks, Windows tries each longer prefix ending at
 // a blank ("c:\program files\app.exe" unquoted tries "c:\program", then "c:\program
-// files\app.exe"...), and so does this.
-bool find_program_in_command_line(const std::string& line, std::string* found)
+// files\app.exe"...), and so does this. A prefix found past a blank is then quoted in
+// the child's command line, so that the child reads it as one name: *quoted_end is where
+// it ends (npos when the first token was found as it is).
+bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_end)
 {
-    size_t i = 0;
-    while (i < line.size() && is_blank(line[i])) ++i;
-    if (i < line.size() && line[i] == '"') {
-        size_t end = line.find('"', i + 1);
-        std::string name = line.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+    *quoted_end = std::string::npos;
+    // Leading blanks are not skipped: the first token is then empty, and the longer
+    // prefixes keep the blanks, so such a line names no program, as on Windows (Wine's
+    // get_file_name and ReactOS' CreateProcessInternalW scan from the first character).
+    if (!line.empty() && line[0] == '"') {
+        size_t end = line.find('"', 1);
+        std::string name = line.substr(1, end == std::string::npos ? std::string::npos : end - 1);
         return find_program(name, true, found);
     }
-    size_t end = i;
-    for (;;) {
+    size_t end = 0;
+    for (bool first = true;; first = false) {
         while (end < line.size() && !is_blank(line[end])) ++end;
-        if (find_program(line.substr(i, end - i), true, found)) return true;
+        if (find_program(line.substr(0, end), true, found)) {
+            if (!first) *quoted_end = end;
+            return true;
+        }
         if (end >= line.size()) return false;
         while (end < line.size() && is_blank(line[end])) ++end;
         if (end >= line.size()) return false;
@@ -245,13 +256,10 @@ long find_entry(const std::string& name)
 }
 
 // The entry of `name` in environ, compared without case as Windows does; null if none.
+// The first that matches, as Windows' linear search finds it: a block given to
+// CreateProcess may hold "a=1" before "A=2", and the name asked for as "A" finds "a=1".
 const char* find_variable(const std::string& name, std::string* actual_name)
 {
-    if (name.empty()) return nullptr;
-    if (const char* value = getenv(name.c_str())) {
-        *actual_name = name;
-        return value;
-    }
     long i = find_entry(name);
     if (i < 0) return nullptr;
     const char* equals = entry_separator(environ[i]);
@@ -444,11 +452,27 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     if ((arguments.flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE)) == (DETACHED_PROCESS | CREATE_NEW_CONSOLE))
         return fail(ERROR_INVALID_PARAMETER, FALSE);
     drivers::SpawnRequest request;
-    request.command_line = arguments.has_command_line ? arguments.command_line : arguments.application;
+    request.command_line = arguments.command_line;
     if (arguments.application != nullptr) {
         if (!find_program(arguments.application, false, &request.path)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
-    } else if (!find_program_in_command_line(request.command_line, &request.path)) {
-        return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        // No command line (or an empty one): the child's is the application name, quoted
+        // (Wine's CreateProcessInternalW, and ReactOS', whose CmdLineIsAppName does so).
+        if (request.command_line.empty()) request.command_line = "\"" + std::string(arguments.application) + "\"";
+    } else {
+        size_t end;
+        if (!find_program_in_command_line(request.command_line, &request.path, &end))
+            return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        // A name found past a blank is quoted for the child (Wine's get_file_name, and
+        // ReactOS' CreateProcessInternalW, whose QuotesNeeded does so).
+        if (end != std::string::npos)
+            request.command_line = "\"" + request.command_line.substr(0, end) + "\"" + request.command_line.substr(end);
+    }
+    // A relative name was found from this process's current directory, where Windows
+    // looks for it; the child's execve runs after its chdir to lpCurrentDirectory.
+    if (request.path[0] != '/') {
+        char here[PATH_MAX];
+        if (getcwd(here, sizeof here) == nullptr) return fail(win32_error_from_errno(errno), FALSE);
+        request.path = std::string(here) + "/" + request.path;
     }
     // posix_spawn reports a program that may not run (EACCES); a suspended child's
     // execve comes later, so that case is checked now.
@@ -618,9 +642,14 @@ __attribute__((constructor(65535))) void process_start_up()
         kernel::ctrl_start_detached();
     }
     if (!state.from_parent || !state.use_std_handles) return;
+    // A null STARTUPINFO field stays null: Windows gives the child no handle for it
+    // (rprichard/win32-console-docs, "CreateProcess (traditional)" and "(modern)", run on
+    // Windows XP to 10), though its descriptor is /dev/null for the C library's sake; with
+    // a pseudo console its descriptor is the console's terminal, and stays the handle.
     const DWORD which[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
     for (int i = 0; i < 3; ++i)
-        if (state.std_inherited[i]) SetStdHandle(which[i], state.std_handles[i]);
+        if (state.std_inherited[i] || (state.std_handles[i] == nullptr && !state.pseudo_console))
+            SetStdHandle(which[i], state.std_handles[i]);
 }
 
 std::string optional_utf8(const WCHAR* text) { return text == nullptr ? std::string() : win32::utf8_from_utf16(text); }
@@ -849,6 +878,26 @@ DWORD WINAPI GetProcessId(HANDLE Process)
     DWORD id = static_cast<kernel::ProcessObject*>(object)->process_id();
     object->lock.unlock();
     return id;
+}
+
+// No process here has a message queue (there are no windows), and Microsoft Learn's
+// WaitForInputIdle "returns immediately" for a console process or one without a message
+// queue: with WAIT_FAILED, as Wine's (its server has no idle event for such a process)
+// and as .NET's Process.WaitForInputIdle expects (it throws "the process does not have a
+// graphical interface" for any answer but 0 and WAIT_TIMEOUT), the last error left as it
+// was. The handle is checked as GetProcessId checks it.
+DWORD WINAPI WaitForInputIdle(HANDLE hProcess, DWORD dwMilliseconds)
+{
+    (void)dwMilliseconds;
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object =
+        kernel::handle_reference_granted(hProcess, kernel::ObjectType::Process, 0, &granted, &error);
+    if (object == nullptr) return fail(error, WAIT_FAILED);
+    object->release_reference();
+    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION)))
+        return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
+    return WAIT_FAILED;
 }
 
 // This process: the handles open in its table (the library's own, without Windows'

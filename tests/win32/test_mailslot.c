@@ -255,9 +255,51 @@ static void test_bad_buffer(void)
     CloseHandle(overlapped.hEvent);
     CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
     CHECK_EQ(count, 1);
+    /* Read-only memory, and a buffer too small as well: the buffer is checked first. */
+    char *read_only = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READONLY);
+    CHECK(read_only != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(slot, read_only, sizeof buffer, &got, NULL));
+    CHECK_ERROR(ERROR_NOACCESS);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(slot, nowhere, 2, &got, NULL));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(count, 1);
     CHECK(ReadFile(slot, buffer, sizeof buffer, &got, NULL));
     CHECK_EQ(got, 5);
     CHECK(memcmp(buffer, "hello", 5) == 0);
+
+    /* No message waiting: the check comes before any wait. A read that would wait 2 s
+     * fails at once, and an overlapped one with no time-out does not pend: the
+     * OVERLAPPED keeps the STATUS_PENDING ReadFile put there, the event stays unset. */
+    TEST("a read into memory that is not there, with no message waiting");
+    CHECK(SetMailslotInfo(slot, 2000));
+    DWORD start = GetTickCount();
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(slot, nowhere, sizeof buffer, &got, NULL));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CHECK(GetTickCount() - start < 1500);
+    CHECK(SetMailslotInfo(slot, MAILSLOT_WAIT_FOREVER));
+    memset(&overlapped, 0, sizeof overlapped);
+    overlapped.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    BOOL read = ReadFile(slot, read_only, sizeof buffer, &got, &overlapped);
+    DWORD error = GetLastError();
+    CHECK(!read);
+    CHECK_EQ(error, ERROR_NOACCESS);
+    CHECK_EQ(overlapped.Internal, STATUS_PENDING);
+    CHECK_EQ(WaitForSingleObject(overlapped.hEvent, 0), WAIT_TIMEOUT);
+    if (error == ERROR_IO_PENDING) { /* wrongly pending: end it before the buffer goes */
+        CancelIo(slot);
+        WaitForSingleObject(overlapped.hEvent, 5000);
+    }
+    CloseHandle(overlapped.hEvent);
+    /* The mailslot still works: a message written now is read whole. */
+    CHECK(WriteFile(writer, "again", 5, &got, NULL));
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, NULL));
+    CHECK_EQ(got, 5);
+    VirtualFree(read_only, 0, MEM_RELEASE);
     CloseHandle(writer);
     CloseHandle(slot);
 }
@@ -552,6 +594,17 @@ static void test_handles(void)
         CHECK_EQ(GetFileType(slot), FILE_TYPE_DISK);
         CHECK_EQ(GetFileType(writer), FILE_TYPE_DISK);
     }
+    /* FlushFileBuffers needs a handle that may write: the server end and a client
+     * opened for reading only are refused. */
+    HANDLE reader = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(reader != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!FlushFileBuffers(slot));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!FlushFileBuffers(reader));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(reader);
     /* A duplicate is the same mailslot. */
     HANDLE copy = NULL;
     CHECK(DuplicateHandle(GetCurrentProcess(), slot, GetCurrentProcess(), &copy, 0, FALSE, DUPLICATE_SAME_ACCESS));

@@ -217,6 +217,14 @@ static int run_child(int argc, char **argv)
         if (given && (wide.lpTitle == NULL || wide.lpTitle[0] != 't' || lstrlenW(wide.lpTitle) != 9)) return 39;
         return 0;
     }
+    if (strcmp(role, "nullstd") == 0) {
+        /* Started with STARTF_USESTDHANDLES, a NULL hStdInput and hStdError: those stay
+         * NULL here; standard output is the file given. */
+        if (GetStdHandle(STD_INPUT_HANDLE) != NULL) return 70;
+        if (GetStdHandle(STD_ERROR_HANDLE) != NULL) return 71;
+        child_write("nullstd ok\n");
+        return 0;
+    }
     if (strcmp(role, "startup") == 0) {
         STARTUPINFOA info;
         GetStartupInfoA(&info);
@@ -229,6 +237,15 @@ static int run_child(int argc, char **argv)
 }
 
 /* ---- The parent's helpers ---------------------------------------------------------- */
+
+/* This program's file name, without its directory. */
+static const char *self_name(void)
+{
+    const char *base = self_path;
+    for (const char *c = self_path; *c; ++c)
+        if (*c == '\\' || *c == '/') base = c + 1;
+    return base;
+}
 
 static BOOL start_child(const char *arguments, BOOL inherit, DWORD flags, void *environment, const char *directory,
                         STARTUPINFOA *startup, PROCESS_INFORMATION *info)
@@ -316,6 +333,39 @@ static void append_quoted(char *line, size_t size, const char *argument)
     }
     if (at + 1 < size) line[at++] = '"';
     line[at] = '\0';
+}
+
+/* Starts `application` with `line` (either may be NULL), standard output (and standard
+ * error, unless `null_error`) to a file, standard input NULL, the environment block given
+ * (NULL: this one's); returns its exit code (0xFFFFFFFF if it did not start or end), what
+ * it wrote in `output`. */
+static DWORD run_with_output(const char *application, char *line, void *environment, BOOL null_error,
+                             char *output, DWORD size)
+{
+    HANDLE out = create_output(out_name, TRUE);
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION info;
+    output[0] = '\0';
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdOutput = out;
+    startup.hStdError = null_error ? NULL : out;
+    BOOL started = CreateProcessA(application, line, NULL, NULL, TRUE, 0, environment, NULL, &startup, &info);
+    CloseHandle(out);
+    if (!started) return 0xFFFFFFFF;
+    DWORD code = wait_exit(&info);
+    close_child(&info);
+    read_file(out_name, output, size);
+    return code;
+}
+
+/* The same for this program's `role` ("<program> child <role>"). */
+static DWORD run_role(const char *role, void *environment, BOOL null_error, char *output, DWORD size)
+{
+    char line[4096];
+    snprintf(line, sizeof line, "\"%s\" child %s", self_path, role);
+    return run_with_output(NULL, line, environment, null_error, output, size);
 }
 
 /* Runs the "args" role with stdout to a file; returns what the child wrote. */
@@ -437,6 +487,30 @@ static void running_and_terminated(void)
         CHECK_EQ(GetPriorityClass(info.hProcess), BELOW_NORMAL_PRIORITY_CLASS);
         CloseHandle(limited);
         CloseHandle(bare);
+    }
+
+    TEST("WaitForInputIdle: a process without a message queue fails at once");
+    {
+        HANDLE limited = OpenProcess(SYNCHRONIZE, FALSE, info.dwProcessId);
+        HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+        DWORD start = GetTickCount();
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(info.hProcess, 5000), WAIT_FAILED);
+        CHECK_ERROR(0xdeadbeef);
+        CHECK(GetTickCount() - start < 4000);
+        CHECK_EQ(WaitForInputIdle(GetCurrentProcess(), 0), WAIT_FAILED);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(info.hThread, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(event, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK(limited != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForInputIdle(limited, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CloseHandle(limited);
+        CloseHandle(event);
     }
 
     TEST("GetProcessHandleCount: one more for a new handle, one fewer once it is closed");
@@ -833,21 +907,51 @@ static void command_lines(void)
 
     TEST("lpApplicationName with a command line whose first token is anything");
     {
-        HANDLE out = create_output(out_name, TRUE);
+        char line[] = "whatever-name child args x";
+        CHECK_EQ(run_with_output(self_path, line, NULL, FALSE, output, sizeof output), 0);
+        CHECK(strcmp(output, "whatever-name child args x\n1\n[x]\n") == 0);
+    }
+
+    TEST("the child's command line: an application name alone is quoted, so is a name found past a blank");
+    {
+        /* A copy of this program named cmdline_probe writes its command line and ends. */
+        char directory[64], copy[128], line[256], expected[256];
+        snprintf(directory, sizeof directory, "proc dir %lu", (unsigned long)GetCurrentProcessId());
+        snprintf(copy, sizeof copy, "%s\\cmdline_probe.exe", directory);
+        CHECK(CreateDirectoryA(directory, NULL));
+        CHECK(CopyFileA(self_path, copy, FALSE));
+        for (int round = 0; round < 3; ++round) {
+            char empty[] = "";
+            snprintf(line, sizeof line, "%s x \"y z\"", copy); /* unquoted: "proc" names nothing */
+            DWORD code = round == 0   ? run_with_output(copy, NULL, NULL, FALSE, output, sizeof output)
+                         : round == 1 ? run_with_output(copy, empty, NULL, FALSE, output, sizeof output)
+                                      : run_with_output(NULL, line, NULL, FALSE, output, sizeof output);
+            CHECK_EQ(code, 0);
+            snprintf(expected, sizeof expected, round < 2 ? "\"%s\"\n" : "\"%s\" x \"y z\"\n", copy);
+            CHECK(strcmp(output, expected) == 0);
+            if (strcmp(output, expected) != 0) printf("round %d: got <%s> expected <%s>\n", round, output, expected);
+        }
+        CHECK(DeleteFileA(copy));
+        CHECK(RemoveDirectoryA(directory));
+    }
+
+    TEST("a program name is normalized as a path: trailing dots and spaces are dropped");
+    {
         STARTUPINFOA startup;
         PROCESS_INFORMATION info;
-        char line[] = "whatever-name child args x";
+        char line[MAX_PATH + 32];
         memset(&startup, 0, sizeof startup);
         startup.cb = sizeof startup;
-        startup.dwFlags = STARTF_USESTDHANDLES;
-        startup.hStdOutput = out;
-        startup.hStdError = out;
-        CHECK(CreateProcessA(self_path, line, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &info));
-        CloseHandle(out);
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
-        read_file(out_name, output, sizeof output);
-        CHECK(strcmp(output, "whatever-name child args x\n1\n[x]\n") == 0);
+        snprintf(line, sizeof line, "\"%s \" child exit 5", self_path);
+        CHECK_EQ(run_with_output(NULL, line, NULL, FALSE, output, sizeof output), 5);
+        /* A name without a directory, found by the search (the program's own directory). */
+        snprintf(line, sizeof line, "\"%s \" child exit 6", self_name());
+        CHECK_EQ(run_with_output(NULL, line, NULL, FALSE, output, sizeof output), 6);
+        /* A blank before the name: the first token is empty, and no program is named. */
+        snprintf(line, sizeof line, " \"%s\" child exit 5", self_path);
+        SetLastError(0xdeadbeef);
+        CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
     }
 
     TEST("lpApplicationName gets no .exe added; the command line's program name does");
@@ -951,6 +1055,10 @@ static void redirection(void)
     close_child(&info);
     read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "hello from the child\n") == 0);
+
+    TEST("STARTF_USESTDHANDLES with NULL fields: those standard handles are NULL in the child");
+    CHECK_EQ(run_role("nullstd", NULL, TRUE, output, sizeof output), 0);
+    CHECK(strcmp(output, "nullstd ok\n") == 0);
 
     TEST("GetStartupInfoA in the child");
     out = create_output(out_name, TRUE);
@@ -1336,6 +1444,39 @@ static void environment_and_directory(void)
     DeleteFileA(marker);
     RemoveDirectoryA(directory);
 
+    TEST("a relative program name is found from the parent's directory, not lpCurrentDirectory");
+    {
+        char saved[MAX_PATH], here[MAX_PATH], line[MAX_PATH + 32];
+        const char *base = self_name();
+        CHECK(GetCurrentDirectoryA(sizeof saved, saved) > 0);
+        snprintf(here, sizeof here, "%.*s", (int)(base - self_path), self_path);
+        CHECK(SetCurrentDirectoryA(here));
+        CHECK(CreateDirectoryA(directory, NULL));
+        snprintf(line, sizeof line, ".\\%s child cwd", base);
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, directory, &startup, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        CHECK(DeleteFileA(marker));
+        /* lpApplicationName without a directory: the same */
+        snprintf(line, sizeof line, "x child cwd");
+        CHECK(CreateProcessA(base, line, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, directory, &startup, &info));
+        CHECK_EQ(ResumeThread(info.hThread), 1);
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        CHECK(DeleteFileA(marker));
+        RemoveDirectoryA(directory);
+        CHECK(SetCurrentDirectoryA(saved));
+    }
+
+    TEST("a block naming one variable twice: the first entry, without case, is the one found");
+    {
+        static char twice[] = "ovl_test_twice=first\0OVL_TEST_TWICE=second\0";
+        CHECK_EQ(run_role("getenv OVL_TEST_TWICE", twice, FALSE, output, sizeof output), 0);
+        CHECK(strcmp(output, "first\n") == 0);
+    }
+
     TEST("a current directory that does not exist");
     SetLastError(0xdeadbeef);
     CHECK(!start_child("exit 0", FALSE, 0, NULL, "no_such_directory_ovl", NULL, &info));
@@ -1479,6 +1620,11 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
     DWORD length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
     CHECK(length > 0 && length < sizeof self_path);
+    if (strstr(self_path, "cmdline_probe") != NULL) { /* a copy that reports its command line */
+        child_write(GetCommandLineA());
+        child_write("\n");
+        return 0;
+    }
     snprintf(out_name, sizeof out_name, "proc_test_out_%lu.txt", (unsigned long)GetCurrentProcessId());
 
     exit_codes();
