@@ -380,6 +380,46 @@ OVERLAPPED_API BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR 
                                                  LPDWORD lpMaximumComponentLength, LPDWORD lpFileSystemFlags,
                                                  LPWSTR lpFileSystemNameBuffer, DWORD nFileSystemNameSize);
 
+/* Volume GUID names, "\\?\Volume{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}\" (docs/drives.md). */
+OVERLAPPED_API BOOL WINAPI GetVolumeNameForVolumeMountPointA(LPCSTR lpszVolumeMountPoint, LPSTR lpszVolumeName,
+                                                             DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI GetVolumeNameForVolumeMountPointW(LPCWSTR lpszVolumeMountPoint, LPWSTR lpszVolumeName,
+                                                             DWORD cchBufferLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeA(LPSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeW(LPWSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeA(HANDLE hFindVolume, LPSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeW(HANDLE hFindVolume, LPWSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindVolumeClose(HANDLE hFindVolume);
+OVERLAPPED_API BOOL WINAPI GetVolumePathNamesForVolumeNameA(LPCSTR lpszVolumeName, LPCH lpszVolumePathNames,
+                                                            DWORD cchBufferLength, PDWORD lpcchReturnLength);
+OVERLAPPED_API BOOL WINAPI GetVolumePathNamesForVolumeNameW(LPCWSTR lpszVolumeName, LPWCH lpszVolumePathNames,
+                                                            DWORD cchBufferLength, PDWORD lpcchReturnLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeMountPointA(LPCSTR lpszRootPathName, LPSTR lpszVolumeMountPoint,
+                                                        DWORD cchBufferLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeMountPointW(LPCWSTR lpszRootPathName, LPWSTR lpszVolumeMountPoint,
+                                                        DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeMountPointA(HANDLE hFindVolumeMountPoint, LPSTR lpszVolumeMountPoint,
+                                                     DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeMountPointW(HANDLE hFindVolumeMountPoint, LPWSTR lpszVolumeMountPoint,
+                                                     DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindVolumeMountPointClose(HANDLE hFindVolumeMountPoint);
+
+#ifdef UNICODE
+#define GetVolumeNameForVolumeMountPoint GetVolumeNameForVolumeMountPointW
+#define FindFirstVolume FindFirstVolumeW
+#define FindNextVolume FindNextVolumeW
+#define GetVolumePathNamesForVolumeName GetVolumePathNamesForVolumeNameW
+#define FindFirstVolumeMountPoint FindFirstVolumeMountPointW
+#define FindNextVolumeMountPoint FindNextVolumeMountPointW
+#else
+#define GetVolumeNameForVolumeMountPoint GetVolumeNameForVolumeMountPointA
+#define FindFirstVolume FindFirstVolumeA
+#define FindNextVolume FindNextVolumeA
+#define GetVolumePathNamesForVolumeName GetVolumePathNamesForVolumeNameA
+#define FindFirstVolumeMountPoint FindFirstVolumeMountPointA
+#define FindNextVolumeMountPoint FindNextVolumeMountPointA
+#endif
+
 #ifdef UNICODE
 #define GetDriveType GetDriveTypeW
 #define GetLogicalDriveStrings GetLogicalDriveStringsW
