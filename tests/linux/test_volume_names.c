@@ -2,8 +2,9 @@
  * names"). A drive mapped (OVERLAPPED_DRIVES) to a directory on the tmpfs at /dev/shm, a
  * file system other than C:'s, is a volume of its own: its GUID path names D:\ and the
  * mounted folder C:\dev\shm\, FindFirstVolume lists it, and a name below the GUID path
- * is a file on it (Microsoft Learn, "Naming a Volume": the GUID path with its separator is
- * the volume's root directory). Skipped where /dev/shm is not a tmpfs of its own. */
+ * is a file on it (the Platform SDK's text on unique volume names: the GUID path with its
+ * separator is the volume's root directory). Skipped where /dev/shm is not a tmpfs of its
+ * own. */
 #include "testlib.h"
 
 #include <stdio.h>
