@@ -98,6 +98,10 @@ std::vector<MountEntry> read_mounts();
 // The /sys/class/block name of a block device ("sda1"), or "".
 std::string sys_block_name(dev_t device);
 
+// The name of the link in a udev directory ("/dev/disk/by-uuid", "/dev/disk/by-label")
+// that leads to `device`, as udev wrote it (escapes left in), or "".
+std::string udev_link_name(const char* directory, const std::string& device);
+
 // The block device under a mount: its source when that is one, else the device number's
 // own (/sys/dev/block); "" for a mount with none (tmpfs, overlay, NFS).
 std::string block_device_of(const std::string& source, dev_t device);

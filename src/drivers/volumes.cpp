@@ -37,27 +37,6 @@ std::string unescape(const std::string& field)
     return out;
 }
 
-// The UUID udev gives the file system on `device` (/dev/disk/by-uuid), or "".
-std::string file_system_uuid(const std::string& device)
-{
-    char wanted[PATH_MAX];
-    if (device.empty() || realpath(device.c_str(), wanted) == nullptr) return std::string();
-    DIR* dir = opendir("/dev/disk/by-uuid");
-    if (dir == nullptr) return std::string();
-    std::string uuid;
-    while (dirent* entry = readdir(dir)) {
-        if (entry->d_name[0] == '.') continue;
-        char target[PATH_MAX];
-        std::string link = std::string("/dev/disk/by-uuid/") + entry->d_name;
-        if (realpath(link.c_str(), target) != nullptr && strcmp(target, wanted) == 0) {
-            uuid = entry->d_name;
-            break;
-        }
-    }
-    closedir(dir);
-    return uuid;
-}
-
 // A GUID's text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (36 characters), any case.
 bool guid_text(const std::string& text)
 {
@@ -103,7 +82,7 @@ std::string braced(const std::string& text)
 // device number (no UUID: tmpfs, or a system without /dev/disk/by-uuid).
 std::string volume_guid(const MountEntry& mount, const std::string& block)
 {
-    std::string uuid = file_system_uuid(block);
+    std::string uuid = udev_link_name("/dev/disk/by-uuid", block);
     if (!uuid.empty() && major(mount.device) != 0 && guid_text(uuid)) return braced(uuid);
     std::string name(uuid.empty() ? "device " : "uuid ");
     if (uuid.empty()) {
@@ -132,6 +111,26 @@ bool ram_volume(const MountEntry& mount)
 }
 
 }  // namespace
+
+std::string udev_link_name(const char* directory, const std::string& device)
+{
+    char wanted[PATH_MAX];
+    if (device.empty() || realpath(device.c_str(), wanted) == nullptr) return std::string();
+    DIR* dir = opendir(directory);
+    if (dir == nullptr) return std::string();
+    std::string name;
+    while (dirent* entry = readdir(dir)) {
+        if (entry->d_name[0] == '.') continue;
+        char target[PATH_MAX];
+        std::string link = std::string(directory) + "/" + entry->d_name;
+        if (realpath(link.c_str(), target) != nullptr && strcmp(target, wanted) == 0) {
+            name = entry->d_name;
+            break;
+        }
+    }
+    closedir(dir);
+    return name;
+}
 
 std::vector<MountEntry> read_mounts()
 {

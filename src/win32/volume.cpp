@@ -10,7 +10,6 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <mutex>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -302,31 +301,17 @@ BOOL disk_free_clusters(const Char* root, LPDWORD sectors_per_cluster, LPDWORD b
 // The label of the file system on `source` (a /dev path), from /dev/disk/by-label.
 std::string volume_label(const std::string& source)
 {
-    char wanted[PATH_MAX];
-    if (source.empty() || realpath(source.c_str(), wanted) == nullptr) return std::string();
-    DIR* dir = opendir("/dev/disk/by-label");
-    if (dir == nullptr) return std::string();
-    std::string label;
-    while (dirent* entry = readdir(dir)) {
-        if (entry->d_name[0] == '.') continue;
-        char target[PATH_MAX];
-        std::string link = std::string("/dev/disk/by-label/") + entry->d_name;
-        if (realpath(link.c_str(), target) != nullptr && strcmp(target, wanted) == 0) {
-            // udev escapes characters as \xNN ("\x20" for a space).
-            const char* name = entry->d_name;
-            for (size_t i = 0; name[i] != 0; ++i) {
-                if (name[i] == '\\' && name[i + 1] == 'x' && isxdigit(static_cast<unsigned char>(name[i + 2])) &&
-                    isxdigit(static_cast<unsigned char>(name[i + 3]))) {
-                    label += static_cast<char>(strtol(std::string(name + i + 2, 2).c_str(), nullptr, 16));
-                    i += 3;
-                } else {
-                    label += name[i];
-                }
-            }
-            break;
+    std::string name = drivers::udev_link_name("/dev/disk/by-label", source), label;
+    // udev escapes characters as \xNN ("\x20" for a space).
+    for (size_t i = 0; i < name.size(); ++i) {
+        if (name[i] == '\\' && i + 3 < name.size() && name[i + 1] == 'x' &&
+            isxdigit(static_cast<unsigned char>(name[i + 2])) && isxdigit(static_cast<unsigned char>(name[i + 3]))) {
+            label += static_cast<char>(strtol(name.substr(i + 2, 2).c_str(), nullptr, 16));
+            i += 3;
+        } else {
+            label += name[i];
         }
     }
-    closedir(dir);
     return label;
 }
 
