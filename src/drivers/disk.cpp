@@ -529,6 +529,21 @@ DiskDevice::IoctlOutcome DiskDevice::control(const IoctlRequest& request)
         memcpy(request.out, &number, sizeof(number));
         return ok(sizeof(number));
     }
+    case IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS: {
+        // A volume's one extent on its disk (the physical-drive map's number). A disk is
+        // no volume, and a volume on no disk of the map (an image) has no extent to give:
+        // ERROR_INVALID_FUNCTION, as a device that does not take the control.
+        if (target_.physical || target_.number == 0xFFFFFFFFu) return fail(ERROR_INVALID_FUNCTION);
+        if (request.out_size < sizeof(VOLUME_DISK_EXTENTS)) return fail(ERROR_INSUFFICIENT_BUFFER);
+        VOLUME_DISK_EXTENTS extents;
+        memset(&extents, 0, sizeof(extents));
+        extents.NumberOfDiskExtents = 1;
+        extents.Extents[0].DiskNumber = target_.number;
+        extents.Extents[0].StartingOffset.QuadPart = static_cast<LONGLONG>(start_);
+        extents.Extents[0].ExtentLength.QuadPart = static_cast<LONGLONG>(length_);
+        memcpy(request.out, &extents, sizeof(extents));
+        return ok(sizeof(extents));
+    }
     case IOCTL_DISK_GET_PARTITION_INFO_EX: {
         if (request.out_size < sizeof(PARTITION_INFORMATION_EX)) return fail(ERROR_INSUFFICIENT_BUFFER);
         PARTITION_INFORMATION_EX info;
