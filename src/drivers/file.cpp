@@ -565,6 +565,14 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
     // open while the request holds the device.
     if (ioctl_step(request, outcome, [&](const IoctlRequest& control) { return file_ioctl(descriptor_, control); }))
         return io::Next::Done;
+    if (op->result == -EFAULT) {
+        // Memory the kernel cannot copy, as in transfer_sync(): a read's buffer is what the
+        // I/O manager's probe refuses (ERROR_NOACCESS), a write's what the file system's
+        // copy does (ERROR_INVALID_USER_BUFFER); nothing counts as transferred.
+        outcome->status = ntstatus_from_win32_error(request->write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS);
+        outcome->bytes = 0;
+        return io::Next::Done;
+    }
     if (request->attempted && op->result == -EOPNOTSUPP) {
         // The file system does not take RWF_NOWAIT (ext4 and tmpfs refuse it for buffered
         // writes, tmpfs for reads too): this request, and every later one of the same
@@ -642,6 +650,7 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
             return error;
     DWORD total = 0;
     DWORD error = ERROR_SUCCESS;
+    bool bad_buffer = false;
     char* buffer = static_cast<char*>(transfer.buffer);
     while (total < transfer.length) {
         ssize_t n;
@@ -659,15 +668,28 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
             error = ERROR_OPERATION_ABORTED;  // CancelSynchronousIo
             break;
         }
+        if (n < 0 && errno == EFAULT) {
+            // Memory the kernel cannot copy: a read's buffer is refused by the I/O
+            // manager's probe (ERROR_NOACCESS), a write's by the file system's copy
+            // (ERROR_INVALID_USER_BUFFER); either way nothing counts as transferred and the
+            // file pointer stays (Wine's kernel32 test_read_write, which passes on Windows).
+            error = transfer.write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS;
+            bad_buffer = true;
+            total = 0;
+            break;
+        }
         if (n < 0) {
             error = win32_error_from_errno(errno);
             break;
         }
         if (n == 0) break;  // end of file
         total += static_cast<DWORD>(n);
-        if (!transfer.write) break;  // a read returns what one call gives
+        // A read returns what one call gives, but a file's read that stops short of the
+        // count before the end of the file stopped at memory it could not fill: the next
+        // call finds that fault (EFAULT) or the end.
+        if (!transfer.write && !positioned) break;
     }
-    if (positioned && (total != 0 || at_offset)) lseek(descriptor_, offset + total, SEEK_SET);
+    if (positioned && !bad_buffer && (total != 0 || at_offset)) lseek(descriptor_, offset + total, SEEK_SET);
     keep_frozen_times();
     *done = total;
     if (error == ERROR_SUCCESS && at_offset && !transfer.write && total == 0 && transfer.length != 0)

@@ -260,6 +260,9 @@ public:
     bool rejoin();
     // Under `mutex`: a reply with the name's parameters.
     Reply reply_template() const;
+    // Under `mutex`: why a further instance of `access` (PIPE_ACCESS_* bits), made with
+    // FILE_FLAG_FIRST_PIPE_INSTANCE if `first`, is refused, or ERROR_SUCCESS.
+    DWORD refusal_locked(DWORD access, bool first) const;
     // The oldest instance of this process still listening, locked; or null.
     PipeDevice* take_listening();
     void put_back(PipeDevice* instance);
@@ -424,6 +427,17 @@ void PipeName::accepted(engine::Op* op)
         }
     }
     if (!rearmed) name->release();  // the accept's use of the name ends
+}
+
+DWORD PipeName::refusal_locked(DWORD access, bool first) const
+{
+    // The pipe file system's order (ReactOS's npfs, NpCreateExistingNamedPipe, written
+    // to match Windows' driver; Wine's server agrees): the instance limit
+    // (STATUS_INSTANCE_NOT_AVAILABLE), then FILE_CREATE, then the pipe's direction (both
+    // STATUS_ACCESS_DENIED).
+    if (max_instances != PIPE_UNLIMITED_INSTANCES && instances >= max_instances) return ERROR_PIPE_BUSY;
+    if (first || open_mode != access) return ERROR_ACCESS_DENIED;
+    return ERROR_SUCCESS;
 }
 
 Reply PipeName::reply_template() const
@@ -611,10 +625,8 @@ void PipeName::join(int fd, const Hello* hello)
         reply.status = kReplyJoined;
         if (listener < 0)
             reply.status = 0;  // the name is going: the joiner sees the connection end
-        else if ((hello->access & kJoinFirst) || open_mode != (hello->access & PIPE_ACCESS_DUPLEX))
-            reply.status = kReplyDenied;
-        else if (max_instances != PIPE_UNLIMITED_INSTANCES && instances >= max_instances)
-            reply.status = kReplyBusy;
+        else if (DWORD refusal = refusal_locked(hello->access & PIPE_ACCESS_DUPLEX, hello->access & kJoinFirst))
+            reply.status = refusal == ERROR_PIPE_BUSY ? kReplyBusy : kReplyDenied;
         if (reply.status == kReplyJoined) {
             // Counted, listed and answered in one hold: once the joiner has the reply its
             // CreateNamedPipe has returned, and it may close the instance or end (a reap
@@ -1014,7 +1026,28 @@ DWORD PipeDevice::transfer_state_error(bool write) const
         default: break;
         }
     }
-    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
+    return ERROR_SUCCESS;
+}
+
+DWORD PipeDevice::transact_error() const
+{
+    // The pipe file system's order (ReactOS's npfs, NpTransceive, written to match
+    // Windows' driver): a client its server disconnected has no pipe left
+    // (STATUS_PIPE_DISCONNECTED); an end that is not connected (a server listening or
+    // disconnected, either end of a connection whose other end closed, with data left
+    // or not: STATUS_INVALID_PIPE_STATE), then a pipe that is not duplex or an end not in
+    // message read mode (STATUS_INVALID_PIPE_STATE), then a read queue that is not empty:
+    // something to read, or a read of this end under way (STATUS_PIPE_BUSY).
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
+    if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_BAD_PIPE;
+    if (end_ != PipeEnd::Anonymous && descriptor_ >= 0) {
+        pollfd entry{descriptor_, POLLRDHUP, 0};
+        if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) return ERROR_BAD_PIPE;
+    }
+    if (end_ == PipeEnd::Anonymous || !can_read_ || !can_write_ || !message_read_) return ERROR_BAD_PIPE;
+    if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
+    if (lanes[static_cast<int>(io::Lane::In) - 1].busy || has_unread()) return ERROR_PIPE_BUSY;
     return ERROR_SUCCESS;
 }
 
@@ -1239,9 +1272,16 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
         cursor->done += got;
         if (got > 0) *status = STATUS_SUCCESS;
         else if (mark == Mark::Disconnect) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
-        else *status = cursor->length == 0 ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
-        if (got == 0 && mark != Mark::Disconnect && cursor->length != 0 && end->note_peer_gone())
-            *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
+        else if (cursor->length != 0) *status = STATUS_PIPE_BROKEN;
+        else {
+            // A read of no bytes gets 0 both when bytes wait and at the end of the
+            // stream: the end is the broken pipe, as for any read (Windows: Wine's kernel32
+            // pipe test, test_CloseHandle).
+            int queued = 0;
+            bool waiting = ioctl(end->descriptor_, FIONREAD, &queued) == 0 && queued > 0;
+            *status = waiting ? STATUS_SUCCESS : STATUS_PIPE_BROKEN;
+        }
+        if (*status == STATUS_PIPE_BROKEN && end->note_peer_gone()) *status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         return ReadStep::Done;
     }
     // A message pipe: one record.
@@ -1439,6 +1479,16 @@ DWORD PipeDevice::write_failure(int fd, int error)
     return write_error(error, disconnected);
 }
 
+DWORD PipeDevice::empty_write_error(int fd)
+{
+    // A byte pipe's write of no bytes sends nothing, but fails as any write does once the
+    // other end is gone (Windows: STATUS_PIPE_CLOSING, ERROR_NO_DATA; Wine's kernel32 pipe
+    // test, test_CloseHandle). A Unix socket whose peer closed or shut down is POLLHUP.
+    pollfd entry{fd, 0, 0};
+    if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLERR))) return write_failure(fd, EPIPE);
+    return ERROR_SUCCESS;
+}
+
 DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
 {
     std::lock_guard<TransferLock> guard(write_mutex_);
@@ -1454,7 +1504,7 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
         if (DWORD error = transfer_state_error(true)) return error;
         fd = descriptor_;
         if (fd < 0) return ERROR_PIPE_NOT_CONNECTED;
-        if (length == 0 && !message_type_) return ERROR_SUCCESS;
+        if (length == 0 && !message_type_) return empty_write_error(fd);
         nowait = nowait_;
         blocking = !nowait && !closing_;
     }
@@ -1522,11 +1572,8 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     }
     bool transact = asked != nullptr && asked->kind == PipeRequest::Transact;
     bool write = transact || transfer.write;
-    if (transact && (!message_type_ || !message_read_)) return ERROR_BAD_PIPE;
-    if (DWORD error = transfer_state_error(write)) return error;
-    if (transact && !can_read_) return ERROR_ACCESS_DENIED;
+    if (DWORD error = transact ? transact_error() : transfer_state_error(write)) return error;
     if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
-    if (transact && has_unread()) return ERROR_PIPE_BUSY;
     op->descriptor = descriptor_;
     plan->done_now = true;  // step() starts the work (the lane keeps one at a time)
     plan->result = 0;
@@ -1631,6 +1678,20 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     }
     case kReadZero: {
         if (op->code != engine::OpCode::Poll) {
+            // The rest of a message an earlier read left in the spare buffer (a zero-byte
+            // read of a message pipe leaves a whole one there) is something to read now:
+            // the read's path answers from it, as for any read (the socket may stay empty).
+            if (remainder_busy_.load(std::memory_order_acquire)) {
+                state->phase = kRead;
+                state->receiving = false;
+                return step(request, outcome);
+            }
+            // PIPE_NOWAIT: nothing to read fails at once, whatever the length
+            // (STATUS_PIPE_EMPTY, ERROR_NO_DATA, as kRead's; Wine answers the same).
+            if (state->nowait) {
+                pollfd entry{op->descriptor, POLLIN | POLLRDHUP, 0};
+                if (poll(&entry, 1, 0) == 0) return done(pipe_status(ERROR_NO_DATA), 0);
+            }
             void (*complete)(engine::Op*) = op->complete;
             int descriptor = op->descriptor;
             op->reset();
@@ -1690,7 +1751,8 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     case kWrite:
     case kTransactWrite: {
         if (result < 0) return done(pipe_status(write_failure(op->descriptor, -result)), state->write.done);
-        if (state->write.length == 0 && !message_type_) return done(STATUS_SUCCESS, 0);
+        if (state->write.length == 0 && !message_type_)
+            return done(pipe_status(empty_write_error(op->descriptor)), 0);
         if (request->plan.would_wait) {  // the fast I/O path's try found no room
             request->plan.would_wait = false;
             return poll_out();
@@ -2000,12 +2062,7 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     if (found != names->end()) {
         pipe_name = found->second;
         std::lock_guard<std::mutex> guard(pipe_name->mutex);
-        DWORD refusal = ERROR_SUCCESS;
-        if (open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE) refusal = ERROR_ACCESS_DENIED;
-        else if (pipe_name->open_mode != access) refusal = ERROR_ACCESS_DENIED;
-        else if (pipe_name->max_instances != PIPE_UNLIMITED_INSTANCES &&
-                 pipe_name->instances >= pipe_name->max_instances)
-            refusal = ERROR_PIPE_BUSY;
+        DWORD refusal = pipe_name->refusal_locked(access, open_mode & FILE_FLAG_FIRST_PIPE_INSTANCE);
         if (refusal != ERROR_SUCCESS) {
             close(connect_event);
             *error = refusal;
@@ -2093,9 +2150,15 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
     device->nowait_ = (pipe_mode & PIPE_NOWAIT) != 0;
     device->can_read_ = (access & PIPE_ACCESS_INBOUND) != 0;
     device->can_write_ = (access & PIPE_ACCESS_OUTBOUND) != 0;
-    device->granted_ = SYNCHRONIZE | READ_CONTROL | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
-    if (device->can_read_) device->granted_ |= FILE_READ_DATA;
-    if (device->can_write_) device->granted_ |= FILE_WRITE_DATA | FILE_APPEND_DATA;
+    // kernelbase opens the instance for GENERIC_READ (inbound) and GENERIC_WRITE (outbound)
+    // and SYNCHRONIZE, mapped as a file's: a duplex server holds both (Wine's
+    // test_CreateNamedPipe reads the access of one on Windows), an outbound one has no
+    // FILE_READ_ATTRIBUTES (GetNamedPipeInfo, GetNamedPipeHandleState), an inbound one no
+    // FILE_WRITE_ATTRIBUTES (SetNamedPipeHandleState), as Microsoft Learn's pages of those
+    // functions tell for a one-way pipe.
+    device->granted_ = SYNCHRONIZE;
+    if (device->can_read_) device->granted_ |= FILE_GENERIC_READ;
+    if (device->can_write_) device->granted_ |= FILE_GENERIC_WRITE;
     device->lock.unlock();
     {
         std::lock_guard<std::mutex> guard(pipe_name->mutex);
@@ -2112,18 +2175,26 @@ PipeDevice* PipeDevice::create_server(const DeviceName& name, DWORD open_mode, D
 
 DWORD PipeDevice::connect_check()
 {
+    if (end_ == PipeEnd::Anonymous) {
+        // CreatePipe's read end is the server end of a pipe that is connected from the
+        // start (Windows makes it a named pipe and opens its client): ERROR_PIPE_CONNECTED
+        // while the write end lives, ERROR_NO_DATA (the closing state) once it is gone.
+        if (!can_read_) return ERROR_INVALID_FUNCTION;
+        LockGuard locked(lock);
+        pollfd entry{descriptor_, 0, 0};
+        return descriptor_ >= 0 && poll(&entry, 1, 0) > 0 && (entry.revents & POLLHUP) ? ERROR_NO_DATA
+                                                                                      : ERROR_PIPE_CONNECTED;
+    }
     if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
     {
         LockGuard locked(lock);
         switch (state_) {
         case PipeState::Connected: {
-            // A client that came and went reads as "no data" (its end is closed).
+            // A client that came and went reads as "no data" (the closing state, which
+            // starts at the client's close, with data left to read or not: the pipe file
+            // system answers STATUS_PIPE_CLOSING; Wine answers the same).
             pollfd entry{descriptor_, POLLRDHUP, 0};
-            if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) {
-                int available = 0;
-                ioctl(descriptor_, FIONREAD, &available);
-                if (available == 0) return ERROR_NO_DATA;
-            }
+            if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) return ERROR_NO_DATA;
             return ERROR_PIPE_CONNECTED;
         }
         case PipeState::Closing: return ERROR_NO_DATA;
@@ -2456,9 +2527,11 @@ PipeDevice* PipeDevice::open_client(const DeviceName& name, ACCESS_MASK access, 
     // The process of the instance that answered (not the listener's when the instance
     // joined the name from another process).
     device->peer_pid_ = reply.server_pid != 0 ? reply.server_pid : peer_process(fd);
-    device->granted_ = SYNCHRONIZE | FILE_READ_ATTRIBUTES;
-    if (wants_read) device->granted_ |= FILE_GENERIC_READ;
-    if (wants_write) device->granted_ |= FILE_GENERIC_WRITE;
+    // What CreateFile asked for, generic rights mapped as a file's: GENERIC_READ with
+    // FILE_WRITE_ATTRIBUTES is how a read-only client may set its read mode (Microsoft
+    // Learn, SetNamedPipeHandleState).
+    device->granted_ = SYNCHRONIZE | FILE_READ_ATTRIBUTES |
+                       (io::map_generic_file_access(access) & (STANDARD_RIGHTS_ALL | SPECIFIC_RIGHTS_ALL));
     device->lock.unlock();
     return device;
 }
@@ -2502,14 +2575,22 @@ DWORD PipeDevice::transact_sync(const void* in, DWORD in_length, void* out, DWOR
     *read = 0;
     {
         LockGuard guard(lock);
-        if (end_ == PipeEnd::Anonymous || !message_type_ || !message_read_) return ERROR_BAD_PIPE;
-        if (DWORD error = transfer_state_error(true)) return error;
-        if (!can_read_) return ERROR_ACCESS_DENIED;
-        if (has_unread()) return ERROR_PIPE_BUSY;
+        if (DWORD error = transact_error()) return error;
     }
     DWORD written = 0;
     if (DWORD error = write_sync(in, in_length, &written)) return error;
     return read_sync(out, out_length, read);
+}
+
+bool PipeDevice::zero_message_waits(int fd) const
+{
+    // A zero-length message is a marked empty record, which FIONREAD does not count; it
+    // is still there to read after the other end went (the pipe file system's queue holds
+    // it: Wine's kernel32 pipe test reads it then, on Windows), so the pipe is not broken
+    // yet.
+    if (!message_type_ || end_ == PipeEnd::Anonymous) return false;
+    msghdr message{};
+    return recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT) == 0 && mark_of(&message, true, 0) == Mark::More;
 }
 
 DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left)
@@ -2531,6 +2612,15 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
     ioctl(fd, FIONREAD, &queued);
     std::lock_guard<std::mutex> guard(remainder_mutex_);
     total = static_cast<DWORD>(queued) + remainder_length_;
+    // Without a buffer the counts are still those of a peek of `size` bytes: kernelbase
+    // peeks into a buffer of its own of that size and copies out only if it was given one
+    // (Wine's kernelbase does the same; its tests pass on Windows).
+    std::vector<char> scratch;
+    if (buffer == nullptr && size > 0 && total > 0) {
+        scratch.resize(std::min(size, total));
+        buffer = scratch.data();
+        size = static_cast<DWORD>(scratch.size());
+    }
     if (remainder_length_ > 0) {
         copied = std::min<DWORD>(size, remainder_length_);
         if (buffer != nullptr && copied > 0) memcpy(buffer, spare_.data() + remainder_offset_, copied);
@@ -2553,7 +2643,7 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
         } else {
             // Into the caller's buffer directly; a message pipe's record says its whole
             // length (MSG_TRUNC) whatever the room, and nothing at all is copied when only
-            // the counts are asked for (GetFileSizeEx, PeekNamedPipe without a buffer).
+            // the counts are asked for (GetFileSizeEx, a peek of no bytes).
             size_t want = buffer != nullptr ? size : 0;
             if (message_type_) want = std::min<size_t>(want, kRecord);
             iovec vector{buffer, want};
@@ -2576,7 +2666,7 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
                 }
             }
         }
-    } else {
+    } else if (!zero_message_waits(fd)) {
         // Nothing queued: a peer that went away is a broken pipe.
         pollfd entry{fd, static_cast<short>(POLLIN | (end_ == PipeEnd::Anonymous ? 0 : POLLRDHUP)), 0};
         if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLHUP | POLLRDHUP))) {
@@ -2584,7 +2674,6 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
             return ERROR_BROKEN_PIPE;
         }
     }
-    if (buffer == nullptr) copied = 0;
     if (read != nullptr) *read = copied;
     if (available != nullptr) *available = total;
     // Windows: the message's length less what was copied (a byte pipe's "message" has no
@@ -2595,6 +2684,10 @@ DWORD PipeDevice::peek(void* buffer, DWORD size, DWORD* read, DWORD* available, 
 
 DWORD PipeDevice::info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances)
 {
+    {
+        LockGuard guard(lock);
+        if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
+    }
     DWORD type = message_type_ ? PIPE_TYPE_MESSAGE : PIPE_TYPE_BYTE;
     if (end_ == PipeEnd::Server) {
         std::lock_guard<std::mutex> guard(name_->mutex);
@@ -2630,6 +2723,7 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
 {
     {
         LockGuard guard(lock);
+        if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
         if (state != nullptr)
             *state = (nowait_ ? PIPE_NOWAIT : PIPE_WAIT) | (message_read_ ? PIPE_READMODE_MESSAGE : 0);
     }
@@ -2657,13 +2751,15 @@ DWORD PipeDevice::handle_state(DWORD* state, DWORD* instances)
     return ERROR_SUCCESS;
 }
 
-DWORD PipeDevice::set_mode(DWORD mode)
+DWORD PipeDevice::set_mode(const DWORD* mode)
 {
-    if (mode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT)) return ERROR_INVALID_PARAMETER;
+    if (mode != nullptr && (*mode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT))) return ERROR_INVALID_PARAMETER;
     LockGuard guard(lock);
-    if ((mode & PIPE_READMODE_MESSAGE) && !message_type_) return ERROR_INVALID_PARAMETER;
-    message_read_ = (mode & PIPE_READMODE_MESSAGE) != 0;
-    nowait_ = (mode & PIPE_NOWAIT) != 0;
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
+    if (mode == nullptr) return ERROR_SUCCESS;
+    if ((*mode & PIPE_READMODE_MESSAGE) && !message_type_) return ERROR_INVALID_PARAMETER;
+    message_read_ = (*mode & PIPE_READMODE_MESSAGE) != 0;
+    nowait_ = (*mode & PIPE_NOWAIT) != 0;
     return ERROR_SUCCESS;
 }
 
@@ -2680,7 +2776,7 @@ DWORD PipeDevice::process_id(bool client, ULONG* pid)
     // has no client process, ERROR_NOT_FOUND, but always its own; a client end its server
     // disconnected has neither, ERROR_PIPE_NOT_CONNECTED. An end whose other end closed
     // still answers both.
-    if (end_ == PipeEnd::Client && (disconnected_ || server_disconnected())) return ERROR_PIPE_NOT_CONNECTED;
+    if (cut_off()) return ERROR_PIPE_NOT_CONNECTED;
     bool mine = (end_ == PipeEnd::Client) == client;
     if (mine) {
         *pid = static_cast<ULONG>(getpid());

@@ -117,9 +117,13 @@ public:
     // ERROR_PIPE_BUSY, as the pipe file system answers: Wine's kernel32 pipe test).
     bool has_unread() const;
     DWORD peek(void* buffer, DWORD size, DWORD* read, DWORD* available, DWORD* left);
+    // Whether a zero-length message is the next thing to read on `fd`.
+    bool zero_message_waits(int fd) const;
     DWORD info(DWORD* flags, DWORD* out_size, DWORD* in_size, DWORD* max_instances);
     DWORD handle_state(DWORD* state, DWORD* instances);
-    DWORD set_mode(DWORD mode);
+    // SetNamedPipeHandleState's mode (null: only the collection settings, which change
+    // nothing here, are set).
+    DWORD set_mode(const DWORD* mode);
     // The process at the client end (client) or server end (server) of the connection.
     DWORD process_id(bool client, ULONG* pid);
 
@@ -147,6 +151,11 @@ private:
     DWORD poll_once(int descriptor, short events, const timespec* timeout);
     // Under `lock`: the error a transfer on this end gets now, or ERROR_SUCCESS.
     DWORD transfer_state_error(bool write) const;
+    // A byte pipe's write of no bytes on `fd`: ERROR_SUCCESS, or the error of a write to
+    // an end whose other end is gone.
+    DWORD empty_write_error(int fd);
+    // Under `lock`: why TransactNamedPipe cannot start on this end, or ERROR_SUCCESS.
+    DWORD transact_error() const;
     // After a blocking call on this end failed with EINTR: whether to give up
     // (CancelSynchronousIo, or the end closed).
     bool interrupted();
@@ -201,6 +210,11 @@ private:
         return end_ == PipeEnd::Client && page_ != nullptr &&
                page_->load(std::memory_order_acquire) != connected_at_;
     }
+    // Under `lock`: a client end its server disconnected. Windows detaches its file object
+    // from the pipe, so every request on it fails with STATUS_PIPE_DISCONNECTED
+    // (ERROR_PIPE_NOT_CONNECTED): transfers, queries and settings alike (ReactOS's npfs
+    // decodes no pipe from it; Wine's server answers the same).
+    bool cut_off() const { return end_ == PipeEnd::Client && (disconnected_ || server_disconnected()); }
     // A server's page, made at its first connection; false if there is none.
     bool ensure_page();
     std::atomic<bool> spare_ready_{false};  // spare_ has its size (it keeps it until recycled)

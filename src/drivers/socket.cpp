@@ -84,6 +84,7 @@ struct SocketState {
     int64_t file_offset;        //  where it is (-1: the file pointer),
     uint64_t file_remaining;    //  and what is left of it
     int control_error;          // Control: WSA error, or 0
+    int receive_flags;          // Receive waiting for an urgent byte (phase 2): its MSG_*
 };
 
 // WSARecvMsg: room for Linux's control data before translation, after the request's
@@ -1405,6 +1406,31 @@ int SocketDevice::accept(SocketDevice** accepted, ws::Sockaddr* address, int* le
     }
 }
 
+namespace {
+
+// A Receive with MSG_OOB becomes a wait for the urgent byte (or the stream's end), after
+// which step() makes it the receive again (phase 2).
+void await_urgent_byte(SocketState* state, engine::Op* op)
+{
+    state->receive_flags = op->flags;
+    state->phase = 2;
+    op->code = engine::OpCode::Poll;
+    op->flags = POLLPRI | POLLRDHUP;
+}
+
+}  // namespace
+
+// Linux answers an MSG_OOB receive with EINVAL while no urgent byte waits. Windows waits
+// for one, or says WSAEWOULDBLOCK on a non-blocking socket (Microsoft Learn, recv:
+// WSAEINVAL for MSG_OOB only with SO_OOBINLINE on); an overlapped receive stays pending
+// (Wine's behaviour too). Past the stream's end the error stays.
+bool SocketDevice::urgent_byte_awaited(int linux_flags)
+{
+    if (!(linux_flags & MSG_OOB) || !is_stream(type_) || oob_inline()) return false;
+    pollfd entry{descriptor_, POLLPRI | POLLRDHUP, 0};
+    return poll(&entry, 1, 0) >= 0 && !(entry.revents & (POLLHUP | POLLERR | POLLRDHUP));
+}
+
 int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, ws::Sockaddr* from, int* from_length,
                           DWORD* done, DWORD* flags_out)
 {
@@ -1461,6 +1487,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
             if (!udp_connreset_.load(std::memory_order_acquire)) continue;
             return WSAECONNRESET;
         }
+        if (error == EINVAL && urgent_byte_awaited(linux_flags)) error = EAGAIN;
         if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             if (received > 0) {
@@ -1469,7 +1496,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
             }
             return WSAEWOULDBLOCK;
         }
-        if (int wait = wait_ready(static_cast<short>((linux_flags & MSG_OOB) ? POLLPRI : POLLIN), receive_timeout_)) {
+        if (int wait = wait_ready(static_cast<short>((linux_flags & MSG_OOB) ? POLLPRI | POLLRDHUP : POLLIN), receive_timeout_)) {
             *done = static_cast<DWORD>(received);
             return wait;
         }
@@ -1563,14 +1590,17 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
 
 int SocketDevice::shutdown(int how)
 {
-    int linux_how;
-    switch (how) {
-    case ws::kSdReceive: linux_how = SHUT_RD; break;
-    case ws::kSdSend: linux_how = SHUT_WR; break;
-    case ws::kSdBoth: linux_how = SHUT_RDWR; break;
-    default: return WSAEINVAL;
-    }
+    if (how != ws::kSdReceive && how != ws::kSdSend && how != ws::kSdBoth) return WSAEINVAL;
     if (is_stream(type_) && !connected()) return WSAENOTCONN;
+    // SD_RECEIVE is this socket's own flag: later receives fail with WSAESHUTDOWN (and
+    // "has no effect on the lower protocol layers", Microsoft Learn, shutdown). Linux's
+    // SHUT_RD would also end the receives already pending with 0 bytes, where Windows
+    // completes them with the data that comes (Wine's sock.c test_shutdown).
+    if (how == ws::kSdReceive) {
+        receive_shut_.store(true, std::memory_order_release);
+        return 0;
+    }
+    int linux_how = SHUT_WR;
     // The flags first: the event selection's watcher (another thread on the fallback
     // engine) sees Linux's POLLRDHUP as soon as the shutdown is made, and must already
     // know it is this side's own (stream_ended), not the peer's close.
@@ -1707,8 +1737,8 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                     if (entry.wanted & kReadyAccept) events |= POLLIN;
                     break;
                 case Readiness::Connected:
-                    // After this side's own shutdown(SD_RECEIVE) Linux reports POLLIN and
-                    // POLLRDHUP all the time; they say nothing until the peer's FIN.
+                    // After this side's own shutdown(SD_RECEIVE) data that still comes
+                    // says nothing (a receive fails), nor does anything until the peer's FIN.
                     if (!entry.socket->receive_shut() || entry.socket->stream_ended(POLLRDHUP)) {
                         if (entry.wanted & kReadyData) events |= POLLIN;
                         if (entry.wanted & kReadyEnd) events |= POLLRDHUP;
@@ -1829,6 +1859,10 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     op->kind = engine::OpKind::Stream;
     request->done = 0;
 
+    // After shutdown(SD_RECEIVE) a receive fails at once, overlapped or not (Microsoft
+    // Learn, WSARecv: WSAESHUTDOWN), before the reset the synchronous receive checks next.
+    if (asked->operation == SocketOperation::Receive && receive_shut_.load(std::memory_order_acquire))
+        return WSAESHUTDOWN;
     if ((asked->operation == SocketOperation::Receive || asked->operation == SocketOperation::Send) &&
         is_stream(type_) && reset_.load(std::memory_order_acquire))
         return WSAECONNRESET;
@@ -2068,6 +2102,13 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
     switch (state->operation) {
     case SocketOperation::Receive: {
         data_received();
+        if (op->code == engine::OpCode::Poll && state->phase == 2) {  // an urgent byte came (or the end)
+            state->phase = 0;
+            op->code = engine::OpCode::Receive;
+            op->flags = state->receive_flags;
+            if (result < 0) return fail(-result);
+            return io::Next::Engine;
+        }
         if (op->code == engine::OpCode::Poll) {  // a zero-byte receive
             if (result < 0) return fail(-result);
             if (result & POLLERR) {
@@ -2092,6 +2133,12 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                 outcome->status = STATUS_PORT_UNREACHABLE;
                 outcome->bytes = 0;
                 return io::Next::Done;
+            }
+            if (result == -EINVAL && urgent_byte_awaited(op->flags)) {
+                // An MSG_OOB receive with no urgent byte yet (Linux's EINVAL) waits for
+                // one: ordinary data does not end it.
+                await_urgent_byte(state, op);
+                return io::Next::Engine;
             }
             return fail(-result);
         }
@@ -2343,7 +2390,7 @@ bool SocketDevice::fast_ready(const io::Transfer& transfer, io::FastIo* io)
 {
     if (!is_stream(type_) || !plain_buffer(transfer, &io->buffer, &io->length) || io->length == 0) return false;
     if (reset_.load(std::memory_order_acquire) || descriptor_ < 0) return false;
-    if (!transfer.write && drained_by_this_thread()) return false;
+    if (!transfer.write && (drained_by_this_thread() || receive_shut_.load(std::memory_order_acquire))) return false;
     io->descriptor = descriptor_;
     return true;
 }

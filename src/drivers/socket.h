@@ -222,14 +222,15 @@ public:
     };
     Readiness readiness();
     // Whether POLLERR, POLLHUP or POLLRDHUP in `revents` mean that the peer ended the
-    // stream (or reset it). Linux reports the last two after this side's own
-    // shutdown(SD_RECEIVE) too, which Windows does not count as the end (no FD_CLOSE, no
-    // POLLHUP, not readable): then only a TCP state past the peer's FIN does.
+    // stream (or reset it). After this side's own shutdown(SD_RECEIVE), which Windows does
+    // not count as the end (no FD_CLOSE, no POLLHUP, not readable), only a TCP state past
+    // the peer's FIN does (SD_RECEIVE is the driver's flag; Linux is not told of it).
     bool stream_ended(short revents);
     bool receive_shut() const { return receive_shut_.load(std::memory_order_acquire); }
     // Whether SO_OOBINLINE is on: out-of-band data is then ordinary data to select,
     // WSAPoll and WSAEventSelect (readable, POLLRDNORM, FD_READ; never FD_OOB).
     bool oob_inline() const;  // SO_OOBINLINE, read once and again after a setsockopt
+    bool urgent_byte_awaited(int linux_flags);  // an MSG_OOB receive's EINVAL means "none yet"
     // wait_sockets: the calling thread waits on this socket, so that closing the socket
     // interrupts its wait. Both under `lock`; enter is false if the socket is closing.
     bool waiter_enter(kernel::ThreadState* self);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <new>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <utility>
 
@@ -41,8 +42,9 @@ void Device::reset_device()
 DWORD Device::lock_overlapped_range(void* start, size_t length)
 {
     // Windows locks the range for its I/O manager, and asks for SeLockMemoryPrivilege;
-    // Linux asks the same of mlock: CAP_IPC_LOCK, or room under RLIMIT_MEMLOCK.
-    if (mlock(start, length) != 0) {
+    // Linux asks the same of mlock: CAP_IPC_LOCK, or room under RLIMIT_MEMLOCK. (The
+    // system call itself: AddressSanitizer's mlock and munlock do nothing.)
+    if (syscall(SYS_mlock, start, length) != 0) {
         if (errno == EPERM || errno == EAGAIN) return ERROR_PRIVILEGE_NOT_HELD;
         // ENOMEM: unmapped addresses in the range, or locked memory over the limit.
         unsigned char page;
@@ -55,7 +57,7 @@ DWORD Device::lock_overlapped_range(void* start, size_t length)
     }
     if (overlapped_ranges == nullptr) overlapped_ranges = new (std::nothrow) std::vector<std::pair<void*, size_t>>();
     if (overlapped_ranges == nullptr) {
-        munlock(start, length);
+        syscall(SYS_munlock, start, length);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     overlapped_ranges->emplace_back(start, length);
@@ -65,7 +67,7 @@ DWORD Device::lock_overlapped_range(void* start, size_t length)
 void Device::unlock_overlapped_ranges()
 {
     if (overlapped_ranges == nullptr) return;
-    for (const auto& range : *overlapped_ranges) munlock(range.first, range.second);
+    for (const auto& range : *overlapped_ranges) syscall(SYS_munlock, range.first, range.second);
     delete overlapped_ranges;
     overlapped_ranges = nullptr;
 }

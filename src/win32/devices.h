@@ -12,6 +12,9 @@
 namespace overlapped::kernel {
 class Object;
 }
+namespace overlapped::io {
+class Device;
+}
 
 namespace overlapped::win32 {
 
@@ -49,5 +52,11 @@ bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result);
 bool pipe_set_pointer(HANDLE handle, LONGLONG distance, DWORD method, LARGE_INTEGER* position, BOOL* result);
 // GetFileInformationByHandle on a pipe end: false if `handle` is not one (pipe.cpp).
 bool pipe_information(HANDLE handle, BY_HANDLE_FILE_INFORMATION* info, BOOL* result);
+// The end of a request on a pipe end's synchronous handle that was given an OVERLAPPED
+// (`error` its result, `bytes` its count): a success or a warning (ERROR_MORE_DATA) is
+// written there, its event set and its routine queued; an error leaves the OVERLAPPED as
+// marked pending (pipe.cpp).
+void complete_pipe_sync(io::Device* pipe, OVERLAPPED* overlapped, DWORD error, DWORD bytes,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr);
 
 }  // namespace overlapped::win32

@@ -44,7 +44,12 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
     drivers::FileDevice* device = drivers::FileDevice::open(path, access, share, disposition, flags, &existed, &error);
     if (device == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     DWORD handle_flags = win32::inherit_flags(attributes);
-    ACCESS_MASK granted = io::map_generic_file_access(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
+    // kernelbase's CreateFile asks NtCreateFile for SYNCHRONIZE and FILE_READ_ATTRIBUTES
+    // besides what the caller asked for: any file handle can be waited on (so
+    // GetOverlappedResult with no event waits on it) and can read its times and size,
+    // FILE_APPEND_DATA or FILE_READ_DATA alone included.
+    ACCESS_MASK granted = io::map_generic_file_access(access) | SYNCHRONIZE | FILE_READ_ATTRIBUTES |
+                          ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? DELETE : 0);
     HANDLE handle = kernel::handle_create(device, granted, handle_flags, &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     bool reports_existing = existed && (disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS);
@@ -166,14 +171,27 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     error = (granted & access) == 0 ? ERROR_ACCESS_DENIED
                                     : check_transfer(write, buffer, segments, length, overlapped, routine, ex);
     bool use_pointer = false;  // FILE_USE_FILE_POINTER_POSITION
-    if (error == ERROR_SUCCESS && overlapped != nullptr)
+    // A write's missing buffer is found by the file system's copy (ERROR_INVALID_USER_BUFFER),
+    // a read's by the I/O manager's probe before it takes the event (ERROR_NOACCESS).
+    bool refused_past_event = error == ERROR_INVALID_USER_BUFFER;
+    if (error == ERROR_SUCCESS && overlapped != nullptr) {
         error = check_file_offset(file, write, &request, &use_pointer);
+        refused_past_event = error != ERROR_SUCCESS;
+    }
     if (error == ERROR_SUCCESS && file->overlapped_io() && overlapped != nullptr &&
         io::request_event(overlapped, routine) == nullptr)
         return submitted(io::submit_and_unlock(file, request, overlapped, routine, nullptr), transferred, ex);
     if (error == ERROR_SUCCESS) file->add_reference();
     file->lock.unlock();
-    if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    if (error != ERROR_SUCCESS) {
+        // The I/O manager resets the request's event before it looks at the offset or the
+        // file system copies the data, so those refusals leave the event reset, as any
+        // request that fails past the handle and access checks does (Wine's ntdll pipe.c
+        // read_pipe_test, on Windows: a read of a broken pipe resets the event, one through
+        // a closed handle does not).
+        if (refused_past_event && overlapped != nullptr) io::reset_request_event(overlapped, routine);
+        return fail(error, FALSE);
+    }
     struct Release {
         io::Device* file;
         ~Release() { file->release_reference(); }
@@ -210,12 +228,17 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     // A read given an OVERLAPPED reports the end of the file, at the file pointer too
     // (kernelbase turns STATUS_END_OF_FILE into ERROR_HANDLE_EOF whenever it has one).
     if (use_pointer && !write && error == ERROR_SUCCESS && done == 0 && length != 0) error = ERROR_HANDLE_EOF;
-    // ERROR_INVALID_PARAMETER is the I/O manager's refusal before any transfer
-    // (FILE_FLAG_NO_BUFFERING's alignment): nothing completes, the OVERLAPPED stays
-    // pending and its event unset, as for an overlapped handle's request refused at once.
-    if (overlapped != nullptr && error != ERROR_INVALID_PARAMETER) {
-        DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
-        if (!(pipe && nt_error(status))) io::complete_synchronously(file, overlapped, status, done, routine);
+    // ERROR_INVALID_PARAMETER and ERROR_NOACCESS are the I/O manager's refusals before any
+    // transfer (FILE_FLAG_NO_BUFFERING's alignment, the probe of a read's buffer): nothing
+    // completes, the OVERLAPPED stays pending and its event unset, as for an overlapped
+    // handle's request refused at once.
+    if (overlapped != nullptr && error != ERROR_INVALID_PARAMETER && error != ERROR_NOACCESS) {
+        if (pipe) {
+            win32::complete_pipe_sync(file, overlapped, error, done, routine);
+        } else {
+            DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
+            io::complete_synchronously(file, overlapped, status, done, routine);
+        }
     }
     // With an OVERLAPPED, kernelbase gives the count only when the request succeeded: a
     // warning's count (ERROR_MORE_DATA) is in the OVERLAPPED (Wine's kernel32 pipe test,

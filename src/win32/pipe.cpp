@@ -315,21 +315,20 @@ bool pipe_standard_info(HANDLE handle, FILE_STANDARD_INFO* info, BOOL* result)
     return true;
 }
 
-}  // namespace overlapped::win32
-
-namespace {
-
-// A synchronous handle's request with an OVERLAPPED, done: a success or a warning is
-// written to it (and its event set), an error is not.
-void complete_sync_request(drivers::PipeDevice* pipe, LPOVERLAPPED overlapped, DWORD error, DWORD bytes)
+void complete_pipe_sync(io::Device* pipe, OVERLAPPED* overlapped, DWORD error, DWORD bytes,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine)
 {
+    // As kernelbase and the I/O manager do for a pipe (Wine's kernel32 pipe test, on
+    // Windows): the request was marked pending before it was issued, and one the pipe file
+    // system failed is not completed, so the OVERLAPPED keeps that mark and its event
+    // stays reset.
     if (overlapped == nullptr) return;
     DWORD status = error == ERROR_SUCCESS ? STATUS_SUCCESS : ntstatus_from_win32_error(error);
-    if (nt_error(status)) return;  // an error is not written; a warning is
-    io::complete_synchronously(pipe, overlapped, status, bytes);
+    if (nt_error(status)) return;
+    io::complete_synchronously(pipe, overlapped, status, bytes, routine);
 }
 
-}  // namespace
+}  // namespace overlapped::win32
 
 extern "C" {
 
@@ -408,7 +407,7 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
     io::synchronous_issue(pipe, lpOverlapped);
     error = io::run_synchronous([&] { return pipe->connect_wait(); });
     io::synchronous_end(pipe);
-    complete_sync_request(pipe, lpOverlapped, error, 0);
+    win32::complete_pipe_sync(pipe, lpOverlapped, error, 0);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
     return TRUE;
@@ -434,8 +433,7 @@ BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize,
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
-    DWORD error = pipe->peek(lpBuffer, lpBuffer != nullptr ? nBufferSize : 0, lpBytesRead, lpTotalBytesAvail,
-                             lpBytesLeftThisMessage);
+    DWORD error = pipe->peek(lpBuffer, nBufferSize, lpBytesRead, lpTotalBytesAvail, lpBytesLeftThisMessage);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
@@ -445,10 +443,11 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
 {
     if (lpBytesRead != nullptr) *lpBytesRead = 0;
     io::mark_pending(lpOverlapped);  // refused at once, it stays so (Wine's pipe test, on Windows)
-    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe);
+    // FSCTL_PIPE_TRANSCEIVE's code asks for FILE_READ_DATA and FILE_WRITE_DATA: a handle
+    // without both (a CreatePipe end, a one-way client) is refused before the pipe's mode.
+    drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA | FILE_WRITE_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
-    if (pipe->end() == drivers::PipeEnd::Anonymous) return fail(ERROR_BAD_PIPE, FALSE);
     if (pipe->overlapped_io()) {
         drivers::PipeRequest request;
         request.kind = drivers::PipeRequest::Transact;
@@ -477,7 +476,7 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
     io::synchronous_end(pipe);
     // With an OVERLAPPED the count is given only for a success (kernelbase).
     if (lpBytesRead != nullptr) *lpBytesRead = lpOverlapped != nullptr && error != ERROR_SUCCESS ? 0 : read;
-    complete_sync_request(pipe, lpOverlapped, error, read);
+    win32::complete_pipe_sync(pipe, lpOverlapped, error, read);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     set_last_error(ERROR_SUCCESS);
     return TRUE;
@@ -537,10 +536,9 @@ BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode, LPDWORD l
     if ((lpMaxCollectionCount != nullptr || lpCollectDataTimeout != nullptr) &&
         pipe->end() != drivers::PipeEnd::Client)
         return fail(ERROR_INVALID_PARAMETER, FALSE);
-    if (lpMode != nullptr) {
-        DWORD error = pipe->set_mode(*lpMode);
-        if (error != ERROR_SUCCESS) return fail(error, FALSE);
-    }
+    if (lpMode == nullptr && lpMaxCollectionCount == nullptr && lpCollectDataTimeout == nullptr) return TRUE;
+    DWORD error = pipe->set_mode(lpMode);
+    if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
 

@@ -266,6 +266,25 @@ static void test_pointer(void)
     CHECK(WriteFile(file, "tail", 4, &done, NULL));
     CHECK_EQ(size_of(file), 0x100001004LL);
 
+    /* A buffer whose second page cannot be touched: the read is refused whole
+     * (ERROR_NOACCESS), the write too (ERROR_INVALID_USER_BUFFER); nothing counts as
+     * transferred and the file pointer stays (Wine's kernel32 test_read_write). */
+    char *pages = VirtualAlloc(NULL, 2 * 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    DWORD old_protection;
+    CHECK(VirtualProtect(pages + 4096, 4096, PAGE_NOACCESS, &old_protection));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
+    for (int write = 0; write < 2; ++write) {
+        done = 99;
+        SetLastError(0xdead);
+        BOOL ok = write ? WriteFile(file, pages + 4000, 200, &done, NULL)
+                        : ReadFile(file, pages + 4000, 200, &done, NULL);
+        CHECK(!ok);
+        CHECK_ERROR(write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS);
+        CHECK_EQ(done, 0);
+        CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 0);
+    }
+    VirtualFree(pages, 0, MEM_RELEASE);
+
     /* Shrinking. */
     move.QuadPart = 5;
     CHECK(SetFilePointerEx(file, move, NULL, FILE_BEGIN));

@@ -1,9 +1,10 @@
 /* test_file_overlapped.c: overlapped file I/O. Results in OVERLAPPED (Internal is the
  * NTSTATUS, InternalHigh the bytes), 64-bit offsets, the end of the file, the four ways
  * of learning of a completion (the handle, an event, an APC, a completion port),
- * notification modes, GetOverlappedResult(Ex), cancellation when nothing is pending,
- * the special offsets (the end of the file, the file pointer), FILE_FLAG_NO_BUFFERING's
- * alignment rules, scatter/gather.
+ * notification modes, the access CreateFile adds (SYNCHRONIZE), GetOverlappedResult(Ex),
+ * cancellation when nothing is pending, the special offsets (the end of the file, the
+ * file pointer) and other refusals, FILE_FLAG_NO_BUFFERING's alignment rules,
+ * scatter/gather.
  *
  * Windows may complete a file request at once (TRUE) or later (FALSE with
  * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
@@ -129,6 +130,48 @@ static void test_handle_signalled(void)
     DWORD bytes = 0;
     CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
     CHECK(bytes == BLOCK && buffer[0] == 'D');
+    CloseHandle(file);
+}
+
+static void test_implicit_access(void)
+{
+    TEST("CreateFile adds SYNCHRONIZE and FILE_READ_ATTRIBUTES to the access asked for");
+    CloseHandle(create_test_file(0));
+    /* kernelbase's CreateFile asks for both whatever dwDesiredAccess says: a handle opened
+     * for appending only can be waited on, so GetOverlappedResult with no event (which
+     * waits on the handle) returns the write's result, and its times can be read. */
+    HANDLE file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    make_overlapped(&ov, 0, NULL);
+    CHECK(started(WriteFile(file, "tail", 4, NULL, &ov)));
+    DWORD bytes = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 4);
+    CHECK_EQ(WaitForSingleObject(file, 0), WAIT_OBJECT_0);
+    FILETIME written;
+    CHECK(GetFileTime(file, NULL, NULL, &written));
+    LARGE_INTEGER size;
+    CHECK(GetFileSizeEx(file, &size) && size.QuadPart == 16 * BLOCK + 4);
+    CloseHandle(file);
+
+    /* A synchronous handle with FILE_READ_DATA only is signalled after its read; one
+     * with no access at all can still be waited on and read its times. */
+    file = CreateFileA(path, FILE_READ_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    static char buffer[BLOCK];
+    CHECK(ReadFile(file, buffer, BLOCK, &bytes, NULL) && bytes == BLOCK && buffer[0] == 'A');
+    CHECK_EQ(WaitForSingleObject(file, 0), WAIT_OBJECT_0);
+    CloseHandle(file);
+    file = CreateFileA(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(WaitForSingleObject(file, 0), WAIT_OBJECT_0);
+    CHECK(GetFileTime(file, NULL, NULL, &written));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(file, buffer, 1, &bytes, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
     CloseHandle(file);
 }
 
@@ -488,14 +531,16 @@ static void test_special_offsets(void)
     CHECK(memcmp(data, "0123456789AB", 12) == 0);
 
     /* Any other such offset, and this one for a read, is refused at once: nothing is
-     * delivered and the OVERLAPPED stays pending, as kernelbase marked it. */
+     * delivered and the OVERLAPPED stays pending, as kernelbase marked it. The I/O
+     * manager resets the event before it looks at the offset: an event set before the
+     * call is found reset. */
     ULONGLONG refused[4] = {~0ULL, ~0ULL - 1, ~0ULL - 2, 1ULL << 63};
     for (int i = 0; i < 8; ++i) {
         BOOL write = i >= 4;
         if (write && i == 4) continue;  /* the end of the file: a write's */
         make_overlapped(&ov, refused[i % 4], event);
         ov.Internal = 0;
-        ResetEvent(event);
+        SetEvent(event);
         SetLastError(0xdead);
         BOOL ok = write ? WriteFile(file, "xy", 2, NULL, &ov) : ReadFile(file, buffer, 2, NULL, &ov);
         CHECK(!ok);
@@ -503,6 +548,45 @@ static void test_special_offsets(void)
         CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
         CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     }
+
+    /* No buffer: a read is refused by the I/O manager's probe (ERROR_NOACCESS) before it
+     * takes the event, which stays set; a write by the file system's copy
+     * (ERROR_INVALID_USER_BUFFER), after the event's reset. */
+    make_overlapped(&ov, 0, event);
+    SetEvent(event);
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, NULL, 2, NULL, &ov));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    make_overlapped(&ov, 0, event);
+    SetLastError(0xdead);
+    CHECK(!WriteFile(file, NULL, 2, NULL, &ov));
+    CHECK_ERROR(ERROR_INVALID_USER_BUFFER);
+    CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+
+    /* A buffer that cannot be touched (a read's from its 9th byte on, a write's from its
+     * first): the read is refused (ERROR_NOACCESS) and the write fails
+     * (ERROR_INVALID_USER_BUFFER), at once or through the OVERLAPPED, with nothing
+     * counted (Wine's kernel32 test_read_write). */
+    char *pages = VirtualAlloc(NULL, 2 * BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    DWORD old_protection;
+    CHECK(VirtualProtect(pages + BLOCK, BLOCK, PAGE_NOACCESS, &old_protection));
+    for (int write = 0; write < 2; ++write) {
+        make_overlapped(&ov, 0, event);
+        SetLastError(0xdead);
+        BOOL ok = write ? WriteFile(file, pages + BLOCK, 12, NULL, &ov)
+                        : ReadFile(file, pages + BLOCK - 8, 12, NULL, &ov);
+        bytes = 99;
+        if (!ok && GetLastError() == ERROR_IO_PENDING) {
+            ok = GetOverlappedResult(file, &ov, &bytes, TRUE);
+            CHECK_EQ(bytes, 0);
+        }
+        CHECK(!ok);
+        CHECK_ERROR(write ? ERROR_INVALID_USER_BUFFER : ERROR_NOACCESS);
+    }
+    VirtualFree(pages, 0, MEM_RELEASE);
 
     /* Writes at the end issued together each land whole, one after another. */
     enum { COUNT = 64, SIZE = 100 };
@@ -569,11 +653,13 @@ static void test_special_offsets(void)
     for (int i = 0; i < 4; ++i) {
         make_overlapped(&ov, i == 0 ? ~0ULL : ~0ULL - 2 - i, event);
         ov.Internal = 0;
+        SetEvent(event);
         SetLastError(0xdead);
         BOOL ok = i == 0 ? ReadFile(file, buffer, 2, &bytes, &ov) : WriteFile(file, "xy", 2, &bytes, &ov);
         CHECK(!ok);
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
         CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+        CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     }
     CloseHandle(file);
     read_whole(data, sizeof(data), &size);
@@ -665,6 +751,7 @@ int main(void)
 
     test_results_and_offsets();
     test_handle_signalled();
+    test_implicit_access();
     test_event();
     test_apc();
     test_port();

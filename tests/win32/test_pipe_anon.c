@@ -180,6 +180,16 @@ static void test_peek(void)
     CHECK_EQ(read, 4);
     CHECK_EQ(avail, 10);
     CHECK(memcmp(buffer, "0123", 4) == 0);
+    /* No buffer: the counts of a peek of the size given (kernelbase peeks into a buffer
+     * of its own); a byte pipe's bytes left are minus the bytes peeked. */
+    {
+        DWORD left = 99;
+        read = 99;
+        CHECK(PeekNamedPipe(r, NULL, 6, &read, &avail, &left));
+        CHECK_EQ(read, 6);
+        CHECK_EQ(avail, 10);
+        CHECK_EQ(left, (DWORD)-6);
+    }
     /* The peek left everything in the pipe. */
     memset(buffer, 0, sizeof(buffer));
     CHECK(ReadFile(r, buffer, 3, &done, NULL));
@@ -626,6 +636,53 @@ static void test_slow_reader(void)
     free(got);
 }
 
+static void test_server_end(void)
+{
+    HANDLE r = NULL, w = NULL;
+    OVERLAPPED ov;
+    char in[4] = "abc", out[8];
+    DWORD n = 7;
+
+    /* CreatePipe makes a named pipe and opens its client: the read end is a server end that
+     * is connected from the start. ConnectNamedPipe there is ERROR_PIPE_CONNECTED, and
+     * ERROR_NO_DATA once the write end is gone (the closing state); the write end is a
+     * client, where it is ERROR_INVALID_FUNCTION (Wine's test_CreateNamedPipe records the
+     * named pipe's answers on Windows). */
+    TEST("ConnectNamedPipe on CreatePipe's ends");
+    CHECK(CreatePipe(&r, &w, NULL, 0));
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(r, NULL));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, TRUE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(r, &ov));
+    CHECK_ERROR(ERROR_PIPE_CONNECTED);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(w, NULL));
+    CHECK_ERROR(ERROR_INVALID_FUNCTION);
+
+    /* TransactNamedPipe's request (FSCTL_PIPE_TRANSCEIVE) needs FILE_READ_DATA and
+     * FILE_WRITE_DATA, which neither end has: the I/O manager refuses it before the pipe
+     * file system looks at the pipe's mode. */
+    TEST("TransactNamedPipe on CreatePipe's ends");
+    SetLastError(0xdeadbeef);
+    CHECK(!TransactNamedPipe(r, in, 3, out, sizeof out, &n, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(n, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!TransactNamedPipe(w, in, 3, out, sizeof out, &n, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+
+    CHECK(CloseHandle(w));
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(r, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CHECK(CloseHandle(ov.hEvent));
+    CHECK(CloseHandle(r));
+}
+
 int main(void)
 {
     test_basic();
@@ -640,5 +697,6 @@ int main(void)
     test_rights();
     test_zero_length();
     test_nowait();
+    test_server_end();
     return tl_finish();
 }

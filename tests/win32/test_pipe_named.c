@@ -203,6 +203,17 @@ static void test_byte_pipe(void)
     CHECK_EQ(read, 4);
     CHECK_EQ(avail, 7);
     CHECK(memcmp(buffer, "abcd", 4) == 0);
+    /* Without a buffer the counts are those of a peek of the size given: kernelbase peeks
+     * into a buffer of its own and copies out only if given one (Wine's kernelbase too; a
+     * byte pipe's bytes left are minus the bytes peeked, as test_CreateNamedPipe records). */
+    read = 99;
+    left = 99;
+    CHECK(PeekNamedPipe(client, NULL, 5, &read, &avail, &left));
+    CHECK_EQ(read, 5);
+    CHECK_EQ(avail, 7);
+    CHECK_EQ(left, (DWORD)-5);
+    CHECK(PeekNamedPipe(client, NULL, 100, &read, &avail, NULL));
+    CHECK_EQ(read, 7);
     CHECK(ReadFile(client, buffer, 2, &done, NULL));
     CHECK_EQ(done, 2);
     CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
@@ -220,6 +231,14 @@ static void test_byte_pipe(void)
      * new ConnectNamedPipe. */
     CHECK(WriteFile(client, "bye", 3, &done, NULL));
     CHECK(CloseHandle(client));
+    /* The closing state starts at the client's close, with its bytes still to read. */
+    SetLastError(0xdeadbeef);
+    CHECK(!ConnectNamedPipe(server, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    /* A read of no bytes takes nothing while bytes wait, also after the client went. */
+    done = 99;
+    CHECK(ReadFile(server, buffer, 0, &done, NULL));
+    CHECK_EQ(done, 0);
     CHECK(ReadFile(server, buffer, sizeof(buffer), &done, NULL));
     CHECK_EQ(done, 3);
     SetLastError(0xdeadbeef);
@@ -227,6 +246,14 @@ static void test_byte_pipe(void)
     CHECK_ERROR(ERROR_BROKEN_PIPE);
     SetLastError(0xdeadbeef);
     CHECK(!WriteFile(server, "x", 1, &done, NULL));
+    CHECK_ERROR(ERROR_NO_DATA);
+    /* Reads and writes of no bytes fail as the others do (Wine's kernel32 pipe test,
+     * test_CloseHandle, on Windows). */
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(server, buffer, 0, &done, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(server, "x", 0, &done, NULL));
     CHECK_ERROR(ERROR_NO_DATA);
     SetLastError(0xdeadbeef);
     CHECK(!ConnectNamedPipe(server, NULL));
@@ -297,6 +324,24 @@ static void test_disconnect(void)
     SetLastError(0xdeadbeef);
     CHECK(!PeekNamedPipe(client, NULL, 0, NULL, &done, NULL));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    /* The client's file object has no pipe left: its queries and settings fail the same
+     * way (STATUS_PIPE_DISCONNECTED; ReactOS's npfs decodes no pipe from it for a query or
+     * a setting; Wine answers GetNamedPipeInfo so). */
+    {
+        DWORD flags = 0, state = 0, mode = PIPE_READMODE_BYTE;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeInfo(client, &flags, NULL, NULL, NULL));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeHandleStateA(client, &state, NULL, NULL, NULL, NULL, 0));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        /* The server end still answers. */
+        CHECK(GetNamedPipeInfo(server, &flags, NULL, NULL, NULL));
+        CHECK_EQ(flags, PIPE_SERVER_END);
+    }
     SetLastError(0xdeadbeef);
     CHECK(!DisconnectNamedPipe(server));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
@@ -529,6 +574,9 @@ static void test_message_pipe(void)
     CHECK(PeekNamedPipe(client, buffer, sizeof(buffer), &read, &avail, &left));
     CHECK_EQ(read, sizeof(obuf));
     CHECK_EQ(left, 0);
+    CHECK(PeekNamedPipe(client, NULL, 4, &read, &avail, &left));
+    CHECK_EQ(read, 4);
+    CHECK_EQ(left, sizeof(obuf) - 4);
     /* One message per read. */
     CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_EQ(done, sizeof(obuf));
@@ -606,9 +654,18 @@ static void test_message_pipe(void)
     CHECK(WriteFile(server, "", 0, &done, NULL));
     CHECK(CloseHandle(server));
     Sleep(100);  /* the end behind the message has reached the client */
+    /* Until it is read, the pipe is not broken: a peek finds nothing but succeeds. */
+    avail = 99;
+    left = 99;
+    CHECK(PeekNamedPipe(client, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(avail, 0);
+    CHECK_EQ(left, 0);
     done = 99;
     CHECK(ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_EQ(done, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!PeekNamedPipe(client, NULL, 0, NULL, &avail, NULL));
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
     SetLastError(0xdeadbeef);
     CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_ERROR(ERROR_BROKEN_PIPE);
@@ -696,6 +753,17 @@ static void test_instances(void)
     CHECK(b != INVALID_HANDLE_VALUE);
     SetLastError(0xdeadbeef);
     c = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 2);
+    CHECK(c == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+    /* At the limit the limit answers first, before the access mode and
+     * FILE_FLAG_FIRST_PIPE_INSTANCE are looked at (the pipe file system's order: ReactOS's
+     * npfs, NpCreateExistingNamedPipe; Wine's server agrees). */
+    SetLastError(0xdeadbeef);
+    c = make_server(pipe_name, PIPE_ACCESS_OUTBOUND, PIPE_TYPE_BYTE, 2);
+    CHECK(c == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PIPE_BUSY);
+    SetLastError(0xdeadbeef);
+    c = make_server(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_TYPE_BYTE, 2);
     CHECK(c == INVALID_HANDLE_VALUE);
     CHECK_ERROR(ERROR_PIPE_BUSY);
 
@@ -801,6 +869,18 @@ static void test_directions(void)
     SetLastError(0xdeadbeef);
     CHECK(!ReadFile(client, buffer, sizeof(buffer), &done, NULL));
     CHECK_ERROR(ERROR_ACCESS_DENIED);
+    /* CreateNamedPipe opens an inbound instance for GENERIC_READ: no
+     * FILE_WRITE_ATTRIBUTES, which SetNamedPipeHandleState needs (Microsoft Learn's page
+     * asks for it besides GENERIC_READ on a read-only pipe); the queries are allowed. */
+    {
+        DWORD mode = PIPE_READMODE_BYTE, flags = 0;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetNamedPipeHandleState(server, &mode, NULL, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(GetNamedPipeInfo(server, &flags, NULL, NULL, NULL));
+        CHECK_EQ(flags, PIPE_SERVER_END);
+        CHECK(GetNamedPipeHandleStateA(server, &mode, NULL, NULL, NULL, NULL, 0));
+    }
     CloseHandle(client);
     CloseHandle(server);
 
@@ -810,7 +890,51 @@ static void test_directions(void)
     CHECK(client != INVALID_HANDLE_VALUE);
     if (client == INVALID_HANDLE_VALUE) printf("  error %lu\n", (unsigned long)GetLastError());
     transfer(server, client, "down");
+    /* An outbound instance is opened for GENERIC_WRITE: no FILE_READ_ATTRIBUTES, which the
+     * queries need (Microsoft Learn: "GENERIC_WRITE and FILE_READ_ATTRIBUTES access for a
+     * write-only pipe"); SetNamedPipeHandleState is allowed. */
+    {
+        DWORD mode = PIPE_WAIT, flags = 0;
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeInfo(server, &flags, NULL, NULL, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetNamedPipeHandleStateA(server, &mode, NULL, NULL, NULL, NULL, 0));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(SetNamedPipeHandleState(server, &mode, NULL, NULL));
+    }
     CloseHandle(client);
+    CloseHandle(server);
+
+    /* A read-only client sets its read mode with FILE_WRITE_ATTRIBUTES besides
+     * GENERIC_READ (Microsoft Learn, SetNamedPipeHandleState: "GENERIC_READ and
+     * FILE_WRITE_ATTRIBUTES access for a read-only pipe"); without it the I/O manager
+     * refuses FilePipeInformation. */
+    TEST("a read-only client's read mode needs FILE_WRITE_ATTRIBUTES");
+    server = make_server(name_of("outbound_msg"), PIPE_ACCESS_OUTBOUND, PIPE_TYPE_MESSAGE, 2);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    client = open_client(pipe_name, GENERIC_READ);
+    CHECK(client != INVALID_HANDLE_VALUE);
+    WINE_DEVIATION("Wine sets a read-only client's mode without FILE_WRITE_ATTRIBUTES")
+    {
+        DWORD mode = PIPE_READMODE_MESSAGE;
+        SetLastError(0xdeadbeef);
+        CHECK(!SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+    }
+    CloseHandle(client);
+    {
+        HANDLE second = make_server(pipe_name, PIPE_ACCESS_OUTBOUND, PIPE_TYPE_MESSAGE, 2);
+        DWORD mode = PIPE_READMODE_MESSAGE, state = 0;
+        CHECK(second != INVALID_HANDLE_VALUE);
+        client = CreateFileA(pipe_name, GENERIC_READ | FILE_WRITE_ATTRIBUTES, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK(GetNamedPipeHandleStateA(client, &state, NULL, NULL, NULL, NULL, 0));
+        CHECK_EQ(state, PIPE_READMODE_MESSAGE);
+        CloseHandle(client);
+        CloseHandle(second);
+    }
     CloseHandle(server);
 }
 
@@ -931,6 +1055,19 @@ static DWORD WINAPI echo_main(LPVOID arg)
     return 0;
 }
 
+/* A further instance of pipe_name (message type, message read mode, at most 2) and a
+ * client of it in message read mode. */
+static HANDLE message_instance(HANDLE *client)
+{
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    HANDLE server = make_server(pipe_name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+    CHECK(server != INVALID_HANDLE_VALUE);
+    *client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(*client != INVALID_HANDLE_VALUE);
+    CHECK(SetNamedPipeHandleState(*client, &mode, NULL, NULL));
+    return server;
+}
+
 static void test_transact(void)
 {
     HANDLE server, client, thread;
@@ -984,6 +1121,22 @@ static void test_transact(void)
     CHECK(ReadFile(client, reply, sizeof(reply), &done, NULL));
     CHECK_EQ(done, 4);
     CHECK(memcmp(reply, "re:x", 4) == 0);
+    /* The request (FSCTL_PIPE_TRANSCEIVE) needs FILE_READ_DATA and FILE_WRITE_DATA on the
+     * handle: one without FILE_WRITE_DATA is refused by the I/O manager, and nothing is
+     * sent (the echo's next reply is the next transaction's). */
+    {
+        HANDLE reader = NULL;
+        CHECK(DuplicateHandle(GetCurrentProcess(), client, GetCurrentProcess(), &reader,
+                              FILE_READ_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE, FALSE, 0));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(reader, "zz", 2, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CHECK(CloseHandle(reader));
+        memset(reply, 0, sizeof(reply));
+        CHECK(TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_EQ(done, 7);
+        CHECK(memcmp(reply, "re:ping", 7) == 0);
+    }
     CHECK(CloseHandle(client));
 
     /* CallNamedPipe: connect, transact, close; the server takes the next client. */
@@ -995,6 +1148,62 @@ static void test_transact(void)
     CHECK(CloseHandle(server));  /* ends the echo thread's ConnectNamedPipe */
     CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
     CloseHandle(thread);
+
+    /* An end that is not connected is in the wrong state for a transaction, whatever its
+     * mode (STATUS_INVALID_PIPE_STATE: ERROR_BAD_PIPE; the pipe file system looks at the
+     * state first: ReactOS's npfs, NpTransceive; Wine answers the same): a server
+     * listening or disconnected, on a synchronous handle and an overlapped one (which
+     * fails at once). A client its server disconnected has no pipe:
+     * ERROR_PIPE_NOT_CONNECTED. */
+    TEST("TransactNamedPipe on ends that are not connected");
+    {
+        HANDLE ov_server, second;
+        OVERLAPPED ov;
+        server = make_server(name_of("transact-state"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+        CHECK(server != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(server, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        ov_server = make_server(pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2);
+        CHECK(ov_server != INVALID_HANDLE_VALUE);
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(ov_server, "ping", 4, reply, sizeof(reply), &done, &ov));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+        CHECK(CloseHandle(ov.hEvent));
+        CHECK(CloseHandle(ov_server));
+        client = open_client(pipe_name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK(SetNamedPipeHandleState(client, &mode, NULL, NULL));
+        CHECK(DisconnectNamedPipe(server));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(server, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+        CHECK(CloseHandle(client));
+        /* A connection whose other end closed is in the closing state, at both ends,
+         * with data left to read or not: the wrong state too. (The disconnected
+         * instance takes no client: a new one, listening, takes each.) */
+        second = message_instance(&client);
+        CHECK(WriteFile(client, "left", 4, &done, NULL));
+        CHECK(CloseHandle(client));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(second, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        CHECK(CloseHandle(second));
+        second = message_instance(&client);
+        CHECK(CloseHandle(second));
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(client, "ping", 4, reply, sizeof(reply), &done, NULL));
+        CHECK_ERROR(ERROR_BAD_PIPE);
+        CHECK(CloseHandle(client));
+        CHECK(CloseHandle(server));
+    }
 }
 
 static void test_nowait(void)

@@ -514,6 +514,26 @@ static void test_transact(void)
     CHECK(GetOverlappedResultEx(client, &ov, &done, WAIT_MS, FALSE));
     CHECK_EQ(done, 6);
     CHECK(memcmp(reply, "answer", 6) == 0);
+    /* A read of the end under way: its read queue is not empty, the transaction is
+     * refused (STATUS_PIPE_BUSY: ReactOS's npfs, NpTransceive, refuses a read queue in any
+     * state but empty, as for data waiting) and sends nothing. */
+    memset(&sov, 0, sizeof(sov));
+    sov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(!ReadFile(client, request, sizeof(request), NULL, &sov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    WINE_DEVIATION("Wine lets a transaction wait behind a pending read")
+    {
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = event;
+        SetLastError(0xdeadbeef);
+        CHECK(!TransactNamedPipe(client, "again", 5, reply, sizeof(reply), &done, &ov));
+        CHECK_ERROR(ERROR_PIPE_BUSY);
+    }
+    CHECK(write_now(server, "later", 5));
+    CHECK(GetOverlappedResultEx(client, &sov, &done, WAIT_MS, FALSE));
+    CHECK_EQ(done, 5);
+    CHECK(memcmp(request, "later", 5) == 0);
+    CloseHandle(sov.hEvent);
     CHECK(CloseHandle(client));
     CHECK(CloseHandle(server));
     CloseHandle(event);
@@ -1122,6 +1142,13 @@ static void test_failed_at_once(void)
     CHECK(!ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
     CHECK_ERROR(ERROR_NO_DATA);
     CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    /* A read of no bytes too: it does not wait for something to read either. */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(nowait, buffer, 0, &done, &ov));
+    CHECK_ERROR(ERROR_NO_DATA);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
     CHECK(WriteFile(client, "bits", 5, &done, NULL));
     done = 0;
     CHECK(ReadFile(nowait, buffer, sizeof(buffer), &done, &ov));
@@ -1190,6 +1217,38 @@ static void test_zero_byte_reads(void)
     CHECK(GetOverlappedResultEx(client, &one, &done, WAIT_MS, FALSE));
     CHECK_EQ(done, 3);
     CHECK(memcmp(buffer, "abc", 3) == 0);
+    /* A message a zero-byte read left unread is something to read: the next zero-byte
+     * read completes at once (here the message is kept aside, no longer in the
+     * connection: such a read once waited for more). Wine answers the same. */
+    ResetEvent(zero.hEvent);
+    CHECK(!ReadFile(client, buffer, 0, NULL, &zero));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(write_now(server, "def", 3));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetOverlappedResultEx(client, &zero, &done, WAIT_MS, FALSE));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    {
+        OVERLAPPED again;
+        memset(&again, 0, sizeof(again));
+        again.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!ReadFile(client, buffer, 0, NULL, &again));
+        CHECK(GetLastError() == ERROR_MORE_DATA || GetLastError() == ERROR_IO_PENDING);
+        SetLastError(0xdeadbeef);
+        done = 99;
+        CHECK(!GetOverlappedResultEx(client, &again, &done, WAIT_MS, FALSE));
+        CHECK_ERROR(ERROR_MORE_DATA);
+        CHECK_EQ(done, 0);
+        CloseHandle(again.hEvent);
+        /* The message is whole still. */
+        memset(&again, 0, sizeof(again));
+        again.hEvent = zero.hEvent;
+        ResetEvent(again.hEvent);
+        CHECK(ReadFile(client, buffer, sizeof(buffer), NULL, &again) || GetLastError() == ERROR_IO_PENDING);
+        CHECK(GetOverlappedResultEx(client, &again, &done, WAIT_MS, FALSE));
+        CHECK_EQ(done, 3);
+        CHECK(memcmp(buffer, "def", 3) == 0);
+    }
     CloseHandle(client);
     CloseHandle(server);
 
@@ -1261,6 +1320,40 @@ static void test_close_pending(void)
     CloseHandle(event);
 }
 
+static void test_zero_bytes_client_gone(void)
+{
+    HANDLE server, client, event;
+    OVERLAPPED ov;
+    char buffer[4];
+    DWORD done = 0;
+
+    /* A byte pipe whose client went: reads and writes of no bytes fail as the others do
+     * (ERROR_BROKEN_PIPE, ERROR_NO_DATA; Wine's kernel32 pipe test, test_CloseHandle, on
+     * Windows), at once or through the request. */
+    TEST("zero-byte transfers of a byte pipe whose client went");
+    connected_pair("zero_gone", PIPE_TYPE_BYTE, &server, &client);
+    event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(CloseHandle(client));
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    if (!WriteFile(server, "x", 0, &done, &ov) && GetLastError() == ERROR_IO_PENDING) {
+        SetLastError(0xdeadbeef);
+        CHECK(!GetOverlappedResultEx(server, &ov, &done, WAIT_MS, FALSE));
+    }
+    CHECK_ERROR(ERROR_NO_DATA);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    SetLastError(0xdeadbeef);
+    if (!ReadFile(server, buffer, 0, &done, &ov) && GetLastError() == ERROR_IO_PENDING) {
+        SetLastError(0xdeadbeef);
+        CHECK(!GetOverlappedResultEx(server, &ov, &done, WAIT_MS, FALSE));
+    }
+    CHECK_ERROR(ERROR_BROKEN_PIPE);
+    CHECK(CloseHandle(server));
+    CloseHandle(event);
+}
+
 int main(void)
 {
     test_connect_event();
@@ -1281,5 +1374,6 @@ int main(void)
     test_failed_at_once();
     test_close_pending();
     test_zero_byte_reads();
+    test_zero_bytes_client_gone();
     return tl_finish();
 }

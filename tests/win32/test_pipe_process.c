@@ -179,6 +179,10 @@ static int run_child(int argc, char **argv)
         if (pipe == INVALID_HANDLE_VALUE) return 42;
         refused = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, type, 2, 4096, 4096, 0, NULL);
         if (refused != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY) return 43;
+        /* At the limit the limit answers before the direction is looked at (the owner
+         * checks a joiner in the pipe file system's order). */
+        refused = CreateNamedPipeA(name, PIPE_ACCESS_INBOUND, type, 2, 4096, 4096, 0, NULL);
+        if (refused != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY) return 53;
         /* The name's instances, the parent's among them. */
         if (!GetNamedPipeHandleStateA(pipe, NULL, &count, NULL, NULL, NULL, 0) || count != 2) return 52;
         for (round = 0; round < 2; round++) {

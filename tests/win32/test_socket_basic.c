@@ -811,6 +811,42 @@ static void test_shutdown(void)
     CHECK_EQ(send(server, "test", 5, 0), 5);
     CHECK_EQ(recv(client, buf, 5, MSG_WAITALL), 5);
     CHECK(memcmp(buf, "test", 5) == 0);
+
+    TEST("SD_RECEIVE: an overlapped WSARecv fails at once with WSAESHUTDOWN, data queued or not");
+    {
+        /* Microsoft Learn, WSARecv: WSAESHUTDOWN once shutdown was called with SD_RECEIVE
+         * or SD_BOTH; the overlapped form is no exception. */
+        WSAOVERLAPPED ov;
+        WSABUF bufs[2] = {{8, buf}, {8, buf + 8}};
+        DWORD count, got, flags;
+        SOCKET a, b;
+        int round;
+        for (round = 0; round < 4; ++round) {
+            a = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            CHECK_EQ(connect(a, (struct sockaddr *)&laddr, sizeof(laddr)), 0);
+            b = accept(listener, NULL, NULL);
+            CHECK(b != INVALID_SOCKET);
+            if (round >= 2) { /* data waiting when the receive side is shut */
+                CHECK_EQ(send(a, "abc", 3, 0), 3);
+                CHECK_EQ(wait_readable(b, 3), 3);
+            }
+            CHECK_EQ(shutdown(b, SD_RECEIVE), 0);
+            memset(&ov, 0, sizeof(ov));
+            ov.hEvent = WSACreateEvent();
+            count = (round % 2) ? 2 : 1;
+            got = 77;
+            flags = 0;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(WSARecv(b, bufs, count, &got, &flags, &ov, NULL), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAESHUTDOWN);
+            CHECK_EQ(got, 77);
+            CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+            WSACloseEvent(ov.hEvent);
+            closesocket(a);
+            closesocket(b);
+        }
+    }
+
     CHECK_EQ(shutdown(client, SD_RECEIVE), 0);
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(recv(client, buf, sizeof(buf), 0), SOCKET_ERROR);
@@ -1254,6 +1290,31 @@ static void test_ioctlsocket(void)
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(recv(server, buf, sizeof(buf), 0), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+
+    TEST("FIONBIO: recv(MSG_OOB) with no urgent byte waiting: WSAEWOULDBLOCK; then the byte");
+    /* Microsoft Learn, recv: WSAEINVAL for MSG_OOB only with SO_OOBINLINE on; without an
+     * urgent byte a non-blocking receive would block. Ordinary data does not change that. */
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buf, sizeof(buf), MSG_OOB), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    CHECK_EQ(send(client, "xy", 2, 0), 2);
+    CHECK_EQ(wait_readable(server, 2), 2);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(recv(server, buf, sizeof(buf), MSG_OOB), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    CHECK_EQ(send(client, "u", 1, MSG_OOB), 1);
+    {
+        fd_set e;
+        struct timeval tv = {5, 0};
+        FD_ZERO(&e);
+        FD_SET(server, &e);
+        CHECK_EQ(select(0, NULL, NULL, &e, &tv), 1);
+    }
+    buf[0] = 0;
+    CHECK_EQ(recv(server, buf, sizeof(buf), MSG_OOB), 1);
+    CHECK_EQ(buf[0], 'u');
+    CHECK_EQ(recv(server, buf, sizeof(buf), 0), 2);
+    CHECK(memcmp(buf, "xy", 2) == 0);
 
     TEST("WSAIoctl(FIONBIO) with a NULL byte count: WSAEFAULT, and the socket stays non-blocking");
     {

@@ -1104,6 +1104,89 @@ static void test_buffers_and_files(void)
 /* ---------------------------------------------------------------------------------
  * The peer closes: gracefully, abortively */
 
+/* An overlapped WSARecv of one buffer that must fail at once with `error`. */
+static void check_recv_refused(SOCKET s, char *buf, ULONG len, WSAOVERLAPPED *ov, int error)
+{
+    WSABUF wb;
+    DWORD flags = 0, bytes = 0xdeadbeef;
+    wb.buf = buf;
+    wb.len = len;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSARecv(s, &wb, 1, &bytes, &flags, ov, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), error);
+}
+
+static void test_pending_at_receive_shutdown(void)
+{
+    SOCKET c, s;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    WSAOVERLAPPED ov;
+    char buf[16];
+    DWORD bytes, flags;
+
+    /* Wine's sock.c test_shutdown: a receive pending when SD_RECEIVE is applied still
+     * completes with the data that comes; only later receives fail (WSAESHUTDOWN). */
+    TEST("SD_RECEIVE with a receive pending: it stays pending and completes with the data");
+    tcp_pair(&c, &s);
+    reset_overlapped(&ov, ev);
+    CHECK(post_pending_recv(s, buf, sizeof(buf), &ov, NULL));
+    CHECK_EQ(shutdown(s, SD_RECEIVE), 0);
+    CHECK_EQ(WaitForSingleObject(ev, 200), WAIT_TIMEOUT);
+    CHECK_EQ(ov.Internal, ST_PENDING);
+    CHECK_EQ(send(c, "later", 5, 0), 5);
+    CHECK_EQ(WaitForSingleObject(ev, 5000), WAIT_OBJECT_0);
+    bytes = 0xdeadbeef;
+    CHECK(WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags));
+    CHECK_EQ(bytes, 5);
+    CHECK(memcmp(buf, "later", 5) == 0);
+    reset_overlapped(&ov, ev);
+    check_recv_refused(s, buf, sizeof(buf), &ov, WSAESHUTDOWN);
+    closesocket(c);
+    closesocket(s);
+    CloseHandle(ev);
+}
+
+static void test_urgent_receive(void)
+{
+    SOCKET c, s;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    WSAOVERLAPPED ov;
+    WSABUF wb;
+    char buf[16];
+    DWORD bytes, flags;
+    int ret;
+
+    /* Microsoft Learn, recv/WSARecv: MSG_OOB reads the urgent byte; WSAEINVAL only with
+     * SO_OOBINLINE. Before the byte comes the receive has nothing to give, and ordinary
+     * data is not for it: it stays pending. */
+    TEST("WSARecv(MSG_OOB) pends until the urgent byte comes; ordinary data does not end it");
+    tcp_pair(&c, &s);
+    reset_overlapped(&ov, ev);
+    wb.buf = buf;
+    wb.len = sizeof(buf);
+    flags = MSG_OOB;
+    bytes = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    ret = WSARecv(s, &wb, 1, &bytes, &flags, &ov, NULL);
+    CHECK_EQ(ret, SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+    CHECK_EQ(send(c, "plain", 5, 0), 5);
+    CHECK_EQ(wait_readable(s, 5), 5);
+    CHECK_EQ(WaitForSingleObject(ev, 200), WAIT_TIMEOUT);
+    CHECK_EQ(ov.Internal, ST_PENDING);
+    CHECK_EQ(send(c, "U", 1, MSG_OOB), 1);
+    CHECK_EQ(WaitForSingleObject(ev, 5000), WAIT_OBJECT_0);
+    bytes = 0xdeadbeef;
+    CHECK(WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags));
+    CHECK_EQ(bytes, 1);
+    CHECK_EQ(buf[0], 'U');
+    CHECK_EQ(recv_all(s, buf, 5), 5);
+    CHECK(memcmp(buf, "plain", 5) == 0);
+    closesocket(c);
+    closesocket(s);
+    CloseHandle(ev);
+}
+
 static void test_peer_close(void)
 {
     SOCKET c, s;
@@ -1609,12 +1692,9 @@ static void test_socket_kinds(void)
         CHECK(gone != INVALID_SOCKET);
         closesocket(gone);
         reset_overlapped(&ov, NULL);
+        check_recv_refused(gone, in, sizeof(in), &ov, WSAENOTSOCK);
         wb.buf = in;
         wb.len = sizeof(in);
-        flags = 0;
-        WSASetLastError(0xdeadbeef);
-        CHECK_EQ(WSARecv(gone, &wb, 1, &bytes, &flags, &ov, NULL), SOCKET_ERROR);
-        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
         WSASetLastError(0xdeadbeef);
         CHECK_EQ(WSASend(gone, &wb, 1, &bytes, 0, &ov, NULL), SOCKET_ERROR);
         CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
@@ -1640,6 +1720,8 @@ int main(void)
     test_notification_modes();
     test_buffers_and_files();
     test_peer_close();
+    test_urgent_receive();
+    test_pending_at_receive_shutdown();
     test_cancel();
     test_ordering();
     test_socket_kinds();

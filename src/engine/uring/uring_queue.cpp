@@ -101,6 +101,13 @@ public:
     void submit(Op* op, bool defer) override
     {
         outstanding_.fetch_add(1, std::memory_order_seq_cst);
+        if (op->code == OpCode::Poll && (op->flags & POLLPRI)) {
+            // io_uring's poll is not woken by a TCP urgent byte (measured on Linux 6.18:
+            // a POLLPRI poll stays pending while poll(2) and epoll report POLLPRI); the
+            // fallback's epoll is. (A socket's MSG_OOB receive waits so, drivers/socket.cpp.)
+            spill()->submit(op, false);
+            return;
+        }
         submit_lock_.lock();
         if (op->kind == OpKind::Stream && nodrop_) {
             // A stream operation may wait for good (a receive on an idle connection): it
