@@ -315,6 +315,30 @@ std::string volume_label(const std::string& source)
     return label;
 }
 
+// The volume mounted at the directory a Windows name gives ("C:\mnt\usb\"): ERROR_SUCCESS
+// with *volume and *where (the directory, links resolved), or why not: a name that does
+// not exist ERROR_FILE_NOT_FOUND or ERROR_PATH_NOT_FOUND, a directory no volume is mounted
+// at `not_mounted` (Wine's kernel32 volume tests, test_mounted_folder, on Windows).
+DWORD volume_mounted_at(const std::string& name, DWORD not_mounted, drivers::Volume* volume, std::string* where)
+{
+    std::string path;
+    if (DWORD error = drivers::file_linux_path(name, &path)) return error;
+    struct stat status;
+    if (stat(path.c_str(), &status) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR) return win32_error_from_errno(errno);
+        while (path.size() > 1 && path.back() == '/') path.pop_back();
+        return win32::missing_path_error(path);
+    }
+    char resolved[PATH_MAX];
+    if (realpath(path.c_str(), resolved) == nullptr) return win32_error_from_errno(errno);
+    bool mounted = drivers::volume_of_path(resolved, volume) &&
+                   std::find(volume->mount_points.begin(), volume->mount_points.end(), std::string(resolved)) !=
+                       volume->mount_points.end();
+    if (!mounted) return not_mounted;
+    *where = resolved;
+    return ERROR_SUCCESS;
+}
+
 template <class Char>
 BOOL volume_information(const Char* root, Char* name, DWORD name_size, LPDWORD serial, LPDWORD component,
                         LPDWORD flags, Char* fs_name, DWORD fs_name_size)
@@ -343,9 +367,14 @@ BOOL volume_information(const Char* root, Char* name, DWORD name_size, LPDWORD s
             if (root.empty() || getcwd(here, sizeof here) == nullptr || root != here) return fail(ERROR_INVALID_NAME, FALSE);
         } else {
             if (letter == 0 || !is_separator(given.back())) return fail(ERROR_INVALID_NAME, FALSE);
-            if (extra) return fail(ERROR_DIR_NOT_ROOT, FALSE);
-            path = drivers::drive_root(letter);
-            if (path.empty()) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+            drivers::Volume mounted;
+            if (extra) {  // a mounted folder is a volume's root too; another directory is not
+                if (DWORD error = volume_mounted_at(given, ERROR_DIR_NOT_ROOT, &mounted, &path))
+                    return fail(error, FALSE);
+            } else {
+                path = drivers::drive_root(letter);
+                if (path.empty()) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+            }
         }
     }
     struct statvfs info;
@@ -449,21 +478,8 @@ BOOL volume_name_for_mount_point(const Char* mount_point, Char* buffer, DWORD si
     } else if (letter != 0 && !extra) {
         root = drivers::drive_root(letter);
         if (root.empty() || !drivers::volume_of_path(root, &volume)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
-    } else {
-        std::string path;
-        if (DWORD error = drivers::file_linux_path(given, &path)) return fail(error, FALSE);
-        struct stat status;
-        if (stat(path.c_str(), &status) != 0) {
-            if (errno != ENOENT && errno != ENOTDIR) return fail(win32_error_from_errno(errno), FALSE);
-            while (path.size() > 1 && path.back() == '/') path.pop_back();
-            return fail(win32::missing_path_error(path), FALSE);
-        }
-        char resolved[PATH_MAX];
-        if (realpath(path.c_str(), resolved) == nullptr) return fail(win32_error_from_errno(errno), FALSE);
-        bool mounted = drivers::volume_of_path(resolved, &volume) &&
-                       std::find(volume.mount_points.begin(), volume.mount_points.end(), std::string(resolved)) !=
-                           volume.mount_points.end();
-        if (!mounted) return fail(ERROR_NOT_A_REPARSE_POINT, FALSE);
+    } else if (DWORD error = volume_mounted_at(given, ERROR_NOT_A_REPARSE_POINT, &volume, &root)) {
+        return fail(error, FALSE);
     }
     if (!store(guid_path(volume), buffer, size)) return fail(ERROR_FILENAME_EXCED_RANGE, FALSE);
     set_last_error(ERROR_SUCCESS);

@@ -1,8 +1,9 @@
 /* test_volume_names.c: volume GUID paths over Linux mounts (docs/drives.md, "Volume
  * names"). A drive mapped (OVERLAPPED_DRIVES) to a directory on the tmpfs at /dev/shm, a
  * file system other than C:'s, is a volume of its own: its GUID path names D:\ and the
- * mounted folder C:\dev\shm\, FindFirstVolume lists it, and a name below the GUID path
- * is a file on it (the Platform SDK's text on unique volume names: the GUID path with its
+ * mounted folder C:\dev\shm\ (a root for GetVolumeInformation, as a mounted folder is on
+ * Windows: Wine's kernel32 volume tests, test_mounted_folder), FindFirstVolume lists it,
+ * and a name below the GUID path is a file on it (the Platform SDK's text on unique volume names: the GUID path with its
  * separator is the volume's root directory). Skipped where /dev/shm is not a tmpfs of its
  * own. */
 #include "testlib.h"
@@ -103,6 +104,23 @@ int main(void)
     snprintf(dos_name, sizeof(dos_name), "%.*s", 44, d_volume + 4);
     CHECK(QueryDosDeviceA(dos_name, device, sizeof(device)) > 0);
     CHECK(strcmp(device, "/dev/shm") == 0);
+
+    TEST("GetVolumeInformationA: a mounted folder is a root; a name below it that does not exist is not found");
+    serial = 0;
+    CHECK(GetVolumeInformationA("C:\\dev\\shm\\", NULL, 0, &serial, NULL, NULL, fs, sizeof(fs)));
+    CHECK_EQ(serial, d_serial);
+    CHECK(strcmp(fs, "tmpfs") == 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeInformationA("C:\\dev\\shm\\no_such_directory_overlapped\\", NULL, 0, NULL, NULL, NULL, NULL, 0));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    char below[256];
+    snprintf(below, sizeof(below), "C:\\dev\\shm\\ovvolume-%d\\", (int)getpid());
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeInformationA(below, NULL, 0, NULL, NULL, NULL, NULL, 0));  /* a directory, no mount point */
+    CHECK_ERROR(ERROR_DIR_NOT_ROOT);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA("C:\\dev\\shm\\no_such_directory_overlapped\\", back, sizeof(back)));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 
     TEST("the GUID path without its separator: a volume in memory has no device to open");
     char cut[MAX_PATH];
