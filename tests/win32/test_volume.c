@@ -221,10 +221,24 @@ static void test_volume_information(void)
         CHECK_ERROR(ERROR_INVALID_NAME);
     }
     CHECK(SetCurrentDirectoryA(cwd));
-    TEST("GetVolumeInformationA: a directory off the root, with and without a separator");
-    SetLastError(0);
-    CHECK(!GetVolumeInformationA("C:\\tmp\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
-    CHECK_ERROR(ERROR_DIR_NOT_ROOT);
+    TEST("GetVolumeInformationA: a directory off the root (no mount point), with and without a separator");
+    char directory[2 * MAX_PATH], dos[2 * MAX_PATH];
+    snprintf(directory, sizeof(directory), "%svolume_dir_%lu", temp, (unsigned long)GetCurrentProcessId());
+    CHECK(CreateDirectoryA(directory, NULL));
+    /* Its name on its drive, "C:\..." (the temporary directory may be a Linux name here) */
+    HANDLE opened = CreateFileA(directory, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                                FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    CHECK(opened != INVALID_HANDLE_VALUE);
+    DWORD length = GetFinalPathNameByHandleA(opened, dos, sizeof(dos) - 1, VOLUME_NAME_DOS);
+    CHECK(length > 7 && length < sizeof(dos) - 1);
+    CloseHandle(opened);
+    if (length > 7 && length < sizeof(dos) - 1) {
+        strcat(dos, "\\");
+        SetLastError(0);
+        CHECK(!GetVolumeInformationA(dos + 4, name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+        CHECK_ERROR(ERROR_DIR_NOT_ROOT);
+    }
+    CHECK(RemoveDirectoryA(directory));
     SetLastError(0);
     CHECK(!GetVolumeInformationA("C:\\tmp", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
     CHECK_ERROR(ERROR_INVALID_NAME);
