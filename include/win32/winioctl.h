@@ -55,6 +55,8 @@ typedef DWORD DEVICE_TYPE;
 #define IOCTL_DISK_GET_DRIVE_GEOMETRY_EX CTL_CODE(IOCTL_DISK_BASE, 0x0028, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_STORAGE_GET_DEVICE_NUMBER CTL_CODE(IOCTL_STORAGE_BASE, 0x0420, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_STORAGE_QUERY_PROPERTY CTL_CODE(IOCTL_STORAGE_BASE, 0x0500, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_VOLUME_BASE 0x00000056
+#define IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS CTL_CODE(IOCTL_VOLUME_BASE, 0, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 #define FSCTL_LOCK_VOLUME CTL_CODE(FILE_DEVICE_FILE_SYSTEM, 6, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define FSCTL_UNLOCK_VOLUME CTL_CODE(FILE_DEVICE_FILE_SYSTEM, 7, METHOD_BUFFERED, FILE_ANY_ACCESS)
@@ -151,6 +153,18 @@ typedef struct _STORAGE_DEVICE_NUMBER {
     DWORD DeviceNumber;
     DWORD PartitionNumber;
 } STORAGE_DEVICE_NUMBER, *PSTORAGE_DEVICE_NUMBER;
+
+/* IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS: where a volume lies on its disks. */
+typedef struct _DISK_EXTENT {
+    DWORD DiskNumber;
+    LARGE_INTEGER StartingOffset;
+    LARGE_INTEGER ExtentLength;
+} DISK_EXTENT, *PDISK_EXTENT;
+
+typedef struct _VOLUME_DISK_EXTENTS {
+    DWORD NumberOfDiskExtents;
+    DISK_EXTENT Extents[1];
+} VOLUME_DISK_EXTENTS, *PVOLUME_DISK_EXTENTS;
 
 typedef struct _PARTITION_INFORMATION_MBR {
     BYTE PartitionType;
@@ -379,6 +393,46 @@ OVERLAPPED_API BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR 
                                                  DWORD nVolumeNameSize, LPDWORD lpVolumeSerialNumber,
                                                  LPDWORD lpMaximumComponentLength, LPDWORD lpFileSystemFlags,
                                                  LPWSTR lpFileSystemNameBuffer, DWORD nFileSystemNameSize);
+
+/* Volume GUID names, "\\?\Volume{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}\" (docs/drives.md). */
+OVERLAPPED_API BOOL WINAPI GetVolumeNameForVolumeMountPointA(LPCSTR lpszVolumeMountPoint, LPSTR lpszVolumeName,
+                                                             DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI GetVolumeNameForVolumeMountPointW(LPCWSTR lpszVolumeMountPoint, LPWSTR lpszVolumeName,
+                                                             DWORD cchBufferLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeA(LPSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeW(LPWSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeA(HANDLE hFindVolume, LPSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeW(HANDLE hFindVolume, LPWSTR lpszVolumeName, DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindVolumeClose(HANDLE hFindVolume);
+OVERLAPPED_API BOOL WINAPI GetVolumePathNamesForVolumeNameA(LPCSTR lpszVolumeName, LPCH lpszVolumePathNames,
+                                                            DWORD cchBufferLength, PDWORD lpcchReturnLength);
+OVERLAPPED_API BOOL WINAPI GetVolumePathNamesForVolumeNameW(LPCWSTR lpszVolumeName, LPWCH lpszVolumePathNames,
+                                                            DWORD cchBufferLength, PDWORD lpcchReturnLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeMountPointA(LPCSTR lpszRootPathName, LPSTR lpszVolumeMountPoint,
+                                                        DWORD cchBufferLength);
+OVERLAPPED_API HANDLE WINAPI FindFirstVolumeMountPointW(LPCWSTR lpszRootPathName, LPWSTR lpszVolumeMountPoint,
+                                                        DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeMountPointA(HANDLE hFindVolumeMountPoint, LPSTR lpszVolumeMountPoint,
+                                                     DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindNextVolumeMountPointW(HANDLE hFindVolumeMountPoint, LPWSTR lpszVolumeMountPoint,
+                                                     DWORD cchBufferLength);
+OVERLAPPED_API BOOL WINAPI FindVolumeMountPointClose(HANDLE hFindVolumeMountPoint);
+
+#ifdef UNICODE
+#define GetVolumeNameForVolumeMountPoint GetVolumeNameForVolumeMountPointW
+#define FindFirstVolume FindFirstVolumeW
+#define FindNextVolume FindNextVolumeW
+#define GetVolumePathNamesForVolumeName GetVolumePathNamesForVolumeNameW
+#define FindFirstVolumeMountPoint FindFirstVolumeMountPointW
+#define FindNextVolumeMountPoint FindNextVolumeMountPointW
+#else
+#define GetVolumeNameForVolumeMountPoint GetVolumeNameForVolumeMountPointA
+#define FindFirstVolume FindFirstVolumeA
+#define FindNextVolume FindNextVolumeA
+#define GetVolumePathNamesForVolumeName GetVolumePathNamesForVolumeNameA
+#define FindFirstVolumeMountPoint FindFirstVolumeMountPointA
+#define FindNextVolumeMountPoint FindNextVolumeMountPointA
+#endif
 
 #ifdef UNICODE
 #define GetDriveType GetDriveTypeW

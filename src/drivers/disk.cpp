@@ -128,17 +128,6 @@ std::string volume_override(char letter)
     return std::string();
 }
 
-// The /sys/class/block name of a block device ("sda1"), or "".
-std::string sys_block_name(dev_t device)
-{
-    std::string uevent = "/sys/dev/block/" + std::to_string(major(device)) + ":" + std::to_string(minor(device)) + "/uevent";
-    std::ifstream in(uevent);
-    std::string line;
-    while (std::getline(in, line))
-        if (line.compare(0, 8, "DEVNAME=") == 0) return line.substr(8);
-    return std::string();
-}
-
 // The whole disk a partition belongs to ("sda" for "sda1"), or the name itself.
 std::string parent_disk(const std::string& name)
 {
@@ -160,7 +149,28 @@ bool parse_physical(const std::string& rest, DWORD* number)
     return true;
 }
 
+// The physical-drive number of the disk a volume's block device is on, or MAXDWORD.
+DWORD disk_number_of(const std::string& device)
+{
+    struct stat block;
+    if (stat(device.c_str(), &block) != 0) return 0xFFFFFFFFu;
+    std::string disk = "/dev/" + parent_disk(sys_block_name(block.st_rdev));
+    for (auto& [n, path] : physical_map())
+        if (path == disk) return n;
+    return 0xFFFFFFFFu;
+}
+
 }  // namespace
+
+std::string sys_block_name(dev_t device)
+{
+    std::string uevent = "/sys/dev/block/" + std::to_string(major(device)) + ":" + std::to_string(minor(device)) + "/uevent";
+    std::ifstream in(uevent);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.compare(0, 8, "DEVNAME=") == 0) return line.substr(8);
+    return std::string();
+}
 
 bool mount_of(const std::string& path, std::string* mount_point, std::string* fs_type, std::string* source)
 {
@@ -168,35 +178,50 @@ bool mount_of(const std::string& path, std::string* mount_point, std::string* fs
     if (stat(path.c_str(), &status) != 0) return false;
     char resolved[PATH_MAX];
     std::string real = realpath(path.c_str(), resolved) != nullptr ? resolved : path;
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line, best_point;
+    std::string best_point;
     bool found = false;
-    while (std::getline(in, line)) {
-        // id parent major:minor root mount-point options [optional...] - type source super-options
-        std::istringstream fields(line);
-        std::string id, parent, numbers, root, point;
-        fields >> id >> parent >> numbers >> root >> point;
-        size_t dash = line.find(" - ");
-        if (dash == std::string::npos) continue;
-        std::istringstream tail(line.substr(dash + 3));
-        std::string type, from;
-        tail >> type >> from;
-        unsigned maj = 0, min = 0;
-        if (sscanf(numbers.c_str(), "%u:%u", &maj, &min) != 2) continue;
-        if (makedev(maj, min) != status.st_dev) continue;
+    for (const MountEntry& mount : read_mounts()) {
+        if (mount.device != status.st_dev) continue;
+        const std::string& point = mount.point;
         bool inside = point == "/" || real == point || real.compare(0, point.size() + 1, point + "/") == 0;
         if (!inside || (found && point.size() < best_point.size())) continue;
         found = true;
         best_point = point;
         if (mount_point != nullptr) *mount_point = point;
-        if (fs_type != nullptr) *fs_type = type;
-        if (source != nullptr) *source = from;
+        if (fs_type != nullptr) *fs_type = mount.type;
+        if (source != nullptr) *source = mount.source;
     }
     return found;
 }
 
 bool disk_name(const std::string& name, DiskTarget* target, DWORD* error)
 {
+    std::string guid;
+    if (size_t length = volume_guid_name(name, &guid); length != 0 && length == name.size()) {
+        // "\\?\Volume{guid}" (no separator after it): the volume, as its drive's "\\.\X:"
+        // when it has a drive, else its block device.
+        Volume volume;
+        if (!volume_by_guid(guid, &volume)) {
+            *error = ERROR_FILE_NOT_FOUND;
+            return true;
+        }
+        for (char letter = 'A'; letter <= 'Z'; ++letter) {
+            struct stat status;
+            std::string root = drive_root(letter);
+            if (!root.empty() && stat(root.c_str(), &status) == 0 && status.st_dev == volume.device)
+                return disk_name(std::string("\\\\.\\") + letter + ":", target, error);
+        }
+        *error = ERROR_SUCCESS;
+        if (volume.block_device.empty()) {
+            *error = ERROR_FILE_NOT_FOUND;  // a volume in memory: no device to read
+            return true;
+        }
+        target->path = volume.block_device;
+        target->physical = false;
+        target->mounted = true;
+        target->number = disk_number_of(volume.block_device);
+        return true;
+    }
     if (name.size() < 5) return false;
     bool prefix = (name[0] == '\\' || name[0] == '/') && (name[1] == '\\' || name[1] == '/') && name[2] == '.' &&
                   (name[3] == '\\' || name[3] == '/');
@@ -234,13 +259,7 @@ bool disk_name(const std::string& name, DiskTarget* target, DWORD* error)
             return true;
         }
         struct stat status;
-        std::string device;
-        if (source.compare(0, 5, "/dev/") == 0 && stat(source.c_str(), &status) == 0 && S_ISBLK(status.st_mode)) {
-            device = source;
-        } else if (stat(root.c_str(), &status) == 0 && major(status.st_dev) != 0) {
-            std::string sys = sys_block_name(status.st_dev);
-            if (!sys.empty()) device = "/dev/" + sys;
-        }
+        std::string device = stat(root.c_str(), &status) == 0 ? block_device_of(source, status.st_dev) : std::string();
         if (device.empty()) {
             // A mount with no block device under it (tmpfs, overlay, a network share).
             *error = ERROR_FILE_NOT_FOUND;
@@ -248,12 +267,7 @@ bool disk_name(const std::string& name, DiskTarget* target, DWORD* error)
         }
         target->path = device;
         target->mounted = true;
-        struct stat block;
-        if (stat(device.c_str(), &block) == 0) {
-            std::string disk = "/dev/" + parent_disk(sys_block_name(block.st_rdev));
-            for (auto& [n, path] : physical_map())
-                if (path == disk) target->number = n;
-        }
+        target->number = disk_number_of(device);
         return true;
     }
     return false;
@@ -514,6 +528,21 @@ DiskDevice::IoctlOutcome DiskDevice::control(const IoctlRequest& request)
         number.PartitionNumber = partition_;
         memcpy(request.out, &number, sizeof(number));
         return ok(sizeof(number));
+    }
+    case IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS: {
+        // A volume's one extent on its disk (the physical-drive map's number). A disk is
+        // no volume, and a volume on no disk of the map (an image) has no extent to give:
+        // ERROR_INVALID_FUNCTION, as a device that does not take the control.
+        if (target_.physical || target_.number == 0xFFFFFFFFu) return fail(ERROR_INVALID_FUNCTION);
+        if (request.out_size < sizeof(VOLUME_DISK_EXTENTS)) return fail(ERROR_INSUFFICIENT_BUFFER);
+        VOLUME_DISK_EXTENTS extents;
+        memset(&extents, 0, sizeof(extents));
+        extents.NumberOfDiskExtents = 1;
+        extents.Extents[0].DiskNumber = target_.number;
+        extents.Extents[0].StartingOffset.QuadPart = static_cast<LONGLONG>(start_);
+        extents.Extents[0].ExtentLength.QuadPart = static_cast<LONGLONG>(length_);
+        memcpy(request.out, &extents, sizeof(extents));
+        return ok(sizeof(extents));
     }
     case IOCTL_DISK_GET_PARTITION_INFO_EX: {
         if (request.out_size < sizeof(PARTITION_INFORMATION_EX)) return fail(ERROR_INSUFFICIENT_BUFFER);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include <windows.h>
 
@@ -83,5 +84,48 @@ private:
 // The mount that holds `path`: its mount point, file system type and source, from
 // /proc/self/mountinfo. False if none was found.
 bool mount_of(const std::string& path, std::string* mount_point, std::string* fs_type, std::string* source);
+
+// One line of /proc/self/mountinfo (volumes.cpp).
+struct MountEntry {
+    dev_t device = 0;       // the file system's device number, as stat reports it
+    std::string root;       // the directory of the file system mounted there ("/", or a bind's)
+    std::string point;      // the Linux mount point
+    std::string type;       // "ext4"
+    std::string source;     // "/dev/vda1", "tmpfs"
+};
+std::vector<MountEntry> read_mounts();
+
+// The /sys/class/block name of a block device ("sda1"), or "".
+std::string sys_block_name(dev_t device);
+
+// The name of the link in a udev directory ("/dev/disk/by-uuid", "/dev/disk/by-label")
+// that leads to `device`, as udev wrote it (escapes left in), or "".
+std::string udev_link_name(const char* directory, const std::string& device);
+
+// The block device under a mount: its source when that is one, else the device number's
+// own (/sys/dev/block); "" for a mount with none (tmpfs, overlay, NFS).
+std::string block_device_of(const std::string& source, dev_t device);
+
+// A volume: a mounted file system the library names as Windows names its volumes,
+// "\\?\Volume{guid}\" (docs/drives.md, "Volume names"): the file system of each drive's
+// root, and every other mount with a block device or in memory (tmpfs, ramfs).
+struct Volume {
+    dev_t device = 0;
+    std::string guid;                       // "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}", lower case
+    std::string root;                       // the Linux directory of the file system's root
+    std::vector<std::string> mount_points;  // every Linux mount point of it
+    std::string type;                       // the file system's type
+    std::string block_device;               // its block device, or ""
+};
+
+// The volumes: the drives' first, in letter order, then the others in mount order.
+std::vector<Volume> volume_list();
+// The volume that holds an existing Linux path, or false.
+bool volume_of_path(const std::string& path, Volume* volume);
+// The volume of a GUID ("{...}", any case), or false.
+bool volume_by_guid(const std::string& guid, Volume* volume);
+// If `name` begins with a volume GUID name ("\\?\Volume{guid}", also "\\.\", either
+// separator), its length (without what follows) and *guid ("{...}", lower case); else 0.
+size_t volume_guid_name(const std::string& name, std::string* guid);
 
 }  // namespace overlapped::drivers

@@ -23,6 +23,7 @@
 
 #include "common/errors.h"
 #include "drivers/dir_watch.h"
+#include "drivers/disk.h"
 #include "drivers/ioctl.h"
 #include "engine/attempt.h"
 #include "engine/interrupt.h"
@@ -257,8 +258,17 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
     if (path.compare(0, 4, "\\\\.\\") == 0) return ERROR_FILE_NOT_FOUND;  // devices: none yet
     if (path.compare(0, 2, "\\\\") == 0) return ERROR_BAD_NETPATH;        // UNC shares
     if (path.find_first_of("*?<>|\"") != std::string::npos) return ERROR_INVALID_NAME;
-    std::string prefix;
-    if (path.size() >= 2 && path[1] == ':' && isalpha(static_cast<unsigned char>(path[0]))) {
+    std::string prefix, guid;
+    size_t volume_name = verbatim ? volume_guid_name(windows_path, &guid) : 0;
+    if (volume_name != 0 && (windows_path.size() == volume_name || windows_path[volume_name] == '\\' ||
+                             windows_path[volume_name] == '/')) {
+        // "\\?\Volume{guid}\rest": the rest on the volume's root (docs/paths.md).
+        Volume volume;
+        if (!volume_by_guid(guid, &volume)) return ERROR_PATH_NOT_FOUND;
+        prefix = volume.root == "/" ? std::string() : volume.root;
+        path.assign(windows_path, volume_name, std::string::npos);
+        if (path.empty()) path.assign(1, '/');
+    } else if (path.size() >= 2 && path[1] == ':' && isalpha(static_cast<unsigned char>(path[0]))) {
         const std::string& root = drive_map().roots[toupper(static_cast<unsigned char>(path[0])) - 'A'];
         if (root.empty()) return ERROR_PATH_NOT_FOUND;
         prefix = root;

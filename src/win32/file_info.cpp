@@ -697,9 +697,10 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
     }
 }
 
-// The Windows name of the Linux path `path` through the drive map (docs/paths.md): the
-// drive whose root is the longest prefix of `path` at a component boundary, and the rest
-// with '\' ("\" for the root itself). False if no drive holds it.
+}  // namespace
+
+namespace overlapped::win32 {
+
 bool drive_name_of(const std::string& path, char* drive, std::string* rest)
 {
     if (path.empty() || path[0] != '/') return false;
@@ -724,6 +725,12 @@ bool drive_name_of(const std::string& path, char* drive, std::string* rest)
     std::replace(rest->begin(), rest->end(), '/', '\\');
     return true;
 }
+
+}  // namespace overlapped::win32
+
+namespace {
+
+using overlapped::win32::drive_name_of;
 
 // GetVolumePathName: the root of the volume (mount) that holds a name, as a Windows name
 // on the drive map: "C:\" for a name on C:'s file system, "C:\mnt\usb\" for one on a file
@@ -805,9 +812,23 @@ bool final_path(HANDLE handle, DWORD flags, std::string* name)
         return fail(ERROR_INVALID_PARAMETER, false);
     FileRef ref;
     if (!reference(handle, &ref)) return false;
-    // Volume GUID paths and NT device names have no Linux counterpart yet.
-    if (volume == VOLUME_NAME_GUID || volume == VOLUME_NAME_NT) return fail(ERROR_CALL_NOT_IMPLEMENTED, false);
+    // NT device names have no Linux counterpart.
+    if (volume == VOLUME_NAME_NT) return fail(ERROR_CALL_NOT_IMPLEMENTED, false);
     std::string path = path_of_descriptor(ref.file->descriptor());
+    if (volume == VOLUME_NAME_GUID) {
+        // The volume's GUID path, then the name below the volume's root (drivers/volumes.cpp).
+        drivers::Volume owner;
+        if (path.empty() || !drivers::volume_of_path(path, &owner)) return fail(ERROR_PATH_NOT_FOUND, false);
+        std::string root = owner.root == "/" ? std::string() : owner.root;
+        if (path.compare(0, root.size(), root) != 0 || (path.size() > root.size() && path[root.size()] != '/'))
+            return fail(ERROR_PATH_NOT_FOUND, false);
+        std::string rest = path.size() > root.size() ? path.substr(root.size()) : std::string("/");
+        std::replace(rest.begin(), rest.end(), '/', '\\');
+        name->assign("\\\\?\\Volume");
+        *name += owner.guid;
+        *name += rest;
+        return true;
+    }
     char drive = 0;
     std::string rest;
     if (path.empty() || !drive_name_of(path, &drive, &rest)) return fail(ERROR_PATH_NOT_FOUND, false);

@@ -35,6 +35,10 @@ BOOL copy_for_move(const char* existing, const char* target, LPPROGRESS_ROUTINE 
                    bool write_through);
 BOOL copy_for_move(const WCHAR* existing, const WCHAR* target, LPPROGRESS_ROUTINE progress, void* data, bool replace,
                    bool write_through);
+// The Windows name of the Linux path `path` through the drive map (docs/paths.md): the
+// drive whose root is the longest prefix of `path` at a component boundary, and the rest
+// with '\' ("\" for the root itself). False if no drive holds it (file_info.cpp).
+bool drive_name_of(const std::string& path, char* drive, std::string* rest);
 // The directory of the program's file (Linux form), "" if unknown: the first place
 // CreateProcess and SearchPath look for a name (process.cpp).
 std::string executable_directory();

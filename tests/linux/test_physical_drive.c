@@ -150,6 +150,12 @@ static void test_controls(void)
     CHECK_EQ(number.DeviceType, (DWORD)FILE_DEVICE_DISK);
     CHECK_EQ(number.DeviceNumber, 5u);
     CHECK_EQ(number.PartitionNumber, 0u);
+    TEST("IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS: a disk is no volume");
+    VOLUME_DISK_EXTENTS extents;
+    SetLastError(0);
+    CHECK(!DeviceIoControl(drive, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, NULL, 0, &extents, sizeof(extents), &returned,
+                           NULL));
+    CHECK_ERROR(ERROR_INVALID_FUNCTION);
 
     TEST("IOCTL_DISK_GET_PARTITION_INFO_EX: a disk with no partition table is raw, partition 0 the whole disk");
     PARTITION_INFORMATION_EX partition;
@@ -413,6 +419,12 @@ static void test_volume_image(void)
     DWORD returned;
     CHECK(DeviceIoControl(volume, IOCTL_STORAGE_GET_DEVICE_NUMBER, NULL, 0, &number, sizeof(number), &returned, NULL));
     CHECK_EQ(number.DeviceType, (DWORD)FILE_DEVICE_DISK);
+    TEST("IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS: a volume on an image lies on no disk of the map");
+    VOLUME_DISK_EXTENTS extents;
+    SetLastError(0);
+    CHECK(!DeviceIoControl(volume, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, NULL, 0, &extents, sizeof(extents), &returned,
+                           NULL));
+    CHECK_ERROR(ERROR_INVALID_FUNCTION);
     CloseHandle(volume);
 }
 
@@ -470,6 +482,23 @@ static void test_mounted_volume(void)
     CHECK(geometry.Cylinders.QuadPart > 0);
     CHECK(DeviceIoControl(volume, IOCTL_STORAGE_GET_DEVICE_NUMBER, NULL, 0, &number, sizeof(number), &returned, NULL));
     CHECK_EQ(number.DeviceType, (DWORD)FILE_DEVICE_DISK);
+    if (number.DeviceNumber != 0xFFFFFFFFu) {
+        TEST("IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS: the volume's extent on its disk, with no access");
+        VOLUME_DISK_EXTENTS extents;
+        DISK_GEOMETRY_EX whole;
+        CHECK(DeviceIoControl(volume, IOCTL_DISK_GET_DRIVE_GEOMETRY_EX, NULL, 0, &whole, sizeof(whole), &returned, NULL));
+        memset(&extents, 0x55, sizeof(extents));
+        CHECK(DeviceIoControl(volume, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, NULL, 0, &extents, sizeof(extents),
+                              &returned, NULL));
+        CHECK_EQ(returned, (DWORD)sizeof(extents));
+        CHECK_EQ(extents.NumberOfDiskExtents, 1u);
+        CHECK_EQ(extents.Extents[0].DiskNumber, number.DeviceNumber);
+        CHECK_EQ(extents.Extents[0].ExtentLength.QuadPart, whole.DiskSize.QuadPart);
+        SetLastError(0);
+        CHECK(!DeviceIoControl(volume, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, NULL, 0, &extents, sizeof(extents) - 1,
+                               &returned, NULL));
+        CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    }
     SetLastError(0);
     CHECK(!DeviceIoControl(volume, FSCTL_LOCK_VOLUME, NULL, 0, NULL, 0, &returned, NULL));
     CHECK_ERROR(ERROR_ACCESS_DENIED);

@@ -2,11 +2,15 @@
  * GetLogicalDriveStringsA/W (the size rules), GetDriveTypeA/W, GetDiskFreeSpaceExA/W,
  * GetDiskFreeSpaceA/W, GetVolumePathNameA/W, GetVolumeInformationA/W (root names only),
  * CreateFile on drive names that do not exist, GetWindowsDirectoryA/W,
- * GetSystemDirectoryA/W and QueryDosDeviceA/W. Facts: Microsoft Learn's pages of each
+ * GetSystemDirectoryA/W and QueryDosDeviceA/W; volume GUID paths:
+ * GetVolumeNameForVolumeMountPointA/W, FindFirstVolumeA/W and the rest of the search,
+ * GetVolumePathNamesForVolumeNameA/W, FindFirstVolumeMountPointA/W, and the GUID path where
+ * Windows takes it (GetVolumeInformation, GetDriveType, CreateFile, GetFinalPathNameByHandle). Facts: Microsoft Learn's pages of each
  * function; Wine's kernel32/tests/volume.c and drive.c. Disk images mapped as drives:
  * tests/linux/test_physical_drive.c. */
 #include "testlib.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>
@@ -217,10 +221,24 @@ static void test_volume_information(void)
         CHECK_ERROR(ERROR_INVALID_NAME);
     }
     CHECK(SetCurrentDirectoryA(cwd));
-    TEST("GetVolumeInformationA: a directory off the root, with and without a separator");
-    SetLastError(0);
-    CHECK(!GetVolumeInformationA("C:\\tmp\\", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
-    CHECK_ERROR(ERROR_DIR_NOT_ROOT);
+    TEST("GetVolumeInformationA: a directory off the root (no mount point), with and without a separator");
+    char directory[2 * MAX_PATH], dos[2 * MAX_PATH];
+    snprintf(directory, sizeof(directory), "%svolume_dir_%lu", temp, (unsigned long)GetCurrentProcessId());
+    CHECK(CreateDirectoryA(directory, NULL));
+    /* Its name on its drive, "C:\..." (the temporary directory may be a Linux name here) */
+    HANDLE opened = CreateFileA(directory, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                                FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    CHECK(opened != INVALID_HANDLE_VALUE);
+    DWORD length = GetFinalPathNameByHandleA(opened, dos, sizeof(dos) - 1, VOLUME_NAME_DOS);
+    CHECK(length > 7 && length < sizeof(dos) - 1);
+    CloseHandle(opened);
+    if (length > 7 && length < sizeof(dos) - 1) {
+        strcat(dos, "\\");
+        SetLastError(0);
+        CHECK(!GetVolumeInformationA(dos + 4, name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
+        CHECK_ERROR(ERROR_DIR_NOT_ROOT);
+    }
+    CHECK(RemoveDirectoryA(directory));
     SetLastError(0);
     CHECK(!GetVolumeInformationA("C:\\tmp", name, sizeof(name), NULL, NULL, NULL, fs, sizeof(fs)));
     CHECK_ERROR(ERROR_INVALID_NAME);
@@ -248,6 +266,43 @@ static void test_drive_names(void)
     drive = CreateFileA(volume, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     CHECK(drive == INVALID_HANDLE_VALUE);
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+}
+
+/* Wine's kernel32 volume tests, test_disk_extents: a volume's extents on its disks. */
+static void test_disk_extents(void)
+{
+    TEST("IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS on \\\\.\\C: (when C: has a device): one extent, 32 bytes");
+    HANDLE volume = CreateFileA("\\\\.\\C:", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    if (volume == INVALID_HANDLE_VALUE) {
+        printf("   C: has no volume device here: skipped\n");
+        return;
+    }
+    VOLUME_DISK_EXTENTS extents;
+    STORAGE_DEVICE_NUMBER number;
+    DWORD returned = 0;
+    SetLastError(0xdeadbeef);
+    BOOL done = DeviceIoControl(volume, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, NULL, 0, &extents, sizeof(extents),
+                                &returned, NULL);
+    if (!done && GetLastError() == ERROR_INVALID_FUNCTION) {
+        /* Wine; and the library for a volume on no disk of the physical-drive map */
+        printf("   IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS not taken: skipped\n");
+    } else {
+        CHECK(done);
+        CHECK_EQ(returned, (DWORD)sizeof(extents));
+        CHECK_EQ(sizeof(extents), (size_t)32);
+        WINE_DEVIATION("Wine answers with an empty structure and takes any buffer size")
+        {
+            CHECK(extents.NumberOfDiskExtents >= 1);
+            CHECK(extents.Extents[0].ExtentLength.QuadPart > 0);
+            if (DeviceIoControl(volume, IOCTL_STORAGE_GET_DEVICE_NUMBER, NULL, 0, &number, sizeof(number), &returned,
+                                NULL))
+                CHECK_EQ(extents.Extents[0].DiskNumber, number.DeviceNumber);
+            SetLastError(0xdeadbeef);
+            CHECK(!DeviceIoControl(volume, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, NULL, 0, &extents, 8, &returned, NULL));
+            CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+        }
+    }
+    CloseHandle(volume);
 }
 
 static void test_system_directories(void)
@@ -338,6 +393,326 @@ static void test_query_dos_device(void)
     CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
 }
 
+/* A volume GUID path: "\\?\Volume{" 8-4-4-4-12 hex digits "}\", 49 characters. */
+static int is_guid_path(const char *name)
+{
+    if (strlen(name) != 49 || strncmp(name, "\\\\?\\Volume{", 11) != 0 || strcmp(name + 47, "}\\") != 0) return 0;
+    for (int i = 11; i < 47; ++i) {
+        int dash = i == 19 || i == 24 || i == 29 || i == 34;
+        if (dash ? name[i] != '-' : !isxdigit((unsigned char)name[i])) return 0;
+    }
+    return 1;
+}
+
+static void test_volume_name_for_mount_point(void)
+{
+    char volume[MAX_PATH], again[MAX_PATH], temp[MAX_PATH], directory[2 * MAX_PATH];
+
+    TEST("GetVolumeNameForVolumeMountPointA: a drive's root gives its volume GUID path");
+    SetLastError(0xdeadbeef);
+    CHECK(GetVolumeNameForVolumeMountPointA("C:\\", volume, sizeof(volume)));
+    CHECK(is_guid_path(volume));
+    CHECK(GetVolumeNameForVolumeMountPointA("c:\\", again, sizeof(again)));
+    CHECK(strcmp(volume, again) == 0);
+    WCHAR wide[MAX_PATH];
+    CHECK(GetVolumeNameForVolumeMountPointW(L"C:\\", wide, MAX_PATH));
+    CHECK_EQ((size_t)lstrlenW(wide), strlen(volume));
+    int same = 1;
+    for (int i = 0; volume[i] != 0; ++i)
+        if (wide[i] != (WCHAR)(unsigned char)volume[i]) same = 0;
+    CHECK(same);
+
+    TEST("GetVolumeNameForVolumeMountPointA: the buffer holds the 50 characters of the answer or fails");
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA("C:\\", again, 0));
+    CHECK(GetLastError() == ERROR_INVALID_PARAMETER || GetLastError() == ERROR_FILENAME_EXCED_RANGE);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA("C:\\", again, 10));
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA("C:\\", again, 49));
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+    CHECK(GetVolumeNameForVolumeMountPointA("C:\\", again, 50));
+    CHECK(strcmp(volume, again) == 0);
+
+    TEST("GetVolumeNameForVolumeMountPointA: a directory that is no mount point, a letter with no drive");
+    GetTempPathA(sizeof(temp), temp);
+    snprintf(directory, sizeof(directory), "%svolume_test_%lu\\", temp, (unsigned long)GetCurrentProcessId());
+    CHECK(CreateDirectoryA(directory, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA(directory, again, sizeof(again)));
+    CHECK(GetLastError() == ERROR_NOT_A_REPARSE_POINT || GetLastError() == ERROR_INVALID_FUNCTION /* FAT */);
+    CHECK(RemoveDirectoryA(directory));
+    char missing[] = "?:\\";
+    missing[0] = unmapped_letter(GetLogicalDrives());
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA(missing, again, sizeof(again)));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    TEST("GetVolumeNameForVolumeMountPointA: no trailing separator: ERROR_INVALID_NAME");
+    missing[2] = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA(missing, again, sizeof(again)));
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumeNameForVolumeMountPointA("C:", again, sizeof(again)));
+    CHECK_ERROR(ERROR_INVALID_NAME);
+
+    TEST("GetVolumeNameForVolumeMountPointA: a volume GUID path names its own volume");
+    WINE_DEVIATION("Wine refuses a volume GUID path (ERROR_NOT_A_REPARSE_POINT)")
+    {
+        CHECK(GetVolumeNameForVolumeMountPointA(volume, again, sizeof(again)));
+        CHECK(strcmp(volume, again) == 0);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetVolumeNameForVolumeMountPointA("\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\", again,
+                                                 sizeof(again)));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    }
+}
+
+static void test_find_volumes(void)
+{
+    char volume[MAX_PATH], name[51];
+    WCHAR wide[MAX_PATH];
+
+    TEST("FindFirstVolumeA: a buffer under 50 characters fails");
+    SetLastError(0xdeadbeef);
+    CHECK(FindFirstVolumeA(name, 0) == INVALID_HANDLE_VALUE);
+    CHECK(GetLastError() == ERROR_FILENAME_EXCED_RANGE || GetLastError() == ERROR_MORE_DATA /* XP */);
+    SetLastError(0xdeadbeef);
+    CHECK(FindFirstVolumeA(name, 49) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILENAME_EXCED_RANGE);
+
+    TEST("FindFirstVolumeA/FindNextVolumeA: GUID paths, C:'s among them, then ERROR_NO_MORE_FILES");
+    CHECK(GetVolumeNameForVolumeMountPointA("C:\\", volume, sizeof(volume)));
+    HANDLE search = FindFirstVolumeA(name, sizeof(name));
+    CHECK(search != INVALID_HANDLE_VALUE);
+    if (search == INVALID_HANDLE_VALUE) return;
+    int count = 0, all_guid = 1, found_c = 0;
+    do {
+        ++count;
+        if (!is_guid_path(name)) all_guid = 0;
+        if (strcmp(name, volume) == 0) found_c = 1;
+        SetLastError(0xdeadbeef);
+    } while (count < 1000 && FindNextVolumeA(search, name, sizeof(name)));
+    CHECK_ERROR(ERROR_NO_MORE_FILES);
+    CHECK(all_guid);
+    CHECK(found_c);
+    SetLastError(0xdeadbeef);
+    CHECK(!FindNextVolumeA(search, name, sizeof(name)));
+    CHECK_ERROR(ERROR_NO_MORE_FILES);
+    CHECK(FindVolumeClose(search));
+
+    TEST("FindFirstVolumeW: the same first volume in UTF-16");
+    char first[51];
+    search = FindFirstVolumeA(first, sizeof(first));
+    CHECK(search != INVALID_HANDLE_VALUE);
+    if (search != INVALID_HANDLE_VALUE) CHECK(FindVolumeClose(search));
+    search = FindFirstVolumeW(wide, MAX_PATH);
+    CHECK(search != INVALID_HANDLE_VALUE);
+    if (search == INVALID_HANDLE_VALUE) return;
+    CHECK_EQ((size_t)lstrlenW(wide), strlen(first));
+    CHECK_EQ(wide[10], (WCHAR)'{');
+    CHECK(wide[11] == (WCHAR)(unsigned char)first[11] && wide[46] == (WCHAR)(unsigned char)first[46]);
+    int more = FindNextVolumeW(search, wide, MAX_PATH);
+    CHECK(more || GetLastError() == ERROR_NO_MORE_FILES);
+    CHECK(FindVolumeClose(search));
+}
+
+static void test_volume_path_names(void)
+{
+    char volume[MAX_PATH], names[4096];
+    DWORD length, error;
+
+    CHECK(GetVolumeNameForVolumeMountPointA("C:\\", volume, sizeof(volume)));
+
+    TEST("GetVolumePathNamesForVolumeNameA: no name or an empty one: ERROR_INVALID_NAME");
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameA(NULL, NULL, 0, NULL));
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    length = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameA("", names, sizeof(names), &length));
+    CHECK_ERROR(ERROR_INVALID_NAME);
+
+    TEST("GetVolumePathNamesForVolumeNameA: no buffer: ERROR_MORE_DATA with the size needed");
+    length = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameA(volume, NULL, 0, &length));
+    CHECK_ERROR(ERROR_MORE_DATA);
+    DWORD needed = length;
+    CHECK(needed >= 5);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameA(volume, names, 0, NULL));
+    CHECK_ERROR(ERROR_MORE_DATA);
+
+    TEST("GetVolumePathNamesForVolumeNameA: C:\\ first, strings with two terminators, the count stored");
+    memset(names, 0x55, sizeof(names));
+    length = 0;
+    CHECK(GetVolumePathNamesForVolumeNameA(volume, names, sizeof(names), &length));
+    CHECK_EQ(length, needed);
+    CHECK(strcmp(names, "C:\\") == 0);
+    CHECK(length >= 2 && names[length - 1] == 0 && names[length - 2] == 0);
+    DWORD counted = 1;
+    for (char *at = names; *at != 0; at += strlen(at) + 1) counted += (DWORD)strlen(at) + 1;
+    CHECK_EQ(counted, length);
+    CHECK(GetVolumePathNamesForVolumeNameA(volume, names, sizeof(names), NULL));
+    CHECK(GetVolumePathNamesForVolumeNameA(volume, names, needed, &length));
+    length = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameA(volume, names, needed - 1, &length));
+    error = GetLastError();
+    CHECK_EQ(error, (DWORD)ERROR_MORE_DATA);
+    CHECK_EQ(length, needed);
+
+    TEST("GetVolumePathNamesForVolumeNameA: each mounted folder names the volume again");
+    memset(names, 0, sizeof(names));
+    CHECK(GetVolumePathNamesForVolumeNameA(volume, names, sizeof(names), NULL));
+    int all_back = 1;
+    for (char *at = names; *at != 0; at += strlen(at) + 1) {
+        char back[MAX_PATH];
+        if (!GetVolumeNameForVolumeMountPointA(at, back, sizeof(back)) || strcmp(back, volume) != 0) all_back = 0;
+    }
+    CHECK(all_back);
+
+    TEST("GetVolumePathNamesForVolumeNameA/W: a name without its separator, a GUID no volume has");
+    char cut[MAX_PATH];
+    strcpy(cut, volume);
+    cut[strlen(cut) - 1] = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameA(cut, names, sizeof(names), &length));
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameA("C:\\", names, sizeof(names), &length));
+    CHECK_ERROR(ERROR_INVALID_NAME);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetVolumePathNamesForVolumeNameW(L"\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\", NULL, 0,
+                                            &length));
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    WCHAR wide_volume[MAX_PATH], wide_names[1024];
+    CHECK(GetVolumeNameForVolumeMountPointW(L"C:\\", wide_volume, MAX_PATH));
+    length = 0;
+    CHECK(GetVolumePathNamesForVolumeNameW(wide_volume, wide_names, 1024, &length));
+    CHECK_EQ(length, needed);
+    CHECK(wide_names[0] == 'C' && wide_names[1] == ':' && wide_names[2] == '\\' && wide_names[3] == 0);
+}
+
+static void test_volume_guid_paths(void)
+{
+    char volume[MAX_PATH], cut[MAX_PATH], name[MAX_PATH + 1], fs[MAX_PATH + 1], fs_c[MAX_PATH + 1];
+    DWORD serial = 0, serial_c = 1;
+    CHECK(GetVolumeNameForVolumeMountPointA("C:\\", volume, sizeof(volume)));
+    strcpy(cut, volume);
+    cut[strlen(cut) - 1] = 0;
+
+    TEST("GetVolumeInformationA: a volume GUID path is the volume's root");
+    SetLastError(0xdeadbeef);
+    CHECK(GetVolumeInformationA(volume, name, sizeof(name), &serial, NULL, NULL, fs, sizeof(fs)));
+    CHECK(GetVolumeInformationA("C:\\", name, sizeof(name), &serial_c, NULL, NULL, fs_c, sizeof(fs_c)));
+    CHECK_EQ(serial, serial_c);
+    CHECK(strcmp(fs, fs_c) == 0);
+
+    TEST("GetDriveTypeA, CreateFileA: the GUID path with its separator names the volume's root directory");
+    WINE_DEVIATION("Wine's NT namespace does not resolve volume GUID paths to directories")
+    {
+        CHECK_EQ(GetDriveTypeA(volume), GetDriveTypeA("C:\\"));
+        HANDLE root = CreateFileA(volume, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                                  FILE_FLAG_BACKUP_SEMANTICS, NULL);
+        CHECK(root != INVALID_HANDLE_VALUE);
+        BY_HANDLE_FILE_INFORMATION info;
+        if (root != INVALID_HANDLE_VALUE) {
+            CHECK(GetFileInformationByHandle(root, &info));
+            CHECK(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+            CHECK_EQ(info.dwVolumeSerialNumber, serial_c);
+            CloseHandle(root);
+        }
+        char file[2 * MAX_PATH];
+        snprintf(file, sizeof(file), "%sno_such_directory_overlapped\\x", volume);
+        SetLastError(0xdeadbeef);
+        CHECK(CreateFileA(file, 0, 0, NULL, OPEN_EXISTING, 0, NULL) == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    }
+
+    TEST("CreateFileA: the GUID path without its separator opens the volume");
+    HANDLE drive = CreateFileA(cut, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    if (drive == INVALID_HANDLE_VALUE && GetLastError() == ERROR_FILE_NOT_FOUND) {
+        /* C: on a file system without a block device (tmpfs, overlay): no volume to open,
+         * as \\.\C: (docs/drives.md) */
+        HANDLE letter = CreateFileA("\\\\.\\C:", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(letter == INVALID_HANDLE_VALUE);
+        if (letter != INVALID_HANDLE_VALUE) CloseHandle(letter);
+    } else {
+        CHECK(drive != INVALID_HANDLE_VALUE);
+        WINE_DEVIATION("Wine's volume handle reports FILE_TYPE_UNKNOWN") { CHECK_EQ(GetFileType(drive), (DWORD)FILE_TYPE_DISK); }
+        if (drive != INVALID_HANDLE_VALUE) CloseHandle(drive);
+    }
+
+    TEST("GetFinalPathNameByHandleA(VOLUME_NAME_GUID): the volume's GUID path, then the name on it");
+    char temp[MAX_PATH], file[2 * MAX_PATH], final_dos[2 * MAX_PATH], final_guid[2 * MAX_PATH];
+    GetTempPathA(sizeof(temp), temp);
+    snprintf(file, sizeof(file), "%svolume_final_%lu.tmp", temp, (unsigned long)GetCurrentProcessId());
+    HANDLE handle = CreateFileA(file, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    if (handle == INVALID_HANDLE_VALUE) return;
+    DWORD dos = GetFinalPathNameByHandleA(handle, final_dos, sizeof(final_dos), VOLUME_NAME_DOS);
+    DWORD guid = GetFinalPathNameByHandleA(handle, final_guid, sizeof(final_guid), VOLUME_NAME_GUID);
+    CHECK(dos > 7 && guid > 49);
+    if (dos > 7 && guid > 49) {
+        /* "\\?\X:\dir\f" and "\\?\Volume{...}\dir\f" when the file's volume is mounted at X:\ */
+        char root[] = "?:\\", owner[MAX_PATH];
+        root[0] = final_dos[4];
+        if (GetVolumeNameForVolumeMountPointA(root, owner, sizeof(owner)) && strncmp(owner, final_guid, 49) == 0) {
+            char volume_path[MAX_PATH];
+            CHECK(GetVolumePathNameA(file, volume_path, sizeof(volume_path)));
+            if (strlen(volume_path) == 3) CHECK(lstrcmpiA(final_guid + 49, final_dos + 7) == 0);
+        } else {
+            CHECK(is_guid_path(owner) || GetVolumePathNameA(file, owner, sizeof(owner)));
+        }
+    }
+    CloseHandle(handle);
+}
+
+static void test_volume_mount_points(void)
+{
+    char volume[MAX_PATH], point[MAX_PATH];
+
+    TEST("FindFirstVolumeMountPointA: the mounted folders on C:'s volume name other volumes");
+    CHECK(GetVolumeNameForVolumeMountPointA("C:\\", volume, sizeof(volume)));
+    WINE_DEVIATION("Wine does not implement FindFirstVolumeMountPoint (ERROR_CALL_NOT_IMPLEMENTED)")
+    {
+        SetLastError(0xdeadbeef);
+        HANDLE search = FindFirstVolumeMountPointA(volume, point, sizeof(point));
+        CHECK(search != INVALID_HANDLE_VALUE || GetLastError() == ERROR_NO_MORE_FILES);
+        int count = 0, all_volumes = 1;
+        if (search != INVALID_HANDLE_VALUE) {
+            do {
+                char full[2 * MAX_PATH], other[MAX_PATH];
+                ++count;
+                snprintf(full, sizeof(full), "C:\\%s", point);
+                if (point[strlen(point) - 1] != '\\' || !GetVolumeNameForVolumeMountPointA(full, other, sizeof(other)) ||
+                    strcmp(other, volume) == 0) {
+                    printf("  mount point %s\n", full);
+                    all_volumes = 0;
+                }
+                SetLastError(0xdeadbeef);
+            } while (count < 1000 && FindNextVolumeMountPointA(search, point, sizeof(point)));
+            CHECK_ERROR(ERROR_NO_MORE_FILES);
+            CHECK(FindVolumeMountPointClose(search));
+        }
+        CHECK(all_volumes);
+        TEST("FindVolumeMountPointClose/FindVolumeClose: a handle of the other kind is refused");
+        HANDLE volumes = FindFirstVolumeA(point, sizeof(point));
+        CHECK(volumes != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK(!FindVolumeMountPointClose(volumes));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK(FindVolumeClose(volumes));
+        SetLastError(0xdeadbeef);
+        CHECK(FindFirstVolumeMountPointA("\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\", point,
+                                         sizeof(point)) == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    }
+}
+
 /* Microsoft's samples call the drive functions by their generic names (no A or W), which
  * follow UNICODE; this test is built without it, so they are the A forms. */
 static void test_generic_names(void)
@@ -366,8 +741,14 @@ int main(void)
     test_volume_path_name();
     test_volume_information();
     test_drive_names();
+    test_disk_extents();
     test_system_directories();
     test_query_dos_device();
+    test_volume_name_for_mount_point();
+    test_find_volumes();
+    test_volume_path_names();
+    test_volume_guid_paths();
+    test_volume_mount_points();
     test_generic_names();
     return tl_finish();
 }
