@@ -59,11 +59,16 @@ struct Transfer {
     // request's NTSTATUS. Null: ReadFileEx's three arguments and a Win32 error.
     int (*winsock_error)(DWORD status) = nullptr;
     // Delivered to `sink` (with `sink_context`), not through the OVERLAPPED: such a
-    // request posts no packet, is not cancelled when its thread exits, skips the fast
-    // I/O path (it always has a request), and a failure of its operation is delivered
-    // like a completion (Plan::deliver_failure).
+    // request posts no packet, is not cancelled when its thread exits, and a failure of
+    // its operation is delivered like a completion (Plan::deliver_failure); one the fast
+    // I/O path finishes is delivered to the sink in the issuing thread.
     Sink* sink = nullptr;
     void* sink_context = nullptr;
+    // With a sink: the completion port whose engine queue runs the request (its waiting
+    // threads finish it, as they finish the requests of handles bound to it), rather than
+    // the process queue; for a sink that notifies that port (RIONotify's packet). The
+    // caller keeps the port until the request is delivered. Null: the process queue.
+    kernel::CompletionPort* sink_port = nullptr;
 };
 
 // Requests of one lane of a device start one at a time, in the order they were issued

@@ -551,8 +551,8 @@ void to_engine(Request* request)
     }
     kernel::CompletionPort* port = nullptr;
     PortQueue* queue = nullptr;
-    if (request->queue != manager().process_queue) {
-        port = device->port();  // the binding never changes once made
+    if (request->port != nullptr) {
+        port = request->port;
         queue = static_cast<PortQueue*>(port->poller());
     }
     // A port's worker issuing on its own port defers the start to its next wait, so that
@@ -849,12 +849,14 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
 // request finished at once: the OVERLAPPED, the device's signal (reset by the issue, set
 // by the completion, unless FILE_SKIP_SET_EVENT_ON_HANDLE), hEvent, and the port's
 // packet unless hEvent's low bit, or FILE_SKIP_COMPLETION_PORT_ON_SUCCESS for a success.
-// An error is not delivered (as a request that fails at once). Releases the transfer's
+// An error is not delivered (as a request that fails at once). A transfer with a sink
+// (Transfer::sink) goes to the sink instead, an error too, as its request would (no
+// OVERLAPPED, signal, event or packet; the issue's reset of the signal stays). Releases the transfer's
 // lane (`lane`, or Lane::None), whose next request, if one came meanwhile, it returns for
 // the caller to run, and ends the transfer's guard (Device::fast_running): the device is
 // not the caller's to touch after this.
 Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel::EventObject* event,
-                       const FastIo& io, Request** next)
+                       const FastIo& io, Request** next, const Transfer& transfer)
 {
     kernel::CompletionPort* port = nullptr;
     ULONG_PTR key = 0;
@@ -864,7 +866,7 @@ Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel
         kernel::WakeList wake;
         device->lock.lock();
         if (lane != Lane::None) *next = lane_release(device, lane);
-        if (failed) {
+        if (failed || transfer.sink != nullptr) {
             device->signaled_ = false;  // the issue's reset
         } else {
             write_result(overlapped, io.status, io.bytes);
@@ -890,6 +892,10 @@ Submitted deliver_fast(Device* device, Lane lane, OVERLAPPED* overlapped, kernel
         port->release_reference();
     }
     if (recycle) device->recycle_now();
+    if (transfer.sink != nullptr) {
+        transfer.sink->complete(transfer.sink, transfer.sink_context, io.status, io.bytes);
+        return {ERROR_SUCCESS, io.status, io.bytes, 0};
+    }
     if (failed) return {win32_error_from_ntstatus(io.status), io.status, 0, 0};
     return {ERROR_SUCCESS, io.status, io.bytes, 0};
 }
@@ -909,9 +915,9 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
     // this thread (a cached read, a message already queued, data a socket holds). A
     // driver's own request (a WSARecv) is offered only to a driver that takes it in
     // fast_ready(). A completion routine always takes the request path (its APC belongs
-    // to the request's delivery).
-    if (device->fast_io && routine == nullptr && transfer.segments == nullptr && transfer.sink == nullptr &&
-        fast_path_enabled()) {
+    // to the request's delivery). A sink's transfer (RIO) takes it too: the sink hears of
+    // it at once, in this thread.
+    if (device->fast_io && routine == nullptr && transfer.segments == nullptr && fast_path_enabled()) {
         Lane lane = !device->fast_lanes ? Lane::None : transfer.write ? Lane::Out : Lane::In;
         FastIo io;
         io.overlapped = overlapped;
@@ -921,7 +927,7 @@ Submitted submit_and_unlock(Device* device, const Transfer& transfer, OVERLAPPED
             device->lock.unlock();
             if (device->fast_transfer(transfer, &io)) {
                 Request* next = nullptr;
-                Submitted submitted = deliver_fast(device, lane, overlapped, event, io, &next);
+                Submitted submitted = deliver_fast(device, lane, overlapped, event, io, &next, transfer);
                 run_lane(next);
                 return submitted;
             }
@@ -1027,6 +1033,10 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
     if (error == ERROR_SUCCESS && port != nullptr && event == nullptr && !request->no_port) {
         queue = port_queue(port);  // takes the port's lock (after the device's: the only order)
         if (queue == nullptr) error = ERROR_NOT_SUPPORTED;
+    } else if (error == ERROR_SUCCESS && transfer.sink != nullptr && transfer.sink_port != nullptr) {
+        port = transfer.sink_port;
+        queue = port_queue(port);
+        if (queue == nullptr) error = ERROR_NOT_SUPPORTED;
     }
     if (error != ERROR_SUCCESS) {
         unlock_releasing();
@@ -1035,6 +1045,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
         return {error, 0, 0};
     }
     request->queue = queue != nullptr ? queue->queue() : manager().process_queue;
+    request->port = queue != nullptr ? port : nullptr;
     bool first_request = !device->registered;
     device->registered = true;
     if (port == nullptr && transfer.sink == nullptr) {

@@ -47,6 +47,7 @@ struct Request {
     kernel::ThreadState* issuer = nullptr;
     kernel::ThreadObject* issuer_object = nullptr;  // a reference, for the APC only
     engine::Queue* queue = nullptr;
+    kernel::CompletionPort* port = nullptr;  // whose queue `queue` is; null: the process queue
     Request* prev = nullptr;  // in device->requests, under the device's lock
     Request* next = nullptr;
     Request* lane_next = nullptr;  // waiting in its lane, under the device's lock

@@ -2,15 +2,17 @@
 // WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) hands out.
 //
 // A RIO receive or send is an ordinary socket request of the I/O manager (io::submit, the
-// socket driver's Receive/Send: tried at once in the calling thread, else in the engine,
-// in the socket's lanes, cancelled by CancelIoEx or the socket's close), delivered to a
-// sink (io::Sink) instead of an OVERLAPPED: the completion queue it names, a queue of
-// results under a lock, which RIODequeueCompletion empties without a system call and
-// RIONotify watches (a one-shot event or completion port packet).
+// socket driver's Receive/Send: tried at once in the calling thread, by the fast I/O path
+// too, else in the engine, in the socket's lanes, cancelled by CancelIoEx or the socket's
+// close), delivered to a sink (io::Sink) instead of an OVERLAPPED: the completion queue it
+// names, a queue of results under a lock, which RIODequeueCompletion empties without a
+// system call and RIONotify watches (a one-shot event or completion port packet). A
+// completion queue that notifies a port has its requests run in that port's engine queue
+// (Transfer::sink_port): the thread waiting there for the notification finishes them.
 //
 // Registered buffers are a table of (address, length) by RIO_BUFFERID; every RIO_BUF is
 // checked against its region. The registration locks nothing into memory and io_uring's
-// fixed buffers are not used (yet): a RIO transfer costs what a WSARecv/WSASend does.
+// fixed buffers are not used (on sockets they measured no faster: bench/README.md).
 //
 // Counting, as Windows documents it: a request counts against its request queue's
 // maximum (MaxOutstandingReceive/Send: WSAENOBUFS beyond it) from its issue until its
@@ -28,6 +30,8 @@
 #include <mutex>
 #include <vector>
 
+#include <sched.h>
+
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
@@ -37,6 +41,7 @@
 #include "drivers/socket.h"
 #include "io/request.h"
 #include "kernel/handle_table.h"
+#include "kernel/port.h"
 #include "win32/entry.h"
 #include "win32/winsock_rio.h"
 #include "win32/winsock_state.h"
@@ -117,12 +122,17 @@ struct CompletionQueue {
     bool closed = false;
     bool has_notification = false;
     RIO_NOTIFICATION_COMPLETION notification{};
+    // RIO_IOCP_COMPLETION: the port (a reference), whose engine queue runs the requests
+    // of this queue: the thread waiting there for the notification finishes them itself,
+    // rather than the I/O manager's completion thread handing each one over.
+    kernel::CompletionPort* port = nullptr;
 };
 
 void completion_queue_release(CompletionQueue* cq)
 {
     if (cq->references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     cq->mark = 0;
+    if (cq->port != nullptr) cq->port->release_reference();
     delete cq;
 }
 
@@ -295,6 +305,7 @@ int start(RioOp* op)
     transfer.driver_request = &asked;
     transfer.sink = &rio_sink;
     transfer.sink_context = op;
+    transfer.sink_port = (op->receive ? rq->receive_cq : rq->send_cq)->port;
     // The socket through its handle, under its lock until the submission (as WSARecv):
     // a request queue whose socket was closed takes no more requests.
     DWORD error;
@@ -472,8 +483,15 @@ RIO_CQ PASCAL rio_create_completion_queue(DWORD size, PRIO_NOTIFICATION_COMPLETI
                       notification->Iocp.Overlapped != nullptr);
         if (!valid) return wsa_fail(WSAEINVAL, RIO_INVALID_CQ);
     }
+    kernel::CompletionPort* port = nullptr;  // a handle that is no port: the process queue
+    if (notification != nullptr && notification->Type == RIO_IOCP_COMPLETION) {
+        DWORD error;
+        port = static_cast<kernel::CompletionPort*>(kernel::handle_reference(
+            notification->Iocp.IocpHandle, kernel::ObjectType::CompletionPort, 0, &error));
+    }
     auto* cq = new CompletionQueue();
     cq->size = size;
+    cq->port = port;
     if (notification != nullptr) {
         cq->has_notification = true;
         cq->notification = *notification;
@@ -563,6 +581,11 @@ ULONG PASCAL rio_dequeue_completion(RIO_CQ handle, PRIORESULT array, ULONG size)
         // (without blocking), as a wait on a request would, then one more look.
         if (taken != 0 || size == 0 || !again || !io::progress()) break;
     }
+    // Still nothing: the requests under way are finished by other threads (the I/O
+    // manager's completion thread, a port's waiter), which a program polling in a loop
+    // must not keep from the CPU: give it up for a moment (bench/README.md, 2026-12-05:
+    // the polled ping-pong 2.4x faster on a loaded 2-CPU machine).
+    if (taken == 0 && size != 0) sched_yield();
     return taken;
 }
 
