@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <mutex>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <termios.h>
 #include <unistd.h>
 #include <vector>
@@ -40,9 +41,26 @@ struct InputBuffer {
     WCHAR low_surrogate = 0;
     // bytes.size() + records.size(), readable without the mutex (is_signaled).
     std::atomic<size_t> buffered{0};
+    // An eventfd that WriteConsoleInput signals, so that a reader blocked on the terminal
+    // (wait_readable) wakes for records that never pass through it. Made by the first
+    // reader that waits; a reader clears it under the mutex when it finds nothing to take.
+    int wake = -1;
     void update()
     {
         buffered.store(bytes.size() + records.size() + (low_surrogate != 0 ? 1 : 0), std::memory_order_release);
+    }
+    // Under the mutex, before a reader waits: the eventfd it is to poll, cleared.
+    int wake_descriptor()
+    {
+        if (wake < 0) wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        eventfd_t value;
+        if (wake >= 0) eventfd_read(wake, &value);
+        return wake;
+    }
+    // Under the mutex, after records were added.
+    void notify()
+    {
+        if (wake >= 0) eventfd_write(wake, 1);
     }
 };
 
@@ -360,21 +378,25 @@ void unparse_keys(InputBuffer& buffer, bool line)
             high = 0;
         }
         if (c == '\r' && line) c = '\n';
+        std::string character;
         if (c < 0x80) {
-            text += static_cast<char>(c);
+            character += static_cast<char>(c);
         } else if (c < 0x800) {
-            text += static_cast<char>(0xC0 | (c >> 6));
-            text += static_cast<char>(0x80 | (c & 0x3F));
+            character += static_cast<char>(0xC0 | (c >> 6));
+            character += static_cast<char>(0x80 | (c & 0x3F));
         } else if (c < 0x10000) {
-            text += static_cast<char>(0xE0 | (c >> 12));
-            text += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            text += static_cast<char>(0x80 | (c & 0x3F));
+            character += static_cast<char>(0xE0 | (c >> 12));
+            character += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            character += static_cast<char>(0x80 | (c & 0x3F));
         } else {
-            text += static_cast<char>(0xF0 | (c >> 18));
-            text += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            text += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            text += static_cast<char>(0x80 | (c & 0x3F));
+            character += static_cast<char>(0xF0 | (c >> 18));
+            character += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            character += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            character += static_cast<char>(0x80 | (c & 0x3F));
         }
+        // A key held down (or key-downs WriteConsoleInput coalesced) types its character
+        // once per repeat; a repeat count of 0 still types it once.
+        for (WORD n = std::max<WORD>(record.Event.KeyEvent.wRepeatCount, 1); n > 0; --n) text += character;
     }
     buffer.records.clear();
     buffer.bytes.insert(0, text);
@@ -676,7 +698,7 @@ void ConsoleDevice::recycle()
 
 // Waits (without the buffer's mutex) until the terminal is readable. ERROR_SUCCESS, or
 // ERROR_OPERATION_ABORTED when CancelSynchronousIo or the handle's close ended the wait.
-DWORD ConsoleDevice::wait_readable()
+DWORD ConsoleDevice::wait_readable(int wake)
 {
     kernel::ThreadState* self = kernel::current_thread();
     lock.lock();
@@ -686,8 +708,8 @@ DWORD ConsoleDevice::wait_readable()
     if (closing) return ERROR_OPERATION_ABORTED;
     DWORD error = ERROR_SUCCESS;
     for (;;) {
-        pollfd entry{descriptor_, POLLIN, 0};
-        int ready = poll(&entry, 1, -1);
+        pollfd entries[2] = {{descriptor_, POLLIN, 0}, {wake, POLLIN, 0}};  // wake -1: ignored
+        int ready = poll(entries, 2, -1);
         if (ready > 0) break;
         if (ready < 0 && errno != EINTR) {
             error = win32_error_from_errno(errno);
@@ -717,6 +739,7 @@ DWORD ConsoleDevice::read_text(void* out, DWORD count, bool wide, DWORD* done)
     InputBuffer& buffer = input_buffer();
     for (;;) {
         bool end = false, added = false;
+        int wake = -1;
         {
             std::lock_guard<std::mutex> guard(buffer.mutex);
             bool line = canonical(descriptor_);
@@ -725,11 +748,12 @@ DWORD ConsoleDevice::read_text(void* out, DWORD count, bool wide, DWORD* done)
             if (!buffer.bytes.empty() || (wide && buffer.low_surrogate != 0))
                 *done = take_text(buffer, out, count, wide, line);
             added = added && buffer.buffered.load(std::memory_order_relaxed) > 0;
+            if (*done == 0 && !end) wake = buffer.wake_descriptor();
         }
         // What this read left in the buffer is input waiting for the other waiters.
         if (added) wake_input_waiters();
         if (*done > 0 || end) return ERROR_SUCCESS;  // end of input: 0 read, as at the end of a file
-        if (DWORD error = wait_readable()) return error;
+        if (DWORD error = wait_readable(wake)) return error;
     }
 }
 
@@ -740,6 +764,7 @@ DWORD ConsoleDevice::read_records(INPUT_RECORD* out, DWORD count, bool remove, b
     InputBuffer& buffer = input_buffer();
     for (;;) {
         bool end = false, added = false;
+        int wake = -1;
         {
             std::lock_guard<std::mutex> guard(buffer.mutex);
             added = drain(descriptor_, buffer, &end);
@@ -750,11 +775,13 @@ DWORD ConsoleDevice::read_records(INPUT_RECORD* out, DWORD count, bool remove, b
                 if (remove) buffer.records.erase(buffer.records.begin(), buffer.records.begin() + n);
                 buffer.update();
                 *done = n;
+            } else {
+                wake = buffer.wake_descriptor();
             }
         }
         if (added) wake_input_waiters();
         if (*done > 0 || !wait || end || count == 0) return ERROR_SUCCESS;
-        if (DWORD error = wait_readable()) return error;
+        if (DWORD error = wait_readable(wake)) return error;
     }
 }
 
@@ -772,6 +799,65 @@ DWORD ConsoleDevice::pending_events(DWORD* count)
         *count = static_cast<DWORD>(buffer.records.size());
     }
     if (added) wake_input_waiters();
+    return ERROR_SUCCESS;
+}
+
+namespace {
+
+// A character the console draws two cells wide (the East Asian wide and full-width
+// blocks): the console host never coalesces the key-downs that type it.
+bool full_width(WCHAR c)
+{
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
+           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+           (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6);
+}
+
+// The console host's coalescing of one record written onto the last one queued
+// (microsoft/terminal src/host/inputBuffer.cpp, _WriteBuffer): a mouse move updates the
+// queued move's position; a key-down of the same key (scan code, character and control
+// keys alike) adds its repeat count to the queued key-down. Returns whether `next` was
+// folded into `last`.
+bool coalesce(INPUT_RECORD& last, const INPUT_RECORD& next)
+{
+    if (last.EventType == MOUSE_EVENT && next.EventType == MOUSE_EVENT) {
+        if (last.Event.MouseEvent.dwEventFlags != MOUSE_MOVED || next.Event.MouseEvent.dwEventFlags != MOUSE_MOVED)
+            return false;
+        last.Event.MouseEvent.dwMousePosition = next.Event.MouseEvent.dwMousePosition;
+        return true;
+    }
+    if (last.EventType != KEY_EVENT || next.EventType != KEY_EVENT) return false;
+    const KEY_EVENT_RECORD& a = last.Event.KeyEvent;
+    const KEY_EVENT_RECORD& b = next.Event.KeyEvent;
+    if (!a.bKeyDown || !b.bKeyDown || full_width(b.uChar.UnicodeChar) || a.wVirtualScanCode != b.wVirtualScanCode ||
+        a.uChar.UnicodeChar != b.uChar.UnicodeChar || a.dwControlKeyState != b.dwControlKeyState)
+        return false;
+    last.Event.KeyEvent.wRepeatCount = static_cast<WORD>(a.wRepeatCount + b.wRepeatCount);
+    return true;
+}
+
+}  // namespace
+
+DWORD ConsoleDevice::write_records(const INPUT_RECORD* records, DWORD count, DWORD* done)
+{
+    *done = 0;
+    if (!input_) return ERROR_INVALID_HANDLE;
+    InputBuffer& buffer = input_buffer();
+    {
+        std::lock_guard<std::mutex> guard(buffer.mutex);
+        bool end = false;
+        drain(descriptor_, buffer, &end);  // what was typed before comes first
+        parse_keys(buffer);
+        if (count == 1 && !buffer.records.empty() && coalesce(buffer.records.back(), records[0])) {
+            *done = 1;
+        } else {
+            buffer.records.insert(buffer.records.end(), records, records + count);
+            *done = count;
+        }
+        buffer.update();
+        if (count > 0) buffer.notify();
+    }
+    if (count > 0) wake_input_waiters();
     return ERROR_SUCCESS;
 }
 

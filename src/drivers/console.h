@@ -4,8 +4,9 @@
 //
 // Input: one input buffer per process (as Windows has one per console), shared by every
 // input handle: bytes read from a terminal and not yet consumed, and the key events parsed
-// from them (ReadConsoleInput, GetNumberOfConsoleInputEvents). ReadFile and ReadConsole
-// take from the buffer first and then from the terminal.
+// from them (ReadConsoleInput, GetNumberOfConsoleInputEvents) or written by the program
+// (WriteConsoleInput). ReadFile and ReadConsole take from the buffer first (the characters
+// of its key-down events) and then from the terminal.
 //
 // Waiting: an input handle is signalled while input is waiting: bytes or events in the
 // buffer, or the terminal readable (a poll of its descriptor). When a wait finds it not
@@ -65,6 +66,10 @@ public:
     DWORD pending_events(DWORD* count);
     // FlushConsoleInputBuffer: drops everything typed and not read.
     DWORD flush_input();
+    // WriteConsoleInputW: appends `count` records after the input already there (what the
+    // terminal has typed is taken in first); a single record may be coalesced with the last
+    // one queued, as the console host does. *done: the records written.
+    DWORD write_records(const INPUT_RECORD* records, DWORD count, DWORD* done);
 
 private:
     // A device from the pool over `descriptor` (-1: none), with its screen buffer's model.
@@ -72,9 +77,10 @@ private:
     void recycle() override;
     void arm_watch();
     static void watched(engine::Op* op);
-    // Waits until the terminal is readable (a synchronous request's wait: CancelSynchronousIo
-    // and the close of the last handle end it with ERROR_OPERATION_ABORTED).
-    DWORD wait_readable();
+    // Waits until the terminal is readable or `wake` (the input buffer's eventfd, -1: none)
+    // is signalled (a synchronous request's wait: CancelSynchronousIo and the close of the
+    // last handle end it with ERROR_OPERATION_ABORTED).
+    DWORD wait_readable(int wake);
 
     struct Watch {
         io::InternalOp op;  // first: the engine hands it back

@@ -404,6 +404,42 @@ static int child(void)
         CHECK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT));
     }
 
+    TEST("WriteConsoleInput: its records come after what was typed before, and wake a reader");
+    {
+        INPUT_RECORD written_key, got_records[4];
+        memset(&written_key, 0, sizeof written_key);
+        written_key.EventType = KEY_EVENT;
+        written_key.Event.KeyEvent.bKeyDown = TRUE;
+        written_key.Event.KeyEvent.wRepeatCount = 1;
+        written_key.Event.KeyEvent.wVirtualKeyCode = 'B';
+        written_key.Event.KeyEvent.uChar.UnicodeChar = 'b';
+        CHECK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT));
+        CHECK(FlushConsoleInputBuffer(in));
+        type("a");
+        /* Signalled once the terminal has the key: it is typed before the write. */
+        CHECK_EQ(WaitForSingleObject(in, WAIT_MS), WAIT_OBJECT_0);
+        CHECK(WriteConsoleInputW(in, &written_key, 1, &written));
+        CHECK_EQ(written, 1);
+        CHECK_EQ(collect(in, got_records, 3), 3);
+        CHECK(key_is(&got_records[0], TRUE, 'A', 'a', 0));
+        CHECK(key_is(&got_records[1], FALSE, 'A', 'a', 0));
+        CHECK(key_is(&got_records[2], TRUE, 'B', 'b', 0));
+        /* ReadConsole takes the written key-down's character before the terminal's. */
+        CHECK(WriteConsoleInputW(in, &written_key, 1, &written));
+        type("c");
+        memset(text, 0, sizeof text);
+        got = 0;
+        DWORD total = 0;
+        for (DWORD start = GetTickCount(); total < 2 && GetTickCount() - start < WAIT_MS;) {
+            if (WaitForSingleObject(in, 100) != WAIT_OBJECT_0) continue; /* a read would wait */
+            CHECK(ReadConsoleA(in, text + total, (DWORD)sizeof text - total, &got, NULL));
+            total += got;
+        }
+        CHECK_EQ(total, 2);
+        CHECK(memcmp(text, "bc", 2) == 0);
+        CHECK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT));
+    }
+
     CloseHandle(conin);
     CloseHandle(conout);
     return tl_finish();
