@@ -744,8 +744,13 @@ DWORD ConsoleDevice::read_text(void* out, DWORD count, bool wide, DWORD* done)
             std::lock_guard<std::mutex> guard(buffer.mutex);
             bool line = canonical(descriptor_);
             unparse_keys(buffer, line);
-            if (buffer.bytes.empty() && buffer.low_surrogate == 0) added = drain(descriptor_, buffer, &end);
-            if (!buffer.bytes.empty() || (wide && buffer.low_surrogate != 0))
+            // A line read waits for the line's end. A terminal in line mode hands over whole
+            // lines, but key-downs written by WriteConsoleInput may stop short of their
+            // Enter; the rest of that line is typed (or written) later.
+            auto whole = [&] { return !line || buffer.bytes.find('\n') != std::string::npos; };
+            if ((buffer.bytes.empty() && buffer.low_surrogate == 0) || !whole())
+                added = drain(descriptor_, buffer, &end);
+            if ((wide && buffer.low_surrogate != 0) || (!buffer.bytes.empty() && (whole() || end)))
                 *done = take_text(buffer, out, count, wide, line);
             added = added && buffer.buffered.load(std::memory_order_relaxed) > 0;
             if (*done == 0 && !end) wake = buffer.wake_descriptor();

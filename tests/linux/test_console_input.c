@@ -437,6 +437,17 @@ static int child(void)
         }
         CHECK_EQ(total, 2);
         CHECK(memcmp(text, "bc", 2) == 0);
+        /* With line input, a line begun by written key-downs ends with the Enter typed on
+         * the terminal: the read waits for it and returns the whole line. */
+        CHECK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT));
+        CHECK(FlushConsoleInputBuffer(in));
+        CHECK(WriteConsoleInputW(in, &written_key, 1, &written));
+        type("d\n");
+        memset(text, 0, sizeof text);
+        got = 0;
+        CHECK(ReadConsoleA(in, text, (DWORD)sizeof text, &got, NULL));
+        CHECK_EQ(got, 4);
+        CHECK(memcmp(text, "bd\r\n", 4) == 0);
         CHECK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT));
     }
 
