@@ -1587,6 +1587,10 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
             continue;
         }
         if (error == EDESTADDRREQ && !is_stream(type_)) return WSAENOTCONN;
+        // A datagram too large: with IP_RECVERR Linux also queues the send's own EMSGSIZE,
+        // which would leave the socket readable (POLLERR) with nothing to read, and a
+        // blocking receive spinning; Windows tells the send only.
+        if (error == EMSGSIZE && !is_stream(type_)) take_icmp_error();
         if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             *done = static_cast<DWORD>(sent);
@@ -2269,6 +2273,7 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
             return io::Next::Attempt;
         }
         if (result == -EDESTADDRREQ && !is_stream(type_)) return fail(ENOTCONN);
+        if (result == -EMSGSIZE && !is_stream(type_)) take_icmp_error();  // as in send()
         if (result < 0) return fail(-result);
         DWORD sent = request->done;
         bool all = send_progress(op, is_stream(type_), &sent);

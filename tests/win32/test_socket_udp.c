@@ -1155,6 +1155,26 @@ static void test_message_size(void)
     TEST("nothing of the refused datagrams arrived");
     CHECK_EQ(wait_readable(b, 300), 0);
 
+    TEST("a refused datagram leaves its sender with nothing to read: not readable, a receive waits");
+    ret = wait_readable(a, 0);
+    CHECK_EQ(ret, 0);
+    if (ret == 0) { /* (readable with nothing to read, a receive could spin for ever) */
+        u_long avail = 0xdeadbeef;
+        DWORD timeout = 200, start;
+        CHECK_EQ(ioctlsocket(a, FIONREAD, &avail), 0);
+        CHECK_EQ(avail, 0);
+        CHECK_EQ(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof(timeout)), 0);
+        start = GetTickCount();
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(recv(a, big, 100, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAETIMEDOUT);
+        CHECK(GetTickCount() - start < WAIT_MS);
+    }
+    TEST("the sender still sends and receives after the refused datagrams");
+    CHECK_EQ(send_to(b, "ok", 2, &aa), 2);
+    CHECK_EQ(wait_readable(a, WAIT_MS), 1);
+    CHECK_EQ(recv(a, big, 100, 0), 2);
+
     free(big);
     closesocket(a);
     closesocket(b);
