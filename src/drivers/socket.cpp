@@ -918,6 +918,18 @@ void SocketDevice::note_drained() { drained_.note(); }
 
 bool SocketDevice::drained_by_this_thread() const { return drained_.applies(); }
 
+bool SocketDevice::bound_by_now()
+{
+    if (bound() || is_stream(type_)) return bound();
+    sockaddr_storage local{};
+    socklen_t length = sizeof(local);
+    if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+        (local.ss_family != AF_INET && local.ss_family != AF_INET6) || port_of(local) == 0)
+        return false;
+    bound_.store(true, std::memory_order_release);
+    return true;
+}
+
 bool SocketDevice::connected()
 {
     if (connected_.load(std::memory_order_acquire)) return true;
@@ -1441,7 +1453,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
     } reenable{this};
     if (listening()) return WSAENOTCONN;
     if (is_stream(type_) && !connected()) return WSAENOTCONN;
-    if (!is_stream(type_) && !bound()) return WSAEINVAL;
+    if (!is_stream(type_) && !bound_by_now()) return WSAEINVAL;
     if (receive_shut_.load(std::memory_order_acquire)) return WSAESHUTDOWN;
     if (reset_.load(std::memory_order_acquire)) return WSAECONNRESET;
     if (!is_stream(type_) && take_owed_reset()) return WSAECONNRESET;
@@ -1470,7 +1482,7 @@ int SocketDevice::receive(const ws::WsaBuf* buffers, DWORD count, DWORD flags, w
                 continue;
             }
             *done = static_cast<DWORD>(received);
-            if (flags_out != nullptr) *flags_out = tr::windows_message_flags(message.msg_flags) & ~ws::kMsgTrunc;
+            if (flags_out != nullptr) *flags_out = tr::windows_receive_flags(message.msg_flags);
             if (from != nullptr && from_length != nullptr && message.msg_namelen > 0)
                 tr::to_windows(reinterpret_cast<sockaddr*>(&sender), message.msg_namelen, from, from_length);
             if (message.msg_flags & MSG_TRUNC) return WSAEMSGSIZE;
@@ -1575,6 +1587,10 @@ int SocketDevice::send(const ws::WsaBuf* buffers, DWORD count, DWORD flags, cons
             continue;
         }
         if (error == EDESTADDRREQ && !is_stream(type_)) return WSAENOTCONN;
+        // A datagram too large: with IP_RECVERR Linux also queues the send's own EMSGSIZE,
+        // which would leave the socket readable (POLLERR) with nothing to read, and a
+        // blocking receive spinning; Windows tells the send only.
+        if (error == EMSGSIZE && !is_stream(type_)) take_icmp_error();
         if (error != EAGAIN) return error_for(error);
         if (nonblocking_.load(std::memory_order_acquire)) {
             *done = static_cast<DWORD>(sent);
@@ -1620,7 +1636,7 @@ int SocketDevice::shutdown(int how)
 int SocketDevice::local_address(ws::Sockaddr* address, int* length)
 {
     if (address == nullptr || length == nullptr) return WSAEFAULT;
-    if (!bound()) return WSAEINVAL;
+    if (!bound_by_now()) return WSAEINVAL;
     sockaddr_storage linux_address;
     socklen_t linux_length = sizeof(linux_address);
     if (getsockname(descriptor_, reinterpret_cast<sockaddr*>(&linux_address), &linux_length) != 0)
@@ -1863,6 +1879,9 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     // Learn, WSARecv: WSAESHUTDOWN), before the reset the synchronous receive checks next.
     if (asked->operation == SocketOperation::Receive && receive_shut_.load(std::memory_order_acquire))
         return WSAESHUTDOWN;
+    // A datagram socket never bound cannot receive, overlapped or not (Microsoft Learn,
+    // WSARecv and WSARecvFrom: WSAEINVAL, "The socket has not been bound").
+    if (asked->operation == SocketOperation::Receive && !is_stream(type_) && !bound_by_now()) return WSAEINVAL;
     if ((asked->operation == SocketOperation::Receive || asked->operation == SocketOperation::Send) &&
         is_stream(type_) && reset_.load(std::memory_order_acquire))
         return WSAECONNRESET;
@@ -2154,7 +2173,7 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
         DWORD status = STATUS_SUCCESS;
         if (op->message != nullptr) {
             msghdr* message = op->message;
-            windows_flags = tr::windows_message_flags(message->msg_flags) & ~ws::kMsgTrunc;
+            windows_flags = tr::windows_receive_flags(message->msg_flags);
             if ((message->msg_flags & MSG_TRUNC) && !is_stream(type_)) status = STATUS_BUFFER_OVERFLOW;
             if (state->from != nullptr && state->from_length != nullptr && message->msg_namelen > 0)
                 tr::to_windows(reinterpret_cast<sockaddr*>(&state->address), message->msg_namelen, state->from,
@@ -2166,7 +2185,7 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
                                        &length) == 0)
                         wsa->namelen = length;
                 }
-                wsa->dwFlags = windows_flags | ((message->msg_flags & MSG_TRUNC) ? ws::kMsgTrunc : 0);
+                wsa->dwFlags = tr::windows_message_flags(message->msg_flags);
                 // Control data: what the options Windows has ask for (packet information,
                 // TTL, TOS, hop limit, traffic class, the ECN bits, a coalesced receive's
                 // segment size), in Windows' layout, each value an INT (Wine's sock.c
@@ -2254,6 +2273,7 @@ io::Next SocketDevice::step(io::Request* request, io::Outcome* outcome)
             return io::Next::Attempt;
         }
         if (result == -EDESTADDRREQ && !is_stream(type_)) return fail(ENOTCONN);
+        if (result == -EMSGSIZE && !is_stream(type_)) take_icmp_error();  // as in send()
         if (result < 0) return fail(-result);
         DWORD sent = request->done;
         bool all = send_progress(op, is_stream(type_), &sent);

@@ -179,6 +179,9 @@ public:
     int protocol() const { return protocol_; }
     bool listening() const { return listening_.load(std::memory_order_acquire); }
     bool bound() const { return bound_.load(std::memory_order_acquire); }
+    // Bound, or a datagram socket Linux bound by itself since (a sendto's implicit bind,
+    // overlapped or not: Windows binds there too); looked at now.
+    bool bound_by_now();
     // Connected: also a non-blocking connect() that has finished since (looked at now).
     bool connected();
     // Connected, as far as is known without asking the kernel (false while a connect is

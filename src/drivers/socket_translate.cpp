@@ -159,6 +159,8 @@ DWORD windows_message_flags(int flags)
     return out;
 }
 
+DWORD windows_receive_flags(int flags) { return windows_message_flags(flags) & ~(ws::kMsgTrunc | ws::kMsgCtrunc); }
+
 int wsa_error(int error)
 {
     switch (error) {

@@ -30,6 +30,10 @@ int windows_length(const sockaddr* address);
 // MSG_* flags: Windows' to Linux's (those that mean the same), and back.
 int linux_message_flags(DWORD flags);
 DWORD windows_message_flags(int flags);
+// The flags WSARecv/WSARecvFrom give back: no MSG_TRUNC (a cut datagram is WSAEMSGSIZE)
+// and no MSG_CTRUNC (they take no control data; Linux cuts what an option such as
+// IP_PKTINFO asked for): those two are WSARecvMsg's dwFlags only.
+DWORD windows_receive_flags(int flags);
 
 // The WSA error for an errno.
 int wsa_error(int error);

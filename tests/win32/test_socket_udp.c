@@ -188,6 +188,33 @@ static void test_implicit_bind(void)
     }
     set_nonblocking(s, 0);
 
+    TEST("unbound: an overlapped WSARecvFrom fails at once with WSAEINVAL, nothing pends");
+    {
+        WSAOVERLAPPED ov;
+        SOCKADDR_IN from;
+        int fromlen = sizeof(from);
+        DWORD flags = 0, got = 0;
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = WSACreateEvent();
+        wb.buf = data;
+        wb.len = sizeof(data);
+        WSASetLastError(0xdeadbeef);
+        ret = WSARecvFrom(s, &wb, 1, &got, &flags, (SOCKADDR *)&from, &fromlen, &ov, NULL);
+        CHECK_EQ(ret, SOCKET_ERROR);
+        WINE_DEVIATION("an overlapped receive on an unbound UDP socket: Wine pends, Windows WSAEINVAL")
+        {
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+        }
+        if (WSAGetLastError() == WSA_IO_PENDING) {
+            CancelIoEx((HANDLE)s, &ov);
+            WaitForSingleObject(ov.hEvent, WAIT_MS);
+        }
+        WSACloseEvent(ov.hEvent);
+        len = sizeof(me);
+        CHECK_EQ(getsockname(s, (SOCKADDR *)&me, &len), SOCKET_ERROR); /* still unbound */
+    }
+
     TEST("WSASendTo: NULL lpNumberOfBytesSent without an OVERLAPPED fails with WSAEFAULT");
     wb.buf = data;
     wb.len = 3;
@@ -225,6 +252,87 @@ static void test_implicit_bind(void)
     }
 
     closesocket(s);
+
+    TEST("implicit bind by an overlapped WSASendTo: getsockname and receives work once it is done");
+    {
+        WSAOVERLAPPED ov;
+        DWORD got = 0, flags = 0;
+        char buf[8];
+        s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = WSACreateEvent();
+        wb.buf = data;
+        wb.len = 3;
+        ret = WSASendTo(s, &wb, 1, NULL, 0, (SOCKADDR *)&ba, sizeof(ba), &ov, NULL);
+        CHECK(ret == 0 || WSAGetLastError() == WSA_IO_PENDING);
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, WAIT_MS), WAIT_OBJECT_0);
+        CHECK(WSAGetOverlappedResult(s, &ov, &got, FALSE, &flags));
+        CHECK_EQ(got, 3);
+        WSACloseEvent(ov.hEvent);
+        len = sizeof(me);
+        memset(&me, 0, sizeof(me));
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockname(s, (SOCKADDR *)&me, &len), 0);
+        CHECK(me.sin_port != 0);
+        CHECK_EQ(recvfrom(b, buf, sizeof(buf), 0, NULL, NULL), 3);
+        /* An answer to that port reaches it. */
+        {
+            SOCKADDR_IN to = loopback4(me.sin_port);
+            CHECK_EQ(send_to(b, "xy", 2, &to), 2);
+        }
+        CHECK_EQ(wait_readable(s, WAIT_MS), 1);
+        set_nonblocking(s, 1);
+        CHECK_EQ(recv(s, buf, sizeof(buf), 0), 2);
+        closesocket(s);
+    }
+
+    closesocket(b);
+}
+
+/* IP_PKTINFO asks for control data that only WSARecvMsg has room for: WSARecvFrom does not
+ * report it cut (MSG_CTRUNC belongs to WSARecvMsg's dwFlags). */
+static void test_receive_flags_pktinfo(void)
+{
+    SOCKADDR_IN aa, ba, from;
+    SOCKET a = udp_bound(&aa), b = udp_bound(&ba);
+    DWORD on = 1, flags, got;
+    WSABUF wb;
+    WSAOVERLAPPED ov;
+    char buf[16];
+    int fromlen, ret;
+
+    CHECK_EQ(setsockopt(b, IPPROTO_IP, IP_PKTINFO, (const char *)&on, sizeof(on)), 0);
+    wb.buf = buf;
+    wb.len = sizeof(buf);
+
+    TEST("IP_PKTINFO on: a blocking WSARecvFrom gives back flags 0");
+    CHECK_EQ(send_to(a, "abc", 3, &ba), 3);
+    flags = 0;
+    got = 0;
+    fromlen = sizeof(from);
+    ret = WSARecvFrom(b, &wb, 1, &got, &flags, (SOCKADDR *)&from, &fromlen, NULL, NULL);
+    CHECK_EQ(ret, 0);
+    CHECK_EQ(got, 3);
+    CHECK_EQ(flags, 0);
+
+    TEST("IP_PKTINFO on: an overlapped WSARecvFrom completes with flags 0");
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = WSACreateEvent();
+    flags = 0;
+    fromlen = sizeof(from);
+    ret = WSARecvFrom(b, &wb, 1, NULL, &flags, (SOCKADDR *)&from, &fromlen, &ov, NULL);
+    CHECK(ret == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING);
+    CHECK_EQ(send_to(a, "defg", 4, &ba), 4);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, WAIT_MS), WAIT_OBJECT_0);
+    flags = 0xdeadbeef;
+    got = 0;
+    CHECK(WSAGetOverlappedResult(b, &ov, &got, FALSE, &flags));
+    CHECK_EQ(got, 4);
+    CHECK_EQ(flags, 0);
+    CHECK_EQ(ov.Internal, U_STATUS_SUCCESS);
+    WSACloseEvent(ov.hEvent);
+
+    closesocket(a);
     closesocket(b);
 }
 
@@ -1047,6 +1155,26 @@ static void test_message_size(void)
     TEST("nothing of the refused datagrams arrived");
     CHECK_EQ(wait_readable(b, 300), 0);
 
+    TEST("a refused datagram leaves its sender with nothing to read: not readable, a receive waits");
+    ret = wait_readable(a, 0);
+    CHECK_EQ(ret, 0);
+    if (ret == 0) { /* (readable with nothing to read, a receive could spin for ever) */
+        u_long avail = 0xdeadbeef;
+        DWORD timeout = 200, start;
+        CHECK_EQ(ioctlsocket(a, FIONREAD, &avail), 0);
+        CHECK_EQ(avail, 0);
+        CHECK_EQ(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof(timeout)), 0);
+        start = GetTickCount();
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(recv(a, big, 100, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAETIMEDOUT);
+        CHECK(GetTickCount() - start < WAIT_MS);
+    }
+    TEST("the sender still sends and receives after the refused datagrams");
+    CHECK_EQ(send_to(b, "ok", 2, &aa), 2);
+    CHECK_EQ(wait_readable(a, WAIT_MS), 1);
+    CHECK_EQ(recv(a, big, 100, 0), 2);
+
     free(big);
     closesocket(a);
     closesocket(b);
@@ -1057,6 +1185,7 @@ int main(void)
     startup();
     test_blocking_roundtrip();
     test_implicit_bind();
+    test_receive_flags_pktinfo();
     test_truncation_blocking();
     test_truncation_overlapped();
     test_overlapped_event();
