@@ -568,12 +568,9 @@ struct TimerThread {
     }
 };
 
-}  // namespace
-
-void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
+// Arms `slot` (under the timer thread's lock), replacing its due time if it is armed.
+void arm_locked(TimerThread& timers, TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
 {
-    TimerThread& timers = TimerThread::instance();
-    std::lock_guard<std::mutex> guard(timers.mutex);
     if (!timers.started) {
         timers.started = true;
         std::thread([] { TimerThread::instance().run(); }).detach();
@@ -586,6 +583,24 @@ void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
     bool first = timers.queue.empty() || due_ns < timers.queue.begin()->first;
     timers.queue.emplace(due_ns, slot);
     if (first) timers.wake.notify_one();
+}
+
+}  // namespace
+
+void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
+{
+    TimerThread& timers = TimerThread::instance();
+    std::lock_guard<std::mutex> guard(timers.mutex);
+    arm_locked(timers, slot, due_ns, period_ns);
+}
+
+bool timer_rearm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
+{
+    TimerThread& timers = TimerThread::instance();
+    std::lock_guard<std::mutex> guard(timers.mutex);
+    if (!slot->armed) return false;
+    arm_locked(timers, slot, due_ns, period_ns);
+    return true;
 }
 
 bool timer_disarm(TimerSlot* slot)

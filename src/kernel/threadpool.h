@@ -184,6 +184,9 @@ struct TimerSlot {
     uint64_t sequence = 0;  // bumped by every arm/disarm
 };
 void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns);
+// As timer_arm, but only if the slot is still armed (not a one-shot timer that has fired,
+// nor a disarmed one); returns whether it was.
+bool timer_rearm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns);
 // Disarms; returns whether it was armed. Does not wait for a fire() in progress.
 bool timer_disarm(TimerSlot* slot);
 // Waits until no fire() of `slot` is in progress on the timer thread.

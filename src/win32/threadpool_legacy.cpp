@@ -298,7 +298,11 @@ extern "C" BOOL WINAPI ChangeTimerQueueTimer(HANDLE TimerQueue_, HANDLE Timer, U
     LegacyCallback* item = static_cast<LegacyCallback*>(Timer);
     if (item->queue == nullptr) return fail(ERROR_INVALID_HANDLE, FALSE);
     uint64_t period = (item->flags & WT_EXECUTEONLYONCE) ? 0 : uint64_t(Period) * 1000000;
-    kernel::tp::timer_arm(&item->timer, kernel::monotonic_now_ns() + int64_t(DueTime) * 1000000, period);
+    // A one-shot timer that has fired (even one whose callback is running now) is not
+    // updated, and the call still succeeds: "If you call ChangeTimerQueueTimer on a
+    // one-shot timer (its period is zero) that has already expired, the timer is not
+    // updated" (Microsoft Learn); Wine's sync.c test_timer_queue (timer_queue_cb4).
+    kernel::tp::timer_rearm(&item->timer, kernel::monotonic_now_ns() + int64_t(DueTime) * 1000000, period);
     return TRUE;
 }
 

@@ -117,6 +117,22 @@ static VOID CALLBACK timer_cb(PVOID context, BOOLEAN fired)
     if (data->sleep) Sleep(data->sleep);
 }
 
+struct self_change_data {
+    volatile LONG calls;
+    HANDLE queue;
+    HANDLE timer;
+    volatile LONG change_result;
+};
+
+static VOID CALLBACK self_change_cb(PVOID context, BOOLEAN fired)
+{
+    struct self_change_data *data = context;
+    (void)fired;
+    InterlockedIncrement(&data->calls);
+    /* Periodic from now on, were the fired one-shot timer still updatable. */
+    tl_store(&data->change_result, ChangeTimerQueueTimer(data->queue, data->timer, 20, 20) ? 1 : 0);
+}
+
 static void timer_queues(void)
 {
     BOOL result;
@@ -173,6 +189,28 @@ static void timer_queues(void)
     for (int i = 0; i < 500 && tl_load(&changed.calls) == 0; ++i) Sleep(10);
     CHECK_EQ(tl_load(&changed.calls), 1);
     CHECK(DeleteTimerQueueTimer(NULL, t1, INVALID_HANDLE_VALUE));
+
+    TEST("ChangeTimerQueueTimer on a one-shot timer that has fired: TRUE, and no second run");
+    struct timer_data fired_once = {0, 0};
+    CHECK(CreateTimerQueueTimer(&t1, NULL, timer_cb, &fired_once, 0, 0, 0));
+    for (int i = 0; i < 500 && tl_load(&fired_once.calls) == 0; ++i) Sleep(10);
+    Sleep(50); /* its callback has returned */
+    SetLastError(0xdeadbeef);
+    CHECK(ChangeTimerQueueTimer(NULL, t1, 0, 0));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(ChangeTimerQueueTimer(NULL, t1, 10, 10));
+    Sleep(200);
+    CHECK_EQ(tl_load(&fired_once.calls), 1);
+    CHECK(DeleteTimerQueueTimer(NULL, t1, INVALID_HANDLE_VALUE));
+
+    TEST("a one-shot timer changed from its own callback does not run again");
+    queue = CreateTimerQueue();
+    struct self_change_data self_change = {0, queue, NULL, -1};
+    CHECK(CreateTimerQueueTimer(&self_change.timer, queue, self_change_cb, &self_change, 10, 0, 0));
+    Sleep(300);
+    CHECK_EQ(tl_load(&self_change.calls), 1);
+    CHECK_EQ(tl_load(&self_change.change_result), 1);
+    CHECK(DeleteTimerQueueEx(queue, INVALID_HANDLE_VALUE));
 
     TEST("WT_EXECUTEINTIMERTHREAD callbacks run too");
     struct timer_data in_thread = {0, 0};
