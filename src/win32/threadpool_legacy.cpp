@@ -177,9 +177,17 @@ BOOL end_callback(LegacyCallback* item, HANDLE event)
 {
     item->shutdown();
     item->cancel_pending();
-    bool running = !item->idle();
+    // A WT_EXECUTEINWAITTHREAD wait unregistered from its own callback: that callback,
+    // on this thread, is not one to wait for (and the wait thread runs no other of the
+    // wait's callbacks meanwhile). Windows returns TRUE then (Wine's kernel32 thread.c
+    // test_RegisterWaitForSingleObject, unregister_function); from a pool thread's
+    // callback the unregistration stays pending (sync.c timer_queue_cb2).
+    kernel::tp::Instance* instance = kernel::tp::current_instance();
+    bool own_inline = (item->flags & WT_EXECUTEINWAITTHREAD) != 0 && item->queue == nullptr &&
+                      instance != nullptr && instance->item == item;
+    bool running = !own_inline && !item->idle();
     if (event == INVALID_HANDLE_VALUE) {
-        item->wait_callbacks();
+        if (!own_inline) item->wait_callbacks();
         item->release();
         return TRUE;
     }
