@@ -362,7 +362,9 @@ void Pool::ensure_thread()
 
 bool Pool::may_run_long()
 {
-    if (idle_.load(std::memory_order_seq_cst) != 0) return true;
+    // Another thread is available if one waits on the port or is on its way there (made
+    // but not yet waiting); otherwise one may be made, up to the maximum.
+    if (idle_.load(std::memory_order_seq_cst) != 0 || starting_.load(std::memory_order_seq_cst) != 0) return true;
     std::lock_guard<std::mutex> guard(mutex_);
     if (threads_.load(std::memory_order_relaxed) >= maximum_) return false;
     return spawn_locked();
@@ -448,9 +450,11 @@ bool Pool::spawn_locked()
 {
     if (shutting_down_) return false;
     threads_.fetch_add(1, std::memory_order_relaxed);
+    starting_.fetch_add(1, std::memory_order_seq_cst);
     DWORD error = 0;
     ThreadObject* thread = ThreadObject::spawn(0, worker_start, this, false, &error);
     if (thread == nullptr) {
+        starting_.fetch_sub(1, std::memory_order_seq_cst);
         threads_.fetch_sub(1, std::memory_order_relaxed);
         return false;
     }
@@ -463,9 +467,14 @@ void Pool::worker_main()
     Packet packets[kBatch];
     tls_pool = this;
     tls_batch = packets;
+    bool started = false;
     for (;;) {
         ULONG removed = 0;
         idle_.fetch_add(1, std::memory_order_seq_cst);
+        if (!started) {
+            started = true;
+            starting_.fetch_sub(1, std::memory_order_seq_cst);  // idle now, counted there
+        }
         port_->lock.lock();
         DWORD status = port_->remove_and_unlock(packets, kBatch, &removed,
                                                 Deadline::from_milliseconds(kIdleRetireMs), false);

@@ -165,6 +165,7 @@ public:
     bool shutting_down_ = false;
     bool is_default_ = false;
     std::atomic<uint32_t> threads_{0};  // live worker threads
+    std::atomic<uint32_t> starting_{0};  // of those, made but not yet waiting on the port
     // Workers waiting on the port: written as workers go idle and wake, so on a cache
     // line of its own (the rest above is read-mostly).
     alignas(64) std::atomic<uint32_t> idle_{0};

@@ -277,6 +277,23 @@ static void instance_calls(void)
     CloseThreadpoolWork(work);
     CloseThreadpool(pool);
 
+    TEST("CallbackMayRunLong: TRUE while the pool's maximum leaves room for another thread");
+    /* Whatever threads the pool made meanwhile (its minimum, one for the submission), a
+     * pool of two with one callback running has another thread or room for one. */
+    for (int round = 0; round < 10; ++round) {
+        pool = CreateThreadpool(NULL);
+        SetThreadpoolThreadMaximum(pool, 2);
+        CHECK(SetThreadpoolThreadMinimum(pool, 1));
+        SetThreadpoolCallbackPool(&environment, pool);
+        tl_store(&may_run_long_result, -1);
+        work = CreateThreadpoolWork(actions_cb, (PVOID)4, &environment);
+        SubmitThreadpoolWork(work);
+        WaitForThreadpoolWorkCallbacks(work, FALSE);
+        CHECK_EQ(tl_load(&may_run_long_result), 1);
+        CloseThreadpoolWork(work);
+        CloseThreadpool(pool);
+    }
+
     TEST("DisassociateCurrentThreadFromCallback: waiting for callbacks no longer waits for it");
     ResetEvent(go);
     work = CreateThreadpoolWork(disassociate_cb, NULL, NULL);
