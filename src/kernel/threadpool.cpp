@@ -642,6 +642,10 @@ struct WaitThread {
     WaitSlot* slots[kSlotsPerThread] = {};
     uint32_t count = 0;
     std::thread::id id;
+    // The slot whose fire() runs now. Kept here, not in the slot: a callback run inline
+    // (WT_EXECUTEINWAITTHREAD) may unregister its own wait, and the slot is freed with it
+    // before fire() returns.
+    WaitSlot* firing = nullptr;
 };
 
 struct WaitThreads {
@@ -726,7 +730,11 @@ struct WaitThreads {
             }
             for (uint32_t i = 0; i < fire_count; ++i) {
                 WaitSlot* slot = due[i];
-                if (!slot->registered || slot->thread != self) continue;
+                // A slot unregistered (and perhaps freed) while an earlier one fired is no
+                // longer among this thread's slots: look it up before touching it.
+                bool here = false;
+                for (uint32_t j = 0; j < self->count && !here; ++j) here = self->slots[j] == slot;
+                if (!here) continue;
                 if (slot->repeat) {
                     slot->deadline_ns = slot->timeout_ms == INFINITE
                                             ? -1
@@ -734,11 +742,11 @@ struct WaitThreads {
                 } else {
                     remove_locked(self, slot);
                 }
-                slot->firing = true;
+                self->firing = slot;
                 lock.unlock();
                 slot->fire(slot, results[i]);
                 lock.lock();
-                slot->firing = false;
+                self->firing = nullptr;
                 fired.notify_all();
             }
         }
@@ -784,7 +792,7 @@ bool wait_unregister(WaitSlot* slot)
         was = slot->registered;
         if (was) waits.remove_locked(thread, slot);
         if (std::this_thread::get_id() != thread->id) {
-            while (slot->firing) waits.fired.wait(lock);
+            while (thread->firing == slot) waits.fired.wait(lock);
         }
     }
     if (was) WaitThreads::poke(thread);

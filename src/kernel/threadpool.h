@@ -207,7 +207,6 @@ struct WaitSlot {
     void* thread = nullptr;
     uint32_t index = 0;
     bool registered = false;
-    bool firing = false;
 };
 // Registers (the slot must not be registered). Takes over the reference on `object`.
 void wait_register(WaitSlot* slot);
