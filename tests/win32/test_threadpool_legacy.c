@@ -217,7 +217,7 @@ static void timer_queues(void)
 
     TEST("a timer due at once, deleted at once: ERROR_IO_PENDING, and its callback still runs");
     queue = CreateTimerQueue();
-    struct timer_data at_once = {0, 0};
+    struct timer_data at_once = {0, 200}; /* still queued or running when deleted */
     CHECK(CreateTimerQueueTimer(&t1, queue, timer_cb, &at_once, 0, 300, 0));
     SetLastError(0xdeadbeef);
     CHECK(!DeleteTimerQueueTimer(queue, t1, NULL));
