@@ -362,7 +362,9 @@ void Pool::ensure_thread()
 
 bool Pool::may_run_long()
 {
-    if (idle_.load(std::memory_order_seq_cst) != 0) return true;
+    // Another thread is available if one waits on the port or is on its way there (made
+    // but not yet waiting); otherwise one may be made, up to the maximum.
+    if (idle_.load(std::memory_order_seq_cst) != 0 || starting_.load(std::memory_order_seq_cst) != 0) return true;
     std::lock_guard<std::mutex> guard(mutex_);
     if (threads_.load(std::memory_order_relaxed) >= maximum_) return false;
     return spawn_locked();
@@ -448,9 +450,11 @@ bool Pool::spawn_locked()
 {
     if (shutting_down_) return false;
     threads_.fetch_add(1, std::memory_order_relaxed);
+    starting_.fetch_add(1, std::memory_order_seq_cst);
     DWORD error = 0;
     ThreadObject* thread = ThreadObject::spawn(0, worker_start, this, false, &error);
     if (thread == nullptr) {
+        starting_.fetch_sub(1, std::memory_order_seq_cst);
         threads_.fetch_sub(1, std::memory_order_relaxed);
         return false;
     }
@@ -463,9 +467,14 @@ void Pool::worker_main()
     Packet packets[kBatch];
     tls_pool = this;
     tls_batch = packets;
+    bool started = false;
     for (;;) {
         ULONG removed = 0;
         idle_.fetch_add(1, std::memory_order_seq_cst);
+        if (!started) {
+            started = true;
+            starting_.fetch_sub(1, std::memory_order_seq_cst);  // idle now, counted there
+        }
         port_->lock.lock();
         DWORD status = port_->remove_and_unlock(packets, kBatch, &removed,
                                                 Deadline::from_milliseconds(kIdleRetireMs), false);
@@ -568,12 +577,9 @@ struct TimerThread {
     }
 };
 
-}  // namespace
-
-void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
+// Arms `slot` (under the timer thread's lock), replacing its due time if it is armed.
+void arm_locked(TimerThread& timers, TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
 {
-    TimerThread& timers = TimerThread::instance();
-    std::lock_guard<std::mutex> guard(timers.mutex);
     if (!timers.started) {
         timers.started = true;
         std::thread([] { TimerThread::instance().run(); }).detach();
@@ -586,6 +592,24 @@ void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
     bool first = timers.queue.empty() || due_ns < timers.queue.begin()->first;
     timers.queue.emplace(due_ns, slot);
     if (first) timers.wake.notify_one();
+}
+
+}  // namespace
+
+void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
+{
+    TimerThread& timers = TimerThread::instance();
+    std::lock_guard<std::mutex> guard(timers.mutex);
+    arm_locked(timers, slot, due_ns, period_ns);
+}
+
+bool timer_rearm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns)
+{
+    TimerThread& timers = TimerThread::instance();
+    std::lock_guard<std::mutex> guard(timers.mutex);
+    if (!slot->armed) return false;
+    arm_locked(timers, slot, due_ns, period_ns);
+    return true;
 }
 
 bool timer_disarm(TimerSlot* slot)
@@ -618,6 +642,10 @@ struct WaitThread {
     WaitSlot* slots[kSlotsPerThread] = {};
     uint32_t count = 0;
     std::thread::id id;
+    // The slot whose fire() runs now. Kept here, not in the slot: a callback run inline
+    // (WT_EXECUTEINWAITTHREAD) may unregister its own wait, and the slot is freed with it
+    // before fire() returns.
+    WaitSlot* firing = nullptr;
 };
 
 struct WaitThreads {
@@ -702,7 +730,11 @@ struct WaitThreads {
             }
             for (uint32_t i = 0; i < fire_count; ++i) {
                 WaitSlot* slot = due[i];
-                if (!slot->registered || slot->thread != self) continue;
+                // A slot unregistered (and perhaps freed) while an earlier one fired is no
+                // longer among this thread's slots: look it up before touching it.
+                bool here = false;
+                for (uint32_t j = 0; j < self->count && !here; ++j) here = self->slots[j] == slot;
+                if (!here) continue;
                 if (slot->repeat) {
                     slot->deadline_ns = slot->timeout_ms == INFINITE
                                             ? -1
@@ -710,11 +742,11 @@ struct WaitThreads {
                 } else {
                     remove_locked(self, slot);
                 }
-                slot->firing = true;
+                self->firing = slot;
                 lock.unlock();
                 slot->fire(slot, results[i]);
                 lock.lock();
-                slot->firing = false;
+                self->firing = nullptr;
                 fired.notify_all();
             }
         }
@@ -760,7 +792,7 @@ bool wait_unregister(WaitSlot* slot)
         was = slot->registered;
         if (was) waits.remove_locked(thread, slot);
         if (std::this_thread::get_id() != thread->id) {
-            while (slot->firing) waits.fired.wait(lock);
+            while (thread->firing == slot) waits.fired.wait(lock);
         }
     }
     if (was) WaitThreads::poke(thread);

@@ -165,6 +165,7 @@ public:
     bool shutting_down_ = false;
     bool is_default_ = false;
     std::atomic<uint32_t> threads_{0};  // live worker threads
+    std::atomic<uint32_t> starting_{0};  // of those, made but not yet waiting on the port
     // Workers waiting on the port: written as workers go idle and wake, so on a cache
     // line of its own (the rest above is read-mostly).
     alignas(64) std::atomic<uint32_t> idle_{0};
@@ -184,6 +185,9 @@ struct TimerSlot {
     uint64_t sequence = 0;  // bumped by every arm/disarm
 };
 void timer_arm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns);
+// As timer_arm, but only if the slot is still armed (not a one-shot timer that has fired,
+// nor a disarmed one); returns whether it was.
+bool timer_rearm(TimerSlot* slot, int64_t due_ns, uint64_t period_ns);
 // Disarms; returns whether it was armed. Does not wait for a fire() in progress.
 bool timer_disarm(TimerSlot* slot);
 // Waits until no fire() of `slot` is in progress on the timer thread.
@@ -203,7 +207,6 @@ struct WaitSlot {
     void* thread = nullptr;
     uint32_t index = 0;
     bool registered = false;
-    bool firing = false;
 };
 // Registers (the slot must not be registered). Takes over the reference on `object`.
 void wait_register(WaitSlot* slot);

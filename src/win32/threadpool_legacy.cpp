@@ -172,14 +172,25 @@ void signal_when_done(CallbackItem* item, HANDLE event)
 
 // Ends a registered wait or timer the caller took out of the registry, as
 // UnregisterWaitEx / DeleteTimerQueueTimer do with `event` (NULL, INVALID_HANDLE_VALUE
-// or an event). Returns the result of the call.
+// or an event). A wait's queued callbacks are dropped; a timer's still run: "If the timer
+// has already expired, the timer callback function will run to completion", and with no
+// event the call reports them: "Those callbacks either will execute or are in the middle
+// of executing" (Microsoft Learn, DeleteTimerQueueTimer). Returns the result of the call.
 BOOL end_callback(LegacyCallback* item, HANDLE event)
 {
     item->shutdown();
-    item->cancel_pending();
-    bool running = !item->idle();
+    if (item->queue == nullptr) item->cancel_pending();
+    // A WT_EXECUTEINWAITTHREAD wait unregistered from its own callback: that callback,
+    // on this thread, is not one to wait for (and the wait thread runs no other of the
+    // wait's callbacks meanwhile). Windows returns TRUE then (Wine's kernel32 thread.c
+    // test_RegisterWaitForSingleObject, unregister_function); from a pool thread's
+    // callback the unregistration stays pending (sync.c timer_queue_cb2).
+    kernel::tp::Instance* instance = kernel::tp::current_instance();
+    bool own_inline = (item->flags & WT_EXECUTEINWAITTHREAD) != 0 && item->queue == nullptr &&
+                      instance != nullptr && instance->item == item;
+    bool running = !own_inline && !item->idle();
     if (event == INVALID_HANDLE_VALUE) {
-        item->wait_callbacks();
+        if (!own_inline) item->wait_callbacks();
         item->release();
         return TRUE;
     }
@@ -286,7 +297,17 @@ extern "C" BOOL WINAPI CreateTimerQueueTimer(PHANDLE phNewTimer, HANDLE TimerQue
     }
     *phNewTimer = item;
     uint64_t period = (Flags & WT_EXECUTEONLYONCE) ? 0 : uint64_t(Period) * 1000000;
-    kernel::tp::timer_arm(&item->timer, kernel::monotonic_now_ns() + int64_t(DueTime) * 1000000, period);
+    int64_t now = kernel::monotonic_now_ns();
+    if (DueTime == 0 && (Flags & WT_EXECUTEINTIMERTHREAD) == 0) {
+        // Due now: its callback is queued before the call returns, so a DeleteTimerQueueTimer
+        // right after finds it outstanding and lets it run, as on Windows (Wine's sync.c
+        // test_timer_queue, timer t0). A one-shot timer has then expired.
+        item->fired.store(TRUE, std::memory_order_relaxed);
+        item->submit();
+        if (period != 0) kernel::tp::timer_arm(&item->timer, now + int64_t(period), period);
+    } else {
+        kernel::tp::timer_arm(&item->timer, now + int64_t(DueTime) * 1000000, period);
+    }
     return TRUE;
 }
 
@@ -298,7 +319,11 @@ extern "C" BOOL WINAPI ChangeTimerQueueTimer(HANDLE TimerQueue_, HANDLE Timer, U
     LegacyCallback* item = static_cast<LegacyCallback*>(Timer);
     if (item->queue == nullptr) return fail(ERROR_INVALID_HANDLE, FALSE);
     uint64_t period = (item->flags & WT_EXECUTEONLYONCE) ? 0 : uint64_t(Period) * 1000000;
-    kernel::tp::timer_arm(&item->timer, kernel::monotonic_now_ns() + int64_t(DueTime) * 1000000, period);
+    // A one-shot timer that has fired (even one whose callback is running now) is not
+    // updated, and the call still succeeds: "If you call ChangeTimerQueueTimer on a
+    // one-shot timer (its period is zero) that has already expired, the timer is not
+    // updated" (Microsoft Learn); Wine's sync.c test_timer_queue (timer_queue_cb4).
+    kernel::tp::timer_rearm(&item->timer, kernel::monotonic_now_ns() + int64_t(DueTime) * 1000000, period);
     return TRUE;
 }
 

@@ -220,6 +220,24 @@ static VOID CALLBACK disassociate_cb(PTP_CALLBACK_INSTANCE instance, PVOID conte
     tl_store(&disassociated_done, 1);
 }
 
+/* CallbackMayRunLong's answer in one callback on a new pool of these limits. */
+static LONG may_run_long_in_pool(DWORD maximum, DWORD minimum)
+{
+    PTP_POOL pool = CreateThreadpool(NULL);
+    SetThreadpoolThreadMaximum(pool, maximum);
+    if (minimum) CHECK(SetThreadpoolThreadMinimum(pool, minimum));
+    TP_CALLBACK_ENVIRON environment;
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackPool(&environment, pool);
+    tl_store(&may_run_long_result, -1);
+    PTP_WORK work = CreateThreadpoolWork(actions_cb, (PVOID)4, &environment);
+    SubmitThreadpoolWork(work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CloseThreadpoolWork(work);
+    CloseThreadpool(pool);
+    return tl_load(&may_run_long_result);
+}
+
 static void instance_calls(void)
 {
     action_event = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -265,17 +283,12 @@ static void instance_calls(void)
     WaitForThreadpoolWorkCallbacks(work, FALSE);
     CHECK_EQ(tl_load(&may_run_long_result), 1);
     CloseThreadpoolWork(work);
-    PTP_POOL pool = CreateThreadpool(NULL);
-    SetThreadpoolThreadMaximum(pool, 1);
-    TP_CALLBACK_ENVIRON environment;
-    InitializeThreadpoolEnvironment(&environment);
-    SetThreadpoolCallbackPool(&environment, pool);
-    work = CreateThreadpoolWork(actions_cb, (PVOID)4, &environment);
-    SubmitThreadpoolWork(work);
-    WaitForThreadpoolWorkCallbacks(work, FALSE);
-    CHECK_EQ(tl_load(&may_run_long_result), 0);
-    CloseThreadpoolWork(work);
-    CloseThreadpool(pool);
+    CHECK_EQ(may_run_long_in_pool(1, 0), 0);
+
+    TEST("CallbackMayRunLong: TRUE while the pool's maximum leaves room for another thread");
+    /* Whatever threads the pool made meanwhile (its minimum, one for the submission), a
+     * pool of two with one callback running has another thread or room for one. */
+    for (int round = 0; round < 10; ++round) CHECK_EQ(may_run_long_in_pool(2, 1), 1);
 
     TEST("DisassociateCurrentThreadFromCallback: waiting for callbacks no longer waits for it");
     ResetEvent(go);
