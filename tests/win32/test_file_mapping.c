@@ -277,6 +277,24 @@ static void test_paging_file(void)
     mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, 0, 4096, NULL);
     CHECK(mapping != NULL);
     CloseHandle(mapping);
+    /* No file handle at all is the paging file too: CreateFileMapping gives the kernel no
+     * file for INVALID_HANDLE_VALUE, and a section without one is the paging file's
+     * (Microsoft Learn, ZwCreateSection: FileHandle). */
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(NULL, NULL, PAGE_READWRITE, 0, 0, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    mapping = CreateFileMappingA(NULL, NULL, PAGE_READWRITE, 0, 4096, NULL);
+    CHECK(mapping != NULL);
+    if (mapping != NULL) {
+        char *view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+        CHECK(view != NULL);
+        if (view != NULL) {
+            CHECK(view[4095] == 0);
+            view[0] = 'x';
+            CHECK(UnmapViewOfFile(view));
+        }
+        CloseHandle(mapping);
+    }
     {
         /* SEC_NOCACHE and SEC_WRITECOMBINE only beside SEC_COMMIT or SEC_RESERVE; SEC_FILE never. */
         static const DWORD refused[] = {SEC_NOCACHE, SEC_WRITECOMBINE, SEC_FILE, SEC_FILE | SEC_COMMIT,
