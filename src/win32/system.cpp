@@ -1558,6 +1558,12 @@ std::map<uintptr_t, Region>* regions = new std::map<uintptr_t, Region>();
 constexpr uintptr_t kAllocationGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGranularity
 
 uintptr_t page_size() { return static_cast<uintptr_t>(sysconf(_SC_PAGESIZE)); }
+// Whether [address, address + size) runs past the user address space (the memory
+// functions' STATUS_INVALID_PARAMETER, whatever is mapped there).
+bool past_user_space(uintptr_t address, size_t size)
+{
+    return address > kMaximumApplicationAddress || size > kMaximumApplicationAddress + 1 - address;
+}
 uintptr_t round_down(uintptr_t value, uintptr_t unit) { return value & ~(unit - 1); }
 uintptr_t round_up(uintptr_t value, uintptr_t unit) { return (value + unit - 1) & ~(unit - 1); }
 
@@ -1619,6 +1625,7 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     if (dwSize == 0 || (flAllocationType & ~kKnown) != 0) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
     uintptr_t page = page_size();
     uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
+    if (lpAddress != nullptr && past_user_space(address, dwSize)) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
     if (flAllocationType & MEM_RESET) {
         // The contents of committed pages are no longer needed (the protection is not
         // looked at): the kernel may drop them instead of keeping them.
@@ -1724,10 +1731,18 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
             start = region->first;
             end = region->first + region->second.length;
         } else {
+            if (past_user_space(address, dwSize)) return fail(ERROR_INVALID_PARAMETER, FALSE);
             start = round_down(address, page);
             end = round_up(address + dwSize, page);
             region = region_holding(start, end);
-            if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+            // Pages past the end of the region holding the first are
+            // STATUS_UNABLE_TO_FREE_VM (ERROR_INVALID_PARAMETER); no region there at all,
+            // STATUS_MEMORY_NOT_ALLOCATED (ERROR_INVALID_ADDRESS). ReactOS's
+            // NtFreeVirtualMemory test, which passes on Windows; Wine agrees.
+            if (region == regions->end())
+                return fail(region_holding(start, start + 1) != regions->end() ? ERROR_INVALID_PARAMETER
+                                                                                : ERROR_INVALID_ADDRESS,
+                            FALSE);
         }
         if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) != 0 ||
             mprotect(reinterpret_cast<void*>(start), end - start, PROT_NONE) != 0)

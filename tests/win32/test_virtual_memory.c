@@ -60,6 +60,20 @@ static void reserve_then_commit(void)
     SetLastError(0xdeadbeef);
     CHECK(VirtualAlloc(region + MIB - 4 * KIB, 8 * KIB, MEM_COMMIT, PAGE_READWRITE) == NULL);
     CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    /* A decommit that starts in the region and runs past its end is refused
+     * (STATUS_UNABLE_TO_FREE_VM: ReactOS's NtFreeVirtualMemory test, which passes on
+     * Windows) and decommits nothing; a size past the address space likewise. */
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(region + MIB - 4 * KIB, 8 * KIB, MEM_DECOMMIT));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(region + 64 * KIB, (SIZE_T)-4096, MEM_DECOMMIT));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    if (part != NULL) CHECK(part[0] == 0);
+    /* A commit whose size runs past the address space is a bad parameter, not a bad address. */
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(region + 64 * KIB, (SIZE_T)-4096, MEM_COMMIT, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
     /* Decommitting all of it, from the base with size 0. */
     CHECK(VirtualFree(region, 0, MEM_DECOMMIT));
     SetLastError(0xdeadbeef);
