@@ -351,6 +351,7 @@ BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
         views->erase(found);
     }
     munmap(reinterpret_cast<void*>(base), view.length);
+    win32::pages_unmapped(base, base + view.length);
     if (view.mapping != nullptr) drivers::file_mapping_release(view.mapping);
     return TRUE;
 }
