@@ -1621,6 +1621,15 @@ int protection_of(DWORD protect)
     return base;
 }
 
+// Whether one view of a section (MapViewOfFile) holds all of [start, end).
+bool in_a_view(uintptr_t start, uintptr_t end)
+{
+    uintptr_t base;
+    size_t length;
+    DWORD protect;
+    return overlapped::win32::view_containing(start, &base, &length, &protect) && end <= base + length;
+}
+
 // Under regions_mutex: the region holding all of [start, end), or regions->end().
 std::map<uintptr_t, Region>::iterator region_holding(uintptr_t start, uintptr_t end)
 {
@@ -1645,6 +1654,10 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
         // looked at): the kernel may drop them instead of keeping them.
         if (flAllocationType != MEM_RESET || lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
         uintptr_t start = round_down(address, page), end = round_up(address + dwSize, page);
+        // A view's pages are the section's (the file keeps them): nothing to drop, but no
+        // error either (Wine's kernel32 virtual test, test_MapViewOfFile, which passes on
+        // Windows).
+        if (in_a_view(start, end)) return lpAddress;
         std::lock_guard<std::mutex> guard(regions_mutex);
         if (region_holding(start, end) == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
         madvise(reinterpret_cast<void*>(start), end - start, MADV_FREE);
@@ -1701,6 +1714,14 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     // Committing pages of a region reserved earlier (again, if already committed: the
     // new protection applies).
     uintptr_t start = round_down(address, page), end = round_up(address + dwSize, page);
+    // Pages of a view (committed: views here are never reserved) take the protection,
+    // as with VirtualProtect (Wine's kernel32 virtual test, test_MapViewOfFile, which
+    // passes on Windows: a view's VirtualQuery then shows it).
+    if (in_a_view(start, end)) {
+        DWORD old;
+        return VirtualProtect(reinterpret_cast<LPVOID>(start), end - start, flProtect, &old) ? reinterpret_cast<LPVOID>(start)
+                                                                                             : nullptr;
+    }
     std::lock_guard<std::mutex> guard(regions_mutex);
     auto region = region_holding(start, end);
     if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
@@ -1714,16 +1735,10 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
 {
     if (lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
-    {
-        // A view of a section is not VirtualAlloc's to free or decommit
-        // (STATUS_UNABLE_TO_DELETE_SECTION: Wine's kernel32 virtual test, which passes
-        // on Windows, decommits a view and gets ERROR_INVALID_PARAMETER).
-        uintptr_t view_base;
-        size_t view_length;
-        DWORD view_protect;
-        if (overlapped::win32::view_containing(address, &view_base, &view_length, &view_protect))
-            return fail(ERROR_INVALID_PARAMETER, FALSE);
-    }
+    // A view of a section is not VirtualAlloc's to free or decommit
+    // (STATUS_UNABLE_TO_DELETE_SECTION: Wine's kernel32 virtual test, which passes
+    // on Windows, decommits a view and gets ERROR_INVALID_PARAMETER).
+    if (in_a_view(address, address + 1)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     std::lock_guard<std::mutex> guard(regions_mutex);
     if (dwFreeType == MEM_RELEASE) {
         if (dwSize != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
