@@ -682,6 +682,16 @@ typedef struct _MEMORY_BASIC_INFORMATION {
 OVERLAPPED_API BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
                                           PDWORD lpflOldProtect);
 OVERLAPPED_API SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
+OVERLAPPED_API BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
+OVERLAPPED_API BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
+/* The Ex forms: this process only (GetCurrentProcess() or a handle to it). */
+OVERLAPPED_API LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+                                            DWORD flProtect);
+OVERLAPPED_API BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
+OVERLAPPED_API BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+                                            PDWORD lpflOldProtect);
+OVERLAPPED_API SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+                                            SIZE_T dwLength);
 
 /* ---- Critical sections, SRW locks, condition variables ------------------------------- */
 

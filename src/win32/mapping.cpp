@@ -73,6 +73,9 @@ template <class Char>
 HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD protect_flags, DWORD size_high,
                       DWORD size_low, const Char* name)
 {
+    // No file is the paging file, as INVALID_HANDLE_VALUE (CreateFileMapping hands the
+    // kernel no file handle for either: ZwCreateSection, Microsoft Learn).
+    if (file == nullptr) file = INVALID_HANDLE_VALUE;
     uint32_t protect = protect_flags & 0xFF;
     DWORD sec = protect_flags & ~DWORD(0xFF);
     if (!valid_protect(protect) || (sec & ~DWORD(SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE |
@@ -348,6 +351,7 @@ BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
         views->erase(found);
     }
     munmap(reinterpret_cast<void*>(base), view.length);
+    win32::pages_unmapped(base, base + view.length);
     if (view.mapping != nullptr) drivers::file_mapping_release(view.mapping);
     return TRUE;
 }

@@ -14,4 +14,7 @@ namespace overlapped::win32 {
 // EXECUTE forms, or PAGE_NOACCESS). False if no view holds it.
 bool view_containing(uintptr_t address, uintptr_t* base, size_t* length, DWORD* protect);
 
+// The pages of [start, end) were unmapped: VirtualLock's locks on them go too.
+void pages_unmapped(uintptr_t start, uintptr_t end);
+
 }  // namespace overlapped::win32

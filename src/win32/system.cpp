@@ -17,6 +17,7 @@
 #include <malloc.h>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <sched.h>
 #include <sys/auxv.h>
@@ -262,6 +263,7 @@ constexpr Message kMessages[] = {
     {1400, "Invalid window handle."},
     {1438, "Invalid message box style."},
     {1444, "Invalid thread identifier."},
+    {1453, "Insufficient quota to complete the requested service."},
     {1460, "This operation returned because the timeout period expired."},
     {1617, "The device has been removed."},
     {1656, "The objects are not identical."},
@@ -1554,10 +1556,28 @@ struct Region {
 };
 std::mutex regions_mutex;
 std::map<uintptr_t, Region>* regions = new std::map<uintptr_t, Region>();
+// The pages VirtualLock locked (their addresses), under regions_mutex: VirtualUnlock
+// needs all of its range locked, and Linux does not say which pages are.
+std::set<uintptr_t>* locked_pages = new std::set<uintptr_t>();
+// Under regions_mutex: the pages of [start, end) are unlocked (VirtualUnlock), or go
+// (released, decommitted: madvise refuses locked pages; unmapped) and their locks with them.
+void forget_locked(uintptr_t start, uintptr_t end)
+{
+    auto first = locked_pages->lower_bound(start), last = locked_pages->lower_bound(end);
+    if (first == last) return;
+    munlock(reinterpret_cast<void*>(start), end - start);
+    locked_pages->erase(first, last);
+}
 
 constexpr uintptr_t kAllocationGranularity = 64 * 1024;  // GetSystemInfo's dwAllocationGranularity
 
 uintptr_t page_size() { return static_cast<uintptr_t>(sysconf(_SC_PAGESIZE)); }
+// Whether [address, address + size) runs past the user address space (the memory
+// functions' STATUS_INVALID_PARAMETER, whatever is mapped there).
+bool past_user_space(uintptr_t address, size_t size)
+{
+    return address > kMaximumApplicationAddress || size > kMaximumApplicationAddress + 1 - address;
+}
 uintptr_t round_down(uintptr_t value, uintptr_t unit) { return value & ~(unit - 1); }
 uintptr_t round_up(uintptr_t value, uintptr_t unit) { return (value + unit - 1) & ~(unit - 1); }
 
@@ -1601,6 +1621,15 @@ int protection_of(DWORD protect)
     return base;
 }
 
+// Whether one view of a section (MapViewOfFile) holds all of [start, end).
+bool in_a_view(uintptr_t start, uintptr_t end)
+{
+    uintptr_t base;
+    size_t length;
+    DWORD protect;
+    return overlapped::win32::view_containing(start, &base, &length, &protect) && end <= base + length;
+}
+
 // Under regions_mutex: the region holding all of [start, end), or regions->end().
 std::map<uintptr_t, Region>::iterator region_holding(uintptr_t start, uintptr_t end)
 {
@@ -1619,11 +1648,16 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     if (dwSize == 0 || (flAllocationType & ~kKnown) != 0) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
     uintptr_t page = page_size();
     uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
+    if (lpAddress != nullptr && past_user_space(address, dwSize)) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
     if (flAllocationType & MEM_RESET) {
         // The contents of committed pages are no longer needed (the protection is not
         // looked at): the kernel may drop them instead of keeping them.
         if (flAllocationType != MEM_RESET || lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
         uintptr_t start = round_down(address, page), end = round_up(address + dwSize, page);
+        // A view's pages are the section's (the file keeps them): nothing to drop, but no
+        // error either (Wine's kernel32 virtual test, test_MapViewOfFile, which passes on
+        // Windows).
+        if (in_a_view(start, end)) return lpAddress;
         std::lock_guard<std::mutex> guard(regions_mutex);
         if (region_holding(start, end) == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
         madvise(reinterpret_cast<void*>(start), end - start, MADV_FREE);
@@ -1680,6 +1714,14 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     // Committing pages of a region reserved earlier (again, if already committed: the
     // new protection applies).
     uintptr_t start = round_down(address, page), end = round_up(address + dwSize, page);
+    // Pages of a view (committed: views here are never reserved) take the protection,
+    // as with VirtualProtect (Wine's kernel32 virtual test, test_MapViewOfFile, which
+    // passes on Windows: a view's VirtualQuery then shows it).
+    if (in_a_view(start, end)) {
+        DWORD old;
+        return VirtualProtect(reinterpret_cast<LPVOID>(start), end - start, flProtect, &old) ? reinterpret_cast<LPVOID>(start)
+                                                                                             : nullptr;
+    }
     std::lock_guard<std::mutex> guard(regions_mutex);
     auto region = region_holding(start, end);
     if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, LPVOID(nullptr));
@@ -1693,21 +1735,16 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
 {
     if (lpAddress == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
-    {
-        // A view of a section is not VirtualAlloc's to free or decommit
-        // (STATUS_UNABLE_TO_DELETE_SECTION: Wine's kernel32 virtual test, which passes
-        // on Windows, decommits a view and gets ERROR_INVALID_PARAMETER).
-        uintptr_t view_base;
-        size_t view_length;
-        DWORD view_protect;
-        if (overlapped::win32::view_containing(address, &view_base, &view_length, &view_protect))
-            return fail(ERROR_INVALID_PARAMETER, FALSE);
-    }
+    // A view of a section is not VirtualAlloc's to free or decommit
+    // (STATUS_UNABLE_TO_DELETE_SECTION: Wine's kernel32 virtual test, which passes
+    // on Windows, decommits a view and gets ERROR_INVALID_PARAMETER).
+    if (in_a_view(address, address + 1)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     std::lock_guard<std::mutex> guard(regions_mutex);
     if (dwFreeType == MEM_RELEASE) {
         if (dwSize != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
         auto it = regions->find(address);
         if (it == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+        forget_locked(address, address + it->second.length);
         munmap(lpAddress, it->second.length);
         regions->erase(it);
         return TRUE;
@@ -1724,11 +1761,20 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
             start = region->first;
             end = region->first + region->second.length;
         } else {
+            if (past_user_space(address, dwSize)) return fail(ERROR_INVALID_PARAMETER, FALSE);
             start = round_down(address, page);
             end = round_up(address + dwSize, page);
             region = region_holding(start, end);
-            if (region == regions->end()) return fail(ERROR_INVALID_ADDRESS, FALSE);
+            // Pages past the end of the region holding the first are
+            // STATUS_UNABLE_TO_FREE_VM (ERROR_INVALID_PARAMETER); no region there at all,
+            // STATUS_MEMORY_NOT_ALLOCATED (ERROR_INVALID_ADDRESS). ReactOS's
+            // NtFreeVirtualMemory test, which passes on Windows; Wine agrees.
+            if (region == regions->end())
+                return fail(region_holding(start, start + 1) != regions->end() ? ERROR_INVALID_PARAMETER
+                                                                                : ERROR_INVALID_ADDRESS,
+                            FALSE);
         }
+        forget_locked(start, end);
         if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) != 0 ||
             mprotect(reinterpret_cast<void*>(start), end - start, PROT_NONE) != 0)
             return fail(ERROR_INVALID_ADDRESS, FALSE);
@@ -1925,6 +1971,105 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
     info.Type = mapping.shared_or_file ? MEM_MAPPED : MEM_PRIVATE;
     memcpy(lpBuffer, &info, sizeof info);
     return sizeof info;
+}
+
+// ---- VirtualLock, VirtualUnlock: mlock and munlock, with the pages locked remembered
+// (VirtualUnlock of a page not locked fails with ERROR_NOT_LOCKED, Microsoft Learn). Only
+// committed pages that may be accessed can be locked (Microsoft Learn, VirtualLock):
+// others fail with ERROR_NOACCESS (NtLockVirtualMemory's STATUS_ACCESS_VIOLATION). More
+// than Linux lets the process lock (RLIMIT_MEMLOCK, as Windows' working-set minimum) is
+// ERROR_WORKING_SET_QUOTA. A size of 0 is the page that holds lpAddress.
+namespace {
+// The pages of [lpAddress, lpAddress + dwSize) as [*start, *end), or false with
+// ERROR_INVALID_PARAMETER for a range past the user address space.
+bool page_range(LPVOID lpAddress, SIZE_T dwSize, uintptr_t* start, uintptr_t* end)
+{
+    uintptr_t address = reinterpret_cast<uintptr_t>(lpAddress);
+    if (past_user_space(address, dwSize)) return fail(ERROR_INVALID_PARAMETER, false);
+    uintptr_t page = page_size();
+    *start = round_down(address, page);
+    *end = round_up(address + (dwSize != 0 ? dwSize : 1), page);
+    return true;
+}
+}  // namespace
+
+extern "C" BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize)
+{
+    uintptr_t start, end;
+    if (!page_range(lpAddress, dwSize, &start, &end)) return FALSE;
+    for (uintptr_t at = start; at < end;) {
+        MEMORY_BASIC_INFORMATION info;
+        if (VirtualQuery(reinterpret_cast<LPCVOID>(at), &info, sizeof info) == 0 || info.State != MEM_COMMIT ||
+            (info.Protect & 0xFF) == PAGE_NOACCESS || (info.Protect & PAGE_GUARD))
+            return fail(ERROR_NOACCESS, FALSE);
+        at = reinterpret_cast<uintptr_t>(info.BaseAddress) + info.RegionSize;
+    }
+    std::lock_guard<std::mutex> guard(regions_mutex);
+    if (mlock(reinterpret_cast<void*>(start), end - start) != 0)
+        return fail(errno == ENOMEM || errno == EAGAIN || errno == EPERM ? ERROR_WORKING_SET_QUOTA : ERROR_NOACCESS,
+                    FALSE);
+    for (uintptr_t at = start; at < end; at += page_size()) locked_pages->insert(at);
+    return TRUE;
+}
+
+extern "C" BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize)
+{
+    uintptr_t start, end;
+    if (!page_range(lpAddress, dwSize, &start, &end)) return FALSE;
+    std::lock_guard<std::mutex> guard(regions_mutex);
+    uintptr_t page = page_size();
+    auto first = locked_pages->lower_bound(start);
+    if (static_cast<size_t>(std::distance(first, locked_pages->lower_bound(end))) != (end - start) / page)
+        return fail(ERROR_NOT_LOCKED, FALSE);
+    forget_locked(start, end);
+    return TRUE;
+}
+
+void overlapped::win32::pages_unmapped(uintptr_t start, uintptr_t end)
+{
+    std::lock_guard<std::mutex> guard(regions_mutex);
+    forget_locked(start, end);
+}
+
+// ---- VirtualAllocEx, VirtualFreeEx, VirtualProtectEx, VirtualQueryEx: the memory of this
+// process only. A handle that is no process is ERROR_INVALID_HANDLE (Wine's kernel32
+// virtual test, test_VirtualAllocEx, which passes on Windows: a NULL handle); another
+// process's memory is not this process's to change (ERROR_NOT_SUPPORTED, deviations.md).
+namespace {
+bool this_process(HANDLE process)
+{
+    if (process == GetCurrentProcess()) return true;
+    DWORD pid = GetProcessId(process);  // its error if no process
+    if (pid == 0) return false;
+    return pid == GetCurrentProcessId() || fail(ERROR_NOT_SUPPORTED, false);
+}
+}  // namespace
+
+extern "C" LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+                                        DWORD flProtect)
+{
+    if (!this_process(hProcess)) return nullptr;
+    return VirtualAlloc(lpAddress, dwSize, flAllocationType, flProtect);
+}
+
+extern "C" BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
+{
+    if (!this_process(hProcess)) return FALSE;
+    return VirtualFree(lpAddress, dwSize, dwFreeType);
+}
+
+extern "C" BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+                                        PDWORD lpflOldProtect)
+{
+    if (!this_process(hProcess)) return FALSE;
+    return VirtualProtect(lpAddress, dwSize, flNewProtect, lpflOldProtect);
+}
+
+extern "C" SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+                                        SIZE_T dwLength)
+{
+    if (!this_process(hProcess)) return 0;
+    return VirtualQuery(lpAddress, lpBuffer, dwLength);
 }
 
 // ---- GetMappedFileName: the name of the file mapped at an address of a process, from

@@ -277,6 +277,24 @@ static void test_paging_file(void)
     mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, 0, 4096, NULL);
     CHECK(mapping != NULL);
     CloseHandle(mapping);
+    /* No file handle at all is the paging file too: CreateFileMapping gives the kernel no
+     * file for INVALID_HANDLE_VALUE, and a section without one is the paging file's
+     * (Microsoft Learn, ZwCreateSection: FileHandle). */
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(NULL, NULL, PAGE_READWRITE, 0, 0, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    mapping = CreateFileMappingA(NULL, NULL, PAGE_READWRITE, 0, 4096, NULL);
+    CHECK(mapping != NULL);
+    if (mapping != NULL) {
+        char *view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+        CHECK(view != NULL);
+        if (view != NULL) {
+            CHECK(view[4095] == 0);
+            view[0] = 'x';
+            CHECK(UnmapViewOfFile(view));
+        }
+        CloseHandle(mapping);
+    }
     {
         /* SEC_NOCACHE and SEC_WRITECOMBINE only beside SEC_COMMIT or SEC_RESERVE; SEC_FILE never. */
         static const DWORD refused[] = {SEC_NOCACHE, SEC_WRITECOMBINE, SEC_FILE, SEC_FILE | SEC_COMMIT,
@@ -341,6 +359,24 @@ static void test_paging_file(void)
         CHECK(!VirtualFree(first, 65536, MEM_DECOMMIT)); /* a view is not VirtualAlloc's */
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
         CHECK(strcmp(second + 100, "shared memory") == 0);
+        /* VirtualAlloc on a view's pages: MEM_RESET is taken, and MEM_COMMIT (they are
+         * committed) sets their protection (Wine's kernel32 virtual test,
+         * test_MapViewOfFile, which passes on Windows); past the view's end, no. */
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(first + 4096, 8192, MEM_RESET, PAGE_READONLY) == first + 4096);
+        CHECK(VirtualAlloc(first + 4096, 4096, MEM_COMMIT, PAGE_READONLY) == first + 4096);
+        CHECK_EQ(VirtualQuery(first + 4096, &info, sizeof info), sizeof info);
+        CHECK(info.AllocationBase == first);
+        CHECK_EQ(info.AllocationProtect, PAGE_READWRITE);
+        CHECK_EQ(info.RegionSize, 4096);
+        CHECK_EQ(info.Protect, PAGE_READONLY);
+        CHECK_EQ(info.Type, MEM_MAPPED);
+        CHECK(VirtualAlloc(first + 4096, 4096, MEM_COMMIT, PAGE_READWRITE) == first + 4096);
+        first[4096] = 'v';
+        CHECK(first[4096] == 'v');
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(first + 61440, 8192, MEM_COMMIT, PAGE_READWRITE) == NULL);
+        CHECK_ERROR(ERROR_INVALID_ADDRESS); /* STATUS_CONFLICTING_ADDRESSES: ReactOS's NtMapViewOfSection test */
         private_memory = VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READONLY);
         CHECK(private_memory != NULL);
         SetLastError(0xdeadbeef);

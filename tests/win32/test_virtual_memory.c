@@ -60,6 +60,20 @@ static void reserve_then_commit(void)
     SetLastError(0xdeadbeef);
     CHECK(VirtualAlloc(region + MIB - 4 * KIB, 8 * KIB, MEM_COMMIT, PAGE_READWRITE) == NULL);
     CHECK_ERROR(ERROR_INVALID_ADDRESS);
+    /* A decommit that starts in the region and runs past its end is refused
+     * (STATUS_UNABLE_TO_FREE_VM: ReactOS's NtFreeVirtualMemory test, which passes on
+     * Windows) and decommits nothing; a size past the address space likewise. */
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(region + MIB - 4 * KIB, 8 * KIB, MEM_DECOMMIT));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFree(region + 64 * KIB, (SIZE_T)-4096, MEM_DECOMMIT));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    if (part != NULL) CHECK(part[0] == 0);
+    /* A commit whose size runs past the address space is a bad parameter, not a bad address. */
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(region + 64 * KIB, (SIZE_T)-4096, MEM_COMMIT, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
     /* Decommitting all of it, from the base with size 0. */
     CHECK(VirtualFree(region, 0, MEM_DECOMMIT));
     SetLastError(0xdeadbeef);
@@ -323,6 +337,82 @@ static void protect_and_query(void)
     }
 }
 
+static void locks(void)
+{
+    TEST("VirtualLock and VirtualUnlock: committed pages only; unlocking needs every page locked");
+    unsigned char *region = VirtualAlloc(NULL, 64 * KIB, MEM_RESERVE, PAGE_NOACCESS);
+    CHECK(region != NULL);
+    if (region == NULL) return;
+    CHECK(VirtualAlloc(region, 8 * KIB, MEM_COMMIT, PAGE_READWRITE) == region);
+    /* Reserved pages, and a range running into them, cannot be locked (Microsoft Learn,
+     * VirtualLock: "All pages in the specified region must be committed"). */
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualLock(region + 16 * KIB, 4 * KIB));
+    CHECK(GetLastError() != ERROR_SUCCESS && GetLastError() != 0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualLock(region, 12 * KIB));
+    CHECK(GetLastError() != ERROR_SUCCESS && GetLastError() != 0xdeadbeef);
+    /* Pages never locked: ERROR_NOT_LOCKED (Microsoft Learn, VirtualUnlock). */
+    WINE_DEVIATION("Wine's VirtualUnlock of pages not locked succeeds")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualUnlock(region, 4 * KIB));
+        CHECK_ERROR(ERROR_NOT_LOCKED);
+    }
+    /* Two bytes across a page boundary lock both pages; any part of them unlocks. */
+    CHECK(VirtualLock(region + 4 * KIB - 1, 2));
+    region[0] = 1;
+    region[4 * KIB] = 2;
+    CHECK(VirtualUnlock(region + 100, 8 * KIB - 200));
+    WINE_DEVIATION("Wine's VirtualUnlock of pages not locked succeeds")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualUnlock(region, 4 * KIB));
+        CHECK_ERROR(ERROR_NOT_LOCKED);
+        /* Locks go with the pages: decommitted and committed again, they are not locked. */
+        CHECK(VirtualLock(region, 4 * KIB));
+        CHECK(VirtualFree(region, 4 * KIB, MEM_DECOMMIT));
+        CHECK(VirtualAlloc(region, 4 * KIB, MEM_COMMIT, PAGE_READWRITE) == region);
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualUnlock(region, 4 * KIB));
+        CHECK_ERROR(ERROR_NOT_LOCKED);
+    }
+    /* PAGE_NOACCESS pages cannot be locked (Microsoft Learn, VirtualLock). */
+    DWORD old;
+    CHECK(VirtualProtect(region + 4 * KIB, 4 * KIB, PAGE_NOACCESS, &old));
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualLock(region + 4 * KIB, 4 * KIB));
+    CHECK(GetLastError() != ERROR_SUCCESS && GetLastError() != 0xdeadbeef);
+    CHECK(VirtualFree(region, 0, MEM_RELEASE));
+}
+
+static void ex_forms(void)
+{
+    TEST("VirtualAllocEx, VirtualQueryEx, VirtualProtectEx, VirtualFreeEx on this process; a NULL process");
+    MEMORY_BASIC_INFORMATION info;
+    DWORD old = 0;
+    unsigned char *memory = VirtualAllocEx(GetCurrentProcess(), NULL, 8 * KIB, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(memory != NULL);
+    if (memory == NULL) return;
+    memory[0] = 1;
+    CHECK_EQ(VirtualQueryEx(GetCurrentProcess(), memory, &info, sizeof info), sizeof info);
+    CHECK(info.AllocationBase == memory);
+    CHECK_EQ(info.State, MEM_COMMIT);
+    CHECK_EQ(info.RegionSize, 8 * KIB);
+    CHECK(VirtualProtectEx(GetCurrentProcess(), memory, 4 * KIB, PAGE_READONLY, &old));
+    CHECK_EQ(old, PAGE_READWRITE);
+    /* A NULL process handle: ERROR_INVALID_HANDLE (Wine's kernel32 virtual test, test_VirtualAllocEx). */
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAllocEx(NULL, NULL, 4 * KIB, MEM_COMMIT, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!VirtualFreeEx(NULL, memory, 0, MEM_RELEASE));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK(VirtualFreeEx(GetCurrentProcess(), memory, 0, MEM_RELEASE));
+    CHECK_EQ(VirtualQueryEx(GetCurrentProcess(), memory, &info, sizeof info), sizeof info);
+    CHECK_EQ(info.State, MEM_FREE);
+}
+
 int main(void)
 {
     reserve_then_commit();
@@ -331,5 +421,7 @@ int main(void)
     caching_attributes();
     bad_requests();
     protect_and_query();
+    locks();
+    ex_forms();
     return tl_finish();
 }
