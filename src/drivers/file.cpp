@@ -385,8 +385,13 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno));
     if (S_ISDIR(status.st_mode) && !(flags & FILE_FLAG_BACKUP_SEMANTICS)) return fail(ERROR_ACCESS_DENIED);
     if (S_ISDIR(status.st_mode) && !opens_only) return fail(ERROR_FILE_EXISTS);  // CREATE_ALWAYS read-only
-    // The read-only attribute holds even for root, who Linux lets write anything.
-    if (!created && S_ISREG(status.st_mode) && !(status.st_mode & 0222) && (write || (access & DELETE)))
+    // The read-only attribute holds even for root, who Linux lets write anything. It
+    // refuses the rights to write data, not DELETE (a read-only file may be renamed
+    // through a handle; deleting it is refused when asked for): FILE_FLAG_DELETE_ON_CLOSE
+    // fails the open with STATUS_CANNOT_DELETE, as fastfat's FatCheckFileAccess and
+    // create path do (Windows-driver-samples filesys/fastfat).
+    if (!created && S_ISREG(status.st_mode) && !(status.st_mode & 0222) &&
+        (write || (flags & FILE_FLAG_DELETE_ON_CLOSE)))
         return fail(ERROR_ACCESS_DENIED);
 
     FileDevice* device = kernel::Pool<FileDevice>::instance().acquire();
