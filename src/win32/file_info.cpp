@@ -372,6 +372,21 @@ std::string path_of_descriptor(int descriptor)
     return std::string(target, static_cast<size_t>(n));
 }
 
+// The name a handle reports (FileNameInfo, GetFinalPathNameByHandle): the descriptor's
+// path without the " (deleted)" Linux adds once the name is gone. A deleted file that
+// is still open keeps its name on Windows until the last handle closes.
+std::string reported_name(int descriptor)
+{
+    std::string path = path_of_descriptor(descriptor);
+    static const char kDeleted[] = " (deleted)";
+    const size_t mark = sizeof kDeleted - 1;
+    struct stat status;
+    if (path.size() > mark && path.compare(path.size() - mark, mark, kDeleted) == 0 &&
+        fstat(descriptor, &status) == 0 && status.st_nlink == 0)
+        path.resize(path.size() - mark);
+    return path;
+}
+
 // The directory classes: FileIdBothDirectoryInfo, FileFullDirectoryInfo,
 // FileIdExtdDirectoryInfo (and their restart forms) share their first fields up to EaSize.
 enum class DirectoryLayout { IdBoth, Full, IdExtd };
@@ -530,7 +545,7 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
     }
     case FileNameInfo: {
         // The name on its volume, without the drive: the Linux path with '\' (C: is "/").
-        std::string path = path_of_descriptor(descriptor);
+        std::string path = reported_name(descriptor);
         std::replace(path.begin(), path.end(), '/', '\\');
         std::u16string name = win32::utf16_from_utf8(path);
         auto* info = static_cast<FILE_NAME_INFO*>(out);
@@ -837,7 +852,7 @@ bool final_path(HANDLE handle, DWORD flags, std::string* name)
     if (!reference(handle, &ref)) return false;
     // NT device names have no Linux counterpart.
     if (volume == VOLUME_NAME_NT) return fail(ERROR_CALL_NOT_IMPLEMENTED, false);
-    std::string path = path_of_descriptor(ref.file->descriptor());
+    std::string path = reported_name(ref.file->descriptor());
     if (volume == VOLUME_NAME_GUID) {
         // The volume's GUID path, then the name below the volume's root (drivers/volumes.cpp).
         drivers::Volume owner;

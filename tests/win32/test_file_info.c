@@ -925,7 +925,24 @@ static void test_final_path(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
     CloseHandle(file);
     path_of(path, "final.txt");
+
+    TEST("A deleted file still open keeps its name (GetFinalPathNameByHandle, FileNameInfo)");
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                       0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
     CHECK(DeleteFileA(path));
+    m = GetFinalPathNameByHandleA(file, none, sizeof none, VOLUME_NAME_NONE);
+    CHECK(m > 10 && m < sizeof none && lstrcmpiA(none + m - 10, "\\final.txt") == 0);
+    {
+        char buffer[1024];
+        FILE_NAME_INFO *name = (FILE_NAME_INFO *)buffer;
+        DWORD chars;
+        CHECK(GetFileInformationByHandleEx(file, FileNameInfo, name, sizeof buffer));
+        chars = name->FileNameLength / 2;
+        CHECK(chars > 10 && name->FileName[chars - 10] == '\\' && name->FileName[chars - 1] == 't' &&
+              name->FileName[chars - 4] == '.');
+    }
+    CloseHandle(file);
 
     /* A directory. */
     path_of(path, "finaldir");
