@@ -1228,8 +1228,10 @@ DWORD file_delete(const std::string& path)
     struct stat status;
     if (lstat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
     if (S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
-    if (!(status.st_mode & 0222) && S_ISREG(status.st_mode)) return ERROR_ACCESS_DENIED;  // read-only
+    // The open for DELETE meets the share modes first; a read-only file is refused only
+    // when its deletion is asked for (STATUS_CANNOT_DELETE), after the open succeeded.
     if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;
+    if (!(status.st_mode & 0222) && S_ISREG(status.st_mode)) return ERROR_ACCESS_DENIED;  // read-only
     if (unlink(path.c_str()) == 0) return ERROR_SUCCESS;
     return error_from_errno(errno, path);
 }

@@ -373,6 +373,16 @@ static void test_attributes(void)
     CHECK_ERROR(ERROR_ACCESS_DENIED);
     if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
     CHECK(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY);
+    /* DeleteFile's open for DELETE meets the share modes before the read-only refusal. */
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteFileA(path));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteFileA(path));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
 
     CHECK(SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL));
     CHECK(!(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY));
