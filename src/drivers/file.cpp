@@ -1160,13 +1160,19 @@ void FileDevice::recycle()
     kernel::Pool<FileDevice>::instance().release(this);
 }
 
+DWORD file_share_check(dev_t device, ino_t inode, ACCESS_MASK access, DWORD share)
+{
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device, inode});
+    if (it != share_table->end() && !share_check(it->second, access, share)) return ERROR_SHARING_VIOLATION;
+    return ERROR_SUCCESS;
+}
+
 DWORD file_delete_share_check(dev_t device, ino_t inode)
 {
     // DeleteFile and MoveFileEx open the file for DELETE, sharing everything.
-    std::lock_guard<std::mutex> guard(share_mutex);
-    auto it = share_table->find({device, inode});
-    if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
-        return ERROR_SHARING_VIOLATION;
+    if (DWORD error = file_share_check(device, inode, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
+        return error;
     // Windows holds the current directory open (SetCurrentDirectory's handle shares
     // reading and writing, not deleting), so it can be neither removed nor renamed.
     struct stat current;
