@@ -410,10 +410,11 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
             return fail(refused);
         }
         file.openers.push_back({device, access, share});
-        if (flags & FILE_FLAG_DELETE_ON_CLOSE) {
-            file.delete_on_close = true;
-            file.path = path;
-        }
+        // FILE_FLAG_DELETE_ON_CLOSE belongs to this handle: its close marks the file for
+        // deletion (last_handle_closed), so a FileDispositionInfo of FALSE before then
+        // does not undo it (Wine's ntdll file.c test_file_disposition_information, which
+        // passes on Windows; fastfat sets the file's flag from the handle's at cleanup).
+        if (flags & FILE_FLAG_DELETE_ON_CLOSE) file.path = path;
     }
     if (disposition == TRUNCATE_EXISTING || (disposition == CREATE_ALWAYS && *existed))
         if (ftruncate(descriptor, 0) != 0) { /* reported by the first write */ }
@@ -988,6 +989,14 @@ void FileDevice::last_handle_closed()
                 openers.erase(openers.begin() + static_cast<long>(i));
                 break;
             }
+        if (flags_ & FILE_FLAG_DELETE_ON_CLOSE) {
+            // Under the name the file has now (a rename since the open moved it).
+            char link[64], target[PATH_MAX];
+            snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor_);
+            ssize_t n = readlink(link, target, sizeof target - 1);
+            if (n > 0 && target[0] == '/') it->second.path.assign(target, static_cast<size_t>(n));
+            it->second.delete_on_close = true;
+        }
         if (openers.empty()) {
             if (it->second.delete_on_close) remove = it->second.path;
             if (it->second.mappings.empty()) {

@@ -651,6 +651,37 @@ static void test_by_handle(void)
         CloseHandle(file);
         path_of(path, "nodelete.txt");
         CHECK(DeleteFileA(path));
+
+        /* FILE_FLAG_DELETE_ON_CLOSE is the handle's: its close marks the file, so FALSE
+         * given before then does not keep the file, even through a duplicate; FALSE
+         * given after that close (through another open of the file) does. */
+        HANDLE twin;
+        path_of(path, "onclose.txt");
+        file = CreateFileA(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        CHECK(file != INVALID_HANDLE_VALUE);
+        CHECK(DuplicateHandle(GetCurrentProcess(), file, GetCurrentProcess(), &twin, 0, FALSE, DUPLICATE_SAME_ACCESS));
+        CloseHandle(file);
+        disposition.DeleteFile = FALSE;
+        CHECK(SetFileInformationByHandle(twin, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CHECK(exists("onclose.txt"));
+        CloseHandle(twin);
+        CHECK(!exists("onclose.txt"));
+        file = CreateFileA(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        CHECK(file != INVALID_HANDLE_VALUE);
+        twin = CreateFileA(path, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                           0, NULL);
+        CHECK(twin != INVALID_HANDLE_VALUE);
+        CloseHandle(file);
+        CHECK(SetFileInformationByHandle(twin, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CloseHandle(twin);
+        WINE_DEVIATION("Wine 8.0 deletes at the last close a file opened with FILE_FLAG_DELETE_ON_CLOSE whatever "
+                       "FileDispositionInfo said after that handle's close")
+        {
+            CHECK(exists("onclose.txt"));
+        }
+        DeleteFileA(path);
     }
 }
 
