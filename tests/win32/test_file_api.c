@@ -192,6 +192,20 @@ static void test_share_modes(void)
     CloseHandle(target);
     CHECK(MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
     CHECK(MoveFileA(moved, path));
+    /* A file on the way to the target: ERROR_PATH_NOT_FOUND, as for CreateFile. */
+    {
+        char through[MAX_PATH];
+        path_of(through, "share-moved.dat\\x");
+        CloseHandle(open_file(moved, GENERIC_WRITE, 0, CREATE_ALWAYS, 0));
+        SetLastError(0xdeadbeef);
+        CHECK(!MoveFileExA(path, through, 0));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+        SetLastError(0xdeadbeef);
+        CHECK(!MoveFileExA(path, through, MOVEFILE_REPLACE_EXISTING));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+        CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
+        CHECK(DeleteFileA(moved));
+    }
 
     HANDLE writer = open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
     CHECK(writer != INVALID_HANDLE_VALUE);
