@@ -991,10 +991,8 @@ void FileDevice::last_handle_closed()
             }
         if (flags_ & FILE_FLAG_DELETE_ON_CLOSE) {
             // Under the name the file has now (a rename since the open moved it).
-            char link[64], target[PATH_MAX];
-            snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor_);
-            ssize_t n = readlink(link, target, sizeof target - 1);
-            if (n > 0 && target[0] == '/') it->second.path.assign(target, static_cast<size_t>(n));
+            std::string now = descriptor_path(descriptor_);
+            if (!now.empty() && now[0] == '/') it->second.path = now;
             it->second.delete_on_close = true;
         }
         if (openers.empty()) {
@@ -1167,6 +1165,15 @@ void FileDevice::recycle()
     delete watch;
     if (descriptor >= 0) ::close(descriptor);
     kernel::Pool<FileDevice>::instance().release(this);
+}
+
+std::string descriptor_path(int descriptor)
+{
+    char link[64], target[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0) return std::string();
+    return std::string(target, static_cast<size_t>(n));
 }
 
 DWORD file_share_check(dev_t device, ino_t inode, ACCESS_MASK access, DWORD share)

@@ -363,14 +363,7 @@ bool reference(HANDLE handle, FileRef* ref)
     return true;
 }
 
-std::string path_of_descriptor(int descriptor)
-{
-    char link[64], target[PATH_MAX];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor);
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n < 0) return std::string();
-    return std::string(target, static_cast<size_t>(n));
-}
+std::string path_of_descriptor(int descriptor) { return drivers::descriptor_path(descriptor); }
 
 // The name a handle reports (FileNameInfo, GetFinalPathNameByHandle): the descriptor's
 // path without the " (deleted)" Linux adds once the name is gone. A deleted file that
