@@ -385,8 +385,13 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
     if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno));
     if (S_ISDIR(status.st_mode) && !(flags & FILE_FLAG_BACKUP_SEMANTICS)) return fail(ERROR_ACCESS_DENIED);
     if (S_ISDIR(status.st_mode) && !opens_only) return fail(ERROR_FILE_EXISTS);  // CREATE_ALWAYS read-only
-    // The read-only attribute holds even for root, who Linux lets write anything.
-    if (!created && S_ISREG(status.st_mode) && !(status.st_mode & 0222) && (write || (access & DELETE)))
+    // The read-only attribute holds even for root, who Linux lets write anything. It
+    // refuses the rights to write data, not DELETE (a read-only file may be renamed
+    // through a handle; deleting it is refused when asked for): FILE_FLAG_DELETE_ON_CLOSE
+    // fails the open with STATUS_CANNOT_DELETE, as fastfat's FatCheckFileAccess and
+    // create path do (Windows-driver-samples filesys/fastfat).
+    if (!created && S_ISREG(status.st_mode) && !(status.st_mode & 0222) &&
+        (write || (flags & FILE_FLAG_DELETE_ON_CLOSE)))
         return fail(ERROR_ACCESS_DENIED);
 
     FileDevice* device = kernel::Pool<FileDevice>::instance().acquire();
@@ -405,10 +410,11 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
             return fail(refused);
         }
         file.openers.push_back({device, access, share});
-        if (flags & FILE_FLAG_DELETE_ON_CLOSE) {
-            file.delete_on_close = true;
-            file.path = path;
-        }
+        // FILE_FLAG_DELETE_ON_CLOSE belongs to this handle: its close marks the file for
+        // deletion (last_handle_closed), so a FileDispositionInfo of FALSE before then
+        // does not undo it (Wine's ntdll file.c test_file_disposition_information, which
+        // passes on Windows; fastfat sets the file's flag from the handle's at cleanup).
+        if (flags & FILE_FLAG_DELETE_ON_CLOSE) file.path = path;
     }
     if (disposition == TRUNCATE_EXISTING || (disposition == CREATE_ALWAYS && *existed))
         if (ftruncate(descriptor, 0) != 0) { /* reported by the first write */ }
@@ -983,6 +989,12 @@ void FileDevice::last_handle_closed()
                 openers.erase(openers.begin() + static_cast<long>(i));
                 break;
             }
+        if (flags_ & FILE_FLAG_DELETE_ON_CLOSE) {
+            // Under the name the file has now (a rename since the open moved it).
+            std::string now = descriptor_path(descriptor_);
+            if (!now.empty() && now[0] == '/') it->second.path = now;
+            it->second.delete_on_close = true;
+        }
         if (openers.empty()) {
             if (it->second.delete_on_close) remove = it->second.path;
             if (it->second.mappings.empty()) {
@@ -1155,13 +1167,28 @@ void FileDevice::recycle()
     kernel::Pool<FileDevice>::instance().release(this);
 }
 
+std::string descriptor_path(int descriptor)
+{
+    char link[64], target[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0) return std::string();
+    return std::string(target, static_cast<size_t>(n));
+}
+
+DWORD file_share_check(dev_t device, ino_t inode, ACCESS_MASK access, DWORD share)
+{
+    std::lock_guard<std::mutex> guard(share_mutex);
+    auto it = share_table->find({device, inode});
+    if (it != share_table->end() && !share_check(it->second, access, share)) return ERROR_SHARING_VIOLATION;
+    return ERROR_SUCCESS;
+}
+
 DWORD file_delete_share_check(dev_t device, ino_t inode)
 {
     // DeleteFile and MoveFileEx open the file for DELETE, sharing everything.
-    std::lock_guard<std::mutex> guard(share_mutex);
-    auto it = share_table->find({device, inode});
-    if (it != share_table->end() && !share_check(it->second, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
-        return ERROR_SHARING_VIOLATION;
+    if (DWORD error = file_share_check(device, inode, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE))
+        return error;
     // Windows holds the current directory open (SetCurrentDirectory's handle shares
     // reading and writing, not deleting), so it can be neither removed nor renamed.
     struct stat current;
@@ -1223,8 +1250,10 @@ DWORD file_delete(const std::string& path)
     struct stat status;
     if (lstat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
     if (S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
-    if (!(status.st_mode & 0222) && S_ISREG(status.st_mode)) return ERROR_ACCESS_DENIED;  // read-only
+    // The open for DELETE meets the share modes first; a read-only file is refused only
+    // when its deletion is asked for (STATUS_CANNOT_DELETE), after the open succeeded.
     if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;
+    if (!(status.st_mode & 0222) && S_ISREG(status.st_mode)) return ERROR_ACCESS_DENIED;  // read-only
     if (unlink(path.c_str()) == 0) return ERROR_SUCCESS;
     return error_from_errno(errno, path);
 }

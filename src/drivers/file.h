@@ -168,6 +168,12 @@ struct LockRequest {
 // before the start, ERROR_INVALID_PARAMETER for another method.
 DWORD seek_descriptor(int descriptor, LONGLONG distance, DWORD method, LONGLONG end, LONGLONG* position);
 
+// The Linux path of an open descriptor (/proc/self/fd; " (deleted)" at the end once
+// its name is gone), or "" when it cannot be read.
+std::string descriptor_path(int descriptor);
+// Whether the process's open handles let the file (device, inode) be opened with
+// `access` and `share`: ERROR_SUCCESS, else ERROR_SHARING_VIOLATION.
+DWORD file_share_check(dev_t device, ino_t inode, ACCESS_MASK access, DWORD share);
 // Deletes the file at `path` (Linux form). Returns ERROR_SUCCESS or the Win32 error.
 DWORD file_delete(const std::string& path);
 // Whether the process's open handles let the file (device, inode) be opened for DELETE

@@ -121,12 +121,14 @@ BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE prog
         CloseHandle(source);
         return fail(ERROR_ACCESS_DENIED, FALSE);
     }
-    // Onto itself: Windows' opens of the two ends collide.
+    // Onto itself: Windows' opens of the two ends collide; with COPY_FILE_FAIL_IF_EXISTS
+    // the target's create (FILE_CREATE) meets the existing name first, which a file
+    // system reports before it looks at share modes (fastfat's FatOpenExistingFcb).
     struct stat target_status;
     if (stat(to_linux.c_str(), &target_status) == 0 && target_status.st_dev == status.st_dev &&
         target_status.st_ino == status.st_ino) {
         CloseHandle(source);
-        return fail(ERROR_SHARING_VIOLATION, FALSE);
+        return fail((flags & COPY_FILE_FAIL_IF_EXISTS) ? ERROR_FILE_EXISTS : ERROR_SHARING_VIOLATION, FALSE);
     }
     DWORD disposition = (flags & COPY_FILE_FAIL_IF_EXISTS) ? CREATE_NEW : CREATE_ALWAYS;
     // With DELETE when the target's other openers allow it, so that a cancelled copy can

@@ -113,6 +113,12 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check
         return TRUE;
     }
     if (error == ENOENT) return fail(ERROR_PATH_NOT_FOUND, FALSE);  // the target's directory
+    // A file on the way to the target ("file.txt\x"): the target's directory cannot be
+    // opened, and NTFS fails a path through a file with STATUS_OBJECT_PATH_NOT_FOUND.
+    if (error == ENOTDIR) {
+        struct stat probe;
+        if (stat(to.c_str(), &probe) != 0 && errno == ENOTDIR) return fail(ERROR_PATH_NOT_FOUND, FALSE);
+    }
     if (error == ENOTEMPTY || error == EEXIST || error == EISDIR || error == ENOTDIR || error == EINVAL)
         return fail(ERROR_ACCESS_DENIED, FALSE);
     return fail(win32_error_from_errno(error), FALSE);

@@ -188,8 +188,7 @@ DWORD deliver_path(const std::string& full, size_t part, DWORD length, Char* buf
     std::copy(out.begin(), out.end(), buffer);
     buffer[out.size()] = 0;
     if (file_part != nullptr) *file_part = part_offset == std::string::npos ? nullptr : buffer + part_offset;
-    win32::set_last_error(ERROR_SUCCESS);
-    return static_cast<DWORD>(out.size());
+    return static_cast<DWORD>(out.size());  // the last error as it was (RtlGetFullPathName_U sets none)
 }
 
 template <class Char>
@@ -364,13 +363,21 @@ bool reference(HANDLE handle, FileRef* ref)
     return true;
 }
 
-std::string path_of_descriptor(int descriptor)
+std::string path_of_descriptor(int descriptor) { return drivers::descriptor_path(descriptor); }
+
+// The name a handle reports (FileNameInfo, GetFinalPathNameByHandle): the descriptor's
+// path without the " (deleted)" Linux adds once the name is gone. A deleted file that
+// is still open keeps its name on Windows until the last handle closes.
+std::string reported_name(int descriptor)
 {
-    char link[64], target[PATH_MAX];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor);
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n < 0) return std::string();
-    return std::string(target, static_cast<size_t>(n));
+    std::string path = path_of_descriptor(descriptor);
+    static const char kDeleted[] = " (deleted)";
+    const size_t mark = sizeof kDeleted - 1;
+    struct stat status;
+    if (path.size() > mark && path.compare(path.size() - mark, mark, kDeleted) == 0 &&
+        fstat(descriptor, &status) == 0 && status.st_nlink == 0)
+        path.resize(path.size() - mark);
+    return path;
 }
 
 // The directory classes: FileIdBothDirectoryInfo, FileFullDirectoryInfo,
@@ -462,27 +469,55 @@ bool set_only(FILE_INFO_BY_HANDLE_CLASS kind)
            kind == FileEndOfFileInfo || kind == FileIoPriorityHintInfo;
 }
 
+// The least buffer a query class takes (ERROR_BAD_LENGTH below it); 0 where the class
+// has no fixed least (it answers ERROR_MORE_DATA) or is not built.
+DWORD least_query_length(FILE_INFO_BY_HANDLE_CLASS kind)
+{
+    switch (kind) {
+    case FileBasicInfo: return sizeof(FILE_BASIC_INFO);
+    case FileStandardInfo: return sizeof(FILE_STANDARD_INFO);
+    case FileNameInfo: return sizeof(FILE_NAME_INFO);
+    case FileAttributeTagInfo: return sizeof(FILE_ATTRIBUTE_TAG_INFO);
+    case FileIdInfo: return sizeof(FILE_ID_INFO);
+    case FileCompressionInfo: return sizeof(FILE_COMPRESSION_INFO);
+    case FileAlignmentInfo: return sizeof(FILE_ALIGNMENT_INFO);
+    case FileIdBothDirectoryInfo:
+    case FileIdBothDirectoryRestartInfo:
+        return static_cast<DWORD>(name_offset(DirectoryLayout::IdBoth) + sizeof(WCHAR));
+    case FileFullDirectoryInfo:
+    case FileFullDirectoryRestartInfo:
+        return static_cast<DWORD>(name_offset(DirectoryLayout::Full) + sizeof(WCHAR));
+    case FileIdExtdDirectoryInfo:
+    case FileIdExtdDirectoryRestartInfo:
+        return static_cast<DWORD>(name_offset(DirectoryLayout::IdExtd) + sizeof(WCHAR));
+    default: return 0;
+    }
+}
+
 BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, DWORD size)
 {
     // As kernelbase: the class first (unknown, or one that can only be set:
-    // ERROR_INVALID_PARAMETER), then the length (ERROR_BAD_LENGTH), then the buffer
-    // (NtQueryInformationFile's probe: ERROR_NOACCESS). wine's kernel32 file.c
-    // test_GetFileInformationByHandleEx, which passes on Windows.
+    // ERROR_INVALID_PARAMETER), then the buffer (NtQueryInformationFile's probe:
+    // ERROR_NOACCESS), then the length (ERROR_BAD_LENGTH); wine's kernel32 file.c
+    // test_GetFileInformationByHandleEx, which passes on Windows. All of these come
+    // before the handle is looked at: NtQueryInformationFile and NtQueryDirectoryFile
+    // check their arguments before they reference the handle, so a bad length on a
+    // bad handle is ERROR_BAD_LENGTH.
     if (static_cast<unsigned>(kind) >= MaximumFileInfoByHandleClass || set_only(kind))
         return fail(ERROR_INVALID_PARAMETER, FALSE);
-    if (kind == FileStandardInfo && out != nullptr && size >= sizeof(FILE_STANDARD_INFO)) {
+    if (out == nullptr && size != 0) return fail(ERROR_NOACCESS, FALSE);
+    if (out == nullptr || size < least_query_length(kind)) return fail(ERROR_BAD_LENGTH, FALSE);
+    if (kind == FileStandardInfo) {
         BOOL piped;  // a pipe end: what it has to read (pipe.cpp)
         if (win32::pipe_standard_info(handle, static_cast<FILE_STANDARD_INFO*>(out), &piped)) return piped;
     }
     FileRef ref;
     if (!reference(handle, &ref)) return FALSE;
-    if (out == nullptr) return fail(size == 0 ? ERROR_BAD_LENGTH : ERROR_NOACCESS, FALSE);
     int descriptor = ref.file->descriptor();
     struct stat status;
     if (fstat(descriptor, &status) != 0) return fail(win32_error_from_errno(errno), FALSE);
     switch (kind) {
     case FileBasicInfo: {
-        if (size < sizeof(FILE_BASIC_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         auto* info = static_cast<FILE_BASIC_INFO*>(out);
         info->CreationTime.QuadPart = ticks_of(status.st_ctim);
         info->LastAccessTime.QuadPart = ticks_of(status.st_atim);
@@ -492,7 +527,6 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
         return TRUE;
     }
     case FileStandardInfo: {
-        if (size < sizeof(FILE_STANDARD_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         auto* info = static_cast<FILE_STANDARD_INFO*>(out);
         bool directory = S_ISDIR(status.st_mode);
         info->AllocationSize.QuadPart = directory ? 0 : static_cast<LONGLONG>(status.st_blocks) * 512;
@@ -503,9 +537,8 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
         return TRUE;
     }
     case FileNameInfo: {
-        if (size < sizeof(FILE_NAME_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         // The name on its volume, without the drive: the Linux path with '\' (C: is "/").
-        std::string path = path_of_descriptor(descriptor);
+        std::string path = reported_name(descriptor);
         std::replace(path.begin(), path.end(), '/', '\\');
         std::u16string name = win32::utf16_from_utf8(path);
         auto* info = static_cast<FILE_NAME_INFO*>(out);
@@ -528,8 +561,10 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
                                      : DirectoryLayout::IdExtd;
         bool restart = kind == FileIdBothDirectoryRestartInfo || kind == FileFullDirectoryRestartInfo ||
                        kind == FileIdExtdDirectoryRestartInfo;
+        // NtQueryDirectoryFile references the handle for FILE_LIST_DIRECTORY; the file
+        // system then refuses a handle that is no directory.
+        if (!(ref.granted & FILE_LIST_DIRECTORY)) return fail(ERROR_ACCESS_DENIED, FALSE);
         if (!S_ISDIR(status.st_mode)) return fail(ERROR_INVALID_PARAMETER, FALSE);
-        if (size < name_offset(layout) + sizeof(WCHAR)) return fail(ERROR_BAD_LENGTH, FALSE);
         static std::mutex enumeration_mutex;  // one enumeration step at a time (the descriptor's position)
         std::lock_guard<std::mutex> guard(enumeration_mutex);
         DWORD error = directory_entries(descriptor, restart, layout, out, size);
@@ -537,14 +572,12 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
         return TRUE;
     }
     case FileAttributeTagInfo: {
-        if (size < sizeof(FILE_ATTRIBUTE_TAG_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         auto* info = static_cast<FILE_ATTRIBUTE_TAG_INFO*>(out);
         info->FileAttributes = win32::attributes_of(status);
         info->ReparseTag = 0;  // the handle is the link's target: no reparse point
         return TRUE;
     }
     case FileIdInfo: {
-        if (size < sizeof(FILE_ID_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         auto* info = static_cast<FILE_ID_INFO*>(out);
         info->VolumeSerialNumber = static_cast<ULONGLONG>(status.st_dev);
         memset(info->FileId.Identifier, 0, sizeof info->FileId.Identifier);
@@ -569,7 +602,6 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
     case FileCompressionInfo: {
         // Never compressed; the size as GetCompressedFileSize gives it (the allocation
         // when smaller: a sparse file).
-        if (size < sizeof(FILE_COMPRESSION_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         auto* info = static_cast<FILE_COMPRESSION_INFO*>(out);
         memset(info, 0, sizeof(*info));
         LONGLONG allocated = static_cast<LONGLONG>(status.st_blocks) * 512;
@@ -578,7 +610,6 @@ BOOL get_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* out, D
         return TRUE;
     }
     case FileAlignmentInfo: {
-        if (size < sizeof(FILE_ALIGNMENT_INFO)) return fail(ERROR_BAD_LENGTH, FALSE);
         static_cast<FILE_ALIGNMENT_INFO*>(out)->AlignmentRequirement = 0;  // FILE_BYTE_ALIGNMENT, as NTFS on disks
         return TRUE;
     }
@@ -814,7 +845,7 @@ bool final_path(HANDLE handle, DWORD flags, std::string* name)
     if (!reference(handle, &ref)) return false;
     // NT device names have no Linux counterpart.
     if (volume == VOLUME_NAME_NT) return fail(ERROR_CALL_NOT_IMPLEMENTED, false);
-    std::string path = path_of_descriptor(ref.file->descriptor());
+    std::string path = reported_name(ref.file->descriptor());
     if (volume == VOLUME_NAME_GUID) {
         // The volume's GUID path, then the name below the volume's root (drivers/volumes.cpp).
         drivers::Volume owner;
@@ -976,8 +1007,7 @@ BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime, LPFILETIME lpLa
     if (lpCreationTime != nullptr) *lpCreationTime = win32::filetime_of(status.st_ctim);
     if (lpLastAccessTime != nullptr) *lpLastAccessTime = win32::filetime_of(status.st_atim);
     if (lpLastWriteTime != nullptr) *lpLastWriteTime = win32::filetime_of(status.st_mtim);
-    win32::set_last_error(ERROR_SUCCESS);
-    return TRUE;
+    return TRUE;  // a success leaves the last error alone, as kernelbase's
 }
 
 BOOL WINAPI SetFileTime(HANDLE hFile, const FILETIME* lpCreationTime, const FILETIME* lpLastAccessTime,

@@ -1208,6 +1208,13 @@ BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName)
     std::string linux_path;
     DWORD error = drivers::file_linux_path(lpPathName, &linux_path);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    // Windows opens the directory (FILE_TRAVERSE, sharing reading and writing) and keeps
+    // that handle: the open meets the share modes of this process's handles.
+    struct stat status;
+    if (stat(linux_path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
+        if (DWORD refused = drivers::file_share_check(status.st_dev, status.st_ino, FILE_TRAVERSE | SYNCHRONIZE,
+                                                      FILE_SHARE_READ | FILE_SHARE_WRITE))
+            return fail(refused, FALSE);
     if (chdir(linux_path.c_str()) != 0) {
         int e = errno;
         if (e == ENOENT) {
@@ -1216,7 +1223,10 @@ BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName)
             while (linux_path.size() > 1 && linux_path.back() == '/') linux_path.pop_back();
             return fail(win32::missing_path_error(linux_path), FALSE);
         }
-        return fail(e == ENOTDIR ? ERROR_DIRECTORY : win32_error_from_errno(e), FALSE);
+        // A file named: ERROR_DIRECTORY (the open asks for a directory); a file on the
+        // way to the name: ERROR_PATH_NOT_FOUND, as NTFS fails a path through a file.
+        if (e == ENOTDIR) return fail(stat(linux_path.c_str(), &status) == 0 ? ERROR_DIRECTORY : ERROR_PATH_NOT_FOUND, FALSE);
+        return fail(win32_error_from_errno(e), FALSE);
     }
     return TRUE;
 }

@@ -128,6 +128,11 @@ static void test_copy(void)
     CHECK(!CopyFileA(from, from, FALSE));
     CHECK_ERROR(ERROR_SHARING_VIOLATION);
     CHECK(same_contents("src.txt", "changed", 7));
+    /* With fail-if-exists the target's create meets the existing name first. */
+    SetLastError(0xdeadbeef);
+    CHECK(!CopyFileA(from, from, TRUE));
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    CHECK(same_contents("src.txt", "changed", 7));
 
     TEST("a source open without FILE_SHARE_READ: ERROR_SHARING_VIOLATION");
     {

@@ -192,6 +192,20 @@ static void test_share_modes(void)
     CloseHandle(target);
     CHECK(MoveFileExA(path, moved, MOVEFILE_REPLACE_EXISTING));
     CHECK(MoveFileA(moved, path));
+    /* A file on the way to the target: ERROR_PATH_NOT_FOUND, as for CreateFile. */
+    {
+        char through[MAX_PATH];
+        path_of(through, "share-moved.dat\\x");
+        CloseHandle(open_file(moved, GENERIC_WRITE, 0, CREATE_ALWAYS, 0));
+        SetLastError(0xdeadbeef);
+        CHECK(!MoveFileExA(path, through, 0));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+        SetLastError(0xdeadbeef);
+        CHECK(!MoveFileExA(path, through, MOVEFILE_REPLACE_EXISTING));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+        CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
+        CHECK(DeleteFileA(moved));
+    }
 
     HANDLE writer = open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
     CHECK(writer != INVALID_HANDLE_VALUE);
@@ -675,6 +689,34 @@ static void test_directories(void)
     SetLastError(0xdeadbeef);
     CHECK(!SetCurrentDirectoryA(deeper));
     CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    /* A file named: ERROR_DIRECTORY; a file on the way: ERROR_PATH_NOT_FOUND. */
+    {
+        char plain[MAX_PATH], through[MAX_PATH];
+        path_of(plain, "cwd-file.txt");
+        path_of(through, "cwd-file.txt\\sub");
+        CloseHandle(open_file(plain, GENERIC_WRITE, 0, CREATE_ALWAYS, 0));
+        SetLastError(0xdeadbeef);
+        CHECK(!SetCurrentDirectoryA(plain));
+        CHECK_ERROR(ERROR_DIRECTORY);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetCurrentDirectoryA(through));
+        CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+        CHECK(DeleteFileA(plain));
+    }
+    /* SetCurrentDirectory opens the directory (traverse, sharing reading and writing, not
+     * deleting): a handle with DELETE access refuses it, one that reads does not. */
+    handle = open_file(sub, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetCurrentDirectoryA(sub));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CloseHandle(handle);
+    handle = open_file(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING,
+                       FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(handle != INVALID_HANDLE_VALUE);
+    CHECK(SetCurrentDirectoryA(sub));
+    CHECK(SetCurrentDirectoryA(current));
+    CloseHandle(handle);
     CHECK(RemoveDirectoryA(sub));
     CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
 

@@ -49,7 +49,10 @@ static LONGLONG size_of(const char *name)
     do {                                                                                 \
         char out_[MAX_PATH];                                                             \
         char *part_ = (char *)1;                                                         \
-        DWORD n_ = GetFullPathNameA(input, MAX_PATH, out_, &part_);                      \
+        DWORD n_;                                                                        \
+        SetLastError(0xdeadbeef);                                                        \
+        n_ = GetFullPathNameA(input, MAX_PATH, out_, &part_);                            \
+        CHECK_EQ(GetLastError(), 0xdeadbeef); /* a success leaves the last error alone */ \
         if (lstrcmpA(out_, expected) != 0) printf("  %s -> %s\n", input, out_);          \
         CHECK(lstrcmpA(out_, expected) == 0);                                            \
         CHECK_EQ(n_, lstrlenA(expected));                                                \
@@ -355,6 +358,32 @@ static void test_attributes(void)
         CHECK_ERROR(ERROR_ACCESS_DENIED);
         if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
     }
+
+    TEST("a read-only file opens for DELETE (it can be renamed), not with FILE_FLAG_DELETE_ON_CLOSE");
+    file = CreateFileA(path, DELETE | FILE_READ_ATTRIBUTES, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    file = CreateFileA(path, DELETE, FILE_SHARE_READ, NULL, OPEN_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    file = CreateFileA(path, DELETE, 0, NULL, OPEN_EXISTING, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    CHECK(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY);
+    /* DeleteFile's open for DELETE meets the share modes before the read-only refusal. */
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteFileA(path));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteFileA(path));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+
     CHECK(SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL));
     CHECK(!(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY));
     file = CreateFileA(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
@@ -411,6 +440,34 @@ static void test_by_handle(void)
         SetLastError(0xdeadbeef);
         CHECK(!GetFileInformationByHandleEx(file, FileBasicInfo, NULL, sizeof(basic)));
         CHECK_ERROR(ERROR_NOACCESS);
+    }
+
+    TEST("GetFileInformationByHandleEx: the length is checked before the handle");
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandleEx(INVALID_HANDLE_VALUE, FileStandardInfo, &standard, 0));
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandleEx(INVALID_HANDLE_VALUE, FileIdBothDirectoryInfo, buffer, 8));
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandleEx(file, FileIdBothDirectoryInfo, buffer, 8));
+    CHECK_ERROR(ERROR_BAD_LENGTH);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetFileInformationByHandleEx(INVALID_HANDLE_VALUE, FileStandardInfo, &standard, sizeof(standard)));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    TEST("A directory class on a file: ERROR_ACCESS_DENIED without FILE_LIST_DIRECTORY, else ERROR_INVALID_PARAMETER");
+    {
+        HANDLE attributes_only = CreateFileA(path, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                             NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(attributes_only != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileInformationByHandleEx(attributes_only, FileIdBothDirectoryInfo, buffer, sizeof(buffer)));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        CloseHandle(attributes_only);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetFileInformationByHandleEx(file, FileIdBothDirectoryInfo, buffer, sizeof(buffer)));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
     }
 
     TEST("FileNameInfo: the path on its volume, without the drive; too small: ERROR_MORE_DATA");
@@ -594,6 +651,37 @@ static void test_by_handle(void)
         CloseHandle(file);
         path_of(path, "nodelete.txt");
         CHECK(DeleteFileA(path));
+
+        /* FILE_FLAG_DELETE_ON_CLOSE is the handle's: its close marks the file, so FALSE
+         * given before then does not keep the file, even through a duplicate; FALSE
+         * given after that close (through another open of the file) does. */
+        HANDLE twin;
+        path_of(path, "onclose.txt");
+        file = CreateFileA(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        CHECK(file != INVALID_HANDLE_VALUE);
+        CHECK(DuplicateHandle(GetCurrentProcess(), file, GetCurrentProcess(), &twin, 0, FALSE, DUPLICATE_SAME_ACCESS));
+        CloseHandle(file);
+        disposition.DeleteFile = FALSE;
+        CHECK(SetFileInformationByHandle(twin, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CHECK(exists("onclose.txt"));
+        CloseHandle(twin);
+        CHECK(!exists("onclose.txt"));
+        file = CreateFileA(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        CHECK(file != INVALID_HANDLE_VALUE);
+        twin = CreateFileA(path, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                           0, NULL);
+        CHECK(twin != INVALID_HANDLE_VALUE);
+        CloseHandle(file);
+        CHECK(SetFileInformationByHandle(twin, FileDispositionInfo, &disposition, sizeof(disposition)));
+        CloseHandle(twin);
+        WINE_DEVIATION("Wine 8.0 deletes at the last close a file opened with FILE_FLAG_DELETE_ON_CLOSE whatever "
+                       "FileDispositionInfo said after that handle's close")
+        {
+            CHECK(exists("onclose.txt"));
+        }
+        DeleteFileA(path);
     }
 }
 
@@ -735,6 +823,9 @@ static void test_file_times(void)
     CHECK_EQ(write.dwLowDateTime, info.ftLastWriteTime.dwLowDateTime);
     CHECK_EQ(write.dwHighDateTime, info.ftLastWriteTime.dwHighDateTime);
     CHECK(GetFileTime(file, NULL, NULL, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(GetFileTime(file, NULL, &got_access, NULL));
+    CHECK_EQ(GetLastError(), 0xdeadbeef); /* a success leaves the last error alone */
     /* 2001-02-03 04:05:06 UTC, in 100 ns ticks since 1601. */
     set.dwHighDateTime = 0x01C08D96;
     set.dwLowDateTime = 0x7DB50500;
@@ -875,7 +966,24 @@ static void test_final_path(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
     CloseHandle(file);
     path_of(path, "final.txt");
+
+    TEST("A deleted file still open keeps its name (GetFinalPathNameByHandle, FileNameInfo)");
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                       0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
     CHECK(DeleteFileA(path));
+    m = GetFinalPathNameByHandleA(file, none, sizeof none, VOLUME_NAME_NONE);
+    CHECK(m > 10 && m < sizeof none && lstrcmpiA(none + m - 10, "\\final.txt") == 0);
+    {
+        char buffer[1024];
+        FILE_NAME_INFO *name = (FILE_NAME_INFO *)buffer;
+        DWORD chars;
+        CHECK(GetFileInformationByHandleEx(file, FileNameInfo, name, sizeof buffer));
+        chars = name->FileNameLength / 2;
+        CHECK(chars > 10 && name->FileName[chars - 10] == '\\' && name->FileName[chars - 1] == 't' &&
+              name->FileName[chars - 4] == '.');
+    }
+    CloseHandle(file);
 
     /* A directory. */
     path_of(path, "finaldir");
