@@ -23,6 +23,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
 
@@ -1565,7 +1566,7 @@ void forget_locked(uintptr_t start, uintptr_t end)
 {
     auto first = locked_pages->lower_bound(start), last = locked_pages->lower_bound(end);
     if (first == last) return;
-    munlock(reinterpret_cast<void*>(start), end - start);
+    syscall(SYS_munlock, start, end - start);  // the system call: AddressSanitizer's munlock does nothing
     locked_pages->erase(first, last);
 }
 
@@ -2005,7 +2006,9 @@ extern "C" BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize)
         at = reinterpret_cast<uintptr_t>(info.BaseAddress) + info.RegionSize;
     }
     std::lock_guard<std::mutex> guard(regions_mutex);
-    if (mlock(reinterpret_cast<void*>(start), end - start) != 0)
+    // The system call itself: AddressSanitizer's mlock does nothing (as for
+    // SetFileIoOverlappedRange, io/device.cpp).
+    if (syscall(SYS_mlock, start, end - start) != 0)
         return fail(errno == ENOMEM || errno == EAGAIN || errno == EPERM ? ERROR_WORKING_SET_QUOTA : ERROR_NOACCESS,
                     FALSE);
     for (uintptr_t at = start; at < end; at += page_size()) locked_pages->insert(at);
