@@ -497,7 +497,7 @@ template <class C>
 int ws_print(C* out, const C* format, va_list args)
 {
     if (out == nullptr || format == nullptr) return 0;
-    size_t n = win32::format_ms(out, kWsprintfLimit - 1, format, args);
+    size_t n = win32::format_user32(out, kWsprintfLimit - 1, format, args);
     if (n > kWsprintfLimit - 1) n = kWsprintfLimit - 1;
     out[n] = 0;
     return static_cast<int>(n);

@@ -342,6 +342,34 @@ static void test_formatting(void)
     CHECK_EQ(wsprintfW(w, format, wide, 3, "n"), 8);
     CHECK(wide_is(w, "wide=3|n"));
 
+    TEST("wsprintfA/W: only user32's fields; any other character prints as itself, taking no argument");
+    CHECK_EQ(wsprintfA(a, "%e|%f|%o|%d", 5, 6), 7); /* no floating point, no octal */
+    CHECK(strcmp(a, "e|f|o|5") == 0);
+    CHECK_EQ(wsprintfA(a, "%+d|% d|%*d|%d", 7, 8), 10); /* no '+' or ' ' flag, no '*' width */
+    CHECK(strcmp(a, "+d| d|*d|7") == 0);
+    CHECK_EQ(wsprintfA(a, "%.*s%s", "ab"), 4);
+    CHECK(strcmp(a, "*sab") == 0);
+    CHECK_EQ(wsprintfA(a, "%lld|%zd|%Lx|%u", 3u), 10); /* ll, z, L are no sizes */
+    CHECK(strcmp(a, "ld|zd|Lx|3") == 0);
+    CHECK_EQ(wsprintfA(a, "%0-5d|%#-4x|%d", 1), 9); /* the flags in the order "-#0" only */
+    CHECK(strcmp(a, "-5d|-4x|1") == 0);
+    widen(format, "%e%d%+d");
+    CHECK_EQ(wsprintfW(w, format, 4), 4);
+    CHECK(wide_is(w, "e4+d"));
+
+    TEST("wsprintfA: a number's precision 0 is 1; '0' pads whatever the precision; '#' prefixes 0 too");
+    CHECK_EQ(wsprintfA(a, "[%.0d][%.0u][%.0x][%.d]", 0, 0, 0, 0), 12);
+    CHECK(strcmp(a, "[0][0][0][0]") == 0);
+    CHECK_EQ(wsprintfA(a, "[%05.3d][%08.3d][%-05d]", 7, -5, 9), 24);
+    CHECK(strcmp(a, "[00007][-0000005][9    ]") == 0);
+    CHECK_EQ(wsprintfA(a, "[%#x][%#X][%#.3x][%I64X]", 0, 255, 10, (ULONGLONG)1 << 40), 31);
+    CHECK(strcmp(a, "[0x0][0XFF][0x00a][10000000000]") == 0);
+    WINE_DEVIATION("Wine's wsprintf does not narrow %hd and %hu to a short")
+    {
+        CHECK_EQ(wsprintfA(a, "%hd|%hu", 70000, 70000), 9);
+        CHECK(strcmp(a, "4464|4464") == 0);
+    }
+
     TEST("_snprintf/_vsnprintf: the C run-time's rules for a short buffer");
     memset(a, 'x', sizeof a);
     CHECK_EQ(_snprintf(a, sizeof a, "%d", 42), 2);
