@@ -239,6 +239,21 @@ static void test_case_mapping(void)
     CHECK_EQ(LCMapStringA(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, "abc1!", -1, a, 16), 6);
     CHECK(strcmp(a, "ABC1!") == 0);
 
+    TEST("LCMapStringW: LCMAP_LINGUISTIC_CASING takes the case pairs the default table leaves");
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE | LCMAP_LINGUISTIC_CASING, L"\x017f\x0131\x00b5" L"a", -1,
+                          w, 16), 5);
+    CHECK(w[0] == 'S' && w[1] == 'I' && w[2] == 0x39c && w[3] == 'A' && w[4] == 0); /* long s, dotless i, micro */
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"\x017f\x0131\x00b5" L"a", -1, w, 16), 5);
+    CHECK(w[0] == 0x17f && w[1] == 0x131 && w[2] == 0xb5 && w[3] == 'A'); /* the default table keeps them */
+    CHECK_EQ(LCMapStringEx(L"en-US", LCMAP_LOWERCASE | LCMAP_LINGUISTIC_CASING, L"\x0130\x03a3Q", 3, w, 16, NULL,
+                           NULL, 0), 3);
+    CHECK(w[0] == 'i' && w[1] == 0x3c3 && w[2] == 'q');
+    CHECK_EQ(LCMapStringA(LOCALE_USER_DEFAULT, LCMAP_LOWERCASE | LCMAP_LINGUISTIC_CASING, "AbC", 3, a, 16), 3);
+    CHECK(memcmp(a, "abc", 3) == 0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_LINGUISTIC_CASING, L"abc", -1, w, 16), 0); /* alone */
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+
     TEST("LCMapString: bad lengths, buffers and flags");
     SetLastError(0xdeadbeef);
     CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"abc", 0, w, 16), 0);
