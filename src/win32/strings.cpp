@@ -809,8 +809,11 @@ int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2) { return word_sort_co
 
 // ---- CompareString, LCMapString ----------------------------------------------------------
 
+// SORT_DIGITSASNUMBERS is the W functions' only: CompareStringA refuses it (Wine's
+// locale.c, test_CompareStringA's flag table: 0 and ERROR_INVALID_FLAGS on Windows).
 int WINAPI CompareStringA(LCID, DWORD dwCmpFlags, LPCSTR lpString1, int cchCount1, LPCSTR lpString2, int cchCount2)
 {
+    if (dwCmpFlags & SORT_DIGITSASNUMBERS) return fail(ERROR_INVALID_FLAGS, 0);
     return compare_strings(dwCmpFlags, lpString1, cchCount1, lpString2, cchCount2);
 }
 

@@ -180,6 +180,17 @@ static void test_compare_string(void)
     CHECK_EQ(CompareStringEx(L"en-US", 0x80000000, L"a", -1, L"A", -1, NULL, NULL, 0), 0);
     CHECK_ERROR(ERROR_INVALID_FLAGS);
 
+    TEST("CompareStringA: SORT_DIGITSASNUMBERS is the W functions' flag only");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringA(LOCALE_SYSTEM_DEFAULT, SORT_DIGITSASNUMBERS, "NULL", -1, "NULL", -1), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringA(LOCALE_USER_DEFAULT, SORT_DIGITSASNUMBERS | NORM_IGNORECASE, "a2", 2, "a10", 3), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, SORT_DIGITSASNUMBERS, L"NULL", -1, L"NULL", -1), CSTR_EQUAL);
+    CHECK_ERROR(0xdeadbeef);
+
     TEST("CompareStringA/Ex: the same order; the last error untouched on success");
     SetLastError(0xdeadbeef);
     CHECK_EQ(CompareStringA(LOCALE_SYSTEM_DEFAULT, 0, "abc", 2, "ab", 2), CSTR_EQUAL);
