@@ -242,6 +242,11 @@ OVERLAPPED_API BOOL WINAPI IsValidCodePage(UINT CodePage);
 OVERLAPPED_API BOOL WINAPI GetCPInfo(UINT CodePage, LPCPINFO lpCPInfo);
 OVERLAPPED_API BOOL WINAPI GetCPInfoExA(UINT CodePage, DWORD dwFlags, LPCPINFOEXA lpCPInfoEx);
 OVERLAPPED_API BOOL WINAPI GetCPInfoExW(UINT CodePage, DWORD dwFlags, LPCPINFOEXW lpCPInfoEx);
+/* Whether `TestChar` is a lead byte of a double-byte code page: never for the code pages
+ * the library has (UTF-8 and single-byte ones); IsDBCSLeadByte asks CP_ACP. An unknown
+ * code page: FALSE with ERROR_INVALID_PARAMETER. */
+OVERLAPPED_API BOOL WINAPI IsDBCSLeadByte(BYTE TestChar);
+OVERLAPPED_API BOOL WINAPI IsDBCSLeadByteEx(UINT CodePage, BYTE TestChar);
 
 OVERLAPPED_API int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr, int cbMultiByte,
                                               LPWSTR lpWideCharStr, int cchWideChar);

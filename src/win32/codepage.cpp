@@ -1,5 +1,6 @@
-// codepage.cpp: the code pages (GetACP, GetOEMCP, IsValidCodePage, GetCPInfo(Ex)) and the
-// conversions between them and UTF-16 (MultiByteToWideChar, WideCharToMultiByte).
+// codepage.cpp: the code pages (GetACP, GetOEMCP, IsValidCodePage, GetCPInfo(Ex),
+// IsDBCSLeadByte(Ex)) and the conversions between them and UTF-16 (MultiByteToWideChar,
+// WideCharToMultiByte).
 //
 // The library's "A" strings are UTF-8, so the system code pages (CP_ACP, CP_OEMCP,
 // CP_MACCP, CP_THREAD_ACP) are all 65001, as on Windows with "Use Unicode UTF-8 for
@@ -189,6 +190,16 @@ BOOL WINAPI GetCPInfo(UINT CodePage, LPCPINFO lpCPInfo)
 
 BOOL WINAPI GetCPInfoExA(UINT CodePage, DWORD, LPCPINFOEXA lpCPInfoEx) { return cp_info_ex(CodePage, lpCPInfoEx); }
 BOOL WINAPI GetCPInfoExW(UINT CodePage, DWORD, LPCPINFOEXW lpCPInfoEx) { return cp_info_ex(CodePage, lpCPInfoEx); }
+
+// No code page the library has is a double-byte one (GetCPInfo's LeadByte ranges are
+// empty), so no byte leads; a code page Windows lacks fails as GetCPInfo does.
+BOOL WINAPI IsDBCSLeadByteEx(UINT CodePage, BYTE)
+{
+    Page page;
+    return find_code_page(CodePage, &page) ? FALSE : fail(ERROR_INVALID_PARAMETER, FALSE);
+}
+
+BOOL WINAPI IsDBCSLeadByte(BYTE TestChar) { return IsDBCSLeadByteEx(CP_ACP, TestChar); }
 
 // The checks in Windows' order (Wine's codepage.c test_other_invalid_parameters: a bad
 // buffer or length before a bad code page, a bad code page before bad flags). UTF-8 takes

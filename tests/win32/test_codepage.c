@@ -1,6 +1,7 @@
 /* test_codepage.c: the code pages and the conversions between them and UTF-16:
  * MultiByteToWideChar, WideCharToMultiByte (lengths, buffers, flags, ill-formed UTF-8 and
- * unpaired surrogates), GetACP/GetOEMCP, IsValidCodePage, GetCPInfo, GetCPInfoExA/W.
+ * unpaired surrogates), GetACP/GetOEMCP, IsValidCodePage, GetCPInfo, GetCPInfoExA/W,
+ * IsDBCSLeadByte(Ex).
  * Facts: docs/research/windows-code-pages.md (Wine's kernel32 codepage.c and ntdll
  * rtlstr.c tests, ReactOS's MultiByteToWideChar apitest, Microsoft Learn). Checks name
  * CP_UTF8 (or 1252) rather than CP_ACP wherever the answer depends on the code page: the
@@ -340,6 +341,22 @@ static void test_code_pages(void)
     CHECK_EQ(exw.MaxCharSize, 4);
     CHECK(!GetCPInfo(12345, &info));
     CHECK(!GetCPInfo(CP_UTF8, NULL));
+
+    TEST("IsDBCSLeadByte(Ex): no lead bytes in UTF-8 or a single-byte code page; unknown pages fail");
+    SetLastError(0xdeadbeef);
+    CHECK(!IsDBCSLeadByteEx(CP_UTF8, 0x81));
+    CHECK(!IsDBCSLeadByteEx(CP_UTF8, 0xe3));
+    CHECK(!IsDBCSLeadByteEx(1252, 0x81));
+    CHECK(!IsDBCSLeadByteEx(437, 0xc1));
+    CHECK(!IsDBCSLeadByteEx(CP_ACP, 'a'));
+    CHECK(!IsDBCSLeadByte(0x81));
+    CHECK_ERROR(0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsDBCSLeadByteEx(12345, 0x81));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsDBCSLeadByteEx(1200, 0x81)); /* UTF-16 is no code page for these functions */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
 }
 
 int main(void)
