@@ -292,6 +292,29 @@ static void test_wide_to_multibyte(void)
             CHECK_EQ(used, TRUE);
         }
     }
+
+    TEST("WideCharToMultiByte: WC_COMPOSITECHECK makes a letter and its combining mark one byte");
+    {
+        const WCHAR pairs[] = {'a', 0x300, 'C', 0x327, 's', 0x30c, 'y', 0x308, 'E', 0x301, 0};
+        SetLastError(0xdeadbeef);
+        used = 7;
+        CHECK_EQ(WideCharToMultiByte(1252, WC_COMPOSITECHECK, pairs, -1, out, 16, NULL, &used), 6);
+        CHECK(strcmp(out, "\xe0\xc7\x9a\xff\xc9") == 0);
+        CHECK_EQ(used, FALSE);
+        CHECK_EQ(WideCharToMultiByte(1252, WC_COMPOSITECHECK | WC_DISCARDNS, pairs, 4, NULL, 0, NULL, NULL), 2);
+        CHECK_EQ(WideCharToMultiByte(28591, WC_COMPOSITECHECK | WC_SEPCHARS, pairs, 2, out, 16, NULL, NULL), 1);
+        CHECK_EQ((unsigned char)out[0], 0xe0);
+        CHECK_EQ(WideCharToMultiByte(437, WC_COMPOSITECHECK | WC_DEFAULTCHAR, pairs, 4, out, 16, NULL, &used), 2);
+        CHECK(memcmp(out, "\x85\x80", 2) == 0);
+        CHECK_EQ(used, FALSE);
+        CHECK_ERROR(0xdeadbeef);
+        /* without the flag, or with a letter the pair does not make, two characters */
+        CHECK_EQ(WideCharToMultiByte(1252, 0, pairs, 2, NULL, 0, NULL, NULL), 2);
+        {
+            const WCHAR other[] = {'q', 0x300};
+            CHECK_EQ(WideCharToMultiByte(1252, WC_COMPOSITECHECK | WC_DISCARDNS, other, 2, NULL, 0, NULL, NULL), 2);
+        }
+    }
 }
 
 static void test_code_pages(void)
