@@ -242,6 +242,11 @@ OVERLAPPED_API BOOL WINAPI IsValidCodePage(UINT CodePage);
 OVERLAPPED_API BOOL WINAPI GetCPInfo(UINT CodePage, LPCPINFO lpCPInfo);
 OVERLAPPED_API BOOL WINAPI GetCPInfoExA(UINT CodePage, DWORD dwFlags, LPCPINFOEXA lpCPInfoEx);
 OVERLAPPED_API BOOL WINAPI GetCPInfoExW(UINT CodePage, DWORD dwFlags, LPCPINFOEXW lpCPInfoEx);
+/* Whether `TestChar` is a lead byte of a double-byte code page: never for the code pages
+ * the library has (UTF-8 and single-byte ones); IsDBCSLeadByte asks CP_ACP. An unknown
+ * code page: FALSE with ERROR_INVALID_PARAMETER. */
+OVERLAPPED_API BOOL WINAPI IsDBCSLeadByte(BYTE TestChar);
+OVERLAPPED_API BOOL WINAPI IsDBCSLeadByteEx(UINT CodePage, BYTE TestChar);
 
 OVERLAPPED_API int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr, int cbMultiByte,
                                               LPWSTR lpWideCharStr, int cchWideChar);
@@ -322,6 +327,7 @@ typedef struct _nlsversioninfo {
 #define LCMAP_UPPERCASE 0x00000200
 #define LCMAP_SORTKEY 0x00000400
 #define LCMAP_BYTEREV 0x00000800
+#define LCMAP_LINGUISTIC_CASING 0x01000000
 
 /* CompareString: CSTR_LESS_THAN, CSTR_EQUAL or CSTR_GREATER_THAN, 0 on an error; the
  * case, diacritic, symbol, string-sort and digits-as-numbers flags change the order, the
@@ -336,7 +342,8 @@ OVERLAPPED_API int WINAPI CompareStringEx(LPCWSTR lpLocaleName, DWORD dwCmpFlags
 OVERLAPPED_API int WINAPI CompareStringOrdinal(LPCWSTR lpString1, int cchCount1, LPCWSTR lpString2, int cchCount2,
                                                BOOL bIgnoreCase);
 /* LCMapString: LCMAP_UPPERCASE and LCMAP_LOWERCASE (Unicode's simple case pairs that map
- * back); other mappings fail with ERROR_INVALID_FLAGS. */
+ * back; with LCMAP_LINGUISTIC_CASING every simple mapping); other mappings fail with
+ * ERROR_INVALID_FLAGS. */
 OVERLAPPED_API int WINAPI LCMapStringA(LCID Locale, DWORD dwMapFlags, LPCSTR lpSrcStr, int cchSrc, LPSTR lpDestStr,
                                        int cchDest);
 OVERLAPPED_API int WINAPI LCMapStringW(LCID Locale, DWORD dwMapFlags, LPCWSTR lpSrcStr, int cchSrc, LPWSTR lpDestStr,

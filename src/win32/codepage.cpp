@@ -1,5 +1,6 @@
-// codepage.cpp: the code pages (GetACP, GetOEMCP, IsValidCodePage, GetCPInfo(Ex)) and the
-// conversions between them and UTF-16 (MultiByteToWideChar, WideCharToMultiByte).
+// codepage.cpp: the code pages (GetACP, GetOEMCP, IsValidCodePage, GetCPInfo(Ex),
+// IsDBCSLeadByte(Ex)) and the conversions between them and UTF-16 (MultiByteToWideChar,
+// WideCharToMultiByte).
 //
 // The library's "A" strings are UTF-8, so the system code pages (CP_ACP, CP_OEMCP,
 // CP_MACCP, CP_THREAD_ACP) are all 65001, as on Windows with "Use Unicode UTF-8 for
@@ -60,6 +61,37 @@ constexpr uint16_t kOem437Glyphs[32] = {
     0x25AC, 0x21A8, 0x2191, 0x2193, 0x2192, 0x2190, 0x221F, 0x2194, 0x25B2, 0x25BC,
 };
 constexpr uint16_t kOem437Delete = 0x2302;
+
+// The precomposed letters of the single-byte tables (all of Latin-1's, and 1252's S, s,
+// Z, z with caron and Y with diaeresis) as a base letter and a combining mark (Unicode's
+// canonical decompositions), for WC_COMPOSITECHECK.
+struct Composition {
+    char16_t base, mark, letter;
+};
+constexpr Composition kCompositions[] = {
+    {'A', 0x300, 0xC0}, {'A', 0x301, 0xC1}, {'A', 0x302, 0xC2}, {'A', 0x303, 0xC3}, {'A', 0x308, 0xC4},
+    {'A', 0x30A, 0xC5}, {'C', 0x327, 0xC7}, {'E', 0x300, 0xC8}, {'E', 0x301, 0xC9}, {'E', 0x302, 0xCA},
+    {'E', 0x308, 0xCB}, {'I', 0x300, 0xCC}, {'I', 0x301, 0xCD}, {'I', 0x302, 0xCE}, {'I', 0x308, 0xCF},
+    {'N', 0x303, 0xD1}, {'O', 0x300, 0xD2}, {'O', 0x301, 0xD3}, {'O', 0x302, 0xD4}, {'O', 0x303, 0xD5},
+    {'O', 0x308, 0xD6}, {'U', 0x300, 0xD9}, {'U', 0x301, 0xDA}, {'U', 0x302, 0xDB}, {'U', 0x308, 0xDC},
+    {'Y', 0x301, 0xDD}, {'Y', 0x308, 0x178}, {'S', 0x30C, 0x160}, {'Z', 0x30C, 0x17D},
+};
+
+// The letter `base` and `mark` compose to, or 0 (lower case letters: the upper case entry
+// 0x20 on, as in Latin-1; y with diaeresis is U+00FF, the carons' lower case letters the
+// next code point).
+char16_t compose(char16_t base, char16_t mark)
+{
+    bool lower = base >= 'a' && base <= 'z';
+    char16_t upper = lower ? static_cast<char16_t>(base - 0x20) : base;
+    for (const Composition& c : kCompositions) {
+        if (c.base != upper || c.mark != mark) continue;
+        if (!lower) return c.letter;
+        if (c.letter == 0x178) return 0xFF;
+        return c.letter < 0x100 ? static_cast<char16_t>(c.letter + 0x20) : static_cast<char16_t>(c.letter + 1);
+    }
+    return 0;
+}
 
 // A code page the library converts: UTF-8 or a single-byte table.
 struct Page {
@@ -190,6 +222,16 @@ BOOL WINAPI GetCPInfo(UINT CodePage, LPCPINFO lpCPInfo)
 BOOL WINAPI GetCPInfoExA(UINT CodePage, DWORD, LPCPINFOEXA lpCPInfoEx) { return cp_info_ex(CodePage, lpCPInfoEx); }
 BOOL WINAPI GetCPInfoExW(UINT CodePage, DWORD, LPCPINFOEXW lpCPInfoEx) { return cp_info_ex(CodePage, lpCPInfoEx); }
 
+// No code page the library has is a double-byte one (GetCPInfo's LeadByte ranges are
+// empty), so no byte leads; a code page Windows lacks fails as GetCPInfo does.
+BOOL WINAPI IsDBCSLeadByteEx(UINT CodePage, BYTE)
+{
+    Page page;
+    return find_code_page(CodePage, &page) ? FALSE : fail(ERROR_INVALID_PARAMETER, FALSE);
+}
+
+BOOL WINAPI IsDBCSLeadByte(BYTE TestChar) { return IsDBCSLeadByteEx(CP_ACP, TestChar); }
+
 // The checks in Windows' order (Wine's codepage.c test_other_invalid_parameters: a bad
 // buffer or length before a bad code page, a bad code page before bad flags). UTF-8 takes
 // only MB_ERR_INVALID_CHARS; the tables also MB_PRECOMPOSED (their characters are
@@ -247,7 +289,12 @@ int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteS
 // becoming U+FFFD); since Windows 10 1709 it accepts lpDefaultChar (not used: U+FFFD
 // replaces) and lpUsedDefaultChar (set when a U+FFFD replaced something). The tables take
 // the other flags and WC_ERR_INVALID_CHARS not; a character the table lacks becomes the
-// default character ('?' or lpDefaultChar's first byte), without best-fit mappings.
+// default character ('?' or lpDefaultChar's first byte), without best-fit mappings. With
+// WC_COMPOSITECHECK a letter and the combining mark after it that compose to a letter of
+// the table become that letter's byte; when the composed letter is not in the table,
+// WC_DISCARDNS drops the mark, WC_DEFAULTCHAR makes the pair the default character and
+// WC_SEPCHARS (the default) converts both (Microsoft Learn, WideCharToMultiByte; Wine 8.0
+// answers so).
 int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideCharStr, int cchWideChar,
                                LPSTR lpMultiByteStr, int cbMultiByte, LPCSTR lpDefaultChar, LPBOOL lpUsedDefaultChar)
 {
@@ -272,7 +319,20 @@ int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideCharS
     bool replaced = false;
     for (size_t i = 0; i < length && !output.done(); ++i) {
         if (!page.utf8()) {
-            int byte = page.to_byte(static_cast<char16_t>(lpWideCharStr[i]));
+            auto unit = static_cast<char16_t>(lpWideCharStr[i]);
+            char16_t letter = (dwFlags & WC_COMPOSITECHECK) && i + 1 < length
+                                  ? compose(unit, static_cast<char16_t>(lpWideCharStr[i + 1]))
+                                  : 0;
+            if (letter != 0 && (page.to_byte(letter) >= 0 || (dwFlags & (WC_DISCARDNS | WC_DEFAULTCHAR)))) {
+                int byte = page.to_byte(letter);
+                if (byte < 0 && (dwFlags & (WC_DISCARDNS | WC_DEFAULTCHAR)) == WC_DISCARDNS) byte = page.to_byte(unit);
+                char out = byte >= 0 ? static_cast<char>(byte) : default_char;
+                replaced |= byte < 0;
+                output.put(&out, 1);
+                ++i;  // the mark went with its letter
+                continue;
+            }
+            int byte = page.to_byte(unit);
             char out = byte >= 0 ? static_cast<char>(byte) : default_char;
             replaced |= byte < 0;
             output.put(&out, 1);

@@ -148,14 +148,15 @@ std::u32string code_points(const C* text)
 
 // Unicode's simple case mapping and character classes (the C library's tables for
 // C.UTF-8); ASCII directly. Windows' case table keeps only the pairs that map back (so
-// dotless i, long s and the micro sign keep their case).
+// dotless i, long s and the micro sign keep their case); its linguistic table
+// (LCMAP_LINGUISTIC_CASING) takes every simple mapping within the BMP (long s to S).
 locale_t utf8_locale()
 {
     static locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
     return locale;
 }
 
-char32_t map_case(char32_t c, bool upper)
+char32_t map_case(char32_t c, bool upper, bool linguistic = false)
 {
     if (c < 0x80) {
         if (upper) return (c >= U'a' && c <= U'z') ? c - 32 : c;
@@ -164,6 +165,7 @@ char32_t map_case(char32_t c, bool upper)
     if ((c >= 0xD800 && c < 0xE000) || utf8_locale() == static_cast<locale_t>(0)) return c;
     auto there = static_cast<wint_t>(c);
     wint_t mapped = upper ? towupper_l(there, utf8_locale()) : towlower_l(there, utf8_locale());
+    if (linguistic) return mapped <= 0xFFFF ? static_cast<char32_t>(mapped) : c;
     wint_t back = upper ? towlower_l(mapped, utf8_locale()) : towupper_l(mapped, utf8_locale());
     return back == there ? static_cast<char32_t>(mapped) : c;
 }
@@ -414,17 +416,17 @@ int compare_strings(DWORD flags, const C* a, int count_a, const C* b, int count_
 }
 
 // Maps UTF-16 units one by one (a mapping that would leave the BMP leaves the unit).
-void map_case(WCHAR* text, size_t count, bool upper)
+void map_case(WCHAR* text, size_t count, bool upper, bool linguistic = false)
 {
     for (size_t i = 0; i < count; ++i) {
-        char32_t c = map_case(static_cast<uint16_t>(text[i]), upper);
+        char32_t c = map_case(static_cast<uint16_t>(text[i]), upper, linguistic);
         if (c <= 0xFFFF) text[i] = static_cast<WCHAR>(c);
     }
 }
 
 // The A functions' case mapping: ASCII letters only (a UTF-8 sequence keeps its bytes, so
 // lengths never change).
-void map_case(char* text, size_t count, bool upper)
+void map_case(char* text, size_t count, bool upper, bool = false)
 {
     for (size_t i = 0; i < count; ++i) {
         unsigned char c = static_cast<unsigned char>(text[i]);
@@ -433,20 +435,22 @@ void map_case(char* text, size_t count, bool upper)
 }
 
 // LCMapString's buffer rules: cchSrc -1 counts the terminator; cchDest 0 asks for the size.
+// LCMAP_LINGUISTIC_CASING goes with LCMAP_UPPERCASE or LCMAP_LOWERCASE only (Microsoft
+// Learn, LCMapStringEx).
 template <class C>
 int map_string(DWORD flags, const C* source, int source_count, C* dest, int dest_count)
 {
     if (source == nullptr || source_count == 0 || dest_count < 0 || (dest == nullptr && dest_count != 0))
         return fail(ERROR_INVALID_PARAMETER, 0);
     DWORD which = flags & (LCMAP_UPPERCASE | LCMAP_LOWERCASE);
-    if (flags != which || which == 0 || which == (LCMAP_UPPERCASE | LCMAP_LOWERCASE))
+    if ((flags & ~LCMAP_LINGUISTIC_CASING) != which || which == 0 || which == (LCMAP_UPPERCASE | LCMAP_LOWERCASE))
         return fail(ERROR_INVALID_FLAGS, 0);
     size_t n = source_count < 0 ? string_length(source) + 1 : static_cast<size_t>(source_count);
     if (n > INT_MAX) return fail(ERROR_INVALID_PARAMETER, 0);
     if (dest_count == 0) return static_cast<int>(n);
     if (n > static_cast<size_t>(dest_count)) return fail(ERROR_INSUFFICIENT_BUFFER, 0);
     std::memmove(dest, source, n * sizeof(C));
-    map_case(dest, n, which == LCMAP_UPPERCASE);
+    map_case(dest, n, which == LCMAP_UPPERCASE, (flags & LCMAP_LINGUISTIC_CASING) != 0);
     return static_cast<int>(n);
 }
 
@@ -497,7 +501,7 @@ template <class C>
 int ws_print(C* out, const C* format, va_list args)
 {
     if (out == nullptr || format == nullptr) return 0;
-    size_t n = win32::format_ms(out, kWsprintfLimit - 1, format, args);
+    size_t n = win32::format_user32(out, kWsprintfLimit - 1, format, args);
     if (n > kWsprintfLimit - 1) n = kWsprintfLimit - 1;
     out[n] = 0;
     return static_cast<int>(n);
@@ -805,8 +809,11 @@ int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2) { return word_sort_co
 
 // ---- CompareString, LCMapString ----------------------------------------------------------
 
+// SORT_DIGITSASNUMBERS is the W functions' only: CompareStringA refuses it (Wine's
+// locale.c, test_CompareStringA's flag table: 0 and ERROR_INVALID_FLAGS on Windows).
 int WINAPI CompareStringA(LCID, DWORD dwCmpFlags, LPCSTR lpString1, int cchCount1, LPCSTR lpString2, int cchCount2)
 {
+    if (dwCmpFlags & SORT_DIGITSASNUMBERS) return fail(ERROR_INVALID_FLAGS, 0);
     return compare_strings(dwCmpFlags, lpString1, cchCount1, lpString2, cchCount2);
 }
 

@@ -133,8 +133,42 @@ bool is_digit(CharT c)
     return c >= '0' && c <= '9';
 }
 
+// wsprintf's number: user32's rules (Microsoft Learn, wsprintfA): the precision is the
+// least number of digits, 1 when it is 0 or missing; the 0 flag pads with zeros after
+// the sign or the "0x" that '#' puts before any hexadecimal value, 0 included.
 template <class CharT>
-size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
+void put_user32_number(Sink<CharT>& sink, const Spec& spec, bool negative, unsigned long long magnitude,
+                       char conversion)
+{
+    std::string digits = c_format(conversion == 'x'   ? "%llx"
+                                  : conversion == 'X' ? "%llX"
+                                                      : "%llu",
+                                  magnitude);
+    if (spec.precision > 0 && digits.size() < static_cast<size_t>(spec.precision))
+        digits.insert(0, static_cast<size_t>(spec.precision) - digits.size(), '0');
+    std::string prefix = negative ? "-" : "";
+    if (spec.alternate && (conversion == 'x' || conversion == 'X')) prefix = conversion == 'x' ? "0x" : "0X";
+    size_t length = prefix.size() + digits.size();
+    size_t fill = spec.width > 0 && length < static_cast<size_t>(spec.width) ? spec.width - length : 0;
+    if (!spec.left && !spec.zero) sink.pad(fill, static_cast<CharT>(' '));
+    put_ascii(sink, prefix);
+    if (!spec.left && spec.zero) sink.pad(fill, static_cast<CharT>('0'));
+    put_ascii(sink, digits);
+    if (spec.left) sink.pad(fill, static_cast<CharT>(' '));
+}
+
+// The conversions wsprintf knows (Microsoft Learn, wsprintfA: the type field).
+template <class CharT>
+bool user32_conversion(CharT c)
+{
+    return c > 0 && c < 0x80 && std::strchr("cCdiuxXsSp", static_cast<int>(c)) != nullptr;
+}
+
+// `user32`: wsprintf's narrower grammar, %[-][#][0][width][.precision][h|l|w|I64|I32|I]type
+// with the types above; any other character after the '%' (and its fields) is printed as
+// it is, taking no argument ("%e" prints "e", "%+d" "+d").
+template <class CharT>
+size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in, bool user32)
 {
     va_list args;
     va_copy(args, args_in);
@@ -150,7 +184,12 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
             continue;
         }
         Spec spec;
-        for (;; ++f) {
+        if (user32) {
+            if (*f == '-') spec.left = true, ++f;
+            if (*f == '#') spec.alternate = true, ++f;
+            if (*f == '0') spec.zero = true, ++f;
+        }
+        for (; !user32; ++f) {
             if (*f == '-') spec.left = true;
             else if (*f == '+') spec.plus = true;
             else if (*f == ' ') spec.space = true;
@@ -158,7 +197,7 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
             else if (*f == '0') spec.zero = true;
             else break;
         }
-        if (*f == '*') {
+        if (*f == '*' && !user32) {
             int w = va_arg(args, int);
             if (w < 0) spec.left = true, w = -w;
             spec.width = w;
@@ -169,7 +208,7 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
         if (*f == '.') {
             ++f;
             spec.precision = 0;
-            if (*f == '*') {
+            if (*f == '*' && !user32) {
                 int p = va_arg(args, int);
                 spec.precision = p < 0 ? -1 : p;
                 ++f;
@@ -178,7 +217,14 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
             }
         }
         using Size = Spec::Size;
-        if (f[0] == 'h' && f[1] == 'h') spec.size = Size::Char, f += 2;
+        if (user32) {
+            if (f[0] == 'h') spec.size = Size::Short, ++f;
+            else if (f[0] == 'l') spec.size = Size::Long32, ++f;
+            else if (f[0] == 'w') spec.size = Size::Wide, ++f;
+            else if (f[0] == 'I' && f[1] == '6' && f[2] == '4') spec.size = Size::Long64, f += 3;
+            else if (f[0] == 'I' && f[1] == '3' && f[2] == '2') spec.size = Size::Long32, f += 3;
+            else if (f[0] == 'I') spec.size = Size::Long64, ++f;
+        } else if (f[0] == 'h' && f[1] == 'h') spec.size = Size::Char, f += 2;
         else if (f[0] == 'h') spec.size = Size::Short, ++f;
         else if (f[0] == 'l' && f[1] == 'l') spec.size = Size::Long64, f += 2;
         else if (f[0] == 'l') spec.size = Size::Long32, ++f;
@@ -190,6 +236,10 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
         CharT conversion = *f;
         if (conversion == 0) break;  // the format ends inside a conversion: nothing of it is printed
         ++f;
+        if (user32 && !user32_conversion(conversion)) {
+            sink.put(conversion);  // "not formatted": no field, no padding
+            continue;
+        }
         // Which character type a %s/%c argument has: the output's own, unless a size or the
         // upper-case conversion says otherwise.
         bool own_wide = sizeof(CharT) == sizeof(WCHAR);
@@ -206,6 +256,11 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
             else value = va_arg(args, int);
             if (spec.size == Size::Short) value = static_cast<short>(value);
             if (spec.size == Size::Char) value = static_cast<signed char>(value);
+            if (user32) {
+                unsigned long long magnitude = static_cast<unsigned long long>(value);
+                put_user32_number(sink, spec, value < 0, value < 0 ? 0ull - magnitude : magnitude, 'u');
+                break;
+            }
             put_ascii(sink, c_format(c_spec(spec, "ll", 'd'), value));
             break;
         }
@@ -218,6 +273,10 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
             else value = va_arg(args, unsigned int);
             if (spec.size == Size::Short) value = static_cast<unsigned short>(value);
             if (spec.size == Size::Char) value = static_cast<unsigned char>(value);
+            if (user32) {
+                put_user32_number(sink, spec, false, value, static_cast<char>(conversion));
+                break;
+            }
             put_ascii(sink, c_format(c_spec(spec, "ll", static_cast<char>(conversion)), value));
             break;
         }
@@ -296,12 +355,22 @@ size_t format_impl(CharT* out, size_t capacity, const CharT* f, va_list args_in)
 
 size_t format_ms(char* out, size_t capacity, const char* format, va_list args)
 {
-    return format_impl(out, capacity, format, args);
+    return format_impl(out, capacity, format, args, false);
 }
 
 size_t format_ms(WCHAR* out, size_t capacity, const WCHAR* format, va_list args)
 {
-    return format_impl(out, capacity, format, args);
+    return format_impl(out, capacity, format, args, false);
+}
+
+size_t format_user32(char* out, size_t capacity, const char* format, va_list args)
+{
+    return format_impl(out, capacity, format, args, true);
+}
+
+size_t format_user32(WCHAR* out, size_t capacity, const WCHAR* format, va_list args)
+{
+    return format_impl(out, capacity, format, args, true);
 }
 
 }  // namespace overlapped::win32

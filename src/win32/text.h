@@ -28,4 +28,12 @@ namespace overlapped::win32 {
 size_t format_ms(char* out, size_t capacity, const char* format, va_list args);
 size_t format_ms(WCHAR* out, size_t capacity, const WCHAR* format, va_list args);
 
+// wsprintf's formatter: the same storing and counting, with user32's grammar (Microsoft
+// Learn, wsprintfA): flags '-', '#', '0' in that order, no '*', sizes h, l, w, I64, I32
+// and I, conversions c C d i u x X s S p; any other character after the fields prints as
+// itself and takes no argument. A number's precision 0 is 1, '#' puts "0x" before every
+// hexadecimal value (0 too), and the 0 flag pads with zeros whatever the precision.
+size_t format_user32(char* out, size_t capacity, const char* format, va_list args);
+size_t format_user32(WCHAR* out, size_t capacity, const WCHAR* format, va_list args);
+
 }  // namespace overlapped::win32

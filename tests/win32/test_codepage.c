@@ -1,6 +1,7 @@
 /* test_codepage.c: the code pages and the conversions between them and UTF-16:
  * MultiByteToWideChar, WideCharToMultiByte (lengths, buffers, flags, ill-formed UTF-8 and
- * unpaired surrogates), GetACP/GetOEMCP, IsValidCodePage, GetCPInfo, GetCPInfoExA/W.
+ * unpaired surrogates), GetACP/GetOEMCP, IsValidCodePage, GetCPInfo, GetCPInfoExA/W,
+ * IsDBCSLeadByte(Ex).
  * Facts: docs/research/windows-code-pages.md (Wine's kernel32 codepage.c and ntdll
  * rtlstr.c tests, ReactOS's MultiByteToWideChar apitest, Microsoft Learn). Checks name
  * CP_UTF8 (or 1252) rather than CP_ACP wherever the answer depends on the code page: the
@@ -291,6 +292,29 @@ static void test_wide_to_multibyte(void)
             CHECK_EQ(used, TRUE);
         }
     }
+
+    TEST("WideCharToMultiByte: WC_COMPOSITECHECK makes a letter and its combining mark one byte");
+    {
+        const WCHAR pairs[] = {'a', 0x300, 'C', 0x327, 's', 0x30c, 'y', 0x308, 'E', 0x301, 0};
+        SetLastError(0xdeadbeef);
+        used = 7;
+        CHECK_EQ(WideCharToMultiByte(1252, WC_COMPOSITECHECK, pairs, -1, out, 16, NULL, &used), 6);
+        CHECK(strcmp(out, "\xe0\xc7\x9a\xff\xc9") == 0);
+        CHECK_EQ(used, FALSE);
+        CHECK_EQ(WideCharToMultiByte(1252, WC_COMPOSITECHECK | WC_DISCARDNS, pairs, 4, NULL, 0, NULL, NULL), 2);
+        CHECK_EQ(WideCharToMultiByte(28591, WC_COMPOSITECHECK | WC_SEPCHARS, pairs, 2, out, 16, NULL, NULL), 1);
+        CHECK_EQ((unsigned char)out[0], 0xe0);
+        CHECK_EQ(WideCharToMultiByte(437, WC_COMPOSITECHECK | WC_DEFAULTCHAR, pairs, 4, out, 16, NULL, &used), 2);
+        CHECK(memcmp(out, "\x85\x80", 2) == 0);
+        CHECK_EQ(used, FALSE);
+        CHECK_ERROR(0xdeadbeef);
+        /* without the flag, or with a letter the pair does not make, two characters */
+        CHECK_EQ(WideCharToMultiByte(1252, 0, pairs, 2, NULL, 0, NULL, NULL), 2);
+        {
+            const WCHAR other[] = {'q', 0x300};
+            CHECK_EQ(WideCharToMultiByte(1252, WC_COMPOSITECHECK | WC_DISCARDNS, other, 2, NULL, 0, NULL, NULL), 2);
+        }
+    }
 }
 
 static void test_code_pages(void)
@@ -340,6 +364,22 @@ static void test_code_pages(void)
     CHECK_EQ(exw.MaxCharSize, 4);
     CHECK(!GetCPInfo(12345, &info));
     CHECK(!GetCPInfo(CP_UTF8, NULL));
+
+    TEST("IsDBCSLeadByte(Ex): no lead bytes in UTF-8 or a single-byte code page; unknown pages fail");
+    SetLastError(0xdeadbeef);
+    CHECK(!IsDBCSLeadByteEx(CP_UTF8, 0x81));
+    CHECK(!IsDBCSLeadByteEx(CP_UTF8, 0xe3));
+    CHECK(!IsDBCSLeadByteEx(1252, 0x81));
+    CHECK(!IsDBCSLeadByteEx(437, 0xc1));
+    CHECK(!IsDBCSLeadByteEx(CP_ACP, 'a'));
+    CHECK(!IsDBCSLeadByte(0x81));
+    CHECK_ERROR(0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsDBCSLeadByteEx(12345, 0x81));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsDBCSLeadByteEx(1200, 0x81)); /* UTF-16 is no code page for these functions */
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
 }
 
 int main(void)

@@ -180,6 +180,17 @@ static void test_compare_string(void)
     CHECK_EQ(CompareStringEx(L"en-US", 0x80000000, L"a", -1, L"A", -1, NULL, NULL, 0), 0);
     CHECK_ERROR(ERROR_INVALID_FLAGS);
 
+    TEST("CompareStringA: SORT_DIGITSASNUMBERS is the W functions' flag only");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringA(LOCALE_SYSTEM_DEFAULT, SORT_DIGITSASNUMBERS, "NULL", -1, "NULL", -1), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringA(LOCALE_USER_DEFAULT, SORT_DIGITSASNUMBERS | NORM_IGNORECASE, "a2", 2, "a10", 3), 0);
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CompareStringW(LOCALE_USER_DEFAULT, SORT_DIGITSASNUMBERS, L"NULL", -1, L"NULL", -1), CSTR_EQUAL);
+    CHECK_ERROR(0xdeadbeef);
+
     TEST("CompareStringA/Ex: the same order; the last error untouched on success");
     SetLastError(0xdeadbeef);
     CHECK_EQ(CompareStringA(LOCALE_SYSTEM_DEFAULT, 0, "abc", 2, "ab", 2), CSTR_EQUAL);
@@ -238,6 +249,21 @@ static void test_case_mapping(void)
     CHECK(wide_is(w, "abc"));
     CHECK_EQ(LCMapStringA(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, "abc1!", -1, a, 16), 6);
     CHECK(strcmp(a, "ABC1!") == 0);
+
+    TEST("LCMapStringW: LCMAP_LINGUISTIC_CASING takes the case pairs the default table leaves");
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE | LCMAP_LINGUISTIC_CASING, L"\x017f\x0131\x00b5" L"a", -1,
+                          w, 16), 5);
+    CHECK(w[0] == 'S' && w[1] == 'I' && w[2] == 0x39c && w[3] == 'A' && w[4] == 0); /* long s, dotless i, micro */
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_UPPERCASE, L"\x017f\x0131\x00b5" L"a", -1, w, 16), 5);
+    CHECK(w[0] == 0x17f && w[1] == 0x131 && w[2] == 0xb5 && w[3] == 'A'); /* the default table keeps them */
+    CHECK_EQ(LCMapStringEx(L"en-US", LCMAP_LOWERCASE | LCMAP_LINGUISTIC_CASING, L"\x0130\x03a3Q", 3, w, 16, NULL,
+                           NULL, 0), 3);
+    CHECK(w[0] == 'i' && w[1] == 0x3c3 && w[2] == 'q');
+    CHECK_EQ(LCMapStringA(LOCALE_USER_DEFAULT, LCMAP_LOWERCASE | LCMAP_LINGUISTIC_CASING, "AbC", 3, a, 16), 3);
+    CHECK(memcmp(a, "abc", 3) == 0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(LCMapStringW(LOCALE_USER_DEFAULT, LCMAP_LINGUISTIC_CASING, L"abc", -1, w, 16), 0); /* alone */
+    CHECK_ERROR(ERROR_INVALID_FLAGS);
 
     TEST("LCMapString: bad lengths, buffers and flags");
     SetLastError(0xdeadbeef);
@@ -341,6 +367,34 @@ static void test_formatting(void)
     widen(format, "%s=%d|%S");
     CHECK_EQ(wsprintfW(w, format, wide, 3, "n"), 8);
     CHECK(wide_is(w, "wide=3|n"));
+
+    TEST("wsprintfA/W: only user32's fields; any other character prints as itself, taking no argument");
+    CHECK_EQ(wsprintfA(a, "%e|%f|%o|%d", 5, 6), 7); /* no floating point, no octal */
+    CHECK(strcmp(a, "e|f|o|5") == 0);
+    CHECK_EQ(wsprintfA(a, "%+d|% d|%*d|%d", 7, 8), 10); /* no '+' or ' ' flag, no '*' width */
+    CHECK(strcmp(a, "+d| d|*d|7") == 0);
+    CHECK_EQ(wsprintfA(a, "%.*s%s", "ab"), 4);
+    CHECK(strcmp(a, "*sab") == 0);
+    CHECK_EQ(wsprintfA(a, "%lld|%zd|%Lx|%u", 3u), 10); /* ll, z, L are no sizes */
+    CHECK(strcmp(a, "ld|zd|Lx|3") == 0);
+    CHECK_EQ(wsprintfA(a, "%0-5d|%#-4x|%d", 1), 9); /* the flags in the order "-#0" only */
+    CHECK(strcmp(a, "-5d|-4x|1") == 0);
+    widen(format, "%e%d%+d");
+    CHECK_EQ(wsprintfW(w, format, 4), 4);
+    CHECK(wide_is(w, "e4+d"));
+
+    TEST("wsprintfA: a number's precision 0 is 1; '0' pads whatever the precision; '#' prefixes 0 too");
+    CHECK_EQ(wsprintfA(a, "[%.0d][%.0u][%.0x][%.d]", 0, 0, 0, 0), 12);
+    CHECK(strcmp(a, "[0][0][0][0]") == 0);
+    CHECK_EQ(wsprintfA(a, "[%05.3d][%08.3d][%-05d]", 7, -5, 9), 24);
+    CHECK(strcmp(a, "[00007][-0000005][9    ]") == 0);
+    CHECK_EQ(wsprintfA(a, "[%#x][%#X][%#.3x][%I64X]", 0, 255, 10, (ULONGLONG)1 << 40), 31);
+    CHECK(strcmp(a, "[0x0][0XFF][0x00a][10000000000]") == 0);
+    WINE_DEVIATION("Wine's wsprintf does not narrow %hd and %hu to a short")
+    {
+        CHECK_EQ(wsprintfA(a, "%hd|%hu", 70000, 70000), 9);
+        CHECK(strcmp(a, "4464|4464") == 0);
+    }
 
     TEST("_snprintf/_vsnprintf: the C run-time's rules for a short buffer");
     memset(a, 'x', sizeof a);
