@@ -75,5 +75,11 @@ std::basic_string<Char> text_for(const std::string& text)
 // The file of a module GetModuleHandle/LoadLibrary gave other than the program's
 // (modules.cpp): this library's path. False for the program (or NULL) and unknown values.
 bool module_path(HMODULE module, std::string* path);
+// Whether `module` is the handle GetModuleHandle gives the system DLLs (kernel32, ntdll...:
+// this library) (modules.cpp).
+bool system_module_handle(HMODULE module);
+
+// The English text of system message `id` (FormatMessage), or nullptr (system.cpp).
+const char* system_message_text(DWORD id);
 
 }  // namespace overlapped::win32

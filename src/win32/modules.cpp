@@ -90,6 +90,8 @@ HMODULE module_of(const std::string& name)
 
 namespace overlapped::win32 {
 
+bool system_module_handle(HMODULE module) { return module != nullptr && module == self().base; }
+
 bool module_path(HMODULE module, std::string* path)
 {
     if (module == nullptr || module == program_base()) return false;  // the program: its caller's

@@ -1,4 +1,5 @@
-// system.cpp: process-level helpers: system information, clocks, and FormatMessageA's system message table (the heaps are in heaps.cpp).
+// system.cpp: process-level helpers: system information, clocks, the system message table
+// FormatMessage reads (format_message.cpp; the heaps are in heaps.cpp).
 #include <windows.h>
 #include <psapi.h>
 
@@ -191,6 +192,7 @@ constexpr Message kMessages[] = {
     {183, "Cannot create a file when that file already exists."},
     {187, "The specified system semaphore name was not found."},
     {191, "Cannot run %1 in Win32 mode."},
+    {193, "%1 is not a valid Win32 application."},
     {203, "The system could not find the environment option that was entered."},
     {206, "The filename or extension is too long."},
     {210, "The signal handler cannot be set."},
@@ -269,6 +271,8 @@ constexpr Message kMessages[] = {
     {1617, "The device has been removed."},
     {1656, "The objects are not identical."},
     {1784, "The supplied user buffer is not valid for the requested operation."},
+    {1812, "The specified image file did not contain a resource section."},
+    {1813, "The specified resource type cannot be found in the image file."},
     {1816, "Not enough quota is available to process this command."},
     {1921, "The name of the file cannot be resolved by the system."},
     {4317, "The operation identifier is not valid."},
@@ -346,6 +350,10 @@ const char* find_message(DWORD id)
 }
 
 }  // namespace
+
+// The English text of a system message (FormatMessage, format_message.cpp), or nullptr.
+const char* overlapped::win32::system_message_text(DWORD id) { return find_message(id); }
+
 
 // ---- System information ------------------------------------------------------------------
 
@@ -1425,90 +1433,6 @@ BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION* lpTimeZ
         return FALSE;
     }
     return TRUE;
-}
-
-// ---- FormatMessageA/W -----------------------------------------------------------------------
-
-namespace {
-
-// FORMAT_MESSAGE_FROM_SYSTEM only: the English system message for `id` (Win32 code, or an
-// HRESULT_FROM_WIN32 value) followed by "\r\n" - no line break at all, and interior breaks
-// as spaces, with FORMAT_MESSAGE_MAX_WIDTH_MASK (other widths are ignored). Sets *text, or
-// returns the error: ERROR_MR_MID_NOT_FOUND (unknown code), ERROR_INVALID_PARAMETER (no
-// source flag, or a message with %n inserts without FORMAT_MESSAGE_IGNORE_INSERTS and no
-// Arguments), ERROR_CALL_NOT_IMPLEMENTED (FROM_STRING / FROM_HMODULE, or inserts to expand).
-DWORD system_message(DWORD flags, DWORD id, const void* arguments, std::string* text)
-{
-    if (flags & (FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_FROM_HMODULE)) return ERROR_CALL_NOT_IMPLEMENTED;
-    if (!(flags & FORMAT_MESSAGE_FROM_SYSTEM)) return ERROR_INVALID_PARAMETER;
-    if ((id & 0xFFFF0000u) == 0x80070000u) id &= 0xFFFFu;  // HRESULT_FROM_WIN32(code)
-    const char* message = find_message(id);
-    if (!message) return ERROR_MR_MID_NOT_FOUND;
-    if (!(flags & FORMAT_MESSAGE_IGNORE_INSERTS) && std::strchr(message, '%'))
-        return arguments ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_PARAMETER;
-    bool no_breaks = (flags & FORMAT_MESSAGE_MAX_WIDTH_MASK) == FORMAT_MESSAGE_MAX_WIDTH_MASK;
-    text->clear();
-    for (const char* s = message; *s; ++s) {
-        if (no_breaks && s[0] == '\r' && s[1] == '\n') {
-            *text += ' ';
-            ++s;
-            continue;
-        }
-        *text += *s;
-    }
-    if (!no_breaks) *text += "\r\n";
-    return ERROR_SUCCESS;
-}
-
-// FormatMessageA/W: the message in the caller's characters, into lpBuffer (nSize
-// characters) or, with FORMAT_MESSAGE_ALLOCATE_BUFFER, into a LocalAlloc'd buffer of at
-// least nSize characters whose address goes to *(Char**)lpBuffer (free: LocalFree).
-// Returns the characters stored without the NUL, or 0 with the error: those of
-// system_message, ERROR_INSUFFICIENT_BUFFER (nSize too small, even with a NULL lpBuffer),
-// ERROR_NOT_ENOUGH_MEMORY (also FORMAT_MESSAGE_ALLOCATE_BUFFER with a NULL lpBuffer).
-// dwLanguageId is ignored: there is one language.
-template <class Char>
-DWORD format_message(DWORD flags, DWORD id, Char* lpBuffer, DWORD nSize, const void* arguments)
-{
-    // With FORMAT_MESSAGE_ALLOCATE_BUFFER the caller's pointer is NULL until a buffer is
-    // made, whatever fails (Windows sets it first).
-    if ((flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) && lpBuffer != nullptr) *reinterpret_cast<Char**>(lpBuffer) = nullptr;
-    std::string text;
-    DWORD error = system_message(flags, id, arguments, &text);
-    if (error != ERROR_SUCCESS) return overlapped::win32::fail(error, DWORD(0));
-    std::basic_string<Char> out = overlapped::win32::text_for<Char>(text);
-    size_t len = out.size();
-
-    if (flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
-        // nowhere to put the buffer: Windows answers so
-        if (!lpBuffer) return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, DWORD(0));
-        size_t size = std::max<size_t>(len + 1, nSize);
-        Char* buffer = static_cast<Char*>(LocalAlloc(LMEM_FIXED, size * sizeof(Char)));
-        if (!buffer) return overlapped::win32::fail(ERROR_NOT_ENOUGH_MEMORY, DWORD(0));
-        std::memcpy(buffer, out.c_str(), (len + 1) * sizeof(Char));
-        *reinterpret_cast<Char**>(lpBuffer) = buffer;
-        return static_cast<DWORD>(len);
-    }
-    // Only nSize is looked at first: a NULL buffer with a size too small is
-    // ERROR_INSUFFICIENT_BUFFER, as on Windows (where a larger size crashes).
-    if (nSize < len + 1) return overlapped::win32::fail(ERROR_INSUFFICIENT_BUFFER, DWORD(0));
-    if (!lpBuffer) return overlapped::win32::fail(ERROR_INVALID_PARAMETER, DWORD(0));
-    std::memcpy(lpBuffer, out.c_str(), (len + 1) * sizeof(Char));
-    return static_cast<DWORD>(len);
-}
-
-}  // namespace
-
-DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID, DWORD dwMessageId, DWORD, LPSTR lpBuffer, DWORD nSize,
-                            void* Arguments)
-{
-    return format_message(dwFlags, dwMessageId, lpBuffer, nSize, Arguments);
-}
-
-DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID, DWORD dwMessageId, DWORD, LPWSTR lpBuffer, DWORD nSize,
-                            void* Arguments)
-{
-    return format_message(dwFlags, dwMessageId, lpBuffer, nSize, Arguments);
 }
 
 // ---- Virtual memory: regions from mmap, remembered by base address and size, so that
