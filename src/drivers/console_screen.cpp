@@ -516,6 +516,32 @@ void make_main(int descriptor)
     if (active_buffer == nullptr) active_buffer = main_buffer;
 }
 
+// Under the screen lock: SetConsoleActiveScreenBuffer.
+void activate(ScreenBuffer* buffer)
+{
+    if (buffer == active_buffer) return;
+    active_buffer = buffer;
+    if (buffer == nullptr || terminal < 0) return;
+    follow_terminal(buffer);
+    std::string out;
+    if (buffer->main) {
+        if (alternate) out += "\033[?1049l";  // the terminal's own screen comes back
+        alternate = false;
+        if (buffer->dirty) redraw(buffer, out);
+    } else {
+        if (!alternate) {
+            static bool registered = false;
+            if (!registered) atexit(leave_alternate_at_exit);
+            registered = true;
+            out += "\033[?1049h";
+        }
+        alternate = true;
+        out += "\033[0m\033[2J";
+        redraw(buffer, out);
+    }
+    write_all(terminal, out);
+}
+
 }  // namespace
 
 WCHAR screen_char_from_ascii(CHAR c)
@@ -557,14 +583,11 @@ ScreenBuffer* screen_create()
 
 void screen_release(ScreenBuffer* buffer)
 {
-    std::unique_lock<std::mutex> guard(screen_mutex());
+    std::lock_guard<std::mutex> guard(screen_mutex());
     if (--buffer->references > 0) return;
-    if (buffer == active_buffer) {
-        guard.unlock();
-        screen_activate(main_buffer);  // null when there is no terminal: nothing is shown
-        guard.lock();
-        if (active_buffer == buffer) active_buffer = nullptr;
-    }
+    // The switch back is made under the same hold of the lock: a CONOUT$ opened meanwhile
+    // must not take the active buffer being deleted.
+    if (buffer == active_buffer) activate(main_buffer);  // null when there is no terminal: nothing is shown
     delete buffer;
 }
 
@@ -577,27 +600,7 @@ int screen_terminal()
 void screen_activate(ScreenBuffer* buffer)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
-    if (buffer == active_buffer) return;
-    active_buffer = buffer;
-    if (buffer == nullptr || terminal < 0) return;
-    follow_terminal(buffer);
-    std::string out;
-    if (buffer->main) {
-        if (alternate) out += "\033[?1049l";  // the terminal's own screen comes back
-        alternate = false;
-        if (buffer->dirty) redraw(buffer, out);
-    } else {
-        if (!alternate) {
-            static bool registered = false;
-            if (!registered) atexit(leave_alternate_at_exit);
-            registered = true;
-            out += "\033[?1049h";
-        }
-        alternate = true;
-        out += "\033[0m\033[2J";
-        redraw(buffer, out);
-    }
-    write_all(terminal, out);
+    activate(buffer);
 }
 
 void screen_set_output_mode(DWORD mode)

@@ -7,7 +7,8 @@
  * text, and finally sends its model (every cell's character, read with
  * ReadConsoleOutputCharacterA) through a pipe. The parent replays what reached the terminal
  * through a small terminal of its own (text, CR, LF, CUP, SGR, erase, the alternate screen)
- * and compares the screen with the model. */
+ * and compares the screen with the model. A second child closes its active buffer over and
+ * over while a thread of its own opens CONOUT$. */
 #define _GNU_SOURCE
 #include "testlib.h"
 
@@ -98,6 +99,62 @@ static int child(void)
     printf("MODEL\n");
     for (row = 0; row < ROWS; row++) printf("|%s|\n", model[row]);
     printf("CURSOR %d %d\n", info.dwCursorPosition.X, info.dwCursorPosition.Y);
+    return tl_finish();
+}
+
+/* ---- Closing the active buffer while another thread opens CONOUT$ ---------------------- */
+
+static volatile LONG race_over;
+static volatile LONG race_opens, race_failures;
+
+/* CONOUT$ opens the active buffer: the one the other thread is closing, or the main one. */
+static DWORD WINAPI race_opener(void *unused)
+{
+    (void)unused;
+    while (!tl_load(&race_over)) {
+        HANDLE conout = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                    OPEN_EXISTING, 0, NULL);
+        CONSOLE_SCREEN_BUFFER_INFO info;
+        DWORD written;
+        if (conout == INVALID_HANDLE_VALUE) {
+            InterlockedIncrement(&race_failures);
+            continue;
+        }
+        if (!GetConsoleScreenBufferInfo(conout, &info) || !FillConsoleOutputCharacterA(conout, 'x', 3, at(0, 0), &written))
+            InterlockedIncrement(&race_failures);
+        CloseHandle(conout);
+        InterlockedIncrement(&race_opens);
+    }
+    return 0;
+}
+
+/* The last handle of the active buffer switches back to the main buffer under the same
+ * hold of the screen lock that deletes it: a CONOUT$ opened meanwhile gets the main buffer,
+ * never the one being deleted (it used to be freed twice: "double free or corruption"). */
+static int race_child(void)
+{
+    HANDLE opener;
+    int i;
+    dup2(3, 1);
+    TEST("the active buffer closed while another thread opens CONOUT$");
+    opener = CreateThread(NULL, 0, race_opener, NULL, 0, NULL);
+    CHECK(opener != NULL);
+    for (i = 0; i < 30000; i++) {
+        HANDLE second = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
+        if (second == INVALID_HANDLE_VALUE) {
+            CHECK(0);
+            break;
+        }
+        SetConsoleActiveScreenBuffer(second);
+        CloseHandle(second);
+    }
+    tl_store(&race_over, 1);
+    if (opener != NULL) {
+        CHECK_EQ(WaitForSingleObject(opener, 10000), WAIT_OBJECT_0);
+        CloseHandle(opener);
+    }
+    CHECK(tl_load(&race_opens) > 0);
+    CHECK_EQ(tl_load(&race_failures), 0);
     return tl_finish();
 }
 
@@ -203,6 +260,7 @@ static void replay(const char *bytes, size_t length, struct screen *main_screen,
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "child") == 0) return child();
+    if (argc > 1 && strcmp(argv[1], "race") == 0) return race_child();
 
     static struct pty_output out;
     if (pty_run_child("test_console_screen_tty", ROWS, COLUMNS, NULL, &out) != 0) {
@@ -256,5 +314,11 @@ int main(int argc, char **argv)
     CHECK(memmem(terminal, terminal_used, "\033[?1049l", 8) != NULL);
     CHECK(memmem(terminal, terminal_used, "second", 6) != NULL); /* redrawn from its model */
     CHECK(memmem(terminal, terminal_used, "hidden", 6) != NULL);  /* the main buffer redrawn */
+
+    TEST("the active buffer closed while another thread opens CONOUT$ (a child of its own)");
+    static struct pty_output race;
+    CHECK_EQ(pty_run_child_mode("test_console_screen_tty", "race", ROWS, COLUMNS, NULL, &race), 0);
+    printf("%s", race.report);
+    CHECK(strstr(race.report, " 0 failed") != NULL);
     return tl_finish();
 }
