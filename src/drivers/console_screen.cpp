@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <new>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -46,9 +47,15 @@ public:
     uint32_t code = 0;     // a UTF-8 character being decoded
     int code_left = 0;     // its continuation bytes still to come
 
-    void resize(int new_width, int new_height)
+    // False when the memory for the new size cannot be had (the buffer is left as it was).
+    bool resize(int new_width, int new_height)
     {
-        std::vector<Cell> grown(static_cast<size_t>(new_width) * new_height, Cell{L' ', kDefaultAttributes});
+        std::vector<Cell> grown;
+        try {
+            grown.assign(static_cast<size_t>(new_width) * new_height, Cell{L' ', kDefaultAttributes});
+        } catch (const std::bad_alloc&) {
+            return false;
+        }
         for (int row = 0; row < std::min(height, new_height); ++row)
             for (int column = 0; column < std::min(width, new_width); ++column)
                 grown[static_cast<size_t>(row) * new_width + column] = at(column, row);
@@ -58,6 +65,7 @@ public:
         x = std::min(x, width - 1);
         y = std::min(y, height - 1);
         wrap_pending = false;
+        return true;
     }
     Cell& at(int column, int row) { return cells[static_cast<size_t>(row) * width + column]; }
 };
@@ -94,19 +102,28 @@ void follow_terminal(ScreenBuffer* buffer)
     if (!terminal_size(&columns, &rows)) return;
     if (columns == buffer->window_width && rows == buffer->window_height) return;
     bool fitted = buffer->width == buffer->window_width && buffer->height == buffer->window_height;
+    // A buffer that cannot grow (no memory) keeps its window too: never larger than the buffer.
+    if (fitted && !buffer->resize(columns, rows)) return;
+    if (!fitted && (buffer->width < columns || buffer->height < rows) &&
+        !buffer->resize(std::max(buffer->width, columns), std::max(buffer->height, rows)))
+        return;
     buffer->window_width = columns;
     buffer->window_height = rows;
-    if (fitted) buffer->resize(columns, rows);
-    else if (buffer->width < columns || buffer->height < rows)
-        buffer->resize(std::max(buffer->width, columns), std::max(buffer->height, rows));
 }
 
+// Null when there is no memory for it.
 ScreenBuffer* new_buffer(int columns, int rows)
 {
-    auto* buffer = new ScreenBuffer();
+    auto* buffer = new (std::nothrow) ScreenBuffer();
+    if (buffer == nullptr) return nullptr;
     buffer->width = buffer->window_width = columns;
     buffer->height = buffer->window_height = rows;
-    buffer->cells.assign(static_cast<size_t>(columns) * rows, Cell{L' ', kDefaultAttributes});
+    try {
+        buffer->cells.assign(static_cast<size_t>(columns) * rows, Cell{L' ', kDefaultAttributes});
+    } catch (const std::bad_alloc&) {
+        delete buffer;
+        return nullptr;
+    }
     return buffer;
 }
 
@@ -511,6 +528,8 @@ void make_main(int descriptor)
     int columns = kDefaultWidth, rows = kDefaultHeight;
     terminal_size(&columns, &rows);
     main_buffer = new_buffer(columns, rows);
+    // A terminal too large to model (no memory for its cells): the model starts at 80x24.
+    if (main_buffer == nullptr) main_buffer = new_buffer(kDefaultWidth, kDefaultHeight);
     main_buffer->main = true;
     main_buffer->references = 1;  // the console's own: the main buffer lives as long as the process
     if (active_buffer == nullptr) active_buffer = main_buffer;
@@ -577,7 +596,7 @@ ScreenBuffer* screen_create()
         rows = active_buffer->window_height;
     }
     ScreenBuffer* buffer = new_buffer(columns, rows);
-    buffer->references = 1;
+    if (buffer != nullptr) buffer->references = 1;
     return buffer;
 }
 
@@ -685,7 +704,7 @@ DWORD screen_set_size(ScreenBuffer* b, COORD size)
     follow_terminal(b);
     if (size.X < b->window_width || size.Y < b->window_height || size.X <= 0 || size.Y <= 0)
         return ERROR_INVALID_PARAMETER;
-    if (size.X != b->width || size.Y != b->height) b->resize(size.X, size.Y);
+    if ((size.X != b->width || size.Y != b->height) && !b->resize(size.X, size.Y)) return ERROR_NOT_ENOUGH_MEMORY;
     return ERROR_SUCCESS;
 }
 
@@ -797,7 +816,11 @@ DWORD screen_scroll(ScreenBuffer* b, const SMALL_RECT& scroll, const SMALL_RECT*
     int dx = destination.X + (left - scroll.Left), dy = destination.Y + (top - scroll.Top);
     int w = right - left + 1, h = bottom - top + 1;
     std::vector<Cell> saved;
-    saved.reserve(static_cast<size_t>(w) * h);
+    try {
+        saved.reserve(static_cast<size_t>(w) * h);
+    } catch (const std::bad_alloc&) {
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     for (int row = top; row <= bottom; ++row)
         for (int column = left; column <= right; ++column) saved.push_back(b->at(column, row));
     auto in_clip = [&](int column, int row) {

@@ -744,7 +744,9 @@ HANDLE WINAPI CreateConsoleScreenBuffer(DWORD dwDesiredAccess, DWORD, const SECU
 {
     if (detached()) return fail(ERROR_INVALID_HANDLE, INVALID_HANDLE_VALUE);
     if (dwFlags != CONSOLE_TEXTMODE_BUFFER) return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
-    drivers::ConsoleDevice* device = drivers::ConsoleDevice::open_screen(drivers::screen_create());
+    drivers::ScreenBuffer* buffer = drivers::screen_create();
+    if (buffer == nullptr) return fail(ERROR_NOT_ENOUGH_MEMORY, INVALID_HANDLE_VALUE);
+    drivers::ConsoleDevice* device = drivers::ConsoleDevice::open_screen(buffer);
     DWORD error;
     HANDLE handle = kernel::handle_create(device, io::map_generic_file_access(dwDesiredAccess),
                                           win32::inherit_flags(lpSecurityAttributes), &error);

@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include "testlib.h"
 
+#include <sys/resource.h>
+
 #include "pty_child.h"
 
 #define COLUMNS 30
@@ -23,6 +25,18 @@ static COORD at(int x, int y)
     c.X = (SHORT)x;
     c.Y = (SHORT)y;
     return c;
+}
+
+/* The bytes of address space this process maps now (VmSize). */
+static rlim_t address_space_used(void)
+{
+    unsigned long pages = 0;
+    FILE *statm = fopen("/proc/self/statm", "r");
+    if (statm != NULL) {
+        if (fscanf(statm, "%lu", &pages) != 1) pages = 0;
+        fclose(statm);
+    }
+    return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
 }
 
 static int child(void)
@@ -86,6 +100,46 @@ static int child(void)
         CHECK(WriteConsoleA(out, "hidden", 6, &written, NULL)); /* the model only, until shown */
         CHECK(SetConsoleActiveScreenBuffer(out));
         CHECK(CloseHandle(second));
+    }
+    TEST("a size or a scroll there is no memory for fails (ERROR_NOT_ENOUGH_MEMORY), the buffer kept");
+    {
+        /* 32767x32767 cells are 4 GiB: more than the address space left under this limit. */
+        HANDLE big = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
+        struct rlimit old_limit, limit;
+        CHECK(big != INVALID_HANDLE_VALUE);
+        CHECK_EQ(getrlimit(RLIMIT_AS, &old_limit), 0);
+        limit = old_limit;
+        limit.rlim_cur = address_space_used() + (512UL << 20);
+        if (limit.rlim_cur < old_limit.rlim_cur) CHECK_EQ(setrlimit(RLIMIT_AS, &limit), 0);
+        COORD huge = {32767, 32767};
+        SMALL_RECT whole = {0, 0, 32766, 32766};
+        CHAR_INFO fill;
+        fill.Char.UnicodeChar = ' ';
+        fill.Attributes = 7;
+        SetLastError(0);
+        CHECK(!SetConsoleScreenBufferSize(big, huge));
+        CHECK_EQ(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+        CHECK_EQ(setrlimit(RLIMIT_AS, &old_limit), 0);
+        CONSOLE_SCREEN_BUFFER_INFO kept;
+        CHECK(GetConsoleScreenBufferInfo(big, &kept));
+        CHECK_EQ(kept.dwSize.X, COLUMNS);
+        CHECK_EQ(kept.dwSize.Y, ROWS);
+        /* A scroll of 32767x1000 cells (128 MiB) needs a copy of them: with 64 MiB left, it
+         * fails as well, and leaves the cells alone. */
+        COORD tall = {32767, 1000};
+        DWORD written = 0;
+        WCHAR corner = 0;
+        CHECK(SetConsoleScreenBufferSize(big, tall));
+        CHECK(FillConsoleOutputCharacterA(big, 'k', 1, at(0, 0), &written));
+        limit.rlim_cur = address_space_used() + (64UL << 20);
+        if (limit.rlim_cur < old_limit.rlim_cur) CHECK_EQ(setrlimit(RLIMIT_AS, &limit), 0);
+        SetLastError(0);
+        CHECK(!ScrollConsoleScreenBufferW(big, &whole, NULL, at(0, 1), &fill));
+        CHECK_EQ(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+        CHECK_EQ(setrlimit(RLIMIT_AS, &old_limit), 0);
+        CHECK(ReadConsoleOutputCharacterW(big, &corner, 1, at(0, 0), &written));
+        CHECK_EQ(corner, 'k');
+        CHECK(CloseHandle(big));
     }
     CHECK(GetConsoleScreenBufferInfo(out, &info));
 
