@@ -45,6 +45,7 @@ public:
     enum class State { Ground, Escape, EscapeIntermediate, Csi, String, StringEscape } state = State::Ground;
     std::string csi;       // the parameters and intermediates of a CSI sequence
     uint32_t code = 0;     // a UTF-8 character being decoded
+    uint32_t code_least = 0;  // the least value its length may encode (less: an overlong form)
     int code_left = 0;     // its continuation bytes still to come
 
     // False when the memory for the new size cannot be had (the buffer is left as it was).
@@ -422,7 +423,10 @@ void interpret(ScreenBuffer* b, const char* data, size_t length)
             if (b->code_left > 0) {
                 if ((c & 0xC0) == 0x80) {
                     b->code = (b->code << 6) | (c & 0x3F);
-                    if (--b->code_left == 0) put(b, b->code);
+                    // An overlong form, a surrogate or a value past U+10FFFF is no
+                    // character: U+FFFD, as the console's decoding (MultiByteToWideChar) gives.
+                    if (--b->code_left == 0)
+                        put(b, b->code < b->code_least || (b->code >= 0xD800 && b->code <= 0xDFFF) ? 0xFFFD : b->code);
                     continue;
                 }
                 b->code_left = 0;
@@ -437,6 +441,7 @@ void interpret(ScreenBuffer* b, const char* data, size_t length)
             } else if (c >= 0xC2 && c <= 0xF4) {
                 b->code_left = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
                 b->code = c & (0x3F >> b->code_left);
+                b->code_least = b->code_left == 1 ? 0x80 : b->code_left == 2 ? 0x800 : 0x10000;
             } else if (c != 0x7F) {
                 put(b, 0xFFFD);
             }

@@ -262,6 +262,30 @@ static void test_text(HANDLE buffer)
     CHECK_EQ(cursor_of(buffer).Y, 4);
     CHECK(SetConsoleMode(buffer, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT));
 
+    TEST("WriteConsoleA in UTF-8: encoded surrogates and overlong forms are U+FFFD, never a surrogate or NUL");
+    {
+        /* U+D800 as UTF-8, U+0000 and U+0000 overlong, then a character: */
+        static const char bad[] = "\xed\xa0\x80\xe0\x80\x80\xf0\x80\x80\x80z";
+        WCHAR cells[16];
+        UINT code_page = GetConsoleOutputCP();
+        DWORD read = 0, i;
+        int seen_z = 0, bad_cell = 0;
+        CHECK(SetConsoleOutputCP(CP_UTF8));
+        CHECK(FillConsoleOutputCharacterA(buffer, ' ', (DWORD)width, at(0, 6), &written));
+        CHECK(SetConsoleCursorPosition(buffer, at(0, 6)));
+        CHECK(WriteConsoleA(buffer, bad, (DWORD)strlen(bad), &written, NULL));
+        CHECK(ReadConsoleOutputCharacterW(buffer, cells, 16, at(0, 6), &read));
+        CHECK_EQ(read, 16);
+        CHECK_EQ(cells[0], 0xFFFD);
+        for (i = 0; i < read && !seen_z; i++) {
+            if (cells[i] == 'z') seen_z = 1;
+            else if (cells[i] != 0xFFFD) bad_cell = 1;
+        }
+        CHECK(seen_z);
+        CHECK(!bad_cell);
+        if (code_page != 0) CHECK(SetConsoleOutputCP(code_page));
+    }
+
     TEST("SetConsoleCursorPosition outside the buffer: ERROR_INVALID_PARAMETER");
     SetLastError(0xdeadbeef);
     CHECK(!SetConsoleCursorPosition(buffer, at(width, 0)));
