@@ -32,7 +32,11 @@ class ScreenBuffer {
 public:
     int width = kDefaultWidth, height = kDefaultHeight;           // the buffer
     int window_width = kDefaultWidth, window_height = kDefaultHeight;  // the window, at (0, 0)
+    // The rows, each contiguous, as a ring: row 0 is stored at `top`, so a scroll moves
+    // `top` instead of every cell (a line feed on the last row of a 9001-row buffer would
+    // otherwise move 4 MiB, under the screen lock).
     std::vector<Cell> cells;
+    int top = 0;
     int x = 0, y = 0;             // the cursor
     bool wrap_pending = false;    // a character went into the last column (a terminal's delayed wrap)
     WORD attributes = kDefaultAttributes;
@@ -63,12 +67,20 @@ public:
         cells.swap(grown);
         width = new_width;
         height = new_height;
+        top = 0;
         x = std::min(x, width - 1);
         y = std::min(y, height - 1);
         wrap_pending = false;
         return true;
     }
-    Cell& at(int column, int row) { return cells[static_cast<size_t>(row) * width + column]; }
+    Cell& at(int column, int row)
+    {
+        int stored = row + top;
+        if (stored >= height) stored -= height;
+        return cells[static_cast<size_t>(stored) * width + column];
+    }
+    // The cell `index` cells from the buffer's start in reading order.
+    Cell& at_index(size_t index) { return at(static_cast<int>(index % width), static_cast<int>(index / width)); }
 };
 
 namespace {
@@ -252,14 +264,14 @@ void blank(ScreenBuffer* b, int row, int from, int to)  // [from, to) of a row
 void scroll_up(ScreenBuffer* b, int count)
 {
     count = std::min(count, b->height);
-    std::move(b->cells.begin() + static_cast<ptrdiff_t>(count) * b->width, b->cells.end(), b->cells.begin());
+    b->top = (b->top + count) % b->height;  // the first `count` rows become the last ones
     for (int row = b->height - count; row < b->height; ++row) blank(b, row, 0, b->width);
 }
 
 void scroll_down(ScreenBuffer* b, int count)
 {
     count = std::min(count, b->height);
-    std::move_backward(b->cells.begin(), b->cells.end() - static_cast<ptrdiff_t>(count) * b->width, b->cells.end());
+    b->top = (b->top + b->height - count) % b->height;  // the last `count` rows become the first ones
     for (int row = 0; row < count; ++row) blank(b, row, 0, b->width);
 }
 
@@ -741,7 +753,7 @@ void screen_write_cells(ScreenBuffer* b, COORD at, DWORD count, const WCHAR* cha
     size_t start = static_cast<size_t>(at.Y) * b->width + at.X;
     size_t n = std::min<size_t>(count, b->cells.size() - start);
     for (size_t i = 0; i < n; ++i) {
-        Cell& cell = b->cells[start + i];
+        Cell& cell = b->at_index(start + i);
         if (chars != nullptr) cell.ch = chars[repeat ? 0 : i];
         if (attributes != nullptr) cell.attributes = attributes[repeat ? 0 : i];
     }
@@ -760,9 +772,10 @@ void screen_read_cells(ScreenBuffer* b, COORD at, DWORD count, WCHAR* chars, CHA
     size_t start = static_cast<size_t>(at.Y) * b->width + at.X;
     size_t n = std::min<size_t>(count, b->cells.size() - start);
     for (size_t i = 0; i < n; ++i) {
-        if (chars != nullptr) chars[i] = b->cells[start + i].ch;
-        if (narrow != nullptr) narrow[i] = to_ascii(b->cells[start + i].ch);
-        if (attributes != nullptr) attributes[i] = b->cells[start + i].attributes;
+        const Cell& cell = b->at_index(start + i);
+        if (chars != nullptr) chars[i] = cell.ch;
+        if (narrow != nullptr) narrow[i] = to_ascii(cell.ch);
+        if (attributes != nullptr) attributes[i] = cell.attributes;
     }
     *done = static_cast<DWORD>(n);
 }
