@@ -42,6 +42,7 @@ public:
     WORD attributes = kDefaultAttributes;
     int saved_x = 0, saved_y = 0;  // DECSC / CSI s
     bool cursor_visible = true;
+    DWORD cursor_size = 25;  // percent of the cell (recorded: a terminal draws its own cursor)
     bool dirty = false;  // changed while not shown: redrawn when shown again
     bool main = false;
     int references = 0;
@@ -698,9 +699,17 @@ void screen_set_attributes(ScreenBuffer* b, WORD attributes)
     }
 }
 
-void screen_set_cursor_visible(ScreenBuffer* b, bool visible)
+void screen_cursor_info(ScreenBuffer* b, CONSOLE_CURSOR_INFO* info)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
+    info->dwSize = b->cursor_size;
+    info->bVisible = b->cursor_visible ? TRUE : FALSE;
+}
+
+void screen_set_cursor_info(ScreenBuffer* b, DWORD size, bool visible)
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    b->cursor_size = size;
     b->cursor_visible = visible;
     if (b == active_buffer && terminal >= 0) write_all(terminal, visible ? "\033[?25h" : "\033[?25l");
 }

@@ -51,7 +51,10 @@ DWORD screen_write_text(ScreenBuffer* buffer, int descriptor, const char* data, 
 void screen_info(ScreenBuffer* buffer, CONSOLE_SCREEN_BUFFER_INFO* info);
 DWORD screen_set_cursor(ScreenBuffer* buffer, COORD position);
 void screen_set_attributes(ScreenBuffer* buffer, WORD attributes);
-void screen_set_cursor_visible(ScreenBuffer* buffer, bool visible);
+// Each buffer has its cursor (Windows' default: 25% of the cell, shown); its visibility
+// is DECTCEM on the terminal while the buffer is active, its size only recorded.
+void screen_cursor_info(ScreenBuffer* buffer, CONSOLE_CURSOR_INFO* info);
+void screen_set_cursor_info(ScreenBuffer* buffer, DWORD size, bool visible);
 COORD screen_largest_window(ScreenBuffer* buffer);
 // SetConsoleScreenBufferSize: ERROR_INVALID_PARAMETER for a size smaller than the window,
 // ERROR_NOT_ENOUGH_MEMORY when the cells of the new size cannot be had (the buffer stays).

@@ -163,7 +163,6 @@ std::mutex mode_mutex;
 DWORD input_mode = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_MOUSE_INPUT |
                    ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_EXTENDED_FLAGS | ENABLE_AUTO_POSITION;
 DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
-CONSOLE_CURSOR_INFO cursor_info = {25, TRUE};  // Windows' default cursor: 25% of the cell, shown
 
 constexpr DWORD kInputModes = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_WINDOW_INPUT |
                               ENABLE_MOUSE_INPUT | ENABLE_VIRTUAL_TERMINAL_INPUT | ENABLE_INSERT_MODE |
@@ -709,16 +708,16 @@ BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD dwCursorPositi
     return TRUE;
 }
 
-// The cursor's size is recorded (a terminal draws its own); visibility is DECTCEM.
+// Each screen buffer has its own cursor: its size is recorded (a terminal draws its own),
+// its visibility is DECTCEM while the buffer is active.
 BOOL WINAPI GetConsoleCursorInfo(HANDLE hConsoleOutput, PCONSOLE_CURSOR_INFO lpConsoleCursorInfo)
 {
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
     if (console == nullptr) return fail(error, FALSE);
-    console->release_reference();
+    ConsoleRef release{console};
     if (lpConsoleCursorInfo == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
-    std::lock_guard<std::mutex> guard(mode_mutex);
-    *lpConsoleCursorInfo = cursor_info;
+    drivers::screen_cursor_info(console->screen(), lpConsoleCursorInfo);
     return TRUE;
 }
 
@@ -730,10 +729,8 @@ BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INF
     ConsoleRef release{console};
     if (lpConsoleCursorInfo == nullptr || lpConsoleCursorInfo->dwSize < 1 || lpConsoleCursorInfo->dwSize > 100)
         return fail(lpConsoleCursorInfo == nullptr ? ERROR_INVALID_ACCESS : ERROR_INVALID_PARAMETER, FALSE);
-    drivers::screen_set_cursor_visible(console->screen(), lpConsoleCursorInfo->bVisible != FALSE);
-    std::lock_guard<std::mutex> guard(mode_mutex);
-    cursor_info.dwSize = lpConsoleCursorInfo->dwSize;
-    cursor_info.bVisible = lpConsoleCursorInfo->bVisible ? TRUE : FALSE;
+    drivers::screen_set_cursor_info(console->screen(), lpConsoleCursorInfo->dwSize,
+                                    lpConsoleCursorInfo->bVisible != FALSE);
     return TRUE;
 }
 

@@ -586,6 +586,20 @@ static void test_active(HANDLE buffer)
     CHECK_EQ(info.wAttributes, TEST_ATTRIBUTES);
     CHECK(GetConsoleScreenBufferInfo(buffer, &info));
     CHECK_EQ(info.wAttributes, PLAIN);
+    {
+        /* The cursor's size and visibility too (a console-wide record answered the last
+         * SetConsoleCursorInfo of any buffer). */
+        CONSOLE_CURSOR_INFO mine = {0, FALSE}, other = {0, FALSE}, hidden = {37, FALSE}, saved = {0, FALSE};
+        CHECK(GetConsoleCursorInfo(buffer, &saved));
+        CHECK(SetConsoleCursorInfo(buffer, &hidden));
+        CHECK(GetConsoleCursorInfo(buffer, &mine));
+        CHECK(GetConsoleCursorInfo(read_only, &other));
+        CHECK_EQ(mine.dwSize, 37);
+        CHECK(!mine.bVisible);
+        CHECK(other.dwSize != 37);
+        CHECK(other.bVisible);
+        CHECK(SetConsoleCursorInfo(buffer, &saved));
+    }
     CloseHandle(read_only);
 
     TEST("SetConsoleActiveScreenBuffer: a buffer opened without write access is refused");
