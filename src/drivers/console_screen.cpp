@@ -2,6 +2,8 @@
 // interpreter that applies written text to it, and the mirroring of changes to the terminal.
 #include "drivers/console_screen.h"
 
+#include "drivers/console.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -43,7 +45,11 @@ public:
     int saved_x = 0, saved_y = 0;  // DECSC / CSI s
     bool cursor_visible = true;
     DWORD cursor_size = 25;  // percent of the cell (recorded: a terminal draws its own cursor)
-    bool dirty = false;  // changed while not shown: redrawn when shown again
+    // Its output mode: ENABLE_WRAP_AT_EOL_OUTPUT, and the line feed's return
+    // (ENABLE_PROCESSED_OUTPUT without DISABLE_NEWLINE_AUTO_RETURN). The terminal has the
+    // active buffer's.
+    DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
+        bool dirty = false;  // changed while not shown: redrawn when shown again
     bool main = false;
     int references = 0;
     // The interpreter's state between writes.
@@ -97,7 +103,6 @@ ScreenBuffer* main_buffer = nullptr;
 ScreenBuffer* active_buffer = nullptr;
 int terminal = -1;
 bool alternate = false;  // the terminal shows its alternate screen
-DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
 
 bool terminal_size(int* columns, int* rows)
 {
@@ -291,7 +296,7 @@ void put(ScreenBuffer* b, uint32_t c)
     }
     b->at(b->x, b->y) = Cell{static_cast<WCHAR>(c > 0xFFFF ? 0xFFFD : c), b->attributes};
     if (b->x + 1 < b->width) ++b->x;
-    else if (output_mode & ENABLE_WRAP_AT_EOL_OUTPUT) b->wrap_pending = true;
+    else if (b->output_mode & ENABLE_WRAP_AT_EOL_OUTPUT) b->wrap_pending = true;
 }
 
 void control(ScreenBuffer* b, unsigned char c)
@@ -299,7 +304,7 @@ void control(ScreenBuffer* b, unsigned char c)
     switch (c) {
     case '\r': b->x = 0; b->wrap_pending = false; break;
     case '\n': case '\v': case '\f':
-        if ((output_mode & ENABLE_PROCESSED_OUTPUT) && !(output_mode & DISABLE_NEWLINE_AUTO_RETURN)) b->x = 0;
+        if ((b->output_mode & ENABLE_PROCESSED_OUTPUT) && !(b->output_mode & DISABLE_NEWLINE_AUTO_RETURN)) b->x = 0;
         line_feed(b);
         break;
     case '\b':
@@ -557,6 +562,7 @@ void make_main(int descriptor)
 void activate(ScreenBuffer* buffer)
 {
     if (buffer == active_buffer) return;
+    ScreenBuffer* shown = active_buffer;
     active_buffer = buffer;
     if (buffer == nullptr || terminal < 0) return;
     follow_terminal(buffer);
@@ -577,6 +583,9 @@ void activate(ScreenBuffer* buffer)
         redraw(buffer, out);
     }
     write_all(terminal, out);
+    // The terminal takes the shown buffer's output mode (line feeds' return, autowrap).
+    DWORD old_mode = shown != nullptr ? shown->output_mode : ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
+    if (old_mode != buffer->output_mode) console_apply_output_mode(terminal, old_mode, buffer->output_mode);
 }
 
 }  // namespace
@@ -640,10 +649,20 @@ void screen_activate(ScreenBuffer* buffer)
     activate(buffer);
 }
 
-void screen_set_output_mode(DWORD mode)
+DWORD screen_output_mode(ScreenBuffer* b)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
-    output_mode = mode;
+    return b->output_mode;
+}
+
+void screen_set_output_mode(ScreenBuffer* b, int descriptor, DWORD mode)
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    DWORD old_mode = b->output_mode;
+    b->output_mode = mode;
+    if (b != active_buffer) return;  // applied to the terminal when the buffer is shown
+    if (descriptor < 0) descriptor = terminal;
+    if (descriptor >= 0) console_apply_output_mode(descriptor, old_mode, mode);
 }
 
 DWORD screen_write_text(ScreenBuffer* buffer, int descriptor, const char* data, DWORD length,

@@ -38,9 +38,13 @@ int screen_terminal();
 // buffer other than the main one, redrawn from the model; leaving it for the main one).
 void screen_activate(ScreenBuffer* buffer);
 
-// The output mode used to interpret text (ENABLE_WRAP_AT_EOL_OUTPUT, and the line feed's
-// return: ENABLE_PROCESSED_OUTPUT without DISABLE_NEWLINE_AUTO_RETURN).
-void screen_set_output_mode(DWORD mode);
+// GetConsoleMode / SetConsoleMode on a screen buffer: each buffer has its output mode, used
+// to interpret its text (ENABLE_WRAP_AT_EOL_OUTPUT, and the line feed's return:
+// ENABLE_PROCESSED_OUTPUT without DISABLE_NEWLINE_AUTO_RETURN). The active buffer's is
+// applied to the terminal (`descriptor`, or the console's terminal when -1); another's
+// when it is shown.
+DWORD screen_output_mode(ScreenBuffer* buffer);
+void screen_set_output_mode(ScreenBuffer* buffer, int descriptor, DWORD mode);
 
 // Text for the buffer (WriteConsole, WriteFile): applied to the model; written to the
 // terminal (`descriptor`, or the console's terminal when -1) if the buffer is active.

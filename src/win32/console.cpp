@@ -162,7 +162,6 @@ struct ConsoleRef {
 std::mutex mode_mutex;
 DWORD input_mode = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_MOUSE_INPUT |
                    ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_EXTENDED_FLAGS | ENABLE_AUTO_POSITION;
-DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
 
 constexpr DWORD kInputModes = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_WINDOW_INPUT |
                               ENABLE_MOUSE_INPUT | ENABLE_VIRTUAL_TERMINAL_INPUT | ENABLE_INSERT_MODE |
@@ -315,11 +314,14 @@ BOOL WINAPI GetConsoleMode(HANDLE hConsoleHandle, LPDWORD lpMode)
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(hConsoleHandle, &error);
     if (console == nullptr) return fail(error, FALSE);
-    bool input = console->input();
-    console->release_reference();
+    ConsoleRef release{console};
     if (lpMode == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    if (!console->input()) {
+        *lpMode = drivers::screen_output_mode(console->screen());  // each screen buffer has its own
+        return TRUE;
+    }
     std::lock_guard<std::mutex> guard(mode_mutex);
-    *lpMode = input ? input_mode : output_mode;
+    *lpMode = input_mode;
     return TRUE;
 }
 
@@ -343,9 +345,7 @@ BOOL WINAPI SetConsoleMode(HANDLE hConsoleHandle, DWORD dwMode)
         return TRUE;
     }
     if (dwMode & ~kOutputModes) return fail(ERROR_INVALID_PARAMETER, FALSE);
-    drivers::console_apply_output_mode(console->terminal(), output_mode, dwMode);
-    drivers::screen_set_output_mode(dwMode);
-    output_mode = dwMode;
+    drivers::screen_set_output_mode(console->screen(), console->descriptor(), dwMode);
     return TRUE;
 }
 

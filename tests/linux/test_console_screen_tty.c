@@ -95,6 +95,8 @@ static int child(void)
         HANDLE second = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
         CHECK(second != INVALID_HANDLE_VALUE);
         CHECK(WriteConsoleA(second, "second", 6, &written, NULL));
+        /* Its own output mode: no autowrap, for the terminal only while it is shown. */
+        CHECK(SetConsoleMode(second, ENABLE_PROCESSED_OUTPUT));
         CHECK(SetConsoleActiveScreenBuffer(second));
         CHECK(WriteConsoleA(second, "!", 1, &written, NULL));
         CHECK(WriteConsoleA(out, "hidden", 6, &written, NULL)); /* the model only, until shown */
@@ -368,6 +370,20 @@ int main(int argc, char **argv)
     CHECK(memmem(terminal, terminal_used, "\033[?1049l", 8) != NULL);
     CHECK(memmem(terminal, terminal_used, "second", 6) != NULL); /* redrawn from its model */
     CHECK(memmem(terminal, terminal_used, "hidden", 6) != NULL);  /* the main buffer redrawn */
+
+    TEST("the second buffer's output mode reaches the terminal only while it is shown");
+    {
+        const char *shown = memmem(terminal, terminal_used, "\033[?1049h", 8);
+        const char *no_wrap = memmem(terminal, terminal_used, "\033[?7l", 5);
+        const char *hidden = memmem(terminal, terminal_used, "\033[?1049l", 8);
+        CHECK(shown != NULL && no_wrap != NULL && hidden != NULL);
+        if (shown != NULL && no_wrap != NULL && hidden != NULL) {
+            const char *wrap = memmem(no_wrap, terminal_used - (size_t)(no_wrap - terminal), "\033[?7h", 5);
+            CHECK(no_wrap > shown); /* not when the hidden buffer's mode was set */
+            CHECK(no_wrap < hidden);
+            CHECK(wrap != NULL && wrap > hidden); /* the main buffer's mode is back with it */
+        }
+    }
 
     TEST("the active buffer closed while another thread opens CONOUT$ (a child of its own)");
     static struct pty_output race;

@@ -600,6 +600,18 @@ static void test_active(HANDLE buffer)
         CHECK(other.bVisible);
         CHECK(SetConsoleCursorInfo(buffer, &saved));
     }
+    {
+        /* And the output mode (a console-wide one answered the last SetConsoleMode). */
+        DWORD mine = 0, other = 0;
+        CHECK(GetConsoleMode(buffer, &mine));
+        CHECK(SetConsoleMode(read_only, ENABLE_PROCESSED_OUTPUT));
+        CHECK(GetConsoleMode(read_only, &other));
+        CHECK_EQ(other, ENABLE_PROCESSED_OUTPUT);
+        other = 0;
+        CHECK(GetConsoleMode(buffer, &other));
+        CHECK_EQ(other, mine);
+        CHECK(other & ENABLE_WRAP_AT_EOL_OUTPUT);
+    }
     CloseHandle(read_only);
 
     TEST("SetConsoleActiveScreenBuffer: a buffer opened without write access is refused");
