@@ -1,10 +1,10 @@
-/* pty_child.h: runs this test program again ("/proc/self/exe child", or another mode) on a pseudo-terminal of
- * its own, for the console tests that need a real terminal: the child's descriptors 0-2 are
- * the terminal (raw: the bytes as written, no \n -> \r\n; the size given if any), descriptor
- * 3 a pipe for its test report. The parent types `typed` (if any), then collects what
- * reaches the terminal and the report until both are closed (the terminal reads EIO once the
- * child, its last user, has exited), 30 s at most. Used by test_console_tty.c and
- * test_console_screen_tty.c. */
+/* pty_child.h: runs this test program again ("/proc/self/exe child", or another mode) on a
+ * pseudo-terminal of its own, for the console tests that need a real terminal: the child's
+ * descriptors 0-2 are the terminal (raw: the bytes as written, no \n -> \r\n; the size
+ * given if any), descriptor 3 a pipe for its test report. The parent types `typed` (if any),
+ * then collects what reaches the terminal and the report until both are closed (the
+ * terminal reads EIO once the child, its last user, has exited), 30 s at most. Used by
+ * test_console_tty.c and test_console_screen_tty.c. */
 #ifndef OVERLAPPED_TESTS_PTY_CHILD_H
 #define OVERLAPPED_TESTS_PTY_CHILD_H
 
