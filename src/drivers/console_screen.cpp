@@ -2,12 +2,15 @@
 // interpreter that applies written text to it, and the mirroring of changes to the terminal.
 #include "drivers/console_screen.h"
 
+#include "drivers/console.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <new>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -31,35 +34,60 @@ class ScreenBuffer {
 public:
     int width = kDefaultWidth, height = kDefaultHeight;           // the buffer
     int window_width = kDefaultWidth, window_height = kDefaultHeight;  // the window, at (0, 0)
+    // The rows, each contiguous, as a ring: row 0 is stored at `top`, so a scroll moves
+    // `top` instead of every cell (a line feed on the last row of a 9001-row buffer would
+    // otherwise move 4 MiB, under the screen lock).
     std::vector<Cell> cells;
+    int top = 0;
     int x = 0, y = 0;             // the cursor
     bool wrap_pending = false;    // a character went into the last column (a terminal's delayed wrap)
     WORD attributes = kDefaultAttributes;
     int saved_x = 0, saved_y = 0;  // DECSC / CSI s
     bool cursor_visible = true;
-    bool dirty = false;  // changed while not shown: redrawn when shown again
+    DWORD cursor_size = 25;  // percent of the cell (recorded: a terminal draws its own cursor)
+    // Its output mode: ENABLE_WRAP_AT_EOL_OUTPUT, and the line feed's return
+    // (ENABLE_PROCESSED_OUTPUT without DISABLE_NEWLINE_AUTO_RETURN). The terminal has the
+    // active buffer's.
+    DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
+        bool dirty = false;  // changed while not shown: redrawn when shown again
     bool main = false;
     int references = 0;
     // The interpreter's state between writes.
     enum class State { Ground, Escape, EscapeIntermediate, Csi, String, StringEscape } state = State::Ground;
     std::string csi;       // the parameters and intermediates of a CSI sequence
     uint32_t code = 0;     // a UTF-8 character being decoded
+    uint32_t code_least = 0;  // the least value its length may encode (less: an overlong form)
     int code_left = 0;     // its continuation bytes still to come
 
-    void resize(int new_width, int new_height)
+    // False when the memory for the new size cannot be had (the buffer is left as it was).
+    bool resize(int new_width, int new_height)
     {
-        std::vector<Cell> grown(static_cast<size_t>(new_width) * new_height, Cell{L' ', kDefaultAttributes});
+        std::vector<Cell> grown;
+        try {
+            grown.assign(static_cast<size_t>(new_width) * new_height, Cell{L' ', kDefaultAttributes});
+        } catch (const std::bad_alloc&) {
+            return false;
+        }
         for (int row = 0; row < std::min(height, new_height); ++row)
             for (int column = 0; column < std::min(width, new_width); ++column)
                 grown[static_cast<size_t>(row) * new_width + column] = at(column, row);
         cells.swap(grown);
         width = new_width;
         height = new_height;
+        top = 0;
         x = std::min(x, width - 1);
         y = std::min(y, height - 1);
         wrap_pending = false;
+        return true;
     }
-    Cell& at(int column, int row) { return cells[static_cast<size_t>(row) * width + column]; }
+    Cell& at(int column, int row)
+    {
+        int stored = row + top;
+        if (stored >= height) stored -= height;
+        return cells[static_cast<size_t>(stored) * width + column];
+    }
+    // The cell `index` cells from the buffer's start in reading order.
+    Cell& at_index(size_t index) { return at(static_cast<int>(index % width), static_cast<int>(index / width)); }
 };
 
 namespace {
@@ -75,7 +103,6 @@ ScreenBuffer* main_buffer = nullptr;
 ScreenBuffer* active_buffer = nullptr;
 int terminal = -1;
 bool alternate = false;  // the terminal shows its alternate screen
-DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
 
 bool terminal_size(int* columns, int* rows)
 {
@@ -94,19 +121,28 @@ void follow_terminal(ScreenBuffer* buffer)
     if (!terminal_size(&columns, &rows)) return;
     if (columns == buffer->window_width && rows == buffer->window_height) return;
     bool fitted = buffer->width == buffer->window_width && buffer->height == buffer->window_height;
+    // A buffer that cannot grow (no memory) keeps its window too: never larger than the buffer.
+    if (fitted && !buffer->resize(columns, rows)) return;
+    if (!fitted && (buffer->width < columns || buffer->height < rows) &&
+        !buffer->resize(std::max(buffer->width, columns), std::max(buffer->height, rows)))
+        return;
     buffer->window_width = columns;
     buffer->window_height = rows;
-    if (fitted) buffer->resize(columns, rows);
-    else if (buffer->width < columns || buffer->height < rows)
-        buffer->resize(std::max(buffer->width, columns), std::max(buffer->height, rows));
 }
 
+// Null when there is no memory for it.
 ScreenBuffer* new_buffer(int columns, int rows)
 {
-    auto* buffer = new ScreenBuffer();
+    auto* buffer = new (std::nothrow) ScreenBuffer();
+    if (buffer == nullptr) return nullptr;
     buffer->width = buffer->window_width = columns;
     buffer->height = buffer->window_height = rows;
-    buffer->cells.assign(static_cast<size_t>(columns) * rows, Cell{L' ', kDefaultAttributes});
+    try {
+        buffer->cells.assign(static_cast<size_t>(columns) * rows, Cell{L' ', kDefaultAttributes});
+    } catch (const std::bad_alloc&) {
+        delete buffer;
+        return nullptr;
+    }
     return buffer;
 }
 
@@ -234,14 +270,14 @@ void blank(ScreenBuffer* b, int row, int from, int to)  // [from, to) of a row
 void scroll_up(ScreenBuffer* b, int count)
 {
     count = std::min(count, b->height);
-    std::move(b->cells.begin() + static_cast<ptrdiff_t>(count) * b->width, b->cells.end(), b->cells.begin());
+    b->top = (b->top + count) % b->height;  // the first `count` rows become the last ones
     for (int row = b->height - count; row < b->height; ++row) blank(b, row, 0, b->width);
 }
 
 void scroll_down(ScreenBuffer* b, int count)
 {
     count = std::min(count, b->height);
-    std::move_backward(b->cells.begin(), b->cells.end() - static_cast<ptrdiff_t>(count) * b->width, b->cells.end());
+    b->top = (b->top + b->height - count) % b->height;  // the last `count` rows become the first ones
     for (int row = 0; row < count; ++row) blank(b, row, 0, b->width);
 }
 
@@ -260,7 +296,7 @@ void put(ScreenBuffer* b, uint32_t c)
     }
     b->at(b->x, b->y) = Cell{static_cast<WCHAR>(c > 0xFFFF ? 0xFFFD : c), b->attributes};
     if (b->x + 1 < b->width) ++b->x;
-    else if (output_mode & ENABLE_WRAP_AT_EOL_OUTPUT) b->wrap_pending = true;
+    else if (b->output_mode & ENABLE_WRAP_AT_EOL_OUTPUT) b->wrap_pending = true;
 }
 
 void control(ScreenBuffer* b, unsigned char c)
@@ -268,7 +304,7 @@ void control(ScreenBuffer* b, unsigned char c)
     switch (c) {
     case '\r': b->x = 0; b->wrap_pending = false; break;
     case '\n': case '\v': case '\f':
-        if ((output_mode & ENABLE_PROCESSED_OUTPUT) && !(output_mode & DISABLE_NEWLINE_AUTO_RETURN)) b->x = 0;
+        if ((b->output_mode & ENABLE_PROCESSED_OUTPUT) && !(b->output_mode & DISABLE_NEWLINE_AUTO_RETURN)) b->x = 0;
         line_feed(b);
         break;
     case '\b':
@@ -405,7 +441,10 @@ void interpret(ScreenBuffer* b, const char* data, size_t length)
             if (b->code_left > 0) {
                 if ((c & 0xC0) == 0x80) {
                     b->code = (b->code << 6) | (c & 0x3F);
-                    if (--b->code_left == 0) put(b, b->code);
+                    // An overlong form, a surrogate or a value past U+10FFFF is no
+                    // character: U+FFFD, as the console's decoding (MultiByteToWideChar) gives.
+                    if (--b->code_left == 0)
+                        put(b, b->code < b->code_least || (b->code >= 0xD800 && b->code <= 0xDFFF) ? 0xFFFD : b->code);
                     continue;
                 }
                 b->code_left = 0;
@@ -420,6 +459,7 @@ void interpret(ScreenBuffer* b, const char* data, size_t length)
             } else if (c >= 0xC2 && c <= 0xF4) {
                 b->code_left = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
                 b->code = c & (0x3F >> b->code_left);
+                b->code_least = b->code_left == 1 ? 0x80 : b->code_left == 2 ? 0x800 : 0x10000;
             } else if (c != 0x7F) {
                 put(b, 0xFFFD);
             }
@@ -511,9 +551,41 @@ void make_main(int descriptor)
     int columns = kDefaultWidth, rows = kDefaultHeight;
     terminal_size(&columns, &rows);
     main_buffer = new_buffer(columns, rows);
+    // A terminal too large to model (no memory for its cells): the model starts at 80x24.
+    if (main_buffer == nullptr) main_buffer = new_buffer(kDefaultWidth, kDefaultHeight);
     main_buffer->main = true;
     main_buffer->references = 1;  // the console's own: the main buffer lives as long as the process
     if (active_buffer == nullptr) active_buffer = main_buffer;
+}
+
+// Under the screen lock: SetConsoleActiveScreenBuffer.
+void activate(ScreenBuffer* buffer)
+{
+    if (buffer == active_buffer) return;
+    ScreenBuffer* shown = active_buffer;
+    active_buffer = buffer;
+    if (buffer == nullptr || terminal < 0) return;
+    follow_terminal(buffer);
+    std::string out;
+    if (buffer->main) {
+        if (alternate) out += "\033[?1049l";  // the terminal's own screen comes back
+        alternate = false;
+        if (buffer->dirty) redraw(buffer, out);
+    } else {
+        if (!alternate) {
+            static bool registered = false;
+            if (!registered) atexit(leave_alternate_at_exit);
+            registered = true;
+            out += "\033[?1049h";
+        }
+        alternate = true;
+        out += "\033[0m\033[2J";
+        redraw(buffer, out);
+    }
+    write_all(terminal, out);
+    // The terminal takes the shown buffer's output mode (line feeds' return, autowrap).
+    DWORD old_mode = shown != nullptr ? shown->output_mode : ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
+    if (old_mode != buffer->output_mode) console_apply_output_mode(terminal, old_mode, buffer->output_mode);
 }
 
 }  // namespace
@@ -551,20 +623,17 @@ ScreenBuffer* screen_create()
         rows = active_buffer->window_height;
     }
     ScreenBuffer* buffer = new_buffer(columns, rows);
-    buffer->references = 1;
+    if (buffer != nullptr) buffer->references = 1;
     return buffer;
 }
 
 void screen_release(ScreenBuffer* buffer)
 {
-    std::unique_lock<std::mutex> guard(screen_mutex());
+    std::lock_guard<std::mutex> guard(screen_mutex());
     if (--buffer->references > 0) return;
-    if (buffer == active_buffer) {
-        guard.unlock();
-        screen_activate(main_buffer);  // null when there is no terminal: nothing is shown
-        guard.lock();
-        if (active_buffer == buffer) active_buffer = nullptr;
-    }
+    // The switch back is made under the same hold of the lock: a CONOUT$ opened meanwhile
+    // must not take the active buffer being deleted.
+    if (buffer == active_buffer) activate(main_buffer);  // null when there is no terminal: nothing is shown
     delete buffer;
 }
 
@@ -577,33 +646,23 @@ int screen_terminal()
 void screen_activate(ScreenBuffer* buffer)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
-    if (buffer == active_buffer) return;
-    active_buffer = buffer;
-    if (buffer == nullptr || terminal < 0) return;
-    follow_terminal(buffer);
-    std::string out;
-    if (buffer->main) {
-        if (alternate) out += "\033[?1049l";  // the terminal's own screen comes back
-        alternate = false;
-        if (buffer->dirty) redraw(buffer, out);
-    } else {
-        if (!alternate) {
-            static bool registered = false;
-            if (!registered) atexit(leave_alternate_at_exit);
-            registered = true;
-            out += "\033[?1049h";
-        }
-        alternate = true;
-        out += "\033[0m\033[2J";
-        redraw(buffer, out);
-    }
-    write_all(terminal, out);
+    activate(buffer);
 }
 
-void screen_set_output_mode(DWORD mode)
+DWORD screen_output_mode(ScreenBuffer* b)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
-    output_mode = mode;
+    return b->output_mode;
+}
+
+void screen_set_output_mode(ScreenBuffer* b, int descriptor, DWORD mode)
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    DWORD old_mode = b->output_mode;
+    b->output_mode = mode;
+    if (b != active_buffer) return;  // applied to the terminal when the buffer is shown
+    if (descriptor < 0) descriptor = terminal;
+    if (descriptor >= 0) console_apply_output_mode(descriptor, old_mode, mode);
 }
 
 DWORD screen_write_text(ScreenBuffer* buffer, int descriptor, const char* data, DWORD length,
@@ -659,9 +718,17 @@ void screen_set_attributes(ScreenBuffer* b, WORD attributes)
     }
 }
 
-void screen_set_cursor_visible(ScreenBuffer* b, bool visible)
+void screen_cursor_info(ScreenBuffer* b, CONSOLE_CURSOR_INFO* info)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
+    info->dwSize = b->cursor_size;
+    info->bVisible = b->cursor_visible ? TRUE : FALSE;
+}
+
+void screen_set_cursor_info(ScreenBuffer* b, DWORD size, bool visible)
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    b->cursor_size = size;
     b->cursor_visible = visible;
     if (b == active_buffer && terminal >= 0) write_all(terminal, visible ? "\033[?25h" : "\033[?25l");
 }
@@ -682,7 +749,7 @@ DWORD screen_set_size(ScreenBuffer* b, COORD size)
     follow_terminal(b);
     if (size.X < b->window_width || size.Y < b->window_height || size.X <= 0 || size.Y <= 0)
         return ERROR_INVALID_PARAMETER;
-    if (size.X != b->width || size.Y != b->height) b->resize(size.X, size.Y);
+    if ((size.X != b->width || size.Y != b->height) && !b->resize(size.X, size.Y)) return ERROR_NOT_ENOUGH_MEMORY;
     return ERROR_SUCCESS;
 }
 
@@ -714,7 +781,7 @@ void screen_write_cells(ScreenBuffer* b, COORD at, DWORD count, const WCHAR* cha
     size_t start = static_cast<size_t>(at.Y) * b->width + at.X;
     size_t n = std::min<size_t>(count, b->cells.size() - start);
     for (size_t i = 0; i < n; ++i) {
-        Cell& cell = b->cells[start + i];
+        Cell& cell = b->at_index(start + i);
         if (chars != nullptr) cell.ch = chars[repeat ? 0 : i];
         if (attributes != nullptr) cell.attributes = attributes[repeat ? 0 : i];
     }
@@ -733,9 +800,10 @@ void screen_read_cells(ScreenBuffer* b, COORD at, DWORD count, WCHAR* chars, CHA
     size_t start = static_cast<size_t>(at.Y) * b->width + at.X;
     size_t n = std::min<size_t>(count, b->cells.size() - start);
     for (size_t i = 0; i < n; ++i) {
-        if (chars != nullptr) chars[i] = b->cells[start + i].ch;
-        if (narrow != nullptr) narrow[i] = to_ascii(b->cells[start + i].ch);
-        if (attributes != nullptr) attributes[i] = b->cells[start + i].attributes;
+        const Cell& cell = b->at_index(start + i);
+        if (chars != nullptr) chars[i] = cell.ch;
+        if (narrow != nullptr) narrow[i] = to_ascii(cell.ch);
+        if (attributes != nullptr) attributes[i] = cell.attributes;
     }
     *done = static_cast<DWORD>(n);
 }
@@ -794,7 +862,11 @@ DWORD screen_scroll(ScreenBuffer* b, const SMALL_RECT& scroll, const SMALL_RECT*
     int dx = destination.X + (left - scroll.Left), dy = destination.Y + (top - scroll.Top);
     int w = right - left + 1, h = bottom - top + 1;
     std::vector<Cell> saved;
-    saved.reserve(static_cast<size_t>(w) * h);
+    try {
+        saved.reserve(static_cast<size_t>(w) * h);
+    } catch (const std::bad_alloc&) {
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     for (int row = top; row <= bottom; ++row)
         for (int column = left; column <= right; ++column) saved.push_back(b->at(column, row));
     auto in_clip = [&](int column, int row) {

@@ -25,7 +25,8 @@ class ScreenBuffer;
 // duplicate of `descriptor` as the console's terminal. One reference for the caller.
 ScreenBuffer* screen_for_terminal(int descriptor, bool active);
 // CreateConsoleScreenBuffer: a blank buffer the size of the active buffer's window (80x24
-// when there is no terminal), with Windows' default attributes. One reference.
+// when there is no terminal), with Windows' default attributes. One reference; null when
+// there is no memory for its cells.
 ScreenBuffer* screen_create();
 // Drops a reference; the last one of a buffer other than the main one deletes it (if it was
 // active, the main buffer becomes active again, as Windows switches back).
@@ -37,9 +38,13 @@ int screen_terminal();
 // buffer other than the main one, redrawn from the model; leaving it for the main one).
 void screen_activate(ScreenBuffer* buffer);
 
-// The output mode used to interpret text (ENABLE_WRAP_AT_EOL_OUTPUT, and the line feed's
-// return: ENABLE_PROCESSED_OUTPUT without DISABLE_NEWLINE_AUTO_RETURN).
-void screen_set_output_mode(DWORD mode);
+// GetConsoleMode / SetConsoleMode on a screen buffer: each buffer has its output mode, used
+// to interpret its text (ENABLE_WRAP_AT_EOL_OUTPUT, and the line feed's return:
+// ENABLE_PROCESSED_OUTPUT without DISABLE_NEWLINE_AUTO_RETURN). The active buffer's is
+// applied to the terminal (`descriptor`, or the console's terminal when -1); another's
+// when it is shown.
+DWORD screen_output_mode(ScreenBuffer* buffer);
+void screen_set_output_mode(ScreenBuffer* buffer, int descriptor, DWORD mode);
 
 // Text for the buffer (WriteConsole, WriteFile): applied to the model; written to the
 // terminal (`descriptor`, or the console's terminal when -1) if the buffer is active.
@@ -50,8 +55,13 @@ DWORD screen_write_text(ScreenBuffer* buffer, int descriptor, const char* data, 
 void screen_info(ScreenBuffer* buffer, CONSOLE_SCREEN_BUFFER_INFO* info);
 DWORD screen_set_cursor(ScreenBuffer* buffer, COORD position);
 void screen_set_attributes(ScreenBuffer* buffer, WORD attributes);
-void screen_set_cursor_visible(ScreenBuffer* buffer, bool visible);
+// Each buffer has its cursor (Windows' default: 25% of the cell, shown); its visibility
+// is DECTCEM on the terminal while the buffer is active, its size only recorded.
+void screen_cursor_info(ScreenBuffer* buffer, CONSOLE_CURSOR_INFO* info);
+void screen_set_cursor_info(ScreenBuffer* buffer, DWORD size, bool visible);
 COORD screen_largest_window(ScreenBuffer* buffer);
+// SetConsoleScreenBufferSize: ERROR_INVALID_PARAMETER for a size smaller than the window,
+// ERROR_NOT_ENOUGH_MEMORY when the cells of the new size cannot be had (the buffer stays).
 DWORD screen_set_size(ScreenBuffer* buffer, COORD size);
 DWORD screen_set_window(ScreenBuffer* buffer, bool absolute, const SMALL_RECT& window);
 
@@ -78,7 +88,8 @@ WCHAR screen_char_from_ascii(CHAR c);
 
 // ScrollConsoleScreenBuffer: moves `scroll` (clipped to the buffer) to `destination`,
 // changing only cells inside `clip` (the buffer when null); the source's cells left behind
-// get `fill`. ERROR_INVALID_PARAMETER when the clipped source is empty.
+// get `fill`. ERROR_INVALID_PARAMETER when the clipped source is empty, ERROR_NOT_ENOUGH_MEMORY
+// when there is no memory for a copy of it.
 DWORD screen_scroll(ScreenBuffer* buffer, const SMALL_RECT& scroll, const SMALL_RECT* clip, COORD destination,
                     CHAR_INFO fill, bool wide);
 

@@ -162,8 +162,6 @@ struct ConsoleRef {
 std::mutex mode_mutex;
 DWORD input_mode = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_MOUSE_INPUT |
                    ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_EXTENDED_FLAGS | ENABLE_AUTO_POSITION;
-DWORD output_mode = ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT;
-CONSOLE_CURSOR_INFO cursor_info = {25, TRUE};  // Windows' default cursor: 25% of the cell, shown
 
 constexpr DWORD kInputModes = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_WINDOW_INPUT |
                               ENABLE_MOUSE_INPUT | ENABLE_VIRTUAL_TERMINAL_INPUT | ENABLE_INSERT_MODE |
@@ -316,11 +314,14 @@ BOOL WINAPI GetConsoleMode(HANDLE hConsoleHandle, LPDWORD lpMode)
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(hConsoleHandle, &error);
     if (console == nullptr) return fail(error, FALSE);
-    bool input = console->input();
-    console->release_reference();
+    ConsoleRef release{console};
     if (lpMode == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    if (!console->input()) {
+        *lpMode = drivers::screen_output_mode(console->screen());  // each screen buffer has its own
+        return TRUE;
+    }
     std::lock_guard<std::mutex> guard(mode_mutex);
-    *lpMode = input ? input_mode : output_mode;
+    *lpMode = input_mode;
     return TRUE;
 }
 
@@ -344,9 +345,7 @@ BOOL WINAPI SetConsoleMode(HANDLE hConsoleHandle, DWORD dwMode)
         return TRUE;
     }
     if (dwMode & ~kOutputModes) return fail(ERROR_INVALID_PARAMETER, FALSE);
-    drivers::console_apply_output_mode(console->terminal(), output_mode, dwMode);
-    drivers::screen_set_output_mode(dwMode);
-    output_mode = dwMode;
+    drivers::screen_set_output_mode(console->screen(), console->descriptor(), dwMode);
     return TRUE;
 }
 
@@ -709,16 +708,16 @@ BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD dwCursorPositi
     return TRUE;
 }
 
-// The cursor's size is recorded (a terminal draws its own); visibility is DECTCEM.
+// Each screen buffer has its own cursor: its size is recorded (a terminal draws its own),
+// its visibility is DECTCEM while the buffer is active.
 BOOL WINAPI GetConsoleCursorInfo(HANDLE hConsoleOutput, PCONSOLE_CURSOR_INFO lpConsoleCursorInfo)
 {
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
     if (console == nullptr) return fail(error, FALSE);
-    console->release_reference();
+    ConsoleRef release{console};
     if (lpConsoleCursorInfo == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
-    std::lock_guard<std::mutex> guard(mode_mutex);
-    *lpConsoleCursorInfo = cursor_info;
+    drivers::screen_cursor_info(console->screen(), lpConsoleCursorInfo);
     return TRUE;
 }
 
@@ -730,10 +729,8 @@ BOOL WINAPI SetConsoleCursorInfo(HANDLE hConsoleOutput, const CONSOLE_CURSOR_INF
     ConsoleRef release{console};
     if (lpConsoleCursorInfo == nullptr || lpConsoleCursorInfo->dwSize < 1 || lpConsoleCursorInfo->dwSize > 100)
         return fail(lpConsoleCursorInfo == nullptr ? ERROR_INVALID_ACCESS : ERROR_INVALID_PARAMETER, FALSE);
-    drivers::screen_set_cursor_visible(console->screen(), lpConsoleCursorInfo->bVisible != FALSE);
-    std::lock_guard<std::mutex> guard(mode_mutex);
-    cursor_info.dwSize = lpConsoleCursorInfo->dwSize;
-    cursor_info.bVisible = lpConsoleCursorInfo->bVisible ? TRUE : FALSE;
+    drivers::screen_set_cursor_info(console->screen(), lpConsoleCursorInfo->dwSize,
+                                    lpConsoleCursorInfo->bVisible != FALSE);
     return TRUE;
 }
 
@@ -744,7 +741,9 @@ HANDLE WINAPI CreateConsoleScreenBuffer(DWORD dwDesiredAccess, DWORD, const SECU
 {
     if (detached()) return fail(ERROR_INVALID_HANDLE, INVALID_HANDLE_VALUE);
     if (dwFlags != CONSOLE_TEXTMODE_BUFFER) return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
-    drivers::ConsoleDevice* device = drivers::ConsoleDevice::open_screen(drivers::screen_create());
+    drivers::ScreenBuffer* buffer = drivers::screen_create();
+    if (buffer == nullptr) return fail(ERROR_NOT_ENOUGH_MEMORY, INVALID_HANDLE_VALUE);
+    drivers::ConsoleDevice* device = drivers::ConsoleDevice::open_screen(buffer);
     DWORD error;
     HANDLE handle = kernel::handle_create(device, io::map_generic_file_access(dwDesiredAccess),
                                           win32::inherit_flags(lpSecurityAttributes), &error);

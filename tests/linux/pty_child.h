@@ -1,10 +1,10 @@
-/* pty_child.h: runs this test program again ("/proc/self/exe child") on a pseudo-terminal of
- * its own, for the console tests that need a real terminal: the child's descriptors 0-2 are
- * the terminal (raw: the bytes as written, no \n -> \r\n; the size given if any), descriptor
- * 3 a pipe for its test report. The parent types `typed` (if any), then collects what
- * reaches the terminal and the report until both are closed (the terminal reads EIO once the
- * child, its last user, has exited), 30 s at most. Used by test_console_tty.c and
- * test_console_screen_tty.c. */
+/* pty_child.h: runs this test program again ("/proc/self/exe child", or another mode) on a
+ * pseudo-terminal of its own, for the console tests that need a real terminal: the child's
+ * descriptors 0-2 are the terminal (raw: the bytes as written, no \n -> \r\n; the size
+ * given if any), descriptor 3 a pipe for its test report. The parent types `typed` (if any),
+ * then collects what reaches the terminal and the report until both are closed (the
+ * terminal reads EIO once the child, its last user, has exited), 30 s at most. Used by
+ * test_console_tty.c and test_console_screen_tty.c. */
 #ifndef OVERLAPPED_TESTS_PTY_CHILD_H
 #define OVERLAPPED_TESTS_PTY_CHILD_H
 
@@ -26,9 +26,11 @@ struct pty_output {
 };
 
 /* 0 when the child ran (its output in *out, NUL-terminated), -1 when there is no
- * pseudo-terminal here. `rows`/`columns` 0: the terminal's default size. */
-static int pty_run_child(const char *name, unsigned short rows, unsigned short columns, const char *typed,
-                         struct pty_output *out)
+ * pseudo-terminal here. `mode`: the child's first argument. `rows`/`columns` 0: the
+ * terminal's default size. What reaches the terminal past the first 64 KiB is read and
+ * dropped, so a child that writes more never waits for the parent. */
+static int pty_run_child_mode(const char *name, const char *mode, unsigned short rows, unsigned short columns,
+                              const char *typed, struct pty_output *out)
 {
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return -1;
@@ -57,7 +59,7 @@ static int pty_run_child(const char *name, unsigned short rows, unsigned short c
         dup2(results[1], 3);
         if (results[0] != 3) close(results[0]);
         if (results[1] != 3) close(results[1]);
-        execl("/proc/self/exe", name, "child", (char *)NULL);
+        execl("/proc/self/exe", name, mode, (char *)NULL);
         _exit(127);
     }
     close(results[1]);
@@ -81,9 +83,12 @@ static int pty_run_child(const char *name, unsigned short rows, unsigned short c
         if (report_open) r = count, fds[count++] = (struct pollfd){results[0], POLLIN, 0};
         if (poll(fds, (nfds_t)count, 100) <= 0) continue;
         if (t >= 0 && fds[t].revents) {
-            ssize_t n = read(master, out->terminal + out->terminal_used, sizeof out->terminal - 1 - out->terminal_used);
-            if (n > 0) out->terminal_used += (size_t)n;
-            else terminal_open = 0;
+            char dropped[4096];
+            size_t room = sizeof out->terminal - 1 - out->terminal_used;
+            ssize_t n = room > 0 ? read(master, out->terminal + out->terminal_used, room)
+                                 : read(master, dropped, sizeof dropped);
+            if (n > 0 && room > 0) out->terminal_used += (size_t)n;
+            else if (n <= 0) terminal_open = 0;
         }
         if (r >= 0 && fds[r].revents) {
             ssize_t n = read(results[0], out->report + out->report_used, sizeof out->report - 1 - out->report_used);
@@ -96,6 +101,12 @@ static int pty_run_child(const char *name, unsigned short rows, unsigned short c
     int status = 0;
     if (pid > 0) waitpid(pid, &status, 0);
     return 0;
+}
+
+static int pty_run_child(const char *name, unsigned short rows, unsigned short columns, const char *typed,
+                         struct pty_output *out)
+{
+    return pty_run_child_mode(name, "child", rows, columns, typed, out);
 }
 
 #endif

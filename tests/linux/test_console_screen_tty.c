@@ -7,9 +7,12 @@
  * text, and finally sends its model (every cell's character, read with
  * ReadConsoleOutputCharacterA) through a pipe. The parent replays what reached the terminal
  * through a small terminal of its own (text, CR, LF, CUP, SGR, erase, the alternate screen)
- * and compares the screen with the model. */
+ * and compares the screen with the model. A second child closes its active buffer over and
+ * over while a thread of its own opens CONOUT$. */
 #define _GNU_SOURCE
 #include "testlib.h"
+
+#include <sys/resource.h>
 
 #include "pty_child.h"
 
@@ -22,6 +25,18 @@ static COORD at(int x, int y)
     c.X = (SHORT)x;
     c.Y = (SHORT)y;
     return c;
+}
+
+/* The bytes of address space this process maps now (VmSize). */
+static rlim_t address_space_used(void)
+{
+    unsigned long pages = 0;
+    FILE *statm = fopen("/proc/self/statm", "r");
+    if (statm != NULL) {
+        if (fscanf(statm, "%lu", &pages) != 1) pages = 0;
+        fclose(statm);
+    }
+    return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
 }
 
 static int child(void)
@@ -80,11 +95,53 @@ static int child(void)
         HANDLE second = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
         CHECK(second != INVALID_HANDLE_VALUE);
         CHECK(WriteConsoleA(second, "second", 6, &written, NULL));
+        /* Its own output mode: no autowrap, for the terminal only while it is shown. */
+        CHECK(SetConsoleMode(second, ENABLE_PROCESSED_OUTPUT));
         CHECK(SetConsoleActiveScreenBuffer(second));
         CHECK(WriteConsoleA(second, "!", 1, &written, NULL));
         CHECK(WriteConsoleA(out, "hidden", 6, &written, NULL)); /* the model only, until shown */
         CHECK(SetConsoleActiveScreenBuffer(out));
         CHECK(CloseHandle(second));
+    }
+    TEST("a size or a scroll there is no memory for fails (ERROR_NOT_ENOUGH_MEMORY), the buffer kept");
+    {
+        /* 32767x32767 cells are 4 GiB: more than the address space left under this limit. */
+        HANDLE big = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
+        struct rlimit old_limit, limit;
+        CHECK(big != INVALID_HANDLE_VALUE);
+        CHECK_EQ(getrlimit(RLIMIT_AS, &old_limit), 0);
+        limit = old_limit;
+        limit.rlim_cur = address_space_used() + (512UL << 20);
+        if (limit.rlim_cur < old_limit.rlim_cur) CHECK_EQ(setrlimit(RLIMIT_AS, &limit), 0);
+        COORD huge = {32767, 32767};
+        SMALL_RECT whole = {0, 0, 32766, 32766};
+        CHAR_INFO fill;
+        fill.Char.UnicodeChar = ' ';
+        fill.Attributes = 7;
+        SetLastError(0);
+        CHECK(!SetConsoleScreenBufferSize(big, huge));
+        CHECK_EQ(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+        CHECK_EQ(setrlimit(RLIMIT_AS, &old_limit), 0);
+        CONSOLE_SCREEN_BUFFER_INFO kept;
+        CHECK(GetConsoleScreenBufferInfo(big, &kept));
+        CHECK_EQ(kept.dwSize.X, COLUMNS);
+        CHECK_EQ(kept.dwSize.Y, ROWS);
+        /* A scroll of 32767x1000 cells (128 MiB) needs a copy of them: with 64 MiB left, it
+         * fails as well, and leaves the cells alone. */
+        COORD tall = {32767, 1000};
+        DWORD written = 0;
+        WCHAR corner = 0;
+        CHECK(SetConsoleScreenBufferSize(big, tall));
+        CHECK(FillConsoleOutputCharacterA(big, 'k', 1, at(0, 0), &written));
+        limit.rlim_cur = address_space_used() + (64UL << 20);
+        if (limit.rlim_cur < old_limit.rlim_cur) CHECK_EQ(setrlimit(RLIMIT_AS, &limit), 0);
+        SetLastError(0);
+        CHECK(!ScrollConsoleScreenBufferW(big, &whole, NULL, at(0, 1), &fill));
+        CHECK_EQ(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+        CHECK_EQ(setrlimit(RLIMIT_AS, &old_limit), 0);
+        CHECK(ReadConsoleOutputCharacterW(big, &corner, 1, at(0, 0), &written));
+        CHECK_EQ(corner, 'k');
+        CHECK(CloseHandle(big));
     }
     CHECK(GetConsoleScreenBufferInfo(out, &info));
 
@@ -98,6 +155,62 @@ static int child(void)
     printf("MODEL\n");
     for (row = 0; row < ROWS; row++) printf("|%s|\n", model[row]);
     printf("CURSOR %d %d\n", info.dwCursorPosition.X, info.dwCursorPosition.Y);
+    return tl_finish();
+}
+
+/* ---- Closing the active buffer while another thread opens CONOUT$ ---------------------- */
+
+static volatile LONG race_over;
+static volatile LONG race_opens, race_failures;
+
+/* CONOUT$ opens the active buffer: the one the other thread is closing, or the main one. */
+static DWORD WINAPI race_opener(void *unused)
+{
+    (void)unused;
+    while (!tl_load(&race_over)) {
+        HANDLE conout = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                    OPEN_EXISTING, 0, NULL);
+        CONSOLE_SCREEN_BUFFER_INFO info;
+        DWORD written;
+        if (conout == INVALID_HANDLE_VALUE) {
+            InterlockedIncrement(&race_failures);
+            continue;
+        }
+        if (!GetConsoleScreenBufferInfo(conout, &info) || !FillConsoleOutputCharacterA(conout, 'x', 3, at(0, 0), &written))
+            InterlockedIncrement(&race_failures);
+        CloseHandle(conout);
+        InterlockedIncrement(&race_opens);
+    }
+    return 0;
+}
+
+/* The last handle of the active buffer switches back to the main buffer under the same
+ * hold of the screen lock that deletes it: a CONOUT$ opened meanwhile gets the main buffer,
+ * never the one being deleted (it used to be freed twice: "double free or corruption"). */
+static int race_child(void)
+{
+    HANDLE opener;
+    int i;
+    dup2(3, 1);
+    TEST("the active buffer closed while another thread opens CONOUT$");
+    opener = CreateThread(NULL, 0, race_opener, NULL, 0, NULL);
+    CHECK(opener != NULL);
+    for (i = 0; i < 30000; i++) {
+        HANDLE second = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
+        if (second == INVALID_HANDLE_VALUE) {
+            CHECK(0);
+            break;
+        }
+        SetConsoleActiveScreenBuffer(second);
+        CloseHandle(second);
+    }
+    tl_store(&race_over, 1);
+    if (opener != NULL) {
+        CHECK_EQ(WaitForSingleObject(opener, 10000), WAIT_OBJECT_0);
+        CloseHandle(opener);
+    }
+    CHECK(tl_load(&race_opens) > 0);
+    CHECK_EQ(tl_load(&race_failures), 0);
     return tl_finish();
 }
 
@@ -203,6 +316,7 @@ static void replay(const char *bytes, size_t length, struct screen *main_screen,
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "child") == 0) return child();
+    if (argc > 1 && strcmp(argv[1], "race") == 0) return race_child();
 
     static struct pty_output out;
     if (pty_run_child("test_console_screen_tty", ROWS, COLUMNS, NULL, &out) != 0) {
@@ -256,5 +370,25 @@ int main(int argc, char **argv)
     CHECK(memmem(terminal, terminal_used, "\033[?1049l", 8) != NULL);
     CHECK(memmem(terminal, terminal_used, "second", 6) != NULL); /* redrawn from its model */
     CHECK(memmem(terminal, terminal_used, "hidden", 6) != NULL);  /* the main buffer redrawn */
+
+    TEST("the second buffer's output mode reaches the terminal only while it is shown");
+    {
+        const char *shown = memmem(terminal, terminal_used, "\033[?1049h", 8);
+        const char *no_wrap = memmem(terminal, terminal_used, "\033[?7l", 5);
+        const char *hidden = memmem(terminal, terminal_used, "\033[?1049l", 8);
+        CHECK(shown != NULL && no_wrap != NULL && hidden != NULL);
+        if (shown != NULL && no_wrap != NULL && hidden != NULL) {
+            const char *wrap = memmem(no_wrap, terminal_used - (size_t)(no_wrap - terminal), "\033[?7h", 5);
+            CHECK(no_wrap > shown); /* not when the hidden buffer's mode was set */
+            CHECK(no_wrap < hidden);
+            CHECK(wrap != NULL && wrap > hidden); /* the main buffer's mode is back with it */
+        }
+    }
+
+    TEST("the active buffer closed while another thread opens CONOUT$ (a child of its own)");
+    static struct pty_output race;
+    CHECK_EQ(pty_run_child_mode("test_console_screen_tty", "race", ROWS, COLUMNS, NULL, &race), 0);
+    printf("%s", race.report);
+    CHECK(strstr(race.report, " 0 failed") != NULL);
     return tl_finish();
 }

@@ -262,6 +262,30 @@ static void test_text(HANDLE buffer)
     CHECK_EQ(cursor_of(buffer).Y, 4);
     CHECK(SetConsoleMode(buffer, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT));
 
+    TEST("WriteConsoleA in UTF-8: encoded surrogates and overlong forms are U+FFFD, never a surrogate or NUL");
+    {
+        /* U+D800 as UTF-8, U+0000 and U+0000 overlong, then a character: */
+        static const char bad[] = "\xed\xa0\x80\xe0\x80\x80\xf0\x80\x80\x80z";
+        WCHAR cells[16];
+        UINT code_page = GetConsoleOutputCP();
+        DWORD read = 0, i;
+        int seen_z = 0, bad_cell = 0;
+        CHECK(SetConsoleOutputCP(CP_UTF8));
+        CHECK(FillConsoleOutputCharacterA(buffer, ' ', (DWORD)width, at(0, 6), &written));
+        CHECK(SetConsoleCursorPosition(buffer, at(0, 6)));
+        CHECK(WriteConsoleA(buffer, bad, (DWORD)strlen(bad), &written, NULL));
+        CHECK(ReadConsoleOutputCharacterW(buffer, cells, 16, at(0, 6), &read));
+        CHECK_EQ(read, 16);
+        CHECK_EQ(cells[0], 0xFFFD);
+        for (i = 0; i < read && !seen_z; i++) {
+            if (cells[i] == 'z') seen_z = 1;
+            else if (cells[i] != 0xFFFD) bad_cell = 1;
+        }
+        CHECK(seen_z);
+        CHECK(!bad_cell);
+        if (code_page != 0) CHECK(SetConsoleOutputCP(code_page));
+    }
+
     TEST("SetConsoleCursorPosition outside the buffer: ERROR_INVALID_PARAMETER");
     SetLastError(0xdeadbeef);
     CHECK(!SetConsoleCursorPosition(buffer, at(width, 0)));
@@ -410,6 +434,48 @@ static void test_size(HANDLE buffer)
     CHECK(largest.X > 0 && largest.Y > 0);
 }
 
+/* A line feed on the last row of a tall buffer scrolls it: 40000 of them on a buffer of
+ * 32767 rows take milliseconds, as Windows' console host, which keeps its rows in a ring
+ * (microsoft/terminal src/buffer/out/textBuffer.cpp, IncrementCircularBuffer), takes them
+ * (one that moved every cell at each took about 18 s here). The text of the rows scrolled
+ * stays in order. */
+static void test_tall_scroll(void)
+{
+    static char lines[40000 * 2];
+    HANDLE tall = new_buffer(GENERIC_READ | GENERIC_WRITE);
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    COORD size;
+    DWORD written = 0, started, took;
+    int count = 40000, i;
+    TEST("40000 line feeds at the bottom of a 32767-row buffer: a scroll each, quickly");
+    CHECK(tall != INVALID_HANDLE_VALUE);
+    if (tall == INVALID_HANDLE_VALUE) return;
+    CHECK(GetConsoleScreenBufferInfo(tall, &info));
+    size.X = info.dwSize.X;
+    size.Y = 32767;
+    CHECK(SetConsoleScreenBufferSize(tall, size));
+    CHECK(SetConsoleCursorPosition(tall, at(0, size.Y - 1)));
+    for (i = 0; i < count; i++) {
+        lines[2 * i] = (char)('a' + i % 26);
+        lines[2 * i + 1] = '\n';
+    }
+    started = GetTickCount();
+    CHECK(WriteConsoleA(tall, lines, (DWORD)count * 2, &written, NULL));
+    took = GetTickCount() - started;
+    printf("%d line feeds took %lu ms\n", count, (unsigned long)took);
+    WINE_DEVIATION("Wine 8.0's conhost moves every cell of the buffer at each line feed on its last row")
+    {
+        CHECK(took < 5000);
+    }
+    CHECK_EQ(written, (DWORD)count * 2);
+    /* The last line written is the row above the cursor's, the one before it above. */
+    CHECK_EQ(cursor_of(tall).Y, size.Y - 1);
+    CHECK_EQ(char_at(tall, 0, size.Y - 2), 'a' + (count - 1) % 26);
+    CHECK_EQ(char_at(tall, 0, size.Y - 3), 'a' + (count - 2) % 26);
+    CHECK_EQ(char_at(tall, 0, size.Y - 1), ' ');
+    CHECK(CloseHandle(tall));
+}
+
 static void check_refused(HANDLE handle, DWORD error, const char *what)
 {
     DWORD count;
@@ -520,6 +586,32 @@ static void test_active(HANDLE buffer)
     CHECK_EQ(info.wAttributes, TEST_ATTRIBUTES);
     CHECK(GetConsoleScreenBufferInfo(buffer, &info));
     CHECK_EQ(info.wAttributes, PLAIN);
+    {
+        /* The cursor's size and visibility too (a console-wide record answered the last
+         * SetConsoleCursorInfo of any buffer). */
+        CONSOLE_CURSOR_INFO mine = {0, FALSE}, other = {0, FALSE}, hidden = {37, FALSE}, saved = {0, FALSE};
+        CHECK(GetConsoleCursorInfo(buffer, &saved));
+        CHECK(SetConsoleCursorInfo(buffer, &hidden));
+        CHECK(GetConsoleCursorInfo(buffer, &mine));
+        CHECK(GetConsoleCursorInfo(read_only, &other));
+        CHECK_EQ(mine.dwSize, 37);
+        CHECK(!mine.bVisible);
+        CHECK(other.dwSize != 37);
+        CHECK(other.bVisible);
+        CHECK(SetConsoleCursorInfo(buffer, &saved));
+    }
+    {
+        /* And the output mode (a console-wide one answered the last SetConsoleMode). */
+        DWORD mine = 0, other = 0;
+        CHECK(GetConsoleMode(buffer, &mine));
+        CHECK(SetConsoleMode(read_only, ENABLE_PROCESSED_OUTPUT));
+        CHECK(GetConsoleMode(read_only, &other));
+        CHECK_EQ(other, ENABLE_PROCESSED_OUTPUT);
+        other = 0;
+        CHECK(GetConsoleMode(buffer, &other));
+        CHECK_EQ(other, mine);
+        CHECK(other & ENABLE_WRAP_AT_EOL_OUTPUT);
+    }
     CloseHandle(read_only);
 
     TEST("SetConsoleActiveScreenBuffer: a buffer opened without write access is refused");
@@ -577,6 +669,7 @@ int main(void)
     test_arguments(buffer);
     test_active(buffer);
     test_size(buffer);
+    test_tall_scroll();
     CHECK(CloseHandle(buffer));
     return tl_finish();
 }
