@@ -25,6 +25,7 @@
 // Callers serialise their use of one queue, as Windows requires; the completion side
 // (the I/O manager's threads) is safe against them.
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -120,6 +121,10 @@ struct CompletionQueue {
     uint32_t notifiable = 0;   // results without RIO_MSG_DONT_NOTIFY
     bool armed = false;        // RIONotify asked, not yet given
     bool closed = false;
+    // Notifications being given (notify_now, outside the lock): RIOCloseCompletionQueue
+    // waits for them (`quiet`), so that none reaches the event or port after it returns.
+    uint32_t notifying = 0;
+    std::condition_variable quiet;
     bool has_notification = false;
     RIO_NOTIFICATION_COMPLETION notification{};
     // RIO_IOCP_COMPLETION: the port (a reference), whose engine queue runs the requests
@@ -176,6 +181,13 @@ void notify_now(CompletionQueue* cq)
         PostQueuedCompletionStatus(how.Iocp.IocpHandle, 0, reinterpret_cast<ULONG_PTR>(how.Iocp.CompletionKey),
                                    static_cast<LPOVERLAPPED>(how.Iocp.Overlapped));
     SetLastError(saved);
+}
+
+// A notification counted in `notifying` has been given.
+void notify_done(CompletionQueue* cq)
+{
+    std::lock_guard<std::mutex> guard(cq->lock);
+    if (--cq->notifying == 0) cq->quiet.notify_all();
 }
 
 // ---- request queues.
@@ -246,6 +258,7 @@ void complete(RioOp* op)
                 if (cq->armed) {
                     cq->armed = false;
                     fire = true;
+                    ++cq->notifying;
                     cq->references.fetch_add(1, std::memory_order_relaxed);  // while notify_now runs
                 }
             }
@@ -255,6 +268,7 @@ void complete(RioOp* op)
     if (op != nullptr) op_free(op);  // the queue was closed: nobody will dequeue it
     if (fire) {
         notify_now(cq);
+        notify_done(cq);
         completion_queue_release(cq);
     }
 }
@@ -463,12 +477,16 @@ VOID PASCAL rio_close_completion_queue(RIO_CQ handle)
     if (cq == nullptr) return;
     std::deque<RioOp*> left;
     {
-        std::lock_guard<std::mutex> guard(cq->lock);
+        std::unique_lock<std::mutex> guard(cq->lock);
         if (cq->closed) return;
         cq->closed = true;
         cq->armed = false;
         left.swap(cq->results);
         cq->notifiable = 0;
+        // A notification decided before the close is given before it returns: the
+        // program may close or reuse the event (or port) once it has (Microsoft Learn:
+        // the queue is locked for writing, and nothing is added to it after).
+        cq->quiet.wait(guard, [cq] { return cq->notifying == 0; });
     }
     for (RioOp* op : left) op_free(op);
     completion_queue_release(cq);  // the program's
@@ -614,10 +632,17 @@ INT PASCAL rio_notify(RIO_CQ handle)
     bool now;
     {
         std::lock_guard<std::mutex> guard(cq->lock);
+        if (cq->closed) return WSAEINVAL;
         now = cq->notifiable != 0;
-        if (!now) cq->armed = true;
+        if (now)
+            ++cq->notifying;
+        else
+            cq->armed = true;
     }
-    if (now) notify_now(cq);
+    if (now) {
+        notify_now(cq);
+        notify_done(cq);
+    }
     return ERROR_SUCCESS;
 }
 
