@@ -362,7 +362,8 @@ void commit(RequestQueue* rq, bool receive)
 void RequestQueue::socket_gone()
 {
     // Requests still deferred when the socket closed end as those under way did: cut off
-    // by the close (socket driver: WSAECONNABORTED, a WSARecv's status then).
+    // by the close (socket driver: WSAECONNABORTED, a WSARecv's status then). Marked gone
+    // first: issue() holds no more requests once it sees it (under deferred_lock).
     gone.store(true, std::memory_order_release);
     for (bool receive : {true, false}) {
         RioOp* op = take_deferred(this, receive);
@@ -428,10 +429,23 @@ BOOL issue(RIO_RQ handle, PRIO_BUF data, ULONG count, PRIO_BUF remote, PRIO_BUF 
     op->flags = flags;
     op->result.RequestContext = reinterpret_cast<ULONGLONG>(context);
     if (flags & RIO_MSG_DEFER) {
-        std::lock_guard<std::mutex> guard(rq->deferred_lock);
-        RioOp** tail = receive ? &rq->deferred_receives : &rq->deferred_sends;
-        while (*tail != nullptr) tail = &(*tail)->next;
-        *tail = op;
+        // Held unless its socket was recycled meanwhile (socket_gone, which takes the held
+        // requests under this lock after it marks the queue gone): one held after that
+        // would never complete, and keep its queues forever.
+        bool held = false;
+        {
+            std::lock_guard<std::mutex> guard(rq->deferred_lock);
+            if (!rq->gone.load(std::memory_order_acquire)) {
+                RioOp** tail = receive ? &rq->deferred_receives : &rq->deferred_sends;
+                while (*tail != nullptr) tail = &(*tail)->next;
+                *tail = op;
+                held = true;
+            }
+        }
+        if (!held) {
+            op_free(op);
+            return wsa_fail(WSAEINVAL, FALSE);
+        }
         set_last_error(0);
         return TRUE;
     }
