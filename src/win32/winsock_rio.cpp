@@ -148,6 +148,15 @@ CompletionQueue* completion_queue_of(RIO_CQ handle)
     return cq;
 }
 
+// Whether RIOCloseCompletionQueue marked the queue invalid (it lives on while request
+// queues name it): no new request queue may name it, and the calls on it fail as on an
+// invalid queue (Microsoft Learn, RIOCloseCompletionQueue).
+bool closed(CompletionQueue* cq)
+{
+    std::lock_guard<std::mutex> guard(cq->lock);
+    return cq->closed;
+}
+
 // Reserves `delta` (may be negative: given back) of the queue's room. False (nothing
 // done) if it does not fit.
 bool reserve(CompletionQueue* cq, int64_t delta)
@@ -544,7 +553,7 @@ RIO_RQ PASCAL rio_create_request_queue(SOCKET s, ULONG max_receive, ULONG receiv
     auto* socket = static_cast<SocketDevice*>(object);
     int refused = 0;
     if (receive_cq == nullptr || send_cq == nullptr || (max_receive == 0 && max_send == 0) ||
-        receive_buffers > kMaxDataBuffers || send_buffers > kMaxDataBuffers)
+        receive_buffers > kMaxDataBuffers || send_buffers > kMaxDataBuffers || closed(receive_cq) || closed(send_cq))
         refused = WSAEINVAL;
     else if (!socket->registered_io())  // a socket made without WSA_FLAG_REGISTERED_IO
         refused = WSAEINVAL;
@@ -596,6 +605,7 @@ ULONG PASCAL rio_dequeue_completion(RIO_CQ handle, PRIORESULT array, ULONG size)
             ULONG count = 0;
             {
                 std::lock_guard<std::mutex> guard(cq->lock);
+                if (cq->closed) return taken != 0 ? taken : RIO_CORRUPT_CQ;  // invalid now
                 while (count < 64 && taken + count < size && !cq->results.empty()) {
                     RioOp* op = cq->results.front();
                     cq->results.pop_front();
@@ -686,6 +696,7 @@ BOOL PASCAL rio_resize_completion_queue(RIO_CQ handle, DWORD size)
     if (cq == nullptr || size < 1 || size > RIO_MAX_CQ_SIZE) return wsa_fail(WSAEINVAL, FALSE);
     {
         std::lock_guard<std::mutex> guard(cq->lock);
+        if (cq->closed) return wsa_fail(WSAEINVAL, FALSE);
         // Smaller than what its request queues may have outstanding, or than what it
         // holds: WSAETOOMANYREFS.
         if (size < cq->reserved || size < cq->results.size()) return wsa_fail(WSAETOOMANYREFS, FALSE);

@@ -8,7 +8,8 @@
  * (WSAENOBUFS until the completion is dequeued); RIONotify with an event (NotifyReset,
  * a second RIONotify while armed: WSAEALREADY, RIO_MSG_DONT_NOTIFY) and with a completion
  * port (its key and OVERLAPPED); RIO_MSG_DEFER and RIO_MSG_COMMIT_ONLY; UDP with
- * RIOReceiveEx / RIOSendEx addresses and RIOReceiveEx's flags; queue resizing;
+ * RIOReceiveEx / RIOSendEx addresses and RIOReceiveEx's flags; queue resizing; a closed
+ * completion queue a request queue still names (invalid);
  * closesocket with receives outstanding (each ends aborted in the completion queue);
  * data buffers of 4 GiB in all.
  * Every wait is bounded.
@@ -153,7 +154,8 @@ static void test_queue_creation(void)
     RIO_NOTIFICATION_COMPLETION how;
     RIO_CQ cq, tiny;
     RIO_RQ rq;
-    SOCKET plain = sx_tcp(), s = rio_socket(SOCK_STREAM);
+    RIORESULT result;
+    SOCKET plain = sx_tcp(), s = rio_socket(SOCK_STREAM), other = rio_socket(SOCK_STREAM);
 
     TEST("queue creation");
     WSASetLastError(0xdeadbeef);
@@ -210,11 +212,24 @@ static void test_queue_creation(void)
     WSASetLastError(0xdeadbeef);
     CHECK(!rio.RIOResizeCompletionQueue(cq, RIO_MAX_CQ_SIZE + 1));
     CHECK_EQ(WSAGetLastError(), WSAEINVAL);
-    closesocket(s);
     tiny = rio.RIOCreateCompletionQueue(1, NULL);
     CHECK(tiny != RIO_INVALID_CQ);
     rio.RIOCloseCompletionQueue(tiny);
+    /* Closed, the completion queue is marked invalid (Microsoft Learn,
+     * RIOCloseCompletionQueue), though its request queue (its socket still open) names it:
+     * no new request queue takes it (room for one made first), nor does anything else. */
+    CHECK(rio.RIOResizeCompletionQueue(cq, 12));
     rio.RIOCloseCompletionQueue(cq);
+    WSASetLastError(0xdeadbeef);
+    CHECK(rio.RIOCreateRequestQueue(other, 1, 1, 1, 1, cq, cq, NULL) == RIO_INVALID_RQ);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    WSASetLastError(0xdeadbeef);
+    CHECK(!rio.RIOResizeCompletionQueue(cq, 14));
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    CHECK_EQ(rio.RIODequeueCompletion(cq, &result, 1), RIO_CORRUPT_CQ);
+    CHECK_EQ(rio.RIONotify(cq), WSAEINVAL);
+    closesocket(s);
+    closesocket(other);
     closesocket(plain);
 }
 
