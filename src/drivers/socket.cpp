@@ -98,18 +98,21 @@ static_assert(alignof(iovec) >= alignof(cmsghdr), "control data after the iovecs
 
 
 // `buffers` as iovecs in the request (copied: the WSABUF array may be reused at once).
+// Returns their total length, at most UINT32_MAX: several buffers of up to 4 GiB each
+// (WSARecv's, a RIO request's) may add up to more, which wrapped would read as a
+// zero-byte receive (a poll that reads nothing) or a MSG_WAITALL ended too early.
 uint32_t copy_buffers(io::Request* request, const ws::WsaBuf* buffers, DWORD count, iovec** vectors,
                       uint32_t extra = 0)
 {
     iovec* out = request->reserve_vectors((count == 0 ? 1 : count) + extra);
-    uint32_t total = 0;
+    uint64_t total = 0;
     for (DWORD i = 0; i < count; ++i) {
         out[i].iov_base = buffers[i].buf;
         out[i].iov_len = buffers[i].len;
         total += buffers[i].len;
     }
     *vectors = out;
-    return total;
+    return static_cast<uint32_t>(std::min<uint64_t>(total, UINT32_MAX));
 }
 
 // A blocking call's WSABUFs as iovecs: on the stack for up to 16, else on the heap.

@@ -25,6 +25,7 @@
 // Callers serialise their use of one queue, as Windows requires; the completion side
 // (the I/O manager's threads) is safe against them.
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -120,6 +121,10 @@ struct CompletionQueue {
     uint32_t notifiable = 0;   // results without RIO_MSG_DONT_NOTIFY
     bool armed = false;        // RIONotify asked, not yet given
     bool closed = false;
+    // Notifications being given (notify_now, outside the lock): RIOCloseCompletionQueue
+    // waits for them (`quiet`), so that none reaches the event or port after it returns.
+    uint32_t notifying = 0;
+    std::condition_variable quiet;
     bool has_notification = false;
     RIO_NOTIFICATION_COMPLETION notification{};
     // RIO_IOCP_COMPLETION: the port (a reference), whose engine queue runs the requests
@@ -141,6 +146,15 @@ CompletionQueue* completion_queue_of(RIO_CQ handle)
     auto* cq = reinterpret_cast<CompletionQueue*>(handle);
     if (cq == nullptr || cq->mark != kCompletionQueueMark) return nullptr;
     return cq;
+}
+
+// Whether RIOCloseCompletionQueue marked the queue invalid (it lives on while request
+// queues name it): no new request queue may name it, and the calls on it fail as on an
+// invalid queue (Microsoft Learn, RIOCloseCompletionQueue).
+bool closed(CompletionQueue* cq)
+{
+    std::lock_guard<std::mutex> guard(cq->lock);
+    return cq->closed;
 }
 
 // Reserves `delta` (may be negative: given back) of the queue's room. False (nothing
@@ -176,6 +190,13 @@ void notify_now(CompletionQueue* cq)
         PostQueuedCompletionStatus(how.Iocp.IocpHandle, 0, reinterpret_cast<ULONG_PTR>(how.Iocp.CompletionKey),
                                    static_cast<LPOVERLAPPED>(how.Iocp.Overlapped));
     SetLastError(saved);
+}
+
+// A notification counted in `notifying` has been given.
+void notify_done(CompletionQueue* cq)
+{
+    std::lock_guard<std::mutex> guard(cq->lock);
+    if (--cq->notifying == 0) cq->quiet.notify_all();
 }
 
 // ---- request queues.
@@ -246,6 +267,7 @@ void complete(RioOp* op)
                 if (cq->armed) {
                     cq->armed = false;
                     fire = true;
+                    ++cq->notifying;
                     cq->references.fetch_add(1, std::memory_order_relaxed);  // while notify_now runs
                 }
             }
@@ -255,6 +277,7 @@ void complete(RioOp* op)
     if (op != nullptr) op_free(op);  // the queue was closed: nobody will dequeue it
     if (fire) {
         notify_now(cq);
+        notify_done(cq);
         completion_queue_release(cq);
     }
 }
@@ -348,7 +371,8 @@ void commit(RequestQueue* rq, bool receive)
 void RequestQueue::socket_gone()
 {
     // Requests still deferred when the socket closed end as those under way did: cut off
-    // by the close (socket driver: WSAECONNABORTED, a WSARecv's status then).
+    // by the close (socket driver: WSAECONNABORTED, a WSARecv's status then). Marked gone
+    // first: issue() holds no more requests once it sees it (under deferred_lock).
     gone.store(true, std::memory_order_release);
     for (bool receive : {true, false}) {
         RioOp* op = take_deferred(this, receive);
@@ -414,10 +438,23 @@ BOOL issue(RIO_RQ handle, PRIO_BUF data, ULONG count, PRIO_BUF remote, PRIO_BUF 
     op->flags = flags;
     op->result.RequestContext = reinterpret_cast<ULONGLONG>(context);
     if (flags & RIO_MSG_DEFER) {
-        std::lock_guard<std::mutex> guard(rq->deferred_lock);
-        RioOp** tail = receive ? &rq->deferred_receives : &rq->deferred_sends;
-        while (*tail != nullptr) tail = &(*tail)->next;
-        *tail = op;
+        // Held unless its socket was recycled meanwhile (socket_gone, which takes the held
+        // requests under this lock after it marks the queue gone): one held after that
+        // would never complete, and keep its queues forever.
+        bool held = false;
+        {
+            std::lock_guard<std::mutex> guard(rq->deferred_lock);
+            if (!rq->gone.load(std::memory_order_acquire)) {
+                RioOp** tail = receive ? &rq->deferred_receives : &rq->deferred_sends;
+                while (*tail != nullptr) tail = &(*tail)->next;
+                *tail = op;
+                held = true;
+            }
+        }
+        if (!held) {
+            op_free(op);
+            return wsa_fail(WSAEINVAL, FALSE);
+        }
         set_last_error(0);
         return TRUE;
     }
@@ -463,12 +500,16 @@ VOID PASCAL rio_close_completion_queue(RIO_CQ handle)
     if (cq == nullptr) return;
     std::deque<RioOp*> left;
     {
-        std::lock_guard<std::mutex> guard(cq->lock);
+        std::unique_lock<std::mutex> guard(cq->lock);
         if (cq->closed) return;
         cq->closed = true;
         cq->armed = false;
         left.swap(cq->results);
         cq->notifiable = 0;
+        // A notification decided before the close is given before it returns: the
+        // program may close or reuse the event (or port) once it has (Microsoft Learn:
+        // the queue is locked for writing, and nothing is added to it after).
+        cq->quiet.wait(guard, [cq] { return cq->notifying == 0; });
     }
     for (RioOp* op : left) op_free(op);
     completion_queue_release(cq);  // the program's
@@ -512,7 +553,7 @@ RIO_RQ PASCAL rio_create_request_queue(SOCKET s, ULONG max_receive, ULONG receiv
     auto* socket = static_cast<SocketDevice*>(object);
     int refused = 0;
     if (receive_cq == nullptr || send_cq == nullptr || (max_receive == 0 && max_send == 0) ||
-        receive_buffers > kMaxDataBuffers || send_buffers > kMaxDataBuffers)
+        receive_buffers > kMaxDataBuffers || send_buffers > kMaxDataBuffers || closed(receive_cq) || closed(send_cq))
         refused = WSAEINVAL;
     else if (!socket->registered_io())  // a socket made without WSA_FLAG_REGISTERED_IO
         refused = WSAEINVAL;
@@ -564,6 +605,7 @@ ULONG PASCAL rio_dequeue_completion(RIO_CQ handle, PRIORESULT array, ULONG size)
             ULONG count = 0;
             {
                 std::lock_guard<std::mutex> guard(cq->lock);
+                if (cq->closed) return taken != 0 ? taken : RIO_CORRUPT_CQ;  // invalid now
                 while (count < 64 && taken + count < size && !cq->results.empty()) {
                     RioOp* op = cq->results.front();
                     cq->results.pop_front();
@@ -614,10 +656,17 @@ INT PASCAL rio_notify(RIO_CQ handle)
     bool now;
     {
         std::lock_guard<std::mutex> guard(cq->lock);
+        if (cq->closed) return WSAEINVAL;
         now = cq->notifiable != 0;
-        if (!now) cq->armed = true;
+        if (now)
+            ++cq->notifying;
+        else
+            cq->armed = true;
     }
-    if (now) notify_now(cq);
+    if (now) {
+        notify_now(cq);
+        notify_done(cq);
+    }
     return ERROR_SUCCESS;
 }
 
@@ -647,6 +696,7 @@ BOOL PASCAL rio_resize_completion_queue(RIO_CQ handle, DWORD size)
     if (cq == nullptr || size < 1 || size > RIO_MAX_CQ_SIZE) return wsa_fail(WSAEINVAL, FALSE);
     {
         std::lock_guard<std::mutex> guard(cq->lock);
+        if (cq->closed) return wsa_fail(WSAEINVAL, FALSE);
         // Smaller than what its request queues may have outstanding, or than what it
         // holds: WSAETOOMANYREFS.
         if (size < cq->reserved || size < cq->results.size()) return wsa_fail(WSAETOOMANYREFS, FALSE);

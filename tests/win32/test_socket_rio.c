@@ -8,8 +8,10 @@
  * (WSAENOBUFS until the completion is dequeued); RIONotify with an event (NotifyReset,
  * a second RIONotify while armed: WSAEALREADY, RIO_MSG_DONT_NOTIFY) and with a completion
  * port (its key and OVERLAPPED); RIO_MSG_DEFER and RIO_MSG_COMMIT_ONLY; UDP with
- * RIOReceiveEx / RIOSendEx addresses and RIOReceiveEx's flags; queue resizing;
- * closesocket with receives outstanding (each ends aborted in the completion queue).
+ * RIOReceiveEx / RIOSendEx addresses and RIOReceiveEx's flags; queue resizing; a closed
+ * completion queue a request queue still names (invalid);
+ * closesocket with receives outstanding (each ends aborted in the completion queue);
+ * data buffers of 4 GiB in all.
  * Every wait is bounded.
  * Sources: Microsoft Learn's pages of each RIO function (LPFN_RIO*), of RIORESULT and of
  * RIO_NOTIFICATION_COMPLETION. */
@@ -152,7 +154,8 @@ static void test_queue_creation(void)
     RIO_NOTIFICATION_COMPLETION how;
     RIO_CQ cq, tiny;
     RIO_RQ rq;
-    SOCKET plain = sx_tcp(), s = rio_socket(SOCK_STREAM);
+    RIORESULT result;
+    SOCKET plain = sx_tcp(), s = rio_socket(SOCK_STREAM), other = rio_socket(SOCK_STREAM);
 
     TEST("queue creation");
     WSASetLastError(0xdeadbeef);
@@ -209,11 +212,24 @@ static void test_queue_creation(void)
     WSASetLastError(0xdeadbeef);
     CHECK(!rio.RIOResizeCompletionQueue(cq, RIO_MAX_CQ_SIZE + 1));
     CHECK_EQ(WSAGetLastError(), WSAEINVAL);
-    closesocket(s);
     tiny = rio.RIOCreateCompletionQueue(1, NULL);
     CHECK(tiny != RIO_INVALID_CQ);
     rio.RIOCloseCompletionQueue(tiny);
+    /* Closed, the completion queue is marked invalid (Microsoft Learn,
+     * RIOCloseCompletionQueue), though its request queue (its socket still open) names it:
+     * no new request queue takes it (room for one made first), nor does anything else. */
+    CHECK(rio.RIOResizeCompletionQueue(cq, 12));
     rio.RIOCloseCompletionQueue(cq);
+    WSASetLastError(0xdeadbeef);
+    CHECK(rio.RIOCreateRequestQueue(other, 1, 1, 1, 1, cq, cq, NULL) == RIO_INVALID_RQ);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    WSASetLastError(0xdeadbeef);
+    CHECK(!rio.RIOResizeCompletionQueue(cq, 14));
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    CHECK_EQ(rio.RIODequeueCompletion(cq, &result, 1), RIO_CORRUPT_CQ);
+    CHECK_EQ(rio.RIONotify(cq), WSAEINVAL);
+    closesocket(s);
+    closesocket(other);
     closesocket(plain);
 }
 
@@ -608,6 +624,49 @@ static void test_close(void)
     rio.RIOCloseCompletionQueue(cq);
 }
 
+/* Data buffers that add up to 4 GiB or more (four 1 GiB views of one region): the
+ * receive reads what comes, as any other (their total once wrapped to 0, read as a
+ * zero-byte receive that completed with nothing read). */
+static void test_huge_buffers(void)
+{
+    SOCKET client, server;
+    RIO_CQ cq = rio.RIOCreateCompletionQueue(8, NULL);
+    RIO_RQ rq;
+    RIO_BUF b[4];
+    RIO_BUFFERID id;
+    RIORESULT r;
+    const DWORD gib = 0x40000000u;
+    char *big;
+    int i;
+
+    TEST("data buffers of 4 GiB in all");
+    big = VirtualAlloc(NULL, gib, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(big != NULL);
+    if (big == NULL)
+        return;
+    id = rio.RIORegisterBuffer(big, gib);
+    CHECK(id != RIO_INVALID_BUFFERID);
+    rio_pair(&client, &server);
+    rq = rio.RIOCreateRequestQueue(client, 1, 4, 1, 1, cq, cq, NULL);
+    CHECK(rq != RIO_INVALID_RQ);
+    for (i = 0; i < 4; i++) {
+        b[i].BufferId = id;
+        b[i].Offset = 0;
+        b[i].Length = gib;
+    }
+    CHECK(rio.RIOReceive(rq, b, 4, 0, (PVOID)(ULONG_PTR)1));
+    CHECK_EQ(send(server, "abcd", 4, 0), 4);
+    CHECK_EQ(dequeue_wait(cq, &r, 1), 1);
+    CHECK_EQ(r.Status, 0);
+    CHECK_EQ(r.BytesTransferred, 4);
+    CHECK(memcmp(big, "abcd", 4) == 0);
+    closesocket(client);
+    closesocket(server);
+    rio.RIOCloseCompletionQueue(cq);
+    rio.RIODeregisterBuffer(id);
+    VirtualFree(big, 0, MEM_RELEASE);
+}
+
 /* Many short exchanges: the completions come from the I/O manager's threads while this
  * thread dequeues (ThreadSanitizer watches the completion queue). */
 static void test_many(void)
@@ -657,6 +716,7 @@ int main(void)
         test_defer();
         test_udp();
         test_close();
+        test_huge_buffers();
         test_many();
         rio.RIODeregisterBuffer(memory_id);
     }
