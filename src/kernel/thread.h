@@ -2,6 +2,8 @@
 // exit code) and the ThreadState the library keeps for it.
 #pragma once
 
+#include <sched.h>
+
 #include <atomic>
 
 #include "kernel/object.h"
@@ -76,6 +78,14 @@ private:
 
 // The calling thread's object (made on first use).
 ThreadObject* current_thread_object();
+
+// This process's affinity mask as GetProcessAffinityMask reports it (0 until the first
+// affinity call reads it): CreateThread starts a thread on it, as Windows starts a thread
+// with its process's mask, where Linux would give it its creator's.
+extern std::atomic<DWORD_PTR> process_affinity_mask;
+
+// The Linux processor set of an affinity mask (its first 64 processors).
+void cpu_set_of_mask(DWORD_PTR mask, cpu_set_t* set);
 
 // Finds a live thread by id; returns it with a new reference, or nullptr.
 ThreadObject* thread_find(DWORD thread_id);

@@ -279,6 +279,44 @@ static void test_affinity(void)
     CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), 0), 0);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     CHECK(GetCurrentProcessorNumber() < 64);
+
+    /* A mask whose low 32 bits are all set asks for every processor of the process (Wine's
+     * thread.c test_thread_processor, which passes on 64-bit Windows: ~0 and ~0 >> 3 both
+     * succeed and return the previous mask). A thread's mask is its own: the process's
+     * stays as it was (Microsoft Learn, SetThreadAffinityMask: "A thread affinity mask
+     * must be a subset of the process affinity mask"; Wine 8.0 agrees on all of this). */
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), lowest), process_mask);
+    DWORD_PTR after = 0, after_system = 0;
+    CHECK(GetProcessAffinityMask(GetCurrentProcess(), &after, &after_system));
+    CHECK_EQ(after, process_mask);
+    /* A new thread starts with the process's mask, not its creator's. */
+    thread = CreateThread(NULL, 0, processor_thread, &process_mask, CREATE_SUSPENDED, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(SetThreadAffinityMask(thread, process_mask), process_mask);
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), ~(DWORD_PTR)0), lowest);
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), ~(DWORD_PTR)0 >> 3), process_mask);
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), process_mask), process_mask);
+
+    /* The handle needs a right to set and one to query (Microsoft Learn,
+     * SetThreadAffinityMask: THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION, and
+     * THREAD_QUERY_INFORMATION or THREAD_QUERY_LIMITED_INFORMATION). */
+    HANDLE set_only = OpenThread(THREAD_SET_INFORMATION, FALSE, GetCurrentThreadId());
+    HANDLE query_only = OpenThread(THREAD_QUERY_INFORMATION, FALSE, GetCurrentThreadId());
+    HANDLE both = OpenThread(THREAD_SET_INFORMATION | THREAD_QUERY_INFORMATION, FALSE, GetCurrentThreadId());
+    CHECK(set_only != NULL && query_only != NULL && both != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetThreadAffinityMask(set_only, process_mask), 0);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetThreadAffinityMask(query_only, process_mask), 0);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(SetThreadAffinityMask(both, process_mask), process_mask);
+    CloseHandle(both);
+    CloseHandle(query_only);
+    CloseHandle(set_only);
 }
 
 int main(int argc, char **argv)
