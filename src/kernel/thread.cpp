@@ -116,7 +116,7 @@ ThreadState* current_thread()
     object->lock.lock();
     object->reset_base();
     object->set_creation_time(filetime_now());
-    object->set_priority(THREAD_PRIORITY_NORMAL);
+    object->reset_settings();
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = true;
@@ -143,7 +143,7 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
     object->reset_base();
     object->add_reference();  // the running thread's
     object->set_creation_time(filetime_now());
-    object->set_priority(THREAD_PRIORITY_NORMAL);
+    object->reset_settings();
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = false;
@@ -245,6 +245,15 @@ bool ThreadObject::terminate_unstarted(DWORD exit_code)
     suspend_count_.store(0, std::memory_order_release);  // let it leave its wait, to end
     futex_wake(&suspend_count_, 1);
     return true;
+}
+
+void ThreadObject::reset_settings()
+{
+    set_priority(THREAD_PRIORITY_NORMAL);
+    set_priority_boost_disabled(false);
+    exchange_ideal_processor(0);
+    description.clear();
+    description.shrink_to_fit();
 }
 
 void ThreadObject::recycle()

@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <atomic>
+#include <string>
 
 #include "kernel/object.h"
 #include "kernel/thread_state.h"
@@ -33,6 +34,17 @@ public:
     // GetThreadPriority/SetThreadPriority's value (THREAD_PRIORITY_*), as last set.
     int priority() const { return priority_.load(std::memory_order_relaxed); }
     void set_priority(int priority) { priority_.store(priority, std::memory_order_relaxed); }
+    // SetThreadPriorityBoost's flag and SetThreadIdealProcessor's processor, as last set
+    // (Linux has neither: they are the thread's settings, read back).
+    bool priority_boost_disabled() const { return boost_disabled_.load(std::memory_order_relaxed); }
+    void set_priority_boost_disabled(bool disabled) { boost_disabled_.store(disabled, std::memory_order_relaxed); }
+    DWORD ideal_processor() const { return ideal_processor_.load(std::memory_order_relaxed); }
+    DWORD exchange_ideal_processor(DWORD processor)
+    {
+        return ideal_processor_.exchange(processor, std::memory_order_relaxed);
+    }
+    // SetThreadDescription's text (empty at first); under `lock`.
+    std::u16string description;
 
     // Starts a thread running `start(parameter)`. Returns the object with two references
     // (the caller's and the running thread's), or nullptr with `*error`.
@@ -67,7 +79,13 @@ private:
     uint64_t exit_time_ = 0;
     uint64_t kernel_time_ = 0;
     uint64_t user_time_ = 0;
+    // The settings a new thread starts with: normal priority, boost on, processor 0, no
+    // description. Under `lock`.
+    void reset_settings();
+
     std::atomic<int> priority_{0};
+    std::atomic<bool> boost_disabled_{false};
+    std::atomic<DWORD> ideal_processor_{0};
     std::atomic<uint32_t> suspend_count_{0};  // futex word for a thread created suspended
     bool started_ = false;
     bool terminated_ = false;  // TerminateThread before the routine began; under `lock`

@@ -441,4 +441,48 @@ DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinit
     return previous & system_mask();
 }
 
+// Linux has no boost to turn off: the flag is the thread's, read back.
+BOOL WINAPI SetThreadPriorityBoost(HANDLE hThread, BOOL bDisablePriorityBoost)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadSetAccess, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    static_cast<kernel::ThreadObject*>(object)->set_priority_boost_disabled(bDisablePriorityBoost != FALSE);
+    object->release_reference();
+    return TRUE;
+}
+
+BOOL WINAPI GetThreadPriorityBoost(HANDLE hThread, PBOOL pDisablePriorityBoost)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    bool disabled = static_cast<kernel::ThreadObject*>(object)->priority_boost_disabled();
+    object->release_reference();
+    if (pDisablePriorityBoost == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *pDisablePriorityBoost = disabled ? TRUE : FALSE;
+    return TRUE;
+}
+
+// The previous ideal processor, recorded (Linux's scheduler takes no hint). Past
+// MAXIMUM_PROCESSORS: (DWORD)-1 with ERROR_INVALID_PARAMETER; MAXIMUM_PROCESSORS reads the
+// current one; a processor the machine lacks leaves it as it is (Wine's thread.c
+// test_thread_processor; the kernel sets an ideal processor only below the number of
+// processors).
+DWORD WINAPI SetThreadIdealProcessor(HANDLE hThread, DWORD dwIdealProcessor)
+{
+    if (dwIdealProcessor > MAXIMUM_PROCESSORS) return fail(ERROR_INVALID_PARAMETER, DWORD(-1));
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, THREAD_SET_INFORMATION, &error);
+    if (object == nullptr) return fail(error, DWORD(-1));
+    auto* thread = static_cast<kernel::ThreadObject*>(object);
+    long processors = sysconf(_SC_NPROCESSORS_CONF);
+    DWORD previous = dwIdealProcessor < static_cast<DWORD>(processors > 0 ? processors : 1)
+                         ? thread->exchange_ideal_processor(dwIdealProcessor)
+                         : thread->ideal_processor();
+    object->release_reference();
+    return previous;
+}
+
 }  // extern "C"
