@@ -150,6 +150,14 @@ OVERLAPPED_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHan
 #define THREAD_PRIORITY_IDLE (-15)
 #define THREAD_PRIORITY_TIME_CRITICAL 15
 #define THREAD_PRIORITY_ERROR_RETURN 0x7fffffff
+/* Background modes: refused (ERROR_INVALID_PARAMETER, docs/win32-status.md). */
+#define THREAD_MODE_BACKGROUND_BEGIN 0x00010000
+#define THREAD_MODE_BACKGROUND_END 0x00020000
+#define PROCESS_MODE_BACKGROUND_BEGIN 0x00100000
+#define PROCESS_MODE_BACKGROUND_END 0x00200000
+#ifndef MAXIMUM_PROCESSORS
+#define MAXIMUM_PROCESSORS 64
+#endif
 OVERLAPPED_API BOOL WINAPI GetProcessTimes(HANDLE hProcess, LPFILETIME lpCreationTime, LPFILETIME lpExitTime,
                                            LPFILETIME lpKernelTime, LPFILETIME lpUserTime);
 OVERLAPPED_API BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime, LPFILETIME lpExitTime,
@@ -162,6 +170,12 @@ OVERLAPPED_API BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lp
                                                   PDWORD_PTR lpSystemAffinityMask);
 OVERLAPPED_API BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityMask);
 OVERLAPPED_API DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinityMask);
+OVERLAPPED_API BOOL WINAPI SetThreadPriorityBoost(HANDLE hThread, BOOL bDisablePriorityBoost);
+OVERLAPPED_API BOOL WINAPI GetThreadPriorityBoost(HANDLE hThread, PBOOL pDisablePriorityBoost);
+OVERLAPPED_API DWORD WINAPI SetThreadIdealProcessor(HANDLE hThread, DWORD dwIdealProcessor);
+OVERLAPPED_API DWORD WINAPI GetProcessIdOfThread(HANDLE Thread);
+OVERLAPPED_API HRESULT WINAPI SetThreadDescription(HANDLE hThread, PCWSTR lpThreadDescription);
+OVERLAPPED_API HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR* ppszThreadDescription);
 #define PROCESS_NAME_NATIVE 0x00000001
 
 /* Job objects (jobapi.h, winnt.h on Windows). */

@@ -215,10 +215,12 @@ namespace {
 
 // The rights of a synchronization object's type that the generic rights stand for:
 // Windows' generic mappings of the Event, Mutant, Semaphore, Timer, IoCompletion and
-// Thread types (Wine's object-type tests read the same from NtQueryObject). False for
+// Thread types (Wine's object-type tests read the same from NtQueryObject), and of the
+// Process type (Wine's server keeps Windows' mapping in its process type). False for
 // other types.
 struct TypeRights {
     ACCESS_MASK query, modify, all;  // a mutex has no right to modify it
+    ACCESS_MASK execute = 0;         // besides SYNCHRONIZE
 };
 
 bool sync_type_rights(ObjectType type, TypeRights* rights)
@@ -239,6 +241,13 @@ bool sync_type_rights(ObjectType type, TypeRights* rights)
                        THREAD_SET_CONTEXT,
                    THREAD_ALL_ACCESS};
         return true;
+    case ObjectType::Process:
+        // So OpenProcess(GENERIC_READ) can query, MAXIMUM_ALLOWED or GENERIC_EXECUTE wait.
+        *rights = {PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
+                   PROCESS_SUSPEND_RESUME | PROCESS_SET_INFORMATION | PROCESS_SET_QUOTA | PROCESS_CREATE_PROCESS |
+                       PROCESS_DUP_HANDLE | PROCESS_VM_WRITE | PROCESS_VM_OPERATION | PROCESS_CREATE_THREAD,
+                   PROCESS_ALL_ACCESS, PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE};
+        return true;
     default: return false;
     }
 }
@@ -252,11 +261,12 @@ ACCESS_MASK map_generic_access(ObjectType type, ACCESS_MASK access)
 {
     constexpr ACCESS_MASK kGeneric = GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED;
     TypeRights rights;
+    if (type == ObjectType::Process && (access & kAccessPrimaryThread)) type = ObjectType::Thread;  // a thread's
     if (!(access & kGeneric) || !sync_type_rights(type, &rights)) return access;
     ACCESS_MASK mapped = access & ~kGeneric;
     if (access & GENERIC_READ) mapped |= STANDARD_RIGHTS_READ | rights.query;
     if (access & GENERIC_WRITE) mapped |= STANDARD_RIGHTS_WRITE | rights.modify;
-    if (access & GENERIC_EXECUTE) mapped |= STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE;
+    if (access & GENERIC_EXECUTE) mapped |= STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE | rights.execute;
     if (access & (GENERIC_ALL | MAXIMUM_ALLOWED)) mapped |= rights.all;
     return mapped;
 }

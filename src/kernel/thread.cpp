@@ -19,6 +19,7 @@ namespace overlapped::kernel {
 
 constinit thread_local DWORD tls_last_error __attribute__((tls_model("initial-exec"))) = 0;
 std::atomic<void (*)(ThreadState*)> thread_exit_hook{nullptr};
+std::atomic<DWORD_PTR> process_affinity_mask{0};
 
 namespace {
 
@@ -115,7 +116,7 @@ ThreadState* current_thread()
     object->lock.lock();
     object->reset_base();
     object->set_creation_time(filetime_now());
-    object->set_priority(THREAD_PRIORITY_NORMAL);
+    object->reset_settings();
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = true;
@@ -142,7 +143,7 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
     object->reset_base();
     object->add_reference();  // the running thread's
     object->set_creation_time(filetime_now());
-    object->set_priority(THREAD_PRIORITY_NORMAL);
+    object->reset_settings();
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = false;
@@ -162,8 +163,19 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
         if (size < 65536) size = 65536;
         pthread_attr_setstacksize(&attributes, size);
     }
+    DWORD_PTR mask = process_affinity_mask.load(std::memory_order_relaxed);
+    if (mask != 0) {
+        cpu_set_t set;
+        cpu_set_of_mask(mask, &set);
+        pthread_attr_setaffinity_np(&attributes, sizeof(set), &set);
+    }
     pthread_t thread;
     int rc = pthread_create(&thread, &attributes, &ThreadStart::run, object);
+    if (rc == EINVAL && mask != 0) {  // processors gone since: the creator's, as Linux gives
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof(set), &set) == 0) pthread_attr_setaffinity_np(&attributes, sizeof(set), &set);
+        rc = pthread_create(&thread, &attributes, &ThreadStart::run, object);
+    }
     pthread_attr_destroy(&attributes);
     if (rc != 0) {
         *error = rc == EAGAIN ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_PARAMETER;
@@ -182,6 +194,13 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
         while (object->state.thread_id.load(std::memory_order_acquire) == 0) sched_yield();
     }
     return object;
+}
+
+void cpu_set_of_mask(DWORD_PTR mask, cpu_set_t* set)
+{
+    CPU_ZERO(set);
+    for (int cpu = 0; cpu < 64; ++cpu)
+        if (mask & (DWORD_PTR(1) << cpu)) CPU_SET(cpu, set);
 }
 
 DWORD ThreadObject::resume()
@@ -226,6 +245,15 @@ bool ThreadObject::terminate_unstarted(DWORD exit_code)
     suspend_count_.store(0, std::memory_order_release);  // let it leave its wait, to end
     futex_wake(&suspend_count_, 1);
     return true;
+}
+
+void ThreadObject::reset_settings()
+{
+    set_priority(THREAD_PRIORITY_NORMAL);
+    set_priority_boost_disabled(false);
+    exchange_ideal_processor(0);
+    description.clear();
+    description.shrink_to_fit();
 }
 
 void ThreadObject::recycle()

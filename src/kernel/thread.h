@@ -2,7 +2,10 @@
 // exit code) and the ThreadState the library keeps for it.
 #pragma once
 
+#include <sched.h>
+
 #include <atomic>
+#include <string>
 
 #include "kernel/object.h"
 #include "kernel/thread_state.h"
@@ -31,6 +34,17 @@ public:
     // GetThreadPriority/SetThreadPriority's value (THREAD_PRIORITY_*), as last set.
     int priority() const { return priority_.load(std::memory_order_relaxed); }
     void set_priority(int priority) { priority_.store(priority, std::memory_order_relaxed); }
+    // SetThreadPriorityBoost's flag and SetThreadIdealProcessor's processor, as last set
+    // (Linux has neither: they are the thread's settings, read back).
+    bool priority_boost_disabled() const { return boost_disabled_.load(std::memory_order_relaxed); }
+    void set_priority_boost_disabled(bool disabled) { boost_disabled_.store(disabled, std::memory_order_relaxed); }
+    DWORD ideal_processor() const { return ideal_processor_.load(std::memory_order_relaxed); }
+    DWORD exchange_ideal_processor(DWORD processor)
+    {
+        return ideal_processor_.exchange(processor, std::memory_order_relaxed);
+    }
+    // SetThreadDescription's text (empty at first); under `lock`.
+    std::u16string description;
 
     // Starts a thread running `start(parameter)`. Returns the object with two references
     // (the caller's and the running thread's), or nullptr with `*error`.
@@ -65,7 +79,13 @@ private:
     uint64_t exit_time_ = 0;
     uint64_t kernel_time_ = 0;
     uint64_t user_time_ = 0;
+    // The settings a new thread starts with: normal priority, boost on, processor 0, no
+    // description. Under `lock`.
+    void reset_settings();
+
     std::atomic<int> priority_{0};
+    std::atomic<bool> boost_disabled_{false};
+    std::atomic<DWORD> ideal_processor_{0};
     std::atomic<uint32_t> suspend_count_{0};  // futex word for a thread created suspended
     bool started_ = false;
     bool terminated_ = false;  // TerminateThread before the routine began; under `lock`
@@ -76,6 +96,14 @@ private:
 
 // The calling thread's object (made on first use).
 ThreadObject* current_thread_object();
+
+// This process's affinity mask as GetProcessAffinityMask reports it (0 until the first
+// affinity call reads it): CreateThread starts a thread on it, as Windows starts a thread
+// with its process's mask, where Linux would give it its creator's.
+extern std::atomic<DWORD_PTR> process_affinity_mask;
+
+// The Linux processor set of an affinity mask (its first 64 processors).
+void cpu_set_of_mask(DWORD_PTR mask, cpu_set_t* set);
 
 // Finds a live thread by id; returns it with a new reference, or nullptr.
 ThreadObject* thread_find(DWORD thread_id);

@@ -140,12 +140,24 @@ bool get_mask(int task, DWORD_PTR* mask)
     return true;
 }
 
+// This process's affinity mask: Windows keeps it apart from its threads' (a thread's
+// SetThreadAffinityMask leaves GetProcessAffinityMask as it was), Linux has only the
+// threads'. Read from the first thread at first use, then what SetProcessAffinityMask set
+// (kernel::process_affinity_mask, which CreateThread also reads).
+DWORD_PTR process_mask_of_self()
+{
+    DWORD_PTR mask = kernel::process_affinity_mask.load(std::memory_order_relaxed);
+    if (mask != 0) return mask;
+    DWORD_PTR read = 0;
+    if (!get_mask(getpid(), &read) || (read & system_mask()) == 0) read = system_mask();
+    kernel::process_affinity_mask.compare_exchange_strong(mask, read & system_mask(), std::memory_order_relaxed);
+    return kernel::process_affinity_mask.load(std::memory_order_relaxed);
+}
+
 bool set_mask(int task, DWORD_PTR mask)
 {
     cpu_set_t set;
-    CPU_ZERO(&set);
-    for (int cpu = 0; cpu < 64; ++cpu)
-        if (mask & (DWORD_PTR(1) << cpu)) CPU_SET(cpu, &set);
+    kernel::cpu_set_of_mask(mask, &set);
     return sched_setaffinity(task, sizeof(set), &set) == 0;
 }
 
@@ -369,7 +381,10 @@ BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinity
     bool self, ended;
     if (!process_facts(hProcess, kProcessQueryAccess, &pid, &self, &ended, &error)) return fail(error, FALSE);
     DWORD_PTR mask = 0;
-    if (ended || !get_mask(pid, &mask)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (self)
+        mask = process_mask_of_self();
+    else if (ended || !get_mask(pid, &mask))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (lpProcessAffinityMask == nullptr || lpSystemAffinityMask == nullptr) return fail(ERROR_NOACCESS, FALSE);
     *lpProcessAffinityMask = mask & system_mask();
     *lpSystemAffinityMask = system_mask();
@@ -389,33 +404,85 @@ BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityM
     if (ended) return fail(ERROR_ACCESS_DENIED, FALSE);
     bool any = false;
     for_each_task(pid, [&](int tid) { any |= set_mask(tid, dwProcessAffinityMask); });
-    return any ? TRUE : fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (!any) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (self) kernel::process_affinity_mask.store(dwProcessAffinityMask, std::memory_order_relaxed);
+    return TRUE;
 }
 
-// The previous mask; 0 with ERROR_INVALID_PARAMETER for a mask outside the process's.
+// The previous mask; 0 with ERROR_INVALID_PARAMETER for a mask outside the process's. A
+// mask whose low 32 bits are all set asks for every processor of the process (Wine's
+// thread.c test_thread_processor: ~0 and ~0 >> 3 both succeed on 64-bit Windows). The
+// handle needs a right to set and one to query (Microsoft Learn, SetThreadAffinityMask).
 DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinityMask)
 {
     DWORD error, id = 0, code = 0;
     int tid = 0;
-    kernel::Object* object = kernel::handle_reference(hThread, kernel::ObjectType::Thread, 0, &error);
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(hThread, kernel::ObjectType::Thread, 0, &granted, &error);
     if (object != nullptr) {
         auto* thread = static_cast<kernel::ThreadObject*>(object);
         thread->lock.lock();
         tid = thread->exited() ? 0 : static_cast<int>(thread->thread_id());
         thread->lock.unlock();
         object->release_reference();
+        if (!(granted & kThreadSetAccess) || !(granted & kThreadQueryAccess))
+            return fail(ERROR_ACCESS_DENIED, DWORD_PTR(0));
     } else if (kernel::process_primary_thread_query(hThread, &id, &code)) {
         tid = static_cast<int>(id);  // a child's primary thread
     } else {
         return fail(error, DWORD_PTR(0));
     }
-    DWORD_PTR process_mask = 0, previous = 0;
-    if (tid == 0 || !get_mask(getpid(), &process_mask) || !get_mask(tid, &previous))
-        return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
+    DWORD_PTR process_mask = process_mask_of_self(), previous = 0;
+    if (id == 0 && static_cast<DWORD>(dwThreadAffinityMask) == 0xFFFFFFFFu) dwThreadAffinityMask = process_mask;
+    if (tid == 0 || !get_mask(tid, &previous)) return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
     if (id == 0 && (dwThreadAffinityMask == 0 || (dwThreadAffinityMask & ~process_mask) != 0))
         return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
     if (!set_mask(tid, dwThreadAffinityMask)) return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
     return previous & system_mask();
+}
+
+// Linux has no boost to turn off: the flag is the thread's, read back.
+BOOL WINAPI SetThreadPriorityBoost(HANDLE hThread, BOOL bDisablePriorityBoost)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadSetAccess, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    static_cast<kernel::ThreadObject*>(object)->set_priority_boost_disabled(bDisablePriorityBoost != FALSE);
+    object->release_reference();
+    return TRUE;
+}
+
+BOOL WINAPI GetThreadPriorityBoost(HANDLE hThread, PBOOL pDisablePriorityBoost)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    bool disabled = static_cast<kernel::ThreadObject*>(object)->priority_boost_disabled();
+    object->release_reference();
+    if (pDisablePriorityBoost == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *pDisablePriorityBoost = disabled ? TRUE : FALSE;
+    return TRUE;
+}
+
+// The previous ideal processor, recorded (Linux's scheduler takes no hint). Past
+// MAXIMUM_PROCESSORS: (DWORD)-1 with ERROR_INVALID_PARAMETER; MAXIMUM_PROCESSORS reads the
+// current one; a processor the machine lacks leaves it as it is (Wine's thread.c
+// test_thread_processor; the kernel sets an ideal processor only below the number of
+// processors).
+DWORD WINAPI SetThreadIdealProcessor(HANDLE hThread, DWORD dwIdealProcessor)
+{
+    if (dwIdealProcessor > MAXIMUM_PROCESSORS) return fail(ERROR_INVALID_PARAMETER, DWORD(-1));
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, THREAD_SET_INFORMATION, &error);
+    if (object == nullptr) return fail(error, DWORD(-1));
+    auto* thread = static_cast<kernel::ThreadObject*>(object);
+    long processors = sysconf(_SC_NPROCESSORS_CONF);
+    DWORD previous = dwIdealProcessor < static_cast<DWORD>(processors > 0 ? processors : 1)
+                         ? thread->exchange_ideal_processor(dwIdealProcessor)
+                         : thread->ideal_processor();
+    object->release_reference();
+    return previous;
 }
 
 }  // extern "C"

@@ -1,5 +1,9 @@
 // thread.cpp: CreateThread, ExitThread, Resume/SuspendThread, exit codes, thread ids,
-// OpenThread, QueueUserAPC, ExitProcess.
+// OpenThread, QueueUserAPC, ExitProcess, thread descriptions.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 #include "kernel/handle_table.h"
@@ -16,6 +20,37 @@ namespace {
 // The rights a thread handle needs to be read: either (Microsoft Learn, GetExitCodeThread,
 // GetThreadId).
 constexpr ACCESS_MASK kThreadQueryAccess = THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION;
+// And to be changed: either (Microsoft Learn, SetThreadDescription).
+constexpr ACCESS_MASK kThreadSetAccess = THREAD_SET_INFORMATION | THREAD_SET_LIMITED_INFORMATION;
+
+// The NTSTATUS a failed thread lookup of `handle` stands for, as an HRESULT (the
+// description functions return HRESULT_FROM_NT of the status): a handle of another type
+// is STATUS_OBJECT_TYPE_MISMATCH, which Win32 errors fold into ERROR_INVALID_HANDLE.
+HRESULT lookup_hresult(HANDLE handle, DWORD error)
+{
+    if (error == ERROR_ACCESS_DENIED) return HRESULT_FROM_NT(STATUS_ACCESS_DENIED);
+    DWORD any_error;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Any, 0, &any_error);
+    if (object == nullptr) return HRESULT_FROM_NT(STATUS_INVALID_HANDLE);
+    object->release_reference();
+    return HRESULT_FROM_NT(STATUS_OBJECT_TYPE_MISMATCH);
+}
+
+// Linux's name of running thread `tid` (what ps and debuggers show): the description's
+// first 15 bytes of UTF-8, cut at a character's start. Best effort.
+void set_linux_name(DWORD tid, const std::u16string& description)
+{
+    std::string name = win32::utf8_from_utf16(reinterpret_cast<const WCHAR*>(description.c_str()), description.size());
+    size_t length = name.size() < 15 ? name.size() : 15;
+    while (length > 0 && length < name.size() && (static_cast<unsigned char>(name[length]) & 0xC0) == 0x80) --length;
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/task/%u/comm", static_cast<unsigned>(tid));
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ssize_t written = write(fd, name.data(), length);
+    (void)written;
+    close(fd);
+}
 
 void run_user_apc(const kernel::Apc& apc) { reinterpret_cast<PAPCFUNC>(apc.a)(apc.b); }
 
@@ -132,6 +167,27 @@ extern "C" DWORD WINAPI GetThreadId(HANDLE Thread)
     return id;
 }
 
+// This process's id for its threads; a child's primary thread belongs to the child.
+extern "C" DWORD WINAPI GetProcessIdOfThread(HANDLE Thread)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(Thread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
+    if (object != nullptr) {
+        object->release_reference();
+        return GetCurrentProcessId();
+    }
+    ACCESS_MASK granted = 0;
+    DWORD not_primary;  // a handle of neither kind: the thread lookup's error
+    kernel::ProcessObject* process = kernel::process_primary_thread_reference(Thread, &granted, &not_primary);
+    if (process == nullptr) return fail(error, DWORD(0));
+    process->lock.lock();
+    DWORD id = process->process_id();
+    process->lock.unlock();
+    process->release_reference();
+    if (!(granted & kThreadQueryAccess)) return fail(ERROR_ACCESS_DENIED, DWORD(0));
+    return id;
+}
+
 // A thread of this process, or the primary thread of a child (PROCESS_INFORMATION's
 // dwThreadId, the child's pid; Linux thread ids and process ids never collide): a handle
 // to the child's process object, as hThread is (docs/processes.md).
@@ -226,4 +282,49 @@ extern "C" BOOL WINAPI FlsSetValue(DWORD dwFlsIndex, PVOID lpFlsData)
 {
     if (!kernel::fls_set(dwFlsIndex, lpFlsData)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     return TRUE;
+}
+
+// The description is the thread object's (NULL clears it); a running thread also gets it
+// as its Linux name. A child's primary thread is not an object of this process: its
+// handle is refused as a handle of no thread (docs/deviations.md). The result is
+// HRESULT_FROM_NT of the status, 0x10000000 for success, as Windows returns (Wine's
+// thread.c test_thread_description).
+extern "C" HRESULT WINAPI SetThreadDescription(HANDLE hThread, PCWSTR lpThreadDescription)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadSetAccess, &error);
+    if (object == nullptr) return lookup_hresult(hThread, error);
+    auto* thread = static_cast<kernel::ThreadObject*>(object);
+    std::u16string text;
+    if (lpThreadDescription != nullptr) text.assign(reinterpret_cast<const char16_t*>(lpThreadDescription));
+    thread->lock.lock();
+    bool running = !thread->exited();
+    DWORD tid = thread->thread_id();
+    thread->description = text;
+    thread->lock.unlock();
+    object->release_reference();
+    if (running) set_linux_name(tid, text);
+    return HRESULT_FROM_NT(STATUS_SUCCESS);
+}
+
+// A LocalAlloc'd copy of the description, empty when none was set; NULL on failure (a
+// NULL out-pointer, which Windows writes through, is refused).
+extern "C" HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR* ppszThreadDescription)
+{
+    if (ppszThreadDescription == nullptr) return HRESULT_FROM_NT(STATUS_INVALID_PARAMETER);  // Windows faults
+    *ppszThreadDescription = nullptr;
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference_any(hThread, kernel::ObjectType::Thread, kThreadQueryAccess, &error);
+    if (object == nullptr) return lookup_hresult(hThread, error);
+    auto* thread = static_cast<kernel::ThreadObject*>(object);
+    thread->lock.lock();
+    std::u16string text = thread->description;
+    thread->lock.unlock();
+    object->release_reference();
+    auto* copy = static_cast<PWSTR>(LocalAlloc(LMEM_FIXED, (text.size() + 1) * sizeof(WCHAR)));
+    if (copy == nullptr) return HRESULT_FROM_NT(STATUS_NO_MEMORY);
+    for (size_t i = 0; i < text.size(); ++i) copy[i] = static_cast<WCHAR>(text[i]);
+    copy[text.size()] = 0;
+    *ppszThreadDescription = copy;
+    return HRESULT_FROM_NT(STATUS_SUCCESS);
 }

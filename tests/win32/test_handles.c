@@ -140,6 +140,35 @@ static void duplicates(void)
         CloseHandle(thread);
     }
 
+    TEST("OpenProcess and DuplicateHandle of this process with generic rights or MAXIMUM_ALLOWED");
+    /* The same through the process type's mapping: GENERIC_READ reads the process
+     * (PROCESS_QUERY_INFORMATION), GENERIC_EXECUTE waits and reads its limited facts
+     * (SYNCHRONIZE, PROCESS_QUERY_LIMITED_INFORMATION), GENERIC_ALL and MAXIMUM_ALLOWED do
+     * everything (the mapping Wine's server keeps for the Process type; Microsoft Learn,
+     * Process Security and Access Rights, for the rights each function needs). */
+    HANDLE reader = OpenProcess(GENERIC_READ, FALSE, GetCurrentProcessId());
+    CHECK(reader != NULL);
+    CHECK_EQ(GetProcessId(reader), GetCurrentProcessId());
+    CHECK_EQ(GetPriorityClass(reader), NORMAL_PRIORITY_CLASS);
+    HANDLE runner = OpenProcess(GENERIC_EXECUTE, FALSE, GetCurrentProcessId());
+    CHECK(runner != NULL);
+    CHECK_EQ(WaitForSingleObject(runner, 0), WAIT_TIMEOUT);
+    CHECK_EQ(GetProcessId(runner), GetCurrentProcessId());
+    HANDLE most = OpenProcess(MAXIMUM_ALLOWED, FALSE, GetCurrentProcessId());
+    CHECK(most != NULL);
+    CHECK_EQ(WaitForSingleObject(most, 0), WAIT_TIMEOUT);
+    DWORD process_code = 0;
+    CHECK(GetExitCodeProcess(most, &process_code));
+    CHECK_EQ(process_code, STILL_ACTIVE);
+    HANDLE all = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(), &all, GENERIC_ALL, FALSE, 0));
+    CHECK(SetPriorityClass(all, NORMAL_PRIORITY_CLASS));
+    CHECK_EQ(WaitForSingleObject(all, 0), WAIT_TIMEOUT);
+    CloseHandle(all);
+    CloseHandle(most);
+    CloseHandle(runner);
+    CloseHandle(reader);
+
     TEST("DuplicateHandle of an invalid handle stores NULL in the target");
     /* NT's NtDuplicateObject clears *TargetHandle before it looks at anything (ReactOS's
      * obhandle.c; Wine does the same). */

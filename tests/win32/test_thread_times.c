@@ -1,7 +1,9 @@
 /* test_thread_times.c: GetThreadTimes, GetProcessTimes (this process, a thread that ended,
  * a child that ended), GetThreadPriority/SetThreadPriority, GetPriorityClass/
  * SetPriorityClass, processor affinity (GetProcessAffinityMask, SetThreadAffinityMask,
- * GetCurrentProcessorNumber). The program starts a copy of itself ("child spin").
+ * GetCurrentProcessorNumber), a thread's other settings (Get/SetThreadPriorityBoost,
+ * SetThreadIdealProcessor, Get/SetThreadDescription, GetProcessIdOfThread). The program
+ * starts a copy of itself ("child spin").
  *
  * Facts: Microsoft Learn (GetThreadTimes/GetProcessTimes: creation and exit as FILETIMEs,
  * "if the thread has not exited, the content of this structure is undefined" for the exit
@@ -10,6 +12,20 @@
  * SetPriorityClass: the *_PRIORITY_CLASS values). Every wait is bounded. CPU times are
  * checked loosely: this machine may be shared. */
 #include "testlib.h"
+
+#ifdef __MINGW32__ /* mingw-w64's headers may not declare them; its kernel32 exports them */
+HRESULT WINAPI SetThreadDescription(HANDLE hThread, PCWSTR lpThreadDescription);
+HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR *ppszThreadDescription);
+#endif
+#ifndef STATUS_SUCCESS
+#define STATUS_SUCCESS ((DWORD)0x00000000)
+#endif
+#ifndef STATUS_INVALID_HANDLE
+#define STATUS_INVALID_HANDLE ((DWORD)0xC0000008)
+#endif
+#ifndef STATUS_ACCESS_DENIED
+#define STATUS_ACCESS_DENIED ((DWORD)0xC0000022)
+#endif
 
 #define WAIT_MS 10000
 
@@ -279,6 +295,150 @@ static void test_affinity(void)
     CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), 0), 0);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
     CHECK(GetCurrentProcessorNumber() < 64);
+
+    /* A mask whose low 32 bits are all set asks for every processor of the process (Wine's
+     * thread.c test_thread_processor, which passes on 64-bit Windows: ~0 and ~0 >> 3 both
+     * succeed and return the previous mask). A thread's mask is its own: the process's
+     * stays as it was (Microsoft Learn, SetThreadAffinityMask: "A thread affinity mask
+     * must be a subset of the process affinity mask"; Wine 8.0 agrees on all of this). */
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), lowest), process_mask);
+    DWORD_PTR after = 0, after_system = 0;
+    CHECK(GetProcessAffinityMask(GetCurrentProcess(), &after, &after_system));
+    CHECK_EQ(after, process_mask);
+    /* A new thread starts with the process's mask, not its creator's. */
+    thread = CreateThread(NULL, 0, processor_thread, &process_mask, CREATE_SUSPENDED, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(SetThreadAffinityMask(thread, process_mask), process_mask);
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), ~(DWORD_PTR)0), lowest);
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), ~(DWORD_PTR)0 >> 3), process_mask);
+    CHECK_EQ(SetThreadAffinityMask(GetCurrentThread(), process_mask), process_mask);
+
+    /* The handle needs a right to set and one to query (Microsoft Learn,
+     * SetThreadAffinityMask: THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION, and
+     * THREAD_QUERY_INFORMATION or THREAD_QUERY_LIMITED_INFORMATION). */
+    HANDLE set_only = OpenThread(THREAD_SET_INFORMATION, FALSE, GetCurrentThreadId());
+    HANDLE query_only = OpenThread(THREAD_QUERY_INFORMATION, FALSE, GetCurrentThreadId());
+    HANDLE both = OpenThread(THREAD_SET_INFORMATION | THREAD_QUERY_INFORMATION, FALSE, GetCurrentThreadId());
+    CHECK(set_only != NULL && query_only != NULL && both != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetThreadAffinityMask(set_only, process_mask), 0);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetThreadAffinityMask(query_only, process_mask), 0);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(SetThreadAffinityMask(both, process_mask), process_mask);
+    CloseHandle(both);
+    CloseHandle(query_only);
+    CloseHandle(set_only);
+}
+
+static DWORD WINAPI read_description(LPVOID parameter)
+{
+    PWSTR text = NULL;
+    HRESULT hr = GetThreadDescription(GetCurrentThread(), &text);
+    DWORD result = hr == HRESULT_FROM_NT(STATUS_SUCCESS) && text != NULL && lstrcmpW(text, (LPCWSTR)parameter) == 0;
+    LocalFree(text);
+    return result;
+}
+
+/* Wine's thread.c test_thread_priority (boost) and test_thread_description; Microsoft
+ * Learn for the rights and for GetProcessIdOfThread. The description functions return
+ * HRESULT_FROM_NT of the status: 0x10000000 for success, as the test checks on Windows. */
+static void test_thread_settings(void)
+{
+    static const WCHAR name[] = {'w', 'o', 'r', 'k', 'e', 'r', ' ', 0xe9, 0};
+    static const WCHAR empty[] = {0};
+    BOOL disabled = 7;
+    PWSTR text = NULL;
+    DWORD id = 0, code = 0;
+
+    TEST("GetThreadPriorityBoost/SetThreadPriorityBoost");
+    CHECK(GetThreadPriorityBoost(GetCurrentThread(), &disabled));
+    CHECK_EQ(disabled, FALSE);
+    CHECK(SetThreadPriorityBoost(GetCurrentThread(), TRUE));
+    WINE_DEVIATION("Wine 8.0 always reports the boost on")
+    {
+        CHECK(GetThreadPriorityBoost(GetCurrentThread(), &disabled));
+        CHECK_EQ(disabled, TRUE);
+    }
+    CHECK(SetThreadPriorityBoost(GetCurrentThread(), FALSE));
+    CHECK(GetThreadPriorityBoost(GetCurrentThread(), &disabled));
+    CHECK_EQ(disabled, FALSE);
+    HANDLE bare = OpenThread(SYNCHRONIZE, FALSE, GetCurrentThreadId());
+    CHECK(bare != NULL);
+    WINE_DEVIATION("Wine 8.0 does not check the handle's rights for the boost")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!SetThreadPriorityBoost(bare, TRUE));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetThreadPriorityBoost(bare, &disabled));
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        SetLastError(0xdeadbeef);
+        CHECK(!SetThreadPriorityBoost((HANDLE)(ULONG_PTR)0x7ffc, TRUE));
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+    }
+
+    TEST("SetThreadIdealProcessor");
+    SetLastError(0xdeadbeef);
+    CHECK(SetThreadIdealProcessor(GetCurrentThread(), 0) != (DWORD)-1);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetThreadIdealProcessor(GetCurrentThread(), MAXIMUM_PROCESSORS + 1), (DWORD)-1);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK_EQ(SetThreadIdealProcessor(GetCurrentThread(), MAXIMUM_PROCESSORS), 0); /* reads it */
+    SYSTEM_INFO info;
+    GetSystemInfo(&info);
+    if (info.dwNumberOfProcessors > 1) {
+        CHECK_EQ(SetThreadIdealProcessor(GetCurrentThread(), 1), 0);
+        WINE_DEVIATION("Wine 8.0 keeps no ideal processor: it always returns 0")
+        {
+            CHECK_EQ(SetThreadIdealProcessor(GetCurrentThread(), MAXIMUM_PROCESSORS), 1);
+            CHECK_EQ(SetThreadIdealProcessor(GetCurrentThread(), 0), 1);
+        }
+    }
+
+    TEST("GetProcessIdOfThread");
+    CHECK_EQ(GetProcessIdOfThread(GetCurrentThread()), GetCurrentProcessId());
+    HANDLE limited = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, GetCurrentThreadId());
+    CHECK(limited != NULL);
+    CHECK_EQ(GetProcessIdOfThread(limited), GetCurrentProcessId());
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetProcessIdOfThread(bare), 0);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetProcessIdOfThread(GetCurrentProcess()), 0);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    TEST("GetThreadDescription/SetThreadDescription");
+    CHECK_EQ(GetThreadDescription(GetCurrentThread(), &text), HRESULT_FROM_NT(STATUS_SUCCESS));
+    CHECK(text != NULL && text[0] == 0);
+    LocalFree(text);
+    CHECK_EQ(SetThreadDescription(GetCurrentThread(), name), HRESULT_FROM_NT(STATUS_SUCCESS));
+    text = NULL;
+    CHECK_EQ(GetThreadDescription(limited, &text), HRESULT_FROM_NT(STATUS_SUCCESS));
+    CHECK(text != NULL && lstrcmpW(text, name) == 0);
+    LocalFree(text);
+    CHECK_EQ(SetThreadDescription(limited, empty), HRESULT_FROM_NT(STATUS_ACCESS_DENIED));
+    CHECK_EQ(SetThreadDescription(NULL, name), HRESULT_FROM_NT(STATUS_INVALID_HANDLE));
+    CHECK_EQ(SetThreadDescription(GetCurrentThread(), NULL), HRESULT_FROM_NT(STATUS_SUCCESS));
+    text = NULL;
+    CHECK_EQ(GetThreadDescription(GetCurrentThread(), &text), HRESULT_FROM_NT(STATUS_SUCCESS));
+    CHECK(text != NULL && text[0] == 0);
+    LocalFree(text);
+    /* Another thread's, set before it runs, is the one it reads. */
+    HANDLE thread = CreateThread(NULL, 0, read_description, (LPVOID)name, CREATE_SUSPENDED, &id);
+    CHECK(thread != NULL);
+    CHECK_EQ(SetThreadDescription(thread, name), HRESULT_FROM_NT(STATUS_SUCCESS));
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 1);
+    CloseHandle(thread);
+    CloseHandle(limited);
+    CloseHandle(bare);
 }
 
 int main(int argc, char **argv)
@@ -294,5 +454,6 @@ int main(int argc, char **argv)
     test_priorities();
     test_thread_id_at_once();
     test_affinity();
+    test_thread_settings();
     return tl_finish();
 }
