@@ -1194,7 +1194,12 @@ namespace {
 // year's two transitions as yearly rules, the abbreviations as names (Windows has long
 // names). `reference` (a time in that year) gives the offset of a year without
 // transitions; *daylight_now whether daylight saving time is in effect then. False when the
-// year has not two transitions.
+// year has not two transitions; its DaylightBias is then -60, as Windows' zones without
+// daylight saving time have it (their registry data; Wine's time test,
+// test_GetTimeZoneInformationForYear, passing on Windows: Altai Standard Time in 2017).
+// Daylight time is the one ahead, as on Windows (Ireland is GMT Standard Time: Bias 0,
+// DaylightBias -60, daylight time from March), even where the C library's zone calls the
+// other one daylight time (tzdata's negative DST: Europe/Dublin's winter).
 bool zone_of_year(int64_t year, time_t reference, TIME_ZONE_INFORMATION* out, bool* daylight_now)
 {
     TIME_ZONE_INFORMATION zone{};
@@ -1207,11 +1212,17 @@ bool zone_of_year(int64_t year, time_t reference, TIME_ZONE_INFORMATION* out, bo
     time_t second = first < 0 ? -1 : next_change(first, static_cast<time_t>(year_end));
     long standard = offset, daylight = offset;
     bool transitions = first >= 0 && second >= 0;
+    bool negative_dst = false;  // the C library's daylight time is behind its standard time
     if (transitions) {
         long offset_first, offset_second;
         bool to_daylight, back;
         local_at(first, &offset_first, &to_daylight);
         local_at(second, &offset_second, &back);
+        if (offset_first != offset_second) {
+            negative_dst = to_daylight != (offset_first > offset_second);
+            to_daylight = offset_first > offset_second;
+            *daylight_now = offset == (to_daylight ? offset_first : offset_second);
+        }
         time_t begins = to_daylight ? first : second, ends = to_daylight ? second : first;
         standard = to_daylight ? offset_second : offset_first;
         daylight = to_daylight ? offset_first : offset_second;
@@ -1220,11 +1231,12 @@ bool zone_of_year(int64_t year, time_t reference, TIME_ZONE_INFORMATION* out, bo
         zone.DaylightBias = -(daylight - standard);
     } else {
         *daylight_now = false;
+        zone.DaylightBias = -60;
     }
     zone.Bias = -standard;
     zone.StandardBias = 0;
-    copy_name(zone.StandardName, tzname[0]);
-    copy_name(zone.DaylightName, tzname[1]);
+    copy_name(zone.StandardName, tzname[negative_dst ? 1 : 0]);
+    copy_name(zone.DaylightName, tzname[negative_dst ? 0 : 1]);
     *out = zone;
     return transitions;
 }
