@@ -1075,21 +1075,25 @@ time_t next_change(time_t from, time_t end)
 }
 
 // A yearly transition rule (SYSTEMTIME with wYear 0) for the change at `t`: the month,
-// the weekday and its occurrence (5: the last), and the local time just before it.
+// the weekday and its occurrence (5: the last), and the wall-clock time the change happens
+// at on the clock in effect before it (02:00:00 rather than 01:59:59). A change at 24:00 is
+// the next day's 00:00, as Windows writes Cuba's (the second Sunday of March at 00:00):
+// Chile's at the end of a Saturday is Sunday 00:00, not Saturday 00:00, a day early.
 SYSTEMTIME rule_of(time_t t)
 {
     time_t before = t - 1;
     tm local{};
     localtime_r(&before, &local);
+    time_t wall_seconds = t + local.tm_gmtoff;  // the old clock's reading at the change
+    tm wall{};
+    gmtime_r(&wall_seconds, &wall);
     SYSTEMTIME rule{};
-    rule.wMonth = static_cast<WORD>(local.tm_mon + 1);
-    rule.wDayOfWeek = static_cast<WORD>(local.tm_wday);
-    unsigned days = days_in_month(static_cast<unsigned>(local.tm_year + 1900), rule.wMonth);
-    rule.wDay = static_cast<WORD>(local.tm_mday + 7 > static_cast<int>(days) ? 5 : (local.tm_mday - 1) / 7 + 1);
-    // The second before, plus one: 02:00:00 rather than 01:59:59.
-    int seconds = local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec + 1;
-    rule.wHour = static_cast<WORD>(seconds / 3600 % 24);
-    rule.wMinute = static_cast<WORD>(seconds / 60 % 60);
+    rule.wMonth = static_cast<WORD>(wall.tm_mon + 1);
+    rule.wDayOfWeek = static_cast<WORD>(wall.tm_wday);
+    unsigned days = days_in_month(static_cast<unsigned>(wall.tm_year + 1900), rule.wMonth);
+    rule.wDay = static_cast<WORD>(wall.tm_mday + 7 > static_cast<int>(days) ? 5 : (wall.tm_mday - 1) / 7 + 1);
+    rule.wHour = static_cast<WORD>(wall.tm_hour);
+    rule.wMinute = static_cast<WORD>(wall.tm_min);
     return rule;
 }
 

@@ -30,7 +30,9 @@
  * zone for Ireland, GMT Standard Time, has Bias 0, DaylightBias -60 and daylight time from
  * March, its registry data says) and TZ=Asia/Kolkata (test_time_kolkata: Windows' zones
  * without daylight saving time have DaylightBias -60 all the same: their registry data;
- * Wine's test_GetTimeZoneInformationForYear, Altai Standard Time in 2017).
+ * Wine's test_GetTimeZoneInformationForYear, Altai Standard Time in 2017), and with
+ * TZ=America/Havana (test_time_havana: Cuba's daylight time begins at midnight, Windows'
+ * rule the second Sunday of March at 00:00, not the Saturday before).
  * MS-DOS dates (Microsoft Learn, FileTimeToDosDateTime): 7 bits of year from 1980, 4 of
  * month, 5 of day; the time in two-second steps; the range is 1980-01-01 to 2107-12-31 and
  * the conversion fails outside it. Wine's test_FileTimeToDosDateTime (passing on Windows):
@@ -529,6 +531,23 @@ static void test_dynamic_zone(void)
             ahead_minutes = (LONGLONG)(ticks(&local) - ticks(&utc)) / 600000000;
             CHECK_EQ(id, (DWORD)(ahead_minutes == 60 ? TIME_ZONE_ID_DAYLIGHT : TIME_ZONE_ID_STANDARD));
         }
+    }
+
+    if (tz != NULL && strcmp(tz, "America/Havana") == 0) {
+        /* Cuba changes at midnight: daylight time from the second Sunday of March 00:00
+           (at the end of the Saturday before), standard time from the first Sunday of
+           November 01:00; Windows' Cuba Standard Time has these rules */
+        TEST("GetTimeZoneInformationForYear: a change at midnight is the next day's 00:00");
+        CHECK(GetTimeZoneInformationForYear(2026, NULL, &year_zone));
+        CHECK_EQ(year_zone.Bias, 300);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 3);
+        CHECK_EQ(year_zone.DaylightDate.wDayOfWeek, 0);
+        CHECK_EQ(year_zone.DaylightDate.wDay, 2);
+        CHECK_EQ(year_zone.DaylightDate.wHour, 0);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 11);
+        CHECK_EQ(year_zone.StandardDate.wDayOfWeek, 0);
+        CHECK_EQ(year_zone.StandardDate.wDay, 1);
+        CHECK_EQ(year_zone.StandardDate.wHour, 1);
     }
 
     if (tz != NULL && strcmp(tz, "Asia/Kolkata") == 0) {
