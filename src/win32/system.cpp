@@ -1132,8 +1132,9 @@ bool zone_daylight(const TIME_ZONE_INFORMATION& zone, int64_t t)
     tm utc{};
     gmtime_r(&seconds, &utc);
     unsigned year = static_cast<unsigned>(utc.tm_year + 1900);
-    long standard_offset = -(zone.Bias + zone.StandardBias);
-    long daylight_offset = -(zone.Bias + zone.DaylightBias);
+    // In 64 bits: a caller's biases may be any LONG (their int sum could overflow).
+    long standard_offset = -(static_cast<long>(zone.Bias) + zone.StandardBias);
+    long daylight_offset = -(static_cast<long>(zone.Bias) + zone.DaylightBias);
     int64_t begins, ends;
     // DaylightDate is in local standard time, StandardDate in local daylight time.
     if (!rule_instant(zone.DaylightDate, year, standard_offset, &begins) ||
@@ -1179,7 +1180,7 @@ bool shifted_system_time(uint64_t ticks, int64_t minutes, SYSTEMTIME* out)
 int64_t zone_bias(const TIME_ZONE_INFORMATION& zone, bool daylight)
 {
     if (zone.DaylightDate.wMonth == 0) return zone.Bias;
-    return zone.Bias + (daylight ? zone.DaylightBias : zone.StandardBias);
+    return static_cast<int64_t>(zone.Bias) + (daylight ? zone.DaylightBias : zone.StandardBias);
 }
 
 // `zone`, or when NULL the current zone (GetTimeZoneInformation) stored in `current`.
