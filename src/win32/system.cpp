@@ -1049,30 +1049,35 @@ void local_at(time_t t, long* offset_minutes, bool* daylight)
     *daylight = local.tm_isdst > 0;
 }
 
-// The first second of `year` (UTC) at which the daylight flag differs from the one just
-// before, at or after `from`; -1 if none before the year ends.
-time_t next_change(time_t from, time_t end)
+// The first second at or after `from` (and at most `end`) at which the daylight flag, or
+// with `by_offset` the UTC offset, differs from the one just before; -1 if none.
+time_t next_change(time_t from, time_t end, bool by_offset = false)
 {
-    long offset;
-    bool daylight, now;
-    local_at(from, &offset, &daylight);
+    auto state = [by_offset](time_t t) {
+        long offset;
+        bool daylight;
+        local_at(t, &offset, &daylight);
+        return by_offset ? offset : static_cast<long>(daylight);
+    };
+    long before = state(from);
     time_t low = from;
     for (time_t t = from + 3600; t <= end; t += 3600) {
-        local_at(t, &offset, &now);
-        if (now == daylight) {
+        if (state(t) == before) {
             low = t;
             continue;
         }
         time_t high = t;  // the change is in (low, high]
         while (high - low > 1) {
             time_t middle = low + (high - low) / 2;
-            local_at(middle, &offset, &now);
-            (now == daylight ? low : high) = middle;
+            (state(middle) == before ? low : high) = middle;
         }
         return high;
     }
     return -1;
 }
+
+// The weekday (0: Sunday) of a day counted from 1970-01-01, a Thursday.
+WORD weekday_of(int64_t days) { return static_cast<WORD>(((days % 7) + 11) % 7); }
 
 // A yearly transition rule (SYSTEMTIME with wYear 0) for the change at `t`: the month,
 // the weekday and its occurrence (5: the last), and the wall-clock time the change happens
@@ -1114,8 +1119,7 @@ bool rule_instant(const SYSTEMTIME& rule, unsigned year, long offset_minutes, in
         day = rule.wDay;
     } else {
         // The weekday of the month's first day, then the wDay-th such weekday (5: the last).
-        int64_t first = days_from_civil(year, rule.wMonth, 1);
-        unsigned first_weekday = static_cast<unsigned>(((first % 7) + 11) % 7);  // 1970-01-01: Thursday
+        unsigned first_weekday = weekday_of(days_from_civil(year, rule.wMonth, 1));
         day = 1 + (rule.wDayOfWeek + 7 - first_weekday) % 7 + 7 * (rule.wDay - 1u);
         while (day > days_in_month(year, rule.wMonth)) day -= 7;
     }
@@ -1234,6 +1238,25 @@ bool zone_of_year(int64_t year, time_t reference, TIME_ZONE_INFORMATION* out, bo
         zone.DaylightDate = rule_of(begins);
         zone.StandardDate = rule_of(ends);
         zone.DaylightBias = -(daylight - standard);
+    } else if ((first = next_change(static_cast<time_t>(year_start), static_cast<time_t>(year_end), true)) >= 0 &&
+               next_change(first, static_cast<time_t>(year_end), true) < 0) {
+        // The offset changes once (Altai's in 2016, from UTC+6 to UTC+7 for good): Windows
+        // gives the year up to the change as daylight time from January 1st, DaylightBias
+        // the old offset's (+60 there), as Wine's time test, test_GetTimeZoneInformationForYear,
+        // has it (passing on Windows).
+        long old_offset, new_offset;
+        bool flag;
+        local_at(first - 1, &old_offset, &flag);
+        local_at(first, &new_offset, &flag);
+        transitions = true;
+        standard = new_offset;
+        daylight = old_offset;
+        zone.DaylightDate.wMonth = 1;
+        zone.DaylightDate.wDay = 1;
+        zone.DaylightDate.wDayOfWeek = weekday_of(days_from_civil(year, 1, 1));
+        zone.StandardDate = rule_of(first);
+        zone.DaylightBias = -(daylight - standard);
+        *daylight_now = reference < first;
     } else {
         *daylight_now = false;
         zone.DaylightBias = -60;

@@ -32,7 +32,8 @@
  * without daylight saving time have DaylightBias -60 all the same: their registry data;
  * Wine's test_GetTimeZoneInformationForYear, Altai Standard Time in 2017), and with
  * TZ=America/Havana (test_time_havana: Cuba's daylight time begins at midnight, Windows'
- * rule the second Sunday of March at 00:00, not the Saturday before).
+ * rule the second Sunday of March at 00:00, not the Saturday before) and with
+ * TZ=Asia/Barnaul (test_time_barnaul: a year whose offset changes once, Altai's 2016).
  * MS-DOS dates (Microsoft Learn, FileTimeToDosDateTime): 7 bits of year from 1980, 4 of
  * month, 5 of day; the time in two-second steps; the range is 1980-01-01 to 2107-12-31 and
  * the conversion fails outside it. Wine's test_FileTimeToDosDateTime (passing on Windows):
@@ -548,6 +549,30 @@ static void test_dynamic_zone(void)
         CHECK_EQ(year_zone.StandardDate.wDayOfWeek, 0);
         CHECK_EQ(year_zone.StandardDate.wDay, 1);
         CHECK_EQ(year_zone.StandardDate.wHour, 1);
+    }
+
+    if (tz != NULL && strcmp(tz, "Asia/Barnaul") == 0) {
+        /* Altai went from UTC+6 to UTC+7 for good on the last Sunday of March 2016: Windows
+           gives that year as daylight time from January 1st, DaylightBias +60, and 2017
+           without daylight saving time (Wine's time test, test_GetTimeZoneInformationForYear,
+           passing on Windows) */
+        TEST("GetTimeZoneInformationForYear: a year whose offset changes once");
+        CHECK(GetTimeZoneInformationForYear(2016, NULL, &year_zone));
+        CHECK_EQ(year_zone.Bias, -420);
+        CHECK_EQ(year_zone.StandardBias, 0);
+        CHECK_EQ(year_zone.DaylightBias, 60);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 3);
+        CHECK_EQ(year_zone.StandardDate.wDay, 5); /* the last Sunday: the 27th */
+        CHECK_EQ(year_zone.StandardDate.wDayOfWeek, 0);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 1);
+        CHECK(year_zone.DaylightDate.wYear != 0 ? year_zone.DaylightDate.wDay == 1
+                                                : year_zone.DaylightDate.wDay == 1 &&
+                                                      year_zone.DaylightDate.wDayOfWeek == 5); /* Friday the 1st */
+        CHECK(GetTimeZoneInformationForYear(2017, NULL, &year_zone));
+        CHECK_EQ(year_zone.Bias, -420);
+        CHECK_EQ(year_zone.DaylightBias, -60);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 0);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 0);
     }
 
     if (tz != NULL && strcmp(tz, "Asia/Kolkata") == 0) {
