@@ -2,6 +2,7 @@
 // wait threads (see threadpool.h).
 #include "kernel/threadpool.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -698,7 +699,10 @@ struct WaitThreads {
             DWORD milliseconds = INFINITE;
             if (earliest >= 0) {
                 int64_t left = earliest - monotonic_now_ns();
-                milliseconds = left <= 0 ? 0 : static_cast<DWORD>((left + 999999) / 1000000);
+                // At most INFINITE - 1: a deadline years away (kFarFutureNs) must not wrap.
+                milliseconds = left <= 0 ? 0
+                                         : static_cast<DWORD>(std::min<int64_t>((left + 999999) / 1000000,
+                                                                                INFINITE - 1));
             }
             lock.unlock();
             DWORD result = wait_objects(objects, n, false, Deadline::from_milliseconds(milliseconds), false);

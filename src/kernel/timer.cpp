@@ -20,6 +20,22 @@ int64_t monotonic_now_ns()
     return static_cast<int64_t>(now.tv_sec) * 1000000000LL + now.tv_nsec;
 }
 
+int64_t monotonic_from_due_time(int64_t due)
+{
+    int64_t now = monotonic_now_ns();
+    uint64_t ahead;  // 100 ns units from now
+    if (due <= 0) {
+        ahead = static_cast<uint64_t>(0) - static_cast<uint64_t>(due);  // INT64_MIN too
+    } else {
+        timespec real;
+        clock_gettime(CLOCK_REALTIME, &real);
+        int64_t now_filetime = (int64_t(real.tv_sec) + 11644473600LL) * 10000000LL + real.tv_nsec / 100;
+        ahead = due > now_filetime ? static_cast<uint64_t>(due - now_filetime) : 0;
+    }
+    if (ahead >= static_cast<uint64_t>(kFarFutureNs - now) / 100) return kFarFutureNs;
+    return now + static_cast<int64_t>(ahead) * 100;
+}
+
 namespace {
 
 struct Expiry {

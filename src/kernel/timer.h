@@ -57,4 +57,11 @@ private:
 // Nanoseconds on CLOCK_MONOTONIC now.
 int64_t monotonic_now_ns();
 
+// A Windows due time in 100 ns units (negative: relative to now; otherwise an absolute
+// system time, a FILETIME, now when it has passed) as an absolute CLOCK_MONOTONIC time in
+// nanoseconds. One farther than about 146 years is that far (kFarFutureNs), not a value
+// wrapped around into the past: SetWaitableTimer's and SetThreadpoolTimer's due times.
+constexpr int64_t kFarFutureNs = INT64_MAX / 2;
+int64_t monotonic_from_due_time(int64_t due);
+
 }  // namespace overlapped::kernel

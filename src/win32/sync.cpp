@@ -289,17 +289,7 @@ extern "C" BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER* lpDu
     if (object == nullptr) return fail(error, FALSE);
     // Negative: relative, in 100 ns units. Positive: absolute FILETIME (UTC); converted to
     // a monotonic deadline now (a later change of the wall clock is not followed).
-    int64_t now = kernel::monotonic_now_ns();
-    int64_t due;
-    if (lpDueTime->QuadPart <= 0) {
-        due = now + (-lpDueTime->QuadPart) * 100;
-    } else {
-        FILETIME wall;
-        GetSystemTimeAsFileTime(&wall);
-        int64_t wall_now = (static_cast<int64_t>(wall.dwHighDateTime) << 32) | wall.dwLowDateTime;
-        int64_t delta = lpDueTime->QuadPart - wall_now;
-        due = now + (delta > 0 ? delta * 100 : 0);
-    }
+    int64_t due = kernel::monotonic_from_due_time(lpDueTime->QuadPart);
     static_cast<kernel::TimerObject*>(object)->arm(due, lPeriod, pfnCompletionRoutine,
                                                    lpArgToCompletionRoutine, self);
     object->release_reference();

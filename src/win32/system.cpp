@@ -1049,47 +1049,56 @@ void local_at(time_t t, long* offset_minutes, bool* daylight)
     *daylight = local.tm_isdst > 0;
 }
 
-// The first second of `year` (UTC) at which the daylight flag differs from the one just
-// before, at or after `from`; -1 if none before the year ends.
-time_t next_change(time_t from, time_t end)
+// The first second at or after `from` (and at most `end`) at which the daylight flag, or
+// with `by_offset` the UTC offset, differs from the one just before; -1 if none.
+time_t next_change(time_t from, time_t end, bool by_offset = false)
 {
-    long offset;
-    bool daylight, now;
-    local_at(from, &offset, &daylight);
+    auto state = [by_offset](time_t t) {
+        long offset;
+        bool daylight;
+        local_at(t, &offset, &daylight);
+        return by_offset ? offset : static_cast<long>(daylight);
+    };
+    long before = state(from);
     time_t low = from;
     for (time_t t = from + 3600; t <= end; t += 3600) {
-        local_at(t, &offset, &now);
-        if (now == daylight) {
+        if (state(t) == before) {
             low = t;
             continue;
         }
         time_t high = t;  // the change is in (low, high]
         while (high - low > 1) {
             time_t middle = low + (high - low) / 2;
-            local_at(middle, &offset, &now);
-            (now == daylight ? low : high) = middle;
+            (state(middle) == before ? low : high) = middle;
         }
         return high;
     }
     return -1;
 }
 
+// The weekday (0: Sunday) of a day counted from 1970-01-01, a Thursday.
+WORD weekday_of(int64_t days) { return static_cast<WORD>(((days % 7) + 11) % 7); }
+
 // A yearly transition rule (SYSTEMTIME with wYear 0) for the change at `t`: the month,
-// the weekday and its occurrence (5: the last), and the local time just before it.
+// the weekday and its occurrence (5: the last), and the wall-clock time the change happens
+// at on the clock in effect before it (02:00:00 rather than 01:59:59). A change at 24:00 is
+// the next day's 00:00, as Windows writes Cuba's (the second Sunday of March at 00:00):
+// Chile's at the end of a Saturday is Sunday 00:00, not Saturday 00:00, a day early.
 SYSTEMTIME rule_of(time_t t)
 {
     time_t before = t - 1;
     tm local{};
     localtime_r(&before, &local);
+    time_t wall_seconds = t + local.tm_gmtoff;  // the old clock's reading at the change
+    tm wall{};
+    gmtime_r(&wall_seconds, &wall);
     SYSTEMTIME rule{};
-    rule.wMonth = static_cast<WORD>(local.tm_mon + 1);
-    rule.wDayOfWeek = static_cast<WORD>(local.tm_wday);
-    unsigned days = days_in_month(static_cast<unsigned>(local.tm_year + 1900), rule.wMonth);
-    rule.wDay = static_cast<WORD>(local.tm_mday + 7 > static_cast<int>(days) ? 5 : (local.tm_mday - 1) / 7 + 1);
-    // The second before, plus one: 02:00:00 rather than 01:59:59.
-    int seconds = local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec + 1;
-    rule.wHour = static_cast<WORD>(seconds / 3600 % 24);
-    rule.wMinute = static_cast<WORD>(seconds / 60 % 60);
+    rule.wMonth = static_cast<WORD>(wall.tm_mon + 1);
+    rule.wDayOfWeek = static_cast<WORD>(wall.tm_wday);
+    unsigned days = days_in_month(static_cast<unsigned>(wall.tm_year + 1900), rule.wMonth);
+    rule.wDay = static_cast<WORD>(wall.tm_mday + 7 > static_cast<int>(days) ? 5 : (wall.tm_mday - 1) / 7 + 1);
+    rule.wHour = static_cast<WORD>(wall.tm_hour);
+    rule.wMinute = static_cast<WORD>(wall.tm_min);
     return rule;
 }
 
@@ -1110,8 +1119,7 @@ bool rule_instant(const SYSTEMTIME& rule, unsigned year, long offset_minutes, in
         day = rule.wDay;
     } else {
         // The weekday of the month's first day, then the wDay-th such weekday (5: the last).
-        int64_t first = days_from_civil(year, rule.wMonth, 1);
-        unsigned first_weekday = static_cast<unsigned>(((first % 7) + 11) % 7);  // 1970-01-01: Thursday
+        unsigned first_weekday = weekday_of(days_from_civil(year, rule.wMonth, 1));
         day = 1 + (rule.wDayOfWeek + 7 - first_weekday) % 7 + 7 * (rule.wDay - 1u);
         while (day > days_in_month(year, rule.wMonth)) day -= 7;
     }
@@ -1128,8 +1136,9 @@ bool zone_daylight(const TIME_ZONE_INFORMATION& zone, int64_t t)
     tm utc{};
     gmtime_r(&seconds, &utc);
     unsigned year = static_cast<unsigned>(utc.tm_year + 1900);
-    long standard_offset = -(zone.Bias + zone.StandardBias);
-    long daylight_offset = -(zone.Bias + zone.DaylightBias);
+    // In 64 bits: a caller's biases may be any LONG (their int sum could overflow).
+    long standard_offset = -(static_cast<long>(zone.Bias) + zone.StandardBias);
+    long daylight_offset = -(static_cast<long>(zone.Bias) + zone.DaylightBias);
     int64_t begins, ends;
     // DaylightDate is in local standard time, StandardDate in local daylight time.
     if (!rule_instant(zone.DaylightDate, year, standard_offset, &begins) ||
@@ -1175,7 +1184,7 @@ bool shifted_system_time(uint64_t ticks, int64_t minutes, SYSTEMTIME* out)
 int64_t zone_bias(const TIME_ZONE_INFORMATION& zone, bool daylight)
 {
     if (zone.DaylightDate.wMonth == 0) return zone.Bias;
-    return zone.Bias + (daylight ? zone.DaylightBias : zone.StandardBias);
+    return static_cast<int64_t>(zone.Bias) + (daylight ? zone.DaylightBias : zone.StandardBias);
 }
 
 // `zone`, or when NULL the current zone (GetTimeZoneInformation) stored in `current`.
@@ -1194,7 +1203,12 @@ namespace {
 // year's two transitions as yearly rules, the abbreviations as names (Windows has long
 // names). `reference` (a time in that year) gives the offset of a year without
 // transitions; *daylight_now whether daylight saving time is in effect then. False when the
-// year has not two transitions.
+// year has not two transitions; its DaylightBias is then -60, as Windows' zones without
+// daylight saving time have it (their registry data; Wine's time test,
+// test_GetTimeZoneInformationForYear, passing on Windows: Altai Standard Time in 2017).
+// Daylight time is the one ahead, as on Windows (Ireland is GMT Standard Time: Bias 0,
+// DaylightBias -60, daylight time from March), even where the C library's zone calls the
+// other one daylight time (tzdata's negative DST: Europe/Dublin's winter).
 bool zone_of_year(int64_t year, time_t reference, TIME_ZONE_INFORMATION* out, bool* daylight_now)
 {
     TIME_ZONE_INFORMATION zone{};
@@ -1207,24 +1221,50 @@ bool zone_of_year(int64_t year, time_t reference, TIME_ZONE_INFORMATION* out, bo
     time_t second = first < 0 ? -1 : next_change(first, static_cast<time_t>(year_end));
     long standard = offset, daylight = offset;
     bool transitions = first >= 0 && second >= 0;
+    bool negative_dst = false;  // the C library's daylight time is behind its standard time
     if (transitions) {
         long offset_first, offset_second;
         bool to_daylight, back;
         local_at(first, &offset_first, &to_daylight);
         local_at(second, &offset_second, &back);
+        if (offset_first != offset_second) {
+            negative_dst = to_daylight != (offset_first > offset_second);
+            to_daylight = offset_first > offset_second;
+            *daylight_now = offset == (to_daylight ? offset_first : offset_second);
+        }
         time_t begins = to_daylight ? first : second, ends = to_daylight ? second : first;
         standard = to_daylight ? offset_second : offset_first;
         daylight = to_daylight ? offset_first : offset_second;
         zone.DaylightDate = rule_of(begins);
         zone.StandardDate = rule_of(ends);
         zone.DaylightBias = -(daylight - standard);
+    } else if ((first = next_change(static_cast<time_t>(year_start), static_cast<time_t>(year_end), true)) >= 0 &&
+               next_change(first, static_cast<time_t>(year_end), true) < 0) {
+        // The offset changes once (Altai's in 2016, from UTC+6 to UTC+7 for good): Windows
+        // gives the year up to the change as daylight time from January 1st, DaylightBias
+        // the old offset's (+60 there), as Wine's time test, test_GetTimeZoneInformationForYear,
+        // has it (passing on Windows).
+        long old_offset, new_offset;
+        bool flag;
+        local_at(first - 1, &old_offset, &flag);
+        local_at(first, &new_offset, &flag);
+        transitions = true;
+        standard = new_offset;
+        daylight = old_offset;
+        zone.DaylightDate.wMonth = 1;
+        zone.DaylightDate.wDay = 1;
+        zone.DaylightDate.wDayOfWeek = weekday_of(days_from_civil(year, 1, 1));
+        zone.StandardDate = rule_of(first);
+        zone.DaylightBias = -(daylight - standard);
+        *daylight_now = reference < first;
     } else {
         *daylight_now = false;
+        zone.DaylightBias = -60;
     }
     zone.Bias = -standard;
     zone.StandardBias = 0;
-    copy_name(zone.StandardName, tzname[0]);
-    copy_name(zone.DaylightName, tzname[1]);
+    copy_name(zone.StandardName, tzname[negative_dst ? 1 : 0]);
+    copy_name(zone.DaylightName, tzname[negative_dst ? 0 : 1]);
     *out = zone;
     return transitions;
 }

@@ -90,15 +90,8 @@ void Group::remove(Item* item)
 
 int64_t monotonic_from_filetime(const FILETIME* time)
 {
-    int64_t value = static_cast<int64_t>((uint64_t(time->dwHighDateTime) << 32) | time->dwLowDateTime);
-    int64_t now = kernel::monotonic_now_ns();
-    if (value < 0) return now + (-value) * 100;
-    // Absolute: 100 ns units since 1601-01-01 UTC.
-    timespec real;
-    clock_gettime(CLOCK_REALTIME, &real);
-    int64_t now_filetime = (int64_t(real.tv_sec) + 11644473600LL) * 10000000LL + real.tv_nsec / 100;
-    int64_t delta = value - now_filetime;
-    return delta <= 0 ? now : now + delta * 100;
+    return kernel::monotonic_from_due_time(
+        static_cast<int64_t>((uint64_t(time->dwHighDateTime) << 32) | time->dwLowDateTime));
 }
 
 }  // namespace overlapped::win32::tp

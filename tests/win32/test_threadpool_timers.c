@@ -69,6 +69,19 @@ static void one_shot(void)
     SetThreadpoolTimer(timer, &due, 0, 0);
     CHECK_EQ(WaitForSingleObject(semaphore, 2000), WAIT_OBJECT_0);
 
+    TEST("due times centuries away (past 2^63 nanoseconds) are not due now");
+    due.dwHighDateTime = 0x20000000; /* an absolute time in the 89th century */
+    due.dwLowDateTime = 0;
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 100), WAIT_TIMEOUT);
+    due.dwHighDateTime = 0xFE000000; /* relative: about 457 years from now */
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 100), WAIT_TIMEOUT);
+    due.dwHighDateTime = 0x80000000; /* the farthest relative time */
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 100), WAIT_TIMEOUT);
+    CHECK(IsThreadpoolTimerSet(timer));
+
     TEST("a NULL due time stops the timer: nothing fires, not set");
     due = relative_ms(200);
     SetThreadpoolTimer(timer, &due, 0, 0);

@@ -73,6 +73,16 @@ static void basic(void)
     CHECK_EQ(WaitForSingleObject(info.done, 2000), WAIT_OBJECT_0);
     CHECK_EQ(tl_load(&info.timed_out), 2);
 
+    TEST("a timeout centuries away: no WAIT_TIMEOUT now, the signal still comes");
+    timeout.dwHighDateTime = 0x20000000; /* an absolute time in the 89th century */
+    timeout.dwLowDateTime = 0;
+    SetThreadpoolWait(wait, object, &timeout);
+    CHECK_EQ(WaitForSingleObject(info.done, 100), WAIT_TIMEOUT);
+    ReleaseSemaphore(object, 1, NULL);
+    CHECK_EQ(WaitForSingleObject(info.done, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&info.signalled), 3);
+    CHECK_EQ(tl_load(&info.timed_out), 2);
+
     TEST("SetThreadpoolWait(NULL) cancels a pending wait");
     timeout = relative_ms(250);
     SetThreadpoolWait(wait, object, &timeout);

@@ -25,7 +25,15 @@
  * SystemTimeToTzSpecificLocalTimeEx's). A converted time before 1601 has no SYSTEMTIME:
  * the conversion fails as FileTimeToSystemTime does (Wine's, which converts through it,
  * fails so; the alternative is a wrapped year). CTest also runs this program with
- * TZ=America/New_York (test_time_new_york), a zone whose rules changed in 2007.
+ * TZ=America/New_York (test_time_new_york), a zone whose rules changed in 2007, with
+ * TZ=Europe/Dublin (test_time_dublin: tzdata's daylight time is the Irish winter's, Windows'
+ * zone for Ireland, GMT Standard Time, has Bias 0, DaylightBias -60 and daylight time from
+ * March, its registry data says) and TZ=Asia/Kolkata (test_time_kolkata: Windows' zones
+ * without daylight saving time have DaylightBias -60 all the same: their registry data;
+ * Wine's test_GetTimeZoneInformationForYear, Altai Standard Time in 2017), and with
+ * TZ=America/Havana (test_time_havana: Cuba's daylight time begins at midnight, Windows'
+ * rule the second Sunday of March at 00:00, not the Saturday before) and with
+ * TZ=Asia/Barnaul (test_time_barnaul: a year whose offset changes once, Altai's 2016).
  * MS-DOS dates (Microsoft Learn, FileTimeToDosDateTime): 7 bits of year from 1980, 4 of
  * month, 5 of day; the time in two-second steps; the range is 1980-01-01 to 2107-12-31 and
  * the conversion fails outside it. Wine's test_FileTimeToDosDateTime (passing on Windows):
@@ -208,6 +216,7 @@ static int local_is(const TIME_ZONE_INFORMATION *zone, SYSTEMTIME utc, WORD day,
 
 static void test_zones(void)
 {
+    const char *tz = getenv("TZ");
     TIME_ZONE_INFORMATION europe, south, current;
     SYSTEMTIME utc, local, from_zone, back;
     FILETIME a, b;
@@ -293,7 +302,14 @@ static void test_zones(void)
     CHECK(SystemTimeToTzSpecificLocalTime(NULL, &utc, &from_zone));
     CHECK(SystemTimeToFileTime(&local, &a) && SystemTimeToFileTime(&from_zone, &b));
     difference = (LONGLONG)(ticks(&b) - ticks(&a));
-    CHECK(difference > -20000000 && difference < 20000000);
+    if (tz != NULL && strcmp(tz, "Europe/Dublin") == 0) {
+        WINE_DEVIATION("Wine finds no Windows zone for Europe/Dublin: its rules are Irish summer time all year")
+        {
+            CHECK(difference > -20000000 && difference < 20000000);
+        }
+    } else {
+        CHECK(difference > -20000000 && difference < 20000000);
+    }
     /* The bias in effect now is the one between the two clocks. */
     bias = current.Bias + (id == TIME_ZONE_ID_DAYLIGHT ? current.DaylightBias : current.StandardBias);
     CHECK(SystemTimeToFileTime(&utc, &a));
@@ -490,6 +506,89 @@ static void test_dynamic_zone(void)
         CHECK_EQ(year_zone.DaylightDate.wDay, 2);
         CHECK_EQ(year_zone.StandardDate.wMonth, 11);
         CHECK_EQ(year_zone.StandardDate.wDay, 1);
+    }
+
+    if (tz != NULL && strcmp(tz, "Europe/Dublin") == 0) {
+        FILETIME utc, local;
+        LONGLONG ahead_minutes;
+        /* tzdata calls Irish winter time daylight time (negative DST); Windows' zone for
+           Ireland is GMT Standard Time, daylight time the summer's, an hour ahead */
+        TEST("GetTimeZoneInformation: Ireland's daylight time is the summer's, an hour ahead");
+        WINE_DEVIATION("Wine finds no Windows zone for Europe/Dublin: Bias -60 and no transition dates")
+        {
+            memset(&zone, 0, sizeof zone);
+            id = GetTimeZoneInformation(&zone);
+            CHECK_EQ(zone.Bias, 0);
+            CHECK_EQ(zone.StandardBias, 0);
+            CHECK_EQ(zone.DaylightBias, -60);
+            CHECK_EQ(zone.DaylightDate.wMonth, 3);
+            CHECK_EQ(zone.DaylightDate.wDay, 5);
+            CHECK_EQ(zone.DaylightDate.wHour, 1);
+            CHECK_EQ(zone.StandardDate.wMonth, 10);
+            CHECK_EQ(zone.StandardDate.wDay, 5);
+            CHECK_EQ(zone.StandardDate.wHour, 2);
+            GetSystemTimeAsFileTime(&utc);
+            CHECK(FileTimeToLocalFileTime(&utc, &local));
+            ahead_minutes = (LONGLONG)(ticks(&local) - ticks(&utc)) / 600000000;
+            CHECK_EQ(id, (DWORD)(ahead_minutes == 60 ? TIME_ZONE_ID_DAYLIGHT : TIME_ZONE_ID_STANDARD));
+        }
+    }
+
+    if (tz != NULL && strcmp(tz, "America/Havana") == 0) {
+        /* Cuba changes at midnight: daylight time from the second Sunday of March 00:00
+           (at the end of the Saturday before), standard time from the first Sunday of
+           November 01:00; Windows' Cuba Standard Time has these rules */
+        TEST("GetTimeZoneInformationForYear: a change at midnight is the next day's 00:00");
+        CHECK(GetTimeZoneInformationForYear(2026, NULL, &year_zone));
+        CHECK_EQ(year_zone.Bias, 300);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 3);
+        CHECK_EQ(year_zone.DaylightDate.wDayOfWeek, 0);
+        CHECK_EQ(year_zone.DaylightDate.wDay, 2);
+        CHECK_EQ(year_zone.DaylightDate.wHour, 0);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 11);
+        CHECK_EQ(year_zone.StandardDate.wDayOfWeek, 0);
+        CHECK_EQ(year_zone.StandardDate.wDay, 1);
+        CHECK_EQ(year_zone.StandardDate.wHour, 1);
+    }
+
+    if (tz != NULL && strcmp(tz, "Asia/Barnaul") == 0) {
+        /* Altai went from UTC+6 to UTC+7 for good on the last Sunday of March 2016: Windows
+           gives that year as daylight time from January 1st, DaylightBias +60, and 2017
+           without daylight saving time (Wine's time test, test_GetTimeZoneInformationForYear,
+           passing on Windows) */
+        TEST("GetTimeZoneInformationForYear: a year whose offset changes once");
+        CHECK(GetTimeZoneInformationForYear(2016, NULL, &year_zone));
+        CHECK_EQ(year_zone.Bias, -420);
+        CHECK_EQ(year_zone.StandardBias, 0);
+        CHECK_EQ(year_zone.DaylightBias, 60);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 3);
+        CHECK_EQ(year_zone.StandardDate.wDay, 5); /* the last Sunday: the 27th */
+        CHECK_EQ(year_zone.StandardDate.wDayOfWeek, 0);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 1);
+        CHECK(year_zone.DaylightDate.wYear != 0 ? year_zone.DaylightDate.wDay == 1
+                                                : year_zone.DaylightDate.wDay == 1 &&
+                                                      year_zone.DaylightDate.wDayOfWeek == 5); /* Friday the 1st */
+        CHECK(GetTimeZoneInformationForYear(2017, NULL, &year_zone));
+        CHECK_EQ(year_zone.Bias, -420);
+        CHECK_EQ(year_zone.DaylightBias, -60);
+        CHECK_EQ(year_zone.StandardDate.wMonth, 0);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 0);
+    }
+
+    if (tz != NULL && strcmp(tz, "Asia/Kolkata") == 0) {
+        /* Windows' zones without daylight saving time: DaylightBias -60 all the same
+           (India Standard Time's registry data; Wine's time test, Altai Standard Time in 2017) */
+        TEST("GetTimeZoneInformation: a zone without daylight saving time, DaylightBias -60");
+        memset(&zone, 0x55, sizeof zone);
+        CHECK_EQ(GetTimeZoneInformation(&zone), TIME_ZONE_ID_UNKNOWN);
+        CHECK_EQ(zone.Bias, -330);
+        CHECK_EQ(zone.StandardBias, 0);
+        CHECK_EQ(zone.DaylightBias, -60);
+        CHECK_EQ(zone.StandardDate.wMonth, 0);
+        CHECK_EQ(zone.DaylightDate.wMonth, 0);
+        CHECK(GetTimeZoneInformationForYear(2015, NULL, &year_zone));
+        CHECK_EQ(year_zone.DaylightBias, -60);
+        CHECK_EQ(year_zone.DaylightDate.wMonth, 0);
     }
 }
 

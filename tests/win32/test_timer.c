@@ -47,6 +47,23 @@ static void one_shot(void)
     CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
     CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_TIMEOUT);
     CHECK_EQ(WaitForSingleObject(timer, 3000), WAIT_OBJECT_0);
+
+    TEST("an absolute due time in the past: signalled at once");
+    due.QuadPart = 116444736000000000LL; /* 1970-01-01 */
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 3000), WAIT_OBJECT_0);
+
+    TEST("due times centuries away (past 2^63 nanoseconds) are not due now");
+    due.QuadPart = 0x2000000000000000LL; /* an absolute time in the 89th century */
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 100), WAIT_TIMEOUT);
+    due.QuadPart = -0x0200000000000000LL; /* about 457 years from now */
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 100), WAIT_TIMEOUT);
+    due.QuadPart = (LONGLONG)0x8000000000000000ULL; /* the farthest relative time */
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 100), WAIT_TIMEOUT);
+    CHECK(CancelWaitableTimer(timer));
     CloseHandle(timer);
 }
 
