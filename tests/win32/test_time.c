@@ -434,7 +434,9 @@ static void test_unbiased_time(void)
     CHECK(QueryUnbiasedInterruptTime(&first));
     Sleep(50);
     CHECK(QueryUnbiasedInterruptTime(&second));
-    CHECK(second - first >= 400000); /* 40 ms or more, in 100 ns units */
+    WINE_DEVIATION("Wine 8 refreshes the interrupt time of its shared page only now and then") {
+        CHECK(second - first >= 400000); /* 40 ms or more, in 100 ns units */
+    }
     CHECK(second - first < 100000000);
     SetLastError(0xdeadbeef);
     CHECK(!QueryUnbiasedInterruptTime(NULL));
