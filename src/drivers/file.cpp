@@ -270,7 +270,11 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
         *linux_path = "/dev/null";  // the null device, whatever the directory
         return ERROR_SUCCESS;
     }
-    if (path.compare(0, 4, "\\\\.\\") == 0) return ERROR_FILE_NOT_FOUND;  // devices: none yet
+    if ((path.compare(0, 4, "\\\\.\\") == 0 || path.compare(0, 4, "//./") == 0) && path.size() >= 7 &&
+        isalpha(static_cast<unsigned char>(path[4])) && path[5] == ':' && (path[6] == '\\' || path[6] == '/'))
+        path.erase(0, 4);  // "\\.\C:\dir": a DOS device path to a file on C:, normalized as "C:\dir" is
+    else if (path.compare(0, 4, "\\\\.\\") == 0)
+        return ERROR_FILE_NOT_FOUND;  // devices: none yet
     if (path.compare(0, 2, "\\\\") == 0) return ERROR_BAD_NETPATH;        // UNC shares
     if (path.find_first_of("*?<>|\"") != std::string::npos) return ERROR_INVALID_NAME;
     std::string prefix, guid;

@@ -84,6 +84,21 @@ static void test_free_space(void)
     CHECK(GetDiskFreeSpaceExW(L"C:\\", NULL, &again, NULL));
     CHECK_EQ(again.QuadPart, total.QuadPart);
     CHECK(GetDiskFreeSpaceExA(NULL, NULL, &again, NULL));  /* the current directory's */
+    TEST("GetDiskFreeSpaceExA/W, GetDiskFreeSpaceA: a DOS device path \\\\.\\C:\\ is C:'s root directory");
+    CHECK(GetDiskFreeSpaceExA("\\\\.\\C:\\", NULL, &again, NULL));
+    CHECK_EQ(again.QuadPart, total.QuadPart);
+    CHECK(GetDiskFreeSpaceExW(L"\\\\.\\C:\\", NULL, &again, NULL));
+    CHECK_EQ(again.QuadPart, total.QuadPart);
+    {
+        DWORD spc = 0, bps = 0, fc = 0, tc = 0;
+        CHECK(GetDiskFreeSpaceA("\\\\.\\C:\\", &spc, &bps, &fc, &tc));
+        CHECK(spc > 0 && bps > 0 && tc > 0);
+    }
+    /* a file name through it: the root is a directory */
+    {
+        DWORD attributes = GetFileAttributesA("\\\\.\\C:\\");
+        CHECK(attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY));
+    }
     TEST("GetDiskFreeSpaceExA: a directory that does not exist (opened as a file: not found)");
     SetLastError(0);
     CHECK(!GetDiskFreeSpaceExA("C:\\no_such_directory_overlapped\\", &available, &total, &free_bytes));
