@@ -58,6 +58,17 @@ typedef struct _MEMORYSTATUSEX {
     DWORDLONG ullAvailExtendedVirtual;
 } MEMORYSTATUSEX, *LPMEMORYSTATUSEX;
 
+typedef struct _MEMORYSTATUS {
+    DWORD dwLength;
+    DWORD dwMemoryLoad;
+    SIZE_T dwTotalPhys;
+    SIZE_T dwAvailPhys;
+    SIZE_T dwTotalPageFile;
+    SIZE_T dwAvailPageFile;
+    SIZE_T dwTotalVirtual;
+    SIZE_T dwAvailVirtual;
+} MEMORYSTATUS, *LPMEMORYSTATUS;
+
 #define MAX_COMPUTERNAME_LENGTH 15
 
 typedef struct _SYSTEMTIME {
@@ -751,12 +762,16 @@ OVERLAPPED_API BOOL WINAPI InitOnceComplete(LPINIT_ONCE lpInitOnce, DWORD dwFlag
 OVERLAPPED_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 OVERLAPPED_API void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 OVERLAPPED_API BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
+/* GlobalMemoryStatusEx's figures; sets dwLength itself (no need to set it first). */
+OVERLAPPED_API void WINAPI GlobalMemoryStatus(LPMEMORYSTATUS lpBuffer);
 OVERLAPPED_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
 OVERLAPPED_API BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
 /* "C:\Windows" and "C:\Windows\system32": names, not directories of the drive map
  * (docs/deviations.md). */
 OVERLAPPED_API UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
 OVERLAPPED_API UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize);
+OVERLAPPED_API UINT WINAPI GetSystemWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
+OVERLAPPED_API UINT WINAPI GetSystemWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize);
 OVERLAPPED_API UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize);
 OVERLAPPED_API UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize);
 typedef enum _COMPUTER_NAME_FORMAT {
@@ -1202,6 +1217,7 @@ static inline LONG64 Multiply128(LONG64 Multiplier, LONG64 Multiplicand, LONG64 
 #define FormatMessage FormatMessageW
 #define GetWindowsDirectory GetWindowsDirectoryW
 #define GetSystemDirectory GetSystemDirectoryW
+#define GetSystemWindowsDirectory GetSystemWindowsDirectoryW
 #define GetComputerName GetComputerNameW
 #define GetComputerNameEx GetComputerNameExW
 #define OutputDebugString OutputDebugStringW
@@ -1263,6 +1279,7 @@ static inline LONG64 Multiply128(LONG64 Multiplier, LONG64 Multiplicand, LONG64 
 #define FormatMessage FormatMessageA
 #define GetWindowsDirectory GetWindowsDirectoryA
 #define GetSystemDirectory GetSystemDirectoryA
+#define GetSystemWindowsDirectory GetSystemWindowsDirectoryA
 #define GetComputerName GetComputerNameA
 #define GetComputerNameEx GetComputerNameExA
 #define OutputDebugString OutputDebugStringA

@@ -245,6 +245,21 @@ std::string drive_root(char letter)
     return drive_map().roots[index];
 }
 
+bool current_directory_below(const std::string& root, std::string* inside)
+{
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == nullptr) return false;
+    std::string current(cwd), base(root);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    if (!base.empty() && (current.compare(0, base.size(), base) != 0 ||
+                          (current.size() > base.size() && current[base.size()] != '/')))
+        return false;
+    size_t start = base.size();
+    while (start < current.size() && current[start] == '/') ++start;
+    inside->assign(current, start, std::string::npos);
+    return true;
+}
+
 DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
 {
     std::string path = windows_path;
@@ -255,7 +270,11 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
         *linux_path = "/dev/null";  // the null device, whatever the directory
         return ERROR_SUCCESS;
     }
-    if (path.compare(0, 4, "\\\\.\\") == 0) return ERROR_FILE_NOT_FOUND;  // devices: none yet
+    if ((path.compare(0, 4, "\\\\.\\") == 0 || path.compare(0, 4, "//./") == 0) && path.size() >= 7 &&
+        isalpha(static_cast<unsigned char>(path[4])) && path[5] == ':' && (path[6] == '\\' || path[6] == '/'))
+        path.erase(0, 4);  // "\\.\C:\dir": a DOS device path to a file on C:, normalized as "C:\dir" is
+    else if (path.compare(0, 4, "\\\\.\\") == 0)
+        return ERROR_FILE_NOT_FOUND;  // devices: none yet
     if (path.compare(0, 2, "\\\\") == 0) return ERROR_BAD_NETPATH;        // UNC shares
     if (path.find_first_of("*?<>|\"") != std::string::npos) return ERROR_INVALID_NAME;
     std::string prefix, guid;
@@ -274,7 +293,16 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
         prefix = root;
         path.erase(0, 2);
         if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-        if (path.empty() || (path[0] != '\\' && path[0] != '/')) path = "/" + path;
+        if (!verbatim && (path.empty() || (path[0] != '\\' && path[0] != '/'))) {
+            // Drive-relative ("C:", "C:x"): Windows takes it against the drive's current
+            // directory. That is the current directory when it lies under the drive's root
+            // (as GetFullPathName resolves it); else the root (no per-drive directories).
+            std::string inside;
+            if (!current_directory_below(prefix.empty() ? "/" : prefix, &inside)) inside.clear();
+            path = (inside.empty() ? std::string() : "/" + inside) + "/" + path;
+        } else if (path.empty() || (path[0] != '\\' && path[0] != '/')) {
+            path = "/" + path;
+        }
     }
     if (path.find(':') != std::string::npos) return ERROR_INVALID_NAME;  // streams, stray drive letters
     for (char& c : path)

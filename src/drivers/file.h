@@ -225,4 +225,9 @@ std::string collapse_dots(const std::string& path);
 // The Linux directory drive `letter` (A-Z, any case) maps to, or "" (docs/paths.md).
 std::string drive_root(char letter);
 
+// The current directory's part below a Linux directory (a drive's root): "home/me" for
+// "/home/me" below "/", "" for the root itself, no separator at either end. False when
+// the current directory is not below it. Drive-relative names ("C:x") start there.
+bool current_directory_below(const std::string& root, std::string* inside);
+
 }  // namespace overlapped::drivers

@@ -88,18 +88,10 @@ std::string full_path(const std::string& name, size_t* file_part)
             // Drive-relative ("C:x", "C:"): against the current directory when it lies
             // under the drive's root (Windows' current directory is then on that drive),
             // else against the root (per-drive current directories are not kept).
-            std::string root;
-            char cwd[PATH_MAX];
-            if (drivers::file_linux_path(prefix, &root) == ERROR_SUCCESS && getcwd(cwd, sizeof cwd) != nullptr) {
-                std::string current(cwd);
-                while (root.size() > 1 && root.back() == '/') root.pop_back();
-                bool under = root == "/" || current == root ||
-                             (current.compare(0, root.size(), root) == 0 && current[root.size()] == '/');
-                if (under) {
-                    std::string inside = root == "/" ? current.substr(1) : current.substr(std::min(current.size(), root.size() + 1));
-                    rest = inside.empty() ? rest : inside + "\\" + rest;
-                }
-            }
+            std::string root, inside;
+            if (drivers::file_linux_path(prefix, &root) == ERROR_SUCCESS &&
+                drivers::current_directory_below(root, &inside) && !inside.empty())
+                rest = inside + "\\" + rest;
         }
     } else if (is_separator(name[0])) {
         separator = '/';  // rooted: "\x" is "/x" (C: is "/" by default)

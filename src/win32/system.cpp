@@ -416,6 +416,26 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
     return TRUE;
 }
 
+// The old form: GlobalMemoryStatusEx's figures in SIZE_T fields (64 bits here, so nothing
+// is cut); it sets dwLength itself, and the caller need not (Microsoft Learn, MEMORYSTATUS).
+void WINAPI GlobalMemoryStatus(LPMEMORYSTATUS lpBuffer)
+{
+    if (lpBuffer == nullptr) return;
+    MEMORYSTATUSEX status{};
+    status.dwLength = sizeof status;
+    DWORD saved = overlapped::kernel::tls_last_error;
+    if (!GlobalMemoryStatusEx(&status)) status = MEMORYSTATUSEX{};
+    set_last_error(saved);  // a void function: the last error is left as it was
+    lpBuffer->dwLength = sizeof(MEMORYSTATUS);
+    lpBuffer->dwMemoryLoad = status.dwMemoryLoad;
+    lpBuffer->dwTotalPhys = static_cast<SIZE_T>(status.ullTotalPhys);
+    lpBuffer->dwAvailPhys = static_cast<SIZE_T>(status.ullAvailPhys);
+    lpBuffer->dwTotalPageFile = static_cast<SIZE_T>(status.ullTotalPageFile);
+    lpBuffer->dwAvailPageFile = static_cast<SIZE_T>(status.ullAvailPageFile);
+    lpBuffer->dwTotalVirtual = static_cast<SIZE_T>(status.ullTotalVirtual);
+    lpBuffer->dwAvailVirtual = static_cast<SIZE_T>(status.ullAvailVirtual);
+}
+
 // In KiB: Windows reads the installed modules from the firmware (SMBIOS); that table
 // needs root on Linux, so this is the memory the kernel manages (GlobalMemoryStatusEx's
 // ullTotalPhys), which leaves out what the firmware and the kernel keep. NULL:

@@ -677,6 +677,12 @@ UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize)
     return directory_name(kWindowsDirectory, lpBuffer, uSize);
 }
 
+// The shared Windows directory of a multi-user (Terminal Services) system: the Windows
+// directory itself on a single-user one, as here.
+UINT WINAPI GetSystemWindowsDirectoryA(LPSTR lpBuffer, UINT uSize) { return GetWindowsDirectoryA(lpBuffer, uSize); }
+
+UINT WINAPI GetSystemWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize) { return GetWindowsDirectoryW(lpBuffer, uSize); }
+
 UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize) { return directory_name(kSystemDirectory, lpBuffer, uSize); }
 
 UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize)

@@ -114,6 +114,41 @@ static void test_full_path(void)
         CHECK(SetCurrentDirectoryA(cwd));
     }
 
+    TEST("drive-relative names open and change to what GetFullPathName says, not the root");
+    {
+        char here[MAX_PATH], now[MAX_PATH], made[MAX_PATH];
+        HANDLE h;
+        CHECK(SetCurrentDirectoryA(base));
+        GetCurrentDirectoryA(MAX_PATH, here);
+        /* "C:" is C's current directory: the current directory itself, not C:\ */
+        CHECK(SetCurrentDirectoryA("C:"));
+        GetCurrentDirectoryA(MAX_PATH, now);
+        CHECK(lstrcmpA(now, here) == 0);
+        CHECK(SetCurrentDirectoryA("C:."));
+        GetCurrentDirectoryA(MAX_PATH, now);
+        CHECK(lstrcmpA(now, here) == 0);
+        /* "C:name" is made in the current directory */
+        h = CreateFileA("C:drive_rel.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        CHECK(h != INVALID_HANDLE_VALUE);
+        if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
+        path_of(made, "drive_rel.txt");
+        CHECK(GetFileAttributesA(made) != INVALID_FILE_ATTRIBUTES);
+        CHECK(GetFileAttributesA("C:drive_rel.txt") != INVALID_FILE_ATTRIBUTES);
+        CHECK(DeleteFileA("C:drive_rel.txt"));
+        CHECK_EQ(GetFileAttributesA(made), INVALID_FILE_ATTRIBUTES);
+        /* "C:sub" changes to a directory of the current one */
+        CHECK(CreateDirectoryA("C:drive_rel_dir", NULL));
+        CHECK(SetCurrentDirectoryA("C:drive_rel_dir"));
+        GetCurrentDirectoryA(MAX_PATH, now);
+        CHECK_EQ(lstrlenA(now), lstrlenA(here) + 1 + lstrlenA("drive_rel_dir"));
+        CHECK(strncmp(now, here, lstrlenA(here)) == 0 && lstrcmpA(now + lstrlenA(here) + 1, "drive_rel_dir") == 0);
+        CHECK(SetCurrentDirectoryA("C:.."));
+        GetCurrentDirectoryA(MAX_PATH, now);
+        CHECK(lstrcmpA(now, here) == 0);
+        CHECK(RemoveDirectoryA("C:drive_rel_dir"));
+        CHECK(SetCurrentDirectoryA(cwd));
+    }
+
     TEST("a buffer too small: the size needed with the terminator, nothing written");
     lstrcpyA(out, "untouched");
     n = GetFullPathNameA("C:\\a\\b", 4, out, &part);

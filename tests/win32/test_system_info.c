@@ -1,4 +1,4 @@
-/* test_system_info.c: GetComputerNameA/W, GetComputerNameExA/W, GlobalMemoryStatusEx,
+/* test_system_info.c: GetComputerNameA/W, GetComputerNameExA/W, GlobalMemoryStatus(Ex),
  * QueryFullProcessImageNameA/W, GetActiveProcessorCount and the processor group counts,
  * GetCurrentProcessorNumberEx, GetPhysicallyInstalledSystemMemory, IsProcessorFeaturePresent,
  * GetSystemTimes, GetLogicalProcessorInformation(Ex) and the NUMA queries.
@@ -120,6 +120,24 @@ static void test_memory_status(void)
     GetSystemInfo(&info);
     CHECK(status.ullTotalVirtual ==
           (ULONG_PTR)info.lpMaximumApplicationAddress - (ULONG_PTR)info.lpMinimumApplicationAddress + 1);
+
+    TEST("GlobalMemoryStatus: sets dwLength itself; GlobalMemoryStatusEx's totals");
+    {
+        MEMORYSTATUS old;
+        memset(&old, 0xcc, sizeof old);
+        old.dwLength = 0; /* the caller need not set it */
+        SetLastError(0xdeadbeef);
+        GlobalMemoryStatus(&old);
+        CHECK_ERROR(0xdeadbeef);
+        CHECK_EQ(old.dwLength, sizeof old);
+        CHECK(old.dwMemoryLoad <= 100);
+        CHECK_EQ((ULONGLONG)old.dwTotalPhys, status.ullTotalPhys);
+        CHECK(old.dwAvailPhys <= old.dwTotalPhys);
+        CHECK(old.dwTotalPageFile >= old.dwTotalPhys);
+        CHECK(old.dwAvailPageFile <= old.dwTotalPageFile);
+        CHECK_EQ((ULONGLONG)old.dwTotalVirtual, status.ullTotalVirtual);
+        CHECK(old.dwAvailVirtual <= old.dwTotalVirtual);
+    }
 }
 
 static void test_image_name(void)

@@ -1,7 +1,7 @@
 /* test_volume.c: drives and volumes as a Win32 program sees them: GetLogicalDrives,
  * GetLogicalDriveStringsA/W (the size rules), GetDriveTypeA/W, GetDiskFreeSpaceExA/W,
  * GetDiskFreeSpaceA/W, GetVolumePathNameA/W, GetVolumeInformationA/W (root names only),
- * CreateFile on drive names that do not exist, GetWindowsDirectoryA/W,
+ * CreateFile on drive names that do not exist, GetWindowsDirectoryA/W, GetSystemWindowsDirectoryA/W,
  * GetSystemDirectoryA/W and QueryDosDeviceA/W; volume GUID paths:
  * GetVolumeNameForVolumeMountPointA/W, FindFirstVolumeA/W and the rest of the search,
  * GetVolumePathNamesForVolumeNameA/W, FindFirstVolumeMountPointA/W, and the GUID path where
@@ -84,6 +84,21 @@ static void test_free_space(void)
     CHECK(GetDiskFreeSpaceExW(L"C:\\", NULL, &again, NULL));
     CHECK_EQ(again.QuadPart, total.QuadPart);
     CHECK(GetDiskFreeSpaceExA(NULL, NULL, &again, NULL));  /* the current directory's */
+    TEST("GetDiskFreeSpaceExA/W, GetDiskFreeSpaceA: a DOS device path \\\\.\\C:\\ is C:'s root directory");
+    CHECK(GetDiskFreeSpaceExA("\\\\.\\C:\\", NULL, &again, NULL));
+    CHECK_EQ(again.QuadPart, total.QuadPart);
+    CHECK(GetDiskFreeSpaceExW(L"\\\\.\\C:\\", NULL, &again, NULL));
+    CHECK_EQ(again.QuadPart, total.QuadPart);
+    {
+        DWORD spc = 0, bps = 0, fc = 0, tc = 0;
+        CHECK(GetDiskFreeSpaceA("\\\\.\\C:\\", &spc, &bps, &fc, &tc));
+        CHECK(spc > 0 && bps > 0 && tc > 0);
+    }
+    /* a file name through it: the root is a directory */
+    {
+        DWORD attributes = GetFileAttributesA("\\\\.\\C:\\");
+        CHECK(attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY));
+    }
     TEST("GetDiskFreeSpaceExA: a directory that does not exist (opened as a file: not found)");
     SetLastError(0);
     CHECK(!GetDiskFreeSpaceExA("C:\\no_such_directory_overlapped\\", &available, &total, &free_bytes));
@@ -333,6 +348,19 @@ static void test_system_directories(void)
     CHECK_EQ(GetSystemDirectoryW(wide, MAX_PATH), length);
     CHECK_EQ(wide[length], 0);
     CHECK_EQ(wide[2], '\\');
+
+    TEST("GetSystemWindowsDirectoryA/W: the Windows directory on a single-user system, same rules");
+    memset(system, 'x', sizeof(system));
+    length = GetSystemWindowsDirectoryA(system, MAX_PATH);
+    CHECK_EQ(length, strlen(windows));
+    CHECK(lstrcmpiA(system, windows) == 0);
+    CHECK_EQ(GetSystemWindowsDirectoryA(NULL, 0), length + 1);
+    memset(system, 'x', sizeof(system));
+    CHECK_EQ(GetSystemWindowsDirectoryA(system, length), length + 1);
+    CHECK_EQ(system[0], 'x'); /* nothing stored */
+    CHECK_EQ(GetSystemWindowsDirectoryW(wide, MAX_PATH), length);
+    CHECK_EQ(wide[length], 0);
+    CHECK_EQ(GetSystemWindowsDirectoryW(wide, length), length + 1);
 }
 
 static void test_query_dos_device(void)
