@@ -1258,6 +1258,20 @@ static void handle_list(void)
     SetLastError(0xdeadbeef);
     CHECK(!UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof one, NULL, NULL));
     CHECK_ERROR(ERROR_GEN_FAILURE); /* the list holds one attribute */
+    {
+        /* The same attribute twice in a list with room: ERROR_OBJECT_NAME_EXISTS, 698
+         * (Wine's kernel32 process.c test_ProcThreadAttributeList, which passes on Windows). */
+        SIZE_T two_size = 0;
+        InitializeProcThreadAttributeList(NULL, 2, 0, &two_size);
+        LPPROC_THREAD_ATTRIBUTE_LIST two = (LPPROC_THREAD_ATTRIBUTE_LIST)malloc(two_size);
+        CHECK(InitializeProcThreadAttributeList(two, 2, 0, &two_size));
+        CHECK(UpdateProcThreadAttribute(two, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof one, NULL, NULL));
+        SetLastError(0xdeadbeef);
+        CHECK(!UpdateProcThreadAttribute(two, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, one, sizeof one, NULL, NULL));
+        CHECK_ERROR(698); /* ERROR_OBJECT_NAME_EXISTS */
+        DeleteProcThreadAttributeList(two);
+        free(two);
+    }
     memset(&startup, 0, sizeof startup);
     startup.StartupInfo.cb = sizeof startup;
     startup.lpAttributeList = list;
