@@ -99,12 +99,16 @@ static void registered_waits(void)
     CHECK_EQ(tl_load(&wait_signalled), 1);
     /* The wait is done, but its handle stays valid until unregistered. */
     CHECK(UnregisterWait(wait));
+    /* The second SetEvent found no waiter: the event is still signalled, and would fire
+     * the next registration at once and again at its own SetEvent. */
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
 
     TEST("WT_EXECUTEINWAITTHREAD runs the callback on the wait thread");
     CHECK(RegisterWaitForSingleObject(&wait, event, wait_cb, NULL, INFINITE, WT_EXECUTEINWAITTHREAD));
     SetEvent(event);
     CHECK_EQ(WaitForSingleObject(wait_done, 5000), WAIT_OBJECT_0);
     CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
+    CHECK_EQ(WaitForSingleObject(wait_done, 0), WAIT_TIMEOUT);
 
     TEST("UnregisterWait from a WT_EXECUTEINWAITTHREAD wait's own callback: TRUE");
     HANDLE signalled = CreateEventA(NULL, TRUE, TRUE, NULL);
