@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/utf8.h"
 #include "drivers/console_screen.h"
 #include "drivers/inherit.h"
 #include "io/request.h"
@@ -379,21 +380,7 @@ void unparse_keys(InputBuffer& buffer, bool line)
         }
         if (c == '\r' && line) c = '\n';
         std::string character;
-        if (c < 0x80) {
-            character += static_cast<char>(c);
-        } else if (c < 0x800) {
-            character += static_cast<char>(0xC0 | (c >> 6));
-            character += static_cast<char>(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            character += static_cast<char>(0xE0 | (c >> 12));
-            character += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            character += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            character += static_cast<char>(0xF0 | (c >> 18));
-            character += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            character += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            character += static_cast<char>(0x80 | (c & 0x3F));
-        }
+        overlapped::append_utf8(&character, c);
         // A key held down (or key-downs WriteConsoleInput coalesced) types its character
         // once per repeat; a repeat count of 0 still types it once.
         for (WORD n = std::max<WORD>(record.Event.KeyEvent.wRepeatCount, 1); n > 0; --n) text += character;

@@ -2,6 +2,7 @@
 // interpreter that applies written text to it, and the mirroring of changes to the terminal.
 #include "drivers/console_screen.h"
 
+#include "common/utf8.h"
 #include "drivers/console.h"
 
 #include <algorithm>
@@ -157,21 +158,6 @@ void write_all(int descriptor, const std::string& bytes)
     }
 }
 
-void append_utf8(std::string& out, uint32_t c)
-{
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        if (c >= 0xD800 && c <= 0xDFFF) c = 0xFFFD;
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
-
 // The attributes as SGR: colours (red, green, blue bits to ANSI's 1, 2, 4), intensity as
 // the bright colours, reverse video and underscore. The default attributes (light grey on
 // black) are the terminal's own colours, so a cleared screen keeps the terminal's theme.
@@ -221,7 +207,9 @@ void append_cells(std::string& out, ScreenBuffer* buffer, int left, int top, int
                 last = cell.attributes;
             }
             uint32_t c = cell.ch;
-            append_utf8(out, c < 0x20 || c == 0x7F ? ' ' : c);
+            overlapped::append_utf8(&out, c < 0x20 || c == 0x7F               ? ' '
+                                          : c >= 0xD800 && c <= 0xDFFF ? 0xFFFD
+                                                                       : c);
         }
     }
 }

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/utf8.h"
+
 namespace overlapped::drivers {
 namespace {
 
@@ -60,25 +62,14 @@ uint32_t next_code_point(std::string_view s, size_t* i)
     return cp;
 }
 
-void append_utf8(std::string* out, uint32_t cp)
+// Appends `cp` as UTF-8, but an invalid byte next_code_point() kept (0xdc80-0xdcff) as
+// the byte it was.
+void append_name_utf8(std::string* out, uint32_t cp)
 {
-    if (cp >= 0xdc80 && cp <= 0xdcff) {  // an invalid byte, as it came
+    if (cp >= 0xdc80 && cp <= 0xdcff)
         out->push_back(static_cast<char>(cp - 0xdc00));
-    } else if (cp < 0x80) {
-        out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-        out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-        out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-        out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-        out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
+    else
+        overlapped::append_utf8(out, cp);
 }
 
 // Lower case, as Windows compares names (it upcases; either folds the same pairs for
@@ -97,7 +88,7 @@ std::string fold(std::string_view s, size_t* units)
         } else if (utf8 != static_cast<locale_t>(0) && !(cp >= 0xdc80 && cp <= 0xdcff)) {
             cp = static_cast<uint32_t>(towlower_l(static_cast<wint_t>(cp), utf8));
         }
-        append_utf8(&out, cp);
+        append_name_utf8(&out, cp);
     }
     return out;
 }

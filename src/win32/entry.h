@@ -7,6 +7,7 @@
 
 #include <windows.h>
 
+#include "common/utf8.h"
 #include "kernel/thread_state.h"
 
 namespace overlapped::win32 {
@@ -49,8 +50,8 @@ std::string utf8_from_utf16(const WCHAR* text, size_t count);
 // one); an unpaired surrogate gives kUnpairedSurrogate.
 constexpr uint32_t kUnpairedSurrogate = 0xFFFFFFFFu;
 uint32_t next_utf16(const WCHAR* text, size_t count, size_t* at);
-// Appends code point `c` (not a surrogate) as UTF-8.
-void append_utf8(std::string* out, uint32_t c);
+// Appends code point `c` (not a surrogate) as UTF-8 (common/utf8.h).
+using overlapped::append_utf8;
 // One UTF-8 character at `s` (before `end`, at least one byte): its code point, or -1 for
 // an ill-formed sequence (Windows' rules, errors.cpp); *used is the bytes it takes.
 int32_t decode_utf8(const unsigned char* s, const unsigned char* end, size_t* used);

@@ -9,25 +9,6 @@ extern "C" void WINAPI SetLastError(DWORD dwErrCode) { kernel::tls_last_error = 
 
 namespace overlapped::win32 {
 
-void append_utf8(std::string* out, uint32_t c)
-{
-    if (c < 0x80) {
-        *out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        *out += static_cast<char>(0xC0 | (c >> 6));
-        *out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        *out += static_cast<char>(0xE0 | (c >> 12));
-        *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        *out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        *out += static_cast<char>(0xF0 | (c >> 18));
-        *out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        *out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
-
 uint32_t next_utf16(const WCHAR* text, size_t count, size_t* at)
 {
     uint32_t c = static_cast<uint16_t>(text[*at]);
