@@ -241,7 +241,10 @@ static void test_processor_features(void)
     CHECK_EQ(!!IsProcessorFeaturePresent(PF_SSE4_2_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("sse4.2"));
     CHECK_EQ(!!IsProcessorFeaturePresent(PF_AVX_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("avx"));
     CHECK_EQ(!!IsProcessorFeaturePresent(PF_AVX2_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("avx2"));
-    CHECK_EQ(!!IsProcessorFeaturePresent(PF_AVX512F_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("avx512f"));
+    WINE_DEVIATION("Wine 8.0 never reports PF_AVX512F_INSTRUCTIONS_AVAILABLE (later versions read it from CPUID)")
+    {
+        CHECK_EQ(!!IsProcessorFeaturePresent(PF_AVX512F_INSTRUCTIONS_AVAILABLE), !!__builtin_cpu_supports("avx512f"));
+    }
     /* Another architecture's features. */
     CHECK(!IsProcessorFeaturePresent(PF_ARM_NEON_INSTRUCTIONS_AVAILABLE));
     CHECK(!IsProcessorFeaturePresent(PF_ARM_V8_INSTRUCTIONS_AVAILABLE));
