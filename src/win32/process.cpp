@@ -200,33 +200,73 @@ bool find_program(const std::string& name, bool search, std::string* found)
     return false;
 }
 
+// Why `name`, a program named by its path, cannot be run, as Windows says it: its
+// CreateProcessInternalW opens the file as a file that is no directory (NtOpenFile with
+// FILE_NON_DIRECTORY_FILE for lpApplicationName; CreateFileW, which refuses a directory,
+// for the command line's first token; the Windows XP source, base/win32/client/process.c),
+// so a directory is ERROR_ACCESS_DENIED (STATUS_FILE_IS_A_DIRECTORY), a directory missing
+// on the way ERROR_PATH_NOT_FOUND, anything else ERROR_FILE_NOT_FOUND.
+DWORD unrunnable_path_error(const std::string& name)
+{
+    std::string linux_path;
+    DWORD error = drivers::file_linux_path(name, &linux_path);
+    if (error != ERROR_SUCCESS) return error;
+    struct stat status;
+    if (stat(linux_path.c_str(), &status) == 0) return S_ISDIR(status.st_mode) ? ERROR_ACCESS_DENIED : ERROR_FILE_NOT_FOUND;
+    if (errno == ENOTDIR) return ERROR_PATH_NOT_FOUND;
+    if (errno != ENOENT) return win32_error_from_errno(errno);
+    while (linux_path.size() > 1 && linux_path.back() == '/') linux_path.pop_back();
+    size_t slash = linux_path.find_last_of('/');
+    if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
+    if (stat(linux_path.substr(0, slash).c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) return ERROR_PATH_NOT_FOUND;
+    return ERROR_FILE_NOT_FOUND;
+}
+
+// A name Windows calls relative (RtlDetermineDosPathNameType_U's RtlPathTypeRelative): no
+// leading slash and no drive. Not found, such a first token is ERROR_FILE_NOT_FOUND
+// whatever is missing; any other says what is missing (unrunnable_path_error).
+bool is_relative_name(const std::string& name)
+{
+    if (name.empty()) return true;
+    if (name[0] == '\\' || name[0] == '/') return false;
+    return !(name.size() >= 2 && name[1] == ':');
+}
+
 // With no application name: the first token of the command line. Quoted, it is the
 // name; unquoted and followed by more blanks, Windows tries each longer prefix ending at
 // a blank ("c:\program files\app.exe" unquoted tries "c:\program", then "c:\program
 // files\app.exe"...), and so does this. A prefix found past a blank is then quoted in
 // the child's command line, so that the child reads it as one name: *quoted_end is where
 // it ends (npos when the first token was found as it is).
-bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_end)
+// Not found: *error is what Windows reports, the first token's error (the Windows XP
+// source keeps the first try's last error through the longer prefixes).
+bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_end, DWORD* error)
 {
     *quoted_end = std::string::npos;
+    auto first_error = [&](const std::string& name) {
+        *error = is_relative_name(name) ? ERROR_FILE_NOT_FOUND : unrunnable_path_error(name);
+        return false;
+    };
     // Leading blanks are not skipped: the first token is then empty, and the longer
     // prefixes keep the blanks, so such a line names no program, as on Windows (Wine's
     // get_file_name and ReactOS' CreateProcessInternalW scan from the first character).
     if (!line.empty() && line[0] == '"') {
         size_t end = line.find('"', 1);
         std::string name = line.substr(1, end == std::string::npos ? std::string::npos : end - 1);
-        return find_program(name, true, found);
+        return find_program(name, true, found) || first_error(name);
     }
     size_t end = 0;
+    std::string first_token;
     for (bool first = true;; first = false) {
         while (end < line.size() && !is_blank(line[end])) ++end;
+        if (first) first_token = line.substr(0, end);
         if (find_program(line.substr(0, end), true, found)) {
             if (!first) *quoted_end = end;
             return true;
         }
-        if (end >= line.size()) return false;
+        if (end >= line.size()) return first_error(first_token);
         while (end < line.size() && is_blank(line[end])) ++end;
-        if (end >= line.size()) return false;
+        if (end >= line.size()) return first_error(first_token);
     }
 }
 
@@ -454,14 +494,16 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     drivers::SpawnRequest request;
     request.command_line = arguments.command_line;
     if (arguments.application != nullptr) {
-        if (!find_program(arguments.application, false, &request.path)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        if (!find_program(arguments.application, false, &request.path))
+            return fail(unrunnable_path_error(arguments.application), FALSE);
         // No command line (or an empty one): the child's is the application name, quoted
         // (Wine's CreateProcessInternalW, and ReactOS', whose CmdLineIsAppName does so).
         if (request.command_line.empty()) request.command_line = "\"" + std::string(arguments.application) + "\"";
     } else {
         size_t end;
-        if (!find_program_in_command_line(request.command_line, &request.path, &end))
-            return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        DWORD missing = ERROR_FILE_NOT_FOUND;
+        if (!find_program_in_command_line(request.command_line, &request.path, &end, &missing))
+            return fail(missing, FALSE);
         // A name found past a blank is quoted for the child (Wine's get_file_name, and
         // ReactOS' CreateProcessInternalW, whose QuotesNeeded does so).
         if (end != std::string::npos)
@@ -966,7 +1008,9 @@ DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize)
 
 DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize)
 {
-    if (lpName == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    // No name names no variable (Wine's kernel32 environ test, which passes on Windows;
+    // the A form may also say ERROR_INVALID_PARAMETER there, and does here).
+    if (lpName == nullptr) return fail(ERROR_ENVVAR_NOT_FOUND, DWORD(0));
     std::string name = win32::utf8_from_utf16(lpName);
     std::string value;
     {
