@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -733,7 +734,13 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     // No watch yet: a wait on the process arms one, or, when the wait is
     // WaitForSingleObject's, waits on the pidfd itself (kernel::ProcessObject).
     serve_handle_requests();  // the child may take handles out of this process
-    return kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
+    kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
+    // Its program, as /proc/PID/exe names it (symbolic links resolved), for once it has ended.
+    char image[PATH_MAX];
+    process->lock.lock();
+    process->set_image(realpath(request.path.c_str(), image) != nullptr ? image : request.path);
+    process->lock.unlock();
+    return process;
 }
 
 kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
@@ -746,7 +753,11 @@ kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
         return nullptr;
     }
     kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);
+    char link[64], image[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%lu/exe", static_cast<unsigned long>(pid));
+    ssize_t length = readlink(link, image, sizeof image - 1);
     process->lock.lock();
+    if (length > 0) process->set_image(std::string(image, static_cast<size_t>(length)));
     watch_process(process);  // its exit is seen only by the watch (no waitid for it)
     process->lock.unlock();
     return process;

@@ -637,6 +637,21 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         if (thread_handle != nullptr) kernel::handle_close(thread_handle);
         return fail(error, FALSE);
     }
+    // A priority class among the creation flags is the child's ("The dwCreationFlags
+    // parameter also controls the new process's priority class", Microsoft Learn,
+    // CreateProcessA); of several, the first in the order Windows' CreateProcessInternalW
+    // tests them (the Windows XP source). Set as SetPriorityClass sets another process's:
+    // recorded in the object, and each thread's nice value (docs/processes.md).
+    static const DWORD kClasses[] = {IDLE_PRIORITY_CLASS,         BELOW_NORMAL_PRIORITY_CLASS,
+                                     NORMAL_PRIORITY_CLASS,       ABOVE_NORMAL_PRIORITY_CLASS,
+                                     HIGH_PRIORITY_CLASS,         REALTIME_PRIORITY_CLASS};
+    for (DWORD priority_class : kClasses) {
+        if (!(arguments.flags & priority_class)) continue;
+        DWORD last = GetLastError();
+        SetPriorityClass(process_handle, priority_class);  // fails only for a child that has already ended
+        win32::set_last_error(last);
+        break;
+    }
     information->hProcess = process_handle;
     information->hThread = thread_handle;
     information->dwProcessId = id;
@@ -1308,25 +1323,34 @@ DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
     return static_cast<DWORD>(n);
 }
 
-// The program of a process (/proc/PID/exe, a Linux path, as GetModuleFileName gives);
-// PROCESS_NAME_NATIVE's device paths are not built (ERROR_CALL_NOT_IMPLEMENTED). A buffer
-// too small fails with ERROR_INSUFFICIENT_BUFFER.
+// The program of a process (/proc/PID/exe, a Linux path, as GetModuleFileName gives; for
+// a process that has ended, the one its object recorded while it ran, as Windows still
+// names it: Wine's kernel32 process test, test_dead_process); PROCESS_NAME_NATIVE's device
+// paths are not built (ERROR_CALL_NOT_IMPLEMENTED). The handle needs a query right
+// (Microsoft Learn, QueryFullProcessImageName). A buffer too small fails with
+// ERROR_INSUFFICIENT_BUFFER, leaving the buffer and the size as they were.
 BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName, PDWORD lpdwSize)
 {
     if (dwFlags & ~DWORD(PROCESS_NAME_NATIVE)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (dwFlags & PROCESS_NAME_NATIVE) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD error;
-    kernel::Object* object = kernel::handle_reference(hProcess, kernel::ObjectType::Process, 0, &error);
+    kernel::Object* object = kernel::handle_reference_any(
+        hProcess, kernel::ObjectType::Process, PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, &error);
     if (object == nullptr) return fail(error, FALSE);
     auto* process = static_cast<kernel::ProcessObject*>(object);
     process->lock.lock();
     DWORD pid = process->process_id();
     bool ended = object != kernel::current_process_object() && process->exited();
+    std::string recorded = process->image();
     process->lock.unlock();
     object->release_reference();
     char link[64], path[PATH_MAX];
     snprintf(link, sizeof link, "/proc/%lu/exe", static_cast<unsigned long>(pid));
     ssize_t length = ended ? -1 : readlink(link, path, sizeof path - 1);
+    if (length < 0 && !recorded.empty() && recorded.size() < sizeof path) {
+        memcpy(path, recorded.data(), recorded.size());
+        length = static_cast<ssize_t>(recorded.size());
+    }
     if (length < 0) return fail(ended || errno == ENOENT ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED, FALSE);
     if (lpdwSize == nullptr || lpExeName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (static_cast<DWORD>(length) >= *lpdwSize) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);

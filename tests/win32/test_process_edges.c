@@ -495,6 +495,93 @@ static void environment_functions(void)
     CHECK(strcmp(buffer, "%OVL_EDGE_UNSET%") == 0);
 }
 
+static void handles_and_queries(void)
+{
+    PROCESS_INFORMATION info;
+    STARTUPINFOA startup;
+    SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+    char line[MAX_PATH + 32], name[MAX_PATH];
+    DWORD flags = 0, size;
+
+    TEST("lpProcessAttributes and lpThreadAttributes: the handles CreateProcess returns inherit as asked");
+    snprintf(line, sizeof line, "\"%s\" child sleep", self_path);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    CHECK(CreateProcessA(NULL, line, &inheritable, NULL, FALSE, 0, NULL, NULL, &startup, &info));
+    CHECK(GetHandleInformation(info.hProcess, &flags));
+    WINE_DEVIATION("Wine's process handle is not inheritable")
+    {
+        CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
+    }
+    CHECK(GetHandleInformation(info.hThread, &flags));
+    CHECK_EQ(flags, 0);
+
+    TEST("OpenProcess with bInheritHandle TRUE: an inheritable handle");
+    {
+        HANDLE opened = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, TRUE, info.dwProcessId);
+        CHECK(opened != NULL);
+        CHECK(GetHandleInformation(opened, &flags));
+        CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
+        TEST("WaitForSingleObject needs SYNCHRONIZE");
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_ACCESS_DENIED);
+        TEST("QueryFullProcessImageName of a child: its program; a handle without a query right is refused");
+        {
+            HANDLE bare = OpenProcess(SYNCHRONIZE, FALSE, info.dwProcessId);
+            CHECK(bare != NULL);
+            size = sizeof name;
+            SetLastError(0xdeadbeef);
+            CHECK(!QueryFullProcessImageNameA(bare, 0, name, &size));
+            CHECK_ERROR(ERROR_ACCESS_DENIED);
+            CloseHandle(bare);
+        }
+        size = sizeof name;
+        CHECK(QueryFullProcessImageNameA(opened, 0, name, &size));
+        CHECK_EQ(size, strlen(name));
+        CHECK(_stricmp(name, self_path) == 0);
+        if (_stricmp(name, self_path) != 0) printf("got <%s> expected <%s>\n", name, self_path);
+        size = 4; /* too small: the size and the buffer are left as they were */
+        strcpy(name, "untouched");
+        SetLastError(0xdeadbeef);
+        CHECK(!QueryFullProcessImageNameA(opened, 0, name, &size));
+        CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+        CHECK_EQ(size, 4);
+        CHECK(strcmp(name, "untouched") == 0);
+        CloseHandle(opened);
+    }
+
+    CHECK(TerminateProcess(info.hProcess, 0));
+    CHECK_EQ(WaitForSingleObject(info.hProcess, 10000), WAIT_OBJECT_0);
+    TEST("QueryFullProcessImageName of a child that has ended: still its program");
+    size = sizeof name;
+    CHECK(QueryFullProcessImageNameA(info.hProcess, 0, name, &size));
+    CHECK(_stricmp(name, self_path) == 0);
+    close_child(&info);
+
+    TEST("a priority class among the creation flags is the child's class");
+    WINE_DEVIATION("Wine starts the child in the normal class")
+    {
+        static const DWORD classes[] = {BELOW_NORMAL_PRIORITY_CLASS, IDLE_PRIORITY_CLASS};
+        for (size_t i = 0; i < sizeof classes / sizeof classes[0]; ++i) {
+            CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, classes[i], NULL, NULL, &startup, &info));
+            CHECK_EQ(GetPriorityClass(info.hProcess), classes[i]);
+            TerminateProcess(info.hProcess, 0);
+            WaitForSingleObject(info.hProcess, 10000);
+            close_child(&info);
+        }
+        /* Created suspended: the class is the child's before it runs. */
+        CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, CREATE_SUSPENDED | BELOW_NORMAL_PRIORITY_CLASS, NULL, NULL,
+                             &startup, &info));
+        CHECK_EQ(GetPriorityClass(info.hProcess), BELOW_NORMAL_PRIORITY_CLASS);
+        CHECK_EQ(ResumeThread(info.hThread), 1);
+        CHECK_EQ(GetPriorityClass(info.hProcess), BELOW_NORMAL_PRIORITY_CLASS);
+        TerminateProcess(info.hProcess, 0);
+        WaitForSingleObject(info.hProcess, 10000);
+        close_child(&info);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
@@ -508,6 +595,7 @@ int main(int argc, char **argv)
     not_processes();
     environment_blocks();
     environment_functions();
+    handles_and_queries();
 
     DeleteFileA(out_name);
     return tl_finish();
