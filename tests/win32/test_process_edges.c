@@ -582,6 +582,68 @@ static void handles_and_queries(void)
     }
 }
 
+static void more_edges(void)
+{
+    PROCESS_INFORMATION info;
+    char output[8192];
+
+    TEST("GetProcessIdOfThread of the primary thread; OpenThread of an ended child's thread: no such thread");
+    CHECK(start_child("exit 3", NULL, FALSE, 0, NULL, NULL, &info));
+    CHECK_EQ(GetProcessIdOfThread(info.hThread), info.dwProcessId);
+    CHECK_EQ(wait_exit(&info), 3);
+    {
+        DWORD thread_id = info.dwThreadId;
+        close_child(&info);
+        HANDLE gone = NULL;
+        for (int i = 0; i < 20; ++i) {
+            SetLastError(0xdeadbeef);
+            gone = OpenThread(THREAD_QUERY_INFORMATION, FALSE, thread_id);
+            if (gone == NULL) break;
+            CloseHandle(gone);
+            Sleep(100);
+        }
+        CHECK(gone == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+
+    TEST("CreateProcessW with an ANSI environment block (no CREATE_UNICODE_ENVIRONMENT)");
+    {
+        static char block[] = "OVL_EDGE_ANSI=narrow one\0";
+        WCHAR line[MAX_PATH + 32];
+        char narrow[MAX_PATH + 32];
+        STARTUPINFOW startup;
+        SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, NULL, TRUE};
+        HANDLE out = CreateFileA(out_name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                 &inheritable, CREATE_ALWAYS, 0, NULL);
+        snprintf(narrow, sizeof narrow, "\"%s\" child envdump", self_path);
+        for (size_t i = 0; i <= strlen(narrow); ++i) line[i] = (WCHAR)(unsigned char)narrow[i];
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        startup.dwFlags = STARTF_USESTDHANDLES;
+        startup.hStdOutput = out;
+        startup.hStdError = out;
+        CHECK(CreateProcessW(NULL, line, NULL, NULL, TRUE, 0, block, NULL, &startup, &info));
+        CloseHandle(out);
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        read_file(out_name, output, sizeof output);
+        CHECK(strstr(output, "OVL_EDGE_ANSI=narrow one\n") != NULL);
+    }
+
+    TEST("ExpandEnvironmentStrings: lone and doubled percent signs stay as they are");
+    {
+        char buffer[64];
+        CHECK(SetEnvironmentVariableA("OVL_EDGE_P", "v"));
+        CHECK_EQ(ExpandEnvironmentStringsA("100%% sure", buffer, sizeof buffer), 11);
+        CHECK(strcmp(buffer, "100%% sure") == 0);
+        CHECK_EQ(ExpandEnvironmentStringsA("a%b", buffer, sizeof buffer), 4);
+        CHECK(strcmp(buffer, "a%b") == 0);
+        CHECK_EQ(ExpandEnvironmentStringsA("%OVL_EDGE_P%%", buffer, sizeof buffer), 3);
+        CHECK(strcmp(buffer, "v%") == 0);
+        CHECK(SetEnvironmentVariableA("OVL_EDGE_P", NULL));
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "child") == 0) return run_child(argc, argv);
@@ -596,6 +658,7 @@ int main(int argc, char **argv)
     environment_blocks();
     environment_functions();
     handles_and_queries();
+    more_edges();
 
     DeleteFileA(out_name);
     return tl_finish();
