@@ -41,6 +41,7 @@ constexpr char kStartupVariable[] = "OVERLAPPED_STARTUP";
 constexpr unsigned kStartupStdHandles = 1;  // the record's flags
 constexpr unsigned kStartupDetached = 2;
 constexpr unsigned kStartupPseudoConsole = 4;  // a null standard handle is the pseudo console's terminal
+constexpr unsigned kStartupClassShift = 8;     // a priority class flag given, shifted up
 
 // One handle passed to the child.
 struct Passed {
@@ -168,7 +169,8 @@ std::string startup_record(const SpawnRequest& request, const std::vector<Passed
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[1])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[2])),
              (request.use_std_handles ? kStartupStdHandles : 0u) | (request.detached ? kStartupDetached : 0u) |
-                 (request.terminal >= 0 ? kStartupPseudoConsole : 0u));
+                 (request.terminal >= 0 ? kStartupPseudoConsole : 0u) |
+                 (static_cast<unsigned>(request.priority_class) << kStartupClassShift));
     record += buffer;
     record += hex_encode(request.command_line);
     const StartupWindow& w = request.window;
@@ -638,7 +640,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
                         window.x_size != 0 || window.y_size != 0 || window.x_chars != 0 || window.y_chars != 0 ||
                         window.fill != 0 || window.has_title || window.has_desktop;
     bool needs_record = !passed.empty() || request.use_std_handles || request.detached || window_given ||
-                        !request.command_line_from_arguments;
+                        !request.command_line_from_arguments || request.priority_class != 0;
     std::string record = needs_record ? startup_record(request, passed) : std::string();
     std::vector<char*> envp;
     size_t prefix = sizeof(kStartupVariable) - 1;
@@ -791,6 +793,7 @@ Startup read_startup()
     startup.use_std_handles = (flags & kStartupStdHandles) != 0;
     startup.detached = (flags & kStartupDetached) != 0;
     startup.pseudo_console = (flags & kStartupPseudoConsole) != 0;
+    startup.priority_class = static_cast<DWORD>((flags >> kStartupClassShift) & 0xFFFF);
     at = end + 1;
     const char* command_end = strchr(at, ';');
     if (command_end == nullptr) return startup;

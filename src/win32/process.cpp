@@ -575,6 +575,20 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
     request.detached = (arguments.flags & DETACHED_PROCESS) != 0;
     request.window = arguments.window;
+    // A priority class among the creation flags is the child's ("The dwCreationFlags
+    // parameter also controls the new process's priority class", Microsoft Learn,
+    // CreateProcessA); of several, the first in the order Windows' CreateProcessInternalW
+    // tests them (the Windows XP source). The child learns it from its start-up record
+    // (its own GetPriorityClass, its threads' nice values); it is also set from here once
+    // the child runs, below.
+    static const DWORD kClasses[] = {IDLE_PRIORITY_CLASS,         BELOW_NORMAL_PRIORITY_CLASS,
+                                     NORMAL_PRIORITY_CLASS,       ABOVE_NORMAL_PRIORITY_CLASS,
+                                     HIGH_PRIORITY_CLASS,         REALTIME_PRIORITY_CLASS};
+    for (DWORD priority_class : kClasses) {
+        if (!(arguments.flags & priority_class)) continue;
+        request.priority_class = priority_class;
+        break;
+    }
 
     // A process in a job starts its children in it, unless they may break away
     // (CREATE_BREAKAWAY_FROM_JOB needs JOB_OBJECT_LIMIT_BREAKAWAY_OK: ERROR_ACCESS_DENIED).
@@ -637,20 +651,12 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         if (thread_handle != nullptr) kernel::handle_close(thread_handle);
         return fail(error, FALSE);
     }
-    // A priority class among the creation flags is the child's ("The dwCreationFlags
-    // parameter also controls the new process's priority class", Microsoft Learn,
-    // CreateProcessA); of several, the first in the order Windows' CreateProcessInternalW
-    // tests them (the Windows XP source). Set as SetPriorityClass sets another process's:
-    // recorded in the object, and each thread's nice value (docs/processes.md).
-    static const DWORD kClasses[] = {IDLE_PRIORITY_CLASS,         BELOW_NORMAL_PRIORITY_CLASS,
-                                     NORMAL_PRIORITY_CLASS,       ABOVE_NORMAL_PRIORITY_CLASS,
-                                     HIGH_PRIORITY_CLASS,         REALTIME_PRIORITY_CLASS};
-    for (DWORD priority_class : kClasses) {
-        if (!(arguments.flags & priority_class)) continue;
+    // The priority class flag, set as SetPriorityClass sets another process's: recorded in
+    // the object, and each of the child's threads' nice values (docs/processes.md).
+    if (request.priority_class != 0) {
         DWORD last = GetLastError();
-        SetPriorityClass(process_handle, priority_class);  // fails only for a child that has already ended
+        SetPriorityClass(process_handle, request.priority_class);  // fails only for a child that has already ended
         win32::set_last_error(last);
-        break;
     }
     information->hProcess = process_handle;
     information->hThread = thread_handle;
@@ -698,6 +704,9 @@ __attribute__((constructor(65535))) void process_start_up()
         drivers::console_set_attached(false);
         kernel::ctrl_start_detached();
     }
+    // A class CreateProcess's flags gave this process: its own GetPriorityClass, and the
+    // base of its threads' nice values.
+    if (state.from_parent && state.priority_class != 0) SetPriorityClass(GetCurrentProcess(), state.priority_class);
     if (!state.from_parent || !state.use_std_handles) return;
     // A null STARTUPINFO field stays null: Windows gives the child no handle for it
     // (rprichard/win32-console-docs, "CreateProcess (traditional)" and "(modern)", run on

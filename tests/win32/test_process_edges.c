@@ -38,6 +38,8 @@ static int run_child(int argc, char **argv)
         }
         return 0;
     }
+    if (strcmp(role, "class") == 0) /* argv[3]: the priority class it must be in (hex) */
+        return GetPriorityClass(GetCurrentProcess()) == (DWORD)strtoul(argv[3], NULL, 16) ? 0 : 1;
     if (strcmp(role, "cwd") == 0) { /* writes its current directory */
         char directory[MAX_PATH];
         if (GetCurrentDirectoryA(sizeof directory, directory) == 0) return 40;
@@ -570,6 +572,16 @@ static void handles_and_queries(void)
             WaitForSingleObject(info.hProcess, 10000);
             close_child(&info);
         }
+        /* The child sees its class too. */
+        char arguments[32];
+        snprintf(arguments, sizeof arguments, "class %lx", (unsigned long)BELOW_NORMAL_PRIORITY_CLASS);
+        CHECK(start_child(arguments, NULL, FALSE, BELOW_NORMAL_PRIORITY_CLASS, NULL, NULL, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
+        snprintf(arguments, sizeof arguments, "class %lx", (unsigned long)NORMAL_PRIORITY_CLASS);
+        CHECK(start_child(arguments, NULL, FALSE, 0, NULL, NULL, &info));
+        CHECK_EQ(wait_exit(&info), 0);
+        close_child(&info);
         /* Created suspended: the class is the child's before it runs. */
         CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, CREATE_SUSPENDED | BELOW_NORMAL_PRIORITY_CLASS, NULL, NULL,
                              &startup, &info));
