@@ -575,6 +575,16 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
     request.detached = (arguments.flags & DETACHED_PROCESS) != 0;
     request.window = arguments.window;
+    // No desktop named: the caller's own (Windows' CreateProcessInternalW gives the child
+    // the caller's DesktopInfo, the Windows XP source; Wine's kernel32 process test,
+    // test_Startup, checks the child's lpDesktop is its parent's).
+    if (!request.window.has_desktop) {
+        const drivers::Startup& own = drivers::process_startup();
+        if (own.from_parent && own.window.has_desktop) {
+            request.window.has_desktop = true;
+            request.window.desktop = own.window.desktop;
+        }
+    }
     // A priority class among the creation flags is the child's ("The dwCreationFlags
     // parameter also controls the new process's priority class", Microsoft Learn,
     // CreateProcessA); of several, the first in the order Windows' CreateProcessInternalW

@@ -40,6 +40,32 @@ static int run_child(int argc, char **argv)
     }
     if (strcmp(role, "class") == 0) /* argv[3]: the priority class it must be in (hex) */
         return GetPriorityClass(GetCurrentProcess()) == (DWORD)strtoul(argv[3], NULL, 16) ? 0 : 1;
+    if (strcmp(role, "desktop") == 0) { /* argv[3]: the lpDesktop it must have ("-": none) */
+        STARTUPINFOA info;
+        GetStartupInfoA(&info);
+        if (strcmp(argv[3], "-") == 0) return info.lpDesktop == NULL ? 0 : 1;
+        if (info.lpDesktop != NULL && _stricmp(info.lpDesktop, argv[3]) == 0) return 0;
+        fprintf(stderr, "lpDesktop <%s>, expected <%s>\n", info.lpDesktop ? info.lpDesktop : "(null)", argv[3]);
+        return 1;
+    }
+    if (strcmp(role, "desktop-spawn") == 0) {
+        /* Starts "desktop <its own lpDesktop>" with lpDesktop NULL: the child's is this one's. */
+        STARTUPINFOA mine, plain;
+        PROCESS_INFORMATION info;
+        char line[MAX_PATH + 300], path[MAX_PATH];
+        DWORD code = 2;
+        GetStartupInfoA(&mine);
+        if (GetModuleFileNameA(NULL, path, sizeof path) == 0) return 3;
+        snprintf(line, sizeof line, "\"%s\" child desktop %s", path, mine.lpDesktop != NULL ? mine.lpDesktop : "-");
+        memset(&plain, 0, sizeof plain);
+        plain.cb = sizeof plain;
+        if (!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &plain, &info)) return 4;
+        if (WaitForSingleObject(info.hProcess, 20000) != WAIT_OBJECT_0) TerminateProcess(info.hProcess, 5);
+        GetExitCodeProcess(info.hProcess, &code);
+        CloseHandle(info.hThread);
+        CloseHandle(info.hProcess);
+        return (int)code;
+    }
     if (strcmp(role, "cwd") == 0) { /* writes its current directory */
         char directory[MAX_PATH];
         if (GetCurrentDirectoryA(sizeof directory, directory) == 0) return 40;
@@ -598,6 +624,22 @@ static void more_edges(void)
 {
     PROCESS_INFORMATION info;
     char output[8192];
+
+    TEST("lpDesktop NULL: the child's desktop is its parent's");
+    {
+        STARTUPINFOA startup;
+        char desktop[] = "winsta0\\default";
+        memset(&startup, 0, sizeof startup);
+        startup.cb = sizeof startup;
+        startup.lpDesktop = desktop;
+        CHECK(start_child("desktop-spawn", &startup, FALSE, 0, NULL, NULL, &info));
+        DWORD code = wait_exit(&info);
+        WINE_DEVIATION("Wine gives the grandchild an empty lpDesktop")
+        {
+            CHECK_EQ(code, 0);
+        }
+        close_child(&info);
+    }
 
     TEST("GetProcessIdOfThread of the primary thread; OpenThread of an ended child's thread: no such thread");
     CHECK(start_child("exit 3", NULL, FALSE, 0, NULL, NULL, &info));
