@@ -245,13 +245,16 @@ static void refused_programs(void)
         CHECK_ERROR(ERROR_ACCESS_DENIED);
     }
 
-    TEST("CreateProcess: lpCurrentDirectory naming a file, or a path that does not exist");
+    TEST("CreateProcess: lpCurrentDirectory naming a file, a path that does not exist, or empty");
     snprintf(line, sizeof line, "\"%s\" child exit 0", self_path);
     SetLastError(0xdeadbeef);
     CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, self_path, &startup, &info));
     CHECK_ERROR(ERROR_DIRECTORY);
     SetLastError(0xdeadbeef);
     CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, "non\\existent\\directory", &startup, &info));
+    CHECK_ERROR(ERROR_DIRECTORY);
+    SetLastError(0xdeadbeef);
+    CHECK(!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, "", &startup, &info));
     CHECK_ERROR(ERROR_DIRECTORY);
     SetLastError(0xdeadbeef);
     CHECK(!TerminateProcess(info.hProcess, 0)); /* nothing was started */
