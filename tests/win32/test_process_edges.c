@@ -512,6 +512,15 @@ static void environment_functions(void)
     CHECK_EQ(GetEnvironmentVariableA("", buffer, sizeof buffer), 0);
     CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
     SetLastError(0xdeadbeef);
+    CHECK_EQ(GetEnvironmentVariableW(L"", wide, 64), 0);
+    CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEnvironmentVariableW(L"", L"x"));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEnvironmentVariableW(L"OVL_EDGE=W", L"x"));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
     CHECK_EQ(GetEnvironmentVariableW(NULL, NULL, 0), 0);
     CHECK_ERROR(ERROR_ENVVAR_NOT_FOUND);
     SetLastError(0xdeadbeef);
