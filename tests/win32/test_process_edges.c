@@ -535,6 +535,14 @@ static void environment_functions(void)
     CHECK(strcmp(buffer, "%OVL_EDGE_UNSET%") == 0);
 }
 
+/* A thread that starts "child class 20" (it must be in the normal class). */
+static DWORD WINAPI start_from_lowered_thread(void *parameter)
+{
+    char arguments[32];
+    snprintf(arguments, sizeof arguments, "class %lx", (unsigned long)NORMAL_PRIORITY_CLASS);
+    return start_child(arguments, NULL, FALSE, 0, NULL, NULL, parameter) ? 1 : 0;
+}
+
 static void handles_and_queries(void)
 {
     PROCESS_INFORMATION info;
@@ -620,6 +628,23 @@ static void handles_and_queries(void)
         CHECK(start_child(arguments, NULL, FALSE, 0, NULL, NULL, &info));
         CHECK_EQ(wait_exit(&info), 0);
         close_child(&info);
+        /* No flag, from a thread whose priority is lowered: the child is in the normal class. */
+        {
+            HANDLE thread = CreateThread(NULL, 0, start_from_lowered_thread, &info, CREATE_SUSPENDED, NULL);
+            CHECK(thread != NULL);
+            CHECK(SetThreadPriority(thread, THREAD_PRIORITY_LOWEST));
+            ResumeThread(thread);
+            CHECK_EQ(WaitForSingleObject(thread, 20000), WAIT_OBJECT_0);
+            DWORD started = 0;
+            CHECK(GetExitCodeThread(thread, &started));
+            CloseHandle(thread);
+            CHECK(started == 1);
+            if (started == 1) {
+                CHECK_EQ(GetPriorityClass(info.hProcess), NORMAL_PRIORITY_CLASS);
+                CHECK_EQ(wait_exit(&info), 0);
+                close_child(&info);
+            }
+        }
         /* Created suspended: the class is the child's before it runs. */
         CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, CREATE_SUSPENDED | BELOW_NORMAL_PRIORITY_CLASS, NULL, NULL,
                              &startup, &info));
