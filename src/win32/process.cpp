@@ -15,9 +15,7 @@
 #include <string>
 #include <strings.h>
 #include <pwd.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
 
@@ -601,20 +599,14 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         request.priority_class = priority_class;
         break;
     }
-    if (request.priority_class == 0) {
+    if (request.priority_class == 0 && GetThreadPriority(GetCurrentThread()) != THREAD_PRIORITY_NORMAL) {
         // None given: NORMAL_PRIORITY_CLASS, or this process's class when that is IDLE or
         // BELOW_NORMAL (Microsoft Learn, Scheduling Priorities). A Linux child inherits the
-        // calling thread's nice value instead, which SetThreadPriority may have moved off
-        // its class's base: the class is then set as if it had been given.
+        // calling thread's nice value instead, which SetThreadPriority has moved off its
+        // class's base here: the class is then set as if it had been given.
         DWORD own = GetPriorityClass(GetCurrentProcess());
-        DWORD intended = own == IDLE_PRIORITY_CLASS || own == BELOW_NORMAL_PRIORITY_CLASS ? own : NORMAL_PRIORITY_CLASS;
-        static const int kBase[] = {19, 10, 0, -5, -10, -20};  // kClasses' nice values (scheduling.cpp)
-        int base = 0;
-        for (size_t i = 0; i < sizeof kClasses / sizeof kClasses[0]; ++i)
-            if (kClasses[i] == intended) base = kBase[i];
-        errno = 0;
-        int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
-        if (errno == 0 && nice != base) request.priority_class = intended;
+        request.priority_class =
+            own == IDLE_PRIORITY_CLASS || own == BELOW_NORMAL_PRIORITY_CLASS ? own : NORMAL_PRIORITY_CLASS;
     }
 
     // A process in a job starts its children in it, unless they may break away
