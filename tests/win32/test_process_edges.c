@@ -431,6 +431,24 @@ static void not_processes(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
 #endif
 
+    TEST("CloseHandle((HANDLE)STD_ERROR_HANDLE) closes the standard error handle, which is NULL then");
+    {
+        HANDLE original = GetStdHandle(STD_ERROR_HANDLE), copy = NULL;
+        DWORD flags = 0;
+        CHECK(original != NULL && original != INVALID_HANDLE_VALUE);
+        CHECK(DuplicateHandle(GetCurrentProcess(), original, GetCurrentProcess(), &copy, 0, TRUE,
+                              DUPLICATE_SAME_ACCESS));
+        CHECK(SetStdHandle(STD_ERROR_HANDLE, copy));
+        CHECK(CloseHandle((HANDLE)(LONG_PTR)STD_ERROR_HANDLE));
+        CHECK(GetStdHandle(STD_ERROR_HANDLE) == NULL);
+        SetLastError(0xdeadbeef);
+        CHECK(!GetHandleInformation(copy, &flags)); /* the handle it was is closed */
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        CHECK(GetHandleInformation(original, &flags));
+        CHECK(SetStdHandle(STD_ERROR_HANDLE, original));
+        CHECK(GetStdHandle(STD_ERROR_HANDLE) == original);
+    }
+
     TEST("DuplicateHandle of the pseudo handle: a real handle, inheritable as asked");
     {
         HANDLE copy = NULL;
