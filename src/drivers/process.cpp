@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -40,6 +41,7 @@ constexpr char kStartupVariable[] = "OVERLAPPED_STARTUP";
 constexpr unsigned kStartupStdHandles = 1;  // the record's flags
 constexpr unsigned kStartupDetached = 2;
 constexpr unsigned kStartupPseudoConsole = 4;  // a null standard handle is the pseudo console's terminal
+constexpr unsigned kStartupClassShift = 8;     // a priority class flag given, shifted up
 
 // One handle passed to the child.
 struct Passed {
@@ -167,7 +169,8 @@ std::string startup_record(const SpawnRequest& request, const std::vector<Passed
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[1])),
              static_cast<unsigned long>(reinterpret_cast<uintptr_t>(request.std_handles[2])),
              (request.use_std_handles ? kStartupStdHandles : 0u) | (request.detached ? kStartupDetached : 0u) |
-                 (request.terminal >= 0 ? kStartupPseudoConsole : 0u));
+                 (request.terminal >= 0 ? kStartupPseudoConsole : 0u) |
+                 (static_cast<unsigned>(request.priority_class) << kStartupClassShift));
     record += buffer;
     record += hex_encode(request.command_line);
     const StartupWindow& w = request.window;
@@ -637,7 +640,7 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
                         window.x_size != 0 || window.y_size != 0 || window.x_chars != 0 || window.y_chars != 0 ||
                         window.fill != 0 || window.has_title || window.has_desktop;
     bool needs_record = !passed.empty() || request.use_std_handles || request.detached || window_given ||
-                        !request.command_line_from_arguments;
+                        !request.command_line_from_arguments || request.priority_class != 0;
     std::string record = needs_record ? startup_record(request, passed) : std::string();
     std::vector<char*> envp;
     size_t prefix = sizeof(kStartupVariable) - 1;
@@ -733,7 +736,13 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     // No watch yet: a wait on the process arms one, or, when the wait is
     // WaitForSingleObject's, waits on the pidfd itself (kernel::ProcessObject).
     serve_handle_requests();  // the child may take handles out of this process
-    return kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
+    kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
+    // Its program, as /proc/PID/exe names it (symbolic links resolved), for once it has ended.
+    char image[PATH_MAX];
+    process->lock.lock();
+    process->set_image(realpath(request.path.c_str(), image) != nullptr ? image : request.path);
+    process->lock.unlock();
+    return process;
 }
 
 kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
@@ -746,7 +755,11 @@ kernel::ProcessObject* process_open_foreign(DWORD pid, DWORD* error)
         return nullptr;
     }
     kernel::ProcessObject* process = kernel::ProcessObject::create_foreign(static_cast<pid_t>(pid), pidfd);
+    char link[64], image[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%lu/exe", static_cast<unsigned long>(pid));
+    ssize_t length = readlink(link, image, sizeof image - 1);
     process->lock.lock();
+    if (length > 0) process->set_image(std::string(image, static_cast<size_t>(length)));
     watch_process(process);  // its exit is seen only by the watch (no waitid for it)
     process->lock.unlock();
     return process;
@@ -780,6 +793,7 @@ Startup read_startup()
     startup.use_std_handles = (flags & kStartupStdHandles) != 0;
     startup.detached = (flags & kStartupDetached) != 0;
     startup.pseudo_console = (flags & kStartupPseudoConsole) != 0;
+    startup.priority_class = static_cast<DWORD>((flags >> kStartupClassShift) & 0xFFFF);
     at = end + 1;
     const char* command_end = strchr(at, ';');
     if (command_end == nullptr) return startup;

@@ -42,6 +42,7 @@ struct SpawnRequest {
     int terminal = -1;
     std::string terminal_path;
     StartupWindow window;                  // for the child's GetStartupInfo
+    DWORD priority_class = 0;              // a class flag given (the child's own view of it); 0: none
     std::string command_line;              // UTF-8: the child's GetCommandLine
     // Joining `arguments` by the C run-time's quoting gives `command_line` back: a child
     // needs no record for it (GetCommandLine rebuilds it from argv).
@@ -71,6 +72,7 @@ struct Startup {
     bool detached = false;      // DETACHED_PROCESS: started without a console
     bool pseudo_console = false;  // PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE: null handles are its terminal
     StartupWindow window;       // the parent's STARTUPINFO fields, when from_parent
+    DWORD priority_class = 0;   // the class CreateProcess's flags gave this process; 0: none
     HANDLE std_handles[3] = {nullptr, nullptr, nullptr};
     bool std_inherited[3] = {false, false, false};  // the value names an inherited handle here
 };

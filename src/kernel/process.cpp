@@ -117,6 +117,7 @@ ProcessObject* ProcessObject::create_child(pid_t pid, int pidfd, int gate)
     process->terminate_code_ = 0;
     process->priority_class_ = 0;
     process->primary_priority_ = THREAD_PRIORITY_NORMAL;
+    process->image_.clear();
     process->creation_time_ = filetime_now();
     process->exit_time_ = process->kernel_time_ = process->user_time_ = 0;
     process->lock.unlock();

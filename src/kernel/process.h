@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include <string>
+
 #include "kernel/object.h"
 #include "kernel/wait.h"
 
@@ -47,6 +49,11 @@ public:
     void set_priority_class(DWORD priority_class) { priority_class_ = priority_class; }
     int primary_priority() const { return primary_priority_; }
     void set_primary_priority(int priority) { primary_priority_ = priority; }
+    // Under `lock`: the program (a Linux path) of a child or another process, as it was
+    // when the object was made (QueryFullProcessImageName: Windows still names the image
+    // of a process that has ended, whose /proc/PID/exe is gone); empty: unknown.
+    const std::string& image() const { return image_; }
+    void set_image(std::string image) { image_ = std::move(image); }
     // Whether the pidfd watch is armed (it then holds a reference until the exit is seen).
     bool watched() const { return watched_; }
     void set_watched(bool watched) { watched_ = watched; }
@@ -100,6 +107,7 @@ private:
     DWORD terminate_code_ = 0;
     DWORD priority_class_ = 0;
     int primary_priority_ = 0;  // THREAD_PRIORITY_NORMAL
+    std::string image_;
     uint64_t creation_time_ = 0;  // times()
     uint64_t exit_time_ = 0;
     uint64_t kernel_time_ = 0;

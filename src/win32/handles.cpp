@@ -12,6 +12,19 @@ using overlapped::win32::fail;
 
 extern "C" BOOL WINAPI CloseHandle(HANDLE hObject)
 {
+    // A standard handle's pseudo value ((HANDLE)STD_ERROR_HANDLE..., the DWORD widened
+    // either way) closes that standard handle, which is NULL from then on (Windows'
+    // CloseHandle since XP; Wine's kernel32 process test, test_Handles, which passes on
+    // Windows).
+    static const DWORD kStandard[] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
+    for (DWORD which : kStandard) {
+        if (hObject != reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(which)) &&
+            hObject != reinterpret_cast<HANDLE>(static_cast<LONG_PTR>(static_cast<LONG>(which))))
+            continue;
+        hObject = GetStdHandle(which);
+        SetStdHandle(which, nullptr);
+        break;
+    }
     DWORD error = kernel::handle_close(hObject);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;

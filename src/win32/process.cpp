@@ -200,33 +200,73 @@ bool find_program(const std::string& name, bool search, std::string* found)
     return false;
 }
 
+// Why `name`, a program named by its path, cannot be run, as Windows says it: its
+// CreateProcessInternalW opens the file as a file that is no directory (NtOpenFile with
+// FILE_NON_DIRECTORY_FILE for lpApplicationName; CreateFileW, which refuses a directory,
+// for the command line's first token; the Windows XP source, base/win32/client/process.c),
+// so a directory is ERROR_ACCESS_DENIED (STATUS_FILE_IS_A_DIRECTORY), a directory missing
+// on the way ERROR_PATH_NOT_FOUND, anything else ERROR_FILE_NOT_FOUND.
+DWORD unrunnable_path_error(const std::string& name)
+{
+    std::string linux_path;
+    DWORD error = drivers::file_linux_path(name, &linux_path);
+    if (error != ERROR_SUCCESS) return error;
+    struct stat status;
+    if (stat(linux_path.c_str(), &status) == 0) return S_ISDIR(status.st_mode) ? ERROR_ACCESS_DENIED : ERROR_FILE_NOT_FOUND;
+    if (errno == ENOTDIR) return ERROR_PATH_NOT_FOUND;
+    if (errno != ENOENT) return win32_error_from_errno(errno);
+    while (linux_path.size() > 1 && linux_path.back() == '/') linux_path.pop_back();
+    size_t slash = linux_path.find_last_of('/');
+    if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
+    if (stat(linux_path.substr(0, slash).c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) return ERROR_PATH_NOT_FOUND;
+    return ERROR_FILE_NOT_FOUND;
+}
+
+// A name Windows calls relative (RtlDetermineDosPathNameType_U's RtlPathTypeRelative): no
+// leading slash and no drive. Not found, such a first token is ERROR_FILE_NOT_FOUND
+// whatever is missing; any other says what is missing (unrunnable_path_error).
+bool is_relative_name(const std::string& name)
+{
+    if (name.empty()) return true;
+    if (name[0] == '\\' || name[0] == '/') return false;
+    return !(name.size() >= 2 && name[1] == ':');
+}
+
 // With no application name: the first token of the command line. Quoted, it is the
 // name; unquoted and followed by more blanks, Windows tries each longer prefix ending at
 // a blank ("c:\program files\app.exe" unquoted tries "c:\program", then "c:\program
 // files\app.exe"...), and so does this. A prefix found past a blank is then quoted in
 // the child's command line, so that the child reads it as one name: *quoted_end is where
 // it ends (npos when the first token was found as it is).
-bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_end)
+// Not found: *error is what Windows reports, the first token's error (the Windows XP
+// source keeps the first try's last error through the longer prefixes).
+bool find_program_in_command_line(const std::string& line, std::string* found, size_t* quoted_end, DWORD* error)
 {
     *quoted_end = std::string::npos;
+    auto first_error = [&](const std::string& name) {
+        *error = is_relative_name(name) ? ERROR_FILE_NOT_FOUND : unrunnable_path_error(name);
+        return false;
+    };
     // Leading blanks are not skipped: the first token is then empty, and the longer
     // prefixes keep the blanks, so such a line names no program, as on Windows (Wine's
     // get_file_name and ReactOS' CreateProcessInternalW scan from the first character).
     if (!line.empty() && line[0] == '"') {
         size_t end = line.find('"', 1);
         std::string name = line.substr(1, end == std::string::npos ? std::string::npos : end - 1);
-        return find_program(name, true, found);
+        return find_program(name, true, found) || first_error(name);
     }
     size_t end = 0;
+    std::string first_token;
     for (bool first = true;; first = false) {
         while (end < line.size() && !is_blank(line[end])) ++end;
+        if (first) first_token = line.substr(0, end);
         if (find_program(line.substr(0, end), true, found)) {
             if (!first) *quoted_end = end;
             return true;
         }
-        if (end >= line.size()) return false;
+        if (end >= line.size()) return first_error(first_token);
         while (end < line.size() && is_blank(line[end])) ++end;
-        if (end >= line.size()) return false;
+        if (end >= line.size()) return first_error(first_token);
     }
 }
 
@@ -454,14 +494,16 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     drivers::SpawnRequest request;
     request.command_line = arguments.command_line;
     if (arguments.application != nullptr) {
-        if (!find_program(arguments.application, false, &request.path)) return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        if (!find_program(arguments.application, false, &request.path))
+            return fail(unrunnable_path_error(arguments.application), FALSE);
         // No command line (or an empty one): the child's is the application name, quoted
         // (Wine's CreateProcessInternalW, and ReactOS', whose CmdLineIsAppName does so).
         if (request.command_line.empty()) request.command_line = "\"" + std::string(arguments.application) + "\"";
     } else {
         size_t end;
-        if (!find_program_in_command_line(request.command_line, &request.path, &end))
-            return fail(ERROR_FILE_NOT_FOUND, FALSE);
+        DWORD missing = ERROR_FILE_NOT_FOUND;
+        if (!find_program_in_command_line(request.command_line, &request.path, &end, &missing))
+            return fail(missing, FALSE);
         // A name found past a blank is quoted for the child (Wine's get_file_name, and
         // ReactOS' CreateProcessInternalW, whose QuotesNeeded does so).
         if (end != std::string::npos)
@@ -533,6 +575,39 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     request.new_process_group = (arguments.flags & CREATE_NEW_PROCESS_GROUP) != 0;
     request.detached = (arguments.flags & DETACHED_PROCESS) != 0;
     request.window = arguments.window;
+    // No desktop named: the caller's own (Windows' CreateProcessInternalW gives the child
+    // the caller's DesktopInfo, the Windows XP source; Wine's kernel32 process test,
+    // test_Startup, checks the child's lpDesktop is its parent's).
+    if (!request.window.has_desktop) {
+        const drivers::Startup& own = drivers::process_startup();
+        if (own.from_parent && own.window.has_desktop) {
+            request.window.has_desktop = true;
+            request.window.desktop = own.window.desktop;
+        }
+    }
+    // A priority class among the creation flags is the child's ("The dwCreationFlags
+    // parameter also controls the new process's priority class", Microsoft Learn,
+    // CreateProcessA); of several, the first in the order Windows' CreateProcessInternalW
+    // tests them (the Windows XP source). The child learns it from its start-up record
+    // (its own GetPriorityClass, its threads' nice values); it is also set from here once
+    // the child runs, below.
+    static const DWORD kClasses[] = {IDLE_PRIORITY_CLASS,         BELOW_NORMAL_PRIORITY_CLASS,
+                                     NORMAL_PRIORITY_CLASS,       ABOVE_NORMAL_PRIORITY_CLASS,
+                                     HIGH_PRIORITY_CLASS,         REALTIME_PRIORITY_CLASS};
+    for (DWORD priority_class : kClasses) {
+        if (!(arguments.flags & priority_class)) continue;
+        request.priority_class = priority_class;
+        break;
+    }
+    if (request.priority_class == 0 && GetThreadPriority(GetCurrentThread()) != THREAD_PRIORITY_NORMAL) {
+        // None given: NORMAL_PRIORITY_CLASS, or this process's class when that is IDLE or
+        // BELOW_NORMAL (Microsoft Learn, Scheduling Priorities). A Linux child inherits the
+        // calling thread's nice value instead, which SetThreadPriority has moved off its
+        // class's base here: the class is then set as if it had been given.
+        DWORD own = GetPriorityClass(GetCurrentProcess());
+        request.priority_class =
+            own == IDLE_PRIORITY_CLASS || own == BELOW_NORMAL_PRIORITY_CLASS ? own : NORMAL_PRIORITY_CLASS;
+    }
 
     // A process in a job starts its children in it, unless they may break away
     // (CREATE_BREAKAWAY_FROM_JOB needs JOB_OBJECT_LIMIT_BREAKAWAY_OK: ERROR_ACCESS_DENIED).
@@ -595,6 +670,13 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         if (thread_handle != nullptr) kernel::handle_close(thread_handle);
         return fail(error, FALSE);
     }
+    // The priority class flag, set as SetPriorityClass sets another process's: recorded in
+    // the object, and each of the child's threads' nice values (docs/processes.md).
+    if (request.priority_class != 0) {
+        DWORD last = GetLastError();
+        SetPriorityClass(process_handle, request.priority_class);  // fails only for a child that has already ended
+        win32::set_last_error(last);
+    }
     information->hProcess = process_handle;
     information->hThread = thread_handle;
     information->dwProcessId = id;
@@ -641,6 +723,9 @@ __attribute__((constructor(65535))) void process_start_up()
         drivers::console_set_attached(false);
         kernel::ctrl_start_detached();
     }
+    // A class CreateProcess's flags gave this process: its own GetPriorityClass, and the
+    // base of its threads' nice values.
+    if (state.from_parent && state.priority_class != 0) SetPriorityClass(GetCurrentProcess(), state.priority_class);
     if (!state.from_parent || !state.use_std_handles) return;
     // A null STARTUPINFO field stays null: Windows gives the child no handle for it
     // (rprichard/win32-console-docs, "CreateProcess (traditional)" and "(modern)", run on
@@ -966,7 +1051,9 @@ DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize)
 
 DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize)
 {
-    if (lpName == nullptr) return fail(ERROR_INVALID_PARAMETER, DWORD(0));
+    // No name names no variable (Wine's kernel32 environ test, which passes on Windows;
+    // the A form may also say ERROR_INVALID_PARAMETER there, and does here).
+    if (lpName == nullptr) return fail(ERROR_ENVVAR_NOT_FOUND, DWORD(0));
     std::string name = win32::utf8_from_utf16(lpName);
     std::string value;
     {
@@ -1264,25 +1351,34 @@ DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
     return static_cast<DWORD>(n);
 }
 
-// The program of a process (/proc/PID/exe, a Linux path, as GetModuleFileName gives);
-// PROCESS_NAME_NATIVE's device paths are not built (ERROR_CALL_NOT_IMPLEMENTED). A buffer
-// too small fails with ERROR_INSUFFICIENT_BUFFER.
+// The program of a process (/proc/PID/exe, a Linux path, as GetModuleFileName gives; for
+// a process that has ended, the one its object recorded while it ran, as Windows still
+// names it: Wine's kernel32 process test, test_dead_process); PROCESS_NAME_NATIVE's device
+// paths are not built (ERROR_CALL_NOT_IMPLEMENTED). The handle needs a query right
+// (Microsoft Learn, QueryFullProcessImageName). A buffer too small fails with
+// ERROR_INSUFFICIENT_BUFFER, leaving the buffer and the size as they were.
 BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName, PDWORD lpdwSize)
 {
     if (dwFlags & ~DWORD(PROCESS_NAME_NATIVE)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (dwFlags & PROCESS_NAME_NATIVE) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     DWORD error;
-    kernel::Object* object = kernel::handle_reference(hProcess, kernel::ObjectType::Process, 0, &error);
+    kernel::Object* object = kernel::handle_reference_any(
+        hProcess, kernel::ObjectType::Process, PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, &error);
     if (object == nullptr) return fail(error, FALSE);
     auto* process = static_cast<kernel::ProcessObject*>(object);
     process->lock.lock();
     DWORD pid = process->process_id();
     bool ended = object != kernel::current_process_object() && process->exited();
+    std::string recorded = process->image();
     process->lock.unlock();
     object->release_reference();
     char link[64], path[PATH_MAX];
     snprintf(link, sizeof link, "/proc/%lu/exe", static_cast<unsigned long>(pid));
     ssize_t length = ended ? -1 : readlink(link, path, sizeof path - 1);
+    if (length < 0 && !recorded.empty() && recorded.size() < sizeof path) {
+        memcpy(path, recorded.data(), recorded.size());
+        length = static_cast<ssize_t>(recorded.size());
+    }
     if (length < 0) return fail(ended || errno == ENOENT ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED, FALSE);
     if (lpdwSize == nullptr || lpExeName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (static_cast<DWORD>(length) >= *lpdwSize) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
