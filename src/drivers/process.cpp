@@ -737,10 +737,16 @@ kernel::ProcessObject* process_spawn(const SpawnRequest& request, DWORD* error)
     // WaitForSingleObject's, waits on the pidfd itself (kernel::ProcessObject).
     serve_handle_requests();  // the child may take handles out of this process
     kernel::ProcessObject* process = kernel::ProcessObject::create_child(pid, pidfd, gate[1]);
-    // Its program, as /proc/PID/exe names it (symbolic links resolved), for once it has ended.
-    char image[PATH_MAX];
+    // Its program, for once it has ended (QueryFullProcessImageName resolves its symbolic
+    // links then, as /proc/PID/exe has them resolved; not here, where each would cost a
+    // spawn system calls): made absolute now, should the current directory move.
+    std::string image = request.path;
+    if (image.empty() || image[0] != '/') {
+        char directory[PATH_MAX];
+        if (getcwd(directory, sizeof directory) != nullptr) image = std::string(directory) + "/" + image;
+    }
     process->lock.lock();
-    process->set_image(realpath(request.path.c_str(), image) != nullptr ? image : request.path);
+    process->set_image(std::move(image));
     process->lock.unlock();
     return process;
 }

@@ -1375,9 +1375,14 @@ BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwFlags, LPSTR lpE
     char link[64], path[PATH_MAX];
     snprintf(link, sizeof link, "/proc/%lu/exe", static_cast<unsigned long>(pid));
     ssize_t length = ended ? -1 : readlink(link, path, sizeof path - 1);
-    if (length < 0 && !recorded.empty() && recorded.size() < sizeof path) {
-        memcpy(path, recorded.data(), recorded.size());
-        length = static_cast<ssize_t>(recorded.size());
+    if (length < 0 && !recorded.empty()) {
+        char resolved[PATH_MAX];
+        const char* image = realpath(recorded.c_str(), resolved) != nullptr ? resolved : recorded.c_str();
+        size_t size = strlen(image);
+        if (size < sizeof path) {
+            memcpy(path, image, size);
+            length = static_cast<ssize_t>(size);
+        }
     }
     if (length < 0) return fail(ended || errno == ENOENT ? ERROR_INVALID_PARAMETER : ERROR_ACCESS_DENIED, FALSE);
     if (lpdwSize == nullptr || lpExeName == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
