@@ -4,7 +4,8 @@
  * notification modes, the access CreateFile adds (SYNCHRONIZE), GetOverlappedResult(Ex),
  * cancellation when nothing is pending, the special offsets (the end of the file, the
  * file pointer) and other refusals, FILE_FLAG_NO_BUFFERING's alignment rules,
- * scatter/gather.
+ * scatter/gather, what GetOverlappedResult reads, reads at the end of the file by each
+ * way of learning of them, handles that may only append.
  *
  * Windows may complete a file request at once (TRUE) or later (FALSE with
  * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
@@ -668,6 +669,214 @@ static void test_special_offsets(void)
     CloseHandle(event);
 }
 
+/* GetOverlappedResult reads the OVERLAPPED it is given: with a result in it, the handle is
+ * not looked at (0 will do); the count is InternalHigh whatever the status; a request
+ * still marked pending whose event is already set is taken as done (kernel32's own test
+ * test_overlapped, which passes on Windows). A ReadFile that pends sets the count it was
+ * given to 0 (kernel32 test_overlapped_read). */
+static void test_result_fields(void)
+{
+    TEST("GetOverlappedResult reads the OVERLAPPED; a pending ReadFile's count is 0");
+    OVERLAPPED ov;
+    DWORD bytes;
+    memset(&ov, 0, sizeof(ov));
+    ov.InternalHigh = 0xabcd;
+    bytes = 0;
+    CHECK(GetOverlappedResult(NULL, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, 0xabcd);
+    ov.Internal = 0xC0000008; /* STATUS_INVALID_HANDLE */
+    bytes = 0;
+    SetLastError(0xb00);
+    CHECK(!GetOverlappedResult(NULL, &ov, &bytes, FALSE));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(bytes, 0xabcd);
+    ov.Internal = STATUS_END_OF_FILE_VALUE;
+    ov.InternalHigh = 0;
+    bytes = 77;
+    SetLastError(0xb00);
+    CHECK(!GetOverlappedResult(NULL, &ov, &bytes, TRUE));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CHECK_EQ(bytes, 0);
+    /* Pending, its event set: the wait ends at once and the request reads as a success. */
+    ov.hEvent = CreateEventA(NULL, TRUE, TRUE, NULL);
+    ov.Internal = STATUS_PENDING_VALUE;
+    ov.InternalHigh = 0xabcd;
+    SetLastError(0xb00);
+    CHECK(!GetOverlappedResult(NULL, &ov, &bytes, FALSE));
+    CHECK_ERROR(ERROR_IO_INCOMPLETE);
+    bytes = 0;
+    CHECK(GetOverlappedResult(NULL, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 0xabcd);
+    CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+    bytes = 0;
+    CHECK(GetOverlappedResultEx(NULL, &ov, &bytes, 100, FALSE));
+    CHECK_EQ(bytes, 0xabcd);
+    CloseHandle(ov.hEvent);
+
+    HANDLE file = create_test_file(0);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static char buffer[BLOCK];
+    make_overlapped(&ov, 2 * BLOCK, event);
+    bytes = 0xffffffff;
+    if (ReadFile(file, buffer, BLOCK, &bytes, &ov)) {
+        CHECK_EQ(bytes, BLOCK);
+    } else {
+        CHECK_ERROR(ERROR_IO_PENDING);
+        CHECK_EQ(bytes, 0);
+        CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_EQ(bytes, BLOCK);
+    }
+    /* At the end: the count is 0 however the read ends. */
+    make_overlapped(&ov, 16 * BLOCK, event);
+    bytes = 0xffffffff;
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, buffer, BLOCK, &bytes, &ov));
+    CHECK(GetLastError() == ERROR_HANDLE_EOF || GetLastError() == ERROR_IO_PENDING);
+    CHECK_EQ(bytes, 0);
+    CHECK(!GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+/* A read at the end of the file on each kind of handle: the event is set either way
+ * (ntdll's read_file_test, on Windows); on a port, a packet only for a read that pended
+ * (kernel32 test_WriteFileGather: one that failed at once queues nothing). */
+static void test_end_of_file_notifications(void)
+{
+    TEST("a read at the end: the event set; a packet only if it pended");
+    HANDLE file = create_test_file(0);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 5, 0);
+    CHECK(port != NULL);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static char buffer[BLOCK];
+    OVERLAPPED ov, *done;
+    DWORD bytes;
+    ULONG_PTR key;
+    for (int round = 0; round < 3; ++round) {
+        make_overlapped(&ov, (ULONGLONG)(16 + round) * BLOCK, event);
+        SetLastError(0xdead);
+        CHECK(!ReadFile(file, buffer, round == 2 ? 1 : BLOCK, NULL, &ov));
+        DWORD error = GetLastError();
+        CHECK(error == ERROR_HANDLE_EOF || error == ERROR_IO_PENDING);
+        CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
+        CHECK_EQ(ov.InternalHigh, 0);
+        done = (OVERLAPPED *)1;
+        bytes = 99;
+        SetLastError(0xdead);
+        BOOL got = GetQueuedCompletionStatus(port, &bytes, &key, &done, error == ERROR_IO_PENDING ? 5000 : 100);
+        CHECK(!got);
+        if (error == ERROR_IO_PENDING) {
+            CHECK_ERROR(ERROR_HANDLE_EOF);
+            CHECK(done == &ov);
+            CHECK_EQ(bytes, 0);
+            CHECK_EQ(key, 5);
+        } else {
+            CHECK_ERROR(WAIT_TIMEOUT);
+            CHECK(done == NULL);
+        }
+    }
+    CloseHandle(port);
+    CloseHandle(file);
+
+    /* A synchronous handle given an OVERLAPPED: the end fails in the call, with the
+     * result written and the event set. */
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    make_overlapped(&ov, 40 * BLOCK, event);
+    ov.InternalHigh = 1234;
+    bytes = 99;
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, buffer, 2, &bytes, &ov));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CHECK_EQ(bytes, 0);
+    CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
+    CHECK_EQ(ov.InternalHigh, 0);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    /* With no OVERLAPPED the end is a success with nothing read. */
+    CHECK_EQ(SetFilePointer(file, 40 * BLOCK, NULL, FILE_BEGIN), 40 * BLOCK);
+    bytes = 99;
+    CHECK(ReadFile(file, buffer, 2, &bytes, NULL));
+    CHECK_EQ(bytes, 0);
+    CloseHandle(file);
+    CloseHandle(event);
+}
+
+/* A handle with FILE_APPEND_DATA and not FILE_WRITE_DATA writes at the end of the file
+ * whatever offset it names, the file pointer's included; with FILE_WRITE_DATA too, the
+ * offset is obeyed (ntdll's append_file_test; ReactOS' NtWriteFile apitest, run on
+ * Windows: 0, the file pointer and no offset all append). */
+static void test_append_only(void)
+{
+    TEST("FILE_APPEND_DATA alone: every write lands at the end; with FILE_WRITE_DATA, at its offset");
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD bytes, size;
+    CHECK(WriteFile(file, "fo", 2, &bytes, NULL));
+    CloseHandle(file);
+
+    file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    make_overlapped(&ov, 1, NULL);
+    bytes = 0;
+    CHECK(WriteFile(file, "ob", 2, &bytes, &ov));
+    CHECK_EQ(bytes, 2);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 4);
+    make_overlapped(&ov, 3, NULL);
+    CHECK(WriteFile(file, "ar", 2, &bytes, &ov));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 6);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
+    CHECK(WriteFile(file, "AB", 2, &bytes, NULL));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 8);
+    CHECK_EQ(SetFilePointer(file, 1, NULL, FILE_BEGIN), 1);
+    make_overlapped(&ov, ~0ULL - 1, NULL); /* the file pointer's position */
+    CHECK(WriteFile(file, "CD", 2, &bytes, &ov));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 10);
+    /* It may flush what it wrote. */
+    CHECK(FlushFileBuffers(file));
+    CloseHandle(file);
+    char data[64];
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 10);
+    CHECK(memcmp(data, "foobarABCD", 10) == 0);
+
+    file = CreateFileA(path, FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                       NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    make_overlapped(&ov, 0, NULL);
+    CHECK(WriteFile(file, "bar", 3, &bytes, &ov));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 3);
+    CloseHandle(file);
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 10);
+    CHECK(memcmp(data, "barbarABCD", 10) == 0);
+
+    /* An overlapped append-only handle: an offset of 0 appends too. */
+    file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                       FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    make_overlapped(&ov, 0, event);
+    CHECK(started(WriteFile(file, "EF", 2, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 2);
+    CloseHandle(event);
+    CloseHandle(file);
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 12);
+    CHECK(memcmp(data, "barbarABCDEF", 12) == 0);
+
+    /* FlushFileBuffers needs a handle that may write. */
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    SetLastError(0xdead);
+    CHECK(!FlushFileBuffers(file));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(file);
+}
+
 static void test_no_buffering(void)
 {
     TEST("FILE_FLAG_NO_BUFFERING: alignment; ReadFileScatter / WriteFileGather");
@@ -759,6 +968,9 @@ int main(void)
     test_event_reused_at_once();
     test_special_offsets();
     test_no_buffering();
+    test_result_fields();
+    test_end_of_file_notifications();
+    test_append_only();
 
     CHECK(DeleteFileA(path));
     CHECK(RemoveDirectoryA(dir));
