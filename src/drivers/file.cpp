@@ -538,6 +538,23 @@ uint64_t FileDevice::transfer_offset(const io::Transfer& transfer) const
     return fstat(descriptor_, &status) == 0 ? static_cast<uint64_t>(status.st_size) : 0;
 }
 
+// Linux fills a direct read's buffer past the end of the file with zeros (the rest of
+// the request is a hole to it) and counts only the bytes before the end; NTFS stops its
+// non-cached read at the sector that holds the end, and the caller's memory after that is
+// left as it was (Wine's kernel32 test_WriteFileGather, which passes on Windows: a
+// ReadFileScatter of two pages with one left in the file leaves the second page alone).
+// So the read asks for no more than that.
+uint32_t FileDevice::direct_read_length(uint64_t offset, uint32_t length) const
+{
+    if (kind_ != engine::OpKind::DirectFile) return length;
+    struct stat status;
+    if (fstat(descriptor_, &status) != 0 || status.st_size < 0) return length;
+    uint64_t size = static_cast<uint64_t>(status.st_size);
+    if (offset >= size) return length;  // at or past the end: the kernel reads nothing
+    uint64_t end = (size + alignment_ - 1) / alignment_ * alignment_;
+    return offset + length > end ? static_cast<uint32_t>(end - offset) : length;
+}
+
 DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
 {
     engine::Op* op = &request->op;
@@ -558,14 +575,20 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     if (DWORD error = check_alignment(transfer)) return error;
     if (locks::any_held())
         if (DWORD error = check_locks(transfer_offset(transfer), transfer.length, transfer.write)) return error;
+    uint32_t length = transfer.write ? transfer.length : direct_read_length(transfer.offset, transfer.length);
     if (transfer.segments != nullptr) {
         op->code = transfer.write ? engine::OpCode::WriteVector : engine::OpCode::ReadVector;
-        op->vectors = static_cast<const iovec*>(transfer.buffer);
-        op->length = (transfer.length + 4095) / 4096;
+        // The vectors are the request's own (io::submit made them, a page each): a read
+        // cut short at the end of the file ends with the page that holds it.
+        auto* vectors = static_cast<iovec*>(transfer.buffer);
+        op->vectors = vectors;
+        op->length = (length + 4095) / 4096;
+        if (length < transfer.length && op->length > 0)
+            vectors[op->length - 1].iov_len = length - (op->length - 1) * 4096;
     } else {
         op->code = transfer.write ? engine::OpCode::Write : engine::OpCode::Read;
         op->buffer = transfer.buffer;
-        op->length = transfer.length;
+        op->length = length;
     }
     op->descriptor = descriptor_;
     op->offset = transfer.append ? 0 : transfer.offset;
@@ -686,17 +709,18 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
     DWORD error = ERROR_SUCCESS;
     bool bad_buffer = false;
     char* buffer = static_cast<char*>(transfer.buffer);
-    while (total < transfer.length) {
+    DWORD wanted = transfer.write ? transfer.length : direct_read_length(static_cast<uint64_t>(offset), transfer.length);
+    while (total < wanted) {
         ssize_t n;
         if (positioned) {
-            n = transfer.write ? pwrite(descriptor_, buffer + total, transfer.length - total, offset + total)
-                               : pread(descriptor_, buffer + total, transfer.length - total, offset + total);
+            n = transfer.write ? pwrite(descriptor_, buffer + total, wanted - total, offset + total)
+                               : pread(descriptor_, buffer + total, wanted - total, offset + total);
         } else if (transfer.append) {
-            iovec rest{buffer + total, transfer.length - total};
+            iovec rest{buffer + total, wanted - total};
             n = pwritev2(descriptor_, &rest, 1, -1, RWF_APPEND);
         } else
-            n = transfer.write ? ::write(descriptor_, buffer + total, transfer.length - total)
-                               : ::read(descriptor_, buffer + total, transfer.length - total);
+            n = transfer.write ? ::write(descriptor_, buffer + total, wanted - total)
+                               : ::read(descriptor_, buffer + total, wanted - total);
         if (n < 0 && errno == EINTR && !io::sync_io_cancelled()) continue;
         if (n < 0 && errno == EINTR) {
             error = ERROR_OPERATION_ABORTED;  // CancelSynchronousIo

@@ -5,7 +5,7 @@
  * cancellation when nothing is pending, the special offsets (the end of the file, the
  * file pointer) and other refusals, FILE_FLAG_NO_BUFFERING's alignment rules,
  * scatter/gather, what GetOverlappedResult reads, reads at the end of the file by each
- * way of learning of them, handles that may only append.
+ * way of learning of them, handles that may only append, unbuffered reads across the end.
  *
  * Windows may complete a file request at once (TRUE) or later (FALSE with
  * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
@@ -950,6 +950,117 @@ static void test_no_buffering(void)
     CloseHandle(file);
 }
 
+/* ReadFileScatter at and across the end of the file (kernel32's test_WriteFileGather, on
+ * Windows): at the end it fails, at once with nothing queued or later with a packet that
+ * carries ERROR_HANDLE_EOF; across the end it reads what there is and leaves the pages
+ * after it alone. A handle without FILE_FLAG_OVERLAPPED cannot scatter or gather. */
+static void test_scatter_at_end(void)
+{
+    TEST("ReadFileScatter at and across the end; scatter/gather need an overlapped handle");
+    HANDLE file = create_test_file(FILE_FLAG_NO_BUFFERING);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 9, 0);
+    CHECK(port != NULL);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char *pages = VirtualAlloc(NULL, 2 * BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    FILE_SEGMENT_ELEMENT segments[3];
+    OVERLAPPED ov, *done;
+    DWORD bytes;
+    ULONG_PTR key;
+
+    memset(segments, 0, sizeof(segments));
+    segments[0].Buffer = pages;
+    segments[1].Buffer = pages + BLOCK;
+    make_overlapped(&ov, 16 * BLOCK, event);
+    SetLastError(0xdead);
+    CHECK(!ReadFileScatter(file, segments, 2 * BLOCK, NULL, &ov));
+    DWORD error = GetLastError();
+    CHECK(error == ERROR_HANDLE_EOF || error == ERROR_IO_PENDING);
+    done = (OVERLAPPED *)1;
+    SetLastError(0xdead);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, error == ERROR_IO_PENDING ? 5000 : 100));
+    if (error == ERROR_IO_PENDING) {
+        CHECK_ERROR(ERROR_HANDLE_EOF);
+        CHECK(done == &ov);
+        CHECK_EQ(key, 9);
+        SetLastError(0xdead);
+        CHECK(!GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_ERROR(ERROR_HANDLE_EOF);
+    } else {
+        CHECK_ERROR(WAIT_TIMEOUT);
+        CHECK(done == NULL);
+    }
+
+    /* The last block and past it: one block read, the second page untouched. */
+    memset(pages, 0, BLOCK);
+    memset(pages + BLOCK, 0x17, BLOCK);
+    make_overlapped(&ov, 15 * BLOCK, event);
+    CHECK(started(ReadFileScatter(file, segments, 2 * BLOCK, NULL, &ov)));
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK(done == &ov);
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(pages[0] == 'P' && pages[BLOCK - 1] == 'P');
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    /* ReadFile likewise. */
+    memset(pages, 0, BLOCK);
+    make_overlapped(&ov, 15 * BLOCK, event);
+    CHECK(started(ReadFile(file, pages, 2 * BLOCK, NULL, &ov)));
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK(done == &ov);
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(pages[0] == 'P' && pages[BLOCK - 1] == 'P');
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+
+    /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: a scatter that pends still posts. */
+    CHECK(SetFileCompletionNotificationModes(file, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    make_overlapped(&ov, 0, event);
+    BOOL ok = ReadFileScatter(file, segments, BLOCK, NULL, &ov);
+    CHECK(started(ok));
+    if (!ok) {
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+        CHECK(done == &ov);
+    }
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(pages[0] == 'A');
+    CloseHandle(port);
+    CloseHandle(file);
+
+    /* The end of the file inside a sector: that sector is read, 100 bytes counted, and
+     * the next page is left alone (through a synchronous handle this time). */
+    file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(SetFilePointer(file, 16 * BLOCK + 100, NULL, FILE_BEGIN), 16 * BLOCK + 100);
+    CHECK(SetEndOfFile(file));
+    CloseHandle(file);
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                       FILE_FLAG_NO_BUFFERING, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    memset(pages, 0x17, 2 * BLOCK);
+    make_overlapped(&ov, 16 * BLOCK, event);
+    bytes = 0;
+    CHECK(ReadFile(file, pages, 2 * BLOCK, &bytes, &ov));
+    CHECK_EQ(bytes, 100);
+    CHECK(pages[0] == 0 && pages[99] == 0);
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    CHECK_EQ(SetFilePointer(file, 16 * BLOCK, NULL, FILE_BEGIN), 16 * BLOCK);
+    memset(pages, 0x17, 2 * BLOCK);
+    CHECK(ReadFile(file, pages, 2 * BLOCK, &bytes, NULL));
+    CHECK_EQ(bytes, 100);
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    for (int write = 0; write < 2; ++write) {
+        make_overlapped(&ov, 0, event);
+        SetLastError(0xdead);
+        CHECK(!(write ? WriteFileGather(file, segments, BLOCK, NULL, &ov)
+                      : ReadFileScatter(file, segments, BLOCK, NULL, &ov)));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    CloseHandle(file);
+    VirtualFree(pages, 0, MEM_RELEASE);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -971,6 +1082,7 @@ int main(void)
     test_result_fields();
     test_end_of_file_notifications();
     test_append_only();
+    test_scatter_at_end();
 
     CHECK(DeleteFileA(path));
     CHECK(RemoveDirectoryA(dir));
