@@ -240,9 +240,25 @@ static void test_apc(void)
     LARGE_INTEGER size;
     CHECK(GetFileSizeEx(file, &size));
     CHECK_EQ(size.QuadPart, 17 * BLOCK);
+
+    /* At the end of the file: the read pends and its routine is told ERROR_HANDLE_EOF
+     * with nothing read (Wine's ntdll read_file_test: on Windows since Vista an
+     * overlapped NtReadFile at the end returns STATUS_PENDING, then its APC runs with
+     * STATUS_END_OF_FILE). */
+    make_overlapped(&ov, 17 * BLOCK, NULL);
+    routine_calls = 0;
+    routine_error = 0xdead;
+    routine_bytes = 99;
+    CHECK(ReadFileEx(file, buffer, BLOCK, &ov, on_done));
+    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK_EQ(routine_error, ERROR_HANDLE_EOF);
+    CHECK_EQ(routine_bytes, 0);
+    CHECK(routine_ov == &ov);
+    CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
     CloseHandle(file);
 
-    TEST("ReadFileEx / WriteFileEx on a handle without FILE_FLAG_OVERLAPPED: done at once, routine still queued");
+    TEST("ReadFileEx / WriteFileEx on a handle without FILE_FLAG_OVERLAPPED: done at once, routine queued or not");
     file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
                        NULL);
     CHECK(file != INVALID_HANDLE_VALUE);
@@ -252,18 +268,31 @@ static void test_apc(void)
     memset(buffer, 0, BLOCK);
     CHECK(ReadFileEx(file, buffer, 100, &ov, on_done));
     CHECK(buffer[0] == 'C');
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 100);
     CHECK_EQ(routine_calls, 0);
-    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
-    CHECK_EQ(routine_calls, 1);
-    CHECK_EQ(routine_error, ERROR_SUCCESS);
-    CHECK_EQ(routine_bytes, 100);
-    CHECK(routine_ov == &ov);
+    /* Windows queues the routine when the transfer went down to the file system, and not
+     * when its cache served it in the call (fast I/O): Wine's ntdll read_file_test sees no
+     * APC for a read of cached data through a synchronous handle on Windows (todo_wine:
+     * Wine queues it, as this library always does). Either way, only in an alertable
+     * wait, with the request's result. */
+    DWORD slept = SleepEx(100, TRUE);
+    CHECK(slept == WAIT_IO_COMPLETION || slept == 0);
+    CHECK_EQ(routine_calls, slept == WAIT_IO_COMPLETION ? 1 : 0);
+    if (routine_calls == 1) {
+        CHECK_EQ(routine_error, ERROR_SUCCESS);
+        CHECK_EQ(routine_bytes, 100);
+        CHECK(routine_ov == &ov);
+    }
     make_overlapped(&ov, 3 * BLOCK, NULL);
     routine_calls = 0;
     CHECK(WriteFileEx(file, "sync", 4, &ov, on_done));
-    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
-    CHECK_EQ(routine_calls, 1);
-    CHECK_EQ(routine_bytes, 4);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 4);
+    slept = SleepEx(100, TRUE);
+    CHECK(slept == WAIT_IO_COMPLETION || slept == 0);
+    CHECK_EQ(routine_calls, slept == WAIT_IO_COMPLETION ? 1 : 0);
+    if (routine_calls == 1) CHECK_EQ(routine_bytes, 4);
     /* A read at the end fails in the call itself; no routine follows. */
     make_overlapped(&ov, 40 * BLOCK, NULL);
     routine_calls = 0;
