@@ -411,6 +411,14 @@ static void test_port(void)
     }
 }
 
+static LONG user_apc_calls;
+
+static VOID CALLBACK count_user_apc(ULONG_PTR parameter)
+{
+    (void)parameter;
+    user_apc_calls++;
+}
+
 static void test_get_overlapped_result(void)
 {
     TEST("GetOverlappedResult(Ex) on a request still pending; CancelIo with nothing pending");
@@ -431,6 +439,28 @@ static void test_get_overlapped_result(void)
     SetLastError(0xdead);
     CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 50, FALSE));
     CHECK_ERROR(WAIT_TIMEOUT);
+    /* Alertable (Microsoft Learn, GetOverlappedResultEx): an APC queued to the thread
+     * ends the wait with WAIT_IO_COMPLETION after running; a wait that is not alertable
+     * leaves it queued and times out; with no time to wait there is no wait at all, and
+     * the APC stays queued. */
+    user_apc_calls = 0;
+    CHECK(QueueUserAPC(count_user_apc, GetCurrentThread(), 0));
+    DWORD before = GetTickCount();
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 5000, TRUE));
+    CHECK_ERROR(WAIT_IO_COMPLETION);
+    CHECK_EQ(user_apc_calls, 1);
+    CHECK(GetTickCount() - before < 4000);
+    CHECK(QueueUserAPC(count_user_apc, GetCurrentThread(), 0));
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 50, FALSE));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 0, TRUE));
+    CHECK_ERROR(ERROR_IO_INCOMPLETE);
+    CHECK_EQ(user_apc_calls, 1);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(user_apc_calls, 2);
 
     WINE_DEVIATION("Wine's CancelIoEx(handle, NULL) succeeds with nothing to cancel")
     {
@@ -764,6 +794,23 @@ static void test_result_fields(void)
     CHECK_EQ(bytes, 0);
     CHECK(!GetOverlappedResult(file, &ov, &bytes, TRUE));
     CHECK_ERROR(ERROR_HANDLE_EOF);
+
+    /* Nothing to move: a read or write of 0 bytes succeeds with 0, inside the file or past
+     * its end, which it does not extend (the file systems return before they look at the
+     * end of the file: FastFat's FatCommonRead and FatCommonWrite; Wine agrees). */
+    for (int i = 0; i < 4; ++i) {
+        make_overlapped(&ov, i & 1 ? 100 * BLOCK : BLOCK, event);
+        SetLastError(0xdead);
+        BOOL ok = i < 2 ? ReadFile(file, buffer, 0, NULL, &ov) : WriteFile(file, buffer, 0, NULL, &ov);
+        CHECK(started(ok));
+        bytes = 99;
+        CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_EQ(bytes, 0);
+        CHECK_EQ(ov.Internal, 0);
+    }
+    LARGE_INTEGER size;
+    CHECK(GetFileSizeEx(file, &size));
+    CHECK_EQ(size.QuadPart, 16 * BLOCK);
     CloseHandle(event);
     CloseHandle(file);
 }
