@@ -1016,6 +1016,26 @@ DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* b
     return status;
 }
 
+// A disk file's reads and writes are not ended by the close of its last handle: the
+// request holds the file object, and the transfer completes (with its data) when the
+// disk is done, its completion delivered as any other (Raymond Chen, "Why doesn't my
+// asynchronous read operation complete when I close the handle?", The Old New Thing,
+// 2021-07-30: closing the handle does not complete the outstanding read; CancelIoEx
+// does; Wine 8 agrees). A lock that waits and a change watch end (the file system's
+// cleanup completes them), and so does anything on a stream (a FIFO's read would wait
+// for ever).
+bool FileDevice::cancelled_by_close(const io::Request* request) const
+{
+    if (kind_ != engine::OpKind::File && kind_ != engine::OpKind::DirectFile) return true;
+    switch (request->op.code) {
+    case engine::OpCode::Read:
+    case engine::OpCode::Write:
+    case engine::OpCode::ReadVector:
+    case engine::OpCode::WriteVector: return false;  // a control's too: it runs in the caller
+    default: return true;  // OpCode::Poll: a lock that waits, a change watch
+    }
+}
+
 void FileDevice::last_handle_closed()
 {
     // Pending change requests end with STATUS_NOTIFY_CLEANUP, as on Windows: the watch

@@ -41,6 +41,7 @@ public:
     bool fast_transfer(const io::Transfer& transfer, io::FastIo* io) override;
     void finish(io::Request* request) override;
     void last_handle_closed() override;
+    bool cancelled_by_close(const io::Request* request) const override;
 
     int descriptor() const { return descriptor_; }
     DWORD flags() const { return flags_; }

@@ -5,7 +5,8 @@
  * cancellation when nothing is pending, the special offsets (the end of the file, the
  * file pointer) and other refusals, FILE_FLAG_NO_BUFFERING's alignment rules,
  * scatter/gather, what GetOverlappedResult reads, reads at the end of the file by each
- * way of learning of them, handles that may only append, unbuffered reads across the end.
+ * way of learning of them, handles that may only append, unbuffered reads across the end,
+ * reads still under way when the handle is closed.
  *
  * Windows may complete a file request at once (TRUE) or later (FALSE with
  * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
@@ -1137,6 +1138,59 @@ static void test_scatter_at_end(void)
     CloseHandle(event);
 }
 
+/* Closing the last handle of a disk file does not end its reads: each request holds the
+ * file, completes when the disk is done, with its data, and its completion is delivered
+ * as any other (Raymond Chen, "Why doesn't my asynchronous read operation complete when I
+ * close the handle?", The Old New Thing, 2021-07-30: CancelIoEx ends such a read, closing
+ * the handle does not). Unbuffered reads, so that they are still under way at the close. */
+static void test_close_with_reads_pending(void)
+{
+    TEST("CloseHandle with unbuffered reads under way: each still completes, with its data");
+    enum { READS = 8, SIZE = 16 * BLOCK };
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    char *pages = VirtualAlloc(NULL, READS * SIZE, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    for (int i = 0; i < READS; ++i) memset(pages + i * SIZE, 'a' + i, SIZE);
+    DWORD bytes;
+    CHECK(WriteFile(file, pages, READS * SIZE, &bytes, NULL));
+    CloseHandle(file);
+    memset(pages, 0, READS * SIZE);
+
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                       FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 4, 0);
+    CHECK(port != NULL);
+    OVERLAPPED ov[READS];
+    int issued = 0;
+    for (int i = 0; i < READS; ++i) {
+        make_overlapped(&ov[i], (ULONGLONG)i * SIZE, NULL);
+        if (started(ReadFile(file, pages + i * SIZE, SIZE, NULL, &ov[i]))) issued++;
+    }
+    CHECK_EQ(issued, READS);
+    CHECK(CloseHandle(file));
+    int seen[READS] = {0}, whole = 0;
+    for (int n = 0; n < issued; ++n) {
+        ULONG_PTR key = 0;
+        OVERLAPPED *done = NULL;
+        bytes = 0;
+        SetLastError(0xdead);
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000);
+        CHECK(ok);
+        if (!ok) printf("   packet %d: error %lu\n", n, (unsigned long)GetLastError());
+        CHECK_EQ(key, 4);
+        if (done >= ov && done < ov + READS) {
+            int i = (int)(done - ov);
+            seen[i]++;
+            if (ok && bytes == SIZE && pages[i * SIZE] == 'a' + i && pages[(i + 1) * SIZE - 1] == 'a' + i) whole++;
+        }
+    }
+    CHECK_EQ(whole, READS);
+    for (int i = 0; i < READS; ++i) CHECK_EQ(seen[i], 1);
+    CloseHandle(port);
+    VirtualFree(pages, 0, MEM_RELEASE);
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -1159,6 +1213,7 @@ int main(void)
     test_end_of_file_notifications();
     test_append_only();
     test_scatter_at_end();
+    test_close_with_reads_pending();
 
     CHECK(DeleteFileA(path));
     CHECK(RemoveDirectoryA(dir));
