@@ -638,13 +638,19 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
             nowait_refused_.fetch_or(request->write ? 2 : 1, std::memory_order_relaxed);
         return io::Next::Engine;
     }
-    if (request->attempted && kind_ == engine::OpKind::File && !request->write && op->code == engine::OpCode::Read &&
-        op->result >= 0 && static_cast<uint32_t>(op->result) < op->length) {
+    // Linux moves at most MAX_RW_COUNT (2 GiB - 4 KiB) in one call; a request for more
+    // stops there, the end of the file or not (an unbuffered one too, at an aligned place).
+    constexpr uint32_t kMaxRwCount = 0x7ffff000;
+    bool capped = op->result == static_cast<int>(kMaxRwCount) && op->length > kMaxRwCount &&
+                  (kind_ == engine::OpKind::File || kind_ == engine::OpKind::DirectFile);
+    if ((capped || (request->attempted && kind_ == engine::OpKind::File)) && !request->write &&
+        op->code == engine::OpCode::Read && op->result >= 0 && static_cast<uint32_t>(op->result) < op->length) {
         // A read tried without waiting stopped short: at the end of the file, or where
-        // the page cache stops. The engine reads the rest (or finds the end), so that the
-        // request ends as a pending one does: the full count unless the file ends first,
-        // and a read at the end reported by its completion (ERROR_HANDLE_EOF through the
-        // OVERLAPPED, the event and the port), as Windows 8 and later report it.
+        // the page cache stops; or the kernel's limit cut it. The engine reads the rest
+        // (or finds the end), so that the request ends as a pending one does: the full
+        // count unless the file ends first, and a read at the end reported by its
+        // completion (ERROR_HANDLE_EOF through the OVERLAPPED, the event and the port),
+        // as Windows 8 and later report it.
         request->done += static_cast<uint32_t>(op->result);
         op->buffer = static_cast<char*>(op->buffer) + op->result;
         op->length -= static_cast<uint32_t>(op->result);
