@@ -538,6 +538,23 @@ uint64_t FileDevice::transfer_offset(const io::Transfer& transfer) const
     return fstat(descriptor_, &status) == 0 ? static_cast<uint64_t>(status.st_size) : 0;
 }
 
+// Linux fills a direct read's buffer past the end of the file with zeros (the rest of
+// the request is a hole to it) and counts only the bytes before the end; NTFS stops its
+// non-cached read at the sector that holds the end, and the caller's memory after that is
+// left as it was (Wine's kernel32 test_WriteFileGather, which passes on Windows: a
+// ReadFileScatter of two pages with one left in the file leaves the second page alone).
+// So the read asks for no more than that.
+uint32_t FileDevice::direct_read_length(uint64_t offset, uint32_t length) const
+{
+    if (kind_ != engine::OpKind::DirectFile) return length;
+    struct stat status;
+    if (fstat(descriptor_, &status) != 0 || status.st_size < 0) return length;
+    uint64_t size = static_cast<uint64_t>(status.st_size);
+    if (offset >= size) return length;  // at or past the end: the kernel reads nothing
+    uint64_t end = (size + alignment_ - 1) / alignment_ * alignment_;
+    return offset + length > end ? static_cast<uint32_t>(end - offset) : length;
+}
+
 DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
 {
     engine::Op* op = &request->op;
@@ -558,14 +575,20 @@ DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     if (DWORD error = check_alignment(transfer)) return error;
     if (locks::any_held())
         if (DWORD error = check_locks(transfer_offset(transfer), transfer.length, transfer.write)) return error;
+    uint32_t length = transfer.write ? transfer.length : direct_read_length(transfer.offset, transfer.length);
     if (transfer.segments != nullptr) {
         op->code = transfer.write ? engine::OpCode::WriteVector : engine::OpCode::ReadVector;
-        op->vectors = static_cast<const iovec*>(transfer.buffer);
-        op->length = (transfer.length + 4095) / 4096;
+        // The vectors are the request's own (io::submit made them, a page each): a read
+        // cut short at the end of the file ends with the page that holds it.
+        auto* vectors = static_cast<iovec*>(transfer.buffer);
+        op->vectors = vectors;
+        op->length = (length + 4095) / 4096;
+        if (length < transfer.length && op->length > 0)
+            vectors[op->length - 1].iov_len = length - (op->length - 1) * 4096;
     } else {
         op->code = transfer.write ? engine::OpCode::Write : engine::OpCode::Read;
         op->buffer = transfer.buffer;
-        op->length = transfer.length;
+        op->length = length;
     }
     op->descriptor = descriptor_;
     op->offset = transfer.append ? 0 : transfer.offset;
@@ -615,13 +638,19 @@ io::Next FileDevice::step(io::Request* request, io::Outcome* outcome)
             nowait_refused_.fetch_or(request->write ? 2 : 1, std::memory_order_relaxed);
         return io::Next::Engine;
     }
-    if (request->attempted && kind_ == engine::OpKind::File && !request->write && op->code == engine::OpCode::Read &&
-        op->result >= 0 && static_cast<uint32_t>(op->result) < op->length) {
+    // Linux moves at most MAX_RW_COUNT (2 GiB - 4 KiB) in one call; a request for more
+    // stops there, the end of the file or not (an unbuffered one too, at an aligned place).
+    constexpr uint32_t kMaxRwCount = 0x7ffff000;
+    bool capped = op->result == static_cast<int>(kMaxRwCount) && op->length > kMaxRwCount &&
+                  (kind_ == engine::OpKind::File || kind_ == engine::OpKind::DirectFile);
+    if ((capped || (request->attempted && kind_ == engine::OpKind::File)) && !request->write &&
+        op->code == engine::OpCode::Read && op->result >= 0 && static_cast<uint32_t>(op->result) < op->length) {
         // A read tried without waiting stopped short: at the end of the file, or where
-        // the page cache stops. The engine reads the rest (or finds the end), so that the
-        // request ends as a pending one does: the full count unless the file ends first,
-        // and a read at the end reported by its completion (ERROR_HANDLE_EOF through the
-        // OVERLAPPED, the event and the port), as Windows 8 and later report it.
+        // the page cache stops; or the kernel's limit cut it. The engine reads the rest
+        // (or finds the end), so that the request ends as a pending one does: the full
+        // count unless the file ends first, and a read at the end reported by its
+        // completion (ERROR_HANDLE_EOF through the OVERLAPPED, the event and the port),
+        // as Windows 8 and later report it.
         request->done += static_cast<uint32_t>(op->result);
         op->buffer = static_cast<char*>(op->buffer) + op->result;
         op->length -= static_cast<uint32_t>(op->result);
@@ -686,17 +715,18 @@ DWORD FileDevice::transfer_sync(const io::Transfer& transfer, bool at_offset, DW
     DWORD error = ERROR_SUCCESS;
     bool bad_buffer = false;
     char* buffer = static_cast<char*>(transfer.buffer);
-    while (total < transfer.length) {
+    DWORD wanted = transfer.write ? transfer.length : direct_read_length(static_cast<uint64_t>(offset), transfer.length);
+    while (total < wanted) {
         ssize_t n;
         if (positioned) {
-            n = transfer.write ? pwrite(descriptor_, buffer + total, transfer.length - total, offset + total)
-                               : pread(descriptor_, buffer + total, transfer.length - total, offset + total);
+            n = transfer.write ? pwrite(descriptor_, buffer + total, wanted - total, offset + total)
+                               : pread(descriptor_, buffer + total, wanted - total, offset + total);
         } else if (transfer.append) {
-            iovec rest{buffer + total, transfer.length - total};
+            iovec rest{buffer + total, wanted - total};
             n = pwritev2(descriptor_, &rest, 1, -1, RWF_APPEND);
         } else
-            n = transfer.write ? ::write(descriptor_, buffer + total, transfer.length - total)
-                               : ::read(descriptor_, buffer + total, transfer.length - total);
+            n = transfer.write ? ::write(descriptor_, buffer + total, wanted - total)
+                               : ::read(descriptor_, buffer + total, wanted - total);
         if (n < 0 && errno == EINTR && !io::sync_io_cancelled()) continue;
         if (n < 0 && errno == EINTR) {
             error = ERROR_OPERATION_ABORTED;  // CancelSynchronousIo
@@ -990,6 +1020,26 @@ DWORD FileDevice::watch_wait(void* buffer, DWORD length, bool extended, DWORD* b
         blocked_leave(self);
     }
     return status;
+}
+
+// A disk file's reads and writes are not ended by the close of its last handle: the
+// request holds the file object, and the transfer completes (with its data) when the
+// disk is done, its completion delivered as any other (Raymond Chen, "Why doesn't my
+// asynchronous read operation complete when I close the handle?", The Old New Thing,
+// 2021-07-30: closing the handle does not complete the outstanding read; CancelIoEx
+// does; Wine 8 agrees). A lock that waits and a change watch end (the file system's
+// cleanup completes them), and so does anything on a stream (a FIFO's read would wait
+// for ever).
+bool FileDevice::cancelled_by_close(const io::Request* request) const
+{
+    if (kind_ != engine::OpKind::File && kind_ != engine::OpKind::DirectFile) return true;
+    switch (request->op.code) {
+    case engine::OpCode::Read:
+    case engine::OpCode::Write:
+    case engine::OpCode::ReadVector:
+    case engine::OpCode::WriteVector: return false;  // a control's too: it runs in the caller
+    default: return true;  // OpCode::Poll: a lock that waits, a change watch
+    }
 }
 
 void FileDevice::last_handle_closed()

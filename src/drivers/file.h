@@ -41,6 +41,7 @@ public:
     bool fast_transfer(const io::Transfer& transfer, io::FastIo* io) override;
     void finish(io::Request* request) override;
     void last_handle_closed() override;
+    bool cancelled_by_close(const io::Request* request) const override;
 
     int descriptor() const { return descriptor_; }
     DWORD flags() const { return flags_; }
@@ -116,6 +117,9 @@ private:
     // Where `transfer` starts: its offset, or the end of the file for a write there
     // (Transfer::append; for the lock check only: the write itself appends when it runs).
     uint64_t transfer_offset(const io::Transfer& transfer) const;
+    // How much of a read of `length` bytes at `offset` an unbuffered (O_DIRECT) handle
+    // asks the kernel for: no further than the sector that holds the end of the file.
+    uint32_t direct_read_length(uint64_t offset, uint32_t length) const;
     // A transfer of `length` bytes at `offset` against the locks held (any are).
     DWORD check_locks(uint64_t offset, uint64_t length, bool write) const
     {

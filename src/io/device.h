@@ -185,8 +185,17 @@ public:
     ULONG_PTR key() const { return key_; }
 
     bool is_signaled(const kernel::ThreadState*) const override { return signaled_; }
-    // Cancels every request in progress (CloseHandle of the last handle).
+    // Cancels the requests in progress that the close of the last handle ends
+    // (cancelled_by_close: all of them unless the driver says otherwise).
     void last_handle_closed() override;
+    // Under `lock`: whether closing the last handle cancels `request`. A driver whose
+    // requests run to their end whatever becomes of the handle (a disk file's transfers)
+    // answers false for them; they are delivered when they finish.
+    virtual bool cancelled_by_close(const Request* request) const
+    {
+        (void)request;
+        return true;
+    }
     // The last reference went: recycled now unless a fast transfer runs (fast_running).
     bool recycle_later() override;
 

@@ -1312,9 +1312,10 @@ Next Device::step(Request* request, Outcome* outcome)
 
 void Device::last_handle_closed()
 {
-    // Closing the last handle cancels what is in progress; each request is still
-    // delivered, with STATUS_CANCELLED unless it completed first.
-    for (Request* request = requests; request != nullptr; request = request->next) cancel_request(request);
+    // Closing the last handle cancels what is in progress (what the driver lets it);
+    // each request is still delivered, with STATUS_CANCELLED unless it completed first.
+    for (Request* request = requests; request != nullptr; request = request->next)
+        if (cancelled_by_close(request)) cancel_request(request);
     unlock_overlapped_ranges();  // SetFileIoOverlappedRange: "unlocked when the file is closed"
 }
 

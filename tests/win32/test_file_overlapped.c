@@ -4,7 +4,9 @@
  * notification modes, the access CreateFile adds (SYNCHRONIZE), GetOverlappedResult(Ex),
  * cancellation when nothing is pending, the special offsets (the end of the file, the
  * file pointer) and other refusals, FILE_FLAG_NO_BUFFERING's alignment rules,
- * scatter/gather.
+ * scatter/gather, what GetOverlappedResult reads, reads at the end of the file by each
+ * way of learning of them, handles that may only append, unbuffered reads across the end,
+ * reads still under way when the handle is closed.
  *
  * Windows may complete a file request at once (TRUE) or later (FALSE with
  * ERROR_IO_PENDING); Wine completes them at once, our library later. Every check accepts
@@ -239,9 +241,25 @@ static void test_apc(void)
     LARGE_INTEGER size;
     CHECK(GetFileSizeEx(file, &size));
     CHECK_EQ(size.QuadPart, 17 * BLOCK);
+
+    /* At the end of the file: the read pends and its routine is told ERROR_HANDLE_EOF
+     * with nothing read (Wine's ntdll read_file_test: on Windows since Vista an
+     * overlapped NtReadFile at the end returns STATUS_PENDING, then its APC runs with
+     * STATUS_END_OF_FILE). */
+    make_overlapped(&ov, 17 * BLOCK, NULL);
+    routine_calls = 0;
+    routine_error = 0xdead;
+    routine_bytes = 99;
+    CHECK(ReadFileEx(file, buffer, BLOCK, &ov, on_done));
+    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK_EQ(routine_error, ERROR_HANDLE_EOF);
+    CHECK_EQ(routine_bytes, 0);
+    CHECK(routine_ov == &ov);
+    CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
     CloseHandle(file);
 
-    TEST("ReadFileEx / WriteFileEx on a handle without FILE_FLAG_OVERLAPPED: done at once, routine still queued");
+    TEST("ReadFileEx / WriteFileEx on a handle without FILE_FLAG_OVERLAPPED: done at once, routine queued or not");
     file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
                        NULL);
     CHECK(file != INVALID_HANDLE_VALUE);
@@ -251,18 +269,31 @@ static void test_apc(void)
     memset(buffer, 0, BLOCK);
     CHECK(ReadFileEx(file, buffer, 100, &ov, on_done));
     CHECK(buffer[0] == 'C');
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 100);
     CHECK_EQ(routine_calls, 0);
-    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
-    CHECK_EQ(routine_calls, 1);
-    CHECK_EQ(routine_error, ERROR_SUCCESS);
-    CHECK_EQ(routine_bytes, 100);
-    CHECK(routine_ov == &ov);
+    /* Windows queues the routine when the transfer went down to the file system, and not
+     * when its cache served it in the call (fast I/O): Wine's ntdll read_file_test sees no
+     * APC for a read of cached data through a synchronous handle on Windows (todo_wine:
+     * Wine queues it, as this library always does). Either way, only in an alertable
+     * wait, with the request's result. */
+    DWORD slept = SleepEx(100, TRUE);
+    CHECK(slept == WAIT_IO_COMPLETION || slept == 0);
+    CHECK_EQ(routine_calls, slept == WAIT_IO_COMPLETION ? 1 : 0);
+    if (routine_calls == 1) {
+        CHECK_EQ(routine_error, ERROR_SUCCESS);
+        CHECK_EQ(routine_bytes, 100);
+        CHECK(routine_ov == &ov);
+    }
     make_overlapped(&ov, 3 * BLOCK, NULL);
     routine_calls = 0;
     CHECK(WriteFileEx(file, "sync", 4, &ov, on_done));
-    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
-    CHECK_EQ(routine_calls, 1);
-    CHECK_EQ(routine_bytes, 4);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 4);
+    slept = SleepEx(100, TRUE);
+    CHECK(slept == WAIT_IO_COMPLETION || slept == 0);
+    CHECK_EQ(routine_calls, slept == WAIT_IO_COMPLETION ? 1 : 0);
+    if (routine_calls == 1) CHECK_EQ(routine_bytes, 4);
     /* A read at the end fails in the call itself; no routine follows. */
     make_overlapped(&ov, 40 * BLOCK, NULL);
     routine_calls = 0;
@@ -381,6 +412,14 @@ static void test_port(void)
     }
 }
 
+static LONG user_apc_calls;
+
+static VOID CALLBACK count_user_apc(ULONG_PTR parameter)
+{
+    (void)parameter;
+    user_apc_calls++;
+}
+
 static void test_get_overlapped_result(void)
 {
     TEST("GetOverlappedResult(Ex) on a request still pending; CancelIo with nothing pending");
@@ -401,6 +440,28 @@ static void test_get_overlapped_result(void)
     SetLastError(0xdead);
     CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 50, FALSE));
     CHECK_ERROR(WAIT_TIMEOUT);
+    /* Alertable (Microsoft Learn, GetOverlappedResultEx): an APC queued to the thread
+     * ends the wait with WAIT_IO_COMPLETION after running; a wait that is not alertable
+     * leaves it queued and times out; with no time to wait there is no wait at all, and
+     * the APC stays queued. */
+    user_apc_calls = 0;
+    CHECK(QueueUserAPC(count_user_apc, GetCurrentThread(), 0));
+    DWORD before = GetTickCount();
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 5000, TRUE));
+    CHECK_ERROR(WAIT_IO_COMPLETION);
+    CHECK_EQ(user_apc_calls, 1);
+    CHECK(GetTickCount() - before < 4000);
+    CHECK(QueueUserAPC(count_user_apc, GetCurrentThread(), 0));
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 50, FALSE));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    SetLastError(0xdead);
+    CHECK(!GetOverlappedResultEx(file, &ov, &bytes, 0, TRUE));
+    CHECK_ERROR(ERROR_IO_INCOMPLETE);
+    CHECK_EQ(user_apc_calls, 1);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(user_apc_calls, 2);
 
     WINE_DEVIATION("Wine's CancelIoEx(handle, NULL) succeeds with nothing to cancel")
     {
@@ -668,6 +729,231 @@ static void test_special_offsets(void)
     CloseHandle(event);
 }
 
+/* GetOverlappedResult reads the OVERLAPPED it is given: with a result in it, the handle is
+ * not looked at (0 will do); the count is InternalHigh whatever the status; a request
+ * still marked pending whose event is already set is taken as done (kernel32's own test
+ * test_overlapped, which passes on Windows). A ReadFile that pends sets the count it was
+ * given to 0 (kernel32 test_overlapped_read). */
+static void test_result_fields(void)
+{
+    TEST("GetOverlappedResult reads the OVERLAPPED; a pending ReadFile's count is 0");
+    OVERLAPPED ov;
+    DWORD bytes;
+    memset(&ov, 0, sizeof(ov));
+    ov.InternalHigh = 0xabcd;
+    bytes = 0;
+    CHECK(GetOverlappedResult(NULL, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, 0xabcd);
+    ov.Internal = 0xC0000008; /* STATUS_INVALID_HANDLE */
+    bytes = 0;
+    SetLastError(0xb00);
+    CHECK(!GetOverlappedResult(NULL, &ov, &bytes, FALSE));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(bytes, 0xabcd);
+    ov.Internal = STATUS_END_OF_FILE_VALUE;
+    ov.InternalHigh = 0;
+    bytes = 77;
+    SetLastError(0xb00);
+    CHECK(!GetOverlappedResult(NULL, &ov, &bytes, TRUE));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CHECK_EQ(bytes, 0);
+    /* Pending, its event set: the wait ends at once and the request reads as a success. */
+    ov.hEvent = CreateEventA(NULL, TRUE, TRUE, NULL);
+    ov.Internal = STATUS_PENDING_VALUE;
+    ov.InternalHigh = 0xabcd;
+    SetLastError(0xb00);
+    CHECK(!GetOverlappedResult(NULL, &ov, &bytes, FALSE));
+    CHECK_ERROR(ERROR_IO_INCOMPLETE);
+    bytes = 0;
+    CHECK(GetOverlappedResult(NULL, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 0xabcd);
+    CHECK_EQ(ov.Internal, STATUS_PENDING_VALUE);
+    bytes = 0;
+    CHECK(GetOverlappedResultEx(NULL, &ov, &bytes, 100, FALSE));
+    CHECK_EQ(bytes, 0xabcd);
+    CloseHandle(ov.hEvent);
+
+    HANDLE file = create_test_file(0);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static char buffer[BLOCK];
+    make_overlapped(&ov, 2 * BLOCK, event);
+    bytes = 0xffffffff;
+    if (ReadFile(file, buffer, BLOCK, &bytes, &ov)) {
+        CHECK_EQ(bytes, BLOCK);
+    } else {
+        CHECK_ERROR(ERROR_IO_PENDING);
+        CHECK_EQ(bytes, 0);
+        CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_EQ(bytes, BLOCK);
+    }
+    /* At the end: the count is 0 however the read ends. */
+    make_overlapped(&ov, 16 * BLOCK, event);
+    bytes = 0xffffffff;
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, buffer, BLOCK, &bytes, &ov));
+    CHECK(GetLastError() == ERROR_HANDLE_EOF || GetLastError() == ERROR_IO_PENDING);
+    CHECK_EQ(bytes, 0);
+    CHECK(!GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+
+    /* Nothing to move: a read or write of 0 bytes succeeds with 0, inside the file or past
+     * its end, which it does not extend (the file systems return before they look at the
+     * end of the file: FastFat's FatCommonRead and FatCommonWrite; Wine agrees). */
+    for (int i = 0; i < 4; ++i) {
+        make_overlapped(&ov, i & 1 ? 100 * BLOCK : BLOCK, event);
+        SetLastError(0xdead);
+        BOOL ok = i < 2 ? ReadFile(file, buffer, 0, NULL, &ov) : WriteFile(file, buffer, 0, NULL, &ov);
+        CHECK(started(ok));
+        bytes = 99;
+        CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_EQ(bytes, 0);
+        CHECK_EQ(ov.Internal, 0);
+    }
+    LARGE_INTEGER size;
+    CHECK(GetFileSizeEx(file, &size));
+    CHECK_EQ(size.QuadPart, 16 * BLOCK);
+    CloseHandle(event);
+    CloseHandle(file);
+}
+
+/* A read at the end of the file on each kind of handle: the event is set either way
+ * (ntdll's read_file_test, on Windows); on a port, a packet only for a read that pended
+ * (kernel32 test_WriteFileGather: one that failed at once queues nothing). */
+static void test_end_of_file_notifications(void)
+{
+    TEST("a read at the end: the event set; a packet only if it pended");
+    HANDLE file = create_test_file(0);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 5, 0);
+    CHECK(port != NULL);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    static char buffer[BLOCK];
+    OVERLAPPED ov, *done;
+    DWORD bytes;
+    ULONG_PTR key;
+    for (int round = 0; round < 3; ++round) {
+        make_overlapped(&ov, (ULONGLONG)(16 + round) * BLOCK, event);
+        SetLastError(0xdead);
+        CHECK(!ReadFile(file, buffer, round == 2 ? 1 : BLOCK, NULL, &ov));
+        DWORD error = GetLastError();
+        CHECK(error == ERROR_HANDLE_EOF || error == ERROR_IO_PENDING);
+        CHECK_EQ(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
+        CHECK_EQ(ov.InternalHigh, 0);
+        done = (OVERLAPPED *)1;
+        bytes = 99;
+        SetLastError(0xdead);
+        BOOL got = GetQueuedCompletionStatus(port, &bytes, &key, &done, error == ERROR_IO_PENDING ? 5000 : 100);
+        CHECK(!got);
+        if (error == ERROR_IO_PENDING) {
+            CHECK_ERROR(ERROR_HANDLE_EOF);
+            CHECK(done == &ov);
+            CHECK_EQ(bytes, 0);
+            CHECK_EQ(key, 5);
+        } else {
+            CHECK_ERROR(WAIT_TIMEOUT);
+            CHECK(done == NULL);
+        }
+    }
+    CloseHandle(port);
+    CloseHandle(file);
+
+    /* A synchronous handle given an OVERLAPPED: the end fails in the call, with the
+     * result written and the event set. */
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    make_overlapped(&ov, 40 * BLOCK, event);
+    ov.InternalHigh = 1234;
+    bytes = 99;
+    SetLastError(0xdead);
+    CHECK(!ReadFile(file, buffer, 2, &bytes, &ov));
+    CHECK_ERROR(ERROR_HANDLE_EOF);
+    CHECK_EQ(bytes, 0);
+    CHECK_EQ(ov.Internal, STATUS_END_OF_FILE_VALUE);
+    CHECK_EQ(ov.InternalHigh, 0);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    /* With no OVERLAPPED the end is a success with nothing read. */
+    CHECK_EQ(SetFilePointer(file, 40 * BLOCK, NULL, FILE_BEGIN), 40 * BLOCK);
+    bytes = 99;
+    CHECK(ReadFile(file, buffer, 2, &bytes, NULL));
+    CHECK_EQ(bytes, 0);
+    CloseHandle(file);
+    CloseHandle(event);
+}
+
+/* A handle with FILE_APPEND_DATA and not FILE_WRITE_DATA writes at the end of the file
+ * whatever offset it names, the file pointer's included; with FILE_WRITE_DATA too, the
+ * offset is obeyed (ntdll's append_file_test; ReactOS' NtWriteFile apitest, run on
+ * Windows: 0, the file pointer and no offset all append). */
+static void test_append_only(void)
+{
+    TEST("FILE_APPEND_DATA alone: every write lands at the end; with FILE_WRITE_DATA, at its offset");
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD bytes, size;
+    CHECK(WriteFile(file, "fo", 2, &bytes, NULL));
+    CloseHandle(file);
+
+    file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    make_overlapped(&ov, 1, NULL);
+    bytes = 0;
+    CHECK(WriteFile(file, "ob", 2, &bytes, &ov));
+    CHECK_EQ(bytes, 2);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 4);
+    make_overlapped(&ov, 3, NULL);
+    CHECK(WriteFile(file, "ar", 2, &bytes, &ov));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 6);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
+    CHECK(WriteFile(file, "AB", 2, &bytes, NULL));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 8);
+    CHECK_EQ(SetFilePointer(file, 1, NULL, FILE_BEGIN), 1);
+    make_overlapped(&ov, ~0ULL - 1, NULL); /* the file pointer's position */
+    CHECK(WriteFile(file, "CD", 2, &bytes, &ov));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 10);
+    /* It may flush what it wrote. */
+    CHECK(FlushFileBuffers(file));
+    CloseHandle(file);
+    char data[64];
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 10);
+    CHECK(memcmp(data, "foobarABCD", 10) == 0);
+
+    file = CreateFileA(path, FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                       NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    make_overlapped(&ov, 0, NULL);
+    CHECK(WriteFile(file, "bar", 3, &bytes, &ov));
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 3);
+    CloseHandle(file);
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 10);
+    CHECK(memcmp(data, "barbarABCD", 10) == 0);
+
+    /* An overlapped append-only handle: an offset of 0 appends too. */
+    file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                       FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    make_overlapped(&ov, 0, event);
+    CHECK(started(WriteFile(file, "EF", 2, NULL, &ov)));
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, 2);
+    CloseHandle(event);
+    CloseHandle(file);
+    read_whole(data, sizeof(data), &size);
+    CHECK_EQ(size, 12);
+    CHECK(memcmp(data, "barbarABCDEF", 12) == 0);
+
+    /* FlushFileBuffers needs a handle that may write. */
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    SetLastError(0xdead);
+    CHECK(!FlushFileBuffers(file));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(file);
+}
+
 static void test_no_buffering(void)
 {
     TEST("FILE_FLAG_NO_BUFFERING: alignment; ReadFileScatter / WriteFileGather");
@@ -741,6 +1027,170 @@ static void test_no_buffering(void)
     CloseHandle(file);
 }
 
+/* ReadFileScatter at and across the end of the file (kernel32's test_WriteFileGather, on
+ * Windows): at the end it fails, at once with nothing queued or later with a packet that
+ * carries ERROR_HANDLE_EOF; across the end it reads what there is and leaves the pages
+ * after it alone. A handle without FILE_FLAG_OVERLAPPED cannot scatter or gather. */
+static void test_scatter_at_end(void)
+{
+    TEST("ReadFileScatter at and across the end; scatter/gather need an overlapped handle");
+    HANDLE file = create_test_file(FILE_FLAG_NO_BUFFERING);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 9, 0);
+    CHECK(port != NULL);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char *pages = VirtualAlloc(NULL, 2 * BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    FILE_SEGMENT_ELEMENT segments[3];
+    OVERLAPPED ov, *done;
+    DWORD bytes;
+    ULONG_PTR key;
+
+    memset(segments, 0, sizeof(segments));
+    segments[0].Buffer = pages;
+    segments[1].Buffer = pages + BLOCK;
+    make_overlapped(&ov, 16 * BLOCK, event);
+    SetLastError(0xdead);
+    CHECK(!ReadFileScatter(file, segments, 2 * BLOCK, NULL, &ov));
+    DWORD error = GetLastError();
+    CHECK(error == ERROR_HANDLE_EOF || error == ERROR_IO_PENDING);
+    done = (OVERLAPPED *)1;
+    SetLastError(0xdead);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, error == ERROR_IO_PENDING ? 5000 : 100));
+    if (error == ERROR_IO_PENDING) {
+        CHECK_ERROR(ERROR_HANDLE_EOF);
+        CHECK(done == &ov);
+        CHECK_EQ(key, 9);
+        SetLastError(0xdead);
+        CHECK(!GetOverlappedResult(file, &ov, &bytes, TRUE));
+        CHECK_ERROR(ERROR_HANDLE_EOF);
+    } else {
+        CHECK_ERROR(WAIT_TIMEOUT);
+        CHECK(done == NULL);
+    }
+
+    /* The last block and past it: one block read, the second page untouched. */
+    memset(pages, 0, BLOCK);
+    memset(pages + BLOCK, 0x17, BLOCK);
+    make_overlapped(&ov, 15 * BLOCK, event);
+    CHECK(started(ReadFileScatter(file, segments, 2 * BLOCK, NULL, &ov)));
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK(done == &ov);
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(pages[0] == 'P' && pages[BLOCK - 1] == 'P');
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    /* ReadFile likewise. */
+    memset(pages, 0, BLOCK);
+    make_overlapped(&ov, 15 * BLOCK, event);
+    CHECK(started(ReadFile(file, pages, 2 * BLOCK, NULL, &ov)));
+    CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    CHECK(done == &ov);
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(pages[0] == 'P' && pages[BLOCK - 1] == 'P');
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+
+    /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: a scatter that pends still posts. */
+    CHECK(SetFileCompletionNotificationModes(file, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    make_overlapped(&ov, 0, event);
+    BOOL ok = ReadFileScatter(file, segments, BLOCK, NULL, &ov);
+    CHECK(started(ok));
+    if (!ok) {
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+        CHECK(done == &ov);
+    }
+    CHECK(GetOverlappedResult(file, &ov, &bytes, TRUE));
+    CHECK_EQ(bytes, BLOCK);
+    CHECK(pages[0] == 'A');
+    CloseHandle(port);
+    CloseHandle(file);
+
+    /* The end of the file inside a sector: that sector is read, 100 bytes counted, and
+     * the next page is left alone (through a synchronous handle this time). */
+    file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(SetFilePointer(file, 16 * BLOCK + 100, NULL, FILE_BEGIN), 16 * BLOCK + 100);
+    CHECK(SetEndOfFile(file));
+    CloseHandle(file);
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                       FILE_FLAG_NO_BUFFERING, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    memset(pages, 0x17, 2 * BLOCK);
+    make_overlapped(&ov, 16 * BLOCK, event);
+    bytes = 0;
+    CHECK(ReadFile(file, pages, 2 * BLOCK, &bytes, &ov));
+    CHECK_EQ(bytes, 100);
+    CHECK(pages[0] == 0 && pages[99] == 0);
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    CHECK_EQ(SetFilePointer(file, 16 * BLOCK, NULL, FILE_BEGIN), 16 * BLOCK);
+    memset(pages, 0x17, 2 * BLOCK);
+    CHECK(ReadFile(file, pages, 2 * BLOCK, &bytes, NULL));
+    CHECK_EQ(bytes, 100);
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    for (int write = 0; write < 2; ++write) {
+        make_overlapped(&ov, 0, event);
+        SetLastError(0xdead);
+        CHECK(!(write ? WriteFileGather(file, segments, BLOCK, NULL, &ov)
+                      : ReadFileScatter(file, segments, BLOCK, NULL, &ov)));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    CloseHandle(file);
+    VirtualFree(pages, 0, MEM_RELEASE);
+    CloseHandle(event);
+}
+
+/* Closing the last handle of a disk file does not end its reads: each request holds the
+ * file, completes when the disk is done, with its data, and its completion is delivered
+ * as any other (Raymond Chen, "Why doesn't my asynchronous read operation complete when I
+ * close the handle?", The Old New Thing, 2021-07-30: CancelIoEx ends such a read, closing
+ * the handle does not). Unbuffered reads, so that they are still under way at the close. */
+static void test_close_with_reads_pending(void)
+{
+    TEST("CloseHandle with unbuffered reads under way: each still completes, with its data");
+    enum { READS = 8, SIZE = 16 * BLOCK };
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    char *pages = VirtualAlloc(NULL, READS * SIZE, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    for (int i = 0; i < READS; ++i) memset(pages + i * SIZE, 'a' + i, SIZE);
+    DWORD bytes;
+    CHECK(WriteFile(file, pages, READS * SIZE, &bytes, NULL));
+    CloseHandle(file);
+    memset(pages, 0, READS * SIZE);
+
+    file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                       FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 4, 0);
+    CHECK(port != NULL);
+    OVERLAPPED ov[READS];
+    int issued = 0;
+    for (int i = 0; i < READS; ++i) {
+        make_overlapped(&ov[i], (ULONGLONG)i * SIZE, NULL);
+        if (started(ReadFile(file, pages + i * SIZE, SIZE, NULL, &ov[i]))) issued++;
+    }
+    CHECK_EQ(issued, READS);
+    CHECK(CloseHandle(file));
+    int seen[READS] = {0}, whole = 0;
+    for (int n = 0; n < issued; ++n) {
+        ULONG_PTR key = 0;
+        OVERLAPPED *done = NULL;
+        bytes = 0;
+        SetLastError(0xdead);
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000);
+        CHECK(ok);
+        if (!ok) printf("   packet %d: error %lu\n", n, (unsigned long)GetLastError());
+        CHECK_EQ(key, 4);
+        if (done >= ov && done < ov + READS) {
+            int i = (int)(done - ov);
+            seen[i]++;
+            if (ok && bytes == SIZE && pages[i * SIZE] == 'a' + i && pages[(i + 1) * SIZE - 1] == 'a' + i) whole++;
+        }
+    }
+    CHECK_EQ(whole, READS);
+    for (int i = 0; i < READS; ++i) CHECK_EQ(seen[i], 1);
+    CloseHandle(port);
+    VirtualFree(pages, 0, MEM_RELEASE);
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -759,6 +1209,11 @@ int main(void)
     test_event_reused_at_once();
     test_special_offsets();
     test_no_buffering();
+    test_result_fields();
+    test_end_of_file_notifications();
+    test_append_only();
+    test_scatter_at_end();
+    test_close_with_reads_pending();
 
     CHECK(DeleteFileA(path));
     CHECK(RemoveDirectoryA(dir));
