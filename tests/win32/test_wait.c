@@ -288,6 +288,116 @@ static void wait_on_thread(void)
     CloseHandle(thread);
 }
 
+
+/* Windows ignores a handle value's two low bits (they are free for the caller's tags):
+ * Wine's kernel32 sync test_WaitForSingleObject waits through a handle with each of them
+ * set, and an invalid value with them set stays invalid. */
+static HANDLE with_tag(HANDLE handle, ULONG_PTR bits) { return (HANDLE)((ULONG_PTR)handle | bits); }
+
+static void handle_tag_bits(void)
+{
+    TEST("a handle's two low bits are ignored: waits, SetEvent, DuplicateHandle, CloseHandle");
+    HANDLE set = CreateEventA(NULL, TRUE, TRUE, NULL);
+    HANDLE unset = CreateEventA(NULL, TRUE, FALSE, NULL);
+    for (ULONG_PTR bits = 0; bits < 4; ++bits) {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(with_tag((HANDLE)0xdeadbee0, bits), 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(with_tag(unset, bits), 0), WAIT_TIMEOUT);
+        CHECK_ERROR(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(with_tag(set, bits), 0), WAIT_OBJECT_0);
+        CHECK_ERROR(0xdeadbeef);
+    }
+    HANDLE both[2] = {with_tag(unset, 3), with_tag(set, 1)};
+    CHECK_EQ(WaitForMultipleObjects(2, both, FALSE, 0), WAIT_OBJECT_0 + 1);
+    CHECK(SetEvent(with_tag(unset, 2)));
+    CHECK_EQ(WaitForSingleObject(unset, 0), WAIT_OBJECT_0);
+    CHECK(ResetEvent(with_tag(unset, 1)));
+    CHECK_EQ(WaitForSingleObject(unset, 0), WAIT_TIMEOUT);
+    HANDLE copy = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), with_tag(unset, 1), GetCurrentProcess(), &copy, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS));
+    CHECK(CloseHandle(with_tag(copy, 3)));
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle(copy));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(set);
+    CloseHandle(unset);
+}
+
+static void CALLBACK release_in_apc(ULONG_PTR semaphore) { ReleaseSemaphore((HANDLE)semaphore, 1, NULL); }
+
+static void alertable_and_signal_pairs(void)
+{
+    /* Wine's kernel32 sync test_alertable_wait: an APC that signals the object waited on
+     * ends the alertable wait with WAIT_IO_COMPLETION; the next wait finds the object. */
+    TEST("alertable wait-all: an APC that signals the object ends it with WAIT_IO_COMPLETION");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, NULL);
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(WaitForMultipleObjectsEx(1, &semaphore, TRUE, 1000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForMultipleObjectsEx(1, &semaphore, TRUE, 200, TRUE), WAIT_OBJECT_0);
+
+    TEST("alertable wait on a signalled object with an APC queued: the object first, the APC stays");
+    HANDLE event = CreateEventA(NULL, TRUE, TRUE, NULL);
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(WaitForSingleObjectEx(event, 0, TRUE), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+
+    TEST("SignalObjectAndWait: NULL handles; objects that cannot be signalled");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(NULL, NULL, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    HANDLE timer = CreateWaitableTimerA(NULL, FALSE, NULL);
+    HANDLE unsignallable[3] = {port, timer, GetCurrentThread()};
+    ResetEvent(event);
+    for (int i = 0; i < 3; ++i) {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(SignalObjectAndWait(unsignallable[i], event, 0, FALSE), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+    }
+    /* A bad handle to wait on: nothing is signalled (the handles are looked up first). */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(event, (HANDLE)0xdeadbee0, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    /* A port and the current thread's pseudo handle may be waited on. */
+    CHECK_EQ(SignalObjectAndWait(event, port, 0, FALSE), WAIT_TIMEOUT);
+    CHECK_EQ(SignalObjectAndWait(event, GetCurrentThread(), 10, FALSE), WAIT_TIMEOUT);
+    CloseHandle(port);
+    CloseHandle(timer);
+
+    TEST("SignalObjectAndWait: a mutex not owned is ERROR_NOT_OWNER; one owned twice is released once");
+    HANDLE mutex = CreateMutexA(NULL, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(mutex, event, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_NOT_OWNER);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    CHECK_EQ(SignalObjectAndWait(mutex, mutex, 0, FALSE), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(mutex));
+    CHECK(ReleaseMutex(mutex));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(mutex));
+    CHECK_ERROR(ERROR_NOT_OWNER);
+
+    /* Wine's kernel32 sync test_signalandwait: an auto-reset event signalled and waited on
+     * by the same call, many times over, ends unsignalled. */
+    TEST("SignalObjectAndWait on one auto-reset event, a thousand times");
+    HANDLE automatic = CreateEventA(NULL, FALSE, FALSE, NULL);
+    DWORD result = WAIT_OBJECT_0;
+    for (int i = 0; i < 1000 && result == WAIT_OBJECT_0; ++i) result = SignalObjectAndWait(automatic, automatic, 0, FALSE);
+    CHECK_EQ(result, WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(automatic, 0), WAIT_TIMEOUT);
+    CloseHandle(automatic);
+    CloseHandle(mutex);
+    CloseHandle(event);
+    CloseHandle(semaphore);
+}
+
 int main(void)
 {
     wait_any();
@@ -297,5 +407,7 @@ int main(void)
     timeouts();
     signal_object_and_wait();
     wait_on_thread();
+    handle_tag_bits();
+    alertable_and_signal_pairs();
     return tl_finish();
 }
