@@ -398,6 +398,52 @@ static void alertable_and_signal_pairs(void)
     CloseHandle(semaphore);
 }
 
+
+/* SignalObjectAndWait signals and starts its wait as one step (Microsoft Learn: "The
+ * function signals an object and waits on another object as a single operation"): a
+ * thread that takes the mutex released and at once pulses the event waited on always
+ * finds the caller waiting. Done in two steps, the pulse sometimes came first and was
+ * lost (a few in a few hundred rounds). */
+static HANDLE atomic_mutex, atomic_event, atomic_go;
+
+static DWORD WINAPI take_mutex_then_pulse(LPVOID rounds)
+{
+    for (LONG_PTR i = 0; i < (LONG_PTR)rounds; ++i) {
+        if (WaitForSingleObject(atomic_go, 5000) != WAIT_OBJECT_0) break;
+        if (WaitForSingleObject(atomic_mutex, 5000) != WAIT_OBJECT_0) break;
+        PulseEvent(atomic_event);
+        ReleaseMutex(atomic_mutex);
+    }
+    return 0;
+}
+
+static void signal_and_wait_is_one_step(void)
+{
+    TEST("SignalObjectAndWait: the pulse of a thread that takes the mutex released is never lost");
+    const LONG_PTR rounds = 1000;
+    atomic_mutex = CreateMutexA(NULL, FALSE, NULL);
+    atomic_event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    atomic_go = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE thread = CreateThread(NULL, 0, take_mutex_then_pulse, (LPVOID)rounds, 0, NULL);
+    LONG_PTR round = 0;
+    DWORD result = WAIT_OBJECT_0;
+    for (; round < rounds && result == WAIT_OBJECT_0; ++round) {
+        CHECK_EQ(WaitForSingleObject(atomic_mutex, 5000), WAIT_OBJECT_0);
+        SetEvent(atomic_go);
+        for (volatile int spin = 0; spin < (round % 50) * 20; ++spin) {
+        } /* varies where the other thread is when the mutex goes */
+        result = SignalObjectAndWait(atomic_mutex, atomic_event, 1000, FALSE);
+    }
+    CHECK_EQ(result, WAIT_OBJECT_0);
+    CHECK_EQ(round, rounds);
+    /* After a lost pulse the other thread ends once its wait for the next round times out. */
+    CHECK_EQ(WaitForSingleObject(thread, 7000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(atomic_go);
+    CloseHandle(atomic_event);
+    CloseHandle(atomic_mutex);
+}
+
 int main(void)
 {
     wait_any();
@@ -409,5 +455,6 @@ int main(void)
     wait_on_thread();
     handle_tag_bits();
     alertable_and_signal_pairs();
+    signal_and_wait_is_one_step();
     return tl_finish();
 }
