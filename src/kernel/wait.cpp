@@ -219,6 +219,8 @@ DWORD wait_all(ThreadState* self, Object* const* objects, uint32_t count, const 
                 entries[i].thread = self;
                 entries[i].index = i;
                 entries[i].wait_all = true;
+                entries[i].all_objects = objects;
+                entries[i].all_count = count;
                 objects[i]->link_waiter(&entries[i]);
             }
             linked = true;

@@ -444,6 +444,94 @@ static void signal_and_wait_is_one_step(void)
     CloseHandle(atomic_mutex);
 }
 
+
+/* A wait-all whose other objects are signalled is satisfied by the signal itself, as NT
+ * satisfies it under its dispatcher lock (Wine's server does the same): a PulseEvent
+ * releases it, and a released mutex or semaphore is its before anyone who asks later. */
+static HANDLE all_pair[2];
+static HANDLE all_done;
+static volatile LONG all_result, all_ready, all_release_mutex;
+
+static DWORD WINAPI wait_for_both(LPVOID unused)
+{
+    (void)unused;
+    tl_store(&all_ready, 1);
+    DWORD result = WaitForMultipleObjects(2, all_pair, TRUE, 5000);
+    tl_store(&all_result, (LONG)result);
+    if (result == WAIT_OBJECT_0 && tl_load(&all_release_mutex)) {
+        WaitForSingleObject(all_done, 5000); /* holds the mutex until the checks are made */
+        ReleaseMutex(all_pair[0]);
+    }
+    return 0;
+}
+
+static HANDLE start_wait_for_both(HANDLE first, HANDLE second)
+{
+    all_pair[0] = first;
+    all_pair[1] = second;
+    tl_store(&all_result, 12345);
+    tl_store(&all_ready, 0);
+    HANDLE thread = CreateThread(NULL, 0, wait_for_both, NULL, 0, NULL);
+    while (!tl_load(&all_ready)) Sleep(1);
+    Sleep(200); /* into its wait */
+    return thread;
+}
+
+static void wait_all_satisfied_by_the_signal(void)
+{
+    HANDLE open_gate = CreateEventA(NULL, TRUE, TRUE, NULL);
+    for (int manual = 0; manual < 2; ++manual) {
+        TEST(manual ? "wait-all: PulseEvent of a manual-reset event releases it"
+                    : "wait-all: PulseEvent of an auto-reset event releases it");
+        HANDLE event = CreateEventA(NULL, manual, FALSE, NULL);
+        HANDLE thread = start_wait_for_both(event, open_gate);
+        CHECK(PulseEvent(event));
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+        CloseHandle(thread);
+        CloseHandle(event);
+    }
+
+    TEST("wait-all: an auto-reset event set and reset at once was the waiter's");
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE thread = start_wait_for_both(event, open_gate);
+    CHECK(SetEvent(event));
+    CHECK(ResetEvent(event));
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(event);
+
+    TEST("wait-all: a semaphore released goes to it, not to a poll right after");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, NULL);
+    thread = start_wait_for_both(semaphore, open_gate);
+    CHECK(ReleaseSemaphore(semaphore, 1, NULL));
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(semaphore);
+
+    TEST("wait-all: a mutex released goes to it, not back to its old owner");
+    HANDLE mutex = CreateMutexA(NULL, TRUE, NULL);
+    tl_store(&all_release_mutex, 1);
+    thread = start_wait_for_both(mutex, open_gate);
+    all_done = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(ReleaseMutex(mutex));
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_TIMEOUT);
+    SetEvent(all_done);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0); /* released, not abandoned */
+    CloseHandle(all_done);
+    CHECK(ReleaseMutex(mutex));
+    tl_store(&all_release_mutex, 0);
+    CloseHandle(thread);
+    CloseHandle(mutex);
+    CloseHandle(open_gate);
+}
+
 int main(void)
 {
     wait_any();
@@ -456,5 +544,6 @@ int main(void)
     handle_tag_bits();
     alertable_and_signal_pairs();
     signal_and_wait_is_one_step();
+    wait_all_satisfied_by_the_signal();
     return tl_finish();
 }
