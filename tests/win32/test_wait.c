@@ -384,6 +384,20 @@ static void alertable_and_signal_pairs(void)
     CHECK(!ReleaseMutex(mutex));
     CHECK_ERROR(ERROR_NOT_OWNER);
 
+    TEST("SignalObjectAndWait alertable with an APC queued: signals, then WAIT_IO_COMPLETION");
+    HANDLE to_signal = CreateEventA(NULL, FALSE, FALSE, NULL);
+    ResetEvent(event);
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(SignalObjectAndWait(to_signal, event, 1000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForSingleObject(to_signal, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+    /* The object to wait on signalled by the signal itself wins over the APC. */
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(SignalObjectAndWait(to_signal, to_signal, 1000, TRUE), WAIT_OBJECT_0);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+    CloseHandle(to_signal);
+
     /* Wine's kernel32 sync test_signalandwait: an auto-reset event signalled and waited on
      * by the same call, many times over, ends unsignalled. */
     TEST("SignalObjectAndWait on one auto-reset event, a thousand times");
