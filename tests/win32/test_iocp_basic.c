@@ -536,6 +536,22 @@ static void test_more_bad_input_and_failed_packets(void)
     CHECK(CreateIoCompletionPort(INVALID_HANDLE_VALUE, (HANDLE)0xdeadbee0, 5, 0) == NULL);
     CHECK_ERROR(ERROR_INVALID_PARAMETER);
 
+    /* NT's NtRemoveIoCompletionEx probes the array and the count's address (a NULL one:
+     * STATUS_ACCESS_VIOLATION); Wine answers the same. */
+    TEST("GetQueuedCompletionStatusEx with no array or no count: ERROR_NOACCESS");
+    HANDLE queued = new_port(0);
+    OVERLAPPED_ENTRY one;
+    ULONG taken = 7;
+    CHECK(PostQueuedCompletionStatus(queued, 3, 4, NULL));
+    CHECK(PostQueuedCompletionStatus(queued, 3, 4, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatusEx(queued, NULL, 1, &taken, 0, FALSE));
+    CHECK_ERROR(ERROR_NOACCESS);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatusEx(queued, &one, 1, NULL, 0, FALSE));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CloseHandle(queued);
+
     TEST("CreateIoCompletionPort: any NumberOfConcurrentThreads makes a port");
     HANDLE many = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0xffffffff);
     CHECK(many != NULL);
@@ -593,7 +609,7 @@ static void test_more_bad_input_and_failed_packets(void)
     CHECK_EQ(removed, 1);
     CHECK(entry.lpOverlapped == &o);
     CHECK_EQ(entry.lpCompletionKey, 77);
-    CHECK_EQ(entry.Internal, 0xC0000011);
+    CHECK_EQ((DWORD)entry.Internal, 0xC0000011); /* an NTSTATUS: the low 32 bits */
 
     TEST("an event handle with its low bit set keeps the request's packet off the port");
     HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
