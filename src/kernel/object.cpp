@@ -82,17 +82,6 @@ void Object::unlink_waiter(WaitEntry* entry)
     entry->linked = false;
 }
 
-namespace {
-
-// Under `held`'s lock, which is signalled for `entry`'s thread: satisfies the wait-all
-// `entry` belongs to if every other object of it is signalled for that thread too and
-// their locks are free now. False if it did not (the waiter is then to re-check).
-// An object that becomes signalled briefly (PulseEvent) releases such a wait as on
-// Windows, and the wait takes a released mutex or semaphore before anyone who asks
-// later, instead of finding it taken again when it re-checks.
-// Types whose is_signaled and satisfy only read and change their own state under their
-// lock: a signaller may ask them on another thread's behalf from any context (a device's
-// or a process's may poll or arm a watch through the engine: the waiter asks those itself).
 bool plain_state(const Object* object)
 {
     switch (object->type()) {
@@ -109,6 +98,14 @@ bool plain_state(const Object* object)
     }
 }
 
+namespace {
+
+// Under `held`'s lock, which is signalled for `entry`'s thread: satisfies the wait-all
+// `entry` belongs to if every other object of it is signalled for that thread too and
+// their locks are free now. False if it did not (the waiter is then to re-check).
+// An object that becomes signalled briefly (PulseEvent) releases such a wait as on
+// Windows, and the wait takes a released mutex or semaphore before anyone who asks
+// later, instead of finding it taken again when it re-checks.
 bool try_satisfy_wait_all(Object* held, WaitEntry* entry, WakeList& wake)
 {
     ThreadState* thread = entry->thread;

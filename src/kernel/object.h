@@ -157,6 +157,13 @@ private:
     WaitEntry* waiters_tail_ = nullptr;
 };
 
+// Whether `object`'s is_signaled and satisfy only read and change its own state under its
+// lock (events, semaphores, mutexes, timers, threads, ports, jobs): then another thread may
+// ask them on a waiter's behalf, from any context, with other object locks held. A
+// device's or a process's check may poll or arm a watch through the engine: their waiter
+// asks them itself.
+bool plain_state(const Object* object);
+
 // A type-stable pool: objects are constructed once and reused, never freed. The pool
 // itself is never destroyed (process exit may race with threads still using objects).
 template <class T>

@@ -251,6 +251,17 @@ DWORD signal_and_wait(Object* signal, Object* object, const Deadline& deadline, 
                       DWORD (*signal_under_lock)(Object* signal, WakeList& wake, void* context),
                       void* context, DWORD* error)
 {
+    if (!plain_state(object)) {
+        // An object whose check may poll or arm a watch is not asked under another
+        // object's lock (object.h): the signal, then the wait, as two steps.
+        WakeList wake;
+        signal->lock.lock();
+        *error = signal_under_lock(signal, wake, context);
+        signal->lock.unlock();
+        wake.flush();
+        if (*error != ERROR_SUCCESS) return WAIT_FAILED;
+        return wait_objects(&object, 1, false, deadline, alertable);
+    }
     ThreadState* self = current_thread();
     ++self->wait_epoch;
     Object* first = signal;
