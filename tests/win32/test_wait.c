@@ -546,6 +546,53 @@ static void wait_all_satisfied_by_the_signal(void)
     CloseHandle(open_gate);
 }
 
+
+/* A wait holds the objects, not the handles: closing the handles during the wait (the
+ * last handle of the mutex) changes nothing; the event set through another handle ends
+ * both waits. */
+static HANDLE closed_event, closed_mutex;
+static volatile LONG closed_single = 12345, closed_all = 12345;
+
+static DWORD WINAPI wait_on_closed_single(LPVOID unused)
+{
+    (void)unused;
+    tl_store(&closed_single, (LONG)WaitForSingleObject(closed_event, 5000));
+    return 0;
+}
+
+static DWORD WINAPI wait_on_closed_all(LPVOID unused)
+{
+    (void)unused;
+    HANDLE both[2] = {closed_mutex, closed_event};
+    tl_store(&closed_all, (LONG)WaitForMultipleObjects(2, both, TRUE, 5000));
+    return 0;
+}
+
+static void handles_closed_during_the_wait(void)
+{
+    TEST("handles closed during a wait: the wait goes on, and ends when the object is signalled");
+    closed_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    closed_mutex = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE other = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), closed_event, GetCurrentProcess(), &other, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS));
+    HANDLE threads[2] = {CreateThread(NULL, 0, wait_on_closed_single, NULL, 0, NULL),
+                         CreateThread(NULL, 0, wait_on_closed_all, NULL, 0, NULL)};
+    Sleep(200); /* both in their waits */
+    CHECK(CloseHandle(closed_event));
+    CHECK(CloseHandle(closed_mutex));
+    Sleep(50);
+    CHECK_EQ(tl_load(&closed_single), 12345);
+    CHECK_EQ(tl_load(&closed_all), 12345);
+    CHECK(SetEvent(other));
+    CHECK_EQ(WaitForMultipleObjects(2, threads, TRUE, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&closed_single), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&closed_all), WAIT_OBJECT_0);
+    CloseHandle(threads[0]);
+    CloseHandle(threads[1]);
+    CloseHandle(other);
+}
+
 int main(void)
 {
     wait_any();
@@ -559,5 +606,6 @@ int main(void)
     alertable_and_signal_pairs();
     signal_and_wait_is_one_step();
     wait_all_satisfied_by_the_signal();
+    handles_closed_during_the_wait();
     return tl_finish();
 }
