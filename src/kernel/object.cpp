@@ -82,6 +82,67 @@ void Object::unlink_waiter(WaitEntry* entry)
     entry->linked = false;
 }
 
+bool plain_state(const Object* object)
+{
+    switch (object->type()) {
+    case ObjectType::Event:
+    case ObjectType::Semaphore:
+    case ObjectType::Mutex:
+    case ObjectType::Timer:
+    case ObjectType::Thread:
+    case ObjectType::CompletionPort:
+    case ObjectType::Job:
+        return true;
+    default:
+        return false;
+    }
+}
+
+namespace {
+
+// Under `held`'s lock, which is signalled for `entry`'s thread: satisfies the wait-all
+// `entry` belongs to if every other object of it is signalled for that thread too and
+// their locks are free now. False if it did not (the waiter is then to re-check).
+// An object that becomes signalled briefly (PulseEvent) releases such a wait as on
+// Windows, and the wait takes a released mutex or semaphore before anyone who asks
+// later, instead of finding it taken again when it re-checks.
+bool try_satisfy_wait_all(Object* held, WaitEntry* entry, WakeList& wake)
+{
+    ThreadState* thread = entry->thread;
+    Object* const* objects = entry->all_objects;
+    uint32_t count = entry->all_count;
+    if (objects == nullptr) return false;
+    for (uint32_t i = 0; i < count; ++i)
+        if (!plain_state(objects[i])) return false;
+    Object* locked[MAXIMUM_WAIT_OBJECTS];
+    uint32_t locked_count = 0;
+    bool satisfiable = true;
+    for (uint32_t i = 0; i < count && satisfiable; ++i) {
+        if (objects[i] == held) continue;
+        if (!objects[i]->lock.try_lock()) {
+            satisfiable = false;
+            break;
+        }
+        locked[locked_count++] = objects[i];
+        satisfiable = objects[i]->is_signaled(thread);
+    }
+    bool claimed = false;
+    if (satisfiable) {
+        uint32_t result = WAIT_OBJECT_0;
+        for (uint32_t i = 0; i < count; ++i)
+            if (objects[i]->satisfy_code() != 0) result = WAIT_ABANDONED_0;
+        if (try_claim_wait(thread, result)) {
+            for (uint32_t i = 0; i < count; ++i) objects[i]->satisfy(thread);
+            wake.add(thread);
+            claimed = true;
+        }
+    }
+    for (uint32_t i = locked_count; i-- > 0;) locked[i]->lock.unlock();
+    return claimed;
+}
+
+}  // namespace
+
 void Object::signal_waiters(WakeList& wake)
 {
     for (WaitEntry* entry = waiters_head_; entry != nullptr; entry = entry->next) {
@@ -93,7 +154,8 @@ void Object::signal_waiters(WakeList& wake)
             break;
         }
         if (entry->wait_all) {
-            if (try_claim_wait(thread, kWaitRecheck)) wake.add(thread);
+            if (!try_satisfy_wait_all(this, entry, wake) && try_claim_wait(thread, kWaitRecheck))
+                wake.add(thread);
             continue;
         }
         if (try_claim_wait(thread, satisfy_code() + entry->index)) {

@@ -45,6 +45,8 @@ enum class ObjectType : uint8_t {
     Job,       // src/kernel/job.h: a job object (CreateJobObject)
 };
 
+class Object;
+
 // One waiting thread's link into one object's waiter list. Lives on the waiting
 // thread's stack for the duration of the wait; linked and unlinked under the object's lock.
 struct WaitEntry {
@@ -54,6 +56,11 @@ struct WaitEntry {
     uint32_t index = 0;     // position in the caller's handle array
     bool wait_all = false;  // part of a wait-all: signal means "re-check", not "claimed"
     bool linked = false;
+    // A wait-all's whole array (the waiter's, alive while this entry is linked): a
+    // signaller that can take every other object's lock at once satisfies the wait itself
+    // (Object::signal_waiters), as NT does under its dispatcher lock.
+    Object* const* all_objects = nullptr;
+    uint32_t all_count = 0;
 };
 
 // Threads to wake once the signalling object's lock is released.
@@ -115,7 +122,10 @@ public:
     bool has_waiters() const { return waiters_head_ != nullptr; }
 
     // After the object became signalled: claims waiting threads in FIFO order while the
-    // object stays signalled, satisfying each claimed one, and adds them to `wake`.
+    // object stays signalled, satisfying each claimed one, and adds them to `wake`. A
+    // wait-all is satisfied here too when every other object of it is signalled for its
+    // thread and their locks can be had without waiting (try_lock: no lock order to keep);
+    // otherwise it is told to re-check.
     void signal_waiters(WakeList& wake);
 
 protected:
@@ -146,6 +156,13 @@ private:
     WaitEntry* waiters_head_ = nullptr;
     WaitEntry* waiters_tail_ = nullptr;
 };
+
+// Whether `object`'s is_signaled and satisfy only read and change its own state under its
+// lock (events, semaphores, mutexes, timers, threads, ports, jobs): then another thread may
+// ask them on a waiter's behalf, from any context, with other object locks held. A
+// device's or a process's check may poll or arm a watch through the engine: their waiter
+// asks them itself.
+bool plain_state(const Object* object);
 
 // A type-stable pool: objects are constructed once and reused, never freed. The pool
 // itself is never destroyed (process exit may race with threads still using objects).

@@ -186,19 +186,22 @@ DWORD wait_any(ThreadState* self, Object* const* objects, uint32_t count, const 
     return finish(self, status);
 }
 
+// The one global order in which a thread takes several objects' locks: jobs first (a
+// job's lock is taken before its members' and its port's: kernel/job.cpp), then by address.
+bool locked_before(const Object* a, const Object* b)
+{
+    bool a_job = a->type() == ObjectType::Job, b_job = b->type() == ObjectType::Job;
+    if (a_job != b_job) return a_job;
+    return std::less<const Object*>()(a, b);
+}
+
 DWORD wait_all(ThreadState* self, Object* const* objects, uint32_t count, const Deadline& deadline,
                bool alertable)
 {
     uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
-    // Locked in one global order: jobs first (a job's lock is taken before its members'
-    // and its port's: kernel/job.cpp), then by address.
     Object* sorted[MAXIMUM_WAIT_OBJECTS];
     std::copy(objects, objects + count, sorted);
-    std::sort(sorted, sorted + count, [](const Object* a, const Object* b) {
-        bool a_job = a->type() == ObjectType::Job, b_job = b->type() == ObjectType::Job;
-        if (a_job != b_job) return a_job;
-        return std::less<const Object*>()(a, b);
-    });
+    std::sort(sorted, sorted + count, locked_before);
     WaitEntry entries[MAXIMUM_WAIT_OBJECTS];
     bool linked = false;
     bool blocked = false;
@@ -216,6 +219,8 @@ DWORD wait_all(ThreadState* self, Object* const* objects, uint32_t count, const 
                 entries[i].thread = self;
                 entries[i].index = i;
                 entries[i].wait_all = true;
+                entries[i].all_objects = objects;
+                entries[i].all_count = count;
                 objects[i]->link_waiter(&entries[i]);
             }
             linked = true;
@@ -241,6 +246,63 @@ DWORD wait_all(ThreadState* self, Object* const* objects, uint32_t count, const 
 }
 
 }  // namespace
+
+DWORD signal_and_wait(Object* signal, Object* object, const Deadline& deadline, bool alertable,
+                      DWORD (*signal_under_lock)(Object* signal, WakeList& wake, void* context),
+                      void* context, DWORD* error)
+{
+    if (!plain_state(object)) {
+        // An object whose check may poll or arm a watch is not asked under another
+        // object's lock (object.h): the signal, then the wait, as two steps.
+        WakeList wake;
+        signal->lock.lock();
+        *error = signal_under_lock(signal, wake, context);
+        signal->lock.unlock();
+        wake.flush();
+        if (*error != ERROR_SUCCESS) return WAIT_FAILED;
+        return wait_objects(&object, 1, false, deadline, alertable);
+    }
+    ThreadState* self = current_thread();
+    ++self->wait_epoch;
+    Object* first = signal;
+    Object* second = object;
+    if (second != first && locked_before(second, first)) std::swap(first, second);
+    WakeList wake;  // the signal's wake-ups, made once both locks are let go
+    WaitEntry entry;
+    uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
+    uint32_t result = kWaiting;
+    first->lock.lock();
+    if (second != first) second->lock.lock();
+    *error = signal_under_lock(signal, wake, context);
+    if (*error == ERROR_SUCCESS) {
+        if (object->is_signaled(self)) {
+            result = object->satisfy_code();
+            object->satisfy(self);
+        } else {
+            self->wait_status.store(waiting, std::memory_order_seq_cst);
+            entry.thread = self;
+            entry.index = 0;
+            entry.wait_all = false;
+            object->link_waiter(&entry);
+        }
+    }
+    if (second != first) second->lock.unlock();
+    first->lock.unlock();
+    wake.flush();
+    if (*error != ERROR_SUCCESS) return WAIT_FAILED;
+    if (result != kWaiting) return result;
+
+    if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0) try_claim_wait(self, kWaitAlerted);
+    if (deadline.zero) try_claim_wait(self, kWaitTimedOut);
+    uint32_t status = self->wait_status.load(std::memory_order_acquire);
+    if (status == waiting) {
+        port_thread_blocking(self);
+        status = sleep_until_claimed(self, waiting, deadline, spin_worthwhile(&object, 1) ? port_wait_spin() : 0);
+        port_thread_unblocked(self);
+    }
+    unlink_all(&object, &entry, 1);
+    return finish(self, status);
+}
 
 DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all_objects,
                    const Deadline& deadline, bool alertable)

@@ -44,6 +44,18 @@ private:
 DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all, const Deadline& deadline,
                    bool alertable);
 
+// SignalObjectAndWait's two steps as one, as Windows makes them (under its dispatcher
+// lock): with `signal`'s and `object`'s locks held, `signal_under_lock` signals (it
+// returns ERROR_SUCCESS or the error that fails the call, WAIT_FAILED with *error set),
+// then the caller becomes a waiter on `object` before either lock is let go. A thread
+// that sees the signal (it needs `signal`'s lock, or is woken only after the locks go)
+// and answers by signalling `object` finds the caller waiting: no wake-up is lost in
+// between. `signal` may be `object`. The caller holds a reference on both. Returns as
+// wait_objects does for one object.
+DWORD signal_and_wait(Object* signal, Object* object, const Deadline& deadline, bool alertable,
+                      DWORD (*signal_under_lock)(Object* signal, WakeList& wake, void* context),
+                      void* context, DWORD* error);
+
 // Sleeps until `self->wait_status` leaves the waiting value `waiting`, or the deadline
 // passes (then claims kWaitTimedOut for itself, unless someone else won the claim).
 // First spins for up to `spin` checks (a few microseconds at most; nothing on a single

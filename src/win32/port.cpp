@@ -112,8 +112,11 @@ extern "C" BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
                                                    PULONG ulNumEntriesRemoved, DWORD dwMilliseconds,
                                                    BOOL fAlertable)
 {
-    if (lpCompletionPortEntries == nullptr || ulCount == 0 || ulNumEntriesRemoved == nullptr)
-        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    // NT's NtRemoveIoCompletionEx refuses a count of 0 (STATUS_INVALID_PARAMETER), then
+    // probes the array and the count's address: a NULL one is STATUS_ACCESS_VIOLATION
+    // (ERROR_NOACCESS, as Wine answers too), with no packet taken.
+    if (ulCount == 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (lpCompletionPortEntries == nullptr || ulNumEntriesRemoved == nullptr) return fail(ERROR_NOACCESS, FALSE);
     // Packets land in a stack buffer in chunks, then are copied into the caller's entries
     // (the layouts differ: OVERLAPPED_ENTRY is 32 bytes, a Packet 24).
     constexpr ULONG kChunk = 64;

@@ -143,6 +143,35 @@ extern "C" DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpH
     return wait_handles(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable, false);
 }
 
+namespace {
+
+struct SignalRequest {
+    ACCESS_MASK granted;
+    kernel::ThreadState* self;
+};
+
+// SignalObjectAndWait's signal, under the object's lock: what SetEvent, ReleaseSemaphore
+// or ReleaseMutex would do, with the right each needs (ERROR_ACCESS_DENIED without).
+DWORD signal_one(kernel::Object* signal, kernel::WakeList& wake, void* context)
+{
+    const SignalRequest* request = static_cast<const SignalRequest*>(context);
+    switch (signal->type()) {
+    case kernel::ObjectType::Event:
+        if (!(request->granted & EVENT_MODIFY_STATE)) return ERROR_ACCESS_DENIED;
+        static_cast<kernel::EventObject*>(signal)->set(wake);
+        return ERROR_SUCCESS;
+    case kernel::ObjectType::Semaphore:
+        if (!(request->granted & SEMAPHORE_MODIFY_STATE)) return ERROR_ACCESS_DENIED;
+        return static_cast<kernel::SemaphoreObject*>(signal)->release(1, nullptr, wake);
+    case kernel::ObjectType::Mutex:
+        return static_cast<kernel::MutexObject*>(signal)->release(request->self, wake);
+    default:
+        return ERROR_INVALID_HANDLE;
+    }
+}
+
+}  // namespace
+
 extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
                                             DWORD dwMilliseconds, BOOL bAlertable)
 {
@@ -160,38 +189,18 @@ extern "C" DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObje
         signal->release_reference();
         return fail(error, WAIT_FAILED);
     }
-    kernel::ThreadState* self = kernel::current_thread();
-    {
-        signal->lock.lock();
-        error = ERROR_SUCCESS;
-        kernel::WakeList wake;
-        // The right SetEvent or ReleaseSemaphore would need (ERROR_ACCESS_DENIED without).
-        switch (signal->type()) {
-        case kernel::ObjectType::Event:
-            if (!(granted & EVENT_MODIFY_STATE)) error = ERROR_ACCESS_DENIED;
-            else static_cast<kernel::EventObject*>(signal)->set(wake);
-            break;
-        case kernel::ObjectType::Semaphore:
-            if (!(granted & SEMAPHORE_MODIFY_STATE)) error = ERROR_ACCESS_DENIED;
-            else error = static_cast<kernel::SemaphoreObject*>(signal)->release(1, nullptr, wake);
-            break;
-        case kernel::ObjectType::Mutex:
-            error = static_cast<kernel::MutexObject*>(signal)->release(self, wake);
-            break;
-        default:
-            error = ERROR_INVALID_HANDLE;
-            break;
-        }
-        signal->lock.unlock();
-    }
+    // As wait_handles: a completion about to set the event to wait on sets it first.
+    if (wait_object->type() == kernel::ObjectType::Event)
+        static_cast<kernel::EventObject*>(wait_object)->await_deliveries();
+    // The signal and the start of the wait are one step, as on Windows: a thread that
+    // answers the signal (takes the mutex released, say, and pulses the event waited on)
+    // finds this one waiting (kernel::signal_and_wait).
+    SignalRequest request{granted, kernel::current_thread()};
+    DWORD result = kernel::signal_and_wait(signal, wait_object, kernel::Deadline::from_milliseconds(dwMilliseconds),
+                                           bAlertable != FALSE, signal_one, &request, &error);
     signal->release_reference();
-    if (error != ERROR_SUCCESS) {
-        wait_object->release_reference();
-        return fail(error, WAIT_FAILED);
-    }
-    DWORD result = kernel::wait_objects(&wait_object, 1, false,
-                                        kernel::Deadline::from_milliseconds(dwMilliseconds), bAlertable);
     wait_object->release_reference();
+    if (result == WAIT_FAILED) return fail(error, WAIT_FAILED);
     return result;
 }
 

@@ -286,6 +286,58 @@ static void bad_handles(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
 }
 
+
+static void names_across_types(void)
+{
+    /* Wine's kernel32 sync test_event: names are case-sensitive. */
+    TEST("named: case-sensitive");
+    SetLastError(0xdeadbeef);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, "ovl-test-Case Event");
+    CHECK(event != NULL);
+    CHECK_ERROR(0);
+    SetLastError(0xdeadbeef);
+    HANDLE other = CreateEventA(NULL, TRUE, FALSE, "ovl-test-CASE EVENT");
+    CHECK(other != NULL);
+    CHECK_ERROR(0);
+    CloseHandle(other);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenEventA(EVENT_ALL_ACCESS, FALSE, "ovl-test-case event") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    TEST("named: an event's name is no job's, mapping's or timer's (ERROR_INVALID_HANDLE)");
+    SetLastError(0xdeadbeef);
+    CHECK(CreateJobObjectA(NULL, "ovl-test-Case Event") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenJobObjectA(JOB_OBJECT_ALL_ACCESS, FALSE, "ovl-test-Case Event") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, "ovl-test-Case Event") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenFileMappingA(FILE_MAP_READ, FALSE, "ovl-test-Case Event") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateWaitableTimerA(NULL, TRUE, "ovl-test-Case Event") == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+
+    TEST("named: CreateEventEx of an existing name gives the access asked for, not more");
+    SetLastError(0xdeadbeef);
+    other = CreateEventExA(NULL, "ovl-test-Case Event", 0, SYNCHRONIZE);
+    CHECK(other != NULL);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEvent(other));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(other);
+
+    TEST("PulseEvent on a signalled manual-reset event leaves it reset");
+    CHECK(SetEvent(event));
+    CHECK(PulseEvent(event));
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     manual_and_auto();
@@ -295,5 +347,6 @@ int main(void)
     create_event_ex();
     named();
     bad_handles();
+    names_across_types();
     return tl_finish();
 }

@@ -522,6 +522,110 @@ static void test_binding(void)
     CHECK(CloseHandle(port));
 }
 
+
+static void test_more_bad_input_and_failed_packets(void)
+{
+    TEST("CreateIoCompletionPort: NULL or a bad value as the file: ERROR_INVALID_HANDLE");
+    SetLastError(0xdeadbeef);
+    CHECK(CreateIoCompletionPort(NULL, NULL, 0, 0) == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateIoCompletionPort((HANDLE)0xdeadbee0, NULL, 5, 0) == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateIoCompletionPort(INVALID_HANDLE_VALUE, (HANDLE)0xdeadbee0, 5, 0) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    /* NT's NtRemoveIoCompletionEx probes the array and the count's address (a NULL one:
+     * STATUS_ACCESS_VIOLATION); Wine answers the same. */
+    TEST("GetQueuedCompletionStatusEx with no array or no count: ERROR_NOACCESS");
+    HANDLE queued = new_port(0);
+    OVERLAPPED_ENTRY one;
+    ULONG taken = 7;
+    CHECK(PostQueuedCompletionStatus(queued, 3, 4, NULL));
+    CHECK(PostQueuedCompletionStatus(queued, 3, 4, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatusEx(queued, NULL, 1, &taken, 0, FALSE));
+    CHECK_ERROR(ERROR_NOACCESS);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatusEx(queued, &one, 1, NULL, 0, FALSE));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CloseHandle(queued);
+
+    TEST("CreateIoCompletionPort: any NumberOfConcurrentThreads makes a port");
+    HANDLE many = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0xffffffff);
+    CHECK(many != NULL);
+    CloseHandle(many);
+
+    TEST("GetQueuedCompletionStatus on the process pseudo handle: ERROR_INVALID_HANDLE");
+    struct got g = get_one(GetCurrentProcess(), 0);
+    CHECK(!g.ret);
+    CHECK_EQ(g.error, ERROR_INVALID_HANDLE);
+
+    TEST("empty port: GetQueuedCompletionStatus leaves the byte count and the key alone");
+    HANDLE port = new_port(0);
+    DWORD bytes = 5;
+    ULONG_PTR key = 6;
+    LPOVERLAPPED ov = SENTINEL_OV;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    CHECK_EQ(bytes, 5);
+    CHECK_EQ(key, 6);
+    CHECK(ov == NULL);
+
+    /* A request that fails: Get returns FALSE with its OVERLAPPED, key and the error;
+     * Ex returns TRUE with the status in the entry's Internal. */
+    TEST("a failed request's packet: Get FALSE with ERROR_HANDLE_EOF and the OVERLAPPED; Ex TRUE, Internal the status");
+    char path[MAX_PATH];
+    GetTempPathA(MAX_PATH, path);
+    strcat(path, "ovl-iocp-basic-eof.tmp");
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                              FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK(CreateIoCompletionPort(file, port, 77, 0) == port);
+    OVERLAPPED o;
+    char buffer[16];
+    memset(&o, 0, sizeof o);
+    o.Offset = 100;
+    SetLastError(0xdeadbeef);
+    BOOL done = ReadFile(file, buffer, sizeof buffer, NULL, &o);
+    CHECK(!done && (GetLastError() == ERROR_IO_PENDING || GetLastError() == ERROR_HANDLE_EOF));
+    g = get_one(port, 2000);
+    CHECK(!g.ret);
+    CHECK_EQ(g.error, ERROR_HANDLE_EOF);
+    CHECK(g.ov == &o);
+    CHECK_EQ(g.key, 77);
+    CHECK_EQ(g.bytes, 0);
+    CHECK_EQ(o.Internal, 0xC0000011); /* STATUS_END_OF_FILE */
+    memset(&o, 0, sizeof o);
+    o.Offset = 100;
+    ReadFile(file, buffer, sizeof buffer, NULL, &o);
+    OVERLAPPED_ENTRY entry;
+    ULONG removed = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(GetQueuedCompletionStatusEx(port, &entry, 1, &removed, 2000, FALSE));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK_EQ(removed, 1);
+    CHECK(entry.lpOverlapped == &o);
+    CHECK_EQ(entry.lpCompletionKey, 77);
+    CHECK_EQ((DWORD)entry.Internal, 0xC0000011); /* an NTSTATUS: the low 32 bits */
+
+    TEST("an event handle with its low bit set keeps the request's packet off the port");
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    memset(&o, 0, sizeof o);
+    o.hEvent = (HANDLE)((ULONG_PTR)event | 1);
+    done = WriteFile(file, "abc", 3, NULL, &o);
+    CHECK(done || GetLastError() == ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(event, 2000), WAIT_OBJECT_0);
+    g = get_one(port, 100);
+    CHECK(!g.ret);
+    CHECK_EQ(g.error, WAIT_TIMEOUT);
+    CloseHandle(event);
+    CloseHandle(file);
+    CloseHandle(port);
+}
+
 int main(void)
 {
     test_create();
@@ -533,5 +637,6 @@ int main(void)
     test_apcs();
     test_waitable();
     test_binding();
+    test_more_bad_input_and_failed_packets();
     return tl_finish();
 }

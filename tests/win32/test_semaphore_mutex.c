@@ -247,6 +247,161 @@ static void mutex_named(void)
     CloseHandle(mutex);
 }
 
+
+static HANDLE held_thrice;
+
+static DWORD WINAPI take_three_times_and_exit(LPVOID unused)
+{
+    (void)unused;
+    for (int i = 0; i < 3; ++i) WaitForSingleObject(held_thrice, 0);
+    return 0;
+}
+
+static DWORD WINAPI create_named_owned(LPVOID result)
+{
+    /* CreateMutex(bInitialOwner TRUE) of a name that exists opens it without taking it. */
+    HANDLE mutex = CreateMutexA(NULL, TRUE, "ovl-test-mutex-owned-elsewhere");
+    DWORD *out = result;
+    out[0] = GetLastError();
+    SetLastError(0xdeadbeef);
+    out[1] = ReleaseMutex(mutex);
+    out[2] = GetLastError();
+    CloseHandle(mutex);
+    return 0;
+}
+
+static void names_rights_and_counts(void)
+{
+    /* Wine's kernel32 sync test_mutex, test_semaphore, test_waitable_timer and
+     * test_temporary_objects. */
+    TEST("names are case-sensitive");
+    HANDLE mutex = CreateMutexA(NULL, FALSE, "ovl-test-CaseMutex");
+    SetLastError(0xdeadbeef);
+    CHECK(OpenMutexA(READ_CONTROL, FALSE, "OVL-TEST-CASEMUTEX") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    HANDLE other = CreateMutexA(NULL, FALSE, "ovl-test-casemutex");
+    CHECK(other != NULL);
+    CHECK_ERROR(0);
+    CloseHandle(other);
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, "ovl-test-CaseSemaphore");
+    SetLastError(0xdeadbeef);
+    CHECK(OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, "ovl-test-casesemaphore") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    CloseHandle(semaphore);
+
+    TEST("mutex: a handle without SYNCHRONIZE cannot wait; one with READ_CONTROL alone may release");
+    SetLastError(0xdeadbeef);
+    HANDLE opened = OpenMutexA(GENERIC_READ | GENERIC_WRITE, FALSE, "ovl-test-CaseMutex");
+    CHECK(opened != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(opened, 0), WAIT_FAILED);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(opened);
+    for (int i = 0; i < 32; ++i) CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    opened = OpenMutexA(READ_CONTROL, FALSE, "ovl-test-CaseMutex");
+    CHECK(opened != NULL);
+    for (int i = 0; i < 32; ++i) CHECK(ReleaseMutex(opened));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(mutex));
+    CHECK_ERROR(ERROR_NOT_OWNER);
+    CloseHandle(opened);
+
+    TEST("a closed name is gone: mutex, semaphore, timer");
+    CloseHandle(mutex);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenMutexA(READ_CONTROL, FALSE, "ovl-test-CaseMutex") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenSemaphoreA(READ_CONTROL, FALSE, "ovl-test-CaseSemaphore") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    CloseHandle(CreateWaitableTimerA(NULL, FALSE, "ovl-test-gone-timer"));
+    SetLastError(0xdeadbeef);
+    CHECK(OpenWaitableTimerA(READ_CONTROL, FALSE, "ovl-test-gone-timer") == NULL);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenWaitableTimerW(TIMER_ALL_ACCESS, FALSE, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("mutex: a create that opens an existing name does not take ownership");
+    mutex = CreateMutexA(NULL, TRUE, "ovl-test-mutex-owned-elsewhere");
+    DWORD seen[3] = {0, 0, 0};
+    HANDLE thread = CreateThread(NULL, 0, create_named_owned, seen, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(seen[0], ERROR_ALREADY_EXISTS);
+    CHECK_EQ(seen[1], FALSE);
+    CHECK_EQ(seen[2], ERROR_NOT_OWNER);
+    SetLastError(0xdeadbeef);
+    other = CreateMutexA(NULL, TRUE, "ovl-test-mutex-owned-elsewhere"); /* its owner: no second count */
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CHECK(ReleaseMutex(mutex));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(mutex));
+    CHECK_ERROR(ERROR_NOT_OWNER);
+    CloseHandle(other);
+    CloseHandle(mutex);
+
+    TEST("semaphore: a create that opens an existing name keeps its counts; bad counts still fail");
+    semaphore = CreateSemaphoreA(NULL, 1, 5, "ovl-test-semaphore-counts");
+    SetLastError(0xdeadbeef);
+    other = CreateSemaphoreA(NULL, 0, 1, "ovl-test-semaphore-counts");
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    LONG previous = -1;
+    CHECK(ReleaseSemaphore(other, 3, &previous));
+    CHECK_EQ(previous, 1);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateSemaphoreA(NULL, 2, 1, "ovl-test-semaphore-counts") == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CloseHandle(other);
+    CloseHandle(semaphore);
+
+    TEST("semaphore: at LONG's maximum a release of 1 is too many; the previous count is left alone");
+    semaphore = CreateSemaphoreA(NULL, 0x7fffffff, 0x7fffffff, NULL);
+    CHECK(semaphore != NULL);
+    previous = 55;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseSemaphore(semaphore, 1, &previous));
+    CHECK_ERROR(ERROR_TOO_MANY_POSTS);
+    CHECK_EQ(previous, 55);
+    CloseHandle(semaphore);
+
+    TEST("mutex: a thread that exits holding it three times abandons it once");
+    held_thrice = CreateMutexA(NULL, FALSE, NULL);
+    thread = CreateThread(NULL, 0, take_three_times_and_exit, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(WaitForSingleObject(held_thrice, 0), WAIT_ABANDONED_0);
+    CHECK(ReleaseMutex(held_thrice));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(held_thrice));
+    CHECK_ERROR(ERROR_NOT_OWNER);
+    CHECK_EQ(WaitForSingleObject(held_thrice, 0), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(held_thrice));
+    CloseHandle(held_thrice);
+
+    TEST("the operations of one type on another's handle: ERROR_INVALID_HANDLE");
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    semaphore = CreateSemaphoreA(NULL, 0, 1, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseSemaphore(event, 1, NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetEvent(semaphore));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(semaphore));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!ResetEvent(GetCurrentProcess()));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!PulseEvent(NULL));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(event);
+    CloseHandle(semaphore);
+}
+
 int main(void)
 {
     semaphore_counts();
@@ -254,5 +409,6 @@ int main(void)
     mutex_ownership();
     mutex_abandonment();
     mutex_named();
+    names_rights_and_counts();
     return tl_finish();
 }

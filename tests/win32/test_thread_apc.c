@@ -333,10 +333,78 @@ static void apcs_to_another_thread(void)
     CloseHandle(not_a_thread);
 }
 
+
+static DWORD WINAPI return_42(LPVOID unused)
+{
+    (void)unused;
+    return 42;
+}
+
+static void CALLBACK count_apc(ULONG_PTR counter) { InterlockedIncrement((volatile LONG *)counter); }
+
+static void ended_threads_and_bad_handles(void)
+{
+    /* Wine's kernel32 sync test_QueueUserAPC: an APC to a thread that has ended fails
+     * with ERROR_GEN_FAILURE. */
+    TEST("QueueUserAPC to a thread that has ended: ERROR_GEN_FAILURE");
+    HANDLE thread = CreateThread(NULL, 0, return_42, NULL, CREATE_SUSPENDED, NULL);
+    CHECK(TerminateThread(thread, 5));
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(QueueUserAPC(count_in_other, thread, 0), 0);
+    CHECK_ERROR(ERROR_GEN_FAILURE);
+
+    CloseHandle(thread);
+
+    TEST("a thread that returned: ResumeThread 0, SuspendThread ERROR_ACCESS_DENIED");
+    thread = CreateThread(NULL, 0, return_42, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(ResumeThread(thread), 0);
+    CHECK_ERROR(0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SuspendThread(thread), (DWORD)-1);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(thread);
+
+    TEST("an APC queued to a thread created suspended is accepted; the thread runs once resumed");
+    volatile LONG count = 0;
+    thread = CreateThread(NULL, 0, return_42, NULL, CREATE_SUSPENDED, NULL);
+    CHECK(QueueUserAPC(count_apc, thread, (ULONG_PTR)&count) != 0);
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    DWORD code = 0;
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 42);
+    CloseHandle(thread);
+
+    TEST("ResumeThread of the running thread: 0");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(ResumeThread(GetCurrentThread()), 0);
+    CHECK_ERROR(0xdeadbeef);
+
+    TEST("thread functions on handles that are no threads: ERROR_INVALID_HANDLE");
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetThreadPriority(NULL), THREAD_PRIORITY_ERROR_RETURN);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetThreadPriority(event), THREAD_PRIORITY_ERROR_RETURN);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetExitCodeThread(event, &code));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetThreadPriority(GetCurrentThread(), 1000));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     threads();
     apcs_to_self();
     apcs_to_another_thread();
+    ended_threads_and_bad_handles();
     return tl_finish();
 }

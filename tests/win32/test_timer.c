@@ -189,11 +189,45 @@ static void pending_routine_taken_back(void)
     CloseHandle(timer);
 }
 
+
+static void cancel_keeps_state(void)
+{
+    TEST("CancelWaitableTimer leaves a signalled timer signalled");
+    HANDLE timer = CreateWaitableTimerA(NULL, TRUE, NULL);
+    LARGE_INTEGER due;
+    due.QuadPart = -1;
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 2000), WAIT_OBJECT_0);
+    CHECK(CancelWaitableTimer(timer));
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_OBJECT_0);
+
+    TEST("a due time of 0 (the absolute 1601-01-01) is due at once");
+    due.QuadPart = 0;
+    CHECK(SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(timer, 1000), WAIT_OBJECT_0);
+
+    /* Microsoft Learn, SetWaitableTimer: "If lPeriod is less than zero, the function
+     * fails" (NT's NtSetTimer: STATUS_INVALID_PARAMETER_6). */
+    TEST("a negative period fails with ERROR_INVALID_PARAMETER");
+    due.QuadPart = -10000000;
+    WINE_DEVIATION("Wine 8 accepts a negative period")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!SetWaitableTimer(timer, &due, -1, NULL, NULL, FALSE));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+    SetLastError(0xdeadbeef);
+    CHECK(!SetWaitableTimer(NULL, &due, 0, NULL, NULL, FALSE));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(timer);
+}
+
 int main(void)
 {
     one_shot();
     periodic_and_cancel();
     completion_routine();
     pending_routine_taken_back();
+    cancel_keeps_state();
     return tl_finish();
 }

@@ -288,6 +288,311 @@ static void wait_on_thread(void)
     CloseHandle(thread);
 }
 
+
+/* Windows ignores a handle value's two low bits (they are free for the caller's tags):
+ * Wine's kernel32 sync test_WaitForSingleObject waits through a handle with each of them
+ * set, and an invalid value with them set stays invalid. */
+static HANDLE with_tag(HANDLE handle, ULONG_PTR bits) { return (HANDLE)((ULONG_PTR)handle | bits); }
+
+static void handle_tag_bits(void)
+{
+    TEST("a handle's two low bits are ignored: waits, SetEvent, DuplicateHandle, CloseHandle");
+    HANDLE set = CreateEventA(NULL, TRUE, TRUE, NULL);
+    HANDLE unset = CreateEventA(NULL, TRUE, FALSE, NULL);
+    for (ULONG_PTR bits = 0; bits < 4; ++bits) {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(with_tag((HANDLE)0xdeadbee0, bits), 0), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(with_tag(unset, bits), 0), WAIT_TIMEOUT);
+        CHECK_ERROR(0xdeadbeef);
+        CHECK_EQ(WaitForSingleObject(with_tag(set, bits), 0), WAIT_OBJECT_0);
+        CHECK_ERROR(0xdeadbeef);
+    }
+    HANDLE both[2] = {with_tag(unset, 3), with_tag(set, 1)};
+    CHECK_EQ(WaitForMultipleObjects(2, both, FALSE, 0), WAIT_OBJECT_0 + 1);
+    CHECK(SetEvent(with_tag(unset, 2)));
+    CHECK_EQ(WaitForSingleObject(unset, 0), WAIT_OBJECT_0);
+    CHECK(ResetEvent(with_tag(unset, 1)));
+    CHECK_EQ(WaitForSingleObject(unset, 0), WAIT_TIMEOUT);
+    HANDLE copy = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), with_tag(unset, 1), GetCurrentProcess(), &copy, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS));
+    CHECK(CloseHandle(with_tag(copy, 3)));
+    SetLastError(0xdeadbeef);
+    CHECK(!CloseHandle(copy));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(set);
+    CloseHandle(unset);
+}
+
+static void CALLBACK release_in_apc(ULONG_PTR semaphore) { ReleaseSemaphore((HANDLE)semaphore, 1, NULL); }
+
+static void alertable_and_signal_pairs(void)
+{
+    /* Wine's kernel32 sync test_alertable_wait: an APC that signals the object waited on
+     * ends the alertable wait with WAIT_IO_COMPLETION; the next wait finds the object. */
+    TEST("alertable wait-all: an APC that signals the object ends it with WAIT_IO_COMPLETION");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, NULL);
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(WaitForMultipleObjectsEx(1, &semaphore, TRUE, 1000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForMultipleObjectsEx(1, &semaphore, TRUE, 200, TRUE), WAIT_OBJECT_0);
+
+    TEST("alertable wait on a signalled object with an APC queued: the object first, the APC stays");
+    HANDLE event = CreateEventA(NULL, TRUE, TRUE, NULL);
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(WaitForSingleObjectEx(event, 0, TRUE), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+
+    TEST("SignalObjectAndWait: NULL handles; objects that cannot be signalled");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(NULL, NULL, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    HANDLE timer = CreateWaitableTimerA(NULL, FALSE, NULL);
+    HANDLE unsignallable[3] = {port, timer, GetCurrentThread()};
+    ResetEvent(event);
+    for (int i = 0; i < 3; ++i) {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(SignalObjectAndWait(unsignallable[i], event, 0, FALSE), WAIT_FAILED);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+    }
+    /* A bad handle to wait on: nothing is signalled (the handles are looked up first). */
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(event, (HANDLE)0xdeadbee0, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    /* A port and the current thread's pseudo handle may be waited on. */
+    CHECK_EQ(SignalObjectAndWait(event, port, 0, FALSE), WAIT_TIMEOUT);
+    CHECK_EQ(SignalObjectAndWait(event, GetCurrentThread(), 10, FALSE), WAIT_TIMEOUT);
+    CloseHandle(port);
+    CloseHandle(timer);
+
+    TEST("SignalObjectAndWait: a mutex not owned is ERROR_NOT_OWNER; one owned twice is released once");
+    HANDLE mutex = CreateMutexA(NULL, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SignalObjectAndWait(mutex, event, 0, FALSE), WAIT_FAILED);
+    CHECK_ERROR(ERROR_NOT_OWNER);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0);
+    CHECK_EQ(SignalObjectAndWait(mutex, mutex, 0, FALSE), WAIT_OBJECT_0);
+    CHECK(ReleaseMutex(mutex));
+    CHECK(ReleaseMutex(mutex));
+    SetLastError(0xdeadbeef);
+    CHECK(!ReleaseMutex(mutex));
+    CHECK_ERROR(ERROR_NOT_OWNER);
+
+    TEST("SignalObjectAndWait alertable with an APC queued: signals, then WAIT_IO_COMPLETION");
+    HANDLE to_signal = CreateEventA(NULL, FALSE, FALSE, NULL);
+    ResetEvent(event);
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(SignalObjectAndWait(to_signal, event, 1000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForSingleObject(to_signal, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+    /* The object to wait on signalled by the signal itself wins over the APC. */
+    CHECK(QueueUserAPC(release_in_apc, GetCurrentThread(), (ULONG_PTR)semaphore));
+    CHECK_EQ(SignalObjectAndWait(to_signal, to_signal, 1000, TRUE), WAIT_OBJECT_0);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_OBJECT_0);
+    CloseHandle(to_signal);
+
+    /* Wine's kernel32 sync test_signalandwait: an auto-reset event signalled and waited on
+     * by the same call, many times over, ends unsignalled. */
+    TEST("SignalObjectAndWait on one auto-reset event, a thousand times");
+    HANDLE automatic = CreateEventA(NULL, FALSE, FALSE, NULL);
+    DWORD result = WAIT_OBJECT_0;
+    for (int i = 0; i < 1000 && result == WAIT_OBJECT_0; ++i) result = SignalObjectAndWait(automatic, automatic, 0, FALSE);
+    CHECK_EQ(result, WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(automatic, 0), WAIT_TIMEOUT);
+    CloseHandle(automatic);
+    CloseHandle(mutex);
+    CloseHandle(event);
+    CloseHandle(semaphore);
+}
+
+
+/* SignalObjectAndWait signals and starts its wait as one step (Microsoft Learn: "The
+ * function signals an object and waits on another object as a single operation"): a
+ * thread that takes the mutex released and at once pulses the event waited on always
+ * finds the caller waiting. Done in two steps, the pulse sometimes came first and was
+ * lost (a few in a few hundred rounds). */
+static HANDLE atomic_mutex, atomic_event, atomic_go;
+
+static DWORD WINAPI take_mutex_then_pulse(LPVOID rounds)
+{
+    for (LONG_PTR i = 0; i < (LONG_PTR)rounds; ++i) {
+        if (WaitForSingleObject(atomic_go, 5000) != WAIT_OBJECT_0) break;
+        if (WaitForSingleObject(atomic_mutex, 5000) != WAIT_OBJECT_0) break;
+        PulseEvent(atomic_event);
+        ReleaseMutex(atomic_mutex);
+    }
+    return 0;
+}
+
+static void signal_and_wait_is_one_step(void)
+{
+    TEST("SignalObjectAndWait: the pulse of a thread that takes the mutex released is never lost");
+    const LONG_PTR rounds = 1000;
+    atomic_mutex = CreateMutexA(NULL, FALSE, NULL);
+    atomic_event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    atomic_go = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE thread = CreateThread(NULL, 0, take_mutex_then_pulse, (LPVOID)rounds, 0, NULL);
+    LONG_PTR round = 0;
+    DWORD result = WAIT_OBJECT_0;
+    for (; round < rounds && result == WAIT_OBJECT_0; ++round) {
+        CHECK_EQ(WaitForSingleObject(atomic_mutex, 5000), WAIT_OBJECT_0);
+        SetEvent(atomic_go);
+        for (volatile int spin = 0; spin < (round % 50) * 20; ++spin) {
+        } /* varies where the other thread is when the mutex goes */
+        result = SignalObjectAndWait(atomic_mutex, atomic_event, 1000, FALSE);
+    }
+    CHECK_EQ(result, WAIT_OBJECT_0);
+    CHECK_EQ(round, rounds);
+    /* After a lost pulse the other thread ends once its wait for the next round times out. */
+    CHECK_EQ(WaitForSingleObject(thread, 7000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(atomic_go);
+    CloseHandle(atomic_event);
+    CloseHandle(atomic_mutex);
+}
+
+
+/* A wait-all whose other objects are signalled is satisfied by the signal itself, as NT
+ * satisfies it under its dispatcher lock (Wine's server does the same): a PulseEvent
+ * releases it, and a released mutex or semaphore is its before anyone who asks later. */
+static HANDLE all_pair[2];
+static HANDLE all_done;
+static volatile LONG all_result, all_ready, all_release_mutex;
+
+static DWORD WINAPI wait_for_both(LPVOID unused)
+{
+    (void)unused;
+    tl_store(&all_ready, 1);
+    DWORD result = WaitForMultipleObjects(2, all_pair, TRUE, 5000);
+    tl_store(&all_result, (LONG)result);
+    if (result == WAIT_OBJECT_0 && tl_load(&all_release_mutex)) {
+        WaitForSingleObject(all_done, 5000); /* holds the mutex until the checks are made */
+        ReleaseMutex(all_pair[0]);
+    }
+    return 0;
+}
+
+static HANDLE start_wait_for_both(HANDLE first, HANDLE second)
+{
+    all_pair[0] = first;
+    all_pair[1] = second;
+    tl_store(&all_result, 12345);
+    tl_store(&all_ready, 0);
+    HANDLE thread = CreateThread(NULL, 0, wait_for_both, NULL, 0, NULL);
+    while (!tl_load(&all_ready)) Sleep(1);
+    Sleep(200); /* into its wait */
+    return thread;
+}
+
+static void wait_all_satisfied_by_the_signal(void)
+{
+    HANDLE open_gate = CreateEventA(NULL, TRUE, TRUE, NULL);
+    for (int manual = 0; manual < 2; ++manual) {
+        TEST(manual ? "wait-all: PulseEvent of a manual-reset event releases it"
+                    : "wait-all: PulseEvent of an auto-reset event releases it");
+        HANDLE event = CreateEventA(NULL, manual, FALSE, NULL);
+        HANDLE thread = start_wait_for_both(event, open_gate);
+        CHECK(PulseEvent(event));
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+        CloseHandle(thread);
+        CloseHandle(event);
+    }
+
+    TEST("wait-all: an auto-reset event set and reset at once was the waiter's");
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE thread = start_wait_for_both(event, open_gate);
+    CHECK(SetEvent(event));
+    CHECK(ResetEvent(event));
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(event);
+
+    TEST("wait-all: a semaphore released goes to it, not to a poll right after");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, NULL);
+    thread = start_wait_for_both(semaphore, open_gate);
+    CHECK(ReleaseSemaphore(semaphore, 1, NULL));
+    CHECK_EQ(WaitForSingleObject(semaphore, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(semaphore);
+
+    TEST("wait-all: a mutex released goes to it, not back to its old owner");
+    HANDLE mutex = CreateMutexA(NULL, TRUE, NULL);
+    tl_store(&all_release_mutex, 1);
+    thread = start_wait_for_both(mutex, open_gate);
+    all_done = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(ReleaseMutex(mutex));
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_TIMEOUT);
+    SetEvent(all_done);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&all_result), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(mutex, 0), WAIT_OBJECT_0); /* released, not abandoned */
+    CloseHandle(all_done);
+    CHECK(ReleaseMutex(mutex));
+    tl_store(&all_release_mutex, 0);
+    CloseHandle(thread);
+    CloseHandle(mutex);
+    CloseHandle(open_gate);
+}
+
+
+/* A wait holds the objects, not the handles: closing the handles during the wait (the
+ * last handle of the mutex) changes nothing; the event set through another handle ends
+ * both waits. */
+static HANDLE closed_event, closed_mutex;
+static volatile LONG closed_single = 12345, closed_all = 12345;
+
+static DWORD WINAPI wait_on_closed_single(LPVOID unused)
+{
+    (void)unused;
+    tl_store(&closed_single, (LONG)WaitForSingleObject(closed_event, 5000));
+    return 0;
+}
+
+static DWORD WINAPI wait_on_closed_all(LPVOID unused)
+{
+    (void)unused;
+    HANDLE both[2] = {closed_mutex, closed_event};
+    tl_store(&closed_all, (LONG)WaitForMultipleObjects(2, both, TRUE, 5000));
+    return 0;
+}
+
+static void handles_closed_during_the_wait(void)
+{
+    TEST("handles closed during a wait: the wait goes on, and ends when the object is signalled");
+    closed_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    closed_mutex = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE other = NULL;
+    CHECK(DuplicateHandle(GetCurrentProcess(), closed_event, GetCurrentProcess(), &other, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS));
+    HANDLE threads[2] = {CreateThread(NULL, 0, wait_on_closed_single, NULL, 0, NULL),
+                         CreateThread(NULL, 0, wait_on_closed_all, NULL, 0, NULL)};
+    Sleep(200); /* both in their waits */
+    CHECK(CloseHandle(closed_event));
+    CHECK(CloseHandle(closed_mutex));
+    Sleep(50);
+    CHECK_EQ(tl_load(&closed_single), 12345);
+    CHECK_EQ(tl_load(&closed_all), 12345);
+    CHECK(SetEvent(other));
+    CHECK_EQ(WaitForMultipleObjects(2, threads, TRUE, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&closed_single), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&closed_all), WAIT_OBJECT_0);
+    CloseHandle(threads[0]);
+    CloseHandle(threads[1]);
+    CloseHandle(other);
+}
+
 int main(void)
 {
     wait_any();
@@ -297,5 +602,10 @@ int main(void)
     timeouts();
     signal_object_and_wait();
     wait_on_thread();
+    handle_tag_bits();
+    alertable_and_signal_pairs();
+    signal_and_wait_is_one_step();
+    wait_all_satisfied_by_the_signal();
+    handles_closed_during_the_wait();
     return tl_finish();
 }
