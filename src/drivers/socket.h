@@ -352,6 +352,9 @@ private:
     std::atomic<bool> send_shut_{false};      // shutdown(SD_SEND/SD_BOTH)
     std::atomic<bool> receive_shut_{false};   // shutdown(SD_RECEIVE/SD_BOTH)
     mutable std::atomic<int8_t> oob_inline_{-1};  // SO_OOBINLINE: 0, 1, or -1 not read yet
+    // An urgent byte was waiting out of band when SO_OOBINLINE was turned on: Windows'
+    // SIOCATMARK answers FALSE until it is read (one arriving after answers TRUE).
+    std::atomic<bool> urgent_before_inline_{false};
     std::atomic<bool> closing_{false};        // the last handle is closed
     std::atomic<bool> reset_{false};          // the peer reset the connection: Windows
                                               // fails every later transfer with WSAECONNRESET
@@ -402,6 +405,9 @@ private:
                                                       // wildcard (0: a wildcard, or not listening)
     int send_buffer_ = -1;                    // SO_SNDBUF / SO_RCVBUF as set, -1: not set
     int receive_buffer_ = -1;
+    // LINGER's l_onoff as set: Windows answers the value itself (0x100 reads back as
+    // 0x100, Wine's test_optsize); Linux keeps a flag. 0: not set (1 is answered).
+    std::atomic<USHORT> linger_on_{0};
     io::DrainHint drained_;  // note_drained()
     EventSelect events_;  // under `lock`
 };
