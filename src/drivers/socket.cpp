@@ -1037,6 +1037,14 @@ bool SocketDevice::take_owed_reset()
     return false;
 }
 
+int SocketDevice::pending_count(SocketOperation operation) const
+{
+    int count = 0;
+    for (const io::Request* request = requests; request != nullptr; request = request->next)
+        if (const_cast<io::Request*>(request)->driver_state<SocketState>()->operation == operation) ++count;
+    return count;
+}
+
 bool SocketDevice::has_pending(SocketOperation operation) const
 {
     for (const io::Request* request = requests; request != nullptr; request = request->next)
@@ -2450,7 +2458,7 @@ void SocketDevice::finish(io::Request* request)
 {
     SocketState* state = request->driver_state<SocketState>();
     // WSARecv and AcceptEx re-enable FD_READ/FD_OOB and FD_ACCEPT, as recv and accept do.
-    if (state->operation == SocketOperation::Receive) events_reenable(ws::kFdRead | ws::kFdOob);
+    if (state->operation == SocketOperation::Receive) events_reenable(ws::kFdRead | ws::kFdOob, true);
     if (state->operation == SocketOperation::Accept) events_reenable(ws::kFdAccept);
     if (state->other != nullptr) {
         state->other->release_accept_claim();
