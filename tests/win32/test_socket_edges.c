@@ -321,6 +321,209 @@ static void test_fionread_siocatmark(void)
     closesocket(s);
 }
 
+/* Waits up to ms for the event, then reads and clears the record: the events recorded. */
+static long events_after(SOCKET s, HANDLE ev, DWORD ms, int *close_error)
+{
+    WSANETWORKEVENTS ne;
+    WaitForSingleObject(ev, ms);
+    memset(&ne, 0, sizeof(ne));
+    if (WSAEnumNetworkEvents(s, ev, &ne) != 0) return -1;
+    if (close_error) *close_error = ne.iErrorCode[FD_CLOSE_BIT];
+    return ne.lNetworkEvents;
+}
+
+#define ALL_EVENTS (FD_ACCEPT | FD_CONNECT | FD_READ | FD_WRITE | FD_CLOSE | FD_OOB)
+
+static SOCKET listening(SOCKADDR_IN *where)
+{
+    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    int len = sizeof(*where);
+    memset(where, 0, sizeof(*where));
+    where->sin_family = AF_INET;
+    where->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_EQ(bind(l, (SOCKADDR *)where, sizeof(*where)), 0);
+    CHECK_EQ(getsockname(l, (SOCKADDR *)where, &len), 0);
+    CHECK_EQ(listen(l, 4), 0);
+    return l;
+}
+
+static void test_event_ordering(void)
+{
+    HANDLE ev = WSACreateEvent();
+    SOCKADDR_IN where;
+    SOCKET l, c, s;
+    char buf[16];
+    int i, error = -1;
+
+    TEST("FD_ACCEPT: selected first without it, a connection, then with it: recorded");
+    l = listening(&where);
+    CHECK_EQ(WSAEventSelect(l, ev, FD_CONNECT | FD_READ | FD_OOB), 0);
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(c, (SOCKADDR *)&where, sizeof(where)), 0);
+    CHECK_EQ(WSAEventSelect(l, ev, FD_CONNECT | FD_READ | FD_OOB | FD_ACCEPT), 0);
+    CHECK_EQ(events_after(l, ev, 1000, NULL), FD_ACCEPT);
+    s = accept(l, NULL, NULL);
+    CHECK(s != INVALID_SOCKET);
+    closesocket(s);
+    closesocket(c);
+
+    TEST("FD_ACCEPT: the connection accepted before FD_ACCEPT is selected: nothing");
+    CHECK_EQ(WSAEventSelect(l, ev, FD_CONNECT | FD_READ | FD_OOB), 0);
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(c, (SOCKADDR *)&where, sizeof(where)), 0);
+    Sleep(100);
+    s = accept(l, NULL, NULL);
+    CHECK(s != INVALID_SOCKET);
+    CHECK_EQ(WSAEventSelect(l, ev, FD_CONNECT | FD_READ | FD_OOB | FD_ACCEPT), 0);
+    CHECK_EQ(events_after(l, ev, 200, NULL), 0);
+    closesocket(s);
+    closesocket(c);
+    WSAEventSelect(l, NULL, 0);
+
+    TEST("FD_CONNECT: connected before WSAEventSelect: FD_CONNECT and FD_WRITE at once");
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(c, (SOCKADDR *)&where, sizeof(where)), 0);
+    s = accept(l, NULL, NULL);
+    CHECK_EQ(send(c, "data", 5, 0), 5);
+    CHECK_EQ(WSAEventSelect(c, ev, ALL_EVENTS), 0);
+    CHECK_EQ(events_after(c, ev, 1000, NULL), FD_CONNECT | FD_WRITE);
+    CHECK_EQ(events_after(c, ev, 0, NULL), 0);
+    closesocket(c);
+    closesocket(s);
+
+    TEST("FD_CONNECT: selected first without it: FD_WRITE; selected again with it: FD_CONNECT");
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(WSAEventSelect(c, ev, FD_ACCEPT | FD_CLOSE | FD_OOB | FD_READ | FD_WRITE), 0);
+    i = connect(c, (SOCKADDR *)&where, sizeof(where));
+    CHECK(i == 0 || WSAGetLastError() == WSAEWOULDBLOCK);
+    s = accept(l, NULL, NULL);
+    CHECK(s != INVALID_SOCKET);
+    CHECK_EQ(events_after(c, ev, 1000, NULL), FD_WRITE);
+    CHECK_EQ(WSAEventSelect(c, ev, FD_ACCEPT | FD_CONNECT | FD_OOB | FD_READ | FD_WRITE), 0);
+    CHECK_EQ(events_after(c, ev, 1000, NULL), FD_CONNECT);
+    closesocket(c);
+    closesocket(s);
+
+    TEST("FD_READ: data sent while nothing is selected is recorded when FD_READ is selected");
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(c, (SOCKADDR *)&where, sizeof(where)), 0);
+    s = accept(l, NULL, NULL);
+    CHECK_EQ(WSAEventSelect(s, ev, FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ), 0);
+    CHECK_EQ(events_after(s, ev, 200, NULL), 0);
+    CHECK_EQ(WSAEventSelect(s, ev, 0), 0);
+    CHECK_EQ(send(c, "data", 5, 0), 5);
+    Sleep(100);
+    CHECK_EQ(WSAEventSelect(s, ev, FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ), 0);
+    CHECK_EQ(events_after(s, ev, 1000, NULL), FD_READ);
+    CHECK_EQ(recv(s, buf, 5, 0), 5);
+
+    TEST("FD_READ: data read whole while nothing is selected: nothing recorded");
+    CHECK_EQ(WSAEventSelect(s, ev, 0), 0);
+    CHECK_EQ(send(c, "data", 5, 0), 5);
+    Sleep(100);
+    {
+        u_long off = 0;
+        CHECK_EQ(ioctlsocket(s, FIONBIO, &off), 0);
+    }
+    CHECK_EQ(recv(s, buf, 5, 0), 5);
+    CHECK_EQ(WSAEventSelect(s, ev, FD_ACCEPT | FD_CONNECT | FD_OOB | FD_READ), 0);
+    CHECK_EQ(events_after(s, ev, 200, NULL), 0);
+
+    TEST("FD_READ: an overlapped WSARecv done at once that leaves data re-records FD_READ");
+    CHECK_EQ(send(c, "abcd", 4, 0), 4);
+    CHECK_EQ(events_after(s, ev, 1000, NULL), FD_READ);
+    for (i = 0; i < 4; i++) {
+        OVERLAPPED ov;
+        WSABUF wb;
+        DWORD got = 0, flags = 0;
+        int ret;
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        wb.buf = buf;
+        wb.len = 1;
+        ret = WSARecv(s, &wb, 1, &got, &flags, &ov, NULL);
+        if (ret != 0 && WSAGetLastError() == WSA_IO_PENDING) {
+            CHECK_EQ(WaitForSingleObject(ov.hEvent, 1000), WAIT_OBJECT_0);
+            CHECK(WSAGetOverlappedResult(s, &ov, &got, FALSE, &flags));
+        }
+        CHECK_EQ(got, 1);
+        CHECK_EQ(buf[0], "abcd"[i]);
+        CloseHandle(ov.hEvent);
+        CHECK_EQ(events_after(s, ev, i < 3 ? 1000 : 200, NULL), i < 3 ? FD_READ : 0);
+    }
+
+    TEST("FD_READ: data that completes a pending WSARecv records nothing; the next data does");
+    {
+        OVERLAPPED ov;
+        WSABUF wb;
+        DWORD got = 0, flags = 0;
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        wb.buf = buf;
+        wb.len = 1;
+        CHECK_EQ(WSARecv(s, &wb, 1, NULL, &flags, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(send(c, "a", 1, 0), 1);
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, 1000), WAIT_OBJECT_0);
+        CHECK(GetOverlappedResult((HANDLE)s, &ov, &got, FALSE));
+        CHECK_EQ(got, 1);
+        CHECK_EQ(events_after(s, ev, 200, NULL), 0);
+        CHECK_EQ(send(c, "b", 1, 0), 1);
+        CHECK_EQ(events_after(s, ev, 1000, NULL), FD_READ);
+        CHECK_EQ(recv(s, buf, 1, 0), 1);
+        CloseHandle(ov.hEvent);
+    }
+
+    TEST("FD_WRITE: a send between WSAEventSelect and the wait does not take it away");
+    CHECK_EQ(WSAEventSelect(c, ev, FD_ACCEPT | FD_CONNECT | FD_OOB | FD_READ | FD_WRITE), 0);
+    CHECK_EQ(send(c, "data", 5, 0), 5);
+    CHECK_EQ(events_after(c, ev, 1000, NULL) & FD_WRITE, FD_WRITE);
+    CHECK_EQ(WSAEventSelect(c, NULL, 0), 0);
+
+    TEST("FD_CLOSE: data then the peer's close: FD_READ, FD_CLOSE; a part read re-records "
+         "FD_READ, the rest nothing");
+    CHECK_EQ(WSAEventSelect(s, ev, FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ), 0);
+    CHECK_EQ(events_after(s, ev, 200, NULL) & ~FD_READ, 0);
+    while (recv(s, buf, sizeof(buf), 0) > 0) {}
+    events_after(s, ev, 100, NULL);
+    CHECK_EQ(send(c, "data", 5, 0), 5);
+    CHECK_EQ(events_after(s, ev, 1000, NULL), FD_READ);
+    closesocket(c);
+    WINE_DEVIATION("Wine does not record FD_CLOSE while data is unread (todo_wine)")
+        CHECK_EQ(events_after(s, ev, 1000, NULL), FD_CLOSE);
+    CHECK_EQ(recv(s, buf, 3, 0), 3);
+    CHECK_EQ(events_after(s, ev, 1000, NULL), FD_READ);
+    CHECK_EQ(recv(s, buf, 5, 0), 2);
+    WINE_DEVIATION("Wine records FD_CLOSE again after the last data is read (todo_wine)")
+        CHECK_EQ(events_after(s, ev, 200, NULL), 0);
+    closesocket(s);
+
+    TEST("FD_CLOSE: the peer closed before WSAEventSelect: recorded at once");
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(c, (SOCKADDR *)&where, sizeof(where)), 0);
+    s = accept(l, NULL, NULL);
+    closesocket(c);
+    Sleep(100);
+    CHECK_EQ(WSAEventSelect(s, ev, FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ), 0);
+    CHECK_EQ(events_after(s, ev, 1000, &error), FD_CLOSE);
+    CHECK_EQ(error, 0);
+    closesocket(s);
+
+    TEST("FD_CLOSE: selected first without it, the peer closes, selected with it: recorded");
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(c, (SOCKADDR *)&where, sizeof(where)), 0);
+    s = accept(l, NULL, NULL);
+    CHECK_EQ(WSAEventSelect(s, ev, FD_ACCEPT | FD_CONNECT | FD_OOB | FD_READ), 0);
+    closesocket(c);
+    CHECK_EQ(events_after(s, ev, 200, NULL), 0);
+    CHECK_EQ(WSAEventSelect(s, ev, FD_ACCEPT | FD_CLOSE | FD_CONNECT | FD_OOB | FD_READ), 0);
+    CHECK_EQ(events_after(s, ev, 1000, NULL), FD_CLOSE);
+    closesocket(s);
+
+    closesocket(l);
+    WSACloseEvent(ev);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -328,6 +531,7 @@ int main(void)
     CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
     for (i = 0; i < sizeof(opt_cases) / sizeof(opt_cases[0]); i++) test_option(&opt_cases[i]);
     test_fionread_siocatmark();
+    test_event_ordering();
     WSACleanup();
     return tl_finish();
 }
