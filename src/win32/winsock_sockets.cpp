@@ -1245,9 +1245,12 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     // FIONREAD and SIOCATMARK with no room for their answer leave the count alone (Wine's
     // sock.c test_fionread_siocatmark), SIO_ROUTING_INTERFACE_QUERY's failures too, but
     // for an output too small, which gets the size needed (test_sioRoutingInterfaceQuery);
-    // other failures set it to 0 (test_keepalive_vals, test_unsupported_ioctls).
+    // other failures set it to 0 (test_keepalive_vals, test_unsupported_ioctls), except
+    // an overlapped call's, which leave it alone (test_keepalive_vals: SIO_KEEPALIVE_VALS
+    // with an OVERLAPPED and a short input fails with WSAEFAULT, the count untouched).
     bool count_kept = (error == WSAEFAULT && (dwIoControlCode == FIONREAD || dwIoControlCode == SIOCATMARK)) ||
-                      (error != 0 && dwIoControlCode == SIO_ROUTING_INTERFACE_QUERY && returned == 0);
+                      (error != 0 && dwIoControlCode == SIO_ROUTING_INTERFACE_QUERY && returned == 0) ||
+                      (error != 0 && lpOverlapped != nullptr);
     if (!count_kept) *lpcbBytesReturned = returned;
     if (lpOverlapped != nullptr && error == 0 && asynchronous) {
         // An overlapped control request: done already, and delivered like one, with 0

@@ -704,6 +704,137 @@ static void test_alertable_waits(void)
     closesocket(l);
 }
 
+static DWORD routine_error, routine_bytes;
+static OVERLAPPED *routine_overlapped;
+static LONG routine_runs;
+static void CALLBACK ioctl_routine(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)flags;
+    routine_error = error;
+    routine_bytes = bytes;
+    routine_overlapped = ov;
+    InterlockedIncrement(&routine_runs);
+}
+
+static void test_ioctl_routines(void)
+{
+    static const DWORD answered[] = {FIONREAD, SIOCATMARK};
+    OVERLAPPED ov;
+    SOCKET s;
+    DWORD size, i;
+    u_long value, one = 1;
+    struct tcp_keepalive ka;
+
+    for (i = 0; i < 2; i++) {
+        TEST(i == 0 ? "WSAIoctl(FIONREAD) with a completion routine: done at once, 4 bytes; the routine "
+                      "runs once at the next alertable wait, error 0, 0 bytes"
+                    : "WSAIoctl(SIOCATMARK) with a completion routine: the same");
+        s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        memset(&ov, 0, sizeof(ov));
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value), NULL, &ov, ioctl_routine), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+        routine_runs = 0;
+        routine_error = routine_bytes = 0xdeadbeef;
+        routine_overlapped = NULL;
+        size = 0xdeadbeef;
+        CHECK_EQ(WSAIoctl(s, answered[i], NULL, 0, &value, sizeof(value), &size, &ov, ioctl_routine), 0);
+        CHECK_EQ(size, sizeof(value));
+        CHECK_EQ(routine_runs, 0);
+        CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+        CHECK_EQ(routine_runs, 1);
+        CHECK_EQ(routine_error, 0);
+        CHECK_EQ(routine_bytes, 0);
+        CHECK(routine_overlapped == &ov);
+        closesocket(s);
+    }
+
+    TEST("WSAIoctl(FIONBIO) with a completion routine: 0 bytes, the routine runs once");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&ov, 0, sizeof(ov));
+    routine_runs = 0;
+    routine_error = routine_bytes = 0xdeadbeef;
+    size = 0xdeadbeef;
+    CHECK_EQ(WSAIoctl(s, FIONBIO, &one, sizeof(one), NULL, 0, &size, &ov, ioctl_routine), 0);
+    CHECK_EQ(size, 0);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_runs, 1);
+    CHECK_EQ(routine_error, 0);
+    CHECK_EQ(routine_bytes, 0);
+
+    TEST("WSAIoctl(FIONBIO): a longer input and an unreadable output buffer are fine; 3 bytes of "
+         "input with an OVERLAPPED: WSAEFAULT");
+    CHECK_EQ(WSAIoctl(s, FIONBIO, &one, sizeof(one) + 1, NULL, 0, &size, NULL, NULL), 0);
+    {
+        void *output = VirtualAlloc(NULL, 4, MEM_RESERVE | MEM_COMMIT, PAGE_NOACCESS);
+        CHECK(output != NULL);
+        CHECK_EQ(WSAIoctl(s, FIONBIO, &one, sizeof(one) + 1, output, 4, &size, NULL, NULL), 0);
+        VirtualFree(output, 0, MEM_RELEASE);
+    }
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, FIONBIO, &one, sizeof(one) - 1, NULL, 0, &size, &ov, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    closesocket(s);
+
+    TEST("an unknown code with a completion routine: ERROR_IO_PENDING, the routine gets WSAEOPNOTSUPP");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&ov, 0, sizeof(ov));
+    routine_runs = 0;
+    routine_error = routine_bytes = 0xdeadbeef;
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, 0xdeadbeef, NULL, 0, NULL, 0, &size, &ov, ioctl_routine), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+    CHECK_EQ(size, 0xdeadbeef);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_runs, 1);
+    CHECK_EQ(routine_error, WSAEOPNOTSUPP);
+    CHECK_EQ(routine_bytes, 0);
+    CHECK(routine_overlapped == &ov);
+    closesocket(s);
+
+    TEST("SIO_KEEPALIVE_VALS: no input, or a 0-byte one: WSAEFAULT and the byte count set to 0");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&ka, 0, sizeof(ka));
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, 0, NULL, 0, &size, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(size, 0);
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, NULL, sizeof(ka), NULL, 0, &size, NULL, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(size, 0);
+
+    TEST("SIO_KEEPALIVE_VALS with an OVERLAPPED and a short input: WSAEFAULT, count and "
+         "InternalHigh untouched");
+    memset(&ov, 0, sizeof(ov));
+    ov.InternalHigh = 0xdeadbeef;
+    size = 0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof(ka) - 1, NULL, 0, &size, &ov, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEFAULT);
+    CHECK_EQ(size, 0xdeadbeef);
+    CHECK_EQ(ov.InternalHigh, 0xdeadbeef);
+
+    TEST("SIO_KEEPALIVE_VALS with a completion routine: 0 bytes; the routine runs once, error 0");
+    memset(&ov, 0, sizeof(ov));
+    routine_runs = 0;
+    routine_error = routine_bytes = 0xdeadbeef;
+    size = 0xdeadbeef;
+    ka.onoff = 1;
+    ka.keepalivetime = 10000;
+    ka.keepaliveinterval = 1000;
+    CHECK_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof(ka), NULL, 0, &size, &ov, ioctl_routine), 0);
+    CHECK_EQ(size, 0);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_runs, 1);
+    CHECK_EQ(routine_error, 0);
+    CHECK_EQ(routine_bytes, 0);
+    closesocket(s);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -713,6 +844,7 @@ int main(void)
     test_fionread_siocatmark();
     test_event_ordering();
     test_alertable_waits();
+    test_ioctl_routines();
     WSACleanup();
     return tl_finish();
 }
