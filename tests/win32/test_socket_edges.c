@@ -835,6 +835,68 @@ static void test_ioctl_routines(void)
     closesocket(s);
 }
 
+static void test_base_handle_overlapped(void)
+{
+    OVERLAPPED ov, *got_ov;
+    SOCKET s, base;
+    HANDLE port;
+    DWORD size;
+    ULONG_PTR key;
+
+    TEST("SIO_BASE_HANDLE without an OVERLAPPED: the socket itself, 8 bytes");
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    port = CreateIoCompletionPort((HANDLE)s, NULL, 123, 0);
+    CHECK(port != NULL);
+    size = 0xdeadbeef;
+    base = (SOCKET)0xdeadbeef;
+    CHECK_EQ(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &base, sizeof(base), &size, NULL, NULL), 0);
+    CHECK_EQ(size, sizeof(base));
+    CHECK_EQ(base, s);
+
+    TEST("SIO_BASE_HANDLE with an OVERLAPPED: pending, then STATUS_NOT_SUPPORTED through the "
+         "port; count and output untouched");
+    memset(&ov, 0, sizeof(ov));
+    ov.Internal = 0xdeadbeef;
+    ov.InternalHigh = 0xdeadbeef;
+    size = 0xdeadbeef;
+    base = (SOCKET)0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &base, sizeof(base), &size, &ov, NULL), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+    CHECK_EQ(size, 0xdeadbeef);
+    got_ov = NULL;
+    key = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatus(port, &size, &key, &got_ov, 1000));
+    CHECK_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
+    CHECK_EQ(size, 0);
+    CHECK_EQ(key, 123);
+    CHECK(got_ov == &ov);
+    CHECK_EQ(ov.Internal, 0xC00000BB); /* STATUS_NOT_SUPPORTED */
+    CHECK_EQ(ov.InternalHigh, 0);
+    CHECK_EQ(base, (SOCKET)0xdeadbeef);
+    CloseHandle(port);
+    closesocket(s);
+
+    TEST("SIO_BASE_HANDLE with a completion routine: pending; the routine gets WSAEOPNOTSUPP");
+    s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    memset(&ov, 0, sizeof(ov));
+    routine_runs = 0;
+    routine_error = routine_bytes = 0xdeadbeef;
+    size = 0xdeadbeef;
+    base = (SOCKET)0xdeadbeef;
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &base, sizeof(base), &size, &ov, ioctl_routine), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+    CHECK_EQ(size, 0xdeadbeef);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_runs, 1);
+    CHECK_EQ(routine_error, WSAEOPNOTSUPP);
+    CHECK_EQ(routine_bytes, 0);
+    CHECK_EQ(base, (SOCKET)0xdeadbeef);
+    closesocket(s);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -845,6 +907,7 @@ int main(void)
     test_event_ordering();
     test_alertable_waits();
     test_ioctl_routines();
+    test_base_handle_overlapped();
     WSACleanup();
     return tl_finish();
 }
