@@ -897,6 +897,71 @@ static void test_base_handle_overlapped(void)
     closesocket(s);
 }
 
+static void test_port_bound_after_request(void)
+{
+    GUID acceptex_guid = WSAID_ACCEPTEX;
+    LPFN_ACCEPTEX pAcceptEx = NULL;
+    SOCKADDR_IN where;
+    SOCKET l, a;
+    OVERLAPPED ov, *got_ov;
+    HANDLE port;
+    DWORD bytes;
+    ULONG_PTR key;
+    char buf[256];
+
+    TEST("AcceptEx pending, then the listener bound to a port, then closed: the port gets "
+         "ERROR_OPERATION_ABORTED with the key, 0 bytes, Internal STATUS_CANCELLED");
+    l = listening(&where);
+    a = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &acceptex_guid, sizeof(acceptex_guid), &pAcceptEx,
+                      sizeof(pAcceptEx), &bytes, NULL, NULL), 0);
+    memset(&ov, 0, sizeof(ov));
+    SetLastError(0xdeadbeef);
+    CHECK(!pAcceptEx(l, a, buf, 0, sizeof(SOCKADDR_IN) + 16, sizeof(SOCKADDR_IN) + 16, &bytes, &ov));
+    CHECK_EQ(GetLastError(), ERROR_IO_PENDING);
+    port = CreateIoCompletionPort((HANDLE)l, NULL, 125, 0);
+    CHECK(port != NULL);
+    closesocket(l);
+    got_ov = NULL;
+    key = 0;
+    bytes = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &got_ov, 1000));
+    CHECK_EQ(GetLastError(), ERROR_OPERATION_ABORTED);
+    CHECK_EQ(key, 125);
+    CHECK_EQ(bytes, 0);
+    CHECK(got_ov == &ov);
+    CHECK_EQ(ov.Internal, 0xC0000120); /* STATUS_CANCELLED */
+    closesocket(a);
+    CloseHandle(port);
+
+    TEST("WSARecv pending, then the socket bound to a port: the data's completion goes to the port");
+    {
+        SOCKET c, s;
+        WSABUF wb;
+        DWORD flags = 0;
+        tcp_pair(&c, &s);
+        memset(&ov, 0, sizeof(ov));
+        wb.buf = buf;
+        wb.len = sizeof(buf);
+        CHECK_EQ(WSARecv(s, &wb, 1, NULL, &flags, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        port = CreateIoCompletionPort((HANDLE)s, NULL, 77, 0);
+        CHECK(port != NULL);
+        CHECK_EQ(send(c, "late", 4, 0), 4);
+        got_ov = NULL;
+        key = 0;
+        bytes = 0;
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &got_ov, 2000));
+        CHECK_EQ(key, 77);
+        CHECK_EQ(bytes, 4);
+        CHECK(got_ov == &ov);
+        CloseHandle(port);
+        closesocket(c);
+        closesocket(s);
+    }
+}
+
 int main(void)
 {
     WSADATA data;
@@ -908,6 +973,7 @@ int main(void)
     test_alertable_waits();
     test_ioctl_routines();
     test_base_handle_overlapped();
+    test_port_bound_after_request();
     WSACleanup();
     return tl_finish();
 }
