@@ -962,6 +962,57 @@ static void test_port_bound_after_request(void)
     }
 }
 
+static SHORT poll_now(SOCKET s, SHORT events)
+{
+    WSAPOLLFD fd;
+    fd.fd = s;
+    fd.events = events;
+    fd.revents = (SHORT)0xdead;
+    return WSAPoll(&fd, 1, 1000) >= 0 ? fd.revents : (SHORT)-1;
+}
+
+#define ALL_POLL (POLLRDNORM | POLLRDBAND | POLLWRNORM)
+
+static void test_poll_shutdowns(void)
+{
+    SOCKET c, s;
+    char buf[8];
+    int one = 1;
+
+    TEST("WSAPoll: an inline urgent byte read: POLLWRNORM only again");
+    tcp_pair(&c, &s);
+    CHECK_EQ(setsockopt(s, SOL_SOCKET, SO_OOBINLINE, (char *)&one, sizeof(one)), 0);
+    CHECK_EQ(send(c, "A", 1, MSG_OOB), 1);
+    CHECK_EQ(poll_now(s, POLLRDNORM | POLLRDBAND), POLLRDNORM);
+    CHECK_EQ(recv(s, buf, 1, 0), 1);
+    CHECK_EQ(poll_now(s, ALL_POLL), POLLWRNORM);
+
+    TEST("WSAPoll: the peer's shutdown(SD_RECEIVE): nothing new; its SD_SEND: POLLHUP, even unasked");
+    CHECK_EQ(shutdown(c, SD_RECEIVE), 0);
+    CHECK_EQ(poll_now(c, ALL_POLL), POLLWRNORM);
+    CHECK_EQ(poll_now(s, ALL_POLL), POLLWRNORM);
+    CHECK_EQ(shutdown(c, SD_SEND), 0);
+    CHECK_EQ(poll_now(c, ALL_POLL), POLLWRNORM);
+    CHECK_EQ(poll_now(s, 0), POLLHUP);
+    CHECK_EQ(poll_now(s, ALL_POLL), POLLWRNORM | POLLHUP);
+    closesocket(c);
+    closesocket(s);
+
+    TEST("WSAPoll: the peer's shutdown(SD_SEND) with data unread: POLLRDNORM and POLLHUP");
+    tcp_pair(&c, &s);
+    CHECK_EQ(send(c, "data", 5, 0), 5);
+    CHECK_EQ(poll_now(s, POLLRDNORM | POLLRDBAND), POLLRDNORM);
+    CHECK_EQ(shutdown(c, SD_SEND), 0);
+    CHECK_EQ(poll_now(c, ALL_POLL), POLLWRNORM);
+    WINE_DEVIATION("Wine 8.0 leaves POLLHUP out while data is unread (sock.c test_WSAPoll, check_poll_todo)")
+    {
+        CHECK_EQ(poll_now(s, 0), POLLHUP);
+        CHECK_EQ(poll_now(s, ALL_POLL), POLLWRNORM | POLLRDNORM | POLLHUP);
+    }
+    closesocket(c);
+    closesocket(s);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -974,6 +1025,7 @@ int main(void)
     test_ioctl_routines();
     test_base_handle_overlapped();
     test_port_bound_after_request();
+    test_poll_shutdowns();
     WSACleanup();
     return tl_finish();
 }
