@@ -1081,10 +1081,26 @@ int WSAAPI WSASendMsg(SOCKET Handle, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNu
     SocketDevice* socket = socket_reference(Handle);
     if (socket == nullptr) return SOCKET_ERROR;
     bool stream = socket->is_stream_type();
+    bool unbound = !socket->bound();
+    int family = socket->family();
     socket->release_reference();
     // Datagram and raw sockets only: Windows refuses a stream socket (Wine's sock.c
     // test_WSASendMsg).
     if (stream) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
+    if (lpNumberOfBytesSent == nullptr && lpOverlapped == nullptr) {
+        // No count to answer with: WSAEFAULT, but Windows has bound the socket by then, as
+        // a send does (Wine's sock.c test_WSASendMsg: "a bad call to WSASendMsg will also
+        // bind the socket", to the wildcard address and a port of its own).
+        if (unbound && (family == AF_INET || family == AF_INET6)) {
+            SOCKADDR_STORAGE any;
+            memset(&any, 0, sizeof(any));
+            any.ss_family = static_cast<ADDRESS_FAMILY>(family);
+            int error = WSAGetLastError();
+            ::bind(Handle, reinterpret_cast<sockaddr*>(&any), family == AF_INET ? sizeof(SOCKADDR_IN) : sizeof(SOCKADDR_IN6));
+            WSASetLastError(error);
+        }
+        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    }
     // Control data: IN_PKTINFO / IN6_PKTINFO choose the source address and interface
     // (drivers/socket.cpp, send_control); anything else fails with WSAEINVAL.
     return send_data(Handle, lpMsg->lpBuffers, lpMsg->dwBufferCount, lpNumberOfBytesSent, dwFlags, lpMsg->name,

@@ -1013,6 +1013,65 @@ static void test_poll_shutdowns(void)
     closesocket(s);
 }
 
+static void test_sendmsg_edges(void)
+{
+    GUID sendmsg_guid = WSAID_WSASENDMSG;
+    LPFN_WSASENDMSG pWSASendMsg = NULL;
+    SOCKADDR_IN to, me;
+    WSABUF wb;
+    WSAMSG msg;
+    DWORD bytes;
+    SOCKET s;
+    int len;
+    char text[12] = "hello world";
+
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK_EQ(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &sendmsg_guid, sizeof(sendmsg_guid), &pWSASendMsg,
+                      sizeof(pWSASendMsg), &bytes, NULL, NULL), 0);
+    closesocket(s);
+    if (pWSASendMsg == NULL) return;
+    memset(&to, 0, sizeof(to));
+    to.sin_family = AF_INET;
+    to.sin_port = htons(139);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    wb.buf = text;
+    wb.len = sizeof(text);
+    memset(&msg, 0, sizeof(msg));
+    msg.name = (SOCKADDR *)&to;
+    msg.namelen = sizeof(to);
+    msg.lpBuffers = &wb;
+    msg.dwBufferCount = 1;
+
+    TEST("WSASendMsg with a NULL byte count on an unbound UDP socket: fails, and binds the socket");
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK_EQ(pWSASendMsg(s, &msg, 0, NULL, NULL, NULL), SOCKET_ERROR);
+    len = sizeof(me);
+    WINE_DEVIATION("Wine 8.0 leaves the socket unbound (sock.c test_WSASendMsg, todo_wine)")
+    {
+        CHECK_EQ(getsockname(s, (SOCKADDR *)&me, &len), 0);
+        CHECK_EQ(me.sin_addr.s_addr, htonl(INADDR_ANY));
+        CHECK(me.sin_port != 0);
+    }
+    closesocket(s);
+
+    TEST("WSASendMsg with no message: WSAEFAULT, the socket left unbound");
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK_EQ(pWSASendMsg(s, NULL, 0, NULL, NULL, NULL), SOCKET_ERROR);
+    len = sizeof(me);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockname(s, (SOCKADDR *)&me, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    closesocket(s);
+
+    TEST("WSASendMsg on a stream socket: WSAEINVAL");
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(pWSASendMsg(s, &msg, 0, &bytes, NULL, NULL), SOCKET_ERROR);
+    WINE_DEVIATION("Wine 8.0 answers another error (sock.c test_WSASendMsg, todo_wine)")
+        CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    closesocket(s);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -1026,6 +1085,7 @@ int main(void)
     test_base_handle_overlapped();
     test_port_bound_after_request();
     test_poll_shutdowns();
+    test_sendmsg_edges();
     WSACleanup();
     return tl_finish();
 }
