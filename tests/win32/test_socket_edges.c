@@ -1072,6 +1072,60 @@ static void test_sendmsg_edges(void)
     closesocket(s);
 }
 
+static void test_acceptex_no_local_area(void)
+{
+    GUID acceptex_guid = WSAID_ACCEPTEX, sockaddrs_guid = WSAID_GETACCEPTEXSOCKADDRS;
+    LPFN_ACCEPTEX pAcceptEx = NULL;
+    LPFN_GETACCEPTEXSOCKADDRS pGetAcceptExSockaddrs = NULL;
+    SOCKADDR_IN where, peer, *local, *remote;
+    SOCKET l, a, c;
+    OVERLAPPED ov;
+    DWORD bytes;
+    int local_size, remote_size, len;
+    char buf[256];
+
+    TEST("AcceptEx with a local address length of 0: pends, then succeeds with 0 bytes");
+    l = listening(&where);
+    a = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &acceptex_guid, sizeof(acceptex_guid), &pAcceptEx,
+                      sizeof(pAcceptEx), &bytes, NULL, NULL), 0);
+    CHECK_EQ(WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &sockaddrs_guid, sizeof(sockaddrs_guid),
+                      &pGetAcceptExSockaddrs, sizeof(pGetAcceptExSockaddrs), &bytes, NULL, NULL), 0);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    memset(buf, 0, sizeof(buf));
+    SetLastError(0xdeadbeef);
+    CHECK(!pAcceptEx(l, a, buf, 0, 0, sizeof(SOCKADDR_IN) + 16, &bytes, &ov));
+    CHECK_EQ(GetLastError(), ERROR_IO_PENDING);
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(connect(c, (SOCKADDR *)&where, sizeof(where)), 0);
+    len = sizeof(peer);
+    CHECK_EQ(getsockname(c, (SOCKADDR *)&peer, &len), 0);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    bytes = 0xdeadbeef;
+    CHECK(GetOverlappedResult((HANDLE)l, &ov, &bytes, FALSE));
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(bytes, 0);
+
+    TEST("GetAcceptExSockaddrs with no local area: the remote address is the client's");
+    local = remote = (SOCKADDR_IN *)(ULONG_PTR)0xdeadbeef;
+    local_size = remote_size = 0x7eadbeef;
+    pGetAcceptExSockaddrs(buf, 0, 0, sizeof(SOCKADDR_IN) + 16, (SOCKADDR **)&local, &local_size,
+                          (SOCKADDR **)&remote, &remote_size);
+    CHECK(remote != (SOCKADDR_IN *)(ULONG_PTR)0xdeadbeef);
+    if (remote != (SOCKADDR_IN *)(ULONG_PTR)0xdeadbeef) CHECK(memcmp(remote, &peer, sizeof(peer)) == 0);
+    CHECK_EQ(remote_size, sizeof(SOCKADDR_IN));
+    WINE_DEVIATION("Wine 8.0 writes the local address and size (sock.c test_AcceptEx, todo_wine)")
+    {
+        CHECK(local == (SOCKADDR_IN *)(ULONG_PTR)0xdeadbeef);
+        CHECK_EQ(local_size, 0x7eadbeef);
+    }
+    CloseHandle(ov.hEvent);
+    closesocket(c);
+    closesocket(a);
+    closesocket(l);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -1086,6 +1140,7 @@ int main(void)
     test_port_bound_after_request();
     test_poll_shutdowns();
     test_sendmsg_edges();
+    test_acceptex_no_local_area();
     WSACleanup();
     return tl_finish();
 }
