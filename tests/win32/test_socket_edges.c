@@ -1,13 +1,21 @@
-/* test_socket_edges.c: option lengths and values, option by option, and other edges of
- * Winsock's argument checking.
+/* test_socket_edges.c: edges of Winsock found by comparing with Wine's conformance tests.
  *
  * Covers: for each socket option of a table (SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP,
  * IPPROTO_IPV6), what setsockopt and getsockopt do with lengths of -1, 0, 1, 2, 4 and 8,
- * the length getsockopt answers with, the bytes it writes, and whether a value of 0x100
- * is taken.
+ * the length getsockopt answers with, the bytes it writes, and whether 0x100 is taken;
+ * FIONREAD/SIOCATMARK with urgent data (inline or not); WSAEventSelect's ordering
+ * (events selected after the fact, FD_READ and pending receives, FD_CLOSE with data
+ * unread); blocking calls that wait alertably (accept, recv, WSARecv, WSAPoll, select);
+ * WSAIoctl with completion routines and its byte counts; SIO_BASE_HANDLE overlapped; a
+ * port bound after a request was issued; WSAPoll after the peer's shutdowns;
+ * WSASendMsg's odd failures; AcceptEx with no local address area.
  *
  * Sources: Wine's dlls/ws2_32/tests/sock.c (test_set_getsockopt's option-size table,
- * which passes on Windows 10/11). */
+ * test_fionread_siocatmark, test_events, test_WSARecv, test_accept, test_WSAPoll,
+ * test_fionbio, test_keepalive_vals, test_unsupported_ioctls, test_base_handle,
+ * test_completion_port, test_WSASendMsg, test_AcceptEx), whose plain ok() checks pass on
+ * Windows; facts in docs/research/windows-sockets-core.md; Wine 8.0's deviations in
+ * tests/win32/WINE_DEVIATIONS_sockets.md. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
