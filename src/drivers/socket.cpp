@@ -1037,6 +1037,14 @@ bool SocketDevice::take_owed_reset()
     return false;
 }
 
+int SocketDevice::pending_count(SocketOperation operation) const
+{
+    int count = 0;
+    for (const io::Request* request = requests; request != nullptr; request = request->next)
+        if (const_cast<io::Request*>(request)->driver_state<SocketState>()->operation == operation) ++count;
+    return count;
+}
+
 bool SocketDevice::has_pending(SocketOperation operation) const
 {
     for (const io::Request* request = requests; request != nullptr; request = request->next)
@@ -1089,42 +1097,70 @@ int SocketDevice::claim_for_connect()
 void SocketDevice::release_connect_claim() { connect_claimed_.store(false, std::memory_order_release); }
 
 // ---- waiting in a synchronous call.
+
+namespace {
+
+// ppoll's time-out for what is left of `timeout_ms` (INFINITE: none) since `start`;
+// false once it has passed.
+bool time_left(const timespec& start, DWORD timeout_ms, timespec* left, timespec** timeout)
+{
+    *timeout = nullptr;
+    if (timeout_ms == INFINITE) return true;
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long elapsed = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (elapsed >= static_cast<long long>(timeout_ms)) return false;
+    long long rest = static_cast<long long>(timeout_ms) - elapsed;
+    left->tv_sec = static_cast<time_t>(rest / 1000);
+    left->tv_nsec = static_cast<long>((rest % 1000) * 1000000);
+    *timeout = left;
+    return true;
+}
+
+}  // namespace
+
 int SocketDevice::wait_ready(short events, DWORD timeout_ms)
 {
     kernel::ThreadState* self = kernel::current_thread();
     ++self->wait_epoch;
-    lock.lock();
-    if (closing_.load(std::memory_order_acquire)) {
-        lock.unlock();
-        return WSAEINTR;
-    }
-    blocked_enter(self);
-    int descriptor = descriptor_;
-    lock.unlock();
     timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    DWORD result = io::run_synchronous([&]() -> DWORD {
-        for (;;) {
-            int wait = -1;
-            if (timeout_ms != 0 && timeout_ms != INFINITE) {
-                timespec now;
-                clock_gettime(CLOCK_MONOTONIC, &now);
-                long long elapsed = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
-                if (elapsed >= timeout_ms) return WSAETIMEDOUT;
-                wait = static_cast<int>(timeout_ms - elapsed);
-            }
-            pollfd entry{descriptor, events, 0};
-            int ready = poll(&entry, 1, wait);
-            if (ready > 0) return 0;
-            if (ready == 0) return WSAETIMEDOUT;
-            if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
-            if (io::sync_io_cancelled() || closing_.load(std::memory_order_acquire)) return WSAEINTR;
+    // SO_RCVTIMEO/SO_SNDTIMEO 0: no time-out.
+    DWORD limit = timeout_ms == 0 ? INFINITE : timeout_ms;
+    for (;;) {
+        lock.lock();
+        if (closing_.load(std::memory_order_acquire)) {
+            lock.unlock();
+            return WSAEINTR;
         }
-    });
-    lock.lock();
-    blocked_leave(self);
-    lock.unlock();
-    return static_cast<int>(result);
+        blocked_enter(self);
+        int descriptor = descriptor_;
+        lock.unlock();
+        // Windows' blocking Winsock calls wait alertably (Wine's sock.c test_WSARecv: "a
+        // non-overlapped WSARecv performs an alertable wait", test_accept): an APC queued
+        // meanwhile runs, and the call waits on.
+        DWORD result = io::run_synchronous(
+            [&]() -> DWORD {
+                engine::InterruptWindow window;
+                for (;;) {
+                    if (self->apc_pending.load(std::memory_order_seq_cst) != 0) return io::kRunApcs;
+                    timespec left, *timeout;
+                    if (!time_left(start, limit, &left, &timeout)) return WSAETIMEDOUT;
+                    pollfd entry{descriptor, events, 0};
+                    int ready = ppoll(&entry, 1, timeout, window.during());
+                    if (ready > 0) return 0;
+                    if (ready == 0) return WSAETIMEDOUT;
+                    if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
+                    if (io::sync_io_cancelled() || closing_.load(std::memory_order_acquire)) return WSAEINTR;
+                }
+            },
+            true);
+        lock.lock();
+        blocked_leave(self);
+        lock.unlock();
+        if (result != io::kRunApcs) return static_cast<int>(result);
+        kernel::run_pending_apcs(self);
+    }
 }
 
 // ---- Winsock's synchronous calls.
@@ -1730,6 +1766,8 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
     timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     int found = 0;
+    bool interruptible = false;
+    engine::InterruptWindow* window = nullptr;
     auto wait = [&]() -> DWORD {
         for (;;) {
             found = 0;
@@ -1779,7 +1817,10 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                 long long elapsed = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
                 left = elapsed >= timeout_ms ? 0 : static_cast<int>(timeout_ms - elapsed);
             }
-            int ready = poll(fds.data(), fds.size(), left);
+            if (interruptible && self->apc_pending.load(std::memory_order_seq_cst) != 0) return io::kRunApcs;
+            timespec left_time{left / 1000, (left % 1000) * 1000000L};
+            int ready = ppoll(fds.data(), fds.size(), left < 0 ? nullptr : &left_time,
+                              window != nullptr ? window->during() : nullptr);
             if (ready < 0) {
                 if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
                 bool closed = false;  // closesocket() interrupted the wait: see it above
@@ -1833,22 +1874,41 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
         return found;
     }
     // Closing a socket interrupts the wait (Device::interrupt_blocked), which then
-    // reports it as closed.
+    // reports it as closed. The wait is alertable, as Windows' (Wine's sock.c
+    // test_WSAPoll: an APC queued before WSAPoll runs during it): an APC ends the
+    // request, runs, and the wait goes on for what is left of the time.
     std::vector<uint8_t> entered(count, 0);
-    for (size_t i = 0; i < count; ++i) {
-        SocketDevice* socket = entries[i].socket;
-        if (socket == nullptr) continue;
-        LockGuard guard(socket->lock);
-        entered[i] = socket->waiter_enter(self) ? 1 : 0;
+    for (;;) {
+        for (size_t i = 0; i < count; ++i) {
+            SocketDevice* socket = entries[i].socket;
+            entered[i] = 0;
+            if (socket == nullptr) continue;
+            LockGuard guard(socket->lock);
+            entered[i] = socket->waiter_enter(self) ? 1 : 0;
+        }
+        DWORD error = io::run_synchronous(
+            [&]() -> DWORD {
+                engine::InterruptWindow interrupt_window;
+                window = &interrupt_window;
+                interruptible = true;
+                DWORD result = wait();
+                interruptible = false;
+                window = nullptr;
+                return result;
+            },
+            true);
+        for (size_t i = 0; i < count; ++i) {
+            if (!entered[i]) continue;
+            LockGuard guard(entries[i].socket->lock);
+            entries[i].socket->waiter_leave(self);
+        }
+        if (error == io::kRunApcs) {
+            kernel::run_pending_apcs(self);
+            continue;
+        }
+        if (error != 0) return -static_cast<int>(error);
+        return found;
     }
-    DWORD error = io::run_synchronous(wait);
-    for (size_t i = 0; i < count; ++i) {
-        if (!entered[i]) continue;
-        LockGuard guard(entries[i].socket->lock);
-        entries[i].socket->waiter_leave(self);
-    }
-    if (error != 0) return -static_cast<int>(error);
-    return found;
 }
 
 // ---- overlapped requests.
@@ -2450,7 +2510,7 @@ void SocketDevice::finish(io::Request* request)
 {
     SocketState* state = request->driver_state<SocketState>();
     // WSARecv and AcceptEx re-enable FD_READ/FD_OOB and FD_ACCEPT, as recv and accept do.
-    if (state->operation == SocketOperation::Receive) events_reenable(ws::kFdRead | ws::kFdOob);
+    if (state->operation == SocketOperation::Receive) events_reenable(ws::kFdRead | ws::kFdOob, true);
     if (state->operation == SocketOperation::Accept) events_reenable(ws::kFdAccept);
     if (state->other != nullptr) {
         state->other->release_accept_claim();

@@ -261,6 +261,8 @@ private:
         int epoll = -1;
         uint32_t registered = 0;          // the EPOLL* events registered (0: not yet)
         uint32_t last_available = 0;      // bytes queued when last looked at
+        bool receive_finishing = false;   // a receive request's finish() re-enables FD_READ:
+                                          // it no longer counts as pending
         uint32_t last_backlog = 0;        // connections waiting when last looked at
         ConnectState connect = ConnectState::None;  // this socket's own connect
         int connect_error = 0;            // its result (WSA code) once Done
@@ -272,7 +274,7 @@ private:
     };
     // Network events `bits` may be recorded again (a recv re-enables FD_READ...): looks
     // at the socket now. Takes `lock` itself, and only if WSAEventSelect is in use.
-    void events_reenable(LONG bits);
+    void events_reenable(LONG bits, bool receive_finishing = false);
     // Under `lock`: the same, for a caller that holds it.
     void events_reenable_locked(LONG bits);
     // Under `lock`: records what the socket's state calls for. With `edges`, new data
@@ -291,6 +293,7 @@ private:
     void events_connect_finished(int error);
     // Under `lock`: whether an overlapped request of `operation` is in progress.
     bool has_pending(SocketOperation operation) const;
+    int pending_count(SocketOperation operation) const;  // requests of that kind in progress
     // Waits (poll) until the descriptor is ready for `events` or `timeout_ms` passes
     // (INFINITE: none). Returns 0, WSAETIMEDOUT, or WSAEINTR (cancelled, closed).
     int wait_ready(short events, DWORD timeout_ms);
@@ -352,6 +355,9 @@ private:
     std::atomic<bool> send_shut_{false};      // shutdown(SD_SEND/SD_BOTH)
     std::atomic<bool> receive_shut_{false};   // shutdown(SD_RECEIVE/SD_BOTH)
     mutable std::atomic<int8_t> oob_inline_{-1};  // SO_OOBINLINE: 0, 1, or -1 not read yet
+    // An urgent byte was waiting out of band when SO_OOBINLINE was turned on: Windows'
+    // SIOCATMARK answers FALSE until it is read (one arriving after answers TRUE).
+    std::atomic<bool> urgent_before_inline_{false};
     std::atomic<bool> closing_{false};        // the last handle is closed
     std::atomic<bool> reset_{false};          // the peer reset the connection: Windows
                                               // fails every later transfer with WSAECONNRESET
@@ -402,6 +408,9 @@ private:
                                                       // wildcard (0: a wildcard, or not listening)
     int send_buffer_ = -1;                    // SO_SNDBUF / SO_RCVBUF as set, -1: not set
     int receive_buffer_ = -1;
+    // LINGER's l_onoff as set: Windows answers the value itself (0x100 reads back as
+    // 0x100, Wine's test_optsize); Linux keeps a flag. 0: not set (1 is answered).
+    std::atomic<USHORT> linger_on_{0};
     io::DrainHint drained_;  // note_drained()
     EventSelect events_;  // under `lock`
 };

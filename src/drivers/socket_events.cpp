@@ -126,11 +126,13 @@ void SocketDevice::inherit_event_select(SocketDevice* accepted)
     if (event != nullptr) accepted->event_select(event, mask);
 }
 
-void SocketDevice::events_reenable(LONG bits)
+void SocketDevice::events_reenable(LONG bits, bool receive_finishing)
 {
     if (!event_selected_.load(std::memory_order_relaxed)) return;
     LockGuard guard(lock);
+    events_.receive_finishing = receive_finishing;
     events_reenable_locked(bits);
+    events_.receive_finishing = false;
 }
 
 void SocketDevice::events_reenable_locked(LONG bits)
@@ -225,8 +227,14 @@ void SocketDevice::events_update(bool edges)
     if (!connected_.load(std::memory_order_acquire)) return;  // nothing else before a connection
 
     uint32_t available = bytes_queued(descriptor);
-    if (available > 0) {
-        bool arrived = edges && available > events_.last_available && !has_pending(SocketOperation::Receive);
+    // Data a pending receive is to take records nothing (Wine's sock.c test_read_events:
+    // "Send data while there is a pending WSARecv()": no FD_READ; the next data, with no
+    // receive pending, records it); the receive's finish() re-enables FD_READ, and data
+    // it left records it then.
+    int receives = pending_count(SocketOperation::Receive);
+    if (events_.receive_finishing && receives > 0) --receives;
+    if (available > 0 && receives == 0) {
+        bool arrived = edges && available > events_.last_available;
         if (arrived || !(reported & ws::kFdRead)) events_record(ws::kFdRead, 0);
     }
     events_.last_available = available;

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -493,7 +494,8 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
         socklen_t size = sizeof(linger);
         if (getsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &linger, &size) != 0)
             return tr::wsa_error(errno);
-        ws::Linger out{static_cast<USHORT>(linger.l_onoff != 0), static_cast<USHORT>(linger.l_linger)};
+        USHORT on = linger_on_.load(std::memory_order_relaxed);
+        ws::Linger out{static_cast<USHORT>(linger.l_onoff == 0 ? 0 : on != 0 ? on : 1), static_cast<USHORT>(linger.l_linger)};
         return write_value(value, length, &out, sizeof(out));
     }
     case Value::Raw: {
@@ -607,6 +609,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
             getsockopt(descriptor_, SOL_SOCKET, SO_LINGER, &linger, &size);
             linger.l_onoff = number == 0;
             if (setsockopt(descriptor_, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger)) != 0) return tr::wsa_error(errno);
+            linger_on_.store(0, std::memory_order_relaxed);
             return 0;
         }
         case ws::kSoUpdateAcceptContext:
@@ -642,6 +645,7 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         memcpy(&in, value, sizeof(in));
         struct linger linger {in.l_onoff != 0, in.l_linger};
         result = setsockopt(descriptor_, mapping->linux_level, mapping->linux_name, &linger, sizeof(linger));
+        if (result == 0) linger_on_.store(in.l_onoff, std::memory_order_relaxed);
         break;
     }
     case Value::Raw:
@@ -670,7 +674,14 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
     // The traffic-class byte an ECN send keeps is read again (socket.h, traffic_class_).
     if (level == ws::kIpprotoIp && name == ws::kIpTos) traffic_class_[0].store(-1, std::memory_order_relaxed);
     if (level == ws::kIpprotoIpv6 && name == ws::kIpv6Tclass) traffic_class_[1].store(-1, std::memory_order_relaxed);
-    if (level == ws::kSolSocket && name == ws::kSoOobInline) oob_inline_.store(-1, std::memory_order_relaxed);
+    if (level == ws::kSolSocket && name == ws::kSoOobInline) {
+        oob_inline_.store(-1, std::memory_order_relaxed);
+        // An urgent byte already waiting stays out of band for SIOCATMARK (see control).
+        struct pollfd poll_entry {descriptor_, POLLPRI, 0};
+        bool urgent = result == 0 && number != 0 && is_stream_type() && ::poll(&poll_entry, 1, 0) == 1 &&
+                      (poll_entry.revents & POLLPRI);
+        urgent_before_inline_.store(urgent, std::memory_order_relaxed);
+    }
     if (result != 0) return option_error(errno);
     return 0;
 }
@@ -685,6 +696,7 @@ void SocketDevice::inherit_options(const SocketDevice* listener)
     send_timeout_ = listener->send_timeout_;
     send_buffer_ = listener->send_buffer_;
     receive_buffer_ = listener->receive_buffer_;
+    linger_on_.store(listener->linger_on_.load(std::memory_order_relaxed), std::memory_order_relaxed);
 }
 
 int SocketDevice::update_accept_context(const SocketDevice* listener)
@@ -724,10 +736,18 @@ int SocketDevice::control(DWORD code, const void* in, DWORD in_length, void* out
         return output(&value, sizeof(value));
     }
     case ws::kSiocAtMark: {
-        // TRUE unless out-of-band data waits (Windows' meaning; SO_OOBINLINE sockets only).
-        int at_mark = 0;
-        if (ioctl(descriptor_, SIOCATMARK, &at_mark) != 0) at_mark = 0;
-        ULONG value = at_mark ? 0 : 1;
+        // Windows' meaning: TRUE unless an urgent byte waits out of band (Microsoft Learn,
+        // Winsock IOCTLs; Wine's sock.c test_fionread_siocatmark, on Windows: FALSE from
+        // its arrival until a MSG_OOB receive takes it, whatever normal data comes before
+        // it). Linux's SIOCATMARK says whether the next read is at the mark, so the answer
+        // is Linux's urgent-data flag (POLLPRI, set until the byte is read). With
+        // SO_OOBINLINE an urgent byte is normal data: TRUE, except for one that arrived out
+        // of band before the option was turned on, until it is read.
+        struct pollfd poll_entry {descriptor_, POLLPRI, 0};
+        bool urgent = is_stream_type() && ::poll(&poll_entry, 1, 0) == 1 && (poll_entry.revents & POLLPRI);
+        if (!urgent) urgent_before_inline_.store(false, std::memory_order_relaxed);
+        else if (oob_inline()) urgent = urgent_before_inline_.load(std::memory_order_relaxed);
+        ULONG value = urgent ? 0 : 1;
         return output(&value, sizeof(value));
     }
     case ws::kSioKeepAliveVals: {

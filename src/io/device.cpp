@@ -135,6 +135,8 @@ bool is_device_type(kernel::ObjectType type)
            type == kernel::ObjectType::Disk || type == kernel::ObjectType::Serial;
 }
 
+void enable_alertable_sync() { kernel::set_sync_interrupter(&engine::interrupt_thread); }
+
 DWORD cancel_synchronous(kernel::ThreadState* thread)
 {
     LockGuard guard(thread->sync_lock);

@@ -281,18 +281,28 @@ namespace overlapped::io {
 // Runs a driver call that may block as a synchronous request: while it runs, the calling
 // thread counts as blocked for its completion port (a released thread that blocks lets
 // another waiter run, as on Windows), and CancelSynchronousIo can interrupt it.
+//
+// `alertable`: the call waits as Windows' blocking Winsock calls do, alertably: an APC
+// queued to the thread interrupts it (EINTR; its wait keeps the signal blocked outside
+// its ppoll, engine::InterruptWindow). The call sees apc_pending, returns
+// kRunApcs, and its caller runs the APCs outside the request and waits again.
+constexpr DWORD kRunApcs = 0xFFFFFFFEu;
+void enable_alertable_sync();
 template <class Call>
-DWORD run_synchronous(Call call)
+DWORD run_synchronous(Call call, bool alertable = false)
 {
     kernel::ThreadState* self = kernel::current_thread();
+    if (alertable) enable_alertable_sync();
     kernel::port_thread_blocking(self);
     self->sync_lock.lock();
     self->sync_io = true;
     self->sync_cancelled.store(0, std::memory_order_relaxed);
+    if (alertable) self->sync_alertable.store(1, std::memory_order_seq_cst);
     self->sync_lock.unlock();
     DWORD result = call();
     self->sync_lock.lock();
     self->sync_io = false;
+    self->sync_alertable.store(0, std::memory_order_relaxed);
     self->sync_lock.unlock();
     kernel::port_thread_unblocked(self);
     return result;

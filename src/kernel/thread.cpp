@@ -363,16 +363,28 @@ namespace {
 
 // After an APC is queued (and counted, under apc_lock, so that cancel_queued_apc never
 // takes the count below what is queued).
+constinit std::atomic<SyncInterrupter> g_sync_interrupter{nullptr};
+
 void wake_for_apc(ThreadState* target)
 {
     uint32_t expected = kWaitingAlertable;
-    if (target->wait_status.compare_exchange_strong(expected, kWaitAlerted, std::memory_order_seq_cst))
+    if (target->wait_status.compare_exchange_strong(expected, kWaitAlerted, std::memory_order_seq_cst)) {
         wake_thread(target);
-    else if (PortPoller* poller = target->ring_wait.load(std::memory_order_seq_cst))
+    } else if (PortPoller* poller = target->ring_wait.load(std::memory_order_seq_cst)) {
         poller->wake();  // an alertable port leader waiting in the engine
+    } else if (target->sync_alertable.load(std::memory_order_seq_cst) != 0) {
+        // A blocking Winsock call: interrupted under sync_lock, which the thread takes to
+        // leave the call, so the signal cannot reach it after it has gone on (or exited).
+        LockGuard guard(target->sync_lock);
+        SyncInterrupter interrupt = g_sync_interrupter.load(std::memory_order_acquire);
+        if (target->sync_io && target->sync_alertable.load(std::memory_order_relaxed) != 0 && interrupt != nullptr)
+            interrupt(target->pthread);
+    }
 }
 
 }  // namespace
+
+void set_sync_interrupter(SyncInterrupter interrupter) { g_sync_interrupter.store(interrupter, std::memory_order_release); }
 
 void queue_apc(ThreadState* target, const Apc& apc)
 {

@@ -90,6 +90,10 @@ struct ThreadState {
     Lock sync_lock;
     bool sync_io = false;
     std::atomic<uint32_t> sync_cancelled{0};
+    // Set (under sync_lock, seq_cst against apc_pending) while the synchronous call waits
+    // alertably, as Windows' blocking Winsock calls do: an APC queued then interrupts it
+    // (set_sync_interrupter) and the call runs it and waits on.
+    std::atomic<uint32_t> sync_alertable{0};
     unsigned long pthread = 0;  // pthread_t of the thread
 
     // ---- owned only by this thread. The id is atomic: CreateThread records it too, as
@@ -124,6 +128,7 @@ struct ThreadState {
         io_pending.store(0, std::memory_order_relaxed);
         sync_io = false;
         sync_cancelled.store(0, std::memory_order_relaxed);
+        sync_alertable.store(0, std::memory_order_relaxed);
         thread_id.store(0, std::memory_order_relaxed);
         owned_mutexes.clear();
         exiting = false;
@@ -159,6 +164,11 @@ int run_pending_apcs(ThreadState* self);
 
 // Queues an APC to `target` and wakes it if it is in an alertable wait.
 void queue_apc(ThreadState* target, const Apc& apc);
+
+// How queue_apc interrupts a thread whose synchronous call waits alertably
+// (ThreadState::sync_alertable): given by the I/O manager, which owns those waits.
+using SyncInterrupter = void (*)(unsigned long pthread);
+void set_sync_interrupter(SyncInterrupter interrupter);
 
 // As queue_apc, unless an APC of the same (nonzero) owner is queued to `target` and has
 // not begun to run: then nothing is queued and false is returned. A Windows timer has

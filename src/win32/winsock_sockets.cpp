@@ -1081,10 +1081,26 @@ int WSAAPI WSASendMsg(SOCKET Handle, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNu
     SocketDevice* socket = socket_reference(Handle);
     if (socket == nullptr) return SOCKET_ERROR;
     bool stream = socket->is_stream_type();
+    bool unbound = !socket->bound();
+    int family = socket->family();
     socket->release_reference();
     // Datagram and raw sockets only: Windows refuses a stream socket (Wine's sock.c
     // test_WSASendMsg).
     if (stream) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
+    if (lpNumberOfBytesSent == nullptr && lpOverlapped == nullptr) {
+        // No count to answer with: WSAEFAULT, but Windows has bound the socket by then, as
+        // a send does (Wine's sock.c test_WSASendMsg: "a bad call to WSASendMsg will also
+        // bind the socket", to the wildcard address and a port of its own).
+        if (unbound && (family == AF_INET || family == AF_INET6)) {
+            SOCKADDR_STORAGE any;
+            memset(&any, 0, sizeof(any));
+            any.ss_family = static_cast<ADDRESS_FAMILY>(family);
+            int error = WSAGetLastError();
+            ::bind(Handle, reinterpret_cast<sockaddr*>(&any), family == AF_INET ? sizeof(SOCKADDR_IN) : sizeof(SOCKADDR_IN6));
+            WSASetLastError(error);
+        }
+        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
+    }
     // Control data: IN_PKTINFO / IN6_PKTINFO choose the source address and interface
     // (drivers/socket.cpp, send_control); anything else fails with WSAEINVAL.
     return send_data(Handle, lpMsg->lpBuffers, lpMsg->dwBufferCount, lpNumberOfBytesSent, dwFlags, lpMsg->name,
@@ -1245,9 +1261,12 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
     // FIONREAD and SIOCATMARK with no room for their answer leave the count alone (Wine's
     // sock.c test_fionread_siocatmark), SIO_ROUTING_INTERFACE_QUERY's failures too, but
     // for an output too small, which gets the size needed (test_sioRoutingInterfaceQuery);
-    // other failures set it to 0 (test_keepalive_vals, test_unsupported_ioctls).
+    // other failures set it to 0 (test_keepalive_vals, test_unsupported_ioctls), except
+    // an overlapped call's, which leave it alone (test_keepalive_vals: SIO_KEEPALIVE_VALS
+    // with an OVERLAPPED and a short input fails with WSAEFAULT, the count untouched).
     bool count_kept = (error == WSAEFAULT && (dwIoControlCode == FIONREAD || dwIoControlCode == SIOCATMARK)) ||
-                      (error != 0 && dwIoControlCode == SIO_ROUTING_INTERFACE_QUERY && returned == 0);
+                      (error != 0 && dwIoControlCode == SIO_ROUTING_INTERFACE_QUERY && returned == 0) ||
+                      (error != 0 && lpOverlapped != nullptr);
     if (!count_kept) *lpcbBytesReturned = returned;
     if (lpOverlapped != nullptr && error == 0 && asynchronous) {
         // An overlapped control request: done already, and delivered like one, with 0

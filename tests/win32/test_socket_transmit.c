@@ -676,7 +676,12 @@ static void test_wsasendmsg(void)
     msg.dwBufferCount = 2;
 
     TEST("WSASendMsg: errors: INVALID_SOCKET WSAENOTSOCK, NULL msg WSAEFAULT, "
-         "NULL byte count without OVERLAPPED WSAEFAULT");
+         "NULL byte count without OVERLAPPED WSAEFAULT (which binds the socket, as a send "
+         "would: test_socket_edges.c)");
+    len = sizeof(name);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(getsockname(src, (struct sockaddr *)&name, &len), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
     WSASetLastError(0xdeadbeef);
     CHECK_EQ(pWSASendMsg(INVALID_SOCKET, &msg, 0, &sent, NULL, NULL), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
@@ -687,11 +692,7 @@ static void test_wsasendmsg(void)
     CHECK_EQ(pWSASendMsg(src, &msg, 0, NULL, NULL, NULL), SOCKET_ERROR);
     CHECK_EQ(WSAGetLastError(), WSAEFAULT);
 
-    TEST("WSASendMsg: gathers two buffers into one datagram; binds the socket implicitly");
-    len = sizeof(name);
-    WSASetLastError(0xdeadbeef);
-    CHECK_EQ(getsockname(src, (struct sockaddr *)&name, &len), SOCKET_ERROR);
-    CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+    TEST("WSASendMsg: gathers two buffers into one datagram");
     sent = 0xdeadbeef;
     SetLastError(0xdeadbeef);
     ret = pWSASendMsg(src, &msg, 0, &sent, NULL, NULL);
