@@ -1030,6 +1030,14 @@ DWORD PipeDevice::transfer_state_error(bool write) const
     return ERROR_SUCCESS;
 }
 
+DWORD PipeDevice::state_refusal(bool write, bool transact)
+{
+    LockGuard locked(lock);
+    if (transact) return transact_error();
+    if (DWORD error = transfer_state_error(write)) return error;
+    return descriptor_ < 0 ? ERROR_PIPE_NOT_CONNECTED : ERROR_SUCCESS;
+}
+
 DWORD PipeDevice::transact_error() const
 {
     // The pipe file system's order (ReactOS's npfs, NpTransceive, written to match

@@ -111,6 +111,11 @@ public:
     // FlushFileBuffers: waits until the other end has read everything this end wrote
     // (or is gone). Synchronous; CancelSynchronousIo and the end's close end it.
     DWORD flush();
+    // What the pipe file system answers a transfer (or, with `transact`, a
+    // TransactNamedPipe) from this end's state alone, before it would wait: the error of
+    // a server end listening or disconnected, a client its server disconnected, or an
+    // end that cannot transact; ERROR_SUCCESS when the request goes on.
+    DWORD state_refusal(bool write, bool transact);
     // TransactNamedPipe on a synchronous handle.
     DWORD transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read);
     // Whether this end has something to read already (TransactNamedPipe then fails with

@@ -222,7 +222,14 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     if (segments != nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // scatter/gather is asynchronous only
     DWORD done = 0;
     bool at_offset = overlapped != nullptr && !use_pointer;
-    io::synchronous_issue(file, overlapped, routine);
+    if (pipe) {
+        // A pipe end's state can fail the request at once: the handle stays unsignalled,
+        // the OVERLAPPED pending (pipe_sync_issue).
+        if (DWORD refused = win32::pipe_sync_issue(file, overlapped, routine, write, false))
+            return fail(refused, FALSE);
+    } else {
+        io::synchronous_issue(file, overlapped, routine);
+    }
     error = io::run_synchronous([&] { return file->transfer_sync(request, at_offset, &done); });
     io::synchronous_end(file);
     // A read given an OVERLAPPED reports the end of the file, at the file pointer too
