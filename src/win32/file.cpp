@@ -21,7 +21,8 @@ using overlapped::win32::fail;
 using overlapped::win32::set_last_error;
 
 namespace overlapped::win32 {
-HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes);  // pipe.cpp
+HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD disposition, DWORD flags,
+                        LPSECURITY_ATTRIBUTES attributes);  // pipe.cpp
 }
 
 namespace {
@@ -31,7 +32,7 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
 {
     drivers::NameKind kind;
     if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Pipe)
-        return win32::pipe_create_file(name, access, flags, attributes);
+        return win32::pipe_create_file(name, access, disposition, flags, attributes);
     if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Mailslot)  // src/win32/mailslot.cpp
         return win32::create_mailslot_client(name, access, flags, attributes);
     HANDLE device_handle;

@@ -162,7 +162,8 @@ BOOL handle_state(HANDLE handle, LPDWORD state, LPDWORD instances, LPDWORD max_c
 namespace overlapped::win32 {
 
 // CreateFile("\\.\pipe\name"): a client end (hooked from win32/file.cpp).
-HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes)
+HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD disposition, DWORD flags,
+                        LPSECURITY_ATTRIBUTES attributes)
 {
     drivers::DeviceName parsed;
     if (DWORD error = drivers::parse_device_name(name, drivers::NameKind::Pipe, false, kMaxPipePath, &parsed))
@@ -172,7 +173,12 @@ HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSE
     if (pipe == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     HANDLE handle = kernel::handle_create(pipe, pipe->granted(), win32::inherit_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
-    set_last_error(ERROR_SUCCESS);
+    // The pipe file system opens a client as an existing object (FILE_OPENED), and
+    // kernelbase's CreateFile turns that into ERROR_ALREADY_EXISTS for OPEN_ALWAYS
+    // (Microsoft Learn, CreateFileA: "If the specified file exists, the function succeeds
+    // and the last-error code is set to ERROR_ALREADY_EXISTS"); CREATE_ALWAYS reports it only
+    // for a file it overwrote, which a pipe never is.
+    set_last_error(disposition == OPEN_ALWAYS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
     return handle;
 }
 

@@ -696,8 +696,30 @@ static void test_handle_signal_after_failure(void)
     CloseHandle(so);
 }
 
+/* CreateFile of a pipe's name opens an existing object: OPEN_ALWAYS says so with
+ * ERROR_ALREADY_EXISTS (Microsoft Learn, CreateFileA), other dispositions leave 0. */
+static void test_open_dispositions(void)
+{
+    static const DWORD disposition[] = {OPEN_EXISTING, OPEN_ALWAYS, CREATE_ALWAYS};
+    static const DWORD expected[] = {ERROR_SUCCESS, ERROR_ALREADY_EXISTS, ERROR_SUCCESS};
+    int i;
+    TEST("CreateFile of a pipe: OPEN_ALWAYS reports ERROR_ALREADY_EXISTS");
+    for (i = 0; i < 3; i++) {
+        HANDLE s = CreateNamedPipeA(name_of("disp"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL);
+        HANDLE c;
+        CHECK(s != INVALID_HANDLE_VALUE);
+        SetLastError(0xdeadbeef);
+        c = CreateFileA(name_of("disp"), GENERIC_READ | GENERIC_WRITE, 0, NULL, disposition[i], 0, NULL);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        CHECK_ERROR(expected[i]);
+        CloseHandle(c);
+        CloseHandle(s);
+    }
+}
+
 int main(void)
 {
+    test_open_dispositions();
     test_handle_signal_after_failure();
     test_transport();
     test_transact_zero();
