@@ -1580,8 +1580,14 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     }
     bool transact = asked != nullptr && asked->kind == PipeRequest::Transact;
     bool write = transact || transfer.write;
-    if (DWORD error = transact ? transact_error() : transfer_state_error(write)) return error;
-    if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
+    DWORD error = transact ? transact_error() : transfer_state_error(write);
+    if (error == ERROR_SUCCESS && descriptor_ < 0) error = ERROR_PIPE_NOT_CONNECTED;
+    if (error != ERROR_SUCCESS) {
+        // The pipe file system's answer at once: the handle stays unsignalled (a direction
+        // the end does not have is the handle's rights, refused before the issue).
+        plan->failed_past_issue = error != ERROR_ACCESS_DENIED;
+        return error;
+    }
     op->descriptor = descriptor_;
     plan->done_now = true;  // step() starts the work (the lane keeps one at a time)
     plan->result = 0;
