@@ -219,10 +219,16 @@ private:
     // from the pipe, so every request on it fails with STATUS_PIPE_DISCONNECTED
     // (ERROR_PIPE_NOT_CONNECTED): transfers, queries and settings alike (ReactOS's npfs
     // decodes no pipe from it; Wine's server answers the same).
+    void note_peer_reset() { peer_reset_.store(true, std::memory_order_relaxed); }
     bool cut_off() const { return end_ == PipeEnd::Client && (disconnected_ || server_disconnected()); }
     // A server's page, made at its first connection; false if there is none.
     bool ensure_page();
     std::atomic<bool> spare_ready_{false};  // spare_ has its size (it keeps it until recycled)
+    // A transfer on this end saw ECONNRESET: the other end closed with data of ours unread
+    // (a Unix socket sets its peer's error so, once: the first call to look takes it, a
+    // pending write or read before a FlushFileBuffers that waits). Cleared by
+    // DisconnectNamedPipe, before the instance's next client.
+    std::atomic<bool> peer_reset_{false};
     void update_busy()
     {
         remainder_busy_.store(remainder_length_ > 0 || remainder_more_ || peer_disconnected_,

@@ -725,8 +725,116 @@ static void test_open_dispositions(void)
     }
 }
 
+/* Writes pending (more than the pipe holds) when the other end goes: the pipe file system
+ * completes them with ERROR_BROKEN_PIPE when the other end closes and with
+ * ERROR_PIPE_NOT_CONNECTED at DisconnectNamedPipe, counting nothing; a FlushFileBuffers
+ * waiting meanwhile fails the same way (Wine's kernel32 pipe test, test_overlapped_transport,
+ * on Windows). */
+static char big_buf[8 << 20];
+
+/* The helper threads' answer (the error of the call, or 0). */
+static volatile LONG thread_answer;
+
+static DWORD WINAPI flush_proc(void *pipe)
+{
+    tl_store(&thread_answer, FlushFileBuffers(pipe) ? 0 : (LONG)GetLastError());
+    return 0;
+}
+
+static DWORD WINAPI sync_write_proc(void *pipe)
+{
+    DWORD n = 0xdead;
+    tl_store(&thread_answer, WriteFile(pipe, big_buf, sizeof big_buf, &n, NULL) ? 0 : (LONG)GetLastError());
+    return 0;
+}
+
+static HANDLE start_thread(LPTHREAD_START_ROUTINE proc, HANDLE pipe)
+{
+    HANDLE t;
+    tl_store(&thread_answer, -1);
+    t = CreateThread(NULL, 0, proc, pipe, 0, NULL);
+    CHECK(t != NULL);
+    Sleep(100);
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_TIMEOUT);
+    return t;
+}
+
+static void thread_ends_with(HANDLE t, DWORD error)
+{
+    CHECK_EQ(WaitForSingleObject(t, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ((DWORD)tl_load(&thread_answer), error);
+    CloseHandle(t);
+}
+
+static void write_pending(HANDLE h, OVERLAPPED *ov)
+{
+    DWORD n;
+    memset(ov, 0, sizeof *ov);
+    ov->hEvent = ev();
+    CHECK(!WriteFile(h, big_buf, sizeof big_buf, &n, ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+}
+
+static void write_failed(HANDLE h, OVERLAPPED *ov, DWORD error)
+{
+    DWORD n = 0xdead;
+    CHECK_EQ(WaitForSingleObject(ov->hEvent, WAIT_MS), WAIT_OBJECT_0);
+    CHECK(!GetOverlappedResult(h, ov, &n, FALSE));
+    CHECK_ERROR(error);
+    CHECK_EQ(n, 0);
+    CloseHandle(ov->hEvent);
+}
+
+static void test_pending_writes_broken(void)
+{
+    HANDLE s, c, t;
+    OVERLAPPED ov, ov2;
+    int m;
+    TEST("writes pending when the other end closes or is disconnected: ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED");
+    for (m = 0; m < 2; m++) {
+        DWORD mode = m ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE : PIPE_TYPE_BYTE;
+        make_pair("pw1", mode, mode & PIPE_READMODE_MESSAGE, &s, &c);
+        write_pending(s, &ov);
+        t = start_thread(flush_proc, s);
+        CloseHandle(c);
+        write_failed(s, &ov, ERROR_BROKEN_PIPE);
+        thread_ends_with(t, ERROR_BROKEN_PIPE);
+        CloseHandle(s);
+
+        make_pair("pw2", mode, mode & PIPE_READMODE_MESSAGE, &s, &c);
+        write_pending(c, &ov);
+        t = start_thread(flush_proc, c);
+        CloseHandle(s);
+        write_failed(c, &ov, ERROR_BROKEN_PIPE);
+        thread_ends_with(t, ERROR_BROKEN_PIPE);
+        CloseHandle(c);
+
+        make_pair("pw3", mode, mode & PIPE_READMODE_MESSAGE, &s, &c);
+        write_pending(c, &ov);
+        write_pending(s, &ov2);
+        t = start_thread(flush_proc, c);
+        CHECK(DisconnectNamedPipe(s));
+        write_failed(c, &ov, ERROR_PIPE_NOT_CONNECTED);
+        write_failed(s, &ov2, ERROR_PIPE_NOT_CONNECTED);
+        thread_ends_with(t, ERROR_PIPE_NOT_CONNECTED);
+        CloseHandle(c);
+        CloseHandle(s);
+
+        /* a synchronous client's write waiting for room */
+        s = CreateNamedPipeA(name_of("pw4"), PIPE_ACCESS_DUPLEX, mode, 1, 5000, 6000, 0, NULL);
+        CHECK(s != INVALID_HANDLE_VALUE);
+        c = CreateFileA(name_of("pw4"), GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        t = start_thread(sync_write_proc, c);
+        CloseHandle(s);
+        thread_ends_with(t, ERROR_BROKEN_PIPE);
+        CloseHandle(c);
+    }
+}
+
 int main(void)
 {
+    test_pending_writes_broken();
     test_open_dispositions();
     test_handle_signal_after_failure();
     test_transport();
