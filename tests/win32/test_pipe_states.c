@@ -12,8 +12,10 @@
  * after a disconnection; a listening and a disconnected instance's transfers, peeks and
  * flushes; PIPE_NOWAIT's ConnectNamedPipe in each state; a synchronous message read with
  * an OVERLAPPED; a zero-byte overlapped read of a byte pipe; GetOverlappedResultEx's
- * time-outs; a handle's signal after a request the pipe fails at once. Every wait is
- * bounded. */
+ * time-outs; a handle's signal after a request the pipe fails at once (synchronous and
+ * overlapped ends); CreateFile's dispositions on a pipe; writes pending (overlapped, and a
+ * synchronous one blocked) when the other end closes or is disconnected, with a flush
+ * waiting beside them. Every wait is bounded. */
 #include "testlib.h"
 
 #define WAIT_MS 5000
@@ -610,6 +612,9 @@ static void test_zero_read_byte_pending(void)
     CloseHandle(c); CloseHandle(s);
 }
 
+static int apc_ran;
+static void CALLBACK count_apc(ULONG_PTR arg) { (void)arg; apc_ran++; }
+
 static void test_getoverlappedresultex(void)
 {
     HANDLE s, c;
@@ -619,9 +624,14 @@ static void test_getoverlappedresultex(void)
     TEST("GetOverlappedResultEx on a pending pipe read: time-outs and APCs");
     make_pair("gx", PIPE_TYPE_BYTE, PIPE_READMODE_BYTE, &s, &c);
     read_async(c, buf, sizeof buf, &ov);
+    apc_ran = 0;
+    CHECK(QueueUserAPC(count_apc, GetCurrentThread(), 0));
     CHECK(!GetOverlappedResultEx(c, &ov, &n, 0, FALSE)); CHECK_ERROR(ERROR_IO_INCOMPLETE);
     CHECK(!GetOverlappedResultEx(c, &ov, &n, 0, TRUE)); CHECK_ERROR(ERROR_IO_INCOMPLETE);
     CHECK(!GetOverlappedResultEx(c, &ov, &n, 10, FALSE)); CHECK_ERROR(WAIT_TIMEOUT);
+    CHECK_EQ(apc_ran, 0);
+    CHECK(!GetOverlappedResultEx(c, &ov, &n, 10, TRUE)); CHECK_ERROR(WAIT_IO_COMPLETION);
+    CHECK_EQ(apc_ran, 1);
     CHECK(CancelIo(c));
     CHECK(!GetOverlappedResultEx(c, &ov, &n, 1000, FALSE)); CHECK_ERROR(ERROR_OPERATION_ABORTED);
     CloseHandle(ov.hEvent);
