@@ -455,8 +455,13 @@ BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize,
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
+    // A request of the handle as any other (kernelbase issues FSCTL_PIPE_PEEK with no
+    // event): its issue resets the handle, its success signals it, a failure leaves it
+    // reset (pipe_sync_issue).
+    io::synchronous_issue(pipe);
     DWORD error = pipe->peek(lpBuffer, nBufferSize, lpBytesRead, lpTotalBytesAvail, lpBytesLeftThisMessage);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    io::synchronous_end(pipe);
     return TRUE;
 }
 

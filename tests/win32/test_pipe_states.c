@@ -666,8 +666,10 @@ static void test_handle_signal_after_failure(void)
     CHECK(!ConnectNamedPipe(s, NULL));
     CHECK_ERROR(ERROR_PIPE_CONNECTED);
     WINE_DEVIATION("Wine 8 signals a pipe handle after a request failed at once") { CHECK(!signalled(s)); }
-    /* a success signals it again */
+    /* a success signals it again, a peek's too; a failed peek leaves it reset */
     CHECK(WriteFile(c, "ab", 2, &n, NULL));
+    CHECK(PeekNamedPipe(s, NULL, 0, NULL, &n, NULL));
+    CHECK(signalled(s));
     CHECK(ReadFile(s, buf, 1, &n, NULL));
     CHECK(signalled(s));
     CHECK(signalled(c));
@@ -684,6 +686,9 @@ static void test_handle_signal_after_failure(void)
     CHECK(!signalled(ov.hEvent));
     CHECK_EQ((DWORD)ov.Internal, STATUS_PENDING);
     CHECK(!TransactNamedPipe(c, "x", 1, buf, sizeof buf, &n, NULL));
+    CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
+    CHECK(!signalled(c));
+    CHECK(!PeekNamedPipe(c, NULL, 0, NULL, &n, NULL));
     CHECK_ERROR(ERROR_PIPE_NOT_CONNECTED);
     CHECK(!signalled(c));
     CloseHandle(ov.hEvent);
