@@ -1697,7 +1697,10 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     if (result == -ECANCELED) {
         LockGuard guard(lock);
         DWORD status = STATUS_CANCELLED;
-        if (closing_ && state->phase != kConnect) status = STATUS_PIPE_BROKEN;
+        // The close of the end's last handle: the pipe file system's clean-up completes
+        // what the end has queued, listens too, with STATUS_PIPE_BROKEN (ReactOS's npfs,
+        // NpSetClosingPipeState, written to match Windows' driver).
+        if (closing_) status = STATUS_PIPE_BROKEN;
         if (end_ == PipeEnd::Server && state_ == PipeState::Disconnected && state->phase != kConnect)
             status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
         bool writing = state->phase == kWrite || state->phase == kTransactWrite;
@@ -1705,6 +1708,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         // A write the pipe ended (its close, DisconnectNamedPipe) counts nothing, as the
         // pipe file system completes the writes it holds (write_failed, below).
         if (writing && status != STATUS_CANCELLED) bytes = 0;
+        if (state->phase == kConnect) bytes = 0;  // a listen moves no data (its cursors are unused)
         return done(status, bytes);
     }
     switch (state->phase) {
