@@ -1030,6 +1030,14 @@ DWORD PipeDevice::transfer_state_error(bool write) const
     return ERROR_SUCCESS;
 }
 
+DWORD PipeDevice::state_refusal(bool write, bool transact)
+{
+    LockGuard locked(lock);
+    if (transact) return transact_error();
+    if (DWORD error = transfer_state_error(write)) return error;
+    return descriptor_ < 0 ? ERROR_PIPE_NOT_CONNECTED : ERROR_SUCCESS;
+}
+
 DWORD PipeDevice::transact_error() const
 {
     // The pipe file system's order (ReactOS's npfs, NpTransceive, written to match
@@ -1111,7 +1119,9 @@ DWORD PipeDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
                 *done += static_cast<DWORD>(n);
                 continue;
             }
-            if (errno == EPIPE) return ERROR_NO_DATA;  // the read end is closed
+            // The read end is closed: refused at once (ERROR_NO_DATA), or, once part of the
+            // write went, broken under it (ERROR_BROKEN_PIPE, as a named pipe's write_sync).
+            if (errno == EPIPE) return *done > 0 ? ERROR_BROKEN_PIPE : ERROR_NO_DATA;
             if (errno == EAGAIN && nowait) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
             if (errno != EINTR) return win32_error_from_errno(errno);
             if (io::sync_io_cancelled()) return ERROR_OPERATION_ABORTED;
@@ -1256,6 +1266,7 @@ ReadStep PipeReader::received(PipeDevice* end, ReadCursor* cursor, int result, D
             *status = cursor->message_read ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
             return ReadStep::Done;
         }
+        if (error == ECONNRESET) end->note_peer_reset();
         if (error == ECONNRESET || error == EPIPE) *status = STATUS_PIPE_BROKEN;
         else *status = io::status_from_errno(error);
         return ReadStep::Done;
@@ -1461,6 +1472,10 @@ DWORD PipeDevice::write_failure(int fd, int error)
         std::lock_guard<std::mutex> guard(remainder_mutex_);
         disconnected = peer_disconnected_;
     }
+    if (error == ECONNRESET) note_peer_reset();
+    // The disconnection page says it first (DisconnectNamedPipe counts before it sends its
+    // mark), whatever the client's queue holds before the mark.
+    if (!disconnected && (error == EPIPE || error == ECONNRESET)) disconnected = server_disconnected();
     if (!disconnected && end_ == PipeEnd::Client && (error == EPIPE || error == ECONNRESET)) {
         // The server went: disconnected (DisconnectNamedPipe's mark is queued, unread) or
         // closed? The mark is the last thing the server sent; a peek reaches it when the
@@ -1508,6 +1523,7 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
         nowait = nowait_;
         blocking = !nowait && !closing_;
     }
+    bool waited = false;
     for (;;) {
         int result = write_some(fd, message_type_, &cursor, blocking);
         *done = cursor.done;
@@ -1516,9 +1532,20 @@ DWORD PipeDevice::write_sync(const void* buffer, DWORD length, DWORD* done)
             if (!interrupted()) continue;
             return ERROR_OPERATION_ABORTED;
         }
-        if (result != -EAGAIN && result != -EINTR) return write_failure(fd, -result);
+        if (result != -EAGAIN && result != -EINTR) {
+            // The other end went while the write was under way (part of it went, or it
+            // waited for room): the pipe broke under a pending write, ERROR_BROKEN_PIPE,
+            // as the overlapped path's write_failed (a blocking send that waited with
+            // nothing taken cannot be told from one refused at once: ERROR_NO_DATA).
+            // What went is the other end's to discard: the write counts nothing.
+            DWORD error = write_failure(fd, -result);
+            if (error == ERROR_NO_DATA && (waited || cursor.started || cursor.done > 0)) error = ERROR_BROKEN_PIPE;
+            if (error == ERROR_BROKEN_PIPE || error == ERROR_PIPE_NOT_CONNECTED) *done = 0;
+            return error;
+        }
         if (nowait) return ERROR_SUCCESS;  // PIPE_NOWAIT: what fitted
         if (DWORD error = wait_descriptor(fd, POLLOUT)) return error;
+        waited = true;
     }
 }
 
@@ -1543,6 +1570,7 @@ struct RequestState {
     uint8_t phase;
     bool receiving;     // a Receive is under way (its result is for PipeReader::received)
     bool nowait;        // PIPE_NOWAIT when the read was issued: it does not wait for data
+    bool write_waited;  // the write waited for room (it was pending): see write_failed
     ReadCursor read;
     WriteCursor write;
 };
@@ -1558,6 +1586,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     request->done = 0;
     state->receiving = false;
     state->nowait = false;
+    state->write_waited = false;
     if (asked != nullptr && asked->kind == PipeRequest::Connect) {
         if (end_ != PipeEnd::Server) return ERROR_INVALID_FUNCTION;
         if (state_ == PipeState::Connected) return ERROR_PIPE_CONNECTED;
@@ -1572,8 +1601,14 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     }
     bool transact = asked != nullptr && asked->kind == PipeRequest::Transact;
     bool write = transact || transfer.write;
-    if (DWORD error = transact ? transact_error() : transfer_state_error(write)) return error;
-    if (descriptor_ < 0) return ERROR_PIPE_NOT_CONNECTED;
+    DWORD error = transact ? transact_error() : transfer_state_error(write);
+    if (error == ERROR_SUCCESS && descriptor_ < 0) error = ERROR_PIPE_NOT_CONNECTED;
+    if (error != ERROR_SUCCESS) {
+        // The pipe file system's answer at once: the handle stays unsignalled (a direction
+        // the end does not have is the handle's rights, refused before the issue).
+        plan->failed_past_issue = error != ERROR_ACCESS_DENIED;
+        return error;
+    }
     op->descriptor = descriptor_;
     plan->done_now = true;  // step() starts the work (the lane keeps one at a time)
     plan->result = 0;
@@ -1648,6 +1683,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         return true;
     };
     auto poll_out = [&]() {
+        state->write_waited = true;
         void (*complete)(engine::Op*) = op->complete;
         int descriptor = op->descriptor;
         op->reset();
@@ -1661,10 +1697,18 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     if (result == -ECANCELED) {
         LockGuard guard(lock);
         DWORD status = STATUS_CANCELLED;
-        if (closing_ && state->phase != kConnect) status = STATUS_PIPE_BROKEN;
+        // The close of the end's last handle: the pipe file system's clean-up completes
+        // what the end has queued, listens too, with STATUS_PIPE_BROKEN (ReactOS's npfs,
+        // NpSetClosingPipeState, written to match Windows' driver).
+        if (closing_) status = STATUS_PIPE_BROKEN;
         if (end_ == PipeEnd::Server && state_ == PipeState::Disconnected && state->phase != kConnect)
             status = pipe_status(ERROR_PIPE_NOT_CONNECTED);
-        DWORD bytes = state->phase == kWrite || state->phase == kTransactWrite ? state->write.done : state->read.done;
+        bool writing = state->phase == kWrite || state->phase == kTransactWrite;
+        DWORD bytes = writing ? state->write.done : state->read.done;
+        // A write the pipe ended (its close, DisconnectNamedPipe) counts nothing, as the
+        // pipe file system completes the writes it holds (write_failed, below).
+        if (writing && status != STATUS_CANCELLED) bytes = 0;
+        if (state->phase == kConnect) bytes = 0;  // a listen moves no data (its cursors are unused)
         return done(status, bytes);
     }
     switch (state->phase) {
@@ -1750,7 +1794,19 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
     }
     case kWrite:
     case kTransactWrite: {
-        if (result < 0) return done(pipe_status(write_failure(op->descriptor, -result)), state->write.done);
+        // A write that waited for room and then finds the other end gone was pending when
+        // the pipe broke: the pipe file system completes the writes it holds with
+        // STATUS_PIPE_BROKEN (ERROR_BROKEN_PIPE) when the other end closes, and with
+        // STATUS_PIPE_DISCONNECTED at DisconnectNamedPipe, counting nothing (Wine's kernel32
+        // pipe test, test_overlapped_transport, on Windows). One that finds it gone at once
+        // is refused as the closing pipe's (ERROR_NO_DATA).
+        auto write_failed = [&](int error) {
+            DWORD failure = write_failure(op->descriptor, error);
+            if (!state->write_waited) return done(pipe_status(failure), state->write.done);
+            if (failure == ERROR_NO_DATA) failure = ERROR_BROKEN_PIPE;
+            return done(pipe_status(failure), 0);
+        };
+        if (result < 0) return write_failed(-result);
         if (state->write.length == 0 && !message_type_)
             return done(pipe_status(empty_write_error(op->descriptor)), 0);
         if (request->plan.would_wait) {  // the fast I/O path's try found no room
@@ -1759,7 +1815,7 @@ io::Next PipeDevice::step(io::Request* request, io::Outcome* outcome)
         }
         int sent = write_some(op->descriptor, message_type_, &state->write);
         if (sent == -EAGAIN) return poll_out();
-        if (sent < 0) return done(pipe_status(write_failure(op->descriptor, -sent)), state->write.done);
+        if (sent < 0) return write_failed(-sent);
         if (state->phase == kWrite) return done(STATUS_SUCCESS, state->write.done);
         state->phase = kTransactRead;
         DWORD status = STATUS_SUCCESS;
@@ -2260,7 +2316,12 @@ DWORD PipeDevice::flush()
         // A socket shut down but not yet closed by the other end (our close shuts the
         // connection down first) still holds the data in its queue: SIOCOUTQ counts it.
         bool linux_pipe = end_ == PipeEnd::Anonymous;
-        auto unread_at_close = [fd, linux_pipe, query]() {
+        // Under `lock`: a write of this end is under way, so data of ours was unread when
+        // the other end went (the write's own failure notes the reset only after its send
+        // took the socket's error, which a look between the two would miss).
+        auto writing = [this]() { return lanes[static_cast<int>(io::Lane::Out) - 1].busy; };
+        auto unread_at_close = [this, fd, linux_pipe, query]() {
+            if (peer_reset_.load(std::memory_order_relaxed)) return true;
             int left = 0;
             bool holds = ioctl(fd, query, &left) == 0 && left > 0;
             if (!linux_pipe && holds) return true;
@@ -2276,10 +2337,18 @@ DWORD PipeDevice::flush()
             DWORD waited = poll_once(fd, 0, &interval);
             if (waited == ERROR_SUCCESS) {
                 peer_gone = true;
+                {
+                    LockGuard guard(lock);
+                    if (writing()) return ERROR_BROKEN_PIPE;
+                }
                 return unread_at_close() ? ERROR_BROKEN_PIPE : ERROR_SUCCESS;
             }
             if (waited != WAIT_TIMEOUT) return waited;
             LockGuard guard(lock);
+            // The client went (closing: with our data unread or not) or this server was
+            // disconnected meanwhile.
+            if (end_ == PipeEnd::Server && state_ == PipeState::Closing)
+                return writing() || unread_at_close() ? ERROR_BROKEN_PIPE : ERROR_SUCCESS;
             if (end_ == PipeEnd::Server && state_ != PipeState::Connected) return ERROR_SUCCESS;
         }
     });
@@ -2309,6 +2378,7 @@ DWORD PipeDevice::disconnect()
         descriptor = descriptor_;
         descriptor_ = -1;
         state_ = PipeState::Disconnected;
+        peer_reset_.store(false, std::memory_order_relaxed);  // the next client starts afresh
         // The client's next call fails, whatever it has not read (its page says so
         // first). Under the lock: a client that connects next is told the new count.
         if (page_ != nullptr) page_->fetch_add(1, std::memory_order_release);

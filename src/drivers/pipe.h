@@ -111,6 +111,11 @@ public:
     // FlushFileBuffers: waits until the other end has read everything this end wrote
     // (or is gone). Synchronous; CancelSynchronousIo and the end's close end it.
     DWORD flush();
+    // What the pipe file system answers a transfer (or, with `transact`, a
+    // TransactNamedPipe) from this end's state alone, before it would wait: the error of
+    // a server end listening or disconnected, a client its server disconnected, or an
+    // end that cannot transact; ERROR_SUCCESS when the request goes on.
+    DWORD state_refusal(bool write, bool transact);
     // TransactNamedPipe on a synchronous handle.
     DWORD transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read);
     // Whether this end has something to read already (TransactNamedPipe then fails with
@@ -214,10 +219,16 @@ private:
     // from the pipe, so every request on it fails with STATUS_PIPE_DISCONNECTED
     // (ERROR_PIPE_NOT_CONNECTED): transfers, queries and settings alike (ReactOS's npfs
     // decodes no pipe from it; Wine's server answers the same).
+    void note_peer_reset() { peer_reset_.store(true, std::memory_order_relaxed); }
     bool cut_off() const { return end_ == PipeEnd::Client && (disconnected_ || server_disconnected()); }
     // A server's page, made at its first connection; false if there is none.
     bool ensure_page();
     std::atomic<bool> spare_ready_{false};  // spare_ has its size (it keeps it until recycled)
+    // A transfer on this end saw ECONNRESET: the other end closed with data of ours unread
+    // (a Unix socket sets its peer's error so, once: the first call to look takes it, a
+    // pending write or read before a FlushFileBuffers that waits). Cleared by
+    // DisconnectNamedPipe, before the instance's next client.
+    std::atomic<bool> peer_reset_{false};
     void update_busy()
     {
         remainder_busy_.store(remainder_length_ > 0 || remainder_more_ || peer_disconnected_,

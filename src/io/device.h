@@ -96,6 +96,11 @@ struct Plan {
     // reports the request pending: Windows' answer for a request its driver accepts and
     // fails later (a socket control code the driver does not know).
     bool deliver_failure = false;
+    // An error prepare() returns is the driver's answer at once, past the issue: the
+    // handle's signal stays reset, as Windows' I/O manager leaves a file object whose
+    // request its driver failed at once (ReactOS's IopCompleteRequest). Without it the
+    // refusal is taken as one made before the issue, which leaves the signal alone.
+    bool failed_past_issue = false;
 };
 
 // One call of the fast I/O path (Device::fast_ready, Device::fast_transfer): what the

@@ -1039,6 +1039,7 @@ Submitted submit_locked(Device* device, const Transfer& transfer, OVERLAPPED* ov
         if (queue == nullptr) error = ERROR_NOT_SUPPORTED;
     }
     if (error != ERROR_SUCCESS) {
+        if (request->plan.failed_past_issue) device->signaled_ = false;  // the issue's reset
         unlock_releasing();
         if (event != nullptr) event->release_reference();
         request_free(request);

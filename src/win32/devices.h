@@ -58,5 +58,13 @@ bool pipe_information(HANDLE handle, BY_HANDLE_FILE_INFORMATION* info, BOOL* res
 // marked pending (pipe.cpp).
 void complete_pipe_sync(io::Device* pipe, OVERLAPPED* overlapped, DWORD error, DWORD bytes,
                         LPOVERLAPPED_COMPLETION_ROUTINE routine = nullptr);
+// The issue of a request on a pipe end's synchronous handle (`transact`: a
+// TransactNamedPipe; else a read or, with `write`, a write): resets the handle and the
+// OVERLAPPED's event (io::synchronous_issue), and returns the error the pipe file system
+// answers at once from the end's state (ERROR_SUCCESS: the request goes on, and its end
+// signals the handle with io::synchronous_end). A request failed so leaves the handle
+// unsignalled (pipe.cpp).
+DWORD pipe_sync_issue(io::Device* pipe, const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine,
+                      bool write, bool transact);
 
 }  // namespace overlapped::win32

@@ -21,7 +21,8 @@ using overlapped::win32::fail;
 using overlapped::win32::set_last_error;
 
 namespace overlapped::win32 {
-HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes);  // pipe.cpp
+HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD disposition, DWORD flags,
+                        LPSECURITY_ATTRIBUTES attributes);  // pipe.cpp
 }
 
 namespace {
@@ -31,7 +32,7 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
 {
     drivers::NameKind kind;
     if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Pipe)
-        return win32::pipe_create_file(name, access, flags, attributes);
+        return win32::pipe_create_file(name, access, disposition, flags, attributes);
     if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Mailslot)  // src/win32/mailslot.cpp
         return win32::create_mailslot_client(name, access, flags, attributes);
     HANDLE device_handle;
@@ -222,7 +223,14 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
     if (segments != nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);  // scatter/gather is asynchronous only
     DWORD done = 0;
     bool at_offset = overlapped != nullptr && !use_pointer;
-    io::synchronous_issue(file, overlapped, routine);
+    if (pipe) {
+        // A pipe end's state can fail the request at once: the handle stays unsignalled,
+        // the OVERLAPPED pending (pipe_sync_issue).
+        if (DWORD refused = win32::pipe_sync_issue(file, overlapped, routine, write, false))
+            return fail(refused, FALSE);
+    } else {
+        io::synchronous_issue(file, overlapped, routine);
+    }
     error = io::run_synchronous([&] { return file->transfer_sync(request, at_offset, &done); });
     io::synchronous_end(file);
     // A read given an OVERLAPPED reports the end of the file, at the file pointer too

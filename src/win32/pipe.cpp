@@ -162,7 +162,8 @@ BOOL handle_state(HANDLE handle, LPDWORD state, LPDWORD instances, LPDWORD max_c
 namespace overlapped::win32 {
 
 // CreateFile("\\.\pipe\name"): a client end (hooked from win32/file.cpp).
-HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes)
+HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD disposition, DWORD flags,
+                        LPSECURITY_ATTRIBUTES attributes)
 {
     drivers::DeviceName parsed;
     if (DWORD error = drivers::parse_device_name(name, drivers::NameKind::Pipe, false, kMaxPipePath, &parsed))
@@ -172,7 +173,12 @@ HANDLE pipe_create_file(const std::string& name, DWORD access, DWORD flags, LPSE
     if (pipe == nullptr) return fail(error, INVALID_HANDLE_VALUE);
     HANDLE handle = kernel::handle_create(pipe, pipe->granted(), win32::inherit_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
-    set_last_error(ERROR_SUCCESS);
+    // The pipe file system opens a client as an existing object (FILE_OPENED), and
+    // kernelbase's CreateFile turns that into ERROR_ALREADY_EXISTS for OPEN_ALWAYS
+    // (Microsoft Learn, CreateFileA: "If the specified file exists, the function succeeds
+    // and the last-error code is set to ERROR_ALREADY_EXISTS"); CREATE_ALWAYS reports it only
+    // for a file it overwrote, which a pipe never is.
+    set_last_error(disposition == OPEN_ALWAYS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
     return handle;
 }
 
@@ -328,6 +334,21 @@ void complete_pipe_sync(io::Device* pipe, OVERLAPPED* overlapped, DWORD error, D
     io::complete_synchronously(pipe, overlapped, status, bytes, routine);
 }
 
+DWORD pipe_sync_issue(io::Device* pipe, const OVERLAPPED* overlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine,
+                      bool write, bool transact)
+{
+    // Windows' I/O manager resets the file object's event at every issue, and signals it
+    // again at the completion only for a success, a warning, or an error of a request that
+    // was pending first (ReactOS's IopCompleteRequest, a reimplementation of it). A request
+    // the pipe file system fails at once from the end's state is none of those: the handle
+    // stays unsignalled (Wine's kernel32 pipe test, test_DisconnectNamedPipe, on Windows:
+    // a client whose server disconnected is not signalled after its failed write and read).
+    io::synchronous_issue(pipe, overlapped, routine);
+    DWORD error = static_cast<drivers::PipeDevice*>(pipe)->state_refusal(write, transact);
+    // A direction the end does not have is the handle's rights, checked before the issue.
+    return error == ERROR_ACCESS_DENIED ? ERROR_SUCCESS : error;
+}
+
 }  // namespace overlapped::win32
 
 extern "C" {
@@ -385,10 +406,11 @@ BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped)
     PipeReference hold{pipe};
     DWORD error = pipe->connect_check();
     if (error != ERROR_IO_PENDING) {
-        // The I/O manager resets the request's event before the pipe file system answers
-        // (Wine's ntdll pipe.c test_overlapped, on Windows: a listen on a pipe whose client
-        // is already there gives STATUS_PIPE_CONNECTED and leaves the event reset).
-        if (lpOverlapped != nullptr) io::reset_request_event(lpOverlapped, nullptr);
+        // The I/O manager resets the request's event and the handle before the pipe file
+        // system answers, and an error at once signals neither (Wine's ntdll pipe.c
+        // test_overlapped, on Windows: a listen on a pipe whose client is already there
+        // gives STATUS_PIPE_CONNECTED and leaves the event reset; pipe_sync_issue).
+        io::synchronous_issue(pipe, lpOverlapped);
         return fail(error, FALSE);
     }
     if (pipe->overlapped_io()) {
@@ -433,8 +455,13 @@ BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize,
     drivers::PipeDevice* pipe = reference_pipe(hNamedPipe, FILE_READ_DATA);
     if (pipe == nullptr) return FALSE;
     PipeReference hold{pipe};
+    // A request of the handle as any other (kernelbase issues FSCTL_PIPE_PEEK with no
+    // event): its issue resets the handle, its success signals it, a failure leaves it
+    // reset (pipe_sync_issue).
+    io::synchronous_issue(pipe);
     DWORD error = pipe->peek(lpBuffer, nBufferSize, lpBytesRead, lpTotalBytesAvail, lpBytesLeftThisMessage);
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    io::synchronous_end(pipe);
     return TRUE;
 }
 
@@ -470,7 +497,8 @@ BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBuf
         return fail(result.error, FALSE);
     }
     DWORD read = 0;
-    io::synchronous_issue(pipe, lpOverlapped);
+    if (DWORD refused = win32::pipe_sync_issue(pipe, lpOverlapped, nullptr, false, true))
+        return fail(refused, FALSE);  // the handle and the OVERLAPPED stay as the issue left them
     DWORD error = io::run_synchronous(
         [&] { return pipe->transact_sync(lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize, &read); });
     io::synchronous_end(pipe);
