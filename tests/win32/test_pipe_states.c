@@ -20,7 +20,9 @@
 
 #define WAIT_MS 5000
 
-static char name_buf[160];
+/* One buffer per thread: a waiting thread (wait_proc) names the pipe while the main
+ * thread names it too. */
+static _Thread_local char name_buf[160];
 
 static const char *name_of(const char *suffix)
 {
@@ -222,20 +224,21 @@ static void test_transact_zero(void)
 {
     HANDLE s, c;
     OVERLAPPED ov, ov2;
-    char rbuf[100], buf[10] = "abcdefghi";
+    /* The server's reads go to sbuf: a transaction pending meanwhile owns rbuf. */
+    char rbuf[100], sbuf[100], buf[10] = "abcdefghi";
     TEST("TransactNamedPipe: zero-size messages, answered with another transaction");
     make_pair("tz", PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, PIPE_READMODE_MESSAGE, &s, &c);
     memset(&ov, 0, sizeof ov); ov.hEvent = ev();
     CHECK(!TransactNamedPipe(c, buf, 5, rbuf, 0, NULL, &ov));
     CHECK_ERROR(ERROR_IO_PENDING);
-    READ_SYNC(s, rbuf, sizeof rbuf, 5, FALSE);
+    READ_SYNC(s, sbuf, sizeof sbuf, 5, FALSE);
     write_sync(s, buf, 0);
     RESULT(c, &ov, 0, FALSE);
 
     memset(&ov, 0, sizeof ov); ov.hEvent = ev();
     CHECK(!TransactNamedPipe(c, buf, 0, rbuf, 0, NULL, &ov));
     CHECK_ERROR(ERROR_IO_PENDING);
-    READ_SYNC(s, rbuf, sizeof rbuf, 0, FALSE);
+    READ_SYNC(s, sbuf, sizeof sbuf, 0, FALSE);
     CHECK_EQ(WaitForSingleObject(ov.hEvent, 50), WAIT_TIMEOUT);
     write_sync(s, buf, 0);
     RESULT(c, &ov, 0, FALSE);
@@ -243,7 +246,7 @@ static void test_transact_zero(void)
     memset(&ov, 0, sizeof ov); ov.hEvent = ev();
     CHECK(!TransactNamedPipe(c, buf, 3, rbuf, 100, NULL, &ov));
     CHECK_ERROR(ERROR_IO_PENDING);
-    READ_SYNC(s, rbuf, 1000 > sizeof rbuf ? sizeof rbuf : 1000, 3, FALSE);
+    READ_SYNC(s, sbuf, 1000 > sizeof sbuf ? sizeof sbuf : 1000, 3, FALSE);
     memset(&ov2, 0, sizeof ov2); ov2.hEvent = ev();
     CHECK(!TransactNamedPipe(s, buf, 4, rbuf, 100, NULL, &ov2));
     CHECK_ERROR(ERROR_IO_PENDING);
@@ -255,7 +258,7 @@ static void test_transact_zero(void)
     memset(&ov, 0, sizeof ov); ov.hEvent = ev();
     CHECK(!TransactNamedPipe(c, buf, 5, rbuf, 6, NULL, &ov));
     CHECK_ERROR(ERROR_IO_PENDING);
-    READ_SYNC(s, rbuf, sizeof rbuf, 5, FALSE);
+    READ_SYNC(s, sbuf, sizeof sbuf, 5, FALSE);
     write_sync(s, buf, 10);
     RESULT(c, &ov, 6, TRUE);
     READ_SYNC(c, rbuf, sizeof rbuf, 4, FALSE);
