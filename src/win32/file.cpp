@@ -31,10 +31,17 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
                    LPSECURITY_ATTRIBUTES attributes)
 {
     drivers::NameKind kind;
-    if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Pipe)
-        return win32::pipe_create_file(name, access, disposition, flags, attributes);
-    if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Mailslot)  // src/win32/mailslot.cpp
-        return win32::create_mailslot_client(name, access, flags, attributes);
+    if (drivers::is_device_name(name, &kind)) {
+        // kernelbase's CreateFile maps the disposition to NtCreateFile's before it opens
+        // anything, and refuses one it has no mapping for (Microsoft Learn, CreateFileA:
+        // dwCreationDisposition "must be one of the following values"), so a pipe or a
+        // mailslot client is not opened with it (Wine agrees, on both).
+        if (disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING)
+            return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
+        if (kind == drivers::NameKind::Pipe) return win32::pipe_create_file(name, access, disposition, flags, attributes);
+        // src/win32/mailslot.cpp
+        return win32::create_mailslot_client(name, access, disposition, flags, attributes);
+    }
     HANDLE device_handle;
     if (win32::open_named_device(name, access, share, disposition, flags, attributes, &device_handle))
         return device_handle;  // src/win32/devices.cpp
