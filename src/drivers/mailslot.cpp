@@ -17,7 +17,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "common/clock.h"
 #include "common/errors.h"
 #include "drivers/inherit.h"
 #include "io/request.h"
@@ -540,7 +539,6 @@ void MailslotDevice::finish(io::Request* request)
 DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
 {
     *done = 0;
-    kernel::ThreadState* self = kernel::current_thread();
     if (transfer.write) {
         if (server_) return ERROR_ACCESS_DENIED;
         if (max_message_ != 0 && transfer.length > max_message_) return ERROR_INVALID_PARAMETER;
@@ -561,48 +559,10 @@ DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* d
         }
     }
     if (transfer.length != 0 && !writable_memory(transfer.buffer, transfer.length)) return ERROR_NOACCESS;
-    if (!server_) return ERROR_INVALID_PARAMETER;
-    DWORD timeout = read_timeout_.load(std::memory_order_relaxed);
-    long long deadline = timeout == MAILSLOT_WAIT_FOREVER ? -1 : static_cast<long long>(monotonic_ms()) + timeout;
-    ++self->wait_epoch;
-    lock.lock();
-    if (closing_.load(std::memory_order_acquire)) {
-        lock.unlock();
-        return ERROR_OPERATION_ABORTED;
-    }
-    blocked_enter(self);
-    DWORD error = ERROR_SUCCESS;
-    for (;;) {
-        drain_locked();
-        error = take_locked(transfer.buffer, transfer.length, done);
-        if (error != ERROR_NO_DATA) break;
-        int wait = -1;
-        if (deadline >= 0) {
-            long long left = deadline - static_cast<long long>(monotonic_ms());
-            if (left <= 0) {
-                error = ERROR_SEM_TIMEOUT;
-                break;
-            }
-            wait = static_cast<int>(std::min<long long>(left, 1 << 30));
-        }
-        int epoll = ready_epoll_;
-        lock.unlock();
-        pollfd entry{epoll, POLLIN, 0};
-        int ready = poll(&entry, 1, wait);
-        int failure = errno;
-        lock.lock();
-        if (ready < 0 && failure == EINTR && (io::sync_io_cancelled() || closing_.load(std::memory_order_acquire))) {
-            error = ERROR_OPERATION_ABORTED;
-            break;
-        }
-        if (closing_.load(std::memory_order_acquire)) {
-            error = ERROR_OPERATION_ABORTED;
-            break;
-        }
-    }
-    blocked_leave(self);
-    lock.unlock();
-    return error;
+    // A client never reads. The server's handle is asynchronous (overlapped_io), so its
+    // reads, ReadFile's without an OVERLAPPED too, are requests (prepare, step): they keep
+    // the order they were issued in.
+    return ERROR_INVALID_PARAMETER;
 }
 
 // ---- GetMailslotInfo, SetMailslotInfo.

@@ -4,7 +4,7 @@
  * reads, reads too small for the message that arrives, the order of pending reads,
  * CancelIo and CancelIoEx, closing the server with a read pending, overlapped client
  * writes, a pending read's OVERLAPPED values, GetMailslotInfo and SetMailslotInfo while
- * a read waits. Every wait is bounded. */
+ * a read waits, a ReadFile without an OVERLAPPED queued behind a pending read. Every wait is bounded. */
 #include "testlib.h"
 
 /* Wine 8 opens a mailslot's server for synchronous I/O only (its server makes the
@@ -544,6 +544,67 @@ static void test_pending_details(void)
     CloseHandle(slot);
 }
 
+/* A ReadFile without an OVERLAPPED is a request like the others: issued while an
+ * overlapped read waits, it waits behind it, so the first message goes to the overlapped
+ * read and the second to it (reads complete in the order they were issued). A few rounds,
+ * since a read that jumps the queue may do it only sometimes. */
+struct waiting_read {
+    HANDLE slot;
+    volatile LONG started;
+    volatile LONG result;  /* 1: read, else minus the error */
+    char buffer[16];
+    DWORD got;
+};
+
+static DWORD WINAPI read_without_overlapped(LPVOID argument)
+{
+    struct waiting_read *job = (struct waiting_read *)argument;
+    tl_store(&job->started, 1);
+    BOOL ok = ReadFile(job->slot, job->buffer, sizeof job->buffer, &job->got, NULL);
+    tl_store(&job->result, ok ? 1 : -(LONG)GetLastError());
+    return 0;
+}
+
+static void test_synchronous_behind_pending(void)
+{
+    TEST("a ReadFile without an OVERLAPPED waits behind a pending read");
+    int in_order = 0;
+    for (int round = 0; round < 5; round++) {
+        char name[128];
+        snprintf(name, sizeof name, "\\\\.\\mailslot\\overlapped_test\\ov_behind%d_%lu", round,
+                 (unsigned long)GetCurrentProcessId());
+        HANDLE slot = CreateMailslotA(name, 0, 5000, NULL);
+        HANDLE writer = open_client(name, 0);
+        CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+        OVERLAPPED ov;
+        memset(&ov, 0, sizeof ov);
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        char first[16] = {0};
+        CHECK(!ReadFile(slot, first, sizeof first, NULL, &ov));
+        CHECK_ERROR(ERROR_IO_PENDING);
+        struct waiting_read job;
+        memset(&job, 0, sizeof job);
+        job.slot = slot;
+        HANDLE thread = CreateThread(NULL, 0, read_without_overlapped, &job, 0, NULL);
+        while (!tl_load(&job.started)) Sleep(1);
+        Sleep(30);  /* into its wait */
+        put(writer, "one");
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+        Sleep(30);
+        CHECK_EQ(tl_load(&job.result), 0);  /* still waiting */
+        put(writer, "two");
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&job.result), 1);
+        CHECK_EQ(job.got, 3);
+        if (memcmp(first, "one", 3) == 0 && memcmp(job.buffer, "two", 3) == 0) in_order++;
+        CloseHandle(thread);
+        CloseHandle(ov.hEvent);
+        CloseHandle(writer);
+        CloseHandle(slot);
+    }
+    CHECK_EQ(in_order, 5);
+}
+
 int main(void)
 {
     test_at_once();
@@ -557,5 +618,6 @@ int main(void)
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_cancel(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_many_writers(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_pending_details(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_synchronous_behind_pending(); }
     return tl_finish();
 }
