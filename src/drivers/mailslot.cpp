@@ -32,7 +32,7 @@ constexpr size_t kMaxNameLength = MAX_PATH;
 // datagram cannot be larger than the sender's buffer.
 constexpr int kClientSendBuffer = 8 << 20;
 
-// A read's state in its request.
+// A request's state: a read's, or a client's write (its message in buffer and length).
 struct ReadState {
     void* buffer = nullptr;
     DWORD length = 0;
@@ -417,12 +417,19 @@ DWORD MailslotDevice::prepare(const io::Transfer& transfer, io::Request* request
     if (transfer.write) {
         if (server_) return ERROR_ACCESS_DENIED;
         if (max_message_ != 0 && transfer.length > max_message_) return ERROR_INVALID_PARAMETER;
-        op->code = engine::OpCode::Send;
+        // The engine is asked only to wait for room (a Poll for POLLOUT), and step() sends
+        // the datagram itself. Not an engine Send: an io_uring send of a datagram to a
+        // Unix socket whose receiver is full (the server's drain has not emptied it yet)
+        // sent an empty datagram in the message's place once room came, and reported 0
+        // bytes (seen on Linux 6.18; the likely cause: unix_dgram_sendmsg copies the
+        // message before it finds the queue full, and io_uring's retry after its wait
+        // starts from the data the first try consumed).
+        state->buffer = const_cast<void*>(transfer.buffer);
+        state->length = transfer.length;
+        op->code = engine::OpCode::Poll;
         op->kind = engine::OpKind::Stream;
         op->descriptor = socket_;
-        op->buffer = transfer.buffer;
-        op->length = transfer.length;
-        op->flags = MSG_NOSIGNAL;
+        op->flags = POLLOUT;
         plan->lane = io::Lane::Out;
         plan->attempt_now = true;
         return ERROR_SUCCESS;
@@ -477,7 +484,12 @@ io::Next MailslotDevice::step(io::Request* request, io::Outcome* outcome)
     ReadState* state = request->driver_state<ReadState>();
     int result = request->op.result;
     outcome->bytes = 0;
-    if (!state->read) {  // a client's message
+    if (!state->read) {  // a client's message: the socket has room (or an error) now
+        if (result >= 0) {
+            ssize_t sent = send(socket_, state->buffer, state->length, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return io::Next::Engine;  // taken meanwhile
+            result = sent < 0 ? -errno : static_cast<int>(sent);
+        }
         if (result < 0) {
             outcome->status = result == -ECANCELED ? STATUS_CANCELLED : ntstatus_from_win32_error(send_error(-result));
             return io::Next::Done;

@@ -3,8 +3,9 @@
  * routine, a completion port), reads that finish at once, read time-outs of pending
  * reads, reads too small for the message that arrives, the order of pending reads,
  * CancelIo and CancelIoEx, closing the server with a read pending, overlapped client
- * writes, a pending read's OVERLAPPED values, GetMailslotInfo and SetMailslotInfo while
- * a read waits, a ReadFile without an OVERLAPPED queued behind a pending read. Every wait is bounded. */
+ * writes (also those that wait for room), a pending read's OVERLAPPED values,
+ * GetMailslotInfo and SetMailslotInfo while a read waits, a ReadFile without an
+ * OVERLAPPED queued behind a pending read. Every wait is bounded. */
 #include "testlib.h"
 
 /* Wine 8 opens a mailslot's server for synchronous I/O only (its server makes the
@@ -605,10 +606,53 @@ static void test_synchronous_behind_pending(void)
     CHECK_EQ(in_order, 5);
 }
 
+/* An overlapped client writes more messages than the server's socket holds at once, each
+ * with an OVERLAPPED and then with none: the writes that wait for room (the drain empties
+ * the socket) still carry their message, and report its size; all arrive whole, in order. */
+static void test_client_waits_for_room(void)
+{
+    TEST("an overlapped client's writes that wait for room");
+    const char *name = name_for("room");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    HANDLE writer = open_client(name, FILE_FLAG_OVERLAPPED);
+    CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    int counted = 1, sent = 1;
+    for (int i = 0; i < 200; i++) {
+        DWORD got = 0;
+        ResetEvent(ov.hEvent);
+        if (i < 100) {
+            BOOL at_once = WriteFile(writer, &i, sizeof i, NULL, &ov);
+            if (!at_once && GetLastError() != ERROR_IO_PENDING) sent = 0;
+            if (WaitForSingleObject(ov.hEvent, 5000) != WAIT_OBJECT_0 || !GetOverlappedResult(writer, &ov, &got, FALSE))
+                sent = 0;
+            if (ov.InternalHigh != sizeof i) counted = 0;
+        } else if (!WriteFile(writer, &i, sizeof i, &got, NULL)) {
+            sent = 0;
+        }
+        if (got != sizeof i) counted = 0;
+    }
+    CHECK(sent);
+    CHECK(counted);
+    int whole = 1;
+    for (int i = 0; i < 200; i++) {
+        int value = -1;
+        DWORD got = 0;
+        if (!ReadFile(slot, &value, sizeof value, &got, &ov) || got != sizeof value || value != i) whole = 0;
+    }
+    CHECK(whole);
+    CloseHandle(ov.hEvent);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
 int main(void)
 {
     test_at_once();
     test_overlapped_client();
+    test_client_waits_for_room();
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_event(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_handle(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_routine(); }
