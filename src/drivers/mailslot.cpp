@@ -17,7 +17,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "common/clock.h"
 #include "common/errors.h"
 #include "drivers/inherit.h"
 #include "io/request.h"
@@ -33,7 +32,7 @@ constexpr size_t kMaxNameLength = MAX_PATH;
 // datagram cannot be larger than the sender's buffer.
 constexpr int kClientSendBuffer = 8 << 20;
 
-// A read's state in its request.
+// A request's state: a read's, or a client's write (its message in buffer and length).
 struct ReadState {
     void* buffer = nullptr;
     DWORD length = 0;
@@ -418,12 +417,19 @@ DWORD MailslotDevice::prepare(const io::Transfer& transfer, io::Request* request
     if (transfer.write) {
         if (server_) return ERROR_ACCESS_DENIED;
         if (max_message_ != 0 && transfer.length > max_message_) return ERROR_INVALID_PARAMETER;
-        op->code = engine::OpCode::Send;
+        // The engine is asked only to wait for room (a Poll for POLLOUT), and step() sends
+        // the datagram itself. Not an engine Send: an io_uring send of a datagram to a
+        // Unix socket whose receiver is full (the server's drain has not emptied it yet)
+        // sent an empty datagram in the message's place once room came, and reported 0
+        // bytes (seen on Linux 6.18; the likely cause: unix_dgram_sendmsg copies the
+        // message before it finds the queue full, and io_uring's retry after its wait
+        // starts from the data the first try consumed).
+        state->buffer = const_cast<void*>(transfer.buffer);
+        state->length = transfer.length;
+        op->code = engine::OpCode::Poll;
         op->kind = engine::OpKind::Stream;
         op->descriptor = socket_;
-        op->buffer = transfer.buffer;
-        op->length = transfer.length;
-        op->flags = MSG_NOSIGNAL;
+        op->flags = POLLOUT;
         plan->lane = io::Lane::Out;
         plan->attempt_now = true;
         return ERROR_SUCCESS;
@@ -478,7 +484,12 @@ io::Next MailslotDevice::step(io::Request* request, io::Outcome* outcome)
     ReadState* state = request->driver_state<ReadState>();
     int result = request->op.result;
     outcome->bytes = 0;
-    if (!state->read) {  // a client's message
+    if (!state->read) {  // a client's message: the socket has room (or an error) now
+        if (result >= 0) {
+            ssize_t sent = send(socket_, state->buffer, state->length, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return io::Next::Engine;  // taken meanwhile
+            result = sent < 0 ? -errno : static_cast<int>(sent);
+        }
         if (result < 0) {
             outcome->status = result == -ECANCELED ? STATUS_CANCELLED : ntstatus_from_win32_error(send_error(-result));
             return io::Next::Done;
@@ -540,7 +551,6 @@ void MailslotDevice::finish(io::Request* request)
 DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* done)
 {
     *done = 0;
-    kernel::ThreadState* self = kernel::current_thread();
     if (transfer.write) {
         if (server_) return ERROR_ACCESS_DENIED;
         if (max_message_ != 0 && transfer.length > max_message_) return ERROR_INVALID_PARAMETER;
@@ -561,48 +571,10 @@ DWORD MailslotDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* d
         }
     }
     if (transfer.length != 0 && !writable_memory(transfer.buffer, transfer.length)) return ERROR_NOACCESS;
-    if (!server_) return ERROR_INVALID_PARAMETER;
-    DWORD timeout = read_timeout_.load(std::memory_order_relaxed);
-    long long deadline = timeout == MAILSLOT_WAIT_FOREVER ? -1 : static_cast<long long>(monotonic_ms()) + timeout;
-    ++self->wait_epoch;
-    lock.lock();
-    if (closing_.load(std::memory_order_acquire)) {
-        lock.unlock();
-        return ERROR_OPERATION_ABORTED;
-    }
-    blocked_enter(self);
-    DWORD error = ERROR_SUCCESS;
-    for (;;) {
-        drain_locked();
-        error = take_locked(transfer.buffer, transfer.length, done);
-        if (error != ERROR_NO_DATA) break;
-        int wait = -1;
-        if (deadline >= 0) {
-            long long left = deadline - static_cast<long long>(monotonic_ms());
-            if (left <= 0) {
-                error = ERROR_SEM_TIMEOUT;
-                break;
-            }
-            wait = static_cast<int>(std::min<long long>(left, 1 << 30));
-        }
-        int epoll = ready_epoll_;
-        lock.unlock();
-        pollfd entry{epoll, POLLIN, 0};
-        int ready = poll(&entry, 1, wait);
-        int failure = errno;
-        lock.lock();
-        if (ready < 0 && failure == EINTR && (io::sync_io_cancelled() || closing_.load(std::memory_order_acquire))) {
-            error = ERROR_OPERATION_ABORTED;
-            break;
-        }
-        if (closing_.load(std::memory_order_acquire)) {
-            error = ERROR_OPERATION_ABORTED;
-            break;
-        }
-    }
-    blocked_leave(self);
-    lock.unlock();
-    return error;
+    // A client never reads. The server's handle is asynchronous (overlapped_io), so its
+    // reads, ReadFile's without an OVERLAPPED too, are requests (prepare, step): they keep
+    // the order they were issued in.
+    return ERROR_INVALID_PARAMETER;
 }
 
 // ---- GetMailslotInfo, SetMailslotInfo.

@@ -31,10 +31,17 @@ HANDLE create_file(const std::string& name, DWORD access, DWORD share, DWORD dis
                    LPSECURITY_ATTRIBUTES attributes)
 {
     drivers::NameKind kind;
-    if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Pipe)
-        return win32::pipe_create_file(name, access, disposition, flags, attributes);
-    if (drivers::is_device_name(name, &kind) && kind == drivers::NameKind::Mailslot)  // src/win32/mailslot.cpp
-        return win32::create_mailslot_client(name, access, flags, attributes);
+    if (drivers::is_device_name(name, &kind)) {
+        // kernelbase's CreateFile maps the disposition to NtCreateFile's before it opens
+        // anything, and refuses one it has no mapping for (Microsoft Learn, CreateFileA:
+        // dwCreationDisposition "must be one of the following values"), so a pipe or a
+        // mailslot client is not opened with it (Wine agrees, on both).
+        if (disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING)
+            return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE);
+        if (kind == drivers::NameKind::Pipe) return win32::pipe_create_file(name, access, disposition, flags, attributes);
+        // src/win32/mailslot.cpp
+        return win32::create_mailslot_client(name, access, disposition, flags, attributes);
+    }
     HANDLE device_handle;
     if (win32::open_named_device(name, access, share, disposition, flags, attributes, &device_handle))
         return device_handle;  // src/win32/devices.cpp
@@ -198,16 +205,19 @@ BOOL transfer(HANDLE handle, bool write, void* buffer, const FILE_SEGMENT_ELEMEN
         ~Release() { file->release_reference(); }
     } release{file};
 
-    // A mailslot's server end is asynchronous, yet a ReadFile without an OVERLAPPED
-    // waits for its message, as on Windows (no file position is involved).
-    bool waits_here = overlapped == nullptr && file->type() == kernel::ObjectType::Mailslot;
-    if (file->overlapped_io() && !waits_here) {
+    if (file->overlapped_io()) {
         if (overlapped == nullptr) {
             // A file's overlapped handle needs an OVERLAPPED for its offset; a pipe's or a
             // socket's has none, and the call waits for its request (Wine's ntdll pipe.c
-            // test_completion writes to overlapped pipe ends so, on Windows).
-            if (!pipe && file->type() != kernel::ObjectType::Socket) return fail(ERROR_INVALID_PARAMETER, FALSE);
-            io::Submitted result = win32::submit_and_wait(handle, file, request);
+            // test_completion writes to overlapped pipe ends so, on Windows). So does a
+            // mailslot's server end (always asynchronous): its read is a request queued
+            // behind the reads issued before it, as Windows queues it, and
+            // CancelSynchronousIo ends it.
+            bool mailslot = file->type() == kernel::ObjectType::Mailslot;
+            if (!pipe && !mailslot && file->type() != kernel::ObjectType::Socket)
+                return fail(ERROR_INVALID_PARAMETER, FALSE);
+            io::Submitted result = mailslot ? win32::submit_and_wait_cancellable(handle, file, request)
+                                            : win32::submit_and_wait(handle, file, request);
             if (result.error != ERROR_SUCCESS) return fail(result.error, FALSE);
             // The count comes with a warning too (ERROR_MORE_DATA), as kernelbase gives it
             // when it has no OVERLAPPED to leave it in.

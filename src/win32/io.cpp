@@ -64,6 +64,35 @@ io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Trans
     return result;
 }
 
+io::Submitted submit_and_wait_cancellable(HANDLE handle, io::Device* device, const io::Transfer& transfer)
+{
+    io::Submitted result;
+    io::run_synchronous([&] {
+        OVERLAPPED local = {};
+        local.hEvent = reinterpret_cast<HANDLE>(1);  // no event, no packet
+        io::mark_pending(&local);
+        result = io::submit(device, transfer, &local, nullptr);
+        if (result.error != ERROR_IO_PENDING) return result.error;
+        auto pending = [&] { return __atomic_load_n(&local.Internal, __ATOMIC_ACQUIRE) == STATUS_PENDING; };
+        bool cancelled = false;
+        while (pending()) {
+            // CancelSynchronousIo cancels the request, which then ends as any cancelled
+            // one (STATUS_CANCELLED); the wait looks for it at least every 50 ms.
+            if (!cancelled && io::sync_io_cancelled()) {
+                cancelled = true;
+                io::cancel(handle, &local, false);
+                continue;
+            }
+            if (wait_for_request(handle, 50, FALSE) != WAIT_TIMEOUT && pending()) Sleep(1);
+        }
+        result.error = ERROR_SUCCESS;
+        result.status = static_cast<DWORD>(local.Internal);
+        result.bytes = static_cast<DWORD>(local.InternalHigh);
+        return result.error;
+    });
+    return result;
+}
+
 }  // namespace overlapped::win32
 
 extern "C" {

@@ -40,7 +40,8 @@ drivers::MailslotDevice* reference_mailslot(HANDLE handle, DWORD* error)
 
 namespace overlapped::win32 {
 
-HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes)
+HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD disposition, DWORD flags,
+                              LPSECURITY_ATTRIBUTES attributes)
 {
     DWORD error;
     drivers::MailslotDevice* device = drivers::MailslotDevice::open_client(name, flags, &error);
@@ -50,7 +51,13 @@ HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags
     ACCESS_MASK granted = io::map_generic_file_access(access);
     HANDLE handle = kernel::handle_create(device, granted, win32::inherit_flags(attributes), &error);
     if (handle == nullptr) return fail(error, INVALID_HANDLE_VALUE);
-    set_last_error(ERROR_SUCCESS);
+    // The mailslot file system opens a client as an existing object (FILE_OPENED), and
+    // kernelbase's CreateFile turns that into ERROR_ALREADY_EXISTS for OPEN_ALWAYS
+    // (Microsoft Learn, CreateFileA: "If the specified file exists, the function succeeds
+    // and the last-error code is set to ERROR_ALREADY_EXISTS"; Wine gives it too). Every
+    // other disposition opens the mailslot as OPEN_EXISTING does, and says 0 (CREATE_ALWAYS
+    // reports ERROR_ALREADY_EXISTS only for a file it overwrote, which a mailslot never is).
+    set_last_error(disposition == OPEN_ALWAYS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
     return handle;
 }
 
@@ -78,14 +85,16 @@ extern "C" {
 HANDLE WINAPI CreateMailslotA(LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
                               LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
-    if (lpName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    // As a name RtlDosPathNameToNtPathName_U cannot convert (a null one: Wine's kernel32
+    // mailslot test, run on Windows; an empty one: the same conversion fails, as Wine gives).
+    if (lpName == nullptr || lpName[0] == 0) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
     return create_mailslot(lpName, nMaxMessageSize, lReadTimeout, lpSecurityAttributes);
 }
 
 HANDLE WINAPI CreateMailslotW(LPCWSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
                               LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
-    if (lpName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
+    if (lpName == nullptr || lpName[0] == 0) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
     return create_mailslot(win32::utf8_from_utf16(lpName), nMaxMessageSize, lReadTimeout, lpSecurityAttributes);
 }
 

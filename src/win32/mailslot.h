@@ -8,8 +8,10 @@
 
 namespace overlapped::win32 {
 
-// CreateFile on a mailslot name: a client end. Sets the last error.
-HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD flags, LPSECURITY_ATTRIBUTES attributes);
+// CreateFile on a mailslot name: a client end (`disposition`: CreateFile's, already
+// checked to be one of its five). Sets the last error.
+HANDLE create_mailslot_client(const std::string& name, DWORD access, DWORD disposition, DWORD flags,
+                              LPSECURITY_ATTRIBUTES attributes);
 
 // FlushFileBuffers on a mailslot handle (hooked from win32/file.cpp): false if `handle` is
 // not one.

@@ -18,4 +18,10 @@ namespace overlapped::win32 {
 // OVERLAPPED is on our stack, so the wait ends only once this request is delivered.
 io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Transfer& transfer);
 
+// The same as a synchronous request of the calling thread: CancelSynchronousIo cancels it
+// (it ends with STATUS_CANCELLED), and a completion port counts the thread as blocked
+// meanwhile. For a mailslot server's ReadFile with no OVERLAPPED, which waits for its
+// message behind the reads issued before it.
+io::Submitted submit_and_wait_cancellable(HANDLE handle, io::Device* device, const io::Transfer& transfer);
+
 }  // namespace overlapped::win32

@@ -2,7 +2,7 @@
  * clients (CreateFile on \\.\mailslot\ and \\*\mailslot\), one message per write,
  * GetMailslotInfo, read time-outs, SetMailslotInfo, the maximum message size, reads
  * smaller than the next message, a read into memory that is not there, a server that
- * closes, GetFileType, inheritance.
+ * closes, GetFileType, inheritance, client opens' dispositions and rights.
  * Facts from Wine's conformance tests (dlls/kernel32/tests/mailslot.c, which record
  * Windows' answers), written here in our own words. */
 #include "testlib.h"
@@ -649,6 +649,100 @@ static void test_server_gone(void)
     CloseHandle(writer);
 }
 
+/* CreateFile of a mailslot's name opens a client whatever the disposition, as an existing
+ * object: OPEN_ALWAYS says so with ERROR_ALREADY_EXISTS, the others leave 0; a
+ * disposition that is none of the five fails with ERROR_INVALID_PARAMETER before anything
+ * is opened (kernelbase's CreateFile maps it first; Microsoft Learn, CreateFileA). Wine's
+ * answers, all of them. */
+static void test_client_dispositions(void)
+{
+    static const DWORD dispositions[] = {CREATE_NEW, CREATE_ALWAYS, OPEN_EXISTING, OPEN_ALWAYS, TRUNCATE_EXISTING};
+    TEST("client opens: dispositions");
+    const char *name = name_for("disp");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    CHECK(slot != INVALID_HANDLE_VALUE);
+    DWORD got = 0, count = 0;
+    for (int i = 0; i < 5; i++) {
+        SetLastError(0xdeadbeef);
+        HANDLE client = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, dispositions[i],
+                                    i == 3 ? FILE_FLAG_OVERLAPPED : 0, NULL);
+        CHECK(client != INVALID_HANDLE_VALUE);
+        CHECK_ERROR(dispositions[i] == OPEN_ALWAYS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+        if (client == INVALID_HANDLE_VALUE) continue;
+        if (i != 3) CHECK(WriteFile(client, "m", 1, &got, NULL));
+        CloseHandle(client);
+    }
+    CHECK(GetMailslotInfo(slot, NULL, NULL, &count, NULL));
+    WINE_DEVIATION("Wine 8 counts at most one message") { CHECK_EQ(count, 4); }
+    for (DWORD bad = 0; bad < 8; bad += 6) {  /* 0 and 6 */
+        SetLastError(0xdeadbeef);
+        HANDLE client = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, bad, 0, NULL);
+        CHECK(client == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        if (client != INVALID_HANDLE_VALUE) CloseHandle(client);
+    }
+    CHECK(CloseHandle(slot));
+    /* No server: no mailslot to open, whatever the disposition (a client never creates
+     * one); a disposition that is none of the five is still the first thing refused. */
+    for (int i = 0; i < 5; i++) {
+        SetLastError(0xdeadbeef);
+        CHECK(CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, dispositions[i], 0, NULL) ==
+              INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    }
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, 0, 0, NULL) ==
+          INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    /* An empty name is no path at all (as a null one). */
+    SetLastError(0xdeadbeef);
+    CHECK(CreateMailslotA("", 0, 0, NULL) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    static const WCHAR empty[1] = {0};
+    CHECK(CreateMailslotW(empty, 0, 0, NULL) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+}
+
+/* A client's rights: one opened for reading only, or with no rights at all, opens, and
+ * its writes fail with ERROR_ACCESS_DENIED and leave nothing in the mailslot; its reads
+ * fail too (a client never reads). Wine's answers. */
+static void test_client_access(void)
+{
+    TEST("client opens: access");
+    const char *name = name_for("access");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    CHECK(slot != INVALID_HANDLE_VALUE);
+    HANDLE reader = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE none = CreateFileA(name, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(reader != INVALID_HANDLE_VALUE);
+    CHECK(none != INVALID_HANDLE_VALUE);
+    char buffer[8];
+    DWORD got = 0xdeadbeef, count = 99, next = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(reader, "r", 1, &got, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK_EQ(got, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(none, "n", 1, &got, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(reader, buffer, sizeof buffer, &got, NULL));
+    CHECK(GetLastError() == ERROR_INVALID_PARAMETER || GetLastError() == ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(none, buffer, sizeof buffer, &got, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK(!FlushFileBuffers(none));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(count, 0);
+    CHECK_EQ(next, MAILSLOT_NO_MESSAGE);
+    CloseHandle(none);
+    CloseHandle(reader);
+    CloseHandle(slot);
+}
+
 int main(void)
 {
     test_names();
@@ -666,5 +760,7 @@ int main(void)
     test_broadcast_name();
     test_handles();
     test_server_gone();
+    test_client_dispositions();
+    test_client_access();
     return tl_finish();
 }

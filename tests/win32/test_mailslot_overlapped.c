@@ -3,13 +3,21 @@
  * routine, a completion port), reads that finish at once, read time-outs of pending
  * reads, reads too small for the message that arrives, the order of pending reads,
  * CancelIo and CancelIoEx, closing the server with a read pending, overlapped client
- * writes. Every wait is bounded. */
+ * writes (also those that wait for room), a pending read's OVERLAPPED values,
+ * GetMailslotInfo and SetMailslotInfo while a read waits, a ReadFile without an
+ * OVERLAPPED queued behind a pending read. Every wait is bounded. */
 #include "testlib.h"
 
 /* Wine 8 opens a mailslot's server for synchronous I/O only (its server makes the
  * descriptor with FILE_SYNCHRONOUS_IO_NONALERT): an overlapped read that has to wait
  * blocks in ReadFile there, and no completion port takes the handle, so those cases run on our library only. */
 #define WINE_SYNC_ONLY "Wine 8's mailslot servers are synchronous: a read that waits blocks"
+
+/* NTSTATUS values a pending read ends with (mingw's <windows.h> lacks some of them). */
+#define MS_STATUS_SUCCESS ((ULONG_PTR)0x00000000)
+#define MS_STATUS_IO_TIMEOUT ((ULONG_PTR)0xC00000B5)
+#define MS_STATUS_BUFFER_TOO_SMALL ((ULONG_PTR)0xC0000023)
+#define MS_STATUS_CANCELLED ((ULONG_PTR)0xC0000120)
 
 static char slot_name[128];
 
@@ -428,10 +436,223 @@ static void test_at_once(void)
     CloseHandle(slot);
 }
 
+/* What a pending read's OVERLAPPED says at its end (the NTSTATUS in Internal, the count
+ * in InternalHigh: STATUS_SUCCESS and the message's size, STATUS_IO_TIMEOUT,
+ * STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, each with no count); that a pending read is
+ * not a message (GetMailslotInfo counts none meanwhile) and takes the message that comes
+ * (none left after); that SetMailslotInfo while a read waits changes the time-out of reads
+ * issued after it, not of the one waiting (its time-out was taken at its issue); and that
+ * a cancelled read takes nothing: the next message stays for the next read. */
+static void test_pending_details(void)
+{
+    TEST("pending reads: OVERLAPPED values, GetMailslotInfo and SetMailslotInfo meanwhile");
+    const char *name = name_for("details");
+    HANDLE slot = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    HANDLE writer = open_client(name, 0);
+    CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buffer[16] = {0};
+    DWORD got = 0, next = 0, count = 99, timeout = 0;
+
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(next, MAILSLOT_NO_MESSAGE);
+    CHECK_EQ(count, 0);
+    /* A shorter time-out now does not end the read that waits for ever. */
+    CHECK(SetMailslotInfo(slot, 50));
+    CHECK(GetMailslotInfo(slot, NULL, NULL, NULL, &timeout));
+    CHECK_EQ(timeout, 50);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 300), WAIT_TIMEOUT);
+    CHECK_EQ(ov.Internal, STATUS_PENDING);
+    put(writer, "four");
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(ov.Internal, MS_STATUS_SUCCESS);
+    CHECK_EQ(ov.InternalHigh, 4);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(next, MAILSLOT_NO_MESSAGE);
+    CHECK_EQ(count, 0);
+
+    /* The read issued now has the 50 ms; a longer time-out set while it waits does not
+     * keep it. */
+    ResetEvent(ov.hEvent);
+    ov.InternalHigh = 77;
+    DWORD start = GetTickCount();
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(SetMailslotInfo(slot, MAILSLOT_WAIT_FOREVER));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK(GetTickCount() - start < 4000);
+    CHECK_EQ(ov.Internal, MS_STATUS_IO_TIMEOUT);
+    CHECK_EQ(ov.InternalHigh, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_ERROR(ERROR_SEM_TIMEOUT);
+
+    /* Too small for the message that comes. */
+    ResetEvent(ov.hEvent);
+    ov.InternalHigh = 77;
+    CHECK(!ReadFile(slot, buffer, 2, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    put(writer, "toolong");
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(ov.Internal, MS_STATUS_BUFFER_TOO_SMALL);
+    CHECK_EQ(ov.InternalHigh, 0);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(next, 7);
+    CHECK_EQ(count, 1);
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, &ov));
+    CHECK_EQ(got, 7);
+
+    /* Cancelled: no count, and the message written after it waits for the next read. */
+    ResetEvent(ov.hEvent);
+    ov.InternalHigh = 77;
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(CancelIo(slot));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(ov.Internal, MS_STATUS_CANCELLED);
+    CHECK_EQ(ov.InternalHigh, 0);
+    put(writer, "kept");
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(next, 4);
+    CHECK_EQ(count, 1);
+    memset(buffer, 0, sizeof buffer);
+    ResetEvent(ov.hEvent);
+    CHECK(ReadFile(slot, buffer, sizeof buffer, &got, &ov));
+    CHECK_EQ(got, 4);
+    CHECK(memcmp(buffer, "kept", 4) == 0);
+
+    /* A zero-length message ends a pending read like any other: success, no bytes. */
+    ResetEvent(ov.hEvent);
+    ov.InternalHigh = 77;
+    CHECK(!ReadFile(slot, buffer, sizeof buffer, NULL, &ov));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(WriteFile(writer, "", 0, &got, NULL));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(ov.Internal, MS_STATUS_SUCCESS);
+    CHECK_EQ(ov.InternalHigh, 0);
+    CHECK(GetOverlappedResult(slot, &ov, &got, FALSE));
+    CHECK_EQ(got, 0);
+    CHECK(GetMailslotInfo(slot, NULL, &next, &count, NULL));
+    CHECK_EQ(next, MAILSLOT_NO_MESSAGE);
+    CHECK_EQ(count, 0);
+    CloseHandle(ov.hEvent);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
+/* A ReadFile without an OVERLAPPED is a request like the others: issued while an
+ * overlapped read waits, it waits behind it, so the first message goes to the overlapped
+ * read and the second to it (reads complete in the order they were issued). A few rounds,
+ * since a read that jumps the queue may do it only sometimes. */
+struct waiting_read {
+    HANDLE slot;
+    volatile LONG started;
+    volatile LONG result;  /* 1: read, else minus the error */
+    char buffer[16];
+    DWORD got;
+};
+
+static DWORD WINAPI read_without_overlapped(LPVOID argument)
+{
+    struct waiting_read *job = (struct waiting_read *)argument;
+    tl_store(&job->started, 1);
+    BOOL ok = ReadFile(job->slot, job->buffer, sizeof job->buffer, &job->got, NULL);
+    tl_store(&job->result, ok ? 1 : -(LONG)GetLastError());
+    return 0;
+}
+
+static void test_synchronous_behind_pending(void)
+{
+    TEST("a ReadFile without an OVERLAPPED waits behind a pending read");
+    int in_order = 0;
+    for (int round = 0; round < 5; round++) {
+        char name[128];
+        snprintf(name, sizeof name, "\\\\.\\mailslot\\overlapped_test\\ov_behind%d_%lu", round,
+                 (unsigned long)GetCurrentProcessId());
+        HANDLE slot = CreateMailslotA(name, 0, 5000, NULL);
+        HANDLE writer = open_client(name, 0);
+        CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+        OVERLAPPED ov;
+        memset(&ov, 0, sizeof ov);
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        char first[16] = {0};
+        CHECK(!ReadFile(slot, first, sizeof first, NULL, &ov));
+        CHECK_ERROR(ERROR_IO_PENDING);
+        struct waiting_read job;
+        memset(&job, 0, sizeof job);
+        job.slot = slot;
+        HANDLE thread = CreateThread(NULL, 0, read_without_overlapped, &job, 0, NULL);
+        while (!tl_load(&job.started)) Sleep(1);
+        Sleep(30);  /* into its wait */
+        put(writer, "one");
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+        Sleep(30);
+        CHECK_EQ(tl_load(&job.result), 0);  /* still waiting */
+        put(writer, "two");
+        CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+        CHECK_EQ(tl_load(&job.result), 1);
+        CHECK_EQ(job.got, 3);
+        if (memcmp(first, "one", 3) == 0 && memcmp(job.buffer, "two", 3) == 0) in_order++;
+        CloseHandle(thread);
+        CloseHandle(ov.hEvent);
+        CloseHandle(writer);
+        CloseHandle(slot);
+    }
+    CHECK_EQ(in_order, 5);
+}
+
+/* An overlapped client writes more messages than the server's socket holds at once, each
+ * with an OVERLAPPED and then with none: the writes that wait for room (the drain empties
+ * the socket) still carry their message, and report its size; all arrive whole, in order. */
+static void test_client_waits_for_room(void)
+{
+    TEST("an overlapped client's writes that wait for room");
+    const char *name = name_for("room");
+    HANDLE slot = CreateMailslotA(name, 0, 0, NULL);
+    HANDLE writer = open_client(name, FILE_FLAG_OVERLAPPED);
+    CHECK(slot != INVALID_HANDLE_VALUE && writer != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    int counted = 1, sent = 1;
+    for (int i = 0; i < 200; i++) {
+        DWORD got = 0;
+        ResetEvent(ov.hEvent);
+        if (i < 100) {
+            BOOL at_once = WriteFile(writer, &i, sizeof i, NULL, &ov);
+            if (!at_once && GetLastError() != ERROR_IO_PENDING) sent = 0;
+            if (WaitForSingleObject(ov.hEvent, 5000) != WAIT_OBJECT_0 || !GetOverlappedResult(writer, &ov, &got, FALSE))
+                sent = 0;
+            if (ov.InternalHigh != sizeof i) counted = 0;
+        } else if (!WriteFile(writer, &i, sizeof i, &got, NULL)) {
+            sent = 0;
+        }
+        if (got != sizeof i) counted = 0;
+    }
+    CHECK(sent);
+    CHECK(counted);
+    int whole = 1;
+    for (int i = 0; i < 200; i++) {
+        int value = -1;
+        DWORD got = 0;
+        if (!ReadFile(slot, &value, sizeof value, &got, &ov) || got != sizeof value || value != i) whole = 0;
+    }
+    CHECK(whole);
+    CloseHandle(ov.hEvent);
+    CloseHandle(writer);
+    CloseHandle(slot);
+}
+
 int main(void)
 {
     test_at_once();
     test_overlapped_client();
+    test_client_waits_for_room();
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_event(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_handle(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_routine(); }
@@ -440,5 +661,7 @@ int main(void)
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_small_and_order(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_cancel(); }
     WINE_DEVIATION(WINE_SYNC_ONLY) { test_many_writers(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_pending_details(); }
+    WINE_DEVIATION(WINE_SYNC_ONLY) { test_synchronous_behind_pending(); }
     return tl_finish();
 }

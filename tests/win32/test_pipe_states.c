@@ -741,6 +741,24 @@ static void test_open_dispositions(void)
         CloseHandle(c);
         CloseHandle(s);
     }
+    /* A disposition that is none of CreateFile's five fails with ERROR_INVALID_PARAMETER
+     * before anything is opened (kernelbase maps it first; Wine gives the same): the one
+     * instance stays free for the next client. */
+    TEST("CreateFile of a pipe: a disposition that is none of the five");
+    HANDLE s = CreateNamedPipeA(name_of("disp"), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    for (i = 0; i < 8; i += 6) {
+        HANDLE c;
+        SetLastError(0xdeadbeef);
+        c = CreateFileA(name_of("disp"), GENERIC_READ | GENERIC_WRITE, 0, NULL, (DWORD)i, 0, NULL);
+        CHECK(c == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        if (c != INVALID_HANDLE_VALUE) CloseHandle(c);
+    }
+    HANDLE c = CreateFileA(name_of("disp"), GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CloseHandle(c);
+    CloseHandle(s);
 }
 
 /* Writes pending (more than the pipe holds) when the other end goes: the pipe file system
