@@ -316,7 +316,10 @@ DWORD compressed_size(const Char* name, LPDWORD high)
     ULONGLONG size = 0;
     if (DWORD error = drivers::file_allocated_size(path, &size)) return fail(error, INVALID_FILE_SIZE);
     if (high != nullptr) *high = static_cast<DWORD>(size >> 32);
-    set_last_error(ERROR_SUCCESS);  // INVALID_FILE_SIZE may be a real low part
+    // A low part equal to INVALID_FILE_SIZE is told from a failure by NO_ERROR; any
+    // other success leaves the last error as it was (Microsoft Learn,
+    // GetCompressedFileSizeW; Wine's kernelbase does the same).
+    if (static_cast<DWORD>(size) == INVALID_FILE_SIZE) set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(size);
 }
 
@@ -434,7 +437,9 @@ DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
     LARGE_INTEGER size;
     if (!GetFileSizeEx(hFile, &size)) return INVALID_FILE_SIZE;
     if (lpFileSizeHigh != nullptr) *lpFileSizeHigh = static_cast<DWORD>(static_cast<ULONGLONG>(size.QuadPart) >> 32);
-    set_last_error(ERROR_SUCCESS);  // a real low part may equal INVALID_FILE_SIZE
+    // Only a real low part equal to INVALID_FILE_SIZE clears the last error (to tell it
+    // from a failure); other successes leave it as it was, as Windows and Wine do.
+    if (static_cast<DWORD>(size.QuadPart) == INVALID_FILE_SIZE) set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(size.QuadPart);
 }
 
@@ -467,7 +472,12 @@ DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistance
         *lpDistanceToMoveHigh = static_cast<LONG>(static_cast<ULONGLONG>(position.QuadPart) >> 32);
     else if (position.QuadPart > 0xFFFFFFFFLL)
         return fail(ERROR_INVALID_PARAMETER, INVALID_SET_FILE_POINTER);
-    set_last_error(ERROR_SUCCESS);  // a real low part may equal INVALID_SET_FILE_POINTER
+    // A real low part equal to INVALID_SET_FILE_POINTER is told from a failure by
+    // NO_ERROR; other successes leave the last error as it was (Microsoft Learn,
+    // SetFilePointer: success is any other return value, GetLastError need not be
+    // called; The Old New Thing, "How to check for errors from SetFilePointer"; Wine and
+    // ReactOS clear it only then).
+    if (static_cast<DWORD>(position.QuadPart) == INVALID_SET_FILE_POINTER) set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(position.QuadPart);
 }
 
@@ -513,7 +523,9 @@ DWORD WINAPI GetFileType(HANDLE hFile)
         error = ERROR_INVALID_HANDLE;
     object->release_reference();
     if (error != ERROR_SUCCESS) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));
-    set_last_error(ERROR_SUCCESS);
+    // NO_ERROR tells a known-to-be-unknown type from a failure (Microsoft Learn,
+    // GetFileType); a known type leaves the last error as it was.
+    if (type == FILE_TYPE_UNKNOWN) set_last_error(ERROR_SUCCESS);
     return type;
 }
 

@@ -1,0 +1,291 @@
+/* test_file_errors.c: the last errors of the file functions on bad input (no name, an
+ * empty one, a directory where a file is expected, trailing separators, wildcards), of
+ * DeleteFile and MoveFile on open, read-only and mapped files, and the last error the
+ * functions whose return value may be a real result leave on success. The facts are those
+ * Wine's kernel32 file tests (test_CreateFileA/W, test_DeleteFileA/W, test_MoveFileA,
+ * test_GetTempFileNameA) record for Windows. */
+#include "testlib.h"
+
+static char dir[2 * MAX_PATH];
+
+static void path_of(char *out, const char *name)
+{
+    if ((size_t)snprintf(out, MAX_PATH, "%s%s", dir, name) >= MAX_PATH) out[0] = 0;
+}
+
+static HANDLE open_file(const char *path, DWORD access, DWORD share, DWORD disposition, DWORD flags)
+{
+    return CreateFileA(path, access, share, NULL, disposition, flags, NULL);
+}
+
+static void make_file(const char *path, const char *text)
+{
+    HANDLE file = open_file(path, GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD written = 0;
+    if (text != NULL) CHECK(WriteFile(file, text, (DWORD)strlen(text), &written, NULL));
+    CloseHandle(file);
+}
+
+static void test_create_file_names(void)
+{
+    char path[MAX_PATH], sub[MAX_PATH];
+    HANDLE file;
+    static const WCHAR empty_w[] = {0};
+
+    TEST("CreateFile: an empty name is ERROR_PATH_NOT_FOUND");
+    SetLastError(0xdeadbeef);
+    CHECK(open_file("", GENERIC_READ, 0, CREATE_NEW, 0) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFileW(empty_w, GENERIC_READ, 0, NULL, CREATE_NEW, 0, NULL) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+
+    TEST("CreateFile: a missing name, with and without a trailing separator: ERROR_FILE_NOT_FOUND");
+    path_of(path, "missing");
+    SetLastError(0xdeadbeef);
+    CHECK(open_file(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0) ==
+          INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+    path_of(path, "missing\\");
+    SetLastError(0xdeadbeef);
+    CHECK(open_file(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0) ==
+          INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    TEST("CreateFile: a directory opened as a file is ERROR_ACCESS_DENIED; with BACKUP_SEMANTICS it opens");
+    path_of(sub, "subdir");
+    CHECK(CreateDirectoryA(sub, NULL));
+    SetLastError(0xdeadbeef);
+    CHECK(open_file(sub, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0) ==
+          INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    path_of(path, "subdir\\");
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+
+    TEST("CreateFile: a wildcard in the name is ERROR_INVALID_NAME");
+    path_of(path, "*.*");
+    SetLastError(0xdeadbeef);
+    CHECK(open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_INVALID_NAME);
+
+    TEST("CreateFile: OPEN_ALWAYS and CREATE_ALWAYS: ERROR_ALREADY_EXISTS when it was there, 0 when made");
+    path_of(path, "always.txt");
+    SetLastError(0xdeadbeef);
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(0);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ, CREATE_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+    CHECK(RemoveDirectoryA(sub));
+}
+
+static void test_delete_file(void)
+{
+    char path[MAX_PATH], sub[MAX_PATH];
+    static const WCHAR empty_w[] = {0};
+
+    TEST("DeleteFile: no name, an empty one: ERROR_PATH_NOT_FOUND; a missing one ERROR_FILE_NOT_FOUND");
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteFileW(NULL));
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeleteFileA(NULL));
+    CHECK(GetLastError() == ERROR_PATH_NOT_FOUND || GetLastError() == ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(DeleteFileA(""), ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(DeleteFileW(empty_w), ERROR_PATH_NOT_FOUND);
+    path_of(path, "nonexist.txt");
+    CHECK_FAILS(DeleteFileA(path), ERROR_FILE_NOT_FOUND);
+
+    TEST("DeleteFile: a directory, empty or not, is ERROR_ACCESS_DENIED");
+    path_of(sub, "deldir");
+    CHECK(CreateDirectoryA(sub, NULL));
+    CHECK_FAILS(DeleteFileA(sub), ERROR_ACCESS_DENIED);
+    CHECK(RemoveDirectoryA(sub));
+
+    TEST("DeleteFile: a read-only file is ERROR_ACCESS_DENIED");
+    path_of(path, "readonly.txt");
+    make_file(path, "x");
+    CHECK(SetFileAttributesA(path, FILE_ATTRIBUTE_READONLY));
+    CHECK_FAILS(DeleteFileA(path), ERROR_ACCESS_DENIED);
+    CHECK(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES);
+    CHECK(SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL));
+    CHECK(DeleteFileA(path));
+
+    TEST("DeleteFile: a file open with FILE_SHARE_DELETE is deleted; gone after the last close");
+    path_of(path, "shared.txt");
+    make_file(path, "x");
+    HANDLE file = open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK(DeleteFileA(path));
+    CloseHandle(file);
+    CHECK_FAILS(DeleteFileA(path), ERROR_FILE_NOT_FOUND);
+
+    TEST("DeleteFile: a file open without FILE_SHARE_DELETE is ERROR_SHARING_VIOLATION");
+    path_of(path, "locked.txt");
+    make_file(path, "x");
+    file = open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_FAILS(DeleteFileA(path), ERROR_SHARING_VIOLATION);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
+static void test_move_file(void)
+{
+    char source[MAX_PATH], target[MAX_PATH], sub[MAX_PATH];
+
+    TEST("MoveFile onto an existing file: ERROR_ALREADY_EXISTS");
+    path_of(source, "move-src.txt");
+    path_of(target, "move-dst.txt");
+    make_file(source, "source");
+    make_file(target, "target");
+    CHECK_FAILS(MoveFileA(source, target), ERROR_ALREADY_EXISTS);
+
+    TEST("MoveFileEx(MOVEFILE_REPLACE_EXISTING) onto a read-only file: ERROR_ACCESS_DENIED, both kept");
+    CHECK(SetFileAttributesA(target, FILE_ATTRIBUTE_READONLY));
+    WINE_DEVIATION("Wine run as root replaces a read-only file (root ignores Unix permission bits)")
+    {
+        CHECK_FAILS(MoveFileExA(source, target, MOVEFILE_REPLACE_EXISTING), ERROR_ACCESS_DENIED);
+        CHECK(GetFileAttributesA(source) != INVALID_FILE_ATTRIBUTES);
+    }
+    CHECK(SetFileAttributesA(target, FILE_ATTRIBUTE_NORMAL));
+    CHECK(DeleteFileA(target));
+
+    TEST("MoveFileEx(MOVEFILE_REPLACE_EXISTING) onto a directory: ERROR_ACCESS_DENIED; without it ERROR_ALREADY_EXISTS");
+    path_of(sub, "move-dir");
+    CHECK(CreateDirectoryA(sub, NULL));
+    CHECK_FAILS(MoveFileExA(source, sub, MOVEFILE_REPLACE_EXISTING), ERROR_ACCESS_DENIED);
+    CHECK_FAILS(MoveFileExA(source, sub, 0), ERROR_ALREADY_EXISTS);
+
+    TEST("MoveFile to a name with wildcards: ERROR_INVALID_NAME, nothing made");
+    path_of(target, "move-dir\\wild?.*");
+    CHECK_FAILS(MoveFileA(source, target), ERROR_INVALID_NAME);
+    CHECK(GetFileAttributesA(source) != INVALID_FILE_ATTRIBUTES);
+    CHECK(RemoveDirectoryA(sub));
+
+    TEST("MoveFile of a file open without FILE_SHARE_DELETE and mapped: ERROR_SHARING_VIOLATION");
+    HANDLE file = open_file(source, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    HANDLE mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+    CHECK(mapping != NULL);
+    path_of(target, "move-dst.txt");
+    CHECK_FAILS(MoveFileA(source, target), ERROR_SHARING_VIOLATION);
+    CHECK_EQ(GetFileAttributesA(target), INVALID_FILE_ATTRIBUTES);
+    CloseHandle(mapping);
+    CloseHandle(file);
+    CHECK(MoveFileA(source, target));
+    CHECK(DeleteFileA(target));
+}
+
+static void test_results_that_may_look_like_errors(void)
+{
+    char path[MAX_PATH];
+    path_of(path, "pointer.txt");
+    make_file(path, "0123456789");
+    HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, 0, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+
+    TEST("SetFilePointer: success leaves the last error as it was (not INVALID_SET_FILE_POINTER)");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetFilePointer(file, 4, NULL, FILE_BEGIN), 4);
+    CHECK_ERROR(0xdeadbeef);
+    LONG high = 0;
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetFilePointer(file, 2, &high, FILE_CURRENT), 6);
+    CHECK_EQ(high, 0);
+    CHECK_ERROR(0xdeadbeef);
+
+    TEST("SetFilePointer: a low part of 0xFFFFFFFF clears the last error");
+    high = 0;
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetFilePointer(file, -1, &high, FILE_BEGIN), INVALID_SET_FILE_POINTER);
+    CHECK_EQ(high, 0);
+    CHECK_ERROR(NO_ERROR);
+
+    TEST("SetFilePointer: before the start is ERROR_NEGATIVE_SEEK, the pointer kept");
+    CHECK_EQ(SetFilePointer(file, 3, NULL, FILE_BEGIN), 3);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SetFilePointer(file, -10, NULL, FILE_CURRENT), INVALID_SET_FILE_POINTER);
+    CHECK_ERROR(ERROR_NEGATIVE_SEEK);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 3);
+    LARGE_INTEGER distance, position;
+    distance.QuadPart = -1;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetFilePointerEx(file, distance, &position, FILE_BEGIN));
+    CHECK_ERROR(ERROR_NEGATIVE_SEEK);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 3);
+
+    TEST("GetFileSize: success leaves the last error; a NULL high part is allowed");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFileSize(file, NULL), 10);
+    CHECK_ERROR(0xdeadbeef);
+    DWORD size_high = 0xdeadbeef;
+    CHECK_EQ(GetFileSize(file, &size_high), 10);
+    CHECK_EQ(size_high, 0);
+
+    TEST("GetFileType: success leaves the last error");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetFileType(file), FILE_TYPE_DISK);
+    CHECK_ERROR(0xdeadbeef);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
+static void test_temp_file_name(void)
+{
+    char name[MAX_PATH], expected[3 * MAX_PATH];
+
+    TEST("GetTempFileName with a number: <dir><prefix><hex>.tmp, nothing created");
+    CHECK_EQ(GetTempFileNameA(dir, "abc", 2, name), 2);
+    snprintf(expected, sizeof(expected), "%sabc2.tmp", dir);
+    CHECK(lstrcmpiA(name, expected) == 0);
+    CHECK(GetFileAttributesA(name) == INVALID_FILE_ATTRIBUTES);
+    CHECK_EQ(GetTempFileNameA(dir, "abcdef", 0x1234, name), 0x1234);
+    snprintf(expected, sizeof(expected), "%sabc1234.tmp", dir);
+    CHECK(lstrcmpiA(name, expected) == 0);
+
+    TEST("GetTempFileName with 0: a new, empty file under a number not taken");
+    UINT first = GetTempFileNameA(dir, "tst", 0, name);
+    CHECK(first != 0);
+    char second_name[MAX_PATH];
+    UINT second = GetTempFileNameA(dir, "tst", 0, second_name);
+    CHECK(second != 0);
+    CHECK(second != first);
+    CHECK(lstrcmpiA(name, second_name) != 0);
+    HANDLE file = open_file(name, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(GetFileSize(file, NULL), 0);
+    CloseHandle(file);
+    CHECK(DeleteFileA(name));
+    CHECK(DeleteFileA(second_name));
+}
+
+int main(void)
+{
+    char temp[MAX_PATH];
+    CHECK(GetTempPathA(sizeof(temp), temp) > 0);
+    snprintf(dir, sizeof(dir), "%sovl-file-errors-%lu\\", temp, (unsigned long)GetCurrentProcessId());
+    CHECK(CreateDirectoryA(dir, NULL));
+
+    test_create_file_names();
+    test_delete_file();
+    test_move_file();
+    test_results_that_may_look_like_errors();
+    test_temp_file_name();
+
+    CHECK(RemoveDirectoryA(dir));
+    return tl_finish();
+}
