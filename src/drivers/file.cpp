@@ -397,6 +397,12 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
         struct stat status;
         if (e == EEXIST && stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
             *error = ERROR_FILE_EXISTS;  // CREATE_NEW on a directory
+        else if (e == EISDIR && path.size() > 1 && path.back() == '/' && lstat(path.c_str(), &status) != 0)
+            // A file to be made under a name ending in a separator ("new"): Linux says
+            // EISDIR; the file systems of Windows refuse the name itself
+            // (STATUS_OBJECT_NAME_INVALID: WinFsp's create test run on NTFS, CREATE_NEW;
+            // Wine 8 answers so for CREATE_NEW, CREATE_ALWAYS and OPEN_ALWAYS).
+            *error = ERROR_INVALID_NAME;
         else if (e == EISDIR)
             *error = (flags & FILE_FLAG_BACKUP_SEMANTICS) && !opens_only ? ERROR_FILE_EXISTS : ERROR_ACCESS_DENIED;
         else

@@ -53,6 +53,23 @@ static void test_create_file_names(void)
           INVALID_HANDLE_VALUE);
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
 
+    TEST("CreateFile: a file to be made under a name ending in a separator: ERROR_INVALID_NAME, nothing made");
+    static const DWORD creating[] = {CREATE_NEW, CREATE_ALWAYS, OPEN_ALWAYS};
+    for (size_t i = 0; i < sizeof(creating) / sizeof(creating[0]); i++) {
+        path_of(path, "new\\");
+        SetLastError(0xdeadbeef);
+        CHECK(open_file(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, creating[i], FILE_ATTRIBUTE_NORMAL) ==
+              INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_NAME);
+        path_of(path, "new");
+        CHECK_EQ(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
+    }
+    /* In a directory that is not there it is the path that is missing. */
+    path_of(path, "nodir\\new\\");
+    SetLastError(0xdeadbeef);
+    CHECK(open_file(path, GENERIC_WRITE, 0, CREATE_NEW, 0) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+
     TEST("CreateFile: a directory opened as a file is ERROR_ACCESS_DENIED; with BACKUP_SEMANTICS it opens");
     path_of(sub, "subdir");
     CHECK(CreateDirectoryA(sub, NULL));
