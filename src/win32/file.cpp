@@ -467,11 +467,25 @@ DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistance
                                                   static_cast<DWORD>(lDistanceToMove));
     else
         distance.QuadPart = lDistanceToMove;
+    // Without a high part the new position must fit in 32 bits, or the call fails and the
+    // pointer stays where it was (Microsoft Learn, SetFilePointer; Windows' kernel32 checks
+    // the position before it sets it, as ReactOS' does). Only a move from the current
+    // position or the end can get there (the distance is then a signed 32-bit value): the
+    // position it started from is kept to be put back.
+    LARGE_INTEGER before;
+    before.QuadPart = -1;
+    if (lpDistanceToMoveHigh == nullptr && dwMoveMethod != FILE_BEGIN) {
+        LARGE_INTEGER zero;
+        zero.QuadPart = 0;
+        if (!SetFilePointerEx(hFile, zero, &before, FILE_CURRENT)) return INVALID_SET_FILE_POINTER;
+    }
     if (!SetFilePointerEx(hFile, distance, &position, dwMoveMethod)) return INVALID_SET_FILE_POINTER;
-    if (lpDistanceToMoveHigh != nullptr)
+    if (lpDistanceToMoveHigh != nullptr) {
         *lpDistanceToMoveHigh = static_cast<LONG>(static_cast<ULONGLONG>(position.QuadPart) >> 32);
-    else if (position.QuadPart > 0xFFFFFFFFLL)
+    } else if (position.QuadPart > 0xFFFFFFFFLL) {
+        if (before.QuadPart >= 0) SetFilePointerEx(hFile, before, nullptr, FILE_BEGIN);
         return fail(ERROR_INVALID_PARAMETER, INVALID_SET_FILE_POINTER);
+    }
     // A real low part equal to INVALID_SET_FILE_POINTER is told from a failure by
     // NO_ERROR; other successes leave the last error as it was (Microsoft Learn,
     // SetFilePointer: success is any other return value, GetLastError need not be

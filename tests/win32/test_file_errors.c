@@ -245,6 +245,24 @@ static void test_results_that_may_look_like_errors(void)
     CHECK_ERROR(ERROR_NEGATIVE_SEEK);
     CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 3);
 
+    TEST("SetFilePointer without a high part past 4 GiB: ERROR_INVALID_PARAMETER, the pointer kept");
+    high = 0;
+    CHECK_EQ(SetFilePointer(file, 0xFFFFFFF0, &high, FILE_BEGIN), 0xFFFFFFF0);
+    WINE_DEVIATION("Wine 8's SetFilePointer returns the low part of any position (Microsoft Learn: it fails)")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(SetFilePointer(file, 0x20, NULL, FILE_CURRENT), INVALID_SET_FILE_POINTER);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 0xFFFFFFF0);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(SetFilePointer(file, 0x7FFFFFFF, NULL, FILE_END), 0x7FFFFFFFu + 10u);
+        CHECK_ERROR(0xdeadbeef);
+        CHECK_EQ(SetFilePointer(file, 0x7FFFFFFF, NULL, FILE_CURRENT), INVALID_SET_FILE_POINTER);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_CURRENT), 0x7FFFFFFFu + 10u);
+    }
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
+
     TEST("GetFileSize: success leaves the last error; a NULL high part is allowed");
     SetLastError(0xdeadbeef);
     CHECK_EQ(GetFileSize(file, NULL), 10);
