@@ -308,6 +308,109 @@ static void test_temp_file_name(void)
     CHECK(DeleteFileA(second_name));
 }
 
+static void write_text(const char *path, const char *text, LONGLONG age_seconds)
+{
+    HANDLE file = open_file(path, GENERIC_WRITE, 0, CREATE_ALWAYS, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD written = 0;
+    CHECK(WriteFile(file, text, (DWORD)strlen(text), &written, NULL));
+    FILETIME time;
+    CHECK(GetFileTime(file, NULL, NULL, &time));
+    ULARGE_INTEGER value;
+    value.LowPart = time.dwLowDateTime;
+    value.HighPart = time.dwHighDateTime;
+    value.QuadPart -= (ULONGLONG)age_seconds * 10000000;
+    time.dwLowDateTime = value.LowPart;
+    time.dwHighDateTime = value.HighPart;
+    CHECK(SetFileTime(file, NULL, NULL, &time));
+    CloseHandle(file);
+}
+
+static ULONGLONG write_time_of(const char *path)
+{
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    if (!GetFileAttributesExA(path, GetFileExInfoStandard, &data)) return 0;
+    return ((ULONGLONG)data.ftLastWriteTime.dwHighDateTime << 32) | data.ftLastWriteTime.dwLowDateTime;
+}
+
+static int has_text(const char *path, const char *text)
+{
+    char buffer[64];
+    DWORD done = 0;
+    HANDLE file = open_file(path, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    if (file == INVALID_HANDLE_VALUE) return 0;
+    BOOL ok = ReadFile(file, buffer, sizeof(buffer), &done, NULL);
+    CloseHandle(file);
+    return ok && done == strlen(text) && memcmp(buffer, text, done) == 0;
+}
+
+/* Wine's kernel32 test_ReplaceFileA/W: the replaced file's data and last write time go to
+ * the backup, the replacement's to the replaced name, and the replacement's name is gone. */
+static void test_replace_file(void)
+{
+    char replaced[MAX_PATH], replacement[MAX_PATH], backup[MAX_PATH];
+    path_of(replaced, "replaced.txt");
+    path_of(replacement, "replacement.txt");
+    path_of(backup, "backup.txt");
+
+    TEST("ReplaceFile with a backup: the old file kept as the backup, the new one under its name");
+    write_text(replaced, "file-to-replace", 60);
+    write_text(replacement, "new-file", 0);
+    write_text(backup, "backup-file", 120);
+    ULONGLONG replaced_time = write_time_of(replaced), replacement_time = write_time_of(replacement);
+    SetLastError(0xdeadbeef);
+    CHECK(ReplaceFileA(replaced, replacement, backup, 0, NULL, NULL));
+    CHECK(has_text(backup, "file-to-replace"));
+    CHECK(has_text(replaced, "new-file"));
+    CHECK_EQ(GetFileAttributesA(replacement), INVALID_FILE_ATTRIBUTES);
+    CHECK_EQ(write_time_of(backup), replaced_time);
+    CHECK_EQ(write_time_of(replaced), replacement_time);
+
+    TEST("ReplaceFile without a backup, and with a backup name not yet there");
+    write_text(replacement, "second", 0);
+    CHECK(ReplaceFileA(replaced, replacement, NULL, 0, NULL, NULL));
+    CHECK(has_text(replaced, "second"));
+    CHECK_EQ(GetFileAttributesA(replacement), INVALID_FILE_ATTRIBUTES);
+    CHECK(DeleteFileA(backup));
+    write_text(replacement, "third", 0);
+    CHECK(ReplaceFileA(replaced, replacement, backup, 0, NULL, NULL));
+    CHECK(has_text(replaced, "third"));
+    CHECK(has_text(backup, "second"));
+
+    TEST("ReplaceFile onto a read-only file: ERROR_ACCESS_DENIED (it is opened for writing); all kept");
+    write_text(replacement, "fourth", 0);
+    CHECK(SetFileAttributesA(replaced, FILE_ATTRIBUTE_READONLY));
+    CHECK_FAILS(ReplaceFileA(replaced, replacement, backup, 0, NULL, NULL), ERROR_ACCESS_DENIED);
+    CHECK(has_text(replaced, "third"));
+    CHECK(has_text(replacement, "fourth"));
+    CHECK(has_text(backup, "second"));
+    SetFileAttributesA(replaced, FILE_ATTRIBUTE_NORMAL);
+
+    TEST("ReplaceFile: a replaced or replacement file that is not there: ERROR_FILE_NOT_FOUND");
+    write_text(replacement, "fifth", 0);
+    CHECK(DeleteFileA(replaced));
+    CHECK_FAILS(ReplaceFileA(replaced, replacement, backup, 0, NULL, NULL), ERROR_FILE_NOT_FOUND);
+    CHECK(has_text(replacement, "fifth"));
+    CHECK(DeleteFileA(replacement));
+    write_text(replaced, "sixth", 0);
+    CHECK_FAILS(ReplaceFileA(replaced, replacement, NULL, 0, NULL, NULL), ERROR_FILE_NOT_FOUND);
+    CHECK(has_text(replaced, "sixth"));
+
+    TEST("ReplaceFileW");
+    WCHAR wide_replaced[MAX_PATH], wide_replacement[MAX_PATH];
+    write_text(replacement, "seventh", 0);
+    CHECK(MultiByteToWideChar(CP_ACP, 0, replaced, -1, wide_replaced, MAX_PATH) > 0);
+    CHECK(MultiByteToWideChar(CP_ACP, 0, replacement, -1, wide_replacement, MAX_PATH) > 0);
+    CHECK(ReplaceFileW(wide_replaced, wide_replacement, NULL, 0, NULL, NULL));
+    CHECK(has_text(replaced, "seventh"));
+    CHECK_EQ(GetFileAttributesA(replacement), INVALID_FILE_ATTRIBUTES);
+
+    CHECK(DeleteFileA(replaced));
+    DeleteFileA(replacement);
+    SetFileAttributesA(backup, FILE_ATTRIBUTE_NORMAL);
+    CHECK(DeleteFileA(backup));
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -320,6 +423,7 @@ int main(void)
     test_move_file();
     test_results_that_may_look_like_errors();
     test_temp_file_name();
+    test_replace_file();
 
     CHECK(RemoveDirectoryA(dir));
     return tl_finish();
