@@ -108,6 +108,11 @@ OVERLAPPED_API BOOL WINAPI ReplaceFileA(LPCSTR lpReplacedFileName, LPCSTR lpRepl
 OVERLAPPED_API BOOL WINAPI ReplaceFileW(LPCWSTR lpReplacedFileName, LPCWSTR lpReplacementFileName,
                                         LPCWSTR lpBackupFileName, DWORD dwReplaceFlags, LPVOID lpExclude,
                                         LPVOID lpReserved);
+/* A second name (lpFileName) for an existing file (lpExistingFileName), on its volume. */
+OVERLAPPED_API BOOL WINAPI CreateHardLinkA(LPCSTR lpFileName, LPCSTR lpExistingFileName,
+                                           LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+OVERLAPPED_API BOOL WINAPI CreateHardLinkW(LPCWSTR lpFileName, LPCWSTR lpExistingFileName,
+                                           LPSECURITY_ATTRIBUTES lpSecurityAttributes);
 
 OVERLAPPED_API BOOL WINAPI ReadDirectoryChangesW(HANDLE hDirectory, LPVOID lpBuffer, DWORD nBufferLength,
                                                  BOOL bWatchSubtree, DWORD dwNotifyFilter, LPDWORD lpBytesReturned,
@@ -137,12 +142,14 @@ OVERLAPPED_END_C
 #define MoveFileEx MoveFileExW
 #define MoveFileWithProgress MoveFileWithProgressW
 #define ReplaceFile ReplaceFileW
+#define CreateHardLink CreateHardLinkW
 #else
 #define FindFirstChangeNotification FindFirstChangeNotificationA
 #define MoveFile MoveFileA
 #define MoveFileEx MoveFileExA
 #define MoveFileWithProgress MoveFileWithProgressA
 #define ReplaceFile ReplaceFileA
+#define CreateHardLink CreateHardLinkA
 #endif
 
 #pragma GCC diagnostic pop

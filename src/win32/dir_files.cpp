@@ -1,5 +1,5 @@
 // dir_files.cpp: MoveFileA/W, MoveFileExA/W and MoveFileWithProgressA/W (rename and
-// move of files and directories), ReplaceFileA/W. docs/directories.md,
+// move of files and directories), ReplaceFileA/W, CreateHardLinkA/W. docs/directories.md,
 // docs/files-management.md.
 #include <cerrno>
 #include <cstdio>
@@ -181,6 +181,43 @@ BOOL replace_file(const Char* replaced, const Char* replacement, const Char* bac
     return TRUE;
 }
 
+// CreateHardLink: `name` becomes a second name of the file `existing` (link(2), which
+// links a symbolic link itself, as Windows links a reparse point). Errors, as Wine's
+// kernel32 test_hard_link records for Windows: a name that exists
+// ERROR_ALREADY_EXISTS (a directory's too: Wine's test takes ERROR_ACCESS_DENIED as
+// well, Wine 8 answers this); a directory to be
+// linked ERROR_ACCESS_DENIED; an empty or missing name ERROR_PATH_NOT_FOUND (a missing
+// existing file ERROR_FILE_NOT_FOUND); another volume ERROR_NOT_SAME_DEVICE; too many
+// links ERROR_TOO_MANY_LINKS; a file system without hard links ERROR_INVALID_FUNCTION.
+template <class Char>
+BOOL create_hard_link(const Char* name, const Char* existing)
+{
+    std::string from, to;
+    if (!to_linux(existing, &from) || !to_linux(name, &to)) return FALSE;
+    struct stat source;
+    if (lstat(from.c_str(), &source) != 0)
+        return fail(errno == ENOENT ? win32::missing_path_error(from) : win32_error_from_errno(errno), FALSE);
+    if (S_ISDIR(source.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (link(from.c_str(), to.c_str()) == 0) return TRUE;
+    int error = errno;
+    switch (error) {
+    case EEXIST:
+        return fail(ERROR_ALREADY_EXISTS, FALSE);  // a name collision, a directory's too (as Wine 8)
+    case ENOENT:
+    case ENOTDIR:
+        return fail(ERROR_PATH_NOT_FOUND, FALSE);  // the new name's directory
+    case EXDEV:
+        return fail(ERROR_NOT_SAME_DEVICE, FALSE);
+    case EMLINK:
+        return fail(ERROR_TOO_MANY_LINKS, FALSE);
+    case EPERM:
+    case EOPNOTSUPP:
+        return fail(ERROR_INVALID_FUNCTION, FALSE);
+    default:
+        return fail(win32_error_from_errno(error), FALSE);
+    }
+}
+
 }  // namespace
 
 namespace overlapped::win32 {
@@ -228,6 +265,15 @@ BOOL WINAPI ReplaceFileW(LPCWSTR lpReplacedFileName, LPCWSTR lpReplacementFileNa
                          DWORD dwReplaceFlags, LPVOID, LPVOID)
 {
     return replace_file(lpReplacedFileName, lpReplacementFileName, lpBackupFileName, dwReplaceFlags);
+}
+
+BOOL WINAPI CreateHardLinkA(LPCSTR lpFileName, LPCSTR lpExistingFileName, LPSECURITY_ATTRIBUTES)
+{
+    return create_hard_link(lpFileName, lpExistingFileName);
+}
+BOOL WINAPI CreateHardLinkW(LPCWSTR lpFileName, LPCWSTR lpExistingFileName, LPSECURITY_ATTRIBUTES)
+{
+    return create_hard_link(lpFileName, lpExistingFileName);
 }
 
 }  // extern "C"

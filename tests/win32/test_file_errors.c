@@ -411,6 +411,68 @@ static void test_replace_file(void)
     CHECK(DeleteFileA(backup));
 }
 
+/* Wine's kernel32 test_hard_link. */
+static void test_hard_link(void)
+{
+    char file1[MAX_PATH], file2[MAX_PATH], file3[MAX_PATH], dir1[MAX_PATH], dir2[MAX_PATH], missing[MAX_PATH];
+    path_of(file1, "link-file1");
+    path_of(file2, "link-file2");
+    path_of(file3, "link-file3");
+    path_of(dir1, "link-dir1");
+    path_of(dir2, "link-dir2");
+    path_of(missing, "link-missing");
+    write_text(file1, "one", 0);
+    write_text(file2, "two", 0);
+    CHECK(CreateDirectoryA(dir1, NULL));
+    CHECK(CreateDirectoryA(dir2, NULL));
+
+    TEST("CreateHardLink: a second name for the file, with its data; both names deletable");
+    CHECK(CreateHardLinkA(file3, file2, NULL));
+    CHECK(has_text(file3, "two"));
+    HANDLE file = open_file(file3, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, 0);
+    BY_HANDLE_FILE_INFORMATION info;
+    CHECK(GetFileInformationByHandle(file, &info));
+    CHECK_EQ(info.nNumberOfLinks, 2);
+    CloseHandle(file);
+
+    TEST("CreateHardLink: an existing name is ERROR_ALREADY_EXISTS (a directory's: that or ERROR_ACCESS_DENIED)");
+    CHECK_FAILS(CreateHardLinkA(file1, file2, NULL), ERROR_ALREADY_EXISTS);
+    CHECK(has_text(file1, "one"));
+    SetLastError(0xdeadbeef);
+    CHECK(!CreateHardLinkA(dir1, file2, NULL));
+    CHECK(GetLastError() == ERROR_ALREADY_EXISTS || GetLastError() == ERROR_ACCESS_DENIED);
+    CHECK(GetFileAttributesA(dir1) & FILE_ATTRIBUTE_DIRECTORY);
+
+    TEST("CreateHardLink: a directory cannot be linked: ERROR_ACCESS_DENIED");
+    path_of(file1, "link-dir3");
+    CHECK_FAILS(CreateHardLinkA(file1, dir2, NULL), ERROR_ACCESS_DENIED);
+    CHECK_EQ(GetFileAttributesA(file1), INVALID_FILE_ATTRIBUTES);
+    path_of(file1, "link-file1");
+
+    TEST("CreateHardLink: empty names ERROR_PATH_NOT_FOUND, a missing file ERROR_FILE_NOT_FOUND");
+    CHECK_FAILS(CreateHardLinkA("", file3, NULL), ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CreateHardLinkA(missing, "", NULL), ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CreateHardLinkA("", "", NULL), ERROR_PATH_NOT_FOUND);
+    path_of(file1, "link-nothing");
+    CHECK_FAILS(CreateHardLinkA(missing, file1, NULL), ERROR_FILE_NOT_FOUND);
+    path_of(file1, "link-file1");
+
+    TEST("CreateHardLinkW");
+    WCHAR wide_name[MAX_PATH], wide_existing[MAX_PATH];
+    CHECK(MultiByteToWideChar(CP_ACP, 0, missing, -1, wide_name, MAX_PATH) > 0);
+    CHECK(MultiByteToWideChar(CP_ACP, 0, file1, -1, wide_existing, MAX_PATH) > 0);
+    CHECK(CreateHardLinkW(wide_name, wide_existing, NULL));
+    CHECK(has_text(missing, "one"));
+
+    CHECK(DeleteFileA(missing));
+    CHECK(DeleteFileA(file1));
+    CHECK(DeleteFileA(file2));
+    CHECK(has_text(file3, "two"));
+    CHECK(DeleteFileA(file3));
+    CHECK(RemoveDirectoryA(dir1));
+    CHECK(RemoveDirectoryA(dir2));
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -424,6 +486,7 @@ int main(void)
     test_results_that_may_look_like_errors();
     test_temp_file_name();
     test_replace_file();
+    test_hard_link();
 
     CHECK(RemoveDirectoryA(dir));
     return tl_finish();
