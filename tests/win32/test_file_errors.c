@@ -271,6 +271,20 @@ static void test_results_that_may_look_like_errors(void)
     CHECK_EQ(GetFileSize(file, &size_high), 10);
     CHECK_EQ(size_high, 0);
 
+    TEST("LockFile, UnlockFile, LockFileEx, UnlockFileEx: success leaves the last error");
+    SetLastError(0xdeadbeef);
+    CHECK(LockFile(file, 0, 0, 2, 0));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(UnlockFile(file, 0, 0, 2, 0));
+    CHECK_ERROR(0xdeadbeef);
+    OVERLAPPED range;
+    memset(&range, 0, sizeof(range));
+    range.Offset = 4;
+    CHECK(LockFileEx(file, LOCKFILE_FAIL_IMMEDIATELY, 0, 2, 0, &range));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(UnlockFileEx(file, 0, 2, 0, &range));
+    CHECK_ERROR(0xdeadbeef);
+
     TEST("GetFileType: success leaves the last error");
     SetLastError(0xdeadbeef);
     CHECK_EQ(GetFileType(file), FILE_TYPE_DISK);
