@@ -293,6 +293,56 @@ static void test_results_that_may_look_like_errors(void)
     CHECK(DeleteFileA(path));
 }
 
+/* Wine's kernel32 test_read_write. */
+static void test_read_write_last_error(void)
+{
+    char path[MAX_PATH], buffer[32];
+    DWORD bytes;
+    path_of(path, "read-write.txt");
+    HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, 0, CREATE_ALWAYS, FILE_FLAG_RANDOM_ACCESS);
+    CHECK(file != INVALID_HANDLE_VALUE);
+
+    TEST("WriteFile/ReadFile of nothing from no buffer: TRUE, 0 bytes, the last error as it was");
+    SetLastError(12345678);
+    bytes = 12345678;
+    CHECK(WriteFile(file, NULL, 0, &bytes, NULL));
+    CHECK_ERROR(12345678);
+    CHECK_EQ(bytes, 0);
+
+    TEST("WriteFile of 10 bytes from no buffer: ERROR_INVALID_USER_BUFFER, 0 bytes");
+    SetLastError(12345678);
+    bytes = 12345678;
+    CHECK(!WriteFile(file, NULL, 10, &bytes, NULL));
+    CHECK_ERROR(ERROR_INVALID_USER_BUFFER);
+    CHECK_EQ(bytes, 0);
+
+    TEST("WriteFile and ReadFile that move data leave the last error as it was");
+    SetLastError(12345678);
+    CHECK(WriteFile(file, "this is the test data", 21, &bytes, NULL));
+    CHECK_ERROR(12345678);
+    CHECK_EQ(bytes, 21);
+    CHECK_EQ(SetFilePointer(file, 0, NULL, FILE_BEGIN), 0);
+    SetLastError(12345678);
+    bytes = 12345678;
+    CHECK(ReadFile(file, NULL, 0, &bytes, NULL));
+    CHECK_ERROR(12345678);
+    CHECK_EQ(bytes, 0);
+    SetLastError(12345678);
+    CHECK(ReadFile(file, buffer, 4, &bytes, NULL));
+    CHECK_ERROR(12345678);
+    CHECK_EQ(bytes, 4);
+
+    TEST("ReadFile of 10 bytes into no buffer: ERROR_NOACCESS, 0 bytes");
+    SetLastError(12345678);
+    bytes = 12345678;
+    CHECK(!ReadFile(file, NULL, 10, &bytes, NULL));
+    CHECK_ERROR(ERROR_NOACCESS);
+    CHECK_EQ(bytes, 0);
+
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
 static void test_temp_file_name(void)
 {
     char name[MAX_PATH], expected[3 * MAX_PATH];
@@ -498,6 +548,7 @@ int main(void)
     test_delete_file();
     test_move_file();
     test_results_that_may_look_like_errors();
+    test_read_write_last_error();
     test_temp_file_name();
     test_replace_file();
     test_hard_link();
