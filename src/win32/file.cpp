@@ -520,6 +520,11 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 
 DWORD WINAPI GetFileType(HANDLE hFile)
 {
+    // The STD_*_HANDLE values stand for the standard handles here, as in kernelbase
+    // (Wine's kernel32 test_GetFileType, which passes on Windows: the type of
+    // (HANDLE)STD_OUTPUT_HANDLE is GetStdHandle(STD_OUTPUT_HANDLE)'s).
+    for (DWORD standard : {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE})
+        if (hFile == reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(standard))) hFile = GetStdHandle(standard);
     DWORD error;
     kernel::Object* object = kernel::handle_reference(hFile, kernel::ObjectType::Any, 0, &error);
     if (object == nullptr) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));

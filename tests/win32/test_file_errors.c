@@ -285,6 +285,18 @@ static void test_results_that_may_look_like_errors(void)
     CHECK(UnlockFileEx(file, 0, 2, 0, &range));
     CHECK_ERROR(0xdeadbeef);
 
+    TEST("GetFileType of the STD_*_HANDLE values: the standard handles' types");
+    CHECK_EQ(GetFileType((HANDLE)(ULONG_PTR)STD_OUTPUT_HANDLE), GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)));
+    CHECK_EQ(GetFileType((HANDLE)(ULONG_PTR)STD_ERROR_HANDLE), GetFileType(GetStdHandle(STD_ERROR_HANDLE)));
+    CHECK_EQ(GetFileType((HANDLE)(ULONG_PTR)STD_INPUT_HANDLE), GetFileType(GetStdHandle(STD_INPUT_HANDLE)));
+    CHECK(GetFileType((HANDLE)(ULONG_PTR)STD_OUTPUT_HANDLE) != FILE_TYPE_UNKNOWN);
+    {
+        HANDLE nul = CreateFileA("nul", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(nul != INVALID_HANDLE_VALUE);
+        CHECK_EQ(GetFileType(nul), FILE_TYPE_CHAR);
+        CloseHandle(nul);
+    }
+
     TEST("GetFileType: success leaves the last error");
     SetLastError(0xdeadbeef);
     CHECK_EQ(GetFileType(file), FILE_TYPE_DISK);
