@@ -355,6 +355,45 @@ static void test_read_write_last_error(void)
     CHECK(DeleteFileA(path));
 }
 
+/* Wine's kernel32 test_file_sharing: a section outlives the handle it was made from and
+ * takes part in later opens' share checks: a read-write mapping wants FILE_SHARE_WRITE
+ * from every later opener, a read-only one nothing. */
+static void test_mapping_sharing(void)
+{
+    char path[MAX_PATH];
+    path_of(path, "mapped.bin");
+    make_file(path, "mapped data");
+    static const DWORD protections[] = {PAGE_READONLY, PAGE_READWRITE};
+    static const DWORD accesses[] = {0, GENERIC_READ, GENERIC_WRITE, GENERIC_READ | GENERIC_WRITE};
+    static const DWORD shares[] = {0, FILE_SHARE_READ, FILE_SHARE_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                   FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE};
+
+    TEST("a mapping without its file handle: later opens need FILE_SHARE_WRITE for a read-write one");
+    for (size_t p = 0; p < sizeof(protections) / sizeof(protections[0]); p++) {
+        HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, 0, OPEN_EXISTING, 0);
+        CHECK(file != INVALID_HANDLE_VALUE);
+        HANDLE mapping = CreateFileMappingA(file, NULL, protections[p], 0, 0, NULL);
+        CHECK(mapping != NULL);
+        CloseHandle(file);
+        for (size_t a = 0; a < sizeof(accesses) / sizeof(accesses[0]); a++) {
+            for (size_t s = 0; s < sizeof(shares) / sizeof(shares[0]); s++) {
+                BOOL compatible = protections[p] != PAGE_READWRITE || (shares[s] & FILE_SHARE_WRITE);
+                SetLastError(0xdeadbeef);
+                HANDLE other = open_file(path, accesses[a], shares[s], OPEN_EXISTING, 0);
+                if (compatible) {
+                    CHECK(other != INVALID_HANDLE_VALUE);
+                } else {
+                    CHECK(other == INVALID_HANDLE_VALUE);
+                    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+                }
+                if (other != INVALID_HANDLE_VALUE) CloseHandle(other);
+            }
+        }
+        CloseHandle(mapping);
+    }
+    CHECK(DeleteFileA(path));
+}
+
 static void test_temp_file_name(void)
 {
     char name[MAX_PATH], expected[3 * MAX_PATH];
@@ -561,6 +600,7 @@ int main(void)
     test_move_file();
     test_results_that_may_look_like_errors();
     test_read_write_last_error();
+    test_mapping_sharing();
     test_temp_file_name();
     test_replace_file();
     test_hard_link();
