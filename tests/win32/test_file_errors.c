@@ -588,6 +588,51 @@ static void test_hard_link(void)
     CHECK(RemoveDirectoryA(dir2));
 }
 
+/* Wine's kernel32 path tests, test_CheckNameLegalDOS8Dot3. */
+static void test_legal_8dot3(void)
+{
+    static const struct {
+        const char *name;
+        BOOL legal, spaces;
+    } cases[] = {
+        {"C:\\a.txt", FALSE, FALSE},     {"b\\a.txt", FALSE, FALSE},  {"alongfilename.txt", FALSE, FALSE},
+        {"test.est.txt", FALSE, FALSE},  {"test.txttxt", FALSE, FALSE}, {"", TRUE, FALSE},
+        {"!#$%&'().-@^", TRUE, FALSE},   {"testtest.txt", TRUE, FALSE}, {"t", TRUE, FALSE},
+        {"test est.txt", TRUE, TRUE},    {".", TRUE, FALSE},            {"..", TRUE, FALSE},
+        {".abc", FALSE, FALSE},          {"abc.", FALSE, FALSE},        {" abc", FALSE, FALSE},
+        {"abc .txt", FALSE, FALSE},      {"a*c", FALSE, FALSE},         {"a+b", FALSE, FALSE},
+        {"abcdefghi", FALSE, FALSE},     {"abcdefgh", TRUE, FALSE},
+    };
+    BOOL legal, spaces;
+
+    TEST("CheckNameLegalDOS8Dot3: no name or no result: FALSE");
+    CHECK(!CheckNameLegalDOS8Dot3A(NULL, NULL, 0, NULL, &legal));
+    CHECK(!CheckNameLegalDOS8Dot3W(NULL, NULL, 0, NULL, &legal));
+    CHECK(!CheckNameLegalDOS8Dot3A("testtest.txt", NULL, 0, NULL, NULL));
+
+    TEST("CheckNameLegalDOS8Dot3A/W: 8.3 names, one dot, no drive or path, spaces reported");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        WCHAR wide[64];
+        legal = spaces = 2;
+        CHECK(CheckNameLegalDOS8Dot3A(cases[i].name, NULL, 0, &spaces, &legal));
+        if (legal != cases[i].legal) printf("  A: %s\n", cases[i].name);
+        CHECK_EQ(legal, cases[i].legal);
+        if (legal) CHECK_EQ(spaces, cases[i].spaces);
+        CHECK(MultiByteToWideChar(CP_ACP, 0, cases[i].name, -1, wide, 64) > 0);
+        legal = spaces = 2;
+        CHECK(CheckNameLegalDOS8Dot3W(wide, NULL, 0, &spaces, &legal));
+        CHECK_EQ(legal, cases[i].legal);
+        if (legal) CHECK_EQ(spaces, cases[i].spaces);
+    }
+
+    TEST("CheckNameLegalDOS8Dot3: the OEM form is the name upper-cased");
+    char oem[16];
+    memset(oem, 0, sizeof(oem));
+    CHECK(CheckNameLegalDOS8Dot3A("abc.txt", oem, sizeof(oem), NULL, &legal));
+    CHECK(legal);
+    CHECK(memcmp(oem, "ABC.TXT", 7) == 0);
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -604,6 +649,7 @@ int main(void)
     test_temp_file_name();
     test_replace_file();
     test_hard_link();
+    test_legal_8dot3();
 
     CHECK(RemoveDirectoryA(dir));
     return tl_finish();
