@@ -4,6 +4,7 @@
  * functions whose return value may be a real result leave on success. The facts are those
  * Wine's kernel32 file tests (test_CreateFileA/W, test_DeleteFileA/W, test_MoveFileA,
  * test_GetTempFileNameA) record for Windows. */
+#define _WIN32_WINNT 0x0A00 /* CreateFile2 in mingw-w64's headers */
 #include "testlib.h"
 
 static char dir[2 * MAX_PATH];
@@ -633,6 +634,67 @@ static void test_legal_8dot3(void)
     CHECK(memcmp(oem, "ABC.TXT", 7) == 0);
 }
 
+/* Wine's kernel32 test_CreateFile2. */
+static void test_create_file2(void)
+{
+    char path[MAX_PATH];
+    WCHAR wide[MAX_PATH];
+    static const WCHAR empty_w[] = {0};
+    static const WCHAR bogus_w[] = {'\\', '\\', '.', '\\', 'B', 'O', 'G', 'U', 'S', 0};
+    CREATEFILE2_EXTENDED_PARAMETERS params;
+    memset(&params, 0, sizeof(params));
+    params.dwSize = sizeof(params);
+    params.dwFileAttributes = FILE_ATTRIBUTE_NORMAL;
+    path_of(path, "create2.txt");
+    CHECK(MultiByteToWideChar(CP_ACP, 0, path, -1, wide, MAX_PATH) > 0);
+
+    TEST("CreateFile2: the dispositions' last errors, as CreateFile");
+    SetLastError(0xdeadbeef);
+    HANDLE file = CreateFile2(wide, GENERIC_READ, FILE_SHARE_READ, OPEN_ALWAYS, &params);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(0);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFile2(wide, GENERIC_READ, 0, CREATE_NEW, &params) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    SetLastError(0xdeadbeef);
+    file = CreateFile2(wide, GENERIC_READ, FILE_SHARE_READ, CREATE_ALWAYS, &params);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CloseHandle(file);
+    SetLastError(0xdeadbeef);
+    file = CreateFile2(wide, GENERIC_READ, FILE_SHARE_READ, OPEN_ALWAYS, &params);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_ALREADY_EXISTS);
+    CloseHandle(file);
+    file = CreateFile2(wide, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, NULL);  /* no parameters */
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+
+    TEST("CreateFile2: an empty name ERROR_PATH_NOT_FOUND, an unknown device ERROR_FILE_NOT_FOUND");
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFile2(empty_w, GENERIC_READ, 0, CREATE_NEW, &params) == INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateFile2(bogus_w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, &params) ==
+          INVALID_HANDLE_VALUE);
+    CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+
+    TEST("CreateFile2: FILE_FLAG_BACKUP_SEMANTICS opens a directory from dwFileFlags, not from the attributes");
+    CHECK(CreateDirectoryW(wide, NULL));
+    params.dwFileAttributes = FILE_ATTRIBUTE_NORMAL | FILE_FLAG_BACKUP_SEMANTICS;
+    file = CreateFile2(wide, GENERIC_READ | GENERIC_WRITE, 0, OPEN_ALWAYS, &params);
+    CHECK(file == INVALID_HANDLE_VALUE);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    params.dwFileAttributes = FILE_ATTRIBUTE_NORMAL;
+    params.dwFileFlags = FILE_FLAG_BACKUP_SEMANTICS;
+    file = CreateFile2(wide, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING, &params);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    CHECK(RemoveDirectoryW(wide));
+}
+
 int main(void)
 {
     char temp[MAX_PATH];
@@ -650,6 +712,7 @@ int main(void)
     test_replace_file();
     test_hard_link();
     test_legal_8dot3();
+    test_create_file2();
 
     CHECK(RemoveDirectoryA(dir));
     return tl_finish();
