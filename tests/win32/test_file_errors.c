@@ -110,6 +110,79 @@ static void test_create_file_names(void)
     CHECK(RemoveDirectoryA(sub));
 }
 
+/* Wine's kernel32 test_CreateFile: every disposition on a directory, and the rights
+ * TRUNCATE_EXISTING needs. */
+static void test_dispositions_on_directory(void)
+{
+    char sub[MAX_PATH], path[MAX_PATH];
+    path_of(sub, "disp-dir");
+    CHECK(CreateDirectoryA(sub, NULL));
+
+    TEST("CreateFile of a directory without BACKUP_SEMANTICS: ERROR_ACCESS_DENIED for every disposition");
+    for (DWORD disposition = 0; disposition <= TRUNCATE_EXISTING; disposition++) {
+        SetLastError(0xdeadbeef);
+        CHECK(open_file(sub, GENERIC_READ, 0, disposition, 0) == INVALID_HANDLE_VALUE);
+        if (disposition == 0) {
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);  /* checked before the name */
+        } else if (disposition == TRUNCATE_EXISTING) {
+            WINE_DEVIATION("Wine 8 answers ERROR_ACCESS_DENIED (todo_wine in test_CreateFile)")
+            {
+                CHECK_ERROR(ERROR_INVALID_PARAMETER);  /* without GENERIC_WRITE, before the name */
+            }
+        } else if (disposition == CREATE_NEW) {
+            WINE_DEVIATION("Wine 8 answers ERROR_FILE_EXISTS (todo_wine in test_CreateFile)")
+            {
+                CHECK_ERROR(ERROR_ACCESS_DENIED);
+            }
+        } else {
+            CHECK_ERROR(ERROR_ACCESS_DENIED);
+        }
+        SetLastError(0xdeadbeef);
+        CHECK(open_file(sub, GENERIC_WRITE, 0, disposition, 0) == INVALID_HANDLE_VALUE);
+        if (disposition == 0) {
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        } else if (disposition == CREATE_NEW) {
+            WINE_DEVIATION("Wine 8 answers ERROR_FILE_EXISTS (todo_wine in test_CreateFile)")
+            {
+                CHECK_ERROR(ERROR_ACCESS_DENIED);
+            }
+        } else {
+            CHECK_ERROR(ERROR_ACCESS_DENIED);
+        }
+    }
+    CHECK(RemoveDirectoryA(sub));
+
+    TEST("TRUNCATE_EXISTING needs GENERIC_WRITE itself: ERROR_INVALID_PARAMETER with FILE_WRITE_DATA");
+    path_of(path, "truncate.txt");
+    make_file(path, "data");
+    static const DWORD refused[] = {0, GENERIC_READ, FILE_WRITE_DATA};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        SetLastError(0xdeadbeef);
+        HANDLE file = open_file(path, refused[i], 0, TRUNCATE_EXISTING, 0);
+        WINE_DEVIATION("Wine 8 truncates without GENERIC_WRITE (todo_wine in test_CreateFile)")
+        {
+            CHECK(file == INVALID_HANDLE_VALUE);
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    }
+    HANDLE file = open_file(path, GENERIC_WRITE, 0, TRUNCATE_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    CHECK_EQ(GetFileSize(file, NULL), 0);
+    CloseHandle(file);
+
+    TEST("A handle opened with no access cannot write: ERROR_ACCESS_DENIED");
+    CHECK(DeleteFileA(path));
+    file = open_file(path, 0, 0, CREATE_NEW, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+    DWORD written = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!WriteFile(file, "x", 1, &written, NULL));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
 static void test_delete_file(void)
 {
     char path[MAX_PATH], sub[MAX_PATH];
@@ -703,6 +776,7 @@ int main(void)
     CHECK(CreateDirectoryA(dir, NULL));
 
     test_create_file_names();
+    test_dispositions_on_directory();
     test_delete_file();
     test_move_file();
     test_results_that_may_look_like_errors();
