@@ -615,7 +615,10 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
 {
     FileRef ref;
     if (!reference(handle, &ref)) return FALSE;
-    if (in == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    // No buffer for a length: NtSetInformationFile's probe of it fails (ERROR_NOACCESS,
+    // as the query side: Wine's kernel32 test_GetFileInformationByHandleEx; Wine 8
+    // answers so here too).
+    if (in == nullptr) return fail(size != 0 ? ERROR_NOACCESS : ERROR_INVALID_PARAMETER, FALSE);
     int descriptor = ref.file->descriptor();
     switch (kind) {
     case FileBasicInfo: {

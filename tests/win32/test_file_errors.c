@@ -183,6 +183,22 @@ static void test_dispositions_on_directory(void)
     CHECK(DeleteFileA(path));
 }
 
+static void test_information_buffers(void)
+{
+    char path[MAX_PATH];
+    path_of(path, "info.txt");
+    make_file(path, "x");
+    HANDLE file = open_file(path, GENERIC_READ | GENERIC_WRITE, 0, OPEN_EXISTING, 0);
+    CHECK(file != INVALID_HANDLE_VALUE);
+
+    TEST("SetFileInformationByHandle without a buffer for a length: ERROR_NOACCESS, as the query");
+    CHECK_FAILS(SetFileInformationByHandle(file, FileBasicInfo, NULL, sizeof(FILE_BASIC_INFO)), ERROR_NOACCESS);
+    FILE_BASIC_INFO basic;
+    CHECK_FAILS(GetFileInformationByHandleEx(file, FileBasicInfo, NULL, sizeof(basic)), ERROR_NOACCESS);
+    CloseHandle(file);
+    CHECK(DeleteFileA(path));
+}
+
 static void test_delete_file(void)
 {
     char path[MAX_PATH], sub[MAX_PATH];
@@ -777,6 +793,7 @@ int main(void)
 
     test_create_file_names();
     test_dispositions_on_directory();
+    test_information_buffers();
     test_delete_file();
     test_move_file();
     test_results_that_may_look_like_errors();
