@@ -80,6 +80,11 @@ typedef enum _READ_DIRECTORY_NOTIFY_INFORMATION_CLASS {
 #define MOVEFILE_WRITE_THROUGH 0x00000008
 #define MOVEFILE_CREATE_HARDLINK 0x00000010
 #define MOVEFILE_FAIL_IF_NOT_TRACKABLE 0x00000020
+
+/* ReplaceFile's flags. */
+#define REPLACEFILE_WRITE_THROUGH 0x00000001
+#define REPLACEFILE_IGNORE_MERGE_ERRORS 0x00000002
+#define REPLACEFILE_IGNORE_ACL_ERRORS 0x00000004
 #ifndef ERROR_NOT_SAME_DEVICE
 #define ERROR_NOT_SAME_DEVICE 17
 #endif
@@ -95,6 +100,19 @@ OVERLAPPED_API BOOL WINAPI MoveFileWithProgressA(LPCSTR lpExistingFileName, LPCS
                                                  LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, DWORD dwFlags);
 OVERLAPPED_API BOOL WINAPI MoveFileWithProgressW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName,
                                                  LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, DWORD dwFlags);
+/* The replacement file takes the replaced one's name and attributes; the replaced file
+ * is kept under lpBackupFileName when one is given. */
+OVERLAPPED_API BOOL WINAPI ReplaceFileA(LPCSTR lpReplacedFileName, LPCSTR lpReplacementFileName,
+                                        LPCSTR lpBackupFileName, DWORD dwReplaceFlags, LPVOID lpExclude,
+                                        LPVOID lpReserved);
+OVERLAPPED_API BOOL WINAPI ReplaceFileW(LPCWSTR lpReplacedFileName, LPCWSTR lpReplacementFileName,
+                                        LPCWSTR lpBackupFileName, DWORD dwReplaceFlags, LPVOID lpExclude,
+                                        LPVOID lpReserved);
+/* A second name (lpFileName) for an existing file (lpExistingFileName), on its volume. */
+OVERLAPPED_API BOOL WINAPI CreateHardLinkA(LPCSTR lpFileName, LPCSTR lpExistingFileName,
+                                           LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+OVERLAPPED_API BOOL WINAPI CreateHardLinkW(LPCWSTR lpFileName, LPCWSTR lpExistingFileName,
+                                           LPSECURITY_ATTRIBUTES lpSecurityAttributes);
 
 OVERLAPPED_API BOOL WINAPI ReadDirectoryChangesW(HANDLE hDirectory, LPVOID lpBuffer, DWORD nBufferLength,
                                                  BOOL bWatchSubtree, DWORD dwNotifyFilter, LPDWORD lpBytesReturned,
@@ -123,11 +141,15 @@ OVERLAPPED_END_C
 #define MoveFile MoveFileW
 #define MoveFileEx MoveFileExW
 #define MoveFileWithProgress MoveFileWithProgressW
+#define ReplaceFile ReplaceFileW
+#define CreateHardLink CreateHardLinkW
 #else
 #define FindFirstChangeNotification FindFirstChangeNotificationA
 #define MoveFile MoveFileA
 #define MoveFileEx MoveFileExA
 #define MoveFileWithProgress MoveFileWithProgressA
+#define ReplaceFile ReplaceFileA
+#define CreateHardLink CreateHardLinkA
 #endif
 
 #pragma GCC diagnostic pop

@@ -306,6 +306,11 @@ OVERLAPPED_API DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLon
 OVERLAPPED_API DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetShortPathNameW(LPCWSTR lpszLongPath, LPWSTR lpszShortPath, DWORD cchBuffer);
+/* Whether lpName is a legal 8.3 (FAT short) name; TRUE unless an argument is missing. */
+OVERLAPPED_API BOOL WINAPI CheckNameLegalDOS8Dot3A(LPCSTR lpName, LPSTR lpOemName, DWORD OemNameSize,
+                                                   PBOOL pbNameContainsSpaces, PBOOL pbNameLegal);
+OVERLAPPED_API BOOL WINAPI CheckNameLegalDOS8Dot3W(LPCWSTR lpName, LPSTR lpOemName, DWORD OemNameSize,
+                                                   PBOOL pbNameContainsSpaces, PBOOL pbNameLegal);
 OVERLAPPED_API BOOL WINAPI SetFileAttributesA(LPCSTR lpFileName, DWORD dwFileAttributes);
 OVERLAPPED_API BOOL WINAPI SetFileAttributesW(LPCWSTR lpFileName, DWORD dwFileAttributes);
 OVERLAPPED_API BOOL WINAPI GetFileAttributesExA(LPCSTR lpFileName, GET_FILEEX_INFO_LEVELS fInfoLevelId,
@@ -331,6 +336,7 @@ typedef WIN32_FIND_DATAW WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define GetLongPathName GetLongPathNameW
 #define SearchPath SearchPathW
 #define GetShortPathName GetShortPathNameW
+#define CheckNameLegalDOS8Dot3 CheckNameLegalDOS8Dot3W
 #define SetFileAttributes SetFileAttributesW
 #define GetFileAttributesEx GetFileAttributesExW
 #define GetFinalPathNameByHandle GetFinalPathNameByHandleW
@@ -345,6 +351,7 @@ typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define GetLongPathName GetLongPathNameA
 #define SearchPath SearchPathA
 #define GetShortPathName GetShortPathNameA
+#define CheckNameLegalDOS8Dot3 CheckNameLegalDOS8Dot3A
 #define SetFileAttributes SetFileAttributesA
 #define GetFileAttributesEx GetFileAttributesExA
 #define GetFinalPathNameByHandle GetFinalPathNameByHandleA

@@ -1,5 +1,6 @@
 // dir_files.cpp: MoveFileA/W, MoveFileExA/W and MoveFileWithProgressA/W (rename and
-// move of files and directories). docs/directories.md.
+// move of files and directories), ReplaceFileA/W, CreateHardLinkA/W. docs/directories.md,
+// docs/files-management.md.
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
@@ -124,6 +125,99 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check
     return fail(win32_error_from_errno(error), FALSE);
 }
 
+// ReplaceFile: `replacement` takes the name of `replaced` and its attributes (here the
+// permission bits, so the read-only attribute too); the replaced file is kept as `backup`
+// when one is named (an existing backup is overwritten), else it is gone. The last
+// write time is the replacement's (Wine's kernel32 test_ReplaceFileA, which passes on
+// Windows). Errors: a missing file ERROR_FILE_NOT_FOUND (ERROR_PATH_NOT_FOUND for a
+// missing directory); a directory ERROR_ACCESS_DENIED; a file open without
+// FILE_SHARE_DELETE ERROR_SHARING_VIOLATION (both are opened for DELETE); a read-only
+// replaced file ERROR_ACCESS_DENIED (it is opened for writing), nothing changed; the
+// replaced file that cannot be moved to the backup ERROR_UNABLE_TO_REMOVE_REPLACED,
+// nothing changed; the replacement that cannot take the name
+// ERROR_UNABLE_TO_MOVE_REPLACEMENT with the replaced file put back, or, when that fails
+// too, ERROR_UNABLE_TO_MOVE_REPLACEMENT_2 (the replaced file is then the backup).
+// Microsoft Learn, ReplaceFileW.
+template <class Char>
+BOOL replace_file(const Char* replaced, const Char* replacement, const Char* backup, DWORD flags)
+{
+    constexpr DWORD kKnown = REPLACEFILE_WRITE_THROUGH | REPLACEFILE_IGNORE_MERGE_ERRORS | REPLACEFILE_IGNORE_ACL_ERRORS;
+    if (replaced == nullptr || replacement == nullptr || (flags & ~kKnown)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    std::string target, source, keep;
+    if (!to_linux(replaced, &target) || !to_linux(replacement, &source)) return FALSE;
+    bool backing_up = backup != nullptr && backup[0] != 0;
+    if (backing_up && !to_linux(backup, &keep)) return FALSE;
+    struct stat old_file, new_file;
+    if (stat(target.c_str(), &old_file) != 0)
+        return fail(errno == ENOENT ? win32::missing_path_error(target) : win32_error_from_errno(errno), FALSE);
+    if (stat(source.c_str(), &new_file) != 0)
+        return fail(errno == ENOENT ? win32::missing_path_error(source) : win32_error_from_errno(errno), FALSE);
+    if (S_ISDIR(old_file.st_mode) || S_ISDIR(new_file.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (DWORD error = drivers::file_delete_share_check(old_file.st_dev, old_file.st_ino)) return fail(error, FALSE);
+    if (DWORD error = drivers::file_delete_share_check(new_file.st_dev, new_file.st_ino)) return fail(error, FALSE);
+    if (S_ISREG(old_file.st_mode) && !(old_file.st_mode & 0222)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    bool same = old_file.st_dev == new_file.st_dev && old_file.st_ino == new_file.st_ino;
+    if (same) return fail(ERROR_SHARING_VIOLATION, FALSE);  // one file under both names: opened twice for DELETE
+    if (backing_up) {
+        struct stat existing;
+        // The backup name is taken as MoveFileEx(MOVEFILE_REPLACE_EXISTING) takes its
+        // target: never a directory, a read-only file or an open file.
+        if (lstat(keep.c_str(), &existing) == 0 &&
+            (S_ISDIR(existing.st_mode) || (S_ISREG(existing.st_mode) && !(existing.st_mode & 0222)) ||
+             drivers::file_is_open(existing.st_dev, existing.st_ino)))
+            return fail(ERROR_UNABLE_TO_REMOVE_REPLACED, FALSE);
+        if (rename(target.c_str(), keep.c_str()) != 0) return fail(ERROR_UNABLE_TO_REMOVE_REPLACED, FALSE);
+    }
+    // The replaced file's attributes go to the replacement.
+    mode_t replacement_mode = new_file.st_mode & 07777;
+    chmod(source.c_str(), old_file.st_mode & 07777);
+    if (rename(source.c_str(), target.c_str()) != 0) {
+        chmod(source.c_str(), replacement_mode);
+        if (backing_up && rename(keep.c_str(), target.c_str()) != 0)
+            return fail(ERROR_UNABLE_TO_MOVE_REPLACEMENT_2, FALSE);
+        return fail(ERROR_UNABLE_TO_MOVE_REPLACEMENT, FALSE);
+    }
+    if (flags & REPLACEFILE_WRITE_THROUGH) sync();
+    return TRUE;
+}
+
+// CreateHardLink: `name` becomes a second name of the file `existing` (link(2), which
+// links a symbolic link itself, as Windows links a reparse point). Errors, as Wine's
+// kernel32 test_hard_link records for Windows: a name that exists
+// ERROR_ALREADY_EXISTS (a directory's too: Wine's test takes ERROR_ACCESS_DENIED as
+// well, Wine 8 answers this); a directory to be
+// linked ERROR_ACCESS_DENIED; an empty or missing name ERROR_PATH_NOT_FOUND (a missing
+// existing file ERROR_FILE_NOT_FOUND); another volume ERROR_NOT_SAME_DEVICE; too many
+// links ERROR_TOO_MANY_LINKS; a file system without hard links ERROR_INVALID_FUNCTION.
+template <class Char>
+BOOL create_hard_link(const Char* name, const Char* existing)
+{
+    std::string from, to;
+    if (!to_linux(existing, &from) || !to_linux(name, &to)) return FALSE;
+    struct stat source;
+    if (lstat(from.c_str(), &source) != 0)
+        return fail(errno == ENOENT ? win32::missing_path_error(from) : win32_error_from_errno(errno), FALSE);
+    if (S_ISDIR(source.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (link(from.c_str(), to.c_str()) == 0) return TRUE;
+    int error = errno;
+    switch (error) {
+    case EEXIST:
+        return fail(ERROR_ALREADY_EXISTS, FALSE);  // a name collision, a directory's too (as Wine 8)
+    case ENOENT:
+    case ENOTDIR:
+        return fail(ERROR_PATH_NOT_FOUND, FALSE);  // the new name's directory
+    case EXDEV:
+        return fail(ERROR_NOT_SAME_DEVICE, FALSE);
+    case EMLINK:
+        return fail(ERROR_TOO_MANY_LINKS, FALSE);
+    case EPERM:
+    case EOPNOTSUPP:
+        return fail(ERROR_INVALID_FUNCTION, FALSE);
+    default:
+        return fail(win32_error_from_errno(error), FALSE);
+    }
+}
+
 }  // namespace
 
 namespace overlapped::win32 {
@@ -160,6 +254,26 @@ BOOL WINAPI MoveFileWithProgressW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileN
                                   LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, DWORD dwFlags)
 {
     return move_file(lpExistingFileName, lpNewFileName, dwFlags, true, lpProgressRoutine, lpData);
+}
+
+BOOL WINAPI ReplaceFileA(LPCSTR lpReplacedFileName, LPCSTR lpReplacementFileName, LPCSTR lpBackupFileName,
+                         DWORD dwReplaceFlags, LPVOID, LPVOID)
+{
+    return replace_file(lpReplacedFileName, lpReplacementFileName, lpBackupFileName, dwReplaceFlags);
+}
+BOOL WINAPI ReplaceFileW(LPCWSTR lpReplacedFileName, LPCWSTR lpReplacementFileName, LPCWSTR lpBackupFileName,
+                         DWORD dwReplaceFlags, LPVOID, LPVOID)
+{
+    return replace_file(lpReplacedFileName, lpReplacementFileName, lpBackupFileName, dwReplaceFlags);
+}
+
+BOOL WINAPI CreateHardLinkA(LPCSTR lpFileName, LPCSTR lpExistingFileName, LPSECURITY_ATTRIBUTES)
+{
+    return create_hard_link(lpFileName, lpExistingFileName);
+}
+BOOL WINAPI CreateHardLinkW(LPCWSTR lpFileName, LPCWSTR lpExistingFileName, LPSECURITY_ATTRIBUTES)
+{
+    return create_hard_link(lpFileName, lpExistingFileName);
 }
 
 }  // extern "C"

@@ -326,7 +326,10 @@ DWORD compressed_size(const Char* name, LPDWORD high)
     ULONGLONG size = 0;
     if (DWORD error = drivers::file_allocated_size(path, &size)) return fail(error, INVALID_FILE_SIZE);
     if (high != nullptr) *high = static_cast<DWORD>(size >> 32);
-    set_last_error(ERROR_SUCCESS);  // INVALID_FILE_SIZE may be a real low part
+    // A low part equal to INVALID_FILE_SIZE is told from a failure by NO_ERROR; any
+    // other success leaves the last error as it was (Microsoft Learn,
+    // GetCompressedFileSizeW; Wine's kernelbase does the same).
+    if (static_cast<DWORD>(size) == INVALID_FILE_SIZE) set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(size);
 }
 
@@ -363,6 +366,34 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
     if (lpFileName == nullptr) return fail(ERROR_PATH_NOT_FOUND, INVALID_HANDLE_VALUE);
     return create_file(win32::utf8_from_utf16(lpFileName), dwDesiredAccess, dwShareMode, dwCreationDisposition,
                        dwFlagsAndAttributes, lpSecurityAttributes);
+}
+
+// CreateFile2 takes the attributes and the flags in separate fields and keeps only what
+// belongs in each (kernelbase masks them): a FILE_FLAG_* given as an attribute is
+// dropped, so FILE_FLAG_BACKUP_SEMANTICS there does not open a directory (Wine's kernel32
+// test_CreateFile2, which passes on Windows; Wine 8 agrees).
+HANDLE WINAPI CreateFile2(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode, DWORD dwCreationDisposition,
+                          LPCREATEFILE2_EXTENDED_PARAMETERS pCreateExParams)
+{
+    constexpr DWORD kAttributes = FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM |
+                                  FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_TEMPORARY |
+                                  FILE_ATTRIBUTE_OFFLINE | FILE_ATTRIBUTE_ENCRYPTED | 0x00008000 /* INTEGRITY_STREAM */;
+    constexpr DWORD kFlags = FILE_FLAG_WRITE_THROUGH | FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING |
+                             FILE_FLAG_RANDOM_ACCESS | FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_DELETE_ON_CLOSE |
+                             FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_POSIX_SEMANTICS |
+                             0x00200000 /* OPEN_REPARSE_POINT */ | 0x00100000 /* OPEN_NO_RECALL */ |
+                             0x00040000 /* OPEN_REQUIRING_OPLOCK */;
+    DWORD flags = 0;
+    LPSECURITY_ATTRIBUTES security = nullptr;
+    HANDLE template_file = nullptr;
+    if (pCreateExParams != nullptr) {
+        flags = (pCreateExParams->dwFileAttributes & kAttributes) | (pCreateExParams->dwFileFlags & kFlags) |
+                pCreateExParams->dwSecurityQosFlags;
+        security = pCreateExParams->lpSecurityAttributes;
+        template_file = pCreateExParams->hTemplateFile;
+    }
+    return CreateFileW(lpFileName, dwDesiredAccess, dwShareMode, security, dwCreationDisposition, flags,
+                       template_file);
 }
 
 BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
@@ -444,7 +475,9 @@ DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
     LARGE_INTEGER size;
     if (!GetFileSizeEx(hFile, &size)) return INVALID_FILE_SIZE;
     if (lpFileSizeHigh != nullptr) *lpFileSizeHigh = static_cast<DWORD>(static_cast<ULONGLONG>(size.QuadPart) >> 32);
-    set_last_error(ERROR_SUCCESS);  // a real low part may equal INVALID_FILE_SIZE
+    // Only a real low part equal to INVALID_FILE_SIZE clears the last error (to tell it
+    // from a failure); other successes leave it as it was, as Windows and Wine do.
+    if (static_cast<DWORD>(size.QuadPart) == INVALID_FILE_SIZE) set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(size.QuadPart);
 }
 
@@ -472,12 +505,31 @@ DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistance
                                                   static_cast<DWORD>(lDistanceToMove));
     else
         distance.QuadPart = lDistanceToMove;
+    // Without a high part the new position must fit in 32 bits, or the call fails and the
+    // pointer stays where it was (Microsoft Learn, SetFilePointer; Windows' kernel32 checks
+    // the position before it sets it, as ReactOS' does). Only a move from the current
+    // position or the end can get there (the distance is then a signed 32-bit value): the
+    // position it started from is kept to be put back.
+    LARGE_INTEGER before;
+    before.QuadPart = -1;
+    if (lpDistanceToMoveHigh == nullptr && dwMoveMethod != FILE_BEGIN) {
+        LARGE_INTEGER zero;
+        zero.QuadPart = 0;
+        if (!SetFilePointerEx(hFile, zero, &before, FILE_CURRENT)) return INVALID_SET_FILE_POINTER;
+    }
     if (!SetFilePointerEx(hFile, distance, &position, dwMoveMethod)) return INVALID_SET_FILE_POINTER;
-    if (lpDistanceToMoveHigh != nullptr)
+    if (lpDistanceToMoveHigh != nullptr) {
         *lpDistanceToMoveHigh = static_cast<LONG>(static_cast<ULONGLONG>(position.QuadPart) >> 32);
-    else if (position.QuadPart > 0xFFFFFFFFLL)
+    } else if (position.QuadPart > 0xFFFFFFFFLL) {
+        if (before.QuadPart >= 0) SetFilePointerEx(hFile, before, nullptr, FILE_BEGIN);
         return fail(ERROR_INVALID_PARAMETER, INVALID_SET_FILE_POINTER);
-    set_last_error(ERROR_SUCCESS);  // a real low part may equal INVALID_SET_FILE_POINTER
+    }
+    // A real low part equal to INVALID_SET_FILE_POINTER is told from a failure by
+    // NO_ERROR; other successes leave the last error as it was (Microsoft Learn,
+    // SetFilePointer: success is any other return value, GetLastError need not be
+    // called; The Old New Thing, "How to check for errors from SetFilePointer"; Wine and
+    // ReactOS clear it only then).
+    if (static_cast<DWORD>(position.QuadPart) == INVALID_SET_FILE_POINTER) set_last_error(ERROR_SUCCESS);
     return static_cast<DWORD>(position.QuadPart);
 }
 
@@ -506,6 +558,11 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 
 DWORD WINAPI GetFileType(HANDLE hFile)
 {
+    // The STD_*_HANDLE values stand for the standard handles here, as in kernelbase
+    // (Wine's kernel32 test_GetFileType, which passes on Windows: the type of
+    // (HANDLE)STD_OUTPUT_HANDLE is GetStdHandle(STD_OUTPUT_HANDLE)'s).
+    for (DWORD standard : {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE})
+        if (hFile == reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(standard))) hFile = GetStdHandle(standard);
     DWORD error;
     kernel::Object* object = kernel::handle_reference(hFile, kernel::ObjectType::Any, 0, &error);
     if (object == nullptr) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));
@@ -523,7 +580,9 @@ DWORD WINAPI GetFileType(HANDLE hFile)
         error = ERROR_INVALID_HANDLE;
     object->release_reference();
     if (error != ERROR_SUCCESS) return fail(error, static_cast<DWORD>(FILE_TYPE_UNKNOWN));
-    set_last_error(ERROR_SUCCESS);
+    // NO_ERROR tells a known-to-be-unknown type from a failure (Microsoft Learn,
+    // GetFileType); a known type leaves the last error as it was.
+    if (type == FILE_TYPE_UNKNOWN) set_last_error(ERROR_SUCCESS);
     return type;
 }
 

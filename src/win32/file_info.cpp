@@ -615,7 +615,10 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
 {
     FileRef ref;
     if (!reference(handle, &ref)) return FALSE;
-    if (in == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    // No buffer for a length: NtSetInformationFile's probe of it fails (ERROR_NOACCESS,
+    // as the query side: Wine's kernel32 test_GetFileInformationByHandleEx; Wine 8
+    // answers so here too).
+    if (in == nullptr) return fail(size != 0 ? ERROR_NOACCESS : ERROR_INVALID_PARAMETER, FALSE);
     int descriptor = ref.file->descriptor();
     switch (kind) {
     case FileBasicInfo: {
@@ -909,9 +912,71 @@ DWORD long_or_short_path(const Char* name, Char* buffer, DWORD size)
     return static_cast<DWORD>(given.size());
 }
 
+// CheckNameLegalDOS8Dot3: the rules of RtlIsNameLegalDOS8Dot3 (Microsoft Learn, and
+// Wine's kernel32 path tests, test_CheckNameLegalDOS8Dot3, which pass on Windows). The
+// name is upper-cased into the OEM code page (UTF-8 in this library: GetOEMCP, docs/deviations.md)
+// and is legal when that form has at most 12 bytes, is "." or ".." or does not start
+// with a dot, has at most one dot, not last, at most 8 bytes before it and 3 after it (8
+// without one), no spaces first, last or before the dot, and none of the characters FAT
+// refuses (* ? < > | " + = , ; [ ] : / \ and controls). An empty name is legal, as on
+// Windows. `oem` (when given) receives the upper-cased form: a buffer too small for it
+// makes the name illegal.
+BOOL check_name_legal_8dot3(const std::string& name, LPSTR oem, DWORD oem_size, PBOOL spaces, PBOOL legal)
+{
+    std::string upper = name;
+    for (char& c : upper)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    auto verdict = [&]() -> int {  // -1 illegal, else 0/1: contains spaces
+        if (oem != nullptr) {
+            if (upper.size() > oem_size) return -1;
+            memcpy(oem, upper.data(), upper.size());
+            if (upper.size() < oem_size) oem[upper.size()] = 0;
+        }
+        size_t length = upper.size();
+        if (length > 12) return -1;
+        if (length > 0 && upper[0] == '.') return (upper == "." || upper == "..") ? 0 : -1;
+        static const char refused[] = "*?<>|\"+=,;[]:/\\";
+        size_t dot = std::string::npos;
+        bool space = false;
+        for (size_t i = 0; i < length; ++i) {
+            unsigned char c = static_cast<unsigned char>(upper[i]);
+            if (c == ' ') {
+                if (i == 0 || i == length - 1 || upper[i + 1] == '.') return -1;
+                space = true;
+            } else if (c == '.') {
+                if (dot != std::string::npos) return -1;
+                dot = i;
+            } else if (c < 0x20 || strchr(refused, c) != nullptr) {
+                return -1;
+            }
+        }
+        if (dot == std::string::npos) return length > 8 ? -1 : space;
+        if (dot > 8 || length - dot > 4 || dot == length - 1) return -1;
+        return space;
+    };
+    int result = verdict();
+    *legal = result >= 0;
+    if (spaces != nullptr && result >= 0) *spaces = result == 1;
+    return TRUE;
+}
+
 }  // namespace
 
 extern "C" {
+
+BOOL WINAPI CheckNameLegalDOS8Dot3A(LPCSTR lpName, LPSTR lpOemName, DWORD OemNameSize, PBOOL pbNameContainsSpaces,
+                                    PBOOL pbNameLegal)
+{
+    if (lpName == nullptr || pbNameLegal == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return check_name_legal_8dot3(lpName, lpOemName, OemNameSize, pbNameContainsSpaces, pbNameLegal);
+}
+BOOL WINAPI CheckNameLegalDOS8Dot3W(LPCWSTR lpName, LPSTR lpOemName, DWORD OemNameSize, PBOOL pbNameContainsSpaces,
+                                    PBOOL pbNameLegal)
+{
+    if (lpName == nullptr || pbNameLegal == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    return check_name_legal_8dot3(win32::utf8_from_utf16(lpName), lpOemName, OemNameSize, pbNameContainsSpaces,
+                                  pbNameLegal);
+}
 
 DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBuffer, LPSTR* lpFilePart)
 {

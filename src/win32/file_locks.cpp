@@ -55,15 +55,13 @@ BOOL lock(HANDLE handle, uint64_t offset, uint64_t length, DWORD flags, OVERLAPP
         file->release_reference();
         if (result.error != ERROR_SUCCESS) return fail(result.error, FALSE);
         if (result.status != STATUS_SUCCESS) return fail(win32_error_from_ntstatus(result.status), FALSE);
-        set_last_error(ERROR_SUCCESS);
-        return TRUE;
+        return TRUE;  // success leaves the last error as it was (kernelbase sets it on failure only)
     }
     DWORD error = file->lock_wait(offset, length, exclusive, fail_now);
     if (overlapped != nullptr && error == ERROR_SUCCESS)
         io::complete_synchronously(file, overlapped, STATUS_SUCCESS, 0);
     file->release_reference();
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
-    set_last_error(ERROR_SUCCESS);
     return TRUE;
 }
 
@@ -74,7 +72,6 @@ BOOL unlock(HANDLE handle, uint64_t offset, uint64_t length)
     DWORD error = file->unlock(offset, length);
     file->release_reference();
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
-    set_last_error(ERROR_SUCCESS);
     return TRUE;
 }
 
