@@ -183,6 +183,32 @@ void Item::finish_callback()
     }
 }
 
+void Item::disassociate()
+{
+    detached_.fetch_add(1, std::memory_order_seq_cst);
+    finish_callback();
+}
+
+void Item::detached_returned()
+{
+    if (detached_.fetch_sub(1, std::memory_order_seq_cst) == 1 && waiters_.load(std::memory_order_seq_cst) != 0) {
+        std::lock_guard<std::mutex> guard(idle_mutex_);
+        idle_cv_.notify_all();
+    }
+}
+
+void Item::wait_detached()
+{
+    if (detached_.load(std::memory_order_seq_cst) == 0) return;
+    waiters_.fetch_add(1, std::memory_order_seq_cst);
+    {
+        BlockingScope blocking;
+        std::unique_lock<std::mutex> lock(idle_mutex_);
+        while (detached_.load(std::memory_order_seq_cst) != 0) idle_cv_.wait(lock);
+    }
+    waiters_.fetch_sub(1, std::memory_order_seq_cst);
+}
+
 namespace {
 
 void run_one(Item* item, const Packet& packet, Instance& instance)
@@ -193,7 +219,10 @@ void run_one(Item* item, const Packet& packet, Instance& instance)
     tls_instance = &instance;
     item->run(packet, instance);
     tls_instance = nullptr;
-    if (!instance.disassociated) item->finish_callback();
+    if (instance.disassociated)
+        item->detached_returned();
+    else
+        item->finish_callback();
 }
 
 }  // namespace

@@ -287,6 +287,9 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP ptpc
     for (size_t i = members.size(); i-- > 0;) {
         CallbackItem* item = members[i];
         item->wait_callbacks();
+        // Disassociated callbacks too: WaitForThreadpool*Callbacks no longer waits for
+        // them, but closing the group does (Wine's ntdll test_tp_disassociate).
+        item->wait_detached();
         // After the object's running callbacks have returned (Wine's test_tp_group_cancel).
         if (told[i] && item->environment.cancel_callback != nullptr)
             item->environment.cancel_callback(item->context, pvCleanupContext);
@@ -554,5 +557,5 @@ extern "C" VOID WINAPI DisassociateCurrentThreadFromCallback(PTP_CALLBACK_INSTAN
     Instance* instance = instance_of(pci);
     if (instance == nullptr || instance != kernel::tp::current_instance() || instance->disassociated) return;
     instance->disassociated = true;
-    instance->item->finish_callback();
+    instance->item->disassociate();
 }

@@ -315,10 +315,155 @@ static void instance_calls(void)
     CloseHandle(action_mutex);
 }
 
+/* Facts of Wine's ntdll test_tp_group_cancel, test_tp_instance and test_tp_disassociate,
+ * which pass on Windows. */
+static HANDLE facts_started, facts_release;
+static volatile LONG facts_done;
+static volatile LONG facts_blocker_wait = -1;
+static volatile LONG facts_cancel_calls;
+static volatile LONG facts_cancel_tid;
+static PVOID volatile facts_cancel_object;
+static PVOID volatile facts_cancel_cleanup;
+static volatile LONG facts_unexpected;
+static volatile LONG facts_finalization_saw = -1;
+
+static VOID CALLBACK facts_disassociate_work_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WORK work)
+{
+    (void)context;
+    (void)work;
+    DisassociateCurrentThreadFromCallback(instance);
+    SetEvent(facts_started);
+    Sleep(300);
+    tl_store(&facts_done, 1);
+}
+
+static VOID CALLBACK facts_disassociate_simple_cb(PTP_CALLBACK_INSTANCE instance, PVOID context)
+{
+    (void)context;
+    DisassociateCurrentThreadFromCallback(instance);
+    SetEvent(facts_started);
+    Sleep(300);
+    tl_store(&facts_done, 1);
+}
+
+/* Holds the only thread of its pool until the group's cancel callback lets it go. */
+static VOID CALLBACK facts_blocker_cb(PTP_CALLBACK_INSTANCE instance, PVOID context)
+{
+    (void)instance;
+    (void)context;
+    SetEvent(facts_started);
+    tl_store(&facts_blocker_wait, (LONG)WaitForSingleObject(facts_release, 2000));
+}
+
+static VOID CALLBACK facts_unexpected_cb(PTP_CALLBACK_INSTANCE instance, PVOID context)
+{
+    (void)instance;
+    (void)context;
+    InterlockedIncrement(&facts_unexpected);
+}
+
+static VOID CALLBACK facts_cancel_cb(PVOID object_context, PVOID cleanup_context)
+{
+    InterlockedIncrement(&facts_cancel_calls);
+    tl_store(&facts_cancel_tid, (LONG)GetCurrentThreadId());
+    InterlockedExchangePointer(&facts_cancel_object, object_context);
+    InterlockedExchangePointer(&facts_cancel_cleanup, cleanup_context);
+    SetEvent(facts_release);
+}
+
+static VOID CALLBACK facts_semaphore_cb(PTP_CALLBACK_INSTANCE instance, PVOID context)
+{
+    ReleaseSemaphoreWhenCallbackReturns(instance, (HANDLE)context, 1);
+}
+
+static VOID CALLBACK facts_finalization_cb(PTP_CALLBACK_INSTANCE instance, PVOID context)
+{
+    (void)instance;
+    /* The instance's actions come after the finalization callback. */
+    tl_store(&facts_finalization_saw, (LONG)WaitForSingleObject((HANDLE)context, 0));
+    SetEvent(facts_started);
+}
+
+static void group_facts(void)
+{
+    facts_started = CreateEventA(NULL, FALSE, FALSE, NULL);
+    facts_release = CreateEventA(NULL, FALSE, FALSE, NULL);
+    PTP_POOL pool = CreateThreadpool(NULL);
+    PTP_CLEANUP_GROUP group = CreateThreadpoolCleanupGroup();
+    TP_CALLBACK_ENVIRON environment;
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackPool(&environment, pool);
+    SetThreadpoolCallbackCleanupGroup(&environment, group, facts_cancel_cb);
+
+    TEST("closing a group's members waits for a disassociated work callback");
+    /* Waiting for the work's callbacks does not wait for it (tested above), but closing
+     * the group does. */
+    tl_store(&facts_done, 0);
+    PTP_WORK work = CreateThreadpoolWork(facts_disassociate_work_cb, NULL, &environment);
+    SubmitThreadpoolWork(work);
+    CHECK_EQ(WaitForSingleObject(facts_started, 5000), WAIT_OBJECT_0);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CHECK_EQ(tl_load(&facts_done), 0);
+    CloseThreadpoolCleanupGroupMembers(group, FALSE, NULL);
+    CHECK_EQ(tl_load(&facts_done), 1);
+
+    TEST("closing a group's members waits for a disassociated simple callback");
+    tl_store(&facts_done, 0);
+    CHECK(TrySubmitThreadpoolCallback(facts_disassociate_simple_cb, NULL, &environment));
+    CHECK_EQ(WaitForSingleObject(facts_started, 5000), WAIT_OBJECT_0);
+    CloseThreadpoolCleanupGroupMembers(group, FALSE, NULL);
+    CHECK_EQ(tl_load(&facts_done), 1);
+
+    TEST("a pending simple callback cancelled: never runs; told once, on the closing thread");
+    /* A new pool of one thread (the first may have made more threads than one). */
+    CloseThreadpool(pool);
+    pool = CreateThreadpool(NULL);
+    SetThreadpoolThreadMaximum(pool, 1);
+    SetThreadpoolCallbackPool(&environment, pool);
+    TP_CALLBACK_ENVIRON outside;
+    InitializeThreadpoolEnvironment(&outside);
+    SetThreadpoolCallbackPool(&outside, pool);
+    CHECK(TrySubmitThreadpoolCallback(facts_blocker_cb, NULL, &outside));
+    CHECK_EQ(WaitForSingleObject(facts_started, 5000), WAIT_OBJECT_0);
+    CHECK(TrySubmitThreadpoolCallback(facts_unexpected_cb, (PVOID)0x1234, &environment));
+    tl_store(&facts_cancel_calls, 0);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, (PVOID)0x5678);
+    CHECK_EQ(tl_load(&facts_cancel_calls), 1);
+    CHECK_EQ(tl_load(&facts_cancel_tid), (LONG)GetCurrentThreadId());
+    CHECK(tl_load_pointer(&facts_cancel_object) == (PVOID)0x1234);
+    CHECK(tl_load_pointer(&facts_cancel_cleanup) == (PVOID)0x5678);
+    /* The cancel callback did not wait for the blocker (not a member) to return. */
+    for (int i = 0; i < 300 && tl_load(&facts_blocker_wait) == -1; ++i) Sleep(10);
+    CHECK_EQ(tl_load(&facts_blocker_wait), WAIT_OBJECT_0);
+    Sleep(100);
+    CHECK_EQ(tl_load(&facts_unexpected), 0);
+    DestroyThreadpoolEnvironment(&outside);
+
+    TEST("the finalization callback runs before the instance's actions");
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 1, NULL);
+    TP_CALLBACK_ENVIRON finalized;
+    InitializeThreadpoolEnvironment(&finalized);
+    SetThreadpoolCallbackPool(&finalized, pool);
+    finalized.FinalizationCallback = facts_finalization_cb;
+    CHECK(TrySubmitThreadpoolCallback(facts_semaphore_cb, semaphore, &finalized));
+    CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(facts_started, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&facts_finalization_saw), WAIT_TIMEOUT);
+    DestroyThreadpoolEnvironment(&finalized);
+    CloseHandle(semaphore);
+
+    CloseThreadpoolCleanupGroup(group);
+    DestroyThreadpoolEnvironment(&environment);
+    CloseThreadpool(pool);
+    CloseHandle(facts_started);
+    CloseHandle(facts_release);
+}
+
 int main(void)
 {
     environment_layout();
     cleanup_groups();
     instance_calls();
+    group_facts();
     return tl_finish();
 }
