@@ -30,6 +30,20 @@ Environment read_environment(const TP_CALLBACK_ENVIRON* environment)
     return result;
 }
 
+bool environment_valid(const TP_CALLBACK_ENVIRON* environment)
+{
+    if (environment == nullptr) return true;
+    // Since Windows 7 the objects' allocators reject a version they do not know (Wine's
+    // ntdll test_tp_simple: 9999 gives STATUS_INVALID_PARAMETER) and, in a version 3
+    // environment, a priority other than high, normal and low (test_tp_simple: 10;
+    // Wine's msvcp140_atomic_wait test: CreateThreadpoolWork with
+    // TP_CALLBACK_PRIORITY_INVALID fails with ERROR_INVALID_PARAMETER).
+    if (environment->Version > 3) return false;
+    if (environment->Version == 3 && DWORD(environment->CallbackPriority) > DWORD(TP_CALLBACK_PRIORITY_LOW))
+        return false;
+    return true;
+}
+
 CallbackItem::CallbackItem(const Environment& environment_, void* context_, bool is_io)
     : Item(environment_.pool, is_io), context(context_), environment(environment_)
 {
@@ -320,7 +334,7 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroup(PTP_CLEANUP_GROUP ptpcg)
 
 extern "C" PTP_WORK WINAPI CreateThreadpoolWork(PTP_WORK_CALLBACK pfnwk, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnwk == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_WORK(nullptr));
+    if (pfnwk == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_WORK(nullptr));
     Item* work = new Work(read_environment(pcbe), pv, pfnwk);
     return reinterpret_cast<PTP_WORK>(work);
 }
@@ -345,7 +359,7 @@ extern "C" VOID WINAPI CloseThreadpoolWork(PTP_WORK pwk)
 
 extern "C" BOOL WINAPI TrySubmitThreadpoolCallback(PTP_SIMPLE_CALLBACK pfns, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfns == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (pfns == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     Simple* simple = new Simple(read_environment(pcbe), pv, pfns);
     simple->submit();
     simple->release();  // lives on while its callback is pending or running
@@ -375,7 +389,7 @@ bool set_timer(PTP_TIMER pti, PFILETIME pftDueTime, DWORD msPeriod)
 
 extern "C" PTP_TIMER WINAPI CreateThreadpoolTimer(PTP_TIMER_CALLBACK pfnti, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnti == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_TIMER(nullptr));
+    if (pfnti == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_TIMER(nullptr));
     Item* timer = new Timer(read_environment(pcbe), pv, pfnti);
     return reinterpret_cast<PTP_TIMER>(timer);
 }
@@ -438,7 +452,7 @@ bool set_wait(PTP_WAIT pwa, HANDLE h, PFILETIME pftTimeout)
 
 extern "C" PTP_WAIT WINAPI CreateThreadpoolWait(PTP_WAIT_CALLBACK pfnwa, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnwa == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_WAIT(nullptr));
+    if (pfnwa == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_WAIT(nullptr));
     Item* wait = new Wait(read_environment(pcbe), pv, pfnwa);
     return reinterpret_cast<PTP_WAIT>(wait);
 }
@@ -473,7 +487,7 @@ extern "C" VOID WINAPI CloseThreadpoolWait(PTP_WAIT pwa)
 extern "C" PTP_IO WINAPI CreateThreadpoolIo(HANDLE fl, PTP_WIN32_IO_CALLBACK pfnio, PVOID pv,
                                            PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnio == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_IO(nullptr));
+    if (pfnio == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_IO(nullptr));
     Environment environment = read_environment(pcbe);
     DWORD error;
     io::Device* device = io::device_lock(fl, 0, &error);

@@ -26,6 +26,9 @@ struct Environment {
     PTP_CLEANUP_GROUP_CANCEL_CALLBACK cancel_callback = nullptr;
     PTP_SIMPLE_CALLBACK finalization = nullptr;
 };
+// Whether the object allocators accept this environment (NULL is fine): a known version
+// and, in a version 3 environment, a valid priority.
+bool environment_valid(const TP_CALLBACK_ENVIRON* environment);
 // Reads a TP_CALLBACK_ENVIRON (NULL: the default pool, no group).
 Environment read_environment(const TP_CALLBACK_ENVIRON* environment);
 

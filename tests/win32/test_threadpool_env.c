@@ -1,5 +1,5 @@
-/* test_threadpool_env.c: callback environments (TP_CALLBACK_ENVIRON_V3's layout and the
- * inline helpers), cleanup groups (CloseThreadpoolCleanupGroupMembers with and without
+/* test_threadpool_env.c: callback environments (TP_CALLBACK_ENVIRON_V3's layout, the
+ * inline helpers, the versions and priorities the allocators accept), cleanup groups (CloseThreadpoolCleanupGroupMembers with and without
  * cancelling, the cancel callback) and the callback-instance calls. */
 #include <stddef.h>
 #include "testlib.h"
@@ -459,9 +459,102 @@ static void group_facts(void)
     CloseHandle(facts_release);
 }
 
+static VOID CALLBACK priority_simple_cb(PTP_CALLBACK_INSTANCE instance, PVOID context)
+{
+    (void)instance;
+    ReleaseSemaphore((HANDLE)context, 1, NULL);
+}
+static VOID CALLBACK priority_work_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WORK work)
+{
+    (void)instance;
+    (void)work;
+    ReleaseSemaphore((HANDLE)context, 1, NULL);
+}
+static VOID CALLBACK priority_timer_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_TIMER timer)
+{
+    (void)instance;
+    (void)context;
+    (void)timer;
+}
+static VOID CALLBACK priority_wait_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WAIT wait,
+                                      TP_WAIT_RESULT result)
+{
+    (void)instance;
+    (void)context;
+    (void)wait;
+    (void)result;
+}
+
+/* Wine's ntdll test_tp_simple (TpSimpleTryPost) and msvcp140_atomic_wait test
+ * (CreateThreadpoolWork through __std_create_threadpool_work), passing on Windows 7 and
+ * later. */
+static void environment_checks(void)
+{
+    HANDLE semaphore = CreateSemaphoreA(NULL, 0, 10, NULL);
+    TP_CALLBACK_ENVIRON environment;
+
+    TEST("each valid priority of a version 3 environment: the callback runs");
+    for (int priority = TP_CALLBACK_PRIORITY_HIGH; priority <= TP_CALLBACK_PRIORITY_LOW; ++priority) {
+        InitializeThreadpoolEnvironment(&environment);
+        SetThreadpoolCallbackPriority(&environment, (TP_CALLBACK_PRIORITY)priority);
+        CHECK(TrySubmitThreadpoolCallback(priority_simple_cb, semaphore, &environment));
+        CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
+        SetLastError(0xdeadbeef);
+        PTP_WORK work = CreateThreadpoolWork(priority_work_cb, semaphore, &environment);
+        CHECK(work != NULL);
+        CHECK_EQ(GetLastError(), 0xdeadbeef);
+        SubmitThreadpoolWork(work);
+        CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
+        WaitForThreadpoolWorkCallbacks(work, FALSE);
+        CloseThreadpoolWork(work);
+    }
+
+    TEST("an invalid priority in a version 3 environment: ERROR_INVALID_PARAMETER");
+    InitializeThreadpoolEnvironment(&environment);
+    environment.CallbackPriority = TP_CALLBACK_PRIORITY_INVALID;
+    SetLastError(0xdeadbeef);
+    CHECK(CreateThreadpoolWork(priority_work_cb, semaphore, &environment) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateThreadpoolTimer(priority_timer_cb, NULL, &environment) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateThreadpoolWait(priority_wait_cb, NULL, &environment) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    environment.CallbackPriority = (TP_CALLBACK_PRIORITY)10;
+    SetLastError(0xdeadbeef);
+    CHECK(!TrySubmitThreadpoolCallback(priority_simple_cb, semaphore, &environment));
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    CHECK_EQ(WaitForSingleObject(semaphore, 100), WAIT_TIMEOUT);
+
+    TEST("an environment of an unknown version: ERROR_INVALID_PARAMETER");
+    WINE_DEVIATION("Wine 8 accepts any version (todo_wine in its ntdll test_tp_simple)")
+    {
+        InitializeThreadpoolEnvironment(&environment);
+        environment.Version = 9999;
+        SetLastError(0xdeadbeef);
+        CHECK(!TrySubmitThreadpoolCallback(priority_simple_cb, semaphore, &environment));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK_EQ(WaitForSingleObject(semaphore, 100), WAIT_TIMEOUT);
+        SetLastError(0xdeadbeef);
+        CHECK(CreateThreadpoolWork(priority_work_cb, semaphore, &environment) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+
+    TEST("a version 1 environment (no priority field) is accepted");
+    memset(&environment, 0, sizeof(environment));
+    environment.Version = 1;
+    environment.CallbackPriority = TP_CALLBACK_PRIORITY_INVALID; /* past a V1 structure */
+    CHECK(TrySubmitThreadpoolCallback(priority_simple_cb, semaphore, &environment));
+    CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
+
+    CloseHandle(semaphore);
+}
+
 int main(void)
 {
     environment_layout();
+    environment_checks();
     cleanup_groups();
     instance_calls();
     group_facts();
