@@ -247,15 +247,20 @@ void worker_dispatch(Pool* pool, const Packet& packet)
         bool skip, started;
         uint64_t next;
         do {
-            skip = (state & Item::kSkipMask) != 0;
             // A completion of a request announced by StartThreadpoolIo holds a reference;
             // one without (BindIoCompletionCallback's, or a program that forgot to call
-            // it) does not.
-            started = skip || (state & Item::kPendingMask) != 0;
+            // it) does not. A started request still counted pending gets the callback
+            // before a cancelled one is skipped: WaitForThreadpoolIoCallbacks(TRUE) with
+            // a request started but never issued leaves a skip that no completion may
+            // ever take, and the next request started must still call back (Wine's ntdll
+            // test_tp_io, which passes on Windows).
+            bool pending = (state & Item::kPendingMask) != 0;
+            skip = !pending && (state & Item::kSkipMask) != 0;
+            started = pending || skip;
             if (skip)
                 next = state - Item::kSkip;
             else
-                next = state + Item::kRunning - (started ? Item::kPending : 0);
+                next = state + Item::kRunning - (pending ? Item::kPending : 0);
         } while (!item->state_.compare_exchange_weak(state, next, std::memory_order_seq_cst));
         if (!skip) {
             run_one(item, packet, instance);

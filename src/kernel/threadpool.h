@@ -92,7 +92,8 @@ public:
     // Work, timers, waits: one more pending callback.
     void submit();
     // Cancels the callbacks not yet started (for I/O: started requests' completions
-    // will be skipped). Returns how many were cancelled.
+    // will be skipped, unless a request started since takes them first: a completion
+    // goes to a pending start before a skip). Returns how many were cancelled.
     uint64_t cancel_pending();
     // Until no callback is pending or running (WaitForThreadpool*Callbacks).
     void wait_callbacks();
