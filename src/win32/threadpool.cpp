@@ -1,5 +1,6 @@
 // threadpool.cpp: the thread-pool API (CreateThreadpool*, callback environments, cleanup
 // groups, the callback instance): thin entry points over kernel/threadpool.h.
+#include <cstring>
 #include <ctime>
 #include <vector>
 
@@ -39,8 +40,12 @@ bool environment_valid(const TP_CALLBACK_ENVIRON* environment)
     // Wine's msvcp140_atomic_wait test: CreateThreadpoolWork with
     // TP_CALLBACK_PRIORITY_INVALID fails with ERROR_INVALID_PARAMETER).
     if (environment->Version > 3) return false;
-    if (environment->Version == 3 && DWORD(environment->CallbackPriority) > DWORD(TP_CALLBACK_PRIORITY_LOW))
-        return false;
+    if (environment->Version == 3) {
+        // Read as the DWORD it is: a value outside the enumeration must not be loaded as one.
+        DWORD priority;
+        std::memcpy(&priority, &environment->CallbackPriority, sizeof(priority));
+        if (priority > DWORD(TP_CALLBACK_PRIORITY_LOW)) return false;
+    }
     return true;
 }
 
