@@ -68,6 +68,7 @@ CallbackItem::~CallbackItem()
 
 void CallbackItem::close()
 {
+    if (closed.exchange(true, std::memory_order_acq_rel)) return;  // the group closed it
     shutdown();
     if (environment.group != nullptr) environment.group->remove(this);  // closed by itself: leaves
     release();
@@ -309,10 +310,14 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP ptpc
         // Disassociated callbacks too: WaitForThreadpool*Callbacks no longer waits for
         // them, but closing the group does (Wine's ntdll test_tp_disassociate).
         item->wait_detached();
+        // An object its own callback closed meanwhile is gone for the program: no cancel
+        // callback, and its reference was released by that close (Wine's ntdll
+        // test_tp_group_wait and test_tp_group_cancel).
+        bool closed_by_program = !item->simple && item->closed.exchange(true, std::memory_order_acq_rel);
         // After the object's running callbacks have returned (Wine's test_tp_group_cancel).
-        if (told[i] && item->environment.cancel_callback != nullptr)
+        if (told[i] && !closed_by_program && item->environment.cancel_callback != nullptr)
             item->environment.cancel_callback(item->context, pvCleanupContext);
-        if (!item->simple) item->release();  // the object's own reference: closed
+        if (!item->simple && !closed_by_program) item->release();  // the object's own reference: closed
         item->release();
     }
 }

@@ -43,6 +43,9 @@ public:
     void* context;
     Environment environment;
     bool simple = false;  // a TrySubmitThreadpoolCallback item: no handle to close
+    // The program's reference is gone: closed by CloseThreadpool* (possibly from its own
+    // callback while its group's members are being closed) or by the group.
+    std::atomic<bool> closed{false};
 
 protected:
     // The instance's actions and the finalization callback, after the user's callback.

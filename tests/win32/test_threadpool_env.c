@@ -551,10 +551,94 @@ static void environment_checks(void)
     CloseHandle(semaphore);
 }
 
+/* Wine's ntdll test_tp_group_wait and test_tp_group_cancel: an object closed by its own
+ * callback while its group's members are being closed. */
+static HANDLE self_close_started;
+static volatile LONG self_close_cancel_calls;
+
+static VOID CALLBACK self_close_work_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WORK work)
+{
+    (void)instance;
+    (void)context;
+    SetEvent(self_close_started);
+    Sleep(200); /* the main thread is in CloseThreadpoolCleanupGroupMembers by then */
+    CloseThreadpoolWork(work);
+}
+static VOID CALLBACK self_close_timer_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_TIMER timer)
+{
+    (void)instance;
+    (void)context;
+    SetEvent(self_close_started);
+    Sleep(200);
+    CloseThreadpoolTimer(timer);
+}
+static VOID CALLBACK self_close_wait_cb(PTP_CALLBACK_INSTANCE instance, PVOID context, PTP_WAIT wait,
+                                        TP_WAIT_RESULT result)
+{
+    (void)instance;
+    (void)context;
+    (void)result;
+    SetEvent(self_close_started);
+    Sleep(200);
+    CloseThreadpoolWait(wait);
+}
+static VOID CALLBACK self_close_cancel_cb(PVOID object_context, PVOID cleanup_context)
+{
+    (void)object_context;
+    (void)cleanup_context;
+    InterlockedIncrement(&self_close_cancel_calls);
+}
+
+static void group_self_close(void)
+{
+    self_close_started = CreateEventA(NULL, FALSE, FALSE, NULL);
+    PTP_CLEANUP_GROUP group = CreateThreadpoolCleanupGroup();
+    TP_CALLBACK_ENVIRON environment;
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackCleanupGroup(&environment, group, self_close_cancel_cb);
+
+    TEST("a work closed by its callback while the group's members are closed");
+    PTP_WORK work = CreateThreadpoolWork(self_close_work_cb, NULL, &environment);
+    SubmitThreadpoolWork(work);
+    CHECK_EQ(WaitForSingleObject(self_close_started, 5000), WAIT_OBJECT_0);
+    CloseThreadpoolCleanupGroupMembers(group, FALSE, NULL);
+
+    TEST("a timer closed by its callback while the group's members are closed");
+    PTP_TIMER timer = CreateThreadpoolTimer(self_close_timer_cb, NULL, &environment);
+    FILETIME due = {0, 0};
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    CHECK_EQ(WaitForSingleObject(self_close_started, 5000), WAIT_OBJECT_0);
+    CloseThreadpoolCleanupGroupMembers(group, FALSE, NULL);
+
+    TEST("a wait closed by its callback while the group's members are closed");
+    PTP_WAIT wait = CreateThreadpoolWait(self_close_wait_cb, NULL, &environment);
+    SetThreadpoolWait(wait, INVALID_HANDLE_VALUE, &due);
+    CHECK_EQ(WaitForSingleObject(self_close_started, 5000), WAIT_OBJECT_0);
+    CloseThreadpoolCleanupGroupMembers(group, FALSE, NULL);
+
+    TEST("cancelling: an object closed by its callback meanwhile gets no cancel callback");
+    tl_store(&self_close_cancel_calls, 0);
+    work = CreateThreadpoolWork(self_close_work_cb, NULL, &environment);
+    SubmitThreadpoolWork(work);
+    CHECK_EQ(WaitForSingleObject(self_close_started, 5000), WAIT_OBJECT_0);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, NULL);
+    CHECK_EQ(tl_load(&self_close_cancel_calls), 0);
+
+    TEST("the group still works afterwards");
+    work = CreateThreadpoolWork(self_close_work_cb, NULL, &environment);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, NULL);
+    CHECK_EQ(tl_load(&self_close_cancel_calls), 1);
+
+    CloseThreadpoolCleanupGroup(group);
+    DestroyThreadpoolEnvironment(&environment);
+    CloseHandle(self_close_started);
+}
+
 int main(void)
 {
     environment_layout();
     environment_checks();
+    group_self_close();
     cleanup_groups();
     instance_calls();
     group_facts();
