@@ -582,11 +582,19 @@ static VOID CALLBACK self_close_wait_cb(PTP_CALLBACK_INSTANCE instance, PVOID co
     Sleep(200);
     CloseThreadpoolWait(wait);
 }
+static volatile LONG self_close_other_context;
 static VOID CALLBACK self_close_cancel_cb(PVOID object_context, PVOID cleanup_context)
 {
-    (void)object_context;
     (void)cleanup_context;
+    if (object_context != NULL && object_context != (PVOID)0xdeadbeef) InterlockedIncrement(&self_close_other_context);
     InterlockedIncrement(&self_close_cancel_calls);
+}
+static VOID CALLBACK self_close_simple_cb(PTP_CALLBACK_INSTANCE instance, PVOID context)
+{
+    (void)instance;
+    (void)context;
+    SetEvent(self_close_started);
+    Sleep(200);
 }
 
 static void group_self_close(void)
@@ -624,7 +632,38 @@ static void group_self_close(void)
     CloseThreadpoolCleanupGroupMembers(group, TRUE, NULL);
     CHECK_EQ(tl_load(&self_close_cancel_calls), 0);
 
+    TEST("a running simple callback, the group cancelled: no cancel callback for it");
+    tl_store(&self_close_cancel_calls, 0);
+    CHECK(TrySubmitThreadpoolCallback(self_close_simple_cb, NULL, &environment));
+    CHECK_EQ(WaitForSingleObject(self_close_started, 5000), WAIT_OBJECT_0);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, NULL);
+    CHECK_EQ(tl_load(&self_close_cancel_calls), 0);
+
+    TEST("cancelling a pending simple callback and idle work, timer, wait: one cancel callback each");
+    PTP_POOL pool = CreateThreadpool(NULL);
+    SetThreadpoolThreadMaximum(pool, 1);
+    TP_CALLBACK_ENVIRON outside;
+    InitializeThreadpoolEnvironment(&outside);
+    SetThreadpoolCallbackPool(&outside, pool);
+    SetThreadpoolCallbackPool(&environment, pool);
+    CHECK(TrySubmitThreadpoolCallback(self_close_simple_cb, NULL, &outside)); /* holds the thread */
+    CHECK_EQ(WaitForSingleObject(self_close_started, 5000), WAIT_OBJECT_0);
+    CHECK(TrySubmitThreadpoolCallback(self_close_simple_cb, (PVOID)0xdeadbeef, &environment));
+    CHECK(CreateThreadpoolWork(self_close_work_cb, (PVOID)0xdeadbeef, &environment) != NULL);
+    CHECK(CreateThreadpoolTimer(self_close_timer_cb, (PVOID)0xdeadbeef, &environment) != NULL);
+    CHECK(CreateThreadpoolWait(self_close_wait_cb, (PVOID)0xdeadbeef, &environment) != NULL);
+    tl_store(&self_close_cancel_calls, 0);
+    tl_store(&self_close_other_context, 0);
+    CloseThreadpoolCleanupGroupMembers(group, TRUE, NULL);
+    CHECK_EQ(tl_load(&self_close_cancel_calls), 4);
+    CHECK_EQ(tl_load(&self_close_other_context), 0);
+    CHECK_EQ(WaitForSingleObject(self_close_started, 500), WAIT_TIMEOUT);
+    DestroyThreadpoolEnvironment(&outside);
+    CloseThreadpool(pool);
+    SetThreadpoolCallbackPool(&environment, NULL);
+
     TEST("the group still works afterwards");
+    tl_store(&self_close_cancel_calls, 0);
     work = CreateThreadpoolWork(self_close_work_cb, NULL, &environment);
     CloseThreadpoolCleanupGroupMembers(group, TRUE, NULL);
     CHECK_EQ(tl_load(&self_close_cancel_calls), 1);
