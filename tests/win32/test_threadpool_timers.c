@@ -89,6 +89,17 @@ static void one_shot(void)
     CHECK(IsThreadpoolTimerSet(timer));
     CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
 
+    TEST("setting a set timer again replaces its due time: no shot at the first");
+    due = relative_ms(150);
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    due = relative_ms(600);
+    start = GetTickCount64();
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 350), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
+    CHECK(GetTickCount64() - start >= 580);
+    CHECK_EQ(WaitForSingleObject(semaphore, 200), WAIT_TIMEOUT);
+
     TEST("due times centuries away (past 2^63 nanoseconds) are not due now");
     due.dwHighDateTime = 0x20000000; /* an absolute time in the 89th century */
     due.dwLowDateTime = 0;
