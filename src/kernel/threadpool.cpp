@@ -183,6 +183,32 @@ void Item::finish_callback()
     }
 }
 
+void Item::disassociate()
+{
+    detached_.fetch_add(1, std::memory_order_seq_cst);
+    finish_callback();
+}
+
+void Item::detached_returned()
+{
+    if (detached_.fetch_sub(1, std::memory_order_seq_cst) == 1 && waiters_.load(std::memory_order_seq_cst) != 0) {
+        std::lock_guard<std::mutex> guard(idle_mutex_);
+        idle_cv_.notify_all();
+    }
+}
+
+void Item::wait_detached()
+{
+    if (detached_.load(std::memory_order_seq_cst) == 0) return;
+    waiters_.fetch_add(1, std::memory_order_seq_cst);
+    {
+        BlockingScope blocking;
+        std::unique_lock<std::mutex> lock(idle_mutex_);
+        while (detached_.load(std::memory_order_seq_cst) != 0) idle_cv_.wait(lock);
+    }
+    waiters_.fetch_sub(1, std::memory_order_seq_cst);
+}
+
 namespace {
 
 void run_one(Item* item, const Packet& packet, Instance& instance)
@@ -193,7 +219,10 @@ void run_one(Item* item, const Packet& packet, Instance& instance)
     tls_instance = &instance;
     item->run(packet, instance);
     tls_instance = nullptr;
-    if (!instance.disassociated) item->finish_callback();
+    if (instance.disassociated)
+        item->detached_returned();
+    else
+        item->finish_callback();
 }
 
 }  // namespace
@@ -218,15 +247,20 @@ void worker_dispatch(Pool* pool, const Packet& packet)
         bool skip, started;
         uint64_t next;
         do {
-            skip = (state & Item::kSkipMask) != 0;
             // A completion of a request announced by StartThreadpoolIo holds a reference;
             // one without (BindIoCompletionCallback's, or a program that forgot to call
-            // it) does not.
-            started = skip || (state & Item::kPendingMask) != 0;
+            // it) does not. A started request still counted pending gets the callback
+            // before a cancelled one is skipped: WaitForThreadpoolIoCallbacks(TRUE) with
+            // a request started but never issued leaves a skip that no completion may
+            // ever take, and the next request started must still call back (Wine's ntdll
+            // test_tp_io, which passes on Windows).
+            bool pending = (state & Item::kPendingMask) != 0;
+            skip = !pending && (state & Item::kSkipMask) != 0;
+            started = pending || skip;
             if (skip)
                 next = state - Item::kSkip;
             else
-                next = state + Item::kRunning - (started ? Item::kPending : 0);
+                next = state + Item::kRunning - (pending ? Item::kPending : 0);
         } while (!item->state_.compare_exchange_weak(state, next, std::memory_order_seq_cst));
         if (!skip) {
             run_one(item, packet, instance);

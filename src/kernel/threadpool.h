@@ -92,7 +92,8 @@ public:
     // Work, timers, waits: one more pending callback.
     void submit();
     // Cancels the callbacks not yet started (for I/O: started requests' completions
-    // will be skipped). Returns how many were cancelled.
+    // will be skipped, unless a request started since takes them first: a completion
+    // goes to a pending start before a skip). Returns how many were cancelled.
     uint64_t cancel_pending();
     // Until no callback is pending or running (WaitForThreadpool*Callbacks).
     void wait_callbacks();
@@ -106,6 +107,13 @@ public:
 
     // The worker's side (threadpool.cpp).
     void finish_callback();  // a running callback ended (or was disassociated)
+    // DisassociateCurrentThreadFromCallback: the callback no longer counts for
+    // WaitForThreadpoolXxxCallbacks, but it still runs, and closing the object's cleanup
+    // group waits for it (wait_detached).
+    void disassociate();
+    void detached_returned();  // a disassociated callback returned
+    // Until no disassociated callback of this item is still running.
+    void wait_detached();
     bool idle() const { return (state_.load(std::memory_order_acquire) & ~kSkipMask) == 0; }
 
     // Links of the cleanup group this item belongs to (the Win32 layer's).
@@ -121,6 +129,7 @@ private:
     std::atomic<uint64_t> state_{0};
     std::atomic<uint32_t> references_{1};
     std::atomic<uint32_t> waiters_{0};
+    std::atomic<uint32_t> detached_{0};  // disassociated callbacks still running
     std::mutex idle_mutex_;
     std::condition_variable idle_cv_;
 };

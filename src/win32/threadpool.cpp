@@ -1,5 +1,6 @@
 // threadpool.cpp: the thread-pool API (CreateThreadpool*, callback environments, cleanup
 // groups, the callback instance): thin entry points over kernel/threadpool.h.
+#include <cstring>
 #include <ctime>
 #include <vector>
 
@@ -30,6 +31,24 @@ Environment read_environment(const TP_CALLBACK_ENVIRON* environment)
     return result;
 }
 
+bool environment_valid(const TP_CALLBACK_ENVIRON* environment)
+{
+    if (environment == nullptr) return true;
+    // Since Windows 7 the objects' allocators reject a version they do not know (Wine's
+    // ntdll test_tp_simple: 9999 gives STATUS_INVALID_PARAMETER) and, in a version 3
+    // environment, a priority other than high, normal and low (test_tp_simple: 10;
+    // Wine's msvcp140_atomic_wait test: CreateThreadpoolWork with
+    // TP_CALLBACK_PRIORITY_INVALID fails with ERROR_INVALID_PARAMETER).
+    if (environment->Version > 3) return false;
+    if (environment->Version == 3) {
+        // Read as the DWORD it is: a value outside the enumeration must not be loaded as one.
+        DWORD priority;
+        std::memcpy(&priority, &environment->CallbackPriority, sizeof(priority));
+        if (priority > DWORD(TP_CALLBACK_PRIORITY_LOW)) return false;
+    }
+    return true;
+}
+
 CallbackItem::CallbackItem(const Environment& environment_, void* context_, bool is_io)
     : Item(environment_.pool, is_io), context(context_), environment(environment_)
 {
@@ -49,6 +68,7 @@ CallbackItem::~CallbackItem()
 
 void CallbackItem::close()
 {
+    if (closed.exchange(true, std::memory_order_acq_rel)) return;  // the group closed it
     shutdown();
     if (environment.group != nullptr) environment.group->remove(this);  // closed by itself: leaves
     release();
@@ -287,10 +307,17 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP ptpc
     for (size_t i = members.size(); i-- > 0;) {
         CallbackItem* item = members[i];
         item->wait_callbacks();
+        // Disassociated callbacks too: WaitForThreadpool*Callbacks no longer waits for
+        // them, but closing the group does (Wine's ntdll test_tp_disassociate).
+        item->wait_detached();
+        // An object its own callback closed meanwhile is gone for the program: no cancel
+        // callback, and its reference was released by that close (Wine's ntdll
+        // test_tp_group_wait and test_tp_group_cancel).
+        bool closed_by_program = !item->simple && item->closed.exchange(true, std::memory_order_acq_rel);
         // After the object's running callbacks have returned (Wine's test_tp_group_cancel).
-        if (told[i] && item->environment.cancel_callback != nullptr)
+        if (told[i] && !closed_by_program && item->environment.cancel_callback != nullptr)
             item->environment.cancel_callback(item->context, pvCleanupContext);
-        if (!item->simple) item->release();  // the object's own reference: closed
+        if (!item->simple && !closed_by_program) item->release();  // the object's own reference: closed
         item->release();
     }
 }
@@ -317,7 +344,7 @@ extern "C" VOID WINAPI CloseThreadpoolCleanupGroup(PTP_CLEANUP_GROUP ptpcg)
 
 extern "C" PTP_WORK WINAPI CreateThreadpoolWork(PTP_WORK_CALLBACK pfnwk, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnwk == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_WORK(nullptr));
+    if (pfnwk == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_WORK(nullptr));
     Item* work = new Work(read_environment(pcbe), pv, pfnwk);
     return reinterpret_cast<PTP_WORK>(work);
 }
@@ -342,7 +369,7 @@ extern "C" VOID WINAPI CloseThreadpoolWork(PTP_WORK pwk)
 
 extern "C" BOOL WINAPI TrySubmitThreadpoolCallback(PTP_SIMPLE_CALLBACK pfns, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfns == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (pfns == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     Simple* simple = new Simple(read_environment(pcbe), pv, pfns);
     simple->submit();
     simple->release();  // lives on while its callback is pending or running
@@ -372,7 +399,7 @@ bool set_timer(PTP_TIMER pti, PFILETIME pftDueTime, DWORD msPeriod)
 
 extern "C" PTP_TIMER WINAPI CreateThreadpoolTimer(PTP_TIMER_CALLBACK pfnti, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnti == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_TIMER(nullptr));
+    if (pfnti == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_TIMER(nullptr));
     Item* timer = new Timer(read_environment(pcbe), pv, pfnti);
     return reinterpret_cast<PTP_TIMER>(timer);
 }
@@ -435,7 +462,7 @@ bool set_wait(PTP_WAIT pwa, HANDLE h, PFILETIME pftTimeout)
 
 extern "C" PTP_WAIT WINAPI CreateThreadpoolWait(PTP_WAIT_CALLBACK pfnwa, PVOID pv, PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnwa == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_WAIT(nullptr));
+    if (pfnwa == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_WAIT(nullptr));
     Item* wait = new Wait(read_environment(pcbe), pv, pfnwa);
     return reinterpret_cast<PTP_WAIT>(wait);
 }
@@ -470,7 +497,7 @@ extern "C" VOID WINAPI CloseThreadpoolWait(PTP_WAIT pwa)
 extern "C" PTP_IO WINAPI CreateThreadpoolIo(HANDLE fl, PTP_WIN32_IO_CALLBACK pfnio, PVOID pv,
                                            PTP_CALLBACK_ENVIRON pcbe)
 {
-    if (pfnio == nullptr) return fail(ERROR_INVALID_PARAMETER, PTP_IO(nullptr));
+    if (pfnio == nullptr || !environment_valid(pcbe)) return fail(ERROR_INVALID_PARAMETER, PTP_IO(nullptr));
     Environment environment = read_environment(pcbe);
     DWORD error;
     io::Device* device = io::device_lock(fl, 0, &error);
@@ -554,5 +581,5 @@ extern "C" VOID WINAPI DisassociateCurrentThreadFromCallback(PTP_CALLBACK_INSTAN
     Instance* instance = instance_of(pci);
     if (instance == nullptr || instance != kernel::tp::current_instance() || instance->disassociated) return;
     instance->disassociated = true;
-    instance->item->finish_callback();
+    instance->item->disassociate();
 }

@@ -26,6 +26,9 @@ struct Environment {
     PTP_CLEANUP_GROUP_CANCEL_CALLBACK cancel_callback = nullptr;
     PTP_SIMPLE_CALLBACK finalization = nullptr;
 };
+// Whether the object allocators accept this environment (NULL is fine): a known version
+// and, in a version 3 environment, a valid priority.
+bool environment_valid(const TP_CALLBACK_ENVIRON* environment);
 // Reads a TP_CALLBACK_ENVIRON (NULL: the default pool, no group).
 Environment read_environment(const TP_CALLBACK_ENVIRON* environment);
 
@@ -40,6 +43,9 @@ public:
     void* context;
     Environment environment;
     bool simple = false;  // a TrySubmitThreadpoolCallback item: no handle to close
+    // The program's reference is gone: closed by CloseThreadpool* (possibly from its own
+    // callback while its group's members are being closed) or by the group.
+    std::atomic<bool> closed{false};
 
 protected:
     // The instance's actions and the finalization callback, after the user's callback.

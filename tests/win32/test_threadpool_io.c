@@ -238,9 +238,96 @@ static void many(void)
     CloseThreadpool(pool);
 }
 
+static DWORD WINAPI wait_io_thread(LPVOID parameter)
+{
+    WaitForThreadpoolIoCallbacks((PTP_IO)parameter, FALSE);
+    return 0;
+}
+
+/* Facts of Wine's ntdll test_tp_io (TpStartAsyncIoOperation, TpWaitForIoCompletion are
+ * StartThreadpoolIo's and WaitForThreadpoolIoCallbacks' bodies), which pass on Windows. */
+static void started(void)
+{
+    HANDLE server, client;
+    make_pipe(&server, &client);
+    callback_done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    tl_store(&calls, 0);
+    PTP_IO io = CreateThreadpoolIo(server, io_cb, NULL, NULL);
+    CHECK(io != NULL);
+    char buffer[16], buffer2[16];
+    OVERLAPPED overlapped, overlapped2;
+
+    TEST("waiting for a new I/O object's callbacks returns at once");
+    WaitForThreadpoolIoCallbacks(io, FALSE);
+
+    TEST("WaitForThreadpoolIoCallbacks(FALSE) waits for a started request's callback");
+    StartThreadpoolIo(io);
+    HANDLE thread = CreateThread(NULL, 0, wait_io_thread, io, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(thread, 100), WAIT_TIMEOUT);
+    memset(&overlapped, 0, sizeof(overlapped));
+    CHECK(!ReadFile(server, buffer, 1, NULL, &overlapped));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(write_client(client, "a", 1), 1);
+    CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(tl_load(&calls), 1);
+    CHECK(tl_load_pointer(&last_overlapped) == (PVOID)&overlapped);
+
+    TEST("two requests started and pending: two callbacks, then the wait returns");
+    StartThreadpoolIo(io);
+    StartThreadpoolIo(io);
+    memset(&overlapped, 0, sizeof(overlapped));
+    memset(&overlapped2, 0, sizeof(overlapped2));
+    CHECK(!ReadFile(server, buffer, 1, NULL, &overlapped));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK(!ReadFile(server, buffer2, 1, NULL, &overlapped2));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(write_client(client, "b", 1), 1);
+    CHECK_EQ(write_client(client, "c", 1), 1);
+    WaitForThreadpoolIoCallbacks(io, FALSE);
+    CHECK_EQ(tl_load(&calls), 3);
+    CHECK_EQ(tl_load(&last_bytes), 1);
+
+    TEST("WaitForThreadpoolIoCallbacks(TRUE) with a request started, none issued: later requests call back");
+    StartThreadpoolIo(io);
+    WaitForThreadpoolIoCallbacks(io, TRUE);
+    CHECK_EQ(tl_load(&calls), 3);
+    StartThreadpoolIo(io);
+    CHECK_EQ(write_client(client, "d", 1), 1);
+    memset(&overlapped, 0, sizeof(overlapped));
+    BOOL done = ReadFile(server, buffer, 1, NULL, &overlapped);
+    CHECK(done || GetLastError() == ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(callback_done, 5000), WAIT_OBJECT_0);
+    WaitForThreadpoolIoCallbacks(io, FALSE);
+    CHECK_EQ(tl_load(&calls), 4);
+    CHECK(tl_load_pointer(&last_overlapped) == (PVOID)&overlapped);
+
+    TEST("CancelThreadpoolIo before the request: its completion still comes, no callback");
+    while (WaitForSingleObject(callback_done, 0) == WAIT_OBJECT_0) {
+    }
+    StartThreadpoolIo(io);
+    CancelThreadpoolIo(io);
+    memset(&overlapped, 0, sizeof(overlapped));
+    overlapped.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(!ReadFile(server, buffer, 1, NULL, &overlapped));
+    CHECK_ERROR(ERROR_IO_PENDING);
+    CHECK_EQ(write_client(client, "e", 1), 1);
+    CHECK_EQ(WaitForSingleObject(overlapped.hEvent, 5000), WAIT_OBJECT_0);
+    WaitForThreadpoolIoCallbacks(io, FALSE);
+    CHECK_EQ(WaitForSingleObject(callback_done, 200), WAIT_TIMEOUT);
+    CHECK_EQ(tl_load(&calls), 4);
+    CloseHandle(overlapped.hEvent);
+
+    CloseThreadpoolIo(io);
+    CloseHandle(client);
+    CloseHandle(server);
+    CloseHandle(callback_done);
+}
+
 int main(void)
 {
     completions();
+    started();
     many();
     return tl_finish();
 }

@@ -69,6 +69,37 @@ static void one_shot(void)
     SetThreadpoolTimer(timer, &due, 0, 0);
     CHECK_EQ(WaitForSingleObject(semaphore, 2000), WAIT_OBJECT_0);
 
+    TEST("after a zero due time has fired, the timer is still set");
+    CHECK(IsThreadpoolTimerSet(timer));
+
+    TEST("an absolute due time already past fires at once");
+    due = absolute_in_ms(-1000);
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 200), WAIT_TIMEOUT);
+
+    TEST("WaitForThreadpoolTimerCallbacks(FALSE) on a set timer not yet due returns at once");
+    /* It waits for callbacks queued or running, not for the timer (Wine's ntdll
+     * test_tp_timer); the callback still comes at the due time. */
+    due = relative_ms(300);
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    start = GetTickCount64();
+    WaitForThreadpoolTimerCallbacks(timer, FALSE);
+    CHECK(GetTickCount64() - start < 250);
+    CHECK(IsThreadpoolTimerSet(timer));
+    CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
+
+    TEST("setting a set timer again replaces its due time: no shot at the first");
+    due = relative_ms(150);
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    due = relative_ms(600);
+    start = GetTickCount64();
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    CHECK_EQ(WaitForSingleObject(semaphore, 350), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(semaphore, 5000), WAIT_OBJECT_0);
+    CHECK(GetTickCount64() - start >= 580);
+    CHECK_EQ(WaitForSingleObject(semaphore, 200), WAIT_TIMEOUT);
+
     TEST("due times centuries away (past 2^63 nanoseconds) are not due now");
     due.dwHighDateTime = 0x20000000; /* an absolute time in the 89th century */
     due.dwLowDateTime = 0;

@@ -1,6 +1,7 @@
 /* test_threadpool_waits.c: thread-pool waits: signalled and timed-out waits, relative,
  * absolute and zero timeouts, one shot per SetThreadpoolWait, cancelling with a NULL
- * handle, SetThreadpoolWaitEx's result, many waits at once. */
+ * handle, SetThreadpoolWaitEx's result, many waits at once; the pseudo-handle
+ * INVALID_HANDLE_VALUE, re-setting a pending wait, two waits on one semaphore. */
 #include "testlib.h"
 
 struct wait_info {
@@ -134,9 +135,125 @@ static void many(void)
     CloseHandle(info.done);
 }
 
+static FILETIME absolute_in_ms(LONGLONG milliseconds)
+{
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    ULARGE_INTEGER value;
+    value.LowPart = now.dwLowDateTime;
+    value.HighPart = now.dwHighDateTime;
+    value.QuadPart += (ULONGLONG)milliseconds * 10000;
+    now.dwLowDateTime = value.LowPart;
+    now.dwHighDateTime = value.HighPart;
+    return now;
+}
+
+/* Facts of Wine's ntdll test_tp_wait (TpSetWait is SetThreadpoolWait's body), which pass on
+ * Windows. */
+static void more(void)
+{
+    struct wait_info info = {CreateSemaphoreA(NULL, 0, 100, NULL), 0, 0};
+    HANDLE object = CreateSemaphoreA(NULL, 0, 10, NULL);
+    PTP_WAIT wait = CreateThreadpoolWait(wait_cb, &info, NULL);
+    PTP_WAIT wait2 = CreateThreadpoolWait(wait_cb, &info, NULL);
+    CHECK(wait != NULL && wait2 != NULL);
+
+    TEST("absolute timeout, nothing signalled: WAIT_TIMEOUT at that time, not before");
+    FILETIME timeout = absolute_in_ms(200);
+    SetThreadpoolWait(wait, object, &timeout);
+    CHECK_EQ(WaitForSingleObject(info.done, 50), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(info.done, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&info.timed_out), 1);
+    CHECK_EQ(tl_load(&info.signalled), 0);
+
+    TEST("absolute timeout, signalled before it: WAIT_OBJECT_0, the signal taken");
+    timeout = absolute_in_ms(2000);
+    SetThreadpoolWait(wait, object, &timeout);
+    ReleaseSemaphore(object, 1, NULL);
+    CHECK_EQ(WaitForSingleObject(info.done, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&info.signalled), 1);
+    CHECK_EQ(WaitForSingleObject(object, 0), WAIT_TIMEOUT);
+
+    TEST("an absolute timeout already past: WAIT_TIMEOUT at once");
+    timeout = absolute_in_ms(-1000);
+    SetThreadpoolWait(wait, object, &timeout);
+    CHECK_EQ(WaitForSingleObject(info.done, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&info.timed_out), 2);
+
+    TEST("WaitForThreadpoolWaitCallbacks(FALSE) on a pending wait returns at once");
+    timeout = relative_ms(300);
+    SetThreadpoolWait(wait, object, &timeout);
+    ULONGLONG start = GetTickCount64();
+    WaitForThreadpoolWaitCallbacks(wait, FALSE);
+    CHECK(GetTickCount64() - start < 250);
+    CHECK_EQ(tl_load(&info.timed_out), 2);
+    CHECK_EQ(WaitForSingleObject(info.done, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&info.timed_out), 3);
+
+    TEST("a NULL handle ignores the timeout argument");
+    timeout = relative_ms(250);
+    SetThreadpoolWait(wait, object, &timeout);
+    SetThreadpoolWait(wait, NULL, (PFILETIME)(ULONG_PTR)0xdeadbeef);
+    Sleep(50);
+    ReleaseSemaphore(object, 1, NULL);
+    CHECK_EQ(WaitForSingleObject(info.done, 400), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(object, 0), WAIT_OBJECT_0);
+
+    TEST("INVALID_HANDLE_VALUE (the process, never signalled) with a zero timeout: WAIT_TIMEOUT");
+    timeout.dwLowDateTime = timeout.dwHighDateTime = 0;
+    SetThreadpoolWait(wait, INVALID_HANDLE_VALUE, &timeout);
+    CHECK_EQ(WaitForSingleObject(info.done, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&info.timed_out), 4);
+    CHECK_EQ(tl_load(&info.signalled), 1);
+
+    TEST("re-setting a pending wait replaces it: the first object is left alone");
+    timeout = relative_ms(250);
+    SetThreadpoolWait(wait, object, &timeout);
+    CHECK_EQ(WaitForSingleObject(info.done, 50), WAIT_TIMEOUT);
+    timeout.dwLowDateTime = timeout.dwHighDateTime = 0;
+    SetThreadpoolWait(wait, INVALID_HANDLE_VALUE, &timeout);
+    Sleep(50);
+    ReleaseSemaphore(object, 1, NULL);
+    CHECK_EQ(WaitForSingleObject(info.done, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(info.done, 400), WAIT_TIMEOUT);
+    CHECK_EQ(tl_load(&info.timed_out), 5);
+    CHECK_EQ(tl_load(&info.signalled), 1);
+    CHECK_EQ(WaitForSingleObject(object, 0), WAIT_OBJECT_0);
+
+    TEST("two waits on one semaphore: a count of one wakes one, a count of two both");
+    SetThreadpoolWait(wait, object, NULL);
+    SetThreadpoolWait(wait2, object, NULL);
+    Sleep(50);
+    ReleaseSemaphore(object, 1, NULL);
+    CHECK_EQ(WaitForSingleObject(info.done, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(info.done, 300), WAIT_TIMEOUT);
+    CHECK_EQ(tl_load(&info.signalled), 2);
+    CHECK_EQ(WaitForSingleObject(object, 0), WAIT_TIMEOUT);
+    SetThreadpoolWait(wait, NULL, NULL);
+    SetThreadpoolWait(wait2, NULL, NULL);
+    WaitForThreadpoolWaitCallbacks(wait, FALSE);
+    WaitForThreadpoolWaitCallbacks(wait2, FALSE);
+    SetThreadpoolWait(wait, object, NULL);
+    SetThreadpoolWait(wait2, object, NULL);
+    Sleep(50);
+    ReleaseSemaphore(object, 2, NULL);
+    CHECK_EQ(WaitForSingleObject(info.done, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(info.done, 2000), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&info.signalled), 4);
+    CHECK_EQ(WaitForSingleObject(object, 0), WAIT_TIMEOUT);
+
+    WaitForThreadpoolWaitCallbacks(wait, TRUE);
+    WaitForThreadpoolWaitCallbacks(wait2, TRUE);
+    CloseThreadpoolWait(wait);
+    CloseThreadpoolWait(wait2);
+    CloseHandle(object);
+    CloseHandle(info.done);
+}
+
 int main(void)
 {
     basic();
+    more();
     many();
     return tl_finish();
 }
