@@ -45,7 +45,13 @@ DWORD wait_for_request(HANDLE object, DWORD milliseconds, BOOL alertable)
 
 namespace overlapped::win32 {
 
-io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Transfer& transfer)
+namespace {
+
+// Issues `transfer` with an OVERLAPPED of its own (no event, no packet) and waits until it
+// is delivered. `cancellable`: the caller runs it as a synchronous request, and
+// CancelSynchronousIo cancels it (it then ends as any cancelled request, STATUS_CANCELLED);
+// the wait looks for that at least every 50 ms.
+io::Submitted wait_submitted(HANDLE handle, io::Device* device, const io::Transfer& transfer, bool cancellable)
 {
     OVERLAPPED local = {};
     local.hEvent = reinterpret_cast<HANDLE>(1);  // the low bit alone: no event, no packet
@@ -53,7 +59,13 @@ io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Trans
     io::Submitted result = io::submit(device, transfer, &local, nullptr);
     if (result.error != ERROR_IO_PENDING) return result;
     auto pending = [&] { return __atomic_load_n(&local.Internal, __ATOMIC_ACQUIRE) == STATUS_PENDING; };
+    bool cancelled = false;
     while (pending()) {
+        if (cancellable && !cancelled && io::sync_io_cancelled()) {
+            cancelled = true;
+            io::cancel(handle, &local, false);
+            continue;
+        }
         // Signalled (or closed) but not by this request: another request of the device
         // left the handle signalled; wait a little rather than spin on it.
         if (wait_for_request(handle, 50, FALSE) != WAIT_TIMEOUT && pending()) Sleep(1);
@@ -64,30 +76,18 @@ io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Trans
     return result;
 }
 
+}  // namespace
+
+io::Submitted submit_and_wait(HANDLE handle, io::Device* device, const io::Transfer& transfer)
+{
+    return wait_submitted(handle, device, transfer, false);
+}
+
 io::Submitted submit_and_wait_cancellable(HANDLE handle, io::Device* device, const io::Transfer& transfer)
 {
     io::Submitted result;
     io::run_synchronous([&] {
-        OVERLAPPED local = {};
-        local.hEvent = reinterpret_cast<HANDLE>(1);  // no event, no packet
-        io::mark_pending(&local);
-        result = io::submit(device, transfer, &local, nullptr);
-        if (result.error != ERROR_IO_PENDING) return result.error;
-        auto pending = [&] { return __atomic_load_n(&local.Internal, __ATOMIC_ACQUIRE) == STATUS_PENDING; };
-        bool cancelled = false;
-        while (pending()) {
-            // CancelSynchronousIo cancels the request, which then ends as any cancelled
-            // one (STATUS_CANCELLED); the wait looks for it at least every 50 ms.
-            if (!cancelled && io::sync_io_cancelled()) {
-                cancelled = true;
-                io::cancel(handle, &local, false);
-                continue;
-            }
-            if (wait_for_request(handle, 50, FALSE) != WAIT_TIMEOUT && pending()) Sleep(1);
-        }
-        result.error = ERROR_SUCCESS;
-        result.status = static_cast<DWORD>(local.Internal);
-        result.bytes = static_cast<DWORD>(local.InternalHigh);
+        result = wait_submitted(handle, device, transfer, true);
         return result.error;
     });
     return result;
