@@ -294,6 +294,15 @@ for line in open(sys.argv[1]):
     name, metric, value, run = line.split()
     values.setdefault((name, metric), []).append(float(value))
     by_run[(name, metric, run)] = float(value)
+# CPU a round trip: the server's and the client's CPU time per message added, run by run
+# (not for Wine: its wineserver's share is in neither process).
+for (name, metric, run), value in list(by_run.items()):
+    if name == "wine" or not metric.endswith("_server_cpu_us"): continue
+    client = by_run.get((name, metric.replace("_server_", "_client_"), run))
+    if client is None: continue
+    total = metric.replace("_server_cpu_us", "_cpu_us")
+    by_run[(name, total, run)] = value + client
+    values.setdefault((name, total), []).append(value + client)
 def median(name, metric):
     v = values.get((name, metric))
     return statistics.median(v) if v else None
@@ -315,6 +324,7 @@ def fmt_ratio(x):
 rows = [
     ("ping_rtps", "ping-pong 64 B, one CPU: round trips/s", True, 1.0),
     ("ping_p50_us", "ping-pong 64 B, one CPU: p50 us", False, None),
+    ("ping_cpu_us", "ping-pong, one CPU: CPU us a round trip", False, None),
     ("pingfree_rtps", "ping-pong 64 B, unpinned: round trips/s", True, None),
     ("pingfree_p50_us", "ping-pong 64 B, unpinned: p50 us", False, None),
     ("stream_mbps", "stream 64 KiB x 4: MB/s", True, 0.9),
@@ -348,6 +358,8 @@ for metric in ("pingfree_rtps",):
         runs = sorted(r for (m_n, m, r) in by_run if m_n == n and m == metric)
         if runs: parts.append(n + " " + " ".join(fmt(by_run[(n, metric, r)]) for r in runs))
     if parts: print("unpinned round trips/s in each run (bimodal): " + "; ".join(parts))
+print("CPU us a round trip: the server's and the client's own CPU time (user and system) per message, added;"
+      " it hardly moves with other load (bench/README.md)")
 print("wine's spawn row starts bench_true.exe (a Windows program that returns 0), not /bin/true")
 at_once = {n: median(n, "loop_at_once_pct") for n in ("ours", "fallback", "wine")}
 if any(v is not None for v in at_once.values()):

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -45,6 +46,16 @@ static double warm = 0.5, duration = 2.0;
 static long touch_pages, touch_stride = 4096; /* --touch: the study above */
 static volatile unsigned char *touch_area;
 static unsigned char pattern[BLOCK + PATTERN_PERIOD];
+
+/* This process's CPU time so far, user and system, as bench_process_cpu_seconds() in
+ * bench/win32/bench_common.h measures it for the Win32 programs. */
+static double process_cpu_seconds(void)
+{
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) != 0) return -1;
+    return (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+}
 
 static double seconds(void)
 {
@@ -122,6 +133,8 @@ static void server_pingpong(int sock, int epoll)
     }
 done:
     printf("# server: %lld messages echoed\n", messages);
+    double cpu = process_cpu_seconds();
+    if (cpu >= 0 && messages > 0) metric("pipe_pingpong_server_cpu_us", cpu * 1e6 / (double)messages, "us");
 }
 
 static int compare_u32(const void *a, const void *b)
@@ -137,7 +150,7 @@ static void client_pingpong(int sock)
     if (!samples) fail("malloc");
     unsigned char message[PING_SIZE], echo[PING_SIZE + 1];
     long long sequence = 0, samples_taken = 0, measured = 0;
-    double start = seconds(), measure_start = 0, now = start;
+    double start = seconds(), measure_start = 0, now = start, cpu_start = 0, cpu_end = 0;
     int measuring = 0;
     for (;;) {
         memcpy(message, &sequence, sizeof sequence);
@@ -160,12 +173,16 @@ static void client_pingpong(int sock)
             if (!measuring && now - start >= warm) {
                 measuring = 1;
                 measure_start = now;
+                cpu_start = process_cpu_seconds();
             } else if (measuring && now - measure_start >= duration) {
+                cpu_end = process_cpu_seconds();
                 break;
             }
         }
     }
     close(sock);
+    if (cpu_start >= 0 && cpu_end >= cpu_start)
+        metric("pipe_pingpong_client_cpu_us", (cpu_end - cpu_start) * 1e6 / (double)measured, "us");
     qsort(samples, (size_t)samples_taken, sizeof *samples, compare_u32);
     metric("pipe_pingpong_rtps", (double)measured / (now - measure_start), "per_s");
     metric("pipe_pingpong_p50_us", samples[samples_taken / 2] / 1000.0, "us");

@@ -37,6 +37,22 @@ static inline double bench_median(double *values, int count)
     return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
 }
 
+/* The CPU time this process has used so far (user and kernel, all its threads), in
+ * seconds; negative if the system cannot say. Unlike a rate, CPU time per operation
+ * hardly moves when other programs share the processors: it counts only this process's
+ * own running time (bench/README.md, "CPU a round trip"). */
+static inline double bench_process_cpu_seconds(void)
+{
+    FILETIME creation, exit_time, kernel, user;
+    if (!GetProcessTimes(GetCurrentProcess(), &creation, &exit_time, &kernel, &user)) return -1;
+    ULARGE_INTEGER k, u;
+    k.LowPart = kernel.dwLowDateTime;
+    k.HighPart = kernel.dwHighDateTime;
+    u.LowPart = user.dwLowDateTime;
+    u.HighPart = user.dwHighDateTime;
+    return (double)(k.QuadPart + u.QuadPart) * 1e-7;
+}
+
 static inline void bench_metric(const char *name, double value, const char *unit)
 {
     printf("METRIC %s %.4f %s\n", name, value, unit);
