@@ -114,6 +114,10 @@ void prepare_file(int argc, char** argv, bool pre_read)
     std::free(buffer);
 }
 
+// The CPU time (user and system) of the last measurement's reads, in ns a read, all of its
+// reads counted, those that finished after its time was up too.
+double last_cpu_ns = 0;
+
 // Keeps `depth` reads of `length` bytes in flight for `seconds`. Returns reads a second.
 double ring_reads(int open_flags, unsigned length, unsigned depth, bool sequential, double seconds)
 {
@@ -131,7 +135,7 @@ double ring_reads(int open_flags, unsigned length, unsigned depth, bool sequenti
         io_uring_sqe_set_data64(sqe, index);
     };
 
-    double start = anchor_seconds(), elapsed = 0;
+    double start = anchor_seconds(), elapsed = 0, cpu_start = anchor_cpu_seconds();
     for (unsigned i = 0; i < depth; ++i) prepare(i);
     long completed = 0, counted = 0;
     unsigned in_flight = depth;
@@ -155,6 +159,7 @@ double ring_reads(int open_flags, unsigned length, unsigned depth, bool sequenti
         }
         io_uring_cq_advance(&ring, seen);
     }
+    last_cpu_ns = (anchor_cpu_seconds() - cpu_start) * 1e9 / static_cast<double>(completed);
     io_uring_queue_exit(&ring);
     close(descriptor);
     std::free(buffers);
@@ -168,7 +173,7 @@ double nowait_reads()
     if (descriptor < 0) descriptor = open(path.c_str(), O_RDONLY);  // not the owner
     if (descriptor < 0) fatal(path.c_str(), errno);
     char* buffer = static_cast<char*>(allocate(small));
-    double start = anchor_seconds(), elapsed;
+    double start = anchor_seconds(), elapsed, cpu_start = anchor_cpu_seconds();
     long completed = 0;
     do {
         for (int i = 0; i < 256; ++i) {
@@ -180,6 +185,7 @@ double nowait_reads()
         }
         completed += 256;
     } while ((elapsed = anchor_seconds() - start) < duration);
+    last_cpu_ns = (anchor_cpu_seconds() - cpu_start) * 1e9 / static_cast<double>(completed);
     close(descriptor);
     std::free(buffer);
     return completed / elapsed;
@@ -190,13 +196,14 @@ double pread_reads()
     int descriptor = open(path.c_str(), O_RDONLY);
     if (descriptor < 0) fatal(path.c_str(), errno);
     char* buffer = static_cast<char*>(allocate(small));
-    double start = anchor_seconds(), elapsed;
+    double start = anchor_seconds(), elapsed, cpu_start = anchor_cpu_seconds();
     long completed = 0;
     do {
         for (int i = 0; i < 256; ++i)
             if (pread(descriptor, buffer, small, static_cast<off_t>(random_offset())) != small) fatal("pread", errno);
         completed += 256;
     } while ((elapsed = anchor_seconds() - start) < duration);
+    last_cpu_ns = (anchor_cpu_seconds() - cpu_start) * 1e9 / static_cast<double>(completed);
     close(descriptor);
     std::free(buffer);
     return completed / elapsed;
@@ -262,11 +269,14 @@ int main(int argc, char** argv)
 
     ring_reads(0, small, random_depth, false, duration / 4);  // warm-up, as bench_file.c
     anchor_metric("uring_randread_kiops", ring_reads(0, small, random_depth, false, duration) / 1e3, "kiops");
+    anchor_metric("uring_randread_cpu_ns", last_cpu_ns, "ns");
     anchor_metric("uring_seqread_1m_mbps", ring_reads(0, large, sequential_depth, true, duration) * large / 1e6, "MB/s");
     anchor_metric("uring_randread_direct_kiops", ring_reads(O_DIRECT, small, random_depth, false, duration) / 1e3, "kiops");
     anchor_metric("uring_seqread_1m_direct_mbps",
                   ring_reads(O_DIRECT, large, sequential_depth, true, duration) * large / 1e6, "MB/s");
     anchor_metric("pread_qd1_kiops", pread_reads() / 1e3, "kiops");
+    anchor_metric("pread_qd1_cpu_ns", last_cpu_ns, "ns");
     anchor_metric("nowait_qd1_kiops", nowait_reads() / 1e3, "kiops");
+    anchor_metric("nowait_qd1_cpu_ns", last_cpu_ns, "ns");
     return 0;
 }

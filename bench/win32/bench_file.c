@@ -83,6 +83,7 @@ static BYTE *allocate(SIZE_T bytes)
 }
 
 static long issued, finished_at_once; /* of the last measurement: requests, and those ReadFile finished */
+static double last_cpu_ns; /* of the last port_reads(): CPU time (user and system) per read, in ns */
 static long last_counted;             /* of the last port_reads: requests counted in its rate */
 
 /* Issues a read; returns whether it finished at once (ReadFile returned TRUE). */
@@ -176,7 +177,7 @@ static double port_reads(DWORD flags, DWORD length, int depth, int sequential, d
         set_offset(&requests[i], sequential ? next : random_offset());
         next = (next + length) % (ULONGLONG)file_bytes;
     }
-    double start = bench_seconds(), elapsed = 0;
+    double start = bench_seconds(), elapsed = 0, cpu_start = bench_process_cpu_seconds();
     long completed = 0, counted = 0;
     int in_flight = 0, stopping = 0;
     for (int i = 0; i < depth; ++i) {
@@ -240,6 +241,8 @@ static double port_reads(DWORD flags, DWORD length, int depth, int sequential, d
             }
         }
     }
+    /* every read made counts here, those that finished after the time was up too */
+    last_cpu_ns = (bench_process_cpu_seconds() - cpu_start) * 1e9 / (double)completed;
     CloseHandle(port);
     CloseHandle(file);
     VirtualFree(buffers, 0, MEM_RELEASE);
@@ -373,10 +376,12 @@ int main(int argc, char **argv)
     if (wanted("file_randread_port_kiops")) {
         bench_metric("file_randread_port_kiops", port_reads(0, SMALL, RANDOM_DEPTH, 0, duration, 0) / 1e3, "kiops");
         bench_metric("file_randread_port_at_once_pct", at_once_percent(), "%");
+        bench_metric("file_randread_port_cpu_ns", last_cpu_ns, "ns");
     }
     if (wanted("file_randread_skip_kiops")) {
         bench_metric("file_randread_skip_kiops", port_reads(0, SMALL, RANDOM_DEPTH, 0, duration, 1) / 1e3, "kiops");
         bench_metric("file_randread_skip_at_once_pct", at_once_percent(), "%");
+        bench_metric("file_randread_skip_cpu_ns", last_cpu_ns, "ns");
     }
     if (wanted("file_randread_event_kiops")) bench_metric("file_randread_event_kiops", event_reads() / 1e3, "kiops");
     if (wanted("file_randread_apc_kiops")) bench_metric("file_randread_apc_kiops", apc_reads() / 1e3, "kiops");
