@@ -35,6 +35,12 @@ namespace {
 constexpr ACCESS_MASK kReadRights = FILE_READ_DATA | FILE_EXECUTE;
 constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA;
 
+// How many times a file was cut (made smaller) in this process, counted once the cut is
+// done: FileDevice::direct_read_length() asks again for a size it saw before the latest.
+std::atomic<uint64_t> file_cuts{0};
+
+uint64_t round_up(uint64_t value, uint32_t alignment) { return (value + alignment - 1) / alignment * alignment; }
+
 bool wants_read(ACCESS_MASK access) { return access & (kReadRights | GENERIC_READ); }
 bool wants_write(ACCESS_MASK access) { return access & (kWriteRights | GENERIC_WRITE); }
 // FILE_APPEND_DATA without FILE_WRITE_DATA: every write lands at the end of the file,
@@ -454,8 +460,9 @@ FileDevice* FileDevice::open(const std::string& path, ACCESS_MASK access, DWORD 
         // passes on Windows; fastfat sets the file's flag from the handle's at cleanup).
         if (flags & FILE_FLAG_DELETE_ON_CLOSE) file.path = path;
     }
+    // (A cut that fails is reported by the first write.)
     if (disposition == TRUNCATE_EXISTING || (disposition == CREATE_ALWAYS && *existed))
-        if (ftruncate(descriptor, 0) != 0) { /* reported by the first write */ }
+        if (ftruncate(descriptor, 0) == 0) file_cuts.fetch_add(1, std::memory_order_release);
 
     // Reads do not update a file's last-access time, as on Windows, where NTFS keeps
     // last-access updates off by default (docs/research/windows-fast-path.md): O_NOATIME,
@@ -554,15 +561,36 @@ uint64_t FileDevice::transfer_offset(const io::Transfer& transfer) const
 // left as it was (Wine's kernel32 test_WriteFileGather, which passes on Windows: a
 // ReadFileScatter of two pages with one left in the file leaves the second page alone).
 // So the read asks for no more than that.
+//
+// The size is kept between reads: a file only shrinks by a cut (SetEndOfFile, the end of
+// file or allocation set smaller, an open that truncates), and every cut in this process
+// counts in file_cuts once done, which makes every handle's kept size stale. A size that
+// is too small (the file grew since: a write through any handle, or another process)
+// costs one fstat when a read would cross it. Left: another process's cut is not seen
+// until a read crosses the size kept; a read meanwhile past the new end and before the
+// old one gets the right count, but the buffer past that sector may be zeroed.
 uint32_t FileDevice::direct_read_length(uint64_t offset, uint32_t length) const
 {
     if (kind_ != engine::OpKind::DirectFile) return length;
+    uint64_t wanted_end = offset + length;
+    uint64_t cuts = file_cuts.load(std::memory_order_acquire);
+    {
+        LockGuard guard(known_size_lock_);
+        if (known_size_cuts_ == cuts && wanted_end <= round_up(known_size_, alignment_)) return length;
+    }
     struct stat status;
     if (fstat(descriptor_, &status) != 0 || status.st_size < 0) return length;
     uint64_t size = static_cast<uint64_t>(status.st_size);
+    {
+        LockGuard guard(known_size_lock_);
+        if (cuts >= known_size_cuts_) {  // not one seen before a cut another thread saw
+            known_size_ = size;
+            known_size_cuts_ = cuts;
+        }
+    }
     if (offset >= size) return length;  // at or past the end: the kernel reads nothing
-    uint64_t end = (size + alignment_ - 1) / alignment_ * alignment_;
-    return offset + length > end ? static_cast<uint32_t>(end - offset) : length;
+    uint64_t end = round_up(size, alignment_);
+    return wanted_end > end ? static_cast<uint32_t>(end - offset) : length;
 }
 
 DWORD FileDevice::prepare(const io::Transfer& transfer, io::Request* request, io::Plan* plan)
@@ -839,6 +867,9 @@ void FileDevice::reset_handle_state()
     frozen_write_ns_.store(kNotFrozen, std::memory_order_relaxed);
     frozen_access_ns_.store(kNotFrozen, std::memory_order_relaxed);
     change_notification = OVERLAPPED{};
+    LockGuard guard(known_size_lock_);
+    known_size_ = 0;  // not seen yet: the first unbuffered read asks
+    known_size_cuts_ = 0;
 }
 
 DWORD FileDevice::freeze_times(bool write_time, bool access_time)
@@ -1323,6 +1354,8 @@ DWORD file_truncate(int descriptor, uint64_t size)
         if (it != share_table->end() && size < mapped_extent(it->second)) return ERROR_USER_MAPPED_FILE;
     }
     if (ftruncate(descriptor, static_cast<off_t>(size)) != 0) return win32_error_from_errno(errno);
+    // (Counted whatever the size was: the file may have grown since the fstat above.)
+    file_cuts.fetch_add(1, std::memory_order_release);
     return ERROR_SUCCESS;
 }
 

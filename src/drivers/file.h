@@ -119,6 +119,8 @@ private:
     uint64_t transfer_offset(const io::Transfer& transfer) const;
     // How much of a read of `length` bytes at `offset` an unbuffered (O_DIRECT) handle
     // asks the kernel for: no further than the sector that holds the end of the file.
+    // The file's size is kept (known_size_) and asked again (fstat) only when the read
+    // would cross it, or after a cut of any file in this process.
     uint32_t direct_read_length(uint64_t offset, uint32_t length) const;
     // A transfer of `length` bytes at `offset` against the locks held (any are).
     DWORD check_locks(uint64_t offset, uint64_t length, bool write) const
@@ -155,6 +157,14 @@ private:
     std::atomic<int64_t> frozen_access_ns_{kNotFrozen};
     // The last handle closed and its locks went: a lock granted after that is given up.
     std::atomic<bool> locks_closed_{false};
+    // direct_read_length(): the file's size as last seen, and the count of file cuts in
+    // this process (file_cuts) it was seen at, under known_size_lock_ (never held over a
+    // system call). A size seen before the latest cut is asked again; one that is too
+    // small (the file grew, through any handle or in another process) is asked again by
+    // the first read that would cross it.
+    mutable Lock known_size_lock_;
+    mutable uint64_t known_size_ = 0;
+    mutable uint64_t known_size_cuts_ = 0;
 };
 
 // LockFileEx's request on an overlapped handle (io::Transfer::driver_request; the offset

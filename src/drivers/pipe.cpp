@@ -1033,6 +1033,11 @@ DWORD PipeDevice::transfer_state_error(bool write) const
 DWORD PipeDevice::state_refusal(bool write, bool transact)
 {
     LockGuard locked(lock);
+    return state_refusal_locked(write, transact);
+}
+
+DWORD PipeDevice::state_refusal_locked(bool write, bool transact) const
+{
     if (transact) return transact_error();
     if (DWORD error = transfer_state_error(write)) return error;
     return descriptor_ < 0 ? ERROR_PIPE_NOT_CONNECTED : ERROR_SUCCESS;
@@ -1601,9 +1606,7 @@ DWORD PipeDevice::prepare(const io::Transfer& transfer, io::Request* request, io
     }
     bool transact = asked != nullptr && asked->kind == PipeRequest::Transact;
     bool write = transact || transfer.write;
-    DWORD error = transact ? transact_error() : transfer_state_error(write);
-    if (error == ERROR_SUCCESS && descriptor_ < 0) error = ERROR_PIPE_NOT_CONNECTED;
-    if (error != ERROR_SUCCESS) {
+    if (DWORD error = state_refusal_locked(write, transact)) {
         // The pipe file system's answer at once: the handle stays unsignalled (a direction
         // the end does not have is the handle's rights, refused before the issue).
         plan->failed_past_issue = error != ERROR_ACCESS_DENIED;

@@ -116,6 +116,8 @@ public:
     // a server end listening or disconnected, a client its server disconnected, or an
     // end that cannot transact; ERROR_SUCCESS when the request goes on.
     DWORD state_refusal(bool write, bool transact);
+    // The same under `lock` (prepare() holds it already).
+    DWORD state_refusal_locked(bool write, bool transact) const;
     // TransactNamedPipe on a synchronous handle.
     DWORD transact_sync(const void* in, DWORD in_length, void* out, DWORD out_length, DWORD* read);
     // Whether this end has something to read already (TransactNamedPipe then fails with

@@ -1765,6 +1765,7 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
     std::vector<uint8_t> muted(count, 0);
     timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    DWORD limit = timeout_ms < 0 ? INFINITE : static_cast<DWORD>(timeout_ms);
     int found = 0;
     bool interruptible = false;
     engine::InterruptWindow* window = nullptr;
@@ -1810,17 +1811,14 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                 if (entry.ready != 0) ++found;
                 if (events != 0) fds[i] = pollfd{entry.socket->descriptor(), events, 0};
             }
-            int left = found != 0 ? 0 : timeout_ms;
-            if (found == 0 && timeout_ms > 0) {
-                timespec now;
-                clock_gettime(CLOCK_MONOTONIC, &now);
-                long long elapsed = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
-                left = elapsed >= timeout_ms ? 0 : static_cast<int>(timeout_ms - elapsed);
-            }
+            // What is left of the time (null: no limit); a last look, without waiting, once
+            // something is found or the time is up.
+            timespec left_time{0, 0};
+            timespec* timeout = &left_time;
+            bool last_look = found != 0 || !time_left(start, limit, &left_time, &timeout);
+            if (last_look) timeout = &left_time;
             if (interruptible && self->apc_pending.load(std::memory_order_seq_cst) != 0) return io::kRunApcs;
-            timespec left_time{left / 1000, (left % 1000) * 1000000L};
-            int ready = ppoll(fds.data(), fds.size(), left < 0 ? nullptr : &left_time,
-                              window != nullptr ? window->during() : nullptr);
+            int ready = ppoll(fds.data(), fds.size(), timeout, window != nullptr ? window->during() : nullptr);
             if (ready < 0) {
                 if (errno != EINTR) return static_cast<DWORD>(tr::wsa_error(errno));
                 bool closed = false;  // closesocket() interrupted the wait: see it above
@@ -1864,9 +1862,8 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                 if (entry.ready != 0) ++found;
                 else if (kinds[i] != Readiness::Connecting) muted[i] = 1;
             }
-            if (found != 0 || (left == 0 && !changed)) return 0;
-            // The time is up, but a connect just ended: one more look, without waiting.
-            if (left == 0) timeout_ms = 0;
+            // The time is up, but a connect just ended: one more look (the time stays up).
+            if (found != 0 || (last_look && !changed)) return 0;
         }
     };
     if (timeout_ms == 0) {  // nothing to interrupt

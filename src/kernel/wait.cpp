@@ -153,6 +153,27 @@ bool spin_worthwhile(Object* const* objects, uint32_t count)
     return true;
 }
 
+// The end of a wait-any (wait_any, signal_and_wait) once its entries are linked and
+// wait_status says `waiting`: an APC queued meanwhile (alertable) or a zero time-out
+// claims the wait, else the thread sleeps until something claims it; then its entries
+// are unlinked and the claim becomes the result.
+DWORD claim_sleep_finish(ThreadState* self, Object* const* objects, WaitEntry* entries, uint32_t count,
+                         const Deadline& deadline, bool alertable)
+{
+    uint32_t waiting = alertable ? kWaitingAlertable : kWaiting;
+    if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0) try_claim_wait(self, kWaitAlerted);
+    if (deadline.zero) try_claim_wait(self, kWaitTimedOut);
+    uint32_t status = self->wait_status.load(std::memory_order_acquire);
+    if (status == waiting) {
+        port_thread_blocking(self);
+        status = sleep_until_claimed(self, waiting, deadline,
+                                     spin_worthwhile(objects, count) ? port_wait_spin() : 0);
+        port_thread_unblocked(self);
+    }
+    unlink_all(objects, entries, count);
+    return finish(self, status);
+}
+
 DWORD wait_any(ThreadState* self, Object* const* objects, uint32_t count, const Deadline& deadline,
                bool alertable)
 {
@@ -172,18 +193,7 @@ DWORD wait_any(ThreadState* self, Object* const* objects, uint32_t count, const 
         entries[i].wait_all = false;
         object->link_waiter(&entries[i]);
     }
-    if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0)
-        try_claim_wait(self, kWaitAlerted);
-
-    uint32_t status = self->wait_status.load(std::memory_order_acquire);
-    if (status == waiting) {
-        port_thread_blocking(self);
-        status = sleep_until_claimed(self, waiting, deadline,
-                                     spin_worthwhile(objects, count) ? port_wait_spin() : 0);
-        port_thread_unblocked(self);
-    }
-    unlink_all(objects, entries, count);
-    return finish(self, status);
+    return claim_sleep_finish(self, objects, entries, count, deadline, alertable);
 }
 
 // The one global order in which a thread takes several objects' locks: jobs first (a
@@ -292,16 +302,7 @@ DWORD signal_and_wait(Object* signal, Object* object, const Deadline& deadline, 
     if (*error != ERROR_SUCCESS) return WAIT_FAILED;
     if (result != kWaiting) return result;
 
-    if (alertable && self->apc_pending.load(std::memory_order_seq_cst) != 0) try_claim_wait(self, kWaitAlerted);
-    if (deadline.zero) try_claim_wait(self, kWaitTimedOut);
-    uint32_t status = self->wait_status.load(std::memory_order_acquire);
-    if (status == waiting) {
-        port_thread_blocking(self);
-        status = sleep_until_claimed(self, waiting, deadline, spin_worthwhile(&object, 1) ? port_wait_spin() : 0);
-        port_thread_unblocked(self);
-    }
-    unlink_all(&object, &entry, 1);
-    return finish(self, status);
+    return claim_sleep_finish(self, &object, &entry, 1, deadline, alertable);
 }
 
 DWORD wait_objects(Object* const* objects, uint32_t count, bool wait_all_objects,

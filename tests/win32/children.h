@@ -63,4 +63,66 @@ static inline DWORD tl_finish_child(PROCESS_INFORMATION *process, DWORD wait_ms)
     return code;
 }
 
+/* Starts `self` (this program's path) as "child <arguments>" with the process creation
+ * arguments given; a NULL `startup` is a plain one. */
+static inline BOOL tl_start_child(const char *self, const char *arguments, BOOL inherit, DWORD flags,
+                                  void *environment, const char *directory, STARTUPINFOA *startup,
+                                  PROCESS_INFORMATION *info)
+{
+    char line[4096];
+    STARTUPINFOA plain;
+    snprintf(line, sizeof line, "\"%s\" child %s", self, arguments);
+    if (startup == NULL) {
+        memset(&plain, 0, sizeof plain);
+        plain.cb = sizeof plain;
+        startup = &plain;
+    }
+    memset(info, 0, sizeof *info);
+    return CreateProcessA(NULL, line, NULL, NULL, inherit, flags, environment, directory, startup, info);
+}
+
+/* Waits (bounded) and returns the exit code, or 0xFFFFFFFF if the child did not end (it
+ * is ended then). The handles stay open: tl_close_child. */
+static inline DWORD tl_wait_exit(PROCESS_INFORMATION *info)
+{
+    DWORD code = 0xFFFFFFFF;
+    if (WaitForSingleObject(info->hProcess, 20000) != WAIT_OBJECT_0) {
+        TerminateProcess(info->hProcess, 1);
+        WaitForSingleObject(info->hProcess, 5000);
+        return 0xFFFFFFFF;
+    }
+    GetExitCodeProcess(info->hProcess, &code);
+    return code;
+}
+
+static inline void tl_close_child(PROCESS_INFORMATION *info)
+{
+    CloseHandle(info->hThread);
+    CloseHandle(info->hProcess);
+}
+
+/* The whole file `name` (what a child wrote) into `buffer` (terminated); returns its
+ * length. */
+static inline DWORD tl_read_file(const char *name, char *buffer, DWORD size)
+{
+    HANDLE file = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                              OPEN_EXISTING, 0, NULL);
+    DWORD got = 0;
+    buffer[0] = '\0';
+    if (file == INVALID_HANDLE_VALUE) return 0;
+    ReadFile(file, buffer, size - 1, &got, NULL);
+    buffer[got] = '\0';
+    CloseHandle(file);
+    return got;
+}
+
+/* A path's file name, without its directory. */
+static inline const char *tl_base_name(const char *path)
+{
+    const char *base = path;
+    for (const char *c = path; *c; ++c)
+        if (*c == '\\' || *c == '/') base = c + 1;
+    return base;
+}
+
 #endif

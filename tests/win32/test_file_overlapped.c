@@ -1138,6 +1138,91 @@ static void test_scatter_at_end(void)
     CloseHandle(event);
 }
 
+/* An unbuffered handle's reads across the end of the file follow the size whoever changes
+ * it: cut through another handle (SetEndOfFile, SetFileInformationByHandle's end of
+ * file, an open that truncates), or grown through another handle. Each read across the
+ * end counts what there is and leaves the pages after its sector alone (as
+ * test_scatter_at_end, after kernel32's test_WriteFileGather). */
+static int read_unbuffered(HANDLE file, ULONGLONG offset, char *pages, DWORD *bytes)
+{
+    OVERLAPPED ov;
+    make_overlapped(&ov, offset, NULL);
+    memset(pages, 0x17, 2 * BLOCK);
+    *bytes = 0xdead;
+    if (ReadFile(file, pages, 2 * BLOCK, bytes, &ov)) return 1;
+    if (GetLastError() == ERROR_HANDLE_EOF) *bytes = 0;
+    return GetLastError() == ERROR_HANDLE_EOF;
+}
+
+static void test_unbuffered_size_changes(void)
+{
+    TEST("Unbuffered reads across the end follow cuts and growth made through other handles");
+    char *pages = VirtualAlloc(NULL, 2 * BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    HANDLE writer = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                CREATE_ALWAYS, 0, NULL);
+    CHECK(writer != INVALID_HANDLE_VALUE);
+    DWORD bytes;
+    memset(pages, 'A', 2 * BLOCK);
+    for (int i = 0; i < 2; ++i) CHECK(WriteFile(writer, pages, 2 * BLOCK, &bytes, NULL));
+    HANDLE reader = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                                FILE_FLAG_NO_BUFFERING, NULL);
+    CHECK(reader != INVALID_HANDLE_VALUE);
+    CHECK(read_unbuffered(reader, 0, pages, &bytes));
+    CHECK_EQ(bytes, 2 * BLOCK);
+
+    /* Cut through the other handle, inside the reader's second block. */
+    CHECK_EQ(SetFilePointer(writer, BLOCK + 100, NULL, FILE_BEGIN), BLOCK + 100);
+    CHECK(SetEndOfFile(writer));
+    CHECK(read_unbuffered(reader, 0, pages, &bytes));
+    CHECK_EQ(bytes, BLOCK + 100);
+    CHECK(pages[0] == 'A' && pages[BLOCK + 99] == 'A');
+    CHECK(read_unbuffered(reader, BLOCK, pages, &bytes));
+    CHECK_EQ(bytes, 100);
+    CHECK(pages[99] == 'A');
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+
+    /* Grown through the other handle: a read past the old end sees the new data. */
+    memset(pages, 'G', 2 * BLOCK);
+    CHECK_EQ(SetFilePointer(writer, 3 * BLOCK, NULL, FILE_BEGIN), 3 * BLOCK);
+    CHECK(WriteFile(writer, pages, BLOCK, &bytes, NULL));
+    CHECK(read_unbuffered(reader, 2 * BLOCK, pages, &bytes));
+    CHECK_EQ(bytes, 2 * BLOCK);
+    CHECK(pages[0] == 0 && pages[BLOCK - 1] == 0);
+    CHECK(pages[BLOCK] == 'G' && pages[2 * BLOCK - 1] == 'G');
+
+    /* Cut by FileEndOfFileInfo, into the reader's first block. */
+    FILE_END_OF_FILE_INFO end;
+    end.EndOfFile.QuadPart = 200;
+    CHECK(SetFileInformationByHandle(writer, FileEndOfFileInfo, &end, sizeof end));
+    CHECK(read_unbuffered(reader, 0, pages, &bytes));
+    CHECK_EQ(bytes, 200);
+    CHECK(pages[199] == 'A');
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    CloseHandle(writer);
+
+    /* Grown again, then cut by an open that truncates and a short write. */
+    writer = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(writer != INVALID_HANDLE_VALUE);
+    memset(pages, 'B', 2 * BLOCK);
+    CHECK(WriteFile(writer, pages, 2 * BLOCK, &bytes, NULL));
+    CHECK(read_unbuffered(reader, 0, pages, &bytes));
+    CHECK_EQ(bytes, 2 * BLOCK);
+    CloseHandle(writer);
+    writer = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, TRUNCATE_EXISTING, 0, NULL);
+    CHECK(writer != INVALID_HANDLE_VALUE);
+    memset(pages, 'C', 300);
+    CHECK(WriteFile(writer, pages, 300, &bytes, NULL));
+    CHECK(read_unbuffered(reader, 0, pages, &bytes));
+    CHECK_EQ(bytes, 300);
+    CHECK(pages[0] == 'C' && pages[299] == 'C');
+    CHECK(pages[BLOCK] == 0x17 && pages[2 * BLOCK - 1] == 0x17);
+    CHECK(read_unbuffered(reader, BLOCK, pages, &bytes));
+    CHECK_EQ(bytes, 0);
+    CloseHandle(writer);
+    CloseHandle(reader);
+    VirtualFree(pages, 0, MEM_RELEASE);
+}
+
 /* Closing the last handle of a disk file does not end its reads: each request holds the
  * file, completes when the disk is done, with its data, and its completion is delivered
  * as any other (Raymond Chen, "Why doesn't my asynchronous read operation complete when I
@@ -1213,6 +1298,7 @@ int main(void)
     test_end_of_file_notifications();
     test_append_only();
     test_scatter_at_end();
+    test_unbuffered_size_changes();
     test_close_with_reads_pending();
 
     CHECK(DeleteFileA(path));

@@ -238,47 +238,11 @@ static int run_child(int argc, char **argv)
 
 /* ---- The parent's helpers ---------------------------------------------------------- */
 
-/* This program's file name, without its directory. */
-static const char *self_name(void)
-{
-    const char *base = self_path;
-    for (const char *c = self_path; *c; ++c)
-        if (*c == '\\' || *c == '/') base = c + 1;
-    return base;
-}
-
+/* "<this program> child <arguments>" (children.h). */
 static BOOL start_child(const char *arguments, BOOL inherit, DWORD flags, void *environment, const char *directory,
                         STARTUPINFOA *startup, PROCESS_INFORMATION *info)
 {
-    char line[4096];
-    STARTUPINFOA plain;
-    snprintf(line, sizeof line, "\"%s\" child %s", self_path, arguments);
-    if (startup == NULL) {
-        memset(&plain, 0, sizeof plain);
-        plain.cb = sizeof plain;
-        startup = &plain;
-    }
-    memset(info, 0, sizeof *info);
-    return CreateProcessA(NULL, line, NULL, NULL, inherit, flags, environment, directory, startup, info);
-}
-
-static void close_child(PROCESS_INFORMATION *info)
-{
-    CloseHandle(info->hThread);
-    CloseHandle(info->hProcess);
-}
-
-/* Waits (bounded) and returns the exit code, or 0xFFFFFFFF if the child did not end. */
-static DWORD wait_exit(PROCESS_INFORMATION *info)
-{
-    DWORD code = 0xFFFFFFFF;
-    if (WaitForSingleObject(info->hProcess, 20000) != WAIT_OBJECT_0) {
-        TerminateProcess(info->hProcess, 1);
-        WaitForSingleObject(info->hProcess, 5000);
-        return 0xFFFFFFFF;
-    }
-    GetExitCodeProcess(info->hProcess, &code);
-    return code;
+    return tl_start_child(self_path, arguments, inherit, flags, environment, directory, startup, info);
 }
 
 static HANDLE create_output(const char *name, BOOL inheritable)
@@ -286,20 +250,6 @@ static HANDLE create_output(const char *name, BOOL inheritable)
     SECURITY_ATTRIBUTES attributes = {sizeof attributes, NULL, inheritable};
     return CreateFileA(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                        &attributes, CREATE_ALWAYS, 0, NULL);
-}
-
-/* The whole file into `buffer` (terminated); returns its length. */
-static DWORD read_file(const char *name, char *buffer, DWORD size)
-{
-    HANDLE file = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                              OPEN_EXISTING, 0, NULL);
-    DWORD got = 0;
-    buffer[0] = '\0';
-    if (file == INVALID_HANDLE_VALUE) return 0;
-    ReadFile(file, buffer, size - 1, &got, NULL);
-    buffer[got] = '\0';
-    CloseHandle(file);
-    return got;
 }
 
 /* Quotes one argument so the Microsoft C run-time splits it back unchanged. */
@@ -354,9 +304,9 @@ static DWORD run_with_output(const char *application, char *line, void *environm
     BOOL started = CreateProcessA(application, line, NULL, NULL, TRUE, 0, environment, NULL, &startup, &info);
     CloseHandle(out);
     if (!started) return 0xFFFFFFFF;
-    DWORD code = wait_exit(&info);
-    close_child(&info);
-    read_file(out_name, output, size);
+    DWORD code = tl_wait_exit(&info);
+    tl_close_child(&info);
+    tl_read_file(out_name, output, size);
     return code;
 }
 
@@ -389,10 +339,10 @@ static DWORD run_args_child(const char *arguments, char *output, DWORD size)
         return 0;
     }
     CloseHandle(out);
-    DWORD code = wait_exit(&info);
-    close_child(&info);
+    DWORD code = tl_wait_exit(&info);
+    tl_close_child(&info);
     if (code != 0) return 0;
-    return read_file(out_name, output, size);
+    return tl_read_file(out_name, output, size);
 }
 
 /* ---- Tests --------------------------------------------------------------------------- */
@@ -408,7 +358,7 @@ static void exit_codes(void)
         CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
         CHECK(info.hProcess != NULL && info.hThread != NULL);
         CHECK(info.dwProcessId != 0 && info.dwThreadId != 0);
-        CHECK_EQ(wait_exit(&info), codes[i]);
+        CHECK_EQ(tl_wait_exit(&info), codes[i]);
         /* Once the process is gone, its primary thread is too. */
         CHECK_EQ(WaitForSingleObject(info.hThread, 5000), WAIT_OBJECT_0);
         CHECK_EQ(GetThreadId(info.hThread), info.dwThreadId);
@@ -418,15 +368,15 @@ static void exit_codes(void)
         DWORD code = 0;
         CHECK(GetExitCodeProcess(info.hProcess, &code));
         CHECK_EQ(code, codes[i]);
-        close_child(&info);
+        tl_close_child(&info);
     }
 
     TEST("exit codes above 255");
     OUR_DEVIATION("a Linux exit status has 8 bits")
     {
         CHECK(start_child("exit 70000", FALSE, 0, NULL, NULL, NULL, &info));
-        CHECK_EQ(wait_exit(&info), 70000);
-        close_child(&info);
+        CHECK_EQ(tl_wait_exit(&info), 70000);
+        tl_close_child(&info);
     }
 }
 
@@ -593,14 +543,14 @@ static void running_and_terminated(void)
         CHECK_ERROR(ERROR_ACCESS_DENIED);
     }
     CloseHandle(opened);
-    close_child(&info);
+    tl_close_child(&info);
 
     TEST("OpenProcess of a process that is not the caller's child: its parent");
     char arguments[128];
     snprintf(arguments, sizeof arguments, "watch %lu 0", (unsigned long)GetCurrentProcessId());
     CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
 
     TEST("OpenProcess of a sibling, waited for until it is terminated");
     PROCESS_INFORMATION sibling;
@@ -615,15 +565,15 @@ static void running_and_terminated(void)
     CHECK(GetFileAttributesA(marker) != INVALID_FILE_ATTRIBUTES);
     DeleteFileA(marker);
     CHECK(TerminateProcess(sibling.hProcess, 9));
-    CHECK_EQ(wait_exit(&sibling), 9);
-    close_child(&sibling);
-    code = wait_exit(&info);
+    CHECK_EQ(tl_wait_exit(&sibling), 9);
+    tl_close_child(&sibling);
+    code = tl_wait_exit(&info);
     CHECK(code == 0 || code == 1); /* the wait ended */
     OUR_DEVIATION("the exit code of a process that is not our child is unknown")
     {
         CHECK_EQ(code, 0);
     }
-    close_child(&info);
+    tl_close_child(&info);
 
     TEST("OpenProcess of this process, and of no process");
     HANDLE self = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
@@ -671,13 +621,13 @@ static void ctrl_break(void)
     WINE_DEVIATION("GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT) fails with ERROR_INVALID_HANDLE")
     {
         CHECK(GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, info.dwProcessId));
-        CHECK_EQ(wait_exit(&info), 0);
+        CHECK_EQ(tl_wait_exit(&info), 0);
     }
     if (tl_under_wine()) {
         TerminateProcess(info.hProcess, 0);
         WaitForSingleObject(info.hProcess, 5000);
     }
-    close_child(&info);
+    tl_close_child(&info);
     DeleteFileA(marker);
 }
 
@@ -692,10 +642,10 @@ static void two_children(void)
     CHECK_EQ(WaitForMultipleObjects(2, both, TRUE, 100), WAIT_TIMEOUT);
     TerminateProcess(first.hProcess, 9);
     CHECK_EQ(WaitForMultipleObjects(2, both, TRUE, 5000), WAIT_OBJECT_0);
-    CHECK_EQ(wait_exit(&first), 9);
-    CHECK_EQ(wait_exit(&second), 3);
-    close_child(&first);
-    close_child(&second);
+    CHECK_EQ(tl_wait_exit(&first), 9);
+    CHECK_EQ(tl_wait_exit(&second), 3);
+    tl_close_child(&first);
+    tl_close_child(&second);
 }
 
 static volatile LONG wait_callbacks;
@@ -733,14 +683,14 @@ static void kinds_of_wait(void)
     DWORD code = 0;
     CHECK(GetExitCodeProcess(info.hProcess, &code));
     CHECK_EQ(code, 4);
-    close_child(&info);
+    tl_close_child(&info);
 
     TEST("an alertable wait on a child ends when it exits");
     CHECK(start_child("exit 6", FALSE, 0, NULL, NULL, NULL, &info));
     CHECK_EQ(WaitForSingleObjectEx(info.hProcess, 20000, TRUE), WAIT_OBJECT_0);
     CHECK(GetExitCodeProcess(info.hProcess, &code));
     CHECK_EQ(code, 6);
-    close_child(&info);
+    tl_close_child(&info);
 
     TEST("a child and an event in one wait: the child's exit ends it");
     HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -748,8 +698,8 @@ static void kinds_of_wait(void)
     CHECK(start_child("exit 8", FALSE, 0, NULL, NULL, NULL, &info));
     HANDLE pair[2] = {event, info.hProcess};
     CHECK_EQ(WaitForMultipleObjects(2, pair, FALSE, 20000), WAIT_OBJECT_0 + 1);
-    CHECK_EQ(wait_exit(&info), 8);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 8);
+    tl_close_child(&info);
     CloseHandle(event);
 
     TEST("two threads wait on one child: one in WaitForSingleObject, one in a thread-pool wait");
@@ -765,7 +715,7 @@ static void kinds_of_wait(void)
     CHECK(UnregisterWaitEx(registration, INVALID_HANDLE_VALUE));
     CHECK(GetExitCodeProcess(info.hProcess, &code));
     CHECK_EQ(code, 2);
-    close_child(&info);
+    tl_close_child(&info);
 
     /* The first wait on a child may start the library's watch of it; the thread that
      * waited ending must not end the watch (Linux ends a thread's io_uring operations
@@ -783,7 +733,7 @@ static void kinds_of_wait(void)
     CloseHandle(waiter);
     CHECK(GetExitCodeProcess(info.hProcess, &code));
     CHECK_EQ(code, 0);
-    close_child(&info);
+    tl_close_child(&info);
 }
 
 static void suspended(void)
@@ -793,8 +743,8 @@ static void suspended(void)
     CHECK(start_child("exit 5", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
     CHECK_EQ(WaitForSingleObject(info.hProcess, 300), WAIT_TIMEOUT);
     CHECK_EQ(ResumeThread(info.hThread), 1);
-    CHECK_EQ(wait_exit(&info), 5);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 5);
+    tl_close_child(&info);
 
     TEST("SuspendThread and ResumeThread count on a suspended child's primary thread");
     CHECK(start_child("exit 8", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
@@ -804,12 +754,12 @@ static void suspended(void)
     CHECK_EQ(ResumeThread(info.hThread), 2);
     CHECK_EQ(WaitForSingleObject(info.hProcess, 300), WAIT_TIMEOUT); /* still suspended */
     CHECK_EQ(ResumeThread(info.hThread), 1);
-    CHECK_EQ(wait_exit(&info), 8);
+    CHECK_EQ(tl_wait_exit(&info), 8);
     CHECK_EQ(ResumeThread(info.hThread), 0);
     SetLastError(0xdeadbeef);
     CHECK_EQ(SuspendThread(info.hThread), (DWORD)-1); /* it has ended */
     CHECK_ERROR(ERROR_ACCESS_DENIED);
-    close_child(&info);
+    tl_close_child(&info);
 
     TEST("SuspendThread stops a running child until ResumeThread");
     {
@@ -849,14 +799,14 @@ static void suspended(void)
         CHECK_EQ(code, 6);
         CloseHandle(thread);
     }
-    CHECK_EQ(wait_exit(&info), 6);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 6);
+    tl_close_child(&info);
 
     TEST("CREATE_SUSPENDED, then TerminateProcess");
     CHECK(start_child("exit 5", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &info));
     CHECK(TerminateProcess(info.hProcess, 77));
-    CHECK_EQ(wait_exit(&info), 77);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 77);
+    tl_close_child(&info);
 }
 
 static void command_lines(void)
@@ -945,7 +895,7 @@ static void command_lines(void)
         snprintf(line, sizeof line, "\"%s \" child exit 5", self_path);
         CHECK_EQ(run_with_output(NULL, line, NULL, FALSE, output, sizeof output), 5);
         /* A name without a directory, found by the search (the program's own directory). */
-        snprintf(line, sizeof line, "\"%s \" child exit 6", self_name());
+        snprintf(line, sizeof line, "\"%s \" child exit 6", tl_base_name(self_path));
         CHECK_EQ(run_with_output(NULL, line, NULL, FALSE, output, sizeof output), 6);
         /* A blank before the name: the first token is empty, and no program is named. */
         snprintf(line, sizeof line, " \"%s\" child exit 5", self_path);
@@ -974,8 +924,8 @@ static void command_lines(void)
         CHECK_ERROR(ERROR_FILE_NOT_FOUND);
         snprintf(line, sizeof line, "%s child exit 4", bare);
         CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
-        CHECK_EQ(wait_exit(&info), 4);
-        close_child(&info);
+        CHECK_EQ(tl_wait_exit(&info), 4);
+        tl_close_child(&info);
         CHECK(DeleteFileA(copy));
     }
 
@@ -1015,15 +965,15 @@ static void command_lines(void)
         SetLastError(0xdeadbeef);
         CHECK(!start_child("exit 0", FALSE, CREATE_NEW_CONSOLE | DETACHED_PROCESS, NULL, NULL, NULL, &info));
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
-        if (info.hProcess != NULL) close_child(&info);
+        if (info.hProcess != NULL) tl_close_child(&info);
     }
 
     TEST("DETACHED_PROCESS: the child starts without a console");
     {
         PROCESS_INFORMATION info;
         CHECK(start_child("detached", FALSE, DETACHED_PROCESS, NULL, NULL, NULL, &info));
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
     }
 
     TEST("GetCommandLineA/W of this process name the program");
@@ -1051,9 +1001,9 @@ static void redirection(void)
     startup.hStdError = out;
     CHECK(start_child("hello", TRUE, 0, NULL, NULL, &startup, &info));
     CloseHandle(out);
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
-    read_file(out_name, output, sizeof output);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "hello from the child\n") == 0);
 
     TEST("STARTF_USESTDHANDLES with NULL fields: those standard handles are NULL in the child");
@@ -1066,9 +1016,9 @@ static void redirection(void)
     startup.hStdError = out;
     CHECK(start_child("startup", TRUE, 0, NULL, NULL, &startup, &info));
     CloseHandle(out);
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
-    read_file(out_name, output, sizeof output);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "startup ok\n") == 0);
 
     TEST("GetStartupInfoA/W in the child: the window fields, the title and the desktop as given");
@@ -1089,13 +1039,13 @@ static void redirection(void)
         window.lpTitle = title;
         window.lpDesktop = desktop;
         CHECK(start_child("window given", FALSE, 0, NULL, NULL, &window, &info));
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
         window.lpTitle = NULL;
         window.lpDesktop = NULL;
         CHECK(start_child("window none", FALSE, 0, NULL, NULL, &window, &info));
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
     }
 
     TEST("standard output to NUL");
@@ -1107,8 +1057,8 @@ static void redirection(void)
     startup.hStdOutput = null_device;
     startup.hStdError = null_device;
     CHECK(start_child("hello", TRUE, 0, NULL, NULL, &startup, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
     CloseHandle(null_device);
 }
 
@@ -1136,11 +1086,11 @@ static void duplicate_into_child(void)
     DWORD written = 0;
     CHECK(WriteFile(tell, text, (DWORD)strlen(text), &written, NULL));
     CloseHandle(tell);
-    CHECK_EQ(wait_exit(&info), 0);
+    CHECK_EQ(tl_wait_exit(&info), 0);
     /* The child wrote through its copy of our file handle (inheritable, as asked). */
     CHECK(duplicated);
     if (!duplicated) printf("  error %lu\n", (unsigned long)error);
-    read_file(out_name, output, sizeof output);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "inherited") == 0);
     {
         /* Out of a process that has exited: it has no handles left to give. Nor is a
@@ -1158,7 +1108,7 @@ static void duplicate_into_child(void)
     CHECK(DuplicateHandle(self, output_file, self, &copy, 0, FALSE, DUPLICATE_SAME_ACCESS));
     CHECK(copy != NULL && CloseHandle(copy));
     CloseHandle(self);
-    close_child(&info);
+    tl_close_child(&info);
     CloseHandle(output_file);
     DeleteFileA(marker);
 }
@@ -1175,33 +1125,33 @@ static void inheritance(void)
     CHECK(shared != INVALID_HANDLE_VALUE);
     snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)shared);
     CHECK(start_child(arguments, TRUE, 0, NULL, NULL, NULL, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
     CloseHandle(shared);
-    read_file(out_name, output, sizeof output);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "inherited") == 0);
 
     TEST("with bInheritHandles FALSE, the same handle is invalid in the child");
     shared = create_output(out_name, TRUE);
     snprintf(arguments, sizeof arguments, "handle %llx 0", (unsigned long long)(ULONG_PTR)shared);
     CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
 
     TEST("a handle without HANDLE_FLAG_INHERIT is invalid in the child");
     CHECK(SetHandleInformation(shared, HANDLE_FLAG_INHERIT, 0));
     CHECK(start_child(arguments, TRUE, 0, NULL, NULL, NULL, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
 
     TEST("SetHandleInformation(HANDLE_FLAG_INHERIT) makes it inheritable");
     CHECK(SetHandleInformation(shared, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT));
     snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)shared);
     CHECK(start_child(arguments, TRUE, 0, NULL, NULL, NULL, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
     CloseHandle(shared);
-    read_file(out_name, output, sizeof output);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "inherited") == 0);
     for (int i = 0; i < 200; ++i) CloseHandle(padding[i]);
 }
@@ -1277,12 +1227,12 @@ static void handle_list(void)
     startup.lpAttributeList = list;
     snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)listed);
     CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
     snprintf(arguments, sizeof arguments, "handle %llx 0", (unsigned long long)(ULONG_PTR)other);
     CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &startup.StartupInfo, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
 
     TEST("PROC_THREAD_ATTRIBUTE_HANDLE_LIST: refused without bInheritHandles, or naming a handle not inheritable");
     snprintf(arguments, sizeof arguments, "handle %llx 1", (unsigned long long)(ULONG_PTR)listed);
@@ -1302,8 +1252,8 @@ static void handle_list(void)
         BOOL started = start_child("return 0", TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &bad_startup.StartupInfo,
                                    &info);
         if (started) {
-            wait_exit(&info);
-            close_child(&info);
+            tl_wait_exit(&info);
+            tl_close_child(&info);
         }
         CHECK(!started);
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
@@ -1321,8 +1271,8 @@ static void handle_list(void)
         WINE_DEVIATION("Wine inherits the other handles of a list that holds a NULL")
         {
             CHECK(start_child(arguments, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &null_startup.StartupInfo, &info));
-            CHECK_EQ(wait_exit(&info), 0);
-            close_child(&info);
+            CHECK_EQ(tl_wait_exit(&info), 0);
+            tl_close_child(&info);
         }
         free_attribute_list(null_list);
     }
@@ -1344,8 +1294,8 @@ static void handle_list(void)
             start_child("return 7", FALSE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL, &parent_startup.StartupInfo, &info);
         DWORD error = GetLastError();
         if (started) {
-            CHECK_EQ(wait_exit(&info), 7);
-            close_child(&info);
+            CHECK_EQ(tl_wait_exit(&info), 7);
+            tl_close_child(&info);
         }
         if (which == 0) {
             CHECK(started);
@@ -1359,7 +1309,7 @@ static void handle_list(void)
                 CHECK_EQ(error, ERROR_CALL_NOT_IMPLEMENTED);
             }
             TerminateProcess(sleeper.hProcess, 0);
-            wait_exit(&sleeper);
+            tl_wait_exit(&sleeper);
             CloseHandle(sleeper.hThread);
         }
         CloseHandle(parent);
@@ -1367,7 +1317,7 @@ static void handle_list(void)
     }
     CloseHandle(listed);
     CloseHandle(other);
-    read_file(out_name, output, sizeof output);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "inherited") == 0);
     DeleteProcThreadAttributeList(list);
     free(list);
@@ -1391,9 +1341,9 @@ static void environment_and_directory(void)
     startup.hStdError = out;
     CHECK(start_child("env", TRUE, 0, block, NULL, &startup, &info));
     CloseHandle(out);
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
-    read_file(out_name, output, sizeof output);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "from the block\n") == 0);
 
     TEST("a Unicode environment block (CREATE_UNICODE_ENVIRONMENT) with CreateProcessW");
@@ -1413,9 +1363,9 @@ static void environment_and_directory(void)
         CHECK(CreateProcessW(NULL, line, NULL, NULL, TRUE, CREATE_UNICODE_ENVIRONMENT, wide_block, NULL,
                              &wide_startup, &info));
         CloseHandle(out);
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
-        read_file(out_name, output, sizeof output);
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
+        tl_read_file(out_name, output, sizeof output);
         CHECK(strcmp(output, "wide value\n") == 0);
     }
 
@@ -1427,9 +1377,9 @@ static void environment_and_directory(void)
     startup.hStdError = out;
     CHECK(start_child("env", TRUE, 0, NULL, NULL, &startup, &info));
     CloseHandle(out);
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
-    read_file(out_name, output, sizeof output);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "inherited value\n") == 0);
     CHECK(SetEnvironmentVariableA("OVL_TEST_VAR", NULL));
 
@@ -1440,9 +1390,9 @@ static void environment_and_directory(void)
     startup.hStdError = out;
     CHECK(start_child("getenv =ovl_drive", TRUE, 0, NULL, NULL, &startup, &info));
     CloseHandle(out);
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
-    read_file(out_name, output, sizeof output);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
+    tl_read_file(out_name, output, sizeof output);
     CHECK(strcmp(output, "=C:\\dir\n") == 0);
     CHECK(SetEnvironmentVariableA("=OVL_Drive", NULL));
 
@@ -1452,8 +1402,8 @@ static void environment_and_directory(void)
     snprintf(marker, sizeof marker, "%s\\marker.txt", directory);
     CHECK(CreateDirectoryA(directory, NULL));
     CHECK(start_child("cwd", FALSE, 0, NULL, directory, NULL, &info));
-    CHECK_EQ(wait_exit(&info), 0);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 0);
+    tl_close_child(&info);
     CHECK(GetFileAttributesA(marker) != INVALID_FILE_ATTRIBUTES);
     DeleteFileA(marker);
     RemoveDirectoryA(directory);
@@ -1461,7 +1411,7 @@ static void environment_and_directory(void)
     TEST("a relative program name is found from the parent's directory, not lpCurrentDirectory");
     {
         char saved[MAX_PATH], here[MAX_PATH], line[MAX_PATH + 32];
-        const char *base = self_name();
+        const char *base = tl_base_name(self_path);
         CHECK(GetCurrentDirectoryA(sizeof saved, saved) > 0);
         snprintf(here, sizeof here, "%.*s", (int)(base - self_path), self_path);
         CHECK(SetCurrentDirectoryA(here));
@@ -1470,15 +1420,15 @@ static void environment_and_directory(void)
         memset(&startup, 0, sizeof startup);
         startup.cb = sizeof startup;
         CHECK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, directory, &startup, &info));
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
         CHECK(DeleteFileA(marker));
         /* lpApplicationName without a directory: the same */
         snprintf(line, sizeof line, "x child cwd");
         CHECK(CreateProcessA(base, line, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, directory, &startup, &info));
         CHECK_EQ(ResumeThread(info.hThread), 1);
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
         CHECK(DeleteFileA(marker));
         RemoveDirectoryA(directory);
         CHECK(SetCurrentDirectoryA(saved));
@@ -1624,8 +1574,8 @@ static void generic_names(void)
     startup.cb = sizeof startup;
     ZeroMemory(&info, sizeof info);
     CHECK(CreateProcess(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info));
-    CHECK_EQ(wait_exit(&info), 7);
-    close_child(&info);
+    CHECK_EQ(tl_wait_exit(&info), 7);
+    tl_close_child(&info);
     CHECK(SetEnvironmentVariable(TEXT("OVL_GENERIC_NAME"), NULL));
 }
 

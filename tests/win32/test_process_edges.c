@@ -88,50 +88,11 @@ static int run_child(int argc, char **argv)
 
 /* ---- The parent's helpers ---------------------------------------------------------- */
 
-static BOOL start_child(const char *arguments, STARTUPINFOA *startup, BOOL inherit, DWORD flags, void *environment,
-                        const char *directory, PROCESS_INFORMATION *info)
+/* "<this program> child <arguments>" (children.h). */
+static BOOL start_child(const char *arguments, BOOL inherit, DWORD flags, void *environment, const char *directory,
+                        STARTUPINFOA *startup, PROCESS_INFORMATION *info)
 {
-    char line[4096];
-    STARTUPINFOA plain;
-    snprintf(line, sizeof line, "\"%s\" child %s", self_path, arguments);
-    if (startup == NULL) {
-        memset(&plain, 0, sizeof plain);
-        plain.cb = sizeof plain;
-        startup = &plain;
-    }
-    memset(info, 0, sizeof *info);
-    return CreateProcessA(NULL, line, NULL, NULL, inherit, flags, environment, directory, startup, info);
-}
-
-static DWORD wait_exit(PROCESS_INFORMATION *info)
-{
-    DWORD code = 0xFFFFFFFF;
-    if (WaitForSingleObject(info->hProcess, 20000) != WAIT_OBJECT_0) {
-        TerminateProcess(info->hProcess, 1);
-        WaitForSingleObject(info->hProcess, 5000);
-        return 0xFFFFFFFF;
-    }
-    GetExitCodeProcess(info->hProcess, &code);
-    return code;
-}
-
-static void close_child(PROCESS_INFORMATION *info)
-{
-    CloseHandle(info->hThread);
-    CloseHandle(info->hProcess);
-}
-
-static DWORD read_file(const char *name, char *buffer, DWORD size)
-{
-    HANDLE file = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                              OPEN_EXISTING, 0, NULL);
-    DWORD got = 0;
-    buffer[0] = '\0';
-    if (file == INVALID_HANDLE_VALUE) return 0;
-    ReadFile(file, buffer, size - 1, &got, NULL);
-    buffer[got] = '\0';
-    CloseHandle(file);
-    return got;
+    return tl_start_child(self_path, arguments, inherit, flags, environment, directory, startup, info);
 }
 
 /* Runs `line` (or "<self> child <line>" when `role` is set) with standard output to a
@@ -159,18 +120,10 @@ static DWORD run_output(const char *application, const char *line, BOOL role, DW
     started = CreateProcessA(application, text, NULL, NULL, TRUE, flags, environment, directory, &startup, &info);
     CloseHandle(out);
     if (!started) return 0xFFFFFFFF;
-    DWORD code = wait_exit(&info);
-    close_child(&info);
-    read_file(out_name, output, size);
+    DWORD code = tl_wait_exit(&info);
+    tl_close_child(&info);
+    tl_read_file(out_name, output, size);
     return code;
-}
-
-static const char *base_name(const char *path)
-{
-    const char *base = path;
-    for (const char *c = path; *c; ++c)
-        if (*c == '\\' || *c == '/') base = c + 1;
-    return base;
 }
 
 /* ---- Tests --------------------------------------------------------------------------- */
@@ -266,7 +219,7 @@ static void argv_and_directory(void)
     char output[4096], expected[MAX_PATH + 64], saved[MAX_PATH], here[MAX_PATH], line[MAX_PATH + 64];
     char directory[64], full[MAX_PATH];
     char wanted[MAX_PATH + 8];
-    const char *base = base_name(self_path);
+    const char *base = tl_base_name(self_path);
 
     TEST("argv: four quotes give one quote; argv[0] is the name as written, slashes and all");
     CHECK(GetCurrentDirectoryA(sizeof saved, saved) > 0);
@@ -310,7 +263,7 @@ static void exit_codes(void)
 
     TEST("TerminateProcess: the code in full, STILL_ACTIVE itself too; the wait ends all the same");
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i) {
-        CHECK(start_child("sleep", NULL, FALSE, 0, NULL, NULL, &info));
+        CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &info));
         CHECK(TerminateProcess(info.hProcess, codes[i]));
         CHECK_EQ(WaitForSingleObject(info.hProcess, 10000), WAIT_OBJECT_0);
         CHECK_EQ(WaitForSingleObject(info.hThread, 10000), WAIT_OBJECT_0);
@@ -320,11 +273,11 @@ static void exit_codes(void)
         code = 0;
         CHECK(GetExitCodeThread(info.hThread, &code));
         CHECK_EQ(code, codes[i]);
-        close_child(&info);
+        tl_close_child(&info);
     }
 
     TEST("the rights: TerminateProcess needs PROCESS_TERMINATE, GetExitCodeProcess a query right");
-    CHECK(start_child("sleep", NULL, FALSE, 0, NULL, NULL, &info));
+    CHECK(start_child("sleep", FALSE, 0, NULL, NULL, NULL, &info));
     {
         HANDLE bare = OpenProcess(SYNCHRONIZE, FALSE, info.dwProcessId);
         HANDLE limited = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, info.dwProcessId);
@@ -375,7 +328,7 @@ static void exit_codes(void)
         CHECK(GetExitCodeProcess(again, &code));
         CHECK_EQ(code, 4);
         CloseHandle(again);
-        close_child(&info);
+        tl_close_child(&info);
         HANDLE gone = NULL;
         for (int i = 0; i < 20; ++i) { /* Windows may take a moment to let the object go */
             SetLastError(0xdeadbeef);
@@ -558,7 +511,7 @@ static DWORD WINAPI start_from_lowered_thread(void *parameter)
 {
     char arguments[32];
     snprintf(arguments, sizeof arguments, "class %lx", (unsigned long)NORMAL_PRIORITY_CLASS);
-    return start_child(arguments, NULL, FALSE, 0, NULL, NULL, parameter) ? 1 : 0;
+    return start_child(arguments, FALSE, 0, NULL, NULL, NULL, parameter) ? 1 : 0;
 }
 
 static void handles_and_queries(void)
@@ -623,7 +576,7 @@ static void handles_and_queries(void)
     size = sizeof name;
     CHECK(QueryFullProcessImageNameA(info.hProcess, 0, name, &size));
     CHECK(_stricmp(name, self_path) == 0);
-    close_child(&info);
+    tl_close_child(&info);
 
     TEST("a priority class among the creation flags is the child's class");
     WINE_DEVIATION("Wine starts the child in the normal class")
@@ -634,18 +587,18 @@ static void handles_and_queries(void)
             CHECK_EQ(GetPriorityClass(info.hProcess), classes[i]);
             TerminateProcess(info.hProcess, 0);
             WaitForSingleObject(info.hProcess, 10000);
-            close_child(&info);
+            tl_close_child(&info);
         }
         /* The child sees its class too. */
         char arguments[32];
         snprintf(arguments, sizeof arguments, "class %lx", (unsigned long)BELOW_NORMAL_PRIORITY_CLASS);
-        CHECK(start_child(arguments, NULL, FALSE, BELOW_NORMAL_PRIORITY_CLASS, NULL, NULL, &info));
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
+        CHECK(start_child(arguments, FALSE, BELOW_NORMAL_PRIORITY_CLASS, NULL, NULL, NULL, &info));
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
         snprintf(arguments, sizeof arguments, "class %lx", (unsigned long)NORMAL_PRIORITY_CLASS);
-        CHECK(start_child(arguments, NULL, FALSE, 0, NULL, NULL, &info));
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
+        CHECK(start_child(arguments, FALSE, 0, NULL, NULL, NULL, &info));
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
         /* No flag, from a thread whose priority is lowered: the child is in the normal class. */
         {
             HANDLE thread = CreateThread(NULL, 0, start_from_lowered_thread, &info, CREATE_SUSPENDED, NULL);
@@ -659,8 +612,8 @@ static void handles_and_queries(void)
             CHECK(started == 1);
             if (started == 1) {
                 CHECK_EQ(GetPriorityClass(info.hProcess), NORMAL_PRIORITY_CLASS);
-                CHECK_EQ(wait_exit(&info), 0);
-                close_child(&info);
+                CHECK_EQ(tl_wait_exit(&info), 0);
+                tl_close_child(&info);
             }
         }
         /* Created suspended: the class is the child's before it runs. */
@@ -671,7 +624,7 @@ static void handles_and_queries(void)
         CHECK_EQ(GetPriorityClass(info.hProcess), BELOW_NORMAL_PRIORITY_CLASS);
         TerminateProcess(info.hProcess, 0);
         WaitForSingleObject(info.hProcess, 10000);
-        close_child(&info);
+        tl_close_child(&info);
     }
 }
 
@@ -687,22 +640,22 @@ static void more_edges(void)
         memset(&startup, 0, sizeof startup);
         startup.cb = sizeof startup;
         startup.lpDesktop = desktop;
-        CHECK(start_child("desktop-spawn", &startup, FALSE, 0, NULL, NULL, &info));
-        DWORD code = wait_exit(&info);
+        CHECK(start_child("desktop-spawn", FALSE, 0, NULL, NULL, &startup, &info));
+        DWORD code = tl_wait_exit(&info);
         WINE_DEVIATION("Wine gives the grandchild an empty lpDesktop")
         {
             CHECK_EQ(code, 0);
         }
-        close_child(&info);
+        tl_close_child(&info);
     }
 
     TEST("GetProcessIdOfThread of the primary thread; OpenThread of an ended child's thread: no such thread");
-    CHECK(start_child("exit 3", NULL, FALSE, 0, NULL, NULL, &info));
+    CHECK(start_child("exit 3", FALSE, 0, NULL, NULL, NULL, &info));
     CHECK_EQ(GetProcessIdOfThread(info.hThread), info.dwProcessId);
-    CHECK_EQ(wait_exit(&info), 3);
+    CHECK_EQ(tl_wait_exit(&info), 3);
     {
         DWORD thread_id = info.dwThreadId;
-        close_child(&info);
+        tl_close_child(&info);
         HANDLE gone = NULL;
         for (int i = 0; i < 20; ++i) {
             SetLastError(0xdeadbeef);
@@ -733,9 +686,9 @@ static void more_edges(void)
         startup.hStdError = out;
         CHECK(CreateProcessW(NULL, line, NULL, NULL, TRUE, 0, block, NULL, &startup, &info));
         CloseHandle(out);
-        CHECK_EQ(wait_exit(&info), 0);
-        close_child(&info);
-        read_file(out_name, output, sizeof output);
+        CHECK_EQ(tl_wait_exit(&info), 0);
+        tl_close_child(&info);
+        tl_read_file(out_name, output, sizeof output);
         CHECK(strstr(output, "OVL_EDGE_ANSI=narrow one\n") != NULL);
     }
 
