@@ -477,6 +477,28 @@ static void test_by_handle(void)
         CHECK_ERROR(ERROR_NOACCESS);
     }
 
+    TEST("SetFileInformationByHandle: a class that can only be read is ERROR_INVALID_PARAMETER");
+    {
+        /* Wine's kernel32 file.c test_SetFileInformationByHandle (passes on Windows). The
+         * buffers are zeroed and as large as any of these structures. */
+        static const FILE_INFO_BY_HANDLE_CLASS read_only[] = {FileStandardInfo, FileCompressionInfo,
+                                                              FileAttributeTagInfo, FileRemoteProtocolInfo};
+        char zeroes[256];
+        memset(zeroes, 0, sizeof(zeroes));
+        zeroes[0] = 1;   /* FILE_REMOTE_PROTOCOL_INFO: StructureVersion 1, */
+        zeroes[2] = 116; /* StructureSize */
+        for (int i = 0; i < (int)(sizeof(read_only) / sizeof(read_only[0])); ++i) {
+            SetLastError(0xdeadbeef);
+            CHECK(!SetFileInformationByHandle(file, read_only[i], zeroes, read_only[i] == FileRemoteProtocolInfo ? 116 : 64));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, (FILE_INFO_BY_HANDLE_CLASS)0x7fff, zeroes, sizeof(zeroes)));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK(GetFileInformationByHandleEx(file, FileStandardInfo, &standard, sizeof(standard)));
+        CHECK_EQ(standard.EndOfFile.QuadPart, 5);
+    }
+
     TEST("GetFileInformationByHandleEx: the length is checked before the handle");
     SetLastError(0xdeadbeef);
     CHECK(!GetFileInformationByHandleEx(INVALID_HANDLE_VALUE, FileStandardInfo, &standard, 0));
