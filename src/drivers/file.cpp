@@ -203,6 +203,32 @@ DWORD attributes_from(const struct stat& status)
 
 }  // namespace
 
+// The rest of Windows' trimming (Microsoft Learn, "File path formats on Windows systems",
+// Trim characters: "If a segment ends in a single period, that period is removed"): a
+// segment followed by a separator loses the one period it ends in ("a.\b" is "a\b", as
+// Wine's kernel32 directory.c test_CreateDirectoryA records on Windows: "Please Remove
+// Me.\Please Remove Me" is made inside "Please Remove Me"); two or more periods, "." and
+// "..", and the last segment (trimmed of all its periods and spaces before) are left.
+static std::string drop_single_trailing_periods(const std::string& path)
+{
+    std::string out;
+    out.reserve(path.size());
+    size_t start = 0;
+    while (start < path.size()) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) {
+            out.append(path, start, std::string::npos);
+            break;
+        }
+        size_t length = end - start;
+        if (length >= 2 && path[end - 1] == '.' && path[end - 2] != '.') --length;
+        out.append(path, start, length);
+        out += '/';
+        start = end + 1;
+    }
+    return out;
+}
+
 // Windows' path normalization of "." and ".." (RtlGetFullPathName_U, as GetFullPathName
 // shows): by the text, not the disk. "a\b\..\c" is "a\c" whether or not b exists or is a
 // file, a link's ".." is its own directory's parent, and no ".." climbs above the root (of
@@ -321,6 +347,7 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
             path.erase(end);
             if (path.empty() && prefix.empty()) path.assign(1, '.');  // " " alone: the current directory
         }
+        path = drop_single_trailing_periods(path);
         path = collapse_dots(path);
     }
     *linux_path = prefix + path;

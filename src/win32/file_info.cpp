@@ -43,11 +43,11 @@ bool is_separator(char c) { return c == '\\' || c == '/'; }
 
 // Windows' rules on the text alone (no file system access): the current directory
 // before a relative name, "." and ".." resolved (never above the root), runs of
-// separators made one, trailing dots and spaces of the last component dropped.
-// Windows forms ("C:\...", "\\server\share\...") keep '\'; a name that resolves against
-// the current directory (a Linux path, as GetCurrentDirectory gives it) or a POSIX path
-// keeps '/'. Returns the full name and the offset of its last component (npos if it
-// ends in a separator).
+// separators made one, trailing dots and spaces of the last component dropped, the one
+// period another component ends in dropped. Windows forms ("C:\...", "\\server\share\...")
+// keep '\'; a name that resolves against the current directory (a Linux path, as
+// GetCurrentDirectory gives it) or a POSIX path keeps '/'. Returns the full name and the
+// offset of its last component (npos if it ends in a separator).
 std::string full_path(const std::string& name, size_t* file_part)
 {
     std::string prefix, rest;
@@ -111,6 +111,10 @@ std::string full_path(const std::string& name, size_t* file_part)
         size_t end = rest.find_first_of("\\/", start);
         if (end == std::string::npos) end = rest.size();
         std::string part = rest.substr(start, end - start);
+        // A segment followed by a separator loses the one period it ends in ("a.\b" is
+        // "a\b"; drivers::file_linux_path, which trims names so too, says where from).
+        if (end < rest.size() && part.size() >= 2 && part.back() == '.' && part[part.size() - 2] != '.')
+            part.pop_back();
         if (part == "..") {
             if (!parts.empty()) parts.pop_back();
         } else if (!part.empty() && part != ".") {
