@@ -292,6 +292,9 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
     if (path.empty()) return ERROR_PATH_NOT_FOUND;
     bool verbatim = path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0;
     if (verbatim) path.erase(0, 4);
+    // The prefix alone names nothing (NT's "\??\" with no name: STATUS_OBJECT_NAME_INVALID;
+    // Wine's kernel32 file.c test_GetFileAttributesExW, on Windows).
+    if (verbatim && path.empty()) return ERROR_INVALID_NAME;
     if (strcasecmp(path.c_str(), "NUL") == 0 || strcasecmp(path.c_str(), "\\\\.\\NUL") == 0) {
         *linux_path = "/dev/null";  // the null device, whatever the directory
         return ERROR_SUCCESS;

@@ -382,6 +382,35 @@ static void test_attributes(void)
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
     }
 
+    TEST("GetFileAttributesEx, SetFileAttributes: a missing name with a separator after it; \\\\?\\ alone");
+    {
+        /* Wine's kernel32 file.c test_GetFileAttributesExW (passes on Windows): "\\?\" and
+         * "\??\" are ERROR_INVALID_NAME, "\DosDevices\" (a missing directory in the root,
+         * with a separator after it) ERROR_FILE_NOT_FOUND, as CreateFile's "a\"
+         * (test_CreateFileA). */
+        char missing[MAX_PATH];
+        path_of(missing, "nosuchdir\\");
+        CHECK_FAILS(GetFileAttributesExA(missing, GetFileExInfoStandard, &data), ERROR_FILE_NOT_FOUND);
+        CHECK_FAILS(GetFileAttributesExA("\\nosuch-dffile4-dir\\", GetFileExInfoStandard, &data),
+                    ERROR_FILE_NOT_FOUND);
+        CHECK_FAILS(SetFileAttributesA(missing, FILE_ATTRIBUTE_NORMAL), ERROR_FILE_NOT_FOUND);
+        CHECK_EQ(GetFileAttributesA(missing), INVALID_FILE_ATTRIBUTES);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        path_of(missing, "nosuchdir\\deeper\\");
+        CHECK_FAILS(GetFileAttributesExA(missing, GetFileExInfoStandard, &data), ERROR_PATH_NOT_FOUND);
+        CHECK_FAILS(GetFileAttributesExW(L"\\\\?\\", GetFileExInfoStandard, &data), ERROR_INVALID_NAME);
+        CHECK_FAILS(GetFileAttributesExW(L"\\??\\", GetFileExInfoStandard, &data), ERROR_INVALID_NAME);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetFileAttributesA("\\\\?\\"), INVALID_FILE_ATTRIBUTES);
+        CHECK_ERROR(ERROR_INVALID_NAME);
+        SetLastError(0xdeadbeef);
+        HANDLE nothing = CreateFileA("\\\\?\\", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                                     FILE_FLAG_BACKUP_SEMANTICS, NULL);
+        CHECK(nothing == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_NAME);
+        if (nothing != INVALID_HANDLE_VALUE) CloseHandle(nothing);
+    }
+
     TEST("SetFileAttributes: FILE_ATTRIBUTE_READONLY on and off; writes refused while on");
     CHECK(SetFileAttributesA(path, FILE_ATTRIBUTE_READONLY));
     CHECK(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY);
