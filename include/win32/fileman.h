@@ -412,6 +412,8 @@ OVERLAPPED_API DWORD WINAPI SearchPathA(LPCSTR lpPath, LPCSTR lpFileName, LPCSTR
                                         LPSTR lpBuffer, LPSTR *lpFilePart);
 OVERLAPPED_API DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension, DWORD nBufferLength,
                                         LPWSTR lpBuffer, LPWSTR *lpFilePart);
+OVERLAPPED_API BOOL WINAPI NeedCurrentDirectoryForExePathA(LPCSTR ExeName);
+OVERLAPPED_API BOOL WINAPI NeedCurrentDirectoryForExePathW(LPCWSTR ExeName);
 OVERLAPPED_API DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath, DWORD cchBuffer);
@@ -441,6 +443,7 @@ typedef WIN32_FIND_DATAW WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define FindFirstFileEx FindFirstFileExW
 #define FindNextFile FindNextFileW
 #define CopyFile CopyFileW
+#define NeedCurrentDirectoryForExePath NeedCurrentDirectoryForExePathW
 #define CopyFileEx CopyFileExW
 #define GetFullPathName GetFullPathNameW
 #define GetLongPathName GetLongPathNameW
@@ -456,6 +459,7 @@ typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define FindFirstFileEx FindFirstFileExA
 #define FindNextFile FindNextFileA
 #define CopyFile CopyFileA
+#define NeedCurrentDirectoryForExePath NeedCurrentDirectoryForExePathA
 #define CopyFileEx CopyFileExA
 #define GetFullPathName GetFullPathNameA
 #define GetLongPathName GetLongPathNameA

@@ -1012,6 +1012,30 @@ DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension
 {
     return search_path(lpPath, lpFileName, lpExtension, nBufferLength, lpBuffer, lpFilePart);
 }
+// NeedCurrentDirectoryForExePath: whether a program's name is to be looked for in the
+// current directory too: always for a name with a directory in it, else unless the
+// variable NoDefaultCurrentDirectoryInExePath is set, whatever its value (Microsoft
+// Learn, NeedCurrentDirectoryForExePathW; Wine's kernel32 path.c
+// test_NeedCurrentDirectoryForExePathA/W, on Windows: ".", "cmd.exe" FALSE and "c:\"
+// TRUE once it is set). A '/' is a separator here as well as '\'.
+BOOL WINAPI NeedCurrentDirectoryForExePathW(LPCWSTR ExeName)
+{
+    for (const WCHAR* c = ExeName; c != nullptr && *c != 0; ++c)
+        if (*c == '\\' || *c == '/') return TRUE;
+    WCHAR value[1];
+    DWORD saved = GetLastError();
+    SetLastError(ERROR_SUCCESS);
+    DWORD length = GetEnvironmentVariableW(u"NoDefaultCurrentDirectoryInExePath", value, 1);
+    bool set = length != 0 || GetLastError() != ERROR_ENVVAR_NOT_FOUND;
+    SetLastError(saved);
+    return set ? FALSE : TRUE;
+}
+BOOL WINAPI NeedCurrentDirectoryForExePathA(LPCSTR ExeName)
+{
+    if (ExeName == nullptr) return NeedCurrentDirectoryForExePathW(nullptr);
+    std::u16string wide = win32::utf16_from_utf8(ExeName);
+    return NeedCurrentDirectoryForExePathW(reinterpret_cast<const WCHAR*>(wide.c_str()));
+}
 DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer)
 {
     return long_or_short_path(lpszShortPath, lpszLongPath, cchBuffer);

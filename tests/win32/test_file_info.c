@@ -339,6 +339,26 @@ static void test_search_path(void)
     CHECK(wide_part != NULL && lstrcmpW(wide_part, wide_name) == 0);
     CHECK(SetCurrentDirectoryA(cwd));
     CHECK(DeleteFileA(full));
+
+    TEST("NeedCurrentDirectoryForExePath: TRUE unless NoDefaultCurrentDirectoryInExePath is set; always with a directory");
+    {
+        /* Wine's kernel32 path.c test_NeedCurrentDirectoryForExePathA/W (passes on Windows). */
+        char saved[512];
+        DWORD had = GetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", saved, sizeof(saved));
+        CHECK(SetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", NULL));
+        CHECK(NeedCurrentDirectoryForExePathA("."));
+        CHECK(NeedCurrentDirectoryForExePathA("c:\\"));
+        CHECK(NeedCurrentDirectoryForExePathA("cmd.exe"));
+        CHECK(NeedCurrentDirectoryForExePathW(L"cmd.exe"));
+        CHECK(SetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", "nya"));
+        CHECK(!NeedCurrentDirectoryForExePathA("."));
+        CHECK(NeedCurrentDirectoryForExePathA("c:\\"));
+        CHECK(NeedCurrentDirectoryForExePathA(".\\cmd.exe"));
+        CHECK(!NeedCurrentDirectoryForExePathA("cmd.exe"));
+        CHECK(!NeedCurrentDirectoryForExePathW(L"cmd.exe"));
+        CHECK(NeedCurrentDirectoryForExePathW(L"c:\\"));
+        CHECK(SetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", had != 0 && had < sizeof(saved) ? saved : NULL));
+    }
 }
 
 static void test_attributes(void)
