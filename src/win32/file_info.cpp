@@ -290,6 +290,9 @@ BOOL set_file_attributes(const Char* name, DWORD attributes)
     // ignores the read-only attribute on directories for deletion; we leave directories'
     // permissions alone.
     if (S_ISDIR(status.st_mode)) return TRUE;
+    // A device (NUL is /dev/null) keeps no attributes (Wine 8 succeeds on "nul" so);
+    // its permissions are the system's, not the caller's to change.
+    if (S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode)) return TRUE;
     mode_t mode = status.st_mode & 07777;
     if (attributes & FILE_ATTRIBUTE_READONLY)
         mode &= ~static_cast<mode_t>(0222);
