@@ -294,6 +294,116 @@ OVERLAPPED_API BOOL WINAPI CopyFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNew
                                        LPPROGRESS_ROUTINE lpProgressRoutine, LPVOID lpData, LPBOOL pbCancel,
                                        DWORD dwCopyFlags);
 
+/* CopyFile2 */
+#define COPY_FILE_REQUEST_SECURITY_PRIVILEGES 0x00002000
+#define COPY_FILE_RESUME_FROM_PAUSE 0x00004000
+#define COPY_FILE_NO_OFFLOAD 0x00040000
+#define COPY_FILE_IGNORE_EDP_BLOCK 0x00400000
+#define COPY_FILE_IGNORE_SOURCE_ENCRYPTION 0x00800000
+#define COPY_FILE_DONT_REQUEST_DEST_WRITE_DAC 0x02000000
+#define COPY_FILE_DISABLE_PRE_ALLOCATION 0x04000000
+#define COPY_FILE_ENABLE_LOW_FREE_SPACE_MODE 0x08000000
+#define COPY_FILE_REQUEST_COMPRESSED_TRAFFIC 0x10000000
+#define COPYFILE2_MESSAGE_COPY_OFFLOAD 0x00000001L
+typedef enum _COPYFILE2_MESSAGE_TYPE {
+    COPYFILE2_CALLBACK_NONE = 0,
+    COPYFILE2_CALLBACK_CHUNK_STARTED,
+    COPYFILE2_CALLBACK_CHUNK_FINISHED,
+    COPYFILE2_CALLBACK_STREAM_STARTED,
+    COPYFILE2_CALLBACK_STREAM_FINISHED,
+    COPYFILE2_CALLBACK_POLL_CONTINUE,
+    COPYFILE2_CALLBACK_ERROR,
+    COPYFILE2_CALLBACK_MAX
+} COPYFILE2_MESSAGE_TYPE;
+typedef enum _COPYFILE2_MESSAGE_ACTION {
+    COPYFILE2_PROGRESS_CONTINUE = 0,
+    COPYFILE2_PROGRESS_CANCEL,
+    COPYFILE2_PROGRESS_STOP,
+    COPYFILE2_PROGRESS_QUIET,
+    COPYFILE2_PROGRESS_PAUSE
+} COPYFILE2_MESSAGE_ACTION;
+typedef enum _COPYFILE2_COPY_PHASE {
+    COPYFILE2_PHASE_NONE = 0,
+    COPYFILE2_PHASE_PREPARE_SOURCE,
+    COPYFILE2_PHASE_PREPARE_DEST,
+    COPYFILE2_PHASE_READ_SOURCE,
+    COPYFILE2_PHASE_WRITE_DESTINATION,
+    COPYFILE2_PHASE_SERVER_COPY,
+    COPYFILE2_PHASE_NAMEGRAFT_COPY,
+    COPYFILE2_PHASE_MAX
+} COPYFILE2_COPY_PHASE;
+typedef struct COPYFILE2_MESSAGE {
+    COPYFILE2_MESSAGE_TYPE Type;
+    DWORD dwPadding;
+    union {
+        struct {
+            DWORD dwStreamNumber;
+            DWORD dwReserved;
+            HANDLE hSourceFile;
+            HANDLE hDestinationFile;
+            ULARGE_INTEGER uliChunkNumber;
+            ULARGE_INTEGER uliChunkSize;
+            ULARGE_INTEGER uliStreamSize;
+            ULARGE_INTEGER uliTotalFileSize;
+        } ChunkStarted;
+        struct {
+            DWORD dwStreamNumber;
+            DWORD dwFlags;
+            HANDLE hSourceFile;
+            HANDLE hDestinationFile;
+            ULARGE_INTEGER uliChunkNumber;
+            ULARGE_INTEGER uliChunkSize;
+            ULARGE_INTEGER uliStreamSize;
+            ULARGE_INTEGER uliStreamBytesTransferred;
+            ULARGE_INTEGER uliTotalFileSize;
+            ULARGE_INTEGER uliTotalBytesTransferred;
+        } ChunkFinished;
+        struct {
+            DWORD dwStreamNumber;
+            DWORD dwReserved;
+            HANDLE hSourceFile;
+            HANDLE hDestinationFile;
+            ULARGE_INTEGER uliStreamSize;
+            ULARGE_INTEGER uliTotalFileSize;
+        } StreamStarted;
+        struct {
+            DWORD dwStreamNumber;
+            DWORD dwReserved;
+            HANDLE hSourceFile;
+            HANDLE hDestinationFile;
+            ULARGE_INTEGER uliStreamSize;
+            ULARGE_INTEGER uliStreamBytesTransferred;
+            ULARGE_INTEGER uliTotalFileSize;
+            ULARGE_INTEGER uliTotalBytesTransferred;
+        } StreamFinished;
+        struct {
+            DWORD dwReserved;
+        } PollContinue;
+        struct {
+            COPYFILE2_COPY_PHASE CopyPhase;
+            DWORD dwStreamNumber;
+            HRESULT hrFailure;
+            DWORD dwReserved;
+            ULARGE_INTEGER uliChunkNumber;
+            ULARGE_INTEGER uliStreamSize;
+            ULARGE_INTEGER uliStreamBytesTransferred;
+            ULARGE_INTEGER uliTotalFileSize;
+            ULARGE_INTEGER uliTotalBytesTransferred;
+        } Error;
+    } Info;
+} COPYFILE2_MESSAGE;
+typedef COPYFILE2_MESSAGE_ACTION(CALLBACK *PCOPYFILE2_PROGRESS_ROUTINE)(const COPYFILE2_MESSAGE *pMessage,
+                                                                         PVOID pvCallbackContext);
+typedef struct COPYFILE2_EXTENDED_PARAMETERS {
+    DWORD dwSize;
+    DWORD dwCopyFlags;
+    BOOL *pfCancel;
+    PCOPYFILE2_PROGRESS_ROUTINE pProgressRoutine;
+    PVOID pvCallbackContext;
+} COPYFILE2_EXTENDED_PARAMETERS;
+OVERLAPPED_API HRESULT WINAPI CopyFile2(PCWSTR pwszExistingFileName, PCWSTR pwszNewFileName,
+                                       COPYFILE2_EXTENDED_PARAMETERS *pExtendedParameters);
+
 OVERLAPPED_API DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBuffer,
                                              LPSTR *lpFilePart);
 OVERLAPPED_API DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer,
@@ -302,6 +412,8 @@ OVERLAPPED_API DWORD WINAPI SearchPathA(LPCSTR lpPath, LPCSTR lpFileName, LPCSTR
                                         LPSTR lpBuffer, LPSTR *lpFilePart);
 OVERLAPPED_API DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension, DWORD nBufferLength,
                                         LPWSTR lpBuffer, LPWSTR *lpFilePart);
+OVERLAPPED_API BOOL WINAPI NeedCurrentDirectoryForExePathA(LPCSTR ExeName);
+OVERLAPPED_API BOOL WINAPI NeedCurrentDirectoryForExePathW(LPCWSTR ExeName);
 OVERLAPPED_API DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath, DWORD cchBuffer);
 OVERLAPPED_API DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath, DWORD cchBuffer);
@@ -331,6 +443,7 @@ typedef WIN32_FIND_DATAW WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define FindFirstFileEx FindFirstFileExW
 #define FindNextFile FindNextFileW
 #define CopyFile CopyFileW
+#define NeedCurrentDirectoryForExePath NeedCurrentDirectoryForExePathW
 #define CopyFileEx CopyFileExW
 #define GetFullPathName GetFullPathNameW
 #define GetLongPathName GetLongPathNameW
@@ -346,6 +459,7 @@ typedef WIN32_FIND_DATAA WIN32_FIND_DATA, *PWIN32_FIND_DATA, *LPWIN32_FIND_DATA;
 #define FindFirstFileEx FindFirstFileExA
 #define FindNextFile FindNextFileA
 #define CopyFile CopyFileA
+#define NeedCurrentDirectoryForExePath NeedCurrentDirectoryForExePathA
 #define CopyFileEx CopyFileExA
 #define GetFullPathName GetFullPathNameA
 #define GetLongPathName GetLongPathNameA

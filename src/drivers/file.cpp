@@ -209,6 +209,32 @@ DWORD attributes_from(const struct stat& status)
 
 }  // namespace
 
+// The rest of Windows' trimming (Microsoft Learn, "File path formats on Windows systems",
+// Trim characters: "If a segment ends in a single period, that period is removed"): a
+// segment followed by a separator loses the one period it ends in ("a.\b" is "a\b", as
+// Wine's kernel32 directory.c test_CreateDirectoryA records on Windows: "Please Remove
+// Me.\Please Remove Me" is made inside "Please Remove Me"); two or more periods, "." and
+// "..", and the last segment (trimmed of all its periods and spaces before) are left.
+static std::string drop_single_trailing_periods(const std::string& path)
+{
+    std::string out;
+    out.reserve(path.size());
+    size_t start = 0;
+    while (start < path.size()) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) {
+            out.append(path, start, std::string::npos);
+            break;
+        }
+        size_t length = end - start;
+        if (length >= 2 && path[end - 1] == '.' && path[end - 2] != '.') --length;
+        out.append(path, start, length);
+        out += '/';
+        start = end + 1;
+    }
+    return out;
+}
+
 // Windows' path normalization of "." and ".." (RtlGetFullPathName_U, as GetFullPathName
 // shows): by the text, not the disk. "a\b\..\c" is "a\c" whether or not b exists or is a
 // file, a link's ".." is its own directory's parent, and no ".." climbs above the root (of
@@ -272,6 +298,9 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
     if (path.empty()) return ERROR_PATH_NOT_FOUND;
     bool verbatim = path.compare(0, 4, "\\\\?\\") == 0 || path.compare(0, 4, "//?/") == 0;
     if (verbatim) path.erase(0, 4);
+    // The prefix alone names nothing (NT's "\??\" with no name: STATUS_OBJECT_NAME_INVALID;
+    // Wine's kernel32 file.c test_GetFileAttributesExW, on Windows).
+    if (verbatim && path.empty()) return ERROR_INVALID_NAME;
     if (strcasecmp(path.c_str(), "NUL") == 0 || strcasecmp(path.c_str(), "\\\\.\\NUL") == 0) {
         *linux_path = "/dev/null";  // the null device, whatever the directory
         return ERROR_SUCCESS;
@@ -327,6 +356,7 @@ DWORD file_linux_path(const std::string& windows_path, std::string* linux_path)
             path.erase(end);
             if (path.empty() && prefix.empty()) path.assign(1, '.');  // " " alone: the current directory
         }
+        path = drop_single_trailing_periods(path);
         path = collapse_dots(path);
     }
     *linux_path = prefix + path;
@@ -1371,6 +1401,11 @@ DWORD file_delete(const std::string& path)
     struct stat status;
     if (lstat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
     if (S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
+    // A device (NUL is /dev/null) is never deleted: Windows' devices refuse the request
+    // (DeleteFile("nul") fails; Wine's kernel32 file.c test_DeleteFileA, which answers
+    // ERROR_INVALID_PARAMETER as Wine 8 does). Unlinking the node would take the device
+    // from the whole system when run by root.
+    if (S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode)) return ERROR_INVALID_PARAMETER;
     // The open for DELETE meets the share modes first; a read-only file is refused only
     // when its deletion is asked for (STATUS_CANNOT_DELETE), after the open succeeded.
     if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;

@@ -78,14 +78,30 @@ ssize_t copy_chunk(int in, int out, off_t offset, size_t length, bool* plain)
     return n;
 }
 
+// CopyFile2's progress routine and its context (COPYFILE2_EXTENDED_PARAMETERS).
+struct Copy2Progress {
+    PCOPYFILE2_PROGRESS_ROUTINE routine;
+    void* context;
+};
+
+constexpr DWORD kCopyExFlags = COPY_FILE_FAIL_IF_EXISTS | COPY_FILE_RESTARTABLE | COPY_FILE_OPEN_SOURCE_FOR_WRITE |
+                               COPY_FILE_ALLOW_DECRYPTED_DESTINATION | COPY_FILE_COPY_SYMLINK | COPY_FILE_NO_BUFFERING;
+// CopyFile2's further flags that ask nothing a Linux copy can give or needs: privileges to
+// copy security descriptors, the offload (ODX) and compression of network copies,
+// enterprise data protection and encryption, preallocation and the low-free-space mode.
+// COPY_FILE_RESUME_FROM_PAUSE resumes a paused copy: this copies the whole file again,
+// which is a complete resume.
+constexpr DWORD kCopy2Flags = kCopyExFlags | COPY_FILE_REQUEST_SECURITY_PRIVILEGES | COPY_FILE_RESUME_FROM_PAUSE |
+                              COPY_FILE_NO_OFFLOAD | COPY_FILE_IGNORE_EDP_BLOCK | COPY_FILE_IGNORE_SOURCE_ENCRYPTION |
+                              COPY_FILE_DONT_REQUEST_DEST_WRITE_DAC | COPY_FILE_DISABLE_PRE_ALLOCATION |
+                              COPY_FILE_ENABLE_LOW_FREE_SPACE_MODE | COPY_FILE_REQUEST_COMPRESSED_TRAFFIC;
+
 template <class Char>
 BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE progress, void* data, BOOL* cancel,
-               DWORD flags, bool write_through = false)
+               DWORD flags, bool write_through = false, const Copy2Progress* copy2 = nullptr)
 {
-    constexpr DWORD kKnown = COPY_FILE_FAIL_IF_EXISTS | COPY_FILE_RESTARTABLE | COPY_FILE_OPEN_SOURCE_FOR_WRITE |
-                             COPY_FILE_ALLOW_DECRYPTED_DESTINATION | COPY_FILE_COPY_SYMLINK | COPY_FILE_NO_BUFFERING;
     if (existing == nullptr || target == nullptr) return fail(ERROR_PATH_NOT_FOUND, FALSE);
-    if (flags & ~kKnown) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (flags & ~(copy2 != nullptr ? kCopy2Flags : kCopyExFlags)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     std::string from = narrow(existing), to = narrow(target);
     std::string from_linux, to_linux;
     if (DWORD error = drivers::file_linux_path(from, &from_linux)) return fail(error, FALSE);
@@ -154,8 +170,78 @@ BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE prog
     done.QuadPart = 0;
     DWORD error = ERROR_SUCCESS;
     bool remove = false;
+    uint64_t chunk_number = 0, chunk_size = 0;  // for CopyFile2's messages
+    bool paused = false;
+    PCOPYFILE2_PROGRESS_ROUTINE routine2 = copy2 != nullptr ? copy2->routine : nullptr;
+    // CopyFile2's message for CopyFileEx's reason (or the two CopyFileEx lacks).
+    auto ask2 = [&](COPYFILE2_MESSAGE_TYPE type) {
+        COPYFILE2_MESSAGE message;
+        memset(&message, 0, sizeof message);
+        message.Type = type;
+        switch (type) {
+        case COPYFILE2_CALLBACK_STREAM_STARTED:
+            message.Info.StreamStarted.dwStreamNumber = 1;
+            message.Info.StreamStarted.hSourceFile = source;
+            message.Info.StreamStarted.hDestinationFile = destination;
+            message.Info.StreamStarted.uliStreamSize.QuadPart = static_cast<ULONGLONG>(stream_size.QuadPart);
+            message.Info.StreamStarted.uliTotalFileSize.QuadPart = static_cast<ULONGLONG>(total.QuadPart);
+            break;
+        case COPYFILE2_CALLBACK_CHUNK_STARTED:
+            message.Info.ChunkStarted.dwStreamNumber = 1;
+            message.Info.ChunkStarted.hSourceFile = source;
+            message.Info.ChunkStarted.hDestinationFile = destination;
+            message.Info.ChunkStarted.uliChunkNumber.QuadPart = chunk_number;
+            message.Info.ChunkStarted.uliChunkSize.QuadPart = chunk_size;
+            message.Info.ChunkStarted.uliStreamSize.QuadPart = static_cast<ULONGLONG>(stream_size.QuadPart);
+            message.Info.ChunkStarted.uliTotalFileSize.QuadPart = static_cast<ULONGLONG>(total.QuadPart);
+            break;
+        case COPYFILE2_CALLBACK_CHUNK_FINISHED:
+            message.Info.ChunkFinished.dwStreamNumber = 1;
+            message.Info.ChunkFinished.hSourceFile = source;
+            message.Info.ChunkFinished.hDestinationFile = destination;
+            message.Info.ChunkFinished.uliChunkNumber.QuadPart = chunk_number;
+            message.Info.ChunkFinished.uliChunkSize.QuadPart = chunk_size;
+            message.Info.ChunkFinished.uliStreamSize.QuadPart = static_cast<ULONGLONG>(stream_size.QuadPart);
+            message.Info.ChunkFinished.uliStreamBytesTransferred.QuadPart = static_cast<ULONGLONG>(done.QuadPart);
+            message.Info.ChunkFinished.uliTotalFileSize.QuadPart = static_cast<ULONGLONG>(total.QuadPart);
+            message.Info.ChunkFinished.uliTotalBytesTransferred.QuadPart = static_cast<ULONGLONG>(done.QuadPart);
+            break;
+        default:  // COPYFILE2_CALLBACK_STREAM_FINISHED
+            message.Info.StreamFinished.dwStreamNumber = 1;
+            message.Info.StreamFinished.hSourceFile = source;
+            message.Info.StreamFinished.hDestinationFile = destination;
+            message.Info.StreamFinished.uliStreamSize.QuadPart = static_cast<ULONGLONG>(stream_size.QuadPart);
+            message.Info.StreamFinished.uliStreamBytesTransferred.QuadPart = static_cast<ULONGLONG>(done.QuadPart);
+            message.Info.StreamFinished.uliTotalFileSize.QuadPart = static_cast<ULONGLONG>(total.QuadPart);
+            message.Info.StreamFinished.uliTotalBytesTransferred.QuadPart = static_cast<ULONGLONG>(done.QuadPart);
+            break;
+        }
+        COPYFILE2_MESSAGE_ACTION answer = routine2(&message, copy2->context);
+        if (answer == COPYFILE2_PROGRESS_QUIET) routine2 = nullptr;
+        if (answer == COPYFILE2_PROGRESS_CANCEL || answer == COPYFILE2_PROGRESS_STOP || answer == COPYFILE2_PROGRESS_PAUSE) {
+            // Cancel removes the target; stop and pause keep it (a paused copy is resumed
+            // with COPY_FILE_RESUME_FROM_PAUSE and answers ERROR_REQUEST_PAUSED).
+            paused = answer == COPYFILE2_PROGRESS_PAUSE;
+            error = paused ? ERROR_REQUEST_PAUSED : ERROR_REQUEST_ABORTED;
+            remove = answer == COPYFILE2_PROGRESS_CANCEL;
+            return false;
+        }
+        return true;
+    };
+    // `reason`: CALLBACK_STREAM_SWITCH or CALLBACK_CHUNK_FINISHED, or for CopyFile2 alone
+    // (CopyFileEx's routine has no such calls) a chunk's start or the stream's end.
+    constexpr DWORD kChunkStarted = 0x100, kStreamFinished = 0x101;
     auto ask = [&](DWORD reason) {
-        if (progress == nullptr) return true;
+        if (copy2 != nullptr) {
+            if (routine2 == nullptr) return true;
+            switch (reason) {
+            case CALLBACK_STREAM_SWITCH: return ask2(COPYFILE2_CALLBACK_STREAM_STARTED);
+            case CALLBACK_CHUNK_FINISHED: return ask2(COPYFILE2_CALLBACK_CHUNK_FINISHED);
+            case kChunkStarted: return ask2(COPYFILE2_CALLBACK_CHUNK_STARTED);
+            default: return ask2(COPYFILE2_CALLBACK_STREAM_FINISHED);
+            }
+        }
+        if (progress == nullptr || reason == kChunkStarted || reason == kStreamFinished) return true;
         DWORD answer = progress(total, done, stream_size, done, 1, reason, source, destination, data);
         if (answer == PROGRESS_QUIET) progress = nullptr;
         if (answer == PROGRESS_CANCEL || answer == PROGRESS_STOP) {
@@ -181,6 +267,8 @@ BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE prog
             if (cancelled()) break;
             size_t want = unknown_size ? kChunk : static_cast<size_t>(total.QuadPart - done.QuadPart);
             if (want > kChunk) want = kChunk;
+            chunk_size = want;
+            if (!ask(kChunkStarted)) break;
             ssize_t n = copy_chunk(in, out, static_cast<off_t>(done.QuadPart), want, &plain);
             if (n < 0) {
                 error = win32_error_from_errno(errno);
@@ -190,7 +278,18 @@ BOOL copy_file(const Char* existing, const Char* target, LPPROGRESS_ROUTINE prog
             if (n == 0) break;  // the source shrank, or a file of unknown size ended
             done.QuadPart += n;
             if (total.QuadPart < done.QuadPart) total.QuadPart = stream_size.QuadPart = done.QuadPart;
+            chunk_size = static_cast<uint64_t>(n);
             if (!ask(CALLBACK_CHUNK_FINISHED)) break;
+            ++chunk_number;
+        }
+        if (error == ERROR_SUCCESS) {
+            ask(kStreamFinished);
+        } else if (paused && routine2 != nullptr) {
+            // A pause ends the stream with its message, then the call fails (Microsoft
+            // Learn, COPYFILE2_MESSAGE_ACTION: COPYFILE2_PROGRESS_PAUSE).
+            ask2(COPYFILE2_CALLBACK_STREAM_FINISHED);
+            error = ERROR_REQUEST_PAUSED;
+            remove = false;
         }
     }
     if (error == ERROR_SUCCESS) {
@@ -253,6 +352,35 @@ BOOL WINAPI CopyFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, LPPRO
                         LPVOID lpData, LPBOOL pbCancel, DWORD dwCopyFlags)
 {
     return copy_file(lpExistingFileName, lpNewFileName, lpProgressRoutine, lpData, pbCancel, dwCopyFlags);
+}
+
+// CopyFile2: CopyFileEx with an HRESULT, its flags and cancel flag in
+// COPYFILE2_EXTENDED_PARAMETERS (optional; a dwSize smaller than the structure is
+// E_INVALIDARG), and a progress routine that gets messages: a stream's start, each chunk's
+// start and end, the stream's end. The failure is also the last error (Wine's kernel32
+// file.c test_CopyFile2, on Windows: HRESULT_FROM_WIN32(ERROR_FILE_EXISTS) and
+// GetLastError() ERROR_FILE_EXISTS, the share rules of CopyFile).
+HRESULT WINAPI CopyFile2(PCWSTR pwszExistingFileName, PCWSTR pwszNewFileName,
+                         COPYFILE2_EXTENDED_PARAMETERS* pExtendedParameters)
+{
+    DWORD flags = 0;
+    BOOL* cancel = nullptr;
+    Copy2Progress progress{nullptr, nullptr};
+    if (pExtendedParameters != nullptr) {
+        // Smaller than the structure: E_INVALIDARG. Larger (Windows 11's
+        // COPYFILE2_EXTENDED_PARAMETERS_V2): its first members are these, the rest unused.
+        if (pExtendedParameters->dwSize < sizeof(COPYFILE2_EXTENDED_PARAMETERS)) {
+            win32::set_last_error(ERROR_INVALID_PARAMETER);
+            return E_INVALIDARG;
+        }
+        flags = pExtendedParameters->dwCopyFlags;
+        cancel = pExtendedParameters->pfCancel;
+        progress.routine = pExtendedParameters->pProgressRoutine;
+        progress.context = pExtendedParameters->pvCallbackContext;
+    }
+    if (copy_file(pwszExistingFileName, pwszNewFileName, nullptr, nullptr, cancel, flags, false, &progress))
+        return S_OK;
+    return HRESULT_FROM_WIN32(GetLastError());
 }
 
 }  // extern "C"

@@ -43,11 +43,11 @@ bool is_separator(char c) { return c == '\\' || c == '/'; }
 
 // Windows' rules on the text alone (no file system access): the current directory
 // before a relative name, "." and ".." resolved (never above the root), runs of
-// separators made one, trailing dots and spaces of the last component dropped.
-// Windows forms ("C:\...", "\\server\share\...") keep '\'; a name that resolves against
-// the current directory (a Linux path, as GetCurrentDirectory gives it) or a POSIX path
-// keeps '/'. Returns the full name and the offset of its last component (npos if it
-// ends in a separator).
+// separators made one, trailing dots and spaces of the last component dropped, the one
+// period another component ends in dropped. Windows forms ("C:\...", "\\server\share\...")
+// keep '\'; a name that resolves against the current directory (a Linux path, as
+// GetCurrentDirectory gives it) or a POSIX path keeps '/'. Returns the full name and the
+// offset of its last component (npos if it ends in a separator).
 std::string full_path(const std::string& name, size_t* file_part)
 {
     std::string prefix, rest;
@@ -111,6 +111,10 @@ std::string full_path(const std::string& name, size_t* file_part)
         size_t end = rest.find_first_of("\\/", start);
         if (end == std::string::npos) end = rest.size();
         std::string part = rest.substr(start, end - start);
+        // A segment followed by a separator loses the one period it ends in ("a.\b" is
+        // "a\b"; drivers::file_linux_path, which trims names so too, says where from).
+        if (end < rest.size() && part.size() >= 2 && part.back() == '.' && part[part.size() - 2] != '.')
+            part.pop_back();
         if (part == "..") {
             if (!parts.empty()) parts.pop_back();
         } else if (!part.empty() && part != ".") {
@@ -286,6 +290,9 @@ BOOL set_file_attributes(const Char* name, DWORD attributes)
     // ignores the read-only attribute on directories for deletion; we leave directories'
     // permissions alone.
     if (S_ISDIR(status.st_mode)) return TRUE;
+    // A device (NUL is /dev/null) keeps no attributes (Wine 8 succeeds on "nul" so);
+    // its permissions are the system's, not the caller's to change.
+    if (S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode)) return TRUE;
     mode_t mode = status.st_mode & 07777;
     if (attributes & FILE_ATTRIBUTE_READONLY)
         mode &= ~static_cast<mode_t>(0222);
@@ -718,8 +725,12 @@ BOOL set_information(HANDLE handle, FILE_INFO_BY_HANDLE_CLASS kind, void* in, DW
         return win32::rename_open_file(source.c_str(), target.c_str(), info->ReplaceIfExists ? MOVEFILE_REPLACE_EXISTING : 0);
     }
     default:
-        if (static_cast<unsigned>(kind) >= MaximumFileInfoByHandleClass) return fail(ERROR_INVALID_PARAMETER, FALSE);
-        return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+        // Every class Windows sets is handled above: the others (a class outside the
+        // enumeration, and the classes that can only be read, such as FileStandardInfo,
+        // FileCompressionInfo, FileAttributeTagInfo, FileRemoteProtocolInfo) are refused
+        // by NtSetInformationFile as invalid (Wine's kernel32 file.c,
+        // test_SetFileInformationByHandle).
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     }
 }
 
@@ -1003,6 +1014,30 @@ DWORD WINAPI SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR lpExtension
                          LPWSTR* lpFilePart)
 {
     return search_path(lpPath, lpFileName, lpExtension, nBufferLength, lpBuffer, lpFilePart);
+}
+// NeedCurrentDirectoryForExePath: whether a program's name is to be looked for in the
+// current directory too: always for a name with a directory in it, else unless the
+// variable NoDefaultCurrentDirectoryInExePath is set, whatever its value (Microsoft
+// Learn, NeedCurrentDirectoryForExePathW; Wine's kernel32 path.c
+// test_NeedCurrentDirectoryForExePathA/W, on Windows: ".", "cmd.exe" FALSE and "c:\"
+// TRUE once it is set). A '/' is a separator here as well as '\'.
+BOOL WINAPI NeedCurrentDirectoryForExePathW(LPCWSTR ExeName)
+{
+    for (const WCHAR* c = ExeName; c != nullptr && *c != 0; ++c)
+        if (*c == '\\' || *c == '/') return TRUE;
+    WCHAR value[1];
+    DWORD saved = GetLastError();
+    SetLastError(ERROR_SUCCESS);
+    DWORD length = GetEnvironmentVariableW(u"NoDefaultCurrentDirectoryInExePath", value, 1);
+    bool set = length != 0 || GetLastError() != ERROR_ENVVAR_NOT_FOUND;
+    SetLastError(saved);
+    return set ? FALSE : TRUE;
+}
+BOOL WINAPI NeedCurrentDirectoryForExePathA(LPCSTR ExeName)
+{
+    if (ExeName == nullptr) return NeedCurrentDirectoryForExePathW(nullptr);
+    std::u16string wide = win32::utf16_from_utf8(ExeName);
+    return NeedCurrentDirectoryForExePathW(reinterpret_cast<const WCHAR*>(wide.c_str()));
 }
 DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath, DWORD cchBuffer)
 {

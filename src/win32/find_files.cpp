@@ -145,8 +145,13 @@ DWORD attributes_of(const struct stat& status)
     return attributes;
 }
 
-DWORD missing_path_error(const std::string& path)
+DWORD missing_path_error(const std::string& name)
 {
+    // A missing last name with a separator after it ("x\") is a missing file too, as
+    // NtOpenFile reports it (Wine's kernel32 file.c: CreateFile of "a\" and
+    // GetFileAttributesEx of "\DosDevices\" fail with ERROR_FILE_NOT_FOUND on Windows).
+    std::string path = name;
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
     size_t slash = path.find_last_of('/');
     if (slash == std::string::npos) return ERROR_FILE_NOT_FOUND;
     struct stat parent;

@@ -404,6 +404,223 @@ static void test_move_with_progress(void)
     CHECK(DeleteFileA(to));
 }
 
+#ifndef ERROR_REQUEST_PAUSED
+#define ERROR_REQUEST_PAUSED 3050
+#endif
+
+static void wide_path_of(WCHAR *out, const char *name)
+{
+    char path[MAX_PATH];
+    path_of(path, name);
+    MultiByteToWideChar(CP_UTF8, 0, path, -1, out, MAX_PATH);
+}
+
+struct messages {
+    int stream_started, chunk_started, chunk_finished, stream_finished, other;
+    int in_order;               /* every message where it belongs */
+    ULONGLONG last_transferred; /* the last chunk's total */
+    COPYFILE2_MESSAGE_ACTION answer_at_first_chunk;
+};
+
+static COPYFILE2_MESSAGE_ACTION CALLBACK copy2_progress(const COPYFILE2_MESSAGE *message, PVOID context)
+{
+    struct messages *seen = context;
+    switch (message->Type) {
+    case COPYFILE2_CALLBACK_STREAM_STARTED:
+        if (seen->stream_started || seen->chunk_started || message->Info.StreamStarted.dwStreamNumber != 1)
+            seen->in_order = 0;
+        seen->stream_started++;
+        return COPYFILE2_PROGRESS_CONTINUE;
+    case COPYFILE2_CALLBACK_CHUNK_STARTED:
+        if (!seen->stream_started || seen->chunk_started != seen->chunk_finished ||
+            message->Info.ChunkStarted.uliChunkNumber.QuadPart != (ULONGLONG)seen->chunk_finished)
+            seen->in_order = 0;
+        seen->chunk_started++;
+        return COPYFILE2_PROGRESS_CONTINUE;
+    case COPYFILE2_CALLBACK_CHUNK_FINISHED:
+        if (seen->chunk_started != seen->chunk_finished + 1 ||
+            message->Info.ChunkFinished.uliTotalBytesTransferred.QuadPart <= seen->last_transferred)
+            seen->in_order = 0;
+        seen->last_transferred = message->Info.ChunkFinished.uliTotalBytesTransferred.QuadPart;
+        seen->chunk_finished++;
+        return seen->chunk_finished == 1 ? seen->answer_at_first_chunk : COPYFILE2_PROGRESS_CONTINUE;
+    case COPYFILE2_CALLBACK_STREAM_FINISHED:
+        if (seen->chunk_started != seen->chunk_finished ||
+            message->Info.StreamFinished.uliTotalBytesTransferred.QuadPart != message->Info.StreamFinished.uliTotalFileSize.QuadPart)
+            seen->in_order = 0;
+        seen->stream_finished++;
+        return COPYFILE2_PROGRESS_CONTINUE;
+    default:
+        seen->other++;
+        return COPYFILE2_PROGRESS_CONTINUE;
+    }
+}
+
+/* CopyFile2: Wine's kernel32 file.c test_CopyFile2 (passes on Windows) for the errors,
+ * the share rules and the copied time; Microsoft Learn (CopyFile2,
+ * COPYFILE2_EXTENDED_PARAMETERS, COPYFILE2_MESSAGE) for the messages. */
+static void test_copy_file2_checks(void)
+{
+    WCHAR source[MAX_PATH], target[MAX_PATH], missing[MAX_PATH];
+    char source_a[MAX_PATH], target_a[MAX_PATH];
+    COPYFILE2_EXTENDED_PARAMETERS params;
+    HRESULT hr;
+    wide_path_of(source, "src2.txt");
+    wide_path_of(target, "dst2.txt");
+    wide_path_of(missing, "no-such-file.txt");
+    path_of(source_a, "src2.txt");
+    path_of(target_a, "dst2.txt");
+    write_file("src2.txt", "pfx", 4);
+    write_file("dst2.txt", "old contents", 12);
+
+    TEST("CopyFile2: COPY_FILE_FAIL_IF_EXISTS: the HRESULT and the last error ERROR_FILE_EXISTS");
+    memset(&params, 0, sizeof(params));
+    params.dwSize = sizeof(params);
+    params.dwCopyFlags = COPY_FILE_FAIL_IF_EXISTS;
+    SetLastError(0xdeadbeef);
+    hr = CopyFile2(source, target, &params);
+    CHECK_EQ(hr, HRESULT_FROM_WIN32(ERROR_FILE_EXISTS));
+    CHECK_ERROR(ERROR_FILE_EXISTS);
+    CHECK(same_contents("dst2.txt", "old contents", 12));
+
+    TEST("CopyFile2: copied over the target, with the last write time; no parameters at all");
+    {
+        HANDLE file = CreateFileA(source_a, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        FILETIME written, copied;
+        CHECK(GetFileTime(file, NULL, NULL, &written));
+        written.dwLowDateTime -= 600000000; /* 60 s earlier */
+        if (written.dwLowDateTime > 0xffffffffu - 600000000u) written.dwHighDateTime--;
+        CHECK(SetFileTime(file, NULL, NULL, &written));
+        CHECK(GetFileTime(file, NULL, NULL, &written));
+        CloseHandle(file);
+        params.dwCopyFlags = 0;
+        CHECK_EQ(CopyFile2(source, target, &params), S_OK);
+        CHECK(same_contents("dst2.txt", "pfx", 4));
+        file = CreateFileA(target_a, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(GetFileTime(file, NULL, NULL, &copied));
+        CloseHandle(file);
+        CHECK(CompareFileTime(&written, &copied) == 0);
+        write_file("dst2.txt", "x", 1);
+        CHECK_EQ(CopyFile2(source, target, NULL), S_OK);
+        CHECK(same_contents("dst2.txt", "pfx", 4));
+    }
+
+    TEST("CopyFile2: onto itself, a read-locked source, a missing one, a write-locked target");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(CopyFile2(source, source, &params), HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION));
+    CHECK_ERROR(ERROR_SHARING_VIOLATION);
+    {
+        HANDLE file = CreateFileA(source_a, GENERIC_READ, FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION));
+        CHECK_ERROR(ERROR_SHARING_VIOLATION);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(CopyFile2(missing, target, &params), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND));
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        CloseHandle(file);
+        file = CreateFileA(target_a, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION));
+        CHECK_ERROR(ERROR_SHARING_VIOLATION);
+        CloseHandle(file);
+    }
+
+    TEST("CopyFile2: a mapped target: ERROR_SHARING_VIOLATION, or ERROR_USER_MAPPED_FILE when shared for writing");
+    {
+        HANDLE file = CreateFileA(target_a, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+        HANDLE mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+        CHECK(mapping != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION));
+        CHECK_ERROR(ERROR_SHARING_VIOLATION);
+        CloseHandle(mapping);
+        CloseHandle(file);
+        file = CreateFileA(target_a, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+        CHECK(mapping != NULL);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_USER_MAPPED_FILE));
+        CHECK_ERROR(ERROR_USER_MAPPED_FILE);
+        CloseHandle(mapping);
+        CloseHandle(file);
+    }
+
+    TEST("CopyFile2: parameters smaller than the structure, an unknown flag: E_INVALIDARG, nothing copied");
+    write_file("dst2.txt", "x", 1);
+    params.dwSize = sizeof(params) - 4;
+    CHECK_EQ(CopyFile2(source, target, &params), E_INVALIDARG);
+    params.dwSize = sizeof(params);
+    params.dwCopyFlags = 0x40000000;
+    CHECK_EQ(CopyFile2(source, target, &params), E_INVALIDARG);
+    params.dwCopyFlags = 0;
+    CHECK(same_contents("dst2.txt", "x", 1));
+
+    {
+        struct messages seen;
+        TEST("CopyFile2's routine: the stream's start, each chunk's start and end, the stream's end");
+        write_file("src2.txt", big, sizeof(big));
+        memset(&seen, 0, sizeof(seen));
+        seen.in_order = 1;
+        params.pProgressRoutine = copy2_progress;
+        params.pvCallbackContext = &seen;
+        CHECK_EQ(CopyFile2(source, target, &params), S_OK);
+        CHECK(same_contents("dst2.txt", big, sizeof(big)));
+        CHECK_EQ(seen.stream_started, 1);
+        CHECK(seen.chunk_finished >= 1);
+        CHECK_EQ(seen.chunk_started, seen.chunk_finished);
+        CHECK_EQ(seen.stream_finished, 1);
+        CHECK_EQ(seen.last_transferred, sizeof(big));
+        CHECK(seen.in_order);
+
+        TEST("CopyFile2's routine: COPYFILE2_PROGRESS_CANCEL removes the target, STOP and PAUSE keep it");
+        memset(&seen, 0, sizeof(seen));
+        seen.answer_at_first_chunk = COPYFILE2_PROGRESS_CANCEL;
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_REQUEST_ABORTED));
+        CHECK_ERROR(ERROR_REQUEST_ABORTED);
+        CHECK_EQ(seen.stream_finished, 0);
+        CHECK_EQ(GetFileAttributesA(target_a), INVALID_FILE_ATTRIBUTES);
+        memset(&seen, 0, sizeof(seen));
+        seen.answer_at_first_chunk = COPYFILE2_PROGRESS_STOP;
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_REQUEST_ABORTED));
+        CHECK(GetFileAttributesA(target_a) != INVALID_FILE_ATTRIBUTES);
+        memset(&seen, 0, sizeof(seen));
+        seen.answer_at_first_chunk = COPYFILE2_PROGRESS_PAUSE;
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_REQUEST_PAUSED));
+        CHECK_EQ(seen.stream_finished, 1); /* a pause ends the stream with its message */
+        CHECK(GetFileAttributesA(target_a) != INVALID_FILE_ATTRIBUTES);
+        memset(&seen, 0, sizeof(seen));
+        seen.answer_at_first_chunk = COPYFILE2_PROGRESS_QUIET;
+        params.dwCopyFlags = COPY_FILE_RESUME_FROM_PAUSE;
+        CHECK_EQ(CopyFile2(source, target, &params), S_OK);
+        CHECK_EQ(seen.chunk_finished, 1);
+        CHECK_EQ(seen.stream_finished, 0);
+        CHECK(same_contents("dst2.txt", big, sizeof(big)));
+        params.pProgressRoutine = NULL;
+        params.dwCopyFlags = 0;
+    }
+
+    TEST("CopyFile2: *pfCancel set: ERROR_REQUEST_ABORTED, no target");
+    {
+        BOOL cancel = TRUE;
+        DeleteFileA(target_a);
+        params.pfCancel = &cancel;
+        CHECK_EQ(CopyFile2(source, target, &params), HRESULT_FROM_WIN32(ERROR_REQUEST_ABORTED));
+        CHECK_EQ(GetFileAttributesA(target_a), INVALID_FILE_ATTRIBUTES);
+        params.pfCancel = NULL;
+    }
+    DeleteFileA(source_a);
+    DeleteFileA(target_a);
+}
+
+static void test_copy_file2(void)
+{
+    WINE_DEVIATION("Wine 8.0 has no CopyFile2 (its kernel32 export is a stub that aborts)")
+    {
+        test_copy_file2_checks();
+    }
+}
+
 int main(void)
 {
     char temp[MAX_PATH], path[MAX_PATH];
@@ -414,6 +631,7 @@ int main(void)
     test_copy();
     test_progress();
     test_move_with_progress();
+    test_copy_file2();
 
     path_of(path, "src.txt");
     SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL);

@@ -423,6 +423,30 @@ static void test_trailing_dots_and_spaces(void)
     CHECK_EQ(GetFileAttributesA(sub_dot), FILE_ATTRIBUTE_DIRECTORY);
     CHECK(RemoveDirectoryA(sub_dotted));
     CHECK_EQ(GetFileAttributesA(sub), INVALID_FILE_ATTRIBUTES);
+
+    /* A component before a separator loses the one period it ends in, not two, nor its
+     * spaces ("File path formats on Windows systems": "If a segment ends in a single
+     * period, that period is removed"; Wine's kernel32 directory.c test_CreateDirectoryA,
+     * on Windows: "Me.\Me" is made inside "Me", "Me..\Me" and "Me \Me" are
+     * ERROR_PATH_NOT_FOUND). */
+    TEST("a component before a separator loses one trailing period, no more");
+    char inner[MAX_PATH], through_dot[MAX_PATH], through_dots[MAX_PATH], through_space[MAX_PATH];
+    char full[MAX_PATH], full_inner[MAX_PATH];
+    path_of(inner, "trimdir\\inner");
+    path_of(through_dot, "trimdir.\\inner");
+    path_of(through_dots, "trimdir..\\inner");
+    path_of(through_space, "trimdir \\inner");
+    CHECK(CreateDirectoryA(sub, NULL));
+    CHECK(CreateDirectoryA(through_dot, NULL));
+    CHECK_EQ(GetFileAttributesA(inner), FILE_ATTRIBUTE_DIRECTORY);
+    CHECK_FAILS(CreateDirectoryA(through_dots, NULL), ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CreateDirectoryA(through_space, NULL), ERROR_PATH_NOT_FOUND);
+    CHECK(GetFullPathNameA(through_dot, MAX_PATH, full, NULL) > 0);
+    CHECK(GetFullPathNameA(inner, MAX_PATH, full_inner, NULL) > 0);
+    CHECK(strcmp(full, full_inner) == 0);
+    CHECK(RemoveDirectoryA(through_dot));
+    CHECK_EQ(GetFileAttributesA(inner), INVALID_FILE_ATTRIBUTES);
+    CHECK(RemoveDirectoryA(sub));
 }
 
 /* "." and ".." are taken by the text before the name reaches the file system

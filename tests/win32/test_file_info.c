@@ -339,6 +339,26 @@ static void test_search_path(void)
     CHECK(wide_part != NULL && lstrcmpW(wide_part, wide_name) == 0);
     CHECK(SetCurrentDirectoryA(cwd));
     CHECK(DeleteFileA(full));
+
+    TEST("NeedCurrentDirectoryForExePath: TRUE unless NoDefaultCurrentDirectoryInExePath is set; always with a directory");
+    {
+        /* Wine's kernel32 path.c test_NeedCurrentDirectoryForExePathA/W (passes on Windows). */
+        char saved[512];
+        DWORD had = GetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", saved, sizeof(saved));
+        CHECK(SetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", NULL));
+        CHECK(NeedCurrentDirectoryForExePathA("."));
+        CHECK(NeedCurrentDirectoryForExePathA("c:\\"));
+        CHECK(NeedCurrentDirectoryForExePathA("cmd.exe"));
+        CHECK(NeedCurrentDirectoryForExePathW(L"cmd.exe"));
+        CHECK(SetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", "nya"));
+        CHECK(!NeedCurrentDirectoryForExePathA("."));
+        CHECK(NeedCurrentDirectoryForExePathA("c:\\"));
+        CHECK(NeedCurrentDirectoryForExePathA(".\\cmd.exe"));
+        CHECK(!NeedCurrentDirectoryForExePathA("cmd.exe"));
+        CHECK(!NeedCurrentDirectoryForExePathW(L"cmd.exe"));
+        CHECK(NeedCurrentDirectoryForExePathW(L"c:\\"));
+        CHECK(SetEnvironmentVariableA("NoDefaultCurrentDirectoryInExePath", had != 0 && had < sizeof(saved) ? saved : NULL));
+    }
 }
 
 static void test_attributes(void)
@@ -380,6 +400,35 @@ static void test_attributes(void)
         SetLastError(0xdeadbeef);
         CHECK(!GetFileAttributesExA(path, GetFileExMaxInfoLevel, &data));
         CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
+
+    TEST("GetFileAttributesEx, SetFileAttributes: a missing name with a separator after it; \\\\?\\ alone");
+    {
+        /* Wine's kernel32 file.c test_GetFileAttributesExW (passes on Windows): "\\?\" and
+         * "\??\" are ERROR_INVALID_NAME, "\DosDevices\" (a missing directory in the root,
+         * with a separator after it) ERROR_FILE_NOT_FOUND, as CreateFile's "a\"
+         * (test_CreateFileA). */
+        char missing[MAX_PATH];
+        path_of(missing, "nosuchdir\\");
+        CHECK_FAILS(GetFileAttributesExA(missing, GetFileExInfoStandard, &data), ERROR_FILE_NOT_FOUND);
+        CHECK_FAILS(GetFileAttributesExA("\\nosuch-dffile4-dir\\", GetFileExInfoStandard, &data),
+                    ERROR_FILE_NOT_FOUND);
+        CHECK_FAILS(SetFileAttributesA(missing, FILE_ATTRIBUTE_NORMAL), ERROR_FILE_NOT_FOUND);
+        CHECK_EQ(GetFileAttributesA(missing), INVALID_FILE_ATTRIBUTES);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        path_of(missing, "nosuchdir\\deeper\\");
+        CHECK_FAILS(GetFileAttributesExA(missing, GetFileExInfoStandard, &data), ERROR_PATH_NOT_FOUND);
+        CHECK_FAILS(GetFileAttributesExW(L"\\\\?\\", GetFileExInfoStandard, &data), ERROR_INVALID_NAME);
+        CHECK_FAILS(GetFileAttributesExW(L"\\??\\", GetFileExInfoStandard, &data), ERROR_INVALID_NAME);
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(GetFileAttributesA("\\\\?\\"), INVALID_FILE_ATTRIBUTES);
+        CHECK_ERROR(ERROR_INVALID_NAME);
+        SetLastError(0xdeadbeef);
+        HANDLE nothing = CreateFileA("\\\\?\\", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                                     FILE_FLAG_BACKUP_SEMANTICS, NULL);
+        CHECK(nothing == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_NAME);
+        if (nothing != INVALID_HANDLE_VALUE) CloseHandle(nothing);
     }
 
     TEST("SetFileAttributes: FILE_ATTRIBUTE_READONLY on and off; writes refused while on");
@@ -475,6 +524,28 @@ static void test_by_handle(void)
         SetLastError(0xdeadbeef);
         CHECK(!GetFileInformationByHandleEx(file, FileBasicInfo, NULL, sizeof(basic)));
         CHECK_ERROR(ERROR_NOACCESS);
+    }
+
+    TEST("SetFileInformationByHandle: a class that can only be read is ERROR_INVALID_PARAMETER");
+    {
+        /* Wine's kernel32 file.c test_SetFileInformationByHandle (passes on Windows). The
+         * buffers are zeroed and as large as any of these structures. */
+        static const FILE_INFO_BY_HANDLE_CLASS read_only[] = {FileStandardInfo, FileCompressionInfo,
+                                                              FileAttributeTagInfo, FileRemoteProtocolInfo};
+        char zeroes[256];
+        memset(zeroes, 0, sizeof(zeroes));
+        zeroes[0] = 1;   /* FILE_REMOTE_PROTOCOL_INFO: StructureVersion 1, */
+        zeroes[2] = 116; /* StructureSize */
+        for (int i = 0; i < (int)(sizeof(read_only) / sizeof(read_only[0])); ++i) {
+            SetLastError(0xdeadbeef);
+            CHECK(!SetFileInformationByHandle(file, read_only[i], zeroes, read_only[i] == FileRemoteProtocolInfo ? 116 : 64));
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        }
+        SetLastError(0xdeadbeef);
+        CHECK(!SetFileInformationByHandle(file, (FILE_INFO_BY_HANDLE_CLASS)0x7fff, zeroes, sizeof(zeroes)));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK(GetFileInformationByHandleEx(file, FileStandardInfo, &standard, sizeof(standard)));
+        CHECK_EQ(standard.EndOfFile.QuadPart, 5);
     }
 
     TEST("GetFileInformationByHandleEx: the length is checked before the handle");
