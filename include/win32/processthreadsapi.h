@@ -173,6 +173,9 @@ OVERLAPPED_API DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR 
 OVERLAPPED_API BOOL WINAPI SetThreadPriorityBoost(HANDLE hThread, BOOL bDisablePriorityBoost);
 OVERLAPPED_API BOOL WINAPI GetThreadPriorityBoost(HANDLE hThread, PBOOL pDisablePriorityBoost);
 OVERLAPPED_API DWORD WINAPI SetThreadIdealProcessor(HANDLE hThread, DWORD dwIdealProcessor);
+OVERLAPPED_API BOOL WINAPI GetThreadGroupAffinity(HANDLE hThread, PGROUP_AFFINITY GroupAffinity);
+OVERLAPPED_API BOOL WINAPI SetThreadGroupAffinity(HANDLE hThread, const GROUP_AFFINITY* GroupAffinity,
+                                                  PGROUP_AFFINITY PreviousGroupAffinity);
 OVERLAPPED_API DWORD WINAPI GetProcessIdOfThread(HANDLE Thread);
 OVERLAPPED_API HRESULT WINAPI SetThreadDescription(HANDLE hThread, PCWSTR lpThreadDescription);
 OVERLAPPED_API HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR* ppszThreadDescription);

@@ -1,8 +1,10 @@
 // thread.cpp: CreateThread, ExitThread, Resume/SuspendThread, exit codes, thread ids,
-// OpenThread, QueueUserAPC, ExitProcess, thread descriptions.
+// OpenThread, QueueUserAPC, ExitProcess, thread descriptions, error modes, stack limits.
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -327,4 +329,97 @@ extern "C" HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR* ppszThread
     copy[text.size()] = 0;
     *ppszThreadDescription = copy;
     return HRESULT_FROM_NT(STATUS_SUCCESS);
+}
+
+// ---- error modes -------------------------------------------------------------------------
+//
+// Windows shows no box for the errors these flags name when they are set; this library never
+// shows one, so the modes only need to be kept and read back: the process's (SetErrorMode)
+// and each thread's (SetThreadErrorMode), which are separate.
+
+namespace {
+
+std::atomic<UINT> process_error_mode{0};
+thread_local DWORD thread_error_mode = 0;
+
+// The flags a thread's mode may hold (Wine's thread.c test_ThreadErrorMode: every other
+// bit, SEM_NOALIGNMENTFAULTEXCEPT among them, is ERROR_INVALID_PARAMETER).
+constexpr DWORD kThreadErrorModes = SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX;
+
+}  // namespace
+
+// The previous mode (Microsoft Learn, SetErrorMode).
+extern "C" UINT WINAPI SetErrorMode(UINT uMode) { return process_error_mode.exchange(uMode, std::memory_order_relaxed); }
+
+extern "C" UINT WINAPI GetErrorMode(void) { return process_error_mode.load(std::memory_order_relaxed); }
+
+extern "C" BOOL WINAPI SetThreadErrorMode(DWORD dwNewMode, LPDWORD lpOldMode)
+{
+    if (dwNewMode & ~kThreadErrorModes) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (lpOldMode != nullptr) *lpOldMode = thread_error_mode;
+    thread_error_mode = dwNewMode;
+    return TRUE;
+}
+
+extern "C" DWORD WINAPI GetThreadErrorMode(void) { return thread_error_mode; }
+
+// ---- the calling thread's stack ----------------------------------------------------------
+
+namespace {
+
+// The calling thread's stack as glibc knows it (for the first thread, the region its
+// RLIMIT_STACK allows). False if glibc cannot tell.
+bool current_stack(uintptr_t* low, uintptr_t* high)
+{
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return false;
+    void* address = nullptr;
+    size_t size = 0;
+    int error = pthread_attr_getstack(&attr, &address, &size);
+    pthread_attr_destroy(&attr);
+    if (error != 0 || address == nullptr || size == 0) return false;
+    *low = reinterpret_cast<uintptr_t>(address);
+    *high = *low + size;
+    return true;
+}
+
+// Bytes of stack the thread asked to keep for handling a stack overflow.
+thread_local ULONG stack_guarantee = 0;
+
+}  // namespace
+
+extern "C" void WINAPI GetCurrentThreadStackLimits(PULONG_PTR LowLimit, PULONG_PTR HighLimit)
+{
+    uintptr_t low = 0, high = 0;
+    if (!current_stack(&low, &high)) {
+        // glibc always knows its threads' stacks; should it not, a local's page is the
+        // least that is true.
+        uintptr_t here = reinterpret_cast<uintptr_t>(&low) & ~uintptr_t(4095);
+        low = here;
+        high = here + 4096;
+    }
+    *LowLimit = low;
+    *HighLimit = high;
+}
+
+// Windows' rules (Wine's thread.c test_SetThreadStackGuarantee): the size is rounded up to
+// whole pages, at least two on 64-bit; the guarantee only grows; the previous guarantee is
+// written back, on failure too; a size the stack cannot hold is ERROR_INVALID_PARAMETER;
+// 0 reads the guarantee. Linux raises no stack-overflow exception (the process gets
+// SIGSEGV), so the guarantee is recorded, not reserved (docs/win32-status.md).
+extern "C" BOOL WINAPI SetThreadStackGuarantee(PULONG StackSizeInBytes)
+{
+    if (StackSizeInBytes == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    constexpr ULONG kPage = 4096;
+    constexpr ULONG kLeast = kPage * sizeof(void*) / 4;
+    ULONG asked = *StackSizeInBytes;
+    ULONG previous = stack_guarantee;
+    *StackSizeInBytes = previous;
+    if (asked == 0) return TRUE;
+    uint64_t wanted = (uint64_t(asked) + kPage - 1) & ~uint64_t(kPage - 1);
+    if (wanted < kLeast) wanted = kLeast;
+    uintptr_t low = 0, high = 0;
+    if (current_stack(&low, &high) && wanted >= high - low) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (wanted > previous) stack_guarantee = static_cast<ULONG>(wanted);
+    return TRUE;
 }
