@@ -2,6 +2,7 @@
 // trampoline, thread exit, and the APC queue.
 #include "kernel/thread.h"
 
+#include <cfenv>
 #include <mutex>
 #include <pthread.h>
 #include <unistd.h>
@@ -86,6 +87,12 @@ struct ThreadStart {
     static void* run(void* argument)
     {
         ThreadObject* object = static_cast<ThreadObject*>(argument);
+        // A Windows thread starts with the default floating-point environment (rounding to
+        // nearest, exceptions masked, no flush-to-zero), whatever its creator set; Linux
+        // copies the creator's into the new thread (Wine's kernel32 thread.c
+        // test_thread_fpu_cw: a thread made after _control87 changed the rounding still
+        // sees the default).
+        std::fesetenv(FE_DFL_ENV);
         adopt(object);
         // Created suspended: sleep until ResumeThread brings the count to 0. The count is
         // read again under `lock`, where SuspendThread raises it from 0 while the thread

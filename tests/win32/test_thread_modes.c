@@ -1,7 +1,7 @@
 /* test_thread_modes.c: a thread's error mode and the process's (SetErrorMode/GetErrorMode,
  * SetThreadErrorMode/GetThreadErrorMode), its stack (GetCurrentThreadStackLimits,
- * SetThreadStackGuarantee) and its processor group affinity (GetThreadGroupAffinity,
- * SetThreadGroupAffinity).
+ * SetThreadStackGuarantee), its processor group affinity (GetThreadGroupAffinity,
+ * SetThreadGroupAffinity) and the floating-point environment it starts with.
  *
  * Facts: Wine's kernel32 thread.c (passes on Windows): test_ThreadErrorMode (the three
  * valid bits, the previous mode through the out pointer, every other bit
@@ -9,9 +9,15 @@
  * least two pages on 64-bit, never lowered, the previous size written back, a size past
  * the stack refused), test_GetCurrentThreadStackLimits, test_thread_processor (group
  * affinity: group 0 holds this machine's processors, no "every processor" shortcut, a
- * NULL affinity refused); Microsoft Learn (SetErrorMode: "the return value is the previous
+ * NULL affinity refused), test_thread_fpu_cw (a new thread starts with the default
+ * floating-point control words, not its creator's); Microsoft Learn (SetErrorMode: "the return value is the previous
  * state of the error-mode bit flags"; GetErrorMode; SetThreadErrorMode). */
 #include "testlib.h"
+
+#include <fenv.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
 
 #ifndef SEM_FAILCRITICALERRORS
 #define SEM_FAILCRITICALERRORS 0x0001
@@ -203,10 +209,51 @@ static void test_group_affinity(void)
     CHECK(previous.Mask == process_mask); /* as SetThreadAffinityMask left it */
 }
 
+struct fp_seen {
+    int rounding;
+    unsigned int mxcsr;
+};
+
+static DWORD WINAPI read_fp(LPVOID arg)
+{
+    struct fp_seen *seen = arg;
+    seen->rounding = fegetround();
+#if defined(__x86_64__) || defined(__i386__)
+    seen->mxcsr = _mm_getcsr();
+#endif
+    return 0;
+}
+
+static void test_fp_environment(void)
+{
+    struct fp_seen seen = {-1, 0};
+
+    TEST("a new thread starts with the default rounding and MXCSR, not its creator's");
+    CHECK_EQ(fesetround(FE_TOWARDZERO), 0);
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int creator_mxcsr = _mm_getcsr();
+    _mm_setcsr(creator_mxcsr | 0x8040); /* flush-to-zero and denormals-are-zero */
+#endif
+    HANDLE thread = CreateThread(NULL, 0, read_fp, &seen, 0, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CHECK_EQ(seen.rounding, FE_TONEAREST);
+    CHECK_EQ(fegetround(), FE_TOWARDZERO); /* the creator keeps its own */
+#if defined(__x86_64__) || defined(__i386__)
+    CHECK_EQ(seen.mxcsr & 0xFFC0, 0x1F80); /* nearest, all exceptions masked, no FTZ/DAZ */
+    CHECK_EQ(_mm_getcsr() & 0x8040, 0x8040);
+    _mm_setcsr(creator_mxcsr);
+#endif
+    fesetround(FE_TONEAREST);
+    CHECK_EQ(fegetround(), FE_TONEAREST);
+}
+
 int main(void)
 {
     test_error_modes();
     test_stack();
     test_group_affinity();
+    test_fp_environment();
     return tl_finish();
 }
