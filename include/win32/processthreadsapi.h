@@ -76,6 +76,7 @@ typedef struct _STARTUPINFOEXW {
 #define PROC_THREAD_ATTRIBUTE_PARENT_PROCESS 0x00020000
 #define PROC_THREAD_ATTRIBUTE_HANDLE_LIST 0x00020002
 #define PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE 0x00020016 /* its value is the HPCON itself */
+#define PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY 0x00030003 /* a GROUP_AFFINITY */
 
 /* STARTUPINFO.dwFlags */
 #define STARTF_USESHOWWINDOW 0x00000001
@@ -134,6 +135,14 @@ OVERLAPPED_API BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIS
                                                      DWORD_PTR Attribute, PVOID lpValue, SIZE_T cbSize,
                                                      PVOID lpPreviousValue, PSIZE_T lpReturnSize);
 OVERLAPPED_API void WINAPI DeleteProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList);
+/* Threads of this process only (docs/win32-status.md). */
+OVERLAPPED_API HANDLE WINAPI CreateRemoteThread(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                                SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                                LPVOID lpParameter, DWORD dwCreationFlags, LPDWORD lpThreadId);
+OVERLAPPED_API HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                                  SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                                  LPVOID lpParameter, DWORD dwCreationFlags,
+                                                  LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, LPDWORD lpThreadId);
 OVERLAPPED_API void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
 OVERLAPPED_API void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
 OVERLAPPED_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);

@@ -423,3 +423,56 @@ extern "C" BOOL WINAPI SetThreadStackGuarantee(PULONG StackSizeInBytes)
     if (wanted > previous) stack_guarantee = static_cast<ULONG>(wanted);
     return TRUE;
 }
+
+// ---- threads "in another process": this one only -----------------------------------------
+
+// CreateRemoteThread(Ex) of this process (GetCurrentProcess(), or a handle OpenProcess gave
+// for this process's id) is CreateThread; the handle needs the rights Microsoft Learn lists
+// (PROCESS_CREATE_THREAD, PROCESS_QUERY_INFORMATION, PROCESS_VM_OPERATION,
+// PROCESS_VM_WRITE, PROCESS_VM_READ: ERROR_ACCESS_DENIED without them). Another process's:
+// ERROR_CALL_NOT_IMPLEMENTED, as Linux cannot start a thread in another process
+// (docs/deviations.md). PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY sets the thread's processors
+// before it runs; group 0 within the process's processors, or ERROR_INVALID_PARAMETER
+// (Wine's kernel32 thread.c test_CreateRemoteThreadEx_affinity).
+extern "C" HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                              SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                              LPVOID lpParameter, DWORD dwCreationFlags,
+                                              LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, LPDWORD lpThreadId)
+{
+    constexpr ACCESS_MASK kNeeded =
+        PROCESS_CREATE_THREAD | PROCESS_QUERY_INFORMATION | PROCESS_VM_OPERATION | PROCESS_VM_WRITE | PROCESS_VM_READ;
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(hProcess, kernel::ObjectType::Process, 0, &granted, &error);
+    if (object == nullptr) return fail(error, HANDLE(nullptr));
+    bool self = object == kernel::current_process_object();
+    object->release_reference();
+    if ((granted & kNeeded) != kNeeded) return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));
+    if (!self) return fail(ERROR_CALL_NOT_IMPLEMENTED, HANDLE(nullptr));
+    GROUP_AFFINITY affinity;
+    if (!win32::attribute_group_affinity(lpAttributeList, &affinity))
+        return CreateThread(lpThreadAttributes, dwStackSize, lpStartAddress, lpParameter, dwCreationFlags, lpThreadId);
+    DWORD_PTR process_mask = 0, system_mask = 0;
+    GetProcessAffinityMask(GetCurrentProcess(), &process_mask, &system_mask);
+    if (affinity.Group != 0 || affinity.Mask == 0 || (affinity.Mask & ~process_mask) != 0)
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    HANDLE thread = CreateThread(lpThreadAttributes, dwStackSize, lpStartAddress, lpParameter,
+                                 dwCreationFlags | CREATE_SUSPENDED, lpThreadId);
+    if (thread == nullptr) return nullptr;
+    if (!SetThreadGroupAffinity(thread, &affinity, nullptr)) {
+        error = GetLastError();
+        TerminateThread(thread, 0);  // it has not begun its routine: it ends without running it
+        CloseHandle(thread);
+        return fail(error, HANDLE(nullptr));
+    }
+    if (!(dwCreationFlags & CREATE_SUSPENDED)) ResumeThread(thread);
+    return thread;
+}
+
+extern "C" HANDLE WINAPI CreateRemoteThread(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                            SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                            LPVOID lpParameter, DWORD dwCreationFlags, LPDWORD lpThreadId)
+{
+    return CreateRemoteThreadEx(hProcess, lpThreadAttributes, dwStackSize, lpStartAddress, lpParameter,
+                                dwCreationFlags, nullptr, lpThreadId);
+}

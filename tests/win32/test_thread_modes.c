@@ -1,7 +1,8 @@
 /* test_thread_modes.c: a thread's error mode and the process's (SetErrorMode/GetErrorMode,
  * SetThreadErrorMode/GetThreadErrorMode), its stack (GetCurrentThreadStackLimits,
  * SetThreadStackGuarantee), its processor group affinity (GetThreadGroupAffinity,
- * SetThreadGroupAffinity) and the floating-point environment it starts with.
+ * SetThreadGroupAffinity), the floating-point environment it starts with, and
+ * CreateRemoteThread(Ex) of this process.
  *
  * Facts: Wine's kernel32 thread.c (passes on Windows): test_ThreadErrorMode (the three
  * valid bits, the previous mode through the out pointer, every other bit
@@ -10,7 +11,10 @@
  * the stack refused), test_GetCurrentThreadStackLimits, test_thread_processor (group
  * affinity: group 0 holds this machine's processors, no "every processor" shortcut, a
  * NULL affinity refused), test_thread_fpu_cw (a new thread starts with the default
- * floating-point control words, not its creator's); Microsoft Learn (SetErrorMode: "the return value is the previous
+ * floating-point control words, not its creator's), test_CreateRemoteThreadEx_affinity
+ * (a group affinity attribute places the thread; a processor the machine lacks is
+ * ERROR_INVALID_PARAMETER); Microsoft Learn (CreateRemoteThread: the process rights it
+ * needs); Microsoft Learn (SetErrorMode: "the return value is the previous
  * state of the error-mode bit flags"; GetErrorMode; SetThreadErrorMode). */
 #include "testlib.h"
 
@@ -249,11 +253,153 @@ static void test_fp_environment(void)
     CHECK_EQ(fegetround(), FE_TONEAREST);
 }
 
-int main(void)
+static DWORD WINAPI report_affinity(LPVOID arg)
 {
+    GROUP_AFFINITY *seen = arg;
+    return GetThreadGroupAffinity(GetCurrentThread(), seen) ? 5 : 6;
+}
+
+static void test_remote_thread(void)
+{
+    DWORD id = 0, code = 0;
+
+    TEST("CreateRemoteThread of this process is CreateThread");
+    HANDLE thread = CreateRemoteThread(GetCurrentProcess(), NULL, 0, read_thread_mode, &code, 0, &id);
+    CHECK(thread != NULL);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(GetThreadId(thread), id);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(thread);
+    HANDLE self = OpenProcess(PROCESS_ALL_ACCESS, FALSE, GetCurrentProcessId());
+    CHECK(self != NULL);
+    thread = CreateRemoteThread(self, NULL, 0, read_thread_mode, &code, CREATE_SUSPENDED, NULL);
+    CHECK(thread != NULL);
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    CloseHandle(self);
+
+    TEST("CreateRemoteThread: the process handle's rights and kind");
+    self = OpenProcess(PROCESS_QUERY_INFORMATION | SYNCHRONIZE, FALSE, GetCurrentProcessId());
+    CHECK(self != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateRemoteThread(self, NULL, 0, read_thread_mode, &code, 0, NULL) == NULL);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(self);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateRemoteThread(NULL, NULL, 0, read_thread_mode, &code, 0, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(CreateRemoteThread(event, NULL, 0, read_thread_mode, &code, 0, NULL) == NULL);
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(event);
+
+    TEST("CreateRemoteThreadEx: PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY places the new thread");
+    WINE_DEVIATION("Wine 8's UpdateProcThreadAttribute refuses PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY")
+    {
+        DWORD_PTR process_mask = 0, system_mask = 0;
+        CHECK(GetProcessAffinityMask(GetCurrentProcess(), &process_mask, &system_mask));
+        DWORD_PTR highest = process_mask;
+        while (highest & (highest - 1)) highest &= highest - 1; /* one processor: the last */
+        SIZE_T size = 0;
+        CHECK(!InitializeProcThreadAttributeList(NULL, 1, 0, &size));
+        CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+        LPPROC_THREAD_ATTRIBUTE_LIST list = (LPPROC_THREAD_ATTRIBUTE_LIST)HeapAlloc(GetProcessHeap(), 0, size);
+        CHECK(InitializeProcThreadAttributeList(list, 1, 0, &size));
+        GROUP_AFFINITY wanted, seen;
+        memset(&wanted, 0, sizeof(wanted));
+        wanted.Mask = highest;
+        SetLastError(0xdeadbeef);
+        CHECK(UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY, &wanted, sizeof(wanted),
+                                        NULL, NULL));
+        memset(&seen, 0xcc, sizeof(seen));
+        thread = CreateRemoteThreadEx(GetCurrentProcess(), NULL, 0, report_affinity, &seen, 0, list, NULL);
+        CHECK(thread != NULL);
+        CHECK_EQ(WaitForSingleObject(thread, WAIT_MS), WAIT_OBJECT_0);
+        CHECK(GetExitCodeThread(thread, &code));
+        CHECK_EQ(code, 5);
+        CloseHandle(thread);
+        CHECK_EQ(seen.Group, 0);
+        CHECK(seen.Mask == highest);
+        DeleteProcThreadAttributeList(list);
+
+        /* A processor the machine lacks: refused when the thread is made. */
+        if (system_mask != ~(DWORD_PTR)0) {
+            CHECK(InitializeProcThreadAttributeList(list, 1, 0, &size));
+            wanted.Mask = (system_mask + 1) | process_mask;
+            CHECK(UpdateProcThreadAttribute(list, 0, PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY, &wanted, sizeof(wanted),
+                                            NULL, NULL));
+            SetLastError(0xdeadbeef);
+            thread = CreateRemoteThreadEx(GetCurrentProcess(), NULL, 0, report_affinity, &seen, 0, list, NULL);
+            CHECK(thread == NULL);
+            CHECK_ERROR(ERROR_INVALID_PARAMETER);
+            if (thread != NULL) {
+                WaitForSingleObject(thread, WAIT_MS);
+                CloseHandle(thread);
+            }
+            DeleteProcThreadAttributeList(list);
+        }
+        HeapFree(GetProcessHeap(), 0, list);
+    }
+
+    TEST("CreateProcess: PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY places the child's first thread");
+    WINE_DEVIATION("Wine 8's UpdateProcThreadAttribute refuses PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY")
+    {
+        DWORD_PTR process_mask = 0, system_mask = 0;
+        CHECK(GetProcessAffinityMask(GetCurrentProcess(), &process_mask, &system_mask));
+        DWORD highest_bit = 0;
+        for (DWORD bit = 0; bit < 8 * sizeof(DWORD_PTR); ++bit)
+            if (process_mask & ((DWORD_PTR)1 << bit)) highest_bit = bit;
+        SIZE_T size = 0;
+        InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+        STARTUPINFOEXA info;
+        memset(&info, 0, sizeof(info));
+        info.StartupInfo.cb = sizeof(info);
+        info.lpAttributeList = (LPPROC_THREAD_ATTRIBUTE_LIST)HeapAlloc(GetProcessHeap(), 0, size);
+        CHECK(InitializeProcThreadAttributeList(info.lpAttributeList, 1, 0, &size));
+        GROUP_AFFINITY wanted;
+        memset(&wanted, 0, sizeof(wanted));
+        wanted.Mask = (DWORD_PTR)1 << highest_bit;
+        CHECK(UpdateProcThreadAttribute(info.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY, &wanted,
+                                        sizeof(wanted), NULL, NULL));
+        char path[MAX_PATH], command[MAX_PATH + 32];
+        CHECK(GetModuleFileNameA(NULL, path, sizeof(path)) > 0);
+        snprintf(command, sizeof(command), "\"%s\" child-affinity", path);
+        PROCESS_INFORMATION child;
+        CHECK(CreateProcessA(path, command, NULL, NULL, FALSE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+                             &info.StartupInfo, &child));
+        CHECK_EQ(WaitForSingleObject(child.hProcess, WAIT_MS), WAIT_OBJECT_0);
+        DWORD child_code = 0;
+        CHECK(GetExitCodeProcess(child.hProcess, &child_code));
+        CHECK_EQ(child_code, highest_bit + 1); /* its only processor, counted from 1 */
+        CloseHandle(child.hProcess);
+        CloseHandle(child.hThread);
+        DeleteProcThreadAttributeList(info.lpAttributeList);
+        HeapFree(GetProcessHeap(), 0, info.lpAttributeList);
+    }
+}
+
+/* The child of test_remote_thread: its processor if it has exactly one (counted from 1),
+ * else 100. */
+static int child_affinity(void)
+{
+    GROUP_AFFINITY affinity;
+    if (!GetThreadGroupAffinity(GetCurrentThread(), &affinity)) return 101;
+    if (affinity.Mask == 0 || (affinity.Mask & (affinity.Mask - 1)) != 0) return 100;
+    int bit = 0;
+    while (!(affinity.Mask & ((DWORD_PTR)1 << bit))) ++bit;
+    return bit + 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "child-affinity") == 0) return child_affinity();
     test_error_modes();
     test_stack();
     test_group_affinity();
     test_fp_environment();
+    test_remote_thread();
     return tl_finish();
 }
