@@ -348,8 +348,16 @@ constexpr DWORD kThreadErrorModes = SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORB
 
 }  // namespace
 
-// The previous mode (Microsoft Learn, SetErrorMode).
-extern "C" UINT WINAPI SetErrorMode(UINT uMode) { return process_error_mode.exchange(uMode, std::memory_order_relaxed); }
+// The previous mode. SEM_NOALIGNMENTFAULTEXCEPT, once set, stays: "subsequent attempts
+// to clear the value are ignored" (Microsoft Learn, SetErrorMode).
+extern "C" UINT WINAPI SetErrorMode(UINT uMode)
+{
+    UINT previous = process_error_mode.load(std::memory_order_relaxed);
+    while (!process_error_mode.compare_exchange_weak(previous, uMode | (previous & SEM_NOALIGNMENTFAULTEXCEPT),
+                                                     std::memory_order_relaxed)) {
+    }
+    return previous;
+}
 
 extern "C" UINT WINAPI GetErrorMode(void) { return process_error_mode.load(std::memory_order_relaxed); }
 
@@ -398,8 +406,10 @@ extern "C" void WINAPI GetCurrentThreadStackLimits(PULONG_PTR LowLimit, PULONG_P
         low = here;
         high = here + 4096;
     }
-    *LowLimit = low;
-    *HighLimit = high;
+    // Windows faults on a NULL pointer (Wine's thread.c: "crashes on native"); nothing
+    // is written through one here.
+    if (LowLimit != nullptr) *LowLimit = low;
+    if (HighLimit != nullptr) *HighLimit = high;
 }
 
 // Windows' rules (Wine's thread.c test_SetThreadStackGuarantee): the size is rounded up to

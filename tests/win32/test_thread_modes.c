@@ -93,6 +93,17 @@ static void test_error_modes(void)
     CHECK_EQ(GetErrorMode(), SEM_NOGPFAULTERRORBOX);
     CHECK_EQ(SetErrorMode(process_initial), SEM_NOGPFAULTERRORBOX);
     CHECK_EQ(GetErrorMode(), process_initial);
+
+    TEST("SetErrorMode: SEM_NOALIGNMENTFAULTEXCEPT, once kept, cannot be cleared");
+    SetErrorMode(process_initial | SEM_NOALIGNMENTFAULTEXCEPT);
+    WINE_DEVIATION("Wine 8's SetErrorMode clears SEM_NOALIGNMENTFAULTEXCEPT")
+    {
+        if (GetErrorMode() & SEM_NOALIGNMENTFAULTEXCEPT) { /* x86 Windows may ignore the request */
+            SetErrorMode(0);
+            CHECK_EQ(GetErrorMode() & SEM_NOALIGNMENTFAULTEXCEPT, SEM_NOALIGNMENTFAULTEXCEPT);
+        }
+    }
+    SetErrorMode(process_initial);
 }
 
 static DWORD WINAPI guarantee_in_new_thread(LPVOID arg)
