@@ -392,6 +392,38 @@ static void test_remote_thread(void)
     }
 }
 
+static volatile LONG pool_rounding = -1;
+
+static void CALLBACK note_rounding(PVOID event, BOOLEAN timed_out)
+{
+    (void)timed_out;
+    tl_store(&pool_rounding, fegetround());
+    SetEvent((HANDLE)event);
+}
+
+static void test_pool_fp_environment(void)
+{
+    TEST("WT_EXECUTEINWAITTHREAD and WT_EXECUTEINTIMERTHREAD callbacks see the default rounding");
+    HANDLE done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE signalled = CreateEventA(NULL, TRUE, TRUE, NULL);
+    CHECK_EQ(fesetround(FE_TOWARDZERO), 0); /* the pool's helper threads start from here */
+    HANDLE wait = NULL;
+    CHECK(RegisterWaitForSingleObject(&wait, signalled, note_rounding, done, INFINITE,
+                                      WT_EXECUTEINWAITTHREAD | WT_EXECUTEONLYONCE));
+    CHECK_EQ(WaitForSingleObject(done, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&pool_rounding), FE_TONEAREST);
+    tl_store(&pool_rounding, -1);
+    HANDLE timer = NULL;
+    CHECK(CreateTimerQueueTimer(&timer, NULL, note_rounding, done, 10, 0, WT_EXECUTEINTIMERTHREAD));
+    CHECK_EQ(WaitForSingleObject(done, WAIT_MS), WAIT_OBJECT_0);
+    CHECK_EQ(tl_load(&pool_rounding), FE_TONEAREST);
+    fesetround(FE_TONEAREST);
+    CHECK(DeleteTimerQueueTimer(NULL, timer, INVALID_HANDLE_VALUE));
+    CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
+    CloseHandle(signalled);
+    CloseHandle(done);
+}
+
 /* The child of test_remote_thread: its processor if it has exactly one (counted from 1),
  * else 100. */
 static int child_affinity(void)
@@ -412,5 +444,6 @@ int main(int argc, char **argv)
     test_group_affinity();
     test_fp_environment();
     test_remote_thread();
+    test_pool_fp_environment(); /* the first use of the pool's wait and timer threads */
     return tl_finish();
 }
