@@ -76,6 +76,7 @@ typedef struct _STARTUPINFOEXW {
 #define PROC_THREAD_ATTRIBUTE_PARENT_PROCESS 0x00020000
 #define PROC_THREAD_ATTRIBUTE_HANDLE_LIST 0x00020002
 #define PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE 0x00020016 /* its value is the HPCON itself */
+#define PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY 0x00030003 /* a GROUP_AFFINITY */
 
 /* STARTUPINFO.dwFlags */
 #define STARTF_USESHOWWINDOW 0x00000001
@@ -134,6 +135,14 @@ OVERLAPPED_API BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIS
                                                      DWORD_PTR Attribute, PVOID lpValue, SIZE_T cbSize,
                                                      PVOID lpPreviousValue, PSIZE_T lpReturnSize);
 OVERLAPPED_API void WINAPI DeleteProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList);
+/* Threads of this process only (docs/win32-status.md). */
+OVERLAPPED_API HANDLE WINAPI CreateRemoteThread(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                                SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                                LPVOID lpParameter, DWORD dwCreationFlags, LPDWORD lpThreadId);
+OVERLAPPED_API HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                                  SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                                  LPVOID lpParameter, DWORD dwCreationFlags,
+                                                  LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, LPDWORD lpThreadId);
 OVERLAPPED_API void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
 OVERLAPPED_API void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
 OVERLAPPED_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
@@ -173,6 +182,9 @@ OVERLAPPED_API DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR 
 OVERLAPPED_API BOOL WINAPI SetThreadPriorityBoost(HANDLE hThread, BOOL bDisablePriorityBoost);
 OVERLAPPED_API BOOL WINAPI GetThreadPriorityBoost(HANDLE hThread, PBOOL pDisablePriorityBoost);
 OVERLAPPED_API DWORD WINAPI SetThreadIdealProcessor(HANDLE hThread, DWORD dwIdealProcessor);
+OVERLAPPED_API BOOL WINAPI GetThreadGroupAffinity(HANDLE hThread, PGROUP_AFFINITY GroupAffinity);
+OVERLAPPED_API BOOL WINAPI SetThreadGroupAffinity(HANDLE hThread, const GROUP_AFFINITY* GroupAffinity,
+                                                  PGROUP_AFFINITY PreviousGroupAffinity);
 OVERLAPPED_API DWORD WINAPI GetProcessIdOfThread(HANDLE Thread);
 OVERLAPPED_API HRESULT WINAPI SetThreadDescription(HANDLE hThread, PCWSTR lpThreadDescription);
 OVERLAPPED_API HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR* ppszThreadDescription);

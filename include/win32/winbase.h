@@ -522,6 +522,18 @@ OVERLAPPED_API DWORD WINAPI GetThreadId(HANDLE Thread);
 OVERLAPPED_API HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
 OVERLAPPED_API DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
 OVERLAPPED_API BOOL WINAPI SwitchToThread(void);
+/* Error modes: recorded and read back; no error box is ever shown (docs/win32-status.md). */
+#define SEM_FAILCRITICALERRORS 0x0001
+#define SEM_NOGPFAULTERRORBOX 0x0002
+#define SEM_NOALIGNMENTFAULTEXCEPT 0x0004
+#define SEM_NOOPENFILEERRORBOX 0x8000
+OVERLAPPED_API UINT WINAPI SetErrorMode(UINT uMode);
+OVERLAPPED_API UINT WINAPI GetErrorMode(void);
+OVERLAPPED_API BOOL WINAPI SetThreadErrorMode(DWORD dwNewMode, LPDWORD lpOldMode);
+OVERLAPPED_API DWORD WINAPI GetThreadErrorMode(void);
+/* The calling thread's stack. */
+OVERLAPPED_API void WINAPI GetCurrentThreadStackLimits(PULONG_PTR LowLimit, PULONG_PTR HighLimit);
+OVERLAPPED_API BOOL WINAPI SetThreadStackGuarantee(PULONG StackSizeInBytes);
 OVERLAPPED_API DECLSPEC_NORETURN void WINAPI ExitProcess(UINT uExitCode);
 
 /* ---- Waits ------------------------------------------------------------------------- */

@@ -2,6 +2,7 @@
 // trampoline, thread exit, and the APC queue.
 #include "kernel/thread.h"
 
+#include <cfenv>
 #include <mutex>
 #include <pthread.h>
 #include <unistd.h>
@@ -86,14 +87,22 @@ struct ThreadStart {
     static void* run(void* argument)
     {
         ThreadObject* object = static_cast<ThreadObject*>(argument);
+        // A Windows thread starts with the default floating-point environment (rounding to
+        // nearest, exceptions masked, no flush-to-zero), whatever its creator set; Linux
+        // copies the creator's into the new thread (Wine's kernel32 thread.c
+        // test_thread_fpu_cw: a thread made after _control87 changed the rounding still
+        // sees the default).
+        std::fesetenv(FE_DFL_ENV);
         adopt(object);
-        // Created suspended: sleep until ResumeThread brings the count to 0.
+        // Created suspended: sleep until ResumeThread brings the count to 0. The count is
+        // read again under `lock`, where SuspendThread raises it from 0 while the thread
+        // has not started: one that came after the first read holds the thread again.
         for (;;) {
-            uint32_t count = object->suspend_count_.load(std::memory_order_acquire);
-            if (count == 0) break;
-            futex_wait(&object->suspend_count_, count, nullptr);
+            object->wait_while_suspended();
+            object->lock.lock();
+            if (object->suspend_count_.load(std::memory_order_acquire) == 0 || object->terminated_) break;
+            object->lock.unlock();
         }
-        object->lock.lock();
         bool terminated = object->terminated_;  // TerminateThread came first: the routine never runs
         object->started_ = !terminated;
         DWORD code = object->terminate_code_;
@@ -120,6 +129,7 @@ ThreadState* current_thread()
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = true;
+    object->self_suspended_ = false;
     object->terminated_ = false;
     object->suspend_count_.store(0, std::memory_order_relaxed);
     object->lock.unlock();
@@ -147,6 +157,7 @@ ThreadObject* ThreadObject::spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE star
     object->exited_ = false;
     object->exit_code_ = 0;
     object->started_ = false;
+    object->self_suspended_ = false;
     object->terminated_ = false;
     object->terminate_code_ = 0;
     object->start_ = start;
@@ -215,22 +226,48 @@ DWORD ThreadObject::resume()
     return 0;
 }
 
+void ThreadObject::wait_while_suspended()
+{
+    for (;;) {
+        uint32_t count = suspend_count_.load(std::memory_order_acquire);
+        if (count == 0) return;
+        futex_wait(&suspend_count_, count, nullptr);
+    }
+}
+
 DWORD ThreadObject::suspend(DWORD* error)
 {
     // Linux has no safe way to stop another thread at an arbitrary point; only a thread
-    // that has not started running its routine yet can be held (docs/deviations.md).
+    // that has not started running its routine yet, or that suspended itself and sleeps in
+    // that call, can be held (docs/deviations.md). The count rises from 0 only here,
+    // under `lock`, where a held thread also decides to leave.
     constexpr uint32_t kMaximumSuspendCount = 127;  // MAXIMUM_SUSPEND_COUNT (MAXCHAR)
-    LockGuard guard(lock);
-    *error = exited_ ? ERROR_ACCESS_DENIED : started_ ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_SUCCESS;
-    if (*error != ERROR_SUCCESS) return static_cast<DWORD>(-1);
-    uint32_t count = suspend_count_.load(std::memory_order_acquire);
-    do {
-        if (count >= kMaximumSuspendCount) {
-            *error = ERROR_SIGNAL_REFUSED;  // STATUS_SUSPEND_COUNT_EXCEEDED
-            return static_cast<DWORD>(-1);
+    bool self = tls_self == this;
+    {
+        LockGuard guard(lock);
+        bool holdable = !started_ || self_suspended_ || self;
+        *error = exited_ ? ERROR_ACCESS_DENIED : !holdable ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_SUCCESS;
+        if (*error != ERROR_SUCCESS) return static_cast<DWORD>(-1);
+        uint32_t count = suspend_count_.load(std::memory_order_acquire);
+        do {
+            if (count >= kMaximumSuspendCount) {
+                *error = ERROR_SIGNAL_REFUSED;  // STATUS_SUSPEND_COUNT_EXCEEDED
+                return static_cast<DWORD>(-1);
+            }
+        } while (!suspend_count_.compare_exchange_weak(count, count + 1, std::memory_order_acq_rel));
+        if (!self) return count;
+        self_suspended_ = true;
+    }
+    // The calling thread suspended itself: it sleeps here until ResumeThread (of another
+    // thread) brings the count back to 0, then returns the count it had (0).
+    for (;;) {
+        wait_while_suspended();
+        LockGuard guard(lock);
+        if (suspend_count_.load(std::memory_order_acquire) == 0) {
+            self_suspended_ = false;
+            return 0;
         }
-    } while (!suspend_count_.compare_exchange_weak(count, count + 1, std::memory_order_acq_rel));
-    return count;
+    }
 }
 
 bool ThreadObject::terminate_unstarted(DWORD exit_code)

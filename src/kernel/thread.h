@@ -51,11 +51,14 @@ public:
     static ThreadObject* spawn(SIZE_T stack_size, LPTHREAD_START_ROUTINE start, LPVOID parameter,
                                bool suspended, DWORD* error);
 
-    // Suspend count changes; only threads created suspended can be held (see docs).
+    // Suspend count changes; only threads created suspended and threads that suspended
+    // themselves can be held (see docs).
     DWORD resume();
     // The previous count, or (DWORD)-1 with *error set: ERROR_ACCESS_DENIED once the thread
     // has exited, ERROR_SIGNAL_REFUSED at the maximum count (127, MAXIMUM_SUSPEND_COUNT),
-    // ERROR_CALL_NOT_IMPLEMENTED for a thread already running.
+    // ERROR_CALL_NOT_IMPLEMENTED for another thread that is running. Called by the thread
+    // itself it holds the caller until another thread's ResumeThread brings the count to
+    // 0, and returns 0.
     DWORD suspend(DWORD* error);
     // TerminateThread of another thread: one that has not begun its routine (created
     // suspended, or not yet running) ends without running it, with `exit_code`: true. A
@@ -86,8 +89,12 @@ private:
     std::atomic<int> priority_{0};
     std::atomic<bool> boost_disabled_{false};
     std::atomic<DWORD> ideal_processor_{0};
-    std::atomic<uint32_t> suspend_count_{0};  // futex word for a thread created suspended
+    std::atomic<uint32_t> suspend_count_{0};  // futex word for a held thread
+    // Sleeps while the suspend count is not 0 (a thread held before its routine, or by
+    // its own SuspendThread).
+    void wait_while_suspended();
     bool started_ = false;
+    bool self_suspended_ = false;  // held in its own SuspendThread; under `lock`
     bool terminated_ = false;  // TerminateThread before the routine began; under `lock`
     DWORD terminate_code_ = 0;
     LPTHREAD_START_ROUTINE start_ = nullptr;

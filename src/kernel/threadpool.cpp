@@ -3,6 +3,7 @@
 #include "kernel/threadpool.h"
 
 #include <algorithm>
+#include <cfenv>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -617,7 +618,10 @@ void arm_locked(TimerThread& timers, TimerSlot* slot, int64_t due_ns, uint64_t p
 {
     if (!timers.started) {
         timers.started = true;
-        std::thread([] { TimerThread::instance().run(); }).detach();
+        std::thread([] {
+            std::fesetenv(FE_DFL_ENV);  // it runs WT_EXECUTEINTIMERTHREAD callbacks: as a new Windows thread
+            TimerThread::instance().run();
+        }).detach();
     }
     if (slot->armed) timers.queue.erase({slot->due_ns, slot});
     slot->armed = true;
@@ -809,7 +813,10 @@ void wait_register(WaitSlot* slot)
             thread = new WaitThread();
             thread->control = EventObject::create(false, false);
             waits.threads.push_back(thread);
-            std::thread([thread] { WaitThreads::instance().run(thread); }).detach();
+            std::thread([thread] {
+                std::fesetenv(FE_DFL_ENV);  // it runs WT_EXECUTEINWAITTHREAD callbacks: as a new Windows thread
+                WaitThreads::instance().run(thread);
+            }).detach();
         }
         slot->thread = thread;
         slot->index = thread->count;

@@ -75,6 +75,10 @@ std::basic_string<Char> text_for(const std::string& text)
 
 // The file of a module GetModuleHandle/LoadLibrary gave other than the program's
 // (modules.cpp): this library's path. False for the program (or NULL) and unknown values.
+// PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY of an attribute list (process.cpp): true with
+// *affinity when the list has it.
+bool attribute_group_affinity(const _PROC_THREAD_ATTRIBUTE_LIST* list, GROUP_AFFINITY* affinity);
+
 bool module_path(HMODULE module, std::string* path);
 // Whether `module` is the handle GetModuleHandle gives the system DLLs (kernel32, ntdll...:
 // this library) (modules.cpp).

@@ -15,6 +15,7 @@
 #include <string>
 #include <strings.h>
 #include <pwd.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "kernel/handle_table.h"
 #include "kernel/job.h"
 #include "kernel/process.h"
+#include "kernel/thread.h"
 #include "win32/entry.h"
 #include "win32/fileman_internal.h"
 
@@ -430,6 +432,39 @@ bool attribute_foreign_parent(const _PROC_THREAD_ATTRIBUTE_LIST* list)
     return foreign;
 }
 
+}  // namespace
+
+bool win32::attribute_group_affinity(const _PROC_THREAD_ATTRIBUTE_LIST* list, GROUP_AFFINITY* affinity)
+{
+    const auto* entry = find_attribute(list, PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY);
+    if (entry == nullptr) return false;
+    memcpy(affinity, entry->value, sizeof(*affinity));
+    return true;
+}
+
+namespace {
+
+// The calling thread's processors, moved for a spawn and put back (at the latest when it
+// goes out of scope).
+struct CallerAffinity {
+    cpu_set_t saved;
+    bool moved = false;
+    bool move_to(DWORD_PTR mask)
+    {
+        if (sched_getaffinity(0, sizeof(saved), &saved) != 0) return false;
+        cpu_set_t set;
+        kernel::cpu_set_of_mask(mask, &set);
+        moved = sched_setaffinity(0, sizeof(set), &set) == 0;
+        return moved;
+    }
+    void restore()
+    {
+        if (moved) sched_setaffinity(0, sizeof(saved), &saved);
+        moved = false;
+    }
+    ~CallerAffinity() { restore(); }
+};
+
 // A pseudo console's terminal descriptor, held for the spawn.
 struct PseudoConsoleTerminal {
     int descriptor = -1;
@@ -566,6 +601,16 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
     // PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE: the child's console is the pseudo console's
     // terminal (drivers/pseudo_console.h).
     PseudoConsoleTerminal terminal;
+    // PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY: the processors of the child's first thread,
+    // set once it exists (group 0, within this machine's: ERROR_INVALID_PARAMETER).
+    GROUP_AFFINITY child_affinity;
+    bool has_affinity = win32::attribute_group_affinity(arguments.attributes, &child_affinity);
+    if (has_affinity) {
+        long processors = sysconf(_SC_NPROCESSORS_CONF);
+        DWORD_PTR machine = processors >= 64 ? ~DWORD_PTR(0) : (DWORD_PTR(1) << (processors > 0 ? processors : 1)) - 1;
+        if (child_affinity.Group != 0 || child_affinity.Mask == 0 || (child_affinity.Mask & ~machine) != 0)
+            return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     if (const auto* entry = find_attribute(arguments.attributes, PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE)) {
         DWORD refused = drivers::pseudo_console_terminal(entry->value, &terminal.descriptor, &request.terminal_path);
         if (refused != ERROR_SUCCESS) return fail(refused, FALSE);
@@ -639,7 +684,15 @@ BOOL create_process(const CreateArguments& arguments, PROCESS_INFORMATION* infor
         environment_guard.lock();
         for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) request.environment.push_back(*entry);
     }
+    // The child's first thread takes the spawning thread's processors (Linux copies them
+    // into the new task): the caller runs on the attribute's for the spawn's time.
+    CallerAffinity caller_affinity;
+    if (has_affinity && !caller_affinity.move_to(child_affinity.Mask)) {
+        if (job != nullptr) job->release_reference();
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    }
     kernel::ProcessObject* process = drivers::process_spawn(request, &error);
+    caller_affinity.restore();
     if (environment_guard.owns_lock()) environment_guard.unlock();
     if (process == nullptr) {
         if (job != nullptr) job->release_reference();
@@ -836,6 +889,9 @@ BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeLi
         break;
     case PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE:  // lpValue is the HPCON itself
         if (cbSize != sizeof(HPCON)) return fail(ERROR_BAD_LENGTH, FALSE);
+        break;
+    case PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY:  // checked by the create that uses it
+        if (cbSize != sizeof(GROUP_AFFINITY)) return fail(ERROR_BAD_LENGTH, FALSE);
         break;
     default:
         return fail(ERROR_NOT_SUPPORTED, FALSE);  // docs/deviations.md

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 
 #include "kernel/handle_table.h"
 #include "kernel/process.h"
@@ -439,6 +440,82 @@ DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinit
         return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
     if (!set_mask(tid, dwThreadAffinityMask)) return fail(ERROR_INVALID_PARAMETER, DWORD_PTR(0));
     return previous & system_mask();
+}
+
+namespace {
+
+// The Linux task of thread handle `hThread` (0 once the thread has ended), the handle
+// granting `need` (any one of its bits); a child's primary-thread handle too. False with
+// the error otherwise.
+bool thread_task_of(HANDLE hThread, ACCESS_MASK need, int* tid, DWORD* error)
+{
+    DWORD id = 0, code = 0;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(hThread, kernel::ObjectType::Thread, 0, &granted, error);
+    if (object != nullptr) {
+        auto* thread = static_cast<kernel::ThreadObject*>(object);
+        thread->lock.lock();
+        *tid = thread->exited() ? 0 : static_cast<int>(thread->thread_id());
+        thread->lock.unlock();
+        object->release_reference();
+        if (!(granted & need)) {
+            *error = ERROR_ACCESS_DENIED;
+            return false;
+        }
+        return true;
+    }
+    if (kernel::process_primary_thread_query(hThread, &id, &code)) {
+        *tid = static_cast<int>(id);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+// The thread's processors in group 0, the only group of a machine of up to 64 processors
+// (the library sees the first 64). A NULL GROUP_AFFINITY is ERROR_INVALID_PARAMETER (Wine's
+// thread.c test_thread_processor; Windows 7 and 8 said ERROR_NOACCESS).
+BOOL WINAPI GetThreadGroupAffinity(HANDLE hThread, PGROUP_AFFINITY GroupAffinity)
+{
+    if (GroupAffinity == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error = ERROR_INVALID_HANDLE;
+    int tid = 0;
+    if (!thread_task_of(hThread, kThreadQueryAccess, &tid, &error)) return fail(error, FALSE);
+    DWORD_PTR mask = 0;
+    if (tid == 0 || !get_mask(tid, &mask)) mask = process_mask_of_self();  // an ended thread: as it started
+    memset(GroupAffinity, 0, sizeof(*GroupAffinity));
+    GroupAffinity->Mask = mask & system_mask();
+    GroupAffinity->Group = 0;
+    return TRUE;
+}
+
+// As SetThreadAffinityMask for group 0, without its shortcut (a mask of every bit is not
+// "every processor" here: ERROR_INVALID_PARAMETER, Wine's thread.c test_thread_processor);
+// another group, an empty mask, or processors outside the process's are
+// ERROR_INVALID_PARAMETER; a NULL GROUP_AFFINITY is ERROR_NOACCESS. The handle needs a set
+// right and a query right, as for SetThreadAffinityMask.
+BOOL WINAPI SetThreadGroupAffinity(HANDLE hThread, const GROUP_AFFINITY* GroupAffinity,
+                                   PGROUP_AFFINITY PreviousGroupAffinity)
+{
+    if (GroupAffinity == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    DWORD error = ERROR_INVALID_HANDLE;
+    int tid = 0;
+    if (!thread_task_of(hThread, kThreadSetAccess, &tid, &error)) return fail(error, FALSE);
+    int query_tid = 0;
+    if (!thread_task_of(hThread, kThreadQueryAccess, &query_tid, &error)) return fail(error, FALSE);
+    DWORD_PTR process_mask = process_mask_of_self(), mask = GroupAffinity->Mask;
+    if (GroupAffinity->Group != 0 || mask == 0 || (mask & ~process_mask) != 0)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD_PTR previous = 0;
+    if (tid == 0 || !get_mask(tid, &previous)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (!set_mask(tid, mask)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (PreviousGroupAffinity != nullptr) {
+        memset(PreviousGroupAffinity, 0, sizeof(*PreviousGroupAffinity));
+        PreviousGroupAffinity->Mask = previous & system_mask();
+        PreviousGroupAffinity->Group = 0;
+    }
+    return TRUE;
 }
 
 // Linux has no boost to turn off: the flag is the thread's, read back.

@@ -1,8 +1,10 @@
 // thread.cpp: CreateThread, ExitThread, Resume/SuspendThread, exit codes, thread ids,
-// OpenThread, QueueUserAPC, ExitProcess, thread descriptions.
+// OpenThread, QueueUserAPC, ExitProcess, thread descriptions, error modes, stack limits.
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -327,4 +329,160 @@ extern "C" HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR* ppszThread
     copy[text.size()] = 0;
     *ppszThreadDescription = copy;
     return HRESULT_FROM_NT(STATUS_SUCCESS);
+}
+
+// ---- error modes -------------------------------------------------------------------------
+//
+// Windows shows no box for the errors these flags name when they are set; this library never
+// shows one, so the modes only need to be kept and read back: the process's (SetErrorMode)
+// and each thread's (SetThreadErrorMode), which are separate.
+
+namespace {
+
+std::atomic<UINT> process_error_mode{0};
+thread_local DWORD thread_error_mode = 0;
+
+// The flags a thread's mode may hold (Wine's thread.c test_ThreadErrorMode: every other
+// bit, SEM_NOALIGNMENTFAULTEXCEPT among them, is ERROR_INVALID_PARAMETER).
+constexpr DWORD kThreadErrorModes = SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX;
+
+}  // namespace
+
+// The previous mode. SEM_NOALIGNMENTFAULTEXCEPT, once set, stays: "subsequent attempts
+// to clear the value are ignored" (Microsoft Learn, SetErrorMode).
+extern "C" UINT WINAPI SetErrorMode(UINT uMode)
+{
+    UINT previous = process_error_mode.load(std::memory_order_relaxed);
+    while (!process_error_mode.compare_exchange_weak(previous, uMode | (previous & SEM_NOALIGNMENTFAULTEXCEPT),
+                                                     std::memory_order_relaxed)) {
+    }
+    return previous;
+}
+
+extern "C" UINT WINAPI GetErrorMode(void) { return process_error_mode.load(std::memory_order_relaxed); }
+
+extern "C" BOOL WINAPI SetThreadErrorMode(DWORD dwNewMode, LPDWORD lpOldMode)
+{
+    if (dwNewMode & ~kThreadErrorModes) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (lpOldMode != nullptr) *lpOldMode = thread_error_mode;
+    thread_error_mode = dwNewMode;
+    return TRUE;
+}
+
+extern "C" DWORD WINAPI GetThreadErrorMode(void) { return thread_error_mode; }
+
+// ---- the calling thread's stack ----------------------------------------------------------
+
+namespace {
+
+// The calling thread's stack as glibc knows it (for the first thread, the region its
+// RLIMIT_STACK allows). False if glibc cannot tell.
+bool current_stack(uintptr_t* low, uintptr_t* high)
+{
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return false;
+    void* address = nullptr;
+    size_t size = 0;
+    int error = pthread_attr_getstack(&attr, &address, &size);
+    pthread_attr_destroy(&attr);
+    if (error != 0 || address == nullptr || size == 0) return false;
+    *low = reinterpret_cast<uintptr_t>(address);
+    *high = *low + size;
+    return true;
+}
+
+// Bytes of stack the thread asked to keep for handling a stack overflow.
+thread_local ULONG stack_guarantee = 0;
+
+}  // namespace
+
+extern "C" void WINAPI GetCurrentThreadStackLimits(PULONG_PTR LowLimit, PULONG_PTR HighLimit)
+{
+    uintptr_t low = 0, high = 0;
+    if (!current_stack(&low, &high)) {
+        // glibc always knows its threads' stacks; should it not, a local's page is the
+        // least that is true.
+        uintptr_t here = reinterpret_cast<uintptr_t>(&low) & ~uintptr_t(4095);
+        low = here;
+        high = here + 4096;
+    }
+    // Windows faults on a NULL pointer (Wine's thread.c: "crashes on native"); nothing
+    // is written through one here.
+    if (LowLimit != nullptr) *LowLimit = low;
+    if (HighLimit != nullptr) *HighLimit = high;
+}
+
+// Windows' rules (Wine's thread.c test_SetThreadStackGuarantee): the size is rounded up to
+// whole pages, at least two on 64-bit; the guarantee only grows; the previous guarantee is
+// written back, on failure too; a size the stack cannot hold is ERROR_INVALID_PARAMETER;
+// 0 reads the guarantee. Linux raises no stack-overflow exception (the process gets
+// SIGSEGV), so the guarantee is recorded, not reserved (docs/win32-status.md).
+extern "C" BOOL WINAPI SetThreadStackGuarantee(PULONG StackSizeInBytes)
+{
+    if (StackSizeInBytes == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    constexpr ULONG kPage = 4096;
+    constexpr ULONG kLeast = kPage * sizeof(void*) / 4;
+    ULONG asked = *StackSizeInBytes;
+    ULONG previous = stack_guarantee;
+    *StackSizeInBytes = previous;
+    if (asked == 0) return TRUE;
+    uint64_t wanted = (uint64_t(asked) + kPage - 1) & ~uint64_t(kPage - 1);
+    if (wanted < kLeast) wanted = kLeast;
+    uintptr_t low = 0, high = 0;
+    if (current_stack(&low, &high) && wanted >= high - low) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (wanted > previous) stack_guarantee = static_cast<ULONG>(wanted);
+    return TRUE;
+}
+
+// ---- threads "in another process": this one only -----------------------------------------
+
+// CreateRemoteThread(Ex) of this process (GetCurrentProcess(), or a handle OpenProcess gave
+// for this process's id) is CreateThread; the handle needs the rights Microsoft Learn lists
+// (PROCESS_CREATE_THREAD, PROCESS_QUERY_INFORMATION, PROCESS_VM_OPERATION,
+// PROCESS_VM_WRITE, PROCESS_VM_READ: ERROR_ACCESS_DENIED without them). Another process's:
+// ERROR_CALL_NOT_IMPLEMENTED, as Linux cannot start a thread in another process
+// (docs/deviations.md). PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY sets the thread's processors
+// before it runs; group 0 within the process's processors, or ERROR_INVALID_PARAMETER
+// (Wine's kernel32 thread.c test_CreateRemoteThreadEx_affinity).
+extern "C" HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                              SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                              LPVOID lpParameter, DWORD dwCreationFlags,
+                                              LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, LPDWORD lpThreadId)
+{
+    constexpr ACCESS_MASK kNeeded =
+        PROCESS_CREATE_THREAD | PROCESS_QUERY_INFORMATION | PROCESS_VM_OPERATION | PROCESS_VM_WRITE | PROCESS_VM_READ;
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(hProcess, kernel::ObjectType::Process, 0, &granted, &error);
+    if (object == nullptr) return fail(error, HANDLE(nullptr));
+    bool self = object == kernel::current_process_object();
+    object->release_reference();
+    if ((granted & kNeeded) != kNeeded) return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));
+    if (!self) return fail(ERROR_CALL_NOT_IMPLEMENTED, HANDLE(nullptr));
+    GROUP_AFFINITY affinity;
+    if (!win32::attribute_group_affinity(lpAttributeList, &affinity))
+        return CreateThread(lpThreadAttributes, dwStackSize, lpStartAddress, lpParameter, dwCreationFlags, lpThreadId);
+    DWORD_PTR process_mask = 0, system_mask = 0;
+    GetProcessAffinityMask(GetCurrentProcess(), &process_mask, &system_mask);
+    if (affinity.Group != 0 || affinity.Mask == 0 || (affinity.Mask & ~process_mask) != 0)
+        return fail(ERROR_INVALID_PARAMETER, HANDLE(nullptr));
+    HANDLE thread = CreateThread(lpThreadAttributes, dwStackSize, lpStartAddress, lpParameter,
+                                 dwCreationFlags | CREATE_SUSPENDED, lpThreadId);
+    if (thread == nullptr) return nullptr;
+    if (!SetThreadGroupAffinity(thread, &affinity, nullptr)) {
+        error = GetLastError();
+        TerminateThread(thread, 0);  // it has not begun its routine: it ends without running it
+        CloseHandle(thread);
+        return fail(error, HANDLE(nullptr));
+    }
+    if (!(dwCreationFlags & CREATE_SUSPENDED)) ResumeThread(thread);
+    return thread;
+}
+
+extern "C" HANDLE WINAPI CreateRemoteThread(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                            SIZE_T dwStackSize, LPTHREAD_START_ROUTINE lpStartAddress,
+                                            LPVOID lpParameter, DWORD dwCreationFlags, LPDWORD lpThreadId)
+{
+    return CreateRemoteThreadEx(hProcess, lpThreadAttributes, dwStackSize, lpStartAddress, lpParameter,
+                                dwCreationFlags, nullptr, lpThreadId);
 }

@@ -400,9 +400,65 @@ static void ended_threads_and_bad_handles(void)
     CloseHandle(event);
 }
 
+static volatile LONG self_suspend_stage;
+
+/* Suspends itself, then records that it was let go (Wine's thread.c threadFunc3). */
+static DWORD WINAPI suspend_self(LPVOID unused)
+{
+    (void)unused;
+    tl_store(&self_suspend_stage, 1);
+    DWORD previous = SuspendThread(GetCurrentThread());
+    tl_store(&self_suspend_stage, 2);
+    return previous == 0 ? 99 : 98;
+}
+
+static void self_suspension(void)
+{
+    DWORD code = 0, count = 0;
+
+    TEST("a thread suspends itself: held until another thread's ResumeThread, which gets 1");
+    tl_store(&self_suspend_stage, 0);
+    HANDLE thread = CreateThread(NULL, 0, suspend_self, NULL, 0, NULL);
+    CHECK(thread != NULL);
+    /* Poll until its own SuspendThread has counted: ours then sees 1 (Wine's thread.c
+     * test_SuspendThread polls the same way). */
+    for (int tries = 0; tries < 500; ++tries) {
+        count = SuspendThread(thread);
+        if (count == 1) break;
+        if (count == 0) ResumeThread(thread); /* it had not suspended itself yet */
+        Sleep(20);
+    }
+    CHECK_EQ(count, 1);
+    CHECK_EQ(ResumeThread(thread), 2);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, STILL_ACTIVE);
+    CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT); /* still held at count 1 */
+    CHECK_EQ(tl_load(&self_suspend_stage), 1);
+
+    TEST("a thread that suspended itself: a handle without THREAD_SUSPEND_RESUME cannot resume it");
+    HANDLE limited = OpenThread(THREAD_QUERY_INFORMATION | SYNCHRONIZE, FALSE, GetThreadId(thread));
+    CHECK(limited != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(ResumeThread(limited), (DWORD)-1);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(SuspendThread(limited), (DWORD)-1);
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(limited);
+
+    TEST("a thread that suspended itself runs on once resumed; its SuspendThread returned 0");
+    CHECK_EQ(ResumeThread(thread), 1);
+    CHECK_EQ(WaitForSingleObject(thread, 10000), WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &code));
+    CHECK_EQ(code, 99);
+    CHECK_EQ(tl_load(&self_suspend_stage), 2);
+    CloseHandle(thread);
+}
+
 int main(void)
 {
     threads();
+    self_suspension();
     apcs_to_self();
     apcs_to_another_thread();
     ended_threads_and_bad_handles();
