@@ -1846,6 +1846,9 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                 case Readiness::Connected:
                     if (got & (POLLRDHUP | POLLHUP | POLLERR)) {
                         if (entry.socket->stream_ended(got)) facts |= kReadyEnd;
+                        // A reset: its error still pending (POLLERR), or already taken by
+                        // a transfer or SO_ERROR.
+                        if ((got & POLLERR) || entry.socket->was_reset()) facts |= kReadyReset;
                         // Past the end, readable means data still queued.
                         int available = 0;
                         if ((got & POLLIN) && (entry.wanted & kReadyData) &&

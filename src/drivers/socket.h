@@ -230,6 +230,8 @@ public:
     // the peer's FIN does (SD_RECEIVE is the driver's flag; Linux is not told of it).
     bool stream_ended(short revents);
     bool receive_shut() const { return receive_shut_.load(std::memory_order_acquire); }
+    // The peer reset the connection (a transfer, SO_ERROR or the events saw it).
+    bool was_reset() const { return reset_.load(std::memory_order_acquire); }
     // Whether SO_OOBINLINE is on: out-of-band data is then ordinary data to select,
     // WSAPoll and WSAEventSelect (readable, POLLRDNORM, FD_READ; never FD_OOB).
     bool oob_inline() const;  // SO_OOBINLINE, read once and again after a setsockopt
@@ -424,6 +426,7 @@ enum : uint8_t {
     kReadyWrite = 1 << 4,   // room to send (a connected stream, or a datagram socket)
     kReadyFailed = 1 << 5,  // a connect failed
     kReadyClosed = 1 << 6,  // closesocket() during the wait (reported whatever was wanted)
+    kReadyReset = 1 << 7,   // the stream ended in a reset (or another error): WSAPoll's POLLERR
 };
 struct SocketWait {
     SocketDevice* socket;  // null: skipped

@@ -452,6 +452,13 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
                 if (error == ECONNREFUSED) owe_reset();
                 error = 0;
             }
+            if (is_stream_type() && (error == ECONNRESET || error == EPIPE)) {
+                // The peer's reset (EPIPE: after its FIN): Linux hands it out once, here.
+                // Windows keeps SO_ERROR 0 and fails every later transfer with
+                // WSAECONNRESET (Wine's sock.c test_tcp_reset), so it is kept for them.
+                reset_.store(true, std::memory_order_release);
+                error = 0;
+            }
             if (error != 0) pending_error_ = tr::wsa_error(error);
             number = pending_error_;
             return write_value(value, length, &number, sizeof(number));
