@@ -375,6 +375,8 @@ private:
     std::atomic<bool> event_selected_{false}; // WSAEventSelect in use (a hint for hot paths)
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
+    std::atomic<bool> dont_fragment_{false};  // IP_DONTFRAGMENT as set (Linux: IP_MTU_DISCOVER
+                                              // on a datagram socket; Windows ignores it for TCP)
     bool port_scalability_ = false;           // SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT
     bool randomize_port_ = false;             //  as set: kept and reported, not applied
                                               //  (Linux chooses ports its own way)
