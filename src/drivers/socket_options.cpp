@@ -597,6 +597,9 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
     }
     if (length == 0 && !takes_empty_value(level, name)) return WSAEFAULT;
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    // A raw socket's option: on or off, WSAEINVAL on others (Wine's sock.c
+    // test_set_getsockopt, Vista and later), where Linux answers ENOPROTOOPT.
+    if (level == ws::kIpprotoIp && name == ws::kIpHdrIncl && type_ != ws::kSockRaw) return WSAEINVAL;
     if (length == 0) {
         // What Windows then sets is not in the sources; the value is left as it was (for
         // SO_DONTLINGER, FALSE would turn on a linger of 0 s: an abortive close).

@@ -1554,6 +1554,32 @@ static void test_option_validity(void)
         check_validity("IPv6 UDP", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, ipv6_udp_todo, ARRAYSIZE(ipv6_udp_todo));
     }
 
+    /* Wine's sock.c test_set_getsockopt (Vista and later): IP_HDRINCL belongs to raw
+     * sockets; setting it, on or off, on a TCP or UDP socket fails with WSAEINVAL, and so
+     * does reading it, which leaves the value untouched. */
+    TEST("IP_HDRINCL on TCP and UDP sockets: set (1 and 0) and get fail with WSAEINVAL");
+    {
+        static const int types[] = {SOCK_STREAM, SOCK_DGRAM};
+        size_t t;
+        for (t = 0; t < ARRAYSIZE(types); t++) {
+            int k = 1, size = sizeof(k);
+            s = socket(AF_INET, types[t], 0);
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(setsockopt(s, IPPROTO_IP, IP_HDRINCL, (char *)&k, size), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            k = 0;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(setsockopt(s, IPPROTO_IP, IP_HDRINCL, (char *)&k, size), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            k = 99;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(getsockopt(s, IPPROTO_IP, IP_HDRINCL, (char *)&k, &size), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            CHECK_EQ(k, 99);
+            closesocket(s);
+        }
+    }
+
     TEST("getsockopt on a file handle: WSAENOTSOCK");
     {
         char path[MAX_PATH], buffer[16];
