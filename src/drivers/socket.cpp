@@ -682,6 +682,8 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->exclusive_address_ = false;
     device->port_scalability_ = false;
     device->randomize_port_ = false;
+    device->dont_fragment_.store(-1, std::memory_order_relaxed);
+    device->dont_fragment6_.store(-1, std::memory_order_relaxed);
     device->udp_connreset_.store(true, std::memory_order_relaxed);
     device->receive_tos_.store(false, std::memory_order_relaxed);
     device->receive_ecn_.store(false, std::memory_order_relaxed);

@@ -375,8 +375,11 @@ private:
     std::atomic<bool> event_selected_{false}; // WSAEventSelect in use (a hint for hot paths)
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
-    std::atomic<bool> dont_fragment_{false};  // IP_DONTFRAGMENT as set (Linux: IP_MTU_DISCOVER
-                                              // on a datagram socket; Windows ignores it for TCP)
+    // IP_DONTFRAGMENT (and IPV6_DONTFRAG on a stream socket) as set, -1 until then: on by
+    // default for TCP, off for UDP (Wine's sock.c test_set_getsockopt). A datagram socket's
+    // goes to Linux (IP_MTU_DISCOVER); Windows ignores the option for TCP.
+    std::atomic<int8_t> dont_fragment_{-1};
+    std::atomic<int8_t> dont_fragment6_{-1};
     bool port_scalability_ = false;           // SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT
     bool randomize_port_ = false;             //  as set: kept and reported, not applied
                                               //  (Linux chooses ports its own way)

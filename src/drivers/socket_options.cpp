@@ -458,8 +458,11 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
     if (!known_level(level)) return WSAEINVAL;
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
     if (int error = inapplicable_option(type_, level, name)) return error;
-    if (level == ws::kIpprotoIp && name == ws::kIpDontFragment)
-        return write_number(value, length, Value::Bool, level, dont_fragment_.load() ? 1 : 0);
+    if ((level == ws::kIpprotoIp && name == ws::kIpDontFragment) ||
+        (level == ws::kIpprotoIpv6 && name == ws::kIpv6DontFrag && is_stream_type())) {
+        int8_t set = (level == ws::kIpprotoIp ? dont_fragment_ : dont_fragment6_).load();
+        return write_number(value, length, Value::Bool, level, set < 0 ? is_stream_type() : set);
+    }
     if (level == ws::kIpprotoIpv6 && name == ws::kIpv6UnicastIf) {
         int index = 0;
         socklen_t size = sizeof(index);
@@ -635,17 +638,20 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         (ecn ? bits : whole).store(on != 0);
         return 0;
     }
-    if (level == ws::kIpprotoIp && name == ws::kIpDontFragment) {
+    if ((level == ws::kIpprotoIp && name == ws::kIpDontFragment) ||
+        (level == ws::kIpprotoIpv6 && name == ws::kIpv6DontFrag && is_stream_type())) {
         // Windows respects it for datagrams only (Microsoft Learn, IPPROTO_IP socket
-        // options: "for UDP and ICMP"); a stream socket keeps the value. Linux sets DF with
-        // IP_PMTUDISC_DO; off is its default, IP_PMTUDISC_WANT.
+        // options: "for UDP and ICMP"); a stream socket keeps the value (on at first,
+        // where Linux's IPV6_DONTFRAG would read 0). Linux sets DF with IP_PMTUDISC_DO;
+        // off is its default, IP_PMTUDISC_WANT. A datagram socket's IPV6_DONTFRAG is
+        // Linux's own (the table).
         int on = 0;
         if (int error = read_number(value, length, Value::Bool, &on)) return error;
         if (!is_stream_type()) {
             int mode = on != 0 ? IP_PMTUDISC_DO : IP_PMTUDISC_WANT;
             if (setsockopt(descriptor_, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof(mode)) != 0) return option_error(errno);
         }
-        dont_fragment_.store(on != 0);
+        (level == ws::kIpprotoIp ? dont_fragment_ : dont_fragment6_).store(on != 0 ? 1 : 0);
         return 0;
     }
     if (level == ws::kIpprotoIpv6 && name == ws::kIpv6UnicastIf) {

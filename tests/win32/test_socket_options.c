@@ -1599,6 +1599,42 @@ static void test_option_validity(void)
         CloseHandle(file);
     }
 
+    /* Wine's sock.c test_set_getsockopt: off at first on a UDP socket, on (Vista and
+     * later) on a TCP one; any non-zero value reads back as 1. IPPROTO_IPV6's
+     * IPV6_DONTFRAG (the same number) the same on an IPv6 socket. */
+    TEST("IP_DONTFRAGMENT and IPV6_DONTFRAG: on at first for TCP, off for UDP; 0xdead reads back as 1");
+    {
+        static const int families[] = {AF_INET, AF_INET6};
+        size_t f;
+        for (f = 0; f < ARRAYSIZE(families); f++) {
+            int level = families[f] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+            s = socket(families[f], SOCK_DGRAM, 0);
+            value = 0xdead;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 0);
+            value = 0xdead;
+            CHECK_EQ(setsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, sizeof(value)), 0);
+            value = 0xbeef;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 1);
+            closesocket(s);
+            s = socket(families[f], SOCK_STREAM, 0);
+            value = 0xdead;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 1);
+            value = 0;
+            CHECK_EQ(setsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, sizeof(value)), 0);
+            value = 0xdead;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 0);
+            closesocket(s);
+        }
+    }
+
     TEST("IP_DONTFRAGMENT: off at first; set to TRUE reads back TRUE, then FALSE again");
     s = socket(AF_INET, SOCK_DGRAM, 0);
     value = 0xdeadbeef;
