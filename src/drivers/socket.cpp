@@ -1301,6 +1301,12 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
         return tr::wsa_error(error);
     }
     bound_.store(true, std::memory_order_release);
+    {
+        // getpeername names the destination while the connect is under way (Wine's sock.c
+        // test_connecting_socket), where Linux answers ENOTCONN until it is made.
+        LockGuard guard(lock);
+        remember_peer(&linux_address, linux_length);
+    }
     if (nonblocking_.load(std::memory_order_acquire)) {
         connecting_.store(true, std::memory_order_release);
         LockGuard guard(lock);
@@ -1694,9 +1700,11 @@ int SocketDevice::peer_address(ws::Sockaddr* address, int* length)
         return tr::to_windows(reinterpret_cast<sockaddr*>(&linux_address), linux_length, address, length);
     if (errno != ENOTCONN) return tr::wsa_error(errno);
     // Linux forgets the peer once both sides have shut the connection; Windows does not.
-    // (A datagram socket's default peer is only known here: connect_datagram.)
+    // (A datagram socket's default peer is only known here: connect_datagram.) While a
+    // connect() is under way Linux does not name it yet; Windows does.
+    bool under_way = !connected() && connecting_.load(std::memory_order_acquire);  // (connected() sees it end)
     LockGuard guard(lock);
-    if (!connected_.load(std::memory_order_acquire) || peer_length_ == 0) return WSAENOTCONN;
+    if ((!connected_.load(std::memory_order_acquire) && !under_way) || peer_length_ == 0) return WSAENOTCONN;
     if (*length < peer_length_) return WSAEFAULT;
     memcpy(address, &peer_, static_cast<size_t>(peer_length_));
     *length = peer_length_;
