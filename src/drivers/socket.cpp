@@ -682,6 +682,8 @@ SocketDevice* SocketDevice::create(int family, int type, int protocol, DWORD fla
     device->exclusive_address_ = false;
     device->port_scalability_ = false;
     device->randomize_port_ = false;
+    device->dont_fragment_.store(-1, std::memory_order_relaxed);
+    device->dont_fragment6_.store(-1, std::memory_order_relaxed);
     device->udp_connreset_.store(true, std::memory_order_relaxed);
     device->receive_tos_.store(false, std::memory_order_relaxed);
     device->receive_ecn_.store(false, std::memory_order_relaxed);
@@ -1299,6 +1301,12 @@ int SocketDevice::connect(const ws::Sockaddr* address, int length)
         return tr::wsa_error(error);
     }
     bound_.store(true, std::memory_order_release);
+    {
+        // getpeername names the destination while the connect is under way (Wine's sock.c
+        // test_connecting_socket), where Linux answers ENOTCONN until it is made.
+        LockGuard guard(lock);
+        remember_peer(&linux_address, linux_length);
+    }
     if (nonblocking_.load(std::memory_order_acquire)) {
         connecting_.store(true, std::memory_order_release);
         LockGuard guard(lock);
@@ -1692,9 +1700,11 @@ int SocketDevice::peer_address(ws::Sockaddr* address, int* length)
         return tr::to_windows(reinterpret_cast<sockaddr*>(&linux_address), linux_length, address, length);
     if (errno != ENOTCONN) return tr::wsa_error(errno);
     // Linux forgets the peer once both sides have shut the connection; Windows does not.
-    // (A datagram socket's default peer is only known here: connect_datagram.)
+    // (A datagram socket's default peer is only known here: connect_datagram.) While a
+    // connect() is under way Linux does not name it yet; Windows does.
+    bool under_way = !connected() && connecting_.load(std::memory_order_acquire);  // (connected() sees it end)
     LockGuard guard(lock);
-    if (!connected_.load(std::memory_order_acquire) || peer_length_ == 0) return WSAENOTCONN;
+    if ((!connected_.load(std::memory_order_acquire) && !under_way) || peer_length_ == 0) return WSAENOTCONN;
     if (*length < peer_length_) return WSAEFAULT;
     memcpy(address, &peer_, static_cast<size_t>(peer_length_));
     *length = peer_length_;
@@ -1844,6 +1854,9 @@ int wait_sockets(SocketWait* entries, size_t count, int timeout_ms)
                 case Readiness::Connected:
                     if (got & (POLLRDHUP | POLLHUP | POLLERR)) {
                         if (entry.socket->stream_ended(got)) facts |= kReadyEnd;
+                        // A reset: its error still pending (POLLERR), or already taken by
+                        // a transfer or SO_ERROR.
+                        if ((got & POLLERR) || entry.socket->was_reset()) facts |= kReadyReset;
                         // Past the end, readable means data still queued.
                         int available = 0;
                         if ((got & POLLIN) && (entry.wanted & kReadyData) &&

@@ -230,6 +230,8 @@ public:
     // the peer's FIN does (SD_RECEIVE is the driver's flag; Linux is not told of it).
     bool stream_ended(short revents);
     bool receive_shut() const { return receive_shut_.load(std::memory_order_acquire); }
+    // The peer reset the connection (a transfer, SO_ERROR or the events saw it).
+    bool was_reset() const { return reset_.load(std::memory_order_acquire); }
     // Whether SO_OOBINLINE is on: out-of-band data is then ordinary data to select,
     // WSAPoll and WSAEventSelect (readable, POLLRDNORM, FD_READ; never FD_OOB).
     bool oob_inline() const;  // SO_OOBINLINE, read once and again after a setsockopt
@@ -373,6 +375,11 @@ private:
     std::atomic<bool> event_selected_{false}; // WSAEventSelect in use (a hint for hot paths)
     bool reuse_address_ = false;              // SO_REUSEADDR as set (Windows' meaning)
     bool exclusive_address_ = false;          // SO_EXCLUSIVEADDRUSE
+    // IP_DONTFRAGMENT (and IPV6_DONTFRAG on a stream socket) as set, -1 until then: on by
+    // default for TCP, off for UDP (Wine's sock.c test_set_getsockopt). A datagram socket's
+    // goes to Linux (IP_MTU_DISCOVER); Windows ignores the option for TCP.
+    std::atomic<int8_t> dont_fragment_{-1};
+    std::atomic<int8_t> dont_fragment6_{-1};
     bool port_scalability_ = false;           // SO_PORT_SCALABILITY and SO_RANDOMIZE_PORT
     bool randomize_port_ = false;             //  as set: kept and reported, not applied
                                               //  (Linux chooses ports its own way)
@@ -424,6 +431,7 @@ enum : uint8_t {
     kReadyWrite = 1 << 4,   // room to send (a connected stream, or a datagram socket)
     kReadyFailed = 1 << 5,  // a connect failed
     kReadyClosed = 1 << 6,  // closesocket() during the wait (reported whatever was wanted)
+    kReadyReset = 1 << 7,   // the stream ended in a reset (or another error): WSAPoll's POLLERR
 };
 struct SocketWait {
     SocketDevice* socket;  // null: skipped

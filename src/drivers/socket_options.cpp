@@ -79,6 +79,10 @@ const Mapping kMappings[] = {
     {ws::kIpprotoIp, ws::kIpRecvTtl, IPPROTO_IP, IP_RECVTTL, Value::Flag},
     {ws::kIpprotoIp, ws::kIpRecvTos, IPPROTO_IP, IP_RECVTOS, Value::Flag},
     {ws::kIpprotoIp, ws::kIpMtu, IPPROTO_IP, IP_MTU, Value::Int},
+    {ws::kIpprotoIp, ws::kIpOptions, IPPROTO_IP, IP_OPTIONS, Value::Raw},
+    // The interface index in network byte order on both sides (Microsoft Learn, IPPROTO_IP
+    // socket options). IPV6_UNICAST_IF, in host byte order on Windows, is get_option's.
+    {ws::kIpprotoIp, ws::kIpUnicastIf, IPPROTO_IP, IP_UNICAST_IF, Value::Int},
     {ws::kIpprotoIpv6, ws::kIpv6V6Only, IPPROTO_IPV6, IPV6_V6ONLY, Value::Boolean},
     {ws::kIpprotoIpv6, ws::kIpv6UnicastHops, IPPROTO_IPV6, IPV6_UNICAST_HOPS, Value::Small},
     {ws::kIpprotoIpv6, ws::kIpv6MulticastIf, IPPROTO_IPV6, IPV6_MULTICAST_IF, Value::Int},
@@ -202,6 +206,43 @@ bool takes_empty_value(int level, int name)
 int option_error(int error)
 {
     return error == ENOPROTOOPT || error == EOPNOTSUPP ? WSAENOPROTOOPT : tr::wsa_error(error);
+}
+
+// getsockopt of an IPPROTO_IP/IPPROTO_IPV6 option that does not apply to a socket of this
+// type: WSAEINVAL, as Windows answers (Wine's sock.c test_sockopt_validity): on a stream
+// socket the multicast options, the receive-information flags and the header option; on a
+// datagram socket the header option (raw sockets only). 0 if it applies.
+int inapplicable_option(int type, int level, int name)
+{
+    if (type == ws::kSockRaw) return 0;
+    bool stream = type == ws::kSockStream;
+    if (level == ws::kIpprotoIp) {
+        switch (name) {
+        case ws::kIpHdrIncl: return WSAEINVAL;
+        case ws::kIpMulticastIf:
+        case ws::kIpMulticastTtl:
+        case ws::kIpMulticastLoop:
+        case ws::kIpPktInfo:
+        case ws::kIpRecvTtl:
+        case ws::kIpRecvTos:
+        case ws::kIpEcn: return stream ? WSAEINVAL : 0;
+        default: return 0;
+        }
+    }
+    if (level == ws::kIpprotoIpv6) {
+        switch (name) {
+        case ws::kIpv6HdrIncl: return WSAEINVAL;
+        case ws::kIpv6MulticastIf:
+        case ws::kIpv6MulticastHops:
+        case ws::kIpv6MulticastLoop:
+        case ws::kIpv6PktInfo:
+        case ws::kIpv6HopLimit:
+        case ws::kIpv6RecvTclass:
+        case ws::kIpv6Ecn: return stream ? WSAEINVAL : 0;
+        default: return 0;
+        }
+    }
+    return 0;
 }
 
 // IP_RECVTOS, IP_RECVECN, IPV6_RECVTCLASS, IPV6_RECVECN: the traffic-class receive options
@@ -416,6 +457,18 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
     if (value == nullptr || length == nullptr || *length <= 0) return WSAEFAULT;
     if (!known_level(level)) return WSAEINVAL;
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    if (int error = inapplicable_option(type_, level, name)) return error;
+    if ((level == ws::kIpprotoIp && name == ws::kIpDontFragment) ||
+        (level == ws::kIpprotoIpv6 && name == ws::kIpv6DontFrag && is_stream_type())) {
+        int8_t set = (level == ws::kIpprotoIp ? dont_fragment_ : dont_fragment6_).load();
+        return write_number(value, length, Value::Bool, level, set < 0 ? is_stream_type() : set);
+    }
+    if (level == ws::kIpprotoIpv6 && name == ws::kIpv6UnicastIf) {
+        int index = 0;
+        socklen_t size = sizeof(index);
+        if (getsockopt(descriptor_, IPPROTO_IPV6, IPV6_UNICAST_IF, &index, &size) != 0) return option_error(errno);
+        return write_number(value, length, Value::Int, level, static_cast<int>(ntohl(static_cast<uint32_t>(index))));
+    }
     if (level == ws::kIpprotoUdp && name == ws::kUdpRecvMaxCoalescedSize) {
         if (type_ != ws::kSockDgram) return WSAENOPROTOOPT;
         return write_number(value, length, Value::Int, level, static_cast<int>(receive_coalesced_max_.load()));
@@ -450,6 +503,13 @@ int SocketDevice::get_option(int level, int name, char* value, int* length)
                 // Windows, not SO_ERROR. Its queue entry goes with it.
                 take_icmp_error();
                 if (error == ECONNREFUSED) owe_reset();
+                error = 0;
+            }
+            if (is_stream_type() && (error == ECONNRESET || error == EPIPE)) {
+                // The peer's reset (EPIPE: after its FIN): Linux hands it out once, here.
+                // Windows keeps SO_ERROR 0 and fails every later transfer with
+                // WSAECONNRESET (Wine's sock.c test_tcp_reset), so it is kept for them.
+                reset_.store(true, std::memory_order_release);
                 error = 0;
             }
             if (error != 0) pending_error_ = tr::wsa_error(error);
@@ -532,8 +592,17 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
         if (level != ws::kSolSocket || (kind != nullptr && kind->value == Value::Boolean)) return WSAENOBUFS;
         length = INT_MAX;
     }
+    if (length == 0 && level == ws::kIpprotoIp && name == ws::kIpOptions) {
+        // No options: what getsockopt answers for a socket without any (a length of 0),
+        // and what clears them.
+        if (setsockopt(descriptor_, IPPROTO_IP, IP_OPTIONS, value, 0) != 0) return option_error(errno);
+        return 0;
+    }
     if (length == 0 && !takes_empty_value(level, name)) return WSAEFAULT;
     if (lingering_option(level, name) && !is_stream_type()) return WSAENOPROTOOPT;
+    // A raw socket's option: on or off, WSAEINVAL on others (Wine's sock.c
+    // test_set_getsockopt, Vista and later), where Linux answers ENOPROTOOPT.
+    if (level == ws::kIpprotoIp && name == ws::kIpHdrIncl && type_ != ws::kSockRaw) return WSAEINVAL;
     if (length == 0) {
         // What Windows then sets is not in the sources; the value is left as it was (for
         // SO_DONTLINGER, FALSE would turn on a linger of 0 s: an abortive close).
@@ -567,6 +636,32 @@ int SocketDevice::set_option(int level, int name, const char* value, int length)
                        sizeof(linux_on)) != 0)
             return option_error(errno);
         (ecn ? bits : whole).store(on != 0);
+        return 0;
+    }
+    if ((level == ws::kIpprotoIp && name == ws::kIpDontFragment) ||
+        (level == ws::kIpprotoIpv6 && name == ws::kIpv6DontFrag && is_stream_type())) {
+        // Windows respects it for datagrams only (Microsoft Learn, IPPROTO_IP socket
+        // options: "for UDP and ICMP"); a stream socket keeps the value (on at first,
+        // where Linux's IPV6_DONTFRAG would read 0). Linux sets DF with IP_PMTUDISC_DO;
+        // off is its default, IP_PMTUDISC_WANT. A datagram socket's IPV6_DONTFRAG is
+        // Linux's own (the table).
+        int on = 0;
+        if (int error = read_number(value, length, Value::Bool, &on)) return error;
+        if (!is_stream_type()) {
+            int mode = on != 0 ? IP_PMTUDISC_DO : IP_PMTUDISC_WANT;
+            if (setsockopt(descriptor_, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof(mode)) != 0) return option_error(errno);
+        }
+        (level == ws::kIpprotoIp ? dont_fragment_ : dont_fragment6_).store(on != 0 ? 1 : 0);
+        return 0;
+    }
+    if (level == ws::kIpprotoIpv6 && name == ws::kIpv6UnicastIf) {
+        // Host byte order on Windows (Microsoft Learn, IPPROTO_IPV6 socket options),
+        // network byte order for Linux.
+        int index = 0;
+        if (int error = read_number(value, length, Value::Int, &index)) return error;
+        int linux_index = static_cast<int>(htonl(static_cast<uint32_t>(index)));
+        if (setsockopt(descriptor_, IPPROTO_IPV6, IPV6_UNICAST_IF, &linux_index, sizeof(linux_index)) != 0)
+            return option_error(errno);
         return 0;
     }
     const Mapping* found = find_mapping(level, name);

@@ -138,7 +138,8 @@ extern "C" {
 // element is a socket (else WSAENOTSOCK). (Wine's sock.c test_WSAPoll, todo_wine there:
 // Windows' behaviour; Microsoft Learn, WSAPOLLFD.) POLLHUP and POLLERR are reported
 // whether asked or not; a failed connect reports POLLHUP and POLLERR, and POLLWRNORM when
-// asked (test_WSAPoll, its interactive part); a socket closed during the wait, POLLNVAL.
+// asked (test_WSAPoll, its interactive part); a reset connection, POLLHUP and POLLERR
+// (test_tcp_reset); a socket closed during the wait, POLLNVAL.
 int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)
 {
     if (!winsock_started()) return SOCKET_ERROR;
@@ -156,7 +157,7 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)
         SocketDevice* socket = socket_of(entry.fd);
         if (socket == nullptr) continue;  // not a socket: POLLNVAL, not counted
         ++sockets;
-        uint8_t wanted = drivers::kReadyEnd | drivers::kReadyFailed;
+        uint8_t wanted = drivers::kReadyEnd | drivers::kReadyReset | drivers::kReadyFailed;
         if (entry.events & POLLRDNORM) wanted |= drivers::kReadyAccept | drivers::kReadyData;
         if (entry.events & POLLRDBAND) wanted |= drivers::kReadyOob;
         if (entry.events & POLLWRNORM) wanted |= drivers::kReadyWrite;
@@ -177,6 +178,7 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)
         if (got & drivers::kReadyOob) out |= POLLRDBAND;
         if (got & drivers::kReadyWrite) out |= POLLWRNORM;
         if (got & drivers::kReadyEnd) out |= POLLHUP;
+        if (got & drivers::kReadyReset) out |= POLLERR;
         if (got & drivers::kReadyFailed) out |= POLLHUP | POLLERR | (fdArray[i].events & POLLWRNORM);
         if (got & drivers::kReadyClosed) out = POLLNVAL;
         fdArray[i].revents = out;

@@ -8,12 +8,13 @@
  * unread); blocking calls that wait alertably (accept, recv, WSARecv, WSAPoll, select);
  * WSAIoctl with completion routines and its byte counts; SIO_BASE_HANDLE overlapped; a
  * port bound after a request was issued; WSAPoll after the peer's shutdowns;
- * WSASendMsg's odd failures; AcceptEx with no local address area.
+ * WSASendMsg's odd failures; AcceptEx with no local address area; a socket whose
+ * connect() is under way (getpeername, recv, send, connect again).
  *
  * Sources: Wine's dlls/ws2_32/tests/sock.c (test_set_getsockopt's option-size table,
  * test_fionread_siocatmark, test_events, test_WSARecv, test_accept, test_WSAPoll,
  * test_fionbio, test_keepalive_vals, test_unsupported_ioctls, test_base_handle,
- * test_completion_port, test_WSASendMsg, test_AcceptEx), whose plain ok() checks pass on
+ * test_completion_port, test_WSASendMsg, test_AcceptEx, test_connecting_socket), whose plain ok() checks pass on
  * Windows; facts in docs/research/windows-sockets-core.md; Wine 8.0's deviations in
  * tests/win32/WINE_DEVIATIONS_sockets.md. */
 #include <winsock2.h>
@@ -1134,6 +1135,82 @@ static void test_acceptex_no_local_area(void)
     closesocket(l);
 }
 
+/* Wine's sock.c test_connecting_socket (the connect() half): while a non-blocking
+ * connect() is under way, getpeername names the destination, getsockname the local
+ * address, recv and send fail with WSAENOTCONN, and connect() again answers
+ * WSAEALREADY. A connect is kept under way here by a listener whose backlog is full
+ * (Linux then drops the SYNs, so the connect stays in SYN_SENT). */
+static void test_connecting_socket(void)
+{
+    SOCKADDR_IN any, target, name;
+    SOCKET listener, clients[8], pending = INVALID_SOCKET;
+    int i, count = 0, length, ret, err;
+    char buffer[4];
+
+    TEST("a connect() under way: getpeername names the destination, getsockname the local address");
+    memset(&any, 0, sizeof(any));
+    any.sin_family = AF_INET;
+    any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    CHECK_EQ(bind(listener, (SOCKADDR *)&any, sizeof(any)), 0);
+    length = sizeof(target);
+    CHECK_EQ(getsockname(listener, (SOCKADDR *)&target, &length), 0);
+    CHECK_EQ(listen(listener, 0), 0);
+    for (i = 0; i < 8 && pending == INVALID_SOCKET; i++) {
+        u_long one = 1;
+        WSAPOLLFD entry;
+        clients[count] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        ioctlsocket(clients[count], FIONBIO, &one);
+        ret = connect(clients[count], (SOCKADDR *)&target, sizeof(target));
+        CHECK(ret == 0 || WSAGetLastError() == WSAEWOULDBLOCK);
+        entry.fd = clients[count];
+        entry.events = POLLWRNORM;
+        entry.revents = 0;
+        if (WSAPoll(&entry, 1, 300) == 0) pending = clients[count];
+        count++;
+    }
+    CHECK(pending != INVALID_SOCKET);
+    if (pending != INVALID_SOCKET) {
+        memset(&name, 0xcc, sizeof(name));
+        length = sizeof(name);
+        WSASetLastError(0xdeadbeef);
+        ret = getpeername(pending, (SOCKADDR *)&name, &length);
+        err = WSAGetLastError();
+        WINE_DEVIATION("Wine 8.0's getpeername fails with WSAENOTCONN while connect() is under way")
+        {
+            CHECK_EQ(ret, 0);
+            CHECK_EQ(length, sizeof(name));
+            CHECK_EQ(name.sin_family, AF_INET);
+            CHECK_EQ(name.sin_port, target.sin_port);
+            CHECK_EQ(name.sin_addr.s_addr, target.sin_addr.s_addr);
+        }
+        (void)err;
+        length = sizeof(name);
+        CHECK_EQ(getsockname(pending, (SOCKADDR *)&name, &length), 0);
+        CHECK_EQ(name.sin_family, AF_INET);
+        CHECK(name.sin_port != 0);
+
+        TEST("... recv and send fail with WSAENOTCONN; connect() again with WSAEALREADY");
+        WSASetLastError(0xdeadbeef);
+        ret = recv(pending, buffer, sizeof(buffer), 0);
+        err = WSAGetLastError();
+        CHECK_EQ(ret, SOCKET_ERROR);
+        WINE_DEVIATION("Wine 8.0 answers WSAEWOULDBLOCK (todo_wine in test_connecting_socket)")
+            CHECK_EQ(err, WSAENOTCONN);
+        WSASetLastError(0xdeadbeef);
+        ret = send(pending, "data", 5, 0);
+        err = WSAGetLastError();
+        CHECK_EQ(ret, SOCKET_ERROR);
+        WINE_DEVIATION("Wine 8.0 answers WSAEWOULDBLOCK (todo_wine in test_connecting_socket)")
+            CHECK_EQ(err, WSAENOTCONN);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(connect(pending, (SOCKADDR *)&target, sizeof(target)), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAEALREADY);
+    }
+    for (i = 0; i < count; i++) closesocket(clients[i]);
+    closesocket(listener);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -1149,6 +1226,7 @@ int main(void)
     test_poll_shutdowns();
     test_sendmsg_edges();
     test_acceptex_no_local_area();
+    test_connecting_socket();
     WSACleanup();
     return tl_finish();
 }

@@ -8,7 +8,9 @@
  * Winsock constants against their Windows values; the layouts of the Winsock structures
  * a Windows program depends on (x64); WSAIoctl codes the driver does not know, given an
  * OVERLAPPED (pending, then STATUS_NOT_SUPPORTED), the byte counts of overlapped FIONREAD
- * and SIOCATMARK, SIO_IDEAL_SEND_BACKLOG_QUERY and SIO_ENABLE_CIRCULAR_QUEUEING.
+ * and SIOCATMARK, SIO_IDEAL_SEND_BACKLOG_QUERY and SIO_ENABLE_CIRCULAR_QUEUEING; which
+ * IPPROTO_IP/IPPROTO_IPV6 options apply to TCP and UDP sockets (Wine's test_sockopt_validity),
+ * IP_DONTFRAGMENT, IP_UNICAST_IF and IPV6_UNICAST_IF.
  *
  * Every fact is sourced in docs/research/windows-sockets-udp-names.md; checks Wine gets
  * wrong are listed in tests/win32/WINE_DEVIATIONS_sockets_udp.md. */
@@ -1460,6 +1462,236 @@ static void test_address_list_sort(void)
     closesocket(s);
 }
 
+
+/* Wine's sock.c test_sockopt_validity (plain ok() rows, which pass on Windows): for each
+ * option of IPPROTO_IP / IPPROTO_IPV6 on a fresh TCP and UDP socket, getsockopt with a
+ * 256-byte buffer either fails with the error given or succeeds, and then setsockopt of
+ * what it answered succeeds. 0 means success. */
+struct validity_row
+{
+    int option;
+    int get_error;
+};
+
+static void check_validity(const char *what, int family, int type, int level, const struct validity_row *rows,
+                           size_t count)
+{
+    SOCKET s = socket(family, type, 0);
+    size_t i;
+    CHECK(s != INVALID_SOCKET);
+    for (i = 0; i < count; i++) {
+        char value[256];
+        int length = sizeof(value), ret, error;
+        memset(value, 0, sizeof(value));
+        WSASetLastError(0xdeadbeef);
+        ret = getsockopt(s, level, rows[i].option, value, &length);
+        error = WSAGetLastError();
+        if (ret != (rows[i].get_error ? SOCKET_ERROR : 0) || (rows[i].get_error && error != rows[i].get_error))
+            printf("  %s option %d: getsockopt %d, error %d; expected error %d\n", what, rows[i].option, ret, error,
+                   rows[i].get_error);
+        CHECK_EQ(ret, rows[i].get_error ? SOCKET_ERROR : 0);
+        if (rows[i].get_error) {
+            CHECK_EQ(error, rows[i].get_error);
+            continue;
+        }
+        WSASetLastError(0xdeadbeef);
+        ret = setsockopt(s, level, rows[i].option, value, length);
+        if (ret != 0) printf("  %s option %d: setsockopt error %d\n", what, rows[i].option, WSAGetLastError());
+        CHECK_EQ(ret, 0);
+    }
+    closesocket(s);
+}
+
+static void test_option_validity(void)
+{
+    static const struct validity_row ipv4_tcp[] = {
+        {-1, WSAENOPROTOOPT}, {IP_OPTIONS, 0}, {IP_HDRINCL, WSAEINVAL}, {IP_TOS, 0}, {IP_TTL, 0},
+        {IP_MULTICAST_IF, WSAEINVAL}, {IP_MULTICAST_TTL, WSAEINVAL}, {IP_MULTICAST_LOOP, WSAEINVAL},
+        {IP_ADD_MEMBERSHIP, WSAENOPROTOOPT}, {IP_DROP_MEMBERSHIP, WSAENOPROTOOPT}, {IP_DONTFRAGMENT, 0},
+        {IP_PKTINFO, WSAEINVAL}, {IP_RECVTTL, WSAEINVAL}, {IP_UNICAST_IF, 0}, {IP_RECVTOS, WSAEINVAL},
+    };
+    static const struct validity_row ipv4_udp[] = {
+        {-1, WSAENOPROTOOPT}, {IP_OPTIONS, 0}, {IP_HDRINCL, WSAEINVAL}, {IP_TOS, 0}, {IP_TTL, 0},
+        {IP_MULTICAST_IF, 0}, {IP_MULTICAST_TTL, 0}, {IP_MULTICAST_LOOP, 0},
+        {IP_ADD_MEMBERSHIP, WSAENOPROTOOPT}, {IP_DROP_MEMBERSHIP, WSAENOPROTOOPT}, {IP_DONTFRAGMENT, 0},
+        {IP_PKTINFO, 0}, {IP_RECVTTL, 0}, {IP_UNICAST_IF, 0}, {IP_RECVTOS, 0},
+    };
+    static const struct validity_row ipv6_tcp[] = {
+        {-1, WSAENOPROTOOPT}, {IPV6_UNICAST_HOPS, 0}, {IPV6_MULTICAST_IF, WSAEINVAL},
+        {IPV6_MULTICAST_HOPS, WSAEINVAL}, {IPV6_MULTICAST_LOOP, WSAEINVAL}, {IPV6_ADD_MEMBERSHIP, WSAENOPROTOOPT},
+        {IPV6_DROP_MEMBERSHIP, WSAENOPROTOOPT}, {IPV6_DONTFRAG, 0}, {IPV6_PKTINFO, WSAEINVAL},
+        {IPV6_HOPLIMIT, WSAEINVAL}, {IPV6_V6ONLY, 0}, {IPV6_UNICAST_IF, 0},
+        {IPV6_RECVTCLASS, WSAEINVAL},
+    };
+    static const struct validity_row ipv6_udp[] = {
+        {-1, WSAENOPROTOOPT}, {IPV6_UNICAST_HOPS, 0}, {IPV6_MULTICAST_IF, 0}, {IPV6_MULTICAST_HOPS, 0},
+        {IPV6_MULTICAST_LOOP, 0}, {IPV6_ADD_MEMBERSHIP, WSAENOPROTOOPT}, {IPV6_DROP_MEMBERSHIP, WSAENOPROTOOPT},
+        {IPV6_DONTFRAG, 0}, {IPV6_PKTINFO, 0}, {IPV6_HOPLIMIT, 0}, {IPV6_V6ONLY, 0},
+        {IPV6_UNICAST_IF, 0}, {IPV6_RECVTCLASS, 0},
+    };
+    /* The same test's todo_wine rows (Windows' answers, Wine 8.0's differ). */
+    static const struct validity_row ipv4_tcp_todo[] = {{IP_ECN, WSAEINVAL}, {IP_MTU, WSAENOTCONN}};
+    static const struct validity_row ipv6_tcp_todo[] = {{IPV6_HDRINCL, WSAEINVAL}, {IPV6_ECN, WSAEINVAL},
+                                                        {IPV6_MTU, WSAENOTCONN}};
+    static const struct validity_row ipv6_udp_todo[] = {{IPV6_HDRINCL, WSAEINVAL}, {IPV6_MTU, WSAENOTCONN}};
+    SOCKET s;
+    DWORD value;
+    int length;
+
+    TEST("IPPROTO_IP options on a TCP socket: multicast, receive-information and header options are WSAEINVAL");
+    check_validity("IPv4 TCP", AF_INET, SOCK_STREAM, IPPROTO_IP, ipv4_tcp, ARRAYSIZE(ipv4_tcp));
+    TEST("IPPROTO_IP options on a UDP socket: only IP_HDRINCL is WSAEINVAL");
+    check_validity("IPv4 UDP", AF_INET, SOCK_DGRAM, IPPROTO_IP, ipv4_udp, ARRAYSIZE(ipv4_udp));
+    TEST("IPPROTO_IPV6 options on a TCP socket: multicast and receive-information options are WSAEINVAL");
+    check_validity("IPv6 TCP", AF_INET6, SOCK_STREAM, IPPROTO_IPV6, ipv6_tcp, ARRAYSIZE(ipv6_tcp));
+    TEST("IPPROTO_IPV6 options on a UDP socket");
+    check_validity("IPv6 UDP", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, ipv6_udp, ARRAYSIZE(ipv6_udp));
+    TEST("IP_ECN, IPV6_ECN, IPV6_HDRINCL: WSAEINVAL where they do not apply; IP_MTU, IPV6_MTU unconnected: WSAENOTCONN");
+    WINE_DEVIATION("Wine 8.0 answers WSAENOPROTOOPT for these options (todo_wine in test_sockopt_validity)")
+    {
+        check_validity("IPv4 TCP", AF_INET, SOCK_STREAM, IPPROTO_IP, ipv4_tcp_todo, ARRAYSIZE(ipv4_tcp_todo));
+        check_validity("IPv6 TCP", AF_INET6, SOCK_STREAM, IPPROTO_IPV6, ipv6_tcp_todo, ARRAYSIZE(ipv6_tcp_todo));
+        check_validity("IPv6 UDP", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, ipv6_udp_todo, ARRAYSIZE(ipv6_udp_todo));
+    }
+
+    /* Wine's sock.c test_set_getsockopt (Vista and later): IP_HDRINCL belongs to raw
+     * sockets; setting it, on or off, on a TCP or UDP socket fails with WSAEINVAL, and so
+     * does reading it, which leaves the value untouched. */
+    TEST("IP_HDRINCL on TCP and UDP sockets: set (1 and 0) and get fail with WSAEINVAL");
+    {
+        static const int types[] = {SOCK_STREAM, SOCK_DGRAM};
+        size_t t;
+        for (t = 0; t < ARRAYSIZE(types); t++) {
+            int k = 1, size = sizeof(k);
+            s = socket(AF_INET, types[t], 0);
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(setsockopt(s, IPPROTO_IP, IP_HDRINCL, (char *)&k, size), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            k = 0;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(setsockopt(s, IPPROTO_IP, IP_HDRINCL, (char *)&k, size), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            k = 99;
+            WSASetLastError(0xdeadbeef);
+            CHECK_EQ(getsockopt(s, IPPROTO_IP, IP_HDRINCL, (char *)&k, &size), SOCKET_ERROR);
+            CHECK_EQ(WSAGetLastError(), WSAEINVAL);
+            CHECK_EQ(k, 99);
+            closesocket(s);
+        }
+    }
+
+    TEST("getsockopt on a file handle: WSAENOTSOCK");
+    {
+        char path[MAX_PATH], buffer[16];
+        HANDLE file;
+        GetTempPathA(sizeof(path), path);
+        lstrcatA(path, "dfsock6-option-validity.tmp");
+        file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        CHECK(file != INVALID_HANDLE_VALUE);
+        length = sizeof(buffer);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt((SOCKET)file, SOL_SOCKET, SO_TYPE, buffer, &length), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+        length = sizeof(buffer);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(getsockopt((SOCKET)file, SOL_SOCKET, -1, buffer, &length), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAENOTSOCK);
+        CloseHandle(file);
+    }
+
+    /* Wine's sock.c test_set_getsockopt: off at first on a UDP socket, on (Vista and
+     * later) on a TCP one; any non-zero value reads back as 1. IPPROTO_IPV6's
+     * IPV6_DONTFRAG (the same number) the same on an IPv6 socket. */
+    TEST("IP_DONTFRAGMENT and IPV6_DONTFRAG: on at first for TCP, off for UDP; 0xdead reads back as 1");
+    {
+        static const int families[] = {AF_INET, AF_INET6};
+        size_t f;
+        for (f = 0; f < ARRAYSIZE(families); f++) {
+            int level = families[f] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+            s = socket(families[f], SOCK_DGRAM, 0);
+            value = 0xdead;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 0);
+            value = 0xdead;
+            CHECK_EQ(setsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, sizeof(value)), 0);
+            value = 0xbeef;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 1);
+            closesocket(s);
+            s = socket(families[f], SOCK_STREAM, 0);
+            value = 0xdead;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 1);
+            value = 0;
+            CHECK_EQ(setsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, sizeof(value)), 0);
+            value = 0xdead;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, level, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+            CHECK_EQ(value, 0);
+            closesocket(s);
+        }
+    }
+
+    TEST("IP_DONTFRAGMENT: off at first; set to TRUE reads back TRUE, then FALSE again");
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    value = 0xdeadbeef;
+    length = sizeof(value);
+    CHECK_EQ(getsockopt(s, IPPROTO_IP, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+    CHECK_EQ(value, 0);
+    CHECK_EQ(length, sizeof(value));
+    value = 1;
+    CHECK_EQ(setsockopt(s, IPPROTO_IP, IP_DONTFRAGMENT, (char *)&value, sizeof(value)), 0);
+    value = 0xdeadbeef;
+    length = sizeof(value);
+    CHECK_EQ(getsockopt(s, IPPROTO_IP, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+    CHECK_EQ(value, 1);
+    value = 0;
+    CHECK_EQ(setsockopt(s, IPPROTO_IP, IP_DONTFRAGMENT, (char *)&value, sizeof(value)), 0);
+    value = 0xdeadbeef;
+    length = sizeof(value);
+    CHECK_EQ(getsockopt(s, IPPROTO_IP, IP_DONTFRAGMENT, (char *)&value, &length), 0);
+    CHECK_EQ(value, 0);
+    closesocket(s);
+
+    /* Microsoft Learn, IPPROTO_IP socket options: IP_UNICAST_IF takes the interface index
+     * in network byte order; IPPROTO_IPV6 socket options: IPV6_UNICAST_IF in host byte
+     * order. 0 (no interface) at first. */
+    TEST("IP_UNICAST_IF and IPV6_UNICAST_IF: 0 at first; the index set reads back as set");
+    {
+        DWORD index = 1; /* the loopback interface on both systems */
+        s = socket(AF_INET, SOCK_DGRAM, 0);
+        value = 0xdeadbeef;
+        length = sizeof(value);
+        CHECK_EQ(getsockopt(s, IPPROTO_IP, IP_UNICAST_IF, (char *)&value, &length), 0);
+        CHECK_EQ(value, 0);
+        value = htonl(index);
+        CHECK_EQ(setsockopt(s, IPPROTO_IP, IP_UNICAST_IF, (char *)&value, sizeof(value)), 0);
+        value = 0xdeadbeef;
+        length = sizeof(value);
+        CHECK_EQ(getsockopt(s, IPPROTO_IP, IP_UNICAST_IF, (char *)&value, &length), 0);
+        CHECK_EQ(value, htonl(index));
+        closesocket(s);
+        s = socket(AF_INET6, SOCK_DGRAM, 0);
+        value = 0xdeadbeef;
+        length = sizeof(value);
+        CHECK_EQ(getsockopt(s, IPPROTO_IPV6, IPV6_UNICAST_IF, (char *)&value, &length), 0);
+        CHECK_EQ(value, 0);
+        WINE_DEVIATION("Wine 8.0 hands IPV6_UNICAST_IF's host-order index to Linux, which reads network order")
+        {
+            value = index;
+            CHECK_EQ(setsockopt(s, IPPROTO_IPV6, IPV6_UNICAST_IF, (char *)&value, sizeof(value)), 0);
+            value = 0xdeadbeef;
+            length = sizeof(value);
+            CHECK_EQ(getsockopt(s, IPPROTO_IPV6, IPV6_UNICAST_IF, (char *)&value, &length), 0);
+            CHECK_EQ(value, index);
+        }
+        closesocket(s);
+    }
+}
+
 int main(void)
 {
     startup();
@@ -1476,6 +1708,7 @@ int main(void)
     test_unknown_ioctls();
     test_address_queries();
     test_routing_interface_query();
+    test_option_validity();
     WSACleanup();
     return tl_finish();
 }

@@ -914,6 +914,44 @@ static void test_wsapoll(void)
         closesocket(x);
     }
 
+    /* Wine's sock.c test_tcp_reset: after the peer's reset, WSAPoll reports POLLERR,
+     * POLLHUP and POLLWRNORM (not POLLRDNORM), SO_ERROR is 0, and receives and sends fail
+     * with WSAECONNRESET (Microsoft Learn, closesocket: "any recv call on the remote side
+     * of the circuit will fail with WSAECONNRESET"). Reading SO_ERROR first must not
+     * turn the reset into a graceful end. */
+    TEST("WSAPoll: a reset connection: POLLERR, POLLHUP and POLLWRNORM; SO_ERROR 0");
+    sx_pair(&client, &server);
+    close_with_rst(server);
+    CHECK_EQ(poll1(client, ALL_EVENTS, &rev, 5000), 1);
+    CHECK_EQ(rev, POLLERR | POLLHUP | POLLWRNORM);
+    {
+        int error = 0xdead, length = sizeof(error);
+        char byte;
+        CHECK_EQ(getsockopt(client, SOL_SOCKET, SO_ERROR, (char *)&error, &length), 0);
+        CHECK_EQ(error, 0);
+
+        TEST("... after SO_ERROR was read, recv and send still fail with WSAECONNRESET");
+        WSASetLastError(0xdeadbeef);
+        ret = recv(client, &byte, 1, 0);
+        error = WSAGetLastError();
+        WINE_DEVIATION("recv on a reset connection returns 0 (a graceful close)")
+        {
+            CHECK_EQ(ret, SOCKET_ERROR);
+            CHECK_EQ(error, WSAECONNRESET);
+        }
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(send(client, "x", 1, 0), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSAECONNRESET);
+        length = sizeof(error);
+        CHECK_EQ(getsockopt(client, SOL_SOCKET, SO_ERROR, (char *)&error, &length), 0);
+        CHECK_EQ(error, 0);
+
+        TEST("... and WSAPoll still reports POLLERR, POLLHUP and POLLWRNORM");
+        CHECK_EQ(poll1(client, ALL_EVENTS, &rev, 0), 1);
+        CHECK_EQ(rev, POLLERR | POLLHUP | POLLWRNORM);
+    }
+    closesocket(client);
+
     TEST("WSAPoll: an unbound UDP socket: POLLWRNORM");
     u = sx_udp();
     CHECK_EQ(poll1(u, ALL_EVENTS, &rev, 1000), 1);
