@@ -3,20 +3,20 @@
 
 #include <sys/stat.h>
 
-#include <cctype>
-
 #include "drivers/namespace.h"
 
 namespace overlapped::drivers {
 namespace {
 
-// The entry's path: the name folded to lower case (Windows compares object names without
-// case), as a pipe name's leaf with a suffix no pipe's own entry has.
+// The entry's path: the name as it is (Windows compares object names with case: Microsoft
+// Learn, CreateFileMapping, "Name comparison is case sensitive"; Wine's kernel32 virtual
+// test, test_CreateFileMapping, which passes on Windows), as a pipe name's leaf with a
+// suffix no pipe's own entry has.
 DWORD section_path(const std::string& name, std::string* path)
 {
     DeviceName device;
     device.kind = NameKind::Pipe;
-    for (char c : name) device.name.push_back(static_cast<char>(tolower(static_cast<unsigned char>(c))));
+    device.name = name;
     return namespace_path(device, ".sec", path);
 }
 

@@ -1715,10 +1715,22 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     // Pages of a view (committed: views here are never reserved) take the protection,
     // as with VirtualProtect (Wine's kernel32 virtual test, test_MapViewOfFile, which
     // passes on Windows: a view's VirtualQuery then shows it).
-    if (in_a_view(start, end)) {
-        DWORD old;
-        return VirtualProtect(reinterpret_cast<LPVOID>(start), end - start, flProtect, &old) ? reinterpret_cast<LPVOID>(start)
-                                                                                             : nullptr;
+    // A view of a file's section is not to be committed: STATUS_ALREADY_COMMITTED,
+    // ERROR_ACCESS_DENIED (Wine's kernel32 virtual test, test_mapping, which passes on
+    // Windows), whatever the protection.
+    {
+        uintptr_t view_base;
+        size_t view_length;
+        DWORD view_protect;
+        bool of_file = false;
+        if (overlapped::win32::view_containing(start, &view_base, &view_length, &view_protect, &of_file) &&
+            end <= view_base + view_length) {
+            if (of_file) return fail(ERROR_ACCESS_DENIED, LPVOID(nullptr));
+            DWORD old;
+            return VirtualProtect(reinterpret_cast<LPVOID>(start), end - start, flProtect, &old)
+                       ? reinterpret_cast<LPVOID>(start)
+                       : nullptr;
+        }
     }
     std::lock_guard<std::mutex> guard(regions_mutex);
     auto region = region_holding(start, end);
@@ -1787,11 +1799,37 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
 // read from /proc/self/maps: committed, with the protection of its Linux mapping.
 namespace {
 
+// What a protection lets a program do with a page, as PROT_* bits (a copy-on-write page
+// may be read; executing reads).
+int access_of(DWORD protect)
+{
+    switch (protect & 0xFF) {
+    case PAGE_READONLY:
+    case PAGE_WRITECOPY: return PROT_READ;
+    case PAGE_READWRITE: return PROT_READ | PROT_WRITE;
+    case PAGE_EXECUTE:
+    case PAGE_EXECUTE_READ:
+    case PAGE_EXECUTE_WRITECOPY: return PROT_READ | PROT_EXEC;
+    case PAGE_EXECUTE_READWRITE: return PROT_READ | PROT_WRITE | PROT_EXEC;
+    default: return PROT_NONE;
+    }
+}
+
 DWORD protect_of_prot(int prot)
 {
     bool r = prot & PROT_READ, w = prot & PROT_WRITE, x = prot & PROT_EXEC;
     if (x) return w ? PAGE_EXECUTE_READWRITE : r ? PAGE_EXECUTE_READ : PAGE_EXECUTE;
     return w ? PAGE_READWRITE : r ? PAGE_READONLY : PAGE_NOACCESS;
+}
+
+// The protection of a page of a view whose Linux mapping gives `linux_protect`: in a
+// copy-on-write view (a private mapping), writable pages are copy-on-write ones.
+DWORD view_page_protect(DWORD linux_protect, DWORD view_protect)
+{
+    if (view_protect != PAGE_WRITECOPY && view_protect != PAGE_EXECUTE_WRITECOPY) return linux_protect;
+    if (linux_protect == PAGE_READWRITE) return PAGE_WRITECOPY;
+    if (linux_protect == PAGE_EXECUTE_READWRITE) return PAGE_EXECUTE_WRITECOPY;
+    return linux_protect;
 }
 
 // A mapping of /proc/<pid>/maps, and the name it maps ("" for anonymous memory).
@@ -1842,6 +1880,17 @@ std::vector<LinuxMapping> linux_mappings(uintptr_t start, uintptr_t end, DWORD p
 extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect, PDWORD lpflOldProtect)
 {
     int protection = protection_of(flNewProtect);
+    // Copy-on-write, for the pages of a copy-on-write view (a private mapping: writing
+    // them copies them already).
+    if (protection == kInvalidProtection && (flNewProtect == PAGE_WRITECOPY || flNewProtect == PAGE_EXECUTE_WRITECOPY)) {
+        uintptr_t view_base;
+        size_t view_length;
+        DWORD view_protect;
+        if (overlapped::win32::view_containing(reinterpret_cast<uintptr_t>(lpAddress), &view_base, &view_length,
+                                               &view_protect) &&
+            (view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY))
+            protection = PROT_READ | PROT_WRITE | (flNewProtect == PAGE_EXECUTE_WRITECOPY ? PROT_EXEC : 0);
+    }
     if (protection == kInvalidProtection) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (protection == kProtectionNotBuilt) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     if (lpflOldProtect == nullptr) return fail(ERROR_NOACCESS, FALSE);  // (Microsoft Learn: it may not be NULL)
@@ -1867,6 +1916,15 @@ extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flN
             return TRUE;
         }
     }
+    // A view of a section: what the view may do and no more (Wine's kernel32 virtual test,
+    // test_mapping, which passes on Windows: a protection that reads, writes or executes
+    // where the view does not is ERROR_INVALID_PARAMETER), else writes would reach a file
+    // or memory the view may only read. A copy-on-write view's pages are PAGE_WRITECOPY.
+    uintptr_t view_base;
+    size_t view_length;
+    DWORD view_protect;
+    bool in_view = overlapped::win32::view_containing(start, &view_base, &view_length, &view_protect);
+    if (in_view && (access_of(flNewProtect) & ~access_of(view_protect)) != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
     // Other memory: all of the range mapped, without holes.
     std::vector<LinuxMapping> mappings = linux_mappings(start, end);
     uintptr_t covered = start;
@@ -1877,7 +1935,8 @@ extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flN
     if (mappings.empty() || covered < end) return fail(ERROR_INVALID_ADDRESS, FALSE);
     if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
         return fail(errno == EACCES ? ERROR_ACCESS_DENIED : ERROR_INVALID_ADDRESS, FALSE);
-    *lpflOldProtect = protect_of_prot(mappings.front().prot);
+    DWORD old = protect_of_prot(mappings.front().prot);
+    *lpflOldProtect = in_view ? view_page_protect(old, view_protect) : old;
     return TRUE;
 }
 
@@ -1922,9 +1981,7 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
         uintptr_t end = view_base + view_length;
         DWORD protect = view_protect;
         if (!parts.empty()) {
-            protect = protect_of_prot(parts.front().prot);
-            if (protect == PAGE_READWRITE && (view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY))
-                protect = PAGE_WRITECOPY;
+            protect = view_page_protect(protect_of_prot(parts.front().prot), view_protect);
             for (size_t i = 1; i < parts.size(); ++i)
                 if (parts[i].prot != parts.front().prot) {
                     end = std::min(end, parts[i].start);

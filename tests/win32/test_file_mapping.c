@@ -202,7 +202,8 @@ static void test_view_access(void)
     char *view;
 
     TEST("a view's access: none (a view not to be touched), execute only from a PAGE_EXECUTE_* section");
-    file = make_file("some bytes to map", GENERIC_READ | GENERIC_WRITE);
+    /* A handle that may execute: an executable section needs it (below). */
+    file = make_file("some bytes to map", GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE);
     mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
     CHECK(mapping != NULL);
     /* Access 0 maps, through a handle that may map for reading. */
