@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <map>
 #include <mutex>
 
@@ -91,6 +92,16 @@ int prot_of_view(DWORD protect)
     case PAGE_EXECUTE_WRITECOPY: return PROT_READ | PROT_WRITE | PROT_EXEC;
     default: return PROT_NONE;
     }
+}
+
+// A new open file description of what `descriptor` is open on (its access mode), or -1.
+int reopen(int descriptor)
+{
+    int mode = fcntl(descriptor, F_GETFL);
+    if (mode < 0) return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", descriptor);
+    return open(path, (mode & O_ACCMODE) | O_CLOEXEC);
 }
 
 bool valid_protect(uint32_t protect)
@@ -341,8 +352,14 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     bool copy = view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY;
     int prot = prot_of_view(view_protect);
     int flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (lpBaseAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
-    void* view = mmap(lpBaseAddress, length, prot, flags, descriptor, static_cast<off_t>(offset));
+    // A view of memory backed by the paging file maps its own open of it: the section's
+    // descriptor of named memory holds the name's lock (drivers/shared_section.h), and a
+    // view must not keep the name once the section's last handle is gone (as on Windows,
+    // where a view keeps the memory, not the name).
+    int own = of_file ? -1 : reopen(descriptor);
+    void* view = mmap(lpBaseAddress, length, prot, flags, own >= 0 ? own : descriptor, static_cast<off_t>(offset));
     int failure = errno;
+    if (own >= 0) ::close(own);
     auto* mapping = static_cast<drivers::FileMapping*>(section->file_mapping());
     if (view != MAP_FAILED && mapping != nullptr) drivers::file_mapping_retain(mapping);
     object->release_reference();  // the view keeps its pages (and its file mapped), not the section

@@ -365,6 +365,63 @@ static void test_names_and_addresses(void)
     CHECK_ERROR(ERROR_FILE_NOT_FOUND);
     CloseHandle(mapping);
 
+    TEST("a name goes with the section's last handle, though a view remains");
+    {
+        char name[64], *view, *again_view;
+        snprintf(name, sizeof name, "Local\\overlapped_gone_%lu", (unsigned long)GetCurrentProcessId());
+        mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, name);
+        CHECK(mapping != NULL);
+        view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+        CHECK(view != NULL);
+        other = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+        CHECK(other != NULL);
+        if (other != NULL) CloseHandle(other);
+        CHECK(CloseHandle(mapping));
+        if (view != NULL) strcpy(view, "the first");
+        SetLastError(0xdeadbeef);
+        other = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+        CHECK(other == NULL);
+        CHECK_ERROR(ERROR_FILE_NOT_FOUND);
+        if (other != NULL) CloseHandle(other);
+        SetLastError(0xdeadbeef);
+        mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, name);
+        CHECK(mapping != NULL);
+        CHECK_ERROR(ERROR_SUCCESS);
+        again_view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+        CHECK(again_view != NULL);
+        if (again_view != NULL) {
+            CHECK(again_view[0] == 0); /* a new section */
+            UnmapViewOfFile(again_view);
+        }
+        if (view != NULL) {
+            CHECK(strcmp(view, "the first") == 0);
+            CHECK(UnmapViewOfFile(view));
+        }
+        CloseHandle(mapping);
+    }
+
+    TEST("a section larger than a file it may not write: ERROR_NOT_ENOUGH_MEMORY");
+    {
+        HANDLE file = make_file(0x3000, GENERIC_READ);
+        SetLastError(0xdeadbeef);
+        mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0x3001, NULL);
+        CHECK(mapping == NULL);
+        CHECK_ERROR(ERROR_NOT_ENOUGH_MEMORY);
+        if (mapping != NULL) CloseHandle(mapping);
+        mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 36, NULL); /* smaller: fine */
+        CHECK(mapping != NULL);
+        if (mapping != NULL) {
+            char *view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+            CHECK(view != NULL);
+            SetLastError(0xdeadbeef);
+            CHECK(MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 37) == NULL);
+            CHECK_ERROR(ERROR_ACCESS_DENIED);
+            if (view != NULL) CHECK(UnmapViewOfFile(view));
+            CloseHandle(mapping);
+        }
+        CloseHandle(file);
+    }
+
     TEST("UnmapViewOfFile of an address nothing maps: ERROR_INVALID_ADDRESS");
     SetLastError(0xdeadbeef);
     CHECK(!UnmapViewOfFile((void *)(ULONG_PTR)0xdeadbeef));
