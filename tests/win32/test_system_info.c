@@ -30,7 +30,14 @@
  * Windows): a processor past dwNumberOfProcessors fails with ERROR_INVALID_PARAMETER,
  * the node set to 0xFF. GetNumaProcessorNodeEx: Microsoft Learn, "If the processor does
  * not exist, this parameter is 0xffff"; GetNumaNodeProcessorMaskEx: the node may be in any
- * group. */
+ * group.
+ * IsWow64Process: Microsoft Learn, FALSE for a 64-bit process on 64-bit Windows (and a
+ * handle needs PROCESS_QUERY_INFORMATION or PROCESS_QUERY_LIMITED_INFORMATION);
+ * IsWow64Process2: IMAGE_FILE_MACHINE_UNKNOWN for a process not under WOW64, the native
+ * machine optional. */
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0A00 /* IsWow64Process2 in mingw-w64's headers */
+#endif
 #include "testlib.h"
 #include <stddef.h>
 
@@ -502,6 +509,42 @@ static void test_numa(void)
     }
 }
 
+static void test_wow64(void)
+{
+    BOOL wow64 = 0x55;
+    USHORT process_machine = 0x5555, native_machine = 0x5555;
+    SYSTEM_INFO native;
+    HANDLE limited;
+
+    TEST("IsWow64Process, IsWow64Process2: this 64-bit process is no WOW64 one");
+    GetNativeSystemInfo(&native);
+    CHECK(IsWow64Process(GetCurrentProcess(), &wow64));
+    CHECK_EQ(wow64, FALSE);
+    CHECK(IsWow64Process2(GetCurrentProcess(), &process_machine, &native_machine));
+    CHECK_EQ(process_machine, IMAGE_FILE_MACHINE_UNKNOWN);
+    if (native.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64) CHECK_EQ(native_machine, IMAGE_FILE_MACHINE_AMD64);
+    process_machine = 0x5555;
+    CHECK(IsWow64Process2(GetCurrentProcess(), &process_machine, NULL)); /* the native machine is optional */
+    CHECK_EQ(process_machine, IMAGE_FILE_MACHINE_UNKNOWN);
+
+    TEST("IsWow64Process: a handle that may query; other handles fail");
+    limited = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    wow64 = 0x55;
+    CHECK(IsWow64Process(limited, &wow64));
+    CHECK_EQ(wow64, FALSE);
+    CloseHandle(limited);
+    limited = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsWow64Process(limited, &wow64));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(limited);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsWow64Process(NULL, &wow64));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+}
+
 int main(void)
 {
     test_computer_name();
@@ -515,5 +558,6 @@ int main(void)
     test_logical_processors_ex();
     test_logical_processors();
     test_numa();
+    test_wow64();
     return tl_finish();
 }
