@@ -31,6 +31,10 @@
  * the node set to 0xFF. GetNumaProcessorNodeEx: Microsoft Learn, "If the processor does
  * not exist, this parameter is 0xffff"; GetNumaNodeProcessorMaskEx: the node may be in any
  * group.
+ * GetProcessMemoryInfo: Wine's psapi test, test_GetProcessMemoryInfo (passing on Windows):
+ * NULL ERROR_INVALID_HANDLE, a handle without a query right ERROR_ACCESS_DENIED, a
+ * structure too small ERROR_INSUFFICIENT_BUFFER; Microsoft Learn, PROCESS_MEMORY_COUNTERS:
+ * the working set and the private bytes ("Commit Charge") of the process.
  * IsWow64Process: Microsoft Learn, FALSE for a 64-bit process on 64-bit Windows (and a
  * handle needs PROCESS_QUERY_INFORMATION or PROCESS_QUERY_LIMITED_INFORMATION);
  * IsWow64Process2: IMAGE_FILE_MACHINE_UNKNOWN for a process not under WOW64, the native
@@ -39,6 +43,7 @@
 #define _WIN32_WINNT 0x0A00 /* IsWow64Process2 in mingw-w64's headers */
 #endif
 #include "testlib.h"
+#include <psapi.h>
 #include <stddef.h>
 
 static void test_computer_name(void)
@@ -545,6 +550,69 @@ static void test_wow64(void)
     CHECK_ERROR(ERROR_INVALID_HANDLE);
 }
 
+static void test_process_memory(void)
+{
+    PROCESS_MEMORY_COUNTERS before, after;
+    PROCESS_MEMORY_COUNTERS_EX extended;
+    HANDLE limited;
+    unsigned char *memory;
+    const SIZE_T size = 32 * 1024 * 1024;
+
+    TEST("GetProcessMemoryInfo: this process's working set and private bytes grow with memory it uses");
+    memset(&before, 0x55, sizeof before);
+    CHECK(GetProcessMemoryInfo(GetCurrentProcess(), &before, sizeof before));
+    CHECK_EQ(before.cb, sizeof before);
+    CHECK(before.WorkingSetSize > 0);
+    CHECK(before.PeakWorkingSetSize >= before.WorkingSetSize);
+    CHECK(before.PagefileUsage > 0);
+    CHECK(before.PeakPagefileUsage >= before.PagefileUsage);
+    WINE_DEVIATION("Wine 8.0's GetProcessMemoryInfo counts no page faults")
+    {
+        CHECK(before.PageFaultCount > 0);
+    }
+    memory = VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(memory != NULL);
+    if (memory != NULL) {
+        SIZE_T i;
+        for (i = 0; i < size; i += 4096) memory[i] = 1;
+        CHECK(GetProcessMemoryInfo(GetCurrentProcess(), &after, sizeof after));
+        CHECK(after.PagefileUsage >= before.PagefileUsage + size / 2);
+        CHECK(after.WorkingSetSize >= before.WorkingSetSize + size / 2);
+        CHECK(after.PeakWorkingSetSize >= after.WorkingSetSize);
+        CHECK(after.PeakPagefileUsage >= after.PagefileUsage);
+        WINE_DEVIATION("Wine 8.0's GetProcessMemoryInfo counts no page faults")
+        {
+            CHECK(after.PageFaultCount >= before.PageFaultCount + (DWORD)(size / 4096 / 2));
+        }
+        CHECK(VirtualFree(memory, 0, MEM_RELEASE));
+    }
+
+    TEST("GetProcessMemoryInfo: PROCESS_MEMORY_COUNTERS_EX; a handle that may query; the errors");
+    memset(&extended, 0, sizeof extended);
+    CHECK(GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&extended, sizeof extended));
+    WINE_DEVIATION("Wine 8.0's GetProcessMemoryInfo fills PROCESS_MEMORY_COUNTERS only")
+    {
+        CHECK_EQ(extended.cb, sizeof extended);
+        CHECK(extended.PrivateUsage > 0);
+    }
+    limited = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    CHECK(GetProcessMemoryInfo(limited, &after, sizeof after));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetProcessMemoryInfo(limited, &after, sizeof after - 1));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CloseHandle(limited);
+    limited = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetProcessMemoryInfo(limited, &after, sizeof after));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(limited);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetProcessMemoryInfo(NULL, &after, sizeof after));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+}
+
 int main(void)
 {
     test_computer_name();
@@ -559,5 +627,6 @@ int main(void)
     test_logical_processors();
     test_numa();
     test_wow64();
+    test_process_memory();
     return tl_finish();
 }
