@@ -150,6 +150,9 @@ OVERLAPPED_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHan
 #define IMAGE_FILE_MACHINE_AMD64 0x8664
 #define IMAGE_FILE_MACHINE_ARM64 0xAA64
 #endif
+/* Code written to memory runs as written once this returns (a JIT calls it after writing
+ * code): this process's caches; x86 keeps them coherent itself. */
+OVERLAPPED_API BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress, SIZE_T dwSize);
 OVERLAPPED_API BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process);
 OVERLAPPED_API BOOL WINAPI IsWow64Process2(HANDLE hProcess, USHORT *pProcessMachine, USHORT *pNativeMachine);
 

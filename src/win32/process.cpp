@@ -983,6 +983,31 @@ DWORD check_query_handle(HANDLE process)
 }
 }  // namespace
 
+// The instruction cache over what this process wrote as code (Microsoft Learn,
+// FlushInstructionCache: applications "should call FlushInstructionCache if they generate
+// or modify code in memory"). x86 keeps instruction fetch coherent with stores; other
+// machines clear the range. Another process's handle (one it may write to) is taken: its
+// code is its own to make coherent, as on x86 here. A bad handle ERROR_INVALID_HANDLE.
+BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress, SIZE_T dwSize)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hProcess, kernel::ObjectType::Process, 0, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    bool self = object == kernel::current_process_object();
+    object->release_reference();
+#if !defined(__x86_64__) && !defined(__i386__)
+    if (self && lpBaseAddress != nullptr && dwSize != 0) {
+        char* start = static_cast<char*>(const_cast<void*>(lpBaseAddress));
+        __builtin___clear_cache(start, start + dwSize);
+    }
+#else
+    (void)self;
+    (void)lpBaseAddress;
+    (void)dwSize;
+#endif
+    return TRUE;
+}
+
 BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process)
 {
     if (DWORD error = check_query_handle(hProcess)) return fail(error, FALSE);

@@ -482,6 +482,27 @@ static void more_arguments(void)
         if (again != NULL) CHECK(VirtualFree(again, 0, MEM_RELEASE));
     }
 
+#if defined(__x86_64__)
+    TEST("FlushInstructionCache: code written, flushed, run; rewritten, flushed, run again");
+    {
+        /* mov eax, imm32; ret */
+        unsigned char *code = VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE);
+        CHECK(code != NULL);
+        if (code != NULL) {
+            DWORD (*function)(void);
+            memcpy(code, "\xb8\x2a\x00\x00\x00\xc3", 6);
+            CHECK(FlushInstructionCache(GetCurrentProcess(), code, 6));
+            memcpy(&function, &code, sizeof function);
+            CHECK_EQ(function(), 42);
+            code[1] = 43;
+            CHECK(FlushInstructionCache(GetCurrentProcess(), code, 6));
+            CHECK_EQ(function(), 43);
+            CHECK(FlushInstructionCache(GetCurrentProcess(), NULL, 0)); /* all of it */
+            CHECK(VirtualFree(code, 0, MEM_RELEASE));
+        }
+    }
+#endif
+
     TEST("MEM_WRITE_WATCH needs MEM_RESERVE");
     SetLastError(0xdeadbeef);
     CHECK(VirtualAlloc(NULL, 0x10000, MEM_WRITE_WATCH, PAGE_READWRITE) == NULL);
