@@ -150,6 +150,20 @@ OVERLAPPED_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 OVERLAPPED_API DWORD WINAPI GetProcessId(HANDLE Process);
 OVERLAPPED_API BOOL WINAPI GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCount);
 OVERLAPPED_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
+/* No process runs under WOW64 here: FALSE, and IMAGE_FILE_MACHINE_UNKNOWN with the
+ * machine the library was built for as the native one. */
+#ifndef IMAGE_FILE_MACHINE_UNKNOWN
+#define IMAGE_FILE_MACHINE_UNKNOWN 0
+#define IMAGE_FILE_MACHINE_I386 0x014c
+#define IMAGE_FILE_MACHINE_ARMNT 0x01c4
+#define IMAGE_FILE_MACHINE_AMD64 0x8664
+#define IMAGE_FILE_MACHINE_ARM64 0xAA64
+#endif
+/* Code written to memory runs as written once this returns (a JIT calls it after writing
+ * code): this process's caches; x86 keeps them coherent itself. */
+OVERLAPPED_API BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress, SIZE_T dwSize);
+OVERLAPPED_API BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process);
+OVERLAPPED_API BOOL WINAPI IsWow64Process2(HANDLE hProcess, USHORT *pProcessMachine, USHORT *pNativeMachine);
 
 /* Times and priorities (docs/win32-status.md: priorities are Linux nice values). */
 #define THREAD_PRIORITY_LOWEST (-2)

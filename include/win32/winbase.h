@@ -719,6 +719,15 @@ OVERLAPPED_API BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD
                                           PDWORD lpflOldProtect);
 OVERLAPPED_API SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
 OVERLAPPED_API BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
+/* Whether the process may not read (write, run) all of a range: VirtualQuery's answer,
+ * page by page (committed, with a protection that allows it). Obsolete on Windows too. */
+OVERLAPPED_API BOOL WINAPI IsBadReadPtr(const void *lp, UINT_PTR ucb);
+OVERLAPPED_API BOOL WINAPI IsBadWritePtr(LPVOID lp, UINT_PTR ucb);
+OVERLAPPED_API BOOL WINAPI IsBadHugeReadPtr(const void *lp, UINT_PTR ucb);
+OVERLAPPED_API BOOL WINAPI IsBadHugeWritePtr(LPVOID lp, UINT_PTR ucb);
+OVERLAPPED_API BOOL WINAPI IsBadCodePtr(FARPROC lpfn);
+OVERLAPPED_API BOOL WINAPI IsBadStringPtrA(LPCSTR lpsz, UINT_PTR ucchMax);
+OVERLAPPED_API BOOL WINAPI IsBadStringPtrW(LPCWSTR lpsz, UINT_PTR ucchMax);
 OVERLAPPED_API BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
 /* The Ex forms: this process only (GetCurrentProcess() or a handle to it). */
 OVERLAPPED_API LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,

@@ -3,20 +3,20 @@
 
 #include <sys/stat.h>
 
-#include <cctype>
-
 #include "drivers/namespace.h"
 
 namespace overlapped::drivers {
 namespace {
 
-// The entry's path: the name folded to lower case (Windows compares object names without
-// case), as a pipe name's leaf with a suffix no pipe's own entry has.
+// The entry's path: the name as it is (Windows compares object names with case: Microsoft
+// Learn, CreateFileMapping, "Name comparison is case sensitive"; Wine's kernel32 virtual
+// test, test_CreateFileMapping, which passes on Windows), as a pipe name's leaf with a
+// suffix no pipe's own entry has.
 DWORD section_path(const std::string& name, std::string* path)
 {
     DeviceName device;
     device.kind = NameKind::Pipe;
-    for (char c : name) device.name.push_back(static_cast<char>(tolower(static_cast<unsigned char>(c))));
+    device.name = name;
     return namespace_path(device, ".sec", path);
 }
 
@@ -38,8 +38,13 @@ DWORD shared_section_create(const std::string& name, uint64_t size, int* fd, uin
     int file = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (file < 0) return errno == EMFILE || errno == ENFILE ? ERROR_TOO_MANY_OPEN_FILES : ERROR_ACCESS_DENIED;
     if (lock(file, LOCK_EX | LOCK_NB)) {
-        // Nobody has it: a new section (or what a gone one left), zeros of `size` bytes.
-        if (ftruncate(file, 0) != 0 || ftruncate(file, static_cast<off_t>(size)) != 0 || !lock(file, LOCK_SH)) {
+        // Nobody has it: what a gone section left, whose views may remain (they keep its
+        // memory, not its name). A new section is a new file of `size` bytes of zeros.
+        unlink(path.c_str());
+        close(file);
+        file = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (file < 0) return errno == EMFILE || errno == ENFILE ? ERROR_TOO_MANY_OPEN_FILES : ERROR_ACCESS_DENIED;
+        if (ftruncate(file, static_cast<off_t>(size)) != 0 || !lock(file, LOCK_SH)) {
             close(file);
             unlink(path.c_str());
             return ERROR_NOT_ENOUGH_MEMORY;

@@ -5,8 +5,9 @@
 // The memory is a file in the per-user namespace directory (namespace.h), next to the
 // pipes' and mailslots' entries. Every process that has the section holds a shared flock
 // on it for as long as its descriptor is open; a file nobody holds is what is left of a
-// section whose last handle has gone (Windows deletes a section then): the next creator
-// starts it afresh, an opener finds no such section. Creation and opening take the
+// section whose last handle has gone (Windows deletes a section's name then; its views
+// keep its memory): the next creator starts a new file in its place, an opener finds no
+// such section. Views map their own open of the file, without the lock (mapping.cpp). Creation and opening take the
 // directory's lock, so the two never meet half way.
 #pragma once
 

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <map>
 #include <mutex>
 
@@ -41,6 +42,7 @@ struct View {
     size_t length;
     drivers::FileMapping* mapping;
     DWORD protect;  // as mapped (VirtualQuery's AllocationProtect)
+    bool of_file;   // a view of a file's section, not of the paging file
 };
 std::mutex views_mutex;
 std::map<uintptr_t, View>* views = new std::map<uintptr_t, View>();  // base -> view
@@ -52,6 +54,54 @@ bool writable(uint32_t protect) { return protect == PAGE_READWRITE || protect ==
 bool executable(uint32_t protect)
 {
     return protect == PAGE_EXECUTE_READ || protect == PAGE_EXECUTE_READWRITE || protect == PAGE_EXECUTE_WRITECOPY;
+}
+
+// The view's protection for MapViewOfFile's access (see MapViewOfFileEx).
+DWORD view_protection(DWORD access)
+{
+    bool execute = (access & FILE_MAP_EXECUTE) != 0;
+    DWORD rest = access & ~DWORD(FILE_MAP_EXECUTE);
+    if (rest == FILE_MAP_COPY) return execute ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY;
+    if (rest & FILE_MAP_WRITE) return execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
+    if (rest & FILE_MAP_READ) return execute ? PAGE_EXECUTE_READ : PAGE_READONLY;
+    return PAGE_NOACCESS;
+}
+
+// The rights a view of `protect` needs of its section, or a section of `protect` gives
+// its views: reading for every view (even one not to be touched), writing and execution
+// as the protection says (copy-on-write writes no section).
+DWORD section_rights(DWORD protect)
+{
+    switch (protect) {
+    case PAGE_READWRITE: return SECTION_MAP_READ | SECTION_MAP_WRITE;
+    case PAGE_EXECUTE_READWRITE: return SECTION_MAP_READ | SECTION_MAP_WRITE | SECTION_MAP_EXECUTE;
+    case PAGE_EXECUTE_READ:
+    case PAGE_EXECUTE_WRITECOPY: return SECTION_MAP_READ | SECTION_MAP_EXECUTE;
+    default: return SECTION_MAP_READ;  // PAGE_NOACCESS, PAGE_READONLY, PAGE_WRITECOPY
+    }
+}
+
+int prot_of_view(DWORD protect)
+{
+    switch (protect) {
+    case PAGE_READONLY: return PROT_READ;
+    case PAGE_READWRITE:
+    case PAGE_WRITECOPY: return PROT_READ | PROT_WRITE;
+    case PAGE_EXECUTE_READ: return PROT_READ | PROT_EXEC;
+    case PAGE_EXECUTE_READWRITE:
+    case PAGE_EXECUTE_WRITECOPY: return PROT_READ | PROT_WRITE | PROT_EXEC;
+    default: return PROT_NONE;
+    }
+}
+
+// A new open file description of what `descriptor` is open on (its access mode), or -1.
+int reopen(int descriptor)
+{
+    int mode = fcntl(descriptor, F_GETFL);
+    if (mode < 0) return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", descriptor);
+    return open(path, (mode & O_ACCMODE) | O_CLOEXEC);
 }
 
 bool valid_protect(uint32_t protect)
@@ -136,10 +186,16 @@ HANDLE create_mapping(HANDLE file, LPSECURITY_ATTRIBUTES attributes, DWORD prote
         int own = static_cast<drivers::FileDevice*>(device)->descriptor();
         descriptor = own >= 0 ? fcntl(own, F_DUPFD_CLOEXEC, 3) : -1;
         device->lock.unlock();
-        // The file handle must allow what the mapping does (Windows: ERROR_ACCESS_DENIED).
+        // The file handle must allow what the mapping does (Windows: ERROR_ACCESS_DENIED):
+        // reading always, writing for PAGE_READWRITE and PAGE_EXECUTE_READWRITE,
+        // execution for the PAGE_EXECUTE_* protections (Microsoft Learn,
+        // CreateFileMapping: "must be created with the GENERIC_READ and GENERIC_EXECUTE
+        // access rights"; Wine's kernel32 virtual test, test_mappings, which passes on
+        // Windows, for a file opened for reading only).
         bool reads = (granted & FILE_READ_DATA) != 0, writes = (granted & FILE_WRITE_DATA) != 0;
+        bool runs = (granted & FILE_EXECUTE) != 0;
         if (descriptor < 0) return fail(ERROR_INVALID_HANDLE, HANDLE(nullptr));
-        if (!reads || (writable(protect) && !writes)) {
+        if (!reads || (writable(protect) && !writes) || (executable(protect) && !runs)) {
             ::close(descriptor);
             return fail(ERROR_ACCESS_DENIED, HANDLE(nullptr));
         }
@@ -216,7 +272,8 @@ HANDLE open_mapping(DWORD access, BOOL inherit, const Char* name)
 
 }  // namespace
 
-bool overlapped::win32::view_containing(uintptr_t address, uintptr_t* base, size_t* length, DWORD* protect)
+bool overlapped::win32::view_containing(uintptr_t address, uintptr_t* base, size_t* length, DWORD* protect,
+                                        bool* of_file)
 {
     std::lock_guard<std::mutex> guard(views_mutex);
     auto found = views->upper_bound(address);
@@ -226,6 +283,7 @@ bool overlapped::win32::view_containing(uintptr_t address, uintptr_t* base, size
     *base = found->first;
     *length = found->second.length;
     *protect = found->second.protect;
+    if (of_file != nullptr) *of_file = found->second.of_file;
     return true;
 }
 
@@ -266,21 +324,20 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     uint64_t size = section->size();
     uint32_t protect = section->protect();
     int descriptor = section->descriptor();
-    bool copy = (dwDesiredAccess & FILE_MAP_COPY) != 0 && !(dwDesiredAccess & FILE_MAP_WRITE);
-    bool write = (dwDesiredAccess & FILE_MAP_WRITE) != 0;
-    bool read = (dwDesiredAccess & (FILE_MAP_READ | FILE_MAP_WRITE | FILE_MAP_COPY)) != 0;
-    bool execute = (dwDesiredAccess & FILE_MAP_EXECUTE) != 0;
-    // No access at all maps a view that may not be touched (PAGE_NOACCESS), through a
-    // handle that may map for reading (Wine's kernel32 virtual test, test_MapViewOfFile,
-    // which passes on Windows).
-    bool no_access = dwDesiredAccess == 0;
-    // The view may do what the section's protection and the handle's access allow.
+    bool of_file = section->file_mapping() != nullptr;
+    // The view's protection follows the access asked for (Wine's kernel32 virtual test,
+    // test_mapping, which passes on Windows): FILE_MAP_COPY alone is copy-on-write,
+    // FILE_MAP_WRITE beats it, FILE_MAP_READ | FILE_MAP_COPY reads the section itself,
+    // FILE_MAP_EXECUTE adds execution to any of those, and without read, write or copy
+    // (FILE_MAP_EXECUTE alone, SECTION_MAP_EXECUTE, 0) the view may not be touched.
+    DWORD view_protect = view_protection(dwDesiredAccess);
+    // It needs what the section's protection allows and what the handle may do
+    // (ERROR_ACCESS_DENIED); a view not to be touched, the right to map for reading.
+    DWORD needed = section_rights(view_protect);
+    DWORD handle_rights = granted & (SECTION_MAP_READ | SECTION_MAP_WRITE);
+    if (granted & (SECTION_MAP_EXECUTE | FILE_MAP_EXECUTE)) handle_rights |= SECTION_MAP_EXECUTE;
     DWORD refused = ERROR_SUCCESS;
-    if (!read && !execute && !no_access) refused = ERROR_INVALID_PARAMETER;
-    else if (write && !writable(protect)) refused = ERROR_ACCESS_DENIED;
-    else if (execute && (!executable(protect) || !(granted & (SECTION_MAP_EXECUTE | FILE_MAP_EXECUTE))))
-        refused = ERROR_ACCESS_DENIED;  // FILE_MAP_EXECUTE needs a PAGE_EXECUTE_* section (Microsoft Learn)
-    else if ((write && !(granted & SECTION_MAP_WRITE)) || ((read || no_access) && !write && !copy && !(granted & SECTION_MAP_READ)))
+    if ((needed & section_rights(protect)) != needed || (needed & handle_rights) != needed)
         refused = ERROR_ACCESS_DENIED;
     else if (offset % kGranularity != 0) refused = ERROR_MAPPED_ALIGNMENT;
     else if (offset >= size) refused = ERROR_ACCESS_DENIED;
@@ -292,10 +349,17 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
         return fail(refused, LPVOID(nullptr));
     }
     size_t length = dwNumberOfBytesToMap != 0 ? dwNumberOfBytesToMap : static_cast<size_t>(size - offset);
-    int prot = no_access ? PROT_NONE : PROT_READ | (write || copy ? PROT_WRITE : 0) | (execute ? PROT_EXEC : 0);
+    bool copy = view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY;
+    int prot = prot_of_view(view_protect);
     int flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (lpBaseAddress != nullptr ? MAP_FIXED_NOREPLACE : 0);
-    void* view = mmap(lpBaseAddress, length, prot, flags, descriptor, static_cast<off_t>(offset));
+    // A view of memory backed by the paging file maps its own open of it: the section's
+    // descriptor of named memory holds the name's lock (drivers/shared_section.h), and a
+    // view must not keep the name once the section's last handle is gone (as on Windows,
+    // where a view keeps the memory, not the name).
+    int own = of_file ? -1 : reopen(descriptor);
+    void* view = mmap(lpBaseAddress, length, prot, flags, own >= 0 ? own : descriptor, static_cast<off_t>(offset));
     int failure = errno;
+    if (own >= 0) ::close(own);
     auto* mapping = static_cast<drivers::FileMapping*>(section->file_mapping());
     if (view != MAP_FAILED && mapping != nullptr) drivers::file_mapping_retain(mapping);
     object->release_reference();  // the view keeps its pages (and its file mapped), not the section
@@ -311,16 +375,11 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
     }
     {
         std::lock_guard<std::mutex> guard(views_mutex);
-        DWORD view_protect = no_access ? PAGE_NOACCESS
-                             : copy     ? (execute ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY)
-                             : write    ? (execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE)
-                             : execute  ? PAGE_EXECUTE_READ
-                                        : PAGE_READONLY;
         // A view is whole pages: the bytes past the section's end in its last page are
         // the view's too (UnmapViewOfFile, FlushViewOfFile, VirtualQuery).
         size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
         size_t pages = (length + page - 1) / page * page;
-        (*views)[reinterpret_cast<uintptr_t>(view)] = View{pages, mapping, view_protect};
+        (*views)[reinterpret_cast<uintptr_t>(view)] = View{pages, mapping, view_protect, of_file};
     }
     return view;
 }

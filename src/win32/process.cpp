@@ -1021,6 +1021,74 @@ DWORD WINAPI GetProcessId(HANDLE Process)
     return id;
 }
 
+// No process here runs under WOW64: every one is the machine's own kind (Microsoft Learn,
+// IsWow64Process: FALSE for a 64-bit process on 64-bit Windows; IsWow64Process2:
+// IMAGE_FILE_MACHINE_UNKNOWN for a process not under WOW64, the native machine optional).
+// The handle is checked as GetProcessId checks it; no place for the answer is
+// ERROR_NOACCESS.
+namespace {
+DWORD check_query_handle(HANDLE process)
+{
+    DWORD error;
+    ACCESS_MASK granted = 0;
+    kernel::Object* object = kernel::handle_reference_granted(process, kernel::ObjectType::Process, 0, &granted, &error);
+    if (object == nullptr) return error;
+    object->release_reference();
+    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION))) return ERROR_ACCESS_DENIED;
+    return ERROR_SUCCESS;
+}
+}  // namespace
+
+// The instruction cache over what this process wrote as code (Microsoft Learn,
+// FlushInstructionCache: applications "should call FlushInstructionCache if they generate
+// or modify code in memory"). x86 keeps instruction fetch coherent with stores; other
+// machines clear the range. Another process's handle (one it may write to) is taken: its
+// code is its own to make coherent, as on x86 here. A bad handle ERROR_INVALID_HANDLE.
+BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress, SIZE_T dwSize)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(hProcess, kernel::ObjectType::Process, 0, &error);
+    if (object == nullptr) return fail(error, FALSE);
+    bool self = object == kernel::current_process_object();
+    object->release_reference();
+#if !defined(__x86_64__) && !defined(__i386__)
+    if (self && lpBaseAddress != nullptr && dwSize != 0) {
+        char* start = static_cast<char*>(const_cast<void*>(lpBaseAddress));
+        __builtin___clear_cache(start, start + dwSize);
+    }
+#else
+    (void)self;
+    (void)lpBaseAddress;
+    (void)dwSize;
+#endif
+    return TRUE;
+}
+
+BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process)
+{
+    if (DWORD error = check_query_handle(hProcess)) return fail(error, FALSE);
+    if (Wow64Process == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *Wow64Process = FALSE;
+    return TRUE;
+}
+
+BOOL WINAPI IsWow64Process2(HANDLE hProcess, USHORT* pProcessMachine, USHORT* pNativeMachine)
+{
+    if (DWORD error = check_query_handle(hProcess)) return fail(error, FALSE);
+    if (pProcessMachine == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    *pProcessMachine = IMAGE_FILE_MACHINE_UNKNOWN;
+#if defined(__aarch64__)
+    if (pNativeMachine != nullptr) *pNativeMachine = IMAGE_FILE_MACHINE_ARM64;
+#elif defined(__x86_64__)
+    if (pNativeMachine != nullptr) *pNativeMachine = IMAGE_FILE_MACHINE_AMD64;
+#elif defined(__i386__)
+    if (pNativeMachine != nullptr) *pNativeMachine = IMAGE_FILE_MACHINE_I386;
+#else
+    if (pNativeMachine != nullptr) *pNativeMachine = IMAGE_FILE_MACHINE_UNKNOWN;
+#endif
+    return TRUE;
+}
+
 // No process here has a message queue (there are no windows), and Microsoft Learn's
 // WaitForInputIdle "returns immediately" for a console process or one without a message
 // queue: with WAIT_FAILED, as Wine's (its server has no idle event for such a process)

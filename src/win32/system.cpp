@@ -4,6 +4,7 @@
 #include <psapi.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -1661,9 +1662,13 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
         madvise(reinterpret_cast<void*>(start), end - start, MADV_FREE);
         return lpAddress;
     }
-    if (flAllocationType & (MEM_RESET_UNDO | MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES))
-        return fail(ERROR_CALL_NOT_IMPLEMENTED, LPVOID(nullptr));
+    if (flAllocationType & MEM_RESET_UNDO) return fail(ERROR_CALL_NOT_IMPLEMENTED, LPVOID(nullptr));
+    // Neither committed nor reserved (MEM_WRITE_WATCH alone too: Wine's kernel32 virtual
+    // test, test_write_watch, which passes on Windows) is a bad request before anything
+    // not built.
     if (!(flAllocationType & (MEM_COMMIT | MEM_RESERVE))) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
+    if (flAllocationType & (MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES))
+        return fail(ERROR_CALL_NOT_IMPLEMENTED, LPVOID(nullptr));
     int protection = protection_of(flProtect);
     if (protection == kInvalidProtection) return fail(ERROR_INVALID_PARAMETER, LPVOID(nullptr));
     if (protection == kProtectionNotBuilt) return fail(ERROR_CALL_NOT_IMPLEMENTED, LPVOID(nullptr));
@@ -1715,10 +1720,22 @@ extern "C" LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flA
     // Pages of a view (committed: views here are never reserved) take the protection,
     // as with VirtualProtect (Wine's kernel32 virtual test, test_MapViewOfFile, which
     // passes on Windows: a view's VirtualQuery then shows it).
-    if (in_a_view(start, end)) {
-        DWORD old;
-        return VirtualProtect(reinterpret_cast<LPVOID>(start), end - start, flProtect, &old) ? reinterpret_cast<LPVOID>(start)
-                                                                                             : nullptr;
+    // A view of a file's section is not to be committed: STATUS_ALREADY_COMMITTED,
+    // ERROR_ACCESS_DENIED (Wine's kernel32 virtual test, test_mapping, which passes on
+    // Windows), whatever the protection.
+    {
+        uintptr_t view_base;
+        size_t view_length;
+        DWORD view_protect;
+        bool of_file = false;
+        if (overlapped::win32::view_containing(start, &view_base, &view_length, &view_protect, &of_file) &&
+            end <= view_base + view_length) {
+            if (of_file) return fail(ERROR_ACCESS_DENIED, LPVOID(nullptr));
+            DWORD old;
+            return VirtualProtect(reinterpret_cast<LPVOID>(start), end - start, flProtect, &old)
+                       ? reinterpret_cast<LPVOID>(start)
+                       : nullptr;
+        }
     }
     std::lock_guard<std::mutex> guard(regions_mutex);
     auto region = region_holding(start, end);
@@ -1787,11 +1804,37 @@ extern "C" BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFree
 // read from /proc/self/maps: committed, with the protection of its Linux mapping.
 namespace {
 
+// What a protection lets a program do with a page, as PROT_* bits (a copy-on-write page
+// may be read; executing reads).
+int access_of(DWORD protect)
+{
+    switch (protect & 0xFF) {
+    case PAGE_READONLY:
+    case PAGE_WRITECOPY: return PROT_READ;
+    case PAGE_READWRITE: return PROT_READ | PROT_WRITE;
+    case PAGE_EXECUTE:
+    case PAGE_EXECUTE_READ:
+    case PAGE_EXECUTE_WRITECOPY: return PROT_READ | PROT_EXEC;
+    case PAGE_EXECUTE_READWRITE: return PROT_READ | PROT_WRITE | PROT_EXEC;
+    default: return PROT_NONE;
+    }
+}
+
 DWORD protect_of_prot(int prot)
 {
     bool r = prot & PROT_READ, w = prot & PROT_WRITE, x = prot & PROT_EXEC;
     if (x) return w ? PAGE_EXECUTE_READWRITE : r ? PAGE_EXECUTE_READ : PAGE_EXECUTE;
     return w ? PAGE_READWRITE : r ? PAGE_READONLY : PAGE_NOACCESS;
+}
+
+// The protection of a page of a view whose Linux mapping gives `linux_protect`: in a
+// copy-on-write view (a private mapping), writable pages are copy-on-write ones.
+DWORD view_page_protect(DWORD linux_protect, DWORD view_protect)
+{
+    if (view_protect != PAGE_WRITECOPY && view_protect != PAGE_EXECUTE_WRITECOPY) return linux_protect;
+    if (linux_protect == PAGE_READWRITE) return PAGE_WRITECOPY;
+    if (linux_protect == PAGE_EXECUTE_READWRITE) return PAGE_EXECUTE_WRITECOPY;
+    return linux_protect;
 }
 
 // A mapping of /proc/<pid>/maps, and the name it maps ("" for anonymous memory).
@@ -1842,6 +1885,17 @@ std::vector<LinuxMapping> linux_mappings(uintptr_t start, uintptr_t end, DWORD p
 extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect, PDWORD lpflOldProtect)
 {
     int protection = protection_of(flNewProtect);
+    // Copy-on-write, for the pages of a copy-on-write view (a private mapping: writing
+    // them copies them already).
+    if (protection == kInvalidProtection && (flNewProtect == PAGE_WRITECOPY || flNewProtect == PAGE_EXECUTE_WRITECOPY)) {
+        uintptr_t view_base;
+        size_t view_length;
+        DWORD view_protect;
+        if (overlapped::win32::view_containing(reinterpret_cast<uintptr_t>(lpAddress), &view_base, &view_length,
+                                               &view_protect) &&
+            (view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY))
+            protection = PROT_READ | PROT_WRITE | (flNewProtect == PAGE_EXECUTE_WRITECOPY ? PROT_EXEC : 0);
+    }
     if (protection == kInvalidProtection) return fail(ERROR_INVALID_PARAMETER, FALSE);
     if (protection == kProtectionNotBuilt) return fail(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
     if (lpflOldProtect == nullptr) return fail(ERROR_NOACCESS, FALSE);  // (Microsoft Learn: it may not be NULL)
@@ -1867,6 +1921,15 @@ extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flN
             return TRUE;
         }
     }
+    // A view of a section: what the view may do and no more (Wine's kernel32 virtual test,
+    // test_mapping, which passes on Windows: a protection that reads, writes or executes
+    // where the view does not is ERROR_INVALID_PARAMETER), else writes would reach a file
+    // or memory the view may only read. A copy-on-write view's pages are PAGE_WRITECOPY.
+    uintptr_t view_base;
+    size_t view_length;
+    DWORD view_protect;
+    bool in_view = overlapped::win32::view_containing(start, &view_base, &view_length, &view_protect);
+    if (in_view && (access_of(flNewProtect) & ~access_of(view_protect)) != 0) return fail(ERROR_INVALID_PARAMETER, FALSE);
     // Other memory: all of the range mapped, without holes.
     std::vector<LinuxMapping> mappings = linux_mappings(start, end);
     uintptr_t covered = start;
@@ -1877,7 +1940,8 @@ extern "C" BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flN
     if (mappings.empty() || covered < end) return fail(ERROR_INVALID_ADDRESS, FALSE);
     if (mprotect(reinterpret_cast<void*>(start), end - start, protection) != 0)
         return fail(errno == EACCES ? ERROR_ACCESS_DENIED : ERROR_INVALID_ADDRESS, FALSE);
-    *lpflOldProtect = protect_of_prot(mappings.front().prot);
+    DWORD old = protect_of_prot(mappings.front().prot);
+    *lpflOldProtect = in_view ? view_page_protect(old, view_protect) : old;
     return TRUE;
 }
 
@@ -1922,9 +1986,7 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
         uintptr_t end = view_base + view_length;
         DWORD protect = view_protect;
         if (!parts.empty()) {
-            protect = protect_of_prot(parts.front().prot);
-            if (protect == PAGE_READWRITE && (view_protect == PAGE_WRITECOPY || view_protect == PAGE_EXECUTE_WRITECOPY))
-                protect = PAGE_WRITECOPY;
+            protect = view_page_protect(protect_of_prot(parts.front().prot), view_protect);
             for (size_t i = 1; i < parts.size(); ++i)
                 if (parts[i].prot != parts.front().prot) {
                     end = std::min(end, parts[i].start);
@@ -1970,6 +2032,94 @@ extern "C" SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
     memcpy(lpBuffer, &info, sizeof info);
     return sizeof info;
 }
+
+// ---- IsBadReadPtr and its kin: what VirtualQuery says of each page of the range (Microsoft
+// Learn, IsBadReadPtr: nonzero unless the process may read every byte; a size of 0 is no
+// range, FALSE even for NULL, as Wine's kernel32 virtual test, test_IsBadReadPtr, which
+// passes on Windows, shows). Windows reads or writes the bytes under an exception handler;
+// here nothing is touched. PAGE_EXECUTE pages may not be read (Memory Protection
+// Constants); guard pages are not built. The last error is left alone.
+namespace {
+
+bool page_allows(DWORD protect, bool write)
+{
+    if (protect & PAGE_GUARD) return false;
+    switch (protect & 0xFF) {
+    case PAGE_READWRITE:
+    case PAGE_WRITECOPY:
+    case PAGE_EXECUTE_READWRITE:
+    case PAGE_EXECUTE_WRITECOPY: return true;
+    case PAGE_READONLY:
+    case PAGE_EXECUTE_READ: return !write;
+    default: return false;
+    }
+}
+
+// Whether every byte of [address, address + size) may be read (or written).
+bool range_allows(uintptr_t address, uintptr_t size, bool write)
+{
+    if (size == 0) return true;
+    if (address == 0 || size - 1 > UINTPTR_MAX - address) return false;
+    uintptr_t last = address + size - 1;
+    DWORD saved = GetLastError();
+    bool allowed = true;
+    for (uintptr_t at = address;;) {
+        MEMORY_BASIC_INFORMATION info;
+        if (VirtualQuery(reinterpret_cast<LPCVOID>(at), &info, sizeof info) != sizeof info || info.State != MEM_COMMIT ||
+            !page_allows(info.Protect, write)) {
+            allowed = false;
+            break;
+        }
+        uintptr_t end = reinterpret_cast<uintptr_t>(info.BaseAddress) + info.RegionSize;  // past the run
+        if (end == 0 || end > last) break;
+        at = end;
+    }
+    SetLastError(saved);
+    return allowed;
+}
+
+// Whether a string of `Char` at `text` may be read up to its end or `limit` characters.
+template <class Char>
+bool string_readable(const Char* text, uintptr_t limit)
+{
+    if (limit == 0) return true;
+    if (text == nullptr) return false;
+    uintptr_t page = page_size();
+    uintptr_t at = reinterpret_cast<uintptr_t>(text);
+    for (uintptr_t count = 0; count < limit; ++count, at += sizeof(Char)) {
+        // Each page the next character touches, once.
+        if (count == 0 || at % page < sizeof(Char))
+            if (!range_allows(at, sizeof(Char), false)) return false;
+        if (*reinterpret_cast<const Char*>(at) == 0) break;
+    }
+    return true;
+}
+
+}  // namespace
+
+extern "C" BOOL WINAPI IsBadReadPtr(const void* lp, UINT_PTR ucb)
+{
+    return !range_allows(reinterpret_cast<uintptr_t>(lp), ucb, false);
+}
+
+extern "C" BOOL WINAPI IsBadWritePtr(LPVOID lp, UINT_PTR ucb)
+{
+    return !range_allows(reinterpret_cast<uintptr_t>(lp), ucb, true);
+}
+
+extern "C" BOOL WINAPI IsBadHugeReadPtr(const void* lp, UINT_PTR ucb) { return IsBadReadPtr(lp, ucb); }
+
+extern "C" BOOL WINAPI IsBadHugeWritePtr(LPVOID lp, UINT_PTR ucb) { return IsBadWritePtr(lp, ucb); }
+
+// A function's first byte may be read (what Windows' IsBadCodePtr looks at).
+extern "C" BOOL WINAPI IsBadCodePtr(FARPROC lpfn)
+{
+    return !range_allows(reinterpret_cast<uintptr_t>(lpfn), 1, false);
+}
+
+extern "C" BOOL WINAPI IsBadStringPtrA(LPCSTR lpsz, UINT_PTR ucchMax) { return !string_readable(lpsz, ucchMax); }
+
+extern "C" BOOL WINAPI IsBadStringPtrW(LPCWSTR lpsz, UINT_PTR ucchMax) { return !string_readable(lpsz, ucchMax); }
 
 // ---- VirtualLock, VirtualUnlock: mlock and munlock, with the pages locked remembered
 // (VirtualUnlock of a page not locked fails with ERROR_NOT_LOCKED, Microsoft Learn). Only
@@ -2105,6 +2255,76 @@ bool mapped_file_name(HANDLE process, LPCVOID address, const void* buffer, DWORD
     return true;
 }
 }  // namespace
+
+// GetProcessMemoryInfo: Linux's accounting of the process (/proc/<pid>/status and stat):
+// the working set is VmRSS (its peak VmHWM), the page-file usage the private writable
+// memory, VmData and VmStk (Windows' commit charge; PrivateUsage the same), its peak the
+// largest this function has seen of this process (Linux keeps none); page faults minor and
+// major; the pool quotas 0 (no such pools). Windows' errors (Wine's psapi test,
+// test_GetProcessMemoryInfo, which passes on Windows): NULL ERROR_INVALID_HANDLE, a
+// handle without a query right ERROR_ACCESS_DENIED, a structure too small
+// ERROR_INSUFFICIENT_BUFFER; `cb` then says what was written.
+namespace {
+// The value in KiB of `field` ("VmRSS:") in a /proc status text, in bytes (0 if absent).
+SIZE_T status_bytes(const std::string& text, const char* field)
+{
+    size_t at = text.find(field);
+    if (at == std::string::npos) return 0;
+    return static_cast<SIZE_T>(strtoull(text.c_str() + at + strlen(field), nullptr, 10)) * 1024;
+}
+
+std::string read_small_file(const char* path)
+{
+    std::string text;
+    FILE* file = fopen(path, "re");
+    if (file == nullptr) return text;
+    char buffer[4096];
+    size_t got;
+    while ((got = fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, got);
+    fclose(file);
+    return text;
+}
+}  // namespace
+
+extern "C" BOOL WINAPI GetProcessMemoryInfo(HANDLE Process, PPROCESS_MEMORY_COUNTERS ppsmemCounters, DWORD cb)
+{
+    DWORD pid = GetProcessId(Process);  // the handle, and a query right
+    if (pid == 0) return FALSE;
+    if (cb < sizeof(PROCESS_MEMORY_COUNTERS)) return fail(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    if (ppsmemCounters == nullptr) return fail(ERROR_NOACCESS, FALSE);
+    bool self = pid == GetCurrentProcessId();
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%lu/status", static_cast<unsigned long>(pid));
+    std::string status = read_small_file(self ? "/proc/self/status" : path);
+    if (status.empty()) return fail(ERROR_ACCESS_DENIED, FALSE);  // gone, or not ours to read
+    snprintf(path, sizeof path, "/proc/%lu/stat", static_cast<unsigned long>(pid));
+    std::string stat = read_small_file(self ? "/proc/self/stat" : path);
+    unsigned long long minor = 0, major = 0;
+    size_t after_name = stat.rfind(')');  // the name may hold spaces and parentheses
+    if (after_name != std::string::npos)
+        sscanf(stat.c_str() + after_name + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minor, &major);
+    PROCESS_MEMORY_COUNTERS_EX counters;
+    memset(&counters, 0, sizeof counters);
+    counters.PageFaultCount = static_cast<DWORD>(minor + major);
+    counters.WorkingSetSize = status_bytes(status, "VmRSS:");
+    counters.PeakWorkingSetSize = std::max(status_bytes(status, "VmHWM:"), counters.WorkingSetSize);
+    counters.PagefileUsage = status_bytes(status, "VmData:") + status_bytes(status, "VmStk:");
+    counters.PrivateUsage = counters.PagefileUsage;
+    counters.PeakPagefileUsage = counters.PagefileUsage;
+    if (self) {
+        static std::atomic<SIZE_T> peak{0};
+        SIZE_T seen = peak.load(std::memory_order_relaxed);
+        while (seen < counters.PagefileUsage &&
+               !peak.compare_exchange_weak(seen, counters.PagefileUsage, std::memory_order_relaxed)) {
+        }
+        counters.PeakPagefileUsage = std::max(seen, counters.PagefileUsage);
+    }
+    DWORD size = cb >= sizeof(PROCESS_MEMORY_COUNTERS_EX) ? sizeof(PROCESS_MEMORY_COUNTERS_EX)
+                                                           : sizeof(PROCESS_MEMORY_COUNTERS);
+    counters.cb = size;
+    memcpy(ppsmemCounters, &counters, size);
+    return TRUE;
+}
 
 // The name cut to the buffer: the W form with a terminator only when there is room for
 // it, the A form always terminated; a name that fits returns its length, a cut one the

@@ -30,8 +30,20 @@
  * Windows): a processor past dwNumberOfProcessors fails with ERROR_INVALID_PARAMETER,
  * the node set to 0xFF. GetNumaProcessorNodeEx: Microsoft Learn, "If the processor does
  * not exist, this parameter is 0xffff"; GetNumaNodeProcessorMaskEx: the node may be in any
- * group. */
+ * group.
+ * GetProcessMemoryInfo: Wine's psapi test, test_GetProcessMemoryInfo (passing on Windows):
+ * NULL ERROR_INVALID_HANDLE, a handle without a query right ERROR_ACCESS_DENIED, a
+ * structure too small ERROR_INSUFFICIENT_BUFFER; Microsoft Learn, PROCESS_MEMORY_COUNTERS:
+ * the working set and the private bytes ("Commit Charge") of the process.
+ * IsWow64Process: Microsoft Learn, FALSE for a 64-bit process on 64-bit Windows (and a
+ * handle needs PROCESS_QUERY_INFORMATION or PROCESS_QUERY_LIMITED_INFORMATION);
+ * IsWow64Process2: IMAGE_FILE_MACHINE_UNKNOWN for a process not under WOW64, the native
+ * machine optional. */
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0A00 /* IsWow64Process2 in mingw-w64's headers */
+#endif
 #include "testlib.h"
+#include <psapi.h>
 #include <stddef.h>
 
 static void test_computer_name(void)
@@ -502,6 +514,105 @@ static void test_numa(void)
     }
 }
 
+static void test_wow64(void)
+{
+    BOOL wow64 = 0x55;
+    USHORT process_machine = 0x5555, native_machine = 0x5555;
+    SYSTEM_INFO native;
+    HANDLE limited;
+
+    TEST("IsWow64Process, IsWow64Process2: this 64-bit process is no WOW64 one");
+    GetNativeSystemInfo(&native);
+    CHECK(IsWow64Process(GetCurrentProcess(), &wow64));
+    CHECK_EQ(wow64, FALSE);
+    CHECK(IsWow64Process2(GetCurrentProcess(), &process_machine, &native_machine));
+    CHECK_EQ(process_machine, IMAGE_FILE_MACHINE_UNKNOWN);
+    if (native.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64) CHECK_EQ(native_machine, IMAGE_FILE_MACHINE_AMD64);
+    process_machine = 0x5555;
+    CHECK(IsWow64Process2(GetCurrentProcess(), &process_machine, NULL)); /* the native machine is optional */
+    CHECK_EQ(process_machine, IMAGE_FILE_MACHINE_UNKNOWN);
+
+    TEST("IsWow64Process: a handle that may query; other handles fail");
+    limited = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    wow64 = 0x55;
+    CHECK(IsWow64Process(limited, &wow64));
+    CHECK_EQ(wow64, FALSE);
+    CloseHandle(limited);
+    limited = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsWow64Process(limited, &wow64));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(limited);
+    SetLastError(0xdeadbeef);
+    CHECK(!IsWow64Process(NULL, &wow64));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+}
+
+static void test_process_memory(void)
+{
+    PROCESS_MEMORY_COUNTERS before, after;
+    PROCESS_MEMORY_COUNTERS_EX extended;
+    HANDLE limited;
+    unsigned char *memory;
+    const SIZE_T size = 32 * 1024 * 1024;
+
+    TEST("GetProcessMemoryInfo: this process's working set and private bytes grow with memory it uses");
+    memset(&before, 0x55, sizeof before);
+    CHECK(GetProcessMemoryInfo(GetCurrentProcess(), &before, sizeof before));
+    CHECK_EQ(before.cb, sizeof before);
+    CHECK(before.WorkingSetSize > 0);
+    CHECK(before.PeakWorkingSetSize >= before.WorkingSetSize);
+    CHECK(before.PagefileUsage > 0);
+    CHECK(before.PeakPagefileUsage >= before.PagefileUsage);
+    WINE_DEVIATION("Wine 8.0's GetProcessMemoryInfo counts no page faults")
+    {
+        CHECK(before.PageFaultCount > 0);
+    }
+    memory = VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    CHECK(memory != NULL);
+    if (memory != NULL) {
+        SIZE_T i;
+        for (i = 0; i < size; i += 4096) memory[i] = 1;
+        CHECK(GetProcessMemoryInfo(GetCurrentProcess(), &after, sizeof after));
+        CHECK(after.PagefileUsage >= before.PagefileUsage + size / 2);
+        CHECK(after.WorkingSetSize >= before.WorkingSetSize + size / 2);
+        CHECK(after.PeakWorkingSetSize >= after.WorkingSetSize);
+        CHECK(after.PeakPagefileUsage >= after.PagefileUsage);
+        WINE_DEVIATION("Wine 8.0's GetProcessMemoryInfo counts no page faults")
+        {
+            CHECK(after.PageFaultCount >= before.PageFaultCount + (DWORD)(size / 4096 / 2));
+        }
+        CHECK(VirtualFree(memory, 0, MEM_RELEASE));
+    }
+
+    TEST("GetProcessMemoryInfo: PROCESS_MEMORY_COUNTERS_EX; a handle that may query; the errors");
+    memset(&extended, 0, sizeof extended);
+    CHECK(GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&extended, sizeof extended));
+    WINE_DEVIATION("Wine 8.0's GetProcessMemoryInfo fills PROCESS_MEMORY_COUNTERS only")
+    {
+        CHECK_EQ(extended.cb, sizeof extended);
+        CHECK(extended.PrivateUsage > 0);
+    }
+    limited = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    CHECK(GetProcessMemoryInfo(limited, &after, sizeof after));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetProcessMemoryInfo(limited, &after, sizeof after - 1));
+    CHECK_ERROR(ERROR_INSUFFICIENT_BUFFER);
+    CloseHandle(limited);
+    limited = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+    CHECK(limited != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetProcessMemoryInfo(limited, &after, sizeof after));
+    CHECK_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(limited);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetProcessMemoryInfo(NULL, &after, sizeof after));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+}
+
 int main(void)
 {
     test_computer_name();
@@ -515,5 +626,7 @@ int main(void)
     test_logical_processors_ex();
     test_logical_processors();
     test_numa();
+    test_wow64();
+    test_process_memory();
     return tl_finish();
 }

@@ -7,6 +7,9 @@
 
 #define KIB 1024
 #define MIB (1024 * 1024)
+#ifndef AT_ROUND_TO_PAGE
+#define AT_ROUND_TO_PAGE 0x40000000 /* winnt.h of the Windows SDK; not in mingw-w64 */
+#endif
 
 static int all_bytes(const unsigned char *memory, SIZE_T size, unsigned char value)
 {
@@ -413,6 +416,219 @@ static void ex_forms(void)
     CHECK_EQ(info.State, MEM_FREE);
 }
 
+static void more_arguments(void)
+{
+    MEMORY_BASIC_INFORMATION info;
+    DWORD old = 0;
+    size_t i;
+
+    TEST("MEM_RESET: committed pages keep their protection, reserved ones stay reserved");
+    {
+        unsigned char *region = VirtualAlloc(NULL, 0x10000, MEM_RESERVE, PAGE_NOACCESS);
+        CHECK(region != NULL);
+        if (region == NULL) return;
+        CHECK(VirtualAlloc(region, 0x1000, MEM_COMMIT, PAGE_READWRITE) == region);
+        region[0] = 0x55;
+        CHECK(VirtualAlloc(region, 0x1000, MEM_RESET, PAGE_NOACCESS) == region);
+        CHECK(region[0] == 0x55 || region[0] == 0);
+        CHECK_EQ(VirtualQuery(region, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.State, MEM_COMMIT);
+        CHECK_EQ(info.Protect, PAGE_READWRITE);
+        CHECK_EQ(info.RegionSize, 0x1000);
+        CHECK(VirtualAlloc(region + 0x1000, 0x1000, MEM_RESET, PAGE_NOACCESS) == region + 0x1000);
+        CHECK_EQ(VirtualQuery(region + 0x1000, &info, sizeof info), sizeof info);
+        CHECK_EQ(info.State, MEM_RESERVE);
+        CHECK_EQ(info.Protect, 0);
+        CHECK_EQ(info.RegionSize, 0xf000);
+        /* Past the region's end. */
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(region + 0xf000, 0x2000, MEM_RESET, PAGE_NOACCESS) == NULL);
+        CHECK_ERROR(ERROR_INVALID_ADDRESS);
+
+        TEST("protections 0 and two at once; VirtualFree with MEM_FREE or a size for MEM_RELEASE");
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(NULL, 0x1000, MEM_RESERVE, 0) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(NULL, 0x1000, MEM_COMMIT, 0) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(region, 0x1000, MEM_COMMIT, PAGE_READONLY | PAGE_EXECUTE) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualFree(region, 0, MEM_FREE));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualFree(region, 0x10000, 0));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!VirtualFree(region, 1, MEM_RELEASE));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        CHECK(VirtualFree(region, 0, MEM_RELEASE));
+    }
+
+    TEST("a region at an address just given back; AT_ROUND_TO_PAGE is not VirtualAlloc's");
+    {
+        unsigned char *first = VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE), *again;
+        CHECK(first != NULL);
+        if (first == NULL) return;
+        CHECK(((ULONG_PTR)first & 0xffff) == 0);
+        CHECK(VirtualFree(first, 0, MEM_RELEASE));
+        again = VirtualAlloc(first, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE);
+        CHECK(again == first);
+        SetLastError(0xdeadbeef);
+        CHECK(VirtualAlloc(first, 0x1000, MEM_RESERVE | MEM_COMMIT | AT_ROUND_TO_PAGE, PAGE_EXECUTE_READWRITE) == NULL);
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+        if (again != NULL) CHECK(VirtualFree(again, 0, MEM_RELEASE));
+    }
+
+#if defined(__x86_64__)
+    TEST("FlushInstructionCache: code written, flushed, run; rewritten, flushed, run again");
+    {
+        /* mov eax, imm32; ret */
+        unsigned char *code = VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE);
+        CHECK(code != NULL);
+        if (code != NULL) {
+            DWORD (*function)(void);
+            memcpy(code, "\xb8\x2a\x00\x00\x00\xc3", 6);
+            CHECK(FlushInstructionCache(GetCurrentProcess(), code, 6));
+            memcpy(&function, &code, sizeof function);
+            CHECK_EQ(function(), 42);
+            code[1] = 43;
+            CHECK(FlushInstructionCache(GetCurrentProcess(), code, 6));
+            CHECK_EQ(function(), 43);
+            CHECK(FlushInstructionCache(GetCurrentProcess(), NULL, 0)); /* all of it */
+            CHECK(VirtualFree(code, 0, MEM_RELEASE));
+        }
+    }
+#endif
+
+    TEST("MEM_WRITE_WATCH needs MEM_RESERVE");
+    SetLastError(0xdeadbeef);
+    CHECK(VirtualAlloc(NULL, 0x10000, MEM_WRITE_WATCH, PAGE_READWRITE) == NULL);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("every protection VirtualAlloc and VirtualProtect take, and those they do not");
+    {
+        static const struct {
+            DWORD protect;
+            BOOL taken;
+        } table[] = {
+            {0, FALSE},
+            {PAGE_NOACCESS, TRUE},
+            {PAGE_READONLY, TRUE},
+            {PAGE_READONLY | PAGE_NOACCESS, FALSE},
+            {PAGE_READWRITE, TRUE},
+            {PAGE_READWRITE | PAGE_READONLY, FALSE},
+            {PAGE_WRITECOPY, FALSE},
+            {PAGE_WRITECOPY | PAGE_READWRITE, FALSE},
+            {PAGE_EXECUTE, TRUE},
+            {PAGE_EXECUTE_READ, TRUE},
+            {PAGE_EXECUTE_READ | PAGE_EXECUTE, FALSE},
+            {PAGE_EXECUTE_READWRITE, TRUE},
+            {PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_READ, FALSE},
+            {PAGE_EXECUTE_WRITECOPY, FALSE},
+            {PAGE_EXECUTE_WRITECOPY | PAGE_EXECUTE, FALSE},
+            {PAGE_EXECUTE | PAGE_READWRITE, FALSE},
+            {PAGE_EXECUTE_READ | PAGE_READONLY, FALSE},
+        };
+        unsigned char *page = VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_NOACCESS);
+        CHECK(page != NULL);
+        if (page == NULL) return;
+        for (i = 0; i < sizeof table / sizeof table[0]; ++i) {
+            void *memory;
+            SetLastError(0xdeadbeef);
+            memory = VirtualAlloc(NULL, 0x1000, MEM_COMMIT, table[i].protect);
+            if (table[i].taken) {
+                CHECK(memory != NULL);
+                if (memory != NULL) {
+                    CHECK_EQ(VirtualQuery(memory, &info, sizeof info), sizeof info);
+                    CHECK_EQ(info.Protect, table[i].protect);
+                    CHECK_EQ(info.AllocationProtect, table[i].protect);
+                    CHECK_EQ(info.RegionSize, 0x1000);
+                    CHECK(VirtualFree(memory, 0, MEM_RELEASE));
+                }
+            } else {
+                CHECK(memory == NULL);
+                CHECK_ERROR(ERROR_INVALID_PARAMETER);
+                if (memory != NULL) VirtualFree(memory, 0, MEM_RELEASE);
+            }
+            old = 0xdeadbeef;
+            SetLastError(0xdeadbeef);
+            if (table[i].taken) {
+                CHECK(VirtualProtect(page, 0x1000, table[i].protect, &old));
+                CHECK_EQ(old, PAGE_NOACCESS);
+                CHECK_EQ(VirtualQuery(page, &info, sizeof info), sizeof info);
+                CHECK_EQ(info.Protect, table[i].protect);
+                CHECK_EQ(info.AllocationProtect, PAGE_NOACCESS);
+            } else {
+                CHECK(!VirtualProtect(page, 0x1000, table[i].protect, &old));
+                CHECK_ERROR(ERROR_INVALID_PARAMETER);
+            }
+            CHECK(VirtualProtect(page, 0x1000, PAGE_NOACCESS, &old));
+            CHECK_EQ(old, table[i].taken ? table[i].protect : PAGE_NOACCESS);
+        }
+        CHECK(VirtualFree(page, 0, MEM_RELEASE));
+    }
+
+    TEST("IsBadReadPtr, IsBadWritePtr, IsBadCodePtr");
+    {
+        char local = 1;
+        unsigned char *readonly = VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
+        CHECK(!IsBadReadPtr(NULL, 0));
+        CHECK(IsBadReadPtr(NULL, 1));
+        CHECK(!IsBadReadPtr((void *)(ULONG_PTR)0xdeadbeef, 0));
+        CHECK(IsBadReadPtr((void *)(ULONG_PTR)0xdeadbeef, 1));
+        CHECK(!IsBadReadPtr(&local, 1));
+        CHECK(!IsBadWritePtr(NULL, 0));
+        CHECK(IsBadWritePtr(NULL, 1));
+        CHECK(IsBadWritePtr((void *)(ULONG_PTR)0xdeadbeef, 1));
+        CHECK(!IsBadWritePtr(&local, 1));
+        CHECK(IsBadCodePtr(NULL));
+        CHECK(IsBadCodePtr((FARPROC)(ULONG_PTR)0xdeadbeef));
+        CHECK(!IsBadCodePtr((FARPROC)(void *)&local));
+        if (readonly != NULL) {
+            CHECK(!IsBadReadPtr(readonly, 0x1000));
+            CHECK(IsBadWritePtr(readonly, 1));
+            CHECK(VirtualFree(readonly, 0, MEM_RELEASE));
+            CHECK(IsBadReadPtr(readonly, 1));
+        }
+    }
+
+    TEST("IsBadReadPtr and IsBadWritePtr over pages of two protections; IsBadStringPtr");
+    {
+        /* Microsoft Learn, IsBadReadPtr: nonzero unless the process may read all of the range;
+         * Memory Protection Constants: reading a PAGE_NOACCESS page faults. */
+        unsigned char *pages = VirtualAlloc(NULL, 0x3000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+        CHECK(pages != NULL);
+        if (pages == NULL) return;
+        CHECK(VirtualProtect(pages + 0x1000, 0x1000, PAGE_READONLY, &old));
+        CHECK(VirtualProtect(pages + 0x2000, 0x1000, PAGE_NOACCESS, &old));
+        CHECK(!IsBadReadPtr(pages + 0xff0, 0x20));
+        CHECK(IsBadWritePtr(pages + 0xff0, 0x20));
+        CHECK(!IsBadWritePtr(pages, 0x1000));
+        CHECK(IsBadReadPtr(pages + 0x1ff0, 0x20));
+        CHECK(IsBadHugeReadPtr(pages + 0x1ff0, 0x20));
+        CHECK(!IsBadHugeReadPtr(pages, 0x2000));
+        CHECK(IsBadHugeWritePtr(pages, 0x2000));
+        CHECK(IsBadReadPtr(pages, (UINT_PTR)-1)); /* runs past the address space */
+        memcpy(pages + 0x1000 - 5, "abcd", 5);
+        CHECK(!IsBadStringPtrA((const char *)pages + 0x1000 - 5, 100));
+        CHECK(VirtualProtect(pages + 0x1000, 0x1000, PAGE_READWRITE, &old));
+        memset(pages + 0x1000, 'x', 0x1000);  /* no end before the page no one may read */
+        CHECK(VirtualProtect(pages + 0x1000, 0x1000, PAGE_READONLY, &old));
+        CHECK(IsBadStringPtrA((const char *)pages + 0x1800, 0x1000));
+        CHECK(!IsBadStringPtrA((const char *)pages + 0x1800, 0x800));
+        CHECK(IsBadStringPtrA(NULL, 1));
+        CHECK(IsBadStringPtrW(NULL, 1));
+        {
+            static const WCHAR wide[] = {'w', 'i', 'd', 'e', 0};
+            CHECK(!IsBadStringPtrW(wide, 100));
+        }
+        CHECK(VirtualFree(pages, 0, MEM_RELEASE));
+    }
+}
+
 int main(void)
 {
     reserve_then_commit();
@@ -423,5 +639,6 @@ int main(void)
     protect_and_query();
     locks();
     ex_forms();
+    more_arguments();
     return tl_finish();
 }
