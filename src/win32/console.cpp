@@ -8,6 +8,7 @@
 // buffer. The console functions fail with ERROR_INVALID_HANDLE on any other handle (a
 // redirected standard handle, an event...) and on a buffer of the wrong kind, as Windows
 // does. ReadFile/WriteFile work on every standard handle.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -816,15 +817,38 @@ BOOL read_cells(HANDLE handle, WCHAR* text, CHAR* narrow, WORD* attributes, DWOR
     return TRUE;
 }
 
+// WriteConsoleOutput / ReadConsoleOutput, as Windows answers (Wine's conformance test
+// dlls/kernel32/tests/console.c, test_WriteConsoleOutput and test_ReadConsoleOutput): the
+// region is first cut to the part of the caller's array from its coordinate on (written back,
+// before the handle is looked at). A write with an empty region, or a coordinate outside the
+// array, fails with ERROR_INVALID_PARAMETER and leaves the region as it was; a write wholly
+// outside the buffer succeeds and writes nothing. A read fails when nothing of the array is
+// left (ERROR_INVALID_FUNCTION, one of the two errors Windows gives) and when the region is
+// wholly outside the buffer (ERROR_INVALID_PARAMETER).
 BOOL rect_cells(HANDLE handle, CHAR_INFO* cells, COORD size, COORD from, PSMALL_RECT region, bool write, bool wide)
 {
+    if (cells == nullptr || region == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    bool outside_array = from.X < 0 || from.Y < 0 || from.X >= size.X || from.Y >= size.Y;
+    if (write && (region->Left > region->Right || region->Top > region->Bottom || outside_array))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (!outside_array) {
+        int columns = std::min<int>(region->Right - region->Left + 1, size.X - from.X);
+        int rows = std::min<int>(region->Bottom - region->Top + 1, size.Y - from.Y);
+        region->Right = static_cast<SHORT>(region->Left + columns - 1);
+        region->Bottom = static_cast<SHORT>(region->Top + rows - 1);
+    }
+    if (outside_array || region->Left > region->Right || region->Top > region->Bottom)
+        return fail(ERROR_INVALID_FUNCTION, FALSE);  // a read only: a write was refused above
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(handle, &error, Want::Output);
     if (console == nullptr) return fail(error, FALSE);
     ConsoleRef release{console};
-    if (cells == nullptr || region == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
-    if (write) drivers::screen_write_rect(console->screen(), cells, size, from, region, wide);
-    else drivers::screen_read_rect(console->screen(), cells, size, from, region, wide);
+    if (write) {
+        drivers::screen_write_rect(console->screen(), cells, size, from, region, wide);
+        return TRUE;
+    }
+    if (!drivers::screen_read_rect(console->screen(), cells, size, from, region, wide))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     return TRUE;
 }
 

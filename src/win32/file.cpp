@@ -462,6 +462,13 @@ BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
     if (lpFileSize == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     BOOL piped;
     if (win32::pipe_size(hFile, lpFileSize, &piped)) return piped;  // a pipe end: the bytes to read
+    DWORD error;
+    if (kernel::Object* console = kernel::handle_reference(hFile, kernel::ObjectType::Console, 0, &error)) {
+        // A console buffer has no size: ERROR_INVALID_FUNCTION, as Windows answers (Wine's
+        // conformance test dlls/kernel32/tests/console.c, test_file_info).
+        console->release_reference();
+        return fail(ERROR_INVALID_FUNCTION, FALSE);
+    }
     return with_file(hFile, 0, [&](drivers::FileDevice* file) {
         LONGLONG size = 0;
         DWORD error = file->size(&size);
