@@ -3,6 +3,8 @@
 // input handle, and console modes as terminal settings.
 #include "drivers/console.h"
 
+#include "common/user_memory.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -723,6 +725,10 @@ DWORD ConsoleDevice::read_text(void* out, DWORD count, bool wide, DWORD* done)
     *done = 0;
     if (!input_) return ERROR_INVALID_HANDLE;
     if (count == 0) return ERROR_SUCCESS;
+    // A buffer the length does not fit in fails at once, before any wait and with nothing
+    // taken (ERROR_NOACCESS, as Windows 8 and later answer a read of length -128: Wine's
+    // conformance test dlls/kernel32/tests/console.c, test_ReadConsole).
+    if (!writable_memory(out, static_cast<size_t>(count) * (wide ? sizeof(WCHAR) : 1))) return ERROR_NOACCESS;
     InputBuffer& buffer = input_buffer();
     for (;;) {
         bool end = false, added = false;

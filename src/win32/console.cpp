@@ -494,9 +494,10 @@ namespace {
 
 // ReadConsoleA/W. The control structure (the characters already typed, the wake-up mask of
 // a shell's completion) is not used: a terminal edits its line itself (deviations.md).
+// The count is left as it was when the read fails (Wine's conformance test
+// dlls/kernel32/tests/console.c, test_ReadConsole, which passes on Windows).
 BOOL read_console(HANDLE handle, LPVOID buffer, DWORD count, LPDWORD read, bool wide)
 {
-    if (read != nullptr) *read = 0;
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(handle, &error, Want::Input);
     if (console == nullptr) return fail(error, FALSE);
@@ -670,6 +671,20 @@ BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput)
     if (error != ERROR_SUCCESS) return fail(error, FALSE);
     return TRUE;
 }
+
+}  // extern "C"
+
+bool win32::flush_console(HANDLE handle, BOOL* result)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Console, 0, &error);
+    if (object == nullptr) return false;
+    object->release_reference();
+    *result = FlushConsoleInputBuffer(handle);
+    return true;
+}
+
+extern "C" {
 
 // ---- The screen buffer -----------------------------------------------------------------------
 

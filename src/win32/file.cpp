@@ -11,6 +11,7 @@
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
+#include "win32/console_open.h"
 #include "win32/devices.h"
 #include "win32/mailslot.h"
 #include "win32/volume.h"
@@ -559,6 +560,7 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
     if (win32::flush_serial_port(hFile, &drained)) return drained;  // a COM port: drains its output
     if (win32::flush_pipe(hFile, &drained)) return drained;  // a pipe end: waits for the reader
     if (win32::flush_mailslot(hFile, &drained)) return drained;
+    if (win32::flush_console(hFile, &drained)) return drained;  // the input buffer: its input dropped
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }

@@ -327,6 +327,89 @@ static void test_blocked_reader(HANDLE in)
     CloseHandle(thread);
 }
 
+static void CALLBACK input_signalled(void *event, BOOLEAN timed_out)
+{
+    if (!timed_out) SetEvent((HANDLE)event);
+}
+
+/* Wine's conformance test dlls/kernel32/tests/console.c: test_FlushConsoleInputBuffer,
+ * test_ReadConsole, test_CreateFileW, testWaitForConsoleInput (each passes on Windows). */
+static void test_input_edges(HANDLE in)
+{
+    INPUT_RECORD record = mouse_move(3, 3);
+    INPUT_RECORD pair[2] = {key(TRUE, 'Q', L'q'), key(FALSE, 'Q', L'q')};
+    static char big[1024];
+    DWORD count, error, size;
+    HANDLE opened, event, wait = NULL;
+    static const DWORD dispositions[] = {CREATE_NEW, CREATE_ALWAYS, OPEN_ALWAYS};
+    unsigned i;
+
+    TEST("FlushFileBuffers on the input buffer drops its records");
+    CHECK(FlushConsoleInputBuffer(in));
+    write_records(in, &record, 1);
+    CHECK_EQ(queued(in), 1);
+    CHECK(FlushFileBuffers(in));
+    CHECK_EQ(queued(in), 0);
+
+    TEST("ReadConsole and ReadFile of an impossible length fail (ERROR_NOT_ENOUGH_MEMORY or ERROR_NOACCESS)");
+    write_records(in, pair, 2); /* something queued: a read that went ahead would not wait */
+    count = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadConsoleA(in, big, (DWORD)-128, &count, NULL));
+    error = GetLastError();
+    CHECK(error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_NOACCESS);
+    CHECK_EQ(count, 0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadConsoleW(in, big, (DWORD)-128, &count, NULL));
+    error = GetLastError();
+    CHECK(error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_NOACCESS);
+    CHECK_EQ(count, 0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(in, big, (DWORD)-128, &count, NULL));
+    error = GetLastError();
+    CHECK(error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_NOACCESS);
+    CHECK_EQ(count, 0);
+    CHECK_EQ(queued(in), 2); /* nothing was taken */
+    CHECK(FlushConsoleInputBuffer(in));
+
+    TEST("GetFileSize on the input buffer: INVALID_FILE_SIZE (ERROR_INVALID_HANDLE or ERROR_INVALID_FUNCTION)");
+    SetLastError(0xdeadbeef);
+    size = GetFileSize(in, NULL);
+    error = GetLastError();
+    CHECK_EQ(size, INVALID_FILE_SIZE);
+    CHECK(error == ERROR_INVALID_HANDLE || error == ERROR_INVALID_FUNCTION);
+
+    TEST("CONIN$ and CONOUT$ open with any of CreateFile's creating dispositions, and with no access");
+    for (i = 0; i < sizeof dispositions / sizeof dispositions[0]; i++) {
+        opened = CreateFileA("CONIN$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             dispositions[i], FILE_ATTRIBUTE_NORMAL, NULL);
+        CHECK(opened != INVALID_HANDLE_VALUE);
+        if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+        opened = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             dispositions[i], FILE_ATTRIBUTE_NORMAL, NULL);
+        CHECK(opened != INVALID_HANDLE_VALUE);
+        if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+    }
+    opened = CreateFileA("CONIN$", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    CHECK(opened != INVALID_HANDLE_VALUE);
+    if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+    opened = CreateFileA("CONOUT$", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    CHECK(opened != INVALID_HANDLE_VALUE);
+    if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+
+    TEST("RegisterWaitForSingleObject on the input buffer: the callback runs when a record is written");
+    CHECK(FlushConsoleInputBuffer(in));
+    event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    CHECK(event != NULL);
+    CHECK(RegisterWaitForSingleObject(&wait, in, input_signalled, event, INFINITE, WT_EXECUTEONLYONCE));
+    CHECK_EQ(WaitForSingleObject(event, 200), WAIT_TIMEOUT); /* nothing queued */
+    write_records(in, pair, 1);
+    CHECK_EQ(WaitForSingleObject(event, 10000), WAIT_OBJECT_0);
+    if (wait != NULL) CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
+    CloseHandle(event);
+    CHECK(FlushConsoleInputBuffer(in));
+}
+
 static void run_checks(HANDLE in)
 {
     DWORD mode = 0;
@@ -338,6 +421,7 @@ static void run_checks(HANDLE in)
     test_coalescing(in);
     test_read_console(in);
     test_blocked_reader(in);
+    test_input_edges(in);
     CHECK(FlushConsoleInputBuffer(in));
     SetConsoleMode(in, mode);
 }
