@@ -3,14 +3,14 @@
 // input handle, and console modes as terminal settings.
 #include "drivers/console.h"
 
-#include "common/user_memory.h"
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <dirent.h>
 #include <fcntl.h>
 #include <mutex>
 #include <poll.h>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/user_memory.h"
 #include "common/utf8.h"
 #include "drivers/console_screen.h"
 #include "drivers/inherit.h"
@@ -920,5 +921,50 @@ std::atomic<bool> attached{true};
 
 bool console_attached() { return attached.load(std::memory_order_acquire); }
 bool console_set_attached(bool value) { return attached.exchange(value, std::memory_order_acq_rel); }
+
+namespace {
+
+// The controlling terminal (stat's seventh field, tty_nr) of a process, 0 for none, -1 when
+// it cannot be read (the process has gone). The command name (the second field) is in
+// parentheses and may hold anything: the fields are counted after its last ')'.
+long long controlling_terminal(const char* stat_path)
+{
+    int descriptor = ::open(stat_path, O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) return -1;
+    char text[1024];
+    ssize_t length = ::read(descriptor, text, sizeof text - 1);
+    ::close(descriptor);
+    if (length <= 0) return -1;
+    text[length] = '\0';
+    const char* after = strrchr(text, ')');
+    if (after == nullptr) return -1;
+    char state = 0;
+    long long parent = 0, group = 0, session = 0, terminal = 0;
+    if (sscanf(after + 1, " %c %lld %lld %lld %lld", &state, &parent, &group, &session, &terminal) != 5) return -1;
+    return terminal;
+}
+
+}  // namespace
+
+std::vector<DWORD> console_processes()
+{
+    std::vector<DWORD> list;
+    DWORD self = static_cast<DWORD>(getpid());
+    list.push_back(self);
+    long long terminal = controlling_terminal("/proc/self/stat");
+    if (terminal <= 0) return list;
+    DIR* processes = opendir("/proc");
+    if (processes == nullptr) return list;
+    while (dirent* entry = readdir(processes)) {
+        char* end = nullptr;
+        unsigned long pid = strtoul(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || pid == 0 || pid == self) continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%lu/stat", pid);
+        if (controlling_terminal(path) == terminal) list.push_back(static_cast<DWORD>(pid));
+    }
+    closedir(processes);
+    return list;
+}
 
 }  // namespace overlapped::drivers

@@ -21,6 +21,8 @@
 
 #include <string>
 
+#include <vector>
+
 #include <windows.h>
 
 #include "io/device.h"
@@ -108,5 +110,10 @@ void console_apply_output_mode(int descriptor, DWORD old_mode, DWORD mode);
 bool console_attached();
 // Sets it; returns what it was.
 bool console_set_attached(bool attached);
+
+// GetConsoleProcessList: the processes attached to the console: this one first, then every
+// other process whose controlling terminal is this process's (a terminal's processes share
+// it as Windows' share a console; a process without one is alone on its console).
+std::vector<DWORD> console_processes();
 
 }  // namespace overlapped::drivers

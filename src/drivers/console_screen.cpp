@@ -23,6 +23,14 @@ namespace {
 
 constexpr WORD kDefaultAttributes = FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE;
 constexpr int kDefaultWidth = 80, kDefaultHeight = 24;
+// The console host's default popup attributes (magenta on white) and colour table (Windows
+// 10's "Campbell" scheme, as COLORREF 0x00BBGGRR, in the attributes' colour order: black,
+// blue, green, cyan, red, magenta, yellow, white, then the bright ones).
+constexpr WORD kDefaultPopupAttributes = BACKGROUND_RED | BACKGROUND_GREEN | BACKGROUND_BLUE | BACKGROUND_INTENSITY |
+                                         FOREGROUND_RED | FOREGROUND_BLUE;
+constexpr COLORREF kDefaultColors[16] = {0x0C0C0C, 0xDA3700, 0x0EA113, 0xDD963A, 0x1F0FC5, 0x981788,
+                                         0x009CC1, 0xCCCCCC, 0x767676, 0xFF783B, 0x0CC616, 0xD6D661,
+                                         0x5648E7, 0x9E00B4, 0xA5F1F9, 0xF2F2F2};
 
 struct Cell {
     WCHAR ch;
@@ -43,6 +51,12 @@ public:
     int x = 0, y = 0;             // the cursor
     bool wrap_pending = false;    // a character went into the last column (a terminal's delayed wrap)
     WORD attributes = kDefaultAttributes;
+    // GetConsoleScreenBufferInfoEx's: recorded (the terminal has its own palette).
+    WORD popup_attributes = kDefaultPopupAttributes;
+    COLORREF colors[16] = {kDefaultColors[0],  kDefaultColors[1],  kDefaultColors[2],  kDefaultColors[3],
+                           kDefaultColors[4],  kDefaultColors[5],  kDefaultColors[6],  kDefaultColors[7],
+                           kDefaultColors[8],  kDefaultColors[9],  kDefaultColors[10], kDefaultColors[11],
+                           kDefaultColors[12], kDefaultColors[13], kDefaultColors[14], kDefaultColors[15]};
     int saved_x = 0, saved_y = 0;  // DECSC / CSI s
     bool cursor_visible = true;
     DWORD cursor_size = 25;  // percent of the cell (recorded: a terminal draws its own cursor)
@@ -631,6 +645,8 @@ ScreenBuffer* screen_create()
     // The active buffer's current attributes, as the console host gives a new buffer (Wine's
     // conformance test test_new_screen_buffer_color_attributes): its blanks are in them too.
     buffer->attributes = attributes;
+    buffer->popup_attributes = attributes;  // as the console host does (the same test)
+    if (active_buffer != nullptr) std::copy(active_buffer->colors, active_buffer->colors + 16, buffer->colors);
     if (attributes != kDefaultAttributes)
         for (Cell& cell : buffer->cells) cell.attributes = attributes;
     return buffer;
@@ -709,6 +725,20 @@ void screen_info(ScreenBuffer* b, CONSOLE_SCREEN_BUFFER_INFO* info)
     terminal_size(&columns, &rows);
     info->dwMaximumWindowSize = {static_cast<SHORT>(std::min(columns, b->width)),
                                  static_cast<SHORT>(std::min(rows, b->height))};
+}
+
+void screen_extra_info(ScreenBuffer* b, WORD* popup_attributes, COLORREF colors[16])
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    *popup_attributes = b->popup_attributes;
+    std::copy(b->colors, b->colors + 16, colors);
+}
+
+void screen_set_extra_info(ScreenBuffer* b, WORD popup_attributes, const COLORREF colors[16])
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    b->popup_attributes = popup_attributes;
+    std::copy(colors, colors + 16, b->colors);
 }
 
 DWORD screen_set_cursor(ScreenBuffer* b, COORD position)

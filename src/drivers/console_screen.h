@@ -54,6 +54,11 @@ DWORD screen_write_text(ScreenBuffer* buffer, int descriptor, const char* data, 
                         DWORD (*write)(int descriptor, const char* data, DWORD length));
 
 void screen_info(ScreenBuffer* buffer, CONSOLE_SCREEN_BUFFER_INFO* info);
+// The popup attributes and the colour table of GetConsoleScreenBufferInfoEx: recorded per
+// buffer (a new buffer: the popup attributes are the active buffer's current attributes,
+// the colours Windows' default palette); the terminal keeps its own palette.
+void screen_extra_info(ScreenBuffer* buffer, WORD* popup_attributes, COLORREF colors[16]);
+void screen_set_extra_info(ScreenBuffer* buffer, WORD popup_attributes, const COLORREF colors[16]);
 DWORD screen_set_cursor(ScreenBuffer* buffer, COORD position);
 void screen_set_attributes(ScreenBuffer* buffer, WORD attributes);
 // Each buffer has its cursor (Windows' default: 25% of the cell, shown); its visibility

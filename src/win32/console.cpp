@@ -702,6 +702,79 @@ BOOL WINAPI GetConsoleScreenBufferInfo(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BU
     return TRUE;
 }
 
+// The structure's size is checked first (ERROR_INVALID_PARAMETER, whatever the handle),
+// then the handle: the order Wine's conformance test test_GetConsoleScreenBufferInfoEx sees
+// on Windows. There is no full-screen mode.
+BOOL WINAPI GetConsoleScreenBufferInfoEx(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFOEX lpConsoleScreenBufferInfoEx)
+{
+    if (lpConsoleScreenBufferInfoEx == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    if (lpConsoleScreenBufferInfoEx->cbSize != sizeof(CONSOLE_SCREEN_BUFFER_INFOEX))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    ConsoleRef release{console};
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    drivers::screen_info(console->screen(), &info);
+    lpConsoleScreenBufferInfoEx->dwSize = info.dwSize;
+    lpConsoleScreenBufferInfoEx->dwCursorPosition = info.dwCursorPosition;
+    lpConsoleScreenBufferInfoEx->wAttributes = info.wAttributes;
+    lpConsoleScreenBufferInfoEx->srWindow = info.srWindow;
+    lpConsoleScreenBufferInfoEx->dwMaximumWindowSize = info.dwMaximumWindowSize;
+    lpConsoleScreenBufferInfoEx->bFullscreenSupported = FALSE;
+    drivers::screen_extra_info(console->screen(), &lpConsoleScreenBufferInfoEx->wPopupAttributes,
+                               lpConsoleScreenBufferInfoEx->ColorTable);
+    return TRUE;
+}
+
+// Sets the buffer's size (as SetConsoleScreenBufferSize), cursor, attributes, popup
+// attributes and colour table (the last two recorded: the terminal keeps its palette). The
+// window is the terminal's: srWindow and dwMaximumWindowSize are not used
+// (docs/deviations.md). The size is checked first, then the handle (Wine's conformance test
+// test_SetConsoleScreenBufferInfoEx, which passes on Windows); nothing is changed when the
+// buffer size or the cursor is refused.
+BOOL WINAPI SetConsoleScreenBufferInfoEx(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFOEX lpConsoleScreenBufferInfoEx)
+{
+    if (lpConsoleScreenBufferInfoEx == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    if (lpConsoleScreenBufferInfoEx->cbSize != sizeof(CONSOLE_SCREEN_BUFFER_INFOEX))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    ConsoleRef release{console};
+    const CONSOLE_SCREEN_BUFFER_INFOEX& wanted = *lpConsoleScreenBufferInfoEx;
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    drivers::screen_info(console->screen(), &info);
+    COORD cursor = wanted.dwCursorPosition;
+    if (cursor.X < 0 || cursor.Y < 0 || cursor.X >= wanted.dwSize.X || cursor.Y >= wanted.dwSize.Y)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (wanted.dwSize.X != info.dwSize.X || wanted.dwSize.Y != info.dwSize.Y) {
+        error = drivers::screen_set_size(console->screen(), wanted.dwSize);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    }
+    if (cursor.X != info.dwCursorPosition.X || cursor.Y != info.dwCursorPosition.Y) {
+        error = drivers::screen_set_cursor(console->screen(), cursor);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    }
+    if (wanted.wAttributes != info.wAttributes) drivers::screen_set_attributes(console->screen(), wanted.wAttributes);
+    drivers::screen_set_extra_info(console->screen(), wanted.wPopupAttributes, wanted.ColorTable);
+    return TRUE;
+}
+
+// Windows' rules (Wine's conformance test test_GetConsoleProcessList, which passes on
+// Windows): a NULL list or a count of 0 is ERROR_INVALID_PARAMETER; a list too short for
+// every process is left as it was and the number needed returned; else the ids, and their
+// number. Without a console (after FreeConsole), ERROR_INVALID_HANDLE.
+DWORD WINAPI GetConsoleProcessList(LPDWORD lpdwProcessList, DWORD dwProcessCount)
+{
+    if (lpdwProcessList == nullptr || dwProcessCount == 0) return fail(ERROR_INVALID_PARAMETER, DWORD{0});
+    if (detached()) return fail(ERROR_INVALID_HANDLE, DWORD{0});
+    std::vector<DWORD> processes = drivers::console_processes();
+    DWORD count = static_cast<DWORD>(processes.size());
+    if (count <= dwProcessCount) std::copy(processes.begin(), processes.end(), lpdwProcessList);
+    return count;
+}
+
 BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes)
 {
     DWORD error;

@@ -502,6 +502,12 @@ int main(int argc, char **argv)
     char self[MAX_PATH];
     HANDLE in = open_input();
     if (argc >= 2 && strcmp(argv[1], "child") == 0) {
+        DWORD pid = 0;
+        /* The idiom of a program that asks whether it has its console to itself (started
+         * from Explorer on Windows): on a pseudo console of its own, it has. */
+        TEST("on a pseudo console of its own the process is alone: GetConsoleProcessList says 1");
+        CHECK_EQ(GetConsoleProcessList(&pid, 1), 1);
+        CHECK_EQ(pid, GetCurrentProcessId());
         CHECK(in != INVALID_HANDLE_VALUE);
         if (in != INVALID_HANDLE_VALUE) run_checks(in);
         return tl_finish();

@@ -4,7 +4,8 @@
  * the attributes a new screen buffer starts with, handles of the wrong kind (a pipe, NUL,
  * INVALID_HANDLE_VALUE) for the cursor, the active buffer, the input count, FlushFileBuffers
  * and the standard handles, reads of an impossible length, and control characters written
- * as cells. Runs on buffers made by CreateConsoleScreenBuffer (no terminal needed). */
+ * as cells; GetConsoleScreenBufferInfoEx/SetConsoleScreenBufferInfoEx and GetConsoleProcessList.
+ * Runs on buffers made by CreateConsoleScreenBuffer (no terminal needed). */
 #include "testlib.h"
 
 #define TEST_ATTRIBUTES (BACKGROUND_BLUE | FOREGROUND_GREEN)
@@ -282,6 +283,114 @@ static void test_new_buffer_attributes(HANDLE buffer)
     CHECK(SetConsoleTextAttribute(buffer, FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE));
 }
 
+static void test_info_ex(HANDLE buffer)
+{
+    CONSOLE_SCREEN_BUFFER_INFOEX ex, back, other;
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    HANDLE reader, writer, second;
+    int i;
+    TEST("GetConsoleScreenBufferInfoEx: a wrong cbSize is ERROR_INVALID_PARAMETER, before the handle is looked at");
+    memset(&ex, 0, sizeof ex);
+    CHECK_FAILS(GetConsoleScreenBufferInfoEx(NULL, &ex), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(GetConsoleScreenBufferInfoEx(buffer, &ex), ERROR_INVALID_PARAMETER);
+    ex.cbSize = sizeof ex;
+    CHECK_FAILS(GetConsoleScreenBufferInfoEx(NULL, &ex), ERROR_INVALID_HANDLE);
+    CHECK(CreatePipe(&reader, &writer, NULL, 0));
+    CHECK_FAILS(GetConsoleScreenBufferInfoEx(reader, &ex), ERROR_INVALID_HANDLE);
+    CloseHandle(reader);
+    CloseHandle(writer);
+
+    TEST("GetConsoleScreenBufferInfoEx: what GetConsoleScreenBufferInfo says, the last error untouched");
+    CHECK(SetConsoleCursorPosition(buffer, at(3, 2)));
+    CHECK(SetConsoleTextAttribute(buffer, TEST_ATTRIBUTES));
+    SetLastError(0xdeadbeef);
+    CHECK(GetConsoleScreenBufferInfoEx(buffer, &ex));
+    CHECK_ERROR(0xdeadbeef);
+    CHECK(GetConsoleScreenBufferInfo(buffer, &info));
+    CHECK_EQ(ex.cbSize, sizeof ex);
+    CHECK_EQ(ex.dwSize.X, info.dwSize.X);
+    CHECK_EQ(ex.dwSize.Y, info.dwSize.Y);
+    CHECK_EQ(ex.dwCursorPosition.X, 3);
+    CHECK_EQ(ex.dwCursorPosition.Y, 2);
+    CHECK_EQ(ex.wAttributes, TEST_ATTRIBUTES);
+    CHECK_EQ(ex.srWindow.Right, info.srWindow.Right);
+    CHECK_EQ(ex.srWindow.Bottom, info.srWindow.Bottom);
+    CHECK_EQ(ex.dwMaximumWindowSize.X, info.dwMaximumWindowSize.X);
+
+    TEST("SetConsoleScreenBufferInfoEx: a wrong cbSize, a handle that is no screen buffer");
+    back = ex;
+    back.cbSize = 0;
+    CHECK_FAILS(SetConsoleScreenBufferInfoEx(buffer, &back), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetConsoleScreenBufferInfoEx(NULL, &ex), ERROR_INVALID_HANDLE);
+
+    TEST("SetConsoleScreenBufferInfoEx: what Get gave is taken back; the cursor, attributes, popup and colours set");
+    SetLastError(0xdeadbeef);
+    CHECK(SetConsoleScreenBufferInfoEx(buffer, &ex));
+    CHECK_ERROR(0xdeadbeef);
+    back = ex;
+    back.dwCursorPosition = at(5, 4);
+    back.wAttributes = FOREGROUND_RED;
+    back.wPopupAttributes = FOREGROUND_GREEN | BACKGROUND_RED;
+    back.ColorTable[1] = (COLORREF)0x030201;
+    CHECK(SetConsoleScreenBufferInfoEx(buffer, &back));
+    memset(&other, 0, sizeof other);
+    other.cbSize = sizeof other;
+    CHECK(GetConsoleScreenBufferInfoEx(buffer, &other));
+    CHECK_EQ(other.dwCursorPosition.X, 5);
+    CHECK_EQ(other.dwCursorPosition.Y, 4);
+    CHECK_EQ(other.wAttributes, FOREGROUND_RED);
+    CHECK_EQ(other.wPopupAttributes, FOREGROUND_GREEN | BACKGROUND_RED);
+    WINE_DEVIATION("Wine 8.0's console keeps its colour table: SetConsoleScreenBufferInfoEx's ColorTable is not taken")
+    {
+        CHECK_EQ(other.ColorTable[1], (COLORREF)0x030201);
+    }
+    CHECK_EQ(other.dwSize.X, ex.dwSize.X);
+    CHECK_EQ(other.dwSize.Y, ex.dwSize.Y);
+    for (i = 0; i < 16; i++)
+        if (i != 1) CHECK_EQ(other.ColorTable[i], ex.ColorTable[i]);
+
+    TEST("a new screen buffer: the active buffer's attributes, and its popup attributes the same");
+    CHECK(SetConsoleActiveScreenBuffer(buffer));
+    second = new_buffer(GENERIC_READ | GENERIC_WRITE);
+    CHECK(second != INVALID_HANDLE_VALUE);
+    memset(&other, 0, sizeof other);
+    other.cbSize = sizeof other;
+    CHECK(GetConsoleScreenBufferInfoEx(second, &other));
+    CHECK_EQ(other.wAttributes, FOREGROUND_RED);
+    CHECK_EQ(other.wPopupAttributes, FOREGROUND_RED);
+    CloseHandle(second);
+    CHECK(SetConsoleScreenBufferInfoEx(buffer, &ex)); /* as it was */
+    CHECK(SetConsoleTextAttribute(buffer, FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE));
+}
+
+static void test_process_list(void)
+{
+    DWORD list[64], count, i;
+    int found = 0;
+    TEST("GetConsoleProcessList: no list or a count of 0 is ERROR_INVALID_PARAMETER");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetConsoleProcessList(NULL, 0), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetConsoleProcessList(NULL, 1), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(GetConsoleProcessList(list, 0), 0);
+    CHECK_ERROR(ERROR_INVALID_PARAMETER);
+
+    TEST("GetConsoleProcessList: this process is among them; a short list is left alone, the number needed returned");
+    list[0] = 0xbabebabe;
+    count = GetConsoleProcessList(list, 1);
+    CHECK(count >= 1);
+    if (count > 1) CHECK_EQ(list[0], 0xbabebabe);
+    else CHECK_EQ(list[0], GetCurrentProcessId());
+    if (count <= 64) {
+        CHECK_EQ(GetConsoleProcessList(list, 64), count);
+        for (i = 0; i < count; i++) found |= list[i] == GetCurrentProcessId();
+        CHECK(found);
+    }
+}
+
 int main(void)
 {
     CONSOLE_SCREEN_BUFFER_INFO info;
@@ -302,6 +411,8 @@ int main(void)
     test_control_cells(buffer);
     test_wrong_handles(buffer);
     test_new_buffer_attributes(buffer);
+    test_info_ex(buffer);
+    test_process_list();
     CHECK(CloseHandle(buffer));
     return tl_finish();
 }
