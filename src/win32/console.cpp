@@ -1153,7 +1153,10 @@ bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD dispo
         bool reads = (access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA)) != 0;
         bool writes = (access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
         if (reads == writes) {
-            *handle = fail(ERROR_FILE_NOT_FOUND, INVALID_HANDLE_VALUE);
+            // With no console (FreeConsole) ERROR_INVALID_HANDLE, as for the other names
+            // (Wine's conformance test test_FreeConsole, which passes on Windows).
+            *handle = fail(drivers::console_attached() ? ERROR_FILE_NOT_FOUND : ERROR_INVALID_HANDLE,
+                           INVALID_HANDLE_VALUE);
             return true;
         }
         input = reads;

@@ -246,6 +246,20 @@ int main(int argc, char **argv)
                                     OPEN_EXISTING, 0, NULL);
         CHECK(conout == INVALID_HANDLE_VALUE);
         CHECK_ERROR(ERROR_INVALID_HANDLE);
+        /* CONIN$ and CON too, and CON for both reading and writing (which is
+         * ERROR_FILE_NOT_FOUND with a console): Wine's conformance test test_FreeConsole. */
+        SetLastError(0xdeadbeef);
+        HANDLE conin = CreateFileA("CONIN$", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(conin == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        HANDLE con = CreateFileA("CON", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        con = CreateFileA("CON", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
         SetLastError(0xdeadbeef);
         HANDLE buffer = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                                                   CONSOLE_TEXTMODE_BUFFER, NULL);
