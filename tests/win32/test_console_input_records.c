@@ -426,6 +426,51 @@ static void run_checks(HANDLE in)
     SetConsoleMode(in, mode);
 }
 
+/* A process on a new pseudo console (80x25) sees Windows' defaults: Wine's conformance test
+ * dlls/kernel32/tests/console.c, test_pseudo_console_child (which passes on Windows). */
+static void check_pseudo_console_defaults(HANDLE in)
+{
+    const DWORD input_default = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_MOUSE_INPUT |
+                                ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_EXTENDED_FLAGS |
+                                ENABLE_AUTO_POSITION;
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    CONSOLE_CURSOR_INFO cursor;
+    DWORD mode = 0;
+    HANDLE out = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+    TEST("a pseudo console's defaults: the modes, the buffer the console's size, light grey, the cursor home");
+    CHECK(GetConsoleMode(in, &mode));
+    CHECK_EQ(mode, input_default);
+    CHECK(SetConsoleMode(in, input_default & ~(DWORD)ENABLE_AUTO_POSITION));
+    CHECK(GetConsoleMode(in, &mode));
+    CHECK_EQ(mode, input_default & ~(DWORD)ENABLE_AUTO_POSITION);
+    CHECK(SetConsoleMode(in, input_default));
+    CHECK(out != INVALID_HANDLE_VALUE);
+    if (out == INVALID_HANDLE_VALUE) return;
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK_EQ(mode & ~(DWORD)ENABLE_VIRTUAL_TERMINAL_PROCESSING, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT);
+    CHECK(SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT));
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK_EQ(mode, ENABLE_PROCESSED_OUTPUT);
+    CHECK(SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT));
+    CHECK(GetConsoleScreenBufferInfo(out, &info));
+    CHECK_EQ(info.dwSize.X, 80);
+    CHECK_EQ(info.dwSize.Y, 25);
+    CHECK_EQ(info.dwCursorPosition.X, 0);
+    CHECK_EQ(info.dwCursorPosition.Y, 0);
+    CHECK_EQ(info.wAttributes, 7);
+    CHECK_EQ(info.srWindow.Left, 0);
+    CHECK_EQ(info.srWindow.Top, 0);
+    CHECK_EQ(info.srWindow.Right, 79);
+    CHECK_EQ(info.srWindow.Bottom, 24);
+    CHECK_EQ(info.dwMaximumWindowSize.X, 80);
+    CHECK_EQ(info.dwMaximumWindowSize.Y, 25);
+    CHECK(GetConsoleCursorInfo(out, &cursor));
+    CHECK_EQ(cursor.dwSize, 25);
+    CHECK(cursor.bVisible);
+    CloseHandle(out);
+}
+
 /* This library, no terminal: the checks run in a copy of this program on a pseudo console;
  * its standard output is a pipe whose lines this process prints, and its summary line is
  * added to this one's counts. */
@@ -508,6 +553,7 @@ int main(int argc, char **argv)
         TEST("on a pseudo console of its own the process is alone: GetConsoleProcessList says 1");
         CHECK_EQ(GetConsoleProcessList(&pid, 1), 1);
         CHECK_EQ(pid, GetCurrentProcessId());
+        check_pseudo_console_defaults(in);
         CHECK(in != INVALID_HANDLE_VALUE);
         if (in != INVALID_HANDLE_VALUE) run_checks(in);
         return tl_finish();
