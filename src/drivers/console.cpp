@@ -74,8 +74,9 @@ InputBuffer& input_buffer()
     return *buffer;
 }
 
-// The input devices alive, so that input taken into the buffer (by a thread that is not
-// waiting) can wake the threads waiting on any input handle.
+// The console devices alive (input and screen buffers: every console handle is signalled
+// while input waits), so that input taken into the buffer (by a thread that is not
+// waiting) can wake the threads waiting on any console handle.
 std::mutex registry_mutex;
 std::vector<ConsoleDevice*>& input_devices()
 {
@@ -544,6 +545,9 @@ DWORD write_terminal(int descriptor, const char* data, DWORD length)
 
 ConsoleDevice* ConsoleDevice::make(int descriptor, bool input, ScreenBuffer* screen)
 {
+    // A buffer of CreateConsoleScreenBuffer has no descriptor: its waits watch the console's
+    // terminal, known by now (screen_create adopts it), asked here and not under the lock.
+    int console_terminal = descriptor < 0 && !input ? screen_terminal() : -1;
     ConsoleDevice* device = kernel::Pool<ConsoleDevice>::instance().acquire();
     device->lock.lock();
     device->reset_base();
@@ -553,7 +557,10 @@ ConsoleDevice* ConsoleDevice::make(int descriptor, bool input, ScreenBuffer* scr
     device->screen_ = screen;
     device->closing_ = false;
     device->armed_ = false;
+    device->console_terminal_ = console_terminal;
     device->lock.unlock();
+    std::lock_guard<std::mutex> guard(registry_mutex);
+    input_devices().push_back(device);
     return device;
 }
 
@@ -579,12 +586,7 @@ ConsoleDevice* ConsoleDevice::open(int descriptor, bool take, bool input, DWORD*
             return nullptr;
         }
     }
-    ConsoleDevice* device = make(own, input, input ? nullptr : screen_for_terminal(own, active_buffer));
-    if (input) {
-        std::lock_guard<std::mutex> guard(registry_mutex);
-        input_devices().push_back(device);
-    }
-    return device;
+    return make(own, input, input ? nullptr : screen_for_terminal(own, active_buffer));
 }
 
 DWORD ConsoleDevice::prepare(const io::Transfer&, io::Request*, io::Plan*)
@@ -610,12 +612,15 @@ DWORD ConsoleDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* do
     return error;
 }
 
+// A screen buffer's handle too is signalled exactly while input waits, as Windows
+// signals every console handle (Wine's conformance test dlls/kernel32/tests/console.c,
+// test_wait, which passes on Windows): its terminal is the console's.
 bool ConsoleDevice::is_signaled(const kernel::ThreadState*) const
 {
-    if (!input_) return signaled_;
     if (input_buffer().buffered.load(std::memory_order_acquire) > 0) return true;
-    if (descriptor_ < 0 || closing_) return false;
-    pollfd entry{descriptor_, POLLIN, 0};
+    int watched = watch_descriptor();
+    if (watched < 0 || closing_) return false;
+    pollfd entry{watched, POLLIN, 0};
     if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLIN | POLLHUP | POLLERR))) return true;
     // Not now: a watch tells the waiters when input comes (the wait protocol calls this
     // under the lock, before it links its waiter; the watch's completion takes the lock).
@@ -623,15 +628,18 @@ bool ConsoleDevice::is_signaled(const kernel::ThreadState*) const
     return false;
 }
 
+int ConsoleDevice::watch_descriptor() const { return descriptor_ >= 0 ? descriptor_ : console_terminal_; }
+
 void ConsoleDevice::arm_watch()
 {
-    if (armed_ || descriptor_ < 0 || closing_) return;
+    int watched = watch_descriptor();
+    if (armed_ || watched < 0 || closing_) return;
     io::InternalOp& op = watch_.op;
     watch_.device = this;
     op.reset();
     op.code = engine::OpCode::Poll;
     op.kind = engine::OpKind::Stream;
-    op.descriptor = descriptor_;
+    op.descriptor = watched;
     op.flags = POLLIN;
     op.complete = &ConsoleDevice::watched;
     armed_ = true;
@@ -668,7 +676,7 @@ void ConsoleDevice::last_handle_closed()
 
 void ConsoleDevice::recycle()
 {
-    if (input_) {
+    {
         std::lock_guard<std::mutex> guard(registry_mutex);
         auto& devices = input_devices();
         devices.erase(std::remove(devices.begin(), devices.end(), this), devices.end());

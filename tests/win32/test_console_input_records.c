@@ -468,6 +468,66 @@ static void check_pseudo_console_defaults(HANDLE in)
     CHECK(GetConsoleCursorInfo(out, &cursor));
     CHECK_EQ(cursor.dwSize, 25);
     CHECK(cursor.bVisible);
+
+    /* Wine's conformance test test_wait (which passes on Windows). */
+    TEST("a screen buffer's handle is signalled exactly while input waits, as the input buffer's");
+    {
+        HANDLE made = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                                CONSOLE_TEXTMODE_BUFFER, NULL);
+        INPUT_RECORD record = mouse_move(2, 2);
+        CHECK(made != INVALID_HANDLE_VALUE);
+        CHECK(FlushConsoleInputBuffer(in));
+        CHECK_EQ(WaitForSingleObject(in, 0), WAIT_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(out, 0), WAIT_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(made, 0), WAIT_TIMEOUT);
+        write_records(in, &record, 1);
+        CHECK_EQ(WaitForSingleObject(in, 0), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(out, 0), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(made, 0), WAIT_OBJECT_0);
+        CHECK(FlushConsoleInputBuffer(in));
+        CHECK_EQ(WaitForSingleObject(out, 0), WAIT_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(made, 0), WAIT_TIMEOUT);
+        CloseHandle(made);
+    }
+    CloseHandle(out);
+}
+
+struct waiter {
+    HANDLE object;
+    DWORD result;
+};
+
+static DWORD WINAPI wait_on(void *argument)
+{
+    struct waiter *w = argument;
+    w->result = WaitForSingleObject(w->object, 10000);
+    return 0;
+}
+
+/* A thread waiting on CONOUT$ wakes when a record is written. */
+static void check_screen_wait_wakes(HANDLE in)
+{
+    struct waiter w;
+    HANDLE out = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+    HANDLE thread;
+    INPUT_RECORD record = mouse_move(5, 5);
+    TEST("a thread waiting on a screen buffer's handle wakes when input comes");
+    CHECK(out != INVALID_HANDLE_VALUE);
+    if (out == INVALID_HANDLE_VALUE) return;
+    CHECK(FlushConsoleInputBuffer(in));
+    w.object = out;
+    w.result = 0xdeadbeef;
+    thread = CreateThread(NULL, 0, wait_on, &w, 0, NULL);
+    CHECK(thread != NULL);
+    if (thread != NULL) {
+        CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT); /* nothing to read: it waits */
+        write_records(in, &record, 1);
+        CHECK_EQ(WaitForSingleObject(thread, 15000), WAIT_OBJECT_0);
+        CHECK_EQ(w.result, WAIT_OBJECT_0);
+        CloseHandle(thread);
+    }
+    CHECK(FlushConsoleInputBuffer(in));
     CloseHandle(out);
 }
 
@@ -554,6 +614,7 @@ int main(int argc, char **argv)
         CHECK_EQ(GetConsoleProcessList(&pid, 1), 1);
         CHECK_EQ(pid, GetCurrentProcessId());
         check_pseudo_console_defaults(in);
+        check_screen_wait_wakes(in);
         CHECK(in != INVALID_HANDLE_VALUE);
         if (in != INVALID_HANDLE_VALUE) run_checks(in);
         return tl_finish();
