@@ -44,6 +44,27 @@ typedef struct _CONSOLE_SCREEN_BUFFER_INFO {
 
 OVERLAPPED_API BOOL WINAPI GetConsoleScreenBufferInfo(HANDLE hConsoleOutput,
                                                       PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo);
+
+/* The extended information: also the popup attributes and the 16 colours the attributes'
+ * colour numbers stand for (docs/console.md: recorded, the terminal keeps its own palette). */
+typedef struct _CONSOLE_SCREEN_BUFFER_INFOEX {
+    ULONG cbSize;
+    COORD dwSize;
+    COORD dwCursorPosition;
+    WORD wAttributes;
+    SMALL_RECT srWindow;
+    COORD dwMaximumWindowSize;
+    WORD wPopupAttributes;
+    BOOL bFullscreenSupported;
+    COLORREF ColorTable[16];
+} CONSOLE_SCREEN_BUFFER_INFOEX, *PCONSOLE_SCREEN_BUFFER_INFOEX;
+
+OVERLAPPED_API BOOL WINAPI GetConsoleScreenBufferInfoEx(HANDLE hConsoleOutput,
+                                                        PCONSOLE_SCREEN_BUFFER_INFOEX lpConsoleScreenBufferInfoEx);
+OVERLAPPED_API BOOL WINAPI SetConsoleScreenBufferInfoEx(HANDLE hConsoleOutput,
+                                                        PCONSOLE_SCREEN_BUFFER_INFOEX lpConsoleScreenBufferInfoEx);
+/* The ids of the processes attached to the console (docs/console.md). */
+OVERLAPPED_API DWORD WINAPI GetConsoleProcessList(LPDWORD lpdwProcessList, DWORD dwProcessCount);
 OVERLAPPED_API BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes);
 
 typedef struct _CONSOLE_CURSOR_INFO {

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <dirent.h>
 #include <fcntl.h>
 #include <mutex>
 #include <poll.h>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/user_memory.h"
 #include "common/utf8.h"
 #include "drivers/console_screen.h"
 #include "drivers/inherit.h"
@@ -71,8 +74,9 @@ InputBuffer& input_buffer()
     return *buffer;
 }
 
-// The input devices alive, so that input taken into the buffer (by a thread that is not
-// waiting) can wake the threads waiting on any input handle.
+// The console devices alive (input and screen buffers: every console handle is signalled
+// while input waits), so that input taken into the buffer (by a thread that is not
+// waiting) can wake the threads waiting on any console handle.
 std::mutex registry_mutex;
 std::vector<ConsoleDevice*>& input_devices()
 {
@@ -541,6 +545,9 @@ DWORD write_terminal(int descriptor, const char* data, DWORD length)
 
 ConsoleDevice* ConsoleDevice::make(int descriptor, bool input, ScreenBuffer* screen)
 {
+    // A buffer of CreateConsoleScreenBuffer has no descriptor: its waits watch the console's
+    // terminal, known by now (screen_create adopts it), asked here and not under the lock.
+    int console_terminal = descriptor < 0 && !input ? screen_terminal() : -1;
     ConsoleDevice* device = kernel::Pool<ConsoleDevice>::instance().acquire();
     device->lock.lock();
     device->reset_base();
@@ -550,7 +557,10 @@ ConsoleDevice* ConsoleDevice::make(int descriptor, bool input, ScreenBuffer* scr
     device->screen_ = screen;
     device->closing_ = false;
     device->armed_ = false;
+    device->console_terminal_ = console_terminal;
     device->lock.unlock();
+    std::lock_guard<std::mutex> guard(registry_mutex);
+    input_devices().push_back(device);
     return device;
 }
 
@@ -576,12 +586,7 @@ ConsoleDevice* ConsoleDevice::open(int descriptor, bool take, bool input, DWORD*
             return nullptr;
         }
     }
-    ConsoleDevice* device = make(own, input, input ? nullptr : screen_for_terminal(own, active_buffer));
-    if (input) {
-        std::lock_guard<std::mutex> guard(registry_mutex);
-        input_devices().push_back(device);
-    }
-    return device;
+    return make(own, input, input ? nullptr : screen_for_terminal(own, active_buffer));
 }
 
 DWORD ConsoleDevice::prepare(const io::Transfer&, io::Request*, io::Plan*)
@@ -607,12 +612,15 @@ DWORD ConsoleDevice::transfer_sync(const io::Transfer& transfer, bool, DWORD* do
     return error;
 }
 
+// A screen buffer's handle too is signalled exactly while input waits, as Windows
+// signals every console handle (Wine's conformance test dlls/kernel32/tests/console.c,
+// test_wait, which passes on Windows): its terminal is the console's.
 bool ConsoleDevice::is_signaled(const kernel::ThreadState*) const
 {
-    if (!input_) return signaled_;
     if (input_buffer().buffered.load(std::memory_order_acquire) > 0) return true;
-    if (descriptor_ < 0 || closing_) return false;
-    pollfd entry{descriptor_, POLLIN, 0};
+    int watched = watch_descriptor();
+    if (watched < 0 || closing_) return false;
+    pollfd entry{watched, POLLIN, 0};
     if (poll(&entry, 1, 0) > 0 && (entry.revents & (POLLIN | POLLHUP | POLLERR))) return true;
     // Not now: a watch tells the waiters when input comes (the wait protocol calls this
     // under the lock, before it links its waiter; the watch's completion takes the lock).
@@ -620,15 +628,18 @@ bool ConsoleDevice::is_signaled(const kernel::ThreadState*) const
     return false;
 }
 
+int ConsoleDevice::watch_descriptor() const { return descriptor_ >= 0 ? descriptor_ : console_terminal_; }
+
 void ConsoleDevice::arm_watch()
 {
-    if (armed_ || descriptor_ < 0 || closing_) return;
+    int watched = watch_descriptor();
+    if (armed_ || watched < 0 || closing_) return;
     io::InternalOp& op = watch_.op;
     watch_.device = this;
     op.reset();
     op.code = engine::OpCode::Poll;
     op.kind = engine::OpKind::Stream;
-    op.descriptor = descriptor_;
+    op.descriptor = watched;
     op.flags = POLLIN;
     op.complete = &ConsoleDevice::watched;
     armed_ = true;
@@ -665,7 +676,7 @@ void ConsoleDevice::last_handle_closed()
 
 void ConsoleDevice::recycle()
 {
-    if (input_) {
+    {
         std::lock_guard<std::mutex> guard(registry_mutex);
         auto& devices = input_devices();
         devices.erase(std::remove(devices.begin(), devices.end(), this), devices.end());
@@ -723,6 +734,10 @@ DWORD ConsoleDevice::read_text(void* out, DWORD count, bool wide, DWORD* done)
     *done = 0;
     if (!input_) return ERROR_INVALID_HANDLE;
     if (count == 0) return ERROR_SUCCESS;
+    // A buffer the length does not fit in fails at once, before any wait and with nothing
+    // taken (ERROR_NOACCESS, as Windows 8 and later answer a read of length -128: Wine's
+    // conformance test dlls/kernel32/tests/console.c, test_ReadConsole).
+    if (!writable_memory(out, static_cast<size_t>(count) * (wide ? sizeof(WCHAR) : 1))) return ERROR_NOACCESS;
     InputBuffer& buffer = input_buffer();
     for (;;) {
         bool end = false, added = false;
@@ -914,5 +929,50 @@ std::atomic<bool> attached{true};
 
 bool console_attached() { return attached.load(std::memory_order_acquire); }
 bool console_set_attached(bool value) { return attached.exchange(value, std::memory_order_acq_rel); }
+
+namespace {
+
+// The controlling terminal (stat's seventh field, tty_nr) of a process, 0 for none, -1 when
+// it cannot be read (the process has gone). The command name (the second field) is in
+// parentheses and may hold anything: the fields are counted after its last ')'.
+long long controlling_terminal(const char* stat_path)
+{
+    int descriptor = ::open(stat_path, O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) return -1;
+    char text[1024];
+    ssize_t length = ::read(descriptor, text, sizeof text - 1);
+    ::close(descriptor);
+    if (length <= 0) return -1;
+    text[length] = '\0';
+    const char* after = strrchr(text, ')');
+    if (after == nullptr) return -1;
+    char state = 0;
+    long long parent = 0, group = 0, session = 0, terminal = 0;
+    if (sscanf(after + 1, " %c %lld %lld %lld %lld", &state, &parent, &group, &session, &terminal) != 5) return -1;
+    return terminal;
+}
+
+}  // namespace
+
+std::vector<DWORD> console_processes()
+{
+    std::vector<DWORD> list;
+    DWORD self = static_cast<DWORD>(getpid());
+    list.push_back(self);
+    long long terminal = controlling_terminal("/proc/self/stat");
+    if (terminal <= 0) return list;
+    DIR* processes = opendir("/proc");
+    if (processes == nullptr) return list;
+    while (dirent* entry = readdir(processes)) {
+        char* end = nullptr;
+        unsigned long pid = strtoul(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || pid == 0 || pid == self) continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%lu/stat", pid);
+        if (controlling_terminal(path) == terminal) list.push_back(static_cast<DWORD>(pid));
+    }
+    closedir(processes);
+    return list;
+}
 
 }  // namespace overlapped::drivers

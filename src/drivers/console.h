@@ -21,6 +21,8 @@
 
 #include <string>
 
+#include <vector>
+
 #include <windows.h>
 
 #include "io/device.h"
@@ -75,6 +77,9 @@ private:
     // A device from the pool over `descriptor` (-1: none), with its screen buffer's model.
     static ConsoleDevice* make(int descriptor, bool input, ScreenBuffer* screen);
     void recycle() override;
+    // The terminal a wait polls and watches: the device's descriptor, or for a buffer of
+    // CreateConsoleScreenBuffer the console's terminal (-1: none).
+    int watch_descriptor() const;
     void arm_watch();
     static void watched(engine::Op* op);
     // Waits until the terminal is readable or `wake` (the input buffer's eventfd, -1: none)
@@ -90,6 +95,7 @@ private:
     bool input_ = false;
     ScreenBuffer* screen_ = nullptr;  // a screen buffer's model (one reference)
     bool closing_ = false;  // under `lock`
+    int console_terminal_ = -1;  // a created screen buffer's: the console's terminal, for waits
     Watch watch_;           // under `lock`
     bool armed_ = false;    // under `lock`
 };
@@ -108,5 +114,10 @@ void console_apply_output_mode(int descriptor, DWORD old_mode, DWORD mode);
 bool console_attached();
 // Sets it; returns what it was.
 bool console_set_attached(bool attached);
+
+// GetConsoleProcessList: the processes attached to the console: this one first, then every
+// other process whose controlling terminal is this process's (a terminal's processes share
+// it as Windows' share a console; a process without one is alone on its console).
+std::vector<DWORD> console_processes();
 
 }  // namespace overlapped::drivers

@@ -23,6 +23,14 @@ namespace {
 
 constexpr WORD kDefaultAttributes = FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE;
 constexpr int kDefaultWidth = 80, kDefaultHeight = 24;
+// The console host's default popup attributes (magenta on white) and colour table (Windows
+// 10's "Campbell" scheme, as COLORREF 0x00BBGGRR, in the attributes' colour order: black,
+// blue, green, cyan, red, magenta, yellow, white, then the bright ones).
+constexpr WORD kDefaultPopupAttributes = BACKGROUND_RED | BACKGROUND_GREEN | BACKGROUND_BLUE | BACKGROUND_INTENSITY |
+                                         FOREGROUND_RED | FOREGROUND_BLUE;
+constexpr COLORREF kDefaultColors[16] = {0x0C0C0C, 0xDA3700, 0x0EA113, 0xDD963A, 0x1F0FC5, 0x981788,
+                                         0x009CC1, 0xCCCCCC, 0x767676, 0xFF783B, 0x0CC616, 0xD6D661,
+                                         0x5648E7, 0x9E00B4, 0xA5F1F9, 0xF2F2F2};
 
 struct Cell {
     WCHAR ch;
@@ -43,6 +51,12 @@ public:
     int x = 0, y = 0;             // the cursor
     bool wrap_pending = false;    // a character went into the last column (a terminal's delayed wrap)
     WORD attributes = kDefaultAttributes;
+    // GetConsoleScreenBufferInfoEx's: recorded (the terminal has its own palette).
+    WORD popup_attributes = kDefaultPopupAttributes;
+    COLORREF colors[16] = {kDefaultColors[0],  kDefaultColors[1],  kDefaultColors[2],  kDefaultColors[3],
+                           kDefaultColors[4],  kDefaultColors[5],  kDefaultColors[6],  kDefaultColors[7],
+                           kDefaultColors[8],  kDefaultColors[9],  kDefaultColors[10], kDefaultColors[11],
+                           kDefaultColors[12], kDefaultColors[13], kDefaultColors[14], kDefaultColors[15]};
     int saved_x = 0, saved_y = 0;  // DECSC / CSI s
     bool cursor_visible = true;
     DWORD cursor_size = 25;  // percent of the cell (recorded: a terminal draws its own cursor)
@@ -419,11 +433,22 @@ void csi_sequence(ScreenBuffer* b, const std::string& csi, char final)
 }
 
 // Applies written bytes (UTF-8 text and VT sequences) to the model: one pass, a switch a byte.
-void interpret(ScreenBuffer* b, const char* data, size_t length)
+// Without ENABLE_PROCESSED_OUTPUT a control character other than ESC is no action but a cell
+// of its own, as on Windows (Microsoft Learn, SetConsoleMode: only processed output acts on
+// backspace, tab, bell, carriage return and line feed; Wine's conformance test
+// testWriteNotWrappedNotProcessed reads the characters 0-31 back from the cells); then
+// So is ESC unless ENABLE_VIRTUAL_TERMINAL_PROCESSING is set (with processed output ESC always
+// begins a sequence, docs/deviations.md). Then `shown`, when not null, receives the bytes for
+// the terminal with each such character as a blank, as a cell holding one is drawn.
+void interpret(ScreenBuffer* b, const char* data, size_t length, std::string* shown = nullptr)
 {
     using State = ScreenBuffer::State;
+    const bool processed = (b->output_mode & ENABLE_PROCESSED_OUTPUT) != 0;
+    const bool escapes = processed || (b->output_mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0;
     for (size_t i = 0; i < length; ++i) {
         unsigned char c = static_cast<unsigned char>(data[i]);
+        if (shown != nullptr)
+            *shown += b->state == State::Ground && c < 0x20 && (c != 0x1B || !escapes) ? ' ' : static_cast<char>(c);
         switch (b->state) {
         case State::Ground:
             if (b->code_left > 0) {
@@ -440,10 +465,11 @@ void interpret(ScreenBuffer* b, const char* data, size_t length)
             }
             if (c >= 0x20 && c < 0x7F) {
                 put(b, c);
-            } else if (c == 0x1B) {
+            } else if (c == 0x1B && escapes) {
                 b->state = State::Escape;
             } else if (c < 0x20) {
-                control(b, c);
+                if (processed) control(b, c);
+                else put(b, c);
             } else if (c >= 0xC2 && c <= 0xF4) {
                 b->code_left = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
                 b->code = c & (0x3F >> b->code_left);
@@ -525,11 +551,12 @@ bool clip_rect(const ScreenBuffer* b, COORD size, COORD from, SMALL_RECT* region
     int clipped_left = std::max(left, 0), clipped_top = std::max(top, 0);
     right = std::min(right, b->width - 1);
     bottom = std::min(bottom, b->height - 1);
+    if (clipped_left > right || clipped_top > bottom) return false;  // the region is left as it was
     region->Left = static_cast<SHORT>(clipped_left);
     region->Top = static_cast<SHORT>(clipped_top);
     region->Right = static_cast<SHORT>(right);
     region->Bottom = static_cast<SHORT>(bottom);
-    return clipped_left <= right && clipped_top <= bottom;
+    return true;
 }
 
 // The console's first buffer, over the terminal `descriptor` (the console's from now on).
@@ -605,13 +632,23 @@ ScreenBuffer* screen_create()
         if (descriptor >= 0) make_main(descriptor);
     }
     int columns = kDefaultWidth, rows = kDefaultHeight;
+    WORD attributes = kDefaultAttributes;
     if (active_buffer != nullptr) {
         follow_terminal(active_buffer);
         columns = active_buffer->window_width;
         rows = active_buffer->window_height;
+        attributes = active_buffer->attributes;
     }
     ScreenBuffer* buffer = new_buffer(columns, rows);
-    if (buffer != nullptr) buffer->references = 1;
+    if (buffer == nullptr) return nullptr;
+    buffer->references = 1;
+    // The active buffer's current attributes, as the console host gives a new buffer (Wine's
+    // conformance test test_new_screen_buffer_color_attributes): its blanks are in them too.
+    buffer->attributes = attributes;
+    buffer->popup_attributes = attributes;  // as the console host does (the same test)
+    if (active_buffer != nullptr) std::copy(active_buffer->colors, active_buffer->colors + 16, buffer->colors);
+    if (attributes != kDefaultAttributes)
+        for (Cell& cell : buffer->cells) cell.attributes = attributes;
     return buffer;
 }
 
@@ -657,12 +694,23 @@ DWORD screen_write_text(ScreenBuffer* buffer, int descriptor, const char* data, 
                         DWORD (*write)(int descriptor, const char* data, DWORD length))
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
-    interpret(buffer, data, length);
-    if (buffer != active_buffer || (descriptor < 0 && terminal < 0)) {
-        buffer->dirty = true;
-        return ERROR_SUCCESS;
+    bool shown = buffer == active_buffer && (descriptor >= 0 || terminal >= 0);
+    if (!shown || (buffer->output_mode & ENABLE_PROCESSED_OUTPUT)) {
+        interpret(buffer, data, length);
+        if (!shown) {
+            buffer->dirty = true;
+            return ERROR_SUCCESS;
+        }
+        return write(descriptor >= 0 ? descriptor : terminal, data, length);
     }
-    return write(descriptor >= 0 ? descriptor : terminal, data, length);
+    std::string bytes;  // control characters are cells: the terminal draws them as blanks
+    try {
+        bytes.reserve(length);
+    } catch (const std::bad_alloc&) {
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    interpret(buffer, data, length, &bytes);
+    return write(descriptor >= 0 ? descriptor : terminal, bytes.data(), static_cast<DWORD>(bytes.size()));
 }
 
 void screen_info(ScreenBuffer* b, CONSOLE_SCREEN_BUFFER_INFO* info)
@@ -677,6 +725,20 @@ void screen_info(ScreenBuffer* b, CONSOLE_SCREEN_BUFFER_INFO* info)
     terminal_size(&columns, &rows);
     info->dwMaximumWindowSize = {static_cast<SHORT>(std::min(columns, b->width)),
                                  static_cast<SHORT>(std::min(rows, b->height))};
+}
+
+void screen_extra_info(ScreenBuffer* b, WORD* popup_attributes, COLORREF colors[16])
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    *popup_attributes = b->popup_attributes;
+    std::copy(b->colors, b->colors + 16, colors);
+}
+
+void screen_set_extra_info(ScreenBuffer* b, WORD popup_attributes, const COLORREF colors[16])
+{
+    std::lock_guard<std::mutex> guard(screen_mutex());
+    b->popup_attributes = popup_attributes;
+    std::copy(colors, colors + 16, b->colors);
 }
 
 DWORD screen_set_cursor(ScreenBuffer* b, COORD position)
@@ -811,11 +873,11 @@ void screen_write_rect(ScreenBuffer* b, const CHAR_INFO* cells, COORD size, COOR
     show(b, region->Left, region->Top, region->Right, region->Bottom);
 }
 
-void screen_read_rect(ScreenBuffer* b, CHAR_INFO* cells, COORD size, COORD from, SMALL_RECT* region, bool wide)
+bool screen_read_rect(ScreenBuffer* b, CHAR_INFO* cells, COORD size, COORD from, SMALL_RECT* region, bool wide)
 {
     std::lock_guard<std::mutex> guard(screen_mutex());
     SMALL_RECT requested = *region;
-    if (!clip_rect(b, size, from, region)) return;
+    if (!clip_rect(b, size, from, region)) return false;
     for (int row = region->Top; row <= region->Bottom; ++row)
         for (int column = region->Left; column <= region->Right; ++column) {
             CHAR_INFO& target = cells[static_cast<size_t>(from.Y + row - requested.Top) * size.X +
@@ -829,6 +891,7 @@ void screen_read_rect(ScreenBuffer* b, CHAR_INFO* cells, COORD size, COORD from,
             }
             target.Attributes = cell.attributes;
         }
+    return true;
 }
 
 DWORD screen_scroll(ScreenBuffer* b, const SMALL_RECT& scroll, const SMALL_RECT* clip, COORD destination,

@@ -25,7 +25,8 @@ class ScreenBuffer;
 // duplicate of `descriptor` as the console's terminal. One reference for the caller.
 ScreenBuffer* screen_for_terminal(int descriptor, bool active);
 // CreateConsoleScreenBuffer: a blank buffer the size of the active buffer's window (80x24
-// when there is no terminal), with Windows' default attributes. One reference; null when
+// when there is no terminal), with the active buffer's current attributes (Windows' default
+// when there is none), its blanks in them too. One reference; null when
 // there is no memory for its cells.
 ScreenBuffer* screen_create();
 // Drops a reference; the last one of a buffer other than the main one deletes it (if it was
@@ -53,6 +54,11 @@ DWORD screen_write_text(ScreenBuffer* buffer, int descriptor, const char* data, 
                         DWORD (*write)(int descriptor, const char* data, DWORD length));
 
 void screen_info(ScreenBuffer* buffer, CONSOLE_SCREEN_BUFFER_INFO* info);
+// The popup attributes and the colour table of GetConsoleScreenBufferInfoEx: recorded per
+// buffer (a new buffer: the popup attributes are the active buffer's current attributes,
+// the colours Windows' default palette); the terminal keeps its own palette.
+void screen_extra_info(ScreenBuffer* buffer, WORD* popup_attributes, COLORREF colors[16]);
+void screen_set_extra_info(ScreenBuffer* buffer, WORD popup_attributes, const COLORREF colors[16]);
 DWORD screen_set_cursor(ScreenBuffer* buffer, COORD position);
 void screen_set_attributes(ScreenBuffer* buffer, WORD attributes);
 // Each buffer has its cursor (Windows' default: 25% of the cell, shown); its visibility
@@ -77,10 +83,11 @@ void screen_read_cells(ScreenBuffer* buffer, COORD at, DWORD count, WCHAR* chars
 
 // WriteConsoleOutput / ReadConsoleOutput: the rectangle `region` of the screen buffer from or
 // to the cells of `cells` (`size` of them, the corner at `from`); `region` becomes the part
-// done (clipped to both). `wide`: CHAR_INFO's UnicodeChar, else AsciiChar.
+// done (clipped to both); a region wholly outside the buffer is left as it was, nothing
+// done (the read returns false). `wide`: CHAR_INFO's UnicodeChar, else AsciiChar.
 void screen_write_rect(ScreenBuffer* buffer, const CHAR_INFO* cells, COORD size, COORD from, SMALL_RECT* region,
                        bool wide);
-void screen_read_rect(ScreenBuffer* buffer, CHAR_INFO* cells, COORD size, COORD from, SMALL_RECT* region, bool wide);
+bool screen_read_rect(ScreenBuffer* buffer, CHAR_INFO* cells, COORD size, COORD from, SMALL_RECT* region, bool wide);
 
 // A character of an A function as a cell's: ASCII as it is, another byte (not a whole
 // UTF-8 character) as U+FFFD.

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/errors.h"
+#include "common/user_memory.h"
 #include "drivers/inherit.h"
 #include "io/request.h"
 #include "kernel/thread_state.h"
@@ -58,36 +59,6 @@ bool copy_out(void* buffer, const void* data, size_t size)
         return true;
     }
     return false;
-}
-
-// Whether a read's buffer is writable memory. Windows' I/O manager locks a read's pages
-// before the request reaches the mailslot, so a read into memory that is not there (or is
-// read-only) fails at once with ERROR_NOACCESS, with or without a message waiting, and an
-// overlapped one never pends. One byte of each page is read and written back through the
-// kernel (which reports a bad address instead of faulting), two system calls for up to
-// 1,024 pages; the buffer is the read's from now on, as on Windows, so writing back what
-// is there changes nothing. A kernel that refuses these calls (seccomp) is trusted.
-bool writable_memory(void* buffer, size_t length)
-{
-    static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    constexpr size_t kBatch = 1024;
-    uintptr_t at = reinterpret_cast<uintptr_t>(buffer);
-    const uintptr_t end = at + length;
-    char bytes[kBatch];
-    iovec remote[kBatch];
-    while (at < end) {
-        size_t count = 0;
-        for (; count < kBatch && at < end; ++count, at = (at & ~(page - 1)) + page)
-            remote[count] = iovec{reinterpret_cast<void*>(at), 1};
-        iovec local{bytes, count};
-        ssize_t done = process_vm_readv(getpid(), &local, 1, remote, count, 0);
-        if (done < 0 && (errno == ENOSYS || errno == EPERM)) return true;
-        if (done != static_cast<ssize_t>(count)) return false;
-        done = process_vm_writev(getpid(), &local, 1, remote, count, 0);
-        if (done < 0 && (errno == ENOSYS || errno == EPERM)) return true;
-        if (done != static_cast<ssize_t>(count)) return false;
-    }
-    return true;
 }
 
 bool epoll_add(int epoll, int descriptor)

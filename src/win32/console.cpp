@@ -8,6 +8,7 @@
 // buffer. The console functions fail with ERROR_INVALID_HANDLE on any other handle (a
 // redirected standard handle, an event...) and on a buffer of the wrong kind, as Windows
 // does. ReadFile/WriteFile work on every standard handle.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -493,9 +494,10 @@ namespace {
 
 // ReadConsoleA/W. The control structure (the characters already typed, the wake-up mask of
 // a shell's completion) is not used: a terminal edits its line itself (deviations.md).
+// The count is left as it was when the read fails (Wine's conformance test
+// dlls/kernel32/tests/console.c, test_ReadConsole, which passes on Windows).
 BOOL read_console(HANDLE handle, LPVOID buffer, DWORD count, LPDWORD read, bool wide)
 {
-    if (read != nullptr) *read = 0;
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(handle, &error, Want::Input);
     if (console == nullptr) return fail(error, FALSE);
@@ -670,6 +672,20 @@ BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput)
     return TRUE;
 }
 
+}  // extern "C"
+
+bool win32::flush_console(HANDLE handle, BOOL* result)
+{
+    DWORD error;
+    kernel::Object* object = kernel::handle_reference(handle, kernel::ObjectType::Console, 0, &error);
+    if (object == nullptr) return false;
+    object->release_reference();
+    *result = FlushConsoleInputBuffer(handle);
+    return true;
+}
+
+extern "C" {
+
 // ---- The screen buffer -----------------------------------------------------------------------
 
 // Every screen buffer is a model of cells (drivers/console_screen.h); the active one is
@@ -684,6 +700,79 @@ BOOL WINAPI GetConsoleScreenBufferInfo(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BU
     if (lpConsoleScreenBufferInfo == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
     drivers::screen_info(console->screen(), lpConsoleScreenBufferInfo);
     return TRUE;
+}
+
+// The structure's size is checked first (ERROR_INVALID_PARAMETER, whatever the handle),
+// then the handle: the order Wine's conformance test test_GetConsoleScreenBufferInfoEx sees
+// on Windows. There is no full-screen mode.
+BOOL WINAPI GetConsoleScreenBufferInfoEx(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFOEX lpConsoleScreenBufferInfoEx)
+{
+    if (lpConsoleScreenBufferInfoEx == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    if (lpConsoleScreenBufferInfoEx->cbSize != sizeof(CONSOLE_SCREEN_BUFFER_INFOEX))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    ConsoleRef release{console};
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    drivers::screen_info(console->screen(), &info);
+    lpConsoleScreenBufferInfoEx->dwSize = info.dwSize;
+    lpConsoleScreenBufferInfoEx->dwCursorPosition = info.dwCursorPosition;
+    lpConsoleScreenBufferInfoEx->wAttributes = info.wAttributes;
+    lpConsoleScreenBufferInfoEx->srWindow = info.srWindow;
+    lpConsoleScreenBufferInfoEx->dwMaximumWindowSize = info.dwMaximumWindowSize;
+    lpConsoleScreenBufferInfoEx->bFullscreenSupported = FALSE;
+    drivers::screen_extra_info(console->screen(), &lpConsoleScreenBufferInfoEx->wPopupAttributes,
+                               lpConsoleScreenBufferInfoEx->ColorTable);
+    return TRUE;
+}
+
+// Sets the buffer's size (as SetConsoleScreenBufferSize), cursor, attributes, popup
+// attributes and colour table (the last two recorded: the terminal keeps its palette). The
+// window is the terminal's: srWindow and dwMaximumWindowSize are not used
+// (docs/deviations.md). The size is checked first, then the handle (Wine's conformance test
+// test_SetConsoleScreenBufferInfoEx, which passes on Windows); nothing is changed when the
+// buffer size or the cursor is refused.
+BOOL WINAPI SetConsoleScreenBufferInfoEx(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFOEX lpConsoleScreenBufferInfoEx)
+{
+    if (lpConsoleScreenBufferInfoEx == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    if (lpConsoleScreenBufferInfoEx->cbSize != sizeof(CONSOLE_SCREEN_BUFFER_INFOEX))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    DWORD error;
+    drivers::ConsoleDevice* console = reference_console(hConsoleOutput, &error, Want::Output);
+    if (console == nullptr) return fail(error, FALSE);
+    ConsoleRef release{console};
+    const CONSOLE_SCREEN_BUFFER_INFOEX& wanted = *lpConsoleScreenBufferInfoEx;
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    drivers::screen_info(console->screen(), &info);
+    COORD cursor = wanted.dwCursorPosition;
+    if (cursor.X < 0 || cursor.Y < 0 || cursor.X >= wanted.dwSize.X || cursor.Y >= wanted.dwSize.Y)
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (wanted.dwSize.X != info.dwSize.X || wanted.dwSize.Y != info.dwSize.Y) {
+        error = drivers::screen_set_size(console->screen(), wanted.dwSize);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    }
+    if (cursor.X != info.dwCursorPosition.X || cursor.Y != info.dwCursorPosition.Y) {
+        error = drivers::screen_set_cursor(console->screen(), cursor);
+        if (error != ERROR_SUCCESS) return fail(error, FALSE);
+    }
+    if (wanted.wAttributes != info.wAttributes) drivers::screen_set_attributes(console->screen(), wanted.wAttributes);
+    drivers::screen_set_extra_info(console->screen(), wanted.wPopupAttributes, wanted.ColorTable);
+    return TRUE;
+}
+
+// Windows' rules (Wine's conformance test test_GetConsoleProcessList, which passes on
+// Windows): a NULL list or a count of 0 is ERROR_INVALID_PARAMETER; a list too short for
+// every process is left as it was and the number needed returned; else the ids, and their
+// number. Without a console (after FreeConsole), ERROR_INVALID_HANDLE.
+DWORD WINAPI GetConsoleProcessList(LPDWORD lpdwProcessList, DWORD dwProcessCount)
+{
+    if (lpdwProcessList == nullptr || dwProcessCount == 0) return fail(ERROR_INVALID_PARAMETER, DWORD{0});
+    if (detached()) return fail(ERROR_INVALID_HANDLE, DWORD{0});
+    std::vector<DWORD> processes = drivers::console_processes();
+    DWORD count = static_cast<DWORD>(processes.size());
+    if (count <= dwProcessCount) std::copy(processes.begin(), processes.end(), lpdwProcessList);
+    return count;
 }
 
 BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes)
@@ -816,15 +905,38 @@ BOOL read_cells(HANDLE handle, WCHAR* text, CHAR* narrow, WORD* attributes, DWOR
     return TRUE;
 }
 
+// WriteConsoleOutput / ReadConsoleOutput, as Windows answers (Wine's conformance test
+// dlls/kernel32/tests/console.c, test_WriteConsoleOutput and test_ReadConsoleOutput): the
+// region is first cut to the part of the caller's array from its coordinate on (written back,
+// before the handle is looked at). A write with an empty region, or a coordinate outside the
+// array, fails with ERROR_INVALID_PARAMETER and leaves the region as it was; a write wholly
+// outside the buffer succeeds and writes nothing. A read fails when nothing of the array is
+// left (ERROR_INVALID_FUNCTION, one of the two errors Windows gives) and when the region is
+// wholly outside the buffer (ERROR_INVALID_PARAMETER).
 BOOL rect_cells(HANDLE handle, CHAR_INFO* cells, COORD size, COORD from, PSMALL_RECT region, bool write, bool wide)
 {
+    if (cells == nullptr || region == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
+    bool outside_array = from.X < 0 || from.Y < 0 || from.X >= size.X || from.Y >= size.Y;
+    if (write && (region->Left > region->Right || region->Top > region->Bottom || outside_array))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (!outside_array) {
+        int columns = std::min<int>(region->Right - region->Left + 1, size.X - from.X);
+        int rows = std::min<int>(region->Bottom - region->Top + 1, size.Y - from.Y);
+        region->Right = static_cast<SHORT>(region->Left + columns - 1);
+        region->Bottom = static_cast<SHORT>(region->Top + rows - 1);
+    }
+    if (outside_array || region->Left > region->Right || region->Top > region->Bottom)
+        return fail(ERROR_INVALID_FUNCTION, FALSE);  // a read only: a write was refused above
     DWORD error;
     drivers::ConsoleDevice* console = reference_console(handle, &error, Want::Output);
     if (console == nullptr) return fail(error, FALSE);
     ConsoleRef release{console};
-    if (cells == nullptr || region == nullptr) return fail(ERROR_INVALID_ACCESS, FALSE);
-    if (write) drivers::screen_write_rect(console->screen(), cells, size, from, region, wide);
-    else drivers::screen_read_rect(console->screen(), cells, size, from, region, wide);
+    if (write) {
+        drivers::screen_write_rect(console->screen(), cells, size, from, region, wide);
+        return TRUE;
+    }
+    if (!drivers::screen_read_rect(console->screen(), cells, size, from, region, wide))
+        return fail(ERROR_INVALID_PARAMETER, FALSE);
     return TRUE;
 }
 
@@ -1041,7 +1153,10 @@ bool open_console_name(const std::string& name, DWORD access, DWORD, DWORD dispo
         bool reads = (access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA)) != 0;
         bool writes = (access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
         if (reads == writes) {
-            *handle = fail(ERROR_FILE_NOT_FOUND, INVALID_HANDLE_VALUE);
+            // With no console (FreeConsole) ERROR_INVALID_HANDLE, as for the other names
+            // (Wine's conformance test test_FreeConsole, which passes on Windows).
+            *handle = fail(drivers::console_attached() ? ERROR_FILE_NOT_FOUND : ERROR_INVALID_HANDLE,
+                           INVALID_HANDLE_VALUE);
             return true;
         }
         input = reads;

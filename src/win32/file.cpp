@@ -11,6 +11,7 @@
 #include "io/request.h"
 #include "kernel/handle_table.h"
 #include "win32/entry.h"
+#include "win32/console_open.h"
 #include "win32/devices.h"
 #include "win32/mailslot.h"
 #include "win32/volume.h"
@@ -462,6 +463,13 @@ BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
     if (lpFileSize == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     BOOL piped;
     if (win32::pipe_size(hFile, lpFileSize, &piped)) return piped;  // a pipe end: the bytes to read
+    DWORD error;
+    if (kernel::Object* console = kernel::handle_reference(hFile, kernel::ObjectType::Console, 0, &error)) {
+        // A console buffer has no size: ERROR_INVALID_FUNCTION, as Windows answers (Wine's
+        // conformance test dlls/kernel32/tests/console.c, test_file_info).
+        console->release_reference();
+        return fail(ERROR_INVALID_FUNCTION, FALSE);
+    }
     return with_file(hFile, 0, [&](drivers::FileDevice* file) {
         LONGLONG size = 0;
         DWORD error = file->size(&size);
@@ -552,6 +560,7 @@ BOOL WINAPI FlushFileBuffers(HANDLE hFile)
     if (win32::flush_serial_port(hFile, &drained)) return drained;  // a COM port: drains its output
     if (win32::flush_pipe(hFile, &drained)) return drained;  // a pipe end: waits for the reader
     if (win32::flush_mailslot(hFile, &drained)) return drained;
+    if (win32::flush_console(hFile, &drained)) return drained;  // the input buffer: its input dropped
     return with_file(hFile, FILE_WRITE_DATA | FILE_APPEND_DATA,
                      [](drivers::FileDevice* file) { return file->flush(); });
 }

@@ -92,6 +92,20 @@ static int child(void)
         CHECK(ScrollConsoleScreenBufferW(out, &scroll, NULL, at(12, 3), &fill));
     }
 
+    TEST("without ENABLE_PROCESSED_OUTPUT control characters are cells, shown as blanks");
+    {
+        DWORD mode = 0;
+        CHECK(GetConsoleMode(out, &mode));
+        CHECK(SetConsoleMode(out, mode & ~ENABLE_PROCESSED_OUTPUT));
+        CHECK(SetConsoleCursorPosition(out, at(0, ROWS - 1)));
+        CHECK(WriteConsoleA(out, "c\x01\x07\t\nz", 6, &written, NULL));
+        CHECK_EQ(written, 6);
+        CHECK(GetConsoleScreenBufferInfo(out, &info));
+        CHECK_EQ(info.dwCursorPosition.X, 6); /* no tab stop, no line feed: each one a cell */
+        CHECK_EQ(info.dwCursorPosition.Y, ROWS - 1);
+        CHECK(SetConsoleMode(out, mode));
+    }
+
     TEST("a second buffer is shown on the alternate screen and hidden again");
     {
         HANDLE second = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
@@ -162,7 +176,12 @@ static int child(void)
         CHECK_EQ(read, COLUMNS);
     }
     printf("MODEL\n");
-    for (row = 0; row < ROWS; row++) printf("|%s|\n", model[row]);
+    for (row = 0; row < ROWS; row++) {
+        int column;
+        for (column = 0; column < COLUMNS; column++) /* a control character's cell is drawn blank */
+            if ((unsigned char)model[row][column] < 0x20) model[row][column] = ' ';
+        printf("|%s|\n", model[row]);
+    }
     printf("CURSOR %d %d\n", info.dwCursorPosition.X, info.dwCursorPosition.Y);
     return tl_finish();
 }

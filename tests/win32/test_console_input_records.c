@@ -327,6 +327,89 @@ static void test_blocked_reader(HANDLE in)
     CloseHandle(thread);
 }
 
+static void CALLBACK input_signalled(void *event, BOOLEAN timed_out)
+{
+    if (!timed_out) SetEvent((HANDLE)event);
+}
+
+/* Wine's conformance test dlls/kernel32/tests/console.c: test_FlushConsoleInputBuffer,
+ * test_ReadConsole, test_CreateFileW, testWaitForConsoleInput (each passes on Windows). */
+static void test_input_edges(HANDLE in)
+{
+    INPUT_RECORD record = mouse_move(3, 3);
+    INPUT_RECORD pair[2] = {key(TRUE, 'Q', L'q'), key(FALSE, 'Q', L'q')};
+    static char big[1024];
+    DWORD count, error, size;
+    HANDLE opened, event, wait = NULL;
+    static const DWORD dispositions[] = {CREATE_NEW, CREATE_ALWAYS, OPEN_ALWAYS};
+    unsigned i;
+
+    TEST("FlushFileBuffers on the input buffer drops its records");
+    CHECK(FlushConsoleInputBuffer(in));
+    write_records(in, &record, 1);
+    CHECK_EQ(queued(in), 1);
+    CHECK(FlushFileBuffers(in));
+    CHECK_EQ(queued(in), 0);
+
+    TEST("ReadConsole and ReadFile of an impossible length fail (ERROR_NOT_ENOUGH_MEMORY or ERROR_NOACCESS)");
+    write_records(in, pair, 2); /* something queued: a read that went ahead would not wait */
+    count = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadConsoleA(in, big, (DWORD)-128, &count, NULL));
+    error = GetLastError();
+    CHECK(error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_NOACCESS);
+    CHECK_EQ(count, 0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadConsoleW(in, big, (DWORD)-128, &count, NULL));
+    error = GetLastError();
+    CHECK(error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_NOACCESS);
+    CHECK_EQ(count, 0xdeadbeef);
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadFile(in, big, (DWORD)-128, &count, NULL));
+    error = GetLastError();
+    CHECK(error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_NOACCESS);
+    CHECK_EQ(count, 0);
+    CHECK_EQ(queued(in), 2); /* nothing was taken */
+    CHECK(FlushConsoleInputBuffer(in));
+
+    TEST("GetFileSize on the input buffer: INVALID_FILE_SIZE (ERROR_INVALID_HANDLE or ERROR_INVALID_FUNCTION)");
+    SetLastError(0xdeadbeef);
+    size = GetFileSize(in, NULL);
+    error = GetLastError();
+    CHECK_EQ(size, INVALID_FILE_SIZE);
+    CHECK(error == ERROR_INVALID_HANDLE || error == ERROR_INVALID_FUNCTION);
+
+    TEST("CONIN$ and CONOUT$ open with any of CreateFile's creating dispositions, and with no access");
+    for (i = 0; i < sizeof dispositions / sizeof dispositions[0]; i++) {
+        opened = CreateFileA("CONIN$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             dispositions[i], FILE_ATTRIBUTE_NORMAL, NULL);
+        CHECK(opened != INVALID_HANDLE_VALUE);
+        if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+        opened = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             dispositions[i], FILE_ATTRIBUTE_NORMAL, NULL);
+        CHECK(opened != INVALID_HANDLE_VALUE);
+        if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+    }
+    opened = CreateFileA("CONIN$", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    CHECK(opened != INVALID_HANDLE_VALUE);
+    if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+    opened = CreateFileA("CONOUT$", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    CHECK(opened != INVALID_HANDLE_VALUE);
+    if (opened != INVALID_HANDLE_VALUE) CloseHandle(opened);
+
+    TEST("RegisterWaitForSingleObject on the input buffer: the callback runs when a record is written");
+    CHECK(FlushConsoleInputBuffer(in));
+    event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    CHECK(event != NULL);
+    CHECK(RegisterWaitForSingleObject(&wait, in, input_signalled, event, INFINITE, WT_EXECUTEONLYONCE));
+    CHECK_EQ(WaitForSingleObject(event, 200), WAIT_TIMEOUT); /* nothing queued */
+    write_records(in, pair, 1);
+    CHECK_EQ(WaitForSingleObject(event, 10000), WAIT_OBJECT_0);
+    if (wait != NULL) CHECK(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
+    CloseHandle(event);
+    CHECK(FlushConsoleInputBuffer(in));
+}
+
 static void run_checks(HANDLE in)
 {
     DWORD mode = 0;
@@ -338,8 +421,114 @@ static void run_checks(HANDLE in)
     test_coalescing(in);
     test_read_console(in);
     test_blocked_reader(in);
+    test_input_edges(in);
     CHECK(FlushConsoleInputBuffer(in));
     SetConsoleMode(in, mode);
+}
+
+/* A process on a new pseudo console (80x25) sees Windows' defaults: Wine's conformance test
+ * dlls/kernel32/tests/console.c, test_pseudo_console_child (which passes on Windows). */
+static void check_pseudo_console_defaults(HANDLE in)
+{
+    const DWORD input_default = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_MOUSE_INPUT |
+                                ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_EXTENDED_FLAGS |
+                                ENABLE_AUTO_POSITION;
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    CONSOLE_CURSOR_INFO cursor;
+    DWORD mode = 0;
+    HANDLE out = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+    TEST("a pseudo console's defaults: the modes, the buffer the console's size, light grey, the cursor home");
+    CHECK(GetConsoleMode(in, &mode));
+    CHECK_EQ(mode, input_default);
+    CHECK(SetConsoleMode(in, input_default & ~(DWORD)ENABLE_AUTO_POSITION));
+    CHECK(GetConsoleMode(in, &mode));
+    CHECK_EQ(mode, input_default & ~(DWORD)ENABLE_AUTO_POSITION);
+    CHECK(SetConsoleMode(in, input_default));
+    CHECK(out != INVALID_HANDLE_VALUE);
+    if (out == INVALID_HANDLE_VALUE) return;
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK_EQ(mode & ~(DWORD)ENABLE_VIRTUAL_TERMINAL_PROCESSING, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT);
+    CHECK(SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT));
+    CHECK(GetConsoleMode(out, &mode));
+    CHECK_EQ(mode, ENABLE_PROCESSED_OUTPUT);
+    CHECK(SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT));
+    CHECK(GetConsoleScreenBufferInfo(out, &info));
+    CHECK_EQ(info.dwSize.X, 80);
+    CHECK_EQ(info.dwSize.Y, 25);
+    CHECK_EQ(info.dwCursorPosition.X, 0);
+    CHECK_EQ(info.dwCursorPosition.Y, 0);
+    CHECK_EQ(info.wAttributes, 7);
+    CHECK_EQ(info.srWindow.Left, 0);
+    CHECK_EQ(info.srWindow.Top, 0);
+    CHECK_EQ(info.srWindow.Right, 79);
+    CHECK_EQ(info.srWindow.Bottom, 24);
+    CHECK_EQ(info.dwMaximumWindowSize.X, 80);
+    CHECK_EQ(info.dwMaximumWindowSize.Y, 25);
+    CHECK(GetConsoleCursorInfo(out, &cursor));
+    CHECK_EQ(cursor.dwSize, 25);
+    CHECK(cursor.bVisible);
+
+    /* Wine's conformance test test_wait (which passes on Windows). */
+    TEST("a screen buffer's handle is signalled exactly while input waits, as the input buffer's");
+    {
+        HANDLE made = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                                                CONSOLE_TEXTMODE_BUFFER, NULL);
+        INPUT_RECORD record = mouse_move(2, 2);
+        CHECK(made != INVALID_HANDLE_VALUE);
+        CHECK(FlushConsoleInputBuffer(in));
+        CHECK_EQ(WaitForSingleObject(in, 0), WAIT_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(out, 0), WAIT_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(made, 0), WAIT_TIMEOUT);
+        write_records(in, &record, 1);
+        CHECK_EQ(WaitForSingleObject(in, 0), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(out, 0), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(made, 0), WAIT_OBJECT_0);
+        CHECK(FlushConsoleInputBuffer(in));
+        CHECK_EQ(WaitForSingleObject(out, 0), WAIT_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(made, 0), WAIT_TIMEOUT);
+        CloseHandle(made);
+    }
+    CloseHandle(out);
+}
+
+struct waiter {
+    HANDLE object;
+    DWORD result;
+};
+
+static DWORD WINAPI wait_on(void *argument)
+{
+    struct waiter *w = argument;
+    w->result = WaitForSingleObject(w->object, 10000);
+    return 0;
+}
+
+/* A thread waiting on CONOUT$ wakes when a record is written. */
+static void check_screen_wait_wakes(HANDLE in)
+{
+    struct waiter w;
+    HANDLE out = CreateFileA("CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+    HANDLE thread;
+    INPUT_RECORD record = mouse_move(5, 5);
+    TEST("a thread waiting on a screen buffer's handle wakes when input comes");
+    CHECK(out != INVALID_HANDLE_VALUE);
+    if (out == INVALID_HANDLE_VALUE) return;
+    CHECK(FlushConsoleInputBuffer(in));
+    w.object = out;
+    w.result = 0xdeadbeef;
+    thread = CreateThread(NULL, 0, wait_on, &w, 0, NULL);
+    CHECK(thread != NULL);
+    if (thread != NULL) {
+        CHECK_EQ(WaitForSingleObject(thread, 200), WAIT_TIMEOUT); /* nothing to read: it waits */
+        write_records(in, &record, 1);
+        CHECK_EQ(WaitForSingleObject(thread, 15000), WAIT_OBJECT_0);
+        CHECK_EQ(w.result, WAIT_OBJECT_0);
+        CloseHandle(thread);
+    }
+    CHECK(FlushConsoleInputBuffer(in));
+    CloseHandle(out);
 }
 
 /* This library, no terminal: the checks run in a copy of this program on a pseudo console;
@@ -418,6 +607,14 @@ int main(int argc, char **argv)
     char self[MAX_PATH];
     HANDLE in = open_input();
     if (argc >= 2 && strcmp(argv[1], "child") == 0) {
+        DWORD pid = 0;
+        /* The idiom of a program that asks whether it has its console to itself (started
+         * from Explorer on Windows): on a pseudo console of its own, it has. */
+        TEST("on a pseudo console of its own the process is alone: GetConsoleProcessList says 1");
+        CHECK_EQ(GetConsoleProcessList(&pid, 1), 1);
+        CHECK_EQ(pid, GetCurrentProcessId());
+        check_pseudo_console_defaults(in);
+        check_screen_wait_wakes(in);
         CHECK(in != INVALID_HANDLE_VALUE);
         if (in != INVALID_HANDLE_VALUE) run_checks(in);
         return tl_finish();

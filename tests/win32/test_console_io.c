@@ -246,6 +246,20 @@ int main(int argc, char **argv)
                                     OPEN_EXISTING, 0, NULL);
         CHECK(conout == INVALID_HANDLE_VALUE);
         CHECK_ERROR(ERROR_INVALID_HANDLE);
+        /* CONIN$ and CON too, and CON for both reading and writing (which is
+         * ERROR_FILE_NOT_FOUND with a console): Wine's conformance test test_FreeConsole. */
+        SetLastError(0xdeadbeef);
+        HANDLE conin = CreateFileA("CONIN$", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(conin == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        HANDLE con = CreateFileA("CON", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
+        SetLastError(0xdeadbeef);
+        con = CreateFileA("CON", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(con == INVALID_HANDLE_VALUE);
+        CHECK_ERROR(ERROR_INVALID_HANDLE);
         SetLastError(0xdeadbeef);
         HANDLE buffer = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                                                   CONSOLE_TEXTMODE_BUFFER, NULL);
@@ -282,6 +296,11 @@ int main(int argc, char **argv)
         CHECK_EQ(title[0], 0);
         CHECK_EQ(title[1], 'Z');
         CHECK_EQ(GetConsoleTitleA(NULL, 0), 0);
+        CHECK_EQ(GetConsoleTitleA(title, 0), 0);
+        /* An empty title reads as nothing (Wine's conformance test test_GetConsoleTitleA). */
+        CHECK(SetConsoleTitleA(""));
+        memset(title, 'Z', sizeof title);
+        CHECK_EQ(GetConsoleTitleA(title, sizeof title), 0);
     }
     TEST("SetConsoleTitleW, GetConsoleTitleW: as much as fits with a terminator; the title's length");
     WINE_DEVIATION("Wine 8.0 headless: SetConsoleTitle fails with ERROR_INVALID_HANDLE on the console AllocConsole made")
@@ -296,6 +315,11 @@ int main(int argc, char **argv)
         CHECK_EQ(GetConsoleTitleW(title, 4), 6);
         CHECK(title[0] == 'T' && title[1] == 'i' && title[2] == 't' && title[3] == 0 && title[4] == 0x5A5A);
         CHECK_EQ(GetConsoleTitleW(NULL, 0), 0);
+        CHECK_EQ(GetConsoleTitleW(title, 0), 0);
+        static const WCHAR empty[] = {0};
+        CHECK(SetConsoleTitleW(empty));
+        CHECK_EQ(GetConsoleTitleW(title, 16), 0);
+        CHECK(SetConsoleTitleW(name));
         char narrow[16];
         OUR_DEVIATION("A strings are UTF-8: the title's A length counts U+00E9 as 2 bytes")
         {
