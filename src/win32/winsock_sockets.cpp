@@ -185,8 +185,6 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
     if (!winsock_started()) return SOCKET_ERROR;
     if (count == 0) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     if (buffers == nullptr || flags == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
-    if (from != nullptr && (from_length == nullptr || *from_length < static_cast<int>(sizeof(SOCKADDR))))
-        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     if (overlapped == nullptr && received == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     SocketRequest asked;
     asked.operation = SocketOperation::Receive;
@@ -203,13 +201,22 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
     }
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
-    if (from != nullptr && !socket->is_stream_type()) {
+    if (from != nullptr && socket->is_stream_type()) {
+        // A connection-oriented socket ignores lpFrom and lpFromlen: they are neither
+        // checked nor written (Wine's sock.c test_tcp_sendto_recvfrom: recvfrom with a
+        // garbage length succeeds and leaves both alone).
+        from = nullptr;
+        from_length = nullptr;
+        asked.address = nullptr;
+        asked.address_length = nullptr;
+    }
+    if (from != nullptr) {
         // Room for the sender's whole address, in the socket's family (a dual-stack
         // socket's IPv4 senders come as IPv4-mapped IPv6 addresses).
         int needed = socket->family() == AF_INET6 ? static_cast<int>(sizeof(SOCKADDR_IN6))
                      : socket->family() == AF_INET ? static_cast<int>(sizeof(SOCKADDR_IN))
-                                                   : 0;
-        if (*from_length < needed) {
+                                                   : static_cast<int>(sizeof(SOCKADDR));
+        if (from_length == nullptr || *from_length < needed) {
             socket->release_reference();
             return wsa_fail(WSAEFAULT, SOCKET_ERROR);
         }
