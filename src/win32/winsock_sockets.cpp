@@ -5,8 +5,12 @@
 // ConnectEx, DisconnectEx, TransmitFile, TransmitPackets, WSARecvMsg, WSASendMsg).
 // Arguments and WSA errors here; the work in drivers/socket.
 #include <cstring>
+#include <mutex>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
+
+#include <unistd.h>
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -639,6 +643,78 @@ bool get_ticket(const Info* info, drivers::ShareTicket* ticket)
     return true;
 }
 
+// Offers of a socket to this process itself. Windows' WSADuplicateSocket duplicates the
+// socket's handle into the target process at once, so a copy made for this process is a
+// second handle of the same socket: it shares the socket's completion port, and closing
+// either handle alone cancels none of the requests (Wine's sock.c test_completion_port,
+// "Test IOCP with duplicated handle": an AcceptEx issued through the copy completes under
+// the original's key, and only when both handles are closed). So the offer is that second
+// handle, made now; WSASocket with the information gives it out. An offer never taken
+// keeps its handle open, as on Windows.
+struct SelfOffer {
+    HANDLE handle;
+    SocketDevice* socket;  // one reference, to tell the handle's object
+};
+
+struct SelfOffers {
+    std::mutex lock;
+    std::unordered_map<uint32_t, SelfOffer> offers;
+    uint32_t last_token = 0;
+};
+
+SelfOffers& self_offers()
+{
+    static SelfOffers* offers = new SelfOffers;  // never destroyed: used until exit
+    return *offers;
+}
+
+int offer_to_self(SocketDevice* socket, drivers::ShareTicket* ticket)
+{
+    DWORD error;
+    socket->add_reference();  // the handle's
+    HANDLE handle = kernel::handle_create(socket, kSocketAccess, 0, &error);
+    if (handle == nullptr) return WSAEMFILE;
+    socket->add_reference();  // the offer's
+    SelfOffers& all = self_offers();
+    std::lock_guard<std::mutex> guard(all.lock);
+    do {
+        ++all.last_token;
+    } while (all.last_token == 0 || all.offers.count(all.last_token) != 0);
+    all.offers[all.last_token] = SelfOffer{handle, socket};
+    ticket->token = all.last_token;
+    ticket->source_pid = static_cast<uint32_t>(getpid());
+    ticket->overlapped = socket->overlapped_io();
+    ticket->traffic_class = socket->traffic_class_options();
+    return 0;
+}
+
+// The handle offered under `token` (once), inheritable unless WSA_FLAG_NO_HANDLE_INHERIT;
+// INVALID_SOCKET and WSAEINVAL when there is no such offer, or its handle no longer names
+// the socket (closed, WSACleanup).
+SOCKET take_self_offer(uint32_t token, DWORD flags)
+{
+    SelfOffer offer{};
+    {
+        SelfOffers& all = self_offers();
+        std::lock_guard<std::mutex> guard(all.lock);
+        auto found = all.offers.find(token);
+        if (found == all.offers.end()) return wsa_fail(WSAEINVAL, INVALID_SOCKET);
+        offer = found->second;
+        all.offers.erase(found);
+    }
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(offer.handle, kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
+    bool same = object == offer.socket;
+    if (object != nullptr) object->release_reference();
+    offer.socket->release_reference();
+    if (!same) return wsa_fail(WSAEINVAL, INVALID_SOCKET);
+    kernel::handle_set_flags(offer.handle, HANDLE_FLAG_INHERIT,
+                             (flags & WSA_FLAG_NO_HANDLE_INHERIT) ? 0 : HANDLE_FLAG_INHERIT);
+    set_last_error(0);
+    return reinterpret_cast<SOCKET>(offer.handle);
+}
+
 // WSADuplicateSocketA/W.
 template <class Info>
 int duplicate_socket(SOCKET s, DWORD process, Info* info)
@@ -651,7 +727,11 @@ int duplicate_socket(SOCKET s, DWORD process, Info* info)
         // The order of Wine's checks: the socket, the process, then the buffer.
         if (int error = drivers::check_share_target(process)) return error;
         if (info == nullptr) return WSAEFAULT;
-        if (int error = drivers::share_socket(socket, process, &ticket)) return error;
+        if (process == static_cast<DWORD>(getpid())) {
+            if (int error = offer_to_self(socket, &ticket)) return error;
+        } else if (int error = drivers::share_socket(socket, process, &ticket)) {
+            return error;
+        }
         put_ticket(ticket, &described);
         *info = described;
         return 0;
@@ -666,6 +746,7 @@ SOCKET create_socket_as(int af, int type, int protocol, const Info* info, DWORD 
     drivers::ShareTicket ticket;
     if (info != nullptr && get_ticket(info, &ticket)) {
         if (!winsock_started()) return INVALID_SOCKET;
+        if (ticket.source_pid == static_cast<uint32_t>(getpid())) return take_self_offer(ticket.token, flags);
         int error = 0;
         SocketDevice* device =
             drivers::take_shared_socket(ticket, info->iAddressFamily, info->iSocketType, info->iProtocol, &error);
