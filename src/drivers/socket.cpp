@@ -2087,7 +2087,11 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     case SocketOperation::Disconnect: {
         // Done at once: the send side is shut (the peer reads the end); with
         // TF_REUSE_SOCKET the socket gets a fresh descriptor for AcceptEx/ConnectEx.
+        // Reported pending all the same, as Windows always does (Wine's sock.c
+        // test_shutdown_completion_port: ERROR_IO_PENDING, then the port's packet even
+        // with FILE_SKIP_COMPLETION_PORT_ON_SUCCESS).
         plan->done_now = true;
+        plan->success_pends = true;
         plan->result = 0;
         if (!connected()) {
             plan->result = -ENOTCONN;

@@ -390,17 +390,23 @@ BOOL PASCAL connect_ex(SOCKET s, const struct sockaddr* name, int name_length, P
 // A request issued without an OVERLAPPED (DisconnectEx, TransmitFile, WSARecvMsg may be
 // called so): issued with one of our own and waited for, as Windows does then. `submit`
 // issues it with the OVERLAPPED it is given. Returns 0 or SOCKET_ERROR (last error set).
+// The event's low bit keeps the request off the socket's completion port: the call is
+// synchronous and queues nothing there (Wine's sock.c test_shutdown_completion_port,
+// DisconnectEx with a NULL OVERLAPPED); a packet would carry our OVERLAPPED, gone by the
+// time a thread of the port dequeues it.
 template <class Submit>
 int wait_for_own_request(SOCKET s, Submit submit, LPDWORD bytes)
 {
     OVERLAPPED own{};
-    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    HANDLE event = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    if (event == nullptr) return wsa_fail(WSAENOBUFS, SOCKET_ERROR);
+    own.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(event) | 1);
     int result = overlapped_return(submit(&own), bytes, nullptr);
     DWORD flags = 0, transferred = 0;
     if (result != 0 && WSAGetLastError() == WSA_IO_PENDING)
         result = WSAGetOverlappedResult(s, &own, bytes != nullptr ? bytes : &transferred, TRUE, &flags) ? 0 : SOCKET_ERROR;
     DWORD error = GetLastError();
-    CloseHandle(own.hEvent);
+    CloseHandle(event);
     set_last_error(error);
     return result;
 }
