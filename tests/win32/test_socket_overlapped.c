@@ -1550,6 +1550,37 @@ static void test_cancel(void)
         CHECK_EQ(bytes, 0);
         CHECK(got == &ov1);
         CHECK_EQ(ov1.Internal, ST_CANCELLED);
+
+        TEST("port: the issuing thread's exit cancels nothing; the data completes the receive");
+        {
+            struct poster p;
+            HANDLE thread;
+            reset_overlapped(&ov1, NULL);
+            memset(buf1, 0, sizeof(buf1));
+            p.s = s;
+            p.ov = &ov1;
+            p.buf = buf1;
+            p.posted = CreateEventA(NULL, TRUE, FALSE, NULL);
+            p.release = NULL;
+            p.exit_at_once = 1;
+            thread = CreateThread(NULL, 0, poster_main, &p, 0, NULL);
+            CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+            CloseHandle(thread);
+            CloseHandle(p.posted);
+            got = NULL;
+            SetLastError(0xdeadbeef);
+            CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &got, 300));
+            CHECK_EQ(GetLastError(), WAIT_TIMEOUT);
+            CHECK_EQ(ov1.Internal, ST_PENDING);
+            CHECK_EQ(send(c, "Hello World!", 12, 0), 12);
+            CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &got, 5000));
+            CHECK_EQ(bytes, 12);
+            CHECK_EQ(key, 55);
+            CHECK(got == &ov1);
+            CHECK_EQ(ov1.Internal, ST_SUCCESS);
+            CHECK_EQ(ov1.InternalHigh, 12);
+            CHECK(memcmp(buf1, "Hello World!", 12) == 0);
+        }
         CloseHandle(port);
     }
 
