@@ -1554,6 +1554,87 @@ static void test_disconnectex_reuse_connectex(void)
     sx_ov_free(&ov);
 }
 
+/* Wine's sock.c test_AcceptEx, "Test CF_DEFER & AcceptEx interaction" (plain ok): a
+ * connection WSAAccept deferred is the first of the listener's queue, and an AcceptEx
+ * posted then takes it (pending all the same); a later connection is left to accept(). */
+static int CALLBACK defer_every_connection(LPWSABUF caller, LPWSABUF caller_data, LPQOS sqos, LPQOS gqos,
+                                           LPWSABUF callee, LPWSABUF callee_data, GROUP *group, DWORD_PTR context)
+{
+    (void)caller;
+    (void)caller_data;
+    (void)sqos;
+    (void)gqos;
+    (void)callee;
+    (void)callee_data;
+    (void)group;
+    (void)context;
+    return CF_DEFER;
+}
+
+static void test_acceptex_deferred(void)
+{
+    struct sockaddr_in laddr;
+    SOCKET listener = sx_listener(&laddr, 5), acceptor = sx_tcp(), first = sx_tcp(), second = sx_tcp(), other;
+    char buffer[2 * (sizeof(SOCKADDR_IN) + 16)];
+    OVERLAPPED ov;
+    DWORD bytes;
+    u_long blocking = 0;
+
+    sx_ov_init(&ov);
+    TEST("AcceptEx after WSAAccept deferred a connection: it pends");
+    sx_set_nonblocking(first, 1);
+    sx_set_nonblocking(second, 1);
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(first, (struct sockaddr *)&laddr, sizeof(laddr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    CHECK(sx_readable(listener, 5000));
+    WSASetLastError(0xdeadbeef);
+    CHECK(WSAAccept(listener, NULL, NULL, defer_every_connection, 0) == INVALID_SOCKET);
+    CHECK_EQ(WSAGetLastError(), WSATRY_AGAIN);
+    sx_ov_reset(&ov);
+    SetLastError(0xdeadbeef);
+    CHECK(!pAcceptEx(listener, acceptor, buffer, 0, SX_ADDRLEN, SX_ADDRLEN, &bytes, &ov));
+    CHECK_EQ(WSAGetLastError(), ERROR_IO_PENDING);
+
+    TEST("... a later connection is left to accept(); each end hears its own client");
+    WSASetLastError(0xdeadbeef);
+    CHECK_EQ(connect(second, (struct sockaddr *)&laddr, sizeof(laddr)), SOCKET_ERROR);
+    CHECK_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+    other = sx_accept(listener, 5000);
+    CHECK(other != INVALID_SOCKET);
+    CHECK(sx_signalled(ov.hEvent, 5000));
+    bytes = 0xdeadbeef;
+    CHECK(GetOverlappedResult((HANDLE)listener, &ov, &bytes, FALSE));
+    CHECK_EQ(bytes, 0);
+    {
+        fd_set writable;
+        struct timeval five = {5, 0};
+        FD_ZERO(&writable);
+        FD_SET(first, &writable);
+        FD_SET(second, &writable);
+        CHECK_EQ(select(0, NULL, &writable, NULL, &five), 2);
+    }
+    sx_set_nonblocking(first, 0);
+    sx_set_nonblocking(second, 0);
+    CHECK_EQ(send(first, "1", 1, 0), 1);
+    CHECK_EQ(send(second, "2", 1, 0), 1);
+    CHECK_EQ(ioctlsocket(acceptor, FIONBIO, &blocking), 0);
+    buffer[0] = 0;
+    CHECK_EQ(sx_recv_all(acceptor, buffer, 1, 5000), 1);
+    CHECK_EQ(buffer[0], '1');
+    buffer[0] = 0;
+    if (other != INVALID_SOCKET) {
+        CHECK_EQ(sx_recv_all(other, buffer, 1, 5000), 1);
+        CHECK_EQ(buffer[0], '2');
+        closesocket(other);
+    }
+    closesocket(first);
+    closesocket(second);
+    closesocket(acceptor);
+    closesocket(listener);
+    sx_ov_free(&ov);
+}
+
 int main(void)
 {
     sx_startup();
@@ -1567,6 +1648,7 @@ int main(void)
     test_acceptex_errors();
     test_acceptex_many_through_port();
     test_acceptex_cancel();
+    test_acceptex_deferred();
     test_connectex();
     test_connectex_refused();
     test_disconnectex();
