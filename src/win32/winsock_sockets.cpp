@@ -1382,7 +1382,9 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
                                    LPDWORD lpdwFlags)
 {
     if (!winsock_started()) return FALSE;
-    if (lpOverlapped == nullptr || lpcbTransfer == nullptr || lpdwFlags == nullptr) return wsa_fail(WSAEFAULT, FALSE);
+    // lpdwFlags may be NULL: the flags are then not given (Wine's sock.c test_TransmitFile
+    // reads the byte count of a TransmitFile so, plain ok).
+    if (lpOverlapped == nullptr || lpcbTransfer == nullptr) return wsa_fail(WSAEFAULT, FALSE);
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return FALSE;
     socket->release_reference();
@@ -1394,7 +1396,7 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
         return wsa_fail(error == ERROR_IO_INCOMPLETE ? WSA_IO_INCOMPLETE : static_cast<int>(error), FALSE);
     }
     *lpcbTransfer = static_cast<DWORD>(lpOverlapped->InternalHigh);
-    *lpdwFlags = lpOverlapped->Offset;
+    if (lpdwFlags != nullptr) *lpdwFlags = lpOverlapped->Offset;
     // Windows answers from Internal (Wine's sock.c test_WSAGetOverlappedResult, every status
     // in its ranges): any success status (STATUS_PENDING too, when the wait for the event
     // ended) is TRUE; a failure status is FALSE with Winsock's error for it, WSAEINVAL for

@@ -263,6 +263,22 @@ static void test_event_notification(void)
         WSAResetEvent(ev);
     }
 
+    TEST("event: WSAGetOverlappedResult with a NULL lpdwFlags gives the byte count");
+    {
+        wb.buf = buf;
+        wb.len = sizeof(buf);
+        flags = 0;
+        reset_overlapped(&ov, ev);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecv(s, &wb, 1, NULL, &flags, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(send(c, "nil", 3, 0), 3);
+        bytes = 0xdeadbeef;
+        CHECK(WSAGetOverlappedResult(s, &ov, &bytes, TRUE, NULL));
+        CHECK_EQ(bytes, 3);
+        CHECK(memcmp(buf, "nil", 3) == 0);
+    }
+
     TEST("event: a send with buffer room completes at once: 0, the byte count, the event set");
     reset_overlapped(&ov, ev);
     wb.buf = (char *)"12345678";
