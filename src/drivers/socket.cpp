@@ -70,6 +70,8 @@ struct SocketState {
     int* from_length;
     ws::WsaMsg* wsa_message;    // WSARecvMsg / WSASendMsg
     SocketDevice* other;        // Accept: the accept socket (a reference)
+    SocketDevice* deferred;     // Accept: the connection WSAAccept deferred, which the
+                                // request took (a reference; its descriptor duplicated)
     char* output;               // Accept: the output buffer; TransmitFile: head/tail
     DWORD receive_length;
     DWORD local_length;
@@ -1942,6 +1944,7 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     state->from_length = nullptr;
     state->wsa_message = asked->message;
     state->other = nullptr;
+    state->deferred = nullptr;
     state->pieces = nullptr;
     state->piece_count = 0;
     op->descriptor = descriptor_;
@@ -2079,6 +2082,25 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
         op->code = engine::OpCode::Accept;
         op->address = &state->address;
         op->address_length = sizeof(state->address);
+        if (deferred_ != nullptr) {
+            // A connection WSAAccept deferred (CF_DEFER) is the first of the queue: the
+            // AcceptEx takes it, as accept() would (Wine's sock.c test_AcceptEx, "Test
+            // CF_DEFER & AcceptEx interaction"). Its device has no handle: nothing else
+            // touches its descriptor; the device goes in finish().
+            int descriptor = fcntl(deferred_->descriptor_, F_DUPFD_CLOEXEC, 0);
+            socklen_t length = sizeof(state->address);
+            if (descriptor >= 0 &&
+                getpeername(descriptor, reinterpret_cast<sockaddr*>(&state->address), &length) == 0) {
+                state->deferred = deferred_;
+                deferred_ = nullptr;
+                op->address_length = length;
+                plan->done_now = true;
+                plan->success_pends = true;  // pending all the same, as Windows' test shows
+                plan->result = descriptor;
+            } else if (descriptor >= 0) {
+                ::close(descriptor);  // its peer has gone: the engine's accept takes the next
+            }
+        }
         return ERROR_SUCCESS;
     }
     case SocketOperation::Connect: {
@@ -2097,7 +2119,11 @@ DWORD SocketDevice::prepare(const io::Transfer& transfer, io::Request* request, 
     case SocketOperation::Disconnect: {
         // Done at once: the send side is shut (the peer reads the end); with
         // TF_REUSE_SOCKET the socket gets a fresh descriptor for AcceptEx/ConnectEx.
+        // Reported pending all the same, as Windows always does (Wine's sock.c
+        // test_shutdown_completion_port: ERROR_IO_PENDING, then the port's packet even
+        // with FILE_SKIP_COMPLETION_PORT_ON_SUCCESS).
         plan->done_now = true;
+        plan->success_pends = true;
         plan->result = 0;
         if (!connected()) {
             plan->result = -ENOTCONN;
@@ -2526,6 +2552,10 @@ void SocketDevice::finish(io::Request* request)
         state->other->release_accept_claim();
         state->other->release_reference();
         state->other = nullptr;
+    }
+    if (state->deferred != nullptr) {
+        state->deferred->release_reference();
+        state->deferred = nullptr;
     }
     if (state->operation == SocketOperation::Connect) release_connect_claim();
     if (state->pieces != nullptr) {

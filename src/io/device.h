@@ -96,6 +96,10 @@ struct Plan {
     // reports the request pending: Windows' answer for a request its driver accepts and
     // fails later (a socket control code the driver does not know).
     bool deliver_failure = false;
+    // A success in the issuing call is reported pending all the same, and delivered as a
+    // request that waited (its port packet even on a handle that skips the port on
+    // success): Windows' answer for a request its driver always pends (DisconnectEx).
+    bool success_pends = false;
     // An error prepare() returns is the driver's answer at once, past the issue: the
     // handle's signal stays reset, as Windows' I/O manager leaves a file object whose
     // request its driver failed at once (ReactOS's IopCompleteRequest). Without it the

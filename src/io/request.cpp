@@ -630,7 +630,8 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
             submitted->status = outcome.status;
             return drop(request);
         }
-        if (issuing && nt_error(outcome.status)) {
+        bool pends = issuing && (nt_error(outcome.status) || request->plan.success_pends);
+        if (pends) {
             submitted->error = ERROR_IO_PENDING;  // and delivered now, as if it had waited
         } else if (issuing) {
             submitted->error = ERROR_SUCCESS;
@@ -638,7 +639,7 @@ Request* run(Request* request, bool issuing, Submitted* submitted)
             submitted->bytes = outcome.bytes;
             submitted->flags = outcome.flags;
         }
-        return deliver(request, outcome, issuing);
+        return deliver(request, outcome, issuing && !pends);
     }
     if (issuing) submitted->error = ERROR_IO_PENDING;
     to_engine(request);

@@ -5,8 +5,12 @@
 // ConnectEx, DisconnectEx, TransmitFile, TransmitPackets, WSARecvMsg, WSASendMsg).
 // Arguments and WSA errors here; the work in drivers/socket.
 #include <cstring>
+#include <mutex>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
+
+#include <unistd.h>
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -185,8 +189,6 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
     if (!winsock_started()) return SOCKET_ERROR;
     if (count == 0) return wsa_fail(WSAEINVAL, SOCKET_ERROR);
     if (buffers == nullptr || flags == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
-    if (from != nullptr && (from_length == nullptr || *from_length < static_cast<int>(sizeof(SOCKADDR))))
-        return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     if (overlapped == nullptr && received == nullptr) return wsa_fail(WSAEFAULT, SOCKET_ERROR);
     SocketRequest asked;
     asked.operation = SocketOperation::Receive;
@@ -203,13 +205,22 @@ int receive(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received, LPDWORD f
     }
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return SOCKET_ERROR;
-    if (from != nullptr && !socket->is_stream_type()) {
+    if (from != nullptr && socket->is_stream_type()) {
+        // A connection-oriented socket ignores lpFrom and lpFromlen: they are neither
+        // checked nor written (Wine's sock.c test_tcp_sendto_recvfrom: recvfrom with a
+        // garbage length succeeds and leaves both alone).
+        from = nullptr;
+        from_length = nullptr;
+        asked.address = nullptr;
+        asked.address_length = nullptr;
+    }
+    if (from != nullptr) {
         // Room for the sender's whole address, in the socket's family (a dual-stack
         // socket's IPv4 senders come as IPv4-mapped IPv6 addresses).
         int needed = socket->family() == AF_INET6 ? static_cast<int>(sizeof(SOCKADDR_IN6))
                      : socket->family() == AF_INET ? static_cast<int>(sizeof(SOCKADDR_IN))
-                                                   : 0;
-        if (*from_length < needed) {
+                                                   : static_cast<int>(sizeof(SOCKADDR));
+        if (from_length == nullptr || *from_length < needed) {
             socket->release_reference();
             return wsa_fail(WSAEFAULT, SOCKET_ERROR);
         }
@@ -379,17 +390,23 @@ BOOL PASCAL connect_ex(SOCKET s, const struct sockaddr* name, int name_length, P
 // A request issued without an OVERLAPPED (DisconnectEx, TransmitFile, WSARecvMsg may be
 // called so): issued with one of our own and waited for, as Windows does then. `submit`
 // issues it with the OVERLAPPED it is given. Returns 0 or SOCKET_ERROR (last error set).
+// The event's low bit keeps the request off the socket's completion port: the call is
+// synchronous and queues nothing there (Wine's sock.c test_shutdown_completion_port,
+// DisconnectEx with a NULL OVERLAPPED); a packet would carry our OVERLAPPED, gone by the
+// time a thread of the port dequeues it.
 template <class Submit>
 int wait_for_own_request(SOCKET s, Submit submit, LPDWORD bytes)
 {
     OVERLAPPED own{};
-    own.hEvent = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    HANDLE event = CreateEventA(nullptr, TRUE, FALSE, nullptr);
+    if (event == nullptr) return wsa_fail(WSAENOBUFS, SOCKET_ERROR);
+    own.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(event) | 1);
     int result = overlapped_return(submit(&own), bytes, nullptr);
     DWORD flags = 0, transferred = 0;
     if (result != 0 && WSAGetLastError() == WSA_IO_PENDING)
         result = WSAGetOverlappedResult(s, &own, bytes != nullptr ? bytes : &transferred, TRUE, &flags) ? 0 : SOCKET_ERROR;
     DWORD error = GetLastError();
-    CloseHandle(own.hEvent);
+    CloseHandle(event);
     set_last_error(error);
     return result;
 }
@@ -632,6 +649,78 @@ bool get_ticket(const Info* info, drivers::ShareTicket* ticket)
     return true;
 }
 
+// Offers of a socket to this process itself. Windows' WSADuplicateSocket duplicates the
+// socket's handle into the target process at once, so a copy made for this process is a
+// second handle of the same socket: it shares the socket's completion port, and closing
+// either handle alone cancels none of the requests (Wine's sock.c test_completion_port,
+// "Test IOCP with duplicated handle": an AcceptEx issued through the copy completes under
+// the original's key, and only when both handles are closed). So the offer is that second
+// handle, made now; WSASocket with the information gives it out. An offer never taken
+// keeps its handle open, as on Windows.
+struct SelfOffer {
+    HANDLE handle;
+    SocketDevice* socket;  // one reference, to tell the handle's object
+};
+
+struct SelfOffers {
+    std::mutex lock;
+    std::unordered_map<uint32_t, SelfOffer> offers;
+    uint32_t last_token = 0;
+};
+
+SelfOffers& self_offers()
+{
+    static SelfOffers* offers = new SelfOffers;  // never destroyed: used until exit
+    return *offers;
+}
+
+int offer_to_self(SocketDevice* socket, drivers::ShareTicket* ticket)
+{
+    DWORD error;
+    socket->add_reference();  // the handle's
+    HANDLE handle = kernel::handle_create(socket, kSocketAccess, 0, &error);
+    if (handle == nullptr) return WSAEMFILE;
+    socket->add_reference();  // the offer's
+    SelfOffers& all = self_offers();
+    std::lock_guard<std::mutex> guard(all.lock);
+    do {
+        ++all.last_token;
+    } while (all.last_token == 0 || all.offers.count(all.last_token) != 0);
+    all.offers[all.last_token] = SelfOffer{handle, socket};
+    ticket->token = all.last_token;
+    ticket->source_pid = static_cast<uint32_t>(getpid());
+    ticket->overlapped = socket->overlapped_io();
+    ticket->traffic_class = socket->traffic_class_options();
+    return 0;
+}
+
+// The handle offered under `token` (once), inheritable unless WSA_FLAG_NO_HANDLE_INHERIT;
+// INVALID_SOCKET and WSAEINVAL when there is no such offer, or its handle no longer names
+// the socket (closed, WSACleanup).
+SOCKET take_self_offer(uint32_t token, DWORD flags)
+{
+    SelfOffer offer{};
+    {
+        SelfOffers& all = self_offers();
+        std::lock_guard<std::mutex> guard(all.lock);
+        auto found = all.offers.find(token);
+        if (found == all.offers.end()) return wsa_fail(WSAEINVAL, INVALID_SOCKET);
+        offer = found->second;
+        all.offers.erase(found);
+    }
+    DWORD error;
+    kernel::Object* object =
+        kernel::handle_reference(offer.handle, kernel::ObjectType::Socket, kernel::kAccessNotDuplicated, &error);
+    bool same = object == offer.socket;
+    if (object != nullptr) object->release_reference();
+    offer.socket->release_reference();
+    if (!same) return wsa_fail(WSAEINVAL, INVALID_SOCKET);
+    kernel::handle_set_flags(offer.handle, HANDLE_FLAG_INHERIT,
+                             (flags & WSA_FLAG_NO_HANDLE_INHERIT) ? 0 : HANDLE_FLAG_INHERIT);
+    set_last_error(0);
+    return reinterpret_cast<SOCKET>(offer.handle);
+}
+
 // WSADuplicateSocketA/W.
 template <class Info>
 int duplicate_socket(SOCKET s, DWORD process, Info* info)
@@ -644,7 +733,11 @@ int duplicate_socket(SOCKET s, DWORD process, Info* info)
         // The order of Wine's checks: the socket, the process, then the buffer.
         if (int error = drivers::check_share_target(process)) return error;
         if (info == nullptr) return WSAEFAULT;
-        if (int error = drivers::share_socket(socket, process, &ticket)) return error;
+        if (process == static_cast<DWORD>(getpid())) {
+            if (int error = offer_to_self(socket, &ticket)) return error;
+        } else if (int error = drivers::share_socket(socket, process, &ticket)) {
+            return error;
+        }
         put_ticket(ticket, &described);
         *info = described;
         return 0;
@@ -659,6 +752,7 @@ SOCKET create_socket_as(int af, int type, int protocol, const Info* info, DWORD 
     drivers::ShareTicket ticket;
     if (info != nullptr && get_ticket(info, &ticket)) {
         if (!winsock_started()) return INVALID_SOCKET;
+        if (ticket.source_pid == static_cast<uint32_t>(getpid())) return take_self_offer(ticket.token, flags);
         int error = 0;
         SocketDevice* device =
             drivers::take_shared_socket(ticket, info->iAddressFamily, info->iSocketType, info->iProtocol, &error);
@@ -1288,7 +1382,9 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
                                    LPDWORD lpdwFlags)
 {
     if (!winsock_started()) return FALSE;
-    if (lpOverlapped == nullptr || lpcbTransfer == nullptr || lpdwFlags == nullptr) return wsa_fail(WSAEFAULT, FALSE);
+    // lpdwFlags may be NULL: the flags are then not given (Wine's sock.c test_TransmitFile
+    // reads the byte count of a TransmitFile so, plain ok).
+    if (lpOverlapped == nullptr || lpcbTransfer == nullptr) return wsa_fail(WSAEFAULT, FALSE);
     SocketDevice* socket = socket_reference(s);
     if (socket == nullptr) return FALSE;
     socket->release_reference();
@@ -1300,7 +1396,7 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
         return wsa_fail(error == ERROR_IO_INCOMPLETE ? WSA_IO_INCOMPLETE : static_cast<int>(error), FALSE);
     }
     *lpcbTransfer = static_cast<DWORD>(lpOverlapped->InternalHigh);
-    *lpdwFlags = lpOverlapped->Offset;
+    if (lpdwFlags != nullptr) *lpdwFlags = lpOverlapped->Offset;
     // Windows answers from Internal (Wine's sock.c test_WSAGetOverlappedResult, every status
     // in its ranges): any success status (STATUS_PENDING too, when the wait for the event
     // ended) is TRUE; a failure status is FALSE with Winsock's error for it, WSAEINVAL for

@@ -1,10 +1,12 @@
 /* test_socket_duplicate.c: WSADuplicateSocketA/W and WSASocket with the WSAPROTOCOL_INFO
  * they fill in: a second descriptor of the same socket, in this process and in a child
- * process (connected and listening sockets), and the errors. The program starts copies
+ * process (connected and listening sockets), the completion port a copy in this process
+ * shares with the original, and the errors. The program starts copies
  * of itself (see test_process.c); the child reads the WSAPROTOCOL_INFOW from its standard
  * input, a pipe. Windows facts: docs/research/windows-sockets-core.md. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mswsock.h>
 #include "testlib.h"
 #include "children.h"
 
@@ -412,6 +414,135 @@ static void test_child_never_takes(void)
     closesocket(client);
 }
 
+/* ---------------------------------------------------------------------------------
+ * A copy made for this process is a second handle of the same socket (Windows duplicates
+ * the handle into the target at once): it shares the completion port the original was
+ * bound to, and a request issued through either handle is cancelled only when the last
+ * one is closed. Wine's sock.c test_completion_port, "Test IOCP with duplicated handle"
+ * (three cases, plain ok). */
+
+#define ORIGINAL_KEY 125
+#define ADDRESS_ROOM ((DWORD)sizeof(SOCKADDR_IN) + 16)
+
+/* Nothing on the port within 300 ms. */
+static void check_port_empty(HANDLE port)
+{
+    DWORD bytes = 0xdeadbeef;
+    ULONG_PTR key = 0xdeadbeef;
+    OVERLAPPED *done = (OVERLAPPED *)1;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 300));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    CHECK(done == NULL);
+}
+
+/* The AcceptEx `ov` comes out of the port aborted, under the original's key. */
+static void check_port_aborted(HANDLE port, OVERLAPPED *ov)
+{
+    DWORD bytes = 0xdeadbeef;
+    ULONG_PTR key = 0xdeadbeef;
+    OVERLAPPED *done = NULL;
+    SetLastError(0xdeadbeef);
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &done, 10000));
+    CHECK_ERROR(ERROR_OPERATION_ABORTED);
+    CHECK_EQ(key, ORIGINAL_KEY);
+    CHECK_EQ(bytes, 0);
+    CHECK(done == ov);
+    CHECK_EQ(ov->Internal, 0xC0000120); /* STATUS_CANCELLED */
+}
+
+static void test_same_process_port(void)
+{
+    static const char *const names[3] = {
+        "AcceptEx through a copy of a listener bound to a port: both closed, the abort comes under the original's key",
+        "AcceptEx through the copy: closing the copy alone cancels nothing; closing the original then does",
+        "AcceptEx through the copy: closing the original alone cancels nothing; closing the copy then does",
+    };
+    LPFN_ACCEPTEX accept_ex = NULL;
+    GUID accept_ex_id = WSAID_ACCEPTEX;
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    char buffer[256];
+    DWORD bytes;
+    int order;
+
+    CHECK(port != NULL);
+    for (order = 0; order < 3; ++order) {
+        SOCKADDR_IN address;
+        SOCKET listener = loopback_listener(&address), copy, accepted;
+        WSAPROTOCOL_INFOW info;
+        OVERLAPPED ov;
+
+        TEST(names[order]);
+        accepted = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        CHECK(accepted != INVALID_SOCKET);
+        if (accept_ex == NULL)
+            CHECK_EQ(WSAIoctl(listener, SIO_GET_EXTENSION_FUNCTION_POINTER, &accept_ex_id, sizeof accept_ex_id,
+                              &accept_ex, sizeof accept_ex, &bytes, NULL, NULL), 0);
+        CHECK(CreateIoCompletionPort((HANDLE)listener, port, ORIGINAL_KEY, 0) == port);
+        CHECK_EQ(WSADuplicateSocketW(listener, GetCurrentProcessId(), &info), 0);
+        copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+        CHECK(copy != INVALID_SOCKET);
+        if (accept_ex == NULL || copy == INVALID_SOCKET) {
+            closesocket(listener);
+            closesocket(accepted);
+            break;
+        }
+        memset(&ov, 0, sizeof ov);
+        SetLastError(0xdeadbeef);
+        CHECK(!accept_ex(copy, accepted, buffer, sizeof buffer - 2 * ADDRESS_ROOM, ADDRESS_ROOM, ADDRESS_ROOM,
+                         &bytes, &ov));
+        CHECK_ERROR(ERROR_IO_PENDING);
+        check_port_empty(port);
+        if (order == 0) {
+            CHECK_EQ(closesocket(listener), 0);
+            CHECK_EQ(closesocket(copy), 0);
+        } else if (order == 1) {
+            CHECK_EQ(closesocket(copy), 0);
+            check_port_empty(port);
+            CHECK_EQ(closesocket(listener), 0);
+        } else {
+            CHECK_EQ(closesocket(listener), 0);
+            check_port_empty(port);
+            CHECK_EQ(closesocket(copy), 0);
+        }
+        check_port_aborted(port, &ov);
+        check_port_empty(port);
+        closesocket(accepted);
+    }
+
+    TEST("a copy of a connected socket bound to a port: a receive through the copy completes under the original's key");
+    {
+        SOCKET client, server, copy;
+        WSAPROTOCOL_INFOW info;
+        OVERLAPPED ov, *done = NULL;
+        WSABUF wb;
+        DWORD flags = 0;
+        ULONG_PTR key = 0;
+
+        connected_pair(&client, &server);
+        CHECK(CreateIoCompletionPort((HANDLE)server, port, ORIGINAL_KEY, 0) == port);
+        CHECK_EQ(WSADuplicateSocketW(server, GetCurrentProcessId(), &info), 0);
+        copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+        CHECK(copy != INVALID_SOCKET);
+        memset(&ov, 0, sizeof ov);
+        wb.buf = buffer;
+        wb.len = sizeof buffer;
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecv(copy, &wb, 1, NULL, &flags, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(send(client, "key", 3, 0), 3);
+        bytes = 0;
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &done, 10000));
+        CHECK_EQ(key, ORIGINAL_KEY);
+        CHECK_EQ(bytes, 3);
+        CHECK(done == &ov);
+        closesocket(copy);
+        closesocket(server);
+        closesocket(client);
+    }
+    CloseHandle(port);
+}
+
 int main(int argc, char **argv)
 {
     WSADATA wsa;
@@ -429,6 +560,7 @@ int main(int argc, char **argv)
     test_same_process_listener();
     test_same_process_datagram_peer();
     test_same_process_options();
+    test_same_process_port();
     test_errors();
     test_child_connected();
     test_child_listening();

@@ -12,7 +12,8 @@
  * CancelIo/CancelIoEx; the issuing thread's exit; ordering of sends and of pending
  * receives; MSG_PEEK; argument errors; WSAGetOverlappedResult's answer for every status
  * in Internal (Windows' Winsock table); WSARecv/WSASend with an OVERLAPPED on a socket made
- * without WSA_FLAG_OVERLAPPED, on a never-connected one and on a closed handle.
+ * without WSA_FLAG_OVERLAPPED, on a never-connected one and on a closed handle; the
+ * address arguments of recvfrom/WSARecvFrom/sendto on a stream socket (ignored).
  *
  * Sources: docs/research/windows-sockets-core.md. Wine deviations:
  * tests/win32/WINE_DEVIATIONS_sockets.md. Loopback only. */
@@ -260,6 +261,22 @@ static void test_event_notification(void)
         CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
         CloseHandle(thread);
         WSAResetEvent(ev);
+    }
+
+    TEST("event: WSAGetOverlappedResult with a NULL lpdwFlags gives the byte count");
+    {
+        wb.buf = buf;
+        wb.len = sizeof(buf);
+        flags = 0;
+        reset_overlapped(&ov, ev);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecv(s, &wb, 1, NULL, &flags, &ov, NULL), SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(send(c, "nil", 3, 0), 3);
+        bytes = 0xdeadbeef;
+        CHECK(WSAGetOverlappedResult(s, &ov, &bytes, TRUE, NULL));
+        CHECK_EQ(bytes, 3);
+        CHECK(memcmp(buf, "nil", 3) == 0);
     }
 
     TEST("event: a send with buffer room completes at once: 0, the byte count, the event set");
@@ -1549,6 +1566,37 @@ static void test_cancel(void)
         CHECK_EQ(bytes, 0);
         CHECK(got == &ov1);
         CHECK_EQ(ov1.Internal, ST_CANCELLED);
+
+        TEST("port: the issuing thread's exit cancels nothing; the data completes the receive");
+        {
+            struct poster p;
+            HANDLE thread;
+            reset_overlapped(&ov1, NULL);
+            memset(buf1, 0, sizeof(buf1));
+            p.s = s;
+            p.ov = &ov1;
+            p.buf = buf1;
+            p.posted = CreateEventA(NULL, TRUE, FALSE, NULL);
+            p.release = NULL;
+            p.exit_at_once = 1;
+            thread = CreateThread(NULL, 0, poster_main, &p, 0, NULL);
+            CHECK_EQ(WaitForSingleObject(thread, 5000), WAIT_OBJECT_0);
+            CloseHandle(thread);
+            CloseHandle(p.posted);
+            got = NULL;
+            SetLastError(0xdeadbeef);
+            CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &got, 300));
+            CHECK_EQ(GetLastError(), WAIT_TIMEOUT);
+            CHECK_EQ(ov1.Internal, ST_PENDING);
+            CHECK_EQ(send(c, "Hello World!", 12, 0), 12);
+            CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &got, 5000));
+            CHECK_EQ(bytes, 12);
+            CHECK_EQ(key, 55);
+            CHECK(got == &ov1);
+            CHECK_EQ(ov1.Internal, ST_SUCCESS);
+            CHECK_EQ(ov1.InternalHigh, 12);
+            CHECK(memcmp(buf1, "Hello World!", 12) == 0);
+        }
         CloseHandle(port);
     }
 
@@ -1701,6 +1749,86 @@ static void test_socket_kinds(void)
     }
 }
 
+/* ---------------------------------------------------------------------------------
+ * Addresses on a connection-oriented socket: sendto/recvfrom, WSARecvFrom */
+
+static void test_stream_addresses(void)
+{
+    SOCKET c, s;
+    char buf[64];
+    struct sockaddr_in junk, junk_copy;
+    int junk_length;
+    WSAOVERLAPPED ov;
+    HANDLE ev = WSACreateEvent();
+    WSABUF wb;
+    DWORD flags, bytes;
+
+    tcp_pair(&c, &s);
+    memset(&junk, 0xfe, sizeof(junk));
+    memcpy(&junk_copy, &junk, sizeof(junk));
+    wb.buf = buf;
+    wb.len = sizeof(buf);
+
+    TEST("recvfrom on a stream socket: from and fromlen are neither checked nor written");
+    {
+        CHECK_EQ(send(c, "stream", 7, 0), 7);
+        CHECK_EQ(wait_readable(s, 7), 7);
+        junk_length = (int)0xc0ffee11; /* negative: would be WSAEFAULT on a datagram socket */
+        memset(buf, 0, sizeof(buf));
+        CHECK_EQ(recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&junk, &junk_length), 7);
+        CHECK(memcmp(buf, "stream", 7) == 0);
+        CHECK(memcmp(&junk, &junk_copy, sizeof(junk)) == 0);
+        CHECK_EQ(junk_length, (int)0xc0ffee11);
+    }
+
+    TEST("blocking WSARecvFrom on a stream socket with a length of -5: succeeds, both untouched");
+    {
+        CHECK_EQ(send(c, "again", 6, 0), 6);
+        CHECK_EQ(wait_readable(s, 6), 6);
+        junk_length = -5;
+        flags = 0;
+        bytes = 0xdeadbeef;
+        CHECK_EQ(WSARecvFrom(s, &wb, 1, &bytes, &flags, (struct sockaddr *)&junk, &junk_length, NULL, NULL), 0);
+        CHECK_EQ(bytes, 6);
+        CHECK(memcmp(&junk, &junk_copy, sizeof(junk)) == 0);
+        CHECK_EQ(junk_length, -5);
+    }
+
+    TEST("overlapped WSARecvFrom on a stream socket with a length of -5: pends, completes, both untouched");
+    {
+        junk_length = -5;
+        flags = 0;
+        reset_overlapped(&ov, ev);
+        WSASetLastError(0xdeadbeef);
+        CHECK_EQ(WSARecvFrom(s, &wb, 1, NULL, &flags, (struct sockaddr *)&junk, &junk_length, &ov, NULL),
+                 SOCKET_ERROR);
+        CHECK_EQ(WSAGetLastError(), WSA_IO_PENDING);
+        CHECK_EQ(send(c, "later", 6, 0), 6);
+        bytes = 0;
+        CHECK(WSAGetOverlappedResult(s, &ov, &bytes, TRUE, &flags));
+        CHECK_EQ(bytes, 6);
+        CHECK(memcmp(buf, "later", 6) == 0);
+        CHECK(memcmp(&junk, &junk_copy, sizeof(junk)) == 0);
+        CHECK_EQ(junk_length, -5);
+    }
+
+    TEST("sendto on a stream socket: the address is ignored and left alone");
+    {
+        WINE_DEVIATION("Wine 8.0 fails sendto on a connected stream socket with WSAEFAULT when the address is not a valid one") {
+            memset(buf, 0, sizeof(buf));
+            CHECK_EQ(sendto(s, "back", 5, 0, (struct sockaddr *)&junk, sizeof(junk)), 5);
+            CHECK(memcmp(&junk, &junk_copy, sizeof(junk)) == 0);
+            CHECK_EQ(wait_readable(c, 5), 5);
+            CHECK_EQ(recv(c, buf, sizeof(buf), 0), 5);
+            CHECK(memcmp(buf, "back", 5) == 0);
+        }
+    }
+
+    closesocket(c);
+    closesocket(s);
+    WSACloseEvent(ev);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -1725,6 +1853,7 @@ int main(void)
     test_cancel();
     test_ordering();
     test_socket_kinds();
+    test_stream_addresses();
     test_close_pending(); /* last: it closes a socket with CloseHandle */
 
     WSACleanup();

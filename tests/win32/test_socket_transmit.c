@@ -283,6 +283,24 @@ static void test_transmitfile_sync(void)
     CHECK(pTransmitFile(client, NULL, 0, 0, NULL, NULL, 0));
     CHECK(!sx_readable(server, 200));
 
+    /* A call with no OVERLAPPED has nothing a packet could name: as DisconnectEx with
+     * none (Wine's sock.c test_shutdown_completion_port), it queues nothing. */
+    TEST("TransmitFile sync on a socket bound to a port: head and tail sent, nothing queued");
+    {
+        HANDLE port = CreateIoCompletionPort((HANDLE)client, NULL, 9, 0);
+        struct sx_packet packet;
+        CHECK(port != NULL);
+        receiver_start(&r, server, (int)(bufs.HeadLength + bufs.TailLength), 0);
+        CHECK(pTransmitFile(client, NULL, 0, 0, NULL, &bufs, 0));
+        if (receiver_join(&r))
+            check_received(&r, head, (int)bufs.HeadLength, 0, 0, tail, (int)bufs.TailLength);
+        receiver_free(&r);
+        packet = sx_get_packet(port, 200);
+        CHECK(!packet.ret);
+        CHECK_EQ(packet.error, WAIT_TIMEOUT);
+        CloseHandle(port);
+    }
+
     closesocket(client);
     closesocket(server);
 }
