@@ -1,7 +1,8 @@
 /* test_iocp_handles.c: a completion port and the handles around it.
  *
  * Covers: a request pending before its handle was bound to a port posts its packet to
- * that port, with the key given at the binding (ntdll test_iocp_fileio); the binding and
+ * that port, with the key given at the binding, unless it has a completion routine, which
+ * runs as before (ntdll test_file_io_completion); the binding and
  * the notification modes belong to the file object, so a duplicated handle shares them
  * and a second open of the same pipe instance does not; a read pending on a port whose
  * own handle is closed posts its packet (ERROR_BROKEN_PIPE, no bytes); the port's last
@@ -74,6 +75,51 @@ static void test_bind_after_pending(void)
     CHECK(memcmp(buffer, "abc", 3) == 0);
     CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &got, 0));
     CHECK_ERROR(WAIT_TIMEOUT);
+    CloseHandle(client);
+    CloseHandle(server);
+    CloseHandle(port);
+}
+
+static int bound_routine_calls;
+
+static VOID CALLBACK on_bound_read(DWORD error, DWORD bytes, LPOVERLAPPED ov)
+{
+    (void)error;
+    (void)bytes;
+    (void)ov;
+    bound_routine_calls++;
+}
+
+static void test_bind_after_pending_routine(void)
+{
+    TEST("a ReadFileEx pending before the binding: its routine runs, and the port gets nothing");
+    HANDLE server, client;
+    make_pair(&server, &client);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    CHECK(port != NULL);
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof(ov));
+    char buffer[16];
+    bound_routine_calls = 0;
+    CHECK(ReadFileEx(server, buffer, sizeof(buffer), &ov, on_bound_read));
+    CHECK(CreateIoCompletionPort(server, port, 0x99, 0) == port);
+    CHECK(write_all(client, "abc", 3));
+    CHECK_EQ(bound_routine_calls, 0);
+    CHECK_EQ(SleepEx(WAIT_MS, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(bound_routine_calls, 1);
+    DWORD bytes = 0;
+    ULONG_PTR key = 0;
+    OVERLAPPED *got = NULL;
+    CHECK(!GetQueuedCompletionStatus(port, &bytes, &key, &got, 100));
+    CHECK_ERROR(WAIT_TIMEOUT);
+    /* Bound now: a new ReadFileEx is refused (NT: no APC routine on a file object with a
+     * completion context). */
+    WINE_DEVIATION("Wine accepts ReadFileEx on a handle bound to a completion port")
+    {
+        SetLastError(0xdeadbeef);
+        CHECK(!ReadFileEx(server, buffer, sizeof(buffer), &ov, on_bound_read));
+        CHECK_ERROR(ERROR_INVALID_PARAMETER);
+    }
     CloseHandle(client);
     CloseHandle(server);
     CloseHandle(port);
@@ -493,6 +539,7 @@ static void test_read_file_ex_results(void)
 int main(void)
 {
     test_bind_after_pending();
+    test_bind_after_pending_routine();
     test_duplicate_shares_binding();
     test_close_own_handle();
     test_close_port_with_pending();
