@@ -16,12 +16,28 @@ using overlapped::win32::fail;
 
 namespace {
 
+// Whether a request on `file` whose event is `event` may sit in a port's own engine
+// queue: only a request with no event on a device bound to a port goes there
+// (io/request.h). Any other is in the process queue, which the completion thread
+// harvests as its completions come.
+bool may_be_in_port_queue(HANDLE file, HANDLE event)
+{
+    if (event != nullptr) return false;
+    DWORD error;
+    io::Device* device = io::device_lock(file, 0, &error);
+    if (device == nullptr) return false;
+    bool bound = device->port() != nullptr;
+    device->lock.unlock();
+    return bound;
+}
+
 // Waits on the request's event or device. A request in a port's queue that no port
 // thread is harvesting is delivered here too (io::progress), so this never waits for the
-// completion thread's next sweep.
-DWORD wait_for_request(HANDLE object, DWORD milliseconds, BOOL alertable)
+// completion thread's next sweep; that takes a wait in slices of a millisecond, so only
+// a request that may be in a port queue (`harvest`) gets it: any other wait is one wait.
+DWORD wait_for_request(HANDLE object, DWORD milliseconds, BOOL alertable, bool harvest)
 {
-    if (!io::progress()) return WaitForSingleObjectEx(object, milliseconds, alertable);
+    if (!harvest || !io::progress()) return WaitForSingleObjectEx(object, milliseconds, alertable);
     uint64_t start = monotonic_ms();
     for (;;) {
         DWORD slice = 1;
@@ -68,7 +84,8 @@ io::Submitted wait_submitted(HANDLE handle, io::Device* device, const io::Transf
         }
         // Signalled (or closed) but not by this request: another request of the device
         // left the handle signalled; wait a little rather than spin on it.
-        if (wait_for_request(handle, 50, FALSE) != WAIT_TIMEOUT && pending()) Sleep(1);
+        // (The request has no port: it is in the process queue, no harvest needed.)
+        if (wait_for_request(handle, 50, FALSE, false) != WAIT_TIMEOUT && pending()) Sleep(1);
     }
     result.error = ERROR_SUCCESS;
     result.status = static_cast<DWORD>(local.Internal);
@@ -108,7 +125,8 @@ BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWO
             return fail(ERROR_IO_INCOMPLETE, FALSE);
         }
         HANDLE event = reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(lpOverlapped->hEvent) & ~ULONG_PTR(1));
-        DWORD result = wait_for_request(event != nullptr ? event : hFile, dwMilliseconds, bAlertable);
+        DWORD result = wait_for_request(event != nullptr ? event : hFile, dwMilliseconds, bAlertable,
+                                        may_be_in_port_queue(hFile, event));
         if (result == WAIT_FAILED) return FALSE;
         if (result != WAIT_OBJECT_0) return fail(result, FALSE);  // WAIT_TIMEOUT, WAIT_IO_COMPLETION
         // As Windows: the signal is trusted; a status still pending reads as success.

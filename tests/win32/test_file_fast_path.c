@@ -188,6 +188,61 @@ static void test_port(void)
     CloseHandle(port);
 }
 
+#ifndef FILE_SKIP_SET_USER_EVENT_ON_FAST_IO
+#define FILE_SKIP_SET_USER_EVENT_ON_FAST_IO 0x4
+#endif
+
+/* The modes are bits of the file object that are only ever added: NT's
+ * FileIoCompletionNotificationInformation takes any flags, FILE_SKIP_SET_USER_EVENT_ON_FAST_IO
+ * and unknown bits included, and ORs in the ones it knows; 0 changes nothing (ntdll
+ * test_file_completion_information, on Windows). */
+static void test_modes_only_added(void)
+{
+    TEST("notification modes: FILE_SKIP_SET_USER_EVENT_ON_FAST_IO, unknown bits and 0 accepted; none removed");
+    HANDLE file = open_overlapped(GENERIC_READ);
+    HANDLE port = CreateIoCompletionPort(file, NULL, 9, 0);
+    CHECK(port != NULL);
+    SetLastError(0xdead);
+    CHECK(SetFileCompletionNotificationModes(file, FILE_SKIP_SET_USER_EVENT_ON_FAST_IO));
+    CHECK(SetFileCompletionNotificationModes(file, 0xf8));
+    CHECK(SetFileCompletionNotificationModes(file, 0));
+    CHECK_ERROR(0xdead);
+    OVERLAPPED ov, *done;
+    DWORD bytes, got;
+    ULONG_PTR key;
+    /* None of those added FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: a read that finished at
+     * once still posts its packet. */
+    int finished = read_at_once(file, &ov, NULL, 2, &bytes);
+    int packets = 0;
+    while (GetQueuedCompletionStatus(port, &got, &key, &done, 0)) packets++;
+    if (finished) CHECK(packets >= 1);
+
+    /* Added now (among unknown bits), then "cleared" with 0: still skipping. */
+    CHECK(SetFileCompletionNotificationModes(file, 0xf0 | FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    CHECK(SetFileCompletionNotificationModes(file, 0));
+    finished = 0;
+    for (int attempt = 0; attempt < 20 && !finished; ++attempt) {
+        make_overlapped(&ov, 3 * BLOCK, NULL);
+        if (ReadFile(file, buffer, BLOCK, &bytes, &ov)) {
+            finished = 1;
+        } else {
+            CHECK_ERROR(ERROR_IO_PENDING);
+            CHECK(GetQueuedCompletionStatus(port, &got, &key, &done, 5000)); /* one that pends posts */
+        }
+    }
+    if (finished) {
+        done = (OVERLAPPED *)1;
+        CHECK(!GetQueuedCompletionStatus(port, &got, &key, &done, 100));
+        CHECK_ERROR(WAIT_TIMEOUT);
+        CHECK(done == NULL);
+    } else {
+        tl_skipped++;
+        printf("SKIP: every read pended here\n");
+    }
+    CloseHandle(file);
+    CloseHandle(port);
+}
+
 static int routine_calls;
 static DWORD routine_error, routine_bytes;
 static OVERLAPPED *routine_overlapped;
@@ -278,6 +333,7 @@ int main(void)
     test_event_and_handle();
     test_skip_set_event_on_handle();
     test_port();
+    test_modes_only_added();
     test_read_file_ex();
     test_writes();
     DeleteFileA(path);
