@@ -455,6 +455,28 @@ OVERLAPPED_API HANDLE WINAPI OpenWaitableTimerW(DWORD dwDesiredAccess, BOOL bInh
 OVERLAPPED_API BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER *lpDueTime, LONG lPeriod,
                                             PTIMERAPCROUTINE pfnCompletionRoutine,
                                             LPVOID lpArgToCompletionRoutine, BOOL fResume);
+/* SetWaitableTimerEx's wake context: why the timer wakes the machine (a power request's
+ * reason). */
+#define POWER_REQUEST_CONTEXT_VERSION 0
+#define POWER_REQUEST_CONTEXT_SIMPLE_STRING 0x00000001
+#define POWER_REQUEST_CONTEXT_DETAILED_STRING 0x00000002
+typedef struct _REASON_CONTEXT {
+    ULONG Version;
+    DWORD Flags;
+    union {
+        struct {
+            HMODULE LocalizedReasonModule;
+            ULONG LocalizedReasonId;
+            ULONG ReasonStringCount;
+            LPWSTR *ReasonStrings;
+        } Detailed;
+        LPWSTR SimpleReasonString;
+    } Reason;
+} REASON_CONTEXT, *PREASON_CONTEXT;
+OVERLAPPED_API BOOL WINAPI SetWaitableTimerEx(HANDLE hTimer, const LARGE_INTEGER *lpDueTime, LONG lPeriod,
+                                              PTIMERAPCROUTINE pfnCompletionRoutine,
+                                              LPVOID lpArgToCompletionRoutine, PREASON_CONTEXT WakeContext,
+                                              ULONG TolerableDelay);
 OVERLAPPED_API BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
 
 /* ---- Threads and APCs -------------------------------------------------------------- */

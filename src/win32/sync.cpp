@@ -297,6 +297,19 @@ extern "C" BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER* lpDu
     return TRUE;
 }
 
+// SetWaitableTimer with a wake context (the power request's reason: the timer may wake a
+// sleeping machine, as fResume asks) and a tolerable delay (how late the system may let it
+// fire to coalesce it with other timers). Neither changes what a program sees here: the
+// machine is never put to sleep by us, and a timer that fires on time is within any
+// tolerance (docs/win32-status.md).
+extern "C" BOOL WINAPI SetWaitableTimerEx(HANDLE hTimer, const LARGE_INTEGER* lpDueTime, LONG lPeriod,
+                                          PTIMERAPCROUTINE pfnCompletionRoutine, LPVOID lpArgToCompletionRoutine,
+                                          PREASON_CONTEXT WakeContext, ULONG)
+{
+    return SetWaitableTimer(hTimer, lpDueTime, lPeriod, pfnCompletionRoutine, lpArgToCompletionRoutine,
+                            WakeContext != nullptr);
+}
+
 extern "C" BOOL WINAPI CancelWaitableTimer(HANDLE hTimer)
 {
     DWORD error;

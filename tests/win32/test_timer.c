@@ -222,6 +222,45 @@ static void cancel_keeps_state(void)
     CloseHandle(timer);
 }
 
+/* SetWaitableTimerEx (Windows 7 and later): SetWaitableTimer with a wake context and a
+ * tolerable delay for coalescing (Microsoft Learn, SetWaitableTimerEx); the timer still
+ * fires, no earlier than due, and its routine runs as SetWaitableTimer's does. */
+static void set_ex(void)
+{
+    TEST("SetWaitableTimerEx: no context, no tolerance: due, then signalled");
+    HANDLE timer = CreateWaitableTimerA(NULL, TRUE, NULL);
+    LARGE_INTEGER due = relative_ms(100);
+    ULONGLONG start = GetTickCount64();
+    CHECK(SetWaitableTimerEx(timer, &due, 0, NULL, NULL, NULL, 0));
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(timer, 3000), WAIT_OBJECT_0);
+    CHECK(GetTickCount64() - start >= 80);
+
+    TEST("SetWaitableTimerEx: a wake context and a tolerance; the routine runs in an alertable wait");
+    WCHAR reason[] = {'t', 'e', 's', 't', 0};
+    REASON_CONTEXT context;
+    memset(&context, 0, sizeof context);
+    context.Version = POWER_REQUEST_CONTEXT_VERSION;
+    context.Flags = POWER_REQUEST_CONTEXT_SIMPLE_STRING;
+    context.Reason.SimpleReasonString = reason;
+    routine_calls = 0;
+    due = relative_ms(50);
+    CHECK(SetWaitableTimerEx(timer, &due, 0, timer_routine, (LPVOID)0x4321, &context, 20));
+    CHECK_EQ(SleepEx(5000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK(routine_argument == (LPVOID)0x4321);
+    CHECK_EQ(WaitForSingleObject(timer, 0), WAIT_OBJECT_0);
+    CloseHandle(timer);
+
+    TEST("SetWaitableTimerEx: a handle that is not a timer");
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    due = relative_ms(10);
+    SetLastError(0xdeadbeef);
+    CHECK(!SetWaitableTimerEx(event, &due, 0, NULL, NULL, NULL, 0));
+    CHECK_ERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(event);
+}
+
 int main(void)
 {
     one_shot();
@@ -229,5 +268,6 @@ int main(void)
     completion_routine();
     pending_routine_taken_back();
     cancel_keeps_state();
+    set_ex();
     return tl_finish();
 }
