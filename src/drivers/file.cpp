@@ -1401,11 +1401,10 @@ DWORD file_delete(const std::string& path)
     struct stat status;
     if (lstat(path.c_str(), &status) != 0) return error_from_errno(errno, path);
     if (S_ISDIR(status.st_mode)) return ERROR_ACCESS_DENIED;
-    // A device (NUL is /dev/null) is never deleted: Windows' devices refuse the request
-    // (DeleteFile("nul") fails; Wine's kernel32 file.c test_DeleteFileA, which answers
-    // ERROR_INVALID_PARAMETER as Wine 8 does). Unlinking the node would take the device
-    // from the whole system when run by root.
-    if (S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode)) return ERROR_INVALID_PARAMETER;
+    // A device is never deleted: Windows' devices refuse the request (DeleteFile("nul")
+    // fails; Wine's kernel32 file.c test_DeleteFileA, which answers ERROR_INVALID_PARAMETER
+    // as Wine 8 does).
+    if (is_device_node(status)) return ERROR_INVALID_PARAMETER;
     // The open for DELETE meets the share modes first; a read-only file is refused only
     // when its deletion is asked for (STATUS_CANNOT_DELETE), after the open succeeded.
     if (DWORD error = file_delete_share_check(status.st_dev, status.st_ino)) return error;

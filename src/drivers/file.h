@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <windows.h>
@@ -188,6 +189,11 @@ std::string descriptor_path(int descriptor);
 // Whether the process's open handles let the file (device, inode) be opened with
 // `access` and `share`: ERROR_SUCCESS, else ERROR_SHARING_VIOLATION.
 DWORD file_share_check(dev_t device, ino_t inode, ACCESS_MASK access, DWORD share);
+// Whether `status` is a device node (NUL is /dev/null). Windows' devices take no deletion,
+// rename, link, replacement or attribute change by name; doing them to the node would
+// change the device for the whole system when run by root.
+inline bool is_device_node(const struct stat& status) { return S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode); }
+
 // Deletes the file at `path` (Linux form). Returns ERROR_SUCCESS or the Win32 error.
 DWORD file_delete(const std::string& path);
 // Whether the process's open handles let the file (device, inode) be opened for DELETE

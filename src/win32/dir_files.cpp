@@ -37,11 +37,6 @@ bool to_linux(const WCHAR* name, std::string* path)
 // `progress`, `data`: MoveFileWithProgress's routine, which sees the copy of a file moved
 // across file systems (CopyFileEx's, with its cancellation); a rename moves no data and
 // calls nothing (Windows' MoveFileEx is MoveFileWithProgress without a routine).
-// A device node (NUL is /dev/null): Windows' devices take no renames, links or
-// replacements, and doing them to the node would rename or replace the device for the
-// whole system when run by root.
-bool is_device(const struct stat& status) { return S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode); }
-
 template <class Char>
 BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check_sharing = true,
                LPPROGRESS_ROUTINE progress = nullptr, LPVOID data = nullptr)
@@ -61,9 +56,9 @@ BOOL move_file(const Char* existing, const Char* target, DWORD flags, bool check
     // A device moved (MoveFile("nul", x)): ERROR_INVALID_PARAMETER; a device replaced
     // (MoveFileEx(x, "nul", MOVEFILE_REPLACE_EXISTING)): ERROR_NOT_SAME_DEVICE, the name
     // being another device's (Wine 8's answers; Windows' NUL device refuses both).
-    if (is_device(source)) return fail(ERROR_INVALID_PARAMETER, FALSE);
+    if (drivers::is_device_node(source)) return fail(ERROR_INVALID_PARAMETER, FALSE);
     struct stat named;
-    if (stat(to.c_str(), &named) == 0 && is_device(named)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);
+    if (stat(to.c_str(), &named) == 0 && drivers::is_device_node(named)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);
     if (check_sharing)
         if (DWORD error = drivers::file_delete_share_check(source.st_dev, source.st_ino)) return fail(error, FALSE);
     struct stat destination;
@@ -164,7 +159,7 @@ BOOL replace_file(const Char* replaced, const Char* replacement, const Char* bac
     if (stat(source.c_str(), &new_file) != 0)
         return fail(errno == ENOENT ? win32::missing_path_error(source) : win32_error_from_errno(errno), FALSE);
     if (S_ISDIR(old_file.st_mode) || S_ISDIR(new_file.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);
-    if (is_device(old_file) || is_device(new_file)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);  // as MoveFile's
+    if (drivers::is_device_node(old_file) || drivers::is_device_node(new_file)) return fail(ERROR_NOT_SAME_DEVICE, FALSE);  // as MoveFile's
     if (DWORD error = drivers::file_delete_share_check(old_file.st_dev, old_file.st_ino)) return fail(error, FALSE);
     if (DWORD error = drivers::file_delete_share_check(new_file.st_dev, new_file.st_ino)) return fail(error, FALSE);
     if (S_ISREG(old_file.st_mode) && !(old_file.st_mode & 0222)) return fail(ERROR_ACCESS_DENIED, FALSE);
@@ -175,7 +170,7 @@ BOOL replace_file(const Char* replaced, const Char* replacement, const Char* bac
         // The backup name is taken as MoveFileEx(MOVEFILE_REPLACE_EXISTING) takes its
         // target: never a directory, a device, a read-only file or an open file.
         if (lstat(keep.c_str(), &existing) == 0 &&
-            (S_ISDIR(existing.st_mode) || is_device(existing) || (S_ISREG(existing.st_mode) && !(existing.st_mode & 0222)) ||
+            (S_ISDIR(existing.st_mode) || drivers::is_device_node(existing) || (S_ISREG(existing.st_mode) && !(existing.st_mode & 0222)) ||
              drivers::file_is_open(existing.st_dev, existing.st_ino)))
             return fail(ERROR_UNABLE_TO_REMOVE_REPLACED, FALSE);
         if (rename(target.c_str(), keep.c_str()) != 0) return fail(ERROR_UNABLE_TO_REMOVE_REPLACED, FALSE);
@@ -210,7 +205,7 @@ BOOL create_hard_link(const Char* name, const Char* existing)
     if (lstat(from.c_str(), &source) != 0)
         return fail(errno == ENOENT ? win32::missing_path_error(from) : win32_error_from_errno(errno), FALSE);
     if (S_ISDIR(source.st_mode)) return fail(ERROR_ACCESS_DENIED, FALSE);
-    if (is_device(source)) return fail(ERROR_INVALID_PARAMETER, FALSE);  // as a device's move
+    if (drivers::is_device_node(source)) return fail(ERROR_INVALID_PARAMETER, FALSE);  // as a device's move
     if (link(from.c_str(), to.c_str()) == 0) return TRUE;
     int error = errno;
     switch (error) {

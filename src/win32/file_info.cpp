@@ -292,7 +292,7 @@ BOOL set_file_attributes(const Char* name, DWORD attributes)
     if (S_ISDIR(status.st_mode)) return TRUE;
     // A device (NUL is /dev/null) keeps no attributes (Wine 8 succeeds on "nul" so);
     // its permissions are the system's, not the caller's to change.
-    if (S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode)) return TRUE;
+    if (drivers::is_device_node(status)) return TRUE;
     mode_t mode = status.st_mode & 07777;
     if (attributes & FILE_ATTRIBUTE_READONLY)
         mode &= ~static_cast<mode_t>(0222);

@@ -1030,11 +1030,10 @@ namespace {
 DWORD check_query_handle(HANDLE process)
 {
     DWORD error;
-    ACCESS_MASK granted = 0;
-    kernel::Object* object = kernel::handle_reference_granted(process, kernel::ObjectType::Process, 0, &granted, &error);
+    kernel::Object* object = kernel::handle_reference_any(
+        process, kernel::ObjectType::Process, PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, &error);
     if (object == nullptr) return error;
     object->release_reference();
-    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION))) return ERROR_ACCESS_DENIED;
     return ERROR_SUCCESS;
 }
 }  // namespace
