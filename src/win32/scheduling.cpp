@@ -445,9 +445,9 @@ DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinit
 namespace {
 
 // The Linux task of thread handle `hThread` (0 once the thread has ended), the handle
-// granting `need` (any one of its bits); a child's primary-thread handle too. False with
-// the error otherwise.
-bool thread_task_of(HANDLE hThread, ACCESS_MASK need, int* tid, DWORD* error)
+// granting `need` and `also_need` (any one bit of each; `also_need` 0: nothing more); a
+// child's primary-thread handle too. False with the error otherwise.
+bool thread_task_of(HANDLE hThread, ACCESS_MASK need, ACCESS_MASK also_need, int* tid, DWORD* error)
 {
     DWORD id = 0, code = 0;
     ACCESS_MASK granted = 0;
@@ -458,7 +458,7 @@ bool thread_task_of(HANDLE hThread, ACCESS_MASK need, int* tid, DWORD* error)
         *tid = thread->exited() ? 0 : static_cast<int>(thread->thread_id());
         thread->lock.unlock();
         object->release_reference();
-        if (!(granted & need)) {
+        if (!(granted & need) || (also_need != 0 && !(granted & also_need))) {
             *error = ERROR_ACCESS_DENIED;
             return false;
         }
@@ -481,7 +481,7 @@ BOOL WINAPI GetThreadGroupAffinity(HANDLE hThread, PGROUP_AFFINITY GroupAffinity
     if (GroupAffinity == nullptr) return fail(ERROR_INVALID_PARAMETER, FALSE);
     DWORD error = ERROR_INVALID_HANDLE;
     int tid = 0;
-    if (!thread_task_of(hThread, kThreadQueryAccess, &tid, &error)) return fail(error, FALSE);
+    if (!thread_task_of(hThread, kThreadQueryAccess, 0, &tid, &error)) return fail(error, FALSE);
     DWORD_PTR mask = 0;
     if (tid == 0 || !get_mask(tid, &mask)) mask = process_mask_of_self();  // an ended thread: as it started
     memset(GroupAffinity, 0, sizeof(*GroupAffinity));
@@ -501,9 +501,7 @@ BOOL WINAPI SetThreadGroupAffinity(HANDLE hThread, const GROUP_AFFINITY* GroupAf
     if (GroupAffinity == nullptr) return fail(ERROR_NOACCESS, FALSE);
     DWORD error = ERROR_INVALID_HANDLE;
     int tid = 0;
-    if (!thread_task_of(hThread, kThreadSetAccess, &tid, &error)) return fail(error, FALSE);
-    int query_tid = 0;
-    if (!thread_task_of(hThread, kThreadQueryAccess, &query_tid, &error)) return fail(error, FALSE);
+    if (!thread_task_of(hThread, kThreadSetAccess, kThreadQueryAccess, &tid, &error)) return fail(error, FALSE);
     DWORD_PTR process_mask = process_mask_of_self(), mask = GroupAffinity->Mask;
     if (GroupAffinity->Group != 0 || mask == 0 || (mask & ~process_mask) != 0)
         return fail(ERROR_INVALID_PARAMETER, FALSE);
